@@ -1,0 +1,262 @@
+"""Align a (possibly spun) text to its clean source.
+
+Two levels, so that time grows near-linearly with length:
+
+1. **Anchoring.** Each input sentence is matched to at most one source sentence, found
+   through an inverted index of the words they share (rare words weigh more) and confirmed
+   by a word-level similarity. Reordered, dropped and added paragraphs fall out naturally:
+   a sentence with no good partner is *unmatched*, a source sentence nobody matched is
+   *missing*. Nothing is force-matched.
+2. **Word alignment** inside each anchored pair: exact anchors from ``difflib``, then a
+   small dynamic programme over each gap between anchors, allowing n:m blocks (``the united
+   statescould`` <-> ``the U.S. could``, ``2`` <-> ``two``) with costs that know synonymy
+   (the compiled thesaurus) and string similarity.
+
+The output is a list of :class:`Gap` objects (spans of the input that differ from the
+source, with the source wording) plus the sentence-level bookkeeping; decisions about
+what to edit live in :mod:`respin.restore`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from .tokenize import PUNCT, Document, Token
+
+# Sentence similarity (synonym-aware Dice over words) above which a pair is treated as the
+# same sentence, possibly spun. Spinners keep the function words and roughly half to
+# three quarters of the content words, so spun sentences score 0.6-0.95 against their
+# source, while unrelated sentences on the same topic stay under ~0.35 (measured on the
+# seeds and dev pairs; see BENCHMARKS.md).
+ANCHOR_MIN = 0.5
+# Between PARAPHRASE_MIN and ANCHOR_MIN the sentences say the same thing in other words:
+# reported as paraphrased, never edited (respin restores spinning, not rewriting).
+PARAPHRASE_MIN = 0.3
+# Words occurring in more than this share of source sentences are too common to index.
+_MAX_DF_SHARE = 0.1
+_CANDIDATES = 6
+
+NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
+    "seven": "7", "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12",
+    "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17",
+    "eighteen": "18", "nineteen": "19", "twenty": "20", "thirty": "30", "forty": "40",
+    "fifty": "50", "hundred": "100", "thousand": "1000", "first": "1st", "second": "2nd",
+    "third": "3rd",
+}
+# Spinners expand dotted abbreviations into words ("U.S." -> "united states").
+ABBREVIATIONS = {"u.s.": "unitedstates", "u.k.": "unitedkingdom", "u.n.": "unitednations",
+                 "e.u.": "europeanunion", "u.s.a.": "unitedstatesofamerica"}
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Input tokens ``[a1, a2)`` correspond to source tokens ``[b1, b2)`` and differ."""
+
+    a1: int
+    a2: int
+    b1: int
+    b2: int
+    cost: float          # alignment cost of the block (0 = format-equivalent)
+    sentence_sim: float  # similarity of the anchored sentence pair
+    sa: tuple[int, int]  # token range of the input sentence
+    sb: tuple[int, int]  # token range of the source sentence
+
+
+@dataclass(slots=True)
+class Alignment:
+    doc: Document
+    src: Document
+    pairs: list[tuple[int, int, float]]   # (input sentence, source sentence, similarity)
+    gaps: list[Gap]
+    unmatched: list[int]                  # input sentences with no source counterpart
+    missing: list[int]                    # source sentences absent from the input
+
+    def sentence_words(self, sents) -> int:
+        toks = self.doc.tokens
+        return sum(sum(toks[i].is_word for i in range(a, b)) for a, b in (self.doc.sentences[s] for s in sents))
+
+
+def _words(doc: Document, sent: tuple[int, int]) -> list[str]:
+    return [doc.tokens[i].norm for i in range(*sent) if doc.tokens[i].kind != PUNCT]
+
+
+def align(doc: Document, src: Document, lexicon=None) -> Alignment:
+    """Anchor sentences of ``doc`` to ``src`` and align words inside each anchored pair."""
+    src_words = [_words(src, s) for s in src.sentences]
+    index: dict[str, list[int]] = defaultdict(list)
+    for j, ws in enumerate(src_words):
+        for w in set(ws):
+            index[w].append(j)
+    n_src = max(len(src_words), 1)
+    max_df = max(8, int(_MAX_DF_SHARE * n_src))
+    idf = {w: math.log(1 + n_src / len(js)) for w, js in index.items()}
+
+    pairs, unmatched, used = [], [], set()
+    prev_j = -1
+    for i, sent in enumerate(doc.sentences):
+        ws = _words(doc, sent)
+        scores: dict[int, float] = defaultdict(float)
+        for w in set(ws):
+            js = index.get(w)
+            if js and len(js) <= max_df:
+                for j in js:
+                    scores[j] += idf[w]
+        cands = sorted(scores, key=scores.__getitem__, reverse=True)[:_CANDIDATES]
+        if 0 <= prev_j + 1 < len(src_words) and prev_j + 1 not in cands:
+            cands.append(prev_j + 1)  # documents mostly keep their order: always try the next one
+        best_j, best = -1, 0.0
+        for j in cands:
+            s = similarity(ws, src_words[j], lexicon)
+            if s > best or (s == best and j == prev_j + 1):
+                best_j, best = j, s
+        if best >= PARAPHRASE_MIN:
+            pairs.append((i, best_j, best))
+            used.add(best_j)
+            prev_j = best_j
+        else:
+            unmatched.append(i)
+    pairs = _promote_sandwiched(pairs, len(doc.sentences), len(src.sentences))
+    missing = [j for j in range(len(src.sentences)) if j not in used]
+
+    gaps = []
+    for i, j, sim in pairs:
+        if sim >= ANCHOR_MIN:
+            gaps.extend(_word_gaps(doc, src, doc.sentences[i], src.sentences[j], sim, lexicon))
+    return Alignment(doc, src, pairs, gaps, unmatched, missing)
+
+
+def _promote_sandwiched(pairs, n_doc, n_src):
+    """A loosely matching sentence between two strongly anchored neighbours, in the same
+    order on both sides, is the same sentence spun harder (short sentences with two or
+    three swaps fall under ANCHOR_MIN on similarity alone)."""
+    strong = {i: j for i, j, s in pairs if s >= ANCHOR_MIN}
+    out = []
+    for i, j, s in pairs:
+        if s < ANCHOR_MIN:
+            before = strong.get(i - 1) == j - 1 or (i == 0 and j == 0)
+            after = strong.get(i + 1) == j + 1 or (i == n_doc - 1 and j == n_src - 1)
+            if before and after:
+                s = ANCHOR_MIN
+        out.append((i, j, s))
+    return out
+
+
+def similarity(a: list[str], b: list[str], lexicon=None) -> float:
+    """Synonym-aware Dice similarity of two word lists, in [0, 1].
+
+    Exact matches count fully; a one-to-one replacement that the thesaurus links or that is
+    format-equivalent counts 0.8, so a heavily spun sentence still anchors to its source.
+
+    >>> round(similarity("the white home said".split(), "the white house said".split()), 2)
+    0.75
+    """
+    if not a or not b:
+        return 1.0 if a == b else 0.0
+    sm = SequenceMatcher(None, a, b, autojunk=False)
+    matched = 0.0
+    for op, i1, i2, j1, j2 in sm.get_opcodes():
+        if op == "equal":
+            matched += i2 - i1
+        elif op == "replace" and i2 - i1 == j2 - j1:
+            matched += 0.8 * sum(_related(x, y, lexicon) for x, y in zip(a[i1:i2], b[j1:j2]))
+    return 2 * matched / (len(a) + len(b))
+
+
+def _related(x: str, y: str, lexicon) -> bool:
+    if canon(x) == canon(y):
+        return True
+    return bool(lexicon is not None and lexicon.are_synonyms(x, y))
+
+
+def canon(s: str) -> str:
+    """Letters-and-digits form used to spot format-only differences (glue, case, numbers).
+
+    >>> canon("U.S.") == canon("United States"), canon("two") == canon("2")
+    (True, True)
+    """
+    s = s.lower().replace(" ", "")
+    s = ABBREVIATIONS.get(s, s)
+    s = NUMBER_WORDS.get(s, s)
+    return "".join(c for c in s if c.isalnum())
+
+
+def _word_gaps(doc, src, sa, sb, sim, lexicon) -> list[Gap]:
+    A, B = doc.tokens[sa[0]:sa[1]], src.tokens[sb[0]:sb[1]]
+    na, nb = [t.norm for t in A], [t.norm for t in B]
+    out = []
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, na, nb, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if all(t.kind == PUNCT for t in A[i1:i2]) and all(t.kind == PUNCT for t in B[j1:j2]):
+            continue  # punctuation style is the input's to keep
+        for g1, g2, h1, h2, cost in _gap_blocks(A[i1:i2], B[j1:j2], lexicon):
+            out.append(Gap(sa[0] + i1 + g1, sa[0] + i1 + g2, sb[0] + j1 + h1, sb[0] + j1 + h2, cost, sim, sa, sb))
+    return out
+
+
+_MAXB = 4  # largest block side considered by the gap DP
+
+
+def _gap_blocks(A: list[Token], B: list[Token], lexicon) -> list[tuple[int, int, int, int, float]]:
+    """Cheapest segmentation of a gap into blocks, then adjacent blocks merged into edits.
+
+    Blocks: 1:1 substitutions (cheap when synonyms or similar strings), n:m blocks whose
+    letters agree (glue, abbreviations, numbers), and insertions/deletions. One-to-one
+    substitutions stay separate edits ("navy support" -> "military aid" is two swaps);
+    anything else merges with its neighbours into one phrase-level edit.
+    """
+    n, m = len(A), len(B)
+    if n * m > 400:  # a long rewrite inside an anchored sentence: one block, no DP
+        return [(0, n, 0, m, float(max(n, m)))]
+    ca, cb = [canon(t.text) for t in A], [canon(t.text) for t in B]
+    INF = float("inf")
+    cost = [[INF] * (m + 1) for _ in range(n + 1)]
+    back = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            c0 = cost[i][j]
+            if c0 == INF:
+                continue
+            for di in range(0, min(_MAXB, n - i) + 1):
+                for dj in range(0, min(_MAXB, m - j) + 1):
+                    if di == dj == 0:
+                        continue
+                    c = _block_cost(A, B, ca, cb, i, di, j, dj, lexicon)
+                    if c is not None and c0 + c < cost[i + di][j + dj]:
+                        cost[i + di][j + dj] = c0 + c
+                        back[i + di][j + dj] = (i, j, c)
+    blocks, i, j = [], n, m
+    while (i, j) != (0, 0):
+        pi, pj, c = back[i][j]
+        blocks.append((pi, i, pj, j, c))
+        i, j = pi, pj
+    blocks.reverse()
+    merged: list[list] = []
+    for b in blocks:
+        one_to_one = b[1] - b[0] == 1 and b[3] - b[2] == 1
+        if merged and not (one_to_one and merged[-1][5]):
+            last = merged[-1]
+            last[1], last[3], last[4], last[5] = b[1], b[3], last[4] + b[4], False
+        else:
+            merged.append([*b, one_to_one])
+    return [tuple(x[:5]) for x in merged]
+
+
+def _block_cost(A, B, ca, cb, i, di, j, dj, lexicon):
+    if dj == 0:
+        return 1.0 * di
+    if di == 0:
+        return 1.0 * dj
+    if "".join(ca[i:i + di]) == "".join(cb[j:j + dj]) != "":
+        return 0.05 * (di + dj - 1)          # same letters: glue, case, abbreviation, number
+    if di == 1 and dj == 1:
+        x, y = A[i].norm, B[j].norm
+        if lexicon is not None and lexicon.are_synonyms(x, y):
+            return 0.3
+        return 0.4 + 0.6 * (1 - SequenceMatcher(None, x, y).ratio())
+    return None  # other n:m blocks are built from 1:1, insertions and deletions

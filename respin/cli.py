@@ -1,0 +1,251 @@
+"""Command line: a thin layer over the library. Results on stdout, diagnostics on stderr.
+
+Exit codes: ``check`` 0 = nothing judged spun, 1 = something judged spun; ``restore`` 0 =
+success; 2 = usage or input error; 130 = interrupted.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import click
+import typer
+
+from . import __version__
+from .io import DEFAULT_MAX_BYTES, InputError, looks_binary, read_text, write_atomic
+
+EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
+                "2 usage or input error, 130 interrupted.")
+EPILOG_RESTORE = "Exit status: 0 success (whether or not anything changed), 2 usage or input error."
+
+app = typer.Typer(
+    name="respin",
+    help="Detect and restore article-spun text (thesaurus-swapped copies such as "
+         "'White Home' for 'White House').\n\n"
+         "  respin check article.txt                   # is it spun? which words?\n\n"
+         "  respin restore spun.txt --source orig.txt  # put the original words back",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class CheckFormat(str, Enum):
+    text = "text"
+    json = "json"
+    jsonl = "jsonl"
+    github = "github"
+
+
+class RestoreFormat(str, Enum):
+    text = "text"
+    json = "json"
+    diff = "diff"
+
+
+def _version(value: bool):
+    if value:
+        typer.echo(f"respin {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+):
+    """Detect and restore article-spun text."""
+
+
+def _note(msg: str, quiet: bool = False) -> None:
+    if not quiet:
+        print(f"respin: {msg}", file=sys.stderr)
+
+
+def _fail(msg: str) -> typer.Exit:
+    print(f"respin: error: {msg}", file=sys.stderr)
+    return typer.Exit(2)
+
+
+def _expand(paths: list[str], pattern: str, quiet: bool) -> list[str]:
+    """Files to check, in input order; folders are walked recursively (sorted)."""
+    out = []
+    for p in paths:
+        if p == "-":
+            out.append(p)
+            continue
+        path = Path(p)
+        if path.is_dir():
+            found = sorted(f for f in path.rglob(pattern) if f.is_file())
+            for f in found:
+                if looks_binary(f):
+                    _note(f"skipping binary file: {f}", quiet)
+                else:
+                    out.append(str(f))
+            if not found:
+                _note(f"no files matching {pattern!r} in folder: {p}", quiet)
+        elif not path.exists():
+            raise InputError(f"file not found: {p}")
+        else:
+            out.append(p)
+    return out
+
+
+def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> None:
+    if output and output != "-":
+        write_atomic(output, text, inputs=inputs)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+@app.command(epilog=EPILOG_CHECK)
+def check(
+    paths: List[str] = typer.Argument(..., metavar="PATH...",
+                                      help="Files, folders (read recursively) or - for standard input."),
+    format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f",
+                                       help="text: 'path:line:col: spun ==> original (confidence)' lines and a "
+                                            "summary per document; json/jsonl: the contract's objects; "
+                                            "github: workflow annotations."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0,
+                                              help="Score at or above which a document is judged spun "
+                                                   "[default: the model's, 0.5]."),
+    source: Optional[str] = typer.Option(None, "--source", "-s",
+                                         help="Clean original: report the substitutions aligned against it."),
+    model: Optional[str] = typer.Option(None, "--model", help="Model folder [default: the shipped model]."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write results to FILE (atomically)."),
+    glob: str = typer.Option("*.txt", "--glob", help="File pattern when walking folders."),
+    statistics: bool = typer.Option(False, "--statistics", help="Print counts of findings by word to stderr."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", help="Largest input accepted, in bytes."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No notes or progress on stderr."),
+):
+    """Score documents for synonym spinning and point at each suspected word.
+
+    Examples:
+
+      respin check seeds/003_8864450e50f74c75.txt
+
+      respin check articles/ --format json > report.json
+
+      cat page.txt | respin check - --format github
+    """
+    import respin
+    from .formats import render_check
+
+    try:
+        files = _expand(paths, glob, quiet)
+        src_text = read_text(source, max_bytes=max_size, what="source").text if source else None
+        results = []
+        show_progress = not quiet and sys.stderr.isatty() and len(files) > 10
+        for n, f in enumerate(files, 1):
+            text = read_text(f, max_bytes=max_size).text
+            results.append((f, respin.check(text, source=src_text, threshold=threshold, model=model)))
+            if show_progress:
+                print(f"\rrespin: checked {n}/{len(files)}", end="", file=sys.stderr)
+        if show_progress:
+            print(file=sys.stderr)
+    except InputError as e:
+        raise _fail(str(e))
+    except Exception as e:  # a model problem is not the user's text's fault: say which
+        from .model import ModelError
+        if isinstance(e, ModelError):
+            raise _fail(str(e))
+        raise
+    _emit(render_check(results, format.value), output, tuple(files) + ((source,) if source else ()))
+    if statistics:
+        _print_statistics(results)
+    raise typer.Exit(1 if any(r.spun for _, r in results) else 0)
+
+
+def _print_statistics(results) -> None:
+    from collections import Counter
+    c = Counter((f.text.lower(), f.suggestions[0] if f.suggestions else "?") for _, r in results for f in r.findings)
+    print(f"{sum(c.values())} findings, {len(c)} distinct", file=sys.stderr)
+    for (w, s), k in c.most_common():
+        print(f"{k:6d}  {w} ==> {s}", file=sys.stderr)
+
+
+@app.command(epilog=EPILOG_RESTORE)
+def restore(
+    path: str = typer.Argument(..., metavar="PATH", help="Spun file, or - for standard input."),
+    source: Optional[str] = typer.Option(None, "--source", "-s",
+                                         help="Clean original to restore from. Without it, the model "
+                                              "proposes the most likely original words."),
+    format: RestoreFormat = typer.Option(RestoreFormat.text, "--format", "-f",
+                                         help="text: the restored document; diff: unified diff "
+                                              "input -> restored; json: text, edits and relation."),
+    output: Optional[str] = typer.Option(None, "--output", "-o",
+                                         help="Write to FILE atomically (never over the input)."),
+    model: Optional[str] = typer.Option(None, "--model", help="Model folder [default: the shipped model]."),
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
+                                                   help="Without --source: only apply edits at least this sure."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", help="Largest input accepted, in bytes."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No relation summary on stderr."),
+):
+    """Restore a spun document, from its clean source or from the model.
+
+    The output keeps the input's lines and punctuation; only spun words change. The
+    relation to the source (identical, verbatim copy, spun copy, paraphrase, unrelated)
+    is printed to stderr.
+
+    Examples:
+
+      respin restore spun.txt --source original.txt
+
+      respin restore spun.txt --source original.txt --format diff
+
+      respin restore spun.txt --format json -o restored.json
+    """
+    import respin
+    from .formats import relation_line, render_restore
+
+    try:
+        text = read_text(path, max_bytes=max_size).text
+        src = read_text(source, max_bytes=max_size, what="source").text if source else None
+        if src is not None and not src.strip():
+            raise InputError(f"source file is empty: {source}")
+        if not text.strip():
+            _note("input is empty: nothing to restore", quiet)
+        result = respin.restore(text, source=src, model=model, min_confidence=min_confidence)
+        _emit(render_restore(path, source, result, format.value), output,
+              (path,) + ((source,) if source else ()))
+    except InputError as e:
+        raise _fail(str(e))
+    if result.relation is not None:
+        _note(relation_line(result), quiet)
+    elif not quiet:
+        _note(f"{len(result.edits)} edit(s) proposed by the model")
+    raise typer.Exit(0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
+    try:
+        rv = app(args=argv, prog_name="respin", standalone_mode=False)
+        return rv if isinstance(rv, int) else 0
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    except click.ClickException as e:
+        e.show(file=sys.stderr)
+        return 2
+    except click.exceptions.Abort:
+        print("respin: interrupted", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("respin: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`); not an error worth a traceback.
+        try:
+            sys.stdout = open(__import__("os").devnull, "w")
+        except OSError:
+            pass
+        return 0
+
+
+def run() -> None:
+    sys.exit(main())

@@ -1,0 +1,103 @@
+"""Renderers: reports and restorations to text, JSON, JSONL, GitHub annotations, diffs.
+
+Renderers only format; every number they print was computed upstream.
+"""
+
+from __future__ import annotations
+
+import json
+
+from . import __version__
+from .detect import Report
+from .restore import Restoration
+
+CHECK_FORMATS = ("text", "json", "jsonl", "github")
+RESTORE_FORMATS = ("text", "json", "diff")
+
+
+def report_dict(path: str, r: Report) -> dict:
+    d = {
+        "path": path,
+        "score": round(r.score, 4),
+        "spun": r.spun,
+        "findings": [f.to_dict() for f in r.findings],
+        "words": r.words,
+        "threshold": r.threshold,
+        "model": r.model,
+        "respin_version": __version__,
+    }
+    if r.relation is not None:
+        d["relation"] = r.relation.to_dict()
+    if r.stats:
+        d["statistics"] = r.stats
+    return d
+
+
+def render_check(items: list[tuple[str, Report]], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([report_dict(p, r) for p, r in items], ensure_ascii=False, indent=1) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps(report_dict(p, r), ensure_ascii=False) + "\n" for p, r in items)
+    out = []
+    for path, r in items:
+        out.extend(_finding_lines(path, r, github=fmt == "github"))
+        if fmt == "text":
+            out.append(summary_line(path, r))
+    return "".join(line + "\n" for line in out)
+
+
+def _finding_lines(path: str, r: Report, github: bool):
+    for f in r.findings:
+        sugg = ", ".join(f.suggestions) if f.suggestions else "?"
+        if github:
+            msg = f"possibly spun: {f.text} ==> {sugg} ({f.confidence:.2f})"
+            yield (f"::warning file={_gh(path)},line={f.line},col={f.col},"
+                   f"title=respin::{_gh_msg(msg)}")
+        else:
+            yield f"{path}:{f.line}:{f.col}: {f.text} ==> {sugg} ({f.confidence:.2f})"
+
+
+def summary_line(path: str, r: Report) -> str:
+    verdict = "spun" if r.spun else "not spun"
+    rel = f", {r.relation.verdict} of the source" if r.relation is not None else ""
+    return (f"{path}: {verdict} (score {r.score:.2f}, {len(r.findings):,} finding"
+            f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} words{rel})")
+
+
+def _gh(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(",", "%2C").replace(":", "%3A")
+
+
+def _gh_msg(s: str) -> str:
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def restoration_dict(path: str, source: str | None, r: Restoration) -> dict:
+    d = {
+        "path": path,
+        "source": source,
+        "restored": r.text,
+        "edits": [e.to_dict() for e in r.edits],
+        "respin_version": __version__,
+    }
+    if r.relation is not None:
+        d["relation"] = r.relation.to_dict()
+        d["unmatched"] = [s.to_dict() for s in r.unmatched]
+        d["missing"] = [s.to_dict() for s in r.missing]
+    return d
+
+
+def render_restore(path: str, source: str | None, r: Restoration, fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps(restoration_dict(path, source, r), ensure_ascii=False, indent=1) + "\n"
+    if fmt == "diff":
+        return r.diff(fromfile=path, tofile=f"{path} (restored)")
+    return r.text
+
+
+def relation_line(r: Restoration) -> str:
+    rel = r.relation
+    return (f"relation: {rel.verdict} (coverage {rel.coverage:.0%} of the input aligned, "
+            f"{rel.swapped:.0%} of aligned words swapped; {rel.unmatched_sentences} input "
+            f"sentence(s) unmatched, {rel.missing_sentences} source sentence(s) missing); "
+            f"{len(r.edits)} edit(s)")

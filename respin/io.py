@@ -1,0 +1,131 @@
+"""Reading user files safely and writing outputs atomically.
+
+Every problem a user can cause (missing file, folder, binary data, unknown encoding, a
+file too large) becomes an :class:`InputError` with a one-line message; the CLI prints it
+and exits with status 2. Nothing here is used by the pure text API.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+# Large enough for any article or book chapter; larger inputs are almost always a wrong
+# path (a database dump, a video). Overridable with --max-size.
+DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+
+
+class InputError(Exception):
+    """A user error about an input or output path, with a one-line message."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    path: str       # as given by the user ("-" for stdin)
+    text: str
+    encoding: str   # "utf-8", "utf-8-sig", "utf-16", "cp1252"
+
+
+def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "input") -> Loaded:
+    """Read and decode a file (or ``-`` for stdin) into a ``str``.
+
+    UTF-8 with or without a BOM and UTF-16 with a BOM are decoded exactly; text that is
+    not valid UTF-8 is decoded as Windows-1252 (the usual legacy encoding of scraped news).
+    Line endings are kept as they are so that offsets and output match the file.
+    """
+    if path == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"{what} file not found: {path}")
+        if p.is_dir():
+            raise InputError(f"{what} is a folder, expected a file: {path}")
+        try:
+            size = p.stat().st_size
+            if size > max_bytes:
+                raise InputError(f"{what} file is too large ({size / 1e6:.1f} MB > "
+                                 f"{max_bytes / 1e6:.0f} MB limit; raise it with --max-size): {path}")
+            data = p.read_bytes()
+        except PermissionError:
+            raise InputError(f"cannot read {what} file (permission denied): {path}") from None
+        except OSError as e:
+            raise InputError(f"cannot read {what} file ({e.strerror or e}): {path}") from None
+    if len(data) > max_bytes:
+        raise InputError(f"{what} is too large (> {max_bytes / 1e6:.0f} MB; raise the limit with --max-size)")
+    text, enc = decode(data, path)
+    return Loaded(path, text, enc)
+
+
+def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
+    """Decode bytes to text, refusing binary data.
+
+    >>> decode("caf\\u00e9".encode("cp1252"))
+    ('café', 'cp1252')
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[3:], "utf-8", path), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return _strict(data, "utf-16", path), "utf-16"
+    if b"\x00" in data[:8192]:
+        raise InputError(f"not a text file (binary data): {path}")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise InputError(f"cannot decode as UTF-8 or Windows-1252 text: {path}") from None
+    # Control characters other than whitespace mean this was never text.
+    if sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\t\n\r\f") > 8:
+        raise InputError(f"not a text file (binary data): {path}")
+    return text, "cp1252"
+
+
+def _strict(data: bytes, encoding: str, path: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError:
+        raise InputError(f"invalid {encoding.upper()} text despite its byte-order mark: {path}") from None
+
+
+def looks_binary(path: Path) -> bool:
+    """Cheap sniff used when walking folders: NUL bytes in the first 8 KB."""
+    try:
+        with open(path, "rb") as f:
+            return b"\x00" in f.read(8192)
+    except OSError:
+        return False
+
+
+def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
+    """Write ``text`` to ``path`` via a temporary file and ``os.replace``.
+
+    A crash or Ctrl-C never leaves a half-written file, and writing over one of the inputs
+    is refused (the user would lose the evidence).
+    """
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"output path is a folder: {path}")
+    for src in inputs:
+        if src != "-" and target.exists() and Path(src).exists() and os.path.samefile(src, target):
+            raise InputError(f"refusing to overwrite the input file with the output: {path}")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise InputError(f"output folder does not exist: {parent}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
