@@ -65,3 +65,26 @@ def findings_from_source(text: str, source: str, lexicon=None) -> tuple[list[Fin
         line, col = line_col(text, e.start)
         out.append(Finding(e.start, e.end, line, col, e.spun, (e.restored,), e.confidence, e.kind))
     return out, r.relation
+
+
+def _match_case(word: str, like: str) -> str:
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestions: int = 3) -> list[Finding]:
+    """Words whose spun probability reaches ``threshold``, with case-matched suggestions.
+
+    Suggestions are the candidates that improve the local language-model score, best first.
+    """
+    out = []
+    for r, prob in zip(rows, p):
+        if prob < threshold:
+            continue
+        sugg = tuple(_match_case(c, r.text) for c, gain in r.candidates[:max_suggestions] if gain > 0)
+        line, col = line_col(text, r.start)
+        out.append(Finding(r.start, r.end, line, col, r.text, sugg, round(float(prob), 3), SYNONYM))
+    return out

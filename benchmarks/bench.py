@@ -1,0 +1,281 @@
+"""respin benchmark: accuracy on real spinner pairs and the seeds, speed, start-up, memory.
+
+    python benchmarks/bench.py                 # everything, markdown on stdout
+    python benchmarks/bench.py --only restore  # one section: restore | detect | speed
+
+Metrics follow ../shared/METRICS.md (micro-averaged per paragraph line). Third-party text is
+read from ../shared at run time, never copied into the repository; sections whose data is
+absent are skipped with a note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared"
+DEV = SHARED / "dev-pairs"
+SEEDS = ROOT / "seeds"
+
+import respin  # noqa: E402
+from respin.restore import apply_edits  # noqa: E402
+
+TOKEN = re.compile(r"\w+(?:['’]\w+)*")
+
+
+def toks(line: str) -> list[tuple[str, int, int]]:
+    return [(m.group().lower(), m.start(), m.end()) for m in TOKEN.finditer(line)]
+
+
+def lev(a: list[str], b: list[str]) -> int:
+    prev = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        cur = [i]
+        for j, y in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
+        prev = cur
+    return prev[-1]
+
+
+def opcodes(a, b):
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+
+
+def substituted(spun_line: str, orig_line: str) -> list[bool]:
+    S, O = [t[0] for t in toks(spun_line)], [t[0] for t in toks(orig_line)]
+    sub = [False] * len(S)
+    for op, i1, i2, *_ in opcodes(S, O):
+        if op != "equal":
+            for i in range(i1, i2):
+                sub[i] = True
+    return sub
+
+
+def pairs(kind: str = "spinner"):
+    if not DEV.is_dir():
+        return []
+    out = []
+    for f in sorted(DEV.glob("*.spun.txt")):
+        mt = "mt_roundtrip" in f.name
+        if (kind == "spinner") == mt:
+            continue
+        out.append((f.name.replace(".spun.txt", ""), f.read_text(encoding="utf-8"),
+                    f.with_name(f.name.replace(".spun.", ".orig.")).read_text(encoding="utf-8")))
+    return out
+
+
+# ---------------------------------------------------------------------------- restore
+def restoration_scores(items, use_source=True, **kw) -> dict:
+    """METRICS.md restoration figures over (spun, orig) texts."""
+    edited = correct = correct_sub = subst = 0
+    wer_num_r = wer_num_s = wer_den = 0
+    residue = []
+    for name, spun, orig in items:
+        r = respin.restore(spun, source=orig if use_source else None, **kw)
+        assert apply_edits(spun, r.edits) == r.text
+        for ls, lr, lo in zip(spun.splitlines(), r.text.splitlines(), orig.splitlines()):
+            S, R, O = ([t[0] for t in toks(x)] for x in (ls, lr, lo))
+            sub = substituted(ls, lo)
+            subst += sum(sub)
+            ok_r = [False] * len(R)
+            for op, i1, i2, j1, j2 in opcodes(R, O):
+                if op == "equal":
+                    for j in range(i1, i2):
+                        ok_r[j] = True
+            for op, i1, i2, j1, j2 in opcodes(S, R):
+                if op == "equal":
+                    continue
+                good = all(ok_r[j1:j2])
+                edited += i2 - i1
+                if good:
+                    correct += i2 - i1
+                    correct_sub += sum(sub[i1:i2])
+            wer_num_r += lev(R, O)
+            wer_num_s += lev(S, O)
+            wer_den += len(O)
+            if use_source and R != O:
+                for op, i1, i2, j1, j2 in opcodes(R, O):
+                    if op != "equal":
+                        residue.append(f"{name}: {' '.join(R[i1:i2])!r} vs original {' '.join(O[j1:j2])!r}")
+    wer_r, wer_s = wer_num_r / max(wer_den, 1), wer_num_s / max(wer_den, 1)
+    return {"files": len(items), "substituted_tokens": subst, "edited_tokens": edited,
+            "precision": correct / max(edited, 1), "recall": correct_sub / max(subst, 1),
+            "wer_spun": wer_s, "wer_restored": wer_r,
+            "error_reduction": 1 - wer_r / wer_s if wer_s else 0.0, "residue": residue}
+
+
+def partial_source_003() -> dict:
+    """seeds/003 against a source holding only every other paragraph (made different by the
+    simulator, so that there is something to restore)."""
+    from respin.spin import spin
+    text = (SEEDS / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")
+    lines = text.splitlines()
+    covered = set(range(0, len(lines), 2))
+    source = "\n".join(spin(lines[i], rate=0.3, seed=i).text for i in sorted(covered)) + "\n"
+    r = respin.restore(text, source=source)
+    out = r.text.splitlines()
+    changed = {i for i, (a, b) in enumerate(zip(lines, out)) if a != b}
+    return {"lines": len(lines), "lines_out": len(out), "covered": len(covered),
+            "changed": len(changed), "changed_outside_covered": len(changed - covered),
+            "verdict": r.relation.verdict}
+
+
+def seed_relations() -> dict:
+    names = sorted(p.name for p in SEEDS.glob("0*.txt"))
+    src = (SEEDS / names[0]).read_text(encoding="utf-8")
+    out = {}
+    for n in names:
+        r = respin.restore((SEEDS / n).read_text(encoding="utf-8"), source=src)
+        rel = r.relation
+        out[n] = f"{rel.verdict} (coverage {rel.coverage:.2f}, swapped {rel.swapped:.3f})"
+    return out
+
+
+# ----------------------------------------------------------------------------- detect
+def auc(pos: list[float], neg: list[float]) -> float:
+    if not pos or not neg:
+        return float("nan")
+    s = sum((p > n) + 0.5 * (p == n) for p in pos for n in neg)
+    return s / (len(pos) * len(neg))
+
+
+def detection_scores(items) -> dict:
+    tp = fp = fn = top_ok = 0
+    doc_pos, doc_neg, par_pos, par_neg = [], [], [], []
+    for name, spun, orig in items:
+        rep = respin.check(spun)
+        doc_pos.append(rep.score)
+        doc_neg.append(respin.check(orig).score)
+        for ls, lo in zip(spun.splitlines(), orig.splitlines()):
+            if not ls.strip():
+                continue
+            par_pos.append(respin.check(ls).score)
+            par_neg.append(respin.check(lo).score)
+            lr = respin.check(ls)
+            sub = substituted(ls, lo)
+            S = toks(ls)
+            O = [t[0] for t in toks(lo)]
+            orig_of = {}
+            for op, i1, i2, j1, j2 in opcodes([t[0] for t in S], O):
+                if op == "replace" and i2 - i1 == j2 - j1:
+                    for k in range(i2 - i1):
+                        orig_of[i1 + k] = O[j1 + k]
+            for i, (w, a, b) in enumerate(S):
+                hit = [f for f in lr.findings if f.start < b and a < f.end]
+                if hit and sub[i]:
+                    tp += 1
+                    if hit[0].suggestions and i in orig_of and hit[0].suggestions[0].lower() == orig_of[i]:
+                        top_ok += 1
+                elif hit:
+                    fp += 1
+                elif sub[i]:
+                    fn += 1
+    p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
+    return {"files": len(items), "doc_auc": auc(doc_pos, doc_neg), "paragraph_auc": auc(par_pos, par_neg),
+            "doc_spun_flag_accuracy": (sum(s >= 0.5 for s in doc_pos) + sum(s < 0.5 for s in doc_neg)) / max(2 * len(items), 1),
+            "word_precision": p, "word_recall": r, "word_f1": 2 * p * r / max(p + r, 1e-9),
+            "top_suggestion_correct": top_ok / max(tp, 1), "true_positive_words": tp}
+
+
+def seed_scores() -> dict:
+    out = {}
+    for f in sorted(SEEDS.glob("0*.txt")):
+        rep = respin.check(f.read_text(encoding="utf-8"))
+        out[f.name] = {"score": round(rep.score, 3), "spun": rep.spun, "findings": len(rep.findings),
+                       "words": rep.words, "findings_per_1000": round(1000 * len(rep.findings) / max(rep.words, 1), 2)}
+    return out
+
+
+def simulated_scores(n_docs=60) -> dict:
+    """Held-out simulator output: texts and the style never used in training."""
+    from respin.spin import spin
+    from respin import corpora
+    texts = [t for t in corpora.wikipedia_leads(limit_docs=3000) if len(t.split()) >= 60][-n_docs:]
+    items = []
+    for i, t in enumerate(texts):
+        sp = spin(t, rate=0.3, style="conservative", seed=1000 + i, links="wordnet")
+        if sp.swaps:
+            items.append((f"sim{i}", sp.text, t))
+    return detection_scores(items)
+
+
+# ------------------------------------------------------------------------------ speed
+def synthetic_pair(n_words: int) -> tuple[str, str]:
+    from respin.spin import spin
+    from respin import corpora
+    paras, count = [], 0
+    for t in corpora.wikipedia_leads():
+        paras.append(t.replace("\n", " "))
+        count += len(t.split())
+        if count >= n_words:
+            break
+    orig = "\n".join(paras) + "\n"
+    return spin(orig, rate=0.3, seed=7).text, orig
+
+
+def speed() -> dict:
+    out = {"restore_with_source": {}}
+    for n in (1_000, 10_000, 100_000):
+        spun, orig = synthetic_pair(n)
+        t = time.perf_counter()
+        respin.restore(spun, source=orig)
+        out["restore_with_source"][f"{n:,} words"] = round(time.perf_counter() - t, 3)
+    spun, _ = synthetic_pair(20_000)
+    respin.check("warm up the model.")
+    words = len(TOKEN.findall(spun))
+    t = time.perf_counter()
+    respin.check(spun)
+    dt = time.perf_counter() - t
+    t = time.perf_counter()
+    for _ in range(5):
+        TOKEN.findall(spun)
+    dt_re = (time.perf_counter() - t) / 5
+    out["check_words_per_second"] = round(words / dt)
+    out["regex_tokenise_words_per_second"] = round(words / dt_re)
+    page = SEEDS / "000_e72a5ed2cbd8b2e3.txt"
+    exe = [sys.executable, "-c",
+           "import resource,sys;from respin.cli import main;rc=main(['check','-q',sys.argv[1]]);"
+           "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,file=sys.stderr)", str(page)]
+    walls = []
+    for _ in range(3):
+        t = time.perf_counter()
+        p = subprocess.run(exe, capture_output=True, text=True, cwd=ROOT)
+        walls.append(time.perf_counter() - t)
+    out["cold_start_check_one_page_s"] = round(min(walls), 3)
+    out["peak_rss_mb_one_page"] = round(int(p.stderr.strip().splitlines()[-1]) / 1024, 1)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--only", choices=["restore", "detect", "speed"])
+    ap.add_argument("--json", action="store_true", help="print raw JSON")
+    a = ap.parse_args()
+    res = {"respin_version": respin.__version__}
+    if a.only in (None, "restore"):
+        res["restore_dev_pairs_spinner"] = restoration_scores(pairs("spinner"))
+        res["restore_dev_pairs_mt_roundtrip"] = restoration_scores(pairs("mt"))
+        res["seed_relations_vs_000"] = seed_relations()
+        res["seed_003_partial_source"] = partial_source_003()
+    if a.only in (None, "detect"):
+        res["detect_seeds"] = seed_scores()
+        res["detect_dev_pairs_spinner"] = detection_scores(pairs("spinner"))
+        res["detect_dev_pairs_mt_roundtrip"] = detection_scores(pairs("mt"))
+        res["detect_simulated_heldout"] = simulated_scores()
+        res["restore_without_source_dev_pairs_spinner"] = restoration_scores(pairs("spinner"), use_source=False)
+    if a.only in (None, "speed"):
+        res["speed"] = speed()
+    print(json.dumps(res, indent=1, default=lambda x: round(x, 4) if isinstance(x, float) else str(x)))
+
+
+if __name__ == "__main__":
+    main()

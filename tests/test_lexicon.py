@@ -1,0 +1,107 @@
+"""The shipped lexicon must cover real spinner swaps, stay inflection-aware and reject foreign files."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from respin.lexicon import BOTH, MOBY, WORDNET, Lexicon, default_lexicon
+
+# (original, spun) pairs seen in real spinner output.
+SPINNER_PAIRS = [
+    ("said", "mentioned"), ("house", "home"), ("power", "energy"), ("military", "navy"),
+    ("aid", "support"), ("defense", "protection"), ("study", "research"), ("war", "struggle"),
+    ("red", "pink"), ("call", "name"), ("moving", "transferring"), ("control", "management"),
+    ("safety", "security"),
+]
+# Known gap: neither WordNet nor Moby links plant~crop ("power plants" -> "energy crops").
+MISSING = [("plants", "crops")]
+
+
+@pytest.fixture(scope="module")
+def lex() -> Lexicon:
+    lx = default_lexicon()
+    if lx is None:
+        pytest.skip("models/default/lexicon.npz not built (python -m respin.build_lexicon models/default)")
+    return lx
+
+
+@pytest.mark.parametrize("original,spun", SPINNER_PAIRS)
+def test_spinner_pairs_linked(lex, original, spun):
+    assert lex.are_synonyms(original, spun)
+    assert lex.are_synonyms(spun, original) == lex.are_synonyms(original, spun)
+    assert original in dict(lex.neighbours(spun)), f"{original} not a candidate for {spun}"
+
+
+@pytest.mark.parametrize("original,spun", MISSING)
+def test_known_gaps_still_missing(lex, original, spun):
+    # If this starts failing the sources improved: move the pair to SPINNER_PAIRS.
+    assert not lex.are_synonyms(original, spun)
+
+
+@pytest.mark.parametrize("a,b", [("house", "banana"), ("said", "purple"), ("war", "spoon"), ("house", "house")])
+def test_unrelated_not_linked(lex, a, b):
+    assert lex.are_synonyms(a, b) == 0
+
+
+def test_case_insensitive_and_contains(lex):
+    assert lex.are_synonyms("White", "HOUSE") == 0
+    assert lex.are_synonyms("House", "Home") == lex.are_synonyms("house", "home") != 0
+    assert "house" in lex and "House" in lex
+    assert "qwxzv" not in lex and "according to" not in lex  # phrases are not single words
+
+
+def test_flags_and_order(lex):
+    nb = lex.neighbours("home")
+    flags = [f for _, f in nb]
+    rank = {BOTH: 0, WORDNET: 1, MOBY: 2}
+    assert all(f in rank for f in flags)
+    keys = [(rank[f], w) for w, f in nb]
+    assert keys == sorted(keys)
+    assert dict(nb)["house"] == BOTH  # both WordNet and Moby link house~home
+    assert lex.neighbours("home") == nb  # deterministic / cached
+
+
+def test_inflection_round_trip(lex):
+    assert ("mention", "VBD") in lex.analyses("mentioned")
+    assert ("mention", "VBN") in lex.analyses("mentioned")
+    assert lex.inflect("say", "VBD") == ["said"]
+    assert lex.inflect("say", "VBZ") == ["says"]
+    for lemma, tag in lex.analyses("crops"):
+        assert "crops" in lex.inflect(lemma, tag)
+    # Candidates keep the inflection of the spun word.
+    assert "said" in dict(lex.neighbours("mentioned"))
+    assert "says" in dict(lex.neighbours("mentions"))
+    assert "mentioned" in dict(lex.neighbours("said"))
+    assert "say" not in dict(lex.neighbours("mentioned"))
+
+
+def test_phrase_table(lex):
+    assert "in keeping with" in dict(lex.phrase_neighbours("according to"))
+    assert "according to" in dict(lex.phrase_neighbours("in keeping with"))
+    assert "in keeping with" not in dict(lex.neighbours("according"))  # single-word table stays single
+
+
+def test_header_rejects_other_npz(tmp_path):
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, header=np.array(["something-else", "1"]), vocab=np.zeros(3, np.uint8))
+    with pytest.raises(ValueError):
+        Lexicon.load(bad)
+    nohead = tmp_path / "nohead.npz"
+    np.savez(nohead, x=np.arange(3))
+    with pytest.raises(ValueError):
+        Lexicon.load(nohead)
+    future = tmp_path / "future.npz"
+    np.savez(future, header=np.array(["respin-lexicon", "99"]))
+    with pytest.raises(ValueError):
+        Lexicon.load(future)
+
+
+def test_default_lexicon_env_var(tmp_path, monkeypatch):
+    import respin.lexicon as mod
+
+    monkeypatch.setenv("RESPIN_MODEL_DIR", str(tmp_path))
+    monkeypatch.setattr(mod, "_DEFAULT", None)
+    monkeypatch.setattr(mod, "_DEFAULT_LOADED", False)
+    assert mod.default_lexicon() is None  # no lexicon.npz there
+    assert mod.default_model_dir() == tmp_path
