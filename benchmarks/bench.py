@@ -149,18 +149,27 @@ def auc(pos: list[float], neg: list[float]) -> float:
 
 
 def detection_scores(items) -> dict:
+    """Document, paragraph and word level detection figures (METRICS.md).
+
+    Words are flagged by checking the whole document (as a user would) and mapping
+    findings onto each paragraph line; paragraph scores check each line alone.
+    """
     tp = fp = fn = top_ok = 0
     doc_pos, doc_neg, par_pos, par_neg = [], [], [], []
     for name, spun, orig in items:
         rep = respin.check(spun)
         doc_pos.append(rep.score)
         doc_neg.append(respin.check(orig).score)
-        for ls, lo in zip(spun.splitlines(), orig.splitlines()):
+        offset = 0
+        for ls, lo in zip(spun.splitlines(keepends=True), orig.splitlines()):
+            line_start, offset = offset, offset + len(ls)
+            ls = ls.rstrip("\r\n")
             if not ls.strip():
                 continue
             par_pos.append(respin.check(ls).score)
             par_neg.append(respin.check(lo).score)
-            lr = respin.check(ls)
+            found = [(f.start - line_start, f.end - line_start, f) for f in rep.findings
+                     if line_start <= f.start < line_start + len(ls)]
             sub = substituted(ls, lo)
             S = toks(ls)
             O = [t[0] for t in toks(lo)]
@@ -170,7 +179,7 @@ def detection_scores(items) -> dict:
                     for k in range(i2 - i1):
                         orig_of[i1 + k] = O[j1 + k]
             for i, (w, a, b) in enumerate(S):
-                hit = [f for f in lr.findings if f.start < b and a < f.end]
+                hit = [f for fa, fb, f in found if fa < b and a < fb]
                 if hit and sub[i]:
                     tp += 1
                     if hit[0].suggestions and i in orig_of and hit[0].suggestions[0].lower() == orig_of[i]:

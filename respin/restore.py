@@ -107,7 +107,8 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     """Align ``text`` to ``source`` and put the source's wording back where they differ."""
     doc, src = Document.from_text(text), Document.from_text(source)
     al = align(doc, src, lexicon)
-    edits = [_gap_edit(al, g, lexicon) for g in al.gaps]
+    apostrophe = _apostrophe_style(text)
+    edits = [_gap_edit(al, g, lexicon, apostrophe) for g in al.gaps]
     restored = apply_edits(text, edits)
     return Restoration(
         input=text, text=restored, edits=edits, relation=relation(al, text, source),
@@ -118,7 +119,7 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     )
 
 
-def _gap_edit(al: Alignment, g, lexicon) -> Edit:
+def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None) -> Edit:
     A, B, text, stext = al.doc.tokens, al.src.tokens, al.doc.text, al.src.text
     if g.a1 < g.a2 and g.b1 < g.b2:
         start, end = A[g.a1].start, A[g.a2 - 1].end
@@ -139,6 +140,8 @@ def _gap_edit(al: Alignment, g, lexicon) -> Edit:
             start, end = A[g.a1].start, A[g.a2 - 1].end
         new = ""
     spun = text[start:end]
+    if apostrophe is not None:  # source wording in the input's apostrophe style ("company’s")
+        new = new.replace("’" if apostrophe == "'" else "'", apostrophe)
     kind = edit_kind([t.text for t in A[g.a1:g.a2]], [t.text for t in B[g.b1:g.b2]], lexicon)
     # Confidence: how sure we are that the source wording is what this span should say.
     # A strong sentence anchor and a block the thesaurus or letters explain is near
@@ -148,15 +151,31 @@ def _gap_edit(al: Alignment, g, lexicon) -> Edit:
     return Edit(start, end, spun, new, "source", round(base * factor, 3), kind)
 
 
+def _apostrophe_style(text: str) -> str | None:
+    """The input's apostrophe when it uses only one kind (punctuation style is the input's);
+    None when it mixes them or has none.
+
+    >>> _apostrophe_style("the firm’s chief"), _apostrophe_style("it's"), _apostrophe_style("no")
+    ('’', "'", None)
+    """
+    straight, curly = "'" in text, "’" in text
+    return None if straight == curly else "'" if straight else "’"
+
+
 def edit_kind(spun: list[str], restored: list[str], lexicon=None) -> str:
     """Classify a replacement.
 
     >>> edit_kind(["2"], ["two"]), edit_kind(["navy"], ["military"]), edit_kind(["as", "a", "result", "of"], ["because"])
     ('number/format', 'synonym swap', 'phrase swap')
+    >>> edit_kind(["united", "statescould"], ["U.S.", "could"])
+    'number/format'
     """
     ws = [w for w in spun if any(c.isalnum() for c in w)]
     wr = [w for w in restored if any(c.isalnum() for c in w)]
-    if ws and wr and (canon("".join(ws)) == canon("".join(wr)) or any(c.isdigit() for c in "".join(ws + wr))):
+    # Letters compared word by word, as the aligner does, so that an expanded abbreviation
+    # glued to the next word ("united statescould" for "U.S. could") counts as format.
+    same_letters = "".join(map(canon, ws)) == "".join(map(canon, wr)) or canon("".join(ws)) == canon("".join(wr))
+    if ws and wr and (same_letters or any(c.isdigit() for c in "".join(ws + wr))):
         return FORMAT
     if len(ws) == 1 and len(wr) == 1:
         return SYNONYM

@@ -23,7 +23,7 @@ WORD, NUM, PUNCT = "word", "num", "punct"
 _TOKEN_RE = re.compile(
     r"""
     (?P<abbr>(?:[A-Za-z]\.){2,}(?![A-Za-z]))                       # U.S.  e.g.  U.K.
-  | (?P<num>[$£€¥]?\d+(?:[.,:]\d+)*(?:%|(?:[-‐‑]\w+)+)?)          # $180  3.5  10:30  30%  30-day
+  | (?P<num>[$£€¥]?\d+(?:[.,:]\d+)*(?:%|[^\W_]*(?:[-‐‑]\w+)*))    # $180  3.5  10:30  30%  30-day  2nd  1990s
   | (?P<word>\w+(?:['’]\w+)*(?:[-‐‑]\w+(?:['’]\w+)*)*)             # Trump's  well-timed  he’d
   | (?P<punct>-{2,}|\.{3}|[^\w\s])                                 # -- ... and single marks
     """,
@@ -131,7 +131,8 @@ def _split_sentences(toks: list[Token]) -> list[tuple[int, int]]:
         t = toks[i]
         if t.text in (".", "!", "?", "…", "..."):
             j = i + 1
-            while j < n and toks[j].text in _CLOSERS:
+            # A straight quote after a space opens the next sentence ('. "The'), it does not close this one.
+            while j < n and toks[j].text in _CLOSERS and not (toks[j].text in "\"'" and toks[j].start > toks[j - 1].end):
                 j += 1
             if j >= n:
                 break

@@ -57,7 +57,7 @@ def build_set(texts, lexicon, lm, styles, links, seed, progress=None):
         Xc, yc, nw = _labelled(text, lexicon, lm)
         X.append(Xc), y.append(yc), docs.append((Xc, nw, 0))
         sp = spin(text, rate=rng.choice(TRAIN_RATES), style=rng.choice(styles), seed=rng.randrange(1 << 30),
-                  lexicon=lexicon, links=rng.choice(links))
+                  lexicon=lexicon, links=rng.choice(links), favourites=False)
         Xs, ys, nw = _labelled(sp.text, lexicon, lm, sp.swaps)
         X.append(Xs), y.append(ys), docs.append((Xs, nw, 1))
         if progress and (n + 1) % 50 == 0:

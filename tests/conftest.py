@@ -1,0 +1,70 @@
+"""Shared fixtures: paths to the corpora, and a runner for the command line in-process."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+TESTS = Path(__file__).resolve().parent
+REPO = TESTS.parent
+CASES_DIR = TESTS / "cases"
+NEGATIVE_DIR = TESTS / "negative"
+SEEDS_DIR = REPO / "seeds"
+# ../shared/dev-pairs beside the project: third-party pairs, read in place, never copied.
+DEV_PAIRS_DIR = REPO.parent / "shared" / "dev-pairs"
+
+
+def load_cases() -> list[dict]:
+    out = []
+    for path in sorted(CASES_DIR.glob("*.json")):
+        case = json.loads(path.read_text(encoding="utf-8"))
+        case["name"] = path.stem
+        out.append(case)
+    return out
+
+
+def negative_texts() -> list[tuple[str, str]]:
+    return [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(NEGATIVE_DIR.glob("*.txt"))]
+
+
+def seed(prefix: str) -> Path:
+    """A seed document by its number ("003")."""
+    (path,) = SEEDS_DIR.glob(f"{prefix}_*.txt")
+    return path
+
+
+@dataclass
+class Ran:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys):
+    """Run ``respin.cli.main(argv)`` and return its exit code with what it printed."""
+    from respin.cli import main
+
+    def run(*argv: str) -> Ran:
+        capsys.readouterr()  # drop anything printed before this call
+        code = main([str(a) for a in argv])
+        captured = capsys.readouterr()
+        return Ran(code, captured.out, captured.err)
+
+    return run
+
+
+@pytest.fixture
+def pair(tmp_path):
+    """A small spun file and its clean source on disk."""
+    spun = tmp_path / "spun.txt"
+    source = tmp_path / "orig.txt"
+    spun.write_text("The White Home mentioned 2 aides would go.\nOfficers mentioned nothing.\n", encoding="utf-8")
+    source.write_text("The White House said two aides would go.\nPolice said nothing.\n", encoding="utf-8")
+    return spun, source
+
+
+RESTORED = "The White House said two aides would go.\nPolice said nothing.\n"

@@ -1,0 +1,214 @@
+"""Bad input: every user error is one ``respin: error:`` line on stderr and exit 2, never a
+traceback; odd but valid input (BOM, Windows-1252, CRLF, empty) is handled correctly."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import json
+import os
+import sys
+
+import pytest
+
+from respin.io import InputError, decode, read_text
+
+from conftest import RESTORED
+
+SPUN = "The White Home mentioned 2 aides would go.\nOfficers mentioned nothing.\n"
+
+
+def assert_user_error(ran, *needles):
+    assert ran.code == 2, (ran.code, ran.err)
+    assert ran.out == ""
+    lines = ran.err.strip().splitlines()
+    assert len(lines) == 1, ran.err
+    assert lines[0].startswith("respin: error: ")
+    assert "Traceback" not in ran.err
+    for needle in needles:
+        assert needle in lines[0]
+
+
+@pytest.fixture(params=["restore", "check"])
+def command(request):
+    return request.param
+
+
+def run_on(cli, command, path, source, *extra):
+    return cli(command, path, "--source", source, *extra)
+
+
+def test_missing_file(cli, command, pair, tmp_path):
+    _, source = pair
+    ran = run_on(cli, command, tmp_path / "nope.txt", source)
+    assert_user_error(ran, "not found", "nope.txt")
+
+
+def test_missing_source(cli, command, pair, tmp_path):
+    spun, _ = pair
+    ran = run_on(cli, command, spun, tmp_path / "gone.txt")
+    assert_user_error(ran, "not found", "gone.txt")
+
+
+def test_missing_file_among_several_prints_no_partial_result(cli, pair, tmp_path):
+    spun, source = pair
+    ran = cli("check", spun, tmp_path / "nope.txt", "--source", source, "-f", "json")
+    assert_user_error(ran, "nope.txt")
+
+
+def test_folder_where_a_file_is_expected(cli, pair, tmp_path):
+    spun, _ = pair
+    assert_user_error(cli("restore", tmp_path, "--source", spun), "folder", str(tmp_path))
+    assert_user_error(cli("restore", spun, "--source", tmp_path), "folder", str(tmp_path))
+    assert_user_error(cli("check", spun, "--source", tmp_path), "folder")
+
+
+def test_binary_file(cli, command, pair, tmp_path):
+    _, source = pair
+    blob = tmp_path / "photo.txt"
+    blob.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    assert_user_error(run_on(cli, command, blob, source), "binary", "photo.txt")
+
+
+def test_binary_without_nul_bytes(cli, pair, tmp_path):
+    """Not UTF-8, and full of control characters: not text, even as Windows-1252."""
+    _, source = pair
+    blob = tmp_path / "data.bin"
+    blob.write_bytes(bytes([0x81, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x0e, 0x0f, 0x10]) * 20)
+    assert_user_error(cli("restore", blob, "--source", source), "binary")
+
+
+def test_empty_input_is_not_an_error(cli, pair, tmp_path):
+    _, source = pair
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    ran = cli("restore", empty, "--source", source)
+    assert (ran.code, ran.out) == (0, "")
+    assert "empty" in ran.err and "Traceback" not in ran.err
+    ran = cli("restore", empty, "--source", source, "-f", "json")
+    assert ran.code == 0 and json.loads(ran.out)["restored"] == "" and json.loads(ran.out)["edits"] == []
+    ran = cli("check", empty, "--source", source, "-f", "json")
+    assert ran.code == 0 and json.loads(ran.out)[0]["findings"] == []
+
+
+def test_empty_source_is_an_error(cli, pair, tmp_path):
+    spun, _ = pair
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n\n", encoding="utf-8")
+    assert_user_error(cli("restore", spun, "--source", empty), "empty")
+
+
+def test_utf8_bom(cli, pair, tmp_path):
+    """The BOM is not text: no stray U+FEFF in the output, the first word still restored."""
+    _, source = pair
+    f = tmp_path / "bom.txt"
+    f.write_bytes(codecs.BOM_UTF8 + SPUN.encode("utf-8"))
+    ran = cli("restore", f, "--source", source)
+    assert ran.code == 0
+    assert ran.out == RESTORED
+    src_bom = tmp_path / "src-bom.txt"
+    src_bom.write_bytes(codecs.BOM_UTF8 + source.read_bytes())
+    ran = cli("restore", f, "--source", src_bom, "-f", "json")
+    doc = json.loads(ran.out)
+    assert doc["restored"] == RESTORED
+    assert all(SPUN[e["start"]:e["end"]] == e["spun"] for e in doc["edits"])  # offsets into the decoded text
+
+
+def test_utf16_with_bom(cli, pair, tmp_path):
+    _, source = pair
+    f = tmp_path / "utf16.txt"
+    f.write_bytes(SPUN.encode("utf-16"))
+    ran = cli("restore", f, "--source", source)
+    assert (ran.code, ran.out) == (0, RESTORED)
+
+
+def test_invalid_utf8_after_bom(cli, pair, tmp_path):
+    _, source = pair
+    f = tmp_path / "broken.txt"
+    f.write_bytes(codecs.BOM_UTF8 + "The caf\u00e9 mentioned it.".encode("cp1252"))
+    assert_user_error(cli("restore", f, "--source", source), "UTF-8", "broken.txt")
+
+
+def test_windows_1252(cli, tmp_path):
+    spun = tmp_path / "legacy.txt"
+    spun.write_bytes("The caf\u00e9\u2019s proprietor mentioned \u201cno\u201d \u2014 twice.\n".encode("cp1252"))
+    source = tmp_path / "orig.txt"
+    source.write_text("The caf\u00e9\u2019s owner said \u201cno\u201d \u2014 twice.\n", encoding="utf-8")
+    ran = cli("restore", spun, "--source", source)
+    assert ran.code == 0
+    assert ran.out == "The caf\u00e9\u2019s owner said \u201cno\u201d \u2014 twice.\n"
+
+
+def test_crlf_line_endings_are_kept(cli, pair, tmp_path):
+    _, source = pair
+    f = tmp_path / "dos.txt"
+    f.write_bytes(SPUN.replace("\n", "\r\n").encode("utf-8"))
+    ran = cli("restore", f, "--source", source)
+    assert ran.code == 0
+    assert ran.out == RESTORED.replace("\n", "\r\n")
+    out = tmp_path / "restored.txt"
+    assert cli("restore", f, "--source", source, "-o", out).code == 0
+    assert out.read_bytes() == RESTORED.replace("\n", "\r\n").encode("utf-8")  # no newline translation
+    ran = cli("check", f, "--source", source, "-f", "json")
+    (doc,) = json.loads(ran.out)
+    assert [(x["line"], x["col"]) for x in doc["findings"]][-2:] == [(2, 1), (2, 10)]
+
+
+def test_too_large(cli, command, pair):
+    spun, source = pair
+    ran = run_on(cli, command, spun, source, "--max-size", "16")
+    assert_user_error(ran, "too large", "--max-size")
+    assert "0 MB" not in ran.err  # sizes read sensibly at any scale
+
+
+def test_too_large_on_stdin(cli, pair, monkeypatch):
+    _, source = pair
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SPUN.encode()), encoding="utf-8"))
+    assert_user_error(cli("restore", "-", "--source", source, "--max-size", "10"), "too large")
+
+
+def test_binary_on_stdin(cli, pair, monkeypatch):
+    _, source = pair
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\x00\x01\x02" * 50), encoding="utf-8"))
+    assert_user_error(cli("restore", "-", "--source", source), "binary")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_file(cli, pair):
+    spun, source = pair
+    spun.chmod(0)
+    try:
+        assert_user_error(cli("restore", spun, "--source", source), "permission")
+    finally:
+        spun.chmod(0o644)
+
+
+# --- the decoding layer directly --------------------------------------------------------
+
+@pytest.mark.parametrize("data,text,encoding", [
+    (b"plain", "plain", "utf-8"),
+    (codecs.BOM_UTF8 + "caf\u00e9".encode(), "caf\u00e9", "utf-8-sig"),
+    ("caf\u00e9".encode("utf-16"), "caf\u00e9", "utf-16"),
+    ("caf\u00e9 \u201cq\u201d".encode("cp1252"), "caf\u00e9 \u201cq\u201d", "cp1252"),
+    (b"a\r\nb\r\n", "a\r\nb\r\n", "utf-8"),
+    (b"", "", "utf-8"),
+])
+def test_decode(data, text, encoding):
+    assert decode(data) == (text, encoding)
+
+
+def test_decode_refuses_binary():
+    with pytest.raises(InputError, match="binary"):
+        decode(b"GIF89a\x00\x00\x01")
+
+
+def test_read_text_errors_are_input_errors(tmp_path):
+    with pytest.raises(InputError, match="not found"):
+        read_text(str(tmp_path / "missing.txt"))
+    with pytest.raises(InputError, match="folder"):
+        read_text(str(tmp_path))
+    big = tmp_path / "big.txt"
+    big.write_text("x" * 2000, encoding="utf-8")
+    with pytest.raises(InputError, match="too large"):
+        read_text(str(big), max_bytes=1000)
+    assert read_text(str(big), max_bytes=2000).text == "x" * 2000

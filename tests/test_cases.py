@@ -1,0 +1,125 @@
+"""The case corpus (tests/cases/*.json) and the negative corpus (tests/negative/*.txt).
+
+A case holds a spun text, its clean source and the restoration a careful editor would
+write. Cases with ``"expect": "fail"`` are known failures, kept (as strict xfails, with the
+reason in the file) rather than deleted, so that fixing one shows up as an XPASS.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+import respin
+from respin.restore import FORMAT, OTHER, PHRASE, SYNONYM
+
+from conftest import load_cases, negative_texts
+
+CASES = load_cases()
+NEGATIVE = negative_texts()
+KINDS = {SYNONYM, PHRASE, FORMAT, OTHER}
+
+
+def _param(case):
+    marks = []
+    if case["expect"] == "fail":
+        marks.append(pytest.mark.xfail(reason=case.get("reason", case["label"]), strict=True))
+    return pytest.param(case, id=case["name"], marks=marks)
+
+
+def test_corpus_is_well_formed():
+    assert len(CASES) >= 30
+    for case in CASES:
+        assert {"label", "spun", "source", "expected", "expect"} <= case.keys(), case["name"]
+        assert case["expect"] in ("pass", "fail"), case["name"]
+        if case["expect"] == "fail":
+            assert case.get("reason"), f"{case['name']}: a known failure says why"
+        # The expected text keeps the input's line structure (restoration never adds lines).
+        assert case["expected"].count("\n") == case["spun"].count("\n"), case["name"]
+
+
+@pytest.mark.parametrize("case", [_param(c) for c in CASES])
+def test_case(case):
+    spun, source = case["spun"], case["source"]
+    result = respin.restore(spun, source=source)
+    assert result.text == case["expected"]
+    # The edits alone explain the restoration.
+    assert respin.apply_edits(spun, result.edits) == result.text
+    for e in result.edits:
+        assert spun[e.start:e.end] == e.spun
+        assert e.origin == "source"
+        assert e.kind in KINDS
+        assert 0.0 < e.confidence <= 1.0
+    if "kinds" in case:
+        assert [e.kind for e in result.edits] == case["kinds"]
+    if "unmatched" in case:
+        assert sorted(s.text for s in result.unmatched) == sorted(case["unmatched"])
+        for s in result.unmatched:
+            assert spun[s.start:s.end] == s.text
+    if "missing" in case:
+        assert sorted(s.text for s in result.missing) == sorted(case["missing"])
+        for s in result.missing:
+            assert source[s.start:s.end] == s.text
+        for s in result.missing:  # reported, never injected
+            assert s.text not in result.text
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c["expect"] == "pass" and c["spun"] != c["source"]],
+                         ids=lambda c: c["name"])
+def test_case_findings_match_edits(case):
+    """``check`` with a source reports the same substitutions ``restore`` makes."""
+    report = respin.check(case["spun"], source=case["source"])
+    result = respin.restore(case["spun"], source=case["source"])
+    swaps = {(e.start, e.end, e.restored) for e in result.edits if e.kind != OTHER and e.spun.strip()}
+    found = {(f.start, f.end, f.suggestions[0]) for f in report.findings}
+    assert found == swaps
+    for f in report.findings:
+        assert case["spun"][f.start:f.end] == f.text
+
+
+# --- negative corpus: clean text must come back unchanged ---------------------------------
+
+def test_negative_corpus_is_substantial():
+    assert len(NEGATIVE) >= 8
+    for name, text in NEGATIVE:
+        assert 100 <= len(text.split()) <= 300, name
+
+
+@pytest.mark.parametrize("name,text", NEGATIVE, ids=[n for n, _ in NEGATIVE])
+def test_negative_against_itself(name, text):
+    result = respin.restore(text, source=text)
+    assert result.edits == [] and result.text == text
+    assert result.relation.verdict == "identical"
+
+
+@pytest.mark.parametrize("name,text", NEGATIVE, ids=[n for n, _ in NEGATIVE])
+def test_negative_house_style_is_not_an_edit(name, text):
+    """Straight quotes and '--' for the source's curly quotes and em dashes: same words."""
+    restyled = (text.replace("’", "'").replace("“", '"').replace("”", '"').replace("—", "--"))
+    result = respin.restore(restyled, source=text)
+    assert result.edits == []
+    assert result.relation.verdict == "identical"
+
+
+def test_negative_against_unrelated_sources():
+    """A clean text against another, unrelated clean text: nothing anchors, nothing changes."""
+    for (a, ta), (b, tb) in itertools.permutations(NEGATIVE, 2):
+        result = respin.restore(ta, source=tb)
+        assert result.edits == [], (a, b, [(e.spun, e.restored) for e in result.edits])
+        assert result.relation.verdict == "unrelated", (a, b)
+
+
+@pytest.mark.parametrize("name,text", NEGATIVE, ids=[n for n, _ in NEGATIVE])
+def test_negative_without_source(name, text):
+    """The model must not judge clean text spun, nor change it."""
+    from respin.model import ModelError
+    try:
+        report = respin.check(text)
+        result = respin.restore(text)
+    except ModelError as e:  # the detector is trained separately; without it there is nothing to judge
+        pytest.skip(f"no trained detection model: {e}")
+    assert report.spun is False, report.score
+    # Findings are suspicions, not changes; a clean text may raise at most one per 100 words.
+    assert len(report.findings) <= len(text.split()) / 100
+    assert result.text == text

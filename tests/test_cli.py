@@ -1,0 +1,346 @@
+"""The command line, through ``respin.cli.main(argv)`` (plus one real subprocess run).
+
+Contract: results on stdout only, diagnostics on stderr; ``check`` exits 0 (nothing judged
+spun) or 1 (something judged spun); ``restore`` exits 0 on success; both exit 2 on usage or
+input errors, with one ``respin: error:`` line and never a traceback.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+import respin
+from respin import __version__
+
+from conftest import RESTORED
+
+
+def _stdin(monkeypatch, data: bytes):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def assert_user_error(ran, *needles):
+    assert ran.code == 2
+    assert ran.out == ""
+    lines = ran.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("respin: error: "), ran.err
+    assert "Traceback" not in ran.err
+    for needle in needles:
+        assert needle in lines[0]
+
+
+# --- version and help ------------------------------------------------------------------
+
+def test_version(cli):
+    ran = cli("--version")
+    assert ran.code == 0
+    assert ran.out == f"respin {__version__}\n"
+    assert ran.err == ""
+
+
+@pytest.mark.parametrize("command,needle", [("check", "1 at least one judged spun"),
+                                             ("restore", "0 success")])
+def test_help_documents_exit_codes(cli, command, needle):
+    ran = cli(command, "--help")
+    assert ran.code == 0
+    assert needle in " ".join(ran.out.split())
+    assert "2 usage or input error" in " ".join(ran.out.split())
+
+
+# --- restore ----------------------------------------------------------------------------
+
+def test_restore_text_prints_only_the_restored_text(cli, pair):
+    spun, source = pair
+    ran = cli("restore", spun, "--source", source)
+    assert ran.code == 0
+    assert ran.out == RESTORED
+    assert ran.err.startswith("respin: relation: spun copy")  # the verdict goes to stderr
+
+
+def test_restore_quiet_keeps_stderr_empty(cli, pair):
+    spun, source = pair
+    ran = cli("restore", spun, "-s", source, "-q")
+    assert (ran.code, ran.out, ran.err) == (0, RESTORED, "")
+
+
+def test_restore_json(cli, pair):
+    spun, source = pair
+    ran = cli("restore", spun, "--source", source, "--format", "json")
+    assert ran.code == 0
+    doc = json.loads(ran.out)
+    assert doc["path"] == str(spun) and doc["source"] == str(source)
+    assert doc["restored"] == RESTORED
+    text = spun.read_text(encoding="utf-8")
+    assert [(e["spun"], e["restored"]) for e in doc["edits"]] == [
+        ("Home", "House"), ("mentioned", "said"), ("2", "two"), ("Officers", "Police"), ("mentioned", "said")]
+    for e in doc["edits"]:
+        assert set(e) >= {"start", "end", "spun", "restored", "origin", "confidence"}
+        assert text[e["start"]:e["end"]] == e["spun"]
+        assert e["origin"] == "source" and 0 < e["confidence"] <= 1
+    edits = [respin.Edit(e["start"], e["end"], e["spun"], e["restored"], e["origin"], e["confidence"])
+             for e in doc["edits"]]
+    assert respin.apply_edits(text, edits) == doc["restored"]
+    assert doc["relation"]["verdict"] == "spun copy"
+
+
+def test_restore_diff(cli, pair):
+    spun, source = pair
+    ran = cli("restore", spun, "--source", source, "--format", "diff")
+    assert ran.code == 0
+    lines = ran.out.splitlines()
+    assert lines[0] == f"--- {spun}" and lines[1] == f"+++ {spun} (restored)"
+    assert "-The White Home mentioned 2 aides would go." in lines
+    assert "+The White House said two aides would go." in lines
+    assert "+Police said nothing." in lines
+
+
+def test_restore_unchanged_input_exits_0_with_empty_diff(cli, tmp_path):
+    f = tmp_path / "clean.txt"
+    f.write_text("Nothing to see here.\n", encoding="utf-8")
+    ran = cli("restore", f, "--source", f, "--format", "diff")
+    assert (ran.code, ran.out) == (0, "")
+    assert "identical" in ran.err
+    ran = cli("restore", f, "--source", f)
+    assert (ran.code, ran.out) == (0, "Nothing to see here.\n")
+
+
+def test_restore_stdin(cli, pair, monkeypatch):
+    spun, source = pair
+    _stdin(monkeypatch, spun.read_bytes())
+    ran = cli("restore", "-", "--source", source, "--format", "json")
+    assert ran.code == 0
+    doc = json.loads(ran.out)
+    assert doc["path"] == "-" and doc["restored"] == RESTORED
+
+
+def test_restore_output_file(cli, pair, tmp_path):
+    spun, source = pair
+    out = tmp_path / "restored.txt"
+    ran = cli("restore", spun, "--source", source, "-o", out)
+    assert ran.code == 0
+    assert ran.out == ""  # nothing on stdout when writing a file
+    assert out.read_text(encoding="utf-8") == RESTORED
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orig.txt", "restored.txt", "spun.txt"]  # no temp left
+
+
+@pytest.mark.parametrize("target", ["spun", "source"])
+def test_output_refuses_to_overwrite_an_input(cli, pair, target):
+    spun, source = pair
+    before = {p: p.read_bytes() for p in pair}
+    ran = cli("restore", spun, "--source", source, "-o", spun if target == "spun" else source)
+    assert_user_error(ran, "refusing to overwrite")
+    assert {p: p.read_bytes() for p in pair} == before
+
+
+def test_check_output_refuses_to_overwrite_its_input(cli, pair):
+    spun, source = pair
+    before = spun.read_bytes()
+    ran = cli("check", spun, "--source", source, "-o", spun)
+    assert_user_error(ran, "refusing to overwrite")
+    assert spun.read_bytes() == before
+
+
+def test_output_write_failure_leaves_old_file_whole(cli, pair, tmp_path, monkeypatch):
+    """A failure at the last step (disk full, crash) never leaves a partial output file."""
+    spun, source = pair
+    out = tmp_path / "restored.txt"
+    out.write_text("previous contents\n", encoding="utf-8")
+
+    def broken_replace(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("respin.io.os.replace", broken_replace)
+    ran = cli("restore", spun, "--source", source, "-o", out)
+    assert_user_error(ran, "cannot write output file", "No space left on device")
+    assert out.read_text(encoding="utf-8") == "previous contents\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["orig.txt", "restored.txt", "spun.txt"]
+
+
+def test_output_into_missing_folder(cli, pair, tmp_path):
+    spun, source = pair
+    ran = cli("restore", spun, "--source", source, "-o", tmp_path / "nope" / "out.txt")
+    assert_user_error(ran, "output folder does not exist")
+
+
+def test_restore_without_source_never_crashes(cli, pair):
+    """Without --source the model proposes edits; until one is trained, a clear error."""
+    spun, _ = pair
+    ran = cli("restore", spun)
+    assert "Traceback" not in ran.err
+    if ran.code == 2:
+        assert_user_error(ran)
+    else:
+        assert ran.code == 0 and ran.out.count("\n") == spun.read_text().count("\n")
+
+
+# --- check ------------------------------------------------------------------------------
+
+def test_check_text_format(cli, pair):
+    spun, source = pair
+    ran = cli("check", spun, "--source", source)
+    assert ran.code == 1
+    lines = ran.out.splitlines()
+    assert re.fullmatch(re.escape(f"{spun}:1:11: Home ==> House ") + r"\((0\.\d\d|1\.00)\)", lines[0])
+    assert re.fullmatch(re.escape(f"{spun}:2:1: Officers ==> Police ") + r"\((0\.\d\d|1\.00)\)", lines[3])
+    assert len(lines) == 6
+    assert lines[-1].startswith(f"{spun}: spun (score 1.00, 5 findings in")
+    assert ran.err == ""
+
+
+def test_check_json(cli, pair):
+    spun, source = pair
+    ran = cli("check", spun, "--source", source, "--format", "json")
+    assert ran.code == 1
+    (doc,) = json.loads(ran.out)
+    assert doc["path"] == str(spun) and doc["spun"] is True and 0 <= doc["score"] <= 1
+    text = spun.read_text(encoding="utf-8")
+    first = doc["findings"][0]
+    assert {k: first[k] for k in ("start", "end", "line", "col", "text", "suggestions")} == {
+        "start": 10, "end": 14, "line": 1, "col": 11, "text": "Home", "suggestions": ["House"]}
+    for f in doc["findings"]:
+        assert text[f["start"]:f["end"]] == f["text"]
+        assert 0 <= f["confidence"] <= 1
+
+
+def test_check_jsonl_matches_json(cli, pair, tmp_path):
+    spun, source = pair
+    other = tmp_path / "same.txt"
+    other.write_text(source.read_text(encoding="utf-8"), encoding="utf-8")
+    as_json = json.loads(cli("check", spun, other, "-s", source, "-f", "json").out)
+    ran = cli("check", spun, other, "-s", source, "-f", "jsonl")
+    assert ran.code == 1
+    rows = [json.loads(line) for line in ran.out.splitlines()]
+    assert rows == as_json
+    assert [r["path"] for r in rows] == [str(spun), str(other)]  # input order
+    assert [r["spun"] for r in rows] == [True, False]
+
+
+def test_check_github(cli, pair):
+    spun, source = pair
+    ran = cli("check", spun, "--source", source, "--format", "github")
+    assert ran.code == 1
+    lines = ran.out.splitlines()
+    assert len(lines) == 5
+    assert all(line.startswith("::warning file=") for line in lines)
+    assert lines[0].startswith(f"::warning file={str(spun).replace(':', '%3A')},line=1,col=11,")
+    assert "Home ==> House" in lines[0]
+
+
+def test_check_clean_exits_0(cli, tmp_path):
+    f = tmp_path / "clean.txt"
+    f.write_text("The river rose two metres overnight, officials said.\n", encoding="utf-8")
+    ran = cli("check", f, "--source", f)
+    assert ran.code == 0
+    assert ran.out == f"{f}: not spun (score 0.00, 0 findings in 8 words, identical of the source)\n"
+
+
+def test_check_folder_is_read_recursively(cli, pair, tmp_path):
+    spun, source = pair
+    tree = tmp_path / "tree"
+    (tree / "deeper" / "deepest").mkdir(parents=True)
+    (tree / "b.txt").write_bytes(spun.read_bytes())
+    (tree / "deeper" / "deepest" / "a.txt").write_bytes(source.read_bytes())
+    (tree / "deeper" / "notes.md").write_text("not a .txt file", encoding="utf-8")
+    (tree / "deeper" / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00binary")
+    ran = cli("check", tree, "--source", source, "--format", "json")
+    assert ran.code == 1
+    paths = [d["path"] for d in json.loads(ran.out)]
+    assert paths == [str(tree / "b.txt"), str(tree / "deeper" / "deepest" / "a.txt")]
+    assert "skipping binary file" in ran.err
+
+
+def test_check_glob(cli, pair, tmp_path):
+    spun, source = pair
+    (tmp_path / "x.md").write_bytes(spun.read_bytes())
+    ran = cli("check", tmp_path, "--source", source, "--glob", "*.md", "-f", "jsonl")
+    assert [json.loads(line)["path"] for line in ran.out.splitlines()] == [str(tmp_path / "x.md")]
+
+
+def test_check_stdin(cli, pair, monkeypatch):
+    spun, source = pair
+    _stdin(monkeypatch, spun.read_bytes())
+    ran = cli("check", "-", "--source", source, "--format", "jsonl")
+    assert ran.code == 1
+    (row,) = [json.loads(line) for line in ran.out.splitlines()]
+    assert row["path"] == "-" and len(row["findings"]) == 5
+
+
+def test_check_threshold(cli, pair, tmp_path):
+    spun, source = pair
+    assert cli("check", spun, "-s", source, "--threshold", "1.0").code == 1
+    f = tmp_path / "clean.txt"
+    f.write_bytes(source.read_bytes())
+    assert cli("check", f, "-s", source, "--threshold", "0").code == 1  # score 0 >= 0
+    assert cli("check", f, "-s", source, "--threshold", "0.5").code == 0
+
+
+def test_check_output_file(cli, pair, tmp_path):
+    spun, source = pair
+    out = tmp_path / "report.json"
+    ran = cli("check", spun, "-s", source, "-f", "json", "-o", out)
+    assert ran.code == 1 and ran.out == ""
+    assert json.loads(out.read_text(encoding="utf-8"))[0]["path"] == str(spun)
+
+
+def test_check_statistics_go_to_stderr(cli, pair):
+    spun, source = pair
+    plain = cli("check", spun, "-s", source, "-f", "json")
+    ran = cli("check", spun, "-s", source, "-f", "json", "--statistics")
+    assert ran.out == plain.out
+    assert "mentioned ==> said" in ran.err
+
+
+def test_check_without_source_never_crashes(cli, pair):
+    spun, _ = pair
+    ran = cli("check", spun, "-f", "json")
+    assert "Traceback" not in ran.err
+    if ran.code == 2:  # no trained detector yet: one clear line
+        assert_user_error(ran)
+    else:
+        assert ran.code in (0, 1)
+        assert json.loads(ran.out)[0]["path"] == str(spun)
+
+
+# --- usage errors -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("argv,needle", [
+    (["restore", "{spun}", "--format", "xml"], "--format"),
+    (["check", "{spun}", "--format", "sarif"], "--format"),
+    (["check", "{spun}", "--threshold", "2"], "--threshold"),
+    (["restore", "{spun}", "--max-size", "lots"], "--max-size"),
+    (["restore"], "PATH"),
+    (["check"], "PATH"),
+    (["restore", "{spun}", "--no-such-option"], "--no-such-option"),
+    (["frobnicate"], "frobnicate"),
+    (["restore", "{spun}", "--model", "{missing}"], "model"),
+])
+def test_usage_errors(cli, pair, tmp_path, argv, needle):
+    spun, _ = pair
+    args = [a.format(spun=spun, missing=tmp_path / "no-model") for a in argv]
+    assert_user_error(cli(*args), needle)
+
+
+def test_no_arguments_shows_help_and_exits_2(cli):
+    ran = cli()
+    assert ran.code == 2
+    assert "Usage" in ran.out + ran.err
+    assert "Traceback" not in ran.err
+
+
+# --- one real process -------------------------------------------------------------------
+
+def test_real_subprocess(pair):
+    spun, source = pair
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run([sys.executable, "-m", "respin", "restore", str(spun), "--source", str(source),
+                           "--format", "json"], capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert json.loads(proc.stdout)["restored"] == RESTORED
+    assert proc.stderr.decode().startswith("respin: relation: spun copy")

