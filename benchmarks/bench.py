@@ -182,7 +182,7 @@ def detection_scores(items) -> dict:
                 hit = [f for fa, fb, f in found if fa < b and a < fb]
                 if hit and sub[i]:
                     tp += 1
-                    if hit[0].suggestions and i in orig_of and hit[0].suggestions[0].lower() == orig_of[i]:
+                    if i in orig_of and _suggested_word(hit[0], a - (hit[0].start - line_start)) == orig_of[i]:
                         top_ok += 1
                 elif hit:
                     fp += 1
@@ -193,6 +193,18 @@ def detection_scores(items) -> dict:
             "doc_spun_flag_accuracy": (sum(s >= 0.5 for s in doc_pos) + sum(s < 0.5 for s in doc_neg)) / max(2 * len(items), 1),
             "word_precision": p, "word_recall": r, "word_f1": 2 * p * r / max(p + r, 1e-9),
             "top_suggestion_correct": top_ok / max(tp, 1), "true_positive_words": tp}
+
+
+def _suggested_word(f, offset_in_finding: int) -> str | None:
+    """The word of the top suggestion that stands where the token at this offset stands
+    (multi-word findings suggest a whole phrase: "energy crops" ==> "power plants")."""
+    if not f.suggestions:
+        return None
+    fw, sw = toks(f.text), [t[0] for t in toks(f.suggestions[0])]
+    pos = [k for k, (_, a, b) in enumerate(fw) if a <= offset_in_finding < b]
+    if len(fw) != len(sw) or not pos:
+        return sw[0] if len(sw) == 1 and len(fw) == 1 else None
+    return sw[pos[0]]
 
 
 def seed_scores() -> dict:

@@ -302,7 +302,7 @@ def train(
                                          "python -m respin.build_lexicon MODEL_DIR)."),
     corpus: List[str] = typer.Option([], "--corpus", "-c",
                                      help="Folder of your own clean text (*.txt) to train on; repeatable."),
-    docs: int = typer.Option(600, "--docs", help="Wikipedia leads to use (plus as many WordNet gloss documents)."),
+    docs: int = typer.Option(3000, "--docs", help="Wikipedia leads to use (plus as many WordNet gloss documents)."),
     seed: int = typer.Option(13, "--seed", help="Random seed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
 ):

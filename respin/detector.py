@@ -21,13 +21,22 @@ FORMAT = "respin-detector"
 VERSION = 1
 
 DOC_FEATURES = (
-    "density",       # expected spun words per 100 words (sum of word probabilities)
-    "flag_density",  # words over the finding threshold per 100 words
-    "mean_p",        # mean probability over candidate words
-    "top_mean",      # mean of the top 10% probabilities
-    "share_high",    # share of candidate words with p >= 0.8
+    "sqrt_glr",      # sqrt of the generalised likelihood ratio: "some words are spun" vs "none are"
+    "spin_rate",     # the share of spun words that maximises that likelihood
     "log_words",
+    "no_evidence_len",  # log_words when the ratio is 0: a long text with no evidence is clean
+    "pmi1_rate",     # words per word whose best candidate gains > 1 log10, frequency-corrected
+    "pmi_mass",      # sum of positive frequency-corrected gains per word
 )
+
+# Findings are reported only where the document-level test rejects "no word is spun" at
+# the 1% level: 2 log-ratio follows the 50:50 mixture of chi2(0) and chi2(1) under the null,
+# whose 1% critical value is 5.41, i.e. a log-ratio of 2.71. A conventional level, chosen
+# before looking at any text; it keeps clean text free of findings (see BENCHMARKS.md).
+SIGNIFICANT_LOG_RATIO = 2.71
+
+# Candidate spin rates for the likelihood ratio (a document is spun at one of these rates).
+SPIN_RATES = np.array([0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5])
 
 
 @dataclass(slots=True)
@@ -67,17 +76,86 @@ class Logistic:
         return cls(*arrs, float(d["intercept"]))
 
 
-def doc_features(p: np.ndarray, n_words: int, finding_threshold: float) -> np.ndarray:
-    """Aggregate word probabilities into the document model's features."""
-    n = max(n_words, 1)
+def mixture(p: np.ndarray, prior: float) -> tuple[float, float, np.ndarray]:
+    """Treat the document as a mixture of spun and clean words.
+
+    ``p`` are word-model probabilities fitted at base rate ``prior``; their likelihood
+    ratios L_i give, for a spin rate r, log-likelihood sum(log(1 - r + r L_i)) against r = 0.
+    Returns (best log-likelihood ratio, best rate, posterior P(spun) per word at that rate).
+    A clean document has best rate 0, so its words get posterior 0: findings appear only
+    where the document as a whole supports spinning.
+
+    >>> g, r, post = mixture(np.array([0.99, 0.99, 0.01, 0.01]), prior=0.1)
+    >>> r > 0 and post[0] > 0.5 > post[2]
+    True
+    """
     if len(p) == 0:
-        return np.array([0.0, 0.0, 0.0, 0.0, 0.0, math.log1p(n_words)])
-    top = np.sort(p)[-max(1, len(p) // 10):]
-    return np.array([
-        100.0 * p.sum() / n,
-        100.0 * (p >= finding_threshold).sum() / n,
-        float(p.mean()),
-        float(top.mean()),
-        float((p >= 0.8).mean()),
-        math.log1p(n_words),
-    ])
+        return 0.0, 0.0, np.zeros(0)
+    q = np.clip(p, 1e-6, 1 - 1e-6)
+    L = np.exp(np.clip(np.log(q / (1 - q)) - math.log(prior / (1 - prior)), -30, 30))
+    G = np.log1p(SPIN_RATES[:, None] * (L[None, :] - 1)).sum(axis=1)
+    k = int(G.argmax())
+    if G[k] <= 0:
+        return 0.0, 0.0, np.zeros(len(p))
+    r = SPIN_RATES[k]
+    return float(G[k]), float(r), r * L / (r * L + 1 - r)
+
+
+def doc_features(X: np.ndarray, p: np.ndarray, n_words: int, prior: float) -> np.ndarray:
+    """Aggregate a document's evidence rows (``X``) and word probabilities (``p``)."""
+    from .evidence import FEATURES
+    n = max(n_words, 1)
+    logw = math.log1p(n_words)
+    if len(p) == 0:
+        return np.array([0.0, 0.0, logw, logw, 0.0, 0.0])
+    g, r, _ = mixture(p, prior)
+    dp = X[:, FEATURES.index("delta_pmi")]
+    return np.array([math.sqrt(g), r, logw, logw if g == 0 else 0.0,
+                     (dp > 1).sum() / n, np.clip(dp, 0, None).sum() / n])
+
+
+class Detector:
+    """Word model + document model + the base rate the word model was fitted at."""
+
+    def __init__(self, word: Logistic, doc: Logistic | None, prior: float,
+                 finding_threshold: float = 0.5, restore_threshold: float = 0.8, doc_threshold: float = 0.5):
+        self.word, self.doc, self.prior = word, doc, prior
+        self.finding_threshold, self.restore_threshold, self.doc_threshold = (
+            finding_threshold, restore_threshold, doc_threshold)
+
+    def doc_row(self, X: np.ndarray, n_words: int, p: np.ndarray | None = None) -> np.ndarray:
+        p = self.word.predict_proba(X) if p is None else p
+        return doc_features(X, p, n_words, self.prior)
+
+    def score(self, X: np.ndarray, n_words: int, p: np.ndarray | None = None) -> float:
+        return float(self.doc.predict_proba(self.doc_row(X, n_words, p)[None, :])[0])
+
+    def posteriors(self, X: np.ndarray, p: np.ndarray | None = None) -> np.ndarray:
+        """P(spun) per word under the document's mixture; all 0 unless the document-level
+        evidence is significant (SIGNIFICANT_LOG_RATIO)."""
+        g, _, post = mixture(self.word.predict_proba(X) if p is None else p, self.prior)
+        return post if g >= SIGNIFICANT_LOG_RATIO else np.zeros(len(post))
+
+    def to_dict(self) -> dict:
+        from .evidence import FEATURES
+        return {
+            "format": FORMAT, "version": VERSION, "features": list(FEATURES), "doc_features": list(DOC_FEATURES),
+            "word_model": self.word.to_dict(), "doc_model": self.doc.to_dict(), "word_prior": self.prior,
+            "finding_threshold": self.finding_threshold, "restore_threshold": self.restore_threshold,
+            "doc_threshold": self.doc_threshold,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Detector":
+        """Validate and load; raises ValueError on any mismatch (never executes anything)."""
+        from .evidence import FEATURES
+        if d.get("format") != FORMAT or d.get("version") != VERSION:
+            raise ValueError(f"unknown format {d.get('format')!r} version {d.get('version')!r}")
+        if tuple(d["features"]) != FEATURES or tuple(d["doc_features"]) != DOC_FEATURES:
+            raise ValueError("feature list differs from this version of respin: retrain the model")
+        prior = float(d["word_prior"])
+        if not 0 < prior < 1:
+            raise ValueError("word_prior must be in (0, 1)")
+        return cls(Logistic.from_dict(d["word_model"], len(FEATURES)),
+                   Logistic.from_dict(d["doc_model"], len(DOC_FEATURES)), prior,
+                   float(d["finding_threshold"]), float(d["restore_threshold"]), float(d["doc_threshold"]))

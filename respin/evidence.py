@@ -11,7 +11,6 @@ Pure functions on text: no I/O, no global state beyond the caches of the resourc
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,26 +30,24 @@ must shall ought also as until while said says say mr mrs ms one""".split())
 MAX_CANDIDATES = 12     # neighbours scored with the LM per word (by prior); more costs time, adds little
 CLIP = 8.0              # log10 differences are clipped: beyond this the LM is extrapolating
 
+# Only features that compare the word with its candidates in the same context. Absolute
+# ones (how likely the word is, how well it fits) measured register rather than spinning:
+# fiction and science abstracts looked "spun" to a news LM. See BENCHMARKS.md.
 FEATURES = (
     "delta",          # best candidate's local LM score minus the word's (log10), clipped
-    "delta_pos",      # max(delta, 0)
-    "lp_word",        # log10 P(word | two previous words)
-    "lp_next",        # log10 P(next word | previous, word): does the word break what follows?
-    "uni_word",       # log10 unigram probability of the word
+    "delta_pmi",      # delta with the candidate's frequency advantage removed (the LM favours frequent words anywhere)
     "rarer",          # unigram(best candidate) - unigram(word): spinners shift to rarer synonyms
     "both_sources",   # the link is in WordNet and Moby (far likelier spinner swap)
-    "wordnet_only",
-    "log_cands",      # log(1 + number of neighbours)
-    "name_internal",  # capitalised, not sentence-initial: swaps inside names ("White Home")
     "margin",         # best candidate minus second best
-    "doc_rate",       # share of this word's occurrences in the document with delta > 1
-    "doc_count",      # log(1 + occurrences of the word in the document)
+    "doc_rate",       # share of this word's occurrences in the document with delta > 1 (spinners are consistent)
+    "pair_delta",     # best joint gain when this word and an adjacent candidate word are both replaced
+    "pair_extra",     # how much more the joint replacement gains than either word alone ("energy crops")
+    "name_internal",  # capitalised, not sentence-initial: swaps inside names ("White Home")
     "delta_x_both",
     "delta_x_name",
-    "assoc_word",     # log10 P(word | context) - log10 P(word): is the word at home here?
-    "assoc_best",     # the same for the best candidate
-    "delta_pmi",      # delta with the frequency advantage of the candidate removed
 )
+
+PAIR_CANDIDATES = 4     # per word, for joint replacement of two adjacent words
 
 
 @dataclass(slots=True)
@@ -79,19 +76,19 @@ def document_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:
             v = uni_cache[w] = lm.logprob(w, ())
         return v
 
+    i_pair = FEATURES.index("pair_delta")
     for s0, s1 in doc.sentences:
         idx = [k for k in range(s0, s1) if toks[k].kind != PUNCT]
         words = [_lower(toks[k].text) for k in idx]
+        sent_rows: dict[int, WordEvidence] = {}
         for pos, k in enumerate(idx):
             w = words[pos]
             if w in STOPWORDS or len(w) < 3 or not w.isalpha():
                 continue
-            cands = [c for c, _ in lexicon.neighbours(w) if c.isalpha() and lm.in_vocab(c)] if w in lexicon else []
-            if not cands or not lm.in_vocab(w):
-                continue  # out-of-vocabulary words are never judged: no evidence either way
-            flags = {c: f for c, f in lexicon.neighbours(w)}
-            cands.sort(key=lambda c: -(uni(c) + (1.0 if flags[c] == 3 else 0.0)))
-            cands = cands[:MAX_CANDIDATES]
+            entry = _candidates(lexicon, lm, w, uni)
+            if entry is None:
+                continue  # unknown to the thesaurus or the LM: never judged, no evidence either way
+            cands, flags, n_links = entry
             h = (("<s>",) + tuple(words[:pos]))[-2:] if pos < 2 else tuple(words[pos - 2:pos])
             nxt = words[pos + 1:pos + 3]
             base = _local(lm, w, h, nxt)
@@ -105,21 +102,154 @@ def document_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:
             second = scored[1][1] if len(scored) > 1 else -CLIP
             delta = max(-CLIP, min(CLIP, delta))
             tok = toks[k]
-            name = tok.text[:1].isupper() and pos > 0 and not _sentence_initial(toks, k, s0)
-            f = flags[best]
-            lp_w = lm.logprob(w, h)
-            lp_next = lm.logprob(nxt[0], (h[-1] if h else "<s>", w)) if nxt else 0.0
+            name = 1.0 if tok.text[:1].isupper() and pos > 0 and not _sentence_initial(toks, k, s0) else 0.0
+            both = 1.0 if flags[best] == 3 else 0.0
             row = [
-                delta, max(delta, 0.0), lp_w, lp_next, uni(w), uni(best) - uni(w),
-                1.0 if f == 3 else 0.0, 1.0 if f == 1 else 0.0,
-                math.log1p(len(flags)), 1.0 if name else 0.0,
+                delta, max(-CLIP, min(CLIP, delta - (uni(best) - uw))), uni(best) - uw, both,
                 max(-CLIP, min(CLIP, delta - max(-CLIP, second))) if len(scored) > 1 else CLIP,
-                0.0, 0.0, delta * (f == 3), delta * name,
-                lp_w - uw, lm.logprob(best, h) - uni(best), max(-CLIP, min(CLIP, delta - (uni(best) - uw))),
+                0.0, 0.0, 0.0, name, delta * both, delta * name,
             ]
-            out.append(WordEvidence(k, tok.start, tok.end, tok.text, scored[:5], row))
+            ev = WordEvidence(k, tok.start, tok.end, tok.text, scored[:5], row)
+            sent_rows[pos] = ev
+            out.append(ev)
+        for pos, ev in sent_rows.items():
+            nxt_ev = sent_rows.get(pos + 1)
+            if nxt_ev is not None:
+                _pair(lm, words, pos, ev, nxt_ev, i_pair)
     _document_consistency(out)
     return out
+
+
+def _pair(lm, words, pos, a: WordEvidence, b: WordEvidence, i_pair: int) -> None:
+    """Joint replacement of two adjacent words: spinners often swap both words of a
+    compound ("power plants" -> "energy crops"), leaving neither alone to anchor on."""
+    h = (("<s>",) + tuple(words[:pos]))[-2:] if pos < 2 else tuple(words[pos - 2:pos])
+    nxt = words[pos + 2:pos + 4]
+
+    def window(x, y):
+        s = lm.logprob(x, h) + lm.logprob(y, (h[-1], x))
+        if nxt:
+            s += lm.logprob(nxt[0], (x, y))
+            if len(nxt) > 1:
+                s += lm.logprob(nxt[1], (y, nxt[0]))
+        return s
+
+    wa, wb = words[pos], words[pos + 1]
+    base = window(wa, wb)
+    gain = max(window(x, y) for x, _ in a.candidates[:PAIR_CANDIDATES] for y, _ in b.candidates[:PAIR_CANDIDATES]) - base
+    gain = max(-CLIP, min(CLIP, gain))
+    extra = gain - max(a.row[0], b.row[0], 0.0)
+    for ev in (a, b):
+        if gain > ev.row[i_pair]:
+            ev.row[i_pair] = gain
+            ev.row[i_pair + 1] = max(ev.row[i_pair + 1], extra)
+
+
+_CAND_CACHE: dict[tuple[int, int, str], tuple | None] = {}
+
+
+def _candidates(lexicon, lm, w: str, uni):
+    """Top candidates of a word type, by prior: common words first, links in both thesauri
+    first (what spinners' dictionaries hold). Read from the model's precompiled table when
+    there is one, else computed and cached per process."""
+    table = getattr(lexicon, "candidate_table", None)
+    if table is not None:
+        return table.get(w)
+    key = (id(lexicon), id(lm), w)
+    if key in _CAND_CACHE:
+        return _CAND_CACHE[key]
+    entry = _compute_candidates(lexicon, lm, w, uni)
+    if len(_CAND_CACHE) > 500_000:
+        _CAND_CACHE.clear()
+    _CAND_CACHE[key] = entry
+    return entry
+
+
+def _compute_candidates(lexicon, lm, w: str, uni):
+    if w not in lexicon or not lm.in_vocab(w):
+        return None
+    links = lexicon.neighbours(w)
+    flags = {c: f for c, f in links if c.isalpha() and lm.in_vocab(c)}
+    if not flags:
+        return None
+    cands = sorted(flags, key=lambda c: (-(uni(c) + (1.0 if flags[c] == 3 else 0.0)), c))[:MAX_CANDIDATES]
+    return cands, {c: flags[c] for c in cands}, len(links)
+
+
+class CandidateTable:
+    """Precompiled :func:`_candidates` for the whole vocabulary (``candidates.npz``).
+
+    Computing a word's candidates means re-inflecting hundreds of thesaurus links; doing it
+    once at build time makes a cold ``respin check`` fast. Loaded with allow_pickle=False.
+    """
+
+    FORMAT, VERSION = "respin-candidates", 1
+
+    def __init__(self, arrays):
+        header = arrays["header"].tolist()
+        if header != [self.FORMAT, str(self.VERSION), str(MAX_CANDIDATES)]:
+            raise ValueError(f"not a respin candidate table of this version: {header}")
+        self._words = arrays["words"].tolist()
+        self._index = {w: i for i, w in enumerate(self._words)}
+        self._indptr, self._cand, self._flags = arrays["indptr"], arrays["cand"], arrays["flags"]
+        self._links = arrays["links"]
+        self._cache: dict[str, tuple | None] = {}
+
+    @classmethod
+    def load(cls, path) -> "CandidateTable":
+        with np.load(path, allow_pickle=False) as z:
+            return cls({k: z[k] for k in z.files})
+
+    def get(self, w: str):
+        hit = self._cache.get(w, False)
+        if hit is not False:
+            return hit
+        i = self._index.get(w)
+        entry = None
+        if i is not None and self._indptr[i + 1] > self._indptr[i]:
+            a, b = self._indptr[i], self._indptr[i + 1]
+            cands = [self._words[j] for j in self._cand[a:b].tolist()]
+            entry = (cands, dict(zip(cands, self._flags[a:b].tolist())), int(self._links[i]))
+        self._cache[w] = entry
+        return entry
+
+    @classmethod
+    def build(cls, lexicon, lm, path) -> int:
+        """Compile candidates for every single word of the lexicon; returns the count."""
+        uni = {}
+
+        def u(x):
+            if x not in uni:
+                uni[x] = lm.logprob(x, ())
+            return uni[x]
+        entries = {}
+        for w in lexicon.vocab[:lexicon.n_words]:
+            if w.isalpha() and w.islower():
+                e = _compute_candidates(lexicon, lm, w, u)
+                if e is not None:
+                    entries[w] = e
+        words = sorted(set(entries) | {c for e in entries.values() for c in e[0]})
+        index = {w: i for i, w in enumerate(words)}
+        indptr, cand, flags, links = [0], [], [], []
+        for w in words:
+            e = entries.get(w)
+            if e is not None:
+                cand.extend(index[c] for c in e[0])
+                flags.extend(e[1][c] for c in e[0])
+            indptr.append(len(cand))
+            links.append(e[2] if e else 0)
+        has_entry = np.array([w in entries for w in words])  # candidates-only words: no entry
+        import os
+        import tempfile
+        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=os.path.dirname(os.path.abspath(path)))
+        os.close(fd)
+        np.savez_compressed(tmp, header=np.array([cls.FORMAT, str(cls.VERSION), str(MAX_CANDIDATES)]),
+                            words=np.array(words), indptr=np.array(indptr, dtype=np.int32),
+                            cand=np.array(cand, dtype=np.int32), flags=np.array(flags, dtype=np.uint8),
+                            links=np.where(has_entry, np.array(links, dtype=np.int32), 0))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+        return len(entries)
 
 
 def _sentence_initial(toks, k, s0) -> bool:
@@ -143,12 +273,11 @@ def _document_consistency(rows: list[WordEvidence]) -> None:
     by_word: dict[str, list[WordEvidence]] = {}
     for r in rows:
         by_word.setdefault(_lower(r.text), []).append(r)
-    i_rate, i_count = FEATURES.index("doc_rate"), FEATURES.index("doc_count")
+    i_rate = FEATURES.index("doc_rate")
     for group in by_word.values():
         rate = sum(r.row[0] > 1.0 for r in group) / len(group)
         for r in group:
             r.row[i_rate] = rate
-            r.row[i_count] = math.log1p(len(group))
 
 
 def matrix(rows: list[WordEvidence]) -> np.ndarray:

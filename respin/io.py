@@ -130,6 +130,7 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
+        os.chmod(tmp, _new_file_mode(target))
         os.replace(tmp, target)
     except BaseException as e:
         try:
@@ -139,3 +140,14 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
         if isinstance(e, OSError):  # disk full, target not replaceable: a one-line user error
             raise InputError(f"cannot write output file ({e.strerror or e}): {path}") from None
         raise
+
+
+def _new_file_mode(target: Path) -> int:
+    """Keep an existing file's permissions; give a new one the usual 0666 & ~umask
+    (mkstemp's private 0600 would surprise anyone sharing the output)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

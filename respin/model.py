@@ -13,8 +13,8 @@ import os
 import threading
 from pathlib import Path
 
-from .detector import DOC_FEATURES, FORMAT, VERSION, Logistic, doc_features
-from .evidence import FEATURES, document_evidence, matrix
+from .detector import Detector
+from .evidence import document_evidence, matrix
 from .tokenize import Document
 
 _LOCK = threading.Lock()
@@ -68,6 +68,13 @@ class Model:
             self.lexicon = Lexicon.load(lex)
         except Exception as e:
             raise ModelError(f"cannot load {lex}: {e}") from None
+        table = path / "candidates.npz"
+        if table.exists():
+            from .evidence import CandidateTable
+            try:
+                self.lexicon.candidate_table = CandidateTable.load(table)
+            except (ValueError, KeyError, OSError) as e:
+                raise ModelError(f"cannot load {table}: {e}") from None
         self.detector = None
         det = path / "detector.json"
         if det.exists():
@@ -84,50 +91,42 @@ class Model:
         if self.lm is None:
             raise ModelError("the language model (pocketsphinx) is not installed: pip install pocketsphinx")
 
-    def word_probabilities(self, doc: Document):
-        """Evidence rows of ``doc`` and the word model's probability for each."""
+    def evidence(self, doc: Document):
+        """Evidence rows of ``doc``, word-model probabilities and mixture posteriors."""
         self._require()
         rows = document_evidence(doc, self.lexicon, self.lm)
-        return rows, self.detector["word"].predict_proba(matrix(rows))
+        X = matrix(rows)
+        p = self.detector.word.predict_proba(X)
+        return rows, X, p, self.detector.posteriors(X, p)
 
     def check(self, text: str, threshold: float | None = None):
         from .detect import Report, findings_from_rows
-        d = self.detector
+        det = self.detector
+        thr = (det.doc_threshold if det else 0.5) if threshold is None else threshold
         doc = Document.from_text(text)
-        thr = (d["doc_threshold"] if d else 0.5) if threshold is None else threshold
-        if not doc.tokens:
+        if doc.n_words == 0:
             return Report(0.0, False, [], 0, thr, model=self.name)
-        rows, p = self.word_probabilities(doc)
-        findings = findings_from_rows(text, doc, rows, p, d["finding_threshold"])
-        feats = doc_features(p, doc.n_words, d["finding_threshold"])
-        score = float(d["doc"].predict_proba(feats[None, :])[0])
+        rows, X, p, post = self.evidence(doc)
+        findings = findings_from_rows(text, doc, rows, post, det.finding_threshold)
+        score = det.score(X, doc.n_words, p)
         return Report(score, score >= thr, findings, doc.n_words, thr, model=self.name)
 
     def restore(self, text: str, min_confidence: float | None = None):
         """Replace confidently spun words by their best suggestion (``origin: "model"``)."""
         from .detect import findings_from_rows
-        from .restore import Edit, Restoration, SYNONYM, apply_edits
-        d = self.detector
-        self._require()
+        from .restore import SYNONYM, Edit, Restoration, apply_edits
         doc = Document.from_text(text)
-        if not doc.tokens:
+        if doc.n_words == 0:
             return Restoration(text, text, [])
-        rows, p = self.word_probabilities(doc)
-        thr = d["restore_threshold"] if min_confidence is None else min_confidence
+        rows, X, p, post = self.evidence(doc)
+        thr = self.detector.restore_threshold if min_confidence is None else min_confidence
         edits = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, SYNONYM)
-                 for f in findings_from_rows(text, doc, rows, p, thr) if f.suggestions]
+                 for f in findings_from_rows(text, doc, rows, post, thr) if f.suggestions]
         return Restoration(text, apply_edits(text, edits), edits)
 
 
-def _load_detector(path: Path) -> dict:
+def _load_detector(path: Path) -> Detector:
     try:
-        d = json.loads(path.read_text(encoding="utf-8"))
-        if d.get("format") != FORMAT or d.get("version") != VERSION:
-            raise ValueError(f"unknown format {d.get('format')!r} version {d.get('version')!r}")
-        if tuple(d["features"]) != FEATURES or tuple(d["doc_features"]) != DOC_FEATURES:
-            raise ValueError("feature list differs from this version of respin: retrain the model")
-        d["word"] = Logistic.from_dict(d["word_model"], len(FEATURES))
-        d["doc"] = Logistic.from_dict(d["doc_model"], len(DOC_FEATURES))
-        return d
+        return Detector.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, KeyError, TypeError) as e:
         raise ModelError(f"cannot load {path}: {e}") from None
