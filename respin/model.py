@@ -13,6 +13,8 @@ import os
 import threading
 from pathlib import Path
 
+import numpy as np
+
 from .detector import Detector
 from .evidence import document_evidence, matrix
 from .tokenize import Document
@@ -112,16 +114,28 @@ class Model:
         return Report(score, score >= thr, findings, doc.n_words, thr, model=self.name)
 
     def restore(self, text: str, min_confidence: float | None = None):
-        """Replace confidently spun words by their best suggestion (``origin: "model"``)."""
-        from .detect import findings_from_rows
+        """Replace confidently spun words by their best suggestion (``origin: "model"``).
+
+        An edit's confidence is P(the word is spun) x P(the top suggestion is the original),
+        the latter estimated as the top candidate's share of the language-model mass among
+        the candidates: knowing a word is spun is not knowing which synonym it replaced.
+        """
+        from .detect import _match_case
         from .restore import SYNONYM, Edit, Restoration, apply_edits
         doc = Document.from_text(text)
         if doc.n_words == 0:
             return Restoration(text, text, [])
         rows, X, p, post = self.evidence(doc)
         thr = self.detector.restore_threshold if min_confidence is None else min_confidence
-        edits = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, SYNONYM)
-                 for f in findings_from_rows(text, doc, rows, post, thr) if f.suggestions]
+        edits = []
+        for r, pr in zip(rows, post):
+            if pr <= 0 or not r.candidates or r.candidates[0][1] <= 0:
+                continue
+            gains = np.array([g for _, g in r.candidates])
+            share = float(1.0 / np.sum(10.0 ** (gains - gains[0])))
+            conf = round(float(pr) * share, 3)
+            if conf >= thr:
+                edits.append(Edit(r.start, r.end, r.text, _match_case(r.candidates[0][0], r.text), "model", conf, SYNONYM))
         return Restoration(text, apply_edits(text, edits), edits)
 
 
