@@ -113,14 +113,14 @@ def check(
                                             "github: workflow annotations."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0,
                                               help="Score at or above which a document is judged spun "
-                                                   "[default: the model's, 0.5]."),
-    source: Optional[str] = typer.Option(None, "--source", "-s",
+                                                   "(default: the model's, 0.5)."),
+    source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC",
                                          help="Clean original: report the substitutions aligned against it."),
-    model: Optional[str] = typer.Option(None, "--model", help="Model folder [default: the shipped model]."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write results to FILE (atomically)."),
-    glob: str = typer.Option("*.txt", "--glob", help="File pattern when walking folders."),
+    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results to FILE (atomically)."),
+    glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders."),
     statistics: bool = typer.Option(False, "--statistics", help="Print counts of findings by word to stderr."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", help="Largest input accepted, in bytes."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", help="Largest input accepted, in bytes."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No notes or progress on stderr."),
 ):
     """Score documents for synonym spinning and point at each suspected word.
@@ -175,18 +175,18 @@ def _print_statistics(results) -> None:
 @app.command(epilog=EPILOG_RESTORE)
 def restore(
     path: str = typer.Argument(..., metavar="PATH", help="Spun file, or - for standard input."),
-    source: Optional[str] = typer.Option(None, "--source", "-s",
+    source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC",
                                          help="Clean original to restore from. Without it, the model "
                                               "proposes the most likely original words."),
     format: RestoreFormat = typer.Option(RestoreFormat.text, "--format", "-f",
                                          help="text: the restored document; diff: unified diff "
                                               "input -> restored; json: text, edits and relation."),
-    output: Optional[str] = typer.Option(None, "--output", "-o",
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                          help="Write to FILE atomically (never over the input)."),
-    model: Optional[str] = typer.Option(None, "--model", help="Model folder [default: the shipped model]."),
+    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
                                                    help="Without --source: only apply edits at least this sure."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", help="Largest input accepted, in bytes."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", help="Largest input accepted, in bytes."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No relation summary on stderr."),
 ):
     """Restore a spun document, from its clean source or from the model.
@@ -264,8 +264,8 @@ def spin(
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same output)."),
     truth: Optional[str] = typer.Option(None, "--truth", help="Write the swaps (JSON: offsets, original, spun) to FILE."),
     format: str = typer.Option("text", "--format", "-f", help="text: the spun text; json: text and swaps."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", help="Write the spun text to FILE (atomically)."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", help="Largest input accepted, in bytes."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the spun text to FILE (atomically)."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", help="Largest input accepted, in bytes."),
 ):
     """Simulate an article spinner: make labelled spun text from clean text.
 

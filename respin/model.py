@@ -83,7 +83,9 @@ class Model:
             self.detector = _load_detector(det)
         meta = path / "metadata.json"
         self.metadata = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
-        self.version = self.metadata.get("respin_version", "")
+        self.version = self.metadata.get("model_version", "")
+        # Reported with every result, like sacrebleu's signatures: which model said this.
+        self.label = f"{self.name}@{self.version}" if self.version else self.name
         from .lm import default_scorer
         self.lm = default_scorer()
 
@@ -107,11 +109,11 @@ class Model:
         thr = (det.doc_threshold if det else 0.5) if threshold is None else threshold
         doc = Document.from_text(text)
         if doc.n_words == 0:
-            return Report(0.0, False, [], 0, thr, model=self.name)
+            return Report(0.0, False, [], 0, thr, model=self.label)
         rows, X, p, post = self.evidence(doc)
         findings = findings_from_rows(text, doc, rows, post, det.finding_threshold)
         score = det.score(X, doc.n_words, p)
-        return Report(score, score >= thr, findings, doc.n_words, thr, model=self.name)
+        return Report(score, score >= thr, findings, doc.n_words, thr, model=self.label)
 
     def restore(self, text: str, min_confidence: float | None = None):
         """Replace confidently spun words by their best suggestion (``origin: "model"``).

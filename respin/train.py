@@ -20,10 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .detector import Detector, Logistic
+from .detector import SIGNIFICANT_LOG_RATIO, Detector, Logistic
 from .evidence import document_evidence, matrix
 from .tokenize import Document
 
+# Bump when features, training data or procedure change; reported in every JSON output.
+MODEL_VERSION = "2026.11-1"
 # Spin rates seen in real spinner output range from ~8% (light) to ~40% of words.
 TRAIN_RATES = (0.08, 0.15, 0.25, 0.35, 0.45)
 # Documents are built from 1-8 clean texts so that the document model sees the lengths of
@@ -166,16 +168,23 @@ def train(out_dir: str | Path, *, extra_folders=(), n_docs: int = 3000, seed: in
     det.finding_threshold, det.restore_threshold = FINDING_THRESHOLD, RESTORE_THRESHOLD
     detector = det.to_dict()
     meta = {
-        "model": out.name, "respin_version": __version__, "created": time.strftime("%Y-%m-%d"),
+        "model": out.name, "model_version": MODEL_VERSION, "respin_version": __version__, "created": time.strftime("%Y-%m-%d"),
         "command": " ".join(["respin", *sys.argv[1:]]) if sys.argv[1:2] == ["train"] else "respin.train.train()",
         "training_data_sha256": digest, "training_texts": len(texts) - n_val, "validation_texts": n_val,
         "training_documents": len(train_docs), "validation_documents": len(val_docs), "seed": seed,
         "validation": val, "train_seconds": round(time.time() - t0, 1),
         "python": platform.python_version(), "libraries": _versions(),
+        "files_sha256": {f: _sha256(out / f) for f in ("lexicon.npz", "candidates.npz")},
+        "thresholds": {"finding_posterior": FINDING_THRESHOLD, "restore_confidence": RESTORE_THRESHOLD,
+                       "document_score": 0.5, "significant_log_ratio": SIGNIFICANT_LOG_RATIO},
     }
     _write_json(out / "detector.json", detector)
     _write_json(out / "metadata.json", meta)
     return meta
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def _versions() -> dict:
