@@ -14,7 +14,6 @@ real spinner swaps, so they sort first).
 from __future__ import annotations
 
 import os
-import threading
 from functools import lru_cache
 from pathlib import Path
 
@@ -145,26 +144,19 @@ class Lexicon:
         return flags
 
 
-_DEFAULT: Lexicon | None = None
-_DEFAULT_LOADED = False
-_LOCK = threading.Lock()
 
 
 def default_model_dir() -> Path:
-    """``$RESPIN_MODEL_DIR`` if set, else ``models/default`` next to the package (repo layout)."""
-    env = os.environ.get("RESPIN_MODEL_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent / "models" / "default"
+    """The shipped model's folder (see :func:`respin.model.default_dir`)."""
+    from .model import default_dir
+    return default_dir()
 
 
 def default_lexicon() -> Lexicon | None:
-    """The default model's lexicon, loaded once per process; None if the file is absent."""
-    global _DEFAULT, _DEFAULT_LOADED
-    if not _DEFAULT_LOADED:
-        with _LOCK:
-            if not _DEFAULT_LOADED:
-                path = default_model_dir() / "lexicon.npz"
-                _DEFAULT = Lexicon.load(path) if path.is_file() else None
-                _DEFAULT_LOADED = True
-    return _DEFAULT
+    """The default model's lexicon (one copy per process, shared with the model); None if
+    the model is absent."""
+    from .model import ModelError, default
+    try:
+        return default().lexicon
+    except ModelError:
+        return None
