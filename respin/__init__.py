@@ -18,6 +18,7 @@ __version__ = "0.1.0"
 
 from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source
 from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source
+from .tokenize import Document
 
 __all__ = ["check", "restore", "apply_edits", "Report", "Finding", "Restoration", "Edit",
            "Relation", "__version__"]
@@ -36,15 +37,14 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     come from the detection model. ``model`` is a model folder (default: the shipped one).
     """
     from . import model as _model
-    thr = DEFAULT_THRESHOLD if threshold is None else threshold
     if source is not None:
-        lex = _lexicon(model)
-        findings, rel = findings_from_source(text, source, lex)
+        thr = DEFAULT_THRESHOLD if threshold is None else threshold
+        findings, rel = findings_from_source(text, source, _lexicon(model))
         score = 1.0 if rel.verdict == "spun copy" else 0.0
-        words = sum(1 for _ in __import__("re").finditer(r"\w+", text))
+        words = Document.from_text(text).n_words
         return Report(score, score >= thr, findings, words, thr, rel, model="source-alignment")
     m = _model.load(model) if model is not None else _model.default()
-    return m.check(text, threshold=thr)
+    return m.check(text, threshold=threshold)  # None: the model's own default threshold
 
 
 def restore(text: str, source: str | None = None, *, model=None, min_confidence: float | None = None) -> Restoration:

@@ -27,6 +27,8 @@ app = typer.Typer(
          "'White Home' for 'White House').\n\n"
          "  respin check article.txt                   # is it spun? which words?\n\n"
          "  respin restore spun.txt --source orig.txt  # put the original words back",
+    epilog="Exit status: check: 0 nothing judged spun, 1 something judged spun; restore, spin, "
+           "train: 0 success; all: 2 usage or input error, 130 interrupted.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -113,7 +115,7 @@ def check(
                                             "github: workflow annotations."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0,
                                               help="Score at or above which a document is judged spun "
-                                                   "(default: the model's, 0.5)."),
+                                                   "(default: the model's, doc_threshold in its detector.json)."),
     source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC",
                                          help="Clean original: report the substitutions aligned against it."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
@@ -166,7 +168,8 @@ def check(
 
 def _print_statistics(results) -> None:
     from collections import Counter
-    c = Counter((f.text.lower(), f.suggestions[0] if f.suggestions else "?") for _, r in results for f in r.findings)
+    c = Counter((f.text.lower(), f.suggestions[0].lower() if f.suggestions else "?")
+                for _, r in results for f in r.findings)
     print(f"{sum(c.values())} findings, {len(c)} distinct", file=sys.stderr)
     for (w, s), k in c.most_common():
         print(f"{k:6d}  {w} ==> {s}", file=sys.stderr)

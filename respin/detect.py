@@ -82,44 +82,46 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
     flagged word inside a capitalised name is reported with the rest of the name ("White
     Home" ==> "White House"), so that the finding reads as the spinner's change did.
     Suggestions are candidates that improve the local language-model score, best first,
-    in the word's case.
+    in the word's case; a finding may have none (the word is odd, no candidate fits).
     """
     toks = doc.tokens
     # The first word of a sentence is capitalised for grammar, not as part of a name.
-    starts = {next((k for k in range(a, b) if toks[k].kind != "punct"), a) for a, b in doc.sentences}
-    flagged = [(r, float(prob)) for r, prob in zip(rows, p) if prob >= threshold]
-    groups: list[list] = []
-    for r, prob in flagged:
-        if groups and groups[-1][-1][0].token + 1 == r.token and not text[groups[-1][-1][0].end:r.start].strip():
-            groups[-1].append((r, prob))
-        else:
-            groups.append([(r, prob)])
-    out = []
-    for g in groups:
-        k0, k1 = g[0][0].token, g[-1][0].token
-        start, end = g[0][0].start, g[-1][0].end
-        options = [[_match_case(c, r.text) for c, gain in r.candidates[:max_suggestions] if gain > 0] for r, _ in g]
-        if not all(options):
-            options = [o or [r.text] for o, (r, _) in zip(options, g)]
-        if g[0][0].text[:1].isupper():  # extend over the rest of a capitalised name
-            while k0 > 0 and k0 not in starts and _joins_name(text, toks[k0 - 1], toks[k0]):
+    initial = {next((k for k in range(a, b) if toks[k].kind != "punct"), a) for a, b in doc.sentences}
+    flagged = {r.token: (r, float(prob)) for r, prob in zip(rows, p) if prob >= threshold}
+    spans: list[list[int]] = []
+    for k in sorted(flagged):
+        k0 = k1 = k
+        if toks[k].text[:1].isupper() and k not in initial:
+            while k0 > 0 and k0 - 1 not in initial and _joins_name(text, toks[k0 - 1], toks[k0]):
                 k0 -= 1
-            while k1 + 1 < len(toks) and k1 + 1 not in starts and _joins_name(text, toks[k1], toks[k1 + 1]):
+            while k1 + 1 < len(toks) and _joins_name(text, toks[k1], toks[k1 + 1]):
                 k1 += 1
-        prefix, suffix = text[toks[k0].start:start], text[end:toks[k1].end]
+        if spans and (k0 <= spans[-1][1] or (k0 == spans[-1][1] + 1 and not text[toks[k0 - 1].end:toks[k0].start].strip())):
+            spans[-1][1] = max(spans[-1][1], k1)  # overlapping or adjacent: one finding
+        else:
+            spans.append([k0, k1])
+    out = []
+    for k0, k1 in spans:
         start, end = toks[k0].start, toks[k1].end
-        if len(g) == 1:
-            sugg = tuple(prefix + o + suffix for o in options[0])
-        else:  # one joint suggestion: each word's best, joined with the input's spacing
-            parts, pos = [], g[0][0].start
-            for (r, _), o in zip(g, options):
-                parts.append(text[pos:r.start] + o[0])
-                pos = r.end
-            sugg = (prefix + "".join(parts) + suffix,)
+        inside = [flagged[k] for k in range(k0, k1 + 1) if k in flagged]
+        if len(inside) == 1:  # one swapped word, perhaps inside a name: its best candidates
+            r = inside[0][0]
+            prefix, suffix = text[start:r.start], text[r.end:end]
+            sugg = [prefix + _match_case(c, r.text) + suffix for c, gain in r.candidates[:max_suggestions] if gain > 0]
+        else:  # one joint suggestion: flagged words replaced by their best candidate
+            parts = []
+            for k in range(k0, k1 + 1):
+                if k > k0:
+                    parts.append(text[toks[k - 1].end:toks[k].start])
+                r = flagged[k][0] if k in flagged else None
+                best = [c for c, gain in r.candidates[:1] if gain > 0] if r else []
+                parts.append(_match_case(best[0], toks[k].text) if best else toks[k].text)
+            sugg = ["".join(parts)]
+        sugg = [x for x in dict.fromkeys(sugg) if x.lower() != text[start:end].lower()]
         line, col = line_col(text, start)
-        conf = round(min(prob for _, prob in g), 3)
-        kind = SYNONYM if len(g) == 1 else PHRASE
-        out.append(Finding(start, end, line, col, text[start:end], sugg, conf, kind))
+        conf = round(min(prob for _, prob in inside), 3)
+        kind = SYNONYM if len(inside) == 1 else PHRASE
+        out.append(Finding(start, end, line, col, text[start:end], tuple(sugg), conf, kind))
     return out
 
 

@@ -25,9 +25,9 @@ DOC_FEATURES = (
     "spin_rate",     # the share of spun words that maximises that likelihood
     "log_words",
     "no_evidence_len",  # log_words when the ratio is 0: a long text with no evidence is clean
-    "pmi1_rate",     # words per word whose best candidate gains > 1 log10, frequency-corrected
-    "pmi_mass",      # sum of positive frequency-corrected gains per word
 )
+# Rates of candidate gains per word were tried as document features and dropped: on
+# one-line texts (a handful of words) they swing wildly and made headlines look spun.
 
 # Findings are reported only where the document-level test rejects "no word is spun" at
 # the 1% level: 2 log-ratio follows the 50:50 mixture of chi2(0) and chi2(1) under the null,
@@ -73,7 +73,10 @@ class Logistic:
         arrs = [np.asarray(d[k], dtype=np.float64) for k in ("mean", "scale", "coef")]
         if any(a.shape != (n,) for a in arrs):
             raise ValueError("detector weights do not match the feature list")
-        return cls(*arrs, float(d["intercept"]))
+        intercept = float(d["intercept"])
+        if not all(np.isfinite(a).all() for a in arrs) or not math.isfinite(intercept) or (arrs[1] <= 0).any():
+            raise ValueError("detector weights must be finite (and scales positive)")
+        return cls(*arrs, intercept)
 
 
 def mixture(p: np.ndarray, prior: float) -> tuple[float, float, np.ndarray]:
@@ -102,16 +105,12 @@ def mixture(p: np.ndarray, prior: float) -> tuple[float, float, np.ndarray]:
 
 
 def doc_features(X: np.ndarray, p: np.ndarray, n_words: int, prior: float) -> np.ndarray:
-    """Aggregate a document's evidence rows (``X``) and word probabilities (``p``)."""
-    from .evidence import FEATURES
-    n = max(n_words, 1)
+    """Aggregate a document's word probabilities (``p``; ``X`` kept for richer features)."""
     logw = math.log1p(n_words)
     if len(p) == 0:
-        return np.array([0.0, 0.0, logw, logw, 0.0, 0.0])
+        return np.array([0.0, 0.0, logw, logw])
     g, r, _ = mixture(p, prior)
-    dp = X[:, FEATURES.index("delta_pmi")]
-    return np.array([math.sqrt(g), r, logw, logw if g == 0 else 0.0,
-                     (dp > 1).sum() / n, np.clip(dp, 0, None).sum() / n])
+    return np.array([math.sqrt(g), r, logw, logw if g == 0 else 0.0])
 
 
 class Detector:

@@ -14,9 +14,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-# Large enough for any article or book chapter; larger inputs are almost always a wrong
-# path (a database dump, a video). Overridable with --max-size.
-DEFAULT_MAX_BYTES = 64 * 1024 * 1024
+# Ten megabytes is a long book (1.7M words, about two minutes of `check`); larger inputs
+# are almost always a wrong path (a dump, a video) and would run for many minutes without a
+# word. Overridable with --max-size.
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 
 
 class InputError(Exception):

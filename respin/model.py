@@ -109,7 +109,7 @@ class Model:
         thr = (det.doc_threshold if det else 0.5) if threshold is None else threshold
         doc = Document.from_text(text)
         if doc.n_words == 0:
-            return Report(0.0, False, [], 0, thr, model=self.label)
+            return Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label)
         rows, X, p, post = self.evidence(doc)
         findings = findings_from_rows(text, doc, rows, post, det.finding_threshold)
         score = det.score(X, doc.n_words, p)
@@ -143,6 +143,9 @@ class Model:
 
 def _load_detector(path: Path) -> Detector:
     try:
-        return Detector.from_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, KeyError, TypeError) as e:
+        d = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(d, dict):
+            raise ValueError("not a JSON object")
+        return Detector.from_dict(d)
+    except (ValueError, KeyError, TypeError, AttributeError, OSError) as e:
         raise ModelError(f"cannot load {path}: {e}") from None

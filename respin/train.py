@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import platform
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -34,6 +36,8 @@ DOC_SIZES = (1, 1, 2, 3, 4, 6, 8, 12)
 # A word is reported when its posterior under the document's mixture is at least this:
 # the Bayes decision for "more likely spun than not", not a value fitted to any fixture.
 FINDING_THRESHOLD = 0.5
+# Share of held-out clean documents that may be judged spun at the default threshold.
+CLEAN_FALSE_ALARMS = 0.05
 # Restoring without a source edits text, so it demands more: a posterior of 0.8.
 RESTORE_THRESHOLD = 0.8
 
@@ -56,14 +60,29 @@ def _overlaps(a: int, b: int, spans) -> int:
 
 
 def compose(texts, seed: int) -> list[str]:
-    """Group clean texts into documents of varied length (see DOC_SIZES)."""
+    """Group clean texts into documents of varied length (see DOC_SIZES); one in eight is
+    cut to its first one or two sentences, so that the model also sees snippets (titles,
+    captions, one-line posts) that carry almost no evidence either way."""
     rng = random.Random(seed)
     out, i = [], 0
     while i < len(texts):
         k = rng.choice(DOC_SIZES)
-        out.append("\n".join(texts[i:i + k]))
+        doc = "\n".join(texts[i:i + k])
+        if rng.random() < 0.125:
+            doc = " ".join(re.split(r"(?<=[.!?])\s+", doc)[:rng.choice((1, 2))])
+        out.append(doc)
         i += k
     return out
+
+
+def doc_threshold(det: Detector, clean_docs) -> float:
+    """Default decision threshold: at least 0.5, and high enough that at most
+    CLEAN_FALSE_ALARMS of held-out clean documents are judged spun."""
+    s = sorted(det.score(Xd, nw) for Xd, nw, label in clean_docs if label == 0)
+    if not s:
+        return 0.5
+    q = s[min(len(s) - 1, int(math.ceil((1 - CLEAN_FALSE_ALARMS) * len(s))))]
+    return round(max(0.5, math.ceil(q * 100) / 100), 2)
 
 
 def build_set(texts, lexicon, lm, styles, links, seed, progress=None):
@@ -119,7 +138,7 @@ def evaluate(det: Detector, X, y, docs) -> dict:
         "word_precision": round(prec, 4), "word_recall_of_candidates": round(rec, 4),
         "word_f1": round(2 * prec * rec / max(prec + rec, 1e-9), 4),
         "doc_auc": round(float(roc_auc_score(L, s)), 4) if len(set(L)) > 1 else None,
-        "doc_accuracy": round(float(((s >= 0.5) == (L == 1)).mean()), 4),
+        "doc_accuracy": round(float(((s >= det.doc_threshold) == (L == 1)).mean()), 4),
         "doc_brier": round(float(brier_score_loss(L, s)), 4),
         "clean_findings_per_1000_words": round(1000 * clean_flags / max(clean_words, 1), 3),
         "documents": len(docs),
@@ -162,10 +181,13 @@ def train(out_dir: str | Path, *, extra_folders=(), n_docs: int = 3000, seed: in
                            progress=lambda n: say(f"  {n}/{len(train_docs)} training documents"))
     Xv, yv, docs_v = build_set(val_docs, lexicon, lm, ("conservative",), ("wordnet",), seed + 1)
     det = fit(X, y, docs)
-    val = evaluate(det, Xv, yv, docs_v)
-    say(f"validation (held-out style, dictionary and texts): {val}")
 
     det.finding_threshold, det.restore_threshold = FINDING_THRESHOLD, RESTORE_THRESHOLD
+    # The threshold is read off the validation documents' clean halves (held-out texts).
+    det.doc_threshold = doc_threshold(det, docs_v)
+    say(f"default document threshold {det.doc_threshold} (<= {CLEAN_FALSE_ALARMS:.0%} of held-out clean documents judged spun)")
+    val = evaluate(det, Xv, yv, docs_v)
+    say(f"validation (held-out style, dictionary and texts): {val}")
     detector = det.to_dict()
     meta = {
         "model": out.name, "model_version": MODEL_VERSION, "respin_version": __version__, "created": time.strftime("%Y-%m-%d"),
@@ -176,7 +198,7 @@ def train(out_dir: str | Path, *, extra_folders=(), n_docs: int = 3000, seed: in
         "python": platform.python_version(), "libraries": _versions(),
         "files_sha256": {f: _sha256(out / f) for f in ("lexicon.npz", "candidates.npz")},
         "thresholds": {"finding_posterior": FINDING_THRESHOLD, "restore_confidence": RESTORE_THRESHOLD,
-                       "document_score": 0.5, "significant_log_ratio": SIGNIFICANT_LOG_RATIO},
+                       "document_score": det.doc_threshold, "significant_log_ratio": SIGNIFICANT_LOG_RATIO},
     }
     _write_json(out / "detector.json", detector)
     _write_json(out / "metadata.json", meta)

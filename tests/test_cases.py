@@ -112,8 +112,7 @@ def test_negative_against_unrelated_sources():
 
 # Known false alarms of the document score, kept visible rather than deleted (ftfy's habit):
 # fiction is far from the news LM and from the encyclopedic training text.
-NEGATIVE_SCORE_XFAIL = {"story_dialogue": "fiction scores ~0.6: the detector was trained on "
-                                          "encyclopedia and dictionary prose, the LM on news"}
+NEGATIVE_SCORE_XFAIL: dict[str, str] = {}
 
 
 def _model_or_skip():

@@ -101,7 +101,5 @@ def test_default_lexicon_env_var(tmp_path, monkeypatch):
     import respin.lexicon as mod
 
     monkeypatch.setenv("RESPIN_MODEL_DIR", str(tmp_path))
-    monkeypatch.setattr(mod, "_DEFAULT", None)
-    monkeypatch.setattr(mod, "_DEFAULT_LOADED", False)
-    assert mod.default_lexicon() is None  # no lexicon.npz there
+    assert mod.default_lexicon() is None  # no lexicon.npz there: the model is refused, no lexicon
     assert mod.default_model_dir() == tmp_path

@@ -1,0 +1,425 @@
+"""``respin check`` without a source, and ``respin spin``, through ``respin.cli.main(argv)``
+(plus one real subprocess).
+
+Contract (../shared/INTERFACE.md): check exits 0 when nothing is judged spun, 1 when
+something is, 2 on usage or input errors with one ``respin: error:`` line on stderr; stdout
+carries only the requested output; folders are walked recursively; ``-`` is stdin.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import types
+
+import pytest
+
+import respin
+from respin.spin import SpinResult, unspin
+
+from conftest import REPO, seed
+
+SPUN = seed("003")
+CLEAN = seed("000")
+
+FINDING_LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<text>.+) ==> (?P<sugg>.+) "
+                          r"\((?P<conf>0\.\d\d|1\.00)\)$")
+SUMMARY_LINE = re.compile(r"^(?P<path>.+): (?P<verdict>spun|not spun) \(score (?P<score>[01]\.\d\d), "
+                          r"(?P<n>[\d,]+) findings? in (?P<words>[\d,]+) words\)$")
+CONTRACT_FIELDS = {"path", "score", "spun", "findings"}
+FINDING_FIELDS = {"start", "end", "line", "col", "text", "suggestions", "confidence"}
+
+
+def assert_user_error(ran, *needles):
+    assert ran.code == 2, (ran.code, ran.err)
+    assert ran.out == ""
+    lines = ran.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("respin: error: "), ran.err
+    assert "Traceback" not in ran.err
+    for needle in needles:
+        assert needle in lines[0]
+
+
+def stdin_bytes(monkeypatch, data: bytes):
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(data)))
+
+
+def check_document(doc: dict, text: str) -> None:
+    """One check --format json object: the contract's fields, consistent with the text."""
+    assert CONTRACT_FIELDS <= doc.keys()
+    assert isinstance(doc["score"], float) and 0.0 <= doc["score"] <= 1.0
+    assert isinstance(doc["spun"], bool)
+    for f in doc["findings"]:
+        assert FINDING_FIELDS <= f.keys()
+        assert text[f["start"]:f["end"]] == f["text"]
+        line = text.count("\n", 0, f["start"]) + 1
+        assert (f["line"], f["col"]) == (line, f["start"] - (text.rfind("\n", 0, f["start"]) + 1) + 1)
+        assert isinstance(f["suggestions"], list) and all(isinstance(s, str) for s in f["suggestions"])
+        assert 0.0 <= f["confidence"] <= 1.0
+
+
+# --- exit status and threshold ------------------------------------------------------------
+
+def test_spun_file_exits_1(cli):
+    ran = cli("check", SPUN)
+    assert ran.code == 1
+    assert "Traceback" not in ran.err
+
+
+def test_clean_file_exits_0(cli):
+    ran = cli("check", CLEAN)
+    assert ran.code == 0
+    assert ran.out.endswith("\n") and len(ran.out.splitlines()) == 1  # no findings, one summary
+    m = SUMMARY_LINE.match(ran.out.rstrip("\n"))
+    assert m, ran.out
+    assert (m.group("path"), m.group("verdict"), m.group("n")) == (str(CLEAN), "not spun", "0")
+
+
+def test_one_spun_among_clean_exits_1(cli):
+    assert cli("check", CLEAN, SPUN, CLEAN).code == 1
+
+
+@pytest.mark.parametrize("threshold,code", [("1.0", 0), ("1", 0), ("0.9", 1), ("0", 1)])
+def test_threshold(cli, threshold, code):
+    ran = cli("check", SPUN, "--threshold", threshold, "-f", "json")
+    assert ran.code == code
+    (doc,) = json.loads(ran.out)
+    assert doc["spun"] is bool(code)
+    assert doc["threshold"] == float(threshold)
+
+
+def test_threshold_zero_makes_clean_text_spun(cli):
+    assert cli("check", CLEAN, "-t", "0").code == 1
+
+
+# --- formats ----------------------------------------------------------------------------------
+
+def test_text_format(cli):
+    ran = cli("check", SPUN, CLEAN)
+    assert ran.code == 1
+    assert ran.err == ""
+    lines = ran.out.splitlines()
+    assert ran.out.endswith("\n")
+    as_json = json.loads(cli("check", SPUN, CLEAN, "-f", "json").out)
+    expected = []
+    for doc in as_json:
+        for f in doc["findings"]:
+            expected.append((doc["path"], f["line"], f["col"], f["text"], ", ".join(f["suggestions"]) or "?"))
+        expected.append(("summary", doc["path"], len(doc["findings"])))
+    got = []
+    for line in lines:
+        m = FINDING_LINE.match(line)
+        s = SUMMARY_LINE.match(line)
+        assert m or s, line
+        if s:
+            got.append(("summary", s.group("path"), int(s.group("n").replace(",", ""))))
+            doc = as_json[len([g for g in got if g[0] == "summary"]) - 1]
+            assert s.group("verdict") == ("spun" if doc["spun"] else "not spun")
+            assert float(s.group("score")) == pytest.approx(doc["score"], abs=0.005)
+        else:
+            got.append((m.group("path"), int(m.group("line")), int(m.group("col")), m.group("text"), m.group("sugg")))
+    assert got == expected
+    assert len(expected) >= 20 + 2  # 003 has findings, each document a summary
+
+
+def test_text_format_shows_white_house(cli):
+    out = cli("check", SPUN).out
+    assert re.search(re.escape(str(SPUN)) + r":\d+:\d+: White Home ==> White House\b", out), out[:2000]
+
+
+def test_json_format(cli):
+    ran = cli("check", SPUN, CLEAN, SPUN, "--format", "json")
+    assert ran.code == 1
+    docs = json.loads(ran.out)
+    assert isinstance(docs, list)
+    assert [d["path"] for d in docs] == [str(SPUN), str(CLEAN), str(SPUN)]  # input order, duplicates kept
+    texts = {str(SPUN): SPUN.read_text(encoding="utf-8"), str(CLEAN): CLEAN.read_text(encoding="utf-8")}
+    for d in docs:
+        check_document(d, texts[d["path"]])
+        assert d["spun"] == (d["score"] >= d["threshold"])
+    assert docs[0] == docs[2]
+    assert docs[0]["spun"] is True and docs[0]["score"] >= 0.9 and len(docs[0]["findings"]) >= 20
+    assert docs[1]["spun"] is False and docs[1]["findings"] == []
+    # The same numbers as the library.
+    report = respin.check(texts[str(SPUN)])
+    assert docs[0]["score"] == pytest.approx(report.score, abs=1e-4)
+    assert [(f["start"], f["end"]) for f in docs[0]["findings"]] == [(f.start, f.end) for f in report.findings]
+
+
+def test_jsonl_format(cli):
+    ran = cli("check", CLEAN, SPUN, "--format", "jsonl")
+    assert ran.code == 1
+    lines = ran.out.splitlines()
+    assert len(lines) == 2 and ran.out.endswith("\n")
+    rows = [json.loads(line) for line in lines]
+    assert [r["path"] for r in rows] == [str(CLEAN), str(SPUN)]
+    assert rows == json.loads(cli("check", CLEAN, SPUN, "--format", "json").out)
+
+
+def test_github_format(cli):
+    ran = cli("check", SPUN, CLEAN, "--format", "github")
+    assert ran.code == 1
+    lines = ran.out.splitlines()
+    n = len(json.loads(cli("check", SPUN, "-f", "json").out)[0]["findings"])
+    assert len(lines) == n >= 20  # one annotation per finding, no summary lines
+    assert all(line.startswith("::warning file=") for line in lines)
+    assert all(re.match(r"::warning file=[^,]+,line=\d+,col=\d+,", line) for line in lines)
+    assert any("White Home ==> White House" in line for line in lines)
+
+
+def test_clean_github_output_is_empty(cli):
+    ran = cli("check", CLEAN, "-f", "github")
+    assert (ran.code, ran.out) == (0, "")
+
+
+# --- inputs -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["jsonl", "text"])
+def test_stdin(cli, monkeypatch, fmt):
+    data = SPUN.read_bytes()
+    stdin_bytes(monkeypatch, data)
+    ran = cli("check", "-", "-f", fmt)
+    assert ran.code == 1
+    if fmt == "jsonl":
+        (row,) = [json.loads(line) for line in ran.out.splitlines()]
+        assert row["path"] == "-"
+        check_document(row, data.decode("utf-8"))
+        assert row == json.loads(cli("check", SPUN, "-f", "jsonl").out) | {"path": "-"}
+    else:
+        assert ran.out.splitlines()[-1].startswith("-: spun (score ")
+
+
+def test_stdin_crlf_offsets_index_the_decoded_text(cli, monkeypatch):
+    text = SPUN.read_text(encoding="utf-8").replace("\n", "\r\n")
+    stdin_bytes(monkeypatch, text.encode("utf-8"))
+    ran = cli("check", "-", "-f", "json")
+    assert ran.code == 1
+    (doc,) = json.loads(ran.out)
+    check_document(doc, text)
+    assert doc["findings"]
+
+
+def test_empty_stdin_is_not_spun(cli, monkeypatch):
+    stdin_bytes(monkeypatch, b"")
+    ran = cli("check", "-", "-f", "json")
+    assert ran.code == 0
+    (doc,) = json.loads(ran.out)
+    assert (doc["score"], doc["spun"], doc["findings"]) == (0.0, False, [])
+
+
+@pytest.fixture
+def tree(tmp_path):
+    """A folder: the spun seed deep down, the clean one at the top, a binary .txt, a .md."""
+    root = tmp_path / "articles"
+    (root / "world" / "europe").mkdir(parents=True)
+    (root / "a_clean.txt").write_bytes(CLEAN.read_bytes())
+    (root / "world" / "europe" / "spun.txt").write_bytes(SPUN.read_bytes())
+    (root / "world" / "photo.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (root / "world" / "notes.md").write_bytes(CLEAN.read_bytes())
+    return root
+
+
+def test_folder_is_walked_recursively_skipping_binary(cli, tree):
+    ran = cli("check", tree, "-f", "json")
+    assert ran.code == 1
+    docs = json.loads(ran.out)
+    assert [d["path"] for d in docs] == [str(tree / "a_clean.txt"), str(tree / "world" / "europe" / "spun.txt")]
+    assert [d["spun"] for d in docs] == [False, True]
+    err = ran.err.strip().splitlines()
+    assert len(err) == 1 and "binary" in err[0] and str(tree / "world" / "photo.txt") in err[0]
+    assert err[0].startswith("respin: ") and "Traceback" not in ran.err
+
+
+def test_folder_glob(cli, tree):
+    ran = cli("check", tree, "--glob", "*.md", "-f", "jsonl")
+    assert ran.code == 0
+    assert [json.loads(line)["path"] for line in ran.out.splitlines()] == [str(tree / "world" / "notes.md")]
+    ran = cli("check", tree, "--glob", "spun.*", "-f", "jsonl")
+    assert ran.code == 1
+    assert [json.loads(line)["path"] for line in ran.out.splitlines()] == [str(tree / "world" / "europe" / "spun.txt")]
+
+
+def test_folder_and_files_keep_input_order(cli, tree):
+    ran = cli("check", SPUN, tree, CLEAN, "-f", "jsonl")
+    paths = [json.loads(line)["path"] for line in ran.out.splitlines()]
+    assert paths == [str(SPUN), str(tree / "a_clean.txt"), str(tree / "world" / "europe" / "spun.txt"), str(CLEAN)]
+
+
+def test_quiet_silences_the_binary_note(cli, tree):
+    ran = cli("check", tree, "-q", "-f", "jsonl")
+    assert ran.code == 1 and ran.err == ""
+
+
+@pytest.mark.parametrize("extra", [[], ["{clean}"]])
+def test_missing_path_exits_2(cli, tmp_path, extra):
+    missing = tmp_path / "nope.txt"
+    ran = cli("check", *[a.format(clean=CLEAN) for a in extra], missing)
+    assert_user_error(ran, str(missing))
+
+
+def test_binary_file_given_explicitly_exits_2(cli, tree):
+    assert_user_error(cli("check", tree / "world" / "photo.txt"), "binary")
+
+
+# --- statistics and output files --------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_statistics_go_to_stderr_only(cli, fmt):
+    plain = cli("check", SPUN, "-f", fmt)
+    ran = cli("check", SPUN, "-f", fmt, "--statistics")
+    assert ran.code == plain.code == 1
+    assert ran.out == plain.out
+    n = len(respin.check(SPUN.read_text(encoding="utf-8")).findings)
+    err = ran.err.splitlines()
+    m = re.match(r"^(\d+) findings, (\d+) distinct$", err[0])
+    assert m and int(m.group(1)) == n, ran.err[:500]
+    counts = [int(line.split()[0]) for line in err[1:]]
+    assert len(counts) == int(m.group(2)) and sum(counts) == n
+    assert any("white home ==> white house" in line for line in err[1:])
+
+
+def test_statistics_of_a_clean_file(cli):
+    ran = cli("check", CLEAN, "--statistics")
+    assert ran.code == 0
+    assert ran.err.splitlines() == ["0 findings, 0 distinct"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "github"])
+def test_output_file_holds_what_stdout_would(cli, tmp_path, fmt):
+    plain = cli("check", SPUN, CLEAN, "-f", fmt)
+    out = tmp_path / f"report.{fmt}"
+    ran = cli("check", SPUN, CLEAN, "-f", fmt, "-o", out)
+    assert ran.code == plain.code == 1
+    assert ran.out == ""
+    assert out.read_bytes() == plain.out.encode("utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
+
+
+# --- the --model option -----------------------------------------------------------------------
+
+def test_model_folder_without_detector_exits_2(cli, tmp_path):
+    folder = tmp_path / "untrained"
+    folder.mkdir()
+    shutil.copy(REPO / "models" / "default" / "lexicon.npz", folder)
+    assert_user_error(cli("check", SPUN, "--model", folder), "detector.json")
+
+
+def test_empty_or_missing_model_folder_exits_2(cli, tmp_path):
+    (tmp_path / "empty").mkdir()
+    assert_user_error(cli("check", SPUN, "--model", tmp_path / "empty"), "lexicon.npz")
+    assert_user_error(cli("check", SPUN, "--model", tmp_path / "missing"), "model")
+
+
+def test_model_copy_gives_the_same_report(cli, tmp_path):
+    folder = tmp_path / "copy"
+    shutil.copytree(REPO / "models" / "default", folder)
+    a = json.loads(cli("check", SPUN, "-f", "json").out)[0]
+    b = json.loads(cli("check", SPUN, "-f", "json", "--model", folder).out)[0]
+    assert (a["score"], a["findings"]) == (b["score"], b["findings"])
+
+
+def test_model_with_malformed_detector_exits_2(cli, tmp_path):
+    folder = tmp_path / "bad"
+    shutil.copytree(REPO / "models" / "default", folder)
+    (folder / "detector.json").write_text("[]", encoding="utf-8")
+    assert_user_error(cli("check", SPUN, "--model", folder), "detector.json")
+
+
+# --- respin spin ------------------------------------------------------------------------------
+
+def test_spin_writes_text_and_exact_truth(cli, tmp_path):
+    truth = tmp_path / "T.json"
+    ran = cli("spin", CLEAN, "--seed", "3", "--rate", "0.3", "--truth", truth)
+    assert ran.code == 0
+    assert "Traceback" not in ran.err
+    original = CLEAN.read_text(encoding="utf-8")
+    assert ran.out != original and ran.out.count("\n") == original.count("\n")
+    t = json.loads(truth.read_text(encoding="utf-8"))
+    assert t["text"] == ran.out
+    assert t["swaps"]
+    last = 0
+    for s in t["swaps"]:
+        assert ran.out[s["start"]:s["end"]] == s["spun"]
+        assert s["start"] >= last and s["original"] != s["spun"]
+        last = s["end"]
+    assert unspin(SpinResult.from_dict(t)) == original
+
+
+def test_spin_is_reproducible(cli, tmp_path):
+    a = cli("spin", CLEAN, "--seed", "3", "--rate", "0.3")
+    b = cli("spin", CLEAN, "--seed", "3", "--rate", "0.3")
+    c = cli("spin", CLEAN, "--seed", "4", "--rate", "0.3")
+    assert a.code == b.code == c.code == 0
+    assert a.out == b.out
+    assert c.out != a.out
+
+
+def test_spin_conservative_leaves_names_and_numbers(cli, tmp_path):
+    truth = tmp_path / "T.json"
+    ran = cli("spin", CLEAN, "--seed", "3", "--rate", "0.3", "--style", "conservative", "--truth", truth)
+    assert ran.code == 0
+    swaps = json.loads(truth.read_text(encoding="utf-8"))["swaps"]
+    assert swaps
+    for s in swaps:
+        assert ran.out[s["start"]:s["end"]] == s["spun"]
+        assert not re.search(r"[A-Z0-9]", s["original"] + s["spun"]), s
+    aggressive = cli("spin", CLEAN, "--seed", "3", "--rate", "0.3")
+    assert ran.out != aggressive.out
+
+
+def test_spin_output_scores_above_its_source(cli, tmp_path):
+    spun = tmp_path / "spun.txt"
+    ran = cli("spin", CLEAN, "--seed", "3", "--rate", "0.3", "-o", spun)
+    assert (ran.code, ran.out) == (0, "")  # -o: nothing on stdout
+    a, b = json.loads(cli("check", CLEAN, spun, "-f", "json").out)
+    assert b["score"] > a["score"]
+    assert len(b["findings"]) > len(a["findings"])
+
+
+def test_spin_missing_file_exits_2(cli, tmp_path):
+    assert_user_error(cli("spin", tmp_path / "nope.txt"), "nope.txt")
+
+
+def test_spin_bad_style_exits_2(cli):
+    assert_user_error(cli("spin", CLEAN, "--style", "wild"), "--style")
+
+
+# --- help -------------------------------------------------------------------------------------
+
+def test_check_help_mentions_exit_codes(cli):
+    ran = cli("check", "--help")
+    assert ran.code == 0
+    text = " ".join(ran.out.split())
+    for needle in ("0 no document judged spun", "1 at least one judged spun", "2 usage or input error"):
+        assert needle in text
+
+
+def test_top_level_help_mentions_exit_codes(cli):
+    ran = cli("--help")
+    assert ran.code == 0
+    text = " ".join(ran.out.split()).lower()
+    assert "exit" in text and "2 usage or input error" in text
+
+
+# --- one real process -------------------------------------------------------------------------
+
+def test_real_subprocess_check_json():
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run([sys.executable, "-m", "respin", "check", "seeds/003_8864450e50f74c75.txt",
+                           "--format", "json"], capture_output=True, env=env, cwd=REPO, timeout=120, check=False)
+    assert proc.returncode == 1, proc.stderr.decode()
+    assert proc.stderr == b""
+    (doc,) = json.loads(proc.stdout)
+    text = SPUN.read_text(encoding="utf-8")
+    check_document(doc, text)
+    assert doc["path"] == "seeds/003_8864450e50f74c75.txt" and doc["spun"] is True
+    # Another process computes the same report (no hash-order or cache dependence).
+    report = respin.check(text)
+    assert doc["score"] == pytest.approx(report.score, abs=1e-4)
+    assert [(f["start"], f["end"], f["suggestions"]) for f in doc["findings"]] == \
+        [(f.start, f.end, list(f.suggestions)) for f in report.findings]

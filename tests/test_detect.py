@@ -1,0 +1,445 @@
+"""Detection without a source (``respin.check``) and restoration by the model (``respin.restore``).
+
+What issue 3 judges, checked here:
+
+- properties on arbitrary text: findings slice the text exactly, line/col point at them,
+  suggestions and confidences are well formed, scores are probabilities, the result is
+  deterministic; empty, blank and punctuation-only text scores 0 with no findings;
+- the seeds: 003 (a real spun copy) is judged spun with many findings and "White Home" ==>
+  "White House"; 000, 001 and 004 (clean news) score low with (almost) no findings; 002 (an
+  LLM paraphrase) is not judged spun;
+- simulator output from a clean text written for this file scores higher than the clean
+  text, and the findings fall on the swapped words;
+- model folders are loaded safely (a bad one raises ``ModelError``, never runs anything);
+- restoring without a source replays exactly and does not keep finding more to change;
+- ``check`` is thread-safe once the model is loaded.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+import respin
+from respin import model as rmodel
+from respin.spin import spin
+
+from conftest import REPO, seed
+
+# derandomize: the same examples every run, so that a model retrained tomorrow cannot make
+# the suite flaky; raise max_examples locally to hunt (3,000 examples each found the bugs that the tests below pin).
+SETTINGS = settings(max_examples=50, deadline=None, derandomize=True,
+                    suppress_health_check=[HealthCheck.too_slow])
+
+
+def read(prefix: str) -> str:
+    return seed(prefix).read_text(encoding="utf-8")
+
+
+def n_words(text: str) -> int:
+    return len(re.findall(r"\w+", text))
+
+
+@pytest.fixture(scope="module")
+def seed_reports() -> dict[str, respin.Report]:
+    return {p: respin.check(read(p)) for p in ("000", "001", "002", "003", "004")}
+
+
+# --- well-formed reports ------------------------------------------------------------------
+
+def assert_well_formed(text: str, report: respin.Report) -> None:
+    assert 0.0 <= report.score <= 1.0
+    assert report.spun == (report.score >= report.threshold)
+    last_end = -1
+    for f in report.findings:
+        assert 0 <= f.start < f.end <= len(text), f
+        assert text[f.start:f.end] == f.text, f
+        assert f.text.strip() == f.text and f.text, f  # a word or phrase, not whitespace
+        # 1-based line and column of f.start (lines end at "\n", so CRLF counts once).
+        line = text.count("\n", 0, f.start) + 1
+        col = f.start - (text.rfind("\n", 0, f.start) + 1) + 1
+        assert (f.line, f.col) == (line, col), f
+        assert isinstance(f.suggestions, tuple), f  # may be empty (contract), never blank strings
+        assert all(isinstance(s, str) and s.strip() for s in f.suggestions), f
+        assert len(set(f.suggestions)) == len(f.suggestions), f  # best first, no repeats
+        assert 0.0 <= f.confidence <= 1.0, f
+        assert f.start >= last_end, "findings overlap or are out of order"
+        last_end = f.end
+
+
+# Words seen in spun news (seeds/003 and the simulator) and their originals, with some
+# names, numbers, contractions, accents and hyphenation; written for these tests.
+WORDS = ["the", "White", "Home", "House", "mentioned", "said", "navy", "support", "military", "aide",
+         "precedence", "priority", "vitality", "energy", "solely", "only", "instantly", "immediately",
+         "struggle", "war", "crops", "plants", "Protection", "Ministry", "officers", "officials",
+         "nonetheless", "accessible", "management", "final", "evening", "information", "convention",
+         "desk", "negotiating", "course", "points", "technical", "begin", "finish", "goal", "really",
+         "excessive", "facet", "opposite", "Kyiv", "Tuesday", "two", "2", "in", "keeping", "with",
+         "according", "to", "of", "and", "a", "on", "help", "U.S.", "council", "budget", "résumé",
+         "naïve", "café", "don’t", "it's", "Smith’s", "well-timed", "$180", "3.5%", "colour", "color"]
+MARKS = [".", ",", ";", ":", "!", "?", "—", "--", "“", "”", "‘", "’", '"', "'", "(", ")", "...", "…"]
+SEPS = [" ", " ", " ", "\n", "\r\n", "\n\n", "\t", "  ", "\u00a0"]
+
+
+@st.composite
+def word_texts(draw):
+    parts = draw(st.lists(st.one_of(st.sampled_from(WORDS), st.sampled_from(MARKS), st.sampled_from(SEPS)),
+                          max_size=200))
+    return "".join(p if p in SEPS or p in MARKS else " " + p for p in parts)
+
+
+SEED_003 = read("003")
+
+
+@st.composite
+def spun_slices(draw):
+    """Pieces of seeds/003 (real spun text), glued with odd separators, maybe with CRLF
+    line ends or straight quotes: text on which findings are actually reported."""
+    out = []
+    for _ in range(draw(st.integers(1, 3))):
+        a = draw(st.integers(0, len(SEED_003) - 1))
+        b = draw(st.integers(a, min(len(SEED_003), a + 1500)))
+        out += [SEED_003[a:b], draw(st.sampled_from(SEPS + MARKS))]
+    text = "".join(out)
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    if draw(st.booleans()):
+        text = text.replace("’", "'").replace("“", '"').replace("”", '"')
+    return text
+
+
+def _same(a: respin.Report, b: respin.Report) -> bool:
+    return (a.score, a.spun, a.findings, a.words) == (b.score, b.spun, b.findings, b.words)
+
+
+@SETTINGS
+@given(st.one_of(st.text(max_size=300), word_texts()))
+@example("The White Home mentioned it.\r\nOfficers mentioned “nothing”.")
+@example("")
+def test_any_text_gives_a_well_formed_deterministic_report(text):
+    report = respin.check(text)
+    assert_well_formed(text, report)
+    assert _same(report, respin.check(text))
+
+
+@SETTINGS
+@given(spun_slices())
+@example(SEED_003.replace("\n", "\r\n"))
+@example("“" + SEED_003[:2000].replace("’", "'") + "”")
+def test_spun_text_gives_well_formed_deterministic_findings(text):
+    report = respin.check(text)
+    assert_well_formed(text, report)
+    assert _same(report, respin.check(text))
+
+
+@pytest.mark.parametrize("threshold", [0.0, 0.3, 0.9, 1.0])
+def test_spun_is_score_at_or_above_threshold(seed_reports, threshold):
+    for prefix in ("000", "003"):
+        report = respin.check(read(prefix), threshold=threshold)
+        assert report.threshold == threshold
+        assert report.score == seed_reports[prefix].score  # the threshold never moves the score
+        assert report.spun == (report.score >= threshold)
+
+
+def test_score_equal_to_threshold_is_spun(seed_reports):
+    score = seed_reports["003"].score
+    assert respin.check(read("003"), threshold=score).spun is True
+    assert respin.check(read("003"), threshold=min(1.0, score + 1e-9)).spun is False
+    assert respin.check("Rain fell on the quiet town.", threshold=0.0).spun is True
+
+
+@pytest.mark.parametrize("text", ["", "..."])
+def test_threshold_zero_judges_everything_spun(text):
+    report = respin.check(text, threshold=0.0)
+    assert report.spun == (report.score >= 0.0) is True
+
+
+# findings_from_rows is a pure function of the word evidence: the tests below feed it rows
+# directly, so that what they pin down does not depend on the shipped model's weights.
+
+def _rows(text: str, flagged: dict[str, list[tuple[str, float]]]):
+    """A document and evidence rows for the words in ``flagged`` (word -> candidates)."""
+    from respin.evidence import FEATURES, WordEvidence
+    from respin.tokenize import Document
+
+    doc = Document.from_text(text)
+    rows = [WordEvidence(k, t.start, t.end, t.text, flagged[t.text], [0.0] * len(FEATURES))
+            for k, t in enumerate(doc.tokens) if t.text in flagged]
+    return doc, rows
+
+
+def _findings(text: str, flagged) -> list[respin.Finding]:
+    from respin.detect import findings_from_rows
+
+    doc, rows = _rows(text, flagged)
+    return findings_from_rows(text, doc, rows, [0.9] * len(rows), 0.5)
+
+
+def test_findings_from_rows_name_and_phrase():
+    text = "Officials at the White Home said energy crops were hit."
+    found = _findings(text, {"Home": [("house", 2.0), ("family", 1.0)],
+                             "energy": [("power", 1.5)], "crops": [("plants", 1.0)]})
+    assert [(f.text, f.suggestions) for f in found] == [
+        ("White Home", ("White House", "White Family")), ("energy crops", ("power plants",))]
+    assert_well_formed(text, respin.Report(0.9, True, found, 10))
+
+
+# Found by the property tests (hypothesis) on real text: "help ==> help" and "new ==> new"
+# for " the help mentioned well-timed help. vitality" with the shipped model.
+def test_no_suggestion_repeats_the_flagged_word():
+    text = "They asked for help with the new plan."
+    found = _findings(text, {"help": [("aid", -0.5), ("assist", -1.0)]})
+    for f in found:  # no finding, or one with no suggestion, would both do
+        assert f.text not in f.suggestions, f
+
+
+# Seen in seeds/003: "However White Home ==> However White House", "The White Home ==> ...".
+def test_name_does_not_swallow_the_first_word_of_the_sentence():
+    text = "Talks ended. However White Home aides said no."
+    found = _findings(text, {"Home": [("house", 2.0)]})
+    assert [(f.text, f.suggestions) for f in found] == [("White Home", ("White House",))]
+
+
+# Seen with an earlier model on a slice of seeds/003: two findings on "However White Home",
+# one from "However" (extended forward), one from "Home" (extended back).
+def test_two_flagged_words_in_one_name_give_one_finding():
+    text = "They met at the Worldwide Peace Institute yesterday."
+    found = _findings(text, {"Worldwide": [("international", 2.0)], "Institute": [("institution", 2.0)]})
+    assert len(found) == 1, found
+    assert found[0].text == "Worldwide Peace Institute"
+    assert found[0].suggestions[0] == "International Peace Institution"
+
+
+@pytest.mark.parametrize("text", ["", " ", "\n", "\r\n\r\n", " \t\n  \u00a0\n", "\u2003\u3000",
+                                  ".", "...!?;", "— -- “” ‘’ () []", "\n,\n.\n", "*** ### ***"])
+def test_empty_blank_and_punctuation_only_text(text):
+    report = respin.check(text)
+    assert report.score == 0.0
+    assert report.findings == []
+    assert report.spun is False
+
+
+# --- the seeds (the issue's acceptance criteria) --------------------------------------------
+
+def test_003_is_judged_spun_with_its_substitutions(seed_reports):
+    text, report = read("003"), seed_reports["003"]
+    assert report.spun is True
+    assert report.score >= 0.9
+    assert len(report.findings) >= 20
+    assert_well_formed(text, report)
+    white = [f for f in report.findings if "White Home" in f.text]
+    assert any("White House" in f.suggestions[0] for f in white), [(f.text, f.suggestions) for f in white]
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "004"])
+def test_clean_news_scores_low_with_almost_no_findings(seed_reports, prefix):
+    text, report = read(prefix), seed_reports[prefix]
+    assert report.score <= 0.1
+    assert report.spun is False
+    assert len(report.findings) * 1000 <= n_words(text), [f.text for f in report.findings]
+    assert_well_formed(text, report)
+
+
+# Written for this test: one-sentence clean news, no spinner-like word in them.
+SHORT_CLEAN = ["The mayor resigned on Monday after a long scandal over missing city funds.",
+               "Heavy rain caused flooding in several neighborhoods on Sunday night.",
+               "The council said it would help.", "I need help.", "Help!",
+               "Please send the final report by Friday."]
+
+
+def test_short_clean_text_is_not_judged_spun():
+    reports = {t: respin.check(t) for t in SHORT_CLEAN}
+    assert all(r.findings == [] for r in reports.values())
+    assert [t for t, r in reports.items() if r.spun] == [], {t: round(r.score, 2) for t, r in reports.items()}
+
+
+def test_llm_paraphrase_is_not_synonym_spun(seed_reports):
+    report = seed_reports["002"]
+    assert report.spun is False
+    assert report.score < report.threshold
+
+
+# --- simulated spin -------------------------------------------------------------------------
+
+# Written for this test: a plain local-news story, American English.
+CLEAN = (
+    "The city council voted on Tuesday to approve a new budget that will expand bus service "
+    "and repair dozens of aging bridges, officials said.\n"
+    "The plan, which passed by a vote of seven to two, sets aside $48 million for road work over the "
+    "next three years. Supporters said the money was long overdue after a harsh winter left many "
+    "streets damaged and several bridges closed to heavy trucks.\n"
+    "\"We have waited too long to fix the basics,\" said council member Maria Lopez, who led the "
+    "effort. \"People want to get to work safely, and they want buses that show up on time.\"\n"
+    "Opponents argued that the budget relies on a sales tax increase that would hit low-income "
+    "families the hardest. Council member David Chen said the city should have looked for savings "
+    "in other departments before asking residents to pay more.\n"
+    "The mayor is expected to sign the measure later this week. A spokesman for the mayor said the "
+    "administration supports the plan and will begin hiring engineers as soon as possible.\n"
+    "Under the budget, the transit agency will add twelve new routes and increase service on the "
+    "busiest lines during morning and evening rush hours. The agency said ridership has grown "
+    "steadily since the pandemic, and crowded buses have become a common complaint.\n"
+    "The police department will also receive additional funding to hire more officers and replace "
+    "old patrol cars, according to a statement from the city manager. Some residents who spoke at "
+    "the meeting asked the council to spend more on parks and libraries instead.\n"
+    "The state will review the budget next month. If it is approved, work on the first bridges "
+    "could start in the spring, the city manager said, adding that the schedule depends on the "
+    "weather and on how quickly contracts can be signed.\n"
+    "Local business leaders welcomed the vote, saying better roads and reliable transit would help "
+    "attract new companies to the area and create jobs for young people.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def clean_report():
+    return respin.check(CLEAN)
+
+
+def test_clean_story_is_clean(clean_report):
+    assert 250 <= n_words(CLEAN) <= 400
+    assert clean_report.spun is False
+    assert clean_report.findings == []
+
+
+@pytest.mark.parametrize("s", [0, 1, 2, 3])
+def test_simulated_spin_is_detected_on_the_swapped_words(clean_report, s):
+    result = spin(CLEAN, rate=0.35, style="aggressive", seed=s)
+    assert result.swaps
+    report = respin.check(result.text)
+    assert_well_formed(result.text, report)
+    assert report.score > clean_report.score
+    assert report.findings, "nothing flagged in a text with a third of its words swapped"
+    correct = [f for f in report.findings
+               if any(f.start < w.end and w.start < f.end for w in result.swaps)]
+    precision = len(correct) / len(report.findings)
+    wrong = [f.text for f in report.findings if f not in correct]
+    assert precision >= 0.5, wrong
+
+
+# --- loading model folders --------------------------------------------------------------------
+
+DEFAULT_DIR = REPO / "models" / "default"
+
+
+def model_copy(tmp_path, name: str, edit=None):
+    """A copy of the shipped model in tmp_path/name, its detector.json changed by ``edit``."""
+    path = tmp_path / name
+    shutil.copytree(DEFAULT_DIR, path)
+    if edit is not None:
+        det = path / "detector.json"
+        d = json.loads(det.read_text(encoding="utf-8"))
+        replaced = edit(d)  # edits d in place, or returns the file's new raw text
+        det.write_text(replaced if isinstance(replaced, str) else json.dumps(d), encoding="utf-8")
+    return path
+
+
+def _set(d, key, value):
+    d[key] = value
+
+
+BAD_DETECTORS = {
+    "wrong_format": lambda d: _set(d, "format", "sklearn-pickle"),
+    "wrong_version": lambda d: _set(d, "version", 999),
+    "short_word_weights": lambda d: _set(d["word_model"], "coef", d["word_model"]["coef"][:-1]),
+    "long_doc_weights": lambda d: _set(d["doc_model"], "mean", d["doc_model"]["mean"] + [0.0]),
+    "renamed_feature": lambda d: _set(d, "features", ["spam"] + d["features"][1:]),
+    "missing_doc_model": lambda d: d.pop("doc_model") and None,
+    "prior_out_of_range": lambda d: _set(d, "word_prior", 1.5),
+    "not_json": lambda d: "{'format': 'respin-detector'",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_DETECTORS))
+def test_bad_detector_raises_model_error(tmp_path, name):
+    path = model_copy(tmp_path, name, BAD_DETECTORS[name])
+    with pytest.raises(rmodel.ModelError):
+        rmodel.load(path)
+    with pytest.raises(rmodel.ModelError):
+        respin.check("The White Home mentioned it.", model=str(path))
+
+
+def test_detector_that_is_not_an_object_raises_model_error(tmp_path):
+    path = model_copy(tmp_path, "list", lambda d: "[1, 2, 3]")
+    with pytest.raises(rmodel.ModelError):
+        rmodel.load(path)
+
+
+def test_detector_with_non_finite_weights_raises_model_error(tmp_path):
+    path = model_copy(tmp_path, "nan", lambda d: _set(d["doc_model"], "intercept", float("nan")))
+    with pytest.raises(rmodel.ModelError):
+        rmodel.load(path)
+
+
+def test_missing_model_folder_raises_model_error(tmp_path):
+    with pytest.raises(rmodel.ModelError):
+        rmodel.load(tmp_path / "no-such-model")
+    with pytest.raises(rmodel.ModelError):
+        respin.check("The White Home mentioned it.", model=str(tmp_path / "no-such-model"))
+
+
+def test_model_without_detector_raises_model_error_on_check(tmp_path):
+    path = model_copy(tmp_path, "untrained")
+    (path / "detector.json").unlink()
+    with pytest.raises(rmodel.ModelError, match="detector.json"):
+        respin.check("The White Home mentioned it.", model=str(path))
+
+
+def test_correct_copy_of_the_model_works(tmp_path, seed_reports):
+    path = model_copy(tmp_path, "copy")
+    m = rmodel.load(path)
+    assert rmodel.load(str(path)) is m  # loaded once per process
+    report = respin.check(read("003"), model=str(path))
+    reference = seed_reports["003"]
+    assert report.score == pytest.approx(reference.score)
+    assert report.findings == reference.findings
+
+
+# --- restoring without a source -----------------------------------------------------------------
+
+@pytest.mark.parametrize("which", ["003", "spun0", "spun1", "clean"])
+def test_restore_by_the_model_replays_and_settles(which):
+    text = {"003": SEED_003, "clean": CLEAN}.get(which) or spin(CLEAN, rate=0.35, seed=int(which[-1])).text
+    first = respin.restore(text)
+    assert first.relation is None  # no source, so no relation to one
+    assert respin.apply_edits(text, first.edits) == first.text
+    assert first.text.count("\n") == text.count("\n")  # lines kept
+    for e in first.edits:
+        assert e.origin == "model"
+        assert text[e.start:e.end] == e.spun
+        assert e.restored and e.restored != e.spun
+        assert 0.0 <= e.confidence <= 1.0
+    second = respin.restore(first.text)
+    assert respin.apply_edits(first.text, second.edits) == second.text
+    assert len(second.edits) <= len(first.edits)
+    if which == "clean":
+        assert first.edits == [] and first.text == CLEAN
+
+
+def test_restore_003_puts_white_house_back():
+    result = respin.restore(SEED_003)
+    fixed = [e for e in result.edits if (e.spun, e.restored) == ("Home", "House")]
+    assert fixed and all(SEED_003[e.start - 6:e.end] == "White Home" for e in fixed)
+    assert result.text.count("White House") == SEED_003.count("White House") + len(fixed)
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "?!"])
+def test_restore_blank_text_is_untouched(text):
+    result = respin.restore(text)
+    assert result.text == text and result.edits == []
+
+
+# --- threads ----------------------------------------------------------------------------------
+
+def test_check_is_thread_safe():
+    texts = [read("000"), SEED_003, read("002"), CLEAN] + [spin(CLEAN, seed=s).text for s in range(4)]
+    texts = texts * 2
+    sequential = [respin.check(t) for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        parallel = list(pool.map(respin.check, texts))
+    for a, b in zip(sequential, parallel):
+        assert _same(a, b)
