@@ -11,10 +11,7 @@ absent are skipped with a note.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
-import os
-import re
 import subprocess
 import sys
 import time
@@ -27,37 +24,10 @@ DEV = SHARED / "dev-pairs"
 SEEDS = ROOT / "seeds"
 
 import respin  # noqa: E402
+from respin.metrics import TOKEN, levenshtein as lev, opcodes, substituted, token_spans  # noqa: E402
 from respin.restore import apply_edits  # noqa: E402
 
-TOKEN = re.compile(r"\w+(?:['’]\w+)*")
-
-
-def toks(line: str) -> list[tuple[str, int, int]]:
-    return [(m.group().lower(), m.start(), m.end()) for m in TOKEN.finditer(line)]
-
-
-def lev(a: list[str], b: list[str]) -> int:
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i]
-        for j, y in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
-        prev = cur
-    return prev[-1]
-
-
-def opcodes(a, b):
-    return difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-
-
-def substituted(spun_line: str, orig_line: str) -> list[bool]:
-    S, O = [t[0] for t in toks(spun_line)], [t[0] for t in toks(orig_line)]
-    sub = [False] * len(S)
-    for op, i1, i2, *_ in opcodes(S, O):
-        if op != "equal":
-            for i in range(i1, i2):
-                sub[i] = True
-    return sub
+toks = token_spans
 
 
 def pairs(kind: str = "spinner"):

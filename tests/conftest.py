@@ -68,3 +68,13 @@ def pair(tmp_path):
 
 
 RESTORED = "The White House said two aides would go.\nPolice said nothing.\n"
+
+
+def assert_user_error(ran, *needles):
+    assert ran.code == 2, (ran.code, ran.err)
+    assert ran.out == ""
+    lines = ran.err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("respin: error: "), ran.err
+    assert "Traceback" not in ran.err
+    for needle in needles:
+        assert needle in lines[0]

@@ -22,7 +22,7 @@ import pytest
 import respin
 from respin.spin import SpinResult, unspin
 
-from conftest import REPO, seed
+from conftest import REPO, assert_user_error, seed
 
 SPUN = seed("003")
 CLEAN = seed("000")
@@ -33,16 +33,6 @@ SUMMARY_LINE = re.compile(r"^(?P<path>.+): (?P<verdict>spun|not spun) \(score (?
                           r"(?P<n>[\d,]+) findings? in (?P<words>[\d,]+) words\)$")
 CONTRACT_FIELDS = {"path", "score", "spun", "findings"}
 FINDING_FIELDS = {"start", "end", "line", "col", "text", "suggestions", "confidence"}
-
-
-def assert_user_error(ran, *needles):
-    assert ran.code == 2, (ran.code, ran.err)
-    assert ran.out == ""
-    lines = ran.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("respin: error: "), ran.err
-    assert "Traceback" not in ran.err
-    for needle in needles:
-        assert needle in lines[0]
 
 
 def stdin_bytes(monkeypatch, data: bytes):

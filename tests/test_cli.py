@@ -19,21 +19,11 @@ import pytest
 import respin
 from respin import __version__
 
-from conftest import RESTORED
+from conftest import RESTORED, assert_user_error
 
 
 def _stdin(monkeypatch, data: bytes):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
-
-
-def assert_user_error(ran, *needles):
-    assert ran.code == 2
-    assert ran.out == ""
-    lines = ran.err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("respin: error: "), ran.err
-    assert "Traceback" not in ran.err
-    for needle in needles:
-        assert needle in lines[0]
 
 
 # --- version and help ------------------------------------------------------------------

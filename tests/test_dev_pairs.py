@@ -7,34 +7,12 @@ by line. Machine-translation round trips are a different artifact and are left o
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 import respin
+from respin.metrics import levenshtein, tokens, wer
 
 from conftest import DEV_PAIRS_DIR
-
-_TOKEN = re.compile(r"\w+(?:['’]\w+)*")
-
-
-def tokens(line: str) -> list[str]:
-    return [m.group().lower() for m in _TOKEN.finditer(line)]
-
-
-def levenshtein(a: list[str], b: list[str]) -> int:
-    prev = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        cur = [i]
-        for j, y in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (x != y)))
-        prev = cur
-    return prev[-1]
-
-
-def wer(lines: list[str], reference: list[str]) -> float:
-    errors = sum(levenshtein(tokens(a), tokens(b)) for a, b in zip(lines, reference))
-    return errors / max(1, sum(len(tokens(b)) for b in reference))
 
 
 def _pairs():
