@@ -57,7 +57,7 @@ def _version(value: bool):
 
 @app.callback()
 def _root(
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, metavar="",
                                  help="Print the version and exit."),
 ):
     """Detect and restore article-spun text."""
@@ -121,9 +121,9 @@ def check(
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results to FILE (atomically)."),
     glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders."),
-    statistics: bool = typer.Option(False, "--statistics", help="Print counts of findings by word to stderr."),
+    statistics: bool = typer.Option(False, "--statistics", metavar="", help="Print counts of findings by word to stderr."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", help="Largest input accepted, in bytes."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No notes or progress on stderr."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes or progress on stderr."),
 ):
     """Score documents for synonym spinning and point at each suspected word.
 
@@ -190,7 +190,7 @@ def restore(
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
                                                    help="Without --source: only apply edits at least this sure."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", help="Largest input accepted, in bytes."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No relation summary on stderr."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No relation summary on stderr."),
 ):
     """Restore a spun document, from its clean source or from the model.
 
@@ -307,7 +307,7 @@ def train(
                                      help="Folder of your own clean text (*.txt) to train on; repeatable."),
     docs: int = typer.Option(3000, "--docs", help="Wikipedia leads to use (plus as many WordNet gloss documents)."),
     seed: int = typer.Option(13, "--seed", help="Random seed."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress on stderr."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress on stderr."),
 ):
     """Train the detector from clean text spun by the simulator.
 

@@ -58,6 +58,7 @@ class WordEvidence:
     text: str
     candidates: list[tuple[str, float]]   # (candidate, local LM score gain), best first
     row: list[float]                 # feature values, in FEATURES order
+    context: tuple = ()              # (two previous words, next two words) as scored
 
 
 def _lower(s: str) -> str:
@@ -109,7 +110,7 @@ def document_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:
                 max(-CLIP, min(CLIP, delta - max(-CLIP, second))) if len(scored) > 1 else CLIP,
                 0.0, 0.0, 0.0, name, delta * both, delta * name,
             ]
-            ev = WordEvidence(k, tok.start, tok.end, tok.text, scored[:5], row)
+            ev = WordEvidence(k, tok.start, tok.end, tok.text, scored[:5], row, (h, tuple(nxt)))
             sent_rows[pos] = ev
             out.append(ev)
         for pos, ev in sent_rows.items():
@@ -118,6 +119,33 @@ def document_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:
                 _pair(lm, words, pos, ev, nxt_ev, i_pair)
     _document_consistency(out)
     return out
+
+
+SUGGESTION_CANDIDATES = 60  # for flagged words only: cheap, and the original is often further down
+
+
+def rescore(ev: WordEvidence, lexicon, lm, limit: int = SUGGESTION_CANDIDATES) -> list[tuple[str, float]]:
+    """Candidates of a flagged word from a longer list than detection scores, ranked the
+    same way. Detection looks at the top MAX_CANDIDATES by prior for speed; a suggestion
+    only needs to be computed for the few words that are flagged."""
+    w = _lower(ev.text)
+    h, nxt = ev.context
+    uni: dict[str, float] = {}
+
+    def u(x):
+        if x not in uni:
+            uni[x] = lm.logprob(x, ())
+        return uni[x]
+    links = [(c, f) for c, f in lexicon.neighbours(w) if c.isalpha() and lm.in_vocab(c)]
+    if not links:
+        return ev.candidates
+    flags = dict(links)
+    cands = sorted(flags, key=lambda c: (-(u(c) + (1.0 if flags[c] == 3 else 0.0)), c))[:limit]
+    base = _local(lm, w, h, list(nxt))
+    uw = u(w)
+    scored = sorted(((c, _local(lm, c, h, list(nxt)) - base) for c in cands),
+                    key=lambda x: -(x[1] - 0.5 * (u(x[0]) - uw) + (flags[x[0]] == 3)))
+    return scored[:5]
 
 
 def _pair(lm, words, pos, a: WordEvidence, b: WordEvidence, i_pair: int) -> None:

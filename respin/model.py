@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from .detector import Detector
-from .evidence import document_evidence, matrix
+from .evidence import document_evidence, matrix, rescore
 from .tokenize import Document
 
 _LOCK = threading.Lock()
@@ -101,7 +101,11 @@ class Model:
         rows = document_evidence(doc, self.lexicon, self.lm)
         X = matrix(rows)
         p = self.detector.word.predict_proba(X)
-        return rows, X, p, self.detector.posteriors(X, p)
+        post = self.detector.posteriors(X, p)
+        for r, pr in zip(rows, post):  # suggestions for reported words from a longer list
+            if pr >= self.detector.finding_threshold:
+                r.candidates = rescore(r, self.lexicon, self.lm)
+        return rows, X, p, post
 
     def check(self, text: str, threshold: float | None = None):
         from .detect import Report, findings_from_rows
