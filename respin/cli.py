@@ -6,6 +6,7 @@ success; 2 = usage or input error; 130 = interrupted.
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -123,6 +124,8 @@ def check(
     glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders."),
     statistics: bool = typer.Option(False, "--statistics", metavar="", help="Print counts of findings by word to stderr."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", help="Largest input accepted, in bytes."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
+                             help="Check files in N worker processes (0: one per CPU); output order is kept."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes or progress on stderr."),
 ):
     """Score documents for synonym spinning and point at each suspected word.
@@ -135,7 +138,6 @@ def check(
 
       cat page.txt | respin check - --format github
     """
-    import respin
     from .formats import render_check
 
     try:
@@ -143,9 +145,11 @@ def check(
         src_text = read_text(source, max_bytes=max_size, what="source").text if source else None
         results = []
         show_progress = not quiet and sys.stderr.isatty() and len(files) > 10
-        for n, f in enumerate(files, 1):
-            text = read_text(f, max_bytes=max_size).text
-            results.append((f, respin.check(text, source=src_text, threshold=threshold, model=model)))
+        tasks = [(f, src_text, threshold, model, max_size) for f in files]
+        if "-" in files:  # standard input belongs to this process
+            jobs = 1
+        for n, item in enumerate(_run_checks(tasks, jobs), 1):
+            results.append(item)
             if show_progress:
                 print(f"\rrespin: checked {n}/{len(files)}", end="", file=sys.stderr)
         if show_progress:
@@ -164,6 +168,25 @@ def check(
     if statistics:
         _print_statistics(results)
     raise typer.Exit(1 if any(r.spun for _, r in results) else 0)
+
+
+def _check_file(task):
+    """One file, in this process or a worker (each worker loads the model once)."""
+    import respin
+    path, src_text, threshold, model, max_size = task
+    text = read_text(path, max_bytes=max_size).text
+    return path, respin.check(text, source=src_text, threshold=threshold, model=model)
+
+
+def _run_checks(tasks, jobs: int):
+    if jobs == 0:
+        jobs = os.cpu_count() or 1
+    if jobs <= 1 or len(tasks) < 2:
+        yield from map(_check_file, tasks)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+        yield from pool.map(_check_file, tasks, chunksize=4)
 
 
 def _print_statistics(results) -> None:

@@ -413,3 +413,15 @@ def test_real_subprocess_check_json():
     assert doc["score"] == pytest.approx(report.score, abs=1e-4)
     assert [(f["start"], f["end"], f["suggestions"]) for f in doc["findings"]] == \
         [(f.start, f.end, list(f.suggestions)) for f in report.findings]
+
+
+def test_jobs_gives_the_same_output_in_the_same_order(cli, tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i, name in enumerate(["000", "003", "004", "001"]):
+        (folder / f"d{i}.txt").write_bytes(seed(name).read_bytes())
+    one = cli("check", str(folder), "--format", "jsonl", "-q")
+    two = cli("check", str(folder), "--format", "jsonl", "-q", "--jobs", "2")
+    assert one.code == two.code == 1
+    assert one.out == two.out
+    assert [json.loads(x)["path"] for x in two.out.splitlines()] == [str(folder / f"d{i}.txt") for i in range(4)]
