@@ -23,11 +23,15 @@ VERSION = 1
 DOC_FEATURES = (
     "sqrt_glr",      # sqrt of the generalised likelihood ratio: "some words are spun" vs "none are"
     "spin_rate",     # the share of spun words that maximises that likelihood
-    "log_words",
-    "no_evidence_len",  # log_words when the ratio is 0: a long text with no evidence is clean
+    "length",        # n / (n + 50) for n words: how much a text of this length can say
+    "no_evidence",   # length, when the ratio is 0: a long text with no evidence is clean
+    "pmi1_rate",     # words whose best candidate gains > 1 log10 (frequency-corrected) ...
+    "pmi_mass",      # ... and the sum of those gains, both per (words + 50)
 )
-# Rates of candidate gains per word were tried as document features and dropped: on
-# one-line texts (a handful of words) they swing wildly and made headlines look spun.
+# Every feature is scaled by length = n / (n + 50), so a text of a handful of words has all
+# features near 0 and gets the model's base rate: raw rates and ratios swing wildly on one
+# line, and an unbounded log-length made the model extrapolate ("Help!" looked spun).
+_SHRINK_WORDS = 50
 
 # Findings are reported only where the document-level test rejects "no word is spun" at
 # the 1% level: 2 log-ratio follows the 50:50 mixture of chi2(0) and chi2(1) under the null,
@@ -106,11 +110,15 @@ def mixture(p: np.ndarray, prior: float) -> tuple[float, float, np.ndarray]:
 
 def doc_features(X: np.ndarray, p: np.ndarray, n_words: int, prior: float) -> np.ndarray:
     """Aggregate a document's word probabilities (``p``; ``X`` kept for richer features)."""
-    logw = math.log1p(n_words)
+    from .evidence import FEATURES
+    n = n_words + _SHRINK_WORDS
+    length = n_words / n
     if len(p) == 0:
-        return np.array([0.0, 0.0, logw, logw])
+        return np.array([0.0, 0.0, length, length, 0.0, 0.0])
     g, r, _ = mixture(p, prior)
-    return np.array([math.sqrt(g), r, logw, logw if g == 0 else 0.0])
+    dp = X[:, FEATURES.index("delta_pmi")]
+    return np.array([length * math.sqrt(g), length * r, length, length if g == 0 else 0.0,
+                     (dp > 1).sum() / n, np.clip(dp, 0, None).sum() / n])
 
 
 class Detector:
