@@ -74,6 +74,7 @@ class Alignment:
     gaps: list[Gap]
     unmatched: list[int]                  # input sentences with no source counterpart
     missing: list[int]                    # source sentences absent from the input
+    rewrites: list[Gap]                   # differences too long to be spinning: reported, not edited
 
     def sentence_words(self, sents) -> int:
         toks = self.doc.tokens
@@ -126,11 +127,11 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
     unmatched = sorted(unmatched + loose)
     missing = [j for j in range(len(src.sentences)) if j not in used]
 
-    gaps = []
+    gaps, rewrites = [], []
     for i, j, sim in pairs:
         if sim >= ANCHOR_MIN:
-            gaps.extend(_word_gaps(doc, src, doc.sentences[i], src.sentences[j], sim, lexicon))
-    return Alignment(doc, src, pairs, gaps, unmatched, missing)
+            gaps.extend(_word_gaps(doc, src, doc.sentences[i], src.sentences[j], sim, lexicon, rewrites))
+    return Alignment(doc, src, pairs, gaps, unmatched, missing, rewrites)
 
 
 def _promote_sandwiched(pairs, n_doc, n_src):
@@ -205,7 +206,23 @@ def canon(s: str) -> str:
     return "".join(c for c in s if c.isalnum())
 
 
-def _word_gaps(doc, src, sa, sb, sim, lexicon) -> list[Gap]:
+# Spinners replace words and short phrases ("as a result of" for because): on the dev pairs
+# no replaced block exceeds 6 words a side (two adjacent phrase swaps, "that's done" ->
+# "that is carried out a lot") and no insertion or deletion exceeds 2. Longer
+# differences inside an anchored sentence are an editor's or another version's rewrite:
+# reported (unmatched input, missing source), never edited.
+MAX_SWAP_WORDS = 6
+MAX_INSERT_WORDS = 2
+
+
+def _spinner_sized(a: list[Token], b: list[Token]) -> bool:
+    na, nb = sum(t.kind != PUNCT for t in a), sum(t.kind != PUNCT for t in b)
+    if na and nb:
+        return na <= MAX_SWAP_WORDS and nb <= MAX_SWAP_WORDS
+    return max(na, nb) <= MAX_INSERT_WORDS
+
+
+def _word_gaps(doc, src, sa, sb, sim, lexicon, rewrites: list) -> list[Gap]:
     A, B = doc.tokens[sa[0]:sa[1]], src.tokens[sb[0]:sb[1]]
     na, nb = [t.norm for t in A], [t.norm for t in B]
     out = []
@@ -217,7 +234,8 @@ def _word_gaps(doc, src, sa, sb, sim, lexicon) -> list[Gap]:
         for g1, g2, h1, h2, cost in _gap_blocks(A[i1:i2], B[j1:j2], lexicon):
             if all(t.kind == PUNCT for t in A[i1 + g1:i1 + g2] + B[j1 + h1:j1 + h2]):
                 continue  # a bullet or comma beside a swapped word: still the input's style
-            out.append(Gap(sa[0] + i1 + g1, sa[0] + i1 + g2, sb[0] + j1 + h1, sb[0] + j1 + h2, cost, sim, sa, sb))
+            gap = Gap(sa[0] + i1 + g1, sa[0] + i1 + g2, sb[0] + j1 + h1, sb[0] + j1 + h2, cost, sim, sa, sb)
+            (out if _spinner_sized(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2]) else rewrites).append(gap)
     return out
 
 

@@ -112,11 +112,22 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     restored = apply_edits(text, edits)
     return Restoration(
         input=text, text=restored, edits=edits, relation=relation(al, text, source),
-        unmatched=[Span(*doc.sentence_span(doc.sentences[i]), doc.sentence_text(doc.sentences[i]))
-                   for i in al.unmatched],
-        missing=[Span(*src.sentence_span(src.sentences[j]), src.sentence_text(src.sentences[j]))
-                 for j in al.missing],
+        unmatched=sorted([_sentence_span(doc, i) for i in al.unmatched]
+                         + [_token_span(doc, g.a1, g.a2) for g in al.rewrites if g.a1 < g.a2],
+                         key=lambda x: x.start),
+        missing=sorted([_sentence_span(src, j) for j in al.missing]
+                       + [_token_span(src, g.b1, g.b2) for g in al.rewrites if g.b1 < g.b2],
+                       key=lambda x: x.start),
     )
+
+
+def _sentence_span(doc: Document, i: int) -> Span:
+    return Span(*doc.sentence_span(doc.sentences[i]), doc.sentence_text(doc.sentences[i]))
+
+
+def _token_span(doc: Document, a: int, b: int) -> Span:
+    start, end = doc.tokens[a].start, doc.tokens[b - 1].end
+    return Span(start, end, doc.text[start:end])
 
 
 def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None) -> Edit:

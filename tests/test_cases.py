@@ -138,3 +138,14 @@ def test_negative_not_judged_spun(name, text, request):
     if name in NEGATIVE_SCORE_XFAIL:
         request.applymarker(pytest.mark.xfail(reason=NEGATIVE_SCORE_XFAIL[name], strict=True))
     assert respin.check(text).spun is False
+
+
+def test_long_difference_inside_an_anchored_sentence_is_reported_not_edited():
+    """An editor's clause or another version's rewrite is not spinning: kept and reported."""
+    spun = "The mayor, who took office in January after a narrow and bitterly fought election, mentioned the funds were secure.\n"
+    result = respin.restore(spun, source="The mayor said the funds were secure.\n")
+    assert "who took office in January after a narrow and bitterly fought election" in result.text
+    assert any("bitterly fought" in span.text for span in result.unmatched)
+    added = "Officials said the plan was good. Heavy rain fell across the valley all through the night and the morning.\n"
+    result = respin.restore("Officials said the plan was good.\n", source=added)
+    assert result.text == "Officials said the plan was good.\n"   # source-only content is not injected
