@@ -20,7 +20,8 @@ from .io import DEFAULT_MAX_BYTES, InputError, looks_binary, read_text, write_at
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
                 "2 usage or input error, 130 interrupted.")
-EPILOG_RESTORE = "Exit status: 0 success (whether or not anything changed), 2 usage or input error."
+EPILOG_RESTORE = ("Exit status: 0 success (whether or not anything changed), 2 usage or input error, "
+                  "130 interrupted.")
 
 app = typer.Typer(
     name="respin",
@@ -102,8 +103,15 @@ def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> None:
     if output and output != "-":
         write_atomic(output, text, inputs=inputs)
     else:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        # UTF-8 bytes whatever the console's encoding, and no newline translation: the
+        # output is the text (and its line endings) the user gave, or a JSON document.
+        out = getattr(sys.stdout, "buffer", None)
+        if out is None:  # a replaced stream (tests): it takes str
+            sys.stdout.write(text)
+        else:
+            sys.stdout.flush()
+            out.write(text.encode("utf-8"))
+            out.flush()
 
 
 @app.command(epilog=EPILOG_CHECK)
@@ -123,7 +131,7 @@ def check(
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results to FILE (atomically)."),
     glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders."),
     statistics: bool = typer.Option(False, "--statistics", metavar="", help="Print counts of findings by word to stderr."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", help="Largest input accepted, in bytes."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
                              help="Check files in N worker processes (0: one per CPU); output order is kept."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes or progress on stderr."),
@@ -185,8 +193,11 @@ def _run_checks(tasks, jobs: int):
         yield from map(_check_file, tasks)
         return
     from concurrent.futures import ProcessPoolExecutor
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)))
+    try:
         yield from pool.map(_check_file, tasks, chunksize=4)
+    finally:  # on an error, do not wait for the files still queued
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _print_statistics(results) -> None:
@@ -212,7 +223,7 @@ def restore(
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
                                                    help="Without --source: only apply edits at least this sure."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", help="Largest input accepted, in bytes."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No relation summary on stderr."),
 ):
     """Restore a spun document, from its clean source or from the model.
@@ -291,7 +302,7 @@ def spin(
     truth: Optional[str] = typer.Option(None, "--truth", help="Write the swaps (JSON: offsets, original, spun) to FILE."),
     format: str = typer.Option("text", "--format", "-f", help="text: the spun text; json: text and swaps."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the spun text to FILE (atomically)."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", help="Largest input accepted, in bytes."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
 ):
     """Simulate an article spinner: make labelled spun text from clean text.
 
@@ -305,6 +316,7 @@ def spin(
     import json
 
     from .model import default
+    from .model import ModelError
     from .spin import spin as do_spin
 
     if format not in ("text", "json"):
@@ -316,7 +328,7 @@ def spin(
         if truth:
             write_atomic(truth, json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n", inputs=(path,))
         _emit(body, output, (path,))
-    except InputError as e:
+    except (InputError, ModelError) as e:
         raise _fail(str(e))
     raise typer.Exit(0)
 
@@ -373,10 +385,16 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader went away (e.g. `| head`); not an error worth a traceback.
         try:
-            sys.stdout = open(__import__("os").devnull, "w")
+            sys.stdout = open(os.devnull, "w")
         except OSError:
             pass
         return 0
+    except Exception as e:  # a bug in respin, not in the input: say so, never exit 1 ("spun")
+        if os.environ.get("RESPIN_DEBUG"):
+            raise
+        print(f"respin: internal error: {type(e).__name__}: {e} (set RESPIN_DEBUG=1 for the traceback "
+              "and please report it)", file=sys.stderr)
+        return 2
 
 
 def run() -> None:

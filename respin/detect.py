@@ -7,11 +7,17 @@ and the document score from its calibrated classifier (:mod:`respin.model`).
 
 from __future__ import annotations
 
+import bisect
+import re
 from dataclasses import asdict, dataclass, field
 
 from .restore import FORMAT, PHRASE, SYNONYM, Relation, restore_with_source
 
 DEFAULT_THRESHOLD = 0.5
+# Below this many words with thesaurus candidates a text carries no usable evidence either
+# way ("Help!", a headline): it is reported as not judged, with score 0, rather than given
+# the model's base rate, which made one-liners look half spun.
+MIN_EVIDENCE_WORDS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,26 +49,37 @@ class Report:
     relation: Relation | None = None
     model: str = ""
     stats: dict = field(default_factory=dict)
+    judged: bool = True  # False: too few words the thesaurus can explain to say anything
 
 
-def line_col(text: str, pos: int, _cache: dict | None = None) -> tuple[int, int]:
-    """1-based line and column of ``text[pos]``.
+def line_col(text: str, pos: int) -> tuple[int, int]:
+    """1-based line and column of ``text[pos]`` (lines end at "\\n", as in editors).
 
     >>> line_col("ab\\ncd", 4)
     (2, 2)
     """
-    line = text.count("\n", 0, pos) + 1
-    return line, pos - (text.rfind("\n", 0, pos) + 1) + 1
+    return LineIndex(text).line_col(pos)
+
+
+class LineIndex:
+    """Line starts of a text, for many line/column lookups in O(log n) each."""
+
+    def __init__(self, text: str):
+        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_col(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i + 1, pos - self.starts[i] + 1
 
 
 def findings_from_source(text: str, source: str, lexicon=None) -> tuple[list[Finding], Relation]:
     """Aligned substitutions as findings: the source tells exactly what was swapped."""
     r = restore_with_source(text, source, lexicon)
-    out = []
+    out, lines = [], LineIndex(text)
     for e in r.edits:
         if e.kind not in (SYNONYM, PHRASE, FORMAT) or not e.spun.strip():
             continue
-        line, col = line_col(text, e.start)
+        line, col = lines.line_col(e.start)
         out.append(Finding(e.start, e.end, line, col, e.spun, (e.restored,), e.confidence, e.kind))
     return out, r.relation
 
@@ -87,6 +104,7 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
     toks = doc.tokens
     # The first word of a sentence is capitalised for grammar, not as part of a name.
     initial = {next((k for k in range(a, b) if toks[k].kind != "punct"), a) for a, b in doc.sentences}
+    sentence_starts = {a for a, _ in doc.sentences} | initial
     flagged = {r.token: (r, float(prob)) for r, prob in zip(rows, p) if prob >= threshold}
     spans: list[list[int]] = []
     for k in sorted(flagged):
@@ -96,11 +114,13 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
                 k0 -= 1
             while k1 + 1 < len(toks) and _joins_name(text, toks[k1], toks[k1 + 1]):
                 k1 += 1
-        if spans and (k0 <= spans[-1][1] or (k0 == spans[-1][1] + 1 and not text[toks[k0 - 1].end:toks[k0].start].strip())):
+        gap = text[toks[k0 - 1].end:toks[k0].start] if k0 > 0 else "\n"
+        if spans and (k0 <= spans[-1][1] or (k0 == spans[-1][1] + 1 and not gap.strip() and "\n" not in gap
+                                             and k0 not in sentence_starts)):
             spans[-1][1] = max(spans[-1][1], k1)  # overlapping or adjacent: one finding
         else:
             spans.append([k0, k1])
-    out = []
+    out, lines = [], LineIndex(text)
     for k0, k1 in spans:
         start, end = toks[k0].start, toks[k1].end
         inside = [flagged[k] for k in range(k0, k1 + 1) if k in flagged]
@@ -118,7 +138,7 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
                 parts.append(_match_case(best[0], toks[k].text) if best else toks[k].text)
             sugg = ["".join(parts)]
         sugg = [x for x in dict.fromkeys(sugg) if x.lower() != text[start:end].lower()]
-        line, col = line_col(text, start)
+        line, col = lines.line_col(start)
         conf = round(min(prob for _, prob in inside), 3)
         kind = SYNONYM if len(inside) == 1 else PHRASE
         out.append(Finding(start, end, line, col, text[start:end], tuple(sugg), conf, kind))

@@ -18,12 +18,13 @@ RESTORE_FORMATS = ("text", "json", "diff")
 def report_dict(path: str, r: Report) -> dict:
     d = {
         "path": path,
-        "score": round(r.score, 4),
+        "score": r.score,  # unrounded: `spun` is score >= threshold, exactly
         "spun": r.spun,
         "findings": [f.to_dict() for f in r.findings],
         "words": r.words,
         "threshold": r.threshold,
         "model": r.model,
+        "judged": r.judged,
         "respin_version": __version__,
     }
     if r.relation is not None:
@@ -58,10 +59,10 @@ def _finding_lines(path: str, r: Report, github: bool):
 
 
 def summary_line(path: str, r: Report) -> str:
-    verdict = "spun" if r.spun else "not spun"
+    verdict = "spun" if r.spun else "not spun" if r.judged else "not judged (too short)"
     rel = f", {r.relation.verdict} of the source" if r.relation is not None else ""
     return (f"{path}: {verdict} (score {r.score:.2f}, {len(r.findings):,} finding"
-            f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} words{rel})")
+            f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}{rel})")
 
 
 def _gh(s: str) -> str:

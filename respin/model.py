@@ -40,8 +40,15 @@ def default_dir() -> Path:
     return Path(sys.prefix) / "share" / "respin" / "models" / "default"
 
 
+_DEFAULT: dict = {}  # $RESPIN_MODEL_DIR -> the default model: no file-system access per call
+
+
 def default() -> "Model":
-    return load(default_dir())
+    key = os.environ.get("RESPIN_MODEL_DIR")
+    m = _DEFAULT.get(key)
+    if m is None:
+        m = _DEFAULT[key] = load(default_dir())
+    return m
 
 
 def load(path) -> "Model":
@@ -108,13 +115,15 @@ class Model:
         return rows, X, p, post
 
     def check(self, text: str, threshold: float | None = None):
-        from .detect import Report, findings_from_rows
+        from .detect import MIN_EVIDENCE_WORDS, Report, findings_from_rows
         det = self.detector
         thr = (det.doc_threshold if det else 0.5) if threshold is None else threshold
         doc = Document.from_text(text)
         if doc.n_words == 0:
-            return Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label)
+            return Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label, judged=False)
         rows, X, p, post = self.evidence(doc)
+        if len(rows) < MIN_EVIDENCE_WORDS:
+            return Report(0.0, 0.0 >= thr, [], doc.n_words, thr, model=self.label, judged=False)
         findings = findings_from_rows(text, doc, rows, post, det.finding_threshold)
         score = det.score(X, doc.n_words, p)
         return Report(score, score >= thr, findings, doc.n_words, thr, model=self.label)

@@ -76,9 +76,15 @@ class Restoration:
 
     def diff(self, fromfile: str = "input", tofile: str = "restored") -> str:
         """Unified diff input -> restored ('' when nothing changed)."""
-        a = self.input.splitlines(keepends=True)
-        b = self.text.splitlines(keepends=True)
+        a = _lines(self.input)
+        b = _lines(self.text)
         return "".join(_ensure_nl(difflib.unified_diff(a, b, fromfile, tofile)))
+
+
+def _lines(text: str) -> list[str]:
+    """Lines ending at "\\n" (kept), the same definition as finding line numbers."""
+    out = text.split("\n")
+    return [x + "\n" for x in out[:-1]] + ([out[-1]] if out[-1] else [])
 
 
 def _ensure_nl(lines):

@@ -95,7 +95,8 @@ class Document:
     def from_text(cls, text: str) -> "Document":
         doc = cls(text)
         pos = 0
-        for line in text.splitlines(keepends=True):
+        for line in text.split("\n"):  # lines end at "\n" only, as line numbers do
+            line += "\n"
             line_end = pos + len(line.rstrip("\r\n"))
             toks = tokenize(text, pos, line_end)
             if toks:
