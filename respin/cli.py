@@ -75,12 +75,14 @@ def _fail(msg: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _expand(paths: list[str], pattern: str, quiet: bool) -> list[str]:
-    """Files to check, in input order; folders are walked recursively (sorted)."""
+def _expand(paths: list[str], pattern: str, quiet: bool) -> list[tuple[str, bool]]:
+    """(file, found by walking a folder) to check, in input order; folders are walked
+    recursively (sorted). Files named by the user must be readable; files found in a
+    folder that turn out not to be text are skipped with a note."""
     out = []
     for p in paths:
         if p == "-":
-            out.append(p)
+            out.append((p, False))
             continue
         path = Path(p)
         if path.is_dir():
@@ -89,14 +91,22 @@ def _expand(paths: list[str], pattern: str, quiet: bool) -> list[str]:
                 if looks_binary(f):
                     _note(f"skipping binary file: {f}", quiet)
                 else:
-                    out.append(str(f))
+                    out.append((str(f), True))
             if not found:
                 _note(f"no files matching {pattern!r} in folder: {p}", quiet)
         elif not path.exists():
             raise InputError(f"file not found: {p}")
         else:
-            out.append(p)
+            out.append((p, False))
     return out
+
+
+def _legacy_message(loaded) -> str | None:
+    """Say so when a file was not UTF-8: output is always written as UTF-8."""
+    if loaded.encoding not in ("cp1252", "utf-8+cp1252"):
+        return None
+    what = "Windows-1252" if loaded.encoding == "cp1252" else "UTF-8 with some Windows-1252 lines"
+    return f"{loaded.path}: not valid UTF-8, decoded as {what}"
 
 
 def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> None:
@@ -149,15 +159,19 @@ def check(
     from .formats import render_check
 
     try:
-        files = _expand(paths, glob, quiet)
+        found = _expand(paths, glob, quiet)
+        files = [f for f, _ in found]
         src_text = read_text(source, max_bytes=max_size, what="source").text if source else None
         results = []
         show_progress = not quiet and sys.stderr.isatty() and len(files) > 10
-        tasks = [(f, src_text, threshold, model, max_size) for f in files]
+        tasks = [(f, walked, src_text, threshold, model, max_size) for f, walked in found]
         if "-" in files:  # standard input belongs to this process
             jobs = 1
-        for n, item in enumerate(_run_checks(tasks, jobs), 1):
-            results.append(item)
+        for n, (path, report, note) in enumerate(_run_checks(tasks, jobs), 1):
+            if note:
+                _note(note, quiet)
+            if report is not None:
+                results.append((path, report))
             if show_progress:
                 print(f"\rrespin: checked {n}/{len(files)}", end="", file=sys.stderr)
         if show_progress:
@@ -179,11 +193,18 @@ def check(
 
 
 def _check_file(task):
-    """One file, in this process or a worker (each worker loads the model once)."""
+    """One file, in this process or a worker (each worker loads the model once).
+    Returns (path, report or None, note or None)."""
     import respin
-    path, src_text, threshold, model, max_size = task
-    text = read_text(path, max_bytes=max_size).text
-    return path, respin.check(text, source=src_text, threshold=threshold, model=model)
+    path, walked, src_text, threshold, model, max_size = task
+    try:
+        loaded = read_text(path, max_bytes=max_size)
+    except InputError as e:
+        if walked:  # one odd file in a corpus folder should not stop the run
+            return path, None, f"skipping: {e}"
+        raise
+    report = respin.check(loaded.text, source=src_text, threshold=threshold, model=model)
+    return path, report, _legacy_message(loaded)
 
 
 def _run_checks(tasks, jobs: int):
@@ -244,7 +265,10 @@ def restore(
     from .formats import relation_line, render_restore
 
     try:
-        text = read_text(path, max_bytes=max_size).text
+        loaded = read_text(path, max_bytes=max_size)
+        if _legacy_message(loaded):
+            _note(_legacy_message(loaded), quiet)
+        text = loaded.text
         src = read_text(source, max_bytes=max_size, what="source").text if source else None
         if src is not None and not src.strip():
             raise InputError(f"source file is empty: {source}")

@@ -72,6 +72,8 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
 
     >>> decode("caf\\u00e9".encode("cp1252"))
     ('café', 'cp1252')
+    >>> decode("caf\\u00e9\\n".encode("utf-8") + "caf\\u00e9".encode("cp1252"))
+    ('café\\ncafé', 'utf-8+cp1252')
     """
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[3:], "utf-8", path), "utf-8-sig"
@@ -83,14 +85,24 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise InputError(f"cannot decode as UTF-8 or Windows-1252 text: {path}") from None
+    # Not valid UTF-8: legacy Windows-1252, or (common in scraped text) UTF-8 with a few
+    # pasted Windows-1252 lines. Decode line by line so that the UTF-8 lines stay right.
+    lines, legacy = [], 0
+    for raw in data.split(b"\n"):
+        try:
+            lines.append(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                lines.append(raw.decode("cp1252"))
+            except UnicodeDecodeError:
+                raise InputError(f"cannot decode as UTF-8 or Windows-1252 text: {path}") from None
+            legacy += 1
+    text = "\n".join(lines)
     # Control characters other than whitespace mean this was never text.
     if sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\t\n\r\f") > 8:
         raise InputError(f"not a text file (binary data): {path}")
-    return text, "cp1252"
+    utf8_lines = sum(1 for x in lines if not x.isascii()) - legacy
+    return text, ("cp1252" if utf8_lines <= 0 else "utf-8+cp1252")
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:
@@ -101,12 +113,14 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
 
 
 def looks_binary(path: Path) -> bool:
-    """Cheap sniff used when walking folders: NUL bytes in the first 8 KB."""
+    """Cheap sniff used when walking folders: NUL bytes in the first 8 KB, unless the file
+    starts with a UTF-16 byte-order mark (UTF-16 text is full of NUL bytes)."""
     try:
         with open(path, "rb") as f:
-            return b"\x00" in f.read(8192)
+            head = f.read(8192)
     except OSError:
         return False
+    return not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in head
 
 
 def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
