@@ -28,16 +28,18 @@ class ModelError(Exception):
 
 
 def default_dir() -> Path:
-    """The shipped model: $RESPIN_MODEL_DIR, else models/default beside the package, else
-    the copy installed under ``<prefix>/share/respin``."""
+    """The shipped model: $RESPIN_MODEL_DIR, else models/default in a source checkout,
+    else the installed copy (the data package ``respin.models``)."""
     env = os.environ.get("RESPIN_MODEL_DIR")
     if env:
         return Path(env)
     here = Path(__file__).resolve().parent.parent / "models" / "default"
     if here.is_dir():
         return here
-    import sys
-    return Path(sys.prefix) / "share" / "respin" / "models" / "default"
+    from importlib.util import find_spec
+    spec = find_spec("respin.models")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    return Path(locations[0]) / "default" if locations else here
 
 
 _DEFAULT: dict = {}  # $RESPIN_MODEL_DIR -> the default model: no file-system access per call

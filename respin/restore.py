@@ -195,7 +195,8 @@ def edit_kind(spun: list[str], restored: list[str], lexicon=None) -> str:
     if ws and wr and (same_letters or any(c.isdigit() for c in "".join(ws + wr))):
         return FORMAT
     if len(ws) == 1 and len(wr) == 1:
-        return SYNONYM
+        # Without a thesaurus any one-word swap may be a synonym; with one, only linked words are.
+        return SYNONYM if lexicon is None or lexicon.are_synonyms(ws[0], wr[0]) else OTHER
     if ws and wr and len(ws) <= 5 and len(wr) <= 5:
         return PHRASE
     return OTHER

