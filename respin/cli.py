@@ -12,7 +12,6 @@ from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
-import click
 import typer
 
 from . import __version__
@@ -293,16 +292,19 @@ def restore(
 
 def _click_classes(name: str) -> tuple[type, ...]:
     """``name`` from click and from the copy of click that recent Typer versions vendor
-    (``typer._click``): which one raises depends on the installed Typer."""
-    try:
-        from typer._click import exceptions as vendored
-    except ImportError:
-        vendored = None
-    return tuple(c for c in (getattr(click.exceptions, name, None), getattr(vendored, name, None)) if c)
+    (``typer._click``): which one raises depends on the installed Typer, and click itself
+    may not be installed at all."""
+    found = []
+    for module in ("click.exceptions", "typer._click.exceptions"):
+        try:
+            found.append(getattr(__import__(module, fromlist=[name]), name))
+        except (ImportError, AttributeError):
+            pass
+    return tuple(found)
 
 
 _EXIT = _click_classes("Exit") + (typer.Exit,)
-_ABORT = (click.exceptions.Abort, typer.Abort)
+_ABORT = _click_classes("Abort") + (typer.Abort,)
 _USAGE = _click_classes("UsageError")
 _CLICK_ERROR = _click_classes("ClickException")
 
