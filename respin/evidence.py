@@ -69,14 +69,7 @@ def document_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:
     """Evidence rows for every candidate word of ``doc`` (words the thesaurus knows)."""
     out: list[WordEvidence] = []
     toks = doc.tokens
-    uni_cache: dict[str, float] = {}
-
-    def uni(w):
-        v = uni_cache.get(w)
-        if v is None:
-            v = uni_cache[w] = lm.logprob(w, ())
-        return v
-
+    uni = _Unigrams(lm)
     i_pair = FEATURES.index("pair_delta")
     for s0, s1 in doc.sentences:
         idx = [k for k in range(s0, s1) if toks[k].kind != PUNCT]
@@ -89,22 +82,16 @@ def document_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:
             entry = _candidates(lexicon, lm, w, uni)
             if entry is None:
                 continue  # unknown to the thesaurus or the LM: never judged, no evidence either way
-            cands, flags, n_links = entry
-            h = (("<s>",) + tuple(words[:pos]))[-2:] if pos < 2 else tuple(words[pos - 2:pos])
-            nxt = words[pos + 1:pos + 3]
-            base = _local(lm, w, h, nxt)
-            uw = uni(w)
-            # Rank candidates by context gain, discounted by half their frequency advantage
-            # (the LM favours frequent words anywhere) and boosted when both thesauri link
-            # them (spinners' dictionaries); see BENCHMARKS.md for how this was chosen.
-            scored = sorted(((c, _local(lm, c, h, nxt) - base) for c in cands),
-                            key=lambda x: -(x[1] - 0.5 * (uni(x[0]) - uw) + (flags[x[0]] == 3)))
+            cands, flags = entry
+            h, nxt = _history(words, pos), words[pos + 1:pos + 3]
+            scored = _rank(lm, uni, w, cands, flags, h, nxt)
             best, delta = scored[0]
             second = scored[1][1] if len(scored) > 1 else -CLIP
             delta = max(-CLIP, min(CLIP, delta))
             tok = toks[k]
             name = 1.0 if tok.text[:1].isupper() and pos > 0 and not _sentence_initial(toks, k, s0) else 0.0
             both = 1.0 if flags[best] == 3 else 0.0
+            uw = uni(w)
             row = [
                 delta, max(-CLIP, min(CLIP, delta - (uni(best) - uw))), uni(best) - uw, both,
                 max(-CLIP, min(CLIP, delta - max(-CLIP, second))) if len(scored) > 1 else CLIP,
@@ -121,6 +108,43 @@ def document_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:
     return out
 
 
+class _Unigrams(dict):
+    """log10 unigram probabilities, memoised for one document or one lookup session."""
+
+    def __init__(self, lm):
+        super().__init__()
+        self.lm = lm
+
+    def __call__(self, w: str) -> float:
+        v = self.get(w)
+        if v is None:
+            v = self[w] = self.lm.logprob(w, ())
+        return v
+
+
+def _history(words: list[str], pos: int) -> tuple[str, ...]:
+    """The two words before ``pos``, with the sentence-start symbol where there are fewer."""
+    return tuple((["<s>"] + words[:pos])[-2:]) if pos < 2 else tuple(words[pos - 2:pos])
+
+
+def _rank(lm, uni, w: str, cands, flags, h, nxt) -> list[tuple[str, float]]:
+    """Candidates with their local LM gain over ``w``, best first.
+
+    Ranked by gain, discounted by half the candidate's frequency advantage (the LM favours
+    frequent words anywhere) and boosted when both thesauri link the pair (what spinners'
+    dictionaries hold); see BENCHMARKS.md for how this was chosen.
+    """
+    base, uw = _local(lm, w, h, nxt), uni(w)
+    scored = [(c, _local(lm, c, h, nxt) - base) for c in cands]
+    scored.sort(key=lambda x: -(x[1] - 0.5 * (uni(x[0]) - uw) + (flags[x[0]] == 3)))
+    return scored
+
+
+def _prior_order(flags: dict, uni) -> list[str]:
+    """Candidates by prior: common words first, links in both thesauri first."""
+    return sorted(flags, key=lambda c: (-(uni(c) + (1.0 if flags[c] == 3 else 0.0)), c))
+
+
 SUGGESTION_CANDIDATES = 60  # for flagged words only: cheap, and the original is often further down
 
 
@@ -129,29 +153,18 @@ def rescore(ev: WordEvidence, lexicon, lm, limit: int = SUGGESTION_CANDIDATES) -
     same way. Detection looks at the top MAX_CANDIDATES by prior for speed; a suggestion
     only needs to be computed for the few words that are flagged."""
     w = _lower(ev.text)
-    h, nxt = ev.context
-    uni: dict[str, float] = {}
-
-    def u(x):
-        if x not in uni:
-            uni[x] = lm.logprob(x, ())
-        return uni[x]
-    links = [(c, f) for c, f in lexicon.neighbours(w) if c.isalpha() and lm.in_vocab(c)]
-    if not links:
+    flags = {c: f for c, f in lexicon.neighbours(w) if c.isalpha() and lm.in_vocab(c)}
+    if not flags:
         return ev.candidates
-    flags = dict(links)
-    cands = sorted(flags, key=lambda c: (-(u(c) + (1.0 if flags[c] == 3 else 0.0)), c))[:limit]
-    base = _local(lm, w, h, list(nxt))
-    uw = u(w)
-    scored = sorted(((c, _local(lm, c, h, list(nxt)) - base) for c in cands),
-                    key=lambda x: -(x[1] - 0.5 * (u(x[0]) - uw) + (flags[x[0]] == 3)))
-    return scored[:5]
+    uni = _Unigrams(lm)
+    h, nxt = ev.context
+    return _rank(lm, uni, w, _prior_order(flags, uni)[:limit], flags, h, list(nxt))[:5]
 
 
 def _pair(lm, words, pos, a: WordEvidence, b: WordEvidence, i_pair: int) -> None:
     """Joint replacement of two adjacent words: spinners often swap both words of a
     compound ("power plants" -> "energy crops"), leaving neither alone to anchor on."""
-    h = (("<s>",) + tuple(words[:pos]))[-2:] if pos < 2 else tuple(words[pos - 2:pos])
+    h = _history(words, pos)
     nxt = words[pos + 2:pos + 4]
 
     def window(x, y):
@@ -196,12 +209,11 @@ def _candidates(lexicon, lm, w: str, uni):
 def _compute_candidates(lexicon, lm, w: str, uni):
     if w not in lexicon or not lm.in_vocab(w):
         return None
-    links = lexicon.neighbours(w)
-    flags = {c: f for c, f in links if c.isalpha() and lm.in_vocab(c)}
+    flags = {c: f for c, f in lexicon.neighbours(w) if c.isalpha() and lm.in_vocab(c)}
     if not flags:
         return None
-    cands = sorted(flags, key=lambda c: (-(uni(c) + (1.0 if flags[c] == 3 else 0.0)), c))[:MAX_CANDIDATES]
-    return cands, {c: flags[c] for c in cands}, len(links)
+    cands = _prior_order(flags, uni)[:MAX_CANDIDATES]
+    return cands, {c: flags[c] for c in cands}
 
 
 class CandidateTable:
@@ -211,7 +223,7 @@ class CandidateTable:
     once at build time makes a cold ``respin check`` fast. Loaded with allow_pickle=False.
     """
 
-    FORMAT, VERSION = "respin-candidates", 1
+    FORMAT, VERSION = "respin-candidates", 2
 
     def __init__(self, arrays):
         header = arrays["header"].tolist()
@@ -220,7 +232,6 @@ class CandidateTable:
         self._words = arrays["words"].tolist()
         self._index = {w: i for i, w in enumerate(self._words)}
         self._indptr, self._cand, self._flags = arrays["indptr"], arrays["cand"], arrays["flags"]
-        self._links = arrays["links"]
         self._cache: dict[str, tuple | None] = {}
 
     @classmethod
@@ -237,19 +248,14 @@ class CandidateTable:
         if i is not None and self._indptr[i + 1] > self._indptr[i]:
             a, b = self._indptr[i], self._indptr[i + 1]
             cands = [self._words[j] for j in self._cand[a:b].tolist()]
-            entry = (cands, dict(zip(cands, self._flags[a:b].tolist())), int(self._links[i]))
+            entry = (cands, dict(zip(cands, self._flags[a:b].tolist())))
         self._cache[w] = entry
         return entry
 
     @classmethod
     def build(cls, lexicon, lm, path) -> int:
         """Compile candidates for every single word of the lexicon; returns the count."""
-        uni = {}
-
-        def u(x):
-            if x not in uni:
-                uni[x] = lm.logprob(x, ())
-            return uni[x]
+        u = _Unigrams(lm)
         entries = {}
         for w in lexicon.vocab[:lexicon.n_words]:
             if w.isalpha() and w.islower():
@@ -258,23 +264,20 @@ class CandidateTable:
                     entries[w] = e
         words = sorted(set(entries) | {c for e in entries.values() for c in e[0]})
         index = {w: i for i, w in enumerate(words)}
-        indptr, cand, flags, links = [0], [], [], []
-        for w in words:
+        indptr, cand, flags = [0], [], []
+        for w in words:  # words that are only candidates get an empty row: no entry
             e = entries.get(w)
             if e is not None:
                 cand.extend(index[c] for c in e[0])
                 flags.extend(e[1][c] for c in e[0])
             indptr.append(len(cand))
-            links.append(e[2] if e else 0)
-        has_entry = np.array([w in entries for w in words])  # candidates-only words: no entry
         import os
         import tempfile
         fd, tmp = tempfile.mkstemp(suffix=".npz", dir=os.path.dirname(os.path.abspath(path)))
         os.close(fd)
         np.savez_compressed(tmp, header=np.array([cls.FORMAT, str(cls.VERSION), str(MAX_CANDIDATES)]),
                             words=np.array(words), indptr=np.array(indptr, dtype=np.int32),
-                            cand=np.array(cand, dtype=np.int32), flags=np.array(flags, dtype=np.uint8),
-                            links=np.where(has_entry, np.array(links, dtype=np.int32), 0))
+                            cand=np.array(cand, dtype=np.int32), flags=np.array(flags, dtype=np.uint8))
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
         return len(entries)
