@@ -1,6 +1,6 @@
 """respin benchmark: accuracy on real spinner pairs and the seeds, speed, start-up, memory.
 
-    python benchmarks/bench.py                 # everything, markdown on stdout
+    python benchmarks/bench.py                 # everything, JSON on stdout (~30 s)
     python benchmarks/bench.py --only restore  # one section: restore | detect | speed
 
 Metrics follow ../shared/METRICS.md (micro-averaged per paragraph line). Third-party text is
@@ -125,11 +125,12 @@ def detection_scores(items) -> dict:
     findings onto each paragraph line; paragraph scores check each line alone.
     """
     tp = fp = fn = top_ok = 0
-    doc_pos, doc_neg, par_pos, par_neg = [], [], [], []
+    doc_pos, doc_neg, par_pos, par_neg, flags = [], [], [], [], []
     for name, spun, orig in items:
-        rep = respin.check(spun)
+        rep, clean = respin.check(spun), respin.check(orig)
         doc_pos.append(rep.score)
-        doc_neg.append(respin.check(orig).score)
+        doc_neg.append(clean.score)
+        flags += [rep.spun, not clean.spun]
         offset = 0
         for ls, lo in zip(spun.splitlines(keepends=True), orig.splitlines()):
             line_start, offset = offset, offset + len(ls)
@@ -160,7 +161,8 @@ def detection_scores(items) -> dict:
                     fn += 1
     p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
     return {"files": len(items), "doc_auc": auc(doc_pos, doc_neg), "paragraph_auc": auc(par_pos, par_neg),
-            "doc_spun_flag_accuracy": (sum(s >= 0.5 for s in doc_pos) + sum(s < 0.5 for s in doc_neg)) / max(2 * len(items), 1),
+            "doc_spun_flag_accuracy": sum(flags) / max(len(flags), 1),
+            "spun_docs_judged_spun": sum(flags[0::2]), "clean_docs_judged_clean": sum(flags[1::2]),
             "word_precision": p, "word_recall": r, "word_f1": 2 * p * r / max(p + r, 1e-9),
             "top_suggestion_correct": top_ok / max(tp, 1), "true_positive_words": tp}
 

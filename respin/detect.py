@@ -15,9 +15,10 @@ from .restore import FORMAT, PHRASE, SYNONYM, Relation, restore_with_source
 
 DEFAULT_THRESHOLD = 0.5
 # Below this many words with thesaurus candidates a text carries no usable evidence either
-# way ("Help!", a headline): it is reported as not judged, with score 0, rather than given
-# the model's base rate, which made one-liners look half spun.
-MIN_EVIDENCE_WORDS = 5
+# way ("Help!", "I need help."): it is reported as not judged, with score 0, rather than
+# given the model's base rate, which made one-liners look half spun. (5 was tried first: it
+# also silenced short real paragraphs, paragraph AUC on the dev pairs 0.81 -> 0.72.)
+MIN_EVIDENCE_WORDS = 3
 
 
 @dataclass(frozen=True, slots=True)
