@@ -53,17 +53,13 @@ class Report:
     judged: bool = True  # False: too few words the thesaurus can explain to say anything
 
 
-def line_col(text: str, pos: int) -> tuple[int, int]:
-    """1-based line and column of ``text[pos]`` (lines end at "\\n", as in editors).
+class LineIndex:
+    """Line starts of a text, for many 1-based line/column lookups in O(log n) each.
+    Lines end at "\\n", as in editors.
 
-    >>> line_col("ab\\ncd", 4)
+    >>> LineIndex("ab\\ncd").line_col(4)
     (2, 2)
     """
-    return LineIndex(text).line_col(pos)
-
-
-class LineIndex:
-    """Line starts of a text, for many line/column lookups in O(log n) each."""
 
     def __init__(self, text: str):
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
