@@ -69,8 +69,9 @@ class LineIndex:
         return i + 1, pos - self.starts[i] + 1
 
 
-def findings_from_source(text: str, source: str, lexicon=None) -> tuple[list[Finding], Relation]:
-    """Aligned substitutions as findings: the source tells exactly what was swapped."""
+def findings_from_source(text: str, source: str, lexicon=None) -> tuple[list[Finding], Relation, int]:
+    """Aligned substitutions as findings (the source tells exactly what was swapped), the
+    relation to the source, and the input's word count."""
     r = restore_with_source(text, source, lexicon)
     out, lines = [], LineIndex(text)
     for e in r.edits:
@@ -78,7 +79,7 @@ def findings_from_source(text: str, source: str, lexicon=None) -> tuple[list[Fin
             continue
         line, col = lines.line_col(e.start)
         out.append(Finding(e.start, e.end, line, col, e.spun, (e.restored,), e.confidence, e.kind))
-    return out, r.relation
+    return out, r.relation, r.words
 
 
 def _match_case(word: str, like: str) -> str:

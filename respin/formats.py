@@ -11,8 +11,6 @@ from . import __version__
 from .detect import Report
 from .restore import Restoration
 
-CHECK_FORMATS = ("text", "json", "jsonl", "github")
-RESTORE_FORMATS = ("text", "json", "diff")
 
 
 def report_dict(path: str, r: Report) -> dict:

@@ -73,6 +73,7 @@ class Restoration:
     relation: Relation | None = None
     unmatched: list[Span] = field(default_factory=list)   # input content with no source counterpart
     missing: list[Span] = field(default_factory=list)     # source content absent from the input (offsets into the source)
+    words: int = 0                                        # words in the input
 
     def diff(self, fromfile: str = "input", tofile: str = "restored") -> str:
         """Unified diff input -> restored ('' when nothing changed)."""
@@ -117,7 +118,7 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     edits = [_gap_edit(al, g, lexicon, apostrophe) for g in al.gaps]
     restored = apply_edits(text, edits)
     return Restoration(
-        input=text, text=restored, edits=edits, relation=relation(al, text, source),
+        input=text, text=restored, edits=edits, relation=relation(al), words=doc.n_words,
         unmatched=sorted([_sentence_span(doc, i) for i in al.unmatched]
                          + [_token_span(doc, g.a1, g.a2) for g in al.rewrites if g.a1 < g.a2],
                          key=lambda x: x.start),
@@ -210,7 +211,7 @@ _PARAPHRASE_SHARE = 0.5   # share of aligned sentences that are only paraphrase-
 _UNRELATED_MAX_COVERAGE = 0.15
 
 
-def relation(al: Alignment, text: str, source: str) -> Relation:
+def relation(al: Alignment) -> Relation:
     doc = al.doc
     total = max(doc.n_words, 1)
     strong = [i for i, _, s in al.pairs if s >= ANCHOR_MIN]
