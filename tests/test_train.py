@@ -1,0 +1,75 @@
+"""Training: labels from real pairs, and `respin train` end to end on a small corpus."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from respin.train import build_pairs, real_pairs, substituted_spans
+
+from conftest import REPO, seed
+
+
+def test_substituted_spans_follow_the_metric_line_by_line():
+    spun = "The White Home mentioned it.\nA line left alone.\nThe 2 leaders met.\n"
+    orig = "The White House said it.\nA line left alone.\nThe two leaders met.\n"
+    assert [spun[a:b] for a, b in substituted_spans(spun, orig)] == ["Home", "mentioned", "2"]
+
+
+def test_real_pairs_reads_spun_beside_orig_and_ignores_orphans(tmp_path):
+    (tmp_path / "a.spun.txt").write_text("The White Home mentioned it.\n", encoding="utf-8")
+    (tmp_path / "a.orig.txt").write_text("The White House said it.\n", encoding="utf-8")
+    (tmp_path / "b.spun.txt").write_text("No original for this one.\n", encoding="utf-8")
+    assert [name for name, _, _ in real_pairs(tmp_path)] == ["a"]
+
+
+def test_build_pairs_labels_only_the_swapped_words():
+    from respin.model import default
+    m = default()
+    spun = "Officials mentioned the energy crops would be repaired quickly after the storm.\n"
+    orig = "Officials said the power plants would be repaired quickly after the storm.\n"
+    X, y, docs = build_pairs([("x", spun, orig)], m.lexicon, m.lm)
+    assert [label for *_, label in docs] == [1, 0]
+    assert y[0].sum() >= 1 and y[1].sum() == 0      # something labelled in the spun text, nothing in the clean one
+    assert X[0].shape[0] == len(y[0])
+
+
+def _corpus(folder: Path, n: int) -> None:
+    folder.mkdir()
+    base = seed("000").read_text(encoding="utf-8").split("\n")
+    paragraphs = [p for p in base if len(p.split()) >= 40] or base
+    for i in range(n):  # the seed's paragraphs, rotated, as a user's "own clean text"
+        (folder / f"t{i}.txt").write_text(" ".join(paragraphs[(i + k) % len(paragraphs)] for k in range(2)),
+                                          encoding="utf-8")
+
+
+def test_train_writes_a_loadable_model_and_keeps_the_folder_consistent(tmp_path, monkeypatch, cli):
+    model = tmp_path / "model"
+    model.mkdir()
+    shutil.copy(REPO / "models" / "default" / "lexicon.npz", model / "lexicon.npz")
+    _corpus(tmp_path / "clean", 30)
+    # no built-in corpora: only the user's clean text
+    import respin.corpora as corpora
+    monkeypatch.setattr(corpora, "wikipedia_leads", lambda limit_docs=None: iter(()))
+    ran = cli("train", str(model), "--corpus", str(tmp_path / "clean"), "--docs", "10", "-q")
+    assert ran.code == 0, ran.err
+    meta = json.loads((model / "metadata.json").read_text())
+    assert meta["validation"]["documents"] > 0 and meta["training_documents"] > 0
+    assert not list(model.glob(".*"))                 # no temporary file left behind
+    ran = cli("check", str(REPO / "seeds" / "003_8864450e50f74c75.txt"), "--model", str(model), "--format", "json")
+    assert ran.code in (0, 1) and json.loads(ran.out)[0]["model"].startswith("model@")
+
+
+def test_train_without_enough_text_is_a_clean_error(tmp_path, monkeypatch, cli):
+    model = tmp_path / "model"
+    model.mkdir()
+    shutil.copy(REPO / "models" / "default" / "lexicon.npz", model / "lexicon.npz")
+    import respin.corpora as corpora
+    monkeypatch.setattr(corpora, "wikipedia_leads", lambda limit_docs=None: iter(()))
+    monkeypatch.setattr(corpora, "wordnet_glosses", lambda limit_words=None: iter(()))
+    ran = cli("train", str(model), "-q")
+    assert ran.code == 2 and ran.err.startswith("respin: error: only 0 clean texts")
+    assert sorted(p.name for p in model.iterdir()) == ["lexicon.npz"]
