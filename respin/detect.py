@@ -147,3 +147,28 @@ def _joins_name(text: str, a, b) -> bool:
     """Two tokens are one capitalised name: both capitalised words, one space apart."""
     return (a.kind != "punct" and b.kind != "punct" and a.text[:1].isupper() and b.text[:1].isupper()
             and text[a.end:b.start] == " ")
+
+
+# Spintax is the template language of article spinners: "{said|stated|mentioned}". When a
+# spinner's template leaks into its output ("{that a}"), the text was machine-spun, whatever
+# the words say. Braces around one to six plain words, inside running prose, do not occur in
+# edited text; code and JSON have quotes, colons or other punctuation inside their braces.
+_SPINTAX = re.compile(r"(?<=[\w ,])\{([A-Za-z'’]+(?:[ |][A-Za-z'’]+){0,5})\}(?=[\w ,.;])")
+SPINTAX_CONFIDENCE = 0.99
+
+
+def spintax_findings(text: str) -> list[Finding]:
+    """Leaked spinner templates, each suggesting its first alternative without braces.
+
+    >>> [(f.text, f.suggestions) for f in spintax_findings("the firm warned {that a} drop")]
+    [('{that a}', ('that a',))]
+    >>> spintax_findings("if (x) { return a; }")
+    []
+    """
+    lines = LineIndex(text)
+    out = []
+    for m in _SPINTAX.finditer(text):
+        line, col = lines.line_col(m.start())
+        out.append(Finding(m.start(), m.end(), line, col, m.group(), (m.group(1).split("|")[0],),
+                           SPINTAX_CONFIDENCE, "spintax"))
+    return out

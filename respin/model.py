@@ -117,7 +117,7 @@ class Model:
         return rows, X, p, post
 
     def check(self, text: str, threshold: float | None = None):
-        from .detect import MIN_EVIDENCE_WORDS, Report, findings_from_rows
+        from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, findings_from_rows, spintax_findings
         det = self.detector
         thr = (det.doc_threshold if det else 0.5) if threshold is None else threshold
         doc = Document.from_text(text)
@@ -128,6 +128,11 @@ class Model:
             return Report(0.0, 0.0 >= thr, [], doc.n_words, thr, model=self.label, judged=False)
         findings = findings_from_rows(text, doc, rows, post, det.finding_threshold)
         score = det.score(X, doc.n_words, p)
+        leaked = spintax_findings(text)
+        if leaked:  # a spinner's template in the text settles the question
+            score = max(score, SPINTAX_CONFIDENCE)
+            findings = sorted([f for f in findings if not any(f.start < x.end and x.start < f.end for x in leaked)]
+                              + leaked, key=lambda f: f.start)
         return Report(score, score >= thr, findings, doc.n_words, thr, model=self.label)
 
     def restore(self, text: str, min_confidence: float | None = None):
@@ -137,21 +142,22 @@ class Model:
         the latter estimated as the top candidate's share of the language-model mass among
         the candidates: knowing a word is spun is not knowing which synonym it replaced.
         """
-        from .detect import _match_case
+        from .detect import _match_case, spintax_findings
         from .restore import SYNONYM, Edit, Restoration, apply_edits
         doc = Document.from_text(text)
         if doc.n_words == 0:
             return Restoration(text, text, [])
         rows, X, p, post = self.evidence(doc)
         thr = self.detector.restore_threshold if min_confidence is None else min_confidence
-        edits = []
+        leaked = [f for f in spintax_findings(text) if f.confidence >= thr]
+        edits = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, "spintax") for f in leaked]
         for r, pr in zip(rows, post):
             if pr <= 0 or not r.candidates or r.candidates[0][1] <= 0:
                 continue
             gains = np.array([g for _, g in r.candidates])
             share = float(1.0 / np.sum(10.0 ** (gains - gains[0])))
             conf = round(float(pr) * share, 3)
-            if conf >= thr:
+            if conf >= thr and not any(r.start < e.end and e.start < r.end for e in edits):
                 edits.append(Edit(r.start, r.end, r.text, _match_case(r.candidates[0][0], r.text), "model", conf, SYNONYM))
         return Restoration(text, apply_edits(text, edits), edits)
 

@@ -443,3 +443,33 @@ def test_check_is_thread_safe():
         parallel = list(pool.map(respin.check, texts))
     for a, b in zip(sequential, parallel):
         assert _same(a, b)
+
+
+# --- spintax remnants -------------------------------------------------------------------------
+
+SPINTAX_TEXT = ("The company said on Tuesday that revenue rose sharply in the quarter. It warned {that a} "
+                "slowdown in orders would {hurt|harm|damage} results next year, and shares fell in late trading.\n")
+
+
+def test_leaked_spintax_is_found_and_settles_the_score():
+    report = respin.check(SPINTAX_TEXT)
+    leaked = [f for f in report.findings if f.kind == "spintax"]
+    assert [(f.text, f.suggestions) for f in leaked] == [("{that a}", ("that a",)), ("{hurt|harm|damage}", ("hurt",))]
+    assert report.spun and report.score >= 0.99
+    assert_well_formed(SPINTAX_TEXT, report)
+
+
+def test_model_restoration_removes_leaked_spintax():
+    result = respin.restore(SPINTAX_TEXT)
+    assert "warned that a slowdown" in result.text and "would hurt results" in result.text
+    assert respin.apply_edits(SPINTAX_TEXT, result.edits) == result.text
+
+
+@pytest.mark.parametrize("text", [
+    "In Python, write {x: 1} for a dict; in C, if (x) { return 1; } is a block.",
+    'The JSON body was {"status": "ok"} and the template was {{ name }}.',
+    "Set notation: the set {1, 2, 3} has three elements.",
+])
+def test_braces_in_code_and_maths_are_not_spintax(text):
+    from respin.detect import spintax_findings
+    assert spintax_findings(text) == []
