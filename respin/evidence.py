@@ -167,12 +167,14 @@ def _pair(lm, words, pos, a: WordEvidence, b: WordEvidence, i_pair: int) -> None
     h = _history(words, pos)
     nxt = words[pos + 2:pos + 4]
 
+    tri = _trigram(lm)
+
     def window(x, y):
-        s = lm.logprob(x, h) + lm.logprob(y, (h[-1], x))
+        s = (tri(x, *h) if len(h) == 2 else lm.logprob(x, h)) + tri(y, h[-1], x)
         if nxt:
-            s += lm.logprob(nxt[0], (x, y))
+            s += tri(nxt[0], x, y)
             if len(nxt) > 1:
-                s += lm.logprob(nxt[1], (y, nxt[0]))
+                s += tri(nxt[1], y, nxt[0])
         return s
 
     wa, wb = words[pos], words[pos + 1]
@@ -288,14 +290,20 @@ def _sentence_initial(toks, k, s0) -> bool:
     return all(toks[j].kind == PUNCT for j in range(s0, k))
 
 
+def _trigram(lm):
+    """``f(word, prev2, prev1)``: the scorer's tuple-free fast path when it has one."""
+    return getattr(lm, "trigram", None) or (lambda w, a, b: lm.logprob(w, (a, b)))
+
+
 def _local(lm, w: str, h: tuple[str, ...], nxt: list[str]) -> float:
-    """log10 score of the window the word influences: itself and the next two words."""
-    s = lm.logprob(w, h[-2:])
-    h1 = h[-1] if h else "<s>"
+    """log10 score of the window the word influences: itself and the next two words.
+    ``h`` holds one or two previous words (the first may be the sentence start)."""
+    tri = _trigram(lm)
+    s = tri(w, *h) if len(h) == 2 else lm.logprob(w, h)
     if nxt:
-        s += lm.logprob(nxt[0], (h1, w))
+        s += tri(nxt[0], h[-1], w)
         if len(nxt) > 1:
-            s += lm.logprob(nxt[1], (w, nxt[0]))
+            s += tri(nxt[1], w, nxt[0])
     return s
 
 

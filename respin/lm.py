@@ -61,14 +61,27 @@ class CmuTrigram:
         self._vocab: dict[str, bool] = {}
 
     def logprob(self, word: str, history: tuple[str, ...] = ()) -> float:
-        key = (word, *history[-2:][::-1])
+        n = len(history)
+        key = (word,) if n == 0 else (word, history[-1]) if n == 1 else (word, history[-1], history[-2])
         v = self._cache.get(key)
         if v is None:
-            raw = self._lm.prob(list(key))
-            v = OOV_FLOOR if raw == _PS_OOV else raw * _LOG10_BASE
-            if len(self._cache) >= self._cache_size:
-                self._cache.clear()  # crude but bounded; hit rates recover within a sentence
-            self._cache[key] = v
+            v = self._miss(key)
+        return v
+
+    def trigram(self, word: str, prev2: str, prev1: str) -> float:
+        """log10 P(word | prev2 prev1): the hot path of the evidence code, without tuples."""
+        key = (word, prev1, prev2)
+        v = self._cache.get(key)
+        if v is None:
+            v = self._miss(key)
+        return v
+
+    def _miss(self, key: tuple[str, ...]) -> float:
+        raw = self._lm.prob(list(key))
+        v = OOV_FLOOR if raw == _PS_OOV else raw * _LOG10_BASE
+        if len(self._cache) >= self._cache_size:
+            self._cache.clear()  # crude but bounded; hit rates recover within a sentence
+        self._cache[key] = v
         return v
 
     def in_vocab(self, word: str) -> bool:
