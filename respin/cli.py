@@ -369,6 +369,9 @@ def train(
     pairs: List[str] = typer.Option([], "--pairs", "-p", metavar="DIR",
                                     help="Folder of real spinner output: NAME.spun.txt beside its NAME.orig.txt "
                                          "(one paragraph a line); repeatable."),
+    lm_weight: float = typer.Option(0.0, "--lm-weight", min=0.0, max=0.9, metavar="W",
+                                    help="Also train a trigram model on the --corpus text and mix it with "
+                                         "the news model at weight W (e.g. 0.3 for fiction or science)."),
     docs: int = typer.Option(3000, "--docs", help="Wikipedia leads to use (plus as many WordNet gloss documents)."),
     seed: int = typer.Option(13, "--seed", help="Random seed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress on stderr."),
@@ -382,7 +385,8 @@ def train(
     from .train import train as do_train
 
     try:
-        meta = do_train(model_dir, extra_folders=corpus, pair_folders=pairs, n_docs=docs, seed=seed, quiet=quiet)
+        meta = do_train(model_dir, extra_folders=corpus, pair_folders=pairs, n_docs=docs, seed=seed,
+                        lm_weight=lm_weight, quiet=quiet)
     except (OSError, RuntimeError, InputError) as e:
         raise _fail(str(e))
     print(f"respin: wrote {model_dir}/detector.json; validation: {meta['validation']}", file=sys.stderr)

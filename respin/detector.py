@@ -129,6 +129,7 @@ class Detector:
         self.word, self.doc, self.prior = word, doc, prior
         self.finding_threshold, self.restore_threshold, self.doc_threshold = (
             finding_threshold, restore_threshold, doc_threshold)
+        self.lm_config: dict | None = None  # {"file": "lm.npz", "weight": w}: a user LM mixed in
 
     def doc_row(self, X: np.ndarray, n_words: int, p: np.ndarray | None = None) -> np.ndarray:
         p = self.word.predict_proba(X) if p is None else p
@@ -150,6 +151,7 @@ class Detector:
             "word_model": self.word.to_dict(), "doc_model": self.doc.to_dict(), "word_prior": self.prior,
             "finding_threshold": self.finding_threshold, "restore_threshold": self.restore_threshold,
             "doc_threshold": self.doc_threshold,
+            **({"lm": self.lm_config} if self.lm_config else {}),
         }
 
     @classmethod
@@ -163,6 +165,12 @@ class Detector:
         prior = float(d["word_prior"])
         if not 0 < prior < 1:
             raise ValueError("word_prior must be in (0, 1)")
-        return cls(Logistic.from_dict(d["word_model"], len(FEATURES)),
-                   Logistic.from_dict(d["doc_model"], len(DOC_FEATURES)), prior,
-                   float(d["finding_threshold"]), float(d["restore_threshold"]), float(d["doc_threshold"]))
+        det = cls(Logistic.from_dict(d["word_model"], len(FEATURES)),
+                  Logistic.from_dict(d["doc_model"], len(DOC_FEATURES)), prior,
+                  float(d["finding_threshold"]), float(d["restore_threshold"]), float(d["doc_threshold"]))
+        lm = d.get("lm")
+        if lm is not None:
+            if not (isinstance(lm, dict) and lm.get("file") == "lm.npz" and 0 < float(lm.get("weight", 0)) < 1):
+                raise ValueError("'lm' must be {\"file\": \"lm.npz\", \"weight\": w} with 0 < w < 1")
+            det.lm_config = {"file": "lm.npz", "weight": float(lm["weight"])}
+        return det

@@ -97,6 +97,14 @@ class Model:
         self.label = f"{self.name}@{self.version}" if self.version else self.name
         from .lm import default_scorer
         self.lm = default_scorer()
+        if self.detector is not None and self.detector.lm_config and self.lm is not None:
+            from .lm import CountsLM, Mixture
+            try:
+                own = CountsLM.load(path / self.detector.lm_config["file"])
+            except (OSError, ValueError, KeyError) as e:
+                raise ModelError(f"cannot load the model's own language model: {e}") from None
+            w = self.detector.lm_config["weight"]
+            self.lm = Mixture([self.lm, own], [1 - w, w])
 
     def _require(self):
         if self.detector is None:

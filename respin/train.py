@@ -185,12 +185,14 @@ def evaluate(det: Detector, X, y, docs) -> dict:
 
 
 def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int = 3000, seed: int = 13,
-          quiet=False) -> dict:
+          lm_weight: float = 0.0, quiet=False) -> dict:
     """Train and write ``detector.json`` and ``metadata.json`` into ``out_dir``.
 
     ``extra_folders`` add clean text (spun by the simulator like the built-in corpora);
     ``pair_folders`` add real spinner output: NAME.spun.txt beside NAME.orig.txt, one
     paragraph a line, used as they are (the words that differ are the spun ones).
+    ``lm_weight`` > 0 also trains a trigram model on the ``extra_folders`` text and mixes it
+    with the CMU model at that weight, for text far from news (fiction, science).
     The lexicon (``lexicon.npz``) must already be there: ``python -m respin.build_lexicon``.
     """
     from . import corpora
@@ -203,6 +205,14 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
     if lm is None:
         raise RuntimeError("the context scorer (pocketsphinx) is not installed")
     say = (lambda *a: None) if quiet else (lambda *a: print("respin train:", *a, file=sys.stderr))
+    own_lm = None
+    if lm_weight > 0:
+        from .lm import CountsLM, Mixture
+        if not extra_folders:
+            raise RuntimeError("--lm-weight needs --corpus: the added language model is trained on your own text")
+        own_lm = CountsLM.train(t for folder in extra_folders for t in corpora.folder_texts(folder))
+        lm = Mixture([lm, own_lm], [1 - lm_weight, lm_weight])
+        say(f"mixing a trigram model of your corpus ({own_lm.total:,} words) at weight {lm_weight}")
 
     texts = list(corpora.wikipedia_leads(limit_docs=n_docs))
     try:
@@ -225,14 +235,24 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
 
     # Everything new is built beside the live model and swapped in only at the end, so a
     # failed or interrupted run leaves the model folder as it was.
-    new_cands = out / ".candidates.npz.new"
+    new_cands, new_lm = out / ".candidates.npz.new", out / ".new-lm.npz"  # np.savez wants .npz
     try:
-        return _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new_cands)
+        if own_lm is not None:
+            own_lm.save(new_lm)
+        meta = _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new_cands,
+                      {"file": "lm.npz", "weight": lm_weight} if own_lm is not None else None)
+        if own_lm is not None:
+            os.replace(new_lm, out / "lm.npz")
+        else:
+            (out / "lm.npz").unlink(missing_ok=True)  # a model of an earlier run no longer applies
+        return meta
     finally:
         new_cands.unlink(missing_ok=True)
+        new_lm.unlink(missing_ok=True)
 
 
-def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new_cands) -> dict:
+def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new_cands,
+           lm_config) -> dict:
     from .evidence import CandidateTable
     t0 = time.time()
     n = CandidateTable.build(lexicon, lm, new_cands)
@@ -248,6 +268,7 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, 
     det = fit(X, y, docs)
 
     det.finding_threshold, det.restore_threshold = FINDING_THRESHOLD, RESTORE_THRESHOLD
+    det.lm_config = lm_config
     # The threshold is read off the validation documents' clean halves (held-out texts).
     det.doc_threshold = doc_threshold(det, docs_v)
     say(f"default document threshold {det.doc_threshold} (<= {CLEAN_FALSE_ALARMS:.0%} of held-out clean documents judged spun)")

@@ -73,3 +73,30 @@ def test_train_without_enough_text_is_a_clean_error(tmp_path, monkeypatch, cli):
     ran = cli("train", str(model), "-q")
     assert ran.code == 2 and ran.err.startswith("respin: error: only 0 clean texts")
     assert sorted(p.name for p in model.iterdir()) == ["lexicon.npz"]
+
+
+def test_train_with_own_language_model(tmp_path, monkeypatch, cli):
+    model = tmp_path / "model"
+    model.mkdir()
+    shutil.copy(REPO / "models" / "default" / "lexicon.npz", model / "lexicon.npz")
+    _corpus(tmp_path / "clean", 30)
+    import respin.corpora as corpora
+    monkeypatch.setattr(corpora, "wikipedia_leads", lambda limit_docs=None: iter(()))
+    ran = cli("train", str(model), "--corpus", str(tmp_path / "clean"), "--lm-weight", "0.3", "-q")
+    assert ran.code == 0, ran.err
+    detector = json.loads((model / "detector.json").read_text())
+    assert detector["lm"] == {"file": "lm.npz", "weight": 0.3} and (model / "lm.npz").is_file()
+    assert not list(model.glob(".*"))
+    from respin.lm import Mixture
+    from respin.model import load
+    assert isinstance(load(model).lm, Mixture)
+    ran = cli("check", str(REPO / "seeds" / "003_8864450e50f74c75.txt"), "--model", str(model), "--format", "json")
+    assert ran.code in (0, 1) and json.loads(ran.out)[0]["words"] > 1000
+
+
+def test_lm_weight_needs_a_corpus(tmp_path, cli):
+    model = tmp_path / "model"
+    model.mkdir()
+    shutil.copy(REPO / "models" / "default" / "lexicon.npz", model / "lexicon.npz")
+    ran = cli("train", str(model), "--lm-weight", "0.3", "-q")
+    assert ran.code == 2 and "--lm-weight needs --corpus" in ran.err
