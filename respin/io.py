@@ -14,10 +14,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-# Ten megabytes is a long book (1.7M words, about two minutes of `check`); larger inputs
-# are almost always a wrong path (a dump, a video) and would run for many minutes without a
-# word. Overridable with --max-size.
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+# Five megabytes is a long book (about 850k words: a minute of `check` and about 1 GB of
+# memory, which grows with length); larger inputs are almost always a wrong path (a dump, a
+# video) or belong split into documents. Overridable with --max-size.
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 
 class InputError(Exception):

@@ -49,7 +49,7 @@ class CmuTrigram:
     fixed :data:`OOV_FLOOR` so that the decoder never prefers an unknown word.
     """
 
-    def __init__(self, path: str | os.PathLike | None = None, cache_size: int = 1_000_000) -> None:
+    def __init__(self, path: str | os.PathLike | None = None, cache_size: int = 200_000) -> None:
         import pocketsphinx
 
         pocketsphinx.set_loglevel("FATAL")
