@@ -83,6 +83,7 @@ def restoration_dict(path: str, source: str | None, r: Restoration) -> dict:
         d["relation"] = r.relation.to_dict()
         d["unmatched"] = [s.to_dict() for s in r.unmatched]
         d["missing"] = [s.to_dict() for s in r.missing]
+        d["paraphrased"] = [{"input": a.to_dict(), "source": b.to_dict()} for a, b in r.paraphrased]
     return d
 
 

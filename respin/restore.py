@@ -74,6 +74,9 @@ class Restoration:
     unmatched: list[Span] = field(default_factory=list)   # input content with no source counterpart
     missing: list[Span] = field(default_factory=list)     # source content absent from the input (offsets into the source)
     words: int = 0                                        # words in the input
+    # Input sentences that say what a source sentence says in other words: aligned, kept as
+    # they are (respin restores spinning, not rewriting). (input span, source span) pairs.
+    paraphrased: list[tuple[Span, Span]] = field(default_factory=list)
 
     def diff(self, fromfile: str = "input", tofile: str = "restored") -> str:
         """Unified diff input -> restored ('' when nothing changed)."""
@@ -125,6 +128,7 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
         missing=sorted([_sentence_span(src, j) for j in al.missing]
                        + [_token_span(src, g.b1, g.b2) for g in al.rewrites if g.b1 < g.b2],
                        key=lambda x: x.start),
+        paraphrased=[(_sentence_span(doc, i), _sentence_span(src, j)) for i, j, sim in al.pairs if sim < ANCHOR_MIN],
     )
 
 

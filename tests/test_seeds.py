@@ -86,3 +86,14 @@ def test_003_against_a_partial_source():
     unmatched_lines = {text.count("\n", 0, s.start) for s in result.unmatched}
     assert unmatched_lines == {i for i in range(1, len(lines), 2) if lines[i].strip()}
     assert result.missing == []
+
+
+def test_paraphrase_is_aligned_sentence_by_sentence_and_left_alone():
+    """seeds/002 against 000: loosely aligned sentence pairs are reported, never edited."""
+    text, source = seed("002").read_text(encoding="utf-8"), seed("000").read_text(encoding="utf-8")
+    result = respin.restore(text, source=source)
+    assert result.relation.verdict == "paraphrase"
+    assert len(result.paraphrased) == result.relation.paraphrased_sentences >= 5
+    for a, b in result.paraphrased:
+        assert text[a.start:a.end] == a.text and source[b.start:b.end] == b.text
+        assert not any(a.start <= e.start < a.end for e in result.edits)
