@@ -265,8 +265,9 @@ def restore(
 
     try:
         loaded = read_text(path, max_bytes=max_size)
-        if _legacy_message(loaded):
-            _note(_legacy_message(loaded), quiet)
+        note = _legacy_message(loaded)
+        if note:
+            _note(note, quiet)
         text = loaded.text
         src = read_text(source, max_bytes=max_size, what="source").text if source else None
         if src is not None and not src.strip():

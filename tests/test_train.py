@@ -46,14 +46,21 @@ def _corpus(folder: Path, n: int) -> None:
                                           encoding="utf-8")
 
 
-def test_train_writes_a_loadable_model_and_keeps_the_folder_consistent(tmp_path, monkeypatch, cli):
+@pytest.fixture
+def bare_model(tmp_path, monkeypatch):
+    """A model folder holding only the shipped lexicon; no built-in Wikipedia corpus, so
+    training sees only what a test gives it."""
+    import respin.corpora as corpora
     model = tmp_path / "model"
     model.mkdir()
     shutil.copy(REPO / "models" / "default" / "lexicon.npz", model / "lexicon.npz")
-    _corpus(tmp_path / "clean", 30)
-    # no built-in corpora: only the user's clean text
-    import respin.corpora as corpora
     monkeypatch.setattr(corpora, "wikipedia_leads", lambda limit_docs=None: iter(()))
+    return model
+
+
+def test_train_writes_a_loadable_model_and_keeps_the_folder_consistent(tmp_path, bare_model, cli):
+    model = bare_model
+    _corpus(tmp_path / "clean", 30)
     ran = cli("train", str(model), "--corpus", str(tmp_path / "clean"), "--docs", "10", "-q")
     assert ran.code == 0, ran.err
     meta = json.loads((model / "metadata.json").read_text())
@@ -63,25 +70,18 @@ def test_train_writes_a_loadable_model_and_keeps_the_folder_consistent(tmp_path,
     assert ran.code in (0, 1) and json.loads(ran.out)[0]["model"].startswith("model@")
 
 
-def test_train_without_enough_text_is_a_clean_error(tmp_path, monkeypatch, cli):
-    model = tmp_path / "model"
-    model.mkdir()
-    shutil.copy(REPO / "models" / "default" / "lexicon.npz", model / "lexicon.npz")
+def test_train_without_enough_text_is_a_clean_error(bare_model, monkeypatch, cli):
     import respin.corpora as corpora
-    monkeypatch.setattr(corpora, "wikipedia_leads", lambda limit_docs=None: iter(()))
+    model = bare_model
     monkeypatch.setattr(corpora, "wordnet_glosses", lambda limit_words=None: iter(()))
     ran = cli("train", str(model), "-q")
     assert ran.code == 2 and ran.err.startswith("respin: error: only 0 clean texts")
     assert sorted(p.name for p in model.iterdir()) == ["lexicon.npz"]
 
 
-def test_train_with_own_language_model(tmp_path, monkeypatch, cli):
-    model = tmp_path / "model"
-    model.mkdir()
-    shutil.copy(REPO / "models" / "default" / "lexicon.npz", model / "lexicon.npz")
+def test_train_with_own_language_model(tmp_path, bare_model, cli):
+    model = bare_model
     _corpus(tmp_path / "clean", 30)
-    import respin.corpora as corpora
-    monkeypatch.setattr(corpora, "wikipedia_leads", lambda limit_docs=None: iter(()))
     ran = cli("train", str(model), "--corpus", str(tmp_path / "clean"), "--lm-weight", "0.3", "-q")
     assert ran.code == 0, ran.err
     detector = json.loads((model / "detector.json").read_text())
@@ -94,9 +94,6 @@ def test_train_with_own_language_model(tmp_path, monkeypatch, cli):
     assert ran.code in (0, 1) and json.loads(ran.out)[0]["words"] > 1000
 
 
-def test_lm_weight_needs_a_corpus(tmp_path, cli):
-    model = tmp_path / "model"
-    model.mkdir()
-    shutil.copy(REPO / "models" / "default" / "lexicon.npz", model / "lexicon.npz")
-    ran = cli("train", str(model), "--lm-weight", "0.3", "-q")
+def test_lm_weight_needs_a_corpus(bare_model, cli):
+    ran = cli("train", str(bare_model), "--lm-weight", "0.3", "-q")
     assert ran.code == 2 and "--lm-weight needs --corpus" in ran.err
