@@ -394,6 +394,13 @@ def train(
     raise typer.Exit(0)
 
 
+# Commands that live in their own modules (each defines ``register(app)``).
+from . import cli_batch as _cli_batch, cli_index as _cli_index  # noqa: E402
+
+_cli_batch.register(app)
+_cli_index.register(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
     try:
