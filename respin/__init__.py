@@ -18,9 +18,18 @@ __version__ = "0.1.0"
 
 from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source
 from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source
+from .swaps import SwapLexicon, learn
 
-__all__ = ["check", "restore", "apply_edits", "Report", "Finding", "Restoration", "Edit",
-           "Relation", "__version__"]
+__all__ = ["check", "restore", "apply_edits", "learn", "check_records", "Report", "Finding", "Restoration",
+           "Edit", "Relation", "SwapLexicon", "__version__"]
+
+
+def check_records(records, text_field: str = "text", id_field: str = "id", *, restore: bool = False, model=None):
+    """Lazily check (and optionally restore) an iterable of records (dicts or strings), one
+    result dict per record; a bad record gives a result with its ``error``, never an
+    exception. See :func:`respin.batch.check_records`."""
+    from .batch import check_records as _cr
+    return _cr(records, text_field=text_field, id_field=id_field, restore=restore, model=model)
 
 
 def _model(model):
@@ -43,11 +52,25 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     return _model(model).check(text, threshold=threshold)  # None: the model's own default threshold
 
 
-def restore(text: str, source: str | None = None, *, model=None, min_confidence: float | None = None) -> Restoration:
+def restore(text: str, source: str | None = None, *, model=None, min_confidence: float | None = None,
+            lexicons=()) -> Restoration:
     """Restore spun ``text``: against ``source`` if given, else with the model's best guesses.
 
-    Edits replay exactly: ``apply_edits(text, result.edits) == result.text``.
+    With a source, the source wins wherever it covers the text; the model restores only the
+    input sentences the source has no counterpart for (those edits have ``origin="model"``).
+    ``lexicons`` are :class:`respin.swaps.SwapLexicon` objects (``respin learn``) used by the
+    model besides its own. Edits replay exactly: ``apply_edits(text, result.edits) == result.text``.
     """
-    if source is not None:
-        return restore_with_source(text, source, _model(model).lexicon)
-    return _model(model).restore(text, min_confidence=min_confidence)
+    m = _model(model)
+    if source is None:
+        return m.restore(text, min_confidence=min_confidence, lexicons=lexicons)
+    result = restore_with_source(text, source, m.lexicon)
+    if result.unmatched and m.detector is not None and m.lm is not None:
+        inside = [(s.start, s.end) for s in result.unmatched]
+        extra = [e for e in m.restore(text, min_confidence=min_confidence, lexicons=lexicons).edits
+                 if any(a <= e.start and e.end <= b for a, b in inside)
+                 and not any(e.start < x.end and x.start < e.end for x in result.edits)]
+        if extra:
+            result.edits = sorted(result.edits + extra, key=lambda e: e.start)
+            result.text = apply_edits(text, result.edits)
+    return result

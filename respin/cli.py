@@ -235,6 +235,10 @@ def restore(
     source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC",
                                          help="Clean original to restore from. Without it, the model "
                                               "proposes the most likely original words."),
+    corpus: Optional[str] = typer.Option(None, "--corpus", metavar="INDEX",
+                                         help="Index of clean originals ('respin index build'): find the "
+                                              "source there and restore against it; if none is close "
+                                              "enough, restore with the model. Not with --source."),
     format: RestoreFormat = typer.Option(RestoreFormat.text, "--format", "-f",
                                          help="text: the restored document; diff: unified diff "
                                               "input -> restored; json: text, edits and relation."),
@@ -242,7 +246,12 @@ def restore(
                                          help="Write to FILE atomically (never over the input)."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
-                                                   help="Without --source: only apply edits at least this sure."),
+                                                   help="Without a source: apply the model's edits at least this "
+                                                        "sure (default: the model's threshold; lower is bolder). "
+                                                        "The others are listed as suggestions in --format json."),
+    lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
+                                      help="Swap lexicon from 'respin learn' (repeatable): the spinner's own "
+                                           "dictionary, used with the model's."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No relation summary on stderr."),
 ):
@@ -258,7 +267,14 @@ def restore(
 
       respin restore spun.txt --source original.txt --format diff
 
+      respin restore spun.txt --corpus archive.index   # find the source in an index first
+
       respin restore spun.txt --format json -o restored.json
+
+      respin restore spun.txt --min-confidence 0.5 --lexicon my-spinner.tsv   # bolder, with learned swaps
+
+    Without a source, only edits whose confidence reaches the model's threshold are applied
+    (safe by default: clean text comes back unchanged); the rest are suggestions.
     """
     import respin
     from .formats import relation_line, render_restore
@@ -274,8 +290,16 @@ def restore(
             raise InputError(f"source file is empty: {source}")
         if not text.strip():
             _note("input is empty: nothing to restore", quiet)
-        result = respin.restore(text, source=src, model=model, min_confidence=min_confidence)
-        _emit(render_restore(path, source, result, format.value), output,
+        found = None
+        if corpus is not None:  # --corpus: the source is the index's best match, if any
+            if source is not None:
+                raise InputError("--source and --corpus exclude each other: give one")
+            from .cli_index import find_source
+            found = find_source(corpus, text, lambda m: _note(m, quiet))
+            src = found.text if found is not None else None
+        lexicons = [_load_lexicon(x) for x in lexicon]
+        result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons)
+        _emit(render_restore(path, found.doc_id if found is not None else source, result, format.value), output,
               (path,) + ((source,) if source else ()))
     except InputError as e:
         raise _fail(str(e))
@@ -287,7 +311,62 @@ def restore(
     if result.relation is not None:
         _note(relation_line(result), quiet)
     elif not quiet:
-        _note(f"{len(result.edits)} edit(s) proposed by the model")
+        _note(f"{len(result.edits)} edit(s) applied by the model, {len(result.suggestions)} suggestion(s) "
+              f"below its confidence threshold (document score {result.score or 0:.2f})")
+    raise typer.Exit(0)
+
+
+def _load_lexicon(path: str):
+    from .swaps import SwapLexicon
+    try:
+        return SwapLexicon.from_tsv(read_text(path, what="lexicon").text, path)
+    except ValueError as e:
+        raise InputError(f"bad lexicon: {e}") from None
+
+
+@app.command()
+def learn(
+    pairs: List[str] = typer.Argument(..., metavar="PAIRS...",
+                                      help="Folders of NAME.spun.txt + NAME.orig.txt, single NAME.spun.txt files, "
+                                           "or JSONL files with 'spun' and 'original' fields."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                         help="Write the lexicon (TSV) to FILE atomically; default stdout."),
+    min_count: int = typer.Option(1, "--min-count", min=1, help="Keep swaps seen at least this often."),
+    spun_field: str = typer.Option("spun", "--spun-field", help="JSONL field of the spun text."),
+    orig_field: str = typer.Option("original", "--orig-field", help="JSONL field of the original text."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No summary on stderr."),
+):
+    """Learn a spinner's swaps from spun/original pairs into a lexicon for restore --lexicon.
+
+    Each pair is aligned as 'restore --source' does; every spinner-sized swap (words and
+    short phrases, not figures) is counted. The lexicon is plain TSV (spun, original,
+    count) that a person can read and edit; machine-translation round trips (names with
+    'mt_roundtrip') are skipped.
+
+    Examples:
+
+      respin learn pairs/ -o my-spinner.tsv
+
+      respin restore spun.txt --lexicon my-spinner.tsv
+    """
+    from .swaps import learn as learn_swaps, read_pairs, SwapLexicon
+    try:
+        named = read_pairs(pairs, spun_field=spun_field, orig_field=orig_field)
+        if not named:
+            raise InputError("no spun/original pairs found (NAME.spun.txt beside NAME.orig.txt, or JSONL "
+                             "with 'spun' and 'original')")
+        import respin
+        lex = learn_swaps([(s, o) for _, s, o in named], respin._model(None).lexicon)
+        if min_count > 1:
+            kept = SwapLexicon()
+            for s, o, c in lex.items():
+                if c >= min_count:
+                    kept.add(s, o, c)
+            lex = kept
+        _emit(f"# learned by: respin learn {' '.join(pairs)}\n" + lex.to_tsv(), output, tuple(pairs))
+    except InputError as e:
+        raise _fail(str(e))
+    _note(f"{len(lex)} swap(s) from {len(named)} pair(s)", quiet)
     raise typer.Exit(0)
 
 
@@ -365,14 +444,20 @@ def train(
     model_dir: str = typer.Argument("models/default", metavar="MODEL_DIR",
                                     help="Model folder to write (must hold lexicon.npz; build it with "
                                          "python -m respin.build_lexicon MODEL_DIR)."),
-    corpus: List[str] = typer.Option([], "--corpus", "-c",
-                                     help="Folder of your own clean text (*.txt) to train on; repeatable."),
+    corpus: List[str] = typer.Option([], "--corpus", "-c", metavar="DIR|FILE.jsonl",
+                                     help="Your own clean text to train on: a folder of *.txt, a text file, or "
+                                          "a JSON Lines file (.jsonl, .jsonl.gz; see --text-field); repeatable."),
+    text_field: str = typer.Option("text", "--text-field", metavar="FIELD",
+                                   help="Field of each JSON Lines record that holds its text."),
     pairs: List[str] = typer.Option([], "--pairs", "-p", metavar="DIR",
                                     help="Folder of real spinner output: NAME.spun.txt beside its NAME.orig.txt "
                                          "(one paragraph a line); repeatable."),
-    lm_weight: float = typer.Option(0.0, "--lm-weight", min=0.0, max=0.9, metavar="W",
-                                    help="Also train a trigram model on the --corpus text and mix it with "
-                                         "the news model at weight W (e.g. 0.3 for fiction or science)."),
+    lm_weight: float = typer.Option(0.0, "--lm-weight", min=0.0, max=1.0, metavar="W",
+                                    help="Also build a Kneser-Ney trigram model of the --corpus text and mix it "
+                                         "with the shipped news model at weight W (e.g. 0.3 for a newsroom "
+                                         "archive, fiction or science); 1 uses it instead of the news model."),
+    lm_prune: int = typer.Option(1, "--lm-prune", min=0, metavar="N",
+                                 help="Drop trigrams seen at most N times from that model (0 keeps all)."),
     docs: int = typer.Option(3000, "--docs", help="Wikipedia leads to use (plus as many WordNet gloss documents)."),
     seed: int = typer.Option(13, "--seed", help="Random seed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress on stderr."),
@@ -387,7 +472,7 @@ def train(
 
     try:
         meta = do_train(model_dir, extra_folders=corpus, pair_folders=pairs, n_docs=docs, seed=seed,
-                        lm_weight=lm_weight, quiet=quiet)
+                        lm_weight=lm_weight, quiet=quiet, text_field=text_field, lm_prune=lm_prune)
     except (OSError, RuntimeError, InputError) as e:
         raise _fail(str(e))
     print(f"respin: wrote {model_dir}/detector.json; validation: {meta['validation']}", file=sys.stderr)

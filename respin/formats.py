@@ -84,6 +84,9 @@ def restoration_dict(path: str, source: str | None, r: Restoration) -> dict:
         d["unmatched"] = [s.to_dict() for s in r.unmatched]
         d["missing"] = [s.to_dict() for s in r.missing]
         d["paraphrased"] = [{"input": a.to_dict(), "source": b.to_dict()} for a, b in r.paraphrased]
+    if r.score is not None:  # restored by the model: its document score and unapplied edits
+        d["score"] = r.score
+        d["suggestions"] = [e.to_dict() for e in r.suggestions]
     return d
 
 

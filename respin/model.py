@@ -96,15 +96,17 @@ class Model:
         # Reported with every result, like sacrebleu's signatures: which model said this.
         self.label = f"{self.name}@{self.version}" if self.version else self.name
         from .lm import default_scorer
-        self.lm = default_scorer()
-        if self.detector is not None and self.detector.lm_config and self.lm is not None:
-            from .lm import CountsLM, Mixture
+        cfg = self.detector.lm_config if self.detector is not None else None
+        self.lm = default_scorer() if not cfg or cfg.get("weight", 0) < 1 else None
+        self._decoder = None
+        self._decoder_conf = None
+        if cfg and (self.lm is not None or cfg.get("weight", 0) >= 1):
+            from .ngram import combine, load_lm  # Kneser-Ney models, and CountsLM files of older runs
             try:
-                own = CountsLM.load(path / self.detector.lm_config["file"])
+                own = load_lm(path / cfg["file"])
             except (OSError, ValueError, KeyError) as e:
                 raise ModelError(f"cannot load the model's own language model: {e}") from None
-            w = self.detector.lm_config["weight"]
-            self.lm = Mixture([self.lm, own], [1 - w, w])
+            self.lm = combine(self.lm, own, cfg["weight"])
 
     def _require(self):
         if self.detector is None:
@@ -143,31 +145,76 @@ class Model:
                               + leaked, key=lambda f: f.start)
         return Report(score, score >= thr, findings, doc.n_words, thr, model=self.label)
 
-    def restore(self, text: str, min_confidence: float | None = None):
-        """Replace confidently spun words by their best suggestion (``origin: "model"``).
+    # -- restoration without a source ---------------------------------------------------------
+    def decoder(self, lexicons=()):
+        """The noisy-channel decoder (:mod:`respin.decode`) with the model's learned swaps
+        plus ``lexicons`` (SwapLexicon objects); the default one is built once."""
+        if not lexicons and self._decoder is not None:
+            return self._decoder
+        from .decode import DEFAULT_PARAMS, Decoder, Params
+        from .swaps import SwapLexicon, merged
+        with _LOCK:
+            if self._decoder_conf is None:
+                self._decoder_conf = self._load_decoder()
+            params, swaps = self._decoder_conf
+            dec = Decoder(self.lexicon, self.lm, params or DEFAULT_PARAMS,
+                          merged([swaps, *lexicons]) if lexicons else swaps)
+            if not lexicons:
+                self._decoder = dec
+        return dec
 
-        An edit's confidence is P(the word is spun) x P(the top suggestion is the original),
-        the latter estimated as the top candidate's share of the language-model mass among
-        the candidates: knowing a word is spun is not knowing which synonym it replaced.
+    def _load_decoder(self):
+        from .decode import Params
+        from .swaps import SwapLexicon
+        path = self.path / "decoder.json"
+        if not path.exists():
+            return None, SwapLexicon()
+        try:
+            d = json.loads(path.read_text(encoding="utf-8"))
+            params = Params.from_dict(d["params"])
+            sw = self.path / d.get("swaps", "swaps.tsv")
+            swaps = SwapLexicon.load(sw) if sw.exists() else SwapLexicon()
+        except (ValueError, KeyError, TypeError, AttributeError, OSError) as e:
+            raise ModelError(f"cannot load {path}: {e}") from None
+        return params, swaps
+
+    @property
+    def restore_threshold(self) -> float:
+        self.decoder()
+        params = self._decoder_conf[0]
+        return params.threshold if params is not None else 0.99
+
+    def restore(self, text: str, min_confidence: float | None = None, lexicons=()):
+        """Restore without a source: the decoder's edits, each with confidence
+        P(the document is spun) x P(this choice | the document is spun); edits at or above
+        the threshold are applied, the others returned as ``suggestions``.
+
+        Multiplying by the detector's calibrated document score is what keeps clean text
+        unchanged: the decoder's posteriors assume a spun document (it is fitted on them).
         """
-        from .detect import _match_case, spintax_findings
-        from .restore import SYNONYM, Edit, Restoration, apply_edits
+        from .decode import restore_edits
+        from .detect import spintax_findings
+        from .restore import Edit, Restoration, apply_edits
         doc = Document.from_text(text)
         if doc.n_words == 0:
             return Restoration(text, text, [])
-        rows, X, p, post = self.evidence(doc)
-        thr = self.detector.restore_threshold if min_confidence is None else min_confidence
-        leaked = [f for f in spintax_findings(text) if f.confidence >= thr]
-        edits = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, "spintax") for f in leaked]
-        for r, pr in zip(rows, post):
-            if pr <= 0 or not r.candidates or r.candidates[0][1] <= 0:
+        thr = self.restore_threshold if min_confidence is None else min_confidence
+        report = self.check(text)
+        p_spun = report.score if report.judged else 0.0
+        leaked = [f for f in spintax_findings(text)]
+        edits = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, "spintax")
+                 for f in leaked if f.confidence >= thr]
+        applied, suggested = restore_edits(text, self.decoder(lexicons), -1.0, doc)
+        suggestions = []
+        for e in applied:
+            conf = round(p_spun * e.confidence, 3)
+            e = Edit(e.start, e.end, e.spun, e.restored, e.origin, conf, e.kind)
+            if any(e.start < x.end and x.start < e.end for x in edits):
                 continue
-            gains = np.array([g for _, g in r.candidates])
-            share = float(1.0 / np.sum(10.0 ** (gains - gains[0])))
-            conf = round(float(pr) * share, 3)
-            if conf >= thr and not any(r.start < e.end and e.start < r.end for e in edits):
-                edits.append(Edit(r.start, r.end, r.text, _match_case(r.candidates[0][0], r.text), "model", conf, SYNONYM))
-        return Restoration(text, apply_edits(text, edits), edits)
+            (edits if conf >= thr and conf > 0 else suggestions).append(e)
+        edits.sort(key=lambda e: e.start)
+        return Restoration(text, apply_edits(text, edits), edits, words=doc.n_words,
+                           suggestions=suggestions, score=report.score)
 
 
 def _load_detector(path: Path) -> Detector:

@@ -77,6 +77,10 @@ class Restoration:
     # Input sentences that say what a source sentence says in other words: aligned, kept as
     # they are (respin restores spinning, not rewriting). (input span, source span) pairs.
     paraphrased: list[tuple[Span, Span]] = field(default_factory=list)
+    # Without a source: edits the model proposes but is not sure enough of to apply (below
+    # the confidence threshold), and the detector's document score they were weighed by.
+    suggestions: list[Edit] = field(default_factory=list)
+    score: float | None = None
 
     def diff(self, fromfile: str = "input", tofile: str = "restored") -> str:
         """Unified diff input -> restored ('' when nothing changed)."""

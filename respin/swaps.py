@@ -1,0 +1,186 @@
+"""Swap lexicons: what a spinner turned into what, learned from spun/original pairs.
+
+A lexicon is a plain TSV a person can read and edit, one swap per line::
+
+    # respin swap lexicon v1: spun <TAB> original <TAB> count
+    mentioned	said	20
+    white home	white house	6
+
+Keys are lower-case, apostrophes straightened; the restorer matches case itself. Several
+lexicons can be merged (counts add up).
+
+>>> lex = SwapLexicon()
+>>> lex.add("Mentioned", "said", 3)
+>>> lex.lookup(("mentioned",))
+{('said',): 3}
+>>> lex.max_len
+1
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+from typing import Iterable
+
+HEADER = "# respin swap lexicon v1: spun <TAB> original <TAB> count"
+MAX_WORDS = 4  # longest side of a learned swap; spinners replace words and short phrases
+
+
+def norm_words(text: str) -> tuple[str, ...]:
+    """Lower-case words of a phrase, apostrophes straightened: the lexicon's key form."""
+    return tuple(text.lower().replace("’", "'").replace("‘", "'").split())
+
+
+class SwapLexicon:
+    """spun phrase (tuple of lower-case words) -> {original phrase: count}."""
+
+    def __init__(self) -> None:
+        self._map: dict[tuple[str, ...], dict[tuple[str, ...], int]] = defaultdict(dict)
+        self.max_len = 0
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._map.values())
+
+    def __bool__(self) -> bool:
+        return bool(self._map)
+
+    def add(self, spun: str | tuple, original: str | tuple, count: int = 1) -> None:
+        s = norm_words(spun) if isinstance(spun, str) else tuple(spun)
+        o = norm_words(original) if isinstance(original, str) else tuple(original)
+        if not s or not o or s == o or count <= 0:
+            return
+        d = self._map[s]
+        d[o] = d.get(o, 0) + int(count)
+        self.max_len = max(self.max_len, len(s))
+
+    def update(self, other: "SwapLexicon") -> "SwapLexicon":
+        for s, d in other._map.items():
+            for o, c in d.items():
+                self.add(s, o, c)
+        return self
+
+    def lookup(self, spun: tuple[str, ...]) -> dict[tuple[str, ...], int]:
+        return self._map.get(spun, {})
+
+    def items(self):
+        """(spun, original, count), most frequent first, then alphabetical."""
+        rows = [(s, o, c) for s, d in self._map.items() for o, c in d.items()]
+        rows.sort(key=lambda r: (-r[2], r[0], r[1]))
+        return rows
+
+    # -- TSV ---------------------------------------------------------------------------------
+    def to_tsv(self) -> str:
+        lines = [HEADER]
+        lines += [f"{' '.join(s)}\t{' '.join(o)}\t{c}" for s, o, c in self.items()]
+        return "\n".join(lines) + "\n"
+
+    @classmethod
+    def from_tsv(cls, text: str, where: str = "<lexicon>") -> "SwapLexicon":
+        """Parse TSV; ValueError naming the line for anything malformed."""
+        lex = cls()
+        for n, line in enumerate(text.splitlines(), 1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            parts = line.rstrip("\r").split("\t")
+            if len(parts) not in (2, 3) or not parts[0].strip() or not parts[1].strip():
+                raise ValueError(f"{where}:{n}: expected 'spun<TAB>original[<TAB>count]'")
+            try:
+                count = int(parts[2]) if len(parts) == 3 else 1
+            except ValueError:
+                raise ValueError(f"{where}:{n}: count is not an integer: {parts[2]!r}") from None
+            lex.add(parts[0], parts[1], count)
+        return lex
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "SwapLexicon":
+        p = Path(path)
+        return cls.from_tsv(p.read_text(encoding="utf-8"), str(p))
+
+
+def merged(lexicons: Iterable[SwapLexicon]) -> SwapLexicon:
+    out = SwapLexicon()
+    for lex in lexicons:
+        out.update(lex)
+    return out
+
+
+def learn(pairs: Iterable[tuple[str, str]], thesaurus=None) -> SwapLexicon:
+    """Mine swaps from (spun, original) text pairs with the source aligner.
+
+    Only spinner-sized differences are kept: both sides at most :data:`MAX_WORDS` words,
+    letters only (figures and tickers differ between copies for other reasons).
+
+    >>> lex = learn([("The White Home mentioned it.", "The White House said it.")])
+    >>> sorted((" ".join(s), " ".join(o)) for s, o, _ in lex.items())
+    [('home', 'house'), ('mentioned', 'said')]
+    """
+    from .restore import restore_with_source
+
+    lex = SwapLexicon()
+    for spun, orig in pairs:
+        for e in restore_with_source(spun, orig, thesaurus).edits:
+            s, o = norm_words(e.spun), norm_words(e.restored)
+            if not s or not o or len(s) > MAX_WORDS or len(o) > MAX_WORDS:
+                continue
+            if not all(w.replace("'", "").replace("-", "").isalpha() for w in s + o):
+                continue
+            lex.add(s, o)
+    return lex
+
+
+def group_of(name: str) -> str:
+    """The source article a pair belongs to: the part of its name before ``__`` (as in
+    ``cnn_2020-10-15_story__site``), else the whole name. Validation holds out whole groups."""
+    return name.split("__")[0]
+
+
+def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
+               skip=("mt_roundtrip",)) -> list[tuple[str, str, str]]:
+    """(name, spun, original) from folders of ``NAME.spun.txt`` + ``NAME.orig.txt``, single
+    ``.spun.txt`` files (their ``.orig.txt`` beside them) and JSONL files (one object per
+    line with ``spun_field`` and ``orig_field``; ``name`` or ``id`` names it). Names
+    containing a ``skip`` marker (machine-translation round trips are not spinning) are left
+    out. InputError (one line) for anything unreadable."""
+    import gzip
+    import json
+
+    from .io import InputError, read_text
+
+    out = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            files = sorted(p.rglob("*.spun.txt"))
+        elif p.name.endswith(".spun.txt"):
+            files = [p]
+        elif p.suffix in (".jsonl", ".gz") or p.name.endswith(".jsonl.gz"):
+            opener = gzip.open if p.suffix == ".gz" else open
+            try:
+                with opener(p, "rt", encoding="utf-8") as f:
+                    for n, line in enumerate(f, 1):
+                        if not line.strip():
+                            continue
+                        try:
+                            rec = json.loads(line)
+                            spun, orig = rec[spun_field], rec[orig_field]
+                        except (ValueError, KeyError, TypeError):
+                            raise InputError(f"{p}:{n}: expected a JSON object with '{spun_field}' and "
+                                             f"'{orig_field}'") from None
+                        name = str(rec.get("name", rec.get("id", f"{p.stem}:{n}")))
+                        if not any(s in name for s in skip):
+                            out.append((name, str(spun), str(orig)))
+            except (OSError, UnicodeDecodeError, EOFError) as e:
+                raise InputError(f"cannot read {p}: {e}") from None
+            continue
+        elif not p.exists():
+            raise InputError(f"no such file or folder: {p}")
+        else:
+            raise InputError(f"not a pairs folder, NAME.spun.txt file or JSONL file: {p}")
+        for spun in files:
+            name = spun.name[:-len(".spun.txt")]
+            orig = spun.with_name(name + ".orig.txt")
+            if not orig.is_file() or any(s in name for s in skip):
+                continue
+            out.append((name, read_text(str(spun)).text, read_text(str(orig)).text))
+    return out
