@@ -334,14 +334,16 @@ class Decoder:
         """Decoded substitutions of a document (all of them, with confidences)."""
         sents = [(idx, words, caps, self.options(words, caps)) for idx, words, caps in self.sentences(doc)]
         pool = None
+        results: list = [([], [])] * len(sents)
         for it in range(pool_passes + 1):
-            results = []
+            pooled = {k for k, _ in pool} if pool else set()
             for si, (idx, words, caps, opts) in enumerate(sents):
                 if not words:
-                    results.append(([], []))
                     continue
+                if pool is not None and not any(o.key in pooled for here in opts for o in here[1:]):
+                    continue  # nothing pooled touches this sentence: the first pass stands
                 path = self.viterbi(words, opts, pool)
-                results.append((path, self.conditionals(words, opts, path, pool)))
+                results[si] = (path, self.conditionals(words, opts, path, pool))
             if it < pool_passes:
                 pool = _pool(results)
         choices = []
@@ -381,8 +383,8 @@ def _pool(results) -> dict:
         for i, dist in conds:
             if not dist:
                 continue
-            key = dist[0][0].key
-            counts[key] = counts.get(key, 0) + 1
+            for key in {o.key for o, _ in dist}:
+                counts[key] = counts.get(key, 0) + 1
             keep = next((p for o, p in dist if o.out == o.key and o.length == 1), None)
             if keep is None:
                 continue

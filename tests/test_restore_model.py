@@ -1,0 +1,217 @@
+"""Restoration without a source (noisy-channel decoder), swap lexicons and `respin learn`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+import respin
+from respin.decode import CHANNEL, DEFAULT_PARAMS, Decoder, Params, _pool, restore_edits
+from respin.model import default
+from respin.spin import spin
+from respin.swaps import SwapLexicon, learn, read_pairs
+
+ROOT = Path(__file__).resolve().parents[1]
+NEGATIVE = sorted((ROOT / "tests" / "negative").glob("*.txt"))
+CLEAN_SEEDS = [p for p in sorted((ROOT / "seeds").glob("*.txt")) if not p.name.startswith("003")]
+SEED_003 = (ROOT / "seeds" / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")
+
+# Written for these tests.
+CLEAN = ("The city council approved the new budget on Tuesday after a long debate. Officials said the "
+         "plan would raise spending on schools and roads, while keeping property taxes flat for a second "
+         "year. Critics warned that the numbers relied on optimistic forecasts of sales tax revenue.\n")
+PAIR_SPUN = "The White Home mentioned the plan would enhance security. Officials mentioned it again."
+PAIR_ORIG = "The White House said the plan would improve security. Officials said it again."
+
+
+# --- swap lexicons ------------------------------------------------------------------------------
+
+def test_lexicon_tsv_round_trip_and_merge():
+    lex = SwapLexicon()
+    lex.add("Mentioned", "said", 3)
+    lex.add("by way of", "through")
+    again = SwapLexicon.from_tsv(lex.to_tsv())
+    assert again.items() == lex.items() == [(("mentioned",), ("said",), 3), (("by", "way", "of"), ("through",), 1)]
+    assert again.max_len == 3
+    again.update(lex)
+    assert again.lookup(("mentioned",)) == {("said",): 6}
+
+
+@pytest.mark.parametrize("bad", ["only-one-column\n", "a\tb\tmany\n", "\tb\t1\n"])
+def test_lexicon_malformed_line_names_the_line(bad):
+    with pytest.raises(ValueError, match=r"x\.tsv:2:"):
+        SwapLexicon.from_tsv("# comment\n" + bad, "x.tsv")
+
+
+def test_learn_mines_word_and_phrase_swaps():
+    lex = learn([(PAIR_SPUN, PAIR_ORIG)])
+    got = {(" ".join(s), " ".join(o)): c for s, o, c in lex.items()}
+    assert got[("mentioned", "said")] == 2
+    assert ("home", "house") in got and ("enhance", "improve") in got
+    assert all(s != o for s, o in got)
+
+
+def test_learn_ignores_identical_pairs_and_figures():
+    assert len(learn([(CLEAN, CLEAN)])) == 0
+    assert len(learn([("Revenue rose 9.1% to $10.43.", "Revenue rose 9% to $10.40.")])) == 0
+
+
+def test_read_pairs_folder_and_jsonl(tmp_path):
+    (tmp_path / "a__x.spun.txt").write_text(PAIR_SPUN, encoding="utf-8")
+    (tmp_path / "a__x.orig.txt").write_text(PAIR_ORIG, encoding="utf-8")
+    (tmp_path / "a__y_mt_roundtrip.spun.txt").write_text(PAIR_SPUN, encoding="utf-8")
+    (tmp_path / "a__y_mt_roundtrip.orig.txt").write_text(PAIR_ORIG, encoding="utf-8")
+    j = tmp_path / "p.jsonl"
+    j.write_text(json.dumps({"id": "r1", "spun": PAIR_SPUN, "original": PAIR_ORIG}) + "\n\n", encoding="utf-8")
+    assert [n for n, _, _ in read_pairs([tmp_path])] == ["a__x"]  # the MT round trip is skipped
+    assert read_pairs([j]) == [("r1", PAIR_SPUN, PAIR_ORIG)]
+
+
+# --- the decoder ------------------------------------------------------------------------------
+
+def test_params_round_trip():
+    p = Params(1.5, [float(i) for i in range(len(CHANNEL))], 0.8)
+    assert Params.from_dict(json.loads(json.dumps(p.to_dict()))) == p
+
+
+def test_decoder_restores_a_broken_name_and_keeps_case():
+    m = default()
+    applied, _ = restore_edits("The White Home said on Monday that talks would resume.", m.decoder(), 0.5)
+    assert [(e.spun, e.restored) for e in applied] == [("Home", "House")]
+
+
+def test_a_learned_lexicon_adds_phrase_candidates_the_thesaurus_lacks():
+    # Whether the phrase wins is the fitted weights' call; the lexicon's job is to put it
+    # in the lattice as one unit.
+    m = default()
+    words = "the plan was delayed by way of a court order".split()
+    lex = SwapLexicon()
+    lex.add("by way of", "because of", 5)
+
+    def outs(swaps):
+        dec = Decoder(m.lexicon, m.lm, DEFAULT_PARAMS, swaps, prune=False)
+        return {(o.length, o.out) for here in dec.options(words, [False] * len(words)) for o in here}
+
+    assert (3, ("because", "of")) in outs(lex)
+    assert (3, ("because", "of")) not in outs(None)
+
+
+def test_pooling_sums_evidence_over_occurrences():
+    m = default()
+    dec = m.decoder()
+    doc_words = "the white home said".split()
+    opts = dec.options(doc_words, [False, False, True, False])
+    path = dec.viterbi(doc_words, opts, None)
+    conds = dec.conditionals(doc_words, opts, path, None)
+    one = _pool([(path, conds)])
+    assert all(k[0] != ("home",) for k in one)  # a single occurrence gets no pooled evidence
+    three = _pool([(path, conds)] * 3)
+    homes = {k: v for k, v in three.items() if k[0] == ("home",)}
+    assert homes and max(homes, key=homes.get)[1] == ("house",)
+    assert homes[(("home",), ("house",))] > 0
+
+
+def test_restore_without_source_contract():
+    result = respin.restore(SEED_003, min_confidence=0.5)
+    assert respin.apply_edits(SEED_003, result.edits) == result.text
+    assert result.text.count("\n") == SEED_003.count("\n")
+    assert result.edits and all(e.origin == "model" and e.confidence >= 0.5 for e in result.edits)
+    assert all(e.confidence < 0.5 for e in result.suggestions)
+    spans = [(e.start, e.end) for e in result.edits + result.suggestions]
+    assert len(set(spans)) == len(spans)
+    assert 0.9 <= result.score <= 1.0
+
+
+def test_default_threshold_is_the_models_and_min_confidence_moves_it():
+    bold = respin.restore(SEED_003, min_confidence=0.5)
+    default_ = respin.restore(SEED_003)
+    assert len(default_.edits) <= len(bold.edits)
+    assert all(e.confidence >= default().restore_threshold for e in default_.edits)
+
+
+@pytest.mark.parametrize("path", NEGATIVE + CLEAN_SEEDS, ids=lambda p: p.stem)
+def test_clean_text_comes_back_unchanged(path):
+    text = path.read_text(encoding="utf-8")
+    result = respin.restore(text)
+    assert result.edits == [] and result.text == text
+
+
+@pytest.mark.parametrize("text", [
+    "The lanthanum samples were annealed at 900 degrees before the cosmic ray test.",  # rare but right
+    "Ms. Oyelaran-Whitcombe told the Hartlepool Mail she would stand again.",          # names
+    '"Fine, fine," she said. "We\'ll sort the paprika and cumin out tomorrow."',        # quotes, spices
+])
+def test_cases_where_nothing_should_change(text):
+    assert respin.restore(text).text == text
+
+
+def test_restore_is_idempotent_on_its_output():
+    first = respin.restore(SEED_003, min_confidence=0.9)
+    assert first.edits
+    second = respin.restore(first.text, min_confidence=0.9)
+    assert second.edits == [] and second.text == first.text
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), rate=st.floats(0.1, 0.5))
+def test_model_edits_replay_and_slice(seed, rate):
+    text = spin(CLEAN, rate=rate, seed=seed).text
+    result = respin.restore(text, min_confidence=0.3)
+    assert respin.apply_edits(text, result.edits) == result.text
+    for e in result.edits + result.suggestions:
+        assert text[e.start:e.end] == e.spun and e.restored != e.spun
+        assert "\n" not in e.spun
+
+
+def test_source_wins_where_it_covers_and_the_model_fills_the_rest():
+    source = "The White House said talks would resume.\n"
+    text = ("The White Home mentioned talks would resume.\n"
+            "The White Home said on Monday that a new round of talks would begin in the spring.\n")
+    result = respin.restore(text, source=source, min_confidence=0.5)
+    by = {(e.spun, e.restored): e.origin for e in result.edits}
+    assert by[("Home", "House")] in ("source", "model")
+    assert by.get(("mentioned", "said")) == "source"
+    model_edits = [e for e in result.edits if e.origin == "model"]
+    assert model_edits and all(e.start >= len(text.split("\n")[0]) for e in model_edits)
+    assert respin.apply_edits(text, result.edits) == result.text
+
+
+# --- command line -------------------------------------------------------------------------------
+
+def test_cli_learn_then_restore_with_lexicon(tmp_path, capsys):
+    from respin.cli import main
+    (tmp_path / "pairs").mkdir()
+    (tmp_path / "pairs" / "a.spun.txt").write_text(PAIR_SPUN, encoding="utf-8")
+    (tmp_path / "pairs" / "a.orig.txt").write_text(PAIR_ORIG, encoding="utf-8")
+    out = tmp_path / "mine.tsv"
+    assert main(["learn", str(tmp_path / "pairs"), "-o", str(out)]) == 0
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    assert ["mentioned", "said", "2"] in rows
+    spun = tmp_path / "s.txt"
+    spun.write_text("The spokesman mentioned the plan would enhance security.\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["restore", str(spun), "--lexicon", str(out), "--format", "json", "--min-confidence", "0"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert {"score", "suggestions", "edits", "restored"} <= set(d)
+    assert respin.apply_edits(spun.read_text(encoding="utf-8"), [respin.Edit(**e) for e in d["edits"]]) == d["restored"]
+
+
+@pytest.mark.parametrize("content", ["just one column\n", "a\tb\tnot-a-number\n"])
+def test_cli_bad_lexicon_is_a_one_line_error(tmp_path, capsys, content):
+    from respin.cli import main
+    lex = tmp_path / "bad.tsv"
+    lex.write_text(content, encoding="utf-8")
+    spun = tmp_path / "s.txt"
+    spun.write_text(CLEAN, encoding="utf-8")
+    assert main(["restore", str(spun), "--lexicon", str(lex)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "bad.tsv:1" in err[0]
+
+
+def test_cli_learn_without_pairs_is_a_one_line_error(tmp_path, capsys):
+    from respin.cli import main
+    assert main(["learn", str(tmp_path)]) == 2
+    assert "no spun/original pairs" in capsys.readouterr().err
