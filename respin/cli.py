@@ -251,7 +251,8 @@ def restore(
                                                         "The others are listed as suggestions in --format json."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
                                       help="Swap lexicon from 'respin learn' (repeatable): the spinner's own "
-                                           "dictionary, used with the model's."),
+                                           "dictionary, used with the model's; or a shipped one by name: "
+                                           "'tortured' (paper-mill tortured phrases)."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No relation summary on stderr."),
 ):
@@ -297,7 +298,7 @@ def restore(
             from .cli_index import find_source
             found = find_source(corpus, text, lambda m: _note(m, quiet))
             src = found.text if found is not None else None
-        lexicons = [_load_lexicon(x) for x in lexicon]
+        lexicons = [_load_lexicon(x, model) for x in lexicon]
         result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons)
         _emit(render_restore(path, found.doc_id if found is not None else source, result, format.value), output,
               (path,) + ((source,) if source else ()))
@@ -316,8 +317,14 @@ def restore(
     raise typer.Exit(0)
 
 
-def _load_lexicon(path: str):
+def _load_lexicon(path: str, model: Optional[str] = None):
+    """A TSV file, or the name of a lexicon shipped in the model folder (``tortured``)."""
     from .swaps import SwapLexicon
+    if not os.path.exists(path) and os.sep not in path and not path.endswith(".tsv"):
+        from .model import default_dir
+        named = Path(model or default_dir()) / "lexicons" / f"{path}.tsv"
+        if named.is_file():
+            path = str(named)
     try:
         return SwapLexicon.from_tsv(read_text(path, what="lexicon").text, path)
     except ValueError as e:
@@ -326,9 +333,14 @@ def _load_lexicon(path: str):
 
 @app.command()
 def learn(
-    pairs: List[str] = typer.Argument(..., metavar="PAIRS...",
+    pairs: List[str] = typer.Argument(None, metavar="PAIRS...",
                                       help="Folders of NAME.spun.txt + NAME.orig.txt, single NAME.spun.txt files, "
                                            "or JSONL files with 'spun' and 'original' fields."),
+    phrase_table: Optional[str] = typer.Option(None, "--phrase-table", metavar="TSV",
+                                               help="Also a TSV of phrase pairs with a header (columns 'tortured' "
+                                                    "and 'expected', e.g. tortured phrases of paper mills)."),
+    split: Optional[str] = typer.Option(None, "--split", help="With --phrase-table: only rows whose 'split' "
+                                                              "column has this value (e.g. dev)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                          help="Write the lexicon (TSV) to FILE atomically; default stdout."),
     min_count: int = typer.Option(1, "--min-count", min=1, help="Keep swaps seen at least this often."),
@@ -348,22 +360,36 @@ def learn(
       respin learn pairs/ -o my-spinner.tsv
 
       respin restore spun.txt --lexicon my-spinner.tsv
+
+      respin learn --phrase-table tortured_phrases.tsv --split dev -o tortured.tsv
     """
-    from .swaps import learn as learn_swaps, read_pairs, SwapLexicon
+    from .swaps import SwapLexicon, from_phrase_table, learn as learn_swaps, read_pairs
+    pairs = pairs or []
     try:
+        if not pairs and phrase_table is None:
+            raise InputError("give spun/original pairs (PAIRS...) or --phrase-table TSV")
         named = read_pairs(pairs, spun_field=spun_field, orig_field=orig_field)
-        if not named:
+        if pairs and not named:
             raise InputError("no spun/original pairs found (NAME.spun.txt beside NAME.orig.txt, or JSONL "
                              "with 'spun' and 'original')")
         import respin
-        lex = learn_swaps([(s, o) for _, s, o in named], respin._model(None).lexicon)
+        lex = learn_swaps([(s, o) for _, s, o in named], respin._model(None).lexicon) if named else SwapLexicon()
+        if phrase_table is not None:
+            try:
+                lex.update(from_phrase_table(phrase_table, split=split))
+            except OSError as e:
+                raise InputError(f"cannot read {phrase_table}: {e.strerror or e}") from None
+            except (ValueError, UnicodeDecodeError) as e:
+                raise InputError(f"bad phrase table: {e}") from None
         if min_count > 1:
             kept = SwapLexicon()
             for s, o, c in lex.items():
                 if c >= min_count:
                     kept.add(s, o, c)
             lex = kept
-        _emit(f"# learned by: respin learn {' '.join(pairs)}\n" + lex.to_tsv(), output, tuple(pairs))
+        args = " ".join(pairs + ([f"--phrase-table {phrase_table}"] if phrase_table else [])
+                        + ([f"--split {split}"] if split else []))
+        _emit(f"# learned by: respin learn {args}\n" + lex.to_tsv(), output, tuple(pairs))
     except InputError as e:
         raise _fail(str(e))
     _note(f"{len(lex)} swap(s) from {len(named)} pair(s)", quiet)

@@ -320,6 +320,44 @@ class Decoder:
             res.append((i, [(o, e / z) for (o, _), e in zip(scored, ex)]))
         return res
 
+    def nbest(self, words: list[str], start: int, end: int, k: int = 5, per_word: int = 4) -> list[tuple[tuple[str, ...], float]]:
+        """The ``k`` likeliest originals of ``words[start:end]`` in its sentence, with their
+        posterior among the combinations scored: every word's ``per_word`` best options
+        (keep included) and the lexicon's multi-word swaps of the whole span, each scored by
+        the LM over the sentence plus the channel. For a user asking "what did this phrase
+        say?", and for the tortured-phrase benchmark."""
+        import itertools
+
+        caps = [False] * len(words)
+        full = Decoder(self.thesaurus, self.lm, self.params, self.swaps, prune=False)
+        opts = full.options(words, caps)
+        lw = self.params.lm_weight
+
+        def sent_score(out_words):
+            seq = words[:start] + list(out_words) + words[end:]
+            s, u, v = 0.0, None, "<s>"
+            for y in seq:
+                s += self._lm(y, u, v)
+                u, v = v, y
+            return lw * (s + self._lm("</s>", u, v))
+
+        per = []
+        for i in range(start, end):
+            ones = [o for o in opts[i] if o.length == 1]
+            ones.sort(key=lambda o: -(o.base + lw * self._window(o, words, *(_hist(words, i)))))
+            per.append(ones[:per_word])
+        cands: dict[tuple[str, ...], float] = {}
+        for combo in itertools.product(*per):
+            out = tuple(y for o in combo for y in o.out)
+            cands[out] = max(cands.get(out, -math.inf), sum(o.base for o in combo) + sent_score(out))
+        for o in opts[start]:
+            if o.length == end - start and o.length > 1:
+                cands[o.out] = max(cands.get(o.out, -math.inf), o.base + sent_score(o.out))
+        ranked = sorted(cands.items(), key=lambda t: -t[1])
+        m = ranked[0][1]
+        z = sum(math.exp(s - m) for _, s in ranked)
+        return [(out, math.exp(s - m) / z) for out, s in ranked[:k]]
+
     # -- documents ---------------------------------------------------------------------------------
     def sentences(self, doc: Document):
         """(token indices, lower-case words, capitalised-inside flags) per sentence."""
@@ -358,6 +396,15 @@ class Decoder:
                               key=lambda t: -t[1])[:5]
                 choices.append(Choice(si, o.start, o.length, o.out, conf, alts))
         return choices
+
+
+def _hist(words: list[str], i: int):
+    """(u, v) trigram history of position ``i``, as the Viterbi states hold it."""
+    if i == 0:
+        return None, "<s>"
+    if i == 1:
+        return "<s>", words[0]
+    return words[i - 2], words[i - 1]
 
 
 def _dot(theta, f) -> float:

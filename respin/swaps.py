@@ -184,3 +184,45 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
                 continue
             out.append((name, read_text(str(spun)).text, read_text(str(orig)).text))
     return out
+
+
+def clean_expected(text: str) -> str:
+    """A curator's expected phrase without remarks: "(?)", "(ML)", "(in this context)" and
+    alternatives after "/" or " or " are dropped; lower-cased, spaces collapsed.
+
+    >>> clean_expected("support vector machine (SVM)"), clean_expected("delivery strategy/system")
+    ('support vector machine', 'delivery strategy')
+    """
+    import re
+    t = re.sub(r"\([^)]*\)|\[[^]]*\]", " ", text)
+    t = re.split(r"/|\bor\b|;|,", t)[0]
+    t = t.replace("?", " ").replace('"', " ").replace("“", " ").replace("”", " ")
+    return " ".join(t.lower().split())
+
+
+def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured",
+                      orig_col: str = "expected") -> SwapLexicon:
+    """A lexicon from a TSV phrase table with a header (e.g. tortured -> expected phrases):
+    each phrase pair, plus its word-by-word swaps when both sides have the same length
+    ("counterfeit consciousness" -> "artificial intelligence" also gives counterfeit ->
+    artificial), so that phrases never seen whole can still be restored. ``split`` keeps
+    only rows whose ``split`` column has that value."""
+    import csv
+
+    lex = SwapLexicon()
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        missing = {spun_col, orig_col} - set(rows.fieldnames or ())
+        if missing:
+            raise ValueError(f"{path}: no column {', '.join(sorted(missing))} in the header")
+        for row in rows:
+            if split is not None and row.get("split") != split:
+                continue
+            s, o = norm_words(row[spun_col] or ""), norm_words(clean_expected(row[orig_col] or ""))
+            if not s or not o or len(s) > MAX_WORDS or len(o) > MAX_WORDS:
+                continue
+            lex.add(s, o)
+            if len(s) == len(o):
+                for a, b in zip(s, o):
+                    lex.add((a,), (b,))
+    return lex
