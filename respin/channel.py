@@ -62,8 +62,8 @@ def _rows(dec: Decoder, spun: str, orig: str, pool_pass: Params | None):
         res = []
         for g0, words, caps, opts in sents:
             path = pdec.viterbi(words, opts, None) if words else []
-            res.append((path, pdec.conditionals(words, opts, path, None) if words else []))
-        pool = _pool(res)
+            res.append(pdec.local(words, opts, path) if words else [])
+        pool = _pool(res, pool_pass.lm_weight)
     groups = []
     for g0, words, caps, opts in sents:
         if not words:

@@ -47,7 +47,7 @@ CHANNEL = (
     "number",        # digit -> number word
     "name",          # substitution of a capitalised word inside a sentence ("White Home")
     "rank",          # position of the candidate in the thesaurus prior order (0 best), / 12
-    "pool",          # summed log-odds of this choice over the word's other occurrences in the document
+    "pool",          # LM log-odds of this choice summed over the word's other occurrences in the document
 )
 N_FEAT = len(CHANNEL)
 _F = {n: i for i, n in enumerate(CHANNEL)}
@@ -57,7 +57,6 @@ MAX_SUBST = 12          # thesaurus candidates per word (the precompiled table's
 PRE_CANDIDATES = 12     # alternatives per word scored by the LM (best by channel score)
 LATTICE_CANDIDATES = 4  # alternatives per word kept in the lattice
 PRUNE_MARGIN = 6.0      # nats below "keep the word" beyond which an alternative is dropped
-POOL_EPS = 1e-3         # floor of a posterior in the pooled log-odds
 POOL_CLIP = 12.0        # bound on the pooled log-odds (nats)
 _NUMBERS = {str(i): w for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())}
@@ -310,9 +309,12 @@ class Decoder:
 
     def conditionals(self, words, opts, path, pool) -> list[tuple[int, list[tuple[Option, float]]]]:
         """Posterior of every option at each place with alternatives, in decoded context."""
+        return self.posteriors(self.local(words, opts, path), pool)
+
+    def posteriors(self, local, pool) -> list[tuple[int, list[tuple[Option, float]]]]:
         lw = self.params.lm_weight
         res = []
-        for i, scored in self.local(words, opts, path):
+        for i, scored in local:
             ss = [lw * s + self._channel(o, pool) for o, s in scored]
             m = max(ss)
             ex = [math.exp(x - m) for x in ss]
@@ -372,7 +374,7 @@ class Decoder:
         """Decoded substitutions of a document (all of them, with confidences)."""
         sents = [(idx, words, caps, self.options(words, caps)) for idx, words, caps in self.sentences(doc)]
         pool = None
-        results: list = [([], [])] * len(sents)
+        results: list = [([], [])] * len(sents)  # per sentence: (best path, local LM scores)
         for it in range(pool_passes + 1):
             pooled = {k for k, _ in pool} if pool else set()
             for si, (idx, words, caps, opts) in enumerate(sents):
@@ -381,12 +383,12 @@ class Decoder:
                 if pool is not None and not any(o.key in pooled for here in opts for o in here[1:]):
                     continue  # nothing pooled touches this sentence: the first pass stands
                 path = self.viterbi(words, opts, pool)
-                results[si] = (path, self.conditionals(words, opts, path, pool))
+                results[si] = (path, self.local(words, opts, path))
             if it < pool_passes:
-                pool = _pool(results)
+                pool = _pool([loc for _, loc in results], self.params.lm_weight)
         choices = []
-        for si, (path, conds) in enumerate(results):
-            post = dict(conds)
+        for si, (path, loc) in enumerate(results):
+            post = dict(self.posteriors(loc, pool))
             for o in path:
                 if o.out == o.key and o.length == 1:
                     continue
@@ -415,32 +417,34 @@ def _clip(x: float, c: float) -> float:
     return max(-c, min(c, x))
 
 
-def _pool(results) -> dict:
-    """Document-level evidence for each (spun key, output): the summed log-odds of that
-    output against keeping the word over the word's occurrences, scaled by (n-1)/n so that
-    an occurrence does not count its own vote (leave-one-out on average).
+def _pool(locals_, lm_weight: float) -> dict:
+    """Document-level evidence for each (spun key, output): the language model's log-odds
+    of that output against keeping the word, summed over the word's occurrences and scaled
+    by (n-1)/n so that an occurrence does not count its own vote (leave-one-out on average).
 
     A spinner maps a word the same way everywhere, so the evidence of many contexts adds
-    up, as in a type-level (dictionary) hypothesis: a single trigram context is weak
-    evidence, twenty are strong. Words seen once get nothing.
+    up, as for a type-level (dictionary) hypothesis: one trigram context is weak evidence,
+    twenty are strong. Only the LM part is summed: the channel prior is a property of the
+    swap, to be counted once, not once per occurrence. Words seen once get nothing.
+
+    ``locals_``: per sentence, :meth:`Decoder.local`'s output.
     """
     total: dict[tuple, float] = {}
     counts: dict[tuple, int] = {}
-    for path, conds in results:
-        for i, dist in conds:
-            if not dist:
+    for loc in locals_:
+        for i, scored in loc:
+            if not scored:
                 continue
-            for key in {o.key for o, _ in dist}:
+            for key in {o.key for o, _ in scored}:
                 counts[key] = counts.get(key, 0) + 1
-            keep = next((p for o, p in dist if o.out == o.key and o.length == 1), None)
+            keep = next((s for o, s in scored if o.out == o.key and o.length == 1), None)
             if keep is None:
                 continue
-            lk = math.log(keep + POOL_EPS)
-            for o, p in dist:
+            for o, s in scored:
                 if o.out == o.key and o.length == 1:
                     continue
                 k = (o.key, o.out)
-                total[k] = total.get(k, 0.0) + math.log(p + POOL_EPS) - lk
+                total[k] = total.get(k, 0.0) + lm_weight * (s - keep)
     pool = {}
     for k, t in total.items():
         n = counts[k[0]]

@@ -105,13 +105,14 @@ def test_pooling_sums_evidence_over_occurrences():
     doc_words = "the white home said".split()
     opts = dec.options(doc_words, [False, False, True, False])
     path = dec.viterbi(doc_words, opts, None)
-    conds = dec.conditionals(doc_words, opts, path, None)
-    one = _pool([(path, conds)])
+    loc = dec.local(doc_words, opts, path)
+    one = _pool([loc], dec.params.lm_weight)
     assert all(k[0] != ("home",) for k in one)  # a single occurrence gets no pooled evidence
-    three = _pool([(path, conds)] * 3)
+    three = _pool([loc] * 3, dec.params.lm_weight)
     homes = {k: v for k, v in three.items() if k[0] == ("home",)}
     assert homes and max(homes, key=homes.get)[1] == ("house",)
     assert homes[(("home",), ("house",))] > 0
+    assert homes[(("home",), ("house",))] == pytest.approx(2 / 3 * 3 * (three[(("home",), ("house",))] / 2))
 
 
 def test_restore_without_source_contract():
