@@ -2,6 +2,284 @@
 
 from __future__ import annotations
 
+import json
+import sys
+import time
+from enum import Enum
+from typing import List
+
+import typer
+
+from .io import DEFAULT_MAX_BYTES, InputError
+
+EPILOG_INDEX = "Exit status: 0 success, 2 usage or input error, 130 interrupted."
+
+index_app = typer.Typer(
+    name="index",
+    help="Find the clean source of a spun copy in your own archive.\n\n"
+         "Build an index of clean originals once, then query it with spun copies (or let "
+         "'respin restore --corpus INDEX' find the source and restore against it). The index "
+         "is one SQLite file: incremental, safe to query from many processes at once.\n\n"
+         "  respin index build archive/ --out archive.index\n\n"
+         "  respin index add archive.index more/\n\n"
+         "  respin index query archive.index spun.txt --k 5\n\n"
+         "  respin restore spun.txt --corpus archive.index",
+    epilog=EPILOG_INDEX,
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class QueryFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+class InfoFormat(str, Enum):
+    text = "text"
+    json = "json"
+
 
 def register(app) -> None:
     """Add the ``index`` command group to the Typer ``app``."""
+    app.add_typer(index_app, name="index")
+
+
+_INPUTS_HELP = ("Folders (files matching --glob, and the same with .gz, recursively; id = path relative "
+                "to the folder), JSONL files (.jsonl/.ndjson, optionally .gz: one document a line) or "
+                "single text files (id = the path as given).")
+
+
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
+
+
+def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, what):
+    from .cli import _note
+    from .index import iter_documents
+
+    docs = iter_documents(inputs, pattern=glob, text_field=text_field, id_field=id_field, max_bytes=max_size,
+                          note=lambda m: _note(m, quiet))
+    bar = None
+    if not quiet and sys.stderr.isatty():
+        from tqdm import tqdm
+        bar = tqdm(total=None, unit=" docs", desc=f"respin: {what}", file=sys.stderr, leave=False)
+    done = [0]
+
+    def progress(n: int) -> None:
+        done[0] += n
+        if bar is not None:
+            bar.update(n)
+
+    t0 = time.perf_counter()
+    try:
+        stats = idx.add(docs, replace=replace, progress=progress)
+    except KeyboardInterrupt:
+        if bar is not None:
+            bar.close()
+        _note(f"interrupted: the {len(idx)} document(s) indexed so far are saved in {idx.path}; "
+              f"finish with 'respin index add {idx.path} ...' (ids already there are skipped)", quiet)
+        raise typer.Exit(130)
+    except InputError as e:  # a bad record part-way: what was committed before it stays
+        raise InputError(f"{e} (the index keeps the {len(idx)} document(s) committed before it: fix the "
+                         f"input and rerun 'respin index add {idx.path} ...')") from None
+    finally:
+        if bar is not None:
+            bar.close()
+    secs = time.perf_counter() - t0
+    parts = [f"{stats.added} added"]
+    if stats.replaced:
+        parts.append(f"{stats.replaced} replaced")
+    if stats.skipped:
+        parts.append(f"{stats.skipped} skipped (id already indexed{'' if replace else '; --replace to update'})")
+    if stats.empty:
+        parts.append(f"{stats.empty} too short to fingerprint")
+    import os
+    size = os.path.getsize(idx.path) + (os.path.getsize(idx.path + "-wal") if os.path.exists(idx.path + "-wal") else 0)
+    rate = (stats.added + stats.replaced) / secs if secs > 0 else 0.0
+    _note(f"{what}: {', '.join(parts)} in {secs:.1f} s ({rate:.0f} docs/s); {idx.path}: {len(idx)} documents, "
+          f"{_size(size)}", quiet)
+    return stats
+
+
+def _common_options():
+    return dict(
+        glob=typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders."),
+        text_field=typer.Option("text", "--text-field", metavar="NAME", help="JSONL: field holding the text."),
+        id_field=typer.Option("id", "--id-field", metavar="NAME",
+                              help="JSONL: field holding the document id (records without one: FILE:LINE)."),
+    )
+
+
+_OPT = _common_options()
+
+
+@index_app.command(epilog=EPILOG_INDEX)
+def build(
+    inputs: List[str] = typer.Argument(..., metavar="INPUT...", help=_INPUTS_HELP),
+    out: str = typer.Option(..., "--out", "-o", metavar="INDEX", help="Index file to create."),
+    force: bool = typer.Option(False, "--force", help="Replace INDEX if it exists."),
+    glob: str = _OPT["glob"],
+    text_field: str = _OPT["text_field"],
+    id_field: str = _OPT["id_field"],
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1,
+                                 help="Largest document accepted, in bytes (larger files are skipped)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
+):
+    """Index clean originals: fingerprints that survive spinning, in one SQLite file.
+
+    Documents are committed in batches: an interrupted build keeps what it had indexed and
+    'respin index add' with the same inputs finishes it.
+
+    Examples:
+
+      respin index build archive/ --out archive.index
+
+      respin index build articles.jsonl.gz --text-field body --id-field url --out archive.index
+    """
+    from .cli import _fail
+    from .index import SourceIndex
+
+    from pathlib import Path
+
+    try:
+        for p in inputs:  # before creating the index: a typo must not leave an empty one
+            if not Path(p).exists():
+                raise InputError(f"not found: {p}")
+        with SourceIndex.build(out, (), overwrite=force) as idx:
+            _add(idx, inputs, glob=glob, text_field=text_field, id_field=id_field, max_size=max_size,
+                 replace=False, quiet=quiet, what="index build")
+    except InputError as e:
+        raise _fail(str(e))
+    raise typer.Exit(0)
+
+
+@index_app.command(epilog=EPILOG_INDEX)
+def add(
+    index: str = typer.Argument(..., metavar="INDEX", help="Index file (from 'respin index build')."),
+    inputs: List[str] = typer.Argument(..., metavar="INPUT...", help=_INPUTS_HELP),
+    replace: bool = typer.Option(False, "--replace", help="Update documents whose id is already indexed "
+                                                          "(default: skip them)."),
+    glob: str = _OPT["glob"],
+    text_field: str = _OPT["text_field"],
+    id_field: str = _OPT["id_field"],
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1,
+                                 help="Largest document accepted, in bytes (larger files are skipped)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
+):
+    """Add documents to an index; ids already in it are skipped (or updated with --replace).
+
+    Examples:
+
+      respin index add archive.index more/
+
+      respin index add archive.index archive/ --replace   # re-read edited files
+    """
+    from .cli import _fail
+    from .index import SourceIndex
+
+    try:
+        with SourceIndex.open(index) as idx:
+            _add(idx, inputs, glob=glob, text_field=text_field, id_field=id_field, max_size=max_size,
+                 replace=replace, quiet=quiet, what="index add")
+    except InputError as e:
+        raise _fail(str(e))
+    raise typer.Exit(0)
+
+
+@index_app.command(epilog=EPILOG_INDEX)
+def query(
+    index: str = typer.Argument(..., metavar="INDEX", help="Index file."),
+    path: str = typer.Argument(..., metavar="PATH", help="Spun text file, or - for standard input."),
+    k: int = typer.Option(5, "--k", "-k", min=1, max=1000, metavar="K", help="Candidates to list."),
+    format: QueryFormat = typer.Option(QueryFormat.text, "--format", "-f",
+                                       help="text: 'rank score id path' lines, best first, '*' on the match "
+                                            "restore would use; json: {path, best, matches: [{id, score, "
+                                            "shared, path}]}."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes on stderr."),
+):
+    """List the top-K candidate sources of a (spun) text, with their similarity scores.
+
+    The score is the Jaccard similarity (0-1) of the two texts' spin-resistant
+    fingerprints; the best candidate counts as the source when it reaches the threshold
+    shown by 'respin index info' (marked '*').
+
+    Examples:
+
+      respin index query archive.index spun.txt
+
+      respin index query archive.index spun.txt --k 10 --format json
+    """
+    from .cli import _emit, _fail, _note
+    from .index import MATCH_THRESHOLD, MIN_SHARED, SourceIndex
+    from .io import read_text
+
+    try:
+        text = read_text(path, max_bytes=max_size).text
+        with SourceIndex.open(index) as idx:
+            matches = idx.query(text, k=k)
+    except InputError as e:
+        raise _fail(str(e))
+    best = matches[0] if matches and matches[0].score >= MATCH_THRESHOLD and matches[0].shared >= MIN_SHARED else None
+    if format == QueryFormat.json:
+        body = json.dumps({"path": path, "best": best.doc_id if best else None,
+                           "matches": [{"id": m.doc_id, "score": m.score, "shared": m.shared, "path": m.path}
+                                       for m in matches]}, ensure_ascii=False, indent=1) + "\n"
+    else:
+        body = "".join(f"{r}\t{m.score:.4f}{'*' if m is best else ''}\t{m.doc_id}\t{m.path or ''}\n"
+                       for r, m in enumerate(matches, 1))
+    _emit(body, None, ())
+    if not matches:
+        _note("no candidate sources in the index", quiet)
+    elif best is None:
+        _note(f"no candidate is close enough to be the source (best {matches[0].score:.3f} < {MATCH_THRESHOLD})",
+              quiet)
+    raise typer.Exit(0)
+
+
+@index_app.command(epilog=EPILOG_INDEX)
+def info(
+    index: str = typer.Argument(..., metavar="INDEX", help="Index file."),
+    format: InfoFormat = typer.Option(InfoFormat.text, "--format", "-f", help="text or json."),
+):
+    """Show an index's size and parameters.
+
+    Example:
+
+      respin index info archive.index
+    """
+    from .cli import _emit, _fail
+    from .index import SourceIndex
+
+    try:
+        with SourceIndex.open(index) as idx:
+            d = idx.info()
+    except InputError as e:
+        raise _fail(str(e))
+    if format == InfoFormat.json:
+        body = json.dumps(d, indent=1) + "\n"
+    else:
+        body = "".join(f"{k}: {v}\n" for k, v in d.items())
+    _emit(body, None, ())
+    raise typer.Exit(0)
+
+
+def find_source(index: str, text: str, note):
+    """For ``respin restore --corpus INDEX``: the best source of ``text`` in the index, or
+    None (the caller falls back to the model); says which on stderr through ``note``."""
+    from .index import MATCH_THRESHOLD, MIN_SHARED, SourceIndex
+
+    with SourceIndex.open(index) as idx:
+        found = idx.query(text, k=1)
+    best = found[0] if found and found[0].score >= MATCH_THRESHOLD and found[0].shared >= MIN_SHARED else None
+    if best is not None:
+        where = f" ({best.path})" if best.path and best.path != best.doc_id else ""
+        note(f"source found in {index}: {best.doc_id}{where}, score {best.score:.3f}")
+    elif found:
+        note(f"no source close enough in {index} (best {found[0].doc_id}, score {found[0].score:.3f} "
+             f"< {MATCH_THRESHOLD}): restoring with the model")
+    else:
+        note(f"no candidate source in {index}: restoring with the model")
+    return best

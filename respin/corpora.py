@@ -193,3 +193,46 @@ def folder_texts(path: str | os.PathLike, pattern: str = "*.txt") -> Iterator[st
                 yield text
 
     return docs()
+
+
+def jsonl_texts(path: str | os.PathLike, text_field: str = "text") -> Iterator[str]:
+    """A user's archive as JSON Lines (``.jsonl``, or gzipped ``.jsonl.gz``): one document
+    per line, its text in ``text_field``.  Blank lines, lines that are not JSON objects and
+    records without a non-empty string in that field are skipped (with one warning giving
+    how many); FileNotFoundError if ``path`` does not exist."""
+    p = Path(path)
+    if not p.is_file():
+        raise FileNotFoundError(f"corpus file not found: {path}")
+
+    def docs() -> Iterator[str]:
+        import gzip
+        opener = gzip.open if p.name.endswith(".gz") else open
+        bad = 0
+        with opener(p, "rt", encoding="utf-8", errors="replace") as f:
+            for line in f:
+                if not line.strip():
+                    continue
+                try:
+                    rec = json.loads(line)
+                except ValueError:
+                    bad += 1
+                    continue
+                text = rec.get(text_field) if isinstance(rec, dict) else None
+                if isinstance(text, str) and text.strip():
+                    yield text
+                else:
+                    bad += 1
+        if bad:
+            warnings.warn(f"{path}: skipped {bad} line(s) without a text in field {text_field!r}",
+                          RuntimeWarning, stacklevel=2)
+
+    return docs()
+
+
+def corpus_texts(path: str | os.PathLike, text_field: str = "text") -> Iterator[str]:
+    """``--corpus`` input: :func:`jsonl_texts` for ``*.jsonl`` / ``*.jsonl.gz`` files,
+    otherwise :func:`folder_texts` (a folder of ``*.txt`` or one text file)."""
+    name = Path(path).name.lower()
+    if name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
+        return jsonl_texts(path, text_field)
+    return folder_texts(path)

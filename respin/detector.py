@@ -170,7 +170,7 @@ class Detector:
                   float(d["finding_threshold"]), float(d["restore_threshold"]), float(d["doc_threshold"]))
         lm = d.get("lm")
         if lm is not None:
-            if not (isinstance(lm, dict) and lm.get("file") == "lm.npz" and 0 < float(lm.get("weight", 0)) < 1):
-                raise ValueError("'lm' must be {\"file\": \"lm.npz\", \"weight\": w} with 0 < w < 1")
+            if not (isinstance(lm, dict) and lm.get("file") == "lm.npz" and 0 < float(lm.get("weight", 0)) <= 1):
+                raise ValueError("'lm' must be {\"file\": \"lm.npz\", \"weight\": w} with 0 < w <= 1 (1: instead of the CMU model)")
             det.lm_config = {"file": "lm.npz", "weight": float(lm["weight"])}
         return det

@@ -185,14 +185,17 @@ def evaluate(det: Detector, X, y, docs) -> dict:
 
 
 def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int = 3000, seed: int = 13,
-          lm_weight: float = 0.0, quiet=False) -> dict:
+          lm_weight: float = 0.0, quiet=False, text_field: str = "text", lm_prune: int = 1) -> dict:
     """Train and write ``detector.json`` and ``metadata.json`` into ``out_dir``.
 
     ``extra_folders`` add clean text (spun by the simulator like the built-in corpora);
     ``pair_folders`` add real spinner output: NAME.spun.txt beside NAME.orig.txt, one
     paragraph a line, used as they are (the words that differ are the spun ones).
-    ``lm_weight`` > 0 also trains a trigram model on the ``extra_folders`` text and mixes it
-    with the CMU model at that weight, for text far from news (fiction, science).
+    ``extra_folders`` may also be JSON Lines files (``.jsonl[.gz]``, text in ``text_field``).
+    ``lm_weight`` > 0 also trains a modified Kneser-Ney trigram model
+    (:class:`respin.ngram.KneserNeyLM`, trigrams seen at most ``lm_prune`` times dropped) on
+    the ``extra_folders`` text and mixes it with the CMU model at that weight (1: instead of
+    it): for a newsroom's own archive, or text far from news (fiction, science).
     The lexicon (``lexicon.npz``) must already be there: ``python -m respin.build_lexicon``.
     """
     from . import corpora
@@ -201,18 +204,25 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
 
     out = Path(out_dir)
     lexicon = Lexicon.load(out / "lexicon.npz")
-    lm = default_scorer()
-    if lm is None:
+    lm = default_scorer() if lm_weight < 1 else None
+    if lm is None and lm_weight < 1:
         raise RuntimeError("the context scorer (pocketsphinx) is not installed")
     say = (lambda *a: None) if quiet else (lambda *a: print("respin train:", *a, file=sys.stderr))
     own_lm = None
     if lm_weight > 0:
-        from .lm import CountsLM, Mixture
+        from .ngram import KneserNeyLM, combine
         if not extra_folders:
             raise RuntimeError("--lm-weight needs --corpus: the added language model is trained on your own text")
-        own_lm = CountsLM.train(t for folder in extra_folders for t in corpora.folder_texts(folder))
-        lm = Mixture([lm, own_lm], [1 - lm_weight, lm_weight])
-        say(f"mixing a trigram model of your corpus ({own_lm.total:,} words) at weight {lm_weight}")
+        t_lm = time.time()
+        try:
+            own_lm = KneserNeyLM.train((t for folder in extra_folders for t in corpora.corpus_texts(folder, text_field)),
+                                       prune=lm_prune)
+        except ValueError as e:  # no words at all, or a vocabulary too large for the packed keys
+            raise RuntimeError(f"cannot build a language model of the --corpus text: {e}") from None
+        lm = combine(lm, own_lm, lm_weight)
+        say(f"built a Kneser-Ney trigram model of your corpus ({own_lm.total:,} words, "
+            f"{own_lm.meta['ngrams']['3']:,} trigrams) in {time.time() - t_lm:.1f} s; "
+            + ("using it instead of the CMU model" if lm_weight >= 1 else f"mixing it in at weight {lm_weight}"))
 
     texts = list(corpora.wikipedia_leads(limit_docs=n_docs))
     try:
@@ -220,7 +230,7 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
     except corpora.ResourceMissing as e:  # fine when the user brings clean text of their own
         say(f"skipping WordNet glosses: {e}")
     for folder in extra_folders:
-        texts += list(corpora.folder_texts(folder))
+        texts += list(corpora.corpus_texts(folder, text_field))
     texts = [t for t in texts if len(t.split()) >= 40]
     if len(texts) < 20:
         raise RuntimeError(f"only {len(texts)} clean texts of 40+ words to train on: install the build extra "

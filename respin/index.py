@@ -1,0 +1,783 @@
+"""Source retrieval: find the clean original of a spun copy in an archive of documents.
+
+A spinner swaps content words for synonyms but leaves names, numbers and (mostly) function
+words alone: DSpin's "immutables".  The fingerprint of a document is the set of its
+*immutable 5-grams*: the word sequence with every content word masked (``_``), numbers and
+number words as digits, everything lowercased, cut into 5-token windows holding at least two
+immutables:
+
+    "The White House said two aides left on Monday."
+    -> the white house _ 2 _ _ on monday   (White, House, Monday: capitalised inside a sentence)
+    -> {"the white house _ 2", "white house _ 2 _", ..., "2 _ _ on monday"}
+
+On simulator output (aggressive style, rate 0.35) a spun copy keeps a median 0.87 of its
+source's shingles (Jaccard), while the most similar unrelated document of 2,000 reaches a
+median 0.06; plain word 3-grams keep only 0.40 (see :data:`SCHEME` and docs/index.md).
+
+The index is an SQLite database (one file, WAL mode: atomic batched writes, incremental,
+any number of concurrent readers): ``meta`` (format, version, parameters), ``docs`` (id,
+path, zlib-compressed clean text) and ``bands`` (MinHash LSH buckets).  A query computes
+the text's MinHash (``datasketch``), collects the documents sharing a band bucket and
+re-ranks them by the exact Jaccard similarity of their fingerprints, recomputed from the
+stored text.
+
+>>> import tempfile, os
+>>> path = os.path.join(tempfile.mkdtemp(), "a.index")
+>>> docs = [("a", "The White House said on Monday that two of its aides had left. They were "
+...               "asked to go by the end of the week, and one of them said it was not fair."),
+...         ("b", "A cat sat on the mat in the sun for most of the afternoon.")]
+>>> with SourceIndex.build(path, docs) as idx:
+...     m = idx.best_source("The White Home mentioned on Monday that 2 of its aides had left. They "
+...                         "had been requested to go by the finish of the week, and one of them "
+...                         "mentioned it was not honest.")
+>>> m.doc_id, m.score >= MATCH_THRESHOLD, m.shared >= MIN_SHARED
+('a', True, True)
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import sqlite3
+import threading
+import time
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import numpy as np
+
+from .io import InputError
+
+FORMAT = "respin-index"
+FORMAT_VERSION = 1
+# The fingerprint scheme; stored in the index, a different one means rebuild.
+SCHEME = "immutable-5gram-v1"
+SHINGLE_K = 5
+SHINGLE_MIN_IMMUTABLE = 2
+NUM_PERM = 128
+MINHASH_SEED = 1
+# LSH banding: 42 bands of 3 rows (126 of the 128 MinHash values).  A document shares a
+# bucket with the query with probability 1 - (1 - J^3)^42: 0.93 at J = 0.4, 0.996 at J = 0.5,
+# 0.99998 at J = 0.6, but 3e-4 at J = 0.02 (a typical unrelated pair).  32 bands of 4 rows
+# (datasketch.lsh._optimal_param(0.35, 128, 0.5, 0.5)) missed 2% of aggressive spun copies of
+# short documents on the 10k benchmark (J 0.4-0.5, no bucket shared); 42 x 3 missed 0.7%, for
+# the same query time (about 1.4 ms median).
+DEFAULT_BANDS, DEFAULT_ROWS = 42, 3
+# Candidates re-ranked exactly, most band collisions first.
+MAX_CANDIDATES = 50
+
+# best_source accepts the top match when its fingerprint Jaccard >= MATCH_THRESHOLD and the
+# two documents share at least MIN_SHARED shingles.
+# Derivation: benchmarks/bench_index.py's 100k-document index (Wikipedia leads, lead windows,
+# WordNet gloss groups), validation sample (seed 2, not the benchmark's reported sample): 700
+# indexed documents spun in each simulator style, and all 2,585 held-out clean documents.
+#   * clean documents not in the index, best candidate: the ones scoring >= 0.25 were short
+#     texts (4-33 shingles) matching on 3-7 formulaic windows ("its capital and largest city
+#     is", "was an american ... and") -- or real shared wording (Wikipedia's Brother and Sister
+#     leads differ only in content words, i.e. are "spun copies" of each other).  Requiring 8
+#     shared shingles removes every coincidental match; at 0.30 what is left (6 of 2,585) all
+#     share a third or more of their plain word 3-grams with the match.
+#   * spun copies, true source top-1 and accepted at (0.30, 8): aggressive 98.3%, conservative
+#     99.0%, crude 97.0% (scores of the true source: aggressive p1 0.44, crude p1 0.37).
+# Raising the threshold to 0.40 removes 2 more overlap matches and costs 0.3-0.5% of the spun
+# copies; 0.25 lets coincidental short matches in.
+MATCH_THRESHOLD = 0.30
+MIN_SHARED = 8
+
+BATCH_SIZE = 500
+
+_TOKEN_RE = re.compile(
+    r"(?P<abbr>(?:[A-Za-z]\.){2,}(?![A-Za-z]))"
+    r"|(?P<num>[$£€¥]?\d+(?:[.,:]\d+)*(?:%|[^\W_]*(?:[-‐‑]\w+)*))"
+    r"|(?P<word>\w+(?:['’]\w+)*(?:[-‐‑]\w+(?:['’]\w+)*)*)"
+    r"|(?P<end>[.!?…]+|\n\s*\n)"
+)
+
+# Function words (the simulator's STOPWORDS, which spinners leave to their phrase tables, plus a
+# few more they rarely touch) and number words.  Frozen here, not imported: they define the
+# fingerprint, so changing them means a new SCHEME (and rebuilt indexes).
+FUNCTION_WORDS = frozenset("""
+a about above across after again against all along also although am among amongst an and any
+are around as at be because been before behind being below beside besides between beyond
+both but by can could did do does done during each either even ever every few for from
+further had has have having he hence her here hers herself him himself his how however i if
+in into is it its itself just many may me might mine more most much must my myself near
+neither never no nor not now of off on once one ones only onto or other ought our ours
+ourselves out over own per same shall she should since so some still such than that the
+their theirs them themselves then there therefore these they this those though through thus
+till to too toward towards under unless until up upon us very via was we were what when
+where whereas whether which while who whom whose why will with within without would yes yet
+you your yours yourself
+""".split())
+_NUMBER_WORDS = dict(zip((
+    "two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty "
+    "seventy eighty ninety hundred thousand "
+    ).split(), (
+    "2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 30 40 50 60 70 80 90 100 1000 "
+    ).split()))
+_NUMBERS = {**_NUMBER_WORDS, "one": "1", "percent": "%", "per cent": "%", "p.c.": "%"}
+_CONTRACTIONS = {"n't": "not", "'re": "are", "'ve": "have", "'ll": "will", "'m": "am"}
+_NT_BASES = {"wo": "will", "ca": "can", "sha": "shall"}
+
+
+def _classify(tok: str, kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A token's stream entries (inside a sentence, at a sentence start)."""
+    low = tok.lower().replace("’", "'")
+    if kind == "num":
+        low = low.replace(",", "")
+        out = (low[:-1], "%") if low.endswith("%") and len(low) > 1 else (low,)
+        return out, out
+    if kind == "abbr":
+        out = (_NUMBERS.get(low, low),)
+        return out, out
+    extra: tuple[str, ...] = ()
+    q = low.find("'")
+    if q > 0:
+        if low.endswith("n't"):
+            base = low[:-3]
+            low, extra = _NT_BASES.get(base, base), ("not",)
+        else:
+            tail = _CONTRACTIONS.get(low[q:])
+            low, extra = low[:q], ((tail,) if tail else ())
+    if low in _NUMBERS:
+        out = (_NUMBERS[low],) + extra
+        return out, out
+    if low in FUNCTION_WORDS or any(c.isdigit() for c in low):
+        out = (low,) + extra
+        return out, out
+    masked = ("_",) + extra
+    # Capitalised inside a sentence: a name (or a word of one), kept.
+    return ((low,) + extra if tok[0].isupper() else masked), masked
+
+
+_CLASS_CACHE: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def immutable_tokens(text: str) -> list[str]:
+    """The fingerprint's token stream: immutables (function words, numbers as digits,
+    capitalised words inside a sentence) lowercased; content words masked as ``_``.
+
+    >>> " ".join(immutable_tokens("The White House said two aides didn't go."))
+    'the white house _ 2 _ did not _'
+    """
+    out: list[str] = []
+    sentence_start = True
+    cache = _CLASS_CACHE
+    for m in _TOKEN_RE.finditer(text):
+        kind = m.lastgroup
+        if kind == "end":
+            sentence_start = True
+            continue
+        key = (m.group(), kind)
+        c = cache.get(key)
+        if c is None:
+            c = _classify(*key)
+            if len(cache) < 500_000:
+                cache[key] = c
+        out.extend(c[1] if sentence_start else c[0])
+        sentence_start = False
+    return out
+
+
+def fingerprint(text: str) -> set[str]:
+    """The set of immutable 5-grams of ``text`` (see the module docstring).
+
+    >>> sorted(fingerprint("Two of the five.") )
+    ['2 of the 5']
+    """
+    toks = immutable_tokens(text)
+    k = SHINGLE_K
+    if len(toks) < k:
+        return {" ".join(toks)} if sum(t != "_" for t in toks) >= SHINGLE_MIN_IMMUTABLE else set()
+    imm = [t != "_" for t in toks]
+    out = set()
+    run = sum(imm[:k])
+    for i in range(len(toks) - k + 1):
+        if i:
+            run += imm[i + k - 1] - imm[i - 1]
+        if run >= SHINGLE_MIN_IMMUTABLE:
+            out.add(" ".join(toks[i:i + k]))
+    return out
+
+
+def jaccard(a: set, b: set) -> float:
+    if not a or not b:
+        return 0.0
+    inter = len(a & b)
+    return inter / (len(a) + len(b) - inter)
+
+
+# ---------------------------------------------------------------------------------------------
+# MinHash and banding
+# ---------------------------------------------------------------------------------------------
+def _minhash_scheme() -> str:
+    """datasketch >= 2.0 has explicit permutation schemes; the index pins affine32."""
+    import inspect
+
+    from datasketch import MinHash
+    return "affine32" if "scheme" in inspect.signature(MinHash.__init__).parameters else "legacy"
+
+
+def _given_hash(h: int) -> int:
+    """datasketch hashfunc for values that are hashes already."""
+    return h
+
+
+def shingle_hashes(fp: set[str]) -> np.ndarray:
+    """Sorted unique 32-bit hashes (datasketch's ``sha1_hash32``) of a fingerprint's shingles:
+    what the index stores per document and re-ranks with."""
+    from datasketch.hashfunc import sha1_hash32
+    return np.unique(np.fromiter((sha1_hash32(x.encode("utf-8")) for x in fp), dtype=np.uint32, count=len(fp)))
+
+
+def _overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
+    """(Jaccard, intersection size) of two sorted unique hash arrays."""
+    if not len(a) or not len(b):
+        return 0.0, 0
+    inter = int(np.intersect1d(a, b, assume_unique=True).size)
+    return inter / (len(a) + len(b) - inter), inter
+
+
+class _Hasher:
+    """MinHash signatures (datasketch, fixed seed and num_perm) and their LSH band buckets."""
+
+    def __init__(self, num_perm: int, bands: int, rows: int, scheme: str):
+        from datasketch import MinHash
+
+        self.num_perm, self.bands, self.rows = num_perm, bands, rows
+        self.kwargs = {"num_perm": num_perm, "seed": MINHASH_SEED}
+        if scheme != "legacy":
+            self.kwargs["scheme"] = scheme
+        self._MinHash = MinHash
+        proto = MinHash(**self.kwargs)
+        self.kwargs["permutations"] = proto.permutations
+        if scheme == "legacy":
+            self.kwargs.pop("permutations")
+        # One 64-bit salt per band, so a bucket key names its band too.
+        self._salt = (np.arange(bands, dtype=np.uint64) + np.uint64(1)) * np.uint64(0x9E3779B97F4A7C15)
+
+    def signatures(self, hash_sets: list[np.ndarray]) -> np.ndarray:
+        """(n, num_perm) uint64 MinHash values, one row per fingerprint (its shingles'
+        32-bit hashes, see :func:`shingle_hashes`: datasketch applies its permutations)."""
+        mhs = self._MinHash.bulk([h.tolist() for h in hash_sets], hashfunc=_given_hash, **self.kwargs)
+        return np.array([m.hashvalues for m in mhs], dtype=np.uint64).reshape(len(hash_sets), self.num_perm)
+
+    def buckets(self, sigs: np.ndarray) -> np.ndarray:
+        """(n, bands) int64 bucket keys: a 64-bit hash of (band, its rows' MinHash values)."""
+        n = sigs.shape[0]
+        v = sigs[:, : self.bands * self.rows].reshape(n, self.bands, self.rows)
+        with np.errstate(over="ignore"):
+            h = np.broadcast_to(self._salt, (n, self.bands)).copy()
+            for j in range(self.rows):
+                h ^= v[:, :, j]
+                h *= np.uint64(0x100000001B3)
+                h ^= h >> np.uint64(29)
+            h ^= h >> np.uint64(33)
+            h *= np.uint64(0xFF51AFD7ED558CCD)
+            h ^= h >> np.uint64(33)
+        return h.view(np.int64)
+
+
+# ---------------------------------------------------------------------------------------------
+# The index
+# ---------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Match:
+    """A candidate source: its id, similarity score (fingerprint Jaccard, 0..1), clean text
+    and path (None for records that did not come from a file of their own)."""
+
+    doc_id: str
+    score: float
+    text: str
+    path: str | None = None
+    shared: int = 0        # fingerprint shingles the query and the document share
+
+
+@dataclass(frozen=True)
+class AddStats:
+    """What one :meth:`SourceIndex.add` (or build) did."""
+
+    added: int = 0
+    replaced: int = 0
+    skipped: int = 0       # id already in the index (and replace=False)
+    empty: int = 0         # no fingerprint (blank or too short): not indexed
+    seconds: float = 0.0
+
+    @property
+    def docs_per_second(self) -> float:
+        return (self.added + self.replaced) / self.seconds if self.seconds > 0 else 0.0
+
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE docs (
+    n INTEGER PRIMARY KEY,          -- internal number, used by bands
+    id TEXT NOT NULL UNIQUE,        -- the user's id (relative path, JSONL id)
+    path TEXT,                      -- file it came from, if any
+    text BLOB NOT NULL,             -- zlib-compressed UTF-8 clean text
+    fp BLOB NOT NULL,               -- fingerprint: sorted uint32 shingle hashes, little-endian
+    words INTEGER NOT NULL,
+    shingles INTEGER NOT NULL
+);
+CREATE TABLE bands (
+    bucket INTEGER NOT NULL,        -- 64-bit hash of (band, that band's MinHash rows)
+    band INTEGER NOT NULL,
+    doc INTEGER NOT NULL,           -- docs.n
+    PRIMARY KEY (bucket, doc)
+) WITHOUT ROWID;
+"""
+
+def _doc_tuple(d) -> tuple[str, str, str | None]:
+    if len(d) == 2:
+        return str(d[0]), d[1], None
+    return str(d[0]), d[1], (None if d[2] is None else str(d[2]))
+
+
+class SourceIndex:
+    """An on-disk index of clean documents, queried with (spun) texts.
+
+    Open it once per process (or pass it to worker processes: it pickles as its path and
+    reconnects lazily); each thread gets its own SQLite connection, so concurrent readers in
+    threads and processes are safe, and a writer never blocks them (WAL).
+    """
+
+    def __init__(self, path: str, meta: dict):
+        self.path = str(path)
+        self.meta = meta
+        self.num_perm = int(meta["num_perm"])
+        self.bands = int(meta["bands"])
+        self.rows = int(meta["rows"])
+        self._hasher: _Hasher | None = None
+        self._local = threading.local()
+        self._closed = False
+
+    # -- opening ------------------------------------------------------------------------------
+    @classmethod
+    def build(cls, path: str | os.PathLike, docs: Iterable = (), *, overwrite: bool = False,
+              num_perm: int = NUM_PERM, bands: int | None = None, rows: int | None = None,
+              batch_size: int = BATCH_SIZE, progress: Callable[[int], None] | None = None) -> "SourceIndex":
+        """Create an index at ``path`` from ``docs`` ((id, text) or (id, text, path) tuples).
+
+        Documents are written in transactions of ``batch_size``: if the build is interrupted
+        the file holds every batch committed so far and stays a valid index (finish it with
+        :meth:`add` and the same documents: ids already in it are skipped).  An existing file
+        is refused unless ``overwrite``.
+        """
+        p = Path(path)
+        if p.is_dir():
+            raise InputError(f"index path is a folder: {path}")
+        if p.exists():
+            if not overwrite:
+                raise InputError(f"index file already exists: {path} (add to it with 'respin index add', "
+                                 "or rebuild with --force)")
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                try:
+                    os.unlink(str(p) + suffix)
+                except FileNotFoundError:
+                    pass
+        if not p.parent.is_dir():
+            raise InputError(f"index folder does not exist: {p.parent}")
+        if bands is None or rows is None:
+            if num_perm == NUM_PERM:
+                bands, rows = DEFAULT_BANDS, DEFAULT_ROWS
+            else:   # the same trade-off for another signature size
+                from datasketch.lsh import _optimal_param
+                bands, rows = _optimal_param(0.3, num_perm, 0.5, 0.5)
+        if bands * rows > num_perm or bands < 1 or rows < 1:
+            raise ValueError(f"bands * rows must be at most num_perm ({bands} * {rows} > {num_perm})")
+        meta = {"format": FORMAT, "format_version": str(FORMAT_VERSION), "scheme": SCHEME,
+                "num_perm": str(num_perm), "bands": str(bands), "rows": str(rows),
+                "minhash": f"datasketch {_minhash_scheme()} sha1_hash32 seed={MINHASH_SEED}",
+                "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        from . import __version__
+        meta["respin_version"] = __version__
+        try:
+            con = sqlite3.connect(str(p), isolation_level=None)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.execute("BEGIN")
+            for stmt in _SCHEMA.split(";"):
+                if stmt.strip():
+                    con.execute(stmt)
+            con.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+            con.execute("COMMIT")
+            con.close()
+        except sqlite3.Error as e:
+            raise InputError(f"cannot create index ({e}): {path}") from None
+        idx = cls(str(p), meta)
+        idx.last_stats = idx.add(docs, batch_size=batch_size, progress=progress)
+        return idx
+
+    @classmethod
+    def open(cls, path: str | os.PathLike) -> "SourceIndex":
+        """Open an existing index; :class:`InputError` (one line) if it is missing, not an
+        index, from a newer respin, or damaged."""
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"index file not found: {path}")
+        if p.is_dir():
+            raise InputError(f"index is a folder, expected an index file: {path}")
+        try:
+            with open(p, "rb") as f:
+                head = f.read(100)
+        except OSError as e:
+            raise InputError(f"cannot read index file ({e.strerror or e}): {path}") from None
+        if not head.startswith(b"SQLite format 3\x00"):
+            raise InputError(f"not a respin index (not an SQLite database): {path}")
+        page_size = int.from_bytes(head[16:18], "big") if len(head) >= 18 else 0
+        page_size = 65536 if page_size == 1 else page_size
+        pages = int.from_bytes(head[28:32], "big") if len(head) >= 32 else 0
+        size = p.stat().st_size
+        wal = Path(str(p) + "-wal")
+        if len(head) < 100 or (page_size and pages and size < page_size * pages
+                               and not (wal.exists() and wal.stat().st_size > 0)):
+            raise InputError(f"index file is truncated or damaged (rebuild it): {path}")
+        idx = cls.__new__(cls)
+        idx.path = str(p)
+        idx._local = threading.local()
+        idx._closed = False
+        idx._hasher = None
+        try:
+            con = idx._connect()
+            rows = con.execute("SELECT key, value FROM meta").fetchall()
+            meta = dict(rows)
+            if meta.get("format") != FORMAT:
+                raise InputError(f"not a respin index (an SQLite database of something else): {path}")
+            version = int(meta.get("format_version", "0"))
+            if version > FORMAT_VERSION:
+                raise InputError(f"index format version {version} is newer than this respin supports "
+                                 f"({FORMAT_VERSION}): upgrade respin or rebuild the index: {path}")
+            if meta.get("scheme") != SCHEME:
+                raise InputError(f"index uses fingerprint scheme {meta.get('scheme')!r}, this respin "
+                                 f"{SCHEME!r}: rebuild the index: {path}")
+            scheme = meta.get("minhash", "").split()[1:2]
+            if scheme and scheme[0] != _minhash_scheme():
+                raise InputError(f"index was built with MinHash scheme {scheme[0]!r} (datasketch "
+                                 f"{'>= 2.0' if scheme[0] == 'affine32' else '< 2.0'}); install that "
+                                 f"or rebuild the index: {path}")
+            # Touch each table once: a damaged file fails here, not at the first query.
+            con.execute("SELECT n, id FROM docs ORDER BY n DESC LIMIT 1").fetchall()
+            con.execute("SELECT bucket FROM bands LIMIT 1").fetchall()
+        except sqlite3.DatabaseError as e:
+            idx._drop_connection()
+            what = "not a respin index" if "no such table" in str(e) else "index file is damaged"
+            raise InputError(f"{what} ({e}): {path}") from None
+        except (InputError, ValueError, KeyError) as e:
+            idx._drop_connection()
+            if isinstance(e, InputError):
+                raise
+            raise InputError(f"index metadata is damaged ({e}): {path}") from None
+        SourceIndex.__init__(idx, str(p), meta)
+        idx._local.con = (os.getpid(), con)
+        return idx
+
+    # -- connections --------------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        uri = "file:" + Path(self.path).resolve().as_posix().replace("?", "%3f").replace("#", "%23") + "?mode=rw"
+        con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=60.0, check_same_thread=False)
+        con.execute("PRAGMA busy_timeout=60000")
+        con.execute("PRAGMA synchronous=NORMAL")      # WAL: durable at checkpoints, never corrupt
+        con.execute("PRAGMA cache_size=-65536")       # 64 MB page cache (the bands B-tree)
+        return con
+
+    def _con(self) -> sqlite3.Connection:
+        if self._closed:
+            raise ValueError("index is closed")
+        held = getattr(self._local, "con", None)
+        if held is None or held[0] != os.getpid():   # new thread, or a forked child
+            held = (os.getpid(), self._connect())
+            self._local.con = held
+        return held[1]
+
+    def _drop_connection(self) -> None:
+        held = getattr(self._local, "con", None)
+        self._local.con = None
+        if held is not None and held[0] == os.getpid():
+            try:
+                held[1].close()
+            except sqlite3.Error:
+                pass
+
+    def close(self) -> None:
+        """Close this thread's connection (others close when their threads end)."""
+        self._drop_connection()
+        self._closed = True
+
+    def __enter__(self) -> "SourceIndex":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __getstate__(self):
+        return {"path": self.path, "meta": self.meta}
+
+    def __setstate__(self, state):
+        SourceIndex.__init__(self, state["path"], state["meta"])
+
+    def __repr__(self) -> str:
+        return f"SourceIndex({self.path!r})"
+
+    @property
+    def hasher(self) -> _Hasher:
+        if self._hasher is None:
+            scheme = self.meta.get("minhash", "datasketch affine32").split()[1]
+            self._hasher = _Hasher(self.num_perm, self.bands, self.rows, scheme)
+        return self._hasher
+
+    def _db_error(self, e: sqlite3.Error) -> InputError:
+        if isinstance(e, sqlite3.OperationalError) and "locked" in str(e):
+            return InputError(f"index is locked by another writer (try again): {self.path}")
+        return InputError(f"index file is damaged ({e}): {self.path}")
+
+    # -- writing ------------------------------------------------------------------------------
+    def add(self, docs: Iterable, *, replace: bool = False, batch_size: int = BATCH_SIZE,
+            progress: Callable[[int], None] | None = None) -> AddStats:
+        """Add documents ((id, text) or (id, text, path)); ids already present are skipped,
+        or replaced (text, path and buckets) with ``replace=True``.  Each batch is one
+        transaction: an interruption keeps every batch before it and nothing of the rest.
+        ``progress(n)`` is called with the number of documents consumed after each batch."""
+        t0 = time.perf_counter()
+        counts = {"added": 0, "replaced": 0, "skipped": 0, "empty": 0}
+        batch: list[tuple[str, str, str | None]] = []
+        try:
+            for d in docs:
+                batch.append(_doc_tuple(d))
+                if len(batch) >= batch_size:
+                    self._write_batch(batch, replace, counts)
+                    if progress is not None:
+                        progress(len(batch))
+                    batch = []
+            if batch:
+                self._write_batch(batch, replace, counts)
+                if progress is not None:
+                    progress(len(batch))
+        except sqlite3.Error as e:
+            raise self._db_error(e) from None
+        return AddStats(**counts, seconds=time.perf_counter() - t0)
+
+    def _write_batch(self, batch, replace: bool, counts: dict) -> None:
+        con = self._con()
+        # Later duplicates inside one batch: the first wins (or the last, with replace).
+        seen: dict[str, int] = {}
+        for i, (doc_id, _, _) in enumerate(batch):
+            if doc_id in seen and not replace:
+                continue
+            seen[doc_id] = i
+        uniq = [batch[i] for i in sorted(seen.values())]
+        counts["skipped"] += len(batch) - len(uniq)
+        fps = [shingle_hashes(fingerprint(text)) for _, text, _ in uniq]
+        keep = [i for i, fp in enumerate(fps) if len(fp)]
+        counts["empty"] += len(uniq) - len(keep)
+        uniq = [uniq[i] for i in keep]
+        fps = [fps[i] for i in keep]
+        if not uniq:
+            return
+        buckets = self.hasher.buckets(self.hasher.signatures(fps))
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            existing = {}
+            ids = [d[0] for d in uniq]
+            for j in range(0, len(ids), 500):
+                chunk = ids[j:j + 500]
+                q = f"SELECT id, n, fp FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
+                existing.update({r[0]: (r[1], r[2]) for r in con.execute(q, chunk)})
+            band_rows = []
+            for (doc_id, text, path), fp, bk in zip(uniq, fps, buckets):
+                words = len(text.split())
+                blob = zlib.compress(text.encode("utf-8"), 6)
+                if doc_id in existing:
+                    if not replace:
+                        counts["skipped"] += 1
+                        continue
+                    n, old_fp = existing[doc_id]
+                    old = self.hasher.buckets(self.hasher.signatures([np.frombuffer(old_fp, "<u4")]))[0]
+                    con.executemany("DELETE FROM bands WHERE bucket = ? AND doc = ?",
+                                    [(int(b), n) for b in old])
+                    con.execute("UPDATE docs SET path = ?, text = ?, fp = ?, words = ?, shingles = ? WHERE n = ?",
+                                (path, blob, fp.astype("<u4").tobytes(), words, len(fp), n))
+                    counts["replaced"] += 1
+                else:
+                    cur = con.execute("INSERT INTO docs (id, path, text, fp, words, shingles) "
+                                      "VALUES (?, ?, ?, ?, ?, ?)",
+                                      (doc_id, path, blob, fp.astype("<u4").tobytes(), words, len(fp)))
+                    n = cur.lastrowid
+                    counts["added"] += 1
+                band_rows.extend((int(b), band, n) for band, b in enumerate(bk))
+            band_rows.sort()   # in key order: fewer B-tree pages touched per batch
+            con.executemany("INSERT OR IGNORE INTO bands (bucket, band, doc) VALUES (?, ?, ?)", band_rows)
+            con.execute("COMMIT")
+        except BaseException:
+            try:
+                con.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+            raise
+
+    # -- reading ------------------------------------------------------------------------------
+    def __len__(self) -> int:
+        try:
+            return self._con().execute("SELECT COUNT(*) FROM docs").fetchone()[0]
+        except sqlite3.Error as e:
+            raise self._db_error(e) from None
+
+    def __contains__(self, doc_id: str) -> bool:
+        return self.get(doc_id) is not None
+
+    def get(self, doc_id: str) -> Match | None:
+        """The stored document ``doc_id`` (score 1.0), or None."""
+        try:
+            r = self._con().execute("SELECT id, path, text FROM docs WHERE id = ?", (doc_id,)).fetchone()
+        except sqlite3.Error as e:
+            raise self._db_error(e) from None
+        return None if r is None else Match(r[0], 1.0, _unzip(r[2]), r[1])
+
+    def ids(self) -> Iterator[str]:
+        for (i,) in self._con().execute("SELECT id FROM docs ORDER BY n"):
+            yield i
+
+    def query(self, text: str, k: int = 5) -> list[Match]:
+        """Up to ``k`` candidate sources of ``text``, best first, with their scores (the
+        Jaccard similarity of the fingerprints).  Only documents sharing an LSH band with
+        ``text`` are considered, so an empty list means nothing in the index is close."""
+        fp = shingle_hashes(fingerprint(text))
+        if not len(fp) or k < 1:
+            return []
+        keys = [int(b) for b in self.hasher.buckets(self.hasher.signatures([fp]))[0]]
+        con = self._con()
+        try:
+            cand = con.execute(
+                f"SELECT doc, COUNT(*) AS c FROM bands WHERE bucket IN ({','.join('?' * len(keys))}) "
+                f"GROUP BY doc ORDER BY c DESC, doc LIMIT {max(MAX_CANDIDATES, k)}", keys).fetchall()
+            if not cand:
+                return []
+            ns = [c[0] for c in cand]
+            rows = con.execute(f"SELECT n, id, fp FROM docs WHERE n IN ({','.join('?' * len(ns))})", ns).fetchall()
+            scored = []
+            for n, doc_id, blob in rows:
+                score, inter = _overlap(fp, np.frombuffer(blob, "<u4"))
+                scored.append((score, inter, doc_id, n))
+            scored.sort(key=lambda x: (-x[0], -x[1], x[2]))
+            top = scored[:k]
+            texts = {r[0]: (r[1], r[2]) for r in con.execute(
+                f"SELECT n, path, text FROM docs WHERE n IN ({','.join('?' * len(top))})", [x[3] for x in top])}
+            return [Match(doc_id, round(score, 6), _unzip(texts[n][1]), texts[n][0], inter)
+                    for score, inter, doc_id, n in top]
+        except sqlite3.Error as e:
+            raise self._db_error(e) from None
+        except (ValueError, zlib.error) as e:
+            raise InputError(f"index file is damaged ({e}): {self.path}") from None
+
+    def best_source(self, text: str, *, min_score: float = MATCH_THRESHOLD) -> Match | None:
+        """The document ``text`` was most likely spun from, or None when no document is close
+        enough (fingerprint Jaccard below ``min_score`` or fewer than :data:`MIN_SHARED`
+        shared shingles: see :data:`MATCH_THRESHOLD` for how the rule was chosen)."""
+        found = self.query(text, k=1)
+        if not found:
+            return None
+        m = found[0]
+        return m if m.score >= min_score and m.shared >= MIN_SHARED else None
+
+    def info(self) -> dict:
+        """Parameters and sizes, for ``respin index info``."""
+        try:
+            con = self._con()
+            n, words = con.execute("SELECT COUNT(*), COALESCE(SUM(words), 0) FROM docs").fetchone()
+        except sqlite3.Error as e:
+            raise self._db_error(e) from None
+        size = sum(os.path.getsize(self.path + s) for s in ("", "-wal") if os.path.exists(self.path + s))
+        out = dict(self.meta)
+        out.update({"path": self.path, "documents": n, "words": words, "bytes": size,
+                    "match_threshold": MATCH_THRESHOLD, "min_shared": MIN_SHARED})
+        return out
+
+
+def _unzip(blob: bytes) -> str:
+    return zlib.decompress(blob).decode("utf-8")
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading documents to index: folders of text files, JSONL (optionally gzipped)
+# ---------------------------------------------------------------------------------------------
+def _is_jsonl(p: Path) -> bool:
+    name = p.name.lower()
+    return name.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"))
+
+
+def _read_file_text(p: Path, max_bytes: int) -> str:
+    from .io import decode, read_text
+    if p.name.lower().endswith(".gz"):
+        try:
+            with gzip.open(p, "rb") as f:
+                data = f.read(max_bytes + 1)
+        except (OSError, EOFError) as e:
+            raise InputError(f"cannot read gzip file ({e}): {p}") from None
+        if len(data) > max_bytes:
+            raise InputError(f"file is too large after decompression (raise the limit with --max-size): {p}")
+        return decode(data, str(p))[0]
+    return read_text(str(p), max_bytes=max_bytes).text
+
+
+def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id") -> Iterator[tuple[str, str, None]]:
+    """(id, text, None) records of a JSONL file (``.gz`` ok); records without an id get
+    ``FILE:LINE``; a line that is not a JSON object, or lacks the text field, is an error."""
+    opener = gzip.open if p.name.lower().endswith(".gz") else open
+    try:
+        with opener(p, "rt", encoding="utf-8") as f:
+            for lineno, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(f"{p}:{lineno}: not valid JSON ({e.msg})") from None
+                if not isinstance(rec, dict):
+                    raise InputError(f"{p}:{lineno}: expected a JSON object per line")
+                text = rec.get(text_field)
+                if not isinstance(text, str):
+                    raise InputError(f"{p}:{lineno}: no string field {text_field!r} (choose it with --text-field)")
+                rid = rec.get(id_field)
+                yield (f"{p.name}:{lineno}" if rid is None else str(rid)), text, None
+    except (OSError, EOFError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read {p} ({getattr(e, 'strerror', None) or e})") from None
+
+
+def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: str = "text",
+                   id_field: str = "id", max_bytes: int = 5 * 1024 * 1024,
+                   note: Callable[[str], None] | None = None) -> Iterator[tuple[str, str, str | None]]:
+    """Documents to index from files and folders: a folder is walked recursively for
+    ``pattern`` (and ``pattern + '.gz'``), each file one document with its path relative to
+    the folder as id; a JSONL file (.jsonl/.ndjson, optionally .gz) gives one document per
+    line; any other file is one document with its name as given as id."""
+    from .io import looks_binary
+    for given in paths:
+        root = Path(given)
+        if not root.exists():
+            raise InputError(f"not found: {given}")
+        if root.is_dir():
+            files = sorted({f for pat in (pattern, pattern + ".gz") for f in root.rglob(pat) if f.is_file()})
+            if not files and note:
+                note(f"no files matching {pattern!r} in folder: {given}")
+            for f in files:
+                if _is_jsonl(f):
+                    yield from iter_jsonl(f, text_field, id_field)
+                    continue
+                if not f.name.endswith(".gz") and looks_binary(f):
+                    if note:
+                        note(f"skipping binary file: {f}")
+                    continue
+                try:
+                    text = _read_file_text(f, max_bytes)
+                except InputError as e:
+                    if note:
+                        note(f"skipping: {e}")
+                    continue
+                yield f.relative_to(root).as_posix(), text, str(f)
+        elif _is_jsonl(root):
+            yield from iter_jsonl(root, text_field, id_field)
+        else:
+            yield given, _read_file_text(root, max_bytes), given

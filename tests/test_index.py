@@ -1,0 +1,300 @@
+"""Source retrieval (respin.index): fingerprints, the SQLite index, and the CLI.
+
+Fixtures: paragraphs of the project's own seeds (000: AP story, 004: Guardian blog) as the
+indexed originals, spun here by the simulator; tests/negative as unrelated clean text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import sqlite3
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+import pytest
+
+from respin.index import MATCH_THRESHOLD, Match, SourceIndex, fingerprint, jaccard
+from respin.io import InputError
+from respin.spin import spin
+
+from conftest import NEGATIVE_DIR, seed
+
+
+def _paragraphs() -> list[tuple[str, str]]:
+    """Distinct paragraphs of 40+ words (the live blog repeats some: near-duplicates are
+    dropped so that "its own source" is well defined)."""
+    out, fps = [], []
+    for prefix in ("000", "004"):
+        for n, p in enumerate(seed(prefix).read_text(encoding="utf-8").split("\n")):
+            fp = fingerprint(p)
+            if len(p.split()) >= 40 and all(jaccard(fp, other) < 0.3 for other in fps):
+                out.append((f"{prefix}:p{n}", p))
+                fps.append(fp)
+    return out
+
+
+PARAS = _paragraphs()
+NEGATIVES = [(p.stem, p.read_text(encoding="utf-8")) for p in sorted(NEGATIVE_DIR.glob("*.txt"))]
+
+
+@pytest.fixture(scope="module")
+def index_path(tmp_path_factory) -> str:
+    path = str(tmp_path_factory.mktemp("idx") / "seeds.index")
+    SourceIndex.build(path, PARAS).close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def spun() -> list[tuple[str, str]]:
+    return [(doc_id, spin(text, rate=0.35, style="aggressive", seed=i).text)
+            for i, (doc_id, text) in enumerate(PARAS)]
+
+
+def test_fixture_is_big_enough():
+    assert len(PARAS) >= 30 and len(NEGATIVES) >= 5
+
+
+def test_fingerprint_survives_spinning(spun):
+    texts = dict(PARAS)
+    own = [jaccard(fingerprint(texts[i]), fingerprint(s)) for i, s in spun]
+    other = [max(jaccard(fingerprint(t), fingerprint(s)) for j, t in PARAS if j != i) for i, s in spun]
+    assert sorted(own)[len(own) // 2] > 0.6          # median spun copy keeps most shingles
+    assert sum(o > x for o, x in zip(own, other)) == len(own)
+
+
+def test_fingerprint_normalises_numbers_and_case():
+    assert fingerprint("The two leaders met in Paris on Monday.") == \
+        fingerprint("the 2 leaders gathered in Paris on Monday.")
+    assert fingerprint("") == set() and fingerprint("word") == set()
+
+
+def test_round_trip(index_path):
+    with SourceIndex.open(index_path) as idx:
+        assert len(idx) == len(PARAS)
+        doc_id, text = PARAS[3]
+        got = idx.query(text, k=3)
+        assert got[0].doc_id == doc_id and got[0].score == 1.0 and got[0].text == text
+        assert got[0].path is None
+        assert all(a.score >= b.score for a, b in zip(got, got[1:]))
+        assert idx.get(doc_id).text == text and doc_id in idx and "nope" not in idx
+        with pytest.raises(Exception):
+            got[0].score = 0.5  # frozen
+        assert isinstance(got[0], Match)
+        assert idx.query("", k=5) == [] and idx.best_source("") is None
+
+
+def test_spun_copy_finds_its_source(index_path, spun):
+    with SourceIndex.open(index_path) as idx:
+        hits = [idx.best_source(s) for _, s in spun]
+    right = sum(1 for h, (i, _) in zip(hits, spun) if h is not None and h.doc_id == i)
+    wrong = sum(1 for h, (i, _) in zip(hits, spun) if h is not None and h.doc_id != i)
+    assert wrong == 0
+    assert right >= 0.95 * len(spun)
+
+
+def test_conservative_spun_copy_finds_its_source(index_path):
+    with SourceIndex.open(index_path) as idx:
+        for i, (doc_id, text) in enumerate(PARAS[::3]):
+            m = idx.best_source(spin(text, style="conservative", seed=i).text)
+            assert m is not None and m.doc_id == doc_id
+
+
+def test_unrelated_clean_docs_have_no_source(index_path):
+    with SourceIndex.open(index_path) as idx:
+        for name, text in NEGATIVES:
+            assert idx.best_source(text) is None, name
+            for para in text.split("\n\n"):
+                m = idx.best_source(para)
+                assert m is None, (name, para[:60], m and m.score)
+
+
+def test_incremental_add_skip_and_replace(tmp_path):
+    path = str(tmp_path / "a.index")
+    half = len(PARAS) // 2
+    idx = SourceIndex.build(path, PARAS[:half])
+    assert len(idx) == half
+    stats = idx.add(PARAS)                           # the first half again: skipped
+    assert (stats.added, stats.skipped) == (len(PARAS) - half, half)
+    assert len(idx) == len(PARAS)
+    doc_id, old = PARAS[0]
+    new_text = NEGATIVES[0][1]
+    stats = idx.add([(doc_id, new_text, "new.txt")], replace=True)
+    assert stats.replaced == 1 and len(idx) == len(PARAS)
+    m = idx.best_source(new_text)
+    assert m is not None and m.doc_id == doc_id and m.path == "new.txt"
+    assert all(x.doc_id != doc_id for x in idx.query(old))   # old buckets are gone
+    idx.close()
+    with SourceIndex.open(path) as again:
+        assert len(again) == len(PARAS)
+        assert again.get(doc_id).text == new_text
+
+
+def _query_in_child(args):
+    idx, texts = args
+    return [m.doc_id if m else None for m in map(idx.best_source, texts)]
+
+
+def test_concurrent_readers(index_path, spun):
+    idx = SourceIndex.open(index_path)
+    idx.query(spun[0][1])          # a connection is open here: the children must not share it
+    clone = pickle.loads(pickle.dumps(idx))
+    assert len(clone) == len(PARAS)
+    texts = [s for _, s in spun[:20]]
+    expected = [m.doc_id if m else None for m in map(idx.best_source, texts)]
+    with ProcessPoolExecutor(2, mp_context=get_context("spawn")) as pool:
+        results = list(pool.map(_query_in_child, [(idx, texts), (idx, texts[::-1])]))
+    assert results[0] == expected and results[1] == expected[::-1]
+    idx.close()
+
+
+def test_readers_see_a_writer_commit(tmp_path):
+    path = str(tmp_path / "w.index")
+    writer = SourceIndex.build(path, PARAS[:5])
+    reader = SourceIndex.open(path)
+    assert len(reader) == 5
+    writer.add(PARAS[5:10])
+    assert len(reader) == 10
+    writer.close()
+    reader.close()
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "empty", "text", "truncated", "garbage_tail",
+                                  "other_sqlite"])
+def test_bad_index_files_give_input_error(tmp_path, index_path, kind):
+    p = tmp_path / "bad.index"
+    if kind == "folder":
+        p.mkdir()
+    elif kind == "empty":
+        p.write_bytes(b"")
+    elif kind == "text":
+        p.write_text("just some text\n")
+    elif kind in ("truncated", "garbage_tail"):
+        data = Path(index_path).read_bytes()
+        p.write_bytes(data[: len(data) // 2] if kind == "truncated" else data[:4096] + os.urandom(8192))
+    elif kind == "other_sqlite":
+        con = sqlite3.connect(p)
+        con.execute("CREATE TABLE t (x)")
+        con.commit()
+        con.close()
+    with pytest.raises(InputError) as e:
+        with SourceIndex.open(p) as idx:   # damage deep in the file may only show when read
+            for _, text in PARAS[:5]:
+                idx.query(text)
+            len(idx)
+    msg = str(e.value)
+    assert "\n" not in msg and str(p) in msg
+
+
+def test_build_refuses_to_overwrite(index_path):
+    with pytest.raises(InputError):
+        SourceIndex.build(index_path, [])
+
+
+def test_interrupted_build_leaves_a_consistent_index(tmp_path):
+    path = str(tmp_path / "crash.index")
+
+    def docs():
+        for i, d in enumerate(PARAS):
+            if i == 25:
+                raise RuntimeError("disk on fire")
+            yield d
+
+    with pytest.raises(RuntimeError):
+        SourceIndex.build(path, docs(), batch_size=10)
+    with SourceIndex.open(path) as idx:
+        assert len(idx) == 20                          # two whole batches, nothing of the third
+        m = idx.best_source(PARAS[5][1])
+        assert m is not None and m.doc_id == PARAS[5][0]
+        stats = idx.add(PARAS)                          # finishing it: committed ids are skipped
+        assert (stats.added, stats.skipped) == (len(PARAS) - 20, 20)
+        assert len(idx) == len(PARAS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------------------------
+def _run(capsys, *argv):
+    from respin.cli import main
+    rc = main(list(argv))
+    out, err = capsys.readouterr()
+    return rc, out, err
+
+
+@pytest.fixture()
+def archive(tmp_path):
+    root = tmp_path / "archive"
+    (root / "sub").mkdir(parents=True)
+    for n, (doc_id, text) in enumerate(PARAS[:20]):
+        (root / ("sub" if n % 2 else "") / f"doc{n:02d}.txt").write_text(text, encoding="utf-8")
+    return root
+
+
+def test_cli_build_query_add_info(capsys, tmp_path, archive):
+    out_index = str(tmp_path / "a.index")
+    rc, out, err = _run(capsys, "index", "build", str(archive), "--out", out_index)
+    assert rc == 0 and out == "" and "20 added" in err
+    rc, _, err = _run(capsys, "index", "build", str(archive), "--out", out_index)
+    assert rc == 2 and err.count("\n") == 1 and "exists" in err
+    spun_file = tmp_path / "spun.txt"
+    spun_file.write_text(spin(PARAS[3][1], seed=1).text, encoding="utf-8")
+    rc, out, err = _run(capsys, "index", "query", out_index, str(spun_file), "--format", "json", "--k", "3")
+    assert rc == 0
+    d = json.loads(out)
+    assert d["best"] == "sub/doc03.txt" and d["matches"][0]["id"] == "sub/doc03.txt"
+    assert d["matches"][0]["score"] >= MATCH_THRESHOLD and len(d["matches"]) <= 3
+    rc, out, _ = _run(capsys, "index", "query", out_index, str(spun_file))
+    assert rc == 0 and out.split("\n")[0].split("\t")[2] == "sub/doc03.txt" and "*" in out.split("\n")[0]
+    # incremental: a JSONL file (gzipped) of more documents
+    import gzip
+    jl = tmp_path / "more.jsonl.gz"
+    with gzip.open(jl, "wt", encoding="utf-8") as f:
+        for doc_id, text in PARAS[20:30]:
+            f.write(json.dumps({"url": doc_id, "body": text}) + "\n")
+    rc, _, err = _run(capsys, "index", "add", out_index, str(jl), "--text-field", "body", "--id-field", "url", "-q")
+    assert rc == 0 and err == ""
+    rc, out, _ = _run(capsys, "index", "info", out_index, "--format", "json")
+    assert rc == 0 and json.loads(out)["documents"] == 30
+    rc, _, err = _run(capsys, "index", "add", out_index, str(jl), "--text-field", "nope")
+    assert rc == 2 and "nope" in err and err.count("\n") == 1
+
+
+def test_cli_errors_are_one_line(capsys, tmp_path, archive):
+    for argv in (["index", "query", str(tmp_path / "none.index"), str(archive / "doc00.txt")],
+                 ["index", "query", str(archive / "doc00.txt"), str(archive / "doc00.txt")],
+                 ["index", "build", str(tmp_path / "missing"), "--out", str(tmp_path / "x.index")],
+                 ["index", "add", str(tmp_path / "none.index"), str(archive)]):
+        rc, out, err = _run(capsys, *argv)
+        assert rc == 2 and out == "" and err.startswith("respin: error:") and err.count("\n") == 1, argv
+    assert not (tmp_path / "x.index").exists()
+
+
+def test_cli_restore_with_corpus(capsys, tmp_path, archive):
+    out_index = str(tmp_path / "a.index")
+    assert _run(capsys, "index", "build", str(archive), "--out", out_index, "-q")[0] == 0
+    original = PARAS[4][1]
+    spun_file = tmp_path / "spun.txt"
+    spun_file.write_text(spin(original, seed=2).text, encoding="utf-8")
+    rc, out, err = _run(capsys, "restore", str(spun_file), "--corpus", out_index, "--format", "json")
+    assert rc == 0
+    d = json.loads(out)
+    assert d["source"] == "doc04.txt" and "source found" in err and "doc04.txt" in err
+    assert all(e["origin"] == "source" for e in d["edits"])
+    assert d["restored"] == original
+    # nothing close enough: the model's restoration, and the stderr says so
+    other = tmp_path / "other.txt"
+    other.write_text(NEGATIVES[1][1], encoding="utf-8")
+    rc, out, err = _run(capsys, "restore", str(other), "--corpus", out_index, "--format", "json")
+    assert rc == 0 and json.loads(out)["source"] is None and "restoring with the model" in err
+    rc, _, err = _run(capsys, "restore", str(spun_file), "--corpus", out_index, "--source", str(other))
+    assert rc == 2 and err.count("\n") == 1
+
+
+def test_docstring_examples():
+    import doctest
+
+    import respin.index
+    failed, attempted = doctest.testmod(respin.index, optionflags=doctest.ELLIPSIS)
+    assert failed == 0 and attempted >= 3
