@@ -66,10 +66,14 @@ def restore(text: str, source: str | None = None, *, model=None, min_confidence:
         return m.restore(text, min_confidence=min_confidence, lexicons=lexicons)
     result = restore_with_source(text, source, m.lexicon)
     if result.unmatched and m.detector is not None and m.lm is not None:
-        inside = [(s.start, s.end) for s in result.unmatched]
-        extra = [e for e in m.restore(text, min_confidence=min_confidence, lexicons=lexicons).edits
-                 if any(a <= e.start and e.end <= b for a, b in inside)
-                 and not any(e.start < x.end and x.start < e.end for x in result.edits)]
+        # Only the uncovered spans are decoded (each judged on its own), so that a long
+        # document with a source costs what alignment costs.
+        extra = []
+        for span in result.unmatched:
+            for e in m.restore(text[span.start:span.end], min_confidence=min_confidence, lexicons=lexicons).edits:
+                e = Edit(e.start + span.start, e.end + span.start, e.spun, e.restored, e.origin, e.confidence, e.kind)
+                if not any(e.start < x.end and x.start < e.end for x in result.edits):
+                    extra.append(e)
         if extra:
             result.edits = sorted(result.edits + extra, key=lambda e: e.start)
             result.text = apply_edits(text, result.edits)
