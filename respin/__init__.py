@@ -20,16 +20,16 @@ from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source
 from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source
 from .swaps import SwapLexicon, learn
 
-__all__ = ["check", "restore", "apply_edits", "learn", "check_records", "Report", "Finding", "Restoration",
-           "Edit", "Relation", "SwapLexicon", "__version__"]
+__all__ = ["check", "restore", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
+           "Restoration", "Edit", "Relation", "SwapLexicon", "__version__"]
 
 
-def check_records(records, text_field: str = "text", id_field: str = "id", *, restore: bool = False, model=None):
-    """Lazily check (and optionally restore) an iterable of records (dicts or strings), one
-    result dict per record; a bad record gives a result with its ``error``, never an
-    exception. See :func:`respin.batch.check_records`."""
-    from .batch import check_records as _cr
-    return _cr(records, text_field=text_field, id_field=id_field, restore=restore, model=model)
+def __getattr__(name):
+    # The batch API, imported on first use so that `import respin` stays light.
+    if name in ("check_records", "process_record"):
+        from . import batch
+        return getattr(batch, name)
+    raise AttributeError(f"module 'respin' has no attribute {name!r}")
 
 
 def _model(model):

@@ -2,6 +2,117 @@
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import Optional
+
+import typer
+
+from .io import DEFAULT_MAX_BYTES, InputError
+
+EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
+                "error), 2 usage or input error, 130 interrupted (continue with --resume).")
+
+
+class Engine(str, Enum):
+    local = "local"
+    dask = "dask"
+
+
+class InputFormat(str, Enum):
+    auto = "auto"
+    folder = "folder"
+    list = "list"
+    jsonl = "jsonl"
+    file = "file"
+
 
 def register(app) -> None:
     """Add the ``batch`` command to the Typer ``app``."""
+    app.command(epilog=EPILOG_BATCH)(batch)
+
+
+def batch(
+    input: str = typer.Argument(..., metavar="INPUT",
+                                help="A folder (files matching --glob, recursively), a JSONL file (.jsonl, "
+                                     ".ndjson, optionally .gz; - for standard input), a list of paths "
+                                     "(@paths.txt, or a .lst/.list file: one path a line, relative to the "
+                                     "list's folder), or one text file."),
+    out: str = typer.Option(..., "--out", "-o", metavar="DIR",
+                            help="Output folder: results.jsonl (one line per record, in input order), "
+                                 "run.json, and restored/ (restored copies of a folder's files)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
+                             help="Worker processes (0: one per CPU); each loads the model once. "
+                                  "The output is the same whatever N."),
+    corpus: Optional[str] = typer.Option(None, "--corpus", metavar="INDEX",
+                                         help="Index of clean originals (respin index): find each record's "
+                                              "source and restore against it when one is found."),
+    engine: Engine = typer.Option(Engine.local, "--engine",
+                                  help="local: worker processes here; dask: a Dask cluster (pip install "
+                                       "'respin\\[dask]'; --scheduler, else a local cluster of --jobs workers)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
+                                            help="Dask scheduler address (tcp://host:8786) for --engine dask."),
+    text_field: str = typer.Option("text", "--text-field", metavar="NAME", help="JSONL: field holding the text."),
+    id_field: str = typer.Option("id", "--id-field", metavar="NAME",
+                                 help="JSONL: field holding the record id (records without one get their line number)."),
+    glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="Folder input: file name pattern."),
+    input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
+                                             help="How to read INPUT (auto: by its type and file name)."),
+    no_restore: bool = typer.Option(False, "--no-restore", help="Only check: no restored text, edits or copies."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0,
+                                              help="Score at or above which a document is judged spun "
+                                                   "(default: the model's)."),
+    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1,
+                                 help="Largest record accepted, in bytes; larger ones get an error result."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same --out folder "
+                                                        "(same input and options)."),
+    force: bool = typer.Option(False, "--force", help="Start over, replacing the results in --out."),
+    chunk_size: int = typer.Option(16, "--chunk-size", min=1, metavar="N",
+                                   help="Records sent to a worker at a time."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
+):
+    """Check (and restore) every document of a corpus; resumable, parallel, in order.
+
+    One JSON line per input record in DIR/results.jsonl: id, path, score, spun, words, findings, restored, edits, source, error.
+
+    A record that cannot be checked gets its error there; none is dropped. An interrupted run continues with --resume, and the file is then the same as an uninterrupted run's.
+
+    Examples:
+
+      respin batch crawl.jsonl --out results/ --jobs 0
+
+      respin batch pages/ --out results/
+
+      respin batch crawl.jsonl.gz --out results/ --corpus archive.index
+
+      respin batch crawl.jsonl --out results/ --engine dask --scheduler tcp://host:8786
+    """
+    from .batch import Options, run_batch
+    from .cli import _fail, _note
+    from .model import ModelError
+
+    if resume and force:
+        raise _fail("--resume and --force contradict each other: choose one")
+    if scheduler and engine != Engine.dask:
+        raise _fail("--scheduler needs --engine dask")
+    opts = Options(text_field=text_field, id_field=id_field, restore=not no_restore, model=model, corpus=corpus,
+                   threshold=threshold, max_size=max_size)
+    progress = "off" if quiet else "auto"
+    summary = None
+    try:
+        summary = run_batch(input, out, opts, kind=input_format.value, glob=glob, jobs=jobs, engine=engine.value,
+                            scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,
+                            progress=progress, note=lambda m: _note(m, quiet))
+    except InputError as e:
+        raise _fail(str(e))
+    except ModelError as e:
+        raise _fail(str(e))
+    except KeyboardInterrupt as e:
+        from .batch import _Stop
+        done = getattr(e, "summary", None)
+        if done is not None:
+            _note(done.line(), quiet)
+        _note("interrupted: the results so far are saved; continue with --resume", quiet)
+        raise typer.Exit(143 if isinstance(e, _Stop) else 130)
+    _note(summary.line() + f"; results in {out.rstrip('/')}/results.jsonl", quiet)
+    raise typer.Exit(0)

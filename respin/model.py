@@ -184,13 +184,14 @@ class Model:
         params = self._decoder_conf[0]
         return params.threshold if params is not None else 0.99
 
-    def restore(self, text: str, min_confidence: float | None = None, lexicons=()):
+    def restore(self, text: str, min_confidence: float | None = None, lexicons=(), report=None):
         """Restore without a source: the decoder's edits, each with confidence
         P(the document is spun) x P(this choice | the document is spun); edits at or above
         the threshold are applied, the others returned as ``suggestions``.
 
         Multiplying by the detector's calibrated document score is what keeps clean text
         unchanged: the decoder's posteriors assume a spun document (it is fitted on them).
+        ``report``: this text's :meth:`check` result when the caller has it already.
         """
         from .decode import restore_edits
         from .detect import spintax_findings
@@ -199,7 +200,8 @@ class Model:
         if doc.n_words == 0:
             return Restoration(text, text, [])
         thr = self.restore_threshold if min_confidence is None else min_confidence
-        report = self.check(text)
+        if report is None:
+            report = self.check(text)
         p_spun = report.score if report.judged else 0.0
         leaked = [f for f in spintax_findings(text)]
         edits = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, "spintax")

@@ -1,0 +1,941 @@
+"""Batch runs: check (and restore) many documents, streaming, in input order, resumably.
+
+Library use (lazy, in this process; a bad record becomes a result with an ``error``)::
+
+    >>> from respin.batch import check_records
+    >>> rows = check_records([{"id": "a", "text": ""}, "The White Home mentioned it."])
+    >>> first = next(rows)
+    >>> first["id"], first["error"]
+    ('a', 'empty text')
+
+:func:`process_record` is the one function every engine runs for every record (in this
+process, in worker processes for ``respin batch --jobs``, on Dask workers for
+``--engine dask``): a pure function of the text to one result dict, so that results are
+the same whatever runs them. :func:`run_batch` is the engine behind ``respin batch``.
+
+A result dict has always the same keys, in this order::
+
+    id, path, score, spun, words, findings, restored, edits, suggestions, source, error
+
+``findings``, ``edits`` and ``suggestions`` are the objects of ``respin check/restore
+--format json`` (suggestions: the model's edits below its confidence threshold, not
+applied); ``restored`` and ``edits`` are null/empty without restoring; ``source`` is
+``{"id", "score"}`` of the indexed document restored against (``--corpus``), else null;
+``error`` is null or a one-line message (then ``score``, ``spun``, ``restored`` are null).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from .io import DEFAULT_MAX_BYTES, InputError, decode, read_text, write_atomic
+
+__all__ = ["check_records", "process_record", "error_result", "RESULT_KEYS"]
+
+RESULT_KEYS = ("id", "path", "score", "spun", "words", "findings", "restored", "edits", "suggestions", "source",
+               "error")
+RESULTS_NAME = "results.jsonl"
+MANIFEST_NAME = "run.json"
+RESTORED_DIR = "restored"
+JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".json.gz")
+LIST_SUFFIXES = (".lst", ".list")
+
+
+class _RecordError(Exception):
+    """A record that cannot be checked; its message goes into the result's ``error``."""
+
+
+def error_result(id, path, message: str) -> dict:
+    """The result of a record that could not be checked (``message``: one line)."""
+    return {"id": id, "path": path, "score": None, "spun": None, "words": 0, "findings": [],
+            "restored": None, "edits": [], "suggestions": [], "source": None,
+            "error": " ".join(str(message).split())}
+
+
+def _size(n: int) -> str:
+    return f"{n:,} bytes" if n < 1_000_000 else f"{n / 1e6:.1f} MB"
+
+
+def _as_text(value, max_size: int, path: str | None = None) -> str:
+    """The record's text as ``str``, or a :class:`_RecordError` saying why not."""
+    if value is None:
+        raise _RecordError("no text (null)")
+    if isinstance(value, (bytes, bytearray)):
+        if len(value) > max_size:
+            raise _RecordError(f"text too large ({_size(len(value))} > {_size(max_size)} limit; "
+                               "raise it with --max-size)")
+        try:
+            value, _ = decode(bytes(value), path or "<record>")
+        except InputError as e:
+            raise _RecordError(str(e)) from None
+    elif not isinstance(value, str):
+        raise _RecordError(f"text is not a string (got {type(value).__name__})")
+    if len(value) * 4 > max_size:  # only long texts can be over the limit: measure those
+        try:
+            n = len(value.encode("utf-8"))
+        except UnicodeEncodeError:
+            raise _RecordError("text is not valid Unicode (lone surrogate)") from None
+        if n > max_size:
+            raise _RecordError(f"text too large ({_size(n)} > {_size(max_size)} limit; raise it with --max-size)")
+    if not value.strip():
+        raise _RecordError("empty text")
+    if "\x00" in value:
+        raise _RecordError("not text (binary data: NUL characters)")
+    return value
+
+
+def process_record(text, *, id=None, path: str | None = None, restore: bool = True, model=None,
+                   index=None, threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES) -> dict:
+    """Check one text (and restore it) into a result dict (see the module docs for the keys).
+
+    ``text`` is a ``str`` (or ``bytes``, decoded like a file). ``model`` is a model folder
+    (default: the shipped model), ``index`` an open :class:`respin.index.SourceIndex` or
+    None: with it, the best-matching indexed document is the source to restore against.
+    Never raises for a bad record (empty, too large, not text, not a string): the result
+    says what is wrong in ``error``. A missing or broken model raises
+    :class:`respin.model.ModelError`: that is no record's fault.
+    """
+    import respin
+    from .model import ModelError
+
+    try:
+        text = _as_text(text, max_size, path)
+    except _RecordError as e:
+        return error_result(id, path, str(e))
+    try:
+        match = index.best_source(text) if index is not None else None
+        report = respin.check(text, threshold=threshold, model=model)
+        restored, edits, suggestions = None, [], []
+        if restore:
+            # Without a source, the restoration reuses the check's document score (one
+            # evidence pass, the costly part, instead of two).
+            r = (respin.restore(text, source=match.text, model=model) if match is not None
+                 else respin._model(model).restore(text, report=report))
+            restored, edits = r.text, [e.to_dict() for e in r.edits]
+            suggestions = [e.to_dict() for e in r.suggestions]
+        return {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
+                "findings": [f.to_dict() for f in report.findings], "restored": restored, "edits": edits,
+                "suggestions": suggestions,
+                "source": None if match is None else {"id": match.doc_id, "score": float(match.score)},
+                "error": None}
+    except (ModelError, MemoryError, KeyboardInterrupt):
+        raise
+    except InputError as e:
+        return error_result(id, path, str(e))
+    except Exception as e:  # a bug on an odd text must not stop a corpus run: report it on the record
+        return error_result(id, path, f"internal error: {type(e).__name__}: {e}")
+
+
+def _open_index(index):
+    if index is None or hasattr(index, "best_source"):
+        return index
+    from .index import SourceIndex
+    return SourceIndex.open(str(index))
+
+
+def check_records(records: Iterable, text_field: str = "text", id_field: str = "id", restore: bool = False,
+                  model=None, *, threshold: float | None = None, index=None,
+                  max_size: int = DEFAULT_MAX_BYTES) -> Iterator[dict]:
+    """Check (and with ``restore=True`` restore) each record, lazily, in order.
+
+    ``records`` is any iterable (a list, a generator, ``df.to_dict("records")``) of dicts
+    with the text under ``text_field`` or of plain strings. Yields one result dict per
+    record (keys: :data:`RESULT_KEYS`), as it goes: nothing is read ahead, so an endless
+    stream works. A record's ``id`` is its ``id_field`` value, else its position (from 0).
+    A bad record (no text field, not a string, empty, larger than ``max_size`` bytes)
+    yields a result with ``error`` set; the generator goes on. ``index`` is a
+    :class:`respin.index.SourceIndex` or the path of one (``respin index``).
+    """
+    idx = _open_index(index)
+    for n, rec in enumerate(records):
+        if isinstance(rec, (str, bytes, bytearray)):
+            rid, text = n, rec
+        elif isinstance(rec, Mapping):
+            rid = rec.get(id_field)
+            if rid is None:
+                rid = n
+            if text_field not in rec:
+                yield error_result(rid, None, f"record has no {text_field!r} field")
+                continue
+            text = rec[text_field]
+        else:
+            yield error_result(n, None, f"record is neither a dict nor a string (got {type(rec).__name__})")
+            continue
+        yield process_record(text, id=rid, restore=restore, model=model, index=idx, threshold=threshold,
+                             max_size=max_size)
+
+
+# ---------------------------------------------------------------------------------------------
+# Inputs: a stream of tasks. A task is (kind, id, path, payload, mirror):
+#   ("json", lineno, None, line bytes, None)  a JSONL line, parsed where it is checked
+#   ("file", id, path, None, rel or None)     a file, read where it is checked
+#   ("text", id, path, str, rel or None)      text already read (the dask engine reads files here)
+#   ("error", id, path, message, None)        a record already known to be bad
+# ---------------------------------------------------------------------------------------------
+
+def _norm_id(value, lineno: int):
+    if value is None:
+        return lineno
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def parse_line(line: bytes, lineno: int, text_field: str, id_field: str):
+    """(id, text) of a JSONL line, or (id, _RecordError) when the line is no usable record."""
+    try:
+        obj = json.loads(line)
+    except UnicodeDecodeError:  # keep the record's id when the rest of the line is readable
+        err = _RecordError("line is not valid UTF-8")
+        try:
+            obj = json.loads(line.decode("utf-8", "replace"))
+        except (ValueError, RecursionError):
+            return lineno, err
+        return (_norm_id(obj.get(id_field), lineno) if isinstance(obj, dict) else lineno), err
+    except ValueError as e:
+        msg = getattr(e, "msg", None)
+        where = f" at column {e.colno}" if hasattr(e, "colno") else ""
+        return lineno, _RecordError(f"not valid JSON ({msg or e}{where})")
+    except RecursionError:
+        return lineno, _RecordError("not valid JSON (nested too deeply)")
+    if isinstance(obj, str):  # a bare JSON string is the text
+        return lineno, obj
+    if not isinstance(obj, dict):
+        return lineno, _RecordError(f"not a JSON object (got {type(obj).__name__})")
+    rid = _norm_id(obj.get(id_field), lineno)
+    if text_field not in obj:
+        return rid, _RecordError(f"record has no {text_field!r} field")
+    return rid, obj[text_field]
+
+
+def task_id(task, text_field: str, id_field: str):
+    """The result id a task will get (read in the parent when resuming)."""
+    kind, tid, _, payload, _ = task
+    return parse_line(payload, tid, text_field, id_field)[0] if kind == "json" else tid
+
+
+def _open_binary(path: str):
+    import gzip
+    if path == "-":
+        f = sys.stdin.buffer
+        head = f.peek(2)[:2] if hasattr(f, "peek") else b""
+    else:
+        f = open(path, "rb")
+        head = f.read(2)
+        f.seek(0)
+    return gzip.GzipFile(fileobj=f, mode="rb") if head == b"\x1f\x8b" else f
+
+
+def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
+    """Tasks of a JSONL file (``.gz`` or not, ``-`` for stdin); blank lines are not records.
+    A line is read with a bounded buffer: a too-long line becomes an error record."""
+    limit = 6 * max_size + 1024  # JSON escapes (\\uXXXX) may take 6 bytes per byte of text
+    f = _open_binary(path)
+    try:
+        lineno = 0
+        while True:
+            try:
+                line = f.readline(limit)
+            except (OSError, EOFError) as e:  # a truncated or corrupt .gz: say where it stopped
+                yield ("error", lineno + 1, None, f"cannot read the input past line {lineno} ({e})", None)
+                return
+            if not line:
+                return
+            lineno += 1
+            if not line.endswith(b"\n") and len(line) >= limit:
+                while True:  # skip the rest of the line
+                    rest = f.readline(1 << 20)
+                    if not rest or rest.endswith(b"\n"):
+                        break
+                yield ("error", lineno, None, f"record too large (line longer than {_size(limit)}; "
+                                              "raise the limit with --max-size)", None)
+                continue
+            line = line.rstrip(b"\r\n")
+            if line.strip():
+                yield ("json", lineno, None, line, None)
+    finally:
+        if f is not sys.stdin.buffer:
+            f.close()
+
+
+def _pattern_match(rel: str, name: str, pattern: str) -> bool:
+    from fnmatch import fnmatchcase
+    return PurePosixPath(rel).match(pattern) if "/" in pattern else fnmatchcase(name, pattern)
+
+
+def iter_folder(root: str, pattern: str, exclude: str | None = None) -> Iterator[tuple]:
+    """Tasks of the files matching ``pattern`` under ``root``, walked recursively in a fixed
+    order (each folder's files by name, then its subfolders by name). ``exclude`` (the
+    output folder, when it is inside the input) is not walked."""
+    excl = os.path.realpath(exclude) if exclude else None
+    unreadable: list[OSError] = []  # a folder that cannot be listed is a record too: not lost silently
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable.append):
+        while unreadable:
+            e = unreadable.pop(0)
+            where = Path(e.filename or root)
+            rel = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
+            yield ("error", rel + "/", str(where), f"cannot read folder ({e.strerror or e}): {where}", None)
+        dirnames.sort()
+        if excl:
+            dirnames[:] = [d for d in dirnames if os.path.realpath(os.path.join(dirpath, d)) != excl]
+        for name in sorted(filenames):
+            p = os.path.join(dirpath, name)
+            rel = Path(p).relative_to(root).as_posix()
+            if _pattern_match(rel, name, pattern):
+                yield ("file", rel, p, None, rel)
+    for e in unreadable:  # the last folder walked
+        where = Path(e.filename or root)
+        rel = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
+        yield ("error", rel + "/", str(where), f"cannot read folder ({e.strerror or e}): {where}", None)
+
+
+def iter_list(list_path: str) -> Iterator[tuple]:
+    """Tasks of a list file: one path a line (relative paths are relative to the list
+    file's folder); blank lines and lines starting with # are skipped."""
+    base = Path(list_path).parent
+    with open(list_path, "rb") as f:
+        for raw in f:
+            entry = raw.decode("utf-8", "replace").rstrip("\r\n")
+            if not entry.strip() or entry.lstrip().startswith("#"):
+                continue
+            yield ("file", entry, str(base / entry) if not os.path.isabs(entry) else entry, None, None)
+
+
+def input_kind(path: str, forced: str = "auto") -> tuple[str, str]:
+    """(kind, path) of a batch input: folder | list | jsonl | file; InputError if missing."""
+    if forced == "list" or (forced == "auto" and path.startswith("@")):
+        p = path[1:] if path.startswith("@") else path
+        if not Path(p).is_file():
+            raise InputError(f"list file not found: {p}")
+        return "list", p
+    if path == "-":
+        if forced not in ("auto", "jsonl"):
+            raise InputError("standard input (-) is read as JSONL: use --input-format jsonl or auto")
+        return "jsonl", path
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"input not found: {path}")
+    if p.is_dir():
+        if forced not in ("auto", "folder"):
+            raise InputError(f"input is a folder, not a {forced} file: {path}")
+        return "folder", path
+    if forced != "auto":
+        if forced == "folder":
+            raise InputError(f"input is not a folder: {path}")
+        return forced, path
+    low = p.name.lower()
+    if low.endswith(JSONL_SUFFIXES):
+        return "jsonl", path
+    if low.endswith(LIST_SUFFIXES):
+        return "list", path
+    return "file", path
+
+
+def iter_tasks(kind: str, path: str, *, glob: str = "*.txt", max_size: int = DEFAULT_MAX_BYTES,
+               exclude: str | None = None) -> Iterator[tuple]:
+    if kind == "jsonl":
+        return iter_jsonl(path, max_size)
+    if kind == "folder":
+        return iter_folder(path, glob, exclude)
+    if kind == "list":
+        return iter_list(path)
+    return iter([("file", Path(path).name, path, None, None)])
+
+
+def count_records(kind: str, path: str, glob: str, exclude: str | None) -> int | None:
+    """How many records the input holds (for the progress bar's ETA), by a quick pass."""
+    if path == "-":
+        return None
+    if kind == "jsonl":
+        n = 0
+        f = _open_binary(path)
+        try:  # non-blank lines; a truncated .gz: count what is there
+            tail = b""
+            while True:
+                block = f.read(1 << 20)
+                if not block:
+                    break
+                block = tail + block
+                lines = block.split(b"\n")
+                tail = lines.pop()
+                n += sum(1 for x in lines if x.strip())
+            n += 1 if tail.strip() else 0
+        except (OSError, EOFError):
+            pass
+        finally:
+            f.close()
+        return n
+    return sum(1 for _ in iter_tasks(kind, path, glob=glob, exclude=exclude))
+
+
+# ---------------------------------------------------------------------------------------------
+# Workers: one chunk of tasks -> JSON lines, counts and (for the dask engine) restored texts.
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Options:
+    """Everything that decides a record's result (and nothing that does not)."""
+
+    text_field: str = "text"
+    id_field: str = "id"
+    restore: bool = True
+    model: str | None = None
+    corpus: str | None = None
+    threshold: float | None = None
+    max_size: int = DEFAULT_MAX_BYTES
+    mirror_dir: str | None = None   # write restored copies of files with a mirror path here
+    return_mirror: bool = False     # ...or send them back (the dask engine: workers may not share a disk)
+
+    def identity(self) -> dict:
+        """The options a resumed run must share with the run it continues."""
+        return {"text_field": self.text_field, "id_field": self.id_field, "restore": self.restore,
+                "model": self.model, "corpus": self.corpus, "threshold": self.threshold,
+                "max_size": self.max_size}
+
+
+_STATE: dict = {}  # (model, corpus) -> open source index, once per process
+LOADS = {"index": 0, "model": 0}  # how often this process opened them (tests: once per worker)
+
+
+def _index_for(opts: Options):
+    key = (opts.model, opts.corpus)
+    if key not in _STATE:
+        from . import model as _m
+        _m.load(opts.model) if opts.model else _m.default()  # a broken model fails the run here
+        LOADS["model"] += 1
+        idx = None
+        if opts.corpus:
+            idx = _open_index(opts.corpus)
+            LOADS["index"] += 1
+        _STATE[key] = idx
+    return _STATE[key]
+
+
+def _result_of(task, opts: Options, index) -> dict:
+    kind, tid, path, payload, _ = task
+    if kind == "error":
+        return error_result(tid, path, payload)
+    if kind == "json":
+        rid, text = parse_line(payload, tid, opts.text_field, opts.id_field)
+        if isinstance(text, _RecordError):
+            return error_result(rid, None, str(text))
+    elif kind == "file":
+        rid, text = tid, read_record_file(path, opts.max_size)
+        if isinstance(text, _RecordError):
+            return error_result(rid, path, str(text))
+    else:
+        rid, text = tid, payload
+    return process_record(text, id=rid, path=path, restore=opts.restore, model=opts.model, index=index,
+                          threshold=opts.threshold, max_size=opts.max_size)
+
+
+def read_record_file(path: str, max_size: int):
+    """A file's text, or a _RecordError saying why it cannot be read."""
+    try:
+        return read_text(path, max_bytes=max_size).text
+    except InputError as e:
+        return _RecordError(str(e))
+
+
+def _line(result: dict) -> bytes:
+    try:
+        return (json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate in an id or a field: escape it
+        return (json.dumps(result, ensure_ascii=True) + "\n").encode("utf-8")
+
+
+def run_chunk(tasks: list, opts: Options) -> tuple[list[bytes], list[int], list]:
+    """Process ``tasks``: (JSON lines, [documents, spun, edited, errors, words], mirrors).
+
+    Runs in a worker (or in this process). Restored copies of folder files are written
+    under ``opts.mirror_dir`` (atomically), or returned as (rel, text) in ``mirrors``.
+    """
+    index = _index_for(opts)
+    lines, stats, mirrors = [], [0, 0, 0, 0, 0], []
+    for task in tasks:
+        r = _result_of(task, opts, index)
+        rel = task[4]
+        if rel is not None and r["restored"] is not None:
+            if opts.return_mirror:
+                mirrors.append((rel, r["restored"]))
+            elif opts.mirror_dir:
+                err = write_mirror(opts.mirror_dir, rel, r["restored"])
+                if err:
+                    r = error_result(r["id"], r["path"], err)
+        lines.append(_line(r))
+        stats[0] += 1
+        stats[1] += bool(r["spun"])
+        stats[2] += bool(r["edits"])
+        stats[3] += r["error"] is not None
+        stats[4] += r["words"] or 0
+    return lines, stats, mirrors
+
+
+def write_mirror(mirror_dir: str, rel: str, text: str) -> str | None:
+    """Write a restored copy at mirror_dir/rel atomically; an error message or None."""
+    target = os.path.join(mirror_dir, *PurePosixPath(rel).parts)
+    try:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        write_atomic(target, text)
+    except (InputError, OSError) as e:
+        return f"cannot write the restored copy: {e}"
+    return None
+
+
+def _worker_init() -> None:
+    # Ctrl-C in a terminal reaches the whole process group: the parent alone handles it
+    # (it flushes what is done and stops the workers).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+# ---------------------------------------------------------------------------------------------
+# Engines: submit chunks, get futures (done(), result(), cancel()).
+# ---------------------------------------------------------------------------------------------
+
+class _Done:
+    def __init__(self, value):
+        self.value = value
+
+    def done(self):
+        return True
+
+    def result(self):
+        return self.value
+
+    def cancel(self):
+        return False
+
+
+class InlineEngine:
+    """This process (``--jobs 1``)."""
+
+    window = 1
+
+    def submit(self, tasks, opts):
+        return _Done(run_chunk(tasks, opts))
+
+    def close(self, cancel=False):
+        pass
+
+
+class ProcessEngine:
+    """Worker processes on this machine; each loads the model once (respin.model caches it)."""
+
+    def __init__(self, jobs: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        # spawn: a clean interpreter (no copy of the parent's threads or locks)
+        self.pool = ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                                        initializer=_worker_init)
+        self.window = 3 * jobs
+
+    def submit(self, tasks, opts):
+        return self.pool.submit(run_chunk, tasks, opts)
+
+    def close(self, cancel=False):
+        if cancel:  # do not wait for chunks still running: their records are redone on --resume
+            for p in list(getattr(self.pool, "_processes", {}).values()):
+                try:
+                    p.terminate()
+                except Exception:
+                    pass
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskEngine:
+    """A Dask cluster: ``scheduler`` address, or a LocalCluster of ``jobs`` worker processes.
+    The model loads once per worker process (respin.model's per-process cache)."""
+
+    def __init__(self, jobs: int, scheduler: str | None):
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError:
+            raise InputError("the dask engine needs dask.distributed: pip install 'respin[dask]'") from None
+        import logging
+        self.cluster = None
+        try:
+            if scheduler:
+                self.client = Client(scheduler, timeout="15s")
+            else:
+                self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                            dashboard_address=":0", silence_logs=logging.ERROR)
+                self.client = Client(self.cluster)
+        except (OSError, TimeoutError, ValueError) as e:
+            if self.cluster is not None:
+                self.cluster.close()
+            raise InputError(f"cannot connect to the Dask scheduler at {scheduler or 'a local cluster'}: "
+                             f"{' '.join(str(e).split()) or type(e).__name__}") from None
+        threads = sum(self.client.nthreads().values()) or jobs
+        self.window = 3 * max(threads, 1)
+
+    def submit(self, tasks, opts):
+        return self.client.submit(run_chunk, tasks, opts, pure=False)
+
+    def close(self, cancel=False):
+        try:
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Output: results.jsonl (appended in input order, flushed per chunk, fsynced about once a
+# second) and run.json.
+# ---------------------------------------------------------------------------------------------
+
+class ResultWriter:
+    def __init__(self, path: str, sync_every: float = 1.0):
+        self.f = open(path, "ab")
+        self.sync_every = sync_every
+        self.last_sync = time.monotonic()
+
+    def write(self, lines: list[bytes]) -> None:
+        self.f.write(b"".join(lines))
+        self.f.flush()
+        if time.monotonic() - self.last_sync >= self.sync_every:
+            self.sync()
+
+    def sync(self) -> None:
+        self.f.flush()
+        os.fsync(self.f.fileno())
+        self.last_sync = time.monotonic()
+
+    def close(self) -> None:
+        try:
+            self.sync()
+        finally:
+            self.f.close()
+
+
+def scan_results(path: str) -> tuple[list, list[int]]:
+    """Read a results file left by an earlier run: drop a torn last line (truncating the
+    file after its last newline) and return (ids, [documents, spun, edited, errors, words])."""
+    ids, stats = [], [0, 0, 0, 0, 0]
+    with open(path, "r+b") as f:
+        size = f.seek(0, os.SEEK_END)
+        end = size
+        while end > 0:  # the last newline, reading backwards in blocks
+            start = max(0, end - (1 << 16))
+            f.seek(start)
+            block = f.read(end - start)
+            k = block.rfind(b"\n")
+            if k >= 0:
+                end = start + k + 1
+                break
+            end = start
+        if end != size:
+            f.truncate(end)
+            f.flush()
+            os.fsync(f.fileno())
+        f.seek(0)
+        for n, raw in enumerate(f, 1):
+            try:
+                r = json.loads(raw)
+                ids.append(r["id"])
+            except (ValueError, KeyError, TypeError):
+                raise InputError(f"{path} line {n} is not a respin result: start over with --force") from None
+            stats[0] += 1
+            stats[1] += bool(r.get("spun"))
+            stats[2] += bool(r.get("edits"))
+            stats[3] += r.get("error") is not None
+            stats[4] += r.get("words") or 0
+    return ids, stats
+
+
+def _chunks(tasks: Iterator, size: int, max_bytes: int = 1 << 20):
+    """Lists of at most ``size`` tasks (fewer when their payloads pass ``max_bytes``)."""
+    chunk, nbytes = [], 0
+    for t in tasks:
+        chunk.append(t)
+        p = t[3]
+        nbytes += len(p) if isinstance(p, (bytes, str)) else 64
+        if len(chunk) >= size or nbytes >= max_bytes:
+            yield chunk
+            chunk, nbytes = [], 0
+    if chunk:
+        yield chunk
+
+
+@dataclass
+class Summary:
+    documents: int = 0      # this run
+    spun: int = 0
+    edited: int = 0
+    errors: int = 0
+    words: int = 0
+    resumed: int = 0        # results already there from an earlier run
+    seconds: float = 0.0
+    interrupted: bool = False
+    total: list = field(default_factory=lambda: [0, 0, 0, 0, 0])
+
+    def add(self, stats) -> None:
+        self.documents += stats[0]
+        self.spun += stats[1]
+        self.edited += stats[2]
+        self.errors += stats[3]
+        self.words += stats[4]
+        for i, v in enumerate(stats):
+            self.total[i] += v
+
+    def counts(self) -> dict:
+        d, s, e, err, w = self.total
+        return {"documents": d, "spun": s, "restored": e, "errors": err, "words": w}
+
+    def line(self) -> str:
+        rate = self.words / self.seconds if self.seconds > 0 else 0.0
+        docs_rate = self.documents / self.seconds if self.seconds > 0 else 0.0
+        resumed = f" (after {self.resumed:,} from the earlier run)" if self.resumed else ""
+        return (f"{self.documents:,} documents{resumed} in {self.seconds:.1f} s ({docs_rate:,.1f} docs/s, "
+                f"{rate:,.0f} words/s): {self.spun:,} spun, {self.edited:,} restored (edited), "
+                f"{self.errors:,} error{'' if self.errors == 1 else 's'}")
+
+
+class _Stop(KeyboardInterrupt):
+    """SIGTERM: stop like Ctrl-C (flush what is done), exit 128 + 15."""
+
+
+class _Signals:
+    """SIGINT/SIGTERM raise KeyboardInterrupt/_Stop, except inside ``with guard:`` (writing a
+    chunk's results and forgetting its future), where they wait for the block to end: an
+    interrupt never leaves a chunk half written, or written and still pending."""
+
+    def __init__(self):
+        self.critical = False
+        self.deferred = None
+        self.old = {}
+
+    def install(self):
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self.old[sig] = signal.getsignal(sig)
+                signal.signal(sig, self._handler)
+
+    def restore(self):
+        for sig, h in self.old.items():
+            signal.signal(sig, h)
+        self.old = {}
+
+    def _handler(self, signum, frame):
+        if self.critical:
+            self.deferred = signum
+        else:
+            self._raise(signum)
+
+    @staticmethod
+    def _raise(signum):
+        raise _Stop() if signum == signal.SIGTERM else KeyboardInterrupt()
+
+    def __enter__(self):
+        self.critical = True
+
+    def __exit__(self, *exc):
+        self.critical = False
+        if self.deferred is not None and exc[0] is None:
+            signum, self.deferred = self.deferred, None
+            self._raise(signum)
+
+
+def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto", glob: str = "*.txt",
+              jobs: int = 1, engine: str = "local", scheduler: str | None = None, chunk_size: int = 16,
+              resume: bool = False, force: bool = False, progress: str = "auto", note=None) -> Summary:
+    """The engine of ``respin batch``: raises InputError for a usage or input problem and
+    KeyboardInterrupt (after flushing what is done) when interrupted."""
+    note = note or (lambda msg: None)
+    kind, path = input_kind(input_path, kind)
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(f"--out is a file, expected a folder: {out_dir}")
+    results = out / RESULTS_NAME
+    manifest = out / MANIFEST_NAME
+    if kind == "folder" and opts.restore and not opts.return_mirror:
+        opts = _replace(opts, mirror_dir=str(out / RESTORED_DIR))
+    ident = {"input": path if path == "-" else os.path.abspath(path), "input_format": kind,
+             "glob": glob if kind == "folder" else None, **opts.identity()}
+    if ident["model"]:
+        ident["model"] = os.path.abspath(ident["model"])
+    if ident["corpus"]:
+        ident["corpus"] = os.path.abspath(ident["corpus"])
+        if not Path(ident["corpus"]).exists():
+            raise InputError(f"corpus index not found: {opts.corpus} (build it with respin index)")
+
+    has_results = results.exists() and results.stat().st_size > 0
+    done_ids, summary = [], Summary()
+    if has_results and not resume and not force:
+        raise InputError(f"{results} already holds results: add --resume to continue that run, "
+                         "or --force to start over")
+    if resume and has_results:
+        try:
+            old = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            raise InputError(f"cannot --resume: {manifest} is missing or unreadable (start over with --force)") from None
+        diff = [k for k in ident if old.get("run", {}).get(k) != ident[k]]
+        if diff:
+            k = diff[0]
+            raise InputError(f"cannot --resume with different options: {k} was {old.get('run', {}).get(k)!r}, "
+                             f"now {ident[k]!r} (use the same options, or --force to start over)")
+        done_ids, stats = scan_results(str(results))
+        summary.resumed = len(done_ids)
+        for i, v in enumerate(stats):
+            summary.total[i] += v
+    out.mkdir(parents=True, exist_ok=True)
+    if not resume or not has_results:
+        with open(results, "wb"):
+            pass  # start empty (--force, or a fresh folder)
+    started = time.time()
+
+    def write_manifest(finished: bool):
+        write_atomic(str(manifest), json.dumps({
+            "respin_version": _version(), "run": ident,
+            "engine": engine, "jobs": jobs, "started": started,
+            "counts": summary.counts(), "finished": finished}, indent=1) + "\n")
+
+    write_manifest(False)
+    exclude = str(out) if kind == "folder" else None
+    tasks = iter_tasks(kind, path, glob=glob, max_size=opts.max_size, exclude=exclude)
+    # Resume: the results so far must be the results of the input's first records.
+    for n, expected in enumerate(done_ids):
+        t = next(tasks, None)
+        if t is None:
+            raise InputError(f"cannot --resume: {results} has {len(done_ids):,} results but the input "
+                             f"only {n:,} records (use --force to start over)")
+        got = task_id(t, opts.text_field, opts.id_field)
+        if got != expected:
+            raise InputError(f"cannot --resume: result {n + 1:,} is for id {expected!r} but the input's "
+                             f"record {n + 1:,} has id {got!r}: the input changed (use --force to start over)")
+    if engine == "dask":
+        tasks = (_read_here(t, opts.max_size) for t in tasks)
+        opts = _replace(opts, mirror_dir=opts.mirror_dir, return_mirror=opts.mirror_dir is not None)
+    if jobs == 0:
+        jobs = os.cpu_count() or 1
+
+    bar = _Progress(progress, kind, path, glob, exclude, summary.resumed, note)
+    eng = None
+    writer = ResultWriter(str(results))
+    guard = _Signals()
+    guard.install()
+    t0 = time.monotonic()
+    pending: deque = deque()
+    completed = False
+
+    def emit_head():
+        """Write the oldest chunk's results (waiting for them): the future stays in
+        ``pending`` until its lines are written, and leaves it in the same guarded step."""
+        lines, stats, mirrors = pending[0].result()
+        with guard:
+            for rel, text in mirrors:  # dask: restored copies come back to be written here
+                err = write_mirror(opts.mirror_dir, rel, text)
+                if err:
+                    note(f"{rel}: {err}")
+            writer.write(lines)
+            pending.popleft()
+            summary.add(stats)
+            bar.update(stats[0], summary)
+
+    try:
+        eng = (DaskEngine(jobs, scheduler) if engine == "dask"
+               else ProcessEngine(jobs) if jobs > 1 else InlineEngine())
+        window = eng.window
+        for chunk in _chunks(tasks, chunk_size):
+            pending.append(eng.submit(chunk, opts))
+            while pending and (len(pending) >= window or pending[0].done()):
+                emit_head()
+        while pending:
+            emit_head()
+        completed = True
+    except KeyboardInterrupt as e:
+        summary.interrupted = True
+        e.summary = summary
+        for f in pending:
+            f.cancel()
+        while pending and pending[0].done():  # what is done, in order: nothing done is lost
+            try:
+                emit_head()
+            except BaseException:
+                break
+        raise
+    finally:
+        summary.seconds = time.monotonic() - t0
+        try:
+            with guard:
+                try:
+                    writer.close()
+                finally:
+                    bar.close()
+                    if eng is not None:
+                        eng.close(cancel=summary.interrupted)
+                    write_manifest(completed)
+        finally:
+            guard.restore()
+    return summary
+
+
+def _read_here(task, max_size: int):
+    """Dask workers may not see this machine's files: read them here, send the text."""
+    kind, tid, path, _, rel = task
+    if kind != "file":
+        return task
+    text = read_record_file(path, max_size)
+    if isinstance(text, _RecordError):
+        return ("error", tid, path, str(text), None)
+    return ("text", tid, path, text, rel)
+
+
+def _replace(opts: Options, **kw) -> Options:
+    from dataclasses import replace
+    return replace(opts, **kw)
+
+
+def _version() -> str:
+    from . import __version__
+    return __version__
+
+
+class _Progress:
+    """tqdm on a terminal (rate, ETA once the input is counted in the background); else a
+    plain line about once a minute; nothing for progress="off"."""
+
+    def __init__(self, mode: str, kind, path, glob, exclude, initial: int, note):
+        self.note, self.bar, self.total = note, None, None
+        self.mode = mode if mode != "auto" else ("bar" if sys.stderr.isatty() else "lines")
+        self.last = time.monotonic()
+        self.t0 = self.last
+        if self.mode == "off":
+            return
+        if self.mode == "bar":
+            from tqdm import tqdm
+            self.bar = tqdm(total=None, initial=initial, unit="doc", file=sys.stderr, dynamic_ncols=True,
+                            desc="respin", smoothing=0.05)
+
+        def count():
+            try:
+                self.total = count_records(kind, path, glob, exclude)
+            except Exception:
+                pass
+        threading.Thread(target=count, daemon=True).start()
+
+    def update(self, n: int, summary: Summary) -> None:
+        if self.bar is not None:
+            if self.total is not None and self.bar.total is None:
+                self.bar.total = self.total
+                self.bar.refresh()
+            self.bar.update(n)
+        elif self.mode == "lines" and time.monotonic() - self.last >= 60:
+            self.last = time.monotonic()
+            rate = summary.documents / max(self.last - self.t0, 1e-9)
+            done = summary.documents + summary.resumed
+            of = f"/{self.total:,}" if self.total else ""
+            self.note(f"{done:,}{of} documents ({rate:,.1f}/s)")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

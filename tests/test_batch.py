@@ -1,0 +1,419 @@
+"""`respin batch` and respin.batch: one result per record, in order, resumable, parallel.
+
+Fixtures are made here from the seeds (short windows of 20-60 words, some spun by the
+simulator) so that the whole file runs in well under a minute and a half on two cores.
+The Dask test is marked ``dask`` (deselect with ``-m "not dask"``).
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS_DIR, assert_user_error
+
+import respin
+from respin.batch import RESULT_KEYS, check_records, process_record, scan_results
+from respin.restore import apply_edits
+
+
+def _windows() -> list[str]:
+    words = []
+    for p in sorted(SEEDS_DIR.glob("00[0-3]_*.txt")):
+        words.extend(p.read_text(encoding="utf-8").split())
+    out, i, k = [], 0, 0
+    while i < len(words) and len(out) < 200:
+        n = 20 + (k * 7) % 41  # 20..60 words
+        out.append(" ".join(words[i:i + n]))
+        i += n
+        k += 1
+    return out
+
+
+WINDOWS = _windows()
+
+
+def make_texts(n: int) -> list[str]:
+    from respin.spin import STYLES, spin
+    out = []
+    for i in range(n):
+        text = WINDOWS[i % len(WINDOWS)]
+        if i % 3:
+            text = spin(text, rate=0.4, style=STYLES[i % 3], seed=i).text
+        out.append(text)
+    return out
+
+
+def write_jsonl(path: Path, records, opener=open) -> Path:
+    with opener(path, "wt", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return path
+
+
+def results(out: Path) -> list[dict]:
+    return [json.loads(x) for x in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def run_cli(*argv, **kw) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "respin", *map(str, argv)], capture_output=True, text=True,
+                          cwd=kw.pop("cwd", None), timeout=kw.pop("timeout", 120), **kw)
+
+
+@pytest.fixture(scope="module")
+def corpus300(tmp_path_factory) -> tuple[Path, bytes]:
+    """300 records (some spun, a few broken) and the results of an uninterrupted run."""
+    d = tmp_path_factory.mktemp("c300")
+    recs = [{"id": f"doc-{i:04d}", "text": t} for i, t in enumerate(make_texts(300))]
+    recs[17] = {"id": "doc-0017", "text": ""}
+    recs[123] = {"id": "doc-0123"}
+    src = write_jsonl(d / "crawl.jsonl", recs)
+    from respin.cli import main
+    assert main(["batch", str(src), "--out", str(d / "ref"), "-q", "--chunk-size", "4"]) == 0
+    return src, (d / "ref" / "results.jsonl").read_bytes()
+
+
+# --- every record, exactly once; broken ones as errors -----------------------------------------
+
+def test_broken_records_are_results_and_the_run_goes_on(tmp_path, cli):
+    good = make_texts(3)
+    src = tmp_path / "in.jsonl"
+    with open(src, "wb") as f:
+        f.write(json.dumps({"id": "a", "text": good[0]}).encode() + b"\n")
+        f.write(b'{"id": "bad-utf8", "text": "caf\xe9 \xff"}\n')            # invalid UTF-8
+        f.write(b"this is not json\n")                                       # line 3
+        f.write(b"\n")                                                       # blank: not a record
+        f.write(json.dumps({"id": "empty", "text": "   "}).encode() + b"\n")
+        f.write(json.dumps({"id": "big", "text": "word " * 800}).encode() + b"\n")
+        f.write(json.dumps({"id": "nofield", "body": good[1]}).encode() + b"\n")
+        f.write(json.dumps({"id": "notstr", "text": 42}).encode() + b"\n")
+        f.write(json.dumps({"id": "nul", "text": "abc\u0000def"}).encode() + b"\n")
+        f.write(json.dumps([1, 2]).encode() + b"\n")                        # line 10
+        f.write(json.dumps({"text": good[2]}).encode() + b"\n")             # line 11: no id
+        f.write(json.dumps(good[1]).encode())                               # bare string, no final newline
+    ran = cli("batch", src, "--out", tmp_path / "out", "--max-size", "2000")
+    assert ran.code == 0, ran.err
+    assert ran.out == ""
+    rows = results(tmp_path / "out")
+    assert [r["id"] for r in rows] == ["a", "bad-utf8", 3, "empty", "big", "nofield", "notstr", "nul", 10, 11, 12]
+    for r in rows:
+        assert tuple(r) == RESULT_KEYS
+        assert r["error"] is None or "\n" not in r["error"]
+    err = {r["id"]: r["error"] for r in rows}
+    assert err["a"] is None and err[11] is None and err[12] is None
+    assert "UTF-8" in err["bad-utf8"]
+    assert "JSON" in err[3]
+    assert err["empty"] == "empty text"
+    assert "too large" in err["big"] and "--max-size" in err["big"]
+    assert "'text'" in err["nofield"]
+    assert "not a string" in err["notstr"]
+    assert "binary" in err["nul"]
+    assert "not a JSON object" in err[10]
+    ok = rows[0]
+    assert ok["restored"] is not None and apply_edits(good[0], [respin.Edit(**e) for e in ok["edits"]]) == ok["restored"]
+    assert "11 documents" in ran.err and "8 errors" in ran.err  # the summary
+
+
+def test_results_match_the_library(tmp_path, cli):
+    texts = make_texts(4)
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": t} for i, t in enumerate(texts)])
+    assert cli("batch", src, "--out", tmp_path / "o", "-q").code == 0
+    for t, r in zip(texts, results(tmp_path / "o")):
+        rep, res = respin.check(t), respin.restore(t)
+        assert r["score"] == rep.score and r["spun"] == rep.spun and r["words"] == rep.words
+        assert r["findings"] == [f.to_dict() for f in rep.findings]
+        assert r["restored"] == res.text and r["edits"] == [e.to_dict() for e in res.edits]
+        assert r["source"] is None and r["error"] is None
+
+
+def test_no_restore_and_threshold(tmp_path, cli):
+    texts = make_texts(3)
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": t} for i, t in enumerate(texts)])
+    assert cli("batch", src, "--out", tmp_path / "o", "-q", "--no-restore", "--threshold", "0").code == 0
+    rows = results(tmp_path / "o")
+    assert all(r["restored"] is None and r["edits"] == [] and r["spun"] is True for r in rows)
+
+
+def test_folder_input_mirrors_restored_files(tmp_path, cli):
+    texts = make_texts(4)
+    src = tmp_path / "pages"
+    (src / "b" / "c").mkdir(parents=True)
+    (src / "a.txt").write_text(texts[0], encoding="utf-8")
+    (src / "b" / "x.txt").write_text(texts[1], encoding="utf-8")
+    (src / "b" / "c" / "y.txt").write_text(texts[2] + "\n", encoding="utf-8")
+    (src / "b" / "notes.md").write_text(texts[3], encoding="utf-8")       # not *.txt
+    (src / "b" / "legacy.txt").write_bytes(b"caf\xe9 " + texts[3].encode())  # Windows-1252: decoded
+    (src / "b" / "bad.txt").write_bytes(b"abc \x81\x8d\x90 def\n")        # neither UTF-8 nor cp1252
+    (src / "b" / "bin.txt").write_bytes(b"\x00\x01\x02" * 50)
+    (src / "b" / "empty.txt").write_bytes(b"")
+    out = src / "results"  # inside the input: must not be walked on a rerun
+    ran = cli("batch", src, "--out", out, "-q")
+    assert ran.code == 0, ran.err
+    rows = results(out)
+    ids = [r["id"] for r in rows]
+    assert ids == ["a.txt", "b/bad.txt", "b/bin.txt", "b/empty.txt", "b/legacy.txt", "b/x.txt", "b/c/y.txt"]
+    err = {r["id"]: r["error"] for r in rows}
+    assert err["a.txt"] is None and err["b/legacy.txt"] is None
+    assert "decode" in err["b/bad.txt"] and "binary" in err["b/bin.txt"] and err["b/empty.txt"] == "empty text"
+    for r in rows:
+        mirror = out / "restored" / r["id"]
+        assert r["path"] == str(src / r["id"])
+        if r["error"] is None:
+            assert mirror.read_text(encoding="utf-8") == r["restored"]
+        else:
+            assert not mirror.exists()
+    assert not (out / "restored" / "b" / "notes.md").exists()
+    assert not list((out / "restored").rglob(".*.tmp"))
+    # rerun over the same tree with --force: the output folder is not read as input
+    assert cli("batch", src, "--out", out, "-q", "--force").code == 0
+    assert [r["id"] for r in results(out)] == ids
+
+
+def test_gzip_jsonl_and_list_input(tmp_path, cli):
+    texts = make_texts(5)
+    recs = [{"id": f"r{i}", "text": t} for i, t in enumerate(texts)]
+    write_jsonl(tmp_path / "plain.jsonl", recs)
+    write_jsonl(tmp_path / "packed.jsonl.gz", recs, opener=gzip.open)
+    assert cli("batch", tmp_path / "plain.jsonl", "--out", tmp_path / "o1", "-q").code == 0
+    assert cli("batch", tmp_path / "packed.jsonl.gz", "--out", tmp_path / "o2", "-q").code == 0
+    assert (tmp_path / "o1" / "results.jsonl").read_bytes() == (tmp_path / "o2" / "results.jsonl").read_bytes()
+    # a list of paths: relative to the list's folder; a missing file is an error result
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i, t in enumerate(texts[:2]):
+        (docs / f"{i}.txt").write_text(t, encoding="utf-8")
+    (tmp_path / "paths.txt").write_text("# pages\ndocs/0.txt\n\ndocs/missing.txt\ndocs/1.txt\n", encoding="utf-8")
+    assert cli("batch", f"@{tmp_path / 'paths.txt'}", "--out", tmp_path / "o3", "-q").code == 0
+    rows = results(tmp_path / "o3")
+    assert [r["id"] for r in rows] == ["docs/0.txt", "docs/missing.txt", "docs/1.txt"]
+    assert [r["error"] is None for r in rows] == [True, False, True] and "not found" in rows[1]["error"]
+    assert not (tmp_path / "o3" / "restored").exists()  # mirrors are for folder inputs
+
+
+def test_stdin_jsonl_and_custom_fields(tmp_path):
+    texts = make_texts(2)
+    data = "".join(json.dumps({"key": f"k{i}", "body": t}) + "\n" for i, t in enumerate(texts))
+    p = subprocess.run([sys.executable, "-m", "respin", "batch", "-", "--out", str(tmp_path / "o"),
+                        "--text-field", "body", "--id-field", "key"], input=data, capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == ""
+    assert [r["id"] for r in results(tmp_path / "o")] == ["k0", "k1"]
+    assert all(r["error"] is None for r in results(tmp_path / "o"))
+    assert "2 documents" in p.stderr  # stderr is not a terminal: no bar, a summary
+
+
+# --- usage errors: one line, exit 2 ------------------------------------------------------------
+
+def test_usage_errors(tmp_path, cli):
+    assert_user_error(cli("batch", tmp_path / "nope.jsonl", "--out", tmp_path / "o"), "not found")
+    src = write_jsonl(tmp_path / "in.jsonl", [{"text": t} for t in make_texts(2)])
+    assert cli("batch", src, "--out", tmp_path / "o", "-q").code == 0
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o"), "--resume", "--force")
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o", "--resume", "--no-restore"), "different options")
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o", "--resume", "--force"), "--resume")
+    assert_user_error(cli("batch", src, "--out", src), "folder")
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o2", "--scheduler", "tcp://x:1"), "--engine dask")
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o2", "--corpus", tmp_path / "none.index"), "corpus")
+    # the input changed under a resumed run
+    other = write_jsonl(tmp_path / "in.jsonl", [{"id": "zzz", "text": t} for t in make_texts(3)])
+    assert_user_error(cli("batch", other, "--out", tmp_path / "o", "--resume"), "input changed")
+
+
+# --- nothing lost: kill, interrupt, resume --------------------------------------------------------
+
+def _start(src: Path, out: Path, *extra) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "respin", "batch", str(src), "--out", str(out), "-q",
+                             "--chunk-size", "4", *map(str, extra)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _wait_for_lines(proc, path: Path, n: int, timeout: float = 60) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if path.exists() and path.read_bytes().count(b"\n") >= n:
+            return
+        assert proc.poll() is None, proc.communicate()
+        time.sleep(0.02)
+    raise AssertionError("no results appeared")
+
+
+def test_sigkill_then_resume_gives_the_uninterrupted_output(corpus300, tmp_path):
+    src, reference = corpus300
+    out = tmp_path / "o"
+    proc = _start(src, out, "--jobs", "1")
+    _wait_for_lines(proc, out / "results.jsonl", 60)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    partial = (out / "results.jsonl").read_bytes()
+    assert 60 <= partial.count(b"\n") < 300 and reference.startswith(partial[:partial.rfind(b"\n") + 1])
+    with open(out / "results.jsonl", "ab") as f:  # as if the machine stopped mid-line
+        f.write(b'{"id": "doc-9')
+    assert not run_cli("batch", src, "--out", out, "-q").returncode == 0  # refuses without --resume
+    ran = run_cli("batch", src, "--out", out, "--resume", "--chunk-size", "4")
+    assert ran.returncode == 0, ran.stderr
+    assert "from the earlier run" in ran.stderr
+    assert (out / "results.jsonl").read_bytes() == reference
+    assert json.loads((out / "run.json").read_text())["finished"] is True
+    assert json.loads((out / "run.json").read_text())["counts"]["documents"] == 300
+    # resuming a finished run adds nothing
+    assert run_cli("batch", src, "--out", out, "--resume", "-q").returncode == 0
+    assert (out / "results.jsonl").read_bytes() == reference
+
+
+def test_sigint_exits_130_after_flushing_then_resume(corpus300, tmp_path):
+    src, reference = corpus300
+    out = tmp_path / "o"
+    proc = _start(src, out, "--jobs", "2")
+    _wait_for_lines(proc, out / "results.jsonl", 40, timeout=90)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err
+    partial = (out / "results.jsonl").read_bytes()
+    assert partial.endswith(b"\n") and reference.startswith(partial) and len(partial) < len(reference)
+    assert json.loads((out / "run.json").read_text())["finished"] is False
+    ran = run_cli("batch", src, "--out", out, "--resume", "-q", "--jobs", "2")
+    assert ran.returncode == 0, ran.stderr
+    assert (out / "results.jsonl").read_bytes() == reference
+
+
+def test_jobs_2_gives_the_same_output_as_jobs_1(corpus300, tmp_path, cli):
+    src, reference = corpus300
+    ran = cli("batch", src, "--out", tmp_path / "o", "--jobs", "2", "--chunk-size", "3", "-q")
+    assert ran.code == 0, ran.err
+    assert (tmp_path / "o" / "results.jsonl").read_bytes() == reference
+    assert reference.count(b"\n") == 300
+
+
+def test_scan_results_drops_a_torn_line(tmp_path):
+    p = tmp_path / "results.jsonl"
+    p.write_bytes(b'{"id": 1, "spun": true, "edits": [], "error": null, "words": 3}\n{"id": 2, "sp')
+    ids, stats = scan_results(str(p))
+    assert ids == [1] and stats == [1, 1, 0, 0, 3]
+    assert p.read_bytes().endswith(b"3}\n")
+
+
+# --- the Dask engine -----------------------------------------------------------------------------
+
+@pytest.mark.dask
+def test_dask_engine_gives_the_local_results(corpus300, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    import logging
+    src, reference = corpus300
+    texts = make_texts(6)
+    pages = tmp_path / "pages"
+    (pages / "sub").mkdir(parents=True)
+    for i, t in enumerate(texts):
+        (pages / ("sub" if i % 2 else "") / f"{i}.txt").write_text(t, encoding="utf-8")
+    from respin.batch import Options, run_batch
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  silence_logs=logging.ERROR) as cluster, distributed.Client(cluster) as client:
+        s = run_batch(str(src), str(tmp_path / "d"), Options(), engine="dask", scheduler=cluster.scheduler_address,
+                      chunk_size=8, progress="off")
+        assert s.documents == 300
+        assert (tmp_path / "d" / "results.jsonl").read_bytes() == reference
+        run_batch(str(pages), str(tmp_path / "dp"), Options(), engine="dask", scheduler=cluster.scheduler_address,
+                  progress="off")
+        loads = client.run(lambda: __import__("respin.batch", fromlist=["LOADS"]).LOADS["model"])
+        assert sorted(loads.values()) == [1, 1], loads  # the model loaded once per worker, not per task
+    run_batch(str(pages), str(tmp_path / "lp"), Options(), progress="off")
+    assert (tmp_path / "dp" / "results.jsonl").read_bytes() == (tmp_path / "lp" / "results.jsonl").read_bytes()
+    for i in range(6):
+        rel = f"{'sub/' if i % 2 else ''}{i}.txt"
+        assert (tmp_path / "dp" / "restored" / rel).read_bytes() == (tmp_path / "lp" / "restored" / rel).read_bytes()
+
+
+def test_dask_engine_without_dask_is_a_one_line_error(tmp_path, cli, monkeypatch):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"text": "a b c"}])
+    monkeypatch.setitem(sys.modules, "dask.distributed", None)  # import fails as if not installed
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o", "--engine", "dask"), "pip install", "respin[dask]")
+
+
+# --- the library: check_records, process_record --------------------------------------------------
+
+def test_check_records_is_lazy_on_an_endless_stream():
+    texts = make_texts(3)
+    pulled = []
+
+    def endless():
+        for i in itertools.count():
+            pulled.append(i)
+            yield {"id": f"s{i}", "text": texts[i % 3]}
+
+    rows = list(itertools.islice(check_records(endless()), 4))
+    assert [r["id"] for r in rows] == ["s0", "s1", "s2", "s3"]
+    assert len(pulled) == 4  # nothing read ahead
+    assert all(r["restored"] is None and r["error"] is None for r in rows)
+
+
+def test_check_records_errors_are_results_and_ids_default_to_positions():
+    t = make_texts(1)[0]
+    rows = list(check_records([t, {"text": t}, {"id": "x"}, {"text": None}, 3.5, {"text": float("nan")}, ""],
+                              restore=True))
+    assert [r["id"] for r in rows] == [0, 1, "x", 3, 4, 5, 6]
+    assert [r["error"] is None for r in rows] == [True, True, False, False, False, False, False]
+    assert rows[0]["restored"] == respin.restore(t).text and {**rows[0], "id": 1} == rows[1]
+    assert all(tuple(r) == RESULT_KEYS for r in rows)
+
+
+def test_check_records_from_pandas():
+    pd = pytest.importorskip("pandas")
+    texts = make_texts(3)
+    df = pd.DataFrame({"id": ["a", "b", "c"], "text": texts})
+    out = pd.DataFrame(check_records(df.to_dict("records")))
+    assert list(out["id"]) == ["a", "b", "c"]
+    assert list(out["score"]) == [respin.check(t).score for t in texts]
+    assert list(df["text"].map(lambda t: process_record(t)["spun"])) == [respin.check(t).spun for t in texts]
+
+
+class _FakeIndex:
+    """The respin.index.SourceIndex API (best_source -> Match | None), with one document."""
+
+    def __init__(self, doc_id, text):
+        self.doc = type("Match", (), {"doc_id": doc_id, "score": 0.9, "text": text})()
+
+    def best_source(self, text):
+        return self.doc if text.split()[:3] == self.doc.text.split()[:3] else None
+
+
+def test_restore_against_the_best_source():
+    from respin.spin import spin
+    clean = WINDOWS[0]
+    spun = spin(clean, rate=0.5, style="conservative", seed=5).text
+    other = WINDOWS[1]
+    rows = list(check_records([spun, other], restore=True, index=_FakeIndex("orig-1", clean)))
+    assert rows[0]["source"] == {"id": "orig-1", "score": 0.9}
+    assert rows[0]["restored"] == respin.restore(spun, source=clean).text
+    assert all(e["origin"] == "source" for e in rows[0]["edits"])
+    assert rows[1]["source"] is None and rows[1]["restored"] == respin.restore(other).text
+
+
+def test_corpus_option_with_a_real_index(tmp_path, cli):
+    index = pytest.importorskip("respin.index")
+    if not hasattr(index, "SourceIndex"):
+        pytest.skip("respin.index has no SourceIndex yet")
+    from respin.spin import spin
+    clean = WINDOWS[:6]
+    docs = tmp_path / "clean"
+    docs.mkdir()
+    for i, t in enumerate(clean):
+        (docs / f"{i}.txt").write_text(t, encoding="utf-8")
+    ran = cli("index", "build", docs, "-o", tmp_path / "archive.index")
+    if ran.code != 0:
+        pytest.skip(f"cannot build an index with 'respin index build': {ran.err.strip()}")
+    spun = spin(clean[2], rate=0.4, style="conservative", seed=2).text
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "s", "text": spun}])
+    ran = cli("batch", src, "--out", tmp_path / "o", "--corpus", tmp_path / "archive.index", "-q")
+    assert ran.code == 0, ran.err
+    (row,) = results(tmp_path / "o")
+    assert row["source"] is not None and row["source"]["id"].endswith("2.txt")
+    assert row["restored"] == respin.restore(spun, source=clean[2]).text
