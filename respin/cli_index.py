@@ -213,7 +213,7 @@ def query(
       respin index query archive.index spun.txt --k 10 --format json
     """
     from .cli import _emit, _fail, _note
-    from .index import MATCH_THRESHOLD, MIN_SHARED, SourceIndex
+    from .index import MATCH_THRESHOLD, SourceIndex, accepted
     from .io import read_text
 
     try:
@@ -222,7 +222,7 @@ def query(
             matches = idx.query(text, k=k)
     except InputError as e:
         raise _fail(str(e))
-    best = matches[0] if matches and matches[0].score >= MATCH_THRESHOLD and matches[0].shared >= MIN_SHARED else None
+    best = matches[0] if matches and accepted(matches[0]) else None
     if format == QueryFormat.json:
         body = json.dumps({"path": path, "best": best.doc_id if best else None,
                            "matches": [{"id": m.doc_id, "score": m.score, "shared": m.shared, "path": m.path}
@@ -269,11 +269,11 @@ def info(
 def find_source(index: str, text: str, note):
     """For ``respin restore --corpus INDEX``: the best source of ``text`` in the index, or
     None (the caller falls back to the model); says which on stderr through ``note``."""
-    from .index import MATCH_THRESHOLD, MIN_SHARED, SourceIndex
+    from .index import MATCH_THRESHOLD, SourceIndex, accepted
 
     with SourceIndex.open(index) as idx:
         found = idx.query(text, k=1)
-    best = found[0] if found and found[0].score >= MATCH_THRESHOLD and found[0].shared >= MIN_SHARED else None
+    best = found[0] if found and accepted(found[0]) else None
     if best is not None:
         where = f" ({best.path})" if best.path and best.path != best.doc_id else ""
         note(f"source found in {index}: {best.doc_id}{where}, score {best.score:.3f}")

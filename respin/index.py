@@ -338,6 +338,11 @@ def _doc_tuple(d) -> tuple[str, str, str | None]:
     return str(d[0]), d[1], (None if d[2] is None else str(d[2]))
 
 
+def accepted(m: Match, min_score: float = MATCH_THRESHOLD) -> bool:
+    """The rule by which the top match counts as the source (see :data:`MATCH_THRESHOLD`)."""
+    return m.score >= min_score and m.shared >= MIN_SHARED
+
+
 class SourceIndex:
     """An on-disk index of clean documents, queried with (spun) texts.
 
@@ -677,10 +682,7 @@ class SourceIndex:
         enough (fingerprint Jaccard below ``min_score`` or fewer than :data:`MIN_SHARED`
         shared shingles: see :data:`MATCH_THRESHOLD` for how the rule was chosen)."""
         found = self.query(text, k=1)
-        if not found:
-            return None
-        m = found[0]
-        return m if m.score >= min_score and m.shared >= MIN_SHARED else None
+        return found[0] if found and accepted(found[0], min_score) else None
 
     def info(self) -> dict:
         """Parameters and sizes, for ``respin index info``."""
