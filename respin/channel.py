@@ -11,7 +11,6 @@ computed by decoding the training documents with the stage-one weights, all weig
 from __future__ import annotations
 
 import difflib
-import math
 
 import numpy as np
 

@@ -30,8 +30,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from .evidence import STOPWORDS, _Unigrams, _candidates
 from .tokenize import PUNCT, Document
 
@@ -79,7 +77,7 @@ class Params:
         return cls(float(d["lm_weight"]), [float(th.get(n, 0.0)) for n in CHANNEL], float(d.get("threshold", 0.9)))
 
 
-# A neutral starting point before fitting (used only by fit() as x0 and by tests).
+# A starting point before fitting: fit()'s x0, and the weights of a model folder without decoder.json.
 DEFAULT_PARAMS = Params(1.4, [3.5, 0.0, 1.4, 0.5, 0.0, -1.4, 0.0, -4.0, -0.5, -2.3, 0.5])
 
 

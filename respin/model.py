@@ -13,8 +13,6 @@ import os
 import threading
 from pathlib import Path
 
-import numpy as np
-
 from .detector import Detector
 from .evidence import document_evidence, matrix, rescore
 from .tokenize import Document
@@ -151,8 +149,8 @@ class Model:
         plus ``lexicons`` (SwapLexicon objects); the default one is built once."""
         if not lexicons and self._decoder is not None:
             return self._decoder
-        from .decode import DEFAULT_PARAMS, Decoder, Params
-        from .swaps import SwapLexicon, merged
+        from .decode import DEFAULT_PARAMS, Decoder
+        from .swaps import merged
         with _LOCK:
             if self._decoder_conf is None:
                 self._decoder_conf = self._load_decoder()
