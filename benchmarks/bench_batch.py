@@ -20,6 +20,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -205,13 +206,15 @@ def correctness(work: Path, n: int) -> dict:
     a = batch(src, ref, "--jobs", "2", "--force")
     out = {"input": meta, "uninterrupted_jobs2": a, "uninterrupted_check": check_output(ref, src)}
     k = work / "killed"
-    b1 = batch(src, k, "--jobs", "2", "--force", kill_at=n // 2)
+    shutil.rmtree(k, ignore_errors=True)  # a finished run left there would look "killed" at once
+    b1 = batch(src, k, "--jobs", "2", kill_at=n // 2)
     b2 = batch(src, k, "--jobs", "2", "--resume")
     out["killed_half_way"] = b1
     out["resumed"] = b2
     out["sha256_uninterrupted"] = sha(ref / "results.jsonl")
     out["sha256_killed_and_resumed"] = sha(k / "results.jsonl")
     out["resume_identical"] = out["sha256_uninterrupted"] == out["sha256_killed_and_resumed"]
+    out["killed_run_was_partial"] = b1["rc"] == -signal.SIGKILL and 0 < (b1["killed_at_lines"] or 0) < n
     return out
 
 
