@@ -112,29 +112,34 @@ class Model:
         if self.lm is None:
             raise ModelError("the language model (pocketsphinx) is not installed: pip install pocketsphinx")
 
-    def evidence(self, doc: Document):
-        """Evidence rows of ``doc``, word-model probabilities and mixture posteriors."""
+    def evidence(self, doc: Document, suggestions: bool = True):
+        """Evidence rows of ``doc``, word-model probabilities and mixture posteriors.
+        ``suggestions``: rank a longer candidate list for the words that will be reported
+        (findings need it; a bare document score does not)."""
         self._require()
         rows = document_evidence(doc, self.lexicon, self.lm)
         X = matrix(rows)
         p = self.detector.word.predict_proba(X)
         post = self.detector.posteriors(X, p)
-        for r, pr in zip(rows, post):  # suggestions for reported words from a longer list
-            if pr >= self.detector.finding_threshold:
-                r.candidates = rescore(r, self.lexicon, self.lm)
+        if suggestions:
+            for r, pr in zip(rows, post):  # suggestions for reported words from a longer list
+                if pr >= self.detector.finding_threshold:
+                    r.candidates = rescore(r, self.lexicon, self.lm)
         return rows, X, p, post
 
-    def check(self, text: str, threshold: float | None = None):
+    def check(self, text: str, threshold: float | None = None, findings: bool = True):
+        """The :class:`Report` of ``text``; ``findings=False`` computes the score alone
+        (no findings listed), as restoration needs."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, findings_from_rows, spintax_findings
         det = self.detector
         thr = (det.doc_threshold if det else 0.5) if threshold is None else threshold
         doc = Document.from_text(text)
         if doc.n_words == 0:
             return Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label, judged=False)
-        rows, X, p, post = self.evidence(doc)
+        rows, X, p, post = self.evidence(doc, suggestions=findings)
         if len(rows) < MIN_EVIDENCE_WORDS:
             return Report(0.0, 0.0 >= thr, [], doc.n_words, thr, model=self.label, judged=False)
-        findings = findings_from_rows(text, doc, rows, post, det.finding_threshold)
+        findings = findings_from_rows(text, doc, rows, post, det.finding_threshold) if findings else []
         score = det.score(X, doc.n_words, p)
         leaked = spintax_findings(text)
         if leaked:  # a spinner's template in the text settles the question
@@ -199,7 +204,7 @@ class Model:
             return Restoration(text, text, [])
         thr = self.restore_threshold if min_confidence is None else min_confidence
         if report is None:
-            report = self.check(text)
+            report = self.check(text, findings=False)
         p_spun = report.score if report.judged else 0.0
         leaked = [f for f in spintax_findings(text)]
         edits = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, "spintax")
