@@ -73,7 +73,7 @@ def batch(
 ):
     """Check (and restore) every document of a corpus; resumable, parallel, in order.
 
-    One JSON line per input record in DIR/results.jsonl: id, path, score, spun, words, findings, restored, edits, source, error.
+    One JSON line per input record in DIR/results.jsonl: id, path, score, spun, words, findings, restored, edits, suggestions, source, error.
 
     A record that cannot be checked gets its error there; none is dropped. An interrupted run continues with --resume, and the file is then the same as an uninterrupted run's.
 
