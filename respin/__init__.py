@@ -20,7 +20,7 @@ from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source
 from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source
 from .swaps import SwapLexicon, learn
 
-__all__ = ["check", "restore", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
+__all__ = ["check", "restore", "restore_many", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
            "Restoration", "Edit", "Relation", "SwapLexicon", "__version__"]
 
 
@@ -30,6 +30,13 @@ def __getattr__(name):
         from . import batch
         return getattr(batch, name)
     raise AttributeError(f"module 'respin' has no attribute {name!r}")
+
+
+def restore_many(texts, *, model=None, min_confidence: float | None = None, lexicons=()) -> list[Restoration]:
+    """Restore several spun texts from one site without a source, pooling the evidence for
+    the spinner's dictionary over all of them (a word swapped once per copy in twenty copies
+    is twenty contexts of evidence). One :class:`Restoration` per text, in order."""
+    return _model(model).restore_many(texts, min_confidence=min_confidence, lexicons=lexicons)
 
 
 def _model(model):

@@ -370,12 +370,18 @@ class Decoder:
 
     def decode(self, doc: Document, pool_passes: int = 1) -> list[Choice]:
         """Decoded substitutions of a document (all of them, with confidences)."""
-        sents = [(idx, words, caps, self.options(words, caps)) for idx, words, caps in self.sentences(doc)]
+        return self.decode_many([doc], pool_passes)[0]
+
+    def decode_many(self, docs, pool_passes: int = 1) -> list[list[Choice]]:
+        """:meth:`decode` for several documents whose evidence is pooled together: copies
+        from one site (one spinner, one dictionary) tell each other how it maps a word."""
+        sents = [(d, idx, words, caps, self.options(words, caps))
+                 for d, doc in enumerate(docs) for idx, words, caps in self.sentences(doc)]
         pool = None
         results: list = [([], [])] * len(sents)  # per sentence: (best path, local LM scores)
         for it in range(pool_passes + 1):
             pooled = {k for k, _ in pool} if pool else set()
-            for si, (idx, words, caps, opts) in enumerate(sents):
+            for si, (d, idx, words, caps, opts) in enumerate(sents):
                 if not words:
                     continue
                 if pool is not None and not any(o.key in pooled for here in opts for o in here[1:]):
@@ -384,8 +390,12 @@ class Decoder:
                 results[si] = (path, self.local(words, opts, path))
             if it < pool_passes:
                 pool = _pool([loc for _, loc in results], self.params.lm_weight)
-        choices = []
+        out: list[list[Choice]] = [[] for _ in docs]
+        first = {}
+        for si, (d, *_rest) in enumerate(sents):
+            first.setdefault(d, si)
         for si, (path, loc) in enumerate(results):
+            d = sents[si][0]
             post = dict(self.posteriors(loc, pool))
             for o in path:
                 if o.out == o.key and o.length == 1:
@@ -394,8 +404,8 @@ class Decoder:
                 conf = next((p for x, p in dist if x is o), 0.0)
                 alts = sorted(((x.out, p) for x, p in dist if x.out != x.key or x.length != 1),
                               key=lambda t: -t[1])[:5]
-                choices.append(Choice(si, o.start, o.length, o.out, conf, alts))
-        return choices
+                out[d].append(Choice(si - first[d], o.start, o.length, o.out, conf, alts))
+        return out
 
 
 def _hist(words: list[str], i: int):
@@ -459,18 +469,17 @@ def _case_like(word: str, like: str) -> str:
     return word
 
 
-def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document | None = None):
-    """(applied edits, suggestions below the threshold) for ``text``, as :class:`Edit` lists.
-
-    >>> from respin.decode import Params, Decoder  # doctest: +SKIP
-    """
+def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document | None = None, choices=None):
+    """(applied edits, suggestions below the threshold) for ``text``, as :class:`Edit` lists;
+    ``choices``: the document's decoded choices when they were decoded with others
+    (:meth:`Decoder.decode_many`)."""
     from .restore import FORMAT, OTHER, PHRASE, SYNONYM, Edit, _apostrophe_style
 
     doc = doc or Document.from_text(text)
     sents = list(decoder.sentences(doc))
     apo = _apostrophe_style(text)
     applied, suggested = [], []
-    for ch in decoder.decode(doc):
+    for ch in (decoder.decode(doc) if choices is None else choices):
         idx = sents[ch.sent][0]
         toks = [doc.tokens[k] for k in idx[ch.start:ch.start + ch.length]]
         start, end = toks[0].start, toks[-1].end

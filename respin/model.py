@@ -196,30 +196,50 @@ class Model:
         unchanged: the decoder's posteriors assume a spun document (it is fitted on them).
         ``report``: this text's :meth:`check` result when the caller has it already.
         """
+        return self.restore_many([text], min_confidence, lexicons, [report])[0]
+
+    def restore_many(self, texts, min_confidence: float | None = None, lexicons=(), reports=None):
+        """:meth:`restore` for documents from one source (one site, one spinner): the evidence
+        for each word's mapping is pooled over all of them, since a spinner's dictionary is
+        the same in every copy it makes."""
         from .decode import restore_edits
-        from .detect import spintax_findings
-        from .restore import Edit, Restoration, apply_edits
-        doc = Document.from_text(text)
-        if doc.n_words == 0:
-            return Restoration(text, text, [])
+        from .restore import Restoration
+        texts = list(texts)
+        reports = list(reports) if reports is not None else [None] * len(texts)
+        docs = [Document.from_text(t) for t in texts]
+        dec = self.decoder(lexicons)
+        live = [i for i, d in enumerate(docs) if d.n_words]
+        choices = dict(zip(live, dec.decode_many([docs[i] for i in live])))
         thr = self.restore_threshold if min_confidence is None else min_confidence
-        if report is None:
-            report = self.check(text, findings=False)
-        p_spun = report.score if report.judged else 0.0
-        leaked = [f for f in spintax_findings(text)]
-        edits = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, "spintax")
-                 for f in leaked if f.confidence >= thr]
-        applied, suggested = restore_edits(text, self.decoder(lexicons), -1.0, doc)
-        suggestions = []
-        for e in applied:
-            conf = round(p_spun * e.confidence, 3)
-            e = Edit(e.start, e.end, e.spun, e.restored, e.origin, conf, e.kind)
-            if any(e.start < x.end and x.start < e.end for x in edits):
+        out = []
+        for i, (text, doc) in enumerate(zip(texts, docs)):
+            if not doc.n_words:
+                out.append(Restoration(text, text, []))
                 continue
-            (edits if conf >= thr and conf > 0 else suggestions).append(e)
-        edits.sort(key=lambda e: e.start)
-        return Restoration(text, apply_edits(text, edits), edits, words=doc.n_words,
-                           suggestions=suggestions, score=report.score)
+            report = reports[i] if reports[i] is not None else self.check(text, findings=False)
+            decoded = restore_edits(text, dec, -1.0, doc, choices[i])[0]
+            out.append(_restoration(text, doc, report, decoded, thr))
+        return out
+
+
+def _restoration(text: str, doc: Document, report, decoded, thr: float):
+    """Edits at or above ``thr`` applied (leaked spintax first), the rest as suggestions;
+    each decoded edit's confidence is weighed by the document's P(spun)."""
+    from .detect import spintax_findings
+    from .restore import Edit, Restoration, apply_edits
+    p_spun = report.score if report.judged else 0.0
+    edits = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, "spintax")
+             for f in spintax_findings(text) if f.confidence >= thr]
+    suggestions = []
+    for e in decoded:
+        conf = round(p_spun * e.confidence, 3)
+        e = Edit(e.start, e.end, e.spun, e.restored, e.origin, conf, e.kind)
+        if any(e.start < x.end and x.start < e.end for x in edits):
+            continue
+        (edits if conf >= thr and conf > 0 else suggestions).append(e)
+    edits.sort(key=lambda e: e.start)
+    return Restoration(text, apply_edits(text, edits), edits, words=doc.n_words,
+                       suggestions=suggestions, score=report.score)
 
 
 def _load_detector(path: Path) -> Detector:

@@ -216,3 +216,29 @@ def test_cli_learn_without_pairs_is_a_one_line_error(tmp_path, capsys):
     from respin.cli import main
     assert main(["learn", str(tmp_path)]) == 2
     assert "no spun/original pairs" in capsys.readouterr().err
+
+
+def test_restore_many_pools_over_documents_and_matches_restore_alone():
+    texts = [SEED_003, "", CLEAN]
+    many = respin.restore_many(texts, min_confidence=0.5)
+    assert [r.input for r in many] == texts
+    for text, r in zip(texts, many):
+        assert respin.apply_edits(text, r.edits) == r.text
+    assert many[1].text == "" and many[2].text == CLEAN
+    alone = respin.restore(SEED_003, min_confidence=0.5)
+    assert respin.restore_many([SEED_003], min_confidence=0.5)[0].edits == alone.edits
+
+
+def test_decode_many_shares_evidence_across_documents():
+    m = default()
+    dec = m.decoder()
+    from respin.tokenize import Document
+    one = Document.from_text("The White Home said on Monday that talks would resume in the spring.")
+    # a word seen once per document is pooled only when the documents are decoded together
+    sents = list(dec.sentences(one))
+    idx, words, caps = sents[0]
+    opts = dec.options(words, caps)
+    loc = dec.local(words, opts, dec.viterbi(words, opts, None))
+    assert not any(k[0] == ("home",) for k in _pool([loc], dec.params.lm_weight))
+    assert any(k[0] == ("home",) for k in _pool([loc, loc], dec.params.lm_weight))
+    assert dec.decode_many([one, one])[0] and len(dec.decode_many([one, one])) == 2
