@@ -79,7 +79,7 @@ def restoration_scores(items, use_source=True, **kw) -> dict:
                         residue.append(f"{name}: {' '.join(R[i1:i2])!r} vs original {' '.join(O[j1:j2])!r}")
     wer_r, wer_s = wer_num_r / max(wer_den, 1), wer_num_s / max(wer_den, 1)
     return {"files": len(items), "substituted_tokens": subst, "edited_tokens": edited,
-            "precision": correct / max(edited, 1), "recall": correct_sub / max(subst, 1),
+            "precision": correct / edited if edited else None, "recall": correct_sub / max(subst, 1),
             "wer_spun": wer_s, "wer_restored": wer_r,
             "error_reduction": 1 - wer_r / wer_s if wer_s else 0.0, "residue": residue}
 
