@@ -164,6 +164,7 @@ def fit(pairs, thesaurus, lm, threshold: float = 0.9) -> tuple[Params, dict]:
 
 THRESHOLD_GRID = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.99)
 TARGET_PRECISION = 0.9   # what the default threshold must reach in cross-validation
+MIN_EDITS = 10           # ... measured on at least this many held-out edits (2 of 2 right proves little)
 FALLBACK_THRESHOLD = 0.99
 
 
@@ -226,7 +227,8 @@ def _edit_right(spun: str, orig: str, e) -> bool:
 
 def choose_threshold(cv: dict) -> tuple[float, list[dict]]:
     """The lowest grid threshold whose cross-validated precision reaches TARGET_PRECISION
-    and whose damage on the held-out originals is at most 1 word in 5,000; the table of
+    on at least MIN_EDITS held-out edits and whose damage on the held-out originals is at
+    most 1 word in 5,000; the table of
     every grid point goes next to it in decoder.json."""
     table, chosen = [], None
     for t in THRESHOLD_GRID:
@@ -235,7 +237,7 @@ def choose_threshold(cv: dict) -> tuple[float, list[dict]]:
         prec = sum(hits) / len(hits) if hits else None
         table.append({"threshold": t, "edits": len(hits), "precision": None if prec is None else round(prec, 3),
                       "clean_changed_per_5000": round(5000 * damage, 2)})
-        if chosen is None and hits and prec >= TARGET_PRECISION and 5000 * damage <= 1.0:
+        if chosen is None and len(hits) >= MIN_EDITS and prec >= TARGET_PRECISION and 5000 * damage <= 1.0:
             chosen = t
     return (chosen if chosen is not None else FALLBACK_THRESHOLD), table
 
@@ -274,7 +276,7 @@ def build(model_dir, pair_paths, quiet: bool = False) -> dict:
         "command": cmd, "pairs": len(named), "pairs_sha256": digest, "fit": stats,
         "params": params.to_dict(), "swaps": "swaps.tsv",
         "threshold_rule": (f"lowest of {list(THRESHOLD_GRID)} whose leave-one-group-out precision is >= "
-                           f"{TARGET_PRECISION} and that changes <= 1 word in 5,000 of the held-out originals; "
+                           f"{TARGET_PRECISION} on >= {MIN_EDITS} held-out edits and that changes <= 1 word in 5,000 of the held-out originals; "
                            f"{FALLBACK_THRESHOLD} if none does. Confidence = P(document spun) x decoder posterior."),
         "threshold_table": table, "seconds": round(time.time() - t0, 1),
     }
