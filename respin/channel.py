@@ -52,19 +52,21 @@ def _rows(dec: Decoder, spun: str, orig: str, pool_pass: Params | None):
     sd, lab = truth(spun, orig)
     sents = []
     g = 0
-    for idx, words, caps in dec.sentences(sd):
-        sents.append((g, words, caps, dec.options(words, caps)))
+    for idx, words, caps, joined in dec.sentences(sd):
+        sents.append((g, words, caps, joined, dec.options(words, caps, joined)))
         g += len(words)
     pool = None
     if pool_pass is not None:
         pdec = Decoder(dec.thesaurus, dec.lm, pool_pass, dec.swaps)
         res = []
-        for g0, words, caps, opts in sents:
-            path = pdec.viterbi(words, opts, None) if words else []
-            res.append(pdec.local(words, opts, path) if words else [])
+        for g0, words, caps, joined, _ in sents:
+            # options built with the stage-one weights (their channel scores are cached in them)
+            popts = pdec.options(words, caps, joined) if words else []
+            path = pdec.viterbi(words, popts, None) if words else []
+            res.append(pdec.local(words, popts, path) if words else [])
         pool = _pool(res, pool_pass.lm_weight)
     groups = []
-    for g0, words, caps, opts in sents:
+    for g0, words, caps, joined, opts in sents:
         if not words:
             continue
         path, targets = [], {}

@@ -383,7 +383,8 @@ def learn(
             lex = kept
         args = " ".join(pairs + ([f"--phrase-table {phrase_table}"] if phrase_table else [])
                         + ([f"--split {split}"] if split else []))
-        _emit(f"# learned by: respin learn {args}\n" + lex.to_tsv(), output, tuple(pairs))
+        _emit(f"# learned by: respin learn {args}\n" + lex.to_tsv(), output,
+              tuple(pairs) + ((phrase_table,) if phrase_table else ()))
     except InputError as e:
         raise _fail(str(e))
     _note(f"{len(lex)} swap(s) from {len(named)} pair(s)", quiet)

@@ -150,13 +150,15 @@ class Decoder:
         alts.sort(key=lambda t: -t[2])
         if self.prune:
             alts = alts[:PRE_CANDIDATES]
-        if len(self._cache) > 200_000:
+        if len(self._cache) > 200_000:  # bounded memory in long-running processes
             self._cache.clear()
+            self.uni.clear()
         hit = self._cache[key] = (ident, alts)
         return hit
 
-    def options(self, words: list[str], caps: list[bool]) -> list[list[Option]]:
-        """Choices starting at each word position (identity first)."""
+    def options(self, words: list[str], caps: list[bool], joined: list[bool] | None = None) -> list[list[Option]]:
+        """Choices starting at each word position (identity first). Multi-word swaps span
+        only words that ``joined`` says are separated by spaces alone (default: all)."""
         opts: list[list[Option]] = []
         sw = self.swaps
         th = self.params.theta
@@ -166,6 +168,8 @@ class Decoder:
             seen = {(w,)}
             if sw:  # learned swaps, possibly multi-word on either side
                 for L in range(1, min(sw.max_len, len(words) - i) + 1):
+                    if L > 1 and joined is not None and not joined[i + L - 2]:
+                        break  # punctuation between the words: no swap across it
                     key = tuple(words[i:i + L])
                     for out, c in sw.lookup(key).items():
                         if L == 1 and out in seen:
@@ -277,12 +281,14 @@ class Decoder:
         for o in path:
             out_at[o.start] = o.out
         res = []
+        hist = ["<s>"]  # the decoded words so far (a running history: linear in the sentence)
         for o_chosen in path:
             i = o_chosen.start
+            u, v = (None, "<s>") if len(hist) == 1 else (hist[-2], hist[-1])  # as the Viterbi states
+            hist.extend(o_chosen.out)
+            del hist[:-2]
             if len(opts[i]) == 1:
                 continue
-            left = [y for k in range(i) if out_at[k] for y in out_at[k]][-2:]
-            u, v = (None, "<s>") if not left else ((None, left[0]) if len(left) == 1 else (left[0], left[1]))
             end = i + o_chosen.length
             scored = []
             for o in opts[i]:
@@ -328,6 +334,9 @@ class Decoder:
         say?", and for the tortured-phrase benchmark."""
         import itertools
 
+        if not 0 <= start < end <= len(words):
+            raise ValueError(f"span [{start}, {end}) is not inside the {len(words)} words")
+        words = [w.lower().replace("’", "'") for w in words]
         caps = [False] * len(words)
         full = Decoder(self.thesaurus, self.lm, self.params, self.swaps, prune=False)
         opts = full.options(words, caps)
@@ -360,13 +369,16 @@ class Decoder:
 
     # -- documents ---------------------------------------------------------------------------------
     def sentences(self, doc: Document):
-        """(token indices, lower-case words, capitalised-inside flags) per sentence."""
+        """(token indices, lower-case words, capitalised-inside flags, joined flags) per
+        sentence; ``joined[i]``: only spaces separate word i from word i+1, so a multi-word
+        swap may span them (it must not swallow the punctuation of "White (Home")."""
         toks = doc.tokens
         for s0, s1 in doc.sentences:
             idx = [k for k in range(s0, s1) if toks[k].kind != PUNCT]
             words = [toks[k].text.lower().replace("’", "'") for k in idx]
             caps = [p > 0 and toks[k].text[:1].isupper() for p, k in enumerate(idx)]
-            yield idx, words, caps
+            joined = [b == a + 1 for a, b in zip(idx, idx[1:])] + [False]
+            yield idx, words, caps, joined
 
     def decode(self, doc: Document, pool_passes: int = 1) -> list[Choice]:
         """Decoded substitutions of a document (all of them, with confidences)."""
@@ -375,8 +387,8 @@ class Decoder:
     def decode_many(self, docs, pool_passes: int = 1) -> list[list[Choice]]:
         """:meth:`decode` for several documents whose evidence is pooled together: copies
         from one site (one spinner, one dictionary) tell each other how it maps a word."""
-        sents = [(d, idx, words, caps, self.options(words, caps))
-                 for d, doc in enumerate(docs) for idx, words, caps in self.sentences(doc)]
+        sents = [(d, idx, words, caps, self.options(words, caps, joined))
+                 for d, doc in enumerate(docs) for idx, words, caps, joined in self.sentences(doc)]
         pool = None
         results: list = [([], [])] * len(sents)  # per sentence: (best path, local LM scores)
         for it in range(pool_passes + 1):
@@ -469,6 +481,42 @@ def _case_like(word: str, like: str) -> str:
     return word
 
 
+def _cased(words: list[str], toks, sentence_initial: bool) -> list[str]:
+    """Output words in the case of the spun words they replace: all capitals if the spun
+    words are ("BECAUSE" -> "AS A RESULT OF"), else word by word, extra words lower-case;
+    a sentence-initial digit becomes a capitalised word ("3 people" -> "Three people").
+
+    >>> from respin.tokenize import tokenize
+    >>> _cased(["as", "a", "result", "of"], tokenize("BECAUSE"), False), _cased(["three"], tokenize("3"), True)
+    (['AS', 'A', 'RESULT', 'OF'], ['Three'])
+    """
+    letters = "".join(c for t in toks for c in t.text if c.isalpha())
+    if len(letters) > 1 and letters.isupper():
+        return [w.upper() for w in words]
+    out = [_case_like(w, toks[k].text) if k < len(toks) else w for k, w in enumerate(words)]
+    if sentence_initial and out and not any(c.isalpha() for c in toks[0].text):
+        out[0] = out[0][:1].upper() + out[0][1:]
+    return out
+
+
+def _joint(choices: list[Choice]) -> list[float]:
+    """Confidence per choice, adjacent choices of a sentence taken together: each place's
+    posterior assumes its neighbours as decoded, so a run of edits that only make sense
+    together ("counterfeit consciousness" -> "artificial intelligence") is applied or
+    suggested as a whole, at the confidence of its least sure member."""
+    conf = [c.confidence for c in choices]
+    i = 0
+    while i < len(choices):
+        j = i
+        while (j + 1 < len(choices) and choices[j + 1].sent == choices[i].sent
+               and choices[j + 1].start == choices[j].start + choices[j].length):
+            j += 1
+        low = min(conf[i:j + 1])
+        conf[i:j + 1] = [low] * (j + 1 - i)
+        i = j + 1
+    return conf
+
+
 def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document | None = None, choices=None):
     """(applied edits, suggestions below the threshold) for ``text``, as :class:`Edit` lists;
     ``choices``: the document's decoded choices when they were decoded with others
@@ -479,23 +527,19 @@ def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document |
     sents = list(decoder.sentences(doc))
     apo = _apostrophe_style(text)
     applied, suggested = [], []
-    for ch in (decoder.decode(doc) if choices is None else choices):
+    choices = decoder.decode(doc) if choices is None else choices
+    for ch, conf in zip(choices, _joint(choices)):
         idx = sents[ch.sent][0]
         toks = [doc.tokens[k] for k in idx[ch.start:ch.start + ch.length]]
         start, end = toks[0].start, toks[-1].end
         spun = text[start:end]
-        words = list(ch.out)
-        for k, w in enumerate(words):  # case follows the spun word in the same place
-            like = toks[min(k, len(toks) - 1)].text
-            if k > 0 and len(toks) <= k:
-                like = like if like[:1].isupper() and ch.start + k > 0 and not toks[0].text[:1].isupper() else w
-            words[k] = _case_like(w, like)
+        words = _cased(list(ch.out), toks, ch.start == 0)
         rep = " ".join(words)
-        if apo == "’":
+        if apo == "’" or (apo is None and "’" in spun):
             rep = rep.replace("'", "’")
         kind = (FORMAT if any(t.text.isdigit() for t in toks) else
                 PHRASE if len(toks) > 1 or len(words) > 1 else
                 SYNONYM if decoder.thesaurus is not None and decoder.thesaurus.are_synonyms(spun, rep) else OTHER)
-        e = Edit(start, end, spun, rep, "model", round(ch.confidence, 3), kind)
-        (applied if ch.confidence >= threshold else suggested).append(e)
+        e = Edit(start, end, spun, rep, "model", round(conf, 3), kind)
+        (applied if conf >= threshold else suggested).append(e)
     return applied, suggested

@@ -96,7 +96,7 @@ class Model:
         from .lm import default_scorer
         cfg = self.detector.lm_config if self.detector is not None else None
         self.lm = default_scorer() if not cfg or cfg.get("weight", 0) < 1 else None
-        self._decoder = None
+        self._decoders: dict = {}
         self._decoder_conf = None
         if cfg and (self.lm is not None or cfg.get("weight", 0) >= 1):
             from .ngram import combine, load_lm  # Kneser-Ney models, and CountsLM files of older runs
@@ -151,19 +151,28 @@ class Model:
     # -- restoration without a source ---------------------------------------------------------
     def decoder(self, lexicons=()):
         """The noisy-channel decoder (:mod:`respin.decode`) with the model's learned swaps
-        plus ``lexicons`` (SwapLexicon objects); the default one is built once."""
-        if not lexicons and self._decoder is not None:
-            return self._decoder
+        plus ``lexicons`` (SwapLexicon objects, or one); built once per set of lexicons (the
+        last few sets are kept, so repeated calls with the same lexicons stay fast)."""
         from .decode import DEFAULT_PARAMS, Decoder
-        from .swaps import merged
+        from .swaps import SwapLexicon, merged
+        if isinstance(lexicons, SwapLexicon):
+            lexicons = (lexicons,)
+        lexicons = tuple(lexicons or ())
+        if not all(isinstance(x, SwapLexicon) for x in lexicons):
+            raise TypeError("lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path))")
+        key = tuple(id(x) for x in lexicons)
+        hit = self._decoders.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], lexicons)):
+            return hit[1]
         with _LOCK:
             if self._decoder_conf is None:
                 self._decoder_conf = self._load_decoder()
             params, swaps = self._decoder_conf
             dec = Decoder(self.lexicon, self.lm, params or DEFAULT_PARAMS,
                           merged([swaps, *lexicons]) if lexicons else swaps)
-            if not lexicons:
-                self._decoder = dec
+            if len(self._decoders) >= 8:
+                self._decoders = {k: v for k, v in self._decoders.items() if k == ()}
+            self._decoders[key] = (lexicons, dec)  # holds the lexicons: their ids stay theirs
         return dec
 
     def _load_decoder(self):

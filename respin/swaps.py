@@ -80,7 +80,7 @@ class SwapLexicon:
     def from_tsv(cls, text: str, where: str = "<lexicon>") -> "SwapLexicon":
         """Parse TSV; ValueError naming the line for anything malformed."""
         lex = cls()
-        for n, line in enumerate(text.splitlines(), 1):
+        for n, line in enumerate(text.lstrip("\ufeff").splitlines(), 1):
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
             parts = line.rstrip("\r").split("\t")
@@ -164,12 +164,14 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
                         try:
                             rec = json.loads(line)
                             spun, orig = rec[spun_field], rec[orig_field]
+                            if not isinstance(spun, str) or not isinstance(orig, str):
+                                raise TypeError
                         except (ValueError, KeyError, TypeError):
                             raise InputError(f"{p}:{n}: expected a JSON object with '{spun_field}' and "
                                              f"'{orig_field}'") from None
                         name = str(rec.get("name", rec.get("id", f"{p.stem}:{n}")))
                         if not any(s in name for s in skip):
-                            out.append((name, str(spun), str(orig)))
+                            out.append((name, spun, orig))
             except (OSError, UnicodeDecodeError, EOFError) as e:
                 raise InputError(f"cannot read {p}: {e}") from None
             continue
@@ -222,7 +224,7 @@ def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured"
             if not s or not o or len(s) > MAX_WORDS or len(o) > MAX_WORDS:
                 continue
             lex.add(s, o)
-            if len(s) == len(o):
+            if len(s) == len(o) > 1:
                 for a, b in zip(s, o):
                     lex.add((a,), (b,))
     return lex

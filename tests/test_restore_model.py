@@ -236,7 +236,7 @@ def test_decode_many_shares_evidence_across_documents():
     one = Document.from_text("The White Home said on Monday that talks would resume in the spring.")
     # a word seen once per document is pooled only when the documents are decoded together
     sents = list(dec.sentences(one))
-    idx, words, caps = sents[0]
+    idx, words, caps, joined = sents[0]
     opts = dec.options(words, caps)
     loc = dec.local(words, opts, dec.viterbi(words, opts, None))
     assert not any(k[0] == ("home",) for k in _pool([loc], dec.params.lm_weight))
@@ -253,3 +253,87 @@ def test_threshold_rule_needs_precision_support_and_no_clean_damage():
     assert t == 0.6 and [r["threshold"] for r in table][:2] == [0.5, 0.6]
     damaging = dict(many, clean_edits=[0.8, 0.8])  # 2 changed words in 5,000 of clean text
     assert choose_threshold(damaging)[0] == FALLBACK_THRESHOLD  # above 0.8 too few edits are left
+
+
+# --- found in review --------------------------------------------------------------------------
+
+def _bold_lexicon_decoder(lex):
+    """A decoder that trusts lexicon swaps (learned weight 3), as one fitted to a user's own
+    spinner could: the shipped weights rarely choose multi-word swaps at all."""
+    m = default()
+    p = m.decoder().params
+    theta = list(p.theta)
+    theta[CHANNEL.index("learned")] = 3.0
+    return Decoder(m.lexicon, m.lm, Params(p.lm_weight, theta), lex)
+
+
+def test_multi_word_swaps_never_cross_punctuation():
+    lex = SwapLexicon()
+    lex.add("white home", "white house", 1000)
+    dec = _bold_lexicon_decoder(lex)
+    text = 'The White (Home) mentioned it. The White, Home said. The "White" Home said it.'
+    applied, sugg = restore_edits(text, dec, 0.0)
+    assert not any(("(" in e.spun or "," in e.spun or '"' in e.spun) for e in applied + sugg)
+    plain = "The White Home said it would wait."
+    assert any(e.spun == "White Home" for e in restore_edits(plain, dec, 0.0)[0])
+
+
+def test_adjacent_edits_share_one_confidence():
+    lex = SwapLexicon()
+    lex.add("by way of", "through", 50)
+    lex.add("way of", "manner of", 50)
+    lex.add("by", "near", 50)
+    dec = _bold_lexicon_decoder(lex)
+    text = "They travelled by way of the river to reach the town before dark."
+    applied, _ = restore_edits(text, dec, 0.0)
+    applied.sort(key=lambda e: e.start)
+    for a, b in zip(applied, applied[1:]):
+        if b.start - a.end <= 1:  # adjacent words: applied together or not at all
+            assert a.confidence == b.confidence
+
+
+def test_case_of_restored_words():
+    from respin.decode import _cased
+    from respin.tokenize import tokenize
+    assert _cased(["as", "a", "result", "of"], tokenize("BECAUSE"), False) == ["AS", "A", "RESULT", "OF"]
+    assert _cased(["three"], tokenize("3"), True) == ["Three"]
+    assert _cased(["three"], tokenize("3"), False) == ["three"]
+    assert _cased(["house"], tokenize("Home"), False) == ["House"]
+
+
+def test_lexicon_robustness():
+    assert SwapLexicon.from_tsv("\ufeff# header\nhome\thouse\t2\n").lookup(("home",)) == {("house",): 2}
+    with pytest.raises(TypeError, match="SwapLexicon"):
+        respin.restore(CLEAN, lexicons=["mine.tsv"])
+    lex = SwapLexicon()
+    lex.add("approved", "passed")
+    assert respin.restore(CLEAN, lexicons=lex).text == CLEAN  # a single lexicon is accepted too
+    assert default().decoder([lex]) is default().decoder([lex])  # built once per set of lexicons
+
+
+def test_phrase_table_counts_one_word_rows_once(tmp_path):
+    from respin.swaps import from_phrase_table
+    t = tmp_path / "t.tsv"
+    t.write_text("tortured\texpected\tsplit\nhome\thouse\tdev\ncounterfeit consciousness\tartificial intelligence (AI)\tdev\n"
+                 "x y\tz\teval\n", encoding="utf-8")
+    lex = from_phrase_table(t, split="dev")
+    assert lex.lookup(("home",)) == {("house",): 1}
+    assert lex.lookup(("counterfeit",)) == {("artificial",): 1}
+    assert lex.lookup(("counterfeit", "consciousness")) == {("artificial", "intelligence"): 1}
+    assert not lex.lookup(("x", "y"))
+
+
+def test_read_pairs_rejects_non_text_fields(tmp_path):
+    from respin.io import InputError
+    j = tmp_path / "p.jsonl"
+    j.write_text('{"spun": null, "original": 5}\n', encoding="utf-8")
+    with pytest.raises(InputError, match="p.jsonl:1"):
+        read_pairs([j])
+
+
+def test_cli_learn_never_writes_over_its_phrase_table(tmp_path, capsys):
+    from respin.cli import main
+    t = tmp_path / "t.tsv"
+    t.write_text("tortured\texpected\nhome\thouse\n", encoding="utf-8")
+    assert main(["learn", "--phrase-table", str(t), "-o", str(t)]) == 2
+    assert t.read_text(encoding="utf-8") == "tortured\texpected\nhome\thouse\n"
