@@ -11,6 +11,7 @@ import json
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -76,7 +77,7 @@ def add(a: dict, b: dict) -> dict:
 
 
 def loao(thresholds=(0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)):
-    from respin.channel import fit
+    from respin.channel import _edit_right, fit
     from respin.decode import Decoder, restore_edits
     from respin.model import default
     from respin.swaps import learn
@@ -93,15 +94,12 @@ def loao(thresholds=(0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)):
             if a != held:
                 continue
             k = m.check(s).score  # as Model.restore: confidence = P(spun) x decoder posterior
-            applied = [type(e)(e.start, e.end, e.spun, e.restored, e.origin, round(k * e.confidence, 3), e.kind)
-                       for e in restore_edits(s, dec, 0.0)[0]]
+            applied = [replace(e, confidence=round(k * e.confidence, 3)) for e in restore_edits(s, dec, 0.0)[0]]
             for t in thresholds:
                 edits = [e for e in applied if e.confidence >= t]
                 curve[t] = add(curve[t], score_pair(s, o, apply_edits(s, edits)))
             for e in applied:  # reliability: is each single edit right?
-                alone = apply_edits(s, [e])
-                c = score_pair(s, o, alone)
-                rel.append((e.confidence, c["correct"] == c["edited"] and c["edited"] > 0))
+                rel.append((e.confidence, _edit_right(s, o, e)))
             edits = [e for e in applied if e.confidence >= 0.5]  # per pair at --min-confidence 0.5 (the curve has the rest)
             per_pair.append({"pair": name, **summarise(score_pair(s, o, apply_edits(s, edits)))})
     bins = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01]

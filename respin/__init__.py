@@ -14,6 +14,8 @@ default model lazily, once per process.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 __version__ = "0.1.0"
 
 from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source
@@ -78,7 +80,7 @@ def restore(text: str, source: str | None = None, *, model=None, min_confidence:
         extra = []
         for span in result.unmatched:
             for e in m.restore(text[span.start:span.end], min_confidence=min_confidence, lexicons=lexicons).edits:
-                e = Edit(e.start + span.start, e.end + span.start, e.spun, e.restored, e.origin, e.confidence, e.kind)
+                e = replace(e, start=e.start + span.start, end=e.end + span.start)
                 if not any(e.start < x.end and x.start < e.end for x in result.edits):
                     extra.append(e)
         if extra:

@@ -198,10 +198,7 @@ class Decoder:
         keep = here[0]
         alts = here[1:]
         lw = self.params.lm_weight
-        h = words[max(0, i - 2):i]
-        u, v = ((None, "<s>") if not h else (None, h[0]) if len(h) == 1 else (h[0], h[1]))
-        if i == 1:
-            u, v = "<s>", h[0]
+        u, v = _hist(words, i)
         ref = keep.base + lw * self._window(keep, words, u, v)
         scored = []
         for o in alts:

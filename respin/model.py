@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 from .detector import Detector
@@ -164,16 +165,22 @@ class Model:
         hit = self._decoders.get(key)
         if hit is not None and all(a is b for a, b in zip(hit[0], lexicons)):
             return hit[1]
+        params, swaps = self._decoder_files()
         with _LOCK:
-            if self._decoder_conf is None:
-                self._decoder_conf = self._load_decoder()
-            params, swaps = self._decoder_conf
             dec = Decoder(self.lexicon, self.lm, params or DEFAULT_PARAMS,
                           merged([swaps, *lexicons]) if lexicons else swaps)
             if len(self._decoders) >= 8:
                 self._decoders = {k: v for k, v in self._decoders.items() if k == ()}
             self._decoders[key] = (lexicons, dec)  # holds the lexicons: their ids stay theirs
         return dec
+
+    def _decoder_files(self):
+        """(params or None, learned swaps) from decoder.json and swaps.tsv, read once."""
+        if self._decoder_conf is None:
+            with _LOCK:
+                if self._decoder_conf is None:
+                    self._decoder_conf = self._load_decoder()
+        return self._decoder_conf
 
     def _load_decoder(self):
         from .decode import Params
@@ -192,8 +199,7 @@ class Model:
 
     @property
     def restore_threshold(self) -> float:
-        self.decoder()
-        params = self._decoder_conf[0]
+        params = self._decoder_files()[0]
         return params.threshold if params is not None else 0.99
 
     def restore(self, text: str, min_confidence: float | None = None, lexicons=(), report=None):
@@ -242,7 +248,7 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float):
     suggestions = []
     for e in decoded:
         conf = round(p_spun * e.confidence, 3)
-        e = Edit(e.start, e.end, e.spun, e.restored, e.origin, conf, e.kind)
+        e = replace(e, confidence=conf)
         if any(e.start < x.end and x.start < e.end for x in edits):
             continue
         (edits if conf >= thr and conf > 0 else suggestions).append(e)
