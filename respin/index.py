@@ -37,7 +37,6 @@ stored text.
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import re
 import sqlite3
@@ -727,25 +726,13 @@ def _read_file_text(p: Path, max_bytes: int) -> str:
 def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id") -> Iterator[tuple[str, str, None]]:
     """(id, text, None) records of a JSONL file (``.gz`` ok); records without an id get
     ``FILE:LINE``; a line that is not a JSON object, or lacks the text field, is an error."""
-    opener = gzip.open if p.name.lower().endswith(".gz") else open
-    try:
-        with opener(p, "rt", encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise InputError(f"{p}:{lineno}: not valid JSON ({e.msg})") from None
-                if not isinstance(rec, dict):
-                    raise InputError(f"{p}:{lineno}: expected a JSON object per line")
-                text = rec.get(text_field)
-                if not isinstance(text, str):
-                    raise InputError(f"{p}:{lineno}: no string field {text_field!r} (choose it with --text-field)")
-                rid = rec.get(id_field)
-                yield (f"{p.name}:{lineno}" if rid is None else str(rid)), text, None
-    except (OSError, EOFError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read {p} ({getattr(e, 'strerror', None) or e})") from None
+    from .io import json_lines
+    for lineno, rec in json_lines(p):
+        text = rec.get(text_field)
+        if not isinstance(text, str):
+            raise InputError(f"{p}:{lineno}: no string field {text_field!r} (choose it with --text-field)")
+        rid = rec.get(id_field)
+        yield (f"{p.name}:{lineno}" if rid is None else str(rid)), text, None
 
 
 def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: str = "text",

@@ -13,6 +13,7 @@ import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 # Five megabytes is a long book (about 850k words: a minute of `check` and about 1 GB of
 # memory, which grows with length); larger inputs are almost always a wrong path (a dump, a
@@ -166,3 +167,26 @@ def _new_file_mode(target: Path) -> int:
         umask = os.umask(0)
         os.umask(umask)
         return 0o666 & ~umask
+
+
+def json_lines(path) -> "Iterator[tuple[int, dict]]":
+    """(line number, object) for each non-blank line of a JSON Lines file (``.gz`` ok);
+    InputError naming the line for one that is not a JSON object, or for an unreadable file."""
+    import gzip
+    import json
+    p = Path(path)
+    opener = gzip.open if p.name.lower().endswith(".gz") else open
+    try:
+        with opener(p, "rt", encoding="utf-8") as f:
+            for lineno, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise InputError(f"{p}:{lineno}: not valid JSON ({e.msg})") from None
+                if not isinstance(rec, dict):
+                    raise InputError(f"{p}:{lineno}: expected a JSON object per line")
+                yield lineno, rec
+    except (OSError, EOFError, UnicodeDecodeError) as e:
+        raise InputError(f"cannot read {p} ({getattr(e, 'strerror', None) or e})") from None

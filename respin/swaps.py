@@ -143,10 +143,7 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
     line with ``spun_field`` and ``orig_field``; ``name`` or ``id`` names it). Names
     containing a ``skip`` marker (machine-translation round trips are not spinning) are left
     out. InputError (one line) for anything unreadable."""
-    import gzip
-    import json
-
-    from .io import InputError, read_text
+    from .io import InputError, json_lines, read_text
 
     out = []
     for p in map(Path, paths):
@@ -155,25 +152,13 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
         elif p.name.endswith(".spun.txt"):
             files = [p]
         elif p.suffix in (".jsonl", ".gz") or p.name.endswith(".jsonl.gz"):
-            opener = gzip.open if p.suffix == ".gz" else open
-            try:
-                with opener(p, "rt", encoding="utf-8") as f:
-                    for n, line in enumerate(f, 1):
-                        if not line.strip():
-                            continue
-                        try:
-                            rec = json.loads(line)
-                            spun, orig = rec[spun_field], rec[orig_field]
-                            if not isinstance(spun, str) or not isinstance(orig, str):
-                                raise TypeError
-                        except (ValueError, KeyError, TypeError):
-                            raise InputError(f"{p}:{n}: expected a JSON object with '{spun_field}' and "
-                                             f"'{orig_field}'") from None
-                        name = str(rec.get("name", rec.get("id", f"{p.stem}:{n}")))
-                        if not any(s in name for s in skip):
-                            out.append((name, spun, orig))
-            except (OSError, UnicodeDecodeError, EOFError) as e:
-                raise InputError(f"cannot read {p}: {e}") from None
+            for n, rec in json_lines(p):
+                spun, orig = rec.get(spun_field), rec.get(orig_field)
+                if not isinstance(spun, str) or not isinstance(orig, str):
+                    raise InputError(f"{p}:{n}: expected string fields '{spun_field}' and '{orig_field}'")
+                name = str(rec.get("name", rec.get("id", f"{p.stem}:{n}")))
+                if not any(s in name for s in skip):
+                    out.append((name, spun, orig))
             continue
         elif not p.exists():
             raise InputError(f"no such file or folder: {p}")
