@@ -67,7 +67,38 @@ def _lower(s: str) -> str:
 
 
 def document_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:
-    """Evidence rows for every candidate word of ``doc`` (words the thesaurus knows)."""
+    """Evidence rows for every candidate word of ``doc`` (words the thesaurus knows).
+
+    With the CMU model and a compiled candidate table this runs vectorised
+    (:mod:`respin.evidence_vec`, same numbers); other scorers go word by word.
+    """
+    vec = vectorised(lexicon, lm)
+    if vec is not None:
+        from .evidence_vec import evidence_table
+        return evidence_table(doc, *vec).rows()
+    return scalar_evidence(doc, lexicon, lm)
+
+
+_VEC: dict = {}
+
+
+def vectorised(lexicon, lm):
+    """(candidates, LM table) for :func:`respin.evidence_vec.evidence_table`, or None when
+    the scorer has no decoded table (a user's own LM) or the lexicon no candidate table."""
+    table = getattr(lm, "table", None)
+    cands = getattr(lexicon, "candidate_table", None)
+    if table is None or cands is None:
+        return None
+    key = (id(lexicon), id(lm))
+    hit = _VEC.get(key)
+    if hit is None or hit[0] is not cands or hit[1] is not table:
+        from .evidence_vec import VecCandidates
+        hit = _VEC[key] = (cands, table, VecCandidates(cands, table))
+    return hit[2], hit[1]
+
+
+def scalar_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:
+    """:func:`document_evidence` one LM call at a time, for any :class:`respin.lm.ContextScorer`."""
     out: list[WordEvidence] = []
     toks = doc.tokens
     uni = _Unigrams(lm)

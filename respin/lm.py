@@ -55,10 +55,30 @@ class CmuTrigram:
         pocketsphinx.set_loglevel("FATAL")
         if path is None:
             path = os.path.join(pocketsphinx.get_model_path(), "en-us", "en-us.lm.bin")
+        self._path = path
         self._lm = pocketsphinx.NGramModel.readfile(str(path))
+        self._table = None
         self._cache: dict[tuple[str, ...], float] = {}
         self._cache_size = cache_size
         self._vocab: dict[str, bool] = {}
+
+    @property
+    def table(self):
+        """The same model decoded into NumPy tables (:mod:`respin.cmu_table`) for vectorised
+        lookups; decoded on first use and cached on disk (a user cache folder) for later
+        processes. None if it cannot be decoded (then callers go one lookup at a time)."""
+        if self._table is None:
+            with _LOCK:
+                if self._table is None:
+                    from .cmu_table import CmuTable
+                    try:
+                        try:
+                            self._table = CmuTable.cached(self._path)
+                        except OSError:  # no writable cache folder: decode in memory
+                            self._table = CmuTable.load(self._path)
+                    except (OSError, ValueError):
+                        self._table = False
+        return self._table or None
 
     def logprob(self, word: str, history: tuple[str, ...] = ()) -> float:
         n = len(history)

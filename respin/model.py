@@ -14,8 +14,10 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 from .detector import Detector
-from .evidence import document_evidence, matrix, rescore
+from .evidence import matrix, rescore
 from .tokenize import Document
 
 _LOCK = threading.Lock()
@@ -114,17 +116,33 @@ class Model:
             raise ModelError("the language model (pocketsphinx) is not installed: pip install pocketsphinx")
 
     def evidence(self, doc: Document, suggestions: bool = True):
-        """Evidence rows of ``doc``, word-model probabilities and mixture posteriors.
-        ``suggestions``: rank a longer candidate list for the words that will be reported
-        (findings need it; a bare document score does not)."""
+        """Evidence of ``doc``: (rows, X, p, post) with the feature matrix ``X``, word-model
+        probabilities ``p`` and mixture posteriors ``post``, one entry per judged word.
+        ``rows`` holds the :class:`WordEvidence` of the words at or above the finding
+        threshold only (building one per word is what a fast check cannot afford), as
+        (row index, WordEvidence) pairs. ``suggestions``: rank a longer candidate list for
+        those words (findings need it; a bare document score does not)."""
         self._require()
-        rows = document_evidence(doc, self.lexicon, self.lm)
-        X = matrix(rows)
+        from .evidence import scalar_evidence, vectorised
+        vec = vectorised(self.lexicon, self.lm)
+        if vec is not None:
+            from .evidence_vec import evidence_table
+            table = evidence_table(doc, *vec)
+            X, get = table.X, table.row
+        else:
+            all_rows = scalar_evidence(doc, self.lexicon, self.lm)
+            X, get = matrix(all_rows), all_rows.__getitem__
         p = self.detector.word.predict_proba(X)
         post = self.detector.posteriors(X, p)
-        if suggestions:
-            for r, pr in zip(rows, post):  # suggestions for reported words from a longer list
-                if pr >= self.detector.finding_threshold:
+        flagged = np.flatnonzero(post >= self.detector.finding_threshold).tolist()
+        rows = [(i, get(i)) for i in flagged]
+        if suggestions:  # suggestions for reported words, from a longer candidate list
+            if vec is not None:
+                from .evidence_vec import rescore as rescore_rows
+                for (_, r), c in zip(rows, rescore_rows(table, flagged, self.lexicon, vec[1])):
+                    r.candidates = c
+            else:
+                for _, r in rows:
                     r.candidates = rescore(r, self.lexicon, self.lm)
         return rows, X, p, post
 
@@ -138,9 +156,10 @@ class Model:
         if doc.n_words == 0:
             return Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label, judged=False)
         rows, X, p, post = self.evidence(doc, suggestions=findings)
-        if len(rows) < MIN_EVIDENCE_WORDS:
+        if len(X) < MIN_EVIDENCE_WORDS:
             return Report(0.0, 0.0 >= thr, [], doc.n_words, thr, model=self.label, judged=False)
-        findings = findings_from_rows(text, doc, rows, post, det.finding_threshold) if findings else []
+        findings = findings_from_rows(text, doc, [r for _, r in rows], post[[i for i, _ in rows]],
+                                      det.finding_threshold) if findings else []
         score = det.score(X, doc.n_words, p)
         leaked = spintax_findings(text)
         if leaked:  # a spinner's template in the text settles the question

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 WORD, NUM, PUNCT = "word", "num", "punct"
 
@@ -41,8 +42,9 @@ _QUOTE_MAP = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "„
                             "–": "—", "‐": "-", "‑": "-"})
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One token; a tuple, because a document has many and tuples are cheap to make."""
+
     text: str
     start: int
     end: int
@@ -70,12 +72,12 @@ def normalize(s: str) -> str:
 
 def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
     """Split ``text[offset:end]`` into tokens whose offsets index ``text``."""
-    out = []
-    for m in _TOKEN_RE.finditer(text, offset, len(text) if end is None else end):
-        kind = m.lastgroup
-        out.append(Token(m.group(), m.start(), m.end(),
-                         PUNCT if kind == "punct" else NUM if kind == "num" else WORD))
-    return out
+    kinds = _KINDS
+    return [Token(m.group(), m.start(), m.end(), kinds[m.lastgroup])
+            for m in _TOKEN_RE.finditer(text, offset, len(text) if end is None else end)]
+
+
+_KINDS = {"abbr": WORD, "word": WORD, "num": NUM, "punct": PUNCT}
 
 
 @dataclass(slots=True)
@@ -90,6 +92,7 @@ class Document:
     tokens: list[Token] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)  # [tok_start, tok_end)
     paragraphs: list[tuple[int, int]] = field(default_factory=list)  # [sent_start, sent_end)
+    _n_words: int = field(default=-1, repr=False, compare=False)  # counted once, on first use
 
     @classmethod
     def from_text(cls, text: str) -> "Document":
@@ -118,7 +121,9 @@ class Document:
 
     @property
     def n_words(self) -> int:
-        return sum(t.is_word for t in self.tokens)
+        if self._n_words < 0:
+            self._n_words = sum(t.kind != PUNCT for t in self.tokens)
+        return self._n_words
 
 
 _CLOSERS = frozenset('"\'”’)]»')

@@ -1,0 +1,303 @@
+"""Vectorised word evidence: the features of :mod:`respin.evidence`, computed with NumPy.
+
+:func:`respin.evidence.document_evidence` asks the language model one n-gram at a time
+(about 30 lookups per word, each a Python call into pocketsphinx), which caps ``respin
+check`` near 10k words per second. Here every lookup a document needs is gathered into
+integer arrays and answered at once by the decoded CMU table (:mod:`respin.cmu_table`):
+the same features, the same ranking rule, the same numbers up to float rounding
+(``tests/test_evidence_vec.py`` compares the two paths word by word).
+
+Rows are kept columnar (:class:`EvidenceTable`); :class:`respin.evidence.WordEvidence`
+objects are built only for the words a caller asks about (findings, suggestions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .evidence import (CLIP, FEATURES, MAX_CANDIDATES, PAIR_CANDIDATES, STOPWORDS, SUGGESTION_CANDIDATES,
+                       WordEvidence, _lower)
+from .tokenize import PUNCT, Document
+
+_F = {f: i for i, f in enumerate(FEATURES)}
+N_KEEP = 5  # candidates kept per row, as evidence.document_evidence keeps scored[:5]
+
+
+class VecCandidates:
+    """The model's candidate table re-indexed into the LM table's word ids, once per process.
+
+    ``lookup(word)`` gives the row of a word type (-1: the word is never judged), cached;
+    ``ids[row]`` / ``flags[row]`` hold its candidates in prior order, padded with -1.
+    """
+
+    def __init__(self, cand_table, lm_table) -> None:
+        words = cand_table._words
+        lm_ids = np.array([lm_table.index.get(w, -1) for w in words], dtype=np.int64)
+        n = len(words)
+        indptr = cand_table._indptr
+        rows_of = np.full(n, -1, dtype=np.int64)
+        has = np.flatnonzero(np.diff(indptr) > 0)
+        rows_of[has] = np.arange(len(has))
+        self.ids = np.full((len(has), MAX_CANDIDATES), -1, dtype=np.int64)
+        self.flags = np.zeros((len(has), MAX_CANDIDATES), dtype=np.int8)
+        counts = np.diff(indptr)[has]
+        col = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        row = np.repeat(np.arange(len(has)), counts)
+        src = np.concatenate([np.arange(indptr[i], indptr[i + 1]) for i in has]) if len(has) else np.zeros(0, int)
+        self.ids[row, col] = lm_ids[cand_table._cand[src]]
+        self.flags[row, col] = cand_table._flags[src]
+        self.words = words
+        self._row = {w: int(rows_of[i]) for i, w in enumerate(words) if rows_of[i] >= 0}
+        self._judged: dict[str, int] = {}
+
+    def lookup(self, w: str) -> int:
+        r = self._judged.get(w)
+        if r is None:
+            r = -1
+            if w not in STOPWORDS and len(w) >= 3 and w.isalpha():
+                r = self._row.get(w, -1)
+            if len(self._judged) < 1_000_000:
+                self._judged[w] = r
+        return r
+
+
+@dataclass
+class EvidenceTable:
+    """Columnar evidence of one document: one row per judged word."""
+
+    doc: Document
+    token: np.ndarray          # index into doc.tokens, per row
+    X: np.ndarray              # feature rows, FEATURES order
+    cand: np.ndarray           # (n, 5) candidate LM ids, ranked best first, -1 padded
+    gain: np.ndarray           # (n, 5) their local LM gains
+    words: list                # the LM table's words (id -> word)
+    lowered: list              # the document's words, lower-case, all sentences in a row
+    flat: np.ndarray           # per row: index into ``lowered``
+    sent: np.ndarray           # per row: [start, end) of its sentence in ``lowered``
+    ctx: np.ndarray            # per row: LM ids of h2, h1, next1, next2 (-2: no word there, -1: unknown word)
+
+    def __len__(self) -> int:
+        return len(self.token)
+
+    def row(self, i: int) -> WordEvidence:
+        """Row ``i`` as the :class:`WordEvidence` that :func:`respin.evidence.document_evidence` builds."""
+        k = int(self.token[i])
+        tok = self.doc.tokens[k]
+        cands = [(self.words[c], float(g)) for c, g in zip(self.cand[i].tolist(), self.gain[i].tolist()) if c >= 0]
+        j, (a, b) = int(self.flat[i]), self.sent[i].tolist()
+        sw, pos = self.lowered[a:b], j - a
+        h = tuple(sw[pos - 2:pos]) if pos >= 2 else tuple((["<s>"] + sw[:pos])[-2:])
+        return WordEvidence(k, tok.start, tok.end, tok.text, cands, self.X[i].tolist(), (h, tuple(sw[pos + 1:pos + 3])))
+
+    def rows(self) -> list[WordEvidence]:
+        return [self.row(i) for i in range(len(self))]
+
+
+def evidence_table(doc: Document, cands: VecCandidates, tab) -> EvidenceTable:
+    """Evidence of every judged word of ``doc`` (see :mod:`respin.evidence`), vectorised."""
+    toks = doc.tokens
+    index = tab.index
+    bos = index["<s>"]
+    # Flat arrays over the words of all sentences.
+    lowered: list[str] = []
+    tok_of: list[int] = []
+    sent_start: list[int] = []   # flat index of the sentence's first word, per word
+    sent_end: list[int] = []
+    for s0, s1 in doc.sentences:
+        a = len(lowered)
+        for k in range(s0, s1):
+            t = toks[k]
+            if t.kind != PUNCT:
+                lowered.append(_lower(t.text))
+                tok_of.append(k)
+        b = len(lowered)
+        sent_start.extend([a] * (b - a))
+        sent_end.extend([b] * (b - a))
+    n = len(lowered)
+    empty = EvidenceTable(doc, np.zeros(0, np.int64), np.zeros((0, len(FEATURES))), np.zeros((0, N_KEEP), np.int64),
+                          np.zeros((0, N_KEEP)), tab.words, lowered, np.zeros(0, np.int64), np.zeros((0, 2), np.int64),
+                          np.zeros((0, 4), np.int64))
+    if n == 0:
+        return empty
+    ids = np.fromiter((index.get(w, -1) for w in lowered), dtype=np.int64, count=n)
+    crow = np.fromiter((cands.lookup(w) for w in lowered), dtype=np.int64, count=n)
+    # A judged word must itself be in the LM's vocabulary (the candidate table ensures it).
+    sel = np.flatnonzero((crow >= 0) & (ids >= 0))
+    if len(sel) == 0:
+        return empty
+    ss = np.asarray(sent_start, dtype=np.int64)
+    se = np.asarray(sent_end, dtype=np.int64)
+    pos = np.arange(n) - ss  # position in sentence
+
+    def at(offset: np.ndarray | int, idx: np.ndarray) -> np.ndarray:
+        """LM id of the word at idx+offset within its sentence, else -2 (no word there)."""
+        j = idx + offset
+        ok = (j >= ss[idx]) & (j < se[idx])
+        return np.where(ok, ids[np.clip(j, 0, n - 1)], -2)
+
+    # History as evidence._history: ("<s>",) at position 0, ("<s>", w0) at 1, else two words.
+    h1 = np.where(pos[sel] >= 1, at(-1, sel), bos)
+    h2 = np.where(pos[sel] >= 2, at(-2, sel), np.where(pos[sel] == 1, bos, -2))
+    n1, n2 = at(1, sel), at(2, sel)
+
+    cid = cands.ids[crow[sel]]              # (m, K) candidate ids, -1 padded
+    cfl = cands.flags[crow[sel]]
+    m, K = cid.shape
+    base = _local(tab, ids[sel], h2, h1, n1, n2)
+    local = _local(tab, cid.ravel(), np.repeat(h2, K), np.repeat(h1, K), np.repeat(n1, K), np.repeat(n2, K)).reshape(m, K)
+    valid = cid >= 0
+    gain = np.where(valid, local - base[:, None], -np.inf)
+    uni = tab.p1
+    uw = uni[ids[sel]]
+    uc = np.where(valid, uni[np.maximum(cid, 0)], 0.0)
+    key = gain - 0.5 * (uc - uw[:, None]) + (cfl == 3)
+    # Stable sort by -key: ties keep prior order, as Python's sorted() does.
+    order = np.argsort(np.where(valid, -key, np.inf), axis=1, kind="stable")
+    r_ids = np.take_along_axis(cid, order, 1)
+    r_gain = np.take_along_axis(gain, order, 1)
+    r_flag = np.take_along_axis(cfl, order, 1)
+    r_valid = np.take_along_axis(valid, order, 1)
+    n_valid = valid.sum(1)
+
+    X = np.zeros((m, len(FEATURES)))
+    delta = np.clip(r_gain[:, 0], -CLIP, CLIP)
+    ub = uni[r_ids[:, 0]]
+    X[:, _F["delta"]] = delta
+    X[:, _F["delta_pmi"]] = np.clip(delta - (ub - uw), -CLIP, CLIP)
+    X[:, _F["rarer"]] = ub - uw
+    both = (r_flag[:, 0] == 3).astype(float)
+    X[:, _F["both_sources"]] = both
+    second = np.where(n_valid > 1, r_gain[:, 1] if K > 1 else -CLIP, -CLIP)
+    X[:, _F["margin"]] = np.where(n_valid > 1, np.clip(delta - np.maximum(-CLIP, second), -CLIP, CLIP), CLIP)
+    cap = np.array([toks[tok_of[i]].text[:1].isupper() for i in sel.tolist()], dtype=bool)
+    name = (cap & (pos[sel] > 0)).astype(float)
+    X[:, _F["name_internal"]] = name
+    X[:, _F["delta_x_both"]] = delta * both
+    X[:, _F["delta_x_name"]] = delta * name
+    keep = min(N_KEEP, K)
+    cand_keep = np.where(r_valid[:, :keep], r_ids[:, :keep], -1)
+    gain_keep = np.where(r_valid[:, :keep], r_gain[:, :keep], 0.0)
+
+    _pairs(tab, sel, X, h2, h1, at, r_ids, r_valid, ids, bos)
+    # doc_rate: share of the word's occurrences (judged rows) whose delta exceeds 1.
+    _, inv = np.unique(np.asarray([lowered[i] for i in sel.tolist()]), return_inverse=True)
+    hits = np.bincount(inv, weights=(delta > 1.0).astype(float))
+    X[:, _F["doc_rate"]] = hits[inv] / np.bincount(inv)[inv]
+
+    return EvidenceTable(doc, np.asarray(tok_of, dtype=np.int64)[sel], X, cand_keep, gain_keep, tab.words,
+                         lowered, sel, np.stack([ss[sel], se[sel]], axis=1), np.stack([h2, h1, n1, n2], axis=1))
+
+
+def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SUGGESTION_CANDIDATES) -> list[list]:
+    """:func:`respin.evidence.rescore` for several rows at once: each row's candidates from
+    the longer suggestion list (up to ``limit`` by prior), ranked the same way, best 5."""
+    if not rows:
+        return []
+    rows_a = np.asarray(rows, dtype=np.int64)
+    wid = np.array([tab.index[table.lowered[j]] for j in table.flat[rows_a].tolist()], dtype=np.int64)
+    lists = [_suggestion_candidates(lexicon, tab, table.lowered[j], limit) for j in table.flat[rows_a].tolist()]
+    counts = np.array([len(x[0]) for x in lists], dtype=np.int64)
+    out: list = [None] * len(rows)
+    if counts.sum():
+        r = np.repeat(np.arange(len(rows)), counts)
+        cid = np.concatenate([x[0] for x in lists if len(x[0])])
+        fl = np.concatenate([x[1] for x in lists if len(x[0])])
+        h2, h1, n1, n2 = (table.ctx[rows_a, k] for k in range(4))
+        base = _local(tab, wid, h2, h1, n1, n2)
+        gain = _local(tab, cid, h2[r], h1[r], n1[r], n2[r]) - base[r]
+        uw = tab.p1[wid]
+        key = gain - 0.5 * (tab.p1[cid] - uw[r]) + (fl == 3)
+        order = np.lexsort((np.arange(len(r)), -key, r))  # by row, then key, ties in prior order
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        for k in range(len(rows)):
+            if counts[k]:
+                sl = order[starts[k]:starts[k] + min(N_KEEP, counts[k])]
+                out[k] = [(table.words[c], float(g)) for c, g in zip(cid[sl].tolist(), gain[sl].tolist())]
+    for k, i in enumerate(rows):
+        if out[k] is None:  # no usable neighbour: keep the detection candidates
+            out[k] = table.row(i).candidates
+    return out
+
+
+_SUGG: dict = {}
+
+
+def _suggestion_candidates(lexicon, tab, w: str, limit: int):
+    """(LM ids, flags) of a word's neighbours in prior order, as evidence.rescore filters them."""
+    key = (id(lexicon), id(tab), w, limit)
+    hit = _SUGG.get(key)
+    if hit is None:
+        index, p1 = tab.index, tab.p1
+        flags = {}
+        for c, f in lexicon.neighbours(w):
+            if c.isalpha() and c in index and c not in ("<s>", "</s>"):
+                flags[c] = f
+        ranked = sorted(flags, key=lambda c: (-(float(p1[index[c]]) + (1.0 if flags[c] == 3 else 0.0)), c))[:limit]
+        hit = (np.array([index[c] for c in ranked], dtype=np.int64), np.array([flags[c] for c in ranked], dtype=np.int8))
+        if len(_SUGG) > 200_000:
+            _SUGG.clear()
+        _SUGG[key] = hit
+    return hit
+
+
+def _tri(tab, w, h2, h1) -> np.ndarray:
+    """log10 P(w | h2 h1) for arrays; -2 in a history slot means "no word there"."""
+    return tab.logprob_ids(w, np.where(h1 < 0, -1, h1), np.where((h2 < 0) | (h1 < 0), -1, h2))
+
+
+def _local(tab, w, h2, h1, n1, n2) -> np.ndarray:
+    """evidence._local: the word's own score plus the next two words' scores, vectorised."""
+    s = _tri(tab, w, h2, h1)
+    has1, has2 = n1 != -2, n2 != -2
+    s = s + np.where(has1, _tri(tab, np.where(has1, n1, 0), h1, w), 0.0)
+    s = s + np.where(has2, _tri(tab, np.where(has2, n2, 0), w, n1), 0.0)
+    return s
+
+
+def _pairs(tab, sel, X, h2, h1, at, r_ids, r_valid, ids, bos) -> None:
+    """evidence._pair for every two adjacent judged words of a sentence, vectorised."""
+    i_pd, i_pe = _F["pair_delta"], _F["pair_extra"]
+    if len(sel) < 2:
+        return
+    # Rows a, b with flat word index b = a + 1 in the same sentence.
+    a = np.flatnonzero(np.diff(sel) == 1)
+    a = a[at(1, sel[a]) != -2]
+    if len(a) == 0:
+        return
+    b = a + 1
+    P = PAIR_CANDIDATES
+    xa, va = r_ids[a, :P], r_valid[a, :P]
+    xb, vb = r_ids[b, :P], r_valid[b, :P]
+    ha2, ha1 = h2[a], h1[a]
+    na, nb = at(2, sel[a]), at(3, sel[a])
+
+    def window(x, y, hh2, hh1, m0, m1):
+        s = _tri(tab, x, hh2, hh1) + _tri(tab, y, hh1, x)
+        has0, has1 = m0 != -2, m1 != -2
+        s = s + np.where(has0, _tri(tab, np.where(has0, m0, 0), x, y), 0.0)
+        s = s + np.where(has1, _tri(tab, np.where(has1, m1, 0), y, m0), 0.0)
+        return s
+
+    base = window(ids[sel[a]], ids[sel[b]], ha2, ha1, na, nb)
+    # All P x P candidate combinations per pair.
+    Pa, Pb = xa.shape[1], xb.shape[1]
+    X_ = np.repeat(xa, Pb, axis=1).ravel()
+    Y_ = np.tile(xb, (1, Pa)).ravel()
+    ok = (np.repeat(va, Pb, axis=1) & np.tile(vb, (1, Pa))).ravel()
+    rep = Pa * Pb
+    sc = window(np.where(ok, X_, 0), np.where(ok, Y_, 0), np.repeat(ha2, rep), np.repeat(ha1, rep),
+                np.repeat(na, rep), np.repeat(nb, rep))
+    best = np.where(ok, sc, -np.inf).reshape(len(a), rep).max(1)
+    gain = np.clip(best - base, -CLIP, CLIP)
+    extra = gain - np.maximum(np.maximum(X[a, 0], X[b, 0]), 0.0)
+    # Sequential semantics of evidence._pair: a word's left pair is seen before its right pair.
+    pd = X[:, i_pd]
+    pe = X[:, i_pe]
+    upd = gain > pd[b]                 # as the right-hand word (its left pair), first
+    pd[b[upd]] = gain[upd]
+    pe[b[upd]] = np.maximum(pe[b[upd]], extra[upd])
+    upd = gain > pd[a]                 # then as the left-hand word (its right pair)
+    pd[a[upd]] = gain[upd]
+    pe[a[upd]] = np.maximum(pe[a[upd]], extra[upd])

@@ -1,0 +1,139 @@
+"""CmuTable (pure-NumPy decode of en-us.lm.bin) agrees with pocketsphinx's own lookups."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+pocketsphinx = pytest.importorskip("pocketsphinx")
+
+from respin.cmu_table import OOV_FLOOR, CmuTable, default_path  # noqa: E402
+
+PS_OOV = -536870912
+TOL = 2e-4  # pocketsphinx truncates its log-1.0001 score to an int: < 4.4e-5 in log10
+OOV_WORD = "qqzxoovword"
+
+
+@pytest.fixture(scope="module")
+def table():
+    return CmuTable.load()
+
+
+@pytest.fixture(scope="module")
+def ps():
+    pocketsphinx.set_loglevel("FATAL")
+    return pocketsphinx.NGramModel.readfile(default_path())
+
+
+def _triples(t: CmuTable, n: int = 1000, seed: int = 0):
+    """(w, h1, h2) id triples, -1 = no word / OOV, from every kind of context."""
+    rng = np.random.default_rng(seed)
+    V, bos = t.V, t.index["<s>"]
+    rand = lambda: rng.integers(0, V, n)  # noqa: E731
+    k3 = t.k3[rng.integers(0, len(t.k3), n)]
+    k2 = t.k2[rng.integers(0, len(t.k2), n)]
+    k2b = t.k2[rng.integers(0, len(t.k2), n)]
+    bos2 = t.k2[np.searchsorted(t.k2, bos * V) + rng.integers(0, 2000, n)]  # bigrams "<s> x"
+    none, oov = np.full(n, -1), np.where(rng.random(n) < 0.5, -1, rand())
+    groups = [
+        (k3 % V, k3 // V % V, k3 // V // V),  # existing trigrams
+        (k2 % V, k2 // V, rand()),  # existing bigram h1 w, random h2
+        (rand(), k2b % V, k2b // V),  # existing bigram h2 h1, random w
+        (rand(), rand(), rand()),  # random triples
+        (k2 % V, k2 // V, none),  # one-word histories
+        (rand(), none, none),  # unigrams
+        (bos2 % V, bos2 // V, none),  # sentence start: ("<s>",)
+        (rand(), bos2 % V, np.full(n, bos)),  # ("<s>", x)
+        (rand(), np.full(n, bos), rand()),  # <s> as the previous word after a real word
+        (np.full(n, -1), k2 // V, rand()),  # OOV predicted word
+        (k2 % V, np.full(n, -1), rand()),  # OOV previous word: pocketsphinx drops the history
+        (k2 % V, k2 // V, oov),  # OOV or missing word before it
+    ]
+    return [np.concatenate(g) for g in zip(*groups)]
+
+
+def _ps_logprob(ps, t: CmuTable, w: int, h1: int, h2: int) -> float:
+    word = lambda i: t.words[i] if i >= 0 else OOV_WORD  # noqa: E731
+    key = [word(w)]
+    if h1 >= 0 or h2 >= 0:
+        key.append(word(h1))
+    if h2 >= 0:
+        key.append(word(h2))
+    raw = ps.prob(key)  # pocketsphinx wants the history most-recent first
+    return OOV_FLOOR if raw == PS_OOV else raw * math.log10(1.0001)
+
+
+def test_tables_are_well_formed(table):
+    assert len(table.words) == table.V == 72547 == len(table.p1)
+    assert table.words[table.index["<s>"]] == "<s>" and "</s>" in table.index
+    assert len(table.k3) == 1669625 and len(table.k2) == 2051541  # header says 2051547
+    for k in (table.k2, table.k3):
+        assert k.dtype == np.int64 and np.all(np.diff(k) > 0)
+    assert np.all(table.k3 // table.V < table.V**2)
+    for name in ("p1", "b1", "p2", "b2", "p3"):
+        a = getattr(table, name)
+        assert a.dtype == np.float32 and np.all(np.isfinite(a))
+    assert np.all(table.p2 <= 0) and np.all(table.p3 <= 0)
+
+
+def test_matches_pocketsphinx(table, ps):
+    w, h1, h2 = _triples(table)
+    ours = table.logprob_ids(w, h1, h2)
+    theirs = np.array([_ps_logprob(ps, table, *map(int, x)) for x in zip(w, h1, h2)])
+    diff = np.abs(ours - theirs)
+    assert len(w) >= 10_000
+    worst = int(diff.argmax())
+    assert diff.max() < TOL, (diff.max(), int(w[worst]), int(h1[worst]), int(h2[worst]))
+    assert np.all(ours[w < 0] == OOV_FLOOR)
+
+
+def test_scalar_wrapper_and_strings(table, ps):
+    cases = [
+        ("house", ("the", "white")),
+        ("house", ("at", "the", "white")),
+        ("said", ("white", "house")),
+        ("the", ()),
+        ("of", ("<s>",)),
+        ("house", (OOV_WORD, "white")),
+        ("house", ("white", OOV_WORD)),
+        (OOV_WORD, ("the",)),
+        ("</s>", ("end", "the")),
+    ]
+    for word, hist in cases:
+        h = list(reversed(hist[-2:]))
+        raw = ps.prob([word] + h)
+        want = OOV_FLOOR if raw == PS_OOV else raw * math.log10(1.0001)
+        assert table.logprob(word, hist) == pytest.approx(want, abs=TOL), (word, hist)
+    assert table.logprob("house", ("the", "white")) > table.logprob("home", ("the", "white"))
+
+
+def test_oov_floor_matches_lm():
+    from respin import lm
+
+    assert OOV_FLOOR == lm.OOV_FLOOR
+
+
+def test_cached_round_trip(table, tmp_path, monkeypatch):
+    monkeypatch.setenv("RESPIN_CACHE_DIR", str(tmp_path))
+    first = CmuTable.cached()
+    (npz,) = tmp_path.glob("*.npz")
+    again = CmuTable.cached()
+    assert not list(tmp_path.glob("*.tmp"))
+    for t in (first, again):
+        assert t.words == table.words and all(type(w) is str for w in t.words[:5])
+        for name in ("p1", "b1", "k2", "p2", "b2", "k3", "p3"):
+            a, b = getattr(t, name), getattr(table, name)
+            assert a.dtype == b.dtype and np.array_equal(a, b), name
+    npz.write_bytes(b"corrupt")
+    assert CmuTable.cached().words == table.words  # rebuilt, not crashed
+
+
+def test_scalar_equals_vectorised(table):
+    w, h1, h2 = _triples(table, 200, seed=3)
+    vec = table.logprob_ids(w, h1, h2)
+    word = lambda i: table.words[i] if i >= 0 else OOV_WORD  # noqa: E731
+    for a, b, c, v in zip(w.tolist(), h1.tolist(), h2.tolist(), vec.tolist()):
+        hist = () if b < 0 and c < 0 else (word(b),) if c < 0 else (word(c), word(b))
+        assert table.logprob(word(a), hist) == pytest.approx(v, abs=1e-6), (a, b, c)
