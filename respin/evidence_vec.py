@@ -28,7 +28,7 @@ N_KEEP = 5  # candidates kept per row, as evidence.document_evidence keeps score
 class VecCandidates:
     """The model's candidate table re-indexed into the LM table's word ids, once per process.
 
-    ``lookup(word)`` gives the row of a word type (-1: the word is never judged), cached;
+    ``lookup(word)`` gives a word type's LM id and its row (-1: the word is never judged);
     ``ids[row]`` / ``flags[row]`` hold its candidates in prior order, padded with -1.
     """
 
@@ -50,14 +50,17 @@ class VecCandidates:
         self.flags[row, col] = cand_table._flags[src]
         self.words = words
         self._row = {w: int(rows_of[i]) for i, w in enumerate(words) if rows_of[i] >= 0}
-        self._judged: dict[str, int] = {}
+        self._index = lm_table.index
+        self._judged: dict[str, tuple[int, int]] = {}
 
-    def lookup(self, w: str) -> int:
+    def lookup(self, w: str) -> tuple[int, int]:
+        """(LM id or -1, candidate row or -1) of a lower-case word; cached per process."""
         r = self._judged.get(w)
         if r is None:
-            r = -1
+            row = -1
             if w not in STOPWORDS and len(w) >= 3 and w.isalpha():
-                r = self._row.get(w, -1)
+                row = self._row.get(w, -1)
+            r = (self._index.get(w, -1), row)
             if len(self._judged) < 1_000_000:
                 self._judged[w] = r
         return r
@@ -100,35 +103,27 @@ def evidence_table(doc: Document, cands: VecCandidates, tab) -> EvidenceTable:
     toks = doc.tokens
     index = tab.index
     bos = index["<s>"]
-    # Flat arrays over the words of all sentences.
-    lowered: list[str] = []
-    tok_of: list[int] = []
-    sent_start: list[int] = []   # flat index of the sentence's first word, per word
-    sent_end: list[int] = []
-    for s0, s1 in doc.sentences:
-        a = len(lowered)
-        for k in range(s0, s1):
-            t = toks[k]
-            if t.kind != PUNCT:
-                lowered.append(_lower(t.text))
-                tok_of.append(k)
-        b = len(lowered)
-        sent_start.extend([a] * (b - a))
-        sent_end.extend([b] * (b - a))
+    # Flat arrays over the words of all sentences (sentences are contiguous token ranges).
+    tok_of = [k for k, t in enumerate(toks) if t.kind != PUNCT]
+    lowered = [_lower(toks[k].text) for k in tok_of]
+    wk = np.asarray(tok_of, dtype=np.int64)
+    bounds = np.asarray(doc.sentences, dtype=np.int64).reshape(-1, 2)
+    sid = np.searchsorted(bounds[:, 0], wk, side="right") - 1
+    sent_start = np.searchsorted(wk, bounds[sid, 0])   # flat index of the sentence's first word
+    sent_end = np.searchsorted(wk, bounds[sid, 1])
     n = len(lowered)
     empty = EvidenceTable(doc, np.zeros(0, np.int64), np.zeros((0, len(FEATURES))), np.zeros((0, N_KEEP), np.int64),
                           np.zeros((0, N_KEEP)), tab.words, lowered, np.zeros(0, np.int64), np.zeros((0, 2), np.int64),
                           np.zeros((0, 4), np.int64))
     if n == 0:
         return empty
-    ids = np.fromiter((index.get(w, -1) for w in lowered), dtype=np.int64, count=n)
-    crow = np.fromiter((cands.lookup(w) for w in lowered), dtype=np.int64, count=n)
+    get = cands.lookup
+    ids, crow = np.array([get(w) for w in lowered], dtype=np.int64).reshape(n, 2).T
     # A judged word must itself be in the LM's vocabulary (the candidate table ensures it).
     sel = np.flatnonzero((crow >= 0) & (ids >= 0))
     if len(sel) == 0:
         return empty
-    ss = np.asarray(sent_start, dtype=np.int64)
-    se = np.asarray(sent_end, dtype=np.int64)
+    ss, se = sent_start, sent_end
     pos = np.arange(n) - ss  # position in sentence
 
     def at(offset: np.ndarray | int, idx: np.ndarray) -> np.ndarray:
@@ -145,8 +140,11 @@ def evidence_table(doc: Document, cands: VecCandidates, tab) -> EvidenceTable:
     cid = cands.ids[crow[sel]]              # (m, K) candidate ids, -1 padded
     cfl = cands.flags[crow[sel]]
     m, K = cid.shape
-    base = _local(tab, ids[sel], h2, h1, n1, n2)
-    local = _local(tab, cid.ravel(), np.repeat(h2, K), np.repeat(h1, K), np.repeat(n1, K), np.repeat(n2, K)).reshape(m, K)
+    ctx = (_bigram(tab, h2, h1), _bigram(tab, n1, n2))
+    base, base1, base3 = _local(tab, ids[sel], h2, h1, n1, n2, ctx)
+    rep = tuple(tuple(np.repeat(a, K) for a in big) for big in ctx)
+    local, own, last = (a.reshape(m, K) for a in _local(
+        tab, cid.ravel(), np.repeat(h2, K), np.repeat(h1, K), np.repeat(n1, K), np.repeat(n2, K), rep))
     valid = cid >= 0
     gain = np.where(valid, local - base[:, None], -np.inf)
     uni = tab.p1
@@ -180,7 +178,9 @@ def evidence_table(doc: Document, cands: VecCandidates, tab) -> EvidenceTable:
     cand_keep = np.where(r_valid[:, :keep], r_ids[:, :keep], -1)
     gain_keep = np.where(r_valid[:, :keep], r_gain[:, :keep], 0.0)
 
-    _pairs(tab, sel, X, h2, h1, at, r_ids, r_valid, ids, bos)
+    r_own = np.take_along_axis(own, order, 1)
+    r_last = np.take_along_axis(last, order, 1)
+    _pairs(tab, sel, X, h2, h1, at, r_ids, r_valid, r_own, r_last, ids, (base1, base3))
     # doc_rate: share of the word's occurrences (judged rows) whose delta exceeds 1.
     _, inv = np.unique(np.asarray([lowered[i] for i in sel.tolist()]), return_inverse=True)
     hits = np.bincount(inv, weights=(delta > 1.0).astype(float))
@@ -205,8 +205,8 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
         cid = np.concatenate([x[0] for x in lists if len(x[0])])
         fl = np.concatenate([x[1] for x in lists if len(x[0])])
         h2, h1, n1, n2 = (table.ctx[rows_a, k] for k in range(4))
-        base = _local(tab, wid, h2, h1, n1, n2)
-        gain = _local(tab, cid, h2[r], h1[r], n1[r], n2[r]) - base[r]
+        base = _local(tab, wid, h2, h1, n1, n2)[0]
+        gain = _local(tab, cid, h2[r], h1[r], n1[r], n2[r])[0] - base[r]
         uw = tab.p1[wid]
         key = gain - 0.5 * (tab.p1[cid] - uw[r]) + (fl == 3)
         order = np.lexsort((np.arange(len(r)), -key, r))  # by row, then key, ties in prior order
@@ -242,22 +242,68 @@ def _suggestion_candidates(lexicon, tab, w: str, limit: int):
     return hit
 
 
-def _tri(tab, w, h2, h1) -> np.ndarray:
-    """log10 P(w | h2 h1) for arrays; -2 in a history slot means "no word there"."""
-    return tab.logprob_ids(w, np.where(h1 < 0, -1, h1), np.where((h2 < 0) | (h1 < 0), -1, h2))
+# --- batched LM lookups ----------------------------------------------------------------------
+# A window score needs each bigram search once: the bigram "h1 c" is both P(c | h1)'s entry
+# and the context of the next word's trigram, and a trigram is looked for only where its
+# bigram exists (the trie has no trigram without one). Ids: >= 0 a word, -1 unknown word,
+# -2 no word there; both negatives drop the history like pocketsphinx does.
+
+def _bigram(tab, h, w):
+    """(found, prob, backoff) of the bigrams "h w" (found is False where either is missing)."""
+    from .cmu_table import _find
+    ok = (h >= 0) & (w >= 0)
+    i, f = _find(tab.k2, np.where(ok, h, 0) * tab.V + np.where(ok, w, 0))
+    f &= ok
+    return f, tab.p2[i], tab.b2[i]
 
 
-def _local(tab, w, h2, h1, n1, n2) -> np.ndarray:
-    """evidence._local: the word's own score plus the next two words' scores, vectorised."""
-    s = _tri(tab, w, h2, h1)
+def _score(tab, w, h1, h2, big_w, big_ctx):
+    """log10 P(w | h2 h1) from the bigram "h1 w" (``big_w``) and the context bigram "h2 h1"
+    (``big_ctx``), searching trigrams only where "h1 w" exists; as CmuTable.logprob_ids."""
+    from .cmu_table import _find
+    has1 = h1 >= 0
+    has2 = has1 & (h2 >= 0)
+    fw, pw, _ = big_w
+    fc, _, bc = big_ctx
+    wz = np.maximum(w, 0)
+    bo_ctx = np.where(has2 & fc, bc, np.float32(0))
+    out = np.where(has1, tab.p1[wz] + tab.b1[np.maximum(h1, 0)], tab.p1[wz]) + bo_ctx
+    out = np.where(fw, pw + bo_ctx, out)
+    look = np.flatnonzero(has2 & fw)
+    if len(look):
+        V = tab.V
+        i3, f3 = _find(tab.k3, (h2[look] * V + h1[look]) * V + w[look])
+        out[look] = np.where(f3, tab.p3[i3], out[look])
+    return np.where(w == -1, np.float32(-7.0), out)  # an unknown predicted word: respin.lm.OOV_FLOOR
+
+
+def _local(tab, x, h2, h1, n1, n2, ctx=None):
+    """evidence._local for arrays: log10 of x's own trigram plus those of the next two words.
+    Returns (total, own term, last term); ``ctx`` = the row-level bigrams ("h2 h1", "n1 n2")
+    when the caller shares them across candidates."""
+    if ctx is None:
+        ctx = (_bigram(tab, h2, h1), _bigram(tab, n1, n2))
+    b_h1x = _bigram(tab, h1, x)
+    b_xn1 = _bigram(tab, x, n1)
+    t1 = _score(tab, x, h1, h2, b_h1x, ctx[0])
     has1, has2 = n1 != -2, n2 != -2
-    s = s + np.where(has1, _tri(tab, np.where(has1, n1, 0), h1, w), 0.0)
-    s = s + np.where(has2, _tri(tab, np.where(has2, n2, 0), w, n1), 0.0)
-    return s
+    t2 = np.where(has1, _score(tab, n1, x, h1, b_xn1, b_h1x), 0.0)
+    t3 = np.where(has2, _score(tab, n2, n1, x, ctx[1], b_xn1), 0.0)
+    return t1 + t2 + t3, t1, t3
 
 
-def _pairs(tab, sel, X, h2, h1, at, r_ids, r_valid, ids, bos) -> None:
-    """evidence._pair for every two adjacent judged words of a sentence, vectorised."""
+def _tri(tab, w, h2, h1) -> np.ndarray:
+    """log10 P(w | h2 h1) for arrays."""
+    return _score(tab, w, h1, h2, _bigram(tab, h1, w), _bigram(tab, h2, h1))
+
+
+def _pairs(tab, sel, X, h2, h1, at, r_ids, r_valid, r_own, r_last, ids, base_terms) -> None:
+    """evidence._pair for every two adjacent judged words of a sentence, vectorised.
+
+    The window of a pair (x, y) is T(x | h) + T(y | h1 x) + T(n0 | x y) + T(n1 | y n0); the
+    first term is x's own term and the last is y's last term from the single-word windows,
+    so only the two middle terms are looked up per combination.
+    """
     i_pd, i_pe = _F["pair_delta"], _F["pair_extra"]
     if len(sel) < 2:
         return
@@ -268,27 +314,26 @@ def _pairs(tab, sel, X, h2, h1, at, r_ids, r_valid, ids, bos) -> None:
         return
     b = a + 1
     P = PAIR_CANDIDATES
-    xa, va = r_ids[a, :P], r_valid[a, :P]
-    xb, vb = r_ids[b, :P], r_valid[b, :P]
-    ha2, ha1 = h2[a], h1[a]
-    na, nb = at(2, sel[a]), at(3, sel[a])
+    xa, va, oa = r_ids[a, :P], r_valid[a, :P], r_own[a, :P]
+    xb, vb, lb = r_ids[b, :P], r_valid[b, :P], r_last[b, :P]
+    ha1 = h1[a]
+    na = at(2, sel[a])
+    has0 = na != -2
 
-    def window(x, y, hh2, hh1, m0, m1):
-        s = _tri(tab, x, hh2, hh1) + _tri(tab, y, hh1, x)
-        has0, has1 = m0 != -2, m1 != -2
-        s = s + np.where(has0, _tri(tab, np.where(has0, m0, 0), x, y), 0.0)
-        s = s + np.where(has1, _tri(tab, np.where(has1, m1, 0), y, m0), 0.0)
-        return s
+    def middle(x, y, hh1, m0):
+        s = _tri(tab, y, hh1, x)
+        return s + np.where(m0 != -2, _tri(tab, np.where(m0 != -2, m0, 0), x, y), 0.0)
 
-    base = window(ids[sel[a]], ids[sel[b]], ha2, ha1, na, nb)
-    # All P x P candidate combinations per pair.
+    base1, base3 = base_terms
+    base = base1[a] + middle(ids[sel[a]], ids[sel[b]], ha1, na) + np.where(has0, base3[b], 0.0)
     Pa, Pb = xa.shape[1], xb.shape[1]
+    rep = Pa * Pb
     X_ = np.repeat(xa, Pb, axis=1).ravel()
     Y_ = np.tile(xb, (1, Pa)).ravel()
     ok = (np.repeat(va, Pb, axis=1) & np.tile(vb, (1, Pa))).ravel()
-    rep = Pa * Pb
-    sc = window(np.where(ok, X_, 0), np.where(ok, Y_, 0), np.repeat(ha2, rep), np.repeat(ha1, rep),
-                np.repeat(na, rep), np.repeat(nb, rep))
+    sc = (np.repeat(oa, Pb, axis=1).ravel()
+          + middle(np.where(ok, X_, 0), np.where(ok, Y_, 0), np.repeat(ha1, rep), np.repeat(na, rep))
+          + np.where(np.repeat(has0, rep), np.tile(lb, (1, Pa)).ravel(), 0.0))
     best = np.where(ok, sc, -np.inf).reshape(len(a), rep).max(1)
     gain = np.clip(best - base, -CLIP, CLIP)
     extra = gain - np.maximum(np.maximum(X[a, 0], X[b, 0]), 0.0)

@@ -1,0 +1,89 @@
+"""The vectorised evidence path computes the same features as the word-by-word one.
+
+``respin.evidence_vec`` answers every LM lookup of a document from the decoded CMU table in
+batches; ``respin.evidence.scalar_evidence`` asks pocketsphinx one n-gram at a time. They
+must agree word for word (up to pocketsphinx's rounding of scores to integer units of
+log base 1.0001, 4.3e-5 in log10 per lookup), or the shipped word model would be fed
+features it was not trained on.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from respin.evidence import FEATURES, matrix, scalar_evidence, vectorised
+from respin.evidence_vec import evidence_table, rescore as rescore_rows
+from respin.evidence import rescore
+from respin.tokenize import Document
+
+HERE = Path(__file__).parent
+TEXTS = sorted((HERE / "negative").glob("*.txt")) + sorted((HERE.parent / "seeds").glob("0*.txt"))
+# Sentence starts, one-word sentences, unknown words, digits and names next to each other.
+EXTRA = [
+    "Spoke. The White Home mentioned on Tuesday that energy crops would close.\n",
+    "Zzyzx qqfoo mentioned the 2 leaders spoke, said Protection Ministry officials in Kyiv.",
+    "“Livid,” he stated. Folks acquainted with the matter mentioned nothing; the navy support stays.",
+    "",
+    "   \n\n",
+]
+TOL = 1e-3
+
+
+@pytest.fixture(scope="module")
+def model():
+    from respin.model import default
+    m = default()
+    if vectorised(m.lexicon, m.lm) is None:
+        pytest.skip("no decoded CMU table")
+    return m
+
+
+def _texts():
+    return [p.read_text(encoding="utf-8")[:20000] for p in TEXTS] + EXTRA
+
+
+@pytest.mark.parametrize("i", range(len(TEXTS) + len(EXTRA)))
+def test_same_features_and_candidates(model, i):
+    text = _texts()[i]
+    doc = Document.from_text(text)
+    rows = scalar_evidence(doc, model.lexicon, model.lm)
+    table = evidence_table(doc, *vectorised(model.lexicon, model.lm))
+    assert [r.token for r in rows] == table.token.tolist()
+    X = matrix(rows)
+    assert X.shape == table.X.shape
+    if len(rows):
+        diff = np.abs(X - table.X).max(axis=0)
+        assert (diff < TOL).all(), dict(zip(FEATURES, diff.round(5)))
+    for k, r in enumerate(rows):
+        v = table.row(k)
+        assert (v.start, v.end, v.text, v.context) == (r.start, r.end, r.text, r.context)
+        # Same candidates; order may differ only between candidates whose ranking keys tie
+        # within the rounding tolerance.
+        assert {c for c, _ in v.candidates} <= {c for c, _ in r.candidates} | {c for c, _ in v.candidates[-1:]}
+        gains = dict(r.candidates)
+        for c, g in v.candidates:
+            if c in gains:
+                assert abs(g - gains[c]) < TOL
+
+
+def test_suggestions_match_scalar_rescore(model):
+    text = EXTRA[0] + EXTRA[2]
+    doc = Document.from_text(text)
+    table = evidence_table(doc, *vectorised(model.lexicon, model.lm))
+    idx = list(range(len(table)))
+    fast = rescore_rows(table, idx, model.lexicon, model.lm.table)
+    for k in idx:
+        slow = rescore(table.row(k), model.lexicon, model.lm)
+        assert [c for c, _ in fast[k]][:2] == [c for c, _ in slow][:2] or \
+            abs(fast[k][0][1] - slow[0][1]) < TOL  # a tie in the ranking key
+        assert np.allclose([g for _, g in fast[k]], [dict(slow).get(c, g) for c, g in fast[k]], atol=TOL)
+
+
+def test_model_check_uses_vectorised_path_and_matches(model):
+    """A whole check through the fast path agrees with the scalar evidence's score."""
+    text = (HERE.parent / "seeds" / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")
+    doc = Document.from_text(text)
+    X = matrix(scalar_evidence(doc, model.lexicon, model.lm))
+    slow = model.detector.score(X, doc.n_words)
+    assert abs(model.check(text).score - slow) < 1e-3
