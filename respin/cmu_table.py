@@ -139,18 +139,24 @@ class CmuTable:
             p3=q3p[pr3[o3]] * f,
         )
 
+    @staticmethod
+    def cache_file(path: str | os.PathLike | None = None, cache_dir: str | os.PathLike | None = None) -> Path:
+        """Where :meth:`cached` keeps the decoded tables of the model file ``path``."""
+        path = Path(path or default_path())
+        st = path.stat()
+        with path.open("rb") as fh:
+            head = hashlib.sha256(fh.read(1 << 20)).hexdigest()[:16]
+        folder = Path(cache_dir or os.environ.get("RESPIN_CACHE_DIR") or Path.home() / ".cache" / "respin")
+        return folder / f"cmu_table-{st.st_size}-{st.st_mtime_ns}-{head}.npz"
+
     @classmethod
     def cached(
         cls, path: str | os.PathLike | None = None, cache_dir: str | os.PathLike | None = None
     ) -> "CmuTable":
         """:meth:`load`, decoded once and kept as an NPZ keyed by the source file's identity."""
         path = Path(path or default_path())
-        st = path.stat()
-        with path.open("rb") as fh:
-            head = hashlib.sha256(fh.read(1 << 20)).hexdigest()[:16]
-        env = os.environ.get("RESPIN_CACHE_DIR")
-        folder = Path(cache_dir or env or Path.home() / ".cache" / "respin")
-        npz = folder / f"cmu_table-{st.st_size}-{st.st_mtime_ns}-{head}.npz"
+        npz = cls.cache_file(path, cache_dir)
+        folder = npz.parent
         if npz.exists():
             try:
                 with np.load(npz, allow_pickle=False) as z:

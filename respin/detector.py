@@ -96,16 +96,34 @@ def mixture(p: np.ndarray, prior: float) -> tuple[float, float, np.ndarray]:
     >>> r > 0 and post[0] > 0.5 > post[2]
     True
     """
-    if len(p) == 0:
-        return 0.0, 0.0, np.zeros(0)
+    g, r, post, _ = mixture_with(p, prior, np.zeros(0))
+    return g, r, post
+
+
+def mixture_with(p: np.ndarray, prior: float, extra_log_lr: np.ndarray) -> tuple[float, float, np.ndarray, np.ndarray]:
+    """:func:`mixture` with further units of evidence given by their log likelihood ratios
+    (natural log, P(evidence | spun unit) / P(evidence | clean unit)): lexicon phrases
+    compared with their shorter neighbours (:mod:`respin.phrases`). Returns also the
+    posteriors of those units.
+
+    >>> g0 = mixture(np.array([0.9, 0.9, 0.1]), prior=0.1)[0]
+    >>> g1, r, post, extra = mixture_with(np.array([0.9, 0.9, 0.1]), 0.1, np.log([17.0]))
+    >>> g1 > g0 and extra[0] > 0.5
+    True
+    """
+    extra_log_lr = np.asarray(extra_log_lr, dtype=np.float64)
+    if len(p) == 0 and len(extra_log_lr) == 0:
+        return 0.0, 0.0, np.zeros(0), np.zeros(0)
     q = np.clip(p, 1e-6, 1 - 1e-6)
-    L = np.exp(np.clip(np.log(q / (1 - q)) - math.log(prior / (1 - prior)), -30, 30))
+    L = np.exp(np.clip(np.concatenate([np.log(q / (1 - q)) - math.log(prior / (1 - prior)), extra_log_lr]), -30, 30))
     G = np.log1p(SPIN_RATES[:, None] * (L[None, :] - 1)).sum(axis=1)
     k = int(G.argmax())
+    n = len(p)
     if G[k] <= 0:
-        return 0.0, 0.0, np.zeros(len(p))
+        return 0.0, 0.0, np.zeros(n), np.zeros(len(extra_log_lr))
     r = SPIN_RATES[k]
-    return float(G[k]), float(r), r * L / (r * L + 1 - r)
+    post = r * L / (r * L + 1 - r)
+    return float(G[k]), float(r), post[:n], post[n:]
 
 
 def doc_features(X: np.ndarray, p: np.ndarray, n_words: int, prior: float) -> np.ndarray:

@@ -84,7 +84,12 @@ _VEC: dict = {}
 
 def vectorised(lexicon, lm):
     """(candidates, LM table) for :func:`respin.evidence_vec.evidence_table`, or None when
-    the scorer has no decoded table (a user's own LM) or the lexicon no candidate table."""
+    the scorer has no decoded table (a user's own LM) or the lexicon no candidate table.
+
+    Every text goes through the table when there is one, short or long: the two paths
+    differ by pocketsphinx's rounding (4e-5), and a result must not depend on whether a
+    text came first in its process.
+    """
     table = getattr(lm, "table", None)
     cands = getattr(lexicon, "candidate_table", None)
     if table is None or cands is None:

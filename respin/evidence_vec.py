@@ -45,11 +45,11 @@ class VecCandidates:
         counts = np.diff(indptr)[has]
         col = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
         row = np.repeat(np.arange(len(has)), counts)
-        src = np.concatenate([np.arange(indptr[i], indptr[i + 1]) for i in has]) if len(has) else np.zeros(0, int)
+        src = np.repeat(indptr[has], counts) + col  # positions in the table's flat arrays
         self.ids[row, col] = lm_ids[cand_table._cand[src]]
         self.flags[row, col] = cand_table._flags[src]
         self.words = words
-        self._row = {w: int(rows_of[i]) for i, w in enumerate(words) if rows_of[i] >= 0}
+        self._row = dict(zip([words[i] for i in has.tolist()], range(len(has))))
         self._index = lm_table.index
         self._judged: dict[str, tuple[int, int]] = {}
 

@@ -115,6 +115,14 @@ class Model:
         if self.lm is None:
             raise ModelError("the language model (pocketsphinx) is not installed: pip install pocketsphinx")
 
+    def warm(self) -> "Model":
+        """Load now what is otherwise loaded on first use (the decoded LM table behind fast
+        checks): for servers and batch workers, so that the first document is not slower."""
+        from .evidence import vectorised
+        if self.lm is not None:
+            vectorised(self.lexicon, self.lm)
+        return self
+
     def evidence(self, doc: Document, suggestions: bool = True):
         """Evidence of ``doc``: (rows, X, p, post) with the feature matrix ``X``, word-model
         probabilities ``p`` and mixture posteriors ``post``, one entry per judged word.
@@ -158,8 +166,32 @@ class Model:
         rows, X, p, post = self.evidence(doc, suggestions=findings)
         if len(X) < MIN_EVIDENCE_WORDS:
             return Report(0.0, 0.0 >= thr, [], doc.n_words, thr, model=self.label, judged=False)
+        phrases, phrase_post = [], np.zeros(0)
+        if findings:  # phrase swaps ("by way of" for through): more units of evidence for the gate
+            from .detector import SIGNIFICANT_LOG_RATIO, mixture_with
+            from .phrases import log_lr, phrase_hits, phrase_index, table_for
+            tab = table_for(self.lm)
+            phrases = phrase_hits(doc, phrase_index(self.lexicon, tab)) if tab is not None else []
+            if phrases:
+                g, _, post2, phrase_post = mixture_with(p, det.prior, log_lr(phrases))
+                if g < SIGNIFICANT_LOG_RATIO:
+                    post2, phrase_post = np.zeros(len(p)), np.zeros(len(phrases))
+                flagged = np.flatnonzero(post2 >= det.finding_threshold).tolist()
+                if set(flagged) - {i for i, _ in rows}:  # the phrases decided the gate: rows for the words
+                    rows = self._rows(doc, flagged)
+                else:
+                    rows = [(i, r) for i, r in rows if i in set(flagged)]
+                post = post2
         findings = findings_from_rows(text, doc, [r for _, r in rows], post[[i for i, _ in rows]],
                                       det.finding_threshold) if findings else []
+        if phrases:
+            from .phrases import phrase_findings
+            extra = [f for f in phrase_findings(text, phrases, phrase_post, det.finding_threshold)
+                     if not any(f.start < x.end and x.start < f.end and not (f.start <= x.start and x.end <= f.end)
+                                for x in findings)]  # a word finding reaching outside the phrase wins
+            if extra:
+                findings = sorted([x for x in findings if not any(f.start <= x.start and x.end <= f.end for f in extra)]
+                                  + extra, key=lambda f: f.start)
         score = det.score(X, doc.n_words, p)
         leaked = spintax_findings(text)
         if leaked:  # a spinner's template in the text settles the question
@@ -167,6 +199,25 @@ class Model:
             findings = sorted([f for f in findings if not any(f.start < x.end and x.start < f.end for x in leaked)]
                               + leaked, key=lambda f: f.start)
         return Report(score, score >= thr, findings, doc.n_words, thr, model=self.label)
+
+    def _rows(self, doc: Document, flagged: list[int]):
+        """(row index, WordEvidence) with suggestions for the judged words ``flagged``, as
+        :meth:`evidence` builds them (for :meth:`check`, when phrase evidence moved the gate)."""
+        from .evidence import scalar_evidence, vectorised
+        vec = vectorised(self.lexicon, self.lm)
+        if vec is not None:
+            from .evidence_vec import evidence_table
+            from .evidence_vec import rescore as rescore_rows
+            table = evidence_table(doc, *vec)
+            rows = [(i, table.row(i)) for i in flagged]
+            for (_, r), c in zip(rows, rescore_rows(table, flagged, self.lexicon, vec[1])):
+                r.candidates = c
+            return rows
+        all_rows = scalar_evidence(doc, self.lexicon, self.lm)
+        rows = [(i, all_rows[i]) for i in flagged]
+        for _, r in rows:
+            r.candidates = rescore(r, self.lexicon, self.lm)
+        return rows
 
     # -- restoration without a source ---------------------------------------------------------
     def decoder(self, lexicons=()):
