@@ -123,15 +123,19 @@ class Model:
             vectorised(self.lexicon, self.lm)
         return self
 
-    def evidence(self, doc: Document, suggestions: bool = True):
-        """Evidence of ``doc``: (rows, X, p, post) with the feature matrix ``X``, word-model
-        probabilities ``p`` and mixture posteriors ``post``, one entry per judged word.
+    def evidence(self, doc: Document, suggestions: bool = True, phrases=()):
+        """Evidence of ``doc``: (rows, X, p, post, phrase_post) with the feature matrix ``X``,
+        word-model probabilities ``p`` and the document mixture's posteriors ``post``, one
+        entry per judged word, and ``phrase_post`` per phrase of ``phrases``
+        (:func:`respin.phrases.phrase_hits`, further units of evidence for the mixture).
         ``rows`` holds the :class:`WordEvidence` of the words at or above the finding
         threshold only (building one per word is what a fast check cannot afford), as
         (row index, WordEvidence) pairs. ``suggestions``: rank a longer candidate list for
         those words (findings need it; a bare document score does not)."""
         self._require()
+        from .detector import SIGNIFICANT_LOG_RATIO, mixture_with
         from .evidence import scalar_evidence, vectorised
+        det = self.detector
         vec = vectorised(self.lexicon, self.lm)
         if vec is not None:
             from .evidence_vec import evidence_table
@@ -140,9 +144,16 @@ class Model:
         else:
             all_rows = scalar_evidence(doc, self.lexicon, self.lm)
             X, get = matrix(all_rows), all_rows.__getitem__
-        p = self.detector.word.predict_proba(X)
-        post = self.detector.posteriors(X, p)
-        flagged = np.flatnonzero(post >= self.detector.finding_threshold).tolist()
+        p = det.word.predict_proba(X)
+        phrase_post = np.zeros(len(phrases))
+        if phrases:
+            from .phrases import log_lr
+            g, _, post, phrase_post = mixture_with(p, det.prior, log_lr(phrases))
+            if g < SIGNIFICANT_LOG_RATIO:  # the same gate as det.posteriors, with the phrases counted in
+                post, phrase_post = np.zeros(len(p)), np.zeros(len(phrases))
+        else:
+            post = det.posteriors(X, p)
+        flagged = np.flatnonzero(post >= det.finding_threshold).tolist()
         rows = [(i, get(i)) for i in flagged]
         if suggestions:  # suggestions for reported words, from a longer candidate list
             if vec is not None:
@@ -152,7 +163,7 @@ class Model:
             else:
                 for _, r in rows:
                     r.candidates = rescore(r, self.lexicon, self.lm)
-        return rows, X, p, post
+        return rows, X, p, post, phrase_post
 
     def check(self, text: str, threshold: float | None = None, findings: bool = True):
         """The :class:`Report` of ``text``; ``findings=False`` computes the score alone
@@ -163,25 +174,15 @@ class Model:
         doc = Document.from_text(text)
         if doc.n_words == 0:
             return Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label, judged=False)
-        rows, X, p, post = self.evidence(doc, suggestions=findings)
-        if len(X) < MIN_EVIDENCE_WORDS:
-            return Report(0.0, 0.0 >= thr, [], doc.n_words, thr, model=self.label, judged=False)
-        phrases, phrase_post = [], np.zeros(0)
+        phrases = []
         if findings:  # phrase swaps ("by way of" for through): more units of evidence for the gate
-            from .detector import SIGNIFICANT_LOG_RATIO, mixture_with
-            from .phrases import log_lr, phrase_hits, phrase_index, table_for
+            self._require()
+            from .phrases import phrase_hits, phrase_index, table_for
             tab = table_for(self.lm)
             phrases = phrase_hits(doc, phrase_index(self.lexicon, tab)) if tab is not None else []
-            if phrases:
-                g, _, post2, phrase_post = mixture_with(p, det.prior, log_lr(phrases))
-                if g < SIGNIFICANT_LOG_RATIO:
-                    post2, phrase_post = np.zeros(len(p)), np.zeros(len(phrases))
-                flagged = np.flatnonzero(post2 >= det.finding_threshold).tolist()
-                if set(flagged) - {i for i, _ in rows}:  # the phrases decided the gate: rows for the words
-                    rows = self._rows(doc, flagged)
-                else:
-                    rows = [(i, r) for i, r in rows if i in set(flagged)]
-                post = post2
+        rows, X, p, post, phrase_post = self.evidence(doc, suggestions=findings, phrases=phrases)
+        if len(X) < MIN_EVIDENCE_WORDS:
+            return Report(0.0, 0.0 >= thr, [], doc.n_words, thr, model=self.label, judged=False)
         findings = findings_from_rows(text, doc, [r for _, r in rows], post[[i for i, _ in rows]],
                                       det.finding_threshold) if findings else []
         if phrases:
@@ -192,32 +193,13 @@ class Model:
             if extra:
                 findings = sorted([x for x in findings if not any(f.start <= x.start and x.end <= f.end for f in extra)]
                                   + extra, key=lambda f: f.start)
-        score = det.score(X, doc.n_words, p)
+        score = det.score(X, doc.n_words, p)  # the calibrated document model: word evidence only
         leaked = spintax_findings(text)
         if leaked:  # a spinner's template in the text settles the question
             score = max(score, SPINTAX_CONFIDENCE)
             findings = sorted([f for f in findings if not any(f.start < x.end and x.start < f.end for x in leaked)]
                               + leaked, key=lambda f: f.start)
         return Report(score, score >= thr, findings, doc.n_words, thr, model=self.label)
-
-    def _rows(self, doc: Document, flagged: list[int]):
-        """(row index, WordEvidence) with suggestions for the judged words ``flagged``, as
-        :meth:`evidence` builds them (for :meth:`check`, when phrase evidence moved the gate)."""
-        from .evidence import scalar_evidence, vectorised
-        vec = vectorised(self.lexicon, self.lm)
-        if vec is not None:
-            from .evidence_vec import evidence_table
-            from .evidence_vec import rescore as rescore_rows
-            table = evidence_table(doc, *vec)
-            rows = [(i, table.row(i)) for i in flagged]
-            for (_, r), c in zip(rows, rescore_rows(table, flagged, self.lexicon, vec[1])):
-                r.candidates = c
-            return rows
-        all_rows = scalar_evidence(doc, self.lexicon, self.lm)
-        rows = [(i, all_rows[i]) for i in flagged]
-        for _, r in rows:
-            r.candidates = rescore(r, self.lexicon, self.lm)
-        return rows
 
     # -- restoration without a source ---------------------------------------------------------
     def decoder(self, lexicons=()):

@@ -85,36 +85,69 @@ class PhraseHit:
 
 class PhraseIndex:
     """Lexicon phrases that the rules above allow, keyed by first word, built once per
-    (lexicon, LM table); each phrase's replacements (as LM ids) are computed on first use."""
+    (lexicon, LM table); each phrase's replacements are prepared on first use."""
 
     def __init__(self, lexicon, tab) -> None:
         self.lexicon, self.tab = lexicon, tab
         index = tab.index
-        by_first: dict[str, list[tuple[str, ...]]] = {}
+        # Keyed by the first two words: a key by the first word alone would make every "the"
+        # of a text try hundreds of phrases.
+        by_start: dict[tuple[str, str], list[tuple[str, ...]]] = {}
         for w in lexicon.vocab[lexicon.n_words:]:
             parts = tuple(w.split(" "))
             if not 2 <= len(parts) <= MAX_WORDS or not any(p in STOPWORDS for p in parts):
                 continue
             if all(p in index for p in parts):
-                by_first.setdefault(parts[0], []).append(parts)
-        for v in by_first.values():
+                by_start.setdefault(parts[:2], []).append(parts)
+        for v in by_start.values():
             v.sort(key=len, reverse=True)
-        self.by_first = by_first
-        self._repl: dict[tuple[str, ...], list[tuple[str, np.ndarray]]] = {}
+        self.by_start = by_start
+        self._repl: dict[tuple[str, ...], tuple | None] = {}
 
-    def replacements(self, parts: tuple[str, ...]) -> list[tuple[str, np.ndarray]]:
-        got = self._repl.get(parts)
-        if got is None:
-            index, own = self.tab.index, set(parts)
-            got = []
-            for c, _ in self.lexicon.phrase_neighbours(" ".join(parts)):
-                cw = c.split(" ")
-                if len(cw) < len(parts) and not own.intersection(cw) and all(x in index for x in cw):
-                    got.append((c, np.array([index[x] for x in cw], dtype=np.int64)))
-                    if len(got) >= MAX_REPLACEMENTS:
-                        break
-            self._repl[parts] = got
+    def replacements(self, parts: tuple[str, ...]):
+        """(labels, bodies, lengths, prior) of a phrase, or None if it has no replacement to
+        compare with: row 0 is the phrase itself, the others its shorter neighbours (LM ids,
+        padded with -1 to MAX_WORDS); ``prior`` is each body's log10 score with no context."""
+        if parts in self._repl:
+            return self._repl[parts]
+        index, own = self.tab.index, set(parts)
+        labels, bodies = [None], [[index[x] for x in parts]]
+        for c, _ in self.lexicon.phrase_neighbours(" ".join(parts)):
+            cw = c.split(" ")
+            if len(cw) < len(parts) and not own.intersection(cw) and all(x in index for x in cw):
+                labels.append(c)
+                bodies.append([index[x] for x in cw])
+                if len(labels) > MAX_REPLACEMENTS:
+                    break
+        got = None
+        if len(labels) > 1:
+            lengths = np.array([len(b) for b in bodies], dtype=np.int64)
+            body = np.full((len(bodies), MAX_WORDS), -1, dtype=np.int64)
+            for r, b in enumerate(bodies):
+                body[r, :len(b)] = b
+            # Out of context: the body alone from no history (how common the phrase or word is).
+            prior = _window_scores(self.tab, body, lengths, np.full((len(bodies), 2), -1), np.zeros((len(bodies), 0), int))
+            got = (labels, body, lengths, prior)
+        self._repl[parts] = got
         return got
+
+
+def _window_scores(tab, body, lengths, hist, nxt) -> np.ndarray:
+    """log10 score of each row's sequence ``hist[2] + body[:length] + nxt`` (words after the
+    two history words), all rows in one batched lookup; -2 in ``nxt`` ends a row early."""
+    n, width = len(body), 2 + MAX_WORDS + nxt.shape[1]
+    seq = np.full((n, width), -2, dtype=np.int64)
+    seq[:, :2] = hist
+    col = np.arange(width)[None, :]
+    in_body = (col >= 2) & (col < 2 + lengths[:, None])
+    seq = np.where(in_body, np.pad(body, ((0, 0), (2, nxt.shape[1])))[:, :width], seq)
+    for k in range(nxt.shape[1]):  # the next words right after each row's body
+        at = 2 + lengths + k
+        seq[np.arange(n), at] = nxt[:, k]
+    valid = (col >= 2) & (seq != -2)
+    r, c = np.nonzero(valid)
+    lp = tab.logprob_ids(seq[r, c], seq[r, c - 1], seq[r, c - 2]).astype(np.float64)
+    return np.bincount(r, weights=lp, minlength=n)
 
 
 _INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -141,15 +174,16 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
     toks = doc.tokens
     ids_of = tab.index
     bos, eos = ids_of["<s>"], ids_of["</s>"]
-    matches = []   # (first token, last token, parts, sentence word ids, position in sentence)
+    by_start = index.by_start
+    matches = []   # (first token, last token, parts, replacements, history, next words)
     for s0, s1 in doc.sentences:
         kept = [k for k in range(s0, s1) if toks[k].kind != PUNCT]
         if len(kept) < 2:
             continue
         words = [_lower(toks[k].text) for k in kept]
         sid = None
-        for i, w in enumerate(words):
-            cands = index.by_first.get(w)
+        for i, pair in enumerate(zip(words, words[1:])):
+            cands = by_start.get(pair)
             if not cands:
                 continue
             for parts in cands:
@@ -158,79 +192,55 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
                     continue
                 if kept[i + n - 1] - kept[i] != n - 1:  # punctuation inside: not the phrase
                     continue
+                reps = index.replacements(parts)
+                if reps is None:
+                    continue
                 if sid is None:
-                    sid = np.array([ids_of.get(x, -1) for x in words], dtype=np.int64)
-                matches.append((kept[i], kept[i + n - 1], parts, sid, i))
+                    sid = [ids_of.get(x, -1) for x in words]
+                h = ([-1, bos] + sid[:i])[-2:]
+                nxt = sid[i + n:i + n + NEXT_WORDS]
+                if len(nxt) < NEXT_WORDS:
+                    nxt = nxt + [eos, -2][:NEXT_WORDS - len(nxt)]
+                matches.append((kept[i], kept[i + n - 1], parts, reps, h, nxt))
     if not matches:
         return []
-    # One row per (match, sequence): the phrase itself, then each replacement.
-    seqs, owner, labels = [], [], []
-    for m, (_, _, parts, sid, i) in enumerate(matches):
-        reps = index.replacements(parts)
-        if not reps:
-            continue
-        n = len(parts)
-        h = [bos] + sid[:i].tolist()
-        h = ([-1] + h)[-2:]
-        nxt = sid[i + n:i + n + NEXT_WORDS].tolist()
-        if len(nxt) < NEXT_WORDS:
-            nxt.append(eos)
-        seqs.append((h, sid[i:i + n].tolist(), nxt))
-        owner.append(m)
-        labels.append(None)
-        for c, cid in reps:
-            seqs.append((h, cid.tolist(), nxt))
-            owner.append(m)
-            labels.append(c)
-    if not seqs:
-        return []
-    W, H1, H2, row = [], [], [], []
-    for r, (h, body, nxt) in enumerate(seqs):
-        ctx = list(h)
-        for w in body + nxt:
-            W.append(w)
-            H1.append(ctx[-1])
-            H2.append(ctx[-2])
-            row.append(r)
-            ctx.append(w)
-    # Out of context: the body alone, from no history (how common the phrase or word is).
-    for r, (h, body, nxt) in enumerate(seqs):
-        ctx = [-1, -1]
-        for w in body:
-            W.append(w)
-            H1.append(ctx[-1])
-            H2.append(ctx[-2])
-            row.append(len(seqs) + r)
-            ctx.append(w)
-    lp = tab.logprob_ids(np.array(W), np.array(H1), np.array(H2)).astype(np.float64)
-    both = np.bincount(np.array(row), weights=lp, minlength=2 * len(seqs))
-    total, prior = both[:len(seqs)], both[len(seqs):]
-    scored: dict[int, list[tuple[str, float, float]]] = {}
-    base = base_prior = 0.0
-    for r, (m, c) in enumerate(zip(owner, labels)):
-        if c is None:
-            base, base_prior = total[r], prior[r]
-            continue
-        g = float(total[r] - base)
-        scored.setdefault(m, []).append((c, g, g - float(prior[r] - base_prior)))
+    # One row per (match, body): the phrase itself, then each replacement, all scored at once.
+    counts = np.array([len(m[3][0]) for m in matches])
+    owner = np.repeat(np.arange(len(matches)), counts)
+    body = np.concatenate([m[3][1] for m in matches])
+    lengths = np.concatenate([m[3][2] for m in matches])
+    prior = np.concatenate([m[3][3] for m in matches])
+    hist = np.array([m[4] for m in matches], dtype=np.int64)[owner]
+    nxt = np.array([m[5] for m in matches], dtype=np.int64)[owner]
+    total = _window_scores(tab, body, lengths, hist, nxt)
+    first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    gain = total - total[first][owner]
+    pmi = gain - (prior - prior[first][owner])
+    ok = (gain >= MIN_GAIN) & (pmi >= MIN_PMI)
+    ok[first] = False
     hits = []
-    for m, cands in scored.items():
-        ok = [x for x in cands if x[1] >= MIN_GAIN and x[2] >= MIN_PMI]
-        if hits_only and not ok:
+    for m, (a, b, parts, reps, _, _) in enumerate(matches):
+        sl = slice(first[m] + 1, first[m] + counts[m])
+        if hits_only and not ok[sl].any():
             continue
+        labels = reps[0][1:]
         # Best first: qualifying neighbours by how much the context prefers them beyond
         # their frequency (pmi), so a frequent preposition does not win by frequency alone.
-        ranked = sorted(ok, key=lambda x: -x[2]) + sorted((x for x in cands if x not in ok), key=lambda x: -x[2])
-        c, g, pmi = ranked[0]
-        a, b, parts, _, _ = matches[m]
-        hits.append(PhraseHit(a, b, toks[a].start, toks[b].end, " ".join(parts), c, round(g, 3), round(pmi, 3),
-                              tuple(x[0] for x in ranked[:3] if x in ok) or (c,), bool(ok)))
+        order = np.lexsort((-pmi[sl], ~ok[sl])).tolist()
+        g_, p_, ok_ = gain[sl].tolist(), pmi[sl].tolist(), ok[sl].tolist()
+        best = order[0]
+        sugg = tuple(labels[k] for k in order[:3] if ok_[k]) or (labels[best],)
+        hits.append(PhraseHit(a, b, toks[a].start, toks[b].end, " ".join(parts), labels[best], round(g_[best], 3),
+                              round(p_[best], 3), sugg, bool(ok_[best])))
     # Overlapping hits: keep the largest gain.
     hits.sort(key=lambda x: (not x.hit, -x.pmi))
     out: list[PhraseHit] = []
+    taken: set[int] = set()  # tokens inside a kept phrase
     for x in hits:
-        if not any(x.first <= y.last and y.first <= x.last for y in out):
+        span = range(x.first, x.last + 1)
+        if taken.isdisjoint(span):
             out.append(x)
+            taken.update(span)
     return sorted(out, key=lambda x: x.first)
 
 
@@ -289,8 +299,7 @@ class _Ids(dict):
 class ScalarTable:
     """The two things :func:`phrase_hits` asks of a decoded LM table (``index``,
     ``logprob_ids``), answered one lookup at a time by any scorer with ``logprob`` and
-    ``in_vocab``: for a short text whose words were scored without the table, so that
-    checking one page does not decode it (see :meth:`respin.lm.CmuTrigram.table_ready`)."""
+    ``in_vocab``: for scorers without a decoded table (a user's own language model)."""
 
     def __init__(self, lm) -> None:
         self.index = _Ids(lm)
@@ -309,10 +318,11 @@ _SCALAR: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def table_for(lm):
-    """The LM's decoded table when it is loaded, else a :class:`ScalarTable` over it (one
-    per scorer); None for a scorer that cannot say which words it knows."""
-    tab = getattr(lm, "_table", None)
-    if tab:
+    """The scorer's decoded table when it has one (:attr:`respin.lm.CmuTrigram.table`), else
+    a :class:`ScalarTable` over it (one per scorer); None for a scorer that cannot say which
+    words it knows. The same choice as the word evidence makes, so that both see one LM."""
+    tab = getattr(lm, "table", None)
+    if tab is not None:
         return tab
     if not (hasattr(lm, "logprob") and hasattr(lm, "in_vocab")):
         return None
