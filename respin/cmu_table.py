@@ -65,8 +65,13 @@ def _find(keys: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if q.size > 512:  # sorted queries make searchsorted ~10x faster (cache-friendly, hinted)
         flat = q.ravel()
         o = np.argsort(flat)
+        sq = flat[o]
+        new = np.empty(sq.size, dtype=bool)  # first of each run of equal queries
+        new[0] = True
+        np.not_equal(sq[1:], sq[:-1], out=new[1:])
+        run = np.cumsum(new) - 1
         i = np.empty(flat.size, dtype=np.intp)
-        i[o] = np.searchsorted(keys, flat[o])
+        i[o] = np.searchsorted(keys, sq[new])[run]  # each distinct key searched once
         i = i.reshape(q.shape)
     else:
         i = np.searchsorted(keys, q)

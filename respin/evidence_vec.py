@@ -141,10 +141,11 @@ def evidence_table(doc: Document, cands: VecCandidates, tab) -> EvidenceTable:
     cfl = cands.flags[crow[sel]]
     m, K = cid.shape
     ctx = (_bigram(tab, h2, h1), _bigram(tab, n1, n2))
-    base, base1, base3 = _local(tab, ids[sel], h2, h1, n1, n2, ctx)
+    base, base1, base3, _, _ = _local(tab, ids[sel], h2, h1, n1, n2, ctx, parts=True)
     rep = tuple(tuple(np.repeat(a, K) for a in big) for big in ctx)
-    local, own, last = (a.reshape(m, K) for a in _local(
-        tab, cid.ravel(), np.repeat(h2, K), np.repeat(h1, K), np.repeat(n1, K), np.repeat(n2, K), rep))
+    local, own, last, b_h1x, b_xn1 = _local(tab, cid.ravel(), np.repeat(h2, K), np.repeat(h1, K), np.repeat(n1, K),
+                                            np.repeat(n2, K), rep, parts=True)
+    local, own, last = (a.reshape(m, K) for a in (local, own, last))
     valid = cid >= 0
     gain = np.where(valid, local - base[:, None], -np.inf)
     uni = tab.p1
@@ -178,9 +179,9 @@ def evidence_table(doc: Document, cands: VecCandidates, tab) -> EvidenceTable:
     cand_keep = np.where(r_valid[:, :keep], r_ids[:, :keep], -1)
     gain_keep = np.where(r_valid[:, :keep], r_gain[:, :keep], 0.0)
 
-    r_own = np.take_along_axis(own, order, 1)
-    r_last = np.take_along_axis(last, order, 1)
-    _pairs(tab, sel, X, h2, h1, at, r_ids, r_valid, r_own, r_last, ids, (base1, base3))
+    ranked = lambda a: np.take_along_axis(a.reshape(m, K), order, 1)  # noqa: E731
+    terms = (ranked(own), ranked(last), tuple(ranked(a) for a in b_h1x), tuple(ranked(a) for a in b_xn1))
+    _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, (base1, base3))
     # doc_rate: share of the word's occurrences (judged rows) whose delta exceeds 1.
     _, inv = np.unique(np.asarray([lowered[i] for i in sel.tolist()]), return_inverse=True)
     hits = np.bincount(inv, weights=(delta > 1.0).astype(float))
@@ -205,8 +206,8 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
         cid = np.concatenate([x[0] for x in lists if len(x[0])])
         fl = np.concatenate([x[1] for x in lists if len(x[0])])
         h2, h1, n1, n2 = (table.ctx[rows_a, k] for k in range(4))
-        base = _local(tab, wid, h2, h1, n1, n2)[0]
-        gain = _local(tab, cid, h2[r], h1[r], n1[r], n2[r])[0] - base[r]
+        base = _local(tab, wid, h2, h1, n1, n2)
+        gain = _local(tab, cid, h2[r], h1[r], n1[r], n2[r]) - base[r]
         uw = tab.p1[wid]
         key = gain - 0.5 * (tab.p1[cid] - uw[r]) + (fl == 3)
         order = np.lexsort((np.arange(len(r)), -key, r))  # by row, then key, ties in prior order
@@ -277,10 +278,11 @@ def _score(tab, w, h1, h2, big_w, big_ctx):
     return np.where(w == -1, np.float32(-7.0), out)  # an unknown predicted word: respin.lm.OOV_FLOOR
 
 
-def _local(tab, x, h2, h1, n1, n2, ctx=None):
+def _local(tab, x, h2, h1, n1, n2, ctx=None, parts: bool = False):
     """evidence._local for arrays: log10 of x's own trigram plus those of the next two words.
-    Returns (total, own term, last term); ``ctx`` = the row-level bigrams ("h2 h1", "n1 n2")
-    when the caller shares them across candidates."""
+    ``ctx`` = the row-level bigrams ("h2 h1", "n1 n2") when the caller shares them across
+    candidates. ``parts``: return (total, own term, last term, bigram "h1 x", bigram "x n1")
+    for callers that reuse them (pairs of adjacent words)."""
     if ctx is None:
         ctx = (_bigram(tab, h2, h1), _bigram(tab, n1, n2))
     b_h1x = _bigram(tab, h1, x)
@@ -289,7 +291,7 @@ def _local(tab, x, h2, h1, n1, n2, ctx=None):
     has1, has2 = n1 != -2, n2 != -2
     t2 = np.where(has1, _score(tab, n1, x, h1, b_xn1, b_h1x), 0.0)
     t3 = np.where(has2, _score(tab, n2, n1, x, ctx[1], b_xn1), 0.0)
-    return t1 + t2 + t3, t1, t3
+    return (t1 + t2 + t3, t1, t3, b_h1x, b_xn1) if parts else t1 + t2 + t3
 
 
 def _tri(tab, w, h2, h1) -> np.ndarray:
@@ -297,12 +299,13 @@ def _tri(tab, w, h2, h1) -> np.ndarray:
     return _score(tab, w, h1, h2, _bigram(tab, h1, w), _bigram(tab, h2, h1))
 
 
-def _pairs(tab, sel, X, h2, h1, at, r_ids, r_valid, r_own, r_last, ids, base_terms) -> None:
+def _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, base_terms) -> None:
     """evidence._pair for every two adjacent judged words of a sentence, vectorised.
 
-    The window of a pair (x, y) is T(x | h) + T(y | h1 x) + T(n0 | x y) + T(n1 | y n0); the
+    The window of a pair (x, y) is T(x | h) + T(y | h1 x) + T(n0 | x y) + T(n1 | y n0). The
     first term is x's own term and the last is y's last term from the single-word windows,
-    so only the two middle terms are looked up per combination.
+    and so are the bigrams "h1 x" and "y n0": per combination only the bigram "x y" and
+    two trigrams are looked up.
     """
     i_pd, i_pe = _F["pair_delta"], _F["pair_extra"]
     if len(sel) < 2:
@@ -314,11 +317,24 @@ def _pairs(tab, sel, X, h2, h1, at, r_ids, r_valid, r_own, r_last, ids, base_ter
         return
     b = a + 1
     P = PAIR_CANDIDATES
-    xa, va, oa = r_ids[a, :P], r_valid[a, :P], r_own[a, :P]
-    xb, vb, lb = r_ids[b, :P], r_valid[b, :P], r_last[b, :P]
-    ha1 = h1[a]
-    na = at(2, sel[a])
+    own, last, b_h1x, b_xn1 = terms
+    xa, va = r_ids[a, :P], r_valid[a, :P]
+    xb, vb = r_ids[b, :P], r_valid[b, :P]
+    ha1, na = h1[a], at(2, sel[a])
     has0 = na != -2
+    Pa, Pb = xa.shape[1], xb.shape[1]
+    rep = Pa * Pb
+    # Combination (i, j) of a's candidate i and b's candidate j, flattened per pair.
+    ia = lambda v: np.repeat(v[a, :P], Pb, axis=1).ravel()  # noqa: E731
+    jb = lambda v: np.tile(v[b, :P], (1, Pa)).ravel()        # noqa: E731
+    X_, Y_ = np.repeat(xa, Pb, axis=1).ravel(), np.tile(xb, (1, Pa)).ravel()
+    ok = (np.repeat(va, Pb, axis=1) & np.tile(vb, (1, Pa))).ravel()
+    X_, Y_ = np.where(ok, X_, 0), np.where(ok, Y_, 0)
+    H1, N0, HAS0 = np.repeat(ha1, rep), np.repeat(na, rep), np.repeat(has0, rep)
+    b_xy = _bigram(tab, X_, Y_)
+    t_y = _score(tab, Y_, X_, H1, b_xy, tuple(ia(v) for v in b_h1x))
+    t_n0 = np.where(HAS0, _score(tab, np.where(HAS0, N0, 0), Y_, X_, tuple(jb(v) for v in b_xn1), b_xy), 0.0)
+    sc = ia(own) + t_y + t_n0 + np.where(HAS0, jb(last), 0.0)
 
     def middle(x, y, hh1, m0):
         s = _tri(tab, y, hh1, x)
@@ -326,14 +342,6 @@ def _pairs(tab, sel, X, h2, h1, at, r_ids, r_valid, r_own, r_last, ids, base_ter
 
     base1, base3 = base_terms
     base = base1[a] + middle(ids[sel[a]], ids[sel[b]], ha1, na) + np.where(has0, base3[b], 0.0)
-    Pa, Pb = xa.shape[1], xb.shape[1]
-    rep = Pa * Pb
-    X_ = np.repeat(xa, Pb, axis=1).ravel()
-    Y_ = np.tile(xb, (1, Pa)).ravel()
-    ok = (np.repeat(va, Pb, axis=1) & np.tile(vb, (1, Pa))).ravel()
-    sc = (np.repeat(oa, Pb, axis=1).ravel()
-          + middle(np.where(ok, X_, 0), np.where(ok, Y_, 0), np.repeat(ha1, rep), np.repeat(na, rep))
-          + np.where(np.repeat(has0, rep), np.tile(lb, (1, Pa)).ravel(), 0.0))
     best = np.where(ok, sc, -np.inf).reshape(len(a), rep).max(1)
     gain = np.clip(best - base, -CLIP, CLIP)
     extra = gain - np.maximum(np.maximum(X[a, 0], X[b, 0]), 0.0)
