@@ -165,7 +165,9 @@ class CmuTable:
         if npz.exists():
             try:
                 with np.load(npz, allow_pickle=False) as z:
-                    return cls(z["words"].tolist(), **{k: z[k] for k in _ARRAYS})
+                    table = cls(z["words"].tolist(), **{k: z[k] for k in _ARRAYS})
+                if table.consistent():
+                    return table
             except (OSError, ValueError, KeyError, zipfile.BadZipFile):
                 pass  # corrupt or stale cache: rebuild it
         table = cls.load(path)
@@ -178,7 +180,18 @@ class CmuTable:
         except BaseException:
             os.unlink(tmp)
             raise
+        for old in folder.glob("cmu_table-*.npz"):  # tables of an earlier pocketsphinx install
+            if old != npz:
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
         return table
+
+    def consistent(self) -> bool:
+        """Whether the arrays fit together (a damaged cache file is decoded anew)."""
+        return (len(self.words) == len(self.p1) == len(self.b1) and len(self.k2) == len(self.p2) == len(self.b2)
+                and len(self.k3) == len(self.p3) and len(self.k2) > 0 and len(self.k3) > 0)
 
     @property
     def nbytes(self) -> int:

@@ -137,3 +137,24 @@ def test_scalar_equals_vectorised(table):
     for a, b, c, v in zip(w.tolist(), h1.tolist(), h2.tolist(), vec.tolist()):
         hist = () if b < 0 and c < 0 else (word(b),) if c < 0 else (word(c), word(b))
         assert table.logprob(word(a), hist) == pytest.approx(v, abs=1e-6), (a, b, c)
+
+
+def test_cache_of_wrong_shape_is_rebuilt_and_old_tables_removed(table, tmp_path, monkeypatch):
+    monkeypatch.setenv("RESPIN_CACHE_DIR", str(tmp_path))
+    stale = tmp_path / "cmu_table-1-2-3.npz"  # a table of another pocketsphinx install
+    stale.write_bytes(b"old")
+    npz = CmuTable.cache_file()
+    np.savez(npz, words=np.array(["a", "b"]), **{k: np.zeros(3, dtype=getattr(table, k).dtype)
+                                                  for k in ("p1", "b1", "k2", "p2", "b2", "k3", "p3")})
+    again = CmuTable.cached()
+    assert again.consistent() and len(again.words) == len(table.words)
+    assert sorted(p.name for p in tmp_path.glob("*.npz")) == [npz.name]
+
+
+def test_unwritable_cache_folder_still_gives_a_table(tmp_path, monkeypatch):
+    from respin.lm import CmuTrigram
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("RESPIN_CACHE_DIR", str(blocker / "sub"))
+    lm = CmuTrigram()
+    assert lm.table is not None and lm.table.consistent()
