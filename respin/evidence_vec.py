@@ -125,6 +125,38 @@ def evidence_table(doc: Document, cands: VecCandidates, tab) -> EvidenceTable:
         return empty
     ss, se = sent_start, sent_end
     pos = np.arange(n) - ss  # position in sentence
+    # Blocks of whole sentences, so that the arrays of a long document stay small (memory
+    # grows with the block, not the document); doc_rate is the only document-wide feature.
+    parts = [_block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel[a:b], bos)
+             for a, b in _blocks(sel, se, BLOCK_ROWS)]
+    X = np.concatenate([x[0] for x in parts])
+    delta = X[:, _F["delta"]]
+    # doc_rate: share of the word's occurrences (judged rows) whose delta exceeds 1.
+    _, inv = np.unique(np.asarray([lowered[i] for i in sel.tolist()]), return_inverse=True)
+    hits = np.bincount(inv, weights=(delta > 1.0).astype(float))
+    X[:, _F["doc_rate"]] = hits[inv] / np.bincount(inv)[inv]
+    return EvidenceTable(doc, wk[sel], X, np.concatenate([x[1] for x in parts]), np.concatenate([x[2] for x in parts]),
+                         tab.words, lowered, sel, np.stack([ss[sel], se[sel]], axis=1),
+                         np.concatenate([x[3] for x in parts]))
+
+
+BLOCK_ROWS = 8192  # judged words per block (a block ends at a sentence end)
+
+
+def _blocks(sel: np.ndarray, se: np.ndarray, size: int):
+    """[a, b) ranges of ``sel`` of about ``size`` rows that never split a sentence."""
+    a, m = 0, len(sel)
+    while a < m:
+        b = min(a + size, m)
+        if b < m:  # move the cut to the first row of a later sentence
+            b = int(np.searchsorted(sel, se[sel[b - 1]], side="left"))
+        yield a, b
+        a = b
+
+
+def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos):
+    """Rows ``sel`` (whole sentences): (X without doc_rate, candidates, gains, context)."""
+    n = len(ids)
 
     def at(offset: np.ndarray | int, idx: np.ndarray) -> np.ndarray:
         """LM id of the word at idx+offset within its sentence, else -2 (no word there)."""
@@ -182,13 +214,7 @@ def evidence_table(doc: Document, cands: VecCandidates, tab) -> EvidenceTable:
     ranked = lambda a: np.take_along_axis(a.reshape(m, K), order, 1)  # noqa: E731
     terms = (ranked(own), ranked(last), tuple(ranked(a) for a in b_h1x), tuple(ranked(a) for a in b_xn1))
     _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, (base1, base3))
-    # doc_rate: share of the word's occurrences (judged rows) whose delta exceeds 1.
-    _, inv = np.unique(np.asarray([lowered[i] for i in sel.tolist()]), return_inverse=True)
-    hits = np.bincount(inv, weights=(delta > 1.0).astype(float))
-    X[:, _F["doc_rate"]] = hits[inv] / np.bincount(inv)[inv]
-
-    return EvidenceTable(doc, np.asarray(tok_of, dtype=np.int64)[sel], X, cand_keep, gain_keep, tab.words,
-                         lowered, sel, np.stack([ss[sel], se[sel]], axis=1), np.stack([h2, h1, n1, n2], axis=1))
+    return X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1)
 
 
 def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SUGGESTION_CANDIDATES) -> list[list]:

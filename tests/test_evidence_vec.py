@@ -87,3 +87,16 @@ def test_model_check_uses_vectorised_path_and_matches(model):
     X = matrix(scalar_evidence(doc, model.lexicon, model.lm))
     slow = model.detector.score(X, doc.n_words)
     assert abs(model.check(text).score - slow) < 1e-3
+
+
+def test_blocks_of_sentences_give_the_same_rows(model, monkeypatch):
+    """Long documents are scored in blocks of whole sentences (bounded memory): the cut
+    points must not change a single feature, candidate or gain."""
+    import respin.evidence_vec as EV
+    text = "\n".join(_texts()[:6])
+    doc = Document.from_text(text)
+    whole = evidence_table(doc, *vectorised(model.lexicon, model.lm))
+    monkeypatch.setattr(EV, "BLOCK_ROWS", 7)
+    cut = evidence_table(doc, *vectorised(model.lexicon, model.lm))
+    assert np.array_equal(whole.X, cut.X) and np.array_equal(whole.cand, cut.cand)
+    assert np.array_equal(whole.gain, cut.gain) and np.array_equal(whole.ctx, cut.ctx)
