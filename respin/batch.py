@@ -8,10 +8,12 @@ Library use (lazy, in this process; a bad record becomes a result with an ``erro
     >>> first["id"], first["error"]
     ('a', 'empty text')
 
-:func:`process_record` is the one function every engine runs for every record (in this
+:func:`process_records` is the one function every engine runs for every record (in this
 process, in worker processes for ``respin batch --jobs``, on Dask workers for
-``--engine dask``): a pure function of the text to one result dict, so that results are
-the same whatever runs them. :func:`run_batch` is the engine behind ``respin batch``.
+``--engine dask``): a pure function of a pool of texts (one text, or with ``--pool-by``
+the consecutive records of one site, restored together) to one result dict each, so that
+results are the same whatever runs them; :func:`process_record` is it for one text.
+:func:`run_batch` is the engine behind ``respin batch``.
 
 A result dict has always the same keys, in this order::
 
@@ -26,6 +28,7 @@ applied); ``restored`` and ``edits`` are null/empty without restoring; ``source`
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -39,7 +42,7 @@ from pathlib import Path, PurePosixPath
 
 from .io import DEFAULT_MAX_BYTES, InputError, decode, read_text, write_atomic
 
-__all__ = ["check_records", "process_record", "error_result", "RESULT_KEYS"]
+__all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX"]
 
 RESULT_KEYS = ("id", "path", "score", "spun", "words", "findings", "restored", "edits", "suggestions", "source",
                "error")
@@ -48,6 +51,9 @@ MANIFEST_NAME = "run.json"
 RESTORED_DIR = "restored"
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".json.gz")
 LIST_SUFFIXES = (".lst", ".list")
+# --pool-by: most records restored together. A run of one site's records longer than this is
+# cut into pools of this size, so that a worker's memory and a result's delay stay bounded.
+POOL_MAX = 64
 
 
 class _RecordError(Exception):
@@ -104,35 +110,80 @@ def process_record(text, *, id=None, path: str | None = None, restore: bool = Tr
     says what is wrong in ``error``. A missing or broken model raises
     :class:`respin.model.ModelError`: that is no record's fault.
     """
+    return process_records([text], ids=[id], paths=[path], restore=restore, model=model, index=index,
+                           threshold=threshold, max_size=max_size)[0]
+
+
+def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=None, index=None,
+                    threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES) -> list[dict]:
+    """:func:`process_record` for texts from one site (one spinner): the restoration of the
+    texts without a source pools the decoder's evidence over all of them
+    (:meth:`respin.model.Model.restore_many`); everything else is per text. ``ids`` and
+    ``paths`` (default None) go into the results, one result per text, in order."""
     import respin
     from .model import ModelError
 
+    texts = list(texts)
+    ids = list(ids) if ids is not None else [None] * len(texts)
+    paths = list(paths) if paths is not None else [None] * len(texts)
+    checked = [_guarded(i, p, _checked, t, i, p, model, index, threshold, max_size)
+               for t, i, p in zip(texts, ids, paths)]
+    pool = [k for k, c in enumerate(checked) if restore and isinstance(c, tuple) and c[1] is None]
+    pooled: dict = {}
+    if pool:
+        try:
+            # The reports are the checks' (one evidence pass, the costly part, instead of two).
+            pooled = dict(zip(pool, respin._model(model).restore_many([checked[k][0] for k in pool],
+                                                                       reports=[checked[k][2] for k in pool])))
+        except (ModelError, MemoryError, KeyboardInterrupt):
+            raise
+        except Exception:  # one odd text must not fail its whole pool: each is restored alone below
+            pass
+    return [c if isinstance(c, dict) else
+            _guarded(i, p, _result, *c, id=i, path=p, restore=restore, model=model, restored=pooled.get(k))
+            for k, (c, i, p) in enumerate(zip(checked, ids, paths))]
+
+
+def _guarded(id, path, fn, /, *args, **kw):
+    """``fn(*args, **kw)``, or the error result of the record it fails on: a bug on an odd
+    text must not stop a corpus run. A missing or broken model is no record's fault: raised."""
+    from .model import ModelError
     try:
-        text = _as_text(text, max_size, path)
-    except _RecordError as e:
-        return error_result(id, path, str(e))
-    try:
-        match = index.best_source(text) if index is not None else None
-        report = respin.check(text, threshold=threshold, model=model)
-        restored, edits, suggestions = None, [], []
-        if restore:
-            # Without a source, the restoration reuses the check's document score (one
-            # evidence pass, the costly part, instead of two).
-            r = (respin.restore(text, source=match.text, model=model) if match is not None
-                 else respin._model(model).restore(text, report=report))
-            restored, edits = r.text, [e.to_dict() for e in r.edits]
-            suggestions = [e.to_dict() for e in r.suggestions]
-        return {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
-                "findings": [f.to_dict() for f in report.findings], "restored": restored, "edits": edits,
-                "suggestions": suggestions,
-                "source": None if match is None else {"id": match.doc_id, "score": float(match.score)},
-                "error": None}
+        return fn(*args, **kw)
     except (ModelError, MemoryError, KeyboardInterrupt):
         raise
     except InputError as e:
         return error_result(id, path, str(e))
-    except Exception as e:  # a bug on an odd text must not stop a corpus run: report it on the record
+    except Exception as e:
         return error_result(id, path, f"internal error: {type(e).__name__}: {e}")
+
+
+def _checked(text, id, path, model, index, threshold, max_size):
+    """(text, source match or None, report) of a record, or its error result."""
+    import respin
+    try:
+        text = _as_text(text, max_size, path)
+    except _RecordError as e:
+        return error_result(id, path, str(e))
+    match = index.best_source(text) if index is not None else None
+    return text, match, respin.check(text, threshold=threshold, model=model)
+
+
+def _result(text, match, report, *, id, path, restore, model, restored=None) -> dict:
+    """The result dict of a checked record; ``restored``: its restoration when already made
+    (pooled), else it is restored here: against its source, or alone by the model."""
+    import respin
+    r = None
+    if restore:
+        r = (restored if restored is not None
+             else respin.restore(text, source=match.text, model=model) if match is not None
+             else respin._model(model).restore(text, report=report))
+    return {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
+            "findings": [f.to_dict() for f in report.findings], "restored": None if r is None else r.text,
+            "edits": [] if r is None else [e.to_dict() for e in r.edits],
+            "suggestions": [] if r is None else [e.to_dict() for e in r.suggestions],
+            "source": None if match is None else {"id": match.doc_id, "score": float(match.score)},
+            "error": None}
 
 
 def _open_index(index):
@@ -392,6 +443,7 @@ class Options:
     corpus: str | None = None
     threshold: float | None = None
     max_size: int = DEFAULT_MAX_BYTES
+    pool_by: str | None = None      # "dir" or a JSONL field: restore runs of one site's records together
     mirror_dir: str | None = None   # write restored copies of files with a mirror path here
     return_mirror: bool = False     # ...or send them back (the dask engine: workers may not share a disk)
 
@@ -399,7 +451,7 @@ class Options:
         """The options a resumed run must share with the run it continues."""
         return {"text_field": self.text_field, "id_field": self.id_field, "restore": self.restore,
                 "model": self.model, "corpus": self.corpus, "threshold": self.threshold,
-                "max_size": self.max_size}
+                "max_size": self.max_size, "pool_by": self.pool_by}
 
 
 _STATE: dict = {}  # (model, corpus) -> open source index, once per process
@@ -420,7 +472,8 @@ def _index_for(opts: Options):
     return _STATE[key]
 
 
-def _result_of(task, opts: Options, index) -> dict:
+def _record_of(task, opts: Options):
+    """(id, path, text) of a task, or its error result when it holds no text."""
     kind, tid, path, payload, _ = task
     if kind == "error":
         return error_result(tid, path, payload)
@@ -434,8 +487,17 @@ def _result_of(task, opts: Options, index) -> dict:
             return error_result(rid, path, str(text))
     else:
         rid, text = tid, payload
-    return process_record(text, id=rid, path=path, restore=opts.restore, model=opts.model, index=index,
-                          threshold=opts.threshold, max_size=opts.max_size)
+    return rid, path, text
+
+
+def _results_of(tasks: list, opts: Options, index) -> list[dict]:
+    """The results of one pool's tasks (restored together), in order."""
+    recs = [_record_of(t, opts) for t in tasks]
+    ok = [r for r in recs if not isinstance(r, dict)]
+    done = iter(process_records([r[2] for r in ok], ids=[r[0] for r in ok], paths=[r[1] for r in ok],
+                                restore=opts.restore, model=opts.model, index=index, threshold=opts.threshold,
+                                max_size=opts.max_size))
+    return [r if isinstance(r, dict) else next(done) for r in recs]
 
 
 def read_record_file(path: str, max_size: int):
@@ -453,16 +515,23 @@ def _line(result: dict) -> bytes:
         return (json.dumps(result, ensure_ascii=True) + "\n").encode("utf-8")
 
 
-def run_chunk(tasks: list, opts: Options) -> tuple[list[bytes], list[int], list]:
+def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
+              skip: int = 0) -> tuple[list[bytes], list[int], list]:
     """Process ``tasks``: (JSON lines, [documents, spun, edited, errors, words], mirrors).
 
-    Runs in a worker (or in this process). Restored copies of folder files are written
-    under ``opts.mirror_dir`` (atomically), or returned as (rel, text) in ``mirrors``.
+    Runs in a worker (or in this process). ``pools``: the sizes of the runs of ``tasks``
+    restored together (None: each alone). The first ``skip`` results are computed (their
+    pool needs them) but not returned: an interrupted run wrote them. Restored copies of
+    folder files are written under ``opts.mirror_dir`` (atomically), or returned as
+    (rel, text) in ``mirrors``.
     """
     index = _index_for(opts)
+    results, at = [], 0
+    for n in pools or [1] * len(tasks):
+        results += _results_of(tasks[at:at + n], opts, index)
+        at += n
     lines, stats, mirrors = [], [0, 0, 0, 0, 0], []
-    for task in tasks:
-        r = _result_of(task, opts, index)
+    for task, r in zip(tasks[skip:], results[skip:]):
         rel = task[4]
         if rel is not None and r["restored"] is not None:
             if opts.return_mirror:
@@ -520,8 +589,8 @@ class InlineEngine:
 
     window = 1
 
-    def submit(self, tasks, opts):
-        return _Done(run_chunk(tasks, opts))
+    def submit(self, *args):
+        return _Done(run_chunk(*args))
 
     def close(self, cancel=False):
         pass
@@ -538,8 +607,8 @@ class ProcessEngine:
                                         initializer=_worker_init)
         self.window = 3 * jobs
 
-    def submit(self, tasks, opts):
-        return self.pool.submit(run_chunk, tasks, opts)
+    def submit(self, *args):
+        return self.pool.submit(run_chunk, *args)
 
     def close(self, cancel=False):
         if cancel:  # do not wait for chunks still running: their records are redone on --resume
@@ -577,8 +646,8 @@ class DaskEngine:
         threads = sum(self.client.nthreads().values()) or jobs
         self.window = 3 * max(threads, 1)
 
-    def submit(self, tasks, opts):
-        return self.client.submit(run_chunk, tasks, opts, pure=False)
+    def submit(self, *args):
+        return self.client.submit(run_chunk, *args, pure=False)
 
     def close(self, cancel=False):
         try:
@@ -652,16 +721,73 @@ def scan_results(path: str) -> tuple[list, list[int]]:
     return ids, stats
 
 
-def _chunks(tasks: Iterator, size: int, max_bytes: int = 1 << 20):
-    """Lists of at most ``size`` tasks (fewer when their payloads pass ``max_bytes``)."""
-    chunk, nbytes = [], 0
+def pool_key(task, pool_by: str):
+    """The site of a task for ``--pool-by`` (``"dir"``: a file's folder; else the value of
+    that JSONL field), or None: a record without one is a pool of its own."""
+    kind, _, path, payload, _ = task
+    if pool_by == "dir" and kind == "file":
+        return os.path.dirname(path)
+    if kind != "json":
+        return None
+    try:
+        obj = json.loads(payload)
+    except (ValueError, RecursionError):  # not a record: an error result, alone
+        return None
+    value = obj.get(pool_by) if isinstance(obj, dict) else None
+    return None if value is None else json.dumps(value, sort_keys=True)
+
+
+def _pools(tasks: Iterator, pool_by: str) -> Iterator[list]:
+    """Runs of consecutive tasks with the same site, at most POOL_MAX long: they depend on
+    the input order alone, so every run (resumed, any --jobs or engine) pools alike."""
+    cap, pool, last = POOL_MAX, [], None
     for t in tasks:
-        chunk.append(t)
-        p = t[3]
-        nbytes += len(p) if isinstance(p, (bytes, str)) else 64
-        if len(chunk) >= size or nbytes >= max_bytes:
+        key = pool_key(t, pool_by)
+        if pool and (key is None or key != last or len(pool) >= cap):
+            yield pool
+            pool = []
+        pool.append(t)
+        last = key
+    if pool:
+        yield pool
+
+
+def _resume_point(pools: Iterator[list], done_ids: list, opts: Options, results) -> tuple[Iterator[list], int]:
+    """Check that the results so far are those of the input's first records; return (the
+    pools still to run, how many records of the first one are written). A run stopped in
+    the middle of a pool redoes that pool (each of its restorations depends on all its
+    records) and writes only its missing records."""
+    n = 0
+    pools = iter(pools)
+    for pool in pools:
+        for k, t in enumerate(pool):
+            if n == len(done_ids):
+                return itertools.chain([pool], pools), k
+            got = task_id(t, opts.text_field, opts.id_field)
+            if got != done_ids[n]:
+                raise InputError(f"cannot --resume: result {n + 1:,} is for id {done_ids[n]!r} but the input's "
+                                 f"record {n + 1:,} has id {got!r}: the input changed (use --force to start over)")
+            n += 1
+    if n < len(done_ids):
+        raise InputError(f"cannot --resume: {results} has {len(done_ids):,} results but the input "
+                         f"only {n:,} records (use --force to start over)")
+    return iter(()), 0
+
+
+def _chunks(pools: Iterator[list], size: int, max_bytes: int = 1 << 20) -> Iterator[list[list]]:
+    """Lists of pools of at most ``size`` tasks in all (fewer when their payloads pass
+    ``max_bytes``). A pool is never split: one larger than ``size`` is a chunk of its own."""
+    chunk, n, nbytes = [], 0, 0
+    for pool in pools:
+        if chunk and n + len(pool) > size:
             yield chunk
-            chunk, nbytes = [], 0
+            chunk, n, nbytes = [], 0, 0
+        chunk.append(pool)
+        n += len(pool)
+        nbytes += sum(len(t[3]) if isinstance(t[3], (bytes, str)) else 64 for t in pool)
+        if n >= size or nbytes >= max_bytes:
+            yield chunk
+            chunk, n, nbytes = [], 0, 0
     if chunk:
         yield chunk
 
@@ -752,6 +878,9 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
     KeyboardInterrupt (after flushing what is done) when interrupted."""
     note = note or (lambda msg: None)
     kind, path = input_kind(input_path, kind)
+    if opts.pool_by not in (None, "dir") and kind != "jsonl":
+        raise InputError(f"--pool-by {opts.pool_by}: only JSONL records have fields; for a {kind} "
+                         "use --pool-by dir")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out is a file, expected a folder: {out_dir}")
@@ -802,18 +931,10 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
     write_manifest(False)
     exclude = str(out) if kind == "folder" else None
     tasks = iter_tasks(kind, path, glob=glob, max_size=opts.max_size, exclude=exclude)
-    # Resume: the results so far must be the results of the input's first records.
-    for n, expected in enumerate(done_ids):
-        t = next(tasks, None)
-        if t is None:
-            raise InputError(f"cannot --resume: {results} has {len(done_ids):,} results but the input "
-                             f"only {n:,} records (use --force to start over)")
-        got = task_id(t, opts.text_field, opts.id_field)
-        if got != expected:
-            raise InputError(f"cannot --resume: result {n + 1:,} is for id {expected!r} but the input's "
-                             f"record {n + 1:,} has id {got!r}: the input changed (use --force to start over)")
-    if engine == "dask":
-        tasks = (_read_here(t, opts.max_size) for t in tasks)
+    pools = _pools(tasks, opts.pool_by) if opts.pool_by else ([t] for t in tasks)
+    pools, skip = _resume_point(pools, done_ids, opts, results)
+    if engine == "dask":  # after the pools are cut: a file that fails to read stays in its pool
+        pools = ([_read_here(t, opts.max_size) for t in p] for p in pools)
         opts = _replace(opts, mirror_dir=opts.mirror_dir, return_mirror=opts.mirror_dir is not None)
     if jobs == 0:
         jobs = os.cpu_count() or 1
@@ -845,8 +966,10 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         eng = (DaskEngine(jobs, scheduler) if engine == "dask"
                else ProcessEngine(jobs) if jobs > 1 else InlineEngine())
         window = eng.window
-        for chunk in _chunks(tasks, chunk_size):
-            pending.append(eng.submit(chunk, opts))
+        for chunk in _chunks(pools, chunk_size):
+            sizes = [len(p) for p in chunk] if opts.pool_by else None
+            pending.append(eng.submit([t for p in chunk for t in p], opts, sizes, skip))
+            skip = 0  # only the first pool can be partly written
             while pending and (len(pending) >= window or pending[0].done()):
                 emit_head()
         while pending:

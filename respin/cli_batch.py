@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from .batch import POOL_MAX
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
@@ -67,8 +68,15 @@ def batch(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same --out folder "
                                                         "(same input and options)."),
     force: bool = typer.Option(False, "--force", help="Start over, replacing the results in --out."),
+    pool_by: Optional[str] = typer.Option(None, "--pool-by", metavar="KEY",
+                                          help="Restore the records of one site together, pooling the evidence "
+                                               "for the spinner's dictionary over them: KEY is dir (files in one "
+                                               "folder are one site) or a JSONL field (site, domain; a record "
+                                               "without it is alone). A pool is a run of consecutive records with "
+                                               f"the same KEY, at most {POOL_MAX} long: sort the input by KEY to "
+                                               "pool fully."),
     chunk_size: int = typer.Option(16, "--chunk-size", min=1, metavar="N",
-                                   help="Records sent to a worker at a time."),
+                                   help="Records sent to a worker at a time (a pool is never split)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
 ):
     """Check (and restore) every document of a corpus; resumable, parallel, in order.
@@ -85,6 +93,8 @@ def batch(
 
       respin batch crawl.jsonl.gz --out results/ --corpus archive.index
 
+      respin batch crawl-sorted-by-site.jsonl --out results/ --pool-by site
+
       respin batch crawl.jsonl --out results/ --engine dask --scheduler tcp://host:8786
     """
     from .batch import Options, run_batch
@@ -96,7 +106,7 @@ def batch(
     if scheduler and engine != Engine.dask:
         raise _fail("--scheduler needs --engine dask")
     opts = Options(text_field=text_field, id_field=id_field, restore=not no_restore, model=model, corpus=corpus,
-                   threshold=threshold, max_size=max_size)
+                   threshold=threshold, max_size=max_size, pool_by=pool_by or None)
     progress = "off" if quiet else "auto"
     summary = None
     try:

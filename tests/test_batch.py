@@ -302,6 +302,123 @@ def test_scan_results_drops_a_torn_line(tmp_path):
     assert p.read_bytes().endswith(b"3}\n")
 
 
+# --- --pool-by: one site's records restored together ---------------------------------------------
+
+def site_texts(site: int, n: int) -> list[str]:
+    """A site republishing n spun copies of one article (what pooling is for: one dictionary)."""
+    from respin.spin import spin
+    return [spin(WINDOWS[site], rate=0.4, style="aggressive", seed=j).text for j in range(n)]
+
+
+def _without_restoration(r: dict) -> dict:
+    return {k: v for k, v in r.items() if k not in ("restored", "edits", "suggestions")}
+
+
+def assert_pooled(rows: list[dict], texts: list, pools: list[list[int]]) -> bool:
+    """Each pool's results are respin.restore_many over its texts (error records aside), all
+    other fields those of the record alone; True when pooling changed any restoration."""
+    assert sorted(i for p in pools for i in p) == list(range(len(rows)))
+    changed = False
+    for pool in pools:
+        live = [i for i in pool if rows[i]["error"] is None]
+        for i, res in zip(live, respin.restore_many([texts[i] for i in live])):
+            alone = process_record(texts[i], id=rows[i]["id"], path=rows[i]["path"])
+            assert _without_restoration(rows[i]) == _without_restoration(alone)
+            assert rows[i]["restored"] == res.text and rows[i]["edits"] == [e.to_dict() for e in res.edits]
+            assert rows[i]["suggestions"] == [e.to_dict() for e in res.suggestions]
+            changed |= (alone["restored"], alone["suggestions"]) != (rows[i]["restored"], rows[i]["suggestions"])
+    return changed
+
+
+def test_pool_by_field_restores_each_run_of_a_site_together(tmp_path, cli, monkeypatch):
+    monkeypatch.setattr("respin.batch.POOL_MAX", 4)  # the cap, small: site 1's run of 6 is cut 4 + 2
+    a, b, c = site_texts(0, 5), site_texts(1, 6), site_texts(2, 2)
+    recs = ([{"id": f"a{j}", "site": "a.example", "text": t} for j, t in enumerate(a[:2])]
+            + [{"id": "lone", "text": a[2]}]                                  # no site: alone, and it ends a's run
+            + [{"id": f"a{j}", "site": "a.example", "text": t} for j, t in enumerate(a[3:], 3)]
+            + [{"id": f"b{j}", "site": "b.example", "text": t} for j, t in enumerate(b)]
+            + [{"id": "b-empty", "site": "b.example", "text": ""}]            # an error: a result of its own
+            + [{"id": f"c{j}", "site": {"host": "c"}, "text": t} for j, t in enumerate(c)])  # any JSON value
+    src = write_jsonl(tmp_path / "in.jsonl", recs)
+    ran = cli("batch", src, "--out", tmp_path / "o", "--pool-by", "site", "--chunk-size", "3", "-q")
+    assert ran.code == 0, ran.err
+    rows = results(tmp_path / "o")
+    assert [r["id"] for r in rows] == [r["id"] for r in recs] and rows[11]["error"] == "empty text"
+    pools = [[0, 1], [2], [3, 4], [5, 6, 7, 8], [9, 10, 11], [12, 13]]
+    assert assert_pooled(rows, [r["text"] for r in recs], pools)  # and pooling did change something here
+    assert json.loads((tmp_path / "o" / "run.json").read_text())["run"]["pool_by"] == "site"
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o", "--resume"), "different options", "pool_by")
+    # --jobs 2 and another chunk size: the same pools, the same bytes
+    assert cli("batch", src, "--out", tmp_path / "o2", "--pool-by", "site", "--jobs", "2", "--chunk-size", "1",
+               "-q").code == 0
+    assert (tmp_path / "o2" / "results.jsonl").read_bytes() == (tmp_path / "o" / "results.jsonl").read_bytes()
+
+
+def test_without_pool_by_each_record_is_restored_alone(tmp_path, cli):
+    texts = site_texts(3, 4)
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "site": "s", "text": t} for i, t in enumerate(texts)])
+    assert cli("batch", src, "--out", tmp_path / "o", "-q").code == 0
+    assert results(tmp_path / "o") == list(check_records([{"id": i, "text": t} for i, t in enumerate(texts)],
+                                                          restore=True))
+    # a field no record has: every record alone, the same bytes
+    assert cli("batch", src, "--out", tmp_path / "o2", "-q", "--pool-by", "nosuchfield").code == 0
+    assert (tmp_path / "o2" / "results.jsonl").read_bytes() == (tmp_path / "o" / "results.jsonl").read_bytes()
+
+
+def test_pool_by_dir_pools_the_files_of_each_folder(tmp_path, cli):
+    pages = tmp_path / "pages"
+    texts, ids = [], []
+    for folder, site, n in (("", 4, 1), ("a", 5, 3), ("a/deeper", 6, 2)):
+        (pages / folder).mkdir(parents=True, exist_ok=True)
+        for j, t in enumerate(site_texts(site, n)):
+            (pages / folder / f"{j}.txt").write_text(t, encoding="utf-8")
+            texts.append(t)
+            ids.append(f"{folder}/{j}.txt".lstrip("/"))
+    (pages / "a" / "1b.txt").write_bytes(b"\x00\x01" * 20)  # unreadable: an error, inside a's run
+    texts.insert(3, None)
+    ids.insert(3, "a/1b.txt")
+    ran = cli("batch", pages, "--out", tmp_path / "o", "--pool-by", "dir", "-q")
+    assert ran.code == 0, ran.err
+    rows = results(tmp_path / "o")
+    assert [r["id"] for r in rows] == ids and "binary" in rows[3]["error"]
+    assert_pooled(rows, texts, [[0], [1, 2, 3, 4], [5, 6]])
+    for r in rows:
+        if r["error"] is None:
+            assert (tmp_path / "o" / "restored" / r["id"]).read_text(encoding="utf-8") == r["restored"]
+    assert_user_error(cli("batch", pages, "--out", tmp_path / "o3", "--pool-by", "site"), "--pool-by dir")
+
+
+def test_kill_mid_pool_then_resume_redoes_the_pool(tmp_path, cli):
+    """Results are written a chunk at a time and a pool is never split, so a stop mid-pool
+    takes a torn write (a power cut): made here by cutting the file after a kill -9."""
+    texts, recs = [], []
+    for site in range(12):
+        for j, t in enumerate(site_texts(site, 7)):
+            recs.append({"id": f"{site}-{j}", "site": f"site{site}", "text": t})
+            texts.append(t)
+    src = write_jsonl(tmp_path / "in.jsonl", recs)
+    assert cli("batch", src, "--out", tmp_path / "ref", "--pool-by", "site", "-q").code == 0
+    reference = (tmp_path / "ref" / "results.jsonl").read_bytes()
+    rows = results(tmp_path / "ref")
+    # a cut in the first two pools where restoring only the pool's missing records would differ
+    cut = next((7 * p + k for p in range(2) for k in range(1, 7)
+                if [r.text for r in respin.restore_many(texts[7 * p + k:7 * p + 7])]
+                != [r["restored"] for r in rows[7 * p + k:7 * p + 7]]), 10)
+    out = tmp_path / "o"
+    proc = _start(src, out, "--jobs", "1", "--pool-by", "site")  # --chunk-size 4 < 7: each pool its own chunk
+    _wait_for_lines(proc, out / "results.jsonl", 14)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    partial = (out / "results.jsonl").read_bytes()
+    assert reference.startswith(partial) and partial.count(b"\n") % 7 == 0  # whole pools only
+    lines = partial.splitlines(keepends=True)
+    (out / "results.jsonl").write_bytes(b"".join(lines[:cut]) + lines[cut][:25])  # mid-pool, a torn line
+    ran = run_cli("batch", src, "--out", out, "--resume", "--pool-by", "site", "--chunk-size", "4", "--jobs", "2")
+    assert ran.returncode == 0, ran.stderr
+    assert (out / "results.jsonl").read_bytes() == reference
+    assert json.loads((out / "run.json").read_text())["counts"]["documents"] == len(recs)
+
+
 # --- the Dask engine -----------------------------------------------------------------------------
 
 @pytest.mark.dask
@@ -323,10 +440,14 @@ def test_dask_engine_gives_the_local_results(corpus300, tmp_path):
         assert (tmp_path / "d" / "results.jsonl").read_bytes() == reference
         run_batch(str(pages), str(tmp_path / "dp"), Options(), engine="dask", scheduler=cluster.scheduler_address,
                   progress="off")
+        run_batch(str(pages), str(tmp_path / "dd"), Options(pool_by="dir"), engine="dask",
+                  scheduler=cluster.scheduler_address, chunk_size=2, progress="off")
         loads = client.run(lambda: __import__("respin.batch", fromlist=["LOADS"]).LOADS["model"])
         assert sorted(loads.values()) == [1, 1], loads  # the model loaded once per worker, not per task
     run_batch(str(pages), str(tmp_path / "lp"), Options(), progress="off")
     assert (tmp_path / "dp" / "results.jsonl").read_bytes() == (tmp_path / "lp" / "results.jsonl").read_bytes()
+    run_batch(str(pages), str(tmp_path / "ld"), Options(pool_by="dir"), progress="off")  # pools of 3 > chunks of 2
+    assert (tmp_path / "dd" / "results.jsonl").read_bytes() == (tmp_path / "ld" / "results.jsonl").read_bytes()
     for i in range(6):
         rel = f"{'sub/' if i % 2 else ''}{i}.txt"
         assert (tmp_path / "dp" / "restored" / rel).read_bytes() == (tmp_path / "lp" / "restored" / rel).read_bytes()
