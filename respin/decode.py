@@ -30,7 +30,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .evidence import STOPWORDS, _Unigrams, _candidates
+from .lm import OOV_FLOOR
+from .evidence_vec import _bigram, _score
 from .tokenize import PUNCT, Document
 
 # Channel features of one choice, in this order. "keep" is the identity choice.
@@ -116,6 +120,10 @@ class Decoder:
         self.thesaurus, self.lm, self.params = thesaurus, lm, params
         self.prune = prune
         self._cache: dict = {}
+        self._vcache: dict = {}  # (word, cap) -> _word_options as arrays, for the table path
+        self._syn: dict = {}    # (word, candidate) -> thesaurus link flags
+        self._swapf: dict = {}  # (key, out, count, cap) -> a swap's channel features and score
+        self._keys = None       # the swap lexicon's keys, see _swap_keys
         self.swaps = swaps
         self.uni = _Unigrams(lm)
         self.tri = getattr(lm, "trigram", None) or (lambda w, a, b: lm.logprob(w, (a, b)))
@@ -152,6 +160,7 @@ class Decoder:
             alts = alts[:PRE_CANDIDATES]
         if len(self._cache) > 200_000:  # bounded memory in long-running processes
             self._cache.clear()
+            self._vcache.clear()
             self.uni.clear()
         hit = self._cache[key] = (ident, alts)
         return hit
@@ -159,34 +168,59 @@ class Decoder:
     def options(self, words: list[str], caps: list[bool], joined: list[bool] | None = None) -> list[list[Option]]:
         """Choices starting at each word position (identity first). Multi-word swaps span
         only words that ``joined`` says are separated by spaces alone (default: all)."""
-        opts: list[list[Option]] = []
+        return [self._prune(self._here(words, caps, joined, i), words, i) for i in range(len(words))]
+
+    def _here(self, words, caps, joined, i) -> list[Option]:
+        """Every choice at word ``i`` before pruning: keep it, the lexicons' swaps, then the
+        word's own alternatives (those no swap produces already)."""
+        w = words[i]
+        (fi, bi), alts = self._word_options(w, caps[i])
+        here = [Option(i, 1, (w,), fi, (w,), bi)]
+        swaps = self._swap_options(words, caps, joined, i) if self.swaps else []
+        here += swaps
+        seen = {(w,)} | {o.out for o in swaps if o.length == 1}
+        here += [Option(i, 1, out, f, (w,), b) for out, f, b in alts if out not in seen]
+        return here
+
+    def _swap_options(self, words, caps, joined, i) -> list[Option]:
+        """The learned swaps starting at word ``i``, possibly multi-word on either side."""
         sw = self.swaps
-        th = self.params.theta
-        for i, w in enumerate(words):
-            (fi, bi), alts = self._word_options(w, caps[i])
-            here = [Option(i, 1, (w,), fi, (w,), bi)]
-            seen = {(w,)}
-            if sw:  # learned swaps, possibly multi-word on either side
-                for L in range(1, min(sw.max_len, len(words) - i) + 1):
-                    if L > 1 and joined is not None and not joined[i + L - 2]:
-                        break  # punctuation between the words: no swap across it
-                    key = tuple(words[i:i + L])
-                    for out, c in sw.lookup(key).items():
-                        if L == 1 and out in seen:
-                            continue
-                        if L == 1:
-                            seen.add(out)
-                        f = _feat(learned=math.log1p(c), phrase=float(L > 1 or len(out) > 1), name=float(caps[i]))
-                        if L == 1 and len(out) == 1:
-                            fl = self.thesaurus.are_synonyms(w, out[0]) if self.thesaurus is not None else 0
-                            f[_F["both" if fl == 3 else "one_source"]] = 1.0 if fl else 0.0
-                            f[_F["rarer"]] = _clip(self.uni(out[0]) - self.uni(w), 3.0)
-                        here.append(Option(i, L, out, f, key, _dot(th, f)))
-            for out, f, b in alts:
-                if out not in seen:
-                    here.append(Option(i, 1, out, f, (w,), b))
-            opts.append(self._prune(here, words, i))
-        return opts
+        here: list[Option] = []
+        for L in range(1, min(sw.max_len, len(words) - i) + 1):
+            if L > 1 and joined is not None and not joined[i + L - 2]:
+                break  # punctuation between the words: no swap across it
+            key = tuple(words[i:i + L])
+            for out, c in sw.lookup(key).items():
+                if L == 1 and out == key:
+                    continue
+                f, b = self._swap_channel(key, out, c, caps[i])
+                here.append(Option(i, L, out, f, key, b))
+        return here
+
+    def _swap_channel(self, key, out, count: int, cap: bool) -> tuple[list[float], float]:
+        """Channel features and score of a swap (cached: a spinner's swaps recur)."""
+        hit = self._swapf.get((key, out, count, cap))
+        if hit is None:
+            f = _feat(learned=math.log1p(count), phrase=float(len(key) > 1 or len(out) > 1), name=float(cap))
+            if len(key) == 1 and len(out) == 1:
+                fl = self._synonyms(key[0], out[0])
+                f[_F["both" if fl == 3 else "one_source"]] = 1.0 if fl else 0.0
+                f[_F["rarer"]] = _clip(self.uni(out[0]) - self.uni(key[0]), 3.0)
+            if len(self._swapf) > 200_000:
+                self._swapf.clear()
+            hit = self._swapf[(key, out, count, cap)] = (f, _dot(self.params.theta, f))
+        return hit
+
+    def _synonyms(self, w: str, c: str) -> int:
+        """The thesaurus link flag of a pair (cached: a spinner's swaps recur)."""
+        if self.thesaurus is None:
+            return 0
+        fl = self._syn.get((w, c))
+        if fl is None:
+            if len(self._syn) > 200_000:
+                self._syn.clear()
+            fl = self._syn[(w, c)] = self.thesaurus.are_synonyms(w, c)
+        return fl
 
     def _prune(self, here: list[Option], words: list[str], i: int) -> list[Option]:
         """Keep the alternatives worth a place in the lattice: the best few by channel score,
@@ -384,13 +418,29 @@ class Decoder:
     def decode_many(self, docs, pool_passes: int = 1) -> list[list[Choice]]:
         """:meth:`decode` for several documents whose evidence is pooled together: copies
         from one site (one spinner, one dictionary) tell each other how it maps a word."""
-        sents = [(d, idx, words, caps, self.options(words, caps, joined))
-                 for d, doc in enumerate(docs) for idx, words, caps, joined in self.sentences(doc)]
+        sents = [(d, words, caps, joined) for d, doc in enumerate(docs)
+                 for _, words, caps, joined in self.sentences(doc)]
+        tab = getattr(self.lm, "table", None)
+        if tab is not None:  # the LM as NumPy tables: the whole batch in a few array lookups
+            found = _TableDecode(self, tab, sents).run(pool_passes)
+        else:
+            found = self._decode_scalar(sents, pool_passes)
+        out: list[list[Choice]] = [[] for _ in docs]
+        first: dict[int, int] = {}
+        for si, ((d, *_), choices) in enumerate(zip(sents, found)):
+            k = first.setdefault(d, si)
+            out[d] += [Choice(si - k, *c) for c in choices]
+        return out
+
+    def _decode_scalar(self, sents, pool_passes: int) -> list[list[tuple]]:
+        """decode_many's work one LM call at a time, for any scorer: per sentence, the
+        substitutions on the best path as (start, length, out, confidence, alternatives)."""
+        opts_of = [self.options(words, caps, joined) for _, words, caps, joined in sents]
         pool = None
         results: list = [([], [])] * len(sents)  # per sentence: (best path, local LM scores)
         for it in range(pool_passes + 1):
             pooled = {k for k, _ in pool} if pool else set()
-            for si, (d, idx, words, caps, opts) in enumerate(sents):
+            for si, ((_, words, _, _), opts) in enumerate(zip(sents, opts_of)):
                 if not words:
                     continue
                 if pool is not None and not any(o.key in pooled for here in opts for o in here[1:]):
@@ -399,13 +449,10 @@ class Decoder:
                 results[si] = (path, self.local(words, opts, path))
             if it < pool_passes:
                 pool = _pool([loc for _, loc in results], self.params.lm_weight)
-        out: list[list[Choice]] = [[] for _ in docs]
-        first = {}
-        for si, (d, *_rest) in enumerate(sents):
-            first.setdefault(d, si)
-        for si, (path, loc) in enumerate(results):
-            d = sents[si][0]
+        found = []
+        for path, loc in results:
             post = dict(self.posteriors(loc, pool))
+            choices = []
             for o in path:
                 if o.out == o.key and o.length == 1:
                     continue
@@ -413,8 +460,645 @@ class Decoder:
                 conf = next((p for x, p in dist if x is o), 0.0)
                 alts = sorted(((x.out, p) for x, p in dist if x.out != x.key or x.length != 1),
                               key=lambda t: -t[1])[:5]
-                out[d].append(Choice(si - first[d], o.start, o.length, o.out, conf, alts))
-        return out
+                choices.append((o.start, o.length, o.out, conf, alts))
+            found.append(choices)
+        return found
+
+    # -- the table path's per-type data ------------------------------------------------------------
+    def _type_records(self, keys: list, tab) -> None:
+        """Fill the table path's per-type cache for word types ``keys`` ((word, cap) pairs),
+        all at once: (identity's channel score, alternatives' LM ids, their channel scores,
+        their words), best channel first. The numbers of :meth:`_word_options`, with the
+        unigram log-probabilities read from the table (pocketsphinx's own up to its integer
+        rounding, like every LM score on this path); the dot products add the same nonzero
+        terms in the same order (zero terms add 0.0)."""
+        th, index = self.params.theta, tab.index
+
+        def unigram(ids):
+            return np.where(ids >= 0, tab.p1[np.maximum(ids, 0)], OOV_FLOOR).astype(np.float64)
+
+        uw = unigram(np.array([index.get(w, -1) for w, _ in keys], dtype=np.int64))
+        ident = th[_F["keep"]] + th[_F["keep_common"]] * np.maximum(0.0, uw + 6.0)
+        t_of, r_of, cand, flag = [], [], [], []
+        for t, (w, _) in enumerate(keys):
+            if w in _NUMBERS:
+                t_of.append(t), r_of.append(0), cand.append(_NUMBERS[w]), flag.append(-1)
+            elif w not in STOPWORDS and len(w) >= 3 and w.isalpha() and self.thesaurus is not None:
+                entry = _candidates(self.thesaurus, self.lm, w, self.uni)
+                if entry is not None:
+                    cands, flags = entry
+                    cands = [c for c in cands[:MAX_SUBST] if c != w]  # options() never offers the word itself
+                    t_of += [t] * len(cands)
+                    r_of += [r for r, c in enumerate(entry[0][:MAX_SUBST]) if c != w]
+                    cand += cands
+                    flag += [flags[c] for c in cands]
+        t = np.array(t_of, dtype=np.int64)
+        r = np.array(r_of, dtype=np.float64)
+        fl = np.array(flag, dtype=np.int64)
+        ids = np.array([index.get(c, -1) for c in cand], dtype=np.int64)
+        cap = np.array([c for _, c in keys], dtype=np.float64)[t]
+        base = np.where(fl == 3, th[_F["both"]], th[_F["one_source"]])
+        base = base + th[_F["rarer"]] * np.clip(unigram(ids) - uw[t], -3.0, 3.0)
+        base = base + th[_F["name"]] * cap
+        base = base + th[_F["rank"]] * (r / 12.0)
+        base = np.where(fl == -1, th[_F["number"]], base)
+        order = np.lexsort((np.arange(len(t)), -base, t))  # by type, then channel score (stable)
+        if self.prune:
+            tt = t[order]
+            order = order[np.arange(len(tt)) - np.searchsorted(tt, tt) < PRE_CANDIDATES]
+        t, base, ids = t[order], base[order], ids[order]
+        words = [cand[j] for j in order.tolist()]
+        bounds = np.searchsorted(t, np.arange(len(keys) + 1)).tolist()
+        vc = self._vcache
+        for k, b, lo, hi in zip(keys, ident.tolist(), bounds, bounds[1:]):
+            vc[k] = (b, ids[lo:hi], base[lo:hi], tuple(words[lo:hi]))
+
+    def _swap_keys(self) -> tuple[dict, set]:
+        """The swap lexicon's keys as {first word: key lengths} and a set, so that a word
+        position is looked up only where a whole key matches (keys often start with "by",
+        "as", "on": a first-word test alone would send a fifth of the words to the lookups)."""
+        sw = self.swaps
+        if not sw:
+            return {}, set()
+        m = getattr(sw, "_map", None)  # the lexicon's own dict: its size says when keys were added
+        n = len(m) if m is not None else len(sw)
+        hit = self._keys
+        if hit is None or hit[0] is not sw or hit[1] != n:
+            keys = {s for s, _, _ in sw.items()}
+            lens: dict = {}
+            for s in keys:
+                lens.setdefault(s[0], set()).add(len(s))
+            hit = self._keys = (sw, n, {w: sorted(x) for w, x in lens.items()}, keys)
+        return hit[2], hit[3]
+
+
+class _Queries:
+    """Trigram lookups gathered from several places, answered by one table call."""
+
+    def __init__(self) -> None:
+        self.parts: list = []
+        self.n = 0
+
+    def add(self, w, h1, h2) -> slice:
+        """Queries log10 P(w | h2 h1) over id arrays; the slice of their answers in :meth:`run`."""
+        self.parts.append((w, h1, h2))
+        self.n += len(w)
+        return slice(self.n - len(w), self.n)
+
+    def run(self, tab) -> np.ndarray:
+        if not self.n:
+            return np.zeros(0)
+        w, h1, h2 = (np.concatenate([p[k] for p in self.parts]) for k in range(3))
+        return tab.logprob_ids(w, h1, h2).astype(np.float64)
+
+
+def _take(big, idx):
+    """Rows ``idx`` of a (found, prob, backoff) bigram triple."""
+    return tuple(x[idx] for x in big)
+
+
+def _cat(*bigs):
+    """Bigram triples end to end."""
+    return tuple(np.concatenate(x) for x in zip(*bigs))
+
+
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(s, s + c)`` for each start and count."""
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offs = np.cumsum(counts) - counts
+    return np.arange(total, dtype=np.int64) + np.repeat(starts - offs, counts)
+
+
+def _seq_queries(q: _Queries, seqs: list[list[int]]):
+    """Queries every word of each LM id sequence after its first two (the history)."""
+    if not seqs:
+        return None
+    W = max(map(len, seqs))
+    a = np.full((len(seqs), W), -2, dtype=np.int64)  # -2: past the sequence's end
+    for r, s in enumerate(seqs):
+        a[r, :len(s)] = s
+    parts = []
+    for t in range(2, W):
+        m = a[:, t] != -2
+        parts.append((m, q.add(a[m, t], a[m, t - 1], a[m, t - 2])))
+    return len(seqs), parts
+
+
+def _seq_sums(lp: np.ndarray, seqs) -> np.ndarray:
+    """Per sequence of :func:`_seq_queries`, the sum of its words' log10 scores, in order."""
+    if seqs is None:
+        return np.zeros(0)
+    n, parts = seqs
+    s = np.zeros(n)
+    for m, sl in parts:
+        t = np.zeros(n)
+        t[m] = lp[sl]
+        s = s + t
+    return s
+
+
+def _by_score(kv):
+    return -kv[1][0]
+
+
+def _viterbi_lists(p0: int, n: int, cnt, first, toff, T, e0: int, chan, kept=None, start: int = 0):
+    """:meth:`Decoder.viterbi` over one sentence whose options all put one word for one
+    word, reading the LM terms (already times lm_weight) from the precomputed transition
+    list ``T``: position p's option c after options a, b at p-2, p-1 is at
+    ``T[toff[p] + (a * cnt[p-1] + b) * cnt[p] + c]`` (a single virtual option before the
+    sentence), the sentence end after a, b at ``T[e0 + a * cnt[last] + b]``. A state is
+    the pair of option indices (a, b); beam, order of insertion and ties as the scalar
+    Viterbi. Returns the chosen option index at each position and the states at each
+    position (before pruning); given those of an earlier run (``kept``), decoding resumes
+    at position ``start``, where the first channel score changed."""
+    if kept is None:
+        kept, start = [{(0, 0): (0.0, 0)}], 0
+    else:
+        kept = kept[:start + 1]
+    beam = kept[start]
+    nb = cnt[p0 + start - 1] if start else 1
+    for p in range(p0 + start, p0 + n):
+        if len(beam) > BEAM:
+            beam = dict(sorted(beam.items(), key=_by_score)[:BEAM])
+        nc, f, t = cnt[p], first[p], toff[p]
+        nxt: dict = {}
+        get = nxt.get
+        if nc == 1:
+            c0 = chan[f]
+            for (a, b), (s0, _) in beam.items():
+                s = s0 + c0 + T[t + a * nb + b]
+                k = (b, 0)
+                cur = get(k)
+                if cur is None or s > cur[0]:
+                    nxt[k] = (s, a)
+        else:
+            cs = range(nc)
+            for (a, b), (s0, _) in beam.items():
+                o = t + (a * nb + b) * nc
+                for c in cs:
+                    s = s0 + chan[f + c] + T[o + c]
+                    k = (b, c)
+                    cur = get(k)
+                    if cur is None or s > cur[0]:
+                        nxt[k] = (s, a)
+        kept.append(nxt)
+        beam, nb = nxt, nc
+    best, best_s = (0, 0), -math.inf
+    for (a, b), (s, _) in beam.items():
+        s += T[e0 + a * nb + b]
+        if s > best_s:
+            best, best_s = (a, b), s
+    path = [0] * n
+    a, b = best
+    for j in range(n, 0, -1):  # the state at j is (option at j-2, option at j-1)
+        path[j - 1] = b
+        a, b = kept[j][(a, b)][1], a
+    return path, kept
+
+
+class _TableDecode:
+    """:meth:`Decoder.decode_many` with the LM's NumPy tables (:mod:`respin.cmu_table`).
+
+    The scalar path asks the LM ~50 times a word (1.5 µs a call into pocketsphinx) and
+    builds Python objects for every candidate of every word. Here the lattices of all the
+    sentences of a batch are flat arrays, options sorted by position (identity first), and
+    the LM is asked twice, everything at once:
+
+    1. the pruning window of every candidate of every word (as :meth:`Decoder._prune`);
+    2. every transition the Viterbi could take in the pruned lattice: at each position
+       each (option two back, option one back, option here) triple, and the sentence end.
+
+    The beam Viterbi stays Python (its beam must prune exactly as the scalar one) but only
+    indexes lists; the local windows (:meth:`Decoder.local`) are gathers from the same
+    transitions; pooling and posteriors are array sums. A sentence whose pruned lattice
+    holds a multi-word option (a phrase swap: rare) goes through the scalar methods.
+    Results are the scalar path's up to the table's rounding (< 4.4e-5 log10 a lookup, the
+    unigrams of the channel features included).
+    """
+
+    def __init__(self, dec: Decoder, tab, sents) -> None:
+        self.dec, self.tab, self.sents = dec, tab, sents
+        self.lw = dec.params.lm_weight
+        self.live = [si for si, s in enumerate(sents) if s[1]]
+        if self.live:
+            self._positions()
+            self._candidates()
+            self._lattice()
+            self._transitions()
+
+    # -- building ------------------------------------------------------------------------------------
+    def _positions(self) -> None:
+        """Flat word positions over all sentences; each word's LM id and spun context
+        (history as _hist, the next two words or -2 past the sentence end)."""
+        tab = self.tab
+        self.words = [w for si in self.live for w in self.sents[si][1]]
+        self.caps = [c for si in self.live for c in self.sents[si][2]]
+        self.sn = np.array([len(self.sents[si][1]) for si in self.live], dtype=np.int64)
+        self.so = np.cumsum(self.sn) - self.sn  # first position of each live sentence
+        P = self.P = len(self.words)
+        self.sent = np.repeat(np.arange(len(self.live)), self.sn)
+        i = self.i = np.arange(P) - self.so[self.sent]
+        n = self.sn[self.sent]
+        index = tab.index
+        self.bos, self.eos = index["<s>"], index["</s>"]
+        wid = self.wid = np.fromiter((index.get(w, -1) for w in self.words), np.int64, P)
+        pad = np.full(2, -2, dtype=np.int64)
+        ext = np.concatenate([pad, wid, pad])  # wid[p + d] = ext[2 + p + d]
+        self.h1 = np.where(i >= 1, ext[1:P + 1], self.bos)
+        self.h2 = np.where(i >= 2, ext[:P], np.where(i == 1, self.bos, -1))
+        self.n1 = np.where(i + 1 < n, ext[3:P + 3], -2)
+        self.n2 = np.where(i + 2 < n, ext[4:P + 4], -2)
+
+    def _candidates(self) -> None:
+        """Every word's candidates before pruning, as rows (position, index in the unpruned
+        list as :meth:`Decoder._here` orders it, LM id, channel score): keep the word, the
+        lexicon's swaps (Options, ``self.swaps_at``; phrases kept apart in ``self.multi``),
+        then the type's alternatives from :meth:`Decoder._type_records`."""
+        dec, index, P = self.dec, self.tab.index, self.P
+        vc = dec._vcache
+        if len(vc) > 200_000:  # bounded memory in long-running processes
+            vc.clear()
+            dec.uni.clear()
+        keys = list(zip(self.words, self.caps))
+        cold = [k for k in dict.fromkeys(keys) if k not in vc]
+        if cold:
+            dec._type_records(cold, self.tab)
+        recs = self.recs = [vc[k] for k in keys]
+        self.ident_base = np.array([r[0] for r in recs], dtype=np.float64)
+        # the lexicon's swaps, where one starts
+        lens, swap_keys = dec._swap_keys()
+        self.swaps_at: dict[int, list[Option]] = {}
+        single, self.multi = [], []
+        for p in [p for p, w in enumerate(self.words) if w in lens]:
+            s, i = int(self.sent[p]), int(self.i[p])
+            _, ws, cs, js = self.sents[self.live[s]]
+            if not any(tuple(ws[i:i + L]) in swap_keys for L in lens[ws[i]]):
+                continue
+            sw = dec._swap_options(ws, cs, js, i)
+            if sw:
+                self.swaps_at[p] = sw
+            for k, o in enumerate(sw, 1):
+                if o.length == 1 and len(o.out) == 1:
+                    single.append((p, k, index.get(o.out[0], -1), o.base))
+                else:
+                    self.multi.append((p, k, o))
+        nsw = np.zeros(P, dtype=np.int64)
+        for p, sw in self.swaps_at.items():
+            nsw[p] = len(sw)
+        self.nsw = nsw
+        # the types' alternatives, after the swaps
+        na = np.fromiter((len(r[1]) for r in recs), np.int64, P)
+        pos = np.repeat(np.arange(P), na)
+        k = _ranges(np.zeros(P, np.int64), na) + 1 + nsw[pos]
+        y = np.concatenate([r[1] for r in recs])
+        base = np.concatenate([r[2] for r in recs])
+        if self.swaps_at:  # an alternative a one-word swap already offers is left out
+            seen = {(p, index.get(o.out[0], -1)) for p, sw in self.swaps_at.items() for o in sw
+                    if o.length == 1 and len(o.out) == 1}
+            m = np.array([(p, c) not in seen for p, c in zip(pos.tolist(), y.tolist())], dtype=bool)
+            pos, k, y, base = pos[m], k[m], y[m], base[m]
+        if single:
+            pos, k, y, base = (np.concatenate([x, np.array(c)]) for x, c in zip((pos, k, y, base), zip(*single)))
+        self.rows = (pos, k, y, base)
+
+    def _lattice(self) -> None:
+        """Prune (windows scored in one LM call) and lay out the lattice's options."""
+        dec, lw = self.dec, self.lw
+        pos, k, y, base = self.rows
+        multi = self.multi
+        apos = np.concatenate([pos, np.array([m[0] for m in multi], np.int64)])
+        ak = np.concatenate([k, np.array([m[1] for m in multi], np.int64)])
+        abase = np.concatenate([base, np.array([m[2].base for m in multi], np.float64)])
+        if dec.prune and len(apos):
+            w1, w2, ref = self._prune_windows(pos, y, multi)
+            g = abase + lw * np.concatenate([w1, w2]) - ref[apos]
+            ok = np.flatnonzero(g > -PRUNE_MARGIN)
+            ok = ok[np.lexsort((ak[ok], -g[ok], apos[ok]))]
+        else:
+            ok = np.lexsort((ak, apos))
+        sp = apos[ok]
+        rank = np.arange(len(ok)) - np.searchsorted(sp, sp)  # rank within its position
+        if dec.prune:
+            ok, rank = ok[rank < LATTICE_CANDIDATES], rank[rank < LATTICE_CANDIDATES]
+        P, nr = self.P, len(pos)
+        # options: identity of every position, then the survivors, sorted by (position, rank)
+        o_pos = np.concatenate([np.arange(P), apos[ok]])
+        order = np.lexsort((np.concatenate([np.full(P, -1), rank]), o_pos))
+        self.o_pos = o_pos[order]
+        self.o_k = np.concatenate([np.zeros(P, np.int64), ak[ok]])[order]
+        self.o_base = np.concatenate([self.ident_base, abase[ok]])[order]
+        is_multi = np.concatenate([np.zeros(P, bool), ok >= nr])[order]
+        self.o_y = np.concatenate([self.wid, np.concatenate([y, np.full(len(multi), -1, np.int64)])[ok]])[order]
+        self.cnt = np.bincount(self.o_pos, minlength=P)
+        self.first = np.cumsum(self.cnt) - self.cnt
+        self.complex = np.zeros(len(self.live), bool)
+        self.complex[self.sent[self.o_pos[is_multi]]] = True
+        self._pairs()
+
+    def _prune_windows(self, pos, y, multi):
+        """LM windows (as :meth:`Decoder._window`, in the spun context) of the one-word
+        candidate rows and of the phrase rows, and per position the score of keeping the
+        word (channel + LM window). A window is P(x | h2 h1) P(n1 | h1 x) P(n2 | x n1): the
+        context bigrams "h2 h1" and "n1 n2" are searched once per word, "h1 x" and "x n1"
+        once per candidate (each serves two terms), trigrams only below existing bigrams."""
+        kp = np.unique(np.concatenate([pos, np.array([m[0] for m in multi], np.int64)]))  # words with alternatives
+        rp, ry = np.concatenate([kp, pos]), np.concatenate([self.wid[kp], y])  # keep rows first
+        h2, h1, n1, n2 = self.h2[rp], self.h1[rp], self.n1[rp], self.n2[rp]
+        at = np.searchsorted(kp, rp)
+        nk, nr = len(kp), len(rp)
+        big = _bigram(self.tab, np.concatenate([self.h2[kp], self.n1[kp], h1, ry]),
+                      np.concatenate([self.h1[kp], self.n2[kp], ry, n1]))
+        ctx0, ctx1 = _take(big, at), _take(big, nk + at)
+        b_h1x, b_xn1 = _take(big, 2 * nk + np.arange(nr)), _take(big, 2 * nk + nr + np.arange(nr))
+        t = _score(self.tab, np.concatenate([ry, n1, n2]), np.concatenate([h1, ry, n1]), np.concatenate([h2, h1, ry]),
+                   _cat(b_h1x, b_xn1, ctx1), _cat(ctx0, b_h1x, b_xn1)).astype(np.float64)
+        # missing next words add 0.0: the same sums as the scalar loop
+        win = t[:nr] + np.where(n1 != -2, t[nr:2 * nr], 0.0) + np.where(n2 != -2, t[2 * nr:], 0.0)
+        q = _Queries()
+        seqs = _seq_queries(q, [self._window_seq(p, o) for p, _, o in multi])
+        ref = np.zeros(self.P)
+        ref[kp] = self.ident_base[kp] + self.lw * win[:nk]
+        return win[nk:], _seq_sums(q.run(self.tab), seqs), ref
+
+    def _window_seq(self, p: int, o: Option) -> list[int]:
+        """A phrase option's window as LM ids: history, its words, the two spun words after it."""
+        index, i = self.tab.index, int(self.i[p])
+        words = self.sents[self.live[int(self.sent[p])]][1]
+        u, v = _hist(words, i)
+        seq = [-1 if u is None else index.get(u, -1), index.get(v, -1)]
+        return seq + [index.get(x, -1) for x in list(o.out) + words[o.start + o.length:o.start + o.length + 2]]
+
+    def _pairs(self) -> None:
+        """Ids for pooling: the spun key of each option and its (key, output) pair."""
+        V = self.tab.V
+        key_of: dict = {}
+        kid = np.array([key_of.setdefault(w, len(key_of)) for w in self.words], dtype=np.int64)
+        self.o_key = kid[self.o_pos]
+        o_out = self.o_y.copy()  # an output of one known word: its LM id
+        extra: dict = {}
+        swap = (self.o_k > 0) & (self.o_k <= self.nsw[self.o_pos])
+        for j in np.flatnonzero(swap | ((self.o_k > 0) & (self.o_y < 0))).tolist():
+            o = self._option(j)
+            self.o_key[j] = key_of.setdefault(o.key[0] if len(o.key) == 1 else o.key, len(key_of))
+            if len(o.out) != 1 or self.o_y[j] < 0:
+                o_out[j] = V + extra.setdefault(o.out, len(extra))
+        self.keys = list(key_of)
+        self.extra_outs = list(extra)
+        self.out_space = V + len(extra) + 1
+        self.o_pair = self.o_key * self.out_space + o_out
+
+    def _transitions(self) -> None:
+        """LM terms of every transition of the simple sentences' lattices (see
+        :func:`_viterbi_lists`): P(c | a b) for options a, b, c at three positions in a row,
+        the sentence end being one more position (its one option: "</s>"). The bigram "b c"
+        is shared by every a, the context "a b" by every c, so the bigrams of each pair of
+        adjacent positions are searched first, then trigrams only where their bigram exists.
+        Sets ``T``, ``toff`` per position and ``eoff`` per sentence (the end's offset)."""
+        cnt, first, i, P = self.cnt, self.first, self.i, self.P
+        no = len(self.o_y)
+        Y = np.concatenate([self.o_y, [self.eos, self.bos, -1]])  # option words, then "</s>", "<s>", none
+        EOS, BOS, NONE = no, no + 1, no + 2
+        ps = np.flatnonzero(~self.complex[self.sent])  # positions of the simple sentences
+        ss = np.flatnonzero(~self.complex)
+        last = self.so[ss] + self.sn[ss] - 1
+        two, ip = self.sn[ss] >= 2, i[ps]
+        p1, p2, l1 = np.maximum(ps - 1, 0), np.maximum(ps - 2, 0), np.maximum(last - 1, 0)
+        one = np.ones(len(ss), dtype=np.int64)
+        # slots (the positions, then the sentence ends): the options at it (c), before it (b), and before those (a)
+        fc = np.concatenate([first[ps], np.full(len(ss), EOS)])
+        nc = np.concatenate([cnt[ps], one])
+        fb = np.concatenate([np.where(ip >= 1, first[p1], BOS), first[last]])
+        nb = np.concatenate([np.where(ip >= 1, cnt[p1], 1), cnt[last]])
+        fa = np.concatenate([np.where(ip >= 2, first[p2], np.where(ip == 1, BOS, NONE)), np.where(two, first[l1], BOS)])
+        na = np.concatenate([np.where(ip >= 2, cnt[p2], 1), np.where(two, cnt[l1], 1)])
+        slot = np.zeros(P, dtype=np.int64)
+        slot[ps] = np.arange(len(ps))
+        prev = np.concatenate([np.where(ip >= 1, slot[p1], -1), slot[last]])  # the slot whose pairs are "a b"
+        # bigrams "b c" of each slot
+        mb = nb * nc
+        boff = np.cumsum(mb) - mb
+        e = np.repeat(np.arange(len(nc)), mb)
+        r = np.arange(len(e)) - boff[e]
+        big = _bigram(self.tab, Y[fb[e] + r // nc[e]], Y[fc[e] + r % nc[e]])
+        # transitions (a, b, c) of each slot
+        m = na * mb
+        toff = np.cumsum(m) - m
+        e = np.repeat(np.arange(len(nc)), m)
+        r = np.arange(len(e)) - toff[e]
+        ec, eb = nc[e], nb[e]
+        c, b, a = r % ec, r // ec % eb, r // (ec * eb)
+        pe = prev[e]
+        lp = _score(self.tab, Y[fc[e] + c], Y[fb[e] + b], Y[fa[e] + a], _take(big, boff[e] + b * ec + c),
+                    _take(big, np.where(pe >= 0, boff[np.maximum(pe, 0)] + a * eb + b, 0)))  # no context at i = 0
+        self.T = lp.astype(np.float64)
+        self.toff = np.zeros(P, dtype=np.int64)
+        self.toff[ps] = toff[:len(ps)]
+        self.eoff = np.zeros(len(self.live), dtype=np.int64)
+        self.eoff[ss] = toff[len(ps):]
+
+    # -- decoding ------------------------------------------------------------------------------------
+    def run(self, pool_passes: int) -> list[list[tuple]]:
+        found: list[list[tuple]] = [[] for _ in self.sents]
+        if not self.live:
+            return found
+        S, n_opts = len(self.live), len(self.o_pos)
+        self.loc_s = np.full(n_opts, np.nan)      # local LM window of the options at places
+        self.placed = np.zeros(self.P, bool)      # positions where the best path has a choice
+        self.path: list = [None] * S               # chosen options (global indices) per sentence
+        self.pc = np.zeros(self.P, dtype=np.int64) # chosen option index at each position (simple sentences)
+        self.kept: list = [None] * S               # the Viterbi's states of the last pass (simple sentences)
+        self.T_lw = (self.lw * self.T).tolist()
+        self._lists = (self.cnt.tolist(), self.first.tolist(), self.toff.tolist())
+        chan = self.o_base
+        pool = changed = None
+        todo = np.arange(S)
+        for it in range(pool_passes + 1):
+            if it > 0:
+                todo = pool[2]
+                if not len(todo):
+                    break  # nothing pooled touches any sentence: the results stand
+            self._decode(todo, chan, pool, changed)
+            if it < pool_passes:
+                pool = self._pool()
+                new = self.o_base + self.dec._theta_pool * pool[0]
+                changed, chan = np.flatnonzero(new != chan), new
+                again = set(pool[2].tolist())
+                self.kept = [k if s in again else None for s, k in enumerate(self.kept)]  # memory
+        return self._choices(found, chan)
+
+    def _decode(self, todo: np.ndarray, chan: np.ndarray, pool, changed=None) -> None:
+        """Best paths and local windows of sentences ``todo`` under channel scores ``chan``.
+        ``changed`` (later passes): which options' channel scores differ from the last
+        pass. A simple sentence then resumes its Viterbi at its first changed position and
+        keeps its local windows if its path stands: the same numbers, less work."""
+        cnt, first, toff = self._lists
+        ch = chan.tolist()
+        so, sn, eoff = self.so.tolist(), self.sn.tolist(), self.eoff.tolist()
+        start = {}
+        if changed is not None:  # first position with a changed option, per sentence
+            p = self.o_pos[changed][::-1]
+            start = dict(zip(self.sent[p].tolist(), (p - self.so[self.sent[p]]).tolist()))
+        redo = []
+        for s in todo.tolist():
+            if self.complex[s]:
+                self._decode_complex(s, pool)
+                continue
+            p0, n = so[s], sn[s]
+            if changed is None:
+                path, self.kept[s] = _viterbi_lists(p0, n, cnt, first, toff, self.T_lw, eoff[s], ch)
+            elif s in start:
+                path, self.kept[s] = _viterbi_lists(p0, n, cnt, first, toff, self.T_lw, eoff[s], ch,
+                                                    self.kept[s], start[s])
+            else:
+                continue  # no channel score of this sentence changed: nor does its path
+            path = [first[p0 + i] + c for i, c in enumerate(path)]
+            if path != self.path[s]:
+                self.path[s] = path
+                redo.append(s)
+        if redo:
+            chosen = np.array([j for s in redo for j in self.path[s]], dtype=np.int64)
+            self.pc[self.o_pos[chosen]] = chosen - self.first[self.o_pos[chosen]]
+            self._local_simple(np.array(redo, dtype=np.int64))
+
+    def _local_simple(self, sents: np.ndarray) -> None:
+        """:meth:`Decoder.local` of simple sentences: each option at each place with the
+        decoded words on both sides, three terms gathered from the transitions."""
+        if not len(sents):
+            return
+        insent = np.zeros(len(self.live), bool)
+        insent[sents] = True
+        pm = insent[self.sent]
+        self.placed[pm] = False
+        pp = np.flatnonzero(pm & (self.cnt > 1))
+        self.placed[pp] = True
+        cnt, first, toff, pc, T = self.cnt, self.first, self.toff, self.pc, self.T
+        o = _ranges(first[pp], cnt[pp])
+        p = self.o_pos[o]
+        c = o - first[p]
+        i, s = self.i[p], self.sent[p]
+        n = self.sn[s]
+        nc = cnt[p]
+        a = np.where(i >= 2, pc[np.maximum(p - 2, 0)], 0)
+        b = np.where(i >= 1, pc[np.maximum(p - 1, 0)], 0)
+        nb = np.where(i >= 1, cnt[np.maximum(p - 1, 0)], 1)
+        win = T[toff[p] + (a * nb + b) * nc + c]
+        t2 = np.empty(len(o))
+        t3 = np.zeros(len(o))
+        d1, d2 = i + 1 < n, i + 2 < n
+        end1 = ~d1  # the word is last: </s> after it
+        t2[end1] = T[self.eoff[s[end1]] + b[end1] * nc[end1] + c[end1]]
+        q = np.flatnonzero(d1)
+        pq = p[q] + 1
+        d = pc[pq]
+        nd = cnt[pq]
+        t2[q] = T[toff[pq] + (b[q] * nc[q] + c[q]) * nd + d]
+        last2 = ~d2[q]  # one word after it, then </s>
+        r = q[last2]
+        t3[r] = T[self.eoff[s[r]] + c[r] * nd[last2] + d[last2]]
+        r = q[~last2]
+        pr = p[r] + 2
+        t3[r] = T[toff[pr] + (c[r] * cnt[pr - 1] + pc[pr - 1]) * cnt[pr] + pc[pr]]
+        self.loc_s[o] = win + t2 + t3
+
+    def _decode_complex(self, s: int, pool) -> None:
+        """A sentence with phrase options, through the scalar Viterbi and local windows."""
+        dec = self.dec
+        p0, n = int(self.so[s]), int(self.sn[s])
+        words = self.sents[self.live[s]][1]
+        opts, at = [], {}
+        for p in range(p0, p0 + n):
+            here = []
+            for j in range(self.first[p], self.first[p] + self.cnt[p]):
+                o = self._option(j)
+                at[id(o)] = j
+                here.append(o)
+            opts.append(here)
+        pool_d = None
+        if pool is not None:
+            pool_d = {}
+            for pair, v in zip(*pool[3]):
+                key, out = divmod(pair, self.out_space)
+                k = self.keys[key]
+                pool_d[(k if isinstance(k, tuple) else (k,),
+                        (self.tab.words[out],) if out < self.tab.V else self.extra_outs[out - self.tab.V])] = v
+        path = dec.viterbi(words, opts, pool_d)
+        self.path[s] = [at[id(o)] for o in path]
+        self.placed[p0:p0 + n] = False
+        for i, scored in dec.local(words, opts, path):
+            self.placed[p0 + i] = True
+            for o, v in scored:
+                self.loc_s[at[id(o)]] = v
+
+    def _out(self, j: int) -> tuple[str, ...]:
+        """The output words of lattice option ``j``."""
+        p, k = int(self.o_pos[j]), int(self.o_k[j])
+        nsw = int(self.nsw[p])
+        if k == 0:
+            return (self.words[p],)
+        return self.swaps_at[p][k - 1].out if k <= nsw else (self.recs[p][3][k - 1 - nsw],)
+
+    def _option(self, j: int) -> Option:
+        """Lattice option ``j`` as an :class:`Option` (the scalar methods' and the choices')."""
+        p, k = int(self.o_pos[j]), int(self.o_k[j])
+        nsw = int(self.nsw[p])
+        if 0 < k <= nsw:
+            return self.swaps_at[p][k - 1]
+        i, w = int(self.i[p]), self.words[p]
+        (fi, _), alts = self.dec._word_options(w, self.caps[p])  # features: the scalar path's
+        if k == 0:
+            return Option(i, 1, (w,), fi, (w,), float(self.o_base[j]))
+        out = (self.recs[p][3][k - 1 - nsw],)
+        return Option(i, 1, out, next(f for o, f, _ in alts if o == out), (w,), float(self.o_base[j]))
+
+    def _pool(self):
+        """:func:`_pool` over the current results: (pooled value per option, pooled pairs
+        as a boolean per key, sentences to decode again, (pairs, values))."""
+        o = np.flatnonzero(self.placed[self.o_pos])
+        p, k = self.o_pos[o], self.o_k[o]
+        nk = len(self.keys)
+        # how many places each key appears at (once per place)
+        counts = np.bincount(np.unique(p * nk + self.o_key[o]) % nk, minlength=nk)
+        keep = np.zeros(self.P)
+        keep[p[k == 0]] = self.loc_s[o[k == 0]]
+        alt = o[k > 0]
+        pairs, inv = np.unique(self.o_pair[alt], return_inverse=True)
+        total = np.bincount(inv, weights=self.lw * (self.loc_s[alt] - keep[self.o_pos[alt]]), minlength=len(pairs))
+        nn = counts[pairs // self.out_space]
+        ok = nn >= 2
+        pairs, vals = pairs[ok], np.clip(total[ok] * (nn[ok] - 1) / nn[ok], -POOL_CLIP, POOL_CLIP)
+        value = np.zeros(len(self.o_pos))
+        j = np.minimum(np.searchsorted(pairs, self.o_pair), max(len(pairs) - 1, 0))
+        hit = (pairs[j] == self.o_pair) if len(pairs) else np.zeros(len(self.o_pos), bool)
+        value[hit & (self.o_k > 0)] = vals[j[hit & (self.o_k > 0)]]
+        pooled = np.zeros(nk, bool)
+        pooled[pairs // self.out_space] = True
+        touched = (self.o_k > 0) & pooled[self.o_key]
+        rerun = np.unique(self.sent[self.o_pos[touched]])
+        return value, pooled, rerun, (pairs.tolist(), vals.tolist())
+
+    def _choices(self, found: list, chan: np.ndarray) -> list[list[tuple]]:
+        """Posteriors at every place and the substitutions on each best path."""
+        o = np.flatnonzero(self.placed[self.o_pos])
+        prob = np.full(len(self.o_pos), np.nan)
+        if len(o):
+            ss = self.lw * self.loc_s[o] + chan[o]
+            p = self.o_pos[o]
+            starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
+            size = np.diff(np.r_[starts, len(o)])
+            ex = np.exp(ss - np.repeat(np.maximum.reduceat(ss, starts), size))
+            prob[o] = ex / np.repeat(np.add.reduceat(ex, starts), size)
+        first, cnt, o_k = self.first, self.cnt, self.o_k
+        chosen = np.array([j for path in self.path for j in path], dtype=np.int64)
+        for j in chosen[o_k[chosen] > 0].tolist():  # the substitutions, in document order
+            p = int(self.o_pos[j])
+            alts = [(self._out(x), float(prob[x])) for x in range(first[p], first[p] + cnt[p]) if o_k[x]]
+            alts.sort(key=lambda t: -t[1])
+            k, nsw = int(o_k[j]), int(self.nsw[p])
+            length = self.swaps_at[p][k - 1].length if k <= nsw else 1
+            found[self.live[self.sent[p]]].append((int(self.i[p]), length, self._out(j), float(prob[j]), alts[:5]))
+        return found
 
 
 def _hist(words: list[str], i: int):
@@ -521,12 +1205,12 @@ def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document |
     from .restore import FORMAT, OTHER, PHRASE, SYNONYM, Edit, _apostrophe_style
 
     doc = doc or Document.from_text(text)
-    sents = list(decoder.sentences(doc))
     apo = _apostrophe_style(text)
     applied, suggested = [], []
     choices = decoder.decode(doc) if choices is None else choices
     for ch, conf in zip(choices, _joint(choices)):
-        idx = sents[ch.sent][0]
+        s0, s1 = doc.sentences[ch.sent]  # the word tokens of the sentence, as Decoder.sentences has them
+        idx = [k for k in range(s0, s1) if doc.tokens[k].kind != PUNCT]
         toks = [doc.tokens[k] for k in idx[ch.start:ch.start + ch.length]]
         start, end = toks[0].start, toks[-1].end
         spun = text[start:end]
@@ -536,7 +1220,7 @@ def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document |
             rep = rep.replace("'", "’")
         kind = (FORMAT if any(t.text.isdigit() for t in toks) else
                 PHRASE if len(toks) > 1 or len(words) > 1 else
-                SYNONYM if decoder.thesaurus is not None and decoder.thesaurus.are_synonyms(spun, rep) else OTHER)
+                SYNONYM if decoder._synonyms(spun.lower(), rep.lower()) else OTHER)
         e = Edit(start, end, spun, rep, "model", round(conf, 3), kind)
         (applied if conf >= threshold else suggested).append(e)
     return applied, suggested

@@ -1,0 +1,62 @@
+"""The table path of the decoder chooses exactly what the one-lookup-at-a-time path does.
+
+``Decoder.decode_many`` answers the language model from the decoded CMU table in batches
+(``_TableDecode``) when the scorer has one, and falls back to ``_decode_scalar`` for other
+scorers. Both must pick the same substitutions with the same alternatives; confidences may
+differ by pocketsphinx's rounding of scores (4.3e-5 per lookup).
+"""
+
+from pathlib import Path
+
+import pytest
+
+from respin.spin import spin
+from respin.tokenize import Document
+
+HERE = Path(__file__).parent
+TOL = 1e-3
+
+
+@pytest.fixture(scope="module")
+def decoder():
+    from respin.model import default
+    m = default()
+    if getattr(m.lm, "table", None) is None:
+        pytest.skip("no decoded CMU table")
+    return m.decoder()
+
+
+def _texts():
+    clean = [p.read_text(encoding="utf-8") for p in sorted((HERE / "negative").glob("*.txt"))]
+    spun = [spin(t, rate=0.3, style=style, seed=k).text
+            for k, t in enumerate(clean) for style in ("aggressive", "crude")]
+    seed = (HERE.parent / "seeds" / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")
+    return clean[:4] + spun + [seed, "The 2 leaders mentioned by no means.", "", "Spoke."]
+
+
+def _both(decoder, docs, pool_passes=1):
+    sents = [(d, words, caps, joined) for d, doc in enumerate(docs)
+             for _, words, caps, joined in decoder.sentences(doc)]
+    from respin.decode import _TableDecode
+    fast = _TableDecode(decoder, decoder.lm.table, sents).run(pool_passes)
+    slow = decoder._decode_scalar(sents, pool_passes)
+    return fast, slow
+
+
+def _same(fast, slow):
+    assert len(fast) == len(slow)
+    for f, s in zip(fast, slow):
+        assert [(c[0], c[1], c[2]) for c in f] == [(c[0], c[1], c[2]) for c in s]
+        for cf, cs in zip(f, s):
+            assert abs(cf[3] - cs[3]) < TOL
+
+
+@pytest.mark.parametrize("pool_passes", [0, 1])
+def test_each_document_alone(decoder, pool_passes):
+    for text in _texts():
+        _same(*_both(decoder, [Document.from_text(text)], pool_passes))
+
+
+def test_pooled_batch(decoder):
+    docs = [Document.from_text(t) for t in _texts()]
+    _same(*_both(decoder, docs))
