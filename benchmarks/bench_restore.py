@@ -172,6 +172,7 @@ def speed():
     leads = list(wikipedia_leads(limit_docs=1200))[1000:1200]
     docs = [spin(t, rate=0.3, seed=i).text for i, t in enumerate(leads)]
     respin.restore("warm up the model, please.")
+    respin._model(None).warm()  # "model loaded": the decoded LM table too
     n = sum(len(metrics.tokens(d)) for d in docs)
     t0 = time.process_time()
     for d in docs:
@@ -185,8 +186,29 @@ def speed():
     for d in docs2:
         restore_edits(d, dec, 0.5)
     dt2 = time.process_time() - t0
+    # Article-length documents (a page of ~1,000 words: 12-13 leads as paragraphs), alone and
+    # pooled as one site's copies (respin.restore_many); other unseen leads for each, so that
+    # no figure profits from word types another one already looked up.
+    def articles(first):
+        more = list(wikipedia_leads(limit_docs=first + 200))[first:first + 200]
+        sp = [spin(t, rate=0.3, seed=i).text.replace("\n", " ") for i, t in enumerate(more)]
+        return ["\n".join(sp[k:k + 12]) + "\n" for k in range(0, len(sp), 12)]
+    pages = articles(1200)
+    n_pages = sum(len(metrics.tokens(d)) for d in pages)
+    t0 = time.process_time()
+    for d in pages:
+        respin.restore(d)
+    dt3 = time.process_time() - t0
+    site = articles(1400)
+    n_site = sum(len(metrics.tokens(d)) for d in site)
+    t0 = time.process_time()
+    respin.restore_many(site)
+    dt4 = time.process_time() - t0
     return {"words": n, "restore_words_per_second": round(n / dt),
-            "decoder_only_words_per_second": round(sum(len(metrics.tokens(d)) for d in docs2) / dt2)}
+            "decoder_only_words_per_second": round(sum(len(metrics.tokens(d)) for d in docs2) / dt2),
+            "pages": len(pages), "page_words": round(n_pages / len(pages)),
+            "restore_pages_words_per_second": round(n_pages / dt3),
+            "restore_many_pages_words_per_second": round(n_site / dt4)}
 
 
 def main():

@@ -204,6 +204,9 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
 
     out = Path(out_dir)
     lexicon = Lexicon.load(out / "lexicon.npz")
+    if (out / "candidates.npz").exists():  # the compiled candidates: evidence is then computed vectorised
+        from .evidence import CandidateTable
+        lexicon.candidate_table = CandidateTable.load(out / "candidates.npz")
     lm = default_scorer() if lm_weight < 1 else None
     if lm is None and lm_weight < 1:
         raise RuntimeError("the context scorer (pocketsphinx) is not installed")
