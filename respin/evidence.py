@@ -245,28 +245,36 @@ def _candidates(lexicon, lm, w: str, uni):
     return entry
 
 
-def _compute_candidates(lexicon, lm, w: str, uni):
+def _compute_candidates(lexicon, lm, w: str, uni, limit: int = MAX_CANDIDATES):
     if w not in lexicon or not lm.in_vocab(w):
         return None
     flags = {c: f for c, f in lexicon.neighbours(w) if c.isalpha() and lm.in_vocab(c)}
     if not flags:
         return None
-    cands = _prior_order(flags, uni)[:MAX_CANDIDATES]
+    cands = _prior_order(flags, uni)[:limit]
     return cands, {c: flags[c] for c in cands}
 
 
 class CandidateTable:
-    """Precompiled :func:`_candidates` for the whole vocabulary (``candidates.npz``).
+    """Precompiled :func:`_candidates` for the whole vocabulary (``candidates.npz``): each
+    word's first SUGGESTION_CANDIDATES neighbours in prior order, of which detection scores
+    the first MAX_CANDIDATES and suggestions for flagged words rank them all.
 
     Computing a word's candidates means re-inflecting hundreds of thesaurus links; doing it
     once at build time makes a cold ``respin check`` fast. Loaded with allow_pickle=False.
+    Tables of version 2 (detection candidates only) still load; their suggestions are then
+    computed on first use.
     """
 
-    FORMAT, VERSION = "respin-candidates", 2
+    FORMAT, VERSION = "respin-candidates", 3
 
     def __init__(self, arrays):
         header = arrays["header"].tolist()
-        if header != [self.FORMAT, str(self.VERSION), str(MAX_CANDIDATES)]:
+        if header == [self.FORMAT, str(self.VERSION), str(MAX_CANDIDATES), str(SUGGESTION_CANDIDATES)]:
+            self.limit = SUGGESTION_CANDIDATES
+        elif header == [self.FORMAT, "2", str(MAX_CANDIDATES)]:
+            self.limit = MAX_CANDIDATES
+        else:
             raise ValueError(f"not a respin candidate table of this version: {header}")
         self._words = arrays["words"].tolist()
         self._index = {w: i for i, w in enumerate(self._words)}
@@ -279,17 +287,27 @@ class CandidateTable:
             return cls({k: z[k] for k in z.files})
 
     def get(self, w: str):
+        """(candidates, flags) that detection scores for ``w``, or None."""
         hit = self._cache.get(w, False)
         if hit is not False:
             return hit
-        i = self._index.get(w)
-        entry = None
-        if i is not None and self._indptr[i + 1] > self._indptr[i]:
-            a, b = self._indptr[i], self._indptr[i + 1]
-            cands = [self._words[j] for j in self._cand[a:b].tolist()]
-            entry = (cands, dict(zip(cands, self._flags[a:b].tolist())))
+        entry = self._entry(w, MAX_CANDIDATES)
         self._cache[w] = entry
         return entry
+
+    def suggestions(self, w: str):
+        """(candidates, flags) for ranking suggestions (up to SUGGESTION_CANDIDATES), or
+        False when this table does not hold them (version 2: compute them instead)."""
+        return self._entry(w, SUGGESTION_CANDIDATES) if self.limit >= SUGGESTION_CANDIDATES else False
+
+    def _entry(self, w: str, n: int):
+        i = self._index.get(w)
+        if i is None or self._indptr[i + 1] == self._indptr[i]:
+            return None
+        a = self._indptr[i]
+        b = min(self._indptr[i + 1], a + n)
+        cands = [self._words[j] for j in self._cand[a:b].tolist()]
+        return cands, dict(zip(cands, self._flags[a:b].tolist()))
 
     @classmethod
     def build(cls, lexicon, lm, path) -> int:
@@ -298,7 +316,7 @@ class CandidateTable:
         entries = {}
         for w in lexicon.vocab[:lexicon.n_words]:
             if w.isalpha() and w.islower():
-                e = _compute_candidates(lexicon, lm, w, u)
+                e = _compute_candidates(lexicon, lm, w, u, SUGGESTION_CANDIDATES)
                 if e is not None:
                     entries[w] = e
         words = sorted(set(entries) | {c for e in entries.values() for c in e[0]})
@@ -314,7 +332,8 @@ class CandidateTable:
         import tempfile
         fd, tmp = tempfile.mkstemp(suffix=".npz", dir=os.path.dirname(os.path.abspath(path)))
         os.close(fd)
-        np.savez_compressed(tmp, header=np.array([cls.FORMAT, str(cls.VERSION), str(MAX_CANDIDATES)]),
+        header = [cls.FORMAT, str(cls.VERSION), str(MAX_CANDIDATES), str(SUGGESTION_CANDIDATES)]
+        np.savez_compressed(tmp, header=np.array(header),
                             words=np.array(words), indptr=np.array(indptr, dtype=np.int32),
                             cand=np.array(cand, dtype=np.int32), flags=np.array(flags, dtype=np.uint8))
         os.chmod(tmp, 0o644)

@@ -42,7 +42,7 @@ class VecCandidates:
         rows_of[has] = np.arange(len(has))
         self.ids = np.full((len(has), MAX_CANDIDATES), -1, dtype=np.int64)
         self.flags = np.zeros((len(has), MAX_CANDIDATES), dtype=np.int8)
-        counts = np.diff(indptr)[has]
+        counts = np.minimum(np.diff(indptr)[has], MAX_CANDIDATES)  # the table may hold more, for suggestions
         col = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
         row = np.repeat(np.arange(len(has)), counts)
         src = np.repeat(indptr[has], counts) + col  # positions in the table's flat arrays
@@ -257,11 +257,16 @@ def _suggestion_candidates(lexicon, tab, w: str, limit: int):
     hit = _SUGG.get(key)
     if hit is None:
         index, p1 = tab.index, tab.p1
-        flags = {}
-        for c, f in lexicon.neighbours(w):
-            if c.isalpha() and c in index and c not in ("<s>", "</s>"):
-                flags[c] = f
-        ranked = sorted(flags, key=lambda c: (-(float(p1[index[c]]) + (1.0 if flags[c] == 3 else 0.0)), c))[:limit]
+        table = getattr(lexicon, "candidate_table", None)
+        pre = table.suggestions(w) if table is not None and limit <= SUGGESTION_CANDIDATES else False
+        if pre is not False:  # precompiled in the model (candidates.npz), in prior order
+            ranked, flags = (pre[0][:limit], pre[1]) if pre is not None else ([], {})
+        else:
+            flags = {}
+            for c, f in lexicon.neighbours(w):
+                if c.isalpha() and c in index and c not in ("<s>", "</s>"):
+                    flags[c] = f
+            ranked = sorted(flags, key=lambda c: (-(float(p1[index[c]]) + (1.0 if flags[c] == 3 else 0.0)), c))[:limit]
         hit = (np.array([index[c] for c in ranked], dtype=np.int64), np.array([flags[c] for c in ranked], dtype=np.int8))
         if len(_SUGG) > 200_000:
             _SUGG.clear()

@@ -100,3 +100,19 @@ def test_blocks_of_sentences_give_the_same_rows(model, monkeypatch):
     cut = evidence_table(doc, *vectorised(model.lexicon, model.lm))
     assert np.array_equal(whole.X, cut.X) and np.array_equal(whole.cand, cut.cand)
     assert np.array_equal(whole.gain, cut.gain) and np.array_equal(whole.ctx, cut.ctx)
+
+
+def test_candidate_table_versions(tmp_path):
+    """Version 3 holds the suggestion list too (detection reads its first MAX_CANDIDATES);
+    version 2 tables (detection candidates only) of earlier model folders still load."""
+    from respin.evidence import MAX_CANDIDATES, CandidateTable
+    words = ["w%02d" % i for i in range(20)]
+    many = {"words": np.array(words), "indptr": np.array([0, 19] + [19] * 19, dtype=np.int32),
+            "cand": np.arange(1, 20, dtype=np.int32), "flags": np.full(19, 3, dtype=np.uint8)}
+    v3 = CandidateTable({**many, "header": np.array(["respin-candidates", "3", str(MAX_CANDIDATES), "60"])})
+    assert v3.get("w00")[0] == words[1:1 + MAX_CANDIDATES]
+    assert v3.suggestions("w00")[0] == words[1:20] and v3.suggestions("w05") is None
+    v2 = CandidateTable({**many, "header": np.array(["respin-candidates", "2", str(MAX_CANDIDATES)])})
+    assert v2.get("w00")[0] == words[1:1 + MAX_CANDIDATES] and v2.suggestions("w00") is False
+    with pytest.raises(ValueError):
+        CandidateTable({**many, "header": np.array(["respin-candidates", "9", "1"])})
