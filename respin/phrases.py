@@ -108,28 +108,43 @@ class PhraseIndex:
         """(labels, bodies, lengths, prior) of a phrase, or None if it has no replacement to
         compare with: row 0 is the phrase itself, the others its shorter neighbours (LM ids,
         padded with -1 to MAX_WORDS); ``prior`` is each body's log10 score with no context."""
-        if parts in self._repl:
-            return self._repl[parts]
-        index, own = self.tab.index, set(parts)
-        labels, bodies = [None], [[index[x] for x in parts]]
-        for c, _ in self.lexicon.phrase_neighbours(" ".join(parts)):
-            cw = c.split(" ")
-            if len(cw) < len(parts) and not own.intersection(cw) and all(x in index for x in cw):
-                labels.append(c)
-                bodies.append([index[x] for x in cw])
-                if len(labels) > MAX_REPLACEMENTS:
-                    break
-        got = None
-        if len(labels) > 1:
-            lengths = np.array([len(b) for b in bodies], dtype=np.int64)
-            body = np.full((len(bodies), MAX_WORDS), -1, dtype=np.int64)
-            for r, b in enumerate(bodies):
-                body[r, :len(b)] = b
-            # Out of context: the body alone from no history (how common the phrase or word is).
-            prior = _window_scores(self.tab, body, lengths, np.full((len(bodies), 2), -1), np.zeros((len(bodies), 0), int))
-            got = (labels, body, lengths, prior)
-        self._repl[parts] = got
-        return got
+        if parts not in self._repl:
+            self.prepare([parts])
+        return self._repl[parts]
+
+    def prepare(self, phrases) -> None:
+        """Work out the replacements of phrases not seen before, all in one LM lookup."""
+        index = self.tab.index
+        new = []
+        for parts in dict.fromkeys(phrases):
+            if parts in self._repl:
+                continue
+            own = set(parts)
+            labels, bodies = [None], [[index[x] for x in parts]]
+            for c, _ in self.lexicon.phrase_neighbours(" ".join(parts)):
+                cw = c.split(" ")
+                if len(cw) < len(parts) and not own.intersection(cw) and all(x in index for x in cw):
+                    labels.append(c)
+                    bodies.append([index[x] for x in cw])
+                    if len(labels) > MAX_REPLACEMENTS:
+                        break
+            self._repl[parts] = None
+            if len(labels) > 1:
+                new.append((parts, labels, bodies))
+        if not new:
+            return
+        rows = [b for _, _, bodies in new for b in bodies]
+        lengths = np.array([len(b) for b in rows], dtype=np.int64)
+        body = np.full((len(rows), MAX_WORDS), -1, dtype=np.int64)
+        for r, b in enumerate(rows):
+            body[r, :len(b)] = b
+        # Out of context: the body alone from no history (how common the phrase or word is).
+        prior = _window_scores(self.tab, body, lengths, np.full((len(rows), 2), -1), np.zeros((len(rows), 0), int))
+        k = 0
+        for parts, labels, bodies in new:
+            n = len(bodies)
+            self._repl[parts] = (labels, body[k:k + n], lengths[k:k + n], prior[k:k + n])
+            k += n
 
 
 def _window_scores(tab, body, lengths, hist, nxt) -> np.ndarray:
@@ -192,16 +207,16 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
                     continue
                 if kept[i + n - 1] - kept[i] != n - 1:  # punctuation inside: not the phrase
                     continue
-                reps = index.replacements(parts)
-                if reps is None:
-                    continue
                 if sid is None:
                     sid = [ids_of.get(x, -1) for x in words]
                 h = ([-1, bos] + sid[:i])[-2:]
                 nxt = sid[i + n:i + n + NEXT_WORDS]
                 if len(nxt) < NEXT_WORDS:
                     nxt = nxt + [eos, -2][:NEXT_WORDS - len(nxt)]
-                matches.append((kept[i], kept[i + n - 1], parts, reps, h, nxt))
+                matches.append((kept[i], kept[i + n - 1], parts, None, h, nxt))
+    index.prepare(m[2] for m in matches)  # phrases met for the first time: one lookup for all
+    matches = [(a, b, parts, index.replacements(parts), h, nxt) for a, b, parts, _, h, nxt in matches]
+    matches = [m for m in matches if m[3] is not None]
     if not matches:
         return []
     # One row per (match, body): the phrase itself, then each replacement, all scored at once.
