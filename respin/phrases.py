@@ -264,18 +264,10 @@ def log_lr(hits: list[PhraseHit]) -> np.ndarray:
     return np.log(np.array([LR_HIT if h.hit else LR_MISS for h in hits], dtype=np.float64))
 
 
-def _match_case(word: str, like: str) -> str:
-    if like.isupper() and len(like) > 1:
-        return word.upper()
-    if like[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
-
-
 def phrase_findings(text: str, hits: list[PhraseHit], post: np.ndarray, threshold: float) -> list:
     """Hits whose posterior reaches ``threshold`` as :class:`respin.detect.Finding` objects
     of kind "phrase", suggesting the qualifying neighbours in the phrase's case."""
-    from .detect import Finding, LineIndex
+    from .detect import Finding, LineIndex, _match_case
     lines, out = LineIndex(text), []
     for h, pp in zip(hits, post):
         if not h.hit or pp < threshold:
