@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .evidence import (CLIP, FEATURES, MAX_CANDIDATES, PAIR_CANDIDATES, STOPWORDS, SUGGESTION_CANDIDATES,
-                       WordEvidence, _lower)
-from .tokenize import PUNCT, Document
+                       WordEvidence)
+from .tokenize import Document
 
 _F = {f: i for i, f in enumerate(FEATURES)}
 N_KEEP = 5  # candidates kept per row, as evidence.document_evidence keeps scored[:5]
@@ -103,14 +103,11 @@ def evidence_table(doc: Document, cands: VecCandidates, tab) -> EvidenceTable:
     toks = doc.tokens
     index = tab.index
     bos = index["<s>"]
-    # Flat arrays over the words of all sentences (sentences are contiguous token ranges).
-    tok_of = [k for k, t in enumerate(toks) if t.kind != PUNCT]
-    lowered = [_lower(toks[k].text) for k in tok_of]
+    # Flat arrays over the words of all sentences (shared with the phrase stage).
+    tok_of, lowered, first, end = doc.words()
     wk = np.asarray(tok_of, dtype=np.int64)
-    bounds = np.asarray(doc.sentences, dtype=np.int64).reshape(-1, 2)
-    sid = np.searchsorted(bounds[:, 0], wk, side="right") - 1
-    sent_start = np.searchsorted(wk, bounds[sid, 0])   # flat index of the sentence's first word
-    sent_end = np.searchsorted(wk, bounds[sid, 1])
+    sent_start = np.asarray(first, dtype=np.int64)   # flat index of the sentence's first word
+    sent_end = np.asarray(end, dtype=np.int64)
     n = len(lowered)
     empty = EvidenceTable(doc, np.zeros(0, np.int64), np.zeros((0, len(FEATURES))), np.zeros((0, N_KEEP), np.int64),
                           np.zeros((0, N_KEEP)), tab.words, lowered, np.zeros(0, np.int64), np.zeros((0, 2), np.int64),

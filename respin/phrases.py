@@ -42,8 +42,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .evidence import STOPWORDS, _lower
-from .tokenize import PUNCT, Document
+from .evidence import STOPWORDS
+from .tokenize import Document
 
 MAX_WORDS = 4           # longest lexicon phrase matched
 MAX_REPLACEMENTS = 16   # shorter neighbours compared per phrase (lexicon order: both sources, WordNet, Moby)
@@ -191,29 +191,24 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
     bos, eos = ids_of["<s>"], ids_of["</s>"]
     by_start = index.by_start
     matches = []   # (first token, last token, parts, replacements, history, next words)
-    for s0, s1 in doc.sentences:
-        kept = [k for k in range(s0, s1) if toks[k].kind != PUNCT]
-        if len(kept) < 2:
+    tok_of, lowered, first, end = doc.words()
+    get = ids_of.get
+    for i, pair in enumerate(zip(lowered, lowered[1:])):
+        cands = by_start.get(pair)
+        if not cands:
             continue
-        words = [_lower(toks[k].text) for k in kept]
-        sid = None
-        for i, pair in enumerate(zip(words, words[1:])):
-            cands = by_start.get(pair)
-            if not cands:
+        a, b = first[i], end[i]
+        for parts in cands:
+            n = len(parts)
+            if i + n > b or tuple(lowered[i:i + n]) != parts:
                 continue
-            for parts in cands:
-                n = len(parts)
-                if i + n > len(words) or tuple(words[i:i + n]) != parts:
-                    continue
-                if kept[i + n - 1] - kept[i] != n - 1:  # punctuation inside: not the phrase
-                    continue
-                if sid is None:
-                    sid = [ids_of.get(x, -1) for x in words]
-                h = ([-1, bos] + sid[:i])[-2:]
-                nxt = sid[i + n:i + n + NEXT_WORDS]
-                if len(nxt) < NEXT_WORDS:
-                    nxt = nxt + [eos, -2][:NEXT_WORDS - len(nxt)]
-                matches.append((kept[i], kept[i + n - 1], parts, None, h, nxt))
+            if tok_of[i + n - 1] - tok_of[i] != n - 1:  # punctuation inside: not the phrase
+                continue
+            h = ([-1, bos] + [get(x, -1) for x in lowered[max(a, i - 2):i]])[-2:]
+            nxt = [get(x, -1) for x in lowered[i + n:min(b, i + n + NEXT_WORDS)]]
+            if len(nxt) < NEXT_WORDS:
+                nxt = nxt + [eos, -2][:NEXT_WORDS - len(nxt)]
+            matches.append((tok_of[i], tok_of[i + n - 1], parts, None, h, nxt))
     index.prepare(m[2] for m in matches)  # phrases met for the first time: one lookup for all
     matches = [(a, b, parts, index.replacements(parts), h, nxt) for a, b, parts, _, h, nxt in matches]
     matches = [m for m in matches if m[3] is not None]
