@@ -113,9 +113,11 @@ class PhraseIndex:
         return self._repl[parts]
 
     def prepare(self, phrases) -> None:
-        """Work out the replacements of phrases not seen before, all in one LM lookup."""
+        """Work out the replacements of phrases not seen before, all in one LM lookup.
+        Results are published only when complete, so another thread never reads a phrase
+        as done before it is (two threads may both compute one: the same result)."""
         index = self.tab.index
-        new = []
+        new, done = [], {}
         for parts in dict.fromkeys(phrases):
             if parts in self._repl:
                 continue
@@ -128,10 +130,11 @@ class PhraseIndex:
                     bodies.append([index[x] for x in cw])
                     if len(labels) > MAX_REPLACEMENTS:
                         break
-            self._repl[parts] = None
+            done[parts] = None
             if len(labels) > 1:
                 new.append((parts, labels, bodies))
         if not new:
+            self._repl.update(done)
             return
         rows = [b for _, _, bodies in new for b in bodies]
         lengths = np.array([len(b) for b in rows], dtype=np.int64)
@@ -143,8 +146,9 @@ class PhraseIndex:
         k = 0
         for parts, labels, bodies in new:
             n = len(bodies)
-            self._repl[parts] = (labels, body[k:k + n], lengths[k:k + n], prior[k:k + n])
+            done[parts] = (labels, body[k:k + n], lengths[k:k + n], prior[k:k + n])
             k += n
+        self._repl.update(done)  # one step under the GIL: complete entries only
 
 
 def _window_scores(tab, body, lengths, hist, nxt) -> np.ndarray:
@@ -217,12 +221,9 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
     # One row per (match, body): the phrase itself, then each replacement, all scored at once.
     counts = np.array([len(m[3][0]) for m in matches])
     owner = np.repeat(np.arange(len(matches)), counts)
-    body = np.concatenate([m[3][1] for m in matches])
-    lengths = np.concatenate([m[3][2] for m in matches])
     prior = np.concatenate([m[3][3] for m in matches])
-    hist = np.array([m[4] for m in matches], dtype=np.int64)[owner]
-    nxt = np.array([m[5] for m in matches], dtype=np.int64)[owner]
-    total = _window_scores(tab, body, lengths, hist, nxt)
+    total = np.concatenate([_match_scores(tab, matches[k:k + MATCH_BLOCK], counts[k:k + MATCH_BLOCK])
+                            for k in range(0, len(matches), MATCH_BLOCK)])
     first = np.concatenate([[0], np.cumsum(counts)[:-1]])
     gain = total - total[first][owner]
     pmi = gain - (prior - prior[first][owner])
@@ -252,6 +253,19 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
             out.append(x)
             taken.update(span)
     return sorted(out, key=lambda x: x.first)
+
+
+MATCH_BLOCK = 2048  # matches scored per batch: memory stays flat on phrase-dense text
+
+
+def _match_scores(tab, matches, counts) -> np.ndarray:
+    """Window scores of each match's phrase and replacements, in match order."""
+    owner = np.repeat(np.arange(len(matches)), counts)
+    body = np.concatenate([m[3][1] for m in matches])
+    lengths = np.concatenate([m[3][2] for m in matches])
+    hist = np.array([m[4] for m in matches], dtype=np.int64)[owner]
+    nxt = np.array([m[5] for m in matches], dtype=np.int64)[owner]
+    return _window_scores(tab, body, lengths, hist, nxt)
 
 
 def log_lr(hits: list[PhraseHit]) -> np.ndarray:

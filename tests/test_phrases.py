@@ -90,3 +90,30 @@ def test_mixture_with_no_extra_is_mixture():
     g2, r2, post2, extra = mixture_with(p, 0.1, np.zeros(0))
     assert (g, r) == (g2, r2) and np.allclose(post, post2) and len(extra) == 0
     assert mixture_with(np.zeros(0), 0.1, np.log([17.0]))[0] > 0
+
+
+def test_phrases_prepared_by_another_thread_are_never_read_half_done(model, monkeypatch):
+    """A phrase one thread is still scoring must not look finished (and empty) to another."""
+    import threading
+    import time
+    import respin.phrases as P
+    from respin.tokenize import Document
+    index = P.PhraseIndex(model.lexicon, model.lm.table)  # fresh: nothing prepared yet
+    slow, real = threading.Event(), P._window_scores
+
+    def scores(*a, **kw):
+        if threading.current_thread().name == "A" and not slow.is_set():
+            slow.set()
+            time.sleep(0.3)  # thread B runs the same text meanwhile
+        return real(*a, **kw)
+
+    monkeypatch.setattr(P, "_window_scores", scores)
+    doc = Document.from_text("The senator said he would by no means vote for the bill.")
+    out = {}
+    a = threading.Thread(target=lambda: out.setdefault("A", P.phrase_hits(doc, index)), name="A")
+    a.start()
+    slow.wait(5)
+    out["B"] = P.phrase_hits(doc, index)
+    a.join()
+    seen = [[(h.phrase, h.hit) for h in out[t]] for t in "AB"]
+    assert seen[0] == seen[1] and ("by no means", True) in seen[0]
