@@ -36,7 +36,6 @@ import hashlib
 import os
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -46,6 +45,7 @@ LOG10_BASE = np.log10(1.0001)
 _HEADER = b"Trie Language Model"
 _QBITS = 16
 _ARRAYS = ("p1", "b1", "k2", "p2", "b2", "k3", "p3")
+STALE_DAYS = 30  # another install's cached table unread this long is removed
 
 
 def default_path() -> str:
@@ -158,7 +158,9 @@ class CmuTable:
     def cached(
         cls, path: str | os.PathLike | None = None, cache_dir: str | os.PathLike | None = None
     ) -> "CmuTable":
-        """:meth:`load`, decoded once and kept as an NPZ keyed by the source file's identity."""
+        """:meth:`load`, decoded once and kept as an NPZ keyed by the source file's identity.
+        A cache that cannot be read is decoded anew; one that cannot be written is skipped
+        (the decoded table is returned all the same)."""
         path = Path(path or default_path())
         npz = cls.cache_file(path, cache_dir)
         folder = npz.parent
@@ -168,24 +170,37 @@ class CmuTable:
                     table = cls(z["words"].tolist(), **{k: z[k] for k in _ARRAYS})
                 if table.consistent():
                     return table
-            except (OSError, ValueError, KeyError, zipfile.BadZipFile):
-                pass  # corrupt or stale cache: rebuild it
+            except Exception:  # empty, truncated, not an NPZ, wrong arrays: rebuild it
+                pass
         table = cls.load(path)
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".npz.tmp")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".npz.tmp")
+        except OSError:
+            return table  # no writable cache folder: decode in every process
         try:
             with os.fdopen(fd, "wb") as fh:
                 np.savez(fh, words=np.array(table.words), **{k: getattr(table, k) for k in _ARRAYS})
+                fh.flush()
+                os.fsync(fh.fileno())  # never a renamed-in empty file after a power cut
+            os.chmod(tmp, 0o644)       # mkstemp's 0600 would keep other users rebuilding it
             os.replace(tmp, npz)
-        except BaseException:
-            os.unlink(tmp)
+        except BaseException as e:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+            if isinstance(e, OSError):
+                return table  # disk full, or the like: the table is good, only not cached
             raise
-        for old in folder.glob("cmu_table-*.npz"):  # tables of an earlier pocketsphinx install
-            if old != npz:
-                try:
+        # Tables of other pocketsphinx installs may be in use (two virtualenvs have files
+        # of different mtimes): only those untouched for a while are removed.
+        for old in folder.glob("cmu_table-*.npz"):
+            try:
+                if old != npz and time.time() - old.stat().st_atime > STALE_DAYS * 86400:
                     old.unlink()
-                except OSError:
-                    pass
+            except OSError:
+                pass
         return table
 
     def consistent(self) -> bool:

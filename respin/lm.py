@@ -72,11 +72,8 @@ class CmuTrigram:
                 if self._table is None:
                     from .cmu_table import CmuTable
                     try:
-                        try:
-                            self._table = CmuTable.cached(self._path)
-                        except OSError:  # no writable cache folder: decode in memory
-                            self._table = CmuTable.load(self._path)
-                    except (OSError, ValueError):
+                        self._table = CmuTable.cached(self._path)
+                    except Exception:  # not a trie file this reader knows: one lookup at a time
                         self._table = False
         return self._table or None
 

@@ -140,15 +140,29 @@ def test_scalar_equals_vectorised(table):
 
 
 def test_cache_of_wrong_shape_is_rebuilt_and_old_tables_removed(table, tmp_path, monkeypatch):
+    import os
+    import time
     monkeypatch.setenv("RESPIN_CACHE_DIR", str(tmp_path))
-    stale = tmp_path / "cmu_table-1-2-3.npz"  # a table of another pocketsphinx install
+    stale = tmp_path / "cmu_table-1-2-3.npz"    # another install's table, unread for 60 days
     stale.write_bytes(b"old")
+    old = time.time() - 60 * 86400
+    os.utime(stale, (old, old))
+    recent = tmp_path / "cmu_table-4-5-6.npz"   # another virtualenv's table, in use: kept
+    recent.write_bytes(b"in use")
     npz = CmuTable.cache_file()
     np.savez(npz, words=np.array(["a", "b"]), **{k: np.zeros(3, dtype=getattr(table, k).dtype)
                                                   for k in ("p1", "b1", "k2", "p2", "b2", "k3", "p3")})
     again = CmuTable.cached()
     assert again.consistent() and len(again.words) == len(table.words)
-    assert sorted(p.name for p in tmp_path.glob("*.npz")) == [npz.name]
+    assert sorted(p.name for p in tmp_path.glob("*.npz")) == sorted([npz.name, recent.name])
+    assert oct(npz.stat().st_mode & 0o777) == "0o644"
+
+
+@pytest.mark.parametrize("content", [b"", b"\x93NUMPY\x01\x00v\x00{'descr': '<f8', 'fortran_order': False, 'shape': (0,), }"])
+def test_empty_or_non_npz_cache_is_decoded_anew(table, tmp_path, monkeypatch, content):
+    monkeypatch.setenv("RESPIN_CACHE_DIR", str(tmp_path))
+    CmuTable.cache_file().write_bytes(content)
+    assert CmuTable.cached().words == table.words
 
 
 def test_unwritable_cache_folder_still_gives_a_table(tmp_path, monkeypatch):
