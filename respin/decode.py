@@ -421,10 +421,12 @@ class Decoder:
         sents = [(d, words, caps, joined) for d, doc in enumerate(docs)
                  for _, words, caps, joined in self.sentences(doc)]
         tab = getattr(self.lm, "table", None)
-        if tab is not None:  # the LM as NumPy tables: the whole batch in a few array lookups
-            found = _TableDecode(self, tab, sents).run(pool_passes)
-        else:
-            found = self._decode_scalar(sents, pool_passes)
+        found = []
+        for block in _blocks(sents):  # memory grows with a block, not with the batch
+            if tab is not None:  # the LM as NumPy tables: the whole block in a few array lookups
+                found += _TableDecode(self, tab, block).run(pool_passes)
+            else:
+                found += self._decode_scalar(block, pool_passes)
         out: list[list[Choice]] = [[] for _ in docs]
         first: dict[int, int] = {}
         for si, ((d, *_), choices) in enumerate(zip(sents, found)):
@@ -597,6 +599,26 @@ def _seq_sums(lp: np.ndarray, seqs) -> np.ndarray:
         t[m] = lp[sl]
         s = s + t
     return s
+
+
+# Sentences decoded (and pooled) together at most: a batch or a document longer than this is
+# cut at a sentence end, so memory stays bounded (~4 KB a word on the table path); pooling
+# then spans one block, which is already tens of thousands of words of evidence.
+BLOCK_WORDS = 50_000
+
+
+def _blocks(sents):
+    """Consecutive runs of ``sents`` (tuples whose second item is the word list) of at most
+    BLOCK_WORDS words each (a single longer sentence is a block of its own)."""
+    block, n = [], 0
+    for s in sents:
+        if block and n + len(s[1]) > BLOCK_WORDS:
+            yield block
+            block, n = [], 0
+        block.append(s)
+        n += len(s[1])
+    if block:
+        yield block
 
 
 def _by_score(kv):

@@ -60,3 +60,24 @@ def test_each_document_alone(decoder, pool_passes):
 def test_pooled_batch(decoder):
     docs = [Document.from_text(t) for t in _texts()]
     _same(*_both(decoder, docs))
+
+
+def test_long_batches_are_decoded_in_blocks(decoder, monkeypatch):
+    """Cut points between blocks fall at sentence ends; each block pools on its own, so a
+    batch cut into blocks decodes like those blocks decoded one by one."""
+    import respin.decode as D
+    docs = [Document.from_text(t) for t in _texts()]
+    whole = decoder.decode_many(docs)
+    monkeypatch.setattr(D, "BLOCK_WORDS", 10**9)
+    assert decoder.decode_many(docs) == whole  # all the test texts fit in one block anyway
+    monkeypatch.setattr(D, "BLOCK_WORDS", 40)
+    cut = decoder.decode_many(docs)
+    assert len(cut) == len(docs)
+    n_sents = [len(list(decoder.sentences(d))) for d in docs]
+    for c, n in zip(cut, n_sents):  # edits stay inside their documents, in order
+        assert [x.sent for x in c] == sorted(x.sent for x in c) and all(0 <= x.sent < n for x in c)
+    # Without pooling, blocks change nothing: each sentence is decoded on its own.
+    monkeypatch.setattr(D, "BLOCK_WORDS", 10**9)
+    alone = decoder.decode_many(docs, pool_passes=0)
+    monkeypatch.setattr(D, "BLOCK_WORDS", 40)
+    assert decoder.decode_many(docs, pool_passes=0) == alone
