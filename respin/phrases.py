@@ -229,20 +229,22 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
     pmi = gain - (prior - prior[first][owner])
     ok = (gain >= MIN_GAIN) & (pmi >= MIN_PMI)
     ok[first] = False
+    # Per match, its replacements best first: qualifying neighbours by how much the context
+    # prefers them beyond their frequency (pmi), so a frequent preposition does not win by
+    # frequency alone; one sort for all matches (the phrase rows themselves sort last).
+    rank = np.lexsort((-pmi, ~ok, np.arange(len(owner)) == first[owner], owner))
+    rank_l, ok_l, gain_l, pmi_l = rank.tolist(), ok.tolist(), gain.tolist(), pmi.tolist()
     hits = []
     for m, (a, b, parts, reps, _, _) in enumerate(matches):
-        sl = slice(first[m] + 1, first[m] + counts[m])
-        if hits_only and not ok[sl].any():
+        f = int(first[m])
+        rows = rank_l[f:f + int(counts[m]) - 1]  # this match's replacement rows, best first
+        best = rows[0]
+        if hits_only and not ok_l[best]:
             continue
-        labels = reps[0][1:]
-        # Best first: qualifying neighbours by how much the context prefers them beyond
-        # their frequency (pmi), so a frequent preposition does not win by frequency alone.
-        order = np.lexsort((-pmi[sl], ~ok[sl])).tolist()
-        g_, p_, ok_ = gain[sl].tolist(), pmi[sl].tolist(), ok[sl].tolist()
-        best = order[0]
-        sugg = tuple(labels[k] for k in order[:3] if ok_[k]) or (labels[best],)
-        hits.append(PhraseHit(a, b, toks[a].start, toks[b].end, " ".join(parts), labels[best], round(g_[best], 3),
-                              round(p_[best], 3), sugg, bool(ok_[best])))
+        labels = reps[0]  # row f + k has label reps[0][k]; k = 0 is the phrase itself
+        sugg = tuple(labels[r - f] for r in rows[:3] if ok_l[r]) or (labels[best - f],)
+        hits.append(PhraseHit(a, b, toks[a].start, toks[b].end, " ".join(parts), labels[best - f],
+                              round(gain_l[best], 3), round(pmi_l[best], 3), sugg, ok_l[best]))
     # Overlapping hits: keep the largest gain.
     hits.sort(key=lambda x: (not x.hit, -x.pmi))
     out: list[PhraseHit] = []
