@@ -159,8 +159,16 @@ class Detector:
     def posteriors(self, X: np.ndarray, p: np.ndarray | None = None) -> np.ndarray:
         """P(spun) per word under the document's mixture; all 0 unless the document-level
         evidence is significant (SIGNIFICANT_LOG_RATIO)."""
-        g, _, post = mixture(self.word.predict_proba(X) if p is None else p, self.prior)
-        return post if g >= SIGNIFICANT_LOG_RATIO else np.zeros(len(post))
+        return self.posteriors_with(X, p)[0]
+
+    def posteriors_with(self, X: np.ndarray, p: np.ndarray | None = None, extra_log_lr=()) -> tuple:
+        """:meth:`posteriors` with further units of evidence (:func:`mixture_with`): the
+        posteriors of the words and of those units, under the same significance gate."""
+        extra = np.asarray(extra_log_lr, dtype=np.float64)
+        g, _, post, post_extra = mixture_with(self.word.predict_proba(X) if p is None else p, self.prior, extra)
+        if g < SIGNIFICANT_LOG_RATIO:
+            return np.zeros(len(post)), np.zeros(len(post_extra))
+        return post, post_extra
 
     def to_dict(self) -> dict:
         from .evidence import FEATURES

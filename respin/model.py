@@ -133,7 +133,6 @@ class Model:
         (row index, WordEvidence) pairs. ``suggestions``: rank a longer candidate list for
         those words (findings need it; a bare document score does not)."""
         self._require()
-        from .detector import SIGNIFICANT_LOG_RATIO, mixture_with
         from .evidence import scalar_evidence, vectorised
         det = self.detector
         vec = vectorised(self.lexicon, self.lm)
@@ -145,14 +144,8 @@ class Model:
             all_rows = scalar_evidence(doc, self.lexicon, self.lm)
             X, get = matrix(all_rows), all_rows.__getitem__
         p = det.word.predict_proba(X)
-        phrase_post = np.zeros(len(phrases))
-        if phrases:
-            from .phrases import log_lr
-            g, _, post, phrase_post = mixture_with(p, det.prior, log_lr(phrases))
-            if g < SIGNIFICANT_LOG_RATIO:  # the same gate as det.posteriors, with the phrases counted in
-                post, phrase_post = np.zeros(len(p)), np.zeros(len(phrases))
-        else:
-            post = det.posteriors(X, p)
+        from .phrases import log_lr
+        post, phrase_post = det.posteriors_with(X, p, log_lr(phrases))
         flagged = np.flatnonzero(post >= det.finding_threshold).tolist()
         rows = [(i, get(i)) for i in flagged]
         if suggestions:  # suggestions for reported words, from a longer candidate list
