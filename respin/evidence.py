@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tokenize import PUNCT, Document
+from .tokenize import PUNCT, Document, word_key as _lower
 
 # Function words (and "said", which clean news repeats on purpose) are not judged: only the
 # crudest spinner in the dev pairs swaps them, and their "better candidates" under an
@@ -60,10 +60,6 @@ class WordEvidence:
     candidates: list[tuple[str, float]]   # (candidate, local LM score gain), best first
     row: list[float]                 # feature values, in FEATURES order
     context: tuple = ()              # (two previous words, next two words) as scored
-
-
-def _lower(s: str) -> str:
-    return s.lower().replace("’", "'")
 
 
 def document_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:

@@ -70,6 +70,15 @@ def normalize(s: str) -> str:
     return "—" if s in ("--", "---") else s.replace("--", "—")
 
 
+def word_key(s: str) -> str:
+    """How the language model and the thesaurus spell a word: lower case, straight apostrophe.
+
+    >>> word_key("Don’t")
+    "don't"
+    """
+    return s.lower().replace("’", "'")
+
+
 def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
     """Split ``text[offset:end]`` into tokens whose offsets index ``text``."""
     kinds = _KINDS
@@ -137,7 +146,7 @@ class Document:
                     t = toks[k]
                     if t.kind != PUNCT:
                         tok_of.append(k)
-                        lowered.append(t.text.lower().replace("’", "'"))
+                        lowered.append(word_key(t.text))
                 b = len(tok_of)
                 first += [a] * (b - a)
                 end += [b] * (b - a)
