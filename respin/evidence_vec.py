@@ -173,7 +173,7 @@ def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos):
     cid = cands.ids[crow[sel]]              # (m, K) candidate ids, -1 padded
     cfl = cands.flags[crow[sel]]
     m, K = cid.shape
-    ctx = (_bigram(tab, h2, h1), _bigram(tab, n1, n2))
+    ctx = tuple(_bigrams(tab, [(h2, h1), (n1, n2)]))
     base, base1, base3, _, _ = _local(tab, ids[sel], h2, h1, n1, n2, ctx, parts=True)
     rep = tuple(tuple(np.repeat(a, K) for a in big) for big in ctx)
     local, own, last, b_h1x, b_xn1 = _local(tab, cid.ravel(), np.repeat(h2, K), np.repeat(h1, K), np.repeat(n1, K),
@@ -290,10 +290,24 @@ def _bigram(tab, h, w):
     return f, tab.p2[i], tab.b2[i]
 
 
-def _score(tab, w, h1, h2, big_w, big_ctx):
-    """log10 P(w | h2 h1) from the bigram "h1 w" (``big_w``) and the context bigram "h2 h1"
-    (``big_ctx``), searching trigrams only where "h1 w" exists; as CmuTable.logprob_ids."""
+def _bigrams(tab, pairs):
+    """:func:`_bigram` for several (h, w) arrays in one search (fewer, denser sorts)."""
     from .cmu_table import _find
+    oks = [(h >= 0) & (w >= 0) for h, w in pairs]
+    keys = np.concatenate([np.where(ok, h, 0) * tab.V + np.where(ok, w, 0) for ok, (h, w) in zip(oks, pairs)])
+    i, f = _find(tab.k2, keys)
+    p, b = tab.p2[i], tab.b2[i]
+    out, k = [], 0
+    for ok in oks:
+        n = len(ok)
+        out.append((f[k:k + n] & ok, p[k:k + n], b[k:k + n]))
+        k += n
+    return out
+
+
+def _backoff(tab, w, h1, h2, big_w, big_ctx):
+    """log10 P(w | h2 h1) short of the trigram, and which trigrams to look for: (scores,
+    positions, trigram keys). The trigram exists only where the bigram "h1 w" does."""
     has1 = h1 >= 0
     has2 = has1 & (h2 >= 0)
     fw, pw, _ = big_w
@@ -302,12 +316,29 @@ def _score(tab, w, h1, h2, big_w, big_ctx):
     bo_ctx = np.where(has2 & fc, bc, np.float32(0))
     out = np.where(has1, tab.p1[wz] + tab.b1[np.maximum(h1, 0)], tab.p1[wz]) + bo_ctx
     out = np.where(fw, pw + bo_ctx, out)
+    out = np.where(w == -1, np.float32(-7.0), out)  # an unknown predicted word: respin.lm.OOV_FLOOR
     look = np.flatnonzero(has2 & fw)
-    if len(look):
-        V = tab.V
-        i3, f3 = _find(tab.k3, (h2[look] * V + h1[look]) * V + w[look])
-        out[look] = np.where(f3, tab.p3[i3], out[look])
-    return np.where(w == -1, np.float32(-7.0), out)  # an unknown predicted word: respin.lm.OOV_FLOOR
+    return out, look, (h2[look] * tab.V + h1[look]) * tab.V + w[look]
+
+
+def _with_trigrams(tab, parts):
+    """Complete :func:`_backoff` results with their trigrams, all searched at once."""
+    from .cmu_table import _find
+    keys = np.concatenate([q for _, _, q in parts])
+    if len(keys):
+        i3, f3 = _find(tab.k3, keys)
+        k = 0
+        for out, look, q in parts:
+            n = len(q)
+            out[look] = np.where(f3[k:k + n], tab.p3[i3[k:k + n]], out[look])
+            k += n
+    return [out for out, _, _ in parts]
+
+
+def _score(tab, w, h1, h2, big_w, big_ctx):
+    """log10 P(w | h2 h1) from the bigram "h1 w" (``big_w``) and the context bigram "h2 h1"
+    (``big_ctx``), searching trigrams only where "h1 w" exists; as CmuTable.logprob_ids."""
+    return _with_trigrams(tab, [_backoff(tab, w, h1, h2, big_w, big_ctx)])[0]
 
 
 def _local(tab, x, h2, h1, n1, n2, ctx=None, parts: bool = False):
@@ -316,19 +347,19 @@ def _local(tab, x, h2, h1, n1, n2, ctx=None, parts: bool = False):
     candidates. ``parts``: return (total, own term, last term, bigram "h1 x", bigram "x n1")
     for callers that reuse them (pairs of adjacent words)."""
     if ctx is None:
-        ctx = (_bigram(tab, h2, h1), _bigram(tab, n1, n2))
-    b_h1x = _bigram(tab, h1, x)
-    b_xn1 = _bigram(tab, x, n1)
-    t1 = _score(tab, x, h1, h2, b_h1x, ctx[0])
-    has1, has2 = n1 != -2, n2 != -2
-    t2 = np.where(has1, _score(tab, n1, x, h1, b_xn1, b_h1x), 0.0)
-    t3 = np.where(has2, _score(tab, n2, n1, x, ctx[1], b_xn1), 0.0)
+        ctx = tuple(_bigrams(tab, [(h2, h1), (n1, n2)]))
+    b_h1x, b_xn1 = _bigrams(tab, [(h1, x), (x, n1)])
+    t1, t2, t3 = _with_trigrams(tab, [_backoff(tab, x, h1, h2, b_h1x, ctx[0]),
+                                      _backoff(tab, n1, x, h1, b_xn1, b_h1x),
+                                      _backoff(tab, n2, n1, x, ctx[1], b_xn1)])
+    t2 = np.where(n1 != -2, t2, 0.0)
+    t3 = np.where(n2 != -2, t3, 0.0)
     return (t1 + t2 + t3, t1, t3, b_h1x, b_xn1) if parts else t1 + t2 + t3
 
 
 def _tri(tab, w, h2, h1) -> np.ndarray:
     """log10 P(w | h2 h1) for arrays."""
-    return _score(tab, w, h1, h2, _bigram(tab, h1, w), _bigram(tab, h2, h1))
+    return _score(tab, w, h1, h2, *_bigrams(tab, [(h1, w), (h2, h1)]))
 
 
 def _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, base_terms) -> None:
@@ -364,8 +395,9 @@ def _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, base_terms) -> None:
     X_, Y_ = np.where(ok, X_, 0), np.where(ok, Y_, 0)
     H1, N0, HAS0 = np.repeat(ha1, rep), np.repeat(na, rep), np.repeat(has0, rep)
     b_xy = _bigram(tab, X_, Y_)
-    t_y = _score(tab, Y_, X_, H1, b_xy, tuple(ia(v) for v in b_h1x))
-    t_n0 = np.where(HAS0, _score(tab, np.where(HAS0, N0, 0), Y_, X_, tuple(jb(v) for v in b_xn1), b_xy), 0.0)
+    t_y, t_n0 = _with_trigrams(tab, [_backoff(tab, Y_, X_, H1, b_xy, tuple(ia(v) for v in b_h1x)),
+                                     _backoff(tab, np.where(HAS0, N0, 0), Y_, X_, tuple(jb(v) for v in b_xn1), b_xy)])
+    t_n0 = np.where(HAS0, t_n0, 0.0)
     sc = ia(own) + t_y + t_n0 + np.where(HAS0, jb(last), 0.0)
 
     def middle(x, y, hh1, m0):
