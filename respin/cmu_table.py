@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 import time
 from pathlib import Path
 
@@ -173,26 +172,13 @@ class CmuTable:
             except Exception:  # empty, truncated, not an NPZ, wrong arrays: rebuild it
                 pass
         table = cls.load(path)
+        from .io import atomic_file
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".npz.tmp")
-        except OSError:
-            return table  # no writable cache folder: decode in every process
-        try:
-            with os.fdopen(fd, "wb") as fh:
+            with atomic_file(npz, fsync=True) as fh:  # 0644: other users read it too
                 np.savez(fh, words=np.array(table.words), **{k: getattr(table, k) for k in _ARRAYS})
-                fh.flush()
-                os.fsync(fh.fileno())  # never a renamed-in empty file after a power cut
-            os.chmod(tmp, 0o644)       # mkstemp's 0600 would keep other users rebuilding it
-            os.replace(tmp, npz)
-        except BaseException as e:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            if isinstance(e, OSError):
-                return table  # disk full, or the like: the table is good, only not cached
-            raise
+        except OSError:
+            return table  # no writable cache folder, disk full: the table is good, only not cached
         # Tables of other pocketsphinx installs may be in use (two virtualenvs have files
         # of different mtimes): only those untouched for a while are removed.
         for old in folder.glob("cmu_table-*.npz"):

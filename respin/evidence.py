@@ -324,16 +324,12 @@ class CandidateTable:
                 cand.extend(index[c] for c in e[0])
                 flags.extend(e[1][c] for c in e[0])
             indptr.append(len(cand))
-        import os
-        import tempfile
-        fd, tmp = tempfile.mkstemp(suffix=".npz", dir=os.path.dirname(os.path.abspath(path)))
-        os.close(fd)
+        from .io import atomic_file
         header = [cls.FORMAT, str(cls.VERSION), str(MAX_CANDIDATES), str(SUGGESTION_CANDIDATES)]
-        np.savez_compressed(tmp, header=np.array(header),
-                            words=np.array(words), indptr=np.array(indptr, dtype=np.int32),
-                            cand=np.array(cand, dtype=np.int32), flags=np.array(flags, dtype=np.uint8))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        with atomic_file(path) as f:
+            np.savez_compressed(f, header=np.array(header),
+                                words=np.array(words), indptr=np.array(indptr, dtype=np.int32),
+                                cand=np.array(cand, dtype=np.int32), flags=np.array(flags, dtype=np.uint8))
         return len(entries)
 
 

@@ -52,7 +52,6 @@ class VecCandidates:
         src = np.repeat(indptr[has], counts) + col  # positions in the table's flat arrays
         self.ids[row, col] = lm_ids[cand_table._cand[src]]
         self.flags[row, col] = cand_table._flags[src]
-        self.words = words
         self._row = dict(zip([words[i] for i in has.tolist()], range(len(has))))
         self._index = lm_table.index
         self._judged: dict[str, tuple[int, int]] = {}

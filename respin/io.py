@@ -8,6 +8,7 @@ and exits with status 2. Nothing here is used by the pure text API.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import sys
 import tempfile
@@ -124,6 +125,31 @@ def looks_binary(path: Path) -> bool:
     return not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in head
 
 
+@contextlib.contextmanager
+def atomic_file(path, mode: int = 0o644, fsync: bool = False):
+    """A binary file that becomes ``path`` only when the ``with`` block ends without an
+    error (temporary file in the same folder, then ``os.replace``); on any error the
+    temporary file is removed and the error raised. ``mode``: the new file's permissions
+    (mkstemp's private 0600 would surprise anyone sharing it); ``fsync``: flush to disk
+    first, so that a power cut never leaves a renamed-in empty file."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            yield f
+            if fsync:
+                f.flush()
+                os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
 def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     """Write ``text`` to ``path`` via a temporary file and ``os.replace``.
 
@@ -140,22 +166,10 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     if not parent.is_dir():
         raise InputError(f"output folder does not exist: {parent}")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
-    except OSError as e:
+        with atomic_file(parent / target.name, _new_file_mode(target)) as f:
+            f.write(text.encode("utf-8"))
+    except OSError as e:  # no temporary file, disk full, target not replaceable: a one-line user error
         raise InputError(f"cannot write output file ({e.strerror or e}): {path}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-        os.chmod(tmp, _new_file_mode(target))
-        os.replace(tmp, target)
-    except BaseException as e:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(e, OSError):  # disk full, target not replaceable: a one-line user error
-            raise InputError(f"cannot write output file ({e.strerror or e}): {path}") from None
-        raise
 
 
 def _new_file_mode(target: Path) -> int:
