@@ -148,17 +148,15 @@ def detection_scores(items) -> dict:
             sub = substituted(ls, lo)
             S = toks(ls)
             O = [t[0] for t in toks(lo)]
-            orig_of = {}
-            for op, i1, i2, j1, j2 in opcodes([t[0] for t in S], O):
-                if op == "replace" and i2 - i1 == j2 - j1:
-                    for k in range(i2 - i1):
-                        orig_of[i1 + k] = O[j1 + k]
+            right: dict = {}  # finding -> whether its top suggestion restores the original
             for i, (w, a, b) in enumerate(S):
                 hit = [f for fa, fb, f in found if fa < b and a < fb]
                 if hit and sub[i]:
                     tp += 1
-                    if i in orig_of and _suggested_word(hit[0], a - (hit[0].start - line_start)) == orig_of[i]:
-                        top_ok += 1
+                    fa, fb, f = next(x for x in found if x[2] is hit[0])
+                    if id(f) not in right:
+                        right[id(f)] = _top_suggestion_right(ls, fa, fb, f, O)
+                    top_ok += right[id(f)]
                 elif hit:
                     fp += 1
                 elif sub[i]:
@@ -177,16 +175,22 @@ def detection_scores(items) -> dict:
                if any("__" in name for name, _, _ in items) else {})}
 
 
-def _suggested_word(f, offset_in_finding: int) -> str | None:
-    """The word of the top suggestion that stands where the token at this offset stands
-    (multi-word findings suggest a whole phrase: "energy crops" ==> "power plants")."""
+def _top_suggestion_right(line: str, fa: int, fb: int, f, orig_tokens: list[str]) -> bool:
+    """Whether putting the finding's top suggestion in place of its span gives the original
+    there: every token the suggestion puts in the line lies in an equal opcode against the
+    original line (METRICS.md's test of a correct edit). So "by no means" ==> "never" is
+    right where the original says "never", and "White Home" ==> "White House" where it
+    says "White House"."""
     if not f.suggestions:
-        return None
-    fw, sw = toks(f.text), [t[0] for t in toks(f.suggestions[0])]
-    pos = [k for k, (_, a, b) in enumerate(fw) if a <= offset_in_finding < b]
-    if len(fw) != len(sw) or not pos:
-        return sw[0] if len(sw) == 1 and len(fw) == 1 else None
-    return sw[pos[0]]
+        return False
+    new = line[:fa] + f.suggestions[0] + line[fb:]
+    R = toks(new)
+    mine = [k for k, (_, a, b) in enumerate(R) if fa <= a and b <= fa + len(f.suggestions[0])]
+    equal = set()
+    for op, i1, i2, _, _ in opcodes([t[0] for t in R], orig_tokens):
+        if op == "equal":
+            equal.update(range(i1, i2))
+    return bool(mine) and all(k in equal for k in mine)
 
 
 def seed_scores() -> dict:

@@ -81,8 +81,8 @@ def word_key(s: str) -> str:
 
 def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
     """Split ``text[offset:end]`` into tokens whose offsets index ``text``."""
-    kinds = _KINDS
-    return [Token(m.group(), m.start(), m.end(), kinds[m.lastgroup])
+    kinds, new = _KINDS, tuple.__new__  # tuple.__new__ skips the NamedTuple's Python-level __new__
+    return [new(Token, (m.group(), m.start(), m.end(), kinds[m.lastgroup]))
             for m in _TOKEN_RE.finditer(text, offset, len(text) if end is None else end)]
 
 
