@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 
@@ -534,26 +535,6 @@ class Decoder:
         return hit[2], hit[3]
 
 
-class _Queries:
-    """Trigram lookups gathered from several places, answered by one table call."""
-
-    def __init__(self) -> None:
-        self.parts: list = []
-        self.n = 0
-
-    def add(self, w, h1, h2) -> slice:
-        """Queries log10 P(w | h2 h1) over id arrays; the slice of their answers in :meth:`run`."""
-        self.parts.append((w, h1, h2))
-        self.n += len(w)
-        return slice(self.n - len(w), self.n)
-
-    def run(self, tab) -> np.ndarray:
-        if not self.n:
-            return np.zeros(0)
-        w, h1, h2 = (np.concatenate([p[k] for p in self.parts]) for k in range(3))
-        return tab.logprob_ids(w, h1, h2).astype(np.float64)
-
-
 def _take(big, idx):
     """Rows ``idx`` of a (found, prob, backoff) bigram triple."""
     return tuple(x[idx] for x in big)
@@ -573,31 +554,23 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.arange(total, dtype=np.int64) + np.repeat(starts - offs, counts)
 
 
-def _seq_queries(q: _Queries, seqs: list[list[int]]):
-    """Queries every word of each LM id sequence after its first two (the history)."""
-    if not seqs:
-        return None
-    W = max(map(len, seqs))
-    a = np.full((len(seqs), W), -2, dtype=np.int64)  # -2: past the sequence's end
-    for r, s in enumerate(seqs):
-        a[r, :len(s)] = s
-    parts = []
-    for t in range(2, W):
-        m = a[:, t] != -2
-        parts.append((m, q.add(a[m, t], a[m, t - 1], a[m, t - 2])))
-    return len(seqs), parts
+def _seq_queries(seqs: list[list[int]]):
+    """Every word of each LM id sequence after its first two (the history) as trigram
+    queries (w, h1, h2), and where they are: a mask over (sequence, word - 2)."""
+    a = np.full((len(seqs), max(map(len, seqs), default=2)), -2, dtype=np.int64)  # -2: past the sequence's end
+    for r, q in enumerate(seqs):
+        a[r, :len(q)] = q
+    m = a[:, 2:] != -2
+    return a[:, 2:][m], a[:, 1:-1][m], a[:, :-2][m], m
 
 
-def _seq_sums(lp: np.ndarray, seqs) -> np.ndarray:
-    """Per sequence of :func:`_seq_queries`, the sum of its words' log10 scores, in order."""
-    if seqs is None:
-        return np.zeros(0)
-    n, parts = seqs
-    s = np.zeros(n)
-    for m, sl in parts:
-        t = np.zeros(n)
-        t[m] = lp[sl]
-        s = s + t
+def _seq_sums(lp: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """Per sequence of :func:`_seq_queries`, the sum of its words' log10 scores ``lp``, in order."""
+    t = np.zeros(m.shape)
+    t[m] = lp
+    s = np.zeros(len(m))
+    for col in t.T:
+        s = s + col
     return s
 
 
@@ -621,8 +594,7 @@ def _blocks(sents):
         yield block
 
 
-def _by_score(kv):
-    return -kv[1][0]
+_second = itemgetter(1)
 
 
 def _viterbi_lists(p0: int, n: int, cnt, first, toff, T, e0: int, chan, kept=None, start: int = 0):
@@ -630,53 +602,60 @@ def _viterbi_lists(p0: int, n: int, cnt, first, toff, T, e0: int, chan, kept=Non
     word, reading the LM terms (already times lm_weight) from the precomputed transition
     list ``T``: position p's option c after options a, b at p-2, p-1 is at
     ``T[toff[p] + (a * cnt[p-1] + b) * cnt[p] + c]`` (a single virtual option before the
-    sentence), the sentence end after a, b at ``T[e0 + a * cnt[last] + b]``. A state is
-    the pair of option indices (a, b); beam, order of insertion and ties as the scalar
-    Viterbi. Returns the chosen option index at each position and the states at each
-    position (before pruning); given those of an earlier run (``kept``), decoding resumes
-    at position ``start``, where the first channel score changed."""
+    sentence), the sentence end after a, b at ``T[e0 + a * cnt[last] + b]``. A state (a, b)
+    is the int ``a * cnt[p-1] + b``, which is also its offset in ``T``; beam, order of
+    insertion and ties as the scalar Viterbi. Returns the chosen option index at each
+    position and the states at each position (before pruning: scores and back pointers,
+    dicts of ints and floats that the garbage collector need not track); given those of an
+    earlier run (``kept``), decoding resumes at position ``start``, where the first channel
+    score changed."""
     if kept is None:
-        kept, start = [{(0, 0): (0.0, 0)}], 0
+        kept, start = [({0: 0.0}, {0: 0})], 0
     else:
         kept = kept[:start + 1]
-    beam = kept[start]
+    beam = kept[start][0]
     nb = cnt[p0 + start - 1] if start else 1
     for p in range(p0 + start, p0 + n):
-        if len(beam) > BEAM:
-            beam = dict(sorted(beam.items(), key=_by_score)[:BEAM])
+        if len(beam) > BEAM:  # reverse=True keeps a stable sort's order of ties
+            beam = dict(sorted(beam.items(), key=_second, reverse=True)[:BEAM])
         nc, f, t = cnt[p], first[p], toff[p]
         nxt: dict = {}
+        back: dict = {}
         get = nxt.get
         if nc == 1:
             c0 = chan[f]
-            for (a, b), (s0, _) in beam.items():
-                s = s0 + c0 + T[t + a * nb + b]
-                k = (b, 0)
-                cur = get(k)
-                if cur is None or s > cur[0]:
-                    nxt[k] = (s, a)
+            for ab, s0 in beam.items():
+                s = s0 + c0 + T[t + ab]
+                b = ab % nb
+                cur = get(b)
+                if cur is None or s > cur:
+                    nxt[b] = s
+                    back[b] = ab // nb
         else:
             cs = range(nc)
-            for (a, b), (s0, _) in beam.items():
-                o = t + (a * nb + b) * nc
+            ch = chan[f:f + nc]
+            for ab, s0 in beam.items():
+                o = t + ab * nc
+                a, b = divmod(ab, nb)
+                k = b * nc
                 for c in cs:
-                    s = s0 + chan[f + c] + T[o + c]
-                    k = (b, c)
-                    cur = get(k)
-                    if cur is None or s > cur[0]:
-                        nxt[k] = (s, a)
-        kept.append(nxt)
+                    s = s0 + ch[c] + T[o + c]
+                    cur = get(k + c)
+                    if cur is None or s > cur:
+                        nxt[k + c] = s
+                        back[k + c] = a
+        kept.append((nxt, back))
         beam, nb = nxt, nc
-    best, best_s = (0, 0), -math.inf
-    for (a, b), (s, _) in beam.items():
-        s += T[e0 + a * nb + b]
+    best, best_s = 0, -math.inf
+    for ab, s in beam.items():
+        s += T[e0 + ab]
         if s > best_s:
-            best, best_s = (a, b), s
+            best, best_s = ab, s
     path = [0] * n
-    a, b = best
+    ab = best
     for j in range(n, 0, -1):  # the state at j is (option at j-2, option at j-1)
-        path[j - 1] = b
-        a, b = kept[j][(a, b)][1], a
+        b, path[j - 1] = divmod(ab, cnt[p0 + j - 1])
+        ab = kept[j][1][ab] * (cnt[p0 + j - 2] if j >= 2 else 1) + b
     return path, kept
 
 
@@ -777,9 +756,10 @@ class _TableDecode:
         y = np.concatenate([r[1] for r in recs])
         base = np.concatenate([r[2] for r in recs])
         if self.swaps_at:  # an alternative a one-word swap already offers is left out
-            seen = {(p, index.get(o.out[0], -1)) for p, sw in self.swaps_at.items() for o in sw
-                    if o.length == 1 and len(o.out) == 1}
-            m = np.array([(p, c) not in seen for p, c in zip(pos.tolist(), y.tolist())], dtype=bool)
+            code = self.tab.V + 1  # (position, LM id or -1) as one int
+            seen = np.array([p * code + index.get(o.out[0], -1) + 1 for p, sw in self.swaps_at.items() for o in sw
+                             if o.length == 1 and len(o.out) == 1], dtype=np.int64)
+            m = ~np.isin(pos * code + y + 1, seen)
             pos, k, y, base = pos[m], k[m], y[m], base[m]
         if single:
             pos, k, y, base = (np.concatenate([x, np.array(c)]) for x, c in zip((pos, k, y, base), zip(*single)))
@@ -830,19 +810,23 @@ class _TableDecode:
         h2, h1, n1, n2 = self.h2[rp], self.h1[rp], self.n1[rp], self.n2[rp]
         at = np.searchsorted(kp, rp)
         nk, nr = len(kp), len(rp)
-        big = _bigram(self.tab, np.concatenate([self.h2[kp], self.n1[kp], h1, ry]),
-                      np.concatenate([self.h1[kp], self.n2[kp], ry, n1]))
+        # the phrase windows' trigrams join the same two searches (small ones cost ~10x more a query)
+        qw, qh1, qh2, qm = _seq_queries([self._window_seq(p, o) for p, _, o in multi])
+        nq = len(qw)
+        big = _bigram(self.tab, np.concatenate([self.h2[kp], self.n1[kp], h1, ry, qh1, qh2]),
+                      np.concatenate([self.h1[kp], self.n2[kp], ry, n1, qw, qh1]))
         ctx0, ctx1 = _take(big, at), _take(big, nk + at)
-        b_h1x, b_xn1 = _take(big, 2 * nk + np.arange(nr)), _take(big, 2 * nk + nr + np.arange(nr))
-        t = _score(self.tab, np.concatenate([ry, n1, n2]), np.concatenate([h1, ry, n1]), np.concatenate([h2, h1, ry]),
-                   _cat(b_h1x, b_xn1, ctx1), _cat(ctx0, b_h1x, b_xn1)).astype(np.float64)
+        q0 = 2 * nk + 2 * nr
+        b_h1x, b_xn1 = _take(big, slice(2 * nk, 2 * nk + nr)), _take(big, slice(2 * nk + nr, q0))
+        b_qw, b_qctx = _take(big, slice(q0, q0 + nq)), _take(big, slice(q0 + nq, None))
+        t = _score(self.tab, np.concatenate([ry, n1, n2, qw]), np.concatenate([h1, ry, n1, qh1]),
+                   np.concatenate([h2, h1, ry, qh2]), _cat(b_h1x, b_xn1, ctx1, b_qw),
+                   _cat(ctx0, b_h1x, b_xn1, b_qctx)).astype(np.float64)
         # missing next words add 0.0: the same sums as the scalar loop
-        win = t[:nr] + np.where(n1 != -2, t[nr:2 * nr], 0.0) + np.where(n2 != -2, t[2 * nr:], 0.0)
-        q = _Queries()
-        seqs = _seq_queries(q, [self._window_seq(p, o) for p, _, o in multi])
+        win = t[:nr] + np.where(n1 != -2, t[nr:2 * nr], 0.0) + np.where(n2 != -2, t[2 * nr:3 * nr], 0.0)
         ref = np.zeros(self.P)
         ref[kp] = self.ident_base[kp] + self.lw * win[:nk]
-        return win[nk:], _seq_sums(q.run(self.tab), seqs), ref
+        return win[nk:], _seq_sums(t[3 * nr:], qm), ref
 
     def _window_seq(self, p: int, o: Option) -> list[int]:
         """A phrase option's window as LM ids: history, its words, the two spun words after it."""
