@@ -5,7 +5,7 @@ fits its context better than the spun word ("White Home").  The decoder only nee
 ``log10 P(word | history)``, so scorers sit behind the small :class:`ContextScorer` protocol:
 
 * :class:`CmuTrigram` - CMU's news-like US English 3-gram LM shipped inside ``pocketsphinx``
-  (72k words); memory-mapped, loads in ~20 ms.
+  (72k words); its decoded tables are memory-mapped from a cache (:mod:`respin.cmu_table`).
 * :class:`CountsLM` - trained from a user's own clean corpus (no sizeable news corpus exists
   in the package registries); interpolated absolute discounting, saved as NPZ (no pickle).
 * :class:`Mixture` - linear interpolation of probabilities of several scorers.
@@ -47,6 +47,9 @@ class CmuTrigram:
     pocketsphinx wants the history reversed: ``lm.prob([w, h_last, h_prev])``.  OOV words in
     the history are handled by pocketsphinx's own backoff; an OOV *predicted* word returns the
     fixed :data:`OOV_FLOOR` so that the decoder never prefers an unknown word.
+
+    The pocketsphinx model itself is read on first use: a check answers everything from
+    the decoded :attr:`table`, and reading the 27 MB file cost ~50 ms of every cold start.
     """
 
     def __init__(self, path: str | os.PathLike | None = None, cache_size: int = 200_000) -> None:
@@ -55,12 +58,24 @@ class CmuTrigram:
         pocketsphinx.set_loglevel("FATAL")
         if path is None:
             path = os.path.join(pocketsphinx.get_model_path(), "en-us", "en-us.lm.bin")
+        if not os.path.isfile(path):  # the error NGramModel.readfile gives, but now, not on first use
+            raise ValueError(f"Unable to read language model from {path}")
         self._path = path
-        self._lm = pocketsphinx.NGramModel.readfile(str(path))
+        self._ngram = None
         self._table = None
         self._cache: dict[tuple[str, ...], float] = {}
         self._cache_size = cache_size
         self._vocab: dict[str, bool] = {}
+
+    @property
+    def _lm(self):
+        """pocketsphinx's ``NGramModel``, read on first use."""
+        if self._ngram is None:
+            with _READ_LOCK:  # not _LOCK: that one may be held around a CmuTrigram() call
+                if self._ngram is None:
+                    import pocketsphinx
+                    self._ngram = pocketsphinx.NGramModel.readfile(str(self._path))
+        return self._ngram
 
     @property
     def table(self):
@@ -243,6 +258,7 @@ class Mixture:
 _DEFAULT: ContextScorer | None = None
 _DEFAULT_LOADED = False
 _LOCK = threading.Lock()
+_READ_LOCK = threading.Lock()
 
 
 def default_scorer() -> ContextScorer | None:

@@ -82,9 +82,10 @@ class Model:
             raise ModelError(f"cannot load {lex}: {e}") from None
         table = path / "candidates.npz"
         if table.exists():
+            from .arraycache import npz_arrays
             from .evidence import CandidateTable
-            try:
-                self.lexicon.candidate_table = CandidateTable.load(table)
+            try:  # CandidateTable.load, but inflated once and memory-mapped (~60 ms a start)
+                self.lexicon.candidate_table = CandidateTable(npz_arrays(table))
             except (ValueError, KeyError, OSError) as e:
                 raise ModelError(f"cannot load {table}: {e}") from None
         self.detector = None

@@ -88,21 +88,36 @@ class PhraseIndex:
     (lexicon, LM table); each phrase's replacements are prepared on first use."""
 
     def __init__(self, lexicon, tab) -> None:
+        import gc
         self.lexicon, self.tab = lexicon, tab
-        index = tab.index
+        # Built in every process that checks (~43k lexicon phrases), so it must be quick:
+        # C-level set tests rather than per-word generators, and the cyclic collector
+        # paused, since the ~40k short-lived tuples set off collections, a full one
+        # included, that cost more than the build (the tuples hold strings only: no cycles).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self.by_start = self._by_start(lexicon, tab.index)
+        finally:
+            if collecting:
+                gc.enable()
+        self._repl: dict[tuple[str, ...], tuple | None] = {}
+
+    @staticmethod
+    def _by_start(lexicon, index) -> dict[tuple[str, str], list[tuple[str, ...]]]:
+        # Rule 1 first, then each distinct word of the survivors is looked up in the LM once.
+        phrases = [p for p in (tuple(w.split(" ")) for w in lexicon.vocab[lexicon.n_words:])
+                   if 2 <= len(p) <= MAX_WORDS and not STOPWORDS.isdisjoint(p)]
+        unknown = {w for w in set().union(*phrases) if w not in index}  # `in`: ScalarTable ids
         # Keyed by the first two words: a key by the first word alone would make every "the"
         # of a text try hundreds of phrases.
         by_start: dict[tuple[str, str], list[tuple[str, ...]]] = {}
-        for w in lexicon.vocab[lexicon.n_words:]:
-            parts = tuple(w.split(" "))
-            if not 2 <= len(parts) <= MAX_WORDS or not any(p in STOPWORDS for p in parts):
-                continue
-            if all(p in index for p in parts):
+        for parts in phrases:
+            if unknown.isdisjoint(parts):
                 by_start.setdefault(parts[:2], []).append(parts)
         for v in by_start.values():
             v.sort(key=len, reverse=True)
-        self.by_start = by_start
-        self._repl: dict[tuple[str, ...], tuple | None] = {}
+        return by_start
 
     def replacements(self, parts: tuple[str, ...]):
         """(labels, bodies, lengths, prior) of a phrase, or None if it has no replacement to

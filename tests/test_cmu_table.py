@@ -118,16 +118,21 @@ def test_oov_floor_matches_lm():
 def test_cached_round_trip(table, tmp_path, monkeypatch):
     monkeypatch.setenv("RESPIN_CACHE_DIR", str(tmp_path))
     first = CmuTable.cached()
-    (npz,) = tmp_path.glob("*.npz")
+    (cache,) = tmp_path.glob("cmu_table-*.npys")
+    assert cache == CmuTable.cache_file()
     again = CmuTable.cached()
-    assert not list(tmp_path.glob("*.tmp"))
+    assert not list(tmp_path.glob(".*.tmp"))
+    assert type(again.k3) is np.ndarray and not again.k3.flags.writeable  # mapped, not read
     for t in (first, again):
         assert t.words == table.words and all(type(w) is str for w in t.words[:5])
+        assert t.index == table.index
         for name in ("p1", "b1", "k2", "p2", "b2", "k3", "p3"):
             a, b = getattr(t, name), getattr(table, name)
             assert a.dtype == b.dtype and np.array_equal(a, b), name
-    npz.write_bytes(b"corrupt")
+    cache.write_bytes(b"corrupt")
     assert CmuTable.cached().words == table.words  # rebuilt, not crashed
+    cache.write_bytes(cache.read_bytes()[: cache.stat().st_size // 2])  # truncated: rebuilt
+    assert CmuTable.cached().consistent() and cache.stat().st_size > 50e6
 
 
 def test_scalar_equals_vectorised(table):
@@ -142,24 +147,36 @@ def test_scalar_equals_vectorised(table):
 def test_cache_of_wrong_shape_is_rebuilt_and_old_tables_removed(table, tmp_path, monkeypatch):
     import os
     import time
+    from respin.arraycache import write_arrays
     monkeypatch.setenv("RESPIN_CACHE_DIR", str(tmp_path))
-    stale = tmp_path / "cmu_table-1-2-3.npz"    # another install's table, unread for 60 days
+    stale = tmp_path / "cmu_table-1-2-3.npz"    # an older respin's table, unread for 60 days
     stale.write_bytes(b"old")
+    stale2 = tmp_path / "cmu_table-v1-1-2-3.npys"  # another install's table, unread for 60 days
+    stale2.write_bytes(b"old")
     old = time.time() - 60 * 86400
-    os.utime(stale, (old, old))
-    recent = tmp_path / "cmu_table-4-5-6.npz"   # another virtualenv's table, in use: kept
+    for f in (stale, stale2):
+        os.utime(f, (old, old))
+    recent = tmp_path / "cmu_table-v1-4-5-6.npys"   # another virtualenv's table, in use: kept
     recent.write_bytes(b"in use")
-    npz = CmuTable.cache_file()
-    np.savez(npz, words=np.array(["a", "b"]), **{k: np.zeros(3, dtype=getattr(table, k).dtype)
-                                                  for k in ("p1", "b1", "k2", "p2", "b2", "k3", "p3")})
+    cache = CmuTable.cache_file()
+    words = np.frombuffer(b"a\0b", dtype=np.uint8)
+    with open(cache, "wb") as fh:  # the right format, arrays of the wrong lengths
+        write_arrays(fh, {"words": words, **{k: np.zeros(3, dtype=getattr(table, k).dtype)
+                                             for k in ("p1", "b1", "k2", "p2", "b2", "k3", "p3")}})
     again = CmuTable.cached()
     assert again.consistent() and len(again.words) == len(table.words)
-    assert sorted(p.name for p in tmp_path.glob("*.npz")) == sorted([npz.name, recent.name])
-    assert oct(npz.stat().st_mode & 0o777) == "0o644"
+    assert sorted(p.name for p in tmp_path.glob("cmu_table-*")) == sorted([cache.name, recent.name])
+    assert oct(cache.stat().st_mode & 0o777) == "0o644"
+    with open(cache, "wb") as fh:  # right lengths, wrong types
+        write_arrays(fh, {"words": words, **{k: getattr(table, k).astype(np.float64)
+                                             for k in ("p1", "b1", "k2", "p2", "b2", "k3", "p3")}})
+    assert CmuTable.cached().k3.dtype == np.int64
 
 
-@pytest.mark.parametrize("content", [b"", b"\x93NUMPY\x01\x00v\x00{'descr': '<f8', 'fortran_order': False, 'shape': (0,), }"])
-def test_empty_or_non_npz_cache_is_decoded_anew(table, tmp_path, monkeypatch, content):
+@pytest.mark.parametrize("content", [b"", b"\x93NUMPY\x01\x00v\x00{'descr': '<f8', 'fortran_order': False, 'shape': (0,), }",
+                                     b"\x93NUMPY\x01\x00v\x00{'descr': '|O', 'fortran_order': False, 'shape': (9,), }",
+                                     b"PK\x03\x04 an old zip cache"])
+def test_empty_or_foreign_cache_is_decoded_anew(table, tmp_path, monkeypatch, content):
     monkeypatch.setenv("RESPIN_CACHE_DIR", str(tmp_path))
     CmuTable.cache_file().write_bytes(content)
     assert CmuTable.cached().words == table.words
@@ -172,3 +189,20 @@ def test_unwritable_cache_folder_still_gives_a_table(tmp_path, monkeypatch):
     monkeypatch.setenv("RESPIN_CACHE_DIR", str(blocker / "sub"))
     lm = CmuTrigram()
     assert lm.table is not None and lm.table.consistent()
+
+
+def test_array_records_round_trip(tmp_path):
+    """respin.arraycache's file format keeps shapes (0-d too), dtypes and Fortran-ordered
+    input, and refuses object arrays (no pickle)."""
+    from respin.arraycache import map_arrays, write_arrays
+    arrays = {"n": np.array(5), "k": np.arange(7, dtype=np.int64), "f": np.asfortranarray(np.ones((3, 2))),
+              "u": np.array(["ab", "c"]), "e": np.zeros(0, np.float32)}
+    with open(tmp_path / "a.npys", "wb") as fh:
+        write_arrays(fh, arrays)
+    back = map_arrays(tmp_path / "a.npys")
+    assert list(back) == list(arrays)
+    for k, a in arrays.items():
+        assert back[k].shape == a.shape and back[k].dtype == a.dtype and np.array_equal(back[k], a), k
+        assert back[k].ctypes.data % 64 == 0 or back[k].size == 0
+    with pytest.raises(ValueError), open(tmp_path / "o.npys", "wb") as fh:
+        write_arrays(fh, {"o": np.array([{}], dtype=object)})

@@ -82,7 +82,8 @@ def test_phrase_table(lex):
     assert "in keeping with" not in dict(lex.neighbours("according"))  # single-word table stays single
 
 
-def test_header_rejects_other_npz(tmp_path):
+def test_header_rejects_other_npz(tmp_path, monkeypatch):
+    monkeypatch.setenv("RESPIN_CACHE_DIR", str(tmp_path / "cache"))
     bad = tmp_path / "bad.npz"
     np.savez(bad, header=np.array(["something-else", "1"]), vocab=np.zeros(3, np.uint8))
     with pytest.raises(ValueError):
@@ -95,6 +96,47 @@ def test_header_rejects_other_npz(tmp_path):
     np.savez(future, header=np.array(["respin-lexicon", "99"]))
     with pytest.raises(ValueError):
         Lexicon.load(future)
+
+
+def test_load_goes_through_the_array_cache(tmp_path, monkeypatch):
+    """Inflated once into the cache folder, then memory-mapped; copies of one file share an
+    entry; a damaged entry is rebuilt; no writable folder, no cache but the same lexicon."""
+    import shutil
+
+    from respin.model import default_dir
+    src = default_dir() / "lexicon.npz"
+    if not src.exists():
+        pytest.skip("models/default/lexicon.npz not built")
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("RESPIN_CACHE_DIR", str(cache))
+    first = Lexicon.load(src)
+    (entry,) = cache.glob("lexicon-*.npys")
+    assert oct(entry.stat().st_mode & 0o777) == "0o644"
+    copy = tmp_path / "copy" / "lexicon.npz"
+    copy.parent.mkdir()
+    shutil.copy(src, copy)
+    again = Lexicon.load(copy)
+    assert list(cache.glob("lexicon-*")) == [entry]  # same content, same entry
+    assert not again._p_indices.flags.writeable  # mapped, not read
+    assert again.vocab == first.vocab and again.phrase_neighbours("according to") == first.phrase_neighbours("according to")
+    with np.load(src, allow_pickle=False) as z:
+        for k in z.files:
+            assert np.array_equal(z[k], getattr(again, "_" + k, z[k])), k
+    entry.write_bytes(entry.read_bytes()[:100_000])  # truncated: rebuilt
+    assert Lexicon.load(copy).vocab == first.vocab and entry.stat().st_size > 1e6
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("RESPIN_CACHE_DIR", str(blocker / "sub"))
+    assert Lexicon.load(copy).neighbours("mentioned") == first.neighbours("mentioned")
+
+
+def test_non_npz_lexicon_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("RESPIN_CACHE_DIR", str(tmp_path / "cache"))
+    bad = tmp_path / "lexicon.npz"
+    bad.write_text("not a zip")
+    with pytest.raises(ValueError):
+        Lexicon.load(bad)
+    assert not (tmp_path / "cache").exists()
 
 
 def test_default_lexicon_env_var(tmp_path, monkeypatch):

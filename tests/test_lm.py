@@ -83,3 +83,16 @@ def test_default_scorer_is_singleton(cmu):
     from respin.lm import default_scorer
 
     assert default_scorer() is cmu
+
+
+def test_cmu_model_file_is_read_on_first_use(tmp_path):
+    """A check needs only the decoded table: pocketsphinx's own reader waits for a lookup;
+    a missing file is still refused at once."""
+    pytest.importorskip("pocketsphinx")
+    from respin.lm import CmuTrigram
+
+    lm = CmuTrigram()
+    assert lm._ngram is None
+    assert lm.in_vocab("house") and lm._ngram is not None
+    with pytest.raises(ValueError):
+        CmuTrigram(tmp_path / "missing.lm.bin")

@@ -1,0 +1,148 @@
+"""Decoded copies of data files in a user cache folder, memory-mapped for fast cold starts.
+
+Every ``respin check`` in a new process used to spend most of its start-up decoding the same
+files: zlib-inflating the model's NPZ files and decoding (or ``np.load``-ing) the CMU LM's
+tables.  Here the decoded arrays are written once per source (keyed by its identity:
+:func:`file_key`, :func:`npz_key`) as plain ``.npy`` records, one after the other in one
+file, and later processes map that file: opening costs milliseconds and only the pages that
+lookups touch are ever read.
+
+Safety as for any cache: the file is written atomically (temporary file, fsync, rename,
+mode 0644 so that other users can read it), a file that cannot be read or fails the caller's
+check is decoded anew, an unwritable folder only means no cache (the decoded arrays are
+returned all the same), no object arrays are ever read (no pickle), and caches of other
+sources (other installs, older versions) unread for :data:`STALE_DAYS` are removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mmap
+import os
+import time
+import zipfile
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+STALE_DAYS = 30  # another source's cache unread this long is removed
+FORMAT_VERSION = 1  # in every cache file's name: a new layout never tries to read an old file
+_ALIGN = 64  # .npy data starts 64-byte aligned; records are padded to keep it so
+
+
+def cache_folder(cache_dir: str | os.PathLike | None = None) -> Path:
+    """``cache_dir``, else $RESPIN_CACHE_DIR, else ~/.cache/respin."""
+    return Path(cache_dir or os.environ.get("RESPIN_CACHE_DIR") or Path.home() / ".cache" / "respin")
+
+
+def file_key(source: str | os.PathLike) -> str:
+    """A file's identity: size, mtime and a hash of its first MiB (cheap for large files)."""
+    source = Path(source)
+    st = source.stat()
+    with source.open("rb") as fh:
+        head = hashlib.sha256(fh.read(1 << 20)).hexdigest()[:16]
+    return f"{st.st_size}-{st.st_mtime_ns}-{head}"
+
+
+def npz_key(source: str | os.PathLike) -> str:
+    """An NPZ file's content identity from its zip directory alone (name, size and CRC-32 of
+    every array): copies of one model file share one cache entry, and reading it costs a
+    few hundred bytes."""
+    with zipfile.ZipFile(source) as z:
+        entries = "\n".join(f"{i.filename}:{i.file_size}:{i.CRC}" for i in z.infolist())
+    return "z" + hashlib.sha256(entries.encode("utf-8")).hexdigest()[:24]
+
+
+def cache_file(kind: str, key: str, cache_dir: str | os.PathLike | None = None) -> Path:
+    """Where the decoded arrays of the source identified by ``key`` are kept (``kind``
+    names what they are)."""
+    return cache_folder(cache_dir) / f"{kind}-v{FORMAT_VERSION}-{key}.npys"
+
+
+def write_arrays(fh, arrays: dict[str, np.ndarray]) -> None:
+    """``.npy`` records one after the other (plain NumPy format, no pickled objects): first
+    the names, NUL-separated UTF-8, then each array, all padded to :data:`_ALIGN` bytes so
+    that :func:`map_arrays` can map every array in place."""
+    names = np.frombuffer("\0".join(arrays).encode("utf-8"), dtype=np.uint8)
+    for a in (names, *arrays.values()):
+        a = np.asarray(a, order="C")  # not ascontiguousarray: that makes 0-d arrays 1-d
+        np.lib.format.write_array(fh, a, allow_pickle=False)
+        fh.write(b"\0" * (-a.nbytes % _ALIGN))
+
+
+def map_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
+    """The arrays written by :func:`write_arrays`, as read-only views of one memory map of
+    ``path`` (pages are read when touched).  Plain ndarrays, not ``np.memmap``, whose
+    subclass overhead every lookup would pay.  ValueError if the file is short or not in
+    that format."""
+    with open(path, "rb") as fh:
+        mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)  # ValueError if empty
+
+    def record(pos: int) -> tuple[np.ndarray, int]:
+        mm.seek(pos)
+        version = np.lib.format.read_magic(mm)
+        if version != (1, 0):
+            raise ValueError(f"unexpected .npy version {version}")
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(mm)
+        if fortran or dtype.hasobject:
+            raise ValueError("not a plain C-ordered array")
+        a = np.frombuffer(mm, dtype=dtype, count=int(np.prod(shape)), offset=mm.tell()).reshape(shape)
+        end = mm.tell() + a.nbytes
+        return a, end + (-end % _ALIGN)
+
+    names, pos = record(0)
+    out = {}
+    for name in names.tobytes().decode("utf-8").split("\0"):
+        out[name], pos = record(pos)
+    return out
+
+
+def cached_arrays(kind: str, key: str, build: Callable[[], dict[str, np.ndarray]],
+                  valid: Callable[[dict], bool] = lambda arrays: True,
+                  cache_dir: str | os.PathLike | None = None) -> dict[str, np.ndarray]:
+    """The arrays ``build()`` decodes from the source identified by ``key``, mapped from
+    the cache when it holds them and ``valid`` accepts them, else built (and cached for
+    next time)."""
+    file = cache_file(kind, key, cache_dir)
+    if file.exists():
+        try:
+            arrays = map_arrays(file)
+            if valid(arrays):
+                return arrays
+        except Exception:  # empty, truncated, not this format, wrong arrays: build it anew
+            pass
+    arrays = build()
+    from .io import atomic_file
+    try:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_file(file, fsync=True) as fh:  # 0644: other users read it too
+            write_arrays(fh, arrays)
+    except OSError:
+        return arrays  # no writable cache folder, disk full: the arrays are good, only not cached
+    # Caches of other installs' files may be in use (two virtualenvs have files of different
+    # mtimes): only those untouched for a while are removed.
+    for old in file.parent.glob(f"{kind}-*"):
+        try:
+            if old != file and time.time() - old.stat().st_atime > STALE_DAYS * 86400:
+                old.unlink()
+        except OSError:
+            pass
+    return arrays
+
+
+def npz_arrays(path: str | os.PathLike, kind: str | None = None) -> dict[str, np.ndarray]:
+    """All arrays of an NPZ file (``allow_pickle=False``), through the cache: a compressed
+    model file is inflated once, not in every process.  ``kind``: the cache files' prefix
+    (default: the NPZ's name)."""
+    path = Path(path)
+
+    def build() -> dict[str, np.ndarray]:
+        with np.load(path, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+
+    try:
+        key = npz_key(path)
+    except zipfile.BadZipFile:  # not an NPZ at all: np.load's own error says what it is
+        return build()
+    return cached_arrays(kind or path.stem, key, build)
