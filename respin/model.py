@@ -131,8 +131,9 @@ class Model:
         (:func:`respin.phrases.phrase_hits`, further units of evidence for the mixture).
         ``rows`` holds the :class:`WordEvidence` of the words at or above the finding
         threshold only (building one per word is what a fast check cannot afford), as
-        (row index, WordEvidence) pairs. ``suggestions``: rank a longer candidate list for
-        those words (findings need it; a bare document score does not)."""
+        (row index, WordEvidence) pairs. ``suggestions``: build those rows and rank a longer
+        candidate list for them (findings need it; a bare document score does not: without
+        it ``rows`` is empty)."""
         self._require()
         from .evidence import scalar_evidence, vectorised
         det = self.detector
@@ -148,7 +149,7 @@ class Model:
         from .phrases import log_lr
         post, phrase_post = det.posteriors_with(X, p, log_lr(phrases))
         flagged = np.flatnonzero(post >= det.finding_threshold).tolist()
-        rows = [(i, get(i)) for i in flagged]
+        rows = [(i, get(i)) for i in flagged] if suggestions else []  # a bare score needs no rows
         if suggestions:  # suggestions for reported words, from a longer candidate list
             if vec is not None:
                 from .evidence_vec import rescore as rescore_rows
@@ -159,13 +160,14 @@ class Model:
                     r.candidates = rescore(r, self.lexicon, self.lm)
         return rows, X, p, post, phrase_post
 
-    def check(self, text: str, threshold: float | None = None, findings: bool = True):
+    def check(self, text: str, threshold: float | None = None, findings: bool = True, doc: Document | None = None):
         """The :class:`Report` of ``text``; ``findings=False`` computes the score alone
-        (no findings listed), as restoration needs."""
+        (no findings listed), as restoration needs; ``doc``: ``text`` already tokenised
+        (:meth:`Document.from_text`), which restoration has."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, findings_from_rows, spintax_findings
         det = self.detector
         thr = (det.doc_threshold if det else 0.5) if threshold is None else threshold
-        doc = Document.from_text(text)
+        doc = Document.from_text(text) if doc is None else doc
         if doc.n_words == 0:
             return Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label, judged=False)
         phrases = []
@@ -277,7 +279,7 @@ class Model:
             if not doc.n_words:
                 out.append(Restoration(text, text, []))
                 continue
-            report = reports[i] if reports[i] is not None else self.check(text, findings=False)
+            report = reports[i] if reports[i] is not None else self.check(text, findings=False, doc=doc)
             decoded = restore_edits(text, dec, -1.0, doc, choices[i])[0]
             out.append(_restoration(text, doc, report, decoded, thr))
         return out
