@@ -79,6 +79,14 @@ def _find(keys: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return i, keys[i] == q
 
 
+DECODE_VERSION = 1  # part of the cache key: a change to how the trie is decoded makes old caches unused
+
+
+def _cache_key(path) -> str:
+    """The cache key of an LM file's decoded tables: this decoder's version and the file's identity."""
+    return f"d{DECODE_VERSION}-{arraycache.file_key(path)}"
+
+
 def _join_words(words: list[str]) -> np.ndarray:
     """The word list as one NUL-separated UTF-8 byte array (LM words hold no NUL)."""
     return np.frombuffer("\0".join(words).encode("utf-8"), dtype=np.uint8)
@@ -156,7 +164,7 @@ class CmuTable:
     @staticmethod
     def cache_file(path: str | os.PathLike | None = None, cache_dir: str | os.PathLike | None = None) -> Path:
         """Where :meth:`cached` keeps the decoded tables of the model file ``path``."""
-        return arraycache.cache_file("cmu_table", arraycache.file_key(path or default_path()), cache_dir)
+        return arraycache.cache_file("cmu_table", _cache_key(path or default_path()), cache_dir)
 
     @classmethod
     def cached(
@@ -179,7 +187,7 @@ class CmuTable:
             made.append(cls(_split_words(arrays["words"]), **{k: arrays[k] for k in _ARRAYS}))
             return made[-1].consistent()
 
-        arraycache.cached_arrays("cmu_table", arraycache.file_key(path), build, valid, cache_dir)
+        arraycache.cached_arrays("cmu_table", _cache_key(path), build, valid, cache_dir)
         return made[-1]
 
     def consistent(self) -> bool:

@@ -1,0 +1,99 @@
+"""respin.arraycache: a cache damaged anywhere is rebuilt, a cache folder that cannot be used
+only means no cache, and killed writers' temporary files do not pile up."""
+
+import os
+import time
+
+import numpy as np
+import pytest
+
+from respin import arraycache
+from respin.arraycache import cached_arrays, map_arrays, write_arrays
+
+
+def _arrays():
+    return {"k": np.arange(100_000, dtype=np.int64), "p": np.linspace(-5, 0, 1000, dtype=np.float32)}
+
+
+def _same(a, b):
+    return list(a) == list(b) and all(np.array_equal(a[k], b[k]) and a[k].dtype == b[k].dtype for k in a)
+
+
+@pytest.mark.parametrize("where", [0.05, 0.5, 0.97])
+def test_one_flipped_byte_anywhere_is_caught_and_rebuilt(tmp_path, where):
+    built = []
+
+    def build():
+        built.append(1)
+        return _arrays()
+
+    cached_arrays("t", "key", build, cache_dir=tmp_path)
+    (f,) = tmp_path.glob("t-*.npys")
+    data = bytearray(f.read_bytes())
+    data[int(len(data) * where)] ^= 0x01  # inside a header, the int keys or the floats
+    f.write_bytes(bytes(data))
+    with pytest.raises(ValueError):
+        map_arrays(f)
+    assert _same(cached_arrays("t", "key", build, cache_dir=tmp_path), _arrays())
+    assert len(built) == 2  # rebuilt once, and the rebuilt file is good again
+    assert _same(map_arrays(f), _arrays())
+    assert _same(cached_arrays("t", "key", build, cache_dir=tmp_path), _arrays()) and len(built) == 2
+
+
+def test_trailer_missing_or_short_file_is_refused(tmp_path):
+    f = tmp_path / "a.npys"
+    with open(f, "wb") as fh:
+        write_arrays(fh, _arrays())
+    good = f.read_bytes()
+    for bad in (good[:-arraycache._TRAILER.size], good[:10], good[:-1]):
+        f.write_bytes(bad)
+        with pytest.raises(ValueError):
+            map_arrays(f)
+
+
+def test_cache_folder_that_cannot_be_used_still_gives_the_arrays(tmp_path, monkeypatch):
+    """No home folder (containers run under an arbitrary uid) or a folder that cannot be
+    entered: the arrays are built and returned, uncached, instead of an error."""
+    def no_home():
+        raise RuntimeError("Could not determine home directory.")
+
+    monkeypatch.delenv("RESPIN_CACHE_DIR", raising=False)
+    monkeypatch.setattr(arraycache.Path, "home", staticmethod(no_home))
+    assert _same(cached_arrays("t", "key", _arrays), _arrays())
+
+    def denied(self):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(arraycache.Path, "exists", denied)
+    assert _same(cached_arrays("t", "key", _arrays, cache_dir=tmp_path), _arrays())
+
+
+def test_killed_writers_temporary_files_are_swept(tmp_path):
+    old = tmp_path / ".t-v2-other.npys.abc123.tmp"   # a writer killed two days ago
+    fresh = tmp_path / ".t-v2-other.npys.def456.tmp"  # a writer at work right now: kept
+    foreign = tmp_path / ".unrelated.tmp"             # not ours: kept
+    for p in (old, fresh, foreign):
+        p.write_bytes(b"partial")
+    two_days = time.time() - 2 * 86400
+    os.utime(old, (two_days, two_days))
+    os.utime(foreign, (two_days, two_days))
+    cached_arrays("t", "key", _arrays, cache_dir=tmp_path)
+    assert not old.exists() and fresh.exists() and foreign.exists()
+
+
+def test_real_model_cache_damage_does_not_change_results(tmp_path, monkeypatch):
+    """The review's case: zeroing 1 MiB of the cached candidate table turned seed 003's
+    verdict from spun (0.98) to not spun (0.46) on every later run, had the damaged file
+    been accepted (checked by hand, re-signing the damaged file). Now it is rebuilt."""
+    from pathlib import Path
+    from respin.model import Model, default
+    monkeypatch.setenv("RESPIN_CACHE_DIR", str(tmp_path))
+    text = (Path(__file__).resolve().parents[1] / "seeds" / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")
+    want = default().check(text).score
+    Model(default().path)  # fills this cache folder
+    (f,) = tmp_path.glob("candidates-*.npys")
+    data = bytearray(f.read_bytes())
+    data[5 << 20:6 << 20] = bytes(1 << 20)
+    f.write_bytes(bytes(data))
+    got = Model(default().path).check(text).score
+    assert got == want and got > 0.9
