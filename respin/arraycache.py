@@ -141,6 +141,7 @@ def cached_arrays(kind: str, key: str, build: Callable[[], dict[str, np.ndarray]
         try:
             arrays = map_arrays(file)
             if valid(arrays):
+                _touch(file)
                 return arrays
         except Exception:  # empty, truncated, damaged, not this format, wrong arrays: build it anew
             pass
@@ -154,6 +155,17 @@ def cached_arrays(kind: str, key: str, build: Callable[[], dict[str, np.ndarray]
         return arrays  # no writable cache folder, disk full: the arrays are good, only not cached
     _sweep(file, kind)
     return arrays
+
+
+def _touch(file: Path) -> None:
+    """Mark a cache file read (its atime decides when another install sweeps it): mounts with
+    noatime, and NTFS, do not update it on their own."""
+    try:
+        st = file.stat()
+        if time.time() - st.st_atime > 86400:
+            os.utime(file, ns=(time.time_ns(), st.st_mtime_ns))
+    except OSError:
+        pass
 
 
 def _sweep(file: Path, kind: str) -> None:

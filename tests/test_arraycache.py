@@ -97,3 +97,14 @@ def test_real_model_cache_damage_does_not_change_results(tmp_path, monkeypatch):
     f.write_bytes(bytes(data))
     got = Model(default().path).check(text).score
     assert got == want and got > 0.9
+
+
+def test_reading_a_cache_marks_it_read(tmp_path):
+    """Staleness is judged by atime, which noatime mounts never update: reading refreshes it."""
+    cached_arrays("t", "key", _arrays, cache_dir=tmp_path)
+    (f,) = tmp_path.glob("t-*.npys")
+    old = time.time() - 40 * 86400
+    os.utime(f, (old, old))
+    cached_arrays("t", "key", _arrays, cache_dir=tmp_path)
+    st = f.stat()
+    assert time.time() - st.st_atime < 3600 and abs(st.st_mtime - old) < 1  # mtime kept
