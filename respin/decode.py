@@ -416,18 +416,23 @@ class Decoder:
         """Decoded substitutions of a document (all of them, with confidences)."""
         return self.decode_many([doc], pool_passes)[0]
 
-    def decode_many(self, docs, pool_passes: int = 1) -> list[list[Choice]]:
+    def decode_many(self, docs, pool_passes: int = 1, windows=None) -> list[list[Choice]]:
         """:meth:`decode` for several documents whose evidence is pooled together: copies
-        from one site (one spinner, one dictionary) tell each other how it maps a word."""
+        from one site (one spinner, one dictionary) tell each other how it maps a word.
+        ``windows``: per document, the LM windows the detector's evidence pass scored
+        (:class:`respin.evidence_vec.Windows`) or None; pruning reads them instead of
+        searching again."""
         sents = [(d, words, caps, joined) for d, doc in enumerate(docs)
                  for _, words, caps, joined in self.sentences(doc)]
         tab = getattr(self.lm, "table", None)
-        found = []
+        known = _sentence_windows(sents, windows, tab) if windows and tab is not None else None
+        found, k = [], 0
         for block in _blocks(sents):  # memory grows with a block, not with the batch
             if tab is not None:  # the LM as NumPy tables: the whole block in a few array lookups
-                found += _TableDecode(self, tab, block).run(pool_passes)
+                found += _TableDecode(self, tab, block, known and known[k:k + len(block)]).run(pool_passes)
             else:
                 found += self._decode_scalar(block, pool_passes)
+            k += len(block)
         out: list[list[Choice]] = [[] for _ in docs]
         first: dict[int, int] = {}
         for si, ((d, *_), choices) in enumerate(zip(sents, found)):
@@ -594,6 +599,19 @@ def _blocks(sents):
         yield block
 
 
+def _sentence_windows(sents, windows, tab) -> list:
+    """Per sentence of ``sents``: its document's evidence windows (None: none, or of another
+    LM table) and the index of its first word among the document's words."""
+    out, d0, off = [], None, 0
+    for d, words, _, _ in sents:
+        if d != d0:
+            d0, off = d, 0
+        w = windows[d]
+        out.append((w if w is not None and w.tab is tab else None, off))
+        off += len(words)
+    return out
+
+
 _second = itemgetter(1)
 
 
@@ -679,12 +697,14 @@ class _TableDecode:
     unigrams of the channel features included).
     """
 
-    def __init__(self, dec: Decoder, tab, sents) -> None:
+    def __init__(self, dec: Decoder, tab, sents, known=None) -> None:
+        """``known``: per sentence, (evidence windows, offset) of :func:`_sentence_windows`, or None."""
         self.dec, self.tab, self.sents = dec, tab, sents
         self.lw = dec.params.lm_weight
         self.live = [si for si, s in enumerate(sents) if s[1]]
         if self.live:
             self._positions()
+            self._evidence_windows(known)
             self._candidates()
             self._lattice()
             self._transitions()
@@ -711,6 +731,35 @@ class _TableDecode:
         self.h2 = np.where(i >= 2, ext[:P], np.where(i == 1, self.bos, -1))
         self.n1 = np.where(i + 1 < n, ext[3:P + 3], -2)
         self.n2 = np.where(i + 2 < n, ext[4:P + 4], -2)
+
+    def _evidence_windows(self, known) -> None:
+        """The windows the evidence pass scored at these positions: ``e_row`` per position
+        (-1: none), the rows' LM ids (the word, then its candidates) and windows. A row is
+        taken only where its word and spun context are the position's: the same ids, the
+        same numbers (its candidates may differ: rows are matched by LM id)."""
+        self.e_row = None
+        if not known:
+            return
+        runs = []  # per document: [windows, offset of its first word here, position of it, words]
+        for s, si in enumerate(self.live):
+            w, off = known[si]
+            if w is None:
+                continue
+            if runs and runs[-1][0] is w:  # a document's sentences and words are consecutive
+                runs[-1][3] += int(self.sn[s])
+            else:
+                runs.append([w, off, int(self.so[s]), int(self.sn[s])])
+        if not runs:
+            return
+        cut = [(w, *np.searchsorted(w.flat, (off, off + n)).tolist()) for w, off, _, n in runs]
+        p = np.concatenate([w.flat[a:b] + (p0 - off) for (w, a, b), (_, off, p0, _) in zip(cut, runs)])
+        ids, ctx, win = (np.concatenate([getattr(w, f)[a:b] for w, a, b in cut]) for f in ("ids", "ctx", "win"))
+        same = ((ids[:, 0] == self.wid[p]) & (ctx[:, 1] == self.h1[p]) & (ctx[:, 2] == self.n1[p])
+                & (ctx[:, 3] == self.n2[p])
+                & (np.maximum(ctx[:, 0], -1) == np.maximum(self.h2[p], -1)))  # no h2: -2 there, -1 here
+        self.e_row = np.full(self.P, -1, dtype=np.int64)
+        self.e_row[p[same]] = np.arange(int(same.sum()))
+        self.e_ids, self.e_win = ids[same], win[same]
 
     def _candidates(self) -> None:
         """Every word's candidates before pruning, as rows (position, index in the unpruned
@@ -802,31 +851,46 @@ class _TableDecode:
     def _prune_windows(self, pos, y, multi):
         """LM windows (as :meth:`Decoder._window`, in the spun context) of the one-word
         candidate rows and of the phrase rows, and per position the score of keeping the
-        word (channel + LM window). A window is P(x | h2 h1) P(n1 | h1 x) P(n2 | x n1): the
-        context bigrams "h2 h1" and "n1 n2" are searched once per word, "h1 x" and "x n1"
-        once per candidate (each serves two terms), trigrams only below existing bigrams."""
+        word (channel + LM window). Windows the evidence pass scored are read
+        (:meth:`_evidence_windows`); for the others, a window is P(x | h2 h1) P(n1 | h1 x)
+        P(n2 | x n1): the context bigrams "h2 h1" and "n1 n2" are searched once per word,
+        "h1 x" and "x n1" once per candidate (each serves two terms), trigrams only below
+        existing bigrams."""
         kp = np.unique(np.concatenate([pos, np.array([m[0] for m in multi], np.int64)]))  # words with alternatives
         rp, ry = np.concatenate([kp, pos]), np.concatenate([self.wid[kp], y])  # keep rows first
-        h2, h1, n1, n2 = self.h2[rp], self.h1[rp], self.n1[rp], self.n2[rp]
-        at = np.searchsorted(kp, rp)
-        nk, nr = len(kp), len(rp)
+        win = np.empty(len(rp))
+        read = np.zeros(len(rp), bool)
+        if self.e_row is not None:
+            r = self.e_row[rp]
+            i = np.flatnonzero(r >= 0)
+            eq = self.e_ids[r[i]] == ry[i, None]
+            hit = eq.any(1)
+            i = i[hit]
+            win[i] = self.e_win[r[i], eq[hit].argmax(1)]
+            read[i] = True
+        look = np.flatnonzero(~read)
+        sp, sy = rp[look], ry[look]
+        kq = np.unique(sp)  # words whose context bigrams the searched rows need
+        h2, h1, n1, n2 = self.h2[sp], self.h1[sp], self.n1[sp], self.n2[sp]
+        at = np.searchsorted(kq, sp)
+        nk, nr = len(kq), len(sp)
         # the phrase windows' trigrams join the same two searches (small ones cost ~10x more a query)
         qw, qh1, qh2, qm = _seq_queries([self._window_seq(p, o) for p, _, o in multi])
         nq = len(qw)
-        big = _bigram(self.tab, np.concatenate([self.h2[kp], self.n1[kp], h1, ry, qh1, qh2]),
-                      np.concatenate([self.h1[kp], self.n2[kp], ry, n1, qw, qh1]))
+        big = _bigram(self.tab, np.concatenate([self.h2[kq], self.n1[kq], h1, sy, qh1, qh2]),
+                      np.concatenate([self.h1[kq], self.n2[kq], sy, n1, qw, qh1]))
         ctx0, ctx1 = _take(big, at), _take(big, nk + at)
         q0 = 2 * nk + 2 * nr
         b_h1x, b_xn1 = _take(big, slice(2 * nk, 2 * nk + nr)), _take(big, slice(2 * nk + nr, q0))
         b_qw, b_qctx = _take(big, slice(q0, q0 + nq)), _take(big, slice(q0 + nq, None))
-        t = _score(self.tab, np.concatenate([ry, n1, n2, qw]), np.concatenate([h1, ry, n1, qh1]),
-                   np.concatenate([h2, h1, ry, qh2]), _cat(b_h1x, b_xn1, ctx1, b_qw),
+        t = _score(self.tab, np.concatenate([sy, n1, n2, qw]), np.concatenate([h1, sy, n1, qh1]),
+                   np.concatenate([h2, h1, sy, qh2]), _cat(b_h1x, b_xn1, ctx1, b_qw),
                    _cat(ctx0, b_h1x, b_xn1, b_qctx)).astype(np.float64)
-        # missing next words add 0.0: the same sums as the scalar loop
-        win = t[:nr] + np.where(n1 != -2, t[nr:2 * nr], 0.0) + np.where(n2 != -2, t[2 * nr:3 * nr], 0.0)
+        # missing next words add 0.0: the same sums as the scalar loop (and as evidence_vec.Windows)
+        win[look] = t[:nr] + np.where(n1 != -2, t[nr:2 * nr], 0.0) + np.where(n2 != -2, t[2 * nr:3 * nr], 0.0)
         ref = np.zeros(self.P)
-        ref[kp] = self.ident_base[kp] + self.lw * win[:nk]
-        return win[nk:], _seq_sums(t[3 * nr:], qm), ref
+        ref[kp] = self.ident_base[kp] + self.lw * win[:len(kp)]
+        return win[len(kp):], _seq_sums(t[3 * nr:], qm), ref
 
     def _window_seq(self, p: int, o: Option) -> list[int]:
         """A phrase option's window as LM ids: history, its words, the two spun words after it."""

@@ -83,6 +83,7 @@ class EvidenceTable:
     flat: np.ndarray           # per row: index into ``lowered``
     sent: np.ndarray           # per row: [start, end) of its sentence in ``lowered``
     ctx: np.ndarray            # per row: LM ids of h2, h1, next1, next2 (-2: no word there, -1: unknown word)
+    windows: Windows | None = None  # for restoration: evidence_table(windows=True)
 
     def __len__(self) -> int:
         return len(self.token)
@@ -101,8 +102,29 @@ class EvidenceTable:
         return [self.row(i) for i in range(len(self))]
 
 
-def evidence_table(doc: Document, cands: VecCandidates, tab) -> EvidenceTable:
-    """Evidence of every judged word of ``doc`` (see :mod:`respin.evidence`), vectorised."""
+@dataclass
+class Windows:
+    """The LM windows this pass scored, handed to restoration's decoder, whose pruning scores
+    the same windows (:meth:`respin.decode._TableDecode._prune_windows`): per judged row, the
+    window P(x | h2 h1) P(n1 | h1 x) P(n2 | x n1) of the word and of each of its candidates,
+    its three terms summed in float64 in the decoder's order, so that a window read here is
+    bit for bit the one the decoder would search."""
+
+    tab: object                # the LM table whose ids these are
+    flat: np.ndarray           # per row: index into the document's words (Document.words)
+    ids: np.ndarray            # (n, 1 + K) LM ids: the word, then its candidates in prior order (-1 padded)
+    ctx: np.ndarray            # (n, 4) h2, h1, next1, next2 as EvidenceTable.ctx
+    win: np.ndarray            # (n, 1 + K) float64 windows of ``ids``
+
+
+def _window64(t1, t2, t3) -> np.ndarray:
+    """A window from its float32 terms, summed as the decoder sums them (a missing next word's term is 0)."""
+    return t1.astype(np.float64) + t2 + t3
+
+
+def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = False) -> EvidenceTable:
+    """Evidence of every judged word of ``doc`` (see :mod:`respin.evidence`), vectorised;
+    ``windows``: keep the LM windows restoration's decoder can reuse (:class:`Windows`)."""
     toks = doc.tokens
     index = tab.index
     bos = index["<s>"]
@@ -127,7 +149,7 @@ def evidence_table(doc: Document, cands: VecCandidates, tab) -> EvidenceTable:
     pos = np.arange(n) - ss  # position in sentence
     # Blocks of whole sentences, so that the arrays of a long document stay small (memory
     # grows with the block, not the document); doc_rate is the only document-wide feature.
-    parts = [_block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel[a:b], bos)
+    parts = [_block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel[a:b], bos, windows)
              for a, b in _blocks(sel, se, BLOCK_ROWS)]
     X = np.concatenate([x[0] for x in parts])
     delta = X[:, _F["delta"]]
@@ -135,9 +157,11 @@ def evidence_table(doc: Document, cands: VecCandidates, tab) -> EvidenceTable:
     _, inv = np.unique(np.asarray([lowered[i] for i in sel.tolist()]), return_inverse=True)
     hits = np.bincount(inv, weights=(delta > 1.0).astype(float))
     X[:, _F["doc_rate"]] = hits[inv] / np.bincount(inv)[inv]
+    ctx = np.concatenate([x[3] for x in parts])
+    win = Windows(tab, sel, np.concatenate([x[4][0] for x in parts]), ctx,
+                  np.concatenate([x[4][1] for x in parts])) if windows else None
     return EvidenceTable(doc, wk[sel], X, np.concatenate([x[1] for x in parts]), np.concatenate([x[2] for x in parts]),
-                         tab.words, lowered, sel, np.stack([ss[sel], se[sel]], axis=1),
-                         np.concatenate([x[3] for x in parts]))
+                         tab.words, lowered, sel, np.stack([ss[sel], se[sel]], axis=1), ctx, win)
 
 
 BLOCK_ROWS = 8192  # judged words per block (a block ends at a sentence end)
@@ -154,8 +178,9 @@ def _blocks(sel: np.ndarray, se: np.ndarray, size: int):
         a = b
 
 
-def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos):
-    """Rows ``sel`` (whole sentences): (X without doc_rate, candidates, gains, context)."""
+def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos, windows=False):
+    """Rows ``sel`` (whole sentences): (X without doc_rate, candidates, gains, context,
+    (ids, windows) of :class:`Windows` or None)."""
     n = len(ids)
 
     def at(offset: np.ndarray | int, idx: np.ndarray) -> np.ndarray:
@@ -173,10 +198,15 @@ def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos):
     cfl = cands.flags[crow[sel]]
     m, K = cid.shape
     ctx = tuple(_bigrams(tab, [(h2, h1), (n1, n2)]))
-    base, base1, base3, _, _ = _local(tab, ids[sel], h2, h1, n1, n2, ctx, parts=True)
+    base, base1, base2, base3, _, _ = _local(tab, ids[sel], h2, h1, n1, n2, ctx, parts=True)
     rep = tuple(tuple(np.repeat(a, K) for a in big) for big in ctx)
-    local, own, last, b_h1x, b_xn1 = _local(tab, cid.ravel(), np.repeat(h2, K), np.repeat(h1, K), np.repeat(n1, K),
-                                            np.repeat(n2, K), rep, parts=True)
+    local, own, mid, last, b_h1x, b_xn1 = _local(tab, cid.ravel(), np.repeat(h2, K), np.repeat(h1, K),
+                                                 np.repeat(n1, K), np.repeat(n2, K), rep, parts=True)
+    win = None
+    if windows:
+        win = (np.concatenate([ids[sel, None], cid], axis=1).astype(np.int32),
+               np.concatenate([_window64(base1, base2, base3)[:, None], _window64(own, mid, last).reshape(m, K)],
+                              axis=1))
     local, own, last = (a.reshape(m, K) for a in (local, own, last))
     valid = cid >= 0
     gain = np.where(valid, local - base[:, None], -np.inf)
@@ -214,7 +244,7 @@ def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos):
     ranked = lambda a: np.take_along_axis(a.reshape(m, K), order, 1)  # noqa: E731
     terms = (ranked(own), ranked(last), tuple(ranked(a) for a in b_h1x), tuple(ranked(a) for a in b_xn1))
     _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, (base1, base3))
-    return X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1)
+    return X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1), win
 
 
 def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SUGGESTION_CANDIDATES) -> list[list]:
@@ -343,8 +373,8 @@ def _score(tab, w, h1, h2, big_w, big_ctx):
 def _local(tab, x, h2, h1, n1, n2, ctx=None, parts: bool = False):
     """evidence._local for arrays: log10 of x's own trigram plus those of the next two words.
     ``ctx`` = the row-level bigrams ("h2 h1", "n1 n2") when the caller shares them across
-    candidates. ``parts``: return (total, own term, last term, bigram "h1 x", bigram "x n1")
-    for callers that reuse them (pairs of adjacent words)."""
+    candidates. ``parts``: return (total, its three terms, bigram "h1 x", bigram "x n1")
+    for callers that reuse them (pairs of adjacent words, restoration's windows)."""
     if ctx is None:
         ctx = tuple(_bigrams(tab, [(h2, h1), (n1, n2)]))
     b_h1x, b_xn1 = _bigrams(tab, [(h1, x), (x, n1)])
@@ -353,7 +383,7 @@ def _local(tab, x, h2, h1, n1, n2, ctx=None, parts: bool = False):
                                       _backoff(tab, n2, n1, x, ctx[1], b_xn1)])
     t2 = np.where(n1 != -2, t2, 0.0)
     t3 = np.where(n2 != -2, t3, 0.0)
-    return (t1 + t2 + t3, t1, t3, b_h1x, b_xn1) if parts else t1 + t2 + t3
+    return (t1 + t2 + t3, t1, t2, t3, b_h1x, b_xn1) if parts else t1 + t2 + t3
 
 
 def _tri(tab, w, h2, h1) -> np.ndarray:

@@ -124,7 +124,7 @@ class Model:
             vectorised(self.lexicon, self.lm)
         return self
 
-    def evidence(self, doc: Document, suggestions: bool = True, phrases=()):
+    def evidence(self, doc: Document, suggestions: bool = True, phrases=(), windows: list | None = None):
         """Evidence of ``doc``: (rows, X, p, post, phrase_post) with the feature matrix ``X``,
         word-model probabilities ``p`` and the document mixture's posteriors ``post``, one
         entry per judged word, and ``phrase_post`` per phrase of ``phrases``
@@ -133,15 +133,18 @@ class Model:
         threshold only (building one per word is what a fast check cannot afford), as
         (row index, WordEvidence) pairs. ``suggestions``: build those rows and rank a longer
         candidate list for them (findings need it; a bare document score does not: without
-        it ``rows`` is empty)."""
+        it ``rows`` is empty). ``windows``: a list to which the LM windows of the vectorised
+        pass are appended (:class:`respin.evidence_vec.Windows`), for restoration's decoder."""
         self._require()
         from .evidence import scalar_evidence, vectorised
         det = self.detector
         vec = vectorised(self.lexicon, self.lm)
         if vec is not None:
             from .evidence_vec import evidence_table
-            table = evidence_table(doc, *vec)
+            table = evidence_table(doc, *vec, windows=windows is not None)
             X, get = table.X, table.row
+            if windows is not None:
+                windows.append(table.windows)
         else:
             all_rows = scalar_evidence(doc, self.lexicon, self.lm)
             X, get = matrix(all_rows), all_rows.__getitem__
@@ -160,14 +163,18 @@ class Model:
                     r.candidates = rescore(r, self.lexicon, self.lm)
         return rows, X, p, post, phrase_post
 
-    def check(self, text: str, threshold: float | None = None, findings: bool = True, doc: Document | None = None):
+    def check(self, text: str, threshold: float | None = None, findings: bool = True, doc: Document | None = None,
+              windows: list | None = None):
         """The :class:`Report` of ``text``; ``findings=False`` computes the score alone
         (no findings listed), as restoration needs; ``doc``: ``text`` already tokenised
-        (:meth:`Document.from_text`), which restoration has."""
+        (:meth:`Document.from_text`), which restoration has; ``windows``: see :meth:`evidence`."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, findings_from_rows, spintax_findings
         det = self.detector
         thr = (det.doc_threshold if det else 0.5) if threshold is None else threshold
-        doc = Document.from_text(text) if doc is None else doc
+        if doc is None:
+            doc = Document.from_text(text)
+        elif doc.text is not text and doc.text != text:  # findings' offsets index ``text``
+            raise ValueError("doc is not the Document of text")
         if doc.n_words == 0:
             return Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label, judged=False)
         phrases = []
@@ -176,7 +183,7 @@ class Model:
             from .phrases import phrase_hits, phrase_index, table_for
             tab = table_for(self.lm)
             phrases = phrase_hits(doc, phrase_index(self.lexicon, tab)) if tab is not None else []
-        rows, X, p, post, phrase_post = self.evidence(doc, suggestions=findings, phrases=phrases)
+        rows, X, p, post, phrase_post = self.evidence(doc, suggestions=findings, phrases=phrases, windows=windows)
         if len(X) < MIN_EVIDENCE_WORDS:
             return Report(0.0, 0.0 >= thr, [], doc.n_words, thr, model=self.label, judged=False)
         findings = findings_from_rows(text, doc, [r for _, r in rows], post[[i for i, _ in rows]],
@@ -272,16 +279,21 @@ class Model:
         docs = [Document.from_text(t) for t in texts]
         dec = self.decoder(lexicons)
         live = [i for i, d in enumerate(docs) if d.n_words]
-        choices = dict(zip(live, dec.decode_many([docs[i] for i in live])))
+        windows = {}  # the detector's LM windows, which the decoder's pruning reads instead of searching
+        for i in live:
+            if reports[i] is None:
+                got: list = []
+                reports[i] = self.check(texts[i], findings=False, doc=docs[i], windows=got)
+                windows[i] = got[0] if got else None
+        choices = dict(zip(live, dec.decode_many([docs[i] for i in live], windows=[windows.get(i) for i in live])))
         thr = self.restore_threshold if min_confidence is None else min_confidence
         out = []
         for i, (text, doc) in enumerate(zip(texts, docs)):
             if not doc.n_words:
                 out.append(Restoration(text, text, []))
                 continue
-            report = reports[i] if reports[i] is not None else self.check(text, findings=False, doc=doc)
             decoded = restore_edits(text, dec, -1.0, doc, choices[i])[0]
-            out.append(_restoration(text, doc, report, decoded, thr))
+            out.append(_restoration(text, doc, reports[i], decoded, thr))
         return out
 
 

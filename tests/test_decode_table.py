@@ -81,3 +81,24 @@ def test_long_batches_are_decoded_in_blocks(decoder, monkeypatch):
     alone = decoder.decode_many(docs, pool_passes=0)
     monkeypatch.setattr(D, "BLOCK_WORDS", 40)
     assert decoder.decode_many(docs, pool_passes=0) == alone
+
+
+def test_evidence_windows_change_nothing(decoder, monkeypatch):
+    """Pruning reads the LM windows the detector's evidence pass scored (as
+    Model.restore_many hands them over) instead of searching them: bit for bit the same
+    decoding, also where evidence and decoding blocks cut the documents."""
+    import respin.decode as D
+    import respin.evidence_vec as EV
+    from respin.model import default
+    texts = [t for t in _texts() if t]
+    docs = [Document.from_text(t) for t in texts]
+    monkeypatch.setattr(EV, "BLOCK_ROWS", 50)
+    windows = []
+    for t, d in zip(texts, docs):
+        got: list = []
+        default().check(t, findings=False, doc=d, windows=got)
+        windows.append(got[0] if got else None)
+    assert sum(w is not None for w in windows) > len(docs) // 2
+    for size in (10**9, 40):
+        monkeypatch.setattr(D, "BLOCK_WORDS", size)
+        assert decoder.decode_many(docs, windows=windows) == decoder.decode_many(docs)
