@@ -279,13 +279,20 @@ class Model:
         docs = [Document.from_text(t) for t in texts]
         dec = self.decoder(lexicons)
         live = [i for i, d in enumerate(docs) if d.n_words]
-        windows = {}  # the detector's LM windows, which the decoder's pruning reads instead of searching
+        # The detector's LM windows, which the decoder's pruning reads instead of searching
+        # (same values: windows only save time). They are all held until decoding, so they
+        # are kept for the first WINDOW_WORDS words of a batch only: memory stays bounded.
+        windows: dict = {}
+        budget = WINDOW_WORDS
         for i in live:
             if reports[i] is None:
-                got: list = []
+                got: list | None = [] if docs[i].n_words <= budget else None
                 reports[i] = self.check(texts[i], findings=False, doc=docs[i], windows=got)
-                windows[i] = got[0] if got else None
-        choices = dict(zip(live, dec.decode_many([docs[i] for i in live], windows=[windows.get(i) for i in live])))
+                if got:
+                    windows[i] = got[0]
+                    budget -= docs[i].n_words
+        wins = [windows.pop(i, None) for i in live]
+        choices = dict(zip(live, dec.decode_many([docs[i] for i in live], windows=wins)))
         thr = self.restore_threshold if min_confidence is None else min_confidence
         out = []
         for i, (text, doc) in enumerate(zip(texts, docs)):
@@ -295,6 +302,9 @@ class Model:
             decoded = restore_edits(text, dec, -1.0, doc, choices[i])[0]
             out.append(_restoration(text, doc, reports[i], decoded, thr))
         return out
+
+
+WINDOW_WORDS = 500_000  # words per restore_many call whose LM windows are kept (~200 bytes a word)
 
 
 def _restoration(text: str, doc: Document, report, decoded, thr: float):

@@ -102,3 +102,27 @@ def test_evidence_windows_change_nothing(decoder, monkeypatch):
     for size in (10**9, 40):
         monkeypatch.setattr(D, "BLOCK_WORDS", size)
         assert decoder.decode_many(docs, windows=windows) == decoder.decode_many(docs)
+
+
+def test_restore_many_keeps_windows_for_a_bounded_number_of_words(monkeypatch):
+    """restore_many holds every document's windows until it decodes, so it keeps them only
+    for the first WINDOW_WORDS words of a batch; the rest are searched: same results."""
+    import respin.model as M
+    from respin.model import default
+    texts = [t for t in _texts() if t]
+    model = default()
+    seen = []
+    real = M.Model.check
+
+    def spy(self, text, *a, windows=None, **kw):
+        seen.append(windows is not None)
+        return real(self, text, *a, windows=windows, **kw)
+
+    monkeypatch.setattr(M.Model, "check", spy)
+    full = model.restore_many(texts)
+    assert all(seen)
+    seen.clear()
+    monkeypatch.setattr(M, "WINDOW_WORDS", sum(len(t.split()) for t in texts) // 3)
+    part = model.restore_many(texts)
+    assert any(seen) and not all(seen)
+    assert [(r.text, r.edits, r.suggestions) for r in part] == [(r.text, r.edits, r.suggestions) for r in full]
