@@ -279,8 +279,10 @@ class CandidateTable:
 
     @classmethod
     def load(cls, path) -> "CandidateTable":
-        with np.load(path, allow_pickle=False) as z:
-            return cls({k: z[k] for k in z.files})
+        """Load ``candidates.npz``, inflated once and then memory-mapped from the user's
+        cache folder (:func:`respin.arraycache.npz_arrays`: ~60 ms of every start otherwise)."""
+        from .arraycache import npz_arrays
+        return cls(npz_arrays(path))
 
     def get(self, w: str):
         """(candidates, flags) that detection scores for ``w``, or None."""

@@ -82,10 +82,9 @@ class Model:
             raise ModelError(f"cannot load {lex}: {e}") from None
         table = path / "candidates.npz"
         if table.exists():
-            from .arraycache import npz_arrays
             from .evidence import CandidateTable
-            try:  # CandidateTable.load, but inflated once and memory-mapped (~60 ms a start)
-                self.lexicon.candidate_table = CandidateTable(npz_arrays(table))
+            try:
+                self.lexicon.candidate_table = CandidateTable.load(table)
             except (ValueError, KeyError, OSError) as e:
                 raise ModelError(f"cannot load {table}: {e}") from None
         self.detector = None
@@ -152,8 +151,9 @@ class Model:
         from .phrases import log_lr
         post, phrase_post = det.posteriors_with(X, p, log_lr(phrases))
         flagged = np.flatnonzero(post >= det.finding_threshold).tolist()
-        rows = [(i, get(i)) for i in flagged] if suggestions else []  # a bare score needs no rows
-        if suggestions:  # suggestions for reported words, from a longer candidate list
+        rows = []  # a bare score needs no rows
+        if suggestions:  # the reported words, with suggestions from a longer candidate list
+            rows = [(i, get(i)) for i in flagged]
             if vec is not None:
                 from .evidence_vec import rescore as rescore_rows
                 for (_, r), c in zip(rows, rescore_rows(table, flagged, self.lexicon, vec[1])):
@@ -282,16 +282,15 @@ class Model:
         # The detector's LM windows, which the decoder's pruning reads instead of searching
         # (same values: windows only save time). They are all held until decoding, so they
         # are kept for the first WINDOW_WORDS words of a batch only: memory stays bounded.
-        windows: dict = {}
-        budget = WINDOW_WORDS
+        wins, budget = [], WINDOW_WORDS
         for i in live:
+            got: list | None = None
             if reports[i] is None:
-                got: list | None = [] if docs[i].n_words <= budget else None
+                got = [] if docs[i].n_words <= budget else None
                 reports[i] = self.check(texts[i], findings=False, doc=docs[i], windows=got)
                 if got:
-                    windows[i] = got[0]
                     budget -= docs[i].n_words
-        wins = [windows.pop(i, None) for i in live]
+            wins.append(got[0] if got else None)
         choices = dict(zip(live, dec.decode_many([docs[i] for i in live], windows=wins)))
         thr = self.restore_threshold if min_confidence is None else min_confidence
         out = []
