@@ -163,12 +163,13 @@ class Detector:
 
     def posteriors_with(self, X: np.ndarray, p: np.ndarray | None = None, extra_log_lr=()) -> tuple:
         """:meth:`posteriors` with further units of evidence (:func:`mixture_with`): the
-        posteriors of the words and of those units, under the same significance gate."""
+        posteriors of the words and of those units, under the same significance gate, and
+        the document's spin rate (0 where the gate stays shut)."""
         extra = np.asarray(extra_log_lr, dtype=np.float64)
-        g, _, post, post_extra = mixture_with(self.word.predict_proba(X) if p is None else p, self.prior, extra)
+        g, rate, post, post_extra = mixture_with(self.word.predict_proba(X) if p is None else p, self.prior, extra)
         if g < SIGNIFICANT_LOG_RATIO:
-            return np.zeros(len(post)), np.zeros(len(post_extra))
-        return post, post_extra
+            return np.zeros(len(post)), np.zeros(len(post_extra)), 0.0
+        return post, post_extra, rate
 
     def to_dict(self) -> dict:
         from .evidence import FEATURES

@@ -149,14 +149,28 @@ class Model:
             X, get = matrix(all_rows), all_rows.__getitem__
         p = det.word.predict_proba(X)
         from .phrases import log_lr
-        post, phrase_post = det.posteriors_with(X, p, log_lr(phrases))
+        post, phrase_post, rate = det.posteriors_with(X, p, log_lr(phrases))
+        pooled: dict[int, int] = {}  # row -> the candidate its type's occurrences agree on
+        if suggestions and rate > 0 and vec is not None:
+            # The spinner's dictionary, once the document is known to be spun: the other
+            # occurrences of a word swapped the same way (respin.consistency).
+            from .consistency import LR_HIT, pooled_hits
+            q = rate * LR_HIT / (rate * LR_HIT + 1 - rate)
+            for h in pooled_hits(table, vec[1]):
+                for i in h.rows:
+                    if q > post[i]:
+                        post[i] = q
+                    pooled[i] = h.candidate
         flagged = np.flatnonzero(post >= det.finding_threshold).tolist()
         rows = []  # a bare score needs no rows
         if suggestions:  # the reported words, with suggestions from a longer candidate list
             rows = [(i, get(i)) for i in flagged]
             if vec is not None:
                 from .evidence_vec import rescore as rescore_rows
-                for (_, r), c in zip(rows, rescore_rows(table, flagged, self.lexicon, vec[1])):
+                for (i, r), c in zip(rows, rescore_rows(table, flagged, self.lexicon, vec[1])):
+                    if i in pooled:  # the type's pooled choice first, where it fits here too
+                        best = table.words[pooled[i]]
+                        c = sorted(c, key=lambda x: x[0] != best or x[1] <= 0)
                     r.candidates = c
             else:
                 for _, r in rows:

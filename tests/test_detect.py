@@ -475,3 +475,46 @@ def test_model_restoration_removes_leaked_spintax():
 def test_braces_in_code_and_maths_are_not_spintax(text):
     from respin.detect import spintax_findings
     assert spintax_findings(text) == []
+
+
+# --- the spinner's dictionary (respin.consistency) ------------------------------------------
+
+@pytest.mark.parametrize("s", [0, 1, 2, 3])
+def test_a_word_swapped_throughout_is_flagged_at_every_occurrence(s):
+    # A spinner turns "said" into "mentioned" every time; in a document judged spun, every
+    # occurrence is reported, with "said" first (one context alone is weak evidence).
+    text = re.sub(r"\bsaid\b", "mentioned", spin(CLEAN, rate=0.35, style="aggressive", seed=s).text)
+    report = respin.check(text)
+    assert report.spun
+    occurrences = [m.start() for m in re.finditer(r"\bmentioned\b", text)]
+    assert all(any(f.start <= k < f.end for f in report.findings) for k in occurrences)
+    alone = [f for f in report.findings if f.text == "mentioned"]  # not merged with a flagged neighbour
+    assert len(alone) >= len(occurrences) - 1
+    assert all(f.suggestions[0] == "said" for f in alone), [f.suggestions for f in alone]
+
+
+def test_a_repeated_odd_word_alone_does_not_make_text_spun():
+    # Consistency evidence only extends findings in documents already judged spun.
+    report = respin.check(re.sub(r"\bsaid\b", "mentioned", CLEAN))
+    assert report.spun is False
+    assert report.findings == []
+
+
+def test_pooled_gain_sums_the_occurrences():
+    from respin.consistency import MISSING_GAIN, pooled_types
+    from respin.evidence import vectorised
+    from respin.evidence_vec import evidence_table
+    from respin.tokenize import Document
+    m = respin._model(None)
+    cands, tab = vectorised(m.lexicon, m.lm)
+    text = re.sub(r"\bsaid\b", "mentioned", CLEAN)
+    table = evidence_table(Document.from_text(text), cands, tab)
+    hits = {table.lowered[table.flat[h.rows[0]]]: h for h in pooled_types(table, tab)}
+    h = hits["mentioned"]
+    assert len(h.rows) == len(re.findall(r"\bmentioned\b", text))
+    assert tab.words[h.candidate] == "said"
+    c, w = h.candidate, tab.index["mentioned"]
+    by_row = [dict(zip(table.cand[i].tolist(), table.gain[i].tolist())) for i in h.rows]
+    expected = sum(g.get(c, MISSING_GAIN) for g in by_row) - len(h.rows) * (tab.p1[c] - tab.p1[w])
+    assert h.pooled == pytest.approx(expected)
+    assert all(len(x.rows) >= 2 for x in hits.values())

@@ -1,0 +1,94 @@
+"""Consistency evidence: a spinner swaps a word the same way at every occurrence.
+
+A spinner is a dictionary lookup: seed 003 has "mentioned" for "said" 26 times. One
+trigram context gives "said" only 1.5-4 log10 over "mentioned", and "said" is the far
+commoner word anyway, so no single occurrence is evidence (:mod:`respin.evidence` judges
+each alone). Twenty-six contexts that all prefer the same candidate are. For each word
+type judged at least twice in a document, the candidate that fits best over all its
+occurrences is found, and its gains are pooled:
+
+    pooled = sum over occurrences of gain(candidate) - n * (log10 P(candidate) - log10 P(word))
+
+an occurrence where the candidate is not among the word's kept candidates counts
+:data:`MISSING_GAIN`; the second term removes the advantage a commoner candidate has in
+any context (as ``delta_pmi`` does for one occurrence).
+
+Clean text repeats words too, and a news LM of the 1990s prefers "security guards" to
+"security guarantees" every time: pooled gains of clean types are as large as spun ones
+(seed 004, a clean live blog, has types at 10-17). So this evidence never decides whether
+a document is spun, nor opens the gate for findings: it is used only in documents whose
+word and phrase evidence already rejected "nothing is spun" (:data:`respin.detector.SIGNIFICANT_LOG_RATIO`),
+to report the other occurrences of the spinner's dictionary there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MISSING_GAIN = -1.0  # an occurrence where the candidate was not kept (not among its best five)
+# A type is a hit when its pooled, frequency-corrected gain reaches MIN_POOLED (log10);
+# LR_HIT = P(hit | the type was swapped) / P(hit | it was not). Both measured on simulator
+# output, not on the dev pairs or the seeds: Wikipedia leads 3000-4000 as 250 pages of four
+# leads, spun at rate 0.3 (seed = page), repeated types only. At 3: aggressive style 32% of
+# the 715 swapped types are hits and 4.2% of the 3,790 others (LR 7.4), conservative 30% and
+# 4.4% (LR 6.8); 2 gives LR 4.6-5.2, 5 gives 14-16 with half the hits. A hit's occurrences
+# get the posterior r L / (r L + 1 - r) at the document's spin rate r (about 0.65 at r =
+# 0.2), when that exceeds their own. On the dev pairs (not used to set these) hits at 3
+# are 8 swapped words and no other.
+MIN_POOLED = 3.0
+LR_HIT = 7.0
+
+
+@dataclass(frozen=True, slots=True)
+class PooledHit:
+    rows: tuple[int, ...]   # the type's rows in the evidence table, in text order
+    candidate: int          # LM id of the candidate that fits best over all of them
+    pooled: float           # its pooled, frequency-corrected gain (log10)
+
+
+def pooled_types(table, tab, min_count: int = 2) -> list[PooledHit]:
+    """Every word type judged at least ``min_count`` times in ``table`` (an
+    :class:`respin.evidence_vec.EvidenceTable`) with its best pooled candidate, per type in
+    order of first occurrence; ``tab``: the LM table the evidence was scored with
+    (:class:`respin.cmu_table.CmuTable`: its word index and unigrams).
+    """
+    n = len(table)
+    if n < min_count:
+        return []
+    words = [table.lowered[j] for j in table.flat.tolist()]
+    types, inv, counts = np.unique(np.asarray(words), return_inverse=True, return_counts=True)
+    rep = counts[inv] >= min_count
+    if not rep.any():
+        return []
+    rows = np.flatnonzero(rep)
+    cand, gain = table.cand[rows], table.gain[rows]
+    ok = cand >= 0
+    r_of = np.repeat(rows, ok.sum(1))
+    g_of, c_of, v_of = inv[r_of], cand[ok], gain[ok]
+    # Sum each (type, candidate)'s gains and count the occurrences that kept it.
+    key = g_of.astype(np.int64) * (int(cand.max()) + 1) + c_of
+    keys, kinv = np.unique(key, return_inverse=True)
+    sums = np.bincount(kinv, weights=v_of)
+    kept = np.bincount(kinv)
+    first = np.zeros(len(keys), dtype=np.int64)
+    first[kinv[::-1]] = np.arange(len(key))[::-1]  # a representative entry of each key
+    grp, cid = g_of[first], c_of[first]
+    occ = counts[grp]
+    # A judged word is always in the LM's vocabulary (evidence_table checks it).
+    wid = np.array([tab.index[t] for t in types.tolist()], dtype=np.int64)[grp]
+    pooled = sums + MISSING_GAIN * (occ - kept) - occ * (tab.p1[cid] - tab.p1[wid])
+    best: dict[int, int] = {}  # type -> its best key (ties: the lower candidate id, deterministic)
+    for k in np.lexsort((cid, -pooled)).tolist():
+        best.setdefault(int(grp[k]), k)
+    members: dict[int, list[int]] = {}
+    for r in rows.tolist():
+        members.setdefault(int(inv[r]), []).append(r)
+    return [PooledHit(tuple(members[g]), int(cid[k]), float(pooled[k]))
+            for g, k in sorted(best.items(), key=lambda gk: members[gk[0]][0])]
+
+
+def pooled_hits(table, tab, min_pooled: float = MIN_POOLED) -> list[PooledHit]:
+    """:func:`pooled_types` whose pooled gain reaches ``min_pooled``."""
+    return [h for h in pooled_types(table, tab) if h.pooled >= min_pooled]
