@@ -93,7 +93,7 @@ def mixture(p: np.ndarray, prior: float) -> tuple[float, float, np.ndarray]:
     where the document as a whole supports spinning.
 
     >>> g, r, post = mixture(np.array([0.99, 0.99, 0.01, 0.01]), prior=0.1)
-    >>> r > 0 and post[0] > 0.5 > post[2]
+    >>> bool(r > 0 and post[0] > 0.5 > post[2])
     True
     """
     g, r, post, _ = mixture_with(p, prior, np.zeros(0))
@@ -108,7 +108,7 @@ def mixture_with(p: np.ndarray, prior: float, extra_log_lr: np.ndarray) -> tuple
 
     >>> g0 = mixture(np.array([0.9, 0.9, 0.1]), prior=0.1)[0]
     >>> g1, r, post, extra = mixture_with(np.array([0.9, 0.9, 0.1]), 0.1, np.log([17.0]))
-    >>> g1 > g0 and extra[0] > 0.5
+    >>> bool(g1 > g0 and extra[0] > 0.5)
     True
     """
     extra_log_lr = np.asarray(extra_log_lr, dtype=np.float64)
