@@ -256,6 +256,29 @@ def speed() -> dict:
     out["check_words_per_second"] = round(words / dt)
     out["check_words_per_second_words_met_before"] = round(words / dt_again)
     out["regex_tokenise_words_per_second"] = round(words / dt_re)
+    # Short records (corpus filtering): the same text cut into records of 20-80 words,
+    # checked one call each and with check_many; other unseen leads, so that neither
+    # profits from word types the other looked up.
+    import random
+    rng = random.Random(3)
+    toks = synthetic_pair(40_000)[0].split()[20_000:]
+    records, at = [], 0
+    while at < len(toks):
+        k = rng.randint(20, 80)
+        records.append(" ".join(toks[at:at + k]))
+        at += k
+    half = len(records) // 2
+    n1 = sum(len(TOKEN.findall(r)) for r in records[:half])
+    n2 = sum(len(TOKEN.findall(r)) for r in records[half:])
+    t = clock()
+    for r in records[:half]:
+        respin.check(r)
+    d1 = clock() - t
+    t = clock()
+    respin.check_many(records[half:])
+    d2 = clock() - t
+    out["short_records_check_words_per_second"] = {"one_call_each": round(n1 / d1), "check_many": round(n2 / d2),
+                                                   "records": len(records)}
     page = SEEDS / "000_e72a5ed2cbd8b2e3.txt"
     exe = [sys.executable, "-c",
            # VmHWM, not ru_maxrss: the latter survives exec and reports the (large) parent.

@@ -22,7 +22,7 @@ from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source
 from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source
 from .swaps import SwapLexicon, learn
 
-__all__ = ["check", "restore", "restore_many", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
+__all__ = ["check", "check_many", "restore", "restore_many", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
            "Restoration", "Edit", "Relation", "SwapLexicon", "__version__"]
 
 
@@ -32,6 +32,17 @@ def __getattr__(name):
         from . import batch
         return getattr(batch, name)
     raise AttributeError(f"module 'respin' has no attribute {name!r}")
+
+
+def check_many(texts, *, threshold: float | None = None, model=None) -> list[Report]:
+    """:func:`check` of each text (without a source), in order: the same reports, but the
+    texts are scored together, several times faster on many short texts (records, posts,
+    paragraphs) than one call each.
+
+    >>> [r.words for r in check_many(["", "Two words."])]
+    [0, 2]
+    """
+    return _model(model).check_many(texts, threshold=threshold)
 
 
 def restore_many(texts, *, model=None, min_confidence: float | None = None, lexicons=()) -> list[Restoration]:

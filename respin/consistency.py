@@ -48,25 +48,25 @@ class PooledHit:
     pooled: float           # its pooled, frequency-corrected gain (log10)
 
 
-def pooled_types(table, tab, min_count: int = 2) -> list[PooledHit]:
+def pooled_types(table, tab, min_count: int = 2, rows=None) -> list[PooledHit]:
     """Every word type judged at least ``min_count`` times in ``table`` (an
-    :class:`respin.evidence_vec.EvidenceTable`) with its best pooled candidate, per type in
-    order of first occurrence; ``tab``: the LM table the evidence was scored with
-    (:class:`respin.cmu_table.CmuTable`: its word index and unigrams).
+    :class:`respin.evidence_vec.EvidenceTable`; ``rows``: only these of its rows, e.g. one
+    text's range) with its best pooled candidate, per type in order of first occurrence;
+    ``tab``: the LM table the evidence was scored with (:class:`respin.cmu_table.CmuTable`:
+    its word index and unigrams).
     """
-    n = len(table)
-    if n < min_count:
+    sel = np.arange(len(table)) if rows is None else np.asarray(rows, dtype=np.int64)
+    if len(sel) < min_count:
         return []
-    words = [table.lowered[j] for j in table.flat.tolist()]
+    words = [table.lowered[j] for j in table.flat[sel].tolist()]
     types, inv, counts = np.unique(np.asarray(words), return_inverse=True, return_counts=True)
-    rep = counts[inv] >= min_count
-    if not rep.any():
+    rep = np.flatnonzero(counts[inv] >= min_count)  # positions in sel
+    if not len(rep):
         return []
-    rows = np.flatnonzero(rep)
-    cand, gain = table.cand[rows], table.gain[rows]
+    cand, gain = table.cand[sel[rep]], table.gain[sel[rep]]
     ok = cand >= 0
-    r_of = np.repeat(rows, ok.sum(1))
-    g_of, c_of, v_of = inv[r_of], cand[ok], gain[ok]
+    g_of = inv[np.repeat(rep, ok.sum(1))]
+    c_of, v_of = cand[ok], gain[ok]
     # Sum each (type, candidate)'s gains and count the occurrences that kept it.
     key = g_of.astype(np.int64) * (int(cand.max()) + 1) + c_of
     keys, kinv = np.unique(key, return_inverse=True)
@@ -83,12 +83,12 @@ def pooled_types(table, tab, min_count: int = 2) -> list[PooledHit]:
     for k in np.lexsort((cid, -pooled)).tolist():
         best.setdefault(int(grp[k]), k)
     members: dict[int, list[int]] = {}
-    for r in rows.tolist():
-        members.setdefault(int(inv[r]), []).append(r)
+    for j in rep.tolist():
+        members.setdefault(int(inv[j]), []).append(int(sel[j]))
     return [PooledHit(tuple(members[g]), int(cid[k]), float(pooled[k]))
             for g, k in sorted(best.items(), key=lambda gk: members[gk[0]][0])]
 
 
-def pooled_hits(table, tab, min_pooled: float = MIN_POOLED) -> list[PooledHit]:
+def pooled_hits(table, tab, min_pooled: float = MIN_POOLED, rows=None) -> list[PooledHit]:
     """:func:`pooled_types` whose pooled gain reaches ``min_pooled``."""
-    return [h for h in pooled_types(table, tab) if h.pooled >= min_pooled]
+    return [h for h in pooled_types(table, tab, rows=rows) if h.pooled >= min_pooled]

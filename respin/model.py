@@ -8,6 +8,7 @@ and JSON is data, so a model from an untrusted place cannot execute code.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import threading
@@ -123,100 +124,164 @@ class Model:
             vectorised(self.lexicon, self.lm)
         return self
 
-    def evidence(self, doc: Document, suggestions: bool = True, phrases=(), windows: list | None = None):
-        """Evidence of ``doc``: (rows, X, p, post, phrase_post) with the feature matrix ``X``,
-        word-model probabilities ``p`` and the document mixture's posteriors ``post``, one
-        entry per judged word, and ``phrase_post`` per phrase of ``phrases``
-        (:func:`respin.phrases.phrase_hits`, further units of evidence for the mixture).
-        ``rows`` holds the :class:`WordEvidence` of the words at or above the finding
-        threshold only (building one per word is what a fast check cannot afford), as
-        (row index, WordEvidence) pairs. ``suggestions``: build those rows and rank a longer
-        candidate list for them (findings need it; a bare document score does not: without
-        it ``rows`` is empty). ``windows``: a list to which the LM windows of the vectorised
-        pass are appended (:class:`respin.evidence_vec.Windows`), for restoration's decoder."""
-        self._require()
-        from .evidence import scalar_evidence, vectorised
-        det = self.detector
-        vec = vectorised(self.lexicon, self.lm)
-        if vec is not None:
-            from .evidence_vec import evidence_table
-            table = evidence_table(doc, *vec, windows=windows is not None)
-            X, get = table.X, table.row
-            if windows is not None:
-                windows.append(table.windows)
-        else:
-            all_rows = scalar_evidence(doc, self.lexicon, self.lm)
-            X, get = matrix(all_rows), all_rows.__getitem__
-        p = det.word.predict_proba(X)
-        from .phrases import log_lr
-        post, phrase_post, rate = det.posteriors_with(X, p, log_lr(phrases))
-        pooled: dict[int, int] = {}  # row -> the candidate its type's occurrences agree on
-        if suggestions and rate > 0 and vec is not None:
-            # The spinner's dictionary, once the document is known to be spun: the other
-            # occurrences of a word swapped the same way (respin.consistency).
-            from .consistency import LR_HIT, pooled_hits
-            q = rate * LR_HIT / (rate * LR_HIT + 1 - rate)
-            for h in pooled_hits(table, vec[1]):
-                for i in h.rows:
-                    if q > post[i]:
-                        post[i] = q
-                    pooled[i] = h.candidate
-        flagged = np.flatnonzero(post >= det.finding_threshold).tolist()
-        rows = []  # a bare score needs no rows
-        if suggestions:  # the reported words, with suggestions from a longer candidate list
-            rows = [(i, get(i)) for i in flagged]
-            if vec is not None:
-                from .evidence_vec import rescore as rescore_rows
-                for (i, r), c in zip(rows, rescore_rows(table, flagged, self.lexicon, vec[1])):
-                    if i in pooled:  # the type's pooled choice first, where it fits here too
-                        best = table.words[pooled[i]]
-                        c = sorted(c, key=lambda x: x[0] != best or x[1] <= 0)
-                    r.candidates = c
-            else:
-                for _, r in rows:
-                    r.candidates = rescore(r, self.lexicon, self.lm)
-        return rows, X, p, post, phrase_post
-
     def check(self, text: str, threshold: float | None = None, findings: bool = True, doc: Document | None = None,
               windows: list | None = None):
         """The :class:`Report` of ``text``; ``findings=False`` computes the score alone
         (no findings listed), as restoration needs; ``doc``: ``text`` already tokenised
-        (:meth:`Document.from_text`), which restoration has; ``windows``: see :meth:`evidence`."""
-        from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, findings_from_rows, spintax_findings
+        (:meth:`Document.from_text`), which restoration has; ``windows``: a list to which
+        the LM windows of the vectorised evidence pass are appended
+        (:class:`respin.evidence_vec.Windows`), for restoration's decoder."""
+        if doc is not None and doc.text is not text and doc.text != text:  # findings' offsets index ``text``
+            raise ValueError("doc is not the Document of text")
+        return self._check_chunk([text], threshold, findings, doc, windows)[0]
+
+    def check_many(self, texts, threshold: float | None = None, findings: bool = True) -> list:
+        """:meth:`check` of each text, in order, with the same reports, but the evidence of
+        many short texts is scored in one pass (one set of LM lookups per chunk instead of
+        one per text): what a corpus of short records needs (see BENCHMARKS.md)."""
+        texts = list(texts)
+        out: list = []
+        chunk: list[str] = []
+        size = 0
+        for t in texts:
+            if chunk and size + len(t) > CHUNK_CHARS:
+                out += self._check_chunk(chunk, threshold, findings)
+                chunk, size = [], 0
+            chunk.append(t)
+            size += len(t) + 1
+        if chunk:
+            out += self._check_chunk(chunk, threshold, findings)
+        return out
+
+    def _check_chunk(self, texts: list[str], threshold, findings: bool, doc: Document | None = None,
+                     windows: list | None = None) -> list:
+        """Reports of ``texts``, scored together as the lines of one document: lines never
+        share a sentence, so every LM window, phrase and name stays inside its own text;
+        the two document-wide quantities (doc_rate, the consistency of a word's swaps)
+        are computed per text. ``doc``/``windows``: one text only (see :meth:`check`)."""
+        from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
+        from .evidence import scalar_evidence, vectorised
+        from .phrases import log_lr
         det = self.detector
         thr = (det.doc_threshold if det else 0.5) if threshold is None else threshold
-        if doc is None:
-            doc = Document.from_text(text)
-        elif doc.text is not text and doc.text != text:  # findings' offsets index ``text``
-            raise ValueError("doc is not the Document of text")
-        if doc.n_words == 0:
-            return Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label, judged=False)
+        if len(texts) == 1:
+            text = texts[0]
+            cdoc = doc if doc is not None else Document.from_text(text)
+            if cdoc.n_words == 0:
+                return [Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label, judged=False)]
+        else:
+            text = "\n".join(texts)
+            cdoc = Document.from_text(text)
+        self._require()
+        vec = vectorised(self.lexicon, self.lm)
+        if vec is None and len(texts) > 1:  # a scorer without tables: one text at a time
+            return [self._check_chunk([t], threshold, findings)[0] for t in texts]
+        # Where each text starts: character, token, line.
+        char0 = [0] * len(texts)
+        line0 = [0] * len(texts)
+        for i in range(1, len(texts)):
+            char0[i] = char0[i - 1] + len(texts[i - 1]) + 1
+            line0[i] = line0[i - 1] + texts[i - 1].count("\n") + 1
+        starts = [t.start for t in cdoc.tokens]
+        tok0 = [bisect.bisect_left(starts, c) for c in char0] + [len(starts)]
         phrases = []
         if findings:  # phrase swaps ("by way of" for through): more units of evidence for the gate
-            self._require()
             from .phrases import phrase_hits, phrase_index, table_for
             tab = table_for(self.lm)
-            phrases = phrase_hits(doc, phrase_index(self.lexicon, tab)) if tab is not None else []
-        rows, X, p, post, phrase_post = self.evidence(doc, suggestions=findings, phrases=phrases, windows=windows)
-        if len(X) < MIN_EVIDENCE_WORDS:
-            return Report(0.0, 0.0 >= thr, [], doc.n_words, thr, model=self.label, judged=False)
-        findings = findings_from_rows(text, doc, [r for _, r in rows], post[[i for i, _ in rows]],
-                                      det.finding_threshold) if findings else []
+            phrases = phrase_hits(cdoc, phrase_index(self.lexicon, tab)) if tab is not None else []
+        if vec is not None:
+            from .evidence_vec import evidence_table
+            table = evidence_table(cdoc, *vec, windows=windows is not None)
+            X, get = table.X, table.row
+            if windows is not None:
+                windows.append(table.windows)
+            row0 = np.searchsorted(table.token, tok0).tolist()
+            if len(texts) > 1:
+                _doc_rate_per_text(table, row0)
+        else:
+            all_rows = scalar_evidence(cdoc, self.lexicon, self.lm)
+            X, get = matrix(all_rows), all_rows.__getitem__
+            row0 = [0, len(all_rows)]
+        firsts = [h.first for h in phrases]
+        ph0 = [bisect.bisect_left(firsts, t) for t in tok0]
+        reports, post_all, pooled = [], [], {}
+        flagged: list[int] = []
+        phrase_post_all = np.zeros(len(phrases))
+        for i in range(len(texts)):
+            a, b = row0[i], row0[i + 1]
+            n_words = cdoc.n_words if len(texts) == 1 else _words_in(cdoc.tokens, tok0[i], tok0[i + 1])
+            if n_words == 0 or b - a < MIN_EVIDENCE_WORDS:
+                reports.append(Report(0.0, 0.0 >= thr, [], n_words, thr, model=self.label, judged=False))
+                continue
+            Xi = X[a:b]
+            p = det.word.predict_proba(Xi)
+            post, phrase_post, rate = det.posteriors_with(Xi, p, log_lr(phrases[ph0[i]:ph0[i + 1]]))
+            phrase_post_all[ph0[i]:ph0[i + 1]] = phrase_post
+            if findings and rate > 0 and vec is not None:
+                # The spinner's dictionary, once the text is known to be spun: the other
+                # occurrences of a word swapped the same way (respin.consistency).
+                from .consistency import LR_HIT, pooled_hits
+                q = rate * LR_HIT / (rate * LR_HIT + 1 - rate)
+                for h in pooled_hits(table, vec[1], rows=range(a, b)):
+                    for r in h.rows:
+                        if q > post[r - a]:
+                            post[r - a] = q
+                        pooled[r] = h.candidate
+            hit = np.flatnonzero(post >= det.finding_threshold)
+            flagged += (hit + a).tolist()
+            post_all.append(post[hit])
+            score = det.score(Xi, n_words, p)  # the calibrated document model: word evidence only
+            reports.append(Report(score, score >= thr, [], n_words, thr, model=self.label))
+        if findings:
+            found = self._findings(text, cdoc, (table, vec[1]) if vec is not None else None, get, flagged,
+                                   np.concatenate(post_all) if post_all else np.zeros(0), pooled,
+                                   phrases, phrase_post_all)
+            f0, fstarts = 0, [f.start for f in found]
+            for i, rep in enumerate(reports):
+                f1 = bisect.bisect_left(fstarts, char0[i] + len(texts[i]) + 1, lo=f0)
+                if rep.judged:
+                    rep.findings = [replace(f, start=f.start - char0[i], end=f.end - char0[i], line=f.line - line0[i])
+                                    for f in found[f0:f1]] if len(texts) > 1 else found[f0:f1]
+                f0 = f1
+        for i, rep in enumerate(reports):
+            if not rep.judged:
+                continue
+            leaked = spintax_findings(texts[i])
+            if leaked:  # a spinner's template in the text settles the question
+                rep.score = max(rep.score, SPINTAX_CONFIDENCE)
+                rep.spun = rep.score >= thr
+                rep.findings = sorted([f for f in rep.findings if not any(f.start < x.end and x.start < f.end for x in leaked)]
+                                      + leaked, key=lambda f: f.start)
+        return reports
+
+    def _findings(self, text, doc, vec_table, get, flagged, post, pooled, phrases, phrase_post) -> list:
+        """Word and phrase findings of the flagged rows (posteriors ``post``) and phrase hits,
+        over the whole chunk, in text order; ``vec_table``: (EvidenceTable, LM table) of the
+        vectorised pass, or None."""
+        from .detect import findings_from_rows
+        det = self.detector
+        rows = [get(i) for i in flagged]
+        if vec_table is not None:
+            from .evidence_vec import rescore as rescore_rows
+            table, tab = vec_table
+            for i, r, c in zip(flagged, rows, rescore_rows(table, flagged, self.lexicon, tab)):
+                if i in pooled:  # the type's pooled choice first, where it fits here too
+                    best = table.words[pooled[i]]
+                    c = sorted(c, key=lambda x: x[0] != best or x[1] <= 0)
+                r.candidates = c
+        else:
+            for r in rows:
+                r.candidates = rescore(r, self.lexicon, self.lm)
+        found = findings_from_rows(text, doc, rows, post, det.finding_threshold)
         if phrases:
             from .phrases import phrase_findings
             extra = [f for f in phrase_findings(text, phrases, phrase_post, det.finding_threshold)
                      if not any(f.start < x.end and x.start < f.end and not (f.start <= x.start and x.end <= f.end)
-                                for x in findings)]  # a word finding reaching outside the phrase wins
+                                for x in found)]  # a word finding reaching outside the phrase wins
             if extra:
-                findings = sorted([x for x in findings if not any(f.start <= x.start and x.end <= f.end for f in extra)]
-                                  + extra, key=lambda f: f.start)
-        score = det.score(X, doc.n_words, p)  # the calibrated document model: word evidence only
-        leaked = spintax_findings(text)
-        if leaked:  # a spinner's template in the text settles the question
-            score = max(score, SPINTAX_CONFIDENCE)
-            findings = sorted([f for f in findings if not any(f.start < x.end and x.start < f.end for x in leaked)]
-                              + leaked, key=lambda f: f.start)
-        return Report(score, score >= thr, findings, doc.n_words, thr, model=self.label)
+                found = sorted([x for x in found if not any(f.start <= x.start and x.end <= f.end for f in extra)]
+                               + extra, key=lambda f: f.start)
+        return found
 
     # -- restoration without a source ---------------------------------------------------------
     def decoder(self, lexicons=()):
@@ -348,3 +413,27 @@ def _load_detector(path: Path) -> Detector:
         return Detector.from_dict(d)
     except (ValueError, KeyError, TypeError, AttributeError, OSError) as e:
         raise ModelError(f"cannot load {path}: {e}") from None
+
+
+CHUNK_CHARS = 200_000  # characters of texts scored together by check_many (bounds its memory)
+
+
+def _words_in(tokens, a: int, b: int) -> int:
+    """Words (tokens that are not punctuation) among tokens[a:b]."""
+    from .tokenize import PUNCT
+    return sum(t.kind != PUNCT for t in tokens[a:b])
+
+
+def _doc_rate_per_text(table, row0: list[int]) -> None:
+    """The ``doc_rate`` feature of a table scored over several texts, recomputed per text
+    (rows row0[i]:row0[i + 1]): as :func:`respin.evidence_vec.evidence_table` computes it
+    for one document, the share of the word's occurrences whose delta exceeds 1."""
+    from .evidence import FEATURES
+    X = table.X
+    if not len(X):
+        return
+    text_of = np.repeat(np.arange(len(row0) - 1), np.diff(row0))
+    _, w = np.unique(np.asarray([table.lowered[j] for j in table.flat.tolist()]), return_inverse=True)
+    _, inv = np.unique(text_of.astype(np.int64) * (int(w.max()) + 1) + w, return_inverse=True)
+    hits = np.bincount(inv, weights=(X[:, FEATURES.index("delta")] > 1.0).astype(float))
+    X[:, FEATURES.index("doc_rate")] = hits[inv] / np.bincount(inv)[inv]

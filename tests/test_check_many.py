@@ -1,0 +1,85 @@
+"""`check_many` scores many texts in one evidence pass: its reports must be exactly those of
+`check` on each text alone (scores, verdicts, findings with offsets, lines and suggestions)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import respin
+from respin.spin import spin
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Written for these tests: short clean news sentences and paragraphs.
+CLEAN = [
+    "The city council voted on Tuesday to approve a new budget for road repairs, officials said.",
+    "Heavy rain flooded several streets overnight, and the fire department rescued two drivers.",
+    "\"We have waited too long,\" said council member Maria Lopez. \"People want buses on time.\"",
+    "The company said its revenue rose 12% in the third quarter, beating analysts' forecasts.",
+    "Colour, favour and organise are British spellings; the report used them throughout.",
+    "- first item\n- second item\n\nA list, then a paragraph after a blank line.",
+]
+
+
+def spun_versions(seed: int) -> list[str]:
+    base = "\n".join(CLEAN[:4])
+    return [spin(base, rate=r, style=s, seed=seed).text
+            for r, s in ((0.35, "aggressive"), (0.3, "conservative"), (0.4, "crude"))]
+
+
+ODD = ["", "   ", "\n\n", "Help!", "a\r\nb", "x\r", "One. Two.\r\n\r\nThree",
+       "The firm warned {that a} drop in sales, the company said on Monday."]
+
+
+def as_dicts(reports):
+    return [asdict(r) for r in reports]
+
+
+def test_same_reports_as_one_by_one():
+    texts = CLEAN + ODD + spun_versions(0) + spun_versions(1)
+    texts += [re.sub(r"\bsaid\b", "mentioned", t) for t in spun_versions(2)]  # consistency stage
+    texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    texts += [t.replace("\n", "\r\n") for t in spun_versions(3)]
+    alone = [respin.check(t) for t in texts]
+    assert any(r.findings for r in alone) and any(r.spun for r in alone)  # the comparison covers findings
+    assert as_dicts(respin.check_many(texts)) == as_dicts(alone)
+    m = respin._model(None)
+    assert as_dicts(m.check_many(texts, threshold=0.3, findings=False)) == \
+        as_dicts(m.check(t, threshold=0.3, findings=False) for t in texts)
+
+
+def test_long_input_is_cut_into_chunks(monkeypatch):
+    from respin import model as rmodel
+    texts = spun_versions(4) + CLEAN + spun_versions(5)
+    alone = as_dicts(respin.check(t) for t in texts)
+    monkeypatch.setattr(rmodel, "CHUNK_CHARS", 700)  # several chunks, some with one text only
+    assert as_dicts(respin.check_many(texts)) == alone
+
+
+def test_empty_list():
+    assert respin.check_many([]) == []
+
+
+PIECES = CLEAN + ODD + spun_versions(6)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), max_size=6), st.lists(st.sampled_from(PIECES), max_size=6))
+def test_any_mix_matches_one_by_one(a, b):
+    texts = a + ["\n".join(b)]
+    assert as_dicts(respin.check_many(texts)) == as_dicts(respin.check(t) for t in texts)
+
+
+@pytest.mark.parametrize("restore", [False, True])
+def test_batch_results_are_those_of_records_one_by_one(restore):
+    from respin.batch import process_record, process_records
+    texts = CLEAN + ODD + spun_versions(7) + [b"\xff\xfe broken bytes", 42]
+    one = [process_record(t, id=k, restore=restore) for k, t in enumerate(texts)]
+    together = process_records(texts, ids=list(range(len(texts))), restore=restore, pool=False)
+    assert together == one
