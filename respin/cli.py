@@ -191,31 +191,49 @@ def check(
     raise typer.Exit(1 if any(r.spun for _, r in results) else 0)
 
 
-def _check_file(task):
-    """One file, in this process or a worker (each worker loads the model once).
-    Returns (path, report or None, note or None)."""
+def _check_files(group):
+    """Files, in this process or a worker (each worker loads the model once), checked
+    together (:meth:`respin.model.Model.check_many`: as one by one, faster on small files).
+    Returns (path, report or None, note or None) per file."""
     import respin
-    path, walked, src_text, threshold, model, max_size = task
-    try:
-        loaded = read_text(path, max_bytes=max_size)
-    except InputError as e:
-        if walked:  # one odd file in a corpus folder should not stop the run
-            return path, None, f"skipping: {e}"
-        raise
-    report = respin.check(loaded.text, source=src_text, threshold=threshold, model=model)
-    return path, report, _legacy_message(loaded)
+    out, texts = [], []
+    for path, walked, src_text, threshold, model, max_size in group:
+        try:
+            loaded = read_text(path, max_bytes=max_size)
+        except InputError as e:
+            if walked:  # one odd file in a corpus folder should not stop the run
+                out.append((path, None, f"skipping: {e}"))
+                continue
+            raise
+        out.append((path, loaded, _legacy_message(loaded)))
+        texts.append(loaded.text)
+    _, _, src_text, threshold, model, _ = group[0]
+    if src_text is None:
+        reports = iter(respin.check_many(texts, threshold=threshold, model=model))
+    else:
+        reports = (respin.check(t, source=src_text, threshold=threshold, model=model) for t in texts)
+    return [(path, next(reports) if loaded is not None else None, note) for path, loaded, note in out]
+
+
+FILES_PER_GROUP = 16  # files checked together (and sent to a worker at once)
 
 
 def _run_checks(tasks, jobs: int):
     if jobs == 0:
         jobs = os.cpu_count() or 1
+    groups = [tasks[k:k + FILES_PER_GROUP] for k in range(0, len(tasks), FILES_PER_GROUP)]
     if jobs <= 1 or len(tasks) < 2:
-        yield from map(_check_file, tasks)
+        for g in groups:
+            yield from _check_files(g)
         return
     from concurrent.futures import ProcessPoolExecutor
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(tasks)))
+    # Smaller groups when there are few files, so that every worker gets some.
+    size = max(1, min(FILES_PER_GROUP, len(tasks) // min(jobs, len(tasks))))
+    groups = [tasks[k:k + size] for k in range(0, len(tasks), size)]
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(groups)))
     try:
-        yield from pool.map(_check_file, tasks, chunksize=4)
+        for done in pool.map(_check_files, groups):
+            yield from done
     finally:  # on an error, do not wait for the files still queued
         pool.shutdown(wait=True, cancel_futures=True)
 
