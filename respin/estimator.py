@@ -139,8 +139,17 @@ class SpinFeatures(TransformerMixin, BaseEstimator):
         """Feature matrix of shape (n_texts, 8) for an iterable of texts."""
         texts = _texts(X)
         out = np.zeros((len(texts), len(FEATURE_NAMES)))
-        for i, t in enumerate(texts):
-            out[i] = document_features(t, self.model)
+        m = _load(self.model)
+        if m.detector is None or m.lm is None or not texts:
+            for i, t in enumerate(texts):
+                out[i] = document_features(t, self.model)
+            return out
+        # All texts scored together (Model.check_many): the same rows as one by one.
+        from .detect import SPINTAX_CONFIDENCE, spintax_findings
+        rows: list = []
+        reports = m.check_many(texts, findings=False, doc_rows=rows)
+        for i, (t, rep, row) in enumerate(zip(texts, reports, rows)):
+            out[i] = np.concatenate([row, [float(rep.judged), SPINTAX_CONFIDENCE if spintax_findings(t) else 0.0]])
         return out
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

@@ -135,30 +135,32 @@ class Model:
             raise ValueError("doc is not the Document of text")
         return self._check_chunk([text], threshold, findings, doc, windows)[0]
 
-    def check_many(self, texts, threshold: float | None = None, findings: bool = True) -> list:
+    def check_many(self, texts, threshold: float | None = None, findings: bool = True, doc_rows: list | None = None) -> list:
         """:meth:`check` of each text, in order, with the same reports, but the evidence of
         many short texts is scored in one pass (one set of LM lookups per chunk instead of
-        one per text): what a corpus of short records needs (see BENCHMARKS.md)."""
-        texts = list(texts)
+        one per text): what a corpus of short records needs (see BENCHMARKS.md).
+        ``doc_rows``: a list to which each text's document features are appended
+        (:meth:`respin.detector.Detector.doc_row`, what :mod:`respin.estimator` exposes)."""
         out: list = []
         chunk: list[str] = []
         size = 0
         for t in texts:
             if chunk and size + len(t) > CHUNK_CHARS:
-                out += self._check_chunk(chunk, threshold, findings)
+                out += self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows)
                 chunk, size = [], 0
             chunk.append(t)
             size += len(t) + 1
         if chunk:
-            out += self._check_chunk(chunk, threshold, findings)
+            out += self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows)
         return out
 
     def _check_chunk(self, texts: list[str], threshold, findings: bool, doc: Document | None = None,
-                     windows: list | None = None) -> list:
+                     windows: list | None = None, doc_rows: list | None = None) -> list:
         """Reports of ``texts``, scored together as the lines of one document: lines never
         share a sentence, so every LM window, phrase and name stays inside its own text;
         the two document-wide quantities (doc_rate, the consistency of a word's swaps)
-        are computed per text. ``doc``/``windows``: one text only (see :meth:`check`)."""
+        are computed per text. ``doc``/``windows``: one text only (see :meth:`check`);
+        ``doc_rows``: see :meth:`check_many`."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
         from .evidence import scalar_evidence, vectorised
         from .phrases import log_lr
@@ -168,6 +170,8 @@ class Model:
             text = texts[0]
             cdoc = doc if doc is not None else Document.from_text(text)
             if cdoc.n_words == 0:
+                if doc_rows is not None:
+                    doc_rows.append(det.doc_row(np.zeros((0, 0)), 0, np.zeros(0)))
                 return [Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label, judged=False)]
         else:
             text = "\n".join(texts)
@@ -175,7 +179,7 @@ class Model:
         self._require()
         vec = vectorised(self.lexicon, self.lm)
         if vec is None and len(texts) > 1:  # a scorer without tables: one text at a time
-            return [self._check_chunk([t], threshold, findings)[0] for t in texts]
+            return [self._check_chunk([t], threshold, findings, doc_rows=doc_rows)[0] for t in texts]
         # Where each text starts: character, token, line.
         char0 = [0] * len(texts)
         line0 = [0] * len(texts)
@@ -210,11 +214,15 @@ class Model:
         for i in range(len(texts)):
             a, b = row0[i], row0[i + 1]
             n_words = cdoc.n_words if len(texts) == 1 else _words_in(cdoc.tokens, tok0[i], tok0[i + 1])
+            Xi = X[a:b]
             if n_words == 0 or b - a < MIN_EVIDENCE_WORDS:
+                if doc_rows is not None:
+                    doc_rows.append(det.doc_row(Xi, n_words))
                 reports.append(Report(0.0, 0.0 >= thr, [], n_words, thr, model=self.label, judged=False))
                 continue
-            Xi = X[a:b]
             p = det.word.predict_proba(Xi)
+            if doc_rows is not None:
+                doc_rows.append(det.doc_row(Xi, n_words, p))
             post, phrase_post, rate = det.posteriors_with(Xi, p, log_lr(phrases[ph0[i]:ph0[i + 1]]))
             phrase_post_all[ph0[i]:ph0[i + 1]] = phrase_post
             if findings and rate > 0 and vec is not None:

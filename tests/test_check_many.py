@@ -83,3 +83,12 @@ def test_batch_results_are_those_of_records_one_by_one(restore):
     one = [process_record(t, id=k, restore=restore) for k, t in enumerate(texts)]
     together = process_records(texts, ids=list(range(len(texts))), restore=restore, pool=False)
     assert together == one
+
+
+def test_estimator_features_are_those_of_each_text_alone():
+    import numpy as np
+
+    from respin.estimator import SpinFeatures, document_features
+    texts = CLEAN + ODD + spun_versions(8)
+    alone = np.array([document_features(t) for t in texts])
+    assert np.array_equal(SpinFeatures().transform(texts), alone)
