@@ -128,13 +128,15 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
     ids = list(ids) if ids is not None else [None] * len(texts)
     paths = list(paths) if paths is not None else [None] * len(texts)
     checked = _check_all(texts, ids, paths, model, index, threshold, max_size)
-    together = [k for k, c in enumerate(checked) if restore and pool and isinstance(c, tuple) and c[1] is None]
+    together = [k for k, c in enumerate(checked) if restore and isinstance(c, tuple) and c[1] is None]
     pooled: dict = {}
     if together:
         try:
             # The reports are the checks' (one evidence pass, the costly part, instead of two).
+            # Without ``pool`` each text's evidence stays its own, decoded in one batch all the same.
             pooled = dict(zip(together, respin._model(model).restore_many([checked[k][0] for k in together],
-                                                                       reports=[checked[k][2] for k in together])))
+                                                                       reports=[checked[k][2] for k in together],
+                                                                       together=pool)))
         except (ModelError, MemoryError, KeyboardInterrupt):
             raise
         except Exception:  # one odd text must not fail its whole pool: each is restored alone below

@@ -416,20 +416,25 @@ class Decoder:
         """Decoded substitutions of a document (all of them, with confidences)."""
         return self.decode_many([doc], pool_passes)[0]
 
-    def decode_many(self, docs, pool_passes: int = 1, windows=None) -> list[list[Choice]]:
+    def decode_many(self, docs, pool_passes: int = 1, windows=None, together: bool = True) -> list[list[Choice]]:
         """:meth:`decode` for several documents whose evidence is pooled together: copies
         from one site (one spinner, one dictionary) tell each other how it maps a word.
         ``windows``: per document, the LM windows the detector's evidence pass scored
         (:class:`respin.evidence_vec.Windows`) or None; pruning reads them instead of
-        searching again."""
+        searching again. ``together=False``: each document's evidence is pooled alone (the
+        results of :meth:`decode` one by one), but the documents are still decoded in one
+        batch, which is faster for many short ones."""
+        tab = getattr(self.lm, "table", None)
+        if not together and tab is None:
+            return [self.decode_many([d], pool_passes, windows and [windows[k]])[0] for k, d in enumerate(docs)]
         sents = [(d, words, caps, joined) for d, doc in enumerate(docs)
                  for _, words, caps, joined in self.sentences(doc)]
-        tab = getattr(self.lm, "table", None)
         known = _sentence_windows(sents, windows, tab) if windows and tab is not None else None
         found, k = [], 0
         for block in _blocks(sents):  # memory grows with a block, not with the batch
             if tab is not None:  # the LM as NumPy tables: the whole block in a few array lookups
-                found += _TableDecode(self, tab, block, known and known[k:k + len(block)]).run(pool_passes)
+                found += _TableDecode(self, tab, block, known and known[k:k + len(block)],
+                                      by_doc=not together).run(pool_passes)
             else:
                 found += self._decode_scalar(block, pool_passes)
             k += len(block)
@@ -697,9 +702,10 @@ class _TableDecode:
     unigrams of the channel features included).
     """
 
-    def __init__(self, dec: Decoder, tab, sents, known=None) -> None:
-        """``known``: per sentence, (evidence windows, offset) of :func:`_sentence_windows`, or None."""
-        self.dec, self.tab, self.sents = dec, tab, sents
+    def __init__(self, dec: Decoder, tab, sents, known=None, by_doc: bool = False) -> None:
+        """``known``: per sentence, (evidence windows, offset) of :func:`_sentence_windows`, or
+        None; ``by_doc``: pool each document's evidence alone (keys are (document, word))."""
+        self.dec, self.tab, self.sents, self.by_doc = dec, tab, sents, by_doc
         self.lw = dec.params.lm_weight
         self.live = [si for si, s in enumerate(sents) if s[1]]
         if self.live:
@@ -904,14 +910,20 @@ class _TableDecode:
         """Ids for pooling: the spun key of each option and its (key, output) pair."""
         V = self.tab.V
         key_of: dict = {}
-        kid = np.array([key_of.setdefault(w, len(key_of)) for w in self.words], dtype=np.int64)
+        if self.by_doc:  # one key per document and word: no evidence crosses documents
+            self.doc_of = np.array([self.sents[si][0] for si in self.live], dtype=np.int64)[self.sent]
+            kid = np.array([key_of.setdefault((d, w), len(key_of)) for d, w in zip(self.doc_of.tolist(), self.words)],
+                           dtype=np.int64)
+        else:
+            kid = np.array([key_of.setdefault(w, len(key_of)) for w in self.words], dtype=np.int64)
         self.o_key = kid[self.o_pos]
         o_out = self.o_y.copy()  # an output of one known word: its LM id
         extra: dict = {}
         swap = (self.o_k > 0) & (self.o_k <= self.nsw[self.o_pos])
         for j in np.flatnonzero(swap | ((self.o_k > 0) & (self.o_y < 0))).tolist():
             o = self._option(j)
-            self.o_key[j] = key_of.setdefault(o.key[0] if len(o.key) == 1 else o.key, len(key_of))
+            key = o.key[0] if len(o.key) == 1 else o.key
+            self.o_key[j] = key_of.setdefault((int(self.doc_of[self.o_pos[j]]), key) if self.by_doc else key, len(key_of))
             if len(o.out) != 1 or self.o_y[j] < 0:
                 o_out[j] = V + extra.setdefault(o.out, len(extra))
         self.keys = list(key_of)
@@ -1088,9 +1100,14 @@ class _TableDecode:
         pool_d = None
         if pool is not None:
             pool_d = {}
+            doc = self.sents[self.live[s]][0]
             for pair, v in zip(*pool[3]):
                 key, out = divmod(pair, self.out_space)
                 k = self.keys[key]
+                if self.by_doc:
+                    d, k = k
+                    if d != doc:
+                        continue
                 pool_d[(k if isinstance(k, tuple) else (k,),
                         (self.tab.words[out],) if out < self.tab.V else self.extra_outs[out - self.tab.V])] = v
         path = dec.viterbi(words, opts, pool_d)

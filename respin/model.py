@@ -355,10 +355,14 @@ class Model:
         """
         return self.restore_many([text], min_confidence, lexicons, [report])[0]
 
-    def restore_many(self, texts, min_confidence: float | None = None, lexicons=(), reports=None):
+    def restore_many(self, texts, min_confidence: float | None = None, lexicons=(), reports=None,
+                     together: bool = True):
         """:meth:`restore` for documents from one source (one site, one spinner): the evidence
         for each word's mapping is pooled over all of them, since a spinner's dictionary is
-        the same in every copy it makes."""
+        the same in every copy it makes. ``together=False``: documents from anywhere, each
+        restored as :meth:`restore` alone would (its evidence pooled over itself only), but
+        decoded in one batch (faster for many short ones). ``reports``: the texts'
+        :meth:`check` results where the caller has them."""
         from .decode import restore_edits
         from .restore import Restoration
         texts = list(texts)
@@ -378,7 +382,7 @@ class Model:
                 if got:
                     budget -= docs[i].n_words
             wins.append(got[0] if got else None)
-        choices = dict(zip(live, dec.decode_many([docs[i] for i in live], windows=wins)))
+        choices = dict(zip(live, dec.decode_many([docs[i] for i in live], windows=wins, together=together)))
         thr = self.restore_threshold if min_confidence is None else min_confidence
         out = []
         for i, (text, doc) in enumerate(zip(texts, docs)):

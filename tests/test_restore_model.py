@@ -337,3 +337,18 @@ def test_cli_learn_never_writes_over_its_phrase_table(tmp_path, capsys):
     t.write_text("tortured\texpected\nhome\thouse\n", encoding="utf-8")
     assert main(["learn", "--phrase-table", str(t), "-o", str(t)]) == 2
     assert t.read_text(encoding="utf-8") == "tortured\texpected\nhome\thouse\n"
+
+
+def test_restoring_many_unpooled_is_restoring_each_alone():
+    # One site's copies pool their evidence (restore_many); documents from anywhere are
+    # decoded in one batch but each keeps its own evidence: the results of one call each.
+    from dataclasses import asdict
+    m = default()
+    base = [spin(CLEAN, rate=0.35, seed=s).text for s in range(3)]
+    texts = base + [t.replace(" said", " mentioned") for t in base] + [PAIR_SPUN, "", "Help!", CLEAN]
+    alone = [asdict(m.restore(t, min_confidence=0.3)) for t in texts]
+    assert any(r["edits"] for r in alone)
+    assert [asdict(r) for r in m.restore_many(texts, min_confidence=0.3, together=False)] == alone
+    # ... whereas pooling them (one site) changes what the evidence says
+    pooled = [asdict(r) for r in m.restore_many(texts, min_confidence=0.3)]
+    assert pooled != alone
