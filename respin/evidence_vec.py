@@ -18,6 +18,8 @@ objects are built only for the words a caller asks about (findings, suggestions)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import repeat
+from operator import itemgetter
 
 import numpy as np
 
@@ -53,6 +55,8 @@ class VecCandidates:
         self.ids[row, col] = lm_ids[cand_table._cand[src]]
         self.flags[row, col] = cand_table._flags[src]
         self._row = dict(zip([words[i] for i in has.tolist()], range(len(has))))
+        self.table, self.lm_table = cand_table, lm_table
+        self.lm_ids = lm_ids  # LM id of each word of the candidate table
         self._index = lm_table.index
         self._judged: dict[str, tuple[int, int]] = {}
 
@@ -67,6 +71,22 @@ class VecCandidates:
             if len(self._judged) < 1_000_000:
                 self._judged[w] = r
         return r
+
+    def lookup_many(self, words: list[str]) -> np.ndarray:
+        """:meth:`lookup` of distinct words, as an (n, 2) array. Words not met before are
+        looked up together, with the dictionaries read at C speed (a text's first check
+        meets most of its word types for the first time)."""
+        judged, new = self._judged, {}
+        miss = [w for w in words if w not in judged]
+        if miss:
+            rows = map(self._row.get, miss, repeat(-1))
+            judge = [w not in STOPWORDS and len(w) >= 3 and w.isalpha() for w in miss]
+            new = dict(zip(miss, zip(map(self._index.get, miss, repeat(-1)),
+                                     [r if j else -1 for r, j in zip(rows, judge)])))
+            if len(judged) < 1_000_000:
+                judged.update(new)
+        got = map(judged.get, words, map(new.get, words))  # from the cache, else new (the cache may be full)
+        return np.array(list(got), dtype=np.int64).reshape(len(words), 2)
 
 
 @dataclass
@@ -84,6 +104,9 @@ class EvidenceTable:
     sent: np.ndarray           # per row: [start, end) of its sentence in ``lowered``
     ctx: np.ndarray            # per row: LM ids of h2, h1, next1, next2 (-2: no word there, -1: unknown word)
     windows: Windows | None = None  # for restoration: evidence_table(windows=True)
+    cands: VecCandidates | None = None  # whose rows ``crow`` indexes
+    crow: np.ndarray | None = None      # per row: its candidate row in ``cands``
+    prior_gain: np.ndarray | None = None  # (n, K) float32 gains of those candidates in prior order (rescore reuses them)
 
     def __len__(self) -> int:
         return len(self.token)
@@ -129,18 +152,19 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
     index = tab.index
     bos = index["<s>"]
     # Flat arrays over the words of all sentences (shared with the phrase stage).
-    tok_of, lowered, first, end = doc.words()
-    wk = np.asarray(tok_of, dtype=np.int64)
-    sent_start = np.asarray(first, dtype=np.int64)   # flat index of the sentence's first word
-    sent_end = np.asarray(end, dtype=np.int64)
+    lowered = doc.words()[1]
+    wk, sent_start, sent_end = doc.word_arrays()  # token index; flat index of the sentence's first word, end
     n = len(lowered)
     empty = EvidenceTable(doc, np.zeros(0, np.int64), np.zeros((0, len(FEATURES))), np.zeros((0, N_KEEP), np.int64),
                           np.zeros((0, N_KEEP)), tab.words, lowered, np.zeros(0, np.int64), np.zeros((0, 2), np.int64),
                           np.zeros((0, 4), np.int64))
     if n == 0:
         return empty
-    get = cands.lookup
-    ids, crow = np.array([get(w) for w in lowered], dtype=np.int64).reshape(n, 2).T
+    # Each word type looked up once: its code is its position in first-occurrence order
+    # (dict operations at C speed), and the words read their type's answer.
+    types = list(dict.fromkeys(lowered))
+    code = np.fromiter(map(dict(zip(types, range(len(types)))).__getitem__, lowered), dtype=np.int64, count=n)
+    ids, crow = cands.lookup_many(types)[code].T
     # A judged word must itself be in the LM's vocabulary (the candidate table ensures it).
     sel = np.flatnonzero((crow >= 0) & (ids >= 0))
     if len(sel) == 0:
@@ -149,19 +173,20 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
     pos = np.arange(n) - ss  # position in sentence
     # Blocks of whole sentences, so that the arrays of a long document stay small (memory
     # grows with the block, not the document); doc_rate is the only document-wide feature.
-    parts = [_block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel[a:b], bos, windows)
+    parts = [_block(tab, cands, toks, wk, ids, crow, pos, ss, se, sel[a:b], bos, windows)
              for a, b in _blocks(sel, se, BLOCK_ROWS)]
     X = np.concatenate([x[0] for x in parts])
     delta = X[:, _F["delta"]]
     # doc_rate: share of the word's occurrences (judged rows) whose delta exceeds 1.
-    _, inv = np.unique(np.asarray([lowered[i] for i in sel.tolist()]), return_inverse=True)
+    _, inv = np.unique(code[sel], return_inverse=True)
     hits = np.bincount(inv, weights=(delta > 1.0).astype(float))
     X[:, _F["doc_rate"]] = hits[inv] / np.bincount(inv)[inv]
     ctx = np.concatenate([x[3] for x in parts])
     win = Windows(tab, sel, np.concatenate([x[4][0] for x in parts]), ctx,
                   np.concatenate([x[4][1] for x in parts])) if windows else None
     return EvidenceTable(doc, wk[sel], X, np.concatenate([x[1] for x in parts]), np.concatenate([x[2] for x in parts]),
-                         tab.words, lowered, sel, np.stack([ss[sel], se[sel]], axis=1), ctx, win)
+                         tab.words, lowered, sel, np.stack([ss[sel], se[sel]], axis=1), ctx, win,
+                         cands, crow[sel].astype(np.int32), np.concatenate([x[5] for x in parts]))
 
 
 BLOCK_ROWS = 8192  # judged words per block (a block ends at a sentence end)
@@ -180,7 +205,8 @@ def _blocks(sel: np.ndarray, se: np.ndarray, size: int):
 
 def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos, windows=False):
     """Rows ``sel`` (whole sentences): (X without doc_rate, candidates, gains, context,
-    (ids, windows) of :class:`Windows` or None)."""
+    (ids, windows) of :class:`Windows` or None, every candidate's gain in prior order).
+    ``tok_of``: the token index of each word (an array)."""
     n = len(ids)
 
     def at(offset: np.ndarray | int, idx: np.ndarray) -> np.ndarray:
@@ -232,7 +258,8 @@ def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos, windows=F
     X[:, _F["both_sources"]] = both
     second = np.where(n_valid > 1, r_gain[:, 1] if K > 1 else -CLIP, -CLIP)
     X[:, _F["margin"]] = np.where(n_valid > 1, np.clip(delta - np.maximum(-CLIP, second), -CLIP, CLIP), CLIP)
-    cap = np.array([toks[tok_of[i]].text[:1].isupper() for i in sel.tolist()], dtype=bool)
+    first_chars = map(itemgetter(0), map(itemgetter(0), map(toks.__getitem__, tok_of[sel].tolist())))
+    cap = np.fromiter(map(str.isupper, first_chars), dtype=bool, count=len(sel))  # capitalised (tokens are non-empty)
     name = (cap & (pos[sel] > 0)).astype(float)
     X[:, _F["name_internal"]] = name
     X[:, _F["delta_x_both"]] = delta * both
@@ -241,10 +268,11 @@ def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos, windows=F
     cand_keep = np.where(r_valid[:, :keep], r_ids[:, :keep], -1)
     gain_keep = np.where(r_valid[:, :keep], r_gain[:, :keep], 0.0)
 
-    ranked = lambda a: np.take_along_axis(a.reshape(m, K), order, 1)  # noqa: E731
+    head = order[:, :PAIR_CANDIDATES]  # pairs read only the best few candidates' terms
+    ranked = lambda a: np.take_along_axis(a.reshape(m, K), head, 1)  # noqa: E731
     terms = (ranked(own), ranked(last), tuple(ranked(a) for a in b_h1x), tuple(ranked(a) for a in b_xn1))
-    _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, (base1, base3))
-    return X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1), win
+    _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, (base1, base2, base3))
+    return X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1), win, gain.astype(np.float32, copy=False)
 
 
 def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SUGGESTION_CANDIDATES) -> list[list]:
@@ -253,29 +281,76 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
     if not rows:
         return []
     rows_a = np.asarray(rows, dtype=np.int64)
-    wid = np.array([tab.index[table.lowered[j]] for j in table.flat[rows_a].tolist()], dtype=np.int64)
-    lists = [_suggestion_candidates(lexicon, tab, table.lowered[j], limit) for j in table.flat[rows_a].tolist()]
-    counts = np.array([len(x[0]) for x in lists], dtype=np.int64)
+    words = [table.lowered[j] for j in table.flat[rows_a].tolist()]
+    wid = np.array([tab.index[w] for w in words], dtype=np.int64)
+    got = _suggestions_vec(table.cands, lexicon, tab, words, limit)
+    if got is None:  # lists built per word type
+        lists = [_suggestion_candidates(lexicon, tab, w, limit) for w in words]
+        counts = np.array([len(x[0]) for x in lists], dtype=np.int64)
+        cid = np.concatenate([x[0] for x in lists] + [np.zeros(0, np.int64)])
+        fl = np.concatenate([x[1] for x in lists] + [np.zeros(0, np.int8)])
+    else:
+        cid, fl, counts = got
     out: list = [None] * len(rows)
     if counts.sum():
         r = np.repeat(np.arange(len(rows)), counts)
-        cid = np.concatenate([x[0] for x in lists if len(x[0])])
-        fl = np.concatenate([x[1] for x in lists if len(x[0])])
-        h2, h1, n1, n2 = (table.ctx[rows_a, k] for k in range(4))
-        base = _local(tab, wid, h2, h1, n1, n2)
-        gain = _local(tab, cid, h2[r], h1[r], n1[r], n2[r]) - base[r]
+        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        col = np.arange(len(r)) - starts[r]  # position in the row's list
+        # The suggestion list begins with the candidates detection scored (the same prior
+        # order): their gains are the table's; only the others are looked up.
+        fresh = np.ones(len(r), dtype=bool)
+        gain = np.empty(len(r), dtype=np.float32)
+        if table.prior_gain is not None and table.cands is not None:
+            K = table.prior_gain.shape[1]
+            head = np.flatnonzero(col < K)
+            rh, ch = rows_a[r[head]], col[head]
+            same = table.cands.ids[table.crow[rh], ch] == cid[head]
+            gain[head[same]] = table.prior_gain[rh[same], ch[same]]
+            fresh[head[same]] = False
+        todo = np.flatnonzero(fresh)
+        if len(todo):
+            h2, h1, n1, n2 = (table.ctx[rows_a, k] for k in range(4))
+            ctx = tuple(_bigrams(tab, [(h2, h1), (n1, n2)]))  # per row, not per candidate
+            base = _local(tab, wid, h2, h1, n1, n2, ctx)
+            rt = r[todo]
+            gain[todo] = _local(tab, cid[todo], h2[rt], h1[rt], n1[rt], n2[rt],
+                                tuple(tuple(a[rt] for a in big) for big in ctx)) - base[rt]
         uw = tab.p1[wid]
         key = gain - 0.5 * (tab.p1[cid] - uw[r]) + (fl == 3)
-        order = np.lexsort((np.arange(len(r)), -key, r))  # by row, then key, ties in prior order
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        for k in range(len(rows)):
-            if counts[k]:
-                sl = order[starts[k]:starts[k] + min(N_KEEP, counts[k])]
-                out[k] = [(table.words[c], float(g)) for c, g in zip(cid[sl].tolist(), gain[sl].tolist())]
+        # Each row's candidates by key, ties in prior order (a stable sort per row of a
+        # padded matrix: cheaper than one lexsort of all), its best N_KEEP.
+        neg = np.full((len(rows), int(counts.max())), np.inf, dtype=key.dtype)
+        neg[r, col] = -key
+        best_col = np.argsort(neg, axis=1, kind="stable")[:, :N_KEEP]
+        top = (starts[:, None] + best_col)[best_col < counts[:, None]]  # row by row, best first
+        best = list(zip([table.words[c] for c in cid[top].tolist()], gain[top].tolist()))
+        ends = np.cumsum(np.minimum(counts, N_KEEP)).tolist()
+        for k, (a, b) in enumerate(zip([0] + ends[:-1], ends)):
+            if b > a:
+                out[k] = best[a:b]
     for k, i in enumerate(rows):
         if out[k] is None:  # no usable neighbour: keep the detection candidates
             out[k] = table.row(i).candidates
     return out
+
+
+def _suggestions_vec(cands, lexicon, tab, words: list[str], limit: int):
+    """(LM ids, flags, count per word) of the words' suggestion candidates in prior order,
+    as :func:`_suggestion_candidates` gives them, read straight from the precompiled
+    candidate table's arrays; None where that table is not the one to read."""
+    table = getattr(lexicon, "candidate_table", None)
+    if (cands is None or table is None or cands.table is not table or cands.lm_table is not tab
+            or limit > SUGGESTION_CANDIDATES or getattr(table, "limit", 0) < SUGGESTION_CANDIDATES):
+        return None
+    at = np.fromiter(map(table._index.get, words, repeat(-1)), dtype=np.int64, count=len(words))
+    known = at >= 0
+    a = np.where(known, table._indptr[np.maximum(at, 0)], 0).astype(np.int64)
+    counts = np.where(known, np.minimum(table._indptr[np.maximum(at, 0) + 1] - a, limit), 0)
+    src = np.repeat(a, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+    cid = cands.lm_ids[table._cand[src]]
+    if (cid < 0).any():  # a neighbour the LM lacks: the per-word path says what to do
+        return None
+    return cid, table._flags[src].astype(np.int8), counts.astype(np.int64)
 
 
 _SUGG: dict = {}
@@ -312,20 +387,19 @@ def _suggestion_candidates(lexicon, tab, w: str, limit: int):
 
 def _bigram(tab, h, w):
     """(found, prob, backoff) of the bigrams "h w" (found is False where either is missing)."""
-    from .cmu_table import _find
+    from .cmu_table import lookup
     ok = (h >= 0) & (w >= 0)
-    i, f = _find(tab.k2, np.where(ok, h, 0) * tab.V + np.where(ok, w, 0))
+    f, p, b = lookup(tab, 2, np.where(ok, h, 0) * tab.V + np.where(ok, w, 0), tab.p2, tab.b2)
     f &= ok
-    return f, tab.p2[i], tab.b2[i]
+    return f, p, b
 
 
 def _bigrams(tab, pairs):
     """:func:`_bigram` for several (h, w) arrays in one search (fewer, denser sorts)."""
-    from .cmu_table import _find
+    from .cmu_table import lookup
     oks = [(h >= 0) & (w >= 0) for h, w in pairs]
     keys = np.concatenate([np.where(ok, h, 0) * tab.V + np.where(ok, w, 0) for ok, (h, w) in zip(oks, pairs)])
-    i, f = _find(tab.k2, keys)
-    p, b = tab.p2[i], tab.b2[i]
+    f, p, b = lookup(tab, 2, keys, tab.p2, tab.b2)
     out, k = [], 0
     for ok in oks:
         n = len(ok)
@@ -343,7 +417,8 @@ def _backoff(tab, w, h1, h2, big_w, big_ctx):
     fc, _, bc = big_ctx
     wz = np.maximum(w, 0)
     bo_ctx = np.where(has2 & fc, bc, np.float32(0))
-    out = np.where(has1, tab.p1[wz] + tab.b1[np.maximum(h1, 0)], tab.p1[wz]) + bo_ctx
+    p1 = tab.p1[wz]
+    out = np.where(has1, p1 + tab.b1[np.maximum(h1, 0)], p1) + bo_ctx
     out = np.where(fw, pw + bo_ctx, out)
     out = np.where(w == -1, np.float32(-7.0), out)  # an unknown predicted word: respin.lm.OOV_FLOOR
     look = np.flatnonzero(has2 & fw)
@@ -352,14 +427,14 @@ def _backoff(tab, w, h1, h2, big_w, big_ctx):
 
 def _with_trigrams(tab, parts):
     """Complete :func:`_backoff` results with their trigrams, all searched at once."""
-    from .cmu_table import _find
+    from .cmu_table import lookup
     keys = np.concatenate([q for _, _, q in parts])
     if len(keys):
-        i3, f3 = _find(tab.k3, keys)
+        f3, p3 = lookup(tab, 3, keys, tab.p3)
         k = 0
         for out, look, q in parts:
             n = len(q)
-            out[look] = np.where(f3[k:k + n], tab.p3[i3[k:k + n]], out[look])
+            out[look] = np.where(f3[k:k + n], p3[k:k + n], out[look])
             k += n
     return [out for out, _, _ in parts]
 
@@ -384,11 +459,6 @@ def _local(tab, x, h2, h1, n1, n2, ctx=None, parts: bool = False):
     t2 = np.where(n1 != -2, t2, 0.0)
     t3 = np.where(n2 != -2, t3, 0.0)
     return (t1 + t2 + t3, t1, t2, t3, b_h1x, b_xn1) if parts else t1 + t2 + t3
-
-
-def _tri(tab, w, h2, h1) -> np.ndarray:
-    """log10 P(w | h2 h1) for arrays."""
-    return _score(tab, w, h1, h2, *_bigrams(tab, [(h1, w), (h2, h1)]))
 
 
 def _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, base_terms) -> None:
@@ -429,12 +499,10 @@ def _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, base_terms) -> None:
     t_n0 = np.where(HAS0, t_n0, 0.0)
     sc = ia(own) + t_y + t_n0 + np.where(HAS0, jb(last), 0.0)
 
-    def middle(x, y, hh1, m0):
-        s = _tri(tab, y, hh1, x)
-        return s + np.where(m0 != -2, _tri(tab, np.where(m0 != -2, m0, 0), x, y), 0.0)
-
-    base1, base3 = base_terms
-    base = base1[a] + middle(ids[sel[a]], ids[sel[b]], ha1, na) + np.where(has0, base3[b], 0.0)
+    # The original pair's window: a's own term, then P(y | h1 x) and P(n0 | x y), which are
+    # a's single-word terms 2 and 3 (y is a's next word), then b's last term.
+    base1, base2, base3 = base_terms
+    base = base1[a] + (base2[a] + base3[a]) + np.where(has0, base3[b], 0.0)
     best = np.where(ok, sc, -np.inf).reshape(len(a), rep).max(1)
     gain = np.clip(best - base, -CLIP, CLIP)
     extra = gain - np.maximum(np.maximum(X[a, 0], X[b, 0]), 0.0)

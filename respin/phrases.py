@@ -39,6 +39,7 @@ from __future__ import annotations
 import threading
 import weakref
 from dataclasses import dataclass
+from itertools import chain, compress
 
 import numpy as np
 
@@ -98,6 +99,9 @@ class PhraseIndex:
         gc.disable()
         try:
             self.by_start = self._by_start(lexicon, tab.index)
+            # For matching: the phrases themselves, and the lengths that occur.
+            self.phrases = frozenset(p for v in self.by_start.values() for p in v)
+            self.lengths = sorted({len(p) for p in self.phrases}, reverse=True)
         finally:
             if collecting:
                 gc.enable()
@@ -137,12 +141,13 @@ class PhraseIndex:
             if parts in self._repl:
                 continue
             own = set(parts)
-            labels, bodies = [None], [[index[x] for x in parts]]
+            labels, bodies = [None], [list(map(index.__getitem__, parts))]
+            known = index.__contains__
             for c, _ in self.lexicon.phrase_neighbours(" ".join(parts)):
                 cw = c.split(" ")
-                if len(cw) < len(parts) and not own.intersection(cw) and all(x in index for x in cw):
+                if len(cw) < len(parts) and own.isdisjoint(cw) and all(map(known, cw)):
                     labels.append(c)
-                    bodies.append([index[x] for x in cw])
+                    bodies.append(list(map(index.__getitem__, cw)))
                     if len(labels) > MAX_REPLACEMENTS:
                         break
             done[parts] = None
@@ -152,10 +157,11 @@ class PhraseIndex:
             self._repl.update(done)
             return
         rows = [b for _, _, bodies in new for b in bodies]
-        lengths = np.array([len(b) for b in rows], dtype=np.int64)
+        lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
         body = np.full((len(rows), MAX_WORDS), -1, dtype=np.int64)
-        for r, b in enumerate(rows):
-            body[r, :len(b)] = b
+        ends = np.cumsum(lengths)
+        body[np.repeat(np.arange(len(rows)), lengths), np.arange(ends[-1]) - np.repeat(ends - lengths, lengths)] = \
+            np.fromiter(chain.from_iterable(rows), dtype=np.int64, count=ends[-1])
         # Out of context: the body alone from no history (how common the phrase or word is).
         prior = _window_scores(self.tab, body, lengths, np.full((len(rows), 2), -1), np.zeros((len(rows), 0), int))
         k = 0
@@ -212,14 +218,17 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
     matches = []   # (first token, last token, parts, replacements, history, next words)
     tok_of, lowered, first, end = doc.words()
     get = ids_of.get
-    for i, pair in enumerate(zip(lowered, lowered[1:])):
-        cands = by_start.get(pair)
-        if not cands:
-            continue
+    known, lengths = index.phrases, index.lengths
+    # Only the positions whose first two words start a phrase (found at C speed); there, at
+    # most one phrase per length can match, tried longest first as by_start lists them.
+    starts = compress(range(len(lowered)), map(by_start.__contains__, zip(lowered, lowered[1:])))
+    for i in starts:
         a, b = first[i], end[i]
-        for parts in cands:
-            n = len(parts)
-            if i + n > b or tuple(lowered[i:i + n]) != parts:
+        for n in lengths:
+            if i + n > b:
+                continue
+            parts = tuple(lowered[i:i + n])
+            if parts not in known:
                 continue
             if tok_of[i + n - 1] - tok_of[i] != n - 1:  # punctuation inside: not the phrase
                 continue

@@ -13,9 +13,15 @@ holds and the input is never normalised in place.
 
 from __future__ import annotations
 
+import gc
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
+from itertools import compress
+from operator import itemgetter
 from typing import NamedTuple
+
+import numpy as np
 
 WORD, NUM, PUNCT = "word", "num", "punct"
 
@@ -103,23 +109,41 @@ class Document:
     paragraphs: list[tuple[int, int]] = field(default_factory=list)  # [sent_start, sent_end)
     _n_words: int = field(default=-1, repr=False, compare=False)  # counted once, on first use
     _words: tuple | None = field(default=None, repr=False, compare=False)
+    _word_arrays: tuple | None = field(default=None, repr=False, compare=False)
+    _word_mask: bytes | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_text(cls, text: str) -> "Document":
         doc = cls(text)
-        pos = 0
+        # One regex pass over the whole text: no token crosses a line end (tokens hold no
+        # whitespace), so this gives the tokens that line-by-line tokenising gave. The
+        # cyclic collector is paused meanwhile: tens of thousands of new tuples (strings
+        # and ints only, no cycles) set off repeated full collections of everything the
+        # process holds (the loaded model), which cost as much as the tokenising.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            toks = doc.tokens = tokenize(text)
+        finally:
+            if collecting:
+                gc.enable()
+        if not toks:
+            return doc
+        doc._is_word()  # while the new tokens are in the CPU's cache
+        starts = list(map(itemgetter(1), toks))
+        is_end = list(map(_ENDERS.__contains__, map(itemgetter(0), toks)))
+        enders = list(compress(range(len(toks)), is_end))  # candidate sentence ends, for all lines
+        pos = base = e = 0
         for line in text.split("\n"):  # lines end at "\n" only, as line numbers do
-            line += "\n"
-            line_end = pos + len(line.rstrip("\r\n"))
-            toks = tokenize(text, pos, line_end)
-            if toks:
+            pos += len(line) + 1
+            end = bisect_left(starts, pos, base)  # this line's tokens: [base, end)
+            if end > base:
                 first_sent = len(doc.sentences)
-                base = len(doc.tokens)
-                doc.tokens.extend(toks)
-                for a, b in _split_sentences(toks):
+                k = bisect_left(enders, end, e)
+                for a, b in _split_sentences(toks[base:end], [x - base for x in enders[e:k]]):
                     doc.sentences.append((base + a, base + b))
                 doc.paragraphs.append((first_sent, len(doc.sentences)))
-            pos += len(line)
+                base, e = end, k
         return doc
 
     def sentence_span(self, s: tuple[int, int]) -> tuple[int, int]:
@@ -138,54 +162,69 @@ class Document:
         ([0, 1, 3], ["don't", 'go', 'ok'], [0, 0, 2], [2, 2, 3])
         """
         if self._words is None:
-            tok_of, lowered, first, end = [], [], [], []
-            toks = self.tokens
-            for s0, s1 in self.sentences:
-                a = len(tok_of)
-                for k in range(s0, s1):
-                    t = toks[k]
-                    if t.kind != PUNCT:
-                        tok_of.append(k)
-                        lowered.append(word_key(t.text))
-                b = len(tok_of)
-                first += [a] * (b - a)
-                end += [b] * (b - a)
-            self._words = (tok_of, lowered, first, end)
+            tok_of, first, end = self.word_arrays()
+            texts = list(compress(map(itemgetter(0), self.tokens), self._is_word()))
+            # word_key of every word at once: the words joined by "\n" (which no token holds,
+            # and which ends str.lower's only context rule, a final sigma, as a string end does).
+            lowered = "\n".join(texts).lower().replace("’", "'").split("\n") if texts else []
+            self._words = (tok_of.tolist(), lowered, first.tolist(), end.tolist())
         return self._words
+
+    def _is_word(self) -> bytes:
+        """1 for each token that is a word, else 0 (at C speed)."""
+        if self._word_mask is None:
+            self._word_mask = bytes(map(PUNCT.__ne__, map(itemgetter(3), self.tokens)))
+        return self._word_mask
+
+    def word_arrays(self) -> tuple:
+        """The first, third and fourth lists of :meth:`words` as int64 arrays (computed once)."""
+        if self._word_arrays is None:
+            # The sentences cover the tokens in order, so the words are the non-punctuation
+            # tokens; each sentence's first/end word index counts the words before it.
+            is_word = np.frombuffer(self._is_word(), dtype=bool)
+            tok_of = np.flatnonzero(is_word)
+            before = np.zeros(len(is_word) + 1, dtype=np.int64)
+            np.cumsum(is_word, out=before[1:])
+            s = np.array(self.sentences, dtype=np.int64).reshape(-1, 2)
+            a, b = before[s[:, 0]], before[s[:, 1]]
+            self._word_arrays = (tok_of.astype(np.int64), np.repeat(a, b - a), np.repeat(b, b - a))
+        return self._word_arrays
 
     @property
     def n_words(self) -> int:
         if self._n_words < 0:
-            self._n_words = sum(t.kind != PUNCT for t in self.tokens)
+            self._n_words = self._is_word().count(1)
         return self._n_words
 
 
 _CLOSERS = frozenset('"\'”’)]»')
+_ENDERS = frozenset((".", "!", "?", "…", "..."))  # tokens that may end a sentence
 
 
-def _split_sentences(toks: list[Token]) -> list[tuple[int, int]]:
-    """Rule-based splitter: fast, deterministic, knows abbreviations and initials."""
+def _split_sentences(toks: list[Token], enders: list[int] | None = None) -> list[tuple[int, int]]:
+    """Rule-based splitter: fast, deterministic, knows abbreviations and initials.
+    ``enders``: the indices of the tokens in :data:`_ENDERS`, if the caller has them."""
+    if enders is None:
+        enders = [i for i, t in enumerate(toks) if t.text in _ENDERS]
     out, start, n = [], 0, len(toks)
-    i = 0
-    while i < n:
-        t = toks[i]
-        if t.text in (".", "!", "?", "…", "..."):
-            j = i + 1
-            # A straight quote after a space opens the next sentence ('. "The'), it does not close this one.
-            while j < n and toks[j].text in _CLOSERS and not (toks[j].text in "\"'" and toks[j].start > toks[j - 1].end):
-                j += 1
-            if j >= n:
-                break
-            prev = toks[i - 1] if i > 0 else None
-            is_abbrev = prev is not None and t.text == "." and (
-                prev.text.lower() in _ABBREVIATIONS or (len(prev.text) == 1 and prev.text.isupper())
-            ) and prev.end == t.start
-            if not is_abbrev and _starts_sentence(toks[j]) and toks[j].start > toks[j - 1].end:
-                out.append((start, j))
-                start = j
-                i = j
-                continue
-        i += 1
+    i = 0  # the next token that may end a sentence
+    for i0 in enders:
+        if i0 < i:
+            continue
+        t = toks[i0]
+        j = i0 + 1
+        # A straight quote after a space opens the next sentence ('. "The'), it does not close this one.
+        while j < n and toks[j].text in _CLOSERS and not (toks[j].text in "\"'" and toks[j].start > toks[j - 1].end):
+            j += 1
+        if j >= n:
+            break
+        prev = toks[i0 - 1] if i0 > 0 else None
+        is_abbrev = prev is not None and t.text == "." and (
+            prev.text.lower() in _ABBREVIATIONS or (len(prev.text) == 1 and prev.text.isupper())
+        ) and prev.end == t.start
+        if not is_abbrev and _starts_sentence(toks[j]) and toks[j].start > toks[j - 1].end:
+            out.append((start, j))
+            start = i = j
     if start < n:
         out.append((start, n))
     return out

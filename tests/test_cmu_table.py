@@ -206,3 +206,34 @@ def test_array_records_round_trip(tmp_path):
         assert back[k].ctypes.data % 64 == 0 or back[k].size == 0
     with pytest.raises(ValueError), open(tmp_path / "o.npys", "wb") as fh:
         write_arrays(fh, {"o": np.array([{}], dtype=object)})
+
+
+def test_filters_and_block_index_answer_as_a_plain_search(table):
+    """The membership filters never rule out a key, and lookups through the filter and the
+    block index give what a plain searchsorted gives (positions exact, found flags, values)."""
+    from respin.cmu_table import STRIDE, _hash, _lookup, _search, lookup
+    for keys, bits, top in ((table.k2, table.m2, table.t2), (table.k3, table.m3, table.t3)):
+        h = _hash(np.asarray(keys))
+        assert ((bits[h >> np.uint64(3)] >> (h & np.uint64(7)).astype(np.uint8)) & 1).all()
+        assert np.array_equal(top, keys[STRIDE - 1::STRIDE])
+    rng = np.random.default_rng(5)
+    for n, keys, vals in ((2, table.k2, (table.p2, table.b2)), (3, table.k3, (table.p3,))):
+        q = np.concatenate([keys[rng.integers(0, len(keys), 3000)], rng.integers(0, int(keys[-1]) + 5, 3000),
+                            [0, int(keys[0]), int(keys[-1]), int(keys[-1]) + 1]])
+        i = np.searchsorted(keys, np.sort(q))
+        assert np.array_equal(_search(keys, np.sort(q), getattr(table, f"t{n}")), i)
+        found, *got = lookup(table, n, q.reshape(2, -1), *vals)
+        plain_found, *plain = _lookup(keys, q.reshape(2, -1), *vals)
+        assert found.shape == (2, len(q) // 2) and np.array_equal(found, plain_found)
+        assert found.sum() >= 3000
+        for a, b in zip(got, plain):
+            assert np.array_equal(a[found], b[found])
+
+
+def test_search_through_blocks_at_every_edge():
+    from respin.cmu_table import STRIDE, _search
+    rng = np.random.default_rng(0)
+    for n in (1, 2, STRIDE - 1, STRIDE, STRIDE + 1, 2 * STRIDE, 5 * STRIDE + 3, 1000):
+        keys = np.unique(rng.integers(0, 4 * n + 10, n))
+        q = np.arange(-2, int(keys[-1]) + 3)
+        assert np.array_equal(_search(keys, q, keys[STRIDE - 1::STRIDE].copy()), np.searchsorted(keys, q)), n

@@ -80,6 +80,28 @@ def test_suggestions_match_scalar_rescore(model):
         assert np.allclose([g for _, g in fast[k]], [dict(slow).get(c, g) for c, g in fast[k]], atol=TOL)
 
 
+def test_suggestions_reuse_detection_gains_exactly(model):
+    """Rescoring reads the detection candidates' gains from the table and the suggestion
+    lists from the candidate table's arrays: exactly what looking both up anew gives."""
+    from dataclasses import replace
+
+    import respin.evidence_vec as ev
+    text = _texts()[len(TEXTS) - 1] + EXTRA[0] + EXTRA[2]
+    table = evidence_table(Document.from_text(text), *vectorised(model.lexicon, model.lm))
+    idx = list(range(len(table)))
+    tab = model.lm.table
+    fast = rescore_rows(table, idx, model.lexicon, tab)
+    bare = replace(table, cands=None, crow=None, prior_gain=None)  # every gain looked up, lists built per word
+    assert ev._suggestions_vec(bare.cands, model.lexicon, tab, ["said"], 60) is None
+    assert rescore_rows(bare, idx, model.lexicon, tab) == fast
+    words = [table.lowered[j] for j in table.flat.tolist()]
+    cid, fl, counts = ev._suggestions_vec(table.cands, model.lexicon, tab, words, 60)
+    lists = [ev._suggestion_candidates(model.lexicon, tab, w, 60) for w in words]
+    assert counts.tolist() == [len(x[0]) for x in lists]
+    assert cid.tolist() == [c for x in lists for c in x[0].tolist()]
+    assert fl.tolist() == [f for x in lists for f in x[1].tolist()]
+
+
 def test_model_check_uses_vectorised_path_and_matches(model):
     """A whole check through the fast path agrees with the scalar evidence's score."""
     text = (HERE.parent / "seeds" / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")

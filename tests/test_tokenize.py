@@ -121,3 +121,28 @@ def test_bullets_are_their_own_paragraphs():
 def test_word_count_ignores_punctuation():
     assert Document.from_text("“Yes,” he said -- twice.").n_words == 4
     assert Document.from_text("").n_words == 0
+
+
+@pytest.mark.parametrize("text", [
+    "ΟΔΟΣ ΑΣ.Β ΑΣ'Β Σ.\nΟΔΟΣ’ ΣΑ", "İstanbul ẞig Straße DON’T don’t", "a\r\nb.\r\n\r\n“C.” D", "", "...", "x",
+])
+def test_words_as_each_word_lowered_on_its_own(text):
+    from respin.tokenize import word_key
+    doc = Document.from_text(text)
+    tok_of, lowered, first, end = doc.words()
+    assert lowered == [word_key(doc.tokens[k].text) for k in tok_of]
+    assert tok_of == [k for k, t in enumerate(doc.tokens) if t.kind != PUNCT] and len(tok_of) == doc.n_words
+    for s0, s1 in doc.sentences:  # first/end: the sentence's word range
+        ws = [i for i, k in enumerate(tok_of) if s0 <= k < s1]
+        assert all(first[i] == ws[0] and end[i] == ws[-1] + 1 for i in ws)
+    assert [a.tolist() for a in doc.word_arrays()] == [tok_of, first, end]
+
+
+def test_lines_tokenised_as_one_text_give_the_tokens_of_each_line():
+    text = "U.S.\nA.B.C. x\r\n\r\n-- 3.5%\u2028end"
+    doc = Document.from_text(text)
+    per_line, pos = [], 0
+    for line in text.split("\n"):
+        per_line += tokenize(text, pos, pos + len(line.rstrip("\r")))
+        pos += len(line) + 1
+    assert doc.tokens == per_line
