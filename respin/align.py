@@ -296,6 +296,8 @@ def _block_cost(A, B, ca, cb, i, di, j, dj, lexicon):
     if "".join(ca[i:i + di]) == "".join(cb[j:j + dj]) != "":
         return 0.05 * (di + dj - 1)          # same letters: glue, case, abbreviation, number
     if di == 1 and dj == 1:
+        if (A[i].kind == PUNCT) != (B[j].kind == PUNCT):
+            return None  # a word for a mark is an insertion and a deletion ("he’d." vs "he had."), never a swap
         x, y = A[i].norm, B[j].norm
         if lexicon is not None and lexicon.are_synonyms(x, y):
             return 0.3
