@@ -58,8 +58,12 @@ def pooled_types(table, tab, min_count: int = 2, rows=None) -> list[PooledHit]:
     sel = np.arange(len(table)) if rows is None else np.asarray(rows, dtype=np.int64)
     if len(sel) < min_count:
         return []
-    words = [table.lowered[j] for j in table.flat[sel].tolist()]
-    types, inv, counts = np.unique(np.asarray(words), return_inverse=True, return_counts=True)
+    # The rows' word types as small ints: their candidate-table rows where the table has
+    # them (one per judged word type), else the words themselves.
+    code = table.crow[sel] if getattr(table, "crow", None) is not None else \
+        np.asarray([table.lowered[j] for j in table.flat[sel].tolist()])
+    _, first_of, inv, counts = np.unique(code, return_index=True, return_inverse=True, return_counts=True)
+    types = [table.lowered[j] for j in table.flat[sel[first_of]].tolist()]
     rep = np.flatnonzero(counts[inv] >= min_count)  # positions in sel
     if not len(rep):
         return []
@@ -77,7 +81,7 @@ def pooled_types(table, tab, min_count: int = 2, rows=None) -> list[PooledHit]:
     grp, cid = g_of[first], c_of[first]
     occ = counts[grp]
     # A judged word is always in the LM's vocabulary (evidence_table checks it).
-    wid = np.array([tab.index[t] for t in types.tolist()], dtype=np.int64)[grp]
+    wid = np.array([tab.index[t] for t in types], dtype=np.int64)[grp]
     pooled = sums + MISSING_GAIN * (occ - kept) - occ * (tab.p1[cid] - tab.p1[wid])
     best: dict[int, int] = {}  # type -> its best key (ties: the lower candidate id, deterministic)
     for k in np.lexsort((cid, -pooled)).tolist():

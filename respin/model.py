@@ -271,30 +271,53 @@ class Model:
     def _findings(self, text, doc, vec_table, get, flagged, post, pooled, phrases, phrase_post) -> list:
         """Word and phrase findings of the flagged rows (posteriors ``post``) and phrase hits,
         over the whole chunk, in text order; ``vec_table``: (EvidenceTable, LM table) of the
-        vectorised pass, or None."""
+        vectorised pass, or None. Rows are built and ranked in blocks of whole sentences
+        (a finding never spans two): a long spun text may flag tens of thousands of words,
+        each ranking up to 60 candidates, and memory grows with the block only."""
         from .detect import findings_from_rows
         det = self.detector
-        rows = [get(i) for i in flagged]
+        cuts = [0, len(flagged)]
         if vec_table is not None:
             from .evidence_vec import rescore as rescore_rows
             table, tab = vec_table
-            for i, r, c in zip(flagged, rows, rescore_rows(table, flagged, self.lexicon, tab)):
-                if i in pooled:  # the type's pooled choice first, where it fits here too
-                    best = table.words[pooled[i]]
-                    c = sorted(c, key=lambda x: x[0] != best or x[1] <= 0)
-                r.candidates = c
-        else:
-            for r in rows:
-                r.candidates = rescore(r, self.lexicon, self.lm)
-        found = findings_from_rows(text, doc, rows, post, det.finding_threshold)
+            sent = table.sent[flagged, 0].tolist() if flagged else []
+            cuts = [0]
+            for k in range(RESCORE_ROWS, len(flagged), RESCORE_ROWS):
+                while k < len(flagged) and sent[k] == sent[k - 1]:
+                    k += 1
+                if k < len(flagged) and k > cuts[-1]:
+                    cuts.append(k)
+            cuts.append(len(flagged))
+        found: list = []
+        for k0, k1 in zip(cuts, cuts[1:]):
+            ids = flagged[k0:k1]
+            rows = [get(i) for i in ids]
+            if vec_table is not None:
+                for i, r, c in zip(ids, rows, rescore_rows(table, ids, self.lexicon, tab)):
+                    if i in pooled:  # the type's pooled choice first, where it fits here too
+                        best = table.words[pooled[i]]
+                        c = sorted(c, key=lambda x: x[0] != best or x[1] <= 0)
+                    r.candidates = c
+            else:
+                for r in rows:
+                    r.candidates = rescore(r, self.lexicon, self.lm)
+            found += findings_from_rows(text, doc, rows, post[k0:k1], det.finding_threshold)
         if phrases:
             from .phrases import phrase_findings
+            starts = [x.start for x in found]
+
+            def overlapping(f):  # word findings overlapping f (they are sorted and disjoint)
+                j, out = bisect.bisect_left(starts, f.end), []
+                while j > 0 and found[j - 1].end > f.start:
+                    j -= 1
+                    out.append(found[j])
+                return out
+            # A word finding reaching outside the phrase wins; those inside it give way.
             extra = [f for f in phrase_findings(text, phrases, phrase_post, det.finding_threshold)
-                     if not any(f.start < x.end and x.start < f.end and not (f.start <= x.start and x.end <= f.end)
-                                for x in found)]  # a word finding reaching outside the phrase wins
+                     if all(f.start <= x.start and x.end <= f.end for x in overlapping(f))]
             if extra:
-                found = sorted([x for x in found if not any(f.start <= x.start and x.end <= f.end for f in extra)]
-                               + extra, key=lambda f: f.start)
+                inside = {id(x) for f in extra for x in overlapping(f)}
+                found = sorted([x for x in found if id(x) not in inside] + extra, key=lambda f: f.start)
         return found
 
     # -- restoration without a source ---------------------------------------------------------
@@ -434,6 +457,7 @@ def _load_detector(path: Path) -> Detector:
 
 
 CHUNK_CHARS = 200_000  # characters of texts scored together by check_many (bounds its memory)
+RESCORE_ROWS = 2048    # flagged words whose suggestions are ranked at once
 
 
 def _words_in(tokens, a: int, b: int) -> int:
@@ -451,7 +475,10 @@ def _doc_rate_per_text(table, row0: list[int]) -> None:
     if not len(X):
         return
     text_of = np.repeat(np.arange(len(row0) - 1), np.diff(row0))
-    _, w = np.unique(np.asarray([table.lowered[j] for j in table.flat.tolist()]), return_inverse=True)
+    # Word types as ints: their candidate-table rows (one per judged type), else the words.
+    code = table.crow if getattr(table, "crow", None) is not None else \
+        np.asarray([table.lowered[j] for j in table.flat.tolist()])
+    _, w = np.unique(code, return_inverse=True)
     _, inv = np.unique(text_of.astype(np.int64) * (int(w.max()) + 1) + w, return_inverse=True)
     hits = np.bincount(inv, weights=(X[:, FEATURES.index("delta")] > 1.0).astype(float))
     X[:, FEATURES.index("doc_rate")] = hits[inv] / np.bincount(inv)[inv]
