@@ -204,6 +204,14 @@ def speed():
     t0 = time.process_time()
     respin.restore_many(site)
     dt4 = time.process_time() - t0
+    # Short unrelated documents (corpus records) restored in one call, each pooled alone
+    # (Model.restore_many(together=False): the results of one call each), unseen leads.
+    more = list(wikipedia_leads(limit_docs=1800))[1600:1800]
+    docs3 = [spin(t, rate=0.3, seed=i).text for i, t in enumerate(more)]
+    n3 = sum(len(metrics.tokens(d)) for d in docs3)
+    t0 = time.process_time()
+    default().restore_many(docs3, together=False)
+    dt5 = time.process_time() - t0
     # The same regex tokenisation bench.py reports beside check: the machine's speed in the
     # same run (a VM's speed varies 2-3x from day to day), so figures compare across runs.
     text = "\n".join(pages)
@@ -216,6 +224,7 @@ def speed():
             "pages": len(pages), "page_words": round(n_pages / len(pages)),
             "restore_pages_words_per_second": round(n_pages / dt3),
             "restore_many_pages_words_per_second": round(n_site / dt4),
+            "restore_many_unpooled_short_docs_words_per_second": round(n3 / dt5),
             "regex_tokenise_words_per_second": round(n_pages / dt_re)}
 
 

@@ -119,8 +119,12 @@ def test_restore_many_keeps_windows_for_a_bounded_number_of_words(monkeypatch):
         return real(self, text, *a, windows=windows, **kw)
 
     monkeypatch.setattr(M.Model, "check", spy)
+    short = model.restore_many(texts)  # short texts are scored together, without windows
+    monkeypatch.setattr(M, "SHORT_WORDS", 0)
+    seen.clear()
     full = model.restore_many(texts)
-    assert all(seen)
+    assert seen and all(seen)
+    assert [(r.text, r.edits, r.suggestions) for r in short] == [(r.text, r.edits, r.suggestions) for r in full]
     seen.clear()
     monkeypatch.setattr(M, "WINDOW_WORDS", sum(len(t.split()) for t in texts) // 3)
     part = model.restore_many(texts)
