@@ -904,7 +904,7 @@ class _Signals:
 
 
 def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto", glob: str = "*.txt",
-              jobs: int = 1, engine: str = "local", scheduler: str | None = None, chunk_size: int = 16,
+              jobs: int = 1, engine: str = "local", scheduler: str | None = None, chunk_size: int = 64,
               resume: bool = False, force: bool = False, progress: str = "auto", note=None) -> Summary:
     """The engine of ``respin batch``: raises InputError for a usage or input problem and
     KeyboardInterrupt (after flushing what is done) when interrupted."""

@@ -75,8 +75,8 @@ def batch(
                                                "without it is alone). A pool is a run of consecutive records with "
                                                f"the same KEY, at most {POOL_MAX} long: sort the input by KEY to "
                                                "pool fully."),
-    chunk_size: int = typer.Option(16, "--chunk-size", min=1, metavar="N",
-                                   help="Records sent to a worker at a time (a pool is never split)."),
+    chunk_size: int = typer.Option(64, "--chunk-size", min=1, metavar="N",
+                                   help="Records sent to a worker at a time, checked together (a pool is never split)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
 ):
     """Check (and restore) every document of a corpus; resumable, parallel, in order.
