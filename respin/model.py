@@ -137,6 +137,8 @@ class Model:
         (:meth:`Document.from_text`), which restoration has; ``windows``: a list to which
         the LM windows of the vectorised evidence pass are appended
         (:class:`respin.evidence_vec.Windows`), for restoration's decoder."""
+        if not isinstance(text, str):
+            raise TypeError(f"check expects a text (str), got {type(text).__name__}")
         if doc is not None and doc.text is not text and doc.text != text:  # findings' offsets index ``text``
             raise ValueError("doc is not the Document of text")
         return self._check_chunk([text], threshold, findings, doc, windows)[0]
@@ -150,7 +152,9 @@ class Model:
         out: list = []
         chunk: list[str] = []
         size = 0
-        for t in texts:
+        for k, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise TypeError(f"check_many expects texts (str); item {k} is {type(t).__name__}")
             if chunk and size + len(t) > CHUNK_CHARS:
                 out += self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows)
                 chunk, size = [], 0

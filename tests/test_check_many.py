@@ -92,3 +92,11 @@ def test_estimator_features_are_those_of_each_text_alone():
     texts = CLEAN + ODD + spun_versions(8)
     alone = np.array([document_features(t) for t in texts])
     assert np.array_equal(SpinFeatures().transform(texts), alone)
+
+
+@pytest.mark.parametrize("bad", [[1], [b"bytes"], ["fine", None]])
+def test_a_text_that_is_not_a_string_is_named(bad):
+    with pytest.raises(TypeError, match=r"item \d+ is"):
+        respin.check_many(bad)
+    with pytest.raises(TypeError, match="expects a text"):
+        respin.check(bad[-1])
