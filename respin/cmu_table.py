@@ -69,15 +69,6 @@ def _bits(words64: np.ndarray, base: int, bitpos: np.ndarray, nbits: int) -> np.
     return ((raw >> (bitpos & 7).astype(np.uint64)) & np.uint64((1 << nbits) - 1)).astype(np.int64)
 
 
-def _find(keys: np.ndarray, q: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Positions of ``q`` in sorted ``keys`` and whether they are there."""
-    if q.size > 512:  # sorted queries make searchsorted ~10x faster (cache-friendly, hinted)
-        inv, iu, fu = _distinct(keys, q.ravel())
-        return iu[inv].reshape(q.shape), fu[inv].reshape(q.shape)
-    i = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
-    return i, keys[i] == q
-
-
 def _hash(keys: np.ndarray) -> np.ndarray:
     """Bit positions of non-negative int64 keys in a :data:`FILTER_BITS` filter."""
     return (keys.astype(np.uint64) * _HASH) >> np.uint64(64 - FILTER_BITS)
@@ -113,9 +104,9 @@ def _lookup(keys: np.ndarray, q: np.ndarray, *values: np.ndarray, present: np.nd
         for a, b in zip(out, got):
             a[maybe] = b
         return tuple(a.reshape(q.shape) for a in out)
-    if q.size <= 512:
-        i, f = _find(keys, q)
-        return (f, *(v[i] for v in values))
+    if q.size <= 512:  # few queries: searched as they come (sorting them pays off for many)
+        i = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
+        return (keys[i] == q, *(v[i] for v in values))
     inv, iu, fu = _distinct(keys, q.ravel(), top)
     return (fu[inv].reshape(q.shape), *(v[iu][inv].reshape(q.shape) for v in values))
 

@@ -58,11 +58,8 @@ def pooled_types(table, tab, min_count: int = 2, rows=None) -> list[PooledHit]:
     sel = np.arange(len(table)) if rows is None else np.asarray(rows, dtype=np.int64)
     if len(sel) < min_count:
         return []
-    # The rows' word types as small ints: their candidate-table rows where the table has
-    # them (one per judged word type), else the words themselves.
-    code = table.crow[sel] if getattr(table, "crow", None) is not None else \
-        np.asarray([table.lowered[j] for j in table.flat[sel].tolist()])
-    _, first_of, inv, counts = np.unique(code, return_index=True, return_inverse=True, return_counts=True)
+    # The rows' word types as small ints: their candidate-table rows (one per judged type).
+    _, first_of, inv, counts = np.unique(table.crow[sel], return_index=True, return_inverse=True, return_counts=True)
     types = [table.lowered[j] for j in table.flat[sel[first_of]].tolist()]
     rep = np.flatnonzero(counts[inv] >= min_count)  # positions in sel
     if not len(rep):

@@ -34,18 +34,15 @@ N_KEEP = 5  # candidates kept per row, as evidence.document_evidence keeps score
 class VecCandidates:
     """The model's candidate table re-indexed into the LM table's word ids, once per process.
 
-    ``lookup(word)`` gives a word type's LM id and its row (-1: the word is never judged);
+    ``lookup_many(words)`` gives word types' LM ids and rows (-1: the word is never judged);
     ``ids[row]`` / ``flags[row]`` hold its candidates in prior order, padded with -1.
     """
 
     def __init__(self, cand_table, lm_table) -> None:
         words = cand_table._words
         lm_ids = np.array([lm_table.index.get(w, -1) for w in words], dtype=np.int64)
-        n = len(words)
         indptr = cand_table._indptr
-        rows_of = np.full(n, -1, dtype=np.int64)
         has = np.flatnonzero(np.diff(indptr) > 0)
-        rows_of[has] = np.arange(len(has))
         self.ids = np.full((len(has), MAX_CANDIDATES), -1, dtype=np.int64)
         self.flags = np.zeros((len(has), MAX_CANDIDATES), dtype=np.int8)
         counts = np.minimum(np.diff(indptr)[has], MAX_CANDIDATES)  # the table may hold more, for suggestions
@@ -60,22 +57,11 @@ class VecCandidates:
         self._index = lm_table.index
         self._judged: dict[str, tuple[int, int]] = {}
 
-    def lookup(self, w: str) -> tuple[int, int]:
-        """(LM id or -1, candidate row or -1) of a lower-case word; cached per process."""
-        r = self._judged.get(w)
-        if r is None:
-            row = -1
-            if w not in STOPWORDS and len(w) >= 3 and w.isalpha():
-                row = self._row.get(w, -1)
-            r = (self._index.get(w, -1), row)
-            if len(self._judged) < 1_000_000:
-                self._judged[w] = r
-        return r
-
     def lookup_many(self, words: list[str]) -> np.ndarray:
-        """:meth:`lookup` of distinct words, as an (n, 2) array. Words not met before are
-        looked up together, with the dictionaries read at C speed (a text's first check
-        meets most of its word types for the first time)."""
+        """(LM id or -1, candidate row or -1) of each of distinct lower-case words, as an
+        (n, 2) array; cached per process. Words not met before are looked up together, with
+        the dictionaries read at C speed (a text's first check meets most of its word types
+        for the first time)."""
         judged, new = self._judged, {}
         miss = [w for w in words if w not in judged]
         if miss:
@@ -177,16 +163,22 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
              for a, b in _blocks(sel, se, BLOCK_ROWS)]
     X = np.concatenate([x[0] for x in parts])
     delta = X[:, _F["delta"]]
-    # doc_rate: share of the word's occurrences (judged rows) whose delta exceeds 1.
-    _, inv = np.unique(code[sel], return_inverse=True)
-    hits = np.bincount(inv, weights=(delta > 1.0).astype(float))
-    X[:, _F["doc_rate"]] = hits[inv] / np.bincount(inv)[inv]
+    X[:, _F["doc_rate"]] = doc_rate(code[sel], delta)
     ctx = np.concatenate([x[3] for x in parts])
     win = Windows(tab, sel, np.concatenate([x[4][0] for x in parts]), ctx,
                   np.concatenate([x[4][1] for x in parts])) if windows else None
     return EvidenceTable(doc, wk[sel], X, np.concatenate([x[1] for x in parts]), np.concatenate([x[2] for x in parts]),
                          tab.words, lowered, sel, np.stack([ss[sel], se[sel]], axis=1), ctx, win,
                          cands, crow[sel].astype(np.int32), np.concatenate([x[5] for x in parts]))
+
+
+def doc_rate(types: np.ndarray, delta: np.ndarray) -> np.ndarray:
+    """The ``doc_rate`` feature of each row: the share of its word type's rows (``types``:
+    one int per type, and per document where several are scored together) whose
+    ``delta`` exceeds 1 (spinners are consistent)."""
+    _, inv = np.unique(types, return_inverse=True)
+    hits = np.bincount(inv, weights=(delta > 1.0).astype(float))
+    return hits[inv] / np.bincount(inv)[inv]
 
 
 BLOCK_ROWS = 8192  # judged words per block (a block ends at a sentence end)

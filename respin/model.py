@@ -213,12 +213,18 @@ class Model:
             if windows is not None:
                 windows.append(table.windows)
             row0 = np.searchsorted(table.token, tok0).tolist()
-            if len(texts) > 1:
-                _doc_rate_per_text(table, row0)
+            if len(texts) > 1 and len(table):  # doc_rate is per text: its word types, per text
+                from .evidence import FEATURES
+                from .evidence_vec import doc_rate
+                text_of = np.repeat(np.arange(len(texts)), np.diff(row0))
+                X[:, FEATURES.index("doc_rate")] = doc_rate(text_of * (int(table.crow.max()) + 1) + table.crow,
+                                                            X[:, FEATURES.index("delta")])
         else:
             all_rows = scalar_evidence(cdoc, self.lexicon, self.lm)
             X, get = matrix(all_rows), all_rows.__getitem__
             row0 = [0, len(all_rows)]
+        # Words per text: the word tokens (Document.word_arrays) before each text's first token.
+        n_words_of = [cdoc.n_words] if len(texts) == 1 else np.diff(np.searchsorted(cdoc.word_arrays()[0], tok0)).tolist()
         firsts = [h.first for h in phrases]
         ph0 = [bisect.bisect_left(firsts, t) for t in tok0]
         reports, post_all, pooled = [], [], {}
@@ -226,7 +232,7 @@ class Model:
         phrase_post_all = np.zeros(len(phrases))
         for i in range(len(texts)):
             a, b = row0[i], row0[i + 1]
-            n_words = cdoc.n_words if len(texts) == 1 else _words_in(cdoc.tokens, tok0[i], tok0[i + 1])
+            n_words = n_words_of[i]
             Xi = X[a:b]
             if n_words == 0 or b - a < MIN_EVIDENCE_WORDS:
                 if doc_rows is not None:
@@ -470,27 +476,3 @@ def _load_detector(path: Path) -> Detector:
 
 CHUNK_CHARS = 200_000  # characters of texts scored together by check_many (bounds its memory)
 RESCORE_ROWS = 2048    # flagged words whose suggestions are ranked at once
-
-
-def _words_in(tokens, a: int, b: int) -> int:
-    """Words (tokens that are not punctuation) among tokens[a:b]."""
-    from .tokenize import PUNCT
-    return sum(t.kind != PUNCT for t in tokens[a:b])
-
-
-def _doc_rate_per_text(table, row0: list[int]) -> None:
-    """The ``doc_rate`` feature of a table scored over several texts, recomputed per text
-    (rows row0[i]:row0[i + 1]): as :func:`respin.evidence_vec.evidence_table` computes it
-    for one document, the share of the word's occurrences whose delta exceeds 1."""
-    from .evidence import FEATURES
-    X = table.X
-    if not len(X):
-        return
-    text_of = np.repeat(np.arange(len(row0) - 1), np.diff(row0))
-    # Word types as ints: their candidate-table rows (one per judged type), else the words.
-    code = table.crow if getattr(table, "crow", None) is not None else \
-        np.asarray([table.lowered[j] for j in table.flat.tolist()])
-    _, w = np.unique(code, return_inverse=True)
-    _, inv = np.unique(text_of.astype(np.int64) * (int(w.max()) + 1) + w, return_inverse=True)
-    hits = np.bincount(inv, weights=(X[:, FEATURES.index("delta")] > 1.0).astype(float))
-    X[:, FEATURES.index("doc_rate")] = hits[inv] / np.bincount(inv)[inv]

@@ -44,7 +44,7 @@ from itertools import chain, compress
 import numpy as np
 
 from .evidence import STOPWORDS
-from .tokenize import Document
+from .tokenize import Document, gc_paused
 
 MAX_WORDS = 4           # longest lexicon phrase matched
 MAX_REPLACEMENTS = 16   # shorter neighbours compared per phrase (lexicon order: both sources, WordNet, Moby)
@@ -89,22 +89,16 @@ class PhraseIndex:
     (lexicon, LM table); each phrase's replacements are prepared on first use."""
 
     def __init__(self, lexicon, tab) -> None:
-        import gc
         self.lexicon, self.tab = lexicon, tab
         # Built in every process that checks (~43k lexicon phrases), so it must be quick:
         # C-level set tests rather than per-word generators, and the cyclic collector
         # paused, since the ~40k short-lived tuples set off collections, a full one
         # included, that cost more than the build (the tuples hold strings only: no cycles).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             self.by_start = self._by_start(lexicon, tab.index)
             # For matching: the phrases themselves, and the lengths that occur.
             self.phrases = frozenset(p for v in self.by_start.values() for p in v)
             self.lengths = sorted({len(p) for p in self.phrases}, reverse=True)
-        finally:
-            if collecting:
-                gc.enable()
         self._repl: dict[tuple[str, ...], tuple | None] = {}
 
     @staticmethod

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gc
 import re
 from bisect import bisect_left
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import compress
 from operator import itemgetter
@@ -120,13 +121,8 @@ class Document:
         # cyclic collector is paused meanwhile: tens of thousands of new tuples (strings
         # and ints only, no cycles) set off repeated full collections of everything the
         # process holds (the loaded model), which cost as much as the tokenising.
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with gc_paused():
             toks = doc.tokens = tokenize(text)
-        finally:
-            if collecting:
-                gc.enable()
         if not toks:
             return doc
         doc._is_word()  # while the new tokens are in the CPU's cache
@@ -195,6 +191,20 @@ class Document:
         if self._n_words < 0:
             self._n_words = self._is_word().count(1)
         return self._n_words
+
+
+@contextmanager
+def gc_paused():
+    """The cyclic garbage collector paused for the block (and resumed after it, if it ran
+    before): for building many small tuples of strings and ints, which hold no cycles but
+    set off collections of everything the process holds (the loaded model)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
 
 
 _CLOSERS = frozenset('"\'”’)]»')
