@@ -327,8 +327,10 @@ def restore(
     if result.relation is not None:
         _note(relation_line(result), quiet)
     elif not quiet:
+        hint = ("; list them with --format json, or apply the likelier ones with --min-confidence 0.5"
+                if result.suggestions and format.value == "text" else "")
         _note(f"{len(result.edits)} edit(s) applied by the model, {len(result.suggestions)} suggestion(s) "
-              f"below its confidence threshold (document score {result.score or 0:.2f})")
+              f"below its confidence threshold (document score {result.score or 0:.2f}){hint}")
     raise typer.Exit(0)
 
 
