@@ -119,16 +119,22 @@ def clean_damage():
     from respin.model import default
     texts = {p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("00[0124]*.txt"))}
     texts.update({"negative/" + p.name: p.read_text(encoding="utf-8") for p in sorted((ROOT / "tests" / "negative").glob("*.txt"))})
+    from respin.swaps import SwapLexicon
     out = {}
     thr = default().restore_threshold
-    for t in (thr, 0.9, 0.5):
-        changed = words = 0
-        for name, text in texts.items():
-            r = respin.restore(text, min_confidence=t)
-            changed += sum(metrics.levenshtein(metrics.tokens(a), metrics.tokens(b))
-                           for a, b in zip(text.splitlines(), r.text.splitlines()))
-            words += len(metrics.tokens(text))
-        out[f"threshold {t}"] = {"words": words, "changed": changed, "per_5000": round(5000 * changed / words, 2)}
+    # Also with a user lexicon (the shipped tortured phrases, weighted as user lexicons are):
+    # a lexicon must not make clean text change either.
+    tort = [SwapLexicon.load(ROOT / "models" / "default" / "lexicons" / "tortured.tsv")]
+    for label, lexicons in (("", ()), (" + tortured lexicon", tort)):
+        for t in (thr, 0.9, 0.5):
+            changed = words = 0
+            for name, text in texts.items():
+                r = respin.restore(text, min_confidence=t, lexicons=lexicons)
+                changed += sum(metrics.levenshtein(metrics.tokens(a), metrics.tokens(b))
+                               for a, b in zip(text.splitlines(), r.text.splitlines()))
+                words += len(metrics.tokens(text))
+            out[f"threshold {t}{label}"] = {"words": words, "changed": changed,
+                                            "per_5000": round(5000 * changed / words, 2)}
     return out
 
 

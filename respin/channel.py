@@ -57,7 +57,7 @@ def _rows(dec: Decoder, spun: str, orig: str, pool_pass: Params | None):
         g += len(words)
     pool = None
     if pool_pass is not None:
-        pdec = Decoder(dec.thesaurus, dec.lm, pool_pass, dec.swaps)
+        pdec = Decoder(dec.thesaurus, dec.lm, pool_pass, dec.swaps, user_swaps=dec.user_swaps)
         res = []
         for g0, words, caps, joined, _ in sents:
             # options built with the stage-one weights (their channel scores are cached in them)

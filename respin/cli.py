@@ -361,6 +361,10 @@ def learn(
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                          help="Write the lexicon (TSV) to FILE atomically; default stdout."),
     min_count: int = typer.Option(1, "--min-count", min=1, help="Keep swaps seen at least this often."),
+    weight: Optional[float] = typer.Option(None, "--weight", min=0.0, max=20.0, metavar="W",
+                                           help="How much restore --lexicon trusts this lexicon, written into it "
+                                                "(default when absent: 1, safe if it is not your spinner's; "
+                                                "4 suits a lexicon of the very spinner, as the shipped tortured one)."),
     spun_field: str = typer.Option("spun", "--spun-field", help="JSONL field of the spun text."),
     orig_field: str = typer.Option("original", "--orig-field", help="JSONL field of the original text."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No summary on stderr."),
@@ -375,7 +379,7 @@ def learn(
 
       respin restore spun.txt --lexicon my-spinner.tsv
 
-      respin learn --phrase-table tortured_phrases.tsv --split dev -o tortured.tsv
+      respin learn --phrase-table tortured_phrases.tsv --split dev --weight 4 -o tortured.tsv
     """
     from .swaps import SwapLexicon, from_phrase_table, learn as learn_swaps, read_pairs
     pairs = pairs or []
@@ -401,8 +405,9 @@ def learn(
                 if c >= min_count:
                     kept.add(s, o, c)
             lex = kept
+        lex.weight = weight
         args = " ".join(pairs + ([f"--phrase-table {phrase_table}"] if phrase_table else [])
-                        + ([f"--split {split}"] if split else []))
+                        + ([f"--split {split}"] if split else []) + ([f"--weight {weight:g}"] if weight is not None else []))
         _emit(f"# learned by: respin learn {args}\n" + lex.to_tsv(), output,
               tuple(pairs) + ((phrase_table,) if phrase_table else ()))
     except InputError as e:

@@ -345,14 +345,15 @@ class Model:
         lexicons = tuple(lexicons or ())
         if not all(isinstance(x, SwapLexicon) for x in lexicons):
             raise TypeError("lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path))")
-        key = tuple(id(x) for x in lexicons)
+        key = tuple((id(x), x.weight) for x in lexicons)
         hit = self._decoders.get(key)
         if hit is not None and all(a is b for a, b in zip(hit[0], lexicons)):
             return hit[1]
         params, swaps = self._decoder_files()
         with _LOCK:
             dec = Decoder(self.lexicon, self.lm, params or DEFAULT_PARAMS,
-                          merged([swaps, *lexicons]) if lexicons else swaps)
+                          merged([swaps, *lexicons]) if lexicons else swaps,
+                          user_swaps=lexicons)
             if len(self._decoders) >= 8:
                 self._decoders = {k: v for k, v in self._decoders.items() if k == ()}
             self._decoders[key] = (lexicons, dec)  # holds the lexicons: their ids stay theirs

@@ -7,7 +7,9 @@ A lexicon is a plain TSV a person can read and edit, one swap per line::
     white home	white house	6
 
 Keys are lower-case, apostrophes straightened; the restorer matches case itself. Several
-lexicons can be merged (counts add up).
+lexicons can be merged (counts add up). A line ``# weight: W`` sets how much the restorer
+trusts the lexicon when a user gives it (:data:`respin.decode.USER_LEXICON_WEIGHT` if
+absent; ``respin learn --weight W`` writes it).
 
 >>> lex = SwapLexicon()
 >>> lex.add("Mentioned", "said", 3)
@@ -25,6 +27,7 @@ from pathlib import Path
 from typing import Iterable
 
 HEADER = "# respin swap lexicon v1: spun <TAB> original <TAB> count"
+MAX_WEIGHT = 20.0  # nats per log(1 + count): far beyond any measured use
 MAX_WORDS = 4  # longest side of a learned swap; spinners replace words and short phrases
 
 
@@ -39,6 +42,7 @@ class SwapLexicon:
     def __init__(self) -> None:
         self._map: dict[tuple[str, ...], dict[tuple[str, ...], int]] = defaultdict(dict)
         self.max_len = 0
+        self.weight: float | None = None  # the "# weight:" line; None: the restorer's default
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._map.values())
@@ -72,7 +76,7 @@ class SwapLexicon:
 
     # -- TSV ---------------------------------------------------------------------------------
     def to_tsv(self) -> str:
-        lines = [HEADER]
+        lines = [HEADER] + ([f"# weight: {self.weight:g}"] if self.weight is not None else [])
         lines += [f"{' '.join(s)}\t{' '.join(o)}\t{c}" for s, o, c in self.items()]
         return "\n".join(lines) + "\n"
 
@@ -81,7 +85,12 @@ class SwapLexicon:
         """Parse TSV; ValueError naming the line for anything malformed."""
         lex = cls()
         for n, line in enumerate(text.lstrip("\ufeff").splitlines(), 1):
-            if not line.strip() or line.lstrip().startswith("#"):
+            if line.lstrip().startswith("#"):
+                key, _, value = line.lstrip("# \t").partition(":")
+                if key.strip().lower() == "weight":
+                    lex.weight = _weight(value.strip(), f"{where}:{n}")
+                continue
+            if not line.strip():
                 continue
             parts = line.rstrip("\r").split("\t")
             if len(parts) not in (2, 3) or not parts[0].strip() or not parts[1].strip():
@@ -97,6 +106,16 @@ class SwapLexicon:
     def load(cls, path: str | os.PathLike) -> "SwapLexicon":
         p = Path(path)
         return cls.from_tsv(p.read_text(encoding="utf-8"), str(p))
+
+
+def _weight(text: str, where: str) -> float:
+    try:
+        w = float(text)
+    except ValueError:
+        w = float("nan")
+    if not 0.0 <= w <= MAX_WEIGHT:  # also false for nan
+        raise ValueError(f"{where}: weight must be a number from 0 to {MAX_WEIGHT:g}, got {text!r}")
+    return w
 
 
 def merged(lexicons: Iterable[SwapLexicon]) -> SwapLexicon:

@@ -46,6 +46,46 @@ def test_lexicon_malformed_line_names_the_line(bad):
         SwapLexicon.from_tsv("# comment\n" + bad, "x.tsv")
 
 
+def test_lexicon_weight_line_round_trips_and_is_checked():
+    lex = SwapLexicon.from_tsv("# respin swap lexicon v1\n# weight: 2.5\nmentioned\tsaid\t3\n")
+    assert lex.weight == 2.5 and lex.lookup(("mentioned",)) == {("said",): 3}
+    assert SwapLexicon.from_tsv(lex.to_tsv()).weight == 2.5
+    assert SwapLexicon.from_tsv("mentioned\tsaid\n").weight is None
+    assert "# weight" not in SwapLexicon.from_tsv("mentioned\tsaid\n").to_tsv()
+    for bad in ("-1", "nan", "many", "21"):
+        with pytest.raises(ValueError, match=r"x\.tsv:2: weight"):
+            SwapLexicon.from_tsv(f"# comment\n# weight: {bad}\n", "x.tsv")
+
+
+def test_a_user_lexicon_adds_its_weight_times_log_count():
+    import math
+    from respin.decode import USER_LEXICON_WEIGHT
+    m = default()
+    mine = SwapLexicon()
+    mine.add("counterfeit", "artificial", 6)
+    plain = Decoder(m.lexicon, m.lm, DEFAULT_PARAMS, mine)
+    for weight, expect in ((None, USER_LEXICON_WEIGHT), (4.0, 4.0), (0.0, 0.0)):
+        mine.weight = weight
+        user = Decoder(m.lexicon, m.lm, DEFAULT_PARAMS, mine, user_swaps=[mine])
+        gap = user._swap_channel(("counterfeit",), ("artificial",), 6, False)[1] - \
+            plain._swap_channel(("counterfeit",), ("artificial",), 6, False)[1]
+        assert gap == pytest.approx(expect * math.log1p(6))
+
+
+def test_a_trusted_lexicon_restores_a_tortured_phrase_the_model_alone_misses():
+    # Written for this test: a made-up lexicon of one paper mill's swaps.
+    m = default()
+    mine = SwapLexicon()
+    mine.add("counterfeit", "artificial", 9)
+    mine.add("consciousness", "intelligence", 9)
+    words = "in this paper the counterfeit consciousness method is described in detail".split()
+    best = {}
+    for weight in (0.0, 4.0):
+        mine.weight = weight
+        best[weight] = m.decoder([mine]).nbest(words, 4, 6, k=1)[0][0]
+    assert best == {0.0: ("counterfeit", "consciousness"), 4.0: ("artificial", "intelligence")}
+
+
 def test_learn_mines_word_and_phrase_swaps():
     lex = learn([(PAIR_SPUN, PAIR_ORIG)])
     got = {(" ".join(s), " ".join(o)): c for s, o, c in lex.items()}
@@ -191,6 +231,9 @@ def test_cli_learn_then_restore_with_lexicon(tmp_path, capsys):
     assert main(["learn", str(tmp_path / "pairs"), "-o", str(out)]) == 0
     rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
     assert ["mentioned", "said", "2"] in rows
+    assert SwapLexicon.load(out).weight is None
+    assert main(["learn", str(tmp_path / "pairs"), "--weight", "3", "-o", str(tmp_path / "w.tsv")]) == 0
+    assert SwapLexicon.load(tmp_path / "w.tsv").weight == 3.0
     spun = tmp_path / "s.txt"
     spun.write_text("The spokesman mentioned the plan would enhance security.\n", encoding="utf-8")
     capsys.readouterr()
