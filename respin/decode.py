@@ -33,7 +33,7 @@ from operator import itemgetter
 
 import numpy as np
 
-from .evidence import STOPWORDS, _Unigrams, _candidates
+from .evidence import MAX_CANDIDATES, STOPWORDS, _Unigrams, _candidates, vectorised
 from .lm import OOV_FLOOR
 from .evidence_vec import _bigram, _score
 from .tokenize import PUNCT, Document
@@ -492,23 +492,14 @@ class Decoder:
 
         uw = unigram(np.array([index.get(w, -1) for w, _ in keys], dtype=np.int64))
         ident = th[_F["keep"]] + th[_F["keep_common"]] * np.maximum(0.0, uw + 6.0)
-        t_of, r_of, cand, flag = [], [], [], []
-        for t, (w, _) in enumerate(keys):
-            if w in _NUMBERS:
-                t_of.append(t), r_of.append(0), cand.append(_NUMBERS[w]), flag.append(-1)
-            elif w not in STOPWORDS and len(w) >= 3 and w.isalpha() and self.thesaurus is not None:
-                entry = _candidates(self.thesaurus, self.lm, w, self.uni)
-                if entry is not None:
-                    cands, flags = entry
-                    cands = [c for c in cands[:MAX_SUBST] if c != w]  # options() never offers the word itself
-                    t_of += [t] * len(cands)
-                    r_of += [r for r, c in enumerate(entry[0][:MAX_SUBST]) if c != w]
-                    cand += cands
-                    flag += [flags[c] for c in cands]
-        t = np.array(t_of, dtype=np.int64)
-        r = np.array(r_of, dtype=np.float64)
-        fl = np.array(flag, dtype=np.int64)
-        ids = np.array([index.get(c, -1) for c in cand], dtype=np.int64)
+        t, r, ids, fl, cand = self._thesaurus_rows(keys, tab)
+        nums = [(t, _NUMBERS[w]) for t, (w, _) in enumerate(keys) if w in _NUMBERS]
+        if nums:  # types are either numbers or words: by type, rows stay in _word_options's order
+            t = np.concatenate([t, np.array([k for k, _ in nums], dtype=np.int64)])
+            r = np.concatenate([r, np.zeros(len(nums))])
+            ids = np.concatenate([ids, np.array([index.get(c, -1) for _, c in nums], dtype=np.int64)])
+            fl = np.concatenate([fl, np.full(len(nums), -1, dtype=np.int64)])
+            cand = cand + [c for _, c in nums]
         cap = np.array([c for _, c in keys], dtype=np.float64)[t]
         base = np.where(fl == 3, th[_F["both"]], th[_F["one_source"]])
         base = base + th[_F["rarer"]] * np.clip(unigram(ids) - uw[t], -3.0, 3.0)
@@ -525,6 +516,42 @@ class Decoder:
         vc = self._vcache
         for k, b, lo, hi in zip(keys, ident.tolist(), bounds, bounds[1:]):
             vc[k] = (b, ids[lo:hi], base[lo:hi], tuple(words[lo:hi]))
+
+    def _thesaurus_rows(self, keys: list, tab):
+        """The thesaurus candidates of word types ``keys`` that :meth:`_word_options` offers
+        (:func:`_candidates`'s first MAX_SUBST, the word itself left out), type by type in
+        prior order, as arrays (type, rank, LM id, flag) and a list of the words. Read from
+        the precompiled candidate table's arrays where there is one (building each type's
+        entry was most of a cold type's cost), else word by word."""
+        judged = [t for t, (w, _) in enumerate(keys) if w not in STOPWORDS and len(w) >= 3 and w.isalpha()]
+        vec = vectorised(self.thesaurus, self.lm) if self.thesaurus is not None and judged else None
+        if vec is not None and vec[1] is tab:
+            table = vec[0].table
+            at = np.array([table._index.get(keys[t][0], -1) for t in judged], dtype=np.int64)
+            a = np.where(at >= 0, table._indptr[np.maximum(at, 0)], 0).astype(np.int64)
+            counts = np.where(at >= 0, np.minimum(table._indptr[np.maximum(at, 0) + 1] - a, min(MAX_CANDIDATES, MAX_SUBST)), 0)
+            rank = _ranges(np.zeros(len(at), np.int64), counts)
+            row = np.repeat(np.arange(len(at)), counts)
+            cid = table._cand[a[row] + rank].astype(np.int64)
+            keep = cid != at[row]  # the table's word ids: a candidate is the word itself where it is its row
+            row, rank, cid = row[keep], rank[keep], cid[keep]
+            t = np.array(judged, dtype=np.int64)[row]
+            words = table._words
+            return (t, rank.astype(np.float64), vec[0].lm_ids[cid], table._flags[a[row] + rank].astype(np.int64),
+                    [words[j] for j in cid.tolist()])
+        t_of, r_of, cand, flag = [], [], [], []
+        for t in judged if self.thesaurus is not None else ():
+            w = keys[t][0]
+            entry = _candidates(self.thesaurus, self.lm, w, self.uni)
+            if entry is not None:
+                cands, flags = entry
+                cands = [c for c in cands[:MAX_SUBST] if c != w]  # options() never offers the word itself
+                t_of += [t] * len(cands)
+                r_of += [r for r, c in enumerate(entry[0][:MAX_SUBST]) if c != w]
+                cand += cands
+                flag += [flags[c] for c in cands]
+        return (np.array(t_of, dtype=np.int64), np.array(r_of, dtype=np.float64),
+                np.array([tab.index.get(c, -1) for c in cand], dtype=np.int64), np.array(flag, dtype=np.int64), cand)
 
     def _swap_keys(self) -> tuple[dict, set]:
         """The swap lexicon's keys as {first word: key lengths} and a set, so that a word
