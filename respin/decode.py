@@ -33,7 +33,7 @@ from operator import itemgetter
 
 import numpy as np
 
-from .evidence import STOPWORDS, _Unigrams, _candidates
+from .evidence import MAX_CANDIDATES, STOPWORDS, _Unigrams, _candidates, vectorised
 from .lm import OOV_FLOOR
 from .evidence_vec import _bigram, _score
 from .tokenize import PUNCT, Document
@@ -516,23 +516,14 @@ class Decoder:
 
         uw = unigram(np.array([index.get(w, -1) for w, _ in keys], dtype=np.int64))
         ident = th[_F["keep"]] + th[_F["keep_common"]] * np.maximum(0.0, uw + 6.0)
-        t_of, r_of, cand, flag = [], [], [], []
-        for t, (w, _) in enumerate(keys):
-            if w in _NUMBERS:
-                t_of.append(t), r_of.append(0), cand.append(_NUMBERS[w]), flag.append(-1)
-            elif w not in STOPWORDS and len(w) >= 3 and w.isalpha() and self.thesaurus is not None:
-                entry = _candidates(self.thesaurus, self.lm, w, self.uni)
-                if entry is not None:
-                    cands, flags = entry
-                    cands = [c for c in cands[:MAX_SUBST] if c != w]  # options() never offers the word itself
-                    t_of += [t] * len(cands)
-                    r_of += [r for r, c in enumerate(entry[0][:MAX_SUBST]) if c != w]
-                    cand += cands
-                    flag += [flags[c] for c in cands]
-        t = np.array(t_of, dtype=np.int64)
-        r = np.array(r_of, dtype=np.float64)
-        fl = np.array(flag, dtype=np.int64)
-        ids = np.array([index.get(c, -1) for c in cand], dtype=np.int64)
+        t, r, ids, fl, cand = self._thesaurus_rows(keys, tab)
+        nums = [(t, _NUMBERS[w]) for t, (w, _) in enumerate(keys) if w in _NUMBERS]
+        if nums:  # types are either numbers or words: by type, rows stay in _word_options's order
+            t = np.concatenate([t, np.array([k for k, _ in nums], dtype=np.int64)])
+            r = np.concatenate([r, np.zeros(len(nums))])
+            ids = np.concatenate([ids, np.array([index.get(c, -1) for _, c in nums], dtype=np.int64)])
+            fl = np.concatenate([fl, np.full(len(nums), -1, dtype=np.int64)])
+            cand = cand + [c for _, c in nums]
         cap = np.array([c for _, c in keys], dtype=np.float64)[t]
         base = np.where(fl == 3, th[_F["both"]], th[_F["one_source"]])
         base = base + th[_F["rarer"]] * np.clip(unigram(ids) - uw[t], -3.0, 3.0)
@@ -549,6 +540,42 @@ class Decoder:
         vc = self._vcache
         for k, b, lo, hi in zip(keys, ident.tolist(), bounds, bounds[1:]):
             vc[k] = (b, ids[lo:hi], base[lo:hi], tuple(words[lo:hi]))
+
+    def _thesaurus_rows(self, keys: list, tab):
+        """The thesaurus candidates of word types ``keys`` that :meth:`_word_options` offers
+        (:func:`_candidates`'s first MAX_SUBST, the word itself left out), type by type in
+        prior order, as arrays (type, rank, LM id, flag) and a list of the words. Read from
+        the precompiled candidate table's arrays where there is one (building each type's
+        entry was most of a cold type's cost), else word by word."""
+        judged = [t for t, (w, _) in enumerate(keys) if w not in STOPWORDS and len(w) >= 3 and w.isalpha()]
+        vec = vectorised(self.thesaurus, self.lm) if self.thesaurus is not None and judged else None
+        if vec is not None and vec[1] is tab:
+            table = vec[0].table
+            at = np.array([table._index.get(keys[t][0], -1) for t in judged], dtype=np.int64)
+            a = np.where(at >= 0, table._indptr[np.maximum(at, 0)], 0).astype(np.int64)
+            counts = np.where(at >= 0, np.minimum(table._indptr[np.maximum(at, 0) + 1] - a, min(MAX_CANDIDATES, MAX_SUBST)), 0)
+            rank = _ranges(np.zeros(len(at), np.int64), counts)
+            row = np.repeat(np.arange(len(at)), counts)
+            cid = table._cand[a[row] + rank].astype(np.int64)
+            keep = cid != at[row]  # the table's word ids: a candidate is the word itself where it is its row
+            row, rank, cid = row[keep], rank[keep], cid[keep]
+            t = np.array(judged, dtype=np.int64)[row]
+            words = table._words
+            return (t, rank.astype(np.float64), vec[0].lm_ids[cid], table._flags[a[row] + rank].astype(np.int64),
+                    [words[j] for j in cid.tolist()])
+        t_of, r_of, cand, flag = [], [], [], []
+        for t in judged if self.thesaurus is not None else ():
+            w = keys[t][0]
+            entry = _candidates(self.thesaurus, self.lm, w, self.uni)
+            if entry is not None:
+                cands, flags = entry
+                cands = [c for c in cands[:MAX_SUBST] if c != w]  # options() never offers the word itself
+                t_of += [t] * len(cands)
+                r_of += [r for r, c in enumerate(entry[0][:MAX_SUBST]) if c != w]
+                cand += cands
+                flag += [flags[c] for c in cands]
+        return (np.array(t_of, dtype=np.int64), np.array(r_of, dtype=np.float64),
+                np.array([tab.index.get(c, -1) for c in cand], dtype=np.int64), np.array(flag, dtype=np.int64), cand)
 
     def _swap_keys(self) -> tuple[dict, set]:
         """The swap lexicon's keys as {first word: key lengths} and a set, so that a word
@@ -613,6 +640,11 @@ def _seq_sums(lp: np.ndarray, m: np.ndarray) -> np.ndarray:
 # then spans one block, which is already tens of thousands of words of evidence.
 BLOCK_WORDS = 50_000
 
+# The lockstep Viterbi (_TableDecode._lockstep) costs some 25 array operations a step, the
+# scalar one a few µs a word: the former pays when a step moves many sentences at once,
+# here when the words to decode are at least this many times the longest sentence.
+LOCKSTEP_WIDTH = 12
+
 
 def _blocks(sents):
     """Consecutive runs of ``sents`` (tuples whose second item is the word list) of at most
@@ -655,7 +687,8 @@ def _viterbi_lists(p0: int, n: int, cnt, first, toff, T, e0: int, chan, kept=Non
     position and the states at each position (before pruning: scores and back pointers,
     dicts of ints and floats that the garbage collector need not track); given those of an
     earlier run (``kept``), decoding resumes at position ``start``, where the first channel
-    score changed."""
+    score changed. The reference of :meth:`_TableDecode._lockstep`, and the Viterbi of
+    batches too narrow for it."""
     if kept is None:
         kept, start = [({0: 0.0}, {0: 0})], 0
     else:
@@ -1014,9 +1047,13 @@ class _TableDecode:
         self.placed = np.zeros(self.P, bool)      # positions where the best path has a choice
         self.path: list = [None] * S               # chosen options (global indices) per sentence
         self.pc = np.zeros(self.P, dtype=np.int64) # chosen option index at each position (simple sentences)
-        self.kept: list = [None] * S               # the Viterbi's states of the last pass (simple sentences)
-        self.T_lw = (self.lw * self.T).tolist()
-        self._lists = (self.cnt.tolist(), self.first.tolist(), self.toff.tolist())
+        self.T_lw = self.lw * self.T
+        self._lists = None
+        self.kept: list = [None] * S  # _viterbi_lists's states of the last pass, per sentence it decoded
+        simple = ~self.complex[self.sent]
+        self.lockstep = simple.sum() >= LOCKSTEP_WIDTH * self.sn[~self.complex].max(initial=0)
+        if self.lockstep:
+            self._states()
         chan = self.o_base
         pool = changed = None
         todo = np.arange(S)
@@ -1030,8 +1067,6 @@ class _TableDecode:
                 pool = self._pool()
                 new = self.o_base + self.dec._theta_pool * pool[0]
                 changed, chan = np.flatnonzero(new != chan), new
-                again = set(pool[2].tolist())
-                self.kept = [k if s in again else None for s, k in enumerate(self.kept)]  # memory
         return self._choices(found, chan)
 
     def _decode(self, todo: np.ndarray, chan: np.ndarray, pool, changed=None) -> None:
@@ -1039,34 +1074,175 @@ class _TableDecode:
         ``changed`` (later passes): which options' channel scores differ from the last
         pass. A simple sentence then resumes its Viterbi at its first changed position and
         keeps its local windows if its path stands: the same numbers, less work."""
-        cnt, first, toff = self._lists
-        ch = chan.tolist()
-        so, sn, eoff = self.so.tolist(), self.sn.tolist(), self.eoff.tolist()
-        start = {}
+        for s in todo[self.complex[todo]].tolist():
+            self._decode_complex(s, pool)
+        sents = todo[~self.complex[todo]]
+        start = np.zeros(len(sents), dtype=np.int64)
         if changed is not None:  # first position with a changed option, per sentence
-            p = self.o_pos[changed][::-1]
-            start = dict(zip(self.sent[p].tolist(), (p - self.so[self.sent[p]]).tolist()))
-        redo = []
-        for s in todo.tolist():
-            if self.complex[s]:
-                self._decode_complex(s, pool)
-                continue
-            p0, n = so[s], sn[s]
-            if changed is None:
-                path, self.kept[s] = _viterbi_lists(p0, n, cnt, first, toff, self.T_lw, eoff[s], ch)
-            elif s in start:
-                path, self.kept[s] = _viterbi_lists(p0, n, cnt, first, toff, self.T_lw, eoff[s], ch,
-                                                    self.kept[s], start[s])
-            else:
-                continue  # no channel score of this sentence changed: nor does its path
-            path = [first[p0 + i] + c for i, c in enumerate(path)]
-            if path != self.path[s]:
-                self.path[s] = path
-                redo.append(s)
-        if redo:
-            chosen = np.array([j for s in redo for j in self.path[s]], dtype=np.int64)
-            self.pc[self.o_pos[chosen]] = chosen - self.first[self.o_pos[chosen]]
-            self._local_simple(np.array(redo, dtype=np.int64))
+            p = self.o_pos[changed]  # ascending
+            at = np.full(len(self.live), -1, dtype=np.int64)
+            hit, i = np.unique(self.sent[p], return_index=True)
+            at[hit] = self.i[p[i]]
+            start = at[sents]
+            sents, start = sents[start >= 0], start[start >= 0]  # no channel score changed: nor does the path
+        if not len(sents):
+            return
+        n = self.sn[sents]
+        pos = _ranges(self.so[sents], n)
+        c = self._viterbi(sents, start, chan, pos)
+        redo = sents
+        if changed is not None:  # local windows again where the path changed
+            seg = np.repeat(np.arange(len(sents)), n)
+            moved = np.zeros(len(sents), bool)
+            moved[seg[c != self.pc[pos]]] = True
+            redo, n, pos, c = sents[moved], n[moved], pos[moved[seg]], c[moved[seg]]
+        self.pc[pos] = c
+        chosen = (self.first[pos] + c).tolist()
+        ends = np.cumsum(n)
+        for s, a, b in zip(redo.tolist(), (ends - n).tolist(), ends.tolist()):
+            self.path[s] = chosen[a:b]
+        self._local_simple(redo)
+
+    def _states(self) -> None:
+        """Room for the Viterbi's states (:meth:`_viterbi`): the states after position p,
+        (option at p-1, option at p) = (b, c), at ``st_off[p] + b * cnt[p] + c``; index 0
+        is the state before a sentence. Per state: its score, its score once the beam is
+        cut (-inf: not in the beam), its back pointer (the option at p-2)."""
+        nb = np.where(self.i >= 1, self.cnt[np.maximum(np.arange(self.P) - 1, 0)], 1)
+        size = nb * self.cnt
+        self.st_off = 1 + np.cumsum(size) - size
+        n = 1 + int(size.sum())
+        self.st_score = np.full(n, -np.inf)
+        self.st_beam = np.full(n, -np.inf)
+        self.st_score[0] = self.st_beam[0] = 0.0
+        self.st_back = np.zeros(n, dtype=np.int64)
+        self.scalar = np.zeros(len(self.live), bool)  # sentences decoded by _viterbi_lists
+
+    def _viterbi(self, sents: np.ndarray, start: np.ndarray, chan: np.ndarray, pos: np.ndarray) -> np.ndarray:
+        """:func:`_viterbi_lists` of simple sentences ``sents`` from their word ``start`` on
+        (the states before it stand from the last pass). Returns the chosen option index at
+        each of ``pos`` (the sentences' positions, in order).
+
+        A wide batch goes in lockstep (:meth:`_lockstep`): step k takes every sentence from
+        its k-th word to the next in a few array operations. The scalar Viterbi breaks
+        exact ties between scores by the order its dicts hold the states, which the
+        lockstep does not keep: without a tie where one decides (a state's best
+        predecessor, the beam's cut, the best end) the order changes nothing; a sentence
+        with one is decoded by _viterbi_lists instead, now and in later passes."""
+        out = np.zeros(self.P, dtype=np.int64)
+        if not self.lockstep:
+            self._viterbi_each(sents, start, chan, out)
+            return out[pos]
+        vec, v0 = sents[~self.scalar[sents]], start[~self.scalar[sents]]
+        if len(vec):
+            self.scalar[self.sent[self._lockstep(_ranges(self.so[vec] + v0, self.sn[vec] - v0), chan)]] = True
+            vec = vec[~self.scalar[vec]]
+        if len(vec):
+            tied = self._backtrace(vec, out)
+            self.scalar[vec[tied]] = True
+        slow = sents[self.scalar[sents]]
+        if len(slow):  # from their first word: _viterbi_lists keeps no states of theirs
+            self._viterbi_each(slow, np.zeros(len(slow), dtype=np.int64), chan, out)
+        return out[pos]
+
+    def _viterbi_each(self, sents: np.ndarray, start: np.ndarray, chan: np.ndarray, out: np.ndarray) -> None:
+        """:func:`_viterbi_lists` sentence by sentence (resuming at ``start`` where it is not
+        0), the chosen option index at each position written to ``out``."""
+        if self._lists is None:
+            self._lists = self.cnt.tolist(), self.first.tolist(), self.toff.tolist(), self.T_lw.tolist()
+        cnt, first, toff, T = self._lists
+        ch = chan.tolist()
+        for s, i in zip(sents.tolist(), start.tolist()):
+            p0, n = int(self.so[s]), int(self.sn[s])
+            kept = self.kept[s] if i else None
+            out[p0:p0 + n], self.kept[s] = _viterbi_lists(p0, n, cnt, first, toff, T, int(self.eoff[s]), ch, kept, i)
+
+    def _lockstep(self, q: np.ndarray, chan: np.ndarray) -> np.ndarray:
+        """The Viterbi's steps over positions ``q`` (sentences' words from some word on to
+        their ends): fills the states of each; returns the positions where a tie decided."""
+        cnt, i_of = self.cnt, self.i
+        q = q[np.argsort(i_of[q], kind="stable")]  # steps: by word index in the sentence
+        iq = i_of[q]
+        na = np.where(iq >= 2, cnt[np.maximum(q - 2, 0)], 1)
+        nb = np.where(iq >= 1, cnt[np.maximum(q - 1, 0)], 1)
+        nc = cnt[q]
+        ng, ne = nb * nc, na * nb * nc  # new states, transitions
+        # transitions by position, new state (b, c), then a: a state's predecessors in a row
+        pe = np.repeat(np.arange(len(q)), ne)
+        k = _ranges(np.zeros(len(q), np.int64), ne)
+        nae, nbe, nce = na[pe], nb[pe], nc[pe]
+        a, g = k % nae, k // nae
+        c, b = g % nce, g // nce
+        qe = q[pe]
+        tv = self.T_lw[self.toff[qe] + (a * nbe + b) * nce + c]
+        prev = np.where(iq[pe] >= 1, self.st_off[np.maximum(qe - 1, 0)] + a * nbe + b, 0)
+        chx = self.first[qe] + c
+        gsize = np.repeat(na, ng)
+        gs = np.cumsum(gsize) - gsize  # each new state's first transition
+        state = np.repeat(self.st_off[q], ng) + _ranges(np.zeros(len(q), np.int64), ng)
+        gpos = np.repeat(np.arange(len(q)), ng)
+        pg = np.cumsum(ng) - ng  # each position's first new state
+        at = np.searchsorted(iq, np.arange(iq[0], iq[-1] + 2))  # each step's first position
+        e_at = np.r_[0, np.cumsum(ne)][at].tolist()
+        g_at = np.r_[0, np.cumsum(ng)][at].tolist()
+        score, beam = self.st_score, self.st_beam
+        big = ng > BEAM  # positions whose beam may need a cut
+        sc = np.empty(len(tv))  # every transition's score, for the back pointers
+        tie = []
+        for u, v, e0, e1, g0, g1 in zip(at[:-1].tolist(), at[1:].tolist(), e_at, e_at[1:], g_at, g_at[1:]):
+            s = beam[prev[e0:e1]] + chan[chx[e0:e1]]
+            s += tv[e0:e1]
+            sc[e0:e1] = s
+            m = np.maximum.reduceat(s, gs[g0:g1] - e0)
+            st = state[g0:g1]
+            score[st] = m
+            over = np.flatnonzero(big[u:v]) + u
+            if len(over):  # the beam: the BEAM best states of each position
+                sizes = ng[over]
+                idx = _ranges(pg[over] - g0, sizes)
+                owner = np.repeat(np.arange(len(over)), sizes)
+                idx = idx[np.lexsort((-m[idx], owner))]
+                lo = np.cumsum(sizes) - sizes
+                sv = m[idx]
+                cut = (sv[lo + BEAM - 1] == sv[lo + BEAM]) & (sv[lo + BEAM] != -np.inf)
+                if cut.any():
+                    tie.append(q[over[cut]])
+                m = m.copy()
+                m[idx[np.arange(len(idx)) - np.repeat(lo, sizes) >= BEAM]] = -np.inf
+            beam[st] = m
+        # back pointers: each state's best predecessor, unless two tie
+        win = (sc == np.repeat(score[state], gsize)) & (sc != -np.inf)
+        nw = np.add.reduceat(win, gs)
+        if (nw > 1).any():
+            tie.append(q[gpos[nw > 1]])
+            win &= np.repeat(nw == 1, gsize)
+        self.st_back[state[nw == 1]] = a[win]
+        return np.concatenate(tie) if tie else np.zeros(0, dtype=np.int64)
+
+    def _backtrace(self, sents: np.ndarray, out: np.ndarray) -> np.ndarray:
+        """The best paths of ``sents`` from their states: each one's best end (its score
+        plus the sentence end's LM term), then back pointers, all sentences in lockstep.
+        Writes the chosen option index at each position to ``out``; returns per sentence
+        whether two ends tie."""
+        cnt, n = self.cnt, self.sn[sents]
+        last = self.so[sents] + n - 1
+        size = np.where(n >= 2, cnt[np.maximum(last - 1, 0)], 1) * cnt[last]
+        k = _ranges(np.zeros(len(sents), np.int64), size)
+        val = self.st_score[np.repeat(self.st_off[last], size) + k] + self.T_lw[np.repeat(self.eoff[sents], size) + k]
+        lo = np.cumsum(size) - size
+        win = np.flatnonzero(val == np.repeat(np.maximum.reduceat(val, lo), size))
+        owner = np.repeat(np.arange(len(sents)), size)[win]
+        tied = np.bincount(owner, minlength=len(sents)) > 1
+        st = k[win[np.r_[True, owner[1:] != owner[:-1]]]]  # the first best end of each
+        order = np.argsort(-n, kind="stable")  # the longest first: those still going are a prefix
+        p, st, n = last[order], st[order], n[order]
+        for m in np.searchsorted(-n, -np.arange(n[0]), side="left").tolist():
+            pm, sm = p[:m], st[:m]
+            nc = cnt[pm]
+            out[pm] = sm % nc
+            st[:m] = self.st_back[self.st_off[pm] + sm] * cnt[pm - 1] + sm // nc
+            p[:m] = pm - 1
+        return tied
 
     def _local_simple(self, sents: np.ndarray) -> None:
         """:meth:`Decoder.local` of simple sentences: each option at each place with the

@@ -130,3 +130,32 @@ def test_restore_many_keeps_windows_for_a_bounded_number_of_words(monkeypatch):
     part = model.restore_many(texts)
     assert any(seen) and not all(seen)
     assert [(r.text, r.edits, r.suggestions) for r in part] == [(r.text, r.edits, r.suggestions) for r in full]
+
+
+@pytest.mark.parametrize("step", [None, 0.5, 4.0])
+def test_lockstep_viterbi_is_the_scalar_one(decoder, monkeypatch, step):
+    """Wide batches go through the lockstep Viterbi, narrow ones through _viterbi_lists: the
+    same paths, the same numbers. With the LM terms rounded to ``step`` many scores tie
+    exactly; the sentences where a tie decides go through _viterbi_lists in both."""
+    import numpy as np
+    import respin.decode as D
+    if step:  # LM terms and channel scores on a grid: sums of them tie exactly
+        real = D._TableDecode._transitions
+
+        def coarse(self):
+            real(self)
+            self.T = np.round(self.T / step) * step
+            self.o_base = np.round(self.o_base / step) * step
+
+        monkeypatch.setattr(D._TableDecode, "_transitions", coarse)
+    docs = [Document.from_text(t) for t in _texts()]
+    sents = [(d, words, caps, joined) for d, doc in enumerate(docs)
+             for _, words, caps, joined in decoder.sentences(doc)]
+    got = {}
+    for width in (10**9, 0):
+        monkeypatch.setattr(D, "LOCKSTEP_WIDTH", width)
+        td = D._TableDecode(decoder, decoder.lm.table, sents)
+        got[width] = td.run(1), td.path
+        assert td.lockstep == (width == 0)
+    assert got[0] == got[10**9]
+    assert bool(td.scalar.any()) == bool(step)  # rounded: some sentences tie, else none
