@@ -11,6 +11,8 @@ import bisect
 import re
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
+
 from .restore import FORMAT, PHRASE, SYNONYM, Relation, restore_with_source
 
 DEFAULT_THRESHOLD = 0.5
@@ -98,49 +100,77 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
     Home" ==> "White House"), so that the finding reads as the spinner's change did.
     Suggestions are candidates that improve the local language-model score, best first,
     in the word's case; a finding may have none (the word is odd, no candidate fits).
+    ``rows``: objects with ``token``, ``start``, ``end``, ``text`` and ``candidates``, as
+    :class:`respin.evidence.WordEvidence` has them.
     """
     toks = doc.tokens
     # The first word of a sentence is capitalised for grammar, not as part of a name.
-    initial = {next((k for k in range(a, b) if toks[k].kind != "punct"), a) for a, b in doc.sentences}
-    sentence_starts = {a for a, _ in doc.sentences} | initial
+    initial, sentence_starts = _sentence_initials(doc)
     flagged = {r.token: (r, float(prob)) for r, prob in zip(rows, p) if prob >= threshold}
     spans: list[list[int]] = []
+    n = len(toks)
     for k in sorted(flagged):
         k0 = k1 = k
-        if toks[k].text[:1].isupper() and k not in initial:
+        tk = toks[k]
+        if tk.text[:1].isupper() and k not in initial:
             while k0 > 0 and k0 - 1 not in initial and _joins_name(text, toks[k0 - 1], toks[k0]):
                 k0 -= 1
-            while k1 + 1 < len(toks) and _joins_name(text, toks[k1], toks[k1 + 1]):
+            while k1 + 1 < n and _joins_name(text, toks[k1], toks[k1 + 1]):
                 k1 += 1
-        gap = text[toks[k0 - 1].end:toks[k0].start] if k0 > 0 else "\n"
-        if spans and (k0 <= spans[-1][1] or (k0 == spans[-1][1] + 1 and not gap.strip() and "\n" not in gap
-                                             and k0 not in sentence_starts)):
-            spans[-1][1] = max(spans[-1][1], k1)  # overlapping or adjacent: one finding
-        else:
-            spans.append([k0, k1])
+        if spans:
+            last = spans[-1]
+            if k0 <= last[1]:  # overlapping: one finding
+                if k1 > last[1]:
+                    last[1] = k1
+                continue
+            if k0 == last[1] + 1 and k0 not in sentence_starts:
+                gap = text[toks[k0 - 1].end:toks[k0].start]
+                if not gap.strip() and "\n" not in gap:  # adjacent: one finding
+                    if k1 > last[1]:
+                        last[1] = k1
+                    continue
+        spans.append([k0, k1])
     out, lines = [], LineIndex(text)
+    line_col = lines.line_col
     for k0, k1 in spans:
         start, end = toks[k0].start, toks[k1].end
-        inside = [flagged[k] for k in range(k0, k1 + 1) if k in flagged]
-        if len(inside) == 1:  # one swapped word, perhaps inside a name: its best candidates
-            r = inside[0][0]
+        span = text[start:end]
+        if k0 == k1 or sum(k in flagged for k in range(k0, k1 + 1)) == 1:
+            # one swapped word, perhaps inside a name: its best candidates
+            r, conf = next(flagged[k] for k in range(k0, k1 + 1) if k in flagged)
             prefix, suffix = text[start:r.start], text[r.end:end]
             sugg = [prefix + _match_case(c, r.text) + suffix for c, gain in r.candidates[:max_suggestions] if gain > 0]
+            kind = SYNONYM
         else:  # one joint suggestion: flagged words replaced by their best candidate
-            parts = []
+            parts, probs = [], []
             for k in range(k0, k1 + 1):
                 if k > k0:
                     parts.append(text[toks[k - 1].end:toks[k].start])
-                r = flagged[k][0] if k in flagged else None
-                best = [c for c, gain in r.candidates[:1] if gain > 0] if r else []
-                parts.append(_match_case(best[0], toks[k].text) if best else toks[k].text)
-            sugg = ["".join(parts)]
-        sugg = [x for x in dict.fromkeys(sugg) if x.lower() != text[start:end].lower()]
-        line, col = lines.line_col(start)
-        conf = round(min(prob for _, prob in inside), 3)
-        kind = SYNONYM if len(inside) == 1 else PHRASE
-        out.append(Finding(start, end, line, col, text[start:end], tuple(sugg), conf, kind))
+                got = flagged.get(k)
+                best = None
+                if got is not None:
+                    probs.append(got[1])
+                    c = got[0].candidates[:1]
+                    if c and c[0][1] > 0:
+                        best = c[0][0]
+                parts.append(_match_case(best, toks[k].text) if best is not None else toks[k].text)
+            sugg, conf, kind = ["".join(parts)], min(probs), PHRASE
+        low = span.lower()
+        sugg = tuple(x for x in dict.fromkeys(sugg) if x.lower() != low)
+        line, col = line_col(start)
+        out.append(Finding(start, end, line, col, span, sugg, round(conf, 3), kind))
     return out
+
+
+def _sentence_initials(doc) -> tuple[set[int], set[int]]:
+    """The token index of each sentence's first word (its first token if it has no word),
+    and those together with the sentences' first tokens."""
+    sents = np.array(doc.sentences, dtype=np.int64).reshape(-1, 2)
+    words = doc.word_arrays()[0]  # token index of each word, ascending
+    j = np.searchsorted(words, sents[:, 0])
+    first = words[np.minimum(j, len(words) - 1)] if len(words) else sents[:, 0]
+    initial = set(np.where((j < len(words)) & (first < sents[:, 1]), first, sents[:, 0]).tolist())
+    return initial, initial.union(sents[:, 0].tolist())
 
 
 def _joins_name(text: str, a, b) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter
+from typing import NamedTuple
 
 import numpy as np
 
@@ -93,6 +94,7 @@ class EvidenceTable:
     cands: VecCandidates | None = None  # whose rows ``crow`` indexes
     crow: np.ndarray | None = None      # per row: its candidate row in ``cands``
     prior_gain: np.ndarray | None = None  # (n, K) float32 gains of those candidates in prior order (rescore reuses them)
+    ids: np.ndarray | None = None         # per row: the word's LM id
 
     def __len__(self) -> int:
         return len(self.token)
@@ -109,6 +111,25 @@ class EvidenceTable:
 
     def rows(self) -> list[WordEvidence]:
         return [self.row(i) for i in range(len(self))]
+
+    def flagged(self, rows: list[int], candidates: list[list]) -> list["Flagged"]:
+        """Rows ``rows`` with the given candidates, as much of them as findings read."""
+        toks = self.doc.tokens
+        k = self.token[rows].tolist()
+        got = list(map(toks.__getitem__, k))
+        return list(map(tuple.__new__, repeat(Flagged), zip(k, map(itemgetter(1), got), map(itemgetter(2), got),
+                                                             map(itemgetter(0), got), candidates)))
+
+
+class Flagged(NamedTuple):
+    """A flagged row as :func:`respin.detect.findings_from_rows` reads it (a tuple: cheaper
+    to make than a :class:`respin.evidence.WordEvidence`)."""
+
+    token: int
+    start: int
+    end: int
+    text: str
+    candidates: list
 
 
 @dataclass
@@ -169,7 +190,7 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
                   np.concatenate([x[4][1] for x in parts])) if windows else None
     return EvidenceTable(doc, wk[sel], X, np.concatenate([x[1] for x in parts]), np.concatenate([x[2] for x in parts]),
                          tab.words, lowered, sel, np.stack([ss[sel], se[sel]], axis=1), ctx, win,
-                         cands, crow[sel].astype(np.int32), np.concatenate([x[5] for x in parts]))
+                         cands, crow[sel].astype(np.int32), np.concatenate([x[5] for x in parts]), ids[sel])
 
 
 def doc_rate(types: np.ndarray, delta: np.ndarray) -> np.ndarray:
@@ -274,7 +295,7 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
         return []
     rows_a = np.asarray(rows, dtype=np.int64)
     words = [table.lowered[j] for j in table.flat[rows_a].tolist()]
-    wid = np.array([tab.index[w] for w in words], dtype=np.int64)
+    wid = table.ids[rows_a] if table.ids is not None else np.array([tab.index[w] for w in words], dtype=np.int64)
     got = _suggestions_vec(table.cands, lexicon, tab, words, limit)
     if got is None:  # lists built per word type
         lists = [_suggestion_candidates(lexicon, tab, w, limit) for w in words]
@@ -315,7 +336,7 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
         neg[r, col] = -key
         best_col = np.argsort(neg, axis=1, kind="stable")[:, :N_KEEP]
         top = (starts[:, None] + best_col)[best_col < counts[:, None]]  # row by row, best first
-        best = list(zip([table.words[c] for c in cid[top].tolist()], gain[top].tolist()))
+        best = list(zip(map(table.words.__getitem__, cid[top].tolist()), gain[top].tolist()))
         ends = np.cumsum(np.minimum(counts, N_KEEP)).tolist()
         for k, (a, b) in enumerate(zip([0] + ends[:-1], ends)):
             if b > a:

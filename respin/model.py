@@ -304,14 +304,15 @@ class Model:
         found: list = []
         for k0, k1 in zip(cuts, cuts[1:]):
             ids = flagged[k0:k1]
-            rows = [get(i) for i in ids]
             if vec_table is not None:
-                for i, r, c in zip(ids, rows, rescore_rows(table, ids, self.lexicon, tab)):
+                cands = rescore_rows(table, ids, self.lexicon, tab)
+                for j, i in enumerate(ids) if pooled else ():
                     if i in pooled:  # the type's pooled choice first, where it fits here too
                         best = table.words[pooled[i]]
-                        c = sorted(c, key=lambda x: x[0] != best or x[1] <= 0)
-                    r.candidates = c
+                        cands[j] = sorted(cands[j], key=lambda x: x[0] != best or x[1] <= 0)
+                rows = table.flagged(ids, cands)
             else:
+                rows = [get(i) for i in ids]
                 for r in rows:
                     r.candidates = rescore(r, self.lexicon, self.lm)
             found += findings_from_rows(text, doc, rows, post[k0:k1], det.finding_threshold)

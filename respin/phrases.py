@@ -39,7 +39,7 @@ from __future__ import annotations
 import threading
 import weakref
 from dataclasses import dataclass
-from itertools import chain, compress
+from itertools import chain, compress, repeat
 
 import numpy as np
 
@@ -211,26 +211,29 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
     by_start = index.by_start
     matches = []   # (first token, last token, parts, replacements, history, next words)
     tok_of, lowered, first, end = doc.words()
+    w_tok, _, w_end = doc.word_arrays()
     get = ids_of.get
-    known, lengths = index.phrases, index.lengths
+    known = index.phrases
     # Only the positions whose first two words start a phrase (found at C speed); there, at
-    # most one phrase per length can match, tried longest first as by_start lists them.
-    starts = compress(range(len(lowered)), map(by_start.__contains__, zip(lowered, lowered[1:])))
-    for i in starts:
+    # most one phrase per length can match. Each length is tried at all of them at once:
+    # the phrase must end inside the sentence, hold no punctuation and be a known phrase.
+    starts = np.fromiter(compress(range(len(lowered)), map(by_start.__contains__, zip(lowered, lowered[1:]))),
+                         dtype=np.int64)
+    found = []  # (position, -length) of each match: by position, longest first
+    for n in index.lengths:
+        i = starts[starts + n <= w_end[starts]]
+        i = i[w_tok[i + n - 1] - w_tok[i] == n - 1]
+        spans = zip(*(map(lowered.__getitem__, (i + k).tolist()) for k in range(n)))
+        found += zip(compress(i.tolist(), map(known.__contains__, spans)), repeat(-n))
+    found.sort()
+    for i, n in found:
+        n = -n
         a, b = first[i], end[i]
-        for n in lengths:
-            if i + n > b:
-                continue
-            parts = tuple(lowered[i:i + n])
-            if parts not in known:
-                continue
-            if tok_of[i + n - 1] - tok_of[i] != n - 1:  # punctuation inside: not the phrase
-                continue
-            h = ([-1, bos] + [get(x, -1) for x in lowered[max(a, i - 2):i]])[-2:]
-            nxt = [get(x, -1) for x in lowered[i + n:min(b, i + n + NEXT_WORDS)]]
-            if len(nxt) < NEXT_WORDS:
-                nxt = nxt + [eos, -2][:NEXT_WORDS - len(nxt)]
-            matches.append((tok_of[i], tok_of[i + n - 1], parts, None, h, nxt))
+        h = ([-1, bos] + [get(x, -1) for x in lowered[max(a, i - 2):i]])[-2:]
+        nxt = [get(x, -1) for x in lowered[i + n:min(b, i + n + NEXT_WORDS)]]
+        if len(nxt) < NEXT_WORDS:
+            nxt = nxt + [eos, -2][:NEXT_WORDS - len(nxt)]
+        matches.append((tok_of[i], tok_of[i + n - 1], tuple(lowered[i:i + n]), None, h, nxt))
     index.prepare(m[2] for m in matches)  # phrases met for the first time: one lookup for all
     matches = [(a, b, parts, index.replacements(parts), h, nxt) for a, b, parts, _, h, nxt in matches]
     matches = [m for m in matches if m[3] is not None]
