@@ -70,6 +70,14 @@ class LineIndex:
         i = bisect.bisect_right(self.starts, pos) - 1
         return i + 1, pos - self.starts[i] + 1
 
+    def line_cols(self, positions: list[int]) -> list[tuple[int, int]]:
+        """:meth:`line_col` of each position, at once."""
+        if not positions:
+            return []
+        pos, starts = np.asarray(positions, dtype=np.int64), np.asarray(self.starts, dtype=np.int64)
+        i = np.searchsorted(starts, pos, side="right") - 1
+        return list(zip((i + 1).tolist(), (pos - starts[i] + 1).tolist()))
+
 
 def findings_from_source(text: str, source: str, lexicon=None) -> tuple[list[Finding], Relation, int]:
     """Aligned substitutions as findings (the source tells exactly what was swapped), the
@@ -130,16 +138,27 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
                         last[1] = k1
                     continue
         spans.append([k0, k1])
-    out, lines = [], LineIndex(text)
-    line_col = lines.line_col
-    for k0, k1 in spans:
-        start, end = toks[k0].start, toks[k1].end
+    out = []
+    starts = [toks[k0].start for k0, _ in spans]
+    for (k0, k1), start, (line, col) in zip(spans, starts, LineIndex(text).line_cols(starts)):
+        end = toks[k1].end
         span = text[start:end]
-        if k0 == k1 or sum(k in flagged for k in range(k0, k1 + 1)) == 1:
-            # one swapped word, perhaps inside a name: its best candidates
-            r, conf = next(flagged[k] for k in range(k0, k1 + 1) if k in flagged)
+        low = span.lower()
+        one = flagged.get(k0) if k0 == k1 else None
+        if one is None:
+            inside = [k for k in range(k0, k1 + 1) if k in flagged]
+            if len(inside) == 1:
+                one = flagged[inside[0]]
+        sugg = []
+        if one is not None:  # one swapped word, perhaps inside a name: its best candidates
+            r, conf = one
             prefix, suffix = text[start:r.start], text[r.end:end]
-            sugg = [prefix + _match_case(c, r.text) + suffix for c, gain in r.candidates[:max_suggestions] if gain > 0]
+            case = _case_of(r.text)
+            for c, gain in r.candidates[:max_suggestions]:
+                if gain > 0:
+                    x = prefix + case(c) + suffix
+                    if x not in sugg and x.lower() != low:
+                        sugg.append(x)
             kind = SYNONYM
         else:  # one joint suggestion: flagged words replaced by their best candidate
             parts, probs = [], []
@@ -154,12 +173,29 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
                     if c and c[0][1] > 0:
                         best = c[0][0]
                 parts.append(_match_case(best, toks[k].text) if best is not None else toks[k].text)
-            sugg, conf, kind = ["".join(parts)], min(probs), PHRASE
-        low = span.lower()
-        sugg = tuple(x for x in dict.fromkeys(sugg) if x.lower() != low)
-        line, col = line_col(start)
-        out.append(Finding(start, end, line, col, span, sugg, round(conf, 3), kind))
+            x = "".join(parts)
+            if x.lower() != low:
+                sugg.append(x)
+            conf, kind = min(probs), PHRASE
+        out.append(Finding(start, end, line, col, span, tuple(sugg), round(conf, 3), kind))
     return out
+
+
+def _case_of(like: str):
+    """:func:`_match_case` with ``like`` fixed: the function that puts a word in its case."""
+    if like.isupper() and len(like) > 1:
+        return str.upper
+    if like[:1].isupper():
+        return _capitalised
+    return _same
+
+
+def _capitalised(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def _same(word: str) -> str:
+    return word
 
 
 def _sentence_initials(doc) -> tuple[set[int], set[int]]:
@@ -195,6 +231,8 @@ def spintax_findings(text: str) -> list[Finding]:
     >>> spintax_findings("if (x) { return a; }")
     []
     """
+    if "{" not in text:  # the pattern's lookbehind keeps the regex engine from skipping to a brace
+        return []
     lines = LineIndex(text)
     out = []
     for m in _SPINTAX.finditer(text):
