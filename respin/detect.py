@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .restore import FORMAT, PHRASE, SYNONYM, Relation, restore_with_source
+from .tokenize import PUNCT
 
 DEFAULT_THRESHOLD = 0.5
 # Below this many words with thesaurus candidates a text carries no usable evidence either
@@ -111,19 +112,22 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
     ``rows``: objects with ``token``, ``start``, ``end``, ``text`` and ``candidates``, as
     :class:`respin.evidence.WordEvidence` has them.
     """
-    toks = doc.tokens
+    texts, starts, ends, kinds = doc.token_texts, doc.token_starts, doc.token_ends, doc.token_kinds
+    n = len(texts)
+
+    def joins(k: int) -> bool:  # tokens k and k + 1 are one capitalised name: words one space apart
+        return (kinds[k] != PUNCT and kinds[k + 1] != PUNCT and texts[k][:1].isupper() and texts[k + 1][:1].isupper()
+                and text[ends[k]:starts[k + 1]] == " ")
     # The first word of a sentence is capitalised for grammar, not as part of a name.
     initial, sentence_starts = _sentence_initials(doc)
     flagged = {r.token: (r, float(prob)) for r, prob in zip(rows, p) if prob >= threshold}
     spans: list[list[int]] = []
-    n = len(toks)
     for k in sorted(flagged):
         k0 = k1 = k
-        tk = toks[k]
-        if tk.text[:1].isupper() and k not in initial:
-            while k0 > 0 and k0 - 1 not in initial and _joins_name(text, toks[k0 - 1], toks[k0]):
+        if texts[k][:1].isupper() and k not in initial:
+            while k0 > 0 and k0 - 1 not in initial and joins(k0 - 1):
                 k0 -= 1
-            while k1 + 1 < n and _joins_name(text, toks[k1], toks[k1 + 1]):
+            while k1 + 1 < n and joins(k1):
                 k1 += 1
         if spans:
             last = spans[-1]
@@ -132,16 +136,16 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
                     last[1] = k1
                 continue
             if k0 == last[1] + 1 and k0 not in sentence_starts:
-                gap = text[toks[k0 - 1].end:toks[k0].start]
+                gap = text[ends[k0 - 1]:starts[k0]]
                 if not gap.strip() and "\n" not in gap:  # adjacent: one finding
                     if k1 > last[1]:
                         last[1] = k1
                     continue
         spans.append([k0, k1])
     out = []
-    starts = [toks[k0].start for k0, _ in spans]
-    for (k0, k1), start, (line, col) in zip(spans, starts, LineIndex(text).line_cols(starts)):
-        end = toks[k1].end
+    first = [starts[k0] for k0, _ in spans]
+    for (k0, k1), start, (line, col) in zip(spans, first, LineIndex(text).line_cols(first)):
+        end = ends[k1]
         span = text[start:end]
         low = span.lower()
         one = flagged.get(k0) if k0 == k1 else None
@@ -164,7 +168,7 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
             parts, probs = [], []
             for k in range(k0, k1 + 1):
                 if k > k0:
-                    parts.append(text[toks[k - 1].end:toks[k].start])
+                    parts.append(text[ends[k - 1]:starts[k]])
                 got = flagged.get(k)
                 best = None
                 if got is not None:
@@ -172,7 +176,7 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
                     c = got[0].candidates[:1]
                     if c and c[0][1] > 0:
                         best = c[0][0]
-                parts.append(_match_case(best, toks[k].text) if best is not None else toks[k].text)
+                parts.append(_match_case(best, texts[k]) if best is not None else texts[k])
             x = "".join(parts)
             if x.lower() != low:
                 sugg.append(x)
@@ -207,12 +211,6 @@ def _sentence_initials(doc) -> tuple[set[int], set[int]]:
     first = words[np.minimum(j, len(words) - 1)] if len(words) else sents[:, 0]
     initial = set(np.where((j < len(words)) & (first < sents[:, 1]), first, sents[:, 0]).tolist())
     return initial, initial.union(sents[:, 0].tolist())
-
-
-def _joins_name(text: str, a, b) -> bool:
-    """Two tokens are one capitalised name: both capitalised words, one space apart."""
-    return (a.kind != "punct" and b.kind != "punct" and a.text[:1].isupper() and b.text[:1].isupper()
-            and text[a.end:b.start] == " ")
 
 
 # Spintax is the template language of article spinners: "{said|stated|mentioned}". When a

@@ -114,11 +114,11 @@ class EvidenceTable:
 
     def flagged(self, rows: list[int], candidates: list[list]) -> list["Flagged"]:
         """Rows ``rows`` with the given candidates, as much of them as findings read."""
-        toks = self.doc.tokens
+        doc = self.doc
         k = self.token[rows].tolist()
-        got = list(map(toks.__getitem__, k))
-        return list(map(tuple.__new__, repeat(Flagged), zip(k, map(itemgetter(1), got), map(itemgetter(2), got),
-                                                             map(itemgetter(0), got), candidates)))
+        return list(map(tuple.__new__, repeat(Flagged), zip(k, map(doc.token_starts.__getitem__, k),
+                                                             map(doc.token_ends.__getitem__, k),
+                                                             map(doc.token_texts.__getitem__, k), candidates)))
 
 
 class Flagged(NamedTuple):
@@ -155,7 +155,6 @@ def _window64(t1, t2, t3) -> np.ndarray:
 def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = False) -> EvidenceTable:
     """Evidence of every judged word of ``doc`` (see :mod:`respin.evidence`), vectorised;
     ``windows``: keep the LM windows restoration's decoder can reuse (:class:`Windows`)."""
-    toks = doc.tokens
     index = tab.index
     bos = index["<s>"]
     # Flat arrays over the words of all sentences (shared with the phrase stage).
@@ -180,7 +179,7 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
     pos = np.arange(n) - ss  # position in sentence
     # Blocks of whole sentences, so that the arrays of a long document stay small (memory
     # grows with the block, not the document); doc_rate is the only document-wide feature.
-    parts = [_block(tab, cands, toks, wk, ids, crow, pos, ss, se, sel[a:b], bos, windows)
+    parts = [_block(tab, cands, doc.token_texts, wk, ids, crow, pos, ss, se, sel[a:b], bos, windows)
              for a, b in _blocks(sel, se, BLOCK_ROWS)]
     X = np.concatenate([x[0] for x in parts])
     delta = X[:, _F["delta"]]
@@ -216,10 +215,10 @@ def _blocks(sel: np.ndarray, se: np.ndarray, size: int):
         a = b
 
 
-def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos, windows=False):
+def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=False):
     """Rows ``sel`` (whole sentences): (X without doc_rate, candidates, gains, context,
     (ids, windows) of :class:`Windows` or None, every candidate's gain in prior order).
-    ``tok_of``: the token index of each word (an array)."""
+    ``texts``: the document's token texts; ``tok_of``: the token index of each word (an array)."""
     n = len(ids)
 
     def at(offset: np.ndarray | int, idx: np.ndarray) -> np.ndarray:
@@ -271,7 +270,7 @@ def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos, windows=F
     X[:, _F["both_sources"]] = both
     second = np.where(n_valid > 1, r_gain[:, 1] if K > 1 else -CLIP, -CLIP)
     X[:, _F["margin"]] = np.where(n_valid > 1, np.clip(delta - np.maximum(-CLIP, second), -CLIP, CLIP), CLIP)
-    first_chars = map(itemgetter(0), map(itemgetter(0), map(toks.__getitem__, tok_of[sel].tolist())))
+    first_chars = map(itemgetter(0), map(texts.__getitem__, tok_of[sel].tolist()))
     cap = np.fromiter(map(str.isupper, first_chars), dtype=bool, count=len(sel))  # capitalised (tokens are non-empty)
     name = (cap & (pos[sel] > 0)).astype(float)
     X[:, _F["name_internal"]] = name

@@ -197,9 +197,9 @@ class Model:
             char0[i] = char0[i - 1] + len(texts[i - 1]) + 1
             line0[i] = line0[i - 1] + texts[i - 1].count("\n") + 1
         if len(texts) == 1:
-            tok0 = [0, len(cdoc.tokens)]
+            tok0 = [0, len(cdoc.token_texts)]
         else:
-            starts = [t.start for t in cdoc.tokens]
+            starts = cdoc.token_starts
             tok0 = [bisect.bisect_left(starts, c) for c in char0] + [len(starts)]
         phrases = []
         if findings:  # phrase swaps ("by way of" for through): more units of evidence for the gate

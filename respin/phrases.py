@@ -205,7 +205,6 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
     with its best neighbour and whether it is a hit (``hits_only``: the hits alone); at
     most one per overlapping group (a hit first, then the largest pmi), in text order."""
     tab = index.tab
-    toks = doc.tokens
     ids_of = tab.index
     bos, eos = ids_of["<s>"], ids_of["</s>"]
     by_start = index.by_start
@@ -264,7 +263,7 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
             continue
         labels = reps[0]  # row f + k has label reps[0][k]; k = 0 is the phrase itself
         sugg = tuple(labels[r - f] for r in rows[:3] if ok_l[r]) or (labels[best - f],)
-        hits.append(PhraseHit(a, b, toks[a].start, toks[b].end, " ".join(parts), labels[best - f],
+        hits.append(PhraseHit(a, b, doc.token_starts[a], doc.token_ends[b], " ".join(parts), labels[best - f],
                               round(gain_l[best], 3), round(pmi_l[best], 3), sugg, ok_l[best]))
     # Overlapping hits: keep the largest gain.
     hits.sort(key=lambda x: (not x.hit, -x.pmi))
