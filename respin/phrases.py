@@ -38,8 +38,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import dataclass
 from itertools import chain, compress, repeat
+from typing import NamedTuple
 
 import numpy as np
 
@@ -48,7 +48,6 @@ from .tokenize import Document, gc_paused
 
 MAX_WORDS = 4           # longest lexicon phrase matched
 MAX_REPLACEMENTS = 16   # shorter neighbours compared per phrase (lexicon order: both sources, WordNet, Moby)
-NEXT_WORDS = 2          # words after the span that the LM scores as well (as the word evidence does)
 
 # A hit: some shorter neighbour fits the context 10^MIN_GAIN times better than the phrase
 # (raw LM gain), and 10^MIN_PMI times better than its general frequency advantage explains
@@ -70,8 +69,9 @@ LR_HIT = 17.0
 LR_MISS = 0.94
 
 
-@dataclass(frozen=True, slots=True)
-class PhraseHit:
+class PhraseHit(NamedTuple):
+    """A matched phrase (a tuple: documents have hundreds, and tuples are cheap to make)."""
+
     first: int          # token index of the phrase's first word in doc.tokens
     last: int           # token index of its last word
     start: int          # character span in the text
@@ -205,13 +205,9 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
     with its best neighbour and whether it is a hit (``hits_only``: the hits alone); at
     most one per overlapping group (a hit first, then the largest pmi), in text order."""
     tab = index.tab
-    ids_of = tab.index
-    bos, eos = ids_of["<s>"], ids_of["</s>"]
     by_start = index.by_start
-    matches = []   # (first token, last token, parts, replacements, history, next words)
-    tok_of, lowered, first, end = doc.words()
-    w_tok, _, w_end = doc.word_arrays()
-    get = ids_of.get
+    tok_of, lowered = doc.words()[:2]
+    w_tok, w_first, w_end = doc.word_arrays()
     known = index.phrases
     # Only the positions whose first two words start a phrase (found at C speed); there, at
     # most one phrase per length can match. Each length is tried at all of them at once:
@@ -225,24 +221,22 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
         spans = zip(*(map(lowered.__getitem__, (i + k).tolist()) for k in range(n)))
         found += zip(compress(i.tolist(), map(known.__contains__, spans)), repeat(-n))
     found.sort()
-    for i, n in found:
-        n = -n
-        a, b = first[i], end[i]
-        h = ([-1, bos] + [get(x, -1) for x in lowered[max(a, i - 2):i]])[-2:]
-        nxt = [get(x, -1) for x in lowered[i + n:min(b, i + n + NEXT_WORDS)]]
-        if len(nxt) < NEXT_WORDS:
-            nxt = nxt + [eos, -2][:NEXT_WORDS - len(nxt)]
-        matches.append((tok_of[i], tok_of[i + n - 1], tuple(lowered[i:i + n]), None, h, nxt))
-    index.prepare(m[2] for m in matches)  # phrases met for the first time: one lookup for all
-    matches = [(a, b, parts, index.replacements(parts), h, nxt) for a, b, parts, _, h, nxt in matches]
-    matches = [m for m in matches if m[3] is not None]
-    if not matches:
+    parts = [tuple(lowered[i:i - neg]) for i, neg in found]
+    index.prepare(parts)  # phrases met for the first time: one lookup for all
+    # (position, length, parts, replacements) of the matches that have a replacement
+    kept = [(i, -neg, p, r) for (i, neg), p, r in zip(found, parts, map(index.replacements, parts)) if r is not None]
+    if not kept:
         return []
+    matches = [(tok_of[i], tok_of[i + n - 1], p, r) for i, n, p, r in kept]  # tokens instead of positions
+    at = np.array([x[0] for x in kept], dtype=np.int64)
+    after = at + np.array([x[1] for x in kept], dtype=np.int64)
+    hist, nxt = _contexts(at, after, w_first[at], w_end[at], lowered, tab.index)
     # One row per (match, body): the phrase itself, then each replacement, all scored at once.
     counts = np.array([len(m[3][0]) for m in matches])
     owner = np.repeat(np.arange(len(matches)), counts)
     prior = np.concatenate([m[3][3] for m in matches])
-    total = np.concatenate([_match_scores(tab, matches[k:k + MATCH_BLOCK], counts[k:k + MATCH_BLOCK])
+    total = np.concatenate([_match_scores(tab, matches[k:k + MATCH_BLOCK], counts[k:k + MATCH_BLOCK],
+                                          hist[k:k + MATCH_BLOCK], nxt[k:k + MATCH_BLOCK])
                             for k in range(0, len(matches), MATCH_BLOCK)])
     first = np.concatenate([[0], np.cumsum(counts)[:-1]])
     gain = total - total[first][owner]
@@ -255,7 +249,7 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
     rank = np.lexsort((-pmi, ~ok, np.arange(len(owner)) == first[owner], owner))
     rank_l, ok_l, gain_l, pmi_l = rank.tolist(), ok.tolist(), gain.tolist(), pmi.tolist()
     hits = []
-    for m, (a, b, parts, reps, _, _) in enumerate(matches):
+    for m, (a, b, parts, reps) in enumerate(matches):
         f = int(first[m])
         rows = rank_l[f:f + int(counts[m]) - 1]  # this match's replacement rows, best first
         best = rows[0]
@@ -280,14 +274,31 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
 MATCH_BLOCK = 2048  # matches scored per batch: memory stays flat on phrase-dense text
 
 
-def _match_scores(tab, matches, counts) -> np.ndarray:
-    """Window scores of each match's phrase and replacements, in match order."""
+def _match_scores(tab, matches, counts, hist, nxt) -> np.ndarray:
+    """Window scores of each match's phrase and replacements, in match order; ``hist``,
+    ``nxt``: each match's two previous and two next LM ids (:func:`_contexts`)."""
     owner = np.repeat(np.arange(len(matches)), counts)
     body = np.concatenate([m[3][1] for m in matches])
     lengths = np.concatenate([m[3][2] for m in matches])
-    hist = np.array([m[4] for m in matches], dtype=np.int64)[owner]
-    nxt = np.array([m[5] for m in matches], dtype=np.int64)[owner]
-    return _window_scores(tab, body, lengths, hist, nxt)
+    return _window_scores(tab, body, lengths, hist[owner], nxt[owner])
+
+
+def _contexts(at, after, sent_first, sent_end, lowered, ids_of):
+    """LM ids of the two words before each phrase (first word at ``at``) and the two after
+    it (from ``after``), inside its sentence [``sent_first``, ``sent_end``): before the
+    sentence, -1 then <s>; after it, </s> then -2 (no word), as the word evidence has them."""
+    bos, eos = ids_of["<s>"], ids_of["</s>"]
+    d, r = at - sent_first, sent_end - after  # words of the sentence before and after the phrase
+    last = len(lowered) - 1
+    look = [np.maximum(at - 2, 0), np.maximum(at - 1, 0), np.minimum(after, last), np.minimum(after + 1, last)]
+    need = np.unique(np.concatenate(look))
+    wid = np.full(len(lowered), -1, dtype=np.int64)
+    get = ids_of.get
+    wid[need] = np.fromiter(map(get, map(lowered.__getitem__, need.tolist()), repeat(-1)), dtype=np.int64, count=len(need))
+    h2, h1, n1, n2 = (wid[k] for k in look)
+    hist = np.stack([np.where(d >= 2, h2, np.where(d == 1, bos, -1)), np.where(d >= 1, h1, bos)], axis=1)
+    nxt = np.stack([np.where(r >= 1, n1, eos), np.where(r >= 2, n2, np.where(r == 1, eos, -2))], axis=1)
+    return hist, nxt
 
 
 def log_lr(hits: list[PhraseHit]) -> np.ndarray:
