@@ -18,7 +18,7 @@ objects are built only for the words a caller asks about (findings, suggestions)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -73,7 +73,7 @@ class VecCandidates:
             if len(judged) < 1_000_000:
                 judged.update(new)
         got = map(judged.get, words, map(new.get, words))  # from the cache, else new (the cache may be full)
-        return np.array(list(got), dtype=np.int64).reshape(len(words), 2)
+        return np.fromiter(chain.from_iterable(got), dtype=np.int64, count=2 * len(words)).reshape(len(words), 2)
 
 
 @dataclass
@@ -95,6 +95,8 @@ class EvidenceTable:
     crow: np.ndarray | None = None      # per row: its candidate row in ``cands``
     prior_gain: np.ndarray | None = None  # (n, K) float32 gains of those candidates in prior order (rescore reuses them)
     ids: np.ndarray | None = None         # per row: the word's LM id
+    own: tuple | None = None              # per row: the word's own window score and the context bigrams
+                                          # ("h2 h1", "n1 n2": :func:`_bigrams`) it was scored with (rescore reuses them)
 
     def __len__(self) -> int:
         return len(self.token)
@@ -189,7 +191,15 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
                   np.concatenate([x[4][1] for x in parts])) if windows else None
     return EvidenceTable(doc, wk[sel], X, np.concatenate([x[1] for x in parts]), np.concatenate([x[2] for x in parts]),
                          tab.words, lowered, sel, np.stack([ss[sel], se[sel]], axis=1), ctx, win,
-                         cands, crow[sel].astype(np.int32), np.concatenate([x[5] for x in parts]), ids[sel])
+                         cands, crow[sel].astype(np.int32), np.concatenate([x[5] for x in parts]), ids[sel],
+                         _joined([x[6] for x in parts]))
+
+
+def _joined(parts: list):
+    """Nested tuples of arrays (the same shape in every part) joined part after part."""
+    if isinstance(parts[0], np.ndarray):
+        return np.concatenate(parts)
+    return tuple(_joined(list(x)) for x in zip(*parts))
 
 
 def doc_rate(types: np.ndarray, delta: np.ndarray) -> np.ndarray:
@@ -217,7 +227,8 @@ def _blocks(sel: np.ndarray, se: np.ndarray, size: int):
 
 def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=False):
     """Rows ``sel`` (whole sentences): (X without doc_rate, candidates, gains, context,
-    (ids, windows) of :class:`Windows` or None, every candidate's gain in prior order).
+    (ids, windows) of :class:`Windows` or None, every candidate's gain in prior order,
+    :attr:`EvidenceTable.own`).
     ``texts``: the document's token texts; ``tok_of``: the token index of each word (an array)."""
     n = len(ids)
 
@@ -284,7 +295,8 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
     ranked = lambda a: np.take_along_axis(a.reshape(m, K), head, 1)  # noqa: E731
     terms = (ranked(own), ranked(last), tuple(ranked(a) for a in b_h1x), tuple(ranked(a) for a in b_xn1))
     _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, (base1, base2, base3))
-    return X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1), win, gain.astype(np.float32, copy=False)
+    return (X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1), win, gain.astype(np.float32, copy=False),
+            (base, ctx))
 
 
 def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SUGGESTION_CANDIDATES) -> list[list]:
@@ -322,8 +334,11 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
         todo = np.flatnonzero(fresh)
         if len(todo):
             h2, h1, n1, n2 = (table.ctx[rows_a, k] for k in range(4))
-            ctx = tuple(_bigrams(tab, [(h2, h1), (n1, n2)]))  # per row, not per candidate
-            base = _local(tab, wid, h2, h1, n1, n2, ctx)
+            if table.own is not None:  # the word's own window and its context bigrams, as detection scored them
+                base, ctx = table.own[0][rows_a], tuple(tuple(a[rows_a] for a in big) for big in table.own[1])
+            else:
+                ctx = tuple(_bigrams(tab, [(h2, h1), (n1, n2)]))  # per row, not per candidate
+                base = _local(tab, wid, h2, h1, n1, n2, ctx)
             rt = r[todo]
             gain[todo] = _local(tab, cid[todo], h2[rt], h1[rt], n1[rt], n2[rt],
                                 tuple(tuple(a[rt] for a in big) for big in ctx)) - base[rt]
