@@ -265,10 +265,8 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
     key = gain - 0.5 * (uc - uw[:, None]) + (cfl == 3)
     # Stable sort by -key: ties keep prior order, as Python's sorted() does.
     order = np.argsort(np.where(valid, -key, np.inf), axis=1, kind="stable")
-    r_ids = np.take_along_axis(cid, order, 1)
-    r_gain = np.take_along_axis(gain, order, 1)
-    r_flag = np.take_along_axis(cfl, order, 1)
-    r_valid = np.take_along_axis(valid, order, 1)
+    flat = order + np.arange(0, m * K, K)[:, None]  # the ranked positions in the flat (m * K) arrays
+    r_ids, r_gain, r_flag, r_valid = (a.ravel()[flat] for a in (cid, gain, cfl, valid))
     n_valid = valid.sum(1)
 
     X = np.zeros((m, len(FEATURES)))
@@ -291,8 +289,8 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
     cand_keep = np.where(r_valid[:, :keep], r_ids[:, :keep], -1)
     gain_keep = np.where(r_valid[:, :keep], r_gain[:, :keep], 0.0)
 
-    head = order[:, :PAIR_CANDIDATES]  # pairs read only the best few candidates' terms
-    ranked = lambda a: np.take_along_axis(a.reshape(m, K), head, 1)  # noqa: E731
+    head = flat[:, :PAIR_CANDIDATES]  # pairs read only the best few candidates' terms
+    ranked = lambda a: a.ravel()[head]  # noqa: E731
     terms = (ranked(own), ranked(last), tuple(ranked(a) for a in b_h1x), tuple(ranked(a) for a in b_xn1))
     _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, (base1, base2, base3))
     return (X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1), win, gain.astype(np.float32, copy=False),
