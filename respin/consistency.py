@@ -53,7 +53,7 @@ def pooled_types(table, tab, min_count: int = 2, rows=None, min_pooled: float | 
     :class:`respin.evidence_vec.EvidenceTable`; ``rows``: only these of its rows, e.g. one
     text's range) with its best pooled candidate, per type in order of first occurrence;
     ``tab``: the LM table the evidence was scored with (:class:`respin.cmu_table.CmuTable`:
-    its word index and unigrams); ``min_pooled``: only the types whose pooled gain reaches it.
+    its unigrams); ``min_pooled``: only the types whose pooled gain reaches it.
     """
     sel = np.arange(len(table)) if rows is None else np.asarray(rows, dtype=np.int64)
     if len(sel) < min_count:
@@ -76,11 +76,7 @@ def pooled_types(table, tab, min_count: int = 2, rows=None, min_pooled: float | 
     first[kinv[::-1]] = np.arange(len(key))[::-1]  # a representative entry of each key
     grp, cid = g_of[first], c_of[first]
     occ = counts[grp]
-    # A judged word is always in the LM's vocabulary (evidence_table checks it).
-    if table.ids is not None:
-        wid = table.ids[sel[first_of]][grp]
-    else:
-        wid = np.array([tab.index[table.lowered[j]] for j in table.flat[sel[first_of]].tolist()], dtype=np.int64)[grp]
+    wid = table.ids[sel[first_of]][grp]
     pooled = sums + MISSING_GAIN * (occ - kept) - occ * (tab.p1[cid] - tab.p1[wid])
     # Each type's best key: the largest pooled gain, ties to the lower candidate id
     # (deterministic); the keys are in type order, so a type's best is its first here.

@@ -94,9 +94,10 @@ class EvidenceTable:
     cands: VecCandidates | None = None  # whose rows ``crow`` indexes
     crow: np.ndarray | None = None      # per row: its candidate row in ``cands``
     prior_gain: np.ndarray | None = None  # (n, K) float32 gains of those candidates in prior order (rescore reuses them)
-    ids: np.ndarray | None = None         # per row: the word's LM id
-    own: tuple | None = None              # per row: the word's own window score and the context bigrams
-                                          # ("h2 h1", "n1 n2": :func:`_bigrams`) it was scored with (rescore reuses them)
+    ids: np.ndarray | None = None         # per row: the word's LM id (a judged word is always in the LM)
+    # Per row: the word's own window score, and the context bigrams ("h2 h1", "n1 n2", as
+    # :func:`_bigrams` gives them) it was scored with; rescore reuses both.
+    own: tuple | None = None
 
     def __len__(self) -> int:
         return len(self.token)
@@ -304,7 +305,7 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
         return []
     rows_a = np.asarray(rows, dtype=np.int64)
     words = [table.lowered[j] for j in table.flat[rows_a].tolist()]
-    wid = table.ids[rows_a] if table.ids is not None else np.array([tab.index[w] for w in words], dtype=np.int64)
+    wid = table.ids[rows_a]
     got = _suggestions_vec(table.cands, lexicon, tab, words, limit)
     if got is None:  # lists built per word type
         lists = [_suggestion_candidates(lexicon, tab, w, limit) for w in words]
@@ -332,11 +333,8 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
         todo = np.flatnonzero(fresh)
         if len(todo):
             h2, h1, n1, n2 = (table.ctx[rows_a, k] for k in range(4))
-            if table.own is not None:  # the word's own window and its context bigrams, as detection scored them
-                base, ctx = table.own[0][rows_a], tuple(tuple(a[rows_a] for a in big) for big in table.own[1])
-            else:
-                ctx = tuple(_bigrams(tab, [(h2, h1), (n1, n2)]))  # per row, not per candidate
-                base = _local(tab, wid, h2, h1, n1, n2, ctx)
+            # The word's own window and its context bigrams (per row, not per candidate), as detection scored them.
+            base, ctx = table.own[0][rows_a], tuple(tuple(a[rows_a] for a in big) for big in table.own[1])
             rt = r[todo]
             gain[todo] = _local(tab, cid[todo], h2[rt], h1[rt], n1[rt], n2[rt],
                                 tuple(tuple(a[rt] for a in big) for big in ctx)) - base[rt]

@@ -95,7 +95,7 @@ def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
 def _columns(text: str, offset: int, end: int) -> tuple[list[str], list[int], list[int], list[str], bytes]:
     """The tokens of ``text[offset:end]`` as columns: texts, starts, ends, kinds, and 1 for
     each word (not punctuation) token. One findall and C-level maps: no per-token Python
-    code or match objects (a third of the cost of building the tokens from matches)."""
+    code or match object."""
     found = _SPACED_RE.findall(text, offset, end)
     texts = list(map(itemgetter(1), found))
     # Ends of the whitespace runs and of the tokens, alternately: [offset, s0, e0, s1, e1, ...].
