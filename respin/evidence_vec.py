@@ -435,15 +435,18 @@ def _backoff(tab, w, h1, h2, big_w, big_ctx):
     """log10 P(w | h2 h1) short of the trigram, and which trigrams to look for: (scores,
     positions, trigram keys). The trigram exists only where the bigram "h1 w" does."""
     has1 = h1 >= 0
-    has2 = has1 & (h2 >= 0)
+    has2 = h2 >= 0
+    has2 &= has1
     fw, pw, _ = big_w
     fc, _, bc = big_ctx
-    wz = np.maximum(w, 0)
     bo_ctx = np.where(has2 & fc, bc, np.float32(0))
-    p1 = tab.p1[wz]
-    out = np.where(has1, p1 + tab.b1[np.maximum(h1, 0)], p1) + bo_ctx
-    out = np.where(fw, pw + bo_ctx, out)
-    out = np.where(w == -1, np.float32(-7.0), out)  # an unknown predicted word: respin.lm.OOV_FLOOR
+    # In place, the same float32 sums: p1(w) [+ b1(h1) where there is h1] + bo_ctx, or
+    # p2(h1 w) + bo_ctx where the bigram exists.
+    out = tab.p1[np.maximum(w, 0)]
+    np.add(out, tab.b1[np.maximum(h1, 0)], out=out, where=has1)
+    out += bo_ctx
+    np.add(pw, bo_ctx, out=out, where=fw)
+    np.copyto(out, np.float32(-7.0), where=w == -1)  # an unknown predicted word: respin.lm.OOV_FLOOR
     look = np.flatnonzero(has2 & fw)
     return out, look, (h2[look] * tab.V + h1[look]) * tab.V + w[look]
 
