@@ -48,19 +48,18 @@ class PooledHit:
     pooled: float           # its pooled, frequency-corrected gain (log10)
 
 
-def pooled_types(table, tab, min_count: int = 2, rows=None) -> list[PooledHit]:
+def pooled_types(table, tab, min_count: int = 2, rows=None, min_pooled: float | None = None) -> list[PooledHit]:
     """Every word type judged at least ``min_count`` times in ``table`` (an
     :class:`respin.evidence_vec.EvidenceTable`; ``rows``: only these of its rows, e.g. one
     text's range) with its best pooled candidate, per type in order of first occurrence;
     ``tab``: the LM table the evidence was scored with (:class:`respin.cmu_table.CmuTable`:
-    its word index and unigrams).
+    its unigrams); ``min_pooled``: only the types whose pooled gain reaches it.
     """
     sel = np.arange(len(table)) if rows is None else np.asarray(rows, dtype=np.int64)
     if len(sel) < min_count:
         return []
     # The rows' word types as small ints: their candidate-table rows (one per judged type).
     _, first_of, inv, counts = np.unique(table.crow[sel], return_index=True, return_inverse=True, return_counts=True)
-    types = [table.lowered[j] for j in table.flat[sel[first_of]].tolist()]
     rep = np.flatnonzero(counts[inv] >= min_count)  # positions in sel
     if not len(rep):
         return []
@@ -77,19 +76,27 @@ def pooled_types(table, tab, min_count: int = 2, rows=None) -> list[PooledHit]:
     first[kinv[::-1]] = np.arange(len(key))[::-1]  # a representative entry of each key
     grp, cid = g_of[first], c_of[first]
     occ = counts[grp]
-    # A judged word is always in the LM's vocabulary (evidence_table checks it).
-    wid = np.array([tab.index[t] for t in types], dtype=np.int64)[grp]
+    wid = table.ids[sel[first_of]][grp]
     pooled = sums + MISSING_GAIN * (occ - kept) - occ * (tab.p1[cid] - tab.p1[wid])
-    best: dict[int, int] = {}  # type -> its best key (ties: the lower candidate id, deterministic)
-    for k in np.lexsort((cid, -pooled)).tolist():
-        best.setdefault(int(grp[k]), k)
-    members: dict[int, list[int]] = {}
-    for j in rep.tolist():
-        members.setdefault(int(inv[j]), []).append(int(sel[j]))
-    return [PooledHit(tuple(members[g]), int(cid[k]), float(pooled[k]))
-            for g, k in sorted(best.items(), key=lambda gk: members[gk[0]][0])]
+    # Each type's best key: the largest pooled gain, ties to the lower candidate id
+    # (deterministic); the keys are in type order, so a type's best is its first here.
+    order = np.lexsort((cid, -pooled, grp))
+    best = order[np.flatnonzero(np.diff(grp[order], prepend=-1))]
+    if min_pooled is not None:
+        best = best[pooled[best] >= min_pooled]
+    if not len(best):
+        return []
+    # The rows of each type, in text order; the types by their first row.
+    by_type = np.argsort(inv[rep], kind="stable")
+    members = sel[rep][by_type]
+    bounds = np.searchsorted(inv[rep][by_type], grp[best])
+    stop = bounds + counts[grp[best]]
+    ranked = np.argsort(members[bounds], kind="stable")
+    members_l = members.tolist()
+    return [PooledHit(tuple(members_l[a:b]), c, g) for a, b, c, g in
+            zip(bounds[ranked].tolist(), stop[ranked].tolist(), cid[best][ranked].tolist(), pooled[best][ranked].tolist())]
 
 
 def pooled_hits(table, tab, min_pooled: float = MIN_POOLED, rows=None) -> list[PooledHit]:
     """:func:`pooled_types` whose pooled gain reaches ``min_pooled``."""
-    return [h for h in pooled_types(table, tab, rows=rows) if h.pooled >= min_pooled]
+    return pooled_types(table, tab, rows=rows, min_pooled=min_pooled)

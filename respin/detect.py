@@ -11,7 +11,10 @@ import bisect
 import re
 from dataclasses import asdict, dataclass, field
 
+import numpy as np
+
 from .restore import FORMAT, PHRASE, SYNONYM, Relation, restore_with_source
+from .tokenize import PUNCT
 
 DEFAULT_THRESHOLD = 0.5
 # Below this many words with thesaurus candidates a text carries no usable evidence either
@@ -68,6 +71,14 @@ class LineIndex:
         i = bisect.bisect_right(self.starts, pos) - 1
         return i + 1, pos - self.starts[i] + 1
 
+    def line_cols(self, positions: list[int]) -> list[tuple[int, int]]:
+        """:meth:`line_col` of each position, at once."""
+        if not positions:
+            return []
+        pos, starts = np.asarray(positions, dtype=np.int64), np.asarray(self.starts, dtype=np.int64)
+        i = np.searchsorted(starts, pos, side="right") - 1
+        return list(zip((i + 1).tolist(), (pos - starts[i] + 1).tolist()))
+
 
 def findings_from_source(text: str, source: str, lexicon=None) -> tuple[list[Finding], Relation, int]:
     """Aligned substitutions as findings (the source tells exactly what was swapped), the
@@ -98,55 +109,108 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
     Home" ==> "White House"), so that the finding reads as the spinner's change did.
     Suggestions are candidates that improve the local language-model score, best first,
     in the word's case; a finding may have none (the word is odd, no candidate fits).
+    ``rows``: objects with ``token``, ``start``, ``end``, ``text`` and ``candidates``, as
+    :class:`respin.evidence.WordEvidence` has them.
     """
-    toks = doc.tokens
+    texts, starts, ends, kinds = doc.token_texts, doc.token_starts, doc.token_ends, doc.token_kinds
+    n = len(texts)
+
+    def joins(k: int) -> bool:  # tokens k and k + 1 are one capitalised name: words one space apart
+        return (kinds[k] != PUNCT and kinds[k + 1] != PUNCT and texts[k][:1].isupper() and texts[k + 1][:1].isupper()
+                and text[ends[k]:starts[k + 1]] == " ")
     # The first word of a sentence is capitalised for grammar, not as part of a name.
-    initial = {next((k for k in range(a, b) if toks[k].kind != "punct"), a) for a, b in doc.sentences}
-    sentence_starts = {a for a, _ in doc.sentences} | initial
+    initial, sentence_starts = _sentence_initials(doc)
     flagged = {r.token: (r, float(prob)) for r, prob in zip(rows, p) if prob >= threshold}
     spans: list[list[int]] = []
     for k in sorted(flagged):
         k0 = k1 = k
-        if toks[k].text[:1].isupper() and k not in initial:
-            while k0 > 0 and k0 - 1 not in initial and _joins_name(text, toks[k0 - 1], toks[k0]):
+        if texts[k][:1].isupper() and k not in initial:
+            while k0 > 0 and k0 - 1 not in initial and joins(k0 - 1):
                 k0 -= 1
-            while k1 + 1 < len(toks) and _joins_name(text, toks[k1], toks[k1 + 1]):
+            while k1 + 1 < n and joins(k1):
                 k1 += 1
-        gap = text[toks[k0 - 1].end:toks[k0].start] if k0 > 0 else "\n"
-        if spans and (k0 <= spans[-1][1] or (k0 == spans[-1][1] + 1 and not gap.strip() and "\n" not in gap
-                                             and k0 not in sentence_starts)):
-            spans[-1][1] = max(spans[-1][1], k1)  # overlapping or adjacent: one finding
-        else:
-            spans.append([k0, k1])
-    out, lines = [], LineIndex(text)
-    for k0, k1 in spans:
-        start, end = toks[k0].start, toks[k1].end
-        inside = [flagged[k] for k in range(k0, k1 + 1) if k in flagged]
-        if len(inside) == 1:  # one swapped word, perhaps inside a name: its best candidates
-            r = inside[0][0]
+        if spans:
+            last = spans[-1]
+            if k0 <= last[1]:  # overlapping: one finding
+                if k1 > last[1]:
+                    last[1] = k1
+                continue
+            if k0 == last[1] + 1 and k0 not in sentence_starts:
+                gap = text[ends[k0 - 1]:starts[k0]]
+                if not gap.strip() and "\n" not in gap:  # adjacent: one finding
+                    if k1 > last[1]:
+                        last[1] = k1
+                    continue
+        spans.append([k0, k1])
+    out = []
+    first = [starts[k0] for k0, _ in spans]
+    for (k0, k1), start, (line, col) in zip(spans, first, LineIndex(text).line_cols(first)):
+        end = ends[k1]
+        span = text[start:end]
+        low = span.lower()
+        one = flagged.get(k0) if k0 == k1 else None
+        if one is None:
+            inside = [k for k in range(k0, k1 + 1) if k in flagged]
+            if len(inside) == 1:
+                one = flagged[inside[0]]
+        sugg = []
+        if one is not None:  # one swapped word, perhaps inside a name: its best candidates
+            r, conf = one
             prefix, suffix = text[start:r.start], text[r.end:end]
-            sugg = [prefix + _match_case(c, r.text) + suffix for c, gain in r.candidates[:max_suggestions] if gain > 0]
+            case = _case_of(r.text)
+            for c, gain in r.candidates[:max_suggestions]:
+                if gain > 0:
+                    x = prefix + case(c) + suffix
+                    if x not in sugg and x.lower() != low:
+                        sugg.append(x)
+            kind = SYNONYM
         else:  # one joint suggestion: flagged words replaced by their best candidate
-            parts = []
+            parts, probs = [], []
             for k in range(k0, k1 + 1):
                 if k > k0:
-                    parts.append(text[toks[k - 1].end:toks[k].start])
-                r = flagged[k][0] if k in flagged else None
-                best = [c for c, gain in r.candidates[:1] if gain > 0] if r else []
-                parts.append(_match_case(best[0], toks[k].text) if best else toks[k].text)
-            sugg = ["".join(parts)]
-        sugg = [x for x in dict.fromkeys(sugg) if x.lower() != text[start:end].lower()]
-        line, col = lines.line_col(start)
-        conf = round(min(prob for _, prob in inside), 3)
-        kind = SYNONYM if len(inside) == 1 else PHRASE
-        out.append(Finding(start, end, line, col, text[start:end], tuple(sugg), conf, kind))
+                    parts.append(text[ends[k - 1]:starts[k]])
+                got = flagged.get(k)
+                best = None
+                if got is not None:
+                    probs.append(got[1])
+                    c = got[0].candidates[:1]
+                    if c and c[0][1] > 0:
+                        best = c[0][0]
+                parts.append(_match_case(best, texts[k]) if best is not None else texts[k])
+            x = "".join(parts)
+            if x.lower() != low:
+                sugg.append(x)
+            conf, kind = min(probs), PHRASE
+        out.append(Finding(start, end, line, col, span, tuple(sugg), round(conf, 3), kind))
     return out
 
 
-def _joins_name(text: str, a, b) -> bool:
-    """Two tokens are one capitalised name: both capitalised words, one space apart."""
-    return (a.kind != "punct" and b.kind != "punct" and a.text[:1].isupper() and b.text[:1].isupper()
-            and text[a.end:b.start] == " ")
+def _case_of(like: str):
+    """:func:`_match_case` with ``like`` fixed: the function that puts a word in its case."""
+    if like.isupper() and len(like) > 1:
+        return str.upper
+    if like[:1].isupper():
+        return _capitalised
+    return _same
+
+
+def _capitalised(word: str) -> str:
+    return word[:1].upper() + word[1:]
+
+
+def _same(word: str) -> str:
+    return word
+
+
+def _sentence_initials(doc) -> tuple[set[int], set[int]]:
+    """The token index of each sentence's first word (its first token if it has no word),
+    and those together with the sentences' first tokens."""
+    sents = np.array(doc.sentences, dtype=np.int64).reshape(-1, 2)
+    words = doc.word_arrays()[0]  # token index of each word, ascending
+    j = np.searchsorted(words, sents[:, 0])
+    first = words[np.minimum(j, len(words) - 1)] if len(words) else sents[:, 0]
+    initial = set(np.where((j < len(words)) & (first < sents[:, 1]), first, sents[:, 0]).tolist())
+    return initial, initial.union(sents[:, 0].tolist())
 
 
 # Spintax is the template language of article spinners: "{said|stated|mentioned}". When a
@@ -165,6 +229,8 @@ def spintax_findings(text: str) -> list[Finding]:
     >>> spintax_findings("if (x) { return a; }")
     []
     """
+    if "{" not in text:  # the pattern's lookbehind keeps the regex engine from skipping to a brace
+        return []
     lines = LineIndex(text)
     out = []
     for m in _SPINTAX.finditer(text):

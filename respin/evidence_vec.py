@@ -18,8 +18,9 @@ objects are built only for the words a caller asks about (findings, suggestions)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import chain, repeat
 from operator import itemgetter
+from typing import NamedTuple
 
 import numpy as np
 
@@ -72,7 +73,7 @@ class VecCandidates:
             if len(judged) < 1_000_000:
                 judged.update(new)
         got = map(judged.get, words, map(new.get, words))  # from the cache, else new (the cache may be full)
-        return np.array(list(got), dtype=np.int64).reshape(len(words), 2)
+        return np.fromiter(chain.from_iterable(got), dtype=np.int64, count=2 * len(words)).reshape(len(words), 2)
 
 
 @dataclass
@@ -93,6 +94,10 @@ class EvidenceTable:
     cands: VecCandidates | None = None  # whose rows ``crow`` indexes
     crow: np.ndarray | None = None      # per row: its candidate row in ``cands``
     prior_gain: np.ndarray | None = None  # (n, K) float32 gains of those candidates in prior order (rescore reuses them)
+    ids: np.ndarray | None = None         # per row: the word's LM id (a judged word is always in the LM)
+    # Per row: the word's own window score, and the context bigrams ("h2 h1", "n1 n2", as
+    # :func:`_bigrams` gives them) it was scored with; rescore reuses both.
+    own: tuple | None = None
 
     def __len__(self) -> int:
         return len(self.token)
@@ -109,6 +114,25 @@ class EvidenceTable:
 
     def rows(self) -> list[WordEvidence]:
         return [self.row(i) for i in range(len(self))]
+
+    def flagged(self, rows: list[int], candidates: list[list]) -> list["Flagged"]:
+        """Rows ``rows`` with the given candidates, as much of them as findings read."""
+        doc = self.doc
+        k = self.token[rows].tolist()
+        return list(map(tuple.__new__, repeat(Flagged), zip(k, map(doc.token_starts.__getitem__, k),
+                                                             map(doc.token_ends.__getitem__, k),
+                                                             map(doc.token_texts.__getitem__, k), candidates)))
+
+
+class Flagged(NamedTuple):
+    """A flagged row as :func:`respin.detect.findings_from_rows` reads it (a tuple: cheaper
+    to make than a :class:`respin.evidence.WordEvidence`)."""
+
+    token: int
+    start: int
+    end: int
+    text: str
+    candidates: list
 
 
 @dataclass
@@ -134,7 +158,6 @@ def _window64(t1, t2, t3) -> np.ndarray:
 def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = False) -> EvidenceTable:
     """Evidence of every judged word of ``doc`` (see :mod:`respin.evidence`), vectorised;
     ``windows``: keep the LM windows restoration's decoder can reuse (:class:`Windows`)."""
-    toks = doc.tokens
     index = tab.index
     bos = index["<s>"]
     # Flat arrays over the words of all sentences (shared with the phrase stage).
@@ -159,7 +182,7 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
     pos = np.arange(n) - ss  # position in sentence
     # Blocks of whole sentences, so that the arrays of a long document stay small (memory
     # grows with the block, not the document); doc_rate is the only document-wide feature.
-    parts = [_block(tab, cands, toks, wk, ids, crow, pos, ss, se, sel[a:b], bos, windows)
+    parts = [_block(tab, cands, doc.token_texts, wk, ids, crow, pos, ss, se, sel[a:b], bos, windows)
              for a, b in _blocks(sel, se, BLOCK_ROWS)]
     X = np.concatenate([x[0] for x in parts])
     delta = X[:, _F["delta"]]
@@ -169,7 +192,15 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
                   np.concatenate([x[4][1] for x in parts])) if windows else None
     return EvidenceTable(doc, wk[sel], X, np.concatenate([x[1] for x in parts]), np.concatenate([x[2] for x in parts]),
                          tab.words, lowered, sel, np.stack([ss[sel], se[sel]], axis=1), ctx, win,
-                         cands, crow[sel].astype(np.int32), np.concatenate([x[5] for x in parts]))
+                         cands, crow[sel].astype(np.int32), np.concatenate([x[5] for x in parts]), ids[sel],
+                         _joined([x[6] for x in parts]))
+
+
+def _joined(parts: list):
+    """Nested tuples of arrays (the same shape in every part) joined part after part."""
+    if isinstance(parts[0], np.ndarray):
+        return np.concatenate(parts)
+    return tuple(_joined(list(x)) for x in zip(*parts))
 
 
 def doc_rate(types: np.ndarray, delta: np.ndarray) -> np.ndarray:
@@ -195,10 +226,11 @@ def _blocks(sel: np.ndarray, se: np.ndarray, size: int):
         a = b
 
 
-def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos, windows=False):
+def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=False):
     """Rows ``sel`` (whole sentences): (X without doc_rate, candidates, gains, context,
-    (ids, windows) of :class:`Windows` or None, every candidate's gain in prior order).
-    ``tok_of``: the token index of each word (an array)."""
+    (ids, windows) of :class:`Windows` or None, every candidate's gain in prior order,
+    :attr:`EvidenceTable.own`).
+    ``texts``: the document's token texts; ``tok_of``: the token index of each word (an array)."""
     n = len(ids)
 
     def at(offset: np.ndarray | int, idx: np.ndarray) -> np.ndarray:
@@ -234,10 +266,8 @@ def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos, windows=F
     key = gain - 0.5 * (uc - uw[:, None]) + (cfl == 3)
     # Stable sort by -key: ties keep prior order, as Python's sorted() does.
     order = np.argsort(np.where(valid, -key, np.inf), axis=1, kind="stable")
-    r_ids = np.take_along_axis(cid, order, 1)
-    r_gain = np.take_along_axis(gain, order, 1)
-    r_flag = np.take_along_axis(cfl, order, 1)
-    r_valid = np.take_along_axis(valid, order, 1)
+    flat = order + np.arange(0, m * K, K)[:, None]  # the ranked positions in the flat (m * K) arrays
+    r_ids, r_gain, r_flag, r_valid = (a.ravel()[flat] for a in (cid, gain, cfl, valid))
     n_valid = valid.sum(1)
 
     X = np.zeros((m, len(FEATURES)))
@@ -250,7 +280,7 @@ def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos, windows=F
     X[:, _F["both_sources"]] = both
     second = np.where(n_valid > 1, r_gain[:, 1] if K > 1 else -CLIP, -CLIP)
     X[:, _F["margin"]] = np.where(n_valid > 1, np.clip(delta - np.maximum(-CLIP, second), -CLIP, CLIP), CLIP)
-    first_chars = map(itemgetter(0), map(itemgetter(0), map(toks.__getitem__, tok_of[sel].tolist())))
+    first_chars = map(itemgetter(0), map(texts.__getitem__, tok_of[sel].tolist()))
     cap = np.fromiter(map(str.isupper, first_chars), dtype=bool, count=len(sel))  # capitalised (tokens are non-empty)
     name = (cap & (pos[sel] > 0)).astype(float)
     X[:, _F["name_internal"]] = name
@@ -260,11 +290,12 @@ def _block(tab, cands, toks, tok_of, ids, crow, pos, ss, se, sel, bos, windows=F
     cand_keep = np.where(r_valid[:, :keep], r_ids[:, :keep], -1)
     gain_keep = np.where(r_valid[:, :keep], r_gain[:, :keep], 0.0)
 
-    head = order[:, :PAIR_CANDIDATES]  # pairs read only the best few candidates' terms
-    ranked = lambda a: np.take_along_axis(a.reshape(m, K), head, 1)  # noqa: E731
+    head = flat[:, :PAIR_CANDIDATES]  # pairs read only the best few candidates' terms
+    ranked = lambda a: a.ravel()[head]  # noqa: E731
     terms = (ranked(own), ranked(last), tuple(ranked(a) for a in b_h1x), tuple(ranked(a) for a in b_xn1))
     _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, (base1, base2, base3))
-    return X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1), win, gain.astype(np.float32, copy=False)
+    return (X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1), win, gain.astype(np.float32, copy=False),
+            (base, ctx))
 
 
 def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SUGGESTION_CANDIDATES) -> list[list]:
@@ -274,7 +305,7 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
         return []
     rows_a = np.asarray(rows, dtype=np.int64)
     words = [table.lowered[j] for j in table.flat[rows_a].tolist()]
-    wid = np.array([tab.index[w] for w in words], dtype=np.int64)
+    wid = table.ids[rows_a]
     got = _suggestions_vec(table.cands, lexicon, tab, words, limit)
     if got is None:  # lists built per word type
         lists = [_suggestion_candidates(lexicon, tab, w, limit) for w in words]
@@ -302,8 +333,8 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
         todo = np.flatnonzero(fresh)
         if len(todo):
             h2, h1, n1, n2 = (table.ctx[rows_a, k] for k in range(4))
-            ctx = tuple(_bigrams(tab, [(h2, h1), (n1, n2)]))  # per row, not per candidate
-            base = _local(tab, wid, h2, h1, n1, n2, ctx)
+            # The word's own window and its context bigrams (per row, not per candidate), as detection scored them.
+            base, ctx = table.own[0][rows_a], tuple(tuple(a[rows_a] for a in big) for big in table.own[1])
             rt = r[todo]
             gain[todo] = _local(tab, cid[todo], h2[rt], h1[rt], n1[rt], n2[rt],
                                 tuple(tuple(a[rt] for a in big) for big in ctx)) - base[rt]
@@ -315,7 +346,7 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
         neg[r, col] = -key
         best_col = np.argsort(neg, axis=1, kind="stable")[:, :N_KEEP]
         top = (starts[:, None] + best_col)[best_col < counts[:, None]]  # row by row, best first
-        best = list(zip([table.words[c] for c in cid[top].tolist()], gain[top].tolist()))
+        best = list(zip(map(table.words.__getitem__, cid[top].tolist()), gain[top].tolist()))
         ends = np.cumsum(np.minimum(counts, N_KEEP)).tolist()
         for k, (a, b) in enumerate(zip([0] + ends[:-1], ends)):
             if b > a:
@@ -404,15 +435,18 @@ def _backoff(tab, w, h1, h2, big_w, big_ctx):
     """log10 P(w | h2 h1) short of the trigram, and which trigrams to look for: (scores,
     positions, trigram keys). The trigram exists only where the bigram "h1 w" does."""
     has1 = h1 >= 0
-    has2 = has1 & (h2 >= 0)
+    has2 = h2 >= 0
+    has2 &= has1
     fw, pw, _ = big_w
     fc, _, bc = big_ctx
-    wz = np.maximum(w, 0)
     bo_ctx = np.where(has2 & fc, bc, np.float32(0))
-    p1 = tab.p1[wz]
-    out = np.where(has1, p1 + tab.b1[np.maximum(h1, 0)], p1) + bo_ctx
-    out = np.where(fw, pw + bo_ctx, out)
-    out = np.where(w == -1, np.float32(-7.0), out)  # an unknown predicted word: respin.lm.OOV_FLOOR
+    # In place, the same float32 sums: p1(w) [+ b1(h1) where there is h1] + bo_ctx, or
+    # p2(h1 w) + bo_ctx where the bigram exists.
+    out = tab.p1[np.maximum(w, 0)]
+    np.add(out, tab.b1[np.maximum(h1, 0)], out=out, where=has1)
+    out += bo_ctx
+    np.add(pw, bo_ctx, out=out, where=fw)
+    np.copyto(out, np.float32(-7.0), where=w == -1)  # an unknown predicted word: respin.lm.OOV_FLOOR
     look = np.flatnonzero(has2 & fw)
     return out, look, (h2[look] * tab.V + h1[look]) * tab.V + w[look]
 

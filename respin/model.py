@@ -197,9 +197,9 @@ class Model:
             char0[i] = char0[i - 1] + len(texts[i - 1]) + 1
             line0[i] = line0[i - 1] + texts[i - 1].count("\n") + 1
         if len(texts) == 1:
-            tok0 = [0, len(cdoc.tokens)]
+            tok0 = [0, len(cdoc.token_texts)]
         else:
-            starts = [t.start for t in cdoc.tokens]
+            starts = cdoc.token_starts
             tok0 = [bisect.bisect_left(starts, c) for c in char0] + [len(starts)]
         phrases = []
         if findings:  # phrase swaps ("by way of" for through): more units of evidence for the gate
@@ -304,14 +304,15 @@ class Model:
         found: list = []
         for k0, k1 in zip(cuts, cuts[1:]):
             ids = flagged[k0:k1]
-            rows = [get(i) for i in ids]
             if vec_table is not None:
-                for i, r, c in zip(ids, rows, rescore_rows(table, ids, self.lexicon, tab)):
+                cands = rescore_rows(table, ids, self.lexicon, tab)
+                for j, i in enumerate(ids) if pooled else ():
                     if i in pooled:  # the type's pooled choice first, where it fits here too
                         best = table.words[pooled[i]]
-                        c = sorted(c, key=lambda x: x[0] != best or x[1] <= 0)
-                    r.candidates = c
+                        cands[j] = sorted(cands[j], key=lambda x: x[0] != best or x[1] <= 0)
+                rows = table.flagged(ids, cands)
             else:
+                rows = [get(i) for i in ids]
                 for r in rows:
                     r.candidates = rescore(r, self.lexicon, self.lm)
             found += findings_from_rows(text, doc, rows, post[k0:k1], det.finding_threshold)

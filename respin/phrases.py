@@ -38,8 +38,8 @@ from __future__ import annotations
 
 import threading
 import weakref
-from dataclasses import dataclass
-from itertools import chain, compress
+from itertools import chain, compress, repeat
+from typing import NamedTuple
 
 import numpy as np
 
@@ -48,7 +48,6 @@ from .tokenize import Document, gc_paused
 
 MAX_WORDS = 4           # longest lexicon phrase matched
 MAX_REPLACEMENTS = 16   # shorter neighbours compared per phrase (lexicon order: both sources, WordNet, Moby)
-NEXT_WORDS = 2          # words after the span that the LM scores as well (as the word evidence does)
 
 # A hit: some shorter neighbour fits the context 10^MIN_GAIN times better than the phrase
 # (raw LM gain), and 10^MIN_PMI times better than its general frequency advantage explains
@@ -70,8 +69,9 @@ LR_HIT = 17.0
 LR_MISS = 0.94
 
 
-@dataclass(frozen=True, slots=True)
-class PhraseHit:
+class PhraseHit(NamedTuple):
+    """A matched phrase (a tuple: documents have hundreds, and tuples are cheap to make)."""
+
     first: int          # token index of the phrase's first word in doc.tokens
     last: int           # token index of its last word
     start: int          # character span in the text
@@ -205,42 +205,38 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
     with its best neighbour and whether it is a hit (``hits_only``: the hits alone); at
     most one per overlapping group (a hit first, then the largest pmi), in text order."""
     tab = index.tab
-    toks = doc.tokens
-    ids_of = tab.index
-    bos, eos = ids_of["<s>"], ids_of["</s>"]
     by_start = index.by_start
-    matches = []   # (first token, last token, parts, replacements, history, next words)
-    tok_of, lowered, first, end = doc.words()
-    get = ids_of.get
-    known, lengths = index.phrases, index.lengths
+    tok_of, lowered = doc.words()[:2]
+    w_tok, w_first, w_end = doc.word_arrays()
+    known = index.phrases
     # Only the positions whose first two words start a phrase (found at C speed); there, at
-    # most one phrase per length can match, tried longest first as by_start lists them.
-    starts = compress(range(len(lowered)), map(by_start.__contains__, zip(lowered, lowered[1:])))
-    for i in starts:
-        a, b = first[i], end[i]
-        for n in lengths:
-            if i + n > b:
-                continue
-            parts = tuple(lowered[i:i + n])
-            if parts not in known:
-                continue
-            if tok_of[i + n - 1] - tok_of[i] != n - 1:  # punctuation inside: not the phrase
-                continue
-            h = ([-1, bos] + [get(x, -1) for x in lowered[max(a, i - 2):i]])[-2:]
-            nxt = [get(x, -1) for x in lowered[i + n:min(b, i + n + NEXT_WORDS)]]
-            if len(nxt) < NEXT_WORDS:
-                nxt = nxt + [eos, -2][:NEXT_WORDS - len(nxt)]
-            matches.append((tok_of[i], tok_of[i + n - 1], parts, None, h, nxt))
-    index.prepare(m[2] for m in matches)  # phrases met for the first time: one lookup for all
-    matches = [(a, b, parts, index.replacements(parts), h, nxt) for a, b, parts, _, h, nxt in matches]
-    matches = [m for m in matches if m[3] is not None]
-    if not matches:
+    # most one phrase per length can match. Each length is tried at all of them at once:
+    # the phrase must end inside the sentence, hold no punctuation and be a known phrase.
+    starts = np.fromiter(compress(range(len(lowered)), map(by_start.__contains__, zip(lowered, lowered[1:]))),
+                         dtype=np.int64)
+    found = []  # (position, -length) of each match: by position, longest first
+    for n in index.lengths:
+        i = starts[starts + n <= w_end[starts]]
+        i = i[w_tok[i + n - 1] - w_tok[i] == n - 1]
+        spans = zip(*(map(lowered.__getitem__, (i + k).tolist()) for k in range(n)))
+        found += zip(compress(i.tolist(), map(known.__contains__, spans)), repeat(-n))
+    found.sort()
+    parts = [tuple(lowered[i:i - neg]) for i, neg in found]
+    index.prepare(parts)  # phrases met for the first time: one lookup for all
+    # (position, length, parts, replacements) of the matches that have a replacement
+    kept = [(i, -neg, p, r) for (i, neg), p, r in zip(found, parts, map(index.replacements, parts)) if r is not None]
+    if not kept:
         return []
+    matches = [(tok_of[i], tok_of[i + n - 1], p, r) for i, n, p, r in kept]  # tokens instead of positions
+    at = np.array([x[0] for x in kept], dtype=np.int64)
+    after = at + np.array([x[1] for x in kept], dtype=np.int64)
+    hist, nxt = _contexts(at, after, w_first[at], w_end[at], lowered, tab.index)
     # One row per (match, body): the phrase itself, then each replacement, all scored at once.
     counts = np.array([len(m[3][0]) for m in matches])
     owner = np.repeat(np.arange(len(matches)), counts)
     prior = np.concatenate([m[3][3] for m in matches])
-    total = np.concatenate([_match_scores(tab, matches[k:k + MATCH_BLOCK], counts[k:k + MATCH_BLOCK])
+    total = np.concatenate([_match_scores(tab, matches[k:k + MATCH_BLOCK], counts[k:k + MATCH_BLOCK],
+                                          hist[k:k + MATCH_BLOCK], nxt[k:k + MATCH_BLOCK])
                             for k in range(0, len(matches), MATCH_BLOCK)])
     first = np.concatenate([[0], np.cumsum(counts)[:-1]])
     gain = total - total[first][owner]
@@ -253,7 +249,7 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
     rank = np.lexsort((-pmi, ~ok, np.arange(len(owner)) == first[owner], owner))
     rank_l, ok_l, gain_l, pmi_l = rank.tolist(), ok.tolist(), gain.tolist(), pmi.tolist()
     hits = []
-    for m, (a, b, parts, reps, _, _) in enumerate(matches):
+    for m, (a, b, parts, reps) in enumerate(matches):
         f = int(first[m])
         rows = rank_l[f:f + int(counts[m]) - 1]  # this match's replacement rows, best first
         best = rows[0]
@@ -261,7 +257,7 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
             continue
         labels = reps[0]  # row f + k has label reps[0][k]; k = 0 is the phrase itself
         sugg = tuple(labels[r - f] for r in rows[:3] if ok_l[r]) or (labels[best - f],)
-        hits.append(PhraseHit(a, b, toks[a].start, toks[b].end, " ".join(parts), labels[best - f],
+        hits.append(PhraseHit(a, b, doc.token_starts[a], doc.token_ends[b], " ".join(parts), labels[best - f],
                               round(gain_l[best], 3), round(pmi_l[best], 3), sugg, ok_l[best]))
     # Overlapping hits: keep the largest gain.
     hits.sort(key=lambda x: (not x.hit, -x.pmi))
@@ -278,14 +274,31 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
 MATCH_BLOCK = 2048  # matches scored per batch: memory stays flat on phrase-dense text
 
 
-def _match_scores(tab, matches, counts) -> np.ndarray:
-    """Window scores of each match's phrase and replacements, in match order."""
+def _match_scores(tab, matches, counts, hist, nxt) -> np.ndarray:
+    """Window scores of each match's phrase and replacements, in match order; ``hist``,
+    ``nxt``: each match's two previous and two next LM ids (:func:`_contexts`)."""
     owner = np.repeat(np.arange(len(matches)), counts)
     body = np.concatenate([m[3][1] for m in matches])
     lengths = np.concatenate([m[3][2] for m in matches])
-    hist = np.array([m[4] for m in matches], dtype=np.int64)[owner]
-    nxt = np.array([m[5] for m in matches], dtype=np.int64)[owner]
-    return _window_scores(tab, body, lengths, hist, nxt)
+    return _window_scores(tab, body, lengths, hist[owner], nxt[owner])
+
+
+def _contexts(at, after, sent_first, sent_end, lowered, ids_of):
+    """LM ids of the two words before each phrase (first word at ``at``) and the two after
+    it (from ``after``), inside its sentence [``sent_first``, ``sent_end``): before the
+    sentence, -1 then <s>; after it, </s> then -2 (no word), as the word evidence has them."""
+    bos, eos = ids_of["<s>"], ids_of["</s>"]
+    d, r = at - sent_first, sent_end - after  # words of the sentence before and after the phrase
+    last = len(lowered) - 1
+    look = [np.maximum(at - 2, 0), np.maximum(at - 1, 0), np.minimum(after, last), np.minimum(after + 1, last)]
+    need = np.unique(np.concatenate(look))
+    wid = np.full(len(lowered), -1, dtype=np.int64)
+    get = ids_of.get
+    wid[need] = np.fromiter(map(get, map(lowered.__getitem__, need.tolist()), repeat(-1)), dtype=np.int64, count=len(need))
+    h2, h1, n1, n2 = (wid[k] for k in look)
+    hist = np.stack([np.where(d >= 2, h2, np.where(d == 1, bos, -1)), np.where(d >= 1, h1, bos)], axis=1)
+    nxt = np.stack([np.where(r >= 1, n1, eos), np.where(r >= 2, n2, np.where(r == 1, eos, -2))], axis=1)
+    return hist, nxt
 
 
 def log_lr(hits: list[PhraseHit]) -> np.ndarray:

@@ -18,8 +18,8 @@ import re
 from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from itertools import compress
-from operator import itemgetter
+from itertools import accumulate, chain, compress, repeat
+from operator import itemgetter, not_
 from typing import NamedTuple
 
 import numpy as np
@@ -28,15 +28,16 @@ WORD, NUM, PUNCT = "word", "num", "punct"
 
 # Order matters: abbreviations before words, numbers before words, so that "U.S." and
 # "$180" and "30-day" come out whole.
-_TOKEN_RE = re.compile(
-    r"""
-    (?P<abbr>(?:[A-Za-z]\.){2,}(?![A-Za-z]))                       # U.S.  e.g.  U.K.
-  | (?P<num>[$£€¥]?\d+(?:[.,:]\d+)*(?:%|[^\W_]*(?:[-‐‑]\w+)*))    # $180  3.5  10:30  30%  30-day  2nd  1990s
-  | (?P<word>\w+(?:['’]\w+)*(?:[-‐‑]\w+(?:['’]\w+)*)*)             # Trump's  well-timed  he’d
-  | (?P<punct>-{2,}|\.{3}|[^\w\s])                                 # -- ... and single marks
-    """,
-    re.VERBOSE,
-)
+_ABBR = r"(?:[A-Za-z]\.){2,}(?![A-Za-z])"                         # U.S.  e.g.  U.K.
+_NUM = r"[$£€¥]?\d+(?:[.,:]\d+)*(?:%|[^\W_]*(?:[-‐‑]\w+)*)"      # $180  3.5  10:30  30%  30-day  2nd  1990s
+_WORD = r"\w+(?:['’]\w+)*(?:[-‐‑]\w+(?:['’]\w+)*)*"               # Trump's  well-timed  he’d
+_PUNCT = r"-{2,}|\.{3}|[^\w\s]"                                  # -- ... and single marks
+_TOKEN_RE = re.compile(f"(?P<abbr>{_ABBR})|(?P<num>{_NUM})|(?P<word>{_WORD})|(?P<punct>{_PUNCT})")
+# The same tokens, each with the whitespace before it, for findall: every character that is
+# not whitespace starts a token (a word character a word or number, any other a mark), so
+# whitespace runs and tokens tile the text, and the strings alone give every offset; groups:
+# whitespace, token, the token if a number, the token if punctuation.
+_SPACED_RE = re.compile(f"(\\s*)((?:{_ABBR})|({_NUM})|(?:{_WORD})|({_PUNCT}))")
 
 # Abbreviations that end in a period without ending the sentence.
 _ABBREVIATIONS = frozenset(
@@ -88,12 +89,29 @@ def word_key(s: str) -> str:
 
 def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
     """Split ``text[offset:end]`` into tokens whose offsets index ``text``."""
-    kinds, new = _KINDS, tuple.__new__  # tuple.__new__ skips the NamedTuple's Python-level __new__
-    return [new(Token, (m.group(), m.start(), m.end(), kinds[m.lastgroup]))
-            for m in _TOKEN_RE.finditer(text, offset, len(text) if end is None else end)]
+    return _tokens(*_columns(text, offset, len(text) if end is None else end)[:4])
 
 
-_KINDS = {"abbr": WORD, "word": WORD, "num": NUM, "punct": PUNCT}
+def _columns(text: str, offset: int, end: int) -> tuple[list[str], list[int], list[int], list[str], bytes]:
+    """The tokens of ``text[offset:end]`` as columns: texts, starts, ends, kinds, and 1 for
+    each word (not punctuation) token. One findall and C-level maps: no per-token Python
+    code or match object."""
+    found = _SPACED_RE.findall(text, offset, end)
+    texts = list(map(itemgetter(1), found))
+    # Ends of the whitespace runs and of the tokens, alternately: [offset, s0, e0, s1, e1, ...].
+    at = list(accumulate(chain.from_iterable(zip(map(len, map(itemgetter(0), found)), map(len, texts))),
+                         initial=offset))
+    is_word = bytes(map(not_, map(itemgetter(3), found)))
+    kinds = list(map(_KIND_OF.__getitem__, zip(is_word, map(bool, map(itemgetter(2), found)))))
+    return texts, at[1::2], at[2::2], kinds, is_word
+
+
+def _tokens(texts, starts, ends, kinds) -> list[Token]:
+    # tuple.__new__ skips the NamedTuple's Python-level __new__
+    return list(map(tuple.__new__, repeat(Token), zip(texts, starts, ends, kinds)))
+
+
+_KIND_OF = {(0, False): PUNCT, (1, False): WORD, (1, True): NUM}  # (is a word, is a number) -> kind
 
 
 @dataclass(slots=True)
@@ -101,13 +119,19 @@ class Document:
     """A text with its tokens, sentences (token index ranges) and paragraphs (lines).
 
     Paragraphs are non-blank lines: spun copies keep one paragraph per line, and a
-    restored document must keep the input's line structure exactly.
+    restored document must keep the input's line structure exactly. The tokens are held
+    as columns (``token_texts``, ``token_starts``, ``token_ends``, ``token_kinds``), which
+    is what detection reads; :attr:`tokens` makes the :class:`Token` tuples on first use.
     """
 
     text: str
-    tokens: list[Token] = field(default_factory=list)
+    token_texts: list[str] = field(default_factory=list)
+    token_starts: list[int] = field(default_factory=list)
+    token_ends: list[int] = field(default_factory=list)
+    token_kinds: list[str] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)  # [tok_start, tok_end)
     paragraphs: list[tuple[int, int]] = field(default_factory=list)  # [sent_start, sent_end)
+    _tokens: list[Token] | None = field(default=None, repr=False, compare=False)
     _n_words: int = field(default=-1, repr=False, compare=False)  # counted once, on first use
     _words: tuple | None = field(default=None, repr=False, compare=False)
     _word_arrays: tuple | None = field(default=None, repr=False, compare=False)
@@ -118,17 +142,15 @@ class Document:
         doc = cls(text)
         # One regex pass over the whole text: no token crosses a line end (tokens hold no
         # whitespace), so this gives the tokens that line-by-line tokenising gave. The
-        # cyclic collector is paused meanwhile: tens of thousands of new tuples (strings
-        # and ints only, no cycles) set off repeated full collections of everything the
-        # process holds (the loaded model), which cost as much as the tokenising.
+        # cyclic collector is paused meanwhile: tens of thousands of short-lived tuples
+        # (strings only, no cycles) would set off collections of everything the process
+        # holds (the loaded model), which cost as much as the tokenising.
         with gc_paused():
-            toks = doc.tokens = tokenize(text)
-        if not toks:
+            texts, starts, ends, doc.token_kinds, doc._word_mask = _columns(text, 0, len(text))
+        doc.token_texts, doc.token_starts, doc.token_ends = texts, starts, ends
+        if not texts:
             return doc
-        doc._is_word()  # while the new tokens are in the CPU's cache
-        starts = list(map(itemgetter(1), toks))
-        is_end = list(map(_ENDERS.__contains__, map(itemgetter(0), toks)))
-        enders = list(compress(range(len(toks)), is_end))  # candidate sentence ends, for all lines
+        enders = list(compress(range(len(texts)), map(_ENDERS.__contains__, texts)))  # candidate sentence ends
         pos = base = e = 0
         for line in text.split("\n"):  # lines end at "\n" only, as line numbers do
             pos += len(line) + 1
@@ -136,14 +158,21 @@ class Document:
             if end > base:
                 first_sent = len(doc.sentences)
                 k = bisect_left(enders, end, e)
-                for a, b in _split_sentences(toks[base:end], [x - base for x in enders[e:k]]):
-                    doc.sentences.append((base + a, base + b))
+                doc.sentences += _split_sentences(texts, starts, ends, base, end, enders[e:k])
                 doc.paragraphs.append((first_sent, len(doc.sentences)))
                 base, e = end, k
         return doc
 
+    @property
+    def tokens(self) -> list[Token]:
+        """The tokens as :class:`Token` tuples (made once, on first use)."""
+        if self._tokens is None:
+            with gc_paused():
+                self._tokens = _tokens(self.token_texts, self.token_starts, self.token_ends, self.token_kinds)
+        return self._tokens
+
     def sentence_span(self, s: tuple[int, int]) -> tuple[int, int]:
-        return self.tokens[s[0]].start, self.tokens[s[1] - 1].end
+        return self.token_starts[s[0]], self.token_ends[s[1] - 1]
 
     def sentence_text(self, s: tuple[int, int]) -> str:
         a, b = self.sentence_span(s)
@@ -159,7 +188,7 @@ class Document:
         """
         if self._words is None:
             tok_of, first, end = self.word_arrays()
-            texts = list(compress(map(itemgetter(0), self.tokens), self._is_word()))
+            texts = list(compress(self.token_texts, self._is_word()))
             # word_key of every word at once: the words joined by "\n" (which no token holds,
             # and which ends str.lower's only context rule, a final sigma, as a string end does).
             lowered = "\n".join(texts).lower().replace("’", "'").split("\n") if texts else []
@@ -169,7 +198,7 @@ class Document:
     def _is_word(self) -> bytes:
         """1 for each token that is a word, else 0 (at C speed)."""
         if self._word_mask is None:
-            self._word_mask = bytes(map(PUNCT.__ne__, map(itemgetter(3), self.tokens)))
+            self._word_mask = bytes(map(PUNCT.__ne__, self.token_kinds))
         return self._word_mask
 
     def word_arrays(self) -> tuple:
@@ -211,35 +240,35 @@ _CLOSERS = frozenset('"\'”’)]»')
 _ENDERS = frozenset((".", "!", "?", "…", "..."))  # tokens that may end a sentence
 
 
-def _split_sentences(toks: list[Token], enders: list[int] | None = None) -> list[tuple[int, int]]:
-    """Rule-based splitter: fast, deterministic, knows abbreviations and initials.
-    ``enders``: the indices of the tokens in :data:`_ENDERS`, if the caller has them."""
-    if enders is None:
-        enders = [i for i, t in enumerate(toks) if t.text in _ENDERS]
-    out, start, n = [], 0, len(toks)
-    i = 0  # the next token that may end a sentence
+def _split_sentences(texts: list[str], starts: list[int], ends: list[int], a: int, b: int,
+                     enders: list[int]) -> list[tuple[int, int]]:
+    """Rule-based splitter of tokens [a, b) (one line, as columns): fast, deterministic,
+    knows abbreviations and initials. ``enders``: the indices of the tokens in
+    :data:`_ENDERS` there, ascending."""
+    out, start = [], a
+    i = a  # the next token that may end a sentence
     for i0 in enders:
         if i0 < i:
             continue
-        t = toks[i0]
+        t = texts[i0]
         j = i0 + 1
         # A straight quote after a space opens the next sentence ('. "The'), it does not close this one.
-        while j < n and toks[j].text in _CLOSERS and not (toks[j].text in "\"'" and toks[j].start > toks[j - 1].end):
+        while j < b and texts[j] in _CLOSERS and not (texts[j] in "\"'" and starts[j] > ends[j - 1]):
             j += 1
-        if j >= n:
+        if j >= b:
             break
-        prev = toks[i0 - 1] if i0 > 0 else None
-        is_abbrev = prev is not None and t.text == "." and (
-            prev.text.lower() in _ABBREVIATIONS or (len(prev.text) == 1 and prev.text.isupper())
-        ) and prev.end == t.start
-        if not is_abbrev and _starts_sentence(toks[j]) and toks[j].start > toks[j - 1].end:
+        prev = texts[i0 - 1] if i0 > a else None
+        is_abbrev = prev is not None and t == "." and (
+            prev.lower() in _ABBREVIATIONS or (len(prev) == 1 and prev.isupper())
+        ) and ends[i0 - 1] == starts[i0]
+        if not is_abbrev and _starts_sentence(texts[j]) and starts[j] > ends[j - 1]:
             out.append((start, j))
             start = i = j
-    if start < n:
-        out.append((start, n))
+    if start < b:
+        out.append((start, b))
     return out
 
 
-def _starts_sentence(t: Token) -> bool:
-    c = t.text[0]
+def _starts_sentence(t: str) -> bool:
+    c = t[0]
     return c.isupper() or c.isdigit() or c in "\"'“‘(["
