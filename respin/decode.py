@@ -1111,11 +1111,12 @@ class _TableDecode:
         nb = np.where(self.i >= 1, self.cnt[np.maximum(np.arange(self.P) - 1, 0)], 1)
         size = nb * self.cnt
         self.st_off = 1 + np.cumsum(size) - size
-        n = 1 + int(size.sum())
+        n = 2 + int(size.sum())
         self.st_score = np.full(n, -np.inf)
         self.st_beam = np.full(n, -np.inf)
         self.st_score[0] = self.st_beam[0] = 0.0
         self.st_back = np.zeros(n, dtype=np.int64)
+        self.st_spare = n - 1  # a state of no position, where the beam's padding is written
         self.scalar = np.zeros(len(self.live), bool)  # sentences decoded by _viterbi_lists
 
     def _viterbi(self, sents: np.ndarray, start: np.ndarray, chan: np.ndarray, pos: np.ndarray) -> np.ndarray:
@@ -1159,7 +1160,9 @@ class _TableDecode:
 
     def _lockstep(self, q: np.ndarray, chan: np.ndarray) -> np.ndarray:
         """The Viterbi's steps over positions ``q`` (sentences' words from some word on to
-        their ends): fills the states of each; returns the positions where a tie decided."""
+        their ends): fills the states of each; returns the positions where a tie decided.
+        A step costs a dozen array operations whatever its width, so everything that does
+        not depend on the scores (indices, the beam's padded tables) is laid out first."""
         cnt, i_of = self.cnt, self.i
         q = q[np.argsort(i_of[q], kind="stable")]  # steps: by word index in the sentence
         iq = i_of[q]
@@ -1175,46 +1178,55 @@ class _TableDecode:
         c, b = g % nce, g // nce
         qe = q[pe]
         tv = self.T_lw[self.toff[qe] + (a * nbe + b) * nce + c]
+        cx = chan[self.first[qe] + c]
         prev = np.where(iq[pe] >= 1, self.st_off[np.maximum(qe - 1, 0)] + a * nbe + b, 0)
-        chx = self.first[qe] + c
         gsize = np.repeat(na, ng)
         gs = np.cumsum(gsize) - gsize  # each new state's first transition
-        state = np.repeat(self.st_off[q], ng) + _ranges(np.zeros(len(q), np.int64), ng)
-        gpos = np.repeat(np.arange(len(q)), ng)
         pg = np.cumsum(ng) - ng  # each position's first new state
+        state = np.repeat(self.st_off[q], ng) + np.arange(len(gs)) - np.repeat(pg, ng)
         at = np.searchsorted(iq, np.arange(iq[0], iq[-1] + 2))  # each step's first position
-        e_at = np.r_[0, np.cumsum(ne)][at].tolist()
-        g_at = np.r_[0, np.cumsum(ng)][at].tolist()
+        e_at, g_at = np.r_[0, np.cumsum(ne)][at], np.r_[0, np.cumsum(ng)][at]
+        rel = gs - np.repeat(e_at[:-1], np.diff(g_at))  # ... from its step's first transition
+        # the beam: positions with more than BEAM new states, as rows of new-state indices
+        # padded with G (a slot that stays -inf), all rows of a step cut at once
+        over = np.flatnonzero(ng > BEAM)
+        G = len(gs)
+        width = np.arange(ng[over].max(initial=BEAM + 1))
+        cell = np.where(width < ng[over, None], pg[over, None] + width, G)
+        cell_state = np.append(state, self.st_spare)[cell]
+        r_at = np.searchsorted(over, at).tolist()  # each step's first row
+        m_all = np.empty(G + 1)
+        m_all[G] = -np.inf
         score, beam = self.st_score, self.st_beam
-        big = ng > BEAM  # positions whose beam may need a cut
         sc = np.empty(len(tv))  # every transition's score, for the back pointers
-        tie = []
-        for u, v, e0, e1, g0, g1 in zip(at[:-1].tolist(), at[1:].tolist(), e_at, e_at[1:], g_at, g_at[1:]):
-            s = beam[prev[e0:e1]] + chan[chx[e0:e1]]
+        tops = []  # per cut row: its BEAM+1-th and BEAM-th best scores
+        steps = zip(e_at.tolist(), e_at[1:].tolist(), g_at.tolist(), g_at[1:].tolist(), r_at, r_at[1:])
+        for e0, e1, g0, g1, r0, r1 in steps:
+            s = sc[e0:e1]
+            np.take(beam, prev[e0:e1], out=s)
+            s += cx[e0:e1]
             s += tv[e0:e1]
-            sc[e0:e1] = s
-            m = np.maximum.reduceat(s, gs[g0:g1] - e0)
+            m = m_all[g0:g1]
+            np.maximum.reduceat(s, rel[g0:g1], out=m)
             st = state[g0:g1]
             score[st] = m
-            over = np.flatnonzero(big[u:v]) + u
-            if len(over):  # the beam: the BEAM best states of each position
-                sizes = ng[over]
-                idx = _ranges(pg[over] - g0, sizes)
-                owner = np.repeat(np.arange(len(over)), sizes)
-                idx = idx[np.lexsort((-m[idx], owner))]
-                lo = np.cumsum(sizes) - sizes
-                sv = m[idx]
-                cut = (sv[lo + BEAM - 1] == sv[lo + BEAM]) & (sv[lo + BEAM] != -np.inf)
-                if cut.any():
-                    tie.append(q[over[cut]])
-                m = m.copy()
-                m[idx[np.arange(len(idx)) - np.repeat(lo, sizes) >= BEAM]] = -np.inf
             beam[st] = m
+            if r1 > r0:
+                v = m_all[cell[r0:r1]]
+                top = np.sort(v, axis=1)[:, -BEAM - 1:-BEAM + 1]
+                tops.append(top)
+                beam[cell_state[r0:r1][v < top[:, 1:]]] = -np.inf
+        tie = []
+        if tops:
+            top = np.concatenate(tops)
+            cut = (top[:, 0] == top[:, 1]) & (top[:, 0] != -np.inf)
+            if cut.any():
+                tie.append(q[over[cut]])
         # back pointers: each state's best predecessor, unless two tie
         win = (sc == np.repeat(score[state], gsize)) & (sc != -np.inf)
         nw = np.add.reduceat(win, gs)
         if (nw > 1).any():
-            tie.append(q[gpos[nw > 1]])
+            tie.append(q[np.repeat(np.arange(len(q)), ng)[nw > 1]])
             win &= np.repeat(nw == 1, gsize)
         self.st_back[state[nw == 1]] = a[win]
         return np.concatenate(tie) if tie else np.zeros(0, dtype=np.int64)
