@@ -1050,6 +1050,7 @@ class _TableDecode:
         self.T_lw = self.lw * self.T
         self._lists = None
         self.kept: list = [None] * S  # _viterbi_lists's states of the last pass, per sentence it decoded
+        self._complex: dict = {}  # per sentence with phrase options, its Options (_complex_options)
         simple = ~self.complex[self.sent]
         self.lockstep = simple.sum() >= LOCKSTEP_WIDTH * self.sn[~self.complex].max(initial=0)
         if self.lockstep:
@@ -1301,6 +1302,23 @@ class _TableDecode:
         dec = self.dec
         p0, n = int(self.so[s]), int(self.sn[s])
         words = self.sents[self.live[s]][1]
+        if s not in self._complex:  # the same lattice in every pass
+            self._complex[s] = self._complex_options(p0, n)
+        opts, at = self._complex[s]
+        pool_d = None
+        if pool is not None:  # the pooled values of this sentence's options, as _pool's dict has them
+            value = pool[0]
+            pool_d = {(o.key, o.out): float(value[at[id(o)]]) for here in opts for o in here[1:]}
+        path = dec.viterbi(words, opts, pool_d)
+        self.path[s] = [at[id(o)] for o in path]
+        self.placed[p0:p0 + n] = False
+        for i, scored in dec.local(words, opts, path):
+            self.placed[p0 + i] = True
+            for o, v in scored:
+                self.loc_s[at[id(o)]] = v
+
+    def _complex_options(self, p0: int, n: int):
+        """The lattice of positions [p0, p0 + n) as Options, and each one's index by id."""
         opts, at = [], {}
         for p in range(p0, p0 + n):
             here = []
@@ -1309,26 +1327,7 @@ class _TableDecode:
                 at[id(o)] = j
                 here.append(o)
             opts.append(here)
-        pool_d = None
-        if pool is not None:
-            pool_d = {}
-            doc = self.sents[self.live[s]][0]
-            for pair, v in zip(*pool[3]):
-                key, out = divmod(pair, self.out_space)
-                k = self.keys[key]
-                if self.by_doc:
-                    d, k = k
-                    if d != doc:
-                        continue
-                pool_d[(k if isinstance(k, tuple) else (k,),
-                        (self.tab.words[out],) if out < self.tab.V else self.extra_outs[out - self.tab.V])] = v
-        path = dec.viterbi(words, opts, pool_d)
-        self.path[s] = [at[id(o)] for o in path]
-        self.placed[p0:p0 + n] = False
-        for i, scored in dec.local(words, opts, path):
-            self.placed[p0 + i] = True
-            for o, v in scored:
-                self.loc_s[at[id(o)]] = v
+        return opts, at
 
     def _out(self, j: int) -> tuple[str, ...]:
         """The output words of lattice option ``j``."""
@@ -1339,17 +1338,15 @@ class _TableDecode:
         return self.swaps_at[p][k - 1].out if k <= nsw else (self.recs[p][3][k - 1 - nsw],)
 
     def _option(self, j: int) -> Option:
-        """Lattice option ``j`` as an :class:`Option` (the scalar methods' and the choices')."""
+        """Lattice option ``j`` as an :class:`Option`, for the scalar methods."""
         p, k = int(self.o_pos[j]), int(self.o_k[j])
         nsw = int(self.nsw[p])
         if 0 < k <= nsw:
             return self.swaps_at[p][k - 1]
-        i, w = int(self.i[p]), self.words[p]
-        (fi, _), alts = self.dec._word_options(w, self.caps[p])  # features: the scalar path's
-        if k == 0:
-            return Option(i, 1, (w,), fi, (w,), float(self.o_base[j]))
-        out = (self.recs[p][3][k - 1 - nsw],)
-        return Option(i, 1, out, next(f for o, f, _ in alts if o == out), (w,), float(self.o_base[j]))
+        w = self.words[p]
+        out = (w,) if k == 0 else (self.recs[p][3][k - 1 - nsw],)
+        # no channel features: decoding reads the score alone (fitting builds its own options)
+        return Option(int(self.i[p]), 1, out, [], (w,), float(self.o_base[j]))
 
     def _pool(self):
         """:func:`_pool` over the current results: (pooled value per option, pooled pairs
