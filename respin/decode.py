@@ -205,13 +205,15 @@ class Decoder:
 
     def _swap_options(self, words, caps, joined, i) -> list[Option]:
         """The learned swaps starting at word ``i``, possibly multi-word on either side."""
-        sw = self.swaps
+        lens, keys = self._swap_keys()
         here: list[Option] = []
-        for L in range(1, min(sw.max_len, len(words) - i) + 1):
-            if L > 1 and joined is not None and not joined[i + L - 2]:
-                break  # punctuation between the words: no swap across it
+        for L in lens.get(words[i], ()):  # ascending
+            if i + L > len(words) or (L > 1 and joined is not None and not all(joined[i:i + L - 1])):
+                break  # past the sentence, or punctuation between the words: no swap across it
             key = tuple(words[i:i + L])
-            for out, c in sw.lookup(key).items():
+            if key not in keys:
+                continue
+            for out, c in self.swaps.lookup(key).items():
                 if L == 1 and out == key:
                     continue
                 f, b = self._swap_channel(key, out, c, caps[i])
@@ -841,22 +843,20 @@ class _TableDecode:
         recs = self.recs = [vc[k] for k in keys]
         self.ident_base = np.array([r[0] for r in recs], dtype=np.float64)
         # the lexicon's swaps, where one starts
-        lens, swap_keys = dec._swap_keys()
+        lens = dec._swap_keys()[0]
         self.swaps_at: dict[int, list[Option]] = {}
         single, self.multi = [], []
-        for p in [p for p, w in enumerate(self.words) if w in lens]:
-            s, i = int(self.sent[p]), int(self.i[p])
-            _, ws, cs, js = self.sents[self.live[s]]
-            if not any(tuple(ws[i:i + L]) in swap_keys for L in lens[ws[i]]):
-                continue
-            sw = dec._swap_options(ws, cs, js, i)
-            if sw:
-                self.swaps_at[p] = sw
-            for k, o in enumerate(sw, 1):
-                if o.length == 1 and len(o.out) == 1:
-                    single.append((p, k, index.get(o.out[0], -1), o.base))
-                else:
-                    self.multi.append((p, k, o))
+        for p0, si in zip(self.so.tolist(), self.live):
+            _, ws, cs, js = self.sents[si]
+            for i in [i for i, w in enumerate(ws) if w in lens]:
+                sw = dec._swap_options(ws, cs, js, i)
+                if sw:
+                    self.swaps_at[p0 + i] = sw
+                for k, o in enumerate(sw, 1):
+                    if o.length == 1 and len(o.out) == 1:
+                        single.append((p0 + i, k, index.get(o.out[0], -1), o.base))
+                    else:
+                        self.multi.append((p0 + i, k, o))
         nsw = np.zeros(P, dtype=np.int64)
         for p, sw in self.swaps_at.items():
             nsw[p] = len(sw)
@@ -867,13 +867,12 @@ class _TableDecode:
         k = _ranges(np.zeros(P, np.int64), na) + 1 + nsw[pos]
         y = np.concatenate([r[1] for r in recs])
         base = np.concatenate([r[2] for r in recs])
-        if self.swaps_at:  # an alternative a one-word swap already offers is left out
+        if single:  # an alternative a one-word swap already offers is left out
             code = self.tab.V + 1  # (position, LM id or -1) as one int
-            seen = np.array([p * code + index.get(o.out[0], -1) + 1 for p, sw in self.swaps_at.items() for o in sw
-                             if o.length == 1 and len(o.out) == 1], dtype=np.int64)
-            m = ~np.isin(pos * code + y + 1, seen)
+            seen = np.sort(np.array([p * code + x + 1 for p, _, x, _ in single], dtype=np.int64))
+            row = pos * code + y + 1
+            m = seen[np.minimum(np.searchsorted(seen, row), len(seen) - 1)] != row
             pos, k, y, base = pos[m], k[m], y[m], base[m]
-        if single:
             pos, k, y, base = (np.concatenate([x, np.array(c)]) for x, c in zip((pos, k, y, base), zip(*single)))
         self.rows = (pos, k, y, base)
 
