@@ -28,6 +28,7 @@ Pure functions on text plus the resources given; no I/O.
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -141,7 +142,7 @@ class Decoder:
         self.user_swaps = tuple(user_swaps or ())
         self.prune = prune
         self._cache: dict = {}
-        self._vcache: dict = {}  # (word, cap) -> _word_options as arrays, for the table path
+        self._types = _Types()  # _word_options as arrays, for the table path
         self._syn: dict = {}    # (word, candidate) -> thesaurus link flags
         self._swapf: dict = {}  # (key, out, count, cap) -> a swap's channel features and score
         self._keys = None       # the swap lexicon's keys, see _swap_keys
@@ -181,7 +182,7 @@ class Decoder:
             alts = alts[:PRE_CANDIDATES]
         if len(self._cache) > 200_000:  # bounded memory in long-running processes
             self._cache.clear()
-            self._vcache.clear()
+            self._types = _Types()
             self.uni.clear()
         hit = self._cache[key] = (ident, alts)
         return hit
@@ -505,18 +506,19 @@ class Decoder:
 
     # -- the table path's per-type data ------------------------------------------------------------
     def _type_records(self, keys: list, tab) -> None:
-        """Fill the table path's per-type cache for word types ``keys`` ((word, cap) pairs),
-        all at once: (identity's channel score, alternatives' LM ids, their channel scores,
-        their words), best channel first. The numbers of :meth:`_word_options`, with the
-        unigram log-probabilities read from the table (pocketsphinx's own up to its integer
-        rounding, like every LM score on this path); the dot products add the same nonzero
-        terms in the same order (zero terms add 0.0)."""
+        """Add word types ``keys`` ((word, cap) pairs) to the table path's :class:`_Types`,
+        all at once: identity's channel score, the word's LM id, alternatives' LM ids, their
+        channel scores, their words, best channel first. The numbers of
+        :meth:`_word_options`, with the unigram log-probabilities read from the table
+        (pocketsphinx's own up to its integer rounding, like every LM score on this path);
+        the dot products add the same nonzero terms in the same order (zero terms add 0.0)."""
         th, index = self.params.theta, tab.index
 
         def unigram(ids):
             return np.where(ids >= 0, tab.p1[np.maximum(ids, 0)], OOV_FLOOR).astype(np.float64)
 
-        uw = unigram(np.array([index.get(w, -1) for w, _ in keys], dtype=np.int64))
+        wid = np.array([index.get(w, -1) for w, _ in keys], dtype=np.int64)
+        uw = unigram(wid)
         ident = th[_F["keep"]] + th[_F["keep_common"]] * np.maximum(0.0, uw + 6.0)
         t, r, ids, fl, cand = self._thesaurus_rows(keys, tab)
         nums = [(t, _NUMBERS[w]) for t, (w, _) in enumerate(keys) if w in _NUMBERS]
@@ -536,12 +538,8 @@ class Decoder:
         if self.prune:
             tt = t[order]
             order = order[np.arange(len(tt)) - np.searchsorted(tt, tt) < PRE_CANDIDATES]
-        t, base, ids = t[order], base[order], ids[order]
-        words = [cand[j] for j in order.tolist()]
-        bounds = np.searchsorted(t, np.arange(len(keys) + 1)).tolist()
-        vc = self._vcache
-        for k, b, lo, hi in zip(keys, ident.tolist(), bounds, bounds[1:]):
-            vc[k] = (b, ids[lo:hi], base[lo:hi], tuple(words[lo:hi]))
+        self._types.add(keys, ident, wid, np.bincount(t[order], minlength=len(keys)), ids[order], base[order],
+                        [cand[j] for j in order.tolist()])
 
     def _thesaurus_rows(self, keys: list, tab):
         """The thesaurus candidates of word types ``keys`` that :meth:`_word_options` offers
@@ -596,6 +594,45 @@ class Decoder:
                 lens.setdefault(s[0], set()).add(len(s))
             hit = self._keys = (sw, n, {w: sorted(x) for w, x in lens.items()}, keys)
         return hit[2], hit[3]
+
+
+class _Types:
+    """The table path's per-type data (:meth:`Decoder._type_records`), in arrays that grow as
+    types come: a batch gathers its words' rows by type id instead of joining an array per
+    word. Per type: identity's channel score, the word's LM id, where its alternatives'
+    rows start and how many; per row: LM id, channel score, word."""
+
+    def __init__(self) -> None:
+        self.id: dict = {}  # (word, cap) -> type id
+        self.ident, self.wid, self.off, self.n = np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        self.ids, self.base = np.zeros(0, np.int64), np.zeros(0)
+        self.words: list[str] = []
+        self._lock = threading.Lock()
+
+    def add(self, keys, ident, wid, n, ids, base, words) -> None:
+        """Types ``keys``, their rows in type order. Their ids are published last, so that
+        a reader finds every id it gets in the arrays."""
+        with self._lock:
+            t0, r0 = len(self.id), len(self.words)
+            self.ident = _append(self.ident, t0, ident)
+            self.wid = _append(self.wid, t0, wid)
+            self.off = _append(self.off, t0, r0 + np.cumsum(n) - n)
+            self.n = _append(self.n, t0, n)
+            self.ids = _append(self.ids, r0, ids)
+            self.base = _append(self.base, r0, base)
+            self.words += words
+            self.id.update(zip(keys, range(t0, t0 + len(keys))))
+
+
+def _append(arr: np.ndarray, n: int, new: np.ndarray) -> np.ndarray:
+    """``new`` written after the first ``n`` entries of ``arr``, which grows by doubling
+    (entries past those are room, never read)."""
+    if n + len(new) > len(arr):
+        bigger = np.empty(max(2 * len(arr), n + len(new), 1024), dtype=arr.dtype)
+        bigger[:n] = arr[:n]
+        arr = bigger
+    arr[n:n + len(new)] = new
+    return arr
 
 
 def _take(big, idx):
@@ -776,9 +813,10 @@ class _TableDecode:
 
     # -- building ------------------------------------------------------------------------------------
     def _positions(self) -> None:
-        """Flat word positions over all sentences; each word's LM id and spun context
-        (history as _hist, the next two words or -2 past the sentence end)."""
-        tab = self.tab
+        """Flat word positions over all sentences; each word's type (:class:`_Types`, new
+        types added), LM id and spun context (history as _hist, the next two words or -2
+        past the sentence end)."""
+        tab, dec = self.tab, self.dec
         self.words = [w for si in self.live for w in self.sents[si][1]]
         self.caps = [c for si in self.live for c in self.sents[si][2]]
         self.sn = np.array([len(self.sents[si][1]) for si in self.live], dtype=np.int64)
@@ -787,9 +825,17 @@ class _TableDecode:
         self.sent = np.repeat(np.arange(len(self.live)), self.sn)
         i = self.i = np.arange(P) - self.so[self.sent]
         n = self.sn[self.sent]
-        index = tab.index
-        self.bos, self.eos = index["<s>"], index["</s>"]
-        wid = self.wid = np.fromiter((index.get(w, -1) for w in self.words), np.int64, P)
+        if len(dec._types.id) > 200_000:  # bounded memory in long-running processes
+            dec._types = _Types()
+            dec.uni.clear()
+        keys = list(zip(self.words, self.caps))
+        cold = [k for k in dict.fromkeys(keys) if k not in dec._types.id]
+        if cold:
+            dec._type_records(cold, tab)
+        types = self.types = dec._types
+        self.tid = np.fromiter(map(types.id.__getitem__, keys), np.int64, P)
+        self.bos, self.eos = tab.index["<s>"], tab.index["</s>"]
+        wid = self.wid = types.wid[self.tid]
         pad = np.full(2, -2, dtype=np.int64)
         ext = np.concatenate([pad, wid, pad])  # wid[p + d] = ext[2 + p + d]
         self.h1 = np.where(i >= 1, ext[1:P + 1], self.bos)
@@ -830,18 +876,9 @@ class _TableDecode:
         """Every word's candidates before pruning, as rows (position, index in the unpruned
         list as :meth:`Decoder._here` orders it, LM id, channel score): keep the word, the
         lexicon's swaps (Options, ``self.swaps_at``; phrases kept apart in ``self.multi``),
-        then the type's alternatives from :meth:`Decoder._type_records`."""
-        dec, index, P = self.dec, self.tab.index, self.P
-        vc = dec._vcache
-        if len(vc) > 200_000:  # bounded memory in long-running processes
-            vc.clear()
-            dec.uni.clear()
-        keys = list(zip(self.words, self.caps))
-        cold = [k for k in dict.fromkeys(keys) if k not in vc]
-        if cold:
-            dec._type_records(cold, self.tab)
-        recs = self.recs = [vc[k] for k in keys]
-        self.ident_base = np.array([r[0] for r in recs], dtype=np.float64)
+        then the type's alternatives (:class:`_Types`)."""
+        dec, index, P, types = self.dec, self.tab.index, self.P, self.types
+        self.ident_base = types.ident[self.tid]
         # the lexicon's swaps, where one starts
         lens = dec._swap_keys()[0]
         self.swaps_at: dict[int, list[Option]] = {}
@@ -862,11 +899,11 @@ class _TableDecode:
             nsw[p] = len(sw)
         self.nsw = nsw
         # the types' alternatives, after the swaps
-        na = np.fromiter((len(r[1]) for r in recs), np.int64, P)
+        na, self.t_off = types.n[self.tid], types.off[self.tid]
         pos = np.repeat(np.arange(P), na)
-        k = _ranges(np.zeros(P, np.int64), na) + 1 + nsw[pos]
-        y = np.concatenate([r[1] for r in recs])
-        base = np.concatenate([r[2] for r in recs])
+        row = _ranges(self.t_off, na)
+        k = row - self.t_off[pos] + 1 + nsw[pos]
+        y, base = types.ids[row], types.base[row]
         if single:  # an alternative a one-word swap already offers is left out
             code = self.tab.V + 1  # (position, LM id or -1) as one int
             seen = np.sort(np.array([p * code + x + 1 for p, _, x, _ in single], dtype=np.int64))
@@ -1334,7 +1371,7 @@ class _TableDecode:
         nsw = int(self.nsw[p])
         if k == 0:
             return (self.words[p],)
-        return self.swaps_at[p][k - 1].out if k <= nsw else (self.recs[p][3][k - 1 - nsw],)
+        return self.swaps_at[p][k - 1].out if k <= nsw else (self.types.words[int(self.t_off[p]) + k - 1 - nsw],)
 
     def _option(self, j: int) -> Option:
         """Lattice option ``j`` as an :class:`Option`, for the scalar methods."""
@@ -1343,7 +1380,7 @@ class _TableDecode:
         if 0 < k <= nsw:
             return self.swaps_at[p][k - 1]
         w = self.words[p]
-        out = (w,) if k == 0 else (self.recs[p][3][k - 1 - nsw],)
+        out = (w,) if k == 0 else (self.types.words[int(self.t_off[p]) + k - 1 - nsw],)
         # no channel features: decoding reads the score alone (fitting builds its own options)
         return Option(int(self.i[p]), 1, out, [], (w,), float(self.o_base[j]))
 
