@@ -193,3 +193,16 @@ def test_lockstep_states_are_the_scalar_ones(decoder, monkeypatch):
                 assert alive == set(sorted(scores, key=scores.get, reverse=True)[:D.BEAM])
             checked += 1
     assert checked > 1000 and cut > 20
+
+
+def test_types_seen_in_earlier_batches_decode_alike(decoder):
+    """The per-type data a decoder keeps (respin.decode._Types, grown batch by batch) give
+    what a fresh decoder computes."""
+    from respin.decode import Decoder
+    fresh = lambda: Decoder(decoder.thesaurus, decoder.lm, decoder.params, decoder.swaps)  # noqa: E731
+    docs = [Document.from_text(t) for t in _texts()]
+    used = fresh()
+    for d in docs[::-1]:  # one batch each: the table grows many times
+        used.decode_many([d])
+    assert len(used._types.words) > 1024
+    assert used.decode_many(docs) == fresh().decode_many(docs)
