@@ -1540,10 +1540,13 @@ def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document |
     apo = _apostrophe_style(text)
     applied, suggested = [], []
     choices = decoder.decode(doc) if choices is None else choices
+    word_toks: dict[int, list] = {}  # per sentence, its word tokens, as Decoder.sentences has them
     for ch, conf in zip(choices, _joint(choices)):
-        s0, s1 = doc.sentences[ch.sent]  # the word tokens of the sentence, as Decoder.sentences has them
-        idx = [k for k in range(s0, s1) if doc.tokens[k].kind != PUNCT]
-        toks = [doc.tokens[k] for k in idx[ch.start:ch.start + ch.length]]
+        sent = word_toks.get(ch.sent)
+        if sent is None:
+            s0, s1 = doc.sentences[ch.sent]
+            sent = word_toks[ch.sent] = [t for t in doc.tokens[s0:s1] if t.kind != PUNCT]
+        toks = sent[ch.start:ch.start + ch.length]
         start, end = toks[0].start, toks[-1].end
         spun = text[start:end]
         words = _cased(list(ch.out), toks, ch.start == 0)
