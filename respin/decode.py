@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import math
 import threading
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -432,12 +433,15 @@ class Decoder:
         sentence; ``joined[i]``: only spaces separate word i from word i+1, so a multi-word
         swap may span them (it must not swallow the punctuation of "White (Home")."""
         toks = doc.tokens
+        tok_of, lowered, _, _ = doc.words()  # all the words, lower-cased once (the detector's already)
+        a = 0
         for s0, s1 in doc.sentences:
-            idx = [k for k in range(s0, s1) if toks[k].kind != PUNCT]
-            words = [toks[k].text.lower().replace("’", "'") for k in idx]
+            a = bisect_left(tok_of, s0, a)
+            b = bisect_left(tok_of, s1, a)
+            idx = tok_of[a:b]
             caps = [p > 0 and toks[k].text[:1].isupper() for p, k in enumerate(idx)]
-            joined = [b == a + 1 for a, b in zip(idx, idx[1:])] + [False]
-            yield idx, words, caps, joined
+            joined = [y == x + 1 for x, y in zip(idx, idx[1:])] + [False]
+            yield idx, lowered[a:b], caps, joined
 
     def decode(self, doc: Document, pool_passes: int = 1) -> list[Choice]:
         """Decoded substitutions of a document (all of them, with confidences)."""
@@ -652,6 +656,27 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     offs = np.cumsum(counts) - counts
     return np.arange(total, dtype=np.int64) + np.repeat(starts - offs, counts)
+
+
+def _shape_templates(na: np.ndarray, nb: np.ndarray, nc: np.ndarray):
+    """The transitions of a position whose options before, one back and here number
+    (na, nb, nc) (its shape), ordered by new state (b, c) then a: per transition a, c,
+    ``a * nb + b`` (its previous state's offset) and ``(a * nb + b) * nc + c`` (its offset
+    in :func:`_viterbi_lists`'s transition list). Written once per distinct shape, in
+    four arrays; returns them and where each position's shape starts in them."""
+    m = int(max(na.max(), nb.max(), nc.max())) + 1
+    code = (na * m + nb) * m + nc
+    shapes = np.flatnonzero(np.bincount(code, minlength=m ** 3))
+    sa, sb, sc = shapes // (m * m), shapes // m % m, shapes % m
+    size = sa * sb * sc
+    k = _ranges(np.zeros(len(shapes), np.int64), size)
+    start = np.zeros(m ** 3, dtype=np.int64)
+    start[shapes] = np.cumsum(size) - size
+    sa, sb, sc = (np.repeat(x, size) for x in (sa, sb, sc))
+    a, g = k % sa, k // sa
+    c, b = g % sc, g // sc
+    prev = a * sb + b
+    return a, c, prev, prev * sc + c, start[code]
 
 
 def _seq_queries(seqs: list[list[int]]):
@@ -1207,16 +1232,14 @@ class _TableDecode:
         nb = np.where(iq >= 1, cnt[np.maximum(q - 1, 0)], 1)
         nc = cnt[q]
         ng, ne = nb * nc, na * nb * nc  # new states, transitions
-        # transitions by position, new state (b, c), then a: a state's predecessors in a row
-        pe = np.repeat(np.arange(len(q)), ne)
-        k = _ranges(np.zeros(len(q), np.int64), ne)
-        nae, nbe, nce = na[pe], nb[pe], nc[pe]
-        a, g = k % nae, k // nae
-        c, b = g % nce, g // nce
-        qe = q[pe]
-        tv = self.T_lw[self.toff[qe] + (a * nbe + b) * nce + c]
-        cx = chan[self.first[qe] + c]
-        prev = np.where(iq[pe] >= 1, self.st_off[np.maximum(qe - 1, 0)] + a * nbe + b, 0)
+        # transitions by position, new state (b, c), then a: a state's predecessors in a row;
+        # their option indices and offsets from the templates of the positions' shapes
+        ta, tc, t_prev, t_tr, at_tpl = _shape_templates(na, nb, nc)
+        tpl = _ranges(at_tpl, ne)
+        a = ta[tpl]
+        tv = self.T_lw[np.repeat(self.toff[q], ne) + t_tr[tpl]]
+        cx = chan[np.repeat(self.first[q], ne) + tc[tpl]]
+        prev = np.repeat(np.where(iq >= 1, self.st_off[np.maximum(q - 1, 0)], 0), ne) + t_prev[tpl]
         gsize = np.repeat(na, ng)
         gs = np.cumsum(gsize) - gsize  # each new state's first transition
         pg = np.cumsum(ng) - ng  # each position's first new state
