@@ -31,7 +31,7 @@ import math
 import threading
 from bisect import bisect_left
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import eq, itemgetter
 
 import numpy as np
 
@@ -432,16 +432,19 @@ class Decoder:
         """(token indices, lower-case words, capitalised-inside flags, joined flags) per
         sentence; ``joined[i]``: only spaces separate word i from word i+1, so a multi-word
         swap may span them (it must not swallow the punctuation of "White (Home")."""
-        toks = doc.tokens
         tok_of, lowered, _, _ = doc.words()  # all the words, lower-cased once (the detector's already)
+        # per word, at C speed: whether it starts with a capital (a token's text is its first
+        # item; not counted for a sentence's first word), whether the next word is the next token
+        upper = list(map(str.isupper, map(itemgetter(0), map(itemgetter(0), map(doc.tokens.__getitem__, tok_of)))))
+        adjacent = list(map(eq, tok_of[1:], map((1).__add__, tok_of)))
         a = 0
         for s0, s1 in doc.sentences:
             a = bisect_left(tok_of, s0, a)
             b = bisect_left(tok_of, s1, a)
-            idx = tok_of[a:b]
-            caps = [p > 0 and toks[k].text[:1].isupper() for p, k in enumerate(idx)]
-            joined = [y == x + 1 for x, y in zip(idx, idx[1:])] + [False]
-            yield idx, lowered[a:b], caps, joined
+            if b == a:  # punctuation alone
+                yield [], [], [], [False]
+                continue
+            yield tok_of[a:b], lowered[a:b], [False] + upper[a + 1:b], adjacent[a:b - 1] + [False]
 
     def decode(self, doc: Document, pool_passes: int = 1) -> list[Choice]:
         """Decoded substitutions of a document (all of them, with confidences)."""
