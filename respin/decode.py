@@ -1185,6 +1185,17 @@ class _TableDecode:
         self.st_back = np.zeros(n, dtype=np.int64)
         self.st_spare = n - 1  # a state of no position, where the beam's padding is written
         self.scalar = np.zeros(len(self.live), bool)  # sentences decoded by _viterbi_lists
+        # for the backtrace: a state (b, c) at p is preceded by the state (back, b) at p - 1,
+        # at st_pred + back * st_mult (the state before the sentence at its first word), and
+        # chose option c
+        p = np.repeat(np.arange(self.P), size)
+        b, self.st_c = np.zeros(n, np.int64), np.zeros(n, np.int64)
+        b[1:-1], self.st_c[1:-1] = np.divmod(np.arange(n - 2) - (self.st_off[p] - 1), self.cnt[p])
+        inner = np.zeros(n, bool)
+        inner[1:-1] = self.i[p] >= 1
+        q = np.maximum(np.r_[0, p, 0] - 1, 0)
+        self.st_pred = np.where(inner, self.st_off[q] + b, 0)
+        self.st_mult = np.where(inner, self.cnt[q], 0)
 
     def _viterbi(self, sents: np.ndarray, start: np.ndarray, chan: np.ndarray, pos: np.ndarray) -> np.ndarray:
         """:func:`_viterbi_lists` of simple sentences ``sents`` from their word ``start`` on
@@ -1310,15 +1321,19 @@ class _TableDecode:
         win = np.flatnonzero(val == np.repeat(np.maximum.reduceat(val, lo), size))
         owner = np.repeat(np.arange(len(sents)), size)[win]
         tied = np.bincount(owner, minlength=len(sents)) > 1
-        st = k[win[np.r_[True, owner[1:] != owner[:-1]]]]  # the first best end of each
-        order = np.argsort(-n, kind="stable")  # the longest first: those still going are a prefix
-        p, st, n = last[order], st[order], n[order]
-        for m in np.searchsorted(-n, -np.arange(n[0]), side="left").tolist():
-            pm, sm = p[:m], st[:m]
-            nc = cnt[pm]
-            out[pm] = sm % nc
-            st[:m] = self.st_back[self.st_off[pm] + sm] * cnt[pm - 1] + sm // nc
-            p[:m] = pm - 1
+        end = self.st_off[last] + k[win[np.r_[True, owner[1:] != owner[:-1]]]]  # the first best end of each
+        # the path's state at each position: the end's ancestor that many words back, found
+        # by pointer doubling (a few gathers over all the states, not a step per word)
+        pos = _ranges(self.so[sents], n)
+        back = np.repeat(last, n) - pos
+        state = np.repeat(end, n)
+        up = self.st_pred + self.st_back * self.st_mult  # every state's predecessor
+        for bit in range(int(back.max()).bit_length()):
+            if bit:
+                up = up[up]  # 2 ** bit states back
+            jump = (back >> bit) & 1 == 1
+            state[jump] = up[state[jump]]
+        out[pos] = self.st_c[state]
         return tied
 
     def _local_simple(self, sents: np.ndarray) -> None:
