@@ -28,8 +28,10 @@ Pure functions on text plus the resources given; no I/O.
 from __future__ import annotations
 
 import math
+import threading
+from bisect import bisect_left
 from dataclasses import dataclass, field
-from operator import itemgetter
+from operator import eq, itemgetter
 
 import numpy as np
 
@@ -141,7 +143,7 @@ class Decoder:
         self.user_swaps = tuple(user_swaps or ())
         self.prune = prune
         self._cache: dict = {}
-        self._vcache: dict = {}  # (word, cap) -> _word_options as arrays, for the table path
+        self._types = _Types()  # _word_options as arrays, for the table path
         self._syn: dict = {}    # (word, candidate) -> thesaurus link flags
         self._swapf: dict = {}  # (key, out, count, cap) -> a swap's channel features and score
         self._keys = None       # the swap lexicon's keys, see _swap_keys
@@ -181,7 +183,7 @@ class Decoder:
             alts = alts[:PRE_CANDIDATES]
         if len(self._cache) > 200_000:  # bounded memory in long-running processes
             self._cache.clear()
-            self._vcache.clear()
+            self._types = _Types()
             self.uni.clear()
         hit = self._cache[key] = (ident, alts)
         return hit
@@ -205,13 +207,15 @@ class Decoder:
 
     def _swap_options(self, words, caps, joined, i) -> list[Option]:
         """The learned swaps starting at word ``i``, possibly multi-word on either side."""
-        sw = self.swaps
+        lens, keys = self._swap_keys()
         here: list[Option] = []
-        for L in range(1, min(sw.max_len, len(words) - i) + 1):
-            if L > 1 and joined is not None and not joined[i + L - 2]:
-                break  # punctuation between the words: no swap across it
+        for L in lens.get(words[i], ()):  # ascending
+            if i + L > len(words) or (L > 1 and joined is not None and not all(joined[i:i + L - 1])):
+                break  # past the sentence, or punctuation between the words: no swap across it
             key = tuple(words[i:i + L])
-            for out, c in sw.lookup(key).items():
+            if key not in keys:
+                continue
+            for out, c in self.swaps.lookup(key).items():
                 if L == 1 and out == key:
                     continue
                 f, b = self._swap_channel(key, out, c, caps[i])
@@ -428,13 +432,19 @@ class Decoder:
         """(token indices, lower-case words, capitalised-inside flags, joined flags) per
         sentence; ``joined[i]``: only spaces separate word i from word i+1, so a multi-word
         swap may span them (it must not swallow the punctuation of "White (Home")."""
-        toks = doc.tokens
+        tok_of, lowered, _, _ = doc.words()  # all the words, lower-cased once (the detector's already)
+        # per word, at C speed: whether it starts with a capital (a token's text is its first
+        # item; not counted for a sentence's first word), whether the next word is the next token
+        upper = list(map(str.isupper, map(itemgetter(0), map(itemgetter(0), map(doc.tokens.__getitem__, tok_of)))))
+        adjacent = list(map(eq, tok_of[1:], map((1).__add__, tok_of)))
+        a = 0
         for s0, s1 in doc.sentences:
-            idx = [k for k in range(s0, s1) if toks[k].kind != PUNCT]
-            words = [toks[k].text.lower().replace("’", "'") for k in idx]
-            caps = [p > 0 and toks[k].text[:1].isupper() for p, k in enumerate(idx)]
-            joined = [b == a + 1 for a, b in zip(idx, idx[1:])] + [False]
-            yield idx, words, caps, joined
+            a = bisect_left(tok_of, s0, a)
+            b = bisect_left(tok_of, s1, a)
+            if b == a:  # punctuation alone
+                yield [], [], [], [False]
+                continue
+            yield tok_of[a:b], lowered[a:b], [False] + upper[a + 1:b], adjacent[a:b - 1] + [False]
 
     def decode(self, doc: Document, pool_passes: int = 1) -> list[Choice]:
         """Decoded substitutions of a document (all of them, with confidences)."""
@@ -503,18 +513,19 @@ class Decoder:
 
     # -- the table path's per-type data ------------------------------------------------------------
     def _type_records(self, keys: list, tab) -> None:
-        """Fill the table path's per-type cache for word types ``keys`` ((word, cap) pairs),
-        all at once: (identity's channel score, alternatives' LM ids, their channel scores,
-        their words), best channel first. The numbers of :meth:`_word_options`, with the
-        unigram log-probabilities read from the table (pocketsphinx's own up to its integer
-        rounding, like every LM score on this path); the dot products add the same nonzero
-        terms in the same order (zero terms add 0.0)."""
+        """Add word types ``keys`` ((word, cap) pairs) to the table path's :class:`_Types`,
+        all at once: identity's channel score, the word's LM id, alternatives' LM ids, their
+        channel scores, their words, best channel first. The numbers of
+        :meth:`_word_options`, with the unigram log-probabilities read from the table
+        (pocketsphinx's own up to its integer rounding, like every LM score on this path);
+        the dot products add the same nonzero terms in the same order (zero terms add 0.0)."""
         th, index = self.params.theta, tab.index
 
         def unigram(ids):
             return np.where(ids >= 0, tab.p1[np.maximum(ids, 0)], OOV_FLOOR).astype(np.float64)
 
-        uw = unigram(np.array([index.get(w, -1) for w, _ in keys], dtype=np.int64))
+        wid = np.array([index.get(w, -1) for w, _ in keys], dtype=np.int64)
+        uw = unigram(wid)
         ident = th[_F["keep"]] + th[_F["keep_common"]] * np.maximum(0.0, uw + 6.0)
         t, r, ids, fl, cand = self._thesaurus_rows(keys, tab)
         nums = [(t, _NUMBERS[w]) for t, (w, _) in enumerate(keys) if w in _NUMBERS]
@@ -534,12 +545,8 @@ class Decoder:
         if self.prune:
             tt = t[order]
             order = order[np.arange(len(tt)) - np.searchsorted(tt, tt) < PRE_CANDIDATES]
-        t, base, ids = t[order], base[order], ids[order]
-        words = [cand[j] for j in order.tolist()]
-        bounds = np.searchsorted(t, np.arange(len(keys) + 1)).tolist()
-        vc = self._vcache
-        for k, b, lo, hi in zip(keys, ident.tolist(), bounds, bounds[1:]):
-            vc[k] = (b, ids[lo:hi], base[lo:hi], tuple(words[lo:hi]))
+        self._types.add(keys, ident, wid, np.bincount(t[order], minlength=len(keys)), ids[order], base[order],
+                        [cand[j] for j in order.tolist()])
 
     def _thesaurus_rows(self, keys: list, tab):
         """The thesaurus candidates of word types ``keys`` that :meth:`_word_options` offers
@@ -596,6 +603,45 @@ class Decoder:
         return hit[2], hit[3]
 
 
+class _Types:
+    """The table path's per-type data (:meth:`Decoder._type_records`), in arrays that grow as
+    types come: a batch gathers its words' rows by type id instead of joining an array per
+    word. Per type: identity's channel score, the word's LM id, where its alternatives'
+    rows start and how many; per row: LM id, channel score, word."""
+
+    def __init__(self) -> None:
+        self.id: dict = {}  # (word, cap) -> type id
+        self.ident, self.wid, self.off, self.n = np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
+        self.ids, self.base = np.zeros(0, np.int64), np.zeros(0)
+        self.words: list[str] = []
+        self._lock = threading.Lock()
+
+    def add(self, keys, ident, wid, n, ids, base, words) -> None:
+        """Types ``keys``, their rows in type order. Their ids are published last, so that
+        a reader finds every id it gets in the arrays."""
+        with self._lock:
+            t0, r0 = len(self.id), len(self.words)
+            self.ident = _append(self.ident, t0, ident)
+            self.wid = _append(self.wid, t0, wid)
+            self.off = _append(self.off, t0, r0 + np.cumsum(n) - n)
+            self.n = _append(self.n, t0, n)
+            self.ids = _append(self.ids, r0, ids)
+            self.base = _append(self.base, r0, base)
+            self.words += words
+            self.id.update(zip(keys, range(t0, t0 + len(keys))))
+
+
+def _append(arr: np.ndarray, n: int, new: np.ndarray) -> np.ndarray:
+    """``new`` written after the first ``n`` entries of ``arr``, which grows by doubling
+    (entries past those are room, never read)."""
+    if n + len(new) > len(arr):
+        bigger = np.empty(max(2 * len(arr), n + len(new), 1024), dtype=arr.dtype)
+        bigger[:n] = arr[:n]
+        arr = bigger
+    arr[n:n + len(new)] = new
+    return arr
+
+
 def _take(big, idx):
     """Rows ``idx`` of a (found, prob, backoff) bigram triple."""
     return tuple(x[idx] for x in big)
@@ -613,6 +659,27 @@ def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     offs = np.cumsum(counts) - counts
     return np.arange(total, dtype=np.int64) + np.repeat(starts - offs, counts)
+
+
+def _shape_templates(na: np.ndarray, nb: np.ndarray, nc: np.ndarray):
+    """The transitions of a position whose options before, one back and here number
+    (na, nb, nc) (its shape), ordered by new state (b, c) then a: per transition a, c,
+    ``a * nb + b`` (its previous state's offset) and ``(a * nb + b) * nc + c`` (its offset
+    in :func:`_viterbi_lists`'s transition list). Written once per distinct shape, in
+    four arrays; returns them and where each position's shape starts in them."""
+    m = int(max(na.max(), nb.max(), nc.max())) + 1
+    code = (na * m + nb) * m + nc
+    shapes = np.flatnonzero(np.bincount(code, minlength=m ** 3))
+    sa, sb, sc = shapes // (m * m), shapes // m % m, shapes % m
+    size = sa * sb * sc
+    k = _ranges(np.zeros(len(shapes), np.int64), size)
+    start = np.zeros(m ** 3, dtype=np.int64)
+    start[shapes] = np.cumsum(size) - size
+    sa, sb, sc = (np.repeat(x, size) for x in (sa, sb, sc))
+    a, g = k % sa, k // sa
+    c, b = g % sc, g // sc
+    prev = a * sb + b
+    return a, c, prev, prev * sc + c, start[code]
 
 
 def _seq_queries(seqs: list[list[int]]):
@@ -640,10 +707,12 @@ def _seq_sums(lp: np.ndarray, m: np.ndarray) -> np.ndarray:
 # then spans one block, which is already tens of thousands of words of evidence.
 BLOCK_WORDS = 50_000
 
-# The lockstep Viterbi (_TableDecode._lockstep) costs some 25 array operations a step, the
-# scalar one a few µs a word: the former pays when a step moves many sentences at once,
-# here when the words to decode are at least this many times the longest sentence.
-LOCKSTEP_WIDTH = 12
+# The lockstep Viterbi (_TableDecode._lockstep) costs a dozen array operations a step, the
+# scalar one some µs a word: the former pays when a step moves many sentences at once,
+# here when the words to decode are at least this many times the longest sentence (pages
+# of ~850 words: Viterbi 0.140 s at 12, 0.127 at 6 and 4, 0.137 at 3; short documents one
+# by one: the same at 12 to 6, +3% at 4, +43% at 3).
+LOCKSTEP_WIDTH = 6
 
 
 def _blocks(sents):
@@ -774,9 +843,10 @@ class _TableDecode:
 
     # -- building ------------------------------------------------------------------------------------
     def _positions(self) -> None:
-        """Flat word positions over all sentences; each word's LM id and spun context
-        (history as _hist, the next two words or -2 past the sentence end)."""
-        tab = self.tab
+        """Flat word positions over all sentences; each word's type (:class:`_Types`, new
+        types added), LM id and spun context (history as _hist, the next two words or -2
+        past the sentence end)."""
+        tab, dec = self.tab, self.dec
         self.words = [w for si in self.live for w in self.sents[si][1]]
         self.caps = [c for si in self.live for c in self.sents[si][2]]
         self.sn = np.array([len(self.sents[si][1]) for si in self.live], dtype=np.int64)
@@ -785,9 +855,17 @@ class _TableDecode:
         self.sent = np.repeat(np.arange(len(self.live)), self.sn)
         i = self.i = np.arange(P) - self.so[self.sent]
         n = self.sn[self.sent]
-        index = tab.index
-        self.bos, self.eos = index["<s>"], index["</s>"]
-        wid = self.wid = np.fromiter((index.get(w, -1) for w in self.words), np.int64, P)
+        if len(dec._types.id) > 200_000:  # bounded memory in long-running processes
+            dec._types = _Types()
+            dec.uni.clear()
+        keys = list(zip(self.words, self.caps))
+        cold = [k for k in dict.fromkeys(keys) if k not in dec._types.id]
+        if cold:
+            dec._type_records(cold, tab)
+        types = self.types = dec._types
+        self.tid = np.fromiter(map(types.id.__getitem__, keys), np.int64, P)
+        self.bos, self.eos = tab.index["<s>"], tab.index["</s>"]
+        wid = self.wid = types.wid[self.tid]
         pad = np.full(2, -2, dtype=np.int64)
         ext = np.concatenate([pad, wid, pad])  # wid[p + d] = ext[2 + p + d]
         self.h1 = np.where(i >= 1, ext[1:P + 1], self.bos)
@@ -828,52 +906,40 @@ class _TableDecode:
         """Every word's candidates before pruning, as rows (position, index in the unpruned
         list as :meth:`Decoder._here` orders it, LM id, channel score): keep the word, the
         lexicon's swaps (Options, ``self.swaps_at``; phrases kept apart in ``self.multi``),
-        then the type's alternatives from :meth:`Decoder._type_records`."""
-        dec, index, P = self.dec, self.tab.index, self.P
-        vc = dec._vcache
-        if len(vc) > 200_000:  # bounded memory in long-running processes
-            vc.clear()
-            dec.uni.clear()
-        keys = list(zip(self.words, self.caps))
-        cold = [k for k in dict.fromkeys(keys) if k not in vc]
-        if cold:
-            dec._type_records(cold, self.tab)
-        recs = self.recs = [vc[k] for k in keys]
-        self.ident_base = np.array([r[0] for r in recs], dtype=np.float64)
+        then the type's alternatives (:class:`_Types`)."""
+        dec, index, P, types = self.dec, self.tab.index, self.P, self.types
+        self.ident_base = types.ident[self.tid]
         # the lexicon's swaps, where one starts
-        lens, swap_keys = dec._swap_keys()
+        lens = dec._swap_keys()[0]
         self.swaps_at: dict[int, list[Option]] = {}
         single, self.multi = [], []
-        for p in [p for p, w in enumerate(self.words) if w in lens]:
-            s, i = int(self.sent[p]), int(self.i[p])
-            _, ws, cs, js = self.sents[self.live[s]]
-            if not any(tuple(ws[i:i + L]) in swap_keys for L in lens[ws[i]]):
-                continue
-            sw = dec._swap_options(ws, cs, js, i)
-            if sw:
-                self.swaps_at[p] = sw
-            for k, o in enumerate(sw, 1):
-                if o.length == 1 and len(o.out) == 1:
-                    single.append((p, k, index.get(o.out[0], -1), o.base))
-                else:
-                    self.multi.append((p, k, o))
+        for p0, si in zip(self.so.tolist(), self.live):
+            _, ws, cs, js = self.sents[si]
+            for i in [i for i, w in enumerate(ws) if w in lens]:
+                sw = dec._swap_options(ws, cs, js, i)
+                if sw:
+                    self.swaps_at[p0 + i] = sw
+                for k, o in enumerate(sw, 1):
+                    if o.length == 1 and len(o.out) == 1:
+                        single.append((p0 + i, k, index.get(o.out[0], -1), o.base))
+                    else:
+                        self.multi.append((p0 + i, k, o))
         nsw = np.zeros(P, dtype=np.int64)
         for p, sw in self.swaps_at.items():
             nsw[p] = len(sw)
         self.nsw = nsw
         # the types' alternatives, after the swaps
-        na = np.fromiter((len(r[1]) for r in recs), np.int64, P)
+        na, self.t_off = types.n[self.tid], types.off[self.tid]
         pos = np.repeat(np.arange(P), na)
-        k = _ranges(np.zeros(P, np.int64), na) + 1 + nsw[pos]
-        y = np.concatenate([r[1] for r in recs])
-        base = np.concatenate([r[2] for r in recs])
-        if self.swaps_at:  # an alternative a one-word swap already offers is left out
+        row = _ranges(self.t_off, na)
+        k = row - self.t_off[pos] + 1 + nsw[pos]
+        y, base = types.ids[row], types.base[row]
+        if single:  # an alternative a one-word swap already offers is left out
             code = self.tab.V + 1  # (position, LM id or -1) as one int
-            seen = np.array([p * code + index.get(o.out[0], -1) + 1 for p, sw in self.swaps_at.items() for o in sw
-                             if o.length == 1 and len(o.out) == 1], dtype=np.int64)
-            m = ~np.isin(pos * code + y + 1, seen)
+            seen = np.sort(np.array([p * code + x + 1 for p, _, x, _ in single], dtype=np.int64))
+            row = pos * code + y + 1
+            m = seen[np.minimum(np.searchsorted(seen, row), len(seen) - 1)] != row
             pos, k, y, base = pos[m], k[m], y[m], base[m]
-        if single:
             pos, k, y, base = (np.concatenate([x, np.array(c)]) for x, c in zip((pos, k, y, base), zip(*single)))
         self.rows = (pos, k, y, base)
 
@@ -1050,6 +1116,7 @@ class _TableDecode:
         self.T_lw = self.lw * self.T
         self._lists = None
         self.kept: list = [None] * S  # _viterbi_lists's states of the last pass, per sentence it decoded
+        self._complex: dict = {}  # per sentence with phrase options, its Options (_complex_options)
         simple = ~self.complex[self.sent]
         self.lockstep = simple.sum() >= LOCKSTEP_WIDTH * self.sn[~self.complex].max(initial=0)
         if self.lockstep:
@@ -1111,12 +1178,24 @@ class _TableDecode:
         nb = np.where(self.i >= 1, self.cnt[np.maximum(np.arange(self.P) - 1, 0)], 1)
         size = nb * self.cnt
         self.st_off = 1 + np.cumsum(size) - size
-        n = 1 + int(size.sum())
+        n = 2 + int(size.sum())
         self.st_score = np.full(n, -np.inf)
         self.st_beam = np.full(n, -np.inf)
         self.st_score[0] = self.st_beam[0] = 0.0
         self.st_back = np.zeros(n, dtype=np.int64)
+        self.st_spare = n - 1  # a state of no position, where the beam's padding is written
         self.scalar = np.zeros(len(self.live), bool)  # sentences decoded by _viterbi_lists
+        # for the backtrace: a state (b, c) at p is preceded by the state (back, b) at p - 1,
+        # at st_pred + back * st_mult (the state before the sentence at its first word), and
+        # chose option c
+        p = np.repeat(np.arange(self.P), size)
+        b, self.st_c = np.zeros(n, np.int64), np.zeros(n, np.int64)
+        b[1:-1], self.st_c[1:-1] = np.divmod(np.arange(n - 2) - (self.st_off[p] - 1), self.cnt[p])
+        inner = np.zeros(n, bool)
+        inner[1:-1] = self.i[p] >= 1
+        q = np.maximum(np.r_[0, p, 0] - 1, 0)
+        self.st_pred = np.where(inner, self.st_off[q] + b, 0)
+        self.st_mult = np.where(inner, self.cnt[q], 0)
 
     def _viterbi(self, sents: np.ndarray, start: np.ndarray, chan: np.ndarray, pos: np.ndarray) -> np.ndarray:
         """:func:`_viterbi_lists` of simple sentences ``sents`` from their word ``start`` on
@@ -1159,7 +1238,9 @@ class _TableDecode:
 
     def _lockstep(self, q: np.ndarray, chan: np.ndarray) -> np.ndarray:
         """The Viterbi's steps over positions ``q`` (sentences' words from some word on to
-        their ends): fills the states of each; returns the positions where a tie decided."""
+        their ends): fills the states of each; returns the positions where a tie decided.
+        A step costs a dozen array operations whatever its width, so everything that does
+        not depend on the scores (indices, the beam's padded tables) is laid out first."""
         cnt, i_of = self.cnt, self.i
         q = q[np.argsort(i_of[q], kind="stable")]  # steps: by word index in the sentence
         iq = i_of[q]
@@ -1167,54 +1248,61 @@ class _TableDecode:
         nb = np.where(iq >= 1, cnt[np.maximum(q - 1, 0)], 1)
         nc = cnt[q]
         ng, ne = nb * nc, na * nb * nc  # new states, transitions
-        # transitions by position, new state (b, c), then a: a state's predecessors in a row
-        pe = np.repeat(np.arange(len(q)), ne)
-        k = _ranges(np.zeros(len(q), np.int64), ne)
-        nae, nbe, nce = na[pe], nb[pe], nc[pe]
-        a, g = k % nae, k // nae
-        c, b = g % nce, g // nce
-        qe = q[pe]
-        tv = self.T_lw[self.toff[qe] + (a * nbe + b) * nce + c]
-        prev = np.where(iq[pe] >= 1, self.st_off[np.maximum(qe - 1, 0)] + a * nbe + b, 0)
-        chx = self.first[qe] + c
+        # transitions by position, new state (b, c), then a: a state's predecessors in a row;
+        # their option indices and offsets from the templates of the positions' shapes
+        ta, tc, t_prev, t_tr, at_tpl = _shape_templates(na, nb, nc)
+        tpl = _ranges(at_tpl, ne)
+        a = ta[tpl]
+        tv = self.T_lw[np.repeat(self.toff[q], ne) + t_tr[tpl]]
+        cx = chan[np.repeat(self.first[q], ne) + tc[tpl]]
+        prev = np.repeat(np.where(iq >= 1, self.st_off[np.maximum(q - 1, 0)], 0), ne) + t_prev[tpl]
         gsize = np.repeat(na, ng)
         gs = np.cumsum(gsize) - gsize  # each new state's first transition
-        state = np.repeat(self.st_off[q], ng) + _ranges(np.zeros(len(q), np.int64), ng)
-        gpos = np.repeat(np.arange(len(q)), ng)
         pg = np.cumsum(ng) - ng  # each position's first new state
+        state = np.repeat(self.st_off[q], ng) + np.arange(len(gs)) - np.repeat(pg, ng)
         at = np.searchsorted(iq, np.arange(iq[0], iq[-1] + 2))  # each step's first position
-        e_at = np.r_[0, np.cumsum(ne)][at].tolist()
-        g_at = np.r_[0, np.cumsum(ng)][at].tolist()
+        e_at, g_at = np.r_[0, np.cumsum(ne)][at], np.r_[0, np.cumsum(ng)][at]
+        rel = gs - np.repeat(e_at[:-1], np.diff(g_at))  # ... from its step's first transition
+        # the beam: positions with more than BEAM new states, as rows of new-state indices
+        # padded with G (a slot that stays -inf), all rows of a step cut at once
+        over = np.flatnonzero(ng > BEAM)
+        G = len(gs)
+        width = np.arange(ng[over].max(initial=BEAM + 1))
+        cell = np.where(width < ng[over, None], pg[over, None] + width, G)
+        cell_state = np.append(state, self.st_spare)[cell]
+        r_at = np.searchsorted(over, at).tolist()  # each step's first row
+        m_all = np.empty(G + 1)
+        m_all[G] = -np.inf
         score, beam = self.st_score, self.st_beam
-        big = ng > BEAM  # positions whose beam may need a cut
         sc = np.empty(len(tv))  # every transition's score, for the back pointers
-        tie = []
-        for u, v, e0, e1, g0, g1 in zip(at[:-1].tolist(), at[1:].tolist(), e_at, e_at[1:], g_at, g_at[1:]):
-            s = beam[prev[e0:e1]] + chan[chx[e0:e1]]
+        tops = []  # per cut row: its BEAM+1-th and BEAM-th best scores
+        steps = zip(e_at.tolist(), e_at[1:].tolist(), g_at.tolist(), g_at[1:].tolist(), r_at, r_at[1:])
+        for e0, e1, g0, g1, r0, r1 in steps:
+            s = sc[e0:e1]
+            np.take(beam, prev[e0:e1], out=s)
+            s += cx[e0:e1]
             s += tv[e0:e1]
-            sc[e0:e1] = s
-            m = np.maximum.reduceat(s, gs[g0:g1] - e0)
+            m = m_all[g0:g1]
+            np.maximum.reduceat(s, rel[g0:g1], out=m)
             st = state[g0:g1]
             score[st] = m
-            over = np.flatnonzero(big[u:v]) + u
-            if len(over):  # the beam: the BEAM best states of each position
-                sizes = ng[over]
-                idx = _ranges(pg[over] - g0, sizes)
-                owner = np.repeat(np.arange(len(over)), sizes)
-                idx = idx[np.lexsort((-m[idx], owner))]
-                lo = np.cumsum(sizes) - sizes
-                sv = m[idx]
-                cut = (sv[lo + BEAM - 1] == sv[lo + BEAM]) & (sv[lo + BEAM] != -np.inf)
-                if cut.any():
-                    tie.append(q[over[cut]])
-                m = m.copy()
-                m[idx[np.arange(len(idx)) - np.repeat(lo, sizes) >= BEAM]] = -np.inf
             beam[st] = m
+            if r1 > r0:
+                v = m_all[cell[r0:r1]]
+                top = np.sort(v, axis=1)[:, -BEAM - 1:-BEAM + 1]
+                tops.append(top)
+                beam[cell_state[r0:r1][v < top[:, 1:]]] = -np.inf
+        tie = []
+        if tops:
+            top = np.concatenate(tops)
+            cut = (top[:, 0] == top[:, 1]) & (top[:, 0] != -np.inf)
+            if cut.any():
+                tie.append(q[over[cut]])
         # back pointers: each state's best predecessor, unless two tie
         win = (sc == np.repeat(score[state], gsize)) & (sc != -np.inf)
         nw = np.add.reduceat(win, gs)
         if (nw > 1).any():
-            tie.append(q[gpos[nw > 1]])
+            tie.append(q[np.repeat(np.arange(len(q)), ng)[nw > 1]])
             win &= np.repeat(nw == 1, gsize)
         self.st_back[state[nw == 1]] = a[win]
         return np.concatenate(tie) if tie else np.zeros(0, dtype=np.int64)
@@ -1233,15 +1321,19 @@ class _TableDecode:
         win = np.flatnonzero(val == np.repeat(np.maximum.reduceat(val, lo), size))
         owner = np.repeat(np.arange(len(sents)), size)[win]
         tied = np.bincount(owner, minlength=len(sents)) > 1
-        st = k[win[np.r_[True, owner[1:] != owner[:-1]]]]  # the first best end of each
-        order = np.argsort(-n, kind="stable")  # the longest first: those still going are a prefix
-        p, st, n = last[order], st[order], n[order]
-        for m in np.searchsorted(-n, -np.arange(n[0]), side="left").tolist():
-            pm, sm = p[:m], st[:m]
-            nc = cnt[pm]
-            out[pm] = sm % nc
-            st[:m] = self.st_back[self.st_off[pm] + sm] * cnt[pm - 1] + sm // nc
-            p[:m] = pm - 1
+        end = self.st_off[last] + k[win[np.r_[True, owner[1:] != owner[:-1]]]]  # the first best end of each
+        # the path's state at each position: the end's ancestor that many words back, found
+        # by pointer doubling (a few gathers over all the states, not a step per word)
+        pos = _ranges(self.so[sents], n)
+        back = np.repeat(last, n) - pos
+        state = np.repeat(end, n)
+        up = self.st_pred + self.st_back * self.st_mult  # every state's predecessor
+        for bit in range(int(back.max()).bit_length()):
+            if bit:
+                up = up[up]  # 2 ** bit states back
+            jump = (back >> bit) & 1 == 1
+            state[jump] = up[state[jump]]
+        out[pos] = self.st_c[state]
         return tied
 
     def _local_simple(self, sents: np.ndarray) -> None:
@@ -1289,27 +1381,13 @@ class _TableDecode:
         dec = self.dec
         p0, n = int(self.so[s]), int(self.sn[s])
         words = self.sents[self.live[s]][1]
-        opts, at = [], {}
-        for p in range(p0, p0 + n):
-            here = []
-            for j in range(self.first[p], self.first[p] + self.cnt[p]):
-                o = self._option(j)
-                at[id(o)] = j
-                here.append(o)
-            opts.append(here)
+        if s not in self._complex:  # the same lattice in every pass
+            self._complex[s] = self._complex_options(p0, n)
+        opts, at = self._complex[s]
         pool_d = None
-        if pool is not None:
-            pool_d = {}
-            doc = self.sents[self.live[s]][0]
-            for pair, v in zip(*pool[3]):
-                key, out = divmod(pair, self.out_space)
-                k = self.keys[key]
-                if self.by_doc:
-                    d, k = k
-                    if d != doc:
-                        continue
-                pool_d[(k if isinstance(k, tuple) else (k,),
-                        (self.tab.words[out],) if out < self.tab.V else self.extra_outs[out - self.tab.V])] = v
+        if pool is not None:  # the pooled values of this sentence's options, as _pool's dict has them
+            value = pool[0]
+            pool_d = {(o.key, o.out): float(value[at[id(o)]]) for here in opts for o in here[1:]}
         path = dec.viterbi(words, opts, pool_d)
         self.path[s] = [at[id(o)] for o in path]
         self.placed[p0:p0 + n] = False
@@ -1318,26 +1396,36 @@ class _TableDecode:
             for o, v in scored:
                 self.loc_s[at[id(o)]] = v
 
+    def _complex_options(self, p0: int, n: int):
+        """The lattice of positions [p0, p0 + n) as Options, and each one's index by id."""
+        opts, at = [], {}
+        for p in range(p0, p0 + n):
+            here = []
+            for j in range(self.first[p], self.first[p] + self.cnt[p]):
+                o = self._option(j)
+                at[id(o)] = j
+                here.append(o)
+            opts.append(here)
+        return opts, at
+
     def _out(self, j: int) -> tuple[str, ...]:
         """The output words of lattice option ``j``."""
         p, k = int(self.o_pos[j]), int(self.o_k[j])
         nsw = int(self.nsw[p])
         if k == 0:
             return (self.words[p],)
-        return self.swaps_at[p][k - 1].out if k <= nsw else (self.recs[p][3][k - 1 - nsw],)
+        return self.swaps_at[p][k - 1].out if k <= nsw else (self.types.words[int(self.t_off[p]) + k - 1 - nsw],)
 
     def _option(self, j: int) -> Option:
-        """Lattice option ``j`` as an :class:`Option` (the scalar methods' and the choices')."""
+        """Lattice option ``j`` as an :class:`Option`, for the scalar methods."""
         p, k = int(self.o_pos[j]), int(self.o_k[j])
         nsw = int(self.nsw[p])
         if 0 < k <= nsw:
             return self.swaps_at[p][k - 1]
-        i, w = int(self.i[p]), self.words[p]
-        (fi, _), alts = self.dec._word_options(w, self.caps[p])  # features: the scalar path's
-        if k == 0:
-            return Option(i, 1, (w,), fi, (w,), float(self.o_base[j]))
-        out = (self.recs[p][3][k - 1 - nsw],)
-        return Option(i, 1, out, next(f for o, f, _ in alts if o == out), (w,), float(self.o_base[j]))
+        w = self.words[p]
+        out = (w,) if k == 0 else (self.types.words[int(self.t_off[p]) + k - 1 - nsw],)
+        # no channel features: decoding reads the score alone (fitting builds its own options)
+        return Option(int(self.i[p]), 1, out, [], (w,), float(self.o_base[j]))
 
     def _pool(self):
         """:func:`_pool` over the current results: (pooled value per option, pooled pairs
@@ -1495,10 +1583,13 @@ def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document |
     apo = _apostrophe_style(text)
     applied, suggested = [], []
     choices = decoder.decode(doc) if choices is None else choices
+    word_toks: dict[int, list] = {}  # per sentence, its word tokens, as Decoder.sentences has them
     for ch, conf in zip(choices, _joint(choices)):
-        s0, s1 = doc.sentences[ch.sent]  # the word tokens of the sentence, as Decoder.sentences has them
-        idx = [k for k in range(s0, s1) if doc.tokens[k].kind != PUNCT]
-        toks = [doc.tokens[k] for k in idx[ch.start:ch.start + ch.length]]
+        sent = word_toks.get(ch.sent)
+        if sent is None:
+            s0, s1 = doc.sentences[ch.sent]
+            sent = word_toks[ch.sent] = [t for t in doc.tokens[s0:s1] if t.kind != PUNCT]
+        toks = sent[ch.start:ch.start + ch.length]
         start, end = toks[0].start, toks[-1].end
         spun = text[start:end]
         words = _cased(list(ch.out), toks, ch.start == 0)

@@ -141,11 +141,11 @@ class Lexicon:
         la = {ia} | {l for l, _ in self._lemma_ids(ia)}
         lb = {ib} | {l for l, _ in self._lemma_ids(ib)}
         flags = 0
-        for x in la:  # a loop over lists: np.isin costs ~40 µs a call on arrays this small
+        for x in la:  # set operations on lists: np.isin costs ~40 µs a call on arrays this small
             idx, fl = self._links(x)
-            for j, f in zip(idx.tolist(), fl.tolist()):
-                if j in lb:
-                    flags |= f
+            ids = idx.tolist()
+            for j in lb.intersection(ids):  # a row links a word once (build_lexicon's CSR)
+                flags |= int(fl[ids.index(j)])
         return flags
 
 

@@ -159,3 +159,65 @@ def test_lockstep_viterbi_is_the_scalar_one(decoder, monkeypatch, step):
         assert td.lockstep == (width == 0)
     assert got[0] == got[10**9]
     assert bool(td.scalar.any()) == bool(step)  # rounded: some sentences tie, else none
+
+
+def test_lockstep_states_are_the_scalar_ones(decoder, monkeypatch):
+    """Finer than the paths: at every position of every sentence the lockstep decodes, the
+    states _viterbi_lists reaches have the same scores and back pointers (every other state
+    is -inf), and the same ones survive the beam."""
+    import numpy as np
+    import respin.decode as D
+    monkeypatch.setattr(D, "LOCKSTEP_WIDTH", 0)
+    docs = [Document.from_text(t) for t in _texts()]
+    sents = [(d, words, caps, joined) for d, doc in enumerate(docs)
+             for _, words, caps, joined in decoder.sentences(doc)]
+    td = D._TableDecode(decoder, decoder.lm.table, sents)
+    td.run(0)
+    cnt, first, toff, T = td.cnt.tolist(), td.first.tolist(), td.toff.tolist(), td.T_lw.tolist()
+    checked = cut = 0
+    for s in np.flatnonzero(~td.complex & ~td.scalar).tolist():
+        p0, n = int(td.so[s]), int(td.sn[s])
+        _, kept = D._viterbi_lists(p0, n, cnt, first, toff, T, int(td.eoff[s]), td.o_base.tolist())
+        for j in range(n):
+            p = p0 + j
+            off = int(td.st_off[p])
+            size = (cnt[p - 1] if j else 1) * cnt[p]
+            scores, back = kept[j + 1]
+            want = np.full(size, -np.inf)
+            want[list(scores)] = list(scores.values())
+            assert np.array_equal(td.st_score[off:off + size], want)
+            assert all(td.st_back[off + ab] == a for ab, a in back.items())
+            if len(scores) > D.BEAM:
+                cut += 1
+                alive = set(np.flatnonzero(td.st_beam[off:off + size] > -np.inf).tolist())
+                assert alive == set(sorted(scores, key=scores.get, reverse=True)[:D.BEAM])
+            checked += 1
+    assert checked > 1000 and cut > 20
+
+
+def test_types_seen_in_earlier_batches_decode_alike(decoder):
+    """The per-type data a decoder keeps (respin.decode._Types, grown batch by batch) give
+    what a fresh decoder computes."""
+    from respin.decode import Decoder
+    fresh = lambda: Decoder(decoder.thesaurus, decoder.lm, decoder.params, decoder.swaps)  # noqa: E731
+    docs = [Document.from_text(t) for t in _texts()]
+    used = fresh()
+    for d in docs[::-1]:  # one batch each: the table grows many times
+        used.decode_many([d])
+    assert len(used._types.words) > 1024
+    assert used.decode_many(docs) == fresh().decode_many(docs)
+
+
+@pytest.mark.parametrize("text", ["!!! Hello world. Ok", "... Hi. ?! Go on now. !", "", "ΟΔΟΣ ΟΔΟΣ. Σ Σσ ΣΑΣ’Σ.",
+                                  "The White (Home) said it. Don’t go\nA\r\nb c. D’ΑΣ"] + _texts()[:6])
+def test_sentences_are_the_tokens_words(decoder, text):
+    """Decoder.sentences reads the document's words at once; token by token it is this."""
+    from respin.tokenize import PUNCT
+    doc = Document.from_text(text)
+    want = []
+    for s0, s1 in doc.sentences:
+        idx = [k for k in range(s0, s1) if doc.tokens[k].kind != PUNCT]
+        want.append((idx, [doc.tokens[k].text.lower().replace("’", "'") for k in idx],
+                     [p > 0 and doc.tokens[k].text[:1].isupper() for p, k in enumerate(idx)],
+                     [b == a + 1 for a, b in zip(idx, idx[1:])] + [False]))
+    assert list(decoder.sentences(doc)) == want
