@@ -559,16 +559,15 @@ class Decoder:
         if vec is not None and vec[1] is tab:
             table = vec[0].table
             at = np.array([table._index.get(keys[t][0], -1) for t in judged], dtype=np.int64)
-            a = np.where(at >= 0, table._indptr[np.maximum(at, 0)], 0).astype(np.int64)
-            counts = np.where(at >= 0, np.minimum(table._indptr[np.maximum(at, 0) + 1] - a, min(MAX_CANDIDATES, MAX_SUBST)), 0)
+            counts, src = table.first(at, min(MAX_CANDIDATES, MAX_SUBST))
             rank = _ranges(np.zeros(len(at), np.int64), counts)
             row = np.repeat(np.arange(len(at)), counts)
-            cid = table._cand[a[row] + rank].astype(np.int64)
+            cid = table._cand[src].astype(np.int64)
             keep = cid != at[row]  # the table's word ids: a candidate is the word itself where it is its row
-            row, rank, cid = row[keep], rank[keep], cid[keep]
+            row, rank, cid, src = row[keep], rank[keep], cid[keep], src[keep]
             t = np.array(judged, dtype=np.int64)[row]
             words = table._words
-            return (t, rank.astype(np.float64), vec[0].lm_ids[cid], table._flags[a[row] + rank].astype(np.int64),
+            return (t, rank.astype(np.float64), vec[0].lm_ids[cid], table._flags[src].astype(np.int64),
                     [words[j] for j in cid.tolist()])
         t_of, r_of, cand, flag = [], [], [], []
         for t in judged if self.thesaurus is not None else ():

@@ -298,6 +298,15 @@ class CandidateTable:
         False when this table does not hold them (version 2: compute them instead)."""
         return self._entry(w, SUGGESTION_CANDIDATES) if self.limit >= SUGGESTION_CANDIDATES else False
 
+    def first(self, at: np.ndarray, limit: int) -> tuple[np.ndarray, np.ndarray]:
+        """For table rows ``at`` (-1: a word not in the table): how many of each row's first
+        ``limit`` candidates there are, and where they sit in the flat arrays (``_cand``,
+        ``_flags``), row after row in prior order."""
+        known = at >= 0
+        a = np.where(known, self._indptr[np.maximum(at, 0)], 0).astype(np.int64)
+        counts = np.where(known, np.minimum(self._indptr[np.maximum(at, 0) + 1] - a, limit), 0)
+        return counts, np.repeat(a, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+
     def _entry(self, w: str, n: int):
         i = self._index.get(w)
         if i is None or self._indptr[i + 1] == self._indptr[i]:

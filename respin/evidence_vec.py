@@ -366,10 +366,7 @@ def _suggestions_vec(cands, lexicon, tab, words: list[str], limit: int):
             or limit > SUGGESTION_CANDIDATES or getattr(table, "limit", 0) < SUGGESTION_CANDIDATES):
         return None
     at = np.fromiter(map(table._index.get, words, repeat(-1)), dtype=np.int64, count=len(words))
-    known = at >= 0
-    a = np.where(known, table._indptr[np.maximum(at, 0)], 0).astype(np.int64)
-    counts = np.where(known, np.minimum(table._indptr[np.maximum(at, 0) + 1] - a, limit), 0)
-    src = np.repeat(a, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+    counts, src = table.first(at, limit)
     cid = cands.lm_ids[table._cand[src]]
     if (cid < 0).any():  # a neighbour the LM lacks: the per-word path says what to do
         return None
