@@ -35,7 +35,7 @@ from operator import eq, itemgetter
 
 import numpy as np
 
-from .evidence import MAX_CANDIDATES, STOPWORDS, _Unigrams, _candidates, vectorised
+from .evidence import MAX_CANDIDATES, STOPWORDS, _ranges, _Unigrams, _candidates, vectorised
 from .lm import OOV_FLOOR
 from .evidence_vec import _bigram, _score
 from .tokenize import PUNCT, Document
@@ -649,15 +649,6 @@ def _take(big, idx):
 def _cat(*bigs):
     """Bigram triples end to end."""
     return tuple(np.concatenate(x) for x in zip(*bigs))
-
-
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """Concatenated ``arange(s, s + c)`` for each start and count."""
-    total = int(counts.sum())
-    if not total:
-        return np.zeros(0, dtype=np.int64)
-    offs = np.cumsum(counts) - counts
-    return np.arange(total, dtype=np.int64) + np.repeat(starts - offs, counts)
 
 
 def _shape_templates(na: np.ndarray, nb: np.ndarray, nc: np.ndarray):

@@ -251,6 +251,15 @@ def _compute_candidates(lexicon, lm, w: str, uni, limit: int = MAX_CANDIDATES):
     return cands, {c: flags[c] for c in cands}
 
 
+def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Concatenated ``arange(s, s + c)`` for each start and count."""
+    total = int(counts.sum())
+    if not total:
+        return np.zeros(0, dtype=np.int64)
+    offs = np.cumsum(counts) - counts
+    return np.arange(total, dtype=np.int64) + np.repeat(starts - offs, counts)
+
+
 class CandidateTable:
     """Precompiled :func:`_candidates` for the whole vocabulary (``candidates.npz``): each
     word's first SUGGESTION_CANDIDATES neighbours in prior order, of which detection scores
@@ -305,7 +314,7 @@ class CandidateTable:
         known = at >= 0
         a = np.where(known, self._indptr[np.maximum(at, 0)], 0).astype(np.int64)
         counts = np.where(known, np.minimum(self._indptr[np.maximum(at, 0) + 1] - a, limit), 0)
-        return counts, np.repeat(a, counts) + (np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts))
+        return counts, _ranges(a, counts)
 
     def _entry(self, w: str, n: int):
         i = self._index.get(w)

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .evidence import (CLIP, FEATURES, MAX_CANDIDATES, PAIR_CANDIDATES, STOPWORDS, SUGGESTION_CANDIDATES,
-                       WordEvidence)
+                       WordEvidence, _ranges)
 from .tokenize import Document
 
 _F = {f: i for i, f in enumerate(FEATURES)}
@@ -42,14 +42,12 @@ class VecCandidates:
     def __init__(self, cand_table, lm_table) -> None:
         words = cand_table._words
         lm_ids = np.array([lm_table.index.get(w, -1) for w in words], dtype=np.int64)
-        indptr = cand_table._indptr
-        has = np.flatnonzero(np.diff(indptr) > 0)
+        has = np.flatnonzero(np.diff(cand_table._indptr) > 0)
         self.ids = np.full((len(has), MAX_CANDIDATES), -1, dtype=np.int64)
         self.flags = np.zeros((len(has), MAX_CANDIDATES), dtype=np.int8)
-        counts = np.minimum(np.diff(indptr)[has], MAX_CANDIDATES)  # the table may hold more, for suggestions
-        col = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        counts, src = cand_table.first(has, MAX_CANDIDATES)  # the table may hold more, for suggestions
+        col = _ranges(np.zeros(len(has), np.int64), counts)
         row = np.repeat(np.arange(len(has)), counts)
-        src = np.repeat(indptr[has], counts) + col  # positions in the table's flat arrays
         self.ids[row, col] = lm_ids[cand_table._cand[src]]
         self.flags[row, col] = cand_table._flags[src]
         self._row = dict(zip([words[i] for i in has.tolist()], range(len(has))))
