@@ -127,6 +127,7 @@ def detection_scores(items) -> dict:
     """
     tp = fp = fn = top_ok = 0
     doc_pos, doc_neg, par_pos, par_neg, flags = [], [], [], [], []
+    par_changed: list[bool] = []  # whether the spinner changed any token of the paragraph
     per_article: dict = {}  # article (the name before "__") -> [tp, fp, fn]
     for name, spun, orig in items:
         counts = per_article.setdefault(name.split("__")[0], [0, 0, 0])
@@ -143,9 +144,10 @@ def detection_scores(items) -> dict:
                 continue
             par_pos.append(respin.check(ls).score)
             par_neg.append(respin.check(lo).score)
+            sub = substituted(ls, lo)
+            par_changed.append(any(sub))
             found = [(f.start - line_start, f.end - line_start, f) for f in rep.findings
                      if line_start <= f.start < line_start + len(ls)]
-            sub = substituted(ls, lo)
             S = toks(ls)
             O = [t[0] for t in toks(lo)]
             right: dict = {}  # finding -> whether its top suggestion restores the original
@@ -166,7 +168,11 @@ def detection_scores(items) -> dict:
         counts[2] += fn - fn0
     p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
     f1 = lambda a, b, c: 2 * a / max(2 * a + b + c, 1)  # noqa: E731
+    # A spun copy's paragraph the spinner left unchanged is a positive in paragraph_auc (its
+    # score ties its original's); the second figure counts only the changed ones as spun.
     return {"files": len(items), "doc_auc": auc(doc_pos, doc_neg), "paragraph_auc": auc(par_pos, par_neg),
+            "paragraph_auc_changed_only": auc([s for s, c in zip(par_pos, par_changed) if c], par_neg),
+            "paragraphs": len(par_pos), "paragraphs_changed": sum(par_changed),
             "doc_spun_flag_accuracy": sum(flags) / max(len(flags), 1),
             "spun_docs_judged_spun": sum(flags[0::2]), "clean_docs_judged_clean": sum(flags[1::2]),
             "word_precision": p, "word_recall": r, "word_f1": 2 * p * r / max(p + r, 1e-9),
