@@ -708,3 +708,36 @@ def test_workers_keep_one_copy_of_the_lexicons():
     assert Options(lexicons=lex).lexicons == (lex,)
     with pytest.raises(TypeError, match="SwapLexicon"):
         Options(lexicons=["mine.tsv"])
+
+
+def test_lexicon_and_min_confidence_with_a_source_and_when_a_pool_fails(monkeypatch):
+    from respin.model import Model
+    from respin.spin import spin
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon.from_tsv(MY_LEXICON)
+    clean = WINDOWS[0]
+    # a source that covers all but the last sentence, which the model restores (with the lexicon)
+    spun = spin(clean, rate=0.5, style="conservative", seed=5).text + " " + LEXICON_TEXTS[0]
+    (row,) = check_records([spun], restore=True, index=_FakeIndex("orig", clean), min_confidence=BOLD,
+                           lexicons=[lex])
+    res = respin.restore(spun, source=clean, min_confidence=BOLD, lexicons=[lex])
+    assert_restored_like(row, res)
+    assert [(e["spun"], e["origin"]) for e in row["edits"] if "intelligence" in e["restored"]] == \
+        [("bogus intellect", "model")]
+    # a pool whose joint restoration fails: each record restored alone, with the same options
+    texts = LEXICON_TEXTS + make_texts(3)
+    real = Model.restore_many
+
+    def only_alone(self, texts, *args, **kw):
+        if len(list(texts)) > 1:
+            raise RuntimeError("no pools today")
+        return real(self, texts, *args, **kw)
+
+    monkeypatch.setattr(Model, "restore_many", only_alone)
+    from respin.batch import process_records
+    rows = process_records(texts, min_confidence=BOLD, lexicons=[lex])
+    monkeypatch.setattr(Model, "restore_many", real)
+    for t, r in zip(texts, rows):
+        assert_restored_like(r, respin.restore(t, min_confidence=BOLD, lexicons=[lex]))
+    assert all("artificial intelligence" in r["restored"] for r in rows[:2])
+    assert rows[4]["edits"] and not respin.restore(texts[4]).edits  # and --min-confidence was heeded
