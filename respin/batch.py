@@ -100,27 +100,32 @@ def _as_text(value, max_size: int, path: str | None = None) -> str:
 
 
 def process_record(text, *, id=None, path: str | None = None, restore: bool = True, model=None,
-                   index=None, threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES) -> dict:
+                   index=None, threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES,
+                   min_confidence: float | None = None, lexicons=()) -> dict:
     """Check one text (and restore it) into a result dict (see the module docs for the keys).
 
     ``text`` is a ``str`` (or ``bytes``, decoded like a file). ``model`` is a model folder
     (default: the shipped model), ``index`` an open :class:`respin.index.SourceIndex` or
     None: with it, the best-matching indexed document is the source to restore against.
-    Never raises for a bad record (empty, too large, not text, not a string): the result
-    says what is wrong in ``error``. A missing or broken model raises
-    :class:`respin.model.ModelError`: that is no record's fault.
+    ``min_confidence`` and ``lexicons`` (:class:`respin.swaps.SwapLexicon` objects) restore
+    as :func:`respin.restore` does with them. Never raises for a bad record (empty, too large,
+    not text, not a string): the result says what is wrong in ``error``. A missing or broken
+    model raises :class:`respin.model.ModelError`: that is no record's fault.
     """
     return process_records([text], ids=[id], paths=[path], restore=restore, model=model, index=index,
-                           threshold=threshold, max_size=max_size)[0]
+                           threshold=threshold, max_size=max_size, min_confidence=min_confidence,
+                           lexicons=lexicons)[0]
 
 
 def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=None, index=None,
-                    threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES, pool: bool = True) -> list[dict]:
+                    threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES, pool: bool = True,
+                    min_confidence: float | None = None, lexicons=()) -> list[dict]:
     """:func:`process_record` for several texts, checked together (the same results as one
     by one, faster). With ``pool`` (texts from one site, one spinner) the restoration of the
     texts without a source pools the decoder's evidence over all of them
     (:meth:`respin.model.Model.restore_many`); without, each is restored alone. ``ids`` and
-    ``paths`` (default None) go into the results, one result per text, in order."""
+    ``paths`` (default None) go into the results, one result per text, in order;
+    ``min_confidence`` and ``lexicons`` as for :func:`respin.restore_many`."""
     import respin
     from .model import ModelError
 
@@ -136,13 +141,15 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
             # Without ``pool`` each text's evidence stays its own, decoded in one batch all the same.
             pooled = dict(zip(together, respin._model(model).restore_many([checked[k][0] for k in together],
                                                                        reports=[checked[k][2] for k in together],
-                                                                       together=pool)))
+                                                                       together=pool, min_confidence=min_confidence,
+                                                                       lexicons=lexicons)))
         except (ModelError, MemoryError, KeyboardInterrupt):
             raise
         except Exception:  # one odd text must not fail its whole pool: each is restored alone below
             pass
     return [c if isinstance(c, dict) else
-            _guarded(i, p, _result, *c, id=i, path=p, restore=restore, model=model, restored=pooled.get(k))
+            _guarded(i, p, _result, *c, id=i, path=p, restore=restore, model=model, restored=pooled.get(k),
+                     min_confidence=min_confidence, lexicons=lexicons)
             for k, (c, i, p) in enumerate(zip(checked, ids, paths))]
 
 
@@ -197,15 +204,18 @@ def _checked(text, id, path, model, index, threshold, max_size, check=True):
     return text, match, respin.check(text, threshold=threshold, model=model) if check else None
 
 
-def _result(text, match, report, *, id, path, restore, model, restored=None) -> dict:
+def _result(text, match, report, *, id, path, restore, model, restored=None, min_confidence=None,
+            lexicons=()) -> dict:
     """The result dict of a checked record; ``restored``: its restoration when already made
     (pooled), else it is restored here: against its source, or alone by the model."""
     import respin
     r = None
     if restore:
         r = (restored if restored is not None
-             else respin.restore(text, source=match.text, model=model) if match is not None
-             else respin._model(model).restore(text, report=report))
+             else respin.restore(text, source=match.text, model=model, min_confidence=min_confidence,
+                                 lexicons=lexicons) if match is not None
+             else respin._model(model).restore(text, min_confidence=min_confidence, lexicons=lexicons,
+                                               report=report))
     return {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
             "findings": [f.to_dict() for f in report.findings], "restored": None if r is None else r.text,
             "edits": [] if r is None else [e.to_dict() for e in r.edits],
@@ -223,7 +233,8 @@ def _open_index(index):
 
 def check_records(records: Iterable, text_field: str = "text", id_field: str = "id", restore: bool = False,
                   model=None, *, threshold: float | None = None, index=None,
-                  max_size: int = DEFAULT_MAX_BYTES) -> Iterator[dict]:
+                  max_size: int = DEFAULT_MAX_BYTES, min_confidence: float | None = None,
+                  lexicons=()) -> Iterator[dict]:
     """Check (and with ``restore=True`` restore) each record, lazily, in order.
 
     ``records`` is any iterable (a list, a generator, ``df.to_dict("records")``) of dicts
@@ -233,6 +244,8 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
     A bad record (no text field, not a string, empty, larger than ``max_size`` bytes)
     yields a result with ``error`` set; the generator goes on. ``index`` is a
     :class:`respin.index.SourceIndex` or the path of one (``respin index``).
+    ``min_confidence`` and ``lexicons`` (:class:`respin.swaps.SwapLexicon` objects) restore
+    as :func:`respin.restore` does with them.
     """
     idx = _open_index(index)
     for n, rec in enumerate(records):
@@ -250,7 +263,7 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
             yield error_result(n, None, f"record is neither a dict nor a string (got {type(rec).__name__})")
             continue
         yield process_record(text, id=rid, restore=restore, model=model, index=idx, threshold=threshold,
-                             max_size=max_size)
+                             max_size=max_size, min_confidence=min_confidence, lexicons=lexicons)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -474,15 +487,35 @@ class Options:
     pool_by: str | None = None      # "dir" or a JSONL field: restore runs of one site's records together
     mirror_dir: str | None = None   # write restored copies of files with a mirror path here
     return_mirror: bool = False     # ...or send them back (the dask engine: workers may not share a disk)
+    min_confidence: float | None = None  # restore: apply edits at least this sure (None: the model's threshold)
+    lexicons: tuple = ()            # restore: SwapLexicon objects (respin learn), sent to the workers as they are
+
+    def __post_init__(self):
+        from .swaps import SwapLexicon
+        lex = (self.lexicons,) if isinstance(self.lexicons, SwapLexicon) else tuple(self.lexicons or ())
+        if not all(isinstance(x, SwapLexicon) for x in lex):
+            raise TypeError("lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path))")
+        object.__setattr__(self, "lexicons", lex)
 
     def identity(self) -> dict:
         """The options a resumed run must share with the run it continues."""
         return {"text_field": self.text_field, "id_field": self.id_field, "restore": self.restore,
                 "model": self.model, "corpus": self.corpus, "threshold": self.threshold,
-                "max_size": self.max_size, "pool_by": self.pool_by}
+                "max_size": self.max_size, "pool_by": self.pool_by, "min_confidence": self.min_confidence,
+                "lexicons": [lexicon_identity(x) for x in self.lexicons]}
+
+
+def lexicon_identity(lex) -> dict:
+    """What run.json records of a lexicon: a hash of its swaps, its weight, its size."""
+    import hashlib
+    h = hashlib.sha256()
+    for s, o, c in lex.items():  # sorted: the same swaps hash alike, whatever file order or comments
+        h.update(f"{' '.join(s)}\t{' '.join(o)}\t{c}\n".encode("utf-8"))
+    return {"sha256": h.hexdigest(), "weight": lex.weight, "swaps": len(lex)}
 
 
 _STATE: dict = {}  # (model, corpus) -> open source index, once per process
+_LEXICONS: dict = {}  # the lexicons' identities -> the first copy this process got of them
 LOADS = {"index": 0, "model": 0}  # how often this process opened them (tests: once per worker)
 
 
@@ -518,6 +551,20 @@ def _record_of(task, opts: Options):
     return rid, path, text
 
 
+def _lexicons_for(opts: Options) -> tuple:
+    """``opts.lexicons``, as the same objects for every chunk this process runs: a worker
+    gets a fresh copy with each chunk, and the model builds a decoder per set of lexicon
+    objects (its cache is by identity), so equal copies are mapped to the first one."""
+    if not opts.lexicons:
+        return ()
+    key = json.dumps([lexicon_identity(x) for x in opts.lexicons])
+    got = _LEXICONS.get(key)
+    if got is None:
+        _LEXICONS.clear()  # one run's lexicons at a time
+        _LEXICONS[key] = got = opts.lexicons
+    return got
+
+
 def _results_of(tasks: list, opts: Options, index, pool: bool = True) -> list[dict]:
     """The results of ``tasks``, checked together and, with ``pool``, restored together
     (one pool's tasks), in order."""
@@ -525,7 +572,8 @@ def _results_of(tasks: list, opts: Options, index, pool: bool = True) -> list[di
     ok = [r for r in recs if not isinstance(r, dict)]
     done = iter(process_records([r[2] for r in ok], ids=[r[0] for r in ok], paths=[r[1] for r in ok],
                                 restore=opts.restore, model=opts.model, index=index, threshold=opts.threshold,
-                                max_size=opts.max_size, pool=pool))
+                                max_size=opts.max_size, pool=pool, min_confidence=opts.min_confidence,
+                                lexicons=_lexicons_for(opts)))
     return [r if isinstance(r, dict) else next(done) for r in recs]
 
 
@@ -939,11 +987,13 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
             old = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             raise InputError(f"cannot --resume: {manifest} is missing or unreadable (start over with --force)") from None
-        diff = [k for k in ident if old.get("run", {}).get(k) != ident[k]]
+        # An option that the earlier run's respin did not record yet had its default then.
+        was = {**Options().identity(), **old.get("run", {})}
+        diff = [k for k in ident if was.get(k) != ident[k]]
         if diff:
             k = diff[0]
-            raise InputError(f"cannot --resume with different options: {k} was {old.get('run', {}).get(k)!r}, "
-                             f"now {ident[k]!r} (use the same options, or --force to start over)")
+            raise InputError(f"cannot --resume with different options: {k} was {_shown(k, was.get(k))}, "
+                             f"now {_shown(k, ident[k])} (use the same options, or --force to start over)")
         done_ids, stats = scan_results(str(results))
         summary.resumed = len(done_ids)
         for i, v in enumerate(stats):
@@ -1032,6 +1082,14 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         finally:
             guard.restore()
     return summary
+
+
+def _shown(key: str, value) -> str:
+    """An option's value in a message (lexicons: their size, weight and hash, or none)."""
+    if key == "lexicons" and isinstance(value, list) and all(isinstance(x, dict) for x in value):
+        return "; ".join(f"[{x.get('swaps')} swaps, weight {x.get('weight')}, sha256 {str(x.get('sha256'))[:12]}]"
+                         for x in value) or "none"
+    return repr(value)
 
 
 def _read_here(task, max_size: int):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Optional
+from typing import List, Optional
 
 import typer
 
@@ -62,6 +62,14 @@ def batch(
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0,
                                               help="Score at or above which a document is judged spun "
                                                    "(default: the model's)."),
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
+                                                   help="Without a source: apply the model's edits at least this "
+                                                        "sure (default: the model's threshold; lower is bolder). "
+                                                        "The others are listed as suggestions."),
+    lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
+                                      help="Swap lexicon from 'respin learn' (repeatable): the spinner's own "
+                                           "dictionary, used with the model's; or a shipped one by name: "
+                                           "'tortured' (paper-mill tortured phrases)."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1,
                                  help="Largest record accepted, in bytes; larger ones get an error result."),
@@ -95,21 +103,28 @@ def batch(
 
       respin batch crawl-sorted-by-site.jsonl --out results/ --pool-by site
 
+      respin batch papers/ --out results/ --lexicon tortured --min-confidence 0.5
+
       respin batch crawl.jsonl --out results/ --engine dask --scheduler tcp://host:8786
     """
     from .batch import Options, run_batch
-    from .cli import _fail, _note
+    from .cli import _fail, _load_lexicon, _note
     from .model import ModelError
 
     if resume and force:
         raise _fail("--resume and --force contradict each other: choose one")
     if scheduler and engine != Engine.dask:
         raise _fail("--scheduler needs --engine dask")
-    opts = Options(text_field=text_field, id_field=id_field, restore=not no_restore, model=model, corpus=corpus,
-                   threshold=threshold, max_size=max_size, pool_by=pool_by or None)
+    if no_restore and (lexicon or min_confidence is not None):
+        raise _fail(f"{'--lexicon' if lexicon else '--min-confidence'} is for restoring: not with --no-restore")
     progress = "off" if quiet else "auto"
     summary = None
     try:
+        # Read here, once: every worker gets these very lexicons (not the files, which could change).
+        lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
+        opts = Options(text_field=text_field, id_field=id_field, restore=not no_restore, model=model,
+                       corpus=corpus, threshold=threshold, max_size=max_size, pool_by=pool_by or None,
+                       min_confidence=min_confidence, lexicons=lexicons)
         summary = run_batch(input, out, opts, kind=input_format.value, glob=glob, jobs=jobs, engine=engine.value,
                             scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,
                             progress=progress, note=lambda m: _note(m, quiet))

@@ -442,12 +442,27 @@ def test_dask_engine_gives_the_local_results(corpus300, tmp_path):
                   progress="off")
         run_batch(str(pages), str(tmp_path / "dd"), Options(pool_by="dir"), engine="dask",
                   scheduler=cluster.scheduler_address, chunk_size=2, progress="off")
+        # --lexicon and --min-confidence reach the Dask workers, alone and pooled
+        from respin.swaps import SwapLexicon
+        lex = SwapLexicon.from_tsv(MY_LEXICON)
+        papers = write_jsonl(tmp_path / "papers.jsonl", [{"id": i, "site": "s", "text": t}
+                                                         for i, t in enumerate(LEXICON_TEXTS + texts[:2])])
+        for pool_by in (None, "site"):
+            opts = Options(lexicons=(lex,), min_confidence=BOLD, pool_by=pool_by)
+            run_batch(str(papers), str(tmp_path / f"dx{pool_by}"), opts, engine="dask",
+                      scheduler=cluster.scheduler_address, chunk_size=1 if pool_by is None else 2, progress="off")
         loads = client.run(lambda: __import__("respin.batch", fromlist=["LOADS"]).LOADS["model"])
         assert sorted(loads.values()) == [1, 1], loads  # the model loaded once per worker, not per task
     run_batch(str(pages), str(tmp_path / "lp"), Options(), progress="off")
     assert (tmp_path / "dp" / "results.jsonl").read_bytes() == (tmp_path / "lp" / "results.jsonl").read_bytes()
     run_batch(str(pages), str(tmp_path / "ld"), Options(pool_by="dir"), progress="off")  # pools of 3 > chunks of 2
     assert (tmp_path / "dd" / "results.jsonl").read_bytes() == (tmp_path / "ld" / "results.jsonl").read_bytes()
+    for pool_by in (None, "site"):
+        opts = Options(lexicons=(lex,), min_confidence=BOLD, pool_by=pool_by)
+        run_batch(str(papers), str(tmp_path / f"lx{pool_by}"), opts, progress="off")
+        local = (tmp_path / f"lx{pool_by}" / "results.jsonl").read_bytes()
+        assert (tmp_path / f"dx{pool_by}" / "results.jsonl").read_bytes() == local
+        assert sum(b"artificial intelligence" in line for line in local.splitlines()) == 2
     for i in range(6):
         rel = f"{'sub/' if i % 2 else ''}{i}.txt"
         assert (tmp_path / "dp" / "restored" / rel).read_bytes() == (tmp_path / "lp" / "restored" / rel).read_bytes()
@@ -538,3 +553,191 @@ def test_corpus_option_with_a_real_index(tmp_path, cli):
     (row,) = results(tmp_path / "o")
     assert row["source"] is not None and row["source"]["id"].endswith("2.txt")
     assert row["restored"] == respin.restore(spun, source=clean[2]).text
+
+
+# --- --lexicon and --min-confidence: restore's options, in every engine ---------------------------
+
+# Written for these tests: a made-up paper mill's swap ("bogus intellect"), trusted as a learned
+# lexicon of the very spinner is (# weight: 4), and sentences that use it.
+MY_LEXICON = ("# learned by: hand, for tests/test_batch.py\n"
+              "# respin swap lexicon v1: spun <TAB> original <TAB> count\n"
+              "# weight: 4\n"
+              "bogus intellect\tartificial intelligence\t9\n")
+LEXICON_TEXTS = ["We propose a bogus intellect framework for the detection of tumours in medical images.",
+                 "A bogus intellect system reads the scans, and the bogus intellect model flags the tumours it finds."]
+BOLD = 0.4  # --min-confidence: below the model's threshold, so that both options change something here
+
+
+def my_lexicon(tmp_path: Path, text: str = MY_LEXICON, name: str = "mine.tsv") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def assert_restored_like(row: dict, res) -> None:
+    assert row["restored"] == res.text
+    assert row["edits"] == [e.to_dict() for e in res.edits]
+    assert row["suggestions"] == [e.to_dict() for e in res.suggestions]
+
+
+def test_lexicon_and_min_confidence_give_the_librarys_restorations(tmp_path, cli):
+    from respin.swaps import SwapLexicon
+    texts = LEXICON_TEXTS + make_texts(4)
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": t} for i, t in enumerate(texts)])
+    lex_path = my_lexicon(tmp_path)
+    lex = SwapLexicon.load(lex_path)
+    ran = cli("batch", src, "--out", tmp_path / "lex", "-q", "--chunk-size", "4", "--lexicon", lex_path,
+              "--min-confidence", BOLD)
+    assert ran.code == 0, ran.err
+    rows = results(tmp_path / "lex")
+    for t, r in zip(texts, rows):
+        assert_restored_like(r, respin.restore(t, min_confidence=BOLD, lexicons=[lex]))
+        assert _without_restoration(r) == _without_restoration(process_record(t, id=r["id"]))
+    # the lexicon restores the made-up phrase, which the model alone leaves (at any confidence)
+    for t, r in zip(texts[:2], rows):
+        assert "bogus intellect" not in r["restored"] and "artificial intelligence" in r["restored"]
+        assert "bogus intellect" in respin.restore(t, min_confidence=0.0).text
+    run = json.loads((tmp_path / "lex" / "run.json").read_text())["run"]
+    assert run["min_confidence"] == BOLD
+    assert [(x["weight"], x["swaps"], len(x["sha256"])) for x in run["lexicons"]] == [(4.0, 1, 64)]
+    # --min-confidence alone: respin.restore's, and not the default's
+    assert cli("batch", src, "--out", tmp_path / "bold", "-q", "--min-confidence", BOLD).code == 0
+    assert cli("batch", src, "--out", tmp_path / "plain", "-q").code == 0
+    bold, plain = results(tmp_path / "bold"), results(tmp_path / "plain")
+    for t, b, p in zip(texts, bold, plain):
+        assert_restored_like(b, respin.restore(t, min_confidence=BOLD))
+        assert_restored_like(p, respin.restore(t))
+    assert any(b["restored"] != p["restored"] for b, p in zip(bold, plain))
+    assert all("bogus intellect" in r["restored"] for r in bold[:2] + plain[:2])
+    assert json.loads((tmp_path / "plain" / "run.json").read_text())["run"]["lexicons"] == []
+
+
+def test_lexicon_jobs_2_gives_the_same_output_as_jobs_1(tmp_path, cli):
+    texts = LEXICON_TEXTS + make_texts(6) + LEXICON_TEXTS
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": t} for i, t in enumerate(texts)])
+    lex = my_lexicon(tmp_path)
+    common = ("-q", "--lexicon", lex, "--lexicon", "tortured", "--min-confidence", BOLD)
+    assert cli("batch", src, "--out", tmp_path / "o1", *common).code == 0
+    ran = cli("batch", src, "--out", tmp_path / "o2", *common, "--jobs", "2", "--chunk-size", "1")
+    assert ran.code == 0, ran.err
+    one = (tmp_path / "o1" / "results.jsonl").read_bytes()
+    assert (tmp_path / "o2" / "results.jsonl").read_bytes() == one
+    assert sum(b"artificial intelligence" in line for line in one.splitlines()) == 4
+
+
+def test_lexicon_with_pool_by_restores_like_restore_many(tmp_path, cli):
+    from respin.swaps import SwapLexicon
+    recs = ([{"id": f"a{j}", "site": "a", "text": t} for j, t in enumerate(site_texts(0, 4))]
+            + [{"id": f"p{j}", "site": "p", "text": t} for j, t in enumerate(LEXICON_TEXTS)])
+    src = write_jsonl(tmp_path / "in.jsonl", recs)
+    lex_path = my_lexicon(tmp_path)
+    lex = SwapLexicon.load(lex_path)
+    common = ("-q", "--pool-by", "site", "--lexicon", lex_path, "--min-confidence", BOLD)
+    assert cli("batch", src, "--out", tmp_path / "o1", *common).code == 0
+    rows = results(tmp_path / "o1")
+    texts = [r["text"] for r in recs]
+    for pool in ([0, 1, 2, 3], [4, 5]):
+        for i, res in zip(pool, respin.restore_many([texts[i] for i in pool], min_confidence=BOLD, lexicons=[lex])):
+            assert_restored_like(rows[i], res)
+    assert all("artificial intelligence" in r["restored"] for r in rows[4:])
+    ran = cli("batch", src, "--out", tmp_path / "o2", *common, "--jobs", "2", "--chunk-size", "1")
+    assert ran.code == 0, ran.err
+    assert (tmp_path / "o2" / "results.jsonl").read_bytes() == (tmp_path / "o1" / "results.jsonl").read_bytes()
+
+
+def test_resume_with_other_lexicons_or_min_confidence_is_refused(tmp_path, cli):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": t} for i, t in enumerate(LEXICON_TEXTS)])
+    lex = my_lexicon(tmp_path)
+    out = tmp_path / "o"
+    assert cli("batch", src, "--out", out, "-q", "--lexicon", lex, "--min-confidence", BOLD).code == 0
+    done = (out / "results.jsonl").read_bytes()
+    same = ("--out", out, "--resume", "-q")
+    assert_user_error(cli("batch", src, *same, "--min-confidence", BOLD), "different options", "lexicons", "none")
+    assert_user_error(cli("batch", src, *same, "--lexicon", "tortured", "--min-confidence", BOLD),
+                      "different options", "lexicons", "weight 4.0")
+    assert_user_error(cli("batch", src, *same, "--lexicon", lex, "--lexicon", lex, "--min-confidence", BOLD),
+                      "different options", "lexicons")
+    assert_user_error(cli("batch", src, *same, "--lexicon", lex), "different options", "min_confidence")
+    assert_user_error(cli("batch", src, *same, "--lexicon", lex, "--min-confidence", "0.5"), "min_confidence")
+    reweighed = my_lexicon(tmp_path, MY_LEXICON.replace("# weight: 4", "# weight: 3"), "other.tsv")
+    assert_user_error(cli("batch", src, *same, "--lexicon", reweighed, "--min-confidence", BOLD), "lexicons",
+                      "weight 3.0")
+    assert (out / "results.jsonl").read_bytes() == done
+    # the same swaps and weight from another file (other comments, other order): the same lexicon
+    renamed = my_lexicon(tmp_path, "# weight: 4\n\nbogus intellect\tartificial intelligence\t9\n", "copy.tsv")
+    assert cli("batch", src, *same, "--lexicon", renamed, "--min-confidence", BOLD).code == 0
+    assert (out / "results.jsonl").read_bytes() == done
+    # a run.json from before these options: they had their defaults then
+    plain = tmp_path / "plain"
+    assert cli("batch", src, "--out", plain, "-q").code == 0
+    manifest = json.loads((plain / "run.json").read_text())
+    del manifest["run"]["lexicons"], manifest["run"]["min_confidence"]
+    (plain / "run.json").write_text(json.dumps(manifest))
+    assert cli("batch", src, "--out", plain, "--resume", "-q").code == 0
+    assert_user_error(cli("batch", src, "--out", plain, "--resume", "--lexicon", lex), "different options")
+
+
+def test_bad_lexicon_is_a_one_line_error_and_writes_nothing(tmp_path, cli):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"text": LEXICON_TEXTS[0]}])
+    out = tmp_path / "o"
+    assert_user_error(cli("batch", src, "--out", out, "--lexicon", tmp_path / "nope.tsv"), "lexicon", "nope.tsv")
+    bad = my_lexicon(tmp_path, "just one column\n", "bad.tsv")
+    assert_user_error(cli("batch", src, "--out", out, "-l", my_lexicon(tmp_path), "-l", bad), "bad lexicon",
+                      "bad.tsv:1")
+    weighed = my_lexicon(tmp_path, "# weight: lots\nbogus intellect\tartificial intelligence\n", "w.tsv")
+    assert_user_error(cli("batch", src, "--out", out, "--lexicon", weighed), "bad lexicon", "weight")
+    assert_user_error(cli("batch", src, "--out", out, "--lexicon", "no-such-shipped-name"), "not found")
+    assert_user_error(cli("batch", src, "--out", out, "--min-confidence", "1.5"), "--min-confidence")
+    assert_user_error(cli("batch", src, "--out", out, "--no-restore", "--lexicon", bad), "--no-restore")
+    assert_user_error(cli("batch", src, "--out", out, "--no-restore", "--min-confidence", "0.5"), "--no-restore")
+    assert not out.exists()
+
+
+def test_workers_keep_one_copy_of_the_lexicons():
+    """Each chunk brings a worker a fresh copy of the options: equal lexicons map to one object,
+    so that the model's decoder (built per set of lexicon objects) is built once per worker."""
+    import pickle
+    from respin.batch import Options, _lexicons_for
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon.from_tsv(MY_LEXICON)
+    first, second = (pickle.loads(pickle.dumps(Options(lexicons=[lex], min_confidence=BOLD))) for _ in range(2))
+    assert first.lexicons[0] is not second.lexicons[0]
+    assert _lexicons_for(first)[0] is _lexicons_for(second)[0]
+    other = SwapLexicon.from_tsv(MY_LEXICON.replace("# weight: 4", "# weight: 3"))
+    assert _lexicons_for(Options(lexicons=(other,)))[0] is other
+    assert Options(lexicons=lex).lexicons == (lex,)
+    with pytest.raises(TypeError, match="SwapLexicon"):
+        Options(lexicons=["mine.tsv"])
+
+
+def test_lexicon_and_min_confidence_with_a_source_and_when_a_pool_fails(monkeypatch):
+    from respin.model import Model
+    from respin.spin import spin
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon.from_tsv(MY_LEXICON)
+    clean = WINDOWS[0]
+    # a source that covers all but the last sentence, which the model restores (with the lexicon)
+    spun = spin(clean, rate=0.5, style="conservative", seed=5).text + " " + LEXICON_TEXTS[0]
+    (row,) = check_records([spun], restore=True, index=_FakeIndex("orig", clean), min_confidence=BOLD,
+                           lexicons=[lex])
+    res = respin.restore(spun, source=clean, min_confidence=BOLD, lexicons=[lex])
+    assert_restored_like(row, res)
+    assert [(e["spun"], e["origin"]) for e in row["edits"] if "intelligence" in e["restored"]] == \
+        [("bogus intellect", "model")]
+    # a pool whose joint restoration fails: each record restored alone, with the same options
+    texts = LEXICON_TEXTS + make_texts(3)
+    real = Model.restore_many
+
+    def only_alone(self, texts, *args, **kw):
+        if len(list(texts)) > 1:
+            raise RuntimeError("no pools today")
+        return real(self, texts, *args, **kw)
+
+    monkeypatch.setattr(Model, "restore_many", only_alone)
+    from respin.batch import process_records
+    rows = process_records(texts, min_confidence=BOLD, lexicons=[lex])
+    monkeypatch.setattr(Model, "restore_many", real)
+    for t, r in zip(texts, rows):
+        assert_restored_like(r, respin.restore(t, min_confidence=BOLD, lexicons=[lex]))
+    assert all("artificial intelligence" in r["restored"] for r in rows[:2])
+    assert rows[4]["edits"] and not respin.restore(texts[4]).edits  # and --min-confidence was heeded
