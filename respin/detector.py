@@ -126,17 +126,25 @@ def mixture_with(p: np.ndarray, prior: float, extra_log_lr: np.ndarray) -> tuple
     return float(G[k]), float(r), post[:n], post[n:]
 
 
-def doc_features(X: np.ndarray, p: np.ndarray, n_words: int, prior: float) -> np.ndarray:
-    """Aggregate a document's word probabilities (``p``; ``X`` kept for richer features)."""
+def doc_features(X: np.ndarray, p: np.ndarray, n_words: int, prior: float, fit: tuple | None = None) -> np.ndarray:
+    """Aggregate a document's word probabilities (``p``; ``X`` kept for richer features);
+    ``fit``: (log-ratio, rate) of :func:`mixture` of ``p``, where the caller has it."""
     from .evidence import FEATURES
     n = n_words + _SHRINK_WORDS
     length = n_words / n
     if len(p) == 0:
         return np.array([0.0, 0.0, length, length, 0.0, 0.0])
-    g, r, _ = mixture(p, prior)
+    g, r = mixture(p, prior)[:2] if fit is None else fit
     dp = X[:, FEATURES.index("delta_pmi")]
     return np.array([length * math.sqrt(g), length * r, length, length if g == 0 else 0.0,
                      (dp > 1).sum() / n, np.clip(dp, 0, None).sum() / n])
+
+
+def _gated(g: float, rate: float, post: np.ndarray, post_extra: np.ndarray) -> tuple:
+    """A :func:`mixture_with` fit's posteriors and rate, all 0 below SIGNIFICANT_LOG_RATIO."""
+    if g < SIGNIFICANT_LOG_RATIO:
+        return np.zeros(len(post)), np.zeros(len(post_extra)), 0.0
+    return post, post_extra, rate
 
 
 class Detector:
@@ -154,7 +162,11 @@ class Detector:
         return doc_features(X, p, n_words, self.prior)
 
     def score(self, X: np.ndarray, n_words: int, p: np.ndarray | None = None) -> float:
-        return float(self.doc.predict_proba(self.doc_row(X, n_words, p)[None, :])[0])
+        return self.score_row(self.doc_row(X, n_words, p))
+
+    def score_row(self, row: np.ndarray) -> float:
+        """The document model's probability for a row of :meth:`doc_row`."""
+        return float(self.doc.predict_proba(row[None, :])[0])
 
     def posteriors(self, X: np.ndarray, p: np.ndarray | None = None) -> np.ndarray:
         """P(spun) per word under the document's mixture; all 0 unless the document-level
@@ -166,10 +178,15 @@ class Detector:
         posteriors of the words and of those units, under the same significance gate, and
         the document's spin rate (0 where the gate stays shut)."""
         extra = np.asarray(extra_log_lr, dtype=np.float64)
-        g, rate, post, post_extra = mixture_with(self.word.predict_proba(X) if p is None else p, self.prior, extra)
-        if g < SIGNIFICANT_LOG_RATIO:
-            return np.zeros(len(post)), np.zeros(len(post_extra)), 0.0
-        return post, post_extra, rate
+        return _gated(*mixture_with(self.word.predict_proba(X) if p is None else p, self.prior, extra))
+
+    def judge(self, X: np.ndarray, n_words: int, p: np.ndarray, extra_log_lr=()) -> tuple:
+        """:meth:`posteriors_with` and :meth:`doc_row` of one text together: (word
+        posteriors, unit posteriors, spin rate, document row). Without further units the
+        two fit the same mixture (the words' alone), so it is fitted once."""
+        extra = np.asarray(extra_log_lr, dtype=np.float64)
+        fit = mixture_with(p, self.prior, extra)
+        return (*_gated(*fit), doc_features(X, p, n_words, self.prior, fit[:2] if len(extra) == 0 else None))
 
     def to_dict(self) -> dict:
         from .evidence import FEATURES
