@@ -1087,7 +1087,8 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
 def _shown(key: str, value) -> str:
     """An option's value in a message (lexicons: their size, weight and hash, or none)."""
     if key == "lexicons" and isinstance(value, list) and all(isinstance(x, dict) for x in value):
-        return "; ".join(f"[{x.get('swaps')} swaps, weight {x.get('weight')}, sha256 {str(x.get('sha256'))[:12]}]"
+        return "; ".join(f"[{x.get('swaps')} swap{'' if x.get('swaps') == 1 else 's'}, weight {x.get('weight')}, "
+                         f"sha256 {str(x.get('sha256'))[:12]}]"
                          for x in value) or "none"
     return repr(value)
 
