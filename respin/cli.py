@@ -215,6 +215,12 @@ def _check_files(group):
     return [(path, next(reports) if loaded is not None else None, note) for path, loaded, note in out]
 
 
+# Restoration options that `respin restore` and `respin batch` share.
+MIN_CONFIDENCE_HELP = ("Without a source: apply the model's edits at least this sure (default: the model's "
+                       "threshold; lower is bolder). The others are listed as suggestions")
+LEXICON_HELP = ("Swap lexicon from 'respin learn' (repeatable): the spinner's own dictionary, used with the "
+                "model's; or a shipped one by name: 'tortured' (paper-mill tortured phrases).")
+
 FILES_PER_GROUP = 16  # files checked together (and sent to a worker at once)
 
 
@@ -264,13 +270,9 @@ def restore(
                                          help="Write to FILE atomically (never over the input)."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
-                                                   help="Without a source: apply the model's edits at least this "
-                                                        "sure (default: the model's threshold; lower is bolder). "
-                                                        "The others are listed as suggestions in --format json."),
+                                                   help=MIN_CONFIDENCE_HELP + " in --format json."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
-                                      help="Swap lexicon from 'respin learn' (repeatable): the spinner's own "
-                                           "dictionary, used with the model's; or a shipped one by name: "
-                                           "'tortured' (paper-mill tortured phrases)."),
+                                      help=LEXICON_HELP),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No relation summary on stderr."),
 ):

@@ -8,6 +8,7 @@ from typing import List, Optional
 import typer
 
 from .batch import POOL_MAX
+from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
@@ -63,13 +64,9 @@ def batch(
                                               help="Score at or above which a document is judged spun "
                                                    "(default: the model's)."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
-                                                   help="Without a source: apply the model's edits at least this "
-                                                        "sure (default: the model's threshold; lower is bolder). "
-                                                        "The others are listed as suggestions."),
+                                                   help=MIN_CONFIDENCE_HELP + "."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
-                                      help="Swap lexicon from 'respin learn' (repeatable): the spinner's own "
-                                           "dictionary, used with the model's; or a shipped one by name: "
-                                           "'tortured' (paper-mill tortured phrases)."),
+                                      help=LEXICON_HELP),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1,
                                  help="Largest record accepted, in bytes; larger ones get an error result."),
