@@ -215,9 +215,11 @@ def _sentence_initials(doc) -> tuple[set[int], set[int]]:
 
 # Spintax is the template language of article spinners: "{said|stated|mentioned}". When a
 # spinner's template leaks into its output ("{that a}"), the text was machine-spun, whatever
-# the words say. Braces around one to six plain words, inside running prose, do not occur in
+# the words say. Braces around two to six plain words, inside running prose, do not occur in
 # edited text; code and JSON have quotes, colons or other punctuation inside their braces.
-_SPINTAX = re.compile(r"(?<=[\w ,])\{([A-Za-z'’]+(?:[ |][A-Za-z'’]+){0,5})\}(?=[\w ,.;])")
+# One word alone in braces is a template placeholder ("Dear {name},"), and braces glued to
+# a word are markup (LaTeX "\\emph{velocity}"): neither is spintax.
+_SPINTAX = re.compile(r"(?<=[ ,])\{([A-Za-z'’]+(?:[ |][A-Za-z'’]+){1,5})\}(?=[\w ,.;])")
 SPINTAX_CONFIDENCE = 0.99
 
 

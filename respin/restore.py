@@ -108,7 +108,7 @@ def apply_edits(text: str, edits) -> str:
     """
     out, pos = [], 0
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        if e.start < pos or text[e.start:e.end] != e.spun:
+        if e.start < pos or e.end > len(text) or e.end < e.start or text[e.start:e.end] != e.spun:
             raise ValueError(f"edit does not apply at {e.start}: {e.spun!r}")
         out.append(text[pos:e.start])
         out.append(e.restored)

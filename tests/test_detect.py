@@ -471,10 +471,13 @@ def test_model_restoration_removes_leaked_spintax():
     "In Python, write {x: 1} for a dict; in C, if (x) { return 1; } is a block.",
     'The JSON body was {"status": "ok"} and the template was {{ name }}.',
     "Set notation: the set {1, 2, 3} has three elements.",
+    "Dear {name}, your parcel will arrive on {date}.",           # template placeholders
+    r"We write \emph{velocity} for the speed and \textbf{mean free path} for the distance.",  # LaTeX
 ])
 def test_braces_in_code_and_maths_are_not_spintax(text):
     from respin.detect import spintax_findings
     assert spintax_findings(text) == []
+    assert respin.restore(text).text == text
 
 
 # --- the spinner's dictionary (respin.consistency) ------------------------------------------

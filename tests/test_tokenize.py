@@ -146,3 +146,13 @@ def test_lines_tokenised_as_one_text_give_the_tokens_of_each_line():
         per_line += tokenize(text, pos, pos + len(line.rstrip("\r")))
         pos += len(line) + 1
     assert doc.tokens == per_line
+
+
+@pytest.mark.parametrize("tail", [" " * 3000, "\r\n" * 1500, "\u00a0\u3000\t" * 1000])
+def test_trailing_whitespace_adds_no_tokens(tail):
+    # Trailing whitespace used to be retried from every position (quadratic: 20,000 spaces
+    # took 33 s); it starts no token, so the tokens are those of the text without it.
+    text = "He said, \u201cIt works.\u201d"
+    doc, bare = Document.from_text(text + tail), Document.from_text(text)
+    assert doc.token_texts == bare.token_texts and doc.token_ends == bare.token_ends
+    assert [t.text for t in tokenize(text + tail, 3)] == [t.text for t in tokenize(text, 3)]

@@ -1,0 +1,55 @@
+"""The public API refuses bad arguments with a clear error instead of failing deep inside
+(or, worse, quietly doing something else: a bare str given to check_many was checked
+character by character, a NaN threshold judged nothing spun)."""
+
+from __future__ import annotations
+
+import pytest
+
+import respin
+from respin import Edit
+
+SPUN = "The White Home mentioned it would send navy support to the area as a result of the talks."
+
+
+@pytest.mark.parametrize("call", [
+    lambda: respin.check(b"text"),
+    lambda: respin.check("text", source=b"text"),
+    lambda: respin.restore(None),
+    lambda: respin.restore("text", source=3),
+    lambda: respin.check_many("abc"),
+    lambda: respin.restore_many("abc"),
+    lambda: respin.check_many(["ok", None]),
+    lambda: respin.restore_many(["ok", b"x"]),
+    lambda: respin.check(SPUN, threshold="0.5"),
+    lambda: respin.restore(SPUN, min_confidence=True),
+], ids=range(10))
+def test_wrong_types_are_type_errors_that_name_the_call(call):
+    with pytest.raises(TypeError, match="expects|must be"):
+        call()
+
+
+@pytest.mark.parametrize("kw", [{"threshold": float("nan")}, {"threshold": -0.1}, {"threshold": 1.5}])
+def test_thresholds_outside_0_1_are_refused(kw):
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        respin.check(SPUN, **kw)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        respin.check_many([SPUN], **kw)
+
+
+@pytest.mark.parametrize("x", [float("nan"), -1.0, 2.0])
+def test_min_confidence_outside_0_1_is_refused(x):
+    with pytest.raises(ValueError, match="min_confidence"):
+        respin.restore(SPUN, min_confidence=x)
+    with pytest.raises(ValueError, match="min_confidence"):
+        respin.restore_many([SPUN], min_confidence=x)
+
+
+def test_the_bounds_themselves_are_accepted():
+    assert respin.restore(SPUN, min_confidence=1.0).text == SPUN  # nothing reaches confidence 1
+    assert respin.check(SPUN, threshold=1.0).threshold == 1.0
+
+
+def test_an_edit_past_the_end_does_not_apply():
+    with pytest.raises(ValueError, match="does not apply"):
+        respin.apply_edits("abcdef", [Edit(5, 30, "f", "X", "model", 1.0)])
