@@ -66,6 +66,7 @@ class LineIndex:
 
     def __init__(self, text: str):
         self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._array = None
 
     def line_col(self, pos: int) -> tuple[int, int]:
         i = bisect.bisect_right(self.starts, pos) - 1
@@ -75,7 +76,9 @@ class LineIndex:
         """:meth:`line_col` of each position, at once."""
         if not positions:
             return []
-        pos, starts = np.asarray(positions, dtype=np.int64), np.asarray(self.starts, dtype=np.int64)
+        if self._array is None:  # built once: a long text is looked up in many batches
+            self._array = np.asarray(self.starts, dtype=np.int64)
+        pos, starts = np.asarray(positions, dtype=np.int64), self._array
         i = np.searchsorted(starts, pos, side="right") - 1
         return list(zip((i + 1).tolist(), (pos - starts[i] + 1).tolist()))
 
@@ -101,7 +104,18 @@ def _match_case(word: str, like: str) -> str:
     return word
 
 
-def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestions: int = 3) -> list[Finding]:
+class RowContext:
+    """What :func:`findings_from_rows` needs of the whole document, built once per
+    document: its line index and its sentences' first tokens. A long text's findings come
+    in many batches of rows; rebuilding these for each batch made checking quadratic."""
+
+    def __init__(self, text: str, doc):
+        self.lines = LineIndex(text)
+        self.initial, self.sentence_starts = _sentence_initials(doc)
+
+
+def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestions: int = 3,
+                       context: RowContext | None = None) -> list[Finding]:
     """Words whose spun probability reaches ``threshold``, as findings with suggestions.
 
     Adjacent flagged words become one finding ("energy crops" ==> "power plants"), and a
@@ -110,8 +124,11 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
     Suggestions are candidates that improve the local language-model score, best first,
     in the word's case; a finding may have none (the word is odd, no candidate fits).
     ``rows``: objects with ``token``, ``start``, ``end``, ``text`` and ``candidates``, as
-    :class:`respin.evidence.WordEvidence` has them.
+    :class:`respin.evidence.WordEvidence` has them. ``context``: the document's
+    :class:`RowContext`, where the caller passes rows in batches (built here if None).
     """
+    if context is None:
+        context = RowContext(text, doc)
     texts, starts, ends, kinds = doc.token_texts, doc.token_starts, doc.token_ends, doc.token_kinds
     n = len(texts)
 
@@ -119,7 +136,7 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
         return (kinds[k] != PUNCT and kinds[k + 1] != PUNCT and texts[k][:1].isupper() and texts[k + 1][:1].isupper()
                 and text[ends[k]:starts[k + 1]] == " ")
     # The first word of a sentence is capitalised for grammar, not as part of a name.
-    initial, sentence_starts = _sentence_initials(doc)
+    initial, sentence_starts = context.initial, context.sentence_starts
     flagged = {r.token: (r, float(prob)) for r, prob in zip(rows, p) if prob >= threshold}
     spans: list[list[int]] = []
     for k in sorted(flagged):
@@ -144,7 +161,7 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
         spans.append([k0, k1])
     out = []
     first = [starts[k0] for k0, _ in spans]
-    for (k0, k1), start, (line, col) in zip(spans, first, LineIndex(text).line_cols(first)):
+    for (k0, k1), start, (line, col) in zip(spans, first, context.lines.line_cols(first)):
         end = ends[k1]
         span = text[start:end]
         low = span.lower()

@@ -290,8 +290,9 @@ class Model:
         vectorised pass, or None. Rows are built and ranked in blocks of whole sentences
         (a finding never spans two): a long spun text may flag tens of thousands of words,
         each ranking up to 60 candidates, and memory grows with the block only."""
-        from .detect import findings_from_rows
+        from .detect import RowContext, findings_from_rows
         det = self.detector
+        context = RowContext(text, doc)  # once per document, not once per block of rows
         cuts = [0, len(flagged)]
         if vec_table is not None:
             from .evidence_vec import rescore as rescore_rows
@@ -318,7 +319,7 @@ class Model:
                 rows = [get(i) for i in ids]
                 for r in rows:
                     r.candidates = rescore(r, self.lexicon, self.lm)
-            found += findings_from_rows(text, doc, rows, post[k0:k1], det.finding_threshold)
+            found += findings_from_rows(text, doc, rows, post[k0:k1], det.finding_threshold, context=context)
         if phrases:
             from .phrases import phrase_findings
             starts = [x.start for x in found]

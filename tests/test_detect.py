@@ -190,6 +190,38 @@ def test_findings_from_rows_name_and_phrase():
     assert_well_formed(text, respin.Report(0.9, True, found, 10))
 
 
+# A long text's rows come in blocks (RESCORE_ROWS flagged words each); the line index and the
+# sentences' first words are the document's, built once, not once per block: rebuilding them
+# for each block made checking quadratic (2M words: 49 s; after: 20 s).
+def test_findings_from_rows_in_blocks_share_one_context():
+    from respin.detect import RowContext, findings_from_rows
+
+    text = "Talks ended.\nHowever White Home aides said energy crops were hit.\nThe White Home said no."
+    doc, rows = _rows(text, {"Home": [("house", 2.0)], "energy": [("power", 1.5)], "crops": [("plants", 1.0)]})
+    whole = findings_from_rows(text, doc, rows, [0.9] * len(rows), 0.5)
+    context = RowContext(text, doc)
+    cuts = [(0, 1), (1, 3), (3, 4)]  # blocks of whole sentences, as Model._findings cuts them
+    blocks = [f for a, b in cuts for f in findings_from_rows(text, doc, rows[a:b], [0.9] * (b - a), 0.5,
+                                                             context=context)]
+    assert [(f.text, f.line, f.col) for f in whole] == [
+        ("White Home", 2, 9), ("energy crops", 2, 31), ("White Home", 3, 5)]
+    assert blocks == whole
+
+
+def test_long_text_builds_its_row_context_once(monkeypatch):
+    from respin import detect
+
+    text = "\n\n".join([read("003")] * 3)
+    expected = respin.check(text)
+    built = []
+    real = detect._sentence_initials
+    monkeypatch.setattr(detect, "_sentence_initials", lambda doc: built.append(doc) or real(doc))
+    monkeypatch.setattr(rmodel, "RESCORE_ROWS", 64)  # many blocks of rows
+    report = respin.check(text)
+    assert len(built) == 1
+    assert report == expected
+
+
 # Found by the property tests (hypothesis) on real text: "help ==> help" and "new ==> new"
 # for " the help mentioned well-timed help. vitality" with the shipped model.
 def test_no_suggestion_repeats_the_flagged_word():
