@@ -108,3 +108,32 @@ def test_reading_a_cache_marks_it_read(tmp_path):
     cached_arrays("t", "key", _arrays, cache_dir=tmp_path)
     st = f.stat()
     assert time.time() - st.st_atime < 3600 and abs(st.st_mtime - old) < 1  # mtime kept
+
+
+def test_an_npz_cache_key_is_its_bytes_not_its_zip_directory(tmp_path):
+    # The zip directory's names, sizes and CRC-32s can be forged: a crafted model file that
+    # copied them would have shared (and could have planted) the shipped model's cache entry.
+    # Two files with the same directory but other bytes (here, only a zip comment differs)
+    # must get their own entries.
+    import zipfile
+    a, b = tmp_path / "a.npz", tmp_path / "b.npz"
+    np.savez(a, x=np.arange(5))
+    b.write_bytes(a.read_bytes())
+    with zipfile.ZipFile(b, "a") as z:
+        z.comment = b"not the same file"
+    with zipfile.ZipFile(a) as za, zipfile.ZipFile(b) as zb:
+        assert [(i.filename, i.file_size, i.CRC) for i in za.infolist()] == \
+               [(i.filename, i.file_size, i.CRC) for i in zb.infolist()]
+    assert arraycache.npz_key(a) != arraycache.npz_key(b)
+    c = tmp_path / "c.npz"
+    c.write_bytes(a.read_bytes())
+    assert arraycache.npz_key(c) == arraycache.npz_key(a)  # copies still share an entry
+
+
+def test_a_file_that_is_not_an_npz_is_refused_and_nothing_is_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("RESPIN_CACHE_DIR", str(tmp_path / "cache"))
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"not a zip file at all")
+    with pytest.raises(Exception):
+        arraycache.npz_arrays(bad)
+    assert not list((tmp_path / "cache").glob("*.npys")) if (tmp_path / "cache").exists() else True
