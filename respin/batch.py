@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .io import DEFAULT_MAX_BYTES, InputError, decode, read_text, write_atomic
+from .io import DEFAULT_MAX_BYTES, InputError, decode, display_path, read_text, write_atomic
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX"]
 
@@ -588,8 +588,20 @@ def read_record_file(path: str, max_size: int):
 def _line(result: dict) -> bytes:
     try:
         return (json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate in an id or a field: escape it
-        return (json.dumps(result, ensure_ascii=True) + "\n").encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a file name that is not UTF-8): show its bytes escaped
+        return (json.dumps(_displayable(result), ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _displayable(value):
+    """``value`` with every string made encodable (:func:`respin.io.display_path`): strict
+    JSON parsers refuse the escape of a lone surrogate."""
+    if isinstance(value, str):
+        return display_path(value)
+    if isinstance(value, dict):
+        return {_displayable(k): _displayable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_displayable(v) for v in value]
+    return value
 
 
 def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
@@ -844,7 +856,7 @@ def _resume_point(pools: Iterator[list], done_ids: list, opts: Options, results)
             if n == len(done_ids):
                 return itertools.chain([pool], pools), k
             got = task_id(t, opts.text_field, opts.id_field)
-            if got != done_ids[n]:
+            if got != done_ids[n] and display_path(str(got)) != display_path(str(done_ids[n])):
                 raise InputError(f"cannot --resume: result {n + 1:,} is for id {done_ids[n]!r} but the input's "
                                  f"record {n + 1:,} has id {got!r}: the input changed (use --force to start over)")
             n += 1

@@ -15,7 +15,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import DEFAULT_MAX_BYTES, InputError, looks_binary, read_text, write_atomic
+from .io import DEFAULT_MAX_BYTES, InputError, display_path, looks_binary, read_text, write_atomic
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
                 "2 usage or input error, 130 interrupted.")
@@ -170,7 +170,7 @@ def check(
             if note:
                 _note(note, quiet)
             if report is not None:
-                results.append((path, report))
+                results.append((display_path(path), report))
             if show_progress:
                 print(f"\rrespin: checked {n}/{len(files)}", end="", file=sys.stderr)
         if show_progress:
@@ -317,7 +317,9 @@ def restore(
             src = found.text if found is not None else None
         lexicons = [_load_lexicon(x, model) for x in lexicon]
         result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons)
-        _emit(render_restore(path, found.doc_id if found is not None else source, result, format.value), output,
+        src_name = found.doc_id if found is not None else source
+        _emit(render_restore(display_path(path), None if src_name is None else display_path(src_name), result,
+                             format.value), output,
               (path,) + ((source,) if source else ()))
     except InputError as e:
         raise _fail(str(e))
@@ -408,7 +410,7 @@ def learn(
                     kept.add(s, o, c)
             lex = kept
         lex.weight = weight
-        args = " ".join(pairs + ([f"--phrase-table {phrase_table}"] if phrase_table else [])
+        args = " ".join(display_path(x) for x in pairs + ([f"--phrase-table {phrase_table}"] if phrase_table else [])
                         + ([f"--split {split}"] if split else []) + ([f"--weight {weight:g}"] if weight is not None else []))
         _emit(f"# learned by: respin learn {args}\n" + lex.to_tsv(), output,
               tuple(pairs) + ((phrase_table,) if phrase_table else ()))

@@ -49,7 +49,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from .io import InputError
+from .io import InputError, display_path
 
 FORMAT = "respin-index"
 FORMAT_VERSION = 1
@@ -732,7 +732,7 @@ def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id") -> Itera
         if not isinstance(text, str):
             raise InputError(f"{p}:{lineno}: no string field {text_field!r} (choose it with --text-field)")
         rid = rec.get(id_field)
-        yield (f"{p.name}:{lineno}" if rid is None else str(rid)), text, None
+        yield display_path(f"{p.name}:{lineno}" if rid is None else str(rid)), text, None
 
 
 def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: str = "text",
@@ -765,8 +765,8 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
                     if note:
                         note(f"skipping: {e}")
                     continue
-                yield f.relative_to(root).as_posix(), text, str(f)
+                yield display_path(f.relative_to(root).as_posix()), text, display_path(str(f))
         elif _is_jsonl(root):
             yield from iter_jsonl(root, text_field, id_field)
         else:
-            yield given, _read_file_text(root, max_bytes), given
+            yield display_path(given), _read_file_text(root, max_bytes), display_path(given)

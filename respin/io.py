@@ -33,6 +33,22 @@ class Loaded:
     encoding: str   # "utf-8", "utf-8-sig", "utf-16", "cp1252"
 
 
+def display_path(p: str) -> str:
+    """``p`` as it may be written to output (text, JSON, a database): a file name that
+    is not valid UTF-8 arrives from the OS with lone surrogates (``bad\\udcffname``), which
+    cannot be encoded; its bytes are shown as backslash escapes instead (``bad\\xffname``).
+    Other strings come back unchanged."""
+    try:
+        p.encode("utf-8")
+        return p
+    except UnicodeEncodeError:
+        pass
+    try:
+        return p.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+        return p.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "input") -> Loaded:
     """Read and decode a file (or ``-`` for stdin) into a ``str``.
 

@@ -425,3 +425,42 @@ def test_jobs_gives_the_same_output_in_the_same_order(cli, tmp_path):
     assert one.code == two.code == 1
     assert one.out == two.out
     assert [json.loads(x)["path"] for x in two.out.splitlines()] == [str(folder / f"d{i}.txt") for i in range(4)]
+
+
+# --- file names that are not UTF-8 ------------------------------------------------------------
+
+def _respin(*argv, **kw):
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "respin", *map(os.fsencode, argv)], capture_output=True, env=env,
+                          cwd=REPO, timeout=120, check=False, **kw)
+
+
+def test_file_name_not_utf8_is_shown_escaped(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    bad = os.path.join(os.fsencode(folder), b"bad\xffname.txt")
+    with open(bad, "wb") as f:
+        f.write(SPUN.read_bytes())
+    (folder / "good.txt").write_bytes(CLEAN.read_bytes())
+    shown = f"{folder}/bad\\xffname.txt"
+    for fmt in ("text", "github"):
+        proc = _respin("check", folder, "--format", fmt)
+        assert proc.returncode == 1, proc.stderr.decode()
+        assert shown in proc.stdout.decode("utf-8")  # strict: valid UTF-8
+    proc = _respin("check", folder, "--format", "json")
+    docs = json.loads(proc.stdout.decode("utf-8"))
+    assert [d["path"] for d in docs] == [shown, f"{folder}/good.txt"]
+    proc = _respin("restore", os.fsdecode(bad), "--format", "diff", "--min-confidence", "0.5")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "bad\\xffname.txt" in proc.stdout.decode("utf-8")
+    proc = _respin("index", "build", folder, "--out", tmp_path / "x.index", "-q")
+    assert proc.returncode == 0, proc.stderr.decode()
+    proc = _respin("batch", folder, "--out", tmp_path / "res", "-q")
+    assert proc.returncode == 0, proc.stderr.decode()
+    lines = (tmp_path / "res" / "results.jsonl").read_bytes().decode("utf-8").splitlines()
+    rows = [json.loads(x) for x in lines]
+    for r in rows:  # no escaped lone surrogate: strict parsers refuse them
+        json.dumps(r, ensure_ascii=False).encode("utf-8")
+    assert [r["id"] for r in rows] == ["bad\\xffname.txt", "good.txt"]
+    proc = _respin("batch", folder, "--out", tmp_path / "res", "-q", "--resume")
+    assert proc.returncode == 0, proc.stderr.decode()
