@@ -778,6 +778,11 @@ class ResultWriter:
             self.f.close()
 
 
+def _out_error(e: OSError, out_dir: str) -> InputError:
+    why = "permission denied" if isinstance(e, PermissionError) else (e.strerror or str(e))
+    return InputError(f"cannot write to --out folder ({why}): {out_dir}")
+
+
 def scan_results(path: str) -> tuple[list, list[int]]:
     """Read a results file left by an earlier run: drop a torn last line (truncating the
     file after its last newline) and return (ids, [documents, spun, edited, errors, words])."""
@@ -1010,10 +1015,13 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         summary.resumed = len(done_ids)
         for i, v in enumerate(stats):
             summary.total[i] += v
-    out.mkdir(parents=True, exist_ok=True)
-    if not resume or not has_results:
-        with open(results, "wb"):
-            pass  # start empty (--force, or a fresh folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not resume or not has_results:
+            with open(results, "wb"):
+                pass  # start empty (--force, or a fresh folder)
+    except OSError as e:
+        raise _out_error(e, out_dir) from None
     started = time.time()
 
     def write_manifest(finished: bool):
@@ -1035,7 +1043,10 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
 
     bar = _Progress(progress, kind, path, glob, exclude, summary.resumed, note)
     eng = None
-    writer = ResultWriter(str(results))
+    try:
+        writer = ResultWriter(str(results))
+    except OSError as e:
+        raise _out_error(e, out_dir) from None
     guard = _Signals()
     guard.install()
     t0 = time.monotonic()
