@@ -52,7 +52,13 @@ class RestoreFormat(str, Enum):
 
 def _version(value: bool):
     if value:
-        typer.echo(f"respin {__version__}")
+        try:
+            typer.echo(f"respin {__version__}")
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            _discard_stdout()
+            raise InputError(f"cannot write output ({e.strerror or e})") from None
         raise typer.Exit(0)
 
 
@@ -114,13 +120,63 @@ def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> None:
     else:
         # UTF-8 bytes whatever the console's encoding, and no newline translation: the
         # output is the text (and its line endings) the user gave, or a JSON document.
+        if sys.stdout is None:  # started with standard output closed (>&-)
+            raise InputError("cannot write output (standard output is closed)")
         out = getattr(sys.stdout, "buffer", None)
-        if out is None:  # a replaced stream (tests): it takes str
-            sys.stdout.write(text)
-        else:
-            sys.stdout.flush()
-            out.write(text.encode("utf-8"))
-            out.flush()
+        try:
+            if out is None:  # a replaced stream (tests): it takes str
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            else:
+                sys.stdout.flush()
+                out.write(text.encode("utf-8"))
+                out.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as e:  # disk full (> /dev/full), I/O error: a user-visible error, not a crash
+            _discard_stdout()
+            raise InputError(f"cannot write output ({e.strerror or e})") from None
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so that the flush at exit does not fail
+    again on what is still buffered (and print a second error, or exit 120)."""
+    try:
+        fd = sys.stdout.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+class _Diagnostics:
+    """Standard error for the run: what cannot be written there (2>/dev/full, closed with
+    2>&-) is dropped rather than turned into a crash; results and exit status are unaffected."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, s: str) -> int:
+        try:
+            return self._stream.write(s)
+        except (OSError, ValueError):
+            return len(s)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def isatty(self) -> bool:
+        try:
+            return self._stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 @app.command(epilog=EPILOG_CHECK)
@@ -546,6 +602,21 @@ def _register_all() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
+    err = sys.stderr
+    if err is None:  # started with standard error closed (2>&-): diagnostics go nowhere
+        try:
+            err = open(os.devnull, "w")
+        except OSError:
+            err = None
+    sys.stderr = _Diagnostics(err) if err is not None else err
+    try:
+        return _main(argv)
+    finally:
+        if isinstance(sys.stderr, _Diagnostics):
+            sys.stderr = sys.stderr._stream
+
+
+def _main(argv: list[str] | None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] not in _HERE:
         _register_all()
@@ -569,6 +640,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("respin: interrupted", file=sys.stderr)
         return 130
+    except InputError as e:  # e.g. output that cannot be written, outside a command's own handling
+        print(f"respin: error: {e}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader went away (e.g. `| head`); not an error worth a traceback.
         try:

@@ -464,3 +464,43 @@ def test_file_name_not_utf8_is_shown_escaped(tmp_path):
     assert [r["id"] for r in rows] == ["bad\\xffname.txt", "good.txt"]
     proc = _respin("batch", folder, "--out", tmp_path / "res", "-q", "--resume")
     assert proc.returncode == 0, proc.stderr.decode()
+
+
+# --- standard output or error that cannot be written ------------------------------------------
+
+def test_stdout_closed_is_a_user_error(cli, monkeypatch):
+    monkeypatch.setattr(sys, "stdout", None)
+    assert_user_error(cli("check", CLEAN), "cannot write output (standard output is closed)")
+
+
+def test_stdout_write_failure_is_a_user_error(cli, monkeypatch):
+    class Full(io.StringIO):
+        def write(self, s):
+            raise OSError(28, "No space left on device")
+    monkeypatch.setattr(sys, "stdout", Full())
+    assert_user_error(cli("check", CLEAN), "cannot write output (No space left on device)")
+
+
+def _sh(line: str):
+    import shlex
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    cmd = f"{shlex.quote(sys.executable)} -m respin {line}"
+    return subprocess.run(["sh", "-c", cmd], capture_output=True, env=env, cwd=REPO, timeout=120, check=False)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_real_full_stdout_and_closed_streams():
+    for line in (f"check {CLEAN} > /dev/full", f"restore {CLEAN} > /dev/full", "--version > /dev/full",
+                 f"check {CLEAN} >&-"):
+        proc = _sh(line)
+        assert proc.returncode == 2, (line, proc.stderr)
+        err = proc.stderr.decode()
+        assert len(err.splitlines()) == 1 and err.startswith("respin: error: cannot write output ("), (line, err)
+    # Diagnostics that cannot be written are dropped: results and exit status stay.
+    for line in (f"check {SPUN} {CLEAN} --statistics 2>&-", f"check {SPUN} {CLEAN} --statistics 2>/dev/full"):
+        proc = _sh(line)
+        assert proc.returncode == 1, (line, proc.stderr)
+        assert proc.stdout.decode().count("\n") > 2 and b"internal error" not in proc.stdout + proc.stderr
+    # A reader that goes away early is not an error.
+    proc = _sh(f"check {SPUN} {CLEAN} --format json | head -c 10")
+    assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
