@@ -69,7 +69,13 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
             if size > max_bytes:
                 raise InputError(f"{what} file is too large ({_size(size)} > {_size(max_bytes)} limit; "
                                  f"raise it with --max-size): {path}")
-            data = p.read_bytes()
+            # At most one byte past the limit: a device or a FIFO (/dev/zero, <(cmd)) has no
+            # size to check first, and could be endless.
+            with open(p, "rb") as f:
+                data = f.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise InputError(f"{what} file is too large (> {_size(max_bytes)} limit; "
+                                 f"raise it with --max-size): {path}")
         except PermissionError:
             raise InputError(f"cannot read {what} file (permission denied): {path}") from None
         except OSError as e:
