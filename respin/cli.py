@@ -15,7 +15,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import DEFAULT_MAX_BYTES, InputError, display_path, looks_binary, read_text, write_atomic
+from .io import DEFAULT_MAX_BYTES, InputError, display_path, looks_binary, read_text, walk_files, write_atomic
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
                 "2 usage or input error, 130 interrupted.")
@@ -91,7 +91,7 @@ def _expand(paths: list[str], pattern: str, quiet: bool) -> list[tuple[str, bool
             continue
         path = Path(p)
         if path.is_dir():
-            found = sorted(f for f in path.rglob(pattern) if f.is_file())
+            found = walk_files(path, (pattern,), lambda m: _note(m, quiet))
             for f in found:
                 if looks_binary(f):
                     _note(f"skipping binary file: {f}", quiet)

@@ -742,13 +742,13 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
     ``pattern`` (and ``pattern + '.gz'``), each file one document with its path relative to
     the folder as id; a JSONL file (.jsonl/.ndjson, optionally .gz) gives one document per
     line; any other file is one document with its name as given as id."""
-    from .io import looks_binary
+    from .io import looks_binary, walk_files
     for given in paths:
         root = Path(given)
         if not root.exists():
             raise InputError(f"not found: {given}")
         if root.is_dir():
-            files = sorted({f for pat in (pattern, pattern + ".gz") for f in root.rglob(pat) if f.is_file()})
+            files = walk_files(root, (pattern, pattern + ".gz"), note)
             if not files and note:
                 note(f"no files matching {pattern!r} in folder: {given}")
             for f in files:

@@ -136,6 +136,31 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
         raise InputError(f"invalid {encoding.upper()} text despite its byte-order mark: {path}") from None
 
 
+def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[Path]:
+    """The files under ``root`` matching any of ``patterns`` (as ``Path.rglob`` finds them),
+    sorted. Unlike ``rglob``, a folder that cannot be read is not skipped silently: ``note``
+    gets ``note: cannot read folder (why): FOLDER`` for each."""
+    from fnmatch import fnmatchcase
+    root = Path(root)
+
+    def unreadable(e: OSError) -> None:
+        if note is not None:
+            why = "permission denied" if isinstance(e, PermissionError) else (e.strerror or str(e))
+            note(f"note: cannot read folder ({why}): {display_path(str(e.filename or root))}")
+
+    simple = all("/" not in pat for pat in patterns)
+    found = set()
+    for dirpath, _, filenames in os.walk(root, onerror=unreadable):
+        if simple:
+            here = Path(dirpath)
+            for name in filenames:
+                if any(fnmatchcase(name, pat) for pat in patterns) and (here / name).is_file():
+                    found.add(here / name)
+    if not simple:  # a pattern with folders in it: rglob's own matching (the walk above gave the notes)
+        found = {f for pat in patterns for f in root.rglob(pat) if f.is_file()}
+    return sorted(found)
+
+
 def looks_binary(path: Path) -> bool:
     """Cheap sniff used when walking folders: NUL bytes in the first 8 KB, unless the file
     starts with a UTF-16 byte-order mark (UTF-16 text is full of NUL bytes)."""

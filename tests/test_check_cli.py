@@ -504,3 +504,45 @@ def test_real_full_stdout_and_closed_streams():
     # A reader that goes away early is not an error.
     proc = _sh(f"check {SPUN} {CLEAN} --format json | head -c 10")
     assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
+
+
+# --- folders that cannot be read --------------------------------------------------------------
+
+def test_unreadable_subfolder_gets_a_note(cli, tmp_path, monkeypatch):
+    folder = tmp_path / "docs"
+    for sub in ("a", "locked", "z"):
+        (folder / sub).mkdir(parents=True)
+        (folder / sub / "d.txt").write_bytes(CLEAN.read_bytes())
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.path.basename(os.fspath(path)) == "locked":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    ran = cli("check", folder, "--format", "jsonl")
+    assert ran.code == 0, ran.err
+    assert [json.loads(x)["path"] for x in ran.out.splitlines()] == [str(folder / "a" / "d.txt"),
+                                                                    str(folder / "z" / "d.txt")]
+    assert ran.err == f"respin: note: cannot read folder (permission denied): {folder / 'locked'}\n"
+    assert cli("check", folder, "-q").err == ""
+    ran = cli("index", "build", folder, "--out", tmp_path / "x.index")
+    assert ran.code == 0, ran.err
+    assert f"respin: note: cannot read folder (permission denied): {folder / 'locked'}\n" in ran.err
+    assert "2 added" in ran.err
+
+
+def test_folder_walk_order_is_unchanged(cli, tmp_path):
+    """Files found in a folder come in the order rglob + sorted gave (hidden, nested, case)."""
+    from pathlib import Path
+    from respin.io import walk_files
+    root = tmp_path / "t"
+    for rel in ("a/x.txt", "a/b/y.txt", ".h/z.txt", "Z/A.TXT", "Z/w.txt", ".dot.txt", "top.txt", "a/b/n.md",
+                "a-b/c.txt", "a.b/c.txt"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+    (root / "lnk").symlink_to(root / "a" / "b")
+    (root / "broken.txt").symlink_to(root / "nowhere")
+    for pats in [("*.txt",), ("*.txt", "*.txt.gz"), ("b/*.txt",), ("*",), ("[a-z]*.txt",)]:
+        assert walk_files(root, pats) == sorted({f for p in pats for f in Path(root).rglob(p) if f.is_file()})
