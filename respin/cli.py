@@ -602,7 +602,7 @@ def _register_all() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
-    err = sys.stderr
+    err = given = sys.stderr
     if err is None:  # started with standard error closed (2>&-): diagnostics go nowhere
         try:
             err = open(os.devnull, "w")
@@ -613,7 +613,7 @@ def main(argv: list[str] | None = None) -> int:
         return _main(argv)
     finally:
         if isinstance(sys.stderr, _Diagnostics):
-            sys.stderr = sys.stderr._stream
+            sys.stderr = given
 
 
 def _main(argv: list[str] | None) -> int:
