@@ -40,7 +40,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .io import DEFAULT_MAX_BYTES, InputError, decode, read_text, write_atomic
+from .io import DEFAULT_MAX_BYTES, InputError, decode, display_path, read_text, write_atomic
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX"]
 
@@ -588,8 +588,20 @@ def read_record_file(path: str, max_size: int):
 def _line(result: dict) -> bytes:
     try:
         return (json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate in an id or a field: escape it
-        return (json.dumps(result, ensure_ascii=True) + "\n").encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (a file name that is not UTF-8): show its bytes escaped
+        return (json.dumps(_displayable(result), ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def _displayable(value):
+    """``value`` with every string made encodable (:func:`respin.io.display_path`): strict
+    JSON parsers refuse the escape of a lone surrogate."""
+    if isinstance(value, str):
+        return display_path(value)
+    if isinstance(value, dict):
+        return {_displayable(k): _displayable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_displayable(v) for v in value]
+    return value
 
 
 def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
@@ -766,6 +778,11 @@ class ResultWriter:
             self.f.close()
 
 
+def _out_error(e: OSError, out_dir: str) -> InputError:
+    why = "permission denied" if isinstance(e, PermissionError) else (e.strerror or str(e))
+    return InputError(f"cannot write to --out folder ({why}): {out_dir}")
+
+
 def scan_results(path: str) -> tuple[list, list[int]]:
     """Read a results file left by an earlier run: drop a torn last line (truncating the
     file after its last newline) and return (ids, [documents, spun, edited, errors, words])."""
@@ -844,7 +861,7 @@ def _resume_point(pools: Iterator[list], done_ids: list, opts: Options, results)
             if n == len(done_ids):
                 return itertools.chain([pool], pools), k
             got = task_id(t, opts.text_field, opts.id_field)
-            if got != done_ids[n]:
+            if got != done_ids[n] and display_path(str(got)) != display_path(str(done_ids[n])):
                 raise InputError(f"cannot --resume: result {n + 1:,} is for id {done_ids[n]!r} but the input's "
                                  f"record {n + 1:,} has id {got!r}: the input changed (use --force to start over)")
             n += 1
@@ -998,10 +1015,13 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         summary.resumed = len(done_ids)
         for i, v in enumerate(stats):
             summary.total[i] += v
-    out.mkdir(parents=True, exist_ok=True)
-    if not resume or not has_results:
-        with open(results, "wb"):
-            pass  # start empty (--force, or a fresh folder)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not resume or not has_results:
+            with open(results, "wb"):
+                pass  # start empty (--force, or a fresh folder)
+    except OSError as e:
+        raise _out_error(e, out_dir) from None
     started = time.time()
 
     def write_manifest(finished: bool):
@@ -1023,7 +1043,10 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
 
     bar = _Progress(progress, kind, path, glob, exclude, summary.resumed, note)
     eng = None
-    writer = ResultWriter(str(results))
+    try:
+        writer = ResultWriter(str(results))
+    except OSError as e:
+        raise _out_error(e, out_dir) from None
     guard = _Signals()
     guard.install()
     t0 = time.monotonic()

@@ -15,7 +15,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import DEFAULT_MAX_BYTES, InputError, looks_binary, read_text, write_atomic
+from .io import DEFAULT_MAX_BYTES, InputError, display_path, looks_binary, read_text, walk_files, write_atomic
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
                 "2 usage or input error, 130 interrupted.")
@@ -52,7 +52,13 @@ class RestoreFormat(str, Enum):
 
 def _version(value: bool):
     if value:
-        typer.echo(f"respin {__version__}")
+        try:
+            typer.echo(f"respin {__version__}")
+        except BrokenPipeError:
+            raise
+        except OSError as e:
+            _discard_stdout()
+            raise InputError(f"cannot write output ({e.strerror or e})") from None
         raise typer.Exit(0)
 
 
@@ -85,7 +91,7 @@ def _expand(paths: list[str], pattern: str, quiet: bool) -> list[tuple[str, bool
             continue
         path = Path(p)
         if path.is_dir():
-            found = sorted(f for f in path.rglob(pattern) if f.is_file())
+            found = walk_files(path, (pattern,), lambda m: _note(m, quiet))
             for f in found:
                 if looks_binary(f):
                     _note(f"skipping binary file: {f}", quiet)
@@ -114,13 +120,63 @@ def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> None:
     else:
         # UTF-8 bytes whatever the console's encoding, and no newline translation: the
         # output is the text (and its line endings) the user gave, or a JSON document.
+        if sys.stdout is None:  # started with standard output closed (>&-)
+            raise InputError("cannot write output (standard output is closed)")
         out = getattr(sys.stdout, "buffer", None)
-        if out is None:  # a replaced stream (tests): it takes str
-            sys.stdout.write(text)
-        else:
-            sys.stdout.flush()
-            out.write(text.encode("utf-8"))
-            out.flush()
+        try:
+            if out is None:  # a replaced stream (tests): it takes str
+                sys.stdout.write(text)
+                sys.stdout.flush()
+            else:
+                sys.stdout.flush()
+                out.write(text.encode("utf-8"))
+                out.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as e:  # disk full (> /dev/full), I/O error: a user-visible error, not a crash
+            _discard_stdout()
+            raise InputError(f"cannot write output ({e.strerror or e})") from None
+
+
+def _discard_stdout() -> None:
+    """Point standard output at the null device, so that the flush at exit does not fail
+    again on what is still buffered (and print a second error, or exit 120)."""
+    try:
+        fd = sys.stdout.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+class _Diagnostics:
+    """Standard error for the run: what cannot be written there (2>/dev/full, closed with
+    2>&-) is dropped rather than turned into a crash; results and exit status are unaffected."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, s: str) -> int:
+        try:
+            return self._stream.write(s)
+        except (OSError, ValueError):
+            return len(s)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def isatty(self) -> bool:
+        try:
+            return self._stream.isatty()
+        except (OSError, ValueError):
+            return False
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
 
 
 @app.command(epilog=EPILOG_CHECK)
@@ -170,7 +226,7 @@ def check(
             if note:
                 _note(note, quiet)
             if report is not None:
-                results.append((path, report))
+                results.append((display_path(path), report))
             if show_progress:
                 print(f"\rrespin: checked {n}/{len(files)}", end="", file=sys.stderr)
         if show_progress:
@@ -317,7 +373,9 @@ def restore(
             src = found.text if found is not None else None
         lexicons = [_load_lexicon(x, model) for x in lexicon]
         result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons)
-        _emit(render_restore(path, found.doc_id if found is not None else source, result, format.value), output,
+        src_name = found.doc_id if found is not None else source
+        _emit(render_restore(display_path(path), None if src_name is None else display_path(src_name), result,
+                             format.value), output,
               (path,) + ((source,) if source else ()))
     except InputError as e:
         raise _fail(str(e))
@@ -408,7 +466,7 @@ def learn(
                     kept.add(s, o, c)
             lex = kept
         lex.weight = weight
-        args = " ".join(pairs + ([f"--phrase-table {phrase_table}"] if phrase_table else [])
+        args = " ".join(display_path(x) for x in pairs + ([f"--phrase-table {phrase_table}"] if phrase_table else [])
                         + ([f"--split {split}"] if split else []) + ([f"--weight {weight:g}"] if weight is not None else []))
         _emit(f"# learned by: respin learn {args}\n" + lex.to_tsv(), output,
               tuple(pairs) + ((phrase_table,) if phrase_table else ()))
@@ -544,6 +602,21 @@ def _register_all() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
+    err = given = sys.stderr
+    if err is None:  # started with standard error closed (2>&-): diagnostics go nowhere
+        try:
+            err = open(os.devnull, "w")
+        except OSError:
+            err = None
+    sys.stderr = _Diagnostics(err) if err is not None else err
+    try:
+        return _main(argv)
+    finally:
+        if isinstance(sys.stderr, _Diagnostics):
+            sys.stderr = given
+
+
+def _main(argv: list[str] | None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] not in _HERE:
         _register_all()
@@ -567,6 +640,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("respin: interrupted", file=sys.stderr)
         return 130
+    except InputError as e:  # e.g. output that cannot be written, outside a command's own handling
+        print(f"respin: error: {e}", file=sys.stderr)
+        return 2
     except BrokenPipeError:
         # The reader went away (e.g. `| head`); not an error worth a traceback.
         try:

@@ -49,7 +49,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from .io import InputError
+from .io import InputError, display_path
 
 FORMAT = "respin-index"
 FORMAT_VERSION = 1
@@ -732,7 +732,7 @@ def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id") -> Itera
         if not isinstance(text, str):
             raise InputError(f"{p}:{lineno}: no string field {text_field!r} (choose it with --text-field)")
         rid = rec.get(id_field)
-        yield (f"{p.name}:{lineno}" if rid is None else str(rid)), text, None
+        yield display_path(f"{p.name}:{lineno}" if rid is None else str(rid)), text, None
 
 
 def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: str = "text",
@@ -742,13 +742,13 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
     ``pattern`` (and ``pattern + '.gz'``), each file one document with its path relative to
     the folder as id; a JSONL file (.jsonl/.ndjson, optionally .gz) gives one document per
     line; any other file is one document with its name as given as id."""
-    from .io import looks_binary
+    from .io import looks_binary, walk_files
     for given in paths:
         root = Path(given)
         if not root.exists():
             raise InputError(f"not found: {given}")
         if root.is_dir():
-            files = sorted({f for pat in (pattern, pattern + ".gz") for f in root.rglob(pat) if f.is_file()})
+            files = walk_files(root, (pattern, pattern + ".gz"), note)
             if not files and note:
                 note(f"no files matching {pattern!r} in folder: {given}")
             for f in files:
@@ -765,8 +765,8 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
                     if note:
                         note(f"skipping: {e}")
                     continue
-                yield f.relative_to(root).as_posix(), text, str(f)
+                yield display_path(f.relative_to(root).as_posix()), text, display_path(str(f))
         elif _is_jsonl(root):
             yield from iter_jsonl(root, text_field, id_field)
         else:
-            yield given, _read_file_text(root, max_bytes), given
+            yield display_path(given), _read_file_text(root, max_bytes), display_path(given)

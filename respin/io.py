@@ -33,6 +33,22 @@ class Loaded:
     encoding: str   # "utf-8", "utf-8-sig", "utf-16", "cp1252"
 
 
+def display_path(p: str) -> str:
+    """``p`` as it may be written to output (text, JSON, a database): a file name that
+    is not valid UTF-8 arrives from the OS with lone surrogates (``bad\\udcffname``), which
+    cannot be encoded; its bytes are shown as backslash escapes instead (``bad\\xffname``).
+    Other strings come back unchanged."""
+    try:
+        p.encode("utf-8")
+        return p
+    except UnicodeEncodeError:
+        pass
+    try:
+        return p.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that is not an escaped byte
+        return p.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "input") -> Loaded:
     """Read and decode a file (or ``-`` for stdin) into a ``str``.
 
@@ -53,7 +69,13 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
             if size > max_bytes:
                 raise InputError(f"{what} file is too large ({_size(size)} > {_size(max_bytes)} limit; "
                                  f"raise it with --max-size): {path}")
-            data = p.read_bytes()
+            # At most one byte past the limit: a device or a FIFO (/dev/zero, <(cmd)) has no
+            # size to check first, and could be endless.
+            with open(p, "rb") as f:
+                data = f.read(max_bytes + 1)
+            if len(data) > max_bytes:
+                raise InputError(f"{what} file is too large (> {_size(max_bytes)} limit; "
+                                 f"raise it with --max-size): {path}")
         except PermissionError:
             raise InputError(f"cannot read {what} file (permission denied): {path}") from None
         except OSError as e:
@@ -112,6 +134,31 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
         return data.decode(encoding)
     except UnicodeDecodeError:
         raise InputError(f"invalid {encoding.upper()} text despite its byte-order mark: {path}") from None
+
+
+def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[Path]:
+    """The files under ``root`` matching any of ``patterns`` (as ``Path.rglob`` finds them),
+    sorted. Unlike ``rglob``, a folder that cannot be read is not skipped silently: ``note``
+    gets ``note: cannot read folder (why): FOLDER`` for each."""
+    from fnmatch import fnmatchcase
+    root = Path(root)
+
+    def unreadable(e: OSError) -> None:
+        if note is not None:
+            why = "permission denied" if isinstance(e, PermissionError) else (e.strerror or str(e))
+            note(f"note: cannot read folder ({why}): {display_path(str(e.filename or root))}")
+
+    simple = all("/" not in pat for pat in patterns)
+    found = set()
+    for dirpath, _, filenames in os.walk(root, onerror=unreadable):
+        if simple:
+            here = Path(dirpath)
+            for name in filenames:
+                if any(fnmatchcase(name, pat) for pat in patterns) and (here / name).is_file():
+                    found.add(here / name)
+    if not simple:  # a pattern with folders in it: rglob's own matching (the walk above gave the notes)
+        found = {f for pat in patterns for f in root.rglob(pat) if f.is_file()}
+    return sorted(found)
 
 
 def looks_binary(path: Path) -> bool:

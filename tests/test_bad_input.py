@@ -212,3 +212,31 @@ def test_read_text_errors_are_input_errors(tmp_path):
     with pytest.raises(InputError, match="too large"):
         read_text(str(big), max_bytes=1000)
     assert read_text(str(big), max_bytes=2000).text == "x" * 2000
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_max_size_holds_for_a_pipe(cli, tmp_path):
+    """A FIFO or device has no size to check first: reading stops just past --max-size
+    instead of taking everything (``respin check /dev/zero`` would eat all memory)."""
+    import threading
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    written = [0]
+
+    def feed():
+        chunk = b"The White Home mentioned it.\n" * 140  # ~4 kB
+        try:
+            with open(fifo, "wb") as f:
+                while written[0] < 8_000_000:
+                    f.write(chunk)
+                    f.flush()
+                    written[0] += len(chunk)
+        except BrokenPipeError:
+            pass
+
+    t = threading.Thread(target=feed, daemon=True)
+    t.start()
+    ran = cli("check", fifo, "--max-size", "1000")
+    t.join(30)
+    assert_user_error(ran, "too large", "1,000 bytes", str(fifo))
+    assert written[0] < 2_000_000

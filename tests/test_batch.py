@@ -741,3 +741,52 @@ def test_lexicon_and_min_confidence_with_a_source_and_when_a_pool_fails(monkeypa
         assert_restored_like(r, respin.restore(t, min_confidence=BOLD, lexicons=[lex]))
     assert all("artificial intelligence" in r["restored"] for r in rows[:2])
     assert rows[4]["edits"] and not respin.restore(texts[4]).edits  # and --min-confidence was heeded
+
+
+def _denied(*args, **kw):
+    raise PermissionError(13, "Permission denied")
+
+
+def test_out_folder_not_writable_is_a_user_error(tmp_path, cli, monkeypatch):
+    src = tmp_path / "x.txt"
+    src.write_text("The White Home mentioned it.\n", encoding="utf-8")
+    monkeypatch.setattr(Path, "mkdir", _denied)
+    ran = cli("batch", src, "--out", tmp_path / "ro" / "res")
+    assert_user_error(ran, "cannot write to --out folder (permission denied)", "res")
+    monkeypatch.undo()
+    out = tmp_path / "res"
+    out.mkdir()
+    real_open = open
+
+    def no_results(path, mode="r", *a, **kw):
+        if str(path).endswith("results.jsonl") and mode in ("wb", "ab"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, mode, *a, **kw)
+
+    monkeypatch.setattr("builtins.open", no_results)
+    assert_user_error(cli("batch", src, "--out", out), "cannot write to --out folder (permission denied)")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="setpriv drops root's override of permissions")
+def test_out_folder_not_writable_real(tmp_path):
+    import os
+    import shutil
+    src = tmp_path / "x.txt"
+    src.write_text("The White Home mentioned it.\n", encoding="utf-8")
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o555)
+    pre = []
+    if os.geteuid() == 0:
+        if not shutil.which("setpriv"):
+            pytest.skip("root without setpriv writes anywhere")
+        pre = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"]
+    try:
+        proc = subprocess.run(pre + [sys.executable, "-m", "respin", "batch", str(src), "--out", str(ro / "res")],
+                              capture_output=True, text=True, timeout=120)
+    finally:
+        ro.chmod(0o755)
+    if proc.returncode == 1 and "setpriv" in proc.stderr:
+        pytest.skip(f"setpriv not allowed here: {proc.stderr.strip()}")
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.strip() == f"respin: error: cannot write to --out folder (permission denied): {ro / 'res'}"

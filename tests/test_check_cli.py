@@ -425,3 +425,124 @@ def test_jobs_gives_the_same_output_in_the_same_order(cli, tmp_path):
     assert one.code == two.code == 1
     assert one.out == two.out
     assert [json.loads(x)["path"] for x in two.out.splitlines()] == [str(folder / f"d{i}.txt") for i in range(4)]
+
+
+# --- file names that are not UTF-8 ------------------------------------------------------------
+
+def _respin(*argv, **kw):
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    return subprocess.run([sys.executable, "-m", "respin", *map(os.fsencode, argv)], capture_output=True, env=env,
+                          cwd=REPO, timeout=120, check=False, **kw)
+
+
+def test_file_name_not_utf8_is_shown_escaped(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    bad = os.path.join(os.fsencode(folder), b"bad\xffname.txt")
+    with open(bad, "wb") as f:
+        f.write(SPUN.read_bytes())
+    (folder / "good.txt").write_bytes(CLEAN.read_bytes())
+    shown = f"{folder}/bad\\xffname.txt"
+    for fmt in ("text", "github"):
+        proc = _respin("check", folder, "--format", fmt)
+        assert proc.returncode == 1, proc.stderr.decode()
+        assert shown in proc.stdout.decode("utf-8")  # strict: valid UTF-8
+    proc = _respin("check", folder, "--format", "json")
+    docs = json.loads(proc.stdout.decode("utf-8"))
+    assert [d["path"] for d in docs] == [shown, f"{folder}/good.txt"]
+    proc = _respin("restore", os.fsdecode(bad), "--format", "diff", "--min-confidence", "0.5")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "bad\\xffname.txt" in proc.stdout.decode("utf-8")
+    proc = _respin("index", "build", folder, "--out", tmp_path / "x.index", "-q")
+    assert proc.returncode == 0, proc.stderr.decode()
+    proc = _respin("batch", folder, "--out", tmp_path / "res", "-q")
+    assert proc.returncode == 0, proc.stderr.decode()
+    lines = (tmp_path / "res" / "results.jsonl").read_bytes().decode("utf-8").splitlines()
+    rows = [json.loads(x) for x in lines]
+    for r in rows:  # no escaped lone surrogate: strict parsers refuse them
+        json.dumps(r, ensure_ascii=False).encode("utf-8")
+    assert [r["id"] for r in rows] == ["bad\\xffname.txt", "good.txt"]
+    proc = _respin("batch", folder, "--out", tmp_path / "res", "-q", "--resume")
+    assert proc.returncode == 0, proc.stderr.decode()
+
+
+# --- standard output or error that cannot be written ------------------------------------------
+
+def test_stdout_closed_is_a_user_error(cli, monkeypatch):
+    monkeypatch.setattr(sys, "stdout", None)
+    assert_user_error(cli("check", CLEAN), "cannot write output (standard output is closed)")
+
+
+def test_stdout_write_failure_is_a_user_error(cli, monkeypatch):
+    class Full(io.StringIO):
+        def write(self, s):
+            raise OSError(28, "No space left on device")
+    monkeypatch.setattr(sys, "stdout", Full())
+    assert_user_error(cli("check", CLEAN), "cannot write output (No space left on device)")
+
+
+def _sh(line: str):
+    import shlex
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    cmd = f"{shlex.quote(sys.executable)} -m respin {line}"
+    return subprocess.run(["sh", "-c", cmd], capture_output=True, env=env, cwd=REPO, timeout=120, check=False)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_real_full_stdout_and_closed_streams():
+    for line in (f"check {CLEAN} > /dev/full", f"restore {CLEAN} > /dev/full", "--version > /dev/full",
+                 f"check {CLEAN} >&-"):
+        proc = _sh(line)
+        assert proc.returncode == 2, (line, proc.stderr)
+        err = proc.stderr.decode()
+        assert len(err.splitlines()) == 1 and err.startswith("respin: error: cannot write output ("), (line, err)
+    # Diagnostics that cannot be written are dropped: results and exit status stay.
+    for line in (f"check {SPUN} {CLEAN} --statistics 2>&-", f"check {SPUN} {CLEAN} --statistics 2>/dev/full"):
+        proc = _sh(line)
+        assert proc.returncode == 1, (line, proc.stderr)
+        assert proc.stdout.decode().count("\n") > 2 and b"internal error" not in proc.stdout + proc.stderr
+    # A reader that goes away early is not an error.
+    proc = _sh(f"check {SPUN} {CLEAN} --format json | head -c 10")
+    assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
+
+
+# --- folders that cannot be read --------------------------------------------------------------
+
+def test_unreadable_subfolder_gets_a_note(cli, tmp_path, monkeypatch):
+    folder = tmp_path / "docs"
+    for sub in ("a", "locked", "z"):
+        (folder / sub).mkdir(parents=True)
+        (folder / sub / "d.txt").write_bytes(CLEAN.read_bytes())
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.path.basename(os.fspath(path)) == "locked":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    ran = cli("check", folder, "--format", "jsonl")
+    assert ran.code == 0, ran.err
+    assert [json.loads(x)["path"] for x in ran.out.splitlines()] == [str(folder / "a" / "d.txt"),
+                                                                    str(folder / "z" / "d.txt")]
+    assert ran.err == f"respin: note: cannot read folder (permission denied): {folder / 'locked'}\n"
+    assert cli("check", folder, "-q").err == ""
+    ran = cli("index", "build", folder, "--out", tmp_path / "x.index")
+    assert ran.code == 0, ran.err
+    assert f"respin: note: cannot read folder (permission denied): {folder / 'locked'}\n" in ran.err
+    assert "2 added" in ran.err
+
+
+def test_folder_walk_order_is_unchanged(cli, tmp_path):
+    """Files found in a folder come in the order rglob + sorted gave (hidden, nested, case)."""
+    from pathlib import Path
+    from respin.io import walk_files
+    root = tmp_path / "t"
+    for rel in ("a/x.txt", "a/b/y.txt", ".h/z.txt", "Z/A.TXT", "Z/w.txt", ".dot.txt", "top.txt", "a/b/n.md",
+                "a-b/c.txt", "a.b/c.txt"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("x", encoding="utf-8")
+    (root / "lnk").symlink_to(root / "a" / "b")
+    (root / "broken.txt").symlink_to(root / "nowhere")
+    for pats in [("*.txt",), ("*.txt", "*.txt.gz"), ("b/*.txt",), ("*",), ("[a-z]*.txt",)]:
+        assert walk_files(root, pats) == sorted({f for p in pats for f in Path(root).rglob(p) if f.is_file()})
