@@ -102,6 +102,8 @@ def _expand(paths: list[str], pattern: str, quiet: bool) -> list[tuple[str, bool
         elif not path.exists():
             raise InputError(f"file not found: {p}")
         else:
+            if path.name.lower().endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
+                _note(f"{p} is read as one document; for one result per record use: respin batch {p} --out DIR", quiet)
             out.append((p, False))
     return out
 

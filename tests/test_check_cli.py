@@ -546,3 +546,16 @@ def test_folder_walk_order_is_unchanged(cli, tmp_path):
     (root / "broken.txt").symlink_to(root / "nowhere")
     for pats in [("*.txt",), ("*.txt", "*.txt.gz"), ("b/*.txt",), ("*",), ("[a-z]*.txt",)]:
         assert walk_files(root, pats) == sorted({f for p in pats for f in Path(root).rglob(p) if f.is_file()})
+
+
+def test_a_jsonl_file_named_to_check_says_it_is_one_document(cli, tmp_path):
+    # `respin check crawl.jsonl` scores the whole file as one text; a data engineer most
+    # likely wanted one result per record, which is what `respin batch` does.
+    f = tmp_path / "crawl.jsonl"
+    f.write_text('{"id": 1, "text": "The mayor resigned on Monday."}\n', encoding="utf-8")
+    ran = cli("check", f)
+    assert "read as one document" in ran.err and "respin batch" in ran.err
+    assert "read as one document" not in cli("check", f, "-q").err
+    txt = tmp_path / "page.txt"
+    txt.write_text("The mayor resigned on Monday.\n", encoding="utf-8")
+    assert "read as one document" not in cli("check", txt).err
