@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import asdict, dataclass, field
 
 from .align import ANCHOR_MIN, Alignment, align, canon
@@ -122,22 +123,24 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     doc, src = Document.from_text(text), Document.from_text(source)
     al = align(doc, src, lexicon)
     apostrophe = _apostrophe_style(text)
-    edits = [_gap_edit(al, g, lexicon, apostrophe) for g in al.gaps]
+    # An edit that comes out as the input itself differed only in the source's layout.
+    edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe) for g in al.gaps) if e.spun != e.restored]
     restored = apply_edits(text, edits)
     return Restoration(
         input=text, text=restored, edits=edits, relation=relation(al), words=doc.n_words,
-        unmatched=sorted([_sentence_span(doc, i) for i in al.unmatched]
+        unmatched=sorted([_sentence_span(doc, al.sentences[i]) for i in al.unmatched]
                          + [_token_span(doc, g.a1, g.a2) for g in al.rewrites if g.a1 < g.a2],
                          key=lambda x: x.start),
-        missing=sorted([_sentence_span(src, j) for j in al.missing]
+        missing=sorted([_sentence_span(src, al.src_sentences[j]) for j in al.missing]
                        + [_token_span(src, g.b1, g.b2) for g in al.rewrites if g.b1 < g.b2],
                        key=lambda x: x.start),
-        paraphrased=[(_sentence_span(doc, i), _sentence_span(src, j)) for i, j, sim in al.pairs if sim < ANCHOR_MIN],
+        paraphrased=[(_sentence_span(doc, al.sentences[i]), _sentence_span(src, al.src_sentences[j]))
+                     for i, j, sim in al.pairs if sim < ANCHOR_MIN],
     )
 
 
-def _sentence_span(doc: Document, i: int) -> Span:
-    return Span(*doc.sentence_span(doc.sentences[i]), doc.sentence_text(doc.sentences[i]))
+def _sentence_span(doc: Document, sent: tuple[int, int]) -> Span:
+    return Span(*doc.sentence_span(sent), doc.sentence_text(sent))
 
 
 def _token_span(doc: Document, a: int, b: int) -> Span:
@@ -157,14 +160,18 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None) -> Edit:
         else:                                    # at the start of the sentence
             start = end = A[g.a1].start
             new = stext[B[g.b1].start:B[g.b2].start] if g.b2 < g.sb[1] else stext[B[g.b1].start:B[g.b2 - 1].end] + " "
-    else:  # input words with no source counterpart inside an anchored sentence: drop them
-        if g.a1 > g.sa[0]:
+    else:  # input words with no source counterpart inside an anchored sentence: drop them,
+        # with the space before them, or after them at a line's start (the line break stays)
+        if g.a1 > g.sa[0] and "\n" not in text[A[g.a1 - 1].end:A[g.a1].start]:
             start, end = A[g.a1 - 1].end, A[g.a2 - 1].end
-        elif g.a2 < g.sa[1]:
+        elif g.a2 < g.sa[1] and "\n" not in text[A[g.a2 - 1].end:A[g.a2].start]:
             start, end = A[g.a1].start, A[g.a2].start
         else:
             start, end = A[g.a1].start, A[g.a2 - 1].end
         new = ""
+    # The source's line breaks are its layout, not the input's: a space in the input, or
+    # nothing after a hyphen (a compound wrapped at its hyphen, "russia-\nukraine").
+    new = _LINE_BREAK.sub(" ", _HYPHEN_BREAK.sub("", new))
     spun = text[start:end]
     if apostrophe is not None:  # source wording in the input's apostrophe style ("company’s")
         new = new.replace("’" if apostrophe == "'" else "'", apostrophe)
@@ -175,6 +182,10 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None) -> Edit:
     base = 0.5 + 0.5 * min(1.0, (g.sentence_sim - ANCHOR_MIN) / (1 - ANCHOR_MIN) * 0.5 + 0.5)
     factor = {FORMAT: 1.0, SYNONYM: 0.98, PHRASE: 0.93}.get(kind, 0.85)
     return Edit(start, end, spun, new, "source", round(base * factor, 3), kind)
+
+
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+_HYPHEN_BREAK = re.compile(r"(?<=\w[-‐‑])[ \t\r]*\n\s*(?=\w)")
 
 
 def _apostrophe_style(text: str) -> str | None:
@@ -233,7 +244,7 @@ def relation(al: Alignment) -> Relation:
     swapped = min(1.0, swapped_words / aligned_words) if aligned_words else 0.0
     src_words = max(al.src.n_words, 1)
     used = {j for _, j, _ in al.pairs}
-    source_coverage = sum(sum(al.src.tokens[k].is_word for k in range(*al.src.sentences[j])) for j in used) / src_words
+    source_coverage = sum(sum(al.src.tokens[k].is_word for k in range(*al.src_sentences[j])) for j in used) / src_words
     if [t.norm for t in doc.tokens] == [t.norm for t in al.src.tokens]:
         verdict = "identical"
     elif coverage < _UNRELATED_MAX_COVERAGE:
