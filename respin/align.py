@@ -23,8 +23,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import compress, repeat
 
-from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document, Token, _split_sentences, normalize
+from .tokenize import _CLOSERS, _ENDERS, _QUOTE_MAP, PUNCT, Document, Token, _split_sentences, normalize
 
 # Sentence similarity (synonym-aware Dice over words) above which a pair is treated as the
 # same sentence, possibly spun. Spinners keep the function words and roughly half to
@@ -105,13 +106,16 @@ def flow_sentences(doc: Document, other: Document | None = None) -> list[tuple[i
     ['Officials declined to\\nelaborate.', 'He left.', 'It rained.']
     """
     texts, starts, ends, text = doc.token_texts, doc.token_starts, doc.token_ends, doc.text
-    pairs = _token_pairs(other) if other is not None else None
+    pairs = None  # built on first need: most texts have no ambiguous break
     out: list[tuple[int, int]] = []
     for s in doc.sentences:
         j = s[0]
-        if out and "\n" in text[ends[j - 1]:starts[j]] and _joins(texts, starts, ends, out[-1][0], j) and (
-                pairs is None or texts[j][0].islower()
-                or _side_by_side(doc, out[-1][0], j, s[1], pairs)):
+        join = out and "\n" in text[ends[j - 1]:starts[j]] and _joins(texts, starts, ends, out[-1][0], j)
+        if join and other is not None and not texts[j][0].islower():
+            if pairs is None:
+                pairs = _token_pairs(other)
+            join = _side_by_side(doc, out[-1][0], j, s[1], pairs)
+        if join:
             out[-1] = (out[-1][0], s[1])
         else:
             out.append(s)
@@ -122,16 +126,21 @@ def _token_pairs(doc: Document) -> set[tuple]:
     """What :func:`_side_by_side` looks up in ``doc``, normalised: (last word before a token,
     the token) for every token, and for every four words in a row the first, second and
     fourth (third unknown) and the first, third and fourth (second unknown)."""
-    out: set[tuple] = set()
-    last = ""
-    for t, kind in zip(doc.token_texts, doc.token_kinds):
-        n = normalize(t)
-        out.add((last, n))
-        if kind != PUNCT:
-            last = n
-    ws = [normalize(t) for t, kind in zip(doc.token_texts, doc.token_kinds) if kind != PUNCT]
-    out.update(("?3", a, b, d) for a, b, d in zip(ws, ws[1:], ws[3:]))
-    out.update(("?2", a, c, d) for a, c, d in zip(ws, ws[2:], ws[3:]))
+    texts = doc.token_texts
+    # normalize() of every token at once: joined by "\n", which no token holds; the dash
+    # runs it folds whole are rare enough to redo one by one.
+    norms = "\n".join(texts).translate(_QUOTE_MAP).lower().split("\n") if texts else []
+    norms = [normalize(t) if "--" in n else n for t, n in zip(texts, norms)]
+    mask = doc._is_word()
+    ws = list(compress(norms, mask))
+    out = set()
+    prev = ""
+    for n, w in zip(norms, mask):
+        out.add((prev, n))
+        if w:
+            prev = n
+    out.update(zip(repeat("?3"), ws, ws[1:], ws[3:]))
+    out.update(zip(repeat("?2"), ws, ws[2:], ws[3:]))
     return out
 
 
@@ -321,17 +330,19 @@ def _word_gaps(doc, src, sa, sb, sim, lexicon, rewrites: list) -> list[Gap]:
                 continue  # a bullet or comma beside a swapped word: still the input's style
             gap = Gap(sa[0] + i1 + g1, sa[0] + i1 + g2, sb[0] + j1 + h1, sb[0] + j1 + h2, cost, sim, sa, sb)
             edit = (_spinner_sized(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2])
-                    and not _crosses_line(doc, gap.a1, gap.a2)
+                    and not (_crosses_line(doc, gap.a1, gap.a2) and (gap.b1 == gap.b2 or _crosses_line(doc, gap.a1, gap.a2, 2)))
                     and not (gap.b1 == gap.b2 and _whole_lines(doc, gap.a1, gap.a2))
                     and not (gap.a1 == gap.a2 and _whole_lines(src, gap.b1, gap.b2)))
             (out if edit else rewrites).append(gap)
     return out
 
 
-def _crosses_line(doc: Document, a: int, b: int) -> bool:
-    """Tokens ``[a, b)`` of ``doc`` span a line break: an edit there would change the input's
-    line structure, which is the input's to keep."""
-    return b - a > 1 and "\n" in doc.text[doc.token_starts[a]:doc.token_ends[b - 1]]
+def _crosses_line(doc: Document, a: int, b: int, breaks: int = 1) -> bool:
+    """Tokens ``[a, b)`` of ``doc`` span at least ``breaks`` line breaks. The input's line
+    structure is the input's to keep: a replacement across one line break keeps it (see
+    :func:`respin.restore._gap_edit`); a deletion, or a replacement across more, is
+    reported, never edited."""
+    return b - a > 1 and doc.text.count("\n", doc.token_starts[a], doc.token_ends[b - 1]) >= breaks
 
 
 def _whole_lines(doc: Document, a: int, b: int) -> bool:

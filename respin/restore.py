@@ -125,6 +125,7 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     apostrophe = _apostrophe_style(text)
     # An edit that comes out as the input itself differed only in the source's layout.
     edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe) for g in al.gaps) if e.spun != e.restored]
+    edits = _drop_overlaps(edits)
     restored = apply_edits(text, edits)
     return Restoration(
         input=text, text=restored, edits=edits, relation=relation(al), words=doc.n_words,
@@ -137,6 +138,19 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
         paraphrased=[(_sentence_span(doc, al.sentences[i]), _sentence_span(src, al.src_sentences[j]))
                      for i, j, sim in al.pairs if sim < ANCHOR_MIN],
     )
+
+
+def _drop_overlaps(edits: list[Edit]) -> list[Edit]:
+    """Edits in order, less any that overlaps the one before: a wrapped phrase swap that took
+    the space before it along (:func:`_keep_line_break`) where a deletion took it too."""
+    out: list[Edit] = []
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if out and e.start < out[-1].end:
+            if "\n" in e.spun or "\n" not in out[-1].spun:
+                continue
+            out.pop()
+        out.append(e)
+    return out
 
 
 def _sentence_span(doc: Document, sent: tuple[int, int]) -> Span:
@@ -172,6 +186,8 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None) -> Edit:
     # The source's line breaks are its layout, not the input's: a space in the input, or
     # nothing after a hyphen (a compound wrapped at its hyphen, "russia-\nukraine").
     new = _LINE_BREAK.sub(" ", _HYPHEN_BREAK.sub("", new))
+    if g.a1 < g.a2 and g.b1 < g.b2 and "\n" in text[start:end]:
+        start, new = _keep_line_break(text, start, end, new)
     spun = text[start:end]
     if apostrophe is not None:  # source wording in the input's apostrophe style ("company’s")
         new = new.replace("’" if apostrophe == "'" else "'", apostrophe)
@@ -182,6 +198,31 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None) -> Edit:
     base = 0.5 + 0.5 * min(1.0, (g.sentence_sim - ANCHOR_MIN) / (1 - ANCHOR_MIN) * 0.5 + 0.5)
     factor = {FORMAT: 1.0, SYNONYM: 0.98, PHRASE: 0.93}.get(kind, 0.85)
     return Edit(start, end, spun, new, "source", round(base * factor, 3), kind)
+
+
+def _keep_line_break(text: str, start: int, end: int, new: str) -> tuple[int, str]:
+    """A replacement of ``text[start:end]``, which holds one line break of the input (a
+    wrapped phrase swap), by ``new`` with the input's line break put back: between the
+    words of ``new`` in proportion, or before a one-word ``new`` (taking the space before
+    the span along). Where neither fits, the span itself (no edit).
+
+    >>> t = "the talks as a\\nresult of rain"
+    >>> _keep_line_break(t, 10, 24, "because")
+    (9, '\\nbecause')
+    >>> _keep_line_break("well-\\ntimed successes", 0, 21, "well-timed wins")
+    (0, 'well-timed\\nwins')
+    """
+    spun = text[start:end]
+    m = _LINE_BREAK.search(spun)
+    words = new.split(" ")
+    if len(words) > 1:
+        left, right = len(spun[:m.start()].split()), len(spun[m.end():].split())
+        cut = min(max(round(len(words) * left / (left + right)), 1), len(words) - 1)
+        return start, " ".join(words[:cut]) + m.group() + " ".join(words[cut:])
+    space = len(text[:start]) - len(text[:start].rstrip(" \t"))
+    if space:
+        return start - space, m.group() + new
+    return start, spun
 
 
 _LINE_BREAK = re.compile(r"\s*\n\s*")

@@ -74,3 +74,18 @@ def test_headline_line_absent_from_source_is_reported_not_deleted():
     text = "Talks stall\nOfficials declined to elaborate on the talks."
     r = respin.restore(text, source="Officials declined to elaborate on the talks.")
     assert r.text == text and r.edits == []
+
+
+def test_phrase_swap_across_a_line_break_keeps_the_break():
+    source = "The talks stalled because of the rain, officials said on Tuesday."
+    spun = "The talks stalled as a\nresult of the rain, officials said on Tuesday."
+    r = respin.restore(spun, source=source)
+    assert r.text == "The talks stalled\nbecause of the rain, officials said on Tuesday."
+    assert r.text.count("\n") == spun.count("\n")
+    assert respin.apply_edits(spun, r.edits) == r.text
+
+
+def test_two_word_swap_across_a_line_break_splits_the_restored_words():
+    r = respin.restore("Shares rose earlier this 12\nmonths despatched by the firm.",
+                       source="Shares rose earlier this year sent by the firm.")
+    assert r.text == "Shares rose earlier this year\nsent by the firm."
