@@ -23,8 +23,9 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import compress, repeat
 
-from .tokenize import PUNCT, Document, Token
+from .tokenize import _CLOSERS, _ENDERS, _QUOTE_MAP, PUNCT, Document, Token, _split_sentences, normalize
 
 # Sentence similarity (synonym-aware Dice over words) above which a pair is treated as the
 # same sentence, possibly spun. Spinners keep the function words and roughly half to
@@ -75,10 +76,98 @@ class Alignment:
     unmatched: list[int]                  # input sentences with no source counterpart
     missing: list[int]                    # source sentences absent from the input
     rewrites: list[Gap]                   # differences too long to be spinning: reported, not edited
+    # The sentences that ``pairs``, ``unmatched`` and ``missing`` index: the documents'
+    # sentences with those a line break cuts in two joined again (see :func:`flow_sentences`).
+    sentences: list[tuple[int, int]]
+    src_sentences: list[tuple[int, int]]
 
     def sentence_words(self, sents) -> int:
         toks = self.doc.tokens
-        return sum(sum(toks[i].is_word for i in range(a, b)) for a, b in (self.doc.sentences[s] for s in sents))
+        return sum(sum(toks[i].is_word for i in range(a, b)) for a, b in (self.sentences[s] for s in sents))
+
+
+def flow_sentences(doc: Document, other: Document | None = None) -> list[tuple[int, int]]:
+    """The sentences of ``doc`` with a line break inside a sentence read as a space: a
+    sentence that a line break cuts (hard-wrapped text, "declined to\\nelaborate.") is one
+    sentence again.
+
+    :class:`Document` ends sentences at every line end, which is right for the input's line
+    structure but not for alignment: a source wrapped at 60 columns and an unwrapped input
+    would otherwise pair the head of a sentence with the whole of it and read the tail as
+    deleted. A line break joins two sentences where the sentence splitter would not split
+    were it a space (no end mark before it, or an abbreviation, or a lower-case word after
+    it), so that the same text gets the same sentences however it is wrapped. A break
+    before anything but a lower-case word is ambiguous (a headline or caption before the
+    next paragraph, or a wrap before a name): with ``other`` given, it joins only where
+    ``other`` has the text around the break side by side (:func:`_side_by_side`).
+
+    >>> d = Document.from_text("Officials declined to\\nelaborate. He left.\\nIt rained.")
+    >>> [d.text[d.token_starts[a]:d.token_ends[b - 1]] for a, b in flow_sentences(d)]
+    ['Officials declined to\\nelaborate.', 'He left.', 'It rained.']
+    """
+    texts, starts, ends, text = doc.token_texts, doc.token_starts, doc.token_ends, doc.text
+    pairs = None  # built on first need: most texts have no ambiguous break
+    out: list[tuple[int, int]] = []
+    for s in doc.sentences:
+        j = s[0]
+        join = out and "\n" in text[ends[j - 1]:starts[j]] and _joins(texts, starts, ends, out[-1][0], j)
+        if join and other is not None and not texts[j][0].islower():
+            if pairs is None:
+                pairs = _token_pairs(other)
+            join = _side_by_side(doc, out[-1][0], j, s[1], pairs)
+        if join:
+            out[-1] = (out[-1][0], s[1])
+        else:
+            out.append(s)
+    return out
+
+
+def _token_pairs(doc: Document) -> set[tuple]:
+    """What :func:`_side_by_side` looks up in ``doc``, normalised: (last word before a token,
+    the token) for every token, and for every four words in a row the first, second and
+    fourth (third unknown) and the first, third and fourth (second unknown)."""
+    texts = doc.token_texts
+    # normalize() of every token at once: joined by "\n", which no token holds; the dash
+    # runs it folds whole are rare enough to redo one by one.
+    norms = "\n".join(texts).translate(_QUOTE_MAP).lower().split("\n") if texts else []
+    norms = [normalize(t) if "--" in n else n for t, n in zip(texts, norms)]
+    mask = doc._is_word()
+    ws = list(compress(norms, mask))
+    out = set()
+    prev = ""
+    for n, w in zip(norms, mask):
+        out.add((prev, n))
+        if w:
+            prev = n
+    out.update(zip(repeat("?3"), ws, ws[1:], ws[3:]))
+    out.update(zip(repeat("?2"), ws, ws[2:], ws[3:]))
+    return out
+
+
+def _side_by_side(doc: Document, a: int, j: int, b: int, pairs: set) -> bool:
+    """Whether the text around the line break before token ``j`` (sentence ``[a, j)`` before
+    it, ``[j, b)`` after) runs on in the other document: the word before the break and the
+    token after it side by side there, or the two words either side with one of the two
+    next to the break spun ("the White\\nHouse and" for "the White Home and")."""
+    texts, kinds = doc.token_texts, doc.token_kinds
+    before = [normalize(texts[i]) for i in range(j - 1, a - 1, -1) if kinds[i] != PUNCT][:2]
+    if before and (before[0], normalize(texts[j])) in pairs:
+        return True
+    after = [normalize(texts[i]) for i in range(j, b) if kinds[i] != PUNCT][:2]
+    if len(before) < 2 or len(after) < 2:
+        return False
+    return ("?3", before[1], before[0], after[1]) in pairs or ("?2", before[1], after[0], after[1]) in pairs
+
+
+def _joins(texts, starts, ends, a: int, j: int) -> bool:
+    """Whether the sentence splitter would run on from sentence ``[a, j)`` into token ``j``
+    (a line break between them read as a space)."""
+    i = j - 1
+    while i > a and texts[i] in _CLOSERS:
+        i -= 1
+    if texts[i] not in _ENDERS:
+        return True
+    return len(_split_sentences(texts, starts, ends, max(a, i - 1), j + 1, [i])) == 1
 
 
 def _words(doc: Document, sent: tuple[int, int]) -> list[str]:
@@ -86,8 +175,13 @@ def _words(doc: Document, sent: tuple[int, int]) -> list[str]:
 
 
 def align(doc: Document, src: Document, lexicon=None) -> Alignment:
-    """Anchor sentences of ``doc`` to ``src`` and align words inside each anchored pair."""
-    src_words = [_words(src, s) for s in src.sentences]
+    """Anchor sentences of ``doc`` to ``src`` and align words inside each anchored pair.
+
+    Sentences are taken across line breaks (:func:`flow_sentences`), so that a hard-wrapped
+    source matches an unwrapped input and the other way round.
+    """
+    sents, src_sents = flow_sentences(doc, src), flow_sentences(src, doc)
+    src_words = [_words(src, s) for s in src_sents]
     index: dict[str, list[int]] = defaultdict(list)
     for j, ws in enumerate(src_words):
         for w in set(ws):
@@ -98,7 +192,7 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
 
     pairs, unmatched, used = [], [], set()
     prev_j = -1
-    for i, sent in enumerate(doc.sentences):
+    for i, sent in enumerate(sents):
         ws = _words(doc, sent)
         scores: dict[int, float] = defaultdict(float)
         for w in set(ws):
@@ -122,16 +216,16 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
             prev_j = best_j
         else:
             unmatched.append(i)
-    pairs = _promote_sandwiched(pairs, len(doc.sentences), len(src.sentences))
+    pairs = _promote_sandwiched(pairs, len(sents), len(src_sents))
     pairs, loose = _drop_loose_duplicates(pairs)
     unmatched = sorted(unmatched + loose)
-    missing = [j for j in range(len(src.sentences)) if j not in used]
+    missing = [j for j in range(len(src_sents)) if j not in used]
 
     gaps, rewrites = [], []
     for i, j, sim in pairs:
         if sim >= ANCHOR_MIN:
-            gaps.extend(_word_gaps(doc, src, doc.sentences[i], src.sentences[j], sim, lexicon, rewrites))
-    return Alignment(doc, src, pairs, gaps, unmatched, missing, rewrites)
+            gaps.extend(_word_gaps(doc, src, sents[i], src_sents[j], sim, lexicon, rewrites))
+    return Alignment(doc, src, pairs, gaps, unmatched, missing, rewrites, sents, src_sents)
 
 
 def _promote_sandwiched(pairs, n_doc, n_src):
@@ -235,8 +329,33 @@ def _word_gaps(doc, src, sa, sb, sim, lexicon, rewrites: list) -> list[Gap]:
             if all(t.kind == PUNCT for t in A[i1 + g1:i1 + g2] + B[j1 + h1:j1 + h2]):
                 continue  # a bullet or comma beside a swapped word: still the input's style
             gap = Gap(sa[0] + i1 + g1, sa[0] + i1 + g2, sb[0] + j1 + h1, sb[0] + j1 + h2, cost, sim, sa, sb)
-            (out if _spinner_sized(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2]) else rewrites).append(gap)
+            edit = (_spinner_sized(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2])
+                    and not (_crosses_line(doc, gap.a1, gap.a2) and (gap.b1 == gap.b2 or _crosses_line(doc, gap.a1, gap.a2, 2)))
+                    and not (gap.b1 == gap.b2 and _whole_lines(doc, gap.a1, gap.a2))
+                    and not (gap.a1 == gap.a2 and _whole_lines(src, gap.b1, gap.b2)))
+            (out if edit else rewrites).append(gap)
     return out
+
+
+def _crosses_line(doc: Document, a: int, b: int, breaks: int = 1) -> bool:
+    """Tokens ``[a, b)`` of ``doc`` span at least ``breaks`` line breaks. The input's line
+    structure is the input's to keep: a replacement across one line break keeps it (see
+    :func:`respin.restore._gap_edit`); a deletion, or a replacement across more, is
+    reported, never edited."""
+    return b - a > 1 and doc.text.count("\n", doc.token_starts[a], doc.token_ends[b - 1]) >= breaks
+
+
+def _whole_lines(doc: Document, a: int, b: int) -> bool:
+    """Tokens ``[a, b)`` of ``doc`` make up whole lines. As an insertion or deletion inside a
+    sentence taken across line breaks (a caption or headline line before the next
+    sentence) that is content one side lacks: reported, never edited, as a sentence of its
+    own would be."""
+    if a >= b:
+        return False
+    text, starts, ends = doc.text, doc.token_starts, doc.token_ends
+    before = text[ends[a - 1]:starts[a]] if a > 0 else "\n"
+    after = text[ends[b - 1]:starts[b]] if b < len(starts) else "\n"
+    return "\n" in before and "\n" in after
 
 
 _MAXB = 4  # largest block side considered by the gap DP

@@ -12,6 +12,7 @@ True
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import asdict, dataclass, field
 
 from .align import ANCHOR_MIN, Alignment, align, canon
@@ -122,22 +123,38 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     doc, src = Document.from_text(text), Document.from_text(source)
     al = align(doc, src, lexicon)
     apostrophe = _apostrophe_style(text)
-    edits = [_gap_edit(al, g, lexicon, apostrophe) for g in al.gaps]
+    # An edit that comes out as the input itself differed only in the source's layout.
+    edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe) for g in al.gaps) if e.spun != e.restored]
+    edits = _drop_overlaps(edits)
     restored = apply_edits(text, edits)
     return Restoration(
         input=text, text=restored, edits=edits, relation=relation(al), words=doc.n_words,
-        unmatched=sorted([_sentence_span(doc, i) for i in al.unmatched]
+        unmatched=sorted([_sentence_span(doc, al.sentences[i]) for i in al.unmatched]
                          + [_token_span(doc, g.a1, g.a2) for g in al.rewrites if g.a1 < g.a2],
                          key=lambda x: x.start),
-        missing=sorted([_sentence_span(src, j) for j in al.missing]
+        missing=sorted([_sentence_span(src, al.src_sentences[j]) for j in al.missing]
                        + [_token_span(src, g.b1, g.b2) for g in al.rewrites if g.b1 < g.b2],
                        key=lambda x: x.start),
-        paraphrased=[(_sentence_span(doc, i), _sentence_span(src, j)) for i, j, sim in al.pairs if sim < ANCHOR_MIN],
+        paraphrased=[(_sentence_span(doc, al.sentences[i]), _sentence_span(src, al.src_sentences[j]))
+                     for i, j, sim in al.pairs if sim < ANCHOR_MIN],
     )
 
 
-def _sentence_span(doc: Document, i: int) -> Span:
-    return Span(*doc.sentence_span(doc.sentences[i]), doc.sentence_text(doc.sentences[i]))
+def _drop_overlaps(edits: list[Edit]) -> list[Edit]:
+    """Edits in order, less any that overlaps the one before: a wrapped phrase swap that took
+    the space before it along (:func:`_keep_line_break`) where a deletion took it too."""
+    out: list[Edit] = []
+    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+        if out and e.start < out[-1].end:
+            if "\n" in e.spun or "\n" not in out[-1].spun:
+                continue
+            out.pop()
+        out.append(e)
+    return out
+
+
+def _sentence_span(doc: Document, sent: tuple[int, int]) -> Span:
+    return Span(*doc.sentence_span(sent), doc.sentence_text(sent))
 
 
 def _token_span(doc: Document, a: int, b: int) -> Span:
@@ -157,14 +174,20 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None) -> Edit:
         else:                                    # at the start of the sentence
             start = end = A[g.a1].start
             new = stext[B[g.b1].start:B[g.b2].start] if g.b2 < g.sb[1] else stext[B[g.b1].start:B[g.b2 - 1].end] + " "
-    else:  # input words with no source counterpart inside an anchored sentence: drop them
-        if g.a1 > g.sa[0]:
+    else:  # input words with no source counterpart inside an anchored sentence: drop them,
+        # with the space before them, or after them at a line's start (the line break stays)
+        if g.a1 > g.sa[0] and "\n" not in text[A[g.a1 - 1].end:A[g.a1].start]:
             start, end = A[g.a1 - 1].end, A[g.a2 - 1].end
-        elif g.a2 < g.sa[1]:
+        elif g.a2 < g.sa[1] and "\n" not in text[A[g.a2 - 1].end:A[g.a2].start]:
             start, end = A[g.a1].start, A[g.a2].start
         else:
             start, end = A[g.a1].start, A[g.a2 - 1].end
         new = ""
+    # The source's line breaks are its layout, not the input's: a space in the input, or
+    # nothing after a hyphen (a compound wrapped at its hyphen, "russia-\nukraine").
+    new = _LINE_BREAK.sub(" ", _HYPHEN_BREAK.sub("", new))
+    if g.a1 < g.a2 and g.b1 < g.b2 and "\n" in text[start:end]:
+        start, new = _keep_line_break(text, start, end, new)
     spun = text[start:end]
     if apostrophe is not None:  # source wording in the input's apostrophe style ("company’s")
         new = new.replace("’" if apostrophe == "'" else "'", apostrophe)
@@ -175,6 +198,35 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None) -> Edit:
     base = 0.5 + 0.5 * min(1.0, (g.sentence_sim - ANCHOR_MIN) / (1 - ANCHOR_MIN) * 0.5 + 0.5)
     factor = {FORMAT: 1.0, SYNONYM: 0.98, PHRASE: 0.93}.get(kind, 0.85)
     return Edit(start, end, spun, new, "source", round(base * factor, 3), kind)
+
+
+def _keep_line_break(text: str, start: int, end: int, new: str) -> tuple[int, str]:
+    """A replacement of ``text[start:end]``, which holds one line break of the input (a
+    wrapped phrase swap), by ``new`` with the input's line break put back: between the
+    words of ``new`` in proportion, or before a one-word ``new`` (taking the space before
+    the span along). Where neither fits, the span itself (no edit).
+
+    >>> t = "the talks as a\\nresult of rain"
+    >>> _keep_line_break(t, 10, 24, "because")
+    (9, '\\nbecause')
+    >>> _keep_line_break("well-\\ntimed successes", 0, 21, "well-timed wins")
+    (0, 'well-timed\\nwins')
+    """
+    spun = text[start:end]
+    m = _LINE_BREAK.search(spun)
+    words = new.split(" ")
+    if len(words) > 1:
+        left, right = len(spun[:m.start()].split()), len(spun[m.end():].split())
+        cut = min(max(round(len(words) * left / (left + right)), 1), len(words) - 1)
+        return start, " ".join(words[:cut]) + m.group() + " ".join(words[cut:])
+    space = len(text[:start]) - len(text[:start].rstrip(" \t"))
+    if space:
+        return start - space, m.group() + new
+    return start, spun
+
+
+_LINE_BREAK = re.compile(r"\s*\n\s*")
+_HYPHEN_BREAK = re.compile(r"(?<=\w[-‐‑])[ \t\r]*\n\s*(?=\w)")
 
 
 def _apostrophe_style(text: str) -> str | None:
@@ -233,7 +285,7 @@ def relation(al: Alignment) -> Relation:
     swapped = min(1.0, swapped_words / aligned_words) if aligned_words else 0.0
     src_words = max(al.src.n_words, 1)
     used = {j for _, j, _ in al.pairs}
-    source_coverage = sum(sum(al.src.tokens[k].is_word for k in range(*al.src.sentences[j])) for j in used) / src_words
+    source_coverage = sum(sum(al.src.tokens[k].is_word for k in range(*al.src_sentences[j])) for j in used) / src_words
     if [t.norm for t in doc.tokens] == [t.norm for t in al.src.tokens]:
         verdict = "identical"
     elif coverage < _UNRELATED_MAX_COVERAGE:

@@ -1,0 +1,91 @@
+"""Restoring against a source when a sentence crosses a line break on one side only
+(hard-wrapped text): the alignment reads such a line break as a space, and the input's
+own line breaks stay where they are."""
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import respin
+
+SEEDS = Path(__file__).resolve().parents[1] / "seeds"
+
+
+def wrap(text: str, width: int) -> str:
+    return "\n".join(textwrap.fill(line, width) if line.strip() else line for line in text.split("\n"))
+
+
+def test_wrapped_source_unwrapped_text_no_edits():
+    r = respin.restore("Officials declined to elaborate.", source="Officials declined to\nelaborate.")
+    assert r.edits == []
+    assert r.text == "Officials declined to elaborate."
+
+
+def test_wrapped_text_unwrapped_source_no_edits():
+    r = respin.restore("Officials declined to\nelaborate.", source="Officials declined to elaborate.")
+    assert r.edits == []
+    assert r.text == "Officials declined to\nelaborate."
+    assert r.relation.verdict == "identical"
+
+
+@pytest.mark.parametrize("width", [40, 60, 80])
+def test_seed_against_its_wrapped_copy(width):
+    text = next(SEEDS.glob("000_*.txt")).read_text(encoding="utf-8")
+    wrapped = wrap(text, width)
+    assert wrapped != text
+    for a, b in ((text, wrapped), (wrapped, text)):
+        r = respin.restore(a, source=b)
+        assert r.edits == [], [(e.spun, e.restored) for e in r.edits]
+        assert r.text == a
+        assert r.relation.verdict in ("identical", "verbatim copy")
+
+
+SOURCE = "The White House said on Tuesday that officials declined to comment on the talks in Geneva."
+SPUN = "The White Home mentioned on Tuesday that officials declined to remark on the talks in Geneva."
+
+
+def test_spun_text_split_across_lines_is_restored():
+    spun = SPUN.replace("declined to ", "declined to\n")
+    r = respin.restore(spun, source=SOURCE)
+    assert r.text == SOURCE.replace("declined to ", "declined to\n")
+    assert sorted((e.spun, e.restored) for e in r.edits) == [
+        ("Home", "House"), ("mentioned", "said"), ("remark", "comment")]
+
+
+def test_spun_text_against_wrapped_source_is_restored():
+    r = respin.restore(SPUN, source=wrap(SOURCE, 30))
+    assert r.text == SOURCE
+    assert all("\n" not in e.restored for e in r.edits)
+
+
+def test_added_word_at_a_line_start_keeps_the_line_break():
+    r = respin.restore("Officials declined to\nreally elaborate on it.", source="Officials declined to elaborate on it.")
+    assert r.text == "Officials declined to\nelaborate on it."
+
+
+def test_compound_wrapped_at_its_hyphen_is_not_an_edit():
+    r = respin.restore("Follow the war at https://apnews.com/hub/russia-ukraine today, officials said.",
+                       source="Follow the war at https://apnews.com/hub/russia-\nukraine today, officials said.")
+    assert r.edits == []
+
+
+def test_headline_line_absent_from_source_is_reported_not_deleted():
+    text = "Talks stall\nOfficials declined to elaborate on the talks."
+    r = respin.restore(text, source="Officials declined to elaborate on the talks.")
+    assert r.text == text and r.edits == []
+
+
+def test_phrase_swap_across_a_line_break_keeps_the_break():
+    source = "The talks stalled because of the rain, officials said on Tuesday."
+    spun = "The talks stalled as a\nresult of the rain, officials said on Tuesday."
+    r = respin.restore(spun, source=source)
+    assert r.text == "The talks stalled\nbecause of the rain, officials said on Tuesday."
+    assert r.text.count("\n") == spun.count("\n")
+    assert respin.apply_edits(spun, r.edits) == r.text
+
+
+def test_two_word_swap_across_a_line_break_splits_the_restored_words():
+    r = respin.restore("Shares rose earlier this 12\nmonths despatched by the firm.",
+                       source="Shares rose earlier this year sent by the firm.")
+    assert r.text == "Shares rose earlier this year\nsent by the firm."
