@@ -189,6 +189,8 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None) -> Edit:
     if g.a1 < g.a2 and g.b1 < g.b2 and "\n" in text[start:end]:
         start, new = _keep_line_break(text, start, end, new)
     spun = text[start:end]
+    if _capitals(text, A, g.sa, start) and not _capitals(stext, B, g.sb, B[min(g.b1, g.sb[1] - 1)].start):
+        new = new.upper()  # a sentence in capitals (a headline, a shouted quote) stays in capitals
     if apostrophe is not None:  # source wording in the input's apostrophe style ("company’s")
         new = new.replace("’" if apostrophe == "'" else "'", apostrophe)
     kind = edit_kind([t.text for t in A[g.a1:g.a2]], [t.text for t in B[g.b1:g.b2]], lexicon)
@@ -198,6 +200,28 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None) -> Edit:
     base = 0.5 + 0.5 * min(1.0, (g.sentence_sim - ANCHOR_MIN) / (1 - ANCHOR_MIN) * 0.5 + 0.5)
     factor = {FORMAT: 1.0, SYNONYM: 0.98, PHRASE: 0.93}.get(kind, 0.85)
     return Edit(start, end, spun, new, "source", round(base * factor, 3), kind)
+
+
+def _capitals(text: str, toks, sent: tuple[int, int], at: int) -> bool:
+    """Whether the line of sentence ``sent`` (a token range) around position ``at`` is
+    written in capitals: two words or more, every cased letter upper case. The line, not
+    the sentence: a headline without a full stop reads on into the next line's sentence.
+
+    >>> from respin.tokenize import Document
+    >>> d = Document.from_text("THE WHITE HOME MENTIONED IT. The NATO talks.")
+    >>> [_capitals(d.text, d.tokens, s, d.tokens[s[0]].start) for s in d.sentences]
+    [True, False]
+    """
+    a, b = sent
+    lo, hi = toks[a].start, toks[b - 1].end
+    lo = max(lo, text.rfind("\n", 0, at) + 1)
+    nl = text.find("\n", at)
+    hi = min(hi, nl) if nl >= 0 else hi
+    line = text[lo:hi]
+    return len(_WORDS_RE.findall(line)) >= 2 and line.isupper()
+
+
+_WORDS_RE = re.compile(r"[^\W\d_]{2,}")
 
 
 def _keep_line_break(text: str, start: int, end: int, new: str) -> tuple[int, str]:
