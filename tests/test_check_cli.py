@@ -559,3 +559,17 @@ def test_a_jsonl_file_named_to_check_says_it_is_one_document(cli, tmp_path):
     txt = tmp_path / "page.txt"
     txt.write_text("The mayor resigned on Monday.\n", encoding="utf-8")
     assert "read as one document" not in cli("check", txt).err
+
+
+def test_a_report_written_into_the_checked_folder_is_not_checked_next_time(cli, tmp_path):
+    # Running the same command twice must work: the first run's report (a *.txt in the
+    # walked folder) is the output, not an input, of the second.
+    (tmp_path / "page.txt").write_text("The mayor resigned on Monday after a long scandal.\n", encoding="utf-8")
+    report = tmp_path / "report.txt"
+    first = cli("check", tmp_path, "-o", report)
+    again = cli("check", tmp_path, "-o", report)
+    assert first.code == again.code == 0
+    assert "skipping the output file" in again.err
+    assert report.read_text(encoding="utf-8").count("page.txt") == 1
+    assert "report.txt" not in report.read_text(encoding="utf-8")
+    assert cli("check", report, "-o", report).code == 2  # named as the input: still refused
