@@ -243,7 +243,9 @@ def _keep_line_break(text: str, start: int, end: int, new: str) -> tuple[int, st
         left, right = len(spun[:m.start()].split()), len(spun[m.end():].split())
         cut = min(max(round(len(words) * left / (left + right)), 1), len(words) - 1)
         return start, " ".join(words[:cut]) + m.group() + " ".join(words[cut:])
-    space = len(text[:start]) - len(text[:start].rstrip(" \t"))
+    space = 0  # the spaces and tabs just before the span (counted back: no copy of the text so far)
+    while space < start and text[start - space - 1] in " \t":
+        space += 1
     if space:
         return start - space, m.group() + new
     return start, spun
