@@ -139,14 +139,14 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
 def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[Path]:
     """The files under ``root`` matching any of ``patterns`` (as ``Path.rglob`` finds them),
     sorted. Unlike ``rglob``, a folder that cannot be read is not skipped silently: ``note``
-    gets ``note: cannot read folder (why): FOLDER`` for each."""
+    gets ``cannot read folder (why): FOLDER`` for each."""
     from fnmatch import fnmatchcase
     root = Path(root)
 
     def unreadable(e: OSError) -> None:
         if note is not None:
             why = "permission denied" if isinstance(e, PermissionError) else (e.strerror or str(e))
-            note(f"note: cannot read folder ({why}): {display_path(str(e.filename or root))}")
+            note(f"cannot read folder ({why}): {display_path(str(e.filename or root))}")
 
     simple = all("/" not in pat for pat in patterns)
     found = set()

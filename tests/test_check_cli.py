@@ -525,11 +525,11 @@ def test_unreadable_subfolder_gets_a_note(cli, tmp_path, monkeypatch):
     assert ran.code == 0, ran.err
     assert [json.loads(x)["path"] for x in ran.out.splitlines()] == [str(folder / "a" / "d.txt"),
                                                                     str(folder / "z" / "d.txt")]
-    assert ran.err == f"respin: note: cannot read folder (permission denied): {folder / 'locked'}\n"
+    assert ran.err == f"respin: cannot read folder (permission denied): {folder / 'locked'}\n"
     assert cli("check", folder, "-q").err == ""
     ran = cli("index", "build", folder, "--out", tmp_path / "x.index")
     assert ran.code == 0, ran.err
-    assert f"respin: note: cannot read folder (permission denied): {folder / 'locked'}\n" in ran.err
+    assert f"respin: cannot read folder (permission denied): {folder / 'locked'}\n" in ran.err
     assert "2 added" in ran.err
 
 
