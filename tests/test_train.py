@@ -76,7 +76,28 @@ def test_train_without_enough_text_is_a_clean_error(bare_model, monkeypatch, cli
     monkeypatch.setattr(corpora, "wordnet_glosses", lambda limit_words=None: iter(()))
     ran = cli("train", str(model), "-q")
     assert ran.code == 2 and ran.err.startswith("respin: error: only 0 clean texts")
+    assert "at least 20" in ran.err and "pass --corpus" in ran.err
     assert sorted(p.name for p in model.iterdir()) == ["lexicon.npz"]
+
+
+def test_too_little_text_of_ones_own_asks_for_more_of_it(tmp_path, bare_model, monkeypatch, cli):
+    # The user passed --corpus already: telling them to pass --corpus was no help.
+    import warnings
+
+    import respin.corpora as corpora
+
+    def no_leads(limit_docs=None):
+        warnings.warn("Wikipedia leads not available: install it", RuntimeWarning)
+        return iter(())
+    monkeypatch.setattr(corpora, "wikipedia_leads", no_leads)
+    monkeypatch.setattr(corpora, "wordnet_glosses", lambda limit_words=None: iter(()))
+    _corpus(tmp_path / "clean", 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a raw warning escaping train() would fail the test
+        ran = cli("train", str(bare_model), "--corpus", str(tmp_path / "clean"))
+    assert ran.code == 2 and "only 5 clean texts" in ran.err and "at least 20" in ran.err
+    assert "add more with --corpus" in ran.err and "pass --corpus" not in ran.err
+    assert "respin train: Wikipedia leads not available" in ran.err
 
 
 def test_train_with_own_language_model(tmp_path, bare_model, cli):
