@@ -14,11 +14,11 @@ default model lazily, once per process.
 
 from __future__ import annotations
 
-import numbers
 from dataclasses import replace
 
 __version__ = "0.1.0"
 
+from .args import text_arg as _text, unit_arg as _unit
 from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source
 from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source
 from .swaps import SwapLexicon, learn
@@ -43,14 +43,14 @@ def check_many(texts, *, threshold: float | None = None, model=None) -> list[Rep
     >>> [r.words for r in check_many(["", "Two words."])]
     [0, 2]
     """
-    return _model(model).check_many(_texts(texts, "check_many"), threshold=_unit(threshold, "threshold"))
+    return _model(model).check_many(texts, threshold=_unit(threshold, "threshold"))
 
 
 def restore_many(texts, *, model=None, min_confidence: float | None = None, lexicons=()) -> list[Restoration]:
     """Restore several spun texts from one site without a source, pooling the evidence for
     the spinner's dictionary over all of them (a word swapped once per copy in twenty copies
     is twenty contexts of evidence). One :class:`Restoration` per text, in order."""
-    return _model(model).restore_many(_texts(texts, "restore_many"), min_confidence=_unit(min_confidence, "min_confidence"),
+    return _model(model).restore_many(texts, min_confidence=_unit(min_confidence, "min_confidence"),
                                       lexicons=lexicons)
 
 
@@ -66,9 +66,9 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     With ``source`` the findings are the substitutions aligned against it; without, they
     come from the detection model. ``model`` is a model folder (default: the shipped one).
     """
-    _text(text, "check")
     threshold = _unit(threshold, "threshold")
-    if source is not None:
+    if source is not None:  # (without one, Model.check checks the text)
+        _text(text, "check")
         _text(source, "check's source")
         thr = DEFAULT_THRESHOLD if threshold is None else threshold
         findings, rel, words = findings_from_source(text, source, _model(model).lexicon)
@@ -106,39 +106,3 @@ def restore(text: str, source: str | None = None, *, model=None, min_confidence:
             result.text = apply_edits(text, result.edits)
     return result
 
-
-def _text(text, what: str) -> str:
-    """``text``, or a TypeError that names the call (rather than a failure deep inside)."""
-    if not isinstance(text, str):
-        raise TypeError(f"{what} expects a text (str), got {type(text).__name__}")
-    return text
-
-
-def _texts(texts, what: str):
-    """``texts`` as a list of str: a bare str would be taken character by character."""
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(f"{what} expects a list of texts, got a single {type(texts).__name__}")
-    texts = list(texts)
-    for k, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TypeError(f"{what} expects texts (str); item {k} is {type(t).__name__}")
-    return texts
-
-
-def _unit(x, name: str) -> float | None:
-    """``x`` (None, or a number in [0, 1]) as a float; anything else is a clear error.
-
-    >>> _unit(0.5, "threshold"), _unit(None, "threshold")
-    (0.5, None)
-    >>> _unit(float("nan"), "threshold")
-    Traceback (most recent call last):
-    ...
-    ValueError: threshold must be between 0 and 1, got nan
-    """
-    if x is None:
-        return None
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a number between 0 and 1, got {type(x).__name__}")
-    if not 0.0 <= x <= 1.0:  # also false for NaN
-        raise ValueError(f"{name} must be between 0 and 1, got {x}")
-    return float(x)

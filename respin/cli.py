@@ -218,11 +218,10 @@ def check(
     try:
         found = _expand(paths, glob, quiet)
         if output and Path(output).is_file():  # an earlier run's report inside a walked folder
-            out_file = Path(output)
-            for f, walked in found:
-                if walked and os.path.samefile(f, out_file):
-                    _note(f"skipping the output file: {f}", quiet)
-            found = [(f, w) for f, w in found if not (w and os.path.samefile(f, out_file))]
+            skip = {f for f, walked in found if walked and os.path.samefile(f, output)}
+            for f in skip:
+                _note(f"skipping the output file: {f}", quiet)
+            found = [(f, w) for f, w in found if f not in skip]
         files = [f for f, _ in found]
         src_text = read_text(source, max_bytes=max_size, what="source").text if source else None
         results = []

@@ -51,6 +51,7 @@ try:  # scikit-learn >= 1.6
 except ImportError as e:  # pragma: no cover
     raise ImportError("respin.estimator needs scikit-learn >= 1.6 (pip install -U scikit-learn)") from e
 
+from .args import texts_arg
 from .detector import DOC_FEATURES
 
 __all__ = ["SpinFeatures", "SpinClassifier", "make_detector", "document_features", "FEATURE_NAMES"]
@@ -100,11 +101,7 @@ def _texts(X) -> list[str]:
         X = X.iloc[:, 0] if hasattr(X, "iloc") else np.asarray(X)[:, 0]
     elif getattr(X, "ndim", 1) != 1:
         raise ValueError(f"SpinFeatures expects a 1-D sequence of texts, got {X.ndim} dimensions")
-    texts = list(X)
-    for i, t in enumerate(texts):
-        if not isinstance(t, str):
-            raise TypeError(f"SpinFeatures expects texts (str); item {i} is {type(t).__name__}")
-    return texts
+    return texts_arg(X, "SpinFeatures")
 
 
 class SpinFeatures(TransformerMixin, BaseEstimator):

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .args import text_arg, texts_arg
 from .detector import Detector
 from .evidence import matrix, rescore
 from .tokenize import Document, gc_paused
@@ -137,8 +138,7 @@ class Model:
         (:meth:`Document.from_text`), which restoration has; ``windows``: a list to which
         the LM windows of the vectorised evidence pass are appended
         (:class:`respin.evidence_vec.Windows`), for restoration's decoder."""
-        if not isinstance(text, str):
-            raise TypeError(f"check expects a text (str), got {type(text).__name__}")
+        text_arg(text, "check")
         if doc is not None and doc.text is not text and doc.text != text:  # findings' offsets index ``text``
             raise ValueError("doc is not the Document of text")
         return self._check_chunk([text], threshold, findings, doc, windows)[0]
@@ -152,9 +152,7 @@ class Model:
         out: list = []
         chunk: list[str] = []
         size = 0
-        for k, t in enumerate(texts):
-            if not isinstance(t, str):
-                raise TypeError(f"check_many expects texts (str); item {k} is {type(t).__name__}")
+        for t in texts_arg(texts, "check_many"):
             if chunk and size + len(t) > CHUNK_CHARS:
                 out += self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows)
                 chunk, size = [], 0
@@ -413,7 +411,7 @@ class Model:
         :meth:`check` results where the caller has them."""
         from .decode import restore_edits
         from .restore import Restoration
-        texts = list(texts)
+        texts = texts_arg(texts, "restore_many")
         reports = list(reports) if reports is not None else [None] * len(texts)
         docs = [Document.from_text(t) for t in texts]
         dec = self.decoder(lexicons)

@@ -1,0 +1,50 @@
+"""Argument checks shared by the public API (:mod:`respin`), :class:`respin.model.Model` and
+:mod:`respin.estimator`: a wrong argument is a clear error that names the call, not a
+failure deep inside (or, worse, a bare str taken character by character)."""
+
+from __future__ import annotations
+
+import numbers
+
+
+def text_arg(text, what: str) -> str:
+    """``text``, or a TypeError that names the call.
+
+    >>> text_arg(b"x", "check")
+    Traceback (most recent call last):
+    ...
+    TypeError: check expects a text (str), got bytes
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"{what} expects a text (str), got {type(text).__name__}")
+    return text
+
+
+def texts_arg(texts, what: str) -> list[str]:
+    """``texts`` (any iterable of str, not a str itself) as a list."""
+    if isinstance(texts, (str, bytes)):
+        raise TypeError(f"{what} expects a list of texts, got a single {type(texts).__name__}")
+    texts = list(texts)
+    for k, t in enumerate(texts):
+        if not isinstance(t, str):
+            raise TypeError(f"{what} expects texts (str); item {k} is {type(t).__name__}")
+    return texts
+
+
+def unit_arg(x, name: str) -> float | None:
+    """``x`` (None, or a number in [0, 1]) as a float; anything else is a clear error.
+
+    >>> unit_arg(0.5, "threshold"), unit_arg(None, "threshold")
+    (0.5, None)
+    >>> unit_arg(float("nan"), "threshold")
+    Traceback (most recent call last):
+    ...
+    ValueError: threshold must be between 0 and 1, got nan
+    """
+    if x is None:
+        return None
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a number between 0 and 1, got {type(x).__name__}")
+    if not 0.0 <= x <= 1.0:  # also false for NaN
+        raise ValueError(f"{name} must be between 0 and 1, got {x}")
+    return float(x)
