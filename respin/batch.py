@@ -40,14 +40,14 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .io import DEFAULT_MAX_BYTES, InputError, decode, display_path, read_text, write_atomic
+from .io import BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, InputError, decode, display_path, read_text, skip_batch_outputs, write_atomic
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX"]
 
 RESULT_KEYS = ("id", "path", "score", "spun", "words", "findings", "restored", "edits", "suggestions", "source",
                "error")
-RESULTS_NAME = "results.jsonl"
-MANIFEST_NAME = "run.json"
+RESULTS_NAME = BATCH_RESULTS
+MANIFEST_NAME = BATCH_MANIFEST
 RESTORED_DIR = "restored"
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".json.gz")
 LIST_SUFFIXES = (".lst", ".list")
@@ -364,10 +364,11 @@ def _pattern_match(rel: str, name: str, pattern: str) -> bool:
     return PurePosixPath(rel).match(pattern) if "/" in pattern else fnmatchcase(name, pattern)
 
 
-def iter_folder(root: str, pattern: str, exclude: str | None = None) -> Iterator[tuple]:
+def iter_folder(root: str, pattern: str, exclude: str | None = None, note=None) -> Iterator[tuple]:
     """Tasks of the files matching ``pattern`` under ``root``, walked recursively in a fixed
     order (each folder's files by name, then its subfolders by name). ``exclude`` (the
-    output folder, when it is inside the input) is not walked."""
+    output folder, when it is inside the input) is not walked, nor is any earlier batch
+    output folder below ``root`` (``note`` says so)."""
     excl = os.path.realpath(exclude) if exclude else None
     unreadable: list[OSError] = []  # a folder that cannot be listed is a record too: not lost silently
     for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable.append):
@@ -379,6 +380,7 @@ def iter_folder(root: str, pattern: str, exclude: str | None = None) -> Iterator
         dirnames.sort()
         if excl:
             dirnames[:] = [d for d in dirnames if os.path.realpath(os.path.join(dirpath, d)) != excl]
+        skip_batch_outputs(dirpath, dirnames, note)
         for name in sorted(filenames):
             p = os.path.join(dirpath, name)
             rel = Path(p).relative_to(root).as_posix()
@@ -433,11 +435,11 @@ def input_kind(path: str, forced: str = "auto") -> tuple[str, str]:
 
 
 def iter_tasks(kind: str, path: str, *, glob: str = "*.txt", max_size: int = DEFAULT_MAX_BYTES,
-               exclude: str | None = None) -> Iterator[tuple]:
+               exclude: str | None = None, note=None) -> Iterator[tuple]:
     if kind == "jsonl":
         return iter_jsonl(path, max_size)
     if kind == "folder":
-        return iter_folder(path, glob, exclude)
+        return iter_folder(path, glob, exclude, note)
     if kind == "list":
         return iter_list(path)
     return iter([("file", Path(path).name, path, None, None)])
@@ -1032,7 +1034,7 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
 
     write_manifest(False)
     exclude = str(out) if kind == "folder" else None
-    tasks = iter_tasks(kind, path, glob=glob, max_size=opts.max_size, exclude=exclude)
+    tasks = iter_tasks(kind, path, glob=glob, max_size=opts.max_size, exclude=exclude, note=note)
     pools = _pools(tasks, opts.pool_by) if opts.pool_by else ([t] for t in tasks)
     pools, skip = _resume_point(pools, done_ids, opts, results)
     if engine == "dask":  # after the pools are cut: a file that fails to read stays in its pool

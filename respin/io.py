@@ -136,10 +136,51 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
         raise InputError(f"invalid {encoding.upper()} text despite its byte-order mark: {path}") from None
 
 
+# What ``respin batch --out DIR`` writes: a walk that meets such a folder below its root skips
+# it, so an earlier run's restored copies (and reports) are not read back as new inputs.
+BATCH_RESULTS = "results.jsonl"
+BATCH_MANIFEST = "run.json"
+
+
+def is_batch_output(folder: str | Path) -> bool:
+    """True for a folder written by ``respin batch --out``: its ``run.json`` is a respin
+    run manifest and ``results.jsonl`` is beside it."""
+    folder = Path(folder)
+    try:
+        with open(folder / BATCH_MANIFEST, "rb") as f:
+            head = f.read(4096)
+        return b'"respin_version"' in head and (folder / BATCH_RESULTS).is_file()
+    except OSError:
+        return False
+
+
+def skip_batch_outputs(dirpath: str, dirnames: list, note=None) -> None:
+    """Drop from ``dirnames`` (in place, as ``os.walk`` allows) the subfolders of ``dirpath``
+    that are earlier ``respin batch`` outputs, with a note for each. (The walk's root, named
+    by the user, is never dropped.)"""
+    keep = []
+    for d in dirnames:
+        sub = os.path.join(dirpath, d)
+        if BATCH_MANIFEST in _listing(sub) and is_batch_output(sub):
+            if note is not None:
+                note(f"skipping folder {display_path(sub)}: output of an earlier respin batch run")
+        else:
+            keep.append(d)
+    dirnames[:] = keep
+
+
+def _listing(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []  # os.walk reports it as unreadable when it gets there
+
+
 def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[Path]:
     """The files under ``root`` matching any of ``patterns`` (as ``Path.rglob`` finds them),
     sorted. Unlike ``rglob``, a folder that cannot be read is not skipped silently: ``note``
-    gets ``cannot read folder (why): FOLDER`` for each."""
+    gets ``cannot read folder (why): FOLDER`` for each. Earlier ``respin batch`` output
+    folders below ``root`` are skipped, with a note."""
     from fnmatch import fnmatchcase
     root = Path(root)
 
@@ -150,14 +191,19 @@ def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[P
 
     simple = all("/" not in pat for pat in patterns)
     found = set()
-    for dirpath, _, filenames in os.walk(root, onerror=unreadable):
+    skipped: list[str] = []
+    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
+        before = set(dirnames)
+        skip_batch_outputs(dirpath, dirnames, note)
+        skipped += [os.path.join(dirpath, d) for d in before - set(dirnames)]
         if simple:
             here = Path(dirpath)
             for name in filenames:
                 if any(fnmatchcase(name, pat) for pat in patterns) and (here / name).is_file():
                     found.add(here / name)
     if not simple:  # a pattern with folders in it: rglob's own matching (the walk above gave the notes)
-        found = {f for pat in patterns for f in root.rglob(pat) if f.is_file()}
+        found = {f for pat in patterns for f in root.rglob(pat) if f.is_file()
+                 and not any(f.is_relative_to(s) for s in skipped)}
     return sorted(found)
 
 

@@ -177,6 +177,39 @@ def test_folder_input_mirrors_restored_files(tmp_path, cli):
     assert [r["id"] for r in results(out)] == ids
 
 
+def test_earlier_output_folder_is_not_input(tmp_path, cli):
+    """An earlier run's --out inside the input holds restored copies named like inputs: a
+    later run with another --out, `check DIR` and `index build DIR` skip it, with a note."""
+    src = tmp_path / "pages"
+    (src / "sub").mkdir(parents=True)
+    for i, t in enumerate(make_texts(2)):
+        (src / "sub" / f"p{i}.txt").write_text(t, encoding="utf-8")
+    assert cli("batch", src, "--out", src / "run1", "-q").code == 0
+    assert (src / "run1" / "restored" / "sub" / "p0.txt").is_file()
+    ran = cli("batch", src, "--out", tmp_path / "run2")
+    assert ran.code == 0, ran.err
+    assert [r["id"] for r in results(tmp_path / "run2")] == ["sub/p0.txt", "sub/p1.txt"]
+    assert "skipping folder" in ran.err and "earlier respin batch run" in ran.err
+    checked = cli("check", src, "--format", "jsonl")
+    assert [json.loads(x)["path"] for x in checked.out.splitlines()] == [str(src / "sub" / "p0.txt"),
+                                                                         str(src / "sub" / "p1.txt")]
+    assert "earlier respin batch run" in checked.err
+    built = cli("index", "build", src, "--out", tmp_path / "pages.index")
+    assert built.code == 0 and "earlier respin batch run" in built.err
+    from respin.index import SourceIndex
+    assert len(SourceIndex.open(tmp_path / "pages.index")) == 2
+    # a folder that merely has a run.json of its own is an input like any other
+    (src / "notes").mkdir()
+    (src / "notes" / "run.json").write_text('{"name": "x"}', encoding="utf-8")
+    (src / "notes" / "results.jsonl").write_text("", encoding="utf-8")
+    (src / "notes" / "n.txt").write_text(make_texts(3)[2], encoding="utf-8")
+    assert cli("batch", src, "--out", tmp_path / "run3", "-q").code == 0
+    assert [r["id"] for r in results(tmp_path / "run3")] == ["notes/n.txt", "sub/p0.txt", "sub/p1.txt"]
+    # and the earlier output folder, named as the input, is read
+    assert cli("batch", src / "run1", "--out", tmp_path / "run4", "-q").code == 0
+    assert [r["id"] for r in results(tmp_path / "run4")] == ["restored/sub/p0.txt", "restored/sub/p1.txt"]
+
+
 def test_gzip_jsonl_and_list_input(tmp_path, cli):
     texts = make_texts(5)
     recs = [{"id": f"r{i}", "text": t} for i, t in enumerate(texts)]
