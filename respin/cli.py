@@ -453,7 +453,8 @@ def learn(
     try:
         if not pairs and phrase_table is None:
             raise InputError("give spun/original pairs (PAIRS...) or --phrase-table TSV")
-        named = read_pairs(pairs, spun_field=spun_field, orig_field=orig_field)
+        named = read_pairs(pairs, spun_field=spun_field, orig_field=orig_field,
+                           note=lambda m: _note(m, quiet))
         if pairs and not named:
             raise InputError("no spun/original pairs found (NAME.spun.txt beside NAME.orig.txt, or JSONL "
                              "with 'spun' and 'original')")

@@ -156,12 +156,13 @@ def group_of(name: str) -> str:
 
 
 def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
-               skip=("mt_roundtrip",)) -> list[tuple[str, str, str]]:
+               skip=("mt_roundtrip",), note=None) -> list[tuple[str, str, str]]:
     """(name, spun, original) from folders of ``NAME.spun.txt`` + ``NAME.orig.txt``, single
     ``.spun.txt`` files (their ``.orig.txt`` beside them) and JSONL files (one object per
     line with ``spun_field`` and ``orig_field``; ``name`` or ``id`` names it). Names
     containing a ``skip`` marker (machine-translation round trips are not spinning) are left
-    out. InputError (one line) for anything unreadable."""
+    out. InputError (one line) for anything unreadable, or for a ``.spun.txt`` named alone
+    without its ``.orig.txt``; in a folder such a file is skipped and ``note`` says so."""
     from .io import InputError, json_lines, read_text
 
     out = []
@@ -186,7 +187,15 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
         for spun in files:
             name = spun.name[:-len(".spun.txt")]
             orig = spun.with_name(name + ".orig.txt")
-            if not orig.is_file() or any(s in name for s in skip):
+            if any(s in name for s in skip):
+                continue
+            if not orig.is_file():
+                if not p.is_dir():
+                    if not spun.exists():
+                        raise InputError(f"no such file or folder: {spun}")
+                    raise InputError(f"{spun}: its original {orig.name} is not beside it")
+                if note is not None:
+                    note(f"skipping {spun}: no {orig.name} beside it")
                 continue
             out.append((name, read_text(str(spun)).text, read_text(str(orig)).text))
     return out

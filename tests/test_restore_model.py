@@ -261,6 +261,22 @@ def test_cli_learn_without_pairs_is_a_one_line_error(tmp_path, capsys):
     assert "no spun/original pairs" in capsys.readouterr().err
 
 
+def test_cli_learn_names_a_spun_file_without_its_original(tmp_path, capsys):
+    from respin.cli import main
+    (tmp_path / "a.spun.txt").write_text(PAIR_SPUN, encoding="utf-8")
+    (tmp_path / "a.orig.txt").write_text(PAIR_ORIG, encoding="utf-8")
+    (tmp_path / "b.spun.txt").write_text(PAIR_SPUN, encoding="utf-8")   # no b.orig.txt
+    capsys.readouterr()
+    assert main(["learn", str(tmp_path / "b.spun.txt")]) == 2  # named alone: an error
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "b.orig.txt is not beside it" in err[0]
+    assert main(["learn", str(tmp_path / "c.spun.txt")]) == 2
+    assert "no such file" in capsys.readouterr().err
+    assert main(["learn", str(tmp_path), "-o", str(tmp_path / "x.tsv")]) == 0  # in a folder: a note
+    err = capsys.readouterr().err
+    assert "skipping" in err and "b.spun.txt: no b.orig.txt beside it" in err and "from 1 pair" in err
+
+
 def test_restore_many_pools_over_documents_and_matches_restore_alone():
     texts = [SEED_003, "", CLEAN]
     many = respin.restore_many(texts, min_confidence=0.5)
