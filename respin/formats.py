@@ -58,7 +58,10 @@ def _finding_lines(path: str, r: Report, github: bool):
 
 def summary_line(path: str, r: Report) -> str:
     verdict = "spun" if r.spun else "not spun" if r.judged else "not judged (too short)"
-    rel = f", {r.relation.verdict} of the source" if r.relation is not None else ""
+    rel = ""
+    if r.relation is not None:
+        v = r.relation.verdict
+        rel = f", {v} {'to' if v in ('identical', 'unrelated') else 'of'} the source"
     return (f"{path}: {verdict} (score {r.score:.2f}, {len(r.findings):,} finding"
             f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}{rel})")
 

@@ -126,9 +126,17 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     # An edit that comes out as the input itself differed only in the source's layout.
     edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe) for g in al.gaps) if e.spun != e.restored]
     edits = _drop_overlaps(edits)
+    rel = relation(al)
+    if rel.verdict == "unrelated":
+        # The few sentences that did align are chance resemblances (a shared number, a name,
+        # "Yours sincerely"): their edits would rewrite clean text. Nothing of the input is
+        # covered, so a model restores it as if no source had been given.
+        whole = [_token_span(doc, 0, len(doc.tokens))] if doc.tokens else []
+        return Restoration(input=text, text=text, edits=[], relation=rel, words=doc.n_words, unmatched=whole,
+                           missing=[_sentence_span(src, s) for s in al.src_sentences])
     restored = apply_edits(text, edits)
     return Restoration(
-        input=text, text=restored, edits=edits, relation=relation(al), words=doc.n_words,
+        input=text, text=restored, edits=edits, relation=rel, words=doc.n_words,
         unmatched=sorted([_sentence_span(doc, al.sentences[i]) for i in al.unmatched]
                          + [_token_span(doc, g.a1, g.a2) for g in al.rewrites if g.a1 < g.a2],
                          key=lambda x: x.start),

@@ -14,7 +14,7 @@ import pytest
 import respin
 from respin.restore import FORMAT, OTHER, PHRASE, SYNONYM
 
-from conftest import load_cases, negative_texts
+from conftest import SEEDS_DIR, load_cases, negative_texts
 
 CASES = load_cases()
 NEGATIVE = negative_texts()
@@ -108,6 +108,56 @@ def test_negative_against_unrelated_sources():
         result = respin.restore(ta, source=tb)
         assert result.edits == [], (a, b, [(e.spun, e.restored) for e in result.edits])
         assert result.relation.verdict == "unrelated", (a, b)
+
+
+LETTER = """Dear Ms Patel,
+
+I am applying for the post of junior data analyst advertised on your website last week. For
+three years I have kept the accounts of a small bakery, where I built the spreadsheets that
+track our flour orders, and I taught myself to write short programs that tidy the figures
+each Friday.
+
+I enjoy finding the story inside a column of numbers, and I would welcome the chance to
+learn from an experienced team.
+
+Thank you for your time.
+
+Yours sincerely,
+Tom Reyes
+"""
+COMPLAINT = """Dear Sir or Madam,
+
+I write to complain about the washing machine delivered to my flat on the fourth of May. The
+drum stopped turning after two washes, and the engineer who visited could not say when a
+spare part would arrive.
+
+I would be grateful if you could replace the machine or refund the price in full within
+fourteen days.
+
+Thank you for your time.
+
+Yours faithfully,
+Tom Reyes
+"""
+
+
+def test_unrelated_source_changes_nothing_even_where_lines_align():
+    """Two unrelated letters share their closing lines, so "Yours sincerely" aligns with
+    "Yours faithfully"; the verdict is unrelated, so that chance match is not an edit."""
+    result = respin.restore(LETTER, source=COMPLAINT)
+    assert result.relation.verdict == "unrelated"
+    assert result.edits == [] and result.text == LETTER
+    assert [(u.start, u.end) for u in result.unmatched] == [(0, len(LETTER.rstrip()))]  # nothing covered
+
+
+def test_unrelated_source_leaves_the_text_to_the_model():
+    """Against an unrelated source, a spun text is restored as if no source had been given."""
+    spun = (SEEDS_DIR / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")
+    alone = respin.restore(spun, min_confidence=0.5)
+    against = respin.restore(spun, source=COMPLAINT, min_confidence=0.5)
+    assert against.relation.verdict == "unrelated"
+    assert alone.edits and [(e.start, e.end, e.restored) for e in against.edits] == \
+        [(e.start, e.end, e.restored) for e in alone.edits]
 
 
 # Known false alarms of the document score, kept visible rather than deleted (ftfy's habit):

@@ -228,7 +228,7 @@ def test_check_clean_exits_0(cli, tmp_path):
     f.write_text("The river rose two metres overnight, officials said.\n", encoding="utf-8")
     ran = cli("check", f, "--source", f)
     assert ran.code == 0
-    assert ran.out == f"{f}: not spun (score 0.00, 0 findings in 8 words, identical of the source)\n"
+    assert ran.out == f"{f}: not spun (score 0.00, 0 findings in 8 words, identical to the source)\n"
 
 
 def test_check_folder_is_read_recursively(cli, pair, tmp_path):
