@@ -28,8 +28,8 @@ app = typer.Typer(
          "'White Home' for 'White House').\n\n"
          "  respin check article.txt                   # is it spun? which words?\n\n"
          "  respin restore spun.txt --source orig.txt  # put the original words back",
-    epilog="Exit status: check: 0 nothing judged spun, 1 something judged spun; restore, spin, "
-           "train: 0 success; all: 2 usage or input error, 130 interrupted.",
+    epilog="Exit status: check: 0 nothing judged spun, 1 something judged spun; every other command: "
+           "0 success; all: 2 usage or input error, 130 interrupted.",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -394,7 +394,13 @@ def restore(
     if result.relation is not None:
         _note(relation_line(result), quiet)
     elif not quiet:
-        hint = ("; list them with --format json, or apply the likelier ones with --min-confidence 0.5"
+        # Bolder settings are worth suggesting only for a text the detector judges spun, and
+        # only to a user who has not already gone as far.
+        det = respin._model(model).detector
+        looks_spun = det is not None and (result.score or 0) >= det.doc_threshold
+        bolder = min_confidence is None or min_confidence > 0.5
+        hint = ("; list them with --format json" + (", or apply the likelier ones with --min-confidence 0.5"
+                                                     if looks_spun and bolder else "")
                 if result.suggestions and format.value == "text" else "")
         _note(f"{len(result.edits)} edit(s) applied by the model, {len(result.suggestions)} suggestion(s) "
               f"below its confidence threshold (document score {result.score or 0:.2f}){hint}")
@@ -554,9 +560,10 @@ def spin(
 
 @app.command()
 def train(
-    model_dir: str = typer.Argument("models/default", metavar="MODEL_DIR",
-                                    help="Model folder to write (must hold lexicon.npz; build it with "
-                                         "python -m respin.build_lexicon MODEL_DIR)."),
+    model_dir: str = typer.Argument(..., metavar="MODEL_DIR", show_default=False,
+                                    help="Model folder to write, then use with --model MODEL_DIR. A new folder "
+                                         "starts from the shipped model's thesaurus and decoder. (models/default "
+                                         "in a checkout is the shipped model itself: see README, The model.)"),
     corpus: List[str] = typer.Option([], "--corpus", "-c", metavar="DIR|FILE.jsonl",
                                      help="Your own clean text to train on: a folder of *.txt, a text file, or "
                                           "a JSON Lines file (.jsonl, .jsonl.gz; see --text-field); repeatable."),

@@ -185,8 +185,33 @@ def evaluate(det: Detector, X, y, docs) -> dict:
     }
 
 
-def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int = 3000, seed: int = 13,
-          lm_weight: float = 0.0, quiet=False, text_field: str = "text", lm_prune: int = 1) -> dict:
+def train(out_dir: str | Path, **kw) -> dict:
+    """Train and write ``detector.json`` and ``metadata.json`` into ``out_dir`` (see
+    :func:`_train_in` for the options). A new folder starts from the shipped model's
+    thesaurus table, decoder and lexicons (:func:`seed_model_dir`); if the run fails, it is
+    removed again, so that no half-made model is left behind."""
+    out = Path(out_dir)
+    if (out / "lexicon.npz").exists():
+        return _train_in(out, **kw)
+    created = not out.exists()
+    shipped = seed_model_dir(out)
+    if shipped is None:
+        raise RuntimeError(f"{out_dir} has no lexicon.npz and there is no shipped model to start from: "
+                           f"build one with python -m respin.build_lexicon {out_dir}")
+    if not kw.get("quiet"):
+        print(f"respin train: {out_dir} is new: starting from the shipped model's thesaurus and decoder ({shipped})",
+              file=sys.stderr)
+    try:
+        return _train_in(out, **kw)
+    except BaseException:
+        if created:
+            import shutil
+            shutil.rmtree(out, ignore_errors=True)
+        raise
+
+
+def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 3000, seed: int = 13,
+              lm_weight: float = 0.0, quiet=False, text_field: str = "text", lm_prune: int = 1) -> dict:
     """Train and write ``detector.json`` and ``metadata.json`` into ``out_dir``.
 
     ``extra_folders`` add clean text (spun by the simulator like the built-in corpora);
@@ -197,13 +222,12 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
     (:class:`respin.ngram.KneserNeyLM`, trigrams seen at most ``lm_prune`` times dropped) on
     the ``extra_folders`` text and mixes it with the CMU model at that weight (1: instead of
     it): for a newsroom's own archive, or text far from news (fiction, science).
-    The lexicon (``lexicon.npz``) must already be there: ``python -m respin.build_lexicon``.
+    The folder holds the thesaurus table (``lexicon.npz``: ``python -m respin.build_lexicon``).
     """
     from . import corpora
     from .lexicon import Lexicon
     from .lm import default_scorer
 
-    out = Path(out_dir)
     lexicon = Lexicon.load(out / "lexicon.npz")
     if (out / "candidates.npz").exists():  # the compiled candidates: evidence is then computed vectorised
         from .evidence import CandidateTable
@@ -268,6 +292,28 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
     finally:
         new_cands.unlink(missing_ok=True)
         new_lm.unlink(missing_ok=True)
+
+
+# What a new model folder takes from the shipped model: the thesaurus table, the restore
+# decoder and its learned swaps, the shipped lexicons, with their licence notices. Training
+# writes the rest (the detector, its candidates, metadata).
+SEEDED_FILES = ("lexicon.npz", "candidates.npz", "decoder.json", "swaps.tsv", "NOTICE.md", "lexicons")
+
+
+def seed_model_dir(out: Path) -> Path | None:
+    """Copy :data:`SEEDED_FILES` that ``out`` lacks from the shipped model (never over a
+    file that is there); the shipped model's folder, or None when there is none to copy."""
+    import shutil
+    from .model import default_dir
+    shipped = default_dir()
+    if not (shipped / "lexicon.npz").is_file() or (out.exists() and out.resolve() == shipped.resolve()):
+        return None
+    out.mkdir(parents=True, exist_ok=True)
+    for name in SEEDED_FILES:
+        src, dst = shipped / name, out / name
+        if src.exists() and not dst.exists():
+            shutil.copytree(src, dst) if src.is_dir() else shutil.copy2(src, dst)
+    return shipped
 
 
 def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new_cands,

@@ -19,7 +19,7 @@ import pytest
 import respin
 from respin import __version__
 
-from conftest import RESTORED, assert_user_error
+from conftest import REPO, RESTORED, assert_user_error
 
 
 def _stdin(monkeypatch, data: bytes):
@@ -168,6 +168,20 @@ def test_restore_without_source_never_crashes(cli, pair):
         assert_user_error(ran)
     else:
         assert ran.code == 0 and ran.out.count("\n") == spun.read_text().count("\n")
+
+
+def test_restore_hints_at_bolder_settings_only_where_they_make_sense(cli, tmp_path):
+    spun = REPO / "seeds" / "003_8864450e50f74c75.txt"     # judged spun: the hint is offered
+    ran = cli("restore", spun)
+    assert ran.code == 0 and "or apply the likelier ones with --min-confidence 0.5" in ran.err
+    ran = cli("restore", spun, "--min-confidence", "0.5")     # already there: not again
+    assert ran.code == 0 and "suggestion(s)" in ran.err and "--min-confidence 0.5" not in ran.err
+    clean = tmp_path / "clean.txt"                           # not spun: never nudge towards edits
+    clean.write_text((REPO / "tests" / "negative" / "story_dialogue.txt").read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    ran = cli("restore", clean)
+    assert ran.code == 0 and "suggestion(s)" in ran.err and " 0 suggestion(s)" not in ran.err
+    assert "--min-confidence" not in ran.err
 
 
 # --- check ------------------------------------------------------------------------------

@@ -70,6 +70,35 @@ def test_train_writes_a_loadable_model_and_keeps_the_folder_consistent(tmp_path,
     assert ran.code in (0, 1) and json.loads(ran.out)[0]["model"].startswith("model@")
 
 
+def test_train_into_a_new_folder_starts_from_the_shipped_model(tmp_path, bare_model, cli):
+    # bare_model only switches the built-in Wikipedia corpus off; the folder trained is new.
+    model = tmp_path / "mine" / "model"
+    _corpus(tmp_path / "clean", 24)
+    ran = cli("train", str(model), "--corpus", str(tmp_path / "clean"), "--docs", "10")
+    assert ran.code == 0, ran.err
+    assert "is new: starting from the shipped model" in ran.err
+    for name in ("lexicon.npz", "decoder.json", "swaps.tsv", "NOTICE.md", "lexicons", "detector.json"):
+        assert (model / name).exists(), name
+    spun = REPO / "seeds" / "003_8864450e50f74c75.txt"
+    ran = cli("restore", str(spun), "--model", str(model), "--lexicon", "tortured", "--format", "json")
+    assert ran.code == 0, ran.err
+    assert json.loads(ran.out)["restored"] is not None
+
+
+def test_a_failed_train_into_a_new_folder_leaves_nothing(tmp_path, bare_model, monkeypatch, cli):
+    import respin.corpora as corpora
+    monkeypatch.setattr(corpora, "wordnet_glosses", lambda limit_words=None: iter(()))
+    model = tmp_path / "new-model"
+    ran = cli("train", str(model), "-q")
+    assert ran.code == 2 and "only 0 clean texts" in ran.err
+    assert not model.exists()
+
+
+def test_train_needs_a_model_folder(cli):
+    ran = cli("train")
+    assert ran.code == 2 and "Missing argument 'MODEL_DIR'" in ran.err
+
+
 def test_train_without_enough_text_is_a_clean_error(bare_model, monkeypatch, cli):
     import respin.corpora as corpora
     model = bare_model
