@@ -205,6 +205,12 @@ def check(
 ):
     """Score documents for synonym spinning and point at each suspected word.
 
+    Each finding reads 'path:line:col: spun words ==> likely originals (confidence)': the
+    confidence is the model's probability that the words were swapped; '?' means no likely original
+    was found. The summary's score is the probability that the document is spun, and it is
+    judged spun at --threshold or above. The two are separate: a document that is not judged
+    spun may still show a few suspicious words, and each finding stands on its own.
+
     Examples:
 
       respin check seeds/003_8864450e50f74c75.txt
@@ -282,7 +288,8 @@ def _check_files(group):
 MIN_CONFIDENCE_HELP = ("Without a source: apply the model's edits at least this sure (default: the model's "
                        "threshold; lower is bolder). The others are listed as suggestions")
 LEXICON_HELP = ("Swap lexicon from 'respin learn' (repeatable): the spinner's own dictionary, used with the "
-                "model's; or a shipped one by name: 'tortured' (paper-mill tortured phrases).")
+                "model's; or a shipped one by name: 'tortured' (paper-mill tortured phrases). Its swaps are "
+                "weighed like the model's own, so bolder settings (--min-confidence 0.5) apply more of them.")
 
 FILES_PER_GROUP = 16  # files checked together (and sent to a worker at once)
 
@@ -444,7 +451,7 @@ def learn(
 ):
     """Learn a spinner's swaps from spun/original pairs into a lexicon for restore --lexicon.
 
-    Each pair is aligned as 'restore --source' does; every spinner-sized swap (words and short phrases, not figures) is counted. The lexicon is plain TSV (spun, original, count) that a person can read and edit; machine-translation round trips (names with 'mt_roundtrip') are skipped.
+    Each pair is aligned as 'restore --source' does; every spinner-sized swap (words and short phrases, not figures) is counted. The lexicon is plain TSV (spun, original, count) that a person can read and edit. Pairs whose name contains 'mt_roundtrip' are skipped: a machine-translation round trip rewrites text but is not a spinner's dictionary.
 
     Examples:
 
