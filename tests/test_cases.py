@@ -7,7 +7,6 @@ reason in the file) rather than deleted, so that fixing one shows up as an XPASS
 
 from __future__ import annotations
 
-import itertools
 
 import pytest
 
@@ -103,8 +102,12 @@ def test_negative_house_style_is_not_an_edit(name, text):
 
 
 def test_negative_against_unrelated_sources():
-    """A clean text against another, unrelated clean text: nothing anchors, nothing changes."""
-    for (a, ta), (b, tb) in itertools.permutations(NEGATIVE, 2):
+    """A clean text against another, unrelated clean text: nothing anchors, nothing changes.
+    Each text is paired with the next few in name order, both ways (all pairs would be
+    quadratic in the size of the corpus)."""
+    n = len(NEGATIVE)
+    pairs = sorted({(i, (i + k) % n) for i in range(n) for k in range(1, 4)})
+    for (a, ta), (b, tb) in [(NEGATIVE[x], NEGATIVE[y]) for i, j in pairs for x, y in ((i, j), (j, i))]:
         result = respin.restore(ta, source=tb)
         assert result.edits == [], (a, b, [(e.spun, e.restored) for e in result.edits])
         assert result.relation.verdict == "unrelated", (a, b)
