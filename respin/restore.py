@@ -303,6 +303,10 @@ def edit_kind(spun: list[str], restored: list[str], lexicon=None) -> str:
 _VERBATIM_MAX_SWAP = 0.03
 _PARAPHRASE_SHARE = 0.5   # share of aligned sentences that are only paraphrase-level matches
 _UNRELATED_MAX_COVERAGE = 0.15
+# Formulaic lines ("Thank you for your time.", "Yours sincerely,", a signature) align between
+# unrelated texts; a copy, spun or not, also shares sentences of substance. An input with
+# sentences of this many words, none of them aligned, is unrelated to the source.
+_SUBSTANTIAL_WORDS = 6
 
 
 def relation(al: Alignment) -> Relation:
@@ -318,11 +322,12 @@ def relation(al: Alignment) -> Relation:
     coverage = (aligned_words + al.sentence_words(weak)) / total
     swapped = min(1.0, swapped_words / aligned_words) if aligned_words else 0.0
     src_words = max(al.src.n_words, 1)
-    used = {j for _, j, _ in al.pairs}
+    used, used_input = {j for _, j, _ in al.pairs}, {i for i, _, _ in al.pairs}
     source_coverage = sum(sum(al.src.tokens[k].is_word for k in range(*al.src_sentences[j])) for j in used) / src_words
+    substantial = [i for i in range(len(al.sentences)) if al.sentence_words([i]) >= _SUBSTANTIAL_WORDS]
     if [t.norm for t in doc.tokens] == [t.norm for t in al.src.tokens]:
         verdict = "identical"
-    elif coverage < _UNRELATED_MAX_COVERAGE:
+    elif coverage < _UNRELATED_MAX_COVERAGE or (substantial and used_input.isdisjoint(substantial)):
         verdict = "unrelated"
     elif len(weak) > _PARAPHRASE_SHARE * len(al.pairs):
         verdict = "paraphrase"

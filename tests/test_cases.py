@@ -153,6 +153,18 @@ def test_unrelated_source_changes_nothing_even_where_lines_align():
     assert [(u.start, u.end) for u in result.unmatched] == [(0, len(LETTER.rstrip()))]  # nothing covered
 
 
+def test_short_unrelated_letters_are_unrelated_though_their_closings_align():
+    """Cut to a sentence each, the letters' formulaic lines are most of what they share
+    with each other, and a third of their words; no sentence of substance aligns."""
+    letter = LETTER.split("For\nthree")[0] + LETTER[LETTER.index("Thank you"):]
+    complaint = COMPLAINT.split(" The\ndrum")[0] + "\n\n" + COMPLAINT[COMPLAINT.index("Thank you"):]
+    result = respin.restore(letter, source=complaint)
+    assert result.relation.coverage > 0.15          # the coverage rule alone would call it a copy
+    assert result.relation.verdict == "unrelated" and result.edits == []
+    report = respin.check(letter, source=complaint)
+    assert report.score == 0.0 and not report.spun and report.findings == []
+
+
 def test_unrelated_source_leaves_the_text_to_the_model():
     """Against an unrelated source, a spun text is restored as if no source had been given."""
     spun = (SEEDS_DIR / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")
