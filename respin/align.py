@@ -19,13 +19,14 @@ what to edit live in :mod:`respin.restore`.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 
-from .tokenize import _CLOSERS, _ENDERS, _QUOTE_MAP, PUNCT, Document, Token, _split_sentences, normalize
+from .tokenize import _CLOSERS, _ENDERS, _QUOTE_MAP, PUNCT, Document, Token, _split_sentences, gc_paused, normalize
 
 # Sentence similarity (synonym-aware Dice over words) above which a pair is treated as the
 # same sentence, possibly spun. Spinners keep the function words and roughly half to
@@ -170,42 +171,48 @@ def _joins(texts, starts, ends, a: int, j: int) -> bool:
     return len(_split_sentences(texts, starts, ends, max(a, i - 1), j + 1, [i])) == 1
 
 
-def _words(doc: Document, sent: tuple[int, int]) -> list[str]:
-    return [doc.tokens[i].norm for i in range(*sent) if doc.tokens[i].kind != PUNCT]
+def _words(norms: list[str], kinds: list[str], sent: tuple[int, int]) -> list[str]:
+    """The normalised words (no punctuation) of sentence ``sent``, given the document's
+    :func:`normalize`-d tokens and token kinds."""
+    return [norms[i] for i in range(*sent) if kinds[i] != PUNCT]
 
 
+@gc_paused()
 def align(doc: Document, src: Document, lexicon=None) -> Alignment:
     """Anchor sentences of ``doc`` to ``src`` and align words inside each anchored pair.
 
     Sentences are taken across line breaks (:func:`flow_sentences`), so that a hard-wrapped
     source matches an unwrapped input and the other way round.
+
+    Time grows linearly with the length of the two texts, repeated text included (see
+    :class:`_SentenceIndex`). The cyclic garbage collector is paused meanwhile: alignment
+    makes many small lists, tuples and dicts (no cycles), whose allocations would set off
+    full collections of everything the process holds, more of them the longer the text.
     """
     sents, src_sents = flow_sentences(doc, src), flow_sentences(src, doc)
-    src_words = [_words(src, s) for s in src_sents]
-    index: dict[str, list[int]] = defaultdict(list)
-    for j, ws in enumerate(src_words):
-        for w in set(ws):
-            index[w].append(j)
-    n_src = max(len(src_words), 1)
-    max_df = max(8, int(_MAX_DF_SHARE * n_src))
-    idf = {w: math.log(1 + n_src / len(js)) for w, js in index.items()}
+    norms, src_norms = list(map(normalize, doc.token_texts)), list(map(normalize, src.token_texts))
+    src_words = [_words(src_norms, src.token_kinds, s) for s in src_sents]
+    index = _SentenceIndex(src_words)
+    # The similarity of equal word lists is computed once: repeated text (boilerplate, a
+    # document given twice) compares the same sentences again and again.
+    word_ids: dict[tuple, int] = {}
+    src_ids = [word_ids.setdefault(tuple(ws), len(word_ids)) for ws in src_words]
+    sims: dict[tuple[int, int], float] = {}
 
     pairs, unmatched, used = [], [], set()
     prev_j = -1
     for i, sent in enumerate(sents):
-        ws = _words(doc, sent)
-        scores: dict[int, float] = defaultdict(float)
-        for w in set(ws):
-            js = index.get(w)
-            if js and len(js) <= max_df:
-                for j in js:
-                    scores[j] += idf[w]
-        cands = sorted(scores, key=scores.__getitem__, reverse=True)[:_CANDIDATES]
+        ws = _words(norms, doc.token_kinds, sent)
+        cands = index.candidates(ws, _CANDIDATES)
         if 0 <= prev_j + 1 < len(src_words) and prev_j + 1 not in cands:
             cands.append(prev_j + 1)  # documents mostly keep their order: always try the next one
+        wid = word_ids.setdefault(tuple(ws), len(word_ids))
         best_j, best = -1, 0.0
         for j in cands:
-            s = similarity(ws, src_words[j], lexicon)
+            key = (wid, src_ids[j])
+            s = sims.get(key)
+            if s is None:
+                s = sims[key] = similarity(ws, src_words[j], lexicon)
             if s * (len(ws) + len(src_words[j])) < 4 and max(len(ws), len(src_words[j])) > 2:
                 s = 0.0  # under two matched words: Dice on tiny lists is noise ("2" vs "2 carrots diced")
             if s > best or (s == best and j == prev_j + 1):
@@ -224,8 +231,78 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
     gaps, rewrites = [], []
     for i, j, sim in pairs:
         if sim >= ANCHOR_MIN:
-            gaps.extend(_word_gaps(doc, src, sents[i], src_sents[j], sim, lexicon, rewrites))
+            gaps.extend(_word_gaps(doc, src, norms, src_norms, sents[i], src_sents[j], sim, lexicon, rewrites))
     return Alignment(doc, src, pairs, gaps, unmatched, missing, rewrites, sents, src_sents)
+
+
+class _SentenceIndex:
+    """Inverted index of the source sentences by the words they share with an input sentence.
+
+    :meth:`candidates` ranks source sentences by the summed idf of the words they share with
+    an input sentence (words in more than ``max(8, 10%)`` of the source sentences are too
+    common to count), best first; equal scores keep the order in which a scan of the input
+    sentence's words (``set`` order) over each word's sentences (ascending) first meets them.
+
+    Source sentences with the same set of counted words always score alike, so the index
+    holds each such *group* once, with its sentences: text repeated in the source (a
+    document given twice, boilerplate on every page) costs one entry per distinct sentence,
+    not one per copy, and ranking an input sentence costs what the distinct source text
+    costs rather than growing with the number of copies (without the groups, aligning a
+    document repeated N times against its source repeated N times took time in N²).
+    """
+
+    def __init__(self, src_words: list[list[str]]):
+        df: dict[str, int] = defaultdict(int)
+        for ws in src_words:
+            for w in set(ws):
+                df[w] += 1
+        n_src = max(len(src_words), 1)
+        max_df = max(8, int(_MAX_DF_SHARE * n_src))
+        self.idf = {w: math.log(1 + n_src / n) for w, n in df.items() if n <= max_df}
+        group_of: dict[frozenset, int] = {}
+        self.members: list[list[int]] = []   # group -> its sentences, ascending
+        self.groups: dict[str, list[int]] = defaultdict(list)  # word -> groups holding it, by first sentence
+        for j, ws in enumerate(src_words):
+            key = frozenset(w for w in ws if w in self.idf)
+            g = group_of.get(key)
+            if g is None:
+                g = group_of[key] = len(self.members)
+                self.members.append([])
+                for w in key:
+                    self.groups[w].append(g)
+            self.members[g].append(j)
+
+    def candidates(self, ws: list[str], k: int) -> list[int]:
+        """The ``k`` best source sentences for input words ``ws``, best first."""
+        scores: dict[int, float] = defaultdict(float)
+        first: dict[int, int] = {}  # group -> rank of the word that first met it
+        idf, groups = self.idf, self.groups
+        for r, w in enumerate(set(ws)):
+            gs = groups.get(w)
+            if gs:
+                x = idf[w]
+                for g in gs:
+                    if g not in first:
+                        first[g] = r
+                    scores[g] += x
+        # A group's sentences tie with each other; groups tie when their scores are equal,
+        # and then the scan met the one with the earlier first word first, and sentences met
+        # through the same word in ascending order.
+        ranked = sorted(scores, key=lambda g: (-scores[g], first[g]))
+        out: list[int] = []
+        members = self.members
+        t = 0
+        while t < len(ranked) and len(out) < k:
+            u = t + 1
+            key = (scores[ranked[t]], first[ranked[t]])
+            while u < len(ranked) and (scores[ranked[u]], first[ranked[u]]) == key:
+                u += 1
+            if u - t == 1:
+                out.extend(members[ranked[t]][:k - len(out)])
+            else:
+                out.extend(islice(heapq.merge(*(members[g] for g in ranked[t:u])), k - len(out)))
+            t = u
+        return out
 
 
 def _promote_sandwiched(pairs, n_doc, n_src):
@@ -316,9 +393,9 @@ def _spinner_sized(a: list[Token], b: list[Token]) -> bool:
     return max(na, nb) <= MAX_INSERT_WORDS
 
 
-def _word_gaps(doc, src, sa, sb, sim, lexicon, rewrites: list) -> list[Gap]:
+def _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites: list) -> list[Gap]:
     A, B = doc.tokens[sa[0]:sa[1]], src.tokens[sb[0]:sb[1]]
-    na, nb = [t.norm for t in A], [t.norm for t in B]
+    na, nb = norms[sa[0]:sa[1]], src_norms[sb[0]:sb[1]]
     out = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, na, nb, autojunk=False).get_opcodes():
         if op == "equal":
