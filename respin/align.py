@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import compress, islice, repeat
 
-from .tokenize import _CLOSERS, _ENDERS, _QUOTE_MAP, PUNCT, Document, Token, _split_sentences, gc_paused, normalize
+from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document, Token, _split_sentences, gc_paused, normalize, normalize_many
 
 # Sentence similarity (synonym-aware Dice over words) above which a pair is treated as the
 # same sentence, possibly spun. Spinners keep the function words and roughly half to
@@ -127,11 +127,7 @@ def _token_pairs(doc: Document) -> set[tuple]:
     """What :func:`_side_by_side` looks up in ``doc``, normalised: (last word before a token,
     the token) for every token, and for every four words in a row the first, second and
     fourth (third unknown) and the first, third and fourth (second unknown)."""
-    texts = doc.token_texts
-    # normalize() of every token at once: joined by "\n", which no token holds; the dash
-    # runs it folds whole are rare enough to redo one by one.
-    norms = "\n".join(texts).translate(_QUOTE_MAP).lower().split("\n") if texts else []
-    norms = [normalize(t) if "--" in n else n for t, n in zip(texts, norms)]
+    norms = normalize_many(doc.token_texts)  # normalize() of every token, at C speed
     mask = doc._is_word()
     ws = list(compress(norms, mask))
     out = set()
@@ -190,7 +186,7 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
     full collections of everything the process holds, more of them the longer the text.
     """
     sents, src_sents = flow_sentences(doc, src), flow_sentences(src, doc)
-    norms, src_norms = list(map(normalize, doc.token_texts)), list(map(normalize, src.token_texts))
+    norms, src_norms = normalize_many(doc.token_texts), normalize_many(src.token_texts)
     src_words = [_words(src_norms, src.token_kinds, s) for s in src_sents]
     index = _SentenceIndex(src_words)
     # The similarity of equal word lists is computed once: repeated text (boilerplate, a

@@ -9,15 +9,27 @@ holds and the input is never normalised in place.
 >>> doc = Document.from_text("One. Two here.\\nThree.")
 >>> [doc.sentence_text(s) for s in doc.sentences]
 ['One.', 'Two here.', 'Three.']
+
+Combining marks (accents typed as their own characters, Unicode NFD: ``"cafe\\u0301"``;
+Devanagari vowel signs; Vietnamese tone marks) belong to the word they follow, although
+Python's ``\\w`` does not match them; words are looked up in their composed (NFC) form
+(:func:`word_key`, :func:`normalize`, :meth:`Document.words`), so that ``"cafe\\u0301"`` is
+``"café"`` to the language model, the thesaurus and the alignment, while the offsets and the
+token texts stay those of the input.
+
+>>> [t.text for t in tokenize("Zu\\u0308rich")] == ["Zu\\u0308rich"], word_key("Zu\\u0308rich") == "zürich"
+(True, True)
 """
 
 from __future__ import annotations
 
 import gc
 import re
+import unicodedata
 from bisect import bisect_left
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import accumulate, chain, compress, repeat
 from operator import itemgetter, not_
 from typing import NamedTuple
@@ -26,18 +38,93 @@ import numpy as np
 
 WORD, NUM, PUNCT = "word", "num", "punct"
 
-# Order matters: abbreviations before words, numbers before words, so that "U.S." and
-# "$180" and "30-day" come out whole.
-_ABBR = r"(?:[A-Za-z]\.){2,}(?![A-Za-z])"                         # U.S.  e.g.  U.K.
-_NUM = r"[$£€¥]?\d+(?:[.,:]\d+)*(?:%|[^\W_]*(?:[-‐‑]\w+)*)"      # $180  3.5  10:30  30%  30-day  2nd  1990s
-_WORD = r"\w+(?:['’]\w+)*(?:[-‐‑]\w+(?:['’]\w+)*)*"               # Trump's  well-timed  he’d
-_PUNCT = r"-{2,}|\.{3}|[^\w\s]"                                  # -- ... and single marks
+
+def _patterns(w: str = r"\w+", letters: str = r"[^\W_]*") -> tuple[str, str, str, str]:
+    """The token patterns (abbreviation, number, word, punctuation), ``w`` a run of word
+    characters and ``letters`` a number's letter suffix. Order matters: abbreviations
+    before words, numbers before words, so that "U.S." and "$180" and "30-day" come out whole."""
+    return (r"(?:[A-Za-z]\.){2,}(?![A-Za-z])",                                 # U.S.  e.g.  U.K.
+            rf"[$£€¥]?\d+(?:[.,:]\d+)*(?:%|{letters}(?:[-‐‑]{w})*)",            # $180  3.5  10:30  30%  30-day  2nd  1990s
+            rf"{w}(?:['’]{w})*(?:[-‐‑]{w}(?:['’]{w})*)*",                       # Trump's  well-timed  he’d
+            r"-{2,}|\.{3}|[^\w\s]")                                            # -- ... and single marks
+
+
+def _spaced(abbr: str, num: str, word: str, punct: str) -> re.Pattern:
+    # The tokens, each with the whitespace before it, for findall: every character that is
+    # not whitespace starts a token (a word character a word or number, any other a mark), so
+    # whitespace runs and tokens tile the text, and the strings alone give every offset; groups:
+    # whitespace, token, the token if a number, the token if punctuation.
+    return re.compile(f"(\\s*)((?:{abbr})|({num})|(?:{word})|({punct}))")
+
+
+_ABBR, _NUM, _WORD, _PUNCT = _patterns()
 _TOKEN_RE = re.compile(f"(?P<abbr>{_ABBR})|(?P<num>{_NUM})|(?P<word>{_WORD})|(?P<punct>{_PUNCT})")
-# The same tokens, each with the whitespace before it, for findall: every character that is
-# not whitespace starts a token (a word character a word or number, any other a mark), so
-# whitespace runs and tokens tile the text, and the strings alone give every offset; groups:
-# whitespace, token, the token if a number, the token if punctuation.
-_SPACED_RE = re.compile(f"(\\s*)((?:{_ABBR})|({_NUM})|(?:{_WORD})|({_PUNCT}))")
+_SPACED_RE = _spaced(_ABBR, _NUM, _WORD, _PUNCT)
+
+# Combining marks (general categories Mn, Mc, Me), which ``\w`` does not match: a text with
+# none is tokenised by the patterns above; one with some by the same patterns in which a
+# mark after a word character continues the word (:func:`_marked_re`; a mark after a space
+# or a punctuation mark stays a token of its own). The exact class is read from unicodedata
+# (for the running Python's Unicode version) on the first text that may hold a mark: no
+# mark lies in these ranges, which hold the non-ASCII characters of English text (Latin-1,
+# typographic quotes and dashes, currency, symbols). A negated class: the fastest search.
+_MAYBE_MARK = re.compile("[^\x00-\u02ff\u2000-\u20cf\u2100-\u2bff]")
+# The planes that hold combining marks: the Basic and Supplementary Multilingual Planes and
+# the Supplementary Special-purpose Plane (the others hold ideographs, or nothing, or private use).
+_MARK_PLANES = ((0, 0x20000), (0xE0000, 0xF0000))
+
+
+@cache
+def _marks() -> tuple[str, str]:
+    """The combining marks as the bodies of two regex character classes, in ranges: those
+    of the Basic Multilingual Plane, and those beyond it."""
+    cats = {"Mn", "Mc", "Me"}
+    runs: list[list[int]] = []
+    for lo, hi in _MARK_PLANES:
+        for c in compress(range(lo, hi), map(cats.__contains__, map(unicodedata.category, map(chr, range(lo, hi))))):
+            if runs and runs[-1][1] == c - 1:
+                runs[-1][1] = c
+            else:
+                runs.append([c, c])
+    body = [(a, f"{chr(a)}-{chr(b)}" if a < b else chr(a)) for a, b in runs]  # no mark is special in a class
+    return "".join(x for a, x in body if a < 0x10000), "".join(x for a, x in body if a >= 0x10000)
+
+
+# A mark beyond the BMP, its class tested only for a character beyond the BMP: re tests
+# those ranges of a class one by one (its bitmaps cover the BMP only), and a class holding
+# them, tested at the end of every word, made tokenising half again as slow.
+_ASTRAL_MARK = "[\\U00010000-\\U0010ffff](?<=[{}])"
+
+
+@cache
+def _mark_re() -> re.Pattern:
+    """A mark of the BMP, or any character beyond it (one class: the fastest search)."""
+    return re.compile(f"[{_marks()[0]}\\U00010000-\\U0010ffff]")
+
+
+@cache
+def _marked_re() -> re.Pattern:
+    """:data:`_SPACED_RE` with the marks after a word character in its word (or number)."""
+    bmp, astral = _marks()
+    far = _ASTRAL_MARK.format(astral) if astral else "(?!)"
+    return _spaced(*_patterns(rf"\w[\w{bmp}]*(?:{far}[\w{bmp}]*)*",
+                              rf"[^\W_]*(?:(?:[{bmp}]|{far})+[^\W_]*)*"))
+
+
+def _spaced_re(text: str, offset: int, end: int) -> re.Pattern:
+    """The pattern to tokenise ``text[offset:end]`` with: :data:`_SPACED_RE`, unless the text
+    holds a combining mark."""
+    if text.isascii() or not _MAYBE_MARK.search(text, offset, end):
+        return _SPACED_RE
+    search = _mark_re().search
+    m = search(text, offset, end)
+    while m is not None:
+        c = m.group()
+        if c < "\U00010000" or unicodedata.category(c) in ("Mn", "Mc", "Me"):
+            return _marked_re()
+        m = search(text, m.end(), end)
+    return _SPACED_RE
+
 
 # Abbreviations that end in a period without ending the sentence.
 _ABBREVIATIONS = frozenset(
@@ -74,17 +161,33 @@ def normalize(s: str) -> str:
     >>> normalize("“Don’t”--")
     '"don\\'t"—'
     """
-    s = s.translate(_QUOTE_MAP).lower()
+    s = _nfc(s.translate(_QUOTE_MAP).lower())
     return "—" if s in ("--", "---") else s.replace("--", "—")
 
 
-def word_key(s: str) -> str:
-    """How the language model and the thesaurus spell a word: lower case, straight apostrophe.
+def normalize_many(texts: list[str]) -> list[str]:
+    """:func:`normalize` of each of ``texts`` (tokens: no "\\n" in them), at C speed."""
+    if not texts:
+        return []
+    # All at once: joined by "\n", which no token holds (and which no character composes
+    # with); the dash runs normalize() folds whole are rare enough to redo one by one.
+    norms = _nfc("\n".join(texts).translate(_QUOTE_MAP).lower()).split("\n")
+    return [normalize(t) if "--" in n else n for t, n in zip(texts, norms)]
 
-    >>> word_key("Don’t")
-    "don't"
+
+def word_key(s: str) -> str:
+    """How the language model and the thesaurus spell a word: lower case, straight
+    apostrophe, accents composed (NFC).
+
+    >>> word_key("Don’t"), word_key("Cafe\\u0301") == "café"
+    ("don't", True)
     """
-    return s.lower().replace("’", "'")
+    return _nfc(s.lower().replace("’", "'"))
+
+
+def _nfc(s: str) -> str:
+    """``s`` in Unicode NFC (composed accents): ``s`` itself when it is already, as ordinary text is."""
+    return s if s.isascii() or unicodedata.is_normalized("NFC", s) else unicodedata.normalize("NFC", s)
 
 
 def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
@@ -99,7 +202,7 @@ def _columns(text: str, offset: int, end: int) -> tuple[list[str], list[int], li
     # Trailing whitespace starts no token: leave it out, or findall retries it from every
     # position (quadratic: 20k trailing spaces took 33 s). str.isspace is the regex's \s.
     end = offset + len(text[offset:end].rstrip())
-    found = _SPACED_RE.findall(text, offset, end)
+    found = _spaced_re(text, offset, end).findall(text, offset, end)
     texts = list(map(itemgetter(1), found))
     # Ends of the whitespace runs and of the tokens, alternately: [offset, s0, e0, s1, e1, ...].
     at = list(accumulate(chain.from_iterable(zip(map(len, map(itemgetter(0), found)), map(len, texts))),
@@ -193,8 +296,9 @@ class Document:
             tok_of, first, end = self.word_arrays()
             texts = list(compress(self.token_texts, self._is_word()))
             # word_key of every word at once: the words joined by "\n" (which no token holds,
-            # and which ends str.lower's only context rule, a final sigma, as a string end does).
-            lowered = "\n".join(texts).lower().replace("’", "'").split("\n") if texts else []
+            # which ends str.lower's only context rule, a final sigma, as a string end does,
+            # and with which no character composes).
+            lowered = _nfc("\n".join(texts).lower().replace("’", "'")).split("\n") if texts else []
             self._words = (tok_of.tolist(), lowered, first.tolist(), end.tolist())
         return self._words
 

@@ -21,6 +21,7 @@ def sentences(s):
     "“Don’t,” she said -- and left… It’s 3.5% (or 1,200) at 10:30 a.m.",
     "Line one.\r\nLine two.\r\n\r\n  Indented — dash\ttab",
     "café naïve Zürich Ελλάδα 東京 emoji 🙂 end",
+    "cafe\u0301 nai\u0308ve Zu\u0308rich re\u0301sume\u0301 हिन्दी Vie\u0323\u0302t \u0301 end",  # NFD, marks
     "",
 ])
 def test_offsets_slice_to_text(text):
@@ -55,6 +56,7 @@ def test_tokenize_window_offsets_index_the_whole_text():
     ("the united statescould", ["the", "united", "statescould"]),
     ("wait -- no — yes...", ["wait", "--", "no", "—", "yes", "..."]),
     ("“Quoted”", ["“", "Quoted", "”"]),
+    ("the cafe\u0301 in Zu\u0308rich's", ["the", "cafe\u0301", "in", "Zu\u0308rich's"]),  # NFD: marks in their word
 ])
 def test_tokens(text, expected):
     assert texts(text) == expected
