@@ -49,6 +49,12 @@ FEATURES = (
 )
 
 PAIR_CANDIDATES = 4     # per word, for joint replacement of two adjacent words
+# A candidate that is one of the words of its own scored window (the two before, the two
+# after) gets this much (log10) off its gain, which puts it below any real candidate: an
+# n-gram model loves repetition ("shorter and shorter", "more and more"), so "fewer and
+# shorter cracks" made "shorter" the best candidate for "fewer" (and "fewer" for "shorter").
+# A spinner does not swap a word for the one beside it, so such a gain is not evidence.
+NEAR_PENALTY = 2 * CLIP
 
 
 @dataclass(slots=True)
@@ -168,7 +174,8 @@ def _rank(lm, uni, w: str, cands, flags, h, nxt) -> list[tuple[str, float]]:
     dictionaries hold); see BENCHMARKS.md for how this was chosen.
     """
     base, uw = _local(lm, w, h, nxt), uni(w)
-    scored = [(c, _local(lm, c, h, nxt) - base) for c in cands]
+    near = (*h, *nxt)  # a candidate repeating its neighbour: see NEAR_PENALTY
+    scored = [(c, _local(lm, c, h, nxt) - base - (NEAR_PENALTY if c in near else 0.0)) for c in cands]
     scored.sort(key=lambda x: -(x[1] - 0.5 * (uni(x[0]) - uw) + (flags[x[0]] == 3)))
     return scored
 
@@ -212,7 +219,9 @@ def _pair(lm, words, pos, a: WordEvidence, b: WordEvidence, i_pair: int) -> None
 
     wa, wb = words[pos], words[pos + 1]
     base = window(wa, wb)
-    gain = max(window(x, y) for x, _ in a.candidates[:PAIR_CANDIDATES] for y, _ in b.candidates[:PAIR_CANDIDATES]) - base
+    near_a, near_b = (*a.context[0], *a.context[1]), (*b.context[0], *b.context[1])  # not as pairs either
+    gain = max((window(x, y) for x, _ in a.candidates[:PAIR_CANDIDATES] if x not in near_a
+                for y, _ in b.candidates[:PAIR_CANDIDATES] if y not in near_b), default=-np.inf) - base
     gain = max(-CLIP, min(CLIP, gain))
     extra = gain - max(a.row[0], b.row[0], 0.0)
     for ev in (a, b):

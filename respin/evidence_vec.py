@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .evidence import (CLIP, FEATURES, MAX_CANDIDATES, PAIR_CANDIDATES, STOPWORDS, SUGGESTION_CANDIDATES,
+from .evidence import (CLIP, FEATURES, MAX_CANDIDATES, NEAR_PENALTY, PAIR_CANDIDATES, STOPWORDS, SUGGESTION_CANDIDATES,
                        WordEvidence, _ranges)
 from .tokenize import Document
 
@@ -258,6 +258,8 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
     local, own, last = (a.reshape(m, K) for a in (local, own, last))
     valid = cid >= 0
     gain = np.where(valid, local - base[:, None], -np.inf)
+    near = (cid == h2[:, None]) | (cid == h1[:, None]) | (cid == n1[:, None]) | (cid == n2[:, None])
+    gain -= np.where(near, NEAR_PENALTY, 0.0).astype(gain.dtype)  # a candidate repeating its neighbour
     uni = tab.p1
     uw = uni[ids[sel]]
     uc = np.where(valid, uni[np.maximum(cid, 0)], 0.0)
@@ -291,7 +293,7 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
     head = flat[:, :PAIR_CANDIDATES]  # pairs read only the best few candidates' terms
     ranked = lambda a: a.ravel()[head]  # noqa: E731
     terms = (ranked(own), ranked(last), tuple(ranked(a) for a in b_h1x), tuple(ranked(a) for a in b_xn1))
-    _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, (base1, base2, base3))
+    _pairs(tab, sel, X, at, r_ids, r_valid & ~near.ravel()[flat], terms, ids, h1, (base1, base2, base3))
     return (X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1), win, gain.astype(np.float32, copy=False),
             (base, ctx))
 
@@ -336,6 +338,8 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
             rt = r[todo]
             gain[todo] = _local(tab, cid[todo], h2[rt], h1[rt], n1[rt], n2[rt],
                                 tuple(tuple(a[rt] for a in big) for big in ctx)) - base[rt]
+            near = (cid[todo] == h2[rt]) | (cid[todo] == h1[rt]) | (cid[todo] == n1[rt]) | (cid[todo] == n2[rt])
+            gain[todo] -= np.where(near, NEAR_PENALTY, 0.0).astype(gain.dtype)  # as detection's gains
         uw = tab.p1[wid]
         key = gain - 0.5 * (tab.p1[cid] - uw[r]) + (fl == 3)
         # Each row's candidates by key, ties in prior order (a stable sort per row of a

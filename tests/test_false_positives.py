@@ -70,3 +70,41 @@ def test_pooled_gain_never_exceeds_the_gains_on_real_text():
         by_row = [dict(zip(table.cand[i].tolist(), table.gain[i].tolist())) for i in h.rows]
         gains = sum(g.get(h.candidate, MISSING_GAIN) for g in by_row)
         assert h.pooled <= gains + 1e-6, (table.words[h.candidate], h.pooled, gains)
+
+
+# --- 2. a candidate that repeats a neighbouring word -----------------------------------------
+
+REPEATS = ("The coated samples showed fewer and shorter cracks than the bare ones after cycling. "
+           "Larger and smaller grains were counted separately.")
+
+
+def _window_words(r):
+    return {w for w in (*r.context[0], *r.context[1])}
+
+
+@pytest.mark.parametrize("path", ["table", "scalar"])
+def test_a_neighbouring_word_is_never_a_candidate_with_a_gain(path):
+    # An n-gram model loves "shorter and shorter": "shorter" gained 4 log10 as the original
+    # of "fewer" in "fewer and shorter cracks", and "fewer" 5.5 for "shorter".
+    from respin.evidence import scalar_evidence
+    m, cands, tab = _model()
+    doc = Document.from_text(REPEATS)
+    rows = evidence_table(doc, cands, tab).rows() if path == "table" else scalar_evidence(doc, m.lexicon, m.lm)
+    by_word = {r.text: r for r in rows}
+    assert {"fewer", "shorter"} <= set(by_word)
+    for r in rows:
+        near = _window_words(r)
+        assert not [c for c, g in r.candidates if c in near and g > 0], (r.text, r.candidates, near)
+    assert by_word["fewer"].candidates[0][0] != "shorter"
+    assert by_word["shorter"].candidates[0][0] != "fewer"
+
+
+def test_findings_never_suggest_the_word_next_door():
+    report = respin.check(REPEATS)
+    words = [w.lower() for w in re.findall(r"[A-Za-z]+", REPEATS)]
+    for f in report.findings:
+        i = len(re.findall(r"[A-Za-z]+", REPEATS[:f.start]))
+        n = len(re.findall(r"[A-Za-z]+", f.text))
+        near = set(words[max(0, i - 2):i]) | set(words[i + n:i + n + 2])
+        for s in f.suggestions:
+            assert not set(s.lower().split()) & near - set(f.text.lower().split()), (f.text, s, near)
