@@ -14,7 +14,7 @@ import pytest
 
 import respin
 from respin.consistency import MISSING_GAIN, pooled_types
-from respin.evidence import vectorised
+from respin.evidence import CLIP, vectorised
 from respin.evidence_vec import evidence_table
 from respin.tokenize import Document
 
@@ -108,3 +108,34 @@ def test_findings_never_suggest_the_word_next_door():
         near = set(words[max(0, i - 2):i]) | set(words[i + n:i + n + 2])
         for s in f.suggestions:
             assert not set(s.lower().split()) & near - set(f.text.lower().split()), (f.text, s, near)
+
+
+# --- 3. a number word for a number of another value ----------------------------------------
+
+NUMBERS = ("The survey ran for eight weeks in fifteen villages, and about a thousand households "
+           "answered all twelve questions. Nine of the villages had a clinic.")
+
+
+@pytest.mark.parametrize("path", ["table", "scalar"])
+def test_a_number_word_is_not_explained_by_another_number(path):
+    # The thesauri list "eight" with "five" and "nine", "thousand" with "million"; a
+    # spinner keeps the meaning, and the LM merely prefers rounder numbers.
+    from respin.evidence import NUMBER_VALUE, scalar_evidence
+    m, cands, tab = _model()
+    doc = Document.from_text(NUMBERS)
+    rows = evidence_table(doc, cands, tab).rows() if path == "table" else scalar_evidence(doc, m.lexicon, m.lm)
+    judged = [r for r in rows if r.text.lower() in NUMBER_VALUE]
+    assert len(judged) >= 3
+    for r in judged:
+        v = NUMBER_VALUE[r.text.lower()]
+        assert not [c for c, g in r.candidates if NUMBER_VALUE.get(c, v) != v and g > -CLIP], (r.text, r.candidates)
+    report = respin.check(NUMBERS)
+    for f in report.findings:
+        v = NUMBER_VALUE.get(f.text.lower())
+        assert v is None or all(NUMBER_VALUE.get(s.lower(), v) == v for s in f.suggestions), f
+
+
+def test_a_dozen_may_still_be_twelve():
+    from respin.evidence import NUMBER_VALUE
+    assert NUMBER_VALUE["dozen"] == NUMBER_VALUE["twelve"]
+    assert NUMBER_VALUE["first"] != NUMBER_VALUE["one"] and NUMBER_VALUE["twentieth"] != NUMBER_VALUE["twenty"]
