@@ -7,11 +7,14 @@ each alone). Twenty-six contexts that all prefer the same candidate are. For eac
 type judged at least twice in a document, the candidate that fits best over all its
 occurrences is found, and its gains are pooled:
 
-    pooled = sum over occurrences of gain(candidate) - n * (log10 P(candidate) - log10 P(word))
+    pooled = sum over occurrences of gain(candidate) - n * max(0, log10 P(candidate) - log10 P(word))
 
 an occurrence where the candidate is not among the word's kept candidates counts
 :data:`MISSING_GAIN`; the second term removes the advantage a commoner candidate has in
-any context (as ``delta_pmi`` does for one occurrence).
+any context (as ``delta_pmi`` does for one occurrence). It only ever removes: a candidate
+rarer than the word gets no bonus for its rarity (spinners swap towards rarer words, so a
+rarer "original" is no likelier; unclamped, "three" -> "triad" pooled 3.4 from a frequency
+term of +10 with gains that were all missing or negative).
 
 Clean text repeats words too, and a news LM of the 1990s prefers "security guards" to
 "security guarantees" every time: pooled gains of clean types are as large as spun ones
@@ -77,7 +80,7 @@ def pooled_types(table, tab, min_count: int = 2, rows=None, min_pooled: float | 
     grp, cid = g_of[first], c_of[first]
     occ = counts[grp]
     wid = table.ids[sel[first_of]][grp]
-    pooled = sums + MISSING_GAIN * (occ - kept) - occ * (tab.p1[cid] - tab.p1[wid])
+    pooled = sums + MISSING_GAIN * (occ - kept) - occ * np.maximum(0.0, tab.p1[cid] - tab.p1[wid])
     # Each type's best key: the largest pooled gain, ties to the lower candidate id
     # (deterministic); the keys are in type order, so a type's best is its first here.
     order = np.lexsort((cid, -pooled, grp))

@@ -49,6 +49,22 @@ FEATURES = (
 )
 
 PAIR_CANDIDATES = 4     # per word, for joint replacement of two adjacent words
+# Implausible originals get this much (log10) off their gain, which puts them below any
+# real candidate. (1) A candidate that is one of the words of its own scored window (the
+# two before, the two after): an n-gram model loves repetition ("shorter and shorter"), so
+# "fewer and shorter cracks" made "shorter" the best candidate for "fewer" (and "fewer" for
+# "shorter"); a spinner does not swap a word for the one beside it. (2) A number word for a
+# number word of another value ("eight" for "five", "thousand" for "million": the thesauri
+# list them together): a spinner keeps the meaning, and the LM merely prefers rounder numbers.
+IMPLAUSIBLE_PENALTY = 2 * CLIP
+_UNITS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty".split()
+_ORDS = "zeroth first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+NUMBER_VALUE = {**dict(zip(_UNITS, range(21))), **{w: 20 + 10 * i for i, w in enumerate(_TENS)}, "dozen": 12, **_SCALE,
+                **{w: 10_000 + i for i, w in enumerate(_ORDS)},  # ordinals: their own values
+                **{w[:-1] + "ieth": 10_020 + 10 * i for i, w in enumerate(_TENS)},
+                **{w + "th": 10_000 + v for w, v in _SCALE.items()}}
 
 
 @dataclass(slots=True)
@@ -168,7 +184,10 @@ def _rank(lm, uni, w: str, cands, flags, h, nxt) -> list[tuple[str, float]]:
     dictionaries hold); see BENCHMARKS.md for how this was chosen.
     """
     base, uw = _local(lm, w, h, nxt), uni(w)
-    scored = [(c, _local(lm, c, h, nxt) - base) for c in cands]
+    near = (*h, *nxt)  # a candidate repeating its neighbour, a number for another: see IMPLAUSIBLE_PENALTY
+    nw = NUMBER_VALUE.get(w)
+    scored = [(c, _local(lm, c, h, nxt) - base - (IMPLAUSIBLE_PENALTY if c in near or nw is not None and NUMBER_VALUE.get(c, nw) != nw
+                                                  else 0.0)) for c in cands]
     scored.sort(key=lambda x: -(x[1] - 0.5 * (uni(x[0]) - uw) + (flags[x[0]] == 3)))
     return scored
 
@@ -212,7 +231,9 @@ def _pair(lm, words, pos, a: WordEvidence, b: WordEvidence, i_pair: int) -> None
 
     wa, wb = words[pos], words[pos + 1]
     base = window(wa, wb)
-    gain = max(window(x, y) for x, _ in a.candidates[:PAIR_CANDIDATES] for y, _ in b.candidates[:PAIR_CANDIDATES]) - base
+    near_a, near_b = (*a.context[0], *a.context[1]), (*b.context[0], *b.context[1])  # not as pairs either
+    gain = max((window(x, y) for x, _ in a.candidates[:PAIR_CANDIDATES] if x not in near_a
+                for y, _ in b.candidates[:PAIR_CANDIDATES] if y not in near_b), default=-np.inf) - base
     gain = max(-CLIP, min(CLIP, gain))
     extra = gain - max(a.row[0], b.row[0], 0.0)
     for ev in (a, b):

@@ -24,8 +24,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .evidence import (CLIP, FEATURES, MAX_CANDIDATES, PAIR_CANDIDATES, STOPWORDS, SUGGESTION_CANDIDATES,
-                       WordEvidence, _ranges)
+from .evidence import (CLIP, FEATURES, MAX_CANDIDATES, IMPLAUSIBLE_PENALTY, NUMBER_VALUE, PAIR_CANDIDATES, STOPWORDS,
+                       SUGGESTION_CANDIDATES, WordEvidence, _ranges)
 from .tokenize import Document
 
 _F = {f: i for i, f in enumerate(FEATURES)}
@@ -210,6 +210,23 @@ def doc_rate(types: np.ndarray, delta: np.ndarray) -> np.ndarray:
     return hits[inv] / np.bincount(inv)[inv]
 
 
+_NUMBERS: dict = {}
+
+
+def _other_number(tab, w: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """Where candidate ids ``c`` are number words of another value than words ``w`` (LM ids
+    of ``tab``, broadcast): :data:`respin.evidence.NUMBER_VALUE`."""
+    hit = _NUMBERS.get(id(tab))
+    if hit is None or hit[0] is not tab:
+        number = np.full(len(tab.words), np.nan)
+        for x, v in NUMBER_VALUE.items():
+            if x in tab.index:
+                number[tab.index[x]] = v
+        hit = _NUMBERS[id(tab)] = (tab, number)
+    vw, vc = hit[1][np.maximum(w, 0)], hit[1][np.maximum(c, 0)]
+    return (w >= 0) & (c >= 0) & ~np.isnan(vw) & ~np.isnan(vc) & (vw != vc)
+
+
 BLOCK_ROWS = 8192  # judged words per block (a block ends at a sentence end)
 
 
@@ -258,6 +275,9 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
     local, own, last = (a.reshape(m, K) for a in (local, own, last))
     valid = cid >= 0
     gain = np.where(valid, local - base[:, None], -np.inf)
+    near = (cid == h2[:, None]) | (cid == h1[:, None]) | (cid == n1[:, None]) | (cid == n2[:, None])
+    near |= _other_number(tab, ids[sel][:, None], cid)
+    gain -= np.where(near, IMPLAUSIBLE_PENALTY, 0.0).astype(gain.dtype)  # a candidate repeating its neighbour, a number for another
     uni = tab.p1
     uw = uni[ids[sel]]
     uc = np.where(valid, uni[np.maximum(cid, 0)], 0.0)
@@ -291,7 +311,7 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
     head = flat[:, :PAIR_CANDIDATES]  # pairs read only the best few candidates' terms
     ranked = lambda a: a.ravel()[head]  # noqa: E731
     terms = (ranked(own), ranked(last), tuple(ranked(a) for a in b_h1x), tuple(ranked(a) for a in b_xn1))
-    _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, (base1, base2, base3))
+    _pairs(tab, sel, X, at, r_ids, r_valid & ~near.ravel()[flat], terms, ids, h1, (base1, base2, base3))
     return (X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1), win, gain.astype(np.float32, copy=False),
             (base, ctx))
 
@@ -336,6 +356,9 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
             rt = r[todo]
             gain[todo] = _local(tab, cid[todo], h2[rt], h1[rt], n1[rt], n2[rt],
                                 tuple(tuple(a[rt] for a in big) for big in ctx)) - base[rt]
+            near = (cid[todo] == h2[rt]) | (cid[todo] == h1[rt]) | (cid[todo] == n1[rt]) | (cid[todo] == n2[rt])
+            near |= _other_number(tab, wid[rt], cid[todo])
+            gain[todo] -= np.where(near, IMPLAUSIBLE_PENALTY, 0.0).astype(gain.dtype)  # as detection's gains
         uw = tab.p1[wid]
         key = gain - 0.5 * (tab.p1[cid] - uw[r]) + (fl == 3)
         # Each row's candidates by key, ties in prior order (a stable sort per row of a

@@ -550,6 +550,6 @@ def test_pooled_gain_sums_the_occurrences():
     assert tab.words[h.candidate] == "said"
     c, w = h.candidate, tab.index["mentioned"]
     by_row = [dict(zip(table.cand[i].tolist(), table.gain[i].tolist())) for i in h.rows]
-    expected = sum(g.get(c, MISSING_GAIN) for g in by_row) - len(h.rows) * (tab.p1[c] - tab.p1[w])
+    expected = sum(g.get(c, MISSING_GAIN) for g in by_row) - len(h.rows) * max(0.0, tab.p1[c] - tab.p1[w])
     assert h.pooled == pytest.approx(expected)
     assert all(len(x.rows) >= 2 for x in hits.values())
