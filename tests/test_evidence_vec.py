@@ -53,7 +53,11 @@ def test_same_features_and_candidates(model, i):
     X = matrix(rows)
     assert X.shape == table.X.shape
     if len(rows):
-        diff = np.abs(X - table.X).max(axis=0)
+        # A word whose two best candidates tie on the ranking key within the rounding (court
+        # and tower for "Palais", 2e-5 apart) may take either as its best, and its features
+        # with it; every other word must agree.
+        tied = np.array([_tied(model, r) for r in rows])
+        diff = np.abs(X - table.X)[~tied].max(axis=0, initial=0.0)
         assert (diff < TOL).all(), dict(zip(FEATURES, diff.round(5)))
     for k, r in enumerate(rows):
         v = table.row(k)
@@ -65,6 +69,17 @@ def test_same_features_and_candidates(model, i):
         for c, g in v.candidates:
             if c in gains:
                 assert abs(g - gains[c]) < TOL
+
+
+def _tied(model, row) -> bool:
+    """Whether the scalar ranking key (respin.evidence._rank) of the row's two best
+    candidates differ by less than the LM's rounding."""
+    from respin.evidence import _Unigrams
+    if len(row.candidates) < 2:
+        return False
+    uni = _Unigrams(model.lm)
+    (a, ga), (b, gb) = row.candidates[:2]
+    return abs((ga - 0.5 * uni(a)) - (gb - 0.5 * uni(b))) < TOL
 
 
 def test_suggestions_match_scalar_rescore(model):
