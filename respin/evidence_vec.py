@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .cmu_table import lookup
 from .evidence import (CLIP, FEATURES, MAX_CANDIDATES, IMPLAUSIBLE_PENALTY, NUMBER_VALUE, PAIR_CANDIDATES, STOPWORDS,
                        SUGGESTION_CANDIDATES, WordEvidence, _ranges)
 from .tokenize import Document
@@ -162,11 +163,8 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
     lowered = doc.words()[1]
     wk, sent_start, sent_end = doc.word_arrays()  # token index; flat index of the sentence's first word, end
     n = len(lowered)
-    empty = EvidenceTable(doc, np.zeros(0, np.int64), np.zeros((0, len(FEATURES))), np.zeros((0, N_KEEP), np.int64),
-                          np.zeros((0, N_KEEP)), tab.words, lowered, np.zeros(0, np.int64), np.zeros((0, 2), np.int64),
-                          np.zeros((0, 4), np.int64))
     if n == 0:
-        return empty
+        return _empty(doc, tab, lowered)
     # Each word type looked up once: its code is its position in first-occurrence order
     # (dict operations at C speed), and the words read their type's answer.
     types = list(dict.fromkeys(lowered))
@@ -175,7 +173,7 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
     # A judged word must itself be in the LM's vocabulary (the candidate table ensures it).
     sel = np.flatnonzero((crow >= 0) & (ids >= 0))
     if len(sel) == 0:
-        return empty
+        return _empty(doc, tab, lowered)
     ss, se = sent_start, sent_end
     pos = np.arange(n) - ss  # position in sentence
     # Blocks of whole sentences, so that the arrays of a long document stay small (memory
@@ -192,6 +190,13 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
                          tab.words, lowered, sel, np.stack([ss[sel], se[sel]], axis=1), ctx, win,
                          cands, crow[sel].astype(np.int32), np.concatenate([x[5] for x in parts]), ids[sel],
                          _joined([x[6] for x in parts]))
+
+
+def _empty(doc: Document, tab, lowered: list) -> EvidenceTable:
+    """The evidence table of a document without judged words."""
+    return EvidenceTable(doc, np.zeros(0, np.int64), np.zeros((0, len(FEATURES))), np.zeros((0, N_KEEP), np.int64),
+                         np.zeros((0, N_KEEP)), tab.words, lowered, np.zeros(0, np.int64), np.zeros((0, 2), np.int64),
+                         np.zeros((0, 4), np.int64))
 
 
 def _joined(parts: list):
@@ -262,11 +267,19 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
     cid = cands.ids[crow[sel]]              # (m, K) candidate ids, -1 padded
     cfl = cands.flags[crow[sel]]
     m, K = cid.shape
-    ctx = tuple(_bigrams(tab, [(h2, h1), (n1, n2)]))
-    base, base1, base2, base3, _, _ = _local(tab, ids[sel], h2, h1, n1, n2, ctx, parts=True)
-    rep = tuple(tuple(np.repeat(a, K) for a in big) for big in ctx)
-    local, own, mid, last, b_h1x, b_xn1 = _local(tab, cid.ravel(), np.repeat(h2, K), np.repeat(h1, K),
-                                                 np.repeat(n1, K), np.repeat(n2, K), rep, parts=True)
+    # The words' own windows (rows :m) and their candidates' (K a word) scored together: one
+    # bigram and one trigram search for all, since each search has a fixed cost (tens of µs)
+    # that dominates on short texts. Every number is computed elementwise, as apart.
+    of = np.concatenate([np.arange(m), np.repeat(np.arange(m), K)])  # the word each row is of
+    x = np.concatenate([ids[sel], cid.ravel()])
+    H1, N1 = h1[of], n1[of]
+    *ctx, b_h1x, b_xn1 = _bigrams(tab, [(h2, h1), (n1, n2), (H1, x), (x, N1)])
+    ctx = tuple(tuple(a.copy() for a in big) for big in ctx)  # copies: the table keeps ctx, not the whole search
+    t1, t2, t3 = _terms(tab, x, h2[of], H1, N1, n2[of], tuple(tuple(a[of] for a in big) for big in ctx), b_h1x, b_xn1)
+    tot = t1 + t2 + t3
+    base, base1, base2, base3 = tot[:m].copy(), t1[:m], t2[:m], t3[:m]  # (a copy, as ctx)
+    local, own, mid, last = tot[m:], t1[m:], t2[m:], t3[m:]
+    b_h1x, b_xn1 = (tuple(a[m:] for a in big) for big in (b_h1x, b_xn1))
     win = None
     if windows:
         win = (np.concatenate([ids[sel, None], cid], axis=1).astype(np.int32),
@@ -310,8 +323,10 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
 
     head = flat[:, :PAIR_CANDIDATES]  # pairs read only the best few candidates' terms
     ranked = lambda a: a.ravel()[head]  # noqa: E731
-    terms = (ranked(own), ranked(last), tuple(ranked(a) for a in b_h1x), tuple(ranked(a) for a in b_xn1))
-    _pairs(tab, sel, X, at, r_ids, r_valid & ~near.ravel()[flat], terms, ids, h1, (base1, base2, base3))
+    # of "h1 x", _backoff reads found and backoff (as context); of "x n1", found and prob
+    terms = (ranked(own), ranked(last), (ranked(b_h1x[0]), None, ranked(b_h1x[2])),
+             (ranked(b_xn1[0]), ranked(b_xn1[1]), None))
+    _pairs(tab, sel, X, n1, n2, r_ids, r_valid & ~near.ravel()[flat], terms, h1, (base1, base2, base3))
     return (X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1), win, gain.astype(np.float32, copy=False),
             (base, ctx))
 
@@ -428,7 +443,6 @@ def _suggestion_candidates(lexicon, tab, w: str, limit: int):
 
 def _bigram(tab, h, w):
     """(found, prob, backoff) of the bigrams "h w" (found is False where either is missing)."""
-    from .cmu_table import lookup
     ok = (h >= 0) & (w >= 0)
     f, p, b = lookup(tab, 2, np.where(ok, h, 0) * tab.V + np.where(ok, w, 0), tab.p2, tab.b2)
     f &= ok
@@ -437,7 +451,6 @@ def _bigram(tab, h, w):
 
 def _bigrams(tab, pairs):
     """:func:`_bigram` for several (h, w) arrays in one search (fewer, denser sorts)."""
-    from .cmu_table import lookup
     oks = [(h >= 0) & (w >= 0) for h, w in pairs]
     keys = np.concatenate([np.where(ok, h, 0) * tab.V + np.where(ok, w, 0) for ok, (h, w) in zip(oks, pairs)])
     f, p, b = lookup(tab, 2, keys, tab.p2, tab.b2)
@@ -471,7 +484,6 @@ def _backoff(tab, w, h1, h2, big_w, big_ctx):
 
 def _with_trigrams(tab, parts):
     """Complete :func:`_backoff` results with their trigrams, all searched at once."""
-    from .cmu_table import lookup
     keys = np.concatenate([q for _, _, q in parts])
     if len(keys):
         f3, p3 = lookup(tab, 3, keys, tab.p3)
@@ -489,23 +501,29 @@ def _score(tab, w, h1, h2, big_w, big_ctx):
     return _with_trigrams(tab, [_backoff(tab, w, h1, h2, big_w, big_ctx)])[0]
 
 
-def _local(tab, x, h2, h1, n1, n2, ctx=None, parts: bool = False):
+def _local(tab, x, h2, h1, n1, n2, ctx=None):
     """evidence._local for arrays: log10 of x's own trigram plus those of the next two words.
     ``ctx`` = the row-level bigrams ("h2 h1", "n1 n2") when the caller shares them across
-    candidates. ``parts``: return (total, its three terms, bigram "h1 x", bigram "x n1")
-    for callers that reuse them (pairs of adjacent words, restoration's windows)."""
+    candidates."""
     if ctx is None:
         ctx = tuple(_bigrams(tab, [(h2, h1), (n1, n2)]))
     b_h1x, b_xn1 = _bigrams(tab, [(h1, x), (x, n1)])
+    t1, t2, t3 = _terms(tab, x, h2, h1, n1, n2, ctx, b_h1x, b_xn1)
+    return t1 + t2 + t3
+
+
+def _terms(tab, x, h2, h1, n1, n2, ctx, b_h1x, b_xn1):
+    """The three terms of :func:`_local` given its bigrams: "h2 h1" and "n1 n2" (``ctx``),
+    "h1 x" and "x n1" (a missing next word's term is 0)."""
     t1, t2, t3 = _with_trigrams(tab, [_backoff(tab, x, h1, h2, b_h1x, ctx[0]),
                                       _backoff(tab, n1, x, h1, b_xn1, b_h1x),
                                       _backoff(tab, n2, n1, x, ctx[1], b_xn1)])
-    t2 = np.where(n1 != -2, t2, 0.0)
-    t3 = np.where(n2 != -2, t3, 0.0)
-    return (t1 + t2 + t3, t1, t2, t3, b_h1x, b_xn1) if parts else t1 + t2 + t3
+    return t1, np.where(n1 != -2, t2, 0.0), np.where(n2 != -2, t3, 0.0)
 
 
-def _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, base_terms) -> None:
+
+
+def _pairs(tab, sel, X, n1, n2, r_ids, r_valid, terms, h1, base_terms) -> None:
     """evidence._pair for every two adjacent judged words of a sentence, vectorised.
 
     The window of a pair (x, y) is T(x | h) + T(y | h1 x) + T(n0 | x y) + T(n1 | y n0). The
@@ -518,7 +536,7 @@ def _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, base_terms) -> None:
         return
     # Rows a, b with flat word index b = a + 1 in the same sentence.
     a = np.flatnonzero(np.diff(sel) == 1)
-    a = a[at(1, sel[a]) != -2]
+    a = a[n1[a] != -2]
     if len(a) == 0:
         return
     b = a + 1
@@ -526,7 +544,7 @@ def _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, base_terms) -> None:
     own, last, b_h1x, b_xn1 = terms
     xa, va = r_ids[a, :P], r_valid[a, :P]
     xb, vb = r_ids[b, :P], r_valid[b, :P]
-    ha1, na = h1[a], at(2, sel[a])
+    ha1, na = h1[a], n2[a]
     has0 = na != -2
     Pa, Pb = xa.shape[1], xb.shape[1]
     rep = Pa * Pb
@@ -538,8 +556,9 @@ def _pairs(tab, sel, X, at, r_ids, r_valid, terms, ids, h1, base_terms) -> None:
     X_, Y_ = np.where(ok, X_, 0), np.where(ok, Y_, 0)
     H1, N0, HAS0 = np.repeat(ha1, rep), np.repeat(na, rep), np.repeat(has0, rep)
     b_xy = _bigram(tab, X_, Y_)
-    t_y, t_n0 = _with_trigrams(tab, [_backoff(tab, Y_, X_, H1, b_xy, tuple(ia(v) for v in b_h1x)),
-                                     _backoff(tab, np.where(HAS0, N0, 0), Y_, X_, tuple(jb(v) for v in b_xn1), b_xy)])
+    t_y, t_n0 = _with_trigrams(tab, [_backoff(tab, Y_, X_, H1, b_xy, tuple(v if v is None else ia(v) for v in b_h1x)),
+                                     _backoff(tab, np.where(HAS0, N0, 0), Y_, X_, tuple(v if v is None else jb(v) for v in b_xn1),
+                                              b_xy)])
     t_n0 = np.where(HAS0, t_n0, 0.0)
     sc = ia(own) + t_y + t_n0 + np.where(HAS0, jb(last), 0.0)
 
