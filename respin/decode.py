@@ -928,7 +928,7 @@ class _TableDecode:
             code = self.tab.V + 1  # (position, LM id or -1) as one int
             seen = np.sort(np.array([p * code + x + 1 for p, _, x, _ in single], dtype=np.int64))
             row = pos * code + y + 1
-            m = seen[np.minimum(np.searchsorted(seen, row), len(seen) - 1)] != row
+            m = seen[np.minimum(seen.searchsorted(row), len(seen) - 1)] != row
             pos, k, y, base = pos[m], k[m], y[m], base[m]
             pos, k, y, base = (np.concatenate([x, np.array(c)]) for x, c in zip((pos, k, y, base), zip(*single)))
         self.rows = (pos, k, y, base)
@@ -949,7 +949,7 @@ class _TableDecode:
         else:
             ok = np.lexsort((ak, apos))
         sp = apos[ok]
-        rank = np.arange(len(ok)) - np.searchsorted(sp, sp)  # rank within its position
+        rank = np.arange(len(ok)) - sp.searchsorted(sp)  # rank within its position
         if dec.prune:
             ok, rank = ok[rank < LATTICE_CANDIDATES], rank[rank < LATTICE_CANDIDATES]
         P, nr = self.P, len(pos)
@@ -991,7 +991,7 @@ class _TableDecode:
         sp, sy = rp[look], ry[look]
         kq = _unique(sp)  # words whose context bigrams the searched rows need
         h2, h1, n1, n2 = self.h2[sp], self.h1[sp], self.n1[sp], self.n2[sp]
-        at = np.searchsorted(kq, sp)
+        at = kq.searchsorted(sp)
         nk, nr = len(kq), len(sp)
         # the phrase windows' trigrams join the same two searches (small ones cost ~10x more a query)
         qw, qh1, qh2, qm = _seq_queries([self._window_seq(p, o) for p, _, o in multi])
@@ -1435,7 +1435,7 @@ class _TableDecode:
         ok = nn >= 2
         pairs, vals = pairs[ok], _clamp(total[ok] * (nn[ok] - 1) / nn[ok], -POOL_CLIP, POOL_CLIP)
         value = np.zeros(len(self.o_pos))
-        j = np.minimum(np.searchsorted(pairs, self.o_pair), max(len(pairs) - 1, 0))
+        j = np.minimum(pairs.searchsorted(self.o_pair), max(len(pairs) - 1, 0))
         hit = (pairs[j] == self.o_pair) if len(pairs) else np.zeros(len(self.o_pos), bool)
         value[hit & (self.o_k > 0)] = vals[j[hit & (self.o_k > 0)]]
         pooled = np.zeros(nk, bool)
@@ -1453,7 +1453,7 @@ class _TableDecode:
             ss = self.lw * self.loc_s[o] + chan[o]
             p = self.o_pos[o]
             starts = _runs(p).nonzero()[0]
-            size = np.diff(np.r_[starts, len(o)])
+            size = np.append(starts[1:], len(o)) - starts
             ex = np.exp(ss - np.maximum.reduceat(ss, starts).repeat(size))
             prob[o] = ex / np.add.reduceat(ex, starts).repeat(size)
         first, cnt, o_k = self.first, self.cnt, self.o_k

@@ -581,9 +581,10 @@ def _pairs(tab, sel, X, n1, n2, r_ids, r_valid, terms, h1, base_terms) -> None:
     rep = Pa * Pb
     # Combination (i, j) of a's candidate i and b's candidate j, flattened per pair.
     ia = lambda v: v[a, :P].repeat(Pb, axis=1).ravel()  # noqa: E731
-    jb = lambda v: np.tile(v[b, :P], (1, Pa)).ravel()        # noqa: E731
-    X_, Y_ = xa.repeat(Pb, axis=1).ravel(), np.tile(xb, (1, Pa)).ravel()
-    ok = (va.repeat(Pb, axis=1) & np.tile(vb, (1, Pa))).ravel()
+    # b's candidates once per candidate of a: np.tile(v, (1, Pa)), without tile's Python layers
+    jb = lambda v: v[b, :P][:, None].repeat(Pa, axis=1).ravel()  # noqa: E731
+    X_, Y_ = xa.repeat(Pb, axis=1).ravel(), xb[:, None].repeat(Pa, axis=1).ravel()
+    ok = (va.repeat(Pb, axis=1) & vb[:, None].repeat(Pa, axis=1).reshape(len(b), -1)).ravel()
     X_, Y_ = np.where(ok, X_, 0), np.where(ok, Y_, 0)
     H1, N0, HAS0 = ha1.repeat(rep), na.repeat(rep), has0.repeat(rep)
     b_xy = _bigram(tab, X_, Y_)
