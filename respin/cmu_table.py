@@ -75,22 +75,24 @@ def _hash(keys: np.ndarray) -> np.ndarray:
 
 
 _HASH_SIGNED = np.int64(int(_HASH) - (1 << 64))  # the same multiplier, as int64 arithmetic wraps
+_SHIFT = np.int64(64 - FILTER_BITS)
+_BIT = np.left_shift(1, np.arange(8, dtype=np.uint8), dtype=np.uint8)  # bit k of a filter byte
 
 
 def _maybe_present(present: np.ndarray, q: np.ndarray) -> np.ndarray:
-    """Positions of the keys ``q`` (1-d) whose bit is set in the filter ``present``: the
-    bits of :func:`_hash`, computed in int64 (products wrap alike, and the top bits an
-    arithmetic shift brings in are masked off) and in place: no unsigned copies of the
-    queries, no conversion of unsigned positions for indexing, fewer temporary arrays."""
-    h = np.multiply(q, _HASH_SIGNED, dtype=np.int64)
-    np.right_shift(h, 64 - FILTER_BITS, out=h)
-    np.bitwise_and(h, (1 << FILTER_BITS) - 1, out=h)
-    bit = np.bitwise_and(h, 7).astype(np.uint8)
-    np.right_shift(h, 3, out=h)
-    v = present[h]
-    np.right_shift(v, bit, out=v)
-    np.bitwise_and(v, 1, out=v)
-    return np.flatnonzero(v)
+    """Positions of the int64 keys ``q`` (1-d) whose bit is set in the filter ``present``:
+    the bits of :func:`_hash`, in int64 (products wrap alike; indexing with unsigned
+    positions would cost a conversion). The arithmetic shift leaves the bit position less
+    2**FILTER_BITS where the top bit is set; its byte is then a negative index, which NumPy
+    reads from the end, the same byte, and its low three bits are the same: no mask needed.
+    Each NumPy call costs ~1 µs on a short text's few hundred queries, most of the cost
+    here, so the steps are as few as they can be."""
+    h = q * _HASH_SIGNED
+    h >>= _SHIFT
+    v = present[h >> 3]
+    h &= 7
+    v &= _BIT[h]
+    return v.nonzero()[0]
 
 
 def _filter(keys: np.ndarray) -> np.ndarray:
@@ -100,10 +102,14 @@ def _filter(keys: np.ndarray) -> np.ndarray:
     return np.packbits(bits, bitorder="little")
 
 
+_NAMES = {2: ("k2", "m2", "t2"), 3: ("k3", "m3", "t3")}
+
+
 def lookup(tab, n: int, q: np.ndarray, *values: np.ndarray) -> tuple[np.ndarray, ...]:
     """:func:`_lookup` of ``q`` in the table's ``n``-gram keys (2 or 3), with the table's
     filter and block index where it has them."""
-    return _lookup(getattr(tab, f"k{n}"), q, *values, present=getattr(tab, f"m{n}", None), top=getattr(tab, f"t{n}", None))
+    k, m, t = _NAMES[n]
+    return _lookup(getattr(tab, k), q, *values, present=getattr(tab, m, None), top=getattr(tab, t, None))
 
 
 def _lookup(keys: np.ndarray, q: np.ndarray, *values: np.ndarray, present: np.ndarray | None = None,
@@ -114,20 +120,31 @@ def _lookup(keys: np.ndarray, q: np.ndarray, *values: np.ndarray, present: np.nd
     the large tables in query order. ``present``: the keys' membership filter
     (:func:`_filter`); queries it rules out are not searched, however few there are (a
     search of the large keys costs a cache miss a step: checks of 50-word texts, one call
-    each, took 17% less time with the filter). ``top``: the keys' block index (:data:`STRIDE`)."""
-    if present is not None:
-        flat = q.ravel()
+    each, took 17% less time with the filter). ``top``: the keys' block index (:data:`STRIDE`).
+    A short text's lookups are small, so this is written for a fixed cost of few NumPy calls."""
+    flat = q.ravel()
+    if present is None:
+        got = _find(keys, flat, values, top)
+    else:
+        if flat.dtype != np.int64:
+            flat = flat.astype(np.int64)
         maybe = _maybe_present(present, flat)
-        got = _lookup(keys, flat[maybe], *values, top=top)
-        out = [np.zeros(flat.size, dtype=a.dtype) for a in got]
-        for a, b in zip(out, got):
-            a[maybe] = b
-        return tuple(a.reshape(q.shape) for a in out)
+        got = []
+        for a in _find(keys, flat[maybe], values, top):
+            b = np.zeros(flat.size, dtype=a.dtype)
+            b[maybe] = a
+            got.append(b)
+    return tuple(got) if q.ndim == 1 else tuple(a.reshape(q.shape) for a in got)
+
+
+def _find(keys: np.ndarray, q: np.ndarray, values: tuple, top: np.ndarray | None) -> list[np.ndarray]:
+    """[found, *values] of the 1-d queries ``q`` (see :func:`_lookup`)."""
     if q.size <= 512:  # few queries: searched as they come (sorting them pays off for many)
-        i = np.minimum(np.searchsorted(keys, q), len(keys) - 1)
-        return (keys[i] == q, *(v[i] for v in values))
-    inv, iu, fu = _distinct(keys, q.ravel(), top)
-    return (fu[inv].reshape(q.shape), *(v[iu][inv].reshape(q.shape) for v in values))
+        i = keys.searchsorted(q)
+        np.minimum(i, len(keys) - 1, out=i)
+        return [keys[i] == q, *[v[i] for v in values]]
+    inv, iu, fu = _distinct(keys, q, top)
+    return [fu[inv], *[v[iu][inv] for v in values]]
 
 
 def _search(keys: np.ndarray, q: np.ndarray, top: np.ndarray | None) -> np.ndarray:

@@ -37,7 +37,7 @@ import numpy as np
 
 from .evidence import MAX_CANDIDATES, STOPWORDS, _ranges, _Unigrams, _candidates, vectorised
 from .lm import OOV_FLOOR
-from .evidence_vec import _bigram, _score
+from .evidence_vec import _bigram, _clamp, _runs, _score, _unique
 from .tokenize import PUNCT, Document
 
 # Channel features of one choice, in this order. "keep" is the identity choice.
@@ -561,7 +561,7 @@ class Decoder:
             at = np.array([table._index.get(keys[t][0], -1) for t in judged], dtype=np.int64)
             counts, src = table.first(at, min(MAX_CANDIDATES, MAX_SUBST))
             rank = _ranges(np.zeros(len(at), np.int64), counts)
-            row = np.repeat(np.arange(len(at)), counts)
+            row = np.arange(len(at)).repeat(counts)
             cid = table._cand[src].astype(np.int64)
             keep = cid != at[row]  # the table's word ids: a candidate is the word itself where it is its row
             row, rank, cid, src = row[keep], rank[keep], cid[keep], src[keep]
@@ -622,7 +622,7 @@ class _Types:
             t0, r0 = len(self.id), len(self.words)
             self.ident = _append(self.ident, t0, ident)
             self.wid = _append(self.wid, t0, wid)
-            self.off = _append(self.off, t0, r0 + np.cumsum(n) - n)
+            self.off = _append(self.off, t0, r0 + n.cumsum() - n)
             self.n = _append(self.n, t0, n)
             self.ids = _append(self.ids, r0, ids)
             self.base = _append(self.base, r0, base)
@@ -659,13 +659,13 @@ def _shape_templates(na: np.ndarray, nb: np.ndarray, nc: np.ndarray):
     four arrays; returns them and where each position's shape starts in them."""
     m = int(max(na.max(), nb.max(), nc.max())) + 1
     code = (na * m + nb) * m + nc
-    shapes = np.flatnonzero(np.bincount(code, minlength=m ** 3))
+    shapes = np.bincount(code, minlength=m ** 3).nonzero()[0]
     sa, sb, sc = shapes // (m * m), shapes // m % m, shapes % m
     size = sa * sb * sc
     k = _ranges(np.zeros(len(shapes), np.int64), size)
     start = np.zeros(m ** 3, dtype=np.int64)
-    start[shapes] = np.cumsum(size) - size
-    sa, sb, sc = (np.repeat(x, size) for x in (sa, sb, sc))
+    start[shapes] = size.cumsum() - size
+    sa, sb, sc = (x.repeat(size) for x in (sa, sb, sc))
     a, g = k % sa, k // sa
     c, b = g % sc, g // sc
     prev = a * sb + b
@@ -840,9 +840,9 @@ class _TableDecode:
         self.words = [w for si in self.live for w in self.sents[si][1]]
         self.caps = [c for si in self.live for c in self.sents[si][2]]
         self.sn = np.array([len(self.sents[si][1]) for si in self.live], dtype=np.int64)
-        self.so = np.cumsum(self.sn) - self.sn  # first position of each live sentence
+        self.so = self.sn.cumsum() - self.sn  # first position of each live sentence
         P = self.P = len(self.words)
-        self.sent = np.repeat(np.arange(len(self.live)), self.sn)
+        self.sent = np.arange(len(self.live)).repeat(self.sn)
         i = self.i = np.arange(P) - self.so[self.sent]
         n = self.sn[self.sent]
         if len(dec._types.id) > 200_000:  # bounded memory in long-running processes
@@ -920,7 +920,7 @@ class _TableDecode:
         self.nsw = nsw
         # the types' alternatives, after the swaps
         na, self.t_off = types.n[self.tid], types.off[self.tid]
-        pos = np.repeat(np.arange(P), na)
+        pos = np.arange(P).repeat(na)
         row = _ranges(self.t_off, na)
         k = row - self.t_off[pos] + 1 + nsw[pos]
         y, base = types.ids[row], types.base[row]
@@ -928,7 +928,7 @@ class _TableDecode:
             code = self.tab.V + 1  # (position, LM id or -1) as one int
             seen = np.sort(np.array([p * code + x + 1 for p, _, x, _ in single], dtype=np.int64))
             row = pos * code + y + 1
-            m = seen[np.minimum(np.searchsorted(seen, row), len(seen) - 1)] != row
+            m = seen[np.minimum(seen.searchsorted(row), len(seen) - 1)] != row
             pos, k, y, base = pos[m], k[m], y[m], base[m]
             pos, k, y, base = (np.concatenate([x, np.array(c)]) for x, c in zip((pos, k, y, base), zip(*single)))
         self.rows = (pos, k, y, base)
@@ -944,12 +944,12 @@ class _TableDecode:
         if dec.prune and len(apos):
             w1, w2, ref = self._prune_windows(pos, y, multi)
             g = abase + lw * np.concatenate([w1, w2]) - ref[apos]
-            ok = np.flatnonzero(g > -PRUNE_MARGIN)
+            ok = (g > -PRUNE_MARGIN).nonzero()[0]
             ok = ok[np.lexsort((ak[ok], -g[ok], apos[ok]))]
         else:
             ok = np.lexsort((ak, apos))
         sp = apos[ok]
-        rank = np.arange(len(ok)) - np.searchsorted(sp, sp)  # rank within its position
+        rank = np.arange(len(ok)) - sp.searchsorted(sp)  # rank within its position
         if dec.prune:
             ok, rank = ok[rank < LATTICE_CANDIDATES], rank[rank < LATTICE_CANDIDATES]
         P, nr = self.P, len(pos)
@@ -962,7 +962,7 @@ class _TableDecode:
         is_multi = np.concatenate([np.zeros(P, bool), ok >= nr])[order]
         self.o_y = np.concatenate([self.wid, np.concatenate([y, np.full(len(multi), -1, np.int64)])[ok]])[order]
         self.cnt = np.bincount(self.o_pos, minlength=P)
-        self.first = np.cumsum(self.cnt) - self.cnt
+        self.first = self.cnt.cumsum() - self.cnt
         self.complex = np.zeros(len(self.live), bool)
         self.complex[self.sent[self.o_pos[is_multi]]] = True
         self._pairs()
@@ -975,23 +975,23 @@ class _TableDecode:
         P(n2 | x n1): the context bigrams "h2 h1" and "n1 n2" are searched once per word,
         "h1 x" and "x n1" once per candidate (each serves two terms), trigrams only below
         existing bigrams."""
-        kp = np.unique(np.concatenate([pos, np.array([m[0] for m in multi], np.int64)]))  # words with alternatives
+        kp = _unique(np.concatenate([pos, np.array([m[0] for m in multi], np.int64)]))  # words with alternatives
         rp, ry = np.concatenate([kp, pos]), np.concatenate([self.wid[kp], y])  # keep rows first
         win = np.empty(len(rp))
         read = np.zeros(len(rp), bool)
         if self.e_row is not None:
             r = self.e_row[rp]
-            i = np.flatnonzero(r >= 0)
+            i = (r >= 0).nonzero()[0]
             eq = self.e_ids[r[i]] == ry[i, None]
             hit = eq.any(1)
             i = i[hit]
             win[i] = self.e_win[r[i], eq[hit].argmax(1)]
             read[i] = True
-        look = np.flatnonzero(~read)
+        look = (~read).nonzero()[0]
         sp, sy = rp[look], ry[look]
-        kq = np.unique(sp)  # words whose context bigrams the searched rows need
+        kq = _unique(sp)  # words whose context bigrams the searched rows need
         h2, h1, n1, n2 = self.h2[sp], self.h1[sp], self.n1[sp], self.n2[sp]
-        at = np.searchsorted(kq, sp)
+        at = kq.searchsorted(sp)
         nk, nr = len(kq), len(sp)
         # the phrase windows' trigrams join the same two searches (small ones cost ~10x more a query)
         qw, qh1, qh2, qm = _seq_queries([self._window_seq(p, o) for p, _, o in multi])
@@ -1033,7 +1033,7 @@ class _TableDecode:
         o_out = self.o_y.copy()  # an output of one known word: its LM id
         extra: dict = {}
         swap = (self.o_k > 0) & (self.o_k <= self.nsw[self.o_pos])
-        for j in np.flatnonzero(swap | ((self.o_k > 0) & (self.o_y < 0))).tolist():
+        for j in (swap | ((self.o_k > 0) & (self.o_y < 0))).nonzero()[0].tolist():
             o = self._option(j)
             key = o.key[0] if len(o.key) == 1 else o.key
             self.o_key[j] = key_of.setdefault((int(self.doc_of[self.o_pos[j]]), key) if self.by_doc else key, len(key_of))
@@ -1055,8 +1055,8 @@ class _TableDecode:
         no = len(self.o_y)
         Y = np.concatenate([self.o_y, [self.eos, self.bos, -1]])  # option words, then "</s>", "<s>", none
         EOS, BOS, NONE = no, no + 1, no + 2
-        ps = np.flatnonzero(~self.complex[self.sent])  # positions of the simple sentences
-        ss = np.flatnonzero(~self.complex)
+        ps = (~self.complex[self.sent]).nonzero()[0]  # positions of the simple sentences
+        ss = (~self.complex).nonzero()[0]
         last = self.so[ss] + self.sn[ss] - 1
         two, ip = self.sn[ss] >= 2, i[ps]
         p1, p2, l1 = np.maximum(ps - 1, 0), np.maximum(ps - 2, 0), np.maximum(last - 1, 0)
@@ -1073,14 +1073,14 @@ class _TableDecode:
         prev = np.concatenate([np.where(ip >= 1, slot[p1], -1), slot[last]])  # the slot whose pairs are "a b"
         # bigrams "b c" of each slot
         mb = nb * nc
-        boff = np.cumsum(mb) - mb
-        e = np.repeat(np.arange(len(nc)), mb)
+        boff = mb.cumsum() - mb
+        e = np.arange(len(nc)).repeat(mb)
         r = np.arange(len(e)) - boff[e]
         big = _bigram(self.tab, Y[fb[e] + r // nc[e]], Y[fc[e] + r % nc[e]])
         # transitions (a, b, c) of each slot
         m = na * mb
-        toff = np.cumsum(m) - m
-        e = np.repeat(np.arange(len(nc)), m)
+        toff = m.cumsum() - m
+        e = np.arange(len(nc)).repeat(m)
         r = np.arange(len(e)) - toff[e]
         ec, eb = nc[e], nb[e]
         c, b, a = r % ec, r // ec % eb, r // (ec * eb)
@@ -1123,7 +1123,7 @@ class _TableDecode:
             if it < pool_passes:
                 pool = self._pool()
                 new = self.o_base + self.dec._theta_pool * pool[0]
-                changed, chan = np.flatnonzero(new != chan), new
+                changed, chan = (new != chan).nonzero()[0], new
         return self._choices(found, chan)
 
     def _decode(self, todo: np.ndarray, chan: np.ndarray, pool, changed=None) -> None:
@@ -1138,7 +1138,8 @@ class _TableDecode:
         if changed is not None:  # first position with a changed option, per sentence
             p = self.o_pos[changed]  # ascending
             at = np.full(len(self.live), -1, dtype=np.int64)
-            hit, i = np.unique(self.sent[p], return_index=True)
+            i = _runs(self.sent[p]).nonzero()[0]  # its first changed position, per sentence
+            hit = self.sent[p[i]]
             at[hit] = self.i[p[i]]
             start = at[sents]
             sents, start = sents[start >= 0], start[start >= 0]  # no channel score changed: nor does the path
@@ -1149,13 +1150,13 @@ class _TableDecode:
         c = self._viterbi(sents, start, chan, pos)
         redo = sents
         if changed is not None:  # local windows again where the path changed
-            seg = np.repeat(np.arange(len(sents)), n)
+            seg = np.arange(len(sents)).repeat(n)
             moved = np.zeros(len(sents), bool)
             moved[seg[c != self.pc[pos]]] = True
             redo, n, pos, c = sents[moved], n[moved], pos[moved[seg]], c[moved[seg]]
         self.pc[pos] = c
         chosen = (self.first[pos] + c).tolist()
-        ends = np.cumsum(n)
+        ends = n.cumsum()
         for s, a, b in zip(redo.tolist(), (ends - n).tolist(), ends.tolist()):
             self.path[s] = chosen[a:b]
         self._local_simple(redo)
@@ -1167,7 +1168,7 @@ class _TableDecode:
         cut (-inf: not in the beam), its back pointer (the option at p-2)."""
         nb = np.where(self.i >= 1, self.cnt[np.maximum(np.arange(self.P) - 1, 0)], 1)
         size = nb * self.cnt
-        self.st_off = 1 + np.cumsum(size) - size
+        self.st_off = 1 + size.cumsum() - size
         n = 2 + int(size.sum())
         self.st_score = np.full(n, -np.inf)
         self.st_beam = np.full(n, -np.inf)
@@ -1178,7 +1179,7 @@ class _TableDecode:
         # for the backtrace: a state (b, c) at p is preceded by the state (back, b) at p - 1,
         # at st_pred + back * st_mult (the state before the sentence at its first word), and
         # chose option c
-        p = np.repeat(np.arange(self.P), size)
+        p = np.arange(self.P).repeat(size)
         b, self.st_c = np.zeros(n, np.int64), np.zeros(n, np.int64)
         b[1:-1], self.st_c[1:-1] = np.divmod(np.arange(n - 2) - (self.st_off[p] - 1), self.cnt[p])
         inner = np.zeros(n, bool)
@@ -1243,19 +1244,19 @@ class _TableDecode:
         ta, tc, t_prev, t_tr, at_tpl = _shape_templates(na, nb, nc)
         tpl = _ranges(at_tpl, ne)
         a = ta[tpl]
-        tv = self.T_lw[np.repeat(self.toff[q], ne) + t_tr[tpl]]
-        cx = chan[np.repeat(self.first[q], ne) + tc[tpl]]
-        prev = np.repeat(np.where(iq >= 1, self.st_off[np.maximum(q - 1, 0)], 0), ne) + t_prev[tpl]
-        gsize = np.repeat(na, ng)
-        gs = np.cumsum(gsize) - gsize  # each new state's first transition
-        pg = np.cumsum(ng) - ng  # each position's first new state
-        state = np.repeat(self.st_off[q], ng) + np.arange(len(gs)) - np.repeat(pg, ng)
+        tv = self.T_lw[self.toff[q].repeat(ne) + t_tr[tpl]]
+        cx = chan[self.first[q].repeat(ne) + tc[tpl]]
+        prev = (np.where(iq >= 1, self.st_off[np.maximum(q - 1, 0)], 0)).repeat(ne) + t_prev[tpl]
+        gsize = na.repeat(ng)
+        gs = gsize.cumsum() - gsize  # each new state's first transition
+        pg = ng.cumsum() - ng  # each position's first new state
+        state = self.st_off[q].repeat(ng) + np.arange(len(gs)) - pg.repeat(ng)
         at = np.searchsorted(iq, np.arange(iq[0], iq[-1] + 2))  # each step's first position
-        e_at, g_at = np.r_[0, np.cumsum(ne)][at], np.r_[0, np.cumsum(ng)][at]
-        rel = gs - np.repeat(e_at[:-1], np.diff(g_at))  # ... from its step's first transition
+        e_at, g_at = np.r_[0, ne.cumsum()][at], np.r_[0, ng.cumsum()][at]
+        rel = gs - e_at[:-1].repeat(np.diff(g_at))  # ... from its step's first transition
         # the beam: positions with more than BEAM new states, as rows of new-state indices
         # padded with G (a slot that stays -inf), all rows of a step cut at once
-        over = np.flatnonzero(ng > BEAM)
+        over = (ng > BEAM).nonzero()[0]
         G = len(gs)
         width = np.arange(ng[over].max(initial=BEAM + 1))
         cell = np.where(width < ng[over, None], pg[over, None] + width, G)
@@ -1289,11 +1290,11 @@ class _TableDecode:
             if cut.any():
                 tie.append(q[over[cut]])
         # back pointers: each state's best predecessor, unless two tie
-        win = (sc == np.repeat(score[state], gsize)) & (sc != -np.inf)
+        win = (sc == score[state].repeat(gsize)) & (sc != -np.inf)
         nw = np.add.reduceat(win, gs)
         if (nw > 1).any():
-            tie.append(q[np.repeat(np.arange(len(q)), ng)[nw > 1]])
-            win &= np.repeat(nw == 1, gsize)
+            tie.append(q[np.arange(len(q)).repeat(ng)[nw > 1]])
+            win &= (nw == 1).repeat(gsize)
         self.st_back[state[nw == 1]] = a[win]
         return np.concatenate(tie) if tie else np.zeros(0, dtype=np.int64)
 
@@ -1306,17 +1307,17 @@ class _TableDecode:
         last = self.so[sents] + n - 1
         size = np.where(n >= 2, cnt[np.maximum(last - 1, 0)], 1) * cnt[last]
         k = _ranges(np.zeros(len(sents), np.int64), size)
-        val = self.st_score[np.repeat(self.st_off[last], size) + k] + self.T_lw[np.repeat(self.eoff[sents], size) + k]
-        lo = np.cumsum(size) - size
-        win = np.flatnonzero(val == np.repeat(np.maximum.reduceat(val, lo), size))
-        owner = np.repeat(np.arange(len(sents)), size)[win]
+        val = self.st_score[self.st_off[last].repeat(size) + k] + self.T_lw[self.eoff[sents].repeat(size) + k]
+        lo = size.cumsum() - size
+        win = (val == np.maximum.reduceat(val, lo).repeat(size)).nonzero()[0]
+        owner = np.arange(len(sents)).repeat(size)[win]
         tied = np.bincount(owner, minlength=len(sents)) > 1
         end = self.st_off[last] + k[win[np.r_[True, owner[1:] != owner[:-1]]]]  # the first best end of each
         # the path's state at each position: the end's ancestor that many words back, found
         # by pointer doubling (a few gathers over all the states, not a step per word)
         pos = _ranges(self.so[sents], n)
-        back = np.repeat(last, n) - pos
-        state = np.repeat(end, n)
+        back = last.repeat(n) - pos
+        state = end.repeat(n)
         up = self.st_pred + self.st_back * self.st_mult  # every state's predecessor
         for bit in range(int(back.max()).bit_length()):
             if bit:
@@ -1335,7 +1336,7 @@ class _TableDecode:
         insent[sents] = True
         pm = insent[self.sent]
         self.placed[pm] = False
-        pp = np.flatnonzero(pm & (self.cnt > 1))
+        pp = (pm & (self.cnt > 1)).nonzero()[0]
         self.placed[pp] = True
         cnt, first, toff, pc, T = self.cnt, self.first, self.toff, self.pc, self.T
         o = _ranges(first[pp], cnt[pp])
@@ -1353,7 +1354,7 @@ class _TableDecode:
         d1, d2 = i + 1 < n, i + 2 < n
         end1 = ~d1  # the word is last: </s> after it
         t2[end1] = T[self.eoff[s[end1]] + b[end1] * nc[end1] + c[end1]]
-        q = np.flatnonzero(d1)
+        q = d1.nonzero()[0]
         pq = p[q] + 1
         d = pc[pq]
         nd = cnt[pq]
@@ -1420,40 +1421,41 @@ class _TableDecode:
     def _pool(self):
         """:func:`_pool` over the current results: (pooled value per option, pooled pairs
         as a boolean per key, sentences to decode again, (pairs, values))."""
-        o = np.flatnonzero(self.placed[self.o_pos])
+        o = self.placed[self.o_pos].nonzero()[0]
         p, k = self.o_pos[o], self.o_k[o]
         nk = len(self.keys)
         # how many places each key appears at (once per place)
-        counts = np.bincount(np.unique(p * nk + self.o_key[o]) % nk, minlength=nk)
+        counts = np.bincount(_unique(p * nk + self.o_key[o]) % nk, minlength=nk)
         keep = np.zeros(self.P)
         keep[p[k == 0]] = self.loc_s[o[k == 0]]
         alt = o[k > 0]
-        pairs, inv = np.unique(self.o_pair[alt], return_inverse=True)
+        pairs, inv = _unique(self.o_pair[alt], inverse=True)
         total = np.bincount(inv, weights=self.lw * (self.loc_s[alt] - keep[self.o_pos[alt]]), minlength=len(pairs))
         nn = counts[pairs // self.out_space]
         ok = nn >= 2
-        pairs, vals = pairs[ok], np.clip(total[ok] * (nn[ok] - 1) / nn[ok], -POOL_CLIP, POOL_CLIP)
+        pairs, vals = pairs[ok], _clamp(total[ok] * (nn[ok] - 1) / nn[ok], -POOL_CLIP, POOL_CLIP)
         value = np.zeros(len(self.o_pos))
-        j = np.minimum(np.searchsorted(pairs, self.o_pair), max(len(pairs) - 1, 0))
+        j = np.minimum(pairs.searchsorted(self.o_pair), max(len(pairs) - 1, 0))
         hit = (pairs[j] == self.o_pair) if len(pairs) else np.zeros(len(self.o_pos), bool)
         value[hit & (self.o_k > 0)] = vals[j[hit & (self.o_k > 0)]]
         pooled = np.zeros(nk, bool)
         pooled[pairs // self.out_space] = True
         touched = (self.o_k > 0) & pooled[self.o_key]
-        rerun = np.unique(self.sent[self.o_pos[touched]])
+        rerun = self.sent[self.o_pos[touched]]  # ascending: options are by position
+        rerun = rerun[_runs(rerun)]
         return value, pooled, rerun, (pairs.tolist(), vals.tolist())
 
     def _choices(self, found: list, chan: np.ndarray) -> list[list[tuple]]:
         """Posteriors at every place and the substitutions on each best path."""
-        o = np.flatnonzero(self.placed[self.o_pos])
+        o = self.placed[self.o_pos].nonzero()[0]
         prob = np.full(len(self.o_pos), np.nan)
         if len(o):
             ss = self.lw * self.loc_s[o] + chan[o]
             p = self.o_pos[o]
-            starts = np.flatnonzero(np.r_[True, p[1:] != p[:-1]])
-            size = np.diff(np.r_[starts, len(o)])
-            ex = np.exp(ss - np.repeat(np.maximum.reduceat(ss, starts), size))
-            prob[o] = ex / np.repeat(np.add.reduceat(ex, starts), size)
+            starts = _runs(p).nonzero()[0]
+            size = np.append(starts[1:], len(o)) - starts
+            ex = np.exp(ss - np.maximum.reduceat(ss, starts).repeat(size))
+            prob[o] = ex / np.add.reduceat(ex, starts).repeat(size)
         first, cnt, o_k = self.first, self.cnt, self.o_k
         chosen = np.array([j for path in self.path for j in path], dtype=np.int64)
         for j in chosen[o_k[chosen] > 0].tolist():  # the substitutions, in document order

@@ -43,12 +43,12 @@ class VecCandidates:
     def __init__(self, cand_table, lm_table) -> None:
         words = cand_table._words
         lm_ids = np.array([lm_table.index.get(w, -1) for w in words], dtype=np.int64)
-        has = np.flatnonzero(np.diff(cand_table._indptr) > 0)
+        has = (np.diff(cand_table._indptr) > 0).nonzero()[0]
         self.ids = np.full((len(has), MAX_CANDIDATES), -1, dtype=np.int64)
         self.flags = np.zeros((len(has), MAX_CANDIDATES), dtype=np.int8)
         counts, src = cand_table.first(has, MAX_CANDIDATES)  # the table may hold more, for suggestions
         col = _ranges(np.zeros(len(has), np.int64), counts)
-        row = np.repeat(np.arange(len(has)), counts)
+        row = np.arange(len(has)).repeat(counts)
         self.ids[row, col] = lm_ids[cand_table._cand[src]]
         self.flags[row, col] = cand_table._flags[src]
         self._row = dict(zip([words[i] for i in has.tolist()], range(len(has))))
@@ -171,7 +171,7 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
     code = np.fromiter(map(dict(zip(types, range(len(types)))).__getitem__, lowered), dtype=np.int64, count=n)
     ids, crow = cands.lookup_many(types)[code].T
     # A judged word must itself be in the LM's vocabulary (the candidate table ensures it).
-    sel = np.flatnonzero((crow >= 0) & (ids >= 0))
+    sel = ((crow >= 0) & (ids >= 0)).nonzero()[0]
     if len(sel) == 0:
         return _empty(doc, tab, lowered)
     ss, se = sent_start, sent_end
@@ -206,11 +206,42 @@ def _joined(parts: list):
     return tuple(_joined(list(x)) for x in zip(*parts))
 
 
+# NumPy's function wrappers cost microseconds a call (np.unique ~15 µs, np.clip ~4 µs) and a
+# restore of a short text makes dozens of such calls on small arrays: these do the same work
+# with fewer layers, with the same results.
+
+def _clamp(a, lo, hi):
+    """np.clip(a, lo, hi) (NaN stays NaN), in two ufunc calls."""
+    return np.minimum(np.maximum(a, lo), hi)
+
+
+def _runs(s: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of ``s`` (1-d) begins, as a mask."""
+    new = np.empty(len(s), dtype=bool)
+    new[:1] = True
+    np.not_equal(s[1:], s[:-1], out=new[1:])
+    return new
+
+
+def _unique(a: np.ndarray, inverse: bool = False):
+    """np.unique of a 1-d integer array, with its inverse if asked (the same sort and mask)."""
+    if not inverse:
+        s = a.copy()
+        s.sort()
+        return s[_runs(s)]
+    perm = a.argsort()
+    s = a[perm]
+    new = _runs(s)
+    inv = np.empty(len(a), dtype=np.intp)
+    inv[perm] = new.cumsum() - 1
+    return s[new], inv
+
+
 def doc_rate(types: np.ndarray, delta: np.ndarray) -> np.ndarray:
     """The ``doc_rate`` feature of each row: the share of its word type's rows (``types``:
     one int per type, and per document where several are scored together) whose
     ``delta`` exceeds 1 (spinners are consistent)."""
-    _, inv = np.unique(types, return_inverse=True)
+    _, inv = _unique(types, inverse=True)
     hits = np.bincount(inv, weights=(delta > 1.0).astype(float))
     return hits[inv] / np.bincount(inv)[inv]
 
@@ -257,7 +288,7 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
         """LM id of the word at idx+offset within its sentence, else -2 (no word there)."""
         j = idx + offset
         ok = (j >= ss[idx]) & (j < se[idx])
-        return np.where(ok, ids[np.clip(j, 0, n - 1)], -2)
+        return np.where(ok, ids[_clamp(j, 0, n - 1)], -2)
 
     # History as evidence._history: ("<s>",) at position 0, ("<s>", w0) at 1, else two words.
     h1 = np.where(pos[sel] >= 1, at(-1, sel), bos)
@@ -270,7 +301,7 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
     # The words' own windows (rows :m) and their candidates' (K a word) scored together: one
     # bigram and one trigram search for all, since each search has a fixed cost (tens of µs)
     # that dominates on short texts. Every number is computed elementwise, as apart.
-    of = np.concatenate([np.arange(m), np.repeat(np.arange(m), K)])  # the word each row is of
+    of = np.concatenate([np.arange(m), np.arange(m).repeat(K)])  # the word each row is of
     x = np.concatenate([ids[sel], cid.ravel()])
     H1, N1 = h1[of], n1[of]
     *ctx, b_h1x, b_xn1 = _bigrams(tab, [(h2, h1), (n1, n2), (H1, x), (x, N1)])
@@ -302,15 +333,15 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
     n_valid = valid.sum(1)
 
     X = np.zeros((m, len(FEATURES)))
-    delta = np.clip(r_gain[:, 0], -CLIP, CLIP)
+    delta = _clamp(r_gain[:, 0], -CLIP, CLIP)
     ub = uni[r_ids[:, 0]]
     X[:, _F["delta"]] = delta
-    X[:, _F["delta_pmi"]] = np.clip(delta - (ub - uw), -CLIP, CLIP)
+    X[:, _F["delta_pmi"]] = _clamp(delta - (ub - uw), -CLIP, CLIP)
     X[:, _F["rarer"]] = ub - uw
     both = (r_flag[:, 0] == 3).astype(float)
     X[:, _F["both_sources"]] = both
     second = np.where(n_valid > 1, r_gain[:, 1] if K > 1 else -CLIP, -CLIP)
-    X[:, _F["margin"]] = np.where(n_valid > 1, np.clip(delta - np.maximum(-CLIP, second), -CLIP, CLIP), CLIP)
+    X[:, _F["margin"]] = np.where(n_valid > 1, _clamp(delta - np.maximum(-CLIP, second), -CLIP, CLIP), CLIP)
     first_chars = map(itemgetter(0), map(texts.__getitem__, tok_of[sel].tolist()))
     cap = np.fromiter(map(str.isupper, first_chars), dtype=bool, count=len(sel))  # capitalised (tokens are non-empty)
     name = (cap & (pos[sel] > 0)).astype(float)
@@ -349,8 +380,8 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
         cid, fl, counts = got
     out: list = [None] * len(rows)
     if counts.sum():
-        r = np.repeat(np.arange(len(rows)), counts)
-        starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        r = np.arange(len(rows)).repeat(counts)
+        starts = np.concatenate([[0], counts.cumsum()[:-1]])
         col = np.arange(len(r)) - starts[r]  # position in the row's list
         # The suggestion list begins with the candidates detection scored (the same prior
         # order): their gains are the table's; only the others are looked up.
@@ -358,12 +389,12 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
         gain = np.empty(len(r), dtype=np.float32)
         if table.prior_gain is not None and table.cands is not None:
             K = table.prior_gain.shape[1]
-            head = np.flatnonzero(col < K)
+            head = (col < K).nonzero()[0]
             rh, ch = rows_a[r[head]], col[head]
             same = table.cands.ids[table.crow[rh], ch] == cid[head]
             gain[head[same]] = table.prior_gain[rh[same], ch[same]]
             fresh[head[same]] = False
-        todo = np.flatnonzero(fresh)
+        todo = fresh.nonzero()[0]
         if len(todo):
             h2, h1, n1, n2 = (table.ctx[rows_a, k] for k in range(4))
             # The word's own window and its context bigrams (per row, not per candidate), as detection scored them.
@@ -383,7 +414,7 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
         best_col = np.argsort(neg, axis=1, kind="stable")[:, :N_KEEP]
         top = (starts[:, None] + best_col)[best_col < counts[:, None]]  # row by row, best first
         best = list(zip(map(table.words.__getitem__, cid[top].tolist()), gain[top].tolist()))
-        ends = np.cumsum(np.minimum(counts, N_KEEP)).tolist()
+        ends = np.minimum(counts, N_KEEP).cumsum().tolist()
         for k, (a, b) in enumerate(zip([0] + ends[:-1], ends)):
             if b > a:
                 out[k] = best[a:b]
@@ -478,7 +509,7 @@ def _backoff(tab, w, h1, h2, big_w, big_ctx):
     out += bo_ctx
     np.add(pw, bo_ctx, out=out, where=fw)
     np.copyto(out, np.float32(-7.0), where=w == -1)  # an unknown predicted word: respin.lm.OOV_FLOOR
-    look = np.flatnonzero(has2 & fw)
+    look = (has2 & fw).nonzero()[0]
     return out, look, (h2[look] * tab.V + h1[look]) * tab.V + w[look]
 
 
@@ -535,7 +566,7 @@ def _pairs(tab, sel, X, n1, n2, r_ids, r_valid, terms, h1, base_terms) -> None:
     if len(sel) < 2:
         return
     # Rows a, b with flat word index b = a + 1 in the same sentence.
-    a = np.flatnonzero(np.diff(sel) == 1)
+    a = (np.diff(sel) == 1).nonzero()[0]
     a = a[n1[a] != -2]
     if len(a) == 0:
         return
@@ -549,12 +580,13 @@ def _pairs(tab, sel, X, n1, n2, r_ids, r_valid, terms, h1, base_terms) -> None:
     Pa, Pb = xa.shape[1], xb.shape[1]
     rep = Pa * Pb
     # Combination (i, j) of a's candidate i and b's candidate j, flattened per pair.
-    ia = lambda v: np.repeat(v[a, :P], Pb, axis=1).ravel()  # noqa: E731
-    jb = lambda v: np.tile(v[b, :P], (1, Pa)).ravel()        # noqa: E731
-    X_, Y_ = np.repeat(xa, Pb, axis=1).ravel(), np.tile(xb, (1, Pa)).ravel()
-    ok = (np.repeat(va, Pb, axis=1) & np.tile(vb, (1, Pa))).ravel()
+    ia = lambda v: v[a, :P].repeat(Pb, axis=1).ravel()  # noqa: E731
+    # b's candidates once per candidate of a: np.tile(v, (1, Pa)), without tile's Python layers
+    jb = lambda v: v[b, :P][:, None].repeat(Pa, axis=1).ravel()  # noqa: E731
+    X_, Y_ = xa.repeat(Pb, axis=1).ravel(), xb[:, None].repeat(Pa, axis=1).ravel()
+    ok = (va.repeat(Pb, axis=1) & vb[:, None].repeat(Pa, axis=1).reshape(len(b), -1)).ravel()
     X_, Y_ = np.where(ok, X_, 0), np.where(ok, Y_, 0)
-    H1, N0, HAS0 = np.repeat(ha1, rep), np.repeat(na, rep), np.repeat(has0, rep)
+    H1, N0, HAS0 = ha1.repeat(rep), na.repeat(rep), has0.repeat(rep)
     b_xy = _bigram(tab, X_, Y_)
     t_y, t_n0 = _with_trigrams(tab, [_backoff(tab, Y_, X_, H1, b_xy, tuple(v if v is None else ia(v) for v in b_h1x)),
                                      _backoff(tab, np.where(HAS0, N0, 0), Y_, X_, tuple(v if v is None else jb(v) for v in b_xn1),
@@ -567,7 +599,7 @@ def _pairs(tab, sel, X, n1, n2, r_ids, r_valid, terms, h1, base_terms) -> None:
     base1, base2, base3 = base_terms
     base = base1[a] + (base2[a] + base3[a]) + np.where(has0, base3[b], 0.0)
     best = np.where(ok, sc, -np.inf).reshape(len(a), rep).max(1)
-    gain = np.clip(best - base, -CLIP, CLIP)
+    gain = _clamp(best - base, -CLIP, CLIP)
     extra = gain - np.maximum(np.maximum(X[a, 0], X[b, 0]), 0.0)
     # Sequential semantics of evidence._pair: a word's left pair is seen before its right pair.
     pd = X[:, i_pd]
