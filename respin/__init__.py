@@ -63,15 +63,21 @@ def _model(model):
 def check(text: str, source: str | None = None, *, threshold: float | None = None, model=None) -> Report:
     """Score ``text`` for synonym spinning and list the suspected words.
 
-    With ``source`` the findings are the substitutions aligned against it; without, they
-    come from the detection model. ``model`` is a model folder (default: the shipped one).
+    With ``source`` the findings are the substitutions aligned against it (score 1 for a
+    spun copy, else 0); without, or with a source the text is unrelated to, they come from
+    the detection model. ``model`` is a model folder (default: the shipped one).
     """
     threshold = _unit(threshold, "threshold")
     if source is not None:  # (without one, Model.check checks the text)
         _text(text, "check")
         _text(source, "check's source")
         thr = DEFAULT_THRESHOLD if threshold is None else threshold
-        findings, rel, words = findings_from_source(text, source, _model(model).lexicon)
+        m = _model(model)
+        findings, rel, words = findings_from_source(text, source, m.lexicon)
+        if rel.verdict == "unrelated":  # the source tells nothing: the model judges, as restore does
+            report = m.check(text, threshold=threshold)
+            report.relation = rel
+            return report
         score = 1.0 if rel.verdict == "spun copy" else 0.0
         return Report(score, score >= thr, findings, words, thr, rel, model="source-alignment")
     return _model(model).check(text, threshold=threshold)  # None: the model's own default threshold

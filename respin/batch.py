@@ -983,6 +983,8 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out is a file, expected a folder: {out_dir}")
+    if kind == "folder":
+        _check_out_in_input(path, out, out_dir)
     results = out / RESULTS_NAME
     manifest = out / MANIFEST_NAME
     if kind == "folder" and opts.restore and not opts.return_mirror:
@@ -1107,6 +1109,22 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         finally:
             guard.restore()
     return summary
+
+
+def _check_out_in_input(path: str, out: Path, out_dir: str) -> None:
+    """--out may lie inside the input folder (it is then not walked), but must not be the
+    input folder itself, nor a folder of the input that holds files of the user's: they
+    would be left out of the run without a word."""
+    inp, where = os.path.realpath(path), os.path.realpath(out)
+    if where == inp:
+        raise InputError(f"--out is the input folder: {out_dir} (give a folder of its own, e.g. {out_dir.rstrip('/')}-results)")
+    if where.startswith(inp.rstrip(os.sep) + os.sep) and out.is_dir():
+        ours = {RESULTS_NAME, MANIFEST_NAME, RESTORED_DIR}
+        theirs = sorted(x.name for x in out.iterdir() if x.name not in ours and not x.name.startswith("."))
+        if theirs:
+            shown = ", ".join(theirs[:2]) + (", ..." if len(theirs) > 2 else "")
+            raise InputError(f"--out {out_dir} is inside the input and holds other files ({shown}), "
+                             "which this run would not read: give a new or empty folder")
 
 
 def _shown(key: str, value) -> str:

@@ -29,7 +29,7 @@ app = typer.Typer(
          "  respin check article.txt                   # is it spun? which words?\n\n"
          "  respin restore spun.txt --source orig.txt  # put the original words back",
     epilog="Exit status: check: 0 nothing judged spun, 1 something judged spun; every other command: "
-           "0 success; all: 2 usage or input error, 130 interrupted.",
+           "0 success; all: 2 usage or input error, 130 interrupted (batch: 143 on SIGTERM).",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -205,7 +205,7 @@ def check(
 ):
     """Score documents for synonym spinning and point at each suspected word.
 
-    Each finding reads 'path:line:col: spun words ==> likely originals (confidence)': the confidence is the model's probability that the words were swapped; '?' means no likely original was found. The summary's score is the probability that the document is spun, and it is judged spun at --threshold or above. The two are separate: a document that is not judged spun may still show a few suspicious words, and each finding stands on its own.
+    Each finding reads 'path:line:col: spun words ==> likely originals (confidence)': the confidence is the model's probability that the words were swapped (with --source, how sure the alignment is); '?' means no likely original was found. The summary's score is the probability that the document is spun, and it is judged spun at --threshold or above. The two are separate: a document that is not judged spun may still show a few suspicious words, and each finding stands on its own.
 
     Examples:
 
@@ -225,6 +225,8 @@ def check(
                 _note(f"skipping the output file: {f}", quiet)
             found = [(f, w) for f, w in found if f not in skip]
         files = [f for f, _ in found]
+        if source == "-" and "-" in files:
+            raise InputError("standard input (-) cannot be both an input and the source")
         src_text = read_text(source, max_bytes=max_size, what="source").text if source else None
         results = []
         show_progress = not quiet and sys.stderr.isatty() and len(files) > 10
@@ -364,6 +366,8 @@ def restore(
     from .formats import relation_line, render_restore
 
     try:
+        if source == "-" and path == "-":
+            raise InputError("standard input (-) cannot be both the input and the source")
         loaded = read_text(path, max_bytes=max_size)
         note = _legacy_message(loaded)
         if note:
@@ -396,7 +400,7 @@ def restore(
         raise
     if result.relation is not None:
         _note(relation_line(result), quiet)
-    elif not quiet:
+    elif not quiet and text.strip():  # (an empty input had its note)
         # Bolder settings are worth suggesting only for a text the detector judges spun, and
         # only to a user who has not already gone as far.
         det = respin._model(model).detector

@@ -57,7 +57,7 @@ def _finding_lines(path: str, r: Report, github: bool):
 
 
 def summary_line(path: str, r: Report) -> str:
-    verdict = "spun" if r.spun else "not spun" if r.judged else "not judged (too short)"
+    verdict = "spun" if r.spun else "not spun" if r.judged else "not judged, too short"
     rel = ""
     if r.relation is not None:
         v = r.relation.verdict

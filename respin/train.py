@@ -188,25 +188,40 @@ def evaluate(det: Detector, X, y, docs) -> dict:
 def train(out_dir: str | Path, **kw) -> dict:
     """Train and write ``detector.json`` and ``metadata.json`` into ``out_dir`` (see
     :func:`_train_in` for the options). A new folder starts from the shipped model's
-    thesaurus table, decoder and lexicons (:func:`seed_model_dir`); if the run fails, it is
-    removed again, so that no half-made model is left behind."""
+    thesaurus table, decoder and lexicons (:func:`seed_model_dir`); if the run fails, what it
+    added is removed again, so that no half-made model is left behind."""
     out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise RuntimeError(f"{out_dir} is a file, not a model folder")
     if (out / "lexicon.npz").exists():
         return _train_in(out, **kw)
-    created = not out.exists()
-    shipped = seed_model_dir(out)
+    if out.exists() and any(out.iterdir()):
+        raise RuntimeError(f"{out_dir} holds other files and no model (no lexicon.npz): "
+                           "give a new or empty folder, or an existing model folder")
+    # What this run adds, so that a failed run takes it away again: the folders it creates
+    # (the model folder and any missing parents) and the files it copies in.
+    new_dirs = [d for d in (out, *out.parents) if not d.exists()]
+    try:
+        shipped = seed_model_dir(out)
+    except OSError as e:
+        raise RuntimeError(f"cannot create the model folder {out_dir}: {e.strerror or e}") from None
     if shipped is None:
         raise RuntimeError(f"{out_dir} has no lexicon.npz and there is no shipped model to start from: "
                            f"build one with python -m respin.build_lexicon {out_dir}")
     if not kw.get("quiet"):
-        print(f"respin train: {out_dir} is new: starting from the shipped model's thesaurus and decoder ({shipped})",
+        print(f"respin train: starting {out_dir} from the shipped model's thesaurus and decoder ({shipped})",
               file=sys.stderr)
     try:
         return _train_in(out, **kw)
     except BaseException:
-        if created:
-            import shutil
-            shutil.rmtree(out, ignore_errors=True)
+        import shutil
+        for f in out.iterdir():  # the folder was new or empty: all of it is this run's
+            shutil.rmtree(f, ignore_errors=True) if f.is_dir() else f.unlink(missing_ok=True)
+        for d in new_dirs:  # deepest first
+            try:
+                d.rmdir()
+            except OSError:
+                break
         raise
 
 
@@ -271,7 +286,9 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
     random.Random(seed).shuffle(texts)
     pairs = [p for folder in pair_folders for p in real_pairs(folder)]
     digest = hashlib.sha256("\x00".join(texts + [s + o for _, s, o in pairs]).encode()).hexdigest()
-    n_val = max(20, len(texts) // 5)
+    # A fifth of the texts, at least 20 but never more than half: with the fewest texts
+    # allowed (20) half are still left to train on.
+    n_val = max(len(texts) // 5, min(20, len(texts) // 2))
     # Held out: whole texts (validation texts are never trained on) ...
     val_docs, train_docs = compose(texts[:n_val], seed), compose(texts[n_val:], seed + 1)
     say(f"{len(train_docs)} training and {len(val_docs)} validation documents from {len(texts)} texts")

@@ -210,6 +210,23 @@ def test_earlier_output_folder_is_not_input(tmp_path, cli):
     assert [r["id"] for r in results(tmp_path / "run4")] == ["restored/sub/p0.txt", "restored/sub/p1.txt"]
 
 
+def test_out_must_not_hide_the_users_files(tmp_path, cli):
+    src = tmp_path / "in"
+    (src / "results").mkdir(parents=True)
+    texts = make_texts(2)
+    (src / "a.txt").write_text(texts[0], encoding="utf-8")
+    (src / "results" / "user.txt").write_text(texts[1], encoding="utf-8")
+    for out in (src, str(src) + "/"):
+        ran = cli("batch", src, "--out", out)
+        assert ran.code == 2 and "--out is the input folder" in ran.err
+    ran = cli("batch", src, "--out", src / "results")  # would leave user.txt out, silently
+    assert ran.code == 2 and "holds other files (user.txt)" in ran.err
+    assert sorted(p.name for p in (src / "results").iterdir()) == ["user.txt"]  # nothing written
+    assert cli("batch", src, "--out", src / "fresh", "-q").code == 0
+    assert cli("batch", src, "--out", src / "fresh", "-q", "--force").code == 0  # its own outputs are fine
+    assert [r["id"] for r in results(src / "fresh")] == ["a.txt", "results/user.txt"]
+
+
 def test_gzip_jsonl_and_list_input(tmp_path, cli):
     texts = make_texts(5)
     recs = [{"id": f"r{i}", "text": t} for i, t in enumerate(texts)]

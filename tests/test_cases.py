@@ -161,8 +161,8 @@ def test_short_unrelated_letters_are_unrelated_though_their_closings_align():
     result = respin.restore(letter, source=complaint)
     assert result.relation.coverage > 0.15          # the coverage rule alone would call it a copy
     assert result.relation.verdict == "unrelated" and result.edits == []
-    report = respin.check(letter, source=complaint)
-    assert report.score == 0.0 and not report.spun and report.findings == []
+    report = respin.check(letter, source=complaint)  # the model's verdict on a clean letter
+    assert report.relation.verdict == "unrelated" and not report.spun and report.findings == []
 
 
 def test_unrelated_source_leaves_the_text_to_the_model():
@@ -173,6 +173,9 @@ def test_unrelated_source_leaves_the_text_to_the_model():
     assert against.relation.verdict == "unrelated"
     assert alone.edits and [(e.start, e.end, e.restored) for e in against.edits] == \
         [(e.start, e.end, e.restored) for e in alone.edits]
+    checked, model_alone = respin.check(spun, source=COMPLAINT), respin.check(spun)
+    assert checked.relation.verdict == "unrelated" and checked.spun and model_alone.spun
+    assert (checked.score, checked.findings) == (model_alone.score, model_alone.findings)
 
 
 # Known false alarms of the document score, kept visible rather than deleted (ftfy's habit):

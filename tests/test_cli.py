@@ -324,6 +324,8 @@ def test_check_without_source_never_crashes(cli, pair):
     (["restore", "{spun}", "--no-such-option"], "--no-such-option"),
     (["frobnicate"], "frobnicate"),
     (["restore", "{spun}", "--model", "{missing}"], "model"),
+    (["restore", "-", "--source", "-"], "cannot be both"),
+    (["check", "{spun}", "-", "--source", "-"], "cannot be both"),
 ])
 def test_usage_errors(cli, pair, tmp_path, argv, needle):
     spun, _ = pair

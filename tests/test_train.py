@@ -76,7 +76,7 @@ def test_train_into_a_new_folder_starts_from_the_shipped_model(tmp_path, bare_mo
     _corpus(tmp_path / "clean", 24)
     ran = cli("train", str(model), "--corpus", str(tmp_path / "clean"), "--docs", "10")
     assert ran.code == 0, ran.err
-    assert "is new: starting from the shipped model" in ran.err
+    assert "from the shipped model's thesaurus" in ran.err
     for name in ("lexicon.npz", "decoder.json", "swaps.tsv", "NOTICE.md", "lexicons", "detector.json"):
         assert (model / name).exists(), name
     spun = REPO / "seeds" / "003_8864450e50f74c75.txt"
@@ -88,10 +88,34 @@ def test_train_into_a_new_folder_starts_from_the_shipped_model(tmp_path, bare_mo
 def test_a_failed_train_into_a_new_folder_leaves_nothing(tmp_path, bare_model, monkeypatch, cli):
     import respin.corpora as corpora
     monkeypatch.setattr(corpora, "wordnet_glosses", lambda limit_words=None: iter(()))
-    model = tmp_path / "new-model"
-    ran = cli("train", str(model), "-q")
-    assert ran.code == 2 and "only 0 clean texts" in ran.err
-    assert not model.exists()
+    for model in (tmp_path / "new-model", tmp_path / "deep" / "er" / "model"):
+        ran = cli("train", str(model), "-q")
+        assert ran.code == 2 and "only 0 clean texts" in ran.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]  # bare_model's own folder
+
+
+def test_train_refuses_a_folder_that_is_not_a_model(tmp_path, cli):
+    _corpus(tmp_path / "clean", 3)
+    before = sorted(p.name for p in (tmp_path / "clean").iterdir())
+    ran = cli("train", str(tmp_path / "clean"), "--corpus", str(tmp_path / "clean"), "-q")
+    assert ran.code == 2 and "holds other files and no model" in ran.err
+    assert sorted(p.name for p in (tmp_path / "clean").iterdir()) == before
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    ran = cli("train", str(tmp_path / "afile"), "-q")
+    assert ran.code == 2 and ran.err.strip() == f"respin: error: {tmp_path / 'afile'} is a file, not a model folder"
+
+
+def test_train_with_the_fewest_texts_allowed(tmp_path, bare_model, monkeypatch, cli):
+    # 20 texts is the stated minimum: half are held out, half trained on (it crashed with
+    # all 20 held out for validation).
+    import respin.corpora as corpora
+    monkeypatch.setattr(corpora, "wordnet_glosses", lambda limit_words=None: iter(()))
+    _corpus(tmp_path / "clean", 20)
+    ran = cli("train", str(bare_model), "--corpus", str(tmp_path / "clean"))
+    assert ran.code == 0, ran.err
+    assert "from 20 texts" in ran.err
+    meta = json.loads((bare_model / "metadata.json").read_text())
+    assert meta["training_texts"] == 10 and meta["validation_texts"] == 10
 
 
 def test_train_needs_a_model_folder(cli):
