@@ -71,7 +71,7 @@ class Model:
 
     def __init__(self, path: Path):
         if not path.is_dir():
-            raise ModelError(f"model folder not found: {path}")
+            raise ModelError(f"not a model folder, a file: {path}" if path.exists() else f"model folder not found: {path}")
         self.path = path
         self.name = path.name
         lex = path / "lexicon.npz"

@@ -325,6 +325,7 @@ def test_check_without_source_never_crashes(cli, pair):
     (["frobnicate"], "frobnicate"),
     (["restore", "{spun}", "--model", "{missing}"], "model"),
     (["restore", "-", "--source", "-"], "cannot be both"),
+    (["check", "{spun}", "--model", "{spun}"], "not a model folder, a file"),
     (["check", "{spun}", "-", "--source", "-"], "cannot be both"),
 ])
 def test_usage_errors(cli, pair, tmp_path, argv, needle):
