@@ -257,6 +257,7 @@ class _SentenceIndex:
         self.idf = {w: math.log(1 + n_src / n) for w, n in df.items() if n <= max_df}
         group_of: dict[frozenset, int] = {}
         self.members: list[list[int]] = []   # group -> its sentences, ascending
+        self.keys: list[frozenset] = []      # group -> its counted words
         self.groups: dict[str, list[int]] = defaultdict(list)  # word -> groups holding it, by first sentence
         for j, ws in enumerate(src_words):
             key = frozenset(w for w in ws if w in self.idf)
@@ -264,6 +265,7 @@ class _SentenceIndex:
             if g is None:
                 g = group_of[key] = len(self.members)
                 self.members.append([])
+                self.keys.append(key)
                 for w in key:
                     self.groups[w].append(g)
             self.members[g].append(j)
@@ -271,20 +273,27 @@ class _SentenceIndex:
     def candidates(self, ws: list[str], k: int) -> list[int]:
         """The ``k`` best source sentences for input words ``ws``, best first."""
         scores: dict[int, float] = defaultdict(float)
-        first: dict[int, int] = {}  # group -> rank of the word that first met it
         idf, groups = self.idf, self.groups
-        for r, w in enumerate(set(ws)):
+        words = list(set(ws))
+        for w in words:
             gs = groups.get(w)
             if gs:
                 x = idf[w]
                 for g in gs:
-                    if g not in first:
-                        first[g] = r
                     scores[g] += x
+        # At most k groups are used, and only those with a score among the k best can be:
+        # the rest are never ranked (in a long source, most groups share a word or two).
+        pool = list(scores)
+        if len(pool) > k:
+            kth = heapq.nlargest(k, scores.values())[-1]
+            pool = [g for g in pool if scores[g] >= kth]
         # A group's sentences tie with each other; groups tie when their scores are equal,
-        # and then the scan met the one with the earlier first word first, and sentences met
-        # through the same word in ascending order.
-        ranked = sorted(scores, key=lambda g: (-scores[g], first[g]))
+        # and then the scan met the one with the earlier first word first (``first``: the
+        # rank of that word), and sentences met through the same word in ascending order.
+        rank = {w: r for r, w in enumerate(words)}
+        keys = self.keys
+        first = {g: min(rank[w] for w in keys[g] if w in rank) for g in pool}
+        ranked = sorted(pool, key=lambda g: (-scores[g], first[g]))
         out: list[int] = []
         members = self.members
         t = 0
