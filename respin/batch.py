@@ -920,7 +920,7 @@ class Summary:
         rate = self.words / self.seconds if self.seconds > 0 else 0.0
         docs_rate = self.documents / self.seconds if self.seconds > 0 else 0.0
         resumed = f" (after {self.resumed:,} from the earlier run)" if self.resumed else ""
-        return (f"{self.documents:,} documents{resumed} in {self.seconds:.1f} s ({docs_rate:,.1f} docs/s, "
+        return (f"{self.documents:,} document{'' if self.documents == 1 else 's'}{resumed} in {self.seconds:.1f} s ({docs_rate:,.1f} docs/s, "
                 f"{rate:,.0f} words/s): {self.spun:,} spun, {self.edited:,} restored (edited), "
                 f"{self.errors:,} error{'' if self.errors == 1 else 's'}")
 

@@ -157,11 +157,16 @@ def is_batch_output(folder: str | Path) -> bool:
 def skip_batch_outputs(dirpath: str, dirnames: list, note=None) -> None:
     """Drop from ``dirnames`` (in place, as ``os.walk`` allows) the subfolders of ``dirpath``
     that are earlier ``respin batch`` outputs, with a note for each. (The walk's root, named
-    by the user, is never dropped.)"""
+    by the user, is never dropped.) A symbolic link to a folder, which the walk does not
+    follow (a link may loop), gets a note too rather than being left out silently."""
     keep = []
     for d in dirnames:
         sub = os.path.join(dirpath, d)
-        if BATCH_MANIFEST in _listing(sub) and is_batch_output(sub):
+        if os.path.islink(sub):
+            if note is not None:
+                note(f"not following the symbolic link to a folder: {display_path(sub)} (name its target to read it)")
+            keep.append(d)  # os.walk leaves it alone anyway
+        elif BATCH_MANIFEST in _listing(sub) and is_batch_output(sub):
             if note is not None:
                 note(f"skipping folder {display_path(sub)}: output of an earlier respin batch run")
         else:

@@ -210,6 +210,24 @@ def test_earlier_output_folder_is_not_input(tmp_path, cli):
     assert [r["id"] for r in results(tmp_path / "run4")] == ["restored/sub/p0.txt", "restored/sub/p1.txt"]
 
 
+def test_symlinked_folders_are_not_followed_but_said(tmp_path, cli):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "in").mkdir()
+    texts = make_texts(2)
+    (tmp_path / "real" / "a.txt").write_text(texts[0], encoding="utf-8")
+    (tmp_path / "in" / "b.txt").write_text(texts[1], encoding="utf-8")
+    try:
+        (tmp_path / "in" / "linked").symlink_to(tmp_path / "real", target_is_directory=True)
+    except OSError:
+        pytest.skip("no symbolic links here")
+    ran = cli("batch", tmp_path / "in", "--out", tmp_path / "out")
+    assert ran.code == 0 and "not following the symbolic link to a folder" in ran.err
+    assert [r["id"] for r in results(tmp_path / "out")] == ["b.txt"]
+    assert "1 document in" in ran.err
+    ran = cli("check", tmp_path / "in")
+    assert "not following the symbolic link" in ran.err and ran.out.count("not spun") + ran.out.count(": spun") == 1
+
+
 def test_out_must_not_hide_the_users_files(tmp_path, cli):
     src = tmp_path / "in"
     (src / "results").mkdir(parents=True)
