@@ -18,8 +18,8 @@ from dataclasses import replace
 
 __version__ = "0.1.0"
 
-from .args import text_arg as _text, unit_arg as _unit
-from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source
+from .args import lexicons_arg as _lexicons, text_arg as _text, unit_arg as _unit
+from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source, with_lexicon_findings
 from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source
 from .swaps import SwapLexicon, learn
 
@@ -35,7 +35,7 @@ def __getattr__(name):
     raise AttributeError(f"module 'respin' has no attribute {name!r}")
 
 
-def check_many(texts, *, threshold: float | None = None, model=None) -> list[Report]:
+def check_many(texts, *, threshold: float | None = None, model=None, lexicons=()) -> list[Report]:
     """:func:`check` of each text (without a source), in order: the same reports, but the
     texts are scored together, several times faster on many short texts (records, posts,
     paragraphs) than one call each.
@@ -43,7 +43,10 @@ def check_many(texts, *, threshold: float | None = None, model=None) -> list[Rep
     >>> [r.words for r in check_many(["", "Two words."])]
     [0, 2]
     """
-    return _model(model).check_many(texts, threshold=_unit(threshold, "threshold"))
+    lexicons = _lexicons(lexicons)
+    texts = list(texts) if lexicons and not isinstance(texts, (str, bytes)) else texts
+    reports = _model(model).check_many(texts, threshold=_unit(threshold, "threshold"))
+    return [with_lexicon_findings(r, t, lexicons) for r, t in zip(reports, texts)] if lexicons else reports
 
 
 def restore_many(texts, *, model=None, min_confidence: float | None = None, lexicons=()) -> list[Restoration]:
@@ -60,14 +63,19 @@ def _model(model):
     return _m.load(model) if model is not None else _m.default()
 
 
-def check(text: str, source: str | None = None, *, threshold: float | None = None, model=None) -> Report:
+def check(text: str, source: str | None = None, *, threshold: float | None = None, model=None,
+          lexicons=()) -> Report:
     """Score ``text`` for synonym spinning and list the suspected words.
 
     With ``source`` the findings are the substitutions aligned against it (score 1 for a
     spun copy, else 0); without, or with a source the text is unrelated to, they come from
     the detection model. ``model`` is a model folder (default: the shipped one).
+    ``lexicons`` (:class:`SwapLexicon`: ``respin learn``'s, or the shipped tortured phrases)
+    add a finding for each of their phrases of two or more words found in the text
+    (``kind`` "lexicon phrase"); the score stays the model's.
     """
     threshold = _unit(threshold, "threshold")
+    lexicons = _lexicons(lexicons)
     if source is not None:  # (without one, Model.check checks the text)
         _text(text, "check")
         _text(source, "check's source")
@@ -77,10 +85,11 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
         if rel.verdict == "unrelated":  # the source tells nothing: the model judges, as restore does
             report = m.check(text, threshold=threshold)
             report.relation = rel
-            return report
+            return with_lexicon_findings(report, text, lexicons)
         score = 1.0 if rel.verdict == "spun copy" else 0.0
         return Report(score, score >= thr, findings, words, thr, rel, model="source-alignment")
-    return _model(model).check(text, threshold=threshold)  # None: the model's own default threshold
+    # threshold None: the model's own default threshold
+    return with_lexicon_findings(_model(model).check(text, threshold=threshold), text, lexicons)
 
 
 def restore(text: str, source: str | None = None, *, model=None, min_confidence: float | None = None,

@@ -48,3 +48,15 @@ def unit_arg(x, name: str) -> float | None:
     if not 0.0 <= x <= 1.0:  # also false for NaN
         raise ValueError(f"{name} must be between 0 and 1, got {x}")
     return float(x)
+
+
+def lexicons_arg(lexicons) -> tuple:
+    """``lexicons`` as a tuple of :class:`respin.swaps.SwapLexicon` (one alone is allowed;
+    None or () is none), or TypeError."""
+    from .swaps import SwapLexicon
+    if isinstance(lexicons, SwapLexicon):
+        return (lexicons,)
+    lexicons = tuple(lexicons or ())
+    if not all(isinstance(x, SwapLexicon) for x in lexicons):
+        raise TypeError("lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path))")
+    return lexicons

@@ -197,6 +197,11 @@ def check(
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results to FILE (atomically)."),
     glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders."),
+    lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
+                                      help="Also report every phrase (two or more words) of this swap lexicon found "
+                                           "in the text, with its originals (repeatable): 'respin learn' output, or "
+                                           "'tortured' (the shipped paper-mill tortured phrases). The score stays "
+                                           "the model's."),
     statistics: bool = typer.Option(False, "--statistics", metavar="", help="Print counts of findings by word to stderr."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
@@ -214,6 +219,8 @@ def check(
       respin check articles/ --format json > report.json
 
       cat page.txt | respin check - --format github
+
+      respin check paper.txt --lexicon tortured     # + paper-mill tortured phrases
     """
     from .formats import render_check
 
@@ -228,9 +235,10 @@ def check(
         if source == "-" and "-" in files:
             raise InputError("standard input (-) cannot be both an input and the source")
         src_text = read_text(source, max_bytes=max_size, what="source").text if source else None
+        lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
         results = []
         show_progress = not quiet and sys.stderr.isatty() and len(files) > 10
-        tasks = [(f, walked, src_text, threshold, model, max_size) for f, walked in found]
+        tasks = [(f, walked, src_text, threshold, model, max_size, lexicons) for f, walked in found]
         if "-" in files:  # standard input belongs to this process
             jobs = 1
         for n, (path, report, note) in enumerate(_run_checks(tasks, jobs), 1):
@@ -264,7 +272,7 @@ def _check_files(group):
     Returns (path, report or None, note or None) per file."""
     import respin
     out, texts = [], []
-    for path, walked, src_text, threshold, model, max_size in group:
+    for path, walked, src_text, threshold, model, max_size, _ in group:
         try:
             loaded = read_text(path, max_bytes=max_size)
         except InputError as e:
@@ -274,11 +282,12 @@ def _check_files(group):
             raise
         out.append((path, loaded, _legacy_message(loaded)))
         texts.append(loaded.text)
-    _, _, src_text, threshold, model, _ = group[0]
+    _, _, src_text, threshold, model, _, lexicons = group[0]
     if src_text is None:
-        reports = iter(respin.check_many(texts, threshold=threshold, model=model))
+        reports = iter(respin.check_many(texts, threshold=threshold, model=model, lexicons=lexicons))
     else:
-        reports = (respin.check(t, source=src_text, threshold=threshold, model=model) for t in texts)
+        reports = (respin.check(t, source=src_text, threshold=threshold, model=model, lexicons=lexicons)
+                   for t in texts)
     return [(path, next(reports) if loaded is not None else None, note) for path, loaded, note in out]
 
 

@@ -96,6 +96,76 @@ def findings_from_source(text: str, source: str, lexicon=None) -> tuple[list[Fin
     return out, r.relation, r.words
 
 
+# Findings from a lexicon given to check (``--lexicon``: a user's learned spinner, or the
+# shipped tortured phrases): its spun phrases of two or more words, found verbatim. Single
+# words of a lexicon are ordinary English ("framework" for system) and are left to the
+# model; phrases are not: none of the 3,714 multi-word phrases of the tortured lexicon
+# occurs in 248k words of clean text (3,000 Wikipedia leads and the negative corpus,
+# measured 2026-12-03). A phrase is still not proof (a field may use one in earnest), hence
+# a confidence below 1. The document's score stays the model's: these are evidence to read.
+LEXICON_PHRASE = "lexicon phrase"
+LEXICON_PHRASE_CONFIDENCE = 0.95
+
+
+def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
+    """The spun phrases (two or more words) of ``lexicons`` found in ``text``, longest
+    first where they overlap, each with the lexicons' originals as suggestions (most often
+    seen first) in the case of the text.
+
+    >>> from respin.swaps import SwapLexicon
+    >>> lex = SwapLexicon(); lex.add("counterfeit consciousness", "artificial intelligence")
+    >>> [(f.text, f.suggestions) for f in lexicon_findings("Counterfeit consciousness helps.", [lex])]
+    [('Counterfeit consciousness', ('Artificial intelligence',))]
+    """
+    from .tokenize import Document, word_key
+    lexicons = [x for x in lexicons if x]
+    if not lexicons or not text:
+        return []
+    doc = doc if doc is not None else Document.from_text(text)
+    toks = doc.tokens
+    words = [None if t.kind == PUNCT else word_key(t.text) for t in toks]
+    indexes = [x.phrase_index() for x in lexicons]
+    lines = LineIndex(text)
+    out: list[Finding] = []
+    i = 0
+    while i < len(toks):
+        w = words[i]
+        found = None
+        cands = [p for ix in indexes for p in ix.get(w, ())] if w is not None else []
+        if len(indexes) > 1:  # each index is longest first already
+            cands = sorted(set(cands), key=lambda s: (-len(s), s))
+        for phrase in cands:
+            if tuple(words[i:i + len(phrase)]) == phrase:
+                found = phrase
+                break
+        if found is None:
+            i += 1
+            continue
+        start, end = toks[i].start, toks[i + len(found) - 1].end
+        counts: dict[tuple[str, ...], int] = {}
+        for x in lexicons:
+            for o, c in x.lookup(found).items():
+                counts[o] = counts.get(o, 0) + c
+        span = text[start:end]
+        # the most often seen originals first; three, as the model's findings show
+        sugg = tuple(_match_case(" ".join(o), span) for o in sorted(counts, key=lambda o: (-counts[o], o)))
+        line, col = lines.line_col(start)
+        out.append(Finding(start, end, line, col, span, sugg[:3], LEXICON_PHRASE_CONFIDENCE,
+                           LEXICON_PHRASE))
+        i += len(found)
+    return out
+
+
+def with_lexicon_findings(report: "Report", text: str, lexicons) -> "Report":
+    """``report`` with :func:`lexicon_findings` of ``text`` among its findings, in place of
+    any model finding they overlap (the lexicon's phrase is the surer and the longer)."""
+    extra = lexicon_findings(text, lexicons)
+    if extra:
+        kept = [f for f in report.findings if not any(f.start < x.end and x.start < f.end for x in extra)]
+        report.findings = sorted(kept + extra, key=lambda f: (f.start, f.end))
+    return report
+
+
 def _match_case(word: str, like: str) -> str:
     if like.isupper() and len(like) > 1:
         return word.upper()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from . import __version__
-from .detect import Report
+from .detect import LEXICON_PHRASE, Report
 from .restore import Restoration
 
 
@@ -62,8 +62,10 @@ def summary_line(path: str, r: Report) -> str:
     if r.relation is not None:
         v = r.relation.verdict
         rel = f", {v} {'to' if v in ('identical', 'unrelated') else 'of'} the source"
+    lex = sum(f.kind == LEXICON_PHRASE for f in r.findings)
+    lex = f", {lex:,} of them lexicon phrase{'' if lex == 1 else 's'}" if lex else ""
     return (f"{path}: {verdict} (score {r.score:.2f}, {len(r.findings):,} finding"
-            f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}{rel})")
+            f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}{lex}{rel})")
 
 
 def _gh(s: str) -> str:

@@ -341,13 +341,10 @@ class Model:
         """The noisy-channel decoder (:mod:`respin.decode`) with the model's learned swaps
         plus ``lexicons`` (SwapLexicon objects, or one); built once per set of lexicons (the
         last few sets are kept, so repeated calls with the same lexicons stay fast)."""
+        from .args import lexicons_arg
         from .decode import DEFAULT_PARAMS, Decoder
-        from .swaps import SwapLexicon, merged
-        if isinstance(lexicons, SwapLexicon):
-            lexicons = (lexicons,)
-        lexicons = tuple(lexicons or ())
-        if not all(isinstance(x, SwapLexicon) for x in lexicons):
-            raise TypeError("lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path))")
+        from .swaps import merged
+        lexicons = lexicons_arg(lexicons)
         key = tuple((id(x), x.weight) for x in lexicons)
         hit = self._decoders.get(key)
         if hit is not None and all(a is b for a, b in zip(hit[0], lexicons)):

@@ -43,6 +43,7 @@ class SwapLexicon:
         self._map: dict[tuple[str, ...], dict[tuple[str, ...], int]] = defaultdict(dict)
         self.max_len = 0
         self.weight: float | None = None  # the "# weight:" line; None: the restorer's default
+        self._phrases: dict | None = None  # phrase_index(), made when first asked for
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._map.values())
@@ -58,6 +59,7 @@ class SwapLexicon:
         d = self._map[s]
         d[o] = d.get(o, 0) + int(count)
         self.max_len = max(self.max_len, len(s))
+        self._phrases = None
 
     def update(self, other: "SwapLexicon") -> "SwapLexicon":
         for s, d in other._map.items():
@@ -67,6 +69,24 @@ class SwapLexicon:
 
     def lookup(self, spun: tuple[str, ...]) -> dict[tuple[str, ...], int]:
         return self._map.get(spun, {})
+
+    def phrase_index(self) -> dict[str, list[tuple[str, ...]]]:
+        """The spun phrases of two or more words, by their first word, longest first (for
+        finding them in a text, :func:`respin.detect.lexicon_findings`).
+
+        >>> lex = SwapLexicon(); lex.add("counterfeit consciousness", "artificial intelligence")
+        >>> lex.phrase_index()
+        {'counterfeit': [('counterfeit', 'consciousness')]}
+        """
+        if self._phrases is None:
+            index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+            for s in self._map:
+                if len(s) >= 2:
+                    index[s[0]].append(s)
+            for v in index.values():
+                v.sort(key=lambda s: (-len(s), s))
+            self._phrases = dict(index)
+        return self._phrases
 
     def items(self):
         """(spun, original, count), most frequent first, then alphabetical."""

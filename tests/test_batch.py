@@ -660,10 +660,14 @@ def test_lexicon_and_min_confidence_give_the_librarys_restorations(tmp_path, cli
     rows = results(tmp_path / "lex")
     for t, r in zip(texts, rows):
         assert_restored_like(r, respin.restore(t, min_confidence=BOLD, lexicons=[lex]))
-        assert _without_restoration(r) == _without_restoration(process_record(t, id=r["id"]))
-    # the lexicon restores the made-up phrase, which the model alone leaves (at any confidence)
+        assert _without_restoration(r) == _without_restoration(process_record(t, id=r["id"], lexicons=[lex]))
+    # the lexicon restores the made-up phrase, which the model alone leaves (at any confidence),
+    # and its phrase is among the findings, as with check --lexicon
     for t, r in zip(texts[:2], rows):
         assert "bogus intellect" not in r["restored"] and "artificial intelligence" in r["restored"]
+        lexical = [f for f in r["findings"] if f["kind"] == "lexicon phrase"]
+        assert lexical and all(f["text"] == "bogus intellect" and f["suggestions"] == ["artificial intelligence"]
+                               for f in lexical)
         assert "bogus intellect" in respin.restore(t, min_confidence=0.0).text
     run = json.loads((tmp_path / "lex" / "run.json").read_text())["run"]
     assert run["min_confidence"] == BOLD
