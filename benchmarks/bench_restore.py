@@ -166,6 +166,19 @@ def tortured(split="eval", limit=None):
             top5 += exp in best
         res[name] = {"top1": round(top1 / len(rows), 3), "top5": round(top5 / len(rows), 3),
                      "seconds": round(time.time() - t0, 1)}
+    # Screening (check --lexicon): the share of sentences in which the dev-row lexicon finds
+    # a phrase, and how often the finding's first suggestion is the expected phrase. The
+    # eval phrases are unseen, so only those that hold a dev phrase can be found.
+    from respin.detect import lexicon_findings
+    found = right = 0
+    for spun, exp in rows:
+        sentence = "In this paper the " + " ".join(spun) + " is described in detail."
+        hits = lexicon_findings(sentence, [tort])
+        found += bool(hits)
+        right += bool(hits) and len(hits) == 1 and hits[0].text.lower() == " ".join(spun) \
+            and tuple(hits[0].suggestions[0].lower().split()) == exp
+    res["check --lexicon tortured"] = {"sentences_with_a_finding": round(found / len(rows), 3),
+                                       "whole_phrase_found_and_restored": round(right / len(rows), 3)}
     return res
 
 
