@@ -40,7 +40,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .io import BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, InputError, decode, display_path, read_text, skip_batch_outputs, write_atomic
+from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, InputError, decode, display_path, read_text,
+                 skip_batch_outputs, write_atomic)
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX"]
 

@@ -166,19 +166,12 @@ def skip_batch_outputs(dirpath: str, dirnames: list, note=None) -> None:
             if note is not None:
                 note(f"not following the symbolic link to a folder: {display_path(sub)} (name its target to read it)")
             keep.append(d)  # os.walk leaves it alone anyway
-        elif BATCH_MANIFEST in _listing(sub) and is_batch_output(sub):
+        elif is_batch_output(sub):  # one failed open for an ordinary folder
             if note is not None:
                 note(f"skipping folder {display_path(sub)}: output of an earlier respin batch run")
         else:
             keep.append(d)
     dirnames[:] = keep
-
-
-def _listing(folder: str) -> list[str]:
-    try:
-        return os.listdir(folder)
-    except OSError:
-        return []  # os.walk reports it as unreadable when it gets there
 
 
 def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[Path]:
