@@ -109,50 +109,51 @@ LEXICON_PHRASE_CONFIDENCE = 0.95
 
 def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
     """The spun phrases (two or more words) of ``lexicons`` found in ``text``, longest
-    first where they overlap, each with the lexicons' originals as suggestions (most often
-    seen first) in the case of the text.
+    first where they overlap, never across a line break, each with the lexicons' originals
+    as suggestions (most often seen first) in the case of the text. Tokens are compared in
+    :func:`respin.swaps.phrase_tokens`' form, punctuation included ("(ANN)", commas).
 
     >>> from respin.swaps import SwapLexicon
     >>> lex = SwapLexicon(); lex.add("counterfeit consciousness", "artificial intelligence")
     >>> [(f.text, f.suggestions) for f in lexicon_findings("Counterfeit consciousness helps.", [lex])]
     [('Counterfeit consciousness', ('Artificial intelligence',))]
     """
-    from .tokenize import Document, word_key
+    from .tokenize import Document, normalize_many
     lexicons = [x for x in lexicons if x]
     if not lexicons or not text:
         return []
     doc = doc if doc is not None else Document.from_text(text)
     toks = doc.tokens
-    words = [None if t.kind == PUNCT else word_key(t.text) for t in toks]
+    keys = normalize_many([t.text for t in toks])
     indexes = [x.phrase_index() for x in lexicons]
     lines = LineIndex(text)
     out: list[Finding] = []
     i = 0
     while i < len(toks):
-        w = words[i]
-        found = None
-        cands = [p for ix in indexes for p in ix.get(w, ())] if w is not None else []
+        cands = [c for ix in indexes for c in ix.get(keys[i], ())]
         if len(indexes) > 1:  # each index is longest first already
-            cands = sorted(set(cands), key=lambda s: (-len(s), s))
-        for phrase in cands:
-            if tuple(words[i:i + len(phrase)]) == phrase:
-                found = phrase
+            cands = sorted(set(cands), key=lambda x: (-len(x[0]), x[0]))
+        found = None
+        for phrase_toks, phrase in cands:
+            n = len(phrase_toks)
+            if tuple(keys[i:i + n]) == phrase_toks and "\n" not in text[toks[i].start:toks[i + n - 1].end]:
+                found = (n, phrase)
                 break
         if found is None:
             i += 1
             continue
-        start, end = toks[i].start, toks[i + len(found) - 1].end
+        n, phrase = found
+        start, end = toks[i].start, toks[i + n - 1].end
         counts: dict[tuple[str, ...], int] = {}
         for x in lexicons:
-            for o, c in x.lookup(found).items():
+            for o, c in x.lookup(phrase).items():
                 counts[o] = counts.get(o, 0) + c
         span = text[start:end]
         # the most often seen originals first; three, as the model's findings show
         sugg = tuple(_match_case(" ".join(o), span) for o in sorted(counts, key=lambda o: (-counts[o], o)))
         line, col = lines.line_col(start)
-        out.append(Finding(start, end, line, col, span, sugg[:3], LEXICON_PHRASE_CONFIDENCE,
-                           LEXICON_PHRASE))
-        i += len(found)
+        out.append(Finding(start, end, line, col, span, sugg[:3], LEXICON_PHRASE_CONFIDENCE, LEXICON_PHRASE))
+        i += n
     return out
 
 

@@ -36,6 +36,19 @@ def norm_words(text: str) -> tuple[str, ...]:
     return tuple(text.lower().replace("’", "'").replace("‘", "'").split())
 
 
+def phrase_tokens(text: str) -> tuple[str, ...]:
+    """The tokens of ``text`` (:func:`respin.tokenize.tokenize`, punctuation included) in
+    their comparison form (:func:`respin.tokenize.normalize`: lower case, quotes and dashes
+    folded, accents composed): how a lexicon phrase is found in a text, whatever its
+    spacing, capitals, quotes or Unicode form.
+
+    >>> phrase_tokens("Equipment learning (ML),")
+    ('equipment', 'learning', '(', 'ml', ')', ',')
+    """
+    from .tokenize import normalize, tokenize
+    return tuple(normalize(t.text) for t in tokenize(text))
+
+
 class SwapLexicon:
     """spun phrase (tuple of lower-case words) -> {original phrase: count}."""
 
@@ -70,21 +83,23 @@ class SwapLexicon:
     def lookup(self, spun: tuple[str, ...]) -> dict[tuple[str, ...], int]:
         return self._map.get(spun, {})
 
-    def phrase_index(self) -> dict[str, list[tuple[str, ...]]]:
-        """The spun phrases of two or more words, by their first word, longest first (for
-        finding them in a text, :func:`respin.detect.lexicon_findings`).
+    def phrase_index(self) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+        """The spun phrases of two or more words, as :func:`phrase_tokens` reads them, by
+        their first token: ``first -> [(tokens, phrase), ...]``, longest first (for finding
+        them in a text, :func:`respin.detect.lexicon_findings`).
 
-        >>> lex = SwapLexicon(); lex.add("counterfeit consciousness", "artificial intelligence")
+        >>> lex = SwapLexicon(); lex.add("Neural system (ANN)", "neural network (ANN)")
         >>> lex.phrase_index()
-        {'counterfeit': [('counterfeit', 'consciousness')]}
+        {'neural': [(('neural', 'system', '(', 'ann', ')'), ('neural', 'system', '(ann)'))]}
         """
         if self._phrases is None:
-            index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+            index: dict[str, list] = defaultdict(list)
             for s in self._map:
-                if len(s) >= 2:
-                    index[s[0]].append(s)
+                toks = phrase_tokens(" ".join(s))
+                if sum(any(ch.isalnum() for ch in t) for t in toks) >= 2:
+                    index[toks[0]].append((toks, s))
             for v in index.values():
-                v.sort(key=lambda s: (-len(s), s))
+                v.sort(key=lambda x: (-len(x[0]), x[0]))
             self._phrases = dict(index)
         return self._phrases
 

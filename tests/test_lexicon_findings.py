@@ -41,6 +41,26 @@ def test_phrases_are_found_with_their_originals_in_the_texts_case():
     assert not any("framework" in f.text or "," in f.text for f in found)
 
 
+def test_punctuation_spelling_and_line_breaks():
+    lex = SwapLexicon()
+    lex.add("artificial neural system (ANN)", "artificial neural network (ANN)")
+    lex.add("accuracy, responsiveness", "precision, recall")
+    lex.add("cafe\u0301 society", "cafe culture")  # typed in NFD
+    lex.add("counterfeit consciousness", "artificial intelligence")
+    text = ("An artificial neural system (ANN) was used; accuracy, responsiveness and café society matter.\n"
+            "A counterfeit\nconsciousness is split by a line break, and a counterfeit\n\nconsciousness by a paragraph.\n")
+    found = lexicon_findings(text, [lex])
+    assert [f.text for f in found] == ["artificial neural system (ANN)", "accuracy, responsiveness", "café society"]
+    assert found[0].suggestions == ("artificial neural network (ann)",)
+
+
+def test_every_phrase_of_the_shipped_lexicon_can_be_found(shipped_tortured):
+    for entries in shipped_tortured.phrase_index().values():
+        for _, phrase in entries:
+            text = "We saw " + " ".join(phrase) + " here."
+            assert any(f.text.lower() == " ".join(phrase) for f in lexicon_findings(text, [shipped_tortured])), phrase
+
+
 def test_check_adds_them_and_keeps_the_models_score():
     plain = respin.check(ABSTRACT)
     with_lex = respin.check(ABSTRACT, lexicons=[_lexicon()])
