@@ -16,7 +16,7 @@ import re
 from dataclasses import asdict, dataclass, field
 
 from .align import ANCHOR_MIN, Alignment, align, canon
-from .tokenize import PUNCT, Document
+from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document
 
 SYNONYM, PHRASE, FORMAT, OTHER = "synonym swap", "phrase swap", "number/format", "other rewrite"
 
@@ -123,8 +123,10 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     doc, src = Document.from_text(text), Document.from_text(source)
     al = align(doc, src, lexicon)
     apostrophe = _apostrophe_style(text)
+    cut = [g for g in al.gaps if _beyond_cut(al, g)]
     # An edit that comes out as the input itself differed only in the source's layout.
-    edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe) for g in al.gaps) if e.spun != e.restored]
+    edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe) for g in al.gaps if g not in cut)
+             if e.spun != e.restored]
     edits = _drop_overlaps(edits)
     rel = relation(al)
     if rel.verdict == "unrelated":
@@ -138,7 +140,7 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     return Restoration(
         input=text, text=restored, edits=edits, relation=rel, words=doc.n_words,
         unmatched=sorted([_sentence_span(doc, al.sentences[i]) for i in al.unmatched]
-                         + [_token_span(doc, g.a1, g.a2) for g in al.rewrites if g.a1 < g.a2],
+                         + [_token_span(doc, g.a1, g.a2) for g in al.rewrites + cut if g.a1 < g.a2],
                          key=lambda x: x.start),
         missing=sorted([_sentence_span(src, al.src_sentences[j]) for j in al.missing]
                        + [_token_span(src, g.b1, g.b2) for g in al.rewrites if g.b1 < g.b2],
@@ -146,6 +148,26 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
         paraphrased=[(_sentence_span(doc, al.sentences[i]), _sentence_span(src, al.src_sentences[j]))
                      for i, j, sim in al.pairs if sim < ANCHOR_MIN],
     )
+
+
+def _stops_mid_sentence(doc: Document) -> bool:
+    """Whether ``doc`` ends inside a sentence: an excerpt or a feed snippet cut off."""
+    toks = doc.tokens
+    k = len(toks) - 1
+    while k >= 0 and toks[k].text in _CLOSERS:
+        k -= 1
+    return k >= 0 and toks[k].text not in _ENDERS
+
+
+def _beyond_cut(al: Alignment, g) -> bool:
+    """A gap that runs to the end of a text cut off mid-sentence, while the other text goes
+    on: the cut, not a swap. ("It decayed so qu" as the source of "It decayed so quickly, he
+    told CNN." would "restore" the rest of that sentence to "qu".) Where both texts end
+    together, the gap is an ordinary difference."""
+    at_src_end, at_doc_end = g.b2 == len(al.src.tokens), g.a2 == len(al.doc.tokens)
+    if at_src_end == at_doc_end:
+        return False
+    return _stops_mid_sentence(al.src) if at_src_end else _stops_mid_sentence(al.doc)
 
 
 def _drop_overlaps(edits: list[Edit]) -> list[Edit]:

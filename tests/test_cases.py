@@ -165,6 +165,34 @@ def test_short_unrelated_letters_are_unrelated_though_their_closings_align():
     assert report.relation.verdict == "unrelated" and not report.spun and report.findings == []
 
 
+CUT_TEXT = ("The fossil was found in Sussex. It decayed so quickly, he told CNN. "
+            "Scientists were amazed by the find.")
+
+
+@pytest.mark.parametrize("source", [
+    "The fossil was found in Sussex. It decayed so qu",          # cut mid-word
+    "The fossil was found in Sussex. It decayed so",             # cut after a word
+    "The fossil was found in Sussex. It decayed so quickly, he",
+])
+def test_a_source_cut_off_mid_sentence_is_not_a_swap(source):
+    """An excerpt or feed snippet ends where it was cut: what the input has beyond the cut
+    was not swapped, and is reported as unmatched, not "restored" to the cut."""
+    result = respin.restore(CUT_TEXT, source=source)
+    assert result.edits == [] and result.text == CUT_TEXT
+    assert any("told CNN" in u.text for u in result.unmatched)
+    assert respin.check(CUT_TEXT, source=source).findings == []
+
+
+def test_an_input_cut_off_mid_sentence_gets_nothing_appended():
+    cut = "The fossil was found in Sussex. It decayed so q"
+    assert respin.restore(cut, source=CUT_TEXT).text == cut
+
+
+def test_texts_that_end_together_without_a_full_stop_still_restore():
+    result = respin.restore("The White Home mentioned the secretary", source="The White House said the minister")
+    assert result.text == "The White House said the minister"
+
+
 def test_unrelated_source_leaves_the_text_to_the_model():
     """Against an unrelated source, a spun text is restored as if no source had been given."""
     spun = (SEEDS_DIR / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")
