@@ -72,7 +72,8 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     the detection model. ``model`` is a model folder (default: the shipped one).
     ``lexicons`` (:class:`SwapLexicon`: ``respin learn``'s, or the shipped tortured phrases)
     add a finding for each of their phrases of two or more words found in the text
-    (``kind`` "lexicon phrase"); the score stays the model's.
+    (``kind`` "lexicon phrase") wherever the model judges it (no source, or an unrelated
+    one); the score stays the model's.
     """
     threshold = _unit(threshold, "threshold")
     lexicons = _lexicons(lexicons)

@@ -201,7 +201,8 @@ def check(
                                       help="Also report every phrase (two or more words) of this swap lexicon found "
                                            "in the text, with its originals (repeatable): 'respin learn' output, or "
                                            "'tortured' (the shipped paper-mill tortured phrases). The score stays "
-                                           "the model's."),
+                                           "the model's. With --source, only where the source is unrelated: "
+                                           "against a copy's source the findings are its substitutions."),
     statistics: bool = typer.Option(False, "--statistics", metavar="", help="Print counts of findings by word to stderr."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
