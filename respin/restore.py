@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field
 
 from .align import ANCHOR_MIN, Alignment, align, canon
@@ -122,10 +123,10 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     """Align ``text`` to ``source`` and put the source's wording back where they differ."""
     doc, src = Document.from_text(text), Document.from_text(source)
     al = align(doc, src, lexicon)
-    apostrophe = _apostrophe_style(text)
+    apostrophe, form = _apostrophe_style(text), _unicode_form(text)
     cut = [g for g in al.gaps if _beyond_cut(al, g)]
     # An edit that comes out as the input itself differed only in the source's layout.
-    edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe) for g in al.gaps if g not in cut)
+    edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe, form) for g in al.gaps if g not in cut)
              if e.spun != e.restored]
     edits = _drop_overlaps(edits)
     rel = relation(al)
@@ -192,7 +193,7 @@ def _token_span(doc: Document, a: int, b: int) -> Span:
     return Span(start, end, doc.text[start:end])
 
 
-def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None) -> Edit:
+def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None, form: str = "NFC") -> Edit:
     A, B, text, stext = al.doc.tokens, al.src.tokens, al.doc.text, al.src.text
     if g.a1 < g.a2 and g.b1 < g.b2:
         start, end = A[g.a1].start, A[g.a2 - 1].end
@@ -223,6 +224,8 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None) -> Edit:
         new = new.upper()  # a sentence in capitals (a headline, a shouted quote) stays in capitals
     if apostrophe is not None:  # source wording in the input's apostrophe style ("company’s")
         new = new.replace("’" if apostrophe == "'" else "'", apostrophe)
+    if not new.isascii():  # and in the input's Unicode form: no decomposed "café" in composed text
+        new = unicodedata.normalize(form, new)
     kind = edit_kind([t.text for t in A[g.a1:g.a2]], [t.text for t in B[g.b1:g.b2]], lexicon)
     # Confidence: how sure we are that the source wording is what this span should say.
     # A strong sentence anchor and a block the thesaurus or letters explain is near
@@ -230,6 +233,12 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None) -> Edit:
     base = 0.5 + 0.5 * min(1.0, (g.sentence_sim - ANCHOR_MIN) / (1 - ANCHOR_MIN) * 0.5 + 0.5)
     factor = {FORMAT: 1.0, SYNONYM: 0.98, PHRASE: 0.93}.get(kind, 0.85)
     return Edit(start, end, spun, new, "source", round(base * factor, 3), kind)
+
+
+def _unicode_form(text: str) -> str:
+    """"NFD" for a text in decomposed form (accents as combining marks), else "NFC"."""
+    return "NFD" if not text.isascii() and not unicodedata.is_normalized("NFC", text) \
+        and unicodedata.is_normalized("NFD", text) else "NFC"
 
 
 def _capitals(text: str, toks, sent: tuple[int, int], at: int) -> bool:

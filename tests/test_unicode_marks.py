@@ -318,3 +318,16 @@ def test_mixed_forms_against_a_source_need_no_edit(words, decomposed):
         r = respin.restore(text, source=src)
         assert r.edits == [] and r.text == text
         assert r.relation.verdict == "identical"
+
+
+def test_source_wording_comes_in_the_inputs_unicode_form():
+    """A decomposed source's words go into a composed input composed, and the other way round."""
+    import unicodedata
+    src = "The small café opened in Genève last year, officials said on Monday."
+    spun = "The tiny bistro opened in Genève last year, officials mentioned on Monday."
+    for text_form, source_form in (("NFC", "NFD"), ("NFD", "NFC")):
+        text = unicodedata.normalize(text_form, spun)
+        result = respin.restore(text, source=unicodedata.normalize(source_form, src))
+        assert any("caf" in e.restored for e in result.edits)
+        assert unicodedata.is_normalized(text_form, result.text), text_form
+        assert result.text == unicodedata.normalize(text_form, src)
