@@ -180,8 +180,10 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
     Sentences are taken across line breaks (:func:`flow_sentences`), so that a hard-wrapped
     source matches an unwrapped input and the other way round.
 
-    Time grows linearly with the length of the two texts, repeated text included (see
-    :class:`_SentenceIndex`). The cyclic garbage collector is paused meanwhile: alignment
+    Repeated text (a document given twice, boilerplate on every page) costs what its
+    distinct sentences cost, not time quadratic in the number of copies (see
+    :class:`_SentenceIndex`); long distinct texts still pay a little more than linear time
+    for their mid-frequency words. The cyclic garbage collector is paused meanwhile: alignment
     makes many small lists, tuples and dicts (no cycles), whose allocations would set off
     full collections of everything the process holds, more of them the longer the text.
     """

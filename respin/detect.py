@@ -149,8 +149,12 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
             for o, c in x.lookup(phrase).items():
                 counts[o] = counts.get(o, 0) + c
         span = text[start:end]
-        # the most often seen originals first; three, as the model's findings show
-        sugg = tuple(_match_case(" ".join(o), span) for o in sorted(counts, key=lambda o: (-counts[o], o)))
+        # Words the original shares with the text keep the text's spelling ("(ANN)"; the
+        # lexicon stores lower case); the most often seen originals first; three, as the
+        # model's findings show.
+        own = {w.lower(): w for w in span.split()}
+        sugg = tuple(_match_case(" ".join(own.get(w, w) for w in o), span)
+                     for o in sorted(counts, key=lambda o: (-counts[o], o)))
         line, col = lines.line_col(start)
         out.append(Finding(start, end, line, col, span, sugg[:3], LEXICON_PHRASE_CONFIDENCE, LEXICON_PHRASE))
         i += n

@@ -129,7 +129,7 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe, form) for g in al.gaps if g not in cut)
              if e.spun != e.restored]
     edits = _drop_overlaps(edits)
-    rel = relation(al)
+    rel = relation(al, cut)
     if rel.verdict == "unrelated":
         # The few sentences that did align are chance resemblances (a shared number, a name,
         # "Yours sincerely"): their edits would rewrite clean text. Nothing of the input is
@@ -151,24 +151,34 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     )
 
 
-def _stops_mid_sentence(doc: Document) -> bool:
-    """Whether ``doc`` ends inside a sentence: an excerpt or a feed snippet cut off."""
+_ELLIPSES = frozenset(("…", "..."))
+
+
+def _cut_at(doc: Document) -> int | None:
+    """Where ``doc`` was cut off, if it was (an excerpt, a feed snippet): the index after its
+    last token of text, when it ends inside a sentence ("It decayed so qu") or with an
+    ellipsis ("so qu…", "so qu [...]"); None when it ends a sentence."""
     toks = doc.tokens
-    k = len(toks) - 1
-    while k >= 0 and toks[k].text in _CLOSERS:
+    k = len(toks)
+    while k and toks[k - 1].text in _CLOSERS:
         k -= 1
-    return k >= 0 and toks[k].text not in _ENDERS
+    if k and toks[k - 1].text in _ELLIPSES:
+        k -= 1
+        return k - 1 if k and toks[k - 1].text == "[" else k
+    return k if k and toks[k - 1].text not in _ENDERS else None
 
 
 def _beyond_cut(al: Alignment, g) -> bool:
-    """A gap that runs to the end of a text cut off mid-sentence, while the other text goes
-    on: the cut, not a swap. ("It decayed so qu" as the source of "It decayed so quickly, he
-    told CNN." would "restore" the rest of that sentence to "qu".) Where both texts end
+    """A gap that runs to where one text was cut off, while the other text goes on: the
+    cut, not a swap. ("It decayed so qu" as the source of "It decayed so quickly, he told
+    CNN." would "restore" the rest of that sentence to "qu".) Where both texts end
     together, the gap is an ordinary difference."""
-    at_src_end, at_doc_end = g.b2 == len(al.src.tokens), g.a2 == len(al.doc.tokens)
+    s, d = _cut_at(al.src), _cut_at(al.doc)
+    at_src_end = g.b2 >= (len(al.src.tokens) if s is None else s)
+    at_doc_end = g.a2 >= (len(al.doc.tokens) if d is None else d)
     if at_src_end == at_doc_end:
         return False
-    return _stops_mid_sentence(al.src) if at_src_end else _stops_mid_sentence(al.doc)
+    return s is not None if at_src_end else d is not None
 
 
 def _drop_overlaps(edits: list[Edit]) -> list[Edit]:
@@ -340,7 +350,9 @@ _UNRELATED_MAX_COVERAGE = 0.15
 _SUBSTANTIAL_WORDS = 6
 
 
-def relation(al: Alignment) -> Relation:
+def relation(al: Alignment, cut=()) -> Relation:
+    """How the input relates to the source; ``cut``: gaps at the end of a text cut off
+    (:func:`_beyond_cut`), which are not differences of wording."""
     doc = al.doc
     total = max(doc.n_words, 1)
     strong = [i for i, _, s in al.pairs if s >= ANCHOR_MIN]
@@ -349,7 +361,8 @@ def relation(al: Alignment) -> Relation:
     # Spinner-like differences: small blocks replaced on both sides. Insertions, deletions
     # and long rewrites are what editors and other versions of an article produce.
     swapped_words = sum(sum(doc.tokens[k].kind != PUNCT for k in range(g.a1, g.a2))
-                        for g in al.gaps if g.b1 < g.b2 and 0 < g.a2 - g.a1 <= 3 and g.b2 - g.b1 <= 3)
+                        for g in al.gaps if g.b1 < g.b2 and 0 < g.a2 - g.a1 <= 3 and g.b2 - g.b1 <= 3
+                        and g not in cut)
     coverage = (aligned_words + al.sentence_words(weak)) / total
     swapped = min(1.0, swapped_words / aligned_words) if aligned_words else 0.0
     src_words = max(al.src.n_words, 1)

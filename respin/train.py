@@ -195,27 +195,28 @@ def train(out_dir: str | Path, **kw) -> dict:
         raise RuntimeError(f"{out_dir} is a file, not a model folder")
     if (out / "lexicon.npz").exists():
         return _train_in(out, **kw)
-    if out.exists() and any(out.iterdir()):
+    if out.exists() and any(not f.name.startswith(".") for f in out.iterdir()):
         raise RuntimeError(f"{out_dir} holds other files and no model (no lexicon.npz): "
                            "give a new or empty folder, or an existing model folder")
-    # What this run adds, so that a failed run takes it away again: the folders it creates
-    # (the model folder and any missing parents) and the files it copies in.
+    # What this run adds, so that a failed run (or an interrupted copy) takes it away again:
+    # the folders it creates (the model folder and any missing parents) and its files.
     new_dirs = [d for d in (out, *out.parents) if not d.exists()]
+    before = set(out.iterdir()) if out.exists() else set()
     try:
-        shipped = seed_model_dir(out)
-    except OSError as e:
-        raise RuntimeError(f"cannot create the model folder {out_dir}: {e.strerror or e}") from None
-    if shipped is None:
-        raise RuntimeError(f"{out_dir} has no lexicon.npz and there is no shipped model to start from: "
-                           f"build one with python -m respin.build_lexicon {out_dir}")
-    if not kw.get("quiet"):
-        print(f"respin train: starting {out_dir} from the shipped model's thesaurus and decoder ({shipped})",
-              file=sys.stderr)
-    try:
+        try:
+            shipped = seed_model_dir(out)
+        except OSError as e:
+            raise RuntimeError(f"cannot start the model folder {out_dir}: {e.strerror or e}") from None
+        if shipped is None:
+            raise RuntimeError(f"{out_dir} has no lexicon.npz and there is no shipped model to start from: "
+                               f"build one with python -m respin.build_lexicon {out_dir}")
+        if not kw.get("quiet"):
+            print(f"respin train: starting {out_dir} from the shipped model's thesaurus and decoder ({shipped})",
+                  file=sys.stderr)
         return _train_in(out, **kw)
     except BaseException:
         import shutil
-        for f in out.iterdir():  # the folder was new or empty: all of it is this run's
+        for f in (set(out.iterdir()) - before) if out.is_dir() else ():
             shutil.rmtree(f, ignore_errors=True) if f.is_dir() else f.unlink(missing_ok=True)
         for d in new_dirs:  # deepest first
             try:

@@ -173,6 +173,9 @@ CUT_TEXT = ("The fossil was found in Sussex. It decayed so quickly, he told CNN.
     "The fossil was found in Sussex. It decayed so qu",          # cut mid-word
     "The fossil was found in Sussex. It decayed so",             # cut after a word
     "The fossil was found in Sussex. It decayed so quickly, he",
+    "The fossil was found in Sussex. It decayed so qu…",         # a feed snippet's ellipsis
+    "The fossil was found in Sussex. It decayed so qu...",
+    "The fossil was found in Sussex. It decayed so qu [...]",
 ])
 def test_a_source_cut_off_mid_sentence_is_not_a_swap(source):
     """An excerpt or feed snippet ends where it was cut: what the input has beyond the cut
@@ -180,7 +183,8 @@ def test_a_source_cut_off_mid_sentence_is_not_a_swap(source):
     result = respin.restore(CUT_TEXT, source=source)
     assert result.edits == [] and result.text == CUT_TEXT
     assert any("told CNN" in u.text for u in result.unmatched)
-    assert respin.check(CUT_TEXT, source=source).findings == []
+    report = respin.check(CUT_TEXT, source=source)
+    assert report.findings == [] and not report.spun  # a verbatim excerpt is no spun copy
 
 
 def test_an_input_cut_off_mid_sentence_gets_nothing_appended():

@@ -51,7 +51,7 @@ def test_punctuation_spelling_and_line_breaks():
             "A counterfeit\nconsciousness is split by a line break, and a counterfeit\n\nconsciousness by a paragraph.\n")
     found = lexicon_findings(text, [lex])
     assert [f.text for f in found] == ["artificial neural system (ANN)", "accuracy, responsiveness", "café society"]
-    assert found[0].suggestions == ("artificial neural network (ann)",)
+    assert found[0].suggestions == ("artificial neural network (ANN)",)
 
 
 def test_every_phrase_of_the_shipped_lexicon_can_be_found(shipped_tortured):

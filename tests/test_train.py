@@ -94,6 +94,26 @@ def test_a_failed_train_into_a_new_folder_leaves_nothing(tmp_path, bare_model, m
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model"]  # bare_model's own folder
 
 
+def test_an_interrupted_start_from_the_shipped_model_leaves_nothing(tmp_path, monkeypatch, cli):
+    import shutil
+    real, calls = shutil.copy2, []
+
+    def flaky(src, dst, *a, **kw):  # the disk fills up on the third file
+        calls.append(src)
+        if len(calls) == 3:
+            raise OSError(28, "No space left on device")
+        return real(src, dst, *a, **kw)
+    monkeypatch.setattr(shutil, "copy2", flaky)
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept" / ".gitkeep").write_text("", encoding="utf-8")  # hidden files are no obstacle
+    for model in (tmp_path / "a" / "b" / "model", tmp_path / "kept"):
+        calls.clear()
+        ran = cli("train", str(model), "-q")
+        assert ran.code == 2 and "No space left on device" in ran.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept"]
+    assert [p.name for p in (tmp_path / "kept").iterdir()] == [".gitkeep"]
+
+
 def test_train_refuses_a_folder_that_is_not_a_model(tmp_path, cli):
     _corpus(tmp_path / "clean", 3)
     before = sorted(p.name for p in (tmp_path / "clean").iterdir())
