@@ -263,6 +263,16 @@ def _other_number(tab, w: np.ndarray, c: np.ndarray) -> np.ndarray:
     return (w >= 0) & (c >= 0) & ~np.isnan(vw) & ~np.isnan(vc) & (vw != vc)
 
 
+def _implausible(tab, w: np.ndarray, c: np.ndarray, window: tuple) -> np.ndarray:
+    """Where candidate ids ``c`` of words ``w`` are implausible originals
+    (:data:`respin.evidence.IMPLAUSIBLE_PENALTY`): one of the words of the scored
+    ``window`` (h2, h1, n1, n2 ids, broadcast against ``c``), or a number of another value."""
+    out = _other_number(tab, w, c)
+    for x in window:
+        out |= c == x
+    return out
+
+
 BLOCK_ROWS = 8192  # judged words per block (a block ends at a sentence end)
 
 
@@ -319,9 +329,8 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
     local, own, last = (a.reshape(m, K) for a in (local, own, last))
     valid = cid >= 0
     gain = np.where(valid, local - base[:, None], -np.inf)
-    near = (cid == h2[:, None]) | (cid == h1[:, None]) | (cid == n1[:, None]) | (cid == n2[:, None])
-    near |= _other_number(tab, ids[sel][:, None], cid)
-    gain -= np.where(near, IMPLAUSIBLE_PENALTY, 0.0).astype(gain.dtype)  # a candidate repeating its neighbour, a number for another
+    near = _implausible(tab, ids[sel][:, None], cid, (h2[:, None], h1[:, None], n1[:, None], n2[:, None]))
+    gain -= np.where(near, IMPLAUSIBLE_PENALTY, 0.0).astype(gain.dtype)
     uni = tab.p1
     uw = uni[ids[sel]]
     uc = np.where(valid, uni[np.maximum(cid, 0)], 0.0)
@@ -402,8 +411,7 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
             rt = r[todo]
             gain[todo] = _local(tab, cid[todo], h2[rt], h1[rt], n1[rt], n2[rt],
                                 tuple(tuple(a[rt] for a in big) for big in ctx)) - base[rt]
-            near = (cid[todo] == h2[rt]) | (cid[todo] == h1[rt]) | (cid[todo] == n1[rt]) | (cid[todo] == n2[rt])
-            near |= _other_number(tab, wid[rt], cid[todo])
+            near = _implausible(tab, wid[rt], cid[todo], (h2[rt], h1[rt], n1[rt], n2[rt]))
             gain[todo] -= np.where(near, IMPLAUSIBLE_PENALTY, 0.0).astype(gain.dtype)  # as detection's gains
         uw = tab.p1[wid]
         key = gain - 0.5 * (tab.p1[cid] - uw[r]) + (fl == 3)

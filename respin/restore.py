@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 
 from .align import ANCHOR_MIN, Alignment, align, canon
-from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document
+from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document, normalize_many
 
 SYNONYM, PHRASE, FORMAT, OTHER = "synonym swap", "phrase swap", "number/format", "other rewrite"
 
@@ -124,7 +124,7 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     doc, src = Document.from_text(text), Document.from_text(source)
     al = align(doc, src, lexicon)
     apostrophe, form = _apostrophe_style(text), _unicode_form(text)
-    cut = [g for g in al.gaps if _beyond_cut(al, g)]
+    cut = _cut_gaps(al)
     # An edit that comes out as the input itself differed only in the source's layout.
     edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe, form) for g in al.gaps if g not in cut)
              if e.spun != e.restored]
@@ -168,17 +168,22 @@ def _cut_at(doc: Document) -> int | None:
     return k if k and toks[k - 1].text not in _ENDERS else None
 
 
-def _beyond_cut(al: Alignment, g) -> bool:
-    """A gap that runs to where one text was cut off, while the other text goes on: the
+def _cut_gaps(al: Alignment) -> list:
+    """The gaps that run to where one text was cut off, while the other text goes on: the
     cut, not a swap. ("It decayed so qu" as the source of "It decayed so quickly, he told
     CNN." would "restore" the rest of that sentence to "qu".) Where both texts end
-    together, the gap is an ordinary difference."""
+    together, a gap is an ordinary difference."""
     s, d = _cut_at(al.src), _cut_at(al.doc)
-    at_src_end = g.b2 >= (len(al.src.tokens) if s is None else s)
-    at_doc_end = g.a2 >= (len(al.doc.tokens) if d is None else d)
-    if at_src_end == at_doc_end:
-        return False
-    return s is not None if at_src_end else d is not None
+    if s is None and d is None:
+        return []
+    src_end = len(al.src.tokens) if s is None else s
+    doc_end = len(al.doc.tokens) if d is None else d
+    out = []
+    for g in al.gaps:
+        at_src_end, at_doc_end = g.b2 >= src_end, g.a2 >= doc_end
+        if at_src_end != at_doc_end and (s is not None if at_src_end else d is not None):
+            out.append(g)
+    return out
 
 
 def _drop_overlaps(edits: list[Edit]) -> list[Edit]:
@@ -352,7 +357,7 @@ _SUBSTANTIAL_WORDS = 6
 
 def relation(al: Alignment, cut=()) -> Relation:
     """How the input relates to the source; ``cut``: gaps at the end of a text cut off
-    (:func:`_beyond_cut`), which are not differences of wording."""
+    (:func:`_cut_gaps`), which are not differences of wording."""
     doc = al.doc
     total = max(doc.n_words, 1)
     strong = [i for i, _, s in al.pairs if s >= ANCHOR_MIN]
@@ -369,7 +374,7 @@ def relation(al: Alignment, cut=()) -> Relation:
     used, used_input = {j for _, j, _ in al.pairs}, {i for i, _, _ in al.pairs}
     source_coverage = sum(sum(al.src.tokens[k].is_word for k in range(*al.src_sentences[j])) for j in used) / src_words
     substantial = [i for i in range(len(al.sentences)) if al.sentence_words([i]) >= _SUBSTANTIAL_WORDS]
-    if [t.norm for t in doc.tokens] == [t.norm for t in al.src.tokens]:
+    if len(doc.tokens) == len(al.src.tokens) and normalize_many(doc.token_texts) == normalize_many(al.src.token_texts):
         verdict = "identical"
     elif coverage < _UNRELATED_MAX_COVERAGE or (substantial and used_input.isdisjoint(substantial)):
         verdict = "unrelated"
