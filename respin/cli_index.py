@@ -98,7 +98,7 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
     import os
     size = os.path.getsize(idx.path) + (os.path.getsize(idx.path + "-wal") if os.path.exists(idx.path + "-wal") else 0)
     rate = (stats.added + stats.replaced) / secs if secs > 0 else 0.0
-    _note(f"{what}: {', '.join(parts)} in {secs:.1f} s ({rate:.0f} docs/s); {idx.path}: {len(idx)} documents, "
+    _note(f"{what}: {', '.join(parts)} in {secs:.1f} s ({rate:.0f} docs/s); {idx.path}: {len(idx):,} document{'' if len(idx) == 1 else 's'}, "
           f"{_size(size)}", quiet)
     return stats
 

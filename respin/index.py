@@ -50,6 +50,7 @@ from typing import Callable, Iterable, Iterator
 import numpy as np
 
 from .io import InputError, display_path
+from .tokenize import nfc
 
 FORMAT = "respin-index"
 FORMAT_VERSION = 1
@@ -167,7 +168,9 @@ def immutable_tokens(text: str) -> list[str]:
     out: list[str] = []
     sentence_start = True
     cache = _CLASS_CACHE
-    for m in _TOKEN_RE.finditer(text):
+    # Composed accents: an archive stored in NFD ("cafe" + U+0301) must fingerprint like the
+    # NFC copies queried against it; \w does not match a combining mark, so it would split words.
+    for m in _TOKEN_RE.finditer(nfc(text)):
         kind = m.lastgroup
         if kind == "end":
             sentence_start = True

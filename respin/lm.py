@@ -25,6 +25,8 @@ from typing import Callable, Iterable, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
+from .tokenize import nfc
+
 BOS = "<s>"
 OOV_FLOOR = -7.0  # log10 floor for unknown words: below any real CMU unigram (~ -6.9 at worst)
 _LOG10_BASE = math.log10(1.0001)  # pocketsphinx scores are integers in log base 1.0001
@@ -128,8 +130,13 @@ _SENT_RE = re.compile(r"(?<=[.!?])\s+(?=[\"'“‘(]?[A-Z0-9])|\n\s*\n")
 
 
 def simple_sentences(text: str) -> list[list[str]]:
-    """Lower-case word tokens per rough sentence; good enough for counting n-grams."""
-    return [[t.lower().replace("’", "'") for t in _WORD_RE.findall(s)] for s in _SENT_RE.split(text)]
+    """Lower-case word tokens per rough sentence; good enough for counting n-grams.
+    Accents are composed first (NFC), as the tokenizer looks words up.
+
+    >>> simple_sentences("The cafe\u0301 opened. It’s new.")
+    [['the', 'café', 'opened'], ["it's", 'new']]
+    """
+    return [[t.lower().replace("’", "'") for t in _WORD_RE.findall(s)] for s in _SENT_RE.split(nfc(text))]
 
 
 class CountsLM:

@@ -46,7 +46,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from .lm import _SENT_RE, BOS, OOV_FLOOR, Mixture
-from .tokenize import _TOKEN_RE
+from .tokenize import _TOKEN_RE, nfc
 
 EOS = "</s>"
 HEADER = ("respin-kn-lm", "1")
@@ -60,9 +60,14 @@ _BOS_ID, _EOS_ID = 0, 1
 def word_sentences(text: str) -> list[list[str]]:
     """Lower-case word tokens per rough sentence, as :mod:`respin.evidence` will query them:
     the words and numbers of :func:`respin.tokenize.tokenize` ("u.s.", "3.5%", "well-known",
-    "don't"), punctuation dropped, lines and sentence ends as boundaries."""
+    "don't"), punctuation dropped, lines and sentence ends as boundaries; accents composed
+    (NFC), as the evidence looks words up.
+
+    >>> word_sentences("Zoe\u0308 said: it's 3.5% now.\\nNext line")
+    [['zoë', 'said', "it's", '3.5%', 'now'], ['next', 'line']]
+    """
     out = []
-    for line in text.split("\n"):
+    for line in nfc(text).split("\n"):
         for s in _SENT_RE.split(line):
             words = [m.group().lower().replace("’", "'") for m in _TOKEN_RE.finditer(s) if m.lastgroup != "punct"]
             if words:

@@ -161,7 +161,7 @@ def normalize(s: str) -> str:
     >>> normalize("“Don’t”--")
     '"don\\'t"—'
     """
-    s = _nfc(s.translate(_QUOTE_MAP).lower())
+    s = nfc(s.translate(_QUOTE_MAP).lower())
     return "—" if s in ("--", "---") else s.replace("--", "—")
 
 
@@ -171,7 +171,7 @@ def normalize_many(texts: list[str]) -> list[str]:
         return []
     # All at once: joined by "\n", which no token holds (and which no character composes
     # with); the dash runs normalize() folds whole are rare enough to redo one by one.
-    norms = _nfc("\n".join(texts).translate(_QUOTE_MAP).lower()).split("\n")
+    norms = nfc("\n".join(texts).translate(_QUOTE_MAP).lower()).split("\n")
     return [normalize(t) if "--" in n else n for t, n in zip(texts, norms)]
 
 
@@ -182,10 +182,10 @@ def word_key(s: str) -> str:
     >>> word_key("Don’t"), word_key("Cafe\\u0301") == "café"
     ("don't", True)
     """
-    return _nfc(s.lower().replace("’", "'"))
+    return nfc(s.lower().replace("’", "'"))
 
 
-def _nfc(s: str) -> str:
+def nfc(s: str) -> str:
     """``s`` in Unicode NFC (composed accents): ``s`` itself when it is already, as ordinary text is."""
     return s if s.isascii() or unicodedata.is_normalized("NFC", s) else unicodedata.normalize("NFC", s)
 
@@ -298,7 +298,7 @@ class Document:
             # word_key of every word at once: the words joined by "\n" (which no token holds,
             # which ends str.lower's only context rule, a final sigma, as a string end does,
             # and with which no character composes).
-            lowered = _nfc("\n".join(texts).lower().replace("’", "'")).split("\n") if texts else []
+            lowered = nfc("\n".join(texts).lower().replace("’", "'")).split("\n") if texts else []
             self._words = (tok_of.tolist(), lowered, first.tolist(), end.tolist())
         return self._words
 

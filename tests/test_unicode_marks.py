@@ -331,3 +331,24 @@ def test_source_wording_comes_in_the_inputs_unicode_form():
         assert any("caf" in e.restored for e in result.edits)
         assert unicodedata.is_normalized(text_form, result.text), text_form
         assert result.text == unicodedata.normalize(text_form, src)
+
+
+# -- the other tokenisers: source index, corpus n-gram counts ---------------------------------
+def test_index_finds_an_nfd_source_for_an_nfc_copy(tmp_path):
+    """An archive stored in NFD fingerprints like its NFC copies (it used to score 0.36
+    against its own NFC form: every accented word was split in two)."""
+    from respin.index import SourceIndex, fingerprint
+    text = nfc(NFD_FIXTURE.read_text(encoding="utf-8"))
+    assert fingerprint(nfd(text)) == fingerprint(text)
+    with SourceIndex.build(str(tmp_path / "a.index"), [("archived", nfd(text))]) as idx:
+        got = idx.query(text.replace("opened", "launched"), k=1)  # a content word: masked
+    assert got and got[0].doc_id == "archived" and got[0].score == 1.0
+
+
+def test_corpus_counts_compose_accents():
+    """A user's NFD corpus counts the words evidence looks up (NFC), not fragments."""
+    from respin.lm import simple_sentences
+    from respin.ngram import word_sentences
+    text = nfd("Zoë runs the café. She said the crêpes sell out.")
+    assert word_sentences(text) == [["zoë", "runs", "the", "café"], ["she", "said", "the", "crêpes", "sell", "out"]]
+    assert simple_sentences(text) == word_sentences(text)
