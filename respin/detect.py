@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+from .evidence import STOPWORDS
 from .restore import FORMAT, PHRASE, SYNONYM, Relation, restore_with_source
 from .tokenize import PUNCT
 
@@ -310,7 +311,9 @@ def _sentence_initials(doc) -> tuple[set[int], set[int]]:
 # the words say. Braces around two to six plain words, inside running prose, do not occur in
 # edited text; code and JSON have quotes, colons or other punctuation inside their braces.
 # One word alone in braces is a template placeholder ("Dear {name},"), and braces glued to
-# a word are markup (LaTeX "\\emph{velocity}"): neither is spintax.
+# a word are markup (LaTeX "\\emph{velocity}"): neither is spintax. Without a "|" between
+# alternatives, a leak is the spinner's glue ("{that a}": function words only); braces around
+# content words name a template's field ("Dear {first name},", "on {delivery date}").
 _SPINTAX = re.compile(r"(?<=[ ,])\{([A-Za-z'’]+(?:[ |][A-Za-z'’]+){1,5})\}(?=[\w ,.;])")
 SPINTAX_CONFIDENCE = 0.99
 
@@ -320,7 +323,7 @@ def spintax_findings(text: str) -> list[Finding]:
 
     >>> [(f.text, f.suggestions) for f in spintax_findings("the firm warned {that a} drop")]
     [('{that a}', ('that a',))]
-    >>> spintax_findings("if (x) { return a; }")
+    >>> spintax_findings("if (x) { return a; }") + spintax_findings("Dear {first name},")
     []
     """
     if "{" not in text:  # the pattern's lookbehind keeps the regex engine from skipping to a brace
@@ -328,6 +331,9 @@ def spintax_findings(text: str) -> list[Finding]:
     lines = LineIndex(text)
     out = []
     for m in _SPINTAX.finditer(text):
+        inside = m.group(1)
+        if "|" not in inside and not all(w.lower().replace("’", "'") in STOPWORDS for w in inside.split()):
+            continue
         line, col = lines.line_col(m.start())
         out.append(Finding(m.start(), m.end(), line, col, m.group(), (m.group(1).split("|")[0],),
                            SPINTAX_CONFIDENCE, "spintax"))

@@ -504,6 +504,7 @@ def test_model_restoration_removes_leaked_spintax():
     'The JSON body was {"status": "ok"} and the template was {{ name }}.',
     "Set notation: the set {1, 2, 3} has three elements.",
     "Dear {name}, your parcel will arrive on {date}.",           # template placeholders
+    "Dear {first name}, your parcel will arrive on {delivery date}.\nKind regards,\n{company name}\n",
     r"We write \emph{velocity} for the speed and \textbf{mean free path} for the distance.",  # LaTeX
 ])
 def test_braces_in_code_and_maths_are_not_spintax(text):
