@@ -64,7 +64,10 @@ def summary_line(path: str, r: Report) -> str:
         rel = f", {v} {'to' if v in ('identical', 'unrelated') else 'of'} the source"
     lex = sum(f.kind == LEXICON_PHRASE for f in r.findings)
     lex = f", {lex:,} of them lexicon phrase{'' if lex == 1 else 's'}" if lex else ""
-    return (f"{path}: {verdict} (score {r.score:.2f}, {len(r.findings):,} finding"
+    # Findings under a "not spun" verdict: the words are suspect, the document as a whole is
+    # not convincingly spun; saying the threshold tells the reader how close it came.
+    under = f" < threshold {r.threshold:g}" if r.findings and r.judged and not r.spun and r.relation is None else ""
+    return (f"{path}: {verdict} (score {r.score:.2f}{under}, {len(r.findings):,} finding"
             f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}{lex}{rel})")
 
 

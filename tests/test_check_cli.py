@@ -29,7 +29,7 @@ CLEAN = seed("000")
 
 FINDING_LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<text>.+) ==> (?P<sugg>.+) "
                           r"\((?P<conf>0\.\d\d|1\.00)\)$")
-SUMMARY_LINE = re.compile(r"^(?P<path>.+): (?P<verdict>spun|not spun) \(score (?P<score>[01]\.\d\d), "
+SUMMARY_LINE = re.compile(r"^(?P<path>.+): (?P<verdict>spun|not spun) \(score (?P<score>[01]\.\d\d)(?: < threshold [\d.]+)?, "
                           r"(?P<n>[\d,]+) findings? in (?P<words>[\d,]+) words\)$")
 CONTRACT_FIELDS = {"path", "score", "spun", "findings"}
 FINDING_FIELDS = {"start", "end", "line", "col", "text", "suggestions", "confidence"}
@@ -81,6 +81,16 @@ def test_threshold(cli, threshold, code):
     (doc,) = json.loads(ran.out)
     assert doc["spun"] is bool(code)
     assert doc["threshold"] == float(threshold)
+
+
+def test_findings_under_the_threshold_say_how_close(cli):
+    """A document with findings but under the threshold: the summary shows the threshold."""
+    ran = cli("check", SPUN, "--threshold", "0.999")
+    assert ran.code == 0
+    summary = ran.out.splitlines()[-1]
+    assert re.search(r": not spun \(score 0\.9\d < threshold 0\.999, [\d,]+ findings in", summary), summary
+    assert SUMMARY_LINE.match(summary)
+    assert "< threshold" not in cli("check", CLEAN).out  # no findings: nothing to qualify
 
 
 def test_threshold_zero_makes_clean_text_spun(cli):
