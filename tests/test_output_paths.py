@@ -44,3 +44,32 @@ def test_output_through_a_symlink_keeps_the_link(cli, pair, tmp_path):
     assert link.is_symlink()
     assert real.read_text(encoding="utf-8") == "The White House said two aides would go.\nPolice said nothing.\n"
     assert sorted(p.name for p in real.parent.iterdir()) == ["restored.txt"]  # no temporary file left
+
+
+class _ClosedPipe:
+    """Standard output whose reader has gone (``respin ... | head -1``)."""
+
+    def __init__(self):
+        self.buffer = self
+
+    def write(self, data):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        pass
+
+    def fileno(self):
+        raise ValueError("no file descriptor")
+
+
+def test_reader_leaving_keeps_the_exit_status(pair, monkeypatch):
+    """`respin check ... | head`: the reader leaving is no error and changes no verdict (click
+    turned EPIPE into exit 1, which says 'spun' for check and is no status of restore)."""
+    from respin.cli import main
+    from conftest import seed
+    spun, source = pair
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    assert main(["check", str(source), "--format", "jsonl"]) == 0
+    assert main(["check", str(seed("003")), "--format", "jsonl"]) == 1
+    assert main(["restore", str(spun), "--source", str(source), "-q"]) == 0
+    assert main(["--version"]) == 0
