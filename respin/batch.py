@@ -305,7 +305,8 @@ def parse_line(line: bytes, lineno: int, text_field: str, id_field: str):
         return (_norm_id(obj.get(id_field), lineno) if isinstance(obj, dict) else lineno), err
     except ValueError as e:
         msg = getattr(e, "msg", None)
-        where = f" at column {e.colno}" if hasattr(e, "colno") else ""
+        # Some of json's messages end in "at" ("Unterminated string starting at"): no "at at".
+        where = (f"{'' if (msg or '').endswith(' at') else ' at'} column {e.colno}") if hasattr(e, "colno") else ""
         return lineno, _RecordError(f"not valid JSON ({msg or e}{where})")
     except RecursionError:
         return lineno, _RecordError("not valid JSON (nested too deeply)")

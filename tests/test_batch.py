@@ -956,3 +956,10 @@ def test_a_killed_worker_is_a_one_line_error_then_resume(corpus300, tmp_path, cl
     monkeypatch.undo()
     assert cli("batch", src, "--out", out, "-q", "--chunk-size", "4", "--resume").code == 0
     assert (out / "results.jsonl").read_bytes() == ref
+
+
+def test_json_errors_read_well():
+    from respin.batch import parse_line
+    assert str(parse_line(b'{"text": "The White Home ment', 7, "text", "id")[1]) == \
+        "not valid JSON (Unterminated string starting at column 10)"
+    assert str(parse_line(b"not json", 8, "text", "id")[1]) == "not valid JSON (Expecting value at column 1)"
