@@ -36,6 +36,7 @@ import sys
 import threading
 import time
 from collections import deque
+from concurrent.futures import BrokenExecutor
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -59,6 +60,11 @@ POOL_MAX = 64
 
 class _RecordError(Exception):
     """A record that cannot be checked; its message goes into the result's ``error``."""
+
+
+class RunError(InputError):
+    """A run that cannot go on (the disk is full, a worker process was killed); the results
+    written so far are kept, and ``--resume`` continues after them."""
 
 
 def error_result(id, path, message: str) -> dict:
@@ -299,7 +305,8 @@ def parse_line(line: bytes, lineno: int, text_field: str, id_field: str):
         return (_norm_id(obj.get(id_field), lineno) if isinstance(obj, dict) else lineno), err
     except ValueError as e:
         msg = getattr(e, "msg", None)
-        where = f" at column {e.colno}" if hasattr(e, "colno") else ""
+        # Some of json's messages end in "at" ("Unterminated string starting at"): no "at at".
+        where = (f"{'' if (msg or '').endswith(' at') else ' at'} column {e.colno}") if hasattr(e, "colno") else ""
         return lineno, _RecordError(f"not valid JSON ({msg or e}{where})")
     except RecursionError:
         return lineno, _RecordError("not valid JSON (nested too deeply)")
@@ -767,10 +774,14 @@ class ResultWriter:
         self.last_sync = time.monotonic()
 
     def write(self, lines: list[bytes]) -> None:
-        self.f.write(b"".join(lines))
-        self.f.flush()
-        if time.monotonic() - self.last_sync >= self.sync_every:
-            self.sync()
+        try:
+            self.f.write(b"".join(lines))
+            self.f.flush()
+            if time.monotonic() - self.last_sync >= self.sync_every:
+                self.sync()
+        except OSError as e:  # disk full, quota, I/O error: say which file, and how to go on
+            raise RunError(f"cannot write {self.f.name} ({e.strerror or e}): the results so far are kept; "
+                           "make room and continue with --resume") from None
 
     def sync(self) -> None:
         self.f.flush()
@@ -1059,12 +1070,17 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
     guard.install()
     t0 = time.monotonic()
     pending: deque = deque()
-    completed = False
+    completed = failed = False
 
     def emit_head():
         """Write the oldest chunk's results (waiting for them): the future stays in
         ``pending`` until its lines are written, and leaves it in the same guarded step."""
-        lines, stats, mirrors = pending[0].result()
+        try:
+            lines, stats, mirrors = pending[0].result()
+        except BrokenExecutor:  # the system killed a worker (out of memory, most often)
+            raise RunError(f"a worker process was killed (out of memory? each holds about 250 MB: try fewer "
+                           f"--jobs); {summary.documents + summary.resumed:,} results are kept in {results}: "
+                           "continue with --resume") from None
         with guard:
             for rel, text in mirrors:  # dask: restored copies come back to be written here
                 err = write_mirror(opts.mirror_dir, rel, text)
@@ -1099,6 +1115,9 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
             except BaseException:
                 break
         raise
+    except BaseException:
+        failed = True
+        raise
     finally:
         summary.seconds = time.monotonic() - t0
         try:
@@ -1108,8 +1127,12 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
                 finally:
                     bar.close()
                     if eng is not None:
-                        eng.close(cancel=summary.interrupted)
+                        eng.close(cancel=summary.interrupted or failed)
                     write_manifest(completed)
+        except (OSError, InputError):
+            if not (failed or summary.interrupted):
+                raise
+            # else the first error is the one to report (a full disk fails these again)
         finally:
             guard.restore()
     return summary

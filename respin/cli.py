@@ -55,7 +55,7 @@ def _version(value: bool):
         try:
             typer.echo(f"respin {__version__}")
         except BrokenPipeError:
-            raise
+            _discard_stdout()
         except OSError as e:
             _discard_stdout()
             raise InputError(f"cannot write output ({e.strerror or e})") from None
@@ -134,7 +134,10 @@ def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> None:
                 out.write(text.encode("utf-8"))
                 out.flush()
         except BrokenPipeError:
-            raise
+            # The reader went away (`| head`): nothing is left to do, and the command ends
+            # as it would have (check: its verdict). Raised, it reached click, which turns
+            # EPIPE into exit 1: 'spun' for check, a status restore does not have.
+            _discard_stdout()
         except OSError as e:  # disk full (> /dev/full), I/O error: a user-visible error, not a crash
             _discard_stdout()
             raise InputError(f"cannot write output ({e.strerror or e})") from None

@@ -245,7 +245,9 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     """Write ``text`` to ``path`` via a temporary file and ``os.replace``.
 
     A crash or Ctrl-C never leaves a half-written file, and writing over one of the inputs
-    is refused (the user would lose the evidence).
+    is refused (the user would lose the evidence). A device or named pipe (``-o /dev/null``,
+    ``-o /dev/stdout``) is written in place, and a symbolic link's target is replaced, the
+    link kept.
     """
     target = Path(path)
     if target.is_dir():
@@ -253,6 +255,17 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     for src in inputs:
         if src != "-" and target.exists() and Path(src).exists() and os.path.samefile(src, target):
             raise InputError(f"refusing to overwrite the input file with the output: {path}")
+    if _not_a_file(target):
+        # /dev/null, /dev/stdout, a named pipe: written in place. Renaming a temporary file
+        # over it would put a regular file where the device was (as root, /dev/null itself).
+        try:
+            with open(target, "wb") as f:
+                f.write(text.encode("utf-8"))
+        except OSError as e:
+            raise InputError(f"cannot write output file ({e.strerror or e}): {path}") from None
+        return
+    if target.is_symlink():  # write the file it points to: the link stays a link
+        target = Path(os.path.realpath(target))
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"output folder does not exist: {parent}")
@@ -261,6 +274,18 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
             f.write(text.encode("utf-8"))
     except OSError as e:  # no temporary file, disk full, target not replaceable: a one-line user error
         raise InputError(f"cannot write output file ({e.strerror or e}): {path}") from None
+
+
+def _not_a_file(target: Path) -> bool:
+    """Whether ``target`` exists as something other than a regular file (a device, a FIFO, a
+    socket), or is a path of /dev or /proc (``/dev/stdout`` is a link to the standard
+    output, whatever it is): what must be written in place, not replaced."""
+    import stat
+    try:
+        st = target.stat()  # follows links
+    except OSError:
+        return False
+    return not stat.S_ISREG(st.st_mode) or str(target.absolute()).startswith(("/dev/", "/proc/"))
 
 
 def _new_file_mode(target: Path) -> int:

@@ -862,3 +862,104 @@ def test_out_folder_not_writable_real(tmp_path):
         pytest.skip(f"setpriv not allowed here: {proc.stderr.strip()}")
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.strip() == f"respin: error: cannot write to --out folder (permission denied): {ro / 'res'}"
+
+
+class _DiskFills:
+    """A results file on a disk that fills after ``room`` bytes: a write past it fails with
+    ENOSPC, and so does every later flush of what it left buffered (as a real file does)."""
+
+    def __init__(self, f, room: int):
+        self.f, self.room, self.stuck = f, room, False
+        self.name = f.name
+
+    def write(self, data: bytes) -> int:
+        if self.stuck or len(data) > self.room:
+            self.stuck = True
+            self.f.write(data[:self.room])  # a torn line, as a full disk leaves
+            self.room = 0
+            raise OSError(28, "No space left on device")
+        self.room -= len(data)
+        return self.f.write(data)
+
+    def flush(self) -> None:
+        self.f.flush()
+        if self.stuck:
+            raise OSError(28, "No space left on device")
+
+    def fileno(self) -> int:
+        return self.f.fileno()
+
+    def close(self) -> None:
+        self.f.close()
+        if self.stuck:
+            raise OSError(28, "No space left on device")
+
+
+def test_disk_full_is_a_one_line_error_then_resume(corpus300, tmp_path, cli, monkeypatch):
+    """A full disk mid-run names the results file and says how to go on (it was an
+    'internal error', or a message about run.json when that failed to write too), and
+    --resume after making room gives the uninterrupted run's bytes."""
+    from respin.batch import ResultWriter
+    src, ref = corpus300
+    out = tmp_path / "out"
+    real_init = ResultWriter.__init__
+
+    def full_disk(self, path, *a, **kw):
+        real_init(self, path, *a, **kw)
+        self.f = _DiskFills(self.f, room=len(ref) // 3)
+
+    monkeypatch.setattr(ResultWriter, "__init__", full_disk)
+    real_atomic = respin.batch.write_atomic
+    calls = []
+
+    def manifest_fails_once_full(path, text, **kw):  # run.json cannot be written either then
+        calls.append(path)
+        if len(calls) > 1:
+            raise respin.io.InputError(f"cannot write output file (No space left on device): {path}")
+        return real_atomic(path, text, **kw)
+
+    monkeypatch.setattr(respin.batch, "write_atomic", manifest_fails_once_full)
+    ran = cli("batch", src, "--out", out, "-q", "--chunk-size", "4")
+    assert_user_error(ran, "results.jsonl (No space left on device)", "--resume")
+    monkeypatch.undo()
+    assert 0 < len((out / "results.jsonl").read_bytes()) < len(ref)
+    assert cli("batch", src, "--out", out, "-q", "--chunk-size", "4", "--resume").code == 0
+    assert (out / "results.jsonl").read_bytes() == ref
+
+
+def test_a_killed_worker_is_a_one_line_error_then_resume(corpus300, tmp_path, cli, monkeypatch):
+    """A worker process killed by the system (out of memory) stops the run with a message
+    saying so and how to go on, not an 'internal error ... please report it'."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+    import respin.batch as rb
+    src, ref = corpus300
+
+    class DiesOnThirdChunk(rb.InlineEngine):
+        window = 2
+
+        def __init__(self, jobs):
+            self.n = 0
+
+        def submit(self, *args):
+            self.n += 1
+            if self.n < 3:
+                return super().submit(*args)
+            f = Future()
+            f.set_exception(BrokenProcessPool("A process in the process pool was terminated abruptly"))
+            return f
+
+    monkeypatch.setattr(rb, "ProcessEngine", DiesOnThirdChunk)
+    out = tmp_path / "out"
+    ran = cli("batch", src, "--out", out, "-q", "--chunk-size", "4", "--jobs", "2")
+    assert_user_error(ran, "a worker process was killed", "8 results are kept", "--resume")
+    monkeypatch.undo()
+    assert cli("batch", src, "--out", out, "-q", "--chunk-size", "4", "--resume").code == 0
+    assert (out / "results.jsonl").read_bytes() == ref
+
+
+def test_json_errors_read_well():
+    from respin.batch import parse_line
+    assert str(parse_line(b'{"text": "The White Home ment', 7, "text", "id")[1]) == \
+        "not valid JSON (Unterminated string starting at column 10)"
+    assert str(parse_line(b"not json", 8, "text", "id")[1]) == "not valid JSON (Expecting value at column 1)"

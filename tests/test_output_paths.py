@@ -1,0 +1,75 @@
+"""Where output goes: -o onto devices, pipes and links; a reader that leaves early; a full disk."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+
+import pytest
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_output_to_a_named_pipe_writes_into_it(cli, pair, tmp_path):
+    """-o onto a FIFO (or /dev/null, /dev/stdout) writes into it: renaming a temporary file
+    over it would replace the pipe with a regular file (run as root, ``-o /dev/null`` put a
+    regular file in place of /dev/null)."""
+    spun, source = pair
+    fifo = tmp_path / "out.fifo"
+    os.mkfifo(fifo)
+    got = []
+
+    def read():
+        with open(fifo, "rb") as f:
+            got.append(f.read())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    ran = cli("restore", spun, "--source", source, "-o", fifo, "-q")
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode), "the named pipe was replaced by a file"
+    reader.join(30)
+    assert ran.code == 0, ran.err
+    assert got == [b"The White House said two aides would go.\nPolice said nothing.\n"]
+
+
+def test_output_through_a_symlink_keeps_the_link(cli, pair, tmp_path):
+    spun, source = pair
+    real = tmp_path / "reports" / "restored.txt"
+    real.parent.mkdir()
+    real.write_text("old\n", encoding="utf-8")
+    link = tmp_path / "latest.txt"
+    link.symlink_to(real)
+    ran = cli("restore", spun, "--source", source, "-o", link, "-q")
+    assert ran.code == 0, ran.err
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == "The White House said two aides would go.\nPolice said nothing.\n"
+    assert sorted(p.name for p in real.parent.iterdir()) == ["restored.txt"]  # no temporary file left
+
+
+class _ClosedPipe:
+    """Standard output whose reader has gone (``respin ... | head -1``)."""
+
+    def __init__(self):
+        self.buffer = self
+
+    def write(self, data):
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self):
+        pass
+
+    def fileno(self):
+        raise ValueError("no file descriptor")
+
+
+def test_reader_leaving_keeps_the_exit_status(pair, monkeypatch):
+    """`respin check ... | head`: the reader leaving is no error and changes no verdict (click
+    turned EPIPE into exit 1, which says 'spun' for check and is no status of restore)."""
+    from respin.cli import main
+    from conftest import seed
+    spun, source = pair
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    assert main(["check", str(source), "--format", "jsonl"]) == 0
+    assert main(["check", str(seed("003")), "--format", "jsonl"]) == 1
+    assert main(["restore", str(spun), "--source", str(source), "-q"]) == 0
+    assert main(["--version"]) == 0
