@@ -116,7 +116,9 @@ def _legacy_message(loaded) -> str | None:
     return f"{loaded.path}: not valid UTF-8, decoded as {what}"
 
 
-def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> None:
+def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> bool:
+    """Write ``text`` to ``output`` (atomically) or standard output; False when standard
+    output's reader has gone away (a broken pipe), True otherwise."""
     if output and output != "-":
         write_atomic(output, text, inputs=inputs)
     else:
@@ -138,9 +140,18 @@ def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> None:
             # as it would have (check: its verdict). Raised, it reached click, which turns
             # EPIPE into exit 1: 'spun' for check, a status restore does not have.
             _discard_stdout()
+            return False
         except OSError as e:  # disk full (> /dev/full), I/O error: a user-visible error, not a crash
             _discard_stdout()
             raise InputError(f"cannot write output ({e.strerror or e})") from None
+    return True
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):  # None, closed, or a stand-in without isatty
+        return False
 
 
 def _discard_stdout() -> None:
@@ -241,15 +252,26 @@ def check(
         src_text = read_text(source, max_bytes=max_size, what="source").text if source else None
         lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
         results = []
-        show_progress = not quiet and sys.stderr.isatty() and len(files) > 10
+        # Line formats on standard output are written as each document is done, so a long
+        # run shows its results as it goes, Ctrl-C keeps what was written, and `| head`
+        # ends it early. JSON (one array) and -o FILE (written atomically) wait for the end.
+        stream = format is not CheckFormat.json and output in (None, "-")
+        stdout_tty = stream and _isatty(sys.stdout)
+        show_progress = not quiet and sys.stderr.isatty() and len(files) > 10 and not stdout_tty
         tasks = [(f, walked, src_text, threshold, model, max_size, lexicons) for f, walked in found]
         if "-" in files:  # standard input belongs to this process
             jobs = 1
+        any_spun = False
         for n, (path, report, note) in enumerate(_run_checks(tasks, jobs), 1):
             if note:
                 _note(note, quiet)
             if report is not None:
-                results.append((display_path(path), report))
+                any_spun |= report.spun
+                if stream:
+                    if not _emit(render_check([(display_path(path), report)], format.value), None, ()):
+                        break  # the reader went away: nothing more to write
+                if statistics or not stream:
+                    results.append((display_path(path), report))
             if show_progress:
                 print(f"\rrespin: checked {n}/{len(files)}", end="", file=sys.stderr)
         if show_progress:
@@ -262,12 +284,13 @@ def check(
             raise _fail(str(e))
         raise
     try:
-        _emit(render_check(results, format.value), output, tuple(files) + ((source,) if source else ()))
+        if not stream:
+            _emit(render_check(results, format.value), output, tuple(files) + ((source,) if source else ()))
     except InputError as e:
         raise _fail(str(e))
     if statistics:
         _print_statistics(results)
-    raise typer.Exit(1 if any(r.spun for _, r in results) else 0)
+    raise typer.Exit(1 if any_spun else 0)
 
 
 def _check_files(group):

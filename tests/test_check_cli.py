@@ -93,6 +93,58 @@ def test_findings_under_the_threshold_say_how_close(cli):
     assert "< threshold" not in cli("check", CLEAN).out  # no findings: nothing to qualify
 
 
+class _Recorder:
+    """Standard output that records each write; ``fail_after``: a reader that goes away."""
+
+    def __init__(self, fail_after=None):
+        self.buffer, self.writes, self.fail_after = self, [], fail_after
+
+    def write(self, data):
+        if self.fail_after is not None and len(self.writes) >= self.fail_after:
+            raise BrokenPipeError(32, "Broken pipe")
+        self.writes.append(data)
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
+
+
+def test_line_formats_stream_each_document(tmp_path, monkeypatch):
+    """jsonl/text/github on standard output are written document by document (Ctrl-C keeps
+    them, a long run shows progress); json, one array, is written once at the end."""
+    from respin.cli import main
+    files = []
+    for i in range(3):
+        files.append(tmp_path / f"{i}.txt")
+        files[-1].write_text(f"Clean note number {i}: the meeting moved to Thursday at noon.\n", encoding="utf-8")
+    for fmt, writes in (("jsonl", 3), ("text", 3), ("json", 1)):
+        out = _Recorder()
+        monkeypatch.setattr("sys.stdout", out)
+        assert main(["check", *map(str, files), "-f", fmt, "-q"]) == 0
+        assert len(out.writes) == writes, fmt
+    out = _Recorder()
+    monkeypatch.setattr("sys.stdout", out)
+    main(["check", *map(str, files), "-f", "jsonl", "-q"])
+    assert [json.loads(w.decode())["path"].rsplit("/", 1)[-1] for w in out.writes] == ["0.txt", "1.txt", "2.txt"]
+
+
+def test_a_reader_leaving_stops_the_run(tmp_path, monkeypatch):
+    """`respin check big/ -f jsonl | head -1`: once the reader is gone, no more files are checked."""
+    import respin.cli as cli_mod
+    from respin.cli import main
+    for i in range(40):  # more than one group of files (FILES_PER_GROUP)
+        (tmp_path / f"{i:02d}.txt").write_text(f"Note {i}: the meeting moved to Thursday at noon.\n", encoding="utf-8")
+    checked = []
+    real = cli_mod._check_files
+    monkeypatch.setattr(cli_mod, "_check_files", lambda group: checked.extend(group) or real(group))
+    out = _Recorder(fail_after=1)
+    monkeypatch.setattr("sys.stdout", out)
+    assert main(["check", str(tmp_path), "-f", "jsonl", "-q"]) == 0
+    assert len(out.writes) == 1 and len(checked) == cli_mod.FILES_PER_GROUP < 40
+
+
 def test_threshold_zero_makes_clean_text_spun(cli):
     assert cli("check", CLEAN, "-t", "0").code == 1
 
