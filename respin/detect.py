@@ -56,6 +56,18 @@ class Report:
     stats: dict = field(default_factory=dict)
     judged: bool = True  # False: too few words the thesaurus can explain to say anything
 
+    def to_dict(self, path: str | None = None) -> dict:
+        """The object ``respin check --format json`` prints for this document (plain JSON
+        types: ``json.dumps(report.to_dict())`` works).
+
+        >>> import respin
+        >>> d = respin.check("A short note.").to_dict("note.txt")
+        >>> d["path"], d["spun"], d["findings"]
+        ('note.txt', False, [])
+        """
+        from .formats import report_dict
+        return report_dict(path, self)
+
 
 class LineIndex:
     """Line starts of a text, for many 1-based line/column lookups in O(log n) each.

@@ -84,6 +84,17 @@ class Restoration:
     suggestions: list[Edit] = field(default_factory=list)
     score: float | None = None
 
+    def to_dict(self, path: str | None = None, source: str | None = None) -> dict:
+        """The object ``respin restore --format json`` prints (plain JSON types).
+
+        >>> import respin
+        >>> d = respin.restore("The 2 leaders met.", source="The two leaders met.").to_dict()
+        >>> d["restored"], [e["origin"] for e in d["edits"]]
+        ('The two leaders met.', ['source'])
+        """
+        from .formats import restoration_dict
+        return restoration_dict(path, source, self)
+
     def diff(self, fromfile: str = "input", tofile: str = "restored") -> str:
         """Unified diff input -> restored ('' when nothing changed)."""
         a = _lines(self.input)

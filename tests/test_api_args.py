@@ -53,3 +53,19 @@ def test_the_bounds_themselves_are_accepted():
 def test_an_edit_past_the_end_does_not_apply():
     with pytest.raises(ValueError, match="does not apply"):
         respin.apply_edits("abcdef", [Edit(5, 30, "f", "X", "model", 1.0)])
+
+
+def test_results_have_the_cli_json_form(cli, tmp_path):
+    """Report.to_dict and Restoration.to_dict give what `--format json` prints, as plain
+    JSON types (json.dumps of a Report raised TypeError; the form was only in a private module)."""
+    import json
+    f = tmp_path / "spun.txt"
+    f.write_text(SPUN + "\n", encoding="utf-8")
+    src = tmp_path / "orig.txt"
+    src.write_text(SPUN.replace("Home mentioned", "House said") + "\n", encoding="utf-8")
+    (printed,) = json.loads(cli("check", f, "-f", "json").out)
+    assert json.loads(json.dumps(respin.check(f.read_text()).to_dict(str(f)))) == printed
+    printed = json.loads(cli("restore", f, "--source", src, "-f", "json", "-q").out)
+    got = respin.restore(f.read_text(), source=src.read_text()).to_dict(str(f), str(src))
+    assert json.loads(json.dumps(got)) == printed and got["edits"]
+    assert respin.check("").to_dict()["path"] is None
