@@ -43,6 +43,7 @@ from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, InputError, decode, display_path, read_text,
                  skip_batch_outputs, write_atomic)
+from .io import _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX"]
 
@@ -74,8 +75,6 @@ def error_result(id, path, message: str) -> dict:
             "error": " ".join(str(message).split())}
 
 
-def _size(n: int) -> str:
-    return f"{n:,} bytes" if n < 1_000_000 else f"{n / 1e6:.1f} MB"
 
 
 def _as_text(value, max_size: int, path: str | None = None) -> str:

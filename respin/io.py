@@ -87,8 +87,15 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
 
 
 def _size(n: int) -> str:
-    """Human-readable size; bytes below 1 MB so that a small --max-size reads sensibly."""
-    return f"{n:,} bytes" if n < 1_000_000 else f"{n / 1e6:.1f} MB"
+    """Human-readable size in the binary units --max-size defaults are given in; bytes below
+    1 MiB so that a small --max-size reads sensibly.
+
+    >>> _size(5 * 2**20), _size(7_500_000), _size(999)
+    ('5 MiB', '7.2 MiB', '999 bytes')
+    """
+    if n < 2**20:
+        return f"{n:,} bytes"
+    return f"{n / 2**20:.1f}".removesuffix(".0") + " MiB"
 
 
 def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
