@@ -79,8 +79,29 @@ POOL_CLIP = 12.0        # bound on the pooled log-odds (nats)
 # So a lexicon without a weight line gets 1: a modest gain, little harm if it is not the
 # spinner's own.
 USER_LEXICON_WEIGHT = 1.0
-_NUMBERS = {str(i): w for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+# Digits a spinner may have made of number words ("said two aides" -> "mentioned 2 aides").
+# News style (AP, Reuters: what spinners copy) spells out one to nine only and writes 10 and
+# above in figures, so "10"-"12" were figures in the original ("this 12 months" is a spinner's
+# "this year"; the CMU LM, trained on verbalised text, prefers "twelve" anywhere).
+_NUMBERS = {str(i): w for i, w in enumerate("zero one two three four five six seven eight nine".split())}
+# Where the same style keeps even a small number in figures, so that "3" there was never
+# "three": a date ("November 3", "3 November"), a time ("3 p.m."), a percentage ("3
+# percent") and a number of millions ("3 million"). The LM's preference restored dates
+# wrongly ("November 3" -> "November three"). Rules of the style guides, not fitted.
+_MONTHS = frozenset("""january february march april may june july august september october
+november december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+_FIGURES_BEFORE = frozenset("percent pct million billion trillion a.m. p.m. am pm".split())
+
+
+def _figure_context(words: list[str], i: int) -> bool:
+    """Is the digit ``words[i]`` where style keeps figures (see :data:`_MONTHS`)?
+
+    >>> _figure_context(["on", "november", "3"], 2), _figure_context(["3", "p.m."], 0), _figure_context(["3", "dogs"], 0)
+    (True, True, False)
+    """
+    if i > 0 and words[i - 1] in _MONTHS:
+        return True
+    return i + 1 < len(words) and (words[i + 1] in _MONTHS or words[i + 1] in _FIGURES_BEFORE)
 
 
 @dataclass(slots=True)
@@ -203,6 +224,8 @@ class Decoder:
         here += swaps
         seen = {(w,)} | {o.out for o in swaps if o.length == 1}
         here += [Option(i, 1, out, f, (w,), b) for out, f, b in alts if out not in seen]
+        if w in _NUMBERS and _figure_context(words, i):
+            here = [o for o in here if o.out != (_NUMBERS[w],)]
         return here
 
     def _swap_options(self, words, caps, joined, i) -> list[Option]:
@@ -924,13 +947,19 @@ class _TableDecode:
         row = _ranges(self.t_off, na)
         k = row - self.t_off[pos] + 1 + nsw[pos]
         y, base = types.ids[row], types.base[row]
+        code = self.tab.V + 1  # (position, LM id or -1) as one int
         if single:  # an alternative a one-word swap already offers is left out
-            code = self.tab.V + 1  # (position, LM id or -1) as one int
             seen = np.sort(np.array([p * code + x + 1 for p, _, x, _ in single], dtype=np.int64))
             row = pos * code + y + 1
             m = seen[np.minimum(seen.searchsorted(row), len(seen) - 1)] != row
             pos, k, y, base = pos[m], k[m], y[m], base[m]
             pos, k, y, base = (np.concatenate([x, np.array(c)]) for x, c in zip((pos, k, y, base), zip(*single)))
+        # no number word for a digit where style keeps figures (_figure_context)
+        fig = [(p0 + i) * code + index.get(_NUMBERS[w], -1) + 1 for p0, si in zip(self.so.tolist(), self.live)
+               for ws in (self.sents[si][1],) for i, w in enumerate(ws) if w in _NUMBERS and _figure_context(ws, i)]
+        if fig:
+            keep = ~np.isin(pos * code + y + 1, fig)
+            pos, k, y, base = pos[keep], k[keep], y[keep], base[keep]
         self.rows = (pos, k, y, base)
 
     def _lattice(self) -> None:

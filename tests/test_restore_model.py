@@ -123,6 +123,25 @@ def test_decoder_restores_a_broken_name_and_keeps_case():
     assert [(e.spun, e.restored) for e in applied] == [("Home", "House")]
 
 
+def test_digits_where_style_keeps_figures_get_no_number_word():
+    # A digit may be a spinner's "two" -> "2", but not in a date, a time, a percentage or
+    # millions, nor from 10 up (news style writes those in figures): on both decoder paths.
+    from respin.decode import _TableDecode
+    from respin.tokenize import Document
+    m = default()
+    text = ("The 2 aides met on November 3 at 4 p.m. and again on 5 May, when 6 percent of 7 million "
+            "voters had 12 days left.")
+    kept = {"3", "4", "5", "6", "7", "12"}
+    dec = Decoder(m.lexicon, m.lm, m.decoder().params)  # no swap lexicon: candidates are the rules'
+    sents = [(0, w, c, j) for _, w, c, j in dec.sentences(Document.from_text(text))]
+    _, words, caps, joined = sents[0]
+    offered = {(words[o.start], o.out[0]) for here in dec.options(words, caps, joined) for o in here if o.out != o.key}
+    assert ("2", "two") in offered and not {w for w, _ in offered} & kept
+    td = _TableDecode(dec, m.lm.table, sents)
+    rows = {(td.words[p], td.types.words[int(td.t_off[p]) + k - 1]) for p, k in zip(*td.rows[:2])}
+    assert ("2", "two") in rows and not {w for w, _ in rows} & kept
+
+
 def test_a_learned_lexicon_adds_phrase_candidates_the_thesaurus_lacks():
     # Whether the phrase wins is the fitted weights' call; the lexicon's job is to put it
     # in the lattice as one unit.
