@@ -142,6 +142,41 @@ def test_digits_where_style_keeps_figures_get_no_number_word():
     assert ("2", "two") in rows and not {w for w, _ in rows} & kept
 
 
+def test_tags_feature_marks_substitutions_across_parts_of_speech():
+    # Number, tense and degree do not count ("authorities" -> "government", a participle for
+    # an adjective); a noun for a verb does.
+    m = default()
+    dec = Decoder(m.lexicon, m.lm, m.decoder().params)
+    assert dec._tag_clash("folks", "get") and dec._tag_clash("approach", "in")
+    assert not dec._tag_clash("authorities", "government") and not dec._tag_clash("acquainted", "familiar")
+    assert not dec._tag_clash("folks", "xyzzy")  # a word without readings: no evidence either way
+    opts = dec.options(["the", "folks", "left"], [False] * 3)
+    tags = {o.out[0]: o.feats[CHANNEL.index("tags")] for o in opts[1][1:]}
+    assert tags and all(v == float(dec._tag_clash("folks", w)) for w, v in tags.items())
+
+
+def test_a_run_of_adjacent_swaps_is_as_sure_as_the_run_as_a_whole():
+    # Each place's posterior assumes its neighbours as decoded; the run's confidence is the
+    # joint posterior of its combination, at most the least conditional.
+    from respin.tokenize import Document
+    m = default()
+    dec = m.decoder()
+    lowered = 0
+    for seed in (1, 3):
+        doc = Document.from_text(spin(CLEAN, rate=0.6, style="crude", seed=seed).text)
+        sents = [(0, w, c, j) for _, w, c, j in dec.sentences(doc)]
+        conditional = [c for s in dec._decode_scalar(sents, 1) for c in s]
+        final = dec.decode(doc)
+        assert [(c[0], c[2]) for c in conditional] == [(f.start, f.out) for f in final]
+        for k, (c, f) in enumerate(zip(conditional, final)):
+            assert f.confidence <= c[3] + 1e-3
+            nxt = final[k + 1] if k + 1 < len(final) else None
+            if nxt is not None and nxt.sent == f.sent and nxt.start == f.start + f.length:
+                assert abs(nxt.confidence - f.confidence) < 1e-9
+            lowered += f.confidence < c[3] - 0.05
+    assert lowered >= 2
+
+
 def test_a_learned_lexicon_adds_phrase_candidates_the_thesaurus_lacks():
     # Whether the phrase wins is the fitted weights' call; the lexicon's job is to put it
     # in the lattice as one unit.
