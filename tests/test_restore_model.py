@@ -79,11 +79,14 @@ def test_a_trusted_lexicon_restores_a_tortured_phrase_the_model_alone_misses():
     mine.add("counterfeit", "artificial", 9)
     mine.add("consciousness", "intelligence", 9)
     words = "in this paper the counterfeit consciousness method is described in detail".split()
-    best = {}
+    assert m.decoder().nbest(words, 4, 6, k=1)[0][0] == ("counterfeit", "consciousness")
+    # Given as candidates only (weight 0), the lexicon's phrase is a toss-up with keeping
+    # the words; trusted (weight 4), it is near certain.
+    p = {}
     for weight in (0.0, 4.0):
         mine.weight = weight
-        best[weight] = m.decoder([mine]).nbest(words, 4, 6, k=1)[0][0]
-    assert best == {0.0: ("counterfeit", "consciousness"), 4.0: ("artificial", "intelligence")}
+        p[weight] = dict(m.decoder([mine]).nbest(words, 4, 6, k=5)).get(("artificial", "intelligence"), 0.0)
+    assert p[0.0] < 0.6 and p[4.0] > 0.99
 
 
 def test_learn_mines_word_and_phrase_swaps():
@@ -175,6 +178,19 @@ def test_a_run_of_adjacent_swaps_is_as_sure_as_the_run_as_a_whole():
                 assert abs(nxt.confidence - f.confidence) < 1e-9
             lowered += f.confidence < c[3] - 0.05
     assert lowered >= 2
+
+
+def test_a_weight_the_pairs_cannot_inform_keeps_its_starting_value():
+    # No digit in these pairs: the number feature never differs between options, so the
+    # ridge alone would pull its weight to 0 (every digit a number word by the LM's taste).
+    from respin.channel import fit
+    m = default()
+    pairs = [("a", PAIR_SPUN, PAIR_ORIG),
+             ("b", "Officials mentioned the plan would enhance roads.", "Officials said the plan would improve roads.")]
+    params, _ = fit(pairs, m.lexicon, m.lm)
+    k = CHANNEL.index("number")
+    assert params.theta[k] == DEFAULT_PARAMS.theta[k]
+    assert params.theta[CHANNEL.index("keep")] != DEFAULT_PARAMS.theta[CHANNEL.index("keep")]
 
 
 def test_a_learned_lexicon_adds_phrase_candidates_the_thesaurus_lacks():
