@@ -55,7 +55,7 @@ CHANNEL = (
     "rank",          # position of the candidate in the thesaurus prior order (0 best), / 12
     "pool",          # LM log-odds of this choice summed over the word's other occurrences in the document
     "tags",          # one-word substitution whose words share no part of speech (the lexicon's Penn
-                     # tags, see _POS: "folks" noun vs "get" verb): a link of another sense or a direct
+                     # tags as in Lexicon.pos: "folks" noun vs "get" verb): a link of another sense or a direct
                      # Moby link across parts of speech, which a spinner keeping grammar avoids
 )
 N_FEAT = len(CHANNEL)
@@ -88,12 +88,6 @@ USER_LEXICON_WEIGHT = 1.0
 # News style (AP, Reuters: what spinners copy) spells out one to nine only and writes 10 and
 # above in figures, so "10"-"12" were figures in the original ("this 12 months" is a spinner's
 # "this year"; the CMU LM, trained on verbalised text, prefers "twelve" anywhere).
-# Penn tags as parts of speech (bits: noun, verb, adjective, adverb) for the "tags" feature.
-# Number, tense and degree do not count: "authorities" -> "government" (NNS for NN) and
-# "acquainted" -> "familiar" (a participle for an adjective) are swaps spinners make.
-_N, _V, _J, _R = 1, 2, 4, 8
-_POS = {"NN": _N, "NNS": _N, "VB": _V, "VBP": _V, "VBZ": _V, "VBD": _V, "VBN": _V | _J, "VBG": _V | _J | _N,
-        "JJ": _J, "JJR": _J, "JJS": _J, "RB": _R, "RBR": _R, "RBS": _R}
 _NUMBERS = {str(i): w for i, w in enumerate("zero one two three four five six seven eight nine".split())}
 # Where the same style keeps even a small number in figures, so that "3" there was never
 # "three": a date ("November 3", "3 November"), a time ("3 p.m."), a percentage ("3
@@ -177,7 +171,7 @@ class Decoder:
         self._cache: dict = {}
         self._types = _Types()  # _word_options as arrays, for the table path
         self._syn: dict = {}    # (word, candidate) -> thesaurus link flags
-        self._tagm: dict = {}   # word -> bit mask of its Penn-tag readings (0: unknown)
+        self._pos = getattr(thesaurus, "pos", None)  # a word's parts of speech as bits (Lexicon.pos)
         self._swapf: dict = {}  # (key, out, count, cap) -> a swap's channel features and score
         self._keys = None       # the swap lexicon's keys, see _swap_keys
         self.swaps = swaps
@@ -287,23 +281,11 @@ class Decoder:
             fl = self._syn[(w, c)] = self.thesaurus.are_synonyms(w, c)
         return fl
 
-    def _tags(self, w: str) -> int:
-        """Bit mask of a word's parts of speech (:data:`_POS`) in the thesaurus's inflection
-        table (0 if it has none or the thesaurus cannot say)."""
-        m = self._tagm.get(w)
-        if m is None:
-            analyses = getattr(self.thesaurus, "analyses", None)
-            m = 0
-            for _, tag in analyses(w) if analyses is not None else ():
-                m |= _POS.get(tag, 0)
-            if len(self._tagm) > 200_000:
-                self._tagm.clear()
-            self._tagm[w] = m
-        return m
-
     def _tag_clash(self, w: str, c: str) -> bool:
-        """Do ``w`` and ``c`` both have part-of-speech readings, none shared?"""
-        a, b = self._tags(w), self._tags(c)
+        """Do ``w`` and ``c`` both have parts of speech in the thesaurus, none shared?"""
+        if self._pos is None:
+            return False
+        a, b = self._pos(w), self._pos(c)
         return bool(a and b and not a & b)
 
     def _prune(self, here: list[Option], words: list[str], i: int) -> list[Option]:
@@ -569,12 +551,12 @@ class Decoder:
             else:
                 decoded.extend(c[2])
                 i += c[1]
-        opts = self.options(words, caps, joined)
         lw = self.params.lm_weight
         choices = list(choices)
         for run in runs:
             places = [choices[j][0] for j in run]
-            per = [[o for o in opts[p] if o.length == 1 and len(o.out) == 1] for p in places]
+            per = [[o for o in self._prune(self._here(words, caps, joined, p), words, p)  # options() at p
+                    if o.length == 1 and len(o.out) == 1] for p in places]
             if math.prod(map(len, per)) > JOINT_COMBINATIONS:
                 continue
             d0, d1 = at[places[0]], at[places[-1]] + 1
@@ -662,8 +644,10 @@ class Decoder:
         base = base + th[_F["rarer"]] * np.clip(unigram(ids) - uw[t], -3.0, 3.0)
         base = base + th[_F["name"]] * cap
         base = base + th[_F["rank"]] * (r / 12.0)
-        clash = [self._tag_clash(keys[a][0], c) for a, c in zip(t.tolist(), cand)]
-        base = base + th[_F["tags"]] * np.array(clash, dtype=np.float64)
+        if self._pos is not None:  # "tags": both words have parts of speech, none shared
+            wp = np.array([self._pos(w) for w, _ in keys], dtype=np.int64)[t]
+            cp = np.array([self._pos(c) for c in cand], dtype=np.int64)
+            base = base + th[_F["tags"]] * ((wp != 0) & (cp != 0) & (wp & cp == 0))
         base = np.where(fl == -1, th[_F["number"]], base)
         order = np.lexsort((np.arange(len(t)), -base, t))  # by type, then channel score (stable)
         if self.prune:
