@@ -125,9 +125,15 @@ def _fit_groups(groups, x0) -> np.ndarray:
             X.append([s] + f)
             gid.append(g)
     X = np.asarray(X, dtype=np.float64)
+    bounds = [(0.0, None)] + [(0.0, None) if n in NON_NEGATIVE else (None, None) for n in CHANNEL]
+    # A weight whose feature never differs between the options of a place gets no evidence
+    # from the pairs, only the ridge's pull to 0: it keeps its starting value (the digit ->
+    # number word prior of DEFAULT_PARAMS where the pairs hold no such place).
+    st = np.asarray(starts)
+    moves = (np.maximum.reduceat(X, st) != np.minimum.reduceat(X, st)).any(axis=0)
+    bounds = [b if moves[k] else (x0[k], x0[k]) for k, b in enumerate(bounds)]
     res = minimize(_nll, np.asarray(x0, dtype=np.float64), jac=True, method="L-BFGS-B",
-                   args=(X, np.asarray(gid), np.asarray(starts), np.asarray(true_idx)),
-                   bounds=[(0.0, None)] + [(0.0, None) if n in NON_NEGATIVE else (None, None) for n in CHANNEL])
+                   args=(X, np.asarray(gid), st, np.asarray(true_idx)), bounds=bounds)
     return res.x
 
 

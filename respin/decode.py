@@ -27,6 +27,7 @@ Pure functions on text plus the resources given; no I/O.
 
 from __future__ import annotations
 
+import itertools
 import math
 import threading
 from bisect import bisect_left
@@ -53,6 +54,9 @@ CHANNEL = (
     "name",          # substitution of a capitalised word inside a sentence ("White Home")
     "rank",          # position of the candidate in the thesaurus prior order (0 best), / 12
     "pool",          # LM log-odds of this choice summed over the word's other occurrences in the document
+    "tags",          # one-word substitution whose words share no part of speech (the lexicon's Penn
+                     # tags as in Lexicon.pos: "folks" noun vs "get" verb): a link of another sense or a direct
+                     # Moby link across parts of speech, which a spinner keeping grammar avoids
 )
 N_FEAT = len(CHANNEL)
 _F = {n: i for i, n in enumerate(CHANNEL)}
@@ -63,6 +67,7 @@ PRE_CANDIDATES = 12     # alternatives per word scored by the LM (best by channe
 LATTICE_CANDIDATES = 4  # alternatives per word kept in the lattice
 PRUNE_MARGIN = 6.0      # nats below "keep the word" beyond which an alternative is dropped
 POOL_CLIP = 12.0        # bound on the pooled log-odds (nats)
+JOINT_COMBINATIONS = 625  # most combinations scored for a run of adjacent substitutions (5 options, 4 places)
 # A lexicon the user gives (``--lexicon``: their spinner's swaps learned by ``respin learn``,
 # or the shipped tortured phrases) is evidence about *this* spinner, unlike the model's
 # swaps.tsv, learned from other spinners, whose fitted weight ("learned") is 0 because
@@ -79,8 +84,29 @@ POOL_CLIP = 12.0        # bound on the pooled log-odds (nats)
 # So a lexicon without a weight line gets 1: a modest gain, little harm if it is not the
 # spinner's own.
 USER_LEXICON_WEIGHT = 1.0
-_NUMBERS = {str(i): w for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+# Digits a spinner may have made of number words ("said two aides" -> "mentioned 2 aides").
+# News style (AP, Reuters: what spinners copy) spells out one to nine only and writes 10 and
+# above in figures, so "10"-"12" were figures in the original ("this 12 months" is a spinner's
+# "this year"; the CMU LM, trained on verbalised text, prefers "twelve" anywhere).
+_NUMBERS = {str(i): w for i, w in enumerate("zero one two three four five six seven eight nine".split())}
+# Where the same style keeps even a small number in figures, so that "3" there was never
+# "three": a date ("November 3", "3 November"), a time ("3 p.m."), a percentage ("3
+# percent") and a number of millions ("3 million"). The LM's preference restored dates
+# wrongly ("November 3" -> "November three"). Rules of the style guides, not fitted.
+_MONTHS = frozenset("""january february march april may june july august september october
+november december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
+_FIGURES_BEFORE = frozenset("percent pct million billion trillion a.m. p.m. am pm".split())
+
+
+def _figure_context(words: list[str], i: int) -> bool:
+    """Is the digit ``words[i]`` where style keeps figures (see :data:`_MONTHS`)?
+
+    >>> _figure_context(["on", "november", "3"], 2), _figure_context(["3", "p.m."], 0), _figure_context(["3", "dogs"], 0)
+    (True, True, False)
+    """
+    if i > 0 and words[i - 1] in _MONTHS:
+        return True
+    return i + 1 < len(words) and (words[i + 1] in _MONTHS or words[i + 1] in _FIGURES_BEFORE)
 
 
 @dataclass(slots=True)
@@ -101,7 +127,7 @@ class Params:
 
 
 # A starting point before fitting: fit()'s x0, and the weights of a model folder without decoder.json.
-DEFAULT_PARAMS = Params(1.4, [3.5, 0.0, 1.4, 0.5, 0.0, -1.4, 0.0, -4.0, -0.5, -2.3, 0.5])
+DEFAULT_PARAMS = Params(1.4, [3.5, 0.0, 1.4, 0.5, 0.0, -1.4, 0.0, -4.0, -0.5, -2.3, 0.5, 0.0])
 
 
 @dataclass(slots=True)
@@ -145,6 +171,7 @@ class Decoder:
         self._cache: dict = {}
         self._types = _Types()  # _word_options as arrays, for the table path
         self._syn: dict = {}    # (word, candidate) -> thesaurus link flags
+        self._pos = getattr(thesaurus, "pos", None)  # a word's parts of speech as bits (Lexicon.pos)
         self._swapf: dict = {}  # (key, out, count, cap) -> a swap's channel features and score
         self._keys = None       # the swap lexicon's keys, see _swap_keys
         self.swaps = swaps
@@ -176,7 +203,7 @@ class Decoder:
                 for r, c in enumerate(cands[:MAX_SUBST]):
                     fl = flags[c]
                     f = _feat(both=float(fl == 3), one_source=float(fl != 3), rarer=_clip(uni(c) - uw, 3.0),
-                              name=float(cap), rank=r / 12.0)
+                              name=float(cap), rank=r / 12.0, tags=float(self._tag_clash(w, c)))
                     alts.append(((c,), f, _dot(th, f)))
         alts.sort(key=lambda t: -t[2])
         if self.prune:
@@ -203,6 +230,8 @@ class Decoder:
         here += swaps
         seen = {(w,)} | {o.out for o in swaps if o.length == 1}
         here += [Option(i, 1, out, f, (w,), b) for out, f, b in alts if out not in seen]
+        if w in _NUMBERS and _figure_context(words, i):
+            here = [o for o in here if o.out != (_NUMBERS[w],)]
         return here
 
     def _swap_options(self, words, caps, joined, i) -> list[Option]:
@@ -231,6 +260,7 @@ class Decoder:
                 fl = self._synonyms(key[0], out[0])
                 f[_F["both" if fl == 3 else "one_source"]] = 1.0 if fl else 0.0
                 f[_F["rarer"]] = _clip(self.uni(out[0]) - self.uni(key[0]), 3.0)
+                f[_F["tags"]] = float(self._tag_clash(key[0], out[0]))
             if len(self._swapf) > 200_000:
                 self._swapf.clear()
             b = _dot(self.params.theta, f)
@@ -250,6 +280,13 @@ class Decoder:
                 self._syn.clear()
             fl = self._syn[(w, c)] = self.thesaurus.are_synonyms(w, c)
         return fl
+
+    def _tag_clash(self, w: str, c: str) -> bool:
+        """Do ``w`` and ``c`` both have parts of speech in the thesaurus, none shared?"""
+        if self._pos is None:
+            return False
+        a, b = self._pos(w), self._pos(c)
+        return bool(a and b and not a & b)
 
     def _prune(self, here: list[Option], words: list[str], i: int) -> list[Option]:
         """Keep the alternatives worth a place in the lattice: the best few by channel score,
@@ -474,10 +511,77 @@ class Decoder:
             k += len(block)
         out: list[list[Choice]] = [[] for _ in docs]
         first: dict[int, int] = {}
-        for si, ((d, *_), choices) in enumerate(zip(sents, found)):
+        for si, ((d, words, caps, joined), choices) in enumerate(zip(sents, found)):
             k = first.setdefault(d, si)
+            if len(choices) > 1:
+                choices = self._runs_jointly(words, caps, joined, choices)
             out[d] += [Choice(si - k, *c) for c in choices]
         return out
+
+    def _runs_jointly(self, words, caps, joined, choices: list[tuple]) -> list[tuple]:
+        """Confidence of each run of adjacent one-word substitutions of a sentence as the
+        posterior of the run as a whole: every combination of the options at its places
+        (keeping a word included), the decoded words on both sides. Each place's own
+        posterior assumes its neighbours as decoded, so two swaps that only make sense
+        together support each other ("delayed spoil" -> "let go", an idiom the LM loves,
+        each at 0.87 given the other); the joint probability of a combination is at most
+        either conditional. Runs with a phrase option, or of more than
+        :data:`JOINT_COMBINATIONS` combinations, keep their conditionals (:func:`_joint`
+        takes their least). The document-pooling term is left out (its weight is ~0.1)."""
+        runs, cur = [], [0]
+        for j in range(1, len(choices)):
+            a, b = choices[j - 1], choices[j]
+            if b[0] == a[0] + a[1]:
+                cur.append(j)
+            else:
+                runs.append(cur)
+                cur = [j]
+        runs.append(cur)
+        runs = [r for r in runs if len(r) > 1 and all(choices[j][1] == 1 and len(choices[j][2]) == 1 for j in r)]
+        if not runs:
+            return choices
+        decoded, at, i = [], {}, 0  # the decoded sentence, and where each choice's output starts in it
+        by_start = {c[0]: c for c in choices}
+        while i < len(words):
+            c = by_start.get(i)
+            at[i] = len(decoded)
+            if c is None:
+                decoded.append(words[i])
+                i += 1
+            else:
+                decoded.extend(c[2])
+                i += c[1]
+        lw = self.params.lm_weight
+        choices = list(choices)
+        for run in runs:
+            places = [choices[j][0] for j in run]
+            per = [[o for o in self._prune(self._here(words, caps, joined, p), words, p)  # options() at p
+                    if o.length == 1 and len(o.out) == 1] for p in places]
+            if math.prod(map(len, per)) > JOINT_COMBINATIONS:
+                continue
+            d0, d1 = at[places[0]], at[places[-1]] + 1
+            left = ["<s>"] + decoded[:d0]
+            u, v = (None, "<s>") if len(left) == 1 else (left[-2], left[-1])
+            right = decoded[d1:d1 + 2]
+            best, scores = None, []
+            for combo in itertools.product(*per):
+                s, uu, vv = 0.0, u, v
+                for y in [o.out[0] for o in combo] + right:
+                    s += self._lm(y, uu, vv)
+                    uu, vv = vv, y
+                if len(right) < 2:
+                    s += self._lm("</s>", uu, vv)
+                scores.append(lw * s + sum(o.base for o in combo))
+                if all(o.out == choices[j][2] for o, j in zip(combo, run)):
+                    best = len(scores) - 1
+            if best is None:
+                continue
+            m = max(scores)
+            joint = math.exp(scores[best] - m) / sum(math.exp(x - m) for x in scores)
+            for j in run:
+                c = choices[j]
+                choices[j] = (c[0], c[1], c[2], min(c[3], joint), c[4])
+        return choices
 
     def _decode_scalar(self, sents, pool_passes: int) -> list[list[tuple]]:
         """decode_many's work one LM call at a time, for any scorer: per sentence, the
@@ -540,6 +644,10 @@ class Decoder:
         base = base + th[_F["rarer"]] * np.clip(unigram(ids) - uw[t], -3.0, 3.0)
         base = base + th[_F["name"]] * cap
         base = base + th[_F["rank"]] * (r / 12.0)
+        if self._pos is not None:  # "tags": both words have parts of speech, none shared
+            wp = np.array([self._pos(w) for w, _ in keys], dtype=np.int64)[t]
+            cp = np.array([self._pos(c) for c in cand], dtype=np.int64)
+            base = base + th[_F["tags"]] * ((wp != 0) & (cp != 0) & (wp & cp == 0))
         base = np.where(fl == -1, th[_F["number"]], base)
         order = np.lexsort((np.arange(len(t)), -base, t))  # by type, then channel score (stable)
         if self.prune:
@@ -924,13 +1032,19 @@ class _TableDecode:
         row = _ranges(self.t_off, na)
         k = row - self.t_off[pos] + 1 + nsw[pos]
         y, base = types.ids[row], types.base[row]
+        code = self.tab.V + 1  # (position, LM id or -1) as one int
         if single:  # an alternative a one-word swap already offers is left out
-            code = self.tab.V + 1  # (position, LM id or -1) as one int
             seen = np.sort(np.array([p * code + x + 1 for p, _, x, _ in single], dtype=np.int64))
             row = pos * code + y + 1
             m = seen[np.minimum(seen.searchsorted(row), len(seen) - 1)] != row
             pos, k, y, base = pos[m], k[m], y[m], base[m]
             pos, k, y, base = (np.concatenate([x, np.array(c)]) for x, c in zip((pos, k, y, base), zip(*single)))
+        # no number word for a digit where style keeps figures (_figure_context)
+        fig = [(p0 + i) * code + index.get(_NUMBERS[w], -1) + 1 for p0, si in zip(self.so.tolist(), self.live)
+               for ws in (self.sents[si][1],) for i, w in enumerate(ws) if w in _NUMBERS and _figure_context(ws, i)]
+        if fig:
+            keep = ~np.isin(pos * code + y + 1, fig)
+            pos, k, y, base = pos[keep], k[keep], y[keep], base[keep]
         self.rows = (pos, k, y, base)
 
     def _lattice(self) -> None:

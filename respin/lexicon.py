@@ -21,6 +21,12 @@ from pathlib import Path
 import numpy as np
 
 FORMAT, VERSION = "respin-lexicon", 1
+# Penn tags as parts of speech (bits: noun, verb, adjective, adverb), for :meth:`Lexicon.pos`.
+# Number, tense and degree do not count; participles read as adjectives too, and "-ing"
+# forms as nouns ("the dialing").
+_N, _V, _J, _R = 1, 2, 4, 8
+POS_BITS = {"NN": _N, "NNS": _N, "VB": _V, "VBP": _V, "VBZ": _V, "VBD": _V, "VBN": _V | _J, "VBG": _V | _J | _N,
+            "JJ": _J, "JJR": _J, "JJS": _J, "RB": _R, "RBR": _R, "RBS": _R}
 WORDNET, MOBY, BOTH = 1, 2, 3
 _RANK = {BOTH: 0, WORDNET: 1, MOBY: 2}
 
@@ -37,6 +43,7 @@ class Lexicon:
         self.tags: list[str] = [str(t) for t in arrays["tags"]]
         self._f_indptr, self._f_lemma, self._f_tag = arrays["f_indptr"], arrays["f_lemma"], arrays["f_tag"]
         self._l_indptr, self._l_tag, self._l_form = arrays["l_indptr"], arrays["l_tag"], arrays["l_form"]
+        self._pos_bits: list[int] | None = None  # per word id, see pos()
         # Per-instance caches (an lru_cache on the method would keep instances alive).
         self.neighbours = lru_cache(maxsize=65536)(self._neighbours)  # type: ignore[method-assign]
         self.phrase_neighbours = lru_cache(maxsize=16384)(self._phrase_neighbours)  # type: ignore[method-assign]
@@ -76,6 +83,28 @@ class Lexicon:
             return []
         a, b = self._f_indptr[i], self._f_indptr[i + 1]
         return [(self.vocab[l], self.tags[t]) for l, t in zip(self._f_lemma[a:b].tolist(), self._f_tag[a:b].tolist())]
+
+    def pos(self, word: str) -> int:
+        """A lower-case word's parts of speech over all its readings, as :data:`POS_BITS`
+        bits (0: no reading). "authorities" and "government" share the noun bit; "folks"
+        and "get" none.
+
+        >>> lex = default_lexicon()
+        >>> lex is None or (lex.pos("folks") & lex.pos("get")) == 0 < lex.pos("authorities") & lex.pos("government")
+        True
+        """
+        bits = self._pos_bits
+        if bits is None:  # every word's at once: a few array operations, once per lexicon
+            per_tag = np.array([POS_BITS.get(t, 0) for t in self.tags], dtype=np.uint8)
+            ind = self._f_indptr
+            tag_bits = per_tag[self._f_tag]
+            bits = np.zeros(len(ind) - 1, dtype=np.uint8)
+            has = (ind[1:] > ind[:-1]).nonzero()[0]
+            if len(tag_bits):
+                bits[has] = np.bitwise_or.reduceat(tag_bits, ind[:-1][has])
+            self._pos_bits = bits = bits.tolist()  # a list: indexed one word at a time
+        i = self._id.get(word)
+        return bits[i] if i is not None and i < len(bits) else 0
 
     def _inflect_ids(self, lemma_id: int, tag_id: int) -> list[int]:
         a, b = self._l_indptr[lemma_id], self._l_indptr[lemma_id + 1]

@@ -79,11 +79,14 @@ def test_a_trusted_lexicon_restores_a_tortured_phrase_the_model_alone_misses():
     mine.add("counterfeit", "artificial", 9)
     mine.add("consciousness", "intelligence", 9)
     words = "in this paper the counterfeit consciousness method is described in detail".split()
-    best = {}
+    assert m.decoder().nbest(words, 4, 6, k=1)[0][0] == ("counterfeit", "consciousness")
+    # Given as candidates only (weight 0), the lexicon's phrase is a toss-up with keeping
+    # the words; trusted (weight 4), it is near certain.
+    p = {}
     for weight in (0.0, 4.0):
         mine.weight = weight
-        best[weight] = m.decoder([mine]).nbest(words, 4, 6, k=1)[0][0]
-    assert best == {0.0: ("counterfeit", "consciousness"), 4.0: ("artificial", "intelligence")}
+        p[weight] = dict(m.decoder([mine]).nbest(words, 4, 6, k=5)).get(("artificial", "intelligence"), 0.0)
+    assert p[0.0] < 0.6 and p[4.0] > 0.99
 
 
 def test_learn_mines_word_and_phrase_swaps():
@@ -121,6 +124,73 @@ def test_decoder_restores_a_broken_name_and_keeps_case():
     m = default()
     applied, _ = restore_edits("The White Home said on Monday that talks would resume.", m.decoder(), 0.5)
     assert [(e.spun, e.restored) for e in applied] == [("Home", "House")]
+
+
+def test_digits_where_style_keeps_figures_get_no_number_word():
+    # A digit may be a spinner's "two" -> "2", but not in a date, a time, a percentage or
+    # millions, nor from 10 up (news style writes those in figures): on both decoder paths.
+    from respin.decode import _TableDecode
+    from respin.tokenize import Document
+    m = default()
+    text = ("The 2 aides met on November 3 at 4 p.m. and again on 5 May, when 6 percent of 7 million "
+            "voters had 12 days left.")
+    kept = {"3", "4", "5", "6", "7", "12"}
+    dec = Decoder(m.lexicon, m.lm, m.decoder().params)  # no swap lexicon: candidates are the rules'
+    sents = [(0, w, c, j) for _, w, c, j in dec.sentences(Document.from_text(text))]
+    _, words, caps, joined = sents[0]
+    offered = {(words[o.start], o.out[0]) for here in dec.options(words, caps, joined) for o in here if o.out != o.key}
+    assert ("2", "two") in offered and not {w for w, _ in offered} & kept
+    td = _TableDecode(dec, m.lm.table, sents)
+    rows = {(td.words[p], td.types.words[int(td.t_off[p]) + k - 1]) for p, k in zip(*td.rows[:2])}
+    assert ("2", "two") in rows and not {w for w, _ in rows} & kept
+
+
+def test_tags_feature_marks_substitutions_across_parts_of_speech():
+    # Number, tense and degree do not count ("authorities" -> "government", a participle for
+    # an adjective); a noun for a verb does.
+    m = default()
+    dec = Decoder(m.lexicon, m.lm, m.decoder().params)
+    assert dec._tag_clash("folks", "get") and dec._tag_clash("approach", "in")
+    assert not dec._tag_clash("authorities", "government") and not dec._tag_clash("acquainted", "familiar")
+    assert not dec._tag_clash("folks", "xyzzy")  # a word without readings: no evidence either way
+    opts = dec.options(["the", "folks", "left"], [False] * 3)
+    tags = {o.out[0]: o.feats[CHANNEL.index("tags")] for o in opts[1][1:]}
+    assert tags and all(v == float(dec._tag_clash("folks", w)) for w, v in tags.items())
+
+
+def test_a_run_of_adjacent_swaps_is_as_sure_as_the_run_as_a_whole():
+    # Each place's posterior assumes its neighbours as decoded; the run's confidence is the
+    # joint posterior of its combination, at most the least conditional.
+    from respin.tokenize import Document
+    m = default()
+    dec = m.decoder()
+    lowered = 0
+    for seed in (1, 3):
+        doc = Document.from_text(spin(CLEAN, rate=0.6, style="crude", seed=seed).text)
+        sents = [(0, w, c, j) for _, w, c, j in dec.sentences(doc)]
+        conditional = [c for s in dec._decode_scalar(sents, 1) for c in s]
+        final = dec.decode(doc)
+        assert [(c[0], c[2]) for c in conditional] == [(f.start, f.out) for f in final]
+        for k, (c, f) in enumerate(zip(conditional, final)):
+            assert f.confidence <= c[3] + 1e-3
+            nxt = final[k + 1] if k + 1 < len(final) else None
+            if nxt is not None and nxt.sent == f.sent and nxt.start == f.start + f.length:
+                assert abs(nxt.confidence - f.confidence) < 1e-9
+            lowered += f.confidence < c[3] - 0.05
+    assert lowered >= 2
+
+
+def test_a_weight_the_pairs_cannot_inform_keeps_its_starting_value():
+    # No digit in these pairs: the number feature never differs between options, so the
+    # ridge alone would pull its weight to 0 (every digit a number word by the LM's taste).
+    from respin.channel import fit
+    m = default()
+    pairs = [("a", PAIR_SPUN, PAIR_ORIG),
+             ("b", "Officials mentioned the plan would enhance roads.", "Officials said the plan would improve roads.")]
+    params, _ = fit(pairs, m.lexicon, m.lm)
+    k = CHANNEL.index("number")
+    assert params.theta[k] == DEFAULT_PARAMS.theta[k]
+    assert params.theta[CHANNEL.index("keep")] != DEFAULT_PARAMS.theta[CHANNEL.index("keep")]
 
 
 def test_a_learned_lexicon_adds_phrase_candidates_the_thesaurus_lacks():
