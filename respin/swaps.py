@@ -22,6 +22,7 @@ absent; ``respin learn --weight W`` writes it).
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Iterable
@@ -160,15 +161,23 @@ def merged(lexicons: Iterable[SwapLexicon]) -> SwapLexicon:
     return out
 
 
+# A word in capitals (a ticker, an acronym: "NYSE", "BB", "F"): copies of a story write
+# them differently for reasons of their own, and spinners leave them alone.
+_TICKER = re.compile(r"\b(?!I\b|A\b)[A-Z]+\b")
+
+
 def learn(pairs: Iterable[tuple[str, str]], thesaurus=None) -> SwapLexicon:
     """Mine swaps from (spun, original) text pairs with the source aligner.
 
     Only spinner-sized differences are kept: both sides at most :data:`MAX_WORDS` words,
-    letters only (figures and tickers differ between copies for other reasons).
+    letters only, no word in capitals (figures and tickers differ between copies for other
+    reasons).
 
     >>> lex = learn([("The White Home mentioned it.", "The White House said it.")])
     >>> sorted((" ".join(s), " ".join(o)) for s, o, _ in lex.items())
     [('home', 'house'), ('mentioned', 'said')]
+    >>> len(learn([("Ford Motor (NYSE:) fell.", "Ford Motor (F.N) fell.")]))
+    0
     """
     from .restore import restore_with_source
 
@@ -179,6 +188,8 @@ def learn(pairs: Iterable[tuple[str, str]], thesaurus=None) -> SwapLexicon:
             if not s or not o or len(s) > MAX_WORDS or len(o) > MAX_WORDS:
                 continue
             if not all(w.replace("'", "").replace("-", "").isalpha() for w in s + o):
+                continue
+            if _TICKER.search(e.spun) or _TICKER.search(e.restored):  # "(NYSE:)" for "(BB.TO)"
                 continue
             lex.add(s, o)
     return lex

@@ -374,10 +374,10 @@ def test_decode_many_shares_evidence_across_documents():
 
 
 def test_threshold_rule_needs_precision_support_and_no_clean_damage():
-    from respin.channel import FALLBACK_THRESHOLD, choose_threshold
-    few = {"edits": [(0.95, True), (0.92, True)], "clean_edits": [], "clean_words": 5000}
-    assert choose_threshold(few)[0] == FALLBACK_THRESHOLD  # 2 of 2 right proves little
-    many = {"edits": [(0.75, True)] * 12 + [(0.55, False)] * 5, "clean_edits": [], "clean_words": 5000}
+    from respin.channel import FALLBACK_THRESHOLD, MIN_EDITS, choose_threshold
+    few = {"edits": [(0.95, True)] * (MIN_EDITS - 1), "clean_edits": [], "clean_words": 5000}
+    assert choose_threshold(few)[0] == FALLBACK_THRESHOLD  # too few held-out edits prove little
+    many = {"edits": [(0.75, True)] * (MIN_EDITS + 2) + [(0.55, False)] * 5, "clean_edits": [], "clean_words": 5000}
     t, table = choose_threshold(many)
     assert t == 0.6 and [r["threshold"] for r in table][:2] == [0.5, 0.6]
     damaging = dict(many, clean_edits=[0.8, 0.8])  # 2 changed words in 5,000 of clean text
