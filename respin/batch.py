@@ -43,7 +43,7 @@ from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, InputError, decode, display_path, read_text,
                  skip_batch_outputs, write_atomic)
-from .io import _size  # one wording of sizes in every message
+from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX"]
 
@@ -83,7 +83,7 @@ def _as_text(value, max_size: int, path: str | None = None) -> str:
         raise _RecordError("no text (null)")
     if isinstance(value, (bytes, bytearray)):
         if len(value) > max_size:
-            raise _RecordError(f"text too large ({_size(len(value))} > {_size(max_size)} limit; "
+            raise _RecordError(f"text too large ({_over(len(value), max_size)} limit; "
                                "raise it with --max-size)")
         try:
             value, _ = decode(bytes(value), path or "<record>")
@@ -97,7 +97,7 @@ def _as_text(value, max_size: int, path: str | None = None) -> str:
         except UnicodeEncodeError:
             raise _RecordError("text is not valid Unicode (lone surrogate)") from None
         if n > max_size:
-            raise _RecordError(f"text too large ({_size(n)} > {_size(max_size)} limit; raise it with --max-size)")
+            raise _RecordError(f"text too large ({_over(n, max_size)} limit; raise it with --max-size)")
     if not value.strip():
         raise _RecordError("empty text")
     if "\x00" in value:

@@ -67,7 +67,7 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
         try:
             size = p.stat().st_size
             if size > max_bytes:
-                raise InputError(f"{what} file is too large ({_size(size)} > {_size(max_bytes)} limit; "
+                raise InputError(f"{what} file is too large ({_over(size, max_bytes)} limit; "
                                  f"raise it with --max-size): {path}")
             # At most one byte past the limit: a device or a FIFO (/dev/zero, <(cmd)) has no
             # size to check first, and could be endless.
@@ -96,6 +96,17 @@ def _size(n: int) -> str:
     if n < 2**20:
         return f"{n:,} bytes"
     return f"{n / 2**20:.1f}".removesuffix(".0") + " MiB"
+
+
+def _over(n: int, limit: int) -> str:
+    """``n`` > ``limit`` in words; in bytes where the rounded sizes would read the same
+    (5,250,000 bytes against the 5 MiB default both round to '5 MiB').
+
+    >>> _over(7_500_000, 5 * 2**20), _over(5_250_000, 5 * 2**20)
+    ('7.2 MiB > 5 MiB', '5,250,000 bytes > 5,242,880 bytes')
+    """
+    a, b = _size(n), _size(limit)
+    return f"{n:,} bytes > {limit:,} bytes" if a == b else f"{a} > {b}"
 
 
 def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:

@@ -161,6 +161,15 @@ def test_too_large(cli, command, pair):
     assert "0 MB" not in ran.err  # sizes read sensibly at any scale
 
 
+def test_too_large_by_a_little_says_by_how_much(cli, tmp_path):
+    """A file just over the limit: both sizes rounded to one decimal read the same ('1 MiB >
+    1 MiB limit'), so the message gives them in bytes."""
+    f = tmp_path / "long.txt"
+    f.write_bytes(b"word " * 220_000)  # 1,100,000 bytes: 1.05 MiB
+    ran = cli("check", f, "--max-size", str(2**20))
+    assert_user_error(ran, "too large", "1,100,000 bytes > 1,048,576 bytes limit")
+
+
 def test_too_large_on_stdin(cli, pair, monkeypatch):
     _, source = pair
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SPUN.encode()), encoding="utf-8"))
