@@ -145,6 +145,39 @@ def test_digits_where_style_keeps_figures_get_no_number_word():
     assert ("2", "two") in rows and not {w for w, _ in rows} & kept
 
 
+def test_no_option_is_a_number_of_another_value():
+    # The detector's rule (evidence.IMPLAUSIBLE_PENALTY) holds for the decoder's options too,
+    # on both paths, thesaurus and swap lexicon alike: the LM prefers "a million jobs", but
+    # a spinner keeps a number's value.
+    from respin.decode import _TableDecode
+    from respin.evidence import _candidates
+    from respin.swaps import SwapLexicon
+    from respin.tokenize import Document
+    m = default()
+    text = "A thousand jobs went in the eight towns, and 3 more closed."
+    bad = {("thousand", "million"), ("eight", "five"), ("thousand", "billion")}
+    for w, c in bad:  # the thesaurus does offer them: the rule is what leaves them out
+        assert c in _candidates(m.lexicon, m.lm, w, None)[0][:12]
+    lex = SwapLexicon()
+    for w, c in bad | {("3", "four"), ("eight", "8"), ("towns", "cities")}:
+        lex.add(w, c)
+    dec = Decoder(m.lexicon, m.lm, m.decoder().params, lex, prune=False)  # every option, unpruned
+    sents = [(0, w, c, j) for _, w, c, j in dec.sentences(Document.from_text(text))]
+    offered, rows = set(), set()
+    for _, words, caps, joined in sents:
+        offered |= {(words[o.start], o.out[0]) for here in dec.options(words, caps, joined) for o in here if o.out != o.key}
+    td = _TableDecode(dec, m.lm.table, sents)
+    for p, k in zip(*td.rows[:2]):
+        nsw = int(td.nsw[p])
+        rows.add((td.words[p], td.swaps_at[p][k - 1].out[0] if k <= nsw else td.types.words[int(td.t_off[p]) + k - 1 - nsw]))
+    for got in (offered, rows):
+        assert not got & (bad | {("3", "four")})
+        # the same value, a number word's other synonyms, a swap of no number: still offered
+        assert {("eight", "8"), ("3", "three"), ("thousand", "grand"), ("towns", "cities")} <= got
+    r = m.restore("Analysts expect a thousand jobs to be lost next year.", min_confidence=0.0)
+    assert [(e.spun, e.restored) for e in r.edits if e.spun == "thousand"] == []  # was "million" at 0.31
+
+
 def test_tags_feature_marks_substitutions_across_parts_of_speech():
     # Number, tense and degree do not count ("authorities" -> "government", a participle for
     # an adjective); a noun for a verb does.
