@@ -266,10 +266,9 @@ def check(
             if note:
                 _note(note, quiet)
             if report is not None:
-                any_spun |= report.spun
-                if stream:
-                    if not _emit(render_check([(display_path(path), report)], format.value), None, ()):
-                        break  # the reader went away: nothing more to write
+                any_spun |= report.spun  # checked, so counted, even if its line can't be written
+                if stream and not _emit(render_check([(display_path(path), report)], format.value), None, ()):
+                    break  # the reader went away: nothing more to write
                 if statistics or not stream:
                     results.append((display_path(path), report))
             if show_progress:
@@ -328,6 +327,13 @@ LEXICON_HELP = ("Swap lexicon from 'respin learn' (repeatable): the spinner's ow
 FILES_PER_GROUP = 16  # files checked together (and sent to a worker at once)
 
 
+def _worker_ignores_ctrl_c() -> None:
+    # Ctrl-C reaches the whole process group: only the parent handles it (a worker stopped
+    # while holding the task queue's lock left the parent waiting for it at exit).
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_checks(tasks, jobs: int):
     if jobs == 0:
         jobs = os.cpu_count() or 1
@@ -340,7 +346,7 @@ def _run_checks(tasks, jobs: int):
     # Smaller groups when there are few files, so that every worker gets some.
     size = max(1, min(FILES_PER_GROUP, len(tasks) // min(jobs, len(tasks))))
     groups = [tasks[k:k + size] for k in range(0, len(tasks), size)]
-    pool = ProcessPoolExecutor(max_workers=min(jobs, len(groups)))
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(groups)), initializer=_worker_ignores_ctrl_c)
     try:
         for done in pool.map(_check_files, groups):
             yield from done

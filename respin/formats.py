@@ -6,6 +6,7 @@ Renderers only format; every number they print was computed upstream.
 from __future__ import annotations
 
 import json
+import math
 
 from . import __version__
 from .detect import LEXICON_PHRASE, Report
@@ -66,8 +67,13 @@ def summary_line(path: str, r: Report) -> str:
     lex = f", {lex:,} of them lexicon phrase{'' if lex == 1 else 's'}" if lex else ""
     # Findings under a "not spun" verdict: the words are suspect, the document as a whole is
     # not convincingly spun; saying the threshold tells the reader how close it came.
-    under = f" < threshold {r.threshold:g}" if r.findings and r.judged and not r.spun and r.relation is None else ""
-    return (f"{path}: {verdict} (score {r.score:.2f}{under}, {len(r.findings):,} finding"
+    score, under = f"{r.score:.2f}", ""
+    if r.findings and r.judged and not r.spun and r.relation is None:
+        thr = f"{r.threshold:g}"
+        d = max(2, len(thr.partition(".")[2]))
+        # Cut, not rounded, to the threshold's decimals: 0.8596 under 0.86 reads 0.85, not 0.86.
+        score, under = f"{math.floor(r.score * 10 ** d + 1e-9) / 10 ** d:.{d}f}", f" < threshold {thr}"
+    return (f"{path}: {verdict} (score {score}{under}, {len(r.findings):,} finding"
             f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}{lex}{rel})")
 
 

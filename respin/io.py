@@ -279,6 +279,8 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
         try:
             with open(target, "wb") as f:
                 f.write(text.encode("utf-8"))
+        except BrokenPipeError:  # `-o /dev/stdout | head`: the reader left, as on plain stdout
+            return
         except OSError as e:
             raise InputError(f"cannot write output file ({e.strerror or e}): {path}") from None
         return
@@ -296,14 +298,17 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
 
 def _not_a_file(target: Path) -> bool:
     """Whether ``target`` exists as something other than a regular file (a device, a FIFO, a
-    socket), or is a path of /dev or /proc (``/dev/stdout`` is a link to the standard
-    output, whatever it is): what must be written in place, not replaced."""
+    socket), or names a file descriptor (``/dev/stdout``, ``/dev/fd/3``, ``/proc/self/fd/1``:
+    links to whatever that descriptor is, a regular file included): what must be written in
+    place, not replaced. A regular file under ``/dev/shm`` is an ordinary file."""
     import stat
     try:
         st = target.stat()  # follows links
     except OSError:
         return False
-    return not stat.S_ISREG(st.st_mode) or str(target.absolute()).startswith(("/dev/", "/proc/"))
+    name = str(target.absolute())
+    return (not stat.S_ISREG(st.st_mode) or name.startswith(("/dev/std", "/dev/fd/"))
+            or (name.startswith("/proc/") and "/fd/" in name))
 
 
 def _new_file_mode(target: Path) -> int:

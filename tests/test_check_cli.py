@@ -29,7 +29,7 @@ CLEAN = seed("000")
 
 FINDING_LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<col>\d+): (?P<text>.+) ==> (?P<sugg>.+) "
                           r"\((?P<conf>0\.\d\d|1\.00)\)$")
-SUMMARY_LINE = re.compile(r"^(?P<path>.+): (?P<verdict>spun|not spun) \(score (?P<score>[01]\.\d\d)(?: < threshold [\d.]+)?, "
+SUMMARY_LINE = re.compile(r"^(?P<path>.+): (?P<verdict>spun|not spun) \(score (?P<score>[01]\.\d{2,})(?: < threshold [\d.]+)?, "
                           r"(?P<n>[\d,]+) findings? in (?P<words>[\d,]+) words\)$")
 CONTRACT_FIELDS = {"path", "score", "spun", "findings"}
 FINDING_FIELDS = {"start", "end", "line", "col", "text", "suggestions", "confidence"}
@@ -88,9 +88,18 @@ def test_findings_under_the_threshold_say_how_close(cli):
     ran = cli("check", SPUN, "--threshold", "0.999")
     assert ran.code == 0
     summary = ran.out.splitlines()[-1]
-    assert re.search(r": not spun \(score 0\.9\d < threshold 0\.999, [\d,]+ findings in", summary), summary
+    assert re.search(r": not spun \(score 0\.9\d\d < threshold 0\.999, [\d,]+ findings in", summary), summary
     assert SUMMARY_LINE.match(summary)
     assert "< threshold" not in cli("check", CLEAN).out  # no findings: nothing to qualify
+
+
+def test_a_score_under_the_threshold_never_reads_as_reaching_it():
+    from respin.detect import Finding, Report
+    from respin.formats import summary_line
+    f = [Finding(0, 1, 1, 1, "x", ("y",), 0.9, "synonym swap")]
+    assert "score 0.85 < threshold 0.86," in summary_line("a", Report(0.8596, False, f, 9, 0.86))
+    assert "score 0.835 < threshold 0.836," in summary_line("a", Report(0.8352, False, f, 9, 0.836))
+    assert "score 0.29 < threshold 0.86," in summary_line("a", Report(0.29, False, f, 9, 0.86))
 
 
 class _Recorder:

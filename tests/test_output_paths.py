@@ -73,3 +73,32 @@ def test_reader_leaving_keeps_the_exit_status(pair, monkeypatch):
     assert main(["check", str(seed("003")), "--format", "jsonl"]) == 1
     assert main(["restore", str(spun), "--source", str(source), "-q"]) == 0
     assert main(["--version"]) == 0
+
+
+def test_descriptor_paths_are_written_in_place_and_shm_files_are_not():
+    """/dev/stdout and /proc/self/fd/N name a descriptor (written in place, whatever it is);
+    a regular file elsewhere under /dev (tmpfs /dev/shm) is an ordinary, atomically replaced file."""
+    from pathlib import Path
+    from respin.io import _not_a_file
+    if os.path.exists("/dev/stdout"):
+        assert _not_a_file(Path("/dev/stdout"))
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        f = shm / f"respin-test-{os.getpid()}.txt"
+        try:
+            f.write_text("x", encoding="utf-8")
+            assert not _not_a_file(f)
+        finally:
+            f.unlink(missing_ok=True)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/stdout"), reason="needs /dev/stdout")
+def test_output_to_dev_stdout_whose_reader_left_is_no_error():
+    """`respin check spun.txt -o /dev/stdout | true`: like plain standard output, the
+    reader leaving ends the command with its verdict, not 'cannot write output file'."""
+    import subprocess
+    import sys
+    from conftest import seed
+    p = subprocess.run(f"'{sys.executable}' -m respin check '{seed('003')}' -o /dev/stdout | true; "
+                       "exit ${PIPESTATUS[0]}", shell=True, executable="/bin/bash", capture_output=True, text=True)
+    assert p.returncode == 1 and "error" not in p.stderr, (p.returncode, p.stderr)
