@@ -681,8 +681,10 @@ class Decoder:
         base = base + th[_F["name"]] * cap
         base = base + th[_F["rank"]] * (r / 12.0)
         if self._pos is not None:  # "tags": both words have parts of speech, none shared
-            wp = np.array([self._pos(w) for w, _ in keys], dtype=np.int64)[t]
-            cp = np.array([self._pos(c) for c in cand], dtype=np.int64)
+            many = getattr(self.thesaurus, "pos_many", None) or (
+                lambda ws: np.array([self._pos(w) for w in ws], dtype=np.int64))
+            wp = many([w for w, _ in keys])[t]
+            cp = many(cand)
             base = base + th[_F["tags"]] * ((wp != 0) & (cp != 0) & (wp & cp == 0))
         base = np.where(fl == -1, th[_F["number"]], base)
         order = np.lexsort((np.arange(len(t)), -base, t))  # by type, then channel score (stable)

@@ -106,6 +106,17 @@ class Lexicon:
         i = self._id.get(word)
         return bits[i] if i is not None and i < len(bits) else 0
 
+    def pos_many(self, words) -> np.ndarray:
+        """:meth:`pos` of many words at once (one call, for the decoder's candidate tables).
+
+        >>> lex = default_lexicon()
+        >>> lex is None or lex.pos_many(["folks", "get", "zzzq"]).tolist() == [lex.pos("folks"), lex.pos("get"), 0]
+        True
+        """
+        self.pos("")  # builds the table on first use
+        bits, get, n = self._pos_bits, self._id.get, len(self._pos_bits)
+        return np.array([bits[i] if (i := get(w)) is not None and i < n else 0 for w in words], dtype=np.int64)
+
     def _inflect_ids(self, lemma_id: int, tag_id: int) -> list[int]:
         a, b = self._l_indptr[lemma_id], self._l_indptr[lemma_id + 1]
         tags = self._l_tag[a:b]
