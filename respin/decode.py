@@ -247,7 +247,11 @@ class Decoder:
     def options(self, words: list[str], caps: list[bool], joined: list[bool] | None = None) -> list[list[Option]]:
         """Choices starting at each word position (identity first). Multi-word swaps span
         only words that ``joined`` says are separated by spaces alone (default: all)."""
-        return [self._prune(self._here(words, caps, joined, i), words, i) for i in range(len(words))]
+        return [self._options_at(words, caps, joined, i) for i in range(len(words))]
+
+    def _options_at(self, words, caps, joined, i) -> list[Option]:
+        """:meth:`options` at word ``i`` alone."""
+        return self._prune(self._here(words, caps, joined, i), words, i)
 
     def _here(self, words, caps, joined, i) -> list[Option]:
         """Every choice at word ``i`` before pruning: keep it, the lexicons' swaps, then the
@@ -584,8 +588,8 @@ class Decoder:
         choices = list(choices)
         for run in runs:
             places = [choices[j][0] for j in run]
-            per = [[o for o in self._prune(self._here(words, caps, joined, p), words, p)  # options() at p
-                    if o.length == 1 and len(o.out) == 1] for p in places]
+            per = [[o for o in self._options_at(words, caps, joined, p) if o.length == 1 and len(o.out) == 1]
+                   for p in places]
             if math.prod(map(len, per)) > JOINT_COMBINATIONS:
                 continue
             d0, d1 = at[places[0]], at[places[-1]] + 1
@@ -681,8 +685,7 @@ class Decoder:
         base = base + th[_F["name"]] * cap
         base = base + th[_F["rank"]] * (r / 12.0)
         if self._pos is not None:  # "tags": both words have parts of speech, none shared
-            many = getattr(self.thesaurus, "pos_many", None) or (
-                lambda ws: np.array([self._pos(w) for w in ws], dtype=np.int64))
+            many = self.thesaurus.pos_many  # a thesaurus with pos() is a Lexicon
             wp = many([w for w, _ in keys])[t]
             cp = many(cand)
             base = base + th[_F["tags"]] * ((wp != 0) & (cp != 0) & (wp & cp == 0))

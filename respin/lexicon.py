@@ -93,16 +93,7 @@ class Lexicon:
         >>> lex is None or (lex.pos("folks") & lex.pos("get")) == 0 < lex.pos("authorities") & lex.pos("government")
         True
         """
-        bits = self._pos_bits
-        if bits is None:  # every word's at once: a few array operations, once per lexicon
-            per_tag = np.array([POS_BITS.get(t, 0) for t in self.tags], dtype=np.uint8)
-            ind = self._f_indptr
-            tag_bits = per_tag[self._f_tag]
-            bits = np.zeros(len(ind) - 1, dtype=np.uint8)
-            has = (ind[1:] > ind[:-1]).nonzero()[0]
-            if len(tag_bits):
-                bits[has] = np.bitwise_or.reduceat(tag_bits, ind[:-1][has])
-            self._pos_bits = bits = bits.tolist()  # a list: indexed one word at a time
+        bits = self._pos_table()
         i = self._id.get(word)
         return bits[i] if i is not None and i < len(bits) else 0
 
@@ -113,9 +104,23 @@ class Lexicon:
         >>> lex is None or lex.pos_many(["folks", "get", "zzzq"]).tolist() == [lex.pos("folks"), lex.pos("get"), 0]
         True
         """
-        self.pos("")  # builds the table on first use
-        bits, get, n = self._pos_bits, self._id.get, len(self._pos_bits)
+        bits, get = self._pos_table(), self._id.get
+        n = len(bits)
         return np.array([bits[i] if (i := get(w)) is not None and i < n else 0 for w in words], dtype=np.int64)
+
+    def _pos_table(self) -> list[int]:
+        """Every word id's :meth:`pos` bits, built on first use: a few array operations, once
+        per lexicon; a list, as it is indexed one word at a time."""
+        if self._pos_bits is None:
+            per_tag = np.array([POS_BITS.get(t, 0) for t in self.tags], dtype=np.uint8)
+            ind = self._f_indptr
+            tag_bits = per_tag[self._f_tag]
+            bits = np.zeros(len(ind) - 1, dtype=np.uint8)
+            has = (ind[1:] > ind[:-1]).nonzero()[0]
+            if len(tag_bits):
+                bits[has] = np.bitwise_or.reduceat(tag_bits, ind[:-1][has])
+            self._pos_bits = bits.tolist()
+        return self._pos_bits
 
     def _inflect_ids(self, lemma_id: int, tag_id: int) -> list[int]:
         a, b = self._l_indptr[lemma_id], self._l_indptr[lemma_id + 1]
