@@ -51,13 +51,10 @@ _INPUTS_HELP = ("Folders (files matching --glob, and the same with .gz, recursiv
                 "single text files (id = the path as given).")
 
 
-def _size(n: int) -> str:
-    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
-
-
 def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, what):
     from .cli import _note
     from .index import iter_documents
+    from .io import _size
 
     docs = iter_documents(inputs, pattern=glob, text_field=text_field, id_field=id_field, max_bytes=max_size,
                           note=lambda m: _note(m, quiet))

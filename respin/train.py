@@ -185,11 +185,14 @@ def evaluate(det: Detector, X, y, docs) -> dict:
     }
 
 
-def train(out_dir: str | Path, **kw) -> dict:
-    """Train and write ``detector.json`` and ``metadata.json`` into ``out_dir`` (see
-    :func:`_train_in` for the options). A new folder starts from the shipped model's
+def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int = 3000, seed: int = 13,
+          lm_weight: float = 0.0, quiet=False, text_field: str = "text", lm_prune: int = 1) -> dict:
+    """Train and write ``detector.json`` and ``metadata.json`` into ``out_dir`` (the options
+    are :func:`_train_in`'s, which documents them). A new folder starts from the shipped model's
     thesaurus table, decoder and lexicons (:func:`seed_model_dir`); if the run fails, what it
     added is removed again, so that no half-made model is left behind."""
+    kw = dict(extra_folders=extra_folders, pair_folders=pair_folders, n_docs=n_docs, seed=seed,
+              lm_weight=lm_weight, quiet=quiet, text_field=text_field, lm_prune=lm_prune)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise RuntimeError(f"{out_dir} is a file, not a model folder")
@@ -210,7 +213,7 @@ def train(out_dir: str | Path, **kw) -> dict:
         if shipped is None:
             raise RuntimeError(f"{out_dir} has no lexicon.npz and there is no shipped model to start from: "
                                f"build one with python -m respin.build_lexicon {out_dir}")
-        if not kw.get("quiet"):
+        if not quiet:
             print(f"respin train: starting {out_dir} from the shipped model's thesaurus and decoder ({shipped})",
                   file=sys.stderr)
         return _train_in(out, **kw)
