@@ -7,10 +7,11 @@ Two levels, so that time grows near-linearly with length:
    by a word-level similarity. Reordered, dropped and added paragraphs fall out naturally:
    a sentence with no good partner is *unmatched*, a source sentence nobody matched is
    *missing*. Nothing is force-matched.
-2. **Word alignment** inside each anchored pair: exact anchors from ``difflib``, then a
-   small dynamic programme over each gap between anchors, allowing n:m blocks (``the united
-   statescould`` <-> ``the U.S. could``, ``2`` <-> ``two``) with costs that know synonymy
-   (the compiled thesaurus) and string similarity.
+2. **Word alignment** inside each anchored pair: exact anchors from ``difflib`` (in
+   linear time for a "sentence" of thousands of words, a text with no sentence ends:
+   :func:`_opcodes`), then a small dynamic programme over each gap between anchors,
+   allowing n:m blocks (``the united statescould`` <-> ``the U.S. could``, ``2`` <->
+   ``two``) with costs that know synonymy (the compiled thesaurus) and string similarity.
 
 The output is a list of :class:`Gap` objects (spans of the input that differ from the
 source, with the source wording) plus the sentence-level bookkeeping; decisions about
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -210,7 +212,11 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
             key = (wid, src_ids[j])
             s = sims.get(key)
             if s is None:
-                s = sims[key] = similarity(ws, src_words[j], lexicon)
+                la, lb = len(ws), len(src_words[j])
+                # Dice is at most 2 min / (la + lb): a pair that cannot reach PARAPHRASE_MIN
+                # loses to any pair that does, so it is not diffed (a long sentence, say a
+                # text with no sentence ends, would otherwise be diffed against every short one).
+                s = sims[key] = similarity(ws, src_words[j], lexicon) if 2 * min(la, lb) >= PARAPHRASE_MIN * (la + lb) else 0.0
             if s * (len(ws) + len(src_words[j])) < 4 and max(len(ws), len(src_words[j])) > 2:
                 s = 0.0  # under two matched words: Dice on tiny lists is noise ("2" vs "2 carrots diced")
             if s > best or (s == best and j == prev_j + 1):
@@ -356,9 +362,8 @@ def similarity(a: list[str], b: list[str], lexicon=None) -> float:
     """
     if not a or not b:
         return 1.0 if a == b else 0.0
-    sm = SequenceMatcher(None, a, b, autojunk=False)
     matched = 0.0
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
+    for op, i1, i2, j1, j2 in _opcodes(a, b):
         if op == "equal":
             matched += i2 - i1
         elif op == "replace" and i2 - i1 == j2 - j1:
@@ -384,6 +389,202 @@ def canon(s: str) -> str:
     return "".join(c for c in s if c.isalnum())
 
 
+# difflib's time grows with the square of a sentence's length (each longest-match search
+# walks every occurrence of each word), so a text with no sentence ends (a lower-cased
+# dump, subtitles, one unpunctuated line), which is one "sentence" however long, took hours.
+# Sentences up to _MAX_EXACT tokens a side, which normal prose never exceeds (a 1000x1000
+# diff costs a few milliseconds), are diffed whole as before; longer ones window by window
+# (:func:`_window_blocks`), in time linear in their length.
+_MAX_EXACT = 1000
+# The window. difflib's cost per token grows with the window (each search walks every
+# occurrence of a word in it): on a synthetic text over a 22-word vocabulary, the worst
+# case, 300k words took 8 s with windows of 200 tokens, 15 s with 300, 18 s with 500
+# (lower-cased seeds repeated: 5-8 s, flat). Half of each window is kept, so a stretch one
+# side lacks is found inside the window up to 100 tokens, beyond that by an anchor.
+_WINDOW = 200
+# Anchors for re-synchronising are runs of this many equal tokens: a spinner that swaps
+# half the words still leaves one intact within a few dozen tokens, while a chance match
+# of five words in a row between unrelated stretches is rare.
+_ANCHOR = 5
+
+
+def _opcodes(a: list, b: list) -> list[tuple[str, int, int, int, int]]:
+    """``SequenceMatcher(None, a, b, autojunk=False).get_opcodes()``, the same where neither
+    list is longer than ``_MAX_EXACT``; longer lists are diffed window by window, in linear
+    time (:func:`_window_blocks`).
+
+    >>> _opcodes("a b c".split(), "a x c".split())
+    [('equal', 0, 1, 0, 1), ('replace', 1, 2, 1, 2), ('equal', 2, 3, 2, 3)]
+    """
+    if len(a) <= _MAX_EXACT and len(b) <= _MAX_EXACT:
+        return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    out, i, j = [], 0, 0
+    for x, y, n in _window_blocks(a, b) + [(len(a), len(b), 0)]:
+        tag = "replace" if i < x and j < y else "delete" if i < x else "insert" if j < y else ""
+        if tag:
+            out.append((tag, i, x, j, y))
+        i, j = x + n, y + n
+        if n:
+            out.append(("equal", x, i, y, j))
+    return out
+
+
+def _window_blocks(a: list, b: list) -> list[tuple[int, int, int]]:
+    """Matching blocks ``(i, j, n)`` (``a[i:i+n] == b[j:j+n]``, ascending, adjacent ones
+    merged) of two long lists, as patience diff finds them:
+
+    1. Anchors: runs of ``_ANCHOR`` items found once in each list, of which the longest
+       chain in the same order on both sides is kept (a moved passage keeps its larger
+       part, as difflib's longest-match-first would; a chance match out of order drops out).
+    2. Between consecutive anchors, the same again, with the runs found once in each of the
+       two stretches between them (text repeated in the whole is often unique there).
+    3. Where no run is found once on each side (text repeated as a whole; short stretches),
+       difflib window by window (:func:`_windows`).
+    """
+    grams: dict[tuple, list[int]] = defaultdict(list)  # each _ANCHOR-gram of b -> its starts
+    for k in range(len(b) - _ANCHOR + 1):
+        grams[tuple(b[k:k + _ANCHOR])].append(k)
+    blocks: list[list[int]] = []
+    _chain_blocks(a, b, 0, len(a), 0, len(b), grams, blocks, 0)
+    return [tuple(x) for x in blocks]
+
+
+# Patience diff's recursion, cut off at this depth (each level costs a pass over the text):
+# past the top level, a stretch between two anchors rarely holds a third level of structure.
+_MAX_DEPTH = 4
+
+
+def _chain_blocks(a, b, i: int, ea: int, j: int, eb: int, grams: dict, blocks: list, depth: int) -> None:
+    """Steps 1-2 of :func:`_window_blocks` on ``a[i:ea]`` and ``b[j:eb]``."""
+    chain = []
+    if depth < _MAX_DEPTH and (ea - i > _WINDOW or eb - j > _WINDOW):
+        chain = _unique_chain(a, b, i, ea, j, eb)
+    if not chain:
+        _windows(a, b, i, ea, j, eb, grams, blocks)
+        return
+    for p, q in chain + [(ea, eb)]:
+        if p < i or q < j:
+            continue  # overlaps the anchor before (the same run, one item on)
+        _chain_blocks(a, b, i, p, j, q, grams, blocks, depth + 1)
+        _add_block(blocks, p, q, min(_ANCHOR, ea - p))
+        i, j = p + _ANCHOR, q + _ANCHOR
+
+
+def _add_block(blocks: list, i: int, j: int, n: int) -> None:
+    if n <= 0:
+        return
+    if blocks and blocks[-1][0] + blocks[-1][2] == i and blocks[-1][1] + blocks[-1][2] == j:
+        blocks[-1][2] += n
+    else:
+        blocks.append([i, j, n])
+
+
+def _unique_chain(a: list, b: list, i: int, ea: int, j: int, eb: int) -> list[tuple[int, int]]:
+    """Starts ``(p, q)`` of the ``_ANCHOR``-grams found exactly once in ``a[i:ea]`` and once
+    in ``b[j:eb]``: the longest chain ascending on both sides."""
+    seen: dict[tuple, int] = {}
+    for p in range(i, ea - _ANCHOR + 1):
+        g = tuple(a[p:p + _ANCHOR])
+        seen[g] = -1 if g in seen else p
+    other: dict[tuple, int] = {}
+    for q in range(j, eb - _ANCHOR + 1):
+        g = tuple(b[q:q + _ANCHOR])
+        if g in seen:
+            other[g] = -1 if g in other else q
+    pairs = sorted((p, other[g]) for g, p in seen.items() if p >= 0 and other.get(g, -1) >= 0)
+    # Longest strictly increasing run of q (patience sorting, with links back).
+    tails: list[int] = []   # tails[k]: index into pairs of the least q ending a chain of k + 1
+    tail_qs: list[int] = []  # and that q
+    back = [-1] * len(pairs)
+    for t, (_, q) in enumerate(pairs):
+        k = bisect_left(tail_qs, q)
+        if k:
+            back[t] = tails[k - 1]
+        if k == len(tails):
+            tails.append(t)
+            tail_qs.append(q)
+        else:
+            tails[k], tail_qs[k] = t, q
+    out, t = [], tails[-1] if tails else -1
+    while t >= 0:
+        out.append(pairs[t])
+        t = back[t]
+    return out[::-1]
+
+
+def _windows(a: list, b: list, i: int, ea: int, j: int, eb: int, grams: dict, blocks: list) -> None:
+    """The matching blocks of ``a[i:ea]`` and ``b[j:eb]``, appended to ``blocks``: difflib
+    in windows of ``_WINDOW`` items that slide along both lists together. Of each window
+    only the first half is kept, up to the end of its last block of ``_ANCHOR`` items or
+    more (shorter ones may be chance matches past a stretch one side lacks); the next
+    window starts there.
+
+    Before each window the nearest anchor (``_ANCHOR`` equal items at ``a[i2:]`` and
+    ``b[j2:]``, least ``(i2 - i) + (j2 - j)``) is looked up: where it lies beyond the first
+    half of the window on either side, one text has a long stretch the other lacks (a
+    dropped passage), which a window would only fill with chance matches: the windows skip
+    to the anchor, and the stretch between stays unmatched but for equal items at its two
+    ends. With no anchor left the rest is such a stretch, unless both sides fit in one
+    window, which then takes what remains.
+    """
+    half = _WINDOW // 2
+    while i < ea and j < eb:
+        found = None
+        if ea - i > _WINDOW or eb - j > _WINDOW:
+            found = _nearest_anchor(a, i, ea, j, eb, grams)
+            i2, j2 = found or (ea, eb)
+            if found is None or i2 - i >= half or j2 - j >= half:
+                n = 0  # the skipped stretch keeps the equal items at its two ends
+                while i + n < i2 and j + n < j2 and a[i + n] == b[j + n]:
+                    n += 1
+                _add_block(blocks, i, j, n)
+                k = 0
+                while i2 - k > i + n and j2 - k > j + n and a[i2 - k - 1] == b[j2 - k - 1]:
+                    k += 1
+                _add_block(blocks, i2 - k, j2 - k, k)
+                i, j = i2, j2
+                continue
+        lim_a = half if ea - i > _WINDOW else ea - i
+        lim_b = half if eb - j > _WINDOW else eb - j
+        kept, cut = [], 0
+        for x, y, n in SequenceMatcher(None, a[i:min(i + _WINDOW, ea)], b[j:min(j + _WINDOW, eb)],
+                                       autojunk=False).get_matching_blocks():
+            m = min(n, lim_a - x, lim_b - y)
+            if m <= 0:
+                break
+            kept.append((x, y, m))
+            if n >= _ANCHOR or found is None:
+                cut = len(kept)
+        if found is not None and not cut:
+            cut = len(kept)  # no long block in the first half (heavy spinning): all it has
+        for x, y, m in kept[:cut]:
+            _add_block(blocks, i + x, j + y, m)
+        if found is None:  # the last window: everything kept
+            return
+        if cut:
+            x, y, m = kept[cut - 1]
+            i, j = i + x + m, j + y + m
+        else:  # nothing kept before the anchor (difflib took another path): keep the anchor
+            _add_block(blocks, found[0], found[1], _ANCHOR)
+            i, j = found[0] + _ANCHOR, found[1] + _ANCHOR
+
+
+def _nearest_anchor(a: list, i: int, ea: int, j: int, eb: int, grams: dict) -> tuple[int, int] | None:
+    """The start ``(i2, j2)`` of the ``_ANCHOR`` equal items in ``a[i:ea]`` and ``b[j:eb]``
+    (the list that ``grams`` indexes) nearest to ``(i, j)``: least ``i2 - i + j2 - j``, of
+    equals the least ``i2``; None where there is none."""
+    best, out = None, None
+    for i2 in range(i, ea - _ANCHOR + 1):
+        if best is not None and i2 - i >= best:
+            break
+        starts = grams.get(tuple(a[i2:i2 + _ANCHOR]))
+        if starts:
+            k = bisect_left(starts, j)
+            if k < len(starts) and starts[k] + _ANCHOR <= eb and (best is None or i2 - i + starts[k] - j < best):
+                best, out = i2 - i + starts[k] - j, (i2, starts[k])
+    return out
+
+
 # Spinners replace words and short phrases ("as a result of" for because): on the dev pairs
 # no replaced block exceeds 6 words a side (two adjacent phrase swaps, "that's done" ->
 # "that is carried out a lot") and no insertion or deletion exceeds 2. Longer
@@ -404,7 +605,7 @@ def _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites: list)
     A, B = doc.tokens[sa[0]:sa[1]], src.tokens[sb[0]:sb[1]]
     na, nb = norms[sa[0]:sa[1]], src_norms[sb[0]:sb[1]]
     out = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, na, nb, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in _opcodes(na, nb):
         if op == "equal":
             continue
         if all(t.kind == PUNCT for t in A[i1:i2]) and all(t.kind == PUNCT for t in B[j1:j2]):

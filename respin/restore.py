@@ -14,6 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
 
 from .align import ANCHOR_MIN, Alignment, align, canon
@@ -136,8 +137,9 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     al = align(doc, src, lexicon)
     apostrophe, form = _apostrophe_style(text), _unicode_form(text)
     cut = _cut_gaps(al)
+    caps = (_Capitals(doc.text, doc.tokens), _Capitals(src.text, src.tokens))
     # An edit that comes out as the input itself differed only in the source's layout.
-    edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe, form) for g in al.gaps if g not in cut)
+    edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe, form, caps) for g in al.gaps if g not in cut)
              if e.spun != e.restored]
     edits = _drop_overlaps(edits)
     rel = relation(al, cut)
@@ -219,7 +221,7 @@ def _token_span(doc: Document, a: int, b: int) -> Span:
     return Span(start, end, doc.text[start:end])
 
 
-def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None, form: str = "NFC") -> Edit:
+def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None, form: str = "NFC", caps=None) -> Edit:
     A, B, text, stext = al.doc.tokens, al.src.tokens, al.doc.text, al.src.text
     if g.a1 < g.a2 and g.b1 < g.b2:
         start, end = A[g.a1].start, A[g.a2 - 1].end
@@ -246,7 +248,8 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None, form: st
     if g.a1 < g.a2 and g.b1 < g.b2 and "\n" in text[start:end]:
         start, new = _keep_line_break(text, start, end, new)
     spun = text[start:end]
-    if _capitals(text, A, g.sa, start) and not _capitals(stext, B, g.sb, B[min(g.b1, g.sb[1] - 1)].start):
+    doc_caps, src_caps = caps or (_Capitals(text, A), _Capitals(stext, B))
+    if doc_caps(g.sa, start) and not src_caps(g.sb, B[min(g.b1, g.sb[1] - 1)].start):
         new = new.upper()  # a sentence in capitals (a headline, a shouted quote) stays in capitals
     if apostrophe is not None:  # source wording in the input's apostrophe style ("company’s")
         new = new.replace("’" if apostrophe == "'" else "'", apostrophe)
@@ -277,13 +280,32 @@ def _capitals(text: str, toks, sent: tuple[int, int], at: int) -> bool:
     >>> [_capitals(d.text, d.tokens, s, d.tokens[s[0]].start) for s in d.sentences]
     [True, False]
     """
-    a, b = sent
-    lo, hi = toks[a].start, toks[b - 1].end
-    lo = max(lo, text.rfind("\n", 0, at) + 1)
-    nl = text.find("\n", at)
-    hi = min(hi, nl) if nl >= 0 else hi
-    line = text[lo:hi]
-    return len(_WORDS_RE.findall(line)) >= 2 and line.isupper()
+    return _Capitals(text, toks)(sent, at)
+
+
+class _Capitals:
+    """:func:`_capitals` for one text, with its line breaks found once and each line's answer
+    kept: a long line with no sentence end (an unpunctuated dump) is one line for all the
+    edits in it, which would otherwise each scan it again (time in edits x length)."""
+
+    def __init__(self, text: str, toks):
+        self.text, self.toks = text, toks
+        self.breaks: list[int] | None = None  # positions of "\n", found on first need
+        self.lines: dict[tuple[int, int], bool] = {}
+
+    def __call__(self, sent: tuple[int, int], at: int) -> bool:
+        text, toks = self.text, self.toks
+        if self.breaks is None:
+            self.breaks = [m.start() for m in re.finditer("\n", text)]
+        a, b = sent
+        k = bisect_left(self.breaks, at)  # breaks[k - 1] < at <= breaks[k]
+        lo = max(toks[a].start, self.breaks[k - 1] + 1 if k else 0)
+        hi = min(toks[b - 1].end, self.breaks[k]) if k < len(self.breaks) else toks[b - 1].end
+        caps = self.lines.get((lo, hi))
+        if caps is None:
+            line = text[lo:hi]
+            caps = self.lines[(lo, hi)] = len(_WORDS_RE.findall(line)) >= 2 and line.isupper()
+        return caps
 
 
 _WORDS_RE = re.compile(r"[^\W\d_]{2,}")
