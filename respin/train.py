@@ -343,6 +343,9 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, 
     t0 = time.time()
     n = CandidateTable.build(lexicon, lm, new_cands)
     say(f"compiled candidates for {n} words")
+    # Features are computed from the table just compiled, not from the folder's old one (loaded
+    # by train()): after a lexicon rebuild that one still holds the old thesaurus's candidates.
+    lexicon.candidate_table = CandidateTable.load(new_cands)
     # ... and the "conservative" style and WordNet-only swaps are never seen in training.
     X, y, docs = build_set(train_docs, lexicon, lm, ("aggressive", "crude"), ("moby", "any"), seed,
                            progress=lambda n: say(f"  {n}/{len(train_docs)} training documents"))

@@ -70,6 +70,40 @@ def test_train_writes_a_loadable_model_and_keeps_the_folder_consistent(tmp_path,
     assert ran.code in (0, 1) and json.loads(ran.out)[0]["model"].startswith("model@")
 
 
+def test_train_reads_features_from_the_candidates_it_compiles(tmp_path, bare_model, monkeypatch):
+    """The folder's old candidates.npz (after a lexicon rebuild: the old thesaurus's
+    candidates) must not feed the training features; the table just compiled must."""
+    import numpy as np
+
+    import respin.train as train_mod
+    from respin.evidence import MAX_CANDIDATES, SUGGESTION_CANDIDATES, CandidateTable
+
+    def table(path, cands):  # a candidates.npz where "said" has these candidates
+        words = ["said", *cands]
+        header = [CandidateTable.FORMAT, str(CandidateTable.VERSION), str(MAX_CANDIDATES), str(SUGGESTION_CANDIDATES)]
+        with open(path, "wb") as f:  # a file object: np.savez would append ".npz" to train's ".new" name
+            np.savez_compressed(f, header=np.array(header), words=np.array(words),
+                                indptr=np.array([0] + [len(cands)] * len(words), dtype=np.int32),
+                                cand=np.arange(1, len(words), dtype=np.int32), flags=np.full(len(cands), 2, np.uint8))
+        return len(words)
+
+    table(bare_model / "candidates.npz", ["stale"])
+    # Compiling the real table takes ~30 s; a stand-in that compiles a known one will do.
+    monkeypatch.setattr(CandidateTable, "build", classmethod(lambda cls, lexicon, lm, path: table(path, ["told"])))
+    seen = []
+
+    def stop(docs, lexicon, *args, **kw):
+        seen.append(lexicon.candidate_table.get("said"))
+        raise RuntimeError("stopped before fitting")
+
+    monkeypatch.setattr(train_mod, "build_set", stop)
+    monkeypatch.setenv("RESPIN_CACHE_DIR", str(tmp_path / "cache"))
+    _corpus(tmp_path / "clean", 24)
+    with pytest.raises(RuntimeError, match="stopped before fitting"):
+        train_mod.train(bare_model, extra_folders=[tmp_path / "clean"], n_docs=10, quiet=True)
+    assert seen == [(["told"], {"told": 2})]
+
+
 def test_train_into_a_new_folder_starts_from_the_shipped_model(tmp_path, bare_model, cli):
     # bare_model only switches the built-in Wikipedia corpus off; the folder trained is new.
     model = tmp_path / "mine" / "model"
