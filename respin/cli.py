@@ -195,6 +195,13 @@ class _Diagnostics:
         return getattr(self._stream, name)
 
 
+def _number(value: float | None) -> float | None:
+    """Option callback: click's ranges let "nan" through (every comparison with NaN is false)."""
+    if value is not None and value != value:
+        raise typer.BadParameter("not a number (nan)")
+    return value
+
+
 @app.command(epilog=EPILOG_CHECK)
 def check(
     paths: List[str] = typer.Argument(..., metavar="PATH...",
@@ -202,8 +209,8 @@ def check(
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f",
                                        help="text: 'path:line:col: spun ==> original (confidence)' lines and a "
                                             "summary per document; json/jsonl: the contract's objects; "
-                                            "github: workflow annotations."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0,
+                                            "github: workflow annotations (a warning per finding, an error per document judged spun)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0, callback=_number,
                                               help="Score at or above which a document is judged spun "
                                                    "(default: the model's, doc_threshold in its detector.json)."),
     source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC",
@@ -249,6 +256,8 @@ def check(
         files = [f for f, _ in found]
         if source == "-" and "-" in files:
             raise InputError("standard input (-) cannot be both an input and the source")
+        if files.count("-") > 1:  # the second would read nothing and be "not judged"
+            raise InputError("standard input (-) can be given once")
         src_text = read_text(source, max_bytes=max_size, what="source").text if source else None
         lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
         results = []
@@ -379,7 +388,7 @@ def restore(
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                          help="Write to FILE atomically (never over the input)."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
-    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, callback=_number,
                                                    help=MIN_CONFIDENCE_HELP + " in --format json."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
                                       help=LEXICON_HELP),
@@ -483,7 +492,7 @@ def learn(
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                          help="Write the lexicon (TSV) to FILE atomically; default stdout."),
     min_count: int = typer.Option(1, "--min-count", min=1, help="Keep swaps seen at least this often."),
-    weight: Optional[float] = typer.Option(None, "--weight", min=0.0, max=20.0, metavar="W",
+    weight: Optional[float] = typer.Option(None, "--weight", min=0.0, max=20.0, callback=_number, metavar="W",
                                            help="How much restore --lexicon trusts this lexicon, written into it "
                                                 "(default when absent: 1, safe if it is not your spinner's; "
                                                 "4 suits a lexicon of the very spinner, as the shipped tortured one)."),
@@ -567,7 +576,7 @@ class SpinStyle(str, Enum):
 @app.command()
 def spin(
     path: str = typer.Argument(..., metavar="FILE", help="Clean text to spin, or - for standard input."),
-    rate: float = typer.Option(0.35, "--rate", "-r", min=0.0, max=1.0,
+    rate: float = typer.Option(0.35, "--rate", "-r", min=0.0, max=1.0, callback=_number,
                                help="Probability that an eligible word is swapped."),
     style: SpinStyle = typer.Option(SpinStyle.aggressive, "--style",
                                     help="aggressive: swaps inside names, phrases, digits, abbreviation glitches "
@@ -621,7 +630,7 @@ def train(
     pairs: List[str] = typer.Option([], "--pairs", "-p", metavar="DIR",
                                     help="Folder of real spinner output: NAME.spun.txt beside its NAME.orig.txt "
                                          "(one paragraph a line); repeatable."),
-    lm_weight: float = typer.Option(0.0, "--lm-weight", min=0.0, max=1.0, metavar="W",
+    lm_weight: float = typer.Option(0.0, "--lm-weight", min=0.0, max=1.0, callback=_number, metavar="W",
                                     help="Also build a Kneser-Ney trigram model of the --corpus text and mix it "
                                          "with the shipped news model at weight W (e.g. 0.3 for a newsroom "
                                          "archive, fiction or science); 1 uses it instead of the news model."),

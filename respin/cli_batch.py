@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from .batch import POOL_MAX
-from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP
+from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _number
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
@@ -60,10 +60,10 @@ def batch(
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
                                              help="How to read INPUT (auto: by its type and file name)."),
     no_restore: bool = typer.Option(False, "--no-restore", help="Only check: no restored text, edits or copies."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0,
+    threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0, callback=_number,
                                               help="Score at or above which a document is judged spun "
                                                    "(default: the model's)."),
-    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0,
+    min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, callback=_number,
                                                    help=MIN_CONFIDENCE_HELP + "."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
                                       help=LEXICON_HELP),

@@ -17,7 +17,7 @@ from .restore import Restoration
 def report_dict(path: str, r: Report) -> dict:
     d = {
         "path": path,
-        "score": r.score,  # unrounded: `spun` is score >= threshold, exactly
+        "score": r.score,  # unrounded: `spun` is score >= threshold, exactly (a judged text)
         "spun": r.spun,
         "findings": [f.to_dict() for f in r.findings],
         "words": r.words,
@@ -43,6 +43,9 @@ def render_check(items: list[tuple[str, Report]], fmt: str) -> str:
         out.extend(_finding_lines(path, r, github=fmt == "github"))
         if fmt == "text":
             out.append(summary_line(path, r))
+        elif r.spun:  # github: the verdict that fails the job, as an error on the document
+            msg = summary_line(path, r).removeprefix(f"{path}: ")
+            out.append(f"::error file={_gh(path)},title=respin::{_gh_msg(msg)}")
     return "".join(line + "\n" for line in out)
 
 

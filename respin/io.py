@@ -116,11 +116,20 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     ('café', 'cp1252')
     >>> decode("caf\\u00e9\\n".encode("utf-8") + "caf\\u00e9".encode("cp1252"))
     ('café\\ncafé', 'utf-8+cp1252')
+    >>> decode("caf\\u00e9".encode("utf-32"))
+    ('café', 'utf-32')
     """
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[3:], "utf-8", path), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", path), "utf-16"
+    # UTF-32's little-endian mark begins with UTF-16's (FF FE), so it is tried first: read as
+    # UTF-16, UTF-32 text is every other character NUL.
+    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+                     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            text = _strict(data, enc, path)
+            if "\x00" in text[:8192]:  # a mark followed by binary data
+                raise InputError(f"not a text file (binary data): {path}")
+            return text, enc
     if b"\x00" in data[:8192]:
         raise InputError(f"not a text file (binary data): {path}")
     try:
@@ -330,7 +339,7 @@ def json_lines(path) -> "Iterator[tuple[int, dict]]":
     p = Path(path)
     opener = gzip.open if p.name.lower().endswith(".gz") else open
     try:
-        with opener(p, "rt", encoding="utf-8") as f:
+        with opener(p, "rt", encoding="utf-8-sig") as f:  # -sig: a byte-order mark first is not data
             for lineno, line in enumerate(f, 1):
                 if not line.strip():
                     continue

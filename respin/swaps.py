@@ -276,7 +276,11 @@ def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured"
         missing = {spun_col, orig_col} - set(rows.fieldnames or ())
         if missing:
             raise ValueError(f"{path}: no column {', '.join(sorted(missing))} in the header")
+        if split is not None and "split" not in rows.fieldnames:
+            raise ValueError(f"{path}: no 'split' column to select {split!r} from")
+        splits = set()
         for row in rows:
+            splits.add(row.get("split"))
             if split is not None and row.get("split") != split:
                 continue
             s, o = norm_words(row[spun_col] or ""), norm_words(clean_expected(row[orig_col] or ""))
@@ -286,4 +290,7 @@ def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured"
             if len(s) == len(o) > 1:
                 for a, b in zip(s, o):
                     lex.add((a,), (b,))
+    if split is not None and split not in splits:  # a typo would write an empty lexicon
+        have = ", ".join(sorted(str(x) for x in splits if x is not None)) or "none"
+        raise ValueError(f"{path}: no row has split {split!r} (the table's splits: {have})")
     return lex

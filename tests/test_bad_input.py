@@ -249,3 +249,71 @@ def test_max_size_holds_for_a_pipe(cli, tmp_path):
     t.join(30)
     assert_user_error(ran, "too large", "1,000 bytes", str(fifo))
     assert written[0] < 2_000_000
+
+
+# --- found by a user review (2026-12-03) ------------------------------------------------------
+
+@pytest.mark.parametrize("codec", ["utf-32", "utf-32-le", "utf-32-be"])
+def test_utf32_with_byte_order_mark_is_decoded(tmp_path, codec):
+    # UTF-32-LE's mark begins with UTF-16-LE's: read as UTF-16 the text was half NULs and
+    # `check` said "not judged" for a whole spun page.
+    bom = {"utf-32": b"", "utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE}[codec]
+    data = bom + SPUN.encode(codec)
+    text, enc = decode(data)
+    assert text.replace("\r\n", "\n") == SPUN and enc == "utf-32"
+    assert "\x00" not in text
+
+
+def test_byte_order_mark_followed_by_binary_is_refused():
+    with pytest.raises(InputError, match="binary"):
+        decode(codecs.BOM_UTF16_LE + "PK\x03\x04\x00\x00 data".encode("utf-16-le") * 50)
+
+
+def test_not_judged_is_never_spun_even_at_threshold_zero(cli, tmp_path):
+    f = tmp_path / "help.txt"
+    f.write_text("Help!")
+    ran = cli("check", f, "-t", "0", "-f", "json")
+    assert ran.code == 0
+    (rep,) = json.loads(ran.out)
+    assert (rep["judged"], rep["spun"], rep["score"]) == (False, False, 0.0)
+
+
+@pytest.mark.parametrize("argv", [
+    ("check", "{f}", "-t", "nan"),
+    ("restore", "{f}", "--min-confidence", "nan"),
+    ("spin", "{f}", "--rate", "nan"),
+    ("batch", "{f}", "--out", "{out}", "-t", "nan"),
+    ("batch", "{f}", "--out", "{out}", "--min-confidence", "nan"),
+    ("learn", "{f}", "--weight", "nan", "-o", "{out}"),
+])
+def test_nan_is_refused_by_number_options(cli, tmp_path, argv):
+    # click's ranges let NaN through (comparisons with it are false): it used to reach the
+    # code as an internal error, or in batch an error record per document and exit 0.
+    f = tmp_path / "a.txt"
+    f.write_text(SPUN)
+    ran = cli(*(a.format(f=f, out=tmp_path / "out") for a in argv))
+    assert_user_error(ran, "not a number (nan)")
+    assert not (tmp_path / "out").exists()
+
+
+def test_standard_input_twice_is_an_error(cli):
+    assert_user_error(cli("check", "-", "-"), "standard input (-) can be given once")
+
+
+def test_learn_reads_jsonl_with_byte_order_mark(cli, tmp_path):
+    rec = {"spun": "The White Home mentioned it.", "original": "The White House said it."}
+    f = tmp_path / "pairs.jsonl"
+    f.write_bytes(codecs.BOM_UTF8 + (json.dumps(rec) + "\n").encode())
+    ran = cli("learn", f, "-o", tmp_path / "x.tsv")
+    assert ran.code == 0, ran.err
+    assert "mentioned\tsaid" in (tmp_path / "x.tsv").read_text()
+
+
+def test_learn_phrase_table_split_that_no_row_has_is_an_error(cli, tmp_path):
+    table = tmp_path / "t.tsv"
+    table.write_text("tortured\texpected\tsplit\ncounterfeit consciousness\tartificial intelligence\tdev\n")
+    ran = cli("learn", "--phrase-table", table, "--split", "DEV", "-o", tmp_path / "x.tsv")
+    assert_user_error(ran, "no row has split 'DEV'", "dev")
+    assert not (tmp_path / "x.tsv").exists()
+    ran = cli("learn", "--phrase-table", table, "--split", "dev", "-o", tmp_path / "x.tsv")
+    assert ran.code == 0 and "counterfeit consciousness" in (tmp_path / "x.tsv").read_text()

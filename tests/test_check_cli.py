@@ -227,9 +227,12 @@ def test_github_format(cli):
     assert ran.code == 1
     lines = ran.out.splitlines()
     n = len(json.loads(cli("check", SPUN, "-f", "json").out)[0]["findings"])
-    assert len(lines) == n >= 20  # one annotation per finding, no summary lines
-    assert all(line.startswith("::warning file=") for line in lines)
-    assert all(re.match(r"::warning file=[^,]+,line=\d+,col=\d+,", line) for line in lines)
+    # one warning per finding, then one error naming the document judged spun (the job's
+    # failure is then shown on the file that caused it); the clean file gets neither
+    assert len(lines) == n + 1 and n >= 20
+    assert all(re.match(r"::warning file=[^,]+,line=\d+,col=\d+,", line) for line in lines[:-1])
+    assert re.fullmatch(r"::error file=[^,]+,title=respin::spun \(score 0\.\d\d, \d+ findings in [\d,]+ words\)", lines[-1])
+    assert lines[-1].startswith(f"::error file={str(SPUN).replace(':', '%3A')},")
     assert any("White Home ==> White House" in line for line in lines)
 
 

@@ -231,8 +231,9 @@ def test_check_github(cli, pair):
     ran = cli("check", spun, "--source", source, "--format", "github")
     assert ran.code == 1
     lines = ran.out.splitlines()
-    assert len(lines) == 5
-    assert all(line.startswith("::warning file=") for line in lines)
+    assert len(lines) == 6
+    assert all(line.startswith("::warning file=") for line in lines[:5])
+    assert lines[5].startswith(f"::error file={str(spun).replace(':', '%3A')},title=respin::spun (")
     assert lines[0].startswith(f"::warning file={str(spun).replace(':', '%3A')},line=1,col=11,")
     assert "Home ==> House" in lines[0]
 
