@@ -166,7 +166,7 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
         # lexicon stores lower case); the most often seen originals first; three, as the
         # model's findings show.
         own = {w.lower(): w for w in span.split()}
-        sugg = tuple(_match_case(" ".join(own.get(w, w) for w in o), span)
+        sugg = tuple(_match_phrase_case(" ".join(own.get(w, w) for w in o), span)
                      for o in sorted(counts, key=lambda o: (-counts[o], o)))
         line, col = lines.line_col(start)
         out.append(Finding(start, end, line, col, span, sugg[:3], LEXICON_PHRASE_CONFIDENCE, LEXICON_PHRASE))
@@ -182,6 +182,19 @@ def with_lexicon_findings(report: "Report", text: str, lexicons) -> "Report":
         kept = [f for f in report.findings if not any(f.start < x.end and x.start < f.end for x in extra)]
         report.findings = sorted(kept + extra, key=lambda f: (f.start, f.end))
     return report
+
+
+def _match_phrase_case(phrase: str, like: str) -> str:
+    """:func:`_match_case`, and a title-cased phrase gets a title-cased original (a heading's
+    "Malignancy Finding" ==> "Tumor Detection", not "Tumor detection").
+
+    >>> _match_phrase_case("tumor detection", "Malignancy Finding"), _match_phrase_case("tumor detection", "Malignancy finding")
+    ('Tumor Detection', 'Tumor detection')
+    """
+    words = like.split()
+    if len(words) > 1 and not like.isupper() and all(w[:1].isupper() for w in words):
+        return " ".join(_capitalised(w) for w in phrase.split())
+    return _match_case(phrase, like)
 
 
 def _match_case(word: str, like: str) -> str:
