@@ -41,8 +41,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, InputError, decode, display_path, read_text,
-                 skip_batch_outputs, write_atomic)
+from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, InputError, decode, display_path, not_regular,
+                 read_text, skip_batch_outputs, write_atomic)
 from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX"]
@@ -279,7 +279,8 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
 # Inputs: a stream of tasks. A task is (kind, id, path, payload, mirror):
 #   ("json", lineno, None, line bytes, None)  a JSONL line, parsed where it is checked
 #   ("file", id, path, None, rel or None)     a file, read where it is checked
-#   ("text", id, path, str, rel or None)      text already read (the dask engine reads files here)
+#   ("text", id, path, str, rel or None)      text already read (the dask engine reads files here; so
+#                                             does a run of one input file that is a pipe)
 #   ("error", id, path, message, None)        a record already known to be bad
 # ---------------------------------------------------------------------------------------------
 
@@ -452,13 +453,29 @@ def iter_tasks(kind: str, path: str, *, glob: str = "*.txt", max_size: int = DEF
         return iter_folder(path, glob, exclude, note)
     if kind == "list":
         return iter_list(path)
-    return iter([("file", Path(path).name, path, None, None)])
+    return _single_file(path, max_size)
+
+
+def _single_file(path: str, max_size: int) -> Iterator[tuple]:
+    """The task of the one file named as the input. A named pipe or device there (``<(cmd)``)
+    is what the user asked to read, as ``respin check`` reads it: it is read here, once (a
+    worker process could not open this process's descriptor)."""
+    if not not_regular(path):
+        yield ("file", Path(path).name, path, None, None)
+        return
+    text = read_record_file(path, max_size, regular_only=False)
+    if isinstance(text, _RecordError):
+        yield ("error", Path(path).name, path, str(text), None)
+    else:
+        yield ("text", Path(path).name, path, text, None)
 
 
 def count_records(kind: str, path: str, glob: str, exclude: str | None) -> int | None:
     """How many records the input holds (for the progress bar's ETA), by a quick pass."""
     if path == "-":
         return None
+    if kind == "file":  # not read again: it may be a pipe
+        return 1
     if kind == "jsonl":
         n = 0
         f = _open_binary(path)
@@ -589,8 +606,13 @@ def _results_of(tasks: list, opts: Options, index, pool: bool = True) -> list[di
     return [r if isinstance(r, dict) else next(done) for r in recs]
 
 
-def read_record_file(path: str, max_size: int):
-    """A file's text, or a _RecordError saying why it cannot be read."""
+def read_record_file(path: str, max_size: int, regular_only: bool = True):
+    """A file's text, or a _RecordError saying why it cannot be read. With ``regular_only``,
+    a named pipe, socket or device is never opened: opening a named pipe waits for a writer,
+    and a worker stuck there holds back every result after it (they are written in order)."""
+    why = not_regular(path) if regular_only else None
+    if why:
+        return _RecordError(f"{why}: {path}")
     try:
         return read_text(path, max_bytes=max_size).text
     except InputError as e:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -264,6 +265,65 @@ def test_gzip_jsonl_and_list_input(tmp_path, cli):
     assert [r["id"] for r in rows] == ["docs/0.txt", "docs/missing.txt", "docs/1.txt"]
     assert [r["error"] is None for r in rows] == [True, False, True] and "not found" in rows[1]["error"]
     assert not (tmp_path / "o3" / "restored").exists()  # mirrors are for folder inputs
+
+
+# --- what is no file to read: never opened ----------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_or_broken_link_is_an_error_result_never_opened(tmp_path):
+    """Opening a named pipe waits for a writer: a run that met one in a folder or a list
+    waited for ever (and, results being written in order, wrote nothing after it). In a
+    subprocess with a timeout, so that a regression fails instead of hanging the suite."""
+    src = tmp_path / "in"
+    src.mkdir()
+    texts = make_texts(2)
+    (src / "a.txt").write_text(texts[0], encoding="utf-8")
+    os.mkfifo(src / "b.txt")
+    (src / "c.txt").symlink_to(tmp_path / "nowhere")
+    (src / "d.txt").symlink_to(src / "b.txt")  # judged by what it leads to
+    (src / "e.txt").write_text(texts[1], encoding="utf-8")
+    pipe, broken, linked = (f"not a regular file (named pipe): {src / 'b.txt'}",
+                            f"broken symbolic link: {src / 'c.txt'}",
+                            f"not a regular file (named pipe): {src / 'd.txt'}")
+    ran = run_cli("batch", src, "--out", tmp_path / "o", "-q", timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    rows = results(tmp_path / "o")
+    assert [(r["id"], r["error"]) for r in rows] == [("a.txt", None), ("b.txt", pipe), ("c.txt", broken),
+                                                     ("d.txt", linked), ("e.txt", None)]
+    # named one by one in a list: the same
+    (tmp_path / "paths.lst").write_text("in/b.txt\nin/a.txt\nin/d.txt\nin/c.txt\nin/e.txt\n", encoding="utf-8")
+    ran = run_cli("batch", tmp_path / "paths.lst", "--out", tmp_path / "o2", "-q", timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    rows = results(tmp_path / "o2")
+    assert [r["error"] for r in rows] == [pipe.replace(str(src), str(tmp_path / "in")), None,
+                                          linked, broken, None]
+    assert rows[1]["words"] and rows[4]["words"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_named_as_the_input_is_read_once(tmp_path):
+    """`respin batch <(cmd)` (one file, named by the user) reads the pipe, as `respin check`
+    does; the progress count must not try to read it a second time."""
+    import threading
+    fifo = tmp_path / "page.txt"
+    os.mkfifo(fifo)
+    text = make_texts(1)[0]
+
+    def feed():
+        with open(fifo, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    t = threading.Thread(target=feed, daemon=True)
+    t.start()
+    try:
+        ran = run_cli("batch", fifo, "--out", tmp_path / "o", timeout=60)  # not -q: the count runs
+    finally:
+        t.join(5)
+        if t.is_alive():  # never read: let the writer go
+            os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+    assert ran.returncode == 0, ran.stderr
+    rows = results(tmp_path / "o")
+    assert [(r["id"], r["error"], r["words"]) for r in rows] == [("page.txt", None, respin.check(text).words)]
 
 
 def test_stdin_jsonl_and_custom_fields(tmp_path):
