@@ -405,12 +405,13 @@ def iter_folder(root: str, pattern: str, exclude: str | None = None, note=None) 
 
 def iter_list(list_path: str) -> Iterator[tuple]:
     """Tasks of a list file: one path a line (relative paths are relative to the list
-    file's folder); blank lines and lines starting with # are skipped."""
+    file's folder), without the whitespace around it (spaces, tabs: a path that begins or ends
+    with one cannot be listed); blank lines and lines starting with # are skipped."""
     base = Path(list_path).parent
     with open(list_path, "rb") as f:
         for raw in f:
-            entry = raw.decode("utf-8", "replace").rstrip("\r\n")
-            if not entry.strip() or entry.lstrip().startswith("#"):
+            entry = raw.decode("utf-8", "replace").strip()
+            if not entry or entry.startswith("#"):
                 continue
             yield ("file", entry, str(base / entry) if not os.path.isabs(entry) else entry, None, None)
 

@@ -38,7 +38,7 @@ def batch(
                                 help="A folder (files matching --glob, recursively), a JSONL file (.jsonl, "
                                      ".ndjson, optionally .gz; - for standard input), a list of paths "
                                      "(@paths.txt, or a .lst/.list file: one path a line, relative to the "
-                                     "list's folder), or one text file. "
+                                     "list's folder; spaces around it are ignored), or one text file. "
                                      "Named pipes, sockets and devices in a folder or list get an error "
                                      "result, unread."),
     out: str = typer.Option(..., "--out", "-o", metavar="DIR",

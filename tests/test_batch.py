@@ -267,6 +267,20 @@ def test_gzip_jsonl_and_list_input(tmp_path, cli):
     assert not (tmp_path / "o3" / "restored").exists()  # mirrors are for folder inputs
 
 
+def test_list_entries_lose_the_spaces_around_them(tmp_path, cli):
+    """A path is the line without the spaces or tabs around it: "  docs/0.txt  " was looked
+    for with its spaces and reported not found."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i, t in enumerate(make_texts(2)):
+        (docs / f"{i}.txt").write_text(t, encoding="utf-8")
+    (tmp_path / "paths.lst").write_bytes(b"  docs/0.txt  \r\n\tdocs/1.txt\t\n   # a comment\n \t \n")
+    assert cli("batch", tmp_path / "paths.lst", "--out", tmp_path / "o", "-q").code == 0
+    rows = results(tmp_path / "o")
+    assert [(r["id"], r["path"], r["error"]) for r in rows] == [
+        ("docs/0.txt", str(tmp_path / "docs/0.txt"), None), ("docs/1.txt", str(tmp_path / "docs/1.txt"), None)]
+
+
 # --- what is no file to read: never opened ----------------------------------------------------------
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
