@@ -1022,8 +1022,6 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         raise InputError(f"--out is a file, expected a folder: {out_dir}")
     if kind == "folder":
         _check_out_in_input(path, out, out_dir)
-    results = out / RESULTS_NAME
-    manifest = out / MANIFEST_NAME
     if kind == "folder" and opts.restore and not opts.return_mirror:
         opts = _replace(opts, mirror_dir=str(out / RESTORED_DIR))
     ident = {"input": path if path == "-" else os.path.abspath(path), "input_format": kind,
@@ -1034,7 +1032,69 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         ident["corpus"] = os.path.abspath(ident["corpus"])
         if not Path(ident["corpus"]).exists():
             raise InputError(f"corpus index not found: {opts.corpus} (build it with respin index)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise _out_error(e, out_dir) from None
+    # Taken before anything in --out is read, cut (a torn last line) or cleared (--force), and
+    # held to the end: a second run into the same folder is refused, not interleaved with this one.
+    lock = _lock_out(out, out_dir, note)
+    try:
+        return _run_locked(out, out_dir, kind, path, opts, ident, glob=glob, jobs=jobs, engine=engine,
+                           scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,
+                           progress=progress, note=note)
+    finally:
+        if lock is not None:
+            os.close(lock)  # also when the process dies: the kernel drops a flock with its file
 
+
+LOCK_NAME = ".respin-batch.lock"
+
+
+def _lock_out(out: Path, out_dir: str, note) -> int | None:
+    """An exclusive advisory lock on the output folder for this run: the descriptor to close
+    when done, or None where there is no locking (then nothing stops a second run). Another
+    run holding it is an InputError: two runs appending to one results.jsonl (a retry loop,
+    overlapping cron jobs) duplicate and interleave records. The lock belongs to the open
+    file, not to the file on disk: a lock file left by a killed run blocks nothing. The file
+    is left in place (removing it would let a third run lock a new file while a second one
+    still waits on the old)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows has no flock: runs there are not protected from each other
+        return None
+    try:
+        fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise _out_error(e, out_dir) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        try:
+            pid = os.read(fd, 32).decode("ascii", "replace").strip()
+        except OSError:
+            pid = ""
+        os.close(fd)
+        raise InputError(f"another respin batch run is writing to {out_dir}"
+                         + (f" (pid {pid})" if pid.isdigit() else "")) from None
+    except OSError as e:  # a file system without locks (some network mounts): run unprotected
+        os.close(fd)
+        note(f"cannot lock {out_dir} ({e.strerror or e}): a second run there would not be stopped")
+        return None
+    try:  # who holds it, for the message another run gives
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+    except OSError:
+        pass
+    return fd
+
+
+def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, ident: dict, *, glob: str,
+                jobs: int, engine: str, scheduler: str | None, chunk_size: int, resume: bool, force: bool,
+                progress: str, note) -> Summary:
+    """:func:`run_batch` once its options are checked and ``out`` is locked."""
+    results = out / RESULTS_NAME
+    manifest = out / MANIFEST_NAME
     has_results = results.exists() and results.stat().st_size > 0
     done_ids, summary = [], Summary()
     if has_results and not resume and not force:
@@ -1057,7 +1117,6 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         for i, v in enumerate(stats):
             summary.total[i] += v
     try:
-        out.mkdir(parents=True, exist_ok=True)
         if not resume or not has_results:
             with open(results, "wb"):
                 pass  # start empty (--force, or a fresh folder)

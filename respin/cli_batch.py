@@ -73,7 +73,8 @@ def batch(
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1,
                                  help="Largest record accepted, in bytes; larger ones get an error result."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same --out folder "
-                                                        "(same input and options)."),
+                                                        "(same input and options). A run still writing "
+                                                        "there is not joined: one --out, one run at a time."),
     force: bool = typer.Option(False, "--force", help="Start over, replacing the results in --out."),
     pool_by: Optional[str] = typer.Option(None, "--pool-by", metavar="KEY",
                                           help="Restore the records of one site together, pooling the evidence "

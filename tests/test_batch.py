@@ -340,6 +340,57 @@ def test_a_named_pipe_named_as_the_input_is_read_once(tmp_path):
     assert [(r["id"], r["error"], r["words"]) for r in rows] == [("page.txt", None, respin.check(text).words)]
 
 
+# --- one run at a time in an --out folder -------------------------------------------------------------
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no flock on Windows: runs are not locked there")
+def test_a_second_run_into_the_same_out_is_refused(tmp_path, cli):
+    """Two runs appending to one results.jsonl (a retry loop, overlapping cron jobs) both
+    exited 0 and duplicated records; --force would clear the other run's results."""
+    import fcntl
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"r{i}", "text": t} for i, t in enumerate(make_texts(3))])
+    out = tmp_path / "o"
+    assert cli("batch", src, "--out", out, "-q").code == 0
+    before = (out / "results.jsonl").read_bytes()
+    lock = out / ".respin-batch.lock"
+    with open(lock, "r+", encoding="ascii") as held:  # another run's hold, as a run takes it
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.truncate()
+        held.write("4242\n")
+        held.flush()
+        for extra in ("--resume", "--force"):
+            assert_user_error(cli("batch", src, "--out", out, extra),
+                              f"another respin batch run is writing to {out} (pid 4242)")
+        assert (out / "results.jsonl").read_bytes() == before  # nothing cleared, nothing added
+    # the lock file stays behind (a killed run's does too) and blocks nothing
+    assert lock.exists()
+    assert cli("batch", src, "--out", out, "-q", "--force").code == 0
+    assert (out / "results.jsonl").read_bytes() == before
+
+
+def test_the_out_lock_is_released_however_a_run_ends(tmp_path, cli, monkeypatch):
+    """In one process: an interrupted run, a failed one and a refused one each let the next
+    run in (a lock left held would refuse it)."""
+    import respin.batch as batch
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"r{i}", "text": t} for i, t in enumerate(make_texts(3))])
+    out = tmp_path / "o"
+
+    def interrupted(*a, **kw):
+        raise KeyboardInterrupt
+
+    def failing(*a, **kw):
+        raise batch.RunError("the disk is on fire")
+
+    monkeypatch.setattr(batch, "run_chunk", interrupted)
+    assert cli("batch", src, "--out", out, "-q").code == 130
+    monkeypatch.setattr(batch, "run_chunk", failing)
+    assert_user_error(cli("batch", src, "--out", out, "--resume"), "the disk is on fire")
+    monkeypatch.undo()
+    assert cli("batch", src, "--out", out, "-q", "--resume").code == 0
+    assert_user_error(cli("batch", src, "--out", out, "--resume", "--no-restore"), "different options")
+    assert cli("batch", src, "--out", out, "-q", "--force").code == 0
+    assert [r["id"] for r in results(out)] == ["r0", "r1", "r2"]
+
+
 def test_stdin_jsonl_and_custom_fields(tmp_path):
     texts = make_texts(2)
     data = "".join(json.dumps({"key": f"k{i}", "body": t}) + "\n" for i, t in enumerate(texts))
@@ -388,11 +439,15 @@ def _wait_for_lines(proc, path: Path, n: int, timeout: float = 60) -> None:
     raise AssertionError("no results appeared")
 
 
-def test_sigkill_then_resume_gives_the_uninterrupted_output(corpus300, tmp_path):
+def test_sigkill_then_resume_gives_the_uninterrupted_output(corpus300, tmp_path, cli):
     src, reference = corpus300
     out = tmp_path / "o"
     proc = _start(src, out, "--jobs", "1")
     _wait_for_lines(proc, out / "results.jsonl", 60)
+    if sys.platform != "win32":  # a second run (a retry loop, an overlapping cron job) is refused meanwhile
+        for extra in ("--resume", "--force"):
+            assert_user_error(cli("batch", src, "--out", out, extra),
+                              f"another respin batch run is writing to {out} (pid {proc.pid})")
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     partial = (out / "results.jsonl").read_bytes()
