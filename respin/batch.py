@@ -41,8 +41,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, InputError, decode, display_path, read_text,
-                 skip_batch_outputs, write_atomic)
+from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, InputError, decode, display_path, not_regular,
+                 read_text, skip_batch_outputs, write_atomic)
 from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX"]
@@ -279,7 +279,8 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
 # Inputs: a stream of tasks. A task is (kind, id, path, payload, mirror):
 #   ("json", lineno, None, line bytes, None)  a JSONL line, parsed where it is checked
 #   ("file", id, path, None, rel or None)     a file, read where it is checked
-#   ("text", id, path, str, rel or None)      text already read (the dask engine reads files here)
+#   ("text", id, path, str, rel or None)      text already read (the dask engine reads files here; so
+#                                             does a run of one input file that is a pipe)
 #   ("error", id, path, message, None)        a record already known to be bad
 # ---------------------------------------------------------------------------------------------
 
@@ -404,12 +405,13 @@ def iter_folder(root: str, pattern: str, exclude: str | None = None, note=None) 
 
 def iter_list(list_path: str) -> Iterator[tuple]:
     """Tasks of a list file: one path a line (relative paths are relative to the list
-    file's folder); blank lines and lines starting with # are skipped."""
+    file's folder), without the whitespace around it (spaces, tabs: a path that begins or ends
+    with one cannot be listed); blank lines and lines starting with # are skipped."""
     base = Path(list_path).parent
     with open(list_path, "rb") as f:
         for raw in f:
-            entry = raw.decode("utf-8", "replace").rstrip("\r\n")
-            if not entry.strip() or entry.lstrip().startswith("#"):
+            entry = raw.decode("utf-8", "replace").strip()
+            if not entry or entry.startswith("#"):
                 continue
             yield ("file", entry, str(base / entry) if not os.path.isabs(entry) else entry, None, None)
 
@@ -452,13 +454,29 @@ def iter_tasks(kind: str, path: str, *, glob: str = "*.txt", max_size: int = DEF
         return iter_folder(path, glob, exclude, note)
     if kind == "list":
         return iter_list(path)
-    return iter([("file", Path(path).name, path, None, None)])
+    return _single_file(path, max_size)
+
+
+def _single_file(path: str, max_size: int) -> Iterator[tuple]:
+    """The task of the one file named as the input. A named pipe or device there (``<(cmd)``)
+    is what the user asked to read, as ``respin check`` reads it: it is read here, once (a
+    worker process could not open this process's descriptor)."""
+    if not not_regular(path):
+        yield ("file", Path(path).name, path, None, None)
+        return
+    text = read_record_file(path, max_size, regular_only=False)
+    if isinstance(text, _RecordError):
+        yield ("error", Path(path).name, path, str(text), None)
+    else:
+        yield ("text", Path(path).name, path, text, None)
 
 
 def count_records(kind: str, path: str, glob: str, exclude: str | None) -> int | None:
     """How many records the input holds (for the progress bar's ETA), by a quick pass."""
     if path == "-":
         return None
+    if kind == "file":  # not read again: it may be a pipe
+        return 1
     if kind == "jsonl":
         n = 0
         f = _open_binary(path)
@@ -589,8 +607,13 @@ def _results_of(tasks: list, opts: Options, index, pool: bool = True) -> list[di
     return [r if isinstance(r, dict) else next(done) for r in recs]
 
 
-def read_record_file(path: str, max_size: int):
-    """A file's text, or a _RecordError saying why it cannot be read."""
+def read_record_file(path: str, max_size: int, regular_only: bool = True):
+    """A file's text, or a _RecordError saying why it cannot be read. With ``regular_only``,
+    a named pipe, socket or device is never opened: opening a named pipe waits for a writer,
+    and a worker stuck there holds back every result after it (they are written in order)."""
+    why = not_regular(path) if regular_only else None
+    if why:
+        return _RecordError(f"{why}: {path}")
     try:
         return read_text(path, max_bytes=max_size).text
     except InputError as e:
@@ -999,8 +1022,6 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         raise InputError(f"--out is a file, expected a folder: {out_dir}")
     if kind == "folder":
         _check_out_in_input(path, out, out_dir)
-    results = out / RESULTS_NAME
-    manifest = out / MANIFEST_NAME
     if kind == "folder" and opts.restore and not opts.return_mirror:
         opts = _replace(opts, mirror_dir=str(out / RESTORED_DIR))
     ident = {"input": path if path == "-" else os.path.abspath(path), "input_format": kind,
@@ -1011,7 +1032,69 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         ident["corpus"] = os.path.abspath(ident["corpus"])
         if not Path(ident["corpus"]).exists():
             raise InputError(f"corpus index not found: {opts.corpus} (build it with respin index)")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise _out_error(e, out_dir) from None
+    # Taken before anything in --out is read, cut (a torn last line) or cleared (--force), and
+    # held to the end: a second run into the same folder is refused, not interleaved with this one.
+    lock = _lock_out(out, out_dir, note)
+    try:
+        return _run_locked(out, out_dir, kind, path, opts, ident, glob=glob, jobs=jobs, engine=engine,
+                           scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,
+                           progress=progress, note=note)
+    finally:
+        if lock is not None:
+            os.close(lock)  # also when the process dies: the kernel drops a flock with its file
 
+
+LOCK_NAME = ".respin-batch.lock"
+
+
+def _lock_out(out: Path, out_dir: str, note) -> int | None:
+    """An exclusive advisory lock on the output folder for this run: the descriptor to close
+    when done, or None where there is no locking (then nothing stops a second run). Another
+    run holding it is an InputError: two runs appending to one results.jsonl (a retry loop,
+    overlapping cron jobs) duplicate and interleave records. The lock belongs to the open
+    file, not to the file on disk: a lock file left by a killed run blocks nothing. The file
+    is left in place (removing it would let a third run lock a new file while a second one
+    still waits on the old)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows has no flock: runs there are not protected from each other
+        return None
+    try:
+        fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as e:
+        raise _out_error(e, out_dir) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        try:
+            pid = os.read(fd, 32).decode("ascii", "replace").strip()
+        except OSError:
+            pid = ""
+        os.close(fd)
+        raise InputError(f"another respin batch run is writing to {out_dir}"
+                         + (f" (pid {pid})" if pid.isdigit() else "")) from None
+    except OSError as e:  # a file system without locks (some network mounts): run unprotected
+        os.close(fd)
+        note(f"cannot lock {out_dir} ({e.strerror or e}): a second run there would not be stopped")
+        return None
+    try:  # who holds it, for the message another run gives
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+    except OSError:
+        pass
+    return fd
+
+
+def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, ident: dict, *, glob: str,
+                jobs: int, engine: str, scheduler: str | None, chunk_size: int, resume: bool, force: bool,
+                progress: str, note) -> Summary:
+    """:func:`run_batch` once its options are checked and ``out`` is locked."""
+    results = out / RESULTS_NAME
+    manifest = out / MANIFEST_NAME
     has_results = results.exists() and results.stat().st_size > 0
     done_ids, summary = [], Summary()
     if has_results and not resume and not force:
@@ -1034,7 +1117,6 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         for i, v in enumerate(stats):
             summary.total[i] += v
     try:
-        out.mkdir(parents=True, exist_ok=True)
         if not resume or not has_results:
             with open(results, "wb"):
                 pass  # start empty (--force, or a fresh folder)

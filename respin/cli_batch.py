@@ -38,7 +38,9 @@ def batch(
                                 help="A folder (files matching --glob, recursively), a JSONL file (.jsonl, "
                                      ".ndjson, optionally .gz; - for standard input), a list of paths "
                                      "(@paths.txt, or a .lst/.list file: one path a line, relative to the "
-                                     "list's folder), or one text file."),
+                                     "list's folder; spaces around it are ignored), or one text file. "
+                                     "Named pipes, sockets and devices in a folder or list get an error "
+                                     "result, unread."),
     out: str = typer.Option(..., "--out", "-o", metavar="DIR",
                             help="Output folder: results.jsonl (one line per record, in input order), "
                                  "run.json, and restored/ (restored copies of a folder's files)."),
@@ -71,7 +73,8 @@ def batch(
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1,
                                  help="Largest record accepted, in bytes; larger ones get an error result."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same --out folder "
-                                                        "(same input and options)."),
+                                                        "(same input and options). A run still writing "
+                                                        "there is not joined: one --out, one run at a time."),
     force: bool = typer.Option(False, "--force", help="Start over, replacing the results in --out."),
     pool_by: Optional[str] = typer.Option(None, "--pool-by", metavar="KEY",
                                           help="Restore the records of one site together, pooling the evidence "

@@ -201,11 +201,31 @@ def skip_batch_outputs(dirpath: str, dirnames: list, note=None) -> None:
     dirnames[:] = keep
 
 
+def not_regular(path: str | Path) -> str | None:
+    """Why ``path`` is no file to open and read, after following links: ``"broken symbolic
+    link"`` or ``"not a regular file (named pipe)"`` (socket, character device, block
+    device); None for a regular file, a folder or anything else (a missing file, say), whose
+    reading gives its own message. Opening a named pipe waits for a writer: forever, in a walk."""
+    import errno
+    import stat
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as e:
+        return "broken symbolic link" if e.errno in (errno.ENOENT, errno.ELOOP) and os.path.islink(path) else None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    kind = ("named pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
+            else "character device" if stat.S_ISCHR(mode) else "block device" if stat.S_ISBLK(mode)
+            else "unknown type")
+    return f"not a regular file ({kind})"
+
+
 def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[Path]:
     """The files under ``root`` matching any of ``patterns`` (as ``Path.rglob`` finds them),
     sorted. Unlike ``rglob``, a folder that cannot be read is not skipped silently: ``note``
     gets ``cannot read folder (why): FOLDER`` for each. Earlier ``respin batch`` output
-    folders below ``root`` are skipped, with a note."""
+    folders below ``root`` are skipped, with a note; so is a matching name that is no file to
+    read (``skipping PATH: broken symbolic link``, ``...: not a regular file (named pipe)``)."""
     from fnmatch import fnmatchcase
     root = Path(root)
 
@@ -213,6 +233,14 @@ def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[P
         if note is not None:
             why = "permission denied" if isinstance(e, PermissionError) else (e.strerror or str(e))
             note(f"cannot read folder ({why}): {display_path(str(e.filename or root))}")
+
+    def regular(f: Path) -> bool:
+        if f.is_file():
+            return True
+        why = not_regular(f)  # a folder matching the pattern is no file: not worth a note
+        if why and note is not None:
+            note(f"skipping {display_path(str(f))}: {why}")
+        return False
 
     simple = all("/" not in pat for pat in patterns)
     found = set()
@@ -223,12 +251,12 @@ def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[P
         skipped += [os.path.join(dirpath, d) for d in before - set(dirnames)]
         if simple:
             here = Path(dirpath)
-            for name in filenames:
-                if any(fnmatchcase(name, pat) for pat in patterns) and (here / name).is_file():
+            for name in sorted(filenames):  # sorted: the notes come in a fixed order
+                if any(fnmatchcase(name, pat) for pat in patterns) and regular(here / name):
                     found.add(here / name)
     if not simple:  # a pattern with folders in it: rglob's own matching (the walk above gave the notes)
-        found = {f for pat in patterns for f in root.rglob(pat) if f.is_file()
-                 and not any(f.is_relative_to(s) for s in skipped)}
+        found = {f for f in sorted({f for pat in patterns for f in root.rglob(pat)})
+                 if not any(f.is_relative_to(s) for s in skipped) and regular(f)}
     return sorted(found)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import itertools
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -266,6 +267,130 @@ def test_gzip_jsonl_and_list_input(tmp_path, cli):
     assert not (tmp_path / "o3" / "restored").exists()  # mirrors are for folder inputs
 
 
+def test_list_entries_lose_the_spaces_around_them(tmp_path, cli):
+    """A path is the line without the spaces or tabs around it: "  docs/0.txt  " was looked
+    for with its spaces and reported not found."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i, t in enumerate(make_texts(2)):
+        (docs / f"{i}.txt").write_text(t, encoding="utf-8")
+    (tmp_path / "paths.lst").write_bytes(b"  docs/0.txt  \r\n\tdocs/1.txt\t\n   # a comment\n \t \n")
+    assert cli("batch", tmp_path / "paths.lst", "--out", tmp_path / "o", "-q").code == 0
+    rows = results(tmp_path / "o")
+    assert [(r["id"], r["path"], r["error"]) for r in rows] == [
+        ("docs/0.txt", str(tmp_path / "docs/0.txt"), None), ("docs/1.txt", str(tmp_path / "docs/1.txt"), None)]
+
+
+# --- what is no file to read: never opened ----------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_or_broken_link_is_an_error_result_never_opened(tmp_path):
+    """Opening a named pipe waits for a writer: a run that met one in a folder or a list
+    waited for ever (and, results being written in order, wrote nothing after it). In a
+    subprocess with a timeout, so that a regression fails instead of hanging the suite."""
+    src = tmp_path / "in"
+    src.mkdir()
+    texts = make_texts(2)
+    (src / "a.txt").write_text(texts[0], encoding="utf-8")
+    os.mkfifo(src / "b.txt")
+    (src / "c.txt").symlink_to(tmp_path / "nowhere")
+    (src / "d.txt").symlink_to(src / "b.txt")  # judged by what it leads to
+    (src / "e.txt").write_text(texts[1], encoding="utf-8")
+    pipe, broken, linked = (f"not a regular file (named pipe): {src / 'b.txt'}",
+                            f"broken symbolic link: {src / 'c.txt'}",
+                            f"not a regular file (named pipe): {src / 'd.txt'}")
+    ran = run_cli("batch", src, "--out", tmp_path / "o", "-q", timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    rows = results(tmp_path / "o")
+    assert [(r["id"], r["error"]) for r in rows] == [("a.txt", None), ("b.txt", pipe), ("c.txt", broken),
+                                                     ("d.txt", linked), ("e.txt", None)]
+    # named one by one in a list: the same
+    (tmp_path / "paths.lst").write_text("in/b.txt\nin/a.txt\nin/d.txt\nin/c.txt\nin/e.txt\n", encoding="utf-8")
+    ran = run_cli("batch", tmp_path / "paths.lst", "--out", tmp_path / "o2", "-q", timeout=60)
+    assert ran.returncode == 0, ran.stderr
+    rows = results(tmp_path / "o2")
+    assert [r["error"] for r in rows] == [pipe.replace(str(src), str(tmp_path / "in")), None,
+                                          linked, broken, None]
+    assert rows[1]["words"] and rows[4]["words"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_named_as_the_input_is_read_once(tmp_path):
+    """`respin batch <(cmd)` (one file, named by the user) reads the pipe, as `respin check`
+    does; the progress count must not try to read it a second time."""
+    import threading
+    fifo = tmp_path / "page.txt"
+    os.mkfifo(fifo)
+    text = make_texts(1)[0]
+
+    def feed():
+        with open(fifo, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    t = threading.Thread(target=feed, daemon=True)
+    t.start()
+    try:
+        ran = run_cli("batch", fifo, "--out", tmp_path / "o", timeout=60)  # not -q: the count runs
+    finally:
+        t.join(5)
+        if t.is_alive():  # never read: let the writer go
+            os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+    assert ran.returncode == 0, ran.stderr
+    rows = results(tmp_path / "o")
+    assert [(r["id"], r["error"], r["words"]) for r in rows] == [("page.txt", None, respin.check(text).words)]
+
+
+# --- one run at a time in an --out folder -------------------------------------------------------------
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no flock on Windows: runs are not locked there")
+def test_a_second_run_into_the_same_out_is_refused(tmp_path, cli):
+    """Two runs appending to one results.jsonl (a retry loop, overlapping cron jobs) both
+    exited 0 and duplicated records; --force would clear the other run's results."""
+    import fcntl
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"r{i}", "text": t} for i, t in enumerate(make_texts(3))])
+    out = tmp_path / "o"
+    assert cli("batch", src, "--out", out, "-q").code == 0
+    before = (out / "results.jsonl").read_bytes()
+    lock = out / ".respin-batch.lock"
+    with open(lock, "r+", encoding="ascii") as held:  # another run's hold, as a run takes it
+        fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        held.truncate()
+        held.write("4242\n")
+        held.flush()
+        for extra in ("--resume", "--force"):
+            assert_user_error(cli("batch", src, "--out", out, extra),
+                              f"another respin batch run is writing to {out} (pid 4242)")
+        assert (out / "results.jsonl").read_bytes() == before  # nothing cleared, nothing added
+    # the lock file stays behind (a killed run's does too) and blocks nothing
+    assert lock.exists()
+    assert cli("batch", src, "--out", out, "-q", "--force").code == 0
+    assert (out / "results.jsonl").read_bytes() == before
+
+
+def test_the_out_lock_is_released_however_a_run_ends(tmp_path, cli, monkeypatch):
+    """In one process: an interrupted run, a failed one and a refused one each let the next
+    run in (a lock left held would refuse it)."""
+    import respin.batch as batch
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"r{i}", "text": t} for i, t in enumerate(make_texts(3))])
+    out = tmp_path / "o"
+
+    def interrupted(*a, **kw):
+        raise KeyboardInterrupt
+
+    def failing(*a, **kw):
+        raise batch.RunError("the disk is on fire")
+
+    monkeypatch.setattr(batch, "run_chunk", interrupted)
+    assert cli("batch", src, "--out", out, "-q").code == 130
+    monkeypatch.setattr(batch, "run_chunk", failing)
+    assert_user_error(cli("batch", src, "--out", out, "--resume"), "the disk is on fire")
+    monkeypatch.undo()
+    assert cli("batch", src, "--out", out, "-q", "--resume").code == 0
+    assert_user_error(cli("batch", src, "--out", out, "--resume", "--no-restore"), "different options")
+    assert cli("batch", src, "--out", out, "-q", "--force").code == 0
+    assert [r["id"] for r in results(out)] == ["r0", "r1", "r2"]
+
+
 def test_stdin_jsonl_and_custom_fields(tmp_path):
     texts = make_texts(2)
     data = "".join(json.dumps({"key": f"k{i}", "body": t}) + "\n" for i, t in enumerate(texts))
@@ -314,11 +439,15 @@ def _wait_for_lines(proc, path: Path, n: int, timeout: float = 60) -> None:
     raise AssertionError("no results appeared")
 
 
-def test_sigkill_then_resume_gives_the_uninterrupted_output(corpus300, tmp_path):
+def test_sigkill_then_resume_gives_the_uninterrupted_output(corpus300, tmp_path, cli):
     src, reference = corpus300
     out = tmp_path / "o"
     proc = _start(src, out, "--jobs", "1")
     _wait_for_lines(proc, out / "results.jsonl", 60)
+    if sys.platform != "win32":  # a second run (a retry loop, an overlapping cron job) is refused meanwhile
+        for extra in ("--resume", "--force"):
+            assert_user_error(cli("batch", src, "--out", out, extra),
+                              f"another respin batch run is writing to {out} (pid {proc.pid})")
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     partial = (out / "results.jsonl").read_bytes()

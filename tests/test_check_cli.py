@@ -647,3 +647,33 @@ def test_a_report_written_into_the_checked_folder_is_not_checked_next_time(cli, 
     assert report.read_text(encoding="utf-8").count("page.txt") == 1
     assert "report.txt" not in report.read_text(encoding="utf-8")
     assert cli("check", report, "-o", report).code == 2  # named as the input: still refused
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_named_pipe_or_broken_link_in_a_folder_gets_a_note(tmp_path):
+    """They were left out without a word; a named pipe must also never be opened (that
+    waits for a writer): a subprocess with a timeout, so that a regression cannot hang."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(CLEAN.read_bytes())
+    (folder / "b.txt").symlink_to(tmp_path / "nowhere")
+    os.mkfifo(folder / "c.txt")
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    (folder / "sub.txt").mkdir()  # a folder named like a file: walked, no note
+    for pattern in ("*.txt", "**/*.txt"):  # the plain walk, and rglob's (a pattern with folders)
+        ran = subprocess.run([sys.executable, "-m", "respin", "check", str(folder), "--glob", pattern],
+                             capture_output=True, text=True, timeout=60, cwd=REPO)
+        assert ran.returncode == 0, ran.stderr
+        assert ran.stdout.startswith(f"{folder / 'a.txt'}: not spun") and ran.stdout.count("\n") == 1
+        assert ran.stderr == (f"respin: skipping {folder / 'b.txt'}: broken symbolic link\n"
+                              f"respin: skipping {folder / 'c.txt'}: not a regular file (named pipe)\n"
+                              f"respin: skipping {folder / 'loop.txt'}: broken symbolic link\n")
+
+
+def test_not_regular_names_what_is_no_file_to_read(tmp_path):
+    from respin.io import not_regular
+    (tmp_path / "f.txt").write_text("x", encoding="utf-8")
+    assert not_regular(tmp_path / "f.txt") is None and not_regular(tmp_path) is None
+    assert not_regular(tmp_path / "missing.txt") is None  # reading it says "not found"
+    if os.path.exists("/dev/null"):
+        assert not_regular("/dev/null") == "not a regular file (character device)"
