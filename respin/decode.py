@@ -281,8 +281,47 @@ class Decoder:
                 if L == 1 and (out == key or len(out) == 1 and _other_number(key[0], out[0])):
                     continue  # the word itself, or a number of another value (see _number)
                 f, b = self._swap_channel(key, out, c, caps[i])
+                if L > 1 and L == len(out) and self.user_swaps:
+                    b = max(b, self._word_by_word(key, out, caps[i:i + L]) + self._user_bonus(key, out))
                 here.append(Option(i, L, out, f, key, b))
         return here
+
+    def _user_bonus(self, key, out) -> float:
+        """What the user's lexicons add to a swap's channel score: each lexicon's weight
+        times log(1 + the swap's count in it) (see :data:`USER_LEXICON_WEIGHT`)."""
+        b = 0.0
+        for lex in self.user_swaps:
+            w = USER_LEXICON_WEIGHT if lex.weight is None else lex.weight
+            b += w * math.log1p(lex.lookup(key).get(out, 0))
+        return b
+
+    def _word_by_word(self, key, out, caps) -> float:
+        """The channel score of producing a phrase swap's ``out`` word by word from ``key``
+        (same length): keep the words it keeps, take the best one-word option (a lexicon
+        swap or a thesaurus candidate) for each one it changes; -inf where a changed word
+        has no such option.
+
+        Why: a user lexicon's multi-word entry ("feature pyramid arrange -> feature pyramid
+        network") got only its own count's weight as a channel score, while the words it
+        covers earn "keep" (~4.5 nats each) on the word-by-word path, so the lexicon's exact
+        phrase lost to its own word-by-word derivation and to anything the LM liked better
+        ("characteristic pyramid stage"), whereas ``check --lexicon`` reports the phrase.
+        An exact entry is at least as likely as the same words produced one by one, and its
+        own count is evidence on top: :meth:`_swap_options` gives it the larger of its own
+        score and this plus its user-lexicon weight. A stated rule, nothing fitted."""
+        keys = self._swap_keys()[1]
+        s = 0.0
+        for w, c, cap in zip(key, out, caps):
+            (_, keep), alts = self._word_options(w, cap)
+            if w == c:
+                s += keep
+                continue
+            best = max((b for o, _, b in alts if o == (c,)), default=-math.inf)
+            n = self.swaps.lookup((w,)).get((c,), 0) if (w,) in keys else 0
+            if n and not _other_number(w, c):
+                best = max(best, self._swap_channel((w,), (c,), n, cap)[1])
+            s += best
+        return s
 
     def _swap_channel(self, key, out, count: int, cap: bool) -> tuple[list[float], float]:
         """Channel features and score of a swap (cached: a spinner's swaps recur)."""
@@ -296,10 +335,7 @@ class Decoder:
                 f[_F["tags"]] = float(self._tag_clash(key[0], out[0]))
             if len(self._swapf) > 200_000:
                 self._swapf.clear()
-            b = _dot(self.params.theta, f)
-            for lex in self.user_swaps:
-                w = USER_LEXICON_WEIGHT if lex.weight is None else lex.weight
-                b += w * math.log1p(lex.lookup(key).get(out, 0))
+            b = _dot(self.params.theta, f) + self._user_bonus(key, out)
             hit = self._swapf[(key, out, count, cap)] = (f, b)
         return hit
 
@@ -408,10 +444,13 @@ class Decoder:
         log10 LM score of its window, the decoded words (the path) on both sides."""
         n = len(words)
         out_at: list[tuple[str, ...] | None] = [None] * n  # outputs emitted at each start position
+        on_path: list[Option | None] = [None] * n
         for o in path:
             out_at[o.start] = o.out
+            on_path[o.start] = o
         res = []
         hist = ["<s>"]  # the decoded words so far (a running history: linear in the sentence)
+        lw = self.params.lm_weight
         for o_chosen in path:
             i = o_chosen.start
             u, v = (None, "<s>") if len(hist) == 1 else (hist[-2], hist[-1])  # as the Viterbi states
@@ -419,23 +458,44 @@ class Decoder:
             del hist[:-2]
             if len(opts[i]) == 1:
                 continue
-            end = i + o_chosen.length
+            # Options of different lengths are compared over the same words [i, K), K the
+            # first path boundary at or past the longest one's end: each is followed up to
+            # K by the path's options that start and end in its gap, else by the spun words
+            # kept, and their channel scores count (added here in LM units, as posteriors()
+            # adds the option's own). Without this a phrase option was scored against a
+            # one-word option without the channel of the words either one leaves to others.
+            K = max(i + o.length for o in opts[i])
+            while K < n and on_path[K] is None:
+                K += 1
             scored = []
             for o in opts[i]:
                 j = i + o.length
-                right = list(words[j:end]) if j < end else []
-                k = max(j, end)
-                while k < n and len(right) < 2:
+                right: list[str] = []
+                fill = 0.0  # channel of the gap [j, K)
+                p = j
+                while p < K:
+                    q = on_path[p]
+                    if q is not None and p + q.length <= K:
+                        right.extend(q.out)
+                        fill += self._channel(q, None)
+                        p += q.length
+                    else:
+                        right.append(words[p])
+                        fill += opts[p][0].base  # keep the spun word (the identity option)
+                        p += 1
+                k = K
+                tail: list[str] = []
+                while k < n and len(tail) < 2:
                     if out_at[k]:
-                        right.extend(out_at[k])
+                        tail.extend(out_at[k])
                     k += 1
-                right = right[:2]
-                s = 0.0
+                tail = tail[:2]
+                s = fill / lw if K > i + 1 else 0.0
                 uu, vv = u, v
-                for y in list(o.out) + right:
+                for y in list(o.out) + right + tail:
                     s += self._lm(y, uu, vv)
                     uu, vv = vv, y
-                if len(right) < 2:
+                if len(tail) < 2:  # the sentence ends within the window
                     s += self._lm("</s>", uu, vv)
                 scored.append((o, s))
             res.append((i, scored))
