@@ -28,6 +28,7 @@ applied); ``restored`` and ``edits`` are null/empty without restoring; ``source`
 
 from __future__ import annotations
 
+import codecs
 import itertools
 import json
 import os
@@ -409,7 +410,9 @@ def iter_list(list_path: str) -> Iterator[tuple]:
     with one cannot be listed); blank lines and lines starting with # are skipped."""
     base = Path(list_path).parent
     with open(list_path, "rb") as f:
-        for raw in f:
+        for k, raw in enumerate(f):
+            if k == 0:
+                raw = raw.removeprefix(codecs.BOM_UTF8)  # an editor's byte-order mark is not part of the path
             entry = raw.decode("utf-8", "replace").strip()
             if not entry or entry.startswith("#"):
                 continue

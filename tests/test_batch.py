@@ -274,7 +274,8 @@ def test_list_entries_lose_the_spaces_around_them(tmp_path, cli):
     docs.mkdir()
     for i, t in enumerate(make_texts(2)):
         (docs / f"{i}.txt").write_text(t, encoding="utf-8")
-    (tmp_path / "paths.lst").write_bytes(b"  docs/0.txt  \r\n\tdocs/1.txt\t\n   # a comment\n \t \n")
+    # (saved by an editor that starts the file with a UTF-8 byte-order mark)
+    (tmp_path / "paths.lst").write_bytes(b"\xef\xbb\xbf  docs/0.txt  \r\n\tdocs/1.txt\t\n   # a comment\n \t \n")
     assert cli("batch", tmp_path / "paths.lst", "--out", tmp_path / "o", "-q").code == 0
     rows = results(tmp_path / "o")
     assert [(r["id"], r["path"], r["error"]) for r in rows] == [
