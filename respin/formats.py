@@ -17,7 +17,7 @@ from .restore import Restoration
 def report_dict(path: str, r: Report) -> dict:
     d = {
         "path": path,
-        "score": r.score,  # unrounded: `spun` is score >= threshold, exactly (a judged text)
+        "score": r.score,  # unrounded: `spun` is score >= threshold, exactly
         "spun": r.spun,
         "findings": [f.to_dict() for f in r.findings],
         "words": r.words,

@@ -183,8 +183,7 @@ class Model:
             if cdoc.n_words == 0:
                 if doc_rows is not None:
                     doc_rows.append(det.doc_row(np.zeros((0, 0)), 0, np.zeros(0)))
-                # Not judged is never spun, whatever the threshold (-t 0 flags every judged text).
-                return [Report(0.0, False, [], 0, thr, model=self.label, judged=False)]
+                return [Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label, judged=False)]
         else:
             text = "\n".join(texts)
             cdoc = Document.from_text(text)
@@ -239,7 +238,7 @@ class Model:
             if n_words == 0 or b - a < MIN_EVIDENCE_WORDS:
                 if doc_rows is not None:
                     doc_rows.append(det.doc_row(Xi, n_words))
-                reports.append(Report(0.0, False, [], n_words, thr, model=self.label, judged=False))
+                reports.append(Report(0.0, 0.0 >= thr, [], n_words, thr, model=self.label, judged=False))
                 continue
             p = det.word.predict_proba(Xi)
             post, phrase_post, rate, row = det.judge(Xi, n_words, p, log_lr(phrases[ph0[i]:ph0[i + 1]]))

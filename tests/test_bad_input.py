@@ -269,15 +269,6 @@ def test_byte_order_mark_followed_by_binary_is_refused():
         decode(codecs.BOM_UTF16_LE + "PK\x03\x04\x00\x00 data".encode("utf-16-le") * 50)
 
 
-def test_not_judged_is_never_spun_even_at_threshold_zero(cli, tmp_path):
-    f = tmp_path / "help.txt"
-    f.write_text("Help!")
-    ran = cli("check", f, "-t", "0", "-f", "json")
-    assert ran.code == 0
-    (rep,) = json.loads(ran.out)
-    assert (rep["judged"], rep["spun"], rep["score"]) == (False, False, 0.0)
-
-
 @pytest.mark.parametrize("argv", [
     ("check", "{f}", "-t", "nan"),
     ("restore", "{f}", "--min-confidence", "nan"),
