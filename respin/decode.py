@@ -562,7 +562,9 @@ class Decoder:
         """(token indices, lower-case words, capitalised-inside flags, joined flags) per
         sentence; ``joined[i]``: only spaces separate word i from word i+1, so a multi-word
         swap may span them (it must not swallow the punctuation of "White (Home")."""
-        tok_of, lowered, _, _ = doc.words()  # all the words, lower-cased once (the detector's already)
+        # All the words, lower-cased once (the detector's already); the token indices as a
+        # list here, not cached on the document (Document.words would keep three int lists).
+        tok_of, lowered = doc.word_arrays()[0].tolist(), doc.lowered()
         # per word, at C speed: whether it starts with a capital (a token's text is its first
         # item; not counted for a sentence's first word), whether the next word is the next token
         upper = list(map(str.isupper, map(itemgetter(0), map(itemgetter(0), map(doc.tokens.__getitem__, tok_of)))))

@@ -160,7 +160,7 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
     index = tab.index
     bos = index["<s>"]
     # Flat arrays over the words of all sentences (shared with the phrase stage).
-    lowered = doc.words()[1]
+    lowered = doc.lowered()
     wk, sent_start, sent_end = doc.word_arrays()  # token index; flat index of the sentence's first word, end
     n = len(lowered)
     if n == 0:
@@ -178,18 +178,21 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
     pos = np.arange(n) - ss  # position in sentence
     # Blocks of whole sentences, so that the arrays of a long document stay small (memory
     # grows with the block, not the document); doc_rate is the only document-wide feature.
-    parts = [_block(tab, cands, doc.token_texts, wk, ids, crow, pos, ss, se, sel[a:b], bos, windows)
-             for a, b in _blocks(sel, se, BLOCK_ROWS)]
-    X = np.concatenate([x[0] for x in parts])
-    delta = X[:, _F["delta"]]
-    X[:, _F["doc_rate"]] = doc_rate(code[sel], delta)
-    ctx = np.concatenate([x[3] for x in parts])
-    win = Windows(tab, sel, np.concatenate([x[4][0] for x in parts]), ctx,
-                  np.concatenate([x[4][1] for x in parts])) if windows else None
-    return EvidenceTable(doc, wk[sel], X, np.concatenate([x[1] for x in parts]), np.concatenate([x[2] for x in parts]),
-                         tab.words, lowered, sel, np.stack([ss[sel], se[sel]], axis=1), ctx, win,
-                         cands, crow[sel].astype(np.int32), np.concatenate([x[5] for x in parts]), ids[sel],
-                         _joined([x[6] for x in parts]))
+    # Each block's arrays are copied into the table's as it is done (not all kept, then
+    # joined: that held the table twice, ~200 MB at 800k words).
+    out = None
+    for a, b in _blocks(sel, se, BLOCK_ROWS):
+        part = _block(tab, cands, doc.token_texts, wk, ids, crow, pos, ss, se, sel[a:b], bos, windows)
+        if out is None:
+            out = _allocated(part, len(sel))
+        _fill(out, part, a)
+    del part, pos
+    X, cand_keep, gain_keep, ctx, win, prior, own = out
+    X[:, _F["doc_rate"]] = doc_rate(code[sel], X[:, _F["delta"]])
+    win = Windows(tab, sel, win[0], ctx, win[1]) if windows else None
+    return EvidenceTable(doc, wk[sel], X, cand_keep, gain_keep, tab.words, lowered, sel,
+                         np.stack([ss[sel], se[sel]], axis=1), ctx, win, cands, crow[sel].astype(np.int32),
+                         prior, ids[sel], own)
 
 
 def _empty(doc: Document, tab, lowered: list) -> EvidenceTable:
@@ -199,11 +202,27 @@ def _empty(doc: Document, tab, lowered: list) -> EvidenceTable:
                          np.zeros((0, 4), np.int64))
 
 
-def _joined(parts: list):
-    """Nested tuples of arrays (the same shape in every part) joined part after part."""
-    if isinstance(parts[0], np.ndarray):
-        return np.concatenate(parts)
-    return tuple(_joined(list(x)) for x in zip(*parts))
+def _allocated(part, n: int):
+    """Empty arrays shaped as the nested tuples of arrays ``part`` (a block's), with ``n``
+    rows each (None stays None)."""
+    if part is None:
+        return None
+    if isinstance(part, np.ndarray):
+        return np.empty((n,) + part.shape[1:], dtype=part.dtype)
+    return tuple(_allocated(x, n) for x in part)
+
+
+def _fill(out, part, at: int) -> None:
+    """Copy a block's nested arrays into ``out`` (:func:`_allocated`) from row ``at``. Every
+    block has the same dtypes (they follow from the table's, not from the values), so the
+    result is what joining the blocks gave; casting="no" makes a difference an error."""
+    if part is None:
+        return
+    if isinstance(part, np.ndarray):
+        np.copyto(out[at:at + len(part)], part, casting="no")
+        return
+    for o, p in zip(out, part):
+        _fill(o, p, at)
 
 
 # NumPy's function wrappers cost microseconds a call (np.unique ~15 µs, np.clip ~4 µs) and a

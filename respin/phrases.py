@@ -206,7 +206,7 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
     most one per overlapping group (a hit first, then the largest pmi), in text order."""
     tab = index.tab
     by_start = index.by_start
-    tok_of, lowered = doc.words()[:2]
+    lowered = doc.lowered()
     w_tok, w_first, w_end = doc.word_arrays()
     known = index.phrases
     # Only the positions whose first two words start a phrase (found at C speed); there, at
@@ -227,17 +227,40 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
     kept = [(i, -neg, p, r) for (i, neg), p, r in zip(found, parts, map(index.replacements, parts)) if r is not None]
     if not kept:
         return []
-    matches = [(tok_of[i], tok_of[i + n - 1], p, r) for i, n, p, r in kept]  # tokens instead of positions
     at = np.array([x[0] for x in kept], dtype=np.int64)
     after = at + np.array([x[1] for x in kept], dtype=np.int64)
+    # tokens instead of positions
+    matches = [(a, b, p, r) for a, b, (_, _, p, r) in zip(w_tok[at].tolist(), w_tok[after - 1].tolist(), kept)]
     hist, nxt = _contexts(at, after, w_first[at], w_end[at], lowered, tab.index)
+    # Scored and ranked a block of matches at a time: every row below belongs to one match,
+    # so blocks give the same hits, and the rows (a match has up to ~20 replacements, five
+    # float arrays of them) are held for one block only (~100 MB at 800k words in one go).
+    hits = []
+    for k in range(0, len(matches), MATCH_BLOCK):
+        hits += _hits(doc, tab, matches[k:k + MATCH_BLOCK], hist[k:k + MATCH_BLOCK], nxt[k:k + MATCH_BLOCK], hits_only)
+    # Overlapping hits: keep the largest gain.
+    hits.sort(key=lambda x: (not x.hit, -x.pmi))
+    out: list[PhraseHit] = []
+    taken: set[int] = set()  # tokens inside a kept phrase
+    for x in hits:
+        span = range(x.first, x.last + 1)
+        if taken.isdisjoint(span):
+            out.append(x)
+            taken.update(span)
+    return sorted(out, key=lambda x: x.first)
+
+
+MATCH_BLOCK = 2048  # matches scored per batch: memory stays flat on phrase-dense text
+
+
+def _hits(doc, tab, matches, hist, nxt, hits_only: bool) -> list[PhraseHit]:
+    """The :class:`PhraseHit` of each of ``matches`` (token of its first and last word,
+    parts, replacements) that has one, in match order; ``hist``, ``nxt``: their contexts."""
     # One row per (match, body): the phrase itself, then each replacement, all scored at once.
     counts = np.array([len(m[3][0]) for m in matches])
     owner = np.repeat(np.arange(len(matches)), counts)
     prior = np.concatenate([m[3][3] for m in matches])
-    total = np.concatenate([_match_scores(tab, matches[k:k + MATCH_BLOCK], counts[k:k + MATCH_BLOCK],
-                                          hist[k:k + MATCH_BLOCK], nxt[k:k + MATCH_BLOCK])
-                            for k in range(0, len(matches), MATCH_BLOCK)])
+    total = _match_scores(tab, matches, counts, hist, nxt)
     first = np.concatenate([[0], np.cumsum(counts)[:-1]])
     gain = total - total[first][owner]
     pmi = gain - (prior - prior[first][owner])
@@ -259,19 +282,7 @@ def phrase_hits(doc: Document, index: PhraseIndex, hits_only: bool = False) -> l
         sugg = tuple(labels[r - f] for r in rows[:3] if ok_l[r]) or (labels[best - f],)
         hits.append(PhraseHit(a, b, doc.token_starts[a], doc.token_ends[b], " ".join(parts), labels[best - f],
                               round(gain_l[best], 3), round(pmi_l[best], 3), sugg, ok_l[best]))
-    # Overlapping hits: keep the largest gain.
-    hits.sort(key=lambda x: (not x.hit, -x.pmi))
-    out: list[PhraseHit] = []
-    taken: set[int] = set()  # tokens inside a kept phrase
-    for x in hits:
-        span = range(x.first, x.last + 1)
-        if taken.isdisjoint(span):
-            out.append(x)
-            taken.update(span)
-    return sorted(out, key=lambda x: x.first)
-
-
-MATCH_BLOCK = 2048  # matches scored per batch: memory stays flat on phrase-dense text
+    return hits
 
 
 def _match_scores(tab, matches, counts, hist, nxt) -> np.ndarray:

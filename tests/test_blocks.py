@@ -1,0 +1,53 @@
+"""Long documents are tokenised, scored and searched for phrases in blocks (to bound memory):
+the blocks must give exactly the report of one pass. Small block sizes are forced here so
+that a short text spans many blocks, with cuts inside paragraphs of findings, repeated
+spun words (the spinner's-dictionary stage) and phrase matches."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from pathlib import Path
+
+import respin
+from respin import evidence_vec, phrases, tokenize
+from respin.tokenize import Document
+
+ROOT = Path(__file__).resolve().parents[1]
+SPUN = (ROOT / "seeds" / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")
+
+
+def _small_blocks(monkeypatch):
+    monkeypatch.setattr(tokenize, "TOKENIZE_CHARS", 300)
+    monkeypatch.setattr(evidence_vec, "BLOCK_ROWS", 40)
+    monkeypatch.setattr(phrases, "MATCH_BLOCK", 3)
+
+
+def test_blocked_check_is_the_one_pass_report(monkeypatch):
+    text = SPUN + "\n\n" + SPUN  # each word type repeated: pooled (dictionary) findings
+    one = asdict(respin.check(text))
+    doc = Document.from_text(text)
+    model = respin.model.default()
+    n_rows = len(evidence_vec.evidence_table(doc, *respin.evidence.vectorised(model.lexicon, model.lm)))
+    n_phrases = len(phrases.phrase_hits(doc, phrases.phrase_index(model.lexicon, phrases.table_for(model.lm))))
+    _small_blocks(monkeypatch)
+    blocked = asdict(respin.check(text))
+    assert blocked == one
+    # The forced sizes do cut: many blocks of each kind, and the report has findings of both kinds.
+    assert len(text) > 20 * tokenize.TOKENIZE_CHARS and n_rows > 20 * evidence_vec.BLOCK_ROWS
+    assert n_phrases > 3 * phrases.MATCH_BLOCK
+    kinds = {f["kind"] for f in one["findings"]}
+    assert one["spun"] and {"synonym swap", "phrase swap"} <= kinds
+
+
+def test_blocked_tokenising_gives_the_same_document(monkeypatch):
+    # Lines of every sort: blank ones, trailing spaces, a combining mark (another pattern
+    # for its piece), CRLF, a line longer than a piece, no final newline.
+    lines = ["The cafe\u0301 opened. It was busy!", "", "   ", "Dr. Smith said so.  ", "a\r", "x " * 400 + "end.",
+             "Last line, no newline"]
+    text = "\n".join(lines * 5)
+    one = Document.from_text(text)
+    monkeypatch.setattr(tokenize, "TOKENIZE_CHARS", 50)
+    blocked = Document.from_text(text)
+    assert blocked == one
+    assert blocked._is_word() == one._is_word() and blocked.token_kinds == one.token_kinds
+    assert len(one.token_texts) > 100
