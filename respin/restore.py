@@ -230,6 +230,13 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None, form: st
         if g.a1 > g.sa[0] and g.b1 > g.sb[0]:   # after the previous word, with the source's spacing
             start = end = A[g.a1 - 1].end
             new = stext[B[g.b1 - 1].end:B[g.b2 - 1].end]
+            if g.a1 < g.sa[1] and g.b2 < g.sb[1]:
+                # The spacing after the words too, where the input's differs: a spinner that
+                # dropped "you know" from "see, you know, can" left "see, , can", whose space
+                # before the second comma would stay ("see, you know , can").
+                gap, after = text[A[g.a1 - 1].end:A[g.a1].start], stext[B[g.b2 - 1].end:B[g.b2].start]
+                if gap != after and "\n" not in gap and "\n" not in after:
+                    end, new = A[g.a1].start, new + after
         else:                                    # at the start of the sentence
             start = end = A[g.a1].start
             new = stext[B[g.b1].start:B[g.b2].start] if g.b2 < g.sb[1] else stext[B[g.b1].start:B[g.b2 - 1].end] + " "
