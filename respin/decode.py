@@ -282,7 +282,9 @@ class Decoder:
                     continue  # the word itself, or a number of another value (see _number)
                 f, b = self._swap_channel(key, out, c, caps[i])
                 if L > 1 and L == len(out) and self.user_swaps:
-                    b = max(b, self._word_by_word(key, out, caps[i:i + L]) + self._user_bonus(key, out))
+                    bonus = self._user_bonus(key, out)
+                    if bonus > 0:  # an entry of a user's lexicon (the model's own swaps are merged in)
+                        b = max(b, self._word_by_word(key, out, caps[i:i + L]) + bonus)
                 here.append(Option(i, L, out, f, key, b))
         return here
 
@@ -490,7 +492,7 @@ class Decoder:
                         tail.extend(out_at[k])
                     k += 1
                 tail = tail[:2]
-                s = fill / lw if K > i + 1 else 0.0
+                s = fill / lw if K > i + 1 and lw else 0.0  # (pooled terms of the fill left out: weight ~0.06)
                 uu, vv = u, v
                 for y in list(o.out) + right + tail:
                     s += self._lm(y, uu, vv)

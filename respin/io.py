@@ -262,13 +262,14 @@ def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[P
 
 def looks_binary(path: Path) -> bool:
     """Cheap sniff used when walking folders: NUL bytes in the first 8 KB, unless the file
-    starts with a UTF-16 byte-order mark (UTF-16 text is full of NUL bytes)."""
+    starts with a UTF-16 or UTF-32 byte-order mark (such text is full of NUL bytes)."""
     try:
         with open(path, "rb") as f:
             head = f.read(8192)
     except OSError:
         return False
-    return not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and b"\x00" in head
+    marks = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)  # UTF-32-LE's begins as UTF-16-LE's
+    return not head.startswith(marks) and b"\x00" in head
 
 
 @contextlib.contextmanager

@@ -264,6 +264,17 @@ def test_utf32_with_byte_order_mark_is_decoded(tmp_path, codec):
     assert "\x00" not in text
 
 
+@pytest.mark.parametrize("codec", ["utf-32-le", "utf-32-be", "utf-16-le", "utf-16-be"])
+def test_text_with_a_byte_order_mark_is_not_skipped_as_binary_in_a_folder(cli, tmp_path, codec):
+    mark = {"utf-32-le": codecs.BOM_UTF32_LE, "utf-32-be": codecs.BOM_UTF32_BE,
+            "utf-16-le": codecs.BOM_UTF16_LE, "utf-16-be": codecs.BOM_UTF16_BE}[codec]
+    (tmp_path / "a.txt").write_bytes(mark + SPUN.encode(codec))
+    ran = cli("check", tmp_path, "-f", "json")
+    assert "binary" not in ran.err
+    (rep,) = json.loads(ran.out)
+    assert rep["words"] > 5
+
+
 def test_byte_order_mark_followed_by_binary_is_refused():
     with pytest.raises(InputError, match="binary"):
         decode(codecs.BOM_UTF16_LE + "PK\x03\x04\x00\x00 data".encode("utf-16-le") * 50)
