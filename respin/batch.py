@@ -37,8 +37,8 @@ import sys
 import threading
 import time
 from collections import deque
-from concurrent.futures import BrokenExecutor
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -74,8 +74,6 @@ def error_result(id, path, message: str) -> dict:
     return {"id": id, "path": path, "score": None, "spun": None, "words": 0, "findings": [],
             "restored": None, "edits": [], "suggestions": [], "source": None,
             "error": " ".join(str(message).split())}
-
-
 
 
 def _as_text(value, max_size: int, path: str | None = None) -> str:

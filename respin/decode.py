@@ -380,18 +380,24 @@ class Decoder:
         return [keep] + [o for _, o in scored[:LATTICE_CANDIDATES]]
 
     def _window(self, o: Option, words: list[str], u, v) -> float:
-        s = 0.0
         right = words[o.start + o.length:o.start + o.length + 2]
-        for y in list(o.out) + right:
-            s += self._lm(y, u, v)
-            u, v = v, y
-        return s
+        return self._lm_run(list(o.out) + right, u, v, False)
 
     # -- scoring ---------------------------------------------------------------------------------
     def _lm(self, w: str, u: str | None, v: str) -> float:
         if u is None:
             return self.lm.logprob(w, (v,))
         return self.tri(w, u, v)
+
+    def _lm_run(self, ys, u: str | None, v: str, ends: bool, s: float = 0.0) -> float:
+        """``s`` plus the log10 LM score of the words ``ys`` after the history ``(u, v)``,
+        and of the sentence's end after them where ``ends``."""
+        for y in ys:
+            s += self._lm(y, u, v)
+            u, v = v, y
+        if ends:
+            s += self._lm("</s>", u, v)
+        return s
 
     def _channel(self, o: Option, pool: dict | None) -> float:
         if pool is None:
@@ -493,13 +499,8 @@ class Decoder:
                     k += 1
                 tail = tail[:2]
                 s = fill / lw if K > i + 1 and lw else 0.0  # (pooled terms of the fill left out: weight ~0.06)
-                uu, vv = u, v
-                for y in list(o.out) + right + tail:
-                    s += self._lm(y, uu, vv)
-                    uu, vv = vv, y
-                if len(tail) < 2:  # the sentence ends within the window
-                    s += self._lm("</s>", uu, vv)
-                scored.append((o, s))
+                # len(tail) < 2: the sentence ends within the window
+                scored.append((o, self._lm_run(list(o.out) + right + tail, u, v, len(tail) < 2, s)))
             res.append((i, scored))
         return res
 
@@ -535,12 +536,7 @@ class Decoder:
         lw = self.params.lm_weight
 
         def sent_score(out_words):
-            seq = words[:start] + list(out_words) + words[end:]
-            s, u, v = 0.0, None, "<s>"
-            for y in seq:
-                s += self._lm(y, u, v)
-                u, v = v, y
-            return lw * (s + self._lm("</s>", u, v))
+            return lw * self._lm_run(words[:start] + list(out_words) + words[end:], None, "<s>", True)
 
         per = []
         for i in range(start, end):
@@ -662,12 +658,7 @@ class Decoder:
             right = decoded[d1:d1 + 2]
             best, scores = None, []
             for combo in itertools.product(*per):
-                s, uu, vv = 0.0, u, v
-                for y in [o.out[0] for o in combo] + right:
-                    s += self._lm(y, uu, vv)
-                    uu, vv = vv, y
-                if len(right) < 2:
-                    s += self._lm("</s>", uu, vv)
+                s = self._lm_run([o.out[0] for o in combo] + right, u, v, len(right) < 2)
                 scores.append(lw * s + sum(o.base for o in combo))
                 if all(o.out == choices[j][2] for o, j in zip(combo, run)):
                     best = len(scores) - 1

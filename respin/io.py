@@ -109,6 +109,13 @@ def _over(n: int, limit: int) -> str:
     return f"{n:,} bytes > {limit:,} bytes" if a == b else f"{a} > {b}"
 
 
+# Byte-order marks of the encodings whose text is full of NUL bytes, with their codec.
+# UTF-32's little-endian mark begins with UTF-16's (FF FE), so it comes first: read as
+# UTF-16, UTF-32 text is every other character NUL.
+_WIDE_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+               (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
 def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     """Decode bytes to text, refusing binary data.
 
@@ -121,10 +128,7 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     """
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[3:], "utf-8", path), "utf-8-sig"
-    # UTF-32's little-endian mark begins with UTF-16's (FF FE), so it is tried first: read as
-    # UTF-16, UTF-32 text is every other character NUL.
-    for bom, enc in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-                     (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+    for bom, enc in _WIDE_MARKS:
         if data.startswith(bom):
             text = _strict(data, enc, path)
             if "\x00" in text[:8192]:  # a mark followed by binary data
@@ -268,8 +272,7 @@ def looks_binary(path: Path) -> bool:
             head = f.read(8192)
     except OSError:
         return False
-    marks = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_BE)  # UTF-32-LE's begins as UTF-16-LE's
-    return not head.startswith(marks) and b"\x00" in head
+    return not head.startswith(tuple(bom for bom, _ in _WIDE_MARKS)) and b"\x00" in head
 
 
 @contextlib.contextmanager

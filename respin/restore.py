@@ -221,7 +221,8 @@ def _token_span(doc: Document, a: int, b: int) -> Span:
     return Span(start, end, doc.text[start:end])
 
 
-def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None, form: str = "NFC", caps=None) -> Edit:
+def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps: tuple) -> Edit:
+    """The edit of gap ``g``; ``caps``: the :class:`_Capitals` of the input and of the source."""
     A, B, text, stext = al.doc.tokens, al.src.tokens, al.doc.text, al.src.text
     if g.a1 < g.a2 and g.b1 < g.b2:
         start, end = A[g.a1].start, A[g.a2 - 1].end
@@ -255,7 +256,7 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None = None, form: st
     if g.a1 < g.a2 and g.b1 < g.b2 and "\n" in text[start:end]:
         start, new = _keep_line_break(text, start, end, new)
     spun = text[start:end]
-    doc_caps, src_caps = caps or (_Capitals(text, A), _Capitals(stext, B))
+    doc_caps, src_caps = caps
     if doc_caps(g.sa, start) and not src_caps(g.sb, B[min(g.b1, g.sb[1] - 1)].start):
         new = new.upper()  # a sentence in capitals (a headline, a shouted quote) stays in capitals
     if apostrophe is not None:  # source wording in the input's apostrophe style ("company’s")
@@ -277,23 +278,20 @@ def _unicode_form(text: str) -> str:
         and unicodedata.is_normalized("NFD", text) else "NFC"
 
 
-def _capitals(text: str, toks, sent: tuple[int, int], at: int) -> bool:
-    """Whether the line of sentence ``sent`` (a token range) around position ``at`` is
-    written in capitals: two words or more, every cased letter upper case. The line, not
-    the sentence: a headline without a full stop reads on into the next line's sentence.
+class _Capitals:
+    """For one text: whether the line of sentence ``sent`` (a token range) around position
+    ``at`` is written in capitals: two words or more, every cased letter upper case. The
+    line, not the sentence: a headline without a full stop reads on into the next line's
+    sentence. Line breaks are found once and each line's answer kept: a long line with no
+    sentence end (an unpunctuated dump) is one line for all the edits in it, which would
+    otherwise each scan it again (time in edits x length).
 
     >>> from respin.tokenize import Document
     >>> d = Document.from_text("THE WHITE HOME MENTIONED IT. The NATO talks.")
-    >>> [_capitals(d.text, d.tokens, s, d.tokens[s[0]].start) for s in d.sentences]
+    >>> caps = _Capitals(d.text, d.tokens)
+    >>> [caps(s, d.tokens[s[0]].start) for s in d.sentences]
     [True, False]
     """
-    return _Capitals(text, toks)(sent, at)
-
-
-class _Capitals:
-    """:func:`_capitals` for one text, with its line breaks found once and each line's answer
-    kept: a long line with no sentence end (an unpunctuated dump) is one line for all the
-    edits in it, which would otherwise each scan it again (time in edits x length)."""
 
     def __init__(self, text: str, toks):
         self.text, self.toks = text, toks

@@ -313,7 +313,8 @@ class Document:
     def words(self) -> tuple[list[int], list[str], list[int], list[int]]:
         """The words of all sentences in a row, computed once: (token index of each word,
         the word lower-cased with straight apostrophes, index of its sentence's first word,
-        index just past its sentence's last word), as the evidence stages read them.
+        index just past its sentence's last word). The evidence stages read the same from
+        :meth:`lowered` and :meth:`word_arrays` instead (no int lists kept per word).
 
         >>> Document.from_text("Don’t go. Ok").words()
         ([0, 1, 3], ["don't", 'go', 'ok'], [0, 0, 2], [2, 2, 3])
