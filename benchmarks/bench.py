@@ -1,7 +1,7 @@
 """respin benchmark: accuracy on real spinner pairs and the seeds, speed, start-up, memory.
 
     python benchmarks/bench.py                 # everything, JSON on stdout (~30 s)
-    python benchmarks/bench.py --only restore  # one section: restore | detect | speed
+    python benchmarks/bench.py --only restore  # one section: restore | detect | length | speed
 
 Metrics follow ../shared/METRICS.md (micro-averaged per paragraph line). Third-party text is
 read from ../shared at run time, never copied into the repository; sections whose data is
@@ -222,6 +222,34 @@ def simulated_scores(n_docs=60) -> dict:
     return detection_scores(items)
 
 
+def length_scores(first: int = 9000, n: int = 600) -> dict:
+    """Document scores by length: the first sentence, the first two and the whole lead of
+    held-out Wikipedia leads (never trained on), each clean and spun by the simulator (rate
+    0.3, aggressive and conservative alternating): mean clean score, the shares of clean and
+    of spun texts judged spun at the model's threshold, ROC-AUC and Brier score."""
+    import re
+    import numpy as np
+    from respin import corpora
+    from respin.spin import spin
+    leads = list(corpora.wikipedia_leads(limit_docs=first + n))[first:first + n]
+    out = {}
+    for kind in ("one_sentence", "two_sentences", "lead"):
+        clean = []
+        for t in leads:
+            sents = re.split(r"(?<=[.!?])\s+", t.strip())
+            x = sents[0] if kind == "one_sentence" else " ".join(sents[:2]) if kind == "two_sentences" else t
+            if len(x.split()) >= 5:
+                clean.append(x)
+        spun = [spin(t, rate=0.3, style=("aggressive", "conservative")[i % 2], seed=i).text for i, t in enumerate(clean)]
+        reps_c, reps_s = respin.check_many(clean), respin.check_many(spun)
+        sc, ss = np.array([r.score for r in reps_c]), np.array([r.score for r in reps_s])
+        out[kind] = {"texts": len(clean), "mean_words": round(float(np.mean([len(c.split()) for c in clean])), 1),
+                     "clean_mean_score": float(sc.mean()), "clean_judged_spun": float(np.mean([r.spun for r in reps_c])),
+                     "spun_judged_spun": float(np.mean([r.spun for r in reps_s])),
+                     "auc": auc(list(ss), list(sc)), "brier": float(((sc ** 2).mean() + ((1 - ss) ** 2).mean()) / 2)}
+    return out
+
+
 # ------------------------------------------------------------------------------ speed
 def synthetic_pair(n_words: int) -> tuple[str, str]:
     from respin.spin import spin
@@ -317,7 +345,7 @@ def speed() -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", choices=["restore", "detect", "speed"])
+    ap.add_argument("--only", choices=["restore", "detect", "length", "speed"])
     ap.add_argument("--json", action="store_true", help="print raw JSON")
     a = ap.parse_args()
     res = {"respin_version": respin.__version__}
@@ -332,6 +360,8 @@ def main() -> None:
         res["detect_dev_pairs_mt_roundtrip"] = detection_scores(pairs("mt"))
         res["detect_simulated_heldout"] = simulated_scores()
         res["restore_without_source_dev_pairs_spinner"] = restoration_scores(pairs("spinner"), use_source=False)
+    if a.only in (None, "length"):
+        res["detect_by_length"] = length_scores()
     if a.only in (None, "speed"):
         res["speed"] = speed()
     print(json.dumps(res, indent=1, default=lambda x: round(x, 4) if isinstance(x, float) else str(x)))

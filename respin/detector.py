@@ -27,10 +27,15 @@ DOC_FEATURES = (
     "no_evidence",   # length, when the ratio is 0: a long text with no evidence is clean
     "pmi1_rate",     # words whose best candidate gains > 1 log10 (frequency-corrected) ...
     "pmi_mass",      # ... and the sum of those gains, both per (words + 50)
+    "length_sq",     # length squared: the base rate of a text with no evidence, curved in length
 )
 # Every feature is scaled by length = n / (n + 50), so a text of a handful of words has all
 # features near 0 and gets the model's base rate: raw rates and ratios swing wildly on one
-# line, and an unbounded log-length made the model extrapolate ("Help!" looked spun).
+# line, and an unbounded log-length made the model extrapolate ("Help!" looked spun). With
+# length alone that base rate was a straight line in length, fitted to the paragraphs and
+# pages of training, which put one-sentence clean texts at 0.5-0.86 (a test sentence was
+# judged spun at 0.862 against 0.86); its square lets the line bend where the snippets of
+# training are (BENCHMARKS.md, "A document model that bends with length").
 _SHRINK_WORDS = 50
 
 # Findings are reported only where the document-level test rejects "no word is spun" at
@@ -133,11 +138,11 @@ def doc_features(X: np.ndarray, p: np.ndarray, n_words: int, prior: float, fit: 
     n = n_words + _SHRINK_WORDS
     length = n_words / n
     if len(p) == 0:
-        return np.array([0.0, 0.0, length, length, 0.0, 0.0])
+        return np.array([0.0, 0.0, length, length, 0.0, 0.0, length * length])
     g, r = mixture(p, prior)[:2] if fit is None else fit
     dp = X[:, FEATURES.index("delta_pmi")]
     return np.array([length * math.sqrt(g), length * r, length, length if g == 0 else 0.0,
-                     (dp > 1).sum() / n, np.clip(dp, 0, None).sum() / n])
+                     (dp > 1).sum() / n, np.clip(dp, 0, None).sum() / n, length * length])
 
 
 def _gated(g: float, rate: float, post: np.ndarray, post_extra: np.ndarray) -> tuple:
@@ -151,15 +156,24 @@ class Detector:
     """Word model + document model + the base rate the word model was fitted at."""
 
     def __init__(self, word: Logistic, doc: Logistic | None, prior: float,
-                 finding_threshold: float = 0.5, restore_threshold: float = 0.8, doc_threshold: float = 0.5):
+                 finding_threshold: float = 0.5, restore_threshold: float = 0.8, doc_threshold: float = 0.5,
+                 doc_names: tuple = DOC_FEATURES):
         self.word, self.doc, self.prior = word, doc, prior
+        # The document features this model was fitted on: all of DOC_FEATURES, or (a model
+        # trained by an earlier respin) the ones it had, read in that order.
+        self.doc_names = tuple(doc_names)
+        self._doc_cols = None if self.doc_names == DOC_FEATURES else [DOC_FEATURES.index(f) for f in self.doc_names]
         self.finding_threshold, self.restore_threshold, self.doc_threshold = (
             finding_threshold, restore_threshold, doc_threshold)
         self.lm_config: dict | None = None  # {"file": "lm.npz", "weight": w}: a user LM mixed in
 
     def doc_row(self, X: np.ndarray, n_words: int, p: np.ndarray | None = None) -> np.ndarray:
         p = self.word.predict_proba(X) if p is None else p
-        return doc_features(X, p, n_words, self.prior)
+        return self._own(doc_features(X, p, n_words, self.prior))
+
+    def _own(self, row: np.ndarray) -> np.ndarray:
+        """The columns of a :func:`doc_features` row that this model reads."""
+        return row if self._doc_cols is None else row[self._doc_cols]
 
     def score(self, X: np.ndarray, n_words: int, p: np.ndarray | None = None) -> float:
         return self.score_row(self.doc_row(X, n_words, p))
@@ -186,12 +200,12 @@ class Detector:
         two fit the same mixture (the words' alone), so it is fitted once."""
         extra = np.asarray(extra_log_lr, dtype=np.float64)
         fit = mixture_with(p, self.prior, extra)
-        return (*_gated(*fit), doc_features(X, p, n_words, self.prior, fit[:2] if len(extra) == 0 else None))
+        return (*_gated(*fit), self._own(doc_features(X, p, n_words, self.prior, fit[:2] if len(extra) == 0 else None)))
 
     def to_dict(self) -> dict:
         from .evidence import FEATURES
         return {
-            "format": FORMAT, "version": VERSION, "features": list(FEATURES), "doc_features": list(DOC_FEATURES),
+            "format": FORMAT, "version": VERSION, "features": list(FEATURES), "doc_features": list(self.doc_names),
             "word_model": self.word.to_dict(), "doc_model": self.doc.to_dict(), "word_prior": self.prior,
             "finding_threshold": self.finding_threshold, "restore_threshold": self.restore_threshold,
             "doc_threshold": self.doc_threshold,
@@ -204,14 +218,15 @@ class Detector:
         from .evidence import FEATURES
         if d.get("format") != FORMAT or d.get("version") != VERSION:
             raise ValueError(f"unknown format {d.get('format')!r} version {d.get('version')!r}")
-        if tuple(d["features"]) != FEATURES or tuple(d["doc_features"]) != DOC_FEATURES:
+        names = tuple(d["doc_features"])
+        if tuple(d["features"]) != FEATURES or not names or not set(names) <= set(DOC_FEATURES) or len(set(names)) < len(names):
             raise ValueError("feature list differs from this version of respin: retrain the model")
         prior = float(d["word_prior"])
         if not 0 < prior < 1:
             raise ValueError("word_prior must be in (0, 1)")
         det = cls(Logistic.from_dict(d["word_model"], len(FEATURES)),
-                  Logistic.from_dict(d["doc_model"], len(DOC_FEATURES)), prior,
-                  float(d["finding_threshold"]), float(d["restore_threshold"]), float(d["doc_threshold"]))
+                  Logistic.from_dict(d["doc_model"], len(names)), prior,
+                  float(d["finding_threshold"]), float(d["restore_threshold"]), float(d["doc_threshold"]), names)
         lm = d.get("lm")
         if lm is not None:
             if not (isinstance(lm, dict) and lm.get("file") == "lm.npz" and 0 < float(lm.get("weight", 0)) <= 1):

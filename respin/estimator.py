@@ -1,7 +1,7 @@
 """respin's detector as scikit-learn estimators, for Pipelines, grid searches and CV.
 
 * :class:`SpinFeatures` turns texts into the numeric document features of respin's
-  document model (:data:`FEATURE_NAMES`): the six :data:`respin.detector.DOC_FEATURES`,
+  document model (:data:`FEATURE_NAMES`): the seven :data:`respin.detector.DOC_FEATURES`,
   computed exactly as :meth:`respin.model.Model.check` does, plus two columns for the
   rules ``check`` applies on top of the model (``judged``: the text has enough words the
   thesaurus can explain to say anything; ``spintax``: the score floor set by a leaked
@@ -54,10 +54,18 @@ except ImportError as e:  # pragma: no cover
 from .args import texts_arg
 from .detector import DOC_FEATURES
 
-__all__ = ["SpinFeatures", "SpinClassifier", "make_detector", "document_features", "FEATURE_NAMES"]
+__all__ = ["SpinFeatures", "SpinClassifier", "make_detector", "document_features", "feature_names", "FEATURE_NAMES"]
 
 RULE_FEATURES = ("judged", "spintax")
-FEATURE_NAMES = DOC_FEATURES + RULE_FEATURES
+FEATURE_NAMES = DOC_FEATURES + RULE_FEATURES  # the shipped model's; a model trained by an
+# earlier respin may read fewer document features (:func:`feature_names`)
+
+
+def feature_names(model=None) -> tuple[str, ...]:
+    """The columns of :class:`SpinFeatures` for the model in folder ``model`` (default: the
+    shipped one, :data:`FEATURE_NAMES`): its document features, then the two rule columns."""
+    m = _load(model)
+    return (m.detector.doc_names if m.detector is not None else DOC_FEATURES) + RULE_FEATURES
 _CLIP = 40.0  # |log-odds| beyond this is saturated, as in respin.detector.Logistic
 
 
@@ -69,11 +77,11 @@ def _load(model):
 
 def document_features(text: str, model=None) -> np.ndarray:
     """One row of :class:`SpinFeatures`: the document features of ``text`` (in
-    :data:`FEATURE_NAMES` order) as :meth:`respin.model.Model.check` computes them.
+    :func:`feature_names` order) as :meth:`respin.model.Model.check` computes them.
 
     >>> row = document_features("The White Home mentioned the aides would depart the building.")
     >>> len(row), float(row[FEATURE_NAMES.index("judged")])
-    (8, 1.0)
+    (9, 1.0)
     """
     from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, spintax_findings
     from .evidence import document_evidence, matrix
@@ -113,14 +121,15 @@ class SpinFeatures(TransformerMixin, BaseEstimator):
         Model folder; ``None`` is the shipped model. Loaded once per process when
         ``transform`` first needs it (the estimator itself holds only the path).
 
-    The output has one row per text and the columns :data:`FEATURE_NAMES`: the six
-    features of :data:`respin.detector.DOC_FEATURES`, then ``judged`` (1.0 or 0.0) and
+    The output has one row per text and the columns :func:`feature_names` (for the
+    shipped model :data:`FEATURE_NAMES`): the seven features of
+    :data:`respin.detector.DOC_FEATURES`, then ``judged`` (1.0 or 0.0) and
     ``spintax`` (the score floor for a leaked spinner template, else 0.0).
 
     >>> from respin.estimator import SpinFeatures
     >>> X = SpinFeatures().fit_transform(["The White Home mentioned it.", "Police said nothing."])
     >>> X.shape
-    (2, 8)
+    (2, 9)
     >>> list(SpinFeatures().get_feature_names_out()[:3])
     ['sqrt_glr', 'spin_rate', 'length']
     """
@@ -133,9 +142,9 @@ class SpinFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X) -> np.ndarray:
-        """Feature matrix of shape (n_texts, 8) for an iterable of texts."""
+        """Feature matrix of shape (n_texts, 9) for an iterable of texts (the shipped model)."""
         texts = _texts(X)
-        out = np.zeros((len(texts), len(FEATURE_NAMES)))
+        out = np.zeros((len(texts), len(feature_names(self.model))))
         m = _load(self.model)
         if m.detector is None or m.lm is None or not texts:
             for i, t in enumerate(texts):
@@ -150,7 +159,7 @@ class SpinFeatures(TransformerMixin, BaseEstimator):
         return out
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
-        return np.asarray(FEATURE_NAMES, dtype=object)
+        return np.asarray(feature_names(self.model), dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -203,7 +212,7 @@ class SpinClassifier(ClassifierMixin, BaseEstimator):
     [0, 1]
     >>> shipped = SpinClassifier.from_model()  # the shipped detector's weights, fitted
     >>> shipped.coef_.shape, shipped.n_features_in_
-    ((1, 6), 8)
+    ((1, 7), 9)
     """
 
     def __init__(self, C=1.0, class_weight=None, max_iter=2000, rules=False):
@@ -222,7 +231,7 @@ class SpinClassifier(ClassifierMixin, BaseEstimator):
         doc = m.detector.doc
         clf = cls(rules=True)
         clf.classes_ = np.array([0, 1])
-        clf.n_features_in_ = len(FEATURE_NAMES)
+        clf.n_features_in_ = len(m.detector.doc_names) + len(RULE_FEATURES)
         clf.mean_, clf.scale_ = doc.mean.copy(), doc.scale.copy()
         clf.coef_ = doc.coef.reshape(1, -1).copy()
         clf.intercept_ = np.array([doc.intercept])

@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 import respin
 from respin import model as rmodel
+from respin.detector import DOC_FEATURES
 from respin.spin import spin
 
 from conftest import REPO, seed
@@ -380,6 +381,9 @@ BAD_DETECTORS = {
     "short_word_weights": lambda d: _set(d["word_model"], "coef", d["word_model"]["coef"][:-1]),
     "long_doc_weights": lambda d: _set(d["doc_model"], "mean", d["doc_model"]["mean"] + [0.0]),
     "renamed_feature": lambda d: _set(d, "features", ["spam"] + d["features"][1:]),
+    "unknown_doc_feature": lambda d: _set(d, "doc_features", ["spam"] + d["doc_features"][1:]),
+    "repeated_doc_feature": lambda d: _set(d, "doc_features", d["doc_features"][:1] * len(d["doc_features"])),
+    "no_doc_features": lambda d: _set(d, "doc_features", []),
     "missing_doc_model": lambda d: d.pop("doc_model") and None,
     "prior_out_of_range": lambda d: _set(d, "word_prior", 1.5),
     "not_json": lambda d: "{'format': 'respin-detector'",
@@ -393,6 +397,33 @@ def test_bad_detector_raises_model_error(tmp_path, name):
         rmodel.load(path)
     with pytest.raises(rmodel.ModelError):
         respin.check("The White Home mentioned it.", model=str(path))
+
+
+def _six_features(d):
+    """The detector as respin trained it before ``length_sq``: the first six document
+    features, the weights of the seventh dropped."""
+    d["doc_features"] = d["doc_features"][:6]
+    for k in ("mean", "scale", "coef"):
+        d["doc_model"][k] = d["doc_model"][k][:6]
+
+
+def test_detector_of_an_earlier_feature_list_still_loads(tmp_path):
+    """A model a user trained with an earlier respin (six document features) loads and
+    reads only its own features, in check and in the estimators."""
+    from respin.estimator import SpinClassifier, SpinFeatures
+    path = model_copy(tmp_path, "six", _six_features)
+    m = rmodel.load(path)
+    assert m.detector.doc_names == DOC_FEATURES[:6]
+    text = "The White Home mentioned the aides would depart the building before the vote."
+    rows = []
+    report = m.check_many([text], doc_rows=rows)[0]
+    assert rows[0].shape == (6,) and 0 < report.score < 1
+    X = SpinFeatures(model=str(path)).transform([text])
+    assert X.shape == (1, 8) and list(SpinFeatures(model=str(path)).get_feature_names_out()[-2:]) == ["judged", "spintax"]
+    assert SpinClassifier.from_model(str(path)).predict_proba(X)[0, 1] == pytest.approx(report.score)
+    # Weights fitted on six features: the row's seventh column is not among them.
+    full = rmodel.load(DEFAULT_DIR).detector
+    assert full.doc_names == DOC_FEATURES and len(full.doc.coef) == len(DOC_FEATURES)
 
 
 def test_detector_that_is_not_an_object_raises_model_error(tmp_path):
