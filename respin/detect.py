@@ -216,7 +216,7 @@ class RowContext:
 
 
 def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestions: int = 3,
-                       context: RowContext | None = None) -> list[Finding]:
+                       context: RowContext | None = None, joint=None) -> list[Finding]:
     """Words whose spun probability reaches ``threshold``, as findings with suggestions.
 
     Adjacent flagged words become one finding ("energy crops" ==> "power plants"), and a
@@ -227,6 +227,10 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
     ``rows``: objects with ``token``, ``start``, ``end``, ``text`` and ``candidates``, as
     :class:`respin.evidence.WordEvidence` has them. ``context``: the document's
     :class:`RowContext`, where the caller passes rows in batches (built here if None).
+    ``joint``: a function from a list of findings, each the rows of its flagged words (two
+    or more, in order), to a list with, per finding, the word each of them is to be
+    replaced by (None: kept), or None to fall back to each word's best candidate alone
+    (see :func:`respin.evidence_vec.joint_choices`). It is called once per call.
     """
     if context is None:
         context = RowContext(text, doc)
@@ -262,6 +266,12 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
         spans.append([k0, k1])
     out = []
     first = [starts[k0] for k0, _ in spans]
+    chosen: dict = {}  # span -> the joint choice of its flagged words (two or more)
+    if joint is not None:
+        several = [(k0, k1) for k0, k1 in spans if sum(k in flagged for k in range(k0, k1 + 1)) > 1]
+        if several:
+            chosen = dict(zip(several, joint([[flagged[k][0] for k in range(k0, k1 + 1) if k in flagged]
+                                               for k0, k1 in several])))
     for (k0, k1), start, (line, col) in zip(spans, first, context.lines.line_cols(first)):
         end = ends[k1]
         span = text[start:end]
@@ -282,8 +292,9 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
                     if x not in sugg and x.lower() != low:
                         sugg.append(x)
             kind = SYNONYM
-        else:  # one joint suggestion: flagged words replaced by their best candidate
+        else:  # one joint suggestion: flagged words replaced by their best candidates together
             parts, probs = [], []
+            choice = chosen.get((k0, k1))
             for k in range(k0, k1 + 1):
                 if k > k0:
                     parts.append(text[ends[k - 1]:starts[k]])
@@ -291,9 +302,12 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
                 best = None
                 if got is not None:
                     probs.append(got[1])
-                    c = got[0].candidates[:1]
-                    if c and c[0][1] > 0:
-                        best = c[0][0]
+                    if choice is not None:
+                        best = choice[len(probs) - 1]
+                    else:
+                        c = got[0].candidates[:1]
+                        if c and c[0][1] > 0:
+                            best = c[0][0]
                 parts.append(_match_case(best, texts[k]) if best is not None else texts[k])
             x = "".join(parts)
             if x.lower() != low:

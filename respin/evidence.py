@@ -11,6 +11,7 @@ Pure functions on text: no I/O, no global state beyond the caches of the resourc
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -176,20 +177,37 @@ def _history(words: list[str], pos: int) -> tuple[str, ...]:
     return tuple((["<s>"] + words[:pos])[-2:]) if pos < 2 else tuple(words[pos - 2:pos])
 
 
-def _rank(lm, uni, w: str, cands, flags, h, nxt) -> list[tuple[str, float]]:
+def _rank(lm, uni, w: str, cands, flags, h, nxt, degree=None) -> list[tuple[str, float]]:
     """Candidates with their local LM gain over ``w``, best first.
 
     Ranked by gain, discounted by half the candidate's frequency advantage (the LM favours
-    frequent words anywhere) and boosted when both thesauri link the pair (what spinners'
-    dictionaries hold); see BENCHMARKS.md for how this was chosen.
+    frequent words anywhere), boosted when both thesauri link the pair (what spinners'
+    dictionaries hold) and, for suggestions (``degree`` given; detection ranks without it),
+    discounted by log10 of the candidate's own number of synonyms (:func:`suggestion_degree`);
+    see BENCHMARKS.md for how this was chosen.
     """
     base, uw = _local(lm, w, h, nxt), uni(w)
     near = (*h, *nxt)  # a candidate repeating its neighbour, a number for another: see IMPLAUSIBLE_PENALTY
     nw = NUMBER_VALUE.get(w)
     scored = [(c, _local(lm, c, h, nxt) - base - (IMPLAUSIBLE_PENALTY if c in near or nw is not None and NUMBER_VALUE.get(c, nw) != nw
                                                   else 0.0)) for c in cands]
-    scored.sort(key=lambda x: -(x[1] - 0.5 * (uni(x[0]) - uw) + (flags[x[0]] == 3)))
+    deg = (lambda c: 0) if degree is None else degree
+    scored.sort(key=lambda x: -(x[1] - 0.5 * (uni(x[0]) - uw) + (flags[x[0]] == 3) - math.log10(1 + deg(x[0]))))
     return scored
+
+
+def suggestion_degree(lexicon, c: str) -> int:
+    """How many synonyms the thesaurus holds for ``c`` (:meth:`respin.lexicon.Lexicon.degrees`;
+    0 for a lexicon without that table).
+
+    The channel of a suggestion: a spinner replacing ``c`` picks one of its synonyms, so
+    the more synonyms ``c`` has, the less likely it is to have become this particular one
+    (P(word | original c) ~ 1 / degree; a spinner's preference among them is the
+    both-thesauri bonus). "make", with hundreds of synonyms, explains "construct" less
+    than "build" does.
+    """
+    get = getattr(lexicon, "degree", None)
+    return get(c) if get is not None else 0
 
 
 def _prior_order(flags: dict, uni) -> list[str]:
@@ -210,7 +228,10 @@ def rescore(ev: WordEvidence, lexicon, lm, limit: int = SUGGESTION_CANDIDATES) -
         return ev.candidates
     uni = _Unigrams(lm)
     h, nxt = ev.context
-    return _rank(lm, uni, w, _prior_order(flags, uni)[:limit], flags, h, list(nxt))[:5]
+    ranked = _rank(lm, uni, w, _prior_order(flags, uni)[:limit], flags, h, list(nxt),
+                   lambda c: suggestion_degree(lexicon, c))
+    # Those that improve the LM window first: only they are offered as suggestions.
+    return sorted(ranked, key=lambda x: x[1] <= 0)[:5]
 
 
 def _pair(lm, words, pos, a: WordEvidence, b: WordEvidence, i_pair: int) -> None:

@@ -390,9 +390,15 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
             (base, ctx))
 
 
-def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SUGGESTION_CANDIDATES) -> list[list]:
+def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SUGGESTION_CANDIDATES,
+            options: list | None = None) -> list[list]:
     """:func:`respin.evidence.rescore` for several rows at once: each row's candidates from
-    the longer suggestion list (up to ``limit`` by prior), ranked the same way, best 5."""
+    the longer suggestion list (up to ``limit`` by prior), ranked the same way, best 5.
+    ``options``: a list to extend with the same candidates of each row as (LM id, channel
+    term) pairs (None where the row keeps its detection candidates), for
+    :func:`joint_choices`."""
+    if options is not None:
+        options.extend([None] * len(rows))
     if not rows:
         return []
     rows_a = np.asarray(rows, dtype=np.int64)
@@ -432,23 +438,119 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
                                 tuple(tuple(a[rt] for a in big) for big in ctx)) - base[rt]
             near = _implausible(tab, wid[rt], cid[todo], (h2[rt], h1[rt], n1[rt], n2[rt]))
             gain[todo] -= np.where(near, IMPLAUSIBLE_PENALTY, 0.0).astype(gain.dtype)  # as detection's gains
-        uw = tab.p1[wid]
-        key = gain - 0.5 * (tab.p1[cid] - uw[r]) + (fl == 3)
+        chan = _suggestion_channel(tab, wid[r], cid, fl, _degrees(lexicon, tab, cid))
+        key = gain + chan
         # Each row's candidates by key, ties in prior order (a stable sort per row of a
-        # padded matrix: cheaper than one lexsort of all), its best N_KEEP.
-        neg = np.full((len(rows), int(counts.max())), np.inf, dtype=key.dtype)
+        # padded matrix: cheaper than one lexsort of all), its best N_KEEP; those that
+        # improve the LM window first, as only they are offered as suggestions.
+        neg = np.full((len(rows), int(counts.max())), np.inf, dtype=np.float64)
         neg[r, col] = -key
+        neg[r, col] += np.where(gain > 0, 0.0, 1e6)
         best_col = np.argsort(neg, axis=1, kind="stable")[:, :N_KEEP]
         top = (starts[:, None] + best_col)[best_col < counts[:, None]]  # row by row, best first
-        best = list(zip(map(table.words.__getitem__, cid[top].tolist()), gain[top].tolist()))
+        ids_top = cid[top].tolist()
+        best = list(zip(map(table.words.__getitem__, ids_top), gain[top].tolist()))
+        chan_top = list(zip(ids_top, chan[top].tolist())) if options is not None else None
         ends = np.minimum(counts, N_KEEP).cumsum().tolist()
+        at = len(options) - len(rows) if options is not None else 0
         for k, (a, b) in enumerate(zip([0] + ends[:-1], ends)):
             if b > a:
                 out[k] = best[a:b]
+                if chan_top is not None:
+                    options[at + k] = chan_top[a:b]
     for k, i in enumerate(rows):
         if out[k] is None:  # no usable neighbour: keep the detection candidates
             out[k] = table.row(i).candidates
     return out
+
+
+# A finding of several adjacent flagged words gets one joint suggestion. Each word's best
+# candidate alone is chosen next to its spun neighbours, so two independent choices read
+# badly together ("delayed spoil" ==> "let baby"); the joint one is the combination of the
+# words' candidates (each may also stay: a flagged word next to a swap is not always one)
+# that the LM reads best across the whole span, with the ranking key's channel terms.
+# Each word's options are its suggestion candidates (rescore's best 5). Measured on
+# simulator output (BENCHMARKS.md, issue 3): more of them per word did not help; forcing
+# every word to change hurt.
+JOINT_COMBINATIONS = 625   # most combinations scored for one finding (5 words of 3 options and more are trimmed)
+
+
+def joint_choices(table: EvidenceTable, tab, rows: list[int], options: list[list]) -> list | None:
+    """The joint suggestion of adjacent flagged words (rows ``rows`` of one sentence, in
+    order; ``options``: each row's candidates as :func:`rescore` gives them): the word each
+    is replaced by (None: it stays), chosen together. The score of a combination is the
+    log10 LM window from the first word to two words past the last (as a single word's
+    gain, :func:`_local`) plus each replaced word's channel term (:func:`_suggestion_channel`);
+    keeping every word is not a suggestion. None if the rows span two sentences."""
+    return joint_choices_many(table, tab, [(rows, options)])[0]
+
+
+def joint_choices_many(table: EvidenceTable, tab, groups: list) -> list:
+    """:func:`joint_choices` of several findings ((rows, options) each), their LM windows
+    scored in one batch."""
+    bos = tab.index["<s>"]
+    parts, out = [], [None] * len(groups)
+    for g, (rows, options) in enumerate(groups):
+        a, b = table.sent[rows[0]].tolist()
+        if any(table.sent[i, 0] != a for i in rows):
+            continue
+        pos = table.flat[rows].tolist()
+        lo, hi = max(a, pos[0] - 2), min(b, pos[-1] + 3)
+        seq = tab.ids(table.lowered[lo:hi])
+        if lo == a:  # the sentence's start is history too
+            seq, off = np.concatenate([[bos], seq]), lo - 1
+        else:
+            off = lo
+        opts = [[(None, int(table.ids[i]), 0.0)] + [(table.words[c], c, x) for c, x in got]
+                for i, got in zip(rows, options)]
+        while np.prod([len(o) for o in opts]) > JOINT_COMBINATIONS:
+            k = max(range(len(opts)), key=lambda j: len(opts[j]))
+            opts[k] = opts[k][:-1]
+        grid = np.array(np.meshgrid(*[np.arange(len(o)) for o in opts], indexing="ij")).reshape(len(opts), -1).T
+        S = np.repeat(seq[None, :], len(grid), axis=0)
+        chan = np.zeros(len(grid))
+        for j, (p, o) in enumerate(zip(pos, opts)):
+            S[:, p - off] = np.array([x[1] for x in o])[grid[:, j]]
+            chan += np.array([x[2] for x in o])[grid[:, j]]
+        cols = np.arange(pos[0] - off, min(pos[-1] + 2, b - 1) - off + 1)
+        h2 = np.where(cols - 2 >= 0, S[:, np.maximum(cols - 2, 0)], -1)
+        parts.append((g, opts, grid, chan, S[:, cols].ravel(), S[:, cols - 1].ravel(), h2.ravel(), len(cols)))
+    if not parts:
+        return out
+    lp = tab.logprob_ids(*(np.concatenate([p[k] for p in parts]) for k in (4, 5, 6))).astype(np.float64)
+    at = 0
+    for g, opts, grid, chan, w, _, _, width in parts:
+        n = len(w)
+        score = lp[at:at + n].reshape(-1, width).sum(axis=1) + chan
+        at += n
+        score[0] = -np.inf  # every word kept (the first combination): no suggestion
+        best = grid[int(np.argmax(score))]
+        out[g] = [o[k][0] for o, k in zip(opts, best.tolist())]
+    return out
+
+
+def _suggestion_channel(tab, w, c, fl, deg):
+    """What a suggestion's ranking key adds to its LM gain, as :func:`respin.evidence._rank`:
+    candidates ``c`` (LM ids, link flags ``fl``, ``deg`` synonyms each) of words ``w``."""
+    return -0.5 * (tab.p1[c] - tab.p1[w]) + (fl == 3) - np.log10(1 + deg).astype(np.float32)
+
+
+_DEG: list = []  # [(lexicon, LM table, degree per LM id or -1)]: one model at a time, as a rule
+
+
+def _degrees(lexicon, tab, cid: np.ndarray) -> np.ndarray:
+    """:func:`respin.evidence.suggestion_degree` of LM ids ``cid``, from an array per
+    (lexicon, LM table) filled in as candidates are met."""
+    if not _DEG or _DEG[0][0] is not lexicon or _DEG[0][1] is not tab:
+        _DEG[:] = [(lexicon, tab, np.full(len(tab.words), -1, dtype=np.int64))]
+    deg = _DEG[0][2]
+    d = deg[cid]
+    miss = np.unique(cid[d < 0])
+    if len(miss):
+        many = getattr(lexicon, "degree_many", None)
+        deg[miss] = many(list(map(tab.words.__getitem__, miss.tolist()))) if many is not None else 0
+        d = deg[cid]
+    return d
 
 
 def _suggestions_vec(cands, lexicon, tab, words: list[str], limit: int):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 import numpy as np
@@ -44,6 +45,7 @@ class Lexicon:
         self._f_indptr, self._f_lemma, self._f_tag = arrays["f_indptr"], arrays["f_lemma"], arrays["f_tag"]
         self._l_indptr, self._l_tag, self._l_form = arrays["l_indptr"], arrays["l_tag"], arrays["l_form"]
         self._pos_bits: list[int] | None = None  # per word id, see pos()
+        self._degrees: np.ndarray | None = None  # per word id, see degrees()
         # Per-instance caches (an lru_cache on the method would keep instances alive).
         self.neighbours = lru_cache(maxsize=65536)(self._neighbours)  # type: ignore[method-assign]
         self.phrase_neighbours = lru_cache(maxsize=16384)(self._phrase_neighbours)  # type: ignore[method-assign]
@@ -121,6 +123,41 @@ class Lexicon:
                 bits[has] = np.bitwise_or.reduceat(tag_bits, ind[:-1][has])
             self._pos_bits = bits.tolist()
         return self._pos_bits
+
+    def degrees(self) -> np.ndarray:
+        """Per word id, how many synonyms the lexicon holds for the word: its own links plus
+        those of each of its lemmas, counted by lemma (not re-inflected nor merged, as
+        :meth:`neighbours` does: it tracks their number within a few percent, and the whole
+        table takes ~10 ms, where counting neighbours takes ~0.3 ms a word). Built on first
+        use.
+
+        >>> lex = default_lexicon()
+        >>> lex is None or int(lex.degrees()[lex._id["make"]]) > int(lex.degrees()[lex._id["build"]]) > 0
+        True
+        """
+        if self._degrees is None:
+            links = np.diff(self._indptr).astype(np.int64)
+            n = len(links)
+            per = np.diff(self._f_indptr)
+            word = np.repeat(np.arange(len(per), dtype=np.int64), per)
+            pairs = np.unique(word * (n + 1) + self._f_lemma.astype(np.int64))  # each lemma once
+            word, lemma = pairs // (n + 1), pairs % (n + 1)
+            ok = (lemma != word) & (lemma < n)
+            deg = np.zeros(max(n, len(per)) + 1, np.int64)  # the last: 0 for unknown words
+            deg[:n] = links
+            np.add.at(deg, word[ok], links[lemma[ok]])
+            self._degrees = deg
+        return self._degrees[:-1]
+
+    def degree(self, word: str) -> int:
+        """:meth:`degrees` of a lower-case word (0 if unknown)."""
+        return int(self.degree_many([word])[0])
+
+    def degree_many(self, words) -> np.ndarray:
+        """:meth:`degree` of many words at once."""
+        n = len(self.degrees())
+        i = np.fromiter(map(self._id.get, words, repeat(n)), dtype=np.int64)
+        return self._degrees[np.minimum(i, n)]
 
     def _inflect_ids(self, lemma_id: int, tag_id: int) -> list[int]:
         a, b = self._l_indptr[lemma_id], self._l_indptr[lemma_id + 1]

@@ -306,18 +306,22 @@ class Model:
         found: list = []
         for k0, k1 in zip(cuts, cuts[1:]):
             ids = flagged[k0:k1]
+            joint = None
             if vec_table is not None:
-                cands = rescore_rows(table, ids, self.lexicon, tab)
+                options: list = []
+                cands = rescore_rows(table, ids, self.lexicon, tab, options=options)
                 for j, i in enumerate(ids) if pooled else ():
                     if i in pooled:  # the type's pooled choice first, where it fits here too
                         best = table.words[pooled[i]]
                         cands[j] = sorted(cands[j], key=lambda x: x[0] != best or x[1] <= 0)
                 rows = table.flagged(ids, cands)
+                joint = _joint(table, tab, ids, rows, options)
             else:
                 rows = [get(i) for i in ids]
                 for r in rows:
                     r.candidates = rescore(r, self.lexicon, self.lm)
-            found += findings_from_rows(text, doc, rows, post[k0:k1], det.finding_threshold, context=context)
+            found += findings_from_rows(text, doc, rows, post[k0:k1], det.finding_threshold, context=context,
+                                        joint=joint)
         if phrases:
             from .phrases import phrase_findings
             starts = [x.start for x in found]
@@ -476,4 +480,23 @@ def _load_detector(path: Path) -> Detector:
 
 
 CHUNK_CHARS = 200_000  # characters of texts scored together by check_many (bounds its memory)
+def _joint(table, tab, ids: list[int], rows: list, options: list):
+    """:func:`respin.detect.findings_from_rows`' ``joint`` for these rows of ``table``
+    (``options``: as :func:`respin.evidence_vec.rescore` gives them):
+    :func:`respin.evidence_vec.joint_choices` of each finding where every word of it has
+    its options, else None (each word's best candidate alone)."""
+    from .evidence_vec import joint_choices_many
+    at = {r.token: k for k, r in enumerate(rows)}
+
+    def joint(findings: list) -> list:
+        ks = [[at[r.token] for r in found] for found in findings]
+        ok = [g for g, k in enumerate(ks) if all(options[j] is not None for j in k)]
+        got = joint_choices_many(table, tab, [([ids[j] for j in ks[g]], [options[j] for j in ks[g]]) for g in ok])
+        out: list = [None] * len(findings)
+        for g, c in zip(ok, got):
+            out[g] = c
+        return out
+    return joint
+
+
 RESCORE_ROWS = 2048    # flagged words whose suggestions are ranked at once

@@ -1,0 +1,113 @@
+"""Ranking of a finding's suggestions: the synonym-count channel term and joint suggestions
+for adjacent flagged words (BENCHMARKS.md, issue 3). Made-up sentences only."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from respin.detect import findings_from_rows
+from respin.evidence import FEATURES, WordEvidence, vectorised
+from respin.evidence_vec import _suggestion_channel, evidence_table, joint_choices, rescore
+from respin.tokenize import Document
+
+
+def _rows(text: str, flagged: dict):
+    doc = Document.from_text(text)
+    rows = [WordEvidence(k, t.start, t.end, t.text, flagged[t.text], [0.0] * len(FEATURES))
+            for k, t in enumerate(doc.tokens) if t.text in flagged]
+    return doc, rows
+
+
+def test_joint_callable_replaces_each_words_best_alone():
+    text = "The old mill made delayed spoil of the grain."
+    doc, rows = _rows(text, {"delayed": [("let", 1.0), ("slow", 0.5)], "spoil": [("baby", 1.0), ("decay", 0.2)]})
+    alone = findings_from_rows(text, doc, rows, [0.9, 0.9], 0.5)
+    assert [f.suggestions for f in alone] == [("let baby",)]
+    seen = []
+
+    def joint(findings):
+        seen.append([[r.text for r in found] for found in findings])
+        return [["slow", "decay"]]
+    both = findings_from_rows(text, doc, rows, [0.9, 0.9], 0.5, joint=joint)
+    assert seen == [[["delayed", "spoil"]]] and [f.suggestions for f in both] == [("slow decay",)]
+    # A word may stay; None from the callable falls back to each word's best alone.
+    kept = findings_from_rows(text, doc, rows, [0.9, 0.9], 0.5, joint=lambda fs: [[None, "decay"]])
+    assert [f.suggestions for f in kept] == [("delayed decay",)]
+    assert findings_from_rows(text, doc, rows, [0.9, 0.9], 0.5, joint=lambda fs: [None]) == alone
+    # One flagged word alone never asks for a joint choice.
+    doc1, rows1 = _rows(text, {"spoil": [("decay", 1.0)]})
+    assert [f.suggestions for f in findings_from_rows(text, doc1, rows1, [0.9], 0.5, joint=lambda f: 1 / 0)] == [("decay",)]
+
+
+def test_channel_prefers_the_candidate_with_fewer_synonyms():
+    """Same gain, frequency and links: the candidate with fewer synonyms of its own is the
+    likelier original (a spinner replacing it had fewer words to choose from)."""
+    class Tab:
+        p1 = np.zeros(4, np.float32)
+    c = np.array([1, 2])
+    chan = _suggestion_channel(Tab, np.array([0, 0]), c, np.array([3, 3], np.int8), np.array([300, 9]))
+    assert chan[1] - chan[0] == pytest.approx(np.log10(301 / 10), abs=1e-5)
+
+
+@pytest.fixture(scope="module")
+def model():
+    from respin.model import default
+    m = default()
+    if vectorised(m.lexicon, m.lm) is None:
+        pytest.skip("no decoded CMU table")
+    return m
+
+
+def test_joint_choice_is_the_best_combination_by_the_lm(model):
+    """joint_choices' pick is the combination (each word kept or one of its options)
+    whose LM window plus channel terms is best, as the scalar LM scores it."""
+    text = "Near the river the town will close two energy crops next winter, its mayor said.\n"
+    table = evidence_table(Document.from_text(text), *vectorised(model.lexicon, model.lm))
+    words = [table.lowered[j] for j in table.flat.tolist()]
+    rows = [words.index("energy"), words.index("crops")]
+    options: list = []
+    rescore(table, rows, model.lexicon, model.lm.table, options=options)
+    got = joint_choices(table, model.lm.table, rows, options)
+    sent = table.lowered[table.sent[rows[0], 0]:table.sent[rows[0], 1]]
+    at = [table.flat[i] - table.sent[rows[0], 0] for i in rows]
+    lm = model.lm
+
+    def score(choice):
+        s = list(sent)
+        for p, c in zip(at, choice):
+            if c is not None:
+                s[p] = c[0]
+        h = ["<s>"] + s
+        total = sum(lm.logprob(h[q + 1], tuple(h[max(0, q - 1):q + 1])) for q in range(at[0], min(at[-1] + 3, len(s))))
+        return total + sum(c[1] for c in choice if c is not None)
+    combos = [x for x in itertools.product(*[[None] + [(model.lm.table.words[c], x) for c, x in o] for o in options])
+              if any(c is not None for c in x)]
+    best = max(combos, key=score)
+    assert got == [c[0] if c is not None else None for c in best]
+    assert score(best) >= max(score(x) for x in combos) - 1e-3
+    assert got != [None, None]
+
+
+CLEAN = ("The city council approved a new budget on Tuesday that raises spending on public transport and road "
+         "repairs. Officials said the plan would expand bus service, repair old bridges and hire more drivers over "
+         "the next three years. Critics argued the money should go to schools and housing instead, and several "
+         "members said they would try to change the plan next month. The mayor said the budget was fair and that "
+         "the city could not wait any longer to fix its roads. Local business groups welcomed the decision, saying "
+         "better transport would help shops and restaurants in the centre of town.\n")
+
+
+def test_adjacent_flagged_words_get_one_suggestion_read_together(model):
+    """Each finding of adjacent flagged words has one joint suggestion, word for word,
+    differing from the text. Read together, "way repairs" and "heap serving" (spun from
+    "road repairs" and "bus service") come back whole; each word's best alone gave
+    "doing doctors" and "army doing"."""
+    import respin
+    from respin.spin import spin
+    text = spin(CLEAN, rate=0.4, style="aggressive", seed=0).text
+    found = {f.text: f.suggestions for f in respin.check(text).findings if len(f.text.split()) >= 2}
+    assert found
+    for span, sugg in found.items():
+        assert len(sugg) == 1 and sugg[0].lower() != span.lower() and len(sugg[0].split()) == len(span.split())
+    assert found.get("way repairs") == ("road repairs",)
+    assert found.get("heap serving") == ("bus service",)
