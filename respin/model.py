@@ -479,7 +479,6 @@ def _load_detector(path: Path) -> Detector:
         raise ModelError(f"cannot load {path}: {e}") from None
 
 
-CHUNK_CHARS = 200_000  # characters of texts scored together by check_many (bounds its memory)
 def _joint(table, tab, ids: list[int], rows: list, options: list):
     """:func:`respin.detect.findings_from_rows`' ``joint`` for these rows of ``table``
     (``options``: as :func:`respin.evidence_vec.rescore` gives them):
@@ -499,4 +498,5 @@ def _joint(table, tab, ids: list[int], rows: list, options: list):
     return joint
 
 
+CHUNK_CHARS = 200_000  # characters of texts scored together by check_many (bounds its memory)
 RESCORE_ROWS = 2048    # flagged words whose suggestions are ranked at once
