@@ -987,24 +987,24 @@ def _viterbi_lists(p0: int, n: int, cnt, first, toff, T, e0: int, chan, kept=Non
             c0 = chan[f]
             for ab, s0 in beam.items():
                 s = s0 + c0 + T[t + ab]
-                a, b = divmod(ab, nb)
+                b = ab % nb
                 cur = get(b)
                 if cur is None or s > cur:
                     nxt[b] = s
-                    back[b] = a
+                    back[b] = ab // nb
         else:
+            cs = range(nc)
             ch = chan[f:f + nc]
             for ab, s0 in beam.items():
                 o = t + ab * nc
                 a, b = divmod(ab, nb)
                 k = b * nc
-                # per option c here: its state k + c, channel score and transition (zip, not indexing)
-                for kc, x, y in zip(range(k, k + nc), ch, T[o:o + nc]):
-                    s = s0 + x + y
-                    cur = get(kc)
+                for c in cs:
+                    s = s0 + ch[c] + T[o + c]
+                    cur = get(k + c)
                     if cur is None or s > cur:
-                        nxt[kc] = s
-                        back[kc] = a
+                        nxt[k + c] = s
+                        back[k + c] = a
         kept.append((nxt, back))
         beam, nb = nxt, nc
     best, best_s = 0, -math.inf
