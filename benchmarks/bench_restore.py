@@ -191,7 +191,7 @@ def speed():
     leads = list(wikipedia_leads(limit_docs=1200))[1000:1200]
     docs = [spin(t, rate=0.3, seed=i).text for i, t in enumerate(leads)]
     respin.restore("warm up the model, please.")
-    respin._model(None).warm()  # "model loaded": the decoded LM table too
+    respin._model(None).warm(restore=True)  # "model loaded": the decoded LM table and the LM reader too
     n = sum(len(metrics.tokens(d)) for d in docs)
     t0 = time.process_time()
     for d in docs:

@@ -554,7 +554,7 @@ def _index_for(opts: Options):
     key = (opts.model, opts.corpus)
     if key not in _STATE:
         from . import model as _m
-        (_m.load(opts.model) if opts.model else _m.default()).warm()  # a broken model fails the run here
+        (_m.load(opts.model) if opts.model else _m.default()).warm(opts.restore)  # a broken model fails the run here
         LOADS["model"] += 1
         idx = None
         if opts.corpus:

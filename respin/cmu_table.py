@@ -55,6 +55,7 @@ _HASH = np.uint64(0x9E3779B97F4A7C15)  # Fibonacci hashing: the top bits of key 
 # the block itself then takes log2(STRIDE) vectorised steps. A query costs a few cache
 # misses less than a binary search over the whole 16 MiB of keys.
 STRIDE = 16
+SORTED_MIN = 64  # fewer queries than this (but some) are searched directly, not through the block index
 
 
 def default_path() -> str:
@@ -139,8 +140,17 @@ def _lookup(keys: np.ndarray, q: np.ndarray, *values: np.ndarray, present: np.nd
 
 def _find(keys: np.ndarray, q: np.ndarray, values: tuple, top: np.ndarray | None) -> list[np.ndarray]:
     """[found, *values] of the 1-d queries ``q`` (see :func:`_lookup`)."""
-    if q.size <= 512:  # few queries: searched as they come (sorting them pays off for many)
-        i = keys.searchsorted(q)
+    if q.size <= 512:  # few queries: searched without removing repeats (that pays off for many)
+        if top is None or q.size < SORTED_MIN:
+            i = keys.searchsorted(q)
+        else:
+            # Through the block index, in key order: a binary search of the 16 MiB of keys
+            # takes a cache miss a step; the index's blocks and sorted probes take fewer
+            # (restores of 80-word texts, one call each: the lookups took ~25% less time).
+            # A dozen NumPy calls instead of one: not for a handful of queries.
+            o = q.argsort()
+            i = np.empty_like(o)
+            i[o] = _search(keys, q[o], top)
         np.minimum(i, len(keys) - 1, out=i)
         return [keys[i] == q, *[v[i] for v in values]]
     inv, iu, fu = _distinct(keys, q, top)

@@ -199,6 +199,7 @@ class Decoder:
         self._types = _Types()  # _word_options as arrays, for the table path
         self._syn: dict = {}    # (word, candidate) -> thesaurus link flags
         self._pos = getattr(thesaurus, "pos", None)  # a word's parts of speech as bits (Lexicon.pos)
+        self._tpos = None       # (candidate table, parts of speech of its words), see _table_pos
         self._swapf: dict = {}  # (key, out, count, cap) -> a swap's channel features and score
         self._keys = None       # the swap lexicon's keys, see _swap_keys
         self.swaps = swaps
@@ -719,7 +720,7 @@ class Decoder:
         wid = np.array([index.get(w, -1) for w, _ in keys], dtype=np.int64)
         uw = unigram(wid)
         ident = th[_F["keep"]] + th[_F["keep_common"]] * np.maximum(0.0, uw + 6.0)
-        t, r, ids, fl, cand = self._thesaurus_rows(keys, tab)
+        t, r, ids, fl, cand, cp = self._thesaurus_rows(keys, tab)
         num = [a for a, (w, _) in enumerate(keys) if w in NUMBER_VALUE]
         if num:  # no number of another value (see _number); only number words' rows are asked
             ok = np.ones(len(t), dtype=bool)
@@ -727,6 +728,7 @@ class Decoder:
                 ok[j] = not _other_number(keys[t[j]][0], cand[j])
             t, r, ids, fl = t[ok], r[ok], ids[ok], fl[ok]
             cand = [c for c, k in zip(cand, ok.tolist()) if k]
+            cp = cp if cp is None else cp[ok]
         nums = [(t, _NUMBERS[w]) for t, (w, _) in enumerate(keys) if w in _NUMBERS]
         if nums:  # types are either numbers or words: by type, rows stay in _word_options's order
             t = np.concatenate([t, np.array([k for k, _ in nums], dtype=np.int64)])
@@ -734,6 +736,8 @@ class Decoder:
             ids = np.concatenate([ids, np.array([index.get(c, -1) for _, c in nums], dtype=np.int64)])
             fl = np.concatenate([fl, np.full(len(nums), -1, dtype=np.int64)])
             cand = cand + [c for _, c in nums]
+            if cp is not None:
+                cp = np.concatenate([cp, self.thesaurus.pos_many([c for _, c in nums])])
         cap = np.array([c for _, c in keys], dtype=np.float64)[t]
         base = np.where(fl == 3, th[_F["both"]], th[_F["one_source"]])
         base = base + th[_F["rarer"]] * np.clip(unigram(ids) - uw[t], -3.0, 3.0)
@@ -742,7 +746,8 @@ class Decoder:
         if self._pos is not None:  # "tags": both words have parts of speech, none shared
             many = self.thesaurus.pos_many  # a thesaurus with pos() is a Lexicon
             wp = many([w for w, _ in keys])[t]
-            cp = many(cand)
+            if cp is None:
+                cp = many(cand)
             base = base + th[_F["tags"]] * ((wp != 0) & (cp != 0) & (wp & cp == 0))
         base = np.where(fl == -1, th[_F["number"]], base)
         order = np.lexsort((np.arange(len(t)), -base, t))  # by type, then channel score (stable)
@@ -750,14 +755,15 @@ class Decoder:
             tt = t[order]
             order = order[np.arange(len(tt)) - np.searchsorted(tt, tt) < PRE_CANDIDATES]
         self._types.add(keys, ident, wid, np.bincount(t[order], minlength=len(keys)), ids[order], base[order],
-                        [cand[j] for j in order.tolist()])
+                        list(map(cand.__getitem__, order.tolist())))
 
     def _thesaurus_rows(self, keys: list, tab):
         """The thesaurus candidates of word types ``keys`` that :meth:`_word_options` offers
         (:func:`_candidates`'s first MAX_SUBST, the word itself left out), type by type in
-        prior order, as arrays (type, rank, LM id, flag) and a list of the words. Read from
-        the precompiled candidate table's arrays where there is one (building each type's
-        entry was most of a cold type's cost), else word by word."""
+        prior order, as arrays (type, rank, LM id, flag), a list of the words, and their
+        parts of speech (:meth:`respin.lexicon.Lexicon.pos_many`) where they come cheap, else
+        None. Read from the precompiled candidate table's arrays where there is one
+        (building each type's entry was most of a cold type's cost), else word by word."""
         judged = [t for t, (w, _) in enumerate(keys) if w not in STOPWORDS and len(w) >= 3 and w.isalpha()]
         vec = vectorised(self.thesaurus, self.lm) if self.thesaurus is not None and judged else None
         if vec is not None and vec[1] is tab:
@@ -770,9 +776,9 @@ class Decoder:
             keep = cid != at[row]  # the table's word ids: a candidate is the word itself where it is its row
             row, rank, cid, src = row[keep], rank[keep], cid[keep], src[keep]
             t = np.array(judged, dtype=np.int64)[row]
-            words = table._words
+            tpos = self._table_pos(table)
             return (t, rank.astype(np.float64), vec[0].lm_ids[cid], table._flags[src].astype(np.int64),
-                    [words[j] for j in cid.tolist()])
+                    list(map(table._words.__getitem__, cid.tolist())), None if tpos is None else tpos[cid])
         t_of, r_of, cand, flag = [], [], [], []
         for t in judged if self.thesaurus is not None else ():
             w = keys[t][0]
@@ -785,7 +791,19 @@ class Decoder:
                 cand += cands
                 flag += [flags[c] for c in cands]
         return (np.array(t_of, dtype=np.int64), np.array(r_of, dtype=np.float64),
-                np.array([tab.index.get(c, -1) for c in cand], dtype=np.int64), np.array(flag, dtype=np.int64), cand)
+                np.array([tab.index.get(c, -1) for c in cand], dtype=np.int64), np.array(flag, dtype=np.int64), cand,
+                None)
+
+    def _table_pos(self, table) -> np.ndarray | None:
+        """:meth:`respin.lexicon.Lexicon.pos_many` of every word of the candidate table
+        ``table`` (once per decoder and table: a cold type's rows then read their parts
+        of speech by id instead of looking each word up), None without parts of speech."""
+        if self._pos is None:
+            return None
+        hit = self._tpos
+        if hit is None or hit[0] is not table:
+            hit = self._tpos = (table, self.thesaurus.pos_many(table._words))
+        return hit[1]
 
     def _swap_keys(self) -> tuple[dict, set]:
         """The swap lexicon's keys as {first word: key lengths} and a set, so that a word

@@ -117,16 +117,22 @@ class Model:
         if self.lm is None:
             raise ModelError("the language model (pocketsphinx) is not installed: pip install pocketsphinx")
 
-    def warm(self) -> "Model":
+    def warm(self, restore: bool = False) -> "Model":
         """Load now what is otherwise loaded on first use (the decoded LM table behind fast
         checks): for servers and batch workers, so that the first document is not slower.
-        Then everything the process holds is moved out of the cyclic garbage collector's
-        sight (``gc.freeze()``): the model's hundreds of thousands of objects live as long
-        as the process, and scanning them in full collections cost 10-25% of a long check."""
+        ``restore``: also what only restoration reads, the LM's own reader (pocketsphinx's
+        model: ~24 MB and 20-70 ms, which the decoder's phrase swaps and joint runs ask one
+        n-gram at a time; a check never does). Then everything the process holds is moved
+        out of the cyclic garbage collector's sight (``gc.freeze()``): the model's hundreds
+        of thousands of objects live as long as the process, and scanning them in full
+        collections cost 10-25% of a long check."""
         import gc
         from .evidence import vectorised
         if self.lm is not None:
             vectorised(self.lexicon, self.lm)
+            if restore:
+                for part in getattr(self.lm, "scorers", None) or [self.lm]:
+                    getattr(part, "_lm", None)  # CmuTrigram reads its file on first use
         gc.collect()
         gc.freeze()
         return self
