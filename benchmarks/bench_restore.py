@@ -76,7 +76,7 @@ def add(a: dict, b: dict) -> dict:
     return {k: a.get(k, 0) + b[k] for k in b}
 
 
-def loao(thresholds=(0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)):
+def loao(thresholds=(0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)):
     from respin.channel import _edit_right, fit
     from respin.decode import Decoder, restore_edits
     from respin.model import default
@@ -102,7 +102,7 @@ def loao(thresholds=(0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 0.98)):
                 rel.append((e.confidence, _edit_right(s, o, e)))
             edits = [e for e in applied if e.confidence >= 0.5]  # per pair at --min-confidence 0.5 (the curve has the rest)
             per_pair.append({"pair": name, **summarise(score_pair(s, o, apply_edits(s, edits)))})
-    bins = [0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01]
+    bins = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.01]
     table = []
     for lo, hi in zip(bins, bins[1:]):
         xs = [ok for c, ok in rel if lo <= c < hi]
