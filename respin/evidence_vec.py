@@ -17,8 +17,9 @@ objects are built only for the words a caller asks about (findings, suggestions)
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain, product, repeat
 from operator import itemgetter
 from typing import NamedTuple
 
@@ -503,10 +504,18 @@ def joint_choices_many(table: EvidenceTable, tab, groups: list) -> list:
             off = lo
         opts = [[(None, int(table.ids[i]), 0.0)] + [(table.words[c], c, x) for c, x in got]
                 for i, got in zip(rows, options)]
-        while np.prod([len(o) for o in opts]) > JOINT_COMBINATIONS:
-            k = max(range(len(opts)), key=lambda j: len(opts[j]))
-            opts[k] = opts[k][:-1]
-        grid = np.array(np.meshgrid(*[np.arange(len(o)) for o in opts], indexing="ij")).reshape(len(opts), -1).T
+        # The longest lists lose their last options, the first word's first. The count is a
+        # Python int (a NumPy product of 25 words' counts overflows), and the combinations
+        # come from itertools (meshgrid takes at most 64 words; a finding may have more).
+        lens = [len(o) for o in opts]
+        total, top = math.prod(lens), max(lens)
+        while total > JOINT_COMBINATIONS:
+            for k, m in enumerate(lens):
+                if m == top and total > JOINT_COMBINATIONS:
+                    total, lens[k] = total // m * (m - 1), m - 1
+            top -= 1
+        opts = [o[:m] for o, m in zip(opts, lens)]
+        grid = np.array(list(product(*map(range, lens))), dtype=np.int64).reshape(total, len(opts))
         S = np.repeat(seq[None, :], len(grid), axis=0)
         chan = np.zeros(len(grid))
         for j, (p, o) in enumerate(zip(pos, opts)):

@@ -111,3 +111,25 @@ def test_adjacent_flagged_words_get_one_suggestion_read_together(model):
         assert len(sugg) == 1 and sugg[0].lower() != span.lower() and len(sugg[0].split()) == len(span.split())
     assert found.get("way repairs") == ("road repairs",)
     assert found.get("heap serving") == ("bus service",)
+
+
+def test_a_finding_of_dozens_of_words_is_trimmed_not_an_error(model):
+    """A run of dozens of adjacent flagged words (a repeated word, a keyword list) is one
+    finding; its joint choice scores at most JOINT_COMBINATIONS combinations however many
+    words it has. The count of combinations overflowed int64 from 25 words on (a ValueError
+    from NumPy), and more than 64 words were more than meshgrid takes."""
+    import respin
+    from respin.evidence_vec import JOINT_COMBINATIONS
+    text = "The aides " + "mentioned " * 70 + "the building.\n"
+    table = evidence_table(Document.from_text(text), *vectorised(model.lexicon, model.lm))
+    rows = [k for k, j in enumerate(table.flat.tolist()) if table.lowered[j] == "mentioned"]
+    options: list = []
+    rescore(table, rows, model.lexicon, model.lm.table, options=options)
+    assert len(rows) == 70 and all(o for o in options) and np.prod([1.0 + len(o) for o in options]) > JOINT_COMBINATIONS
+    got = joint_choices(table, model.lm.table, rows, options)
+    assert len(got) == 70 and any(c is not None for c in got)
+    for n in (25, 70):
+        span = "mentioned " * n
+        found = respin.check("The aides " + span + "the building.").findings
+        long = [f for f in found if len(f.text.split()) >= n]
+        assert long and all(len(s.split()) == len(f.text.split()) for f in long for s in f.suggestions)
