@@ -241,9 +241,10 @@ def length_scores(first: int = 9000, n: int = 600) -> dict:
             if len(x.split()) >= 5:
                 clean.append(x)
         spun = [spin(t, rate=0.3, style=("aggressive", "conservative")[i % 2], seed=i).text for i, t in enumerate(clean)]
+        spun = [s for s, c in zip(spun, clean) if s != c]  # a snippet the simulator left alone is not spun
         reps_c, reps_s = respin.check_many(clean), respin.check_many(spun)
         sc, ss = np.array([r.score for r in reps_c]), np.array([r.score for r in reps_s])
-        out[kind] = {"texts": len(clean), "mean_words": round(float(np.mean([len(c.split()) for c in clean])), 1),
+        out[kind] = {"texts": len(clean), "spun_texts": len(spun), "mean_words": round(float(np.mean([len(c.split()) for c in clean])), 1),
                      "clean_mean_score": float(sc.mean()), "clean_judged_spun": float(np.mean([r.spun for r in reps_c])),
                      "spun_judged_spun": float(np.mean([r.spun for r in reps_s])),
                      "auc": auc(list(ss), list(sc)), "brier": float(((sc ** 2).mean() + ((1 - ss) ** 2).mean()) / 2)}

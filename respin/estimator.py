@@ -66,6 +66,8 @@ def feature_names(model=None) -> tuple[str, ...]:
     shipped one, :data:`FEATURE_NAMES`): its document features, then the two rule columns."""
     m = _load(model)
     return (m.detector.doc_names if m.detector is not None else DOC_FEATURES) + RULE_FEATURES
+
+
 _CLIP = 40.0  # |log-odds| beyond this is saturated, as in respin.detector.Logistic
 
 

@@ -550,9 +550,11 @@ _DEG: list = []  # [(lexicon, LM table, degree per LM id or -1)]: one model at a
 def _degrees(lexicon, tab, cid: np.ndarray) -> np.ndarray:
     """:func:`respin.evidence.suggestion_degree` of LM ids ``cid``, from an array per
     (lexicon, LM table) filled in as candidates are met."""
-    if not _DEG or _DEG[0][0] is not lexicon or _DEG[0][1] is not tab:
-        _DEG[:] = [(lexicon, tab, np.full(len(tab.words), -1, dtype=np.int64))]
-    deg = _DEG[0][2]
+    hit = _DEG[0] if _DEG else None  # read once: another thread may replace it (another model)
+    if hit is None or hit[0] is not lexicon or hit[1] is not tab:
+        hit = (lexicon, tab, np.full(len(tab.words), -1, dtype=np.int64))
+        _DEG[:] = [hit]
+    deg = hit[2]
     d = deg[cid]
     miss = np.unique(cid[d < 0])
     if len(miss):
