@@ -320,6 +320,10 @@ class Model:
                     if i in pooled:  # the type's pooled choice first, where it fits here too
                         best = table.words[pooled[i]]
                         cands[j] = sorted(cands[j], key=lambda x: x[0] != best or x[1] <= 0)
+                        if options[j] is not None and cands[j] and cands[j][0][0] == best and cands[j][0][1] > 0:
+                            # ... and in a joint suggestion the word is that choice or stays:
+                            # the whole document's evidence outweighs one window's.
+                            options[j] = [o for o in options[j] if o[0] == pooled[i]] or options[j]
                 rows = table.flagged(ids, cands)
                 joint = _joint(table, tab, ids, rows, options)
             else:

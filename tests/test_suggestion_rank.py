@@ -133,3 +133,23 @@ def test_a_finding_of_dozens_of_words_is_trimmed_not_an_error(model):
         found = respin.check("The aides " + span + "the building.").findings
         long = [f for f in found if len(f.text.split()) >= n]
         assert long and all(len(s.split()) == len(f.text.split()) for f in long for s in f.suggestions)
+
+
+POOLED = ("The minister mentioned on Monday that the talks would resume. Officials mentioned the plan was ready. "
+          "The mayor mentioned the budget was fair. Police mentioned nobody was hurt. The coach mentioned his team "
+          "played well. Ending the strike is a high precedence for the union. The company mentioned profits rose. "
+          "Safety is a top precedence, the firm mentioned. The new rules are an excessive precedence for the agency, "
+          "the report mentioned. Teachers mentioned the schools need money.\n")
+
+
+def test_joint_suggestion_follows_the_documents_pooled_choice(model):
+    """A word type the document maps one way everywhere ("mentioned" -> "said", pooled over
+    its occurrences) keeps that choice inside a joint suggestion with a flagged neighbour,
+    instead of whatever one window prefers ("coach knew", "Teachers told")."""
+    import respin
+    found = {f.text: f.suggestions for f in respin.check(POOLED).findings}
+    joint = {span: sugg for span, sugg in found.items() if len(span.split()) == 2 and span.endswith("mentioned")}
+    assert found.get("mentioned", ("said",))[0] == "said"
+    assert joint, found
+    for span, sugg in joint.items():
+        assert sugg[0].endswith(" said"), (span, sugg)
