@@ -692,6 +692,25 @@ def _worker_init() -> None:
     # Ctrl-C in a terminal reaches the whole process group: the parent alone handles it
     # (it flushes what is done and stops the workers).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    exit_with_parent()
+
+
+def exit_with_parent(interval: float = 1.0) -> None:
+    """End this worker process within ``interval`` seconds of its parent's death.
+
+    A pool worker holds both ends of the pool's pipes, so a parent killed outright (kill -9,
+    the OOM killer) leaves it waiting forever on its own pipe, with the model loaded (about
+    200 MB each); `batch --resume` then runs beside the orphans. A daemon thread polls the
+    parent's id (the orphan is handed to another process)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="respin-exit-with-parent", daemon=True).start()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -341,6 +341,8 @@ def _worker_ignores_ctrl_c() -> None:
     # while holding the task queue's lock left the parent waiting for it at exit).
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .batch import exit_with_parent  # a parent killed outright leaves no worker behind
+    exit_with_parent()
 
 
 def _run_checks(tasks, jobs: int):

@@ -329,7 +329,8 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
         target = Path(os.path.realpath(target))
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
-        raise InputError(f"output folder does not exist: {parent}")
+        raise InputError(f"output folder is a file, expected a folder: {parent}" if parent.exists()
+                         else f"output folder does not exist: {parent}")
     try:
         with atomic_file(parent / target.name, _new_file_mode(target)) as f:
             f.write(text.encode("utf-8"))

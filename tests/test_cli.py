@@ -159,6 +159,14 @@ def test_output_into_missing_folder(cli, pair, tmp_path):
     assert_user_error(ran, "output folder does not exist")
 
 
+def test_output_under_a_file_says_it_is_a_file(cli, pair, tmp_path):
+    """-o a.txt/out.txt where a.txt is a file: the folder exists, as a file; saying it
+    "does not exist" sends the user looking for the wrong problem."""
+    spun, source = pair
+    ran = cli("restore", spun, "--source", source, "-o", source / "out.txt")
+    assert_user_error(ran, "output folder is a file, expected a folder")
+
+
 def test_restore_without_source_never_crashes(cli, pair):
     """Without --source the model proposes edits; until one is trained, a clear error."""
     spun, _ = pair
