@@ -232,7 +232,7 @@ def check(
 ):
     """Score documents for synonym spinning and point at each suspected word.
 
-    Each finding reads 'path:line:col: spun words ==> likely originals (confidence)': the confidence is the model's probability that the words were swapped (with --source, how sure the alignment is); '?' means no likely original was found. The summary's score is the probability that the document is spun, and it is judged spun at --threshold or above. The two are separate: a document that is not judged spun may still show a few suspicious words, and each finding stands on its own.
+    Each finding reads 'path:line:col: spun words ==> likely originals (confidence)': the confidence is the model's probability that the words were swapped (with --source, how sure the alignment is); '?' means no likely original was found. The summary's score is the probability that the document is spun, and it is judged spun at --threshold or above. The two are separate: a document that is not judged spun may still show a few suspicious words, and each finding stands on its own; a short document may be judged spun from many weak signals with no finding at all, when no single word stands out.
 
     Examples:
 
