@@ -140,4 +140,9 @@ def batch(
         _note("interrupted: the results so far are saved; continue with --resume", quiet)
         raise typer.Exit(143 if isinstance(e, _Stop) else 130)
     _note(summary.line() + f"; results in {out.rstrip('/')}/results.jsonl", quiet)
+    if not no_restore and min_confidence is None and not corpus and summary.spun and not summary.edited:
+        # As restore's own hint: at the default threshold the model applies only what it is
+        # nearly sure of, which on most spun text is nothing.
+        _note("nothing was restored at the model's default confidence threshold: each result's "
+              "'suggestions' lists the edits below it; apply the likelier ones with --min-confidence 0.5", quiet)
     raise typer.Exit(0)

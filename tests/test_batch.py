@@ -1093,3 +1093,19 @@ def test_json_errors_read_well():
     assert str(parse_line(b'{"text": "The White Home ment', 7, "text", "id")[1]) == \
         "not valid JSON (Unterminated string starting at column 10)"
     assert str(parse_line(b"not json", 8, "text", "id")[1]) == "not valid JSON (Expecting value at column 1)"
+
+
+def test_summary_says_how_to_restore_more_when_nothing_was_restored(tmp_path, cli):
+    """A run that judged documents spun but applied no edit at the model's threshold says
+    where the lower-confidence edits are and how to apply them; --min-confidence silences it."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text((SEEDS_DIR / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")[:3000],
+                                 encoding="utf-8")
+    ran = cli("batch", pages, "--out", tmp_path / "out")
+    row = results(tmp_path / "out")[0]
+    assert ran.code == 0 and row["spun"] and row["suggestions"]
+    assert not row["edits"]  # the shipped threshold (0.99) applies nothing here
+    assert "apply the likelier ones with --min-confidence 0.5" in ran.err, ran.err
+    bold = cli("batch", pages, "--out", tmp_path / "out2", "--min-confidence", "0.5")
+    assert bold.code == 0 and "likelier ones" not in bold.err
