@@ -37,6 +37,13 @@ be its own kind of opposite in another sense: ravel~unravel share a synset).  Si
 satellites of an antonym pair are not followed: they hold many words that are synonyms in
 another sense (hard~strict, strong~open).
 
+Offensive words are never a link's target.  Through archaic and slang senses the thesauri
+link ordinary words to sexual-violence terms, slurs and profanity (spoil~rape, angry~pissed);
+every link INTO a word of :data:`respin.offensive.NEVER_OFFERED` (or a phrase holding one)
+is dropped, and no lemma is re-inflected into one (tit -> tits), so no suggestion, decoder
+candidate or restoration edit offers it.  Links out
+of it stay, so such links are the one exception to the table's symmetry.
+
 File layout (all arrays plain dtypes, ``allow_pickle=False``):
 
 ``header``      ["respin-lexicon", "1"]
@@ -176,6 +183,21 @@ def drop_antonyms(links: dict[tuple[str, str], int], antonym_synsets, keep=lambd
     return dropped
 
 
+def drop_never_offered(links: dict[tuple[str, str], int], listed=None) -> int:
+    """Remove from ``links`` every directed link whose TARGET is a word that respin never
+    offers (:data:`respin.offensive.NEVER_OFFERED`, or a phrase holding one); return how many
+    went. The reverse links stay: a listed word keeps its own candidates, so text containing
+    it is still checked, but no ordinary word gets it as a candidate original (Moby's
+    spoil~rape, angry~pissed)."""
+    if listed is None:
+        from .offensive import never_offered as listed
+    gone = {b for b in {b for _, b in links} if listed(b)}
+    drop = [k for k in links if k[1] in gone]
+    for k in drop:
+        del links[k]
+    return len(drop)
+
+
 def read_moby(path: Path):
     """Yield (head, values) from Moby Thesaurus II (latin-1, CRLF, one head per line)."""
     with open(path, encoding="latin-1", newline=None) as f:
@@ -230,9 +252,11 @@ def build_lexicon(out_dir: str | os.PathLike, verbose: bool = True) -> Path:
     log(f"+ Moby: {len(links)} directed links")
     dropped = drop_antonyms(links, read_wordnet_antonyms(wn_dir), keep)
     log(f"- antonyms: {dropped} directed links dropped, {len(links)} left")
+    dropped = drop_never_offered(links)
+    log(f"- never offered (respin.offensive): {dropped} directed links to them dropped, {len(links)} left")
 
     # Inflections of every single word that has a link, restricted to the LM vocabulary.
-    lemmas = sorted({a for a, _ in links if " " not in a})
+    lemmas = sorted({t for pair in links for t in pair if " " not in t})  # both sides: links are not all symmetric
     tag_id = {t: i for i, t in enumerate(TAGS)}
     infl: set[tuple[str, str, int]] = set()  # (form, lemma, tag)
     for lem in lemmas:
@@ -252,7 +276,7 @@ def build_lexicon(out_dir: str | os.PathLike, verbose: bool = True) -> Path:
     log(f"inflections: {len(infl)} entries for {len(lemmas)} lemmas")
 
     words = sorted(set(lemmas) | {f for f, _, _ in infl})
-    phrases = sorted({a for a, _ in links if " " in a})
+    phrases = sorted({t for pair in links for t in pair if " " in t})
     vocab = words + phrases
     wid = {w: i for i, w in enumerate(vocab)}
     n_words, n = len(words), len(vocab)
@@ -271,7 +295,11 @@ def build_lexicon(out_dir: str | os.PathLike, verbose: bool = True) -> Path:
     indptr, indices, flags = csr(word_pairs, np.int32, np.uint8)
     p_indptr, p_indices, p_flags = csr(phrase_pairs, np.int32, np.uint8)
     f_indptr, f_lemma, f_tag = csr([(wid[f], wid[l], t) for f, l, t in infl], np.int32, np.uint8)
-    l_indptr, l_tag, l_form = csr([(wid[l], t, wid[f]) for f, l, t in infl], np.uint8, np.int32)
+    # Re-inflection never produces a word that respin never offers: the plural of tit (a bird)
+    # is one. The form keeps its own analysis (f_*), so text containing it is still checked.
+    from .offensive import NEVER_OFFERED
+    l_indptr, l_tag, l_form = csr([(wid[l], t, wid[f]) for f, l, t in infl if f == l or f not in NEVER_OFFERED],
+                                  np.uint8, np.int32)
 
     path = out / "lexicon.npz"
     np.savez_compressed(

@@ -6,7 +6,9 @@ the restorer asks is the reverse one: given a *spun* surface word ("mentioned"),
 *original* words could it stand for ("said")?  Thesaurus links are between
 lemmas, so a word is lemmatised with the stored inflection table, the lemma's links are followed
 and each neighbour is re-inflected to the same Penn tag.  Links are symmetric, so forward and
-reverse candidates are the same set.
+reverse candidates are the same set, except that links INTO a word respin never offers
+(:mod:`respin.offensive`) are left out at build time: such a word has candidates but is
+nobody's candidate (and :meth:`Lexicon.are_synonyms` reads links from its first argument).
 
 Flags: 1 = WordNet, 2 = Moby, 3 = both (links found in both sources are far likelier to be
 real spinner swaps, so they sort first).
