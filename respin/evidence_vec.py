@@ -488,54 +488,160 @@ def joint_choices(table: EvidenceTable, tab, rows: list[int], options: list[list
 
 def joint_choices_many(table: EvidenceTable, tab, groups: list) -> list:
     """:func:`joint_choices` of several findings ((rows, options) each), their LM windows
-    scored in one batch."""
-    bos = tab.index["<s>"]
-    parts, out = [], [None] * len(groups)
+    scored in one batch. Findings of one shape (the same trimmed option counts, places of
+    their words in the same window) are laid out together: one combination grid, one
+    matrix of windows and one sum of scores per shape, not per finding."""
+    out: list = [None] * len(groups)
+    if not groups:
+        return out
+    sizes = [len(rows) for rows, _ in groups]
+    rows_a = np.fromiter(chain.from_iterable(rows for rows, _ in groups), dtype=np.int64, count=sum(sizes))
+    sent, flat = table.sent[rows_a], table.flat[rows_a].tolist()
+    me = table.ids[rows_a].tolist()  # each word's own LM id: its option "kept"
+    first = np.concatenate([[0], np.cumsum(sizes[:-1], dtype=np.int64)])
+    across = np.repeat(np.arange(len(groups)), sizes)[sent[:, 0] != np.repeat(sent[first, 0], sizes)]
+    skip = set(across.tolist())  # findings whose rows span two sentences
+    bounds, lowered = sent[first].tolist(), table.lowered
+    words: list = []  # the windows' words, one after another ("<s>" where the sentence's start is history)
+    shapes: dict = {}  # shape -> (findings, window starts in ``words``, their options' LM ids, channel terms)
+    at = 0
     for g, (rows, options) in enumerate(groups):
-        a, b = table.sent[rows[0]].tolist()
-        if any(table.sent[i, 0] != a for i in rows):
+        pos = flat[at:at + sizes[g]]
+        own = me[at:at + sizes[g]]
+        at += sizes[g]
+        if g in skip:
             continue
-        pos = table.flat[rows].tolist()
+        a, b = bounds[g]
         lo, hi = max(a, pos[0] - 2), min(b, pos[-1] + 3)
-        seq = tab.ids(table.lowered[lo:hi])
+        start = len(words)
         if lo == a:  # the sentence's start is history too
-            seq, off = np.concatenate([[bos], seq]), lo - 1
+            words.append("<s>")
+            off = lo - 1
         else:
             off = lo
-        opts = [[(None, int(table.ids[i]), 0.0)] + [(table.words[c], c, x) for c, x in got]
-                for i, got in zip(rows, options)]
-        # The longest lists lose their last options, the first word's first. The count is a
-        # Python int (a NumPy product of 25 words' counts overflows), and the combinations
-        # come from itertools (meshgrid takes at most 64 words; a finding may have more).
-        lens = [len(o) for o in opts]
-        total, top = math.prod(lens), max(lens)
-        while total > JOINT_COMBINATIONS:
-            for k, m in enumerate(lens):
-                if m == top and total > JOINT_COMBINATIONS:
-                    total, lens[k] = total // m * (m - 1), m - 1
-            top -= 1
-        opts = [o[:m] for o, m in zip(opts, lens)]
-        grid = np.array(list(product(*map(range, lens))), dtype=np.int64).reshape(total, len(opts))
-        S = np.repeat(seq[None, :], len(grid), axis=0)
-        chan = np.zeros(len(grid))
-        for j, (p, o) in enumerate(zip(pos, opts)):
-            S[:, p - off] = np.array([x[1] for x in o])[grid[:, j]]
-            chan += np.array([x[2] for x in o])[grid[:, j]]
-        cols = np.arange(pos[0] - off, min(pos[-1] + 2, b - 1) - off + 1)
-        h2 = np.where(cols - 2 >= 0, S[:, np.maximum(cols - 2, 0)], -1)
-        parts.append((g, opts, grid, chan, S[:, cols].ravel(), S[:, cols - 1].ravel(), h2.ravel(), len(cols)))
-    if not parts:
+        words.extend(lowered[lo:hi])
+        lens = _trimmed(tuple(len(o) + 1 for o in options))
+        key = (lens, tuple(p - off for p in pos), len(words) - start, pos[0] - off, min(pos[-1] + 2, b - 1) - off)
+        hit = shapes.get(key)
+        if hit is None:
+            hit = shapes[key] = ([], [], [], [])
+        hit[0].append(g)
+        hit[1].append(start)
+        ids, chans = hit[2], hit[3]
+        for i, o, m in zip(own, options, lens):
+            ids.append(i)
+            chans.append(0.0)
+            for c, x in o[:m - 1]:
+                ids.append(c)
+                chans.append(x)
+    if not shapes:
         return out
-    lp = tab.logprob_ids(*(np.concatenate([p[k] for p in parts]) for k in (4, 5, 6))).astype(np.float64)
-    at = 0
-    for g, opts, grid, chan, w, _, _, width in parts:
-        n = len(w)
-        score = lp[at:at + n].reshape(-1, width).sum(axis=1) + chan
-        at += n
-        score[0] = -np.inf  # every word kept (the first combination): no suggestion
-        best = grid[int(np.argmax(score))]
-        out[g] = [o[k][0] for o, k in zip(opts, best.tolist())]
+    seq_all = tab.ids(words)
+    parts, trip = [], []
+    for (lens, rel, width, c0, c1), (gs, starts, ids, chans) in shapes.items():
+        grid, plan = _joint_plan(lens, rel, c0, c1)
+        G = len(gs)
+        ids = np.array(ids, dtype=np.int64).reshape(G, -1)
+        chans = np.array(chans, dtype=np.float64).reshape(G, -1)
+        seqs = seq_all[np.array(starts)[:, None] + np.arange(width)]
+        cols = np.cumsum((0,) + lens[:-1])[None, :] + grid  # each combination's options, as columns of ``ids``
+        chan = np.zeros((G, len(grid)))
+        for j in range(len(lens)):
+            chan += chans[:, cols[:, j]]
+        # Each window word's score reads only the words at its place and the two before: it
+        # is scored once per combination of those words' options, not once per combination.
+        for _, src, m in plan:
+            trip.extend(ids[:, s] if isinstance(s, np.ndarray) else
+                        np.full((G, m), -1, np.int64) if s < 0 else np.broadcast_to(seqs[:, s:s + 1], (G, m))
+                        for s in src)
+        parts.append((gs, grid, cols, ids, chan, plan))
+    lp = tab.logprob_ids(*(np.concatenate([a.ravel() for a in trip[k::3]]) for k in range(3))).astype(np.float64)
+    at, names = 0, table.words
+    for gs, grid, cols, ids, chan, plan in parts:
+        G, n = chan.shape
+        got = np.empty((G, n, len(plan)))
+        for k, (back, _, m) in enumerate(plan):
+            got[:, :, k] = lp[at:at + G * m].reshape(G, m)[:, back]
+            at += G * m
+        score = got.reshape(-1, len(plan)).sum(axis=1).reshape(G, n) + chan
+        score[:, 0] = -np.inf  # every word kept (the first combination): no suggestion
+        best = np.argmax(score, axis=1)
+        chosen = ids[np.arange(G)[:, None], cols[best]].tolist()
+        for g, k, c in zip(gs, grid[best].tolist(), chosen):
+            out[g] = [names[i] if j else None for i, j in zip(c, k)]
     return out
+
+
+_TRIMMED: dict = {}  # option counts -> as trimmed to JOINT_COMBINATIONS
+_GRIDS: dict = {}    # trimmed option counts -> their combinations
+
+
+def _trimmed(lens: tuple) -> tuple:
+    """Option counts ``lens`` trimmed to at most :data:`JOINT_COMBINATIONS` combinations: the
+    longest lists lose their last options, the first word's first. The count is a Python int
+    (a NumPy product of 25 words' counts overflows)."""
+    hit = _TRIMMED.get(lens)
+    if hit is None:
+        got = list(lens)
+        total, top = math.prod(got), max(got)
+        while total > JOINT_COMBINATIONS:
+            for k, m in enumerate(got):
+                if m == top and total > JOINT_COMBINATIONS:
+                    total, got[k] = total // m * (m - 1), m - 1
+            top -= 1
+        hit = tuple(got)
+        if len(_TRIMMED) > 10_000:
+            _TRIMMED.clear()
+        _TRIMMED[lens] = hit
+    return hit
+
+
+def _joint_grid(lens: tuple) -> np.ndarray:
+    """The combinations of options ``lens`` (one index per word) in itertools.product order:
+    keeping every word first. From itertools, as meshgrid takes at most 64 words and a
+    finding may have more. Read-only: shared between calls."""
+    hit = _GRIDS.get(lens)
+    if hit is None:
+        hit = np.array(list(product(*map(range, lens))), dtype=np.int64).reshape(math.prod(lens), len(lens))
+        hit.flags.writeable = False
+        if len(_GRIDS) > 1_000:
+            _GRIDS.clear()
+        _GRIDS[lens] = hit
+    return hit
+
+
+_PLANS: dict = {}  # findings' shapes -> (combinations, what each window word's score reads)
+
+
+def _joint_plan(lens: tuple, rel: tuple, c0: int, c1: int):
+    """(combinations, plan) of findings of option counts ``lens`` (trimmed) whose words are
+    at places ``rel`` of their windows, scored at places ``c0`` to ``c1``. The plan has, per
+    scored place c, the combinations of the options of the words at c, c - 1 and c - 2 (in
+    product order), the one each combination of all words reads (``back``), the number of
+    them, and where each of the scored word and its two histories comes from: an array of
+    columns of the findings' option ids (one per combination of those words), a place of
+    the window, or -1 (no word there)."""
+    key = (lens, rel, c0, c1)
+    hit = _PLANS.get(key)
+    if hit is None:
+        grid = _joint_grid(lens)
+        offs = np.cumsum((0,) + lens[:-1]).tolist()
+        at = {p: j for j, p in enumerate(rel)}
+        plan = []
+        for c in range(c0, c1 + 1):
+            J = [j for j in range(len(lens)) if rel[j] in (c, c - 1, c - 2)]
+            sub = _joint_grid(tuple(lens[j] for j in J))
+            back = np.zeros(len(grid), dtype=np.int64)
+            for jj, j in enumerate(J):  # product order: the last word's option varies fastest
+                back = back * lens[j] + grid[:, j]
+            src = tuple(offs[at[q]] + sub[:, J.index(at[q])] if q in at else q if q >= 0 else -1
+                        for q in (c, c - 1, c - 2))
+            plan.append((back, src, len(sub)))
+        hit = (grid, plan)
+        if len(_PLANS) > 1_000:
+            _PLANS.clear()
+        _PLANS[key] = hit
+    return hit
 
 
 def _suggestion_channel(tab, w, c, fl, deg):
