@@ -166,19 +166,37 @@ def tortured(split="eval", limit=None):
             top5 += exp in best
         res[name] = {"top1": round(top1 / len(rows), 3), "top5": round(top5 / len(rows), 3),
                      "seconds": round(time.time() - t0, 1)}
-    # Screening (check --lexicon): the share of sentences in which the dev-row lexicon finds
-    # a phrase, and how often the finding's first suggestion is the expected phrase. The
-    # eval phrases are unseen, so only those that hold a dev phrase can be found.
-    from respin.detect import lexicon_findings
-    found = right = 0
-    for spun, exp in rows:
-        sentence = "In this paper the " + " ".join(spun) + " is described in detail."
-        hits = lexicon_findings(sentence, [tort])
-        found += bool(hits)
-        right += bool(hits) and len(hits) == 1 and hits[0].text.lower() == " ".join(spun) \
-            and tuple(hits[0].suggestions[0].lower().split()) == exp
-    res["check --lexicon tortured"] = {"sentences_with_a_finding": round(found / len(rows), 3),
-                                       "whole_phrase_found_and_restored": round(right / len(rows), 3)}
+    # Screening (check --lexicon): the share of sentences with a lexicon finding, and of
+    # those whose one lexicon finding is the whole phrase with the expected phrase first.
+    # "verbatim phrases only": the lexicon's phrases found as they are (before 2026-12-03,
+    # session 17); the eval phrases are unseen, so only those that hold a dev phrase are
+    # found. "check --lexicon tortured": also the spans restore (--min-confidence 0.5)
+    # changes through the lexicon's swaps (Model.lexicon_swaps).
+    import respin
+    from respin.detect import LEXICON_PHRASE, lexicon_findings
+    sentences = ["In this paper the " + " ".join(spun) + " is described in detail." for spun, _ in rows]
+    t0 = time.time()
+    reports = respin.check_many(sentences, lexicons=[tort])
+    seconds = round(time.time() - t0, 1)
+    for name, found_in in (("verbatim phrases only", lambda k, s: lexicon_findings(s, [tort])),
+                           ("check --lexicon tortured",
+                            lambda k, s: [f for f in reports[k].findings if f.kind == LEXICON_PHRASE])):
+        found = right = 0
+        for k, ((spun, exp), sentence) in enumerate(zip(rows, sentences)):
+            hits = found_in(k, sentence)
+            found += bool(hits)
+            right += len(hits) == 1 and hits[0].text.lower() == " ".join(spun) \
+                and tuple(hits[0].suggestions[0].lower().split()) == exp
+        res[name] = {"sentences_with_a_finding": round(found / len(rows), 3),
+                     "whole_phrase_found_and_restored": round(right / len(rows), 3)}
+    res["check --lexicon tortured"]["seconds"] = seconds
+    # What check --lexicon follows: restore at --min-confidence 0.5 with the lexicon, the
+    # share of sentences whose phrase comes back as the expected one (the sentence's score
+    # weighs every edit, so this is below the decoder's top-1 above).
+    got = m.restore_many(sentences, min_confidence=0.5, lexicons=[tort], together=False)
+    res["restore --lexicon tortured --min-confidence 0.5"] = {"whole_phrase_restored": round(sum(
+        tuple(r.text[len("In this paper the "):-len(" is described in detail.")].lower().split()) == exp
+        for r, (_, exp) in zip(got, rows)) / len(rows), 3)}
     return res
 
 

@@ -45,8 +45,16 @@ def check_many(texts, *, threshold: float | None = None, model=None, lexicons=()
     """
     lexicons = _lexicons(lexicons)
     texts = list(texts) if lexicons and not isinstance(texts, (str, bytes)) else texts
-    reports = _model(model).check_many(texts, threshold=_unit(threshold, "threshold"))
-    return [with_lexicon_findings(r, t, lexicons) for r, t in zip(reports, texts)] if lexicons else reports
+    m = _model(model)
+    reports = m.check_many(texts, threshold=_unit(threshold, "threshold"))
+    return _with_lexicons(m, reports, texts, lexicons) if lexicons else reports
+
+
+def _with_lexicons(m, reports: list, texts: list, lexicons) -> list:
+    """The reports with the lexicons' findings: their phrases found verbatim, and the spans
+    restore would change through one of their swaps (:meth:`respin.model.Model.lexicon_swaps`)."""
+    derived = m.lexicon_swaps(texts, reports, lexicons)
+    return [with_lexicon_findings(r, t, lexicons, d) for r, t, d in zip(reports, texts, derived)]
 
 
 def restore_many(texts, *, model=None, min_confidence: float | None = None, lexicons=()) -> list[Restoration]:
@@ -71,9 +79,11 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     spun copy, else 0); without, or with a source the text is unrelated to, they come from
     the detection model. ``model`` is a model folder (default: the shipped one).
     ``lexicons`` (:class:`SwapLexicon`: ``respin learn``'s, or the shipped tortured phrases)
-    add a finding for each of their phrases of two or more words found in the text
-    (``kind`` "lexicon phrase") wherever the model judges it (no source, or an unrelated
-    one); the score stays the model's.
+    add a finding for each of their phrases of two or more words found in the text, and for
+    each span of two or more words that :func:`restore` with them at ``min_confidence`` 0.5
+    changes through one of their swaps (an unseen phrase whose words the lexicon swaps:
+    "irregular woodland" ==> "random forest"), ``kind`` "lexicon phrase", wherever the model
+    judges the text (no source, or an unrelated one); the score stays the model's.
     """
     threshold = _unit(threshold, "threshold")
     lexicons = _lexicons(lexicons)
@@ -86,11 +96,13 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
         if rel.verdict == "unrelated":  # the source tells nothing: the model judges, as restore does
             report = m.check(text, threshold=threshold)
             report.relation = rel
-            return with_lexicon_findings(report, text, lexicons)
+            return _with_lexicons(m, [report], [text], lexicons)[0] if lexicons else report
         score = 1.0 if rel.verdict == "spun copy" else 0.0
         return Report(score, score >= thr, findings, words, thr, rel, model="source-alignment")
     # threshold None: the model's own default threshold
-    return with_lexicon_findings(_model(model).check(text, threshold=threshold), text, lexicons)
+    m = _model(model)
+    report = m.check(text, threshold=threshold)
+    return _with_lexicons(m, [report], [text], lexicons)[0] if lexicons else report
 
 
 def restore(text: str, source: str | None = None, *, model=None, min_confidence: float | None = None,

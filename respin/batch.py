@@ -222,8 +222,7 @@ def _result(text, match, report, *, id, path, restore, model, restored=None, min
              else respin._model(model).restore(text, min_confidence=min_confidence, lexicons=lexicons,
                                                report=report))
     if lexicons:  # as check --lexicon: its phrases among the findings
-        from .detect import with_lexicon_findings
-        report = with_lexicon_findings(report, text, lexicons)
+        report = respin._with_lexicons(respin._model(model), [report], [text], lexicons)[0]
     return {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
             "findings": [f.to_dict() for f in report.findings], "restored": None if r is None else r.text,
             "edits": [] if r is None else [e.to_dict() for e in r.edits],

@@ -221,7 +221,9 @@ def check(
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
                                       help="Also report every phrase (two or more words) of this swap lexicon found "
                                            "in the text, with its originals (repeatable): 'respin learn' output, or "
-                                           "'tortured' (the shipped paper-mill tortured phrases). The score stays "
+                                           "'tortured' (the shipped paper-mill tortured phrases), and every span "
+                                           "of two or more words that restore --min-confidence 0.5 changes through "
+                                           "its swaps (unseen phrases too). The score stays "
                                            "the model's. With --source, only where the source is unrelated: "
                                            "against a copy's source the findings are its substitutions."),
     statistics: bool = typer.Option(False, "--statistics", metavar="", help="Print counts of findings by word to stderr."),

@@ -174,10 +174,15 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
     return out
 
 
-def with_lexicon_findings(report: "Report", text: str, lexicons) -> "Report":
+def with_lexicon_findings(report: "Report", text: str, lexicons, derived=()) -> "Report":
     """``report`` with :func:`lexicon_findings` of ``text`` among its findings, in place of
-    any model finding they overlap (the lexicon's phrase is the surer and the longer)."""
+    any model finding they overlap (the lexicon's phrase is the surer and the longer);
+    ``derived``: the decoder's lexicon-swap findings of ``text``
+    (:meth:`respin.model.Model.lexicon_swaps`), added where no verbatim phrase and no leaked
+    spintax overlaps them, also in place of the model findings they overlap."""
     extra = lexicon_findings(text, lexicons)
+    fixed = [f for f in report.findings + extra if f.kind == "spintax" or f.kind == LEXICON_PHRASE]
+    extra += [f for f in derived if not any(f.start < x.end and x.start < f.end for x in fixed)]
     if extra:
         kept = [f for f in report.findings if not any(f.start < x.end and x.start < f.end for x in extra)]
         report.findings = sorted(kept + extra, key=lambda f: (f.start, f.end))

@@ -420,12 +420,28 @@ class Model:
         restored as :meth:`restore` alone would (its evidence pooled over itself only), but
         decoded in one batch (faster for many short ones). ``reports``: the texts'
         :meth:`check` results where the caller has them."""
-        from .decode import restore_edits
         from .restore import Restoration
         texts = texts_arg(texts, "restore_many")
         reports = list(reports) if reports is not None else [None] * len(texts)
         docs = [Document.from_text(t) for t in texts]
         dec = self.decoder(lexicons)
+        decoded = self._decoded(texts, docs, reports, dec, together)
+        thr = self.restore_threshold if min_confidence is None else min_confidence
+        out = []
+        for i, (text, doc) in enumerate(zip(texts, docs)):
+            if not doc.n_words:
+                out.append(Restoration(text, text, []))
+                continue
+            out.append(_restoration(text, doc, reports[i], decoded[i][1], thr))
+        return out
+
+    def _decoded(self, texts, docs, reports: list, dec, together: bool) -> dict:
+        """What :meth:`restore_many` decodes: {index of a text with words: (its decoded
+        choices, their edits (:func:`respin.decode.restore_edits`, one per choice, the
+        decoder's own confidence))}; ``reports``: the texts' reports or None, filled in here
+        (the detector's score weighs every edit, see :func:`_restoration`). Also what
+        ``check --lexicon`` reads (:meth:`lexicon_swaps`): one path for both."""
+        from .decode import restore_edits
         live = [i for i, d in enumerate(docs) if d.n_words]
         # The detector's LM windows, which the decoder's pruning reads instead of searching
         # (same values: windows only save time). They are all held until decoding, so they
@@ -443,15 +459,62 @@ class Model:
                 if got:
                     budget -= docs[i].n_words
             wins.append(got[0] if got else None)
-        choices = dict(zip(live, dec.decode_many([docs[i] for i in live], windows=wins, together=together)))
-        thr = self.restore_threshold if min_confidence is None else min_confidence
-        out = []
-        for i, (text, doc) in enumerate(zip(texts, docs)):
-            if not doc.n_words:
-                out.append(Restoration(text, text, []))
-                continue
-            decoded = restore_edits(text, dec, -1.0, doc, choices[i])[0]
-            out.append(_restoration(text, doc, reports[i], decoded, thr))
+        choices = dec.decode_many([docs[i] for i in live], windows=wins, together=together)
+        return {i: (c, restore_edits(texts[i], dec, -1.0, docs[i], c)[0]) for i, c in zip(live, choices)}
+
+    def lexicon_swaps(self, texts, reports: list, lexicons) -> list:
+        """``check --lexicon``'s findings from the decoder: per text, the spans that
+        :meth:`restore_many` (``together=False``: each text as :meth:`restore` alone) with
+        these ``lexicons`` changes at confidence :data:`LEXICON_SWAP_CONFIDENCE` or more
+        through a swap of one of the lexicons (an exact entry, or a word of a phrase derived
+        word by word from one-word entries), each adjacent run of changed words one
+        :data:`respin.detect.LEXICON_PHRASE` finding of :data:`LEXICON_SWAP_MIN_WORDS`
+        words or more, the decoder's replacement its suggestion and its confidence the
+        edit's (P(spun) x decoder posterior, as restore's). ``reports``: the texts'
+        :meth:`check` reports (their scores weigh the edits)."""
+        from .detect import LEXICON_PHRASE, Finding, LineIndex
+        from .restore import apply_edits
+        texts = list(texts)
+        lexicons = tuple(x for x in lexicons if x)
+        out: list = [[] for _ in texts]
+        if not lexicons or self.detector is None or self.lm is None:
+            return out
+        # An edit's confidence is P(spun) x its posterior: a text scored under the bar has none
+        # to report, and is not decoded.
+        todo = [i for i, r in enumerate(reports) if _p_spun(r) >= LEXICON_SWAP_CONFIDENCE and r.words]
+        if not todo:
+            return out
+        docs = [Document.from_text(texts[i]) for i in todo]
+        dec = self.decoder(lexicons)
+        decoded = self._decoded([texts[i] for i in todo], docs, [reports[i] for i in todo], dec, together=False)
+        for j, (choices, edits) in decoded.items():
+            i = todo[j]
+            p_spun = _p_spun(reports[i])
+            text = texts[i]
+            words = [w for _, w, _, _ in dec.sentences(docs[j])]  # the decoder's keys: lower-case words
+            runs: list = []
+            for ch, e in zip(choices, edits):
+                conf = round(p_spun * e.confidence, 3)
+                if conf < LEXICON_SWAP_CONFIDENCE or conf <= 0:
+                    continue
+                key = tuple(words[ch.sent][ch.start:ch.start + ch.length])
+                user = any(lex.lookup(key).get(ch.out, 0) for lex in lexicons)
+                last = runs[-1] if runs else None
+                if last is not None and last[0] == ch.sent and last[1] == ch.start:  # adjacent: one run
+                    last[1], last[3] = ch.start + ch.length, last[3] or user
+                    last[2].append((e, conf))
+                else:
+                    runs.append([ch.sent, ch.start + ch.length, [(e, conf)], user])
+            lines = None
+            for _, _, run, user in runs:
+                start, end = run[0][0].start, run[-1][0].end
+                span = text[start:end]
+                if not user or len(span.split()) < LEXICON_SWAP_MIN_WORDS:
+                    continue
+                lines = lines or LineIndex(text)
+                line, col = lines.line_col(start)
+                fixed = apply_edits(span, [replace(e, start=e.start - start, end=e.end - start) for e, _ in run])
+                out[i].append(Finding(start, end, line, col, span, (fixed,), min(c for _, c in run), LEXICON_PHRASE))
         return out
 
 
@@ -464,7 +527,7 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float):
     each decoded edit's confidence is weighed by the document's P(spun)."""
     from .detect import spintax_findings
     from .restore import Edit, Restoration, apply_edits
-    p_spun = report.score if report.judged else 0.0
+    p_spun = _p_spun(report)
     edits = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, "spintax")
              for f in spintax_findings(text) if f.confidence >= thr]
     suggestions = []
@@ -477,6 +540,19 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float):
     edits.sort(key=lambda e: e.start)
     return Restoration(text, apply_edits(text, edits), edits, words=doc.n_words,
                        suggestions=suggestions, score=report.score)
+
+
+def _p_spun(report) -> float:
+    """The document's P(spun), which weighs every decoded edit's confidence."""
+    return report.score if report.judged else 0.0
+
+
+# check --lexicon's decoder findings (Model.lexicon_swaps): restore's edits through a lexicon
+# swap at this confidence or more (restore --min-confidence 0.5, the bold setting such
+# lexicons are used at), spanning this many words or more (single words of a lexicon are
+# ordinary English, left to the model as in respin.detect.lexicon_findings). See BENCHMARKS.md.
+LEXICON_SWAP_CONFIDENCE = 0.5
+LEXICON_SWAP_MIN_WORDS = 2
 
 
 def _load_detector(path: Path) -> Detector:

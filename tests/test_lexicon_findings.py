@@ -126,3 +126,93 @@ def test_batch_findings_take_the_lexicon_too(cli, tmp_path):
     (row,) = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [f["text"] for f in row["findings"] if f["kind"] == LEXICON_PHRASE] == [
         "Counterfeit consciousness", "profound learning model"]
+
+
+# check --lexicon also reports what restore (--min-confidence 0.5) changes through the
+# lexicon's swaps: an unseen tortured phrase whose words the lexicon swaps one by one.
+TORTURED_ABSTRACT = ("We present a counterfeit consciousness pipeline for picture acknowledgment in crop fields. "
+                     "The irregular woodland classifier is trained on the highlights of every plot, and the flag "
+                     "to commotion proportion of each sensor is reported. The exactness of the strategy is "
+                     "assessed on two public benchmarks.\n")
+
+
+def _derived(report):
+    return [f for f in report.findings if f.kind == LEXICON_PHRASE and f.confidence != LEXICON_PHRASE_CONFIDENCE]
+
+
+def test_an_unseen_tortured_phrase_is_reported_with_the_lexicons_phrase_first(shipped_tortured):
+    for phrase in ("irregular woodland", "picture acknowledgment"):  # not entries: derived word by word
+        assert shipped_tortured.lookup(tuple(phrase.split())) == {}
+    r = respin.check(TORTURED_ABSTRACT, lexicons=[shipped_tortured])
+    got = {f.text: f for f in r.findings}
+    assert got["irregular woodland"].suggestions[0] == "random forest"
+    assert got["picture acknowledgment"].suggestions[0] == "image recognition"
+    assert got["counterfeit consciousness"].confidence == LEXICON_PHRASE_CONFIDENCE  # the exact entry keeps its place
+    from respin.model import LEXICON_SWAP_CONFIDENCE
+    for f in _derived(r):
+        assert TORTURED_ABSTRACT[f.start:f.end] == f.text and LEXICON_SWAP_CONFIDENCE <= f.confidence < 1
+        assert len(f.text.split()) >= 2
+    assert all(a.end <= b.start for a, b in zip(r.findings, r.findings[1:]))
+    assert respin.check_many([TORTURED_ABSTRACT, "Nothing here."], lexicons=[shipped_tortured])[0].findings == r.findings
+
+
+def test_check_and_restore_agree_on_a_made_up_abstract(shipped_tortured):
+    r = respin.check(TORTURED_ABSTRACT, lexicons=[shipped_tortured])
+    restored = respin.restore(TORTURED_ABSTRACT, lexicons=[shipped_tortured], min_confidence=0.5)
+    assert "random forest" in restored.text and "image recognition" in restored.text
+    derived = _derived(r)
+    assert derived
+    for f in derived:  # each derived finding is restore's edits over its span, at their confidence
+        inside = [e for e in restored.edits if f.start <= e.start and e.end <= f.end]
+        assert inside and inside[0].start == f.start and inside[-1].end == f.end
+        assert apply_edits_in(f, inside) == f.suggestions[0]
+        assert f.confidence == min(e.confidence for e in inside)
+
+
+def apply_edits_in(f, edits):
+    from dataclasses import replace
+    from respin.restore import apply_edits
+    return apply_edits(f.text, [replace(e, start=e.start - f.start, end=e.end - f.start) for e in edits])
+
+
+def test_without_a_lexicon_the_report_is_the_models(shipped_tortured):
+    plain = respin.check(TORTURED_ABSTRACT)
+    assert not any(f.kind == LEXICON_PHRASE for f in plain.findings)
+    assert respin.check(TORTURED_ABSTRACT, lexicons=()).findings == plain.findings
+    with_lex = respin.check(TORTURED_ABSTRACT, lexicons=[shipped_tortured])
+    assert with_lex.score == plain.score
+    lex = [f for f in with_lex.findings if f.kind == LEXICON_PHRASE]
+    # the model's findings stay where no lexicon finding overlaps them
+    assert [f for f in plain.findings if not any(f.start < x.end and x.start < f.end for x in lex)] == \
+        [f for f in with_lex.findings if f.kind != LEXICON_PHRASE]
+
+
+@pytest.mark.parametrize("name,text", negative_texts(), ids=[n for n, _ in negative_texts()])
+def test_clean_text_gets_no_new_finding_from_the_lexicon(name, text, shipped_tortured):
+    assert respin.check(text, lexicons=[shipped_tortured]).findings == respin.check(text).findings
+
+
+# Made up; the model scores it spun (0.91: short science reads oddly to a news LM) and flags
+# "crude yield" itself. With the lexicon restore (0.5) writes "raw output" there, and check
+# says so in the model's place: a lexicon's finding follows the model's score, it adds no
+# evidence of its own (a known limit, see BENCHMARKS.md).
+CLEAN_SCIENCE = ("We measured the crude yield of the reaction at three temperatures. The data show that the "
+                 "thickness of the film grows with time, and a simple model of the process fits every sample. "
+                 "Random forests and support vector machines were compared on the test set.\n")
+
+
+def test_clean_text_the_model_calls_spun_gets_no_new_span(shipped_tortured):
+    plain = respin.check(CLEAN_SCIENCE)
+    with_lex = respin.check(CLEAN_SCIENCE, lexicons=[shipped_tortured])
+    for f in _derived(with_lex):
+        assert any(f.start < x.end and x.start < f.end for x in plain.findings), f
+
+
+def test_cli_check_reports_the_derived_phrase(cli, tmp_path):
+    paper = tmp_path / "paper.txt"
+    paper.write_text(TORTURED_ABSTRACT, encoding="utf-8")
+    ran = cli("check", paper, "--lexicon", "tortured")
+    assert ran.code in (0, 1), ran.err
+    assert "irregular woodland ==> random forest (" in ran.out
+    assert "picture acknowledgment ==> image recognition (" in ran.out
+    assert "==> movie reference" not in ran.out
