@@ -468,11 +468,12 @@ class Model:
         these ``lexicons`` changes at confidence :data:`LEXICON_SWAP_CONFIDENCE` or more
         through a swap of one of the lexicons (an exact entry, or a word of a phrase derived
         word by word from one-word entries), each adjacent run of changed words one
-        :data:`respin.detect.LEXICON_PHRASE` finding of :data:`LEXICON_SWAP_MIN_WORDS`
-        words or more, the decoder's replacement its suggestion and its confidence the
+        :data:`respin.detect.LEXICON_PHRASE` finding where it changes :data:`LEXICON_SWAP_MIN_WORDS`
+        content words or more, the decoder's replacement its suggestion and its confidence the
         edit's (P(spun) x decoder posterior, as restore's). ``reports``: the texts'
         :meth:`check` reports (their scores weigh the edits)."""
         from .detect import LEXICON_PHRASE, Finding, LineIndex
+        from .evidence import STOPWORDS
         from .restore import apply_edits
         texts = list(texts)
         lexicons = tuple(x for x in lexicons if x)
@@ -509,7 +510,10 @@ class Model:
             for _, _, run, user in runs:
                 start, end = run[0][0].start, run[-1][0].end
                 span = text[start:end]
-                if not user or len(span.split()) < LEXICON_SWAP_MIN_WORDS:
+                # Words the run changes, function words not counted: "an administration ==>
+                # a service" is one content swap beside an article, not a phrase.
+                changed = [w for e, _ in run for w in e.spun.lower().split() if w not in STOPWORDS]
+                if not user or len(changed) < LEXICON_SWAP_MIN_WORDS:
                     continue
                 lines = lines or LineIndex(text)
                 line, col = lines.line_col(start)
@@ -549,8 +553,9 @@ def _p_spun(report) -> float:
 
 # check --lexicon's decoder findings (Model.lexicon_swaps): restore's edits through a lexicon
 # swap at this confidence or more (restore --min-confidence 0.5, the bold setting such
-# lexicons are used at), spanning this many words or more (single words of a lexicon are
-# ordinary English, left to the model as in respin.detect.lexicon_findings). See BENCHMARKS.md.
+# lexicons are used at), changing this many words or more that are not function words
+# (single words of a lexicon are ordinary English, left to the model as in
+# respin.detect.lexicon_findings). See BENCHMARKS.md.
 LEXICON_SWAP_CONFIDENCE = 0.5
 LEXICON_SWAP_MIN_WORDS = 2
 

@@ -216,3 +216,21 @@ def test_cli_check_reports_the_derived_phrase(cli, tmp_path):
     assert "irregular woodland ==> random forest (" in ran.out
     assert "picture acknowledgment ==> image recognition (" in ran.out
     assert "==> movie reference" not in ran.out
+
+
+def test_a_function_word_beside_one_swap_is_not_a_phrase(tmp_path):
+    """A run of restore's lexicon edits counts as a phrase only when it changes two content
+    words: "an administration ==> a service" is one swap beside an article (restore makes
+    it; check leaves the single word to the model), "Home mentioned ==> House said" two."""
+    from respin.cli import _load_lexicon
+    tsv = tmp_path / "my.tsv"
+    tsv.write_text("# weight: 4\nan\ta\t9\nadministration\tservice\t9\nmentioned\tsaid\t9\n", encoding="utf-8")
+    lex = _load_lexicon(str(tsv), None)
+    text = ("The White Home mentioned on Monday that an administration official would depart. Officials mentioned "
+            "the plan was ready, and an administration spokesman mentioned the talks would resume. The mayor "
+            "mentioned the budget was fair.\n")
+    restored = respin.restore(text, lexicons=[lex], min_confidence=0.5)
+    assert any(e.spun == "an" for e in restored.edits) and any(e.spun == "administration" for e in restored.edits)
+    derived = _derived(respin.check(text, lexicons=[lex]))
+    assert not any("administration" in f.text for f in derived), derived
+    assert any(f.text == "Home mentioned" and f.suggestions[0] == "House said" for f in derived), derived
