@@ -102,6 +102,7 @@ class Model:
         cfg = self.detector.lm_config if self.detector is not None else None
         self.lm = default_scorer() if not cfg or cfg.get("weight", 0) < 1 else None
         self._decoders: dict = {}
+        self._last_decoded = None  # (texts, decoder, result) of the last _decoded call, see there
         self._decoder_conf = None
         if cfg and (self.lm is not None or cfg.get("weight", 0) >= 1):
             from .ngram import combine, load_lm  # Kneser-Ney models, and CountsLM files of older runs
@@ -442,6 +443,13 @@ class Model:
         (the detector's score weighs every edit, see :func:`_restoration`). Also what
         ``check --lexicon`` reads (:meth:`lexicon_swaps`): one path for both."""
         from .decode import restore_edits
+        # batch --lexicon restores a record, then asks lexicon_swaps for the same decoding:
+        # the last result is kept (short texts only) and given again when the texts, the
+        # decoder and the pooling match and no report is left to fill in.
+        key = (tuple(texts), together and len(texts) > 1)
+        last = self._last_decoded
+        if last is not None and last[1] is dec and last[0] == key and all(r is not None for r in reports):
+            return last[2]
         live = [i for i, d in enumerate(docs) if d.n_words]
         # The detector's LM windows, which the decoder's pruning reads instead of searching
         # (same values: windows only save time). They are all held until decoding, so they
@@ -460,7 +468,9 @@ class Model:
                     budget -= docs[i].n_words
             wins.append(got[0] if got else None)
         choices = dec.decode_many([docs[i] for i in live], windows=wins, together=together)
-        return {i: (c, restore_edits(texts[i], dec, -1.0, docs[i], c)[0]) for i, c in zip(live, choices)}
+        out = {i: (c, restore_edits(texts[i], dec, -1.0, docs[i], c)[0]) for i, c in zip(live, choices)}
+        self._last_decoded = (key, dec, out) if sum(map(len, texts)) <= LAST_DECODED_CHARS else None
+        return out
 
     def lexicon_swaps(self, texts, reports: list, lexicons) -> list:
         """``check --lexicon``'s findings from the decoder: per text, the spans that
@@ -556,6 +566,7 @@ def _p_spun(report) -> float:
 # lexicons are used at), changing this many words or more that are not function words
 # (single words of a lexicon are ordinary English, left to the model as in
 # respin.detect.lexicon_findings). See BENCHMARKS.md.
+LAST_DECODED_CHARS = 200_000  # Model._decoded keeps its last result for texts this long at most
 LEXICON_SWAP_CONFIDENCE = 0.5
 LEXICON_SWAP_MIN_WORDS = 2
 

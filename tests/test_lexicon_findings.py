@@ -234,3 +234,27 @@ def test_a_function_word_beside_one_swap_is_not_a_phrase(tmp_path):
     derived = _derived(respin.check(text, lexicons=[lex]))
     assert not any("administration" in f.text for f in derived), derived
     assert any(f.text == "Home mentioned" and f.suggestions[0] == "House said" for f in derived), derived
+
+
+def test_restore_then_lexicon_swaps_decode_once(shipped_tortured, monkeypatch):
+    """batch --lexicon restores a record and then reports its lexicon swaps: the second
+    asks for the very decoding the first made, which is given again, not redone; another
+    text, or a report left to fill in, decodes afresh."""
+    from respin.decode import Decoder
+    from respin.model import default
+    m = default()
+    calls = []
+    real = Decoder.decode_many
+    monkeypatch.setattr(Decoder, "decode_many", lambda self, *a, **k: calls.append(1) or real(self, *a, **k))
+    report = m.check(TORTURED_ABSTRACT)
+    restored = m.restore(TORTURED_ABSTRACT, min_confidence=0.5, lexicons=[shipped_tortured], report=report)
+    swaps = m.lexicon_swaps([TORTURED_ABSTRACT], [report], [shipped_tortured])[0]
+    assert len(calls) == 1 and swaps and "random forest" in restored.text
+    assert respin.check(TORTURED_ABSTRACT, lexicons=[shipped_tortured]).findings == \
+        respin.check_many([TORTURED_ABSTRACT], lexicons=[shipped_tortured])[0].findings
+    assert len(calls) == 1  # the same text again: the same decoding
+    other = TORTURED_ABSTRACT.replace("crop fields", "rice fields")
+    m.lexicon_swaps([other], [m.check(other)], [shipped_tortured])
+    assert len(calls) == 2  # another text is decoded
+    m.restore_many([TORTURED_ABSTRACT], min_confidence=0.5, lexicons=[shipped_tortured])
+    assert len(calls) == 3  # no report given: decoded afresh
