@@ -57,6 +57,28 @@ def cli(capsys):
     return run
 
 
+@pytest.fixture(scope="session")
+def lex():
+    """The shipped thesaurus table (skips where it is not built)."""
+    from respin.lexicon import default_lexicon
+    lx = default_lexicon()
+    if lx is None:
+        pytest.skip("models/default/lexicon.npz not built (python -m respin.build_lexicon models/default)")
+    return lx
+
+
+@pytest.fixture(scope="session")
+def model():
+    """The shipped model with its decoded CMU table (the vectorised evidence path); skips
+    where the table cannot be decoded. Modules needing something else define their own."""
+    from respin.evidence import vectorised
+    from respin.model import default
+    m = default()
+    if vectorised(m.lexicon, m.lm) is None:
+        pytest.skip("no decoded CMU table")
+    return m
+
+
 @pytest.fixture
 def pair(tmp_path):
     """A small spun file and its clean source on disk."""

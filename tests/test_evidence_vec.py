@@ -30,15 +30,6 @@ EXTRA = [
 TOL = 1e-3
 
 
-@pytest.fixture(scope="module")
-def model():
-    from respin.model import default
-    m = default()
-    if vectorised(m.lexicon, m.lm) is None:
-        pytest.skip("no decoded CMU table")
-    return m
-
-
 def _texts():
     return [p.read_text(encoding="utf-8")[:20000] for p in TEXTS] + EXTRA
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from respin.lexicon import BOTH, MOBY, WORDNET, Lexicon, default_lexicon
+from respin.lexicon import BOTH, MOBY, WORDNET, Lexicon
 
 # (original, spun) pairs seen in real spinner output.
 SPINNER_PAIRS = [
@@ -16,14 +16,6 @@ SPINNER_PAIRS = [
 ]
 # Known gap: neither WordNet nor Moby links plant~crop ("power plants" -> "energy crops").
 MISSING = [("plants", "crops")]
-
-
-@pytest.fixture(scope="module")
-def lex() -> Lexicon:
-    lx = default_lexicon()
-    if lx is None:
-        pytest.skip("models/default/lexicon.npz not built (python -m respin.build_lexicon models/default)")
-    return lx
 
 
 @pytest.mark.parametrize("original,spun", SPINNER_PAIRS)

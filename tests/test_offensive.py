@@ -7,21 +7,12 @@ import pytest
 
 import respin
 from respin.build_lexicon import MOBY, WORDNET, drop_never_offered
-from respin.lexicon import default_lexicon
 from respin.offensive import NEVER_OFFERED, never_offered
 
 # Ordinary words the thesauri link to listed words through archaic or slang senses.
 ORDINARY = ["spoil", "spoiled", "violate", "violated", "plunder", "angry", "drunk", "stuff", "nonsense",
             "talk", "gap", "crevice", "slow", "delay", "brown", "birds", "chest", "behind", "bottom",
             "water", "cigarette", "lesbian", "child", "complaining", "illicit", "ream"]
-
-
-@pytest.fixture(scope="module")
-def lex():
-    lx = default_lexicon()
-    if lx is None:
-        pytest.skip("models/default/lexicon.npz not built")
-    return lx
 
 
 @pytest.fixture(scope="module")

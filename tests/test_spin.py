@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from respin import corpora
-from respin.lexicon import default_lexicon
 from respin.spin import (ABBREVIATIONS, NUMBER_WORDS, PHRASES, STYLES, SpinResult, Swap,
                          match_case, spin, unspin)
 
@@ -27,14 +26,6 @@ TEXT = (
     "Three senior diplomats described the meeting as \"difficult but important\" and said "
     "the negotiations would resume next week in Geneva.\n"
 )
-
-
-@pytest.fixture(scope="module")
-def lex():
-    lx = default_lexicon()
-    if lx is None:
-        pytest.skip("models/default/lexicon.npz not built (python -m respin.build_lexicon models/default)")
-    return lx
 
 
 def _check_exact(text: str, r: SpinResult) -> None:

@@ -50,15 +50,6 @@ def test_channel_prefers_the_candidate_with_fewer_synonyms():
     assert chan[1] - chan[0] == pytest.approx(np.log10(301 / 10), abs=1e-5)
 
 
-@pytest.fixture(scope="module")
-def model():
-    from respin.model import default
-    m = default()
-    if vectorised(m.lexicon, m.lm) is None:
-        pytest.skip("no decoded CMU table")
-    return m
-
-
 def test_joint_choice_is_the_best_combination_by_the_lm(model):
     """joint_choices' pick is the combination (each word kept or one of its options)
     whose LM window plus channel terms is best, as the scalar LM scores it."""
