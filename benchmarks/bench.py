@@ -119,11 +119,12 @@ def auc(pos: list[float], neg: list[float]) -> float:
     return s / (len(pos) * len(neg))
 
 
-def detection_scores(items) -> dict:
+def detection_scores(items, min_confidence: float | None = None) -> dict:
     """Document, paragraph and word level detection figures (METRICS.md).
 
-    Words are flagged by checking the whole document (as a user would) and mapping
-    findings onto each paragraph line; paragraph scores check each line alone.
+    Words are flagged by checking the whole document (as a user would, at ``check
+    --min-confidence``, default the model's) and mapping findings onto each paragraph line;
+    paragraph scores check each line alone.
     """
     tp = fp = fn = top_ok = 0
     doc_pos, doc_neg, par_pos, par_neg, flags = [], [], [], [], []
@@ -132,7 +133,7 @@ def detection_scores(items) -> dict:
     for name, spun, orig in items:
         counts = per_article.setdefault(name.split("__")[0], [0, 0, 0])
         tp0, fp0, fn0 = tp, fp, fn
-        rep, clean = respin.check(spun), respin.check(orig)
+        rep, clean = respin.check(spun, min_confidence=min_confidence), respin.check(orig)
         doc_pos.append(rep.score)
         doc_neg.append(clean.score)
         flags += [rep.spun, not clean.spun]
@@ -181,6 +182,21 @@ def detection_scores(items) -> dict:
                if any("__" in name for name, _, _ in items) else {})}
 
 
+CURVE_BARS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
+
+
+def word_curve(items) -> list[dict]:
+    """Word-level precision, recall, F1 and top suggestion at each ``check
+    --min-confidence`` of CURVE_BARS (the default is the model's 0.5)."""
+    out = []
+    for bar in CURVE_BARS:
+        d = detection_scores(items, min_confidence=bar)
+        out.append({"min_confidence": bar, **{k: d[k] for k in (
+            "word_precision", "word_recall", "word_f1", "top_suggestion_correct", "true_positive_words")},
+            **({"word_f1_per_article": d["word_f1_per_article"]} if "word_f1_per_article" in d else {})})
+    return out
+
+
 def _top_suggestion_right(line: str, fa: int, fb: int, f, orig_tokens: list[str]) -> bool:
     """Whether putting the finding's top suggestion in place of its span gives the original
     there: every token the suggestion puts in the line lies in an equal opcode against the
@@ -208,7 +224,7 @@ def seed_scores() -> dict:
     return out
 
 
-def simulated_scores(n_docs=60) -> dict:
+def simulated_items(n_docs=60) -> list:
     """Held-out simulator output: texts and the style never used in training."""
     from respin.spin import spin
     from respin import corpora
@@ -219,7 +235,11 @@ def simulated_scores(n_docs=60) -> dict:
         sp = spin(t, rate=0.3, style="conservative", seed=1000 + i, links="wordnet")
         if sp.swaps:
             items.append((f"sim{i}", sp.text, t))
-    return detection_scores(items)
+    return items
+
+
+def simulated_scores(n_docs=60) -> dict:
+    return detection_scores(simulated_items(n_docs))
 
 
 def length_scores(first: int = 9000, n: int = 600) -> dict:
@@ -360,6 +380,8 @@ def main() -> None:
         res["detect_dev_pairs_spinner"] = detection_scores(pairs("spinner"))
         res["detect_dev_pairs_mt_roundtrip"] = detection_scores(pairs("mt"))
         res["detect_simulated_heldout"] = simulated_scores()
+        res["detect_word_curve"] = {"dev_pairs_spinner": word_curve(pairs("spinner")),
+                                    "simulated_heldout": word_curve(simulated_items())}
         res["restore_without_source_dev_pairs_spinner"] = restoration_scores(pairs("spinner"), use_source=False)
     if a.only in (None, "length"):
         res["detect_by_length"] = length_scores()

@@ -35,7 +35,8 @@ def __getattr__(name):
     raise AttributeError(f"module 'respin' has no attribute {name!r}")
 
 
-def check_many(texts, *, threshold: float | None = None, model=None, lexicons=()) -> list[Report]:
+def check_many(texts, *, threshold: float | None = None, model=None, lexicons=(),
+               min_confidence: float | None = None) -> list[Report]:
     """:func:`check` of each text (without a source), in order: the same reports, but the
     texts are scored together, several times faster on many short texts (records, posts,
     paragraphs) than one call each.
@@ -45,9 +46,20 @@ def check_many(texts, *, threshold: float | None = None, model=None, lexicons=()
     """
     lexicons = _lexicons(lexicons)
     texts = list(texts) if lexicons and not isinstance(texts, (str, bytes)) else texts
+    min_confidence = _unit(min_confidence, "min_confidence")
     m = _model(model)
-    reports = m.check_many(texts, threshold=_unit(threshold, "threshold"))
-    return _with_lexicons(m, reports, texts, lexicons) if lexicons else reports
+    reports = m.check_many(texts, threshold=_unit(threshold, "threshold"), min_confidence=min_confidence)
+    reports = _with_lexicons(m, reports, texts, lexicons) if lexicons else reports
+    return [_at_least(r, min_confidence) for r in reports]
+
+
+def _at_least(report: Report, min_confidence: float | None) -> Report:
+    """``report`` listing only the findings at least ``min_confidence`` sure (all where it
+    is None): the model lists its words at that posterior already; this also holds the
+    source's, the lexicons' and leaked spinner templates' findings to the same bar."""
+    if min_confidence is not None and any(f.confidence < min_confidence for f in report.findings):
+        report.findings = [f for f in report.findings if f.confidence >= min_confidence]
+    return report
 
 
 def _with_lexicons(m, reports: list, texts: list, lexicons) -> list:
@@ -72,7 +84,7 @@ def _model(model):
 
 
 def check(text: str, source: str | None = None, *, threshold: float | None = None, model=None,
-          lexicons=()) -> Report:
+          lexicons=(), min_confidence: float | None = None) -> Report:
     """Score ``text`` for synonym spinning and list the suspected words.
 
     With ``source`` the findings are the substitutions aligned against it (score 1 for a
@@ -84,8 +96,22 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     changes through one of their swaps (an unseen phrase whose words the lexicon swaps:
     "irregular woodland" ==> "random forest"), ``kind`` "lexicon phrase", wherever the model
     judges the text (no source, or an unrelated one); the score stays the model's.
+    ``min_confidence`` lists only findings at least that sure; without it the model lists
+    words and phrases whose probability of being swapped is at least its
+    ``finding_threshold`` (0.5), and every other finding. Lower is bolder: on real spinner
+    output 0.3 finds more swapped words at a little less precision (BENCHMARKS.md).
+
+    >>> text = "The White Home mentioned it."
+    >>> src = "The White House said it."
+    >>> [f.text for f in check(text, source=src, min_confidence=0.9).findings]
+    ['Home', 'mentioned']
     """
     threshold = _unit(threshold, "threshold")
+    min_confidence = _unit(min_confidence, "min_confidence")
+    return _at_least(_check(text, source, threshold, model, lexicons, min_confidence), min_confidence)
+
+
+def _check(text, source, threshold, model, lexicons, min_confidence) -> Report:
     lexicons = _lexicons(lexicons)
     if source is not None:  # (without one, Model.check checks the text)
         _text(text, "check")
@@ -94,14 +120,14 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
         m = _model(model)
         findings, rel, words = findings_from_source(text, source, m.lexicon)
         if rel.verdict == "unrelated":  # the source tells nothing: the model judges, as restore does
-            report = m.check(text, threshold=threshold)
+            report = m.check(text, threshold=threshold, min_confidence=min_confidence)
             report.relation = rel
             return _with_lexicons(m, [report], [text], lexicons)[0] if lexicons else report
         score = 1.0 if rel.verdict == "spun copy" else 0.0
         return Report(score, score >= thr, findings, words, thr, rel, model="source-alignment")
     # threshold None: the model's own default threshold
     m = _model(model)
-    report = m.check(text, threshold=threshold)
+    report = m.check(text, threshold=threshold, min_confidence=min_confidence)
     return _with_lexicons(m, [report], [text], lexicons)[0] if lexicons else report
 
 

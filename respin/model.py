@@ -139,18 +139,21 @@ class Model:
         return self
 
     def check(self, text: str, threshold: float | None = None, findings: bool = True, doc: Document | None = None,
-              windows: list | None = None):
+              windows: list | None = None, min_confidence: float | None = None):
         """The :class:`Report` of ``text``; ``findings=False`` computes the score alone
         (no findings listed), as restoration needs; ``doc``: ``text`` already tokenised
         (:meth:`Document.from_text`), which restoration has; ``windows``: a list to which
         the LM windows of the vectorised evidence pass are appended
-        (:class:`respin.evidence_vec.Windows`), for restoration's decoder."""
+        (:class:`respin.evidence_vec.Windows`), for restoration's decoder;
+        ``min_confidence``: the posterior a word or phrase needs to be listed (default: the
+        detector's ``finding_threshold``)."""
         text_arg(text, "check")
         if doc is not None and doc.text is not text and doc.text != text:  # findings' offsets index ``text``
             raise ValueError("doc is not the Document of text")
-        return self._check_chunk([text], threshold, findings, doc, windows)[0]
+        return self._check_chunk([text], threshold, findings, doc, windows, min_confidence=min_confidence)[0]
 
-    def check_many(self, texts, threshold: float | None = None, findings: bool = True, doc_rows: list | None = None) -> list:
+    def check_many(self, texts, threshold: float | None = None, findings: bool = True, doc_rows: list | None = None,
+                   min_confidence: float | None = None) -> list:
         """:meth:`check` of each text, in order, with the same reports, but the evidence of
         many short texts is scored in one pass (one set of LM lookups per chunk instead of
         one per text): what a corpus of short records needs (see BENCHMARKS.md).
@@ -161,19 +164,20 @@ class Model:
         size = 0
         for t in texts_arg(texts, "check_many"):
             if chunk and size + len(t) > CHUNK_CHARS:
-                out += self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows)
+                out += self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows, min_confidence=min_confidence)
                 chunk, size = [], 0
             chunk.append(t)
             size += len(t) + 1
         if chunk:
-            out += self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows)
+            out += self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows, min_confidence=min_confidence)
         return out
 
     # The collector paused: a check makes tens of thousands of short-lived tuples, lists and
     # findings (no cycles), whose collections cost ~4% of a long check.
     @gc_paused()
     def _check_chunk(self, texts: list[str], threshold, findings: bool, doc: Document | None = None,
-                     windows: list | None = None, doc_rows: list | None = None) -> list:
+                     windows: list | None = None, doc_rows: list | None = None,
+                     min_confidence: float | None = None) -> list:
         """Reports of ``texts``, scored together as the lines of one document: lines never
         share a sentence, so every LM window, phrase and name stays inside its own text;
         the two document-wide quantities (doc_rate, the consistency of a word's swaps)
@@ -184,6 +188,8 @@ class Model:
         from .phrases import log_lr
         det = self.detector
         thr = (det.doc_threshold if det else 0.5) if threshold is None else threshold
+        # A finding needs some posterior: at 0 every word of a clean text would be listed.
+        fthr = (det.finding_threshold if det else 0.5) if min_confidence is None else max(min_confidence, 1e-6)
         if len(texts) == 1:
             text = texts[0]
             cdoc = doc if doc is not None else Document.from_text(text)
@@ -197,7 +203,8 @@ class Model:
         self._require()
         vec = vectorised(self.lexicon, self.lm)
         if vec is None and len(texts) > 1:  # a scorer without tables: one text at a time
-            return [self._check_chunk([t], threshold, findings, doc_rows=doc_rows)[0] for t in texts]
+            return [self._check_chunk([t], threshold, findings, doc_rows=doc_rows, min_confidence=min_confidence)[0]
+                    for t in texts]
         # Where each text starts: character, token, line.
         char0 = [0] * len(texts)
         line0 = [0] * len(texts)
@@ -262,7 +269,7 @@ class Model:
                         if q > post[r - a]:
                             post[r - a] = q
                         pooled[r] = h.candidate
-            hit = np.flatnonzero(post >= det.finding_threshold)
+            hit = np.flatnonzero(post >= fthr)
             flagged += (hit + a).tolist()
             post_all.append(post[hit])
             score = det.score_row(row)  # the calibrated document model: word evidence only
@@ -270,7 +277,7 @@ class Model:
         if findings:
             found = self._findings(text, cdoc, (table, vec[1]) if vec is not None else None, get, flagged,
                                    np.concatenate(post_all) if post_all else np.zeros(0), pooled,
-                                   phrases, phrase_post_all)
+                                   phrases, phrase_post_all, fthr)
             f0, fstarts = 0, [f.start for f in found]
             for i, rep in enumerate(reports):
                 f1 = bisect.bisect_left(fstarts, char0[i] + len(texts[i]) + 1, lo=f0)
@@ -289,14 +296,13 @@ class Model:
                                       + leaked, key=lambda f: f.start)
         return reports
 
-    def _findings(self, text, doc, vec_table, get, flagged, post, pooled, phrases, phrase_post) -> list:
+    def _findings(self, text, doc, vec_table, get, flagged, post, pooled, phrases, phrase_post, threshold) -> list:
         """Word and phrase findings of the flagged rows (posteriors ``post``) and phrase hits,
         over the whole chunk, in text order; ``vec_table``: (EvidenceTable, LM table) of the
         vectorised pass, or None. Rows are built and ranked in blocks of whole sentences
         (a finding never spans two): a long spun text may flag tens of thousands of words,
         each ranking up to 60 candidates, and memory grows with the block only."""
         from .detect import RowContext, findings_from_rows
-        det = self.detector
         context = RowContext(text, doc)  # once per document, not once per block of rows
         cuts = [0, len(flagged)]
         if vec_table is not None:
@@ -331,7 +337,7 @@ class Model:
                 rows = [get(i) for i in ids]
                 for r in rows:
                     r.candidates = rescore(r, self.lexicon, self.lm)
-            found += findings_from_rows(text, doc, rows, post[k0:k1], det.finding_threshold, context=context,
+            found += findings_from_rows(text, doc, rows, post[k0:k1], threshold, context=context,
                                         joint=joint)
         if phrases:
             from .phrases import phrase_findings
@@ -344,7 +350,7 @@ class Model:
                     out.append(found[j])
                 return out
             # A word finding reaching outside the phrase wins; those inside it give way.
-            extra = [f for f in phrase_findings(text, phrases, phrase_post, det.finding_threshold)
+            extra = [f for f in phrase_findings(text, phrases, phrase_post, threshold)
                      if all(f.start <= x.start and x.end <= f.end for x in overlapping(f))]
             if extra:
                 inside = {id(x) for f in extra for x in overlapping(f)}
