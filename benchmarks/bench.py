@@ -126,7 +126,8 @@ def detection_scores(items, min_confidence: float | None = None) -> dict:
     --min-confidence``, default the model's) and mapping findings onto each paragraph line;
     paragraph scores check each line alone.
     """
-    tp = fp = fn = top_ok = 0
+    tp = fp = fn = top_ok = top3_ok = 0
+    n_found = n_sugg = 0  # findings of the spun copies and their suggestions: how long the lists are
     doc_pos, doc_neg, par_pos, par_neg, flags = [], [], [], [], []
     par_changed: list[bool] = []  # whether the spinner changed any token of the paragraph
     per_article: dict = {}  # article (the name before "__") -> [tp, fp, fn]
@@ -134,6 +135,8 @@ def detection_scores(items, min_confidence: float | None = None) -> dict:
         counts = per_article.setdefault(name.split("__")[0], [0, 0, 0])
         tp0, fp0, fn0 = tp, fp, fn
         rep, clean = respin.check(spun, min_confidence=min_confidence), respin.check(orig)
+        n_found += len(rep.findings)
+        n_sugg += sum(len(f.suggestions) for f in rep.findings)
         doc_pos.append(rep.score)
         doc_neg.append(clean.score)
         flags += [rep.spun, not clean.spun]
@@ -151,15 +154,16 @@ def detection_scores(items, min_confidence: float | None = None) -> dict:
                      if line_start <= f.start < line_start + len(ls)]
             S = toks(ls)
             O = [t[0] for t in toks(lo)]
-            right: dict = {}  # finding -> whether its top suggestion restores the original
+            right: dict = {}  # finding -> whether each suggestion restores the original
             for i, (w, a, b) in enumerate(S):
                 hit = [f for fa, fb, f in found if fa < b and a < fb]
                 if hit and sub[i]:
                     tp += 1
                     fa, fb, f = next(x for x in found if x[2] is hit[0])
                     if id(f) not in right:
-                        right[id(f)] = _top_suggestion_right(ls, fa, fb, f, O)
-                    top_ok += right[id(f)]
+                        right[id(f)] = [_suggestion_right(ls, fa, fb, s, O) for s in f.suggestions[:3]]
+                    top_ok += right[id(f)][:1] == [True]
+                    top3_ok += any(right[id(f)])
                 elif hit:
                     fp += 1
                 elif sub[i]:
@@ -177,7 +181,8 @@ def detection_scores(items, min_confidence: float | None = None) -> dict:
             "doc_spun_flag_accuracy": sum(flags) / max(len(flags), 1),
             "spun_docs_judged_spun": sum(flags[0::2]), "clean_docs_judged_clean": sum(flags[1::2]),
             "word_precision": p, "word_recall": r, "word_f1": 2 * p * r / max(p + r, 1e-9),
-            "top_suggestion_correct": top_ok / max(tp, 1), "true_positive_words": tp,
+            "top_suggestion_correct": top_ok / max(tp, 1), "top3_suggestion_correct": top3_ok / max(tp, 1),
+            "true_positive_words": tp, "suggestions_per_finding": n_sugg / max(n_found, 1),
             **({"word_f1_per_article": {k: round(f1(*v), 3) for k, v in per_article.items()}}
                if any("__" in name for name, _, _ in items) else {})}
 
@@ -192,22 +197,21 @@ def word_curve(items) -> list[dict]:
     for bar in CURVE_BARS:
         d = detection_scores(items, min_confidence=bar)
         out.append({"min_confidence": bar, **{k: d[k] for k in (
-            "word_precision", "word_recall", "word_f1", "top_suggestion_correct", "true_positive_words")},
+            "word_precision", "word_recall", "word_f1", "top_suggestion_correct", "top3_suggestion_correct", "true_positive_words")},
             **({"word_f1_per_article": d["word_f1_per_article"]} if "word_f1_per_article" in d else {})})
     return out
 
 
-def _top_suggestion_right(line: str, fa: int, fb: int, f, orig_tokens: list[str]) -> bool:
-    """Whether putting the finding's top suggestion in place of its span gives the original
-    there: every token the suggestion puts in the line lies in an equal opcode against the
-    original line (METRICS.md's test of a correct edit). So "by no means" ==> "never" is
-    right where the original says "never", and "White Home" ==> "White House" where it
-    says "White House"."""
-    if not f.suggestions:
-        return False
-    new = line[:fa] + f.suggestions[0] + line[fb:]
+def _suggestion_right(line: str, fa: int, fb: int, suggestion: str, orig_tokens: list[str]) -> bool:
+    """Whether putting ``suggestion`` in place of a finding's span ``[fa, fb)`` gives the
+    original there: every token the suggestion puts in the line lies in an equal opcode
+    against the original line (METRICS.md's test of a correct edit). So "by no means" ==>
+    "never" is right where the original says "never", and "White Home" ==> "White House"
+    where it says "White House". The top suggestion is judged with the first; top-3 asks
+    whether any of the (at most three) shown is right."""
+    new = line[:fa] + suggestion + line[fb:]
     R = toks(new)
-    mine = [k for k, (_, a, b) in enumerate(R) if fa <= a and b <= fa + len(f.suggestions[0])]
+    mine = [k for k, (_, a, b) in enumerate(R) if fa <= a and b <= fa + len(suggestion)]
     equal = set()
     for op, i1, i2, _, _ in opcodes([t[0] for t in R], orig_tokens):
         if op == "equal":

@@ -19,7 +19,7 @@ import numpy as np
 
 from .args import text_arg, texts_arg
 from .detector import Detector
-from .evidence import matrix, rescore
+from .evidence import matrix, offered, rescore
 from .tokenize import Document, gc_paused
 
 _LOCK = threading.Lock()
@@ -323,6 +323,9 @@ class Model:
             if vec_table is not None:
                 options: list = []
                 cands = rescore_rows(table, ids, self.lexicon, tab, options=options)
+                # Each candidate's ranking key: its gain plus the channel term options holds.
+                keys = [{table.words[c]: g + x for (_, g), (c, x) in zip(cs, o)} if o else {}
+                        for cs, o in zip(cands, options)]
                 for j, i in enumerate(ids) if pooled else ():
                     if i in pooled:  # the type's pooled choice first, where it fits here too
                         best = table.words[pooled[i]]
@@ -331,12 +334,14 @@ class Model:
                             # ... and in a joint suggestion the word is that choice or stays:
                             # the whole document's evidence outweighs one window's.
                             options[j] = [o for o in options[j] if o[0] == pooled[i]] or options[j]
-                rows = table.flagged(ids, cands)
+                # Joint suggestions read options; a finding of one word offers these.
+                rows = table.flagged(ids, [offered(cs, k) for cs, k in zip(cands, keys)])
                 joint = _joint(table, tab, ids, rows, options)
             else:
                 rows = [get(i) for i in ids]
                 for r in rows:
-                    r.candidates = rescore(r, self.lexicon, self.lm)
+                    keys = {}
+                    r.candidates = offered(rescore(r, self.lexicon, self.lm, keys=keys), keys)
             found += findings_from_rows(text, doc, rows, post[k0:k1], threshold, context=context,
                                         joint=joint)
         if phrases:

@@ -144,3 +144,50 @@ def test_joint_suggestion_follows_the_documents_pooled_choice(model):
     assert joint, found
     for span, sugg in joint.items():
         assert sugg[0].endswith(" said"), (span, sugg)
+
+
+def test_offered_keeps_the_first_and_the_runners_up_within_the_gap():
+    """After the first, a candidate is offered only if its ranking key is within
+    SUGGESTION_GAP of the first's; the first stays whatever its key (the document's pooled
+    choice may be put first with a lower key than the window's best)."""
+    from respin.evidence import SUGGESTION_GAP, offered
+    cands = [("a", 3.0), ("b", 2.0), ("c", 1.0), ("d", -0.5)]
+    keys = {"a": 1.0, "b": 1.0 - SUGGESTION_GAP, "c": 0.9 - SUGGESTION_GAP, "d": 1.0}
+    assert offered(cands, keys) == [("a", 3.0), ("b", 2.0), ("d", -0.5)]
+    assert offered(cands[1:], keys) == cands[1:]  # a lower first: the others are within reach
+    assert offered(cands, {}) == cands and offered([], keys) == []  # no keys: as ranked
+
+
+def _shown(row, model):
+    """The suggestions the scalar ranking offers for a flagged word's evidence row, those it
+    would offer without the gap, and the candidates' ranking keys."""
+    from respin.evidence import offered, rescore
+    keys: dict = {}
+    ranked = rescore(row, model.lexicon, model.lm, keys=keys)
+    return [c for c, g in offered(ranked, keys)[:3] if g > 0], [c for c, g in ranked[:3] if g > 0], keys
+
+
+@pytest.mark.parametrize("path", ["vectorised", "scalar"])
+def test_secondary_suggestions_are_within_reach_of_the_first(model, monkeypatch, path):
+    """Each single-word finding offers what :func:`respin.evidence.offered` keeps of its
+    ranked candidates, through the vectorised path and the word-by-word one; on this text
+    some runners-up are too far behind to be offered ("sponsors" ==> shops, without
+    supporters, finances)."""
+    import respin
+    import respin.evidence
+    from respin.evidence import SUGGESTION_GAP, scalar_evidence
+    from respin.spin import spin
+    text = spin(CLEAN, rate=0.4, style="aggressive", seed=0).text
+    if path == "scalar":
+        monkeypatch.setattr(respin.evidence, "vectorised", lambda lexicon, lm: None)
+    found = [f for f in model.check(text).findings if f.kind == "synonym swap" and " " not in f.text]
+    rows = {r.start: r for r in scalar_evidence(Document.from_text(text), model.lexicon, model.lm)}
+    assert len(found) >= 8
+    cut = []
+    for f in found:
+        shown, ungapped, keys = _shown(rows[f.start], model)
+        assert [s.lower() for s in f.suggestions] == shown
+        assert shown[:1] == ungapped[:1] and all(keys[s] >= keys[shown[0]] - SUGGESTION_GAP for s in shown)
+        if shown != ungapped:
+            cut.append((f.text, ungapped))
+    assert ("sponsors", ["shops", "supporters", "finances"]) in cut
