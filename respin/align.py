@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import compress, islice, repeat
 
-from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document, Token, _split_sentences, gc_paused, normalize, normalize_many
+from .tokenize import (_CLOSERS, _ENDERS, PUNCT, Document, Token, _split_sentences, gc_paused, has_line_break, line_breaks,
+                       normalize, normalize_many)
 
 # Sentence similarity (synonym-aware Dice over words) above which a pair is treated as the
 # same sentence, possibly spun. Spinners keep the function words and roughly half to
@@ -113,7 +114,7 @@ def flow_sentences(doc: Document, other: Document | None = None) -> list[tuple[i
     out: list[tuple[int, int]] = []
     for s in doc.sentences:
         j = s[0]
-        join = out and "\n" in text[ends[j - 1]:starts[j]] and _joins(texts, starts, ends, out[-1][0], j)
+        join = out and has_line_break(text[ends[j - 1]:starts[j]]) and _joins(texts, starts, ends, out[-1][0], j)
         if join and other is not None and not texts[j][0].islower():
             if pairs is None:
                 pairs = _token_pairs(other)
@@ -627,7 +628,7 @@ def _crosses_line(doc: Document, a: int, b: int, breaks: int = 1) -> bool:
     structure is the input's to keep: a replacement across one line break keeps it (see
     :func:`respin.restore._gap_edit`); a deletion, or a replacement across more, is
     reported, never edited."""
-    return b - a > 1 and doc.text.count("\n", doc.token_starts[a], doc.token_ends[b - 1]) >= breaks
+    return b - a > 1 and line_breaks(doc.text[doc.token_starts[a]:doc.token_ends[b - 1]]) >= breaks
 
 
 def _whole_lines(doc: Document, a: int, b: int) -> bool:
@@ -640,7 +641,7 @@ def _whole_lines(doc: Document, a: int, b: int) -> bool:
     text, starts, ends = doc.text, doc.token_starts, doc.token_ends
     before = text[ends[a - 1]:starts[a]] if a > 0 else "\n"
     after = text[ends[b - 1]:starts[b]] if b < len(starts) else "\n"
-    return "\n" in before and "\n" in after
+    return has_line_break(before) and has_line_break(after)
 
 
 _MAXB = 4  # largest block side considered by the gap DP

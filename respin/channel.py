@@ -15,7 +15,7 @@ import difflib
 import numpy as np
 
 from .decode import CHANNEL, DEFAULT_PARAMS, Decoder, Params, _pool
-from .tokenize import PUNCT, Document
+from .tokenize import LINE_BREAK, PUNCT, Document, split_lines
 
 L2 = 0.05  # ridge on the weights: a few hundred labelled swaps, eleven weights
 # Evidence that can only make a swap likelier: the spinner's own learned swaps and the
@@ -218,11 +218,11 @@ def _edit_right(spun: str, orig: str, e) -> bool:
     restored token lies in an equal opcode against the original.)"""
     from .metrics import opcodes, tokens
     from .restore import apply_edits
-    line_start = spun.rfind("\n", 0, e.start) + 1
-    line_no = spun.count("\n", 0, e.start)
-    line_end = spun.find("\n", e.end)
-    line = spun[line_start:line_end if line_end >= 0 else len(spun)]
-    olines = orig.split("\n")
+    breaks = [m.end() for m in LINE_BREAK.finditer(spun, 0, e.start)]
+    line_start, line_no = (breaks[-1] if breaks else 0), len(breaks)
+    after = LINE_BREAK.search(spun, e.end)
+    line = spun[line_start:after.start() if after else len(spun)]
+    olines = split_lines(orig)
     if line_no >= len(olines):
         return False
     from .restore import Edit

@@ -15,7 +15,7 @@ import numpy as np
 
 from .evidence import STOPWORDS
 from .restore import FORMAT, PHRASE, SYNONYM, Relation, restore_with_source
-from .tokenize import PUNCT
+from .tokenize import LINE_BREAK, PUNCT, has_line_break
 
 DEFAULT_THRESHOLD = 0.5
 # Below this many words with thesaurus candidates a text carries no usable evidence either
@@ -78,7 +78,7 @@ class LineIndex:
     """
 
     def __init__(self, text: str):
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
         self._array = None
 
     def line_col(self, pos: int) -> tuple[int, int]:
@@ -149,7 +149,7 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
         found = None
         for phrase_toks, phrase in cands:
             n = len(phrase_toks)
-            if tuple(keys[i:i + n]) == phrase_toks and "\n" not in text[toks[i].start:toks[i + n - 1].end]:
+            if tuple(keys[i:i + n]) == phrase_toks and not has_line_break(text[toks[i].start:toks[i + n - 1].end]):
                 found = (n, phrase)
                 break
         if found is None:
@@ -264,7 +264,7 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
                 continue
             if k0 == last[1] + 1 and k0 not in sentence_starts:
                 gap = text[ends[k0 - 1]:starts[k0]]
-                if not gap.strip() and "\n" not in gap:  # adjacent: one finding
+                if not gap.strip() and not has_line_break(gap):  # adjacent: one finding
                     if k1 > last[1]:
                         last[1] = k1
                     continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -123,6 +124,8 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     ('café', 'cp1252')
     >>> decode("caf\\u00e9\\n".encode("utf-8") + "caf\\u00e9".encode("cp1252"))
     ('café\\ncafé', 'utf-8+cp1252')
+    >>> decode("caf\\u00e9\\r".encode("utf-8") + "caf\\u00e9".encode("cp1252"))  # an old Mac file's lines
+    ('café\\rcafé', 'utf-8+cp1252')
     >>> decode("caf\\u00e9".encode("utf-32"))
     ('café', 'utf-32')
     """
@@ -141,18 +144,22 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     # Not valid UTF-8: legacy Windows-1252, or (common in scraped text) UTF-8 with a few
-    # pasted Windows-1252 lines. Decode line by line so that the UTF-8 lines stay right.
-    lines, legacy = [], 0
-    for raw in data.split(b"\n"):
+    # pasted Windows-1252 lines. Decode line by line so that the UTF-8 lines stay right (lines
+    # end at "\r\n", "\r" or "\n", as everywhere in respin: respin.tokenize.LINE_BREAK).
+    pieces = re.split(rb"(\r\n?|\n)", data)  # lines, each followed by its break
+    lines, legacy = pieces[::2], 0
+    for k, raw in enumerate(lines):
         try:
-            lines.append(raw.decode("utf-8"))
+            lines[k] = raw.decode("utf-8")
         except UnicodeDecodeError:
             try:
-                lines.append(raw.decode("cp1252"))
+                lines[k] = raw.decode("cp1252")
             except UnicodeDecodeError:
                 raise InputError(f"cannot decode as UTF-8 or Windows-1252 text: {path}") from None
             legacy += 1
-    text = "\n".join(lines)
+    pieces[::2] = lines
+    pieces[1::2] = [b.decode("ascii") for b in pieces[1::2]]
+    text = "".join(pieces)
     # Control characters other than whitespace mean this was never text.
     if sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\t\n\r\f") > 8:
         raise InputError(f"not a text file (binary data): {path}")

@@ -20,7 +20,7 @@ import numpy as np
 from .args import text_arg, texts_arg
 from .detector import Detector
 from .evidence import matrix, offered, rescore
-from .tokenize import Document, gc_paused
+from .tokenize import Document, gc_paused, line_breaks
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, "Model"] = {}
@@ -210,7 +210,8 @@ class Model:
         line0 = [0] * len(texts)
         for i in range(1, len(texts)):
             char0[i] = char0[i - 1] + len(texts[i - 1]) + 1
-            line0[i] = line0[i - 1] + texts[i - 1].count("\n") + 1
+            # + the joining "\n", unless it ends the text's last line ("\r" + "\n": one break)
+            line0[i] = line0[i - 1] + line_breaks(texts[i - 1]) + (not texts[i - 1].endswith("\r"))
         if len(texts) == 1:
             tok0 = [0, len(cdoc.token_texts)]
         else:

@@ -46,7 +46,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from .lm import _SENT_RE, BOS, OOV_FLOOR, Mixture
-from .tokenize import _TOKEN_RE, nfc
+from .tokenize import _TOKEN_RE, LINE_BREAK, nfc
 
 EOS = "</s>"
 HEADER = ("respin-kn-lm", "1")
@@ -67,7 +67,7 @@ def word_sentences(text: str) -> list[list[str]]:
     [['zoë', 'said', "it's", '3.5%', 'now'], ['next', 'line']]
     """
     out = []
-    for line in nfc(text).split("\n"):
+    for line in LINE_BREAK.split(nfc(text)):
         for s in _SENT_RE.split(line):
             words = [m.group().lower().replace("’", "'") for m in _TOKEN_RE.finditer(s) if m.lastgroup != "punct"]
             if words:

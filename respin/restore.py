@@ -18,7 +18,7 @@ from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
 
 from .align import ANCHOR_MIN, Alignment, align, canon
-from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document, normalize_many
+from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document, has_line_break, normalize_many
 
 SYNONYM, PHRASE, FORMAT, OTHER = "synonym swap", "phrase swap", "number/format", "other rewrite"
 
@@ -205,7 +205,7 @@ def _drop_overlaps(edits: list[Edit]) -> list[Edit]:
     out: list[Edit] = []
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
         if out and e.start < out[-1].end:
-            if "\n" in e.spun or "\n" not in out[-1].spun:
+            if has_line_break(e.spun) or not has_line_break(out[-1].spun):
                 continue
             out.pop()
         out.append(e)
@@ -236,16 +236,16 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
                 # dropped "you know" from "see, you know, can" left "see, , can", whose space
                 # before the second comma would stay ("see, you know , can").
                 gap, after = text[A[g.a1 - 1].end:A[g.a1].start], stext[B[g.b2 - 1].end:B[g.b2].start]
-                if gap != after and "\n" not in gap and "\n" not in after:
+                if gap != after and not has_line_break(gap) and not has_line_break(after):
                     end, new = A[g.a1].start, new + after
         else:                                    # at the start of the sentence
             start = end = A[g.a1].start
             new = stext[B[g.b1].start:B[g.b2].start] if g.b2 < g.sb[1] else stext[B[g.b1].start:B[g.b2 - 1].end] + " "
     else:  # input words with no source counterpart inside an anchored sentence: drop them,
         # with the space before them, or after them at a line's start (the line break stays)
-        if g.a1 > g.sa[0] and "\n" not in text[A[g.a1 - 1].end:A[g.a1].start]:
+        if g.a1 > g.sa[0] and not has_line_break(text[A[g.a1 - 1].end:A[g.a1].start]):
             start, end = A[g.a1 - 1].end, A[g.a2 - 1].end
-        elif g.a2 < g.sa[1] and "\n" not in text[A[g.a2 - 1].end:A[g.a2].start]:
+        elif g.a2 < g.sa[1] and not has_line_break(text[A[g.a2 - 1].end:A[g.a2].start]):
             start, end = A[g.a1].start, A[g.a2].start
         else:
             start, end = A[g.a1].start, A[g.a2 - 1].end
@@ -253,7 +253,7 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
     # The source's line breaks are its layout, not the input's: a space in the input, or
     # nothing after a hyphen (a compound wrapped at its hyphen, "russia-\nukraine").
     new = _LINE_BREAK.sub(" ", _HYPHEN_BREAK.sub("", new))
-    if g.a1 < g.a2 and g.b1 < g.b2 and "\n" in text[start:end]:
+    if g.a1 < g.a2 and g.b1 < g.b2 and has_line_break(text[start:end]):
         start, new = _keep_line_break(text, start, end, new)
     spun = text[start:end]
     doc_caps, src_caps = caps
@@ -295,13 +295,13 @@ class _Capitals:
 
     def __init__(self, text: str, toks):
         self.text, self.toks = text, toks
-        self.breaks: list[int] | None = None  # positions of "\n", found on first need
+        self.breaks: list[int] | None = None  # positions of "\r" and "\n", found on first need
         self.lines: dict[tuple[int, int], bool] = {}
 
     def __call__(self, sent: tuple[int, int], at: int) -> bool:
         text, toks = self.text, self.toks
         if self.breaks is None:
-            self.breaks = [m.start() for m in re.finditer("\n", text)]
+            self.breaks = [m.start() for m in re.finditer("[\r\n]", text)]
         a, b = sent
         k = bisect_left(self.breaks, at)  # breaks[k - 1] < at <= breaks[k]
         lo = max(toks[a].start, self.breaks[k - 1] + 1 if k else 0)
@@ -343,8 +343,8 @@ def _keep_line_break(text: str, start: int, end: int, new: str) -> tuple[int, st
     return start, spun
 
 
-_LINE_BREAK = re.compile(r"\s*\n\s*")
-_HYPHEN_BREAK = re.compile(r"(?<=\w[-‐‑])[ \t\r]*\n\s*(?=\w)")
+_LINE_BREAK = re.compile(r"\s*[\r\n]\s*")  # a line break (respin.tokenize.LINE_BREAK) and the spaces around it
+_HYPHEN_BREAK = re.compile(r"(?<=\w[-‐‑])[ \t]*[\r\n]\s*(?=\w)")
 
 
 def _apostrophe_style(text: str) -> str | None:

@@ -51,7 +51,7 @@ import weakref
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 
-from .tokenize import NUM, PUNCT, Document, normalize
+from .tokenize import NUM, PUNCT, Document, normalize, split_lines
 
 STYLES = ("aggressive", "conservative", "crude")
 LINKS = {"any": 3, "wordnet": 1, "moby": 2}
@@ -458,7 +458,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     runs to the end of its line, as news paragraphs continue a quote without closing it)."""
     spans = []
     pos = 0
-    for line in text.splitlines(keepends=True):
+    for line in split_lines(text, keepends=True):
         end = pos + len(line)
         open_at = None
         straight = None

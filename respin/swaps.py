@@ -120,7 +120,8 @@ class SwapLexicon:
     def from_tsv(cls, text: str, where: str = "<lexicon>") -> "SwapLexicon":
         """Parse TSV; ValueError naming the line for anything malformed."""
         lex = cls()
-        for n, line in enumerate(text.lstrip("\ufeff").splitlines(), 1):
+        from .tokenize import split_lines
+        for n, line in enumerate(split_lines(text.lstrip("\ufeff")), 1):  # numbered as editors number them
             if line.lstrip().startswith("#"):
                 key, _, value = line.lstrip("# \t").partition(":")
                 if key.strip().lower() == "weight":

@@ -38,6 +38,44 @@ import numpy as np
 
 WORD, NUM, PUNCT = "word", "num", "punct"
 
+# A line ends at "\r\n", "\r" or "\n", as editors and Python's universal newlines have it
+# (old Mac files end lines with "\r" alone); not at str.splitlines' other breaks (\v, \f,
+# \x1c-\x1e, \x85, \u2028, \u2029), which most editors show inside a line. Paragraphs, line
+# numbers and every "same line" test use this one definition.
+LINE_BREAK = re.compile(r"\r\n?|\n")
+
+
+def line_breaks(text: str) -> int:
+    """How many line breaks (:data:`LINE_BREAK`) ``text`` holds.
+
+    >>> line_breaks("a\\r\\nb\\rc\\nd"), line_breaks("a\\x0cb\\u2028c")
+    (3, 0)
+    """
+    return text.count("\n") + text.count("\r") - text.count("\r\n")
+
+
+def has_line_break(text: str) -> bool:
+    """Whether ``text`` holds a line break (:data:`LINE_BREAK`)."""
+    return "\n" in text or "\r" in text
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+")  # a line with its break, or a last line without
+
+
+def split_lines(text: str, keepends: bool = False) -> list[str]:
+    """``text`` cut into lines as :meth:`str.splitlines` does, but only at :data:`LINE_BREAK`
+    (a form feed or U+2028 stays inside its line); ``keepends``: each line with its break.
+
+    >>> split_lines("a\\r\\nb\\rc\\x0cd\\n"), split_lines("a\\rb", keepends=True), split_lines("")
+    (['a', 'b', 'c\\x0cd'], ['a\\r', 'b'], [])
+    """
+    if keepends:
+        return _LINE.findall(text)
+    lines = LINE_BREAK.split(text)
+    if not lines[-1]:  # a break at the end starts no line
+        lines.pop()
+    return lines
+
 
 def _patterns(w: str = r"\w+", letters: str = r"[^\W_]*") -> tuple[str, str, str, str]:
     """The token patterns (abbreviation, number, word, punctuation), ``w`` a run of word
@@ -226,7 +264,8 @@ def _columns_by_lines(text: str) -> tuple[list[str], list[int], list[int], list[
     texts, starts, ends, kinds, words = [], [], [], [], []
     a = 0
     while a < len(text):
-        b = text.find("\n", a + TOKENIZE_CHARS) + 1 or len(text)
+        m = LINE_BREAK.search(text, a + TOKENIZE_CHARS)
+        b = m.end() if m else len(text)
         t, s, e, k, w = _columns(text, a, b)
         texts += t
         starts += s
@@ -283,9 +322,10 @@ class Document:
         if not texts:
             return doc
         enders = list(compress(range(len(texts)), map(_ENDERS.__contains__, texts)))  # candidate sentence ends
-        pos = base = e = 0
-        for line in text.split("\n"):  # lines end at "\n" only, as line numbers do
-            pos += len(line) + 1
+        base = e = 0
+        # Where each line ends (just past its break; the last one past the text): lines end
+        # at LINE_BREAK, as line numbers do.
+        for pos in chain((m.end() for m in LINE_BREAK.finditer(text)), (len(text) + 1,)):
             end = bisect_left(starts, pos, base)  # this line's tokens: [base, end)
             if end > base:
                 first_sent = len(doc.sentences)

@@ -26,7 +26,7 @@ import numpy as np
 from . import __version__
 from .detector import SIGNIFICANT_LOG_RATIO, Detector, Logistic
 from .evidence import document_evidence, matrix
-from .tokenize import Document
+from .tokenize import Document, split_lines
 
 # Bump when features, training data or procedure change; reported in every JSON output.
 MODEL_VERSION = "2026.12-3"
@@ -57,13 +57,13 @@ def substituted_spans(spun: str, orig: str) -> list[tuple[int, int]]:
     original are compared line by line, as real pairs are laid out (one paragraph a line)."""
     from .metrics import opcodes, token_spans
     spans, offset = [], 0
-    for line, orig_line in zip(spun.split("\n"), orig.split("\n")):
+    for line, orig_line in zip(split_lines(spun, keepends=True), split_lines(orig)):
         S = token_spans(line)
         O = [t[0] for t in token_spans(orig_line)]
         for op, i1, i2, _, _ in opcodes([t[0] for t in S], O):
             if op != "equal":
                 spans += [(offset + a, offset + b) for _, a, b in S[i1:i2]]
-        offset += len(line) + 1
+        offset += len(line)
     return spans
 
 

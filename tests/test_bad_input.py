@@ -154,6 +154,23 @@ def test_crlf_line_endings_are_kept(cli, pair, tmp_path):
     assert [(x["line"], x["col"]) for x in doc["findings"]][-2:] == [(2, 1), (2, 10)]
 
 
+def test_old_mac_line_endings_are_lines(cli, pair, tmp_path):
+    """CR-only line ends (old Mac files) are kept, and count as line breaks in check's
+    line:col, as editors count them: the same findings as the LF file, at the same places."""
+    spun, source = pair
+    f = tmp_path / "mac.txt"
+    f.write_bytes(SPUN.replace("\n", "\r").encode("utf-8"))
+    ran = cli("restore", f, "--source", source)
+    assert (ran.code, ran.out) == (0, RESTORED.replace("\n", "\r"))
+    for args in ((), ("--source", source)):
+        mac, unix = cli("check", f, "-f", "json", *args), cli("check", spun, "-f", "json", *args)
+        assert json.loads(mac.out)[0]["findings"] == json.loads(unix.out)[0]["findings"]
+        assert [line.split(": ", 1)[0].split(":")[1:] for line in cli("check", f, *args).out.splitlines()[:-1]] == \
+            [line.split(": ", 1)[0].split(":")[1:] for line in cli("check", spun, *args).out.splitlines()[:-1]]
+    (doc,) = json.loads(cli("check", f, "--source", source, "-f", "json").out)
+    assert [(x["line"], x["col"]) for x in doc["findings"]][-2:] == [(2, 1), (2, 10)]
+
+
 def test_too_large(cli, command, pair):
     spun, source = pair
     ran = run_on(cli, command, spun, source, "--max-size", "16")

@@ -47,8 +47,8 @@ def check_document(doc: dict, text: str) -> None:
     for f in doc["findings"]:
         assert FINDING_FIELDS <= f.keys()
         assert text[f["start"]:f["end"]] == f["text"]
-        line = text.count("\n", 0, f["start"]) + 1
-        assert (f["line"], f["col"]) == (line, f["start"] - (text.rfind("\n", 0, f["start"]) + 1) + 1)
+        breaks = [m.end() for m in re.finditer(r"\r\n|\r|\n", text[:f["start"]])]  # lines as editors count them
+        assert (f["line"], f["col"]) == (len(breaks) + 1, f["start"] - (breaks[-1] if breaks else 0) + 1)
         assert isinstance(f["suggestions"], list) and all(isinstance(s, str) for s in f["suggestions"])
         assert 0.0 <= f["confidence"] <= 1.0
 

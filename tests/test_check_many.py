@@ -46,6 +46,7 @@ def test_same_reports_as_one_by_one():
     texts += [re.sub(r"\bsaid\b", "mentioned", t) for t in spun_versions(2)]  # consistency stage
     texts += [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
     texts += [t.replace("\n", "\r\n") for t in spun_versions(3)]
+    texts += ["x\r"] + [t.replace("\n", "\r") for t in spun_versions(3)]  # "x\r" + the joining "\n": one line break
     alone = [respin.check(t) for t in texts]
     assert any(r.findings for r in alone) and any(r.spun for r in alone)  # the comparison covers findings
     assert as_dicts(respin.check_many(texts)) == as_dicts(alone)

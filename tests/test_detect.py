@@ -54,6 +54,13 @@ def seed_reports() -> dict[str, respin.Report]:
 
 # --- well-formed reports ------------------------------------------------------------------
 
+def line_col(text: str, pos: int) -> tuple[int, int]:
+    """1-based line and column of ``pos``, as editors count them: lines end at "\r\n", "\r" or
+    "\n" (CRLF counts once; a form feed or U+2028 does not end a line)."""
+    breaks = [m.end() for m in re.finditer(r"\r\n|\r|\n", text[:pos])]
+    return len(breaks) + 1, pos - (breaks[-1] if breaks else 0) + 1
+
+
 def assert_well_formed(text: str, report: respin.Report) -> None:
     assert 0.0 <= report.score <= 1.0
     assert report.spun == (report.score >= report.threshold)
@@ -62,10 +69,7 @@ def assert_well_formed(text: str, report: respin.Report) -> None:
         assert 0 <= f.start < f.end <= len(text), f
         assert text[f.start:f.end] == f.text, f
         assert f.text.strip() == f.text and f.text, f  # a word or phrase, not whitespace
-        # 1-based line and column of f.start (lines end at "\n", so CRLF counts once).
-        line = text.count("\n", 0, f.start) + 1
-        col = f.start - (text.rfind("\n", 0, f.start) + 1) + 1
-        assert (f.line, f.col) == (line, col), f
+        assert (f.line, f.col) == line_col(text, f.start), f
         assert isinstance(f.suggestions, tuple), f  # may be empty (contract), never blank strings
         assert all(isinstance(s, str) and s.strip() for s in f.suggestions), f
         assert len(set(f.suggestions)) == len(f.suggestions), f  # best first, no repeats
@@ -85,7 +89,7 @@ WORDS = ["the", "White", "Home", "House", "mentioned", "said", "navy", "support"
          "according", "to", "of", "and", "a", "on", "help", "U.S.", "council", "budget", "résumé",
          "naïve", "café", "don’t", "it's", "Smith’s", "well-timed", "$180", "3.5%", "colour", "color"]
 MARKS = [".", ",", ";", ":", "!", "?", "—", "--", "“", "”", "‘", "’", '"', "'", "(", ")", "...", "…"]
-SEPS = [" ", " ", " ", "\n", "\r\n", "\n\n", "\t", "  ", "\u00a0"]
+SEPS = [" ", " ", " ", "\n", "\r\n", "\r", "\n\n", "\t", "  ", "\u00a0", "\u2028", "\x0c"]
 
 
 @st.composite
@@ -100,16 +104,15 @@ SEED_003 = read("003")
 
 @st.composite
 def spun_slices(draw):
-    """Pieces of seeds/003 (real spun text), glued with odd separators, maybe with CRLF
-    line ends or straight quotes: text on which findings are actually reported."""
+    """Pieces of seeds/003 (real spun text), glued with odd separators, with LF, CRLF or
+    old Mac (CR) line ends, maybe straight quotes: text on which findings are actually reported."""
     out = []
     for _ in range(draw(st.integers(1, 3))):
         a = draw(st.integers(0, len(SEED_003) - 1))
         b = draw(st.integers(a, min(len(SEED_003), a + 1500)))
         out += [SEED_003[a:b], draw(st.sampled_from(SEPS + MARKS))]
     text = "".join(out)
-    if draw(st.booleans()):
-        text = text.replace("\n", "\r\n")
+    text = text.replace("\n", draw(st.sampled_from(["\n", "\r\n", "\r"])))
     if draw(st.booleans()):
         text = text.replace("’", "'").replace("“", '"').replace("”", '"')
     return text
@@ -137,6 +140,31 @@ def test_spun_text_gives_well_formed_deterministic_findings(text):
     report = respin.check(text)
     assert_well_formed(text, report)
     assert _same(report, respin.check(text))
+
+
+def test_line_index_counts_cr_crlf_and_lf_as_editors_do():
+    from respin.detect import LineIndex
+    text = "ab\rcd\r\nef\ngh\x0cij\u2028kl\x85m"
+    lines = LineIndex(text)
+    assert [lines.line_col(text.index(c)) for c in "acegikm"] == [(1, 1), (2, 1), (3, 1), (4, 1), (4, 4), (4, 7), (4, 10)]
+    assert lines.line_cols([text.index(c) for c in "aceg"]) == [(1, 1), (2, 1), (3, 1), (4, 1)]
+
+
+@pytest.mark.parametrize("end", ["\r", "\r\n"])
+def test_old_mac_and_windows_line_ends_give_the_report_of_unix_ones(seed_reports, end):
+    """Lines ending in "\r" (old Mac files) are lines, as in an editor: the same score and
+    findings as the "\n" file, at the same offsets, lines and columns (both one character:
+    offsets agree; CRLF shifts each line's offsets by one per line above)."""
+    lf = seed_reports["003"]
+    text = read("003").replace("\n", end)
+    report = respin.check(text)
+    assert_well_formed(text, report)
+    assert (report.score, report.words) == (lf.score, lf.words)
+    assert [(f.line, f.col, f.text, f.suggestions) for f in report.findings] == \
+        [(f.line, f.col, f.text, f.suggestions) for f in lf.findings]
+    if end == "\r":
+        assert report.findings == lf.findings
+    assert max(f.line for f in report.findings) > 30
 
 
 @pytest.mark.parametrize("threshold", [0.0, 0.3, 0.9, 1.0])

@@ -114,6 +114,17 @@ def test_paragraphs_are_non_blank_lines():
         assert "\n" not in doc.sentence_text(s) and "\r" not in doc.sentence_text(s)
 
 
+def test_old_mac_lines_are_paragraphs_and_other_separators_are_not():
+    """Lines end at "\r\n", "\r" or "\n" (respin.tokenize.LINE_BREAK), as editors have it; a
+    form feed, U+2028 or NEL inside a line does not end it (str.splitlines would)."""
+    from respin.tokenize import split_lines
+    cr = Document.from_text("First para. Two sentences.\r\rSecond para\rThird.")
+    paras = [[cr.sentence_text(cr.sentences[s]) for s in range(a, b)] for a, b in cr.paragraphs]
+    assert paras == [["First para.", "Two sentences."], ["Second para"], ["Third."]]
+    text = "One\x0ctwo\u2028three\x85four."
+    assert len(Document.from_text(text).paragraphs) == 1 and split_lines(text) == [text]
+
+
 def test_bullets_are_their_own_paragraphs():
     doc = Document.from_text("Key facts:\n• One thing\n- Another\n* A third")
     assert len(doc.paragraphs) == 4
