@@ -15,7 +15,7 @@ import numpy as np
 
 from .evidence import STOPWORDS
 from .restore import FORMAT, PHRASE, SYNONYM, Relation, restore_with_source
-from .tokenize import LINE_BREAK, PUNCT, has_line_break
+from .tokenize import PUNCT, has_line_break, line_ends
 
 DEFAULT_THRESHOLD = 0.5
 # Below this many words with thesaurus candidates a text carries no usable evidence either
@@ -78,7 +78,7 @@ class LineIndex:
     """
 
     def __init__(self, text: str):
-        self.starts = [0] + [m.end() for m in LINE_BREAK.finditer(text)]
+        self.starts = [0] + line_ends(text)
         self._array = None
 
     def line_col(self, pos: int) -> tuple[int, int]:

@@ -104,7 +104,9 @@ class Restoration:
 
 
 def _lines(text: str) -> list[str]:
-    """Lines ending at "\\n" (kept), the same definition as finding line numbers."""
+    """Lines ending at "\\n" (kept), for the unified diff: "\\n" is the line end ``diff`` and
+    ``patch`` know (a "\\r" stays in its line there; finding line numbers also count it,
+    :data:`respin.tokenize.LINE_BREAK`)."""
     out = text.split("\n")
     return [x + "\n" for x in out[:-1]] + ([out[-1]] if out[-1] else [])
 

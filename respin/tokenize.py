@@ -43,6 +43,17 @@ WORD, NUM, PUNCT = "word", "num", "punct"
 # \x1c-\x1e, \x85, \u2028, \u2029), which most editors show inside a line. Paragraphs, line
 # numbers and every "same line" test use this one definition.
 LINE_BREAK = re.compile(r"\r\n?|\n")
+_LF = re.compile("\n")  # the same where the text holds no "\r": a literal is searched ten times faster
+
+
+def line_ends(text: str) -> list[int]:
+    """The offset just past each line break of ``text`` (:data:`LINE_BREAK`): where each
+    line but the first starts.
+
+    >>> line_ends("ab\\r\\ncd\\ref\\n")
+    [4, 7, 10]
+    """
+    return [m.end() for m in (LINE_BREAK if "\r" in text else _LF).finditer(text)]
 
 
 def line_breaks(text: str) -> int:
@@ -325,7 +336,7 @@ class Document:
         base = e = 0
         # Where each line ends (just past its break; the last one past the text): lines end
         # at LINE_BREAK, as line numbers do.
-        for pos in chain((m.end() for m in LINE_BREAK.finditer(text)), (len(text) + 1,)):
+        for pos in chain(line_ends(text), (len(text) + 1,)):
             end = bisect_left(starts, pos, base)  # this line's tokens: [base, end)
             if end > base:
                 first_sent = len(doc.sentences)
