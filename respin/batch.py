@@ -3,10 +3,9 @@
 Library use (lazy, in this process; a bad record becomes a result with an ``error``)::
 
     >>> from respin.batch import check_records
-    >>> rows = check_records([{"id": "a", "text": ""}, "The White Home mentioned it."])
-    >>> first = next(rows)
-    >>> first["id"], first["error"]
-    ('a', 'empty text')
+    >>> rows = check_records([{"id": "a", "text": ""}, {"id": "b", "text": None}, "The White Home mentioned it."])
+    >>> [(r["id"], r["score"], r["error"], r["note"]) for r in itertools.islice(rows, 2)]
+    [('a', 0.0, None, 'not judged: empty text'), ('b', None, 'no text (null)', None)]
 
 :func:`process_records` is the one function every engine runs for every record (in this
 process, in worker processes for ``respin batch --jobs``, on Dask workers for
@@ -17,13 +16,17 @@ results are the same whatever runs them; :func:`process_record` is it for one te
 
 A result dict has always the same keys, in this order::
 
-    id, path, score, spun, words, findings, restored, edits, suggestions, source, error
+    id, path, score, spun, words, findings, restored, edits, suggestions, source, error, note
 
 ``findings``, ``edits`` and ``suggestions`` are the objects of ``respin check/restore
 --format json`` (suggestions: the model's edits below its confidence threshold, not
 applied); ``restored`` and ``edits`` are null/empty without restoring; ``source`` is
 ``{"id", "score"}`` of the indexed document restored against (``--corpus``), else null;
 ``error`` is null or a one-line message (then ``score``, ``spun``, ``restored`` are null).
+``note`` is null or what ``respin check``/``restore`` would say of the text besides its
+results: ``not judged: empty text`` or ``not judged: too short`` (score 0, as check reports
+such a text; restored unchanged), ``not valid UTF-8, decoded as Windows-1252`` (a file, or
+bytes); several are joined by "; ".
 """
 
 from __future__ import annotations
@@ -42,14 +45,14 @@ from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, InputError, decode, display_path, not_regular,
-                 read_text, skip_batch_outputs, write_atomic)
+from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
+                 legacy_note, not_regular, os_reason, read_text, skip_batch_outputs, write_atomic)
 from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX"]
 
 RESULT_KEYS = ("id", "path", "score", "spun", "words", "findings", "restored", "edits", "suggestions", "source",
-               "error")
+               "error", "note")
 RESULTS_NAME = BATCH_RESULTS
 MANIFEST_NAME = BATCH_MANIFEST
 RESTORED_DIR = "restored"
@@ -73,11 +76,19 @@ def error_result(id, path, message: str) -> dict:
     """The result of a record that could not be checked (``message``: one line)."""
     return {"id": id, "path": path, "score": None, "spun": None, "words": 0, "findings": [],
             "restored": None, "edits": [], "suggestions": [], "source": None,
-            "error": " ".join(str(message).split())}
+            "error": " ".join(str(message).split()), "note": None}
 
 
-def _as_text(value, max_size: int, path: str | None = None) -> str:
-    """The record's text as ``str``, or a :class:`_RecordError` saying why not."""
+def _notes(*notes: str | None) -> str | None:
+    """A result's ``note``: the notes that are there, joined by "; " (None if none)."""
+    return "; ".join(n for n in notes if n) or None
+
+
+def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | None]:
+    """The record's text as ``str`` and the note its decoding needs (bytes not valid UTF-8),
+    or a :class:`_RecordError` saying why it holds no text. An empty text is a text: it is
+    checked (not judged, score 0) and restored (unchanged), as ``respin check``/``restore`` do."""
+    note = None
     if value is None:
         raise _RecordError("no text (null)")
     if isinstance(value, (bytes, bytearray)):
@@ -85,9 +96,10 @@ def _as_text(value, max_size: int, path: str | None = None) -> str:
             raise _RecordError(f"text too large ({_over(len(value), max_size)} limit; "
                                "raise it with --max-size)")
         try:
-            value, _ = decode(bytes(value), path or "<record>")
+            value, encoding = decode(bytes(value), path or "<record>")
         except InputError as e:
             raise _RecordError(str(e)) from None
+        note = legacy_note(encoding)
     elif not isinstance(value, str):
         raise _RecordError(f"text is not a string (got {type(value).__name__})")
     if len(value) * 4 > max_size:  # only long texts can be over the limit: measure those
@@ -97,11 +109,9 @@ def _as_text(value, max_size: int, path: str | None = None) -> str:
             raise _RecordError("text is not valid Unicode (lone surrogate)") from None
         if n > max_size:
             raise _RecordError(f"text too large ({_over(n, max_size)} limit; raise it with --max-size)")
-    if not value.strip():
-        raise _RecordError("empty text")
     if "\x00" in value:
         raise _RecordError("not text (binary data: NUL characters)")
-    return value
+    return value, note
 
 
 def process_record(text, *, id=None, path: str | None = None, restore: bool = True, model=None,
@@ -113,8 +123,9 @@ def process_record(text, *, id=None, path: str | None = None, restore: bool = Tr
     (default: the shipped model), ``index`` an open :class:`respin.index.SourceIndex` or
     None: with it, the best-matching indexed document is the source to restore against.
     ``min_confidence`` and ``lexicons`` (:class:`respin.swaps.SwapLexicon` objects) restore
-    as :func:`respin.restore` does with them. Never raises for a bad record (empty, too large,
-    not text, not a string): the result says what is wrong in ``error``. A missing or broken
+    as :func:`respin.restore` does with them. Never raises for a bad record (too large, not
+    text, not a string): the result says what is wrong in ``error``; an empty or very short
+    text is checked (score 0) with a ``note`` that it was not judged. A missing or broken
     model raises :class:`respin.model.ModelError`: that is no record's fault.
     """
     return process_records([text], ids=[id], paths=[path], restore=restore, model=model, index=index,
@@ -192,24 +203,24 @@ def _check_all(texts, ids, paths, model, index, threshold, max_size) -> list:
     except Exception:
         reports = [None] * len(todo)
     for k, rep in zip(todo, reports):
-        text, match, _ = out[k]
-        out[k] = (text, match, rep) if rep is not None else _guarded(
+        text, match, _, note = out[k]
+        out[k] = (text, match, rep, note) if rep is not None else _guarded(
             ids[k], paths[k], _checked, text, ids[k], paths[k], model, index, threshold, max_size)
     return out
 
 
 def _checked(text, id, path, model, index, threshold, max_size, check=True):
-    """(text, source match or None, report) of a record, or its error result."""
+    """(text, source match or None, report, decoding note or None) of a record, or its error result."""
     import respin
     try:
-        text = _as_text(text, max_size, path)
+        text, note = _as_text(text, max_size, path)
     except _RecordError as e:
         return error_result(id, path, str(e))
     match = index.best_source(text) if index is not None else None
-    return text, match, respin.check(text, threshold=threshold, model=model) if check else None
+    return text, match, respin.check(text, threshold=threshold, model=model) if check else None, note
 
 
-def _result(text, match, report, *, id, path, restore, model, restored=None, min_confidence=None,
+def _result(text, match, report, note=None, *, id, path, restore, model, restored=None, min_confidence=None,
             lexicons=()) -> dict:
     """The result dict of a checked record; ``restored``: its restoration when already made
     (pooled), else it is restored here: against its source, or alone by the model."""
@@ -228,7 +239,9 @@ def _result(text, match, report, *, id, path, restore, model, restored=None, min
             "edits": [] if r is None else [e.to_dict() for e in r.edits],
             "suggestions": [] if r is None else [e.to_dict() for e in r.suggestions],
             "source": None if match is None else {"id": match.doc_id, "score": float(match.score)},
-            "error": None}
+            "error": None,
+            "note": _notes(note, None if report.judged else "not judged: empty text" if not text.strip()
+                           else "not judged: too short")}
 
 
 def _open_index(index):
@@ -277,8 +290,9 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
 # Inputs: a stream of tasks. A task is (kind, id, path, payload, mirror):
 #   ("json", lineno, None, line bytes, None)  a JSONL line, parsed where it is checked
 #   ("file", id, path, None, rel or None)     a file, read where it is checked
-#   ("text", id, path, str, rel or None)      text already read (the dask engine reads files here; so
-#                                             does a run of one input file that is a pipe)
+#   ("text", id, path, (str, note), rel or None)  text already read, with its decoding note or None (the
+#                                             dask engine reads files here; so does a run of one input
+#                                             file that is a pipe)
 #   ("error", id, path, message, None)        a record already known to be bad
 # ---------------------------------------------------------------------------------------------
 
@@ -347,7 +361,7 @@ def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
             try:
                 line = f.readline(limit)
             except (OSError, EOFError) as e:  # a truncated or corrupt .gz: say where it stopped
-                yield ("error", lineno + 1, None, f"cannot read the input past line {lineno} ({e})", None)
+                yield ("error", lineno + 1, None, f"cannot read the input past line {lineno} ({os_reason(e)})", None)
                 return
             if not line:
                 return
@@ -385,7 +399,7 @@ def iter_folder(root: str, pattern: str, exclude: str | None = None, note=None) 
             e = unreadable.pop(0)
             where = Path(e.filename or root)
             rel = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
-            yield ("error", rel + "/", str(where), f"cannot read folder ({e.strerror or e}): {where}", None)
+            yield ("error", rel + "/", str(where), f"cannot read folder ({os_reason(e)}): {where}", None)
         dirnames.sort()
         if excl:
             dirnames[:] = [d for d in dirnames if os.path.realpath(os.path.join(dirpath, d)) != excl]
@@ -398,7 +412,7 @@ def iter_folder(root: str, pattern: str, exclude: str | None = None, note=None) 
     for e in unreadable:  # the last folder walked
         where = Path(e.filename or root)
         rel = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
-        yield ("error", rel + "/", str(where), f"cannot read folder ({e.strerror or e}): {where}", None)
+        yield ("error", rel + "/", str(where), f"cannot read folder ({os_reason(e)}): {where}", None)
 
 
 def iter_list(list_path: str) -> Iterator[tuple]:
@@ -464,11 +478,11 @@ def _single_file(path: str, max_size: int) -> Iterator[tuple]:
     if not not_regular(path):
         yield ("file", Path(path).name, path, None, None)
         return
-    text = read_record_file(path, max_size, regular_only=False)
-    if isinstance(text, _RecordError):
-        yield ("error", Path(path).name, path, str(text), None)
+    got = read_record_file(path, max_size, regular_only=False)
+    if isinstance(got, _RecordError):
+        yield ("error", Path(path).name, path, str(got), None)
     else:
-        yield ("text", Path(path).name, path, text, None)
+        yield ("text", Path(path).name, path, got, None)
 
 
 def count_records(kind: str, path: str, glob: str, exclude: str | None) -> int | None:
@@ -564,7 +578,7 @@ def _index_for(opts: Options):
 
 
 def _record_of(task, opts: Options):
-    """(id, path, text) of a task, or its error result when it holds no text."""
+    """(id, path, text, decoding note or None) of a task, or its error result when it holds no text."""
     kind, tid, path, payload, _ = task
     if kind == "error":
         return error_result(tid, path, payload)
@@ -572,13 +586,11 @@ def _record_of(task, opts: Options):
         rid, text = parse_line(payload, tid, opts.text_field, opts.id_field)
         if isinstance(text, _RecordError):
             return error_result(rid, None, str(text))
-    elif kind == "file":
-        rid, text = tid, read_record_file(path, opts.max_size)
-        if isinstance(text, _RecordError):
-            return error_result(rid, path, str(text))
-    else:
-        rid, text = tid, payload
-    return rid, path, text
+        return rid, path, text, None
+    got = read_record_file(path, opts.max_size) if kind == "file" else payload
+    if isinstance(got, _RecordError):
+        return error_result(tid, path, str(got))
+    return (tid, path, *got)
 
 
 def _lexicons_for(opts: Options) -> tuple:
@@ -600,24 +612,30 @@ def _results_of(tasks: list, opts: Options, index, pool: bool = True) -> list[di
     (one pool's tasks), in order."""
     recs = [_record_of(t, opts) for t in tasks]
     ok = [r for r in recs if not isinstance(r, dict)]
-    done = iter(process_records([r[2] for r in ok], ids=[r[0] for r in ok], paths=[r[1] for r in ok],
-                                restore=opts.restore, model=opts.model, index=index, threshold=opts.threshold,
-                                max_size=opts.max_size, pool=pool, min_confidence=opts.min_confidence,
-                                lexicons=_lexicons_for(opts)))
+    done = process_records([r[2] for r in ok], ids=[r[0] for r in ok], paths=[r[1] for r in ok],
+                           restore=opts.restore, model=opts.model, index=index, threshold=opts.threshold,
+                           max_size=opts.max_size, pool=pool, min_confidence=opts.min_confidence,
+                           lexicons=_lexicons_for(opts))
+    for r, (_, _, _, note) in zip(done, ok):
+        if note and r["error"] is None:  # how the file was decoded, before what its check says
+            r["note"] = _notes(note, r["note"])
+    done = iter(done)
     return [r if isinstance(r, dict) else next(done) for r in recs]
 
 
 def read_record_file(path: str, max_size: int, regular_only: bool = True):
-    """A file's text, or a _RecordError saying why it cannot be read. With ``regular_only``,
+    """A file's (text, decoding note or None), or a _RecordError saying why it cannot be read
+    (the note: :func:`respin.io.legacy_note`, as ``respin check`` says it). With ``regular_only``,
     a named pipe, socket or device is never opened: opening a named pipe waits for a writer,
     and a worker stuck there holds back every result after it (they are written in order)."""
     why = not_regular(path) if regular_only else None
     if why:
         return _RecordError(f"{why}: {path}")
     try:
-        return read_text(path, max_bytes=max_size).text
+        loaded = read_text(path, max_bytes=max_size)
     except InputError as e:
         return _RecordError(str(e))
+    return loaded.text, legacy_note(loaded.encoding)
 
 
 def _line(result: dict) -> bytes:
@@ -641,7 +659,7 @@ def _displayable(value):
 
 def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
               skip: int = 0) -> tuple[list[bytes], list[int], list]:
-    """Process ``tasks``: (JSON lines, [documents, spun, edited, errors, words], mirrors).
+    """Process ``tasks``: (JSON lines, :func:`_stats` of their results, mirrors).
 
     Runs in a worker (or in this process). ``pools``: the sizes of the runs of ``tasks``
     restored together (None: each alone). The first ``skip`` results are computed (their
@@ -657,7 +675,7 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
         for n in pools:
             results += _results_of(tasks[at:at + n], opts, index)
             at += n
-    lines, stats, mirrors = [], [0, 0, 0, 0, 0], []
+    lines, stats, mirrors = [], _stats(), []
     for task, r in zip(tasks[skip:], results[skip:]):
         rel = task[4]
         if rel is not None and r["restored"] is not None:
@@ -668,12 +686,22 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
                 if err:
                     r = error_result(r["id"], r["path"], err)
         lines.append(_line(r))
-        stats[0] += 1
-        stats[1] += bool(r["spun"])
-        stats[2] += bool(r["edits"])
-        stats[3] += r["error"] is not None
-        stats[4] += r["words"] or 0
+        _stats(r, stats)
     return lines, stats, mirrors
+
+
+def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
+    """``stats`` (new: zeros) with result ``r`` counted: [documents, spun, edited, errors,
+    words, decoded as Windows-1252]. (``r`` may be an earlier version's, without ``note``.)"""
+    stats = stats if stats is not None else [0] * 6
+    if r is not None:
+        stats[0] += 1
+        stats[1] += bool(r.get("spun"))
+        stats[2] += bool(r.get("edits"))
+        stats[3] += r.get("error") is not None
+        stats[4] += r.get("words") or 0
+        stats[5] += LEGACY_NOTE in (r.get("note") or "")
+    return stats
 
 
 def write_mirror(mirror_dir: str, rel: str, text: str) -> str | None:
@@ -682,8 +710,10 @@ def write_mirror(mirror_dir: str, rel: str, text: str) -> str | None:
     try:
         os.makedirs(os.path.dirname(target), exist_ok=True)
         write_atomic(target, text)
-    except (InputError, OSError) as e:
-        return f"cannot write the restored copy: {e}"
+    except InputError as e:  # "cannot write output file (why): PATH"
+        return f"{e} (the restored copy)"
+    except OSError as e:  # its folder
+        return f"cannot write output file ({os_reason(e)}): {target} (the restored copy)"
     return None
 
 
@@ -821,7 +851,7 @@ class ResultWriter:
             if time.monotonic() - self.last_sync >= self.sync_every:
                 self.sync()
         except OSError as e:  # disk full, quota, I/O error: say which file, and how to go on
-            raise RunError(f"cannot write {self.f.name} ({e.strerror or e}): the results so far are kept; "
+            raise RunError(f"cannot write {self.f.name} ({os_reason(e)}): the results so far are kept; "
                            "make room and continue with --resume") from None
 
     def sync(self) -> None:
@@ -837,14 +867,13 @@ class ResultWriter:
 
 
 def _out_error(e: OSError, out_dir: str) -> InputError:
-    why = "permission denied" if isinstance(e, PermissionError) else (e.strerror or str(e))
-    return InputError(f"cannot write to --out folder ({why}): {out_dir}")
+    return InputError(f"cannot write to --out folder ({os_reason(e)}): {out_dir}")
 
 
 def scan_results(path: str) -> tuple[list, list[int]]:
     """Read a results file left by an earlier run: drop a torn last line (truncating the
-    file after its last newline) and return (ids, [documents, spun, edited, errors, words])."""
-    ids, stats = [], [0, 0, 0, 0, 0]
+    file after its last newline) and return (ids, :func:`_stats` of the results)."""
+    ids, stats = [], _stats()
     with open(path, "r+b") as f:
         size = f.seek(0, os.SEEK_END)
         end = size
@@ -868,11 +897,7 @@ def scan_results(path: str) -> tuple[list, list[int]]:
                 ids.append(r["id"])
             except (ValueError, KeyError, TypeError):
                 raise InputError(f"{path} line {n} is not a respin result: start over with --force") from None
-            stats[0] += 1
-            stats[1] += bool(r.get("spun"))
-            stats[2] += bool(r.get("edits"))
-            stats[3] += r.get("error") is not None
-            stats[4] += r.get("words") or 0
+            _stats(r, stats)
     return ids, stats
 
 
@@ -939,7 +964,8 @@ def _chunks(pools: Iterator[list], size: int, max_bytes: int = 1 << 20) -> Itera
             chunk, n, nbytes = [], 0, 0
         chunk.append(pool)
         n += len(pool)
-        nbytes += sum(len(t[3]) if isinstance(t[3], (bytes, str)) else 64 for t in pool)
+        nbytes += sum(len(t[3]) if isinstance(t[3], (bytes, str)) else len(t[3][0]) if t[0] == "text" else 64
+                      for t in pool)
         if n >= size or nbytes >= max_bytes:
             yield chunk
             chunk, n, nbytes = [], 0, 0
@@ -954,10 +980,11 @@ class Summary:
     edited: int = 0
     errors: int = 0
     words: int = 0
+    legacy: int = 0         # decoded as Windows-1252 (not valid UTF-8), said in their results' note
     resumed: int = 0        # results already there from an earlier run
     seconds: float = 0.0
     interrupted: bool = False
-    total: list = field(default_factory=lambda: [0, 0, 0, 0, 0])
+    total: list = field(default_factory=_stats)
 
     def add(self, stats) -> None:
         self.documents += stats[0]
@@ -965,20 +992,25 @@ class Summary:
         self.edited += stats[2]
         self.errors += stats[3]
         self.words += stats[4]
+        self.legacy += stats[5]
         for i, v in enumerate(stats):
             self.total[i] += v
 
     def counts(self) -> dict:
-        d, s, e, err, w = self.total
-        return {"documents": d, "spun": s, "restored": e, "errors": err, "words": w}
+        d, s, e, err, w, legacy = self.total
+        return {"documents": d, "spun": s, "restored": e, "errors": err, "words": w, "windows_1252": legacy}
 
     def line(self) -> str:
         rate = self.words / self.seconds if self.seconds > 0 else 0.0
         docs_rate = self.documents / self.seconds if self.seconds > 0 else 0.0
         resumed = f" (after {self.resumed:,} from the earlier run)" if self.resumed else ""
+        # One count for the files decoded as Windows-1252, not a line each (respin check's
+        # note): a crawl may hold thousands. Each result's note names them.
+        legacy = (f", {self.legacy:,} not valid UTF-8 (decoded as Windows-1252: see their results' note)"
+                  if self.legacy else "")
         return (f"{self.documents:,} document{'' if self.documents == 1 else 's'}{resumed} in {self.seconds:.1f} s ({docs_rate:,.1f} docs/s, "
                 f"{rate:,.0f} words/s): {self.spun:,} spun, {self.edited:,} restored (edited), "
-                f"{self.errors:,} error{'' if self.errors == 1 else 's'}")
+                f"{self.errors:,} error{'' if self.errors == 1 else 's'}{legacy}")
 
 
 class _Stop(KeyboardInterrupt):
@@ -1050,7 +1082,7 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
     if ident["corpus"]:
         ident["corpus"] = os.path.abspath(ident["corpus"])
         if not Path(ident["corpus"]).exists():
-            raise InputError(f"corpus index not found: {opts.corpus} (build it with respin index)")
+            raise InputError(f"index not found: {opts.corpus} (build one with 'respin index build')")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:
@@ -1098,7 +1130,7 @@ def _lock_out(out: Path, out_dir: str, note) -> int | None:
                          + (f" (pid {pid})" if pid.isdigit() else "")) from None
     except OSError as e:  # a file system without locks (some network mounts): run unprotected
         os.close(fd)
-        note(f"cannot lock {out_dir} ({e.strerror or e}): a second run there would not be stopped")
+        note(f"cannot lock {out_dir} ({os_reason(e)}): a second run there would not be stopped")
         return None
     try:  # who holds it, for the message another run gives
         os.ftruncate(fd, 0)
@@ -1268,10 +1300,10 @@ def _read_here(task, max_size: int):
     kind, tid, path, _, rel = task
     if kind != "file":
         return task
-    text = read_record_file(path, max_size)
-    if isinstance(text, _RecordError):
-        return ("error", tid, path, str(text), None)
-    return ("text", tid, path, text, rel)
+    got = read_record_file(path, max_size)
+    if isinstance(got, _RecordError):
+        return ("error", tid, path, str(got), None)
+    return ("text", tid, path, got, rel)
 
 
 def _replace(opts: Options, **kw) -> Options:

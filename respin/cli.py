@@ -15,7 +15,8 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import DEFAULT_MAX_BYTES, InputError, display_path, looks_binary, read_text, walk_files, write_atomic
+from .io import (DEFAULT_MAX_BYTES, InputError, display_path, legacy_note, looks_binary, os_reason, read_text,
+                 walk_files, write_atomic)
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
                 "2 usage or input error, 130 interrupted.")
@@ -58,7 +59,7 @@ def _version(value: bool):
             _discard_stdout()
         except OSError as e:
             _discard_stdout()
-            raise InputError(f"cannot write output ({e.strerror or e})") from None
+            raise InputError(f"cannot write output ({os_reason(e)})") from None
         raise typer.Exit(0)
 
 
@@ -100,7 +101,7 @@ def _expand(paths: list[str], pattern: str, quiet: bool) -> list[tuple[str, bool
             if not found:
                 _note(f"no files matching {pattern!r} in folder: {p}", quiet)
         elif not path.exists():
-            raise InputError(f"file not found: {p}")
+            raise InputError(f"input not found: {p}")
         else:
             if path.name.lower().endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
                 _note(f"{p} is read as one document; for one result per record use: respin batch {p} --out DIR", quiet)
@@ -110,10 +111,18 @@ def _expand(paths: list[str], pattern: str, quiet: bool) -> list[tuple[str, bool
 
 def _legacy_message(loaded) -> str | None:
     """Say so when a file was not UTF-8: output is always written as UTF-8."""
-    if loaded.encoding not in ("cp1252", "utf-8+cp1252"):
-        return None
-    what = "Windows-1252" if loaded.encoding == "cp1252" else "UTF-8 with some Windows-1252 lines"
-    return f"{loaded.path}: not valid UTF-8, decoded as {what}"
+    note = legacy_note(loaded.encoding)
+    return None if note is None else f"{display_path(loaded.path)}: {note}"
+
+
+def _read_noted(path: str, max_size: int, quiet: bool, what: str = "input") -> str:
+    """:func:`respin.io.read_text`'s text, with the note on stderr for a file that was not
+    UTF-8 (every file a command reads whole: input, source, query)."""
+    loaded = read_text(path, max_bytes=max_size, what=what)
+    note = _legacy_message(loaded)
+    if note:
+        _note(note, quiet)
+    return loaded.text
 
 
 def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> bool:
@@ -143,7 +152,7 @@ def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> bool:
             return False
         except OSError as e:  # disk full (> /dev/full), I/O error: a user-visible error, not a crash
             _discard_stdout()
-            raise InputError(f"cannot write output ({e.strerror or e})") from None
+            raise InputError(f"cannot write output ({os_reason(e)})") from None
     return True
 
 
@@ -266,7 +275,7 @@ def check(
             raise InputError("standard input (-) cannot be both an input and the source")
         if files.count("-") > 1:  # the second would read nothing and be "not judged"
             raise InputError("standard input (-) can be given once")
-        src_text = read_text(source, max_bytes=max_size, what="source").text if source else None
+        src_text = _read_noted(source, max_size, quiet, "source") if source else None
         lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
         results = []
         # Line formats on standard output are written as each document is done, so a long
@@ -431,12 +440,8 @@ def restore(
     try:
         if source == "-" and path == "-":
             raise InputError("standard input (-) cannot be both the input and the source")
-        loaded = read_text(path, max_bytes=max_size)
-        note = _legacy_message(loaded)
-        if note:
-            _note(note, quiet)
-        text = loaded.text
-        src = read_text(source, max_bytes=max_size, what="source").text if source else None
+        text = _read_noted(path, max_size, quiet)
+        src = _read_noted(source, max_size, quiet, "source") if source else None
         if src is not None and not src.strip():
             raise InputError(f"source file is empty: {source}")
         if not text.strip():
@@ -540,7 +545,7 @@ def learn(
             try:
                 lex.update(from_phrase_table(phrase_table, split=split))
             except OSError as e:
-                raise InputError(f"cannot read {phrase_table}: {e.strerror or e}") from None
+                raise InputError(f"cannot read phrase table file ({os_reason(e)}): {phrase_table}") from None
             except (ValueError, UnicodeDecodeError) as e:
                 raise InputError(f"bad phrase table: {e}") from None
         if min_count > 1:
@@ -617,7 +622,7 @@ def spin(
     if format not in ("text", "json"):
         raise _fail(f"unknown format {format!r}: use text or json")
     try:
-        text = read_text(path, max_bytes=max_size).text
+        text = _read_noted(path, max_size, False)
         result = do_spin(text, rate=rate, style=style.value, seed=seed, lexicon=default().lexicon)
         body = result.text if format == "text" else json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
         if truth:

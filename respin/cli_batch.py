@@ -57,7 +57,8 @@ def batch(
                                             help="Dask scheduler address (tcp://host:8786) for --engine dask."),
     text_field: str = typer.Option("text", "--text-field", metavar="NAME", help="JSONL: field holding the text."),
     id_field: str = typer.Option("id", "--id-field", metavar="NAME",
-                                 help="JSONL: field holding the record id (records without one get their line number)."),
+                                 help="JSONL: field holding the record id (records without one, and lines that "
+                                      "are not valid JSON or not an object, get their line number, from 1)."),
     glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="Folder input: file name pattern."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
                                              help="How to read INPUT (auto: by its type and file name)."),
@@ -89,9 +90,9 @@ def batch(
 ):
     """Check (and restore) every document of a corpus; resumable, parallel, in order.
 
-    One JSON line per input record in DIR/results.jsonl: id, path, score, spun, words, findings, restored, edits, suggestions, source, error.
+    One JSON line per input record in DIR/results.jsonl: id, path, score, spun, words, findings, restored, edits, suggestions, source, error, note.
 
-    A record that cannot be checked gets its error there; none is dropped. An interrupted run continues with --resume, and the file is then the same as an uninterrupted run's.
+    A record that cannot be checked gets its error there; none is dropped. An empty or too short text is no error: it is checked as respin check does (not judged, score 0) and restored unchanged, with a note saying so; so is a file decoded as Windows-1252 (not valid UTF-8). An interrupted run continues with --resume, and the file is then the same as an uninterrupted run's.
 
     Examples:
 

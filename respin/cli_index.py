@@ -143,7 +143,7 @@ def build(
     try:
         for p in inputs:  # before creating the index: a typo must not leave an empty one
             if not Path(p).exists():
-                raise InputError(f"not found: {p}")
+                raise InputError(f"input not found: {p}")
         with SourceIndex.build(out, (), overwrite=force) as idx:
             _add(idx, inputs, glob=glob, text_field=text_field, id_field=id_field, max_size=max_size,
                  replace=False, quiet=quiet, what="index build")
@@ -209,12 +209,11 @@ def query(
 
       respin index query archive.index spun.txt --k 10 --format json
     """
-    from .cli import _emit, _fail, _note
+    from .cli import _emit, _fail, _note, _read_noted
     from .index import MATCH_THRESHOLD, SourceIndex, accepted
-    from .io import read_text
 
     try:
-        text = read_text(path, max_bytes=max_size).text
+        text = _read_noted(path, max_size, quiet)
         with SourceIndex.open(index) as idx:
             matches = idx.query(text, k=k)
     except InputError as e:

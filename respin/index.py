@@ -49,7 +49,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from .io import InputError, display_path
+from .io import InputError, display_path, os_reason
 from .tokenize import nfc
 
 FORMAT = "respin-index"
@@ -377,7 +377,7 @@ class SourceIndex:
         """
         p = Path(path)
         if p.is_dir():
-            raise InputError(f"index path is a folder: {path}")
+            raise InputError(f"index is a folder, expected an index file: {path}")
         if p.exists():
             if not overwrite:
                 raise InputError(f"index file already exists: {path} (add to it with 'respin index add', "
@@ -389,6 +389,8 @@ class SourceIndex:
                     pass
         if not p.parent.is_dir():
             raise InputError(f"index folder does not exist: {p.parent}")
+        if not os.access(p.parent, os.W_OK | os.X_OK):  # else SQLite says "unable to open database file"
+            raise InputError(f"cannot write index file (permission denied): {path}")
         if bands is None or rows is None:
             if num_perm == NUM_PERM:
                 bands, rows = DEFAULT_BANDS, DEFAULT_ROWS
@@ -425,14 +427,14 @@ class SourceIndex:
         index, from a newer respin, or damaged."""
         p = Path(path)
         if not p.exists():
-            raise InputError(f"index file not found: {path}")
+            raise InputError(f"index not found: {path} (build one with 'respin index build')")
         if p.is_dir():
             raise InputError(f"index is a folder, expected an index file: {path}")
         try:
             with open(p, "rb") as f:
                 head = f.read(100)
         except OSError as e:
-            raise InputError(f"cannot read index file ({e.strerror or e}): {path}") from None
+            raise InputError(f"cannot read index file ({os_reason(e)}): {path}") from None
         if not head.startswith(b"SQLite format 3\x00"):
             raise InputError(f"not a respin index (not an SQLite database): {path}")
         page_size = int.from_bytes(head[16:18], "big") if len(head) >= 18 else 0
@@ -719,7 +721,7 @@ def _read_file_text(p: Path, max_bytes: int) -> str:
             with gzip.open(p, "rb") as f:
                 data = f.read(max_bytes + 1)
         except (OSError, EOFError) as e:
-            raise InputError(f"cannot read gzip file ({e}): {p}") from None
+            raise InputError(f"cannot read input file ({os_reason(e)}): {p}") from None
         if len(data) > max_bytes:
             raise InputError(f"file is too large after decompression (raise the limit with --max-size): {p}")
         return decode(data, str(p))[0]
@@ -749,7 +751,7 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
     for given in paths:
         root = Path(given)
         if not root.exists():
-            raise InputError(f"not found: {given}")
+            raise InputError(f"input not found: {given}")
         if root.is_dir():
             files = walk_files(root, (pattern, pattern + ".gz"), note)
             if not files and note:

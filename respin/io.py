@@ -24,7 +24,24 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 
 
 class InputError(Exception):
-    """A user error about an input or output path, with a one-line message."""
+    """A user error about an input or output path, with a one-line message.
+
+    Messages read alike in every command: ``{what} not found: PATH``, ``{what} is a folder,
+    expected a file: PATH``, ``cannot read {what} file ({why}): PATH``, ``cannot write output
+    file ({why}): PATH``, the reason in :func:`os_reason`'s words."""
+
+
+def os_reason(e: BaseException) -> str:
+    """Why an operating-system call failed, in the words of every respin message: the
+    system's text (else the exception's) with a lower-case first letter, as respin's own
+    reasons are written ("permission denied", "no space left on device"); an acronym
+    ("EOF ...") keeps its capitals.
+
+    >>> os_reason(PermissionError(13, "Permission denied")), os_reason(OSError("EOF reached"))
+    ('permission denied', 'EOF reached')
+    """
+    why = getattr(e, "strerror", None) or str(e) or type(e).__name__
+    return why if why[1:2].isupper() else why[:1].lower() + why[1:]
 
 
 @dataclass(frozen=True)
@@ -62,7 +79,7 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
     else:
         p = Path(path)
         if not p.exists():
-            raise InputError(f"{what} file not found: {path}")
+            raise InputError(f"{what} not found: {path}")
         if p.is_dir():
             raise InputError(f"{what} is a folder, expected a file: {path}")
         try:
@@ -77,10 +94,8 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
             if len(data) > max_bytes:
                 raise InputError(f"{what} file is too large (> {_size(max_bytes)} limit; "
                                  f"raise it with --max-size): {path}")
-        except PermissionError:
-            raise InputError(f"cannot read {what} file (permission denied): {path}") from None
         except OSError as e:
-            raise InputError(f"cannot read {what} file ({e.strerror or e}): {path}") from None
+            raise InputError(f"cannot read {what} file ({os_reason(e)}): {path}") from None
     if len(data) > max_bytes:
         raise InputError(f"{what} is too large (> {_size(max_bytes)}; raise the limit with --max-size)")
     text, enc = decode(data, path)
@@ -167,6 +182,24 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     return text, ("cp1252" if utf8_lines <= 0 else "utf-8+cp1252")
 
 
+LEGACY_NOTE = "not valid UTF-8"
+
+
+def legacy_note(encoding: str) -> str | None:
+    """What respin says of a text :func:`decode` decoded as ``encoding``: nothing for Unicode,
+    the fallback for text that was not valid UTF-8 (output is always UTF-8, so the user
+    should know). The one wording of check's and restore's note and batch's results.
+
+    >>> legacy_note("utf-8"), legacy_note("cp1252")
+    (None, 'not valid UTF-8, decoded as Windows-1252')
+    """
+    if encoding == "cp1252":
+        return f"{LEGACY_NOTE}, decoded as Windows-1252"
+    if encoding == "utf-8+cp1252":
+        return f"{LEGACY_NOTE}, decoded as UTF-8 with some Windows-1252 lines"
+    return None
+
+
 def _strict(data: bytes, encoding: str, path: str) -> str:
     try:
         return data.decode(encoding)
@@ -242,8 +275,7 @@ def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[P
 
     def unreadable(e: OSError) -> None:
         if note is not None:
-            why = "permission denied" if isinstance(e, PermissionError) else (e.strerror or str(e))
-            note(f"cannot read folder ({why}): {display_path(str(e.filename or root))}")
+            note(f"cannot read folder ({os_reason(e)}): {display_path(str(e.filename or root))}")
 
     def regular(f: Path) -> bool:
         if f.is_file():
@@ -317,7 +349,7 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     """
     target = Path(path)
     if target.is_dir():
-        raise InputError(f"output path is a folder: {path}")
+        raise InputError(f"output is a folder, expected a file: {path}")
     for src in inputs:
         if src != "-" and target.exists() and Path(src).exists() and os.path.samefile(src, target):
             raise InputError(f"refusing to overwrite the input file with the output: {path}")
@@ -330,7 +362,7 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
         except BrokenPipeError:  # `-o /dev/stdout | head`: the reader left, as on plain stdout
             return
         except OSError as e:
-            raise InputError(f"cannot write output file ({e.strerror or e}): {path}") from None
+            raise InputError(f"cannot write output file ({os_reason(e)}): {path}") from None
         return
     if target.is_symlink():  # write the file it points to: the link stays a link
         target = Path(os.path.realpath(target))
@@ -342,7 +374,7 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
         with atomic_file(parent / target.name, _new_file_mode(target)) as f:
             f.write(text.encode("utf-8"))
     except OSError as e:  # no temporary file, disk full, target not replaceable: a one-line user error
-        raise InputError(f"cannot write output file ({e.strerror or e}): {path}") from None
+        raise InputError(f"cannot write output file ({os_reason(e)}): {path}") from None
 
 
 def _not_a_file(target: Path) -> bool:
@@ -391,4 +423,4 @@ def json_lines(path) -> "Iterator[tuple[int, dict]]":
                     raise InputError(f"{p}:{lineno}: expected a JSON object per line")
                 yield lineno, rec
     except (OSError, EOFError, UnicodeDecodeError) as e:
-        raise InputError(f"cannot read {p} ({getattr(e, 'strerror', None) or e})") from None
+        raise InputError(f"cannot read input file ({os_reason(e)}): {p}") from None

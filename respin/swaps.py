@@ -228,7 +228,7 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
                     out.append((name, spun, orig))
             continue
         elif not p.exists():
-            raise InputError(f"no such file or folder: {p}")
+            raise InputError(f"input not found: {p}")
         else:
             raise InputError(f"not a pairs folder, NAME.spun.txt file or JSONL file: {p}")
         for spun in files:
@@ -239,7 +239,7 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
             if not orig.is_file():
                 if not p.is_dir():
                     if not spun.exists():
-                        raise InputError(f"no such file or folder: {spun}")
+                        raise InputError(f"input not found: {spun}")
                     raise InputError(f"{spun}: its original {orig.name} is not beside it")
                 if note is not None:
                     note(f"skipping {spun}: no {orig.name} beside it")

@@ -26,6 +26,7 @@ import numpy as np
 from . import __version__
 from .detector import SIGNIFICANT_LOG_RATIO, Detector, Logistic
 from .evidence import document_evidence, matrix
+from .io import os_reason
 from .tokenize import Document, split_lines
 
 # Bump when features, training data or procedure change; reported in every JSON output.
@@ -209,7 +210,7 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
         try:
             shipped = seed_model_dir(out)
         except OSError as e:
-            raise RuntimeError(f"cannot start the model folder {out_dir}: {e.strerror or e}") from None
+            raise RuntimeError(f"cannot write model folder ({os_reason(e)}): {out_dir}") from None
         if shipped is None:
             raise RuntimeError(f"{out_dir} has no lexicon.npz and there is no shipped model to start from: "
                                f"build one with python -m respin.build_lexicon {out_dir}")

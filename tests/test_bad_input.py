@@ -336,3 +336,52 @@ def test_learn_phrase_table_split_that_no_row_has_is_an_error(cli, tmp_path):
     assert not (tmp_path / "x.tsv").exists()
     ran = cli("learn", "--phrase-table", table, "--split", "dev", "-o", tmp_path / "x.tsv")
     assert ran.code == 0 and "counterfeit consciousness" in (tmp_path / "x.tsv").read_text()
+
+
+def test_the_same_problem_reads_the_same_in_every_command(cli, pair, tmp_path):
+    """A missing input or index, in every command that reads one: one wording."""
+    spun, _ = pair
+    gone, no_index = tmp_path / "gone.txt", tmp_path / "none.index"
+    for args in (("check", gone), ("restore", gone), ("spin", gone), ("learn", gone),
+                 ("batch", gone, "--out", tmp_path / "o"), ("index", "build", gone, "--out", tmp_path / "i.index"),
+                 ("index", "query", no_index, gone)):
+        assert_user_error(cli(*args), f"respin: error: input not found: {gone}")
+    for args in (("restore", gone, "--source", spun), ("restore", spun, "--source", gone)):
+        assert_user_error(cli(*args), "not found: ", str(gone))
+    for args in (("index", "query", no_index, spun), ("restore", spun, "--corpus", no_index),
+                 ("batch", spun, "--out", tmp_path / "o", "--corpus", no_index)):
+        assert_user_error(cli(*args), f"respin: error: index not found: {no_index} (build one with 'respin index build')")
+
+
+def test_system_reasons_read_like_respin_own(cli, pair, tmp_path, monkeypatch):
+    """'(permission denied)', never '(Permission denied)': the system's reason is written as
+    respin writes its own, in check's note, batch's error result and write errors alike."""
+    import respin.batch
+    from respin.io import os_reason
+    assert os_reason(PermissionError(13, "Permission denied")) == "permission denied"
+    assert os_reason(OSError(28, "No space left on device")) == "no space left on device"
+    folder = tmp_path / "docs"
+    for sub in ("a", "locked"):
+        (folder / sub).mkdir(parents=True)
+        (folder / sub / "d.txt").write_bytes(pair[0].read_bytes())
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if os.path.basename(os.fspath(path)) == "locked":
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    said = f"cannot read folder (permission denied): {folder / 'locked'}"
+    assert cli("check", folder, "-f", "jsonl").err == f"respin: {said}\n"
+    assert cli("batch", folder, "--out", tmp_path / "o", "-q").code == 0
+    rows = [json.loads(x) for x in (tmp_path / "o" / "results.jsonl").read_text().splitlines()]
+    assert [r["error"] for r in rows] == [None, said]
+    monkeypatch.undo()
+
+    def full(*a, **kw):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(respin.io, "atomic_file", full)
+    for args in (("restore", pair[0], "-o", tmp_path / "r.txt"), ("check", pair[0], "-o", tmp_path / "r.txt")):
+        assert_user_error(cli(*args), f"cannot write output file (no space left on device): {tmp_path / 'r.txt'}")

@@ -104,6 +104,8 @@ def test_broken_records_are_results_and_the_run_goes_on(tmp_path, cli):
     assert ran.code == 0, ran.err
     assert ran.out == ""
     rows = results(tmp_path / "out")
+    # A line with no readable id (not JSON, not an object) is known by its line number, as a
+    # record without an id is (11, 12): the line to look at (blank lines counted).
     assert [r["id"] for r in rows] == ["a", "bad-utf8", 3, "empty", "big", "nofield", "notstr", "nul", 10, 11, 12]
     for r in rows:
         assert tuple(r) == RESULT_KEYS
@@ -112,15 +114,46 @@ def test_broken_records_are_results_and_the_run_goes_on(tmp_path, cli):
     assert err["a"] is None and err[11] is None and err[12] is None
     assert "UTF-8" in err["bad-utf8"]
     assert "JSON" in err[3]
-    assert err["empty"] == "empty text"
+    # An empty text is no error: checked as respin check does it (not judged, score 0), restored unchanged.
+    empty = rows[3]
+    assert (empty["error"], empty["note"], empty["score"], empty["spun"], empty["words"], empty["restored"]) == \
+        (None, "not judged: empty text", 0.0, False, 0, "   ")
     assert "too large" in err["big"] and "--max-size" in err["big"]
+    assert all(r["note"] is None for r in rows if r["error"] is not None or r["words"] > 3)
     assert "'text'" in err["nofield"]
     assert "not a string" in err["notstr"]
     assert "binary" in err["nul"]
     assert "not a JSON object" in err[10]
     ok = rows[0]
     assert ok["restored"] is not None and apply_edits(good[0], [respin.Edit(**e) for e in ok["edits"]]) == ok["restored"]
-    assert "11 documents" in ran.err and "8 errors" in ran.err  # the summary
+    assert "11 documents" in ran.err and "7 errors" in ran.err and "Windows-1252" not in ran.err  # the summary
+
+
+def test_windows_1252_files_are_noted_per_result_and_counted_once(tmp_path, cli):
+    """respin check says "not valid UTF-8, decoded as Windows-1252" of each such file on
+    stderr; batch says it in the file's result and counts them in its summary (a crawl may
+    hold thousands: one line, not one a file), also after --resume."""
+    texts = make_texts(5)
+    src = tmp_path / "pages"
+    src.mkdir()
+    for k, t in enumerate(texts[:3]):
+        (src / f"{k}.txt").write_bytes(f"Z\u00fcrich.\n{t}\n".encode("utf-8") + "Caf\u00e9 au lait.\n".encode("cp1252"))
+    (src / "3.txt").write_bytes("Caf\u00e9 \u2014 ".encode("cp1252") + texts[3].encode("ascii", "ignore"))
+    (src / "4.txt").write_text(texts[4], encoding="utf-8")
+    ran = cli("batch", src, "--out", tmp_path / "o")
+    assert ran.code == 0, ran.err
+    rows = results(tmp_path / "o")
+    assert [r["note"] for r in rows] == ["not valid UTF-8, decoded as UTF-8 with some Windows-1252 lines"] * 3 + \
+        ["not valid UTF-8, decoded as Windows-1252", None]
+    assert all(r["error"] is None for r in rows) and "Caf\u00e9" in rows[3]["restored"]
+    assert [line for line in ran.err.splitlines() if "UTF-8" in line] == \
+        [line for line in ran.err.splitlines() if "5 documents" in line]  # the summary, alone
+    assert "4 not valid UTF-8 (decoded as Windows-1252" in ran.err
+    assert json.loads((tmp_path / "o" / "run.json").read_text())["counts"]["windows_1252"] == 4
+    _, stats = scan_results(str(tmp_path / "o" / "results.jsonl"))
+    assert stats[5] == 4
+    got = list(check_records([b"caf\xe9 " + texts[0].encode("utf-8"), texts[1]]))
+    assert [r["note"] for r in got] == ["not valid UTF-8, decoded as Windows-1252", None]
 
 
 def test_results_match_the_library(tmp_path, cli):
@@ -162,8 +195,12 @@ def test_folder_input_mirrors_restored_files(tmp_path, cli):
     ids = [r["id"] for r in rows]
     assert ids == ["a.txt", "b/bad.txt", "b/bin.txt", "b/empty.txt", "b/legacy.txt", "b/x.txt", "b/c/y.txt"]
     err = {r["id"]: r["error"] for r in rows}
-    assert err["a.txt"] is None and err["b/legacy.txt"] is None
-    assert "decode" in err["b/bad.txt"] and "binary" in err["b/bin.txt"] and err["b/empty.txt"] == "empty text"
+    assert err["a.txt"] is None and err["b/legacy.txt"] is None and err["b/empty.txt"] is None
+    assert "decode" in err["b/bad.txt"] and "binary" in err["b/bin.txt"]
+    note = {r["id"]: r["note"] for r in rows}
+    # As respin check says it on stderr, per file here; the summary counts them (one line, not one a file).
+    assert note == {"a.txt": None, "b/bad.txt": None, "b/bin.txt": None, "b/empty.txt": "not judged: empty text",
+                    "b/legacy.txt": "not valid UTF-8, decoded as Windows-1252", "b/x.txt": None, "b/c/y.txt": None}
     for r in rows:
         mirror = out / "restored" / r["id"]
         assert r["path"] == str(src / r["id"])
@@ -416,7 +453,7 @@ def test_usage_errors(tmp_path, cli):
     assert_user_error(cli("batch", src, "--out", tmp_path / "o", "--resume", "--force"), "--resume")
     assert_user_error(cli("batch", src, "--out", src), "folder")
     assert_user_error(cli("batch", src, "--out", tmp_path / "o2", "--scheduler", "tcp://x:1"), "--engine dask")
-    assert_user_error(cli("batch", src, "--out", tmp_path / "o2", "--corpus", tmp_path / "none.index"), "corpus")
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o2", "--corpus", tmp_path / "none.index"), "index not found", "none.index")
     # the input changed under a resumed run
     other = write_jsonl(tmp_path / "in.jsonl", [{"id": "zzz", "text": t} for t in make_texts(3)])
     assert_user_error(cli("batch", other, "--out", tmp_path / "o", "--resume"), "input changed")
@@ -496,7 +533,7 @@ def test_scan_results_drops_a_torn_line(tmp_path):
     p = tmp_path / "results.jsonl"
     p.write_bytes(b'{"id": 1, "spun": true, "edits": [], "error": null, "words": 3}\n{"id": 2, "sp')
     ids, stats = scan_results(str(p))
-    assert ids == [1] and stats == [1, 1, 0, 0, 3]
+    assert ids == [1] and stats == [1, 1, 0, 0, 3, 0]
     assert p.read_bytes().endswith(b"3}\n")
 
 
@@ -535,13 +572,14 @@ def test_pool_by_field_restores_each_run_of_a_site_together(tmp_path, cli, monke
             + [{"id": "lone", "text": a[2]}]                                  # no site: alone, and it ends a's run
             + [{"id": f"a{j}", "site": "a.example", "text": t} for j, t in enumerate(a[3:], 3)]
             + [{"id": f"b{j}", "site": "b.example", "text": t} for j, t in enumerate(b)]
-            + [{"id": "b-empty", "site": "b.example", "text": ""}]            # an error: a result of its own
+            + [{"id": "b-empty", "site": "b.example", "text": ""}]            # empty: in its pool, not judged
             + [{"id": f"c{j}", "site": {"host": "c"}, "text": t} for j, t in enumerate(c)])  # any JSON value
     src = write_jsonl(tmp_path / "in.jsonl", recs)
     ran = cli("batch", src, "--out", tmp_path / "o", "--pool-by", "site", "--chunk-size", "3", "-q")
     assert ran.code == 0, ran.err
     rows = results(tmp_path / "o")
-    assert [r["id"] for r in rows] == [r["id"] for r in recs] and rows[11]["error"] == "empty text"
+    assert [r["id"] for r in rows] == [r["id"] for r in recs]
+    assert (rows[11]["error"], rows[11]["note"], rows[11]["restored"]) == (None, "not judged: empty text", "")
     pools = [[0, 1], [2], [3, 4], [5, 6, 7, 8], [9, 10, 11], [12, 13]]
     assert assert_pooled(rows, [r["text"] for r in recs], pools)  # and pooling did change something here
     assert json.loads((tmp_path / "o" / "run.json").read_text())["run"]["pool_by"] == "site"
@@ -694,8 +732,9 @@ def test_check_records_errors_are_results_and_ids_default_to_positions():
     rows = list(check_records([t, {"text": t}, {"id": "x"}, {"text": None}, 3.5, {"text": float("nan")}, ""],
                               restore=True))
     assert [r["id"] for r in rows] == [0, 1, "x", 3, 4, 5, 6]
-    assert [r["error"] is None for r in rows] == [True, True, False, False, False, False, False]
+    assert [r["error"] is None for r in rows] == [True, True, False, False, False, False, True]
     assert rows[0]["restored"] == respin.restore(t).text and {**rows[0], "id": 1} == rows[1]
+    assert (rows[6]["restored"], rows[6]["note"]) == ("", "not judged: empty text")  # an empty text is no error
     assert all(tuple(r) == RESULT_KEYS for r in rows)
 
 
@@ -1045,12 +1084,12 @@ def test_disk_full_is_a_one_line_error_then_resume(corpus300, tmp_path, cli, mon
     def manifest_fails_once_full(path, text, **kw):  # run.json cannot be written either then
         calls.append(path)
         if len(calls) > 1:
-            raise respin.io.InputError(f"cannot write output file (No space left on device): {path}")
+            raise respin.io.InputError(f"cannot write output file (no space left on device): {path}")
         return real_atomic(path, text, **kw)
 
     monkeypatch.setattr(respin.batch, "write_atomic", manifest_fails_once_full)
     ran = cli("batch", src, "--out", out, "-q", "--chunk-size", "4")
-    assert_user_error(ran, "results.jsonl (No space left on device)", "--resume")
+    assert_user_error(ran, "results.jsonl (no space left on device)", "--resume")
     monkeypatch.undo()
     assert 0 < len((out / "results.jsonl").read_bytes()) < len(ref)
     assert cli("batch", src, "--out", out, "-q", "--chunk-size", "4", "--resume").code == 0

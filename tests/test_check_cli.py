@@ -552,7 +552,7 @@ def test_stdout_write_failure_is_a_user_error(cli, monkeypatch):
         def write(self, s):
             raise OSError(28, "No space left on device")
     monkeypatch.setattr(sys, "stdout", Full())
-    assert_user_error(cli("check", CLEAN), "cannot write output (No space left on device)")
+    assert_user_error(cli("check", CLEAN), "cannot write output (no space left on device)")
 
 
 def _sh(line: str):

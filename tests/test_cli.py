@@ -148,7 +148,7 @@ def test_output_write_failure_leaves_old_file_whole(cli, pair, tmp_path, monkeyp
 
     monkeypatch.setattr("respin.io.os.replace", broken_replace)
     ran = cli("restore", spun, "--source", source, "-o", out)
-    assert_user_error(ran, "cannot write output file", "No space left on device")
+    assert_user_error(ran, "cannot write output file (no space left on device)")
     assert out.read_text(encoding="utf-8") == "previous contents\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orig.txt", "restored.txt", "spun.txt"]
 

@@ -113,7 +113,7 @@ def test_cli_check_with_a_lexicon_file_and_by_name(cli, tmp_path):
     kinds = [f["kind"] for f in json.loads(ran.out)[0]["findings"]]
     assert kinds.count(LEXICON_PHRASE) >= 1
     ran = cli("check", paper, "--lexicon", tmp_path / "missing.tsv")
-    assert ran.code == 2 and "lexicon file not found" in ran.err
+    assert ran.code == 2 and "lexicon not found" in ran.err
 
 
 def test_batch_findings_take_the_lexicon_too(cli, tmp_path):

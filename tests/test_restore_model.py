@@ -374,7 +374,7 @@ def test_cli_learn_names_a_spun_file_without_its_original(tmp_path, capsys):
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "b.orig.txt is not beside it" in err[0]
     assert main(["learn", str(tmp_path / "c.spun.txt")]) == 2
-    assert "no such file" in capsys.readouterr().err
+    assert "input not found" in capsys.readouterr().err
     assert main(["learn", str(tmp_path), "-o", str(tmp_path / "x.tsv")]) == 0  # in a folder: a note
     err = capsys.readouterr().err
     assert "skipping" in err and "b.spun.txt: no b.orig.txt beside it" in err and "from 1 pair" in err
