@@ -210,7 +210,7 @@ def query(
       respin index query archive.index spun.txt --k 10 --format json
     """
     from .cli import _emit, _fail, _note, _read_noted
-    from .index import MATCH_THRESHOLD, SourceIndex, accepted
+    from .index import SourceIndex, accepted, shortfall
 
     try:
         text = _read_noted(path, max_size, quiet)
@@ -230,7 +230,7 @@ def query(
     if not matches:
         _note("no candidate sources in the index", quiet)
     elif best is None:
-        _note(f"no candidate is close enough to be the source (best {matches[0].score:.3f} < {MATCH_THRESHOLD})",
+        _note(f"no candidate is close enough to be the source (best {matches[0].doc_id}, {shortfall(matches[0])})",
               quiet)
     raise typer.Exit(0)
 
@@ -265,7 +265,7 @@ def info(
 def find_source(index: str, text: str, note):
     """For ``respin restore --corpus INDEX``: the best source of ``text`` in the index, or
     None (the caller falls back to the model); says which on stderr through ``note``."""
-    from .index import MATCH_THRESHOLD, SourceIndex, accepted
+    from .index import SourceIndex, accepted, shortfall
 
     with SourceIndex.open(index) as idx:
         found = idx.query(text, k=1)
@@ -274,8 +274,8 @@ def find_source(index: str, text: str, note):
         where = f" ({best.path})" if best.path and best.path != best.doc_id else ""
         note(f"source found in {index}: {best.doc_id}{where}, score {best.score:.3f}")
     elif found:
-        note(f"no source close enough in {index} (best {found[0].doc_id}, score {found[0].score:.3f} "
-             f"< {MATCH_THRESHOLD}): restoring with the model")
+        note(f"no source close enough in {index} (best {found[0].doc_id}, {shortfall(found[0])}): "
+             "restoring with the model")
     else:
         note(f"no candidate source in {index}: restoring with the model")
     return best

@@ -345,6 +345,20 @@ def accepted(m: Match, min_score: float = MATCH_THRESHOLD) -> bool:
     return m.score >= min_score and m.shared >= MIN_SHARED
 
 
+def shortfall(m: Match, min_score: float = MATCH_THRESHOLD) -> str | None:
+    """Why the top match ``m`` is not the source, in words (None when :func:`accepted`): a
+    high score over a few shingles falls short too, and "score 0.667 < 0.3" would say nonsense.
+
+    >>> shortfall(Match("a", 0.12, "", shared=20)), shortfall(Match("a", 0.667, "", shared=3))
+    ('score 0.120 < 0.3', 'score 0.667 but 3 shared shingles < 8')
+    """
+    if m.score < min_score:
+        return f"score {m.score:.3f} < {min_score:g}"
+    if m.shared < MIN_SHARED:
+        return f"score {m.score:.3f} but {m.shared} shared shingle{'' if m.shared == 1 else 's'} < {MIN_SHARED}"
+    return None
+
+
 class SourceIndex:
     """An on-disk index of clean documents, queried with (spun) texts.
 

@@ -298,3 +298,21 @@ def test_docstring_examples():
     import respin.index
     failed, attempted = doctest.testmod(respin.index, optionflags=doctest.ELLIPSIS)
     assert failed == 0 and attempted >= 3
+
+
+def test_a_short_near_copy_says_why_it_is_not_the_source(tmp_path, capsys):
+    """A short text shares too few shingles to count, however high its score: the note says
+    that, not "best 0.667 < 0.3" as it did."""
+    (tmp_path / "a").mkdir()
+    text = "The White House said 2 aides would go on Monday.\n"
+    (tmp_path / "a" / "a.txt").write_text(text, encoding="utf-8")
+    query = tmp_path / "q.txt"
+    query.write_text(text, encoding="utf-8")  # the very text: score 1
+    idx = str(tmp_path / "a.index")
+    assert _run(capsys, "index", "build", str(tmp_path / "a"), "--out", idx, "-q")[0] == 0
+    rc, out, err = _run(capsys, "index", "query", idx, str(query))
+    score = float(out.split("\t")[1])
+    assert rc == 0 and score >= MATCH_THRESHOLD and "*" not in out
+    assert f"(best a.txt, score {score:.3f} but " in err and "shared shingles < 8)" in err
+    rc, _, err = _run(capsys, "restore", str(query), "--corpus", idx)
+    assert rc == 0 and f"(best a.txt, score {score:.3f} but " in err and "restoring with the model" in err
