@@ -705,9 +705,9 @@ class Decoder:
         return found
 
     # -- the table path's per-type data ------------------------------------------------------------
-    def _type_records(self, keys: list, tab) -> None:
-        """Add word types ``keys`` ((word, cap) pairs) to the table path's :class:`_Types`,
-        all at once: identity's channel score, the word's LM id, alternatives' LM ids, their
+    def _type_records(self, keys: list, tab, types: "_Types | None" = None) -> None:
+        """Add word types ``keys`` ((word, cap) pairs) to the table path's :class:`_Types`
+        (``types``, default the decoder's own), all at once: identity's channel score, the word's LM id, alternatives' LM ids, their
         channel scores, their words, best channel first. The numbers of
         :meth:`_word_options`, with the unigram log-probabilities read from the table
         (pocketsphinx's own up to its integer rounding, like every LM score on this path);
@@ -754,7 +754,7 @@ class Decoder:
         if self.prune:
             tt = t[order]
             order = order[np.arange(len(tt)) - np.searchsorted(tt, tt) < PRE_CANDIDATES]
-        self._types.add(keys, ident, wid, np.bincount(t[order], minlength=len(keys)), ids[order], base[order],
+        (types or self._types).add(keys, ident, wid, np.bincount(t[order], minlength=len(keys)), ids[order], base[order],
                         list(map(cand.__getitem__, order.tolist())))
 
     def _thesaurus_rows(self, keys: list, tab):
@@ -835,13 +835,16 @@ class _Types:
         self.ident, self.wid, self.off, self.n = np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.int64)
         self.ids, self.base = np.zeros(0, np.int64), np.zeros(0)
         self.words: list[str] = []
+        self.count = 0  # types written (ids given out)
         self._lock = threading.Lock()
 
     def add(self, keys, ident, wid, n, ids, base, words) -> None:
         """Types ``keys``, their rows in type order. Their ids are published last, so that
-        a reader finds every id it gets in the arrays."""
+        a reader finds every id it gets in the arrays. Two threads may both find a type
+        cold and add it: the second copy gets new ids (the count of types written, not of
+        ids: those would be reused, and the first copy's ids would read later types' rows)."""
         with self._lock:
-            t0, r0 = len(self.id), len(self.words)
+            t0, r0 = self.count, len(self.words)
             self.ident = _append(self.ident, t0, ident)
             self.wid = _append(self.wid, t0, wid)
             self.off = _append(self.off, t0, r0 + n.cumsum() - n)
@@ -849,6 +852,7 @@ class _Types:
             self.ids = _append(self.ids, r0, ids)
             self.base = _append(self.base, r0, base)
             self.words += words
+            self.count = t0 + len(keys)
             self.id.update(zip(keys, range(t0, t0 + len(keys))))
 
 
@@ -1067,14 +1071,15 @@ class _TableDecode:
         self.sent = np.arange(len(self.live)).repeat(self.sn)
         i = self.i = np.arange(P) - self.so[self.sent]
         n = self.sn[self.sent]
-        if len(dec._types.id) > 200_000:  # bounded memory in long-running processes
-            dec._types = _Types()
+        types = dec._types  # one object throughout: another thread may replace dec's
+        if len(types.id) > 200_000:  # bounded memory in long-running processes
+            types = dec._types = _Types()
             dec.uni.clear()
         keys = list(zip(self.words, self.caps))
-        cold = [k for k in dict.fromkeys(keys) if k not in dec._types.id]
+        cold = [k for k in dict.fromkeys(keys) if k not in types.id]
         if cold:
-            dec._type_records(cold, tab)
-        types = self.types = dec._types
+            dec._type_records(cold, tab, types)
+        self.types = types
         self.tid = np.fromiter(map(types.id.__getitem__, keys), np.int64, P)
         self.bos, self.eos = tab.index["<s>"], tab.index["</s>"]
         wid = self.wid = types.wid[self.tid]

@@ -208,6 +208,39 @@ def test_types_seen_in_earlier_batches_decode_alike(decoder):
     assert used.decode_many(docs) == fresh().decode_many(docs)
 
 
+def test_a_type_added_twice_leaves_every_id_reading_its_own_rows():
+    """Two threads can both find a word type cold and both add it (respin.decode._Types):
+    the second copy must not make a later type reuse ids (both then read the later rows)."""
+    import numpy as np
+    from respin.decode import _Types
+    t = _Types()
+
+    def add(keys, v):
+        k = len(keys)
+        t.add(keys, np.full(k, float(v)), np.full(k, v), np.ones(k, np.int64), np.full(k, v), np.full(k, float(v)),
+              [str(v)] * k)
+    add([("a", False), ("b", True)], 1)
+    add([("a", False), ("b", True)], 1)  # the other thread, which looked before the first added
+    add([("c", False)], 2)
+    for key, v in ((("a", False), 1), (("b", True), 1), (("c", False), 2)):
+        i = t.id[key]
+        assert (t.ident[i], t.wid[i], t.words[t.off[i]]) == (v, v, str(v))
+
+
+def test_types_added_twice_decode_alike(decoder):
+    """The same through the decoder: restore from several threads at once differed from
+    one thread's restore on a few texts in a hundred (edits applied or not, suggestions)."""
+    from respin.decode import Decoder
+    fresh = lambda: Decoder(decoder.thesaurus, decoder.lm, decoder.params, decoder.swaps)  # noqa: E731
+    docs = [Document.from_text(t) for t in _texts()]
+    raced = fresh()
+    raced.decode_many(docs[:1])
+    raced._type_records(list(raced._types.id), decoder.lm.table)  # a second thread's copy
+    for d in docs[1:]:
+        raced.decode_many([d])
+    assert raced.decode_many(docs) == fresh().decode_many(docs)
+
+
 @pytest.mark.parametrize("text", ["!!! Hello world. Ok", "... Hi. ?! Go on now. !", "", "ΟΔΟΣ ΟΔΟΣ. Σ Σσ ΣΑΣ’Σ.",
                                   "The White (Home) said it. Don’t go\nA\r\nb c. D’ΑΣ"] + _texts()[:6])
 def test_sentences_are_the_tokens_words(decoder, text):
