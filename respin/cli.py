@@ -6,6 +6,7 @@ success; 2 = usage or input error; 130 = interrupted.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from enum import Enum
@@ -204,6 +205,20 @@ class _Diagnostics:
         return getattr(self._stream, name)
 
 
+def _interruptible(command):
+    """Ctrl-C in ``command``: one line on stderr and exit 130. Typer turns KeyboardInterrupt
+    into a silent exit 130 (older Typer: Abort, which :func:`_main` reports); batch and
+    index say what they kept in their own handlers."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except KeyboardInterrupt:
+            print("respin: interrupted", file=sys.stderr)
+            raise typer.Exit(130) from None
+    return run
+
+
 def _number(value: float | None) -> float | None:
     """Option callback: click's ranges let "nan" through (every comparison with NaN is false)."""
     if value is not None and value != value:
@@ -212,6 +227,7 @@ def _number(value: float | None) -> float | None:
 
 
 @app.command(epilog=EPILOG_CHECK)
+@_interruptible
 def check(
     paths: List[str] = typer.Argument(..., metavar="PATH...",
                                       help="Files, folders (read recursively) or - for standard input."),
@@ -394,6 +410,7 @@ def _print_statistics(results) -> None:
 
 
 @app.command(epilog=EPILOG_RESTORE)
+@_interruptible
 def restore(
     path: str = typer.Argument(..., metavar="PATH", help="Spun file, or - for standard input."),
     source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC",
@@ -497,6 +514,7 @@ def _load_lexicon(path: str, model: Optional[str] = None):
 
 
 @app.command()
+@_interruptible
 def learn(
     pairs: List[str] = typer.Argument(None, metavar="PAIRS...",
                                       help="Folders of NAME.spun.txt + NAME.orig.txt, single NAME.spun.txt files, "
@@ -591,6 +609,7 @@ class SpinStyle(str, Enum):
 
 
 @app.command()
+@_interruptible
 def spin(
     path: str = typer.Argument(..., metavar="FILE", help="Clean text to spin, or - for standard input."),
     rate: float = typer.Option(0.35, "--rate", "-r", min=0.0, max=1.0, callback=_number,
@@ -634,6 +653,7 @@ def spin(
 
 
 @app.command()
+@_interruptible
 def train(
     model_dir: str = typer.Argument(..., metavar="MODEL_DIR", show_default=False,
                                     help="Model folder to write, then use with --model MODEL_DIR. A new folder "

@@ -343,6 +343,17 @@ def test_usage_errors(cli, pair, tmp_path, argv, needle):
     assert_user_error(cli(*args), needle)
 
 
+@pytest.mark.parametrize("command,stage", [("check", "check_many"), ("restore", "restore")])
+def test_ctrl_c_says_interrupted_and_exits_130(cli, pair, monkeypatch, command, stage):
+    """Ctrl-C part-way is one line on stderr and 130 (Typer turns it into a silent exit),
+    with nothing on standard output."""
+    def interrupted(*a, **kw):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(respin, stage, interrupted)
+    ran = cli(command, pair[0])
+    assert (ran.code, ran.out, ran.err) == (130, "", "respin: interrupted\n")
+
+
 def test_no_arguments_shows_help_and_exits_2(cli):
     ran = cli()
     assert ran.code == 2
