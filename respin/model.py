@@ -62,7 +62,11 @@ def load(path) -> "Model":
     with _LOCK:
         m = _CACHE.get(key)
         if m is None:
-            m = _CACHE[key] = Model(Path(path))
+            try:
+                m = _CACHE[key] = Model(Path(path))
+            except OSError as e:  # a folder or file the user cannot read: theirs to fix, as a missing one
+                from .io import os_reason
+                raise ModelError(f"cannot read model folder ({os_reason(e)}): {path}") from None
         return m
 
 
@@ -94,7 +98,7 @@ class Model:
         if det.exists():
             self.detector = _load_detector(det)
         meta = path / "metadata.json"
-        self.metadata = json.loads(meta.read_text(encoding="utf-8")) if meta.exists() else {}
+        self.metadata = _load_json_object(meta) if meta.exists() else {}
         self.version = self.metadata.get("model_version", "")
         # Reported with every result, like sacrebleu's signatures: which model said this.
         self.label = f"{self.name}@{self.version}" if self.version else self.name
@@ -584,12 +588,21 @@ LEXICON_SWAP_MIN_WORDS = 2
 
 
 def _load_detector(path: Path) -> Detector:
+    d = _load_json_object(path)
+    try:
+        return Detector.from_dict(d)
+    except (ValueError, KeyError, TypeError, AttributeError) as e:
+        raise ModelError(f"cannot load {path}: {e}") from None
+
+
+def _load_json_object(path: Path) -> dict:
+    """A model file's JSON object; ModelError, one line, for one that is damaged or unreadable."""
     try:
         d = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(d, dict):
             raise ValueError("not a JSON object")
-        return Detector.from_dict(d)
-    except (ValueError, KeyError, TypeError, AttributeError, OSError) as e:
+        return d
+    except (ValueError, OSError) as e:
         raise ModelError(f"cannot load {path}: {e}") from None
 
 

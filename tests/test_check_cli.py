@@ -394,6 +394,34 @@ def test_model_with_malformed_detector_exits_2(cli, tmp_path):
     assert_user_error(cli("check", SPUN, "--model", folder), "detector.json")
 
 
+
+@pytest.mark.parametrize("damage", ["{broken", "[1, 2]", "\udcff", None])
+def test_model_with_damaged_metadata_exits_2(cli, tmp_path, damage):
+    """metadata.json is read like detector.json: damaged (bad JSON, not an object, not
+    UTF-8) or not a file, it is a one-line error naming it, not an internal error."""
+    folder = tmp_path / "bad"
+    folder.mkdir()
+    for f in (REPO / "models" / "default").iterdir():  # links: the model is large
+        (folder / f.name).symlink_to(f)
+    (folder / "metadata.json").unlink()
+    if damage is None:
+        (folder / "metadata.json").mkdir()
+    else:
+        (folder / "metadata.json").write_bytes(damage.encode("utf-8", "surrogateescape"))
+    assert_user_error(cli("check", SPUN, "--model", folder), "metadata.json")
+
+
+def test_unreadable_model_folder_exits_2(cli, tmp_path, monkeypatch):
+    """A model folder the user may not read (chmod; root reads anything, so simulated) is
+    their error, said in one line, as a missing one is: was an internal error."""
+    import respin.model as rmodel
+
+    def denied(self, path):
+        raise PermissionError(13, "Permission denied", str(path / "lexicon.npz"))
+    monkeypatch.setattr(rmodel.Model, "__init__", denied)
+    for command in ("check", "restore"):
+        assert_user_error(cli(command, SPUN, "--model", tmp_path), "cannot read model folder (permission denied)")
+
 # --- respin spin ------------------------------------------------------------------------------
 
 def test_spin_writes_text_and_exact_truth(cli, tmp_path):
