@@ -267,15 +267,21 @@ def not_regular(path: str | Path) -> str | None:
 def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[Path]:
     """The files under ``root`` matching any of ``patterns`` (as ``Path.rglob`` finds them),
     sorted. Unlike ``rglob``, a folder that cannot be read is not skipped silently: ``note``
-    gets ``cannot read folder (why): FOLDER`` for each. Earlier ``respin batch`` output
+    gets ``cannot read folder (why): FOLDER`` for each below ``root``, and ``root`` itself
+    raises InputError with that message. Earlier ``respin batch`` output
     folders below ``root`` are skipped, with a note; so is a matching name that is no file to
     read (``skipping PATH: broken symbolic link``, ``...: not a regular file (named pipe)``)."""
     from fnmatch import fnmatchcase
     root = Path(root)
 
     def unreadable(e: OSError) -> None:
+        why = os_reason(e)
+        if e.filename is not None and os.fspath(e.filename) == os.fspath(root):
+            # The folder the user named: an error, as such a file is. A note and nothing found
+            # read as an empty folder (check: exit 0, "nothing spun").
+            raise InputError(f"cannot read folder ({why}): {display_path(str(root))}")
         if note is not None:
-            note(f"cannot read folder ({os_reason(e)}): {display_path(str(e.filename or root))}")
+            note(f"cannot read folder ({why}): {display_path(str(e.filename or root))}")
 
     def regular(f: Path) -> bool:
         if f.is_file():

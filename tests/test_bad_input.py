@@ -209,6 +209,29 @@ def test_unreadable_file(cli, pair):
         spun.chmod(0o644)
 
 
+
+def test_unreadable_folder(cli, tmp_path, monkeypatch):
+    """A folder named on the command line that cannot be read is an error (exit 2), as such
+    a file is; it was a note and exit 0, "nothing spun". One below it stays a note. (Root
+    reads any folder: os.scandir is made to refuse.)"""
+    top, sub = tmp_path / "top", tmp_path / "top" / "sub"
+    sub.mkdir(parents=True)
+    (top / "a.txt").write_text(SPUN, encoding="utf-8")
+    (sub / "b.txt").write_text(SPUN, encoding="utf-8")
+    real, locked = os.scandir, {str(top)}
+
+    def scandir(path=".", *a):
+        if os.fspath(path) in locked:
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path, *a)
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert_user_error(cli("check", top), "cannot read folder (permission denied)", str(top))
+    assert_user_error(cli("index", "build", top, "--out", tmp_path / "i.index"), "cannot read folder", str(top))
+    locked = {str(sub)}
+    ran = cli("check", top, "-f", "jsonl")
+    assert ran.code in (0, 1) and [json.loads(x)["path"] for x in ran.out.splitlines()] == [str(top / "a.txt")]
+    assert ran.err == f"respin: cannot read folder (permission denied): {sub}\n"
+
 # --- the decoding layer directly --------------------------------------------------------
 
 @pytest.mark.parametrize("data,text,encoding", [
