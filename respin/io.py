@@ -409,6 +409,20 @@ def _new_file_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
+def json_problem(e) -> str:
+    """What is wrong with a JSON line, and where (json's message alone can end in "at").
+
+    >>> import json
+    >>> try:
+    ...     json.loads('{"text": "cut off')
+    ... except ValueError as e:
+    ...     json_problem(e)
+    'Unterminated string starting at column 10'
+    """
+    where = "" if e.msg.endswith(" at") else " at"
+    return f"{e.msg}{where} column {e.colno}"
+
+
 def json_lines(path) -> "Iterator[tuple[int, dict]]":
     """(line number, object) for each non-blank line of a JSON Lines file (``.gz`` ok);
     InputError naming the line for one that is not a JSON object, or for an unreadable file."""
@@ -422,9 +436,9 @@ def json_lines(path) -> "Iterator[tuple[int, dict]]":
                 if not line.strip():
                     continue
                 try:
-                    rec = json.loads(line)
+                    rec = json.loads(line.rstrip("\r\n"))  # its own line break is not in a broken string
                 except json.JSONDecodeError as e:
-                    raise InputError(f"{p}:{lineno}: not valid JSON ({e.msg})") from None
+                    raise InputError(f"{p}:{lineno}: not valid JSON ({json_problem(e)})") from None
                 if not isinstance(rec, dict):
                     raise InputError(f"{p}:{lineno}: expected a JSON object per line")
                 yield lineno, rec

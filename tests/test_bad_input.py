@@ -408,3 +408,14 @@ def test_system_reasons_read_like_respin_own(cli, pair, tmp_path, monkeypatch):
     monkeypatch.setattr(respin.io, "atomic_file", full)
     for args in (("restore", pair[0], "-o", tmp_path / "r.txt"), ("check", pair[0], "-o", tmp_path / "r.txt")):
         assert_user_error(cli(*args), f"cannot write output file (no space left on device): {tmp_path / 'r.txt'}")
+
+
+@pytest.mark.parametrize("command", ["learn", "index"])
+def test_broken_jsonl_line_says_what_and_where(cli, tmp_path, command):
+    """learn and index build name a broken line's problem and column, as batch does: a
+    string cut off at the line's end read 'not valid JSON (Invalid control character at)'."""
+    f = tmp_path / "in.jsonl"
+    rec = {"spun": "The White Home mentioned it.", "original": "The White House said it.", "text": "A text."}
+    f.write_text(json.dumps(rec) + '\n{"spun": "cut off\n', encoding="utf-8")
+    argv = ("learn", f) if command == "learn" else ("index", "build", f, "--out", tmp_path / "i.index")
+    assert_user_error(cli(*argv), f"{f}:2: not valid JSON (Unterminated string starting at column 10)")
