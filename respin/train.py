@@ -256,6 +256,7 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
     if lm is None and lm_weight < 1:
         raise RuntimeError("the context scorer (pocketsphinx) is not installed")
     say = (lambda *a: None) if quiet else (lambda *a: print("respin train:", *a, file=sys.stderr))
+    said: set = set()  # the corpus readers' warnings said so far (--lm-weight reads the corpus twice)
     own_lm = None
     if lm_weight > 0:
         from .ngram import KneserNeyLM, combine
@@ -263,8 +264,8 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
             raise RuntimeError("--lm-weight needs --corpus: the added language model is trained on your own text")
         t_lm = time.time()
         try:
-            own_lm = KneserNeyLM.train((t for folder in extra_folders for t in corpora.corpus_texts(folder, text_field)),
-                                       prune=lm_prune)
+            own_lm = _noting(say, lambda: KneserNeyLM.train(
+                (t for folder in extra_folders for t in corpora.corpus_texts(folder, text_field)), prune=lm_prune), said)
         except ValueError as e:  # no words at all, or a vocabulary too large for the packed keys
             raise RuntimeError(f"cannot build a language model of the --corpus text: {e}") from None
         lm = combine(lm, own_lm, lm_weight)
@@ -272,17 +273,13 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
             f"{own_lm.meta['ngrams']['3']:,} trigrams) in {time.time() - t_lm:.1f} s; "
             + ("using it instead of the CMU model" if lm_weight >= 1 else f"mixing it in at weight {lm_weight}"))
 
-    with warnings.catch_warnings(record=True) as caught:  # a note in the run's log, not a raw Python warning
-        warnings.simplefilter("always")
-        texts = list(corpora.wikipedia_leads(limit_docs=n_docs))
-    for w in caught:
-        say(str(w.message))
+    texts = _noting(say, lambda: list(corpora.wikipedia_leads(limit_docs=n_docs)), said)
     try:
         texts += list(corpora.wordnet_glosses(limit_words=40 * n_docs))
     except corpora.ResourceMissing as e:  # fine when the user brings clean text of their own
         say(f"skipping WordNet glosses: {e}")
     for folder in extra_folders:
-        texts += list(corpora.corpus_texts(folder, text_field))
+        texts += _noting(say, lambda: list(corpora.corpus_texts(folder, text_field)), said)
     texts = [t for t in texts if len(t.split()) >= 40]
     if len(texts) < 20:
         more = ("add more with --corpus (each file, or each JSONL record, is one text)" if extra_folders else
@@ -320,6 +317,21 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
 # decoder and its learned swaps, the shipped lexicons, with their licence notices. Training
 # writes the rest (the detector, its candidates, metadata).
 SEEDED_FILES = ("lexicon.npz", "candidates.npz", "decoder.json", "swaps.tsv", "NOTICE.md", "lexicons")
+
+
+def _noting(say, read, said: set):
+    """``read()``, the warnings of the corpus readers it calls (corpus not installed, files
+    or lines skipped) said as notes in the run's log, each once, also when ``read`` fails
+    (they may say why), instead of printed as raw Python warnings."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            return read()
+        finally:
+            for msg in dict.fromkeys(str(w.message) for w in caught):
+                if msg not in said:
+                    said.add(msg)
+                    say(msg)
 
 
 def seed_model_dir(out: Path) -> Path | None:

@@ -207,6 +207,24 @@ def test_too_little_text_of_ones_own_asks_for_more_of_it(tmp_path, bare_model, m
     assert "respin train: Wikipedia leads not available" in ran.err
 
 
+@pytest.mark.parametrize("lm", [[], ["--lm-weight", "0.3"]])
+def test_skipped_corpus_lines_are_a_note_not_a_raw_warning(tmp_path, bare_model, monkeypatch, cli, lm):
+    """A --corpus JSONL line without a text is said once in train's log (it printed a
+    Python RuntimeWarning with a line of respin's source)."""
+    import warnings
+
+    import respin.corpora as corpora
+    monkeypatch.setattr(corpora, "wordnet_glosses", lambda limit_words=None: iter(()))
+    _corpus(tmp_path / "clean", 5)
+    lines = [json.dumps({"text": p.read_text(encoding="utf-8")}) for p in sorted((tmp_path / "clean").iterdir())]
+    (tmp_path / "c.jsonl").write_text("\n".join(lines + ['{"text": "cut off']) + "\n", encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a raw warning escaping train() would fail the test
+        ran = cli("train", str(bare_model), "--corpus", str(tmp_path / "c.jsonl"), *lm)
+    assert ran.code == 2 and "only 5 clean texts" in ran.err
+    assert ran.err.count("skipped 1 line(s) without a text") == 1
+    assert "respin train: " + str(tmp_path / "c.jsonl") + ": skipped 1 line(s)" in ran.err
+
 def test_train_with_own_language_model(tmp_path, bare_model, cli):
     model = bare_model
     _corpus(tmp_path / "clean", 30)
