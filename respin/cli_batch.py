@@ -116,6 +116,8 @@ def batch(
         raise _fail("--resume and --force contradict each other: choose one")
     if scheduler and engine != Engine.dask:
         raise _fail("--scheduler needs --engine dask")
+    if out == "-":  # "-" is standard input or output everywhere else: a folder named "-" is a trap
+        raise _fail("--out is a folder (results.jsonl, run.json, restored/), not standard output: give its name")
     if no_restore and (lexicon or min_confidence is not None):
         raise _fail(f"{'--lexicon' if lexicon else '--min-confidence'} is for restoring: not with --no-restore")
     progress = "off" if quiet else "auto"

@@ -459,6 +459,14 @@ def test_usage_errors(tmp_path, cli):
     assert_user_error(cli("batch", other, "--out", tmp_path / "o", "--resume"), "input changed")
 
 
+
+def test_out_dash_is_refused(tmp_path, cli, monkeypatch):
+    """'-' means standard input or output everywhere else: --out - made a folder named '-'."""
+    src = write_jsonl(tmp_path / "in.jsonl", [{"text": t} for t in make_texts(1)])
+    monkeypatch.chdir(tmp_path)
+    assert_user_error(cli("batch", src, "--out", "-"), "not standard output")
+    assert not (tmp_path / "-").exists()
+
 # --- nothing lost: kill, interrupt, resume --------------------------------------------------------
 
 def _start(src: Path, out: Path, *extra) -> subprocess.Popen:
