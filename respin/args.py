@@ -53,10 +53,14 @@ def unit_arg(x, name: str) -> float | None:
 def lexicons_arg(lexicons) -> tuple:
     """``lexicons`` as a tuple of :class:`respin.swaps.SwapLexicon` (one alone is allowed;
     None or () is none), or TypeError."""
-    from .swaps import SwapLexicon
-    if isinstance(lexicons, SwapLexicon):
-        return (lexicons,)
+    from .swaps import SwapLexicon, shipped, shipped_names
+    if isinstance(lexicons, (SwapLexicon, str)):
+        lexicons = (lexicons,)
     lexicons = tuple(lexicons or ())
+    # A shipped lexicon by name ("tortured", as on the command line) is part of the model;
+    # any other file is the caller's to load, as the API reads no files of its own.
+    lexicons = tuple(shipped(x) if isinstance(x, str) and x in shipped_names() else x for x in lexicons)
     if not all(isinstance(x, SwapLexicon) for x in lexicons):
-        raise TypeError("lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path))")
+        raise TypeError("lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path)) or the names "
+                        f"of shipped ones ({', '.join(shipped_names()) or 'none'})")
     return lexicons

@@ -447,6 +447,11 @@ def input_kind(path: str, forced: str = "auto") -> tuple[str, str]:
     if p.is_dir():
         if forced not in ("auto", "folder"):
             raise InputError(f"input is a folder, not a {forced} file: {path}")
+        try:  # the folder named cannot be listed: an error, as check says (not one error record, exit 0)
+            with os.scandir(p):
+                pass
+        except OSError as e:
+            raise InputError(f"cannot read folder ({os_reason(e)}): {path}") from None
         return "folder", path
     if forced != "auto":
         if forced == "folder":

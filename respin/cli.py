@@ -16,7 +16,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import (DEFAULT_MAX_BYTES, InputError, display_path, legacy_note, looks_binary, os_reason, read_text,
+from .io import (DEFAULT_MAX_BYTES, InputError, display_path, isatty, legacy_note, looks_binary, os_reason, read_text,
                  walk_files, write_atomic)
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
@@ -157,13 +157,6 @@ def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> bool:
     return True
 
 
-def _isatty(stream) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError, OSError):  # None, closed, or a stand-in without isatty
-        return False
-
-
 def _discard_stdout() -> None:
     """Point standard output at the null device, so that the flush at exit does not fail
     again on what is still buffered (and print a second error, or exit 120)."""
@@ -298,7 +291,7 @@ def check(
         # run shows its results as it goes, Ctrl-C keeps what was written, and `| head`
         # ends it early. JSON (one array) and -o FILE (written atomically) wait for the end.
         stream = format is not CheckFormat.json and output in (None, "-")
-        stdout_tty = stream and _isatty(sys.stdout)
+        stdout_tty = stream and isatty(sys.stdout)
         show_progress = not quiet and sys.stderr.isatty() and len(files) > 10 and not stdout_tty
         tasks = [(f, walked, src_text, threshold, model, max_size, lexicons, min_confidence) for f, walked in found]
         if "-" in files:  # standard input belongs to this process
@@ -501,12 +494,13 @@ def restore(
 
 def _load_lexicon(path: str, model: Optional[str] = None):
     """A TSV file, or the name of a lexicon shipped in the model folder (``tortured``)."""
-    from .swaps import SwapLexicon
-    if not os.path.exists(path) and os.sep not in path and not path.endswith(".tsv"):
-        from .model import default_dir
-        named = Path(model or default_dir()) / "lexicons" / f"{path}.tsv"
-        if named.is_file():
-            path = str(named)
+    from .swaps import SwapLexicon, shipped_names, shipped_path
+    named = shipped_path(path, model)
+    if named is not None:
+        path = str(named)
+    elif not os.path.exists(path) and path != "-" and shipped_names(model):
+        names = ", ".join(shipped_names(model))
+        raise InputError(f"lexicon not found: {path} (a TSV file from 'respin learn', or a shipped one: {names})")
     try:
         return SwapLexicon.from_tsv(read_text(path, what="lexicon").text, path)
     except ValueError as e:

@@ -75,6 +75,8 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
     Line endings are kept as they are so that offsets and output match the file.
     """
     if path == "-":
+        if isatty(sys.stdin):  # else a user at a terminal sees nothing happen
+            print("respin: reading standard input (end it with Ctrl-D, or Ctrl-Z Enter on Windows)", file=sys.stderr)
         data = sys.stdin.buffer.read(max_bytes + 1)
     else:
         p = Path(path)
@@ -132,6 +134,29 @@ _WIDE_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
+def isatty(stream) -> bool:
+    """``stream.isatty()``, False for None, a closed stream or a stand-in without it."""
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+def _utf16_without_mark(head: bytes) -> bool:
+    """Whether bytes look like mostly-ASCII UTF-16 with no byte-order mark: a NUL in nearly
+    every other byte, on one side only. Such a file is refused as binary (without a mark
+    its byte order is a guess), and the message says what it probably is.
+
+    >>> _utf16_without_mark("plain text".encode("utf-16-le")), _utf16_without_mark(bytes(range(40)))
+    (True, False)
+    """
+    even, odd = head[0::2], head[1::2]
+    if len(odd) < 4:
+        return False
+    nul_even, nul_odd = even.count(0) / len(even), odd.count(0) / len(odd)
+    return max(nul_even, nul_odd) > 0.9 and min(nul_even, nul_odd) < 0.1
+
+
 def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     """Decode bytes to text, refusing binary data.
 
@@ -153,7 +178,8 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
                 raise InputError(f"not a text file (binary data): {path}")
             return text, enc
     if b"\x00" in data[:8192]:
-        raise InputError(f"not a text file (binary data): {path}")
+        hint = "; UTF-16 without a byte-order mark? Convert it to UTF-8" if _utf16_without_mark(data[:8192]) else ""
+        raise InputError(f"not a text file (binary data{hint}): {path}")
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

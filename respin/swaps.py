@@ -140,9 +140,43 @@ class SwapLexicon:
         return lex
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "SwapLexicon":
-        p = Path(path)
+    def load(cls, path: str | os.PathLike, model_dir: str | os.PathLike | None = None) -> "SwapLexicon":
+        """A lexicon TSV file, or a lexicon shipped with the model by its name
+        (:func:`shipped_names`: ``"tortured"``) where no such file exists."""
+        p = shipped_path(path, model_dir) or Path(path)
         return cls.from_tsv(p.read_text(encoding="utf-8"), str(p))
+
+
+def shipped_names(model_dir: str | os.PathLike | None = None) -> list[str]:
+    """Names of the lexicons shipped in the model folder's ``lexicons/`` (``["tortured"]``)."""
+    from .model import default_dir
+    folder = Path(model_dir or default_dir()) / "lexicons"
+    return sorted(p.stem for p in folder.glob("*.tsv")) if folder.is_dir() else []
+
+
+_SHIPPED: dict = {}  # name -> the shipped lexicon, loaded once per process (decoders are cached per lexicon object)
+
+
+def shipped(name: str) -> "SwapLexicon":
+    """The shipped lexicon ``name`` of the default model, loaded once per process."""
+    lex = _SHIPPED.get(name)
+    if lex is None:
+        path = shipped_path(name)
+        if path is None:
+            raise ValueError(f"no shipped lexicon {name!r} (shipped: {', '.join(shipped_names()) or 'none'})")
+        lex = _SHIPPED.setdefault(name, SwapLexicon.load(path))
+    return lex
+
+
+def shipped_path(name: str | os.PathLike, model_dir: str | os.PathLike | None = None) -> Path | None:
+    """The file of the shipped lexicon ``name``, where ``name`` is no existing file and looks
+    like a name (no folder, no ``.tsv``); else None."""
+    name = os.fspath(name)
+    if os.path.exists(name) or os.sep in name or "/" in name or name.endswith(".tsv") or not name:
+        return None
+    from .model import default_dir
+    p = Path(model_dir or default_dir()) / "lexicons" / f"{name}.tsv"
+    return p if p.is_file() else None
 
 
 def _weight(text: str, where: str) -> float:

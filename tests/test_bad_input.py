@@ -8,6 +8,7 @@ import io
 import json
 import os
 import sys
+import types
 
 import pytest
 
@@ -227,6 +228,9 @@ def test_unreadable_folder(cli, tmp_path, monkeypatch):
     monkeypatch.setattr(os, "scandir", scandir)
     assert_user_error(cli("check", top), "cannot read folder (permission denied)", str(top))
     assert_user_error(cli("index", "build", top, "--out", tmp_path / "i.index"), "cannot read folder", str(top))
+    # batch too: it was one error record and exit 0
+    assert_user_error(cli("batch", top, "--out", tmp_path / "out"), "cannot read folder (permission denied)", str(top))
+    assert not (tmp_path / "out").exists()
     locked = {str(sub)}
     ran = cli("check", top, "-f", "jsonl")
     assert ran.code in (0, 1) and [json.loads(x)["path"] for x in ran.out.splitlines()] == [str(top / "a.txt")]
@@ -419,3 +423,22 @@ def test_broken_jsonl_line_says_what_and_where(cli, tmp_path, command):
     f.write_text(json.dumps(rec) + '\n{"spun": "cut off\n', encoding="utf-8")
     argv = ("learn", f) if command == "learn" else ("index", "build", f, "--out", tmp_path / "i.index")
     assert_user_error(cli(*argv), f"{f}:2: not valid JSON (Unterminated string starting at column 10)")
+
+
+def test_utf16_without_a_mark_says_what_it_probably_is(cli, tmp_path):
+    f = tmp_path / "u16.txt"
+    f.write_bytes("The committee approved the budget.".encode("utf-16-le"))
+    assert_user_error(cli("check", f), "binary data; UTF-16 without a byte-order mark?", str(f))
+    g = tmp_path / "bin.dat.txt"
+    g.write_bytes(bytes(range(256)) * 4)
+    ran = cli("check", g)
+    assert ran.code == 2 and "UTF-16" not in ran.err
+
+
+def test_stdin_at_a_terminal_says_it_is_waiting(cli, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(b"Short."), isatty=lambda: True))
+    ran = cli("check", "-")
+    assert ran.code == 0
+    assert ran.err.startswith("respin: reading standard input (end it with Ctrl-D")
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(b"Short."), isatty=lambda: False))
+    assert cli("check", "-").err == ""

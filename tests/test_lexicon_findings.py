@@ -75,7 +75,9 @@ def test_check_adds_them_and_keeps_the_models_score():
 
 def test_lexicons_must_be_swap_lexicons():
     with pytest.raises(TypeError, match="SwapLexicon"):
-        respin.check(ABSTRACT, lexicons=["tortured"])
+        respin.check(ABSTRACT, lexicons=["tortured.tsv"])  # a path: the API reads no files
+    with pytest.raises(TypeError, match="SwapLexicon"):
+        respin.check(ABSTRACT, lexicons=[{"spun": "x"}])
 
 
 @pytest.mark.parametrize("name,text", negative_texts(), ids=[n for n, _ in negative_texts()])
@@ -114,6 +116,17 @@ def test_cli_check_with_a_lexicon_file_and_by_name(cli, tmp_path):
     assert kinds.count(LEXICON_PHRASE) >= 1
     ran = cli("check", paper, "--lexicon", tmp_path / "missing.tsv")
     assert ran.code == 2 and "lexicon not found" in ran.err
+    ran = cli("check", paper, "--lexicon", "torturd")  # a mistyped name: the shipped ones are listed
+    assert ran.code == 2 and "lexicon not found: torturd" in ran.err and "shipped one: tortured" in ran.err
+
+
+def test_the_api_takes_a_shipped_lexicon_by_name():
+    by_name = respin.check(ABSTRACT, lexicons="tortured")
+    assert by_name.findings == respin.check(ABSTRACT, lexicons=["tortured"]).findings
+    assert any(f.kind == LEXICON_PHRASE for f in by_name.findings)
+    assert respin.restore(ABSTRACT, lexicons=["tortured"], min_confidence=0.5).edits
+    with pytest.raises(TypeError, match="tortured"):  # any other string is a file the API does not read
+        respin.check(ABSTRACT, lexicons=["mine.tsv"])
 
 
 def test_batch_findings_take_the_lexicon_too(cli, tmp_path):
