@@ -650,17 +650,16 @@ def _suggestion_channel(tab, w, c, fl, deg):
     return -0.5 * (tab.p1[c] - tab.p1[w]) + (fl == 3) - np.log10(1 + deg).astype(np.float32)
 
 
-_DEG: list = []  # [(lexicon, LM table, degree per LM id or -1)]: one model at a time, as a rule
-
-
 def _degrees(lexicon, tab, cid: np.ndarray) -> np.ndarray:
-    """:func:`respin.evidence.suggestion_degree` of LM ids ``cid``, from an array per
-    (lexicon, LM table) filled in as candidates are met."""
-    hit = _DEG[0] if _DEG else None  # read once: another thread may replace it (another model)
-    if hit is None or hit[0] is not lexicon or hit[1] is not tab:
-        hit = (lexicon, tab, np.full(len(tab.words), -1, dtype=np.int64))
-        _DEG[:] = [hit]
-    deg = hit[2]
+    """:func:`respin.evidence.suggestion_degree` of LM ids ``cid``, from an array per LM
+    id filled in as candidates are met, kept on the lexicon (``Lexicon._lm_degrees``: it
+    lives and goes with its model) for its last LM table."""
+    hit = getattr(lexicon, "_lm_degrees", None)  # read once: another thread may replace it (another LM)
+    if hit is None or hit[0] is not tab:
+        hit = (tab, np.full(len(tab.words), -1, dtype=np.int64))
+        if hasattr(lexicon, "_lm_degrees"):  # another kind of lexicon: this call's array only
+            lexicon._lm_degrees = hit
+    deg = hit[1]
     d = deg[cid]
     miss = np.unique(cid[d < 0])
     if len(miss):

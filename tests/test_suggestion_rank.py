@@ -191,3 +191,26 @@ def test_secondary_suggestions_are_within_reach_of_the_first(model, monkeypatch,
         if shown != ungapped:
             cut.append((f.text, ungapped))
     assert ("sponsors", ["shops", "supporters", "finances"]) in cut
+
+
+def test_synonym_counts_are_kept_per_lexicon(model):
+    """The synonym counts of the candidates met (per LM id) live on their lexicon, not in a
+    module global that held one model alive: two lexicons keep two tables, and a lexicon
+    dropped is freed with its table."""
+    import gc
+    import weakref
+    from respin.evidence_vec import _degrees
+    from respin.lexicon import Lexicon
+    tab = vectorised(model.lexicon, model.lm)[1]
+    words = ["make", "build", "said", "house"]
+    ids = np.array([tab.index[w] for w in words])
+    got = _degrees(model.lexicon, tab, ids)
+    assert got.tolist() == model.lexicon.degree_many(words).tolist() and got.min() > 0
+    assert model.lexicon._lm_degrees[0] is tab
+    other = Lexicon.load(model.path / "lexicon.npz")
+    assert _degrees(other, tab, ids).tolist() == got.tolist()
+    assert other._lm_degrees[1] is not model.lexicon._lm_degrees[1]
+    gone = weakref.ref(other)
+    del other
+    gc.collect()
+    assert gone() is None
