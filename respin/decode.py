@@ -30,7 +30,6 @@ from __future__ import annotations
 import itertools
 import math
 import threading
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from operator import eq, itemgetter
 
@@ -39,7 +38,7 @@ import numpy as np
 from .evidence import MAX_CANDIDATES, NUMBER_VALUE, STOPWORDS, _ranges, _Unigrams, _candidates, vectorised
 from .lm import OOV_FLOOR
 from .evidence_vec import _bigram, _clamp, _runs, _score, _unique
-from .tokenize import PUNCT, Document
+from .tokenize import PUNCT, Document, _tokens, gc_paused
 
 # Channel features of one choice, in this order. "keep" is the identity choice.
 CHANNEL = (
@@ -562,20 +561,23 @@ class Decoder:
         sentence; ``joined[i]``: only spaces separate word i from word i+1, so a multi-word
         swap may span them (it must not swallow the punctuation of "White (Home")."""
         # All the words, lower-cased once (the detector's already); the token indices as a
-        # list here, not cached on the document (Document.words would keep three int lists).
-        tok_of, lowered = doc.word_arrays()[0].tolist(), doc.lowered()
-        # per word, at C speed: whether it starts with a capital (a token's text is its first
-        # item; not counted for a sentence's first word), whether the next word is the next token
-        upper = list(map(str.isupper, map(itemgetter(0), map(itemgetter(0), map(doc.tokens.__getitem__, tok_of)))))
+        # list per sentence, not cached on the document (Document.words would keep three
+        # int lists) nor held for the whole document while its blocks are decoded (an int
+        # object a word: 30 MB for a 5 MiB text). The token columns, not Document.tokens:
+        # a tuple a token (80 MB there) that restoration never needs all of.
+        tok_arr, lowered = doc.word_arrays()[0], doc.lowered()
+        tok_of = tok_arr.tolist()
+        # per word, at C speed: whether it starts with a capital (not counted for a
+        # sentence's first word), whether the next word is the next token
+        upper = list(map(str.isupper, map(itemgetter(0), map(doc.token_texts.__getitem__, tok_of))))
         adjacent = list(map(eq, tok_of[1:], map((1).__add__, tok_of)))
-        a = 0
-        for s0, s1 in doc.sentences:
-            a = bisect_left(tok_of, s0, a)
-            b = bisect_left(tok_of, s1, a)
+        del tok_of
+        bounds = np.searchsorted(tok_arr, np.array(doc.sentences, dtype=np.int64).reshape(-1, 2)).tolist()
+        for a, b in bounds:
             if b == a:  # punctuation alone
                 yield [], [], [], [False]
                 continue
-            yield tok_of[a:b], lowered[a:b], [False] + upper[a + 1:b], adjacent[a:b - 1] + [False]
+            yield tok_arr[a:b].tolist(), lowered[a:b], [False] + upper[a + 1:b], adjacent[a:b - 1] + [False]
 
     def decode(self, doc: Document, pool_passes: int = 1) -> list[Choice]:
         """Decoded substitutions of a document (all of them, with confidences)."""
@@ -592,24 +594,27 @@ class Decoder:
         tab = getattr(self.lm, "table", None)
         if not together and tab is None:
             return [self.decode_many([d], pool_passes, windows and [windows[k]])[0] for k, d in enumerate(docs)]
-        sents = [(d, words, caps, joined) for d, doc in enumerate(docs)
-                 for _, words, caps, joined in self.sentences(doc)]
-        known = _sentence_windows(sents, windows, tab) if windows and tab is not None else None
-        found, k = [], 0
-        for block in _blocks(sents):  # memory grows with a block, not with the batch
-            if tab is not None:  # the LM as NumPy tables: the whole block in a few array lookups
-                found += _TableDecode(self, tab, block, known and known[k:k + len(block)],
-                                      by_doc=not together).run(pool_passes)
-            else:
-                found += self._decode_scalar(block, pool_passes)
-            k += len(block)
+        # The sentences are made as their blocks are decoded, and each block's choices are
+        # final before the next: memory grows with a block, not with the batch.
+        sents = ((d, words, caps, joined) for d, doc in enumerate(docs)
+                 for _, words, caps, joined in self.sentences(doc))
+        offsets: dict[int, int] = {}  # per document, its words in the blocks so far (_sentence_windows)
         out: list[list[Choice]] = [[] for _ in docs]
         first: dict[int, int] = {}
-        for si, ((d, words, caps, joined), choices) in enumerate(zip(sents, found)):
-            k = first.setdefault(d, si)
-            if len(choices) > 1:
-                choices = self._runs_jointly(words, caps, joined, choices)
-            out[d] += [Choice(si - k, *c) for c in choices]
+        si = 0
+        with gc_paused():  # a block's lattices are many small lists and tuples, none in a cycle
+            for block in _blocks(sents):
+                if tab is not None:  # the LM as NumPy tables: the whole block in a few array lookups
+                    known = _sentence_windows(block, windows, tab, offsets) if windows else None
+                    found = _TableDecode(self, tab, block, known, by_doc=not together).run(pool_passes)
+                else:
+                    found = self._decode_scalar(block, pool_passes)
+                for (d, words, caps, joined), choices in zip(block, found):
+                    k = first.setdefault(d, si)
+                    if len(choices) > 1:
+                        choices = self._runs_jointly(words, caps, joined, choices)
+                    out[d] += [Choice(si - k, *c) for c in choices]
+                    si += 1
         return out
 
     def _runs_jointly(self, words, caps, joined, choices: list[tuple]) -> list[tuple]:
@@ -945,16 +950,15 @@ def _blocks(sents):
         yield block
 
 
-def _sentence_windows(sents, windows, tab) -> list:
-    """Per sentence of ``sents``: its document's evidence windows (None: none, or of another
-    LM table) and the index of its first word among the document's words."""
-    out, d0, off = [], None, 0
-    for d, words, _, _ in sents:
-        if d != d0:
-            d0, off = d, 0
-        w = windows[d]
+def _sentence_windows(block, windows, tab, offsets: dict) -> list:
+    """Per sentence of ``block`` (blocks come in order): its document's evidence windows
+    (None: none, or of another LM table) and the index of its first word among the
+    document's words; ``offsets``: per document, its words in the blocks before (updated)."""
+    out = []
+    for d, words, _, _ in block:
+        w, off = windows[d], offsets.get(d, 0)
         out.append((w if w is not None and w.tab is tab else None, off))
-        off += len(words)
+        offsets[d] = off + len(words)
     return out
 
 
@@ -1808,22 +1812,25 @@ def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document |
     apo = _apostrophe_style(text)
     applied, suggested = [], []
     choices = decoder.decode(doc) if choices is None else choices
-    word_toks: dict[int, list] = {}  # per sentence, its word tokens, as Decoder.sentences has them
-    for ch, conf in zip(choices, _joint(choices)):
-        sent = word_toks.get(ch.sent)
-        if sent is None:
-            s0, s1 = doc.sentences[ch.sent]
-            sent = word_toks[ch.sent] = [t for t in doc.tokens[s0:s1] if t.kind != PUNCT]
-        toks = sent[ch.start:ch.start + ch.length]
-        start, end = toks[0].start, toks[-1].end
-        spun = text[start:end]
-        words = _cased(list(ch.out), toks, ch.start == 0)
-        rep = " ".join(words)
-        if apo == "’" or (apo is None and "’" in spun):
-            rep = rep.replace("'", "’")
-        kind = (FORMAT if any(t.text.isdigit() for t in toks) else
-                PHRASE if len(toks) > 1 or len(words) > 1 else
-                SYNONYM if decoder._synonyms(spun.lower(), rep.lower()) else OTHER)
-        e = Edit(start, end, spun, rep, "model", round(conf, 3), kind)
-        (applied if conf >= threshold else suggested).append(e)
+    # The word tokens of the last choice's sentence, as Decoder.sentences has them: made
+    # for the sentences with choices only, one at a time (choices come in sentence order;
+    # doc.tokens would make every token's tuple and keep them all).
+    columns, at, sent = (doc.token_texts, doc.token_starts, doc.token_ends, doc.token_kinds), -1, []
+    with gc_paused():  # many small tuples and edits, none in a cycle
+        for ch, conf in zip(choices, _joint(choices)):
+            if ch.sent != at:
+                s0, s1 = doc.sentences[ch.sent]
+                at, sent = ch.sent, [t for t in _tokens(*(c[s0:s1] for c in columns)) if t.kind != PUNCT]
+            toks = sent[ch.start:ch.start + ch.length]
+            start, end = toks[0].start, toks[-1].end
+            spun = text[start:end]
+            words = _cased(list(ch.out), toks, ch.start == 0)
+            rep = " ".join(words)
+            if apo == "’" or (apo is None and "’" in spun):
+                rep = rep.replace("'", "’")
+            kind = (FORMAT if any(t.text.isdigit() for t in toks) else
+                    PHRASE if len(toks) > 1 or len(words) > 1 else
+                    SYNONYM if decoder._synonyms(spun.lower(), rep.lower()) else OTHER)
+            e = Edit(start, end, spun, rep, "model", round(conf, 3), kind)
+            (applied if conf >= threshold else suggested).append(e)
     return applied, suggested

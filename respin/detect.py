@@ -7,7 +7,6 @@ and the document score from its calibrated classifier (:mod:`respin.model`).
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -15,7 +14,7 @@ import numpy as np
 
 from .evidence import STOPWORDS
 from .restore import FORMAT, PHRASE, SYNONYM, Relation, restore_with_source
-from .tokenize import PUNCT, has_line_break, line_ends
+from .tokenize import PUNCT, LineIndex, has_line_break
 
 DEFAULT_THRESHOLD = 0.5
 # Below this many words with thesaurus candidates a text carries no usable evidence either
@@ -67,33 +66,6 @@ class Report:
         """
         from .formats import report_dict
         return report_dict(path, self)
-
-
-class LineIndex:
-    """Line starts of a text, for many 1-based line/column lookups in O(log n) each.
-    Lines end at "\\n", as in editors.
-
-    >>> LineIndex("ab\\ncd").line_col(4)
-    (2, 2)
-    """
-
-    def __init__(self, text: str):
-        self.starts = [0] + line_ends(text)
-        self._array = None
-
-    def line_col(self, pos: int) -> tuple[int, int]:
-        i = bisect.bisect_right(self.starts, pos) - 1
-        return i + 1, pos - self.starts[i] + 1
-
-    def line_cols(self, positions: list[int]) -> list[tuple[int, int]]:
-        """:meth:`line_col` of each position, at once."""
-        if not positions:
-            return []
-        if self._array is None:  # built once: a long text is looked up in many batches
-            self._array = np.asarray(self.starts, dtype=np.int64)
-        pos, starts = np.asarray(positions, dtype=np.int64), self._array
-        i = np.searchsorted(starts, pos, side="right") - 1
-        return list(zip((i + 1).tolist(), (pos - starts[i] + 1).tolist()))
 
 
 def findings_from_source(text: str, source: str, lexicon=None) -> tuple[list[Finding], Relation, int]:

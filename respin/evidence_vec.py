@@ -18,6 +18,7 @@ objects are built only for the words a caller asks about (findings, suggestions)
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 from itertools import chain, product, repeat
 from operator import itemgetter
@@ -572,8 +573,48 @@ def joint_choices_many(table: EvidenceTable, tab, groups: list) -> list:
     return out
 
 
-_TRIMMED: dict = {}  # option counts -> as trimmed to JOINT_COMBINATIONS
-_GRIDS: dict = {}    # trimmed option counts -> their combinations
+class _Cache(dict):
+    """A process-wide cache of at most ``limit`` bytes (as :func:`_nbytes` counts its keys
+    and values), emptied when an entry would take it past them. Bounded by size, not by
+    entries: a finding's shape is its key, and a stream of long runs of flagged words
+    (each run its own shape, up to a MB a plan) must not hold hundreds of MB.
+
+    >>> c = _Cache(3000)
+    >>> for k in "abc":
+    ...     _ = c.put(k, np.zeros(150))  # 1,362 bytes each, with the key
+    >>> sorted(c), c.used  # "c" would have taken it past 3,000: emptied first
+    (['c'], 1362)
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__()
+        self.limit, self.used = limit, 0
+
+    def put(self, key, value):
+        """Keep ``value`` under ``key`` (not if it alone is over the limit); returns ``value``."""
+        size = _nbytes(key) + _nbytes(value)
+        if size <= self.limit:
+            if self.used + size > self.limit:
+                self.clear()
+                self.used = 0
+            self[key] = value
+            self.used += size
+        return value
+
+
+def _nbytes(x) -> int:
+    """Bytes held by ``x``: an array's data and header, a tuple's or list's slots and items
+    (an item shared with another entry counts in each), other objects' own size."""
+    if isinstance(x, np.ndarray):
+        return x.nbytes + 112
+    if isinstance(x, (tuple, list)):
+        return sys.getsizeof(x) + sum(map(_nbytes, x))
+    return sys.getsizeof(x)
+
+
+JOINT_CACHE_BYTES = 8 << 20  # each of the joint search's caches (a typical text: ~30 shapes, < 0.5 MB; a 60-word run: 0.55 MB)
+_TRIMMED = _Cache(JOINT_CACHE_BYTES)  # option counts -> as trimmed to JOINT_COMBINATIONS
+_GRIDS = _Cache(JOINT_CACHE_BYTES)    # trimmed option counts -> their combinations
 
 
 def _trimmed(lens: tuple) -> tuple:
@@ -589,10 +630,7 @@ def _trimmed(lens: tuple) -> tuple:
                 if m == top and total > JOINT_COMBINATIONS:
                     total, got[k] = total // m * (m - 1), m - 1
             top -= 1
-        hit = tuple(got)
-        if len(_TRIMMED) > 10_000:
-            _TRIMMED.clear()
-        _TRIMMED[lens] = hit
+        hit = _TRIMMED.put(lens, tuple(got))
     return hit
 
 
@@ -604,13 +642,11 @@ def _joint_grid(lens: tuple) -> np.ndarray:
     if hit is None:
         hit = np.array(list(product(*map(range, lens))), dtype=np.int64).reshape(math.prod(lens), len(lens))
         hit.flags.writeable = False
-        if len(_GRIDS) > 1_000:
-            _GRIDS.clear()
-        _GRIDS[lens] = hit
+        _GRIDS.put(lens, hit)
     return hit
 
 
-_PLANS: dict = {}  # findings' shapes -> (combinations, what each window word's score reads)
+_PLANS = _Cache(JOINT_CACHE_BYTES)  # findings' shapes -> (combinations, what each window word's score reads)
 
 
 def _joint_plan(lens: tuple, rel: tuple, c0: int, c1: int):
@@ -637,10 +673,7 @@ def _joint_plan(lens: tuple, rel: tuple, c0: int, c1: int):
             src = tuple(offs[at[q]] + sub[:, J.index(at[q])] if q in at else q if q >= 0 else -1
                         for q in (c, c - 1, c - 2))
             plan.append((back, src, len(sub)))
-        hit = (grid, plan)
-        if len(_PLANS) > 1_000:
-            _PLANS.clear()
-        _PLANS[key] = hit
+        hit = _PLANS.put(key, (grid, plan))
     return hit
 
 
@@ -650,17 +683,16 @@ def _suggestion_channel(tab, w, c, fl, deg):
     return -0.5 * (tab.p1[c] - tab.p1[w]) + (fl == 3) - np.log10(1 + deg).astype(np.float32)
 
 
-_DEG: list = []  # [(lexicon, LM table, degree per LM id or -1)]: one model at a time, as a rule
-
-
 def _degrees(lexicon, tab, cid: np.ndarray) -> np.ndarray:
-    """:func:`respin.evidence.suggestion_degree` of LM ids ``cid``, from an array per
-    (lexicon, LM table) filled in as candidates are met."""
-    hit = _DEG[0] if _DEG else None  # read once: another thread may replace it (another model)
-    if hit is None or hit[0] is not lexicon or hit[1] is not tab:
-        hit = (lexicon, tab, np.full(len(tab.words), -1, dtype=np.int64))
-        _DEG[:] = [hit]
-    deg = hit[2]
+    """:func:`respin.evidence.suggestion_degree` of LM ids ``cid``, from an array per LM
+    id filled in as candidates are met, kept on the lexicon (``Lexicon._lm_degrees``: it
+    lives and goes with its model) for its last LM table."""
+    hit = getattr(lexicon, "_lm_degrees", None)  # read once: another thread may replace it (another LM)
+    if hit is None or hit[0] is not tab:
+        hit = (tab, np.full(len(tab.words), -1, dtype=np.int64))
+        if hasattr(lexicon, "_lm_degrees"):  # another kind of lexicon: this call's array only
+            lexicon._lm_degrees = hit
+    deg = hit[1]
     d = deg[cid]
     miss = np.unique(cid[d < 0])
     if len(miss):

@@ -271,17 +271,32 @@ def skip_batch_outputs(dirpath: str, dirnames: list, note=None) -> None:
     dirnames[:] = keep
 
 
-def not_regular(path: str | Path) -> str | None:
-    """Why ``path`` is no file to open and read, after following links: ``"broken symbolic
-    link"`` or ``"not a regular file (named pipe)"`` (socket, character device, block
-    device); None for a regular file, a folder or anything else (a missing file, say), whose
-    reading gives its own message. Opening a named pipe waits for a writer: forever, in a walk."""
+BROKEN_LINK = "broken symbolic link"
+
+
+def not_regular(path: str | Path, *, descriptors: bool = False) -> str | None:
+    """Why ``path`` is no regular file, after following links: ``"broken symbolic link"`` or
+    ``"not a regular file (named pipe)"`` (socket, character device, block device); None for
+    a regular file, a folder or anything else (a missing file, say), whose reading gives its
+    own message. Opening a named pipe waits for a writer: forever, in a walk.
+    ``descriptors``: a name of a file descriptor (``/dev/stdout``, ``/dev/fd/3``,
+    ``/proc/self/fd/1``: a link to whatever that descriptor is, a regular file included) is
+    ``"not a regular file (file descriptor)"`` too: what an output must be written into in
+    place, not replaced. A regular file elsewhere under ``/dev`` (``/dev/shm``) is regular.
+
+    >>> not_regular("/dev/null"), not_regular("/dev/stdout", descriptors=True) is not None
+    ('not a regular file (character device)', True)
+    """
     import errno
     import stat
     try:
         mode = os.stat(path).st_mode
     except OSError as e:
-        return "broken symbolic link" if e.errno in (errno.ENOENT, errno.ELOOP) and os.path.islink(path) else None
+        return BROKEN_LINK if e.errno in (errno.ENOENT, errno.ELOOP) and os.path.islink(path) else None
+    if descriptors:
+        name = str(Path(path).absolute())
+        if name.startswith(("/dev/std", "/dev/fd/")) or (name.startswith("/proc/") and "/fd/" in name):
+            return "not a regular file (file descriptor)"
     if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
         return None
     kind = ("named pipe" if stat.S_ISFIFO(mode) else "socket" if stat.S_ISSOCK(mode)
@@ -385,7 +400,7 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     for src in inputs:
         if src != "-" and target.exists() and Path(src).exists() and os.path.samefile(src, target):
             raise InputError(f"refusing to overwrite the input file with the output: {path}")
-    if _not_a_file(target):
+    if not_regular(target, descriptors=True) not in (None, BROKEN_LINK):
         # /dev/null, /dev/stdout, a named pipe: written in place. Renaming a temporary file
         # over it would put a regular file where the device was (as root, /dev/null itself).
         try:
@@ -407,21 +422,6 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
             f.write(text.encode("utf-8"))
     except OSError as e:  # no temporary file, disk full, target not replaceable: a one-line user error
         raise InputError(f"cannot write output file ({os_reason(e)}): {path}") from None
-
-
-def _not_a_file(target: Path) -> bool:
-    """Whether ``target`` exists as something other than a regular file (a device, a FIFO, a
-    socket), or names a file descriptor (``/dev/stdout``, ``/dev/fd/3``, ``/proc/self/fd/1``:
-    links to whatever that descriptor is, a regular file included): what must be written in
-    place, not replaced. A regular file under ``/dev/shm`` is an ordinary file."""
-    import stat
-    try:
-        st = target.stat()  # follows links
-    except OSError:
-        return False
-    name = str(target.absolute())
-    return (not stat.S_ISREG(st.st_mode) or name.startswith(("/dev/std", "/dev/fd/"))
-            or (name.startswith("/proc/") and "/fd/" in name))
 
 
 def _new_file_mode(target: Path) -> int:

@@ -48,6 +48,9 @@ class Lexicon:
         self._l_indptr, self._l_tag, self._l_form = arrays["l_indptr"], arrays["l_tag"], arrays["l_form"]
         self._pos_bits: list[int] | None = None  # per word id, see pos()
         self._degrees: np.ndarray | None = None  # per word id, see degrees()
+        # (LM table, degrees() per LM id or -1 where not looked up yet): the suggestion
+        # ranking's cache (respin.evidence_vec._degrees), filled in as candidates are met.
+        self._lm_degrees: tuple | None = None
         # Per-instance caches (an lru_cache on the method would keep instances alive).
         self.neighbours = lru_cache(maxsize=65536)(self._neighbours)  # type: ignore[method-assign]
         self.phrase_neighbours = lru_cache(maxsize=16384)(self._phrase_neighbours)  # type: ignore[method-assign]

@@ -14,11 +14,10 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from bisect import bisect_left
 from dataclasses import asdict, dataclass, field
 
 from .align import ANCHOR_MIN, Alignment, align, canon
-from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document, has_line_break, normalize_many
+from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document, LineIndex, has_line_break, normalize_many
 
 SYNONYM, PHRASE, FORMAT, OTHER = "synonym swap", "phrase swap", "number/format", "other rewrite"
 
@@ -284,9 +283,10 @@ class _Capitals:
     """For one text: whether the line of sentence ``sent`` (a token range) around position
     ``at`` is written in capitals: two words or more, every cased letter upper case. The
     line, not the sentence: a headline without a full stop reads on into the next line's
-    sentence. Line breaks are found once and each line's answer kept: a long line with no
-    sentence end (an unpunctuated dump) is one line for all the edits in it, which would
-    otherwise each scan it again (time in edits x length).
+    sentence. The lines are found once (a :class:`respin.tokenize.LineIndex`, on first
+    need) and each line's answer kept: a long line with no sentence end (an unpunctuated
+    dump) is one line for all the edits in it, which would otherwise each scan it again
+    (time in edits x length).
 
     >>> from respin.tokenize import Document
     >>> d = Document.from_text("THE WHITE HOME MENTIONED IT. The NATO talks.")
@@ -297,17 +297,16 @@ class _Capitals:
 
     def __init__(self, text: str, toks):
         self.text, self.toks = text, toks
-        self.breaks: list[int] | None = None  # positions of "\r" and "\n", found on first need
+        self.index: LineIndex | None = None
         self.lines: dict[tuple[int, int], bool] = {}
 
     def __call__(self, sent: tuple[int, int], at: int) -> bool:
         text, toks = self.text, self.toks
-        if self.breaks is None:
-            self.breaks = [m.start() for m in re.finditer("[\r\n]", text)]
+        if self.index is None:
+            self.index = LineIndex(text)
         a, b = sent
-        k = bisect_left(self.breaks, at)  # breaks[k - 1] < at <= breaks[k]
-        lo = max(toks[a].start, self.breaks[k - 1] + 1 if k else 0)
-        hi = min(toks[b - 1].end, self.breaks[k]) if k < len(self.breaks) else toks[b - 1].end
+        lo, hi = self.index.line_span(at)
+        lo, hi = max(toks[a].start, lo), min(toks[b - 1].end, hi)
         caps = self.lines.get((lo, hi))
         if caps is None:
             line = text[lo:hi]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import gc
 import re
 import unicodedata
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -416,6 +416,44 @@ class Document:
         if self._n_words < 0:
             self._n_words = self._is_word().count(1)
         return self._n_words
+
+
+class LineIndex:
+    """Line starts of a text, for many 1-based line/column lookups in O(log n) each.
+    Lines end at a line break (:data:`LINE_BREAK`), as in editors; a break belongs to the
+    line it ends.
+
+    >>> lines = LineIndex("ab\\r\\ncd\\ne")
+    >>> lines.line_col(4), lines.line_span(3), lines.line_span(5)
+    ((2, 1), (0, 2), (4, 6))
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.starts = [0] + line_ends(text)
+        self._array = None
+
+    def line_col(self, pos: int) -> tuple[int, int]:
+        i = bisect_right(self.starts, pos) - 1
+        return i + 1, pos - self.starts[i] + 1
+
+    def line_span(self, pos: int) -> tuple[int, int]:
+        """[start, end) of the line holding ``pos``, without its line break."""
+        i = bisect_right(self.starts, pos)
+        if i == len(self.starts):
+            return self.starts[i - 1], len(self.text)
+        end = self.starts[i]
+        return self.starts[i - 1], end - (2 if end >= 2 and self.text[end - 2:end] == "\r\n" else 1)
+
+    def line_cols(self, positions: list[int]) -> list[tuple[int, int]]:
+        """:meth:`line_col` of each position, at once."""
+        if not positions:
+            return []
+        if self._array is None:  # built once: a long text is looked up in many batches
+            self._array = np.asarray(self.starts, dtype=np.int64)
+        pos, starts = np.asarray(positions, dtype=np.int64), self._array
+        i = np.searchsorted(starts, pos, side="right") - 1
+        return list(zip((i + 1).tolist(), (pos - starts[i] + 1).tolist()))
 
 
 @contextmanager

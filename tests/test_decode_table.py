@@ -83,6 +83,36 @@ def test_long_batches_are_decoded_in_blocks(decoder, monkeypatch):
     assert decoder.decode_many(docs, pool_passes=0) == alone
 
 
+def test_long_documents_are_read_block_by_block(decoder, monkeypatch):
+    """Memory of a long restoration grows with a block: a block is decoded before the next
+    block's sentences are made (they were all made first: ~75 MB at 5 MiB), and no token
+    tuples are made for the whole document (Document.tokens: ~80 MB at 5 MiB)."""
+    import respin.decode as D
+    from respin.decode import restore_edits
+    text = (HERE.parent / "seeds" / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")
+    doc = Document.from_text(text)
+    made, at_block = [], []
+    real_sentences, real_init = D.Decoder.sentences, D._TableDecode.__init__
+
+    def sentences(self, d):
+        for s in real_sentences(self, d):
+            made.append(s)
+            yield s
+
+    def init(self, *a, **kw):
+        at_block.append(len(made))
+        real_init(self, *a, **kw)
+
+    monkeypatch.setattr(D, "BLOCK_WORDS", 200)
+    whole = decoder.decode_many([doc])
+    monkeypatch.setattr(D.Decoder, "sentences", sentences)
+    monkeypatch.setattr(D._TableDecode, "__init__", init)
+    assert decoder.decode_many([doc]) == whole
+    assert len(at_block) > 5 and at_block[0] < len(made) / 5 and at_block == sorted(at_block)
+    applied, suggested = restore_edits(text, decoder, 0.5, doc, whole[0])
+    assert applied and doc._tokens is None
+
+
 def test_evidence_windows_change_nothing(decoder, monkeypatch):
     """Pruning reads the LM windows the detector's evidence pass scored (as
     Model.restore_many hands them over) instead of searching them: bit for bit the same

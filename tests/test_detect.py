@@ -558,6 +558,28 @@ def test_model_restoration_removes_leaked_spintax():
     assert respin.apply_edits(SPINTAX_TEXT, result.edits) == result.text
 
 
+def test_decoded_edits_overlapping_leaked_spintax_give_way_to_it():
+    """The model's restoration drops a decoded edit that overlaps a leaked template (each
+    is looked up among the templates, not compared with every edit kept so far): the
+    edits are those of the plain rule, keep each edit that overlaps none kept before."""
+    from respin.restore import Edit
+    from respin.tokenize import Document
+    text = "They {said|stated} it. The {firm|company} would {that a} grow, {hurt|harm} and {x} end."
+    report = respin.check(text)
+    # A decoded edit on every word (one path through the text: disjoint, in order), all sure.
+    decoded = [Edit(m.start(), m.end(), m.group(), m.group().upper(), "model", 1.0, "synonym swap")
+               for m in re.finditer(r"\w+", text)]
+    got = rmodel._restoration(text, Document.from_text(text), report, decoded, 0.5)
+    leaked = [x for x in got.edits if x.kind == "spintax"]
+    assert [x.spun for x in leaked] == ["{said|stated}", "{firm|company}", "{that a}", "{hurt|harm}"]
+    kept = list(leaked)
+    for e in decoded:
+        if not any(e.start < x.end and x.start < e.end for x in kept):
+            kept.append(e)
+    assert [(x.start, x.end, x.restored) for x in got.edits] == sorted((x.start, x.end, x.restored) for x in kept)
+    assert "X" in got.text and got.text.startswith("THEY said IT.")
+
+
 @pytest.mark.parametrize("text", [
     "In Python, write {x: 1} for a dict; in C, if (x) { return 1; } is a block.",
     'The JSON body was {"status": "ok"} and the template was {{ name }}.',

@@ -79,15 +79,15 @@ def test_descriptor_paths_are_written_in_place_and_shm_files_are_not():
     """/dev/stdout and /proc/self/fd/N name a descriptor (written in place, whatever it is);
     a regular file elsewhere under /dev (tmpfs /dev/shm) is an ordinary, atomically replaced file."""
     from pathlib import Path
-    from respin.io import _not_a_file
+    from respin.io import not_regular
     if os.path.exists("/dev/stdout"):
-        assert _not_a_file(Path("/dev/stdout"))
+        assert not_regular(Path("/dev/stdout"), descriptors=True) == "not a regular file (file descriptor)"
     shm = Path("/dev/shm")
     if shm.is_dir() and os.access(shm, os.W_OK):
         f = shm / f"respin-test-{os.getpid()}.txt"
         try:
             f.write_text("x", encoding="utf-8")
-            assert not _not_a_file(f)
+            assert not_regular(f, descriptors=True) is None
         finally:
             f.unlink(missing_ok=True)
 

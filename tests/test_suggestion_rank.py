@@ -191,3 +191,65 @@ def test_secondary_suggestions_are_within_reach_of_the_first(model, monkeypatch,
         if shown != ungapped:
             cut.append((f.text, ungapped))
     assert ("sponsors", ["shops", "supporters", "finances"]) in cut
+
+
+def test_synonym_counts_are_kept_per_lexicon(model):
+    """The synonym counts of the candidates met (per LM id) live on their lexicon, not in a
+    module global that held one model alive: two lexicons keep two tables, and a lexicon
+    dropped is freed with its table."""
+    import gc
+    import weakref
+    from respin.evidence_vec import _degrees
+    from respin.lexicon import Lexicon
+    tab = vectorised(model.lexicon, model.lm)[1]
+    words = ["make", "build", "said", "house"]
+    ids = np.array([tab.index[w] for w in words])
+    got = _degrees(model.lexicon, tab, ids)
+    assert got.tolist() == model.lexicon.degree_many(words).tolist() and got.min() > 0
+    assert model.lexicon._lm_degrees[0] is tab
+    other = Lexicon.load(model.path / "lexicon.npz")
+    assert _degrees(other, tab, ids).tolist() == got.tolist()
+    assert other._lm_degrees[1] is not model.lexicon._lm_degrees[1]
+    gone = weakref.ref(other)
+    del other
+    gc.collect()
+    assert gone() is None
+
+
+def _held(cache) -> int:
+    """Bytes a cache's keys and values hold, each object counted once (arrays: their data)."""
+    import sys
+    seen, total, todo = set(), 0, [x for kv in cache.items() for x in kv]
+    while todo:
+        x = todo.pop()
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        if isinstance(x, np.ndarray):
+            total += x.nbytes
+        else:
+            total += sys.getsizeof(x)
+            if isinstance(x, (tuple, list)):
+                todo += x
+    return total
+
+
+def test_a_stream_of_long_runs_keeps_the_joint_caches_within_their_bytes(model, monkeypatch):
+    """A finding's shape is a key of the joint search's caches, so a stream of texts with
+    long runs of flagged words (each run its own shape, half a MB a plan at 60 words) filled
+    their 1,000 entries with hundreds of MB. They are bounded by bytes: what they hold stays
+    under the bound, and the findings are those the unbounded caches gave."""
+    import respin
+    from respin import evidence_vec as EV
+    texts = ["The aides " + "mentioned " * n + "the building." for n in range(20, 62, 3)]
+    want = [respin.check(t).findings for t in texts]
+    limit = 1 << 20
+    for name in ("_PLANS", "_GRIDS", "_TRIMMED"):
+        monkeypatch.setattr(EV, name, EV._Cache(limit))
+    most = 0
+    for t, found in zip(texts, want):
+        assert respin.check(t).findings == found
+        held = [_held(getattr(EV, name)) for name in ("_PLANS", "_GRIDS", "_TRIMMED")]
+        assert max(held) <= limit, held
+        most = max(most, held[0])
+    assert most > limit / 4  # the stream did fill the plans' cache

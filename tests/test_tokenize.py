@@ -169,3 +169,22 @@ def test_trailing_whitespace_adds_no_tokens(tail):
     doc, bare = Document.from_text(text + tail), Document.from_text(text)
     assert doc.token_texts == bare.token_texts and doc.token_ends == bare.token_ends
     assert [t.text for t in tokenize(text + tail, 3)] == [t.text for t in tokenize(text, 3)]
+
+
+@pytest.mark.parametrize("text", ["", "a", "ab\ncd", "\n\nab\n", "one line\r\ntwo\n\nfour", "x\n", "old\rmac\r\r", "\r\n"])
+def test_line_index_as_line_by_line(text):
+    """LineIndex (check's line:col, restoration's headline test) against the lines cut one
+    by one at each line break: a break belongs to the line it ends."""
+    import re
+    from respin.tokenize import LineIndex
+    lines, at, spans = LineIndex(text), 0, []  # (start, end without the break, next line's start)
+    for m in re.finditer(r"\r\n?|\n", text):
+        spans.append((at, m.start(), m.end()))
+        at = m.end()
+    spans.append((at, len(text), len(text) + 1))
+    for pos in range(len(text) + 1):
+        row = next(k for k, (_, _, nxt) in enumerate(spans) if pos < nxt)
+        start, end, _ = spans[row]
+        assert lines.line_col(pos) == (row + 1, pos - start + 1)
+        assert lines.line_span(pos) == (start, end)
+    assert lines.line_cols(list(range(len(text) + 1))) == [lines.line_col(p) for p in range(len(text) + 1)]
