@@ -52,6 +52,11 @@ class RestoreFormat(str, Enum):
     diff = "diff"
 
 
+class SpinFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
 def _version(value: bool):
     if value:
         try:
@@ -613,8 +618,9 @@ def spin(
                                          "(like seeds/003); conservative: leaves names, quotes and numbers alone; "
                                          "crude: also swaps function words and absurd senses."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same output)."),
-    truth: Optional[str] = typer.Option(None, "--truth", help="Write the swaps (JSON: offsets, original, spun) to FILE."),
-    format: str = typer.Option("text", "--format", "-f", help="text: the spun text; json: text and swaps."),
+    truth: Optional[str] = typer.Option(None, "--truth", metavar="FILE",
+                                        help="Write the swaps (JSON: offsets, original, spun) to FILE."),
+    format: SpinFormat = typer.Option(SpinFormat.text, "--format", "-f", help="text: the spun text; json: text and swaps."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the spun text to FILE (atomically)."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
 ):
@@ -632,12 +638,10 @@ def spin(
     from .model import ModelError
     from .spin import spin as do_spin
 
-    if format not in ("text", "json"):
-        raise _fail(f"unknown format {format!r}: use text or json")
     try:
         text = _read_noted(path, max_size, False)
         result = do_spin(text, rate=rate, style=style.value, seed=seed, lexicon=default().lexicon)
-        body = result.text if format == "text" else json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        body = result.text if format is SpinFormat.text else json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
         if truth:
             write_atomic(truth, json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n", inputs=(path,))
         _emit(body, output, (path,))
