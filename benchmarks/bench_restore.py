@@ -380,7 +380,7 @@ def fit_copies(data: dict) -> dict:
     return {"fitted_on_leads": list(FIT_LEADS), "decisions": len(rows), "table": table, "best": best}
 
 
-def copies_dev(thresholds) -> dict:
+def copies_dev(thresholds, at: float) -> dict:
     """Out of sample: each CNN-2020 spinner copy restored from the other three (and with
     the two machine-translation round trips as well); the original restored with the four."""
     from respin.copies import confidence, decisions
@@ -407,9 +407,9 @@ def copies_dev(thresholds) -> dict:
             rows = [(d.margin, d.prior, all(_edit_right(text, orig, e) for e in d.edits), d.edits) for d in found]
             items.append((text, orig, rows))
             rels[n] = [x.verdict for x in r]
-            per_copy[n] = copies_curve([(text, orig, rows)], [thresholds[-3]], conf)[str(thresholds[-3])]
+            per_copy[n] = copies_curve([(text, orig, rows)], [at], conf)[str(at)]
         out[label] = {"curve": copies_curve(items, thresholds, conf), "relations": rels,
-                      f"per copy at {thresholds[-3]}": per_copy}
+                      f"per copy at {at}": per_copy}
     orig = read(names[0], "orig")
     _, found, _ = decisions(Document.from_text(orig), [Document.from_text(read(n)) for n in names], m.lexicon, m.lm)
     clean = [(orig, [(d.margin, d.prior, False, d.edits) for d in found])]
@@ -474,7 +474,7 @@ def copies(fit: bool = False, limit: int | None = None) -> dict:
         "simulator_test": {"leads": list(TEST_LEADS), "texts": len(spun),
                            "curve": copies_curve(spun, ths, conf),
                            "clean_damage": copies_damage(test["clean"], ths, conf)},
-        "dev_cnn_2020": copies_dev(ths),
+        "dev_cnn_2020": copies_dev(ths, C.DEFAULT_THRESHOLD),
         "speed": copies_speed(),
         "seconds": round(time.time() - t, 1),
     }

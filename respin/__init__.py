@@ -174,8 +174,9 @@ def restore_cluster(texts, *, model=None, min_confidence: float | None = None, l
     copies found without the original): ``[restore(t, copies=<the others>) for t in texts]``,
     each text read once.
 
-    >>> [r.text for r in restore_cluster(["The White Home said it.", "The White House mentioned it."], min_confidence=0.5)]
-    ['The White House said it.', 'The White House said it.']
+    >>> texts = ["The United Nations Safety Council met on Friday.", "The United Nations Security Council convened on Friday."]
+    >>> [r.text for r in restore_cluster(texts)]
+    ['The United Nations Security Council met on Friday.', 'The United Nations Security Council convened on Friday.']
     """
     from .args import texts_arg
     from .tokenize import Document

@@ -8,7 +8,7 @@ import importlib
 import pytest
 
 MODULES = ["respin", "respin.tokenize", "respin.align", "respin.restore", "respin.detect", "respin.io",
-           "respin.formats", "respin.swaps", "respin.decode", "respin.index", "respin.ngram", "respin.detector", "respin.args"]
+           "respin.formats", "respin.swaps", "respin.decode", "respin.index", "respin.ngram", "respin.detector", "respin.args", "respin.copies"]
 
 
 @pytest.mark.parametrize("name", MODULES)
