@@ -1,21 +1,33 @@
 """Restoring a spun text from other spun copies of the same article (no source needed).
 
-Content farms copy one wire story many times, each through its own spinner. Where the
-copies disagree, at least one of them was swapped, and the original is usually one of
-the variants: choosing among two or three variants is far easier than among a thesaurus's
-sixty candidates. Each copy is aligned to the text as a source would be
-(:func:`respin.align.align`); copies that are no copy of it (``unrelated``, ``paraphrase``:
-:func:`respin.restore.relation`) are left out. Every spinner-sized gap becomes an edit as
-against a source (:func:`respin.restore._gap_edit`: case, punctuation, apostrophes and line
-breaks stay the text's), overlapping gaps of the copies make one *site*, and at each site
-the text's own words and the copies' variants are weighed by the language model in the
-text's context (the two words before, the site, the two words after; adjacent sites
-jointly). Majority voting alone would be wrong: copies made by the same software share
-swaps. An edit's confidence is a calibrated, monotone function of how far the chosen
-variant fits better than the text's own words (:func:`confidence`).
+Content farms copy one wire story many times, each through its own spinner, and an analyst
+often finds a cluster of copies without the original. Where the copies disagree, at least
+one of them was swapped, and the original is usually one of the variants: choosing among
+two or three variants is far easier than among a thesaurus's sixty candidates.
 
->>> from respin.lexicon import Lexicon
->>> from respin.lm import default_scorer
+1. Each copy is aligned to the text as a source would be (:func:`respin.align.align`);
+   copies that are no copy of it (``unrelated``, ``paraphrase``: :func:`respin.restore.relation`)
+   are left out. Every spinner-sized gap becomes an edit as against a source
+   (:func:`respin.restore._gap_edit`: case, punctuation, apostrophes and line breaks stay
+   the text's). Insertions and deletions are left alone (spinners replace words; editors
+   add and drop them), and so are phrases for phrases (below).
+2. Overlapping gaps of the copies make one *site*; at each, the options are the text's own
+   words and each copy's variant, less variants with a word outside the language model's
+   vocabulary (never edited in).
+3. The options are weighed by the LM in the text's context: the two words before the site,
+   the site, the two words after (and the sentence's end). Sites whose windows touch are
+   decided jointly (a Viterbi over the trigram states, :func:`_decide_run`).
+4. An edit's confidence is a logistic function of the LM's margin for the chosen variant
+   over the text's words, less the share of it that the variant's being a commoner word
+   explains (:func:`confidence`), fitted on simulated clusters; the default threshold is the
+   lowest at which clean text "restored" with its own spun copies changes at most 1 word
+   in 5,000 (``benchmarks/bench_restore.py --only copies``, BENCHMARKS.md).
+
+How many copies offer a variant is not used: in simulated clusters it decides nearly
+everything (three copies agreeing against the text: right 2,515 times of 2,527; one copy
+against two that agree with the text: 121 of 2,715), but real spinners share software, and
+on the dev copies the same counts read 5 of 12 and 61 of 76 (BENCHMARKS.md).
+
 >>> from respin.model import default
 >>> m = default()
 >>> text = "The White Home mentioned the talks would resume on Monday."
@@ -31,6 +43,7 @@ variant fits better than the text's own words (:func:`confidence`).
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 
 from .restore import (Edit, Relation, Restoration, Span, _apostrophe_style, _Capitals, _cut_gaps, _drop_overlaps,
@@ -43,7 +56,7 @@ from .tokenize import PUNCT, Document
 COPY_VERDICTS = frozenset(("identical", "verbatim copy", "partial verbatim copy", "spun copy"))
 # Confidence = logistic(A + B * (margin - LAMBDA * max(prior, 0))), margins in log10 (see
 # confidence()); fitted on simulator data (benchmarks/bench_restore.py --only copies --fit).
-CONF_A, CONF_B, LAMBDA = -0.865, 1.125, 1.0
+CONF_A, CONF_B, LAMBDA = -0.853, 1.142, 1.0
 # The default threshold: the lowest at which clean text restored with its spun copies
 # changes at most 1 word in 5,000 (BENCHMARKS.md).
 DEFAULT_THRESHOLD = 0.97
@@ -88,7 +101,6 @@ class Decision:
     keepers: int        # copies that cover the site and agree with the text
     variants: int       # distinct variants offered (the text's own words not counted)
     prior: float = 0.0  # log10 unigram gain of the variant's words over the text's: frequency alone
-    confidence: float = 0.0
 
 
 def copy_gaps(doc: Document, other: Document, lexicon, caps, apostrophe, form, word_of: list[int]):
@@ -113,6 +125,7 @@ def copy_gaps(doc: Document, other: Document, lexicon, caps, apostrophe, form, w
         covered[lo:hi] = bytes(len(covered[lo:hi]))
     cut = set(cut)
     edits, gaps = [], {}
+    caps = (caps, _Capitals(other.text, other.tokens))
     for g in al.gaps:
         if g in cut:
             continue
@@ -126,7 +139,7 @@ def copy_gaps(doc: Document, other: Document, lexicon, caps, apostrophe, form, w
             # for phrases are right a third of the time in simulated clusters (114 of 347)
             # and are what translation round trips make ("chances of being elected").
             continue
-        e = _gap_edit(al, g, lexicon, apostrophe, form, (caps, _Capitals(other.text, other.tokens)))
+        e = _gap_edit(al, g, lexicon, apostrophe, form, caps)
         if e.spun == e.restored:
             continue
         edits.append(e)
@@ -168,19 +181,27 @@ def decide(doc: Document, per_copy: list, lm) -> list[Decision]:
             ok = vocab[w] = lm.in_vocab(w)
         return ok
 
-    # Options per site: the text's words (None), then each distinct variant of the copies.
+    # Each copy's gaps by site (a copy's gaps do not overlap: in order of their start).
+    starts = [a for a, _ in sites]
+    by_site = []
+    for gaps, _ in per_copy:
+        mine: dict[int, list] = {}
+        for g in sorted(gaps, key=lambda g: g.w1):
+            mine.setdefault(bisect_right(starts, g.w1) - 1, []).append(g)
+        by_site.append(mine)
+    # Options per site: the text's words, then each distinct variant of the copies.
     options = []
-    for s, e in sites:
+    for k, (s, e) in enumerate(sites):
         keep = tuple(words[s:e])
         found: dict[tuple, list] = {}
         keepers = 0
-        for gaps, covered in per_copy:
-            mine = [g for g in gaps if s <= g.w1 < e]
+        for (_, covered), gaps in zip(per_copy, by_site):
+            mine = gaps.get(k)
             if not mine:
                 keepers += all(covered[s:e])
                 continue
             out, pos = [], s
-            for g in sorted(mine, key=lambda g: g.w1):
+            for g in mine:
                 out += words[pos:g.w1]
                 out += g.words
                 pos = g.w2
