@@ -476,7 +476,7 @@ def restore(
     if result.relation is not None:
         _note(relation_line(result), quiet)
     elif result.copies is not None:
-        _copies_notes(result, copy, quiet)
+        _copies_notes(result, copy, quiet, format.value)
     elif not quiet and text.strip():  # (an empty input had its note)
         # Bolder settings are worth suggesting only for a text the detector judges spun, and
         # only to a user who has not already gone as far.
@@ -508,7 +508,7 @@ def _read_copies(paths: list[str], path: str, max_size: int, quiet: bool) -> lis
     return out
 
 
-def _copies_notes(result, paths: list[str], quiet: bool) -> None:
+def _copies_notes(result, paths: list[str], quiet: bool, fmt: str) -> None:
     """On stderr: each copy not used (not a copy of the input), then what was restored."""
     from .copies import COPY_VERDICTS
     unused = 0
@@ -517,8 +517,9 @@ def _copies_notes(result, paths: list[str], quiet: bool) -> None:
             unused += 1
             _note(f"copy {display_path(p)} is {'a paraphrase of' if rel.verdict == 'paraphrase' else 'unrelated to'} "
                   f"the input (coverage {rel.coverage:.0%}): not used", quiet)
+    hint = "; list them with --format json" if result.suggestions and fmt == "text" else ""
     _note(f"restored from {len(paths) - unused} of {len(paths)} copies: {len(result.edits)} edit(s) applied, "
-          f"{len(result.suggestions)} suggestion(s) below the confidence threshold", quiet)
+          f"{len(result.suggestions)} suggestion(s) below the confidence threshold{hint}", quiet)
 
 
 def _load_lexicon(path: str, model: Optional[str] = None):
