@@ -1,7 +1,8 @@
 """Restoration without a source: leave-one-article-out on ../shared/dev-pairs, clean-text
-damage, tortured phrases, speed. Prints JSON.
+damage, tortured phrases, speed, and restoration from other spun copies. Prints JSON.
 
-    python benchmarks/bench_restore.py [--only loao|clean|tortured|speed]
+    python benchmarks/bench_restore.py [--only loao|clean|tortured|speed|copies]
+    python benchmarks/bench_restore.py --only copies --fit   # refit respin.copies' confidence
 """
 from __future__ import annotations
 
@@ -265,10 +266,244 @@ def speed():
             "regex_tokenise_words_per_second": round(n_pages / dt_re)}
 
 
+# -- restoring from other spun copies (respin.copies) ------------------------------------------
+# Simulated clusters: each held-out Wikipedia lead (6000+, never trained on) spun four times,
+# as four content farms with their own spinners would.
+COPY_STYLES = (("aggressive", 1), ("conservative", 1), ("crude", 1), ("aggressive", 2))
+FIT_LEADS, TEST_LEADS = (6000, 8000), (8000, None)   # the confidence and threshold; the figures
+COPY_THRESHOLDS = (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.98)
+
+
+def copy_cluster(lead: str, k: int) -> list[str]:
+    from respin.spin import spin
+    return [spin(lead, rate=0.3, style=st, seed=sd * 100_000 + k).text for st, sd in COPY_STYLES]
+
+
+def copies_data(lo: int, hi: int | None, limit: int | None = None) -> dict:
+    """Per spun copy of leads [lo, hi), restored from the other three: its decisions
+    ((margin, prior, right, edits)) with the spun text and the lead; per clean lead
+    restored with its four spun copies: its decisions and words."""
+    from respin import corpora
+    from respin.channel import _edit_right
+    from respin.copies import decisions
+    from respin.model import default
+    from respin.tokenize import Document
+    m = default()
+    leads = list(corpora.wikipedia_leads())[lo:hi][:limit]
+    spun, clean = [], []
+    for k, lead in enumerate(leads):
+        cluster = copy_cluster(lead, lo + k)
+        docs = [Document.from_text(t) for t in cluster]
+        for i, doc in enumerate(docs):
+            _, found, _ = decisions(doc, docs[:i] + docs[i + 1:], m.lexicon, m.lm)
+            spun.append((cluster[i], lead, [(d.margin, d.prior, all(_edit_right(cluster[i], lead, e) for e in d.edits),
+                                             d.edits) for d in found]))
+        _, found, _ = decisions(Document.from_text(lead), docs, m.lexicon, m.lm)
+        clean.append((lead, [(d.margin, d.prior, False, d.edits) for d in found]))
+    return {"spun": spun, "clean": clean}
+
+
+def _prefix(found, t, conf) -> int:
+    """How many of ``found`` (sorted by confidence, surest first) reach threshold ``t``."""
+    return sum(conf(d) >= t for d in found)
+
+
+def _by_confidence(items, conf):
+    return [(*x[:-1], sorted(x[-1], key=conf, reverse=True)) for x in items]
+
+
+def copies_curve(items, thresholds, conf) -> dict:
+    """METRICS.md figures of (text, original, decisions) at each threshold (the edits at a
+    threshold are the surest decisions': each text is scored once per distinct set)."""
+    items = _by_confidence(items, conf)
+    memo: dict = {}
+    out = {}
+    for t in thresholds:
+        c: dict = {}
+        for k, (text, orig, found) in enumerate(items):
+            n = _prefix(found, t, conf)
+            if (k, n) not in memo:
+                memo[(k, n)] = score_pair(text, orig, apply_edits(text, [e for d in found[:n] for e in d[3]]))
+            c = add(c, memo[(k, n)])
+        out[str(t)] = summarise(c)
+    return out
+
+
+def copies_damage(clean, thresholds, conf) -> dict:
+    """Words changed per 5,000 when each clean text is "restored" with its spun copies
+    (each edit's token edit distance: edits are apart, so they add up)."""
+    words = sum(len(metrics.tokens(t)) for t, _ in clean)
+    cost = [[sum(metrics.levenshtein(metrics.tokens(e.spun), metrics.tokens(e.restored)) for e in d[3])
+             for d in found] for _, found in _by_confidence(clean, conf)]
+    clean = _by_confidence(clean, conf)
+    out = {}
+    for t in thresholds:
+        changed = sum(sum(c[:_prefix(found, t, conf)]) for c, (_, found) in zip(cost, clean))
+        out[str(t)] = {"words": words, "changed": changed, "per_5000": round(5000 * changed / words, 2)}
+    return out
+
+
+def safe_threshold(damage: dict) -> float | None:
+    """The copies' default-threshold rule: the lowest threshold at which clean text
+    restored with its spun copies changes at most 1 word in 5,000."""
+    ok = [float(t) for t, d in damage.items() if d["per_5000"] <= 1.0]
+    return min(ok) if ok else None
+
+
+def fit_copies(data: dict) -> dict:
+    """Refit respin.copies' confidence on simulator data: for each LAMBDA of a grid, a
+    logistic regression of "the edit is right" on margin - LAMBDA * max(prior, 0), then
+    the threshold the rule gives; the LAMBDA whose rule threshold restores the most
+    swapped words wins (all on the fit leads). LAMBDA stops at 1, which takes the whole
+    frequency gain off (the context's evidence alone): more would favour originals rarer
+    than their swaps, which the simulator's aggressive style makes (it prefers common
+    synonyms) and real spinners do not (BENCHMARKS.md)."""
+    import numpy as np
+    rows = [(mg, pr, ok) for _, _, found in data["spun"] for mg, pr, ok, _ in found]
+    y = np.array([ok for _, _, ok in rows], dtype=float)
+    grid = [x / 100 for x in range(50, 100)]
+    best, table = None, []
+    for lam in (0.0, 0.25, 0.5, 0.75, 1.0):
+        x = np.array([mg - lam * max(pr, 0.0) for mg, pr, _ in rows])
+        w = np.zeros(2)
+        X = np.stack([np.ones_like(x), x], 1)
+        for _ in range(50):  # Newton's method (IRLS) for the two weights
+            p = 1 / (1 + np.exp(-X @ w))
+            g = X.T @ (y - p)
+            H = (X * (p * (1 - p))[:, None]).T @ X
+            w = w + np.linalg.solve(H + 1e-9 * np.eye(2), g)
+
+        def conf(d, w=w, lam=lam):
+            return 1 / (1 + np.exp(-(w[0] + w[1] * (d[0] - lam * max(d[1], 0.0)))))
+        thr = safe_threshold(copies_damage(data["clean"], grid, conf))
+        res = copies_curve([(s, o, f) for s, o, f in data["spun"]], [thr], conf)[str(thr)] if thr else {}
+        table.append({"lambda": lam, "a": round(float(w[0]), 3), "b": round(float(w[1]), 3), "threshold": thr, **res})
+        if thr and (best is None or res["recall"] > best["recall"]):
+            best = table[-1]
+    return {"fitted_on_leads": list(FIT_LEADS), "decisions": len(rows), "table": table, "best": best}
+
+
+def copies_dev(thresholds, at: float) -> dict:
+    """Out of sample: each CNN-2020 spinner copy restored from the other three (and with
+    the two machine-translation round trips as well); the original restored with the four."""
+    from respin.copies import confidence, decisions
+    from respin.model import default
+    from respin.tokenize import Document
+    from respin.channel import _edit_right
+    m = default()
+    base = SHARED / "dev-pairs" / "cnn_2020-10-15_october_surprises__"
+    names = ["diaspora9ja", "show-time", "tellusdaily", "worldnewstoday"]
+    mt = ["howtotechglitz__mt_roundtrip", "tricksfast__mt_roundtrip"]
+
+    def read(name, kind="spun"):
+        return Path(f"{base}{name}.{kind}.txt").read_text(encoding="utf-8")
+
+    def conf(d):
+        return round(confidence(d[0], d[1]), 3)
+    out = {}
+    for label, extra in (("from the other three", []), ("from the other three and the two MT round trips", mt)):
+        items, per_copy, rels = [], {}, {}
+        for n in names:
+            text, orig = read(n), read(n, "orig")
+            others = [Document.from_text(read(x)) for x in names if x != n] + [Document.from_text(read(x)) for x in extra]
+            r, found, _ = decisions(Document.from_text(text), others, m.lexicon, m.lm)
+            rows = [(d.margin, d.prior, all(_edit_right(text, orig, e) for e in d.edits), d.edits) for d in found]
+            items.append((text, orig, rows))
+            rels[n] = [x.verdict for x in r]
+            per_copy[n] = copies_curve([(text, orig, rows)], [at], conf)[str(at)]
+        out[label] = {"curve": copies_curve(items, thresholds, conf), "relations": rels,
+                      f"per copy at {at}": per_copy}
+    orig = read(names[0], "orig")
+    _, found, _ = decisions(Document.from_text(orig), [Document.from_text(read(n)) for n in names], m.lexicon, m.lm)
+    clean = [(orig, [(d.margin, d.prior, False, d.edits) for d in found])]
+    out["original restored with the four spun copies"] = copies_damage(clean, thresholds, conf)
+    return out
+
+
+def model_alone_curve(items, thresholds) -> dict:
+    """The same texts restored by the model alone (no copies), for comparison: its edits at
+    each threshold (restore --min-confidence)."""
+    from respin.model import default
+    got = default().restore_many([s for s, _, _ in items], min_confidence=0.0, together=False)
+    out = {}
+    for t in thresholds:
+        c: dict = {}
+        for (text, orig, _), r in zip(items, got):
+            c = add(c, score_pair(text, orig, apply_edits(text, [e for e in r.edits if e.confidence >= t])))
+        out[str(t)] = summarise(c)
+    return out
+
+
+def copies_speed() -> dict:
+    """Words/second of a 1,000-word text (13 held-out leads as paragraphs, spun) restored
+    from three other spun copies, once loaded (best of 5, one core)."""
+    from respin import corpora
+    from respin.copies import restore_with_copies
+    from respin.model import default
+    from respin.spin import spin
+    m = default()
+    paras, n = [], 0
+    for t in list(corpora.wikipedia_leads())[9000:9100]:
+        paras.append(t.replace("\n", " "))
+        n += len(t.split())
+        if n >= 1000:
+            break
+    orig = "\n".join(paras) + "\n"
+    texts = [spin(orig, rate=0.3, style=st, seed=sd).text for st, sd in COPY_STYLES]
+    restore_with_copies(texts[0], texts[1:], m.lexicon, m.lm)
+    best = min(_timed(lambda: restore_with_copies(texts[0], texts[1:], m.lexicon, m.lm)) for _ in range(5))
+    words = len(metrics.tokens(texts[0]))
+    t0 = time.process_time()
+    for _ in range(5):
+        metrics.TOKEN.findall(orig * 20)
+    regex = 20 * len(metrics.tokens(orig)) * 5 / (time.process_time() - t0)
+    return {"words": words, "copies": 3, "words_per_second": round(words / best),
+            "regex_tokenise_words_per_second": round(regex)}
+
+
+def _timed(f) -> float:
+    t0 = time.process_time()
+    f()
+    return time.process_time() - t0
+
+
+def copies(fit: bool = False, limit: int | None = None) -> dict:
+    """Restoration from other spun copies: the confidence's fit and the default
+    threshold's rule on the fit leads, the figures on the test leads and, out of sample,
+    on the dev CNN-2020 copies, and speed."""
+    from respin import copies as C
+
+    def conf(d):
+        return round(C.confidence(d[0], d[1]), 3)
+    t = time.time()
+    fit_data = copies_data(*FIT_LEADS, limit)
+    if fit:
+        return fit_copies(fit_data)
+    grid = [x / 100 for x in range(50, 100)]
+    rule = safe_threshold(copies_damage(fit_data["clean"], grid, conf))
+    test = copies_data(*TEST_LEADS, limit)
+    ths = sorted(set(COPY_THRESHOLDS) | {C.DEFAULT_THRESHOLD})
+    spun = [(s, o, f) for s, o, f in test["spun"]]
+    return {
+        "confidence": {"a": C.CONF_A, "b": C.CONF_B, "lambda": C.LAMBDA},
+        "default_threshold": C.DEFAULT_THRESHOLD,
+        "rule_on_fit_leads": rule,
+        "simulator_test": {"leads": list(TEST_LEADS), "texts": len(spun),
+                           "curve": copies_curve(spun, ths, conf),
+                           "clean_damage": copies_damage(test["clean"], ths, conf),
+                           "model_alone_curve": model_alone_curve(spun, (0.5, 0.6, 0.7, 0.8, 0.9, 0.99))},
+        "dev_cnn_2020": copies_dev(ths, C.DEFAULT_THRESHOLD),
+        "speed": copies_speed(),
+        "seconds": round(time.time() - t, 1),
+    }
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--only", default=None)
     ap.add_argument("--tortured-limit", type=int, default=None, help="first N eval phrases only")
+    ap.add_argument("--fit", action="store_true", help="with --only copies: refit the copies' confidence")
+    ap.add_argument("--copies-limit", type=int, default=None, help="first N leads of each split only")
     a = ap.parse_args()
     out = {}
     if a.only in (None, "loao"):
@@ -281,6 +516,8 @@ def main():
         out["tortured_eval"] = tortured("eval", a.tortured_limit)
     if a.only in (None, "speed"):
         out["speed"] = speed()
+    if a.only in (None, "copies"):
+        out["copies"] = copies(a.fit, a.copies_limit)
     print(json.dumps(out, indent=1))
 
 

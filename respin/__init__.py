@@ -23,7 +23,7 @@ from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source, wi
 from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source
 from .swaps import SwapLexicon, learn
 
-__all__ = ["check", "check_many", "restore", "restore_many", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
+__all__ = ["check", "check_many", "restore", "restore_many", "restore_cluster", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
            "Restoration", "Edit", "Relation", "SwapLexicon", "__version__"]
 
 
@@ -132,20 +132,75 @@ def _check(text, source, threshold, model, lexicons, min_confidence) -> Report:
 
 
 def restore(text: str, source: str | None = None, *, model=None, min_confidence: float | None = None,
-            lexicons=()) -> Restoration:
-    """Restore spun ``text``: against ``source`` if given, else with the model's best guesses.
+            lexicons=(), copies=None) -> Restoration:
+    """Restore spun ``text``: against ``source`` if given, else from ``copies`` if given,
+    else with the model's best guesses.
 
     With a source, the source wins wherever it covers the text; the model restores only the
     input sentences the source has no counterpart for (those edits have ``origin="model"``).
+    ``copies`` (a list of str): other spun copies of the same article, from other sites,
+    when the original is not at hand (:mod:`respin.copies`): where they differ from the
+    text, the language model chooses among the text's words and the copies' variants;
+    edits at least ``min_confidence`` sure (default :data:`respin.copies.DEFAULT_THRESHOLD`)
+    are applied, the rest are ``suggestions``; copies that are no copy of the text
+    (unrelated, paraphrase: ``result.copies`` holds each relation) are not used, and the
+    sentences no copy covers are restored by the model as with a source. A source and
+    copies together are a ValueError: the source would leave the copies nothing to do.
     ``lexicons`` are :class:`respin.swaps.SwapLexicon` objects (``respin learn``) used by the
     model besides its own. Edits replay exactly: ``apply_edits(text, result.edits) == result.text``.
+
+    >>> r = restore("The White Home mentioned it.", copies=["The White House said it."], min_confidence=0.5)
+    >>> r.text, [c.verdict for c in r.copies]
+    ('The White House mentioned it.', ['spun copy'])
     """
     _text(text, "restore")
     min_confidence = _unit(min_confidence, "min_confidence")
+    if copies is not None:
+        from .args import texts_arg
+        copies = texts_arg(copies, "restore's copies")
+        if source is not None:
+            raise ValueError("restore takes a source or copies, not both: the source wins wherever it covers the text")
     m = _model(model)
+    if copies is not None:
+        return _from_copies(text, copies, m, min_confidence, lexicons)
     if source is None:
         return m.restore(text, min_confidence=min_confidence, lexicons=lexicons)
     result = restore_with_source(text, _text(source, "restore's source"), m.lexicon)
+    return _with_model_edits(result, text, m, min_confidence, lexicons)
+
+
+def restore_cluster(texts, *, model=None, min_confidence: float | None = None, lexicons=()) -> list[Restoration]:
+    """Restore each of several spun copies of one article from the others (a cluster of
+    copies found without the original): ``[restore(t, copies=<the others>) for t in texts]``,
+    each text read once.
+
+    >>> texts = ["The United Nations Safety Council met on Friday.", "The United Nations Security Council convened on Friday."]
+    >>> [r.text for r in restore_cluster(texts)]
+    ['The United Nations Security Council met on Friday.', 'The United Nations Security Council convened on Friday.']
+    """
+    from .args import texts_arg
+    from .tokenize import Document
+    texts = texts_arg(texts, "restore_cluster")
+    min_confidence = _unit(min_confidence, "min_confidence")
+    m = _model(model)
+    docs = [Document.from_text(t) for t in texts]
+    return [_from_copies(t, docs[:i] + docs[i + 1:], m, min_confidence, lexicons, docs[i])
+            for i, t in enumerate(texts)]
+
+
+def _from_copies(text, copies, m, min_confidence, lexicons, doc=None) -> Restoration:
+    from .copies import DEFAULT_THRESHOLD, restore_with_copies
+    from .model import ModelError
+    if m.lm is None:
+        raise ModelError("the language model (pocketsphinx) is not installed: pip install pocketsphinx")
+    thr = DEFAULT_THRESHOLD if min_confidence is None else min_confidence
+    result = restore_with_copies(text, copies, m.lexicon, m.lm, thr, doc)
+    return _with_model_edits(result, text, m, min_confidence, lexicons)
+
+
+def _with_model_edits(result: Restoration, text: str, m, min_confidence, lexicons) -> Restoration:
+    """``result`` with the model's edits (at ``min_confidence``, default its own threshold)
+    in the input spans that the source or copies did not cover (``result.unmatched``)."""
     if result.unmatched and m.detector is not None and m.lm is not None:
         # Only the uncovered spans are decoded (each judged on its own), so that a long
         # document with a source costs what alignment costs.
@@ -159,4 +214,3 @@ def restore(text: str, source: str | None = None, *, model=None, min_confidence:
             result.edits = sorted(result.edits + extra, key=lambda e: e.start)
             result.text = apply_edits(text, result.edits)
     return result
-

@@ -418,6 +418,11 @@ def restore(
                                          help="Index of clean originals ('respin index build'): find the "
                                               "source there and restore against it; if none is close "
                                               "enough, restore with the model. Not with --source."),
+    copy: List[str] = typer.Option([], "--copy", metavar="OTHER",
+                                   help="Another spun copy of the same article (repeat for each): where the "
+                                        "copies differ, the language model picks the likely original. For "
+                                        "clusters of copies found without the original; not with --source "
+                                        "or --corpus."),
     format: RestoreFormat = typer.Option(RestoreFormat.text, "--format", "-f",
                                          help="text: the restored document; diff: unified diff "
                                               "input -> restored; json: text, edits and relation."),
@@ -447,6 +452,8 @@ def restore(
 
       respin restore spun.txt --min-confidence 0.5 --lexicon my-spinner.tsv   # bolder, with learned swaps
 
+      respin restore copy1.txt --copy copy2.txt --copy copy3.txt   # no original: other spun copies
+
     Without a source, only edits whose confidence reaches the model's threshold are applied (safe by default: clean text comes back unchanged); the rest are suggestions.
     """
     import respin
@@ -462,6 +469,10 @@ def restore(
         if not text.strip():
             _note("input is empty: nothing to restore", quiet)
         found = None
+        copies = _read_copies(copy, path, max_size, quiet)
+        if copies and (source is not None or corpus is not None):
+            raise InputError(f"--copy and {'--source' if source is not None else '--corpus'} exclude each other: "
+                             "give copies only when the original is not at hand")
         if corpus is not None:  # --corpus: the source is the index's best match, if any
             if source is not None:
                 raise InputError("--source and --corpus exclude each other: give one")
@@ -469,11 +480,12 @@ def restore(
             found = find_source(corpus, text, lambda m: _note(m, quiet))
             src = found.text if found is not None else None
         lexicons = [_load_lexicon(x, model) for x in lexicon]
-        result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons)
+        result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons,
+                                copies=copies or None)
         src_name = found.doc_id if found is not None else source
         _emit(render_restore(display_path(path), None if src_name is None else display_path(src_name), result,
-                             format.value), output,
-              (path,) + ((source,) if source else ()))
+                             format.value, [display_path(c) for c in copy] if copies else None), output,
+              (path,) + ((source,) if source else ()) + tuple(copy))
     except InputError as e:
         raise _fail(str(e))
     except Exception as e:  # as in check: a bad --model folder is a user error, not a crash
@@ -483,6 +495,8 @@ def restore(
         raise
     if result.relation is not None:
         _note(relation_line(result), quiet)
+    elif result.copies is not None:
+        _copies_notes(result, copy, quiet, format.value)
     elif not quiet and text.strip():  # (an empty input had its note)
         # Bolder settings are worth suggesting only for a text the detector judges spun, and
         # only to a user who has not already gone as far.
@@ -495,6 +509,37 @@ def restore(
         _note(f"{len(result.edits)} edit(s) applied by the model, {len(result.suggestions)} suggestion(s) "
               f"below its confidence threshold (document score {result.score or 0:.2f}){hint}")
     raise typer.Exit(0)
+
+
+def _read_copies(paths: list[str], path: str, max_size: int, quiet: bool) -> list[str]:
+    """The texts of ``--copy`` files: files only (standard input is the input's at most),
+    none empty; a copy that is not UTF-8 gets the input's note."""
+    out = []
+    for c in paths:
+        if c == "-":
+            raise InputError("a copy cannot be standard input (-): give each copy as a file")
+        loaded = read_text(c, max_bytes=max_size, what="copy")
+        note = _legacy_message(loaded)
+        if note:
+            _note(note, quiet)
+        if not loaded.text.strip():
+            raise InputError(f"copy file is empty: {c}")
+        out.append(loaded.text)
+    return out
+
+
+def _copies_notes(result, paths: list[str], quiet: bool, fmt: str) -> None:
+    """On stderr: each copy not used (not a copy of the input), then what was restored."""
+    from .copies import COPY_VERDICTS
+    unused = 0
+    for p, rel in zip(paths, result.copies):
+        if rel.verdict not in COPY_VERDICTS:
+            unused += 1
+            _note(f"copy {display_path(p)} is {'a paraphrase of' if rel.verdict == 'paraphrase' else 'unrelated to'} "
+                  f"the input (coverage {rel.coverage:.0%}): not used", quiet)
+    hint = "; list them with --format json" if result.suggestions and fmt == "text" else ""
+    _note(f"restored from {len(paths) - unused} of {len(paths)} copies: {len(result.edits)} edit(s) applied, "
+          f"{len(result.suggestions)} suggestion(s) below the confidence threshold{hint}", quiet)
 
 
 def _load_lexicon(path: str, model: Optional[str] = None):

@@ -88,7 +88,7 @@ def _gh_msg(s: str) -> str:
     return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def restoration_dict(path: str, source: str | None, r: Restoration) -> dict:
+def restoration_dict(path: str, source: str | None, r: Restoration, copies: list[str] | None = None) -> dict:
     d = {
         "path": path,
         "source": source,
@@ -104,12 +104,17 @@ def restoration_dict(path: str, source: str | None, r: Restoration) -> dict:
     if r.score is not None:  # restored by the model: its document score and unapplied edits
         d["score"] = r.score
         d["suggestions"] = [e.to_dict() for e in r.suggestions]
+    if r.copies is not None:  # restored from other copies: how the input relates to each (named if given)
+        names = copies if copies is not None and len(copies) == len(r.copies) else [None] * len(r.copies)
+        d["copies"] = [{"path": p, **rel.to_dict()} if p is not None else rel.to_dict() for p, rel in zip(names, r.copies)]
+        d["unmatched"] = [s.to_dict() for s in r.unmatched]
+        d["suggestions"] = [e.to_dict() for e in r.suggestions]
     return d
 
 
-def render_restore(path: str, source: str | None, r: Restoration, fmt: str) -> str:
+def render_restore(path: str, source: str | None, r: Restoration, fmt: str, copies: list[str] | None = None) -> str:
     if fmt == "json":
-        return json.dumps(restoration_dict(path, source, r), ensure_ascii=False, indent=1) + "\n"
+        return json.dumps(restoration_dict(path, source, r, copies), ensure_ascii=False, indent=1) + "\n"
     if fmt == "diff":
         return r.diff(fromfile=path, tofile=f"{path} (restored)")
     return r.text

@@ -83,6 +83,8 @@ class Restoration:
     # the confidence threshold), and the detector's document score they were weighed by.
     suggestions: list[Edit] = field(default_factory=list)
     score: float | None = None
+    # Restored from other copies (respin.copies): how the input relates to each, in order.
+    copies: list[Relation] | None = None
 
     def to_dict(self, path: str | None = None, source: str | None = None) -> dict:
         """The object ``respin restore --format json`` prints (plain JSON types).
