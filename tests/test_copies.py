@@ -148,7 +148,7 @@ def test_cli_notes_an_unrelated_copy(cli, files):
 
 
 @pytest.mark.parametrize("bad, message", [
-    ("missing", "copy file not found"),
+    ("missing", "copy not found"),  # "{what} not found: PATH", as for every input (respin.io)
     ("binary", "binary"),
     ("empty", "copy file is empty"),
     ("-", "a copy cannot be standard input"),
