@@ -159,6 +159,16 @@ def test_cli_notes_an_unrelated_copy(cli, files):
     assert "unrelated" not in cli("restore", files["spun"], "--copy", files["unrelated"], "-q").err
 
 
+def test_cli_counts_the_models_edits_apart(cli, files):
+    # No copy covers the text: every edit is the model's, none is the copies'.
+    alone = respin.restore(SPUN, min_confidence=0.3)
+    assert alone.edits
+    r = cli("restore", files["spun"], "--copy", files["unrelated"], "--min-confidence", "0.3")
+    assert r.code == 0 and r.out == alone.text
+    assert (f"restored from 0 of 1 copies: 0 edit(s) applied, 0 suggestion(s) below the confidence threshold; "
+            f"{len(alone.edits)} edit(s) by the model where no copy covers the input") in r.err
+
+
 @pytest.mark.parametrize("bad, message", [
     ("missing", "copy not found"),  # "{what} not found: PATH", as for every input (respin.io)
     ("binary", "binary"),
