@@ -155,6 +155,7 @@ def restore(text: str, source: str | None = None, *, model=None, min_confidence:
     """
     _text(text, "restore")
     min_confidence = _unit(min_confidence, "min_confidence")
+    lexicons = _lexicons(lexicons)  # here: with a source or copies they may not be needed
     if copies is not None:
         from .args import texts_arg
         copies = texts_arg(copies, "restore's copies")
@@ -182,6 +183,7 @@ def restore_cluster(texts, *, model=None, min_confidence: float | None = None, l
     from .tokenize import Document
     texts = texts_arg(texts, "restore_cluster")
     min_confidence = _unit(min_confidence, "min_confidence")
+    lexicons = _lexicons(lexicons)
     m = _model(model)
     docs = [Document.from_text(t) for t in texts]
     return [_from_copies(t, docs[:i] + docs[i + 1:], m, min_confidence, lexicons, docs[i])

@@ -56,7 +56,10 @@ def lexicons_arg(lexicons) -> tuple:
     from .swaps import SwapLexicon, shipped, shipped_names
     if isinstance(lexicons, (SwapLexicon, str)):
         lexicons = (lexicons,)
-    lexicons = tuple(lexicons or ())
+    try:
+        lexicons = tuple(lexicons or ())
+    except TypeError:  # a number, say: the message below, not "'int' object is not iterable"
+        lexicons = (lexicons,)
     # A shipped lexicon by name ("tortured", as on the command line) is part of the model;
     # any other file is the caller's to load, as the API reads no files of its own.
     lexicons = tuple(shipped(x) if isinstance(x, str) and x in shipped_names() else x for x in lexicons)

@@ -538,8 +538,11 @@ def _copies_notes(result, paths: list[str], quiet: bool, fmt: str) -> None:
             _note(f"copy {display_path(p)} is {'a paraphrase of' if rel.verdict == 'paraphrase' else 'unrelated to'} "
                   f"the input (coverage {rel.coverage:.0%}): not used", quiet)
     hint = "; list them with --format json" if result.suggestions and fmt == "text" else ""
-    _note(f"restored from {len(paths) - unused} of {len(paths)} copies: {len(result.edits)} edit(s) applied, "
-          f"{len(result.suggestions)} suggestion(s) below the confidence threshold{hint}", quiet)
+    # Edits in the sentences no copy covers are the model's own (as with a source): said apart.
+    alone = sum(any(s.start <= e.start and e.end <= s.end for s in result.unmatched) for e in result.edits)
+    by_model = f"; {alone} edit(s) by the model where no copy covers the input" if alone else ""
+    _note(f"restored from {len(paths) - unused} of {len(paths)} copies: {len(result.edits) - alone} edit(s) applied, "
+          f"{len(result.suggestions)} suggestion(s) below the confidence threshold{hint}{by_model}", quiet)
 
 
 def _load_lexicon(path: str, model: Optional[str] = None):

@@ -126,6 +126,7 @@ def copy_gaps(doc: Document, other: Document, lexicon, caps, apostrophe, form, w
     cut = set(cut)
     edits, gaps = [], {}
     caps = (caps, _Capitals(other.text, other.tokens))
+    B = other.tokens
     for g in al.gaps:
         if g in cut:
             continue
@@ -140,11 +141,25 @@ def copy_gaps(doc: Document, other: Document, lexicon, caps, apostrophe, form, w
             # and are what translation round trips make ("chances of being elected").
             continue
         e = _gap_edit(al, g, lexicon, apostrophe, form, caps)
+        if caps[1](g.sb, B[min(g.b1, g.sb[1] - 1)].start) and not caps[0](g.sa, e.start):
+            e = replace(e, restored=_cased_as(e.restored, e.spun))  # a copy's shouted line: the text's case
         if e.spun == e.restored:
             continue
         edits.append(e)
         gaps[(e.start, e.end)] = _Gap(w1, w2, tuple(lower[c1:c2]), e)
     return rel, [gaps[(e.start, e.end)] for e in _drop_overlaps(edits)], covered
+
+
+def _cased_as(new: str, spun: str) -> str:
+    """A variant from a copy whose line is in capitals (a headline, a site that shouts),
+    in the case of the text's words it replaces: lower case, capitalised where they are.
+    A source's capitals are the original's; a copy's are only its site's layout.
+
+    >>> _cased_as("GOING", "turning"), _cased_as("MEMBERS SAID", "Appendages stated")
+    ('going', 'Members said')
+    """
+    new = new.lower()
+    return new[:1].upper() + new[1:] if spun[:1].isupper() else new
 
 
 def _word_index(doc: Document) -> list[int]:

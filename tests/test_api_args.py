@@ -29,6 +29,18 @@ def test_wrong_types_are_type_errors_that_name_the_call(call):
         call()
 
 
+@pytest.mark.parametrize("kw", [{}, {"source": SPUN.replace("Home", "House")}, {"copies": [SPUN]}],
+                         ids=["model", "source", "copies"])
+@pytest.mark.parametrize("bad", [5, "no-such-lexicon", [object()]])
+def test_bad_lexicons_are_refused_whatever_restores(kw, bad):
+    # With a source or copies that cover the text the model (and its lexicons) is never
+    # asked; a wrong argument is refused all the same, as check refuses it.
+    with pytest.raises(TypeError, match="lexicons must be SwapLexicon objects"):
+        respin.restore(SPUN, lexicons=bad, **kw)
+    with pytest.raises(TypeError, match="lexicons must be SwapLexicon objects"):
+        respin.restore_cluster([SPUN, SPUN], lexicons=bad)
+
+
 @pytest.mark.parametrize("kw", [{"threshold": float("nan")}, {"threshold": -0.1}, {"threshold": 1.5}])
 def test_thresholds_outside_0_1_are_refused(kw):
     with pytest.raises(ValueError, match="between 0 and 1"):

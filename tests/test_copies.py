@@ -82,6 +82,18 @@ def test_sentences_no_copy_covers_are_unmatched_and_left_to_the_model():
     assert [e.restored for e in r.edits if e.start >= start] == [e.restored for e in alone.edits]
 
 
+def test_a_copy_in_capitals_lends_its_words_not_its_case():
+    # A copy whose site prints the story in capitals: its variants come in the text's case
+    # (a source's capitals are the original's; a copy's only its layout). And the reverse:
+    # a text in capitals stays in capitals.
+    r = restored(SPUN, [OTHER.upper(), THIRD], min_confidence=0.5)
+    plain = restored(SPUN, [OTHER, THIRD], min_confidence=0.5)
+    assert r.text == plain.text and "Wall Street" in r.text
+    assert not any(e.restored.isupper() for e in r.edits + r.suggestions)
+    shouted = restored(SPUN.upper(), [OTHER, THIRD], min_confidence=0.5)
+    assert shouted.text == plain.text.upper()
+
+
 def test_arguments_are_checked():
     with pytest.raises(ValueError, match="source or copies"):
         respin.restore(SPUN, source=ORIG, copies=[OTHER])
@@ -147,8 +159,18 @@ def test_cli_notes_an_unrelated_copy(cli, files):
     assert "unrelated" not in cli("restore", files["spun"], "--copy", files["unrelated"], "-q").err
 
 
+def test_cli_counts_the_models_edits_apart(cli, files):
+    # No copy covers the text: every edit is the model's, none is the copies'.
+    alone = respin.restore(SPUN, min_confidence=0.3)
+    assert alone.edits
+    r = cli("restore", files["spun"], "--copy", files["unrelated"], "--min-confidence", "0.3")
+    assert r.code == 0 and r.out == alone.text
+    assert (f"restored from 0 of 1 copies: 0 edit(s) applied, 0 suggestion(s) below the confidence threshold; "
+            f"{len(alone.edits)} edit(s) by the model where no copy covers the input") in r.err
+
+
 @pytest.mark.parametrize("bad, message", [
-    ("missing", "copy not found"),
+    ("missing", "copy not found"),  # "{what} not found: PATH", as for every input (respin.io)
     ("binary", "binary"),
     ("empty", "copy file is empty"),
     ("-", "a copy cannot be standard input"),

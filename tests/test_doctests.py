@@ -19,3 +19,16 @@ def test_doctests(name):
     assert failed == 0
     if name in ("respin", "respin.tokenize", "respin.align", "respin.restore"):
         assert attempted > 0
+
+
+def test_no_merge_conflict_left_in_docs_or_code():
+    # docs/INTERFACE.md once shipped a merge's "<<<<<<< HEAD" ... ">>>>>>> branch" block.
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    files = [root / "README.md", root / "BENCHMARKS.md", *root.glob("docs/*.md"), *root.glob("respin/*.py"),
+             *root.glob("tests/*.py"), *root.glob("benchmarks/*.py")]
+    markers = ("<" * 7 + " ", ">" * 7 + " ")  # (a line of "=" may underline a heading)
+    bad = [f"{p.relative_to(root)}:{n}" for p in files if p.is_file()
+           for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(keepends=True), 1)
+           if line.startswith(markers)]
+    assert bad == []
