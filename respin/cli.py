@@ -254,7 +254,8 @@ def check(
                                                         "phrases the model gives a probability of 0.5 of being "
                                                         "swapped, its finding_threshold; and every other finding). "
                                                         "Lower is bolder: 0.3 finds more swapped words at a little "
-                                                        "less precision. The score does not change."),
+                                                        "less precision; adjacent words may then join into one finding "
+                                                        "with its own confidence. The score does not change."),
     statistics: bool = typer.Option(False, "--statistics", metavar="", help="Print counts of findings by word to stderr."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
