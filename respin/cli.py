@@ -496,7 +496,7 @@ def restore(
         raise
     if result.relation is not None:
         _note(relation_line(result), quiet)
-    elif result.copies is not None:
+    elif result.copies is not None and text.strip():  # (an empty input had its note: nothing to compare)
         _copies_notes(result, copy, quiet, format.value)
     elif not quiet and text.strip():  # (an empty input had its note)
         # Bolder settings are worth suggesting only for a text the detector judges spun, and

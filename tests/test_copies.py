@@ -187,3 +187,9 @@ def test_cli_copies_exclude_a_source(cli, files):
     r = cli("restore", files["spun"], "--copy", files["other"], "--source", files["orig"])
     assert r.code == 2 and "--copy and --source exclude each other" in r.err
     assert len(r.err.strip().splitlines()) == 1
+
+
+def test_cli_empty_input_with_copies_says_so_once(cli, files):
+    r = cli("restore", files["empty"], "--copy", files["other"])
+    assert r.code == 0 and r.out == " \n"
+    assert r.err == "respin: input is empty: nothing to restore\n"
