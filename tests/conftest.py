@@ -100,3 +100,17 @@ def assert_user_error(ran, *needles):
     assert "Traceback" not in ran.err
     for needle in needles:
         assert needle in lines[0]
+
+
+def refuse_folders(monkeypatch, refused) -> None:
+    """Make ``os.scandir`` refuse (PermissionError) the folders for whose path ``refused``
+    is true: root reads any folder, so tests of unreadable folders make the OS say no."""
+    import os
+    real = os.scandir
+
+    def scandir(path=".", *a):
+        if refused(os.fspath(path)):
+            raise PermissionError(13, "Permission denied", os.fspath(path))
+        return real(path, *a)
+    monkeypatch.setattr(os, "scandir", scandir)
+

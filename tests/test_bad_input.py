@@ -14,7 +14,7 @@ import pytest
 
 from respin.io import InputError, decode, read_text
 
-from conftest import RESTORED
+from conftest import RESTORED, refuse_folders
 
 SPUN = "The White Home mentioned 2 aides would go.\nOfficers mentioned nothing.\n"
 
@@ -219,13 +219,8 @@ def test_unreadable_folder(cli, tmp_path, monkeypatch):
     sub.mkdir(parents=True)
     (top / "a.txt").write_text(SPUN, encoding="utf-8")
     (sub / "b.txt").write_text(SPUN, encoding="utf-8")
-    real, locked = os.scandir, {str(top)}
-
-    def scandir(path=".", *a):
-        if os.fspath(path) in locked:
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real(path, *a)
-    monkeypatch.setattr(os, "scandir", scandir)
+    locked = {str(top)}
+    refuse_folders(monkeypatch, lambda path: path in locked)
     assert_user_error(cli("check", top), "cannot read folder (permission denied)", str(top))
     assert_user_error(cli("index", "build", top, "--out", tmp_path / "i.index"), "cannot read folder", str(top))
     # batch too: it was one error record and exit 0
@@ -391,14 +386,7 @@ def test_system_reasons_read_like_respin_own(cli, pair, tmp_path, monkeypatch):
     for sub in ("a", "locked"):
         (folder / sub).mkdir(parents=True)
         (folder / sub / "d.txt").write_bytes(pair[0].read_bytes())
-    real_scandir = os.scandir
-
-    def scandir(path="."):
-        if os.path.basename(os.fspath(path)) == "locked":
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    refuse_folders(monkeypatch, lambda path: os.path.basename(path) == "locked")
     said = f"cannot read folder (permission denied): {folder / 'locked'}"
     assert cli("check", folder, "-f", "jsonl").err == f"respin: {said}\n"
     assert cli("batch", folder, "--out", tmp_path / "o", "-q").code == 0

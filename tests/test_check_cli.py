@@ -22,7 +22,7 @@ import pytest
 import respin
 from respin.spin import SpinResult, unspin
 
-from conftest import REPO, assert_user_error, seed
+from conftest import REPO, assert_user_error, refuse_folders, seed
 
 SPUN = seed("003")
 CLEAN = seed("000")
@@ -615,14 +615,7 @@ def test_unreadable_subfolder_gets_a_note(cli, tmp_path, monkeypatch):
     for sub in ("a", "locked", "z"):
         (folder / sub).mkdir(parents=True)
         (folder / sub / "d.txt").write_bytes(CLEAN.read_bytes())
-    real_scandir = os.scandir
-
-    def scandir(path="."):
-        if os.path.basename(os.fspath(path)) == "locked":
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(os, "scandir", scandir)
+    refuse_folders(monkeypatch, lambda path: os.path.basename(path) == "locked")
     ran = cli("check", folder, "--format", "jsonl")
     assert ran.code == 0, ran.err
     assert [json.loads(x)["path"] for x in ran.out.splitlines()] == [str(folder / "a" / "d.txt"),
