@@ -437,7 +437,7 @@ def restore(
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No relation summary on stderr."),
 ):
-    """Restore a spun document, from its clean source or from the model.
+    """Restore a spun document: from its clean source, from other spun copies, or from the model.
 
     The output keeps the input's lines and punctuation; only spun words change. The relation to the source (identical, verbatim copy, spun copy, paraphrase, unrelated) is printed to stderr.
 
