@@ -50,10 +50,21 @@ def unit_arg(x, name: str) -> float | None:
     return float(x)
 
 
+def _shipped_or_as_is(x):
+    """A shipped lexicon for its name (loaded once per process), anything else unchanged."""
+    from .swaps import shipped
+    if isinstance(x, str):
+        try:
+            return shipped(x)
+        except ValueError:
+            pass
+    return x
+
+
 def lexicons_arg(lexicons) -> tuple:
     """``lexicons`` as a tuple of :class:`respin.swaps.SwapLexicon` (one alone is allowed;
     None or () is none), or TypeError."""
-    from .swaps import SwapLexicon, shipped, shipped_names
+    from .swaps import SwapLexicon, shipped_names
     if isinstance(lexicons, (SwapLexicon, str)):
         lexicons = (lexicons,)
     try:
@@ -62,7 +73,7 @@ def lexicons_arg(lexicons) -> tuple:
         lexicons = (lexicons,)
     # A shipped lexicon by name ("tortured", as on the command line) is part of the model;
     # any other file is the caller's to load, as the API reads no files of its own.
-    lexicons = tuple(shipped(x) if isinstance(x, str) and x in shipped_names() else x for x in lexicons)
+    lexicons = tuple(_shipped_or_as_is(x) for x in lexicons)
     if not all(isinstance(x, SwapLexicon) for x in lexicons):
         raise TypeError("lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path)) or the names "
                         f"of shipped ones ({', '.join(shipped_names()) or 'none'})")

@@ -519,13 +519,10 @@ def _read_copies(paths: list[str], path: str, max_size: int, quiet: bool) -> lis
     for c in paths:
         if c == "-":
             raise InputError("a copy cannot be standard input (-): give each copy as a file")
-        loaded = read_text(c, max_bytes=max_size, what="copy")
-        note = _legacy_message(loaded)
-        if note:
-            _note(note, quiet)
-        if not loaded.text.strip():
+        text = _read_noted(c, max_size, quiet, "copy")
+        if not text.strip():
             raise InputError(f"copy file is empty: {c}")
-        out.append(loaded.text)
+        out.append(text)
     return out
 
 
@@ -552,8 +549,7 @@ def _load_lexicon(path: str, model: Optional[str] = None):
     named = shipped_path(path, model)
     if named is not None:
         path = str(named)
-    elif not os.path.exists(path) and path != "-" and shipped_names(model):
-        names = ", ".join(shipped_names(model))
+    elif not os.path.exists(path) and path != "-" and (names := ", ".join(shipped_names(model))):
         raise InputError(f"lexicon not found: {path} (a TSV file from 'respin learn', or a shipped one: {names})")
     try:
         return SwapLexicon.from_tsv(read_text(path, what="lexicon").text, path)

@@ -158,10 +158,11 @@ _SHIPPED: dict = {}  # name -> the shipped lexicon, loaded once per process (dec
 
 
 def shipped(name: str) -> "SwapLexicon":
-    """The shipped lexicon ``name`` of the default model, loaded once per process."""
+    """The shipped lexicon ``name`` of the default model, loaded once per process (never a
+    file of that name in the working folder: the API reads no files of the caller's)."""
     lex = _SHIPPED.get(name)
     if lex is None:
-        path = shipped_path(name)
+        path = _in_model(name)
         if path is None:
             raise ValueError(f"no shipped lexicon {name!r} (shipped: {', '.join(shipped_names()) or 'none'})")
         lex = _SHIPPED.setdefault(name, SwapLexicon.load(path))
@@ -172,7 +173,12 @@ def shipped_path(name: str | os.PathLike, model_dir: str | os.PathLike | None = 
     """The file of the shipped lexicon ``name``, where ``name`` is no existing file and looks
     like a name (no folder, no ``.tsv``); else None."""
     name = os.fspath(name)
-    if os.path.exists(name) or os.sep in name or "/" in name or name.endswith(".tsv") or not name:
+    return None if os.path.exists(name) else _in_model(name, model_dir)
+
+
+def _in_model(name: str, model_dir: str | os.PathLike | None = None) -> Path | None:
+    """``lexicons/NAME.tsv`` of the model folder, for a ``name`` that looks like one."""
+    if not name or os.sep in name or "/" in name or name.endswith(".tsv"):
         return None
     from .model import default_dir
     p = Path(model_dir or default_dir()) / "lexicons" / f"{name}.tsv"

@@ -271,3 +271,11 @@ def test_restore_then_lexicon_swaps_decode_once(shipped_tortured, monkeypatch):
     assert len(calls) == 2  # another text is decoded
     m.restore_many([TORTURED_ABSTRACT], min_confidence=0.5, lexicons=[shipped_tortured])
     assert len(calls) == 3  # no report given: decoded afresh
+
+
+def test_a_shipped_lexicon_by_name_ignores_a_file_of_that_name(tmp_path, monkeypatch):
+    """The API reads no files of the caller's: a file named "tortured" in the working folder
+    changes nothing (it made the name lookup fail with a ValueError)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tortured").write_text("not a lexicon\n", encoding="utf-8")
+    assert any(f.kind == LEXICON_PHRASE for f in respin.check(ABSTRACT, lexicons="tortured").findings)
