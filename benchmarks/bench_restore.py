@@ -167,13 +167,28 @@ def tortured(split="eval", limit=None):
             top5 += exp in best
         res[name] = {"top1": round(top1 / len(rows), 3), "top5": round(top5 / len(rows), 3),
                      "seconds": round(time.time() - t0, 1)}
+    # What `respin suggest` / respin.originals gives a user who asks about the phrase, with
+    # the same sentence as context (phrases longer than suggest.MAX_WORDS count as misses).
+    import respin
+    from respin.suggest import MAX_WORDS
+    for name, lexicons in (("suggest (respin.originals)", ()), ("suggest + tortured dev lexicon", (tort,))):
+        top1 = top5 = 0
+        t0 = time.time()
+        for spun, exp in rows:
+            if len(spun) > MAX_WORDS:
+                continue
+            sentence = "In this paper the " + " ".join(spun) + " is described in detail."
+            best = [tuple(t.lower().split()) for t, _ in respin.originals(" ".join(spun), sentence, lexicons=lexicons)]
+            top1 += bool(best) and best[0] == exp
+            top5 += exp in best
+        res[name] = {"top1": round(top1 / len(rows), 3), "top5": round(top5 / len(rows), 3),
+                     "seconds": round(time.time() - t0, 1)}
     # Screening (check --lexicon): the share of sentences with a lexicon finding, and of
     # those whose one lexicon finding is the whole phrase with the expected phrase first.
     # "verbatim phrases only": the lexicon's phrases found as they are (before 2026-12-03,
     # session 17); the eval phrases are unseen, so only those that hold a dev phrase are
     # found. "check --lexicon tortured": also the spans restore (--min-confidence 0.5)
     # changes through the lexicon's swaps (Model.lexicon_swaps).
-    import respin
     from respin.detect import LEXICON_PHRASE, lexicon_findings
     sentences = ["In this paper the " + " ".join(spun) + " is described in detail." for spun, _ in rows]
     t0 = time.time()

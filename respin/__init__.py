@@ -23,7 +23,7 @@ from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source, wi
 from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source
 from .swaps import SwapLexicon, learn
 
-__all__ = ["check", "check_many", "restore", "restore_many", "restore_cluster", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
+__all__ = ["check", "check_many", "restore", "restore_many", "restore_cluster", "originals", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
            "Restoration", "Edit", "Relation", "SwapLexicon", "__version__"]
 
 
@@ -81,6 +81,25 @@ def _model(model):
     """The model in folder ``model``, or the shipped one; loaded once per process."""
     from . import model as _m
     return _m.load(model) if model is not None else _m.default()
+
+
+def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), model=None) -> list[tuple[str, float]]:
+    """The ``k`` likeliest originals of one suspect phrase, best first, each with its share
+    of the probability among the candidates scored (the phrase is taken to be spun: it is
+    never its own answer). ``context``: the sentence it came from, if known; ``lexicons``:
+    swap lexicons (or shipped names such as ``"tortured"``) whose swaps are candidates too.
+    See :mod:`respin.suggest`.
+
+    >>> originals("Protection Ministry", k=1)[0][0]
+    'Defense Ministry'
+    >>> originals("concealed layer", k=1, lexicons="tortured")[0][0]
+    'hidden layer'
+    """
+    from .suggest import originals as _originals
+    _text(phrase, "originals")
+    if context is not None:
+        _text(context, "originals' context")
+    return _originals(phrase, context, k=k, lexicons=_lexicons(lexicons), model=_model(model))
 
 
 def check(text: str, source: str | None = None, *, threshold: float | None = None, model=None,

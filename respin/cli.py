@@ -543,6 +543,81 @@ def _copies_notes(result, paths: list[str], quiet: bool, fmt: str) -> None:
           f"{len(result.suggestions)} suggestion(s) below the confidence threshold{hint}{by_model}", quiet)
 
 
+class SuggestFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+@_interruptible
+def suggest(
+    phrases: List[str] = typer.Argument(..., metavar="PHRASE...",
+                                        help="Suspect phrases (quote each one), or - to read one per line from standard input."),
+    context: Optional[str] = typer.Option(None, "--context", "-c", metavar="SENTENCE",
+                                          help="The sentence the phrase came from: its words around the phrase are evidence."),
+    k: int = typer.Option(5, "-k", min=1, max=50, metavar="N", help="How many originals to list per phrase."),
+    lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
+                                      help="Swap lexicon whose swaps are candidates too (repeatable): a TSV file from "
+                                           "'respin learn', or 'tortured' (the shipped tortured phrases)."),
+    format: SuggestFormat = typer.Option(SuggestFormat.text, "--format", "-f",
+                                         help="text: each phrase and its originals; json: a list of {phrase, originals}."),
+    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
+):
+    """Propose the likeliest originals of suspect phrases ("counterfeit consciousness", "Protection Ministry").
+
+    For a phrase you already suspect: every thesaurus neighbour of every word is a candidate (not only the few that check and restore weigh), scored by the language model in the phrase's context. The phrase itself is never an answer, and the share beside each original is among the candidates scored, not a confidence that the phrase was spun.
+
+    Examples:
+
+      respin suggest "Protection Ministry" "White Home"
+
+      respin suggest "irregular woodland" --lexicon tortured
+
+      respin suggest "navy support" --context "Washington sent navy support to the region."
+
+      respin suggest - --format json < phrases.txt
+    """
+    import json
+
+    from .model import ModelError
+    from .suggest import MAX_WORDS, in_context, originals
+
+    try:
+        if phrases == ["-"]:
+            phrases = [line.strip() for line in _read_noted("-", DEFAULT_MAX_BYTES, False).splitlines() if line.strip()]
+            if not phrases:
+                raise InputError("no phrase on standard input (one per line)")
+        elif "-" in phrases:
+            raise InputError("- (standard input) cannot be mixed with phrases")
+        for p in phrases:
+            n = len(p.split())
+            if not p.strip():
+                raise InputError("empty phrase")
+            if n > MAX_WORDS:
+                raise InputError(f"phrase of {n} words (at most {MAX_WORDS}; check or restore a whole text): {p[:60]}")
+        from . import model as _m
+        m = _m.load(model) if model is not None else _m.default()
+        lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
+        for p in phrases:
+            if context is not None and not in_context(p, context):
+                _note(f"'{p}' is not in --context: scored in a neutral frame", False)
+        results = [(p, originals(p, context, k=k, lexicons=lexicons, model=m)) for p in phrases]
+    except (InputError, ModelError, ValueError) as e:
+        raise _fail(str(e))
+    if format is SuggestFormat.json:
+        body = json.dumps([{"phrase": p, "originals": [{"text": t, "share": round(s, 4)} for t, s in got]}
+                           for p, got in results], ensure_ascii=False, indent=1) + "\n"
+    else:
+        lines = []
+        for p, got in results:
+            lines.append(p)
+            width = max((len(t) for t, _ in got), default=0)
+            lines += [f"  {t:<{width}}  {s:.2f}" for t, s in got] or ["  (no candidate: no word of it is in the thesaurus)"]
+        body = "\n".join(lines) + "\n"
+    _emit(body, None, ())
+    raise typer.Exit(0)
+
+
 def _load_lexicon(path: str, model: Optional[str] = None):
     """A TSV file, or the name of a lexicon shipped in the model folder (``tortured``)."""
     from .swaps import SwapLexicon, shipped_names, shipped_path

@@ -1,0 +1,199 @@
+"""The likeliest originals of one suspect phrase, for a reader who already knows it is odd.
+
+A research-integrity sleuth who meets "counterfeit consciousness" in a paper, or an editor
+who meets "Protection Ministry" in a copy, asks one question: what did it say before the
+spinner? :func:`originals` answers it for a phrase (and, optionally, the sentence it came
+from), without the document-level evidence that ``check`` and ``restore`` weigh first.
+
+Why a search of its own rather than the restoring decoder's: the decoder must leave clean
+text alone, so it looks only at each word's 12 likeliest candidates and asks the context to
+prefer one by a wide margin. Here the phrase is known to be suspect, so every thesaurus
+neighbour of every word is a candidate (the original of a tortured phrase is often far down
+the list: "profound" -> "deep"), and the phrase left as it is, is not an answer.
+
+Score of a candidate phrase c_1..c_n, in log10 (a left-to-right beam search):
+
+    sum_i [ LM(c_i | two previous words) - ALPHA * LM(c_i) ]  +  LM(the next word | ...)
+      - CHANGE_COST per changed word (+ ONE_SOURCE where one thesaurus alone links them)
+      + a user lexicon's weight * log10(1 + the swap's count)
+
+where a lexicon's swap of the whole phrase counts as one change, whatever its length.
+
+(the same odds factor, (1 + count) ** weight, as the decoder's bonus for a user lexicon.)
+
+``ALPHA`` discounts each word's own frequency: originals of tortured phrases are terms of
+art ("feature selection"), which a news LM ranks below everyday pairs ("air quality") unless
+their words' commonness is taken out. ``CHANGE_COST`` keeps the words a spinner kept
+("concealed layer" -> "hidden layer", not "occult film"). Both were chosen on the ``dev``
+rows of the tortured-phrase table (benchmarks/bench_restore.py reports the ``eval`` rows).
+
+>>> from respin.suggest import originals
+>>> [text for text, _ in originals("Protection Ministry", k=1)]
+['Defense Ministry']
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+from .decode import USER_LEXICON_WEIGHT
+
+ALPHA = 0.5        # weight of each word's unigram log-probability taken out of the score
+CHANGE_COST = 1.5  # log10 cost of each word changed (a spinner keeps most words)
+ONE_SOURCE = 1.0   # extra cost where only one thesaurus links the two words
+BEAM = 30          # partial phrases kept per word
+MAX_WORDS = 8      # a longer "phrase" is a sentence: check or restore it instead
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\S", re.UNICODE)
+
+
+def _words(text: str) -> list[str]:
+    """Words and punctuation marks of a phrase, as written.
+
+    >>> _words("the U.S.-led  'coalition'")
+    ['the', 'U', '.', 'S', '.', '-', 'led', "'", 'coalition', "'"]
+    """
+    return _WORD.findall(text)
+
+
+def _cased(word: str, like: str) -> str:
+    """``word`` in the capitalisation of the word it replaces ("Home" -> "House")."""
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _find(phrase: list[str], context: list[str]) -> int:
+    """Where the words of ``phrase`` start in the words of ``context`` (any case), or -1."""
+    target = [w.lower() for w in phrase]
+    words = [w.lower() for w in context]
+    n = len(target)
+    return next((i for i in range(len(words) - n + 1) if words[i:i + n] == target), -1)
+
+
+def in_context(phrase: str, context: str) -> bool:
+    """Whether ``context`` holds the words of ``phrase`` (any case, any spacing).
+
+    >>> in_context("White  Home", "The white home said so.")
+    True
+    """
+    return _find(_words(phrase), _words(context)) >= 0
+
+
+def _context(phrase: list[str], context: str | None) -> tuple[tuple[str, ...], str]:
+    """(up to two words before, the word after) the phrase in ``context``, lower-case; a
+    neutral frame ("the ... is") when there is no context or the phrase is not in it."""
+    words = _words(context) if context else []
+    i = _find(phrase, words) if words else -1
+    if i < 0:
+        return ("<s>", "the"), "is"
+    low = [w.lower() for w in words]
+    before = ["<s>"]
+    for w in low[max(0, i - 2):i]:  # after a punctuation mark the phrase starts a clause
+        before = before + [w] if w.isalpha() else ["<s>"]
+    before = tuple(before)
+    j = i + len(phrase)
+    after = low[j] if j < len(low) and low[j].isalpha() else "</s>"
+    return before[-2:], after
+
+
+def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), model=None) -> list[tuple[str, float]]:
+    """The ``k`` likeliest originals of a suspect ``phrase`` (at most :data:`MAX_WORDS`
+    words), best first, each with its share of the probability among the candidates
+    scored. ``context``: the sentence the phrase came from, if known. ``lexicons``:
+    swap lexicons (e.g. the shipped ``"tortured"``) whose swaps become candidates too.
+    The phrase itself is never returned; an empty list means no word of it has a
+    candidate. ``model``: a loaded :class:`respin.model.Model` (default: the shipped one).
+    Raises ValueError for an empty phrase or one of more than MAX_WORDS words.
+    """
+    from .args import lexicons_arg
+    from .model import default
+
+    words = _words(phrase)
+    if not words:
+        raise ValueError("the phrase is empty")
+    if k < 1:
+        raise ValueError(f"k must be at least 1, not {k}")
+    if len(words) > MAX_WORDS:
+        raise ValueError(f"the phrase has {len(words)} words; at most {MAX_WORDS} (check or restore a whole text instead)")
+    m = default() if model is None else model
+    if m.lm is None or m.lexicon is None:
+        raise ValueError("the model has no language model or thesaurus")
+    scored = _search(words, *_context(words, context), m.lexicon, m.lm, lexicons_arg(lexicons))
+    scored = [(t, s) for t, s in scored if t != tuple(w.lower() for w in words)]
+    if not scored:
+        return []
+    top = scored[0][1]
+    z = sum(10 ** (s - top) for _, s in scored)
+    out = []
+    for t, s in scored[:k]:
+        text = " ".join(_cased(c, w) if i < len(words) else c for i, (c, w) in enumerate(zip(t, list(words) + [""] * len(t))))
+        out.append((_detok(text), 10 ** (s - top) / z))
+    return out
+
+
+def _detok(text: str) -> str:
+    """Join punctuation back to its words ("U . S ." -> "U.S.")."""
+    return re.sub(r" ?([^\w\s]) ?", r"\1", text) if re.search(r"[^\w\s]", text) else text
+
+
+def _search(words, before, after, lexicon, lm, lexicons) -> list[tuple[tuple[str, ...], float]]:
+    """Every candidate phrase the beam keeps, best first, with its log10 score."""
+    cache: dict = {}
+
+    def lp(w, h):
+        key = (w, h)
+        v = cache.get(key)
+        if v is None:
+            v = cache[key] = lm.logprob(w, h)
+        return v
+
+    def unigram(w):
+        return lp(w, ())
+
+    low = [w.lower().replace("’", "'") for w in words]
+    beam = [((), 0.0)]
+    for w in low:
+        options = _options(w, lexicon, lm, lexicons)
+        nxt = []
+        for h, s in beam:
+            hist = (before + h)[-2:]
+            for c, cost in options:
+                nxt.append((h + (c,), s + lp(c, hist) - ALPHA * unigram(c) - cost))
+        nxt.sort(key=lambda t: -t[1])
+        beam = nxt[:BEAM]
+    found = {h: s + lp(after, (before + h)[-2:]) for h, s in beam}
+    # A lexicon's whole-phrase swaps ("feature pyramid arrange" -> "feature pyramid network",
+    # "malignant growth" -> "cancer"): one swap the spinner is known to make, so one change.
+    for lex in lexicons:
+        weight = USER_LEXICON_WEIGHT if lex.weight is None else lex.weight
+        for out, count in lex.lookup(tuple(low)).items():
+            if len(out) < 1 or out == tuple(low) or not all(lm.in_vocab(x) for x in out):
+                continue
+            s, h = 0.0, before
+            for c in out:
+                s += lp(c, h[-2:]) - ALPHA * unigram(c)
+                h = h + (c,)
+            s += lp(after, h[-2:]) - CHANGE_COST + weight * math.log10(1 + count)
+            found[out] = max(found.get(out, -math.inf), s)
+    return sorted(found.items(), key=lambda t: -t[1])
+
+
+def _options(w: str, lexicon, lm, lexicons) -> list[tuple[str, float]]:
+    """(candidate, cost) for one word: itself at no cost, every single-word thesaurus
+    neighbour the LM knows, and the lexicons' one-word swaps with their bonus."""
+    opts = {w: 0.0}
+    if w.isalpha() and len(w) > 1:
+        for c, flags in lexicon.neighbours(w):
+            if " " not in c and c.isalpha() and lm.in_vocab(c):
+                opts.setdefault(c, CHANGE_COST + (ONE_SOURCE if flags != 3 else 0.0))
+    for lex in lexicons:
+        weight = USER_LEXICON_WEIGHT if lex.weight is None else lex.weight
+        for out, count in lex.lookup((w,)).items():
+            if len(out) == 1 and out[0] != w and lm.in_vocab(out[0]):
+                cost = CHANGE_COST - weight * math.log10(1 + count)
+                opts[out[0]] = min(opts.get(out[0], math.inf), cost)
+    return list(opts.items())

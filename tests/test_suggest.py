@@ -1,0 +1,132 @@
+"""``respin suggest`` / :func:`respin.originals`: the likeliest originals of one suspect phrase.
+
+The phrases here are this test's own (the spinner swaps named in the project brief), not
+rows of the tortured-phrase benchmark, which is measured by benchmarks/bench_restore.py.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import respin
+from respin.suggest import MAX_WORDS, _context, _words, in_context
+from respin.swaps import SwapLexicon
+
+pytestmark = pytest.mark.usefixtures("model")
+
+
+def first(phrase, **kw):
+    got = respin.originals(phrase, **kw)
+    return got[0][0] if got else None
+
+
+@pytest.mark.parametrize("spun, original", [
+    ("White Home", "White House"),
+    ("Protection Ministry", "Defense Ministry"),
+])
+def test_spinner_swaps_inside_names(spun, original):
+    assert first(spun) == original
+
+
+def test_capitalisation_follows_the_phrase():
+    assert first("WHITE HOME") == "WHITE HOUSE"
+    assert first("white home") == "white house"
+
+
+def test_shares_are_ranked_and_at_most_one():
+    got = respin.originals("Protection Ministry", k=5)
+    assert len(got) == 5
+    shares = [s for _, s in got]
+    assert shares == sorted(shares, reverse=True)
+    assert 0 < sum(shares) <= 1 + 1e-9
+
+
+def test_a_lexicon_swap_is_a_candidate():
+    plain = [t for t, _ in respin.originals("irregular woodland", k=5)]
+    lex = SwapLexicon()
+    lex.add(("irregular", "woodland"), ("random", "forest"), 3)
+    assert "random forest" not in plain
+    assert "random forest" in [t for t, _ in respin.originals("irregular woodland", lexicons=[lex])]
+    lex.weight = 4.0  # a lexicon trusted as much as the shipped tortured phrases
+    assert first("irregular woodland", lexicons=[lex]) == "random forest"
+
+
+def test_context_is_read_around_the_phrase():
+    assert _context(_words("White Home"), "Officials at the White Home said") == (("at", "the"), "said")
+    assert _context(_words("White Home"), "Officials, White Home staff") == (("<s>",), "staff")
+    assert _context(_words("White Home"), "not here") == (("<s>", "the"), "is")
+    assert in_context("white  HOME", "The White Home said.") and not in_context("White Home", "White House")
+
+
+def test_unknown_words_give_no_candidate():
+    assert respin.originals("qzxv wrrbl") == []
+
+
+@pytest.mark.parametrize("bad, error", [
+    ("", ValueError), ("   ", ValueError), (" ".join(["word"] * (MAX_WORDS + 1)), ValueError), (b"White Home", TypeError),
+])
+def test_bad_phrases(bad, error):
+    with pytest.raises(error):
+        respin.originals(bad)
+
+
+def test_bad_k():
+    with pytest.raises(ValueError):
+        respin.originals("White Home", k=0)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.sampled_from(["support", "navy", "home", "said", "power", "crops", "the", "quick", "plant",
+                                 "ministry", "protection", "energy", "aid", "military", "of"]), min_size=1, max_size=4))
+def test_never_its_own_answer_and_deterministic(words):
+    phrase = " ".join(words)
+    got = respin.originals(phrase, k=5)
+    assert all(t.lower() != phrase for t, _ in got)
+    assert len({t for t, _ in got}) == len(got)
+    assert respin.originals(phrase, k=5) == got
+
+
+def test_cli_text_and_json(cli):
+    ran = cli("suggest", "White Home", "Protection Ministry", "-k", "2")
+    assert ran.code == 0
+    lines = ran.out.splitlines()
+    assert lines[0] == "White Home" and lines[1].split()[:2] == ["White", "House"]
+    assert "Protection Ministry" in lines and len(lines) == 6
+    ran = cli("suggest", "White Home", "--format", "json", "-k", "3")
+    data = json.loads(ran.out)
+    assert data[0]["phrase"] == "White Home" and data[0]["originals"][0]["text"] == "White House"
+    assert len(data[0]["originals"]) == 3
+
+
+def test_cli_stdin(cli, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"White Home\n\nProtection Ministry\n"), encoding="utf-8"))
+    ran = cli("suggest", "-", "-f", "json", "-k", "1")
+    assert ran.code == 0
+    assert [(d["phrase"], d["originals"][0]["text"]) for d in json.loads(ran.out)] == [
+        ("White Home", "White House"), ("Protection Ministry", "Defense Ministry")]
+
+
+def test_cli_context_note(cli):
+    ran = cli("suggest", "White Home", "--context", "Nothing to see here.")
+    assert ran.code == 0 and "not in --context" in ran.err
+    ran = cli("suggest", "White Home", "--context", "The White Home said so.")
+    assert ran.code == 0 and ran.err == ""
+
+
+@pytest.mark.parametrize("argv", [
+    ("suggest", ""),
+    ("suggest", " ".join(["word"] * (MAX_WORDS + 1))),
+    ("suggest", "White Home", "-"),
+    ("suggest", "White Home", "--lexicon", "no-such-lexicon.tsv"),
+    ("suggest", "White Home", "-k", "0"),
+])
+def test_cli_errors_are_one_line(cli, argv):
+    ran = cli(*argv)
+    assert ran.code == 2 and ran.out == ""
+    assert len(ran.err.strip().splitlines()) == 1 and ran.err.startswith("respin: error:")
