@@ -44,7 +44,7 @@ def check_many(texts, *, threshold: float | None = None, model=None, lexicons=()
     >>> [r.words for r in check_many(["", "Two words."])]
     [0, 2]
     """
-    lexicons = _lexicons(lexicons)
+    lexicons = _lexicons(lexicons, model)
     texts = list(texts) if lexicons and not isinstance(texts, (str, bytes)) else texts
     min_confidence = _unit(min_confidence, "min_confidence")
     m = _model(model)
@@ -99,7 +99,7 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     _text(phrase, "originals")
     if context is not None:
         _text(context, "originals' context")
-    return _originals(phrase, context, k=k, lexicons=_lexicons(lexicons), model=_model(model))
+    return _originals(phrase, context, k=k, lexicons=_lexicons(lexicons, model), model=_model(model))
 
 
 def check(text: str, source: str | None = None, *, threshold: float | None = None, model=None,
@@ -131,7 +131,7 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
 
 
 def _check(text, source, threshold, model, lexicons, min_confidence) -> Report:
-    lexicons = _lexicons(lexicons)
+    lexicons = _lexicons(lexicons, model)
     if source is not None:  # (without one, Model.check checks the text)
         _text(text, "check")
         _text(source, "check's source")
@@ -174,7 +174,7 @@ def restore(text: str, source: str | None = None, *, model=None, min_confidence:
     """
     _text(text, "restore")
     min_confidence = _unit(min_confidence, "min_confidence")
-    lexicons = _lexicons(lexicons)  # here: with a source or copies they may not be needed
+    lexicons = _lexicons(lexicons, model)  # here: with a source or copies they may not be needed
     if copies is not None:
         from .args import texts_arg
         copies = texts_arg(copies, "restore's copies")
@@ -204,7 +204,7 @@ def restore_cluster(texts, *, model=None, min_confidence: float | None = None, l
     from .tokenize import Document
     texts = texts_arg(texts, "restore_cluster")
     min_confidence = _unit(min_confidence, "min_confidence")
-    lexicons = _lexicons(lexicons)
+    lexicons = _lexicons(lexicons, model)
     m = _model(model)
     docs = [Document.from_text(t) for t in texts]
     return [_from_copies(t, docs[:i] + docs[i + 1:], m, min_confidence, lexicons, docs[i])

@@ -50,20 +50,21 @@ def unit_arg(x, name: str) -> float | None:
     return float(x)
 
 
-def _shipped_or_as_is(x):
+def _shipped_or_as_is(x, model_dir=None):
     """A shipped lexicon for its name (loaded once per process), anything else unchanged."""
     from .swaps import shipped
     if isinstance(x, str):
         try:
-            return shipped(x)
+            return shipped(x, model_dir)
         except ValueError:
             pass
     return x
 
 
-def lexicons_arg(lexicons) -> tuple:
+def lexicons_arg(lexicons, model_dir=None) -> tuple:
     """``lexicons`` as a tuple of :class:`respin.swaps.SwapLexicon` (one alone is allowed;
-    None or () is none), or TypeError."""
+    None or () is none; a name is a lexicon shipped in the model folder ``model_dir``,
+    default the default model's), or TypeError."""
     from .swaps import SwapLexicon, shipped_names
     if isinstance(lexicons, (SwapLexicon, str)):
         lexicons = (lexicons,)
@@ -73,8 +74,10 @@ def lexicons_arg(lexicons) -> tuple:
         lexicons = (lexicons,)
     # A shipped lexicon by name ("tortured", as on the command line) is part of the model;
     # any other file is the caller's to load, as the API reads no files of its own.
-    lexicons = tuple(_shipped_or_as_is(x) for x in lexicons)
-    if not all(isinstance(x, SwapLexicon) for x in lexicons):
-        raise TypeError("lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path)) or the names "
-                        f"of shipped ones ({', '.join(shipped_names()) or 'none'})")
+    lexicons = tuple(_shipped_or_as_is(x, model_dir) for x in lexicons)
+    bad = next((x for x in lexicons if not isinstance(x, SwapLexicon)), None)
+    if bad is not None:
+        what = f"{bad!r} is not shipped with the model; " if isinstance(bad, str) else ""
+        raise TypeError(f"{what}lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path)) or the names "
+                        f"of shipped ones ({', '.join(shipped_names(model_dir)) or 'none'})")
     return lexicons

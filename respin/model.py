@@ -375,7 +375,7 @@ class Model:
         from .args import lexicons_arg
         from .decode import DEFAULT_PARAMS, Decoder
         from .swaps import merged
-        lexicons = lexicons_arg(lexicons)
+        lexicons = lexicons_arg(lexicons, self.path)
         key = tuple((id(x), x.weight) for x in lexicons)
         hit = self._decoders.get(key)
         if hit is not None and all(a is b for a, b in zip(hit[0], lexicons)):

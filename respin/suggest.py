@@ -122,7 +122,7 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     m = default() if model is None else model
     if m.lm is None or m.lexicon is None:
         raise ValueError("the model has no language model or thesaurus")
-    scored = _search(words, *_context(words, context), m.lexicon, m.lm, lexicons_arg(lexicons))
+    scored = _search(words, *_context(words, context), m.lexicon, m.lm, lexicons_arg(lexicons, m.path))
     scored = [(t, s) for t, s in scored if t != tuple(w.lower() for w in words)]
     if not scored:
         return []

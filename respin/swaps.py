@@ -154,18 +154,21 @@ def shipped_names(model_dir: str | os.PathLike | None = None) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.tsv")) if folder.is_dir() else []
 
 
-_SHIPPED: dict = {}  # name -> the shipped lexicon, loaded once per process (decoders are cached per lexicon object)
+_SHIPPED: dict = {}  # (model folder, name) -> the shipped lexicon, loaded once per process (decoders are cached per lexicon object)
 
 
-def shipped(name: str) -> "SwapLexicon":
-    """The shipped lexicon ``name`` of the default model, loaded once per process (never a
-    file of that name in the working folder: the API reads no files of the caller's)."""
-    lex = _SHIPPED.get(name)
+def shipped(name: str, model_dir: str | os.PathLike | None = None) -> "SwapLexicon":
+    """The lexicon ``name`` shipped in the model folder ``model_dir`` (default: the default
+    model's), loaded once per process (never a file of that name in the working folder: the
+    API reads no files of the caller's)."""
+    from .model import default_dir
+    folder = Path(model_dir or default_dir()).resolve()
+    lex = _SHIPPED.get((folder, name))
     if lex is None:
-        path = _in_model(name)
+        path = _in_model(name, folder)
         if path is None:
-            raise ValueError(f"no shipped lexicon {name!r} (shipped: {', '.join(shipped_names()) or 'none'})")
-        lex = _SHIPPED.setdefault(name, SwapLexicon.load(path))
+            raise ValueError(f"no shipped lexicon {name!r} (shipped: {', '.join(shipped_names(folder)) or 'none'})")
+        lex = _SHIPPED.setdefault((folder, name), SwapLexicon.load(path))
     return lex
 
 

@@ -129,6 +129,23 @@ def test_the_api_takes_a_shipped_lexicon_by_name():
         respin.check(ABSTRACT, lexicons=["mine.tsv"])
 
 
+def test_a_lexicon_name_is_looked_up_in_the_model_given(tmp_path):
+    # model=DIR: its own lexicons/ folder, not the default model's.
+    import shutil
+
+    from respin.model import default_dir
+    mine = tmp_path / "model"
+    shutil.copytree(default_dir(), mine, ignore=shutil.ignore_patterns("lexicons"))
+    (mine / "lexicons").mkdir()
+    (mine / "lexicons" / "mine.tsv").write_text(_lexicon().to_tsv(), encoding="utf-8")
+    report = respin.check(ABSTRACT, lexicons="mine", model=str(mine))
+    assert any(f.kind == LEXICON_PHRASE for f in report.findings)
+    with pytest.raises(TypeError, match="mine"):  # the default model ships no "mine"...
+        respin.check(ABSTRACT, lexicons="mine")
+    with pytest.raises(TypeError, match="shipped ones \\(mine\\)"):  # ...and that model no "tortured"
+        respin.check(ABSTRACT, lexicons="tortured", model=str(mine))
+
+
 def test_batch_findings_take_the_lexicon_too(cli, tmp_path):
     src = tmp_path / "papers"
     src.mkdir()
