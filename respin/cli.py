@@ -580,7 +580,7 @@ def suggest(
     import json
 
     from .model import ModelError
-    from .suggest import MAX_WORDS, in_context, originals
+    from .suggest import check_phrase, in_context, originals
 
     try:
         if phrases == ["-"]:
@@ -590,11 +590,10 @@ def suggest(
         elif "-" in phrases:
             raise InputError("- (standard input) cannot be mixed with phrases")
         for p in phrases:
-            n = len(p.split())
-            if not p.strip():
-                raise InputError("empty phrase")
-            if n > MAX_WORDS:
-                raise InputError(f"phrase of {n} words (at most {MAX_WORDS}; check or restore a whole text): {p[:60]}")
+            try:
+                check_phrase(p)
+            except ValueError as e:
+                raise InputError(f"{e}: {p[:60]!r}") from None
         from . import model as _m
         m = _m.load(model) if model is not None else _m.default()
         lexicons = tuple(_load_lexicon(x, model) for x in lexicon)

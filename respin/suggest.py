@@ -17,15 +17,15 @@ Score of a candidate phrase c_1..c_n, in log10 (a left-to-right beam search):
       - CHANGE_COST per changed word (+ ONE_SOURCE where one thesaurus alone links them)
       + a user lexicon's weight * log10(1 + the swap's count)
 
-where a lexicon's swap of the whole phrase counts as one change, whatever its length.
-
-(the same odds factor, (1 + count) ** weight, as the decoder's bonus for a user lexicon.)
+where a lexicon's swap of the whole phrase counts as one change, whatever its length (the
+lexicon term is the same odds factor, (1 + count) ** weight, as the decoder's bonus).
 
 ``ALPHA`` discounts each word's own frequency: originals of tortured phrases are terms of
 art ("feature selection"), which a news LM ranks below everyday pairs ("air quality") unless
 their words' commonness is taken out. ``CHANGE_COST`` keeps the words a spinner kept
-("concealed layer" -> "hidden layer", not "occult film"). Both were chosen on the ``dev``
-rows of the tortured-phrase table (benchmarks/bench_restore.py reports the ``eval`` rows).
+("concealed layer" -> "hidden layer", not "occult film"). They and ``ONE_SOURCE`` were
+chosen on the ``dev`` rows of the tortured-phrase table (benchmarks/bench_restore.py
+reports the ``eval`` rows; BENCHMARKS.md has the grid).
 
 >>> from respin.suggest import originals
 >>> [text for text, _ in originals("Protection Ministry", k=1)]
@@ -45,16 +45,28 @@ ONE_SOURCE = 1.0   # extra cost where only one thesaurus links the two words
 BEAM = 30          # partial phrases kept per word
 MAX_WORDS = 8      # a longer "phrase" is a sentence: check or restore it instead
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\S", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|\S", re.UNICODE)
 
 
 def _words(text: str) -> list[str]:
     """Words and punctuation marks of a phrase, as written.
 
-    >>> _words("the U.S.-led  'coalition'")
-    ['the', 'U', '.', 'S', '.', '-', 'led', "'", 'coalition', "'"]
+    >>> _words("the U.S.-led  'coalition' of 2,000")
+    ['the', 'U', '.', 'S', '.', '-', 'led', "'", 'coalition', "'", 'of', '2,000']
     """
     return _WORD.findall(text)
+
+
+def check_phrase(phrase: str) -> list[str]:
+    """The tokens of ``phrase``, or ValueError when it is empty or has more than
+    :data:`MAX_WORDS` words (punctuation marks not counted)."""
+    words = _words(phrase)
+    n = sum(w[0].isalnum() for w in words)
+    if not n:
+        raise ValueError("the phrase has no word")
+    if n > MAX_WORDS:
+        raise ValueError(f"the phrase has {n} words; at most {MAX_WORDS} (check or restore a whole text instead)")
+    return words
 
 
 def _cased(word: str, like: str) -> str:
@@ -112,9 +124,7 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     from .args import lexicons_arg
     from .model import default
 
-    words = _words(phrase)
-    if not words:
-        raise ValueError("the phrase is empty")
+    words = check_phrase(phrase)
     if k < 1:
         raise ValueError(f"k must be at least 1, not {k}")
     if len(words) > MAX_WORDS:
