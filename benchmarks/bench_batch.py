@@ -4,12 +4,18 @@
     python benchmarks/bench_batch.py --only correctness     # 20k records: one result each, kill -9 + resume
     python benchmarks/bench_batch.py --only throughput      # --jobs 1 vs --jobs 2 on the same records
     python benchmarks/bench_batch.py --only memory          # peak RSS, 10k vs 100k records
+    python benchmarks/bench_batch.py --only copies          # --copies-by vs --pool-by vs alone, 40 clusters of 4
 
 Records are synthetic: windows of 20-80 words of the seed documents, two in three spun by
 the simulator (respin.spin.spin, seed = record number, rates 0.2-0.5, all three styles), with
 a broken record every 997 (invalid UTF-8, not JSON, empty text, no text field, text over
 --max-size). Every run is a real `python -m respin batch` process; wall time, CPU time
 (parent and workers) and the load average are reported, since the CPUs may be shared.
+
+``--only copies``: Wikipedia leads 3000 on (outside the model's training leads, 0-2999),
+each spun four times as bench_restore.py's copies are (four spinners), one JSONL record per
+copy with a "story" field; the same file through `batch` alone, `--pool-by story` and
+`--copies-by story`, with the applied edits scored against the leads.
 """
 
 from __future__ import annotations
@@ -254,12 +260,68 @@ def memory(work: Path, sizes: list[int]) -> dict:
     return out
 
 
+COPY_STYLES = (("aggressive", 1), ("conservative", 1), ("crude", 1), ("aggressive", 2))  # as bench_restore.py
+
+
+def make_clusters(path: Path, n: int, first: int = 3000) -> tuple[list[str], int]:
+    """n clusters: leads first.. each spun four times (records {id, story, text}); (the leads,
+    how many swaps the simulator made)."""
+    from respin import corpora
+    from respin.spin import spin
+    leads = list(corpora.wikipedia_leads(limit_docs=first + n))[first:first + n]
+    swaps = 0
+    with open(path, "w", encoding="utf-8") as f:
+        for k, lead in enumerate(leads):
+            for j, (st, sd) in enumerate(COPY_STYLES):
+                spun = spin(lead, rate=0.3, style=st, seed=sd * 100_000 + first + k)
+                swaps += len(spun.swaps)
+                f.write(json.dumps({"id": f"{k}-{j}", "story": k, "text": spun.text}) + "\n")
+    return leads, swaps
+
+
+def _scored(out: Path, src: Path, leads: list[str]) -> dict:
+    """Applied edits and how many put the lead's words back (respin.channel._edit_right)."""
+    from respin.channel import _edit_right
+    from respin.restore import Edit
+    texts = [json.loads(x)["text"] for x in open(src, encoding="utf-8")]
+    edits = right = suggestions = errors = 0
+    for k, line in enumerate(open(out / "results.jsonl", encoding="utf-8")):
+        r = json.loads(line)
+        errors += r["error"] is not None
+        lead = leads[k // len(COPY_STYLES)]
+        suggestions += len(r["suggestions"])
+        for e in r["edits"]:
+            edits += 1
+            right += _edit_right(texts[k], lead, Edit(**e))
+    return {"edits": edits, "edits_right": right, "precision": round(right / edits, 3) if edits else None,
+            "suggestions": suggestions, "error_results": errors}
+
+
+def copies(work: Path, n: int) -> dict:
+    src = work / f"clusters{n}.jsonl"
+    leads, swaps = make_clusters(src, n)
+    words = sum(len(json.loads(x)["text"].split()) for x in open(src, encoding="utf-8"))
+    out = {"input": {"clusters": n, "copies_each": len(COPY_STYLES), "records": n * len(COPY_STYLES),
+                     "words": words, "swaps": swaps, "leads": "wikipedia_leads()[3000:3000 + n]"}}
+    for name, args in (("alone", ()), ("pool_by", ("--pool-by", "story")), ("copies_by", ("--copies-by", "story")),
+                       ("copies_by_jobs2", ("--copies-by", "story", "--jobs", "2"))):
+        r = batch(src, work / f"c-{name}", "--force", *args)
+        r["docs_per_s"] = round(n * len(COPY_STYLES) / r["wall_s"], 1)
+        r["words_per_s"] = round(words / r["wall_s"])
+        r.update(_scored(work / f"c-{name}", src, leads))
+        out[name] = r
+    out["copies_by_same_output_jobs1_jobs2"] = (sha(work / "c-copies_by" / "results.jsonl")
+                                                == sha(work / "c-copies_by_jobs2" / "results.jsonl"))
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", default="correctness,throughput,memory")
     ap.add_argument("--records", type=int, default=20000)
     ap.add_argument("--throughput-records", type=int, default=20000)
     ap.add_argument("--memory-sizes", default="10000,100000")
+    ap.add_argument("--clusters", type=int, default=40, help="--only copies: clusters of four copies")
     ap.add_argument("--work", default="/tmp/respin-bench-batch")
     a = ap.parse_args()
     work = Path(a.work)
@@ -274,6 +336,8 @@ def main() -> None:
         report["throughput"] = throughput(work, a.throughput_records, reuse)
     if "memory" in only:
         report["memory"] = memory(work, [int(x) for x in a.memory_sizes.split(",")])
+    if "copies" in only:
+        report["copies"] = copies(work, a.clusters)
     print(json.dumps(report, indent=1))
 
 

@@ -9,8 +9,9 @@ Library use (lazy, in this process; a bad record becomes a result with an ``erro
 
 :func:`process_records` is the one function every engine runs for every record (in this
 process, in worker processes for ``respin batch --jobs``, on Dask workers for
-``--engine dask``): a pure function of a pool of texts (one text, or with ``--pool-by``
-the consecutive records of one site, restored together) to one result dict each, so that
+``--engine dask``): a pure function of a pool of texts (one text; with ``--pool-by`` the
+consecutive records of one site, restored together; with ``--copies-by`` the consecutive
+copies of one article, each restored from the others) to one result dict each, so that
 results are the same whatever runs them; :func:`process_record` is it for one text.
 :func:`run_batch` is the engine behind ``respin batch``.
 
@@ -26,7 +27,8 @@ applied); ``restored`` and ``edits`` are null/empty without restoring; ``source`
 ``note`` is null or what ``respin check``/``restore`` would say of the text besides its
 results: ``not judged: empty text`` or ``not judged: too short`` (score 0, as check reports
 such a text; restored unchanged), ``not valid UTF-8, decoded as Windows-1252`` (a file, or
-bytes); several are joined by "; ".
+bytes), and with ``--copies-by`` ``copies not used (ID, ...): unrelated to this text, or a
+paraphrase of it`` (records of its cluster that are no copy of it); several are joined by "; ".
 """
 
 from __future__ import annotations
@@ -49,7 +51,8 @@ from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, 
                  legacy_note, not_regular, os_reason, read_text, skip_batch_outputs, write_atomic)
 from .io import _over, _size  # one wording of sizes in every message
 
-__all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX"]
+__all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",
+           "COPIES_MAX"]
 
 RESULT_KEYS = ("id", "path", "score", "spun", "words", "findings", "restored", "edits", "suggestions", "source",
                "error", "note")
@@ -61,6 +64,10 @@ LIST_SUFFIXES = (".lst", ".list")
 # --pool-by: most records restored together. A run of one site's records longer than this is
 # cut into pools of this size, so that a worker's memory and a result's delay stay bounded.
 POOL_MAX = 64
+# --copies-by: most copies of one article restored from each other. Each copy is aligned with
+# every other (respin.restore_cluster: n(n-1) alignments, 56 for 8, growing as the square), so
+# a longer run is cut in input order into clusters of this size.
+COPIES_MAX = 8
 
 
 class _RecordError(Exception):
@@ -135,13 +142,16 @@ def process_record(text, *, id=None, path: str | None = None, restore: bool = Tr
 
 def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=None, index=None,
                     threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES, pool: bool = True,
-                    min_confidence: float | None = None, lexicons=()) -> list[dict]:
+                    min_confidence: float | None = None, lexicons=(), copies: bool = False) -> list[dict]:
     """:func:`process_record` for several texts, checked together (the same results as one
     by one, faster). With ``pool`` (texts from one site, one spinner) the restoration of the
     texts without a source pools the decoder's evidence over all of them
-    (:meth:`respin.model.Model.restore_many`); without, each is restored alone. ``ids`` and
-    ``paths`` (default None) go into the results, one result per text, in order;
-    ``min_confidence`` and ``lexicons`` as for :func:`respin.restore_many`."""
+    (:meth:`respin.model.Model.restore_many`); without, each is restored alone. With
+    ``copies`` (spun copies of one article, from different sites) each text without a source
+    is restored from the others instead (:func:`respin.restore_cluster`; an empty text, or
+    one left alone, is restored by the model). ``ids`` and ``paths`` (default None) go into
+    the results, one result per text, in order; ``min_confidence`` and ``lexicons`` as for
+    :func:`respin.restore_many`."""
     import respin
     from .model import ModelError
 
@@ -151,22 +161,57 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
     checked = _check_all(texts, ids, paths, model, index, threshold, max_size)
     together = [k for k, c in enumerate(checked) if restore and isinstance(c, tuple) and c[1] is None]
     pooled: dict = {}
+    notes: dict = {}
+    others: dict = {}
+    cluster = [k for k in together if checked[k][0].strip()] if copies else []
+    if len(cluster) > 1:
+        pooled, notes, others = _restore_copies(cluster, [checked[k][0] for k in cluster], ids, model,
+                                                min_confidence, lexicons)
+        together = [k for k in together if k not in pooled and k not in others]
     if together:
         try:
             # The reports are the checks' (one evidence pass, the costly part, instead of two).
             # Without ``pool`` each text's evidence stays its own, decoded in one batch all the same.
-            pooled = dict(zip(together, respin._model(model).restore_many([checked[k][0] for k in together],
+            pooled.update(zip(together, respin._model(model).restore_many([checked[k][0] for k in together],
                                                                        reports=[checked[k][2] for k in together],
-                                                                       together=pool, min_confidence=min_confidence,
+                                                                       together=pool and not copies,
+                                                                       min_confidence=min_confidence,
                                                                        lexicons=lexicons)))
         except (ModelError, MemoryError, KeyboardInterrupt):
             raise
         except Exception:  # one odd text must not fail its whole pool: each is restored alone below
             pass
-    return [c if isinstance(c, dict) else
-            _guarded(i, p, _result, *c, id=i, path=p, restore=restore, model=model, restored=pooled.get(k),
-                     min_confidence=min_confidence, lexicons=lexicons)
-            for k, (c, i, p) in enumerate(zip(checked, ids, paths))]
+    out = [c if isinstance(c, dict) else
+           _guarded(i, p, _result, *c, id=i, path=p, restore=restore, model=model, restored=pooled.get(k),
+                    min_confidence=min_confidence, lexicons=lexicons, copies=others.get(k))
+           for k, (c, i, p) in enumerate(zip(checked, ids, paths))]
+    for k, note in notes.items():
+        if out[k]["error"] is None:
+            out[k]["note"] = _notes(out[k]["note"], note)
+    return out
+
+
+def _restore_copies(cluster: list[int], texts: list[str], ids: list, model, min_confidence, lexicons):
+    """Copies of one article, each restored from the others (:func:`respin.restore_cluster`):
+    (restorations, notes naming the copies each text is no copy of, the others of each text
+    to restore from one by one should restoring the cluster fail), keyed by position."""
+    import respin
+    from .copies import COPY_VERDICTS
+    from .model import ModelError
+    try:
+        got = respin.restore_cluster(texts, model=model, min_confidence=min_confidence, lexicons=lexicons)
+    except (ModelError, MemoryError, KeyboardInterrupt):
+        raise
+    except Exception:  # one odd text must not fail its whole cluster: each is restored from the others alone
+        return {}, {}, {k: texts[:j] + texts[j + 1:] for j, k in enumerate(cluster)}
+    notes = {}
+    for j, (k, r) in enumerate(zip(cluster, got)):
+        # A dedup cluster may hold a text that is no copy of this one: it is not used, and said so.
+        unused = [str(ids[o]) if ids[o] is not None else f"text {o}"
+                  for o, rel in zip(cluster[:j] + cluster[j + 1:], r.copies or ()) if rel.verdict not in COPY_VERDICTS]
+        if unused:
+            notes[k] = f"copies not used ({', '.join(unused)}): unrelated to this text, or a paraphrase of it"
+    return dict(zip(cluster, got)), notes, {}
 
 
 def _guarded(id, path, fn, /, *args, **kw):
@@ -221,15 +266,18 @@ def _checked(text, id, path, model, index, threshold, max_size, check=True):
 
 
 def _result(text, match, report, note=None, *, id, path, restore, model, restored=None, min_confidence=None,
-            lexicons=()) -> dict:
+            lexicons=(), copies=None) -> dict:
     """The result dict of a checked record; ``restored``: its restoration when already made
-    (pooled), else it is restored here: against its source, or alone by the model."""
+    (pooled), else it is restored here: against its source, from ``copies`` (other spun
+    copies of its article), or alone by the model."""
     import respin
     r = None
     if restore:
         r = (restored if restored is not None
              else respin.restore(text, source=match.text, model=model, min_confidence=min_confidence,
                                  lexicons=lexicons) if match is not None
+             else respin.restore(text, copies=copies, model=model, min_confidence=min_confidence,
+                                 lexicons=lexicons) if copies is not None
              else respin._model(model).restore(text, min_confidence=min_confidence, lexicons=lexicons,
                                                report=report))
     if lexicons:  # as check --lexicon: its phrases among the findings
@@ -534,6 +582,7 @@ class Options:
     threshold: float | None = None
     max_size: int = DEFAULT_MAX_BYTES
     pool_by: str | None = None      # "dir" or a JSONL field: restore runs of one site's records together
+    copies_by: str | None = None    # "dir" or a JSONL field: restore each of a run of copies from the others
     mirror_dir: str | None = None   # write restored copies of files with a mirror path here
     return_mirror: bool = False     # ...or send them back (the dask engine: workers may not share a disk)
     min_confidence: float | None = None  # restore: apply edits at least this sure (None: the model's threshold)
@@ -550,7 +599,8 @@ class Options:
         """The options a resumed run must share with the run it continues."""
         return {"text_field": self.text_field, "id_field": self.id_field, "restore": self.restore,
                 "model": self.model, "corpus": self.corpus, "threshold": self.threshold,
-                "max_size": self.max_size, "pool_by": self.pool_by, "min_confidence": self.min_confidence,
+                "max_size": self.max_size, "pool_by": self.pool_by, "copies_by": self.copies_by,
+                "min_confidence": self.min_confidence,
                 "lexicons": [lexicon_identity(x) for x in self.lexicons]}
 
 
@@ -614,13 +664,13 @@ def _lexicons_for(opts: Options) -> tuple:
 
 def _results_of(tasks: list, opts: Options, index, pool: bool = True) -> list[dict]:
     """The results of ``tasks``, checked together and, with ``pool``, restored together
-    (one pool's tasks), in order."""
+    (one pool's tasks; with ``opts.copies_by``, each from the others), in order."""
     recs = [_record_of(t, opts) for t in tasks]
     ok = [r for r in recs if not isinstance(r, dict)]
     done = process_records([r[2] for r in ok], ids=[r[0] for r in ok], paths=[r[1] for r in ok],
                            restore=opts.restore, model=opts.model, index=index, threshold=opts.threshold,
                            max_size=opts.max_size, pool=pool, min_confidence=opts.min_confidence,
-                           lexicons=_lexicons_for(opts))
+                           lexicons=_lexicons_for(opts), copies=pool and opts.copies_by is not None)
     for r, (_, _, _, note) in zip(done, ok):
         if note and r["error"] is None:  # how the file was decoded, before what its check says
             r["note"] = _notes(note, r["note"])
@@ -667,10 +717,10 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
     """Process ``tasks``: (JSON lines, :func:`_stats` of their results, mirrors).
 
     Runs in a worker (or in this process). ``pools``: the sizes of the runs of ``tasks``
-    restored together (None: each alone). The first ``skip`` results are computed (their
-    pool needs them) but not returned: an interrupted run wrote them. Restored copies of
-    folder files are written under ``opts.mirror_dir`` (atomically), or returned as
-    (rel, text) in ``mirrors``.
+    restored together, or from each other with ``opts.copies_by`` (None: each alone). The
+    first ``skip`` results are computed (their pool needs them) but not returned: an
+    interrupted run wrote them. Restored copies of folder files are written under
+    ``opts.mirror_dir`` (atomically), or returned as (rel, text) in ``mirrors``.
     """
     index = _index_for(opts)
     if pools is None:  # each restored alone, all checked together (Model.check_many)
@@ -907,8 +957,9 @@ def scan_results(path: str) -> tuple[list, list[int]]:
 
 
 def pool_key(task, pool_by: str):
-    """The site of a task for ``--pool-by`` (``"dir"``: a file's folder; else the value of
-    that JSONL field), or None: a record without one is a pool of its own."""
+    """The site of a task for ``--pool-by`` (or its article for ``--copies-by``;
+    ``"dir"``: a file's folder; else the value of that JSONL field), or None: a record
+    without one is a pool of its own."""
     kind, _, path, payload, _ = task
     if pool_by == "dir" and kind == "file":
         return os.path.dirname(path)
@@ -922,10 +973,11 @@ def pool_key(task, pool_by: str):
     return None if value is None else json.dumps(value, sort_keys=True)
 
 
-def _pools(tasks: Iterator, pool_by: str) -> Iterator[list]:
-    """Runs of consecutive tasks with the same site, at most POOL_MAX long: they depend on
-    the input order alone, so every run (resumed, any --jobs or engine) pools alike."""
-    cap, pool, last = POOL_MAX, [], None
+def _pools(tasks: Iterator, pool_by: str, cap: int | None = None) -> Iterator[list]:
+    """Runs of consecutive tasks with the same key, at most ``cap`` long (default POOL_MAX):
+    they depend on the input order alone, so every run (resumed, any --jobs or engine)
+    pools alike."""
+    cap, pool, last = cap or POOL_MAX, [], None
     for t in tasks:
         key = pool_key(t, pool_by)
         if pool and (key is None or key != last or len(pool) >= cap):
@@ -1069,10 +1121,16 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
     """The engine of ``respin batch``: raises InputError for a usage or input problem and
     KeyboardInterrupt (after flushing what is done) when interrupted."""
     note = note or (lambda msg: None)
+    if opts.copies_by is not None and opts.pool_by is not None:
+        raise InputError("--copies-by and --pool-by exclude each other: copies of one article come from different "
+                         "sites (each restored from the others), a site's records from one spinner (pooled)")
+    if opts.copies_by is not None and opts.corpus is not None:
+        raise InputError("--copies-by and --corpus exclude each other: give copies only when the originals are "
+                         "not at hand")
     kind, path = input_kind(input_path, kind)
-    if opts.pool_by not in (None, "dir") and kind != "jsonl":
-        raise InputError(f"--pool-by {opts.pool_by}: only JSONL records have fields; for a {kind} "
-                         "use --pool-by dir")
+    for name, by in (("--pool-by", opts.pool_by), ("--copies-by", opts.copies_by)):
+        if by not in (None, "dir") and kind != "jsonl":
+            raise InputError(f"{name} {by}: only JSONL records have fields; for a {kind} use {name} dir")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out is a file, expected a folder: {out_dir}")
@@ -1189,7 +1247,9 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     write_manifest(False)
     exclude = str(out) if kind == "folder" else None
     tasks = iter_tasks(kind, path, glob=glob, max_size=opts.max_size, exclude=exclude, note=note)
-    pools = _pools(tasks, opts.pool_by) if opts.pool_by else ([t] for t in tasks)
+    group_by = opts.pool_by or opts.copies_by
+    pools = (_pools(tasks, group_by, COPIES_MAX if opts.copies_by else POOL_MAX) if group_by
+             else ([t] for t in tasks))
     pools, skip = _resume_point(pools, done_ids, opts, results)
     if engine == "dask":  # after the pools are cut: a file that fails to read stays in its pool
         pools = ([_read_here(t, opts.max_size) for t in p] for p in pools)
@@ -1233,7 +1293,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
                else ProcessEngine(jobs) if jobs > 1 else InlineEngine())
         window = eng.window
         for chunk in _chunks(pools, chunk_size):
-            sizes = [len(p) for p in chunk] if opts.pool_by else None
+            sizes = [len(p) for p in chunk] if group_by else None
             pending.append(eng.submit([t for p in chunk for t in p], opts, sizes, skip))
             skip = 0  # only the first pool can be partly written
             while pending and (len(pending) >= window or pending[0].done()):

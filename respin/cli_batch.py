@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .batch import POOL_MAX
+from .batch import COPIES_MAX, POOL_MAX
 from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _number
 from .io import DEFAULT_MAX_BYTES, InputError
 
@@ -84,8 +84,18 @@ def batch(
                                                "without it is alone). A pool is a run of consecutive records with "
                                                f"the same KEY, at most {POOL_MAX} long: sort the input by KEY to "
                                                "pool fully."),
+    copies_by: Optional[str] = typer.Option(None, "--copies-by", metavar="KEY",
+                                            help="Restore copies of one article (from different sites, a dedup "
+                                                 "cluster) each from the others, as restore --copy does: KEY is "
+                                                 "dir (files in one folder are one article's copies) or a JSONL "
+                                                 "field (story, cluster_id; a record without it is restored by the "
+                                                 "model alone). A cluster is a run of consecutive records with the "
+                                                 "same KEY (sort the input by KEY), cut in order into clusters of at "
+                                                 f"most {COPIES_MAX}: each copy is aligned with every other. Not with "
+                                                 "--pool-by or --corpus."),
     chunk_size: int = typer.Option(64, "--chunk-size", min=1, metavar="N",
-                                   help="Records sent to a worker at a time, checked together (a pool is never split)."),
+                                   help="Records sent to a worker at a time, checked together (a pool or cluster "
+                                        "is never split)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
 ):
     """Check (and restore) every document of a corpus; resumable, parallel, in order.
@@ -104,6 +114,8 @@ def batch(
 
       respin batch crawl-sorted-by-site.jsonl --out results/ --pool-by site
 
+      respin batch dedup-clusters.jsonl --out results/ --copies-by cluster_id
+
       respin batch papers/ --out results/ --lexicon tortured --min-confidence 0.5
 
       respin batch crawl.jsonl --out results/ --engine dask --scheduler tcp://host:8786
@@ -118,8 +130,9 @@ def batch(
         raise _fail("--scheduler needs --engine dask")
     if out == "-":  # "-" is standard input or output everywhere else: a folder named "-" is a trap
         raise _fail("--out is a folder (results.jsonl, run.json, restored/), not standard output: give its name")
-    if no_restore and (lexicon or min_confidence is not None):
-        raise _fail(f"{'--lexicon' if lexicon else '--min-confidence'} is for restoring: not with --no-restore")
+    if no_restore and (lexicon or min_confidence is not None or copies_by):
+        flag = "--lexicon" if lexicon else "--min-confidence" if min_confidence is not None else "--copies-by"
+        raise _fail(f"{flag} is for restoring: not with --no-restore")
     progress = "off" if quiet else "auto"
     summary = None
     try:
@@ -127,6 +140,7 @@ def batch(
         lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
         opts = Options(text_field=text_field, id_field=id_field, restore=not no_restore, model=model,
                        corpus=corpus, threshold=threshold, max_size=max_size, pool_by=pool_by or None,
+                       copies_by=copies_by or None,
                        min_confidence=min_confidence, lexicons=lexicons)
         summary = run_batch(input, out, opts, kind=input_format.value, glob=glob, jobs=jobs, engine=engine.value,
                             scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,

@@ -663,6 +663,157 @@ def test_kill_mid_pool_then_resume_redoes_the_pool(tmp_path, cli):
     assert json.loads((out / "run.json").read_text())["counts"]["documents"] == len(recs)
 
 
+# --- --copies-by: copies of one article, each restored from the others --------------------------
+
+STORIES = (
+    "The city council voted on Tuesday to close two public libraries after a long debate about the budget. "
+    "Officials said the buildings needed repairs that the city could not afford this year.",
+    "Heavy rain flooded several roads in the northern district, and emergency crews worked through the night "
+    "to clear the water. No injuries were reported, the fire department said.",
+    "The company announced that it would hire three hundred workers at its new factory near the river. "
+    "The mayor called the plan good news for families who lost their jobs last winter.",
+    "Police arrested a man on Sunday after a short car chase that ended in a crowded market. "
+    "Witnesses said the driver ignored several warnings before he struck a parked truck.",
+)
+
+
+def story_copies(story: int, n: int = 3) -> list[str]:
+    """n copies of one story, as n sites with their own spinners would post it."""
+    from respin.spin import spin
+    return [spin(STORIES[story], rate=0.4, seed=10 * story + j).text for j in range(n)]
+
+
+def assert_from_copies(rows: list[dict], texts: list, clusters: list[list[int]]) -> bool:
+    """Each cluster's results are respin.restore_cluster over its texts (error and empty
+    records aside), all other fields those of the record alone; a record in no cluster is
+    restored alone. True when the copies changed any restoration."""
+    assert sorted(i for c in clusters for i in c) == list(range(len(rows)))
+    changed = False
+    for cluster in clusters:
+        live = [i for i in cluster if rows[i]["error"] is None and texts[i].strip()]
+        got = respin.restore_cluster([texts[i] for i in live]) if len(live) > 1 else [None] * len(live)
+        for i in cluster:
+            if rows[i]["error"] is not None:
+                continue
+            alone = process_record(texts[i], id=rows[i]["id"], path=rows[i]["path"])
+            if i not in live or len(live) == 1:
+                assert rows[i] == alone
+                continue
+            row = dict(rows[i])
+            note = row.pop("note")  # the record's own, or what its copies' relations say
+            assert note == alone.pop("note") or note.startswith("copies not used (")
+            assert _without_restoration(row) == _without_restoration(alone)
+            assert_restored_like(rows[i], got[live.index(i)])
+            changed |= (alone["restored"], alone["suggestions"]) != (rows[i]["restored"], rows[i]["suggestions"])
+    return changed
+
+
+def test_copies_by_field_restores_each_copy_from_the_others(tmp_path, cli, monkeypatch):
+    monkeypatch.setattr("respin.batch.COPIES_MAX", 4)  # the cap, small: story 3's run of 6 is cut 4 + 2
+    s0, s1, s2, s3 = story_copies(0), story_copies(1), story_copies(2, 2), story_copies(3, 5)
+    recs = ([{"id": f"a{j}", "story": "s0", "text": t} for j, t in enumerate(s0)]
+            + [{"id": "lone", "text": s1[0]}]                                 # no story: alone
+            + [{"id": "b1", "story": "s1", "text": s1[1]},
+               {"id": "b-bad", "story": "s1", "text": 42},                    # no text: an error, in its run
+               {"id": "b-empty", "story": "s1", "text": ""},                  # empty: not judged, not a copy
+               {"id": "b2", "story": "s1", "text": s1[2]}]
+            + [{"id": f"c{j}", "story": 7, "text": t} for j, t in enumerate(s2)]
+            + [{"id": f"d{j}", "story": "s3", "text": t} for j, t in enumerate(s3)]
+            + [{"id": "d-other", "story": "s3", "text": STORIES[0]}])         # clustered wrongly: no copy of d4
+    src = write_jsonl(tmp_path / "in.jsonl", recs)
+    out = tmp_path / "o"
+    ran = cli("batch", src, "--out", out, "--copies-by", "story", "--chunk-size", "4", "-q")
+    assert ran.code == 0, ran.err
+    rows = results(out)
+    assert [r["id"] for r in rows] == [r["id"] for r in recs] and list(rows[0]) == list(RESULT_KEYS)
+    assert "not a string" in rows[5]["error"]
+    assert (rows[6]["error"], rows[6]["note"], rows[6]["restored"]) == (None, "not judged: empty text", "")
+    clusters = [[0, 1, 2], [3], [4, 5, 6, 7], [8, 9], [10, 11, 12, 13], [14, 15]]
+    texts = [r["text"] for r in recs]
+    assert assert_from_copies(rows, texts, clusters)  # and the copies did change something here
+    assert all(e["origin"] == "model" for r in rows for e in r["edits"] + r["suggestions"])
+    assert rows[15]["note"] == "copies not used (d4): unrelated to this text, or a paraphrase of it"
+    assert rows[14]["note"] == "copies not used (d-other): unrelated to this text, or a paraphrase of it"
+    assert rows[13]["note"] is None
+    assert json.loads((out / "run.json").read_text())["run"]["copies_by"] == "story"
+    done = (out / "results.jsonl").read_bytes()
+    assert_user_error(cli("batch", src, "--out", out, "--resume"), "different options", "copies_by")
+    assert_user_error(cli("batch", src, "--out", out, "--resume", "--pool-by", "story"), "different options", "pool_by")
+    # stopped mid-cluster (a torn last line): --resume redoes the cluster, the same bytes
+    lines = done.splitlines(keepends=True)
+    (out / "results.jsonl").write_bytes(b"".join(lines[:9]) + lines[9][:30])
+    ran = cli("batch", src, "--out", out, "--resume", "--copies-by", "story", "--chunk-size", "4", "-q")
+    assert ran.code == 0, ran.err
+    assert (out / "results.jsonl").read_bytes() == done
+    # --jobs 2 and another chunk size: the same clusters, the same bytes
+    ran = cli("batch", src, "--out", tmp_path / "o2", "--copies-by", "story", "--jobs", "2", "--chunk-size", "1", "-q")
+    assert ran.code == 0, ran.err
+    assert (tmp_path / "o2" / "results.jsonl").read_bytes() == done
+
+
+def test_copies_by_gives_the_edits_of_restore_copy(tmp_path, cli):
+    texts = story_copies(2)
+    for j, t in enumerate(texts):
+        (tmp_path / f"{j}.txt").write_text(t, encoding="utf-8")
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": j, "story": "x", "text": t} for j, t in enumerate(texts)])
+    args = ("-q", "--copies-by", "story", "--min-confidence", "0.5")
+    assert cli("batch", src, "--out", tmp_path / "o", *args).code == 0
+    ran = cli("restore", tmp_path / "1.txt", "--copy", tmp_path / "0.txt", "--copy", tmp_path / "2.txt",
+              "--format", "json", "--min-confidence", "0.5", "-q")
+    assert ran.code == 0, ran.err
+    shown = json.loads(ran.out)
+    row = results(tmp_path / "o")[1]
+    assert row["edits"] and (row["restored"], row["edits"], row["suggestions"]) == \
+        (shown["restored"], shown["edits"], shown["suggestions"])
+
+
+def test_copies_by_dir_restores_the_files_of_each_folder_from_each_other(tmp_path, cli):
+    pages = tmp_path / "pages"
+    texts, ids = [], []
+    for folder, story, n in (("", 0, 1), ("flood", 1, 3), ("hire", 2, 2)):
+        (pages / folder).mkdir(parents=True, exist_ok=True)
+        for j, t in enumerate(story_copies(story, n)):
+            (pages / folder / f"{j}.txt").write_text(t, encoding="utf-8")
+            texts.append(t)
+            ids.append(f"{folder}/{j}.txt".lstrip("/"))
+    (pages / "flood" / "1b.txt").write_bytes(b"\x00\x01" * 20)  # unreadable: an error, inside its run
+    texts.insert(3, None)
+    ids.insert(3, "flood/1b.txt")
+    ran = cli("batch", pages, "--out", tmp_path / "o", "--copies-by", "dir", "-q")
+    assert ran.code == 0, ran.err
+    rows = results(tmp_path / "o")
+    assert [r["id"] for r in rows] == ids and "binary" in rows[3]["error"]
+    assert_from_copies(rows, texts, [[0], [1, 2, 3, 4], [5, 6]])
+    for r in rows:
+        if r["error"] is None:
+            assert (tmp_path / "o" / "restored" / r["id"]).read_text(encoding="utf-8") == r["restored"]
+
+
+def test_copies_by_usage_errors(tmp_path, cli):
+    src = write_jsonl(tmp_path / "in.jsonl", [{"story": "x", "text": t} for t in story_copies(0, 2)])
+    out = tmp_path / "o"
+    assert_user_error(cli("batch", src, "--out", out, "--copies-by", "story", "--pool-by", "site"),
+                      "--copies-by and --pool-by")
+    index = tmp_path / "nope.index"
+    assert_user_error(cli("batch", src, "--out", out, "--copies-by", "story", "--corpus", index),
+                      "--copies-by and --corpus")
+    assert_user_error(cli("batch", src, "--out", out, "--copies-by", "story", "--no-restore"),
+                      "--copies-by", "--no-restore")
+    (tmp_path / "pages").mkdir()
+    assert_user_error(cli("batch", tmp_path / "pages", "--out", out, "--copies-by", "story"), "--copies-by dir")
+    assert not out.exists()
+
+
+def test_process_records_with_copies_falls_back_copy_by_copy(monkeypatch):
+    """A cluster whose joint restoration fails: each text is restored from the others alone."""
+    from respin.batch import process_records
+    texts = story_copies(3)
+    monkeypatch.setattr(respin, "restore_cluster", lambda *a, **kw: 1 / 0)
+    rows = process_records(texts, copies=True)
+    for i, r in enumerate(rows):
+        assert_restored_like(r, respin.restore(texts[i], copies=texts[:i] + texts[i + 1:]))
+
+
 # --- the Dask engine -----------------------------------------------------------------------------
 
 @pytest.mark.dask
@@ -686,6 +837,8 @@ def test_dask_engine_gives_the_local_results(corpus300, tmp_path):
                   progress="off")
         run_batch(str(pages), str(tmp_path / "dd"), Options(pool_by="dir"), engine="dask",
                   scheduler=cluster.scheduler_address, chunk_size=2, progress="off")
+        run_batch(str(pages), str(tmp_path / "dc"), Options(copies_by="dir"), engine="dask",
+                  scheduler=cluster.scheduler_address, chunk_size=2, progress="off")
         # --lexicon and --min-confidence reach the Dask workers, alone and pooled
         from respin.swaps import SwapLexicon
         lex = SwapLexicon.from_tsv(MY_LEXICON)
@@ -701,6 +854,8 @@ def test_dask_engine_gives_the_local_results(corpus300, tmp_path):
     assert (tmp_path / "dp" / "results.jsonl").read_bytes() == (tmp_path / "lp" / "results.jsonl").read_bytes()
     run_batch(str(pages), str(tmp_path / "ld"), Options(pool_by="dir"), progress="off")  # pools of 3 > chunks of 2
     assert (tmp_path / "dd" / "results.jsonl").read_bytes() == (tmp_path / "ld" / "results.jsonl").read_bytes()
+    run_batch(str(pages), str(tmp_path / "lc"), Options(copies_by="dir"), progress="off")  # --copies-by too
+    assert (tmp_path / "dc" / "results.jsonl").read_bytes() == (tmp_path / "lc" / "results.jsonl").read_bytes()
     for pool_by in (None, "site"):
         opts = Options(lexicons=(lex,), min_confidence=BOLD, pool_by=pool_by)
         run_batch(str(papers), str(tmp_path / f"lx{pool_by}"), opts, progress="off")
