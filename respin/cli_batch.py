@@ -160,6 +160,9 @@ def batch(
     if not no_restore and min_confidence is None and not corpus and summary.spun and not summary.edited:
         # As restore's own hint: at the default threshold the model applies only what it is
         # nearly sure of, which on most spun text is nothing.
-        _note("nothing was restored at the model's default confidence threshold: each result's "
+        from .copies import DEFAULT_THRESHOLD
+        bar = (f"the copies' default confidence threshold ({DEFAULT_THRESHOLD})" if copies_by
+               else "the model's default confidence threshold")
+        _note(f"nothing was restored at {bar}: each result's "
               "'suggestions' lists the edits below it; apply the likelier ones with --min-confidence 0.5", quiet)
     raise typer.Exit(0)
