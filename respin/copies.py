@@ -49,6 +49,7 @@ from dataclasses import dataclass, replace
 from .restore import (Edit, Relation, Restoration, Span, _apostrophe_style, _Capitals, _cut_gaps, _drop_overlaps,
                       _gap_edit, _unicode_form, apply_edits, relation)
 from .align import ANCHOR_MIN, align, canon
+from .lexicon import Lexicon
 from .tokenize import PUNCT, Document
 
 # A copy is used where the text is a copy of it (spun or not); an unrelated text or a
@@ -322,24 +323,62 @@ def _decide_run(run: list, words: list[str], first: list[int], end: list[int], l
 class _SynonymMemo:
     """A thesaurus whose :meth:`are_synonyms` answers are kept: the aligner asks the same
     pairs again and again (sentence similarity, then the gaps' costs; each copy again),
-    and each answer costs ~20 µs."""
+    and each answer costs ~10 µs. A new pair of known words is answered from each word's
+    parts (:meth:`respin.lexicon.Lexicon._synonym_key`, kept too), which most of that
+    cost was: a text's words each meet many others."""
 
     def __init__(self, lexicon):
         self.lexicon, self.memo = lexicon, {}
+        self.parts = isinstance(lexicon, Lexicon)
+        self.keys: dict[str, tuple | None] = {}
+        self.rows: dict[str, list] = {}
 
     def are_synonyms(self, a: str, b: str) -> int:
+        a, b = a.lower(), b.lower()  # as the thesaurus reads them: "Home" and "home" asked once
         v = self.memo.get((a, b))
         if v is None:
-            v = self.memo[(a, b)] = self.lexicon.are_synonyms(a, b)
+            if len(self.memo) >= _MEMO_PAIRS:  # a bound on memory (a large cluster)
+                self.memo.clear()
+            v = self.memo[(a, b)] = self._ask(a, b) if self.parts else self.lexicon.are_synonyms(a, b)
         return v
+
+    def _ask(self, a: str, b: str) -> int:
+        """Lexicon.are_synonyms(a, b), from the words' kept parts."""
+        ka, kb = self._key(a), self._key(b)
+        if ka is None or kb is None or ka[0] == kb[0]:
+            return 0
+        rows = self.rows.get(a)
+        if rows is None:
+            if len(self.rows) >= _MEMO_WORDS:
+                self.rows.clear()
+            rows = self.rows[a] = self.lexicon._link_maps(ka[1])
+        return self.lexicon._link_flags(rows, kb[1])
+
+    def _key(self, w: str):
+        k = self.keys.get(w, False)
+        if k is False:
+            if len(self.keys) >= _MEMO_WORDS:
+                self.keys.clear()
+            k = self.keys[w] = self.lexicon._synonym_key(w)
+        return k
+
+
+# What a _SynonymMemo keeps at most (then it starts again): pairs, and words with their
+# link maps (a few hundred links each).
+_MEMO_PAIRS, _MEMO_WORDS = 1_000_000, 20_000
+
+
+def synonym_memo(lexicon):
+    """``lexicon`` with its answers kept (:class:`_SynonymMemo`), for one text or a cluster
+    of copies (restore_cluster); None stays None."""
+    return lexicon if lexicon is None or isinstance(lexicon, _SynonymMemo) else _SynonymMemo(lexicon)
 
 
 def decisions(doc: Document, copies, lexicon, lm) -> tuple[list[Relation], list[Decision], bytearray]:
     """(how the text relates to each copy, the decision at each site where the LM prefers
     a copy's variant, a mask of the text's words that some usable copy covers) for the text
     ``doc`` and ``copies`` (Documents)."""
-    if lexicon is not None and not isinstance(lexicon, _SynonymMemo):
-        lexicon = _SynonymMemo(lexicon)
+    lexicon = synonym_memo(lexicon)
     word_of = _word_index(doc)
     apostrophe, form = _apostrophe_style(doc.text), _unicode_form(doc.text)
     caps = _Capitals(doc.text, doc.tokens)
