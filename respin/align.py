@@ -86,8 +86,8 @@ class Alignment:
     src_sentences: list[tuple[int, int]]
 
     def sentence_words(self, sents) -> int:
-        toks = self.doc.tokens
-        return sum(sum(toks[i].is_word for i in range(a, b)) for a, b in (self.sentences[s] for s in sents))
+        is_word = self.doc._is_word()
+        return sum(is_word.count(1, a, b) for a, b in (self.sentences[s] for s in sents))
 
 
 def flow_sentences(doc: Document, other: Document | None = None) -> list[tuple[int, int]]:
@@ -317,7 +317,7 @@ class _SentenceIndex:
         # the rest are never ranked (in a long source, most groups share a word or two).
         pool = list(scores)
         if len(pool) > k:
-            kth = heapq.nlargest(k, scores.values())[-1]
+            kth = sorted(scores.values(), reverse=True)[k - 1]  # heapq.nlargest's last, faster for these few
             pool = [g for g in pool if scores[g] >= kth]
         # A group's sentences tie with each other; groups tie when their scores are equal,
         # and then the scan met the one with the earlier first word first (``first``: the
@@ -333,6 +333,8 @@ class _SentenceIndex:
                 u += 1
             if u - t == 1:
                 out.extend(members[ranked[t]][:k - len(out)])
+            elif u - t == sum(len(members[g]) for g in ranked[t:u]):  # a sentence each, as mostly: merged by sorting
+                out.extend(sorted(members[g][0] for g in ranked[t:u])[:k - len(out)])
             else:
                 out.extend(islice(heapq.merge(*(members[g] for g in ranked[t:u])), k - len(out)))
             t = u
@@ -390,7 +392,11 @@ def similarity(a: list[str], b: list[str], lexicon=None) -> float:
         if op == "equal":
             matched += i2 - i1
         elif op == "replace" and i2 - i1 == j2 - j1:
-            matched += 0.8 * sum(_related(x, y, lexicon) for x, y in zip(a[i1:i2], b[j1:j2]))
+            n = 0  # the pairs of the same letters or that the thesaurus links
+            for x, y in zip(a[i1:i2], b[j1:j2]):
+                if canon(x) == canon(y) or (lexicon is not None and lexicon.are_synonyms(x, y)):
+                    n += 1
+            matched += 0.8 * n
     return 2 * matched / (len(a) + len(b))
 
 
@@ -423,12 +429,6 @@ def _dice_bound(a: dict[str, int], b: dict[str, int], la: int, lb: int) -> float
     return 2 * (c + 0.8 * (min(la, lb) - c)) / (la + lb)
 
 
-def _related(x: str, y: str, lexicon) -> bool:
-    if canon(x) == canon(y):
-        return True
-    return bool(lexicon is not None and lexicon.are_synonyms(x, y))
-
-
 def canon(s: str) -> str:
     """Letters-and-digits form used to spot format-only differences (glue, case, numbers).
 
@@ -447,6 +447,17 @@ def canon(s: str) -> str:
 # for the same words again and again.
 _CANON: dict[str, str] = {}
 _CANON_MAX = 200_000
+_NORMS: dict[str, str] = {}
+
+
+def _norm(s: str) -> str:
+    """:func:`respin.tokenize.normalize`, kept as :func:`canon` is."""
+    n = _NORMS.get(s)
+    if n is None:
+        if len(_NORMS) >= _CANON_MAX:
+            _NORMS.clear()
+        n = _NORMS[s] = normalize(s)
+    return n
 
 
 def _canon(s: str) -> str:
@@ -853,7 +864,7 @@ def _block_cost(A, B, la: str, lb: str, i, di, j, dj, lexicon):
     if di == 1 and dj == 1:
         if (A[i].kind == PUNCT) != (B[j].kind == PUNCT):
             return None  # a word for a mark is an insertion and a deletion ("he’d." vs "he had."), never a swap
-        x, y = A[i].norm, B[j].norm
+        x, y = _norm(A[i].text), _norm(B[j].text)  # Token.norm, kept
         if lexicon is not None and lexicon.are_synonyms(x, y):
             return 0.3
         return 0.4 + 0.6 * (1 - _ratio(x, y))

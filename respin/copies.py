@@ -50,7 +50,7 @@ from .restore import (Edit, Relation, Restoration, Span, _apostrophe_style, _Cap
                       _gap_edit, _unicode_form, apply_edits, relation)
 from .align import ANCHOR_MIN, align, canon
 from .lexicon import Lexicon
-from .tokenize import PUNCT, Document
+from .tokenize import PUNCT, Document, gc_paused
 
 # A copy is used where the text is a copy of it (spun or not); an unrelated text or a
 # paraphrase says nothing about which words the text's spinner swapped.
@@ -236,23 +236,25 @@ def decide(doc: Document, per_copy: list, lm) -> list[Decision]:
     # Runs of sites whose LM windows touch (a trigram window reaches two words on) are
     # decided together.
     run: list = []
+    cache: dict = {}
     for opt in options:
         if not opt[4]:
             continue
         if run and (opt[0] >= run[-1][1] + 2 or first[opt[0]] != first[run[-1][1] - 1]):
-            out += _decide_run(run, words, first, end, lm)
+            out += _decide_run(run, words, first, end, lm, cache)
             run = []
         run.append(opt)
     if run:
-        out += _decide_run(run, words, first, end, lm)
+        out += _decide_run(run, words, first, end, lm, cache)
     return out
 
 
-def _decide_run(run: list, words: list[str], first: list[int], end: list[int], lm) -> list[Decision]:
+def _decide_run(run: list, words: list[str], first: list[int], end: list[int], lm, cache: dict) -> list[Decision]:
     """Decide a run of sites whose LM windows touch, jointly: the best combination of their
     options under the trigram LM (a Viterbi over the last two words), and for each site
     the best combination that keeps the text's words there, or takes another variant
-    (forward and backward scores), whose differences are the margins."""
+    (forward and backward scores), whose differences are the margins. ``cache``: the LM's
+    answers, (word, history) -> log10 probability, kept across the runs of a text."""
     s0, e0 = run[0][0], run[-1][1]
     sent0, sent1 = first[s0], end[e0 - 1]
     hist = tuple((["<s>"] + words[sent0:s0])[-2:])
@@ -261,19 +263,23 @@ def _decide_run(run: list, words: list[str], first: list[int], end: list[int], l
     # the text's words up to the next site (after the last: the window's right side).
     after = [words[run[k][1]:run[k + 1][0]] for k in range(len(run) - 1)] + [right]
     segments = [[list(opt[2]) + after[k]] + [list(v) + after[k] for v, _, _ in opt[4]] for k, opt in enumerate(run)]
-    cache: dict = {}
+    logprob = lm.logprob
 
     def lp(w: str, h: tuple) -> float:
         v = cache.get((w, h))
         if v is None:
-            v = cache[(w, h)] = lm.logprob(w, h)
+            v = cache[(w, h)] = logprob(w, h)
         return v
 
     def step(state: tuple, seg: list) -> tuple[tuple, float]:
         s = 0.0
-        for w in seg:
-            s += lp(w, state)
-            state = (state + (w,))[-2:]
+        for w in seg:  # lp(w, state), inline: this loop is most of a run's time
+            key = (w, state)
+            v = cache.get(key)
+            if v is None:
+                v = cache[key] = logprob(w, state)
+            s += v
+            state = (state[-1], w)  # the last two words (a state holds one or two)
         return state, s
 
     # Forward: best score of each state (the last two words) after each site, and every
@@ -351,7 +357,7 @@ class _SynonymMemo:
         if rows is None:
             if len(self.rows) >= _MEMO_WORDS:
                 self.rows.clear()
-            rows = self.rows[a] = self.lexicon._link_maps(ka[1])
+            rows = self.rows[a] = self.lexicon._link_rows(ka[1])
         return self.lexicon._link_flags(rows, kb[1])
 
     def _key(self, w: str):
@@ -364,7 +370,7 @@ class _SynonymMemo:
 
 
 # What a _SynonymMemo keeps at most (then it starts again): pairs, and words with their
-# link maps (a few hundred links each).
+# link rows (a few hundred links each).
 _MEMO_PAIRS, _MEMO_WORDS = 1_000_000, 20_000
 
 
@@ -374,10 +380,16 @@ def synonym_memo(lexicon):
     return lexicon if lexicon is None or isinstance(lexicon, _SynonymMemo) else _SynonymMemo(lexicon)
 
 
+@gc_paused()
 def decisions(doc: Document, copies, lexicon, lm) -> tuple[list[Relation], list[Decision], bytearray]:
     """(how the text relates to each copy, the decision at each site where the LM prefers
     a copy's variant, a mask of the text's words that some usable copy covers) for the text
-    ``doc`` and ``copies`` (Documents)."""
+    ``doc`` and ``copies`` (Documents).
+
+    The cyclic garbage collector is paused for all of it, as :func:`respin.align.align`
+    pauses it for one copy: resumed after each alignment, it would go through everything
+    that alignment made, still held, on the next allocation; resumed here, through what
+    survives (the decisions)."""
     lexicon = synonym_memo(lexicon)
     word_of = _word_index(doc)
     apostrophe, form = _apostrophe_style(doc.text), _unicode_form(doc.text)

@@ -236,41 +236,41 @@ class Lexicon:
         return flags
 
     # are_synonyms in parts, for a caller that asks about many pairs of few words and keeps
-    # each word's parts (respin.copies._SynonymMemo): the lookups, and the rows' scans, cost
-    # more than the answers.
+    # each word's parts (respin.copies._SynonymMemo): the lookups cost more than the answers.
     def _synonym_key(self, word: str) -> tuple[int, set[int]] | None:
         """(id, the id and its lemmas' ids) of a word; None if it is not in the thesaurus."""
         i = self._id.get(word.lower())
         if i is None or i >= self.n_words:
             return None
-        ids = set(self._f_lemma[self._f_indptr[i]:self._f_indptr[i + 1]].tolist())  # _lemma_ids' lemmas
+        a, b = self._f_indptr[i:i + 2].tolist()
+        ids = set(self._f_lemma[a:b].tolist())  # _lemma_ids' lemmas
         ids.add(i)
         return i, ids
 
-    def _link_maps(self, ids: set[int]) -> list[dict[int, int]]:
-        """Per id of ``ids``: its links, linked id -> flags (the first, should one repeat)."""
+    def _link_rows(self, ids: set[int]) -> list[tuple[list[int], set[int], np.ndarray]]:
+        """Per id of ``ids``: its links (linked ids, as a list and a set) and their flags."""
         out = []
         for x in ids:
-            idx, fl = self._links(x)
-            out.append(dict(zip(reversed(idx.tolist()), reversed(fl.tolist()))))
+            a, b = self._indptr[x:x + 2].tolist()
+            linked = self._indices[a:b].tolist()
+            out.append((linked, set(linked), self._flags[a:b]))
         return out
 
     @staticmethod
-    def _link_flags(maps: list[dict[int, int]], ids: set[int]) -> int:
-        """``are_synonyms`` from the first word's :meth:`_link_maps` and the second's ids
+    def _link_flags(rows: list[tuple[list[int], set[int], np.ndarray]], ids: set[int]) -> int:
+        """``are_synonyms`` from the first word's :meth:`_link_rows` and the second's ids
         (:meth:`_synonym_key`); the words known and not the same.
 
         >>> lex = default_lexicon()
-        >>> lex is None or lex._link_flags(lex._link_maps(lex._synonym_key("said")[1]),
+        >>> lex is None or lex._link_flags(lex._link_rows(lex._synonym_key("said")[1]),
         ...                                lex._synonym_key("stated")[1]) == lex.are_synonyms("said", "stated") > 0
         True
         """
         flags = 0
-        for m in maps:
+        for linked, members, fl in rows:
             for j in ids:
-                f = m.get(j)
-                if f:
-                    flags |= f
+                if j in members:  # a row links a word once (build_lexicon's CSR)
+                    flags |= int(fl[linked.index(j)])
         return flags
 
 
