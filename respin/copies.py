@@ -329,9 +329,9 @@ def _decide_run(run: list, words: list[str], first: list[int], end: list[int], l
 class _SynonymMemo:
     """A thesaurus whose :meth:`are_synonyms` answers are kept: the aligner asks the same
     pairs again and again (sentence similarity, then the gaps' costs; each copy again),
-    and each answer costs ~10 µs. A new pair of known words is answered from each word's
-    parts (:meth:`respin.lexicon.Lexicon._synonym_key`, kept too), which most of that
-    cost was: a text's words each meet many others."""
+    and each answer costs ~10 µs. A new pair is answered from each word's parts, kept too
+    (its ids, :meth:`respin.lexicon.Lexicon._synonym_key`, and its rows of links), which
+    were most of that cost: a text's words each meet several others, more in a cluster."""
 
     def __init__(self, lexicon):
         self.lexicon, self.memo = lexicon, {}
@@ -370,8 +370,8 @@ class _SynonymMemo:
 
 
 # What a _SynonymMemo keeps at most (then it starts again): pairs, and words with their
-# link rows (a few hundred links each).
-_MEMO_PAIRS, _MEMO_WORDS = 1_000_000, 20_000
+# rows of links (a few hundred links each: ~9 MB for the 800 words of a 4-copy cluster).
+_MEMO_PAIRS, _MEMO_WORDS = 1_000_000, 10_000
 
 
 def synonym_memo(lexicon):

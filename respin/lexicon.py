@@ -237,6 +237,7 @@ class Lexicon:
 
     # are_synonyms in parts, for a caller that asks about many pairs of few words and keeps
     # each word's parts (respin.copies._SynonymMemo): the lookups cost more than the answers.
+    # (A set of each row's links, to look up rather than scan, cost more to build than it saved.)
     def _synonym_key(self, word: str) -> tuple[int, set[int]] | None:
         """(id, the id and its lemmas' ids) of a word; None if it is not in the thesaurus."""
         i = self._id.get(word.lower())
@@ -247,17 +248,16 @@ class Lexicon:
         ids.add(i)
         return i, ids
 
-    def _link_rows(self, ids: set[int]) -> list[tuple[list[int], set[int], np.ndarray]]:
-        """Per id of ``ids``: its links (linked ids, as a list and a set) and their flags."""
+    def _link_rows(self, ids: set[int]) -> list[tuple[list[int], np.ndarray]]:
+        """Per id of ``ids``: its links (the linked ids, as a list) and their flags."""
         out = []
         for x in ids:
             a, b = self._indptr[x:x + 2].tolist()
-            linked = self._indices[a:b].tolist()
-            out.append((linked, set(linked), self._flags[a:b]))
+            out.append((self._indices[a:b].tolist(), self._flags[a:b]))
         return out
 
     @staticmethod
-    def _link_flags(rows: list[tuple[list[int], set[int], np.ndarray]], ids: set[int]) -> int:
+    def _link_flags(rows: list[tuple[list[int], np.ndarray]], ids: set[int]) -> int:
         """``are_synonyms`` from the first word's :meth:`_link_rows` and the second's ids
         (:meth:`_synonym_key`); the words known and not the same.
 
@@ -267,10 +267,9 @@ class Lexicon:
         True
         """
         flags = 0
-        for linked, members, fl in rows:
-            for j in ids:
-                if j in members:  # a row links a word once (build_lexicon's CSR)
-                    flags |= int(fl[linked.index(j)])
+        for linked, fl in rows:  # as are_synonyms does
+            for j in ids.intersection(linked):
+                flags |= int(fl[linked.index(j)])
         return flags
 
 
