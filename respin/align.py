@@ -446,7 +446,7 @@ def canon(s: str) -> str:
 # canon() of the words seen, kept: the gaps' costs, the edits' kinds and the copies ask
 # for the same words again and again.
 _CANON: dict[str, str] = {}
-_CANON_MAX = 200_000
+_CANON_MAX = 50_000  # entries (words, or pairs for _ratio), each of the three memos
 _NORMS: dict[str, str] = {}
 
 
