@@ -799,6 +799,18 @@ def _gap_blocks(A: list[Token], B: list[Token], lexicon) -> list[tuple[int, int,
         # deletion and an insertion merged, where a word stands for a mark
         c = _block_cost(A, B, canon(A[0].text), canon(B[0].text), 0, 1, 0, 1, lexicon)
         return [(0, 1, 0, 1, 2.0 if c is None else c)]
+    return _gap_programme(A, B, lexicon)
+
+
+def _gap_programme(A: list[Token], B: list[Token], lexicon) -> list[tuple[int, int, int, int, float]]:
+    """:func:`_gap_blocks` by its dynamic programme (the blocks' costs, then the cheapest
+    segmentation; of equal ones, the first found), for any gap.
+
+    >>> from respin.tokenize import tokenize
+    >>> _gap_programme(tokenize("navy support"), tokenize("military aid"), None)
+    [(0, 1, 0, 1, 0.8), (1, 2, 1, 2, 1.0)]
+    """
+    n, m = len(A), len(B)
     ca, cb = [canon(t.text) for t in A], [canon(t.text) for t in B]
     # The letters of each block a side may take, joined once (not once per pair of blocks).
     ja = [["".join(ca[i:i + d]) for d in range(min(_MAXB, n - i) + 1)] for i in range(n + 1)]
