@@ -174,7 +174,7 @@ def restore_cluster(texts, *, model=None, min_confidence: float | None = None, l
     """Restore each of several spun copies of one article from the others (a cluster of
     copies found without the original): ``[restore(t, copies=<the others>) for t in texts]``,
     each text read once. Every text is aligned with every other, n(n - 1) alignments (about
-    25 ms per pair of 1,000-word texts): for a large cluster, restore each text with its few
+    10 ms per pair of 1,000-word texts): for a large cluster, restore each text with its few
     nearest copies instead (``respin index query --k 5`` finds them).
 
     >>> texts = ["The United Nations Safety Council met on Friday.", "The United Nations Security Council convened on Friday."]
