@@ -3,6 +3,7 @@ damage, tortured phrases, speed, and restoration from other spun copies. Prints 
 
     python benchmarks/bench_restore.py [--only loao|clean|tortured|speed|copies]
     python benchmarks/bench_restore.py --only copies --fit   # refit respin.copies' confidence
+    python benchmarks/bench_restore.py --only copies-speed   # the copies' speed part alone
 """
 from __future__ import annotations
 
@@ -451,7 +452,10 @@ def model_alone_curve(items, thresholds) -> dict:
 
 def copies_speed() -> dict:
     """Words/second of a 1,000-word text (13 held-out leads as paragraphs, spun) restored
-    from three other spun copies, once loaded (best of 5, one core)."""
+    from three other spun copies, once loaded (best of 5, one core); and of restore_cluster
+    of its four spun copies and of five (a fifth spinner: conservative, another seed), each
+    copy restored from the others (all the cluster's words over its time, best of 3)."""
+    import respin
     from respin import corpora
     from respin.copies import restore_with_copies
     from respin.model import default
@@ -468,12 +472,17 @@ def copies_speed() -> dict:
     restore_with_copies(texts[0], texts[1:], m.lexicon, m.lm)
     best = min(_timed(lambda: restore_with_copies(texts[0], texts[1:], m.lexicon, m.lm)) for _ in range(5))
     words = len(metrics.tokens(texts[0]))
+    out = {"words": words, "copies": 3, "words_per_second": round(words / best)}
+    for cluster in (texts, texts + [spin(orig, rate=0.3, style="conservative", seed=3).text]):
+        respin.restore_cluster(cluster)
+        t = min(_timed(lambda: respin.restore_cluster(cluster)) for _ in range(3))
+        w = sum(len(metrics.tokens(x)) for x in cluster)
+        out[f"restore_cluster_{len(cluster)}"] = {"words": w, "words_per_second": round(w / t)}
     t0 = time.process_time()
     for _ in range(5):
         metrics.TOKEN.findall(orig * 20)
-    regex = 20 * len(metrics.tokens(orig)) * 5 / (time.process_time() - t0)
-    return {"words": words, "copies": 3, "words_per_second": round(words / best),
-            "regex_tokenise_words_per_second": round(regex)}
+    out["regex_tokenise_words_per_second"] = round(20 * len(metrics.tokens(orig)) * 5 / (time.process_time() - t0))
+    return out
 
 
 def _timed(f) -> float:
@@ -533,6 +542,8 @@ def main():
         out["speed"] = speed()
     if a.only in (None, "copies"):
         out["copies"] = copies(a.fit, a.copies_limit)
+    if a.only == "copies-speed":  # the copies' speed part alone (~10 s)
+        out["copies_speed"] = copies_speed()
     print(json.dumps(out, indent=1))
 
 

@@ -193,7 +193,7 @@ def restore_cluster(texts, *, model=None, min_confidence: float | None = None, l
     """Restore each of several spun copies of one article from the others (a cluster of
     copies found without the original): ``[restore(t, copies=<the others>) for t in texts]``,
     each text read once. Every text is aligned with every other, n(n - 1) alignments (about
-    25 ms per pair of 1,000-word texts): for a large cluster, restore each text with its few
+    10 ms per pair of 1,000-word texts): for a large cluster, restore each text with its few
     nearest copies instead (``respin index query --k 5`` finds them).
 
     >>> texts = ["The United Nations Safety Council met on Friday.", "The United Nations Security Council convened on Friday."]
@@ -201,23 +201,27 @@ def restore_cluster(texts, *, model=None, min_confidence: float | None = None, l
     ['The United Nations Security Council met on Friday.', 'The United Nations Security Council convened on Friday.']
     """
     from .args import texts_arg
+    from .copies import synonym_memo
     from .tokenize import Document
     texts = texts_arg(texts, "restore_cluster")
     min_confidence = _unit(min_confidence, "min_confidence")
     lexicons = _lexicons(lexicons, model)
     m = _model(model)
     docs = [Document.from_text(t) for t in texts]
-    return [_from_copies(t, docs[:i] + docs[i + 1:], m, min_confidence, lexicons, docs[i])
+    # One thesaurus memo for the cluster: its texts share most words, so each word's lookups
+    # are made once, not once per text.
+    thesaurus = synonym_memo(m.lexicon)
+    return [_from_copies(t, docs[:i] + docs[i + 1:], m, min_confidence, lexicons, docs[i], thesaurus)
             for i, t in enumerate(texts)]
 
 
-def _from_copies(text, copies, m, min_confidence, lexicons, doc=None) -> Restoration:
+def _from_copies(text, copies, m, min_confidence, lexicons, doc=None, thesaurus=None) -> Restoration:
     from .copies import DEFAULT_THRESHOLD, restore_with_copies
     from .model import ModelError
     if m.lm is None:
         raise ModelError("the language model (pocketsphinx) is not installed: pip install pocketsphinx")
     thr = DEFAULT_THRESHOLD if min_confidence is None else min_confidence
-    result = restore_with_copies(text, copies, m.lexicon, m.lm, thr, doc)
+    result = restore_with_copies(text, copies, m.lexicon if thesaurus is None else thesaurus, m.lm, thr, doc)
     return _with_model_edits(result, text, m, min_confidence, lexicons)
 
 

@@ -49,7 +49,8 @@ from dataclasses import dataclass, replace
 from .restore import (Edit, Relation, Restoration, Span, _apostrophe_style, _Capitals, _cut_gaps, _drop_overlaps,
                       _gap_edit, _unicode_form, apply_edits, relation)
 from .align import ANCHOR_MIN, align, canon
-from .tokenize import PUNCT, Document
+from .lexicon import Lexicon
+from .tokenize import PUNCT, Document, gc_paused
 
 # A copy is used where the text is a copy of it (spun or not); an unrelated text or a
 # paraphrase says nothing about which words the text's spinner swapped.
@@ -235,23 +236,25 @@ def decide(doc: Document, per_copy: list, lm) -> list[Decision]:
     # Runs of sites whose LM windows touch (a trigram window reaches two words on) are
     # decided together.
     run: list = []
+    cache: dict = {}
     for opt in options:
         if not opt[4]:
             continue
         if run and (opt[0] >= run[-1][1] + 2 or first[opt[0]] != first[run[-1][1] - 1]):
-            out += _decide_run(run, words, first, end, lm)
+            out += _decide_run(run, words, first, end, lm, cache)
             run = []
         run.append(opt)
     if run:
-        out += _decide_run(run, words, first, end, lm)
+        out += _decide_run(run, words, first, end, lm, cache)
     return out
 
 
-def _decide_run(run: list, words: list[str], first: list[int], end: list[int], lm) -> list[Decision]:
+def _decide_run(run: list, words: list[str], first: list[int], end: list[int], lm, cache: dict) -> list[Decision]:
     """Decide a run of sites whose LM windows touch, jointly: the best combination of their
     options under the trigram LM (a Viterbi over the last two words), and for each site
     the best combination that keeps the text's words there, or takes another variant
-    (forward and backward scores), whose differences are the margins."""
+    (forward and backward scores), whose differences are the margins. ``cache``: the LM's
+    answers, (word, history) -> log10 probability, kept across the runs of a text."""
     s0, e0 = run[0][0], run[-1][1]
     sent0, sent1 = first[s0], end[e0 - 1]
     hist = tuple((["<s>"] + words[sent0:s0])[-2:])
@@ -260,19 +263,23 @@ def _decide_run(run: list, words: list[str], first: list[int], end: list[int], l
     # the text's words up to the next site (after the last: the window's right side).
     after = [words[run[k][1]:run[k + 1][0]] for k in range(len(run) - 1)] + [right]
     segments = [[list(opt[2]) + after[k]] + [list(v) + after[k] for v, _, _ in opt[4]] for k, opt in enumerate(run)]
-    cache: dict = {}
+    logprob = lm.logprob
 
     def lp(w: str, h: tuple) -> float:
         v = cache.get((w, h))
         if v is None:
-            v = cache[(w, h)] = lm.logprob(w, h)
+            v = cache[(w, h)] = logprob(w, h)
         return v
 
     def step(state: tuple, seg: list) -> tuple[tuple, float]:
         s = 0.0
-        for w in seg:
-            s += lp(w, state)
-            state = (state + (w,))[-2:]
+        for w in seg:  # lp(w, state), inline: this loop is most of a run's time
+            key = (w, state)
+            v = cache.get(key)
+            if v is None:
+                v = cache[key] = logprob(w, state)
+            s += v
+            state = (state[-1], w)  # the last two words (a state holds one or two)
         return state, s
 
     # Forward: best score of each state (the last two words) after each site, and every
@@ -322,24 +329,68 @@ def _decide_run(run: list, words: list[str], first: list[int], end: list[int], l
 class _SynonymMemo:
     """A thesaurus whose :meth:`are_synonyms` answers are kept: the aligner asks the same
     pairs again and again (sentence similarity, then the gaps' costs; each copy again),
-    and each answer costs ~20 µs."""
+    and each answer costs ~10 µs. A new pair is answered from each word's parts, kept too
+    (its ids, :meth:`respin.lexicon.Lexicon._synonym_key`, and its rows of links), which
+    were most of that cost: a text's words each meet several others, more in a cluster."""
 
     def __init__(self, lexicon):
         self.lexicon, self.memo = lexicon, {}
+        self.parts = isinstance(lexicon, Lexicon)
+        self.keys: dict[str, tuple | None] = {}
+        self.rows: dict[str, list] = {}
 
     def are_synonyms(self, a: str, b: str) -> int:
+        a, b = a.lower(), b.lower()  # as the thesaurus reads them: "Home" and "home" asked once
         v = self.memo.get((a, b))
         if v is None:
-            v = self.memo[(a, b)] = self.lexicon.are_synonyms(a, b)
+            if len(self.memo) >= _MEMO_PAIRS:  # a bound on memory (a large cluster)
+                self.memo.clear()
+            v = self.memo[(a, b)] = self._ask(a, b) if self.parts else self.lexicon.are_synonyms(a, b)
         return v
 
+    def _ask(self, a: str, b: str) -> int:
+        """Lexicon.are_synonyms(a, b), from the words' kept parts."""
+        ka, kb = self._key(a), self._key(b)
+        if ka is None or kb is None or ka[0] == kb[0]:
+            return 0
+        rows = self.rows.get(a)
+        if rows is None:
+            if len(self.rows) >= _MEMO_WORDS:
+                self.rows.clear()
+            rows = self.rows[a] = self.lexicon._link_rows(ka[1])
+        return self.lexicon._link_flags(rows, kb[1])
 
+    def _key(self, w: str):
+        k = self.keys.get(w, False)
+        if k is False:
+            if len(self.keys) >= _MEMO_WORDS:
+                self.keys.clear()
+            k = self.keys[w] = self.lexicon._synonym_key(w)
+        return k
+
+
+# What a _SynonymMemo keeps at most (then it starts again): pairs, and words with their
+# rows of links (a few hundred links each: ~9 MB for the 800 words of a 4-copy cluster).
+_MEMO_PAIRS, _MEMO_WORDS = 1_000_000, 10_000
+
+
+def synonym_memo(lexicon):
+    """``lexicon`` with its answers kept (:class:`_SynonymMemo`), for one text or a cluster
+    of copies (restore_cluster); None stays None."""
+    return lexicon if lexicon is None or isinstance(lexicon, _SynonymMemo) else _SynonymMemo(lexicon)
+
+
+@gc_paused()
 def decisions(doc: Document, copies, lexicon, lm) -> tuple[list[Relation], list[Decision], bytearray]:
     """(how the text relates to each copy, the decision at each site where the LM prefers
     a copy's variant, a mask of the text's words that some usable copy covers) for the text
-    ``doc`` and ``copies`` (Documents)."""
-    if lexicon is not None and not isinstance(lexicon, _SynonymMemo):
-        lexicon = _SynonymMemo(lexicon)
+    ``doc`` and ``copies`` (Documents).
+
+    The cyclic garbage collector is paused for all of it, as :func:`respin.align.align`
+    pauses it for one copy: resumed after each alignment, it would go through everything
+    that alignment made, still held, on the next allocation; resumed here, through what
+    survives (the decisions)."""
+    lexicon = synonym_memo(lexicon)
     word_of = _word_index(doc)
     apostrophe, form = _apostrophe_style(doc.text), _unicode_form(doc.text)
     caps = _Capitals(doc.text, doc.tokens)

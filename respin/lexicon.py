@@ -17,6 +17,7 @@ real spinner swaps, so they sort first).
 from __future__ import annotations
 
 import os
+from bisect import bisect_left
 from functools import lru_cache
 from itertools import repeat
 from pathlib import Path
@@ -233,6 +234,50 @@ class Lexicon:
             ids = idx.tolist()
             for j in lb.intersection(ids):  # a row links a word once (build_lexicon's CSR)
                 flags |= int(fl[ids.index(j)])
+        return flags
+
+    # are_synonyms in parts, for a caller that asks about many pairs of few words and keeps
+    # each word's parts (respin.copies._SynonymMemo): the lookups cost more than the answers.
+    def _synonym_key(self, word: str) -> tuple[int, set[int]] | None:
+        """(id, the id and its lemmas' ids) of a word; None if it is not in the thesaurus."""
+        i = self._id.get(word.lower())
+        if i is None or i >= self.n_words:
+            return None
+        a, b = self._f_indptr[i:i + 2].tolist()
+        ids = set(self._f_lemma[a:b].tolist())  # _lemma_ids' lemmas
+        ids.add(i)
+        return i, ids
+
+    def _link_rows(self, ids: set[int]) -> list[tuple[list[int], np.ndarray, bool]]:
+        """Per id of ``ids``: its links (the linked ids, as a list), their flags, and whether
+        the list is in order (build_lexicon sorts each row: then bisected, not scanned)."""
+        out = []
+        for x in ids:
+            a, b = self._indptr[x:x + 2].tolist()
+            linked = self._indices[a:b].tolist()
+            out.append((linked, self._flags[a:b], linked == sorted(linked)))
+        return out
+
+    @staticmethod
+    def _link_flags(rows: list[tuple[list[int], np.ndarray, bool]], ids: set[int]) -> int:
+        """``are_synonyms`` from the first word's :meth:`_link_rows` and the second's ids
+        (:meth:`_synonym_key`); the words known and not the same.
+
+        >>> lex = default_lexicon()
+        >>> lex is None or lex._link_flags(lex._link_rows(lex._synonym_key("said")[1]),
+        ...                                lex._synonym_key("stated")[1]) == lex.are_synonyms("said", "stated") > 0
+        True
+        """
+        flags = 0
+        for linked, fl, in_order in rows:
+            if in_order:  # the first j in the row, as linked.index(j) finds it
+                for j in ids:
+                    k = bisect_left(linked, j)
+                    if k < len(linked) and linked[k] == j:
+                        flags |= int(fl[k])
+            else:  # as are_synonyms does
+                for j in ids.intersection(linked):
+                    flags |= int(fl[linked.index(j)])
         return flags
 
 

@@ -15,9 +15,10 @@ import difflib
 import re
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from operator import attrgetter
 
 from .align import ANCHOR_MIN, Alignment, align, canon
-from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document, LineIndex, has_line_break, normalize_many
+from .tokenize import _CLOSERS, _ENDERS, Document, LineIndex, has_line_break, normalize_many
 
 SYNONYM, PHRASE, FORMAT, OTHER = "synonym swap", "phrase swap", "number/format", "other rewrite"
 
@@ -124,7 +125,7 @@ def apply_edits(text: str, edits) -> str:
     'a B c'
     """
     out, pos = [], 0
-    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+    for e in sorted(edits, key=attrgetter("start", "end")):
         if e.start < pos or e.end > len(text) or e.end < e.start or text[e.start:e.end] != e.spun:
             raise ValueError(f"edit does not apply at {e.start}: {e.spun!r}")
         out.append(text[pos:e.start])
@@ -206,7 +207,7 @@ def _drop_overlaps(edits: list[Edit]) -> list[Edit]:
     """Edits in order, less any that overlaps the one before: a wrapped phrase swap that took
     the space before it along (:func:`_keep_line_break`) where a deletion took it too."""
     out: list[Edit] = []
-    for e in sorted(edits, key=lambda e: (e.start, e.end)):
+    for e in sorted(edits, key=attrgetter("start", "end")):
         if out and e.start < out[-1].end:
             if has_line_break(e.spun) or not has_line_break(out[-1].spun):
                 continue
@@ -255,7 +256,8 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         new = ""
     # The source's line breaks are its layout, not the input's: a space in the input, or
     # nothing after a hyphen (a compound wrapped at its hyphen, "russia-\nukraine").
-    new = _LINE_BREAK.sub(" ", _HYPHEN_BREAK.sub("", new))
+    if has_line_break(new):  # (both patterns need one)
+        new = _LINE_BREAK.sub(" ", _HYPHEN_BREAK.sub("", new))
     if g.a1 < g.a2 and g.b1 < g.b2 and has_line_break(text[start:end]):
         start, new = _keep_line_break(text, start, end, new)
     spun = text[start:end]
@@ -361,6 +363,10 @@ def _apostrophe_style(text: str) -> str | None:
     return None if straight == curly else "'" if straight else "’"
 
 
+# A letter or digit: str.isalnum of a character (re's \w is that or "_"), searched at C speed.
+_ALNUM = re.compile(r"[^\W_]")
+
+
 def edit_kind(spun: list[str], restored: list[str], lexicon=None) -> str:
     """Classify a replacement.
 
@@ -369,8 +375,8 @@ def edit_kind(spun: list[str], restored: list[str], lexicon=None) -> str:
     >>> edit_kind(["united", "statescould"], ["U.S.", "could"])
     'number/format'
     """
-    ws = [w for w in spun if any(c.isalnum() for c in w)]
-    wr = [w for w in restored if any(c.isalnum() for c in w)]
+    ws = [w for w in spun if _ALNUM.search(w)]
+    wr = [w for w in restored if _ALNUM.search(w)]
     # Letters compared word by word, as the aligner does, so that an expanded abbreviation
     # glued to the next word ("united statescould" for "U.S. could") counts as format.
     same_letters = "".join(map(canon, ws)) == "".join(map(canon, wr)) or canon("".join(ws)) == canon("".join(wr))
@@ -406,14 +412,16 @@ def relation(al: Alignment, cut=()) -> Relation:
     aligned_words = al.sentence_words(strong)
     # Spinner-like differences: small blocks replaced on both sides. Insertions, deletions
     # and long rewrites are what editors and other versions of an article produce.
-    swapped_words = sum(sum(doc.tokens[k].kind != PUNCT for k in range(g.a1, g.a2))
+    is_word = doc._is_word()
+    swapped_words = sum(is_word.count(1, g.a1, g.a2)
                         for g in al.gaps if g.b1 < g.b2 and 0 < g.a2 - g.a1 <= 3 and g.b2 - g.b1 <= 3
                         and g not in cut)
     coverage = (aligned_words + al.sentence_words(weak)) / total
     swapped = min(1.0, swapped_words / aligned_words) if aligned_words else 0.0
     src_words = max(al.src.n_words, 1)
     used, used_input = {j for _, j, _ in al.pairs}, {i for i, _, _ in al.pairs}
-    source_coverage = sum(sum(al.src.tokens[k].is_word for k in range(*al.src_sentences[j])) for j in used) / src_words
+    src_is_word = al.src._is_word()
+    source_coverage = sum(src_is_word.count(1, *al.src_sentences[j]) for j in used) / src_words
     substantial = [i for i in range(len(al.sentences)) if al.sentence_words([i]) >= _SUBSTANTIAL_WORDS]
     if len(doc.tokens) == len(al.src.tokens) and normalize_many(doc.token_texts) == normalize_many(al.src.token_texts):
         verdict = "identical"

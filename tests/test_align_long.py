@@ -43,8 +43,9 @@ def _spin(rng: random.Random, words: list[str], rate: float, swaps: list[str]) -
 
 @pytest.fixture
 def bounded_difflib(monkeypatch):
-    """difflib in respin.align refuses lists over _MAX_EXACT items: on the old code the first
-    whole-sentence diff fails here, before it spends its quadratic time."""
+    """difflib's matching in respin.align (:func:`respin.align._matching_blocks`, and difflib
+    itself) refuses lists over _MAX_EXACT items: on the old code the first whole-sentence
+    diff fails here, before it spends its quadratic time."""
     class Bounded(SequenceMatcher):
         def set_seq1(self, a):
             assert len(a) <= _MAX_EXACT, f"difflib given {len(a)} items"
@@ -54,7 +55,14 @@ def bounded_difflib(monkeypatch):
             assert len(b) <= _MAX_EXACT, f"difflib given {len(b)} items"
             super().set_seq2(b)
 
+    matching_blocks = align_mod._matching_blocks
+
+    def bounded(a, b):
+        assert len(a) <= _MAX_EXACT and len(b) <= _MAX_EXACT, f"difflib's matching given {len(a)} x {len(b)} items"
+        return matching_blocks(a, b)
+
     monkeypatch.setattr(align_mod, "SequenceMatcher", Bounded)
+    monkeypatch.setattr(align_mod, "_matching_blocks", bounded)
 
 
 def _pair(kind: str, seed: int = 0):

@@ -1,0 +1,146 @@
+"""The aligner's shortcuts give exactly what they stand for: difflib's matching without its
+objects, the gap programme's plain cases answered directly, the candidates' similarity
+bound, and the thesaurus and string memos (``respin.align``, ``respin.copies``). Alignment
+and restoration must not change with them, for ``restore --source`` and ``--copy`` alike."""
+
+from __future__ import annotations
+
+import random
+from difflib import SequenceMatcher
+
+import pytest
+
+import respin.align as align_mod
+from respin.align import (_bag, _canon, _dice_bound, _gap_blocks, _gap_programme, _matching_blocks, _ratio, align,
+                          canon, similarity)
+from respin.copies import _SynonymMemo
+from respin.tokenize import Document, tokenize
+
+# Written for these tests: words with format twins, synonyms, marks and repeats.
+WORDS = ("the a of to and in said stated mentioned told house home white U.S. united states could 2 two "
+         "3rd third , . ; - — ’ ' \" ( ) he'd had big large huge talks discussions Monday co-op coop "
+         "café 1,000 Mr. e.g. firm company rose climbed").split()
+
+
+def _lexicon():
+    from respin.lexicon import default_lexicon
+    return default_lexicon()
+
+
+class _Everything:
+    """A thesaurus in which any two words are synonyms: the similarity bound's worst case."""
+
+    def are_synonyms(self, a, b):
+        return 1
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_matching_blocks_are_difflibs(seed):
+    rng = random.Random(seed)
+    vocab = list(range(rng.randint(1, 25)))  # few values: many equal runs, many ties
+    a = [rng.choice(vocab) for _ in range(rng.randint(0, 80))]
+    b = [x if rng.random() < 0.6 else rng.choice(vocab) for x in a] if seed % 2 else \
+        [rng.choice(vocab) for _ in range(rng.randint(0, 80))]
+    b = b[rng.randint(0, 3):]
+    want = [tuple(x) for x in SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()]
+    assert _matching_blocks(a, b) == want
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_ratio_is_difflibs(seed):
+    rng = random.Random(seed)
+    for _ in range(50):
+        n = rng.choice([0, 1, 5, 12, 199, 200, 260])  # autojunk starts at 200 characters
+        x = "".join(rng.choice("abcde") for _ in range(rng.randint(0, n)))
+        y = "".join(rng.choice("abcde") for _ in range(n))
+        assert _ratio(x, y) == SequenceMatcher(None, x, y).ratio()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_gap_blocks_plain_cases_are_the_programmes(seed):
+    rng = random.Random(seed)
+    lex = _lexicon()
+    for _ in range(60):
+        A = tokenize(" ".join(rng.choice(WORDS) for _ in range(rng.choice([0, 1, 1, 2, 3]))))
+        B = tokenize(" ".join(rng.choice(WORDS) for _ in range(rng.choice([0, 1, 1, 2, 5]))))
+        if A or B:
+            for lx in (lex, None):
+                assert _gap_blocks(A, B, lx) == _gap_programme(A, B, lx)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_dice_bound_bounds_similarity(seed):
+    rng = random.Random(seed)
+    lex = _lexicon()
+    for _ in range(50):
+        a = [rng.choice(WORDS).lower() for _ in range(rng.randint(0, 30))]
+        b = [x if rng.random() < 0.5 else rng.choice(WORDS).lower() for x in a][:rng.randint(0, 30)] + \
+            [rng.choice(WORDS).lower() for _ in range(rng.randint(0, 5))]
+        for lx in (None, lex, _Everything()):
+            # up to rounding (0.8s summed in another order): align() skips a candidate only
+            # when its bound is 1e-9 under the bar
+            assert similarity(a, b, lx) <= _dice_bound(_bag(a), _bag(b), len(a), len(b)) + 1e-12
+
+
+def _text(rng, n):
+    out = []
+    for _ in range(n):
+        r = rng.random()
+        out.append("\n" if r < 0.04 else "." if r < 0.12 else rng.choice(WORDS))
+    return " ".join(out)
+
+
+def _spun(rng, text, rate=0.25):
+    return " ".join(rng.choice(WORDS) if rng.random() < rate else w for w in text.split(" "))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_candidates_skipped_by_the_bound_change_no_alignment(seed, monkeypatch):
+    rng = random.Random(seed)
+    src = _text(rng, rng.randint(20, 300))
+    doc = _spun(rng, src) if seed % 3 else _spun(rng, src) + " " + _spun(rng, src, 0.5)
+    d, s = Document.from_text(doc), Document.from_text(src)
+    lex = _lexicon()
+
+    def parts(al):
+        return al.pairs, al.gaps, al.rewrites, al.unmatched, al.missing
+
+    fast = [parts(align(d, s, lx)) for lx in (lex, None)]
+    monkeypatch.setattr(align_mod, "_dice_bound", lambda *args: float("inf"))  # every candidate diffed
+    assert fast == [parts(align(d, s, lx)) for lx in (lex, None)]
+
+
+def test_synonym_memo_answers_as_the_thesaurus():
+    lex = _lexicon()
+    if lex is None:
+        pytest.skip("no model")
+    memo = _SynonymMemo(lex)
+    words = ["said", "Said", "stated", "told", "house", "home", "Home", "big", "large", "firm", "company",
+             "rose", "climbed", "zzqxv", "", "the", "a", "U.S.", "talks", "discussions"]
+    for a in words:
+        for b in words:
+            assert memo.are_synonyms(a, b) == lex.are_synonyms(a, b) == memo.are_synonyms(a, b), (a, b)
+    assert memo.are_synonyms("said", "stated") > 0
+
+
+def test_canon_memo_is_canon():
+    for w in WORDS + ["U.N.", "Thousand", "", "e.u."]:
+        assert canon(w) == _canon(w) == canon(w)
+
+
+def test_link_rows_out_of_order_are_scanned_alike():
+    # build_lexicon sorts each row of links (bisected then); a row out of order is scanned.
+    lex = _lexicon()
+    if lex is None:
+        pytest.skip("no model")
+    rng = random.Random(0)
+    for a, b in [("said", "stated"), ("big", "large"), ("home", "house"), ("firm", "company"), ("said", "house")]:
+        rows = lex._link_rows(lex._synonym_key(a)[1])
+        assert all(in_order for _, _, in_order in rows)
+        shuffled = []
+        for linked, fl, _ in rows:
+            order = list(range(len(linked)))
+            rng.shuffle(order)
+            shuffled.append(([linked[k] for k in order], fl[order], False))
+        ids = lex._synonym_key(b)[1]
+        assert lex._link_flags(rows, ids) == lex._link_flags(shuffled, ids) == lex.are_synonyms(a, b)
