@@ -181,10 +181,14 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
     # Blocks of whole sentences, so that the arrays of a long document stay small (memory
     # grows with the block, not the document); doc_rate is the only document-wide feature.
     # Each block's arrays are copied into the table's as it is done (not all kept, then
-    # joined: that held the table twice, ~200 MB at 800k words).
+    # joined: that held the table twice, ~200 MB at 800k words). A document of one block
+    # (any short text) keeps that block's arrays as they are: no copy.
     out = None
     for a, b in _blocks(sel, se, BLOCK_ROWS):
         part = _block(tab, cands, doc.token_texts, wk, ids, crow, pos, ss, se, sel[a:b], bos, windows)
+        if b - a == len(sel):
+            out = part
+            break
         if out is None:
             out = _allocated(part, len(sel))
         _fill(out, part, a)

@@ -228,6 +228,13 @@ def test_filters_and_block_index_answer_as_a_plain_search(table):
         assert found.sum() >= 3000
         for a, b in zip(got, plain):
             assert np.array_equal(a[found], b[found])
+        for size in (0, 1, 7, 8, 63, 64, 300, 512):  # few queries: searched directly or through the block index
+            small = rng.permutation(q)[:size]
+            found, *got = lookup(table, n, small, *vals)
+            plain_found, *plain = _lookup(keys, small, *vals)
+            assert np.array_equal(found, plain_found), size
+            for a, b in zip(got, plain):
+                assert np.array_equal(a[found], b[found]), size
 
 
 def test_search_through_blocks_at_every_edge():
