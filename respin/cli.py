@@ -580,7 +580,8 @@ def suggest(
     import json
 
     from .model import ModelError
-    from .suggest import check_phrase, in_context, originals
+    from . import originals
+    from .suggest import check_phrase, in_context
 
     try:
         if phrases == ["-"]:
@@ -594,13 +595,11 @@ def suggest(
                 check_phrase(p)
             except ValueError as e:
                 raise InputError(f"{e}: {p[:60]!r}") from None
-        from . import model as _m
-        m = _m.load(model) if model is not None else _m.default()
         lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
         for p in phrases:
             if context is not None and not in_context(p, context):
                 _note(f"'{p}' is not in --context: scored in a neutral frame", False)
-        results = [(p, originals(p, context, k=k, lexicons=lexicons, model=m)) for p in phrases]
+        results = [(p, originals(p, context, k=k, lexicons=lexicons, model=model)) for p in phrases]
     except (InputError, ModelError, ValueError) as e:
         raise _fail(str(e))
     if format is SuggestFormat.json:

@@ -38,6 +38,7 @@ import math
 import re
 
 from .decode import USER_LEXICON_WEIGHT
+from .detect import _match_case
 
 ALPHA = 0.5        # weight of each word's unigram log-probability taken out of the score
 CHANGE_COST = 1.5  # log10 cost of each word changed (a spinner keeps most words)
@@ -67,15 +68,6 @@ def check_phrase(phrase: str) -> list[str]:
     if n > MAX_WORDS:
         raise ValueError(f"the phrase has {n} words; at most {MAX_WORDS} (check or restore a whole text instead)")
     return words
-
-
-def _cased(word: str, like: str) -> str:
-    """``word`` in the capitalisation of the word it replaces ("Home" -> "House")."""
-    if like.isupper() and len(like) > 1:
-        return word.upper()
-    if like[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
 
 
 def _find(phrase: list[str], context: list[str]) -> int:
@@ -127,22 +119,34 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     words = check_phrase(phrase)
     if k < 1:
         raise ValueError(f"k must be at least 1, not {k}")
-    if len(words) > MAX_WORDS:
-        raise ValueError(f"the phrase has {len(words)} words; at most {MAX_WORDS} (check or restore a whole text instead)")
     m = default() if model is None else model
     if m.lm is None or m.lexicon is None:
         raise ValueError("the model has no language model or thesaurus")
-    scored = _search(words, *_context(words, context), m.lexicon, m.lm, lexicons_arg(lexicons, m.path))
-    scored = [(t, s) for t, s in scored if t != tuple(w.lower() for w in words)]
+    low = _lower(words)
+    scored = _search(low, *_context(words, context), m.lexicon, m.lm, lexicons_arg(lexicons, m.path))
+    scored = [(t, s) for t, s in scored if t != low]
     if not scored:
         return []
     top = scored[0][1]
     z = sum(10 ** (s - top) for _, s in scored)
     out = []
+    gaps = _gaps(phrase)
     for t, s in scored[:k]:
-        text = " ".join(_cased(c, w) if i < len(words) else c for i, (c, w) in enumerate(zip(t, list(words) + [""] * len(t))))
-        out.append((_detok(text), 10 ** (s - top) / z))
+        cased = [_match_case(c, w) for c, w in zip(t, [*words, *[""] * len(t)])]  # in the phrase's capitals
+        # Word for word: the phrase's own spacing ("U.S. navy aid" -> "U.S. military aid").
+        text = "".join(g + c for g, c in zip(gaps, cased)) if len(t) == len(words) else _detok(" ".join(cased))
+        out.append((text, 10 ** (s - top) / z))
     return out
+
+
+def _gaps(phrase: str) -> list[str]:
+    """The spacing before each token of ``phrase`` (none before the first).
+
+    >>> _gaps(" U.S.  aid")
+    ['', '', '', '', '  ']
+    """
+    tokens = list(_WORD.finditer(phrase))
+    return [""] + [phrase[x.end():y.start()] for x, y in zip(tokens, tokens[1:])]
 
 
 def _detok(text: str) -> str:
@@ -150,8 +154,14 @@ def _detok(text: str) -> str:
     return re.sub(r" ?([^\w\s]) ?", r"\1", text) if re.search(r"[^\w\s]", text) else text
 
 
-def _search(words, before, after, lexicon, lm, lexicons) -> list[tuple[tuple[str, ...], float]]:
-    """Every candidate phrase the beam keeps, best first, with its log10 score."""
+def _lower(words: list[str]) -> tuple[str, ...]:
+    """The phrase's tokens as the thesaurus and the LM spell them."""
+    return tuple(w.lower().replace("’", "'") for w in words)
+
+
+def _search(low, before, after, lexicon, lm, lexicons) -> list[tuple[tuple[str, ...], float]]:
+    """Every candidate phrase the beam keeps for the tokens ``low`` (:func:`_lower`), best
+    first, with its log10 score."""
     cache: dict = {}
 
     def lp(w, h):
@@ -164,7 +174,6 @@ def _search(words, before, after, lexicon, lm, lexicons) -> list[tuple[tuple[str
     def unigram(w):
         return lp(w, ())
 
-    low = [w.lower().replace("’", "'") for w in words]
     beam = [((), 0.0)]
     for w in low:
         options = _options(w, lexicon, lm, lexicons)
@@ -180,8 +189,8 @@ def _search(words, before, after, lexicon, lm, lexicons) -> list[tuple[tuple[str
     # "malignant growth" -> "cancer"): one swap the spinner is known to make, so one change.
     for lex in lexicons:
         weight = USER_LEXICON_WEIGHT if lex.weight is None else lex.weight
-        for out, count in lex.lookup(tuple(low)).items():
-            if len(out) < 1 or out == tuple(low) or not all(lm.in_vocab(x) for x in out):
+        for out, count in lex.lookup(low).items():
+            if out == low or not all(lm.in_vocab(x) for x in out):
                 continue
             s, h = 0.0, before
             for c in out:

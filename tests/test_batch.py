@@ -609,18 +609,26 @@ def test_without_pool_by_each_record_is_restored_alone(tmp_path, cli):
     assert (tmp_path / "o2" / "results.jsonl").read_bytes() == (tmp_path / "o" / "results.jsonl").read_bytes()
 
 
-def test_pool_by_dir_pools_the_files_of_each_folder(tmp_path, cli):
-    pages = tmp_path / "pages"
+def folder_runs(pages, make, runs):
+    """Write a folder per run (``(folder, key, n)``: ``make(key, n)``'s texts as 0.txt,
+    1.txt, ...) and an unreadable 1b.txt inside the second run, fourth in walking order;
+    return the texts (None for that file) and the ids in the order batch walks them."""
     texts, ids = [], []
-    for folder, site, n in (("", 4, 1), ("a", 5, 3), ("a/deeper", 6, 2)):
+    for folder, key, n in runs:
         (pages / folder).mkdir(parents=True, exist_ok=True)
-        for j, t in enumerate(site_texts(site, n)):
+        for j, t in enumerate(make(key, n)):
             (pages / folder / f"{j}.txt").write_text(t, encoding="utf-8")
             texts.append(t)
             ids.append(f"{folder}/{j}.txt".lstrip("/"))
-    (pages / "a" / "1b.txt").write_bytes(b"\x00\x01" * 20)  # unreadable: an error, inside a's run
+    (pages / runs[1][0] / "1b.txt").write_bytes(b"\x00\x01" * 20)  # unreadable: an error, inside its run
     texts.insert(3, None)
-    ids.insert(3, "a/1b.txt")
+    ids.insert(3, f"{runs[1][0]}/1b.txt")
+    return texts, ids
+
+
+def test_pool_by_dir_pools_the_files_of_each_folder(tmp_path, cli):
+    pages = tmp_path / "pages"
+    texts, ids = folder_runs(pages, site_texts, (("", 4, 1), ("a", 5, 3), ("a/deeper", 6, 2)))
     ran = cli("batch", pages, "--out", tmp_path / "o", "--pool-by", "dir", "-q")
     assert ran.code == 0, ran.err
     rows = results(tmp_path / "o")
@@ -769,16 +777,7 @@ def test_copies_by_gives_the_edits_of_restore_copy(tmp_path, cli):
 
 def test_copies_by_dir_restores_the_files_of_each_folder_from_each_other(tmp_path, cli):
     pages = tmp_path / "pages"
-    texts, ids = [], []
-    for folder, story, n in (("", 0, 1), ("flood", 1, 3), ("hire", 2, 2)):
-        (pages / folder).mkdir(parents=True, exist_ok=True)
-        for j, t in enumerate(story_copies(story, n)):
-            (pages / folder / f"{j}.txt").write_text(t, encoding="utf-8")
-            texts.append(t)
-            ids.append(f"{folder}/{j}.txt".lstrip("/"))
-    (pages / "flood" / "1b.txt").write_bytes(b"\x00\x01" * 20)  # unreadable: an error, inside its run
-    texts.insert(3, None)
-    ids.insert(3, "flood/1b.txt")
+    texts, ids = folder_runs(pages, story_copies, (("", 0, 1), ("flood", 1, 3), ("hire", 2, 2)))
     ran = cli("batch", pages, "--out", tmp_path / "o", "--copies-by", "dir", "-q")
     assert ran.code == 0, ran.err
     rows = results(tmp_path / "o")

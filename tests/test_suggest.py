@@ -130,3 +130,7 @@ def test_cli_errors_are_one_line(cli, argv):
     ran = cli(*argv)
     assert ran.code == 2 and ran.out == ""
     assert len(ran.err.strip().splitlines()) == 1 and ran.err.startswith("respin: error:")
+
+
+def test_the_phrases_own_spacing_is_kept():
+    assert first("U.S. navy aid").startswith("U.S. ")
