@@ -14,25 +14,50 @@ default model lazily, once per process.
 
 from __future__ import annotations
 
-from dataclasses import replace
+import sys as _sys
+from types import ModuleType as _ModuleType
 
 __version__ = "0.1.0"
 
-from .args import lexicons_arg as _lexicons, text_arg as _text, unit_arg as _unit
-from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source, with_lexicon_findings
-from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source
-from .swaps import SwapLexicon, learn
+from .args import lexicons_arg as _lexicons, text_arg as _text, unit_arg as _unit  # (imports nothing heavy)
 
 __all__ = ["check", "check_many", "restore", "restore_many", "restore_cluster", "originals", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
            "Restoration", "Edit", "Relation", "SwapLexicon", "__version__"]
 
+# The names this package takes from its modules, imported on first use (PEP 562): `import
+# respin` costs about a millisecond instead of 0.1-0.2 s (NumPy), and the `respin` command
+# (respin._entry) can turn Ctrl-C into exit 130 from its first moment.
+_LAZY = {"DEFAULT_THRESHOLD": "detect", "Finding": "detect", "Report": "detect",
+         "findings_from_source": "detect", "with_lexicon_findings": "detect",
+         "Edit": "restore", "Relation": "restore", "Restoration": "restore", "apply_edits": "restore",
+         "restore_with_source": "restore", "SwapLexicon": "swaps", "learn": "swaps",
+         "check_records": "batch", "process_record": "batch"}
+
 
 def __getattr__(name):
-    # The batch API, imported on first use so that `import respin` stays light.
-    if name in ("check_records", "process_record"):
-        from . import batch
-        return getattr(batch, name)
-    raise AttributeError(f"module 'respin' has no attribute {name!r}")
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'respin' has no attribute {name!r}")
+    from importlib import import_module
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))
+
+
+class _Package(_ModuleType):
+    """``respin.restore`` is the function: importing the module of that name, which now
+    happens after this file has run, must not replace it (as an eager import did not)."""
+
+    def __setattr__(self, name, value):
+        if not (name == "restore" and isinstance(value, _ModuleType)):
+            super().__setattr__(name, value)
+
+
+_sys.modules[__name__].__class__ = _Package
 
 
 def check_many(texts, *, threshold: float | None = None, model=None, lexicons=(),
@@ -65,6 +90,7 @@ def _at_least(report: Report, min_confidence: float | None) -> Report:
 def _with_lexicons(m, reports: list, texts: list, lexicons) -> list:
     """The reports with the lexicons' findings: their phrases found verbatim, and the spans
     restore would change through one of their swaps (:meth:`respin.model.Model.lexicon_swaps`)."""
+    from .detect import with_lexicon_findings
     derived = m.lexicon_swaps(texts, reports, lexicons)
     return [with_lexicon_findings(r, t, lexicons, d) for r, t, d in zip(reports, texts, derived)]
 
@@ -133,6 +159,7 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
 def _check(text, source, threshold, model, lexicons, min_confidence) -> Report:
     lexicons = _lexicons(lexicons, model)
     if source is not None:  # (without one, Model.check checks the text)
+        from .detect import DEFAULT_THRESHOLD, Report, findings_from_source
         _text(text, "check")
         _text(source, "check's source")
         thr = DEFAULT_THRESHOLD if threshold is None else threshold
@@ -185,6 +212,7 @@ def restore(text: str, source: str | None = None, *, model=None, min_confidence:
         return _from_copies(text, copies, m, min_confidence, lexicons)
     if source is None:
         return m.restore(text, min_confidence=min_confidence, lexicons=lexicons)
+    from .restore import restore_with_source
     result = restore_with_source(text, _text(source, "restore's source"), m.lexicon)
     return _with_model_edits(result, text, m, min_confidence, lexicons)
 
@@ -229,6 +257,9 @@ def _with_model_edits(result: Restoration, text: str, m, min_confidence, lexicon
     """``result`` with the model's edits (at ``min_confidence``, default its own threshold)
     in the input spans that the source or copies did not cover (``result.unmatched``)."""
     if result.unmatched and m.detector is not None and m.lm is not None:
+        from dataclasses import replace
+
+        from .restore import apply_edits
         # Only the uncovered spans are decoded (each judged on its own), so that a long
         # document with a source costs what alignment costs.
         extra = []
