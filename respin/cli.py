@@ -16,8 +16,8 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import (DEFAULT_MAX_BYTES, InputError, display_path, isatty, legacy_note, looks_binary, os_reason, read_text,
-                 walk_files, write_atomic)
+from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, display_path, isatty, legacy_note, looks_binary, os_reason,
+                 read_text, walk_files, write_atomic)
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
                 "2 usage or input error, 130 interrupted.")
@@ -303,9 +303,14 @@ def check(
         if "-" in files:  # standard input belongs to this process
             jobs = 1
         any_spun = False
-        for n, (path, report, note) in enumerate(_run_checks(tasks, jobs), 1):
+        legacy_first, legacy_count = None, 0  # of several files: one note at the end, not one each
+        for n, (path, report, note, legacy) in enumerate(_run_checks(tasks, jobs), 1):
             if note:
                 _note(note, quiet)
+            if legacy and len(files) == 1:
+                _note(legacy, quiet)
+            elif legacy:
+                legacy_first, legacy_count = legacy_first or (display_path(path), legacy), legacy_count + 1
             if report is not None:
                 any_spun |= report.spun  # checked, so counted, even if its line can't be written
                 if stream and not _emit(render_check([(display_path(path), report)], format.value), None, ()):
@@ -316,6 +321,8 @@ def check(
                 print(f"\rrespin: checked {n}/{len(files)}", end="", file=sys.stderr)
         if show_progress:
             print(file=sys.stderr)
+        if legacy_count:
+            _note(_legacy_summary(*legacy_first, legacy_count), quiet)
     except InputError as e:
         raise _fail(str(e))
     except Exception as e:  # a model problem is not the user's text's fault: say which
@@ -333,10 +340,24 @@ def check(
     raise typer.Exit(1 if any_spun else 0)
 
 
+def _legacy_summary(path: str, note: str, count: int) -> str:
+    """One line for the ``count`` files of a run that were not valid UTF-8 (a note each would
+    be thousands of lines for a folder of legacy files); ``path`` and ``note``: the first's.
+
+    >>> _legacy_summary("a.txt", "a.txt: not valid UTF-8, decoded as Windows-1252", 37)
+    '37 files were not valid UTF-8 and were decoded as Windows-1252, in whole or in part (first: a.txt)'
+    """
+    if count == 1:
+        return note
+    return (f"{count:,} files were {LEGACY_NOTE} and were decoded as Windows-1252, in whole or in part "
+            f"(first: {path})")
+
+
 def _check_files(group):
     """Files, in this process or a worker (each worker loads the model once), checked
     together (:meth:`respin.model.Model.check_many`: as one by one, faster on small files).
-    Returns (path, report or None, note or None) per file."""
+    Returns (path, report or None, note or None, note of a file not valid UTF-8 or None)
+    per file."""
     import respin
     out, texts = [], []
     for path, walked, src_text, threshold, model, max_size, _, _ in group:
@@ -344,10 +365,10 @@ def _check_files(group):
             loaded = read_text(path, max_bytes=max_size)
         except InputError as e:
             if walked:  # one odd file in a corpus folder should not stop the run
-                out.append((path, None, f"skipping: {e}"))
+                out.append((path, None, f"skipping: {e}", None))
                 continue
             raise
-        out.append((path, loaded, _legacy_message(loaded)))
+        out.append((path, loaded, None, _legacy_message(loaded)))
         texts.append(loaded.text)
     _, _, src_text, threshold, model, _, lexicons, min_confidence = group[0]
     if src_text is None:
@@ -357,7 +378,8 @@ def _check_files(group):
         reports = (respin.check(t, source=src_text, threshold=threshold, model=model, lexicons=lexicons,
                                 min_confidence=min_confidence)
                    for t in texts)
-    return [(path, next(reports) if loaded is not None else None, note) for path, loaded, note in out]
+    return [(path, next(reports) if loaded is not None else None, note, legacy)
+            for path, loaded, note, legacy in out]
 
 
 # Restoration options that `respin restore` and `respin batch` share.

@@ -319,6 +319,25 @@ def test_quiet_silences_the_binary_note(cli, tree):
     assert ran.code == 1 and ran.err == ""
 
 
+def test_files_not_utf8_get_one_note_for_the_run(cli, tmp_path):
+    """A folder of legacy files gets one line saying how many were read as Windows-1252 and
+    the first (a note each would be 10,000 lines for 10,000 files); one file keeps its own."""
+    root = tmp_path / "legacy"
+    (root / "sub").mkdir(parents=True)
+    for name in ("a.txt", "b.txt", "sub/c.txt"):
+        (root / name).write_bytes("The caf\u00e9 owner mentioned the prices on Friday.\n".encode("cp1252"))
+    (root / "ok.txt").write_text("The prices rose on Friday.\n", encoding="utf-8")
+    ran = cli("check", root, "-f", "jsonl")
+    assert ran.code == 0 and len(ran.out.splitlines()) == 4
+    assert ran.err == (f"respin: 3 files were not valid UTF-8 and were decoded as Windows-1252, in whole or "
+                       f"in part (first: {root / 'a.txt'})\n")
+    ran = cli("check", root / "a.txt")
+    assert ran.err == f"respin: {root / 'a.txt'}: not valid UTF-8, decoded as Windows-1252\n"
+    ran = cli("check", root / "ok.txt", root / "sub")  # one of several: its own note, once
+    assert ran.err == f"respin: {root / 'sub' / 'c.txt'}: not valid UTF-8, decoded as Windows-1252\n"
+    assert cli("check", root, "-q").err == ""
+
+
 @pytest.mark.parametrize("extra", [[], ["{clean}"]])
 def test_missing_path_exits_2(cli, tmp_path, extra):
     missing = tmp_path / "nope.txt"
