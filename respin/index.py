@@ -49,7 +49,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from .io import InputError, display_path, os_reason
+from .io import InputError, display_path, make_folders, os_reason
 from .tokenize import nfc
 
 FORMAT = "respin-index"
@@ -387,7 +387,7 @@ class SourceIndex:
         Documents are written in transactions of ``batch_size``: if the build is interrupted
         the file holds every batch committed so far and stays a valid index (finish it with
         :meth:`add` and the same documents: ids already in it are skipped).  An existing file
-        is refused unless ``overwrite``.
+        is refused unless ``overwrite``; missing folders above ``path`` are created.
         """
         p = Path(path)
         if p.is_dir():
@@ -401,10 +401,6 @@ class SourceIndex:
                     os.unlink(str(p) + suffix)
                 except FileNotFoundError:
                     pass
-        if not p.parent.is_dir():
-            raise InputError(f"index folder does not exist: {p.parent}")
-        if not os.access(p.parent, os.W_OK | os.X_OK):  # else SQLite says "unable to open database file"
-            raise InputError(f"cannot write index file (permission denied): {path}")
         if bands is None or rows is None:
             if num_perm == NUM_PERM:
                 bands, rows = DEFAULT_BANDS, DEFAULT_ROWS
@@ -413,6 +409,9 @@ class SourceIndex:
                 bands, rows = _optimal_param(0.3, num_perm, 0.5, 0.5)
         if bands * rows > num_perm or bands < 1 or rows < 1:
             raise ValueError(f"bands * rows must be at most num_perm ({bands} * {rows} > {num_perm})")
+        make_folders(p.parent, "index folder")  # as for every output of respin's
+        if not os.access(p.parent, os.W_OK | os.X_OK):  # else SQLite says "unable to open database file"
+            raise InputError(f"cannot write index file (permission denied): {path}")
         meta = {"format": FORMAT, "format_version": str(FORMAT_VERSION), "scheme": SCHEME,
                 "num_perm": str(num_perm), "bands": str(bands), "rows": str(rows),
                 "minhash": f"datasketch {_minhash_scheme()} sha1_hash32 seed={MINHASH_SEED}",

@@ -390,7 +390,8 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     """Write ``text`` to ``path`` via a temporary file and ``os.replace``.
 
     A crash or Ctrl-C never leaves a half-written file, and writing over one of the inputs
-    is refused (the user would lose the evidence). A device or named pipe (``-o /dev/null``,
+    is refused (the user would lose the evidence). Missing folders above ``path`` are
+    created (:func:`make_folders`). A device or named pipe (``-o /dev/null``,
     ``-o /dev/stdout``) is written in place, and a symbolic link's target is replaced, the
     link kept.
     """
@@ -414,14 +415,26 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     if target.is_symlink():  # write the file it points to: the link stays a link
         target = Path(os.path.realpath(target))
     parent = target.parent if str(target.parent) else Path(".")
-    if not parent.is_dir():
-        raise InputError(f"output folder is a file, expected a folder: {parent}" if parent.exists()
-                         else f"output folder does not exist: {parent}")
+    make_folders(parent)
     try:
         with atomic_file(parent / target.name, _new_file_mode(target)) as f:
             f.write(text.encode("utf-8"))
     except OSError as e:  # no temporary file, disk full, target not replaceable: a one-line user error
         raise InputError(f"cannot write output file ({os_reason(e)}): {path}") from None
+
+
+def make_folders(folder: Path, what: str = "output folder") -> None:
+    """Create ``folder`` and the folders above it that are missing, as every respin command
+    does for its output (``-o reports/2026/x.json``, ``batch --out``, ``index build --out``,
+    ``train DIR``): a long run never ends refusing to write its results. A file in the way,
+    or a folder that cannot be created, is an :class:`InputError` that names it."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        file = next((p for p in reversed((folder, *folder.parents)) if p.exists() and not p.is_dir()), folder)
+        raise InputError(f"{what} is a file, expected a folder: {file}") from None
+    except OSError as e:
+        raise InputError(f"cannot create {what} ({os_reason(e)}): {folder}") from None
 
 
 def _new_file_mode(target: Path) -> int:

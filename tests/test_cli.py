@@ -153,18 +153,14 @@ def test_output_write_failure_leaves_old_file_whole(cli, pair, tmp_path, monkeyp
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orig.txt", "restored.txt", "spun.txt"]
 
 
-def test_output_into_missing_folder(cli, pair, tmp_path):
-    spun, source = pair
-    ran = cli("restore", spun, "--source", source, "-o", tmp_path / "nope" / "out.txt")
-    assert_user_error(ran, "output folder does not exist")
-
-
 def test_output_under_a_file_says_it_is_a_file(cli, pair, tmp_path):
     """-o a.txt/out.txt where a.txt is a file: the folder exists, as a file; saying it
     "does not exist" sends the user looking for the wrong problem."""
     spun, source = pair
     ran = cli("restore", spun, "--source", source, "-o", source / "out.txt")
     assert_user_error(ran, "output folder is a file, expected a folder")
+    ran = cli("restore", spun, "--source", source, "-o", source / "deeper" / "out.txt")
+    assert_user_error(ran, f"output folder is a file, expected a folder: {source}")
 
 
 def test_restore_without_source_never_crashes(cli, pair):

@@ -102,3 +102,31 @@ def test_output_to_dev_stdout_whose_reader_left_is_no_error():
     p = subprocess.run(f"'{sys.executable}' -m respin check '{seed('003')}' -o /dev/stdout | true; "
                        "exit ${PIPESTATUS[0]}", shell=True, executable="/bin/bash", capture_output=True, text=True)
     assert p.returncode == 1 and "error" not in p.stderr, (p.returncode, p.stderr)
+
+
+def test_every_command_creates_the_folders_of_its_output(cli, pair, tmp_path):
+    """One rule for an output path whose folder is missing: it is created, as batch --out
+    and train DIR always did (-o was refused, after a long check run had done its work)."""
+    spun, source = pair
+    out = tmp_path / "new"
+    assert cli("restore", spun, "--source", source, "-o", out / "a" / "restored.txt", "-q").code == 0
+    assert (out / "a" / "restored.txt").read_text(encoding="utf-8").startswith("The White House said")
+    assert cli("check", spun, source, "-f", "json", "-o", out / "b" / "report.json").code == 0
+    assert (out / "b" / "report.json").read_text(encoding="utf-8").startswith("[")
+    assert cli("spin", source, "-o", out / "c" / "spun.txt", "--truth", out / "d" / "truth.json").code == 0
+    assert (out / "c" / "spun.txt").exists() and (out / "d" / "truth.json").exists()
+    assert cli("index", "build", source, "--out", out / "e" / "archive.index", "-q").code == 0
+    assert (out / "e" / "archive.index").is_file()
+    assert cli("batch", spun, "--out", out / "f" / "results", "-q").code == 0
+    assert (out / "f" / "results" / "results.jsonl").is_file()
+
+
+def test_a_run_that_fails_creates_no_folder(cli, pair, tmp_path):
+    """Folders are created when the output is written, not before: a run that stops on an
+    error leaves nothing behind."""
+    spun, source = pair
+    ran = cli("restore", tmp_path / "missing.txt", "--source", source, "-o", tmp_path / "new" / "out.txt")
+    assert ran.code == 2
+    ran = cli("index", "build", tmp_path / "missing.txt", "--out", tmp_path / "new" / "x.index")
+    assert ran.code == 2
+    assert not (tmp_path / "new").exists()
