@@ -713,8 +713,8 @@ def _displayable(value):
 
 
 def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
-              skip: int = 0) -> tuple[list[bytes], list[int], list]:
-    """Process ``tasks``: (JSON lines, :func:`_stats` of their results, mirrors).
+              skip: int = 0) -> tuple[list[bytes], list[int], list, list]:
+    """Process ``tasks``: (JSON lines, :func:`_stats` of their results, mirrors, their ids).
 
     Runs in a worker (or in this process). ``pools``: the sizes of the runs of ``tasks``
     restored together, or from each other with ``opts.copies_by`` (None: each alone). The
@@ -730,7 +730,7 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
         for n in pools:
             results += _results_of(tasks[at:at + n], opts, index)
             at += n
-    lines, stats, mirrors = [], _stats(), []
+    lines, stats, mirrors, ids = [], _stats(), [], []
     for task, r in zip(tasks[skip:], results[skip:]):
         rel = task[4]
         if rel is not None and r["restored"] is not None:
@@ -742,7 +742,8 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
                     r = error_result(r["id"], r["path"], err)
         lines.append(_line(r))
         _stats(r, stats)
-    return lines, stats, mirrors
+        ids.append(r["id"])
+    return lines, stats, mirrors, ids
 
 
 def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
@@ -1042,6 +1043,33 @@ class Summary:
     seconds: float = 0.0
     interrupted: bool = False
     total: list = field(default_factory=_stats)
+    duplicates: int = 0     # records whose id an earlier record has (this run and the earlier one)
+    first_duplicate: object = None
+    # The hashes of the ids seen (about 60 bytes a record; an id's own string could be long).
+    seen: set = field(default_factory=set, repr=False)
+
+    def saw(self, ids) -> None:
+        """Count the ids that an earlier record has too. They are no error (results.jsonl
+        follows the input line by line, and --resume checks it by position), but a join
+        on the id would pair results with the wrong records."""
+        for i in ids:
+            h = hash(i)
+            if h in self.seen:
+                self.duplicates += 1
+                if self.first_duplicate is None:
+                    self.first_duplicate = i
+            else:
+                self.seen.add(h)
+
+    def duplicate_line(self) -> str | None:
+        """The note for ids used more than once, or None."""
+        if not self.duplicates:
+            return None
+        first = json.dumps(_displayable(self.first_duplicate), ensure_ascii=False)
+        n = self.duplicates
+        return (f"{n:,} record{' has' if n == 1 else 's have'} the id of an earlier record (first: {first}): "
+                "results.jsonl has one line per record in input order; match results to records by line, "
+                "not by id")
 
     def add(self, stats) -> None:
         self.documents += stats[0]
@@ -1055,7 +1083,8 @@ class Summary:
 
     def counts(self) -> dict:
         d, s, e, err, w, legacy = self.total
-        return {"documents": d, "spun": s, "restored": e, "errors": err, "words": w, "windows_1252": legacy}
+        return {"documents": d, "spun": s, "restored": e, "errors": err, "words": w, "windows_1252": legacy,
+                "duplicate_ids": self.duplicates}
 
     def line(self) -> str:
         rate = self.words / self.seconds if self.seconds > 0 else 0.0
@@ -1228,6 +1257,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
                              f"now {_shown(k, ident[k])} (use the same options, or --force to start over)")
         done_ids, stats = scan_results(str(results))
         summary.resumed = len(done_ids)
+        summary.saw(done_ids)
         for i, v in enumerate(stats):
             summary.total[i] += v
     try:
@@ -1273,7 +1303,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         """Write the oldest chunk's results (waiting for them): the future stays in
         ``pending`` until its lines are written, and leaves it in the same guarded step."""
         try:
-            lines, stats, mirrors = pending[0].result()
+            lines, stats, mirrors, ids = pending[0].result()
         except BrokenExecutor:  # the system killed a worker (out of memory, most often)
             raise RunError(f"a worker process was killed (out of memory? each holds about 250 MB: try fewer "
                            f"--jobs); {summary.documents + summary.resumed:,} results are kept in {results}: "
@@ -1286,6 +1316,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
             writer.write(lines)
             pending.popleft()
             summary.add(stats)
+            summary.saw(ids)
             bar.update(stats[0], summary)
 
     try:

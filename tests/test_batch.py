@@ -156,6 +156,34 @@ def test_windows_1252_files_are_noted_per_result_and_counted_once(tmp_path, cli)
     assert [r["note"] for r in got] == ["not valid UTF-8, decoded as Windows-1252", None]
 
 
+def test_duplicate_ids_are_said_once_and_change_nothing(tmp_path, cli):
+    """Two records with one id (a page crawled twice; a record without an id whose line
+    number another record has as its id) are both checked, in input order; one line on
+    stderr says how many and the first, and run.json counts them, also after --resume
+    (which matches results to records by position, so duplicates cannot mislead it)."""
+    texts = make_texts(5)
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": texts[0]}, {"id": "b", "text": texts[1]},
+                                              {"id": "a", "text": texts[2]}, {"text": texts[3]},
+                                              {"id": 4, "text": texts[4]}])
+    out = tmp_path / "o"
+    ran = cli("batch", src, "--out", out, "--no-restore")
+    assert ran.code == 0, ran.err
+    assert [r["id"] for r in results(out)] == ["a", "b", "a", 4, 4]
+    notes = [line for line in ran.err.splitlines() if "id of an earlier record" in line]
+    assert notes == ['respin: 2 records have the id of an earlier record (first: "a"): results.jsonl has one '
+                     'line per record in input order; match results to records by line, not by id']
+    assert json.loads((out / "run.json").read_text())["counts"]["duplicate_ids"] == 2
+    whole = (out / "results.jsonl").read_bytes()
+    (out / "results.jsonl").write_bytes(b"".join(whole.splitlines(keepends=True)[:3]))
+    ran = cli("batch", src, "--out", out, "--no-restore", "--resume")
+    assert ran.code == 0, ran.err
+    assert (out / "results.jsonl").read_bytes() == whole
+    assert "2 records have the id of an earlier record" in ran.err
+    assert json.loads((out / "run.json").read_text())["counts"]["duplicate_ids"] == 2
+    ran = cli("batch", write_jsonl(tmp_path / "ok.jsonl", [{"id": "a", "text": texts[0]}]), "--out", tmp_path / "p")
+    assert ran.code == 0 and "earlier record" not in ran.err
+
+
 def test_results_match_the_library(tmp_path, cli):
     texts = make_texts(4)
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": t} for i, t in enumerate(texts)])
