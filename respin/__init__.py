@@ -21,6 +21,11 @@ __version__ = "0.1.0"
 
 from .args import lexicons_arg as _lexicons, text_arg as _text, unit_arg as _unit  # (imports nothing heavy)
 
+TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing)
+if TYPE_CHECKING:
+    from .detect import Report
+    from .restore import Restoration
+
 __all__ = ["check", "check_many", "restore", "restore_many", "restore_cluster", "originals", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
            "Restoration", "Edit", "Relation", "SwapLexicon", "__version__"]
 
