@@ -669,8 +669,9 @@ def learn(
     try:
         if not pairs and phrase_table is None:
             raise InputError("give spun/original pairs (PAIRS...) or --phrase-table TSV")
+        read: list[str] = []  # the files in a folder too: -o must not replace one of them
         named = read_pairs(pairs, spun_field=spun_field, orig_field=orig_field,
-                           note=lambda m: _note(m, quiet))
+                           note=lambda m: _note(m, quiet), read=read)
         if pairs and not named:
             raise InputError("no spun/original pairs found (NAME.spun.txt beside NAME.orig.txt, or JSONL "
                              "with 'spun' and 'original')")
@@ -693,10 +694,12 @@ def learn(
         args = " ".join(display_path(x) for x in pairs + ([f"--phrase-table {phrase_table}"] if phrase_table else [])
                         + ([f"--split {split}"] if split else []) + ([f"--weight {weight:g}"] if weight is not None else []))
         _emit(f"# learned by: respin learn {args}\n" + lex.to_tsv(), output,
-              tuple(pairs) + ((phrase_table,) if phrase_table else ()))
+              tuple(pairs + read) + ((phrase_table,) if phrase_table else ()))
     except InputError as e:
         raise _fail(str(e))
-    _note(f"{len(lex)} swap(s) from {len(named)} pair(s)", quiet)
+    table = " and the phrase table" if pairs else " from the phrase table"
+    _note(f"{len(lex)} swap(s)" + (f" from {len(named)} pair(s)" if pairs else "") + (table if phrase_table else ""),
+          quiet)
     raise typer.Exit(0)
 
 
