@@ -375,8 +375,8 @@ def parse_line(line: bytes, lineno: int, text_field: str, id_field: str):
     if not isinstance(obj, dict):
         return lineno, _RecordError(f"not a JSON object (got {type(obj).__name__})")
     rid = _norm_id(obj.get(id_field), lineno)
-    if text_field not in obj:
-        return rid, _RecordError(f"record has no {text_field!r} field")
+    if text_field not in obj:  # (a file's own name for it, "body", is a flag away)
+        return rid, _RecordError(f"record has no {text_field!r} field (choose the field with --text-field)")
     return rid, obj[text_field]
 
 
@@ -401,7 +401,8 @@ def _open_binary(path: str):
 def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
     """Tasks of a JSONL file (``.gz`` or not, ``-`` for stdin); blank lines are not records.
     A line is read with a bounded buffer: a too-long line becomes an error record."""
-    limit = 6 * max_size + 1024  # JSON escapes (\\uXXXX) may take 6 bytes per byte of text
+    # JSON escapes (\\uXXXX) may take 6 bytes per byte of text; readline takes at most sys.maxsize
+    limit = min(6 * max_size + 1024, sys.maxsize)
     f = _open_binary(path)
     try:
         lineno = 0

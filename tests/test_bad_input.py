@@ -194,6 +194,18 @@ def test_too_large_on_stdin(cli, pair, monkeypatch):
     assert_user_error(cli("restore", "-", "--source", source, "--max-size", "10"), "too large")
 
 
+@pytest.mark.parametrize("limit", [2**40, 10**30])
+def test_a_huge_max_size_means_no_limit(cli, command, pair, monkeypatch, limit):
+    # "--max-size 1T" to lift the limit: reading up to it reserved that many bytes first (a
+    # MemoryError, "internal error"), and past sys.maxsize it was an OverflowError.
+    spun, source = pair
+    expected = run_on(cli, command, spun, source)
+    assert run_on(cli, command, spun, source, "--max-size", str(limit)) == expected
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(spun.read_bytes()), encoding="utf-8"))
+    ran = run_on(cli, command, "-", source, "--max-size", str(limit))
+    assert (ran.code, ran.out.replace("-:", f"{spun}:")) == (expected.code, expected.out.replace('"-"', f'"{spun}"'))
+
+
 def test_binary_on_stdin(cli, pair, monkeypatch):
     _, source = pair
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\x00\x01\x02" * 50), encoding="utf-8"))

@@ -120,7 +120,11 @@ def test_broken_records_are_results_and_the_run_goes_on(tmp_path, cli):
         (None, "not judged: empty text", 0.0, False, 0, "   ")
     assert "too large" in err["big"] and "--max-size" in err["big"]
     assert all(r["note"] is None for r in rows if r["error"] is not None or r["words"] > 3)
-    assert "'text'" in err["nofield"]
+    assert "'text'" in err["nofield"] and "--text-field" in err["nofield"]
+    # A limit past sys.maxsize ("no limit") reads the same lines: readline took it whole (OverflowError).
+    assert cli("batch", src, "--out", tmp_path / "out2", "--max-size", str(10**30)).code == 0
+    assert [r["id"] for r in results(tmp_path / "out2")] == [r["id"] for r in rows]
+    assert {r["id"]: r["error"] for r in results(tmp_path / "out2")}["big"] is None  # no longer too large
     assert "not a string" in err["notstr"]
     assert "binary" in err["nul"]
     assert "not a JSON object" in err[10]
