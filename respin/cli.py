@@ -291,6 +291,8 @@ def check(
         if files.count("-") > 1:  # the second would read nothing and be "not judged"
             raise InputError("standard input (-) can be given once")
         src_text = _read_noted(source, max_size, quiet, "source") if source else None
+        if src_text is not None and not src_text.strip():  # as restore says it: not "unrelated"
+            raise InputError(f"source file is empty: {source}")
         lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
         results = []
         # Line formats on standard output are written as each document is done, so a long

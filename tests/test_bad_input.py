@@ -97,6 +97,8 @@ def test_empty_source_is_an_error(cli, pair, tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n\n", encoding="utf-8")
     assert_user_error(cli("restore", spun, "--source", empty), "empty")
+    # check said the input was "unrelated to the source" and judged it with the model, exit 0
+    assert_user_error(cli("check", spun, "--source", empty), "source file is empty")
 
 
 def test_utf8_bom(cli, pair, tmp_path):
