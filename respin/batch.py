@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
-                 legacy_note, not_regular, os_reason, read_text, skip_batch_outputs, write_atomic)
+                 isatty, legacy_note, not_regular, os_reason, read_text, skip_batch_outputs, write_atomic)
 from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",
@@ -389,6 +389,9 @@ def task_id(task, text_field: str, id_field: str):
 def _open_binary(path: str):
     import gzip
     if path == "-":
+        if isatty(sys.stdin):  # else a user at a terminal sees nothing happen (as check - says)
+            print("respin: reading JSON Lines from standard input, one record a line (end it with Ctrl-D, "
+                  "or Ctrl-Z Enter on Windows)", file=sys.stderr)
         f = sys.stdin.buffer
         head = f.peek(2)[:2] if hasattr(f, "peek") else b""
     else:

@@ -444,3 +444,13 @@ def test_stdin_at_a_terminal_says_it_is_waiting(cli, monkeypatch):
     assert ran.err.startswith("respin: reading standard input (end it with Ctrl-D")
     monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(b"Short."), isatty=lambda: False))
     assert cli("check", "-").err == ""
+
+
+def test_batch_stdin_at_a_terminal_says_it_is_waiting(cli, monkeypatch, tmp_path):
+    # `respin batch - --out DIR` typed at a terminal showed nothing while it waited.
+    rec = b'{"id": "a", "text": "Short."}\n'
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(rec), isatty=lambda: True))
+    ran = cli("batch", "-", "--out", tmp_path / "a")
+    assert ran.code == 0 and ran.err.startswith("respin: reading JSON Lines from standard input")
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(rec), isatty=lambda: False))
+    assert "reading" not in cli("batch", "-", "--out", tmp_path / "b").err
