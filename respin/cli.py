@@ -23,6 +23,7 @@ EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged s
                 "2 usage or input error, 130 interrupted.")
 EPILOG_RESTORE = ("Exit status: 0 success (whether or not anything changed), 2 usage or input error, "
                   "130 interrupted.")
+EPILOG_OTHER = "Exit status: 0 success, 2 usage or input error, 130 interrupted."  # suggest, learn, spin, train
 
 app = typer.Typer(
     name="respin",
@@ -550,7 +551,7 @@ class SuggestFormat(str, Enum):
     json = "json"
 
 
-@app.command()
+@app.command(epilog=EPILOG_OTHER)
 @_interruptible
 def suggest(
     phrases: List[str] = typer.Argument(..., metavar="PHRASE...",
@@ -632,7 +633,7 @@ def _load_lexicon(path: str, model: Optional[str] = None):
         raise InputError(f"bad lexicon: {e}") from None
 
 
-@app.command()
+@app.command(epilog=EPILOG_OTHER)
 @_interruptible
 def learn(
     pairs: List[str] = typer.Argument(None, metavar="PAIRS...",
@@ -730,7 +731,7 @@ class SpinStyle(str, Enum):
     crude = "crude"
 
 
-@app.command()
+@app.command(epilog=EPILOG_OTHER)
 @_interruptible
 def spin(
     path: str = typer.Argument(..., metavar="FILE", help="Clean text to spin, or - for standard input."),
@@ -773,7 +774,7 @@ def spin(
     raise typer.Exit(0)
 
 
-@app.command()
+@app.command(epilog=EPILOG_OTHER)
 @_interruptible
 def train(
     model_dir: str = typer.Argument(..., metavar="MODEL_DIR", show_default=False,

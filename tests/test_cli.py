@@ -36,7 +36,10 @@ def test_version(cli):
 
 
 @pytest.mark.parametrize("command,needle", [("check", "1 at least one judged spun"),
-                                             ("restore", "0 success")])
+                                             ("restore", "0 success"), ("suggest", "0 success"),
+                                             ("learn", "0 success"), ("spin", "0 success"),
+                                             ("train", "0 success"), ("batch", "143 terminated"),
+                                             ("index", "0 success")])
 def test_help_documents_exit_codes(cli, command, needle):
     ran = cli(command, "--help")
     assert ran.code == 0
