@@ -245,7 +245,9 @@ def query(
         body = "".join(f"{r}\t{m.score:.4f}{'*' if m is best else ''}\t{m.doc_id}\t{m.path or ''}\n"
                        for r, m in enumerate(matches, 1))
     _emit(body, None, ())
-    if not matches:
+    if not text.strip():  # (the index is not at fault)
+        _note("input is empty: nothing to look up", quiet)
+    elif not matches:
         _note("no candidate sources in the index", quiet)
     elif best is None:
         _note(f"no candidate is close enough to be the source (best {matches[0].doc_id}, {shortfall(matches[0])})",

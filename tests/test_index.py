@@ -271,6 +271,15 @@ def test_cli_errors_are_one_line(capsys, tmp_path, archive):
     assert not (tmp_path / "x.index").exists()
 
 
+def test_cli_query_of_an_empty_input_says_so(capsys, tmp_path, archive):
+    out_index = str(tmp_path / "a.index")
+    assert _run(capsys, "index", "build", str(archive), "--out", out_index, "-q")[0] == 0
+    empty = tmp_path / "empty.txt"
+    empty.write_text(" \n", encoding="utf-8")
+    rc, out, err = _run(capsys, "index", "query", out_index, str(empty))
+    assert (rc, out, err) == (0, "", "respin: input is empty: nothing to look up\n")  # not "no candidate sources in the index"
+
+
 def test_cli_build_never_deletes_its_input_and_leaves_no_empty_index(capsys, tmp_path, archive):
     doc = archive / "doc00.txt"
     before = doc.read_bytes()
