@@ -306,19 +306,26 @@ def check(
         if "-" in files:  # standard input belongs to this process
             jobs = 1
         any_spun = False
-        for n, (path, report, note) in enumerate(_run_checks(tasks, jobs), 1):
-            if note:
-                _note(note, quiet)
-            if report is not None:
-                any_spun |= report.spun  # checked, so counted, even if its line can't be written
-                if stream and not _emit(render_check([(display_path(path), report)], format.value), None, ()):
-                    break  # the reader went away: nothing more to write
-                if statistics or not stream:
-                    results.append((display_path(path), report))
-            if show_progress:
-                print(f"\rrespin: checked {n}/{len(files)}", end="", file=sys.stderr)
-        if show_progress:
-            print(file=sys.stderr)
+        shown = False  # the progress line is on stderr, unended: a note, an error or Ctrl-C starts a new one
+        try:
+            for n, (path, report, note) in enumerate(_run_checks(tasks, jobs), 1):
+                if note:
+                    if shown:
+                        print(file=sys.stderr)
+                        shown = False
+                    _note(note, quiet)
+                if report is not None:
+                    any_spun |= report.spun  # checked, so counted, even if its line can't be written
+                    if stream and not _emit(render_check([(display_path(path), report)], format.value), None, ()):
+                        break  # the reader went away: nothing more to write
+                    if statistics or not stream:
+                        results.append((display_path(path), report))
+                if show_progress:
+                    print(f"\rrespin: checked {n}/{len(files)}", end="", file=sys.stderr)
+                    shown = True
+        finally:
+            if shown:
+                print(file=sys.stderr)
     except InputError as e:
         raise _fail(str(e))
     except Exception as e:  # a model problem is not the user's text's fault: say which
