@@ -771,6 +771,8 @@ def spin(
 
     try:
         text = _read_noted(path, max_size, False)
+        if not text.strip():  # as restore says it: an empty output is not a silent success
+            _note("input is empty: nothing to spin")
         result = do_spin(text, rate=rate, style=style.value, seed=seed, lexicon=default().lexicon)
         body = result.text if format is SpinFormat.text else json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
         if truth:

@@ -92,6 +92,14 @@ def test_empty_input_is_not_an_error(cli, pair, tmp_path):
     assert ran.code == 0 and json.loads(ran.out)[0]["findings"] == []
 
 
+def test_spinning_an_empty_input_says_so(cli, tmp_path):
+    # restore says "input is empty"; spin printed nothing at all and exited 0
+    empty = tmp_path / "empty.txt"
+    empty.write_text(" \n", encoding="utf-8")
+    ran = cli("spin", empty)
+    assert (ran.code, ran.out.strip(), ran.err) == (0, "", "respin: input is empty: nothing to spin\n")
+
+
 def test_empty_source_is_an_error(cli, pair, tmp_path):
     spun, _ = pair
     empty = tmp_path / "empty.txt"
