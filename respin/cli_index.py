@@ -21,6 +21,7 @@ index_app = typer.Typer(
          "Build an index of clean originals once, then query it with spun copies (or let "
          "'respin restore --corpus INDEX' find the source and restore against it). The index "
          "is one SQLite file: incremental, safe to query from many processes at once.\n\n"
+         "Examples:\n\n"  # (typer dedents what follows the paragraph's first line: it keeps the examples indented)
          "  respin index build archive/ --out archive.index\n\n"
          "  respin index add archive.index more/\n\n"
          "  respin index query archive.index spun.txt --k 5\n\n"
@@ -185,6 +186,8 @@ def add(
 ):
     """Add documents to an index; ids already in it are skipped (or updated with --replace).
 
+    The inputs are read as 'respin index build' reads them.
+
     Examples:
 
       respin index add archive.index more/
@@ -261,6 +264,8 @@ def info(
     format: InfoFormat = typer.Option(InfoFormat.text, "--format", "-f", help="text or json."),
 ):
     """Show an index's size and parameters.
+
+    The parameters are those it was built with; the size is its own now.
 
     Example:
 
