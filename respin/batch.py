@@ -1069,9 +1069,12 @@ class Summary:
         # note): a crawl may hold thousands. Each result's note names them.
         legacy = (f", {self.legacy:,} not valid UTF-8 (decoded as Windows-1252: see their results' note)"
                   if self.legacy else "")
+        d, s, e, err, _, _ = self.total  # this run's counts alone read as the whole file's after --resume
+        whole = (f"; in all {d:,} document{'' if d == 1 else 's'}: {s:,} spun, {e:,} restored (edited), "
+                 f"{err:,} error{'' if err == 1 else 's'}") if self.resumed else ""
         return (f"{self.documents:,} document{'' if self.documents == 1 else 's'}{resumed} in {self.seconds:.1f} s ({docs_rate:,.1f} docs/s, "
                 f"{rate:,.0f} words/s): {self.spun:,} spun, {self.edited:,} restored (edited), "
-                f"{self.errors:,} error{'' if self.errors == 1 else 's'}{legacy}")
+                f"{self.errors:,} error{'' if self.errors == 1 else 's'}{legacy}{whole}")
 
 
 class _Stop(KeyboardInterrupt):

@@ -1314,3 +1314,16 @@ def test_summary_says_how_to_restore_more_when_nothing_was_restored(tmp_path, cl
     assert "apply the likelier ones with --min-confidence 0.5" in ran.err, ran.err
     bold = cli("batch", pages, "--out", tmp_path / "out2", "--min-confidence", "0.5")
     assert bold.code == 0 and "likelier ones" not in bold.err
+
+
+def test_a_resumed_run_says_the_whole_files_counts(tmp_path, cli):
+    # "1 document (after 3 from the earlier run) ...: 0 spun" read as the file's counts
+    recs = [{"id": f"r{i}", "text": t} for i, t in enumerate(make_texts(3))] + [{"id": "bad"}]
+    src = write_jsonl(tmp_path / "in.jsonl", recs)
+    out = tmp_path / "o"
+    assert cli("batch", src, "--out", out).code == 0
+    lines = (out / "results.jsonl").read_bytes().splitlines(keepends=True)
+    (out / "results.jsonl").write_bytes(b"".join(lines[:3]))  # as if stopped before the last record
+    ran = cli("batch", src, "--out", out, "--resume")
+    assert ran.code == 0 and "1 document (after 3 from the earlier run)" in ran.err
+    assert "; in all 4 documents: " in ran.err and "1 error" in ran.err.split("in all")[1]
