@@ -238,7 +238,8 @@ def check(
                                               help="Score at or above which a document is judged spun "
                                                    "(default: the model's, doc_threshold in its detector.json)."),
     source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC",
-                                         help="Clean original: report the substitutions aligned against it."),
+                                         help="Clean original: report the substitutions aligned against it (synonym, phrase and number "
+                                              "swaps; restore --source also rewrites the other differences it aligns)."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results to FILE (atomically)."),
     glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders."),
