@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
-                 legacy_note, not_regular, os_reason, read_text, skip_batch_outputs, write_atomic)
+                 isatty, legacy_note, not_regular, os_reason, read_text, skip_batch_outputs, write_atomic)
 from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",
@@ -375,8 +375,8 @@ def parse_line(line: bytes, lineno: int, text_field: str, id_field: str):
     if not isinstance(obj, dict):
         return lineno, _RecordError(f"not a JSON object (got {type(obj).__name__})")
     rid = _norm_id(obj.get(id_field), lineno)
-    if text_field not in obj:
-        return rid, _RecordError(f"record has no {text_field!r} field")
+    if text_field not in obj:  # (a file's own name for it, "body", is a flag away)
+        return rid, _RecordError(f"record has no {text_field!r} field (choose the field with --text-field)")
     return rid, obj[text_field]
 
 
@@ -389,6 +389,9 @@ def task_id(task, text_field: str, id_field: str):
 def _open_binary(path: str):
     import gzip
     if path == "-":
+        if isatty(sys.stdin):  # else a user at a terminal sees nothing happen (as check - says)
+            print("respin: reading JSON Lines from standard input, one record a line (end it with Ctrl-D, "
+                  "or Ctrl-Z Enter on Windows)", file=sys.stderr)
         f = sys.stdin.buffer
         head = f.peek(2)[:2] if hasattr(f, "peek") else b""
     else:
@@ -401,7 +404,8 @@ def _open_binary(path: str):
 def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
     """Tasks of a JSONL file (``.gz`` or not, ``-`` for stdin); blank lines are not records.
     A line is read with a bounded buffer: a too-long line becomes an error record."""
-    limit = 6 * max_size + 1024  # JSON escapes (\\uXXXX) may take 6 bytes per byte of text
+    # JSON escapes (\\uXXXX) may take 6 bytes per byte of text; readline takes at most sys.maxsize
+    limit = min(6 * max_size + 1024, sys.maxsize)
     f = _open_binary(path)
     try:
         lineno = 0
@@ -1094,9 +1098,12 @@ class Summary:
         # note): a crawl may hold thousands. Each result's note names them.
         legacy = (f", {self.legacy:,} not valid UTF-8 (decoded as Windows-1252: see their results' note)"
                   if self.legacy else "")
+        d, s, e, err, _, _ = self.total  # this run's counts alone read as the whole file's after --resume
+        whole = (f"; in all {d:,} document{'' if d == 1 else 's'}: {s:,} spun, {e:,} restored (edited), "
+                 f"{err:,} error{'' if err == 1 else 's'}") if self.resumed else ""
         return (f"{self.documents:,} document{'' if self.documents == 1 else 's'}{resumed} in {self.seconds:.1f} s ({docs_rate:,.1f} docs/s, "
                 f"{rate:,.0f} words/s): {self.spun:,} spun, {self.edited:,} restored (edited), "
-                f"{self.errors:,} error{'' if self.errors == 1 else 's'}{legacy}")
+                f"{self.errors:,} error{'' if self.errors == 1 else 's'}{legacy}{whole}")
 
 
 class _Stop(KeyboardInterrupt):

@@ -23,6 +23,7 @@ EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged s
                 "2 usage or input error, 130 interrupted.")
 EPILOG_RESTORE = ("Exit status: 0 success (whether or not anything changed), 2 usage or input error, "
                   "130 interrupted.")
+EPILOG_OTHER = "Exit status: 0 success, 2 usage or input error, 130 interrupted."  # suggest, learn, spin, train
 
 app = typer.Typer(
     name="respin",
@@ -237,7 +238,8 @@ def check(
                                               help="Score at or above which a document is judged spun "
                                                    "(default: the model's, doc_threshold in its detector.json)."),
     source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC",
-                                         help="Clean original: report the substitutions aligned against it."),
+                                         help="Clean original: report the substitutions aligned against it (synonym, phrase and number "
+                                              "swaps; restore --source also rewrites the other differences it aligns)."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results to FILE (atomically)."),
     glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders."),
@@ -291,6 +293,8 @@ def check(
         if files.count("-") > 1:  # the second would read nothing and be "not judged"
             raise InputError("standard input (-) can be given once")
         src_text = _read_noted(source, max_size, quiet, "source") if source else None
+        if src_text is not None and not src_text.strip():  # as restore says it: not "unrelated"
+            raise InputError(f"source file is empty: {source}")
         lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
         results = []
         # Line formats on standard output are written as each document is done, so a long
@@ -304,23 +308,30 @@ def check(
             jobs = 1
         any_spun = False
         legacy_first, legacy_count = None, 0  # of several files: one note at the end, not one each
-        for n, (path, report, note, legacy) in enumerate(_run_checks(tasks, jobs), 1):
-            if note:
-                _note(note, quiet)
-            if legacy and len(files) == 1:
-                _note(legacy, quiet)
-            elif legacy:
-                legacy_first, legacy_count = legacy_first or (display_path(path), legacy), legacy_count + 1
-            if report is not None:
-                any_spun |= report.spun  # checked, so counted, even if its line can't be written
-                if stream and not _emit(render_check([(display_path(path), report)], format.value), None, ()):
-                    break  # the reader went away: nothing more to write
-                if statistics or not stream:
-                    results.append((display_path(path), report))
-            if show_progress:
-                print(f"\rrespin: checked {n}/{len(files)}", end="", file=sys.stderr)
-        if show_progress:
-            print(file=sys.stderr)
+        shown = False  # the progress line is on stderr, unended: a note, an error or Ctrl-C starts a new one
+        try:
+            for n, (path, report, note, legacy) in enumerate(_run_checks(tasks, jobs), 1):
+                if (note or (legacy and len(files) == 1)) and shown:
+                    print(file=sys.stderr)
+                    shown = False
+                if note:
+                    _note(note, quiet)
+                if legacy and len(files) == 1:
+                    _note(legacy, quiet)
+                elif legacy:
+                    legacy_first, legacy_count = legacy_first or (display_path(path), legacy), legacy_count + 1
+                if report is not None:
+                    any_spun |= report.spun  # checked, so counted, even if its line can't be written
+                    if stream and not _emit(render_check([(display_path(path), report)], format.value), None, ()):
+                        break  # the reader went away: nothing more to write
+                    if statistics or not stream:
+                        results.append((display_path(path), report))
+                if show_progress:
+                    print(f"\rrespin: checked {n}/{len(files)}", end="", file=sys.stderr)
+                    shown = True
+        finally:
+            if shown:
+                print(file=sys.stderr)
         if legacy_count:
             _note(_legacy_summary(*legacy_first, legacy_count), quiet)
     except InputError as e:
@@ -570,7 +581,7 @@ class SuggestFormat(str, Enum):
     json = "json"
 
 
-@app.command()
+@app.command(epilog=EPILOG_OTHER)
 @_interruptible
 def suggest(
     phrases: List[str] = typer.Argument(..., metavar="PHRASE...",
@@ -652,7 +663,7 @@ def _load_lexicon(path: str, model: Optional[str] = None):
         raise InputError(f"bad lexicon: {e}") from None
 
 
-@app.command()
+@app.command(epilog=EPILOG_OTHER)
 @_interruptible
 def learn(
     pairs: List[str] = typer.Argument(None, metavar="PAIRS...",
@@ -691,8 +702,9 @@ def learn(
     try:
         if not pairs and phrase_table is None:
             raise InputError("give spun/original pairs (PAIRS...) or --phrase-table TSV")
+        read: list[str] = []  # the files in a folder too: -o must not replace one of them
         named = read_pairs(pairs, spun_field=spun_field, orig_field=orig_field,
-                           note=lambda m: _note(m, quiet))
+                           note=lambda m: _note(m, quiet), read=read)
         if pairs and not named:
             raise InputError("no spun/original pairs found (NAME.spun.txt beside NAME.orig.txt, or JSONL "
                              "with 'spun' and 'original')")
@@ -715,10 +727,12 @@ def learn(
         args = " ".join(display_path(x) for x in pairs + ([f"--phrase-table {phrase_table}"] if phrase_table else [])
                         + ([f"--split {split}"] if split else []) + ([f"--weight {weight:g}"] if weight is not None else []))
         _emit(f"# learned by: respin learn {args}\n" + lex.to_tsv(), output,
-              tuple(pairs) + ((phrase_table,) if phrase_table else ()))
+              tuple(pairs + read) + ((phrase_table,) if phrase_table else ()))
     except InputError as e:
         raise _fail(str(e))
-    _note(f"{len(lex)} swap(s) from {len(named)} pair(s)", quiet)
+    table = " and the phrase table" if pairs else " from the phrase table"
+    _note(f"{len(lex)} swap(s)" + (f" from {len(named)} pair(s)" if pairs else "") + (table if phrase_table else ""),
+          quiet)
     raise typer.Exit(0)
 
 
@@ -747,7 +761,7 @@ class SpinStyle(str, Enum):
     crude = "crude"
 
 
-@app.command()
+@app.command(epilog=EPILOG_OTHER)
 @_interruptible
 def spin(
     path: str = typer.Argument(..., metavar="FILE", help="Clean text to spin, or - for standard input."),
@@ -780,6 +794,8 @@ def spin(
 
     try:
         text = _read_noted(path, max_size, False)
+        if not text.strip():  # as restore says it: an empty output is not a silent success
+            _note("input is empty: nothing to spin")
         result = do_spin(text, rate=rate, style=style.value, seed=seed, lexicon=default().lexicon)
         body = result.text if format is SpinFormat.text else json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
         if truth:
@@ -790,7 +806,7 @@ def spin(
     raise typer.Exit(0)
 
 
-@app.command()
+@app.command(epilog=EPILOG_OTHER)
 @_interruptible
 def train(
     model_dir: str = typer.Argument(..., metavar="MODEL_DIR", show_default=False,
@@ -811,7 +827,7 @@ def train(
                                          "archive, fiction or science); 1 uses it instead of the news model."),
     lm_prune: int = typer.Option(1, "--lm-prune", min=0, metavar="N",
                                  help="Drop trigrams seen at most N times from that model (0 keeps all)."),
-    docs: int = typer.Option(3000, "--docs", help="Wikipedia leads to use (plus as many WordNet gloss documents)."),
+    docs: int = typer.Option(3000, "--docs", min=0, help="Wikipedia leads to use (plus as many WordNet gloss documents)."),
     seed: int = typer.Option(13, "--seed", help="Random seed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress on stderr."),
 ):

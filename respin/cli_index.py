@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from enum import Enum
@@ -20,6 +21,7 @@ index_app = typer.Typer(
          "Build an index of clean originals once, then query it with spun copies (or let "
          "'respin restore --corpus INDEX' find the source and restore against it). The index "
          "is one SQLite file: incremental, safe to query from many processes at once.\n\n"
+         "Examples:\n\n"  # (typer dedents what follows the paragraph's first line: it keeps the examples indented)
          "  respin index build archive/ --out archive.index\n\n"
          "  respin index add archive.index more/\n\n"
          "  respin index query archive.index spun.txt --k 5\n\n"
@@ -79,6 +81,8 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
               f"finish with 'respin index add {idx.path} ...' (ids already there are skipped)", quiet)
         raise typer.Exit(130)
     except InputError as e:  # a bad record part-way: what was committed before it stays
+        if what == "index build" and len(idx) == 0:  # nothing was: build removes the index
+            raise
         raise InputError(f"{e} (the index keeps the {len(idx)} document(s) committed before it: fix the "
                          f"input and rerun 'respin index add {idx.path} ...')") from None
     finally:
@@ -92,7 +96,6 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
         parts.append(f"{stats.skipped} skipped (id already indexed{'' if replace else '; --replace to update'})")
     if stats.empty:
         parts.append(f"{stats.empty} too short to fingerprint")
-    import os
     size = os.path.getsize(idx.path) + (os.path.getsize(idx.path + "-wal") if os.path.exists(idx.path + "-wal") else 0)
     rate = (stats.added + stats.replaced) / secs if secs > 0 else 0.0
     _note(f"{what}: {', '.join(parts)} in {secs:.1f} s ({rate:.0f} docs/s); {idx.path}: {len(idx):,} document{'' if len(idx) == 1 else 's'}, "
@@ -144,12 +147,28 @@ def build(
         for p in inputs:  # before creating the index: a typo must not leave an empty one
             if not Path(p).exists():
                 raise InputError(f"input not found: {p}")
+            if Path(p).is_file() and Path(out).is_file() and os.path.samefile(p, out):  # --force deletes INDEX first
+                raise InputError(f"refusing to overwrite the input file with the index: {out}")
         with SourceIndex.build(out, (), overwrite=force) as idx:
-            _add(idx, inputs, glob=glob, text_field=text_field, id_field=id_field, max_size=max_size,
-                 replace=False, quiet=quiet, what="index build")
+            try:
+                _add(idx, inputs, glob=glob, text_field=text_field, id_field=id_field, max_size=max_size,
+                     replace=False, quiet=quiet, what="index build")
+            except InputError:
+                if len(idx) == 0:  # a bad first input, as a typo: no empty index left behind (the
+                    idx.close()    # same command, input fixed, would find INDEX already there)
+                    _remove_index(out)
+                raise
     except InputError as e:
         raise _fail(str(e))
     raise typer.Exit(0)
+
+
+def _remove_index(path: str) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        try:
+            os.unlink(path + suffix)
+        except FileNotFoundError:
+            pass
 
 
 @index_app.command(epilog=EPILOG_INDEX)
@@ -166,6 +185,8 @@ def add(
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
 ):
     """Add documents to an index; ids already in it are skipped (or updated with --replace).
+
+    The inputs are read as 'respin index build' reads them.
 
     Examples:
 
@@ -227,7 +248,9 @@ def query(
         body = "".join(f"{r}\t{m.score:.4f}{'*' if m is best else ''}\t{m.doc_id}\t{m.path or ''}\n"
                        for r, m in enumerate(matches, 1))
     _emit(body, None, ())
-    if not matches:
+    if not text.strip():  # (the index is not at fault)
+        _note("input is empty: nothing to look up", quiet)
+    elif not matches:
         _note("no candidate sources in the index", quiet)
     elif best is None:
         _note(f"no candidate is close enough to be the source (best {matches[0].doc_id}, {shortfall(matches[0])})",
@@ -241,6 +264,8 @@ def info(
     format: InfoFormat = typer.Option(InfoFormat.text, "--format", "-f", help="text or json."),
 ):
     """Show an index's size and parameters.
+
+    The parameters are those it was built with; the size is its own now.
 
     Example:
 

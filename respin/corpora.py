@@ -223,7 +223,8 @@ def jsonl_texts(path: str | os.PathLike, text_field: str = "text") -> Iterator[s
                 else:
                     bad += 1
         if bad:
-            warnings.warn(f"{path}: skipped {bad} line(s) without a text in field {text_field!r}",
+            warnings.warn(f"{path}: skipped {bad} line(s) without a text in field {text_field!r} "
+                          "(choose the field with --text-field)",
                           RuntimeWarning, stacklevel=2)
 
     return docs()

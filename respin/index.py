@@ -728,11 +728,11 @@ def _is_jsonl(p: Path) -> bool:
 
 
 def _read_file_text(p: Path, max_bytes: int) -> str:
-    from .io import decode, read_text
+    from .io import decode, read_at_most, read_text
     if p.name.lower().endswith(".gz"):
         try:
             with gzip.open(p, "rb") as f:
-                data = f.read(max_bytes + 1)
+                data = read_at_most(f, max_bytes + 1)
         except (OSError, EOFError) as e:
             raise InputError(f"cannot read input file ({os_reason(e)}): {p}") from None
         if len(data) > max_bytes:

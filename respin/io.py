@@ -77,7 +77,7 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
     if path == "-":
         if isatty(sys.stdin):  # else a user at a terminal sees nothing happen
             print("respin: reading standard input (end it with Ctrl-D, or Ctrl-Z Enter on Windows)", file=sys.stderr)
-        data = sys.stdin.buffer.read(max_bytes + 1)
+        data = read_at_most(sys.stdin.buffer, max_bytes + 1)
     else:
         p = Path(path)
         if not p.exists():
@@ -92,7 +92,7 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
             # At most one byte past the limit: a device or a FIFO (/dev/zero, <(cmd)) has no
             # size to check first, and could be endless.
             with open(p, "rb") as f:
-                data = f.read(max_bytes + 1)
+                data = read_at_most(f, max_bytes + 1)
             if len(data) > max_bytes:
                 raise InputError(f"{what} file is too large (> {_size(max_bytes)} limit; "
                                  f"raise it with --max-size): {path}")
@@ -102,6 +102,25 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
         raise InputError(f"{what} is too large (> {_size(max_bytes)}; raise the limit with --max-size)")
     text, enc = decode(data, path)
     return Loaded(path, text, enc)
+
+
+def read_at_most(f, n: int, chunk: int = 1 << 24) -> bytes:
+    """Up to ``n`` bytes of binary stream ``f``, read in chunks: ``f.read(n)`` reserves ``n``
+    bytes first, so ``--max-size 1T`` ("no limit") was a MemoryError on a 1 KB file, and a
+    limit past ``sys.maxsize`` an OverflowError.
+
+    >>> import io
+    >>> read_at_most(io.BytesIO(b"abcdef"), 4), read_at_most(io.BytesIO(b"ab"), 10 ** 30)
+    (b'abcd', b'ab')
+    """
+    parts = []
+    while n > 0:
+        b = f.read(min(n, chunk))
+        if not b:
+            break
+        parts.append(b)
+        n -= len(b)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _size(n: int) -> str:

@@ -246,17 +246,19 @@ def group_of(name: str) -> str:
 
 
 def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
-               skip=("mt_roundtrip",), note=None) -> list[tuple[str, str, str]]:
+               skip=("mt_roundtrip",), note=None, read: list | None = None) -> list[tuple[str, str, str]]:
     """(name, spun, original) from folders of ``NAME.spun.txt`` + ``NAME.orig.txt``, single
     ``.spun.txt`` files (their ``.orig.txt`` beside them) and JSONL files (one object per
     line with ``spun_field`` and ``orig_field``; ``name`` or ``id`` names it). Names
     containing a ``skip`` marker (machine-translation round trips are not spinning) are left
     out. InputError (one line) for anything unreadable, or for a ``.spun.txt`` named alone
-    without its ``.orig.txt``; in a folder such a file is skipped and ``note`` says so."""
+    without its ``.orig.txt``; in a folder such a file is skipped and ``note`` says so.
+    ``read``, if given, gets the path of every file read (an output must not replace one)."""
     from .io import InputError, json_lines, read_text
 
     out = []
     for p in map(Path, paths):
+        skipped = 0
         if p.is_dir():
             files = sorted(p.rglob("*.spun.txt"))
         elif p.name.endswith(".spun.txt"):
@@ -267,8 +269,11 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
                 if not isinstance(spun, str) or not isinstance(orig, str):
                     raise InputError(f"{p}:{n}: expected string fields '{spun_field}' and '{orig_field}'")
                 name = str(rec.get("name", rec.get("id", f"{p.stem}:{n}")))
-                if not any(s in name for s in skip):
+                if any(s in name for s in skip):
+                    skipped += 1
+                else:
                     out.append((name, spun, orig))
+            _note_skipped(p, skipped, skip, note)
             continue
         elif not p.exists():
             raise InputError(f"input not found: {p}")
@@ -278,6 +283,7 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
             name = spun.name[:-len(".spun.txt")]
             orig = spun.with_name(name + ".orig.txt")
             if any(s in name for s in skip):
+                skipped += 1
                 continue
             if not orig.is_file():
                 if not p.is_dir():
@@ -288,7 +294,18 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
                     note(f"skipping {spun}: no {orig.name} beside it")
                 continue
             out.append((name, read_text(str(spun)).text, read_text(str(orig)).text))
+            if read is not None:
+                read += [str(spun), str(orig)]
+        _note_skipped(p, skipped, skip, note)
     return out
+
+
+def _note_skipped(path, n: int, skip, note) -> None:
+    # Said once per input, so that "from 6 pair(s)" for a folder of 8 is not a puzzle.
+    if n and note is not None:
+        names = " or ".join(repr(s) for s in skip)
+        note(f"skipping {n} pair(s) in {path} named with {names}: machine-translation round trips "
+             "rewrite text but are not a spinner's swaps")
 
 
 def clean_expected(text: str) -> str:

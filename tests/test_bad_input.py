@@ -92,11 +92,21 @@ def test_empty_input_is_not_an_error(cli, pair, tmp_path):
     assert ran.code == 0 and json.loads(ran.out)[0]["findings"] == []
 
 
+def test_spinning_an_empty_input_says_so(cli, tmp_path):
+    # restore says "input is empty"; spin printed nothing at all and exited 0
+    empty = tmp_path / "empty.txt"
+    empty.write_text(" \n", encoding="utf-8")
+    ran = cli("spin", empty)
+    assert (ran.code, ran.out.strip(), ran.err) == (0, "", "respin: input is empty: nothing to spin\n")
+
+
 def test_empty_source_is_an_error(cli, pair, tmp_path):
     spun, _ = pair
     empty = tmp_path / "empty.txt"
     empty.write_text("  \n\n", encoding="utf-8")
     assert_user_error(cli("restore", spun, "--source", empty), "empty")
+    # check said the input was "unrelated to the source" and judged it with the model, exit 0
+    assert_user_error(cli("check", spun, "--source", empty), "source file is empty")
 
 
 def test_utf8_bom(cli, pair, tmp_path):
@@ -192,6 +202,18 @@ def test_too_large_on_stdin(cli, pair, monkeypatch):
     _, source = pair
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(SPUN.encode()), encoding="utf-8"))
     assert_user_error(cli("restore", "-", "--source", source, "--max-size", "10"), "too large")
+
+
+@pytest.mark.parametrize("limit", [2**40, 10**30])
+def test_a_huge_max_size_means_no_limit(cli, command, pair, monkeypatch, limit):
+    # "--max-size 1T" to lift the limit: reading up to it reserved that many bytes first (a
+    # MemoryError, "internal error"), and past sys.maxsize it was an OverflowError.
+    spun, source = pair
+    expected = run_on(cli, command, spun, source)
+    assert run_on(cli, command, spun, source, "--max-size", str(limit)) == expected
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(spun.read_bytes()), encoding="utf-8"))
+    ran = run_on(cli, command, "-", source, "--max-size", str(limit))
+    assert (ran.code, ran.out.replace("-:", f"{spun}:")) == (expected.code, expected.out.replace('"-"', f'"{spun}"'))
 
 
 def test_binary_on_stdin(cli, pair, monkeypatch):
@@ -430,3 +452,13 @@ def test_stdin_at_a_terminal_says_it_is_waiting(cli, monkeypatch):
     assert ran.err.startswith("respin: reading standard input (end it with Ctrl-D")
     monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(b"Short."), isatty=lambda: False))
     assert cli("check", "-").err == ""
+
+
+def test_batch_stdin_at_a_terminal_says_it_is_waiting(cli, monkeypatch, tmp_path):
+    # `respin batch - --out DIR` typed at a terminal showed nothing while it waited.
+    rec = b'{"id": "a", "text": "Short."}\n'
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(rec), isatty=lambda: True))
+    ran = cli("batch", "-", "--out", tmp_path / "a")
+    assert ran.code == 0 and ran.err.startswith("respin: reading JSON Lines from standard input")
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(rec), isatty=lambda: False))
+    assert "reading" not in cli("batch", "-", "--out", tmp_path / "b").err

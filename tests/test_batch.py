@@ -120,7 +120,11 @@ def test_broken_records_are_results_and_the_run_goes_on(tmp_path, cli):
         (None, "not judged: empty text", 0.0, False, 0, "   ")
     assert "too large" in err["big"] and "--max-size" in err["big"]
     assert all(r["note"] is None for r in rows if r["error"] is not None or r["words"] > 3)
-    assert "'text'" in err["nofield"]
+    assert "'text'" in err["nofield"] and "--text-field" in err["nofield"]
+    # A limit past sys.maxsize ("no limit") reads the same lines: readline took it whole (OverflowError).
+    assert cli("batch", src, "--out", tmp_path / "out2", "--max-size", str(10**30)).code == 0
+    assert [r["id"] for r in results(tmp_path / "out2")] == [r["id"] for r in rows]
+    assert {r["id"]: r["error"] for r in results(tmp_path / "out2")}["big"] is None  # no longer too large
     assert "not a string" in err["notstr"]
     assert "binary" in err["nul"]
     assert "not a JSON object" in err[10]
@@ -1338,3 +1342,16 @@ def test_summary_says_how_to_restore_more_when_nothing_was_restored(tmp_path, cl
     assert "apply the likelier ones with --min-confidence 0.5" in ran.err, ran.err
     bold = cli("batch", pages, "--out", tmp_path / "out2", "--min-confidence", "0.5")
     assert bold.code == 0 and "likelier ones" not in bold.err
+
+
+def test_a_resumed_run_says_the_whole_files_counts(tmp_path, cli):
+    # "1 document (after 3 from the earlier run) ...: 0 spun" read as the file's counts
+    recs = [{"id": f"r{i}", "text": t} for i, t in enumerate(make_texts(3))] + [{"id": "bad"}]
+    src = write_jsonl(tmp_path / "in.jsonl", recs)
+    out = tmp_path / "o"
+    assert cli("batch", src, "--out", out).code == 0
+    lines = (out / "results.jsonl").read_bytes().splitlines(keepends=True)
+    (out / "results.jsonl").write_bytes(b"".join(lines[:3]))  # as if stopped before the last record
+    ran = cli("batch", src, "--out", out, "--resume")
+    assert ran.code == 0 and "1 document (after 3 from the earlier run)" in ran.err
+    assert "; in all 4 documents: " in ran.err and "1 error" in ran.err.split("in all")[1]

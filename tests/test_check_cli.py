@@ -717,3 +717,29 @@ def test_not_regular_names_what_is_no_file_to_read(tmp_path):
     assert not_regular(tmp_path / "missing.txt") is None  # reading it says "not found"
     if os.path.exists("/dev/null"):
         assert not_regular("/dev/null") == "not a regular file (character device)"
+
+
+def test_notes_and_interruption_start_their_own_line_after_the_progress(cli, tmp_path, monkeypatch):
+    # On a terminal the progress line ("\rrespin: checked 5/12") was left open: a note on a
+    # walked file, or "respin: interrupted", was glued to its end.
+    for k in range(12):
+        (tmp_path / f"{k:02d}.txt").write_text("The committee approved the budget on Monday.\n", encoding="utf-8")
+    (tmp_path / "05.txt").write_text("word " * 400, encoding="utf-8")  # over --max-size: skipped with a note
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    ran = cli("check", tmp_path, "--max-size", "1000", "-o", tmp_path / "r.json", "-f", "json")
+    assert ran.code == 0
+    segments = [s for line in ran.err.split("\n") for s in line.split("\r") if s]
+    assert any("skipping" in s for s in segments) and any("checked 12/12" in s for s in segments)
+    assert all(s.count("respin:") == 1 for s in segments), ran.err
+    import respin.cli as cli_mod
+    real, done = cli_mod._check_files, []
+
+    def interrupted(group):
+        if done:
+            raise KeyboardInterrupt
+        done.append(group)
+        return real(group)
+    monkeypatch.setattr(cli_mod, "_check_files", interrupted)
+    monkeypatch.setattr(cli_mod, "FILES_PER_GROUP", 4)
+    ran = cli("check", tmp_path, "-o", tmp_path / "r2.json")
+    assert ran.code == 130 and ran.err.endswith("\nrespin: interrupted\n") and not (tmp_path / "r2.json").exists()

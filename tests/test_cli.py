@@ -36,7 +36,10 @@ def test_version(cli):
 
 
 @pytest.mark.parametrize("command,needle", [("check", "1 at least one judged spun"),
-                                             ("restore", "0 success")])
+                                             ("restore", "0 success"), ("suggest", "0 success"),
+                                             ("learn", "0 success"), ("spin", "0 success"),
+                                             ("train", "0 success"), ("batch", "143 terminated"),
+                                             ("index", "0 success")])
 def test_help_documents_exit_codes(cli, command, needle):
     ran = cli(command, "--help")
     assert ran.code == 0
@@ -367,3 +370,16 @@ def test_real_subprocess(pair):
     assert proc.returncode == 0, proc.stderr.decode()
     assert json.loads(proc.stdout)["restored"] == RESTORED
     assert proc.stderr.decode().startswith("respin: relation: spun copy")
+
+
+@pytest.mark.parametrize("argv", [("check",), ("restore",), ("suggest",), ("learn",), ("spin",), ("batch",),
+                                  ("index",), ("index", "build"), ("index", "add"), ("index", "query"),
+                                  ("index", "info")])
+def test_help_examples_are_indented_under_their_heading(cli, argv):
+    # typer dedents a help paragraph by its later lines: 'index add' and 'index info' (and the
+    # index group) showed their examples flush with "Examples:", unlike every other command.
+    out = cli(*argv, "--help").out.splitlines()
+    (head,) = [k for k, line in enumerate(out) if line.strip() in ("Example:", "Examples:")]
+    examples = [line for line in out[head + 1:] if line.strip().startswith("respin ")]
+    indent = len(out[head]) - len(out[head].lstrip())
+    assert examples and all(len(line) - len(line.lstrip()) > indent for line in examples), out

@@ -271,6 +271,38 @@ def test_cli_errors_are_one_line(capsys, tmp_path, archive):
     assert not (tmp_path / "x.index").exists()
 
 
+def test_cli_query_of_an_empty_input_says_so(capsys, tmp_path, archive):
+    out_index = str(tmp_path / "a.index")
+    assert _run(capsys, "index", "build", str(archive), "--out", out_index, "-q")[0] == 0
+    empty = tmp_path / "empty.txt"
+    empty.write_text(" \n", encoding="utf-8")
+    rc, out, err = _run(capsys, "index", "query", out_index, str(empty))
+    assert (rc, out, err) == (0, "", "respin: input is empty: nothing to look up\n")  # not "no candidate sources in the index"
+
+
+def test_cli_build_never_deletes_its_input_and_leaves_no_empty_index(capsys, tmp_path, archive):
+    doc = archive / "doc00.txt"
+    before = doc.read_bytes()
+    rc, out, err = _run(capsys, "index", "build", str(doc), "--out", str(doc), "--force")
+    assert rc == 2 and out == "" and "refusing to overwrite the input file" in err and err.count("\n") == 1
+    assert doc.read_bytes() == before                  # --force deletes INDEX first: not an input
+    # A bad first input: nothing committed, so no empty index stays to make the same
+    # command, input fixed, fail with "already exists".
+    blob = tmp_path / "blob.txt"
+    blob.write_bytes(b"\x00\x01\x02" * 100)
+    idx = tmp_path / "b.index"
+    rc, out, err = _run(capsys, "index", "build", str(blob), "--out", str(idx))
+    assert rc == 2 and "binary" in err and "keeps the 0" not in err and err.count("\n") == 1
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("b.index")]
+    blob.write_text(PARAS[0][1], encoding="utf-8")
+    rc, _, err = _run(capsys, "index", "build", str(blob), "--out", str(idx))
+    assert rc == 0 and "1 added" in err
+    # ... while a bad input after committed documents keeps them, and says how to go on
+    blob.write_bytes(b"\x00\x01\x02" * 100)
+    rc, _, err = _run(capsys, "index", "add", str(idx), str(blob))
+    assert rc == 2 and "keeps the 1 document(s)" in err and idx.exists()
+
+
 def test_cli_restore_with_corpus(capsys, tmp_path, archive):
     out_index = str(tmp_path / "a.index")
     assert _run(capsys, "index", "build", str(archive), "--out", out_index, "-q")[0] == 0

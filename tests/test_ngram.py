@@ -287,4 +287,5 @@ def test_train_jsonl_without_the_text_field_is_a_clean_error(tmp_path, bare_mode
         ran = cli("train", str(bare_model), "--corpus", str(src), "--lm-weight", "0.5")  # field is "body"
     assert ran.code == 2 and ran.err.splitlines()[-1].startswith("respin: error: ")
     assert ran.err.count("skipped 3 line(s) without a text in field 'text'") == 1  # why there is no text
+    assert "--text-field" in ran.err  # ... and what to do about it
     assert sorted(p.name for p in bare_model.iterdir()) == ["lexicon.npz"]

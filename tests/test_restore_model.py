@@ -113,6 +113,23 @@ def test_read_pairs_folder_and_jsonl(tmp_path):
     assert read_pairs([j]) == [("r1", PAIR_SPUN, PAIR_ORIG)]
 
 
+def test_cli_learn_says_how_many_pairs_it_skipped(tmp_path, capsys):
+    # 1 pair learned from a folder of 2 needs its reason on stderr, once per input.
+    from respin.cli import main
+    for name in ("a__x", "a__y_mt_roundtrip"):
+        (tmp_path / f"{name}.spun.txt").write_text(PAIR_SPUN, encoding="utf-8")
+        (tmp_path / f"{name}.orig.txt").write_text(PAIR_ORIG, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["learn", str(tmp_path), "-o", str(tmp_path / "x.tsv")]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 2 and "skipping 1 pair(s)" in err[0] and "machine-translation" in err[0]
+    assert "from 1 pair(s)" in err[1]
+    t = tmp_path / "t.tsv"
+    t.write_text("tortured\texpected\nhome\thouse\n", encoding="utf-8")
+    assert main(["learn", "--phrase-table", str(t), "-o", str(tmp_path / "y.tsv")]) == 0
+    assert capsys.readouterr().err.strip() == "respin: 1 swap(s) from the phrase table"  # not "from 0 pair(s)"
+
+
 # --- the decoder ------------------------------------------------------------------------------
 
 def test_params_round_trip():
@@ -499,6 +516,21 @@ def test_cli_learn_never_writes_over_its_phrase_table(tmp_path, capsys):
     t.write_text("tortured\texpected\nhome\thouse\n", encoding="utf-8")
     assert main(["learn", "--phrase-table", str(t), "-o", str(t)]) == 2
     assert t.read_text(encoding="utf-8") == "tortured\texpected\nhome\thouse\n"
+
+
+@pytest.mark.parametrize("name", ["a.orig.txt", "a.spun.txt"])
+def test_cli_learn_never_writes_over_a_pair_in_its_folder(tmp_path, capsys, name):
+    # The folder is the input, but the files read are the pairs in it: -o one of them
+    # would replace a user's original with the lexicon.
+    from respin.cli import main
+    (tmp_path / "a.spun.txt").write_text(PAIR_SPUN, encoding="utf-8")
+    (tmp_path / "a.orig.txt").write_text(PAIR_ORIG, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["learn", str(tmp_path), "-o", str(tmp_path / name)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "refusing to overwrite the input file" in err[0]
+    assert (tmp_path / "a.orig.txt").read_text(encoding="utf-8") == PAIR_ORIG
+    assert (tmp_path / "a.spun.txt").read_text(encoding="utf-8") == PAIR_SPUN
 
 
 def test_restoring_many_unpooled_is_restoring_each_alone():

@@ -159,6 +159,13 @@ def test_train_refuses_a_folder_that_is_not_a_model(tmp_path, cli):
     assert ran.code == 2 and ran.err.strip() == f"respin: error: {tmp_path / 'afile'} is a file, not a model folder"
 
 
+def test_train_refuses_a_negative_number_of_documents(tmp_path, cli):
+    # --docs -5 was taken, and the run went on to fail for want of texts
+    ran = cli("train", str(tmp_path / "m"), "--docs", "-5")
+    assert ran.code == 2 and "--docs" in ran.err and "Traceback" not in ran.err
+    assert not (tmp_path / "m").exists()
+
+
 def test_train_with_the_fewest_texts_allowed(tmp_path, bare_model, monkeypatch, cli):
     # 20 texts is the stated minimum: half are held out, half trained on (it crashed with
     # all 20 held out for validation).
