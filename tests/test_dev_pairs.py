@@ -45,3 +45,30 @@ def test_metric_helpers():
     assert tokens("The U.S. can’t, it's 2") == ["the", "u", "s", "can’t", "it's", "2"]
     assert levenshtein(["a", "b", "c"], ["a", "c"]) == 1
     assert wer(["a b", "c"], ["a x", "c d"]) == 2 / 4
+
+
+def test_shipped_decoder_is_what_its_command_fits(tmp_path):
+    """models/default/decoder.json is what ``python -m respin.channel models/default
+    ../shared/dev-pairs`` writes with the shipped thesaurus and detector: a rebuilt lexicon
+    or retrained detector without this step leaves a stale decoder (it did, for one
+    rebuild: 699 fitted places instead of 700)."""
+    import json
+    import shutil
+    from pathlib import Path
+
+    from respin.channel import build
+
+    shipped_dir = Path(respin.__file__).resolve().parents[1] / "models" / "default"
+    model = tmp_path / "model"
+    shutil.copytree(shipped_dir, model)
+    refit = build(model, [DEV_PAIRS_DIR], quiet=True)
+    shipped = json.loads((shipped_dir / "decoder.json").read_text(encoding="utf-8"))
+    for key in ("pairs", "pairs_sha256", "fit"):
+        assert refit[key] == shipped[key], key
+    assert refit["params"]["threshold"] == shipped["params"]["threshold"]
+    for name, value in shipped["params"]["theta"].items():  # (the optimiser's last digits may vary by platform)
+        assert refit["params"]["theta"][name] == pytest.approx(value, abs=1e-3), name
+    assert refit["params"]["lm_weight"] == pytest.approx(shipped["params"]["lm_weight"], abs=1e-3)
+    assert refit["threshold_table"] == shipped["threshold_table"]
+    swaps = [(d / "swaps.tsv").read_text(encoding="utf-8").split("\n", 1)[1] for d in (model, shipped_dir)]
+    assert swaps[0] == swaps[1]  # (the first line names the pairs' path)
