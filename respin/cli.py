@@ -29,6 +29,10 @@ app = typer.Typer(
     name="respin",
     help="Detect and restore article-spun text (thesaurus-swapped copies such as "
          "'White Home' for 'White House').\n\n"
+         # Typer dedents the text after the first paragraph by the common indent of its lines
+         # but the first: with a paragraph and "Examples:" flush left, the examples keep theirs.
+         "'respin COMMAND --help' lists a command's options.\n\n"
+         "Examples:\n\n"
          "  respin check article.txt                   # is it spun? which words?\n\n"
          "  respin restore spun.txt --source orig.txt  # put the original words back",
     epilog="Exit status: check: 0 nothing judged spun, 1 something judged spun; every other command: "
