@@ -534,7 +534,7 @@ def restore(
     if result.relation is not None:
         _note(relation_line(result), quiet)
     elif result.copies is not None and text.strip():  # (an empty input had its note: nothing to compare)
-        _copies_notes(result, copy, quiet, format.value)
+        _copies_notes(result, copy, path, quiet, format.value)
     elif not quiet and text.strip():  # (an empty input had its note)
         # Bolder settings are worth suggesting only for a text the detector judges spun, and
         # only to a user who has not already gone as far.
@@ -563,8 +563,9 @@ def _read_copies(paths: list[str], path: str, max_size: int, quiet: bool) -> lis
     return out
 
 
-def _copies_notes(result, paths: list[str], quiet: bool, fmt: str) -> None:
-    """On stderr: each copy not used (not a copy of the input), then what was restored."""
+def _copies_notes(result, paths: list[str], path: str, quiet: bool, fmt: str) -> None:
+    """On stderr: each copy not used (not a copy of the input) or with nothing to give (the
+    input itself, or the same text), then what was restored."""
     from .copies import COPY_VERDICTS
     unused = 0
     for p, rel in zip(paths, result.copies):
@@ -572,6 +573,11 @@ def _copies_notes(result, paths: list[str], quiet: bool, fmt: str) -> None:
             unused += 1
             _note(f"copy {display_path(p)} is {'a paraphrase of' if rel.verdict == 'paraphrase' else 'unrelated to'} "
                   f"the input (coverage {rel.coverage:.0%}): not used", quiet)
+        elif rel.verdict == "identical":  # no word differs: nothing to restore from
+            unused += 1
+            itself = path != "-" and os.path.samefile(p, path)
+            _note(f"copy {display_path(p)} is {'the input itself' if itself else 'identical to the input'}: "
+                  "nothing to restore from", quiet)
     hint = "; list them with --format json" if result.suggestions and fmt == "text" else ""
     # Edits in the sentences no copy covers are the model's own (as with a source): said apart.
     alone = sum(any(s.start <= e.start and e.end <= s.end for s in result.unmatched) for e in result.edits)
