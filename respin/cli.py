@@ -29,6 +29,10 @@ app = typer.Typer(
     name="respin",
     help="Detect and restore article-spun text (thesaurus-swapped copies such as "
          "'White Home' for 'White House').\n\n"
+         # Typer dedents the text after the first paragraph by the common indent of its lines
+         # but the first: with a paragraph and "Examples:" flush left, the examples keep theirs.
+         "'respin COMMAND --help' lists a command's options.\n\n"
+         "Examples:\n\n"
          "  respin check article.txt                   # is it spun? which words?\n\n"
          "  respin restore spun.txt --source orig.txt  # put the original words back",
     epilog="Exit status: check: 0 nothing judged spun, 1 something judged spun; every other command: "
@@ -530,7 +534,7 @@ def restore(
     if result.relation is not None:
         _note(relation_line(result), quiet)
     elif result.copies is not None and text.strip():  # (an empty input had its note: nothing to compare)
-        _copies_notes(result, copy, quiet, format.value)
+        _copies_notes(result, copy, path, quiet, format.value)
     elif not quiet and text.strip():  # (an empty input had its note)
         # Bolder settings are worth suggesting only for a text the detector judges spun, and
         # only to a user who has not already gone as far.
@@ -559,8 +563,9 @@ def _read_copies(paths: list[str], path: str, max_size: int, quiet: bool) -> lis
     return out
 
 
-def _copies_notes(result, paths: list[str], quiet: bool, fmt: str) -> None:
-    """On stderr: each copy not used (not a copy of the input), then what was restored."""
+def _copies_notes(result, paths: list[str], path: str, quiet: bool, fmt: str) -> None:
+    """On stderr: each copy not used (not a copy of the input) or with nothing to give (the
+    input itself, or the same text), then what was restored."""
     from .copies import COPY_VERDICTS
     unused = 0
     for p, rel in zip(paths, result.copies):
@@ -568,6 +573,11 @@ def _copies_notes(result, paths: list[str], quiet: bool, fmt: str) -> None:
             unused += 1
             _note(f"copy {display_path(p)} is {'a paraphrase of' if rel.verdict == 'paraphrase' else 'unrelated to'} "
                   f"the input (coverage {rel.coverage:.0%}): not used", quiet)
+        elif rel.verdict == "identical":  # no word differs: nothing to restore from
+            unused += 1
+            itself = path != "-" and os.path.samefile(p, path)
+            _note(f"copy {display_path(p)} is {'the input itself' if itself else 'identical to the input'}: "
+                  "nothing to restore from", quiet)
     hint = "; list them with --format json" if result.suggestions and fmt == "text" else ""
     # Edits in the sentences no copy covers are the model's own (as with a source): said apart.
     alone = sum(any(s.start <= e.start and e.end <= s.end for s in result.unmatched) for e in result.edits)

@@ -53,9 +53,12 @@ _INPUTS_HELP = ("Folders (files matching --glob, and the same with .gz, recursiv
                 "single text files (id = the path as given).")
 
 
-def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, what):
+def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, what, target=None):
+    """Add the documents of ``inputs`` to ``idx`` and say how it went; ``target``: the file
+    a complete build replaces (``index build --force``: ``idx`` is then a temporary file,
+    which the caller removes if this raises)."""
     from .cli import _note
-    from .index import iter_documents
+    from .index import index_bytes, iter_documents
     from .io import _size
 
     docs = iter_documents(inputs, pattern=glob, text_field=text_field, id_field=id_field, max_bytes=max_size,
@@ -74,13 +77,20 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
     t0 = time.perf_counter()
     try:
         stats = idx.add(docs, replace=replace, progress=progress)
+        if target is not None:
+            idx._move_to(target)
     except KeyboardInterrupt:
         if bar is not None:
             bar.close()
-        _note(f"interrupted: the {len(idx)} document(s) indexed so far are saved in {idx.path}; "
-              f"finish with 'respin index add {idx.path} ...' (ids already there are skipped)", quiet)
+        if target is not None:
+            _note(f"interrupted: {target} is unchanged", quiet)
+        else:
+            _note(f"interrupted: the {len(idx)} document(s) indexed so far are saved in {idx.path}; "
+                  f"finish with 'respin index add {idx.path} ...' (ids already there are skipped)", quiet)
         raise typer.Exit(130)
     except InputError as e:  # a bad record part-way: what was committed before it stays
+        if target is not None:
+            raise InputError(f"{e} ({target} is unchanged)") from None
         if what == "index build" and len(idx) == 0:  # nothing was: build removes the index
             raise
         raise InputError(f"{e} (the index keeps the {len(idx)} document(s) committed before it: fix the "
@@ -89,6 +99,8 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
         if bar is not None:
             bar.close()
     secs = time.perf_counter() - t0
+    if target is None:  # (_move_to did it) the size below is then the file's, as 'index info' gives it
+        idx.checkpoint()
     parts = [f"{stats.added} added"]
     if stats.replaced:
         parts.append(f"{stats.replaced} replaced")
@@ -96,7 +108,7 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
         parts.append(f"{stats.skipped} skipped (id already indexed{'' if replace else '; --replace to update'})")
     if stats.empty:
         parts.append(f"{stats.empty} too short to fingerprint")
-    size = os.path.getsize(idx.path) + (os.path.getsize(idx.path + "-wal") if os.path.exists(idx.path + "-wal") else 0)
+    size = index_bytes(idx.path)
     rate = (stats.added + stats.replaced) / secs if secs > 0 else 0.0
     _note(f"{what}: {', '.join(parts)} in {secs:.1f} s ({rate:.0f} docs/s); {idx.path}: {len(idx):,} document{'' if len(idx) == 1 else 's'}, "
           f"{_size(size)}", quiet)
@@ -119,7 +131,9 @@ _OPT = _common_options()
 def build(
     inputs: List[str] = typer.Argument(..., metavar="INPUT...", help=_INPUTS_HELP),
     out: str = typer.Option(..., "--out", "-o", metavar="INDEX", help="Index file to create."),
-    force: bool = typer.Option(False, "--force", help="Replace INDEX if it exists."),
+    force: bool = typer.Option(False, "--force", help="Replace INDEX if it exists (once the new index is "
+                                                      "complete: until then, and if the build fails or is "
+                                                      "interrupted, INDEX stays as it was)."),
     glob: str = _OPT["glob"],
     text_field: str = _OPT["text_field"],
     id_field: str = _OPT["id_field"],
@@ -130,7 +144,9 @@ def build(
     """Index clean originals: fingerprints that survive spinning, in one SQLite file.
 
     Documents are committed in batches: an interrupted build keeps what it had indexed and
-    'respin index add' with the same inputs finishes it.
+    'respin index add' with the same inputs finishes it. With --force over an existing
+    INDEX, the new index is built in a hidden file beside it and replaces INDEX only when
+    complete: an interrupted or failed build leaves INDEX unchanged.
 
     Examples:
 
@@ -139,36 +155,37 @@ def build(
       respin index build articles.jsonl.gz --text-field body --id-field url --out archive.index
     """
     from .cli import _fail
-    from .index import SourceIndex
+    from .index import SourceIndex, remove_index, temp_path
 
     from pathlib import Path
 
+    replacing = force and Path(out).exists() and not Path(out).is_dir()
+    at = temp_path(out) if replacing else out  # --force: INDEX is replaced once the build is complete
     try:
         for p in inputs:  # before creating the index: a typo must not leave an empty one
             if not Path(p).exists():
                 raise InputError(f"input not found: {p}")
-            if Path(p).is_file() and Path(out).is_file() and os.path.samefile(p, out):  # --force deletes INDEX first
+            if Path(p).is_file() and Path(out).is_file() and os.path.samefile(p, out):  # --force replaces INDEX
                 raise InputError(f"refusing to overwrite the input file with the index: {out}")
-        with SourceIndex.build(out, (), overwrite=force) as idx:
-            try:
-                _add(idx, inputs, glob=glob, text_field=text_field, id_field=id_field, max_size=max_size,
-                     replace=False, quiet=quiet, what="index build")
-            except InputError:
-                if len(idx) == 0:  # a bad first input, as a typo: no empty index left behind (the
-                    idx.close()    # same command, input fixed, would find INDEX already there)
-                    _remove_index(out)
-                raise
-    except InputError as e:
-        raise _fail(str(e))
-    raise typer.Exit(0)
-
-
-def _remove_index(path: str) -> None:
-    for suffix in ("", "-wal", "-shm", "-journal"):
+        if replacing:
+            remove_index(at)  # (left by a killed build of a process with this pid)
         try:
-            os.unlink(path + suffix)
-        except FileNotFoundError:
-            pass
+            with SourceIndex.build(at, (), overwrite=force) as idx:
+                try:
+                    _add(idx, inputs, glob=glob, text_field=text_field, id_field=id_field, max_size=max_size,
+                         replace=False, quiet=quiet, what="index build", target=out if replacing else None)
+                except InputError:
+                    if not replacing and len(idx) == 0:  # a bad first input, as a typo: no empty index
+                        idx.close()   # left behind (the same command, input fixed, would find INDEX there)
+                        remove_index(out)
+                    raise
+        except BaseException:
+            if replacing:  # whatever stopped it: nothing of the new index stays, INDEX is as it was
+                remove_index(at)
+            raise
+    except InputError as e:
+        raise _fail(str(e).replace(at, out))  # (the file written is INDEX's to the user)
+    raise typer.Exit(0)
 
 
 @index_app.command(epilog=EPILOG_INDEX)

@@ -387,20 +387,18 @@ class SourceIndex:
         Documents are written in transactions of ``batch_size``: if the build is interrupted
         the file holds every batch committed so far and stays a valid index (finish it with
         :meth:`add` and the same documents: ids already in it are skipped).  An existing file
-        is refused unless ``overwrite``; missing folders above ``path`` are created.
+        is refused unless ``overwrite``; then the new index is built in a hidden file beside
+        it (:func:`temp_path`) and replaces it only once every document is in: an error or
+        an interruption leaves the old file as it was (and no temporary file).  Missing
+        folders above ``path`` are created.
         """
         p = Path(path)
         if p.is_dir():
             raise InputError(f"index is a folder, expected an index file: {path}")
-        if p.exists():
-            if not overwrite:
-                raise InputError(f"index file already exists: {path} (add to it with 'respin index add', "
-                                 "or rebuild with --force)")
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                try:
-                    os.unlink(str(p) + suffix)
-                except FileNotFoundError:
-                    pass
+        replacing = p.exists()
+        if replacing and not overwrite:
+            raise InputError(f"index file already exists: {path} (add to it with 'respin index add', "
+                             "or rebuild with --force)")
         if bands is None or rows is None:
             if num_perm == NUM_PERM:
                 bands, rows = DEFAULT_BANDS, DEFAULT_ROWS
@@ -418,8 +416,11 @@ class SourceIndex:
                 "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         from . import __version__
         meta["respin_version"] = __version__
+        at = Path(temp_path(p)) if replacing else p
+        if replacing:
+            remove_index(str(at))  # (left by a killed build of a process with this pid)
         try:
-            con = sqlite3.connect(str(p), isolation_level=None)
+            con = sqlite3.connect(str(at), isolation_level=None)
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("BEGIN")
             for stmt in _SCHEMA.split(";"):
@@ -429,9 +430,20 @@ class SourceIndex:
             con.execute("COMMIT")
             con.close()
         except sqlite3.Error as e:
+            if replacing:
+                remove_index(str(at))
             raise InputError(f"cannot create index ({e}): {path}") from None
-        idx = cls(str(p), meta)
-        idx.last_stats = idx.add(docs, batch_size=batch_size, progress=progress)
+        idx = cls(str(at), meta)
+        if not replacing:
+            idx.last_stats = idx.add(docs, batch_size=batch_size, progress=progress)
+            return idx
+        try:
+            idx.last_stats = idx.add(docs, batch_size=batch_size, progress=progress)
+            idx._move_to(str(p))
+        except BaseException:
+            idx.close()
+            remove_index(str(at))
+            raise
         return idx
 
     @classmethod
@@ -640,6 +652,30 @@ class SourceIndex:
                 pass
             raise
 
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the index file and empty it: the file alone then
+        holds the whole index, and its size is the index's (as :meth:`info` gives it)."""
+        try:
+            self._con().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.Error as e:
+            raise self._db_error(e) from None
+
+    def _move_to(self, path: str) -> None:
+        """Replace the file ``path`` (an older index, say) with this complete index,
+        atomically: ``path`` is the old file or this whole index, never a mix, whenever the
+        process stops.  Both must be in one folder (see :func:`temp_path`); this thread's
+        connection is the only one open to this index (as in :meth:`build`)."""
+        self.checkpoint()
+        self._drop_connection()  # (closing the last connection deletes the -wal and -shm files)
+        # The old file's side files go first: a stale -wal beside the new file would be
+        # replayed into it.
+        for suffix in _SIDE_FILES:
+            _unlink(path + suffix)
+        os.replace(self.path, path)
+        old, self.path = self.path, str(path)
+        for suffix in _SIDE_FILES:  # (none, or an empty log: everything is in the file)
+            _unlink(old + suffix)
+
     # -- reading ------------------------------------------------------------------------------
     def __len__(self) -> int:
         try:
@@ -708,11 +744,44 @@ class SourceIndex:
             n, words = con.execute("SELECT COUNT(*), COALESCE(SUM(words), 0) FROM docs").fetchone()
         except sqlite3.Error as e:
             raise self._db_error(e) from None
-        size = sum(os.path.getsize(self.path + s) for s in ("", "-wal") if os.path.exists(self.path + s))
-        out = dict(self.meta)
-        out.update({"path": self.path, "documents": n, "words": words, "bytes": size,
-                    "match_threshold": MATCH_THRESHOLD, "min_shared": MIN_SHARED})
+        size = index_bytes(self.path)
+        # What the index holds first, then how it was built, then how queries accept a match.
+        out = {"path": self.path, "documents": n, "words": words, "bytes": size}
+        out.update((k, v) for k, v in self.meta.items() if k not in out)
+        out.update({"match_threshold": MATCH_THRESHOLD, "min_shared": MIN_SHARED})
         return out
+
+
+_SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's, beside the database file
+
+
+def temp_path(path: str | os.PathLike) -> str:
+    """Where a build that replaces ``path`` writes until it is complete: a hidden file in
+    the same folder (so that :func:`os.replace` onto ``path`` is atomic).
+
+    >>> temp_path("data/archive.index") == f"data/.archive.index.tmp-{os.getpid()}"
+    True
+    """
+    p = Path(path)
+    return str(p.with_name(f".{p.name}.tmp-{os.getpid()}"))
+
+
+def remove_index(path: str) -> None:
+    """Delete an index file and its SQLite side files, those that exist."""
+    for suffix in ("",) + _SIDE_FILES:
+        _unlink(path + suffix)
+
+
+def _unlink(path: str) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def index_bytes(path: str) -> int:
+    """The size of the index file, with its write-ahead log if one holds anything."""
+    return sum(os.path.getsize(path + s) for s in ("", "-wal") if os.path.exists(path + s))
 
 
 def _unzip(blob: bytes) -> str:

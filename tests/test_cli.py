@@ -372,12 +372,13 @@ def test_real_subprocess(pair):
     assert proc.stderr.decode().startswith("respin: relation: spun copy")
 
 
-@pytest.mark.parametrize("argv", [("check",), ("restore",), ("suggest",), ("learn",), ("spin",), ("batch",),
+@pytest.mark.parametrize("argv", [(), ("check",), ("restore",), ("suggest",), ("learn",), ("spin",), ("batch",),
                                   ("index",), ("index", "build"), ("index", "add"), ("index", "query"),
                                   ("index", "info")])
 def test_help_examples_are_indented_under_their_heading(cli, argv):
     # typer dedents a help paragraph by its later lines: 'index add' and 'index info' (and the
-    # index group) showed their examples flush with "Examples:", unlike every other command.
+    # index group) showed their examples flush with "Examples:", unlike every other command;
+    # the root's were flush left (no heading, no paragraph above them).
     out = cli(*argv, "--help").out.splitlines()
     (head,) = [k for k, line in enumerate(out) if line.strip() in ("Example:", "Examples:")]
     examples = [line for line in out[head + 1:] if line.strip().startswith("respin ")]

@@ -159,6 +159,19 @@ def test_cli_notes_an_unrelated_copy(cli, files):
     assert "unrelated" not in cli("restore", files["spun"], "--copy", files["unrelated"], "-q").err
 
 
+def test_cli_notes_the_input_given_as_its_own_copy(cli, files, tmp_path):
+    # It was "restored from 1 of 1 copies": a copy with no word of difference gives nothing.
+    r = cli("restore", files["spun"], "--copy", files["spun"], "--copy", files["other"])
+    assert r.code == 0 and r.out == respin.restore(SPUN, copies=[SPUN, OTHER]).text
+    assert f"copy {files['spun']} is the input itself: nothing to restore from" in r.err
+    assert "restored from 1 of 2 copies" in r.err
+    same = tmp_path / "same.txt"
+    same.write_text(SPUN, encoding="utf-8")
+    r = cli("restore", files["spun"], "--copy", same)
+    assert r.code == 0 and f"copy {same} is identical to the input: nothing to restore from" in r.err
+    assert "restored from 0 of 1 copies" in r.err
+
+
 def test_cli_counts_the_models_edits_apart(cli, files):
     # No copy covers the text: every edit is the model's, none is the copies'.
     alone = respin.restore(SPUN, min_confidence=0.3)

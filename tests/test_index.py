@@ -213,6 +213,27 @@ def test_interrupted_build_leaves_a_consistent_index(tmp_path):
         assert len(idx) == len(PARAS)
 
 
+def test_overwrite_replaces_the_old_index_only_when_complete(tmp_path):
+    # overwrite=True deleted the old index before reading a document: a failing build lost it.
+    path = str(tmp_path / "old.index")
+    SourceIndex.build(path, PARAS[:10], batch_size=5).close()
+    before = Path(path).read_bytes()
+
+    def docs():
+        yield from PARAS[10:17]
+        raise RuntimeError("disk on fire")
+
+    with pytest.raises(RuntimeError):
+        SourceIndex.build(path, docs(), overwrite=True, batch_size=5)
+    assert Path(path).read_bytes() == before and os.listdir(tmp_path) == ["old.index"]
+    with SourceIndex.build(path, PARAS[10:20], overwrite=True, batch_size=5) as idx:
+        assert idx.path == path and len(idx) == 10 and PARAS[10][0] in idx and PARAS[0][0] not in idx
+        assert idx.best_source(PARAS[12][1]).doc_id == PARAS[12][0]
+    assert os.listdir(tmp_path) == ["old.index"]  # one self-contained file: no -wal, no temporary file
+    with SourceIndex.open(path) as idx:
+        assert sorted(idx.ids()) == sorted(d for d, _ in PARAS[10:20])
+
+
 # ---------------------------------------------------------------------------------------------
 # Command line
 # ---------------------------------------------------------------------------------------------
@@ -348,3 +369,70 @@ def test_a_short_near_copy_says_why_it_is_not_the_source(tmp_path, capsys):
     assert f"(best a.txt, score {score:.3f} but " in err and "shared shingles < 8)" in err
     rc, _, err = _run(capsys, "restore", str(query), "--corpus", idx)
     assert rc == 0 and f"(best a.txt, score {score:.3f} but " in err and "restoring with the model" in err
+
+
+def _summary_bytes(err: str) -> int:
+    # "...; a.index: 20 documents, 61,440 bytes" (small indexes: exact bytes)
+    return int(err.rsplit(", ", 1)[1].split()[0].replace(",", ""))
+
+
+def test_cli_build_force_keeps_the_old_index_until_the_new_one_is_complete(capsys, tmp_path, archive, monkeypatch):
+    import respin.index
+    out_index = tmp_path / "a.index"
+    assert _run(capsys, "index", "build", str(archive), "--out", str(out_index), "-q")[0] == 0
+    before = out_index.read_bytes()
+    blob = tmp_path / "blob.txt"
+    blob.write_bytes(b"\x00\x01\x02" * 100)
+    rc, out, err = _run(capsys, "index", "build", str(blob), "--out", str(out_index), "--force")
+    assert rc == 2 and "binary" in err and f"({out_index} is unchanged)" in err and err.count("\n") == 1
+    assert out_index.read_bytes() == before and not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+    # Ctrl-C part-way (after whole batches were committed to the new file): the same
+    real = respin.index.iter_documents
+
+    def interrupted(*a, **k):
+        yield from real(*a, **k)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(respin.index, "iter_documents", interrupted)
+    monkeypatch.setattr(respin.index.SourceIndex.add, "__kwdefaults__", {"replace": False, "batch_size": 3,
+                                                                          "progress": None})
+    new = tmp_path / "new"
+    new.mkdir()
+    for doc_id, text in PARAS[20:30]:
+        (new / f"{doc_id.replace(':', '_')}.txt").write_text(text, encoding="utf-8")
+    rc, _, err = _run(capsys, "index", "build", str(new), "--out", str(out_index), "--force")
+    assert rc == 130 and err == f"respin: interrupted: {out_index} is unchanged\n"
+    assert out_index.read_bytes() == before and not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
+    monkeypatch.setattr(respin.index, "iter_documents", real)
+    rc, _, err = _run(capsys, "index", "build", str(new), "--out", str(out_index), "--force")
+    assert rc == 0 and "10 added" in err
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("a.index")) == ["a.index"]
+    rc, out, _ = _run(capsys, "index", "info", str(out_index), "--format", "json")
+    assert json.loads(out)["documents"] == 10
+
+
+def test_cli_build_and_add_report_the_size_info_reports(capsys, tmp_path, archive):
+    # The summary counted the write-ahead log not yet folded into the file: larger than info's.
+    out_index = str(tmp_path / "a.index")
+    rc, _, err = _run(capsys, "index", "build", str(archive), "--out", out_index)
+    assert rc == 0
+    rc, out, _ = _run(capsys, "index", "info", out_index, "--format", "json")
+    assert _summary_bytes(err) == json.loads(out)["bytes"]
+    more = tmp_path / "more"
+    more.mkdir()
+    for doc_id, text in PARAS[20:30]:
+        (more / f"{doc_id.replace(':', '_')}.txt").write_text(text, encoding="utf-8")
+    rc, _, err = _run(capsys, "index", "add", out_index, str(more))
+    assert rc == 0 and "10 added" in err
+    rc, out, _ = _run(capsys, "index", "info", out_index, "--format", "json")
+    assert _summary_bytes(err) == json.loads(out)["bytes"]
+
+
+def test_cli_info_lists_what_the_index_holds_first(capsys, tmp_path, archive):
+    out_index = str(tmp_path / "a.index")
+    assert _run(capsys, "index", "build", str(archive), "--out", out_index, "-q")[0] == 0
+    rc, out, _ = _run(capsys, "index", "info", out_index)
+    keys = [line.split(":", 1)[0] for line in out.splitlines()]
+    assert rc == 0 and keys[:4] == ["path", "documents", "words", "bytes"] and "scheme" in keys
+    rc, out, _ = _run(capsys, "index", "info", out_index, "--format", "json")
+    assert list(json.loads(out))[:4] == ["path", "documents", "words", "bytes"]
