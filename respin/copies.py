@@ -399,7 +399,9 @@ def decisions(doc: Document, copies, lexicon, lm) -> tuple[list[Relation], list[
     for other in copies:
         rel, gaps, mask = copy_gaps(doc, other, lexicon, caps, apostrophe, form, word_of)
         relations.append(rel)
-        if rel.verdict in COPY_VERDICTS:
+        # An identical copy offers no variant and is no evidence either way: it must not
+        # cover the text (which would keep the model's own edits out of every sentence).
+        if rel.verdict in COPY_VERDICTS and rel.verdict != "identical":
             per_copy.append((gaps, mask))
             covered = bytearray(map(max, covered, mask))
     return relations, decide(doc, per_copy, lm) if doc.n_words else [], covered

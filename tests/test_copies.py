@@ -108,6 +108,16 @@ def test_no_copies_restores_with_the_model():
     assert r.copies == [] and r.text == respin.restore(SPUN).text
 
 
+def test_an_identical_copy_leaves_the_text_to_the_model():
+    # It offers no variant, so it must not cover the text and keep the model's edits out.
+    for bar in (None, 0.3):
+        alone = respin.restore(SPUN, min_confidence=bar)
+        same = respin.restore(SPUN, copies=[SPUN], min_confidence=bar)
+        assert [r.verdict for r in same.copies] == ["identical"]
+        assert same.text == alone.text and same.edits == alone.edits
+    assert respin.restore(SPUN, min_confidence=0.3).edits  # (so the test can fail)
+
+
 def test_restore_cluster_restores_each_copy_from_the_others():
     texts = [SPUN, OTHER, THIRD]
     got = respin.restore_cluster(texts)
