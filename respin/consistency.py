@@ -30,6 +30,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .tokenize import word_key
+
 MISSING_GAIN = -1.0  # an occurrence where the candidate was not kept (not among its best five)
 # A type is a hit when its pooled, frequency-corrected gain reaches MIN_POOLED (log10);
 # LR_HIT = P(hit | the type was swapped) / P(hit | it was not). Both measured on simulator
@@ -47,26 +49,76 @@ LR_HIT = 7.0
 @dataclass(frozen=True, slots=True)
 class PooledHit:
     rows: tuple[int, ...]   # the type's rows in the evidence table, in text order
-    candidate: int          # LM id of the candidate that fits best over all of them
+    candidate: int          # id (Columns.words) of the candidate that fits best over all of them
     pooled: float           # its pooled, frequency-corrected gain (log10)
 
 
-def pooled_types(table, tab, min_count: int = 2, rows=None, min_pooled: float | None = None) -> list[PooledHit]:
-    """Every word type judged at least ``min_count`` times in ``table`` (an
-    :class:`respin.evidence_vec.EvidenceTable`; ``rows``: only these of its rows, e.g. one
-    text's range) with its best pooled candidate, per type in order of first occurrence;
-    ``tab``: the LM table the evidence was scored with (:class:`respin.cmu_table.CmuTable`:
-    its unigrams); ``min_pooled``: only the types whose pooled gain reaches it.
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """What pooling reads of a document's evidence, one row per judged word: the
+    vectorised pass's :class:`respin.evidence_vec.EvidenceTable` (:func:`table_columns`)
+    or the per-word pass's rows (:func:`row_columns`), so that both pool the same way."""
+
+    types: np.ndarray   # per row: its word type, as a small int
+    ids: np.ndarray     # per row: the word's id
+    cand: np.ndarray    # (n, K) its kept candidates' ids, best first, -1 padded
+    gain: np.ndarray    # (n, K) their local LM gains (log10)
+    p1: np.ndarray      # log10 unigram probability of each id
+    words: list         # id -> word
+
+    def __len__(self) -> int:
+        return len(self.types)
+
+
+def table_columns(table, tab) -> Columns:
+    """The columns of an :class:`respin.evidence_vec.EvidenceTable` scored with the LM
+    table ``tab`` (:class:`respin.cmu_table.CmuTable`): its arrays, not copies."""
+    return Columns(table.crow, table.ids, table.cand, table.gain, tab.p1, tab.words)
+
+
+def row_columns(rows, unigram) -> Columns:
+    """The columns of :func:`respin.evidence.scalar_evidence`'s rows (each
+    :class:`respin.evidence.WordEvidence` keeps its best five candidates, as the table
+    does); ``unigram``: word -> log10 P(word). Ids number the words met in sorted order,
+    as the CMU table's do, so that ties between candidates go the same way on both paths.
+
+    >>> from respin.evidence import WordEvidence
+    >>> rows = [WordEvidence(0, 0, 9, "Mentioned", [("said", 2.0), ("noted", 0.5)], []),
+    ...         WordEvidence(5, 30, 39, "mentioned", [("said", 1.5)], [])]
+    >>> c = row_columns(rows, {"mentioned": -4.0, "said": -2.5, "noted": -4.2}.get)
+    >>> c.words, c.types.tolist(), c.cand.tolist()
+    (['mentioned', 'noted', 'said'], [0, 0], [[2, 1], [2, -1]])
     """
-    sel = np.arange(len(table)) if rows is None else np.asarray(rows, dtype=np.int64)
+    lowered = [word_key(r.text) for r in rows]
+    words = sorted({*lowered, *(c for r in rows for c, _ in r.candidates)})
+    index = {w: i for i, w in enumerate(words)}
+    k = max((len(r.candidates) for r in rows), default=0)
+    cand = np.full((len(rows), max(k, 1)), -1, dtype=np.int64)
+    gain = np.zeros(cand.shape)
+    for i, r in enumerate(rows):
+        for j, (c, g) in enumerate(r.candidates):
+            cand[i, j], gain[i, j] = index[c], g
+    ids = np.array([index[w] for w in lowered], dtype=np.int64)
+    return Columns(ids, ids, cand, gain, np.array([unigram(w) for w in words], dtype=np.float64), words)
+
+
+def pooled_types(table, tab=None, min_count: int = 2, rows=None, min_pooled: float | None = None) -> list[PooledHit]:
+    """Every word type judged at least ``min_count`` times in ``table`` (:class:`Columns`,
+    or an :class:`respin.evidence_vec.EvidenceTable` scored with the LM table ``tab``:
+    its unigrams; ``rows``: only these of its rows, e.g. one text's range) with its best
+    pooled candidate (an id of the columns' ``words``), per type in order of first
+    occurrence; ``min_pooled``: only the types whose pooled gain reaches it.
+    """
+    cols = table if isinstance(table, Columns) else table_columns(table, tab)
+    sel = np.arange(len(cols)) if rows is None else np.asarray(rows, dtype=np.int64)
     if len(sel) < min_count:
         return []
-    # The rows' word types as small ints: their candidate-table rows (one per judged type).
-    _, first_of, inv, counts = np.unique(table.crow[sel], return_index=True, return_inverse=True, return_counts=True)
+    # The rows' word types as small ints (one per judged type).
+    _, first_of, inv, counts = np.unique(cols.types[sel], return_index=True, return_inverse=True, return_counts=True)
     rep = np.flatnonzero(counts[inv] >= min_count)  # positions in sel
     if not len(rep):
         return []
-    cand, gain = table.cand[sel[rep]], table.gain[sel[rep]]
+    cand, gain = cols.cand[sel[rep]], cols.gain[sel[rep]]
     ok = cand >= 0
     g_of = inv[np.repeat(rep, ok.sum(1))]
     c_of, v_of = cand[ok], gain[ok]
@@ -79,8 +131,8 @@ def pooled_types(table, tab, min_count: int = 2, rows=None, min_pooled: float | 
     first[kinv[::-1]] = np.arange(len(key))[::-1]  # a representative entry of each key
     grp, cid = g_of[first], c_of[first]
     occ = counts[grp]
-    wid = table.ids[sel[first_of]][grp]
-    pooled = sums + MISSING_GAIN * (occ - kept) - occ * np.maximum(0.0, tab.p1[cid] - tab.p1[wid])
+    wid = cols.ids[sel[first_of]][grp]
+    pooled = sums + MISSING_GAIN * (occ - kept) - occ * np.maximum(0.0, cols.p1[cid] - cols.p1[wid])
     # Each type's best key: the largest pooled gain, ties to the lower candidate id
     # (deterministic); the keys are in type order, so a type's best is its first here.
     order = np.lexsort((cid, -pooled, grp))
@@ -100,6 +152,6 @@ def pooled_types(table, tab, min_count: int = 2, rows=None, min_pooled: float | 
             zip(bounds[ranked].tolist(), stop[ranked].tolist(), cid[best][ranked].tolist(), pooled[best][ranked].tolist())]
 
 
-def pooled_hits(table, tab, min_pooled: float = MIN_POOLED, rows=None) -> list[PooledHit]:
+def pooled_hits(table, tab=None, min_pooled: float = MIN_POOLED, rows=None) -> list[PooledHit]:
     """:func:`pooled_types` whose pooled gain reaches ``min_pooled``."""
     return pooled_types(table, tab, rows=rows, min_pooled=min_pooled)

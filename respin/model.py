@@ -14,12 +14,13 @@ import os
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 from .args import text_arg, texts_arg
 from .detector import Detector
-from .evidence import matrix, offered, rescore
+from .evidence import _Unigrams, matrix, offered, rescore
 from .tokenize import Document, gc_paused, line_breaks
 
 _LOCK = threading.Lock()
@@ -229,7 +230,7 @@ class Model:
         if vec is not None:
             from .evidence_vec import evidence_table
             table = evidence_table(cdoc, *vec, windows=windows is not None)
-            X, get = table.X, table.row
+            X, all_rows = table.X, None
             if windows is not None:
                 windows.append(table.windows)
             row0 = np.searchsorted(table.token, tok0).tolist()
@@ -241,13 +242,14 @@ class Model:
                                                             X[:, FEATURES.index("delta")])
         else:
             all_rows = scalar_evidence(cdoc, self.lexicon, self.lm)
-            X, get = matrix(all_rows), all_rows.__getitem__
+            X = matrix(all_rows)
             row0 = [0, len(all_rows)]
         # Words per text: the word tokens (Document.word_arrays) before each text's first token.
         n_words_of = [cdoc.n_words] if len(texts) == 1 else np.diff(np.searchsorted(cdoc.word_arrays()[0], tok0)).tolist()
         firsts = [h.first for h in phrases]
         ph0 = [bisect.bisect_left(firsts, t) for t in tok0]
         reports, post_all, pooled = [], [], {}
+        cols = None  # what the consistency pooling reads, made when a text first needs it
         flagged: list[int] = []
         phrase_post_all = np.zeros(len(phrases))
         for i in range(len(texts)):
@@ -264,23 +266,26 @@ class Model:
             if doc_rows is not None:
                 doc_rows.append(row)
             phrase_post_all[ph0[i]:ph0[i + 1]] = phrase_post
-            if findings and rate > 0 and vec is not None:
+            if findings and rate > 0:
                 # The spinner's dictionary, once the text is known to be spun: the other
-                # occurrences of a word swapped the same way (respin.consistency).
-                from .consistency import LR_HIT, pooled_hits
+                # occurrences of a word swapped the same way (respin.consistency), on
+                # either path's evidence (a model with its own LM has no tables).
+                from .consistency import LR_HIT, pooled_hits, row_columns, table_columns
+                if cols is None:
+                    cols = table_columns(table, vec[1]) if vec is not None else row_columns(all_rows, _Unigrams(self.lm))
                 q = rate * LR_HIT / (rate * LR_HIT + 1 - rate)
-                for h in pooled_hits(table, vec[1], rows=range(a, b)):
+                for h in pooled_hits(cols, rows=range(a, b)):
                     for r in h.rows:
                         if q > post[r - a]:
                             post[r - a] = q
-                        pooled[r] = h.candidate
+                        pooled[r] = cols.words[h.candidate]
             hit = np.flatnonzero(post >= fthr)
             flagged += (hit + a).tolist()
             post_all.append(post[hit])
             score = det.score_row(row)  # the calibrated document model: word evidence only
             reports.append(Report(score, score >= thr, [], n_words, thr, model=self.label))
         if findings:
-            found = self._findings(text, cdoc, (table, vec[1]) if vec is not None else None, get, flagged,
+            found = self._findings(text, cdoc, (table, vec[1]) if vec is not None else None, all_rows, flagged,
                                    np.concatenate(post_all) if post_all else np.zeros(0), pooled,
                                    phrases, phrase_post_all, fthr)
             f0, fstarts = 0, [f.start for f in found]
@@ -301,18 +306,25 @@ class Model:
                                       + leaked, key=lambda f: f.start)
         return reports
 
-    def _findings(self, text, doc, vec_table, get, flagged, post, pooled, phrases, phrase_post, threshold) -> list:
+    def _findings(self, text, doc, vec_table, scalar_rows, flagged, post, pooled, phrases, phrase_post, threshold) -> list:
         """Word and phrase findings of the flagged rows (posteriors ``post``) and phrase hits,
         over the whole chunk, in text order; ``vec_table``: (EvidenceTable, LM table) of the
-        vectorised pass, or None. Rows are built and ranked in blocks of whole sentences
-        (a finding never spans two): a long spun text may flag tens of thousands of words,
-        each ranking up to 60 candidates, and memory grows with the block only."""
+        vectorised pass, or None; ``scalar_rows``: else the per-word pass's rows, whose
+        suggestions are ranked and joined the same way. Rows are built and ranked in blocks
+        of whole sentences (a finding never spans two): a long spun text may flag tens of
+        thousands of words, each ranking up to 60 candidates, and memory grows with the
+        block only."""
         from .detect import RowContext, findings_from_rows
         context = RowContext(text, doc)  # once per document, not once per block of rows
-        cuts = [0, len(flagged)]
         if vec_table is not None:
             from .evidence_vec import rescore as rescore_rows
             table, tab = vec_table
+        else:  # the per-word rows, as the joint suggestions read a table
+            from .phrases import table_for
+            tab = table_for(self.lm)
+            table = _row_table(doc, scalar_rows, tab) if tab is not None else None
+        cuts = [0, len(flagged)]
+        if table is not None:
             sent = table.sent[flagged, 0].tolist() if flagged else []
             cuts = [0]
             for k in range(RESCORE_ROWS, len(flagged), RESCORE_ROWS):
@@ -324,29 +336,35 @@ class Model:
         found: list = []
         for k0, k1 in zip(cuts, cuts[1:]):
             ids = flagged[k0:k1]
-            joint = None
+            options: list = []
             if vec_table is not None:
-                options: list = []
                 cands = rescore_rows(table, ids, self.lexicon, tab, options=options)
                 # Each candidate's ranking key: its gain plus the channel term options holds.
                 keys = [{table.words[c]: g + x for (_, g), (c, x) in zip(cs, o)} if o else {}
                         for cs, o in zip(cands, options)]
-                for j, i in enumerate(ids) if pooled else ():
-                    if i in pooled:  # the type's pooled choice first, where it fits here too
-                        best = table.words[pooled[i]]
-                        cands[j] = sorted(cands[j], key=lambda x: x[0] != best or x[1] <= 0)
-                        if options[j] is not None and cands[j] and cands[j][0][0] == best and cands[j][0][1] > 0:
-                            # ... and in a joint suggestion the word is that choice or stays:
-                            # the whole document's evidence outweighs one window's.
-                            options[j] = [o for o in options[j] if o[0] == pooled[i]] or options[j]
-                # Joint suggestions read options; a finding of one word offers these.
-                rows = table.flagged(ids, [offered(cs, k) for cs, k in zip(cands, keys)])
-                joint = _joint(table, tab, ids, rows, options)
             else:
-                rows = [get(i) for i in ids]
-                for r in rows:
-                    keys = {}
-                    r.candidates = offered(rescore(r, self.lexicon, self.lm, keys=keys), keys)
+                keys = [{} for _ in ids]
+                cands = [rescore(scalar_rows[i], self.lexicon, self.lm, keys=k) for i, k in zip(ids, keys)]
+                # As rescore_rows gives them: (id, channel term = ranking key - gain) of each
+                # candidate, None where the row keeps its detection candidates.
+                options = [[(tab.index.get(c, -1), k[c] - g) for c, g in cs] if k and table is not None else None
+                           for cs, k in zip(cands, keys)]
+            for j, i in enumerate(ids) if pooled else ():
+                if i in pooled:  # the type's pooled choice first, where it fits here too
+                    best = pooled[i]
+                    cands[j] = _pooled_first(cands[j], best)
+                    if options[j] is not None and cands[j] and cands[j][0][0] == best and cands[j][0][1] > 0:
+                        # ... and in a joint suggestion the word is that choice or stays:
+                        # the whole document's evidence outweighs one window's.
+                        options[j] = [o for o in options[j] if table.words[o[0]] == best] or options[j]
+            # Joint suggestions read options; a finding of one word offers these.
+            if vec_table is not None:
+                rows = table.flagged(ids, [offered(cs, k) for cs, k in zip(cands, keys)])
+            else:
+                rows = [scalar_rows[i] for i in ids]
+                for r, cs, k in zip(rows, cands, keys):
+                    r.candidates = offered(cs, k)
+            joint = _joint(table, tab, ids, rows, options) if table is not None else None
             found += findings_from_rows(text, doc, rows, post[k0:k1], threshold, context=context,
                                         joint=joint)
         if phrases:
@@ -593,6 +611,19 @@ LEXICON_SWAP_CONFIDENCE = 0.5
 LEXICON_SWAP_MIN_WORDS = 2
 
 
+def _pooled_first(cands: list, best: str) -> list:
+    """A flagged word's suggestion candidates ((word, gain), best first) with its type's
+    pooled choice ``best`` (:mod:`respin.consistency`) first where it improves this window
+    too, then those that do, as ranked.
+
+    >>> _pooled_first([("stated", 1.2), ("said", 0.8), ("told", -0.3)], "said")
+    [('said', 0.8), ('stated', 1.2), ('told', -0.3)]
+    >>> _pooled_first([("stated", 1.2), ("said", -0.1)], "said")
+    [('stated', 1.2), ('said', -0.1)]
+    """
+    return sorted(cands, key=lambda x: x[0] != best or x[1] <= 0)
+
+
 def _load_detector(path: Path) -> Detector:
     d = _load_json_object(path)
     try:
@@ -610,6 +641,27 @@ def _load_json_object(path: Path) -> dict:
         return d
     except (ValueError, OSError) as e:
         raise ModelError(f"cannot load {path}: {e}") from None
+
+
+class _RowTable(NamedTuple):
+    """What :func:`respin.evidence_vec.joint_choices_many` reads of an
+    :class:`respin.evidence_vec.EvidenceTable`, for the per-word pass's rows."""
+
+    sent: np.ndarray   # per row: [start, end) of its sentence in ``lowered``
+    flat: np.ndarray   # per row: index into ``lowered``
+    ids: np.ndarray    # per row: the word's id in the LM table
+    lowered: list      # the document's words, lower-case, all sentences in a row
+    words: list        # the LM table's words (id -> word)
+
+
+def _row_table(doc: Document, rows: list, tab) -> _RowTable:
+    """The :class:`_RowTable` of :func:`respin.evidence.scalar_evidence`'s ``rows`` of
+    ``doc``, with the ids of ``tab`` (:class:`respin.phrases.ScalarTable`)."""
+    lowered = doc.lowered()
+    wk, ss, se = doc.word_arrays()
+    flat = np.searchsorted(wk, np.fromiter((r.token for r in rows), dtype=np.int64, count=len(rows)))
+    return _RowTable(np.stack([ss[flat], se[flat]], axis=1), flat, tab.ids([lowered[j] for j in flat.tolist()]),
+                     lowered, tab.words)
 
 
 def _joint(table, tab, ids: list[int], rows: list, options: list):

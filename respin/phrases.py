@@ -357,13 +357,19 @@ class _Ids(dict):
 
 
 class ScalarTable:
-    """The two things :func:`phrase_hits` asks of a decoded LM table (``index``,
-    ``logprob_ids``), answered one lookup at a time by any scorer with ``logprob`` and
+    """What :func:`phrase_hits` and the joint suggestions ask of a decoded LM table
+    (``index``, ``ids``, ``logprob_ids``), answered one lookup at a time by any scorer with ``logprob`` and
     ``in_vocab``: for scorers without a decoded table (a user's own language model)."""
 
     def __init__(self, lm) -> None:
         self.index = _Ids(lm)
+        self.words = self.index.words  # id -> word, grown as words are met
         self.lm = lm
+
+    def ids(self, words) -> np.ndarray:
+        """Word ids, -1 for words the scorer does not know (as :meth:`respin.cmu_table.CmuTable.ids`)."""
+        get = self.index.get
+        return np.fromiter((get(w, -1) for w in words), dtype=np.int64, count=len(words))
 
     def logprob_ids(self, w, h1, h2) -> np.ndarray:
         words, lp = self.index.words, self.lm.logprob

@@ -635,3 +635,55 @@ def test_pooled_gain_sums_the_occurrences():
     expected = sum(g.get(c, MISSING_GAIN) for g in by_row) - len(h.rows) * max(0.0, tab.p1[c] - tab.p1[w])
     assert h.pooled == pytest.approx(expected)
     assert all(len(x.rows) >= 2 for x in hits.values())
+
+
+# A model with its own language model (respin train --corpus) has no decoded LM table: it is
+# checked on the per-word evidence path, which must pool and suggest as the vectorised one.
+OWN_LM_TEXT = [
+    "Our reporters filed three stories from the harbour town before the ferry left at noon.",
+    "The editor asked for shorter headlines and a photo of the old lighthouse.",
+    "Readers wrote in to say the market had moved to the square behind the church.",
+]
+
+
+class _WithoutTable:
+    """An LM without the decoded table: the per-word path everywhere (evidence, phrases, decoder)."""
+
+    def __init__(self, lm):
+        self.logprob, self.trigram, self.in_vocab = lm.logprob, lm.trigram, lm.in_vocab
+
+
+@pytest.fixture(scope="module")
+def mixed_model(tmp_path_factory):
+    """The shipped model with a tiny KN model of OWN_LM_TEXT mixed in at weight 10^-6."""
+    from respin.ngram import CachedMixture, KneserNeyLM
+    path = model_copy(tmp_path_factory.mktemp("mixed"), "m", lambda d: _set(d, "lm", {"file": "lm.npz", "weight": 1e-6}))
+    KneserNeyLM.train(OWN_LM_TEXT).save(path / "lm.npz")
+    m = rmodel.load(path)
+    assert isinstance(m.lm, CachedMixture) and getattr(m.lm, "table", None) is None
+    return m
+
+
+@pytest.mark.parametrize("s", [0, 1])
+def test_a_model_with_its_own_lm_pools_a_word_swapped_throughout(mixed_model, s):
+    text = re.sub(r"\bsaid\b", "mentioned", spin(CLEAN, rate=0.35, style="aggressive", seed=s).text)
+    report = mixed_model.check(text)
+    assert report.spun
+    occurrences = [m.start() for m in re.finditer(r"\bmentioned\b", text)]
+    assert all(any(f.start <= k < f.end for f in report.findings) for k in occurrences)
+    alone = [f for f in report.findings if f.text == "mentioned"]
+    assert len(alone) >= len(occurrences) - 1
+    assert all(f.suggestions[0] == "said" for f in alone), [f.suggestions for f in alone]
+
+
+def test_the_per_word_path_finds_what_the_vectorised_one_does():
+    # The same LM with and without its table: the same findings, pooled and joint
+    # suggestions included (confidences up to pocketsphinx's rounding).
+    text = re.sub(r"\bsaid\b", "mentioned", spin(CLEAN, rate=0.35, style="aggressive", seed=2).text)
+    m = rmodel.Model(DEFAULT_DIR)
+    fast = m.check(text).findings
+    m.lm = _WithoutTable(m.lm)
+    slow = m.check(text).findings
+    assert len(fast) > 5 and any(len(f.text.split()) > 1 for f in fast)
+    assert [(f.start, f.end, f.suggestions) for f in slow] == [(f.start, f.end, f.suggestions) for f in fast]
+    assert [f.confidence for f in slow] == pytest.approx([f.confidence for f in fast], abs=1e-3)

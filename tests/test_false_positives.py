@@ -33,6 +33,7 @@ class _Table:
 class _Tab:
     def __init__(self, p1):
         self.p1 = np.asarray(p1, dtype=np.float32)
+        self.words = [f"w{i}" for i in range(len(p1))]  # id -> word, as consistency.table_columns reads
 
 
 def _model():
