@@ -20,11 +20,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # the command starts importing its command line (typer, NumPy, ...): the moment a user's
 # Ctrl-C most often lands, since those imports are most of the start-up.
 INTERRUPTED_WHILE_IMPORTING = """
-import os, signal, sys
+import signal, sys
 class SigintOnImport:
     def find_spec(self, name, path=None, target=None):
         if name == "respin.cli":
-            os.kill(os.getpid(), signal.SIGINT)
+            signal.raise_signal(signal.SIGINT)  # (in this thread, handled before it returns)
         return None
 sys.meta_path.insert(0, SigintOnImport())
 from {entry} import {function}
