@@ -21,6 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # Ctrl-C most often lands, since those imports are most of the start-up.
 INTERRUPTED_WHILE_IMPORTING = """
 import signal, sys
+# As at a terminal: a suite run in the background (`cmd &`, nohup, some CI runners) starts
+# with SIGINT ignored, and a child would inherit that and run to the end.
+signal.signal(signal.SIGINT, signal.default_int_handler)
 class SigintOnImport:
     def find_spec(self, name, path=None, target=None):
         if name == "respin.cli":
