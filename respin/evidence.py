@@ -401,11 +401,12 @@ class CandidateTable:
         return cands, dict(zip(cands, self._flags[a:b].tolist()))
 
     @classmethod
-    def build(cls, lexicon, lm, path) -> int:
-        """Compile candidates for every single word of the lexicon; returns the count."""
+    def build(cls, lexicon, lm, path, words=None) -> int:
+        """Compile candidates for every single word of the lexicon (or of ``words`` only: a
+        table for some texts, as tests make); returns the count."""
         u = _Unigrams(lm)
         entries = {}
-        for w in lexicon.vocab[:lexicon.n_words]:
+        for w in lexicon.vocab[:lexicon.n_words] if words is None else sorted(set(words)):
             if w.isalpha() and w.islower():
                 e = _compute_candidates(lexicon, lm, w, u, SUGGESTION_CANDIDATES)
                 if e is not None:
