@@ -3,7 +3,8 @@
 :func:`respin.evidence.document_evidence` asks the language model one n-gram at a time
 (about 30 lookups per word, each a Python call into pocketsphinx), which caps ``respin
 check`` near 10k words per second. Here every lookup a document needs is gathered into
-integer arrays and answered at once by the decoded CMU table (:mod:`respin.cmu_table`):
+integer arrays and answered at once by the decoded CMU table (:mod:`respin.cmu_table`),
+or by a model's own LM, alone or mixed with CMU (:class:`respin.ngram.MixtureTable`):
 the same features, the same ranking rule, the same numbers up to float rounding
 (``tests/test_evidence_vec.py`` compares the two paths word by word). One exception: when
 two candidates' ranking keys tie to within pocketsphinx's integer rounding (4e-5), the two
