@@ -400,18 +400,14 @@ class KneserNeyLM:
         out = self.uni_lp[iw].astype(np.float64)        # no history: the unigram
         at = (h1 >= 0).nonzero()[0]                      # a known previous word: the bigram, else backoff
         iv, iu = h1[at], h2[at]
-        bow = np.zeros(len(at))
-        tri = np.zeros(len(at), dtype=bool)
-        tri_lp = bow
-        two = (iu >= 0).nonzero()[0]
+        bow, tri_lp = np.zeros(len(at)), np.zeros(len(at))  # the context's backoff; the trigram's
+        tri = np.zeros(len(at), dtype=bool)                  # where the trigram is there
+        two = (iu >= 0).nonzero()[0]                         # and a known word before it: the trigram, else backoff
         if self._nt and len(two):
             ck = (iu[two] << BITS) | iv[two]
-            f3, p3 = _found(self.tri_keys, (ck << BITS) | iw[at][two], self.tri_lp, self._top[2])
+            tri[two], tri_lp[two] = _found(self.tri_keys, (ck << BITS) | iw[at][two], self.tri_lp, self._top[2])
             fc, bc = _found(self.ctx_keys, ck, self.ctx_bow, self._top[1])
             bow[two] = np.where(fc, bc, 0.0)
-            tri[two] = f3
-            tri_lp = np.zeros(len(at))
-            tri_lp[two] = p3
         f2, p2 = _found(self.bi_keys, (iv << BITS) | iw[at], self.bi_lp, self._top[0])
         back = bow + self.uni_bow[iv].astype(np.float64)
         back += out[at]
