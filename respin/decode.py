@@ -1035,7 +1035,8 @@ def _viterbi_lists(p0: int, n: int, cnt, first, toff, T, e0: int, chan, kept=Non
 
 
 class _TableDecode:
-    """:meth:`Decoder.decode_many` with the LM's NumPy tables (:mod:`respin.cmu_table`).
+    """:meth:`Decoder.decode_many` with the LM's NumPy tables (:mod:`respin.cmu_table`, or
+    a model's own LM: :class:`respin.ngram.MixtureTable`, whose scores are asked whole).
 
     The scalar path asks the LM ~50 times a word (1.5 µs a call into pocketsphinx) and
     builds Python objects for every candidate of every word. Here the lattices of all the

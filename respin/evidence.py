@@ -82,8 +82,9 @@ class WordEvidence:
 def document_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:
     """Evidence rows for every candidate word of ``doc`` (words the thesaurus knows).
 
-    With the CMU model and a compiled candidate table this runs vectorised
-    (:mod:`respin.evidence_vec`, same numbers); other scorers go word by word.
+    With a decoded LM table (the CMU model's, a model's own LM alone or mixed with it) and
+    a compiled candidate table this runs vectorised (:mod:`respin.evidence_vec`, same
+    numbers); other scorers go word by word.
     """
     vec = vectorised(lexicon, lm)
     if vec is not None:
@@ -97,7 +98,10 @@ _VEC: dict = {}
 
 def vectorised(lexicon, lm):
     """(candidates, LM table) for :func:`respin.evidence_vec.evidence_table`, or None when
-    the scorer has no decoded table (a user's own LM) or the lexicon no candidate table.
+    the scorer has no decoded table (a :class:`respin.lm.CountsLM` of an older respin, a
+    CMU model that could not be decoded) or the lexicon no candidate table. The per-word
+    path gives the same numbers where the candidate table was made with the same LM (as
+    ``respin train`` makes it): it ranks a flagged word's neighbours anew, by that LM.
 
     Every text goes through the table when there is one, short or long: the two paths
     differ by pocketsphinx's rounding (4e-5), and a result must not depend on whether a
@@ -401,11 +405,12 @@ class CandidateTable:
         return cands, dict(zip(cands, self._flags[a:b].tolist()))
 
     @classmethod
-    def build(cls, lexicon, lm, path) -> int:
-        """Compile candidates for every single word of the lexicon; returns the count."""
+    def build(cls, lexicon, lm, path, words=None) -> int:
+        """Compile candidates for every single word of the lexicon (or of ``words`` only: a
+        table for some texts, as tests make); returns the count."""
         u = _Unigrams(lm)
         entries = {}
-        for w in lexicon.vocab[:lexicon.n_words]:
+        for w in lexicon.vocab[:lexicon.n_words] if words is None else sorted(set(words)):
             if w.isalpha() and w.islower():
                 e = _compute_candidates(lexicon, lm, w, u, SUGGESTION_CANDIDATES)
                 if e is not None:

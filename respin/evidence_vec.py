@@ -3,7 +3,8 @@
 :func:`respin.evidence.document_evidence` asks the language model one n-gram at a time
 (about 30 lookups per word, each a Python call into pocketsphinx), which caps ``respin
 check`` near 10k words per second. Here every lookup a document needs is gathered into
-integer arrays and answered at once by the decoded CMU table (:mod:`respin.cmu_table`):
+integer arrays and answered at once by the decoded CMU table (:mod:`respin.cmu_table`),
+or by a model's own LM, alone or mixed with CMU (:class:`respin.ngram.MixtureTable`):
 the same features, the same ranking rule, the same numbers up to float rounding
 (``tests/test_evidence_vec.py`` compares the two paths word by word). One exception: when
 two candidates' ranking keys tie to within pocketsphinx's integer rounding (4e-5), the two
@@ -389,8 +390,8 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
     head = flat[:, :PAIR_CANDIDATES]  # pairs read only the best few candidates' terms
     ranked = lambda a: a.ravel()[head]  # noqa: E731
     # of "h1 x", _backoff reads found and backoff (as context); of "x n1", found and prob
-    terms = (ranked(own), ranked(last), (ranked(b_h1x[0]), None, ranked(b_h1x[2])),
-             (ranked(b_xn1[0]), ranked(b_xn1[1]), None))
+    terms = (ranked(own), ranked(last), (ranked(b_h1x[0]), None, ranked(b_h1x[2])) if b_h1x else (),
+             (ranked(b_xn1[0]), ranked(b_xn1[1]), None) if b_xn1 else ())
     _pairs(tab, sel, X, n1, n2, r_ids, r_valid & ~near.ravel()[flat], terms, h1, (base1, base2, base3))
     return (X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1), win, gain.astype(np.float32, copy=False),
             (base, ctx))
@@ -753,9 +754,20 @@ def _suggestion_candidates(lexicon, tab, w: str, limit: int):
 # and the context of the next word's trigram, and a trigram is looked for only where its
 # bigram exists (the trie has no trigram without one). Ids: >= 0 a word, -1 unknown word,
 # -2 no word there; both negatives drop the history like pocketsphinx does.
+# That arithmetic is the CMU table's (respin.cmu_table). Another table (a model's own LM,
+# alone or mixed with CMU: respin.ngram) answers whole n-grams only, with ``logprob_ids``:
+# its "bigrams" are empty tuples, and every score is asked of it directly.
+
+def _generic(tab) -> bool:
+    """Whether ``tab`` answers only ``logprob_ids`` (no CMU backoff arrays to share searches over)."""
+    return not hasattr(tab, "k2")
+
 
 def _bigram(tab, h, w):
-    """(found, prob, backoff) of the bigrams "h w" (found is False where either is missing)."""
+    """(found, prob, backoff) of the bigrams "h w" (found is False where either is missing);
+    () for a :func:`_generic` table."""
+    if _generic(tab):
+        return ()
     ok = (h >= 0) & (w >= 0)
     f, p, b = lookup(tab, 2, np.where(ok, h, 0) * tab.V + np.where(ok, w, 0), tab.p2, tab.b2)
     f &= ok
@@ -764,6 +776,8 @@ def _bigram(tab, h, w):
 
 def _bigrams(tab, pairs):
     """:func:`_bigram` for several (h, w) arrays in one search (fewer, denser sorts)."""
+    if _generic(tab):
+        return [() for _ in pairs]
     oks = [(h >= 0) & (w >= 0) for h, w in pairs]
     keys = np.concatenate([np.where(ok, h, 0) * tab.V + np.where(ok, w, 0) for ok, (h, w) in zip(oks, pairs)])
     f, p, b = lookup(tab, 2, keys, tab.p2, tab.b2)
@@ -811,6 +825,8 @@ def _with_trigrams(tab, parts):
 def _score(tab, w, h1, h2, big_w, big_ctx):
     """log10 P(w | h2 h1) from the bigram "h1 w" (``big_w``) and the context bigram "h2 h1"
     (``big_ctx``), searching trigrams only where "h1 w" exists; as CmuTable.logprob_ids."""
+    if _generic(tab):
+        return tab.logprob_ids(w, h1, h2)
     return _with_trigrams(tab, [_backoff(tab, w, h1, h2, big_w, big_ctx)])[0]
 
 
@@ -828,12 +844,21 @@ def _local(tab, x, h2, h1, n1, n2, ctx=None):
 def _terms(tab, x, h2, h1, n1, n2, ctx, b_h1x, b_xn1):
     """The three terms of :func:`_local` given its bigrams: "h2 h1" and "n1 n2" (``ctx``),
     "h1 x" and "x n1" (a missing next word's term is 0)."""
-    t1, t2, t3 = _with_trigrams(tab, [_backoff(tab, x, h1, h2, b_h1x, ctx[0]),
-                                      _backoff(tab, n1, x, h1, b_xn1, b_h1x),
-                                      _backoff(tab, n2, n1, x, ctx[1], b_xn1)])
+    if _generic(tab):
+        t1, t2, t3 = _split(tab.logprob_ids(np.concatenate([x, n1, n2]), np.concatenate([h1, x, n1]),
+                                            np.concatenate([h2, h1, x])), 3)
+    else:
+        t1, t2, t3 = _with_trigrams(tab, [_backoff(tab, x, h1, h2, b_h1x, ctx[0]),
+                                          _backoff(tab, n1, x, h1, b_xn1, b_h1x),
+                                          _backoff(tab, n2, n1, x, ctx[1], b_xn1)])
     return t1, np.where(n1 != -2, t2, 0.0), np.where(n2 != -2, t3, 0.0)
 
 
+
+def _split(a: np.ndarray, k: int) -> list[np.ndarray]:
+    """``a`` cut into ``k`` equal parts."""
+    n = len(a) // k
+    return [a[i * n:(i + 1) * n] for i in range(k)]
 
 
 def _pairs(tab, sel, X, n1, n2, r_ids, r_valid, terms, h1, base_terms) -> None:
@@ -869,10 +894,14 @@ def _pairs(tab, sel, X, n1, n2, r_ids, r_valid, terms, h1, base_terms) -> None:
     ok = (va.repeat(Pb, axis=1) & vb[:, None].repeat(Pa, axis=1).reshape(len(b), -1)).ravel()
     X_, Y_ = np.where(ok, X_, 0), np.where(ok, Y_, 0)
     H1, N0, HAS0 = ha1.repeat(rep), na.repeat(rep), has0.repeat(rep)
-    b_xy = _bigram(tab, X_, Y_)
-    t_y, t_n0 = _with_trigrams(tab, [_backoff(tab, Y_, X_, H1, b_xy, tuple(v if v is None else ia(v) for v in b_h1x)),
-                                     _backoff(tab, np.where(HAS0, N0, 0), Y_, X_, tuple(v if v is None else jb(v) for v in b_xn1),
-                                              b_xy)])
+    if _generic(tab):
+        t_y, t_n0 = _split(tab.logprob_ids(np.concatenate([Y_, np.where(HAS0, N0, 0)]), np.concatenate([X_, Y_]),
+                                           np.concatenate([H1, X_])), 2)
+    else:
+        b_xy = _bigram(tab, X_, Y_)
+        t_y, t_n0 = _with_trigrams(tab, [_backoff(tab, Y_, X_, H1, b_xy, tuple(v if v is None else ia(v) for v in b_h1x)),
+                                         _backoff(tab, np.where(HAS0, N0, 0), Y_, X_,
+                                                  tuple(v if v is None else jb(v) for v in b_xn1), b_xy)])
     t_n0 = np.where(HAS0, t_n0, 0.0)
     sc = ia(own) + t_y + t_n0 + np.where(HAS0, jb(last), 0.0)
 

@@ -269,7 +269,7 @@ class Model:
             if findings and rate > 0:
                 # The spinner's dictionary, once the text is known to be spun: the other
                 # occurrences of a word swapped the same way (respin.consistency), on
-                # either path's evidence (a model with its own LM has no tables).
+                # either path's evidence (a scorer without a table goes word by word).
                 from .consistency import LR_HIT, pooled_hits, row_columns, table_columns
                 if cols is None:
                     cols = table_columns(table, vec[1]) if vec is not None else row_columns(all_rows, _Unigrams(self.lm))

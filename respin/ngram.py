@@ -4,7 +4,10 @@ The CMU 3-gram model shipped with pocketsphinx is news-like but small and old; a
 archive of its own articles makes a far stronger context model.  :class:`KneserNeyLM` is
 built from any iterator of texts and implements :class:`respin.lm.ContextScorer`
 (``logprob(word, history)`` in log10, ``in_vocab``, and the tuple-free ``trigram`` fast path
-that :mod:`respin.evidence` uses).
+that :mod:`respin.evidence` uses). It is also a decoded LM table for the vectorised evidence
+(:mod:`respin.evidence_vec`: ``logprob_ids`` over word ids), and :class:`MixtureTable`
+mixes it with the CMU model's table, so that a model with its own LM is checked and
+restored in NumPy batches like the shipped one.
 
 Estimation (Chen & Goodman 1999, as in KenLM):
 
@@ -35,16 +38,20 @@ Command line (for users who only want the model)::
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
 import sys
+import threading
 import time
 from array import array
+from itertools import filterfalse, repeat
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from .cmu_table import STRIDE, _lookup
 from .lm import _SENT_RE, BOS, OOV_FLOOR, Mixture
 from .tokenize import _TOKEN_RE, LINE_BREAK, nfc
 
@@ -173,6 +180,10 @@ class KneserNeyLM:
     :meth:`save` and load with :meth:`load`.  ``logprob(word, history)`` is log10;
     unknown predicted words get :data:`respin.lm.OOV_FLOOR`; unknown history words are
     backed off over.
+
+    It is also its own decoded table (:attr:`table`) for the vectorised evidence
+    (:mod:`respin.evidence_vec`): ``index``, ``words``, ``V``, ``p1`` and the batched
+    :meth:`logprob_ids`, the same numbers as :meth:`logprob` bit for bit.
     """
 
     def __init__(self, words: list[str], uni_lp: np.ndarray, uni_bow: np.ndarray,
@@ -180,7 +191,8 @@ class KneserNeyLM:
                  tri_keys: np.ndarray, tri_lp: np.ndarray, meta: dict | None = None,
                  cache_size: int = 500_000) -> None:
         self.words = words
-        self.vocab = {w: i for i, w in enumerate(words)}
+        self.vocab = self.index = {w: i for i, w in enumerate(words)}  # index: CmuTable's name
+        self.V = len(words)
         self.uni_lp, self.uni_bow = uni_lp, uni_bow
         self.bi_keys, self.bi_lp = bi_keys, bi_lp
         self.ctx_keys, self.ctx_bow = ctx_keys, ctx_bow
@@ -347,6 +359,62 @@ class KneserNeyLM:
         i = self.vocab.get(word)
         return i is not None and i > _EOS_ID
 
+    # -- batched lookups (the vectorised evidence, respin.evidence_vec) ----------------------
+    @property
+    def table(self) -> "KneserNeyLM":
+        """The model as a decoded LM table (it is one: sorted key arrays)."""
+        return self
+
+    @functools.cached_property
+    def p1(self) -> np.ndarray:
+        """log10 P(word) of every id as :meth:`logprob` gives it (``<s>``: OOV_FLOOR), float64."""
+        out = np.maximum(self.uni_lp.astype(np.float64), OOV_FLOOR)
+        out[_BOS_ID] = OOV_FLOOR
+        return out
+
+    @functools.cached_property
+    def _top(self) -> tuple[np.ndarray, ...]:
+        """Block indexes of the bigram, context and trigram keys (:data:`respin.cmu_table.STRIDE`)."""
+        return tuple(k[STRIDE - 1::STRIDE].copy() for k in (self.bi_keys, self.ctx_keys, self.tri_keys))
+
+    def ids(self, words) -> np.ndarray:
+        """Word ids, -1 for unknown words (as :meth:`respin.cmu_table.CmuTable.ids`)."""
+        get = self.vocab.get
+        return np.fromiter((get(w, -1) for w in words), dtype=np.int64)
+
+    def logprob_ids(self, w, h1, h2) -> np.ndarray:
+        """:meth:`logprob` over arrays of word ids, float64: log10 P(w | h2 h1), ``h1`` the
+        previous word, ``h2`` the one before, -1 (or any negative) an unknown word or none.
+        The same backoff and the same float sums as :meth:`_score`: equal bit for bit.
+
+        >>> lm = KneserNeyLM.train(["the cat sat", "the dog sat"])
+        >>> w, h1, h2 = lm.ids(["sat", "cat", "zebra"]), lm.ids(["cat", "the", "the"]), lm.ids(["the", "<s>", "<s>"])
+        >>> lm.logprob_ids(w, h1, h2).tolist() == [lm.logprob("sat", ("the", "cat")),
+        ...     lm.logprob("cat", ("<s>", "the")), lm.logprob("zebra", ("<s>", "the"))]
+        True
+        """
+        w, h1, h2 = np.broadcast_arrays(*(np.asarray(a, dtype=np.int64) for a in (w, h1, h2)))
+        shape = w.shape
+        w, h1, h2 = w.ravel(), h1.ravel(), h2.ravel()
+        iw = np.maximum(w, 0)
+        out = self.uni_lp[iw].astype(np.float64)        # no history: the unigram
+        at = (h1 >= 0).nonzero()[0]                      # a known previous word: the bigram, else backoff
+        iv, iu = h1[at], h2[at]
+        bow, tri_lp = np.zeros(len(at)), np.zeros(len(at))  # the context's backoff; the trigram's
+        tri = np.zeros(len(at), dtype=bool)                  # where the trigram is there
+        two = (iu >= 0).nonzero()[0]                         # and a known word before it: the trigram, else backoff
+        if self._nt and len(two):
+            ck = (iu[two] << BITS) | iv[two]
+            tri[two], tri_lp[two] = _found(self.tri_keys, (ck << BITS) | iw[at][two], self.tri_lp, self._top[2])
+            fc, bc = _found(self.ctx_keys, ck, self.ctx_bow, self._top[1])
+            bow[two] = np.where(fc, bc, 0.0)
+        f2, p2 = _found(self.bi_keys, (iv << BITS) | iw[at], self.bi_lp, self._top[0])
+        back = bow + self.uni_bow[iv].astype(np.float64)
+        back += out[at]
+        out[at] = np.where(tri, tri_lp, np.where(f2, bow + p2, back))
+        out = np.where(w <= _BOS_ID, OOV_FLOOR, np.maximum(out, OOV_FLOOR))  # unknown, or <s>
+        return out.reshape(shape)
+
     def vocabulary(self) -> list[str]:
         """Every word the model predicts (with ``</s>``, without ``<s>``)."""
         return self.words[1:]
@@ -384,6 +452,72 @@ class KneserNeyLM:
         return cls(words, meta=meta, **arrays)
 
 
+def _found(keys: np.ndarray, q: np.ndarray, values: np.ndarray, top: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each of ``q`` is in the sorted ``keys``, and ``values`` (parallel to ``keys``)
+    at its place as float64 (some other entry's where it is not there). Searched as the CMU
+    table's keys are (:func:`respin.cmu_table._lookup`: repeats once, in key order, through
+    the block index ``top``): a plain searchsorted of a text's unsorted queries took most
+    of a check's time."""
+    if len(keys) == 0:
+        return np.zeros(len(q), dtype=bool), np.zeros(len(q))
+    f, v = _lookup(keys, q, values, top=top)
+    return f, v.astype(np.float64)
+
+
+class MixtureTable:
+    """The decoded tables of a mixture's scorers (:attr:`CachedMixture.table`) as one LM
+    table for the vectorised evidence (:mod:`respin.evidence_vec`) and the decoder: what they
+    ask of :class:`respin.cmu_table.CmuTable` (``index``, ``words``, ``V``, ``p1``, ``ids``,
+    ``logprob_ids``). The vocabulary is every word any scorer knows: the first table's ids
+    unchanged, the other tables' new words after them. :meth:`logprob_ids` mixes each
+    table's own batched log-probabilities (each backs off in its own model; a word it does
+    not know scores OOV_FLOOR there) linearly in probability, as :class:`respin.lm.Mixture`
+    does one n-gram at a time; the numbers are the per-word path's up to the CMU table's
+    rounding (:mod:`respin.cmu_table`) and float64's last bits.
+    """
+
+    def __init__(self, tables: Sequence, weights: Sequence[float]) -> None:
+        self.tables, self.weights = list(tables), list(weights)
+        self.words = list(tables[0].words)
+        self.index = dict(tables[0].index)
+        self._n0 = len(self.words)
+        for t in self.tables[1:]:  # (map and filter: C speed; ~0.1 s of a cold start with loops)
+            new = list(dict.fromkeys(filterfalse(self.index.__contains__, t.words)))
+            self.index.update(zip(new, range(len(self.words), len(self.words) + len(new))))
+            self.words += new
+        self.V = len(self.words)
+        # Per table after the first, its id of each word (-1: a word it does not know); the
+        # extra entry maps the negative ids (unknown, no word) to -1.
+        self._maps = [None] + [np.append(np.fromiter(map(t.index.get, self.words, repeat(-1)), np.int64, self.V), -1)
+                               for t in self.tables[1:]]
+        self.p1 = self.logprob_ids(np.arange(self.V), -1, -1)
+
+    def ids(self, words) -> np.ndarray:
+        """Word ids, -1 for words no scorer knows."""
+        get = self.index.get
+        return np.fromiter((get(w, -1) for w in words), dtype=np.int64)
+
+    def _in(self, k: int, ids: np.ndarray) -> np.ndarray:
+        """Ids of the mixture as the ids of table ``k`` (-1 where it lacks the word or there is none)."""
+        m = self._maps[k]
+        if m is None:
+            return np.where(ids < self._n0, ids, -1)
+        return m[np.where(ids >= 0, ids, -1)]
+
+    def logprob_ids(self, w, h1, h2) -> np.ndarray:
+        """log10 of the mixed P(w | h2 h1) over arrays of ids (negative: unknown or no word), float64."""
+        w, h1, h2 = np.broadcast_arrays(*(np.asarray(a, dtype=np.int64) for a in (w, h1, h2)))
+        p = np.zeros(w.shape)
+        for k, (t, x) in enumerate(zip(self.tables, self.weights)):
+            lp = t.logprob_ids(self._in(k, w), self._in(k, h1), self._in(k, h2))
+            p += x * np.power(10.0, lp.astype(np.float64))
+        with np.errstate(divide="ignore"):
+            return np.maximum(np.log10(p), OOV_FLOOR)
+
+
+_TABLE_LOCK = threading.Lock()
+
+
 class CachedMixture(Mixture):
     """:class:`respin.lm.Mixture` with a result cache and the ``trigram`` fast path (which
     also uses the scorers' own ``trigram`` methods where they have them)."""
@@ -395,6 +529,19 @@ class CachedMixture(Mixture):
         self._vocab: dict[str, bool] = {}
         self._parts = [(w, getattr(s, "trigram", None) or (lambda x, a, b, s=s: s.logprob(x, (a, b))))
                        for s, w in zip(self.scorers, self.weights)]
+        self._table = None
+
+    @property
+    def table(self) -> MixtureTable | None:
+        """The scorers' decoded tables as one :class:`MixtureTable`, made on first use, for
+        the vectorised evidence; None where a scorer has none (a :class:`respin.lm.CountsLM`
+        of an older respin: then one lookup at a time)."""
+        if self._table is None:
+            with _TABLE_LOCK:
+                if self._table is None:
+                    parts = [getattr(s, "table", None) for s in self.scorers]
+                    self._table = MixtureTable(parts, self.weights) if all(p is not None for p in parts) else False
+        return self._table or None
 
     def _store(self, key: tuple[str, ...], p: float) -> float:
         v = max(math.log10(p), OOV_FLOOR) if p > 0 else OOV_FLOOR

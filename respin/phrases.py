@@ -359,7 +359,7 @@ class _Ids(dict):
 class ScalarTable:
     """What :func:`phrase_hits` and the joint suggestions ask of a decoded LM table
     (``index``, ``ids``, ``logprob_ids``), answered one lookup at a time by any scorer with ``logprob`` and
-    ``in_vocab``: for scorers without a decoded table (a user's own language model)."""
+    ``in_vocab``: for scorers without a decoded table."""
 
     def __init__(self, lm) -> None:
         self.index = _Ids(lm)
@@ -384,7 +384,8 @@ _SCALAR: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def table_for(lm):
-    """The scorer's decoded table when it has one (:attr:`respin.lm.CmuTrigram.table`), else
+    """The scorer's decoded table when it has one (:attr:`respin.lm.CmuTrigram.table`,
+    :attr:`respin.ngram.CachedMixture.table`), else
     a :class:`ScalarTable` over it (one per scorer); None for a scorer that cannot say which
     words it knows. The same choice as the word evidence makes, so that both see one LM."""
     tab = getattr(lm, "table", None)

@@ -637,8 +637,9 @@ def test_pooled_gain_sums_the_occurrences():
     assert all(len(x.rows) >= 2 for x in hits.values())
 
 
-# A model with its own language model (respin train --corpus) has no decoded LM table: it is
-# checked on the per-word evidence path, which must pool and suggest as the vectorised one.
+# A model with its own language model (respin train --corpus --lm-weight) is checked on the
+# vectorised path through a table of its mixture (respin.ngram.MixtureTable); the per-word
+# path (any scorer without a table) must pool and suggest as the vectorised one.
 OWN_LM_TEXT = [
     "Our reporters filed three stories from the harbour town before the ferry left at noon.",
     "The editor asked for shorter headlines and a photo of the old lighthouse.",
@@ -653,14 +654,36 @@ class _WithoutTable:
         self.logprob, self.trigram, self.in_vocab = lm.logprob, lm.trigram, lm.in_vocab
 
 
+def _mixed_copy(tmp_path_factory, weight: float, texts=()):
+    """A copy of the shipped model with a tiny KN model of OWN_LM_TEXT mixed in at
+    ``weight``. ``texts``: its candidate table is then made with the mixture, as ``respin
+    train`` makes it, for the words of these texts only (the whole lexicon takes ~15 s):
+    the suggestions of both paths come from the same lists only where the table was made
+    with the model's LM (the per-word path ranks a word's thesaurus neighbours anew, the
+    vectorised one reads the table)."""
+    from respin.evidence import CandidateTable
+    from respin.lexicon import Lexicon
+    from respin.ngram import KneserNeyLM, combine
+    from respin.lm import default_scorer
+    from respin.tokenize import Document
+    path = model_copy(tmp_path_factory.mktemp("mixed"), "m", lambda d: _set(d, "lm", {"file": "lm.npz", "weight": weight}))
+    own = KneserNeyLM.train(OWN_LM_TEXT)
+    own.save(path / "lm.npz")
+    if texts:
+        words = [w for t in texts for w in Document.from_text(t).lowered()]
+        CandidateTable.build(Lexicon.load(path / "lexicon.npz"), combine(default_scorer(), own, weight),
+                             path / "candidates.npz", words=words)
+    return path
+
+
 @pytest.fixture(scope="module")
 def mixed_model(tmp_path_factory):
     """The shipped model with a tiny KN model of OWN_LM_TEXT mixed in at weight 10^-6."""
-    from respin.ngram import CachedMixture, KneserNeyLM
-    path = model_copy(tmp_path_factory.mktemp("mixed"), "m", lambda d: _set(d, "lm", {"file": "lm.npz", "weight": 1e-6}))
-    KneserNeyLM.train(OWN_LM_TEXT).save(path / "lm.npz")
-    m = rmodel.load(path)
-    assert isinstance(m.lm, CachedMixture) and getattr(m.lm, "table", None) is None
+    from respin.evidence import vectorised
+    from respin.ngram import CachedMixture, MixtureTable
+    m = rmodel.load(_mixed_copy(tmp_path_factory, 1e-6))
+    assert isinstance(m.lm, CachedMixture) and isinstance(m.lm.table, MixtureTable)
+    assert vectorised(m.lexicon, m.lm)[1] is m.lm.table
     return m
 
 
@@ -687,3 +710,29 @@ def test_the_per_word_path_finds_what_the_vectorised_one_does():
     assert len(fast) > 5 and any(len(f.text.split()) > 1 for f in fast)
     assert [(f.start, f.end, f.suggestions) for f in slow] == [(f.start, f.end, f.suggestions) for f in fast]
     assert [f.confidence for f in slow] == pytest.approx([f.confidence for f in fast], abs=1e-3)
+
+
+@pytest.mark.parametrize("weight", [1e-6, 0.5])
+def test_a_model_with_its_own_lm_checks_and_restores_as_on_the_per_word_path(tmp_path_factory, weight):
+    # The mixture's table (respin.ngram.MixtureTable) against the same mixture asked one
+    # n-gram at a time: the same findings, suggestions and restorations; scores and
+    # confidences up to pocketsphinx's rounding, which the CMU table's numbers differ by.
+    spun = re.sub(r"\bsaid\b", "mentioned", spin(CLEAN, rate=0.35, style="aggressive", seed=3).text)
+    texts = (OWN_LM_TEXT[0] + " " + CLEAN, spun, seed("003").read_text(encoding="utf-8"))
+    path = _mixed_copy(tmp_path_factory, weight, texts)
+    fast, slow = rmodel.Model(path), rmodel.Model(path)
+    slow.lm = _WithoutTable(slow.lm)
+    for text in texts:
+        a, b = fast.check(text), slow.check(text)
+        assert a.score == pytest.approx(b.score, abs=1e-3)
+        assert [(f.start, f.end, f.suggestions, f.kind) for f in a.findings] == \
+            [(f.start, f.end, f.suggestions, f.kind) for f in b.findings]
+        # (confidences are rounded to 0.001: a difference of 1e-5 may cross a rounding step)
+        assert [f.confidence for f in a.findings] == pytest.approx([f.confidence for f in b.findings], abs=1.5e-3)
+        ra, rb = fast.restore(text), slow.restore(text)
+        assert ra.text == rb.text
+        edits = [list(r.edits) + list(r.suggestions) for r in (ra, rb)]
+        assert [(e.start, e.spun, e.restored) for e in edits[0]] == [(e.start, e.spun, e.restored) for e in edits[1]]
+        assert [e.confidence for e in edits[0]] == pytest.approx([e.confidence for e in edits[1]], abs=2e-3)
+    assert len(a.findings) > 20 and len(ra.suggestions) > 20  # seed 003, spun throughout
+

@@ -62,6 +62,49 @@ def test_same_features_and_candidates(model, i):
                 assert abs(g - gains[c]) < TOL
 
 
+@pytest.mark.parametrize("weight", [0.5, 1.0])
+def test_a_model_with_its_own_lm_gets_the_same_features(model, tmp_path, weight):
+    # A KN model of the user's text mixed with CMU (or alone) is scored through a table of
+    # its own (respin.ngram.MixtureTable, KneserNeyLM.table): the same features, candidates
+    # and gains as its per-word path. Its text, and the seeds: words only it knows, words
+    # only CMU knows. The candidate table is made with that LM, as respin train makes it
+    # (for these texts' words only: the whole lexicon takes ~15 s); a KN model alone does
+    # not know every word of the shipped one.
+    from types import SimpleNamespace
+
+    from respin.evidence import CandidateTable
+    from respin.lexicon import Lexicon
+    from respin.ngram import KneserNeyLM, combine
+    seeds = _texts()[len(TEXTS) - 5:len(TEXTS)]
+    own = KneserNeyLM.train([EXTRA[0], EXTRA[2], seeds[0][:3000], "The qqvendor zoetrope mentioned the harbour."])
+    texts = [EXTRA[1] + " " + EXTRA[0], seeds[0], seeds[3], _texts()[0]]
+    mixed = SimpleNamespace(lexicon=Lexicon.load(HERE.parent / "models" / "default" / "lexicon.npz"),
+                            lm=combine(model.lm, own, weight))
+    CandidateTable.build(mixed.lexicon, mixed.lm, tmp_path / "c.npz",
+                         words=[w for t in texts for w in Document.from_text(t).lowered()])
+    mixed.lexicon.candidate_table = CandidateTable.load(tmp_path / "c.npz")
+    assert vectorised(mixed.lexicon, mixed.lm)[1] is mixed.lm.table
+    n, paired = 0, False  # judged words; whether some pair of them scored (respin.evidence_vec._pairs)
+    for text in texts:
+        doc = Document.from_text(text)
+        rows = scalar_evidence(doc, mixed.lexicon, mixed.lm)
+        table = evidence_table(doc, *vectorised(mixed.lexicon, mixed.lm))
+        assert [r.token for r in rows] == table.token.tolist()
+        n += len(rows)
+        paired |= bool(len(rows)) and (matrix(rows)[:, FEATURES.index("pair_delta")] != 0).any()
+        if rows:
+            tied = np.array([_tied(mixed, r) for r in rows])
+            diff = np.abs(matrix(rows) - table.X)[~tied].max(axis=0, initial=0.0)
+            assert (diff < TOL).all(), dict(zip(FEATURES, diff.round(5)))
+        for k, r in enumerate(rows):
+            v = table.row(k)
+            assert v.context == r.context and {c for c, _ in v.candidates} <= {c for c, _ in r.candidates} | {
+                c for c, _ in v.candidates[-1:]}
+            gains = dict(r.candidates)
+            assert all(abs(g - gains[c]) < TOL for c, g in v.candidates if c in gains)
+    assert n > (500 if weight < 1 else 50) and paired
+
+
 def _tied(model, row) -> bool:
     """Whether the scalar ranking key (respin.evidence._rank) of the row's two best
     candidates differ by less than the LM's rounding."""

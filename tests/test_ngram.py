@@ -178,6 +178,60 @@ def test_mixing_with_the_cmu_model(cmu):
     assert perplexity(mix, sent)["perplexity"] < perplexity(cmu, sent)["perplexity"]
 
 
+# The vectorised evidence asks whole batches of n-grams (logprob_ids over word ids): they
+# must be the per-word lookups' numbers, or a model would score differently on either path.
+WORDS = ["the", "white", "house", "said", "ministry", "plan", "aid", "<s>", "</s>", "zebra"]
+
+
+def _grid(lm_words):
+    """Every (word, history) of WORDS, with no, one and two history words."""
+    out = [(w, ()) for w in lm_words] + [(w, (a,)) for w in lm_words for a in lm_words]
+    return out + [(w, (a, b)) for w in lm_words for a in lm_words for b in lm_words]
+
+
+def _batched(table, queries):
+    ids = lambda ws: table.ids(ws)  # noqa: E731
+    w = ids([q[0] for q in queries])
+    h1 = ids([q[1][-1] if q[1] else "" for q in queries])
+    h2 = ids([q[1][-2] if len(q[1]) > 1 else "" for q in queries])
+    return table.logprob_ids(w, np.where([bool(q[1]) for q in queries], h1, -1),
+                             np.where([len(q[1]) > 1 for q in queries], h2, -2))
+
+
+@pytest.mark.parametrize("prune,prune_bigrams", [(0, 0), (1, 1), (3, 2)])
+def test_batched_lookups_are_the_per_word_ones_bit_for_bit(prune, prune_bigrams):
+    # (pruned bigrams leave trigrams whose bigram is gone: looked for all the same)
+    lm = KneserNeyLM.train(CORPUS, prune=prune, prune_bigrams=prune_bigrams)
+    queries = _grid(WORDS)
+    assert _batched(lm, queries).tolist() == [lm.logprob(w, h) for w, h in queries]
+    assert lm.table is lm and lm.p1.tolist() == [lm.logprob(w) for w in lm.words]
+    assert lm.logprob_ids(np.zeros((2, 0), np.int64), -1, -1).shape == (2, 0)
+
+
+def test_a_mixture_table_mixes_as_the_mixture_does():
+    a = KneserNeyLM.train(CORPUS)
+    b = KneserNeyLM.train(CORPUS[:2] + ["The zebra said hello to the white ministry."], prune=1)
+    mix = CachedMixture([a, b], [0.3, 0.7])
+    tab = mix.table
+    assert tab is mix.table and tab.words[:len(a.words)] == a.words  # the first table's ids kept
+    assert "zebra" not in a.vocab and tab.index["zebra"] >= len(a.words) and tab.V == len(set(a.words) | set(b.words))
+    queries = _grid(WORDS + ["hello"])
+    assert _batched(tab, queries).tolist() == pytest.approx([mix.logprob(w, h) for w, h in queries], rel=1e-12, abs=0)
+    assert tab.p1.tolist() == pytest.approx([mix.logprob(w) for w in tab.words], rel=1e-12, abs=0)
+    assert CachedMixture([CountsLM.train(CORPUS), a], [0.5, 0.5]).table is None  # no table: one lookup at a time
+
+
+def test_a_mixture_with_the_cmu_model_has_a_table(cmu):
+    if cmu.table is None:
+        pytest.skip("no decoded CMU table")
+    kn = KneserNeyLM.train(CORPUS + ["Zoetrope qqvendor said the ministry would sell aid."])
+    mix = combine(cmu, kn, 0.3)
+    queries = _grid(WORDS + ["zoetrope", "qqvendor"])
+    # The CMU table's numbers are pocketsphinx's up to its rounding (4.3e-5 log10 a lookup).
+    assert _batched(mix.table, queries).tolist() == pytest.approx([mix.logprob(w, h) for w, h in queries], abs=1e-4)
+    assert mix.table.index["qqvendor"] >= cmu.table.V and not cmu.in_vocab("qqvendor")
+
+
 def test_jsonl_texts_plain_and_gzipped(tmp_path):
     recs = [{"text": CORPUS[0], "id": 1}, {"body": "no text field"}, {"text": "  "}, {"text": CORPUS[1]}]
     plain = tmp_path / "a.jsonl"
