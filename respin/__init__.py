@@ -21,10 +21,12 @@ __version__ = "0.1.0"
 
 from .args import lexicons_arg as _lexicons, text_arg as _text, unit_arg as _unit  # (imports nothing heavy)
 
-TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing)
-if TYPE_CHECKING:
-    from .detect import Report
-    from .restore import Restoration
+_TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing): what type checkers see
+if _TYPE_CHECKING:
+    from .batch import check_records, process_record
+    from .detect import Finding, Report
+    from .restore import Edit, Relation, Restoration, apply_edits
+    from .swaps import SwapLexicon, learn
 
 __all__ = ["check", "check_many", "restore", "restore_many", "restore_cluster", "originals", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
            "Restoration", "Edit", "Relation", "SwapLexicon", "__version__"]
@@ -40,10 +42,16 @@ _LAZY = {"DEFAULT_THRESHOLD": "detect", "Finding": "detect", "Report": "detect",
 
 
 def __getattr__(name):
+    from importlib import import_module
     module = _LAZY.get(name)
     if module is None:
+        # A submodule, as `import respin; respin.tokenize.Document` found it when this
+        # file imported its modules eagerly.
+        if not name.startswith("_"):
+            from importlib.util import find_spec
+            if find_spec(f"{__name__}.{name}") is not None:
+                return import_module(f".{name}", __name__)
         raise AttributeError(f"module 'respin' has no attribute {name!r}")
-    from importlib import import_module
     value = getattr(import_module(f".{module}", __name__), name)
     globals()[name] = value  # found directly from now on
     return value

@@ -34,6 +34,7 @@ paraphrase of it`` (records of its cluster that are no copy of it); several are 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import itertools
 import json
 import os
@@ -1049,7 +1050,8 @@ class Summary:
     total: list = field(default_factory=_stats)
     duplicates: int = 0     # records whose id an earlier record has (this run and the earlier one)
     first_duplicate: object = None
-    # The hashes of the ids seen (about 60 bytes a record; an id's own string could be long).
+    # The ids seen, a long string id as a 16-byte digest (an id could be a long URL). Not
+    # hash(): it is no identity (hash(-1) == hash(-2) in CPython).
     seen: set = field(default_factory=set, repr=False)
 
     def saw(self, ids) -> None:
@@ -1057,7 +1059,7 @@ class Summary:
         follows the input line by line, and --resume checks it by position), but a join
         on the id would pair results with the wrong records."""
         for i in ids:
-            h = hash(i)
+            h = i if not isinstance(i, str) or len(i) <= 16 else hashlib.blake2b(i.encode("utf-8", "surrogatepass"), digest_size=16).digest()
             if h in self.seen:
                 self.duplicates += 1
                 if self.first_duplicate is None:

@@ -336,8 +336,8 @@ def check(
         finally:
             if shown:
                 print(file=sys.stderr)
-        if legacy_count:
-            _note(_legacy_summary(*legacy_first, legacy_count), quiet)
+            if legacy_count:  # (also when an error or Ctrl-C ends the run: for the files done)
+                _note(_legacy_summary(*legacy_first, legacy_count), quiet)
     except InputError as e:
         raise _fail(str(e))
     except Exception as e:  # a model problem is not the user's text's fault: say which

@@ -253,7 +253,8 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
     containing a ``skip`` marker (machine-translation round trips are not spinning) are left
     out. InputError (one line) for anything unreadable, or for a ``.spun.txt`` named alone
     without its ``.orig.txt``; in a folder such a file is skipped and ``note`` says so.
-    ``read``, if given, gets the path of every file read (an output must not replace one)."""
+    ``read``, if given, gets the path of every file read, and in a folder of every pair file
+    found, skipped ones too (an output must not replace one)."""
     from .io import InputError, json_lines, read_text
 
     out = []
@@ -261,6 +262,8 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
         skipped = 0
         if p.is_dir():
             files = sorted(p.rglob("*.spun.txt"))
+            if read is not None:
+                read += [str(f) for f in files] + [str(f) for f in sorted(p.rglob("*.orig.txt"))]
         elif p.name.endswith(".spun.txt"):
             files = [p]
         elif p.suffix in (".jsonl", ".gz") or p.name.endswith(".jsonl.gz"):

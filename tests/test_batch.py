@@ -188,6 +188,17 @@ def test_duplicate_ids_are_said_once_and_change_nothing(tmp_path, cli):
     assert ran.code == 0 and "earlier record" not in ran.err
 
 
+def test_only_equal_ids_are_duplicates():
+    # Not equal hashes: hash(-1) == hash(-2), and ints 2**61 - 1 apart share one.
+    from respin.batch import Summary
+    s = Summary()
+    long_a, long_b = "https://example.org/" + "a" * 40, "https://example.org/" + "a" * 39 + "b"
+    s.saw([-1, -2, 0, 2 ** 61 - 1, "1", 1, long_a, long_b])
+    assert s.duplicates == 0
+    s.saw([-2, long_b, "1"])
+    assert (s.duplicates, s.first_duplicate) == (3, -2)
+
+
 def test_results_match_the_library(tmp_path, cli):
     texts = make_texts(4)
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": t} for i, t in enumerate(texts)])

@@ -518,19 +518,22 @@ def test_cli_learn_never_writes_over_its_phrase_table(tmp_path, capsys):
     assert t.read_text(encoding="utf-8") == "tortured\texpected\nhome\thouse\n"
 
 
-@pytest.mark.parametrize("name", ["a.orig.txt", "a.spun.txt"])
+@pytest.mark.parametrize("name", ["a.orig.txt", "a.spun.txt", "b_mt_roundtrip.orig.txt", "c.spun.txt"])
 def test_cli_learn_never_writes_over_a_pair_in_its_folder(tmp_path, capsys, name):
     # The folder is the input, but the files read are the pairs in it: -o one of them
     # would replace a user's original with the lexicon.
     from respin.cli import main
+    # Skipped pair files too: a machine-translation round trip, a spun file without its original.
     (tmp_path / "a.spun.txt").write_text(PAIR_SPUN, encoding="utf-8")
     (tmp_path / "a.orig.txt").write_text(PAIR_ORIG, encoding="utf-8")
+    (tmp_path / "b_mt_roundtrip.spun.txt").write_text(PAIR_SPUN, encoding="utf-8")
+    (tmp_path / "b_mt_roundtrip.orig.txt").write_text(PAIR_ORIG, encoding="utf-8")
+    (tmp_path / "c.spun.txt").write_text(PAIR_SPUN, encoding="utf-8")
     capsys.readouterr()
     assert main(["learn", str(tmp_path), "-o", str(tmp_path / name)]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "refusing to overwrite the input file" in err[0]
-    assert (tmp_path / "a.orig.txt").read_text(encoding="utf-8") == PAIR_ORIG
-    assert (tmp_path / "a.spun.txt").read_text(encoding="utf-8") == PAIR_SPUN
+    assert "refusing to overwrite the input file" in err[-1]
+    assert (tmp_path / name).read_text(encoding="utf-8") == (PAIR_ORIG if "orig" in name else PAIR_SPUN)
 
 
 def test_restoring_many_unpooled_is_restoring_each_alone():

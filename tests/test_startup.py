@@ -82,3 +82,12 @@ def test_the_lazy_package_keeps_its_api():
         assert getattr(respin, name) is not None
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
         respin.nope
+
+
+def test_submodules_are_attributes_of_the_package():
+    # As when the package imported its modules eagerly: `import respin` then
+    # `respin.tokenize...` (the README names respin.evidence and respin.lm this way).
+    ran = _python("import respin\n"
+                  "print(respin.tokenize.Document.__name__, respin.evidence.document_evidence.__name__, "
+                  "respin.lm.Mixture.__name__, callable(respin.restore))")
+    assert (ran.returncode, ran.stdout, ran.stderr) == (0, "Document document_evidence Mixture True\n", "")
