@@ -16,7 +16,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, display_path, isatty, legacy_note, looks_binary, os_reason,
+from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, check_output, display_path, isatty, legacy_note, looks_binary, os_reason,
                  read_text, walk_files, write_atomic)
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
@@ -285,6 +285,7 @@ def check(
     from .formats import render_check
 
     try:
+        check_output(output)  # not after checking everything
         found = _expand(paths, glob, quiet)
         if output and Path(output).is_file():  # an earlier run's report inside a walked folder
             skip = {f for f, walked in found if walked and os.path.samefile(f, output)}

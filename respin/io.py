@@ -442,6 +442,30 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
         raise InputError(f"cannot write output file ({os_reason(e)}): {path}") from None
 
 
+def check_output(path: str | None) -> None:
+    """Refuse at the start, creating nothing, an output :func:`write_atomic` would refuse
+    after the work (a long ``check`` of a folder): a folder, a file in the way of its
+    folders, a folder it may not write in. ``None`` and ``-`` (standard output) pass.
+
+    >>> check_output(None), check_output("-")
+    (None, None)
+    """
+    if path is None or path == "-":
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise InputError(f"output is a folder, expected a file: {path}")
+    if target.exists() and not_regular(target, descriptors=True) not in (None, BROKEN_LINK):
+        return  # a device or a named pipe, written in place
+    folder = target.parent if str(target.parent) else Path(".")
+    while not folder.exists() and folder != folder.parent:  # the folders to be made: their first existing one
+        folder = folder.parent
+    if not folder.is_dir():
+        raise InputError(f"output folder is a file, expected a folder: {folder}")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise InputError(f"cannot write output file (permission denied): {path}")
+
+
 def make_folders(folder: Path, what: str = "output folder") -> None:
     """Create ``folder`` and the folders above it that are missing, as every respin command
     does for its output (``-o reports/2026/x.json``, ``batch --out``, ``index build --out``,

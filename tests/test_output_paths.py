@@ -130,3 +130,19 @@ def test_a_run_that_fails_creates_no_folder(cli, pair, tmp_path):
     ran = cli("index", "build", tmp_path / "missing.txt", "--out", tmp_path / "new" / "x.index")
     assert ran.code == 2
     assert not (tmp_path / "new").exists()
+
+
+def test_check_refuses_an_unwritable_output_before_the_work(cli, pair, tmp_path):
+    """An -o that writing would refuse (a file in the way, a folder) is refused first: a
+    long check run must not do all its work and then fail. Shown by an input that does not
+    exist: the output's error comes first. The folders to make are not made."""
+    spun, _ = pair
+    blocker = tmp_path / "a.txt"
+    blocker.write_text("x", encoding="utf-8")
+    ran = cli("check", tmp_path / "missing.txt", "-o", blocker / "new" / "report.json")
+    assert ran.code == 2 and f"output folder is a file, expected a folder: {blocker}" in ran.err
+    ran = cli("check", tmp_path / "missing.txt", "-o", tmp_path)
+    assert ran.code == 2 and "output is a folder, expected a file" in ran.err
+    ran = cli("check", tmp_path / "missing.txt", "-o", tmp_path / "new" / "report.json")
+    assert ran.code == 2 and "missing.txt" in ran.err and not (tmp_path / "new").exists()
+    assert cli("check", spun, "-o", tmp_path / "new" / "report.json").code in (0, 1)
