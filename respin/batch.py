@@ -1059,7 +1059,7 @@ class Summary:
         follows the input line by line, and --resume checks it by position), but a join
         on the id would pair results with the wrong records."""
         for i in ids:
-            h = i if not isinstance(i, str) or len(i) <= 16 else hashlib.blake2b(i.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+            h = _id_key(i)
             if h in self.seen:
                 self.duplicates += 1
                 if self.first_duplicate is None:
@@ -1106,6 +1106,13 @@ class Summary:
         return (f"{self.documents:,} document{'' if self.documents == 1 else 's'}{resumed} in {self.seconds:.1f} s ({docs_rate:,.1f} docs/s, "
                 f"{rate:,.0f} words/s): {self.spun:,} spun, {self.edited:,} restored (edited), "
                 f"{self.errors:,} error{'' if self.errors == 1 else 's'}{legacy}{whole}")
+
+
+def _id_key(i):
+    """What :class:`Summary` keeps of an id: the id, a long string as a 16-byte digest."""
+    if isinstance(i, str) and len(i) > 16:
+        return hashlib.blake2b(i.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+    return i
 
 
 class _Stop(KeyboardInterrupt):

@@ -155,13 +155,13 @@ def batch(
         done = getattr(e, "summary", None)
         if done is not None:
             _note(done.line(), quiet)
-            if done.duplicate_line():
-                _note(done.duplicate_line(), quiet)
+            if (line := done.duplicate_line()) is not None:
+                _note(line, quiet)
         _note("interrupted: the results so far are saved; continue with --resume", quiet)
         raise typer.Exit(143 if isinstance(e, _Stop) else 130)
     _note(summary.line() + f"; results in {out.rstrip('/')}/results.jsonl", quiet)
-    if summary.duplicate_line():
-        _note(summary.duplicate_line(), quiet)
+    if (line := summary.duplicate_line()) is not None:
+        _note(line, quiet)
     if not no_restore and min_confidence is None and not corpus and summary.spun and not summary.edited:
         # As restore's own hint: at the default threshold the model applies only what it is
         # nearly sure of, which on most spun text is nothing.

@@ -62,6 +62,17 @@ STRIDE = 16
 SORTED_MIN = 8
 
 
+def ids_in(index, words) -> np.ndarray:
+    """The ids of ``words`` in ``index`` (word -> id), -1 for a word it lacks: every LM
+    table's ``ids`` (this one's, :class:`respin.ngram.KneserNeyLM`'s, ...).
+
+    >>> ids_in({"the": 0, "cat": 1}, ["cat", "dog"]).tolist()
+    [1, -1]
+    """
+    get = index.get
+    return np.fromiter((get(w, -1) for w in words), dtype=np.int64)
+
+
 def default_path() -> str:
     import pocketsphinx
 
@@ -335,8 +346,7 @@ class CmuTable:
     # ---------------------------------------------------------------- lookups
     def ids(self, words) -> np.ndarray:
         """Word ids, -1 for out-of-vocabulary words."""
-        get = self.index.get
-        return np.fromiter((get(w, -1) for w in words), dtype=np.int64)
+        return ids_in(self.index, words)
 
     def logprob_ids(self, w, h1, h2) -> np.ndarray:
         """log10 P(w | h2 h1) with ARPA backoff, over arrays of word ids (-1: OOV / no word).

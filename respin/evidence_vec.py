@@ -845,20 +845,13 @@ def _terms(tab, x, h2, h1, n1, n2, ctx, b_h1x, b_xn1):
     """The three terms of :func:`_local` given its bigrams: "h2 h1" and "n1 n2" (``ctx``),
     "h1 x" and "x n1" (a missing next word's term is 0)."""
     if _generic(tab):
-        t1, t2, t3 = _split(tab.logprob_ids(np.concatenate([x, n1, n2]), np.concatenate([h1, x, n1]),
-                                            np.concatenate([h2, h1, x])), 3)
+        t1, t2, t3 = np.split(tab.logprob_ids(np.concatenate([x, n1, n2]), np.concatenate([h1, x, n1]),
+                                              np.concatenate([h2, h1, x])), 3)
     else:
         t1, t2, t3 = _with_trigrams(tab, [_backoff(tab, x, h1, h2, b_h1x, ctx[0]),
                                           _backoff(tab, n1, x, h1, b_xn1, b_h1x),
                                           _backoff(tab, n2, n1, x, ctx[1], b_xn1)])
     return t1, np.where(n1 != -2, t2, 0.0), np.where(n2 != -2, t3, 0.0)
-
-
-
-def _split(a: np.ndarray, k: int) -> list[np.ndarray]:
-    """``a`` cut into ``k`` equal parts."""
-    n = len(a) // k
-    return [a[i * n:(i + 1) * n] for i in range(k)]
 
 
 def _pairs(tab, sel, X, n1, n2, r_ids, r_valid, terms, h1, base_terms) -> None:
@@ -895,8 +888,8 @@ def _pairs(tab, sel, X, n1, n2, r_ids, r_valid, terms, h1, base_terms) -> None:
     X_, Y_ = np.where(ok, X_, 0), np.where(ok, Y_, 0)
     H1, N0, HAS0 = ha1.repeat(rep), na.repeat(rep), has0.repeat(rep)
     if _generic(tab):
-        t_y, t_n0 = _split(tab.logprob_ids(np.concatenate([Y_, np.where(HAS0, N0, 0)]), np.concatenate([X_, Y_]),
-                                           np.concatenate([H1, X_])), 2)
+        t_y, t_n0 = np.split(tab.logprob_ids(np.concatenate([Y_, np.where(HAS0, N0, 0)]), np.concatenate([X_, Y_]),
+                                             np.concatenate([H1, X_])), 2)
     else:
         b_xy = _bigram(tab, X_, Y_)
         t_y, t_n0 = _with_trigrams(tab, [_backoff(tab, Y_, X_, H1, b_xy, tuple(v if v is None else ia(v) for v in b_h1x)),

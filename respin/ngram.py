@@ -51,7 +51,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from .cmu_table import STRIDE, _lookup
+from .cmu_table import STRIDE, _lookup, ids_in
 from .lm import _SENT_RE, BOS, OOV_FLOOR, Mixture
 from .tokenize import _TOKEN_RE, LINE_BREAK, nfc
 
@@ -379,8 +379,7 @@ class KneserNeyLM:
 
     def ids(self, words) -> np.ndarray:
         """Word ids, -1 for unknown words (as :meth:`respin.cmu_table.CmuTable.ids`)."""
-        get = self.vocab.get
-        return np.fromiter((get(w, -1) for w in words), dtype=np.int64)
+        return ids_in(self.vocab, words)
 
     def logprob_ids(self, w, h1, h2) -> np.ndarray:
         """:meth:`logprob` over arrays of word ids, float64: log10 P(w | h2 h1), ``h1`` the
@@ -494,8 +493,7 @@ class MixtureTable:
 
     def ids(self, words) -> np.ndarray:
         """Word ids, -1 for words no scorer knows."""
-        get = self.index.get
-        return np.fromiter((get(w, -1) for w in words), dtype=np.int64)
+        return ids_in(self.index, words)
 
     def _in(self, k: int, ids: np.ndarray) -> np.ndarray:
         """Ids of the mixture as the ids of table ``k`` (-1 where it lacks the word or there is none)."""

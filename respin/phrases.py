@@ -368,8 +368,8 @@ class ScalarTable:
 
     def ids(self, words) -> np.ndarray:
         """Word ids, -1 for words the scorer does not know (as :meth:`respin.cmu_table.CmuTable.ids`)."""
-        get = self.index.get
-        return np.fromiter((get(w, -1) for w in words), dtype=np.int64, count=len(words))
+        from .cmu_table import ids_in
+        return ids_in(self.index, words)
 
     def logprob_ids(self, w, h1, h2) -> np.ndarray:
         words, lp = self.index.words, self.lm.logprob

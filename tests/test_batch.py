@@ -669,18 +669,26 @@ def folder_runs(pages, make, runs):
     return texts, ids
 
 
-def test_pool_by_dir_pools_the_files_of_each_folder(tmp_path, cli):
+def folder_batch(tmp_path, cli, make, runs, by: str) -> tuple[list[dict], list]:
+    """``batch`` of the :func:`folder_runs` folder with ``by`` (--pool-by or --copies-by)
+    dir: its rows, in input order with the unreadable file an error, each restored copy in
+    its mirror; and the texts."""
     pages = tmp_path / "pages"
-    texts, ids = folder_runs(pages, site_texts, (("", 4, 1), ("a", 5, 3), ("a/deeper", 6, 2)))
-    ran = cli("batch", pages, "--out", tmp_path / "o", "--pool-by", "dir", "-q")
+    texts, ids = folder_runs(pages, make, runs)
+    ran = cli("batch", pages, "--out", tmp_path / "o", by, "dir", "-q")
     assert ran.code == 0, ran.err
     rows = results(tmp_path / "o")
     assert [r["id"] for r in rows] == ids and "binary" in rows[3]["error"]
-    assert_pooled(rows, texts, [[0], [1, 2, 3, 4], [5, 6]])
     for r in rows:
         if r["error"] is None:
             assert (tmp_path / "o" / "restored" / r["id"]).read_text(encoding="utf-8") == r["restored"]
-    assert_user_error(cli("batch", pages, "--out", tmp_path / "o3", "--pool-by", "site"), "--pool-by dir")
+    return rows, texts
+
+
+def test_pool_by_dir_pools_the_files_of_each_folder(tmp_path, cli):
+    rows, texts = folder_batch(tmp_path, cli, site_texts, (("", 4, 1), ("a", 5, 3), ("a/deeper", 6, 2)), "--pool-by")
+    assert_pooled(rows, texts, [[0], [1, 2, 3, 4], [5, 6]])
+    assert_user_error(cli("batch", tmp_path / "pages", "--out", tmp_path / "o3", "--pool-by", "site"), "--pool-by dir")
 
 
 def test_kill_mid_pool_then_resume_redoes_the_pool(tmp_path, cli):
@@ -819,16 +827,8 @@ def test_copies_by_gives_the_edits_of_restore_copy(tmp_path, cli):
 
 
 def test_copies_by_dir_restores_the_files_of_each_folder_from_each_other(tmp_path, cli):
-    pages = tmp_path / "pages"
-    texts, ids = folder_runs(pages, story_copies, (("", 0, 1), ("flood", 1, 3), ("hire", 2, 2)))
-    ran = cli("batch", pages, "--out", tmp_path / "o", "--copies-by", "dir", "-q")
-    assert ran.code == 0, ran.err
-    rows = results(tmp_path / "o")
-    assert [r["id"] for r in rows] == ids and "binary" in rows[3]["error"]
+    rows, texts = folder_batch(tmp_path, cli, story_copies, (("", 0, 1), ("flood", 1, 3), ("hire", 2, 2)), "--copies-by")
     assert_from_copies(rows, texts, [[0], [1, 2, 3, 4], [5, 6]])
-    for r in rows:
-        if r["error"] is None:
-            assert (tmp_path / "o" / "restored" / r["id"]).read_text(encoding="utf-8") == r["restored"]
 
 
 def test_copies_by_usage_errors(tmp_path, cli):
