@@ -254,9 +254,10 @@ def choose_threshold(cv: dict) -> tuple[float, list[dict]]:
     return (chosen if chosen is not None else FALLBACK_THRESHOLD), table
 
 
-def build(model_dir, pair_paths, quiet: bool = False) -> dict:
+def build(model_dir, pair_paths, quiet: bool = False, command: str | None = None) -> dict:
     """Fit the decoder on real pairs and write ``decoder.json`` and ``swaps.tsv`` into the
-    model folder (atomically): ``python -m respin.channel MODEL_DIR PAIRS...``."""
+    model folder (atomically): ``python -m respin.channel MODEL_DIR PAIRS...``, the command
+    decoder.json records unless ``command`` names another (``python -m respin.build_model``)."""
     import hashlib
     import json
     import sys
@@ -282,7 +283,7 @@ def build(model_dir, pair_paths, quiet: bool = False) -> dict:
     params, stats = fit([(group_of(n), s, o) for n, s, o in named], m.lexicon, m.lm, threshold)
     swaps = learn([(s, o) for _, s, o in named], m.lexicon)
     digest = hashlib.sha256("\0".join(f"{n}\0{s}\0{o}" for n, s, o in named).encode("utf-8")).hexdigest()
-    cmd = "python -m respin.channel " + " ".join([str(model_dir)] + [str(p) for p in pair_paths])
+    cmd = command or "python -m respin.channel " + " ".join([str(model_dir)] + [str(p) for p in pair_paths])
     doc = {
         "format": "respin-decoder", "version": 1, "respin_version": __version__,
         "command": cmd, "pairs": len(named), "pairs_sha256": digest, "fit": stats,

@@ -187,13 +187,14 @@ def evaluate(det: Detector, X, y, docs) -> dict:
 
 
 def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int = 3000, seed: int = 13,
-          lm_weight: float = 0.0, quiet=False, text_field: str = "text", lm_prune: int = 1) -> dict:
+          lm_weight: float = 0.0, quiet=False, text_field: str = "text", lm_prune: int = 1,
+          command: str | None = None) -> dict:
     """Train and write ``detector.json`` and ``metadata.json`` into ``out_dir`` (the options
     are :func:`_train_in`'s, which documents them). A new folder starts from the shipped model's
     thesaurus table, decoder and lexicons (:func:`seed_model_dir`); if the run fails, what it
     added is removed again, so that no half-made model is left behind."""
     kw = dict(extra_folders=extra_folders, pair_folders=pair_folders, n_docs=n_docs, seed=seed,
-              lm_weight=lm_weight, quiet=quiet, text_field=text_field, lm_prune=lm_prune)
+              lm_weight=lm_weight, quiet=quiet, text_field=text_field, lm_prune=lm_prune, command=command)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise RuntimeError(f"{out_dir} is a file, not a model folder")
@@ -231,7 +232,8 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
 
 
 def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 3000, seed: int = 13,
-              lm_weight: float = 0.0, quiet=False, text_field: str = "text", lm_prune: int = 1) -> dict:
+              lm_weight: float = 0.0, quiet=False, text_field: str = "text", lm_prune: int = 1,
+              command: str | None = None) -> dict:
     """Train and write ``detector.json`` and ``metadata.json`` into ``out_dir``.
 
     ``extra_folders`` add clean text (spun by the simulator like the built-in corpora);
@@ -242,6 +244,8 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
     (:class:`respin.ngram.KneserNeyLM`, trigrams seen at most ``lm_prune`` times dropped) on
     the ``extra_folders`` text and mixes it with the CMU model at that weight (1: instead of
     it): for a newsroom's own archive, or text far from news (fiction, science).
+    ``command`` is what metadata.json records as the command that made the model (default:
+    this process's ``respin train`` command line; ``python -m respin.build_model`` gives its own).
     The folder holds the thesaurus table (``lexicon.npz``: ``python -m respin.build_lexicon``).
     """
     from . import corpora
@@ -302,7 +306,7 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
         if own_lm is not None:
             own_lm.save(new_lm)
         meta = _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new_cands,
-                      {"file": "lm.npz", "weight": lm_weight} if own_lm is not None else None)
+                      {"file": "lm.npz", "weight": lm_weight} if own_lm is not None else None, command)
         if own_lm is not None:
             os.replace(new_lm, out / "lm.npz")
         else:
@@ -351,7 +355,7 @@ def seed_model_dir(out: Path) -> Path | None:
 
 
 def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new_cands,
-           lm_config) -> dict:
+           lm_config, command=None) -> dict:
     from .evidence import CandidateTable
     t0 = time.time()
     n = CandidateTable.build(lexicon, lm, new_cands)
@@ -379,7 +383,7 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, 
     detector = det.to_dict()
     meta = {
         "model": out.name, "model_version": MODEL_VERSION, "respin_version": __version__, "created": time.strftime("%Y-%m-%d"),
-        "command": " ".join(["respin", *sys.argv[1:]]) if sys.argv[1:2] == ["train"] else "respin.train.train()",
+        "command": command or (" ".join(["respin", *sys.argv[1:]]) if sys.argv[1:2] == ["train"] else "respin.train.train()"),
         "training_data_sha256": digest, "training_texts": len(texts) - n_val, "validation_texts": n_val,
         "training_documents": len(train_docs), "validation_documents": len(val_docs), "seed": seed,
         "real_pairs": [name for name, _, _ in pairs],
