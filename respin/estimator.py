@@ -46,10 +46,10 @@ from sklearn.pipeline import make_pipeline
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-try:  # scikit-learn >= 1.6
+try:  # scikit-learn >= 1.7.1 (pyproject's floor)
     from sklearn.utils.validation import validate_data
 except ImportError as e:  # pragma: no cover
-    raise ImportError("respin.estimator needs scikit-learn >= 1.6 (pip install -U scikit-learn)") from e
+    raise ImportError("respin.estimator needs scikit-learn >= 1.7.1 (pip install -U scikit-learn)") from e
 
 from .args import texts_arg
 from .detector import DOC_FEATURES
