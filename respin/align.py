@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import compress, islice, repeat
 
-from .tokenize import (_CLOSERS, _ENDERS, PUNCT, Document, Token, _split_sentences, gc_paused, has_line_break, line_breaks,
+from .tokenize import (_CLOSERS, _ENDERS, NUM, PUNCT, Document, Token, _split_sentences, gc_paused, has_line_break, line_breaks,
                        normalize, normalize_many)
 
 # Sentence similarity (synonym-aware Dice over words) above which a pair is treated as the
@@ -752,9 +752,35 @@ def _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites: list)
             edit = (_spinner_sized(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2])
                     and not (_crosses_line(doc, gap.a1, gap.a2) and (gap.b1 == gap.b2 or _crosses_line(doc, gap.a1, gap.a2, 2)))
                     and not (gap.b1 == gap.b2 and _whole_lines(doc, gap.a1, gap.a2))
-                    and not (gap.a1 == gap.a2 and _whole_lines(src, gap.b1, gap.b2)))
+                    and not (gap.a1 == gap.a2 and _whole_lines(src, gap.b1, gap.b2))
+                    and not _figure_changed(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2]))
             (out if edit else rewrites).append(gap)
     return out
+
+
+def _figure_changed(a: list[Token], b: list[Token]) -> bool:
+    """One figure for another of a different value ("3" for "four"): an update between
+    versions of the article, never a spinner's (which writes "2" for "two", "3rd" for "3",
+    the same value).
+
+    >>> from respin.tokenize import tokenize
+    >>> [_figure_changed(tokenize(x), tokenize(y)) for x, y in [("3", "four"), ("2", "two"), ("3rd", "3")]]
+    [True, False, False]
+    """
+    if len(a) != 1 or len(b) != 1:
+        return False
+    x, y = a[0], b[0]
+    if not (x.kind == NUM or x.text.lower() in NUMBER_WORDS) or not (y.kind == NUM or y.text.lower() in NUMBER_WORDS):
+        return False
+    return _value(x.text) != _value(y.text)
+
+
+def _value(s: str) -> str:
+    """A figure's value as letters: :func:`canon` without an ordinal's suffix or leading zeros."""
+    c = canon(s)
+    if len(c) > 2 and c[-2:] in ("st", "nd", "rd", "th") and c[-3].isdigit():
+        c = c[:-2]
+    return c.lstrip("0") or c
 
 
 def _crosses_line(doc: Document, a: int, b: int, breaks: int = 1) -> bool:
