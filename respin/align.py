@@ -887,7 +887,29 @@ def _gap_programme(A: list[Token], B: list[Token], lexicon) -> list[tuple[int, i
             last[1], last[3], last[4], last[5] = b[1], b[3], last[4] + b[4], False
         else:
             merged.append([*b, one_to_one])
-    return [tuple(x[:5]) for x in merged]
+    return [out for x in merged for out in _split_clause(A, B, x[:5], lexicon)]
+
+
+def _split_clause(A, B, group, lexicon) -> list[tuple]:
+    """``group`` as one edit, or, where it is too long to be a spinner's edit and is one word
+    on one side and, on the other, a clause beside a thesaurus neighbour of that word ("..., who
+    took office in January, mentioned" for "said"), the clause and the swap apart, so that
+    the swap is restored and the clause kept. The neighbour must be at the clause's edge,
+    and only one edge may qualify ("took" is a neighbour of "said" too, but inside)."""
+    i1, i2, j1, j2, cost = group
+    if (i2 - i1 == 1) == (j2 - j1 == 1) or lexicon is None or _spinner_sized(A[i1:i2], B[j1:j2]):
+        return [tuple(group)]  # one phrase edit, as it always was
+    edges = [(i1, j1, 1), (i2 - 1, j2 - 1, -1)]  # (input index, source index, clause side)
+    linked = [e for e in edges if _norm(A[e[0]].text) != _norm(B[e[1]].text)
+              and A[e[0]].kind != PUNCT and B[e[1]].kind != PUNCT
+              and lexicon.are_synonyms(_norm(A[e[0]].text), _norm(B[e[1]].text))]
+    if len(linked) != 1:
+        return [tuple(group)]
+    i, j, side = linked[0]
+    run = (i1 + 1, i2, j1 + 1, j2) if side == 1 else (i1, i2 - 1, j1, j2 - 1)
+    swap = (i, i + 1, j, j + 1, _LINKED)
+    run = (*run, cost - _LINKED)
+    return [swap, run] if side == 1 else [run, swap]
 
 
 def _block_cost(A, B, la: str, lb: str, i, di, j, dj, lexicon):
@@ -904,9 +926,12 @@ def _block_cost(A, B, la: str, lb: str, i, di, j, dj, lexicon):
             return None  # a word for a mark is an insertion and a deletion ("he’d." vs "he had."), never a swap
         x, y = _norm(A[i].text), _norm(B[j].text)  # Token.norm, kept
         if lexicon is not None and lexicon.are_synonyms(x, y):
-            return 0.3
+            return _LINKED
         return 0.4 + 0.6 * (1 - _ratio(x, y))
     return None  # other n:m blocks are built from 1:1, insertions and deletions
+
+
+_LINKED = 0.3  # the cost of a 1:1 block the thesaurus links (a string's cost is at least 0.4)
 
 
 def _ratio(x: str, y: str) -> float:
