@@ -210,14 +210,16 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
 
     src_bags: list[dict | None] = [None] * len(src_words)  # by distinct source sentence
 
-    pairs, unmatched, used = [], [], set()
+    pairs, unmatched = [], []
     prev_j = -1
     for i, sent in enumerate(sents):
         ws = _words(norms, doc.token_kinds, sent)
         wid = word_ids.setdefault(tuple(ws), len(word_ids))
+        nxt = prev_j + 1 if prev_j + 1 < len(src_words) else -1  # documents mostly keep their order
         if copies.several:
             # A sentence given several times is tried at one of its copies, chosen by
-            # position (:meth:`_Copies.choose`), not at the first that the ranking met.
+            # position (:meth:`_Copies.choose`), not at the first that the ranking met; the
+            # next sentence too, where an earlier input sentence anchored there strongly.
             ds = ranked.get(wid)
             if ds is None:
                 ds = index.distinct_candidates(ws, _CANDIDATES)
@@ -225,14 +227,16 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
                     ds = list(dict.fromkeys(ds + repeat.candidates(ws, _CANDIDATES)))
                 ranked[wid] = ds
             cands = list(dict.fromkeys([copies.choose(d, prev_j) for d in ds]))
+            if nxt >= 0:
+                nxt = copies.choose(src_ids[nxt], prev_j)
         else:
             cands = index.candidates(ws, _CANDIDATES)
-        if 0 <= prev_j + 1 < len(src_words) and prev_j + 1 not in cands:
-            cands.append(prev_j + 1)  # documents mostly keep their order: always try the next one
+        if nxt >= 0 and nxt not in cands:
+            cands.append(nxt)  # always try the next one
         # The next sentence first: it is usually the match, and its similarity is the bar the
         # others' bound (:func:`_dice_bound`) must reach to be diffed at all. Only the cost
         # changes: the choice below is made in the candidates' order, as each scored alike.
-        order = sorted(cands, key=lambda j: j != prev_j + 1)
+        order = sorted(cands, key=lambda j: j != nxt)
         scored: dict[int, float] = {}
         bar, bag = PARAPHRASE_MIN, None
         for j in order:
@@ -264,16 +268,16 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
         best_j, best = -1, 0.0
         for j in cands:
             s = scored.get(j)
-            if s is not None and (s > best or (s == best and j == prev_j + 1)):
+            if s is not None and (s > best or (s == best and j == nxt)):
                 best_j, best = j, s
         if best >= PARAPHRASE_MIN:
             pairs.append((i, best_j, best))
-            used.add(best_j)
-            copies.use(best_j)
+            copies.use(best_j, best >= ANCHOR_MIN)
             prev_j = best_j
         else:
             unmatched.append(i)
-    pairs = _promote_sandwiched(pairs, len(sents), len(src_sents))
+    pairs = _promote_sandwiched(pairs, len(sents), len(src_sents), src_ids if copies.several else None)
+    used = {j for _, j, _ in pairs}  # loose duplicates dropped below count as used, as they always did
     pairs, loose = _drop_loose_duplicates(pairs)
     unmatched = sorted(unmatched + loose)
     missing = [j for j in range(len(src_sents)) if j not in used]
@@ -446,15 +450,18 @@ class _Copies:
     """The copies of each distinct source sentence (``ids``: each source sentence's number
     among the distinct ones), to choose one of them by position.
 
-    :meth:`choose` takes the copy right after the previous anchor where there is one (the
-    input in the source's order). Otherwise the input left that order, after a paragraph
-    dropped or moved, and the copy is one not yet anchored: the unused one nearest
-    *before* the previous anchor (the input going back to a passage it skipped, after a
-    paragraph moved to the front), else the first unused one after it (after a dropped
-    paragraph, the copies before are those that earlier copies of the document used).
-    Each copy of a repeated document is so matched with a copy of its own, and a paragraph
-    dropped from every copy reads as missing once per copy. With every copy used, the
-    first at or after the previous anchor (else the first) is taken.
+    :meth:`choose` takes the copy right after the previous anchor where it is one (the
+    input in the source's order), unless an earlier input sentence anchored there strongly
+    (a loose match, a caption echoing a sentence, gives way: :func:`_drop_loose_duplicates`).
+    Otherwise the input left that order, after a paragraph dropped or moved, or walks a
+    copy an earlier input sentence took, and the copy is one not yet anchored, loosely or
+    strongly: the unused one nearest *before* the previous anchor
+    (the input going back to a passage it skipped, after a paragraph moved to the front),
+    else the first unused one after it (after a dropped paragraph, the copies before are
+    those that earlier copies of the document used). Each copy of a repeated document is
+    so matched with a copy of its own, and a paragraph dropped from every copy reads as
+    missing once per copy. With every copy used, the first at or after the previous
+    anchor (else the first) is taken.
 
     >>> c = _Copies([0, 1, 2, 0, 1, 2])  # a b c a b c
     >>> c.choose(1, 0), c.choose(2, 0)   # after the a at 0: the b next to it; a c, the first unused
@@ -496,12 +503,16 @@ class _Copies:
                 fill[d] = s + 1
         self.next = list(range(len(self.at)))  # an unused slot or sentinel links to itself
         self.prev = list(range(len(self.at)))
+        self.firm = bytearray(len(self.at))  # 1: anchored by a strong match
 
-    def use(self, j: int) -> None:
-        """Source sentence ``j`` is anchored."""
+    def use(self, j: int, strong: bool = True) -> None:
+        """Source sentence ``j`` is anchored (``strong``: at ANCHOR_MIN or more)."""
         s = self.slot.get(j)
-        if s is not None and self.next[s] == s:
-            self.next[s], self.prev[s] = s + 1, s - 1
+        if s is not None:
+            if self.next[s] == s:
+                self.next[s], self.prev[s] = s + 1, s - 1
+            if strong:
+                self.firm[s] = 1
 
     @staticmethod
     def _find(link: list[int], s: int) -> int:
@@ -512,35 +523,53 @@ class _Copies:
 
     def choose(self, d: int, prev_j: int) -> int:
         """The copy of distinct sentence ``d`` to try after an anchor at ``prev_j``."""
-        x = prev_j + 1
-        if x < len(self.ids) and self.ids[x] == d:
-            return x
         if self.count[d] == 1:
             return self.first[d]
+        x = prev_j + 1
         lo = self.start[d]
         hi = lo + self.count[d]
         s = bisect_left(self.at, x, lo, hi)  # the first copy at or after x (hi: none)
+        if s < hi and self.at[s] == x and not self.firm[s]:
+            return x  # the next sentence, where no input sentence anchored strongly yet
         b = self._find(self.prev, s - 1)
         if b >= lo:
             return self.at[b]
         a = self._find(self.next, s)
         if a < hi:
             return self.at[a]
-        return self.at[s] if s < hi else self.at[lo]
+        return self.at[s] if s < hi else self.at[lo]  # the next one (x) where it is a copy
 
 
-def _promote_sandwiched(pairs, n_doc, n_src):
+def _promote_sandwiched(pairs, n_doc, n_src, ids=None):
     """A loosely matching sentence between two strongly anchored neighbours, in the same
     order on both sides, is the same sentence spun harder (short sentences with two or
-    three swaps fall under ANCHOR_MIN on similarity alone)."""
+    three swaps fall under ANCHOR_MIN on similarity alone).
+
+    With ``ids`` (each source sentence's number among the distinct ones), the order is that
+    of the sentences' texts: in repeated text the neighbours may be anchored at other copies
+    than the one next to ``j`` (:class:`_Copies` chose each by what was used when), and the
+    sentence is then anchored at the copy that lies next to one of theirs, between copies
+    of both of their sentences.
+
+    >>> pairs = [(0, 0, 0.9), (1, 4, 0.4), (2, 2, 0.9)]  # the source: a b c a b c
+    >>> _promote_sandwiched(pairs, 3, 6), _promote_sandwiched(pairs, 3, 6, [0, 1, 2, 0, 1, 2])
+    ([(0, 0, 0.9), (1, 4, 0.4), (2, 2, 0.9)], [(0, 0, 0.9), (1, 1, 0.5), (2, 2, 0.9)])
+    """
     strong = {i: j for i, j, s in pairs if s >= ANCHOR_MIN}
+    if ids is None:
+        ids = range(n_src)
     out = []
     for i, j, s in pairs:
         if s < ANCHOR_MIN:
-            before = strong.get(i - 1) == j - 1 or (i == 0 and j == 0)
-            after = strong.get(i + 1) == j + 1 or (i == n_doc - 1 and j == n_src - 1)
-            if before and after:
-                s = ANCHOR_MIN
+            b, a = strong.get(i - 1), strong.get(i + 1)
+            # The copy right after the anchor before, or right before the one after, else j.
+            for k in (-1 if b is None else b + 1, -1 if a is None else a - 1, j):
+                if 0 <= k < n_src and ids[k] == ids[j]:
+                    before = (b is not None and k > 0 and ids[b] == ids[k - 1]) or (i == 0 and k == 0)
+                    after = (a is not None and k + 1 < n_src and ids[a] == ids[k + 1]) or (i == n_doc - 1 and k == n_src - 1)
+                    if before and after:
+                        j, s = k, ANCHOR_MIN
+                        break
         out.append((i, j, s))
     return out
 
