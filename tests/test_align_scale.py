@@ -1,6 +1,7 @@
 """Aligning long repetitive text against its source: the sentence index holds each distinct
 source sentence once, ranks candidates exactly as a scan over every source sentence would,
-and a document repeated many times is restored copy by copy.
+and a document repeated many times is restored copy by copy, also with paragraphs dropped or
+moved (the second index over the distinct sentences, the copies chosen by position).
 
 Speed itself is measured by the benchmark scripts (BENCHMARKS.md), not asserted here: these
 tests check the structure that makes alignment linear, and that it changes no result.
