@@ -186,34 +186,57 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
     Repeated text (a document given twice, boilerplate on every page) costs what its
     distinct sentences cost, not time quadratic in the number of copies (see
     :class:`_SentenceIndex`); long distinct texts still pay a little more than linear time
-    for their mid-frequency words. The cyclic garbage collector is paused meanwhile: alignment
+    for their mid-frequency words. A sentence given several times is anchored at the copy
+    its position calls for (:class:`_Copies`), and the words that only repetition makes too
+    common to index are looked up among the distinct sentences (:func:`_repeat_index`), so
+    that after a paragraph dropped or moved the input finds its place again, copy by copy. The cyclic garbage collector is paused meanwhile: alignment
     makes many small lists, tuples and dicts (no cycles), whose allocations would set off
     full collections of everything the process holds, more of them the longer the text.
     """
     sents, src_sents = flow_sentences(doc, src), flow_sentences(src, doc)
     norms, src_norms = normalize_many(doc.token_texts), normalize_many(src.token_texts)
     src_words = [_words(src_norms, src.token_kinds, s) for s in src_sents]
-    index = _SentenceIndex(src_words)
     # The similarity of equal word lists is computed once: repeated text (boilerplate, a
-    # document given twice) compares the same sentences again and again.
+    # document given twice) compares the same sentences again and again. The source's
+    # distinct word lists are numbered first, 0 to D - 1, in order of first occurrence.
     word_ids: dict[tuple, int] = {}
     src_ids = [word_ids.setdefault(tuple(ws), len(word_ids)) for ws in src_words]
+    copies = _Copies(src_ids)
+    index = _SentenceIndex(src_words, src_ids if copies.several else None)
+    repeat = _repeat_index(src_words, src_ids, index)
     sims: dict[tuple[int, int], float] = {}
+    bounds: dict[tuple[int, int], float] = {}  # and so is the bound of their similarity
+    ranked: dict[int, list[int]] = {}  # the distinct candidates of each input word list (with copies)
 
-    src_bags: list[dict | None] = [None] * len(src_words)
+    src_bags: list[dict | None] = [None] * len(src_words)  # by distinct source sentence
 
-    pairs, unmatched, used = [], [], set()
+    pairs, unmatched = [], []
     prev_j = -1
     for i, sent in enumerate(sents):
         ws = _words(norms, doc.token_kinds, sent)
-        cands = index.candidates(ws, _CANDIDATES)
-        if 0 <= prev_j + 1 < len(src_words) and prev_j + 1 not in cands:
-            cands.append(prev_j + 1)  # documents mostly keep their order: always try the next one
         wid = word_ids.setdefault(tuple(ws), len(word_ids))
+        nxt = prev_j + 1 if prev_j + 1 < len(src_words) else -1  # documents mostly keep their order
+        if copies.several:
+            # A sentence given several times is tried at one of its copies, chosen by
+            # position (:meth:`_Copies.choose`), not at the first that the ranking met; the
+            # next sentence too, where an earlier input sentence anchored there strongly.
+            ds = ranked.get(wid)
+            if ds is None:
+                ds = index.distinct_candidates(ws, _CANDIDATES)
+                if repeat is not None:
+                    ds = list(dict.fromkeys(ds + repeat.candidates(ws, _CANDIDATES)))
+                ranked[wid] = ds
+            cands = list(dict.fromkeys([copies.choose(d, prev_j) for d in ds]))
+            if nxt >= 0:
+                nxt = copies.choose(src_ids[nxt], prev_j)
+        else:
+            cands = index.candidates(ws, _CANDIDATES)
+        if nxt >= 0 and nxt not in cands:
+            cands.append(nxt)  # always try the next one
         # The next sentence first: it is usually the match, and its similarity is the bar the
         # others' bound (:func:`_dice_bound`) must reach to be diffed at all. Only the cost
         # changes: the choice below is made in the candidates' order, as each scored alike.
-        order = sorted(cands, key=lambda j: j != prev_j + 1)
+        order = sorted(cands, key=lambda j: j != nxt)
         scored: dict[int, float] = {}
         bar, bag = PARAPHRASE_MIN, None
         for j in order:
@@ -227,11 +250,15 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
                 if 2 * min(la, lb) < PARAPHRASE_MIN * (la + lb):
                     s = sims[key] = 0.0
                 else:
-                    if bag is None:
-                        bag = _bag(ws)
-                    if src_bags[j] is None:
-                        src_bags[j] = _bag(src_words[j])
-                    if _dice_bound(bag, src_bags[j], la, lb) < bar - 1e-9:
+                    bound = bounds.get(key)
+                    if bound is None:
+                        if bag is None:
+                            bag = _bag(ws)
+                        d = src_ids[j]
+                        if src_bags[d] is None:
+                            src_bags[d] = _bag(src_words[j])
+                        bound = bounds[key] = _dice_bound(bag, src_bags[d], la, lb)
+                    if bound < bar - 1e-9:
                         continue  # scores under a candidate already scored (or no paraphrase): never chosen
                     s = sims[key] = similarity(ws, src_words[j], lexicon)
             if s * (la + lb) < 4 and max(la, lb) > 2:
@@ -241,16 +268,17 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
         best_j, best = -1, 0.0
         for j in cands:
             s = scored.get(j)
-            if s is not None and (s > best or (s == best and j == prev_j + 1)):
+            if s is not None and (s > best or (s == best and j == nxt)):
                 best_j, best = j, s
         if best >= PARAPHRASE_MIN:
             pairs.append((i, best_j, best))
-            used.add(best_j)
+            copies.use(best_j, best >= ANCHOR_MIN)
             prev_j = best_j
         else:
             unmatched.append(i)
-    pairs = _promote_sandwiched(pairs, len(sents), len(src_sents), lambda i, j: _in_place(
-        _words(norms, doc.token_kinds, sents[i]), src_words[j], lexicon))
+    pairs = _promote_sandwiched(pairs, len(sents), len(src_sents), src_ids if copies.several else None,
+                                lambda i, j: _in_place(_words(norms, doc.token_kinds, sents[i]), src_words[j], lexicon))
+    used = {j for _, j, _ in pairs}  # loose duplicates dropped below count as used, as they always did
     pairs, loose = _drop_loose_duplicates(pairs)
     unmatched = sorted(unmatched + loose)
     missing = [j for j in range(len(src_sents)) if j not in used]
@@ -276,9 +304,10 @@ class _SentenceIndex:
     not one per copy, and ranking an input sentence costs what the distinct source text
     costs rather than growing with the number of copies (without the groups, aligning a
     document repeated N times against its source repeated N times took time in N²).
+    :meth:`distinct_candidates` ranks the same way, counting each distinct sentence once.
     """
 
-    def __init__(self, src_words: list[list[str]]):
+    def __init__(self, src_words: list[list[str]], ids: list[int] | None = None):
         df: dict[str, int] = defaultdict(int)
         for ws in src_words:
             for w in set(ws):
@@ -298,9 +327,19 @@ class _SentenceIndex:
                 for w in key:
                     self.groups[w].append(g)
             self.members[g].append(j)
+        # With ``ids`` (each sentence's number among the distinct ones, numbered in order of
+        # first occurrence): group -> the distinct sentences it holds, ascending.
+        self.distinct: list[list[int]] = []
+        if ids is not None:
+            for ms in self.members:
+                seen: dict[int, None] = {}
+                for j in ms:
+                    seen[ids[j]] = None
+                self.distinct.append(list(seen))
 
-    def candidates(self, ws: list[str], k: int) -> list[int]:
-        """The ``k`` best source sentences for input words ``ws``, best first."""
+    def _blocks(self, ws: list[str], k: int) -> list[list[int]]:
+        """The groups that can hold the ``k`` best source sentences for input words ``ws``,
+        best first, in runs of groups that tie."""
         scores: dict[int, float] = {}
         first: dict[int, int] = {}  # group -> the rank (in ``words``) of the first word that scored it
         idf, groups = self.idf, self.groups
@@ -324,39 +363,217 @@ class _SentenceIndex:
         # and then the scan met the one with the earlier first word first (``first``: the
         # rank of that word), and sentences met through the same word in ascending order.
         ranked = sorted(pool, key=lambda g: (-scores[g], first[g]))
+        out: list[list[int]] = []
+        for g in ranked:
+            if out and (scores[g], first[g]) == (scores[out[-1][0]], first[out[-1][0]]):
+                out[-1].append(g)
+            else:
+                out.append([g])
+        return out
+
+    def candidates(self, ws: list[str], k: int) -> list[int]:
+        """The ``k`` best source sentences for input words ``ws``, best first."""
         out: list[int] = []
         members = self.members
-        t = 0
-        while t < len(ranked) and len(out) < k:
-            u = t + 1
-            key = (scores[ranked[t]], first[ranked[t]])
-            while u < len(ranked) and (scores[ranked[u]], first[ranked[u]]) == key:
-                u += 1
-            if u - t == 1:
-                out.extend(members[ranked[t]][:k - len(out)])
-            elif u - t == sum(len(members[g]) for g in ranked[t:u]):  # a sentence each, as mostly: merged by sorting
-                out.extend(sorted(members[g][0] for g in ranked[t:u])[:k - len(out)])
+        for block in self._blocks(ws, k):
+            if len(out) >= k:
+                break
+            if len(block) == 1:
+                out.extend(members[block[0]][:k - len(out)])
+            elif len(block) == sum(len(members[g]) for g in block):  # a sentence each, as mostly: merged by sorting
+                out.extend(sorted(members[g][0] for g in block)[:k - len(out)])
             else:
-                out.extend(islice(heapq.merge(*(members[g] for g in ranked[t:u])), k - len(out)))
-            t = u
+                out.extend(islice(heapq.merge(*(members[g] for g in block)), k - len(out)))
+        return out
+
+    def distinct_candidates(self, ws: list[str], k: int) -> list[int]:
+        """:meth:`candidates` counting each distinct sentence once, as its number (the index
+        built with ``ids``): the copies of a sentence repeated in the source all tie, and
+        would otherwise crowd the others out of the ``k``. Where no copies rank among them,
+        the numbers of the sentences that :meth:`candidates` gives, in its order.
+
+        >>> ws = [["river", "rose"], ["river", "fell"], ["river", "rose"]]
+        >>> index = _SentenceIndex(ws, [0, 1, 0])
+        >>> index.candidates(["river"], 2), index.distinct_candidates(["river"], 2)
+        ([0, 1], [0, 1])
+        >>> index.candidates(["rose"], 2), index.distinct_candidates(["rose"], 2)
+        ([0, 2], [0])
+        """
+        out: list[int] = []
+        for block in self._blocks(ws, k):
+            if len(out) >= k:
+                break
+            ds = self.distinct[block[0]] if len(block) == 1 else sorted({d for g in block for d in self.distinct[g]})
+            out.extend(ds[:k - len(out)])
         return out
 
 
-def _promote_sandwiched(pairs, n_doc, n_src, in_place):
+def _repeat_index(src_words: list[list[str]], src_ids: list[int], index: _SentenceIndex) -> _SentenceIndex | None:
+    """A second index, over the *distinct* source sentences (``src_ids``: each source
+    sentence's number among them), of the words that repetition alone keeps out of
+    ``index``; None where there are none.
+
+    In a short document repeated many times every word is in more than ``max(8, 10%)`` of
+    the source sentences, so ``index`` counts none, and an input sentence that does not
+    follow its previous anchor (after a dropped or moved paragraph) finds no candidate.
+    Among the distinct sentences those words are rare again: this index ranks distinct
+    sentences (numbers for :meth:`_Copies.choose`) by them, in time that grows with the
+    distinct text, not with the number of copies. Text with no repetition hiding a word
+    (almost all text) gets no second index, and aligns as it did without one.
+
+    >>> ws = [["flood", "warnings"], ["river", "rose"], ["schools", "closed"]] * 10  # each word in 10 of 30
+    >>> rep = _repeat_index(ws, [0, 1, 2] * 10, _SentenceIndex(ws))
+    >>> rep.candidates(["the", "river", "rose"], 2), _repeat_index(ws[:3], [0, 1, 2], _SentenceIndex(ws[:3]))
+    ([1], None)
+    """
+    n, n_distinct = len(src_words), max(src_ids, default=-1) + 1
+    # A word is hidden only if the copies lift it from at most max(8, 10%) of the distinct
+    # sentences to over max(8, 10%) of all: at least that many sentences must be copies.
+    if n - n_distinct < max(8, int(_MAX_DF_SHARE * n)) + 1 - max(8, int(_MAX_DF_SHARE * n_distinct)):
+        return None
+    distinct: list = [None] * n_distinct
+    for ws, d in zip(src_words, src_ids):
+        if distinct[d] is None:
+            distinct[d] = ws
+    df: dict[str, int] = defaultdict(int)
+    for ws in distinct:
+        for w in set(ws):
+            if w not in index.idf:
+                df[w] += 1
+    max_df = max(8, int(_MAX_DF_SHARE * n_distinct))  # as the index below counts them
+    hidden = {w for w, m in df.items() if m <= max_df}
+    if not hidden:
+        return None
+    return _SentenceIndex([[w for w in ws if w in hidden] for ws in distinct])
+
+
+class _Copies:
+    """The copies of each distinct source sentence (``ids``: each source sentence's number
+    among the distinct ones), to choose one of them by position.
+
+    :meth:`choose` takes the copy right after the previous anchor where it is one (the
+    input in the source's order), unless an earlier input sentence anchored there strongly
+    (a loose match, a caption echoing a sentence, gives way: :func:`_drop_loose_duplicates`).
+    Otherwise the input left that order, after a paragraph dropped or moved, or walks a
+    copy an earlier input sentence took, and the copy is one not yet anchored, loosely or
+    strongly: the unused one nearest *before* the previous anchor
+    (the input going back to a passage it skipped, after a paragraph moved to the front),
+    else the first unused one after it (after a dropped paragraph, the copies before are
+    those that earlier copies of the document used). Each copy of a repeated document is
+    so matched with a copy of its own, and a paragraph dropped from every copy reads as
+    missing once per copy. With every copy used, the first at or after the previous
+    anchor (else the first) is taken.
+
+    >>> c = _Copies([0, 1, 2, 0, 1, 2])  # a b c a b c
+    >>> c.choose(1, 0), c.choose(2, 0)   # after the a at 0: the b next to it; a c, the first unused
+    (1, 2)
+    >>> for j in (2, 1, 0, 5):           # the input so far: c b a c
+    ...     c.use(j)
+    >>> c.choose(1, 5)                   # b after the c at 5: the unused one nearest before
+    4
+    >>> c.use(4); c.use(3); c.choose(0, 5)  # every a used: the first
+    0
+
+    The used copies are skipped through links that jump over runs of them (a union-find
+    each way), so a choice costs about the same however many copies a sentence has.
+    """
+
+    def __init__(self, ids: list[int]):
+        self.ids = ids
+        self.count = [0] * (max(ids, default=-1) + 1)
+        self.first = [0] * len(self.count)  # sentence -> its first position
+        for j, d in enumerate(ids):
+            if not self.count[d]:
+                self.first[d] = j
+            self.count[d] += 1
+        self.several = any(k > 1 for k in self.count)
+        # Slots: for each sentence given several times, a block of its copies' positions in
+        # order between two sentinel slots (-1), where the skipping links stop.
+        self.start: dict[int, int] = {}  # sentence -> slot of its first copy
+        self.slot: dict[int, int] = {}   # source position -> its slot
+        self.at: list[int] = []          # slot -> source position
+        fill: dict[int, int] = {}
+        for d, k in enumerate(self.count):
+            if k > 1:
+                self.start[d] = fill[d] = len(self.at) + 1
+                self.at.extend([-1] * (k + 2))
+        for j, d in enumerate(ids):
+            if d in fill:
+                s = fill[d]
+                self.at[s], self.slot[j] = j, s
+                fill[d] = s + 1
+        self.next = list(range(len(self.at)))  # an unused slot or sentinel links to itself
+        self.prev = list(range(len(self.at)))
+        self.firm = bytearray(len(self.at))  # 1: anchored by a strong match
+
+    def use(self, j: int, strong: bool = True) -> None:
+        """Source sentence ``j`` is anchored (``strong``: at ANCHOR_MIN or more)."""
+        s = self.slot.get(j)
+        if s is not None:
+            if self.next[s] == s:
+                self.next[s], self.prev[s] = s + 1, s - 1
+            if strong:
+                self.firm[s] = 1
+
+    @staticmethod
+    def _find(link: list[int], s: int) -> int:
+        while link[s] != s:
+            link[s] = link[link[s]]  # halve the path
+            s = link[s]
+        return s
+
+    def choose(self, d: int, prev_j: int) -> int:
+        """The copy of distinct sentence ``d`` to try after an anchor at ``prev_j``."""
+        if self.count[d] == 1:
+            return self.first[d]
+        x = prev_j + 1
+        lo = self.start[d]
+        hi = lo + self.count[d]
+        s = bisect_left(self.at, x, lo, hi)  # the first copy at or after x (hi: none)
+        if s < hi and self.at[s] == x and not self.firm[s]:
+            return x  # the next sentence, where no input sentence anchored strongly yet
+        b = self._find(self.prev, s - 1)
+        if b >= lo:
+            return self.at[b]
+        a = self._find(self.next, s)
+        if a < hi:
+            return self.at[a]
+        return self.at[s] if s < hi else self.at[lo]  # the next one (x) where it is a copy
+
+
+def _promote_sandwiched(pairs, n_doc, n_src, ids=None, in_place=None):
     """A loosely matching sentence between two strongly anchored neighbours, in the same
     order on both sides, is the same sentence spun harder (short sentences with two or
     three swaps fall under ANCHOR_MIN on similarity alone). The first or last sentence has
     one neighbour only: it must also keep its words in place (``in_place(i, j)``, see
-    :func:`_in_place`), as a spinner does and a paraphrase does not."""
+    :func:`_in_place`), as a spinner does and a paraphrase does not.
+
+    With ``ids`` (each source sentence's number among the distinct ones), the order is that
+    of the sentences' texts: in repeated text the neighbours may be anchored at other copies
+    than the one next to ``j`` (:class:`_Copies` chose each by what was used when), and the
+    sentence is then anchored at the copy that lies next to one of theirs, between copies
+    of both of their sentences.
+
+    >>> pairs = [(0, 0, 0.9), (1, 4, 0.4), (2, 2, 0.9)]  # the source: a b c a b c
+    >>> _promote_sandwiched(pairs, 3, 6), _promote_sandwiched(pairs, 3, 6, [0, 1, 2, 0, 1, 2])
+    ([(0, 0, 0.9), (1, 4, 0.4), (2, 2, 0.9)], [(0, 0, 0.9), (1, 1, 0.5), (2, 2, 0.9)])
+    """
     strong = {i: j for i, j, s in pairs if s >= ANCHOR_MIN}
+    if ids is None:
+        ids = range(n_src)
     out = []
     for i, j, s in pairs:
         if s < ANCHOR_MIN:
-            first, last = i == 0 and j == 0, i == n_doc - 1 and j == n_src - 1
-            before = strong.get(i - 1) == j - 1 or first
-            after = strong.get(i + 1) == j + 1 or last
-            if before and after and (not (first or last) or in_place(i, j)):
-                s = ANCHOR_MIN
+            b, a = strong.get(i - 1), strong.get(i + 1)
+            # The copy right after the anchor before, or right before the one after, else j.
+            for k in (-1 if b is None else b + 1, -1 if a is None else a - 1, j):
+                if 0 <= k < n_src and ids[k] == ids[j]:
+                    first, last = i == 0 and k == 0, i == n_doc - 1 and k == n_src - 1
+                    before = (b is not None and k > 0 and ids[b] == ids[k - 1]) or first
+                    after = (a is not None and k + 1 < n_src and ids[a] == ids[k + 1]) or last
+                    if before and after and (not (first or last) or in_place is None or in_place(i, k)):
+                        j, s = k, ANCHOR_MIN
+                        break
         out.append((i, j, s))
     return out
 
