@@ -529,6 +529,10 @@ def main():
     ap.add_argument("--fit", action="store_true", help="with --only copies: refit the copies' confidence")
     ap.add_argument("--copies-limit", type=int, default=None, help="first N leads of each split only")
     a = ap.parse_args()
+    from respin import corpora
+    if a.only in (None, "speed", "copies", "copies-speed") and corpora.wikipedia_summaries_path() is None:
+        sys.exit(f"bench_restore: --only {a.only or '(all parts)'} needs the Wikipedia leads: {corpora.WIKI_HINT}"
+                 " (loao, clean and tortured do not)")
     out = {}
     if a.only in (None, "loao"):
         t = time.time()
