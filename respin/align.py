@@ -282,12 +282,108 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
     pairs, loose = _drop_loose_duplicates(pairs)
     unmatched = sorted(unmatched + loose)
     missing = [j for j in range(len(src_sents)) if j not in used]
+    joined: dict[tuple[int, int], tuple] = {}
+    if missing or unmatched:
+        pairs, unmatched, missing, joined = _join_halves(
+            pairs, unmatched, missing, lambda i: _words(norms, doc.token_kinds, sents[i]), src_words,
+            sents, src_sents, lexicon)
 
     gaps, rewrites = [], []
     for i, j, sim in pairs:
-        if sim >= ANCHOR_MIN:
-            gaps.extend(_word_gaps(doc, src, norms, src_norms, sents[i], src_sents[j], sim, lexicon, rewrites))
+        if sim < ANCHOR_MIN:
+            continue
+        sa, sb, seam = joined.get((i, j), (sents[i], src_sents[j], None))
+        if seam == "partner":
+            continue  # aligned word by word with the sentence it was joined to
+        found = _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites)
+        if seam is not None:  # the words that join the halves ("good, and the" for "good. The") are the input's
+            side, at = seam
+            touches = [g for g in found if (g.a1 <= at <= g.a2 if side == "a" else g.b1 <= at <= g.b2)]
+            rewrites.extend(touches)
+            found = [g for g in found if g not in touches]
+        gaps.extend(found)
     return Alignment(doc, src, pairs, gaps, unmatched, missing, rewrites, sents, src_sents)
+
+
+def _join_halves(pairs, unmatched, missing, in_words, src_words, sents, src_sents, lexicon):
+    """One input sentence made of two source sentences ("Officials said the plan was good,
+    and the White Home mentioned it." for "... good. The White House said it."), or two input
+    sentences made of one: the sentence anchored to one half, and its other half, left
+    unmatched or missing beside it, are aligned as one where the words split into two parts
+    that each anchor to their sentence (:data:`ANCHOR_MIN`), as any sentence must.
+
+    Returns the pairs (the joined sentence paired with both), unmatched and missing without
+    the joined halves, and per joined pair its spans and seam (``("a" | "b", token index)``;
+    ``"partner"`` for the pair whose words the first covers).
+    """
+    miss, unm = set(missing), set(unmatched)
+    joined: dict[tuple[int, int], tuple] = {}
+    added, new_sim = [], {}
+    for i, j, s in pairs:
+        if s < ANCHOR_MIN or (i, j) in joined:
+            continue
+        ws = in_words(i)
+        best = None
+        for jj in (j + 1, j - 1):  # a source sentence beside j that the input lacks
+            if jj in miss:
+                a, b = (src_words[j], src_words[jj]) if jj > j else (src_words[jj], src_words[j])
+                s2 = _split_sim(ws, a, b, lexicon, s)
+                if s2 is not None and (best is None or s2 > best[0]):
+                    best = (s2, "b", jj)
+        for ii in (i + 1, i - 1):  # an input sentence beside i that nothing matched
+            if ii in unm:
+                a, b = (ws, in_words(ii)) if ii > i else (in_words(ii), ws)
+                s2 = _split_sim(src_words[j], a, b, lexicon, s)
+                if s2 is not None and (best is None or s2 > best[0]):
+                    best = (s2, "a", ii)
+        if best is None:
+            continue
+        s2, side, k = best
+        new_sim[(i, j)] = s2
+        if side == "b":
+            lo, hi = min(j, k), max(j, k)
+            sb = (src_sents[lo][0], src_sents[hi][1])
+            joined[(i, j)] = (sents[i], sb, ("b", src_sents[hi][0]))
+            joined[(i, k)] = (None, None, "partner")
+            added.append((i, k, s2))
+            miss.discard(k)
+        else:
+            lo, hi = min(i, k), max(i, k)
+            sa = (sents[lo][0], sents[hi][1])
+            joined[(i, j)] = (sa, src_sents[j], ("a", sents[hi][0]))
+            joined[(k, j)] = (None, None, "partner")
+            added.append((k, j, s2))
+            unm.discard(k)
+    if not joined:
+        return pairs, unmatched, missing, joined
+    pairs = sorted([(i, j, new_sim.get((i, j), s)) for i, j, s in pairs] + added)
+    return pairs, sorted(unm), sorted(miss), joined
+
+
+def _split_sim(long: list[str], a: list[str], b: list[str], lexicon, bar: float = 0.0) -> float | None:
+    """The similarity of ``long`` to ``a + b``, where it is over ``bar`` and ``long`` splits
+    into two parts, the first anchoring to ``a`` and the second to ``b``; else None.
+
+    >>> round(_split_sim("officials said the plan was good and the white house said it".split(),
+    ...                  "officials said the plan was good".split(), "the white house said it".split(), None), 2)
+    0.96
+    """
+    n = len(long)
+    if n < 2 or not a or not b or n > _MAX_JOIN:
+        return None
+    whole = similarity(long, a + b, lexicon)
+    if whole <= bar:
+        return None  # most neighbours: their words only dilute the match
+    # Dice >= 1/2 needs each part within a factor of three of its sentence's length.
+    for p in range(max(1, -(-len(a) // 3), n - 3 * len(b)), min(n - 1, 3 * len(a), n - -(-len(b) // 3)) + 1):
+        if similarity(long[:p], a, lexicon) >= ANCHOR_MIN and similarity(long[p:], b, lexicon) >= ANCHOR_MIN:
+            return whole
+    return None
+
+
+# Sentences longer than this (in words) are never split in two: normal prose has none, and
+# trying every split of a text with no sentence ends would cost time quadratic in its length.
+_MAX_JOIN = 150
 
 
 class _SentenceIndex:

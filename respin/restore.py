@@ -254,6 +254,12 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         else:
             start, end = A[g.a1].start, A[g.a2 - 1].end
         new = ""
+        if (g.a1 == g.sa[0] and g.a2 < g.sa[1] and g.b1 < g.sb[1] and end == A[g.a2].start
+                and B[g.b1].text[:1].isupper() and A[g.a2].text[:1].islower()
+                and B[g.b1].text.lower() == A[g.a2].text.lower()):
+            # The sentence's first words dropped: the next word takes the source's form, its
+            # capital ("Trump is furious at" for "Furious at" gives "Furious at", not "furious at").
+            end, new = A[g.a2].end, B[g.b1].text
     # The source's line breaks are its layout, not the input's: a space in the input, or
     # nothing after a hyphen (a compound wrapped at its hyphen, "russia-\nukraine").
     if has_line_break(new):  # (both patterns need one)
@@ -407,8 +413,9 @@ def relation(al: Alignment, cut=()) -> Relation:
     (:func:`_cut_gaps`), which are not differences of wording."""
     doc = al.doc
     total = max(doc.n_words, 1)
-    strong = [i for i, _, s in al.pairs if s >= ANCHOR_MIN]
-    weak = [i for i, _, s in al.pairs if s < ANCHOR_MIN]
+    # Sets: a sentence joined to two (align._join_halves) is in two pairs, its words count once.
+    strong = sorted({i for i, _, s in al.pairs if s >= ANCHOR_MIN})
+    weak = sorted({i for i, _, s in al.pairs if s < ANCHOR_MIN})
     aligned_words = al.sentence_words(strong)
     # Spinner-like differences: small blocks replaced on both sides. Insertions, deletions
     # and long rewrites are what editors and other versions of an article produce.
