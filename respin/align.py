@@ -189,7 +189,9 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
     for their mid-frequency words. A sentence given several times is anchored at the copy
     its position calls for (:class:`_Copies`), and the words that only repetition makes too
     common to index are looked up among the distinct sentences (:func:`_repeat_index`), so
-    that after a paragraph dropped or moved the input finds its place again, copy by copy. The cyclic garbage collector is paused meanwhile: alignment
+    that after a paragraph dropped or moved the input finds its place again, copy by copy.
+    A sentence made of two (or two of one) is aligned as one where each part anchors
+    (:func:`_join_halves`). The cyclic garbage collector is paused meanwhile: alignment
     makes many small lists, tuples and dicts (no cycles), whose allocations would set off
     full collections of everything the process holds, more of them the longer the text.
     """
