@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -69,6 +71,12 @@ def spun_pairs(draw):
                      draw(st.sampled_from(FURNITURE)))
     if len(lines) > 2 and draw(st.booleans()):
         lines.append(lines.pop(0))
+    if draw(st.booleans()):  # two sentences made one, or one made two (align._join_halves)
+        k = draw(st.integers(0, len(lines) - 1))
+        if draw(st.booleans()):
+            lines[k] = re.sub(r"\. (\w)", lambda m: ", and " + m.group(1).lower(), lines[k], count=1)
+        else:
+            lines[k] = lines[k].replace(" and ", ". And ", 1)
     return "\n".join(lines), source
 
 
