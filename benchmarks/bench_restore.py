@@ -523,8 +523,9 @@ def copies(fit: bool = False, limit: int | None = None) -> dict:
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--only", default=None)
+    ap = argparse.ArgumentParser(description="respin restoration benchmarks (without a source, and from other copies)")
+    ap.add_argument("--only", default=None, choices=["loao", "clean", "tortured", "speed", "copies", "copies-speed"],
+                    help="one part only (default: all but copies-speed)")
     ap.add_argument("--tortured-limit", type=int, default=None, help="first N eval phrases only")
     ap.add_argument("--fit", action="store_true", help="with --only copies: refit the copies' confidence")
     ap.add_argument("--copies-limit", type=int, default=None, help="first N leads of each split only")
