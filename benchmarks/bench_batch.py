@@ -317,7 +317,8 @@ def copies(work: Path, n: int) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", default="correctness,throughput,memory")
+    ap.add_argument("--only", default="correctness,throughput,memory",
+                    help="comma-separated parts: correctness, throughput, memory, copies")
     ap.add_argument("--records", type=int, default=20000)
     ap.add_argument("--throughput-records", type=int, default=20000)
     ap.add_argument("--memory-sizes", default="10000,100000")
@@ -328,6 +329,9 @@ def main() -> None:
     work.mkdir(parents=True, exist_ok=True)
     report = {"cpus": os.cpu_count()}
     only = a.only.split(",")
+    unknown = sorted(set(only) - {"correctness", "throughput", "memory", "copies"})
+    if unknown:
+        ap.error(f"--only: unknown part(s) {', '.join(unknown)} (choose from correctness, throughput, memory, copies)")
     if "correctness" in only:
         report["correctness"] = correctness(work, a.records)
     if "throughput" in only:
