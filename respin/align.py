@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import compress, islice, repeat
 
-from .tokenize import (_CLOSERS, _ENDERS, NUM, PUNCT, Document, Token, _split_sentences, gc_paused, has_line_break, line_breaks,
+from .tokenize import (_CLOSERS, _ENDERS, PUNCT, Document, Token, _split_sentences, gc_paused, has_line_break, line_breaks,
                        normalize, normalize_many)
 
 # Sentence similarity (synonym-aware Dice over words) above which a pair is treated as the
@@ -1107,28 +1107,65 @@ def _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites: list)
 
 
 def _figure_changed(a: list[Token], b: list[Token]) -> bool:
-    """One figure for another of a different value ("3" for "four"): an update between
-    versions of the article, never a spinner's (which writes "2" for "two", "3rd" for "3",
-    the same value).
+    """One figure for another of a different value ("3" for "four", "36" for "thirty-five",
+    "three-year-old" for "four-year-old"): an update between versions of the article, never
+    a spinner's (which writes "2" for "two", "3rd" for "3", the same value).
 
     >>> from respin.tokenize import tokenize
-    >>> [_figure_changed(tokenize(x), tokenize(y)) for x, y in [("3", "four"), ("2", "two"), ("3rd", "3")]]
-    [True, False, False]
+    >>> pairs = [("3", "four"), ("2", "two"), ("3rd", "3"), ("36", "thirty-five"), ("300", "two hundred"),
+    ...          ("three-year-old", "four-year-old"), ("three-year-old", "3-year-old"), ("big", "large")]
+    >>> [_figure_changed(tokenize(x), tokenize(y)) for x, y in pairs]
+    [True, False, False, True, True, True, False, False]
     """
-    if len(a) != 1 or len(b) != 1:
-        return False
-    x, y = a[0], b[0]
-    if not (x.kind == NUM or x.text.lower() in NUMBER_WORDS) or not (y.kind == NUM or y.text.lower() in NUMBER_WORDS):
-        return False
-    return _value(x.text) != _value(y.text)
+    va, vb = _figure(a), _figure(b)
+    if va is not None and vb is not None:
+        return va != vb
+    if len(a) == len(b) == 1 and "-" in a[0].text and "-" in b[0].text:  # compounds, part by part
+        pa, pb = a[0].text.lower().split("-"), b[0].text.lower().split("-")
+        if len(pa) == len(pb):
+            diff = [(_figure_word(x), _figure_word(y)) for x, y in zip(pa, pb) if x != y]
+            return bool(diff) and all(x is not None and y is not None and x != y for x, y in diff)
+    return False
 
 
-def _value(s: str) -> str:
-    """A figure's value as letters: :func:`canon` without an ordinal's suffix or leading zeros."""
-    c = canon(s)
-    if len(c) > 2 and c[-2:] in ("st", "nd", "rd", "th") and c[-3].isdigit():
-        c = c[:-2]
-    return c.lstrip("0") or c
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen".split())}
+_UNITS.update({w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)})
+_UNITS.update({w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)})
+_SCALES = {"hundred": 100, "thousand": 1000, "million": 10**6, "billion": 10**9}
+
+
+def _figure_word(w: str) -> float | None:
+    """The value of one number word or digit string ("five", "3rd", "3,500", "2.5"), else None."""
+    w = w.lower()
+    if w in _UNITS:
+        return float(_UNITS[w])
+    d = w[:-2] if len(w) > 2 and w[-2:] in ("st", "nd", "rd", "th") and w[-3].isdigit() else w
+    try:
+        return float(d.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _figure(tokens: list[Token]) -> float | None:
+    """The value of words that are a number and nothing else ("thirty-five", "two hundred",
+    "3.5 million", "4,000"), else None."""
+    words = [p for t in tokens if t.kind != PUNCT for p in t.text.lower().split("-")]
+    if not words:
+        return None
+    total = current = 0.0
+    for w in words:
+        if w in _SCALES:
+            current = (current or 1.0) * _SCALES[w]
+            if _SCALES[w] > 100:
+                total, current = total + current, 0.0
+        else:
+            v = _figure_word(w)
+            if v is None:
+                return None
+            current += v
+    return total + current
 
 
 def _crosses_line(doc: Document, a: int, b: int, breaks: int = 1) -> bool:
@@ -1240,12 +1277,14 @@ def _gap_programme(A: list[Token], B: list[Token], lexicon) -> list[tuple[int, i
 
 def _split_clause(A, B, group, lexicon) -> list[tuple]:
     """``group`` as one edit, or, where it is too long to be a spinner's edit and is one word
-    on one side and, on the other, a clause beside a thesaurus neighbour of that word ("..., who
-    took office in January, mentioned" for "said"), the clause and the swap apart, so that
-    the swap is restored and the clause kept. The neighbour must be at the clause's edge,
-    and only one edge may qualify ("took" is a neighbour of "said" too, but inside)."""
+    of the source against a clause of the input beside a thesaurus neighbour of that word
+    ("..., who took office in January, mentioned" for "said"), the clause and the swap apart,
+    so that the swap is restored and the clause kept. The neighbour must be at the clause's
+    edge, and only one edge may qualify ("took" is a neighbour of "said" too, but inside).
+    Not the other way round: a source word beside a clause the copy lacks may belong to it
+    ("go to the old house of his parents" is no original of "leave")."""
     i1, i2, j1, j2, cost = group
-    if (i2 - i1 == 1) == (j2 - j1 == 1) or lexicon is None or _spinner_sized(A[i1:i2], B[j1:j2]):
+    if j2 - j1 != 1 or i2 - i1 == 1 or lexicon is None or _spinner_sized(A[i1:i2], B[j1:j2]):
         return [tuple(group)]  # one phrase edit, as it always was
     edges = [(i1, j1, 1), (i2 - 1, j2 - 1, -1)]  # (input index, source index, clause side)
     linked = [e for e in edges if _norm(A[e[0]].text) != _norm(B[e[1]].text)

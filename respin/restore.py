@@ -256,7 +256,7 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         new = ""
         if (g.a1 == g.sa[0] and g.a2 < g.sa[1] and g.b1 < g.sb[1] and end == A[g.a2].start
                 and B[g.b1].text[:1].isupper() and A[g.a2].text[:1].islower()
-                and B[g.b1].text.lower() == A[g.a2].text.lower()):
+                and B[g.b1].text[1:] == A[g.a2].text[1:] and B[g.b1].text[:1].lower() == A[g.a2].text[:1]):
             # The sentence's first words dropped: the next word takes the source's form, its
             # capital ("Trump is furious at" for "Furious at" gives "Furious at", not "furious at").
             end, new = A[g.a2].end, B[g.b1].text
