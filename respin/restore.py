@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass, field
 from operator import attrgetter
 
 from .align import ANCHOR_MIN, Alignment, align, canon
-from .tokenize import _CLOSERS, _ENDERS, Document, LineIndex, has_line_break, normalize_many
+from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document, LineIndex, has_line_break, normalize_many
 
 SYNONYM, PHRASE, FORMAT, OTHER = "synonym swap", "phrase swap", "number/format", "other rewrite"
 
@@ -242,23 +242,33 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
                 gap, after = text[A[g.a1 - 1].end:A[g.a1].start], stext[B[g.b2 - 1].end:B[g.b2].start]
                 if gap != after and not has_line_break(gap) and not has_line_break(after):
                     end, new = A[g.a1].start, new + after
+            if (_opening(A, g.sa[0], g.a1) and g.a1 < g.sa[1] and g.b2 < g.sb[1]
+                    and _recased(A[g.a1].text, B[g.b2].text) and not has_line_break(stext[B[g.b1 - 1].end:B[g.b2].end])):
+                # After an opening quote, the same hand-on as at the start below
+                end, new = A[g.a1].end, stext[B[g.b1 - 1].end:B[g.b2].end]
         else:                                    # at the start of the sentence
             start = end = A[g.a1].start
             new = stext[B[g.b1].start:B[g.b2].start] if g.b2 < g.sb[1] else stext[B[g.b1].start:B[g.b2 - 1].end] + " "
+            if _opening(A, g.sa[0], g.a1) and g.b2 < g.sb[1] and _recased(A[g.a1].text, B[g.b2].text):
+                # Words put before the sentence's first word: it hands its capital on
+                # ("The plan" against "Reports say the plan" gives "Reports say the plan").
+                end, new = A[g.a1].end, new + B[g.b2].text
     else:  # input words with no source counterpart inside an anchored sentence: drop them,
         # with the space before them, or after them at a line's start (the line break stays)
-        if g.a1 > g.sa[0] and not has_line_break(text[A[g.a1 - 1].end:A[g.a1].start]):
+        # or after an opening quote ('"Reports say the' gives '"The', not '" the')
+        opening = _opening(A, g.sa[0], g.a1)
+        if (g.a1 > g.sa[0] and not has_line_break(text[A[g.a1 - 1].end:A[g.a1].start])
+                and not (opening and A[g.a1 - 1].end == A[g.a1].start and g.a2 < g.sa[1])):
             start, end = A[g.a1 - 1].end, A[g.a2 - 1].end
         elif g.a2 < g.sa[1] and not has_line_break(text[A[g.a2 - 1].end:A[g.a2].start]):
             start, end = A[g.a1].start, A[g.a2].start
         else:
             start, end = A[g.a1].start, A[g.a2 - 1].end
         new = ""
-        if (g.a1 == g.sa[0] and g.a2 < g.sa[1] and g.b1 < g.sb[1] and end == A[g.a2].start
-                and B[g.b1].text[:1].isupper() and A[g.a2].text[:1].islower()
-                and B[g.b1].text[1:] == A[g.a2].text[1:] and B[g.b1].text[:1].lower() == A[g.a2].text[:1]):
-            # The sentence's first words dropped: the next word takes the source's form, its
-            # capital ("Trump is furious at" for "Furious at" gives "Furious at", not "furious at").
+        if (opening and g.a2 < g.sa[1] and g.b1 < g.sb[1] and end == A[g.a2].start
+                and _recased(A[g.a2].text, B[g.b1].text)):
+            # The sentence's first words dropped: the next word takes the source's capital
+            # ("Trump is furious at" for "Furious at" gives "Furious at", not "furious at").
             end, new = A[g.a2].end, B[g.b1].text
     # The source's line breaks are its layout, not the input's: a space in the input, or
     # nothing after a hyphen (a compound wrapped at its hyphen, "russia-\nukraine").
@@ -281,6 +291,19 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
     base = 0.5 + 0.5 * min(1.0, (g.sentence_sim - ANCHOR_MIN) / (1 - ANCHOR_MIN) * 0.5 + 0.5)
     factor = {FORMAT: 1.0, SYNONYM: 0.98, PHRASE: 0.93}.get(kind, 0.85)
     return Edit(start, end, spun, new, "source", round(base * factor, 3), kind)
+
+
+def _opening(A, a: int, b: int) -> bool:
+    """Whether tokens ``A[a:b]`` (a sentence's start up to ``b``) are none or marks only
+    (an opening quote or bracket)."""
+    return all(t.kind == PUNCT for t in A[a:b])
+
+
+def _recased(word: str, source_word: str) -> bool:
+    """Whether ``source_word`` is ``word`` with its first letter's case changed, no more
+    ("the"/"The", "The"/"the"; not "the"/"THE")."""
+    return (len(word) == len(source_word) and word[1:] == source_word[1:] and word[:1] != source_word[:1]
+            and word[:1].lower() == source_word[:1].lower())
 
 
 def _unicode_form(text: str) -> str:
