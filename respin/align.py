@@ -285,7 +285,7 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
     unmatched = sorted(unmatched + loose)
     missing = [j for j in range(len(src_sents)) if j not in used]
     joined: dict[tuple[int, int], tuple] = {}
-    if missing or unmatched:
+    if missing or unmatched or len({j for _, j, _ in pairs}) < len(pairs):
         pairs, unmatched, missing, joined = _join_halves(
             pairs, unmatched, missing, lambda i: _words(norms, doc.token_kinds, sents[i]), src_words,
             sents, src_sents, lexicon)
@@ -319,6 +319,10 @@ def _join_halves(pairs, unmatched, missing, in_words, src_words, sents, src_sent
     ``"partner"`` for the pair whose words the first covers).
     """
     miss, unm = set(missing), set(unmatched)
+    # Two input sentences beside each other that both anchor to one source sentence are its
+    # halves too (each short half shares enough words with the whole): aligned apart, each
+    # would take the other's words from the source.
+    strong = {(i, j) for i, j, s in pairs if s >= ANCHOR_MIN}
     joined: dict[tuple[int, int], tuple] = {}
     added, new_sim = [], {}
     for i, j, s in pairs:
@@ -332,8 +336,8 @@ def _join_halves(pairs, unmatched, missing, in_words, src_words, sents, src_sent
                 s2 = _split_sim(ws, a, b, lexicon, s)
                 if s2 is not None and (best is None or s2 > best[0]):
                     best = (s2, "b", jj)
-        for ii in (i + 1, i - 1):  # an input sentence beside i that nothing matched
-            if ii in unm:
+        for ii in (i + 1, i - 1):  # an input sentence beside i that nothing else matched
+            if ii in unm or ((ii, j) in strong and (ii, j) not in joined):
                 a, b = (ws, in_words(ii)) if ii > i else (in_words(ii), ws)
                 s2 = _split_sim(src_words[j], a, b, lexicon, s)
                 if s2 is not None and (best is None or s2 > best[0]):
@@ -354,7 +358,10 @@ def _join_halves(pairs, unmatched, missing, in_words, src_words, sents, src_sent
             sa = (sents[lo][0], sents[hi][1])
             joined[(i, j)] = (sa, src_sents[j], ("a", sents[hi][0]))
             joined[(k, j)] = (None, None, "partner")
-            added.append((k, j, s2))
+            if (k, j) in strong:
+                new_sim[(k, j)] = s2
+            else:
+                added.append((k, j, s2))
             unm.discard(k)
     if not joined:
         return pairs, unmatched, missing, joined

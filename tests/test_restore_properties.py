@@ -71,12 +71,11 @@ def spun_pairs(draw):
                      draw(st.sampled_from(FURNITURE)))
     if len(lines) > 2 and draw(st.booleans()):
         lines.append(lines.pop(0))
-    if draw(st.booleans()):  # two sentences made one, or one made two (align._join_halves)
+    if draw(st.booleans()):  # two sentences made one (align._join_halves)
+        # (One made two is left to the cases and the example below: over this test's tiny
+        # vocabulary a half can anchor to another source sentence that it equals as well.)
         k = draw(st.integers(0, len(lines) - 1))
-        if draw(st.booleans()):
-            lines[k] = re.sub(r"\. (\w)", lambda m: ", and " + m.group(1).lower(), lines[k], count=1)
-        else:
-            lines[k] = lines[k].replace(" and ", ". And ", 1)
+        lines[k] = re.sub(r"\. (\w)", lambda m: ", and " + m.group(1).lower(), lines[k], count=1)
     return "\n".join(lines), source
 
 
@@ -127,6 +126,9 @@ def test_edits_replay_and_slice(pair):
           "the the. The the the the the the the he’d! The the the.",
           "The the the the the the the the he had. The the the the the the the he had.”\nThe the the the the the "
           "the the the. The the the the the the the he had! The the the."))
+# Found by hypothesis: both halves of a split sentence anchored to the whole, and each took
+# the other's words from the source ("The theand the! The the and the!").
+@example(("The the. And the!", "The the and the!"))
 def test_restore_is_idempotent(pair):
     spun, source = pair
     once = respin.restore(spun, source=source)
