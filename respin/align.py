@@ -212,10 +212,10 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
 
     src_bags: list[dict | None] = [None] * len(src_words)  # by distinct source sentence
 
+    doc_words = [_words(norms, doc.token_kinds, s) for s in sents]
     pairs, unmatched = [], []
     prev_j = -1
-    for i, sent in enumerate(sents):
-        ws = _words(norms, doc.token_kinds, sent)
+    for i, ws in enumerate(doc_words):
         wid = word_ids.setdefault(tuple(ws), len(word_ids))
         nxt = prev_j + 1 if prev_j + 1 < len(src_words) else -1  # documents mostly keep their order
         if copies.several:
@@ -279,7 +279,7 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
         else:
             unmatched.append(i)
     pairs = _promote_sandwiched(pairs, len(sents), len(src_sents), src_ids if copies.several else None,
-                                lambda i, j: _in_place(_words(norms, doc.token_kinds, sents[i]), src_words[j], lexicon))
+                                lambda i, j: _in_place(doc_words[i], src_words[j], lexicon))
     used = {j for _, j, _ in pairs}  # loose duplicates dropped below count as used, as they always did
     pairs, loose = _drop_loose_duplicates(pairs)
     unmatched = sorted(unmatched + loose)
@@ -287,8 +287,7 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
     joined: dict[tuple[int, int], tuple] = {}
     if missing or unmatched or len({j for _, j, _ in pairs}) < len(pairs):
         pairs, unmatched, missing, joined = _join_halves(
-            pairs, unmatched, missing, lambda i: _words(norms, doc.token_kinds, sents[i]), src_words,
-            sents, src_sents, lexicon)
+            pairs, unmatched, missing, doc_words, src_words, sents, src_sents, lexicon)
 
     gaps, rewrites = [], []
     for i, j, sim in pairs:
@@ -307,7 +306,7 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
     return Alignment(doc, src, pairs, gaps, unmatched, missing, rewrites, sents, src_sents)
 
 
-def _join_halves(pairs, unmatched, missing, in_words, src_words, sents, src_sents, lexicon):
+def _join_halves(pairs, unmatched, missing, doc_words, src_words, sents, src_sents, lexicon):
     """One input sentence made of two source sentences ("Officials said the plan was good,
     and the White Home mentioned it." for "... good. The White House said it."), or two input
     sentences made of one: the sentence anchored to one half, and its other half, left
@@ -328,7 +327,7 @@ def _join_halves(pairs, unmatched, missing, in_words, src_words, sents, src_sent
     for i, j, s in pairs:
         if s < ANCHOR_MIN or (i, j) in joined:
             continue
-        ws = in_words(i)
+        ws = doc_words[i]
         best = None
         for jj in (j + 1, j - 1):  # a source sentence beside j that the input lacks
             if jj in miss:
@@ -338,7 +337,7 @@ def _join_halves(pairs, unmatched, missing, in_words, src_words, sents, src_sent
                     best = (s2, "b", jj)
         for ii in (i + 1, i - 1):  # an input sentence beside i that nothing else matched
             if ii in unm or ((ii, j) in strong and (ii, j) not in joined):
-                a, b = (ws, in_words(ii)) if ii > i else (in_words(ii), ws)
+                a, b = (ws, doc_words[ii]) if ii > i else (doc_words[ii], ws)
                 s2 = _split_sim(src_words[j], a, b, lexicon, s)
                 if s2 is not None and (best is None or s2 > best[0]):
                     best = (s2, "a", ii)
@@ -700,16 +699,7 @@ def _in_place(a: list[str], b: list[str], lexicon) -> bool:
     False
     """
     n = min(len(a), len(b))
-    if not n:
-        return False
-    kept = 0
-    for op, i1, i2, j1, j2 in _opcodes(a, b):
-        if op == "equal":
-            kept += i2 - i1
-        elif op == "replace" and i2 - i1 == j2 - j1:
-            kept += sum(canon(x) == canon(y) or (lexicon is not None and bool(lexicon.are_synonyms(x, y)))
-                        for x, y in zip(a[i1:i2], b[j1:j2]))
-    return kept >= _IN_PLACE * n
+    return bool(n) and sum(e + k for e, k in _in_place_blocks(a, b, lexicon)) >= _IN_PLACE * n
 
 
 def _drop_loose_duplicates(pairs):
@@ -743,16 +733,20 @@ def similarity(a: list[str], b: list[str], lexicon=None) -> float:
     if a == b:
         return 1.0  # as the sum below makes it: one equal block of the whole
     matched = 0.0
+    for equal, linked in _in_place_blocks(a, b, lexicon):
+        matched += equal + 0.8 * linked  # block by block, as the scores were always summed
+    return 2 * matched / (len(a) + len(b))
+
+
+def _in_place_blocks(a: list[str], b: list[str], lexicon):
+    """Per block of words in the same order in ``a`` and ``b``: (equal words, one-for-one
+    replacements of the same letters or that the thesaurus links)."""
     for op, i1, i2, j1, j2 in _opcodes(a, b):
         if op == "equal":
-            matched += i2 - i1
+            yield i2 - i1, 0
         elif op == "replace" and i2 - i1 == j2 - j1:
-            n = 0  # the pairs of the same letters or that the thesaurus links
-            for x, y in zip(a[i1:i2], b[j1:j2]):
-                if canon(x) == canon(y) or (lexicon is not None and lexicon.are_synonyms(x, y)):
-                    n += 1
-            matched += 0.8 * n
-    return 2 * matched / (len(a) + len(b))
+            yield 0, sum(1 for x, y in zip(a[i1:i2], b[j1:j2])
+                         if canon(x) == canon(y) or (lexicon is not None and lexicon.are_synonyms(x, y)))
 
 
 def _bag(words: list[str]) -> dict[str, int]:
