@@ -65,14 +65,19 @@ def test_candidates_as_a_full_scan_ranks_them(copies):
         assert index.candidates(ws, _CANDIDATES) == _reference_candidates(src, ws)
 
 
-@pytest.mark.parametrize("seed_", range(20))
-def test_candidates_break_ties_as_a_full_scan(seed_):
+def _soup_case(seed_):
+    """A soup of source sentences and 30 input word lists over its vocabulary."""
     rng = random.Random(seed_)
     vocab = [f"w{i}" for i in range(rng.randint(4, 40))]
     src = _soup(rng, rng.randint(1, 60), vocab)
+    return src, [[rng.choice(vocab) for _ in range(rng.randint(0, 8))] for _ in range(30)]
+
+
+@pytest.mark.parametrize("seed_", range(20))
+def test_candidates_break_ties_as_a_full_scan(seed_):
+    src, inputs = _soup_case(seed_)
     index = _SentenceIndex(src)
-    for _ in range(30):
-        ws = [rng.choice(vocab) for _ in range(rng.randint(0, 8))]
+    for ws in inputs:
         for k in (1, 3, _CANDIDATES):
             assert index.candidates(ws, k) == _reference_candidates(src, ws, k)
 
@@ -260,13 +265,10 @@ def _ids(src_words):
 
 @pytest.mark.parametrize("seed_", range(20))
 def test_distinct_candidates_are_a_full_scan_counting_copies_once(seed_):
-    rng = random.Random(seed_)
-    vocab = [f"w{i}" for i in range(rng.randint(4, 40))]
-    src = _soup(rng, rng.randint(1, 60), vocab)
+    src, inputs = _soup_case(seed_)
     ids = _ids(src)
     index = _SentenceIndex(src, ids)
-    for _ in range(30):
-        ws = [rng.choice(vocab) for _ in range(rng.randint(0, 8))]
+    for ws in inputs:
         full = list(dict.fromkeys(ids[j] for j in _reference_candidates(src, ws, len(src))))
         for k in (1, 3, _CANDIDATES):
             assert index.distinct_candidates(ws, k) == full[:k]
