@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 
 from .evidence import STOPWORDS
-from .restore import FORMAT, PHRASE, SYNONYM, Relation, restore_with_source
+from .restore import FORMAT, PHRASE, SPINTAX, SPINTAX_CONFIDENCE, SYNONYM, Relation, restore_with_source
 from .tokenize import PUNCT, LineIndex, has_line_break
 
 DEFAULT_THRESHOLD = 0.5
@@ -74,7 +74,7 @@ def findings_from_source(text: str, source: str, lexicon=None) -> tuple[list[Fin
     r = restore_with_source(text, source, lexicon)
     out, lines = [], LineIndex(text)
     for e in r.edits:
-        if e.kind not in (SYNONYM, PHRASE, FORMAT) or not e.spun.strip():
+        if e.kind not in (SYNONYM, PHRASE, FORMAT, SPINTAX) or not e.spun.strip():
             continue
         line, col = lines.line_col(e.start)
         out.append(Finding(e.start, e.end, line, col, e.spun, (e.restored,), e.confidence, e.kind))
@@ -330,12 +330,30 @@ def _sentence_initials(doc) -> tuple[set[int], set[int]]:
 # a word are markup (LaTeX "\\emph{velocity}"): neither is spintax. Without a "|" between
 # alternatives, a leak is the spinner's glue ("{that a}": function words only); braces around
 # content words name a template's field ("Dear {first name},", "on {delivery date}").
+# With a "|", the alternatives of a spinner's template are synonyms ("{hurt|harm|damage}");
+# a manual's choices are not ("{start|stop|restart}", "{yes|no}", "{debug|info|warning}"):
+# given the thesaurus, at least two alternatives must be linked in it.
 _SPINTAX = re.compile(r"(?<=[ ,])\{([A-Za-z'’]+(?:[ |][A-Za-z'’]+){1,5})\}(?=[\w ,.;])")
-SPINTAX_CONFIDENCE = 0.99
 
 
-def spintax_findings(text: str) -> list[Finding]:
+def _synonyms_among(alternatives: list[str], lexicon) -> bool:
+    """Whether two of a template's alternatives are linked in the thesaurus (words, or
+    phrases through the lexicon's phrase links: "in keeping with" ~ "according to")."""
+    alts = [" ".join(a.lower().split()) for a in alternatives]
+    for i, a in enumerate(alts):
+        for b in alts[i + 1:]:
+            if " " in a or " " in b:
+                if any(x == b for x, _ in lexicon._phrase_neighbours(a)) or any(x == a for x, _ in lexicon._phrase_neighbours(b)):
+                    return True
+            elif lexicon.are_synonyms(a, b):
+                return True
+    return False
+
+
+def spintax_findings(text: str, lexicon=None) -> list[Finding]:
     """Leaked spinner templates, each suggesting its first alternative without braces.
+    ``lexicon`` (a :class:`respin.lexicon.Lexicon`): alternatives must include synonyms
+    (what ``check`` and ``restore`` pass); without it, any "|" template counts.
 
     >>> [(f.text, f.suggestions) for f in spintax_findings("the firm warned {that a} drop")]
     [('{that a}', ('that a',))]
@@ -350,7 +368,9 @@ def spintax_findings(text: str) -> list[Finding]:
         inside = m.group(1)
         if "|" not in inside and not all(w.lower().replace("’", "'") in STOPWORDS for w in inside.split()):
             continue
+        if "|" in inside and lexicon is not None and not _synonyms_among(inside.split("|"), lexicon):
+            continue
         line, col = lines.line_col(m.start())
         out.append(Finding(m.start(), m.end(), line, col, m.group(), (m.group(1).split("|")[0],),
-                           SPINTAX_CONFIDENCE, "spintax"))
+                           SPINTAX_CONFIDENCE, SPINTAX))
     return out

@@ -96,7 +96,7 @@ def document_features(text: str, model=None) -> np.ndarray:
         rows = document_evidence(doc, m.lexicon, m.lm)
     X = matrix(rows)
     judged = doc.n_words > 0 and len(rows) >= MIN_EVIDENCE_WORDS
-    floor = SPINTAX_CONFIDENCE if spintax_findings(text) else 0.0
+    floor = SPINTAX_CONFIDENCE if spintax_findings(text, m.lexicon) else 0.0
     doc_row = m.detector.doc_row(X, doc.n_words) if m.detector is not None else np.zeros(len(DOC_FEATURES))
     return np.concatenate([doc_row, [float(judged), floor]])
 
@@ -157,7 +157,7 @@ class SpinFeatures(TransformerMixin, BaseEstimator):
         rows: list = []
         reports = m.check_many(texts, findings=False, doc_rows=rows)
         for i, (t, rep, row) in enumerate(zip(texts, reports, rows)):
-            out[i] = np.concatenate([row, [float(rep.judged), SPINTAX_CONFIDENCE if spintax_findings(t) else 0.0]])
+            out[i] = np.concatenate([row, [float(rep.judged), SPINTAX_CONFIDENCE if spintax_findings(t, m.lexicon) else 0.0]])
         return out
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:

@@ -298,7 +298,7 @@ class Model:
         for i, rep in enumerate(reports):
             if not rep.judged:
                 continue
-            leaked = spintax_findings(texts[i])
+            leaked = spintax_findings(texts[i], self.lexicon)
             if leaked:  # a spinner's template in the text settles the question
                 rep.score = max(rep.score, SPINTAX_CONFIDENCE)
                 rep.spun = rep.score >= thr
@@ -467,7 +467,7 @@ class Model:
             if not doc.n_words:
                 out.append(Restoration(text, text, []))
                 continue
-            out.append(_restoration(text, doc, reports[i], decoded[i][1], thr))
+            out.append(_restoration(text, doc, reports[i], decoded[i][1], thr, self.lexicon))
         return out
 
     def _decoded(self, texts, docs, reports: list, dec, together: bool) -> dict:
@@ -570,14 +570,14 @@ SHORT_WORDS = 300  # texts shorter than this are scored together by restore_many
 WINDOW_WORDS = 500_000  # words per restore_many call whose LM windows are kept (~200 bytes a word)
 
 
-def _restoration(text: str, doc: Document, report, decoded, thr: float):
+def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=None):
     """Edits at or above ``thr`` applied (leaked spintax first), the rest as suggestions;
     each decoded edit's confidence is weighed by the document's P(spun)."""
     from .detect import spintax_findings
     from .restore import Edit, Restoration, apply_edits
     p_spun = _p_spun(report)
     leaked = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, "spintax")
-              for f in spintax_findings(text) if f.confidence >= thr]
+              for f in spintax_findings(text, lexicon) if f.confidence >= thr]
     starts = [x.start for x in leaked]
     edits, suggestions = list(leaked), []
     for e in decoded:

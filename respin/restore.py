@@ -21,6 +21,7 @@ from .align import ANCHOR_MIN, Alignment, align, canon
 from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document, LineIndex, has_line_break, normalize_many
 
 SYNONYM, PHRASE, FORMAT, OTHER = "synonym swap", "phrase swap", "number/format", "other rewrite"
+SPINTAX, SPINTAX_CONFIDENCE = "spintax", 0.99  # a spinner's template leaked into its output
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +137,87 @@ def apply_edits(text: str, edits) -> str:
 
 
 def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
-    """Align ``text`` to ``source`` and put the source's wording back where they differ."""
+    """Align ``text`` to ``source`` and put the source's wording back where they differ.
+
+    A spinner's template leaked into the text ("{said|stated}") is resolved first (see
+    :func:`_resolve_spintax`): its braces and bars are the spinner's, not the article's.
+
+    >>> restore_with_source("He {said|stated} it.", "He stated it.").text
+    'He stated it.'
+    """
+    if "{" in text:
+        from .detect import spintax_findings
+        leaked = [f for f in spintax_findings(text, lexicon) if f.text not in source]
+        if leaked:
+            return _resolve_spintax(text, source, lexicon, leaked)
+    return _restore_with_source(text, source, lexicon)
+
+
+def _resolve_spintax(text: str, source: str, lexicon, leaked) -> Restoration:
+    """:func:`restore_with_source` of ``text`` whose templates ``leaked`` (spintax findings,
+    in order) are first replaced by their first alternative; the edits made on that text are
+    mapped back, and an edit touching a template becomes one edit with it ("{said|stated}"
+    -> "stated" where the source says so). Aligned with braces and bars, a template's words
+    would be a swap and an insertion, and its braces punctuation to keep ("{said that").
+    A template is evidence of a spinner: a copy otherwise verbatim is a ``spun copy``."""
+    from dataclasses import replace
+    pieces, regions, pos = [], [], 0  # regions: (input start, end, resolved start, end)
+    for f in leaked:
+        pieces.append(text[pos:f.start])
+        at = sum(map(len, pieces))
+        pieces.append(f.suggestions[0])
+        regions.append((f.start, f.end, at, at + len(f.suggestions[0])))
+        pos = f.end
+    pieces.append(text[pos:])
+    resolved = "".join(pieces)
+    r = _restore_with_source(resolved, source, lexicon)
+
+    def back(p: int, right: bool) -> int:
+        """An offset of ``resolved`` in ``text``; one inside a template maps to its edge."""
+        shift = 0
+        for a, b, ra, rb in regions:
+            if p < ra or (p == ra and not right):
+                break
+            if p < rb or (p == rb and not right):
+                return b if right else a
+            shift = b - rb
+        return p + shift
+
+    def span(x: Span) -> Span:
+        a, b = back(x.start, False), back(x.end, True)
+        return Span(a, b, text[a:b])
+
+    # Groups of resolved-text intervals that overlap: templates and the edits inside them.
+    items = sorted([(ra, rb, None) for _, _, ra, rb in regions] + [(e.start, e.end, e) for e in r.edits],
+                   key=lambda x: (x[0], x[1]))
+    groups: list[list] = []
+    for a, b, e in items:
+        if groups and a < groups[-1][1] or (groups and a == groups[-1][1] and a == b):
+            groups[-1][1] = max(groups[-1][1], b)
+            groups[-1][2].append(e)
+        else:
+            groups.append([a, b, [e]])
+    uncovered = [(x.start, x.end) for x in r.unmatched]
+    edits = []
+    for a, b, members in groups:
+        inner = [e for e in members if e is not None]
+        start, end = back(a, False), back(b, True)
+        if len(inner) == len(members):  # no template: the edit as it was, moved
+            edits += [replace(e, start=back(e.start, False), end=back(e.end, True)) for e in inner]
+            continue
+        restored = apply_edits(resolved[a:b], [replace(e, start=e.start - a, end=e.end - a) for e in inner])
+        by_model = any(ua <= a and b <= ub for ua, ub in uncovered)  # the source does not cover it
+        edits.append(Edit(start, end, text[start:end], restored, "model" if by_model else "source",
+                          min([SPINTAX_CONFIDENCE] + [e.confidence for e in inner]), SPINTAX))
+    rel = r.relation
+    if rel is not None and rel.verdict in ("identical", "verbatim copy", "partial verbatim copy"):
+        rel = replace(rel, verdict="spun copy")
+    return Restoration(input=text, text=apply_edits(text, edits), edits=edits, relation=rel,
+                       words=Document.from_text(text).n_words, unmatched=[span(x) for x in r.unmatched],
+                       missing=r.missing, paraphrased=[(span(x), y) for x, y in r.paraphrased])
+
+
+def _restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     doc, src = Document.from_text(text), Document.from_text(source)
     al = align(doc, src, lexicon)
     apostrophe, form = _apostrophe_style(text), _unicode_form(text)

@@ -11,13 +11,13 @@ from __future__ import annotations
 import pytest
 
 import respin
-from respin.restore import FORMAT, OTHER, PHRASE, SYNONYM
+from respin.restore import FORMAT, OTHER, PHRASE, SPINTAX, SYNONYM
 
 from conftest import SEEDS_DIR, load_cases, negative_texts
 
 CASES = load_cases()
 NEGATIVE = negative_texts()
-KINDS = {SYNONYM, PHRASE, FORMAT, OTHER}
+KINDS = {SYNONYM, PHRASE, FORMAT, OTHER, SPINTAX}
 
 
 def _param(case):

@@ -594,6 +594,34 @@ def test_braces_in_code_and_maths_are_not_spintax(text):
     assert respin.restore(text).text == text
 
 
+
+# A manual's choices are written like a template ("{start|stop}") but are not synonyms.
+@pytest.mark.parametrize("text", [
+    "The log level can be set to {debug|info|warning|error} in the configuration file, which the server reads when it starts.\n",
+    "To control the web server, type service nginx {start|stop|restart} in a terminal and press enter.\n",
+    "The answer field takes {yes|no} and nothing else, so the form rejects any other value.\n",
+])
+def test_choices_of_a_manual_are_not_spintax(text):
+    from respin.model import default
+    from respin.detect import spintax_findings
+    assert spintax_findings(text) != []  # without the thesaurus any "|" template counts
+    assert spintax_findings(text, default().lexicon) == []
+    report = respin.check(text)
+    assert not [f for f in report.findings if f.kind == "spintax"] and report.score < 0.99
+    assert respin.restore(text).text == text
+
+
+def test_spintax_of_phrase_synonyms_is_found():
+    from respin.model import default
+    text = "The report, {in keeping with|according to} officials, was published on Monday.\n"
+    found = spintax_findings_of(text, default().lexicon)
+    assert found == [("{in keeping with|according to}", ("in keeping with",))]
+
+
+def spintax_findings_of(text, lexicon):
+    from respin.detect import spintax_findings
+    return [(f.text, f.suggestions) for f in spintax_findings(text, lexicon)]
+
 # --- the spinner's dictionary (respin.consistency) ------------------------------------------
 
 @pytest.mark.parametrize("s", [0, 1, 2, 3])
