@@ -87,9 +87,9 @@ def document_features(text: str, model=None) -> np.ndarray:
     """
     from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, spintax_findings
     from .evidence import document_evidence, matrix
-    from .tokenize import Document
+    from .tokenize import Document, unwrap
     m = _load(model)
-    doc = Document.from_text(text)
+    doc = Document.from_text(unwrap(text)[0])  # as Model.check reads it
     rows = []
     if doc.n_words > 0:  # check() returns before looking for evidence in an empty text
         m._require()

@@ -21,7 +21,7 @@ import numpy as np
 from .args import text_arg, texts_arg
 from .detector import Detector
 from .evidence import _Unigrams, matrix, offered, rescore
-from .tokenize import Document, gc_paused, line_breaks
+from .tokenize import Document, LineIndex, gc_paused, line_breaks, unwrap
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, "Model"] = {}
@@ -191,6 +191,11 @@ class Model:
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
         from .evidence import scalar_evidence, vectorised
         from .phrases import log_lr
+        # Line breaks inside the sentences of hard-wrapped text are read as spaces (the same
+        # offsets: findings index the text as given; their lines are counted in it below).
+        originals, texts = texts, [unwrap(t)[0] for t in texts]
+        if doc is not None and doc.text != texts[0]:
+            doc = None
         det = self.detector
         thr = (det.doc_threshold if det else 0.5) if threshold is None else threshold
         # A finding needs some posterior: at 0 every word of a clean text would be listed.
@@ -304,6 +309,12 @@ class Model:
                 rep.spun = rep.score >= thr
                 rep.findings = sorted([f for f in rep.findings if not any(f.start < x.end and x.start < f.end for x in leaked)]
                                       + leaked, key=lambda f: f.start)
+        for i, rep in enumerate(reports):
+            if rep.findings and texts[i] is not originals[i]:  # unwrapped: lines and text as given
+                given = originals[i]
+                lines = LineIndex(given)
+                rep.findings = [replace(f, text=given[f.start:f.end], line=line, col=col)
+                                for f, (line, col) in zip(rep.findings, lines.line_cols([f.start for f in rep.findings]))]
         return reports
 
     def _findings(self, text, doc, vec_table, scalar_rows, flagged, post, pooled, phrases, phrase_post, threshold) -> list:
@@ -458,16 +469,17 @@ class Model:
         from .restore import Restoration
         texts = texts_arg(texts, "restore_many")
         reports = list(reports) if reports is not None else [None] * len(texts)
-        docs = [Document.from_text(t) for t in texts]
+        flowed = [unwrap(t) for t in texts]  # read as check reads them (see tokenize.unwrap)
+        docs = [Document.from_text(t) for t, _ in flowed]
         dec = self.decoder(lexicons)
-        decoded = self._decoded(texts, docs, reports, dec, together)
+        decoded = self._decoded([t for t, _ in flowed], docs, reports, dec, together)
         thr = self.restore_threshold if min_confidence is None else min_confidence
         out = []
         for i, (text, doc) in enumerate(zip(texts, docs)):
             if not doc.n_words:
                 out.append(Restoration(text, text, []))
                 continue
-            out.append(_restoration(text, doc, reports[i], decoded[i][1], thr, self.lexicon))
+            out.append(_restoration(text, doc, reports[i], _within_lines(decoded[i][1], flowed[i][1]), thr, self.lexicon))
         return out
 
     def _decoded(self, texts, docs, reports: list, dec, together: bool) -> dict:
@@ -529,11 +541,13 @@ class Model:
         todo = [i for i, r in enumerate(reports) if _p_spun(r) >= LEXICON_SWAP_CONFIDENCE and r.words]
         if not todo:
             return out
-        docs = [Document.from_text(texts[i]) for i in todo]
+        flowed = [unwrap(texts[i]) for i in todo]  # as restore_many reads them
+        docs = [Document.from_text(t) for t, _ in flowed]
         dec = self.decoder(lexicons)
-        decoded = self._decoded([texts[i] for i in todo], docs, [reports[i] for i in todo], dec, together=False)
+        decoded = self._decoded([t for t, _ in flowed], docs, [reports[i] for i in todo], dec, together=False)
         for j, (choices, edits) in decoded.items():
             i = todo[j]
+            joins = flowed[j][1]
             p_spun = _p_spun(reports[i])
             text = texts[i]
             words = [w for _, w, _, _ in dec.sentences(docs[j])]  # the decoder's keys: lower-case words
@@ -557,7 +571,7 @@ class Model:
                 # Words the run changes, function words not counted: "an administration ==>
                 # a service" is one content swap beside an article, not a phrase.
                 changed = [w for e, _ in run for w in e.spun.lower().split() if w not in STOPWORDS]
-                if not user or len(changed) < LEXICON_SWAP_MIN_WORDS:
+                if not user or len(changed) < LEXICON_SWAP_MIN_WORDS or _crosses(joins, start, end):
                     continue
                 lines = lines or LineIndex(text)
                 line, col = lines.line_col(start)
@@ -594,6 +608,20 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
     edits.sort(key=lambda e: e.start)
     return Restoration(text, apply_edits(text, edits), edits, words=doc.n_words,
                        suggestions=suggestions, score=report.score)
+
+
+def _crosses(joins: list[int], start: int, end: int) -> bool:
+    """Whether ``[start, end)`` holds one of the offsets ``joins`` (sorted)."""
+    return bisect.bisect_left(joins, start) != bisect.bisect_left(joins, end)
+
+
+def _within_lines(edits: list, joins: list[int]) -> list:
+    """The edits that span none of the line breaks :func:`respin.tokenize.unwrap` read as
+    spaces (``joins``): a restored text keeps the input's lines ("by way\\nof" is not
+    replaced by "via"); the others have the same words either way."""
+    if not joins:
+        return edits
+    return [e for e in edits if not _crosses(joins, e.start, e.end)]
 
 
 def _p_spun(report) -> float:

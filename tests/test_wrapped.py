@@ -1,0 +1,114 @@
+"""Hard-wrapped text: detection and restoration without a source read a line break inside a
+sentence as a space (respin.tokenize.unwrap), so wrapping a text does not change what is
+found in it, and the restored text keeps the input's lines."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import respin
+from respin.model import _within_lines
+from respin.restore import Edit
+from respin.tokenize import line_breaks, unwrap
+
+from conftest import negative_texts, seed
+
+
+def wrap(text: str, width: int) -> str:
+    """Each line of ``text`` filled to ``width`` columns (blank lines kept)."""
+    return "\n".join(textwrap.fill(p, width) if p.strip() else p for p in text.split("\n"))
+
+
+# --- unwrap ---------------------------------------------------------------------------------
+
+def test_unwrap_joins_continuations_and_keeps_other_breaks():
+    text = ("Officials declined to\nelaborate on the plan,\nwhich the council\napproved on\nMonday.\n"
+            "\n- a list item\n- another item\n> a quoted line\n  an indented line\nHeadline\nBody text.\n")
+    got, joins = unwrap(text)
+    assert len(got) == len(text)
+    assert got.startswith("Officials declined to elaborate on the plan, which the council approved on\nMonday.\n")
+    # "Monday" is a capital after a short line: this text has 3 lower-case continuations
+    # out of 5 candidates, so it is wrapped, but "approved on" is not a full line.
+    assert [text[j] for j in joins] == ["\n"] * 3
+    assert got[got.index("Monday."):] == text[text.index("Monday."):]
+
+
+def test_unwrap_in_a_wrapped_text_joins_before_capitals_after_full_lines():
+    body = ("The minister said on Tuesday that the talks with the union had failed and that the "
+            "government would now take the matter to the courts, where President Smith expects a "
+            "ruling before the summer recess, according to people familiar with the plan.")
+    text = wrap(body, 40) + "\n"
+    got, joins = unwrap(text)
+    assert got.rstrip("\n") == body and line_breaks(got) == 1
+    assert len(joins) == line_breaks(text) - 1
+
+
+def test_unwrap_crlf_keeps_offsets():
+    text = "The talks had\r\nfailed, he said\r\nlate on Monday.\r\n"
+    got, joins = unwrap(text)
+    assert got == "The talks had  failed, he said  late on Monday.\r\n"
+    assert joins == [13, 30]
+
+
+def test_unwrap_leaves_unwrapped_text_alone():
+    text = "One paragraph on one line. It ends here.\nAnother paragraph.\n\nA Headline\nThe story starts.\n"
+    assert unwrap(text) == (text, [])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["the", "The", "plan", "said", ",", ".", "-", "\n", "\r\n", " ", "  ", "Monday", "2"]),
+                max_size=60))
+def test_unwrap_only_replaces_breaks_and_is_idempotent(parts):
+    text = " ".join(parts)
+    got, joins = unwrap(text)
+    assert len(got) == len(text)
+    assert [i for i, (a, b) in enumerate(zip(text, got)) if a != b] == \
+        [i for j in joins for i in range(j, j + (2 if text.startswith("\r\n", j) else 1))]
+    assert all(text[j] in "\r\n" for j in joins)
+    assert unwrap(got) == (got, [])
+
+
+def test_edits_across_a_joined_break_are_not_applied():
+    edits = [Edit(0, 3, "The", "A", "model", 0.9), Edit(4, 14, "by way\nof", "via", "model", 0.9),
+             Edit(15, 18, "war", "war", "model", 0.9)]
+    assert _within_lines(edits, [10]) == [edits[0], edits[2]]
+    assert _within_lines(edits, []) == edits
+
+
+# --- check and restore of wrapped text ------------------------------------------------------
+
+@pytest.mark.parametrize("width", [40, 72])
+def test_wrapped_spun_seed_gets_the_same_findings(width):
+    text = seed("003").read_text(encoding="utf-8")
+    wrapped = wrap(text, width)
+    flat, rep = respin.check(text), respin.check(wrapped)
+    assert rep.spun
+    for f in rep.findings:
+        assert wrapped[f.start:f.end] == f.text
+        assert wrapped.splitlines()[f.line - 1][f.col - 1:].startswith(f.text.split("\n")[0])
+    # The same words (a finding across a break, or beside a capital after a short line,
+    # may differ).
+    said = [f for f in flat.findings if f.text == "mentioned"]
+    assert len(said) > 10 and len([f for f in rep.findings if f.text == "mentioned"]) == len(said)
+    assert abs(len(rep.findings) - len(flat.findings)) <= 3
+
+
+def test_wrapped_spun_seed_restores_within_its_lines():
+    wrapped = wrap(seed("003").read_text(encoding="utf-8"), 60)
+    result = respin.restore(wrapped, min_confidence=0.5)
+    assert len(result.edits) > 30
+    assert respin.apply_edits(wrapped, result.edits) == result.text
+    assert [len(x.split()) > 0 for x in result.text.split("\n")] == [len(x.split()) > 0 for x in wrapped.split("\n")]
+    assert all("\n" not in e.spun for e in result.edits)
+
+
+@pytest.mark.parametrize("name,text", [(n, t) for n, t in negative_texts()][:8] +
+                         [("seed" + s, seed(s).read_text(encoding="utf-8")) for s in ("000", "001")])
+def test_wrapped_clean_text_stays_clean(name, text):
+    wrapped = wrap(text, 60)
+    assert respin.check(wrapped).findings == []
+    assert respin.restore(wrapped).text == wrapped
