@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
-                 isatty, legacy_note, not_regular, os_reason, read_text, skip_batch_outputs, write_atomic)
+                 isatty, legacy_note, not_regular, os_reason, read_text, skip_batch_outputs, write_atomic, READ_ERRORS)
 from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",
@@ -413,7 +413,7 @@ def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
         while True:
             try:
                 line = f.readline(limit)
-            except (OSError, EOFError) as e:  # a truncated or corrupt .gz: say where it stopped
+            except READ_ERRORS as e:  # a truncated or corrupt .gz: say where it stopped
                 yield ("error", lineno + 1, None, f"cannot read the input past line {lineno} ({os_reason(e)})", None)
                 return
             if not line:
@@ -563,7 +563,7 @@ def count_records(kind: str, path: str, glob: str, exclude: str | None) -> int |
                 tail = lines.pop()
                 n += sum(1 for x in lines if x.strip())
             n += 1 if tail.strip() else 0
-        except (OSError, EOFError):
+        except READ_ERRORS:
             pass
         finally:
             f.close()

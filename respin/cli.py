@@ -139,6 +139,8 @@ def _read_noted(path: str, max_size: int, quiet: bool, what: str = "input") -> s
 def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> bool:
     """Write ``text`` to ``output`` (atomically) or standard output; False when standard
     output's reader has gone away (a broken pipe), True otherwise."""
+    if output == "":  # -o "" (an unset variable): not standard output by accident
+        raise InputError("output path is empty (give a file, or - for standard output)")
     if output and output != "-":
         write_atomic(output, text, inputs=inputs)
     else:
@@ -713,6 +715,8 @@ def learn(
     try:
         if not pairs and phrase_table is None:
             raise InputError("give spun/original pairs (PAIRS...) or --phrase-table TSV")
+        if split is not None and phrase_table is None:
+            raise InputError("--split selects rows of a --phrase-table: give one, or drop --split")
         read: list[str] = []  # the files in a folder too: -o must not replace one of them
         named = read_pairs(pairs, spun_field=spun_field, orig_field=orig_field,
                            note=lambda m: _note(m, quiet), read=read)
@@ -772,6 +776,15 @@ class SpinStyle(str, Enum):
     crude = "crude"
 
 
+
+def _same_path(a: str, b: str) -> bool:
+    """Whether two output paths name one file (written or not yet)."""
+    if a == "-" or b == "-":
+        return False
+    if os.path.exists(a) and os.path.exists(b):
+        return os.path.samefile(a, b)
+    return os.path.abspath(a) == os.path.abspath(b)
+
 @app.command(epilog=EPILOG_OTHER)
 @_interruptible
 def spin(
@@ -804,6 +817,8 @@ def spin(
     from .spin import spin as do_spin
 
     try:
+        if truth and output and _same_path(truth, output):  # one would overwrite the other
+            raise InputError(f"--truth and --output name the same file: {output}")
         text = _read_noted(path, max_size, False)
         if not text.strip():  # as restore says it: an empty output is not a silent success
             _note("input is empty: nothing to spin")

@@ -204,24 +204,32 @@ def jsonl_texts(path: str | os.PathLike, text_field: str = "text") -> Iterator[s
     if not p.is_file():
         raise FileNotFoundError(f"corpus file not found: {path}")
 
-    def docs() -> Iterator[str]:
+    def lines() -> Iterator[str]:
         import gzip
+
+        from .io import READ_ERRORS, InputError, os_reason
         opener = gzip.open if p.name.endswith(".gz") else open
+        try:
+            with opener(p, "rt", encoding="utf-8", errors="replace") as f:
+                yield from f
+        except READ_ERRORS as e:  # a truncated or corrupt .gz
+            raise InputError(f"cannot read corpus file ({os_reason(e)}): {path}") from None
+
+    def docs() -> Iterator[str]:
         bad = 0
-        with opener(p, "rt", encoding="utf-8", errors="replace") as f:
-            for line in f:
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except ValueError:
-                    bad += 1
-                    continue
-                text = rec.get(text_field) if isinstance(rec, dict) else None
-                if isinstance(text, str) and text.strip():
-                    yield text
-                else:
-                    bad += 1
+        for line in lines():
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                bad += 1
+                continue
+            text = rec.get(text_field) if isinstance(rec, dict) else None
+            if isinstance(text, str) and text.strip():
+                yield text
+            else:
+                bad += 1
         if bad:
             warnings.warn(f"{path}: skipped {bad} line(s) without a text in field {text_field!r} "
                           "(choose the field with --text-field)",

@@ -49,7 +49,7 @@ from typing import Callable, Iterable, Iterator
 
 import numpy as np
 
-from .io import InputError, display_path, make_folders, os_reason
+from .io import READ_ERRORS, InputError, display_path, make_folders, os_reason
 from .tokenize import nfc
 
 FORMAT = "respin-index"
@@ -802,7 +802,7 @@ def _read_file_text(p: Path, max_bytes: int) -> str:
         try:
             with gzip.open(p, "rb") as f:
                 data = read_at_most(f, max_bytes + 1)
-        except (OSError, EOFError) as e:
+        except READ_ERRORS as e:
             raise InputError(f"cannot read input file ({os_reason(e)}): {p}") from None
         if len(data) > max_bytes:
             raise InputError(f"file is too large after decompression (raise the limit with --max-size): {p}")

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 import tempfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
@@ -29,6 +30,11 @@ class InputError(Exception):
     Messages read alike in every command: ``{what} not found: PATH``, ``{what} is a folder,
     expected a file: PATH``, ``cannot read {what} file ({why}): PATH``, ``cannot write output
     file ({why}): PATH``, the reason in :func:`os_reason`'s words."""
+
+
+# What reading a file, gzipped or not, may raise besides decoding errors: the OS's errors,
+# a truncated .gz (EOFError) and a corrupt one (zlib.error, which is not an OSError).
+READ_ERRORS = (OSError, EOFError, zlib.error)
 
 
 def os_reason(e: BaseException) -> str:
@@ -452,6 +458,8 @@ def check_output(path: str | None) -> None:
     """
     if path is None or path == "-":
         return
+    if path == "":  # -o "" (an unset variable): Path("") is the current folder
+        raise InputError("output path is empty (give a file, or - for standard output)")
     target = Path(path)
     if target.is_dir():
         raise InputError(f"output is a folder, expected a file: {path}")
@@ -524,5 +532,5 @@ def json_lines(path) -> "Iterator[tuple[int, dict]]":
                 if not isinstance(rec, dict):
                     raise InputError(f"{p}:{lineno}: expected a JSON object per line")
                 yield lineno, rec
-    except (OSError, EOFError, UnicodeDecodeError) as e:
+    except (*READ_ERRORS, UnicodeDecodeError) as e:
         raise InputError(f"cannot read input file ({os_reason(e)}): {p}") from None

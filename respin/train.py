@@ -69,14 +69,29 @@ def substituted_spans(spun: str, orig: str) -> list[tuple[int, int]]:
 
 
 def real_pairs(folder) -> list[tuple[str, str, str]]:
-    """(name, spun, original) for every NAME.spun.txt with a NAME.orig.txt beside it."""
+    """(name, spun, original) for every NAME.spun.txt with a NAME.orig.txt beside it;
+    InputError if ``folder`` is not a folder or holds no such pair."""
     from .io import read_text
+    _check_pair_folder(folder)
     out = []
     for spun in sorted(Path(folder).rglob("*.spun.txt")):
         orig = spun.with_name(spun.name[:-len(".spun.txt")] + ".orig.txt")
         if orig.is_file():
             out.append((spun.name[:-len(".spun.txt")], read_text(str(spun)).text, read_text(str(orig)).text))
     return out
+
+
+def _check_pair_folder(folder) -> None:
+    """InputError unless ``folder`` is a folder holding at least one NAME.spun.txt with its
+    NAME.orig.txt (checked before training starts: a typo must not be trained past)."""
+    from .io import InputError
+    p = Path(folder)
+    if not p.exists():
+        raise InputError(f"pairs folder not found: {folder}")
+    if not p.is_dir():
+        raise InputError(f"pairs is a file, expected a folder of NAME.spun.txt beside NAME.orig.txt: {folder}")
+    if not any(s.with_name(s.name[:-len(".spun.txt")] + ".orig.txt").is_file() for s in p.rglob("*.spun.txt")):
+        raise InputError(f"no pairs (NAME.spun.txt beside NAME.orig.txt) in folder: {folder}")
 
 
 def build_pairs(pairs, lexicon, lm):
@@ -198,6 +213,8 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise RuntimeError(f"{out_dir} is a file, not a model folder")
+    for folder in pair_folders:
+        _check_pair_folder(folder)
     if (out / "lexicon.npz").exists():
         return _train_in(out, **kw)
     if out.exists() and any(not f.name.startswith(".") for f in out.iterdir()):

@@ -462,3 +462,69 @@ def test_batch_stdin_at_a_terminal_says_it_is_waiting(cli, monkeypatch, tmp_path
     assert ran.code == 0 and ran.err.startswith("respin: reading JSON Lines from standard input")
     monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=io.BytesIO(rec), isatty=lambda: False))
     assert "reading" not in cli("batch", "-", "--out", tmp_path / "b").err
+
+
+# --- damaged compressed input, and options that would be silently ignored ------------------
+
+def _corrupt_gz(path):
+    """A .jsonl.gz whose compressed body is damaged (zlib.error, not an OSError, when read)."""
+    import gzip
+    data = bytearray(gzip.compress(b"".join(json.dumps({"text": f"Document {i} is about the plan."}).encode() + b"\n"
+                                            for i in range(400))))
+    for i in range(40, len(data) - 20, 7):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+    return path
+
+
+@pytest.mark.parametrize("args", [
+    ("index", "build", "{gz}", "--out", "{tmp}/x.index"),
+    ("learn", "{gz}", "-o", "{tmp}/x.tsv"),
+    ("train", "{tmp}/model", "--corpus", "{gz}", "--docs", "0"),
+])
+def test_corrupt_gzip_is_a_user_error_and_leaves_nothing(cli, tmp_path, args):
+    gz = _corrupt_gz(tmp_path / "bad.jsonl.gz")
+    ran = cli(*[a.format(gz=gz, tmp=tmp_path) for a in args])
+    assert ran.code == 2, ran.err
+    assert "internal error" not in ran.err and "Traceback" not in ran.err
+    assert "cannot read" in ran.err.strip().splitlines()[-1] and "bad.jsonl.gz" in ran.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.jsonl.gz"]
+
+
+def test_corrupt_gzip_in_batch_is_an_error_record(cli, tmp_path):
+    gz = _corrupt_gz(tmp_path / "bad.jsonl.gz")
+    ran = cli("batch", gz, "--out", tmp_path / "out", "-q")
+    assert "internal error" not in ran.err and ran.code in (0, 1), ran.err
+    recs = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text().splitlines()]
+    assert recs and "cannot read the input" in recs[-1]["error"]
+
+
+@pytest.mark.parametrize("make,needle", [
+    (lambda d: d / "nope", "pairs folder not found"),
+    (lambda d: (d / "f.txt", (d / "f.txt").write_text("x"))[0], "expected a folder"),
+    (lambda d: (d / "empty", (d / "empty").mkdir())[0], "no pairs"),
+])
+def test_train_pairs_that_are_no_pairs_folder(cli, tmp_path, make, needle):
+    (tmp_path / "corpus.txt").write_text("The council met on Monday and approved the plan for the new bridge.\n" * 5)
+    ran = cli("train", tmp_path / "model", "--pairs", make(tmp_path), "--corpus", tmp_path / "corpus.txt", "--docs", "0")
+    assert_user_error(ran, needle)
+    assert not (tmp_path / "model").exists()
+
+
+def test_spin_truth_and_output_in_one_file(cli, tmp_path):
+    (tmp_path / "in.txt").write_text("The council said it would meet on Monday.\n")
+    ran = cli("spin", tmp_path / "in.txt", "--truth", tmp_path / "t.json", "-o", tmp_path / "t.json")
+    assert_user_error(ran, "--truth and --output")
+    assert not (tmp_path / "t.json").exists()
+
+
+def test_learn_split_without_a_phrase_table(cli, tmp_path):
+    (tmp_path / "a.spun.txt").write_text("He mentioned it.\n")
+    (tmp_path / "a.orig.txt").write_text("He said it.\n")
+    assert_user_error(cli("learn", tmp_path, "--split", "dev", "-o", tmp_path / "x.tsv"), "--phrase-table")
+
+
+@pytest.mark.parametrize("command", ["check", "restore", "spin"])
+def test_empty_output_path(cli, tmp_path, command):
+    (tmp_path / "in.txt").write_text(SPUN)
+    assert_user_error(cli(command, tmp_path / "in.txt", "-o", ""), "output path is empty")
