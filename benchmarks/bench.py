@@ -119,13 +119,15 @@ def auc(pos: list[float], neg: list[float]) -> float:
     return s / (len(pos) * len(neg))
 
 
-def detection_scores(items, min_confidence: float | None = None) -> dict:
+def detection_scores(items, min_confidence: float | None = None, check=None) -> dict:
     """Document, paragraph and word level detection figures (METRICS.md).
 
     Words are flagged by checking the whole document (as a user would, at ``check
     --min-confidence``, default the model's) and mapping findings onto each paragraph line;
-    paragraph scores check each line alone.
+    paragraph scores check each line alone. ``check``: what checks a text (default
+    ``respin.check``; :func:`wrapped_check` reads it hard-wrapped).
     """
+    check = check or respin.check
     tp = fp = fn = top_ok = top3_ok = 0
     n_found = n_sugg = 0  # findings of the spun copies and their suggestions: how long the lists are
     doc_pos, doc_neg, par_pos, par_neg, flags = [], [], [], [], []
@@ -134,7 +136,7 @@ def detection_scores(items, min_confidence: float | None = None) -> dict:
     for name, spun, orig in items:
         counts = per_article.setdefault(name.split("__")[0], [0, 0, 0])
         tp0, fp0, fn0 = tp, fp, fn
-        rep, clean = respin.check(spun, min_confidence=min_confidence), respin.check(orig)
+        rep, clean = check(spun, min_confidence=min_confidence), check(orig)
         n_found += len(rep.findings)
         n_sugg += sum(len(f.suggestions) for f in rep.findings)
         doc_pos.append(rep.score)
@@ -146,8 +148,8 @@ def detection_scores(items, min_confidence: float | None = None) -> dict:
             ls = ls.rstrip("\r\n")
             if not ls.strip():
                 continue
-            par_pos.append(respin.check(ls).score)
-            par_neg.append(respin.check(lo).score)
+            par_pos.append(check(ls).score)
+            par_neg.append(check(lo).score)
             sub = substituted(ls, lo)
             par_changed.append(any(sub))
             found = [(f.start - line_start, f.end - line_start, f) for f in rep.findings
@@ -185,6 +187,48 @@ def detection_scores(items, min_confidence: float | None = None) -> dict:
             "true_positive_words": tp, "suggestions_per_finding": n_sugg / max(n_found, 1),
             **({"word_f1_per_article": {k: round(f1(*v), 3) for k, v in per_article.items()}}
                if any("__" in name for name, _, _ in items) else {})}
+
+
+def hard_wrap(text: str, width: int) -> str:
+    """``text`` hard-wrapped at ``width`` columns by turning single spaces into line breaks
+    (as `fold -s` or a mail client does), so that every offset stays the same: findings on
+    the wrapped text are scored against the unwrapped lines."""
+    out = list(text)
+    start = 0
+    for line in text.split("\n"):
+        last_break, col = 0, 0
+        for i, ch in enumerate(line):
+            if col >= width and last_break:
+                out[start + last_break] = "\n"
+                col = i - last_break - 1
+                last_break = 0
+            if ch == " " and line[i - 1:i] != " " and line[i + 1:i + 2] not in (" ", ""):
+                last_break = i
+            col += 1
+        start += len(line) + 1
+    return "".join(out)
+
+
+def wrapped_check(width: int):
+    """``respin.check`` of texts hard-wrapped at ``width`` (:func:`hard_wrap`)."""
+    return lambda text, **kw: respin.check(hard_wrap(text, width), **kw)
+
+
+def wrapped_scores(widths=(40, 72)) -> dict:
+    """Detection of hard-wrapped text: the seeds' scores and findings, and the dev pairs'
+    figures, each text wrapped at each width (a line break inside a sentence is read as a
+    space: respin.tokenize.unwrap)."""
+    out = {}
+    for w in widths:
+        seeds = {}
+        for f in sorted(SEEDS.glob("0*.txt")):
+            rep = respin.check(hard_wrap(f.read_text(encoding="utf-8"), w))
+            seeds[f.name] = {"score": round(rep.score, 3), "spun": rep.spun, "findings": len(rep.findings)}
+        d = detection_scores(pairs("spinner"), check=wrapped_check(w))
+        out[f"width {w}"] = {"seeds": seeds, "dev_pairs_spinner": {k: d[k] for k in (
+            "doc_auc", "paragraph_auc", "spun_docs_judged_spun", "clean_docs_judged_clean", "word_precision",
+            "word_recall", "word_f1", "top_suggestion_correct", "true_positive_words")}}
+    return out
 
 
 CURVE_BARS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7)
@@ -370,7 +414,7 @@ def speed() -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", choices=["restore", "detect", "length", "speed"])
+    ap.add_argument("--only", choices=["restore", "detect", "wrapped", "length", "speed"])
     ap.add_argument("--json", action="store_true", help="print raw JSON")
     a = ap.parse_args()
     res = {"respin_version": respin.__version__}
@@ -393,6 +437,8 @@ def main() -> None:
         res["detect_word_curve"] = {"dev_pairs_spinner": word_curve(pairs("spinner")),
                                     "simulated_heldout": word_curve(simulated_items()) if leads else skipped}
         res["restore_without_source_dev_pairs_spinner"] = restoration_scores(pairs("spinner"), use_source=False)
+    if a.only in (None, "wrapped"):
+        res["detect_wrapped"] = wrapped_scores()
     if a.only in (None, "length"):
         res["detect_by_length"] = length_scores() if leads else skipped
     if a.only in (None, "speed"):
