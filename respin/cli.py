@@ -129,11 +129,16 @@ def _legacy_message(loaded) -> str | None:
 def _read_noted(path: str, max_size: int, quiet: bool, what: str = "input") -> str:
     """:func:`respin.io.read_text`'s text, with the note on stderr for a file that was not
     UTF-8 (every file a command reads whole: input, source, query)."""
+    return _load_noted(path, max_size, quiet, what).text
+
+
+def _load_noted(path: str, max_size: int, quiet: bool, what: str = "input"):
+    """:func:`_read_noted`, as the :class:`respin.io.Loaded` file (its encoding too)."""
     loaded = read_text(path, max_bytes=max_size, what=what)
     note = _legacy_message(loaded)
     if note:
         _note(note, quiet)
-    return loaded.text
+    return loaded
 
 
 def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> bool:
@@ -503,7 +508,8 @@ def restore(
     try:
         if source == "-" and path == "-":
             raise InputError("standard input (-) cannot be both the input and the source")
-        text = _read_noted(path, max_size, quiet)
+        loaded = _load_noted(path, max_size, quiet)
+        text = loaded.text
         src = _read_noted(source, max_size, quiet, "source") if source else None
         if src is not None and not src.strip():
             raise InputError(f"source file is empty: {source}")
@@ -525,7 +531,8 @@ def restore(
                                 copies=copies or None)
         src_name = found.doc_id if found is not None else source
         _emit(render_restore(display_path(path), None if src_name is None else display_path(src_name), result,
-                             format.value, [display_path(c) for c in copy] if copies else None), output,
+                             format.value, [display_path(c) for c in copy] if copies else None,
+                             bom=loaded.encoding == "utf-8-sig"), output,
               (path,) + ((source,) if source else ()) + tuple(copy))
     except InputError as e:
         raise _fail(str(e))

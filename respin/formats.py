@@ -112,11 +112,14 @@ def restoration_dict(path: str, source: str | None, r: Restoration, copies: list
     return d
 
 
-def render_restore(path: str, source: str | None, r: Restoration, fmt: str, copies: list[str] | None = None) -> str:
+def render_restore(path: str, source: str | None, r: Restoration, fmt: str, copies: list[str] | None = None,
+                   bom: bool = False) -> str:
+    """``restore``'s output in format ``fmt``; ``bom``: the input file began with a UTF-8
+    byte-order mark (kept in the diff's first line, see :meth:`Restoration.diff`)."""
     if fmt == "json":
         return json.dumps(restoration_dict(path, source, r, copies), ensure_ascii=False, indent=1) + "\n"
     if fmt == "diff":
-        return r.diff(fromfile=path, tofile=f"{path} (restored)")
+        return r.diff(fromfile=path, tofile=f"{path} (restored)", bom=bom)
     return r.text
 
 

@@ -99,10 +99,12 @@ class Restoration:
         from .formats import restoration_dict
         return restoration_dict(path, source, self)
 
-    def diff(self, fromfile: str = "input", tofile: str = "restored") -> str:
-        """Unified diff input -> restored ('' when nothing changed)."""
-        a = _lines(self.input)
-        b = _lines(self.text)
+    def diff(self, fromfile: str = "input", tofile: str = "restored", bom: bool = False) -> str:
+        """Unified diff input -> restored ('' when nothing changed); ``bom``: the input
+        file began with a UTF-8 byte-order mark, which its first line keeps in the diff (so
+        that ``patch`` finds that line in the file)."""
+        a = _lines(("\ufeff" if bom else "") + self.input)
+        b = _lines(("\ufeff" if bom else "") + self.text)
         return "".join(_ensure_nl(difflib.unified_diff(a, b, fromfile, tofile)))
 
 

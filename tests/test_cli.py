@@ -94,6 +94,23 @@ def test_restore_diff(cli, pair):
     assert "+Police said nothing." in lines
 
 
+def test_restore_diff_of_a_file_with_a_bom_applies_to_it(cli, tmp_path):
+    import shutil
+    import subprocess
+    spun = tmp_path / "bom.txt"
+    spun.write_bytes(b"\xef\xbb\xbfThe White Home mentioned 2 aides would go.\nPolice said nothing.\n")
+    src = tmp_path / "src.txt"
+    src.write_text("The White House said two aides would go.\nPolice said nothing.\n", encoding="utf-8")
+    ran = cli("restore", spun, "--source", src, "--format", "diff")
+    assert ran.code == 0
+    assert ran.out.splitlines()[3] == "-\ufeffThe White Home mentioned 2 aides would go."
+    if shutil.which("patch"):
+        patch = tmp_path / "d.diff"
+        patch.write_text(ran.out, encoding="utf-8")
+        subprocess.run(["patch", "-s", str(spun), str(patch)], check=True)
+        assert spun.read_bytes() == b"\xef\xbb\xbfThe White House said two aides would go.\nPolice said nothing.\n"
+
+
 def test_restore_unchanged_input_exits_0_with_empty_diff(cli, tmp_path):
     f = tmp_path / "clean.txt"
     f.write_text("Nothing to see here.\n", encoding="utf-8")
