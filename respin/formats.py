@@ -10,7 +10,7 @@ import math
 
 from . import __version__
 from .detect import LEXICON_PHRASE, Report
-from .restore import Restoration
+from .restore import SPINTAX, Restoration
 
 
 
@@ -127,5 +127,6 @@ def relation_line(r: Restoration) -> str:
     rel = r.relation
     return (f"relation: {rel.verdict} (coverage {rel.coverage:.0%} of the input aligned, "
             f"{rel.swapped:.0%} of aligned words swapped; {rel.unmatched_sentences} input "
-            f"sentence(s) unmatched, {rel.missing_sentences} source sentence(s) missing); "
-            f"{len(r.edits)} edit(s)")
+            f"sentence(s) unmatched, {rel.missing_sentences} source sentence(s) missing"
+            + (f"; {leaked} leaked spinner template(s)" if (leaked := sum(e.kind == SPINTAX for e in r.edits)) else "")
+            + f"); {len(r.edits)} edit(s)")
