@@ -175,12 +175,13 @@ def _resolve_spintax(text: str, source: str, lexicon, leaked) -> Restoration:
     r = _restore_with_source(resolved, source, lexicon)
 
     def back(p: int, right: bool) -> int:
-        """An offset of ``resolved`` in ``text``; one inside a template maps to its edge."""
+        """An offset of ``resolved`` in ``text``: the start (``right`` False) or end of a
+        span; one inside a template maps to the template's start or end."""
         shift = 0
         for a, b, ra, rb in regions:
-            if p < ra or (p == ra and not right):
+            if p < ra or (right and p == ra):
                 break
-            if p < rb or (p == rb and not right):
+            if p < rb or (right and p == rb):
                 return b if right else a
             shift = b - rb
         return p + shift
