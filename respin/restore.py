@@ -309,11 +309,22 @@ def _token_span(doc: Document, a: int, b: int) -> Span:
     return Span(start, end, doc.text[start:end])
 
 
+_KEPT_MARKS = frozenset("()[]{}\"'“”‘’«»,;:|") | {"-", "–", "—", "--"}  # marks a swap beside them keeps
+
+
 def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps: tuple) -> Edit:
     """The edit of gap ``g``; ``caps``: the :class:`_Capitals` of the input and of the source."""
     A, B, text, stext = al.doc.tokens, al.src.tokens, al.doc.text, al.src.text
+    a1, a2 = g.a1, g.a2
     if g.a1 < g.a2 and g.b1 < g.b2:
-        start, end = A[g.a1].start, A[g.a2 - 1].end
+        # A mark at the gap's edge that the source has no mark for is the input's to keep:
+        # "mentioned (on" against "said on" changes the word only, not "mentioned (" to "said".
+        # (Not a full stop: "Nov." against "November" is one word.)
+        while a2 - a1 > 1 and A[a2 - 1].text in _KEPT_MARKS and B[g.b2 - 1].kind != PUNCT:
+            a2 -= 1
+        while a2 - a1 > 1 and A[a1].text in _KEPT_MARKS and B[g.b1].kind != PUNCT:
+            a1 += 1
+        start, end = A[a1].start, A[a2 - 1].end
         new = stext[B[g.b1].start:B[g.b2 - 1].end]
     elif g.a1 == g.a2:  # source words missing inside an anchored sentence: insert them
         if g.a1 > g.sa[0] and g.b1 > g.sb[0]:   # after the previous word, with the source's spacing
@@ -368,7 +379,7 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         new = new.replace("’" if apostrophe == "'" else "'", apostrophe)
     if not new.isascii():  # and in the input's Unicode form: no decomposed "café" in composed text
         new = unicodedata.normalize(form, new)
-    kind = edit_kind([t.text for t in A[g.a1:g.a2]], [t.text for t in B[g.b1:g.b2]], lexicon)
+    kind = edit_kind([t.text for t in A[a1:a2]], [t.text for t in B[g.b1:g.b2]], lexicon)
     # Confidence: how sure we are that the source wording is what this span should say.
     # A strong sentence anchor and a block the thesaurus or letters explain is near
     # certain; free rewrites inside a weaker anchor less so.
