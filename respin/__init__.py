@@ -118,7 +118,11 @@ def restore_many(texts, *, model=None, min_confidence: float | None = None, lexi
 
 def _model(model):
     """The model in folder ``model``, or the shipped one; loaded once per process."""
+    import os
+
     from . import model as _m
+    if model is not None and not isinstance(model, (str, os.PathLike)):
+        raise TypeError(f"model must be a model folder's path (str or os.PathLike), got {type(model).__name__}")
     return _m.load(model) if model is not None else _m.default()
 
 
@@ -138,6 +142,9 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     _text(phrase, "originals")
     if context is not None:
         _text(context, "originals' context")
+    if isinstance(k, bool) or not hasattr(k, "__index__"):  # (an int, NumPy's too)
+        raise TypeError(f"originals' k must be a whole number, got {type(k).__name__}")
+    k = k.__index__()
     return _originals(phrase, context, k=k, lexicons=_lexicons(lexicons, model), model=_model(model))
 
 

@@ -24,7 +24,10 @@ def texts_arg(texts, what: str) -> list[str]:
     """``texts`` (any iterable of str, not a str itself) as a list."""
     if isinstance(texts, (str, bytes)):
         raise TypeError(f"{what} expects a list of texts, got a single {type(texts).__name__}")
-    texts = list(texts)
+    try:
+        texts = list(texts)
+    except TypeError:
+        raise TypeError(f"{what} expects a list of texts, got {type(texts).__name__}") from None
     for k, t in enumerate(texts):
         if not isinstance(t, str):
             raise TypeError(f"{what} expects texts (str); item {k} is {type(t).__name__}")

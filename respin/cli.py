@@ -446,7 +446,8 @@ def _run_checks(tasks, jobs: int):
 
 def _print_statistics(results) -> None:
     from collections import Counter
-    c = Counter((f.text.lower(), f.suggestions[0].lower() if f.suggestions else "?")
+    from .formats import _one_line
+    c = Counter((_one_line(f.text).lower(), f.suggestions[0].lower() if f.suggestions else "?")
                 for _, r in results for f in r.findings)
     print(f"{sum(c.values())} findings, {len(c)} distinct", file=sys.stderr)
     for (w, s), k in c.most_common():

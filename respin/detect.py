@@ -152,7 +152,15 @@ def with_lexicon_findings(report: "Report", text: str, lexicons, derived=()) -> 
     ``derived``: the decoder's lexicon-swap findings of ``text``
     (:meth:`respin.model.Model.lexicon_swaps`), added where no verbatim phrase and no leaked
     spintax overlaps them, also in place of the model findings they overlap."""
-    extra = lexicon_findings(text, lexicons)
+    from dataclasses import replace
+
+    from .tokenize import unwrap
+    flat = unwrap(text)[0]  # a phrase that a hard-wrapped text breaks is found, as check reads it
+    extra = lexicon_findings(flat, lexicons)
+    if flat is not text and extra:
+        lines = LineIndex(text)
+        extra = [replace(f, text=text[f.start:f.end], line=lc[0], col=lc[1])
+                 for f, lc in zip(extra, lines.line_cols([f.start for f in extra]))]
     fixed = [f for f in report.findings + extra if f.kind == "spintax" or f.kind == LEXICON_PHRASE]
     extra += [f for f in derived if not any(f.start < x.end and x.start < f.end for x in fixed)]
     if extra:
@@ -333,7 +341,9 @@ def _sentence_initials(doc) -> tuple[set[int], set[int]]:
 # With a "|", the alternatives of a spinner's template are synonyms ("{hurt|harm|damage}");
 # a manual's choices are not ("{start|stop|restart}", "{yes|no}", "{debug|info|warning}"):
 # given the thesaurus, at least two alternatives must be linked in it.
-_SPINTAX = re.compile(r"(?<=[ ,])\{([A-Za-z'’]+(?:[ |][A-Za-z'’]+){1,5})\}(?=[\w ,.;])")
+# Before the brace: the text's or a line's start, a space, or an opening mark; after it, a
+# space, a line's end or a mark (not a letter before it: markup; not a digit or brace).
+_SPINTAX = re.compile(r"(?<![^\s,(\[“\"‘'«—–-])\{([A-Za-z0-9'’]+(?:[ |][A-Za-z0-9'’]+){1,5})\}(?=[\w\s,.;:!?)\]”\"’'»—–-]|$)")
 
 
 def _synonyms_among(alternatives: list[str], lexicon) -> bool:

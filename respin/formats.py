@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 from . import __version__
 from .detect import LEXICON_PHRASE, Report
 from .restore import SPINTAX, Restoration
+
+LINE_BREAK_RUN = re.compile(r"[ \t]*(?:\r\n?|\n)[ \t]*")
 
 
 
@@ -56,8 +59,13 @@ def _finding_lines(path: str, r: Report, github: bool):
             msg = f"possibly spun: {f.text} ==> {sugg} ({f.confidence:.2f})"
             yield (f"::warning file={_gh(path)},line={f.line},col={f.col},"
                    f"title=respin::{_gh_msg(msg)}")
-        else:
-            yield f"{path}:{f.line}:{f.col}: {f.text} ==> {sugg} ({f.confidence:.2f})"
+        else:  # one line a finding: one that a hard-wrapped text breaks is shown on one line
+            yield f"{path}:{f.line}:{f.col}: {_one_line(f.text)} ==> {sugg} ({f.confidence:.2f})"
+
+
+def _one_line(text: str) -> str:
+    """``text`` with its line breaks (and the spaces around them) shown as one space."""
+    return LINE_BREAK_RUN.sub(" ", text) if "\n" in text or "\r" in text else text
 
 
 def summary_line(path: str, r: Report) -> str:

@@ -301,10 +301,11 @@ class Model:
                                     for f in found[f0:f1]] if len(texts) > 1 else found[f0:f1]
                 f0 = f1
         for i, rep in enumerate(reports):
-            if not rep.judged:
+            if not rep.words:
                 continue
             leaked = spintax_findings(texts[i], self.lexicon)
-            if leaked:  # a spinner's template in the text settles the question
+            if leaked:  # a spinner's template in the text settles the question, however short
+                rep.judged = True
                 rep.score = max(rep.score, SPINTAX_CONFIDENCE)
                 rep.spun = rep.score >= thr
                 rep.findings = sorted([f for f in rep.findings if not any(f.start < x.end and x.start < f.end for x in leaked)]
@@ -547,7 +548,6 @@ class Model:
         decoded = self._decoded([t for t, _ in flowed], docs, [reports[i] for i in todo], dec, together=False)
         for j, (choices, edits) in decoded.items():
             i = todo[j]
-            joins = flowed[j][1]
             p_spun = _p_spun(reports[i])
             text = texts[i]
             words = [w for _, w, _, _ in dec.sentences(docs[j])]  # the decoder's keys: lower-case words
@@ -567,16 +567,19 @@ class Model:
             lines = None
             for _, _, run, user in runs:
                 start, end = run[0][0].start, run[-1][0].end
-                span = text[start:end]
+                # (The edits were made on the unwrapped text: a run across a wrapped line's
+                # break is a finding all the same, its text the file's.)
+                span = flowed[j][0][start:end]
                 # Words the run changes, function words not counted: "an administration ==>
                 # a service" is one content swap beside an article, not a phrase.
                 changed = [w for e, _ in run for w in e.spun.lower().split() if w not in STOPWORDS]
-                if not user or len(changed) < LEXICON_SWAP_MIN_WORDS or _crosses(joins, start, end):
+                if not user or len(changed) < LEXICON_SWAP_MIN_WORDS:
                     continue
                 lines = lines or LineIndex(text)
                 line, col = lines.line_col(start)
                 fixed = apply_edits(span, [replace(e, start=e.start - start, end=e.end - start) for e, _ in run])
-                out[i].append(Finding(start, end, line, col, span, (fixed,), min(c for _, c in run), LEXICON_PHRASE))
+                out[i].append(Finding(start, end, line, col, text[start:end], (fixed,), min(c for _, c in run),
+                                      LEXICON_PHRASE))
         return out
 
 
@@ -592,6 +595,11 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
     p_spun = _p_spun(report)
     leaked = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, "spintax")
               for f in spintax_findings(text, lexicon) if f.confidence >= thr]
+    # A template that is not a spinner's ("{start|stop}") is left whole: an edit inside it
+    # would write a new one ("{navy|naval}" -> "{navy|marine}").
+    whole = [f for f in spintax_findings(text) if not any(x.start == f.start for x in leaked)] if "{" in text else []
+    if whole:
+        decoded = [e for e in decoded if not any(e.start < f.end and f.start < e.end for f in whole)]
     starts = [x.start for x in leaked]
     edits, suggestions = list(leaked), []
     for e in decoded:

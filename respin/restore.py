@@ -149,10 +149,45 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     """
     if "{" in text:
         from .detect import spintax_findings
-        leaked = [f for f in spintax_findings(text, lexicon) if f.text not in source]
+        # A template is resolved where its alternatives are synonyms, or where the source
+        # has one of them ("on {Friday|Fri}" against "on Friday"), unless the source has the
+        # template itself (a manual's "{start|stop}" copied whole).
+        leaked = [f for f in spintax_findings(text) if f.text not in source
+                  and (spintax_findings(f.text, lexicon) or _in_source(f.text, source))]
         if leaked:
             return _resolve_spintax(text, source, lexicon, leaked)
     return _restore_with_source(text, source, lexicon)
+
+
+_PAIRS = {")": "(", "]": "[", "}": "{"}
+
+
+def _balanced(span: str) -> bool:
+    """Whether the brackets of ``span`` pair up, each closed after it opened.
+
+    >>> _balanced("said (on Tuesday)"), _balanced("|held}|got}"), _balanced("|possessed}{")
+    (True, False, False)
+    """
+    if not any(c in span for c in "()[]{}"):
+        return True
+    stack = []
+    for c in span:
+        if c in "([{":
+            stack.append(c)
+        elif c in _PAIRS and (not stack or stack.pop() != _PAIRS[c]):
+            return False
+    return not stack
+
+
+def _in_source(template: str, source: str) -> bool:
+    """Whether one of a template's alternatives occurs in ``source`` as words.
+
+    >>> _in_source("{Friday|Fri}", "They left on Friday."), _in_source("{yes|no}", "Nobody came.")
+    (True, False)
+    """
+    low = source.lower()
+    return any(re.search(r"(?<!\w)" + re.escape(" ".join(alt.split())).replace("\\ ", r"\s+") + r"(?!\w)", low)
+               for alt in template[1:-1].lower().split("|"))
 
 
 def _resolve_spintax(text: str, source: str, lexicon, leaked) -> Restoration:
@@ -227,8 +262,10 @@ def _restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     cut = _cut_gaps(al)
     caps = (_Capitals(doc.text, doc.tokens), _Capitals(src.text, src.tokens))
     # An edit that comes out as the input itself differed only in the source's layout.
+    # (And an edit that would take one bracket of a pair away, "{{had|held}|got}" -> "{{had",
+    # is left out: a template or aside the aligner cut in two is the input's to keep whole.)
     edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe, form, caps) for g in al.gaps if g not in cut)
-             if e.spun != e.restored]
+             if e.spun != e.restored and _balanced(e.spun)]
     edits = _drop_overlaps(edits)
     rel = relation(al, cut)
     if rel.verdict == "unrelated":

@@ -81,3 +81,22 @@ def test_results_have_the_cli_json_form(cli, tmp_path):
     got = respin.restore(f.read_text(), source=src.read_text()).to_dict(str(f), str(src))
     assert json.loads(json.dumps(got)) == printed and got["edits"]
     assert respin.check("").to_dict()["path"] is None
+
+
+@pytest.mark.parametrize("call,needle", [
+    (lambda: respin.check_many(None), "check_many expects a list of texts"),
+    (lambda: respin.restore_many(None), "restore_many expects a list of texts"),
+    (lambda: respin.restore_cluster(5), "restore_cluster expects a list of texts"),
+    (lambda: respin.originals("White Home", k=1.5), "k must be a whole number"),
+    (lambda: respin.originals("White Home", k=None), "k must be a whole number"),
+    (lambda: respin.originals("White Home", k=True), "k must be a whole number"),
+    (lambda: respin.check("The White Home said it.", model=123), "model must be a model folder"),
+])
+def test_wrong_argument_types_name_the_argument(call, needle):
+    with pytest.raises(TypeError, match=needle):
+        call()
+
+
+def test_originals_takes_a_numpy_int():
+    import numpy as np
+    assert len(respin.originals("White Home", k=np.int64(2))) <= 2

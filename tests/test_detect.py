@@ -618,6 +618,36 @@ def test_spintax_of_phrase_synonyms_is_found():
     assert found == [("{in keeping with|according to}", ("in keeping with",))]
 
 
+
+@pytest.mark.parametrize("text,leak", [
+    ("{Officials|Authorities} said the talks had failed on Tuesday.\n", "{Officials|Authorities}"),
+    ("The talks failed.\n{Officials|Authorities} said so on Tuesday.\n", "{Officials|Authorities}"),
+    ("The minister {said|stated}\nthat the talks had failed.\n", "{said|stated}"),
+    ("The minister (who {said|stated} so) left the talks early.\n", "{said|stated}"),
+    ("The minister said the gap was {big|large}!\n", "{big|large}"),
+    ("The minister said: “{big|large}” was the word.\n", "{big|large}"),
+])
+def test_spintax_at_line_edges_and_beside_marks(text, leak):
+    report = respin.check(text)
+    assert [f.text for f in report.findings if f.kind == "spintax"] == [leak]
+    assert leak not in respin.restore(text).text
+
+
+def test_a_short_text_with_spintax_is_judged():
+    report = respin.check("Officials {said|stated} it.")
+    assert report.judged and report.spun and [f.text for f in report.findings] == ["{said|stated}"]
+
+
+def test_restore_leaves_a_manual_template_whole():
+    from respin.model import _restoration
+    from respin.restore import Edit
+    from respin.tokenize import Document
+    text = "The ship, a {navy|naval} vessel, left the port on Monday.\n"
+    report = respin.check(text)
+    inside = Edit(text.index("naval"), text.index("naval") + 5, "naval", "marine", "model", 0.99, "synonym swap")
+    got = _restoration(text, Document.from_text(text), report, [inside], 0.5, respin._model(None).lexicon)
+    assert got.text == text and got.edits == []
+
 def spintax_findings_of(text, lexicon):
     from respin.detect import spintax_findings
     return [(f.text, f.suggestions) for f in spintax_findings(text, lexicon)]

@@ -112,3 +112,27 @@ def test_wrapped_clean_text_stays_clean(name, text):
     wrapped = wrap(text, 60)
     assert respin.check(wrapped).findings == []
     assert respin.restore(wrapped).text == wrapped
+
+
+def test_text_format_prints_one_line_per_finding(cli, tmp_path):
+    wrapped = wrap(seed("003").read_text(encoding="utf-8"), 60)
+    f = tmp_path / "w.txt"
+    f.write_bytes(wrapped.replace("\n", "\r").encode("utf-8"))  # old Mac line ends too
+    ran = cli("check", f)
+    rep = respin.check(wrapped)
+    assert len(ran.out.splitlines()) == len(rep.findings) + 1
+    assert "\r" not in ran.out
+    assert any(f.text.count("\n") for f in rep.findings)  # a finding across a break, shown on one line
+
+
+def test_lexicon_phrases_across_a_wrapped_break_are_found():
+    para = ("In this study we apply counterfeit consciousness and profound learning to the problem of picture "
+            "acknowledgment, and we compare a convolutional neural organization with an irregular woodland "
+            "classifier on a huge information set of chest radiographs.")
+    flat = sorted(f.text for f in respin.check(para, lexicons="tortured").findings if f.kind == "lexicon phrase")
+    assert len(flat) >= 4
+    for width in (30, 50):
+        text = wrap(para, width)
+        found = respin.check(text, lexicons="tortured").findings
+        assert sorted(" ".join(f.text.split()) for f in found if f.kind == "lexicon phrase") == flat
+        assert all(text[f.start:f.end] == f.text for f in found)
