@@ -303,7 +303,7 @@ class Model:
         for i, rep in enumerate(reports):
             if not rep.words:
                 continue
-            leaked = spintax_findings(texts[i], self.lexicon)
+            leaked = spintax_findings(originals[i], self.lexicon)  # as restore finds them: not across a line break
             if leaked:  # a spinner's template in the text settles the question, however short
                 rep.judged = True
                 rep.score = max(rep.score, SPINTAX_CONFIDENCE)
