@@ -41,7 +41,8 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 from respin.corpora import _WN_FILES, gloss_sentences, wikipedia_leads, wordnet_dict_dir  # noqa: E402
-from respin.index import MATCH_THRESHOLD, MIN_SHARED, SourceIndex  # noqa: E402
+from respin.index import MATCH_THRESHOLD, MIN_SHARED, SourceIndex, choose  # noqa: E402
+from respin.model import default  # noqa: E402
 from respin.spin import spin  # noqa: E402
 
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])")
@@ -168,6 +169,8 @@ def main() -> None:
     rng = random.Random(1)
     sample = rng.sample(indexed, min(a.queries, len(indexed)))
 
+    lexicon = default().lexicon
+
     def run(texts):
         res, lat = [], []
         for x in texts:
@@ -190,7 +193,8 @@ def main() -> None:
         top1 = [bool(m) and m[0].doc_id == did for m, (did, _, _) in zip(res, sample)]
         top5 = [any(x.doc_id == did for x in m) for m, (did, _, _) in zip(res, sample)]
         true_scores = [next((x.score for x in m if x.doc_id == did), 0.0) for m, (did, _, _) in zip(res, sample)]
-        best = [m[0] if m and m[0].score >= MATCH_THRESHOLD and m[0].shared >= MIN_SHARED else None for m in res]
+        # As restore --corpus chooses: accepted by score, or below it a copy by alignment.
+        best = [choose(x, m, lexicon=lexicon) for x, m in zip(spun, res)]
         accepted_right = sum(1 for b, (did, _, _) in zip(best, sample) if b is not None and b.doc_id == did)
         accepted_wrong = sum(1 for b, (did, _, _) in zip(best, sample) if b is not None and b.doc_id != did)
         by_kind = {}
@@ -207,6 +211,7 @@ def main() -> None:
             "best_source_correct": round(accepted_right / len(sample), 4),
             "best_source_wrong_doc": accepted_wrong,
             "best_source_none": len(sample) - accepted_right - accepted_wrong,
+            "best_source_by_alignment": sum(1 for b in best if b is not None and b.verified),
             "true_source_score": {"p1": pct(true_scores, 1), "p5": pct(true_scores, 5),
                                   "p50": pct(true_scores, 50)},
             "latency_ms": {"p50": pct(lat, 50), "p95": pct(lat, 95), "max": round(max(lat), 2)},
@@ -218,8 +223,12 @@ def main() -> None:
     all_lat += lat
     best_scores = [m[0].score if m else 0.0 for m in res]
     false = sum(1 for m in res if m and m[0].score >= MATCH_THRESHOLD and m[0].shared >= MIN_SHARED)
+    chosen = [choose(x, m, lexicon=lexicon) for x, m in zip(clean, res)]
     out["clean_not_indexed"] = {
-        "queries": len(clean), "false_matches": false,
+        "queries": len(clean), "false_matches_by_score": false,
+        "false_matches": sum(1 for b in chosen if b is not None),
+        "false_matches_by_alignment": sum(1 for b in chosen if b is not None and b.verified),
+        "false_match_examples": [(b.doc_id, b.score) for b in chosen if b is not None][:8],
         "best_score": {"p50": pct(best_scores, 50), "p99": pct(best_scores, 99), "max": round(max(best_scores), 4)},
         "with_candidates": sum(1 for m in res if m),
     }

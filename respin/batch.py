@@ -262,7 +262,11 @@ def _checked(text, id, path, model, index, threshold, max_size, check=True):
         text, note = _as_text(text, max_size, path)
     except _RecordError as e:
         return error_result(id, path, str(e))
-    match = index.best_source(text) if index is not None else None
+    match = None
+    if index is not None:  # (any object with best_source(text); respin's own also reads the model's thesaurus)
+        from .index import SourceIndex
+        match = (index.best_source(text, lexicon=respin._model(model).lexicon) if isinstance(index, SourceIndex)
+                 else index.best_source(text))
     return text, match, respin.check(text, threshold=threshold, model=model) if check else None, note
 
 

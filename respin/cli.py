@@ -525,7 +525,7 @@ def restore(
             if source is not None:
                 raise InputError("--source and --corpus exclude each other: give one")
             from .cli_index import find_source
-            found = find_source(corpus, text, lambda m: _note(m, quiet))
+            found = find_source(corpus, text, lambda m: _note(m, quiet), respin._model(model).lexicon)
             src = found.text if found is not None else None
         lexicons = [_load_lexicon(x, model) for x in lexicon]
         result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons,

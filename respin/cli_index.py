@@ -239,7 +239,9 @@ def query(
 
     The score is the Jaccard similarity (0-1) of the two texts' spin-resistant
     fingerprints; the best candidate counts as the source when it reaches the threshold
-    shown by 'respin index info' (marked '*').
+    shown by 'respin index info', or, scoring less, when aligning the two shows a copy
+    (heavily spun copies score 0.25-0.3); '*' marks it. A small index (up to 20,000
+    documents) is searched whole when its LSH bands find nothing close.
 
     Examples:
 
@@ -248,22 +250,23 @@ def query(
       respin index query archive.index spun.txt --k 10 --format json
     """
     from .cli import _emit, _fail, _note, _read_noted
-    from .index import SourceIndex, accepted, shortfall
+    from .index import VERIFY_CANDIDATES, SourceIndex, choose, shortfall
 
     try:
         text = _read_noted(path, max_size, quiet)
         with SourceIndex.open(index) as idx:
-            matches = idx.query(text, k=k)
+            matches = idx.query(text, k=max(k, VERIFY_CANDIDATES))
+        best = choose(text, matches)
+        matches = matches[:k]
     except InputError as e:
         raise _fail(str(e))
-    best = matches[0] if matches and accepted(matches[0]) else None
     if format == QueryFormat.json:
         body = json.dumps({"path": path, "best": best.doc_id if best else None,
                            "matches": [{"id": m.doc_id, "score": m.score, "shared": m.shared, "path": m.path}
                                        for m in matches]}, ensure_ascii=False, indent=1) + "\n"
     else:
-        body = "".join(f"{r}\t{m.score:.4f}{'*' if m is best else ''}\t{m.doc_id}\t{m.path or ''}\n"
-                       for r, m in enumerate(matches, 1))
+        body = "".join(f"{r}\t{m.score:.4f}{'*' if best is not None and m.doc_id == best.doc_id else ''}\t{m.doc_id}\t"
+                       f"{m.path or ''}\n" for r, m in enumerate(matches, 1))
     _emit(body, None, ())
     if not text.strip():  # (the index is not at fault)
         _note("input is empty: nothing to look up", quiet)
@@ -304,17 +307,18 @@ def info(
     raise typer.Exit(0)
 
 
-def find_source(index: str, text: str, note):
+def find_source(index: str, text: str, note, lexicon=None):
     """For ``respin restore --corpus INDEX``: the best source of ``text`` in the index, or
     None (the caller falls back to the model); says which on stderr through ``note``."""
-    from .index import SourceIndex, accepted, shortfall
+    from .index import VERIFY_CANDIDATES, SourceIndex, choose, shortfall
 
     with SourceIndex.open(index) as idx:
-        found = idx.query(text, k=1)
-    best = found[0] if found and accepted(found[0]) else None
+        found = idx.query(text, k=VERIFY_CANDIDATES)
+    best = choose(text, found, lexicon=lexicon)
     if best is not None:
         where = f" ({best.path})" if best.path and best.path != best.doc_id else ""
-        note(f"source found in {index}: {best.doc_id}{where}, score {best.score:.3f}")
+        how = ", a copy by alignment" if best.verified else ""
+        note(f"source found in {index}: {best.doc_id}{where}, score {best.score:.3f}{how}")
     elif found:
         note(f"no source close enough in {index} (best {found[0].doc_id}, {shortfall(found[0])}): "
              "restoring with the model")

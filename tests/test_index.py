@@ -436,3 +436,45 @@ def test_cli_info_lists_what_the_index_holds_first(capsys, tmp_path, archive):
     assert rc == 0 and keys[:4] == ["path", "documents", "words", "bytes"] and "scheme" in keys
     rc, out, _ = _run(capsys, "index", "info", out_index, "--format", "json")
     assert list(json.loads(out))[:4] == ["path", "documents", "words", "bytes"]
+
+
+# --- below the threshold: a copy by alignment, and the whole-index search --------------------
+
+ARTICLE = ("The defense ministry said on Monday that the military aid package would arrive within two weeks. "
+           "Officials said the power plants near the border had been damaged by shelling overnight. "
+           "The White House said the president would speak to reporters later in the day.\n")
+HEAVY = ("The protection ministry mentioned on Monday that the navy support package would arrive within 2 weeks. "
+         "Authorities mentioned the energy crops near the frontier had been broken by shelling overnight. "
+         "The White Home mentioned the president would talk to journalists later in the day.\n")
+TEMPLATE_A = "Uranium is a chemical element; it has symbol U and atomic number 92. It is a silvery-grey metal.\n"
+TEMPLATE_B = "Holmium is a chemical element; it has symbol Ho and atomic number 67. It is a rare-earth metal.\n"
+
+
+def test_a_heavily_spun_copy_below_the_threshold_is_its_source_by_alignment():
+    from respin.index import choose
+    m = Match("article", 0.22, ARTICLE, shared=20)
+    got = choose(HEAVY, [m])
+    assert got is not None and got.verified and got.doc_id == "article"
+    assert choose(HEAVY, [Match("article", 0.12, ARTICLE, shared=20)]) is None  # under VERIFY_MIN
+    assert choose(ARTICLE, [Match("a", 0.5, ARTICLE, shared=20)]).verified is False  # by its score
+
+
+def test_texts_that_share_a_template_are_not_copies():
+    from respin.index import choose
+    assert choose(TEMPLATE_A, [Match("holmium", 0.2, TEMPLATE_B, shared=12)]) is None
+
+
+def test_a_small_index_is_searched_whole_when_its_bands_find_nothing(tmp_path):
+    path = tmp_path / "a.index"
+    docs = [("article", ARTICLE)] + [(f"neg{i}", t) for i, (_, t) in enumerate(NEGATIVES[:5])]
+    SourceIndex.build(path, docs).close()
+    con = sqlite3.connect(path)
+    con.execute("DELETE FROM bands")  # as if no band of the copy's signature matched
+    con.commit()
+    con.close()
+    with SourceIndex.open(path) as idx:
+        found = idx.query(HEAVY, k=3)
+        assert found and found[0].doc_id == "article"
+        best = idx.best_source(HEAVY)
+        assert best is not None and best.doc_id == "article"
+        assert idx.best_source(NEGATIVES[6][1]) is None
