@@ -352,7 +352,7 @@ _KEPT_MARKS = frozenset("()[]{}\"'“”‘’«»,;:|") | {"-", "–", "—", "
 def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps: tuple) -> Edit:
     """The edit of gap ``g``; ``caps``: the :class:`_Capitals` of the input and of the source."""
     A, B, text, stext = al.doc.tokens, al.src.tokens, al.doc.text, al.src.text
-    a1, a2 = g.a1, g.a2
+    a1, a2, b1, b2 = g.a1, g.a2, g.b1, g.b2
     if g.a1 < g.a2 and g.b1 < g.b2:
         # A mark at the gap's edge that the source has no mark for is the input's to keep:
         # "mentioned (on" against "said on" changes the word only, not "mentioned (" to "said".
@@ -361,8 +361,20 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
             a2 -= 1
         while a2 - a1 > 1 and A[a1].text in _KEPT_MARKS and B[g.b1].kind != PUNCT:
             a1 += 1
+        # ... and the source's marks at the edge are its markup or style, not words to put in
+        # ("*France* next" against "France subsequent" gives "next", not "* next").
+        b1, b2 = g.b1, g.b2
+        # (Markup marks only: a comma may be part of the rewrite, ", his fifth time".)
+        while b2 - b1 > 1 and _markup_mark(B[b2 - 1]) and A[a2 - 1].kind != PUNCT:
+            b2 -= 1
+        while b2 - b1 > 1 and _markup_mark(B[b1]) and A[a1].kind != PUNCT:
+            b1 += 1
         start, end = A[a1].start, A[a2 - 1].end
-        new = stext[B[g.b1].start:B[g.b2 - 1].end]
+        # Marks alone in the input are its own ("—" against "&mdash;"): nothing to restore.
+        new = text[start:end] if all(t.kind == PUNCT for t in A[a1:a2]) else stext[B[b1].start:B[b2 - 1].end]
+    elif g.a1 == g.a2 and all(t.kind == PUNCT for t in B[g.b1:g.b2]):
+        start = end = A[g.a1].start if g.a1 < len(A) else len(text)  # the source's marks alone: its markup
+        new = ""
     elif g.a1 == g.a2:  # source words missing inside an anchored sentence: insert them
         if g.a1 > g.sa[0] and g.b1 > g.sb[0]:   # after the previous word, with the source's spacing
             start = end = A[g.a1 - 1].end
@@ -402,6 +414,8 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
             # The sentence's first words dropped: the next word takes the source's capital
             # ("Trump is furious at" for "Furious at" gives "Furious at", not "furious at").
             end, new = A[g.a2].end, B[g.b1].text
+    if start == end and new and _is_markup(new, stext, B[g.b1].start if g.b1 < len(B) else len(stext)):
+        new = ""  # a tag or entity of the source's (HTML) inserted into the input: its markup, not words
     # The source's line breaks are its layout, not the input's: a space in the input, or
     # nothing after a hyphen (a compound wrapped at its hyphen, "russia-\nukraine").
     if has_line_break(new):  # (both patterns need one)
@@ -416,13 +430,33 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         new = new.replace("’" if apostrophe == "'" else "'", apostrophe)
     if not new.isascii():  # and in the input's Unicode form: no decomposed "café" in composed text
         new = unicodedata.normalize(form, new)
-    kind = edit_kind([t.text for t in A[a1:a2]], [t.text for t in B[g.b1:g.b2]], lexicon)
+    kind = edit_kind([t.text for t in A[a1:a2]], [t.text for t in B[b1:b2]], lexicon)
     # Confidence: how sure we are that the source wording is what this span should say.
     # A strong sentence anchor and a block the thesaurus or letters explain is near
     # certain; free rewrites inside a weaker anchor less so.
     base = 0.5 + 0.5 * min(1.0, (g.sentence_sim - ANCHOR_MIN) / (1 - ANCHOR_MIN) * 0.5 + 0.5)
     factor = {FORMAT: 1.0, SYNONYM: 0.98, PHRASE: 0.93}.get(kind, 0.85)
     return Edit(start, end, spun, new, "source", round(base * factor, 3), kind)
+
+
+def _markup_mark(t) -> bool:
+    """Whether token ``t`` is a mark of Markdown or HTML ("*", "**", "](", "<", "`", "#")."""
+    return t.kind == PUNCT and all(c in "*_`[]()<>#~|=^{}" for c in t.text)
+
+
+_TAGS = re.compile(r"\s*(?:</?[A-Za-z][^<>]*>\s*)+")
+
+
+def _is_markup(new: str, stext: str, at: int) -> bool:
+    """Whether ``new``, taken from the source at ``at``, is HTML markup: tags, or the rest of
+    an entity whose "&" the input has ("&amp;" against "&").
+
+    >>> _is_markup("<p>", "<p>Hi", 0), _is_markup("amp;", "a &amp; b", 3), _is_markup("the", "the", 0)
+    (True, True, False)
+    """
+    if _TAGS.fullmatch(new):
+        return True
+    return at > 0 and stext[at - 1] == "&" and re.fullmatch(r"#?\w+;\s*", new) is not None
 
 
 def _opening(A, a: int, b: int) -> bool:
