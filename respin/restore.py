@@ -597,6 +597,20 @@ _UNRELATED_MAX_COVERAGE = 0.15
 _SUBSTANTIAL_WORDS = 6
 
 
+# A source that covers little of the input is still its source when the input holds most of
+# it: a story embedded in a long page, or a copy of its first paragraphs. Then at least half
+# of the source's words and this many aligned sentences of substance are needed.
+_EMBEDDED_MIN_SENTENCES = 2
+_EMBEDDED_MIN_SOURCE = 0.5
+
+
+def _embedded(al: Alignment, strong: list[int], source_coverage: float) -> bool:
+    """Whether the source is found whole enough in the input to be its source, however little
+    of the input it covers (see :data:`_EMBEDDED_MIN_SENTENCES`)."""
+    return (source_coverage >= _EMBEDDED_MIN_SOURCE
+            and sum(al.sentence_words([i]) >= _SUBSTANTIAL_WORDS for i in strong) >= _EMBEDDED_MIN_SENTENCES)
+
+
 def relation(al: Alignment, cut=()) -> Relation:
     """How the input relates to the source; ``cut``: gaps at the end of a text cut off
     (:func:`_cut_gaps`), which are not differences of wording."""
@@ -621,7 +635,8 @@ def relation(al: Alignment, cut=()) -> Relation:
     substantial = [i for i in range(len(al.sentences)) if al.sentence_words([i]) >= _SUBSTANTIAL_WORDS]
     if len(doc.tokens) == len(al.src.tokens) and normalize_many(doc.token_texts) == normalize_many(al.src.token_texts):
         verdict = "identical"
-    elif coverage < _UNRELATED_MAX_COVERAGE or (substantial and used_input.isdisjoint(substantial)):
+    elif ((coverage < _UNRELATED_MAX_COVERAGE and not _embedded(al, strong, source_coverage))
+          or (substantial and used_input.isdisjoint(substantial))):
         verdict = "unrelated"
     elif len(weak) > _PARAPHRASE_SHARE * len(al.pairs):
         verdict = "paraphrase"
