@@ -159,9 +159,15 @@ def _side_by_side(doc: Document, a: int, j: int, b: int, pairs: set) -> bool:
     return ("?3", before[1], before[0], after[1]) in pairs or ("?2", before[1], after[0], after[1]) in pairs
 
 
+_LIST_MARKERS = frozenset("•·▪‣◦●■□►▸➢✓✔-–—*+")
+
+
 def _joins(texts, starts, ends, a: int, j: int) -> bool:
     """Whether the sentence splitter would run on from sentence ``[a, j)`` into token ``j``
-    (a line break between them read as a space)."""
+    (a line break between them read as a space). A line that starts with a list marker
+    ("•", "-", "*") starts an item, never the rest of a sentence."""
+    if texts[j] in _LIST_MARKERS:
+        return False
     i = j - 1
     while i > a and texts[i] in _CLOSERS:
         i -= 1

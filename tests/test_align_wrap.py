@@ -89,3 +89,12 @@ def test_two_word_swap_across_a_line_break_splits_the_restored_words():
     r = respin.restore("Shares rose earlier this 12\nmonths despatched by the firm.",
                        source="Shares rose earlier this year sent by the firm.")
     assert r.text == "Shares rose earlier this year\nsent by the firm."
+
+
+@pytest.mark.parametrize("marker", ["•", "-", "*", "–", "▪"])
+def test_a_list_item_never_continues_the_line_before(marker):
+    from respin.align import flow_sentences
+    from respin.tokenize import Document
+    for before in ("Trump also insisted that Kyiv could wait.", "The headline without a full stop"):
+        d = Document.from_text(f"{before}\n  {marker} A planned meeting was cancelled.\n")
+        assert len(flow_sentences(d)) == 2
