@@ -372,8 +372,11 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         start, end = A[a1].start, A[a2 - 1].end
         # Marks alone in the input are its own ("—" against "&mdash;"): nothing to restore.
         new = text[start:end] if all(t.kind == PUNCT for t in A[a1:a2]) else stext[B[b1].start:B[b2 - 1].end]
-    elif g.a1 == g.a2 and all(t.kind == PUNCT for t in B[g.b1:g.b2]):
-        start = end = A[g.a1].start if g.a1 < len(A) else len(text)  # the source's marks alone: its markup
+    elif g.a1 == g.a2 and (all(t.kind == PUNCT for t in B[g.b1:g.b2]) or any(t.text in _ENDERS for t in B[g.b1:g.b2])):
+        # The source's marks alone are its markup; words with a sentence's end among them
+        # would end a sentence of the input's or add one ("Download the app" + ". One app."):
+        # a sentence the input lacks is reported missing, never put in.
+        start = end = A[g.a1].start if g.a1 < len(A) else len(text)
         new = ""
     elif g.a1 == g.a2:  # source words missing inside an anchored sentence: insert them
         if g.a1 > g.sa[0] and g.b1 > g.sb[0]:   # after the previous word, with the source's spacing
