@@ -370,9 +370,11 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         while b2 - b1 > 1 and _markup_mark(B[b1]) and A[a1].kind != PUNCT:
             b1 += 1
         start, end = A[a1].start, A[a2 - 1].end
-        # Marks alone in the input are its own ("—" against "&mdash;"): nothing to restore.
-        new = text[start:end] if all(t.kind == PUNCT for t in A[a1:a2]) else stext[B[b1].start:B[b2 - 1].end]
-    elif g.a1 == g.a2 and (all(t.kind == PUNCT for t in B[g.b1:g.b2]) or any(t.text in _ENDERS for t in B[g.b1:g.b2])):
+        new = stext[B[b1].start:B[b2 - 1].end]
+        if all(t.kind == PUNCT for t in A[a1:a2]) and (all(t.kind == PUNCT for t in B[b1:b2]) or _ENTITY.fullmatch(new)):
+            new = text[start:end]  # marks alone in the input are its own ("—" against "&mdash;")
+    elif g.a1 == g.a2 and (all(t.kind == PUNCT for t in B[g.b1:g.b2])
+                           or any(t.text in _ENDERS and stext[t.end:t.end + 1].isspace() for t in B[g.b1:g.b2])):
         # The source's marks alone are its markup; words with a sentence's end among them
         # would end a sentence of the input's or add one ("Download the app" + ". One app."):
         # a sentence the input lacks is reported missing, never put in.
@@ -448,6 +450,7 @@ def _markup_mark(t) -> bool:
 
 
 _TAGS = re.compile(r"\s*(?:</?[A-Za-z][^<>]*>\s*)+")
+_ENTITY = re.compile(r"&#?\w+;")
 
 
 def _is_markup(new: str, stext: str, at: int) -> bool:

@@ -249,3 +249,18 @@ def test_long_difference_inside_an_anchored_sentence_is_reported_not_edited():
     added = "Officials said the plan was good. Heavy rain fell across the valley all through the night and the morning.\n"
     result = respin.restore("Officials said the plan was good.\n", source=added)
     assert result.text == "Officials said the plan was good.\n"   # source-only content is not injected
+
+
+def test_restoring_shuffled_lines_of_a_live_blog_is_idempotent():
+    """Seed 004 (a live blog: bullets, repeated short lines, a menu) spun and its lines
+    shuffled: restoring the result again against the source changes nothing (a second pass
+    once appended ' One app.' from the source's menu to 'Download the app')."""
+    import random
+    from respin.spin import spin
+    source = (SEEDS_DIR / "004_b59a93715979ef6c.txt").read_text(encoding="utf-8")
+    lines = spin(source, rate=0.3, seed=0).text.split("\n")
+    random.Random(0).shuffle(lines)
+    first = respin.restore("\n".join(lines), source=source)
+    assert len(first.edits) > 100
+    second = respin.restore(first.text, source=source)
+    assert second.edits == [] and second.text == first.text
