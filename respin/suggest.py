@@ -46,6 +46,7 @@ ONE_SOURCE = 1.0   # extra cost where only one thesaurus links the two words
 BEAM = 30          # partial phrases kept per word
 MAX_WORDS = 8      # a longer "phrase" is a sentence: check or restore it instead
 
+_POSSESSIVE = re.compile(r"([^\W\d_]{2,})(['’]s)", re.UNICODE)
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|\S", re.UNICODE)
 
 
@@ -122,7 +123,11 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     m = default() if model is None else model
     if m.lm is None or m.lexicon is None:
         raise ValueError("the model has no language model or thesaurus")
-    low = _lower(words)
+    # A possessive is its word's ("White Home's" -> "White House's"): searched without its
+    # "'s", which is given back to the word it came with, in the phrase's own apostrophe.
+    poss = [_POSSESSIVE.fullmatch(w) for w in words]
+    base = [p.group(1) if p else w for p, w in zip(poss, words)]
+    low = _lower(base)
     scored = _search(low, *_context(words, context), m.lexicon, m.lm, lexicons_arg(lexicons, m.path))
     scored = [(t, s) for t, s in scored if t != low]
     if not scored:
@@ -132,7 +137,12 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     out = []
     gaps = _gaps(phrase)
     for t, s in scored[:k]:
-        cased = [_match_case(c, w) for c, w in zip(t, [*words, *[""] * len(t)])]  # in the phrase's capitals
+        cased = [_match_case(c, w) for c, w in zip(t, [*base, *[""] * len(t)])]  # in the phrase's capitals
+        if any(poss):
+            if len(t) == len(words):
+                cased = [c + (p.group(2) if p else "") for c, p in zip(cased, poss)]
+            elif poss[-1] and not any(poss[:-1]):
+                cased[-1] += poss[-1].group(2)
         # Word for word: the phrase's own spacing ("U.S. navy aid" -> "U.S. military aid").
         text = "".join(g + c for g, c in zip(gaps, cased)) if len(t) == len(words) else _detok(" ".join(cased))
         out.append((text, 10 ** (s - top) / z))

@@ -134,3 +134,8 @@ def test_cli_errors_are_one_line(cli, argv):
 
 def test_the_phrases_own_spacing_is_kept():
     assert first("U.S. navy aid").startswith("U.S. ")
+
+
+@pytest.mark.parametrize("phrase,want", [("White Home's", "White House's"), ("White Home’s statement", "White House’s statement")])
+def test_a_possessive_keeps_its_s_and_apostrophe(phrase, want):
+    assert respin.originals(phrase, k=1)[0][0] == want
