@@ -264,7 +264,8 @@ def _restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     # An edit that comes out as the input itself differed only in the source's layout.
     # (And an edit that would take one bracket of a pair away, "{{had|held}|got}" -> "{{had",
     # is left out: a template or aside the aligner cut in two is the input's to keep whole.)
-    edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe, form, caps) for g in al.gaps if g not in cut)
+    edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe, form, caps)
+                         for g0 in al.gaps if g0 not in cut for g in _around_marks(al, g0))
              if e.spun != e.restored and _balanced(e.spun)]
     edits = _drop_overlaps(edits)
     rel = relation(al, cut)
@@ -442,6 +443,23 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
     base = 0.5 + 0.5 * min(1.0, (g.sentence_sim - ANCHOR_MIN) / (1 - ANCHOR_MIN) * 0.5 + 0.5)
     factor = {FORMAT: 1.0, SYNONYM: 0.98, PHRASE: 0.93}.get(kind, 0.85)
     return Edit(start, end, spun, new, "source", round(base * factor, 3), kind)
+
+
+def _around_marks(al: Alignment, g):
+    """``g``, or where the input's words in it are split by its own marks and the source has
+    as many words and no mark there, one gap per word: "**White Home** mentioned" against
+    "White House said" changes "Home" and "mentioned" and keeps the "**" between them."""
+    A, B = al.doc.tokens, al.src.tokens
+    if g.a2 - g.a1 < 3 or g.b1 >= g.b2:
+        return [g]
+    inner = [k for k in range(g.a1 + 1, g.a2 - 1) if A[k].kind == PUNCT]
+    if not inner or any(B[k].kind == PUNCT for k in range(g.b1, g.b2)):
+        return [g]
+    words = [k for k in range(g.a1, g.a2) if A[k].kind != PUNCT]
+    if len(words) != g.b2 - g.b1 or not all(A[k].text in _KEPT_MARKS or _markup_mark(A[k]) for k in inner):
+        return [g]
+    from dataclasses import replace
+    return [replace(g, a1=k, a2=k + 1, b1=g.b1 + j, b2=g.b1 + j + 1) for j, k in enumerate(words)]
 
 
 def _markup_mark(t) -> bool:
