@@ -407,7 +407,8 @@ def _check_files(group):
 
 # Restoration options that `respin restore` and `respin batch` share.
 MIN_CONFIDENCE_HELP = ("Without a source: apply the model's edits at least this sure (default: the model's "
-                       "threshold; lower is bolder). The others are listed as suggestions")
+                       "threshold, 0.99 for the shipped model; from other copies, --copy or --copies-by: 0.97; "
+                       "lower is bolder). The others are listed as suggestions")
 LEXICON_HELP = ("Swap lexicon from 'respin learn' (repeatable): the spinner's own dictionary, used with the "
                 "model's; or a shipped one by name: 'tortured' (paper-mill tortured phrases). Its swaps are "
                 "weighed like the model's own, so bolder settings (--min-confidence 0.5) apply more of them.")

@@ -138,7 +138,8 @@ def build(
     text_field: str = _OPT["text_field"],
     id_field: str = _OPT["id_field"],
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1,
-                                 help="Largest document accepted, in bytes (larger files are skipped)."),
+                                 help="Largest document accepted, in bytes (larger files in a folder are skipped; a larger file named "
+                                      "here is an error)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
 ):
     """Index clean originals: fingerprints that survive spinning, in one SQLite file.
@@ -198,7 +199,8 @@ def add(
     text_field: str = _OPT["text_field"],
     id_field: str = _OPT["id_field"],
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1,
-                                 help="Largest document accepted, in bytes (larger files are skipped)."),
+                                 help="Largest document accepted, in bytes (larger files in a folder are skipped; a larger file named "
+                                      "here is an error)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
 ):
     """Add documents to an index; ids already in it are skipped (or updated with --replace).
@@ -240,7 +242,7 @@ def query(
     The score is the Jaccard similarity (0-1) of the two texts' spin-resistant
     fingerprints; the best candidate counts as the source when it reaches the threshold
     shown by 'respin index info', or, scoring less, when aligning the two shows a copy
-    (heavily spun copies score 0.25-0.3); '*' marks it. A small index (up to 20,000
+    (heavily spun copies score 0.27-0.35); '*' marks it. A small index (up to 20,000
     documents) is searched whole when its LSH bands find nothing close.
 
     Examples:

@@ -100,6 +100,9 @@ def test_a_score_under_the_threshold_never_reads_as_reaching_it():
     assert "score 0.85 < threshold 0.86," in summary_line("a", Report(0.8596, False, f, 9, 0.86))
     assert "score 0.835 < threshold 0.836," in summary_line("a", Report(0.8352, False, f, 9, 0.836))
     assert "score 0.29 < threshold 0.86," in summary_line("a", Report(0.29, False, f, 9, 0.86))
+    # Without findings, or against a source, too: "not spun (score 0.83" beside 0.83 would contradict itself.
+    assert "not spun (score 0.82," in summary_line("a", Report(0.82981, False, [], 46, 0.83))
+    assert "not spun (score 0.04," in summary_line("a", Report(0.039, False, [], 46, 0.83))
 
 
 class _Recorder:
