@@ -801,14 +801,14 @@ class SourceIndex:
                 lens.append(len(a))
                 parts.append(a)
             flat = np.concatenate(parts) if parts else np.zeros(0, "<u4")
-            held = self._all_fps = (count, np.asarray(ns, dtype=np.int64), np.asarray(lens, dtype=np.int64), flat)
-        _, ns, lens, flat = held
+            lens_a = np.asarray(lens, dtype=np.int64)
+            doc = np.repeat(np.arange(len(ns), dtype=np.int32), lens_a)  # each hash's document
+            held = self._all_fps = (count, np.asarray(ns, dtype=np.int64), lens_a, flat, doc)
+        _, ns, lens, flat, doc = held
         if not len(flat):
             return []
         at = np.minimum(np.searchsorted(fp, flat), len(fp) - 1)
-        hit = (fp[at] == flat).astype(np.int64)
-        doc = np.repeat(np.arange(len(ns)), lens)
-        shared = np.bincount(doc, weights=hit, minlength=len(ns))
+        shared = np.bincount(doc[fp[at] == flat], minlength=len(ns))
         jac = shared / np.maximum(lens + len(fp) - shared, 1)
         best = np.argsort(-jac, kind="stable")[:limit]
         return [int(ns[i]) for i in best if shared[i] > 0]
