@@ -624,6 +624,7 @@ class SourceIndex:
         or replaced (text, path and buckets) with ``replace=True``.  Each batch is one
         transaction: an interruption keeps every batch before it and nothing of the rest.
         ``progress(n)`` is called with the number of documents consumed after each batch."""
+        self._all_fps = None  # the whole-index search's copy of the fingerprints (a replaced text keeps the count)
         t0 = time.perf_counter()
         counts = {"added": 0, "replaced": 0, "skipped": 0, "empty": 0}
         batch: list[tuple[str, str, str | None]] = []
