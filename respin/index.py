@@ -642,6 +642,7 @@ class SourceIndex:
                     progress(len(batch))
         except sqlite3.Error as e:
             raise self._db_error(e) from None
+        self._all_fps = None
         return AddStats(**counts, seconds=time.perf_counter() - t0)
 
     def _write_batch(self, batch, replace: bool, counts: dict) -> None:
