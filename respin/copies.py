@@ -46,8 +46,8 @@ import math
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
-from .restore import (Edit, Relation, Restoration, Span, _apostrophe_style, _Capitals, _cut_gaps, _drop_overlaps,
-                      _gap_edit, _unicode_form, apply_edits, relation)
+from .restore import (Edit, Relation, Restoration, Span, _apostrophe_style, _around_marks, _Capitals, _cut_gaps,
+                      _drop_overlaps, _gap_edit, _unicode_form, apply_edits, relation)
 from .align import ANCHOR_MIN, align, canon
 from .lexicon import Lexicon
 from .tokenize import PUNCT, Document, gc_paused
@@ -128,9 +128,7 @@ def copy_gaps(doc: Document, other: Document, lexicon, caps, apostrophe, form, w
     edits, gaps = [], {}
     caps = (caps, _Capitals(other.text, other.tokens))
     B = other.tokens
-    for g in al.gaps:
-        if g in cut:
-            continue
+    for g in (g for g0 in al.gaps if g0 not in cut for g in _around_marks(al, g0)):  # (marks kept: restore)
         w1, w2 = word_of[g.a1], word_of[g.a2]
         c1, c2 = other_word_of[g.b1], other_word_of[g.b2]
         if w1 == w2 or c1 == c2:
