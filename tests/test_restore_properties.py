@@ -35,7 +35,10 @@ VOCAB = ["the", "a", "minister", "council", "said", "House", "two", "because", "
          "military", "plants", "study", "war", "big", "quickly", "the U.S. could", "three", "children",
          "start", "river", "rain", "new", "old", "on", "Monday", "in", "of", "and", "officials", "he had",
          "called", "it's", "“quoted”", "\"quoted\"", "—", "--", ",", "(aside)", "Dr.", "$180", "30-day",
-         "3.5%", "White", "Geneva", "talks", "week", "report", "Smith’s", "budget"]
+         "3.5%", "White", "Geneva", "talks", "week", "report", "Smith’s", "budget",
+         # Markup and leaked templates: marks are the input's to keep, templates resolved whole.
+         "**White House**", "*said*", "(on Monday)", "[the report](http://x.org)", "{said|stated}", "{big|large}",
+         "• item"]
 
 
 @st.composite
