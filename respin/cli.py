@@ -145,7 +145,7 @@ def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> bool:
     """Write ``text`` to ``output`` (atomically) or standard output; False when standard
     output's reader has gone away (a broken pipe), True otherwise."""
     if output == "":  # -o "" (an unset variable): not standard output by accident
-        raise InputError("output path is empty (give a file, or - for standard output)")
+        check_output(output)  # (which refuses it)
     if output and output != "-":
         write_atomic(output, text, inputs=inputs)
     else:

@@ -378,9 +378,15 @@ def spintax_findings(text: str, lexicon=None) -> list[Finding]:
         inside = m.group(1)
         if "|" not in inside and not all(w.lower().replace("’", "'") in STOPWORDS for w in inside.split()):
             continue
-        if "|" in inside and lexicon is not None and not _synonyms_among(inside.split("|"), lexicon):
-            continue
         line, col = lines.line_col(m.start())
-        out.append(Finding(m.start(), m.end(), line, col, m.group(), (m.group(1).split("|")[0],),
-                           SPINTAX_CONFIDENCE, SPINTAX))
+        f = Finding(m.start(), m.end(), line, col, m.group(), (m.group(1).split("|")[0],), SPINTAX_CONFIDENCE, SPINTAX)
+        if lexicon is None or spinners_template(f, lexicon):
+            out.append(f)
     return out
+
+
+def spinners_template(f: Finding, lexicon) -> bool:
+    """Whether the template of spintax finding ``f`` is a spinner's: glue ("{that a}"), or
+    alternatives two of which the thesaurus links; not a manual's choices ("{start|stop}")."""
+    inside = f.text[1:-1]
+    return "|" not in inside or _synonyms_among(inside.split("|"), lexicon)

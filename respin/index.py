@@ -95,7 +95,7 @@ MIN_SHARED = 8
 # candidate scoring at least VERIFY_MIN is accepted when `restore --source` would call the
 # text a spun copy of it covering VERIFY_COVERAGE of the text. Where the bands
 # give no candidate that high, an index of at most EXHAUSTIVE_DOCS documents is searched
-# whole (every document's fingerprint, ~40 ms at 20,000 documents). See BENCHMARKS.md.
+# whole (every document's fingerprint, ~21 ms at 20,000 documents). See BENCHMARKS.md.
 VERIFY_MIN = 0.15
 VERIFY_COVERAGE = 0.6
 # ... and its differences must be a spinner's: thesaurus swaps (synonyms, phrases), at least
@@ -372,14 +372,18 @@ def shortfall(m: Match, min_score: float = MATCH_THRESHOLD) -> str | None:
     ('score 0.120 < 0.3', 'score 0.667 but 3 shared shingles < 8')
     """
     if m.score < min_score:
-        aligned = m.score >= VERIFY_MIN and m.shared >= MIN_SHARED  # (so choose() aligned it)
-        return f"score {m.score:.3f} < {min_score:g}" + (", and no copy by alignment" if aligned else "")
+        return f"score {m.score:.3f} < {min_score:g}" + (", and no copy by alignment" if _alignable(m) else "")
     if m.shared < MIN_SHARED:
         return f"score {m.score:.3f} but {m.shared} shared shingle{'' if m.shared == 1 else 's'} < {MIN_SHARED}"
     return None
 
 
 VERIFY_CANDIDATES = 3  # candidates below MATCH_THRESHOLD that are aligned with the text, best first
+
+
+def _alignable(m: Match) -> bool:
+    """Whether a candidate under the threshold is close enough for :func:`choose` to align it."""
+    return m.score >= VERIFY_MIN and m.shared >= MIN_SHARED
 
 
 def choose(text: str, matches: list[Match], min_score: float = MATCH_THRESHOLD, lexicon=None) -> Match | None:
@@ -395,7 +399,7 @@ def choose(text: str, matches: list[Match], min_score: float = MATCH_THRESHOLD, 
 
     from .restore import OTHER, PHRASE, SYNONYM, restore_with_source
     for m in matches[:VERIFY_CANDIDATES]:
-        if m.score < VERIFY_MIN or m.shared < MIN_SHARED:
+        if not _alignable(m):
             continue
         if lexicon is None:  # the shipped model's thesaurus (loaded once, only when needed)
             from .model import default
@@ -763,8 +767,10 @@ class SourceIndex:
                 f"SELECT doc, COUNT(*) AS c FROM bands WHERE bucket IN ({','.join('?' * len(keys))}) "
                 f"GROUP BY doc ORDER BY c DESC, doc LIMIT {max(MAX_CANDIDATES, k)}", keys).fetchall()
             top = self._scored(con, fp, [c[0] for c in cand], k)
-            if (not top or top[0][0] < VERIFY_MIN) and len(self) <= EXHAUSTIVE_DOCS:
-                top = self._scored(con, fp, self._scan(con, fp, max(MAX_CANDIDATES, k)), k) or top
+            if not top or top[0][0] < VERIFY_MIN:
+                count = len(self)
+                if count <= EXHAUSTIVE_DOCS:
+                    top = self._scored(con, fp, self._scan(con, fp, max(MAX_CANDIDATES, k), count), k) or top
             if not top:
                 return []
             texts = {r[0]: (r[1], r[2]) for r in con.execute(
@@ -789,11 +795,10 @@ class SourceIndex:
         scored.sort(key=lambda x: (-x[0], -x[1], x[2]))
         return scored[:k]
 
-    def _scan(self, con, fp: np.ndarray, limit: int) -> list[int]:
+    def _scan(self, con, fp: np.ndarray, limit: int, count: int) -> list[int]:
         """The ``limit`` documents sharing most fingerprint shingles with ``fp``, searched
         among all of them (for a small index, where the bands found nothing close). Every
-        fingerprint is read once per process and index size, into one array."""
-        count = len(self)
+        fingerprint is read once per process and index size (``count`` documents), into one array."""
         held = getattr(self, "_all_fps", None)
         if held is None or held[0] != count:
             ns, lens, parts = [], [], []

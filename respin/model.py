@@ -590,14 +590,16 @@ WINDOW_WORDS = 500_000  # words per restore_many call whose LM windows are kept 
 def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=None):
     """Edits at or above ``thr`` applied (leaked spintax first), the rest as suggestions;
     each decoded edit's confidence is weighed by the document's P(spun)."""
-    from .detect import spintax_findings
+    from .detect import spintax_findings, spinners_template
     from .restore import Edit, Restoration, apply_edits
     p_spun = _p_spun(report)
+    templates = spintax_findings(text)
+    resolved = [f.confidence >= thr and (lexicon is None or spinners_template(f, lexicon)) for f in templates]
     leaked = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, "spintax")
-              for f in spintax_findings(text, lexicon) if f.confidence >= thr]
-    # A template that is not a spinner's ("{start|stop}") is left whole: an edit inside it
-    # would write a new one ("{navy|naval}" -> "{navy|marine}").
-    whole = [f for f in spintax_findings(text) if not any(x.start == f.start for x in leaked)] if "{" in text else []
+              for f, ok in zip(templates, resolved) if ok]
+    # A template not resolved (not a spinner's, "{start|stop}") is left whole: an edit inside
+    # it would write a new one ("{navy|naval}" -> "{navy|marine}").
+    whole = [f for f, ok in zip(templates, resolved) if not ok]
     if whole:
         decoded = [e for e in decoded if not any(e.start < f.end and f.start < e.end for f in whole)]
     starts = [x.start for x in leaked]

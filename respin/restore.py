@@ -148,12 +148,12 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     'He stated it.'
     """
     if "{" in text:
-        from .detect import spintax_findings
+        from .detect import spintax_findings, spinners_template
         # A template is resolved where its alternatives are synonyms, or where the source
         # has one of them ("on {Friday|Fri}" against "on Friday"), unless the source has the
         # template itself (a manual's "{start|stop}" copied whole).
         leaked = [f for f in spintax_findings(text) if f.text not in source
-                  and (spintax_findings(f.text, lexicon) or _in_source(f.text, source))]
+                  and (lexicon is None or spinners_template(f, lexicon) or _in_source(f.text, source))]
         if leaked:
             return _resolve_spintax(text, source, lexicon, leaked)
     return _restore_with_source(text, source, lexicon)
@@ -480,7 +480,7 @@ def _is_markup(new: str, stext: str, at: int) -> bool:
     """
     if _TAGS.fullmatch(new):
         return True
-    return at > 0 and stext[at - 1] == "&" and re.fullmatch(r"#?\w+;\s*", new) is not None
+    return at > 0 and stext[at - 1] == "&" and _ENTITY.fullmatch("&" + new.rstrip()) is not None
 
 
 def _opening(A, a: int, b: int) -> bool:
@@ -628,11 +628,12 @@ _EMBEDDED_MIN_SENTENCES = 2
 _EMBEDDED_MIN_SOURCE = 0.5
 
 
-def _embedded(al: Alignment, strong: list[int], source_coverage: float) -> bool:
+def _embedded(strong: list[int], substantial: list[int], source_coverage: float) -> bool:
     """Whether the source is found whole enough in the input to be its source, however little
-    of the input it covers (see :data:`_EMBEDDED_MIN_SENTENCES`)."""
+    of the input it covers: enough of its ``strong``-ly aligned sentences are ``substantial``
+    (see :data:`_EMBEDDED_MIN_SENTENCES`)."""
     return (source_coverage >= _EMBEDDED_MIN_SOURCE
-            and sum(al.sentence_words([i]) >= _SUBSTANTIAL_WORDS for i in strong) >= _EMBEDDED_MIN_SENTENCES)
+            and len(set(strong).intersection(substantial)) >= _EMBEDDED_MIN_SENTENCES)
 
 
 def relation(al: Alignment, cut=()) -> Relation:
@@ -659,7 +660,7 @@ def relation(al: Alignment, cut=()) -> Relation:
     substantial = [i for i in range(len(al.sentences)) if al.sentence_words([i]) >= _SUBSTANTIAL_WORDS]
     if len(doc.tokens) == len(al.src.tokens) and normalize_many(doc.token_texts) == normalize_many(al.src.token_texts):
         verdict = "identical"
-    elif ((coverage < _UNRELATED_MAX_COVERAGE and not _embedded(al, strong, source_coverage))
+    elif ((coverage < _UNRELATED_MAX_COVERAGE and not _embedded(strong, substantial, source_coverage))
           or (substantial and used_input.isdisjoint(substantial))):
         verdict = "unrelated"
     elif len(weak) > _PARAPHRASE_SHARE * len(al.pairs):
