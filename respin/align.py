@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from itertools import compress, islice, repeat
 
-from .tokenize import (_CLOSERS, _ENDERS, PUNCT, Document, Token, _split_sentences, gc_paused, has_line_break, line_breaks,
+from .tokenize import (_CLOSERS, _ENDERS, NUM, PUNCT, Document, Token, _split_sentences, gc_paused, has_line_break, line_breaks,
                        normalize, normalize_many)
 
 # Sentence similarity (synonym-aware Dice over words) above which a pair is treated as the
@@ -177,9 +177,40 @@ def _joins(texts, starts, ends, a: int, j: int) -> bool:
 
 
 def _words(norms: list[str], kinds: list[str], sent: tuple[int, int]) -> list[str]:
-    """The normalised words (no punctuation) of sentence ``sent``, given the document's
-    :func:`normalize`-d tokens and token kinds."""
-    return [norms[i] for i in range(*sent) if kinds[i] != PUNCT]
+    """The normalised words (no punctuation, no citation markers) of sentence ``sent``, given
+    the document's :func:`normalize`-d tokens and token kinds."""
+    a, b = sent
+    words = [norms[i] for i in range(a, b) if kinds[i] != PUNCT]
+    if "[" in norms[a:b] or "(" in norms[a:b]:
+        cited = set()
+        for i in range(a, b):
+            cited.update(range(i, i + citation_at(norms, kinds, i, b)))
+        if cited:
+            words = [norms[i] for i in range(a, b) if kinds[i] != PUNCT and i not in cited]
+    return words
+
+
+_CITE_CLOSE = {"[": "]", "(": ")"}
+_CITE_INNER = frozenset((",", "-", "–", "—"))
+
+
+def citation_at(texts: list[str], kinds: list[str], k: int, end: int) -> int:
+    """How many tokens a citation or footnote marker ("[1]", "[2, 5]", "[3–7]", "(4)") that
+    starts at token ``k`` takes, within tokens before ``end``; 0 where none starts there.
+    Such a marker is the input's own, like a bracket: no word to align or restore.
+
+    >>> from respin.tokenize import Document
+    >>> d = Document.from_text("White[1] Home said[2, 5] it (3 times)")
+    >>> [citation_at(d.token_texts, d.token_kinds, k, len(d.token_texts)) for k in (1, 6, 12)]
+    [3, 5, 0]
+    """
+    close = _CITE_CLOSE.get(texts[k])
+    if close is None or k + 1 >= end or kinds[k + 1] != NUM:
+        return 0
+    j = k + 1
+    while j < end and j - k < 9 and (kinds[j] == NUM or texts[j] in _CITE_INNER):
+        j += 1
+    return j - k + 1 if j < end and texts[j] == close and kinds[j - 1] == NUM else 0
 
 
 @gc_paused()
@@ -1100,6 +1131,8 @@ def _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites: list)
             continue
         if all(t.kind == PUNCT for t in A[i1:i2]) and all(t.kind == PUNCT for t in B[j1:j2]):
             continue  # punctuation style is the input's to keep
+        if all(t.kind == PUNCT for t in B[j1:j2]) and i2 > i1 and _cited_only(doc, sa[0] + i1, sa[0] + i2):
+            continue  # and so are its citation markers ("met[2] in" against "met in")
         for g1, g2, h1, h2, cost in _gap_blocks(A[i1:i2], B[j1:j2], lexicon):
             if all(t.kind == PUNCT for t in A[i1 + g1:i1 + g2] + B[j1 + h1:j1 + h2]):
                 continue  # a bullet or comma beside a swapped word: still the input's style
@@ -1111,6 +1144,17 @@ def _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites: list)
                     and not _figure_changed(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2]))
             (out if edit else rewrites).append(gap)
     return out
+
+
+def _cited_only(doc: Document, a: int, b: int) -> bool:
+    """Whether tokens ``[a, b)`` of ``doc`` are citation markers (:func:`citation_at`) alone."""
+    texts, kinds = doc.token_texts, doc.token_kinds
+    while a < b:
+        n = citation_at(texts, kinds, a, b)
+        if not n:
+            return False
+        a += n
+    return True
 
 
 def _figure_changed(a: list[Token], b: list[Token]) -> bool:

@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from operator import attrgetter
 
-from .align import ANCHOR_MIN, Alignment, align, canon
+from .align import ANCHOR_MIN, Alignment, align, canon, citation_at
 from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document, LineIndex, has_line_break, normalize_many
 
 SYNONYM, PHRASE, FORMAT, OTHER = "synonym swap", "phrase swap", "number/format", "other rewrite"
@@ -348,6 +348,60 @@ def _token_span(doc: Document, a: int, b: int) -> Span:
 
 
 _KEPT_MARKS = frozenset("()[]{}\"'“”‘’«»,;:|") | {"-", "–", "—", "--"}  # marks a swap beside them keeps
+# Marks that stand for words or belong to them: an abbreviation's point ("Nov." against
+# "November" is one word), "&" and "/" ("and", "or"), and what ends a sentence.
+_WORDLIKE_MARKS = frozenset(("&", "/", "+", "=", "@", "#", "$", "%")) | _ENDERS
+
+
+def _own_mark(A, k: int, outside: int = 0) -> bool:
+    """Whether token ``A[k]``, at the edge of a difference or between its words, is a mark of
+    the input's own to keep where the source has a word there: a bracket, quote, comma or
+    dash, or any other symbol ("*", "™", "†", an emoji) with a space on one side of it, so
+    that it decorates one word ("White* Home" against "White House"), not joins two ("5°C").
+    ``outside``: -1 or 1 where ``A[k]`` is the difference's first or last token, and any
+    mark but a sentence's end that sticks to the word outside it, spaced from the words
+    inside, is kept too ("White# Home" against "White House": the "#" is White's)."""
+    t = A[k]
+    if t.kind != PUNCT:
+        return False
+    if t.text in _KEPT_MARKS:
+        return True
+    before = k == 0 or A[k - 1].end < t.start   # a space (or the text's edge) before it
+    after = k + 1 == len(A) or t.end < A[k + 1].start
+    if outside and t.text not in _ENDERS and (not before, after) == ((True, True) if outside < 0 else (False, False)):
+        return True
+    if t.text in _WORDLIKE_MARKS:
+        return False
+    return before or after
+
+
+def _citation(doc: Document, k: int, step: int, lo: int, hi: int) -> int:
+    """The length of a citation marker (:func:`respin.align.citation_at`) of ``doc``'s tokens
+    ``A`` that starts at token ``k`` (``step`` 1) or ends there (``step`` -1), within tokens
+    ``[lo, hi)``; 0 where there is none."""
+    texts, kinds = doc.token_texts, doc.token_kinds
+    if step > 0:
+        return citation_at(texts, kinds, k, hi)
+    if texts[k] not in ("]", ")"):
+        return 0
+    for j in range(k - 2, max(lo, k - 9) - 1, -1):
+        if texts[j] in ("[", "("):
+            n = citation_at(texts, kinds, j, k + 1)
+            return n if j + n - 1 == k else 0
+    return 0
+
+
+def _cited(doc: Document, a: int, b: int) -> tuple[int, int]:
+    """How many of tokens ``[a, b)`` are citation markers' (:func:`respin.align.citation_at`),
+    and how many of those are numbers (words)."""
+    A, n, w = doc.tokens, 0, 0
+    k = a
+    while k < b:
+        m = citation_at(doc.token_texts, doc.token_kinds, k, b)
+        n += m
+        w += sum(A[j].kind != PUNCT for j in range(k, k + m))
+        k += m or 1
+    return n, w
 
 
 def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps: tuple) -> Edit:
@@ -358,10 +412,23 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         # A mark at the gap's edge that the source has no mark for is the input's to keep:
         # "mentioned (on" against "said on" changes the word only, not "mentioned (" to "said".
         # (Not a full stop: "Nov." against "November" is one word.)
-        while a2 - a1 > 1 and A[a2 - 1].text in _KEPT_MARKS and B[g.b2 - 1].kind != PUNCT:
-            a2 -= 1
-        while a2 - a1 > 1 and A[a1].text in _KEPT_MARKS and B[g.b1].kind != PUNCT:
-            a1 += 1
+        # So is a citation marker: "White[1] Home" against "White House" changes "Home" only.
+        while True:
+            n = _citation(al.doc, a2 - 1, -1, a1, a2) if B[g.b2 - 1].kind != PUNCT else 0
+            if a2 - a1 > n > 0:
+                a2 -= n
+            elif a2 - a1 > 1 and _own_mark(A, a2 - 1, 1) and B[g.b2 - 1].kind != PUNCT:
+                a2 -= 1
+            else:
+                break
+        while True:
+            n = _citation(al.doc, a1, 1, a1, a2) if B[g.b1].kind != PUNCT else 0
+            if a2 - a1 > n > 0:
+                a1 += n
+            elif a2 - a1 > 1 and _own_mark(A, a1, -1) and B[g.b1].kind != PUNCT:
+                a1 += 1
+            else:
+                break
         # ... and the source's marks at the edge are its markup or style, not words to put in
         # ("*France* next" against "France subsequent" gives "next", not "* next").
         b1, b2 = g.b1, g.b2
@@ -452,11 +519,17 @@ def _around_marks(al: Alignment, g):
     A, B = al.doc.tokens, al.src.tokens
     if g.a2 - g.a1 < 3 or g.b1 >= g.b2:
         return [g]
-    inner = [k for k in range(g.a1 + 1, g.a2 - 1) if A[k].kind == PUNCT]
+    cited = set()  # the tokens of citation markers between the words ("Home [1] mentioned")
+    k = g.a1 + 1
+    while k < g.a2 - 1:
+        n = _citation(al.doc, k, 1, g.a1 + 1, g.a2 - 1)
+        cited.update(range(k, k + n))
+        k += n or 1
+    inner = [k for k in range(g.a1 + 1, g.a2 - 1) if A[k].kind == PUNCT or k in cited]
     if not inner or any(B[k].kind == PUNCT for k in range(g.b1, g.b2)):
         return [g]
-    words = [k for k in range(g.a1, g.a2) if A[k].kind != PUNCT]
-    if len(words) != g.b2 - g.b1 or not all(A[k].text in _KEPT_MARKS or _markup_mark(A[k]) for k in inner):
+    words = [k for k in range(g.a1, g.a2) if A[k].kind != PUNCT and k not in cited]
+    if len(words) != g.b2 - g.b1 or not all(k in cited or _own_mark(A, k) or _markup_mark(A[k]) for k in inner):
         return [g]
     from dataclasses import replace
     return [replace(g, a1=k, a2=k + 1, b1=g.b1 + j, b2=g.b1 + j + 1) for j, k in enumerate(words)]
@@ -648,9 +721,10 @@ def relation(al: Alignment, cut=()) -> Relation:
     # Spinner-like differences: small blocks replaced on both sides. Insertions, deletions
     # and long rewrites are what editors and other versions of an article produce.
     is_word = doc._is_word()
-    swapped_words = sum(is_word.count(1, g.a1, g.a2)
-                        for g in al.gaps if g.b1 < g.b2 and 0 < g.a2 - g.a1 <= 3 and g.b2 - g.b1 <= 3
-                        and g not in cut)
+    # (A citation marker in the input's side is its own: "White[1] Home" is one word swapped.)
+    swapped_words = sum(is_word.count(1, g.a1, g.a2) - w
+                        for g, (n, w) in ((g, _cited(doc, g.a1, g.a2)) for g in al.gaps)
+                        if g.b1 < g.b2 and 0 < g.a2 - g.a1 - n <= 3 and g.b2 - g.b1 <= 3 and g not in cut)
     coverage = (aligned_words + al.sentence_words(weak)) / total
     swapped = min(1.0, swapped_words / aligned_words) if aligned_words else 0.0
     src_words = max(al.src.n_words, 1)
