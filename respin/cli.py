@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -118,6 +119,30 @@ def _expand(paths: list[str], pattern: str, quiet: bool) -> list[tuple[str, bool
                 _note(f"{p} is read as one document; for one result per record use: respin batch {p} --out DIR", quiet)
             out.append((p, False))
     return out
+
+
+# What a report of `check` starts with, in each format: a JSON array or line of results, a
+# finding or summary line of the text format, a GitHub annotation.
+_REPORT_START = re.compile(r'\s*(?:\[\s*(?:\]|\{\s*"path")|\{\s*"path"|::(?:warning|error|notice) '
+                           r'|.*?:\d+:\d+: .* ==> |.*?: (?:not )?(?:spun|judged)\b)')
+
+
+def _is_report(path: str) -> bool:
+    """Whether the file at ``path`` is empty or reads as a report of `check` (an earlier
+    run's output, which a rerun may skip and replace), not a text to check.
+
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+    ...     _ = f.write("a.txt: not spun (score 0.04, 0 findings in 12 words)\n")
+    >>> _is_report(f.name); os.unlink(f.name)
+    True
+    """
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return not head.strip() or _REPORT_START.match(head.decode("utf-8", "replace").lstrip("\ufeff")) is not None
 
 
 def _legacy_message(loaded) -> str | None:
@@ -295,7 +320,10 @@ def check(
         check_output(output)  # not after checking everything
         found = _expand(paths, glob, quiet)
         if output and Path(output).is_file():  # an earlier run's report inside a walked folder
-            skip = {f for f, walked in found if walked and os.path.samefile(f, output)}
+            same = [(f, walked) for f, walked in found if f != "-" and os.path.samefile(f, output)]
+            if same and (not all(walked for _, walked in same) or not _is_report(output)):
+                raise InputError(f"output file is one of the inputs: {output} (write the report somewhere else)")
+            skip = {f for f, _ in same}
             for f in skip:
                 _note(f"skipping the output file: {f}", quiet)
             found = [(f, w) for f, w in found if f not in skip]

@@ -690,6 +690,25 @@ def test_a_report_written_into_the_checked_folder_is_not_checked_next_time(cli, 
     assert report.read_text(encoding="utf-8").count("page.txt") == 1
     assert "report.txt" not in report.read_text(encoding="utf-8")
     assert cli("check", report, "-o", report).code == 2  # named as the input: still refused
+    for fmt in ("json", "jsonl", "github"):  # a report in any format is recognised as one
+        cli("check", tmp_path, "-o", report, "--format", fmt)
+        assert "skipping the output file" in cli("check", tmp_path, "-o", report, "--format", fmt).err
+
+
+def test_an_output_that_is_an_article_of_the_checked_folder_is_refused(cli, tmp_path):
+    # Only an earlier report may be skipped and replaced: an article of the folder named as
+    # -o (by mistake, through a link, or also named on the command line) is an input.
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    article = folder / "article.txt"
+    article.write_text("The mayor resigned on Monday after a long scandal.\n", encoding="utf-8")
+    (folder / "b.txt").write_text("Officials said the plan would go ahead in spring.\n", encoding="utf-8")
+    (folder / "link.txt").symlink_to(article)
+    for argv in (("check", folder, "-o", article), ("check", folder, "-o", folder / "link.txt"),
+                 ("check", folder, folder / "b.txt", "-o", folder / "b.txt")):
+        ran = cli(*argv)
+        assert ran.code == 2 and "output file is one of the inputs" in ran.err, argv
+    assert article.read_text(encoding="utf-8") == "The mayor resigned on Monday after a long scandal.\n"
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
