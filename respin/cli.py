@@ -322,7 +322,7 @@ def check(
         if output and Path(output).is_file():  # an earlier run's report inside a walked folder
             same = [(f, walked) for f, walked in found if f != "-" and os.path.samefile(f, output)]
             if same and (not all(walked for _, walked in same) or not _is_report(output)):
-                raise InputError(f"output file is one of the inputs: {output} (write the report somewhere else)")
+                raise InputError(f"refusing to overwrite the input file with the output: {output} (it is one of the inputs)")
             skip = {f for f, _ in same}
             for f in skip:
                 _note(f"skipping the output file: {f}", quiet)
@@ -776,6 +776,9 @@ def learn(
                     kept.add(s, o, c)
             lex = kept
         lex.weight = weight
+        if phrase_table is not None and weight is not None:
+            from .decode import USER_LEXICON_WEIGHT
+            lex.word_weight = min(weight, USER_LEXICON_WEIGHT)  # its words are ordinary English (see decode)
         args = " ".join(display_path(x) for x in pairs + ([f"--phrase-table {phrase_table}"] if phrase_table else [])
                         + ([f"--split {split}"] if split else []) + ([f"--weight {weight:g}"] if weight is not None else []))
         _emit(f"# learned by: respin learn {args}\n" + lex.to_tsv(), output,

@@ -83,6 +83,19 @@ JOINT_COMBINATIONS = 625  # most combinations scored for a run of adjacent subst
 # So a lexicon without a weight line gets 1: a modest gain, little harm if it is not the
 # spinner's own.
 USER_LEXICON_WEIGHT = 1.0
+# A phrase table's single-word swaps (its phrases cut word by word) standing alone get that
+# weight too, not the table's own (the lexicon's "# word weight: 1" line, which `respin learn
+# --phrase-table` writes); beside another word the table swaps, they are an unseen phrase of
+# it and keep the table's weight (Decoder._paired). A single word of a phrase table is ordinary English ("work" in
+# "misfortune work" for loss function, "strong", "accuracy", "network"), and at weight 4 it
+# rewrote clean science at --min-confidence 0.5 ("Previous work" -> "Previous function", a
+# reference's author "Strong" -> "Solid", "accuracy" -> "precision"), which check never
+# reports (detect.lexicon_findings reads phrases only). The phrases keep the table's weight.
+# Measured with the shipped tortured.tsv at 0.5 (BENCHMARKS.md): clean text (negative corpus
+# and clean seeds, 20,760 words) 8 -> 3 changed words; tortured eval phrases in the neutral
+# sentence, first 1,000 rows, top-1 0.421 -> 0.410, top-5 0.534 -> 0.529 (the weight alone,
+# without pairing: 2 words, 0.376 / 0.504). A stated rule (pairs, and the
+# default weight, not fitted to those rows). A user's own spinner lexicon keeps one weight.
 # Digits a spinner may have made of number words ("said two aides" -> "mentioned 2 aides").
 # News style (AP, Reuters: what spinners copy) spells out one to nine only and writes 10 and
 # above in figures, so "10"-"12" were figures in the original ("this 12 months" is a spinner's
@@ -95,6 +108,14 @@ _NUMBERS = {str(i): w for i, w in enumerate("zero one two three four five six se
 _MONTHS = frozenset("""january february march april may june july august september october
 november december jan feb mar apr jun jul aug sep sept oct nov dec""".split())
 _FIGURES_BEFORE = frozenset("percent pct million billion trillion a.m. p.m. am pm".split())
+# ... and a number that labels a thing rather than counts it: a page, table, figure, step,
+# chapter or type ("Page 3 of 12", "Table 2", "type 2 diabetes"), and a figure followed by
+# "of" and another figure ("3 of 12"): a running header of a PDF was "restored" to "Page
+# three of 12".
+_FIGURES_AFTER = frozenset("""page pages p pp table tables fig figs figure figures chapter chapters section
+sec sections step steps part parts article articles no nos number vol volume issue version level grade phase
+stage appendix eq equation item line column row box exhibit slide panel type class category tier round
+episode season act scene room gate flight route highway interstate unit ward district zone""".split())
 
 
 # No option is a number word or figure for a number of another value ("a thousand jobs" ->
@@ -129,8 +150,12 @@ def _figure_context(words: list[str], i: int) -> bool:
 
     >>> _figure_context(["on", "november", "3"], 2), _figure_context(["3", "p.m."], 0), _figure_context(["3", "dogs"], 0)
     (True, True, False)
+    >>> _figure_context(["page", "3", "of", "12"], 1), _figure_context(["3", "of", "12"], 0), _figure_context(["3", "of", "them"], 0)
+    (True, True, False)
     """
-    if i > 0 and words[i - 1] in _MONTHS:
+    if i > 0 and (words[i - 1] in _MONTHS or words[i - 1] in _FIGURES_AFTER):
+        return True
+    if i + 2 < len(words) and words[i + 1] == "of" and words[i + 2][:1].isdigit():
         return True
     return i + 1 < len(words) and (words[i + 1] in _MONTHS or words[i + 1] in _FIGURES_BEFORE)
 
@@ -193,6 +218,7 @@ class Decoder:
         weight (:data:`USER_LEXICON_WEIGHT`)."""
         self.thesaurus, self.lm, self.params = thesaurus, lm, params
         self.user_swaps = tuple(user_swaps or ())
+        self._table_words: frozenset | None = None  # see _paired
         self.prune = prune
         self._cache: dict = {}
         self._types = _Types()  # _word_options as arrays, for the table path
@@ -277,10 +303,11 @@ class Decoder:
             key = tuple(words[i:i + L])
             if key not in keys:
                 continue
+            paired = L == 1 and self._paired(words, joined, i)
             for out, c in self.swaps.lookup(key).items():
                 if L == 1 and (out == key or len(out) == 1 and _other_number(key[0], out[0])):
                     continue  # the word itself, or a number of another value (see _number)
-                f, b = self._swap_channel(key, out, c, caps[i])
+                f, b = self._swap_channel(key, out, c, caps[i], paired)
                 if L > 1 and L == len(out) and self.user_swaps:
                     bonus = self._user_bonus(key, out)
                     if bonus > 0:  # an entry of a user's lexicon (the model's own swaps are merged in)
@@ -288,14 +315,46 @@ class Decoder:
                 here.append(Option(i, L, out, f, key, b))
         return here
 
-    def _user_bonus(self, key, out) -> float:
+    def _user_bonus(self, key, out, paired: bool = True) -> float:
         """What the user's lexicons add to a swap's channel score: each lexicon's weight
-        times log(1 + the swap's count in it) (see :data:`USER_LEXICON_WEIGHT`)."""
+        times log(1 + the swap's count in it) (see :data:`USER_LEXICON_WEIGHT`); a one-word
+        swap of a lexicon with a word weight (a phrase table) gets that instead, unless it is
+        ``paired``: beside another word the table swaps (:meth:`_paired`)."""
         b = 0.0
         for lex in self.user_swaps:
             w = USER_LEXICON_WEIGHT if lex.weight is None else lex.weight
+            if not paired and len(key) == 1 == len(out) and lex.word_weight is not None:
+                w = lex.word_weight
             b += w * math.log1p(lex.lookup(key).get(out, 0))
         return b
+
+    def _paired(self, words, joined, i) -> bool:
+        """Whether word ``i`` stands beside another word (spaces only between them) that a
+        phrase table among the user's lexicons (one with a word weight) swaps: two such
+        words side by side are an unseen phrase of the table ("irregular woodland" ->
+        "random forest"), one alone is ordinary English ("previous work")."""
+        table = self._table_words
+        if table is None:
+            table = self._table_words = frozenset(
+                k[0] for lex in self.user_swaps if lex.word_weight is not None for k, _, _ in lex.items() if len(k) == 1)
+        if not table:
+            return False
+        return ((i > 0 and (joined is None or joined[i - 1]) and words[i - 1] in table
+                 and not self._in_phrase(words, joined, i - 1, i))
+                or (i + 1 < len(words) and (joined is None or joined[i]) and words[i + 1] in table
+                    and not self._in_phrase(words, joined, i + 1, i)))
+
+    def _in_phrase(self, words, joined, j: int, i: int) -> bool:
+        """Whether word ``j`` is inside a multi-word swap of the lexicons that leaves out word
+        ``i``: then it is that phrase's ("counterfeit consciousness system": "system" is not
+        paired with "consciousness")."""
+        lens, keys = self._swap_keys()
+        for a in range(max(0, j - 5), j + 1):
+            for L in lens.get(words[a], ()):
+                if L > 1 and a + L > j and not a <= i < a + L and tuple(words[a:a + L]) in keys and (
+                        joined is None or all(joined[a:a + L - 1])):
+                    return True
+        return False
 
     def _word_by_word(self, key, out, caps) -> float:
         """The channel score of producing a phrase swap's ``out`` word by word from ``key``
@@ -325,9 +384,10 @@ class Decoder:
             s += best
         return s
 
-    def _swap_channel(self, key, out, count: int, cap: bool) -> tuple[list[float], float]:
-        """Channel features and score of a swap (cached: a spinner's swaps recur)."""
-        hit = self._swapf.get((key, out, count, cap))
+    def _swap_channel(self, key, out, count: int, cap: bool, paired: bool = True) -> tuple[list[float], float]:
+        """Channel features and score of a swap (cached: a spinner's swaps recur);
+        ``paired``: see :meth:`_user_bonus`."""
+        hit = self._swapf.get((key, out, count, cap, paired))
         if hit is None:
             f = _feat(learned=math.log1p(count), phrase=float(len(key) > 1 or len(out) > 1), name=float(cap))
             if len(key) == 1 and len(out) == 1:
@@ -337,8 +397,8 @@ class Decoder:
                 f[_F["tags"]] = float(self._tag_clash(key[0], out[0]))
             if len(self._swapf) > 200_000:
                 self._swapf.clear()
-            b = _dot(self.params.theta, f) + self._user_bonus(key, out)
-            hit = self._swapf[(key, out, count, cap)] = (f, b)
+            b = _dot(self.params.theta, f) + self._user_bonus(key, out, paired)
+            hit = self._swapf[(key, out, count, cap, paired)] = (f, b)
         return hit
 
     def _synonyms(self, w: str, c: str) -> int:

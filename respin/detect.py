@@ -380,13 +380,25 @@ def spintax_findings(text: str, lexicon=None) -> list[Finding]:
             continue
         line, col = lines.line_col(m.start())
         f = Finding(m.start(), m.end(), line, col, m.group(), (m.group(1).split("|")[0],), SPINTAX_CONFIDENCE, SPINTAX)
-        if lexicon is None or spinners_template(f, lexicon):
+        if lexicon is None or spinners_template(f, lexicon, text):
             out.append(f)
     return out
 
 
-def spinners_template(f: Finding, lexicon) -> bool:
+_QUOTES = {"\"": "\"", "'": "'", "“": "”", "‘": "’", "«": "»", "`": "`"}
+
+
+def spinners_template(f: Finding, lexicon, text: str | None = None) -> bool:
     """Whether the template of spintax finding ``f`` is a spinner's: glue ("{that a}"), or
-    alternatives two of which the thesaurus links; not a manual's choices ("{start|stop}")."""
+    alternatives two of which the thesaurus links; not a manual's choices ("{start|stop}"),
+    nor, where ``text`` (the text ``f`` was found in) is given, one in quotes: a text that
+    quotes spintax ('templates such as "{quick|fast}"') writes about it, it did not leak it.
+
+    >>> t = 'spintax such as "{quick|fast|rapid}" picks one'
+    >>> [spinners_template(f, None, t) for f in spintax_findings(t)], spinners_template(spintax_findings(t)[0], None)
+    ([False], True)
+    """
+    if text is not None and f.start > 0 and _QUOTES.get(text[f.start - 1]) == text[f.end:f.end + 1] != "":
+        return False
     inside = f.text[1:-1]
-    return "|" not in inside or _synonyms_among(inside.split("|"), lexicon)
+    return "|" not in inside or lexicon is None or _synonyms_among(inside.split("|"), lexicon)

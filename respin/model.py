@@ -11,8 +11,10 @@ from __future__ import annotations
 import bisect
 import json
 import os
+import re
 import threading
 from dataclasses import replace
+from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -20,6 +22,7 @@ import numpy as np
 
 from .args import text_arg, texts_arg
 from .detector import Detector
+from .detect import lexicon_findings
 from .evidence import _Unigrams, matrix, offered, rescore
 from .tokenize import Document, LineIndex, gc_paused, line_breaks, unwrap
 
@@ -480,7 +483,9 @@ class Model:
             if not doc.n_words:
                 out.append(Restoration(text, text, []))
                 continue
-            out.append(_restoration(text, doc, reports[i], _within_lines(decoded[i][1], flowed[i][1]), thr, self.lexicon))
+            kept, held = _within_lines(decoded[i][1], flowed[i][1], text)
+            phrases = lexicon_findings(text, lexicons, doc) if lexicons else ()
+            out.append(_restoration(text, doc, reports[i], kept, thr, self.lexicon, held, phrases))
         return out
 
     def _decoded(self, texts, docs, reports: list, dec, together: bool) -> dict:
@@ -587,14 +592,20 @@ SHORT_WORDS = 300  # texts shorter than this are scored together by restore_many
 WINDOW_WORDS = 500_000  # words per restore_many call whose LM windows are kept (~200 bytes a word)
 
 
-def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=None):
+def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=None, held=(), phrases=()):
     """Edits at or above ``thr`` applied (leaked spintax first), the rest as suggestions;
-    each decoded edit's confidence is weighed by the document's P(spun)."""
+    each decoded edit's confidence is weighed by the document's P(spun), or, where it
+    restores a phrase of a user's lexicon found verbatim (``phrases``: the findings of
+    :func:`respin.detect.lexicon_findings`) to one of its originals, by that finding's
+    confidence if higher: ``check --lexicon`` reports such a phrase at 0.95 in a paper the
+    news-trained score calls mostly clean, and restore at 0.5 must then restore it too.
+    ``held``: decoded edits never applied, whatever their confidence (:func:`_within_lines`):
+    suggestions."""
     from .detect import spintax_findings, spinners_template
     from .restore import Edit, Restoration, apply_edits
     p_spun = _p_spun(report)
     templates = spintax_findings(text)
-    resolved = [f.confidence >= thr and (lexicon is None or spinners_template(f, lexicon)) for f in templates]
+    resolved = [f.confidence >= thr and spinners_template(f, lexicon, text) for f in templates]
     leaked = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, "spintax")
               for f, ok in zip(templates, resolved) if ok]
     # A template not resolved (not a spinner's, "{start|stop}") is left whole: an edit inside
@@ -604,8 +615,9 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
         decoded = [e for e in decoded if not any(e.start < f.end and f.start < e.end for f in whole)]
     starts = [x.start for x in leaked]
     edits, suggestions = list(leaked), []
+    weights = _phrase_weights(text, decoded, phrases, p_spun) if phrases else {}
     for e in decoded:
-        conf = round(p_spun * e.confidence, 3)
+        conf = round(weights.get(id(e), p_spun) * e.confidence, 3)
         e = replace(e, confidence=conf)
         # Only leaked spintax can overlap a decoded edit (those are one path through each
         # sentence: disjoint). Spintax matches are disjoint and in text order, so the last
@@ -615,9 +627,76 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
         if k and leaked[k - 1].end > e.start:
             continue
         (edits if conf >= thr and conf > 0 else suggestions).append(e)
+    suggestions += [replace(e, confidence=round(p_spun * e.confidence, 3)) for e in held]
+    suggestions.sort(key=lambda e: e.start)
     edits.sort(key=lambda e: e.start)
+    edits = _with_articles(text, edits)
     return Restoration(text, apply_edits(text, edits), edits, words=doc.n_words,
                        suggestions=suggestions, score=report.score)
+
+
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(an?|An?|AN)(\s+)$")
+_AN_EXCEPTIONS = ("uni", "use", "usu", "uti", "ure", "uro", "eu", "one", "once", "ewe")
+_AN_H = ("hour", "honest", "honor", "honour", "heir")
+
+
+def _takes_an(word: str) -> bool | None:
+    """Whether ``word`` takes "an" (by its spelling: a vowel, not "uni-", "one"; "hour"),
+    None for what spelling cannot tell (a figure, an abbreviation, a mark).
+
+    >>> [_takes_an(w) for w in ("artificial", "network", "unique", "hour", "FBI")]
+    [True, False, False, True, None]
+    """
+    w = word.lower()
+    if not w[:1].isalpha() or (word.isupper() and len(word) > 1):
+        return None
+    if w.startswith(_AN_H):
+        return True
+    return w[0] in "aeiou" and not w.startswith(_AN_EXCEPTIONS)
+
+
+def _with_articles(text: str, edits: list) -> list:
+    """``edits`` (sorted, to apply) with "a"/"an" before each one made to agree with its
+    first restored word, where it agreed with the spun word it replaces: "A counterfeit
+    consciousness" restores to "An artificial intelligence", not "A artificial ...". The
+    article's edit takes the confidence of the edit it follows."""
+    from .restore import Edit
+    out, prev_end = [], 0
+    for e in edits:
+        m = _ARTICLE_BEFORE.search(text, prev_end, e.start)
+        spun_w, new_w = e.spun.split()[:1], e.restored.split()[:1]
+        if m and spun_w and new_w:
+            art = m.group(1)
+            was, now = _takes_an(spun_w[0]), _takes_an(new_w[0])
+            if was is not None and now is not None and was != now and (art.lower() == "an") == was:
+                fixed = ("an" if now else "a")
+                fixed = fixed.upper() if art.isupper() and len(art) > 1 else fixed.capitalize() if art[0].isupper() else fixed
+                out.append(Edit(m.start(1), m.end(1), art, fixed, e.origin, e.confidence, e.kind))
+        out.append(e)
+        prev_end = e.end
+    return out
+
+
+def _phrase_weights(text: str, decoded: list, phrases, p_spun: float) -> dict:
+    """{id of a decoded edit: the weight of its confidence} where it is higher than the
+    document's P(spun): an edit that restores a verbatim lexicon phrase (a finding of
+    ``phrases``) to one of its originals takes the finding's confidence, and so do the edits
+    next to it, no word between, which the decoder chose with it ("A counterfeit
+    consciousness" -> "An artificial intelligence")."""
+    found = {(f.start, f.end): (f.confidence, {x.lower() for x in f.suggestions}) for f in phrases}
+    order = sorted(decoded, key=attrgetter("start"))
+    w = [p_spun] * len(order)
+    for k, e in enumerate(order):
+        hit = found.get((e.start, e.end))
+        if hit is not None and e.restored.lower() in hit[1]:
+            w[k] = max(p_spun, hit[0])
+    for ks in (range(1, len(order)), range(len(order) - 2, -1, -1)):  # spread right, then left
+        for k in ks:
+            j = k - 1 if ks.step > 0 else k + 1
+            a, b = (order[j], order[k]) if j < k else (order[k], order[j])
+            if w[j] > w[k] and not _WORD_CHAR.search(text, a.end, b.start):
+                w[k] = w[j]
+    return {id(e): x for e, x in zip(order, w) if x > p_spun}
 
 
 def _crosses(joins: list[int], start: int, end: int) -> bool:
@@ -625,13 +704,33 @@ def _crosses(joins: list[int], start: int, end: int) -> bool:
     return bisect.bisect_left(joins, start) != bisect.bisect_left(joins, end)
 
 
-def _within_lines(edits: list, joins: list[int]) -> list:
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _within_lines(edits: list, joins: list[int], text: str) -> tuple[list, list]:
     """The edits that span none of the line breaks :func:`respin.tokenize.unwrap` read as
-    spaces (``joins``): a restored text keeps the input's lines ("by way\\nof" is not
-    replaced by "via"); the others have the same words either way."""
+    spaces (``joins``), and those held back: a restored text keeps the input's lines ("by
+    way\\nof" is not replaced by "via"), and an edit next to a held one, no word between
+    them, is held with it, as the decoder chose them together ("an arbitrary\\nbackwoods"
+    -> "a random forest" must not leave "a arbitrary").
+
+    >>> from respin.restore import Edit
+    >>> t = "and an arbitrary\\nbackwoods model"
+    >>> es = [Edit(4, 6, "an", "a", "model", 0.9), Edit(7, 26, t[7:26], "random forest", "model", 0.9)]
+    >>> [len(x) for x in _within_lines(es, [16], t)]
+    [0, 2]
+    """
     if not joins:
-        return edits
-    return [e for e in edits if not _crosses(joins, e.start, e.end)]
+        return edits, []
+    edits = sorted(edits, key=attrgetter("start"))
+    held = [_crosses(joins, e.start, e.end) for e in edits]
+    grown = any(held)
+    while grown:
+        grown = False
+        for k in range(len(edits) - 1):
+            if held[k] != held[k + 1] and not _WORD_CHAR.search(text, edits[k].end, edits[k + 1].start):
+                held[k] = held[k + 1] = grown = True
+    return [e for e, h in zip(edits, held) if not h], [e for e, h in zip(edits, held) if h]
 
 
 def _p_spun(report) -> float:

@@ -9,7 +9,9 @@ A lexicon is a plain TSV a person can read and edit, one swap per line::
 Keys are lower-case, apostrophes straightened; the restorer matches case itself. Several
 lexicons can be merged (counts add up). A line ``# weight: W`` sets how much the restorer
 trusts the lexicon when a user gives it (:data:`respin.decode.USER_LEXICON_WEIGHT` if
-absent; ``respin learn --weight W`` writes it).
+absent; ``respin learn --weight W`` writes it); a line ``# word weight: W``, its one-word
+swaps, where they deserve less than its phrases: a phrase table's words are ordinary English
+(``respin learn --phrase-table`` writes ``# word weight: 1``).
 
 >>> lex = SwapLexicon()
 >>> lex.add("Mentioned", "said", 3)
@@ -57,6 +59,7 @@ class SwapLexicon:
         self._map: dict[tuple[str, ...], dict[tuple[str, ...], int]] = defaultdict(dict)
         self.max_len = 0
         self.weight: float | None = None  # the "# weight:" line; None: the restorer's default
+        self.word_weight: float | None = None  # the "# word weight:" line; None: as weight
         self._phrases: dict | None = None  # phrase_index(), made when first asked for
 
     def __len__(self) -> int:
@@ -113,6 +116,7 @@ class SwapLexicon:
     # -- TSV ---------------------------------------------------------------------------------
     def to_tsv(self) -> str:
         lines = [HEADER] + ([f"# weight: {self.weight:g}"] if self.weight is not None else [])
+        lines += [f"# word weight: {self.word_weight:g}"] if self.word_weight is not None else []
         lines += [f"{' '.join(s)}\t{' '.join(o)}\t{c}" for s, o, c in self.items()]
         return "\n".join(lines) + "\n"
 
@@ -126,6 +130,8 @@ class SwapLexicon:
                 key, _, value = line.lstrip("# \t").partition(":")
                 if key.strip().lower() == "weight":
                     lex.weight = _weight(value.strip(), f"{where}:{n}")
+                elif " ".join(key.lower().split()) == "word weight":
+                    lex.word_weight = _weight(value.strip(), f"{where}:{n}")
                 continue
             if not line.strip():
                 continue

@@ -89,35 +89,47 @@ def unwrap(text: str) -> tuple[str, list[int]]:
     ("\\r\\n" by two), so that offsets are unchanged, and the offsets of the replaced breaks.
     Blank lines, lines ending in a sentence mark, indented lines, and lines before one that
     starts with anything but a letter or digit (lists, quotes, indentation) keep their breaks.
+    A word hyphenated at a line's end ("frame-\\nwork", as PDFs and typeset text break them)
+    is read as one: its hyphen and break become soft hyphens, which words hold
+    (:data:`INVISIBLE`), and the offset is the hyphen's.
 
     >>> unwrap("Officials declined to\\nelaborate.\\nIt rained.\\n")
     ('Officials declined to elaborate.\\nIt rained.\\n', [21])
     >>> unwrap("Headline\\nBody text here.\\n")[1]
     []
+    >>> unwrap("The frame-\\nwork holds.") == ("The frame\\u00ad\\u00adwork holds.", [9])
+    True
     """
     if "\n" not in text and "\r" not in text:
         return text, []
     lines = split_lines(text, keepends=True)
     cand = []  # (line index, next line starts lower case)
+    hyphenated = set()  # lines that end in a word broken at its hyphen
     for i in range(len(lines) - 1):
         a, b = lines[i].rstrip("\r\n").rstrip(), lines[i + 1]
         if a and (a[-1].isalnum() or a[-1] == ",") and b[:1].isalnum() and not a[0].isspace():
             cand.append((i, b[0].islower()))
-    if not cand:
-        return text, []
-    lower = sum(low for _, low in cand)
-    join = [i for i, low in cand if low]
-    if lower >= UNWRAP_MIN_BREAKS and lower >= UNWRAP_SHARE * len(cand):
-        widths = sorted(len(x.rstrip("\r\n")) for x in lines)
-        full = UNWRAP_FULL * widths[int(0.9 * (len(widths) - 1))]
-        join = [i for i, low in cand if low or len(lines[i].rstrip("\r\n")) >= full]
-    if not join:
+        elif len(a) > 1 and a[-1] == "-" and a[-2].isalpha() and b[:1].islower() and lines[i].rstrip("\r\n") == a:
+            hyphenated.add(i)
+    join: list[int] = []
+    if cand:
+        lower = sum(low for _, low in cand)
+        join = [i for i, low in cand if low]
+        if lower >= UNWRAP_MIN_BREAKS and lower >= UNWRAP_SHARE * len(cand):
+            widths = sorted(len(x.rstrip("\r\n")) for x in lines)
+            full = UNWRAP_FULL * widths[int(0.9 * (len(widths) - 1))]
+            join = [i for i, low in cand if low or len(lines[i].rstrip("\r\n")) >= full]
+    if not join and not hyphenated:
         return text, []
     out, at, pos, joined = list(lines), [], 0, set(join)
     for i, line in enumerate(lines):
         if i in joined:
             body = line.rstrip("\r\n")
             out[i] = body + " " * (len(line) - len(body))
+            at.append(pos + len(body))
+        elif i in hyphenated:
+            body = line.rstrip("\r\n")[:-1]
+            out[i] = body + "\u00ad" * (len(line) - len(body))
             at.append(pos + len(body))
         pos += len(line)
     return "".join(out), at
@@ -213,19 +225,47 @@ def _marked_re() -> re.Pattern:
                               rf"[^\W_]*(?:(?:[{bmp}]|{far})+[^\W_]*)*"))
 
 
+# Invisible characters that web pages and PDFs put inside words: a soft hyphen (a CMS's
+# "&shy;" or a PDF's hyphenation point), zero-width space, non-joiner and joiner, word joiner,
+# and a byte-order mark inside a text. They are part of the word they sit in ("antici\u00adpated"
+# is one word, "anticipated" to the language model: :func:`word_key`), not a break between
+# two: one soft hyphen turned a spun article's verdict, and a content farm can add them on purpose.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE_RUN = f"[{INVISIBLE}]+"
+_HAS_INVISIBLE = re.compile(_INVISIBLE_RUN)
+
+
+@cache
+def _joined_re(marks: bool) -> re.Pattern:
+    """:data:`_SPACED_RE` (or :func:`_marked_re`'s, ``marks``) in which invisible characters
+    between word characters continue the word (or number)."""
+    if marks:
+        bmp, astral = _marks()
+        far = _ASTRAL_MARK.format(astral) if astral else "(?!)"
+        w = rf"\w[\w{bmp}]*(?:{far}[\w{bmp}]*)*"
+        letters = rf"[^\W_]*(?:(?:[{bmp}]|{far})+[^\W_]*)*"
+    else:
+        w, letters = r"\w+", r"[^\W_]*"
+    return _spaced(*_patterns(rf"{w}(?:{_INVISIBLE_RUN}{w})*", rf"{letters}(?:{_INVISIBLE_RUN}{letters})*"))
+
+
 def _spaced_re(text: str, offset: int, end: int) -> re.Pattern:
     """The pattern to tokenise ``text[offset:end]`` with: :data:`_SPACED_RE`, unless the text
-    holds a combining mark."""
+    holds a combining mark or an invisible character (:data:`INVISIBLE`)."""
     if text.isascii() or not _MAYBE_MARK.search(text, offset, end):
-        return _SPACED_RE
+        return _SPACED_RE if text.isascii() or not _HAS_INVISIBLE.search(text, offset, end) else _joined_re(False)
+    marked = False
     search = _mark_re().search
     m = search(text, offset, end)
     while m is not None:
         c = m.group()
         if c < "\U00010000" or unicodedata.category(c) in ("Mn", "Mc", "Me"):
-            return _marked_re()
+            marked = True
+            break
         m = search(text, m.end(), end)
-    return _SPACED_RE
+    if _HAS_INVISIBLE.search(text, offset, end):
+        return _joined_re(marked)
+    return _marked_re() if marked else _SPACED_RE
 
 
 # Abbreviations that end in a period without ending the sentence.
@@ -257,13 +297,26 @@ class Token(NamedTuple):
         return self.kind != PUNCT
 
 
+# What a word's key (:func:`word_key`, :func:`normalize`) leaves out or spells out: the
+# invisible characters inside words, and the Latin ligatures of typeset text ("ﬁ" for "fi",
+# as PDFs give them), so that "signiﬁcant" is "significant" to the model.
+_FOLD = {ord(c): None for c in INVISIBLE} | {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl",
+                                             0xFB05: "st", 0xFB06: "st"}
+_HAS_FOLD = re.compile(f"[{INVISIBLE}\ufb00-\ufb06]")
+
+
+def _folded(s: str) -> str:
+    """``s`` less :data:`_FOLD`'s invisible characters, its ligatures spelled out."""
+    return s if s.isascii() or not _HAS_FOLD.search(s) else s.translate(_FOLD)
+
+
 def normalize(s: str) -> str:
     """Lowercase and fold typographic variants so that style differences never count as edits.
 
     >>> normalize("“Don’t”--")
     '"don\\'t"—'
     """
-    s = nfc(s.translate(_QUOTE_MAP).lower())
+    s = nfc(_folded(s.translate(_QUOTE_MAP).lower()))
     return "—" if s in ("--", "---") else s.replace("--", "—")
 
 
@@ -273,7 +326,7 @@ def normalize_many(texts: list[str]) -> list[str]:
         return []
     # All at once: joined by "\n", which no token holds (and which no character composes
     # with); the dash runs normalize() folds whole are rare enough to redo one by one.
-    norms = nfc("\n".join(texts).translate(_QUOTE_MAP).lower()).split("\n")
+    norms = nfc(_folded("\n".join(texts).translate(_QUOTE_MAP).lower())).split("\n")
     return [normalize(t) if "--" in n else n for t, n in zip(texts, norms)]
 
 
@@ -284,7 +337,7 @@ def word_key(s: str) -> str:
     >>> word_key("Don’t"), word_key("Cafe\\u0301") == "café"
     ("don't", True)
     """
-    return nfc(s.lower().replace("’", "'"))
+    return nfc(_folded(s.lower().replace("’", "'")))
 
 
 def nfc(s: str) -> str:
@@ -297,10 +350,93 @@ def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
     return _tokens(*_columns(text, offset, len(text) if end is None else end)[:4])
 
 
+# Identifiers are never words to judge or edit: web addresses, e-mail addresses and
+# handles, DOIs, bare domains, and LaTeX commands (with the argument of those that name a
+# key, a label or a file). Each is one token of its own, of no word the model knows, where
+# its pieces were words ("example" in a DOI was flagged and "restored" to "case").
+_LATEX_KEYED = ("cite|citep|citet|citeauthor|citeyear|nocite|ref|eqref|autoref|cref|Cref|pageref|label|url|href|"
+                "includegraphics|input|include|bibliography|bibliographystyle|usepackage|documentclass|begin|end")
+_PROTECTED = re.compile(
+    r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>\"“”‘’]+"                           # https://x.org/a
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                                            # first.last@x.edu
+    r"|(?<![\w@])@\w+"                                                           # @handle
+    r"|(?<![\w.])10\.\d{4,9}/[^\s<>\"]+"                                         # 10.1016/j.x.2020.01
+    rf"|\\(?:(?:{_LATEX_KEYED})\*?(?:\[[^\]\s]*\])?\{{[^{{}}\s]*\}}|[A-Za-z]+)"          # \cite{{x}}  \emph
+    r"|(?<![\w.@])(?:[A-Za-z0-9-]+\.)+(?:com|org|net|edu|gov|int|mil|io|co|uk|us|ca|au|de|fr|eu|info|biz|ai|app|dev|ly|me|tv)"
+    r"(?![\w-])(?:/[^\s<>\"]*)?")                                                  # example.com/page
+# Where one may be: most texts hold none of these, and only the run of non-spaces around each
+# hit is matched against the patterns above (run over a whole text they cost more than
+# tokenising it).
+_PROTECTED_HINT = re.compile(r"://|www\.|@|\\|10\.\d|\.(?:com|org|net|edu|gov|int|mil|io|co|uk|us|ca|au|de|fr|eu|info|biz"
+                             r"|ai|app|dev|ly|me|tv)(?![\w-])")
+_TRAILING = ".,;:!?'\"’”)]}"
+_SPACE = re.compile(r"\s")
+
+
+def _protected_spans(text: str, offset: int, end: int) -> list[tuple[int, int]]:
+    """The spans of identifiers (:data:`_PROTECTED`) in ``text[offset:end]``, less the
+    sentence's punctuation after them ("see https://x.org/a." ends the address at "a").
+
+    >>> t = "Mail a.b@x.edu or see https://x.org/a_(b). Cf. \\\\cite{smith19}."
+    >>> [t[a:b] for a, b in _protected_spans(t, 0, len(t))]
+    ['a.b@x.edu', 'https://x.org/a_(b)', '\\\\cite{smith19}']
+    """
+    out: list[tuple[int, int]] = []
+    done = offset  # runs of non-spaces before this are matched already
+    for hit in _PROTECTED_HINT.finditer(text, offset, end):
+        if hit.start() < done:
+            continue
+        # The run of non-spaces around the hit, found by searching for spaces (C speed).
+        lo = hit.start()
+        while lo > offset and not text[lo - 1].isspace():
+            lo -= 1
+        m = _SPACE.search(text, hit.end(), end)
+        hi = m.start() if m else end
+        done = hi
+        for p in _PROTECTED.finditer(text, lo, hi):
+            a, b = p.span()
+            while b > a + 1 and text[b - 1] in _TRAILING:
+                c = text[b - 1]
+                if c in ")]}" and text.count({")": "(", "]": "[", "}": "{"}[c], a, b) >= text.count(c, a, b):
+                    break  # a bracket the address opened itself ("wiki/Foo_(bar)")
+                b -= 1
+            if b - a > 1:
+                out.append((a, b))
+    return out
+
+
+def _merge_protected(cols: tuple, spans: list[tuple[int, int]]) -> tuple:
+    """Columns (:func:`_columns`) with the tokens inside each of ``spans`` made one word."""
+    texts, starts, ends, kinds, is_word = cols
+    if not spans:
+        return cols
+    out_t, out_s, out_e, out_k = [], [], [], []
+    i, n = 0, len(texts)
+    for a, b in spans:
+        while i < n and ends[i] <= a:
+            out_t.append(texts[i]), out_s.append(starts[i]), out_e.append(ends[i]), out_k.append(kinds[i])
+            i += 1
+        if i >= n or starts[i] >= b:
+            continue
+        j = i
+        while j < n and starts[j] < b:
+            j += 1
+        # The tokens that overlap the span, whole: no token crosses whitespace, and no span holds any.
+        first, last = starts[i], ends[j - 1]
+        out_t.append("".join(texts[i:j]))
+        out_s.append(first), out_e.append(last), out_k.append(WORD)
+        i = j
+    out_t += texts[i:]
+    out_s += starts[i:]
+    out_e += ends[i:]
+    out_k += kinds[i:]
+    return out_t, out_s, out_e, out_k, bytes(map(PUNCT.__ne__, out_k))
+
+
 def _columns(text: str, offset: int, end: int) -> tuple[list[str], list[int], list[int], list[str], bytes]:
     """The tokens of ``text[offset:end]`` as columns: texts, starts, ends, kinds, and 1 for
     each word (not punctuation) token. One findall and C-level maps: no per-token Python
-    code or match object."""
+    code or match object (identifiers, :data:`_PROTECTED`, are merged into one token after)."""
     # Trailing whitespace starts no token: leave it out, or findall retries it from every
     # position (quadratic: 20k trailing spaces took 33 s). str.isspace is the regex's \s.
     end = offset + len(text[offset:end].rstrip())
@@ -311,7 +447,8 @@ def _columns(text: str, offset: int, end: int) -> tuple[list[str], list[int], li
                          initial=offset))
     is_word = bytes(map(not_, map(itemgetter(3), found)))
     kinds = list(map(_KIND_OF.__getitem__, zip(is_word, map(bool, map(itemgetter(2), found)))))
-    return texts, at[1::2], at[2::2], kinds, is_word
+    cols = texts, at[1::2], at[2::2], kinds, is_word
+    return _merge_protected(cols, _protected_spans(text, offset, end))
 
 
 TOKENIZE_CHARS = 1 << 18  # characters tokenised at once by Document.from_text (then cut at a line end)
@@ -441,7 +578,7 @@ class Document:
             # word_key of every word at once: the words joined by "\n" (which no token holds,
             # which ends str.lower's only context rule, a final sigma, as a string end does,
             # and with which no character composes).
-            self._lowered = nfc("\n".join(texts).lower().replace("’", "'")).split("\n") if texts else []
+            self._lowered = nfc(_folded("\n".join(texts).lower().replace("’", "'"))).split("\n") if texts else []
         return self._lowered
 
     def _is_word(self) -> bytes:

@@ -707,7 +707,7 @@ def test_an_output_that_is_an_article_of_the_checked_folder_is_refused(cli, tmp_
     for argv in (("check", folder, "-o", article), ("check", folder, "-o", folder / "link.txt"),
                  ("check", folder, folder / "b.txt", "-o", folder / "b.txt")):
         ran = cli(*argv)
-        assert ran.code == 2 and "output file is one of the inputs" in ran.err, argv
+        assert ran.code == 2 and "refusing to overwrite the input file" in ran.err, argv
     assert article.read_text(encoding="utf-8") == "The mayor resigned on Monday after a long scandal.\n"
 
 

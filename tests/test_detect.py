@@ -625,7 +625,7 @@ def test_spintax_of_phrase_synonyms_is_found():
     ("The minister {said|stated}\nthat the talks had failed.\n", "{said|stated}"),
     ("The minister (who {said|stated} so) left the talks early.\n", "{said|stated}"),
     ("The minister said the gap was {big|large}!\n", "{big|large}"),
-    ("The minister said: “{big|large}” was the word.\n", "{big|large}"),
+    ("The minister said: “the gap is {big|large}” on Tuesday.\n", "{big|large}"),
 ])
 def test_spintax_at_line_edges_and_beside_marks(text, leak):
     report = respin.check(text)

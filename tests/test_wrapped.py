@@ -73,10 +73,16 @@ def test_unwrap_only_replaces_breaks_and_is_idempotent(parts):
 
 
 def test_edits_across_a_joined_break_are_not_applied():
-    edits = [Edit(0, 3, "The", "A", "model", 0.9), Edit(4, 14, "by way\nof", "via", "model", 0.9),
-             Edit(15, 18, "war", "war", "model", 0.9)]
-    assert _within_lines(edits, [10]) == [edits[0], edits[2]]
-    assert _within_lines(edits, []) == edits
+    text = "The cat sat by way\nof the war."
+    edits = [Edit(0, 3, "The", "A", "model", 0.9), Edit(12, 21, "by way\nof", "via", "model", 0.9),
+             Edit(26, 29, "war", "fight", "model", 0.9)]
+    assert _within_lines(edits, [18], text) == ([edits[0], edits[2]], [edits[1]])
+    assert _within_lines(edits, [], text) == (edits, [])
+    # An edit next to a held one, no word between, was chosen with it: held too.
+    text = "an arbitrary\nbackwoods model"
+    edits = [Edit(0, 2, "an", "a", "model", 0.9), Edit(3, 22, "arbitrary\nbackwoods", "random forest", "model", 0.9),
+             Edit(23, 28, "model", "method", "model", 0.9)]
+    assert _within_lines(edits, [12], text) == ([], edits)
 
 
 # --- check and restore of wrapped text ------------------------------------------------------

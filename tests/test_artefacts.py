@@ -1,0 +1,107 @@
+"""Text as it comes from web pages and PDFs: identifiers (addresses, DOIs, LaTeX), invisible
+characters inside words, ligatures, words hyphenated at a line's end, citation furniture.
+None of these may be edited as words, and none may hide a spun word from detection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import respin
+from respin.tokenize import Document, tokenize, unwrap, word_key
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_003 = ROOT / "seeds" / "003_8864450e50f74c75.txt"
+
+
+@pytest.mark.parametrize("ident", [
+    "https://example.org/code", "http://www.example.com/data/big-set", "www.example.net/a/b",
+    "first.author@example.edu", "@CityDesk", "10.1016/j.example.2020.01.005", "example.com/page",
+    "\\cite{smith2019,chen2021}", "\\begin{itemize}", "\\item", "\\emph",
+])
+def test_an_identifier_is_one_token_without_its_sentence_punctuation(ident):
+    toks = tokenize(f"See {ident}. Then more.")
+    assert ident in [t.text for t in toks]
+    assert [t.text for t in toks][2] == "."  # the full stop after it is the sentence's
+
+
+def test_an_address_keeps_a_bracket_it_opened_and_drops_one_it_did_not():
+    texts = [t.text for t in tokenize("(see https://en.example.org/wiki/Foo_(bar)) and (www.example.com).")]
+    assert "https://en.example.org/wiki/Foo_(bar)" in texts and "www.example.com" in texts
+
+
+def test_ordinary_abbreviations_and_decimals_are_not_identifiers():
+    texts = [t.text for t in tokenize("The U.S. economy grew 10.5 percent, e.g. in Jan. Mr. Co. said so.")]
+    assert texts[:4] == ["The", "U.S.", "economy", "grew"] and "10.5" in texts and "e.g." in texts
+
+
+def test_words_inside_identifiers_are_never_flagged_or_restored():
+    text = ("The code for our counterfeit consciousness experiments is at https://example.org/code and the "
+            "data at http://www.example.com/data/set. It was deposited at doi:10.1016/j.example.2020.01.005 "
+            "by first.author@example.edu. Recent work~\\cite{smith2019} uses \\emph{profound learning}.\n")
+    for lexicons in ((), ("tortured",)):
+        rep = respin.check(text, lexicons=lexicons)
+        r = respin.restore(text, min_confidence=0.3, lexicons=lexicons)
+        for ident in ("https://example.org/code", "http://www.example.com/data/set", "10.1016/j.example.2020.01.005",
+                      "first.author@example.edu", "\\cite{smith2019}", "\\emph"):
+            a = text.index(ident)
+            b = a + len(ident)
+            assert not [f for f in rep.findings if f.start < b and a < f.end], (ident, lexicons)
+            assert not [e for e in r.edits if e.start < b and a < e.end], (ident, lexicons)
+            assert ident in r.text
+
+
+@pytest.mark.parametrize("invisible", ["\u00ad", "\u200b", "\u200c", "\u200d", "\u2060"])
+def test_an_invisible_character_inside_a_word_keeps_it_one_word(invisible):
+    doc = Document.from_text(f"It was antici{invisible}pated by all.")
+    assert doc.lowered() == ["it", "was", "anticipated", "by", "all"]
+    assert word_key(f"Frame{invisible}work") == "framework"
+
+
+def test_soft_hyphens_do_not_hide_a_spun_text():
+    # A CMS's hyphenation points (or a content farm's, on purpose) in every long word: the
+    # same words, the same verdict and findings as the text without them.
+    text = SEED_003.read_text(encoding="utf-8")
+    shy = " ".join(w[:4] + "\u00ad" + w[4:] if len(w) >= 8 and w.isalpha() else w for w in text.split(" "))
+    plain, hidden = respin.check(text), respin.check(shy)
+    assert hidden.spun and plain.words == hidden.words
+    assert abs(plain.score - hidden.score) < 1e-6
+    assert len(hidden.findings) == len(plain.findings)
+    assert all(shy[f.start:f.end] == f.text for f in hidden.findings)
+
+
+def test_ligatures_are_read_as_their_letters():
+    doc = Document.from_text("A signi\ufb01cant \ufb02ow of o\ufb03cial data.")
+    assert doc.lowered() == ["a", "significant", "flow", "of", "official", "data"]
+    found = respin.check("The baf\ufb02ing layer was trained.", lexicons=("tortured",)).findings
+    assert [f.text for f in found] == ["baf\ufb02ing layer"]
+
+
+def test_a_word_hyphenated_at_a_line_end_is_read_whole_and_never_edited_in_pieces():
+    flat, joins = unwrap("The frame-\nwork holds.\nA well -\nplaced dash.\n")
+    assert flat.startswith("The frame\u00ad\u00adwork holds.") and joins == [9]
+    assert "well -\nplaced" in flat  # a dash after a space is not a hyphenation
+    text = ("In this paper a profound learn-\ning model is trained with an arbitrary back-\n"
+            "woods classifier on colossal infor-\nmation.\n")
+    found = respin.check(text, lexicons=("tortured",)).findings
+    assert {f.text for f in found} >= {"profound learn-\ning", "arbitrary back-\nwoods"}
+    r = respin.restore(text, min_confidence=0.3, lexicons=("tortured",))
+    assert r.text.count("\n") == text.count("\n")
+    assert not [e for e in r.edits if "-\n" in e.spun or e.spun in ("back", "woods", "learn", "ing")]
+
+
+def test_a_page_number_is_not_spelled_out():
+    text = ("A profound learning network is proposed for bosom malignancy screening with colossal information.\n"
+            "Page 3 of 12\nSee Table 2 and step 4 of the method.\n")
+    r = respin.restore(text, min_confidence=0.3, lexicons=("tortured",))
+    assert "Page 3 of 12\nSee Table 2 and step 4 of the method.\n" in r.text
+
+
+def test_a_text_that_quotes_spintax_is_not_judged_by_it():
+    text = ('Researchers said the programs work from templates such as "{quick|fast|rapid}" and pick one '
+            'word at random. Officials {mentioned|stated} that the talks failed.\n')
+    found = [f for f in respin.check(text).findings if f.kind == "spintax"]
+    assert [f.text for f in found] == ["{mentioned|stated}"]
+    restored = respin.restore(text).text
+    assert '"{quick|fast|rapid}"' in restored and "{mentioned|stated}" not in restored

@@ -1,0 +1,70 @@
+"""How a phrase table such as the shipped tortured phrases acts in restoration: its phrases
+are trusted, its single words are ordinary English (see decode.USER_LEXICON_WEIGHT)."""
+
+from __future__ import annotations
+
+import respin
+
+# Clean scientific prose written for this test: every word below is a single-word row of the
+# tortured table ("work", "strong", "accuracy", "common", "network", "model", "data").
+CLEAN_SCIENCE = (
+    "Previous work on screening showed a strong link between image quality and accuracy.\n"
+    "Breast cancer is common, and a convolutional network is the usual model for such data.\n"
+    "Strong, B. and Little, A. (2020). Work on breast imaging. Journal of Imaging 12: 3-9.\n"
+)
+
+
+def test_a_phrase_tables_single_words_do_not_change_clean_science():
+    for conf in (0.5, 0.3):
+        r = respin.restore(CLEAN_SCIENCE, min_confidence=conf, lexicons=("tortured",))
+        assert r.text == CLEAN_SCIENCE, [(e.spun, e.restored, e.confidence) for e in r.edits]
+
+
+def test_a_verbatim_phrase_of_a_lexicon_is_restored_where_check_reports_it():
+    # A mostly clean paper with one tortured phrase: check reports it at 0.95, and restore at
+    # the documented --min-confidence 0.5 restores it, however clean the rest reads.
+    text = ("We thank the reviewers for their comments. The dataset was collected at two hospitals "
+            "between 2015 and 2019 and annotated by three radiologists. Images were resized and "
+            "normalised before training, and results are reported as mean and standard deviation "
+            "over five runs. A counterfeit consciousness system was used to rank the images.\n")
+    rep = respin.check(text, lexicons=("tortured",))
+    assert [f.text for f in rep.findings if f.kind == "lexicon phrase"] == ["counterfeit consciousness"]
+    r = respin.restore(text, min_confidence=0.5, lexicons=("tortured",))
+    assert "An artificial intelligence system" in r.text or "A artificial intelligence system" not in r.text
+    assert "artificial intelligence system" in r.text
+    assert r.text.replace("artificial intelligence", "counterfeit consciousness").replace("An counterfeit", "A counterfeit") == text
+
+
+def test_a_wrapped_phrase_holds_back_the_edits_chosen_with_it():
+    # "an arbitrary\nbackwoods" -> "a random forest" crosses the line break, which restore
+    # keeps: the article's "an" -> "a" chosen with it must not be applied alone.
+    text = ("The model is compared with an arbitrary\nbackwoods classifier and a support vector machine "
+            "on colossal information from three sites.\n")
+    r = respin.restore(text, min_confidence=0.0, lexicons=("tortured",))
+    assert "a arbitrary" not in r.text
+    assert r.text.count("\n") == text.count("\n")
+
+
+def test_the_word_weight_line_is_read_and_written():
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon.from_tsv("# weight: 4\n# word weight: 1\nirregular\trandom\t3\nirregular woodland\trandom forest\t1\n")
+    assert (lex.weight, lex.word_weight) == (4.0, 1.0)
+    again = SwapLexicon.from_tsv(lex.to_tsv())
+    assert (again.weight, again.word_weight) == (4.0, 1.0)
+    assert SwapLexicon.from_tsv("# weight: 2\nx\ty\t1\n").word_weight is None  # a spinner's own lexicon: one weight
+
+
+def test_learn_from_a_phrase_table_writes_a_word_weight(cli, tmp_path):
+    table = tmp_path / "table.tsv"
+    table.write_text("tortured\texpected\tsplit\nirregular woodland\trandom forest\tdev\n", encoding="utf-8")
+    out = tmp_path / "lex.tsv"
+    assert cli("learn", "--phrase-table", table, "--weight", "4", "-o", out, "-q").code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "# weight: 4\n# word weight: 1\n" in text
+
+
+def test_two_words_of_a_phrase_table_side_by_side_keep_its_weight():
+    # "irregular woodland" is no entry of the shipped table: its words are, one by one.
+    text = "The model is compared with an irregular woodland classifier on the same images.\n"
+    r = respin.restore(text, min_confidence=0.3, lexicons=("tortured",))
+    assert "random forest classifier" in r.text
