@@ -92,7 +92,7 @@ class Model:
             from .evidence import CandidateTable
             try:
                 self.lexicon.candidate_table = CandidateTable.load(table)
-            except (ValueError, KeyError, OSError) as e:
+            except Exception as e:  # as lexicon.npz: a damaged zip is BadZipFile, EOFError or zlib.error too
                 raise ModelError(f"cannot load {table}: {e}") from None
         self.detector = None
         det = path / "detector.json"
@@ -111,10 +111,11 @@ class Model:
         self._decoder_conf = None
         if cfg and (self.lm is not None or cfg.get("weight", 0) >= 1):
             from .ngram import combine, load_lm  # Kneser-Ney models, and CountsLM files of older runs
+            own_file = path / cfg["file"]
             try:
-                own = load_lm(path / cfg["file"])
-            except (OSError, ValueError, KeyError) as e:
-                raise ModelError(f"cannot load the model's own language model: {e}") from None
+                own = load_lm(own_file)
+            except Exception as e:  # the same for a damaged lm.npz
+                raise ModelError(f"cannot load the model's own language model {own_file}: {e}") from None
             self.lm = combine(self.lm, own, cfg["weight"])
 
     def _require(self):
