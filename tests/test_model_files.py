@@ -61,3 +61,69 @@ def test_damaged_own_language_model_is_a_model_error(tmp_path):
     with pytest.raises(rmodel.ModelError) as e:
         rmodel.load(path)
     assert "lm.npz" in one_line(e)
+
+
+# --- thresholds and weights --------------------------------------------------------------------
+
+def _set(*keys, value):
+    def edit(d):
+        for k in keys[:-1]:
+            d = d[k]
+        d[keys[-1]] = value
+    return edit
+
+
+BAD_DETECTOR_VALUES = {
+    "doc_threshold_nan": ("doc_threshold", float("nan")),
+    "doc_threshold_above_1": ("doc_threshold", 1.5),
+    "finding_threshold_5": ("finding_threshold", 5),
+    "restore_threshold_negative": ("restore_threshold", -0.1),
+    "finding_threshold_text": ("finding_threshold", "high"),
+    "doc_threshold_null": ("doc_threshold", None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_DETECTOR_VALUES))
+def test_detector_threshold_out_of_range_is_a_model_error(tmp_path, name):
+    # NaN loaded, judged nothing spun and wrote NaN (invalid JSON) back; 5 listed no finding.
+    key, value = BAD_DETECTOR_VALUES[name]
+    path = model_copy(tmp_path, file="detector.json", edit=_set(key, value=value))
+    with pytest.raises(rmodel.ModelError) as e:
+        respin.check(TEXT, model=str(path))
+    msg = one_line(e)
+    assert "detector.json" in msg and f"{key} must be a number from 0 to 1" in msg
+
+
+def test_detector_thresholds_0_and_1_load(tmp_path):
+    def edit(d):
+        d["finding_threshold"], d["doc_threshold"] = 1, 0.0
+    m = rmodel.load(model_copy(tmp_path, file="detector.json", edit=edit))
+    assert (m.detector.finding_threshold, m.detector.doc_threshold) == (1.0, 0.0)
+    assert json.loads(json.dumps(m.detector.to_dict(), allow_nan=False))["doc_threshold"] == 0.0
+
+
+BAD_DECODER_VALUES = {
+    "threshold_negative": (("params", "threshold"), -1, "threshold must be a number from 0 to 1"),
+    "threshold_nan": (("params", "threshold"), float("nan"), "threshold must be a number from 0 to 1"),
+    "lm_weight_huge": (("params", "lm_weight"), 1e308, "lm_weight must be a number from 0 to 100"),
+    "lm_weight_negative": (("params", "lm_weight"), -1.0, "lm_weight must be a number from 0 to 100"),
+    "theta_nan": (("params", "theta", "keep"), float("nan"), "theta keep must be a number from -100 to 100"),
+    "theta_inf": (("params", "theta", "rank"), float("-inf"), "theta rank must be a number from -100 to 100"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_DECODER_VALUES))
+def test_decoder_weight_out_of_range_is_a_model_error(tmp_path, name):
+    keys, value, said = BAD_DECODER_VALUES[name]
+    path = model_copy(tmp_path, file="decoder.json", edit=_set(*keys, value=value))
+    with pytest.raises(rmodel.ModelError) as e:
+        rmodel.load(path).decoder()
+    msg = one_line(e)
+    assert "decoder.json" in msg and said in msg
+
+
+def test_decoder_threshold_of_a_restore_is_checked(tmp_path):
+    # -1 applied every edit the decoder found, down to confidence 0.29.
+    path = model_copy(tmp_path, file="decoder.json", edit=_set("params", "threshold", value=-1))
+    with pytest.raises(rmodel.ModelError, match="decoder.json.*threshold"):
+        respin.restore(TEXT, model=str(path))
