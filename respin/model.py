@@ -438,7 +438,7 @@ class Model:
         try:
             d = json.loads(path.read_text(encoding="utf-8"))
             params = Params.from_dict(d["params"])
-            sw = self.path / d.get("swaps", "swaps.tsv")
+            sw = self.path / _file_name(d.get("swaps", "swaps.tsv"), "swaps")
             swaps = SwapLexicon.load(sw) if sw.exists() else SwapLexicon()
         except (ValueError, KeyError, TypeError, AttributeError, OSError) as e:
             raise ModelError(f"cannot load {path}: {e}") from None
@@ -669,6 +669,24 @@ def _load_detector(path: Path) -> Detector:
         return Detector.from_dict(d)
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise ModelError(f"cannot load {path}: {e}") from None
+
+
+def _file_name(name, key: str) -> str:
+    """``name``, a model file's reference to another file, where it is a plain file name
+    (of a file in the model folder, as lm.npz is); else ValueError. A path ("/etc/passwd",
+    "../x.tsv") would have a model folder read files outside itself.
+
+    >>> _file_name("swaps.tsv", "swaps")
+    'swaps.tsv'
+    >>> _file_name("../swaps.tsv", "swaps")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'swaps' must be the name of a file in the model folder, got '../swaps.tsv'
+    """
+    if (not isinstance(name, str) or name in ("", ".", "..") or "/" in name or "\\" in name
+            or os.sep in name or name != Path(name).name or Path(name).is_absolute()):
+        raise ValueError(f"{key!r} must be the name of a file in the model folder, got {name!r}")
+    return name
 
 
 def _load_json_object(path: Path) -> dict:

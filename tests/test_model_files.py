@@ -127,3 +127,22 @@ def test_decoder_threshold_of_a_restore_is_checked(tmp_path):
     path = model_copy(tmp_path, file="decoder.json", edit=_set("params", "threshold", value=-1))
     with pytest.raises(rmodel.ModelError, match="decoder.json.*threshold"):
         respin.restore(TEXT, model=str(path))
+
+
+# --- decoder.json's swaps file -----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../swaps.tsv", "lexicons/tortured.tsv", "..", "", 5, None])
+def test_decoder_swaps_outside_the_model_folder_is_refused(tmp_path, name):
+    # "/etc/passwd" was read as a TSV: a model folder could make respin read any file.
+    path = model_copy(tmp_path, file="decoder.json", edit=_set("swaps", value=name))
+    (tmp_path / "swaps.tsv").write_text("home\thouse\t3\n", encoding="utf-8")
+    with pytest.raises(rmodel.ModelError) as e:
+        rmodel.load(path).decoder()
+    msg = one_line(e)
+    assert "decoder.json" in msg and "'swaps' must be the name of a file in the model folder" in msg
+
+
+def test_decoder_swaps_may_name_another_file_in_the_folder(tmp_path):
+    path = model_copy(tmp_path, file="decoder.json", edit=_set("swaps", value="mine.tsv"))
+    (path / "mine.tsv").write_text("mentioned\tsaid\t7\n", encoding="utf-8")
+    assert rmodel.load(path).decoder().swaps.lookup(("mentioned",)) == {("said",): 7}
