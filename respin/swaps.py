@@ -136,15 +136,26 @@ class SwapLexicon:
                 count = int(parts[2]) if len(parts) == 3 else 1
             except ValueError:
                 raise ValueError(f"{where}:{n}: count is not an integer: {parts[2]!r}") from None
+            if count < 0:  # was dropped silently, as a count of 0 (a line turned off) still is
+                raise ValueError(f"{where}:{n}: count must be 0 or more, got {parts[2]!r}")
             lex.add(parts[0], parts[1], count)
         return lex
 
     @classmethod
     def load(cls, path: str | os.PathLike, model_dir: str | os.PathLike | None = None) -> "SwapLexicon":
         """A lexicon TSV file, or a lexicon shipped with the model by its name
-        (:func:`shipped_names`: ``"tortured"``) where no such file exists."""
+        (:func:`shipped_names`: ``"tortured"``) where no such file exists. ValueError, one
+        line naming the file and line, for a malformed line or bytes that are not UTF-8."""
         p = shipped_path(path, model_dir) or Path(path)
-        return cls.from_tsv(p.read_text(encoding="utf-8"), str(p))
+        data = p.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:  # Python's message names neither the file nor the line
+            from .tokenize import split_lines
+            line = len(split_lines(data[:e.start].decode("utf-8") + "x"))
+            raise ValueError(f"{p}:{line}: not UTF-8 text (byte 0x{data[e.start]:02x}); "
+                             "save the lexicon as UTF-8") from None
+        return cls.from_tsv(text, str(p))
 
 
 def shipped_names(model_dir: str | os.PathLike | None = None) -> list[str]:

@@ -11,6 +11,7 @@ import pytest
 
 import respin
 from respin import model as rmodel
+from respin.swaps import SwapLexicon
 
 from conftest import REPO
 
@@ -146,3 +147,35 @@ def test_decoder_swaps_may_name_another_file_in_the_folder(tmp_path):
     path = model_copy(tmp_path, file="decoder.json", edit=_set("swaps", value="mine.tsv"))
     (path / "mine.tsv").write_text("mentioned\tsaid\t7\n", encoding="utf-8")
     assert rmodel.load(path).decoder().swaps.lookup(("mentioned",)) == {("said",): 7}
+
+
+# --- a user's lexicon ---------------------------------------------------------------------------
+
+def test_negative_count_names_file_and_line(tmp_path):
+    p = tmp_path / "mine.tsv"
+    p.write_text("# my swaps\nmentioned\tsaid\t3\nhome\thouse\t-3\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"mine\.tsv:3: count must be 0 or more, got '-3'"):
+        SwapLexicon.load(p)
+    # A count of 0 turns a line off, as before.
+    p.write_text("mentioned\tsaid\t3\nhome\thouse\t0\n", encoding="utf-8")
+    lex = SwapLexicon.load(p)
+    assert lex.lookup(("mentioned",)) == {("said",): 3} and lex.lookup(("home",)) == {}
+
+
+@pytest.mark.parametrize("data, line", [(b"\xff\xfe\x00\x01", 1), (b"ok\tfine\r\nmore\tlines\n\ncaf\xe9\tcoffee\t2\n", 4)])
+def test_lexicon_that_is_not_utf8_names_file_and_line(tmp_path, data, line):
+    p = tmp_path / "legacy.tsv"
+    p.write_bytes(data)
+    with pytest.raises(ValueError) as e:
+        SwapLexicon.load(p)
+    assert one_line(e).startswith(f"{p}:{line}: not UTF-8 text")
+
+
+def test_cli_negative_count_is_one_line_exit_2(tmp_path, cli):
+    lex = tmp_path / "mine.tsv"
+    lex.write_text("home\thouse\t-1\n", encoding="utf-8")
+    text = tmp_path / "a.txt"
+    text.write_text(TEXT + "\n", encoding="utf-8")
+    ran = cli("restore", text, "--lexicon", lex)
+    assert ran.code == 2 and ran.err.count("\n") == 1
+    assert f"{lex}:1: count must be 0 or more" in ran.err
