@@ -165,21 +165,36 @@ def shipped_names(model_dir: str | os.PathLike | None = None) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.tsv")) if folder.is_dir() else []
 
 
+class NotShipped(ValueError):
+    """No lexicon of that name is shipped with the model (:func:`shipped`)."""
+
+
 _SHIPPED: dict = {}  # (model folder, name) -> the shipped lexicon, loaded once per process (decoders are cached per lexicon object)
 
 
 def shipped(name: str, model_dir: str | os.PathLike | None = None) -> "SwapLexicon":
     """The lexicon ``name`` shipped in the model folder ``model_dir`` (default: the default
     model's), loaded once per process (never a file of that name in the working folder: the
-    API reads no files of the caller's)."""
+    API reads no files of the caller's). :class:`NotShipped` where the model ships no such
+    lexicon; :class:`respin.model.ModelError` (one line, naming the file and its line)
+    where its file is damaged or unreadable."""
     from .model import default_dir
     folder = Path(model_dir or default_dir()).resolve()
     lex = _SHIPPED.get((folder, name))
     if lex is None:
         path = _in_model(name, folder)
         if path is None:
-            raise ValueError(f"no shipped lexicon {name!r} (shipped: {', '.join(shipped_names(folder)) or 'none'})")
-        lex = _SHIPPED.setdefault((folder, name), SwapLexicon.load(path))
+            raise NotShipped(f"no shipped lexicon {name!r} (shipped: {', '.join(shipped_names(folder)) or 'none'})")
+        # A damaged or unreadable file is the model's fault, not a name that is not shipped.
+        from .io import os_reason
+        from .model import ModelError
+        try:
+            loaded = SwapLexicon.load(path)
+        except OSError as e:
+            raise ModelError(f"cannot read shipped lexicon ({os_reason(e)}): {path}") from None
+        except ValueError as e:
+            raise ModelError(f"bad shipped lexicon: {e}") from None
+        lex = _SHIPPED.setdefault((folder, name), loaded)
     return lex
 
 

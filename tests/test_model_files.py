@@ -149,6 +149,27 @@ def test_decoder_swaps_may_name_another_file_in_the_folder(tmp_path):
     assert rmodel.load(path).decoder().swaps.lookup(("mentioned",)) == {("said",): 7}
 
 
+# --- the shipped lexicon ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("content, said", [
+    (b"# header\nfoo\n", r"tortured\.tsv:2: expected 'spun<TAB>original"),
+    (b"home\thouse\t-2\n", r"tortured\.tsv:1: count must be 0 or more"),
+    (b"home\thouse\t2\ncaf\xe9\tcoffee\t1\n", r"tortured\.tsv:2: not UTF-8 text \(byte 0xe9\)"),
+])
+def test_damaged_shipped_lexicon_says_what_is_wrong(tmp_path, content, said):
+    # Was "'tortured' is not shipped with the model", which it is.
+    path = model_copy(tmp_path)
+    (path / "lexicons" / "tortured.tsv").write_bytes(content)
+    with pytest.raises(rmodel.ModelError, match="bad shipped lexicon: .*" + said) as e:
+        respin.check(TEXT, model=str(path), lexicons="tortured")
+    assert "not shipped" not in one_line(e)
+
+
+def test_a_name_that_is_not_shipped_is_still_a_type_error(tmp_path):
+    with pytest.raises(TypeError, match="'nonesuch' is not shipped with the model"):
+        respin.check(TEXT, lexicons="nonesuch")
+
+
 # --- a user's lexicon ---------------------------------------------------------------------------
 
 def test_negative_count_names_file_and_line(tmp_path):
