@@ -54,12 +54,14 @@ def unit_arg(x, name: str) -> float | None:
 
 
 def _shipped_or_as_is(x, model_dir=None):
-    """A shipped lexicon for its name (loaded once per process), anything else unchanged."""
-    from .swaps import shipped
+    """A shipped lexicon for its name (loaded once per process), anything else unchanged.
+    A shipped lexicon whose file is damaged raises its own ModelError (file and line), not
+    the "not shipped" error of lexicons_arg."""
+    from .swaps import NotShipped, shipped
     if isinstance(x, str):
         try:
             return shipped(x, model_dir)
-        except ValueError:
+        except NotShipped:
             pass
     return x
 

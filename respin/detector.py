@@ -88,6 +88,26 @@ class Logistic:
         return cls(*arrs, intercept)
 
 
+def unit_number(x, key: str) -> float:
+    """A model file's probability threshold ``x`` as a float; ValueError naming ``key``
+    unless it is a number from 0 to 1.
+
+    >>> unit_number(0.83, "doc_threshold")
+    0.83
+    >>> unit_number(float("nan"), "doc_threshold")
+    Traceback (most recent call last):
+    ...
+    ValueError: doc_threshold must be a number from 0 to 1, got nan
+    """
+    try:
+        v = float(x)
+    except (TypeError, ValueError):
+        v = math.nan
+    if not 0.0 <= v <= 1.0:  # also false for NaN
+        raise ValueError(f"{key} must be a number from 0 to 1, got {x!r}")
+    return v
+
+
 def mixture(p: np.ndarray, prior: float) -> tuple[float, float, np.ndarray]:
     """Treat the document as a mixture of spun and clean words.
 
@@ -224,9 +244,11 @@ class Detector:
         prior = float(d["word_prior"])
         if not 0 < prior < 1:
             raise ValueError("word_prior must be in (0, 1)")
+        # Thresholds compare probabilities: NaN judged nothing spun (and wrote invalid JSON
+        # back), one above 1 listed no finding; neither is a model anyone trained.
+        thresholds = [unit_number(d[key], key) for key in ("finding_threshold", "restore_threshold", "doc_threshold")]
         det = cls(Logistic.from_dict(d["word_model"], len(FEATURES)),
-                  Logistic.from_dict(d["doc_model"], len(names)), prior,
-                  float(d["finding_threshold"]), float(d["restore_threshold"]), float(d["doc_threshold"]), names)
+                  Logistic.from_dict(d["doc_model"], len(names)), prior, *thresholds, names)
         lm = d.get("lm")
         if lm is not None:
             if not (isinstance(lm, dict) and lm.get("file") == "lm.npz" and 0 < float(lm.get("weight", 0)) <= 1):

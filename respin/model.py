@@ -95,7 +95,7 @@ class Model:
             from .evidence import CandidateTable
             try:
                 self.lexicon.candidate_table = CandidateTable.load(table)
-            except (ValueError, KeyError, OSError) as e:
+            except Exception as e:  # as lexicon.npz: a damaged zip is BadZipFile, EOFError or zlib.error too
                 raise ModelError(f"cannot load {table}: {e}") from None
         self.detector = None
         det = path / "detector.json"
@@ -114,10 +114,11 @@ class Model:
         self._decoder_conf = None
         if cfg and (self.lm is not None or cfg.get("weight", 0) >= 1):
             from .ngram import combine, load_lm  # Kneser-Ney models, and CountsLM files of older runs
+            own_file = path / cfg["file"]
             try:
-                own = load_lm(path / cfg["file"])
-            except (OSError, ValueError, KeyError) as e:
-                raise ModelError(f"cannot load the model's own language model: {e}") from None
+                own = load_lm(own_file)
+            except Exception as e:  # the same for a damaged lm.npz
+                raise ModelError(f"cannot load the model's own language model {own_file}: {e}") from None
             self.lm = combine(self.lm, own, cfg["weight"])
 
     def _require(self):
@@ -440,7 +441,7 @@ class Model:
         try:
             d = json.loads(path.read_text(encoding="utf-8"))
             params = Params.from_dict(d["params"])
-            sw = self.path / d.get("swaps", "swaps.tsv")
+            sw = self.path / _file_name(d.get("swaps", "swaps.tsv"), "swaps")
             swaps = SwapLexicon.load(sw) if sw.exists() else SwapLexicon()
         except (ValueError, KeyError, TypeError, AttributeError, OSError) as e:
             raise ModelError(f"cannot load {path}: {e}") from None
@@ -767,6 +768,24 @@ def _load_detector(path: Path) -> Detector:
         return Detector.from_dict(d)
     except (ValueError, KeyError, TypeError, AttributeError) as e:
         raise ModelError(f"cannot load {path}: {e}") from None
+
+
+def _file_name(name, key: str) -> str:
+    """``name``, a model file's reference to another file, where it is a plain file name
+    (of a file in the model folder, as lm.npz is); else ValueError. A path ("/etc/passwd",
+    "../x.tsv") would have a model folder read files outside itself.
+
+    >>> _file_name("swaps.tsv", "swaps")
+    'swaps.tsv'
+    >>> _file_name("../swaps.tsv", "swaps")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'swaps' must be the name of a file in the model folder, got '../swaps.tsv'
+    """
+    if (not isinstance(name, str) or name in ("", ".", "..") or "/" in name or "\\" in name
+            or os.sep in name or name != Path(name).name or Path(name).is_absolute()):
+        raise ValueError(f"{key!r} must be the name of a file in the model folder, got {name!r}")
+    return name
 
 
 def _load_json_object(path: Path) -> dict:

@@ -142,15 +142,26 @@ class SwapLexicon:
                 count = int(parts[2]) if len(parts) == 3 else 1
             except ValueError:
                 raise ValueError(f"{where}:{n}: count is not an integer: {parts[2]!r}") from None
+            if count < 0:  # was dropped silently, as a count of 0 (a line turned off) still is
+                raise ValueError(f"{where}:{n}: count must be 0 or more, got {parts[2]!r}")
             lex.add(parts[0], parts[1], count)
         return lex
 
     @classmethod
     def load(cls, path: str | os.PathLike, model_dir: str | os.PathLike | None = None) -> "SwapLexicon":
         """A lexicon TSV file, or a lexicon shipped with the model by its name
-        (:func:`shipped_names`: ``"tortured"``) where no such file exists."""
+        (:func:`shipped_names`: ``"tortured"``) where no such file exists. ValueError, one
+        line naming the file and line, for a malformed line or bytes that are not UTF-8."""
         p = shipped_path(path, model_dir) or Path(path)
-        return cls.from_tsv(p.read_text(encoding="utf-8"), str(p))
+        data = p.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as e:  # Python's message names neither the file nor the line
+            from .tokenize import split_lines
+            line = len(split_lines(data[:e.start].decode("utf-8") + "x"))
+            raise ValueError(f"{p}:{line}: not UTF-8 text (byte 0x{data[e.start]:02x}); "
+                             "save the lexicon as UTF-8") from None
+        return cls.from_tsv(text, str(p))
 
 
 def shipped_names(model_dir: str | os.PathLike | None = None) -> list[str]:
@@ -160,21 +171,36 @@ def shipped_names(model_dir: str | os.PathLike | None = None) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.tsv")) if folder.is_dir() else []
 
 
+class NotShipped(ValueError):
+    """No lexicon of that name is shipped with the model (:func:`shipped`)."""
+
+
 _SHIPPED: dict = {}  # (model folder, name) -> the shipped lexicon, loaded once per process (decoders are cached per lexicon object)
 
 
 def shipped(name: str, model_dir: str | os.PathLike | None = None) -> "SwapLexicon":
     """The lexicon ``name`` shipped in the model folder ``model_dir`` (default: the default
     model's), loaded once per process (never a file of that name in the working folder: the
-    API reads no files of the caller's)."""
+    API reads no files of the caller's). :class:`NotShipped` where the model ships no such
+    lexicon; :class:`respin.model.ModelError` (one line, naming the file and its line)
+    where its file is damaged or unreadable."""
     from .model import default_dir
     folder = Path(model_dir or default_dir()).resolve()
     lex = _SHIPPED.get((folder, name))
     if lex is None:
         path = _in_model(name, folder)
         if path is None:
-            raise ValueError(f"no shipped lexicon {name!r} (shipped: {', '.join(shipped_names(folder)) or 'none'})")
-        lex = _SHIPPED.setdefault((folder, name), SwapLexicon.load(path))
+            raise NotShipped(f"no shipped lexicon {name!r} (shipped: {', '.join(shipped_names(folder)) or 'none'})")
+        # A damaged or unreadable file is the model's fault, not a name that is not shipped.
+        from .io import os_reason
+        from .model import ModelError
+        try:
+            loaded = SwapLexicon.load(path)
+        except OSError as e:
+            raise ModelError(f"cannot read shipped lexicon ({os_reason(e)}): {path}") from None
+        except ValueError as e:
+            raise ModelError(f"bad shipped lexicon: {e}") from None
+        lex = _SHIPPED.setdefault((folder, name), loaded)
     return lex
 
 

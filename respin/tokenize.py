@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import gc
 import re
+import threading
 import unicodedata
 from bisect import bisect_left, bisect_right
-from contextlib import contextmanager
+from contextlib import ContextDecorator
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate, chain, compress, repeat
@@ -646,18 +647,44 @@ class LineIndex:
         return list(zip((i + 1).tolist(), (pos - starts[i] + 1).tolist()))
 
 
-@contextmanager
-def gc_paused():
+class _GcPause(ContextDecorator):
+    """The collector paused while any thread is inside (see :func:`gc_paused`). Its switch
+    is process-wide, so the threads share one count under a lock: the first to enter
+    pauses it, the last to leave resumes it, and only if it ran before that first entry.
+    Each thread reading and setting the switch on its own left it off for good when one
+    read "off" while another was inside, and then paused it after the other had resumed."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._depth = 0
+        self._resume = False
+
+    def __enter__(self):
+        with self._lock:
+            if self._depth == 0:
+                self._resume = gc.isenabled()
+                gc.disable()
+            self._depth += 1
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        with self._lock:
+            self._depth -= 1
+            if self._depth == 0 and self._resume:
+                gc.enable()
+        return False
+
+
+_GC_PAUSE = _GcPause()
+
+
+def gc_paused() -> _GcPause:
     """The cyclic garbage collector paused for the block (and resumed after it, if it ran
-    before): for building many small tuples of strings and ints, which hold no cycles but
-    set off collections of everything the process holds (the loaded model)."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
+    before), as ``with gc_paused():`` or ``@gc_paused()``: for building many small tuples
+    of strings and ints, which hold no cycles but set off collections of everything the
+    process holds (the loaded model). Thread-safe and re-entrant; while any thread is
+    inside, the collector is paused for the whole process."""
+    return _GC_PAUSE
 
 
 _CLOSERS = frozenset('"\'”’)]»')

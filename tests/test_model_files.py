@@ -1,0 +1,202 @@
+"""Damaged or tampered model folders and lexicon files: each is refused with one line that
+names the file (``ModelError`` for the model's own files, ``ValueError`` for a lexicon the
+caller loads, exit 2 on the command line), never a stray exception or a silent load."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+import respin
+from respin import model as rmodel
+from respin.swaps import SwapLexicon
+
+from conftest import REPO
+
+DEFAULT_DIR = REPO / "models" / "default"
+TEXT = "The White Home mentioned it on Friday."
+
+
+def model_copy(tmp_path, name: str = "model", file: str | None = None, edit=None):
+    """A copy of the shipped model in tmp_path/name; ``edit`` changes the JSON object of
+    ``file`` in place, or returns that file's new raw text."""
+    path = tmp_path / name
+    shutil.copytree(DEFAULT_DIR, path)
+    if edit is not None:
+        p = path / file
+        d = json.loads(p.read_text(encoding="utf-8"))
+        new = edit(d)
+        p.write_text(new if isinstance(new, str) else json.dumps(d), encoding="utf-8")
+    return path
+
+
+def one_line(e) -> str:
+    msg = str(e.value)
+    assert msg and "\n" not in msg
+    return msg
+
+
+# --- candidates.npz and lm.npz ------------------------------------------------------------------
+
+@pytest.mark.parametrize("damage", ["truncated", "not_a_zip", "empty"])
+def test_damaged_candidates_npz_is_a_model_error(tmp_path, damage):
+    path = model_copy(tmp_path)
+    table = path / "candidates.npz"
+    if damage == "truncated":
+        with open(table, "r+b") as fh:
+            fh.truncate(5000)
+    else:
+        table.write_bytes(b"" if damage == "empty" else b"not a zip file at all")
+    with pytest.raises(rmodel.ModelError) as e:
+        respin.check(TEXT, model=str(path))
+    assert "candidates.npz" in one_line(e)
+
+
+def test_damaged_own_language_model_is_a_model_error(tmp_path):
+    def own_lm(d):
+        d["lm"] = {"file": "lm.npz", "weight": 0.5}
+    path = model_copy(tmp_path, file="detector.json", edit=own_lm)
+    (path / "lm.npz").write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(rmodel.ModelError) as e:
+        rmodel.load(path)
+    assert "lm.npz" in one_line(e)
+
+
+# --- thresholds and weights --------------------------------------------------------------------
+
+def _set(*keys, value):
+    def edit(d):
+        for k in keys[:-1]:
+            d = d[k]
+        d[keys[-1]] = value
+    return edit
+
+
+BAD_DETECTOR_VALUES = {
+    "doc_threshold_nan": ("doc_threshold", float("nan")),
+    "doc_threshold_above_1": ("doc_threshold", 1.5),
+    "finding_threshold_5": ("finding_threshold", 5),
+    "restore_threshold_negative": ("restore_threshold", -0.1),
+    "finding_threshold_text": ("finding_threshold", "high"),
+    "doc_threshold_null": ("doc_threshold", None),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_DETECTOR_VALUES))
+def test_detector_threshold_out_of_range_is_a_model_error(tmp_path, name):
+    # NaN loaded, judged nothing spun and wrote NaN (invalid JSON) back; 5 listed no finding.
+    key, value = BAD_DETECTOR_VALUES[name]
+    path = model_copy(tmp_path, file="detector.json", edit=_set(key, value=value))
+    with pytest.raises(rmodel.ModelError) as e:
+        respin.check(TEXT, model=str(path))
+    msg = one_line(e)
+    assert "detector.json" in msg and f"{key} must be a number from 0 to 1" in msg
+
+
+def test_detector_thresholds_0_and_1_load(tmp_path):
+    def edit(d):
+        d["finding_threshold"], d["doc_threshold"] = 1, 0.0
+    m = rmodel.load(model_copy(tmp_path, file="detector.json", edit=edit))
+    assert (m.detector.finding_threshold, m.detector.doc_threshold) == (1.0, 0.0)
+    assert json.loads(json.dumps(m.detector.to_dict(), allow_nan=False))["doc_threshold"] == 0.0
+
+
+BAD_DECODER_VALUES = {
+    "threshold_negative": (("params", "threshold"), -1, "threshold must be a number from 0 to 1"),
+    "threshold_nan": (("params", "threshold"), float("nan"), "threshold must be a number from 0 to 1"),
+    "lm_weight_huge": (("params", "lm_weight"), 1e308, "lm_weight must be a number from 0 to 100"),
+    "lm_weight_negative": (("params", "lm_weight"), -1.0, "lm_weight must be a number from 0 to 100"),
+    "theta_nan": (("params", "theta", "keep"), float("nan"), "theta keep must be a number from -100 to 100"),
+    "theta_inf": (("params", "theta", "rank"), float("-inf"), "theta rank must be a number from -100 to 100"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_DECODER_VALUES))
+def test_decoder_weight_out_of_range_is_a_model_error(tmp_path, name):
+    keys, value, said = BAD_DECODER_VALUES[name]
+    path = model_copy(tmp_path, file="decoder.json", edit=_set(*keys, value=value))
+    with pytest.raises(rmodel.ModelError) as e:
+        rmodel.load(path).decoder()
+    msg = one_line(e)
+    assert "decoder.json" in msg and said in msg
+
+
+def test_decoder_threshold_of_a_restore_is_checked(tmp_path):
+    # -1 applied every edit the decoder found, down to confidence 0.29.
+    path = model_copy(tmp_path, file="decoder.json", edit=_set("params", "threshold", value=-1))
+    with pytest.raises(rmodel.ModelError, match="decoder.json.*threshold"):
+        respin.restore(TEXT, model=str(path))
+
+
+# --- decoder.json's swaps file -----------------------------------------------------------------
+
+@pytest.mark.parametrize("name", ["/etc/passwd", "../swaps.tsv", "lexicons/tortured.tsv", "..", "", 5, None])
+def test_decoder_swaps_outside_the_model_folder_is_refused(tmp_path, name):
+    # "/etc/passwd" was read as a TSV: a model folder could make respin read any file.
+    path = model_copy(tmp_path, file="decoder.json", edit=_set("swaps", value=name))
+    (tmp_path / "swaps.tsv").write_text("home\thouse\t3\n", encoding="utf-8")
+    with pytest.raises(rmodel.ModelError) as e:
+        rmodel.load(path).decoder()
+    msg = one_line(e)
+    assert "decoder.json" in msg and "'swaps' must be the name of a file in the model folder" in msg
+
+
+def test_decoder_swaps_may_name_another_file_in_the_folder(tmp_path):
+    path = model_copy(tmp_path, file="decoder.json", edit=_set("swaps", value="mine.tsv"))
+    (path / "mine.tsv").write_text("mentioned\tsaid\t7\n", encoding="utf-8")
+    assert rmodel.load(path).decoder().swaps.lookup(("mentioned",)) == {("said",): 7}
+
+
+# --- the shipped lexicon ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("content, said", [
+    (b"# header\nfoo\n", r"tortured\.tsv:2: expected 'spun<TAB>original"),
+    (b"home\thouse\t-2\n", r"tortured\.tsv:1: count must be 0 or more"),
+    (b"home\thouse\t2\ncaf\xe9\tcoffee\t1\n", r"tortured\.tsv:2: not UTF-8 text \(byte 0xe9\)"),
+])
+def test_damaged_shipped_lexicon_says_what_is_wrong(tmp_path, content, said):
+    # Was "'tortured' is not shipped with the model", which it is.
+    path = model_copy(tmp_path)
+    (path / "lexicons" / "tortured.tsv").write_bytes(content)
+    with pytest.raises(rmodel.ModelError, match="bad shipped lexicon: .*" + said) as e:
+        respin.check(TEXT, model=str(path), lexicons="tortured")
+    assert "not shipped" not in one_line(e)
+
+
+def test_a_name_that_is_not_shipped_is_still_a_type_error(tmp_path):
+    with pytest.raises(TypeError, match="'nonesuch' is not shipped with the model"):
+        respin.check(TEXT, lexicons="nonesuch")
+
+
+# --- a user's lexicon ---------------------------------------------------------------------------
+
+def test_negative_count_names_file_and_line(tmp_path):
+    p = tmp_path / "mine.tsv"
+    p.write_text("# my swaps\nmentioned\tsaid\t3\nhome\thouse\t-3\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"mine\.tsv:3: count must be 0 or more, got '-3'"):
+        SwapLexicon.load(p)
+    # A count of 0 turns a line off, as before.
+    p.write_text("mentioned\tsaid\t3\nhome\thouse\t0\n", encoding="utf-8")
+    lex = SwapLexicon.load(p)
+    assert lex.lookup(("mentioned",)) == {("said",): 3} and lex.lookup(("home",)) == {}
+
+
+@pytest.mark.parametrize("data, line", [(b"\xff\xfe\x00\x01", 1), (b"ok\tfine\r\nmore\tlines\n\ncaf\xe9\tcoffee\t2\n", 4)])
+def test_lexicon_that_is_not_utf8_names_file_and_line(tmp_path, data, line):
+    p = tmp_path / "legacy.tsv"
+    p.write_bytes(data)
+    with pytest.raises(ValueError) as e:
+        SwapLexicon.load(p)
+    assert one_line(e).startswith(f"{p}:{line}: not UTF-8 text")
+
+
+def test_cli_negative_count_is_one_line_exit_2(tmp_path, cli):
+    lex = tmp_path / "mine.tsv"
+    lex.write_text("home\thouse\t-1\n", encoding="utf-8")
+    text = tmp_path / "a.txt"
+    text.write_text(TEXT + "\n", encoding="utf-8")
+    ran = cli("restore", text, "--lexicon", lex)
+    assert ran.code == 2 and ran.err.count("\n") == 1
+    assert f"{lex}:1: count must be 0 or more" in ran.err
