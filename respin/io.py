@@ -210,27 +210,67 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     # Not valid UTF-8: legacy Windows-1252, or (common in scraped text) UTF-8 with a few
-    # pasted Windows-1252 lines. Decode line by line so that the UTF-8 lines stay right (lines
-    # end at "\r\n", "\r" or "\n", as everywhere in respin: respin.tokenize.LINE_BREAK).
+    # pasted Windows-1252 lines or words. Decode line by line so that the UTF-8 lines stay
+    # right (lines end at "\r\n", "\r" or "\n", as everywhere in respin:
+    # respin.tokenize.LINE_BREAK), and within a line keep its UTF-8 characters (_mixed_line).
     pieces = re.split(rb"(\r\n?|\n)", data)  # lines, each followed by its break
-    lines, legacy = pieces[::2], 0
+    lines, kept = pieces[::2], False
     for k, raw in enumerate(lines):
         try:
             lines[k] = raw.decode("utf-8")
+            kept = kept or not raw.isascii()
         except UnicodeDecodeError:
-            try:
-                lines[k] = raw.decode("cp1252")
-            except UnicodeDecodeError:
-                raise InputError(f"cannot decode as UTF-8 or Windows-1252 text: {path}") from None
-            legacy += 1
+            lines[k], utf8 = _mixed_line(raw)
+            kept = kept or utf8
     pieces[::2] = lines
     pieces[1::2] = [b.decode("ascii") for b in pieces[1::2]]
     text = "".join(pieces)
     # Control characters other than whitespace mean this was never text.
     if sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\t\n\r\f") > 8:
         raise InputError(f"not a text file (binary data): {path}")
-    utf8_lines = sum(1 for x in lines if not x.isascii()) - legacy
-    return text, ("cp1252" if utf8_lines <= 0 else "utf-8+cp1252")
+    return text, ("utf-8+cp1252" if kept else "cp1252")
+
+
+# Windows-1252 as Windows and browsers (WHATWG) decode it: Latin-1 but for 0x80-0x9F, where
+# the five bytes Python's strict codec refuses (0x81, 0x8D, 0x8F, 0x90, 0x9D) stay the C1
+# control of the same number. Applied to text decoded as Latin-1, byte for character.
+_CP1252 = {b: bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(0x80, 0xA0)}
+
+# One well-formed UTF-8 character of two to four bytes (no overlong form, no surrogate).
+_UTF8_CHAR = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+                        rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+                        rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+
+
+def _cp1252(raw: bytes) -> str:
+    return raw.decode("latin-1").translate(_CP1252)
+
+
+def _mixed_line(raw: bytes) -> tuple[str, bool]:
+    """A line that is not valid UTF-8, decoded, and whether UTF-8 characters were kept in it.
+
+    Its well-formed UTF-8 characters stay what they are, and only the other bytes are read as
+    Windows-1252 (a name pasted from a legacy file into a UTF-8 line: whole-line Windows-1252
+    wrote the line's "’" as "â€™"), where the line shows it is UTF-8: one character of three
+    or four bytes (curly quotes, dashes; in Windows-1252 a letter with two symbols after it),
+    or an accented Latin letter (U+00A0-U+024F). A legacy line's own pairs, an upper-case
+    letter or "ß" before a quote or dash ("Fuß“" is valid UTF-8: U+07D3), are no such sign,
+    and a line without one is read wholly as Windows-1252.
+
+    >>> _mixed_line("The mayor\\u2019s caf\\u00e9".encode("utf-8")[:-2] + b"\\xe9")
+    ('The mayor’s café', True)
+    >>> _mixed_line("Fu\\u00df\\u201c und ".encode("cp1252") + b"\\x81")
+    ('Fuß“ und \\x81', False)
+    """
+    chars = list(_UTF8_CHAR.finditer(raw))
+    if not any(len(m[0]) > 2 or 0xA0 <= ord(m[0].decode("utf-8")) <= 0x24F for m in chars):
+        return _cp1252(raw), False
+    out, at = [], 0
+    for m in chars:
+        out += [_cp1252(raw[at:m.start()]), m[0].decode("utf-8")]
+        at = m.end()
+    out.append(_cp1252(raw[at:]))
+    return "".join(out), True
 
 
 LEGACY_NOTE = "not valid UTF-8"

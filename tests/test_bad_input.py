@@ -267,6 +267,35 @@ def test_decode(data, text, encoding):
     assert decode(data) == (text, encoding)
 
 
+@pytest.mark.parametrize("data,text,encoding", [
+    # a UTF-8 line with one Windows-1252 byte pasted in: its "’" stays (was "â€™")
+    ("The mayor\u2019s caf".encode() + b"\xe9 reopened.\n", "The mayor\u2019s caf\u00e9 reopened.\n", "utf-8+cp1252"),
+    # a UTF-8 "”" holds 0x9D, which strict cp1252 refuses: the whole file was refused
+    ("\u201cno\u201d to the caf".encode() + b"\xe9", "\u201cno\u201d to the caf\u00e9", "utf-8+cp1252"),
+    ("Z\u00fcrich".encode() + b" caf\xe9", "Z\u00fcrich caf\u00e9", "utf-8+cp1252"),
+    # a UTF-8 file cut inside its last character
+    ("said \u201cyes\u201d. ".encode() + b"\xe2\x80", "said \u201cyes\u201d. \u00e2\u20ac", "utf-8+cp1252"),
+    # the five bytes Windows-1252 leaves undefined are read as Windows does (C1 controls)
+    (b"caf\xe9 \x81\x8d\x8f\x90\x9d", "caf\u00e9 \x81\x8d\x8f\x90\x9d", "cp1252"),
+    # a legacy line's "ß“" is valid UTF-8 (U+07D3), but no sign that the line is UTF-8
+    ("\u201eFu\u00df\u201c, sagte er.".encode("cp1252"), "\u201eFu\u00df\u201c, sagte er.", "cp1252"),
+])
+def test_decode_mixed_lines_keep_their_utf8(data, text, encoding):
+    """Within a line that is not valid UTF-8, the UTF-8 characters stay and only the other
+    bytes are read as Windows-1252 (the line was decoded wholly as Windows-1252)."""
+    assert decode(data) == (text, encoding)
+
+
+def test_restore_keeps_a_mixed_line(cli, tmp_path):
+    """Clean text comes back unchanged, in UTF-8, with the note: not with a garbled "’"."""
+    f = tmp_path / "mixed.txt"
+    f.write_bytes("The mayor\u2019s office said the caf".encode() + b"\xe9 would reopen on Monday.\n")
+    ran = cli("restore", f)
+    assert ran.code == 0
+    assert ran.out == "The mayor\u2019s office said the caf\u00e9 would reopen on Monday.\n"
+    assert "not valid UTF-8" in ran.err
+
+
 def test_decode_refuses_binary():
     with pytest.raises(InputError, match="binary"):
         decode(b"GIF89a\x00\x00\x01")
