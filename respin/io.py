@@ -370,14 +370,75 @@ def not_regular(path: str | Path, *, descriptors: bool = False) -> str | None:
     return f"not a regular file ({kind})"
 
 
-def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[Path]:
-    """The files under ``root`` matching any of ``patterns`` (as ``Path.rglob`` finds them),
-    sorted. Unlike ``rglob``, a folder that cannot be read is not skipped silently: ``note``
-    gets ``cannot read folder (why): FOLDER`` for each below ``root``, and ``root`` itself
-    raises InputError with that message. Earlier ``respin batch`` output
-    folders below ``root`` are skipped, with a note; so is a matching name that is no file to
-    read (``skipping PATH: broken symbolic link``, ``...: not a regular file (named pipe)``)."""
+def walk(top: str | Path, onerror=None) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top, onerror=onerror)``: top-down, the ``dirnames`` it yields may be pruned in
+    place, links to folders listed but not followed; with a stack instead of recursion, as
+    Python 3.12's: on 3.11 a folder tree some 1,000 deep was a RecursionError (an internal
+    error) in ``check DIR``."""
+    stack = [os.fspath(top)]
+    while stack:
+        here = stack.pop()
+        try:
+            with os.scandir(here) as it:
+                entries = list(it)
+        except OSError as e:
+            if onerror is not None:
+                onerror(e)
+            continue
+        dirnames, filenames = [], []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:  # as os.walk: what cannot be looked at is no folder
+                is_dir = False
+            (dirnames if is_dir else filenames).append(entry.name)
+        yield here, dirnames, filenames
+        for d in reversed(dirnames):  # reversed: popped in os.walk's order
+            sub = os.path.join(here, d)
+            if not os.path.islink(sub):
+                stack.append(sub)
+
+
+def name_matches(name: str, pattern: str) -> bool:
+    """Whether a file name matches a shell pattern, whatever the case of either: files made
+    on Windows are often ``ARTICLE.TXT``, which ``*.txt`` skipped on Linux.
+
+    >>> name_matches("ARTICLE.TXT", "*.txt"), name_matches("a.md", "*.txt")
+    (True, False)
+    """
     from fnmatch import fnmatchcase
+    return fnmatchcase(name.lower(), pattern.lower())
+
+
+def path_matches(parts: tuple[str, ...], pattern: str) -> bool:
+    """Whether a path below the walked folder (its ``parts``) matches a pattern with folders
+    in it as ``Path.rglob(pattern)`` finds it: the pattern matches the path's last parts, and
+    ``**`` any number of folders, none included; the case of letters does not matter
+    (:func:`name_matches`).
+
+    >>> path_matches(("x", "b", "y.TXT"), "b/*.txt"), path_matches(("y.txt",), "**/*.txt")
+    (True, True)
+    >>> path_matches(("b", "c", "y.txt"), "b/*.txt"), path_matches(("a", "c", "y.txt"), "a/**/*.txt")
+    (False, True)
+    """
+    pats = ["**"] + [p for p in pattern.split("/") if p not in ("", ".")]
+    at = {0}  # how many parts the pattern so far can have matched
+    for pat in pats:
+        if pat == "**":
+            at = set(range(min(at), len(parts) + 1)) if at else at
+        else:
+            at = {k + 1 for k in at if k < len(parts) and name_matches(parts[k], pat)}
+    return len(parts) in at
+
+
+def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[Path]:
+    """The files under ``root`` matching any of ``patterns`` (as ``Path.rglob`` finds them,
+    but whatever the case of letters: :func:`name_matches`), sorted. Unlike ``rglob``, a
+    folder that cannot be read is not skipped silently: ``note`` gets ``cannot read folder
+    (why): FOLDER`` for each below ``root``, and ``root`` itself raises InputError with that
+    message. Earlier ``respin batch`` output folders below ``root`` are skipped, with a note;
+    so is a matching name that is no file to read (``skipping PATH: broken symbolic link``,
+    ``...: not a regular file (named pipe)``)."""
     root = Path(root)
 
     def unreadable(e: OSError) -> None:
@@ -397,21 +458,19 @@ def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[P
             note(f"skipping {display_path(str(f))}: {why}")
         return False
 
-    simple = all("/" not in pat for pat in patterns)
+    def matches(f: Path) -> bool:
+        if all("/" not in pat for pat in patterns):
+            return any(name_matches(f.name, pat) for pat in patterns)
+        parts = f.relative_to(root).parts
+        return any(path_matches(parts, pat) if "/" in pat else name_matches(f.name, pat) for pat in patterns)
+
     found = set()
-    skipped: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
-        before = set(dirnames)
+    for dirpath, dirnames, filenames in walk(root, onerror=unreadable):
         skip_batch_outputs(dirpath, dirnames, note)
-        skipped += [os.path.join(dirpath, d) for d in before - set(dirnames)]
-        if simple:
-            here = Path(dirpath)
-            for name in sorted(filenames):  # sorted: the notes come in a fixed order
-                if any(fnmatchcase(name, pat) for pat in patterns) and regular(here / name):
-                    found.add(here / name)
-    if not simple:  # a pattern with folders in it: rglob's own matching (the walk above gave the notes)
-        found = {f for f in sorted({f for pat in patterns for f in root.rglob(pat)})
-                 if not any(f.is_relative_to(s) for s in skipped) and regular(f)}
+        here = Path(dirpath)
+        for name in sorted(filenames):  # sorted: the notes come in a fixed order
+            if matches(here / name) and regular(here / name):
+                found.add(here / name)
     return sorted(found)
 
 

@@ -557,3 +557,49 @@ def test_learn_split_without_a_phrase_table(cli, tmp_path):
 def test_empty_output_path(cli, tmp_path, command):
     (tmp_path / "in.txt").write_text(SPUN)
     assert_user_error(cli(command, tmp_path / "in.txt", "-o", ""), "output path is empty")
+
+
+# --- found by user reviews (2026-12-04) -------------------------------------------------------
+
+def test_folders_are_walked_whatever_the_case_of_letters(cli, tmp_path):
+    """Files made on Windows are often ARTICLE.TXT: *.txt skipped them (check said "no files
+    matching" and exit 0, as if nothing were spun; index build and train --corpus left them out)."""
+    import warnings
+
+    from respin import corpora
+    root = tmp_path / "win"
+    (root / "Sub").mkdir(parents=True)
+    (root / "ARTICLE.TXT").write_text(SPUN, encoding="utf-8")
+    (root / "Sub" / "note.Txt").write_text(SPUN, encoding="utf-8")
+    (root / "other.md").write_text(SPUN, encoding="utf-8")
+    ran = cli("check", root, "-f", "jsonl")
+    assert ran.code in (0, 1), ran.err
+    assert [json.loads(x)["path"] for x in ran.out.splitlines()] == [str(root / "ARTICLE.TXT"), str(root / "Sub" / "note.Txt")]
+    assert len(cli("check", root, "--glob", "sub/*.TXT", "-f", "jsonl").out.splitlines()) == 1
+    ran = cli("index", "build", root, "--out", tmp_path / "i.index")
+    assert ran.code == 0 and "2 added" in ran.err, ran.err
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert list(corpora.folder_texts(root)) == [SPUN, SPUN]
+
+
+def test_a_very_deep_folder_tree_is_walked(cli, tmp_path):
+    """os.walk recurses on Python 3.11: a tree 1,000 folders deep was an internal error
+    (RecursionError) in check DIR."""
+    root = here = tmp_path / "deep"
+    root.mkdir()
+    for _ in range(1000):  # not os.makedirs: it recurses too
+        here = here / "d"
+        here.mkdir()
+    (here / "x.txt").write_text(SPUN, encoding="utf-8")
+    (root / "top.txt").write_text(SPUN, encoding="utf-8")
+    try:
+        ran = cli("check", root, "-f", "jsonl")
+        assert ran.code in (0, 1), ran.err
+        assert [json.loads(x)["path"] for x in ran.out.splitlines()] == [str(here / "x.txt"), str(root / "top.txt")]
+        assert len(cli("check", root, "--glob", "**/d/x.txt", "-f", "jsonl").out.splitlines()) == 1
+    finally:  # pytest's clean-up (shutil.rmtree) recurses too
+        (here / "x.txt").unlink()
+        while here != root:
+            here.rmdir()
+            here = here.parent
