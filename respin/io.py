@@ -519,9 +519,8 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     ``-o /dev/stdout``) is written in place, and a symbolic link's target is replaced, the
     link kept.
     """
+    _not_a_folder(path)
     target = Path(path)
-    if target.is_dir():
-        raise InputError(f"output is a folder, expected a file: {path}")
     for src in inputs:
         if src != "-" and target.exists() and Path(src).exists() and os.path.samefile(src, target):
             raise InputError(f"refusing to overwrite the input file with the output: {path}")
@@ -559,9 +558,8 @@ def check_output(path: str | None) -> None:
         return
     if path == "":  # -o "" (an unset variable): Path("") is the current folder
         raise InputError("output path is empty (give a file, or - for standard output)")
+    _not_a_folder(path)
     target = Path(path)
-    if target.is_dir():
-        raise InputError(f"output is a folder, expected a file: {path}")
     if target.exists() and not_regular(target, descriptors=True) not in (None, BROKEN_LINK):
         return  # a device or a named pipe, written in place
     folder = target.parent if str(target.parent) else Path(".")
@@ -571,6 +569,13 @@ def check_output(path: str | None) -> None:
         raise InputError(f"output folder is a file, expected a folder: {folder}")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(f"cannot write output file (permission denied): {path}")
+
+
+def _not_a_folder(path: str) -> None:
+    """InputError for an output that is a folder, or is written as one (``-o reports/``):
+    ``Path`` drops the final slash, and a file named ``reports`` was written."""
+    if Path(path).is_dir() or path.endswith(tuple({"/", os.sep, os.altsep or "/"})):
+        raise InputError(f"output is a folder, expected a file: {path}")
 
 
 def make_folders(folder: Path, what: str = "output folder") -> None:
