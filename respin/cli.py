@@ -17,7 +17,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, check_output, display_path, isatty, legacy_note, looks_binary, os_reason,
+from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, binary_note, check_output, display_path, isatty, legacy_note, os_reason,
                  read_text, walk_files, write_atomic)
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
@@ -106,8 +106,8 @@ def _expand(paths: list[str], pattern: str, quiet: bool) -> list[tuple[str, bool
         if path.is_dir():
             found = walk_files(path, (pattern,), lambda m: _note(m, quiet))
             for f in found:
-                if looks_binary(f):
-                    _note(f"skipping binary file: {f}", quiet)
+                if (binary := binary_note(f)) is not None:
+                    _note(binary, quiet)
                 else:
                     out.append((str(f), True))
             if not found:

@@ -477,12 +477,22 @@ def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[P
 def looks_binary(path: Path) -> bool:
     """Cheap sniff used when walking folders: NUL bytes in the first 8 KB, unless the file
     starts with a UTF-16 or UTF-32 byte-order mark (such text is full of NUL bytes)."""
+    return binary_note(path) is not None
+
+
+def binary_note(path: Path) -> str | None:
+    """What a folder walk says of a file :func:`looks_binary` skips (None for any other):
+    with the hint :func:`decode` gives of it when it is named alone, for UTF-16 text without
+    a byte-order mark (it was only "skipping binary file" in a folder)."""
     try:
         with open(path, "rb") as f:
             head = f.read(8192)
     except OSError:
-        return False
-    return not head.startswith(tuple(bom for bom, _ in _WIDE_MARKS)) and b"\x00" in head
+        return None
+    if head.startswith(tuple(bom for bom, _ in _WIDE_MARKS)) or b"\x00" not in head:
+        return None
+    hint = " (UTF-16 without a byte-order mark? Convert it to UTF-8)" if _utf16_without_mark(head) else ""
+    return f"skipping binary file{hint}: {display_path(str(path))}"
 
 
 @contextlib.contextmanager

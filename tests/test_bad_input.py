@@ -603,3 +603,15 @@ def test_a_very_deep_folder_tree_is_walked(cli, tmp_path):
         while here != root:
             here.rmdir()
             here = here.parent
+
+
+def test_utf16_without_a_mark_gets_its_hint_in_a_folder_too(cli, tmp_path):
+    """Named alone, such a file gets "UTF-16 without a byte-order mark? Convert it to UTF-8";
+    in a folder it was only "skipping binary file"."""
+    (tmp_path / "u16.txt").write_bytes(SPUN.encode("utf-16-le"))
+    (tmp_path / "blob.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    hint = "UTF-16 without a byte-order mark? Convert it to UTF-8"
+    ran = cli("check", tmp_path)
+    assert ran.err == (f"respin: skipping binary file: {tmp_path / 'blob.txt'}\n"
+                       f"respin: skipping binary file ({hint}): {tmp_path / 'u16.txt'}\n")
+    assert hint in cli("index", "build", tmp_path, "--out", tmp_path / "i.index").err
