@@ -129,6 +129,30 @@ def read_at_most(f, n: int, chunk: int = 1 << 24) -> bytes:
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
+# --max-size's units: KB, MB, ... are powers of 1000, KiB, MiB, ... and K, M, ... powers of
+# 1024, as GNU tools read them (sort -S, du -B).
+_UNITS = {"": 1, "b": 1, **{p + s: (1000 if s == "b" else 1024) ** k
+                            for k, p in enumerate("kmgtp", 1) for s in ("", "b", "ib")}}
+
+
+def parse_size(text: str) -> int:
+    """A size in bytes from ``--max-size``'s words: bytes, or a number with a unit (the
+    case of its letters ignored). ValueError, in words for the user, for anything else.
+
+    >>> parse_size("26214400"), parse_size("25MB"), parse_size("25 MiB"), parse_size("1.5k"), parse_size("1T")
+    (26214400, 25000000, 26214400, 1536, 1099511627776)
+    """
+    from fractions import Fraction
+    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*", text, re.IGNORECASE)
+    unit = _UNITS.get(m[2].lower()) if m else None
+    if unit is None:
+        raise ValueError(f"{text!r} is not a size: give bytes (26214400) or a number with a unit (25MB, 25MiB)")
+    n = int(Fraction(m[1]) * unit)
+    if n < 1:
+        raise ValueError(f"{text!r} is less than one byte")
+    return n
+
+
 def _size(n: int) -> str:
     """Human-readable size in the binary units --max-size defaults are given in; bytes below
     1 MiB so that a small --max-size reads sensibly.

@@ -615,3 +615,20 @@ def test_utf16_without_a_mark_gets_its_hint_in_a_folder_too(cli, tmp_path):
     assert ran.err == (f"respin: skipping binary file: {tmp_path / 'blob.txt'}\n"
                        f"respin: skipping binary file ({hint}): {tmp_path / 'u16.txt'}\n")
     assert hint in cli("index", "build", tmp_path, "--out", tmp_path / "i.index").err
+
+
+def test_max_size_takes_a_unit(cli, pair, tmp_path):
+    """--max-size 25MB was "'25MB' is not a valid int range": a size is bytes or a number
+    with a unit (KB, MB: powers of 1000; KiB, MiB and K, M: of 1024), in every command."""
+    spun, source = pair
+    big = tmp_path / "big.txt"
+    big.write_text(SPUN * 30, encoding="utf-8")  # 2,130 bytes
+    for size in ("25MB", "25 MiB", "3k", "2.2KB"):
+        ran = cli("check", big, "--max-size", size, "-q")
+        assert ran.code in (0, 1), (size, ran.err)
+    assert_user_error(cli("check", big, "--max-size", "2KB"), "too large (2,130 bytes > 2,000 bytes")
+    assert_user_error(cli("check", big, "--max-size", "2K"), "too large (2,130 bytes > 2,048 bytes")
+    for argv in (("check", big), ("restore", big), ("spin", big), ("batch", big, "--out", tmp_path / "o"),
+                 ("index", "build", big, "--out", tmp_path / "i.index"), ("index", "query", tmp_path / "i.index", big)):
+        assert_user_error(cli(*argv, "--max-size", "25XB"), "Invalid value for '--max-size': '25XB' is not a size")
+    assert_user_error(cli("check", big, "--max-size", "0"), "'0' is less than one byte")
