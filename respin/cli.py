@@ -17,8 +17,8 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, check_output, display_path, isatty, legacy_note, looks_binary, os_reason,
-                 read_text, walk_files, write_atomic)
+from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, binary_note, check_output, display_path, isatty, legacy_note, os_reason,
+                 parse_size, read_text, walk_files, write_atomic)
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
                 "2 usage or input error, 130 interrupted.")
@@ -106,8 +106,8 @@ def _expand(paths: list[str], pattern: str, quiet: bool) -> list[tuple[str, bool
         if path.is_dir():
             found = walk_files(path, (pattern,), lambda m: _note(m, quiet))
             for f in found:
-                if looks_binary(f):
-                    _note(f"skipping binary file: {f}", quiet)
+                if (binary := binary_note(f)) is not None:
+                    _note(binary, quiet)
                 else:
                     out.append((str(f), True))
             if not found:
@@ -254,6 +254,17 @@ def _interruptible(command):
     return run
 
 
+def _size(value: str | int) -> int:
+    """Option parser of --max-size: bytes, or a number with a unit (25MB, 25MiB: io.parse_size);
+    "'25MB' is not a valid int range" was all a user got for the natural way of writing it."""
+    if isinstance(value, int):  # the default
+        return value
+    try:
+        return parse_size(value)
+    except ValueError as e:  # not ValueError itself: Typer would say only "Invalid value ...: 25XB"
+        raise typer.BadParameter(str(e)) from None
+
+
 def _number(value: float | None) -> float | None:
     """Option callback: click's ranges let "nan" through (every comparison with NaN is false)."""
     if value is not None and value != value:
@@ -278,7 +289,7 @@ def check(
                                               "swaps; restore --source also rewrites the other differences it aligns)."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results to FILE (atomically)."),
-    glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders."),
+    glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders, recursively; letter case is ignored (*.txt also finds .TXT files)."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
                                       help="Also report every phrase (two or more words) of this swap lexicon found "
                                            "in the text, with its originals (repeatable): 'respin learn' output, or "
@@ -295,7 +306,8 @@ def check(
                                                         "less precision; adjacent words may then join into one finding "
                                                         "with its own confidence. The score does not change."),
     statistics: bool = typer.Option(False, "--statistics", metavar="", help="Print counts of findings by word to stderr."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
+                                 help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
                              help="Check files in N worker processes (0: one per CPU); output order is kept."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes or progress on stderr."),
@@ -509,7 +521,8 @@ def restore(
                                                    help=MIN_CONFIDENCE_HELP + " in --format json."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
                                       help=LEXICON_HELP),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
+                                 help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No relation summary on stderr."),
 ):
     """Restore a spun document: from its clean source, from other spun copies, or from the model.
@@ -840,7 +853,8 @@ def spin(
                                         help="Write the swaps (JSON: offsets, original, spun) to FILE."),
     format: SpinFormat = typer.Option(SpinFormat.text, "--format", "-f", help="text: the spun text; json: text and swaps."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the spun text to FILE (atomically)."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
+                                 help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
 ):
     """Simulate an article spinner: make labelled spun text from clean text.
 

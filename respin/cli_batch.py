@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from .batch import COPIES_MAX, POOL_MAX
-from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _number
+from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _number, _size
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
@@ -72,8 +72,8 @@ def batch(
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
                                       help=LEXICON_HELP),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1,
-                                 help="Largest record accepted, in bytes; larger ones get an error result."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
+                                 help="Largest record accepted, in bytes or with a unit (25MB, 25MiB); larger ones get an error result."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same --out folder "
                                                         "(same input and options). A run still writing "
                                                         "there is not joined: one --out, one run at a time."),

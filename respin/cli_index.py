@@ -11,6 +11,7 @@ from typing import List
 
 import typer
 
+from .cli import _size
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_INDEX = "Exit status: 0 success, 2 usage or input error, 130 interrupted."
@@ -117,7 +118,7 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
 
 def _common_options():
     return dict(
-        glob=typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders."),
+        glob=typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders, recursively; letter case is ignored (*.txt also finds .TXT files)."),
         text_field=typer.Option("text", "--text-field", metavar="NAME", help="JSONL: field holding the text."),
         id_field=typer.Option("id", "--id-field", metavar="NAME",
                               help="JSONL: field holding the document id (records without one: FILE:LINE)."),
@@ -137,8 +138,8 @@ def build(
     glob: str = _OPT["glob"],
     text_field: str = _OPT["text_field"],
     id_field: str = _OPT["id_field"],
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1,
-                                 help="Largest document accepted, in bytes (larger files in a folder are skipped; a larger file named "
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
+                                 help="Largest document accepted, in bytes or with a unit (25MB, 25MiB; larger files in a folder are skipped; a larger file named "
                                       "here is an error)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
 ):
@@ -198,8 +199,8 @@ def add(
     glob: str = _OPT["glob"],
     text_field: str = _OPT["text_field"],
     id_field: str = _OPT["id_field"],
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1,
-                                 help="Largest document accepted, in bytes (larger files in a folder are skipped; a larger file named "
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
+                                 help="Largest document accepted, in bytes or with a unit (25MB, 25MiB; larger files in a folder are skipped; a larger file named "
                                       "here is an error)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
 ):
@@ -234,7 +235,8 @@ def query(
                                        help="text: 'rank score id path' lines, best first, '*' on the match "
                                             "restore would use; json: {path, best, matches: [{id, score, "
                                             "shared, path}]}."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", min=1, help="Largest input accepted, in bytes."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
+                                 help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes on stderr."),
 ):
     """List the top-K candidate sources of a (spun) text, with their similarity scores.

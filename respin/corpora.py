@@ -173,17 +173,22 @@ def wikipedia_leads(limit_docs: int | None = None) -> Iterator[str]:
 
 def folder_texts(path: str | os.PathLike, pattern: str = "*.txt") -> Iterator[str]:
     """A user's own clean corpus: one document per file matching ``pattern`` under ``path``
-    (recursively, in sorted order; ``path`` may also be a single file).  Files that cannot be
-    read or decoded are skipped with a warning; FileNotFoundError if ``path`` does not exist."""
-    from .io import InputError, read_text
+    (recursively, in sorted order, whatever the case of letters: ``ARTICLE.TXT`` is a ``*.txt``,
+    as in :func:`respin.io.walk_files`; ``path`` may also be a single file).  Files that cannot
+    be read or decoded, and folders below ``path`` that cannot be read, are skipped with a
+    warning; FileNotFoundError if ``path`` does not exist (InputError, when its files are read,
+    if it cannot be read)."""
+    from .io import InputError, read_text, walk_files
 
     root = Path(path)
     if not root.exists():
         raise FileNotFoundError(f"corpus folder not found: {path}")
-    files = [root] if root.is_file() else sorted(p for p in root.rglob(pattern) if p.is_file())
+
+    def note(msg: str) -> None:
+        warnings.warn(msg, RuntimeWarning, stacklevel=3)
 
     def docs() -> Iterator[str]:
-        for p in files:
+        for p in [root] if root.is_file() else walk_files(root, (pattern,), note):
             try:
                 text = read_text(str(p), what="corpus").text
             except InputError as e:

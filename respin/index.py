@@ -918,7 +918,7 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
     ``pattern`` (and ``pattern + '.gz'``), each file one document with its path relative to
     the folder as id; a JSONL file (.jsonl/.ndjson, optionally .gz) gives one document per
     line; any other file is one document with its name as given as id."""
-    from .io import looks_binary, walk_files
+    from .io import binary_note, walk_files
     for given in paths:
         root = Path(given)
         if not root.exists():
@@ -931,9 +931,9 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
                 if _is_jsonl(f):
                     yield from iter_jsonl(f, text_field, id_field)
                     continue
-                if not f.name.endswith(".gz") and looks_binary(f):
+                if not f.name.endswith(".gz") and (binary := binary_note(f)) is not None:
                     if note:
-                        note(f"skipping binary file: {f}")
+                        note(binary)
                     continue
                 try:
                     text = _read_file_text(f, max_bytes)

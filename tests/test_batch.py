@@ -156,8 +156,8 @@ def test_windows_1252_files_are_noted_per_result_and_counted_once(tmp_path, cli)
     assert json.loads((tmp_path / "o" / "run.json").read_text())["counts"]["windows_1252"] == 4
     _, stats = scan_results(str(tmp_path / "o" / "results.jsonl"))
     assert stats[5] == 4
-    got = list(check_records([b"caf\xe9 " + texts[0].encode("utf-8"), texts[1]]))
-    assert [r["note"] for r in got] == ["not valid UTF-8, decoded as Windows-1252", None]
+    got = list(check_records([b"caf\xe9 " + texts[0].encode("utf-8"), texts[1]]))  # its "—" is UTF-8, kept
+    assert [r["note"] for r in got] == ["not valid UTF-8, decoded as UTF-8 with some Windows-1252 lines", None]
 
 
 def test_duplicate_ids_are_said_once_and_change_nothing(tmp_path, cli):
@@ -228,7 +228,7 @@ def test_folder_input_mirrors_restored_files(tmp_path, cli):
     (src / "b" / "c" / "y.txt").write_text(texts[2] + "\n", encoding="utf-8")
     (src / "b" / "notes.md").write_text(texts[3], encoding="utf-8")       # not *.txt
     (src / "b" / "legacy.txt").write_bytes(b"caf\xe9 " + texts[3].encode())  # Windows-1252: decoded
-    (src / "b" / "bad.txt").write_bytes(b"abc \x81\x8d\x90 def\n")        # neither UTF-8 nor cp1252
+    (src / "b" / "bad.txt").write_bytes(b"\xef\xbb\xbfabc \xff def\n")        # not the UTF-8 its BOM says
     (src / "b" / "bin.txt").write_bytes(b"\x00\x01\x02" * 50)
     (src / "b" / "empty.txt").write_bytes(b"")
     out = src / "results"  # inside the input: must not be walked on a rerun
@@ -239,7 +239,7 @@ def test_folder_input_mirrors_restored_files(tmp_path, cli):
     assert ids == ["a.txt", "b/bad.txt", "b/bin.txt", "b/empty.txt", "b/legacy.txt", "b/x.txt", "b/c/y.txt"]
     err = {r["id"]: r["error"] for r in rows}
     assert err["a.txt"] is None and err["b/legacy.txt"] is None and err["b/empty.txt"] is None
-    assert "decode" in err["b/bad.txt"] and "binary" in err["b/bin.txt"]
+    assert "UTF-8" in err["b/bad.txt"] and "binary" in err["b/bin.txt"]
     note = {r["id"]: r["note"] for r in rows}
     # As respin check says it on stderr, per file here; the summary counts them (one line, not one a file).
     assert note == {"a.txt": None, "b/bad.txt": None, "b/bin.txt": None, "b/empty.txt": "not judged: empty text",

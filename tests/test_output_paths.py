@@ -146,3 +146,19 @@ def test_check_refuses_an_unwritable_output_before_the_work(cli, pair, tmp_path)
     ran = cli("check", tmp_path / "missing.txt", "-o", tmp_path / "new" / "report.json")
     assert ran.code == 2 and "missing.txt" in ran.err and not (tmp_path / "new").exists()
     assert cli("check", spun, "-o", tmp_path / "new" / "report.json").code in (0, 1)
+
+
+def test_an_output_written_as_a_folder_is_refused(cli, pair, tmp_path):
+    """-o DIR/ (a trailing slash: a folder) wrote a file named DIR: Path() drops the slash."""
+    spun, source = pair
+    pairs = tmp_path / "pairs"
+    pairs.mkdir()
+    (pairs / "a.spun.txt").write_text("The White Home mentioned it.\n", encoding="utf-8")
+    (pairs / "a.orig.txt").write_text("The White House said it.\n", encoding="utf-8")
+    out = f"{tmp_path / 'new'}/"
+    for argv in (("restore", spun, "--source", source, "-o", out), ("check", spun, "-o", out),
+                 ("spin", source, "-o", out), ("learn", pairs, "-o", out),
+                 ("spin", source, "-o", tmp_path / "spun2.txt", "--truth", out)):
+        ran = cli(*argv)
+        assert ran.code == 2 and ran.err == f"respin: error: output is a folder, expected a file: {out}\n", argv
+        assert not (tmp_path / "new").exists() and not (tmp_path / "spun2.txt").exists()

@@ -278,3 +278,26 @@ def test_train_records_the_command_it_is_given(tmp_path, bare_model, monkeypatch
     meta = train_mod.train(bare_model, extra_folders=[tmp_path / "clean"], n_docs=10, quiet=True, command="my command")
     assert meta["command"] == "my command"
     assert json.loads((bare_model / "metadata.json").read_text())["command"] == "my command"
+
+
+def test_each_corpus_says_how_many_of_its_texts_are_used(tmp_path, bare_model, monkeypatch, cli):
+    """Texts under 40 words were dropped without a word, and a --corpus giving no text at
+    all trained on the built-in corpora alone, exit 0, as if the user's text had been used."""
+    import respin.corpora as corpora
+    monkeypatch.setattr(corpora, "wordnet_glosses", lambda limit_words=None: iter(()))
+    _corpus(tmp_path / "clean", 5)
+    for k in range(2):
+        (tmp_path / "clean" / f"brief{k}.txt").write_text("A short brief of eleven words, said the city council.",
+                                                          encoding="utf-8")
+    ran = cli("train", str(bare_model), "--corpus", str(tmp_path / "clean"))
+    assert ran.code == 2 and "only 5 clean texts" in ran.err  # too few in all: the run stops there
+    assert f"respin train: --corpus {tmp_path / 'clean'}: 5 of 7 texts used (2 under 40 words)\n" in ran.err
+    short, empty = tmp_path / "short", tmp_path / "empty"
+    short.mkdir(), empty.mkdir()
+    for k in range(3):
+        (short / f"b{k}.TXT").write_text("A short brief of eleven words, said the city council.", encoding="utf-8")
+    for corpus, needle in ((short, "none of its 3 text(s) has 40 words or more"), (empty, "no text in it to train on")):
+        ran = cli("train", str(bare_model), "--corpus", str(tmp_path / "clean"), "--corpus", str(corpus), "-q")
+        assert ran.code == 2 and ran.err.startswith(f"respin: error: --corpus {corpus}: {needle}")
+        assert ran.err.count("\n") == 1
+    assert sorted(p.name for p in bare_model.iterdir()) == ["lexicon.npz"]
