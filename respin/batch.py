@@ -1185,6 +1185,7 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         raise InputError(f"--out is a file, expected a folder: {out_dir}")
     if kind == "folder":
         _check_out_in_input(path, out, out_dir)
+    _check_input_not_output(kind, path, out, out_dir, mirror=kind == "folder" and opts.restore, clears=force)
     if kind == "folder" and opts.restore and not opts.return_mirror:
         opts = _replace(opts, mirror_dir=str(out / RESTORED_DIR))
     ident = {"input": path if path == "-" else os.path.abspath(path), "input_format": kind,
@@ -1400,6 +1401,56 @@ def _check_out_in_input(path: str, out: Path, out_dir: str) -> None:
             shown = ", ".join(theirs[:2]) + (", ..." if len(theirs) > 2 else "")
             raise InputError(f"--out {out_dir} is inside the input and holds other files ({shown}), "
                              "which this run would not read: give a new or empty folder")
+
+
+def _under(path: str, folder: str) -> bool:
+    """``path`` is ``folder`` or inside it (both real paths)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _check_input_not_output(kind: str, path: str, out: Path, out_dir: str, *, mirror: bool, clears: bool) -> None:
+    """Refuse an input that this run would write or delete before reading it: results.jsonl
+    (emptied at the start, then appended to: a second pass over a run's own results into the
+    same --out read nothing, or its own lines), run.json, the lock file, and the restored/
+    copies (written for a folder input, ``mirror``; deleted by --force, ``clears``). A list's
+    files are inputs too."""
+    restored = os.path.realpath(out / RESTORED_DIR)
+    if kind == "folder":
+        inp = os.path.realpath(path)
+        if (mirror or clears) and _under(inp, restored):
+            did = "where this run writes its restored copies (over the inputs)" if mirror else "which --force deletes"
+            raise InputError(f"the input folder lies in {out_dir.rstrip('/')}/{RESTORED_DIR}, {did}: give another --out")
+        if mirror and _under(restored, inp) and not _under(restored, os.path.realpath(out)):
+            raise InputError(f"{out_dir.rstrip('/')}/{RESTORED_DIR} leads into the input folder: its restored copies "
+                             "would be read as inputs; give another --out")
+        return
+    ours = {}  # (device, inode) -> the file of --out it is
+    for name in (RESULTS_NAME, MANIFEST_NAME, LOCK_NAME):
+        try:
+            st = os.stat(out / name)
+        except OSError:
+            continue
+        ours[(st.st_dev, st.st_ino)] = out / name
+    clear = clears and os.path.isdir(out / RESTORED_DIR)
+
+    def refuse(given: str, listed: bool = False) -> None:
+        try:
+            st = os.fstat(sys.stdin.fileno()) if given == "-" else os.stat(given)
+        except (OSError, ValueError, AttributeError):
+            return  # (a missing listed file is that record's error)
+        what = (f"{path} lists" if listed else "standard input is" if given == "-" else "the input is")
+        if (st.st_dev, st.st_ino) in ours:
+            raise InputError(f"{what} {ours[(st.st_dev, st.st_ino)]}, which this run writes: give another --out")
+        if clear and given != "-" and _under(os.path.realpath(given), restored):
+            raise InputError(f"{what} {given}, inside {out_dir.rstrip('/')}/{RESTORED_DIR}, which --force deletes: "
+                             "give another --out")
+
+    if not ours and not clear:
+        return
+    refuse(path)
+    if kind == "list" and not not_regular(path):  # (a named pipe is read once, by the run)
+        for task in iter_list(path):
+            refuse(task[2], listed=True)
 
 
 def _shown(key: str, value) -> str:

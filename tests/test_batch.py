@@ -1366,3 +1366,65 @@ def test_a_resumed_run_says_the_whole_files_counts(tmp_path, cli):
     ran = cli("batch", src, "--out", out, "--resume")
     assert ran.code == 0 and "1 document (after 3 from the earlier run)" in ran.err
     assert "; in all 4 documents: " in ran.err and "1 error" in ran.err.split("in all")[1]
+
+
+# --- what a run writes or deletes is never its input ------------------------------------------
+
+def test_a_runs_own_output_file_as_input_is_refused_before_anything_is_emptied(tmp_path, cli):
+    """A second pass over a run's results into the same --out (`batch run1/results.jsonl --out
+    run1 --text-field restored --force`) emptied its own input and said "0 documents", exit 0."""
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"r{i}", "text": t} for i, t in enumerate(make_texts(3))])
+    out = tmp_path / "run1"
+    assert cli("batch", src, "--out", out, "-q").code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    for argv in ((out / "results.jsonl", "--text-field", "restored", "--force"),
+                 (out / "results.jsonl", "--text-field", "restored", "--resume"),
+                 (out / "run.json", "--input-format", "jsonl", "--force"),
+                 (out / "results.jsonl", "--input-format", "file", "--force")):
+        ran = cli("batch", *argv[:1], "--out", out, *argv[1:])
+        assert_user_error(ran, f"the input is {out / argv[0].name}, which this run writes", "give another --out")
+        assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    link = tmp_path / "link.jsonl"  # by any name
+    link.symlink_to(out / "results.jsonl")
+    assert_user_error(cli("batch", link, "--out", out, "--force"), "which this run writes")
+    # a list naming it: the listed file is an input too
+    (tmp_path / "paths.lst").write_text("in.jsonl\nrun1/results.jsonl\n", encoding="utf-8")
+    assert_user_error(cli("batch", tmp_path / "paths.lst", "--out", out, "--force"),
+                      f"paths.lst lists {out / 'results.jsonl'}, which this run writes")
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    # into another folder, a run's results are an input like any other
+    ran = cli("batch", out / "results.jsonl", "--out", tmp_path / "run2", "--text-field", "restored", "-q")
+    assert ran.code == 0, ran.err
+    assert [r["id"] for r in results(tmp_path / "run2")] == ["r0", "r1", "r2"]
+
+
+def test_an_input_in_the_restored_copies_is_refused(tmp_path, cli):
+    """`batch data/restored --out data` wrote the restored copies over the input files; and
+    --force deletes restored/, so an input there is refused then too."""
+    texts = make_texts(3)
+    data = tmp_path / "data"
+    (data / "restored" / "sub").mkdir(parents=True)
+    (data / "restored" / "spun.txt").write_text(texts[1], encoding="utf-8")
+    (data / "restored" / "sub" / "spun.txt").write_text(texts[2], encoding="utf-8")
+    for inp in (data / "restored", data / "restored" / "sub"):
+        ran = cli("batch", inp, "--out", data)
+        assert_user_error(ran, f"the input folder lies in {data}/restored, where this run writes its restored copies")
+    assert (data / "restored" / "spun.txt").read_text(encoding="utf-8") == texts[1]
+    assert (data / "restored" / "sub" / "spun.txt").read_text(encoding="utf-8") == texts[2]
+    assert not (data / "results.jsonl").exists()
+    # without restoring nothing is written there: allowed; but not with --force, which clears restored/
+    assert cli("batch", data / "restored", "--out", data, "--no-restore", "-q").code == 0
+    assert_user_error(cli("batch", data / "restored", "--out", data, "--no-restore", "--force"),
+                      "which --force deletes")
+    write_jsonl(data / "restored" / "in.jsonl", [{"id": 1, "text": texts[0]}])
+    assert_user_error(cli("batch", data / "restored" / "in.jsonl", "--out", data, "--force"),
+                      f"the input is {data}/restored/in.jsonl, inside {data}/restored, which --force deletes")
+    assert sorted(p.relative_to(data).as_posix() for p in (data / "restored").rglob("*")) == [
+        "restored/in.jsonl", "restored/spun.txt", "restored/sub", "restored/sub/spun.txt"]
+    # a restored/ that is a link into the input: its copies would be read as inputs
+    src = tmp_path / "src"
+    (src / "copies").mkdir(parents=True)
+    (src / "a.txt").write_text(texts[0], encoding="utf-8")
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "restored").symlink_to(src / "copies", target_is_directory=True)
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o"), "leads into the input folder")
