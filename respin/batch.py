@@ -49,7 +49,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
-                 isatty, legacy_note, not_regular, os_reason, read_text, skip_batch_outputs, write_atomic, READ_ERRORS)
+                 is_batch_output, isatty, legacy_note, not_regular, os_reason, read_text, skip_batch_outputs,
+                 write_atomic, READ_ERRORS)
 from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",
@@ -1282,6 +1283,8 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         for i, v in enumerate(stats):
             summary.total[i] += v
     try:
+        if force:
+            _clear_restored(out)
         if not resume or not has_results:
             with open(results, "wb"):
                 pass  # start empty (--force, or a fresh folder)
@@ -1385,6 +1388,21 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         finally:
             guard.restore()
     return summary
+
+
+def _clear_restored(out: Path) -> None:
+    """--force: remove the restored copies an earlier run wrote (out/restored/), so that none
+    is left of a file that is no longer an input, no longer restored, or now an error. Only
+    in a folder that an earlier run wrote (its run.json and results.jsonl); a link there is
+    removed, not what it points to. (An input inside it was refused before.)"""
+    import shutil
+    target = out / RESTORED_DIR
+    if not is_batch_output(out):
+        return
+    if target.is_symlink():
+        target.unlink()
+    elif target.is_dir():
+        shutil.rmtree(target)
 
 
 def _check_out_in_input(path: str, out: Path, out_dir: str) -> None:

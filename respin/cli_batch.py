@@ -77,7 +77,8 @@ def batch(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same --out folder "
                                                         "(same input and options). A run still writing "
                                                         "there is not joined: one --out, one run at a time."),
-    force: bool = typer.Option(False, "--force", help="Start over, replacing the results in --out."),
+    force: bool = typer.Option(False, "--force", help="Start over, replacing the results in --out (restored/ "
+                                                      "included)."),
     pool_by: Optional[str] = typer.Option(None, "--pool-by", metavar="KEY",
                                           help="Restore the records of one site together, pooling the evidence "
                                                "for the spinner's dictionary over them: KEY is dir (files in one "

@@ -1428,3 +1428,36 @@ def test_an_input_in_the_restored_copies_is_refused(tmp_path, cli):
     (tmp_path / "o").mkdir()
     (tmp_path / "o" / "restored").symlink_to(src / "copies", target_is_directory=True)
     assert_user_error(cli("batch", src, "--out", tmp_path / "o"), "leads into the input folder")
+
+
+def test_force_replaces_the_earlier_runs_restored_copies(tmp_path, cli):
+    """--force kept restored/ copies of files that were no longer inputs (only results.jsonl
+    was emptied): restored/ taken as the cleaned corpus held stale documents."""
+    texts = make_texts(3)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(texts[0], encoding="utf-8")
+    (src / "b.txt").write_text(texts[1], encoding="utf-8")
+    out = tmp_path / "res"
+    assert cli("batch", src, "--out", out, "-q").code == 0
+    assert sorted(p.name for p in (out / "restored").iterdir()) == ["a.txt", "b.txt"]
+    (src / "b.txt").unlink()
+    assert cli("batch", src, "--out", out, "-q", "--force").code == 0
+    assert sorted(p.name for p in (out / "restored").iterdir()) == ["a.txt"]
+    assert [r["id"] for r in results(out)] == ["a.txt"]
+    assert cli("batch", src, "--out", out, "-q", "--force", "--no-restore").code == 0
+    assert not (out / "restored").exists()
+    # a link there is removed, never what it leads to
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    (keep / "mine.txt").write_text("mine", encoding="utf-8")
+    (out / "restored").symlink_to(keep, target_is_directory=True)
+    assert cli("batch", src, "--out", out, "-q", "--force").code == 0
+    assert (keep / "mine.txt").read_text(encoding="utf-8") == "mine"
+    assert not (out / "restored").is_symlink() and (out / "restored" / "a.txt").is_file()
+    # a folder that no run wrote keeps its restored/
+    other = tmp_path / "other"
+    (other / "restored").mkdir(parents=True)
+    (other / "restored" / "x.txt").write_text("x", encoding="utf-8")
+    assert cli("batch", src, "--out", other, "-q", "--force").code == 0
+    assert sorted(p.name for p in (other / "restored").iterdir()) == ["a.txt", "x.txt"]
