@@ -723,14 +723,18 @@ def _displayable(value):
 
 
 def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
-              skip: int = 0) -> tuple[list[bytes], list[int], list, list]:
-    """Process ``tasks``: (JSON lines, :func:`_stats` of their results, mirrors, their ids).
+              skip: int = 0) -> tuple[list[bytes], list[int], list, list, str | None]:
+    """Process ``tasks``: (JSON lines, :func:`_stats` of their results, mirrors, their ids,
+    stop).
 
     Runs in a worker (or in this process). ``pools``: the sizes of the runs of ``tasks``
     restored together, or from each other with ``opts.copies_by`` (None: each alone). The
     first ``skip`` results are computed (their pool needs them) but not returned: an
     interrupted run wrote them. Restored copies of folder files are written under
-    ``opts.mirror_dir`` (atomically), or returned as (rel, text) in ``mirrors``.
+    ``opts.mirror_dir`` (atomically), or returned as (line number in the chunk, rel, text)
+    in ``mirrors``. ``stop`` is None, or why a restored copy could not be written (a full
+    disk): the lines end before that record, and the run stops there, to go on with --resume
+    (the record is no bad record: its result is not replaced by an error).
     """
     index = _index_for(opts)
     if pools is None:  # each restored alone, all checked together (Model.check_many)
@@ -745,15 +749,15 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
         rel = task[4]
         if rel is not None and r["restored"] is not None:
             if opts.return_mirror:
-                mirrors.append((rel, r["restored"]))
+                mirrors.append((len(lines), rel, r["restored"]))
             elif opts.mirror_dir:
                 err = write_mirror(opts.mirror_dir, rel, r["restored"])
                 if err:
-                    r = error_result(r["id"], r["path"], err)
+                    return lines, stats, mirrors, ids, err
         lines.append(_line(r))
         _stats(r, stats)
         ids.append(r["id"])
-    return lines, stats, mirrors, ids
+    return lines, stats, mirrors, ids, None
 
 
 def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
@@ -1327,21 +1331,28 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         """Write the oldest chunk's results (waiting for them): the future stays in
         ``pending`` until its lines are written, and leaves it in the same guarded step."""
         try:
-            lines, stats, mirrors, ids = pending[0].result()
+            lines, stats, mirrors, ids, stop = pending[0].result()
         except BrokenExecutor:  # the system killed a worker (out of memory, most often)
             raise RunError(f"a worker process was killed (out of memory? each holds about 250 MB: try fewer "
                            f"--jobs); {summary.documents + summary.resumed:,} results are kept in {results}: "
                            "continue with --resume") from None
         with guard:
-            for rel, text in mirrors:  # dask: restored copies come back to be written here
-                err = write_mirror(opts.mirror_dir, rel, text)
-                if err:
-                    note(f"{rel}: {err}")
+            for k, rel, text in mirrors:  # dask: restored copies come back to be written here
+                stop = write_mirror(opts.mirror_dir, rel, text)
+                if stop:  # the results before that record only, as run_chunk gives them
+                    lines, ids = lines[:k], ids[:k]
+                    stats = _stats()
+                    for line in lines:
+                        _stats(json.loads(line), stats)
+                    break
             writer.write(lines)
             pending.popleft()
             summary.add(stats)
             summary.saw(ids)
             bar.update(stats[0], summary)
+        if stop:  # as a full results file: stop, keep what is written, go on with --resume
+            raise RunError(f"{stop}; the results so far are kept: make room (or fix the folder) and continue "
+                           "with --resume")
 
     try:
         eng = (DaskEngine(jobs, scheduler) if engine == "dask"

@@ -12,8 +12,8 @@ from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _number
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
-                "error), 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM; continue either with "
-                "--resume).")
+                "error), 2 usage or input error, or a run stopped by a full disk (continue with --resume), "
+                "130 interrupted, 143 terminated (SIGTERM; continue either with --resume).")
 
 
 class Engine(str, Enum):

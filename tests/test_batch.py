@@ -1461,3 +1461,44 @@ def test_force_replaces_the_earlier_runs_restored_copies(tmp_path, cli):
     (other / "restored" / "x.txt").write_text("x", encoding="utf-8")
     assert cli("batch", src, "--out", other, "-q", "--force").code == 0
     assert sorted(p.name for p in (other / "restored").iterdir()) == ["a.txt", "x.txt"]
+
+
+class _DaskHere:
+    """--engine dask run in this process: restored copies come back and are written by the run."""
+
+    def __new__(cls, jobs, scheduler):
+        from respin.batch import InlineEngine
+        return InlineEngine()
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_a_restored_copy_that_cannot_be_written_stops_the_run_then_resume(tmp_path, cli, monkeypatch, engine):
+    """A restored copy that could not be written (full disk, read-only restored/) turned its
+    record into an error result (score and findings lost), the run said finished, exit 0,
+    and --resume never redid it. Now it stops the run as a full results file does."""
+    import respin.batch as rb
+    texts = make_texts(4)
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, t in zip("abcd", texts):
+        (src / f"{name}.txt").write_text(t, encoding="utf-8")
+    assert cli("batch", src, "--out", tmp_path / "ref", "-q").code == 0
+    ref = (tmp_path / "ref" / "results.jsonl").read_bytes()
+    monkeypatch.setattr(rb, "DaskEngine", _DaskHere)
+    real = rb.write_mirror
+
+    def full_at_c(mirror_dir, rel, text):
+        if rel == "c.txt":
+            return f"cannot write output file (no space left on device): {mirror_dir}/{rel} (the restored copy)"
+        return real(mirror_dir, rel, text)
+
+    monkeypatch.setattr(rb, "write_mirror", full_at_c)
+    out = tmp_path / "out"
+    ran = cli("batch", src, "--out", out, "--engine", engine, "--chunk-size", "4")
+    assert_user_error(ran, "no space left on device", "restored/c.txt", "--resume")
+    assert [(r["id"], r["error"]) for r in results(out)] == [("a.txt", None), ("b.txt", None)]
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["finished"] is False
+    monkeypatch.setattr(rb, "write_mirror", real)
+    assert cli("batch", src, "--out", out, "-q", "--engine", engine, "--resume").code == 0
+    assert (out / "results.jsonl").read_bytes() == ref
+    assert sorted(p.name for p in (out / "restored").iterdir()) == ["a.txt", "b.txt", "c.txt", "d.txt"]
