@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import itertools
 import json
 import os
@@ -403,8 +404,34 @@ def _open_binary(path: str):
     else:
         f = open(path, "rb")
         head = f.read(2)
-        f.seek(0)
+        if f.seekable():
+            f.seek(0)
+        else:  # a named pipe, <(zcat ...): what was read to look is put back in front
+            f = io.BufferedReader(_Prefixed(head, f))
     return gzip.GzipFile(fileobj=f, mode="rb") if head == b"\x1f\x8b" else f
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that gives ``head`` and then the rest of ``f``: a pipe, peeked at, cannot seek back."""
+
+    def __init__(self, head: bytes, f):
+        self.head, self.f = head, f
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        if self.head:
+            n = min(len(b), len(self.head))
+            b[:n], self.head = self.head[:n], self.head[n:]
+            return n
+        return self.f.readinto(b)
+
+    def close(self) -> None:
+        try:
+            self.f.close()
+        finally:
+            super().close()
 
 
 def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
@@ -550,10 +577,10 @@ def _single_file(path: str, max_size: int) -> Iterator[tuple]:
 
 def count_records(kind: str, path: str, glob: str, exclude: str | None) -> int | None:
     """How many records the input holds (for the progress bar's ETA), by a quick pass."""
-    if path == "-":
-        return None
     if kind == "file":  # not read again: it may be a pipe
         return 1
+    if path == "-" or not_regular(path):  # a pipe read twice would lose the run's records to the count
+        return None
     if kind == "jsonl":
         n = 0
         f = _open_binary(path)

@@ -1502,3 +1502,37 @@ def test_a_restored_copy_that_cannot_be_written_stops_the_run_then_resume(tmp_pa
     assert cli("batch", src, "--out", out, "-q", "--engine", engine, "--resume").code == 0
     assert (out / "results.jsonl").read_bytes() == ref
     assert sorted(p.name for p in (out / "restored").iterdir()) == ["a.txt", "b.txt", "c.txt", "d.txt"]
+
+
+# --- inputs: pipes, globs, odd text ------------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("gz", [False, True])
+def test_jsonl_from_a_named_pipe(tmp_path, gz):
+    """`batch <(zcat part.gz) --input-format jsonl` was 'internal error: ... not seekable'
+    (the gzip test sought back), and the progress count opened the pipe a second time,
+    which would take records from the run."""
+    import threading
+    from respin.batch import count_records
+    recs = [{"id": f"r{i}", "text": t} for i, t in enumerate(make_texts(40))]
+    data = (write_jsonl(tmp_path / "in.jsonl", recs)).read_bytes()
+    assert run_cli("batch", tmp_path / "in.jsonl", "--out", tmp_path / "ref", "-q").returncode == 0
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "wb") as f:
+            f.write(gzip.compress(data) if gz else data)
+
+    t = threading.Thread(target=feed, daemon=True)
+    t.start()
+    try:
+        # not -q: the progress count runs; --input-format: the name says nothing of gzip
+        ran = run_cli("batch", fifo, "--out", tmp_path / "o", "--input-format", "jsonl", timeout=90)
+    finally:
+        t.join(5)
+        if t.is_alive():  # never read: let the writer go
+            os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+    assert ran.returncode == 0, ran.stderr
+    assert (tmp_path / "o" / "results.jsonl").read_bytes() == (tmp_path / "ref" / "results.jsonl").read_bytes()
+    assert count_records("jsonl", str(fifo), "*.txt", None) is None  # (opening it would wait for a writer)
