@@ -468,8 +468,29 @@ def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
 
 
 def _pattern_match(rel: str, name: str, pattern: str) -> bool:
+    """Whether the file at ``rel`` (its ``name``) under the folder matches ``pattern`` as
+    ``respin check DIR --glob`` finds it (``Path.rglob``): a pattern without a ``/`` is the
+    file name's, one with is matched against the path's last parts, a ``**`` part standing
+    for any number of folders, none included (``**/*.txt`` takes the top folder's files too)."""
     from fnmatch import fnmatchcase
-    return PurePosixPath(rel).match(pattern) if "/" in pattern else fnmatchcase(name, pattern)
+    if "/" not in pattern:
+        return fnmatchcase(name, pattern)
+    pats = ["**"] + [p for p in pattern.split("/") if p not in ("", ".")]
+    return pats[-1] != "**" and _parts_match(rel.split("/"), pats)  # (a last ** finds folders: no file)
+
+
+def _parts_match(parts: list[str], pats: list[str]) -> bool:
+    """``parts`` (a path's) matched one by one by ``pats`` (fnmatch patterns; ``**``: any
+    number of parts), all of both."""
+    from fnmatch import fnmatchcase
+    if not pats:
+        return not parts
+    if pats[0] == "**":
+        rest = pats[1:]
+        while rest and rest[0] == "**":
+            rest = rest[1:]
+        return any(_parts_match(parts[k:], rest) for k in range(len(parts) + 1))
+    return bool(parts) and fnmatchcase(parts[0], pats[0]) and _parts_match(parts[1:], pats[1:])
 
 
 def iter_folder(root: str, pattern: str, exclude: str | None = None, note=None) -> Iterator[tuple]:
@@ -1394,6 +1415,8 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         while pending:
             emit_head()
         completed = True
+        if kind == "folder" and not summary.documents and not summary.resumed:  # as check says it
+            note(f"no files matching {glob!r} in folder: {display_path(path)}")
     except KeyboardInterrupt as e:
         summary.interrupted = True
         e.summary = summary

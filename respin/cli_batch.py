@@ -61,7 +61,9 @@ def batch(
     id_field: str = typer.Option("id", "--id-field", metavar="NAME",
                                  help="JSONL: field holding the record id (records without one, and lines that "
                                       "are not valid JSON or not an object, get their line number, from 1)."),
-    glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="Folder input: file name pattern."),
+    glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN",
+                             help="Folder input: file name pattern, as check's (with a /: the path's last parts, "
+                                  "** for any number of folders)."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
                                              help="How to read INPUT (auto: by its type and file name)."),
     no_restore: bool = typer.Option(False, "--no-restore", help="Only check: no restored text, edits or copies."),

@@ -1536,3 +1536,23 @@ def test_jsonl_from_a_named_pipe(tmp_path, gz):
     assert ran.returncode == 0, ran.stderr
     assert (tmp_path / "o" / "results.jsonl").read_bytes() == (tmp_path / "ref" / "results.jsonl").read_bytes()
     assert count_records("jsonl", str(fifo), "*.txt", None) is None  # (opening it would wait for a writer)
+
+
+def test_glob_with_double_star_finds_the_files_check_finds(tmp_path, cli):
+    """`--glob '**/*.txt'` left out the top folder's files (PurePosixPath.match: ** is one *)."""
+    texts = make_texts(4)
+    src = tmp_path / "gl"
+    (src / "a" / "b").mkdir(parents=True)
+    for rel, t in zip(("top.txt", "a/one.txt", "a/b/two.txt", "a/b/x.md"), texts):
+        (src / rel).write_text(t, encoding="utf-8")
+    for pattern, want in (("**/*.txt", ["top.txt", "a/one.txt", "a/b/two.txt"]),
+                          ("a/**/*.txt", ["a/one.txt", "a/b/two.txt"]),
+                          ("b/*", ["a/b/two.txt", "a/b/x.md"]),
+                          ("*/*.txt", ["a/one.txt", "a/b/two.txt"])):
+        ran = cli("batch", src, "--out", tmp_path / "o", "--glob", pattern, "-q", "--force", "--no-restore")
+        assert ran.code == 0, ran.err
+        assert [r["id"] for r in results(tmp_path / "o")] == want
+        checked = cli("check", src, "--glob", pattern, "--format", "jsonl", "-q")
+        assert sorted(json.loads(x)["path"] for x in checked.out.splitlines()) == sorted(str(src / w) for w in want)
+    ran = cli("batch", src, "--out", tmp_path / "o", "--glob", "*.html", "--force")
+    assert ran.code == 0 and f"no files matching '*.html' in folder: {src}" in ran.err
