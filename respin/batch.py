@@ -39,6 +39,7 @@ import io
 import itertools
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -113,10 +114,8 @@ def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | 
     elif not isinstance(value, str):
         raise _RecordError(f"text is not a string (got {type(value).__name__})")
     if len(value) * 4 > max_size:  # only long texts can be over the limit: measure those
-        try:
-            n = len(value.encode("utf-8"))
-        except UnicodeEncodeError:
-            raise _RecordError("text is not valid Unicode (lone surrogate)") from None
+        # (A lone surrogate, half an emoji, is checked and kept as it is, however long the text: _line.)
+        n = len(value.encode("utf-8", "surrogatepass"))
         if n > max_size:
             raise _RecordError(f"text too large ({_over(n, max_size)} limit; raise it with --max-size)")
     if "\x00" in value:
@@ -751,11 +750,25 @@ def read_record_file(path: str, max_size: int, regular_only: bool = True):
     return loaded.text, legacy_note(loaded.encoding)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _line(result: dict) -> bytes:
+    """A result as its line of results.jsonl (UTF-8). A lone surrogate cannot be encoded. In a
+    file's name (its id and path: not valid UTF-8) its bytes are shown escaped, as everywhere
+    (:func:`respin.io.display_path`); elsewhere (a JSONL text or id with a ``\\ud83d`` escape,
+    half an emoji, and so its restored text and findings) it is kept, written as that same JSON
+    escape: the record's text reads back as it was, and its edits replay exactly."""
+    line = json.dumps(result, ensure_ascii=False) + "\n"
     try:
-        return (json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate (a file name that is not UTF-8): show its bytes escaped
-        return (json.dumps(_displayable(result), ensure_ascii=False) + "\n").encode("utf-8")
+        return line.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    if result.get("path") is not None:
+        result = {**result, "id": _displayable(result["id"]), "path": _displayable(result["path"])}
+        line = json.dumps(result, ensure_ascii=False) + "\n"
+    # (A surrogate in json.dumps' output is inside a string, where its \u escape means it.)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line).encode("utf-8")
 
 
 def _displayable(value):

@@ -1556,3 +1556,32 @@ def test_glob_with_double_star_finds_the_files_check_finds(tmp_path, cli):
         assert sorted(json.loads(x)["path"] for x in checked.out.splitlines()) == sorted(str(src / w) for w in want)
     ran = cli("batch", src, "--out", tmp_path / "o", "--glob", "*.html", "--force")
     assert ran.code == 0 and f"no files matching '*.html' in folder: {src}" in ran.err
+
+
+def test_a_lone_surrogate_in_a_jsonl_text_is_kept_and_its_edits_replay(tmp_path, cli):
+    """A JSON "\\ud83d" escape (half an emoji) came out in `restored` as the six characters
+    `\\ud83d`, no edit saying so; a long text with one was an error record instead."""
+    from respin.spin import spin
+    text = spin(WINDOWS[5] + " \ud83d " + WINDOWS[6], rate=0.5, seed=3).text
+    assert "\ud83d" in text
+    src = tmp_path / "in.jsonl"
+    with open(src, "w", encoding="ascii") as f:  # json.dumps' own escapes: as any JSON writer gives it
+        for rid in ("s", "s\ud83d"):
+            f.write(json.dumps({"id": rid, "text": text}) + "\n")
+    for max_size in ("5000000", str(len(text) * 2)):  # and a text longer than a quarter of --max-size
+        ran = cli("batch", src, "--out", tmp_path / "o", "--min-confidence", "0.3", "--max-size", max_size,
+                  "-q", "--force")
+        assert ran.code == 0, ran.err
+        raw = (tmp_path / "o" / "results.jsonl").read_bytes()
+        raw.decode("utf-8")  # strict UTF-8
+        rows = results(tmp_path / "o")
+        assert [r["id"] for r in rows] == ["s", "s\ud83d"]
+        for r in rows:
+            assert r["error"] is None and r["edits"], r
+            assert "\ud83d" in r["restored"]
+            assert apply_edits(text, [respin.Edit(**e) for e in r["edits"]]) == r["restored"]
+    # the ids read back as they were: --resume matches them
+    (tmp_path / "o" / "results.jsonl").write_bytes(raw.split(b"\n", 1)[0] + b"\n")
+    assert cli("batch", src, "--out", tmp_path / "o", "--min-confidence", "0.3", "--max-size", max_size, "-q",
+               "--resume").code == 0
+    assert (tmp_path / "o" / "results.jsonl").read_bytes() == raw
