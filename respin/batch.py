@@ -459,7 +459,7 @@ def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
                                               "raise the limit with --max-size)", None)
                 continue
             line = line.rstrip(b"\r\n")
-            if line.strip():
+            if line.removeprefix(codecs.BOM_UTF8).strip():  # (a byte-order mark alone: a blank line)
                 yield ("json", lineno, None, line, None)
     finally:
         if f is not sys.stdin.buffer:
@@ -613,8 +613,8 @@ def count_records(kind: str, path: str, glob: str, exclude: str | None) -> int |
                 block = tail + block
                 lines = block.split(b"\n")
                 tail = lines.pop()
-                n += sum(1 for x in lines if x.strip())
-            n += 1 if tail.strip() else 0
+                n += sum(1 for x in lines if x.removeprefix(codecs.BOM_UTF8).strip())
+            n += 1 if tail.removeprefix(codecs.BOM_UTF8).strip() else 0
         except READ_ERRORS:
             pass
         finally:

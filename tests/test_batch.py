@@ -1585,3 +1585,12 @@ def test_a_lone_surrogate_in_a_jsonl_text_is_kept_and_its_edits_replay(tmp_path,
     assert cli("batch", src, "--out", tmp_path / "o", "--min-confidence", "0.3", "--max-size", max_size, "-q",
                "--resume").code == 0
     assert (tmp_path / "o" / "results.jsonl").read_bytes() == raw
+
+
+def test_a_line_that_is_only_a_byte_order_mark_is_blank(tmp_path, cli):
+    texts = make_texts(2)
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"\xef\xbb\xbf\n" + json.dumps({"text": texts[0]}).encode() + b"\n\xef\xbb\xbf \r\n"
+                    + b"\xef\xbb\xbf" + json.dumps({"text": texts[1]}).encode() + b"\n")
+    assert cli("batch", src, "--out", tmp_path / "o", "-q").code == 0
+    assert [(r["id"], r["error"]) for r in results(tmp_path / "o")] == [(2, None), (4, None)]
