@@ -35,9 +35,11 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import itertools
 import json
 import os
+import re
 import signal
 import sys
 import threading
@@ -49,7 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
-                 isatty, legacy_note, not_regular, os_reason, read_text, skip_batch_outputs, write_atomic, READ_ERRORS)
+                 is_batch_output, isatty, legacy_note, not_regular, os_reason, read_text, skip_batch_outputs,
+                 write_atomic, READ_ERRORS)
 from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",
@@ -111,10 +114,8 @@ def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | 
     elif not isinstance(value, str):
         raise _RecordError(f"text is not a string (got {type(value).__name__})")
     if len(value) * 4 > max_size:  # only long texts can be over the limit: measure those
-        try:
-            n = len(value.encode("utf-8"))
-        except UnicodeEncodeError:
-            raise _RecordError("text is not valid Unicode (lone surrogate)") from None
+        # (A lone surrogate, half an emoji, is checked and kept as it is, however long the text: _line.)
+        n = len(value.encode("utf-8", "surrogatepass"))
         if n > max_size:
             raise _RecordError(f"text too large ({_over(n, max_size)} limit; raise it with --max-size)")
     if "\x00" in value:
@@ -402,8 +403,34 @@ def _open_binary(path: str):
     else:
         f = open(path, "rb")
         head = f.read(2)
-        f.seek(0)
+        if f.seekable():
+            f.seek(0)
+        else:  # a named pipe, <(zcat ...): what was read to look is put back in front
+            f = io.BufferedReader(_Prefixed(head, f))
     return gzip.GzipFile(fileobj=f, mode="rb") if head == b"\x1f\x8b" else f
+
+
+class _Prefixed(io.RawIOBase):
+    """A stream that gives ``head`` and then the rest of ``f``: a pipe, peeked at, cannot seek back."""
+
+    def __init__(self, head: bytes, f):
+        self.head, self.f = head, f
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        if self.head:
+            n = min(len(b), len(self.head))
+            b[:n], self.head = self.head[:n], self.head[n:]
+            return n
+        return self.f.readinto(b)
+
+    def close(self) -> None:
+        try:
+            self.f.close()
+        finally:
+            super().close()
 
 
 def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
@@ -432,7 +459,7 @@ def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
                                               "raise the limit with --max-size)", None)
                 continue
             line = line.rstrip(b"\r\n")
-            if line.strip():
+            if line.removeprefix(codecs.BOM_UTF8).strip():  # (a byte-order mark alone: a blank line)
                 yield ("json", lineno, None, line, None)
     finally:
         if f is not sys.stdin.buffer:
@@ -440,8 +467,29 @@ def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
 
 
 def _pattern_match(rel: str, name: str, pattern: str) -> bool:
+    """Whether the file at ``rel`` (its ``name``) under the folder matches ``pattern`` as
+    ``respin check DIR --glob`` finds it (``Path.rglob``): a pattern without a ``/`` is the
+    file name's, one with is matched against the path's last parts, a ``**`` part standing
+    for any number of folders, none included (``**/*.txt`` takes the top folder's files too)."""
     from fnmatch import fnmatchcase
-    return PurePosixPath(rel).match(pattern) if "/" in pattern else fnmatchcase(name, pattern)
+    if "/" not in pattern:
+        return fnmatchcase(name, pattern)
+    pats = ["**"] + [p for p in pattern.split("/") if p not in ("", ".")]
+    return pats[-1] != "**" and _parts_match(rel.split("/"), pats)  # (a last ** finds folders: no file)
+
+
+def _parts_match(parts: list[str], pats: list[str]) -> bool:
+    """``parts`` (a path's) matched one by one by ``pats`` (fnmatch patterns; ``**``: any
+    number of parts), all of both."""
+    from fnmatch import fnmatchcase
+    if not pats:
+        return not parts
+    if pats[0] == "**":
+        rest = pats[1:]
+        while rest and rest[0] == "**":
+            rest = rest[1:]
+        return any(_parts_match(parts[k:], rest) for k in range(len(parts) + 1))
+    return bool(parts) and fnmatchcase(parts[0], pats[0]) and _parts_match(parts[1:], pats[1:])
 
 
 def iter_folder(root: str, pattern: str, exclude: str | None = None, note=None) -> Iterator[tuple]:
@@ -549,10 +597,10 @@ def _single_file(path: str, max_size: int) -> Iterator[tuple]:
 
 def count_records(kind: str, path: str, glob: str, exclude: str | None) -> int | None:
     """How many records the input holds (for the progress bar's ETA), by a quick pass."""
-    if path == "-":
-        return None
     if kind == "file":  # not read again: it may be a pipe
         return 1
+    if path == "-" or not_regular(path):  # a pipe read twice would lose the run's records to the count
+        return None
     if kind == "jsonl":
         n = 0
         f = _open_binary(path)
@@ -565,8 +613,8 @@ def count_records(kind: str, path: str, glob: str, exclude: str | None) -> int |
                 block = tail + block
                 lines = block.split(b"\n")
                 tail = lines.pop()
-                n += sum(1 for x in lines if x.strip())
-            n += 1 if tail.strip() else 0
+                n += sum(1 for x in lines if x.removeprefix(codecs.BOM_UTF8).strip())
+            n += 1 if tail.removeprefix(codecs.BOM_UTF8).strip() else 0
         except READ_ERRORS:
             pass
         finally:
@@ -702,11 +750,25 @@ def read_record_file(path: str, max_size: int, regular_only: bool = True):
     return loaded.text, legacy_note(loaded.encoding)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _line(result: dict) -> bytes:
+    """A result as its line of results.jsonl (UTF-8). A lone surrogate cannot be encoded. In a
+    file's name (its id and path: not valid UTF-8) its bytes are shown escaped, as everywhere
+    (:func:`respin.io.display_path`); elsewhere (a JSONL text or id with a ``\\ud83d`` escape,
+    half an emoji, and so its restored text and findings) it is kept, written as that same JSON
+    escape: the record's text reads back as it was, and its edits replay exactly."""
+    line = json.dumps(result, ensure_ascii=False) + "\n"
     try:
-        return (json.dumps(result, ensure_ascii=False) + "\n").encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate (a file name that is not UTF-8): show its bytes escaped
-        return (json.dumps(_displayable(result), ensure_ascii=False) + "\n").encode("utf-8")
+        return line.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
+    if result.get("path") is not None:
+        result = {**result, "id": _displayable(result["id"]), "path": _displayable(result["path"])}
+        line = json.dumps(result, ensure_ascii=False) + "\n"
+    # (A surrogate in json.dumps' output is inside a string, where its \u escape means it.)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line).encode("utf-8")
 
 
 def _displayable(value):
@@ -722,14 +784,18 @@ def _displayable(value):
 
 
 def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
-              skip: int = 0) -> tuple[list[bytes], list[int], list, list]:
-    """Process ``tasks``: (JSON lines, :func:`_stats` of their results, mirrors, their ids).
+              skip: int = 0) -> tuple[list[bytes], list[int], list, list, str | None]:
+    """Process ``tasks``: (JSON lines, :func:`_stats` of their results, mirrors, their ids,
+    stop).
 
     Runs in a worker (or in this process). ``pools``: the sizes of the runs of ``tasks``
     restored together, or from each other with ``opts.copies_by`` (None: each alone). The
     first ``skip`` results are computed (their pool needs them) but not returned: an
     interrupted run wrote them. Restored copies of folder files are written under
-    ``opts.mirror_dir`` (atomically), or returned as (rel, text) in ``mirrors``.
+    ``opts.mirror_dir`` (atomically), or returned as (line number in the chunk, rel, text)
+    in ``mirrors``. ``stop`` is None, or why a restored copy could not be written (a full
+    disk): the lines end before that record, and the run stops there, to go on with --resume
+    (the record is no bad record: its result is not replaced by an error).
     """
     index = _index_for(opts)
     if pools is None:  # each restored alone, all checked together (Model.check_many)
@@ -744,15 +810,15 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
         rel = task[4]
         if rel is not None and r["restored"] is not None:
             if opts.return_mirror:
-                mirrors.append((rel, r["restored"]))
+                mirrors.append((len(lines), rel, r["restored"]))
             elif opts.mirror_dir:
                 err = write_mirror(opts.mirror_dir, rel, r["restored"])
                 if err:
-                    r = error_result(r["id"], r["path"], err)
+                    return lines, stats, mirrors, ids, err
         lines.append(_line(r))
         _stats(r, stats)
         ids.append(r["id"])
-    return lines, stats, mirrors, ids
+    return lines, stats, mirrors, ids, None
 
 
 def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
@@ -1185,6 +1251,7 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         raise InputError(f"--out is a file, expected a folder: {out_dir}")
     if kind == "folder":
         _check_out_in_input(path, out, out_dir)
+    _check_input_not_output(kind, path, out, out_dir, mirror=kind == "folder" and opts.restore, clears=force)
     if kind == "folder" and opts.restore and not opts.return_mirror:
         opts = _replace(opts, mirror_dir=str(out / RESTORED_DIR))
     ident = {"input": path if path == "-" else os.path.abspath(path), "input_format": kind,
@@ -1281,6 +1348,8 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         for i, v in enumerate(stats):
             summary.total[i] += v
     try:
+        if force:
+            _clear_restored(out)
         if not resume or not has_results:
             with open(results, "wb"):
                 pass  # start empty (--force, or a fresh folder)
@@ -1323,21 +1392,28 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         """Write the oldest chunk's results (waiting for them): the future stays in
         ``pending`` until its lines are written, and leaves it in the same guarded step."""
         try:
-            lines, stats, mirrors, ids = pending[0].result()
+            lines, stats, mirrors, ids, stop = pending[0].result()
         except BrokenExecutor:  # the system killed a worker (out of memory, most often)
             raise RunError(f"a worker process was killed (out of memory? each holds about 250 MB: try fewer "
                            f"--jobs); {summary.documents + summary.resumed:,} results are kept in {results}: "
                            "continue with --resume") from None
         with guard:
-            for rel, text in mirrors:  # dask: restored copies come back to be written here
-                err = write_mirror(opts.mirror_dir, rel, text)
-                if err:
-                    note(f"{rel}: {err}")
+            for k, rel, text in mirrors:  # dask: restored copies come back to be written here
+                stop = write_mirror(opts.mirror_dir, rel, text)
+                if stop:  # the results before that record only, as run_chunk gives them
+                    lines, ids = lines[:k], ids[:k]
+                    stats = _stats()
+                    for line in lines:
+                        _stats(json.loads(line), stats)
+                    break
             writer.write(lines)
             pending.popleft()
             summary.add(stats)
             summary.saw(ids)
             bar.update(stats[0], summary)
+        if stop:  # as a full results file: stop, keep what is written, go on with --resume
+            raise RunError(f"{stop}; the results so far are kept: make room (or fix the folder) and continue "
+                           "with --resume")
 
     try:
         eng = (DaskEngine(jobs, scheduler) if engine == "dask"
@@ -1352,6 +1428,8 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         while pending:
             emit_head()
         completed = True
+        if kind == "folder" and not summary.documents and not summary.resumed:  # as check says it
+            note(f"no files matching {glob!r} in folder: {display_path(path)}")
     except KeyboardInterrupt as e:
         summary.interrupted = True
         e.summary = summary
@@ -1386,6 +1464,21 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     return summary
 
 
+def _clear_restored(out: Path) -> None:
+    """--force: remove the restored copies an earlier run wrote (out/restored/), so that none
+    is left of a file that is no longer an input, no longer restored, or now an error. Only
+    in a folder that an earlier run wrote (its run.json and results.jsonl); a link there is
+    removed, not what it points to. (An input inside it was refused before.)"""
+    import shutil
+    target = out / RESTORED_DIR
+    if not is_batch_output(out):
+        return
+    if target.is_symlink():
+        target.unlink()
+    elif target.is_dir():
+        shutil.rmtree(target)
+
+
 def _check_out_in_input(path: str, out: Path, out_dir: str) -> None:
     """--out may lie inside the input folder (it is then not walked), but must not be the
     input folder itself, nor a folder of the input that holds files of the user's: they
@@ -1400,6 +1493,56 @@ def _check_out_in_input(path: str, out: Path, out_dir: str) -> None:
             shown = ", ".join(theirs[:2]) + (", ..." if len(theirs) > 2 else "")
             raise InputError(f"--out {out_dir} is inside the input and holds other files ({shown}), "
                              "which this run would not read: give a new or empty folder")
+
+
+def _under(path: str, folder: str) -> bool:
+    """``path`` is ``folder`` or inside it (both real paths)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def _check_input_not_output(kind: str, path: str, out: Path, out_dir: str, *, mirror: bool, clears: bool) -> None:
+    """Refuse an input that this run would write or delete before reading it: results.jsonl
+    (emptied at the start, then appended to: a second pass over a run's own results into the
+    same --out read nothing, or its own lines), run.json, the lock file, and the restored/
+    copies (written for a folder input, ``mirror``; deleted by --force, ``clears``). A list's
+    files are inputs too."""
+    restored = os.path.realpath(out / RESTORED_DIR)
+    if kind == "folder":
+        inp = os.path.realpath(path)
+        if (mirror or clears) and _under(inp, restored):
+            did = "where this run writes its restored copies (over the inputs)" if mirror else "which --force deletes"
+            raise InputError(f"the input folder lies in {out_dir.rstrip('/')}/{RESTORED_DIR}, {did}: give another --out")
+        if mirror and _under(restored, inp) and not _under(restored, os.path.realpath(out)):
+            raise InputError(f"{out_dir.rstrip('/')}/{RESTORED_DIR} leads into the input folder: its restored copies "
+                             "would be read as inputs; give another --out")
+        return
+    ours = {}  # (device, inode) -> the file of --out it is
+    for name in (RESULTS_NAME, MANIFEST_NAME, LOCK_NAME):
+        try:
+            st = os.stat(out / name)
+        except OSError:
+            continue
+        ours[(st.st_dev, st.st_ino)] = out / name
+    clear = clears and os.path.isdir(out / RESTORED_DIR)
+
+    def refuse(given: str, listed: bool = False) -> None:
+        try:
+            st = os.fstat(sys.stdin.fileno()) if given == "-" else os.stat(given)
+        except (OSError, ValueError, AttributeError):
+            return  # (a missing listed file is that record's error)
+        what = (f"{path} lists" if listed else "standard input is" if given == "-" else "the input is")
+        if (st.st_dev, st.st_ino) in ours:
+            raise InputError(f"{what} {ours[(st.st_dev, st.st_ino)]}, which this run writes: give another --out")
+        if clear and given != "-" and _under(os.path.realpath(given), restored):
+            raise InputError(f"{what} {given}, inside {out_dir.rstrip('/')}/{RESTORED_DIR}, which --force deletes: "
+                             "give another --out")
+
+    if not ours and not clear:
+        return
+    refuse(path)
+    if kind == "list" and not not_regular(path):  # (a named pipe is read once, by the run)
+        for task in iter_list(path):
+            refuse(task[2], listed=True)
 
 
 def _shown(key: str, value) -> str:

@@ -12,8 +12,8 @@ from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _number, _size
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
-                "error), 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM; continue either with "
-                "--resume).")
+                "error), 2 usage or input error, or a run stopped by a full disk (continue with --resume), "
+                "130 interrupted, 143 terminated (SIGTERM; continue either with --resume).")
 
 
 class Engine(str, Enum):
@@ -37,7 +37,8 @@ def register(app) -> None:
 def batch(
     input: str = typer.Argument(..., metavar="INPUT",
                                 help="A folder (files matching --glob, recursively), a JSONL file (.jsonl, "
-                                     ".ndjson, optionally .gz; - for standard input), a list of paths "
+                                     ".ndjson, optionally .gz; - for standard input; a named pipe, <(zcat ...), "
+                                     "with --input-format jsonl), a list of paths "
                                      "(@paths.txt, or a .lst/.list file: one path a line, relative to the "
                                      "list's folder; spaces around it are ignored), or one text file. "
                                      "Named pipes, sockets and devices in a folder or list get an error "
@@ -60,7 +61,9 @@ def batch(
     id_field: str = typer.Option("id", "--id-field", metavar="NAME",
                                  help="JSONL: field holding the record id (records without one, and lines that "
                                       "are not valid JSON or not an object, get their line number, from 1)."),
-    glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="Folder input: file name pattern."),
+    glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN",
+                             help="Folder input: file name pattern, as check's (with a /: the path's last parts, "
+                                  "** for any number of folders)."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
                                              help="How to read INPUT (auto: by its type and file name)."),
     no_restore: bool = typer.Option(False, "--no-restore", help="Only check: no restored text, edits or copies."),
@@ -77,7 +80,8 @@ def batch(
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same --out folder "
                                                         "(same input and options). A run still writing "
                                                         "there is not joined: one --out, one run at a time."),
-    force: bool = typer.Option(False, "--force", help="Start over, replacing the results in --out."),
+    force: bool = typer.Option(False, "--force", help="Start over, replacing the results in --out (restored/ "
+                                                      "included)."),
     pool_by: Optional[str] = typer.Option(None, "--pool-by", metavar="KEY",
                                           help="Restore the records of one site together, pooling the evidence "
                                                "for the spinner's dictionary over them: KEY is dir (files in one "

@@ -1366,3 +1366,231 @@ def test_a_resumed_run_says_the_whole_files_counts(tmp_path, cli):
     ran = cli("batch", src, "--out", out, "--resume")
     assert ran.code == 0 and "1 document (after 3 from the earlier run)" in ran.err
     assert "; in all 4 documents: " in ran.err and "1 error" in ran.err.split("in all")[1]
+
+
+# --- what a run writes or deletes is never its input ------------------------------------------
+
+def test_a_runs_own_output_file_as_input_is_refused_before_anything_is_emptied(tmp_path, cli):
+    """A second pass over a run's results into the same --out (`batch run1/results.jsonl --out
+    run1 --text-field restored --force`) emptied its own input and said "0 documents", exit 0."""
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"r{i}", "text": t} for i, t in enumerate(make_texts(3))])
+    out = tmp_path / "run1"
+    assert cli("batch", src, "--out", out, "-q").code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    for argv in ((out / "results.jsonl", "--text-field", "restored", "--force"),
+                 (out / "results.jsonl", "--text-field", "restored", "--resume"),
+                 (out / "run.json", "--input-format", "jsonl", "--force"),
+                 (out / "results.jsonl", "--input-format", "file", "--force")):
+        ran = cli("batch", *argv[:1], "--out", out, *argv[1:])
+        assert_user_error(ran, f"the input is {out / argv[0].name}, which this run writes", "give another --out")
+        assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    link = tmp_path / "link.jsonl"  # by any name
+    link.symlink_to(out / "results.jsonl")
+    assert_user_error(cli("batch", link, "--out", out, "--force"), "which this run writes")
+    # a list naming it: the listed file is an input too
+    (tmp_path / "paths.lst").write_text("in.jsonl\nrun1/results.jsonl\n", encoding="utf-8")
+    assert_user_error(cli("batch", tmp_path / "paths.lst", "--out", out, "--force"),
+                      f"paths.lst lists {out / 'results.jsonl'}, which this run writes")
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()} == before
+    # into another folder, a run's results are an input like any other
+    ran = cli("batch", out / "results.jsonl", "--out", tmp_path / "run2", "--text-field", "restored", "-q")
+    assert ran.code == 0, ran.err
+    assert [r["id"] for r in results(tmp_path / "run2")] == ["r0", "r1", "r2"]
+
+
+def test_an_input_in_the_restored_copies_is_refused(tmp_path, cli):
+    """`batch data/restored --out data` wrote the restored copies over the input files; and
+    --force deletes restored/, so an input there is refused then too."""
+    texts = make_texts(3)
+    data = tmp_path / "data"
+    (data / "restored" / "sub").mkdir(parents=True)
+    (data / "restored" / "spun.txt").write_text(texts[1], encoding="utf-8")
+    (data / "restored" / "sub" / "spun.txt").write_text(texts[2], encoding="utf-8")
+    for inp in (data / "restored", data / "restored" / "sub"):
+        ran = cli("batch", inp, "--out", data)
+        assert_user_error(ran, f"the input folder lies in {data}/restored, where this run writes its restored copies")
+    assert (data / "restored" / "spun.txt").read_text(encoding="utf-8") == texts[1]
+    assert (data / "restored" / "sub" / "spun.txt").read_text(encoding="utf-8") == texts[2]
+    assert not (data / "results.jsonl").exists()
+    # without restoring nothing is written there: allowed; but not with --force, which clears restored/
+    assert cli("batch", data / "restored", "--out", data, "--no-restore", "-q").code == 0
+    assert_user_error(cli("batch", data / "restored", "--out", data, "--no-restore", "--force"),
+                      "which --force deletes")
+    write_jsonl(data / "restored" / "in.jsonl", [{"id": 1, "text": texts[0]}])
+    assert_user_error(cli("batch", data / "restored" / "in.jsonl", "--out", data, "--force"),
+                      f"the input is {data}/restored/in.jsonl, inside {data}/restored, which --force deletes")
+    assert sorted(p.relative_to(data).as_posix() for p in (data / "restored").rglob("*")) == [
+        "restored/in.jsonl", "restored/spun.txt", "restored/sub", "restored/sub/spun.txt"]
+    # a restored/ that is a link into the input: its copies would be read as inputs
+    src = tmp_path / "src"
+    (src / "copies").mkdir(parents=True)
+    (src / "a.txt").write_text(texts[0], encoding="utf-8")
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "restored").symlink_to(src / "copies", target_is_directory=True)
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o"), "leads into the input folder")
+
+
+def test_force_replaces_the_earlier_runs_restored_copies(tmp_path, cli):
+    """--force kept restored/ copies of files that were no longer inputs (only results.jsonl
+    was emptied): restored/ taken as the cleaned corpus held stale documents."""
+    texts = make_texts(3)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.txt").write_text(texts[0], encoding="utf-8")
+    (src / "b.txt").write_text(texts[1], encoding="utf-8")
+    out = tmp_path / "res"
+    assert cli("batch", src, "--out", out, "-q").code == 0
+    assert sorted(p.name for p in (out / "restored").iterdir()) == ["a.txt", "b.txt"]
+    (src / "b.txt").unlink()
+    assert cli("batch", src, "--out", out, "-q", "--force").code == 0
+    assert sorted(p.name for p in (out / "restored").iterdir()) == ["a.txt"]
+    assert [r["id"] for r in results(out)] == ["a.txt"]
+    assert cli("batch", src, "--out", out, "-q", "--force", "--no-restore").code == 0
+    assert not (out / "restored").exists()
+    # a link there is removed, never what it leads to
+    keep = tmp_path / "keep"
+    keep.mkdir()
+    (keep / "mine.txt").write_text("mine", encoding="utf-8")
+    (out / "restored").symlink_to(keep, target_is_directory=True)
+    assert cli("batch", src, "--out", out, "-q", "--force").code == 0
+    assert (keep / "mine.txt").read_text(encoding="utf-8") == "mine"
+    assert not (out / "restored").is_symlink() and (out / "restored" / "a.txt").is_file()
+    # a folder that no run wrote keeps its restored/
+    other = tmp_path / "other"
+    (other / "restored").mkdir(parents=True)
+    (other / "restored" / "x.txt").write_text("x", encoding="utf-8")
+    assert cli("batch", src, "--out", other, "-q", "--force").code == 0
+    assert sorted(p.name for p in (other / "restored").iterdir()) == ["a.txt", "x.txt"]
+
+
+class _DaskHere:
+    """--engine dask run in this process: restored copies come back and are written by the run."""
+
+    def __new__(cls, jobs, scheduler):
+        from respin.batch import InlineEngine
+        return InlineEngine()
+
+
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_a_restored_copy_that_cannot_be_written_stops_the_run_then_resume(tmp_path, cli, monkeypatch, engine):
+    """A restored copy that could not be written (full disk, read-only restored/) turned its
+    record into an error result (score and findings lost), the run said finished, exit 0,
+    and --resume never redid it. Now it stops the run as a full results file does."""
+    import respin.batch as rb
+    texts = make_texts(4)
+    src = tmp_path / "in"
+    src.mkdir()
+    for name, t in zip("abcd", texts):
+        (src / f"{name}.txt").write_text(t, encoding="utf-8")
+    assert cli("batch", src, "--out", tmp_path / "ref", "-q").code == 0
+    ref = (tmp_path / "ref" / "results.jsonl").read_bytes()
+    monkeypatch.setattr(rb, "DaskEngine", _DaskHere)
+    real = rb.write_mirror
+
+    def full_at_c(mirror_dir, rel, text):
+        if rel == "c.txt":
+            return f"cannot write output file (no space left on device): {mirror_dir}/{rel} (the restored copy)"
+        return real(mirror_dir, rel, text)
+
+    monkeypatch.setattr(rb, "write_mirror", full_at_c)
+    out = tmp_path / "out"
+    ran = cli("batch", src, "--out", out, "--engine", engine, "--chunk-size", "4")
+    assert_user_error(ran, "no space left on device", "restored/c.txt", "--resume")
+    assert [(r["id"], r["error"]) for r in results(out)] == [("a.txt", None), ("b.txt", None)]
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["finished"] is False
+    monkeypatch.setattr(rb, "write_mirror", real)
+    assert cli("batch", src, "--out", out, "-q", "--engine", engine, "--resume").code == 0
+    assert (out / "results.jsonl").read_bytes() == ref
+    assert sorted(p.name for p in (out / "restored").iterdir()) == ["a.txt", "b.txt", "c.txt", "d.txt"]
+
+
+# --- inputs: pipes, globs, odd text ------------------------------------------------------------
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("gz", [False, True])
+def test_jsonl_from_a_named_pipe(tmp_path, gz):
+    """`batch <(zcat part.gz) --input-format jsonl` was 'internal error: ... not seekable'
+    (the gzip test sought back), and the progress count opened the pipe a second time,
+    which would take records from the run."""
+    import threading
+    from respin.batch import count_records
+    recs = [{"id": f"r{i}", "text": t} for i, t in enumerate(make_texts(40))]
+    data = (write_jsonl(tmp_path / "in.jsonl", recs)).read_bytes()
+    assert run_cli("batch", tmp_path / "in.jsonl", "--out", tmp_path / "ref", "-q").returncode == 0
+    fifo = tmp_path / "pipe.jsonl"
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "wb") as f:
+            f.write(gzip.compress(data) if gz else data)
+
+    t = threading.Thread(target=feed, daemon=True)
+    t.start()
+    try:
+        # not -q: the progress count runs; --input-format: the name says nothing of gzip
+        ran = run_cli("batch", fifo, "--out", tmp_path / "o", "--input-format", "jsonl", timeout=90)
+    finally:
+        t.join(5)
+        if t.is_alive():  # never read: let the writer go
+            os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+    assert ran.returncode == 0, ran.stderr
+    assert (tmp_path / "o" / "results.jsonl").read_bytes() == (tmp_path / "ref" / "results.jsonl").read_bytes()
+    assert count_records("jsonl", str(fifo), "*.txt", None) is None  # (opening it would wait for a writer)
+
+
+def test_glob_with_double_star_finds_the_files_check_finds(tmp_path, cli):
+    """`--glob '**/*.txt'` left out the top folder's files (PurePosixPath.match: ** is one *)."""
+    texts = make_texts(4)
+    src = tmp_path / "gl"
+    (src / "a" / "b").mkdir(parents=True)
+    for rel, t in zip(("top.txt", "a/one.txt", "a/b/two.txt", "a/b/x.md"), texts):
+        (src / rel).write_text(t, encoding="utf-8")
+    for pattern, want in (("**/*.txt", ["top.txt", "a/one.txt", "a/b/two.txt"]),
+                          ("a/**/*.txt", ["a/one.txt", "a/b/two.txt"]),
+                          ("b/*", ["a/b/two.txt", "a/b/x.md"]),
+                          ("*/*.txt", ["a/one.txt", "a/b/two.txt"])):
+        ran = cli("batch", src, "--out", tmp_path / "o", "--glob", pattern, "-q", "--force", "--no-restore")
+        assert ran.code == 0, ran.err
+        assert [r["id"] for r in results(tmp_path / "o")] == want
+        checked = cli("check", src, "--glob", pattern, "--format", "jsonl", "-q")
+        assert sorted(json.loads(x)["path"] for x in checked.out.splitlines()) == sorted(str(src / w) for w in want)
+    ran = cli("batch", src, "--out", tmp_path / "o", "--glob", "*.html", "--force")
+    assert ran.code == 0 and f"no files matching '*.html' in folder: {src}" in ran.err
+
+
+def test_a_lone_surrogate_in_a_jsonl_text_is_kept_and_its_edits_replay(tmp_path, cli):
+    """A JSON "\\ud83d" escape (half an emoji) came out in `restored` as the six characters
+    `\\ud83d`, no edit saying so; a long text with one was an error record instead."""
+    from respin.spin import spin
+    text = spin(WINDOWS[5] + " \ud83d " + WINDOWS[6], rate=0.5, seed=3).text
+    assert "\ud83d" in text
+    src = tmp_path / "in.jsonl"
+    with open(src, "w", encoding="ascii") as f:  # json.dumps' own escapes: as any JSON writer gives it
+        for rid in ("s", "s\ud83d"):
+            f.write(json.dumps({"id": rid, "text": text}) + "\n")
+    for max_size in ("5000000", str(len(text) * 2)):  # and a text longer than a quarter of --max-size
+        ran = cli("batch", src, "--out", tmp_path / "o", "--min-confidence", "0.3", "--max-size", max_size,
+                  "-q", "--force")
+        assert ran.code == 0, ran.err
+        raw = (tmp_path / "o" / "results.jsonl").read_bytes()
+        raw.decode("utf-8")  # strict UTF-8
+        rows = results(tmp_path / "o")
+        assert [r["id"] for r in rows] == ["s", "s\ud83d"]
+        for r in rows:
+            assert r["error"] is None and r["edits"], r
+            assert "\ud83d" in r["restored"]
+            assert apply_edits(text, [respin.Edit(**e) for e in r["edits"]]) == r["restored"]
+    # the ids read back as they were: --resume matches them
+    (tmp_path / "o" / "results.jsonl").write_bytes(raw.split(b"\n", 1)[0] + b"\n")
+    assert cli("batch", src, "--out", tmp_path / "o", "--min-confidence", "0.3", "--max-size", max_size, "-q",
+               "--resume").code == 0
+    assert (tmp_path / "o" / "results.jsonl").read_bytes() == raw
+
+
+def test_a_line_that_is_only_a_byte_order_mark_is_blank(tmp_path, cli):
+    texts = make_texts(2)
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"\xef\xbb\xbf\n" + json.dumps({"text": texts[0]}).encode() + b"\n\xef\xbb\xbf \r\n"
+                    + b"\xef\xbb\xbf" + json.dumps({"text": texts[1]}).encode() + b"\n")
+    assert cli("batch", src, "--out", tmp_path / "o", "-q").code == 0
+    assert [(r["id"], r["error"]) for r in results(tmp_path / "o")] == [(2, None), (4, None)]
