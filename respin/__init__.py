@@ -255,7 +255,7 @@ def restore_cluster(texts, *, model=None, min_confidence: float | None = None, l
     min_confidence = _unit(min_confidence, "min_confidence")
     lexicons = _lexicons(lexicons, model)
     m = _model(model)
-    docs = [Document.from_text(t) for t in texts]
+    docs = [Document.from_text(t, identifiers=False) for t in texts]  # aligned (see Document.from_text)
     # One thesaurus memo for the cluster: its texts share most words, so each word's lookups
     # are made once, not once per text.
     thesaurus = synonym_memo(m.lexicon)

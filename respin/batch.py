@@ -52,7 +52,7 @@ from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
                  is_batch_output, isatty, legacy_note, not_regular, os_reason, read_text, skip_batch_outputs,
-                 write_atomic, READ_ERRORS)
+                 walk, write_atomic, READ_ERRORS)
 from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",
@@ -468,28 +468,14 @@ def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
 
 def _pattern_match(rel: str, name: str, pattern: str) -> bool:
     """Whether the file at ``rel`` (its ``name``) under the folder matches ``pattern`` as
-    ``respin check DIR --glob`` finds it (``Path.rglob``): a pattern without a ``/`` is the
-    file name's, one with is matched against the path's last parts, a ``**`` part standing
-    for any number of folders, none included (``**/*.txt`` takes the top folder's files too)."""
-    from fnmatch import fnmatchcase
+    ``respin check DIR --glob`` finds it (:func:`respin.io.walk_files`): a pattern without a
+    ``/`` is the file name's, one with is matched against the path's last parts, a ``**``
+    part standing for any number of folders, none included (``**/*.txt`` takes the top
+    folder's files too); the case of letters does not matter (``ARTICLE.TXT``)."""
+    from .io import name_matches, path_matches
     if "/" not in pattern:
-        return fnmatchcase(name, pattern)
-    pats = ["**"] + [p for p in pattern.split("/") if p not in ("", ".")]
-    return pats[-1] != "**" and _parts_match(rel.split("/"), pats)  # (a last ** finds folders: no file)
-
-
-def _parts_match(parts: list[str], pats: list[str]) -> bool:
-    """``parts`` (a path's) matched one by one by ``pats`` (fnmatch patterns; ``**``: any
-    number of parts), all of both."""
-    from fnmatch import fnmatchcase
-    if not pats:
-        return not parts
-    if pats[0] == "**":
-        rest = pats[1:]
-        while rest and rest[0] == "**":
-            rest = rest[1:]
-        return any(_parts_match(parts[k:], rest) for k in range(len(parts) + 1))
-    return bool(parts) and fnmatchcase(parts[0], pats[0]) and _parts_match(parts[1:], pats[1:])
+        return name_matches(name, pattern)
+    return pattern.rstrip("/").split("/")[-1] != "**" and path_matches(tuple(rel.split("/")), pattern)
 
 
 def iter_folder(root: str, pattern: str, exclude: str | None = None, note=None) -> Iterator[tuple]:
@@ -499,7 +485,7 @@ def iter_folder(root: str, pattern: str, exclude: str | None = None, note=None) 
     output folder below ``root`` (``note`` says so)."""
     excl = os.path.realpath(exclude) if exclude else None
     unreadable: list[OSError] = []  # a folder that cannot be listed is a record too: not lost silently
-    for dirpath, dirnames, filenames in os.walk(root, onerror=unreadable.append):
+    for dirpath, dirnames, filenames in walk(root, onerror=unreadable.append):  # (no recursion: deep trees)
         while unreadable:
             e = unreadable.pop(0)
             where = Path(e.filename or root)

@@ -32,7 +32,7 @@ def _doc_words(doc: Document) -> list[str]:
 def truth(spun: str, orig: str):
     """Per spun sentence, {position: (length, original words)} for replaced spans and
     {position} of words kept; positions inside insertions/deletions are left out."""
-    sd, od = Document.from_text(spun), Document.from_text(orig)
+    sd, od = Document.from_text(spun, identifiers=False), Document.from_text(orig, identifiers=False)
     sw, ow = _doc_words(sd), _doc_words(od)
     lab: dict[int, tuple[int, tuple[str, ...]]] = {}
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, sw, ow, autojunk=False).get_opcodes():

@@ -413,8 +413,8 @@ def restore_with_copies(text: str, copies, lexicon, lm, threshold: float = DEFAU
     ``suggestions``. ``Restoration.copies``: how the text relates to each copy, in order
     (those that are not copies of it, unrelated or paraphrase, are not used);
     ``unmatched``: the text's sentences that no copy covers."""
-    doc = doc or Document.from_text(text)
-    copies = [c if isinstance(c, Document) else Document.from_text(c) for c in copies]
+    doc = doc or Document.from_text(text, identifiers=False)
+    copies = [c if isinstance(c, Document) else Document.from_text(c, identifiers=False) for c in copies]
     relations, found, covered = decisions(doc, copies, lexicon, lm)
     applied, suggested = [], []
     for d in found:

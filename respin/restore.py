@@ -251,12 +251,12 @@ def _resolve_spintax(text: str, source: str, lexicon, leaked) -> Restoration:
     if rel is not None and rel.verdict in ("identical", "verbatim copy", "partial verbatim copy"):
         rel = replace(rel, verdict="spun copy")
     return Restoration(input=text, text=apply_edits(text, edits), edits=edits, relation=rel,
-                       words=Document.from_text(text).n_words, unmatched=[span(x) for x in r.unmatched],
+                       words=Document.from_text(text, identifiers=False).n_words, unmatched=[span(x) for x in r.unmatched],
                        missing=r.missing, paraphrased=[(span(x), y) for x, y in r.paraphrased])
 
 
 def _restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
-    doc, src = Document.from_text(text), Document.from_text(source)
+    doc, src = Document.from_text(text, identifiers=False), Document.from_text(source, identifiers=False)
     al = align(doc, src, lexicon)
     apostrophe, form = _apostrophe_style(text), _unicode_form(text)
     cut = _cut_gaps(al)

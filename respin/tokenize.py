@@ -434,10 +434,11 @@ def _merge_protected(cols: tuple, spans: list[tuple[int, int]]) -> tuple:
     return out_t, out_s, out_e, out_k, bytes(map(PUNCT.__ne__, out_k))
 
 
-def _columns(text: str, offset: int, end: int) -> tuple[list[str], list[int], list[int], list[str], bytes]:
+def _columns(text: str, offset: int, end: int, identifiers: bool = True) -> tuple[list[str], list[int], list[int], list[str], bytes]:
     """The tokens of ``text[offset:end]`` as columns: texts, starts, ends, kinds, and 1 for
     each word (not punctuation) token. One findall and C-level maps: no per-token Python
-    code or match object (identifiers, :data:`_PROTECTED`, are merged into one token after)."""
+    code or match object (``identifiers``: those of :data:`_PROTECTED` merged into one token
+    after)."""
     # Trailing whitespace starts no token: leave it out, or findall retries it from every
     # position (quadratic: 20k trailing spaces took 33 s). str.isspace is the regex's \s.
     end = offset + len(text[offset:end].rstrip())
@@ -449,26 +450,26 @@ def _columns(text: str, offset: int, end: int) -> tuple[list[str], list[int], li
     is_word = bytes(map(not_, map(itemgetter(3), found)))
     kinds = list(map(_KIND_OF.__getitem__, zip(is_word, map(bool, map(itemgetter(2), found)))))
     cols = texts, at[1::2], at[2::2], kinds, is_word
-    return _merge_protected(cols, _protected_spans(text, offset, end))
+    return _merge_protected(cols, _protected_spans(text, offset, end)) if identifiers else cols
 
 
 TOKENIZE_CHARS = 1 << 18  # characters tokenised at once by Document.from_text (then cut at a line end)
 
 
-def _columns_by_lines(text: str) -> tuple[list[str], list[int], list[int], list[str], bytes]:
+def _columns_by_lines(text: str, identifiers: bool = True) -> tuple[list[str], list[int], list[int], list[str], bytes]:
     """:func:`_columns` of the whole text, found in pieces of about :data:`TOKENIZE_CHARS`
     characters that end at a line end: the same columns (no token crosses a line end, and
     each piece picks its pattern as a line would), but the matches' tuples and offsets,
     which take ~150 bytes a token until the columns are made, are held for one piece at
     a time (80 MB for a 5 MiB text in one pass)."""
     if len(text) <= TOKENIZE_CHARS:
-        return _columns(text, 0, len(text))
+        return _columns(text, 0, len(text), identifiers)
     texts, starts, ends, kinds, words = [], [], [], [], []
     a = 0
     while a < len(text):
         m = LINE_BREAK.search(text, a + TOKENIZE_CHARS)
         b = m.end() if m else len(text)
-        t, s, e, k, w = _columns(text, a, b)
+        t, s, e, k, w = _columns(text, a, b, identifiers)
         texts += t
         starts += s
         ends += e
@@ -511,7 +512,11 @@ class Document:
     _word_mask: bytes | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def from_text(cls, text: str) -> "Document":
+    def from_text(cls, text: str, identifiers: bool = True) -> "Document":
+        """The document of ``text``; ``identifiers``: addresses, DOIs and LaTeX commands as
+        one token each (:data:`_PROTECTED`), as detection and restoration without a source
+        read them. Alignment with a source or copies reads them in pieces (False), as both
+        sides may not hold them alike (a hard wrap cuts an address at its hyphen)."""
         doc = cls(text)
         # One regex pass over the whole text: no token crosses a line end (tokens hold no
         # whitespace), so this gives the tokens that line-by-line tokenising gave. The
@@ -519,7 +524,7 @@ class Document:
         # (strings only, no cycles) would set off collections of everything the process
         # holds (the loaded model), which cost as much as the tokenising.
         with gc_paused():
-            texts, starts, ends, doc.token_kinds, doc._word_mask = _columns_by_lines(text)
+            texts, starts, ends, doc.token_kinds, doc._word_mask = _columns_by_lines(text, identifiers)
         doc.token_texts, doc.token_starts, doc.token_ends = texts, starts, ends
         if not texts:
             return doc
