@@ -11,7 +11,9 @@ the simulator copies what real spinners do rather than what a careful writer wou
 * one synonym per word type is mostly reused through a document (real spinners look words
   up in a fixed dictionary, so "said" becomes "mentioned" nearly everywhere);
 * spinner phrase patterns from a small table (:data:`PHRASES`), number words to digits and
-  abbreviation glitches ("the U.S. could" -> "the united statescould").
+  abbreviation glitches ("the U.S. could" -> "the united statescould");
+* a figure keeps its value in every style: number words (two, billion, third, twice) get no
+  thesaurus swap to another number or to a word, and no word is swapped *to* a number word.
 
 Three styles (:data:`STYLES`), each modelled on a family of real spinner output:
 
@@ -250,6 +252,35 @@ NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60"
                      "eighty": "80", "ninety": "90", "hundred": "100", "thousand": "1000"})
 NUMBER_RATE = 0.5  # multiplier: the S3 spinner converted about half of the number words
 
+# Words that state a figure: a thesaurus swap of one changes the figure's value ("$45 billion"
+# -> "$45 million", "third floor" -> "fourth floor", "twice" -> "double"), which no spinner
+# rewrite should do (restore --source keeps a differing figure as the copy's own).  Cardinals
+# and scales, fractions and multiples are never thesaurus-swapped; ordinals only to words that
+# are not figures ("first" -> "initial"), and no style swaps a word *to* a figure ("pair" ->
+# "two").  Hyphenated compounds count by their parts ("twenty-five", "one-third").
+_CARDINALS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety hundred thousand million billion trillion zillion dozen dozens hundreds thousands "
+    "millions billions trillions half halves quarter quarters twice thrice double triple "
+    "quadruple twofold threefold fourfold tenfold".split())
+_ORDINALS = frozenset(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth "
+    "thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth hundredth thousandth "
+    "millionth billionth trillionth firstly secondly thirdly fourthly fifthly".split())
+
+
+def _figure_parts(word: str) -> set[str]:
+    """The parts of a lower-case word or phrase that are number words (cardinals, scales,
+    fractions, multiples or ordinals), split at spaces and hyphens."""
+    return {p for p in re.split(r"[\s-]+", word) if p in _CARDINALS or p in _ORDINALS}
+
+
+def _is_figure(word: str) -> bool:
+    """A number word of any kind, or a word or phrase with one or a digit in it."""
+    return bool(_figure_parts(word)) or any(c.isdigit() for c in word)
+
 # Crude spinners also swap function words (DP, the join-affiliate copy: the -> a throughout,
 # which -> that, you -> we, its -> a).  word -> (replacements, rate multiplier).
 CRUDE_FUNCTION: dict[str, tuple[tuple[str, ...], float]] = {
@@ -395,7 +426,7 @@ def _candidates(lex, word: str, mask: int, style: str, favourites: bool) -> tupl
         f = flags & mask
         if not f or cand == word or not _CAND_RE.fullmatch(cand) or len(cand) < 2:
             continue
-        if cand in STOPWORDS or _spelling_variant(word, cand):
+        if cand in STOPWORDS or _spelling_variant(word, cand) or _is_figure(cand):
             continue
         lp = _unigram(cand)
         if lp <= -6.9 or (style == "crude" and lp < -6.0):
@@ -422,6 +453,8 @@ def _phrase_candidates(lex, word: str, mask: int) -> tuple[list[str], list[float
         f = flags & mask & 1 if mask != 2 else flags & 2  # WordNet phrases unless moby-only
         parts = cand.split()
         if not f or not 2 <= len(parts) <= 3 or not all(_CAND_RE.fullmatch(p) for p in parts):
+            continue
+        if _is_figure(cand):  # "one million million" for billion
             continue
         lps = [_unigram(p) for p in parts]
         if min(lps) <= -6.9:
@@ -513,6 +546,10 @@ def _phrase_index(table) -> dict[str, list[tuple[tuple[str, ...], str]]]:
 _PHRASE_INDEX = _phrase_index(PHRASES)
 _DIGIT_OR_CAP = {k for k, (reps, _, _) in PHRASES.items()
                  if any(any(c.isdigit() or c.isupper() for c in r) for r in reps)}
+# Phrases with a number word that a replacement does not keep ("two weeks" -> "a fortnight",
+# "the first step" -> "step one"): the same value, but conservative leaves numbers alone.
+_FIGURE_REWRITE = {k for k, (reps, _, _) in PHRASES.items()
+                   if _figure_parts(k) and any(_figure_parts(r) != _figure_parts(k) for r in reps)}
 
 
 def _is_cap(s: str) -> bool:
@@ -652,7 +689,7 @@ def spin(text: str, *, rate: float = 0.35, style: str = "aggressive", seed: int 
                     continue
                 if key == "the united states" and not all(_is_cap(x.text) for x in inner):
                     continue
-                if conservative and key in _DIGIT_OR_CAP:
+                if conservative and (key in _DIGIT_OR_CAP or key in _FIGURE_REWRITE):
                     continue
                 if any(blocked(x) for x in inner):
                     continue
@@ -703,8 +740,9 @@ def spin(text: str, *, rate: float = 0.35, style: str = "aggressive", seed: int 
         if t.kind == NUM or len(t.text) < 3 or not _plain_word(t.text) or low in STOPWORDS:
             i += 1
             continue
-        if conservative and (low in NUMBER_WORDS or low == "one"):
-            i += 1
+        figures = _figure_parts(low)
+        if figures and (conservative or figures - _ORDINALS):
+            i += 1  # a figure keeps its value (see _CARDINALS)
             continue
         if cap and not initial:
             # inside a name: only the aggressive style, and never in personal/foreign names
