@@ -78,15 +78,16 @@ def summary_line(path: str, r: Report) -> str:
     lex = f", {lex:,} of them lexicon phrase{'' if lex == 1 else 's'}" if lex else ""
     # Findings under a "not spun" verdict: the words are suspect, the document as a whole is
     # not convincingly spun; saying the threshold tells the reader how close it came.
-    score, under = f"{r.score:.2f}", ""
+    # The score to the threshold's decimals (at least 2), rounded; cut, not rounded, only where
+    # rounding would reach the threshold of a document under it: 0.8298 under 0.83 reads 0.82,
+    # never "not spun (score 0.83)" beside a threshold of 0.83.  One rule, so that the same
+    # score reads the same with findings or without (--min-confidence hides findings only).
     thr = f"{r.threshold:g}"
     d = max(2, len(thr.partition(".")[2]))
-    if not r.spun and (float(f"{r.score:.{d}f}") >= r.threshold or (r.findings and r.judged and r.relation is None)):
-        # Cut, not rounded, to the threshold's decimals where rounding would reach it: 0.8298
-        # under 0.83 reads 0.82, never "not spun (score 0.83)" beside a threshold of 0.83.
+    score = f"{r.score:.{d}f}"
+    if not r.spun and float(score) >= r.threshold:
         score = f"{math.floor(r.score * 10 ** d + 1e-9) / 10 ** d:.{d}f}"
-        if r.findings and r.judged and r.relation is None:
-            under = f" < threshold {thr}"
+    under = f" < threshold {thr}" if not r.spun and r.findings and r.judged and r.relation is None else ""
     return (f"{path}: {verdict} (score {score}{under}, {len(r.findings):,} finding"
             f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}{lex}{rel})")
 
