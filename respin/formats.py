@@ -136,9 +136,41 @@ def render_restore(path: str, source: str | None, r: Restoration, fmt: str, copi
 
 
 def relation_line(r: Restoration) -> str:
+    """restore --source's one-line account of the input against its source (stderr)."""
     rel = r.relation
     return (f"relation: {rel.verdict} (coverage {rel.coverage:.0%} of the input aligned, "
             f"{rel.swapped:.0%} of aligned words swapped; {rel.unmatched_sentences} input "
             f"sentence(s) unmatched, {rel.missing_sentences} source sentence(s) missing"
+            + _differing(r)
             + (f"; {leaked} leaked spinner template(s)" if (leaked := sum(e.kind == SPINTAX for e in r.edits)) else "")
             + f"); {len(r.edits)} edit(s)")
+
+
+_QUOTED_PASSAGES = 3   # differing passages a relation line quotes
+_QUOTED_CHARS = 40     # and their most characters each
+
+
+def _differing(r: Restoration) -> str:
+    """The differences inside aligned sentences that restore keeps (a figure of another
+    value, an editor's rewrite): ``unmatched``/``missing`` hold them beside the unmatched
+    and missing sentences. Quoted in pairs where every one is such a passage ("'million'
+    where the source has 'billion'"), else counted; '' where there are none."""
+    rel = r.relation
+    if rel.verdict == "unrelated":  # the whole input is unmatched: nothing aligned to differ
+        return ""
+    n_in, n_src = len(r.unmatched) - rel.unmatched_sentences, len(r.missing) - rel.missing_sentences
+    if n_in <= 0 and n_src <= 0:
+        return ""
+    if n_in == n_src and not rel.unmatched_sentences and not rel.missing_sentences:
+        pairs = [f"{_quote(a.text)} where the source has {_quote(b.text)}"
+                 for a, b in zip(r.unmatched[:_QUOTED_PASSAGES], r.missing)]
+        more = f", and {n_in - len(pairs)} more" if n_in > len(pairs) else ""
+        return f"; {n_in} differing passage(s) kept: {', '.join(pairs)}{more}"
+    return (f"; differing passages kept: {max(n_in, 0)} of the input, {max(n_src, 0)} of the source "
+            f"(--format json lists them)")
+
+
+def _quote(text: str) -> str:
+    """A passage on one line, in quotes, shortened to :data:`_QUOTED_CHARS`."""
+    text = " ".join(text.split())
+    return f"'{text if len(text) <= _QUOTED_CHARS else text[:_QUOTED_CHARS - 1] + '…'}'"

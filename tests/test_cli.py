@@ -57,6 +57,38 @@ def test_restore_text_prints_only_the_restored_text(cli, pair):
     assert ran.err.startswith("respin: relation: spun copy")  # the verdict goes to stderr
 
 
+# Written for these tests: a copy whose figure differs from its source's.
+FIGURE_SOURCE = ("The council approved a budget of \u00a31.2 billion on Tuesday after a long debate.\n"
+                 "The mayor said the plan would add three parks to the city by next spring.\n")
+FIGURE_COPY = FIGURE_SOURCE.replace("billion", "million")
+
+
+def test_restore_relation_line_names_a_differing_figure(cli, tmp_path):
+    """A figure of another value is kept as the copy's: the stderr line says so, not only
+    the JSON ("verbatim copy ... 0 unmatched, 0 missing" hid it)."""
+    (tmp_path / "copy.txt").write_text(FIGURE_COPY, encoding="utf-8")
+    (tmp_path / "src.txt").write_text(FIGURE_SOURCE, encoding="utf-8")
+    ran = cli("restore", str(tmp_path / "copy.txt"), "--source", str(tmp_path / "src.txt"))
+    assert ran.code == 0 and ran.out == FIGURE_COPY
+    (line,) = ran.err.splitlines()
+    assert "; 1 differing passage(s) kept: 'million' where the source has 'billion')" in line, line
+    doc = json.loads(cli("restore", str(tmp_path / "copy.txt"), "--source", str(tmp_path / "src.txt"),
+                         "-f", "json").out)
+    assert [x["text"] for x in doc["unmatched"]] == ["million"]
+    assert [x["text"] for x in doc["missing"]] == ["billion"]
+
+
+def test_relation_line_counts_differing_passages_beside_unmatched_sentences():
+    from respin.formats import relation_line
+    extra = "A new sentence that the source does not have, about something else entirely.\n"
+    r = respin.restore(FIGURE_COPY + extra, source=FIGURE_SOURCE)
+    line = relation_line(r)
+    assert "1 input sentence(s) unmatched" in line
+    assert "differing passages kept: 1 of the input, 1 of the source (--format json lists them)" in line
+    assert "\n" not in line
+    assert "differing" not in relation_line(respin.restore(FIGURE_SOURCE, source=FIGURE_SOURCE))
+
+
 def test_restore_quiet_keeps_stderr_empty(cli, pair):
     spun, source = pair
     ran = cli("restore", spun, "-s", source, "-q")
