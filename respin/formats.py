@@ -131,7 +131,7 @@ def render_restore(path: str, source: str | None, r: Restoration, fmt: str, copi
     if fmt == "json":
         return json.dumps(restoration_dict(path, source, r, copies), ensure_ascii=False, indent=1) + "\n"
     if fmt == "diff":
-        return r.diff(fromfile=path, tofile=f"{path} (restored)", bom=bom)
+        return r.diff(fromfile=path, tofile=path, bom=bom, label="(restored)")
     return r.text
 
 

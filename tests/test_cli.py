@@ -120,7 +120,8 @@ def test_restore_diff(cli, pair):
     ran = cli("restore", spun, "--source", source, "--format", "diff")
     assert ran.code == 0
     lines = ran.out.splitlines()
-    assert lines[0] == f"--- {spun}" and lines[1] == f"+++ {spun} (restored)"
+    # The label after a tab, where diff puts a date: patch -p0 reads the name before it.
+    assert lines[0] == f"--- {spun}" and lines[1] == f"+++ {spun}\t(restored)"
     assert "-The White Home mentioned 2 aides would go." in lines
     assert "+The White House said two aides would go." in lines
     assert "+Police said nothing." in lines
@@ -141,6 +142,32 @@ def test_restore_diff_of_a_file_with_a_bom_applies_to_it(cli, tmp_path):
         patch.write_text(ran.out, encoding="utf-8")
         subprocess.run(["patch", "-s", str(spun), str(patch)], check=True)
         assert spun.read_bytes() == b"\xef\xbb\xbfThe White House said two aides would go.\nPolice said nothing.\n"
+
+
+@pytest.mark.parametrize("name", ["my docs/spun article.txt", "plain/spun.txt", 'odd/"quoted" \\ name.txt'])
+def test_restore_diff_applies_with_patch_p0_also_where_the_path_has_spaces(cli, tmp_path, monkeypatch, name):
+    """'--- my docs/spun article.txt' / '+++ my docs/spun article.txt (restored)' was read
+    by patch -p0 and git apply as another file; names are quoted as GNU diff quotes them."""
+    import shutil
+    import subprocess
+    monkeypatch.chdir(tmp_path)
+    spun = tmp_path / name
+    spun.parent.mkdir(parents=True)
+    spun.write_text("The White Home mentioned 2 aides would go.\nPolice said nothing.\n", encoding="utf-8")
+    (tmp_path / "src.txt").write_text("The White House said two aides would go.\nPolice said nothing.\n",
+                                      encoding="utf-8")
+    ran = cli("restore", name, "--source", "src.txt", "--format", "diff", "-q")
+    assert ran.code == 0
+    (tmp_path / "d.diff").write_text(ran.out, encoding="utf-8")
+    if name == "my docs/spun article.txt":
+        assert ran.out.startswith(f'--- "{name}"\n+++ "{name}"\t(restored)\n')
+    if shutil.which("git"):
+        subprocess.run(["git", "apply", "-p0", "--check", "d.diff"], check=True, capture_output=True)
+    if not shutil.which("patch"):
+        pytest.skip("patch is not installed")
+    subprocess.run(["patch", "-p0", "--dry-run", "-i", "d.diff"], check=True, capture_output=True)
+    subprocess.run(["patch", "-p0", "-s", "-i", "d.diff"], check=True, capture_output=True)
+    assert spun.read_text(encoding="utf-8") == "The White House said two aides would go.\nPolice said nothing.\n"
 
 
 def test_restore_unchanged_input_exits_0_with_empty_diff(cli, tmp_path):
