@@ -410,12 +410,15 @@ def _spelling_variant(a: str, b: str) -> bool:
 _CAND_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _candidates(lex, word: str, mask: int, style: str, favourites: bool) -> tuple[list[str], list[float]]:
+def _candidates(lex, word: str, mask: int, style: str, favourites: bool,
+                figures: bool = False) -> tuple[list[str], list[float]]:
+    """A word's thesaurus candidates and their weights; number words among them only with
+    ``figures`` (a figure's swap that is drawn and dropped, see :func:`spin`)."""
     try:
         cache = _CAND_CACHE.setdefault(lex, {})
     except TypeError:  # a lexicon that cannot be weakly referenced: no cache
         cache = {}
-    key = (word, mask, style, favourites)
+    key = (word, mask, style, favourites, figures)
     hit = cache.get(key)
     if hit is not None:
         return hit
@@ -426,7 +429,7 @@ def _candidates(lex, word: str, mask: int, style: str, favourites: bool) -> tupl
         f = flags & mask
         if not f or cand == word or not _CAND_RE.fullmatch(cand) or len(cand) < 2:
             continue
-        if cand in STOPWORDS or _spelling_variant(word, cand) or _is_figure(cand):
+        if cand in STOPWORDS or _spelling_variant(word, cand) or (not figures and _is_figure(cand)):
             continue
         lp = _unigram(cand)
         if lp <= -6.9 or (style == "crude" and lp < -6.0):
@@ -443,8 +446,9 @@ def _candidates(lex, word: str, mask: int, style: str, favourites: bool) -> tupl
     return cands, weights
 
 
-def _phrase_candidates(lex, word: str, mask: int) -> tuple[list[str], list[float]]:
-    """Multi-word thesaurus neighbours of a base-form word (term -> time period)."""
+def _phrase_candidates(lex, word: str, mask: int, figures: bool = False) -> tuple[list[str], list[float]]:
+    """Multi-word thesaurus neighbours of a base-form word (term -> time period); with a
+    number word only with ``figures`` (as :func:`_candidates`)."""
     an = lex.analyses(word)
     if not an or any(lemma != word for lemma, _ in an):
         return [], []
@@ -454,7 +458,7 @@ def _phrase_candidates(lex, word: str, mask: int) -> tuple[list[str], list[float
         parts = cand.split()
         if not f or not 2 <= len(parts) <= 3 or not all(_CAND_RE.fullmatch(p) for p in parts):
             continue
-        if _is_figure(cand):  # "one million million" for billion
+        if not figures and _is_figure(cand):  # "one million million" for billion
             continue
         lps = [_unigram(p) for p in parts]
         if min(lps) <= -6.9:
@@ -689,7 +693,7 @@ def spin(text: str, *, rate: float = 0.35, style: str = "aggressive", seed: int 
                     continue
                 if key == "the united states" and not all(_is_cap(x.text) for x in inner):
                     continue
-                if conservative and (key in _DIGIT_OR_CAP or key in _FIGURE_REWRITE):
+                if conservative and key in _DIGIT_OR_CAP:
                     continue
                 if any(blocked(x) for x in inner):
                     continue
@@ -702,7 +706,8 @@ def spin(text: str, *, rate: float = 0.35, style: str = "aggressive", seed: int 
                 reps, mult, _ = PHRASES[key]
                 if rng.random() < p_word * mult:
                     rep = choose("\x00" + key, list(reps)).replace("’", apostrophe)
-                    edits.append((t.start, toks[j - 1].end, match_case(t.text, rep), PHRASE))
+                    if not (conservative and key in _FIGURE_REWRITE):  # drawn, dropped: see step 5
+                        edits.append((t.start, toks[j - 1].end, match_case(t.text, rep), PHRASE))
                 i = j
                 continue
 
@@ -740,10 +745,14 @@ def spin(text: str, *, rate: float = 0.35, style: str = "aggressive", seed: int 
         if t.kind == NUM or len(t.text) < 3 or not _plain_word(t.text) or low in STOPWORDS:
             i += 1
             continue
-        figures = _figure_parts(low)
-        if figures and (conservative or figures - _ORDINALS):
-            i += 1  # a figure keeps its value (see _CARDINALS)
+        if conservative and (low in NUMBER_WORDS or low == "one"):
+            i += 1
             continue
+        # A figure keeps its value (see _CARDINALS): its swap is drawn as it was before number
+        # words were kept, from the same candidates, and dropped, so that the random draws
+        # of the rest of the document, and so its spin for a seed, stay as they were.
+        figures = _figure_parts(low)
+        drop = bool(figures) and bool(conservative or figures - _ORDINALS)
         if cap and not initial:
             # inside a name: only the aggressive style, and never in personal/foreign names
             if not aggressive or t.text in protected:
@@ -758,18 +767,19 @@ def spin(text: str, *, rate: float = 0.35, style: str = "aggressive", seed: int 
         # Draw first: the candidate list (the costly part) is only built for words that fire.
         # A word without usable candidates is simply left as it is.
         if rng.random() < p_word:
-            cands, weights = _candidates(lex, low, mask, style, favourites)
+            cands, weights = _candidates(lex, low, mask, style, favourites, figures=drop)
             if not cands:
                 i += 1
                 continue
             rep = None
             if phrase_nb_p and rng.random() < phrase_nb_p:
-                pc, pw = _phrase_candidates(lex, low, mask)
+                pc, pw = _phrase_candidates(lex, low, mask, figures=drop)
                 if pc:
                     rep = choose("\x02" + low, pc, pw)
             if rep is None:
                 rep = choose(low, cands, weights)
-            edits.append((t.start, t.end, match_case(t.text, rep), WORD))
+            if not drop:
+                edits.append((t.start, t.end, match_case(t.text, rep), WORD))
         i += 1
 
     # Assemble the spun text and the exact swap records.
