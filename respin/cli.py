@@ -691,7 +691,10 @@ def suggest(
     else:
         lines = []
         for p, got in results:
-            lines.append(p)
+            # One line each: a phrase pasted with a line break (from a PDF) would break the
+            # columns; json and respin.originals keep the phrase's own spacing.
+            lines.append(" ".join(p.split()))
+            got = [(" ".join(t.split()), s) for t, s in got]
             width = max((len(t) for t, _ in got), default=0)
             lines += [f"  {t:<{width}}  {s:.2f}" for t, s in got] or ["  (no candidate: no word of it is in the thesaurus)"]
         body = "\n".join(lines) + "\n"

@@ -460,3 +460,18 @@ def test_help_examples_are_indented_under_their_heading(cli, argv):
     examples = [line for line in out[head + 1:] if line.strip().startswith("respin ")]
     indent = len(out[head]) - len(out[head].lstrip())
     assert examples and all(len(line) - len(line.lstrip()) > indent for line in examples), out
+
+
+# --- suggest ------------------------------------------------------------------------------
+
+def test_suggest_text_shows_a_phrase_with_a_line_break_on_one_line(cli):
+    """A phrase pasted with a line break printed its candidates across two lines, breaking
+    the two columns; the display reads whitespace runs as one space, json keeps the phrase."""
+    ran = cli("suggest", "White\nHome", "-k", "2")
+    assert ran.code == 0
+    lines = ran.out.splitlines()
+    assert lines[0] == "White Home" and len(lines) == 3
+    assert all(re.fullmatch(r"  \S.*\S  +[01]\.\d\d", x) and "\n" not in x for x in lines[1:]), lines
+    assert lines[1].split("  ")[1] == "White House"
+    (doc,) = json.loads(cli("suggest", "White\nHome", "-k", "2", "-f", "json").out)
+    assert doc["phrase"] == "White\nHome" and doc["originals"][0]["text"] == "White\nHouse"
