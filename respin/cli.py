@@ -960,7 +960,13 @@ def _main(argv: list[str] | None) -> int:
             # One line, as for every other user error: what is wrong and where to look.
             ctx = getattr(e, "ctx", None)
             where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            print(f"respin: error: {' '.join(e.format_message().split())}{where}", file=sys.stderr)
+            msg = " ".join(e.format_message().split())
+            extra = re.fullmatch(r"Got unexpected extra arguments?(?:\(s\))? \((.+)\)", msg)
+            if extra is not None and ctx is not None and ctx.info_name == "restore":
+                # `restore spun.txt original.txt`, a natural first try: say how to give the source.
+                src = extra[1] if " " not in extra[1] else "SRC"
+                where = f"; to restore against a source, use --source {src}{where}"
+            print(f"respin: error: {msg}{where}", file=sys.stderr)
         else:  # bare `respin`: the help text itself
             e.show(file=sys.stderr)
         return 2

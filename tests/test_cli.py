@@ -475,3 +475,19 @@ def test_suggest_text_shows_a_phrase_with_a_line_break_on_one_line(cli):
     assert lines[1].split("  ")[1] == "White House"
     (doc,) = json.loads(cli("suggest", "White\nHome", "-k", "2", "-f", "json").out)
     assert doc["phrase"] == "White\nHome" and doc["originals"][0]["text"] == "White\nHouse"
+
+
+def test_restore_with_the_source_as_a_second_argument_says_to_use_source(cli, tmp_path):
+    """`restore spun.txt original.txt` (a natural first try) said only "Got unexpected extra
+    argument(s)"; the one line now says how to give the source."""
+    spun, src = tmp_path / "spun.txt", tmp_path / "original.txt"
+    spun.write_text("The White Home mentioned it.\n", encoding="utf-8")
+    src.write_text("The White House said it.\n", encoding="utf-8")
+    ran = cli("restore", str(spun), str(src))
+    assert ran.code == 2 and ran.out == ""
+    (line,) = ran.err.splitlines()
+    assert line.startswith("respin: error: Got unexpected extra argument")
+    assert f"to restore against a source, use --source {src}" in line
+    ran = cli("restore", str(spun), str(src), str(src))
+    assert "use --source SRC" in ran.err and ran.code == 2
+    assert "--source" not in cli("check", str(spun), "--no-such-option").err
