@@ -104,17 +104,17 @@ class Restoration:
         file began with a UTF-8 byte-order mark, which its first line keeps in the diff (so
         that ``patch`` finds that line in the file). ``label`` follows the restored file's
         name after a tab, where ``diff`` puts a date ("+++ a.txt<TAB>(restored)"), so that
-        ``patch -p0`` and ``git apply -p0`` still read the name. A name with a space, a quote,
-        a backslash or a control character is quoted as GNU diff quotes it
-        (``--- "my docs/a.txt"``); ``patch`` and ``git apply`` read that form.
+        ``patch -p0`` and ``git apply -p0`` still read the name. A name with a space, a double
+        quote or a control character is quoted as GNU diff quotes it (``--- "my docs/a.txt"``,
+        a backslash in it doubled); ``patch`` and ``git apply`` read that form.
 
         >>> r = Restoration("The 2 men.\\n", "The two men.\\n", [])
         >>> r.diff("my docs/a.txt", "my docs/a.txt", label="(restored)").splitlines()[:2]
         ['--- "my docs/a.txt"', '+++ "my docs/a.txt"\\t(restored)']
         """
         def name(path: str) -> str:
-            if not any(c in ' "\\' or not c.isprintable() for c in path):
-                return path
+            if not any(c in ' "' or not c.isprintable() for c in path):
+                return path  # (a backslash alone is read as it is: "bad\\xffname.txt", a shown name)
             out = []
             for c in path:
                 if c in '"\\':
