@@ -704,7 +704,10 @@ def suggest(
     else:
         lines = []
         for p, got in results:
-            lines.append(p)
+            # One line each: a phrase pasted with a line break (from a PDF) would break the
+            # columns; json and respin.originals keep the phrase's own spacing.
+            lines.append(" ".join(p.split()))
+            got = [(" ".join(t.split()), s) for t, s in got]
             width = max((len(t) for t, _ in got), default=0)
             lines += [f"  {t:<{width}}  {s:.2f}" for t, s in got] or ["  (no candidate: no word of it is in the thesaurus)"]
         body = "\n".join(lines) + "\n"
@@ -974,7 +977,13 @@ def _main(argv: list[str] | None) -> int:
             # One line, as for every other user error: what is wrong and where to look.
             ctx = getattr(e, "ctx", None)
             where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
-            print(f"respin: error: {' '.join(e.format_message().split())}{where}", file=sys.stderr)
+            msg = " ".join(e.format_message().split())
+            extra = re.fullmatch(r"Got unexpected extra arguments?(?:\(s\))? \((.+)\)", msg)
+            if extra is not None and ctx is not None and ctx.info_name == "restore":
+                # `restore spun.txt original.txt`, a natural first try: say how to give the source.
+                src = extra[1] if " " not in extra[1] else "SRC"
+                where = f"; to restore against a source, use --source {src}{where}"
+            print(f"respin: error: {msg}{where}", file=sys.stderr)
         else:  # bare `respin`: the help text itself
             e.show(file=sys.stderr)
         return 2

@@ -281,8 +281,9 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
             parts, probs = [], []
             choice = chosen.get((k0, k1))
             for k in range(k0, k1 + 1):
-                if k > k0:
-                    parts.append(text[ends[k - 1]:starts[k]])
+                if k > k0:  # words one space apart: a hard-wrapped text's " \n" (read as two
+                    sep = text[ends[k - 1]:starts[k]]  # spaces by unwrap) is not the suggestion's
+                    parts.append(" " if not sep.strip() else sep)
                 got = flagged.get(k)
                 best = None
                 if got is not None:

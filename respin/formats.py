@@ -78,15 +78,16 @@ def summary_line(path: str, r: Report) -> str:
     lex = f", {lex:,} of them lexicon phrase{'' if lex == 1 else 's'}" if lex else ""
     # Findings under a "not spun" verdict: the words are suspect, the document as a whole is
     # not convincingly spun; saying the threshold tells the reader how close it came.
-    score, under = f"{r.score:.2f}", ""
+    # The score to the threshold's decimals (at least 2), rounded; cut, not rounded, only where
+    # rounding would reach the threshold of a document under it: 0.8298 under 0.83 reads 0.82,
+    # never "not spun (score 0.83)" beside a threshold of 0.83.  One rule, so that the same
+    # score reads the same with findings or without (--min-confidence hides findings only).
     thr = f"{r.threshold:g}"
     d = max(2, len(thr.partition(".")[2]))
-    if not r.spun and (float(f"{r.score:.{d}f}") >= r.threshold or (r.findings and r.judged and r.relation is None)):
-        # Cut, not rounded, to the threshold's decimals where rounding would reach it: 0.8298
-        # under 0.83 reads 0.82, never "not spun (score 0.83)" beside a threshold of 0.83.
+    score = f"{r.score:.{d}f}"
+    if not r.spun and float(score) >= r.threshold:
         score = f"{math.floor(r.score * 10 ** d + 1e-9) / 10 ** d:.{d}f}"
-        if r.findings and r.judged and r.relation is None:
-            under = f" < threshold {thr}"
+    under = f" < threshold {thr}" if not r.spun and r.findings and r.judged and r.relation is None else ""
     return (f"{path}: {verdict} (score {score}{under}, {len(r.findings):,} finding"
             f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}{lex}{rel})")
 
@@ -130,14 +131,46 @@ def render_restore(path: str, source: str | None, r: Restoration, fmt: str, copi
     if fmt == "json":
         return json.dumps(restoration_dict(path, source, r, copies), ensure_ascii=False, indent=1) + "\n"
     if fmt == "diff":
-        return r.diff(fromfile=path, tofile=f"{path} (restored)", bom=bom)
+        return r.diff(fromfile=path, tofile=path, bom=bom, label="(restored)")
     return r.text
 
 
 def relation_line(r: Restoration) -> str:
+    """restore --source's one-line account of the input against its source (stderr)."""
     rel = r.relation
     return (f"relation: {rel.verdict} (coverage {rel.coverage:.0%} of the input aligned, "
             f"{rel.swapped:.0%} of aligned words swapped; {rel.unmatched_sentences} input "
             f"sentence(s) unmatched, {rel.missing_sentences} source sentence(s) missing"
+            + _differing(r)
             + (f"; {leaked} leaked spinner template(s)" if (leaked := sum(e.kind == SPINTAX for e in r.edits)) else "")
             + f"); {len(r.edits)} edit(s)")
+
+
+_QUOTED_PASSAGES = 3   # differing passages a relation line quotes
+_QUOTED_CHARS = 40     # and their most characters each
+
+
+def _differing(r: Restoration) -> str:
+    """The differences inside aligned sentences that restore keeps (a figure of another
+    value, an editor's rewrite): ``unmatched``/``missing`` hold them beside the unmatched
+    and missing sentences. Quoted in pairs where every one is such a passage ("'million'
+    where the source has 'billion'"), else counted; '' where there are none."""
+    rel = r.relation
+    if rel.verdict == "unrelated":  # the whole input is unmatched: nothing aligned to differ
+        return ""
+    n_in, n_src = len(r.unmatched) - rel.unmatched_sentences, len(r.missing) - rel.missing_sentences
+    if n_in <= 0 and n_src <= 0:
+        return ""
+    if n_in == n_src and not rel.unmatched_sentences and not rel.missing_sentences:
+        pairs = [f"{_quote(a.text)} where the source has {_quote(b.text)}"
+                 for a, b in zip(r.unmatched[:_QUOTED_PASSAGES], r.missing)]
+        more = f", and {n_in - len(pairs)} more" if n_in > len(pairs) else ""
+        return f"; {n_in} differing passage(s) kept: {', '.join(pairs)}{more}"
+    return (f"; differing passages kept: {max(n_in, 0)} of the input, {max(n_src, 0)} of the source "
+            f"(--format json lists them)")
+
+
+def _quote(text: str) -> str:
+    """A passage on one line, in quotes, shortened to :data:`_QUOTED_CHARS`."""
+    text = " ".join(text.split())
+    return f"'{text if len(text) <= _QUOTED_CHARS else text[:_QUOTED_CHARS - 1] + '…'}'"

@@ -99,13 +99,36 @@ class Restoration:
         from .formats import restoration_dict
         return restoration_dict(path, source, self)
 
-    def diff(self, fromfile: str = "input", tofile: str = "restored", bom: bool = False) -> str:
+    def diff(self, fromfile: str = "input", tofile: str = "restored", bom: bool = False, label: str = "") -> str:
         """Unified diff input -> restored ('' when nothing changed); ``bom``: the input
         file began with a UTF-8 byte-order mark, which its first line keeps in the diff (so
-        that ``patch`` finds that line in the file)."""
+        that ``patch`` finds that line in the file). ``label`` follows the restored file's
+        name after a tab, where ``diff`` puts a date ("+++ a.txt<TAB>(restored)"), so that
+        ``patch -p0`` and ``git apply -p0`` still read the name. A name with a space, a double
+        quote or a control character is quoted as GNU diff quotes it (``--- "my docs/a.txt"``,
+        a backslash in it doubled); ``patch`` and ``git apply`` read that form.
+
+        >>> r = Restoration("The 2 men.\\n", "The two men.\\n", [])
+        >>> r.diff("my docs/a.txt", "my docs/a.txt", label="(restored)").splitlines()[:2]
+        ['--- "my docs/a.txt"', '+++ "my docs/a.txt"\\t(restored)']
+        """
+        def name(path: str) -> str:
+            if not any(c in ' "' or not c.isprintable() for c in path):
+                return path  # (a backslash alone is read as it is: "bad\\xffname.txt", a shown name)
+            out = []
+            for c in path:
+                if c in '"\\':
+                    out.append("\\" + c)
+                elif c.isprintable():  # a space too
+                    out.append(c)
+                else:  # \t, \n or the octal bytes of another control character
+                    out.append({"\t": "\\t", "\n": "\\n", "\r": "\\r"}.get(c) or "".join(
+                        f"\\{x:03o}" for x in c.encode("utf-8", "surrogateescape")))
+            return '"' + "".join(out) + '"'
+
         a = _lines(("\ufeff" if bom else "") + self.input)
         b = _lines(("\ufeff" if bom else "") + self.text)
-        return "".join(_ensure_nl(difflib.unified_diff(a, b, fromfile, tofile)))
+        return "".join(_ensure_nl(difflib.unified_diff(a, b, name(fromfile), name(tofile), "", label)))
 
 
 def _lines(text: str) -> list[str]:

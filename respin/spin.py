@@ -11,7 +11,9 @@ the simulator copies what real spinners do rather than what a careful writer wou
 * one synonym per word type is mostly reused through a document (real spinners look words
   up in a fixed dictionary, so "said" becomes "mentioned" nearly everywhere);
 * spinner phrase patterns from a small table (:data:`PHRASES`), number words to digits and
-  abbreviation glitches ("the U.S. could" -> "the united statescould").
+  abbreviation glitches ("the U.S. could" -> "the united statescould");
+* a figure keeps its value in every style: number words (two, billion, third, twice) get no
+  thesaurus swap to another number or to a word, and no word is swapped *to* a number word.
 
 Three styles (:data:`STYLES`), each modelled on a family of real spinner output:
 
@@ -250,6 +252,35 @@ NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60"
                      "eighty": "80", "ninety": "90", "hundred": "100", "thousand": "1000"})
 NUMBER_RATE = 0.5  # multiplier: the S3 spinner converted about half of the number words
 
+# Words that state a figure: a thesaurus swap of one changes the figure's value ("$45 billion"
+# -> "$45 million", "third floor" -> "fourth floor", "twice" -> "double"), which no spinner
+# rewrite should do (restore --source keeps a differing figure as the copy's own).  Cardinals
+# and scales, fractions and multiples are never thesaurus-swapped; ordinals only to words that
+# are not figures ("first" -> "initial"), and no style swaps a word *to* a figure ("pair" ->
+# "two").  Hyphenated compounds count by their parts ("twenty-five", "one-third").
+_CARDINALS = frozenset(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty "
+    "ninety hundred thousand million billion trillion zillion dozen dozens hundreds thousands "
+    "millions billions trillions half halves quarter quarters twice thrice double triple "
+    "quadruple twofold threefold fourfold tenfold".split())
+_ORDINALS = frozenset(
+    "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+    "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth "
+    "thirtieth fortieth fiftieth sixtieth seventieth eightieth ninetieth hundredth thousandth "
+    "millionth billionth trillionth firstly secondly thirdly fourthly fifthly".split())
+
+
+def _figure_parts(word: str) -> set[str]:
+    """The parts of a lower-case word or phrase that are number words (cardinals, scales,
+    fractions, multiples or ordinals), split at spaces and hyphens."""
+    return {p for p in re.split(r"[\s-]+", word) if p in _CARDINALS or p in _ORDINALS}
+
+
+def _is_figure(word: str) -> bool:
+    """A number word of any kind, or a word or phrase with one or a digit in it."""
+    return bool(_figure_parts(word)) or any(c.isdigit() for c in word)
+
 # Crude spinners also swap function words (DP, the join-affiliate copy: the -> a throughout,
 # which -> that, you -> we, its -> a).  word -> (replacements, rate multiplier).
 CRUDE_FUNCTION: dict[str, tuple[tuple[str, ...], float]] = {
@@ -379,12 +410,15 @@ def _spelling_variant(a: str, b: str) -> bool:
 _CAND_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
-def _candidates(lex, word: str, mask: int, style: str, favourites: bool) -> tuple[list[str], list[float]]:
+def _candidates(lex, word: str, mask: int, style: str, favourites: bool,
+                figures: bool = False) -> tuple[list[str], list[float]]:
+    """A word's thesaurus candidates and their weights; number words among them only with
+    ``figures`` (a figure's swap that is drawn and dropped, see :func:`spin`)."""
     try:
         cache = _CAND_CACHE.setdefault(lex, {})
     except TypeError:  # a lexicon that cannot be weakly referenced: no cache
         cache = {}
-    key = (word, mask, style, favourites)
+    key = (word, mask, style, favourites, figures)
     hit = cache.get(key)
     if hit is not None:
         return hit
@@ -395,7 +429,7 @@ def _candidates(lex, word: str, mask: int, style: str, favourites: bool) -> tupl
         f = flags & mask
         if not f or cand == word or not _CAND_RE.fullmatch(cand) or len(cand) < 2:
             continue
-        if cand in STOPWORDS or _spelling_variant(word, cand):
+        if cand in STOPWORDS or _spelling_variant(word, cand) or (not figures and _is_figure(cand)):
             continue
         lp = _unigram(cand)
         if lp <= -6.9 or (style == "crude" and lp < -6.0):
@@ -412,8 +446,9 @@ def _candidates(lex, word: str, mask: int, style: str, favourites: bool) -> tupl
     return cands, weights
 
 
-def _phrase_candidates(lex, word: str, mask: int) -> tuple[list[str], list[float]]:
-    """Multi-word thesaurus neighbours of a base-form word (term -> time period)."""
+def _phrase_candidates(lex, word: str, mask: int, figures: bool = False) -> tuple[list[str], list[float]]:
+    """Multi-word thesaurus neighbours of a base-form word (term -> time period); with a
+    number word only with ``figures`` (as :func:`_candidates`)."""
     an = lex.analyses(word)
     if not an or any(lemma != word for lemma, _ in an):
         return [], []
@@ -422,6 +457,8 @@ def _phrase_candidates(lex, word: str, mask: int) -> tuple[list[str], list[float
         f = flags & mask & 1 if mask != 2 else flags & 2  # WordNet phrases unless moby-only
         parts = cand.split()
         if not f or not 2 <= len(parts) <= 3 or not all(_CAND_RE.fullmatch(p) for p in parts):
+            continue
+        if not figures and _is_figure(cand):  # "one million million" for billion
             continue
         lps = [_unigram(p) for p in parts]
         if min(lps) <= -6.9:
@@ -513,6 +550,10 @@ def _phrase_index(table) -> dict[str, list[tuple[tuple[str, ...], str]]]:
 _PHRASE_INDEX = _phrase_index(PHRASES)
 _DIGIT_OR_CAP = {k for k, (reps, _, _) in PHRASES.items()
                  if any(any(c.isdigit() or c.isupper() for c in r) for r in reps)}
+# Phrases with a number word that a replacement does not keep ("two weeks" -> "a fortnight",
+# "the first step" -> "step one"): the same value, but conservative leaves numbers alone.
+_FIGURE_REWRITE = {k for k, (reps, _, _) in PHRASES.items()
+                   if _figure_parts(k) and any(_figure_parts(r) != _figure_parts(k) for r in reps)}
 
 
 def _is_cap(s: str) -> bool:
@@ -665,7 +706,8 @@ def spin(text: str, *, rate: float = 0.35, style: str = "aggressive", seed: int 
                 reps, mult, _ = PHRASES[key]
                 if rng.random() < p_word * mult:
                     rep = choose("\x00" + key, list(reps)).replace("’", apostrophe)
-                    edits.append((t.start, toks[j - 1].end, match_case(t.text, rep), PHRASE))
+                    if not (conservative and key in _FIGURE_REWRITE):  # drawn, dropped: see step 5
+                        edits.append((t.start, toks[j - 1].end, match_case(t.text, rep), PHRASE))
                 i = j
                 continue
 
@@ -706,6 +748,11 @@ def spin(text: str, *, rate: float = 0.35, style: str = "aggressive", seed: int 
         if conservative and (low in NUMBER_WORDS or low == "one"):
             i += 1
             continue
+        # A figure keeps its value (see _CARDINALS): its swap is drawn as it was before number
+        # words were kept, from the same candidates, and dropped, so that the random draws
+        # of the rest of the document, and so its spin for a seed, stay as they were.
+        figures = _figure_parts(low)
+        drop = bool(figures) and bool(conservative or figures - _ORDINALS)
         if cap and not initial:
             # inside a name: only the aggressive style, and never in personal/foreign names
             if not aggressive or t.text in protected:
@@ -720,18 +767,19 @@ def spin(text: str, *, rate: float = 0.35, style: str = "aggressive", seed: int 
         # Draw first: the candidate list (the costly part) is only built for words that fire.
         # A word without usable candidates is simply left as it is.
         if rng.random() < p_word:
-            cands, weights = _candidates(lex, low, mask, style, favourites)
+            cands, weights = _candidates(lex, low, mask, style, favourites, figures=drop)
             if not cands:
                 i += 1
                 continue
             rep = None
             if phrase_nb_p and rng.random() < phrase_nb_p:
-                pc, pw = _phrase_candidates(lex, low, mask)
+                pc, pw = _phrase_candidates(lex, low, mask, figures=drop)
                 if pc:
                     rep = choose("\x02" + low, pc, pw)
             if rep is None:
                 rep = choose(low, cands, weights)
-            edits.append((t.start, t.end, match_case(t.text, rep), WORD))
+            if not drop:
+                edits.append((t.start, t.end, match_case(t.text, rep), WORD))
         i += 1
 
     # Assemble the spun text and the exact swap records.

@@ -105,6 +105,20 @@ def test_a_score_under_the_threshold_never_reads_as_reaching_it():
     assert "not spun (score 0.04," in summary_line("a", Report(0.039, False, [], 46, 0.83))
 
 
+def test_the_same_score_reads_the_same_with_findings_or_without():
+    """--min-confidence hides findings, never changes the score: 0.5368 read 0.53 with
+    findings (cut) and 0.54 without (rounded); it is rounded either way, and cut only where
+    rounding would reach the threshold."""
+    from respin.detect import Finding, Report
+    from respin.formats import summary_line
+    f = [Finding(0, 1, 1, 1, "x", ("y",), 0.9, "synonym swap")]
+    assert "not spun (score 0.54 < threshold 0.83, 1 finding" in summary_line("a", Report(0.5368, False, f, 9, 0.83))
+    assert "not spun (score 0.54, 0 findings" in summary_line("a", Report(0.5368, False, [], 9, 0.83))
+    assert "not spun (score 0.82 < threshold 0.83," in summary_line("a", Report(0.8298, False, f, 9, 0.83))
+    assert "spun (score 0.84," in summary_line("a", Report(0.8368, True, f, 9, 0.83))
+    assert "not spun (score 0.537, 0 findings" in summary_line("a", Report(0.5368, False, [], 9, 0.999))
+
+
 class _Recorder:
     """Standard output that records each write; ``fail_after``: a reader that goes away."""
 

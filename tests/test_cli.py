@@ -57,6 +57,38 @@ def test_restore_text_prints_only_the_restored_text(cli, pair):
     assert ran.err.startswith("respin: relation: spun copy")  # the verdict goes to stderr
 
 
+# Written for these tests: a copy whose figure differs from its source's.
+FIGURE_SOURCE = ("The council approved a budget of \u00a31.2 billion on Tuesday after a long debate.\n"
+                 "The mayor said the plan would add three parks to the city by next spring.\n")
+FIGURE_COPY = FIGURE_SOURCE.replace("billion", "million")
+
+
+def test_restore_relation_line_names_a_differing_figure(cli, tmp_path):
+    """A figure of another value is kept as the copy's: the stderr line says so, not only
+    the JSON ("verbatim copy ... 0 unmatched, 0 missing" hid it)."""
+    (tmp_path / "copy.txt").write_text(FIGURE_COPY, encoding="utf-8")
+    (tmp_path / "src.txt").write_text(FIGURE_SOURCE, encoding="utf-8")
+    ran = cli("restore", str(tmp_path / "copy.txt"), "--source", str(tmp_path / "src.txt"))
+    assert ran.code == 0 and ran.out == FIGURE_COPY
+    (line,) = ran.err.splitlines()
+    assert "; 1 differing passage(s) kept: 'million' where the source has 'billion')" in line, line
+    doc = json.loads(cli("restore", str(tmp_path / "copy.txt"), "--source", str(tmp_path / "src.txt"),
+                         "-f", "json").out)
+    assert [x["text"] for x in doc["unmatched"]] == ["million"]
+    assert [x["text"] for x in doc["missing"]] == ["billion"]
+
+
+def test_relation_line_counts_differing_passages_beside_unmatched_sentences():
+    from respin.formats import relation_line
+    extra = "A new sentence that the source does not have, about something else entirely.\n"
+    r = respin.restore(FIGURE_COPY + extra, source=FIGURE_SOURCE)
+    line = relation_line(r)
+    assert "1 input sentence(s) unmatched" in line
+    assert "differing passages kept: 1 of the input, 1 of the source (--format json lists them)" in line
+    assert "\n" not in line
+    assert "differing" not in relation_line(respin.restore(FIGURE_SOURCE, source=FIGURE_SOURCE))
+
+
 def test_restore_quiet_keeps_stderr_empty(cli, pair):
     spun, source = pair
     ran = cli("restore", spun, "-s", source, "-q")
@@ -88,7 +120,8 @@ def test_restore_diff(cli, pair):
     ran = cli("restore", spun, "--source", source, "--format", "diff")
     assert ran.code == 0
     lines = ran.out.splitlines()
-    assert lines[0] == f"--- {spun}" and lines[1] == f"+++ {spun} (restored)"
+    # The label after a tab, where diff puts a date: patch -p0 reads the name before it.
+    assert lines[0] == f"--- {spun}" and lines[1] == f"+++ {spun}\t(restored)"
     assert "-The White Home mentioned 2 aides would go." in lines
     assert "+The White House said two aides would go." in lines
     assert "+Police said nothing." in lines
@@ -109,6 +142,32 @@ def test_restore_diff_of_a_file_with_a_bom_applies_to_it(cli, tmp_path):
         patch.write_text(ran.out, encoding="utf-8")
         subprocess.run(["patch", "-s", str(spun), str(patch)], check=True)
         assert spun.read_bytes() == b"\xef\xbb\xbfThe White House said two aides would go.\nPolice said nothing.\n"
+
+
+@pytest.mark.parametrize("name", ["my docs/spun article.txt", "plain/spun.txt", 'odd/"quoted" \\ name.txt'])
+def test_restore_diff_applies_with_patch_p0_also_where_the_path_has_spaces(cli, tmp_path, monkeypatch, name):
+    """'--- my docs/spun article.txt' / '+++ my docs/spun article.txt (restored)' was read
+    by patch -p0 and git apply as another file; names are quoted as GNU diff quotes them."""
+    import shutil
+    import subprocess
+    monkeypatch.chdir(tmp_path)
+    spun = tmp_path / name
+    spun.parent.mkdir(parents=True)
+    spun.write_text("The White Home mentioned 2 aides would go.\nPolice said nothing.\n", encoding="utf-8")
+    (tmp_path / "src.txt").write_text("The White House said two aides would go.\nPolice said nothing.\n",
+                                      encoding="utf-8")
+    ran = cli("restore", name, "--source", "src.txt", "--format", "diff", "-q")
+    assert ran.code == 0
+    (tmp_path / "d.diff").write_text(ran.out, encoding="utf-8")
+    if name == "my docs/spun article.txt":
+        assert ran.out.startswith(f'--- "{name}"\n+++ "{name}"\t(restored)\n')
+    if shutil.which("git"):
+        subprocess.run(["git", "apply", "-p0", "--check", "d.diff"], check=True, capture_output=True)
+    if not shutil.which("patch"):
+        pytest.skip("patch is not installed")
+    subprocess.run(["patch", "-p0", "--dry-run", "-i", "d.diff"], check=True, capture_output=True)
+    subprocess.run(["patch", "-p0", "-s", "-i", "d.diff"], check=True, capture_output=True)
+    assert spun.read_text(encoding="utf-8") == "The White House said two aides would go.\nPolice said nothing.\n"
 
 
 def test_restore_unchanged_input_exits_0_with_empty_diff(cli, tmp_path):
@@ -401,3 +460,34 @@ def test_help_examples_are_indented_under_their_heading(cli, argv):
     examples = [line for line in out[head + 1:] if line.strip().startswith("respin ")]
     indent = len(out[head]) - len(out[head].lstrip())
     assert examples and all(len(line) - len(line.lstrip()) > indent for line in examples), out
+
+
+# --- suggest ------------------------------------------------------------------------------
+
+def test_suggest_text_shows_a_phrase_with_a_line_break_on_one_line(cli):
+    """A phrase pasted with a line break printed its candidates across two lines, breaking
+    the two columns; the display reads whitespace runs as one space, json keeps the phrase."""
+    ran = cli("suggest", "White\nHome", "-k", "2")
+    assert ran.code == 0
+    lines = ran.out.splitlines()
+    assert lines[0] == "White Home" and len(lines) == 3
+    assert all(re.fullmatch(r"  \S.*\S  +[01]\.\d\d", x) and "\n" not in x for x in lines[1:]), lines
+    assert lines[1].split("  ")[1] == "White House"
+    (doc,) = json.loads(cli("suggest", "White\nHome", "-k", "2", "-f", "json").out)
+    assert doc["phrase"] == "White\nHome" and doc["originals"][0]["text"] == "White\nHouse"
+
+
+def test_restore_with_the_source_as_a_second_argument_says_to_use_source(cli, tmp_path):
+    """`restore spun.txt original.txt` (a natural first try) said only "Got unexpected extra
+    argument(s)"; the one line now says how to give the source."""
+    spun, src = tmp_path / "spun.txt", tmp_path / "original.txt"
+    spun.write_text("The White Home mentioned it.\n", encoding="utf-8")
+    src.write_text("The White House said it.\n", encoding="utf-8")
+    ran = cli("restore", str(spun), str(src))
+    assert ran.code == 2 and ran.out == ""
+    (line,) = ran.err.splitlines()
+    assert line.startswith("respin: error: Got unexpected extra argument")
+    assert f"to restore against a source, use --source {src}" in line
+    ran = cli("restore", str(spun), str(src), str(src))
+    assert "use --source SRC" in ran.err and ran.code == 2
+    assert "--source" not in cli("check", str(spun), "--no-such-option").err

@@ -93,6 +93,52 @@ def test_conservative_leaves_capitals_quotes_and_numbers(lex):
             assert w in r.text
 
 
+# Written for these tests: number words of every kind (cardinals, scales, ordinals, multiples).
+FIGURES = (
+    "The city approved a $45 billion plan and a \u00a31.2 million grant on the third floor of the "
+    "hall, two weeks after the first vote.\n"
+    "Twenty-five members voted twice; one third of the budget and half the staff moved to a "
+    "second office, and a dozen firms paid double the fee for the fourth time.\n"
+    "Officials said three hundred people and several thousand visitors came, a pair of them "
+    "for the first time, and one of the clerks counted a trillion grains.\n"
+)
+
+
+_ORDINALS = {"first", "second", "third", "fourth"}
+_NUMBERS = _ORDINALS | set(NUMBER_WORDS) | {
+    "one", "million", "billion", "trillion", "zillion", "half", "twice", "double", "dozen"}
+
+
+def _figures(s: str) -> set[str]:
+    return {w for w in re.split(r"[\s-]+", s.lower()) if w in _NUMBERS or any(c.isdigit() for c in w)}
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_no_style_changes_a_figure(lex, style):
+    """A number word is never swapped for another number or a word ($45 billion -> million,
+    third floor -> fourth floor), no word becomes a number word, and conservative leaves
+    numbers alone; aggressive's same-value digits (two -> 2) are the only number rewrite."""
+    seen = set()
+    for seed in range(40):
+        r = spin(FIGURES, rate=1.0, style=style, seed=seed, lexicon=lex)
+        _check_exact(FIGURES, r)
+        for s in r.swaps:
+            before, after = _figures(s.original), _figures(s.spun)
+            if style == "conservative":  # "one of the" -> "one of many" keeps its "one"
+                assert before == after and (not before or s.kind == "phrase"), s
+            elif s.kind == "number":
+                assert style == "aggressive" and s.spun == NUMBER_WORDS[s.original.lower()], s
+            elif s.kind == "phrase":  # the table's same-value rewrites (two weeks -> a fortnight)
+                assert s.spun.lower() in {x.lower() for x in PHRASES[s.original.lower()][0]}, s
+            else:  # an ordinal may become a word ("first" -> "initial"), never another figure
+                assert not after and before <= _ORDINALS, s
+                seen |= before
+        for w in ("$45 billion", "\u00a31.2 million", "twice", " double ", " trillion ", " dozen "):
+            assert w in r.text
+    if style != "conservative":
+        assert seen, "no ordinal was swapped for a word"
+
+
 def test_aggressive_phrases_numbers_names_and_abbreviations(lex):
     seen = {"according": False, "because": False, "number": False, "name": False, "abbrev": False}
     for seed in range(12):
