@@ -233,7 +233,13 @@ def _marked_re() -> re.Pattern:
 # two: one soft hyphen turned a spun article's verdict, and a content farm can add them on purpose.
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 _INVISIBLE_RUN = f"[{INVISIBLE}]+"
-_HAS_INVISIBLE = re.compile(_INVISIBLE_RUN)
+
+
+def _holds_any(text: str, chars: str, offset: int = 0, end: int | None = None) -> bool:
+    """Whether ``text[offset:end]`` holds one of ``chars`` (a substring test per character:
+    some hundred times faster than a character-class search)."""
+    piece = text if offset == 0 and (end is None or end >= len(text)) else text[offset:end]
+    return any(c in piece for c in chars)
 
 
 @cache
@@ -254,7 +260,7 @@ def _spaced_re(text: str, offset: int, end: int) -> re.Pattern:
     """The pattern to tokenise ``text[offset:end]`` with: :data:`_SPACED_RE`, unless the text
     holds a combining mark or an invisible character (:data:`INVISIBLE`)."""
     if text.isascii() or not _MAYBE_MARK.search(text, offset, end):
-        return _SPACED_RE if text.isascii() or not _HAS_INVISIBLE.search(text, offset, end) else _joined_re(False)
+        return _SPACED_RE if text.isascii() or not _holds_any(text, INVISIBLE, offset, end) else _joined_re(False)
     marked = False
     search = _mark_re().search
     m = search(text, offset, end)
@@ -264,7 +270,7 @@ def _spaced_re(text: str, offset: int, end: int) -> re.Pattern:
             marked = True
             break
         m = search(text, m.end(), end)
-    if _HAS_INVISIBLE.search(text, offset, end):
+    if _holds_any(text, INVISIBLE, offset, end):
         return _joined_re(marked)
     return _marked_re() if marked else _SPACED_RE
 
@@ -303,12 +309,12 @@ class Token(NamedTuple):
 # as PDFs give them), so that "signiﬁcant" is "significant" to the model.
 _FOLD = {ord(c): None for c in INVISIBLE} | {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl",
                                              0xFB05: "st", 0xFB06: "st"}
-_HAS_FOLD = re.compile(f"[{INVISIBLE}\ufb00-\ufb06]")
+_FOLDED = "".join(map(chr, _FOLD))
 
 
 def _folded(s: str) -> str:
     """``s`` less :data:`_FOLD`'s invisible characters, its ligatures spelled out."""
-    return s if s.isascii() or not _HAS_FOLD.search(s) else s.translate(_FOLD)
+    return s if s.isascii() or not _holds_any(s, _FOLDED) else s.translate(_FOLD)
 
 
 def normalize(s: str) -> str:
@@ -407,26 +413,27 @@ def _protected_spans(text: str, offset: int, end: int) -> list[tuple[int, int]]:
 
 
 def _merge_protected(cols: tuple, spans: list[tuple[int, int]]) -> tuple:
-    """Columns (:func:`_columns`) with the tokens inside each of ``spans`` made one word."""
+    """Columns (:func:`_columns`) with the tokens inside each of ``spans`` made one word: the
+    tokens that overlap a span, whole (no token crosses whitespace, and no span holds any).
+    The tokens between spans are copied by slices (a long text has few identifiers)."""
     texts, starts, ends, kinds, is_word = cols
     if not spans:
         return cols
     out_t, out_s, out_e, out_k = [], [], [], []
-    i, n = 0, len(texts)
+    i = 0
     for a, b in spans:
-        while i < n and ends[i] <= a:
-            out_t.append(texts[i]), out_s.append(starts[i]), out_e.append(ends[i]), out_k.append(kinds[i])
-            i += 1
-        if i >= n or starts[i] >= b:
-            continue
-        j = i
-        while j < n and starts[j] < b:
-            j += 1
-        # The tokens that overlap the span, whole: no token crosses whitespace, and no span holds any.
-        first, last = starts[i], ends[j - 1]
-        out_t.append("".join(texts[i:j]))
-        out_s.append(first), out_e.append(last), out_k.append(WORD)
-        i = j
+        j = bisect_right(ends, a, i)           # the first token that ends after a
+        k = bisect_left(starts, b, j)          # the first token that starts at or after b
+        out_t += texts[i:j]
+        out_s += starts[i:j]
+        out_e += ends[i:j]
+        out_k += kinds[i:j]
+        if k > j:
+            out_t.append("".join(texts[j:k]))
+            out_s.append(starts[j])
+            out_e.append(ends[k - 1])
+            out_k.append(WORD)
+        i = max(k, j)
     out_t += texts[i:]
     out_s += starts[i:]
     out_e += ends[i:]
