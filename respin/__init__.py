@@ -184,13 +184,16 @@ def _check(text, source, threshold, model, lexicons, min_confidence) -> Report:
         _text(source, "check's source")
         thr = DEFAULT_THRESHOLD if threshold is None else threshold
         m = _model(model)
-        findings, rel, words = findings_from_source(text, source, m.lexicon)
+        restored: list = []
+        findings, rel, words = findings_from_source(text, source, m.lexicon, restored)
         if rel.verdict == "unrelated":  # the source tells nothing: the model judges, as restore does
             report = m.check(text, threshold=threshold, min_confidence=min_confidence)
             report.relation = rel
             return _with_lexicons(m, [report], [text], lexicons)[0] if lexicons else report
         score = 1.0 if rel.verdict == "spun copy" else 0.0
-        return Report(score, score >= thr, findings, words, thr, rel, model="source-alignment")
+        from .formats import differing
+        return Report(score, score >= thr, findings, words, thr, rel, model="source-alignment",
+                      differing=differing(restored[0], listed=False))
     # threshold None: the model's own default threshold
     m = _model(model)
     report = m.check(text, threshold=threshold, min_confidence=min_confidence)

@@ -54,6 +54,9 @@ class Report:
     model: str = ""
     stats: dict = field(default_factory=dict)
     judged: bool = True  # False: too few words the thesaurus can explain to say anything
+    # With a source: the differences inside aligned sentences that are no swap (a figure of
+    # another value, an editor's rewrite), as the summary line says them; not in the JSON.
+    differing: str = field(default="", repr=False, compare=False)
 
     def to_dict(self, path: str | None = None) -> dict:
         """The object ``respin check --format json`` prints for this document (plain JSON
@@ -68,10 +71,13 @@ class Report:
         return report_dict(path, self)
 
 
-def findings_from_source(text: str, source: str, lexicon=None) -> tuple[list[Finding], Relation, int]:
+def findings_from_source(text: str, source: str, lexicon=None, restoration: list | None = None) -> tuple[list[Finding], Relation, int]:
     """Aligned substitutions as findings (the source tells exactly what was swapped), the
-    relation to the source, and the input's word count."""
+    relation to the source, and the input's word count; ``restoration``: a list to which
+    the restoration against the source is appended."""
     r = restore_with_source(text, source, lexicon)
+    if restoration is not None:
+        restoration.append(r)
     out, lines = [], LineIndex(text)
     for e in r.edits:
         if e.kind not in (SYNONYM, PHRASE, FORMAT, SPINTAX) or not e.spun.strip():

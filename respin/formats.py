@@ -88,6 +88,7 @@ def summary_line(path: str, r: Report) -> str:
     if not r.spun and float(score) >= r.threshold:
         score = f"{math.floor(r.score * 10 ** d + 1e-9) / 10 ** d:.{d}f}"
     under = f" < threshold {thr}" if not r.spun and r.findings and r.judged and r.relation is None else ""
+    rel += f"; {r.differing}" if r.relation is not None and r.differing else ""
     return (f"{path}: {verdict} (score {score}{under}, {len(r.findings):,} finding"
             f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}{lex}{rel})")
 
@@ -141,7 +142,7 @@ def relation_line(r: Restoration) -> str:
     return (f"relation: {rel.verdict} (coverage {rel.coverage:.0%} of the input aligned, "
             f"{rel.swapped:.0%} of aligned words swapped; {rel.unmatched_sentences} input "
             f"sentence(s) unmatched, {rel.missing_sentences} source sentence(s) missing"
-            + _differing(r)
+            + (f"; {d}" if (d := differing(r)) else "")
             + (f"; {leaked} leaked spinner template(s)" if (leaked := sum(e.kind == SPINTAX for e in r.edits)) else "")
             + f"); {len(r.edits)} edit(s)")
 
@@ -150,11 +151,12 @@ _QUOTED_PASSAGES = 3   # differing passages a relation line quotes
 _QUOTED_CHARS = 40     # and their most characters each
 
 
-def _differing(r: Restoration) -> str:
+def differing(r: Restoration, listed: bool = True) -> str:
     """The differences inside aligned sentences that restore keeps (a figure of another
     value, an editor's rewrite): ``unmatched``/``missing`` hold them beside the unmatched
     and missing sentences. Quoted in pairs where every one is such a passage ("'million'
-    where the source has 'billion'"), else counted; '' where there are none."""
+    where the source has 'billion'"), else counted (``listed``: say that restore's JSON
+    lists them); '' where there are none."""
     rel = r.relation
     if rel.verdict == "unrelated":  # the whole input is unmatched: nothing aligned to differ
         return ""
@@ -165,9 +167,9 @@ def _differing(r: Restoration) -> str:
         pairs = [f"{_quote(a.text)} where the source has {_quote(b.text)}"
                  for a, b in zip(r.unmatched[:_QUOTED_PASSAGES], r.missing)]
         more = f", and {n_in - len(pairs)} more" if n_in > len(pairs) else ""
-        return f"; {n_in} differing passage(s) kept: {', '.join(pairs)}{more}"
-    return (f"; differing passages kept: {max(n_in, 0)} of the input, {max(n_src, 0)} of the source "
-            f"(--format json lists them)")
+        return f"{n_in} differing passage(s) kept: {', '.join(pairs)}{more}"
+    return (f"differing passages kept: {max(n_in, 0)} of the input, {max(n_src, 0)} of the source"
+            + (" (--format json lists them)" if listed else " (restore --format json lists them)"))
 
 
 def _quote(text: str) -> str:

@@ -782,3 +782,20 @@ def test_notes_and_interruption_start_their_own_line_after_the_progress(cli, tmp
     monkeypatch.setattr(cli_mod, "FILES_PER_GROUP", 4)
     ran = cli("check", tmp_path, "-o", tmp_path / "r2.json")
     assert ran.code == 130 and ran.err.endswith("\nrespin: interrupted\n") and not (tmp_path / "r2.json").exists()
+
+
+def test_check_source_summary_names_a_differing_figure(cli, tmp_path):
+    # A copy that differs from its source only by a figure's value is a verbatim copy, but
+    # the one difference is what a newsroom needs to see, in the summary too.
+    src = tmp_path / "src.txt"
+    cp = tmp_path / "copy.txt"
+    src.write_text("The council approved a £1.2 billion budget on Monday. Officials said the plan would proceed.\n",
+                   encoding="utf-8")
+    cp.write_text("The council approved a £1.2 million budget on Monday. Officials said the plan would proceed.\n",
+                  encoding="utf-8")
+    ran = cli("check", cp, "--source", src)
+    assert ran.code == 0
+    assert "verbatim copy of the source; 1 differing passage(s) kept: 'million' where the source has 'billion')" in ran.out
+    same = cli("check", src, "--source", src)
+    assert "differing" not in same.out
+    assert "differing" not in cli("check", cp, "--source", src, "--format", "json").out  # the JSON is unchanged
