@@ -12,7 +12,8 @@ from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _number, _size
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
-                "error), 2 usage or input error, or a run stopped by a full disk (continue with --resume), "
+                "error), 2 usage or input error, every record an error (the results written all the same), "
+                "or a run stopped by a full disk (continue with --resume), "
                 "130 interrupted, 143 terminated (SIGTERM; continue either with --resume).")
 
 
@@ -166,6 +167,11 @@ def batch(
     _note(summary.line() + f"; results in {out.rstrip('/')}/results.jsonl", quiet)
     if (line := summary.duplicate_line()) is not None:
         _note(line, quiet)
+    if summary.documents and summary.errors == summary.documents and not summary.resumed:
+        # Nothing was checked (a wrong --text-field, a folder of unreadable files): a script
+        # must not read that as success. Some errors among results are a normal run.
+        raise _fail(f"every record failed ({summary.errors:,}): see the 'error' field of "
+                    f"{out.rstrip('/')}/results.jsonl")
     if not no_restore and min_confidence is None and not corpus and summary.spun and not summary.edited:
         # As restore's own hint: at the default threshold the model applies only what it is
         # nearly sure of, which on most spun text is nothing.

@@ -1594,3 +1594,16 @@ def test_a_line_that_is_only_a_byte_order_mark_is_blank(tmp_path, cli):
                     + b"\xef\xbb\xbf" + json.dumps({"text": texts[1]}).encode() + b"\n")
     assert cli("batch", src, "--out", tmp_path / "o", "-q").code == 0
     assert [(r["id"], r["error"]) for r in results(tmp_path / "o")] == [(2, None), (4, None)]
+
+
+def test_a_run_whose_every_record_failed_exits_2(cli, tmp_path):
+    # A wrong --text-field makes every record an error: the results are written, but a
+    # script must not read the run as a success.
+    data = tmp_path / "in.jsonl"
+    data.write_text('{"id": 1, "body": "The mayor resigned on Monday."}\n{"id": 2, "body": "Officials said so."}\n',
+                    encoding="utf-8")
+    ran = cli("batch", data, "--out", tmp_path / "o", "--text-field", "text")
+    assert ran.code == 2 and "every record failed (2)" in ran.err
+    assert len((tmp_path / "o" / "results.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+    ok = cli("batch", data, "--out", tmp_path / "o2", "--text-field", "body")
+    assert ok.code == 0
