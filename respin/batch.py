@@ -549,11 +549,22 @@ def input_kind(path: str, forced: str = "auto") -> tuple[str, str]:
             raise InputError(f"input is not a folder: {path}")
         return forced, path
     low = p.name.lower()
-    if low.endswith(JSONL_SUFFIXES):
+    if low.endswith(JSONL_SUFFIXES) or (low.endswith(".json") and _json_lines(p)):
         return "jsonl", path
     if low.endswith(LIST_SUFFIXES):
         return "list", path
     return "file", path
+
+
+def _json_lines(path: Path) -> bool:
+    """Whether a ``.json`` file holds JSON Lines (its first line one whole JSON object), as
+    crawls often name them; a JSON document (an array, a pretty-printed object) does not."""
+    try:
+        with open(path, "rb") as f:
+            first = f.readline(1 << 20).lstrip(b"\xef\xbb\xbf").strip()
+        return first.startswith(b"{") and isinstance(json.loads(first), dict)
+    except (OSError, ValueError):
+        return False
 
 
 def iter_tasks(kind: str, path: str, *, glob: str = "*.txt", max_size: int = DEFAULT_MAX_BYTES,

@@ -38,7 +38,8 @@ def register(app) -> None:
 def batch(
     input: str = typer.Argument(..., metavar="INPUT",
                                 help="A folder (files matching --glob, recursively), a JSONL file (.jsonl, "
-                                     ".ndjson, optionally .gz; - for standard input; a named pipe, <(zcat ...), "
+                                     ".ndjson, optionally .gz, or .json whose first line is a JSON object; "
+                                     "- for standard input; a named pipe, <(zcat ...), "
                                      "with --input-format jsonl), a list of paths "
                                      "(@paths.txt, or a .lst/.list file: one path a line, relative to the "
                                      "list's folder; spaces around it are ignored), or one text file. "

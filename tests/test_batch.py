@@ -1607,3 +1607,18 @@ def test_a_run_whose_every_record_failed_exits_2(cli, tmp_path):
     assert len((tmp_path / "o" / "results.jsonl").read_text(encoding="utf-8").splitlines()) == 2
     ok = cli("batch", data, "--out", tmp_path / "o2", "--text-field", "body")
     assert ok.code == 0
+
+
+def test_a_json_file_of_json_lines_is_read_as_records(cli, tmp_path):
+    # Crawls often name JSON Lines ".json" (".json.gz" already read as JSONL): one result
+    # per record, not the whole file as one document.
+    data = tmp_path / "crawl.json"
+    data.write_text('{"id": "a", "text": "The mayor resigned on Monday."}\n'
+                    '{"id": "b", "text": "Officials said the plan would go ahead."}\n', encoding="utf-8")
+    assert cli("batch", data, "--out", tmp_path / "o").code == 0
+    ids = [json.loads(x)["id"] for x in (tmp_path / "o" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert ids == ["a", "b"]
+    doc = tmp_path / "doc.json"  # a JSON document is a file like any other
+    doc.write_text('{\n  "title": "x"\n}\n', encoding="utf-8")
+    from respin.batch import input_kind
+    assert input_kind(str(doc))[0] == "file" and input_kind(str(data))[0] == "jsonl"
