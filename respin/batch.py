@@ -475,7 +475,7 @@ def _pattern_match(rel: str, name: str, pattern: str) -> bool:
     from .io import name_matches, path_matches
     if "/" not in pattern:
         return name_matches(name, pattern)
-    return pattern.rstrip("/").split("/")[-1] != "**" and path_matches(tuple(rel.split("/")), pattern)
+    return path_matches(tuple(rel.split("/")), pattern)
 
 
 def iter_folder(root: str, pattern: str, exclude: str | None = None, note=None) -> Iterator[tuple]:
@@ -664,7 +664,10 @@ def lexicon_identity(lex) -> dict:
     h = hashlib.sha256()
     for s, o, c in lex.items():  # sorted: the same swaps hash alike, whatever file order or comments
         h.update(f"{' '.join(s)}\t{' '.join(o)}\t{c}\n".encode("utf-8"))
-    return {"sha256": h.hexdigest(), "weight": lex.weight, "swaps": len(lex)}
+    out = {"sha256": h.hexdigest(), "weight": lex.weight, "swaps": len(lex)}
+    if lex.word_weight is not None:  # (only where set: a run.json of a lexicon without one reads as before)
+        out["word_weight"] = lex.word_weight
+    return out
 
 
 _STATE: dict = {}  # (model, corpus) -> open source index, once per process

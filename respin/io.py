@@ -270,6 +270,16 @@ def _cp1252(raw: bytes) -> str:
     return raw.decode("latin-1").translate(_CP1252)
 
 
+def _plausible(c: str) -> bool:
+    """Whether a well-formed UTF-8 character is one that a Western text beside Windows-1252
+    bytes holds, a sign that its line is UTF-8: an accented Latin letter, punctuation, a
+    symbol, an emoji. Not a letter of another script, which a Windows-1252 line makes by
+    chance: French "à\u00a0»" (E0 A0 BB) is valid UTF-8 for a Samaritan letter (U+083B),
+    "é\u00a0»" for an ideograph (U+983B)."""
+    o = ord(c)
+    return 0xA0 <= o <= 0x24F or 0x2000 <= o <= 0x2BFF or o == 0xFEFF or o >= 0x10000
+
+
 def _mixed_line(raw: bytes) -> tuple[str, bool]:
     """A line that is not valid UTF-8, decoded, and whether UTF-8 characters were kept in it.
 
@@ -287,7 +297,7 @@ def _mixed_line(raw: bytes) -> tuple[str, bool]:
     ('Fuß“ und \\x81', False)
     """
     chars = list(_UTF8_CHAR.finditer(raw))
-    if not any(len(m[0]) > 2 or 0xA0 <= ord(m[0].decode("utf-8")) <= 0x24F for m in chars):
+    if not any(_plausible(m[0].decode("utf-8")) for m in chars):
         return _cp1252(raw), False
     out, at = [], 0
     for m in chars:

@@ -410,7 +410,7 @@ class Model:
         from .decode import DEFAULT_PARAMS, Decoder
         from .swaps import merged
         lexicons = lexicons_arg(lexicons, self.path)
-        key = tuple((id(x), x.weight) for x in lexicons)
+        key = tuple((id(x), x.weight, getattr(x, "word_weight", None)) for x in lexicons)
         hit = self._decoders.get(key)
         if hit is not None and all(a is b for a, b in zip(hit[0], lexicons)):
             return hit[1]
@@ -616,9 +616,9 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
         decoded = [e for e in decoded if not any(e.start < f.end and f.start < e.end for f in whole)]
     starts = [x.start for x in leaked]
     edits, suggestions = list(leaked), []
-    weights = _phrase_weights(text, decoded, phrases, p_spun) if phrases else {}
+    confs = _phrase_confidences(text, decoded, phrases, p_spun) if phrases else {}
     for e in decoded:
-        conf = round(weights.get(id(e), p_spun) * e.confidence, 3)
+        conf = confs.get(id(e), round(p_spun * e.confidence, 3))
         e = replace(e, confidence=conf)
         # Only leaked spintax can overlap a decoded edit (those are one path through each
         # sentence: disjoint). Spintax matches are disjoint and in text order, so the last
@@ -628,7 +628,8 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
         if k and leaked[k - 1].end > e.start:
             continue
         (edits if conf >= thr and conf > 0 else suggestions).append(e)
-    suggestions += [replace(e, confidence=round(p_spun * e.confidence, 3)) for e in held]
+    # (Decoded on the text as read, unwrapped: a held edit's words are the input's own.)
+    suggestions += [replace(e, spun=text[e.start:e.end], confidence=round(p_spun * e.confidence, 3)) for e in held]
     suggestions.sort(key=lambda e: e.start)
     edits.sort(key=lambda e: e.start)
     edits = _with_articles(text, edits)
@@ -678,26 +679,28 @@ def _with_articles(text: str, edits: list) -> list:
     return out
 
 
-def _phrase_weights(text: str, decoded: list, phrases, p_spun: float) -> dict:
-    """{id of a decoded edit: the weight of its confidence} where it is higher than the
-    document's P(spun): an edit that restores a verbatim lexicon phrase (a finding of
-    ``phrases``) to one of its originals takes the finding's confidence, and so do the edits
-    next to it, no word between, which the decoder chose with it ("A counterfeit
-    consciousness" -> "An artificial intelligence")."""
-    found = {(f.start, f.end): (f.confidence, {x.lower() for x in f.suggestions}) for f in phrases}
+def _phrase_confidences(text: str, decoded: list, phrases, p_spun: float) -> dict:
+    """{id of a decoded edit: its confidence} where a lexicon phrase sets it: an edit that
+    restores a verbatim phrase (a finding of ``phrases``, :func:`respin.detect.lexicon_findings`)
+    to the finding's first original takes the finding's confidence, as check reports it; to
+    another of its originals, that times the decoder's; and the edits next to it, only spaces
+    between, which the decoder chose with it ("A counterfeit consciousness" -> "An artificial
+    intelligence"), the finding's confidence times their own where higher than P(spun)'s."""
+    found = {(f.start, f.end): f for f in phrases}
     order = sorted(decoded, key=attrgetter("start"))
-    w = [p_spun] * len(order)
+    weight = [p_spun] * len(order)
+    fixed: dict = {}
     for k, e in enumerate(order):
-        hit = found.get((e.start, e.end))
-        if hit is not None and e.restored.lower() in hit[1]:
-            w[k] = max(p_spun, hit[0])
-    for ks in (range(1, len(order)), range(len(order) - 2, -1, -1)):  # spread right, then left
-        for k in ks:
-            j = k - 1 if ks.step > 0 else k + 1
-            a, b = (order[j], order[k]) if j < k else (order[k], order[j])
-            if w[j] > w[k] and not _WORD_CHAR.search(text, a.end, b.start):
-                w[k] = w[j]
-    return {id(e): x for e, x in zip(order, w) if x > p_spun}
+        f = found.get((e.start, e.end))
+        origs = [x.lower() for x in f.suggestions] if f is not None else []
+        if e.restored.lower() in origs:
+            weight[k] = max(p_spun, f.confidence)
+            if e.restored.lower() == origs[0]:
+                fixed[id(e)] = max(round(p_spun * e.confidence, 3), f.confidence)
+    _spread(text, order, weight)
+    out = {id(e): round(w * e.confidence, 3) for e, w in zip(order, weight) if w > p_spun}
+    out.update(fixed)
+    return out
 
 
 def _crosses(joins: list[int], start: int, end: int) -> bool:
@@ -705,13 +708,12 @@ def _crosses(joins: list[int], start: int, end: int) -> bool:
     return bisect.bisect_left(joins, start) != bisect.bisect_left(joins, end)
 
 
-_WORD_CHAR = re.compile(r"\w")
 
 
 def _within_lines(edits: list, joins: list[int], text: str) -> tuple[list, list]:
     """The edits that span none of the line breaks :func:`respin.tokenize.unwrap` read as
     spaces (``joins``), and those held back: a restored text keeps the input's lines ("by
-    way\\nof" is not replaced by "via"), and an edit next to a held one, no word between
+    way\\nof" is not replaced by "via"), and an edit next to a held one, only spaces between
     them, is held with it, as the decoder chose them together ("an arbitrary\\nbackwoods"
     -> "a random forest" must not leave "a arbitrary").
 
@@ -725,13 +727,20 @@ def _within_lines(edits: list, joins: list[int], text: str) -> tuple[list, list]
         return edits, []
     edits = sorted(edits, key=attrgetter("start"))
     held = [_crosses(joins, e.start, e.end) for e in edits]
-    grown = any(held)
-    while grown:
-        grown = False
-        for k in range(len(edits) - 1):
-            if held[k] != held[k + 1] and not _WORD_CHAR.search(text, edits[k].end, edits[k + 1].start):
-                held[k] = held[k + 1] = grown = True
+    if any(held):
+        _spread(text, edits, held)
     return [e for e, h in zip(edits, held) if not h], [e for e, h in zip(edits, held) if h]
+
+
+def _spread(text: str, edits: list, marks: list) -> None:
+    """Spread ``marks`` (one value per edit of ``edits``, sorted; higher wins) to the edits
+    next to a marked one, only spaces between them, both ways, in place: two passes."""
+    for ks in (range(1, len(edits)), range(len(edits) - 2, -1, -1)):
+        for k in ks:
+            j = k - 1 if ks.step > 0 else k + 1
+            a, b = (edits[j], edits[k]) if j < k else (edits[k], edits[j])
+            if marks[j] > marks[k] and text[a.end:b.start].isspace():
+                marks[k] = marks[j]
 
 
 def _p_spun(report) -> float:

@@ -176,7 +176,7 @@ def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
         # has one of them ("on {Friday|Fri}" against "on Friday"), unless the source has the
         # template itself (a manual's "{start|stop}" copied whole).
         leaked = [f for f in spintax_findings(text) if f.text not in source
-                  and (lexicon is None or spinners_template(f, lexicon) or _in_source(f.text, source))]
+                  and (spinners_template(f, lexicon, text) or _in_source(f.text, source))]
         if leaked:
             return _resolve_spintax(text, source, lexicon, leaked)
     return _restore_with_source(text, source, lexicon)
@@ -542,10 +542,10 @@ def _around_marks(al: Alignment, g):
     A, B = al.doc.tokens, al.src.tokens
     if g.a2 - g.a1 < 3 or g.b1 >= g.b2:
         return [g]
-    cited = set()  # the tokens of citation markers between the words ("Home [1] mentioned")
-    k = g.a1 + 1
-    while k < g.a2 - 1:
-        n = _citation(al.doc, k, 1, g.a1 + 1, g.a2 - 1)
+    cited = set()  # the tokens of citation markers among the words ("Home [1] mentioned [2]")
+    k = g.a1
+    while k < g.a2:
+        n = _citation(al.doc, k, 1, g.a1, g.a2)
         cited.update(range(k, k + n))
         k += n or 1
     inner = [k for k in range(g.a1 + 1, g.a2 - 1) if A[k].kind == PUNCT or k in cited]

@@ -364,12 +364,12 @@ def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
 _LATEX_KEYED = ("cite|citep|citet|citeauthor|citeyear|nocite|ref|eqref|autoref|cref|Cref|pageref|label|url|href|"
                 "includegraphics|input|include|bibliography|bibliographystyle|usepackage|documentclass|begin|end")
 _PROTECTED = re.compile(
-    r"(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>\"“”‘’]+"                           # https://x.org/a
-    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                                            # first.last@x.edu
+    r"(?:(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>\"“”‘’]+"        # https://x.org/a
+    r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                                 # first.last@x.edu
     r"|(?<![\w@])@\w+"                                                           # @handle
     r"|(?<![\w.])10\.\d{4,9}/[^\s<>\"]+"                                         # 10.1016/j.x.2020.01
     rf"|\\(?:(?:{_LATEX_KEYED})\*?(?:\[[^\]\s]*\])?\{{[^{{}}\s]*\}}|[A-Za-z]+)"          # \cite{{x}}  \emph
-    r"|(?<![\w.@])(?:[A-Za-z0-9-]+\.)+(?:com|org|net|edu|gov|int|mil|io|co|uk|us|ca|au|de|fr|eu|info|biz|ai|app|dev|ly|me|tv)"
+    r"|(?<![\w.@-])(?:[A-Za-z0-9-]+\.)+(?:com|org|net|edu|gov|int|mil|io|co|uk|us|ca|au|de|fr|eu|info|biz|ai|app|dev|ly|me|tv)"
     r"(?![\w-])(?:/[^\s<>\"]*)?")                                                  # example.com/page
 # Where one may be: most texts hold none of these, and only the run of non-spaces around each
 # hit is matched against the patterns above (run over a whole text they cost more than
@@ -402,10 +402,15 @@ def _protected_spans(text: str, offset: int, end: int) -> list[tuple[int, int]]:
         done = hi
         for p in _PROTECTED.finditer(text, lo, hi):
             a, b = p.span()
+            # (Each pattern starts only where no character of its own class stands before it:
+            # retried from every position of a long run of letters, it took quadratic time.)
+            opened = {c: text.count(o, a, b) - text.count(c, a, b) for o, c in ("()", "[]", "{}")}
             while b > a + 1 and text[b - 1] in _TRAILING:
                 c = text[b - 1]
-                if c in ")]}" and text.count({")": "(", "]": "[", "}": "{"}[c], a, b) >= text.count(c, a, b):
-                    break  # a bracket the address opened itself ("wiki/Foo_(bar)")
+                if c in opened:
+                    if opened[c] >= 0:
+                        break  # a bracket the address opened itself ("wiki/Foo_(bar)")
+                    opened[c] += 1
                 b -= 1
             if b - a > 1:
                 out.append((a, b))

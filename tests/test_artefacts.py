@@ -105,3 +105,29 @@ def test_a_text_that_quotes_spintax_is_not_judged_by_it():
     assert [f.text for f in found] == ["{mentioned|stated}"]
     restored = respin.restore(text).text
     assert '"{quick|fast|rapid}"' in restored and "{mentioned|stated}" not in restored
+
+
+def test_a_held_suggestion_quotes_the_input_as_it_is():
+    # Decoded on the text as read (a hyphenated word joined): a suggestion held back at the
+    # line break still names the input's own characters, and replays on it.
+    from respin.restore import apply_edits
+    text = ("The business mentioned on Tuesday that its quarterly income had risen sharply, and authorities "
+            "declined to\nelaborate. The business mentioned that profits would enhance subse-\nquent year, and the "
+            "chief govt officer mentioned\nthe agency would employ extra employees in the approaching months.\n")
+    r = respin.restore(text, min_confidence=0.05)
+    assert any("\n" in e.spun for e in r.suggestions)  # one held at a break
+    for e in r.edits + r.suggestions:
+        assert text[e.start:e.end] == e.spun
+    for e in r.suggestions:
+        assert apply_edits(text, [e]) == text[:e.start] + e.restored + text[e.end:]
+
+
+def test_a_lexicons_word_weight_is_part_of_what_the_decoder_is_cached_by():
+    from respin.model import default
+    from respin.swaps import SwapLexicon
+    a = SwapLexicon.from_tsv("# weight: 4\n# word weight: 1\nwork\tfunction\t9\n")
+    b = SwapLexicon.from_tsv("# weight: 4\n# word weight: 4\nwork\tfunction\t9\n")
+    from respin.batch import lexicon_identity
+    assert lexicon_identity(a) != lexicon_identity(b)
+    m = default()
+    assert m.decoder([a]) is not m.decoder([b])

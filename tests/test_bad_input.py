@@ -633,3 +633,12 @@ def test_max_size_takes_a_unit(cli, pair, tmp_path):
                  ("index", "build", big, "--out", tmp_path / "i.index"), ("index", "query", tmp_path / "i.index", big)):
         assert_user_error(cli(*argv, "--max-size", "25XB"), "Invalid value for '--max-size': '25XB' is not a size")
     assert_user_error(cli("check", big, "--max-size", "0"), "'0' is less than one byte")
+
+
+def test_a_windows_1252_french_line_is_not_read_as_utf8_by_chance():
+    # "à", a no-break space and "»" in Windows-1252 (E0 A0 BB) are well-formed UTF-8 for a
+    # Samaritan letter, "é" + no-break space + "»" (E9 A0 BB) for an ideograph: no sign of UTF-8.
+    from respin.io import decode
+    line = "« Il est là\u00a0», dit-il. Le café\u00a0» et l’été.\n"
+    text, enc = decode(line.encode("cp1252"), "fr.txt")
+    assert (text, enc) == (line, "cp1252")
