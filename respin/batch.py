@@ -52,7 +52,7 @@ from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
                  is_batch_output, isatty, legacy_note, not_regular, os_reason, read_text, skip_batch_outputs,
-                 walk, write_atomic, READ_ERRORS)
+                 make_dirs, walk, write_atomic, READ_ERRORS)
 from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",
@@ -839,7 +839,7 @@ def write_mirror(mirror_dir: str, rel: str, text: str) -> str | None:
     """Write a restored copy at mirror_dir/rel atomically; an error message or None."""
     target = os.path.join(mirror_dir, *PurePosixPath(rel).parts)
     try:
-        os.makedirs(os.path.dirname(target), exist_ok=True)
+        make_dirs(os.path.dirname(target))
         write_atomic(target, text)
     except InputError as e:  # "cannot write output file (why): PATH"
         return f"{e} (the restored copy)"

@@ -164,6 +164,8 @@ def build(
     replacing = force and Path(out).exists() and not Path(out).is_dir()
     at = temp_path(out) if replacing else out  # --force: INDEX is replaced once the build is complete
     try:
+        if out.endswith(tuple({"/", os.sep, os.altsep or "/"})) and not Path(out).is_dir():
+            raise InputError(f"output is a folder, expected a file: {out}")  # as -o DIR/ everywhere
         for p in inputs:  # before creating the index: a typo must not leave an empty one
             if not Path(p).exists():
                 raise InputError(f"input not found: {p}")

@@ -433,6 +433,26 @@ def walk(top: str | Path, onerror=None) -> Iterator[tuple[str, list[str], list[s
                 stack.append(sub)
 
 
+def make_dirs(path: str) -> None:
+    """``os.makedirs(path, exist_ok=True)`` without recursion: the missing folders are made
+    from the top down (os.makedirs recursed once a level: a RecursionError, an internal
+    error, for the restored copy of a file 1,000 folders deep)."""
+    missing = []
+    p = os.path.abspath(path)
+    while not os.path.isdir(p):
+        missing.append(p)
+        parent = os.path.dirname(p)
+        if parent == p:
+            break
+        p = parent
+    for d in reversed(missing):
+        try:
+            os.mkdir(d)
+        except FileExistsError:
+            if not os.path.isdir(d):
+                raise
+
+
 def name_matches(name: str, pattern: str) -> bool:
     """Whether a file name matches a shell pattern, whatever the case of either: files made
     on Windows are often ``ARTICLE.TXT``, which ``*.txt`` skipped on Linux.

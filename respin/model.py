@@ -637,20 +637,21 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
                        suggestions=suggestions, score=report.score)
 
 
-_ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(an?|An?|AN)(\s+)$")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(an?|An?|AN)\s+[\"'“‘(\[]?$")
 _AN_EXCEPTIONS = ("uni", "use", "usu", "uti", "ure", "uro", "eu", "one", "once", "ewe")
 _AN_H = ("hour", "honest", "honor", "honour", "heir")
 
 
-def _takes_an(word: str) -> bool | None:
+def _takes_an(word: str, capitals: bool = False) -> bool | None:
     """Whether ``word`` takes "an" (by its spelling: a vowel, not "uni-", "one"; "hour"),
-    None for what spelling cannot tell (a figure, an abbreviation, a mark).
+    None for what spelling cannot tell (a figure, an abbreviation, a mark); ``capitals``:
+    the text around is in capitals, where a word in capitals is a word, not an abbreviation.
 
-    >>> [_takes_an(w) for w in ("artificial", "network", "unique", "hour", "FBI")]
-    [True, False, False, True, None]
+    >>> [_takes_an(w) for w in ("artificial", "network", "unique", "hour", "FBI")], _takes_an("ARTIFICIAL", True)
+    ([True, False, False, True, None], True)
     """
     w = word.lower()
-    if not w[:1].isalpha() or (word.isupper() and len(word) > 1):
+    if not w[:1].isalpha() or (word.isupper() and len(word) > 1 and not capitals):
         return None
     if w.startswith(_AN_H):
         return True
@@ -669,10 +670,12 @@ def _with_articles(text: str, edits: list) -> list:
         spun_w, new_w = e.spun.split()[:1], e.restored.split()[:1]
         if m and spun_w and new_w:
             art = m.group(1)
-            was, now = _takes_an(spun_w[0]), _takes_an(new_w[0])
+            capitals = art.isupper() and spun_w[0].isupper()  # "A COUNTERFEIT CONSCIOUSNESS"
+            was, now = _takes_an(spun_w[0], capitals), _takes_an(new_w[0], capitals)
             if was is not None and now is not None and was != now and (art.lower() == "an") == was:
                 fixed = ("an" if now else "a")
-                fixed = fixed.upper() if art.isupper() and len(art) > 1 else fixed.capitalize() if art[0].isupper() else fixed
+                fixed = (fixed.upper() if art.isupper() and (len(art) > 1 or capitals)
+                         else fixed.capitalize() if art[0].isupper() else fixed)
                 out.append(Edit(m.start(1), m.end(1), art, fixed, e.origin, e.confidence, e.kind))
         out.append(e)
         prev_end = e.end

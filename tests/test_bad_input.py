@@ -599,11 +599,23 @@ def test_a_very_deep_folder_tree_is_walked(cli, tmp_path):
         assert ran.code in (0, 1), ran.err
         assert [json.loads(x)["path"] for x in ran.out.splitlines()] == [str(here / "x.txt"), str(root / "top.txt")]
         assert len(cli("check", root, "--glob", "**/d/x.txt", "-f", "jsonl").out.splitlines()) == 1
+        # batch walks it, and writes the restored copy as deep (os.makedirs recursed too)
+        out = tmp_path / "out"
+        ran = cli("batch", root, "--out", out, "-q", "--min-confidence", "0.5")
+        assert ran.code == 0, ran.err
+        assert len((out / "results.jsonl").read_text(encoding="utf-8").splitlines()) == 2
     finally:  # pytest's clean-up (shutil.rmtree) recurses too
-        (here / "x.txt").unlink()
-        while here != root:
-            here.rmdir()
-            here = here.parent
+        for top in (root, tmp_path / "out" / "restored"):
+            deep = top
+            while (deep / "d").is_dir():
+                deep = deep / "d"
+            while deep != top.parent:
+                for f in deep.iterdir():
+                    if not f.is_dir():
+                        f.unlink()
+                if deep.exists():
+                    deep.rmdir() if not any(deep.iterdir()) else None
+                deep = deep.parent
 
 
 def test_utf16_without_a_mark_gets_its_hint_in_a_folder_too(cli, tmp_path):

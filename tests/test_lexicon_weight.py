@@ -68,3 +68,12 @@ def test_two_words_of_a_phrase_table_side_by_side_keep_its_weight():
     text = "The model is compared with an irregular woodland classifier on the same images.\n"
     r = respin.restore(text, min_confidence=0.3, lexicons=("tortured",))
     assert "random forest classifier" in r.text
+
+
+def test_the_article_agrees_across_quotes_brackets_and_capitals():
+    for text, want in (('We trained a "counterfeit consciousness" system.\n', 'an "artificial intelligence"'),
+                       ("We trained an (arbitrary backwoods) classifier.\n", "a (random forest)"),
+                       ("WE TRAINED A COUNTERFEIT CONSCIOUSNESS SYSTEM.\n", "AN ARTIFICIAL INTELLIGENCE")):
+        r = respin.restore(text, min_confidence=0.5, lexicons=("tortured",))
+        assert want in r.text, r.text
+        assert respin.restore(r.text, min_confidence=0.5, lexicons=("tortured",)).text == r.text

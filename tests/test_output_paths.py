@@ -162,3 +162,13 @@ def test_an_output_written_as_a_folder_is_refused(cli, pair, tmp_path):
         ran = cli(*argv)
         assert ran.code == 2 and ran.err == f"respin: error: output is a folder, expected a file: {out}\n", argv
         assert not (tmp_path / "new").exists() and not (tmp_path / "spun2.txt").exists()
+
+
+def test_index_build_out_written_as_a_folder_is_refused(cli, tmp_path):
+    # As -o DIR/ in every other command: a file named DIR was written.
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("The mayor resigned on Monday after a long scandal.\n", encoding="utf-8")
+    ran = cli("index", "build", src, "--out", f"{tmp_path / 'idx'}/")
+    assert ran.code == 2 and "output is a folder, expected a file" in ran.err
+    assert not (tmp_path / "idx").exists()
