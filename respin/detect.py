@@ -82,8 +82,12 @@ def findings_from_source(text: str, source: str, lexicon=None, restoration: list
     for e in r.edits:
         if e.kind not in (SYNONYM, PHRASE, FORMAT, SPINTAX) or not e.spun.strip():
             continue
-        line, col = lines.line_col(e.start)
-        out.append(Finding(e.start, e.end, line, col, e.spun, (e.restored,), e.confidence, e.kind))
+        # The words, not the spacing an edit takes to keep the input's line break (a wrapped
+        # " de-\npart" -> "\nleave"): a finding is the spun words, its suggestion on one line.
+        start = e.start + len(e.spun) - len(e.spun.lstrip())
+        end = e.end - (len(e.spun) - len(e.spun.rstrip()))
+        line, col = lines.line_col(start)
+        out.append(Finding(start, end, line, col, text[start:end], (" ".join(e.restored.split()),), e.confidence, e.kind))
     return out, r.relation, r.words
 
 

@@ -931,7 +931,7 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
                 if _is_jsonl(f):
                     yield from iter_jsonl(f, text_field, id_field)
                     continue
-                if not f.name.endswith(".gz") and (binary := binary_note(f)) is not None:
+                if not f.name.lower().endswith(".gz") and (binary := binary_note(f)) is not None:
                     if note:
                         note(binary)
                     continue

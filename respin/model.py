@@ -24,7 +24,7 @@ from .args import text_arg, texts_arg
 from .detector import Detector
 from .detect import lexicon_findings
 from .evidence import _Unigrams, matrix, offered, rescore
-from .tokenize import Document, LineIndex, gc_paused, line_breaks, unwrap
+from .tokenize import INVISIBLE, Document, LineIndex, _holds_any, gc_paused, line_breaks, unwrap
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, "Model"] = {}
@@ -320,6 +320,11 @@ class Model:
                 lines = LineIndex(given)
                 rep.findings = [replace(f, text=given[f.start:f.end], line=line, col=col)
                                 for f, (line, col) in zip(rep.findings, lines.line_cols([f.start for f in rep.findings]))]
+            # A suggestion is what to write: without the invisible characters of the word it
+            # took (a soft hyphen of the input's, or the two unwrap made of "men-\ntioned").
+            if any(_holds_any(x, INVISIBLE) for f in rep.findings for x in f.suggestions):
+                rep.findings = [replace(f, suggestions=tuple(x.translate(_NO_INVISIBLE) for x in f.suggestions))
+                                for f in rep.findings]
         return reports
 
     def _findings(self, text, doc, vec_table, scalar_rows, flagged, post, pooled, phrases, phrase_post, threshold) -> list:
@@ -711,6 +716,9 @@ def _crosses(joins: list[int], start: int, end: int) -> bool:
     return bisect.bisect_left(joins, start) != bisect.bisect_left(joins, end)
 
 
+
+
+_NO_INVISIBLE = {ord(c): None for c in INVISIBLE}
 
 
 def _within_lines(edits: list, joins: list[int], text: str) -> tuple[list, list]:

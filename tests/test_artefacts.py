@@ -131,3 +131,22 @@ def test_a_lexicons_word_weight_is_part_of_what_the_decoder_is_cached_by():
     assert lexicon_identity(a) != lexicon_identity(b)
     m = default()
     assert m.decoder([a]) is not m.decoder([b])
+
+
+def test_a_suggestion_holds_no_invisible_character():
+    # "men-\ntioned" is read as one word (two soft hyphens inside, for the model): the
+    # suggestion is what to write, without them.
+    text = "The White Home men-\ntioned the aides would depart the building on Monday, officials mentioned.\n"
+    for f in respin.check(text).findings:
+        assert not any(c in s for s in f.suggestions for c in "\u00ad\u200b\u200c\u200d\u2060\ufeff")
+        assert text[f.start:f.end] == f.text
+
+
+def test_check_source_findings_are_the_words_on_one_line():
+    # restore keeps the input's line break in a wrapped swap's edit; check's finding is the
+    # spun words and its suggestion is on one line.
+    text = "The White Home mentioned the aides would de-\npart the building on Monday.\n"
+    src = "The White House said the aides would leave the building on Monday.\n"
+    found = respin.check(text, source=src).findings
+    assert [(f.text, f.suggestions) for f in found][-1] == ("de-\npart", ("leave",))
+    assert all(f.text == f.text.strip() and text[f.start:f.end] == f.text for f in found)

@@ -478,3 +478,13 @@ def test_a_small_index_is_searched_whole_when_its_bands_find_nothing(tmp_path):
         best = idx.best_source(HEAVY)
         assert best is not None and best.doc_id == "article"
         assert idx.best_source(NEGATIVES[6][1]) is None
+
+
+def test_a_gz_suffix_in_capitals_is_read_not_skipped_as_binary(cli, tmp_path):
+    import gzip
+    folder = tmp_path / "gz"
+    folder.mkdir()
+    (folder / "a.txt.GZ").write_bytes(gzip.compress(b"The mayor resigned on Monday after a long scandal.\n"))
+    (folder / "B.TXT.gz").write_bytes(gzip.compress(b"Officials said the plan would go ahead next spring.\n"))
+    ran = cli("index", "build", folder, "--out", tmp_path / "x.index")
+    assert ran.code == 0 and "2 added" in ran.err and "binary" not in ran.err
