@@ -47,7 +47,8 @@ BEAM = 30          # partial phrases kept per word
 MAX_WORDS = 8      # a longer "phrase" is a sentence: check or restore it instead
 
 _POSSESSIVE = re.compile(r"([^\W\d_]{2,})(['’]s)", re.UNICODE)
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+(?:[.,]\d+)*|\S", re.UNICODE)
+_WORD = re.compile(r"[^\W\d_]+(?:[\u00ad\u200b-\u200d\u2060\ufeff]+[^\W\d_]+)*(?:['’][^\W\d_]+)*"
+                   r"|\d+(?:[.,]\d+)*|\S", re.UNICODE)  # (invisible characters inside a word: tokenize.INVISIBLE)
 
 
 def _words(text: str) -> list[str]:
@@ -73,8 +74,7 @@ def check_phrase(phrase: str) -> list[str]:
 
 def _find(phrase: list[str], context: list[str]) -> int:
     """Where the words of ``phrase`` start in the words of ``context`` (any case), or -1."""
-    target = [w.lower() for w in phrase]
-    words = [w.lower() for w in context]
+    target, words = list(_lower(phrase)), list(_lower(context))
     n = len(target)
     return next((i for i in range(len(words) - n + 1) if words[i:i + n] == target), -1)
 
@@ -95,7 +95,7 @@ def _context(phrase: list[str], context: str | None) -> tuple[tuple[str, ...], s
     i = _find(phrase, words) if words else -1
     if i < 0:
         return ("<s>", "the"), "is"
-    low = [w.lower() for w in words]
+    low = list(_lower(words))
     before = ["<s>"]
     for w in low[max(0, i - 2):i]:  # after a punctuation mark the phrase starts a clause
         before = before + [w] if w.isalpha() else ["<s>"]
@@ -165,8 +165,10 @@ def _detok(text: str) -> str:
 
 
 def _lower(words: list[str]) -> tuple[str, ...]:
-    """The phrase's tokens as the thesaurus and the LM spell them."""
-    return tuple(w.lower().replace("’", "'") for w in words)
+    """The phrase's tokens as the thesaurus and the LM spell them (:func:`respin.tokenize.word_key`:
+    a ligature spelled out, an invisible character left out: "signiﬁcant" is "significant")."""
+    from .tokenize import word_key
+    return tuple(word_key(w) for w in words)
 
 
 def _search(low, before, after, lexicon, lm, lexicons) -> list[tuple[tuple[str, ...], float]]:

@@ -139,3 +139,10 @@ def test_the_phrases_own_spacing_is_kept():
 @pytest.mark.parametrize("phrase,want", [("White Home's", "White House's"), ("White Home’s statement", "White House’s statement")])
 def test_a_possessive_keeps_its_s_and_apostrophe(phrase, want):
     assert respin.originals(phrase, k=1)[0][0] == want
+
+
+def test_a_ligature_or_soft_hyphen_in_the_phrase_is_read_as_the_word():
+    # PDF text gives "signiﬁcant" (U+FB01) and "signi\u00adficant": the thesaurus's "significant".
+    import respin
+    want = respin.originals("significant")
+    assert want and respin.originals("signi\ufb01cant") == want and respin.originals("signi\u00adficant") == want
