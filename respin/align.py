@@ -182,12 +182,20 @@ def _words(norms: list[str], kinds: list[str], sent: tuple[int, int]) -> list[st
     a, b = sent
     words = [norms[i] for i in range(a, b) if kinds[i] != PUNCT]
     if "[" in norms[a:b] or "(" in norms[a:b]:
-        cited = set()
-        for i in range(a, b):
-            cited.update(range(i, i + citation_at(norms, kinds, i, b)))
+        cited = set(cited_tokens(norms, kinds, a, b))
         if cited:
             words = [norms[i] for i in range(a, b) if kinds[i] != PUNCT and i not in cited]
     return words
+
+
+def cited_tokens(texts: list[str], kinds: list[str], a: int, b: int) -> list[int]:
+    """The indices of tokens ``[a, b)`` inside citation markers (:func:`citation_at`)."""
+    out, k = [], a
+    while k < b:
+        n = citation_at(texts, kinds, k, b)
+        out.extend(range(k, k + n))
+        k += n or 1
+    return out
 
 
 _CITE_CLOSE = {"[": "]", "(": ")"}
@@ -1148,13 +1156,7 @@ def _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites: list)
 
 def _cited_only(doc: Document, a: int, b: int) -> bool:
     """Whether tokens ``[a, b)`` of ``doc`` are citation markers (:func:`citation_at`) alone."""
-    texts, kinds = doc.token_texts, doc.token_kinds
-    while a < b:
-        n = citation_at(texts, kinds, a, b)
-        if not n:
-            return False
-        a += n
-    return True
+    return len(cited_tokens(doc.token_texts, doc.token_kinds, a, b)) == b - a
 
 
 def _figure_changed(a: list[Token], b: list[Token]) -> bool:

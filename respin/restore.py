@@ -17,7 +17,7 @@ import unicodedata
 from dataclasses import asdict, dataclass, field
 from operator import attrgetter
 
-from .align import ANCHOR_MIN, Alignment, align, canon, citation_at
+from .align import ANCHOR_MIN, Alignment, align, canon, cited_tokens, citation_at
 from .tokenize import _CLOSERS, _ENDERS, PUNCT, Document, LineIndex, has_line_break, normalize_many
 
 SYNONYM, PHRASE, FORMAT, OTHER = "synonym swap", "phrase swap", "number/format", "other rewrite"
@@ -417,14 +417,8 @@ def _citation(doc: Document, k: int, step: int, lo: int, hi: int) -> int:
 def _cited(doc: Document, a: int, b: int) -> tuple[int, int]:
     """How many of tokens ``[a, b)`` are citation markers' (:func:`respin.align.citation_at`),
     and how many of those are numbers (words)."""
-    A, n, w = doc.tokens, 0, 0
-    k = a
-    while k < b:
-        m = citation_at(doc.token_texts, doc.token_kinds, k, b)
-        n += m
-        w += sum(A[j].kind != PUNCT for j in range(k, k + m))
-        k += m or 1
-    return n, w
+    cited = cited_tokens(doc.token_texts, doc.token_kinds, a, b)
+    return len(cited), sum(doc.token_kinds[j] != PUNCT for j in cited)
 
 
 def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps: tuple) -> Edit:
@@ -542,12 +536,8 @@ def _around_marks(al: Alignment, g):
     A, B = al.doc.tokens, al.src.tokens
     if g.a2 - g.a1 < 3 or g.b1 >= g.b2:
         return [g]
-    cited = set()  # the tokens of citation markers among the words ("Home [1] mentioned [2]")
-    k = g.a1
-    while k < g.a2:
-        n = _citation(al.doc, k, 1, g.a1, g.a2)
-        cited.update(range(k, k + n))
-        k += n or 1
+    # the tokens of citation markers among the words ("Home [1] mentioned [2]")
+    cited = set(cited_tokens(al.doc.token_texts, al.doc.token_kinds, g.a1, g.a2))
     inner = [k for k in range(g.a1 + 1, g.a2 - 1) if A[k].kind == PUNCT or k in cited]
     if not inner or any(B[k].kind == PUNCT for k in range(g.b1, g.b2)):
         return [g]

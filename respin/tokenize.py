@@ -217,13 +217,18 @@ def _mark_re() -> re.Pattern:
     return re.compile(f"[{_marks()[0]}\\U00010000-\\U0010ffff]")
 
 
+def _marked_parts() -> tuple[str, str]:
+    """The word and letter-suffix patterns (:func:`_patterns`' ``w`` and ``letters``) in which
+    the marks after a word character belong to its word."""
+    bmp, astral = _marks()
+    far = _ASTRAL_MARK.format(astral) if astral else "(?!)"
+    return rf"\w[\w{bmp}]*(?:{far}[\w{bmp}]*)*", rf"[^\W_]*(?:(?:[{bmp}]|{far})+[^\W_]*)*"
+
+
 @cache
 def _marked_re() -> re.Pattern:
     """:data:`_SPACED_RE` with the marks after a word character in its word (or number)."""
-    bmp, astral = _marks()
-    far = _ASTRAL_MARK.format(astral) if astral else "(?!)"
-    return _spaced(*_patterns(rf"\w[\w{bmp}]*(?:{far}[\w{bmp}]*)*",
-                              rf"[^\W_]*(?:(?:[{bmp}]|{far})+[^\W_]*)*"))
+    return _spaced(*_patterns(*_marked_parts()))
 
 
 # Invisible characters that web pages and PDFs put inside words: a soft hyphen (a CMS's
@@ -246,13 +251,7 @@ def _holds_any(text: str, chars: str, offset: int = 0, end: int | None = None) -
 def _joined_re(marks: bool) -> re.Pattern:
     """:data:`_SPACED_RE` (or :func:`_marked_re`'s, ``marks``) in which invisible characters
     between word characters continue the word (or number)."""
-    if marks:
-        bmp, astral = _marks()
-        far = _ASTRAL_MARK.format(astral) if astral else "(?!)"
-        w = rf"\w[\w{bmp}]*(?:{far}[\w{bmp}]*)*"
-        letters = rf"[^\W_]*(?:(?:[{bmp}]|{far})+[^\W_]*)*"
-    else:
-        w, letters = r"\w+", r"[^\W_]*"
+    w, letters = _marked_parts() if marks else (r"\w+", r"[^\W_]*")
     return _spaced(*_patterns(rf"{w}(?:{_INVISIBLE_RUN}{w})*", rf"{letters}(?:{_INVISIBLE_RUN}{letters})*"))
 
 
