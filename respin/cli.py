@@ -133,9 +133,10 @@ def _is_report(path: str) -> bool:
 
     >>> import tempfile, os
     >>> with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-    ...     _ = f.write("a.txt: not spun (score 0.04, 0 findings in 12 words)\n")
-    >>> _is_report(f.name); os.unlink(f.name)
+    ...     _ = f.write("a.txt: not spun (score 0.04, 0 findings in 12 words)\\n")
+    >>> _is_report(f.name)
     True
+    >>> os.unlink(f.name)
     """
     try:
         with open(path, "rb") as f:

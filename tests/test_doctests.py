@@ -10,7 +10,7 @@ import pytest
 MODULES = ["respin", "respin.tokenize", "respin.align", "respin.restore", "respin.detect", "respin.io",
            "respin.formats", "respin.swaps", "respin.decode", "respin.index", "respin.ngram", "respin.detector", "respin.args",
            "respin.evidence", "respin.copies", "respin.suggest", "respin.consistency", "respin.model",
-           "respin.build_model"]
+           "respin.build_model", "respin.cli", "respin.batch", "respin.spin", "respin.lexicon"]
 
 
 @pytest.mark.parametrize("name", MODULES)
