@@ -188,3 +188,11 @@ def test_line_index_as_line_by_line(text):
         assert lines.line_col(pos) == (row + 1, pos - start + 1)
         assert lines.line_span(pos) == (start, end)
     assert lines.line_cols(list(range(len(text) + 1))) == [lines.line_col(p) for p in range(len(text) + 1)]
+
+
+def test_a_long_run_of_initials_is_one_token_and_stays_linear():
+    # Not a timed test: the run must come out whole and an abbreviation after a word's full
+    # stop is still one ("said.U.S." missing its space).
+    from respin.tokenize import tokenize
+    assert [t.text for t in tokenize("a." * 5000 + "com")] == ["a." * 5000 + "com"]
+    assert [t.text for t in tokenize("said.U.S. officials")] == ["said", ".", "U.S.", "officials"]
