@@ -179,21 +179,22 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
 def _check(text, source, threshold, model, lexicons, min_confidence) -> Report:
     lexicons = _lexicons(lexicons, model)
     if source is not None:  # (without one, Model.check checks the text)
-        from .detect import DEFAULT_THRESHOLD, Report, findings_from_source
+        from .detect import DEFAULT_THRESHOLD, Report, source_findings
+        from .restore import restore_with_source
         _text(text, "check")
         _text(source, "check's source")
         thr = DEFAULT_THRESHOLD if threshold is None else threshold
         m = _model(model)
-        restored: list = []
-        findings, rel, words = findings_from_source(text, source, m.lexicon, restored)
+        restored = restore_with_source(text, source, m.lexicon)
+        rel = restored.relation
         if rel.verdict == "unrelated":  # the source tells nothing: the model judges, as restore does
             report = m.check(text, threshold=threshold, min_confidence=min_confidence)
             report.relation = rel
             return _with_lexicons(m, [report], [text], lexicons)[0] if lexicons else report
         score = 1.0 if rel.verdict == "spun copy" else 0.0
         from .formats import differing
-        return Report(score, score >= thr, findings, words, thr, rel, model="source-alignment",
-                      differing=differing(restored[0], listed=False))
+        return Report(score, score >= thr, source_findings(text, restored), restored.words, thr, rel,
+                      model="source-alignment", differing=differing(restored, listed=False))
     # threshold None: the model's own default threshold
     m = _model(model)
     report = m.check(text, threshold=threshold, min_confidence=min_confidence)

@@ -176,10 +176,10 @@ class Params:
         """Validate and load decoder.json's ``params``; ValueError naming the value for a
         weight that is not a number within :data:`MAX_LM_WEIGHT` / :data:`MAX_THETA` or a
         threshold outside [0, 1] (NaN or 1e308 would silently decode nonsense)."""
-        from .detector import unit_number
+        from .detector import bounded_number, unit_number
         th = d["theta"]
-        lm_weight = _bounded(d["lm_weight"], "lm_weight", 0.0, MAX_LM_WEIGHT)
-        theta = [_bounded(th.get(n, 0.0), f"theta {n}", -MAX_THETA, MAX_THETA) for n in CHANNEL]
+        lm_weight = bounded_number(d["lm_weight"], "lm_weight", 0.0, MAX_LM_WEIGHT)
+        theta = [bounded_number(th.get(n, 0.0), f"theta {n}", -MAX_THETA, MAX_THETA) for n in CHANNEL]
         return cls(lm_weight, theta, unit_number(d.get("threshold", 0.9), "threshold"))
 
 
@@ -187,16 +187,6 @@ class Params:
 # features of order 1, in nats) yet small enough that no path score overflows.
 MAX_LM_WEIGHT = 100.0
 MAX_THETA = 100.0
-
-
-def _bounded(x, key: str, lo: float, hi: float) -> float:
-    try:
-        v = float(x)
-    except (TypeError, ValueError):
-        v = math.nan
-    if not lo <= v <= hi:  # also false for NaN
-        raise ValueError(f"{key} must be a number from {lo:g} to {hi:g}, got {x!r}")
-    return v
 
 
 # A starting point before fitting: fit()'s x0, and the weights of a model folder without decoder.json.

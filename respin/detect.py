@@ -71,13 +71,15 @@ class Report:
         return report_dict(path, self)
 
 
-def findings_from_source(text: str, source: str, lexicon=None, restoration: list | None = None) -> tuple[list[Finding], Relation, int]:
+def findings_from_source(text: str, source: str, lexicon=None) -> tuple[list[Finding], Relation, int]:
     """Aligned substitutions as findings (the source tells exactly what was swapped), the
-    relation to the source, and the input's word count; ``restoration``: a list to which
-    the restoration against the source is appended."""
+    relation to the source, and the input's word count."""
     r = restore_with_source(text, source, lexicon)
-    if restoration is not None:
-        restoration.append(r)
+    return source_findings(text, r), r.relation, r.words
+
+
+def source_findings(text: str, r) -> list[Finding]:
+    """The findings of ``r``, ``text`` restored against a source: its substitutions."""
     out, lines = [], LineIndex(text)
     for e in r.edits:
         if e.kind not in (SYNONYM, PHRASE, FORMAT, SPINTAX) or not e.spun.strip():
@@ -88,7 +90,7 @@ def findings_from_source(text: str, source: str, lexicon=None, restoration: list
         end = e.end - (len(e.spun) - len(e.spun.rstrip()))
         line, col = lines.line_col(start)
         out.append(Finding(start, end, line, col, text[start:end], (" ".join(e.restored.split()),), e.confidence, e.kind))
-    return out, r.relation, r.words
+    return out
 
 
 # Findings from a lexicon given to check (``--lexicon``: a user's learned spinner, or the

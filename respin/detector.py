@@ -99,12 +99,18 @@ def unit_number(x, key: str) -> float:
     ...
     ValueError: doc_threshold must be a number from 0 to 1, got nan
     """
+    return bounded_number(x, key, 0.0, 1.0)
+
+
+def bounded_number(x, key: str, lo: float, hi: float) -> float:
+    """A model file's number ``x`` as a float; ValueError naming ``key`` unless it is a
+    number from ``lo`` to ``hi`` (NaN and infinities are not)."""
     try:
         v = float(x)
     except (TypeError, ValueError):
         v = math.nan
-    if not 0.0 <= v <= 1.0:  # also false for NaN
-        raise ValueError(f"{key} must be a number from 0 to 1, got {x!r}")
+    if not lo <= v <= hi:  # also false for NaN
+        raise ValueError(f"{key} must be a number from {lo:g} to {hi:g}, got {x!r}")
     return v
 
 

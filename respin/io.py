@@ -285,11 +285,11 @@ def _mixed_line(raw: bytes) -> tuple[str, bool]:
 
     Its well-formed UTF-8 characters stay what they are, and only the other bytes are read as
     Windows-1252 (a name pasted from a legacy file into a UTF-8 line: whole-line Windows-1252
-    wrote the line's "’" as "â€™"), where the line shows it is UTF-8: one character of three
-    or four bytes (curly quotes, dashes; in Windows-1252 a letter with two symbols after it),
-    or an accented Latin letter (U+00A0-U+024F). A legacy line's own pairs, an upper-case
-    letter or "ß" before a quote or dash ("Fuß“" is valid UTF-8: U+07D3), are no such sign,
-    and a line without one is read wholly as Windows-1252.
+    wrote the line's "’" as "â€™"), where the line shows it is UTF-8: a character Western
+    text holds (:func:`_plausible`: curly quotes, dashes, accented letters, emoji). A legacy
+    line's own pairs and triples, an upper-case letter or "ß" before a quote or dash ("Fuß“"
+    is valid UTF-8: U+07D3), "é" + no-break space + "»" (U+983B), are no such sign, and a
+    line without one is read wholly as Windows-1252.
 
     >>> _mixed_line("The mayor\\u2019s caf\\u00e9".encode("utf-8")[:-2] + b"\\xe9")
     ('The mayor’s café', True)
@@ -648,7 +648,7 @@ def make_folders(folder: Path, what: str = "output folder") -> None:
     ``train DIR``): a long run never ends refusing to write its results. A file in the way,
     or a folder that cannot be created, is an :class:`InputError` that names it."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        make_dirs(str(folder))
     except (FileExistsError, NotADirectoryError):
         file = next((p for p in reversed((folder, *folder.parents)) if p.exists() and not p.is_dir()), folder)
         raise InputError(f"{what} is a file, expected a folder: {file}") from None

@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from operator import attrgetter
 
 from .align import ANCHOR_MIN, Alignment, align, canon, cited_tokens, citation_at
@@ -220,7 +220,6 @@ def _resolve_spintax(text: str, source: str, lexicon, leaked) -> Restoration:
     -> "stated" where the source says so). Aligned with braces and bars, a template's words
     would be a swap and an insertion, and its braces punctuation to keep ("{said that").
     A template is evidence of a spinner: a copy otherwise verbatim is a ``spun copy``."""
-    from dataclasses import replace
     pieces, regions, pos = [], [], 0  # regions: (input start, end, resolved start, end)
     for f in leaked:
         pieces.append(text[pos:f.start])
@@ -399,8 +398,8 @@ def _own_mark(A, k: int, outside: int = 0) -> bool:
 
 
 def _citation(doc: Document, k: int, step: int, lo: int, hi: int) -> int:
-    """The length of a citation marker (:func:`respin.align.citation_at`) of ``doc``'s tokens
-    ``A`` that starts at token ``k`` (``step`` 1) or ends there (``step`` -1), within tokens
+    """The length of a citation marker (:func:`respin.align.citation_at`) among ``doc``'s
+    tokens that starts at token ``k`` (``step`` 1) or ends there (``step`` -1), within tokens
     ``[lo, hi)``; 0 where there is none."""
     texts, kinds = doc.token_texts, doc.token_kinds
     if step > 0:
@@ -544,7 +543,6 @@ def _around_marks(al: Alignment, g):
     words = [k for k in range(g.a1, g.a2) if A[k].kind != PUNCT and k not in cited]
     if len(words) != g.b2 - g.b1 or not all(k in cited or _own_mark(A, k) or _markup_mark(A[k]) for k in inner):
         return [g]
-    from dataclasses import replace
     return [replace(g, a1=k, a2=k + 1, b1=g.b1 + j, b2=g.b1 + j + 1) for j, k in enumerate(words)]
 
 

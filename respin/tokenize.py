@@ -260,17 +260,18 @@ def _joined_re(marks: bool) -> re.Pattern:
 def _spaced_re(text: str, offset: int, end: int) -> re.Pattern:
     """The pattern to tokenise ``text[offset:end]`` with: :data:`_SPACED_RE`, unless the text
     holds a combining mark or an invisible character (:data:`INVISIBLE`)."""
-    if text.isascii() or not _MAYBE_MARK.search(text, offset, end):
-        return _SPACED_RE if text.isascii() or not _holds_any(text, INVISIBLE, offset, end) else _joined_re(False)
+    if text.isascii():
+        return _SPACED_RE
     marked = False
-    search = _mark_re().search
-    m = search(text, offset, end)
-    while m is not None:
-        c = m.group()
-        if c < "\U00010000" or unicodedata.category(c) in ("Mn", "Mc", "Me"):
-            marked = True
-            break
-        m = search(text, m.end(), end)
+    if _MAYBE_MARK.search(text, offset, end):
+        search = _mark_re().search
+        m = search(text, offset, end)
+        while m is not None:
+            c = m.group()
+            if c < "\U00010000" or unicodedata.category(c) in ("Mn", "Mc", "Me"):
+                marked = True
+                break
+            m = search(text, m.end(), end)
     if _holds_any(text, INVISIBLE, offset, end):
         return _joined_re(marked)
     return _marked_re() if marked else _SPACED_RE
@@ -364,19 +365,18 @@ def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
 # its pieces were words ("example" in a DOI was flagged and "restored" to "case").
 _LATEX_KEYED = ("cite|citep|citet|citeauthor|citeyear|nocite|ref|eqref|autoref|cref|Cref|pageref|label|url|href|"
                 "includegraphics|input|include|bibliography|bibliographystyle|usepackage|documentclass|begin|end")
+_TLDS = "com|org|net|edu|gov|int|mil|io|co|uk|us|ca|au|de|fr|eu|info|biz|ai|app|dev|ly|me|tv"  # of bare domains
 _PROTECTED = re.compile(
     r"(?:(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>\"“”‘’]+"        # https://x.org/a
     r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                                 # first.last@x.edu
     r"|(?<![\w@])@\w+"                                                           # @handle
     r"|(?<![\w.])10\.\d{4,9}/[^\s<>\"]+"                                         # 10.1016/j.x.2020.01
     rf"|\\(?:(?:{_LATEX_KEYED})\*?(?:\[[^\]\s]*\])?\{{[^{{}}\s]*\}}|[A-Za-z]+)"          # \cite{{x}}  \emph
-    r"|(?<![\w.@-])(?:[A-Za-z0-9-]+\.)+(?:com|org|net|edu|gov|int|mil|io|co|uk|us|ca|au|de|fr|eu|info|biz|ai|app|dev|ly|me|tv)"
-    r"(?![\w-])(?:/[^\s<>\"]*)?")                                                  # example.com/page
+    rf"|(?<![\w.@-])(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?![\w-])(?:/[^\s<>\"]*)?")    # example.com/page
 # Where one may be: most texts hold none of these, and only the run of non-spaces around each
 # hit is matched against the patterns above (run over a whole text they cost more than
 # tokenising it).
-_PROTECTED_HINT = re.compile(r"://|www\.|@|\\|10\.\d|\.(?:com|org|net|edu|gov|int|mil|io|co|uk|us|ca|au|de|fr|eu|info|biz"
-                             r"|ai|app|dev|ly|me|tv)(?![\w-])")
+_PROTECTED_HINT = re.compile(rf"://|www\.|@|\\|10\.\d|\.(?:{_TLDS})(?![\w-])")
 _TRAILING = ".,;:!?'\"’”)]}"
 _SPACE = re.compile(r"\s")
 
