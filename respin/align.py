@@ -280,6 +280,16 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
             cands = index.candidates(ws, _CANDIDATES)
         if nxt >= 0 and nxt not in cands:
             cands.append(nxt)  # always try the next one
+        # And the one after it, which counts only where it anchors: the previous sentence
+        # may be joined to the next one (:func:`_join_halves`), and where words common to
+        # every sentence are all this one has, the index ranks nothing by them.
+        skip = prev_j + 2 if 0 <= prev_j + 2 < len(src_words) else -1
+        if skip >= 0 and copies.several:
+            skip = copies.choose(src_ids[skip], prev_j)
+        if skip >= 0 and skip not in cands:
+            cands.append(skip)
+        else:
+            skip = -1
         # The next sentence first: it is usually the match, and its similarity is the bar the
         # others' bound (:func:`_dice_bound`) must reach to be diffed at all. Only the cost
         # changes: the choice below is made in the candidates' order, as each scored alike.
@@ -308,7 +318,7 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
                     if bound < bar - 1e-9:
                         continue  # scores under a candidate already scored (or no paraphrase): never chosen
                     s = sims[key] = similarity(ws, src_words[j], lexicon)
-            if s * (la + lb) < 4 and max(la, lb) > 2:
+            if (s * (la + lb) < 4 and max(la, lb) > 2) or (j == skip and s < ANCHOR_MIN):
                 s = 0.0  # under two matched words: Dice on tiny lists is noise ("2" vs "2 carrots diced")
             scored[j] = s
             bar = max(bar, s)
@@ -332,42 +342,52 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
     joined: dict[tuple[int, int], tuple] = {}
     if missing or unmatched or len({j for _, j, _ in pairs}) < len(pairs):
         pairs, unmatched, missing, joined = _join_halves(
-            pairs, unmatched, missing, doc_words, src_words, sents, src_sents, lexicon)
+            pairs, unmatched, missing, doc_words, src_words, sents, src_sents, lexicon,
+            lambda sent, p: _word_start(norms, doc.token_kinds, sent, p),
+            lambda sent, p: _word_start(src_norms, src.token_kinds, sent, p))
 
     gaps, rewrites = [], []
     for i, j, sim in pairs:
         if sim < ANCHOR_MIN:
             continue
-        sa, sb, seam = joined.get((i, j), (sents[i], src_sents[j], None))
-        if seam == "partner":
+        parts = joined.get((i, j), ((sents[i], src_sents[j]),))
+        if parts is None:
             continue  # aligned word by word with the sentence it was joined to
-        found = _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites)
-        if seam is not None:  # the words that join the halves ("good, and the" for "good. The") are the input's
-            side, at = seam
-            touches = [g for g in found if (g.a1 <= at <= g.a2 if side == "a" else g.b1 <= at <= g.b2)]
+        # A joined pair is aligned half by half, each half of the long sentence with its own
+        # sentence: diffed whole, a word of one half could match the other's ("the the the,
+        # and the struggle" took the comma of "war , war" as its own).
+        found = [g for sa, sb in parts for g in _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites)]
+        if len(parts) == 2:  # the words that join the halves ("good, and the" for "good. The") are the input's
+            at_a, at_b = parts[1][0][0], parts[1][1][0]
+            touches = [g for g in found if g.a1 <= at_a <= g.a2 or g.b1 <= at_b <= g.b2]
             rewrites.extend(touches)
             found = [g for g in found if g not in touches]
         gaps.extend(found)
     return Alignment(doc, src, pairs, gaps, unmatched, missing, rewrites, sents, src_sents)
 
 
-def _join_halves(pairs, unmatched, missing, doc_words, src_words, sents, src_sents, lexicon):
+def _join_halves(pairs, unmatched, missing, doc_words, src_words, sents, src_sents, lexicon,
+                 doc_start=None, src_start=None):
     """One input sentence made of two source sentences ("Officials said the plan was good,
     and the White Home mentioned it." for "... good. The White House said it."), or two input
     sentences made of one: the sentence anchored to one half, and its other half, left
     unmatched or missing beside it, are aligned as one where the words split into two parts
     that each anchor to their sentence (:data:`ANCHOR_MIN`), as any sentence must.
 
+    ``doc_start(sent, p)`` and ``src_start(sent, p)`` give the token where word ``p`` of a
+    sentence's word list starts (:func:`_word_start`), to cut the long sentence there.
+
     Returns the pairs (the joined sentence paired with both), unmatched and missing without
-    the joined halves, and per joined pair its spans and seam (``("a" | "b", token index)``;
-    ``"partner"`` for the pair whose words the first covers).
+    the joined halves, and per joined pair its two parts, ``((input span, source span),
+    (input span, source span))``, each half with its own sentence; ``None`` for the pair
+    whose words the first covers.
     """
     miss, unm = set(missing), set(unmatched)
     # Two input sentences beside each other that both anchor to one source sentence are its
     # halves too (each short half shares enough words with the whole): aligned apart, each
     # would take the other's words from the source.
-    strong = {(i, j) for i, j, s in pairs if s >= ANCHOR_MIN}
-    joined: dict[tuple[int, int], tuple] = {}
+    strong = {(i, j): s for i, j, s in pairs if s >= ANCHOR_MIN}
+    joined: dict[tuple[int, int], tuple | None] = {}
     added, new_sim = [], {}
     for i, j, s in pairs:
         if s < ANCHOR_MIN or (i, j) in joined:
@@ -377,31 +397,33 @@ def _join_halves(pairs, unmatched, missing, doc_words, src_words, sents, src_sen
         for jj in (j + 1, j - 1):  # a source sentence beside j that the input lacks
             if jj in miss:
                 a, b = (src_words[j], src_words[jj]) if jj > j else (src_words[jj], src_words[j])
-                s2 = _split_sim(ws, a, b, lexicon, s)
-                if s2 is not None and (best is None or s2 > best[0]):
-                    best = (s2, "b", jj)
+                split = _split_sim(ws, a, b, lexicon, s)
+                if split is not None and (best is None or split[0] > best[0][0]):
+                    best = (split, "b", jj)
         for ii in (i + 1, i - 1):  # an input sentence beside i that nothing else matched
             if ii in unm or ((ii, j) in strong and (ii, j) not in joined):
                 a, b = (ws, doc_words[ii]) if ii > i else (doc_words[ii], ws)
-                s2 = _split_sim(src_words[j], a, b, lexicon, s)
-                if s2 is not None and (best is None or s2 > best[0]):
-                    best = (s2, "a", ii)
+                # (Joined, both must match better than either did: "The the the the." anchors
+                # whole, and a neighbour anchored loosely beside it is not its half.)
+                split = _split_sim(src_words[j], a, b, lexicon, max(s, strong.get((ii, j), 0.0)))
+                if split is not None and (best is None or split[0] > best[0][0]):
+                    best = (split, "a", ii)
         if best is None:
             continue
-        s2, side, k = best
+        (s2, p), side, k = best
         new_sim[(i, j)] = s2
         if side == "b":
             lo, hi = min(j, k), max(j, k)
-            sb = (src_sents[lo][0], src_sents[hi][1])
-            joined[(i, j)] = (sents[i], sb, ("b", src_sents[hi][0]))
-            joined[(i, k)] = (None, None, "partner")
+            cut = doc_start(sents[i], p) if doc_start else sents[i][0]
+            joined[(i, j)] = ((sents[i][0], cut), src_sents[lo]), ((cut, sents[i][1]), src_sents[hi])
+            joined[(i, k)] = None
             added.append((i, k, s2))
             miss.discard(k)
         else:
             lo, hi = min(i, k), max(i, k)
-            sa = (sents[lo][0], sents[hi][1])
-            joined[(i, j)] = (sa, src_sents[j], ("a", sents[hi][0]))
-            joined[(k, j)] = (None, None, "partner")
+            cut = src_start(src_sents[j], p) if src_start else src_sents[j][0]
+            joined[(i, j)] = (sents[lo], (src_sents[j][0], cut)), (sents[hi], (cut, src_sents[j][1]))
+            joined[(k, j)] = None
             if (k, j) in strong:
                 new_sim[(k, j)] = s2
             else:
@@ -413,13 +435,37 @@ def _join_halves(pairs, unmatched, missing, doc_words, src_words, sents, src_sen
     return pairs, sorted(unm), sorted(miss), joined
 
 
-def _split_sim(long: list[str], a: list[str], b: list[str], lexicon, bar: float = 0.0) -> float | None:
-    """The similarity of ``long`` to ``a + b``, where it is over ``bar`` and ``long`` splits
-    into two parts, the first anchoring to ``a`` and the second to ``b``; else None.
+def _word_start(norms: list[str], kinds: list[str], sent: tuple[int, int], p: int) -> int:
+    """The token of sentence ``sent`` where word ``p`` of its :func:`_words` starts (the
+    sentence's end for ``p`` past its last word); punctuation before it stays with the
+    words before.
 
-    >>> round(_split_sim("officials said the plan was good and the white house said it".split(),
-    ...                  "officials said the plan was good".split(), "the white house said it".split(), None), 2)
-    0.96
+    >>> from respin.tokenize import tokenize
+    >>> toks = tokenize("good, and the house")
+    >>> _word_start([t.text for t in toks], [t.kind for t in toks], (0, len(toks)), 1)
+    2
+    """
+    a, b = sent
+    cited = set(cited_tokens(norms, kinds, a, b)) if "[" in norms[a:b] or "(" in norms[a:b] else ()
+    k = 0
+    for t in range(a, b):
+        if kinds[t] != PUNCT and t not in cited:
+            if k == p:
+                return t
+            k += 1
+    return b
+
+
+def _split_sim(long: list[str], a: list[str], b: list[str], lexicon, bar: float = 0.0) -> tuple[float, int] | None:
+    """The similarity of ``long`` to ``a + b``, where it is over ``bar`` and ``long`` splits
+    into two parts, the first anchoring to ``a`` and the second to ``b``, with the split (the
+    index in ``long`` where the second part starts): of the splits where both anchor, the one
+    where most words match, the earliest of equals; else None.
+
+    >>> sim, p = _split_sim("officials said the plan was good and the white house said it".split(),
+    ...                     "officials said the plan was good".split(), "the white house said it".split(), None)
+    >>> round(sim, 2), p
+    (0.96, 6)
     """
     n = len(long)
     if n < 2 or not a or not b or n > _MAX_JOIN:
@@ -427,11 +473,15 @@ def _split_sim(long: list[str], a: list[str], b: list[str], lexicon, bar: float 
     whole = similarity(long, a + b, lexicon)
     if whole <= bar:
         return None  # most neighbours: their words only dilute the match
+    best = None
     # Dice >= 1/2 needs each part within a factor of three of its sentence's length.
     for p in range(max(1, -(-len(a) // 3), n - 3 * len(b)), min(n - 1, 3 * len(a), n - -(-len(b) // 3)) + 1):
-        if similarity(long[:p], a, lexicon) >= ANCHOR_MIN and similarity(long[p:], b, lexicon) >= ANCHOR_MIN:
-            return whole
-    return None
+        s1, s2 = similarity(long[:p], a, lexicon), similarity(long[p:], b, lexicon)
+        if s1 >= ANCHOR_MIN and s2 >= ANCHOR_MIN:
+            matched = s1 * (p + len(a)) + s2 * (n - p + len(b))  # twice the words matched
+            if best is None or matched > best[0] + 1e-9:
+                best = (matched, p)
+    return None if best is None else (whole, best[1])
 
 
 # Sentences longer than this (in words) are never split in two: normal prose has none, and

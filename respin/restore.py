@@ -285,10 +285,11 @@ def _restore_with_source(text: str, source: str, lexicon=None) -> Restoration:
     caps = (_Capitals(doc.text, doc.tokens), _Capitals(src.text, src.tokens))
     # An edit that comes out as the input itself differed only in the source's layout.
     # (And an edit that would take one bracket of a pair away, "{{had|held}|got}" -> "{{had",
-    # is left out: a template or aside the aligner cut in two is the input's to keep whole.)
+    # is left out: a template or aside the aligner cut in two is the input's to keep whole;
+    # so is one that would put half a pair in, from a source with templates or asides.)
     edits = [e for e in (_gap_edit(al, g, lexicon, apostrophe, form, caps)
                          for g0 in al.gaps if g0 not in cut for g in _around_marks(al, g0))
-             if e.spun != e.restored and _balanced(e.spun)]
+             if e.spun != e.restored and _balanced(e.spun) and _balanced(e.restored)]
     edits = _drop_overlaps(edits)
     rel = relation(al, cut)
     if rel.verdict == "unrelated":
@@ -457,6 +458,12 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         new = stext[B[b1].start:B[b2 - 1].end]
         if all(t.kind == PUNCT for t in A[a1:a2]) and (all(t.kind == PUNCT for t in B[b1:b2]) or _ENTITY.fullmatch(new)):
             new = text[start:end]  # marks alone in the input are its own ("—" against "&mdash;")
+        # A mark stuck to a word, replaced by words, must not glue them to it ("the!" against
+        # "the the." gives "the the.", not "thethe.").
+        if new and A[a1].kind == PUNCT and start and text[start - 1].isalnum() and new[0].isalnum():
+            new = " " + new
+        if new and A[a2 - 1].kind == PUNCT and end < len(text) and text[end].isalnum() and new[-1].isalnum():
+            new += " "
     elif g.a1 == g.a2 and (all(t.kind == PUNCT for t in B[g.b1:g.b2])
                            or any(t.text in _ENDERS and stext[t.end:t.end + 1].isspace() for t in B[g.b1:g.b2])):
         # The source's marks alone are its markup; words with a sentence's end among them

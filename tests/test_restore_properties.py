@@ -23,10 +23,10 @@ from respin.tokenize import Document, tokenize
 # Generated documents are small but go through the whole aligner: keep the example count
 # moderate so the file runs in a few seconds.
 # Derandomized: the same examples on every run, so that CI's verdict is the code's, not the
-# draw's. A random draw found a known bug (restore --source is not idempotent on
-# "The the the, and the struggle , struggle." against "The the the. The war , war.", the
-# same since before session 23: a sentence joined to two of the source's); run with
-# HYPOTHESIS_RANDOM=1 to search afresh.
+# draw's; run with HYPOTHESIS_RANDOM=1 to search afresh (what random draws found is kept as
+# @example below). Over this test's tiny vocabulary ("The the the the.") a sentence can
+# match several of the source's equally well, and a 5,000-example random search can still
+# find one where the second run pairs a sentence differently (session 25; see BENCHMARKS.md).
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow],
                     derandomize=not os.environ.get("HYPOTHESIS_RANDOM"))
 
@@ -139,6 +139,18 @@ def test_edits_replay_and_slice(pair):
 # Found by hypothesis: both halves of a split sentence anchored to the whole, and each took
 # the other's words from the source ("The theand the! The the and the!").
 @example(("The the. And the!", "The the and the!"))
+# Found by hypothesis (session 24): a sentence joined to two of the source's was diffed
+# against both at once, and its comma matched the second's ("The the the, war.", then
+# "The the the."); the halves are now aligned each with its own sentence.
+@example(("The the the, and the struggle , struggle.", "The the the. The war , war."))
+# Found by hypothesis (session 25): an edit put half a template of the source's in
+# ("said|stated} {big"); a mark replaced by words glued them to the word before ("thethe.");
+# a sentence that matched a source sentence whole was taken for half of it.
+@example(("The {large|large} {mentioned|stated} {large|large}.", "The {big|large} {said|stated} {big|large}."))
+@example(("The the the.\nThe the the the the the the.\nThe the the, and the the the! The the the.",
+          "The the the.\nThe the the the the the the.\nThe the the. The the the! The the the."))
+@example(("The the the.\nThe the the the the the the the the.\nThe the the, and the the a. The the the.",
+          "The the the.\nThe the the the the the the the the.\nThe the the. The the a. The the the."))
 def test_restore_is_idempotent(pair):
     spun, source = pair
     once = respin.restore(spun, source=source)
