@@ -50,7 +50,7 @@ from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
+from .io import (BATCH_MANIFEST, remove_tree, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
                  is_batch_output, isatty, legacy_note, not_regular, os_reason, read_text, skip_batch_outputs,
                  make_dirs, walk, write_atomic, READ_ERRORS)
 from .io import _over, _size  # one wording of sizes in every message
@@ -433,6 +433,11 @@ class _Prefixed(io.RawIOBase):
             super().close()
 
 
+# The error of the record where a JSONL input could be read no further (a truncated .gz):
+# the run stops there and exits 2, as the records after it were never checked.
+INPUT_CUT = "cannot read the input"
+
+
 def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
     """Tasks of a JSONL file (``.gz`` or not, ``-`` for stdin); blank lines are not records.
     A line is read with a bounded buffer: a too-long line becomes an error record."""
@@ -445,7 +450,8 @@ def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
             try:
                 line = f.readline(limit)
             except READ_ERRORS as e:  # a truncated or corrupt .gz: say where it stopped
-                yield ("error", lineno + 1, None, f"cannot read the input past line {lineno} ({os_reason(e)})", None)
+                where = f" past line {lineno}" if lineno else ""
+                yield ("error", lineno + 1, None, f"{INPUT_CUT}{where} ({os_reason(e)})", None)
                 return
             if not line:
                 return
@@ -1106,6 +1112,14 @@ def _chunks(pools: Iterator[list], size: int, max_bytes: int = 1 << 20) -> Itera
         yield chunk
 
 
+def _watch_cut(tasks, summary):
+    """``tasks``, noting in ``summary`` where the input could be read no further."""
+    for t in tasks:
+        if t[0] == "error" and isinstance(t[3], str) and t[3].startswith(INPUT_CUT):
+            summary.input_cut = t[3]
+        yield t
+
+
 @dataclass
 class Summary:
     documents: int = 0      # this run
@@ -1117,6 +1131,7 @@ class Summary:
     resumed: int = 0        # results already there from an earlier run
     seconds: float = 0.0
     interrupted: bool = False
+    input_cut: str | None = None  # why the input could be read no further (INPUT_CUT), if it could not
     total: list = field(default_factory=_stats)
     duplicates: int = 0     # records whose id an earlier record has (this run and the earlier one)
     first_duplicate: object = None
@@ -1365,7 +1380,8 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
 
     write_manifest(False)
     exclude = str(out) if kind == "folder" else None
-    tasks = iter_tasks(kind, path, glob=glob, max_size=opts.max_size, exclude=exclude, note=note)
+    tasks = _watch_cut(iter_tasks(kind, path, glob=glob, max_size=opts.max_size, exclude=exclude, note=note),
+                       summary)
     group_by = opts.pool_by or opts.copies_by
     pools = (_pools(tasks, group_by, COPIES_MAX if opts.copies_by else POOL_MAX) if group_by
              else ([t] for t in tasks))
@@ -1469,14 +1485,13 @@ def _clear_restored(out: Path) -> None:
     is left of a file that is no longer an input, no longer restored, or now an error. Only
     in a folder that an earlier run wrote (its run.json and results.jsonl); a link there is
     removed, not what it points to. (An input inside it was refused before.)"""
-    import shutil
     target = out / RESTORED_DIR
     if not is_batch_output(out):
         return
     if target.is_symlink():
         target.unlink()
     elif target.is_dir():
-        shutil.rmtree(target)
+        remove_tree(target)
 
 
 def _check_out_in_input(path: str, out: Path, out_dir: str) -> None:

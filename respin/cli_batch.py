@@ -12,7 +12,7 @@ from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _number, _size
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
-                "error), 2 usage or input error, every record an error (the results written all the same), "
+                "error), 2 usage or input error, every record an error or an input that ends early (a truncated .gz; the results written all the same), "
                 "or a run stopped by a full disk (continue with --resume), "
                 "130 interrupted, 143 terminated (SIGTERM; continue either with --resume).")
 
@@ -168,6 +168,13 @@ def batch(
     _note(summary.line() + f"; results in {out.rstrip('/')}/results.jsonl", quiet)
     if (line := summary.duplicate_line()) is not None:
         _note(line, quiet)
+    if summary.input_cut:
+        # A truncated .gz: the records after the cut were never read, so the run did not do
+        # its job, whatever it wrote; the last result says where it stopped.
+        if summary.documents + summary.resumed > 1:
+            raise _fail(f"the input ends early: {summary.input_cut}; the results before it are in "
+                        f"{out.rstrip('/')}/results.jsonl")
+        raise _fail(f"{summary.input_cut}: {input}")
     if summary.documents and summary.errors == summary.documents and not summary.resumed:
         # Nothing was checked (a wrong --text-field, a folder of unreadable files): a script
         # must not read that as success. Some errors among results are a normal run.

@@ -347,6 +347,23 @@ def test_gzip_jsonl_and_list_input(tmp_path, cli):
     assert not (tmp_path / "o3" / "restored").exists()  # mirrors are for folder inputs
 
 
+def test_a_truncated_gzip_input_keeps_its_results_and_exits_2(tmp_path, cli):
+    """A .jsonl.gz cut short (a download stopped halfway): the records before the cut are
+    checked and kept, the last result says where reading stopped, and the run exits 2 (it
+    exited 0, as if the whole file had been done), with --resume too."""
+    recs = [{"id": f"r{i}", "text": t} for i, t in enumerate(make_texts(40))]
+    data = gzip.compress(("".join(json.dumps(r) + "\n" for r in recs)).encode("utf-8"))
+    (tmp_path / "cut.jsonl.gz").write_bytes(data[: len(data) * 2 // 3])
+    for extra in ((), ("--resume",)):
+        ran = cli("batch", tmp_path / "cut.jsonl.gz", "--out", tmp_path / "o", "-q", *extra)
+        assert ran.code == 2, ran.err
+        assert "the input ends early: cannot read the input past line" in ran.err
+        rows = results(tmp_path / "o")
+        assert 0 < len(rows) < len(recs) and all(r["error"] is None for r in rows[:-1])
+        assert [r["id"] for r in rows[:-1]] == [r["id"] for r in recs[:len(rows) - 1]]
+        assert rows[-1]["error"].startswith("cannot read the input past line")
+
+
 def test_list_entries_lose_the_spaces_around_them(tmp_path, cli):
     """A path is the line without the spaces or tabs around it: "  docs/0.txt  " was looked
     for with its spaces and reported not found."""
