@@ -108,21 +108,62 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
     """The spun phrases (two or more words) of ``lexicons`` found in ``text``, longest
     first where they overlap, never across a line break, each with the lexicons' originals
     as suggestions (most often seen first) in the case of the text. Tokens are compared in
-    :func:`respin.swaps.phrase_tokens`' form, punctuation included ("(ANN)", commas).
+    :func:`respin.swaps.phrase_tokens`' form, punctuation included ("(ANN)", commas). A
+    phrase is also found where a hyphen joins one of its ends to another word, as papers
+    write it ("counterfeit consciousness-based"): the finding ends (or starts) at the hyphen.
 
     >>> from respin.swaps import SwapLexicon
     >>> lex = SwapLexicon(); lex.add("counterfeit consciousness", "artificial intelligence")
     >>> [(f.text, f.suggestions) for f in lexicon_findings("Counterfeit consciousness helps.", [lex])]
     [('Counterfeit consciousness', ('Artificial intelligence',))]
+    >>> [f.text for f in lexicon_findings("A counterfeit consciousness-based tool.", [lex])]
+    ['counterfeit consciousness']
     """
     from .tokenize import Document, normalize_many
     lexicons = [x for x in lexicons if x]
     if not lexicons or not text:
         return []
     doc = doc if doc is not None else Document.from_text(text)
-    toks = doc.tokens
-    keys = normalize_many([t.text for t in toks])
+    toks = [(t.start, t.end, t.text) for t in doc.tokens]
     indexes = [x.phrase_index() for x in lexicons]
+    out = _phrases_in(text, toks, normalize_many([t[2] for t in toks]), lexicons, indexes)
+    # Compounds: the same search over their parts, for phrases that reach into one.
+    parts = _compound_parts(toks)
+    if parts is not None:
+        taken = [(f.start, f.end) for f in out]
+        for f in _phrases_in(text, parts, normalize_many([t[2] for t in parts]), lexicons, indexes):
+            if not any(f.start < b and a < f.end for a, b in taken):
+                out.append(f)
+        out.sort(key=lambda f: f.start)
+    return out
+
+
+# A word joined to the next by a hyphen, letters on both sides ("consciousness-based").
+_COMPOUND = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+
+
+def _compound_parts(toks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]] | None:
+    """``toks`` (start, end, text) with each hyphenated compound cut into its words (the
+    hyphens dropped, so that "a counterfeit consciousness-based tool" reads "...
+    consciousness based tool"), or None where there is none."""
+    if not any("-" in t[2] for t in toks):
+        return None
+    out, cut = [], False
+    for a, b, w in toks:
+        if "-" in w and _COMPOUND.search(w):
+            cut = True
+            pos = 0
+            for m in _COMPOUND.finditer(w):
+                out.append((a + pos, a + m.start(), w[pos:m.start()]))
+                pos = m.end()
+            out.append((a + pos, b, w[pos:]))
+        else:
+            out.append((a, b, w))
+    return out if cut else None
+
+
+def _phrases_in(text, toks, keys, lexicons, indexes) -> list[Finding]:
+    """:func:`lexicon_findings` over tokens ``toks`` (start, end, text) with keys ``keys``."""
     lines = LineIndex(text)
     out: list[Finding] = []
     i = 0
@@ -133,14 +174,14 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
         found = None
         for phrase_toks, phrase in cands:
             n = len(phrase_toks)
-            if tuple(keys[i:i + n]) == phrase_toks and not has_line_break(text[toks[i].start:toks[i + n - 1].end]):
+            if tuple(keys[i:i + n]) == phrase_toks and not has_line_break(text[toks[i][0]:toks[i + n - 1][1]]):
                 found = (n, phrase)
                 break
         if found is None:
             i += 1
             continue
         n, phrase = found
-        start, end = toks[i].start, toks[i + n - 1].end
+        start, end = toks[i][0], toks[i + n - 1][1]
         counts: dict[tuple[str, ...], int] = {}
         for x in lexicons:
             for o, c in x.lookup(phrase).items():
@@ -152,6 +193,8 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
         own = {w.lower(): w for w in span.split()}
         sugg = tuple(_match_phrase_case(" ".join(own.get(w, w) for w in o), span)
                      for o in sorted(counts, key=lambda o: (-counts[o], o)))
+        if "-" in span and not any(c.isspace() for c in span):  # a compound stays one ("Deep-learning")
+            sugg = tuple(x.replace(" ", "-") for x in sugg)
         line, col = lines.line_col(start)
         out.append(Finding(start, end, line, col, span, sugg[:3], LEXICON_PHRASE_CONFIDENCE, LEXICON_PHRASE))
         i += n

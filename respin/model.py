@@ -622,6 +622,15 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
     starts = [x.start for x in leaked]
     edits, suggestions = list(leaked), []
     confs = _phrase_confidences(text, decoded, phrases, p_spun) if phrases else {}
+    # A verbatim phrase that the decoder did not restore to one of its originals, as a
+    # phrase inside a compound ("counterfeit consciousness-based", one token to the decoder)
+    # or where it chose otherwise: restored as check reports it, its first original at the
+    # finding's confidence, in place of the decoded edits it overlaps.
+    own = _unrestored_phrases(decoded, phrases, leaked) if phrases else []
+    if own:
+        decoded = [e for e in decoded if not any(e.start < x.end and x.start < e.end for x in own)]
+        for x in own:
+            (edits if x.confidence >= thr else suggestions).append(x)
     for e in decoded:
         conf = confs.get(id(e), round(p_spun * e.confidence, 3))
         e = replace(e, confidence=conf)
@@ -684,6 +693,22 @@ def _with_articles(text: str, edits: list) -> list:
                 out.append(Edit(m.start(1), m.end(1), art, fixed, e.origin, e.confidence, e.kind))
         out.append(e)
         prev_end = e.end
+    return out
+
+
+def _unrestored_phrases(decoded: list, phrases, leaked: list) -> list:
+    """Edits of the lexicon phrases found verbatim (``phrases``) that no decoded edit
+    restores to one of their originals, where no leaked template overlaps them: each its
+    finding's first original at the finding's confidence."""
+    from .restore import PHRASE, Edit
+    done = {(e.start, e.end): e.restored.lower() for e in decoded}
+    out = []
+    for f in phrases:
+        if done.get((f.start, f.end)) in {x.lower() for x in f.suggestions}:
+            continue
+        if any(x.start < f.end and f.start < x.end for x in leaked) or not f.suggestions:
+            continue
+        out.append(Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, PHRASE))
     return out
 
 

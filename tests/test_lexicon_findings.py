@@ -54,6 +54,33 @@ def test_punctuation_spelling_and_line_breaks():
     assert found[0].suggestions == ("artificial neural network (ANN)",)
 
 
+def test_a_phrase_in_a_hyphenated_compound_is_found_to_the_hyphen():
+    """Papers write "counterfeit consciousness-based": the compound was one token, so the
+    phrase was never found (and restore at 0.5 left "an artificial consciousness-based")."""
+    text = ("A counterfeit consciousness-based tool, Profound-learning models and an AI-counterfeit consciousness.\n"
+            "A self-driving car and a state-of-the-art counterfeit-free design.\n")
+    found = lexicon_findings(text, [_lexicon()])
+    assert [(f.text, f.suggestions[0]) for f in found] == [
+        ("counterfeit consciousness", "artificial intelligence"),
+        ("Profound-learning", "Deep-learning"),  # a compound stays one
+        ("counterfeit consciousness", "artificial intelligence")]
+    assert [text[f.start:f.end] for f in found] == [f.text for f in found]
+    assert text[found[0].end:found[0].end + 6] == "-based"
+
+
+def test_restore_puts_the_phrase_back_inside_the_compound():
+    text = "We propose a counterfeit consciousness-based method for profound-learning models.\n"
+    bold = respin.restore(text, min_confidence=0.5, lexicons=[_lexicon()])
+    assert bold.text == "We propose an artificial intelligence-based method for deep-learning models.\n"
+    assert respin.restore(bold.text, min_confidence=0.5, lexicons=[_lexicon()]).edits == []
+    # at the default threshold (0.99) they are suggestions at the finding's confidence, as check reports them
+    safe = respin.restore(text, lexicons=[_lexicon()])
+    assert safe.text == text
+    assert {(e.spun, e.restored, e.confidence) for e in safe.suggestions} >= {
+        ("counterfeit consciousness", "artificial intelligence", LEXICON_PHRASE_CONFIDENCE),
+        ("profound-learning", "deep-learning", LEXICON_PHRASE_CONFIDENCE)}
+
+
 def test_every_phrase_of_the_shipped_lexicon_can_be_found(shipped_tortured):
     for entries in shipped_tortured.phrase_index().values():
         for _, phrase in entries:
@@ -93,7 +120,8 @@ def shipped_tortured():
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(["counterfeit", "Consciousness", "profound", "learning", "model", "the",
-                                 ",", "\n", "  ", "framework", "Profound"]), max_size=30))
+                                 ",", "\n", "  ", "framework", "Profound", "consciousness-based",
+                                 "profound-learning", "AI-counterfeit"]), max_size=30))
 def test_offsets_slice_and_findings_do_not_overlap(parts):
     text = " ".join(parts)
     found = lexicon_findings(text, [_lexicon()])
