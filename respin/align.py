@@ -1168,7 +1168,10 @@ def _nearest_anchor(a: list, i: int, ea: int, j: int, eb: int, grams: dict) -> t
 # no replaced block exceeds 6 words a side (two adjacent phrase swaps, "that's done" ->
 # "that is carried out a lot") and no insertion or deletion exceeds 2. Longer
 # differences inside an anchored sentence are an editor's or another version's rewrite:
-# reported (unmatched input, missing source), never edited.
+# reported (unmatched input, missing source), never edited. Spinners lengthen: where the
+# source has more words than the input's block, it has at most 2 more there ("properly" for
+# "much so well", "doesn't" for "does not"); "fighting" against "war following Russia's
+# full-scale invasion" is a later version's wording, and putting it back would add 4 words.
 MAX_SWAP_WORDS = 6
 MAX_INSERT_WORDS = 2
 
@@ -1176,7 +1179,7 @@ MAX_INSERT_WORDS = 2
 def _spinner_sized(a: list[Token], b: list[Token]) -> bool:
     na, nb = sum(t.kind != PUNCT for t in a), sum(t.kind != PUNCT for t in b)
     if na and nb:
-        return na <= MAX_SWAP_WORDS and nb <= MAX_SWAP_WORDS
+        return na <= MAX_SWAP_WORDS and nb <= MAX_SWAP_WORDS and nb - na <= MAX_INSERT_WORDS
     return max(na, nb) <= MAX_INSERT_WORDS
 
 
@@ -1199,9 +1202,35 @@ def _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites: list)
                     and not (_crosses_line(doc, gap.a1, gap.a2) and (gap.b1 == gap.b2 or _crosses_line(doc, gap.a1, gap.a2, 2)))
                     and not (gap.b1 == gap.b2 and _whole_lines(doc, gap.a1, gap.a2))
                     and not (gap.a1 == gap.a2 and _whole_lines(src, gap.b1, gap.b2))
-                    and not _figure_changed(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2]))
+                    and not _figure_changed(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2])
+                    and not _reworded_verb(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2], lexicon))
             (out if edit else rewrites).append(gap)
     return out
+
+
+def _reworded_verb(a: list[Token], b: list[Token], lexicon) -> bool:
+    """A word given in another form of its own lemma with words added or dropped around it
+    ("taking" against "expected to take", "will meet" against "met"): a later version's
+    tense or mood, never a spinner's, which swaps a word for another word.
+
+    >>> from respin.lexicon import default_lexicon
+    >>> from respin.tokenize import tokenize
+    >>> lex = default_lexicon()
+    >>> lex is None or [_reworded_verb(tokenize(x), tokenize(y), lex) for x, y in
+    ...                 [("taking", "expected to take"), ("stated", "said"), ("as a result of", "because")]] == [True, False, False]
+    True
+    """
+    if lexicon is None or not hasattr(lexicon, "same_lemma"):
+        return False
+    wa, wb = [t.text for t in a if t.kind != PUNCT], [t.text for t in b if t.kind != PUNCT]
+    if not wa or not wb or len(wa) == len(wb):
+        return False
+    # (Auxiliaries excepted: spinners do turn "were issued" into "have been issued".)
+    return any(lexicon.same_lemma(x, y) for x in wa if x.lower() not in _AUXILIARIES
+               for y in wb if y.lower() not in _AUXILIARIES)
+
+
+_AUXILIARIES = frozenset("be am is are was were been being have has had having do does did done doing".split())
 
 
 def _cited_only(doc: Document, a: int, b: int) -> bool:

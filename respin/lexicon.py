@@ -236,6 +236,20 @@ class Lexicon:
                 flags |= int(fl[ids.index(j)])
         return flags
 
+    def same_lemma(self, a: str, b: str) -> bool:
+        """Whether two different words are forms of one lemma ("taking", "take"), by the
+        thesaurus's inflection table; False for a word it does not know.
+
+        >>> lex = default_lexicon()
+        >>> lex is None or (lex.same_lemma("taking", "take"), lex.same_lemma("said", "stated")) == (True, False)
+        True
+        """
+        a, b = a.lower(), b.lower()
+        ia, ib = self._id.get(a), self._id.get(b)
+        if ia is None or ib is None or ia == ib or max(ia, ib) >= self.n_words:
+            return False
+        return not ({ia} | {l for l, _ in self._lemma_ids(ia)}).isdisjoint({ib} | {l for l, _ in self._lemma_ids(ib)})
+
     # are_synonyms in parts, for a caller that asks about many pairs of few words and keeps
     # each word's parts (respin.copies._SynonymMemo): the lookups cost more than the answers.
     def _synonym_key(self, word: str) -> tuple[int, set[int]] | None:
