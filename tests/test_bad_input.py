@@ -631,7 +631,9 @@ def test_utf16_without_a_mark_gets_its_hint_in_a_folder_too(cli, tmp_path):
     hint = "UTF-16 without a byte-order mark? Convert it to UTF-8"
     ran = cli("check", tmp_path)
     assert ran.err == (f"respin: skipping binary file: {tmp_path / 'blob.txt'}\n"
-                       f"respin: skipping binary file ({hint}): {tmp_path / 'u16.txt'}\n")
+                       f"respin: skipping binary file ({hint}): {tmp_path / 'u16.txt'}\n"
+                       "respin: error: nothing was checked: all 2 files found were skipped (see the notes above)\n")
+    assert ran.code == 2
     assert hint in cli("index", "build", tmp_path, "--out", tmp_path / "i.index").err
 
 

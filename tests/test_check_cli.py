@@ -362,6 +362,33 @@ def test_missing_path_exits_2(cli, tmp_path, extra):
     assert_user_error(ran, str(missing))
 
 
+def test_a_folder_where_every_file_was_skipped_exits_2(cli, tree, tmp_path):
+    """Nothing read is not "nothing spun": a spun file over --max-size, or a folder whose
+    only .txt is binary, exited 0 (with -q and json, just "[]"), passing a CI gate."""
+    ran = cli("check", tree / "world" / "europe", "--max-size", "1000", "-q", "-f", "json")
+    assert ran.code == 2 and json.loads(ran.out) == []
+    assert ran.err == "respin: error: nothing was checked: the file found was skipped\n"
+    ran = cli("check", tree / "world", "--glob", "*.txt", "--max-size", "1000")
+    assert ran.code == 2 and ran.err.splitlines()[-1] == (
+        "respin: error: nothing was checked: all 2 files found were skipped (see the notes above)")
+    # one checked is a run like any other: exit by what was checked
+    assert cli("check", tree, "--max-size", str(CLEAN.stat().st_size), "-q").code == 0
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert cli("check", empty, "-q").code == 0  # no file at all: a note, nothing skipped
+
+
+def test_large_files_are_checked_alone_so_their_results_come_as_each_is_done(tmp_path):
+    """Files were checked sixteen at a time and written when all sixteen were done."""
+    from respin.cli import GROUP_BYTES, _groups
+    sizes = [10, 10, GROUP_BYTES, 10, GROUP_BYTES // 2, GROUP_BYTES // 2 + 1, 10]
+    tasks = []
+    for k, n in enumerate(sizes):
+        (tmp_path / f"{k}.txt").write_bytes(b"x" * n)
+        tasks.append((str(tmp_path / f"{k}.txt"),))
+    assert [[int(os.path.basename(t[0])[:-4]) for t in g] for g in _groups(tasks)] == [[0, 1], [2], [3, 4], [5, 6]]
+
+
 def test_binary_file_given_explicitly_exits_2(cli, tree):
     assert_user_error(cli("check", tree / "world" / "photo.txt"), "binary")
 
