@@ -153,7 +153,7 @@ def tortured(split="eval", limit=None):
     with open(path, encoding="utf-8", newline="") as f:
         for r in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
             if r["split"] == split:
-                rows.append((norm_words(r["tortured"]), norm_words(clean_expected(r["expected"]))))
+                rows.append((norm_words(r["tortured"]), norm_words(clean_expected(r["expected"], r["tortured"]))))
     rows = [r for r in rows if r[0] and r[1] and all(w.isalpha() for w in r[0])][:limit]
     m = default()
     tort = SwapLexicon.load(ROOT / "models" / "default" / "lexicons" / "tortured.tsv")

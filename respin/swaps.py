@@ -343,18 +343,64 @@ def _note_skipped(path, n: int, skip, note) -> None:
              "rewrite text but are not a spinner's swaps")
 
 
-def clean_expected(text: str) -> str:
-    """A curator's expected phrase without remarks: "(?)", "(ML)", "(in this context)" and
-    alternatives after "/" or " or " are dropped; lower-cased, spaces collapsed.
+def clean_expected(text: str, tortured: str = "") -> str:
+    """A curator's expected phrase without remarks, lower-cased, spaces collapsed: "(SVM)",
+    "[...]", "?" dropped; a remark instead of a phrase ("meaning unclear", "see https://...",
+    "could be either") gives "". Alternatives ("a/b", "a or b", "a / b", "a, b", "a; b") are
+    resolved to the first reading, preferring one as long as ``tortured`` (the phrase it
+    restores), where given: "renal or kidney failure" for "renal disappointment" is "renal
+    failure", not "renal". A list is kept whole where ``tortured`` is a list too
+    ("precision, recall" for "exactness, review").
 
     >>> clean_expected("support vector machine (SVM)"), clean_expected("delivery strategy/system")
     ('support vector machine', 'delivery strategy')
+    >>> clean_expected("contagious/transmissible diseases", "irresistible infections")
+    'contagious diseases'
+    >>> clean_expected("renal or kidney failure", "renal disappointment")
+    'renal failure'
+    >>> clean_expected("sensitivity, specificity", "affectability, explicitness")
+    'sensitivity, specificity'
+    >>> clean_expected("structure, structural features", "structural pitch")
+    'structural features'
+    >>> clean_expected("meaning unclear", "furious nanoparticle")
+    ''
     """
     import re
     t = re.sub(r"\([^)]*\)|\[[^]]*\]", " ", text)
-    t = re.split(r"/|\bor\b|;|,", t)[0]
+    if re.search(r"https?://|unclear|could be|\bmeaning\b|\bas in\b|\bsee\b", t.lower()):
+        return ""  # a remark (those in brackets are dropped above)
     t = t.replace("?", " ").replace('"', " ").replace("“", " ").replace("”", " ")
-    return " ".join(t.lower().split())
+    n = len(tortured.split())
+    # What the tortured phrase has too is part of the phrase, not a choice: a list's commas
+    # ("exactness, review"), its "or" ("valuable or dry hack"), its slash.
+    low = f" {tortured.lower()} "
+    keep_list, keep_or, keep_slash = ("," in low or ";" in low), " or " in low, "/" in low
+    wholes = [w for w in re.split(r"\s/\s|;" + ("" if keep_list else "|,"), t) if w.strip()]
+    readings, split_readings = [], []
+    for w in wholes:
+        words = w.split()
+        for k in range(2):  # the first reading of each choice, then the second
+            out, i = [], 0
+            while i < len(words):
+                x = words[i]
+                if not keep_or and i + 2 < len(words) and words[i + 1].lower() == "or":
+                    out.append(words[i + 2] if k else x)
+                    i += 3
+                    continue
+                if "/" in x.strip("/") and not keep_slash:
+                    parts = [p for p in x.split("/") if p]
+                    out.append(parts[min(k, len(parts) - 1)])
+                else:
+                    out.append(x)
+                i += 1
+            readings.append(" ".join(out))
+        if not keep_slash and "/" in w:  # "digital crime/cyber crime": whole alternatives too
+            split_readings += [x for x in w.split("/") if x.strip()]
+    readings = [r for r in dict.fromkeys(readings + split_readings) if r.strip(" ,")]
+    if not readings:
+        return ""
+    best = next((r for r in readings if n and len(r.split()) == n), readings[0])
+    return " ".join(best.strip(" ,").lower().replace(" ,", ",").split())
 
 
 def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured",
@@ -379,13 +425,14 @@ def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured"
             splits.add(row.get("split"))
             if split is not None and row.get("split") != split:
                 continue
-            s, o = norm_words(row[spun_col] or ""), norm_words(clean_expected(row[orig_col] or ""))
+            s = norm_words(row[spun_col] or "")
+            o = norm_words(clean_expected(row[orig_col] or "", row[spun_col] or ""))
             if not s or not o or len(s) > MAX_WORDS or len(o) > MAX_WORDS:
                 continue
             lex.add(s, o)
             if len(s) == len(o) > 1:
-                for a, b in zip(s, o):
-                    lex.add((a,), (b,))
+                for a, b in zip(s, o):  # (a list's commas are not part of its words)
+                    lex.add((a.strip(",;:"),), (b.strip(",;:"),))
     if split is not None and split not in splits:  # a typo would write an empty lexicon
         have = ", ".join(sorted(str(x) for x in splits if x is not None)) or "none"
         raise ValueError(f"{path}: no row has split {split!r} (the table's splits: {have})")

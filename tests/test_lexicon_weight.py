@@ -63,6 +63,30 @@ def test_learn_from_a_phrase_table_writes_a_word_weight(cli, tmp_path):
     assert "# weight: 4\n# word weight: 1\n" in text
 
 
+def test_a_phrase_tables_lists_and_alternatives_keep_the_whole_phrase(tmp_path):
+    """The curators' "expected" column holds lists, choices and remarks: "a, b" was cut to
+    "a" ("sensitivity" for "affectability, explicitness", so restore deleted a metric),
+    "renal or kidney failure" to "renal", and "meaning unclear" was an original."""
+    from respin.swaps import from_phrase_table
+    table = tmp_path / "table.tsv"
+    table.write_text("tortured\texpected\tsplit\n"
+                     "affectability, explicitness\tsensitivity, specificity\tdev\n"
+                     "renal disappointment\trenal or kidney failure\tdev\n"
+                     "irresistible infections\tcontagious/transmissible diseases\tdev\n"
+                     "furious nanoparticle\tmeaning unclear, see https://example.org/x\tdev\n"
+                     "conveyance framework\tdelivery strategy/system\tdev\n", encoding="utf-8")
+    lex = from_phrase_table(table, split="dev")
+    assert lex.lookup(("affectability,", "explicitness")) == {("sensitivity,", "specificity"): 1}
+    assert lex.lookup(("affectability",)) == {("sensitivity",): 1}  # its words, without the list's comma
+    assert lex.lookup(("renal", "disappointment")) == {("renal", "failure"): 1}
+    assert lex.lookup(("irresistible", "infections")) == {("contagious", "diseases"): 1}
+    assert lex.lookup(("conveyance", "framework")) == {("delivery", "strategy"): 1}
+    assert not lex.lookup(("furious", "nanoparticle"))
+    r = respin.restore("The affectability, explicitness and AUC were 0.91, 0.88 and 0.95.\n",
+                       min_confidence=0.5, lexicons=[lex])
+    assert r.text == "The sensitivity, specificity and AUC were 0.91, 0.88 and 0.95.\n"
+
+
 def test_two_words_of_a_phrase_table_side_by_side_keep_its_weight():
     # "irregular woodland" is no entry of the shipped table: its words are, one by one.
     text = "The model is compared with an irregular woodland classifier on the same images.\n"
