@@ -505,6 +505,8 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         else:
             start, end = A[g.a1].start, A[g.a2 - 1].end
         new = ""
+        if 0 < start and end < len(text) and text[start - 1].isalnum() and text[end].isalnum():
+            new = " "  # "Defense<br>Ministry": the words either side stay two ("DefenseMinistry")
         if (opening and g.a2 < g.sa[1] and g.b1 < g.sb[1] and end == A[g.a2].start
                 and _recased(A[g.a2].text, B[g.b1].text)):
             # The sentence's first words dropped: the next word takes the source's capital
@@ -516,6 +518,8 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
     # nothing after a hyphen (a compound wrapped at its hyphen, "russia-\nukraine").
     if has_line_break(new):  # (both patterns need one)
         new = _LINE_BREAK.sub(" ", _HYPHEN_BREAK.sub("", new))
+    if any(c in new for c in _OTHER_BREAKS):  # breaks that respin's lines do not end at, but others' do
+        new = _OTHER_BREAK.sub(" ", new)
     if g.a1 < g.a2 and g.b1 < g.b2 and has_line_break(text[start:end]):
         start, new = _keep_line_break(text, start, end, new)
     spun = text[start:end]
@@ -659,6 +663,10 @@ def _keep_line_break(text: str, start: int, end: int, new: str) -> tuple[int, st
 
 
 _LINE_BREAK = re.compile(r"\s*[\r\n]\s*")  # a line break (respin.tokenize.LINE_BREAK) and the spaces around it
+# U+2028/2029, NEL, vertical tab and form feed: no line end to respin (respin.tokenize.LINE_BREAK)
+# but one to str.splitlines, JavaScript and many line tools; a source's are never put in.
+_OTHER_BREAKS = "\u2028\u2029\x85\x0b\x0c"
+_OTHER_BREAK = re.compile(r"\s*[\u2028\u2029\x85\x0b\x0c]\s*")
 _HYPHEN_BREAK = re.compile(r"(?<=\w[-‐‑])[ \t]*[\r\n]\s*(?=\w)")
 
 
