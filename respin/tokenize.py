@@ -372,11 +372,12 @@ _PROTECTED = re.compile(
     r"|(?<![\w@])@\w+"                                                           # @handle
     r"|(?<![\w.])10\.\d{4,9}/[^\s<>\"]+"                                         # 10.1016/j.x.2020.01
     rf"|\\(?:(?:{_LATEX_KEYED})\*?(?:\[[^\]\s]*\])?\{{[^{{}}\s]*\}}|[A-Za-z]+)"          # \cite{{x}}  \emph
-    rf"|(?<![\w.@-])(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?![\w-])(?:/[^\s<>\"]*)?")    # example.com/page
+    rf"|(?<![\w.@-])(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?![\w-])(?:/[^\s<>\"]*)?"    # example.com/page
+    r"|(?<![^\s(\[{\"'`“‘])(?=[\w$\\])[^\s`\"”’]*?(?:[\w)}\]][\^_][\w{(\\$-]|\w\$(?!\w))[^\s`\"”’]*")  # H^1_0(x)$, n_2, 2$
 # Where one may be: most texts hold none of these, and only the run of non-spaces around each
 # hit is matched against the patterns above (run over a whole text they cost more than
 # tokenising it).
-_PROTECTED_HINT = re.compile(rf"://|www\.|@|\\|10\.\d|\.(?:{_TLDS})(?![\w-])")
+_PROTECTED_HINT = re.compile(rf"://|www\.|@|\\|10\.\d|\.(?:{_TLDS})(?![\w-])|[\w)}}\]][\^_]|\w\$(?!\w)")
 _TRAILING = ".,;:!?'\"’”)]}"
 _SPACE = re.compile(r"\s")
 

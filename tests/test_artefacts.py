@@ -19,6 +19,7 @@ SEED_003 = ROOT / "seeds" / "003_8864450e50f74c75.txt"
     "https://example.org/code", "http://www.example.com/data/big-set", "www.example.net/a/b",
     "first.author@example.edu", "@CityDesk", "10.1016/j.example.2020.01.005", "example.com/page",
     "\\cite{smith2019,chen2021}", "\\begin{itemize}", "\\item", "\\emph",
+    "H^1_0(\\Omega)$", "$10^3$", "n_2", "2$", "VOWG_p.DE",
 ])
 def test_an_identifier_is_one_token_without_its_sentence_punctuation(ident):
     toks = tokenize(f"See {ident}. Then more.")
@@ -29,6 +30,19 @@ def test_an_identifier_is_one_token_without_its_sentence_punctuation(ident):
 def test_an_address_keeps_a_bracket_it_opened_and_drops_one_it_did_not():
     texts = [t.text for t in tokenize("(see https://en.example.org/wiki/Foo_(bar)) and (www.example.com).")]
     assert "https://en.example.org/wiki/Foo_(bar)" in texts and "www.example.com" in texts
+
+
+def test_figures_in_mathematics_are_never_number_words():
+    """Digits inside LaTeX mathematics were tokens of their own, so "H^1_0" was restored to
+    "H^one_0" and "$x = 2$" to "$x = two$" (review of session 25)."""
+    text = ("Let $u \\in H^1_0(\\Omega)$ be the weak solution with $x = 2$ and $n_2 = 3$; "
+            "we drew $10^3$ samples, and the price was $180 (US$5 each).\n")
+    texts = [t.text for t in tokenize(text)]
+    assert "$180" in texts and "$5" in texts  # money is no mathematics
+    for lexicons in ((), ("tortured",)):
+        r = respin.restore(text, min_confidence=0.1, lexicons=lexicons)
+        for e in r.edits + r.suggestions:
+            assert not any(c.isdigit() for c in e.spun), (e.spun, e.restored)
 
 
 def test_ordinary_abbreviations_and_decimals_are_not_identifiers():
