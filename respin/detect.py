@@ -174,13 +174,17 @@ def _phrases_in(text, toks, keys, lexicons, indexes) -> list[Finding]:
         found = None
         for phrase_toks, phrase in cands:
             n = len(phrase_toks)
-            if tuple(keys[i:i + n]) == phrase_toks and not has_line_break(text[toks[i][0]:toks[i + n - 1][1]]):
-                found = (n, phrase)
-                break
+            if i + n > len(toks) or has_line_break(text[toks[i][0]:toks[i + n - 1][1]]):
+                continue
+            if tuple(keys[i:i + n - 1]) == phrase_toks[:-1]:
+                ending = _inflected(keys[i + n - 1], phrase_toks[-1])
+                if ending is not None:
+                    found = (n, phrase, ending)
+                    break
         if found is None:
             i += 1
             continue
-        n, phrase = found
+        n, phrase, ending = found
         start, end = toks[i][0], toks[i + n - 1][1]
         counts: dict[tuple[str, ...], int] = {}
         for x in lexicons:
@@ -191,10 +195,12 @@ def _phrases_in(text, toks, keys, lexicons, indexes) -> list[Finding]:
         # lexicon stores lower case); the most often seen originals first; three, as the
         # model's findings show.
         own = {w.lower(): w for w in span.split()}
-        sugg = tuple(_match_phrase_case(" ".join(own.get(w, w) for w in o), span)
+        sugg = tuple(_match_phrase_case(_inflect_last(" ".join(own.get(w, w) for w in o), ending), span)
                      for o in sorted(counts, key=lambda o: (-counts[o], o)))
-        if "-" in span and not any(c.isspace() for c in span):  # a compound stays one ("Deep-learning")
-            sugg = tuple(x.replace(" ", "-") for x in sugg)
+        if ending == "'s" and span.endswith("’s"):  # the text's apostrophe
+            sugg = tuple(x[:-2] + "’s" for x in sugg)
+        if "-" in span:  # a compound stays one ("Deep-learning models")
+            sugg = tuple(_joined_like(x, span) for x in sugg)
         line, col = lines.line_col(start)
         out.append(Finding(start, end, line, col, span, sugg[:3], LEXICON_PHRASE_CONFIDENCE, LEXICON_PHRASE))
         i += n
@@ -222,6 +228,66 @@ def with_lexicon_findings(report: "Report", text: str, lexicons, derived=()) -> 
         kept = [f for f in report.findings if not any(f.start < x.end and x.start < f.end for x in extra)]
         report.findings = sorted(kept + extra, key=lambda f: (f.start, f.end))
     return report
+
+
+def _joined_like(phrase: str, span: str) -> str:
+    """``phrase`` with its words joined as ``span``'s are, hyphens kept, where both have as
+    many words.
+
+    >>> _joined_like("deep learning models", "profound-learning models")
+    'deep-learning models'
+    """
+    parts = re.split(r"(\s+|(?<=\w)-(?=\w))", span)
+    words = phrase.split(" ")
+    if len(words) != (len(parts) + 1) // 2:
+        return phrase
+    return "".join(w + ("-" if sep == "-" else " ") for w, sep in zip(words, parts[1::2])) + words[-1]
+
+
+def _inflected(key: str, last: str) -> str | None:
+    """How the text's last word ``key`` ends a lexicon phrase whose last word is ``last``:
+    "" as it is, "s" in the plural ("organizations" for organization; "es", "ies" alike),
+    "'s" possessive; None if it is not that word.
+
+    >>> [_inflected(k, w) for k, w in [("machine", "machine"), ("machines", "machine"),
+    ...  ("boxes", "box"), ("studies", "study"), ("consciousness's", "consciousness"), ("machined", "machine")]]
+    ['', 's', 'es', 'ies', "'s", None]
+    """
+    if key == last:
+        return ""
+    for end in ("'s", "’s"):
+        if key.endswith(end) and key[:-2] == last:
+            return "'s"
+    if key.endswith("s") and len(last) > 2:
+        if key[:-1] == last:
+            return "s"
+        if key.endswith("es") and key[:-2] == last and last.endswith(("s", "x", "z", "ch", "sh")):
+            return "es"
+        if key.endswith("ies") and last.endswith("y") and key[:-3] == last[:-1]:
+            return "ies"
+    return None
+
+
+def _inflect_last(phrase: str, ending: str) -> str:
+    """``phrase`` with its last word given ``ending`` (:func:`_inflected`): an original
+    in the form the text has ("support vector machines", "artificial intelligence's").
+
+    >>> [_inflect_last(p, e) for p, e in [("neural network", "s"), ("random forest", "'s"),
+    ...  ("case study", "ies"), ("vector box", "es"), ("deep learning", "")]]
+    ['neural networks', "random forest's", 'case studies', 'vector boxes', 'deep learning']
+    """
+    if not ending or not phrase:
+        return phrase
+    if ending == "'s":
+        return phrase + "'s"
+    w = phrase.rsplit(" ", 1)[-1]
+    if not w[-1:].isalpha():
+        return phrase
+    if w.endswith(("s", "x", "z", "ch", "sh")):
+        return phrase + "es"
+    if w.endswith("y") and len(w) > 1 and w[-2] not in "aeiou":
+        return phrase[:-1] + "ies"
+    return phrase + "s"
 
 
 def _match_phrase_case(phrase: str, like: str) -> str:
