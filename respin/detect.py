@@ -166,12 +166,12 @@ def _phrases_in(text, toks, keys, lexicons, indexes) -> list[Finding]:
     """:func:`lexicon_findings` over tokens ``toks`` (start, end, text) with keys ``keys``."""
     lines = LineIndex(text)
     out: list[Finding] = []
-    i = 0
-    while i < len(toks):
+
+    def match(i: int):
+        """(length, phrase, ending) of the longest phrase at token ``i``, or None."""
         cands = [c for ix in indexes for c in ix.get(keys[i], ())]
         if len(indexes) > 1:  # each index is longest first already
             cands = sorted(set(cands), key=lambda x: (-len(x[0]), x[0]))
-        found = None
         for phrase_toks, phrase in cands:
             n = len(phrase_toks)
             if i + n > len(toks) or has_line_break(text[toks[i][0]:toks[i + n - 1][1]]):
@@ -179,17 +179,35 @@ def _phrases_in(text, toks, keys, lexicons, indexes) -> list[Finding]:
             if tuple(keys[i:i + n - 1]) == phrase_toks[:-1]:
                 ending = _inflected(keys[i + n - 1], phrase_toks[-1])
                 if ending is not None:
-                    found = (n, phrase, ending)
-                    break
-        if found is None:
-            i += 1
-            continue
-        n, phrase, ending = found
-        start, end = toks[i][0], toks[i + n - 1][1]
+                    return n, phrase, ending
+        return None
+
+    def originals(phrase) -> dict:
         counts: dict[tuple[str, ...], int] = {}
         for x in lexicons:
             for o, c in x.lookup(phrase).items():
                 counts[o] = counts.get(o, 0) + c
+        return counts
+
+    i = 0
+    while i < len(toks):
+        found = match(i)
+        if found is None:
+            i += 1
+            continue
+        n, phrase, ending = found
+        counts = originals(phrase)
+        # Two phrases that overlap and restore to one ("bosom malignant" -> breast cancer,
+        # "malignant growth" -> cancer, in "bosom malignant growth"): one finding over both,
+        # the first's originals (it said "Breast cancer growth", the second lost).
+        for j in range(i + 1, i + n):
+            later = match(j)
+            if later is not None and j + later[0] > i + n:
+                tail = [o for o, _ in sorted(originals(later[1]).items(), key=lambda kv: -kv[1])][:1]
+                if tail and all(o[-len(tail[0]):] == tail[0] for o in counts):
+                    n, ending = j + later[0] - i, later[2]
+                    break
+        start, end = toks[i][0], toks[i + n - 1][1]
         span = text[start:end]
         # Words the original shares with the text keep the text's spelling ("(ANN)"; the
         # lexicon stores lower case); the most often seen originals first; three, as the

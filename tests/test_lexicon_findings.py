@@ -87,6 +87,19 @@ def test_plurals_and_possessives_of_a_phrase_are_found_in_their_form():
     assert "We trained support vector machines" in r.text and "three case studies." in r.text
 
 
+def test_overlapping_phrases_that_restore_to_one_are_one_finding():
+    """"bosom malignant" -> breast cancer and "malignant growth" -> cancer overlap in "bosom
+    malignant growth": the first alone gave "Breast cancer growth"."""
+    lex = SwapLexicon()
+    lex.add("bosom malignant", "breast cancer")
+    lex.add("malignant growth", "cancer")
+    lex.add("profound learning", "deep learning")
+    lex.add("learning rate", "learning speed")  # overlaps, restores to something else: apart
+    text = "Bosom malignant growths and a profound learning rate.\n"
+    assert [(f.text, f.suggestions[0]) for f in lexicon_findings(text, [lex])] == [
+        ("Bosom malignant growths", "Breast cancers"), ("profound learning", "deep learning")]
+
+
 def test_restore_puts_the_phrase_back_inside_the_compound():
     text = "We propose a counterfeit consciousness-based method for profound-learning models.\n"
     bold = respin.restore(text, min_confidence=0.5, lexicons=[_lexicon()])
