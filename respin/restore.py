@@ -760,6 +760,7 @@ def relation(al: Alignment, cut=()) -> Relation:
     substantial = [i for i in range(len(al.sentences)) if al.sentence_words([i]) >= _SUBSTANTIAL_WORDS]
     if len(doc.tokens) == len(al.src.tokens) and normalize_many(doc.token_texts) == normalize_many(al.src.token_texts):
         verdict = "identical"
+        coverage = source_coverage = 1.0  # (a text of marks alone has no words to align: still all of it)
     elif ((coverage < _UNRELATED_MAX_COVERAGE and not _embedded(strong, substantial, source_coverage))
           or (substantial and used_input.isdisjoint(substantial))):
         verdict = "unrelated"

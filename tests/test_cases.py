@@ -90,6 +90,13 @@ def test_negative_against_itself(name, text):
     result = respin.restore(text, source=text)
     assert result.edits == [] and result.text == text
     assert result.relation.verdict == "identical"
+    assert result.relation.coverage == result.relation.source_coverage == 1.0
+
+
+def test_marks_alone_against_themselves_are_identical_and_all_covered():
+    # "identical (coverage 0% ...)" read as a contradiction: a text of marks has no words to align
+    rel = respin.restore("...!!! ---\n", source="...!!! ---\n").relation
+    assert (rel.verdict, rel.coverage, rel.source_coverage) == ("identical", 1.0, 1.0)
 
 
 @pytest.mark.parametrize("name,text", NEGATIVE, ids=[n for n, _ in NEGATIVE])
