@@ -1209,22 +1209,23 @@ def _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites: list)
 
 
 def _reworded_verb(a: list[Token], b: list[Token], lexicon) -> bool:
-    """A word given in another form of its own lemma with words added or dropped around it
-    ("taking" against "expected to take", "will meet" against "met"): a later version's
-    tense or mood, never a spinner's, which swaps a word for another word.
+    """A word given in another form of its own lemma where the source has more words around
+    it ("taking" against "expected to take", "improves" against "will improve"): a later
+    version's tense or mood, never a spinner's, which swaps a word for another word or
+    lengthens ("makes use of" for "uses", "gave an answer to" for "answered").
 
     >>> from respin.lexicon import default_lexicon
     >>> from respin.tokenize import tokenize
     >>> lex = default_lexicon()
     >>> lex is None or [_reworded_verb(tokenize(x), tokenize(y), lex) for x, y in
-    ...                 [("taking", "expected to take"), ("stated", "said"), ("as a result of", "because")]] == [True, False, False]
+    ...                 [("taking", "expected to take"), ("stated", "said"), ("makes use of", "uses")]] == [True, False, False]
     True
     """
     if lexicon is None or not hasattr(lexicon, "same_lemma"):
         return False
     wa, wb = [t.text for t in a if t.kind != PUNCT], [t.text for t in b if t.kind != PUNCT]
-    if not wa or not wb or len(wa) == len(wb):
-        return False
+    if not wa or not wb or len(wb) <= len(wa):
+        return False  # (the input the longer: a spinner's lengthening, "makes use of" for "uses")
     # (Auxiliaries excepted: spinners do turn "were issued" into "have been issued".)
     return any(lexicon.same_lemma(x, y) for x in wa if x.lower() not in _AUXILIARIES
                for y in wb if y.lower() not in _AUXILIARIES)

@@ -128,10 +128,10 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
     indexes = [x.phrase_index() for x in lexicons]
     out = _phrases_in(text, toks, normalize_many([t[2] for t in toks]), lexicons, indexes)
     # Compounds: the same search over their parts, for phrases that reach into one.
-    parts = _compound_parts(toks)
+    parts = _compound_parts(toks, text)
     if parts is not None:
         taken = [(f.start, f.end) for f in out]
-        for f in _phrases_in(text, parts, normalize_many([t[2] for t in parts]), lexicons, indexes):
+        for f in _phrases_in(text, parts, normalize_many([t[2] for t in parts]), lexicons, indexes, True):
             if not any(f.start < b and a < f.end for a, b in taken):
                 out.append(f)
         out.sort(key=lambda f: f.start)
@@ -142,15 +142,16 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
 _COMPOUND = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 
 
-def _compound_parts(toks: list[tuple[int, int, str]]) -> list[tuple[int, int, str]] | None:
+def _compound_parts(toks: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]] | None:
     """``toks`` (start, end, text) with each hyphenated compound cut into its words (the
     hyphens dropped, so that "a counterfeit consciousness-based tool" reads "...
-    consciousness based tool"), or None where there is none."""
+    consciousness based tool"), or None where there is none. Not an identifier's: an
+    address, a file name ("deep-learning-results.csv") or a path is no compound."""
     if not any("-" in t[2] for t in toks):
         return None
     out, cut = [], False
     for a, b, w in toks:
-        if "-" in w and _COMPOUND.search(w):
+        if "-" in w and _COMPOUND.search(w) and not _in_identifier(text, a, b, w):
             cut = True
             pos = 0
             for m in _COMPOUND.finditer(w):
@@ -162,8 +163,18 @@ def _compound_parts(toks: list[tuple[int, int, str]]) -> list[tuple[int, int, st
     return out if cut else None
 
 
-def _phrases_in(text, toks, keys, lexicons, indexes) -> list[Finding]:
-    """:func:`lexicon_findings` over tokens ``toks`` (start, end, text) with keys ``keys``."""
+def _in_identifier(text: str, a: int, b: int, w: str) -> bool:
+    """Whether token ``w`` at ``[a, b)`` of ``text`` is (part of) an identifier: it holds a
+    mark of one (``/ : @ \\ . _``), or one is stuck to it ("...-results.csv", "/a-b")."""
+    if any(c in w for c in "/:@\\._") or (a and text[a - 1] in "/.@_\\"):
+        return True
+    after = text[b:b + 2]
+    return len(after) == 2 and after[0] in "./_@" and after[1].isalnum()
+
+
+def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False) -> list[Finding]:
+    """:func:`lexicon_findings` over tokens ``toks`` (start, end, text) with keys ``keys``;
+    ``compounds``: the tokens are compounds' parts, whose hyphens the originals take."""
     lines = LineIndex(text)
     out: list[Finding] = []
 
@@ -217,7 +228,7 @@ def _phrases_in(text, toks, keys, lexicons, indexes) -> list[Finding]:
                      for o in sorted(counts, key=lambda o: (-counts[o], o)))
         if ending == "'s" and span.endswith("’s"):  # the text's apostrophe
             sugg = tuple(x[:-2] + "’s" for x in sugg)
-        if "-" in span:  # a compound stays one ("Deep-learning models")
+        if compounds and "-" in span:  # a compound stays one ("Deep-learning models")
             sugg = tuple(_joined_like(x, span) for x in sugg)
         line, col = lines.line_col(start)
         out.append(Finding(start, end, line, col, span, sugg[:3], LEXICON_PHRASE_CONFIDENCE, LEXICON_PHRASE))
@@ -259,6 +270,9 @@ def _joined_like(phrase: str, span: str) -> str:
     words = phrase.split(" ")
     if len(words) != (len(parts) + 1) // 2:
         return phrase
+    # (A heading's capitals too, word by word: "Profound-Learning" -> "Deep-Learning".)
+    words = [w[:1].upper() + w[1:] if p[:1].isupper() and p[1:2].islower() and w.islower() else w
+             for w, p in zip(words, parts[0::2])]
     return "".join(w + ("-" if sep == "-" else " ") for w, sep in zip(words, parts[1::2])) + words[-1]
 
 

@@ -451,9 +451,10 @@ def remove_tree(path: str | Path) -> None:
         folders.append(here)
         for name in filenames:
             os.unlink(os.path.join(here, name))
-        for name in dirnames:
+        for name in list(dirnames):
             if os.path.islink(os.path.join(here, name)):
                 os.unlink(os.path.join(here, name))
+                dirnames.remove(name)  # (pruned: walk would look into it once it is gone)
     for here in reversed(folders):  # deepest first: walk yields a folder before its own
         os.rmdir(here)
 

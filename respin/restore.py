@@ -663,10 +663,10 @@ def _keep_line_break(text: str, start: int, end: int, new: str) -> tuple[int, st
 
 
 _LINE_BREAK = re.compile(r"\s*[\r\n]\s*")  # a line break (respin.tokenize.LINE_BREAK) and the spaces around it
-# U+2028/2029, NEL, vertical tab and form feed: no line end to respin (respin.tokenize.LINE_BREAK)
+# U+2028/2029, NEL, vertical tab, form feed, file/group/record separators: no line end to respin (respin.tokenize.LINE_BREAK)
 # but one to str.splitlines, JavaScript and many line tools; a source's are never put in.
-_OTHER_BREAKS = "\u2028\u2029\x85\x0b\x0c"
-_OTHER_BREAK = re.compile(r"\s*[\u2028\u2029\x85\x0b\x0c]\s*")
+_OTHER_BREAKS = "\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e"
+_OTHER_BREAK = re.compile(r"\s*[\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e]\s*")
 _HYPHEN_BREAK = re.compile(r"(?<=\w[-‐‑])[ \t]*[\r\n]\s*(?=\w)")
 
 

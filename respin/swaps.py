@@ -362,20 +362,22 @@ def clean_expected(text: str, tortured: str = "") -> str:
     'sensitivity, specificity'
     >>> clean_expected("structure, structural features", "structural pitch")
     'structural features'
-    >>> clean_expected("meaning unclear", "furious nanoparticle")
+    >>> clean_expected("meaning unclear, see https://x.org", "furious nanoparticle")
     ''
+    >>> clean_expected("Abstract Meaning Representation", "abstract significance portrayal")
+    'abstract meaning representation'
     """
     import re
     t = re.sub(r"\([^)]*\)|\[[^]]*\]", " ", text)
-    if re.search(r"https?://|unclear|could be|\bmeaning\b|\bas in\b|\bsee\b", t.lower()):
-        return ""  # a remark (those in brackets are dropped above)
+    if re.search(r"https?://|\bunclear\b", t.lower()):
+        return ""  # a remark ("meaning unclear, see https://..."; those in brackets are dropped above)
     t = t.replace("?", " ").replace('"', " ").replace("“", " ").replace("”", " ")
     n = len(tortured.split())
     # What the tortured phrase has too is part of the phrase, not a choice: a list's commas
     # ("exactness, review"), its "or" ("valuable or dry hack"), its slash.
     low = f" {tortured.lower()} "
     keep_list, keep_or, keep_slash = ("," in low or ";" in low), " or " in low, "/" in low
-    wholes = [w for w in re.split(r"\s/\s|;" + ("" if keep_list else "|,"), t) if w.strip()]
+    wholes = [w for w in re.split(r"\s/|/\s|;" + ("" if keep_list else "|,"), t) if w.strip()]
     readings, split_readings = [], []
     for w in wholes:
         words = w.split()

@@ -373,11 +373,14 @@ _PROTECTED = re.compile(
     r"|(?<![\w.])10\.\d{4,9}/[^\s<>\"]+"                                         # 10.1016/j.x.2020.01
     rf"|\\(?:(?:{_LATEX_KEYED})\*?(?:\[[^\]\s]*\])?\{{[^{{}}\s]*\}}|[A-Za-z]+)"          # \cite{{x}}  \emph
     rf"|(?<![\w.@-])(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?![\w-])(?:/[^\s<>\"]*)?"    # example.com/page
-    r"|(?<![^\s(\[{\"'`“‘])(?=[\w$\\])[^\s`\"”’]*?(?:[\w)}\]][\^_][\w{(\\$-]|\w\$(?!\w))[^\s`\"”’]*")  # H^1_0(x)$, n_2, 2$
+    # (The part before the ^, _ or $ holds no opening mark, from which another match could
+    # start: a JSON blob, one run of quotes and braces, took time quadratic in its length.)
+    r"|(?<![^\s(\[{\"'`“‘])(?=[\w$\\])[^\s`\"”’(\[{'‘“]*?"
+    r"(?:[\w\u0300-\u036f)}\]][\^_][\w{(\\$-]|[\w\u0300-\u036f]\$(?!\w))[^\s`\"”’]*")  # H^1_0(x)$, n_2, 2$
 # Where one may be: most texts hold none of these, and only the run of non-spaces around each
 # hit is matched against the patterns above (run over a whole text they cost more than
 # tokenising it).
-_PROTECTED_HINT = re.compile(rf"://|www\.|@|\\|10\.\d|\.(?:{_TLDS})(?![\w-])|[\w)}}\]][\^_]|\w\$(?!\w)")
+_PROTECTED_HINT = re.compile(rf"://|www\.|@|\\|10\.\d|\.(?:{_TLDS})(?![\w-])|[\w\u0300-\u036f)}}\]][\^_]|[\w\u0300-\u036f]\$(?!\w)")
 _TRAILING = ".,;:!?'\"’”)]}"
 _SPACE = re.compile(r"\s")
 

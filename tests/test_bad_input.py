@@ -623,6 +623,23 @@ def test_a_very_deep_folder_tree_is_walked(cli, tmp_path):
                 deep = deep.parent
 
 
+def test_remove_tree_removes_links_not_what_they_point_to(tmp_path):
+    """batch --force's clean-up: a link to a folder inside the tree was removed, then looked
+    into ("cannot write to --out folder", the tree half removed)."""
+    from respin.io import remove_tree
+    keep = tmp_path / "keep"
+    (keep / "sub").mkdir(parents=True)
+    (keep / "sub" / "a.txt").write_text("x", encoding="utf-8")
+    tree = tmp_path / "tree"
+    (tree / "d").mkdir(parents=True)
+    (tree / "d" / "b.txt").write_text("y", encoding="utf-8")
+    (tree / "d" / "to_keep").symlink_to(keep, target_is_directory=True)
+    (tree / "to_file").symlink_to(keep / "sub" / "a.txt")
+    (tree / "broken").symlink_to(tmp_path / "nowhere")
+    remove_tree(tree)
+    assert not tree.exists() and (keep / "sub" / "a.txt").read_text(encoding="utf-8") == "x"
+
+
 def test_utf16_without_a_mark_gets_its_hint_in_a_folder_too(cli, tmp_path):
     """Named alone, such a file gets "UTF-16 without a byte-order mark? Convert it to UTF-8";
     in a folder it was only "skipping binary file"."""

@@ -68,6 +68,17 @@ def test_a_phrase_in_a_hyphenated_compound_is_found_to_the_hyphen():
     assert text[found[0].end:found[0].end + 6] == "-based"
 
 
+def test_a_hyphenated_identifier_is_no_compound():
+    """An address or a file name with hyphens was cut into words like a compound, and restore
+    at 0.5 wrote ".../a-artificial-intelligence-survey.html" (review of session 25)."""
+    text = ("See https://x.org/a-counterfeit-consciousness-survey.html, profound-learning-results.csv "
+            "and src/profound-learning/run.py; a counterfeit consciousness-based tool.\n")
+    assert [f.text for f in lexicon_findings(text, [_lexicon()])] == ["counterfeit consciousness"]
+    r = respin.restore(text, min_confidence=0.5, lexicons=[_lexicon()])
+    assert r.text.startswith("See https://x.org/a-counterfeit-consciousness-survey.html, profound-learning-results.csv "
+                             "and src/profound-learning/run.py;")
+
+
 def test_plurals_and_possessives_of_a_phrase_are_found_in_their_form():
     """Only the phrase as listed was found: "profound learning models" was, "counterfeit
     consciousness's impact" and "help vector machines" were not (while restore changed them)."""
