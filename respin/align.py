@@ -1203,7 +1203,8 @@ def _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites: list)
                     and not (gap.b1 == gap.b2 and _whole_lines(doc, gap.a1, gap.a2))
                     and not (gap.a1 == gap.a2 and _whole_lines(src, gap.b1, gap.b2))
                     and not _figure_changed(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2])
-                    and not _reworded_verb(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2], lexicon))
+                    and not _reworded_verb(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2], lexicon)
+                    and not _fact_changed(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2], lexicon))
             (out if edit else rewrites).append(gap)
     return out
 
@@ -1259,6 +1260,64 @@ def _figure_changed(a: list[Token], b: list[Token]) -> bool:
             diff = [(_figure_word(x), _figure_word(y)) for x, y in zip(pa, pb) if x != y]
             return bool(diff) and all(x is not None and y is not None and x != y for x, y in diff)
     return False
+
+
+def _fact_changed(a: list[Token], b: list[Token], lexicon=None) -> bool:
+    """A fact of the article changed between versions, which no spinner does: figures of
+    other values inside a block ("consists of $15" for "includes $12"), a month or weekday
+    for another ("December 1" for "November 17", "Saturday" for "Friday"), or one name for
+    another (two capitalised words the thesaurus does not know, "Nevada" for "Arizona").
+
+    >>> from respin.tokenize import tokenize
+    >>> from respin.lexicon import default_lexicon
+    >>> pairs = [("consists of $15", "includes $12"), ("by way of 2", "through two"), ("December 1", "November 17"),
+    ...          ("Sat.", "Saturday"), ("Saturday", "Friday"), ("Nevada", "Arizona"), ("Home", "House"),
+    ...          ("about fourteen days", "two weeks")]
+    >>> lex = default_lexicon()
+    >>> lex is None or [_fact_changed(tokenize(x), tokenize(y), lex) for x, y in pairs] == [
+    ...     True, False, True, False, True, True, False, False]
+    True
+    """
+    fa, fb = _figures_in(a), _figures_in(b)
+    if fa and fb and sorted(fa) != sorted(fb):
+        return True
+    ca, cb = _calendar(a), _calendar(b)
+    if ca and cb and ca != cb:
+        return True
+    wa, wb = [t.text for t in a if t.kind != PUNCT], [t.text for t in b if t.kind != PUNCT]
+    if len(wa) == len(wb) == 1 and wa[0] != wb[0] and canon(wa[0]) != canon(wb[0]):
+        x, y = wa[0], wb[0]
+        if x[:1].isupper() and y[:1].isupper() and x[1:2].islower() and y[1:2].islower() and lexicon is not None:
+            try:
+                return x.lower() not in lexicon and y.lower() not in lexicon
+            except TypeError:  # a lexicon that cannot say what it knows
+                return False
+    return False
+
+
+def _figures_in(tokens: list[Token]) -> list[float]:
+    """The values of the tokens written in digits ("$15", "12%", "3rd", "2"), in order.
+    (Not number words: spinners rewrite "two weeks" as "about fourteen days".)"""
+    out = []
+    for t in tokens:
+        if t.kind == PUNCT or not any(c.isdigit() for c in t.text):
+            continue
+        v = _figure_word(t.text.strip("$€£¥%"))
+        if v is not None:
+            out.append(v)
+    return out
+
+
+_MONTHS = ("january february march april may june july august september october november december "
+           "jan feb mar apr jun jul aug sep sept oct nov dec").split()
+_DAYS = "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri sat sun".split()
+_CALENDAR = {**{w: ("m", i if i < 12 else [0, 1, 2, 3, 5, 6, 7, 8, 8, 9, 10, 11][i - 12]) for i, w in enumerate(_MONTHS)},
+             **{w: ("d", i if i < 7 else [0, 1, 1, 2, 3, 3, 3, 4, 5, 6][i - 7]) for i, w in enumerate(_DAYS)}}
+
+
+def _calendar(tokens: list[Token]) -> list[tuple[str, int]]:
+    """The months and weekdays that capitalised words of ``tokens`` name ("Sat." = Saturday)."""
+    return [_CALENDAR[w] for t in tokens if t.text[:1].isupper() and (w := t.text.lower().rstrip(".")) in _CALENDAR]
 
 
 _UNITS = {w: i for i, w in enumerate(
