@@ -416,6 +416,16 @@ def check(
     raise typer.Exit(1 if any_spun else 0)
 
 
+def _wrong_way_round(text: str, src: str, model) -> None:
+    """A note where the source reads as spun and the input as clean: the two files given
+    the wrong way round turn a clean article into its spun copy without a word."""
+    import respin
+    mine, theirs = respin.check(text, model=model), respin.check(src, model=model)
+    if theirs.spun and not mine.spun and mine.judged:
+        _note(f"the source reads as spun (score {theirs.score:.2f}) and the input does not "
+              f"({mine.score:.2f}): were they given the wrong way round? (respin restore SPUN --source ORIGINAL)")
+
+
 def _legacy_summary(path: str, note: str, count: int) -> str:
     """One line for the ``count`` files of a run that were not valid UTF-8 (a note each would
     be thousands of lines for a folder of legacy files); ``path`` and ``note``: the first's.
@@ -625,6 +635,8 @@ def restore(
         raise
     if result.relation is not None:
         _note(relation_line(result), quiet)
+        if not quiet and result.relation.verdict == "spun copy" and src is not None:
+            _wrong_way_round(text, src, model)
     elif result.copies is not None and text.strip():  # (an empty input had its note: nothing to compare)
         _copies_notes(result, copy, path, quiet, format.value)
     elif not quiet and text.strip():  # (an empty input had its note)

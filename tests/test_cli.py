@@ -491,3 +491,20 @@ def test_restore_with_the_source_as_a_second_argument_says_to_use_source(cli, tm
     ran = cli("restore", str(spun), str(src), str(src))
     assert "use --source SRC" in ran.err and ran.code == 2
     assert "--source" not in cli("check", str(spun), "--no-such-option").err
+
+
+def test_restore_notes_a_source_and_input_given_the_wrong_way_round(cli, pair, monkeypatch):
+    """Given the wrong way round, a clean article is "restored" into its spun copy without a
+    word: where the source reads as spun and the input does not, restore says so."""
+    import types
+    import respin
+    spun, source = pair
+    judged = {spun.read_text(encoding="utf-8"): 0.97, source.read_text(encoding="utf-8"): 0.05}
+    monkeypatch.setattr(respin, "check", lambda text, model=None: types.SimpleNamespace(
+        score=judged[text], spun=judged[text] >= 0.83, judged=True))
+    wrong = cli("restore", source, "--source", spun)
+    assert wrong.code == 0 and "were they given the wrong way round?" in wrong.err
+    assert "source reads as spun (score 0.97) and the input does not (0.05)" in wrong.err
+    right = cli("restore", spun, "--source", source)
+    assert right.code == 0 and "wrong way round" not in right.err
+    assert "wrong way round" not in cli("restore", source, "--source", spun, "-q").err
