@@ -720,7 +720,7 @@ def suggest(
 
       respin suggest "irregular woodland" --lexicon tortured
 
-      respin suggest "navy support" --context "Washington sent navy support to the region."
+      respin suggest "Protection Ministry" --context "The Protection Ministry said the strikes had stopped."
 
       respin suggest - --format json < phrases.txt
     """
