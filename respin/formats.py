@@ -87,7 +87,9 @@ def summary_line(path: str, r: Report) -> str:
     score = f"{r.score:.{d}f}"
     if not r.spun and float(score) >= r.threshold:
         score = f"{math.floor(r.score * 10 ** d + 1e-9) / 10 ** d:.{d}f}"
-    under = f" < threshold {thr}" if not r.spun and r.findings and r.judged and r.relation is None else ""
+    # (An unrelated source leaves the judging to the model: its threshold counts as without one.)
+    by_model = r.relation is None or r.relation.verdict == "unrelated"
+    under = f" < threshold {thr}" if not r.spun and r.findings and r.judged and by_model else ""
     rel += f"; {r.differing}" if r.relation is not None and r.differing else ""
     return (f"{path}: {verdict} (score {score}{under}, {len(r.findings):,} finding"
             f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}{lex}{rel})")

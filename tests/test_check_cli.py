@@ -100,6 +100,11 @@ def test_a_score_under_the_threshold_never_reads_as_reaching_it():
     assert "score 0.85 < threshold 0.86," in summary_line("a", Report(0.8596, False, f, 9, 0.86))
     assert "score 0.835 < threshold 0.836," in summary_line("a", Report(0.8352, False, f, 9, 0.836))
     assert "score 0.29 < threshold 0.86," in summary_line("a", Report(0.29, False, f, 9, 0.86))
+    # an unrelated source leaves the judging to the model: its threshold is said as without one
+    from respin.restore import Relation
+    rep = Report(0.8596, False, f, 9, 0.86)
+    rep.relation = Relation("unrelated", 0.01, 0.0, 0.0, 0, 0, 1, 1)
+    assert "score 0.85 < threshold 0.86, 1 finding in 9 words, unrelated to the source" in summary_line("a", rep)
     # Without findings, or against a source, too: "not spun (score 0.83" beside 0.83 would contradict itself.
     assert "not spun (score 0.82," in summary_line("a", Report(0.82981, False, [], 46, 0.83))
     assert "not spun (score 0.04," in summary_line("a", Report(0.039, False, [], 46, 0.83))
