@@ -675,7 +675,7 @@ class Decoder:
         first: dict[int, int] = {}
         si = 0
         with gc_paused():  # a block's lattices are many small lists and tuples, none in a cycle
-            for block in _blocks(sents):
+            for block in _blocks(sents, whole_docs=not together):
                 if tab is not None:  # the LM as NumPy tables: the whole block in a few array lookups
                     known = _sentence_windows(block, windows, tab, offsets) if windows else None
                     found = _TableDecode(self, tab, block, known, by_doc=not together).run(pool_passes)
@@ -1008,16 +1008,42 @@ BLOCK_WORDS = 50_000
 LOCKSTEP_WIDTH = 6
 
 
-def _blocks(sents):
-    """Consecutive runs of ``sents`` (tuples whose second item is the word list) of at most
-    BLOCK_WORDS words each (a single longer sentence is a block of its own)."""
+def _blocks(sents, whole_docs: bool = False):
+    """Consecutive runs of ``sents`` (tuples: document, word list, ...) of at most
+    BLOCK_WORDS words each (a single longer sentence is a block of its own).
+
+    ``whole_docs``: each document's evidence is pooled alone, so each is cut as it would be
+    decoded alone: one that does not fit what is left of a block starts the next, and one
+    longer than a block is cut from its own start. (Cut wherever the budget ran out, a
+    document was pooled in two halves where the records before it put the cut: batch's
+    results hung on its --chunk-size and on where a --resume began.)
+
+    >>> sents = [(d, ["w"] * 10_000) for d in (0, 0, 0, 1, 1, 1)]
+    >>> [[d for d, _ in b] for b in _blocks(sents)]
+    [[0, 0, 0, 1, 1], [1]]
+    >>> [[d for d, _ in b] for b in _blocks(sents, whole_docs=True)]
+    [[0, 0, 0], [1, 1, 1]]
+    """
     block, n = [], 0
-    for s in sents:
-        if block and n + len(s[1]) > BLOCK_WORDS:
-            yield block
-            block, n = [], 0
-        block.append(s)
-        n += len(s[1])
+    if not whole_docs:
+        for s in sents:
+            if block and n + len(s[1]) > BLOCK_WORDS:
+                yield block
+                block, n = [], 0
+            block.append(s)
+            n += len(s[1])
+    else:
+        for _, group in itertools.groupby(sents, key=itemgetter(0)):
+            group = list(group)
+            if block and n + sum(len(s[1]) for s in group) > BLOCK_WORDS:
+                yield block
+                block, n = [], 0
+            for s in group:
+                if block and n + len(s[1]) > BLOCK_WORDS:  # (longer than a block: cut as alone)
+                    yield block
+                    block, n = [], 0
+                block.append(s)
+                n += len(s[1])
     if block:
         yield block
 

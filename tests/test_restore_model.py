@@ -549,3 +549,21 @@ def test_restoring_many_unpooled_is_restoring_each_alone():
     # ... whereas pooling them (one site) changes what the evidence says
     pooled = [asdict(r) for r in m.restore_many(texts, min_confidence=0.3)]
     assert pooled != alone
+
+
+def test_restoring_many_unpooled_cuts_no_document_where_the_others_put_the_budget(monkeypatch):
+    """A batch is decoded in blocks of BLOCK_WORDS words; a document that straddled a cut
+    was pooled in two halves, where the records before it put the cut (batch's results hung
+    on --chunk-size and on where --resume began; review of session 25). With a block of a
+    few sentences, every document crosses one."""
+    from dataclasses import asdict
+    import respin.decode as decode
+    m = default()
+    texts = ["\n\n".join(spin(CLEAN, rate=0.35, seed=10 * k + s).text.replace(" said", " mentioned") for s in range(6))
+             for k in range(4)]
+    alone_full = [asdict(m.restore(t, min_confidence=0.3)) for t in texts]
+    monkeypatch.setattr(decode, "BLOCK_WORDS", max(len(t.split()) for t in texts) * 2 // 3)
+    alone = [asdict(m.restore(t, min_confidence=0.3)) for t in texts]
+    assert alone != alone_full  # (the small blocks do cut each document: the test bites)
+    for k in (1, 2, 3):  # the documents before it move where the budget runs out
+        assert [asdict(r) for r in m.restore_many(texts[:k + 1], min_confidence=0.3, together=False)][k] == alone[k]
