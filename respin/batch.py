@@ -1345,6 +1345,11 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     if has_results and not resume and not force:
         raise InputError(f"{results} already holds results: add --resume to continue that run, "
                          "or --force to start over")
+    mirror = out / RESTORED_DIR
+    if opts.mirror_dir is not None and not is_batch_output(out) and mirror.is_dir() and any(mirror.iterdir()):
+        # Files there that no run of respin wrote would be written over, copy by copy.
+        raise InputError(f"{mirror} already holds files that respin batch did not write: move them, "
+                         "or give another --out")
     if resume and has_results:
         try:
             old = json.loads(manifest.read_text(encoding="utf-8"))

@@ -364,6 +364,22 @@ def test_a_truncated_gzip_input_keeps_its_results_and_exits_2(tmp_path, cli):
         assert rows[-1]["error"].startswith("cannot read the input past line")
 
 
+def test_a_fresh_run_never_writes_over_files_of_the_users_in_out_restored(tmp_path, cli):
+    """results.jsonl was protected, restored/ was not: a first run into a folder holding a
+    restored/ of the user's wrote its copies over the user's files without a word."""
+    src = tmp_path / "site"
+    src.mkdir()
+    (src / "a.txt").write_text(make_texts(1)[0], encoding="utf-8")
+    out = tmp_path / "out"
+    (out / "restored").mkdir(parents=True)
+    (out / "restored" / "a.txt").write_text("mine\n", encoding="utf-8")
+    for extra in ((), ("--force",)):
+        ran = cli("batch", src, "--out", out, "-q", *extra)
+        assert ran.code == 2 and "already holds files that respin batch did not write" in ran.err, ran.err
+        assert (out / "restored" / "a.txt").read_text(encoding="utf-8") == "mine\n"
+    assert cli("batch", src, "--out", out, "-q", "--no-restore").code == 0  # no copies to write: no harm
+
+
 def test_list_entries_lose_the_spaces_around_them(tmp_path, cli):
     """A path is the line without the spaces or tabs around it: "  docs/0.txt  " was looked
     for with its spaces and reported not found."""
@@ -1472,12 +1488,12 @@ def test_force_replaces_the_earlier_runs_restored_copies(tmp_path, cli):
     assert cli("batch", src, "--out", out, "-q", "--force").code == 0
     assert (keep / "mine.txt").read_text(encoding="utf-8") == "mine"
     assert not (out / "restored").is_symlink() and (out / "restored" / "a.txt").is_file()
-    # a folder that no run wrote keeps its restored/
+    # a folder that no run wrote keeps its restored/: never cleared, never written into
     other = tmp_path / "other"
     (other / "restored").mkdir(parents=True)
     (other / "restored" / "x.txt").write_text("x", encoding="utf-8")
-    assert cli("batch", src, "--out", other, "-q", "--force").code == 0
-    assert sorted(p.name for p in (other / "restored").iterdir()) == ["a.txt", "x.txt"]
+    assert cli("batch", src, "--out", other, "-q", "--force").code == 2
+    assert sorted(p.name for p in (other / "restored").iterdir()) == ["x.txt"]
 
 
 class _DaskHere:
