@@ -137,8 +137,9 @@ def batch(
         raise _fail("--scheduler needs --engine dask")
     if out == "-":  # "-" is standard input or output everywhere else: a folder named "-" is a trap
         raise _fail("--out is a folder (results.jsonl, run.json, restored/), not standard output: give its name")
-    if no_restore and (lexicon or min_confidence is not None or copies_by):
-        flag = "--lexicon" if lexicon else "--min-confidence" if min_confidence is not None else "--copies-by"
+    if no_restore and (min_confidence is not None or copies_by):
+        # (--lexicon is not only for restoring: its phrases are findings, as in check --lexicon.)
+        flag = "--min-confidence" if min_confidence is not None else "--copies-by"
         raise _fail(f"{flag} is for restoring: not with --no-restore")
     progress = "off" if quiet else "auto"
     summary = None

@@ -380,6 +380,23 @@ def test_a_fresh_run_never_writes_over_files_of_the_users_in_out_restored(tmp_pa
     assert cli("batch", src, "--out", out, "-q", "--no-restore").code == 0  # no copies to write: no harm
 
 
+def test_a_screening_pass_with_a_lexicon_restores_nothing(tmp_path, cli):
+    """batch --no-restore --lexicon was refused ("--lexicon is for restoring"), though the
+    lexicon's phrases are findings, as check --lexicon reports them."""
+    src = tmp_path / "papers"
+    src.mkdir()
+    (src / "p.txt").write_text("We trained help vector machines and a counterfeit consciousness model.\n",
+                               encoding="utf-8")
+    ran = cli("batch", src, "--out", tmp_path / "o", "-q", "--no-restore", "--lexicon", "tortured")
+    assert ran.code == 0, ran.err
+    (row,) = results(tmp_path / "o")
+    assert [(f["text"], f["kind"]) for f in row["findings"]] == [
+        ("help vector machines", "lexicon phrase"), ("counterfeit consciousness", "lexicon phrase")]
+    assert row["restored"] is None and not (tmp_path / "o" / "restored").exists()
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o2", "--no-restore", "--min-confidence", "0.5"),
+                      "--min-confidence is for restoring")
+
+
 def test_list_entries_lose_the_spaces_around_them(tmp_path, cli):
     """A path is the line without the spaces or tabs around it: "  docs/0.txt  " was looked
     for with its spaces and reported not found."""
