@@ -899,16 +899,31 @@ def _read_file_text(p: Path, max_bytes: int) -> str:
     return read_text(str(p), max_bytes=max_bytes).text
 
 
-def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id") -> Iterator[tuple[str, str, None]]:
+def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id",
+               note: Callable[[str], None] | None = None) -> Iterator[tuple[str, str, None]]:
     """(id, text, None) records of a JSONL file (``.gz`` ok); records without an id get
-    ``FILE:LINE``; a line that is not a JSON object, or lacks the text field, is an error."""
+    ``FILE:LINE``. A line that is not valid UTF-8 or a JSON object, or whose text field is
+    not a string (null, a number), is skipped, counted in one ``note`` at the end with the
+    first; where no line has a string text field at all, the field is named wrong: an
+    error."""
     from .io import json_lines
-    for lineno, rec in json_lines(p):
+    skipped: list = []
+    good = 0
+    for lineno, rec in json_lines(p, skip=lambda n, why: skipped.append((n, why))):
         text = rec.get(text_field)
         if not isinstance(text, str):
-            raise InputError(f"{p}:{lineno}: no string field {text_field!r} (choose it with --text-field)")
+            skipped.append((lineno, f"no string field {text_field!r}"
+                             + (" (null)" if text_field in rec and text is None else "")))
+            continue
+        good += 1
         rid = rec.get(id_field)
         yield display_path(f"{p.name}:{lineno}" if rid is None else str(rid)), text, None
+    if skipped and not good:
+        raise InputError(f"{p}: no line has a string field {text_field!r} (choose it with --text-field); "
+                         f"line {skipped[0][0]}: {skipped[0][1]}")
+    if skipped and note:
+        n, why = skipped[0]
+        note(f"{p}: skipped {len(skipped):,} line(s) that could not be indexed (first: line {n}, {why})")
 
 
 def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: str = "text",
@@ -929,7 +944,7 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
                 note(f"no files matching {pattern!r} in folder: {given}")
             for f in files:
                 if _is_jsonl(f):
-                    yield from iter_jsonl(f, text_field, id_field)
+                    yield from iter_jsonl(f, text_field, id_field, note)
                     continue
                 if not f.name.lower().endswith(".gz") and (binary := binary_note(f)) is not None:
                     if note:
@@ -943,6 +958,6 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
                     continue
                 yield display_path(f.relative_to(root).as_posix()), text, display_path(str(f))
         elif _is_jsonl(root):
-            yield from iter_jsonl(root, text_field, id_field)
+            yield from iter_jsonl(root, text_field, id_field, note)
         else:
             yield display_path(given), _read_file_text(root, max_bytes), display_path(given)

@@ -707,24 +707,41 @@ def json_problem(e) -> str:
     return f"{e.msg}{where} column {e.colno}"
 
 
-def json_lines(path) -> "Iterator[tuple[int, dict]]":
+def json_lines(path, skip=None) -> "Iterator[tuple[int, dict]]":
     """(line number, object) for each non-blank line of a JSON Lines file (``.gz`` ok);
-    InputError naming the line for one that is not a JSON object, or for an unreadable file."""
+    InputError naming the line for one that is not valid UTF-8 or not a JSON object, or for
+    an unreadable file. ``skip(lineno, why)``: given, such a line is passed to it and left
+    out instead (a crawl with one bad line among millions)."""
     import gzip
     import json
     p = Path(path)
     opener = gzip.open if p.name.lower().endswith(".gz") else open
+
+    def bad(lineno: int, why: str) -> None:
+        if skip is None:
+            raise InputError(f"{p}:{lineno}: {why}")
+        skip(lineno, why)
+
     try:
-        with opener(p, "rt", encoding="utf-8-sig") as f:  # -sig: a byte-order mark first is not data
-            for lineno, line in enumerate(f, 1):
+        with opener(p, "rb") as f:
+            for lineno, raw in enumerate(f, 1):
+                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark first is not data
+                    raw = raw[3:]
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    bad(lineno, f"not valid UTF-8 (byte {e.start + 1} of the line)")
+                    continue
                 if not line.strip():
                     continue
                 try:
                     rec = json.loads(line.rstrip("\r\n"))  # its own line break is not in a broken string
                 except json.JSONDecodeError as e:
-                    raise InputError(f"{p}:{lineno}: not valid JSON ({json_problem(e)})") from None
+                    bad(lineno, f"not valid JSON ({json_problem(e)})")
+                    continue
                 if not isinstance(rec, dict):
-                    raise InputError(f"{p}:{lineno}: expected a JSON object per line")
+                    bad(lineno, "expected a JSON object per line")
+                    continue
                 yield lineno, rec
-    except (*READ_ERRORS, UnicodeDecodeError) as e:
+    except READ_ERRORS as e:
         raise InputError(f"cannot read input file ({os_reason(e)}): {p}") from None

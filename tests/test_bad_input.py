@@ -460,8 +460,13 @@ def test_broken_jsonl_line_says_what_and_where(cli, tmp_path, command):
     f = tmp_path / "in.jsonl"
     rec = {"spun": "The White Home mentioned it.", "original": "The White House said it.", "text": "A text."}
     f.write_text(json.dumps(rec) + '\n{"spun": "cut off\n', encoding="utf-8")
-    argv = ("learn", f) if command == "learn" else ("index", "build", f, "--out", tmp_path / "i.index")
-    assert_user_error(cli(*argv), f"{f}:2: not valid JSON (Unterminated string starting at column 10)")
+    if command == "learn":
+        assert_user_error(cli("learn", f), f"{f}:2: not valid JSON (Unterminated string starting at column 10)")
+    else:  # index build skips it (a crawl's bad line does not stop the build), saying which and why
+        ran = cli("index", "build", f, "--out", tmp_path / "i.index")
+        assert ran.code == 0, ran.err
+        assert (f"{f}: skipped 1 line(s) that could not be indexed (first: line 2, not valid JSON "
+                "(Unterminated string starting at column 10))") in ran.err
 
 
 def test_utf16_without_a_mark_says_what_it_probably_is(cli, tmp_path):

@@ -20,7 +20,7 @@ from respin.index import MATCH_THRESHOLD, Match, SourceIndex, fingerprint, jacca
 from respin.io import InputError
 from respin.spin import spin
 
-from conftest import NEGATIVE_DIR, seed
+from conftest import NEGATIVE_DIR, assert_user_error, seed
 
 
 def _paragraphs() -> list[tuple[str, str]]:
@@ -488,3 +488,21 @@ def test_a_gz_suffix_in_capitals_is_read_not_skipped_as_binary(cli, tmp_path):
     (folder / "B.TXT.gz").write_bytes(gzip.compress(b"Officials said the plan would go ahead next spring.\n"))
     ran = cli("index", "build", folder, "--out", tmp_path / "x.index")
     assert ran.code == 0 and "2 added" in ran.err and "binary" not in ran.err
+
+
+def test_a_crawl_jsonl_with_bad_lines_is_indexed_but_them(cli, tmp_path):
+    """One null text, one line not JSON or not UTF-8 stopped the whole build (no index at all;
+    batch takes the same file record by record); a file whose every line lacks the field is
+    still the wrong --text-field."""
+    import json as _json
+    good = [_json.dumps({"id": f"a{i}", "text": f"The council approved budget number {i} on Monday."}) for i in range(3)]
+    lines = [good[0], '{"id": "x", "text": null}', "not json", "[1, 2]", good[1]]
+    (tmp_path / "c.jsonl").write_bytes(("\n".join(lines) + "\n").encode() + b'{"id": "l", "text": "caf\xe9"}\n'
+                                       + (good[2] + "\n").encode())
+    ran = cli("index", "build", tmp_path / "c.jsonl", "--out", tmp_path / "c.index")
+    assert ran.code == 0 and "3 added" in ran.err, ran.err
+    assert "skipped 4 line(s) that could not be indexed (first: line 2, no string field 'text' (null))" in ran.err
+    (tmp_path / "b.jsonl").write_text(_json.dumps({"id": 1, "body": "x"}) + "\n", encoding="utf-8")
+    assert_user_error(cli("index", "build", tmp_path / "b.jsonl", "--out", tmp_path / "b.index"),
+                      "no line has a string field 'text' (choose it with --text-field)")
+    assert not (tmp_path / "b.index").exists()
