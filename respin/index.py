@@ -932,7 +932,27 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
     """Documents to index from files and folders: a folder is walked recursively for
     ``pattern`` (and ``pattern + '.gz'``), each file one document with its path relative to
     the folder as id; a JSONL file (.jsonl/.ndjson, optionally .gz) gives one document per
-    line; any other file is one document with its name as given as id."""
+    line; any other file is one document with its name as given as id. Where two folders
+    given together hold the same relative path ("site1/index.txt", "site2/index.txt"), the
+    second's id is its path with the folder's name, with a note (it was left out as
+    "already indexed")."""
+    seen: dict[str, str] = {}  # id -> the folder given that it came from
+    noted: set[str] = set()
+    for doc_id, text, path, given in _documents(paths, pattern, text_field, id_field, max_bytes, note):
+        if given is not None:
+            first = seen.setdefault(doc_id, given)
+            if first != given and os.path.realpath(first) != os.path.realpath(given):
+                doc_id = display_path(f"{Path(given).name}/{doc_id}")
+                if note and given not in noted:
+                    noted.add(given)
+                    note(f"{given} holds paths that {first} holds too: its documents take ids with the "
+                         f"folder's name where they would collide ({doc_id})")
+        yield doc_id, text, path
+
+
+def _documents(paths, pattern, text_field, id_field, max_bytes, note):
+    """:func:`iter_documents`' documents, each with the folder given it was found in (None
+    for a file or JSONL named)."""
     from .io import binary_note, walk_files
     for given in paths:
         root = Path(given)
@@ -944,7 +964,7 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
                 note(f"no files matching {pattern!r} in folder: {given}")
             for f in files:
                 if _is_jsonl(f):
-                    yield from iter_jsonl(f, text_field, id_field, note)
+                    yield from ((*d, None) for d in iter_jsonl(f, text_field, id_field, note))
                     continue
                 if not f.name.lower().endswith(".gz") and (binary := binary_note(f)) is not None:
                     if note:
@@ -956,8 +976,8 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
                     if note:
                         note(f"skipping: {e}")
                     continue
-                yield display_path(f.relative_to(root).as_posix()), text, display_path(str(f))
+                yield display_path(f.relative_to(root).as_posix()), text, display_path(str(f)), given
         elif _is_jsonl(root):
-            yield from iter_jsonl(root, text_field, id_field, note)
+            yield from ((*d, None) for d in iter_jsonl(root, text_field, id_field, note))
         else:
-            yield display_path(given), _read_file_text(root, max_bytes), display_path(given)
+            yield display_path(given), _read_file_text(root, max_bytes), display_path(given), None

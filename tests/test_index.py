@@ -506,3 +506,18 @@ def test_a_crawl_jsonl_with_bad_lines_is_indexed_but_them(cli, tmp_path):
     assert_user_error(cli("index", "build", tmp_path / "b.jsonl", "--out", tmp_path / "b.index"),
                       "no line has a string field 'text' (choose it with --text-field)")
     assert not (tmp_path / "b.index").exists()
+
+
+def test_two_folders_with_the_same_relative_paths_are_both_indexed(cli, tmp_path):
+    """site1/index.txt and site2/index.txt: the second was "skipped (id already indexed)", so
+    its spun copies found no source. A folder given twice is still one."""
+    for site, text in (("site1", "The council approved the budget on Monday after a long debate about the parks, "
+                                 "the schools and the roads of the old city centre."),
+                       ("site2", "A storm brought heavy rain and strong winds to the coast overnight, closing the "
+                                 "roads, the ferries and the schools of three towns.")):
+        (tmp_path / site).mkdir()
+        (tmp_path / site / "index.txt").write_text(text + "\n", encoding="utf-8")
+    ran = cli("index", "build", tmp_path / "site1", tmp_path / "site2", "--out", tmp_path / "x.index")
+    assert ran.code == 0 and "2 added" in ran.err and "site2/index.txt" in ran.err, ran.err
+    ran = cli("index", "build", tmp_path / "site1", tmp_path / "site1", "--out", tmp_path / "y.index")
+    assert ran.code == 0 and "1 added, 1 skipped" in ran.err
