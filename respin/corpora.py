@@ -97,6 +97,8 @@ def gloss_sentences(gloss: str) -> list[str]:
 
 def _group(sentences: Iterable[str], limit_words: int | None, seed: int = 0) -> Iterator[str]:
     """Join sentences into paragraph-sized documents of ~150-300 words."""
+    if limit_words is not None and limit_words <= 0:
+        return  # (none asked for: not one document)
     rng = random.Random(seed)
     target = rng.randint(*_DOC_WORDS)
     buf: list[str] = []
@@ -158,6 +160,8 @@ def wikipedia_leads(limit_docs: int | None = None) -> Iterator[str]:
             data = json.load(f)
         items = data.values() if isinstance(data, dict) else data
         n = 0
+        if limit_docs is not None and limit_docs <= 0:
+            return  # (none asked for: not one lead)
         for item in items:
             text = item.get("extract", "") if isinstance(item, dict) else str(item)
             text = text.strip()

@@ -301,3 +301,14 @@ def test_each_corpus_says_how_many_of_its_texts_are_used(tmp_path, bare_model, m
         assert ran.code == 2 and ran.err.startswith(f"respin: error: --corpus {corpus}: {needle}")
         assert ran.err.count("\n") == 1
     assert sorted(p.name for p in bare_model.iterdir()) == ["lexicon.npz"]
+
+
+def test_no_built_in_text_is_asked_for_none_is_given():
+    """train --docs 0 still trained on one Wikipedia lead and one WordNet gloss document
+    (each source yielded one before counting), so a model of the user's register alone held
+    built-in text and its training-data hash covered text the user did not give."""
+    from respin import corpora
+    assert list(corpora._group(iter(["one two three four"] * 500), 0)) == []
+    assert list(corpora._group(iter(["one two three four"] * 500), -5)) == []
+    assert len(list(corpora._group(iter(["one two three four"] * 500), 10))) == 1
+    assert list(corpora.wikipedia_leads(0)) == []
