@@ -1346,8 +1346,9 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         raise InputError(f"{results} already holds results: add --resume to continue that run, "
                          "or --force to start over")
     mirror = out / RESTORED_DIR
-    if opts.mirror_dir is not None and not is_batch_output(out) and mirror.is_dir() and any(mirror.iterdir()):
-        # Files there that no run of respin wrote would be written over, copy by copy.
+    if not is_batch_output(out) and mirror.is_dir() and any(mirror.iterdir()):
+        # Files there that no run of respin wrote would be written over, copy by copy; and a
+        # run that writes none (--no-restore) would make the folder its own for --force to clear.
         raise InputError(f"{mirror} already holds files that respin batch did not write: move them, "
                          "or give another --out")
     if resume and has_results:

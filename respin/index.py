@@ -907,23 +907,35 @@ def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id",
     first; where no line has a string text field at all, the field is named wrong: an
     error."""
     from .io import json_lines
-    skipped: list = []
+    skipped, first = 0, None  # how many, and the first's (line, why)
     good = 0
-    for lineno, rec in json_lines(p, skip=lambda n, why: skipped.append((n, why))):
+
+    def skip(n: int, why: str) -> None:
+        nonlocal skipped, first
+        skipped += 1
+        first = first or (n, why)
+        # Many lines and not one with the field: the field is named wrong (not a crawl's few
+        # bad lines). Said now, not after reading a file of millions of lines.
+        if not good and skipped >= _WRONG_FIELD_LINES:
+            raise InputError(f"{p}: none of the first {skipped:,} lines has a string field {text_field!r} "
+                             f"(choose it with --text-field); line {first[0]}: {first[1]}")
+
+    for lineno, rec in json_lines(p, skip=skip):
         text = rec.get(text_field)
         if not isinstance(text, str):
-            skipped.append((lineno, f"no string field {text_field!r}"
-                             + (" (null)" if text_field in rec and text is None else "")))
+            skip(lineno, f"no string field {text_field!r}" + (" (null)" if text_field in rec and text is None else ""))
             continue
         good += 1
         rid = rec.get(id_field)
         yield display_path(f"{p.name}:{lineno}" if rid is None else str(rid)), text, None
     if skipped and not good:
         raise InputError(f"{p}: no line has a string field {text_field!r} (choose it with --text-field); "
-                         f"line {skipped[0][0]}: {skipped[0][1]}")
+                         f"line {first[0]}: {first[1]}")
     if skipped and note:
-        n, why = skipped[0]
-        note(f"{p}: skipped {len(skipped):,} line(s) that could not be indexed (first: line {n}, {why})")
+        note(f"{p}: skipped {skipped:,} line(s) that could not be indexed (first: line {first[0]}, {first[1]})")
+
+
+_WRONG_FIELD_LINES = 1000  # lines without the text field, none with it, that make it the wrong field
 
 
 def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: str = "text",

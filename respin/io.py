@@ -722,9 +722,17 @@ def json_lines(path, skip=None) -> "Iterator[tuple[int, dict]]":
             raise InputError(f"{p}:{lineno}: {why}")
         skip(lineno, why)
 
+    def lines(f):
+        """The file's lines, ending at \\n, \\r\\n or \\r as text mode reads them."""
+        for chunk in f:
+            if b"\r" in chunk.rstrip(b"\r\n"):  # old Mac line ends inside: one piece a line
+                yield from chunk.splitlines()
+            else:
+                yield chunk
+
     try:
         with opener(p, "rb") as f:
-            for lineno, raw in enumerate(f, 1):
+            for lineno, raw in enumerate(lines(f), 1):
                 if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark first is not data
                     raw = raw[3:]
                 try:

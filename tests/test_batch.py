@@ -377,7 +377,9 @@ def test_a_fresh_run_never_writes_over_files_of_the_users_in_out_restored(tmp_pa
         ran = cli("batch", src, "--out", out, "-q", *extra)
         assert ran.code == 2 and "already holds files that respin batch did not write" in ran.err, ran.err
         assert (out / "restored" / "a.txt").read_text(encoding="utf-8") == "mine\n"
-    assert cli("batch", src, "--out", out, "-q", "--no-restore").code == 0  # no copies to write: no harm
+    # nor without restoring: the folder would become a run's, whose restored/ a later --force clears
+    assert_user_error(cli("batch", src, "--out", out, "-q", "--no-restore"), "did not write")
+    assert (out / "restored" / "a.txt").read_text(encoding="utf-8") == "mine\n"
 
 
 def test_a_screening_pass_with_a_lexicon_restores_nothing(tmp_path, cli):
@@ -1462,8 +1464,10 @@ def test_an_input_in_the_restored_copies_is_refused(tmp_path, cli):
     assert (data / "restored" / "spun.txt").read_text(encoding="utf-8") == texts[1]
     assert (data / "restored" / "sub" / "spun.txt").read_text(encoding="utf-8") == texts[2]
     assert not (data / "results.jsonl").exists()
-    # without restoring nothing is written there: allowed; but not with --force, which clears restored/
-    assert cli("batch", data / "restored", "--out", data, "--no-restore", "-q").code == 0
+    # without restoring nothing is written there, but the folder would become a run's, whose
+    # restored/ a later --force clears: refused as well (session 25), and with --force too
+    assert_user_error(cli("batch", data / "restored", "--out", data, "--no-restore", "-q"),
+                      "already holds files that respin batch did not write")
     assert_user_error(cli("batch", data / "restored", "--out", data, "--no-restore", "--force"),
                       "which --force deletes")
     write_jsonl(data / "restored" / "in.jsonl", [{"id": 1, "text": texts[0]}])

@@ -521,3 +521,14 @@ def test_two_folders_with_the_same_relative_paths_are_both_indexed(cli, tmp_path
     assert ran.code == 0 and "2 added" in ran.err and "site2/index.txt" in ran.err, ran.err
     ran = cli("index", "build", tmp_path / "site1", tmp_path / "site1", "--out", tmp_path / "y.index")
     assert ran.code == 0 and "1 added, 1 skipped" in ran.err
+
+
+def test_a_jsonl_with_old_mac_line_ends_is_read_line_by_line(cli, tmp_path):
+    """Read as bytes, a JSONL whose lines end at a lone CR was one line (text mode had split
+    it): index build blamed --text-field."""
+    import json as _json
+    recs = [{"id": "a", "text": "The council approved the budget on Monday after a long debate about parks."},
+            {"id": "b", "text": "A storm brought heavy rain and strong winds to the coast and closed roads."}]
+    (tmp_path / "cr.jsonl").write_bytes("".join(_json.dumps(r) + "\r" for r in recs).encode("utf-8"))
+    ran = cli("index", "build", tmp_path / "cr.jsonl", "--out", tmp_path / "cr.index")
+    assert ran.code == 0 and "2 added" in ran.err, ran.err
