@@ -43,6 +43,8 @@ def render_check(items: list[tuple[str, Report]], fmt: str) -> str:
         return "".join(json.dumps(report_dict(p, r), ensure_ascii=False) + "\n" for p, r in items)
     out = []
     for path, r in items:
+        if fmt == "text":
+            path = line_safe(path)
         out.extend(_finding_lines(path, r, github=fmt == "github"))
         if fmt == "text":
             out.append(summary_line(path, r))
@@ -61,6 +63,22 @@ def _finding_lines(path: str, r: Report, github: bool):
                    f"title=respin::{_gh_msg(msg)}")
         else:  # one line a finding: one that a hard-wrapped text breaks is shown on one line
             yield f"{path}:{f.line}:{f.col}: {_one_line(f.text)} ==> {sugg} ({f.confidence:.2f})"
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def line_safe(name: str) -> str:
+    """``name`` (a file name) for a line of text output: its control characters and line
+    breaks escaped, so that a name holding a newline cannot start a line of its own (a
+    reader of ``path:line:col:`` lines would take it for a finding).
+
+    >>> line_safe("a\\nb.txt"), line_safe("plain.txt")
+    ('a\\\\nb.txt', 'plain.txt')
+    """
+    if not _CONTROL.search(name):
+        return name
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
 
 
 def _one_line(text: str) -> str:

@@ -490,7 +490,9 @@ class Model:
                 out.append(Restoration(text, text, []))
                 continue
             kept, held = _within_lines(decoded[i][1], flowed[i][1], text)
-            phrases = lexicon_findings(text, lexicons, doc) if lexicons else ()
+            # (A lexicon given weight 0 is not trusted: its phrases do not set confidences.)
+            trusted = [x for x in lexicons if getattr(x, "weight", None) != 0]
+            phrases = lexicon_findings(text, trusted, doc) if trusted else ()
             out.append(_restoration(text, doc, reports[i], kept, thr, self.lexicon, held, phrases))
         return out
 

@@ -831,3 +831,13 @@ def test_check_source_summary_names_a_differing_figure(cli, tmp_path):
     same = cli("check", src, "--source", src)
     assert "differing" not in same.out
     assert "differing" not in cli("check", cp, "--source", src, "--format", "json").out  # the JSON is unchanged
+
+
+def test_a_file_name_with_a_line_break_stays_on_its_lines(cli, tmp_path):
+    """A newline in a file name started a line of its own in the text format, which a reader
+    of path:line:col: lines took for something else; it is escaped there (JSON has its own)."""
+    (tmp_path / "bad\nname.txt").write_bytes(SPUN.read_bytes())
+    ran = cli("check", tmp_path)
+    assert ran.code == 1
+    assert all(line.startswith(f"{tmp_path}/bad\\nname.txt:") for line in ran.out.splitlines()), ran.out[:300]
+    assert json.loads(cli("check", tmp_path, "-f", "jsonl").out)["path"] == str(tmp_path / "bad\nname.txt")

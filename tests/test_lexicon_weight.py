@@ -101,3 +101,14 @@ def test_the_article_agrees_across_quotes_brackets_and_capitals():
         r = respin.restore(text, min_confidence=0.5, lexicons=("tortured",))
         assert want in r.text, r.text
         assert respin.restore(r.text, min_confidence=0.5, lexicons=("tortured",)).text == r.text
+
+
+def test_a_lexicon_given_weight_0_sets_no_confidence():
+    """A lexicon trusted at weight 0 still had its verbatim phrases restored at 0.95 at 0.5
+    (code review of session 25): "together with the mayor" became "including the mayor"."""
+    from respin.swaps import SwapLexicon
+    text = "The council met together with the mayor on Monday to approve the budget.\n"
+    lex = SwapLexicon.from_tsv("# weight: 0\ntogether with\tincluding\t3\n")
+    assert respin.restore(text, min_confidence=0.5, lexicons=[lex]).text == text
+    trusted = SwapLexicon.from_tsv("together with\tincluding\t3\n")
+    assert "including the mayor" in respin.restore(text, min_confidence=0.5, lexicons=[trusted]).text
