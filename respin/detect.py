@@ -326,12 +326,20 @@ def _match_phrase_case(phrase: str, like: str) -> str:
     """:func:`_match_case`, and a title-cased phrase gets a title-cased original (a heading's
     "Malignancy Finding" ==> "Tumor Detection", not "Tumor detection").
 
+    A word in capitals among others (emphasis) gives its counterpart in capitals, as restore
+    writes it ("PROFOUND learning" ==> "DEEP learning").
+
     >>> _match_phrase_case("tumor detection", "Malignancy Finding"), _match_phrase_case("tumor detection", "Malignancy finding")
     ('Tumor Detection', 'Tumor detection')
+    >>> _match_phrase_case("deep learning", "PROFOUND learning")
+    'DEEP learning'
     """
     words = like.split()
     if len(words) > 1 and not like.isupper() and all(w[:1].isupper() for w in words):
         return " ".join(_capitalised(w) for w in phrase.split())
+    new = phrase.split()
+    if len(words) == len(new) > 1 and not like.isupper() and any(w.isupper() and len(w) > 1 for w in words):
+        return " ".join(_match_case(n, w) for n, w in zip(new, words))
     return _match_case(phrase, like)
 
 
