@@ -179,13 +179,18 @@ def _joins(texts, starts, ends, a: int, j: int) -> bool:
 def _words(norms: list[str], kinds: list[str], sent: tuple[int, int]) -> list[str]:
     """The normalised words (no punctuation, no citation markers) of sentence ``sent``, given
     the document's :func:`normalize`-d tokens and token kinds."""
+    return [norms[i] for i in _word_tokens(norms, kinds, sent)]
+
+
+def _word_tokens(norms: list[str], kinds: list[str], sent: tuple[int, int]) -> list[int]:
+    """The indices of the tokens of sentence ``sent`` that :func:`_words` reads."""
     a, b = sent
-    words = [norms[i] for i in range(a, b) if kinds[i] != PUNCT]
+    idx = [i for i in range(a, b) if kinds[i] != PUNCT]
     if "[" in norms[a:b] or "(" in norms[a:b]:
         cited = set(cited_tokens(norms, kinds, a, b))
         if cited:
-            words = [norms[i] for i in range(a, b) if kinds[i] != PUNCT and i not in cited]
-    return words
+            idx = [i for i in idx if i not in cited]
+    return idx
 
 
 def cited_tokens(texts: list[str], kinds: list[str], a: int, b: int) -> list[int]:
@@ -367,7 +372,7 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
 
 
 def _join_halves(pairs, unmatched, missing, doc_words, src_words, sents, src_sents, lexicon,
-                 doc_start=None, src_start=None):
+                 doc_start, src_start):
     """One input sentence made of two source sentences ("Officials said the plan was good,
     and the White Home mentioned it." for "... good. The White House said it."), or two input
     sentences made of one: the sentence anchored to one half, and its other half, left
@@ -414,14 +419,14 @@ def _join_halves(pairs, unmatched, missing, doc_words, src_words, sents, src_sen
         new_sim[(i, j)] = s2
         if side == "b":
             lo, hi = min(j, k), max(j, k)
-            cut = doc_start(sents[i], p) if doc_start else sents[i][0]
+            cut = doc_start(sents[i], p)
             joined[(i, j)] = ((sents[i][0], cut), src_sents[lo]), ((cut, sents[i][1]), src_sents[hi])
             joined[(i, k)] = None
             added.append((i, k, s2))
             miss.discard(k)
         else:
             lo, hi = min(i, k), max(i, k)
-            cut = src_start(src_sents[j], p) if src_start else src_sents[j][0]
+            cut = src_start(src_sents[j], p)
             joined[(i, j)] = (sents[lo], (src_sents[j][0], cut)), (sents[hi], (cut, src_sents[j][1]))
             joined[(k, j)] = None
             if (k, j) in strong:
@@ -445,15 +450,8 @@ def _word_start(norms: list[str], kinds: list[str], sent: tuple[int, int], p: in
     >>> _word_start([t.text for t in toks], [t.kind for t in toks], (0, len(toks)), 1)
     2
     """
-    a, b = sent
-    cited = set(cited_tokens(norms, kinds, a, b)) if "[" in norms[a:b] or "(" in norms[a:b] else ()
-    k = 0
-    for t in range(a, b):
-        if kinds[t] != PUNCT and t not in cited:
-            if k == p:
-                return t
-            k += 1
-    return b
+    idx = _word_tokens(norms, kinds, sent)
+    return idx[p] if p < len(idx) else sent[1]
 
 
 def _split_sim(long: list[str], a: list[str], b: list[str], lexicon, bar: float = 0.0) -> tuple[float, int] | None:

@@ -50,9 +50,9 @@ from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .io import (BATCH_MANIFEST, remove_tree, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
-                 is_batch_output, isatty, legacy_note, not_regular, os_reason, read_text, skip_batch_outputs,
-                 make_dirs, walk, write_atomic, READ_ERRORS)
+from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
+                 is_batch_output, isatty, legacy_note, not_regular, os_reason, read_text, remove_tree,
+                 skip_batch_outputs, make_dirs, walk, write_atomic, READ_ERRORS)
 from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",

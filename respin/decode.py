@@ -1025,25 +1025,17 @@ def _blocks(sents, whole_docs: bool = False):
     [[0, 0, 0], [1, 1, 1]]
     """
     block, n = [], 0
-    if not whole_docs:
-        for s in sents:
-            if block and n + len(s[1]) > BLOCK_WORDS:
+    groups = (list(g) for _, g in itertools.groupby(sents, key=itemgetter(0))) if whole_docs else ([s] for s in sents)
+    for group in groups:
+        if block and n + sum(len(s[1]) for s in group) > BLOCK_WORDS:  # (a document that does not fit)
+            yield block
+            block, n = [], 0
+        for s in group:
+            if block and n + len(s[1]) > BLOCK_WORDS:  # (one longer than a block: cut as alone)
                 yield block
                 block, n = [], 0
             block.append(s)
             n += len(s[1])
-    else:
-        for _, group in itertools.groupby(sents, key=itemgetter(0)):
-            group = list(group)
-            if block and n + sum(len(s[1]) for s in group) > BLOCK_WORDS:
-                yield block
-                block, n = [], 0
-            for s in group:
-                if block and n + len(s[1]) > BLOCK_WORDS:  # (longer than a block: cut as alone)
-                    yield block
-                    block, n = [], 0
-                block.append(s)
-                n += len(s[1])
     if block:
         yield block
 

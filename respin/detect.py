@@ -125,13 +125,14 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
         return []
     doc = doc if doc is not None else Document.from_text(text)
     toks = [(t.start, t.end, t.text) for t in doc.tokens]
+    keys = normalize_many([t[2] for t in toks])
     indexes = [x.phrase_index() for x in lexicons]
-    out = _phrases_in(text, toks, normalize_many([t[2] for t in toks]), lexicons, indexes)
+    out = _phrases_in(text, toks, keys, lexicons, indexes)
     # Compounds: the same search over their parts, for phrases that reach into one.
-    parts = _compound_parts(toks, text)
+    parts = _compound_parts(toks, keys, text)
     if parts is not None:
         taken = [(f.start, f.end) for f in out]
-        for f in _phrases_in(text, parts, normalize_many([t[2] for t in parts]), lexicons, indexes, True):
+        for f in _phrases_in(text, *parts, lexicons, indexes, True):
             if not any(f.start < b and a < f.end for a, b in taken):
                 out.append(f)
         out.sort(key=lambda f: f.start)
@@ -142,15 +143,16 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
 _COMPOUND = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 
 
-def _compound_parts(toks: list[tuple[int, int, str]], text: str) -> list[tuple[int, int, str]] | None:
-    """``toks`` (start, end, text) with each hyphenated compound cut into its words (the
-    hyphens dropped, so that "a counterfeit consciousness-based tool" reads "...
-    consciousness based tool"), or None where there is none. Not an identifier's: an
+def _compound_parts(toks: list[tuple[int, int, str]], keys: list[str], text: str) -> tuple[list, list] | None:
+    """``toks`` (start, end, text) and their ``keys`` with each hyphenated compound cut into
+    its words (the hyphens dropped, so that "a counterfeit consciousness-based tool" reads
+    "... consciousness based tool"), or None where there is none. Not an identifier's: an
     address, a file name ("deep-learning-results.csv") or a path is no compound."""
+    from .tokenize import normalize
     if not any("-" in t[2] for t in toks):
         return None
-    out, cut = [], False
-    for a, b, w in toks:
+    out, out_keys, cut = [], [], False
+    for (a, b, w), key in zip(toks, keys):
         if "-" in w and _COMPOUND.search(w) and not _in_identifier(text, a, b, w):
             cut = True
             pos = 0
@@ -158,9 +160,11 @@ def _compound_parts(toks: list[tuple[int, int, str]], text: str) -> list[tuple[i
                 out.append((a + pos, a + m.start(), w[pos:m.start()]))
                 pos = m.end()
             out.append((a + pos, b, w[pos:]))
+            out_keys += [normalize(p[2]) for p in out[len(out_keys):]]
         else:
             out.append((a, b, w))
-    return out if cut else None
+            out_keys.append(key)
+    return (out, out_keys) if cut else None
 
 
 def _in_identifier(text: str, a: int, b: int, w: str) -> bool:
@@ -214,8 +218,9 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False) ->
         for j in range(i + 1, i + n):
             later = match(j)
             if later is not None and j + later[0] > i + n:
-                tail = [o for o, _ in sorted(originals(later[1]).items(), key=lambda kv: -kv[1])][:1]
-                if tail and all(o[-len(tail[0]):] == tail[0] for o in counts):
+                theirs = originals(later[1])
+                tail = max(theirs, key=theirs.get) if theirs else None  # (its most often seen)
+                if tail and all(o[-len(tail):] == tail for o in counts):
                     n, ending = j + later[0] - i, later[2]
                     break
         start, end = toks[i][0], toks[i + n - 1][1]
@@ -278,34 +283,33 @@ def _joined_like(phrase: str, span: str) -> str:
 
 def _inflected(key: str, last: str) -> str | None:
     """How the text's last word ``key`` ends a lexicon phrase whose last word is ``last``:
-    "" as it is, "s" in the plural ("organizations" for organization; "es", "ies" alike),
-    "'s" possessive; None if it is not that word.
+    "" as it is, "s" in the plural ("organizations", "boxes", "studies"), "'s" possessive;
+    None if it is not that word.
 
     >>> [_inflected(k, w) for k, w in [("machine", "machine"), ("machines", "machine"),
     ...  ("boxes", "box"), ("studies", "study"), ("consciousness's", "consciousness"), ("machined", "machine")]]
-    ['', 's', 'es', 'ies', "'s", None]
+    ['', 's', 's', 's', "'s", None]
     """
     if key == last:
         return ""
     for end in ("'s", "’s"):
         if key.endswith(end) and key[:-2] == last:
             return "'s"
-    if key.endswith("s") and len(last) > 2:
-        if key[:-1] == last:
-            return "s"
-        if key.endswith("es") and key[:-2] == last and last.endswith(("s", "x", "z", "ch", "sh")):
-            return "es"
-        if key.endswith("ies") and last.endswith("y") and key[:-3] == last[:-1]:
-            return "ies"
+    if key.endswith("s") and len(last) > 2 and (
+            key[:-1] == last
+            or (key.endswith("es") and key[:-2] == last and last.endswith(("s", "x", "z", "ch", "sh")))
+            or (key.endswith("ies") and last.endswith("y") and key[:-3] == last[:-1])):
+        return "s"
     return None
 
 
 def _inflect_last(phrase: str, ending: str) -> str:
-    """``phrase`` with its last word given ``ending`` (:func:`_inflected`): an original
-    in the form the text has ("support vector machines", "artificial intelligence's").
+    """``phrase`` with its last word given ``ending`` (:func:`_inflected`), spelt as that
+    word's plural is: an original in the form the text has ("support vector machines",
+    "artificial intelligence's").
 
     >>> [_inflect_last(p, e) for p, e in [("neural network", "s"), ("random forest", "'s"),
-    ...  ("case study", "ies"), ("vector box", "es"), ("deep learning", "")]]
+    ...  ("case study", "s"), ("vector box", "s"), ("deep learning", "")]]
     ['neural networks', "random forest's", 'case studies', 'vector boxes', 'deep learning']
     """
     if not ending or not phrase:

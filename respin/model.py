@@ -484,14 +484,14 @@ class Model:
         dec = self.decoder(lexicons)
         decoded = self._decoded([t for t, _ in flowed], docs, reports, dec, together)
         thr = self.restore_threshold if min_confidence is None else min_confidence
+        # (A lexicon given weight 0 is not trusted: its phrases do not set confidences.)
+        trusted = [x for x in lexicons if getattr(x, "weight", None) != 0]
         out = []
         for i, (text, doc) in enumerate(zip(texts, docs)):
             if not doc.n_words:
                 out.append(Restoration(text, text, []))
                 continue
             kept, held = _within_lines(decoded[i][1], flowed[i][1], text)
-            # (A lexicon given weight 0 is not trusted: its phrases do not set confidences.)
-            trusted = [x for x in lexicons if getattr(x, "weight", None) != 0]
             phrases = lexicon_findings(text, trusted, doc) if trusted else ()
             out.append(_restoration(text, doc, reports[i], kept, thr, self.lexicon, held, phrases))
         return out

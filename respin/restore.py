@@ -666,7 +666,7 @@ _LINE_BREAK = re.compile(r"\s*[\r\n]\s*")  # a line break (respin.tokenize.LINE_
 # U+2028/2029, NEL, vertical tab, form feed, file/group/record separators: no line end to respin (respin.tokenize.LINE_BREAK)
 # but one to str.splitlines, JavaScript and many line tools; a source's are never put in.
 _OTHER_BREAKS = "\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e"
-_OTHER_BREAK = re.compile(r"\s*[\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e]\s*")
+_OTHER_BREAK = re.compile(rf"\s*[{_OTHER_BREAKS}]\s*")
 _HYPHEN_BREAK = re.compile(r"(?<=\w[-‐‑])[ \t]*[\r\n]\s*(?=\w)")
 
 

@@ -345,8 +345,8 @@ def _note_skipped(path, n: int, skip, note) -> None:
 
 def clean_expected(text: str, tortured: str = "") -> str:
     """A curator's expected phrase without remarks, lower-cased, spaces collapsed: "(SVM)",
-    "[...]", "?" dropped; a remark instead of a phrase ("meaning unclear", "see https://...",
-    "could be either") gives "". Alternatives ("a/b", "a or b", "a / b", "a, b", "a; b") are
+    "[...]", "(could be either)", "?" dropped; a remark instead of a phrase (an address,
+    "meaning unclear") gives "". Alternatives ("a/b", "a or b", "a / b", "a, b", "a; b") are
     resolved to the first reading, preferring one as long as ``tortured`` (the phrase it
     restores), where given: "renal or kidney failure" for "renal disappointment" is "renal
     failure", not "renal". A list is kept whole where ``tortured`` is a list too
