@@ -647,7 +647,7 @@ def restore(
         bolder = min_confidence is None or min_confidence > 0.5
         hint = ("; list them with --format json" + (", or apply the likelier ones with --min-confidence 0.5"
                                                      if looks_spun and bolder else "")
-                if result.suggestions and format.value == "text" else "")
+                if result.suggestions and format.value != "json" else "")  # (diff lists none either)
         _note(f"{len(result.edits)} edit(s) applied by the model, {len(result.suggestions)} suggestion(s) "
               f"below its confidence threshold (document score {result.score or 0:.2f}){hint}")
     raise typer.Exit(0)
@@ -682,7 +682,7 @@ def _copies_notes(result, paths: list[str], path: str, quiet: bool, fmt: str) ->
             itself = path != "-" and os.path.samefile(p, path)
             _note(f"copy {display_path(p)} is {'the input itself' if itself else 'identical to the input'}: "
                   "nothing to restore from", quiet)
-    hint = "; list them with --format json" if result.suggestions and fmt == "text" else ""
+    hint = "; list them with --format json" if result.suggestions and fmt != "json" else ""
     # Edits in the sentences no copy covers are the model's own (as with a source): said apart.
     alone = sum(any(s.start <= e.start and e.end <= s.end for s in result.unmatched) for e in result.edits)
     by_model = f"; {alone} edit(s) by the model where no copy covers the input" if alone else ""

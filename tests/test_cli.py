@@ -257,6 +257,10 @@ def test_restore_hints_at_bolder_settings_only_where_they_make_sense(cli, tmp_pa
     spun = REPO / "seeds" / "003_8864450e50f74c75.txt"     # judged spun: the hint is offered
     ran = cli("restore", spun)
     assert ran.code == 0 and "or apply the likelier ones with --min-confidence 0.5" in ran.err
+    ran = cli("restore", spun, "--format", "diff")           # a diff lists no suggestions either
+    assert ran.code == 0 and "list them with --format json" in ran.err
+    ran = cli("restore", spun, "--format", "json")           # json lists them: no hint
+    assert ran.code == 0 and "--format json" not in ran.err
     ran = cli("restore", spun, "--min-confidence", "0.5")     # already there: not again
     assert ran.code == 0 and "suggestion(s)" in ran.err and "--min-confidence 0.5" not in ran.err
     clean = tmp_path / "clean.txt"                           # not spun: never nudge towards edits
