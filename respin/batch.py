@@ -52,7 +52,7 @@ from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
                  is_batch_output, isatty, legacy_note, not_regular, os_reason, read_text, remove_tree,
-                 skip_batch_outputs, make_dirs, walk, write_atomic, READ_ERRORS)
+                 skip_batch_outputs, make_dirs, starts_marked, utf8_stream, walk, write_atomic, READ_ERRORS)
 from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",
@@ -407,7 +407,7 @@ def _open_binary(path: str):
             f.seek(0)
         else:  # a named pipe, <(zcat ...): what was read to look is put back in front
             f = io.BufferedReader(_Prefixed(head, f))
-    return gzip.GzipFile(fileobj=f, mode="rb") if head == b"\x1f\x8b" else f
+    return utf8_stream(gzip.GzipFile(fileobj=f, mode="rb") if head == b"\x1f\x8b" else f)
 
 
 class _Prefixed(io.RawIOBase):
@@ -518,11 +518,15 @@ def iter_list(list_path: str) -> Iterator[tuple]:
     with one cannot be listed); blank lines and lines starting with # are skipped."""
     base = Path(list_path).parent
     with open(list_path, "rb") as f:
-        for k, raw in enumerate(f):
+        for k, raw in enumerate(utf8_stream(f)):  # (UTF-16 with a mark: PowerShell's `dir -Name > list.txt`)
             if k == 0:
                 raw = raw.removeprefix(codecs.BOM_UTF8)  # an editor's byte-order mark is not part of the path
             entry = raw.decode("utf-8", "replace").strip()
             if not entry or entry.startswith("#"):
+                continue
+            if "\x00" in entry:  # no path holds one (os.stat refuses it)
+                yield ("error", f"line {k + 1}", list_path,
+                       f"not a path (NUL bytes; a UTF-16 list without a byte-order mark?): line {k + 1} of {list_path}", None)
                 continue
             yield ("file", entry, str(base / entry) if not os.path.isabs(entry) else entry, None, None)
 
@@ -567,7 +571,7 @@ def _json_lines(path: Path) -> bool:
     crawls often name them; a JSON document (an array, a pretty-printed object) does not."""
     try:
         with open(path, "rb") as f:
-            first = f.readline(1 << 20).lstrip(b"\xef\xbb\xbf").strip()
+            first = utf8_stream(f).readline(1 << 20).lstrip(b"\xef\xbb\xbf").strip()
         return first.startswith(b"{") and isinstance(json.loads(first), dict)
     except (OSError, ValueError):
         return False
@@ -815,10 +819,12 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
     for task, r in zip(tasks[skip:], results[skip:]):
         rel = task[4]
         if rel is not None and r["restored"] is not None:
+            # A copy of a file that began with a byte-order mark keeps one (restore -o does too).
+            mirrored = "\ufeff" + r["restored"] if r["restored"] and starts_marked(task[2]) else r["restored"]
             if opts.return_mirror:
-                mirrors.append((len(lines), rel, r["restored"]))
+                mirrors.append((len(lines), rel, mirrored))
             elif opts.mirror_dir:
-                err = write_mirror(opts.mirror_dir, rel, r["restored"])
+                err = write_mirror(opts.mirror_dir, rel, mirrored)
                 if err:
                     return lines, stats, mirrors, ids, err
         lines.append(_line(r))

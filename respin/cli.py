@@ -17,7 +17,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, binary_note, check_output, display_path, isatty, legacy_note, os_reason,
+from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, check_output, display_path, isatty, legacy_note, os_reason,
                  parse_size, read_text, walk_files, write_atomic)
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
@@ -93,10 +93,13 @@ def _fail(msg: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list | None = None) -> list[tuple[str, bool]]:
+def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list | None = None,
+            empty: list | None = None) -> list[tuple[str, bool]]:
     """(file, found by walking a folder) to check, in input order; folders are walked
     recursively (sorted). Files named by the user must be readable; files found in a
-    folder that turn out not to be text are skipped with a note (and added to ``skipped``)."""
+    folder that turn out not to be text are skipped with a note (and added to ``skipped``),
+    and so are earlier reports of check. A folder without a matching file gets a note, or
+    is added to ``empty``."""
     out = []
     for p in paths:
         if p == "-":
@@ -110,10 +113,17 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list | None = 
                     _note(binary, quiet)
                     if skipped is not None:
                         skipped.append(f)
+                elif _is_earlier_report(str(f)):
+                    _note(f"skipping an earlier report of respin check: {display_path(str(f))}", quiet)
+                    if skipped is not None:
+                        skipped.append(f)
                 else:
                     out.append((str(f), True))
             if not found:
-                _note(f"no files matching {pattern!r} in folder: {p}", quiet)
+                if empty is None:
+                    _note(f"no files matching {pattern!r} in folder: {p}", quiet)
+                else:
+                    empty.append(p)
         elif not path.exists():
             raise InputError(f"input not found: {p}")
         else:
@@ -146,6 +156,27 @@ def _is_report(path: str) -> bool:
     except OSError:
         return False
     return not head.strip() or _REPORT_START.match(head.decode("utf-8", "replace").lstrip("\ufeff")) is not None
+
+
+# The same, strictly: the first line of a report as respin writes it, never a sentence of an
+# article ("Analysis: spun out of control"). A file found in a walked folder that reads as
+# one is an earlier run's report (`check DIR -o DIR/report.txt` on Monday), not a text.
+_JSON_REPORT = re.compile(r'\[\s*(?:\]\s*$|\{\s*"path": )')  # (its first line is "[")
+_REPORT_LINE = re.compile(r'\{"path": |::(?:warning|error) file=\S'
+                          r'|.+:\d+:\d+: .+ ==> .+ \((?:\d\.\d\d|\?)\)$'
+                          r'|.+: (?:spun|not spun|not judged, too short) \(score \d')
+
+
+def _is_earlier_report(path: str) -> bool:
+    """Whether a file found in a folder begins as a report of `check` does (see
+    :data:`_REPORT_LINE`)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    text = head.decode("utf-8", "replace").lstrip("\ufeff").lstrip()
+    return _REPORT_LINE.match(text.split("\n", 1)[0].rstrip("\r")) is not None or _JSON_REPORT.match(text) is not None
 
 
 def _legacy_message(loaded) -> str | None:
@@ -334,7 +365,15 @@ def check(
     try:
         check_output(output)  # not after checking everything
         binaries: list = []
-        found = _expand(paths, glob, quiet, binaries)
+        empty: list = []
+        found = _expand(paths, glob, quiet, binaries, empty)
+        if empty and not found and not binaries:
+            # Nothing to read at all (a wrong folder or --glob): exit 0 would say "nothing spun".
+            where = ", ".join(display_path(e) for e in empty)
+            raise InputError(f"nothing to check: no files matching {glob!r} in folder{'s' if len(empty) > 1 else ''}: "
+                             f"{where}" + (" (other names: --glob)" if glob == "*.txt" else ""))
+        for e in empty:
+            _note(f"no files matching {glob!r} in folder: {display_path(e)}", quiet)
         if output and Path(output).is_file():  # an earlier run's report inside a walked folder
             same = [(f, walked) for f, walked in found if f != "-" and os.path.samefile(f, output)]
             if same and (not all(walked for _, walked in same) or not _is_report(output)):
@@ -624,7 +663,7 @@ def restore(
         src_name = found.doc_id if found is not None else source
         _emit(render_restore(display_path(path), None if src_name is None else display_path(src_name), result,
                              format.value, [display_path(c) for c in copy] if copies else None,
-                             bom=loaded.encoding == "utf-8-sig"), output,
+                             bom=loaded.encoding == "utf-8-sig", marked=loaded.encoding in MARKED and output not in (None, "-")), output,
               (path,) + ((source,) if source else ()) + tuple(copy))
     except InputError as e:
         raise _fail(str(e))

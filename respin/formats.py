@@ -146,14 +146,17 @@ def restoration_dict(path: str, source: str | None, r: Restoration, copies: list
 
 
 def render_restore(path: str, source: str | None, r: Restoration, fmt: str, copies: list[str] | None = None,
-                   bom: bool = False) -> str:
+                   bom: bool = False, marked: bool = False) -> str:
     """``restore``'s output in format ``fmt``; ``bom``: the input file began with a UTF-8
-    byte-order mark (kept in the diff's first line, see :meth:`Restoration.diff`)."""
+    byte-order mark (kept in the diff's first line, see :meth:`Restoration.diff`);
+    ``marked``: it began with a mark of any Unicode encoding, which the restored text written
+    to a file keeps (in UTF-8, as all output is; not on standard output, where it would be
+    part of the first line to ``grep`` and the like). JSON never starts with one (RFC 8259)."""
     if fmt == "json":
         return json.dumps(restoration_dict(path, source, r, copies), ensure_ascii=False, indent=1) + "\n"
     if fmt == "diff":
         return r.diff(fromfile=path, tofile=path, bom=bom, label="(restored)")
-    return r.text
+    return "\ufeff" + r.text if marked and r.text else r.text
 
 
 def relation_line(r: Restoration) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
+import io
 import os
 import re
 import sys
@@ -54,7 +56,7 @@ def os_reason(e: BaseException) -> str:
 class Loaded:
     path: str       # as given by the user ("-" for stdin)
     text: str
-    encoding: str   # "utf-8", "utf-8-sig", "utf-16", "cp1252"
+    encoding: str   # "utf-8", "utf-8-sig", "utf-16", "utf-32", "cp1252", "utf-8+cp1252", "utf-8-sig+cp1252"
 
 
 def display_path(p: str) -> str:
@@ -217,9 +219,17 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     ('café\\rcafé', 'utf-8+cp1252')
     >>> decode("caf\\u00e9".encode("utf-32"))
     ('café', 'utf-32')
+    >>> decode(codecs.BOM_UTF8 + "caf\\u00e9\\n".encode("utf-8") + "caf\\u00e9".encode("cp1252"))  # copy /b
+    ('café\\ncafé', 'utf-8-sig+cp1252')
     """
     if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[3:], "utf-8", path), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:  # a legacy file appended to a marked one (copy /b): read as below
+            if b"\x00" in data[:8192]:
+                raise InputError(f"invalid UTF-8 text despite its byte-order mark: {path}") from None
+            text, enc = decode(data[3:], path)
+            return text, "utf-8-sig+cp1252" if enc == "utf-8+cp1252" else enc
     for bom, enc in _WIDE_MARKS:
         if data.startswith(bom):
             text = _strict(data, enc, path)
@@ -320,9 +330,25 @@ def legacy_note(encoding: str) -> str | None:
     """
     if encoding == "cp1252":
         return f"{LEGACY_NOTE}, decoded as Windows-1252"
-    if encoding == "utf-8+cp1252":
+    if encoding in ("utf-8+cp1252", "utf-8-sig+cp1252"):
         return f"{LEGACY_NOTE}, decoded as UTF-8 with some Windows-1252 lines"
     return None
+
+
+# The decodings of files that began with a byte-order mark. Restored text is written in
+# UTF-8 with a mark then: Windows tools (PowerShell 5, older Notepad, Excel) read UTF-8
+# without one as the ANSI code page ("â€”" for "—").
+MARKED = ("utf-8-sig", "utf-16", "utf-32", "utf-8-sig+cp1252")
+
+
+def starts_marked(path: str) -> bool:
+    """Whether the file at ``path`` begins with a byte-order mark (UTF-8, -16 or -32)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4)
+    except OSError:
+        return False
+    return head.startswith((codecs.BOM_UTF8,) + tuple(bom for bom, _ in _WIDE_MARKS))
 
 
 def _strict(data: bytes, encoding: str, path: str) -> str:
@@ -693,6 +719,57 @@ def _new_file_mode(target: Path) -> int:
         return 0o666 & ~umask
 
 
+class _Utf8From(io.RawIOBase):
+    """UTF-8 bytes of a binary stream in UTF-16 or UTF-32 with a byte-order mark (what
+    PowerShell 5's ``>`` writes), for readers of UTF-8 lines. A decoding error is an OSError
+    (EILSEQ), which readers report as the point where the input could be read no further."""
+
+    def __init__(self, f, encoding: str):
+        self.text = io.TextIOWrapper(f, encoding=encoding, newline="")  # (line ends kept as they are)
+        self.encoding, self.pending = encoding, b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while not self.pending:
+            try:
+                chunk = self.text.read(1 << 16)
+            except UnicodeDecodeError:
+                raise OSError(errno.EILSEQ, f"invalid {self.encoding.upper()} text despite its byte-order mark") from None
+            if not chunk:
+                return 0
+            self.pending = chunk.encode("utf-8", "surrogatepass")
+        n = min(len(b), len(self.pending))
+        b[:n], self.pending = self.pending[:n], self.pending[n:]
+        return n
+
+    def close(self) -> None:
+        try:
+            self.text.close()
+        finally:
+            super().close()
+
+
+def utf8_stream(f):
+    """``f`` (a binary stream that can peek: a file, gzip, stdin), or where it starts with a
+    UTF-16 or UTF-32 byte-order mark, a stream of the same text in UTF-8 (a UTF-8 mark stays:
+    readers skip it). JSON Lines and list files are read through it.
+
+    >>> import io as _io
+    >>> utf8_stream(_io.BufferedReader(_io.BytesIO('{"id": "é"}\\n'.encode("utf-16")))).read()
+    b'{"id": "\\xc3\\xa9"}\\n'
+    """
+    try:
+        head = f.peek(4)[:4] if hasattr(f, "peek") else b""
+    except READ_ERRORS:  # a corrupt .gz: its reader meets the error again, where it says where
+        return f
+    for bom, enc in _WIDE_MARKS:
+        if head.startswith(bom):
+            return io.BufferedReader(_Utf8From(f, enc))
+    return f
+
+
 def json_problem(e) -> str:
     """What is wrong with a JSON line, and where (json's message alone can end in "at").
 
@@ -732,7 +809,7 @@ def json_lines(path, skip=None) -> "Iterator[tuple[int, dict]]":
 
     try:
         with opener(p, "rb") as f:
-            for lineno, raw in enumerate(lines(f), 1):
+            for lineno, raw in enumerate(lines(utf8_stream(f)), 1):
                 if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark first is not data
                     raw = raw[3:]
                 try:

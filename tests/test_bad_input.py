@@ -137,6 +137,10 @@ def test_invalid_utf8_after_bom(cli, pair, tmp_path):
     _, source = pair
     f = tmp_path / "broken.txt"
     f.write_bytes(codecs.BOM_UTF8 + "The caf\u00e9 mentioned it.".encode("cp1252"))
+    # read as the same bytes without the mark are (copy /b of a Notepad file and a legacy one), with the note
+    ran = cli("restore", f, "--source", source)
+    assert ran.code == 0 and ran.out == "The café mentioned it." and "decoded as Windows-1252" in ran.err
+    f.write_bytes(codecs.BOM_UTF8 + b"The \x00\xff binary")  # not text at all: refused
     assert_user_error(cli("restore", f, "--source", source), "UTF-8", "broken.txt")
 
 
@@ -683,3 +687,24 @@ def test_a_windows_1252_french_line_is_not_read_as_utf8_by_chance():
     line = "« Il est là\u00a0», dit-il. Le café\u00a0» et l’été.\n"
     text, enc = decode(line.encode("cp1252"), "fr.txt")
     assert (text, enc) == (line, "cp1252")
+
+
+def test_byte_order_mark_in_and_out(tmp_path, cli):
+    """A marked UTF-8 file with Windows-1252 lines appended (copy /b) is decoded as the same
+    file without the mark is, with the note, not refused; restore's text written to a file
+    (-o) keeps a mark where the input had one, its JSON never starts with one (review)."""
+    body = "The café owner said the road would close.\n".encode("utf-8") + "Ren\u00e9e said: \u201cyes\u201d.\n".encode("cp1252")
+    (tmp_path / "marked.txt").write_bytes(b"\xef\xbb\xbf" + body)
+    (tmp_path / "plain.txt").write_bytes(body)
+    a, b = cli("check", tmp_path / "marked.txt"), cli("check", tmp_path / "plain.txt")
+    assert a.code == b.code == 0 and "decoded as UTF-8 with some Windows-1252 lines" in a.err
+    assert a.out.replace("marked.txt", "plain.txt") == b.out
+    ran = cli("restore", tmp_path / "marked.txt")
+    assert ran.code == 0 and ran.out.startswith("The café owner said") and "Renée" in ran.out  # (stdout: no mark)
+    for enc, mark in (("utf-16", True), ("utf-8-sig", True), ("utf-8", False)):
+        f = tmp_path / f"{enc}.txt"
+        f.write_bytes("Le café, said the mayor.\r\n".encode(enc))
+        assert cli("restore", f, "-o", tmp_path / f"{enc}.out").code == 0
+        assert (tmp_path / f"{enc}.out").read_bytes() == b"\xef\xbb\xbf" * mark + "Le café, said the mayor.\r\n".encode("utf-8")
+        assert cli("restore", f, "-f", "json", "-o", tmp_path / f"{enc}.json").code == 0
+        assert (tmp_path / f"{enc}.json").read_bytes().startswith(b"{")

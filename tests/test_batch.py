@@ -228,7 +228,7 @@ def test_folder_input_mirrors_restored_files(tmp_path, cli):
     (src / "b" / "c" / "y.txt").write_text(texts[2] + "\n", encoding="utf-8")
     (src / "b" / "notes.md").write_text(texts[3], encoding="utf-8")       # not *.txt
     (src / "b" / "legacy.txt").write_bytes(b"caf\xe9 " + texts[3].encode())  # Windows-1252: decoded
-    (src / "b" / "bad.txt").write_bytes(b"\xef\xbb\xbfabc \xff def\n")        # not the UTF-8 its BOM says
+    (src / "b" / "bad.txt").write_bytes(b"\xef\xbb\xbfabc \x00\xff def\n")    # not the UTF-8 its BOM says
     (src / "b" / "bin.txt").write_bytes(b"\x00\x01\x02" * 50)
     (src / "b" / "empty.txt").write_bytes(b"")
     out = src / "results"  # inside the input: must not be walked on a rerun
@@ -1676,3 +1676,52 @@ def test_a_json_file_of_json_lines_is_read_as_records(cli, tmp_path):
     doc.write_text('{\n  "title": "x"\n}\n', encoding="utf-8")
     from respin.batch import input_kind
     assert input_kind(str(doc))[0] == "file" and input_kind(str(data))[0] == "jsonl"
+
+
+def test_windows_powershell_files_utf16_jsonl_and_lists_are_read(tmp_path, cli):
+    """PowerShell 5's `>` writes UTF-16 with a byte-order mark: a JSONL crawl read so lost
+    every record's id but the first and made up one more; a path list crashed on NUL bytes
+    (review). Both are now read as the same text in UTF-8 would be."""
+    recs = [{"id": "a1", "text": "The mayor said the road would close on Monday."},
+            {"id": "a2", "text": "Café owners welcomed the decision — mostly."}, {"id": "a3", "text": "Short."}]
+    lines = "\r\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\r\n"
+    for enc in ("utf-16", "utf-16-be", "utf-32"):
+        data = lines.encode(enc) if enc != "utf-16-be" else b"\xfe\xff" + lines.encode(enc)
+        (tmp_path / f"{enc}.jsonl").write_bytes(data)
+        ran = cli("batch", tmp_path / f"{enc}.jsonl", "--out", tmp_path / enc, "-q", "--no-restore")
+        assert ran.code == 0, ran.err
+        assert [(r["id"], r["error"]) for r in results(tmp_path / enc)] == [("a1", None), ("a2", None), ("a3", None)]
+    gz = tmp_path / "crawl.jsonl.gz"
+    gz.write_bytes(gzip.compress(lines.encode("utf-16")))
+    ran = cli("batch", gz, "--out", tmp_path / "gz", "-q", "--no-restore")
+    assert ran.code == 0 and [r["id"] for r in results(tmp_path / "gz")] == ["a1", "a2", "a3"]
+    # a UTF-16 text broken half way: the records before it, then where it stopped (exit 2)
+    (tmp_path / "cut.jsonl").write_bytes(lines.encode("utf-16") + b"\x00\xd8")
+    ran = cli("batch", tmp_path / "cut.jsonl", "--out", tmp_path / "cut", "-q", "--no-restore")
+    assert ran.code == 2 and "invalid UTF-16 text despite its byte-order mark" in ran.err + json.dumps(results(tmp_path / "cut"))
+    # a path list from `Get-ChildItem -Name > list.lst`
+    (tmp_path / "docs").mkdir()
+    for r in recs:
+        (tmp_path / "docs" / f"{r['id']}.txt").write_text(r["text"], encoding="utf-8")
+    (tmp_path / "docs" / "list.lst").write_bytes("a1.txt\r\na2.txt\r\n".encode("utf-16"))
+    ran = cli("batch", tmp_path / "docs" / "list.lst", "--out", tmp_path / "lst", "-q", "--no-restore")
+    assert ran.code == 0 and [(r["id"], r["error"]) for r in results(tmp_path / "lst")] == [("a1.txt", None), ("a2.txt", None)]
+    # the same list without its mark: an error record naming the line, no crash
+    (tmp_path / "docs" / "nomark.lst").write_bytes("a1.txt\n".encode("utf-16-le"))
+    ran = cli("batch", tmp_path / "docs" / "nomark.lst", "--out", tmp_path / "nomark", "-q", "--no-restore")
+    assert "internal error" not in ran.err and "NUL bytes" in results(tmp_path / "nomark")[0]["error"]
+
+
+def test_restored_copies_of_files_with_a_byte_order_mark_keep_one(tmp_path, cli):
+    """Windows tools read UTF-8 without a mark as the ANSI code page; a restored copy of a
+    marked file (UTF-8 or UTF-16) is UTF-8 with a mark, as restore -o writes it."""
+    src = tmp_path / "in"
+    src.mkdir()
+    text = "Le café — “bien sûr”, said the mayor.\r\n"
+    (src / "u8.txt").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    (src / "u16.txt").write_bytes(text.encode("utf-16"))
+    (src / "plain.txt").write_bytes(text.encode("utf-8"))
+    ran = cli("batch", src, "--out", tmp_path / "o", "-q")
+    assert ran.code == 0, ran.err
+    for name, head in (("u8.txt", b"\xef\xbb\xbf"), ("u16.txt", b"\xef\xbb\xbf"), ("plain.txt", b"")):
+        assert (tmp_path / "o" / "restored" / name).read_bytes() == head + text.encode("utf-8"), name

@@ -380,7 +380,37 @@ def test_a_folder_where_every_file_was_skipped_exits_2(cli, tree, tmp_path):
     assert cli("check", tree, "--max-size", str(CLEAN.stat().st_size), "-q").code == 0
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert cli("check", empty, "-q").code == 0  # no file at all: a note, nothing skipped
+    # no file at all (a wrong folder or --glob): nothing read, so no "nothing spun" either
+    ran = cli("check", empty, "-q")
+    assert ran.code == 2 and ran.err == (f"respin: error: nothing to check: no files matching '*.txt' in folder: "
+                                         f"{empty} (other names: --glob)\n")
+    assert cli("check", empty, tree, "-q").code == 1  # one of two empty: a note, the other checked (spun)
+    assert "no files matching '*.txt' in folder" in cli("check", empty, tree).err
+
+
+def test_an_earlier_report_in_a_walked_folder_is_not_checked_as_a_text(tmp_path, cli):
+    """Monday's `check DIR -o DIR/monday.txt` was checked on Tuesday as an article, judged
+    spun by its own quoted findings (review)."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    shutil.copy(CLEAN, folder / "article.txt")
+    for fmt, name in (("text", "monday.txt"), ("github", "gh.txt"), ("json", "j.txt"), ("jsonl", "l.txt")):
+        assert cli("check", SPUN, "-f", fmt, "-o", folder / name).code == 1
+    ran = cli("check", folder)
+    assert ran.code == 0, ran.err
+    assert [line.split(":")[0] for line in ran.out.splitlines()] == [str(folder / "article.txt")]
+    assert ran.err.count("skipping an earlier report of respin check") == 4
+    # named on the command line, a report is checked: the user asked for it
+    assert cli("check", folder / "monday.txt", "-q").code == 1
+    # an article whose first line merely looks like a verdict is a text
+    (folder / "headline.txt").write_text("Analysis: spun out of control, the budget talks collapsed.\n"
+                                         + CLEAN.read_text(encoding="utf-8"), encoding="utf-8")
+    assert str(folder / "headline.txt") in cli("check", folder).out
+    # a folder holding only reports: nothing was checked
+    for f in ("article.txt", "headline.txt"):
+        (folder / f).unlink()
+    ran = cli("check", folder, "-q")
+    assert ran.code == 2 and "nothing was checked" in ran.err
 
 
 def test_large_files_are_checked_alone_so_their_results_come_as_each_is_done(tmp_path):
@@ -735,13 +765,13 @@ def test_a_report_written_into_the_checked_folder_is_not_checked_next_time(cli, 
     first = cli("check", tmp_path, "-o", report)
     again = cli("check", tmp_path, "-o", report)
     assert first.code == again.code == 0
-    assert "skipping the output file" in again.err
+    assert "skipping an earlier report of respin check" in again.err  # (the output file or another)
     assert report.read_text(encoding="utf-8").count("page.txt") == 1
     assert "report.txt" not in report.read_text(encoding="utf-8")
     assert cli("check", report, "-o", report).code == 2  # named as the input: still refused
     for fmt in ("json", "jsonl", "github"):  # a report in any format is recognised as one
         cli("check", tmp_path, "-o", report, "--format", fmt)
-        assert "skipping the output file" in cli("check", tmp_path, "-o", report, "--format", fmt).err
+        assert "skipping" in cli("check", tmp_path, "-o", report, "--format", fmt).err  # (github: empty)
 
 
 def test_an_output_that_is_an_article_of_the_checked_folder_is_refused(cli, tmp_path):
