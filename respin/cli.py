@@ -363,7 +363,7 @@ def check(
     from .formats import render_check
 
     try:
-        check_output(output)  # not after checking everything
+        check_output(output, tuple(lexicon) + ((source,) if source else ()))  # not after checking everything
         binaries: list = []
         empty: list = []
         found = _expand(paths, glob, quiet, binaries, empty)
@@ -441,7 +441,7 @@ def check(
         raise
     try:
         if not stream:
-            _emit(render_check(results, format.value), output, tuple(files) + ((source,) if source else ()))
+            _emit(render_check(results, format.value), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
     except InputError as e:
         raise _fail(str(e))
     if statistics:
@@ -637,6 +637,9 @@ def restore(
     from .formats import relation_line, render_restore
 
     try:
+        # (refused now, not after the work; write_atomic checks again)
+        check_output(output, (path,) + ((source,) if source else ()) + tuple(copy) + tuple(lexicon)
+                     + ((corpus,) if corpus else ()))
         if source == "-" and path == "-":
             raise InputError("standard input (-) cannot be both the input and the source")
         loaded = _load_noted(path, max_size, quiet)
@@ -664,7 +667,7 @@ def restore(
         _emit(render_restore(display_path(path), None if src_name is None else display_path(src_name), result,
                              format.value, [display_path(c) for c in copy] if copies else None,
                              bom=loaded.encoding == "utf-8-sig", marked=loaded.encoding in MARKED and output not in (None, "-")), output,
-              (path,) + ((source,) if source else ()) + tuple(copy))
+              (path,) + ((source,) if source else ()) + tuple(copy) + tuple(lexicon) + ((corpus,) if corpus else ()))
     except InputError as e:
         raise _fail(str(e))
     except Exception as e:  # as in check: a bad --model folder is a user error, not a crash

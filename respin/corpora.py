@@ -204,6 +204,9 @@ def folder_texts(path: str | os.PathLike, pattern: str = "*.txt") -> Iterator[st
     return docs()
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def jsonl_texts(path: str | os.PathLike, text_field: str = "text") -> Iterator[str]:
     """A user's archive as JSON Lines (``.jsonl``, or gzipped ``.jsonl.gz``): one document
     per line, its text in ``text_field``.  Blank lines, lines that are not JSON objects and
@@ -213,32 +216,21 @@ def jsonl_texts(path: str | os.PathLike, text_field: str = "text") -> Iterator[s
     if not p.is_file():
         raise FileNotFoundError(f"corpus file not found: {path}")
 
-    def lines() -> Iterator[str]:
-        import gzip
-
-        from .io import READ_ERRORS, InputError, os_reason
-        opener = gzip.open if p.name.endswith(".gz") else open
-        try:
-            with opener(p, "rt", encoding="utf-8", errors="replace") as f:
-                yield from f
-        except READ_ERRORS as e:  # a truncated or corrupt .gz
-            raise InputError(f"cannot read corpus file ({os_reason(e)}): {path}") from None
-
     def docs() -> Iterator[str]:
-        bad = 0
-        for line in lines():
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except ValueError:
-                bad += 1
-                continue
-            text = rec.get(text_field) if isinstance(rec, dict) else None
+        # Read as batch and index read JSONL (a byte-order mark, UTF-16, FILE.JSONL.GZ); a lone
+        # surrogate (half an emoji, valid JSON) is no character to count or to hash.
+        from .io import json_lines
+        bad = [0]
+
+        def skip(lineno, why):
+            bad[0] += 1
+        for _, rec in json_lines(p, skip=skip):
+            text = rec.get(text_field)
             if isinstance(text, str) and text.strip():
-                yield text
+                yield _LONE_SURROGATE.sub("\ufffd", text)
             else:
-                bad += 1
+                bad[0] += 1
+        bad = bad[0]
         if bad:
             warnings.warn(f"{path}: skipped {bad} line(s) without a text in field {text_field!r} "
                           "(choose the field with --text-field)",

@@ -637,9 +637,7 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     """
     _not_a_folder(path)
     target = Path(path)
-    for src in inputs:
-        if src != "-" and target.exists() and Path(src).exists() and os.path.samefile(src, target):
-            raise InputError(f"refusing to overwrite the input file with the output: {path}")
+    _not_an_input(target, path, inputs)
     if not_regular(target, descriptors=True) not in (None, BROKEN_LINK):
         # /dev/null, /dev/stdout, a named pipe: written in place. Renaming a temporary file
         # over it would put a regular file where the device was (as root, /dev/null itself).
@@ -662,10 +660,11 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
         raise InputError(f"cannot write output file ({os_reason(e)}): {path}") from None
 
 
-def check_output(path: str | None) -> None:
+def check_output(path: str | None, inputs: tuple = ()) -> None:
     """Refuse at the start, creating nothing, an output :func:`write_atomic` would refuse
     after the work (a long ``check`` of a folder): a folder, a file in the way of its
-    folders, a folder it may not write in. ``None`` and ``-`` (standard output) pass.
+    folders, a folder it may not write in, one of the files the run reads (``inputs``).
+    ``None`` and ``-`` (standard output) pass.
 
     >>> check_output(None), check_output("-")
     (None, None)
@@ -676,6 +675,7 @@ def check_output(path: str | None) -> None:
         raise InputError("output path is empty (give a file, or - for standard output)")
     _not_a_folder(path)
     target = Path(path)
+    _not_an_input(target, path, inputs)
     if target.exists() and not_regular(target, descriptors=True) not in (None, BROKEN_LINK):
         return  # a device or a named pipe, written in place
     folder = target.parent if str(target.parent) else Path(".")
@@ -685,6 +685,12 @@ def check_output(path: str | None) -> None:
         raise InputError(f"output folder is a file, expected a folder: {folder}")
     if not os.access(folder, os.W_OK | os.X_OK):
         raise InputError(f"cannot write output file (permission denied): {path}")
+
+
+def _not_an_input(target: Path, path: str, inputs) -> None:
+    for src in inputs:
+        if src != "-" and target.exists() and Path(src).exists() and os.path.samefile(src, target):
+            raise InputError(f"refusing to overwrite the input file with the output: {path}")
 
 
 def _not_a_folder(path: str) -> None:

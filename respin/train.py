@@ -317,22 +317,42 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
     val_docs, train_docs = compose(texts[:n_val], seed), compose(texts[n_val:], seed + 1)
     say(f"{len(train_docs)} training and {len(val_docs)} validation documents from {len(texts)} texts")
 
-    # Everything new is built beside the live model and swapped in only at the end, so a
-    # failed or interrupted run leaves the model folder as it was.
-    new_cands, new_lm = out / ".candidates.npz.new", out / ".new-lm.npz"  # np.savez wants .npz
+    # Everything new is written beside the live model first, under names of this run's own
+    # (two runs on one folder must not remove each other's), and only then swapped in by
+    # renames, which need no space, the detector last (it names the files it needs): a failed
+    # or interrupted run leaves the model folder as it was.
+    new = {name: _temp_name(out, name) for name in NEW_FILES}
     try:
+        new["lm.npz"].unlink()  # (written only with a model of the user's corpus)
         if own_lm is not None:
-            own_lm.save(new_lm)
-        meta = _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new_cands,
+            own_lm.save(new["lm.npz"])
+        meta = _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new,
                       {"file": "lm.npz", "weight": lm_weight} if own_lm is not None else None, command)
-        if own_lm is not None:
-            os.replace(new_lm, out / "lm.npz")
-        else:
-            (out / "lm.npz").unlink(missing_ok=True)  # a model of an earlier run no longer applies
+        for name in NEW_FILES:
+            if new[name].exists():
+                os.replace(new[name], out / name)
+            elif name == "lm.npz":
+                (out / name).unlink(missing_ok=True)  # a model of an earlier run no longer applies
         return meta
     finally:
-        new_cands.unlink(missing_ok=True)
-        new_lm.unlink(missing_ok=True)
+        for f in new.values():
+            f.unlink(missing_ok=True)
+
+
+# What training writes, in the order it is swapped in: the detector last.
+NEW_FILES = ("lm.npz", "candidates.npz", "TRAINING-DATA.md", "metadata.json", "detector.json")
+
+
+def _temp_name(out: Path, name: str) -> Path:
+    """A name in ``out`` for this run's new ``name``, with its suffix (np.savez wants .npz),
+    held by an empty file (removed again: only what the run writes is swapped in) with the
+    mode ``name`` has or a new file gets (mkstemp's private 0600 would hide a shared model)."""
+    import tempfile
+    from .io import _new_file_mode
+    fd, path = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=Path(name).suffix)
+    os.close(fd)
+    os.chmod(path, _new_file_mode(out / name))
+    return Path(path)
 
 
 # What a new model folder takes from the shipped model: the thesaurus table, the restore
@@ -391,8 +411,11 @@ def seed_model_dir(out: Path) -> Path | None:
     return shipped
 
 
-def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new_cands,
+def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new,
            lm_config, command=None) -> dict:
+    """Fit the detector and write the files of the model into ``new`` (file name -> the
+    temporary path it is written to, swapped in by the caller); the metadata."""
+    new_cands = new["candidates.npz"]
     from .evidence import CandidateTable
     t0 = time.time()
     n = CandidateTable.build(lexicon, lm, new_cands)
@@ -430,11 +453,9 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, 
         "thresholds": {"finding_posterior": FINDING_THRESHOLD, "restore_confidence": RESTORE_THRESHOLD,
                        "document_score": det.doc_threshold, "significant_log_ratio": SIGNIFICANT_LOG_RATIO},
     }
-    _write_json(out / "detector.json", detector)
-    _write_json(out / "metadata.json", meta)
-    from .io import write_atomic
-    write_atomic(str(out / "TRAINING-DATA.md"), TRAINING_NOTICE.format(pairs=len(pairs)))
-    os.replace(new_cands, out / "candidates.npz")
+    new["detector.json"].write_text(json.dumps(detector, indent=1) + "\n", encoding="utf-8")
+    new["metadata.json"].write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    new["TRAINING-DATA.md"].write_text(TRAINING_NOTICE.format(pairs=len(pairs)), encoding="utf-8")
     return meta
 
 
@@ -464,6 +485,3 @@ def _versions() -> dict:
     return out
 
 
-def _write_json(path: Path, obj) -> None:
-    from .io import write_atomic
-    write_atomic(str(path), json.dumps(obj, indent=1) + "\n")

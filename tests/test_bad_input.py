@@ -708,3 +708,25 @@ def test_byte_order_mark_in_and_out(tmp_path, cli):
         assert (tmp_path / f"{enc}.out").read_bytes() == b"\xef\xbb\xbf" * mark + "Le café, said the mayor.\r\n".encode("utf-8")
         assert cli("restore", f, "-f", "json", "-o", tmp_path / f"{enc}.json").code == 0
         assert (tmp_path / f"{enc}.json").read_bytes().startswith(b"{")
+
+
+def test_output_never_overwrites_an_index_or_lexicon_the_run_read(tmp_path, cli):
+    """-o was checked against the input, --source and --copy, not against --corpus or
+    --lexicon: `restore --corpus a.index -o a.index` replaced the index with text (review)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("The mayor said on Monday that the old bridge over the river would close "
+                                "for repairs next spring, and that buses would run instead.\n", encoding="utf-8")
+    index = tmp_path / "a.index"
+    assert cli("index", "build", docs, "--out", index, "-q").code == 0
+    spun = tmp_path / "spun.txt"
+    spun.write_text("The mayor mentioned on Monday that the old bridge over the river would close "
+                    "for repairs next spring, and that buses would run instead.\n", encoding="utf-8")
+    before = index.read_bytes()
+    assert_user_error(cli("restore", spun, "--corpus", index, "-o", index), "refusing to overwrite")
+    assert index.read_bytes() == before
+    lex = tmp_path / "lx.tsv"
+    lex.write_text("mentioned\tsaid\n", encoding="utf-8")
+    for argv in (("restore", spun, "--lexicon", lex, "-o", lex), ("check", spun, "--lexicon", lex, "-o", lex)):
+        assert_user_error(cli(*argv), "refusing to overwrite")
+        assert lex.read_text(encoding="utf-8") == "mentioned\tsaid\n"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -312,3 +313,52 @@ def test_no_built_in_text_is_asked_for_none_is_given():
     assert list(corpora._group(iter(["one two three four"] * 500), -5)) == []
     assert len(list(corpora._group(iter(["one two three four"] * 500), 10))) == 1
     assert list(corpora.wikipedia_leads(0)) == []
+
+
+def test_a_train_that_fails_while_writing_leaves_the_model_as_it_was(tmp_path, bare_model, monkeypatch, cli):
+    """The new detector.json was written before the new lm.npz was moved in; a full disk in
+    between left a detector naming a language model the cleanup then removed, and check
+    failed on the folder (review). Now nothing is swapped in before everything is written."""
+    import respin.train as train_mod
+    model = bare_model
+    _corpus(tmp_path / "clean", 30)
+    assert cli("train", str(model), "--corpus", str(tmp_path / "clean"), "--lm-weight", "0.3", "-q").code == 0
+    before = {f.name: f.read_bytes() for f in model.iterdir()}
+    real = train_mod.TRAINING_NOTICE
+
+    class Full(str):
+        def format(self, **kw):
+            raise OSError(28, "No space left on device")
+    monkeypatch.setattr(train_mod, "TRAINING_NOTICE", Full(real))
+    ran = cli("train", str(model), "--corpus", str(tmp_path / "clean"), "-q")  # (no --lm-weight: lm.npz would go)
+    assert ran.code != 0
+    assert {f.name: f.read_bytes() for f in model.iterdir()} == before  # nothing swapped, nothing left over
+    ran = cli("check", str(REPO / "seeds" / "003_8864450e50f74c75.txt"), "--model", str(model), "-q")
+    assert ran.code in (0, 1), ran.err
+
+
+def test_each_train_run_writes_under_names_of_its_own(tmp_path):
+    """Two runs on one folder used the same temporary names, and one removed the other's
+    file under it (review)."""
+    from respin.train import _temp_name
+    a, b = _temp_name(tmp_path, "candidates.npz"), _temp_name(tmp_path, "candidates.npz")
+    assert a != b and a.name.startswith(".candidates.npz.") and a.suffix == b.suffix == ".npz"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert a.stat().st_mode & 0o777 == 0o666 & ~umask  # a new file's mode, not mkstemp's private 0600
+
+
+def test_corpus_jsonl_is_read_as_batch_reads_jsonl(tmp_path):
+    """A byte-order mark dropped the first record, FILE.JSONL.GZ was not decompressed (0 of
+    3 read), and a lone surrogate (half an emoji, valid JSON) crashed the training hash (review)."""
+    import gzip
+    from respin.corpora import corpus_texts
+    recs = [{"text": "First record, after the mark."}, {"text": "Half an emoji \ud83d here."}, {"text": "Third."}]
+    body = "\n".join(json.dumps(r) for r in recs) + "\n"
+    (tmp_path / "a.jsonl").write_bytes(b"\xef\xbb\xbf" + body.encode("utf-8"))
+    (tmp_path / "B.JSONL.GZ").write_bytes(gzip.compress(body.encode("utf-8")))
+    (tmp_path / "c.jsonl").write_bytes(body.encode("utf-16"))
+    for name in ("a.jsonl", "B.JSONL.GZ", "c.jsonl"):
+        got = list(corpus_texts(tmp_path / name))
+        assert got == ["First record, after the mark.", "Half an emoji \ufffd here.", "Third."], name
+        "\x00".join(got).encode("utf-8")  # what train hashes
