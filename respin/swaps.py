@@ -117,7 +117,7 @@ class SwapLexicon:
     def to_tsv(self) -> str:
         lines = [HEADER] + ([f"# weight: {self.weight:g}"] if self.weight is not None else [])
         lines += [f"# word weight: {self.word_weight:g}"] if self.word_weight is not None else []
-        lines += [f"{' '.join(s)}\t{' '.join(o)}\t{c}" for s, o, c in self.items()]
+        lines += [f"{_escape(' '.join(s))}\t{' '.join(o)}\t{c}" for s, o, c in self.items()]
         return "\n".join(lines) + "\n"
 
     @classmethod
@@ -136,6 +136,8 @@ class SwapLexicon:
             if not line.strip():
                 continue
             parts = line.rstrip("\r").split("\t")
+            if parts[0].startswith("\\") and parts[0][1:].startswith(("#", "\\#")):  # (see _escape)
+                parts[0] = parts[0][1:]
             if len(parts) not in (2, 3) or not parts[0].strip() or not parts[1].strip():
                 raise ValueError(f"{where}:{n}: expected 'spun<TAB>original[<TAB>count]'")
             try:
@@ -405,6 +407,12 @@ def clean_expected(text: str, tortured: str = "") -> str:
     return " ".join(best.strip(" ,").lower().replace(" ,", ",").split())
 
 
+def _escape(spun: str) -> str:
+    """A spun phrase as its TSV column: one that starts with "#" ("#1 decision") would read
+    as a comment, and is written after a backslash ("\\#1 decision"; "\\#" as "\\\\#")."""
+    return "\\" + spun if spun.startswith(("#", "\\#")) else spun
+
+
 def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured",
                       orig_col: str = "expected") -> SwapLexicon:
     """A lexicon from a TSV phrase table with a header (e.g. tortured -> expected phrases):
@@ -415,7 +423,7 @@ def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured"
     import csv
 
     lex = SwapLexicon()
-    with open(path, encoding="utf-8", newline="") as f:
+    with open(path, encoding="utf-8-sig", newline="") as f:  # (-sig: Excel's export starts with a mark)
         rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         missing = {spun_col, orig_col} - set(rows.fieldnames or ())
         if missing:

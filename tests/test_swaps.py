@@ -1,0 +1,21 @@
+"""Swap lexicons on disk: what respin learn writes and restore --lexicon reads."""
+
+def test_a_spun_phrase_starting_with_a_hash_survives_the_tsv(tmp_path):
+    """'#1 decision' was written as it is and read back as a comment: lost (review)."""
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon()
+    lex.add("#1 decision", "first decision", 3)
+    lex.add("\\#odd", "odd", 1)
+    lex.add("plain", "simple", 2)
+    back = SwapLexicon.from_tsv(lex.to_tsv())
+    assert sorted(back.items()) == sorted(lex.items())
+    # a line a user turned off with "#" stays off
+    assert not list(SwapLexicon.from_tsv("# mentioned\tsaid\t3\n").items())
+
+
+def test_a_phrase_table_exported_with_a_byte_order_mark_is_read(tmp_path):
+    """Excel's tab-separated export starts with a mark: 'no column tortured in the header' (review)."""
+    from respin.swaps import from_phrase_table
+    table = tmp_path / "pt.tsv"
+    table.write_bytes(b"\xef\xbb\xbf" + "tortured\texpected\ncounterfeit consciousness\tartificial intelligence\n".encode())
+    assert (("counterfeit", "consciousness"), ("artificial", "intelligence"), 1) in list(from_phrase_table(table).items())
