@@ -1,5 +1,6 @@
 """Swap lexicons on disk: what respin learn writes and restore --lexicon reads."""
 
+
 def test_a_spun_phrase_starting_with_a_hash_survives_the_tsv(tmp_path):
     """'#1 decision' was written as it is and read back as a comment: lost (review)."""
     from respin.swaps import SwapLexicon
