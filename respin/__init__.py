@@ -8,8 +8,10 @@
 >>> [f.text for f in report.findings]
 ['Home', 'mentioned']
 
-Both functions take ``str``, never touch the file system or the network, and load the
-default model lazily, once per process.
+Both functions take ``str``, never touch your files or the network, and load the
+default model lazily, once per process (reading the model's own files, and keeping decoded
+copies of its tables in a cache folder, ``~/.cache/respin`` or ``$RESPIN_CACHE_DIR``,
+written once per machine; ``RESPIN_CACHE_DIR=off`` writes nothing).
 """
 
 from __future__ import annotations

@@ -38,9 +38,18 @@ _MAGIC = b"respin-crc32"
 TMP_STALE_SECONDS = 86400  # a temporary file this old is a killed writer's, not a live one's
 
 
+# $RESPIN_CACHE_DIR set to one of these: no cache (a read-only image, a library user who
+# wants nothing written): every process decodes the files itself (about half a second).
+OFF = ("off", "none", "0")
+
+
 def cache_folder(cache_dir: str | os.PathLike | None = None) -> Path:
-    """``cache_dir``, else $RESPIN_CACHE_DIR, else ~/.cache/respin."""
-    return Path(cache_dir or os.environ.get("RESPIN_CACHE_DIR") or Path.home() / ".cache" / "respin")
+    """``cache_dir``, else $RESPIN_CACHE_DIR, else ~/.cache/respin. RuntimeError where the
+    cache is turned off (:data:`OFF`)."""
+    env = os.environ.get("RESPIN_CACHE_DIR")
+    if cache_dir is None and env is not None and env.strip().lower() in OFF:
+        raise RuntimeError("the cache is turned off")
+    return Path(cache_dir or env or Path.home() / ".cache" / "respin")
 
 
 def file_key(source: str | os.PathLike) -> str:
@@ -137,7 +146,7 @@ def cached_arrays(kind: str, key: str, build: Callable[[], dict[str, np.ndarray]
     try:
         file = cache_file(kind, key, cache_dir)
         exists = file.exists()
-    except (OSError, RuntimeError, KeyError):  # no home folder, a folder we may not enter
+    except (OSError, RuntimeError, KeyError):  # no home folder, a folder we may not enter, turned off
         return build()
     if exists:
         try:

@@ -3,6 +3,7 @@ only means no cache, and killed writers' temporary files do not pile up."""
 
 import os
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -137,3 +138,13 @@ def test_a_file_that_is_not_an_npz_is_refused_and_nothing_is_cached(tmp_path, mo
     with pytest.raises(Exception):
         arraycache.npz_arrays(bad)
     assert not list((tmp_path / "cache").glob("*.npys")) if (tmp_path / "cache").exists() else True
+
+
+def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
+    """RESPIN_CACHE_DIR=off: nothing is written anywhere (a library user's or a read-only
+    image's choice), and the arrays are the same."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for value in ("off", "OFF", "none", "0"):
+        monkeypatch.setenv("RESPIN_CACHE_DIR", value)
+        assert _same(cached_arrays("t", "key", _arrays), _arrays())
+        assert not list(tmp_path.rglob("*")) and not (Path.cwd() / value).exists()
