@@ -1060,7 +1060,13 @@ def _main(argv: list[str] | None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if not args or args[0] not in _HERE:
         _register_all()
+    # Bare `respin` (or `respin index`) shows the help and exits 2: on stderr, since stdout
+    # carries only output asked for. Typer prints that help to sys.stdout as it makes the error.
+    bare = len(args) == 0 or (len(args) == 1 and args[0] == "index")
+    stdout = sys.stdout
     try:
+        if bare and sys.stderr is not None:
+            sys.stdout = sys.stderr
         rv = app(args=argv, prog_name="respin", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
     except _EXIT as e:
@@ -1077,8 +1083,8 @@ def _main(argv: list[str] | None) -> int:
                 src = extra[1] if " " not in extra[1] else "SRC"
                 where = f"; to restore against a source, use --source {src}{where}"
             print(f"respin: error: {msg}{where}", file=sys.stderr)
-        else:  # bare `respin`: the help text itself
-            e.show(file=sys.stderr)
+        else:  # bare `respin`: the help text itself, on stderr (stdout carries only asked-for output)
+            e.show(file=sys.stderr)  # (typer printed it when the error was made: see below)
         return 2
     except _ABORT:
         print("respin: interrupted", file=sys.stderr)
@@ -1102,6 +1108,9 @@ def _main(argv: list[str] | None) -> int:
         print(f"respin: internal error: {type(e).__name__}: {e} (set RESPIN_DEBUG=1 for the traceback "
               "and please report it)", file=sys.stderr)
         return 2
+    finally:
+        if bare:
+            sys.stdout = stdout
 
 
 def run() -> None:

@@ -512,3 +512,13 @@ def test_restore_notes_a_source_and_input_given_the_wrong_way_round(cli, pair, m
     right = cli("restore", spun, "--source", source)
     assert right.code == 0 and "wrong way round" not in right.err
     assert "wrong way round" not in cli("restore", source, "--source", spun, "-q").err
+
+
+def test_bare_respin_shows_its_help_on_stderr(cli):
+    """Bare `respin` printed its help on stdout and exit 2: stdout carries only asked-for
+    output (contract audit). `respin --help` asks for it: stdout, exit 0."""
+    for argv in ((), ("index",)):
+        ran = cli(*argv)
+        assert ran.code == 2 and ran.out == "" and "Usage: respin" in ran.err, argv
+    ran = cli("--help")
+    assert ran.code == 0 and "Usage: respin" in ran.out
