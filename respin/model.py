@@ -488,8 +488,8 @@ class Model:
         trusted = [x for x in lexicons if getattr(x, "weight", None) != 0]
         out = []
         for i, (text, doc) in enumerate(zip(texts, docs)):
-            if not doc.n_words:
-                out.append(Restoration(text, text, []))
+            if not doc.n_words:  # (empty: not judged, score 0, as check says; the fields are there)
+                out.append(Restoration(text, text, [], score=0.0))
                 continue
             kept, held = _within_lines(decoded[i][1], flowed[i][1], text)
             phrases = lexicon_findings(text, trusted, doc) if trusted else ()

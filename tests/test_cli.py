@@ -522,3 +522,15 @@ def test_bare_respin_shows_its_help_on_stderr(cli):
         assert ran.code == 2 and ran.out == "" and "Usage: respin" in ran.err, argv
     ran = cli("--help")
     assert ran.code == 0 and "Usage: respin" in ran.out
+
+
+def test_restore_json_of_an_empty_input_has_the_model_fields(cli, tmp_path):
+    """Without a source, restore's JSON has 'score' and 'suggestions'; an empty or blank
+    input had neither ('Help!' had both: contract audit)."""
+    import json
+    for text in ("", "  \n", "Help!\n"):
+        f = tmp_path / "in.txt"
+        f.write_text(text, encoding="utf-8")
+        ran = cli("restore", f, "-f", "json", "-q")
+        got = json.loads(ran.out)
+        assert ran.code == 0 and got["score"] == 0.0 and got["suggestions"] == [] and got["restored"] == text
