@@ -145,12 +145,16 @@ def _ensure_nl(lines):
 
 
 def apply_edits(text: str, edits) -> str:
-    """Replay edits (non-overlapping, any order) on ``text``.
+    """Replay edits (non-overlapping, any order) on ``text``: :class:`Edit` objects, or the
+    dicts of restore's JSON (``start``, ``end``, ``spun``, ``restored``).
 
     >>> apply_edits("a b c", [Edit(2, 3, "b", "B", "source", 1.0)])
     'a B c'
+    >>> apply_edits("a b c", [{"start": 2, "end": 3, "spun": "b", "restored": "B"}])
+    'a B c'
     """
     out, pos = [], 0
+    edits = [_edit_of(e) for e in edits]
     for e in sorted(edits, key=attrgetter("start", "end")):
         if e.start < pos or e.end > len(text) or e.end < e.start or text[e.start:e.end] != e.spun:
             raise ValueError(f"edit does not apply at {e.start}: {e.spun!r}")
@@ -159,6 +163,18 @@ def apply_edits(text: str, edits) -> str:
         pos = e.end
     out.append(text[pos:])
     return "".join(out)
+
+
+def _edit_of(e) -> Edit:
+    """An edit given as a dict (restore's JSON, read back) as an :class:`Edit`; ValueError
+    for one without its four fields."""
+    if not isinstance(e, dict):
+        return e
+    try:
+        return Edit(int(e["start"]), int(e["end"]), e["spun"], e["restored"], e.get("origin", "source"),
+                    e.get("confidence", 1.0))
+    except (KeyError, TypeError, ValueError) as why:
+        raise ValueError(f"not an edit (start, end, spun, restored): {e!r} ({why})") from None
 
 
 def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:

@@ -534,3 +534,18 @@ def test_restore_json_of_an_empty_input_has_the_model_fields(cli, tmp_path):
         ran = cli("restore", f, "-f", "json", "-q")
         got = json.loads(ran.out)
         assert ran.code == 0 and got["score"] == 0.0 and got["suggestions"] == [] and got["restored"] == text
+
+
+def test_apply_edits_replays_the_json_edits_read_back():
+    """restore's JSON edits, read back with json.loads, raised AttributeError (contract audit)."""
+    import json
+    import pytest
+    import respin
+    spun = "The White Home mentioned it."
+    r = respin.restore(spun, source="The White House said it.")
+    edits = json.loads(json.dumps([e.to_dict() for e in r.edits]))
+    assert respin.apply_edits(spun, edits) == r.text
+    with pytest.raises(ValueError, match="not an edit"):
+        respin.apply_edits(spun, [{"start": 4}])
+    with pytest.raises(ValueError, match="does not apply"):
+        respin.apply_edits(spun, [{"start": 0, "end": 3, "spun": "An", "restored": "A"}])
