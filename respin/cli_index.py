@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import sys
+import threading
 import time
 from enum import Enum
 from typing import List
@@ -14,7 +17,7 @@ import typer
 from .cli import _size
 from .io import DEFAULT_MAX_BYTES, InputError
 
-EPILOG_INDEX = "Exit status: 0 success, 2 usage or input error, 130 interrupted."
+EPILOG_INDEX = "Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM)."
 
 index_app = typer.Typer(
     name="index",
@@ -54,12 +57,34 @@ _INPUTS_HELP = ("Folders (files matching --glob, and the same with .gz, recursiv
                 "single text files (id = the path as given).")
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (timeout, docker stop, systemd): stop as Ctrl-C does, exit 128 + 15."""
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM raises :class:`_Terminated` inside the block: a build cleans up after itself
+    (its temporary index) as it does for Ctrl-C, where the default action would just end it."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum, frame):
+        raise _Terminated()
+
+    old = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, what, target=None):
     """Add the documents of ``inputs`` to ``idx`` and say how it went; ``target``: the file
     a complete build replaces (``index build --force``: ``idx`` is then a temporary file,
     which the caller removes if this raises)."""
     from .cli import _note
-    from .index import index_bytes, iter_documents
+    from .index import IndexPermissionError, index_bytes, iter_documents
     from .io import _size
 
     docs = iter_documents(inputs, pattern=glob, text_field=text_field, id_field=id_field, max_bytes=max_size,
@@ -80,20 +105,23 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
         stats = idx.add(docs, replace=replace, progress=progress)
         if target is not None:
             idx._move_to(target)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as e:
         if bar is not None:
             bar.close()
+        code = 143 if isinstance(e, _Terminated) else 130
         if target is not None:
             _note(f"interrupted: {target} is unchanged", quiet)
+        elif what == "index build" and idx._empty():  # (build removes it)
+            _note("interrupted: nothing was indexed", quiet)
         else:
             _note(f"interrupted: the {len(idx)} document(s) indexed so far are saved in {idx.path}; "
                   f"finish with 'respin index add {idx.path} ...' (ids already there are skipped)", quiet)
-        raise typer.Exit(130)
+        raise typer.Exit(code)
     except InputError as e:  # a bad record part-way: what was committed before it stays
         if target is not None:
             raise InputError(f"{e} ({target} is unchanged)") from None
-        if what == "index build" and len(idx) == 0:  # nothing was: build removes the index
-            raise
+        if isinstance(e, IndexPermissionError) or (what == "index build" and len(idx) == 0):
+            raise  # (nothing was: build removes the index; or no input is at fault)
         raise InputError(f"{e} (the index keeps the {len(idx)} document(s) committed before it: fix the "
                          f"input and rerun 'respin index add {idx.path} ...')") from None
     finally:
@@ -108,7 +136,9 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
     if stats.skipped:
         parts.append(f"{stats.skipped} skipped (id already indexed{'' if replace else '; --replace to update'})")
     if stats.empty:
-        parts.append(f"{stats.empty} too short to fingerprint")
+        parts.append(f"{stats.empty} too short to fingerprint"
+                     + (f" ({stats.removed} of them taken out of the index: their new text replaced the "
+                        "indexed one)" if stats.removed else ""))
     size = index_bytes(idx.path)
     rate = (stats.added + stats.replaced) / secs if secs > 0 else 0.0
     _note(f"{what}: {', '.join(parts)} in {secs:.1f} s ({rate:.0f} docs/s); {idx.path}: {len(idx):,} document{'' if len(idx) == 1 else 's'}, "
@@ -157,12 +187,14 @@ def build(
       respin index build articles.jsonl.gz --text-field body --id-field url --out archive.index
     """
     from .cli import _fail
-    from .index import SourceIndex, remove_index, temp_path
+    from .index import SourceIndex, remove_index, sweep_temps, temp_path
 
     from pathlib import Path
 
     replacing = force and Path(out).exists() and not Path(out).is_dir()
-    at = temp_path(out) if replacing else out  # --force: INDEX is replaced once the build is complete
+    # A link stays a link: its target is what is replaced (as every other output, write_atomic).
+    target = os.path.realpath(out) if replacing and os.path.islink(out) else out
+    at = temp_path(target) if replacing else out  # --force: INDEX is replaced once the build is complete
     try:
         if out.endswith(tuple({"/", os.sep, os.altsep or "/"})) and not Path(out).is_dir():
             raise InputError(f"output is a folder, expected a file: {out}")  # as -o DIR/ everywhere
@@ -171,24 +203,29 @@ def build(
                 raise InputError(f"input not found: {p}")
             if Path(p).is_file() and Path(out).is_file() and os.path.samefile(p, out):  # --force replaces INDEX
                 raise InputError(f"refusing to overwrite the input file with the index: {out}")
+        sweep_temps(target)  # (left by builds killed outright: SIGKILL, a crash)
         if replacing:
             remove_index(at)  # (left by a killed build of a process with this pid)
-        try:
-            with SourceIndex.build(at, (), overwrite=force) as idx:
-                try:
-                    _add(idx, inputs, glob=glob, text_field=text_field, id_field=id_field, max_size=max_size,
-                         replace=False, quiet=quiet, what="index build", target=out if replacing else None)
-                except InputError:
-                    if not replacing and len(idx) == 0:  # a bad first input, as a typo: no empty index
-                        idx.close()   # left behind (the same command, input fixed, would find INDEX there)
-                        remove_index(out)
-                    raise
-        except BaseException:
-            if replacing:  # whatever stopped it: nothing of the new index stays, INDEX is as it was
-                remove_index(at)
-            raise
-    except InputError as e:
-        raise _fail(str(e).replace(at, out))  # (the file written is INDEX's to the user)
+        with _sigterm_as_interrupt():
+            try:
+                with SourceIndex.build(at, (), overwrite=force) as idx:
+                    try:
+                        _add(idx, inputs, glob=glob, text_field=text_field, id_field=id_field, max_size=max_size,
+                             replace=False, quiet=quiet, what="index build", target=target if replacing else None)
+                    except BaseException:
+                        # Whatever stopped it (a bad first input, as a typo; an internal error; Ctrl-C)
+                        # before a document was committed: no empty index is left behind (the same
+                        # command, the input fixed, would find INDEX there).
+                        if not replacing and idx._empty():
+                            idx.close()
+                            remove_index(out)
+                        raise
+            except BaseException:
+                if replacing:  # whatever stopped it: nothing of the new index stays, INDEX is as it was
+                    remove_index(at)
+                raise
+    except InputError as e:  # (the file written is INDEX's to the user)
+        raise _fail(str(e).replace(at, out).replace(target, out))
     raise typer.Exit(0)
 
 
@@ -220,7 +257,7 @@ def add(
     from .index import SourceIndex
 
     try:
-        with SourceIndex.open(index) as idx:
+        with _sigterm_as_interrupt(), SourceIndex.open(index) as idx:
             _add(idx, inputs, glob=glob, text_field=text_field, id_field=id_field, max_size=max_size,
                  replace=replace, quiet=quiet, what="index add")
     except InputError as e:
@@ -260,7 +297,7 @@ def query(
 
     try:
         text = _read_noted(path, max_size, quiet)
-        with SourceIndex.open(index) as idx:
+        with SourceIndex.open(index, readonly=True) as idx:
             matches = idx.query(text, k=max(k, VERIFY_CANDIDATES))
         best = choose(text, matches)
         matches = matches[:k]
@@ -301,7 +338,7 @@ def info(
     from .index import SourceIndex
 
     try:
-        with SourceIndex.open(index) as idx:
+        with SourceIndex.open(index, readonly=True) as idx:
             d = idx.info()
     except InputError as e:
         raise _fail(str(e))
@@ -318,7 +355,7 @@ def find_source(index: str, text: str, note, lexicon=None):
     None (the caller falls back to the model); says which on stderr through ``note``."""
     from .index import VERIFY_CANDIDATES, SourceIndex, choose, shortfall
 
-    with SourceIndex.open(index) as idx:
+    with SourceIndex.open(index, readonly=True) as idx:
         found = idx.query(text, k=VERIFY_CANDIDATES)
     best = choose(text, found, lexicon=lexicon)
     if best is not None:

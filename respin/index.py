@@ -14,8 +14,9 @@ On simulator output (aggressive style, rate 0.35) a spun copy keeps a median 0.8
 source's shingles (Jaccard), while the most similar unrelated document of 2,000 reaches a
 median 0.06; plain word 3-grams keep only 0.40 (see :data:`SCHEME` and docs/index.md).
 
-The index is an SQLite database (one file, WAL mode: atomic batched writes, incremental,
-any number of concurrent readers): ``meta`` (format, version, parameters), ``docs`` (id,
+The index is an SQLite database (one file; WAL mode while it is written: atomic batched
+writes, incremental, any number of concurrent readers; a plain file at rest, so that a
+user who may only read it can query it): ``meta`` (format, version, parameters), ``docs`` (id,
 path, zlib-compressed clean text) and ``bands`` (MinHash LSH buckets).  A query computes
 the text's MinHash (``datasketch``), collects the documents sharing a band bucket and
 re-ranks them by the exact Jaccard similarity of their fingerprints, recomputed from the
@@ -46,6 +47,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
+from urllib.parse import quote
 
 import numpy as np
 
@@ -252,7 +254,9 @@ def shingle_hashes(fp: set[str]) -> np.ndarray:
     """Sorted unique 32-bit hashes (datasketch's ``sha1_hash32``) of a fingerprint's shingles:
     what the index stores per document and re-ranks with."""
     from datasketch.hashfunc import sha1_hash32
-    return np.unique(np.fromiter((sha1_hash32(x.encode("utf-8")) for x in fp), dtype=np.uint32, count=len(fp)))
+    # (surrogatepass: a lone surrogate, JSON's "\\ud83d", cannot be UTF-8; valid text hashes as it did)
+    return np.unique(np.fromiter((sha1_hash32(x.encode("utf-8", "surrogatepass")) for x in fp), dtype=np.uint32,
+                                 count=len(fp)))
 
 
 def _overlap(a: np.ndarray, b: np.ndarray) -> tuple[float, int]:
@@ -327,6 +331,7 @@ class AddStats:
     replaced: int = 0
     skipped: int = 0       # id already in the index (and replace=False)
     empty: int = 0         # no fingerprint (blank or too short): not indexed
+    removed: int = 0       # of those, indexed before (replace=True): taken out of the index
     seconds: float = 0.0
 
     @property
@@ -354,9 +359,31 @@ CREATE TABLE bands (
 """
 
 def _doc_tuple(d) -> tuple[str, str, str | None]:
-    if len(d) == 2:
-        return str(d[0]), d[1], None
-    return str(d[0]), d[1], (None if d[2] is None else str(d[2]))
+    path = None if len(d) == 2 or d[2] is None else display_path(str(d[2]))
+    return display_path(str(d[0])), _scrub(d[1]), path
+
+
+def _scrub(text: str) -> str:
+    """``text`` as UTF-8 can hold it: a lone surrogate (JSON's "\\ud83d", half an emoji cut
+    off; valid JSON) as U+FFFD, a surrogate pair as the character it encodes.
+
+    >>> [hex(ord(c)) for c in _scrub("ok \\ud83d") + _scrub("\\ud83d\\ude00")]
+    ['0x6f', '0x6b', '0x20', '0xfffd', '0x1f600']
+    """
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+
+
+class IndexPermissionError(InputError):
+    """The index cannot be opened or written for want of permission (it is not damaged)."""
+
+
+def _errorname(e: sqlite3.Error) -> str:
+    """SQLite's name of the error (``SQLITE_READONLY_DIRECTORY``), or ''."""
+    return getattr(e, "sqlite_errorname", "") or ""
 
 
 def accepted(m: Match, min_score: float = MATCH_THRESHOLD) -> bool:
@@ -420,9 +447,10 @@ class SourceIndex:
     threads and processes are safe, and a writer never blocks them (WAL).
     """
 
-    def __init__(self, path: str, meta: dict):
+    def __init__(self, path: str, meta: dict, readonly: bool = False):
         self.path = str(path)
         self.meta = meta
+        self.readonly = readonly
         self.num_perm = int(meta["num_perm"])
         self.bands = int(meta["bands"])
         self.rows = int(meta["rows"])
@@ -442,8 +470,9 @@ class SourceIndex:
         :meth:`add` and the same documents: ids already in it are skipped).  An existing file
         is refused unless ``overwrite``; then the new index is built in a hidden file beside
         it (:func:`temp_path`) and replaces it only once every document is in: an error or
-        an interruption leaves the old file as it was (and no temporary file).  Missing
-        folders above ``path`` are created.
+        an interruption leaves the old file as it was (and no temporary file); ``path`` a
+        symbolic link, its target is replaced.  An error before any document is committed
+        leaves no index.  Missing folders above ``path`` are created.
         """
         p = Path(path)
         if p.is_dir():
@@ -469,7 +498,10 @@ class SourceIndex:
                 "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         from . import __version__
         meta["respin_version"] = __version__
+        if replacing and p.is_symlink():  # a link stays a link: its target is replaced (as write_atomic does)
+            p = Path(os.path.realpath(p))
         at = Path(temp_path(p)) if replacing else p
+        sweep_temps(p)
         if replacing:
             remove_index(str(at))  # (left by a killed build of a process with this pid)
         try:
@@ -487,22 +519,24 @@ class SourceIndex:
                 remove_index(str(at))
             raise InputError(f"cannot create index ({e}): {path}") from None
         idx = cls(str(at), meta)
-        if not replacing:
-            idx.last_stats = idx.add(docs, batch_size=batch_size, progress=progress)
-            return idx
         try:
             idx.last_stats = idx.add(docs, batch_size=batch_size, progress=progress)
-            idx._move_to(str(p))
+            if replacing:
+                idx._move_to(str(p))
+            else:
+                idx.checkpoint()  # (a plain file at rest: see checkpoint)
         except BaseException:
-            idx.close()
-            remove_index(str(at))
+            if replacing or idx._empty():  # else the batches committed stay, for add to finish
+                idx.close()
+                remove_index(str(at))
             raise
         return idx
 
     @classmethod
-    def open(cls, path: str | os.PathLike) -> "SourceIndex":
+    def open(cls, path: str | os.PathLike, *, readonly: bool = False) -> "SourceIndex":
         """Open an existing index; :class:`InputError` (one line) if it is missing, not an
-        index, from a newer respin, or damaged."""
+        index, from a newer respin, or damaged.  ``readonly``: for queries only, and then
+        an index the user may read but not write (another user's, a read-only mount) opens."""
         p = Path(path)
         if not p.exists():
             raise InputError(f"index not found: {path} (build one with 'respin index build')")
@@ -525,6 +559,7 @@ class SourceIndex:
             raise InputError(f"index file is truncated or damaged (rebuild it): {path}")
         idx = cls.__new__(cls)
         idx.path = str(p)
+        idx.readonly = readonly
         idx._local = threading.local()
         idx._closed = False
         idx._hasher = None
@@ -551,21 +586,42 @@ class SourceIndex:
             con.execute("SELECT bucket FROM bands LIMIT 1").fetchall()
         except sqlite3.DatabaseError as e:
             idx._drop_connection()
-            what = "not a respin index" if "no such table" in str(e) else "index file is damaged"
-            raise InputError(f"{what} ({e}): {path}") from None
+            if "no such table" in str(e):
+                raise InputError(f"not a respin index ({e}): {path}") from None
+            raise idx._db_error(e, str(path)) from None
         except (InputError, ValueError, KeyError) as e:
             idx._drop_connection()
             if isinstance(e, InputError):
                 raise
             raise InputError(f"index metadata is damaged ({e}): {path}") from None
-        SourceIndex.__init__(idx, str(p), meta)
+        SourceIndex.__init__(idx, str(p), meta, readonly)
         idx._local.con = (os.getpid(), con)
         return idx
 
     # -- connections --------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        uri = "file:" + Path(self.path).resolve().as_posix().replace("?", "%3f").replace("#", "%23") + "?mode=rw"
-        con = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=60.0, check_same_thread=False)
+        # Every byte percent-encoded but "/" (and a drive's ":"): "%", "?" and "#" are URI
+        # syntax, and "a%20b.index" would open "a b.index".
+        uri = "file:" + quote(os.fsencode(Path(self.path).resolve().as_posix()), safe="/:")
+
+        def connect(params: str) -> sqlite3.Connection:
+            return sqlite3.connect(f"{uri}?{params}", uri=True, isolation_level=None, timeout=60.0,
+                                   check_same_thread=False)
+
+        if not self.readonly:
+            con = connect("mode=rw")
+        else:
+            con = connect("mode=ro")
+            try:
+                con.execute("PRAGMA schema_version").fetchone()
+            except sqlite3.OperationalError as e:
+                if not _errorname(e).startswith(("SQLITE_READONLY", "SQLITE_CANTOPEN")):
+                    raise
+                # Left in WAL mode (by an older respin, or a writer still at it) in a folder this
+                # user may not write to: SQLite cannot create the -shm file WAL readers share.
+                # Read the file as it is, without locks (what the last checkpoint put in it).
+                con.close()
+                con = connect("mode=ro&immutable=1")
         con.execute("PRAGMA busy_timeout=60000")
         con.execute("PRAGMA synchronous=NORMAL")      # WAL: durable at checkpoints, never corrupt
         con.execute("PRAGMA cache_size=-65536")       # 64 MB page cache (the bands B-tree)
@@ -601,10 +657,10 @@ class SourceIndex:
         self.close()
 
     def __getstate__(self):
-        return {"path": self.path, "meta": self.meta}
+        return {"path": self.path, "meta": self.meta, "readonly": self.readonly}
 
     def __setstate__(self, state):
-        SourceIndex.__init__(self, state["path"], state["meta"])
+        SourceIndex.__init__(self, state["path"], state["meta"], state.get("readonly", False))
 
     def __repr__(self) -> str:
         return f"SourceIndex({self.path!r})"
@@ -616,23 +672,35 @@ class SourceIndex:
             self._hasher = _Hasher(self.num_perm, self.bands, self.rows, scheme)
         return self._hasher
 
-    def _db_error(self, e: sqlite3.Error) -> InputError:
+    def _db_error(self, e: sqlite3.Error, path: str | None = None) -> InputError:
+        path = self.path if path is None else path
+        name = _errorname(e)
         if isinstance(e, sqlite3.OperationalError) and "locked" in str(e):
-            return InputError(f"index is locked by another writer (try again): {self.path}")
-        return InputError(f"index file is damaged ({e}): {self.path}")
+            return InputError(f"index is locked by another writer (try again): {path}")
+        # Permissions, not damage: a file or folder this user may not write (or a read-only mount).
+        if name.startswith("SQLITE_READONLY") and name != "SQLITE_READONLY_DBMOVED":
+            return IndexPermissionError(f"cannot write the index (permission denied, or a read-only file system: "
+                                        f"{e}): {path}")
+        if name.startswith(("SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_AUTH")):
+            return IndexPermissionError(f"cannot open the index (check the permissions of the file and its "
+                                        f"folder: {e}): {path}")
+        return InputError(f"index file is damaged ({e}): {path}")
 
     # -- writing ------------------------------------------------------------------------------
     def add(self, docs: Iterable, *, replace: bool = False, batch_size: int = BATCH_SIZE,
             progress: Callable[[int], None] | None = None) -> AddStats:
         """Add documents ((id, text) or (id, text, path)); ids already present are skipped,
-        or replaced (text, path and buckets) with ``replace=True``.  Each batch is one
-        transaction: an interruption keeps every batch before it and nothing of the rest.
+        or replaced (text, path and buckets) with ``replace=True`` -- and taken out where the
+        new text is too short to fingerprint.  Each batch is one transaction: an
+        interruption keeps every batch before it and nothing of the rest.
         ``progress(n)`` is called with the number of documents consumed after each batch."""
         self._all_fps = None  # the whole-index search's copy of the fingerprints (a replaced text keeps the count)
         t0 = time.perf_counter()
-        counts = {"added": 0, "replaced": 0, "skipped": 0, "empty": 0}
+        counts = {"added": 0, "replaced": 0, "skipped": 0, "empty": 0, "removed": 0}
         batch: list[tuple[str, str, str | None]] = []
         try:
+            # Writers share the file in WAL mode (readers go on reading); checkpoint leaves it.
+            self._con().execute("PRAGMA journal_mode=WAL").fetchall()
             for d in docs:
                 batch.append(_doc_tuple(d))
                 if len(batch) >= batch_size:
@@ -662,19 +730,27 @@ class SourceIndex:
         fps = [shingle_hashes(fingerprint(text)) for _, text, _ in uniq]
         keep = [i for i, fp in enumerate(fps) if len(fp)]
         counts["empty"] += len(uniq) - len(keep)
+        # Replaced by a text too short to fingerprint: the old text must not be found any more.
+        gone = [uniq[i][0] for i, fp in enumerate(fps) if not len(fp)] if replace else []
         uniq = [uniq[i] for i in keep]
         fps = [fps[i] for i in keep]
-        if not uniq:
+        if not uniq and not gone:
             return
-        buckets = self.hasher.buckets(self.hasher.signatures(fps))
+        buckets = self.hasher.buckets(self.hasher.signatures(fps)) if uniq else []
         con.execute("BEGIN IMMEDIATE")
         try:
             existing = {}
-            ids = [d[0] for d in uniq]
+            ids = [d[0] for d in uniq] + gone
             for j in range(0, len(ids), 500):
                 chunk = ids[j:j + 500]
                 q = f"SELECT id, n, fp FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
                 existing.update({r[0]: (r[1], r[2]) for r in con.execute(q, chunk)})
+            for doc_id in gone:
+                if doc_id in existing:
+                    n, old_fp = existing[doc_id]
+                    self._drop_bands(con, n, old_fp)
+                    con.execute("DELETE FROM docs WHERE n = ?", (n,))
+                    counts["removed"] += 1
             band_rows = []
             for (doc_id, text, path), fp, bk in zip(uniq, fps, buckets):
                 words = len(text.split())
@@ -684,9 +760,7 @@ class SourceIndex:
                         counts["skipped"] += 1
                         continue
                     n, old_fp = existing[doc_id]
-                    old = self.hasher.buckets(self.hasher.signatures([np.frombuffer(old_fp, "<u4")]))[0]
-                    con.executemany("DELETE FROM bands WHERE bucket = ? AND doc = ?",
-                                    [(int(b), n) for b in old])
+                    self._drop_bands(con, n, old_fp)
                     con.execute("UPDATE docs SET path = ?, text = ?, fp = ?, words = ?, shingles = ? WHERE n = ?",
                                 (path, blob, fp.astype("<u4").tobytes(), words, len(fp), n))
                     counts["replaced"] += 1
@@ -707,11 +781,36 @@ class SourceIndex:
                 pass
             raise
 
+    def _drop_bands(self, con, n: int, fp: bytes) -> None:
+        """Delete document ``n``'s band rows (those of its stored fingerprint ``fp``)."""
+        old = self.hasher.buckets(self.hasher.signatures([np.frombuffer(fp, "<u4")]))[0]
+        con.executemany("DELETE FROM bands WHERE bucket = ? AND doc = ?", [(int(b), n) for b in old])
+
+    def _empty(self) -> bool:
+        """Whether no document is in the index (False where it cannot be read: keep it)."""
+        try:
+            return self._con().execute("SELECT n FROM docs LIMIT 1").fetchone() is None
+        except (sqlite3.Error, ValueError):
+            return False
+
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the index file and empty it: the file alone then
-        holds the whole index, and its size is the index's (as :meth:`info` gives it)."""
+        holds the whole index, and its size is the index's (as :meth:`info` gives it).  With
+        no other connection open, the file leaves WAL mode too (the next :meth:`add` takes
+        it back): a WAL file cannot be read by a user who may not create its -shm file beside
+        it (another user's index, a read-only mount)."""
+        if self.readonly:
+            return
+        con = self._con()
         try:
-            self._con().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            con.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+            con.execute("PRAGMA busy_timeout=0")  # (another connection is open: not worth a wait)
+            try:
+                con.execute("PRAGMA journal_mode=DELETE").fetchall()
+            except sqlite3.OperationalError:
+                pass   # it stays in WAL mode, as readers open now expect
+            finally:
+                con.execute("PRAGMA busy_timeout=60000")
         except sqlite3.Error as e:
             raise self._db_error(e) from None
 
@@ -798,9 +897,16 @@ class SourceIndex:
     def _scan(self, con, fp: np.ndarray, limit: int, count: int) -> list[int]:
         """The ``limit`` documents sharing most fingerprint shingles with ``fp``, searched
         among all of them (for a small index, where the bands found nothing close). Every
-        fingerprint is read once per process and index size (``count`` documents), into one array."""
+        fingerprint is read into one array, again only when the index has changed: its
+        size (``count`` documents), or SQLite's ``data_version``, which changes when another
+        connection commits (``add(replace=True)`` keeps the count). The version is the
+        connection's: each thread's check sees the commits of others."""
+        version = (con, con.execute("PRAGMA data_version").fetchone()[0])
+        seen = getattr(self._local, "data_version", None)
+        self._local.data_version = version
         held = getattr(self, "_all_fps", None)
-        if held is None or held[0] != count:
+        # (a thread's first look, or a forked child's new connection: no version to compare)
+        if held is None or held[0] != count or seen is None or seen[0] is not con or seen[1] != version[1]:
             ns, lens, parts = [], [], []
             for n, blob in con.execute("SELECT n, fp FROM docs ORDER BY n"):
                 a = np.frombuffer(blob, "<u4")
@@ -855,6 +961,59 @@ def temp_path(path: str | os.PathLike) -> str:
     return str(p.with_name(f".{p.name}.tmp-{os.getpid()}"))
 
 
+# A build's temporary index that no running process owns is removed by the next build of the
+# same index once it is this old: a build in another container writing to the same folder has
+# a process id this one cannot see, and writes its files at least once a batch.
+STALE_TEMP_SECONDS = 300
+
+
+def sweep_temps(path: str | os.PathLike) -> None:
+    """Delete the temporary indexes (:func:`temp_path`, with their side files) that builds of
+    ``path`` killed before they could clean up left beside it: those whose process is gone
+    and whose files are all :data:`STALE_TEMP_SECONDS` old."""
+    if os.name != "posix":  # (on Windows os.kill(pid, 0) does not just ask)
+        return
+    p = Path(path)
+    prefix = f".{p.name}.tmp-"
+    try:
+        names = [n for n in os.listdir(p.parent) if n.startswith(prefix)]
+    except OSError:
+        return
+    groups: dict[int, list[Path]] = {}
+    for name in names:
+        pid = name[len(prefix):]
+        for suffix in _SIDE_FILES:
+            if pid.endswith(suffix):
+                pid = pid[:-len(suffix)]
+                break
+        if pid.isdigit() and pid.isascii() and int(pid) != os.getpid():
+            groups.setdefault(int(pid), []).append(p.parent / name)
+    now = time.time()
+    for pid, files in groups.items():
+        try:
+            newest = max(f.lstat().st_mtime for f in files)
+        except OSError:
+            continue
+        if now - newest < STALE_TEMP_SECONDS or _alive(pid):
+            continue
+        for f in files:
+            try:
+                os.unlink(f)
+            except OSError:
+                pass
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` runs (or may: one of another user's, a number out of range)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):
+        return True
+    return True
+
+
 def remove_index(path: str) -> None:
     """Delete an index file and its SQLite side files, those that exist."""
     for suffix in ("",) + _SIDE_FILES:
@@ -900,12 +1059,12 @@ def _read_file_text(p: Path, max_bytes: int) -> str:
 
 
 def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id",
-               note: Callable[[str], None] | None = None) -> Iterator[tuple[str, str, None]]:
+               note: Callable[[str], None] | None = None, label: str | None = None) -> Iterator[tuple[str, str, None]]:
     """(id, text, None) records of a JSONL file (``.gz`` ok); records without an id get
-    ``FILE:LINE``. A line that is not valid UTF-8 or a JSON object, or whose text field is
-    not a string (null, a number), is skipped, counted in one ``note`` at the end with the
-    first; where no line has a string text field at all, the field is named wrong: an
-    error."""
+    ``FILE:LINE``, FILE ``label`` (default: the file's name). A line that is not valid
+    UTF-8 or a JSON object, or whose text field is not a string (null, a number), is
+    skipped, counted in one ``note`` at the end with the first; where no line has a string
+    text field at all, the field is named wrong: an error."""
     from .io import json_lines
     skipped, first = 0, None  # how many, and the first's (line, why)
     good = 0
@@ -927,7 +1086,7 @@ def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id",
             continue
         good += 1
         rid = rec.get(id_field)
-        yield display_path(f"{p.name}:{lineno}" if rid is None else str(rid)), text, None
+        yield display_path(f"{label or p.name}:{lineno}" if rid is None else str(rid)), text, None
     if skipped and not good:
         raise InputError(f"{p}: no line has a string field {text_field!r} (choose it with --text-field); "
                          f"line {first[0]}: {first[1]}")
@@ -946,26 +1105,66 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
     the folder as id; a JSONL file (.jsonl/.ndjson, optionally .gz) gives one document per
     line; any other file is one document with its name as given as id. Where two folders
     given together hold the same relative path ("site1/index.txt", "site2/index.txt"), the
-    second's id is its path with the folder's name, with a note (it was left out as
-    "already indexed")."""
-    seen: dict[str, str] = {}  # id -> the folder given that it came from
+    later one's id is its path with as much of its folder's path as makes it unique
+    ("site2/index.txt"; from a/docs, b/docs and c/docs: "story.txt", "docs/story.txt",
+    "c/docs/story.txt"), with a note (it was left out as "already indexed"). So for JSONL
+    records without an id: FILE in FILE:LINE is the file's name, or as much of its path as
+    tells two files of one name apart ("articles.jsonl:1", "2024/articles.jsonl:1")."""
+    taken: dict[str, str] = {}  # id -> the folder it came from (real path)
+    given_as: dict[str, str] = {}  # the folder's real path -> as given
+    real_of: dict[str, str] = {}
     noted: set[str] = set()
     for doc_id, text, path, given in _documents(paths, pattern, text_field, id_field, max_bytes, note):
         if given is not None:
-            first = seen.setdefault(doc_id, given)
-            if first != given and os.path.realpath(first) != os.path.realpath(given):
-                doc_id = display_path(f"{Path(given).name}/{doc_id}")
-                if note and given not in noted:
-                    noted.add(given)
-                    note(f"{given} holds paths that {first} holds too: its documents take ids with the "
-                         f"folder's name where they would collide ({doc_id})")
+            real = real_of.get(given) or real_of.setdefault(given, os.path.realpath(given))
+            given_as.setdefault(real, given)
+            new = _claim(taken, real, _longer_names(doc_id, given))
+            if new != doc_id:
+                if note and real not in noted:
+                    noted.add(real)
+                    note(f"{given} holds paths that {given_as[taken[doc_id]]} holds too: its documents take "
+                         f"ids with the folder's path where they would collide ({new})")
+                doc_id = new
         yield doc_id, text, path
+
+
+def _claim(taken: dict[str, str], owner: str, names: Iterable[str]) -> str:
+    """The first of ``names`` that no other ``owner`` has in ``taken``, claimed for ``owner``."""
+    last = ""
+    for name in names:
+        if taken.setdefault(name, owner) == owner:
+            return name
+        last = name
+    i = 2   # (only where even the absolute path is taken: some JSONL record's id)
+    while taken.setdefault(f"{last}~{i}", owner) != owner:
+        i += 1
+    return f"{last}~{i}"
+
+
+def _longer_names(name: str, folder: str | os.PathLike) -> Iterator[str]:
+    """``name``, then under ever more of ``folder``'s path: "docs/NAME", "c/docs/NAME", ...,
+    the absolute path."""
+    yield name
+    full = Path(os.path.abspath(folder))
+    parts = full.parts
+    for k in range(1, len(parts)):
+        yield display_path("/".join(parts[-k:]) + "/" + name)
+    yield display_path(full.as_posix().rstrip("/") + "/" + name)
 
 
 def _documents(paths, pattern, text_field, id_field, max_bytes, note):
     """:func:`iter_documents`' documents, each with the folder given it was found in (None
     for a file or JSONL named)."""
     from .io import binary_note, walk_files
+    labels: dict[str, str] = {}  # FILE of the JSONL ids FILE:LINE -> the JSONL file (real path)
+
+    def jsonl(f: Path):
+        label = _claim(labels, os.path.realpath(f), _longer_names(f.name, f.parent))
+        if label != f.name and note:
+            note(f"{f} has the name of another JSONL file given: its records without an id take ids "
+                 f"{label}:LINE")
+        return ((*d, None) for d in iter_jsonl(f, text_field, id_field, note, label))
+
     for given in paths:
         root = Path(given)
         if not root.exists():
@@ -976,7 +1175,7 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note):
                 note(f"no files matching {pattern!r} in folder: {given}")
             for f in files:
                 if _is_jsonl(f):
-                    yield from ((*d, None) for d in iter_jsonl(f, text_field, id_field, note))
+                    yield from jsonl(f)
                     continue
                 if not f.name.lower().endswith(".gz") and (binary := binary_note(f)) is not None:
                     if note:
@@ -990,6 +1189,6 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note):
                     continue
                 yield display_path(f.relative_to(root).as_posix()), text, display_path(str(f)), given
         elif _is_jsonl(root):
-            yield from ((*d, None) for d in iter_jsonl(root, text_field, id_field, note))
+            yield from jsonl(root)
         else:
             yield display_path(given), _read_file_text(root, max_bytes), display_path(given), None

@@ -1,0 +1,318 @@
+"""respin index, review fixes: file names with '%', lone surrogates, read-only indexes, a
+long-lived reader after another handle's replace, unique ids (JSONL files and folders of one
+name), a replace by a text too short to fingerprint, and --force builds stopped by SIGTERM
+or writing through a symbolic link.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from respin.index import SourceIndex, fingerprint
+
+TEXTS = {
+    "ministry": "The defense ministry said on Monday that the military aid package would arrive within two "
+                "weeks. Officials said the power plants near the border had been damaged by shelling "
+                "overnight. The White House said the president would speak to reporters later in the day.",
+    "council": "The council of Bristol approved the budget on Tuesday after a debate of more than four hours. "
+               "It will spend 12 million pounds on the schools and the roads of the city, and the mayor "
+               "said that the rest would go to the parks by the end of the year.",
+    "storm": "A storm brought heavy rain and strong winds to the coast of Cornwall on Friday night. Three "
+             "towns were cut off for most of the weekend, and the Met Office said that the worst of it "
+             "was over by Sunday, when the ferries to the Isles of Scilly ran again.",
+    "match": "Arsenal beat Chelsea by two goals to one at the Emirates on Saturday. Bukayo Saka scored in "
+             "the 20th minute and again after the break, and the manager said it was one of the best "
+             "games of his time at the club, though there were still 11 games to play.",
+}
+
+
+def _ids(path) -> list[str]:
+    with SourceIndex.open(path) as idx:
+        return sorted(idx.ids())
+
+
+def test_the_texts_fingerprint_apart():
+    fps = {k: fingerprint(t) for k, t in TEXTS.items()}
+    assert all(len(f) >= 15 for f in fps.values())
+    assert all(not (fps[a] & fps[b]) or len(fps[a] & fps[b]) < 3 for a in fps for b in fps if a < b)
+
+
+# 1. '%' (and '?', '#') in the index's file name ----------------------------------------------
+def test_an_index_whose_name_holds_a_percent_sign_is_that_file(tmp_path, cli):
+    """The SQLite URI escaped only '?' and '#': "a%20b.index" opened "a b.index" (or failed)."""
+    SourceIndex.build(tmp_path / "a b.index", [("storm", TEXTS["storm"])]).close()
+    odd = tmp_path / "a%20b?c#d.index"
+    SourceIndex.build(odd, [("council", TEXTS["council"])]).close()
+    assert _ids(odd) == ["council"] and _ids(tmp_path / "a b.index") == ["storm"]
+    (tmp_path / "m.txt").write_text(TEXTS["match"], encoding="utf-8")
+    ran = cli("index", "add", odd, tmp_path / "m.txt", "-q")
+    assert ran.code == 0, ran.err
+    assert _ids(odd) == sorted(["council", str(tmp_path / "m.txt")]) and _ids(tmp_path / "a b.index") == ["storm"]
+    ran = cli("index", "info", odd, "--format", "json")
+    assert ran.code == 0 and json.loads(ran.out)["documents"] == 2
+
+
+# 2. a lone surrogate in a JSONL text; a failed build leaves no index ---------------------------
+def test_a_lone_surrogate_in_a_jsonl_text_is_indexed(tmp_path, cli):
+    """"\\ud83d" (an emoji cut in half) is valid JSON: the build crashed on it (UTF-8 cannot
+    hold it) and left an empty index that the same command then called "already exists"."""
+    src = tmp_path / "a.jsonl"
+    src.write_text(json.dumps({"id": "s", "text": TEXTS["storm"] + " Great news \ud83d"}) + "\n"
+                   + json.dumps({"id": "m", "text": TEXTS["match"]}) + "\n", encoding="utf-8")
+    assert "\\ud83d" in src.read_text(encoding="utf-8")
+    ran = cli("index", "build", src, "--out", tmp_path / "x.index")
+    assert ran.code == 0 and "2 added" in ran.err, ran.err
+    with SourceIndex.open(tmp_path / "x.index") as idx:
+        assert idx.get("s").text.endswith("Great news \ufffd")
+        assert idx.query(TEXTS["storm"] + " \ud83d")[0].doc_id == "s"
+
+
+def test_a_build_that_fails_before_committing_anything_leaves_no_index(tmp_path, cli, monkeypatch):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text(TEXTS["storm"], encoding="utf-8")
+    out = tmp_path / "x.index"
+
+    def boom(self, *a, **k):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(SourceIndex, "_write_batch", boom)
+    ran = cli("index", "build", tmp_path / "in", "--out", out)
+    assert ran.code != 0 and "boom" in ran.err
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("x.index")]
+
+    def interrupted(self, *a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(SourceIndex, "_write_batch", interrupted)
+    ran = cli("index", "build", tmp_path / "in", "--out", out)
+    assert ran.code == 130 and ran.err == "respin: interrupted: nothing was indexed\n"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("x.index")]
+    monkeypatch.undo()
+    ran = cli("index", "build", tmp_path / "in", "--out", out)
+    assert ran.code == 0 and "1 added" in ran.err, ran.err
+
+
+# 3. an index the user may read but not write -------------------------------------------------
+def _journal_is_wal(path) -> bool:
+    # The file header's read/write versions: 2 in WAL mode, 1 in rollback (DELETE) mode.
+    return Path(path).read_bytes()[18:20] == b"\x02\x02"
+
+
+def test_build_and_add_leave_a_plain_file_and_query_opens_read_only(tmp_path, cli):
+    (tmp_path / "a.txt").write_text(TEXTS["storm"], encoding="utf-8")
+    (tmp_path / "b.txt").write_text(TEXTS["match"], encoding="utf-8")
+    out = tmp_path / "x.index"
+    assert cli("index", "build", tmp_path / "a.txt", "--out", out, "-q").code == 0
+    assert not _journal_is_wal(out)  # a WAL file needs its -shm file: no reading it without writing beside it
+    assert cli("index", "add", out, tmp_path / "b.txt", "-q").code == 0
+    assert not _journal_is_wal(out) and sorted(p.name for p in tmp_path.iterdir() if "index" in p.name) == ["x.index"]
+    SourceIndex.build(tmp_path / "lib.index", [("m", TEXTS["match"])]).close()
+    assert not _journal_is_wal(tmp_path / "lib.index")
+    with SourceIndex.open(out, readonly=True) as idx:
+        assert idx.query(TEXTS["storm"])[0].doc_id == str(tmp_path / "a.txt")
+        from respin.index import IndexPermissionError
+        with pytest.raises(IndexPermissionError, match="cannot write the index"):  # not "damaged"
+            idx.add([("c", TEXTS["council"])])
+
+
+def _as_nobody(argv: list[str]) -> list[str] | None:
+    """``argv`` run as a user who may not write the index (None where this cannot be done)."""
+    if os.geteuid() != 0:
+        return argv
+    setpriv = shutil.which("setpriv")
+    return None if setpriv is None else [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *argv]
+
+
+@pytest.mark.parametrize("wal", [False, True])
+def test_an_index_in_a_folder_the_user_may_not_write_can_be_queried(tmp_path, wal):
+    """Another user's index, a read-only mount: "index file is damaged (attempt to write a
+    readonly database)". An index left in WAL mode (older respin) too."""
+    folder = Path(tempfile.mkdtemp(prefix="respin-ro-"))  # (tmp_path's parents are private)
+    try:
+        index = folder / "x.index"
+        SourceIndex.build(index, [("storm", TEXTS["storm"]), ("match", TEXTS["match"])]).close()
+        if wal:
+            con = sqlite3.connect(index)
+            con.execute("PRAGMA journal_mode=WAL")
+            con.close()
+            assert _journal_is_wal(index)
+        query = folder / "q.txt"
+        query.write_text(TEXTS["match"], encoding="utf-8")
+        os.chmod(index, 0o444)
+        os.chmod(query, 0o444)
+        os.chmod(folder, 0o555)
+        cmd = _as_nobody([sys.executable, "-m", "respin", "index", "query", str(index), str(query)])
+        if cmd is None:
+            pytest.skip("cannot drop root's permissions here (no setpriv)")
+        ran = subprocess.run(cmd, capture_output=True, text=True, cwd="/", env={**os.environ, "HOME": "/"},
+                             timeout=120)
+        if "No module named" in ran.stderr:
+            pytest.skip("respin cannot be imported by another user here")
+        assert ran.returncode == 0 and ran.stdout.split("\t")[2] == "match", ran.stderr
+        ran = subprocess.run(cmd[:-4] + ["index", "add", str(index), str(query), "--replace"], capture_output=True,
+                             text=True, cwd="/", env={**os.environ, "HOME": "/"}, timeout=120)
+        assert ran.returncode == 2 and "cannot write the index" in ran.stderr and "damaged" not in ran.stderr
+        assert "fix the input" not in ran.stderr, ran.stderr
+    finally:
+        os.chmod(folder, 0o755)
+        shutil.rmtree(folder)
+
+
+# 4. a long-lived reader, another handle's add --replace -----------------------------------------
+def test_a_long_lived_reader_searches_the_fingerprints_another_handle_replaced(tmp_path):
+    """The whole-index search kept its copy of the fingerprints while the document count was
+    the same: a replace by another connection went unseen."""
+    path = tmp_path / "a.index"
+    SourceIndex.build(path, [("x", TEXTS["ministry"]), ("c", TEXTS["council"])]).close()
+
+    def no_bands():  # as if no band of the query's signature matched: the whole index is searched
+        con = sqlite3.connect(path)
+        con.execute("DELETE FROM bands")
+        con.commit()
+        con.close()
+
+    no_bands()
+    reader = SourceIndex.open(path)
+    assert reader.query(TEXTS["ministry"])[0].doc_id == "x"  # (the copy is read)
+    with SourceIndex.open(path) as writer:
+        writer.add([("x", TEXTS["storm"])], replace=True)
+    no_bands()
+    got = reader.query(TEXTS["storm"])
+    assert got and got[0].doc_id == "x" and got[0].score == 1.0 and got[0].text == TEXTS["storm"]
+    reader.close()
+
+
+# 5, 6. unique ids: JSONL files of one name, three folders of one name --------------------------
+def test_jsonl_records_without_ids_in_two_files_of_one_name_are_all_indexed(tmp_path, cli):
+    for year, keys in (("2023", ("ministry", "council")), ("2024", ("storm", "match"))):
+        (tmp_path / "jl" / year).mkdir(parents=True)
+        (tmp_path / "jl" / year / "articles.jsonl").write_text(
+            "".join(json.dumps({"text": TEXTS[k]}) + "\n" for k in keys), encoding="utf-8")
+    ran = cli("index", "build", tmp_path / "jl/2023/articles.jsonl", tmp_path / "jl/2024/articles.jsonl",
+              "--out", tmp_path / "x.index")
+    assert ran.code == 0 and "4 added" in ran.err, ran.err
+    assert _ids(tmp_path / "x.index") == ["2024/articles.jsonl:1", "2024/articles.jsonl:2",
+                                          "articles.jsonl:1", "articles.jsonl:2"]
+    ran = cli("index", "build", tmp_path / "jl", "--out", tmp_path / "y.index", "--glob", "*.jsonl")
+    assert ran.code == 0 and "4 added" in ran.err, ran.err
+    ran = cli("index", "query", tmp_path / "y.index", tmp_path / "jl/2023/articles.jsonl", "-q")
+    assert ran.code == 0
+    # The same file given twice is one file: its records are skipped, not renamed.
+    ran = cli("index", "build", tmp_path / "jl/2023/articles.jsonl", tmp_path / "jl/2023/articles.jsonl",
+              "--out", tmp_path / "z.index")
+    assert ran.code == 0 and "2 added, 2 skipped" in ran.err, ran.err
+
+
+def test_three_folders_of_one_name_give_distinct_ids(tmp_path, cli):
+    for parent, key in (("a", "ministry"), ("b", "council"), ("c", "storm")):
+        (tmp_path / parent / "docs").mkdir(parents=True)
+        (tmp_path / parent / "docs" / "story.txt").write_text(TEXTS[key], encoding="utf-8")
+    folders = [tmp_path / p / "docs" for p in "abc"]
+    ran = cli("index", "build", *folders, "--out", tmp_path / "x.index")
+    assert ran.code == 0 and "3 added" in ran.err, ran.err
+    assert _ids(tmp_path / "x.index") == ["c/docs/story.txt", "docs/story.txt", "story.txt"]
+    with SourceIndex.open(tmp_path / "x.index") as idx:
+        assert idx.get("c/docs/story.txt").text == TEXTS["storm"]
+    ran = cli("index", "build", *folders, "--out", tmp_path / "x.index", "--force", "-q")  # the same ids again
+    assert ran.code == 0 and _ids(tmp_path / "x.index") == ["c/docs/story.txt", "docs/story.txt", "story.txt"]
+
+
+# 7. add --replace by a text too short to fingerprint -------------------------------------------
+def test_a_replace_by_a_text_too_short_to_fingerprint_takes_the_old_one_out(tmp_path, cli):
+    path = tmp_path / "a.index"
+    with SourceIndex.build(path, [("doc", TEXTS["ministry"]), ("other", TEXTS["storm"])]) as idx:
+        st = idx.add([("doc", "Withdrawn.")], replace=True)
+        assert (st.empty, st.removed, st.replaced) == (1, 1, 0)
+        assert idx.get("doc") is None and "doc" not in [m.doc_id for m in idx.query(TEXTS["ministry"])]
+        assert len(idx) == 1
+        st = idx.add([("other", "Gone.")])  # (without replace: nothing is taken out)
+        assert (st.empty, st.removed) == (1, 0) and idx.get("other") is not None
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT COUNT(DISTINCT doc) FROM bands").fetchone()[0] == 1
+    con.close()
+    (tmp_path / "other").write_text("Gone.", encoding="utf-8")
+    ran = cli("index", "add", path, tmp_path / "other", "--replace")
+    assert ran.code == 0 and "1 too short to fingerprint (1 of them taken out of the index" not in ran.err
+    SourceIndex.build(tmp_path / "b.index", [(str(tmp_path / "other"), TEXTS["storm"])]).close()
+    ran = cli("index", "add", tmp_path / "b.index", tmp_path / "other", "--replace")
+    assert ran.code == 0 and "1 too short to fingerprint (1 of them taken out of the index" in ran.err, ran.err
+    assert _ids(tmp_path / "b.index") == []
+
+
+# 8. build --force: SIGTERM, stale temporary indexes, a symbolic link -------------------------------
+_STOP_PART_WAY = """
+import os, signal, sys
+import respin.index as I
+real = I.iter_documents
+def docs(*a, **k):
+    for i, d in enumerate(real(*a, **k)):
+        if i == 5:  # after two batches of two were committed to the temporary index
+            os.kill(os.getpid(), signal.SIGTERM)
+        yield d
+I.iter_documents = docs
+I.SourceIndex.add.__kwdefaults__["batch_size"] = 2
+from respin.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="SIGTERM")
+def test_a_force_build_stopped_by_sigterm_leaves_no_temporary_index(tmp_path):
+    out = tmp_path / "x.index"
+    SourceIndex.build(out, [("old", TEXTS["match"])]).close()
+    before = out.read_bytes()
+    new = tmp_path / "new"
+    new.mkdir()
+    for i in range(10):
+        (new / f"{i}.txt").write_text(f"{TEXTS['storm']} Number {i}.", encoding="utf-8")
+    ran = subprocess.run([sys.executable, "-c", _STOP_PART_WAY, "index", "build", str(new), "--out", str(out),
+                          "--force"], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert ran.returncode == 143 and ran.stderr == f"respin: interrupted: {out} is unchanged\n", ran.stderr
+    assert out.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["new", "x.index"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process ids")
+def test_a_force_build_removes_the_temporary_indexes_of_builds_killed_outright(tmp_path, cli):
+    out = tmp_path / "x.index"
+    (tmp_path / "a.txt").write_text(TEXTS["storm"], encoding="utf-8")
+    assert cli("index", "build", tmp_path / "a.txt", "--out", out, "-q").code == 0
+    dead, live = 2 ** 30 + 7, os.getppid()  # (no process has the first: above any pid_max)
+    old = time.time() - 3600
+    for pid, age in ((dead, old), (live, old), (dead + 1, time.time())):
+        for suffix in ("", "-wal", "-shm"):
+            f = tmp_path / f".x.index.tmp-{pid}{suffix}"
+            f.write_bytes(b"x")
+            os.utime(f, (age, age))
+    (tmp_path / ".y.index.tmp-5").write_bytes(b"another index's")
+    os.utime(tmp_path / ".y.index.tmp-5", (old, old))
+    assert cli("index", "build", tmp_path / "a.txt", "--out", out, "--force", "-q").code == 0
+    left = sorted(p.name for p in tmp_path.iterdir() if ".tmp-" in p.name)
+    assert left == [".x.index.tmp-" + n for n in
+                    (f"{dead + 1}", f"{dead + 1}-shm", f"{dead + 1}-wal", f"{live}", f"{live}-shm", f"{live}-wal")] \
+        + [".y.index.tmp-5"], left
+
+
+def test_a_force_build_over_a_symbolic_link_replaces_its_target(tmp_path, cli):
+    (tmp_path / "store").mkdir()
+    real = tmp_path / "store" / "real.index"
+    SourceIndex.build(real, [("old", TEXTS["match"])]).close()
+    link = tmp_path / "link.index"
+    link.symlink_to(Path("store") / "real.index")
+    (tmp_path / "a.txt").write_text(TEXTS["storm"], encoding="utf-8")
+    ran = cli("index", "build", tmp_path / "a.txt", "--out", link, "--force", "-q")
+    assert ran.code == 0, ran.err
+    assert link.is_symlink() and _ids(real) == [str(tmp_path / "a.txt")]
+    assert sorted(p.name for p in (tmp_path / "store").iterdir()) == ["real.index"]
+    SourceIndex.build(link, [("lib", TEXTS["council"])], overwrite=True).close()  # the library's build too
+    assert link.is_symlink() and _ids(real) == ["lib"]
