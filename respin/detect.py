@@ -119,13 +119,15 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
     >>> [f.text for f in lexicon_findings("A counterfeit consciousness-based tool.", [lex])]
     ['counterfeit consciousness']
     """
-    from .tokenize import Document, normalize_many
+    from .tokenize import CODE, CODE_WORD, Document, normalize_many
     lexicons = [x for x in lexicons if x]
     if not lexicons or not text:
         return []
     doc = doc if doc is not None else Document.from_text(text)
     toks = [(t.start, t.end, t.text) for t in doc.tokens]
     keys = normalize_many([t[2] for t in toks])
+    if CODE in doc.token_kinds:  # no phrase is found in Markdown code (tokenize.CODE)
+        keys = [CODE_WORD if kind == CODE else key for key, kind in zip(keys, doc.token_kinds)]
     indexes = [x.phrase_index() for x in lexicons]
     out = _phrases_in(text, toks, keys, lexicons, indexes)
     # Compounds: the same search over their parts, for phrases that reach into one.

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .tokenize import PUNCT, Document, word_key as _lower
+from .tokenize import CODE, CODE_WORD, PUNCT, Document, word_key as _lower
 
 # Function words (and "said", which clean news repeats on purpose) are not judged: only the
 # crudest spinner in the dev pairs swaps them, and their "better candidates" under an
@@ -127,7 +127,7 @@ def scalar_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:
     i_pair = FEATURES.index("pair_delta")
     for s0, s1 in doc.sentences:
         idx = [k for k in range(s0, s1) if toks[k].kind != PUNCT]
-        words = [_lower(toks[k].text) for k in idx]
+        words = [_lower(toks[k].text) if toks[k].kind != CODE else CODE_WORD for k in idx]  # (as Document.lowered)
         sent_rows: dict[int, WordEvidence] = {}
         for pos, k in enumerate(idx):
             w = words[pos]

@@ -38,6 +38,11 @@ from typing import NamedTuple
 import numpy as np
 
 WORD, NUM, PUNCT = "word", "num", "punct"
+# A word or number inside Markdown code (a fenced block, `inline code`): counted as a word,
+# never judged or edited (`SUM(amount)`, `import requests`, `sleep(2)` are no prose: a query
+# restored to `SUM(total)` no longer runs). See :func:`code_regions`.
+CODE = "code"
+CODE_WORD = "<code>"  # what Document.lowered holds for it: no word the model knows
 
 # A line ends at "\r\n", "\r" or "\n", as editors and Python's universal newlines have it
 # (old Mac files end lines with "\r" alone); not at str.splitlines' other breaks (\v, \f,
@@ -472,6 +477,85 @@ def _columns(text: str, offset: int, end: int, identifiers: bool = True) -> tupl
 
 TOKENIZE_CHARS = 1 << 18  # characters tokenised at once by Document.from_text (then cut at a line end)
 
+# A fence opens a code block: three or more backticks or tildes at a line's start (up to three
+# spaces before), an info string after ("```sql"); the block ends at a fence of the same
+# character at least as long, or at the text's end (CommonMark). Inline code: a run of
+# backticks, then text on the same line (at most 400 characters), then a run of as many.
+_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[^\r\n]*", re.M)
+_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)([^\r\n]{0,400}?[^`\r\n])\1(?!`)")  # (bounded: linear)
+
+
+def code_regions(text: str) -> list[tuple[int, int]]:
+    """The spans of Markdown code in ``text``, in order: fenced blocks (fences included) and
+    inline code spans (backticks included).
+
+    >>> t = "Run `sleep 2` first.\\n```sql\\nSELECT SUM(amount)\\n```\\nDone."
+    >>> [t[a:b] for a, b in code_regions(t)]
+    ['`sleep 2`', '```sql\\nSELECT SUM(amount)\\n```']
+    """
+    if "`" not in text and "~~~" not in text:
+        return []
+    blocks, at = [], 0
+    while (m := _FENCE.search(text, at)) is not None:
+        fence = m.group(1)
+        if fence[0] == "`" and "`" in m.group()[m.end(1) - m.start():]:
+            at = m.end()  # "```a``` b": inline code, not a fence (CommonMark)
+            continue
+        close = re.compile(rf"^[ ]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.M).search(text, m.end())
+        end = close.end() if close else len(text)
+        if not _reads_as_prose(text[m.end():close.start() if close else end]):
+            blocks.append((m.start(), end))
+        at = end + 1
+    out, b0 = [], 0
+    for a, b in blocks + [(len(text), len(text))]:
+        out += [m.span() for m in _INLINE_CODE.finditer(text, b0, a) if len(m.group(2).split()) <= 6]
+        if a < b:
+            out.append((a, b))
+        b0 = b
+    return out
+
+
+# Characters code is made of and prose hardly holds: a block with as few of them as prose
+# has, whose lines end as sentences do or whose words are all words, is prose in a fence,
+# and judged (else wrapping a spun article in ``` would hide it).
+_CODE_CHARS = frozenset("{}[]()=;<>_$#\\|*+^@&%`~")
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*$")
+
+
+def _reads_as_prose(block: str) -> bool:
+    """Whether a fenced block's text reads as prose (see :data:`_CODE_CHARS`).
+
+    >>> _reads_as_prose("SELECT region, SUM(amount) AS total\\nFROM sales GROUP BY region;")
+    False
+    >>> _reads_as_prose("The mayor mentioned on Monday that the street would shut for repairs next spring, "
+    ...                 "and that buses would run instead.\\nResidents welcomed the plan.")
+    True
+    """
+    words = block.split()
+    if len(words) < 12:
+        return False
+    chars = "".join(words)
+    if sum(c in _CODE_CHARS for c in chars) > 0.02 * len(chars):
+        return False
+    lines = [x.strip() for x in block.splitlines() if x.strip()]
+    ends = sum(bool(_SENTENCE_END.search(x)) for x in lines)
+    plain = sum(w.strip(".,;:!?\"'“”‘’()").isalpha() for w in words)
+    return ends >= 0.5 * len(lines) or plain >= 0.9 * len(words)
+
+
+def _mark_code(text: str, cols: tuple) -> tuple:
+    """Columns with the words and numbers inside :func:`code_regions` of kind :data:`CODE`."""
+    texts, starts, ends, kinds, is_word = cols
+    regions = code_regions(text)
+    if not regions:
+        return cols
+    kinds = list(kinds)
+    for a, b in regions:
+        for i in range(bisect_left(starts, a), bisect_left(starts, b)):
+            if kinds[i] != PUNCT:
+                kinds[i] = CODE
+    return texts, starts, ends, kinds, is_word
+
 
 def _columns_by_lines(text: str, identifiers: bool = True) -> tuple[list[str], list[int], list[int], list[str], bytes]:
     """:func:`_columns` of the whole text, found in pieces of about :data:`TOKENIZE_CHARS`
@@ -541,7 +625,10 @@ class Document:
         # (strings only, no cycles) would set off collections of everything the process
         # holds (the loaded model), which cost as much as the tokenising.
         with gc_paused():
-            texts, starts, ends, doc.token_kinds, doc._word_mask = _columns_by_lines(text, identifiers)
+            cols = _columns_by_lines(text, identifiers)
+            if identifiers:  # (as judged and edited without a source; a source aligns code too)
+                cols = _mark_code(text, cols)
+            texts, starts, ends, doc.token_kinds, doc._word_mask = cols
         doc.token_texts, doc.token_starts, doc.token_ends = texts, starts, ends
         if not texts:
             return doc
@@ -602,6 +689,10 @@ class Document:
             # which ends str.lower's only context rule, a final sigma, as a string end does,
             # and with which no character composes).
             self._lowered = nfc(_folded("\n".join(texts).lower().replace("’", "'"))).split("\n") if texts else []
+            if CODE in self.token_kinds:  # (code is no word to judge: see CODE)
+                for k, kind in enumerate(compress(self.token_kinds, self._is_word())):
+                    if kind == CODE:
+                        self._lowered[k] = CODE_WORD
         return self._lowered
 
     def _is_word(self) -> bytes:

@@ -140,3 +140,29 @@ def test_a_dozen_may_still_be_twelve():
     from respin.evidence import NUMBER_VALUE
     assert NUMBER_VALUE["dozen"] == NUMBER_VALUE["twelve"]
     assert NUMBER_VALUE["first"] != NUMBER_VALUE["one"] and NUMBER_VALUE["twentieth"] != NUMBER_VALUE["twenty"]
+
+
+def test_markdown_code_is_never_judged_or_edited():
+    """A Markdown SQL block was judged spun (0.87) with `SUM ==> TOTAL`, and restore at 0.5
+    rewrote `SUM(amount)` to `SUM(total)`; `import requests` was flagged (review). Code in
+    fences and `inline code` is counted, never judged or edited; prose put in a fence is."""
+    import respin
+    from respin.tokenize import code_regions
+    sql = ("Our monthly report uses this query.\n\n```sql\nSELECT region, SUM(amount) AS total\nFROM sales\n"
+           "WHERE amount > 0\nGROUP BY region\nORDER BY total DESC;\n```\n\nRun `respin check report.txt` after it.\n")
+    report = respin.check(sql)
+    assert not report.findings
+    assert respin.restore(sql, min_confidence=0.0).text == sql
+    (a, b), = [r for r in code_regions(sql) if "SELECT" in sql[r[0]:r[1]]]
+    assert sql[a:b].startswith("```sql") and sql[a:b].endswith("```")
+    # prose wrapped in a fence is judged as prose: no hiding a spun article that way
+    from conftest import SEEDS_DIR
+    spun = next(SEEDS_DIR.glob("003_*.txt")).read_text(encoding="utf-8")
+    fenced = "```\n" + spun + "\n```\n"
+    assert not code_regions(fenced)
+    plain = respin.check(spun)
+    assert len(plain.findings) > 20 and respin.check(fenced).spun
+    assert [f.text for f in respin.check(fenced).findings] == [f.text for f in plain.findings]
+    # a sentence in backticks is no inline code either
+    first = spun.split(". ")[0] + "."
+    assert len(first.split()) > 6 and not code_regions("`" + first + "`")
