@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
-                 is_batch_output, isatty, legacy_note, not_regular, os_reason, read_text, remove_tree,
+                 is_batch_output, isatty, legacy_note, not_regular, os_reason, read_at_most, read_text, remove_tree,
                  skip_batch_outputs, make_dirs, starts_marked, utf8_stream, walk, write_atomic, READ_ERRORS)
 from .io import _over, _size  # one wording of sizes in every message
 
@@ -125,26 +125,30 @@ def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | 
 
 def process_record(text, *, id=None, path: str | None = None, restore: bool = True, model=None,
                    index=None, threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES,
-                   min_confidence: float | None = None, lexicons=()) -> dict:
+                   min_confidence: float | None = None, lexicons=(), spun_only: bool = False) -> dict:
     """Check one text (and restore it) into a result dict (see the module docs for the keys).
 
     ``text`` is a ``str`` (or ``bytes``, decoded like a file). ``model`` is a model folder
     (default: the shipped model), ``index`` an open :class:`respin.index.SourceIndex` or
     None: with it, the best-matching indexed document is the source to restore against.
     ``min_confidence`` and ``lexicons`` (:class:`respin.swaps.SwapLexicon` objects) restore
-    as :func:`respin.restore` does with them. Never raises for a bad record (too large, not
-    text, not a string): the result says what is wrong in ``error``; an empty or very short
-    text is checked (score 0) with a ``note`` that it was not judged. A missing or broken
+    as :func:`respin.restore` does with them. With ``spun_only`` the model's edits are applied
+    only to a text judged spun (``respin batch --restore-spun-only``): another keeps its text,
+    its would-be edits listed in ``suggestions``; edits from a source are applied all the same.
+    Never raises for a bad record (too large, not text, not a string): the result says what
+    is wrong in ``error``; an empty or very short text is checked (score 0) with a ``note``
+    that it was not judged. A missing or broken
     model raises :class:`respin.model.ModelError`: that is no record's fault.
     """
     return process_records([text], ids=[id], paths=[path], restore=restore, model=model, index=index,
                            threshold=threshold, max_size=max_size, min_confidence=min_confidence,
-                           lexicons=lexicons)[0]
+                           lexicons=lexicons, spun_only=spun_only)[0]
 
 
 def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=None, index=None,
                     threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES, pool: bool = True,
-                    min_confidence: float | None = None, lexicons=(), copies: bool = False) -> list[dict]:
+                    min_confidence: float | None = None, lexicons=(), copies: bool = False,
+                    spun_only: bool = False) -> list[dict]:
     """:func:`process_record` for several texts, checked together (the same results as one
     by one, faster). With ``pool`` (texts from one site, one spinner) the restoration of the
     texts without a source pools the decoder's evidence over all of them
@@ -153,7 +157,8 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
     is restored from the others instead (:func:`respin.restore_cluster`; an empty text, or
     one left alone, is restored by the model). ``ids`` and ``paths`` (default None) go into
     the results, one result per text, in order; ``min_confidence`` and ``lexicons`` as for
-    :func:`respin.restore_many`."""
+    :func:`respin.restore_many`; ``spun_only`` as for :func:`process_record` (the edits of a
+    text restored from its copies are applied all the same)."""
     import respin
     from .model import ModelError
 
@@ -170,6 +175,7 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
         pooled, notes, others = _restore_copies(cluster, [checked[k][0] for k in cluster], ids, model,
                                                 min_confidence, lexicons)
         together = [k for k in together if k not in pooled and k not in others]
+    from_copies = set(pooled) | set(others)  # (restored from the copies: spun_only leaves those alone)
     if together:
         try:
             # The reports are the checks' (one evidence pass, the costly part, instead of two).
@@ -185,7 +191,8 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
             pass
     out = [c if isinstance(c, dict) else
            _guarded(i, p, _result, *c, id=i, path=p, restore=restore, model=model, restored=pooled.get(k),
-                    min_confidence=min_confidence, lexicons=lexicons, copies=others.get(k))
+                    min_confidence=min_confidence, lexicons=lexicons, copies=others.get(k),
+                    spun_only=spun_only and k not in from_copies)
            for k, (c, i, p) in enumerate(zip(checked, ids, paths))]
     for k, note in notes.items():
         if out[k]["error"] is None:
@@ -272,10 +279,11 @@ def _checked(text, id, path, model, index, threshold, max_size, check=True):
 
 
 def _result(text, match, report, note=None, *, id, path, restore, model, restored=None, min_confidence=None,
-            lexicons=(), copies=None) -> dict:
+            lexicons=(), copies=None, spun_only=False) -> dict:
     """The result dict of a checked record; ``restored``: its restoration when already made
     (pooled), else it is restored here: against its source, from ``copies`` (other spun
-    copies of its article), or alone by the model."""
+    copies of its article), or alone by the model. ``spun_only``: a model restoration of a
+    text not judged spun applies nothing (its edits become suggestions)."""
     import respin
     r = None
     if restore:
@@ -288,10 +296,16 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
                                                report=report))
     if lexicons:  # as check --lexicon: its phrases among the findings
         report = respin._with_lexicons(respin._model(model), [report], [text], lexicons)[0]
+    edits, suggestions = ([], []) if r is None else (r.edits, r.suggestions)
+    restored_text = None if r is None else r.text
+    if spun_only and r is not None and match is None and copies is None and not report.spun and edits:
+        # The model's edits of a text judged clean are likelier wrong than right (at
+        # --min-confidence 0.5 most of them): kept as suggestions, in text order, and the
+        # text as it was (no edit to replay).
+        edits, suggestions, restored_text = [], sorted([*edits, *suggestions], key=lambda e: e.start), text
     return {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
-            "findings": [f.to_dict() for f in report.findings], "restored": None if r is None else r.text,
-            "edits": [] if r is None else [e.to_dict() for e in r.edits],
-            "suggestions": [] if r is None else [e.to_dict() for e in r.suggestions],
+            "findings": [f.to_dict() for f in report.findings], "restored": restored_text,
+            "edits": [e.to_dict() for e in edits], "suggestions": [e.to_dict() for e in suggestions],
             "source": None if match is None else {"id": match.doc_id, "score": float(match.score)},
             "error": None,
             "note": _notes(note, None if report.judged else "not judged: empty text" if not text.strip()
@@ -308,7 +322,7 @@ def _open_index(index):
 def check_records(records: Iterable, text_field: str = "text", id_field: str = "id", restore: bool = False,
                   model=None, *, threshold: float | None = None, index=None,
                   max_size: int = DEFAULT_MAX_BYTES, min_confidence: float | None = None,
-                  lexicons=()) -> Iterator[dict]:
+                  lexicons=(), spun_only: bool = False) -> Iterator[dict]:
     """Check (and with ``restore=True`` restore) each record, lazily, in order.
 
     ``records`` is any iterable (a list, a generator, ``df.to_dict("records")``) of dicts
@@ -319,7 +333,7 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
     yields a result with ``error`` set; the generator goes on. ``index`` is a
     :class:`respin.index.SourceIndex` or the path of one (``respin index``).
     ``min_confidence`` and ``lexicons`` (:class:`respin.swaps.SwapLexicon` objects) restore
-    as :func:`respin.restore` does with them.
+    as :func:`respin.restore` does with them; ``spun_only`` as for :func:`process_record`.
     """
     idx = _open_index(index)
     for n, rec in enumerate(records):
@@ -337,7 +351,8 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
             yield error_result(n, None, f"record is neither a dict nor a string (got {type(rec).__name__})")
             continue
         yield process_record(text, id=rid, restore=restore, model=model, index=idx, threshold=threshold,
-                             max_size=max_size, min_confidence=min_confidence, lexicons=lexicons)
+                             max_size=max_size, min_confidence=min_confidence, lexicons=lexicons,
+                             spun_only=spun_only)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -393,7 +408,6 @@ def task_id(task, text_field: str, id_field: str):
 
 
 def _open_binary(path: str):
-    import gzip
     if path == "-":
         if isatty(sys.stdin):  # else a user at a terminal sees nothing happen (as check - says)
             print("respin: reading JSON Lines from standard input, one record a line (end it with Ctrl-D, "
@@ -407,7 +421,64 @@ def _open_binary(path: str):
             f.seek(0)
         else:  # a named pipe, <(zcat ...): what was read to look is put back in front
             f = io.BufferedReader(_Prefixed(head, f))
-    return utf8_stream(gzip.GzipFile(fileobj=f, mode="rb") if head == b"\x1f\x8b" else f)
+    return _decoded(f, head)
+
+
+def _decoded(f, head: bytes):
+    """The bytes of JSON Lines in stream ``f`` that begins with ``head``: decompressed if it
+    is gzip, and in UTF-8 (:func:`respin.io.utf8_stream`)."""
+    import gzip
+    return utf8_stream(gzip.GzipFile(fileobj=f, mode="rb") if head[:2] == b"\x1f\x8b" else f)
+
+
+# How much of a pipe named as the input (without --input-format) is read to see what it holds.
+SNIFF_BYTES = 1 << 20
+
+
+def _sniff_pipe(path: str) -> tuple[str, object] | None:
+    """("jsonl" or "file", a binary stream of all its bytes) of a named pipe or device named as
+    the input without --input-format (``<(zcat crawl.jsonl.gz)``), or None if it cannot be
+    opened (its error result says why). JSON Lines if its first non-blank line is a JSON
+    object (gzip or not), else one text file: read as one text, a crawl was one document
+    (and too large, the advice to raise --max-size made it so). A pipe cannot be read
+    twice: what was read to look is put back in front of the rest."""
+    try:
+        raw = open(path, "rb", buffering=0)
+    except OSError:
+        return None
+    head, whole, jsonl = b"", False, None
+    try:
+        while jsonl is None:
+            got = raw.read(1 << 16)  # what the writer has written so far (one read)
+            whole = not got
+            head += got or b""
+            jsonl = _jsonl_head(head, whole)
+    except OSError:
+        jsonl = False  # (the error comes again where the file is read, and is its result's)
+    f = io.BufferedReader(_Prefixed(head, raw))
+    return ("jsonl", _decoded(f, head)) if jsonl else ("file", f)
+
+
+def _jsonl_head(head: bytes, whole: bool) -> bool | None:
+    """Whether ``head``, the start of a stream (all of it if ``whole``), is JSON Lines: its
+    first non-blank line a JSON object (one longer than SNIFF_BYTES: if it starts like one);
+    None: too little read yet to tell."""
+    more = None if not whole and len(head) < SNIFF_BYTES else False
+    try:
+        lines = _decoded(io.BufferedReader(io.BytesIO(head)), head)
+        while line := lines.readline(SNIFF_BYTES):
+            first = line.removeprefix(codecs.BOM_UTF8).strip()
+            if not first:
+                continue
+            if not line.endswith(b"\n") and not whole:
+                return first.startswith(b'{"') if more is False else None
+            try:
+                return isinstance(json.loads(first), dict)
+            except (ValueError, RecursionError):
+                return False
+    except READ_ERRORS:  # a gzip stream cut where ``head`` ends (or no gzip at all)
+        pass
+    return more
 
 
 class _Prefixed(io.RawIOBase):
@@ -438,12 +509,13 @@ class _Prefixed(io.RawIOBase):
 INPUT_CUT = "cannot read the input"
 
 
-def iter_jsonl(path: str, max_size: int) -> Iterator[tuple]:
-    """Tasks of a JSONL file (``.gz`` or not, ``-`` for stdin); blank lines are not records.
-    A line is read with a bounded buffer: a too-long line becomes an error record."""
+def iter_jsonl(path: str, max_size: int, stream=None) -> Iterator[tuple]:
+    """Tasks of a JSONL file (``.gz`` or not, ``-`` for stdin; ``stream``: its bytes, already
+    open, from :func:`_sniff_pipe`); blank lines are not records. A line is read with a
+    bounded buffer: a too-long line becomes an error record."""
     # JSON escapes (\\uXXXX) may take 6 bytes per byte of text; readline takes at most sys.maxsize
     limit = min(6 * max_size + 1024, sys.maxsize)
-    f = _open_binary(path)
+    f = _open_binary(path) if stream is None else stream
     try:
         lineno = 0
         while True:
@@ -578,28 +650,47 @@ def _json_lines(path: Path) -> bool:
 
 
 def iter_tasks(kind: str, path: str, *, glob: str = "*.txt", max_size: int = DEFAULT_MAX_BYTES,
-               exclude: str | None = None, note=None) -> Iterator[tuple]:
+               exclude: str | None = None, note=None, stream=None) -> Iterator[tuple]:
+    """The tasks of an input (``stream``: a pipe's bytes, from :func:`_sniff_pipe`)."""
     if kind == "jsonl":
-        return iter_jsonl(path, max_size)
+        return iter_jsonl(path, max_size, stream)
     if kind == "folder":
         return iter_folder(path, glob, exclude, note)
     if kind == "list":
         return iter_list(path)
-    return _single_file(path, max_size)
+    return _single_file(path, max_size, stream)
 
 
-def _single_file(path: str, max_size: int) -> Iterator[tuple]:
+def _single_file(path: str, max_size: int, stream=None) -> Iterator[tuple]:
     """The task of the one file named as the input. A named pipe or device there (``<(cmd)``)
     is what the user asked to read, as ``respin check`` reads it: it is read here, once (a
-    worker process could not open this process's descriptor)."""
-    if not not_regular(path):
+    worker process could not open this process's descriptor); ``stream``: its bytes, already
+    open (:func:`_sniff_pipe`)."""
+    if stream is None and not not_regular(path):
         yield ("file", Path(path).name, path, None, None)
         return
-    got = read_record_file(path, max_size, regular_only=False)
+    got = read_record_file(path, max_size, regular_only=False) if stream is None else _read_stream(stream, path,
+                                                                                                   max_size)
     if isinstance(got, _RecordError):
         yield ("error", Path(path).name, path, str(got), None)
     else:
         yield ("text", Path(path).name, path, got, None)
+
+
+def _read_stream(f, path: str, max_size: int):
+    """:func:`read_record_file` of a pipe already open (``f``, closed here)."""
+    try:
+        with f:
+            data = read_at_most(f, max_size + 1)
+    except OSError as e:
+        return _RecordError(f"cannot read input file ({os_reason(e)}): {path}")
+    if len(data) > max_size:  # (read_text's words)
+        return _RecordError(f"input file is too large (> {_size(max_size)} limit; raise it with --max-size): {path}")
+    try:
+        text, encoding = decode(data, path)
+    except InputError as e:
+        return _RecordError(str(e))
+    return text, legacy_note(encoding)
 
 
 def count_records(kind: str, path: str, glob: str, exclude: str | None) -> int | None:
@@ -651,6 +742,7 @@ class Options:
     return_mirror: bool = False     # ...or send them back (the dask engine: workers may not share a disk)
     min_confidence: float | None = None  # restore: apply edits at least this sure (None: the model's threshold)
     lexicons: tuple = ()            # restore: SwapLexicon objects (respin learn), sent to the workers as they are
+    spun_only: bool = False         # restore: apply the model's edits to records judged spun only
 
     def __post_init__(self):
         from .swaps import SwapLexicon
@@ -665,7 +757,7 @@ class Options:
                 "model": self.model, "corpus": self.corpus, "threshold": self.threshold,
                 "max_size": self.max_size, "pool_by": self.pool_by, "copies_by": self.copies_by,
                 "min_confidence": self.min_confidence,
-                "lexicons": [lexicon_identity(x) for x in self.lexicons]}
+                "lexicons": [lexicon_identity(x) for x in self.lexicons], "restore_spun_only": self.spun_only}
 
 
 def lexicon_identity(lex) -> dict:
@@ -737,7 +829,8 @@ def _results_of(tasks: list, opts: Options, index, pool: bool = True) -> list[di
     done = process_records([r[2] for r in ok], ids=[r[0] for r in ok], paths=[r[1] for r in ok],
                            restore=opts.restore, model=opts.model, index=index, threshold=opts.threshold,
                            max_size=opts.max_size, pool=pool, min_confidence=opts.min_confidence,
-                           lexicons=_lexicons_for(opts), copies=pool and opts.copies_by is not None)
+                           lexicons=_lexicons_for(opts), copies=pool and opts.copies_by is not None,
+                           spun_only=opts.spun_only)
     for r, (_, _, _, note) in zip(done, ok):
         if note and r["error"] is None:  # how the file was decoded, before what its check says
             r["note"] = _notes(note, r["note"])
@@ -795,8 +888,8 @@ def _displayable(value):
 
 def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
               skip: int = 0) -> tuple[list[bytes], list[int], list, list, str | None]:
-    """Process ``tasks``: (JSON lines, :func:`_stats` of their results, mirrors, their ids,
-    stop).
+    """Process ``tasks``: (JSON lines, :func:`_stats` of their results and a 7th count, those
+    without the --text-field field, mirrors, their ids, stop).
 
     Runs in a worker (or in this process). ``pools``: the sizes of the runs of ``tasks``
     restored together, or from each other with ``opts.copies_by`` (None: each alone). The
@@ -816,6 +909,8 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
             results += _results_of(tasks[at:at + n], opts, index)
             at += n
     lines, stats, mirrors, ids = [], _stats(), [], []
+    missing = f"record has no {opts.text_field!r} field"  # (a misspelt --text-field: said once, at the end)
+    no_text = 0
     for task, r in zip(tasks[skip:], results[skip:]):
         rel = task[4]
         if rel is not None and r["restored"] is not None:
@@ -826,11 +921,12 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
             elif opts.mirror_dir:
                 err = write_mirror(opts.mirror_dir, rel, mirrored)
                 if err:
-                    return lines, stats, mirrors, ids, err
+                    return lines, stats + [no_text], mirrors, ids, err
         lines.append(_line(r))
         _stats(r, stats)
+        no_text += (r["error"] or "").startswith(missing)
         ids.append(r["id"])
-    return lines, stats, mirrors, ids, None
+    return lines, stats + [no_text], mirrors, ids, None
 
 
 def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
@@ -987,12 +1083,15 @@ class ResultWriter:
         self.sync_every = sync_every
         self.last_sync = time.monotonic()
 
-    def write(self, lines: list[bytes]) -> None:
+    def write(self, lines: list[bytes]) -> bool:
+        """Append ``lines``; whether they are now synced to disk (about once a second)."""
         try:
             self.f.write(b"".join(lines))
             self.f.flush()
             if time.monotonic() - self.last_sync >= self.sync_every:
                 self.sync()
+                return True
+            return False
         except OSError as e:  # disk full, quota, I/O error: say which file, and how to go on
             raise RunError(f"cannot write {self.f.name} ({os_reason(e)}): the results so far are kept; "
                            "make room and continue with --resume") from None
@@ -1044,6 +1143,68 @@ def scan_results(path: str) -> tuple[list, list[int]]:
     return ids, stats
 
 
+def _last_lines(path: str, n: int) -> tuple[int, list[bytes]]:
+    """(where they begin, the last ``n`` lines) of a results file that ends with a newline."""
+    with open(path, "rb") as f:
+        end = pos = f.seek(0, os.SEEK_END)
+        buf = b""
+        while pos > 0 and buf.count(b"\n") <= n:
+            start = max(0, pos - (1 << 16))
+            f.seek(start)
+            buf = f.read(pos - start) + buf
+            pos = start
+    lines = [x + b"\n" for x in buf.split(b"\n")[:-1]][-n:] if n else []  # (JSON escapes a \r)
+    return end - sum(map(len, lines)), lines
+
+
+def _truncate(path: str, size: int) -> None:
+    with open(path, "r+b") as f:
+        f.truncate(size)
+        f.flush()
+        os.fsync(f.fileno())
+
+
+def _drop_results(path: str, n: int) -> list[dict]:
+    """Remove the last ``n`` results of a results file; return them."""
+    at, lines = _last_lines(path, n)
+    _truncate(path, at)
+    return [json.loads(x) for x in lines]
+
+
+def _drop_cut_result(path: str) -> dict | None:
+    """--resume: remove the last result if it is the record where a cut-short input could
+    be read no further (INPUT_CUT; a .gz still downloading): it is no record's result, and
+    that record is read again, the file complete now or not. The removed result, or None."""
+    _, last = _last_lines(path, 1)
+    try:
+        r = json.loads(last[0]) if last else None
+    except ValueError:
+        return None
+    if isinstance(r, dict) and r.get("path") is None and str(r.get("error") or "").startswith(INPUT_CUT):
+        return _drop_results(path, 1)[0]
+    return None
+
+
+def _grouping_notes(opts: Options, groups: _Groups, records: int) -> list[str]:
+    """What --pool-by/--copies-by KEY did not do, which the results do not show: no record
+    had the key (a misspelt field), or the input is not sorted by it."""
+    if not (opts.pool_by or opts.copies_by) or not records:
+        return []
+    flag, key = ("--pool-by", opts.pool_by) if opts.pool_by else ("--copies-by", opts.copies_by)
+    nothing = "nothing was pooled" if opts.pool_by else "no record was restored from copies"
+    out = []
+    if not groups.keyed:
+        out.append(f"{flag} {key}: no record has field {key!r}: {nothing}" if key != "dir"
+                   else f"{flag} dir: {nothing}")
+    if groups.back:
+        by = "folder" if key == "dir" else key
+        n = groups.back
+        out.append(f"{flag} {key}: records of one group must be adjacent: sort the input by {by}; {n:,} "
+                   f"group{'' if n == 1 else 's'} came back after other records (each run "
+                   f"{'pooled' if opts.pool_by else 'restored from its copies'} alone)")
+    return out
+
+
 def pool_key(task, pool_by: str):
     """The site of a task for ``--pool-by`` (or its article for ``--copies-by``;
     ``"dir"``: a file's folder; else the value of that JSONL field), or None: a record
@@ -1061,13 +1222,34 @@ def pool_key(task, pool_by: str):
     return None if value is None else json.dumps(value, sort_keys=True)
 
 
-def _pools(tasks: Iterator, pool_by: str, cap: int | None = None) -> Iterator[list]:
+class _Groups:
+    """What the keys of --pool-by/--copies-by were, for the notes that say when grouping did
+    nothing, since the results cannot show it: how many records had a key (none: a misspelt
+    field), and how many keys came back after other records (a group is a run of consecutive
+    records: the input is not sorted by the key)."""
+
+    def __init__(self):
+        self.keyed = self.back = 0
+        self.seen, self.backs, self.run = _Hashes(), _Hashes(), None
+
+    def saw(self, key) -> None:
+        if key is not None and key != self.run:
+            h = _hash64(key)
+            if self.seen.add_many([h])[0] and not self.backs.add_many([h])[0]:
+                self.back += 1
+        self.keyed += key is not None
+        self.run = key  # (a record without the key ends the run: the next one starts a new group)
+
+
+def _pools(tasks: Iterator, pool_by: str, cap: int | None = None, groups: _Groups | None = None) -> Iterator[list]:
     """Runs of consecutive tasks with the same key, at most ``cap`` long (default POOL_MAX):
     they depend on the input order alone, so every run (resumed, any --jobs or engine)
-    pools alike."""
+    pools alike. ``groups`` sees every key."""
     cap, pool, last = cap or POOL_MAX, [], None
     for t in tasks:
         key = pool_key(t, pool_by)
+        if groups is not None:
+            groups.saw(key)
         if pool and (key is None or key != last or len(pool) >= cap):
             yield pool
             pool = []
@@ -1077,26 +1259,125 @@ def _pools(tasks: Iterator, pool_by: str, cap: int | None = None) -> Iterator[li
         yield pool
 
 
-def _resume_point(pools: Iterator[list], done_ids: list, opts: Options, results) -> tuple[Iterator[list], int]:
-    """Check that the results so far are those of the input's first records; return (the
-    pools still to run, how many records of the first one are written). A run stopped in
-    the middle of a pool redoes that pool (each of its restorations depends on all its
-    records) and writes only its missing records."""
+def _task_digest(task) -> tuple[bytes, bytes] | None:
+    """What ``--resume`` compares of a record besides its id, (kind, bytes): a JSONL line's
+    bytes (the very object: no copy), a file's path, size and modification time (the files
+    are read in the workers, not here), a text read here (a pipe), an error's message. None
+    for the record where a cut-short input could be read no further (INPUT_CUT): it is no
+    record of the input, and --resume reads it again."""
+    kind, _, path, payload, _ = task
+    if kind == "json":
+        return b"j", payload
+    if kind == "file":
+        try:
+            st = os.stat(path)
+            return b"f", f"{st.st_size} {st.st_mtime_ns} ".encode("ascii") + os.fsencode(path)
+        except (OSError, ValueError):  # (a missing file: its error result says so; a changed one differs)
+            return b"f", b"? " + os.fsencode(path)
+    if kind == "text":
+        return b"t", payload[0].encode("utf-8", "surrogatepass") + b"\0" + (payload[1] or "").encode("utf-8")
+    if isinstance(payload, str) and payload.startswith(INPUT_CUT):
+        return None
+    return b"e", str(payload).encode("utf-8", "surrogatepass")
+
+
+class _InputHash:
+    """A running hash of the records whose results are written, in input order
+    (:func:`_task_digest` of each): run.json's ``input_hash``, ``{"records": N, "sha256": ...}``.
+    --resume recomputes it over the input's first N records and refuses an input whose
+    records changed though their ids did not (a re-export: ids are line numbers). Hashing
+    bytes already read costs ~1 s per GB."""
+
+    def __init__(self, records: int = 0, h=None):
+        self.records, self.h = records, h or hashlib.sha256()
+
+    def add(self, digest: tuple[bytes, bytes] | None) -> None:
+        self.add_many((digest,))
+
+    def add_many(self, digests) -> None:
+        parts = []
+        for d in digests:
+            if d is not None:
+                parts += (b"%s%d:" % (d[0], len(d[1])), d[1])  # (the length: no two records read as one)
+        self.h.update(b"".join(parts))
+        self.records += len(parts) // 2
+
+    def copy(self) -> "_InputHash":
+        return _InputHash(self.records, self.h.copy())
+
+    def state(self) -> dict:
+        return {"records": self.records, "sha256": self.h.hexdigest()}
+
+
+def _changed(results, before: dict) -> InputError:
+    return InputError(f"cannot --resume: the input changed: its first {before['records']:,} records are not those "
+                      f"that the results in {results} were made from (use --force to start over)")
+
+
+def _resume_point(pools: Iterator[list], done_ids: list, opts: Options, results, hashed: _InputHash | None = None,
+                  before: dict | None = None, redo_pool: bool = False) -> tuple[Iterator[list], int, int]:
+    """Check that the results so far are those of the input's first records (their ids, and
+    with ``before``, the earlier run's :class:`_InputHash` state, the records themselves);
+    return (the pools still to run, how many records of the first one are written, how many
+    of the results must be dropped). ``hashed`` takes the records that stay written. A run
+    stopped in the middle of a pool redoes that pool (each of its restorations depends on
+    all its records) and writes only its missing records; with ``redo_pool`` (the input was
+    cut short there: the pool was cut with it) it drops and rewrites that pool's results."""
+    hashed = hashed if hashed is not None else _InputHash()
+
+    def take(digests):
+        for d in digests:
+            hashed.add(d)
+            if before is not None and hashed.records == before["records"]:
+                if hashed.h.hexdigest() != before["sha256"]:
+                    raise _changed(results, before)
+
     n = 0
     pools = iter(pools)
     for pool in pools:
+        digests = []  # taken at the end of the pool: with redo_pool, the last one's results are dropped
         for k, t in enumerate(pool):
             if n == len(done_ids):
-                return itertools.chain([pool], pools), k
+                drop = k if redo_pool else 0
+                take(digests[:k - drop])
+                rest = itertools.chain([pool], pools)
+                if before is not None and hashed.records < before["records"]:
+                    rest = _check_ahead(rest, k - drop, hashed, before, results)
+                return rest, k - drop, drop
+            if t[0] == "error" and isinstance(t[3], str) and t[3].startswith(INPUT_CUT):
+                raise InputError(f"cannot --resume: the input now ends early, at record {n + 1:,} ({t[3]}), and "
+                                 f"{results} has {len(done_ids):,} results (use --force to start over)")
             got = task_id(t, opts.text_field, opts.id_field)
             if got != done_ids[n] and display_path(str(got)) != display_path(str(done_ids[n])):
                 raise InputError(f"cannot --resume: result {n + 1:,} is for id {done_ids[n]!r} but the input's "
                                  f"record {n + 1:,} has id {got!r}: the input changed (use --force to start over)")
+            digests.append(_task_digest(t))
             n += 1
+        take(digests)
     if n < len(done_ids):
         raise InputError(f"cannot --resume: {results} has {len(done_ids):,} results but the input "
                          f"only {n:,} records (use --force to start over)")
-    return iter(()), 0
+    if before is not None and hashed.records < before["records"]:
+        raise _changed(results, before)
+    return iter(()), 0, 0
+
+
+def _check_ahead(pools: Iterator[list], skip: int, hashed: _InputHash, before: dict, results) -> Iterator[list]:
+    """``pools``, once the input's first ``before["records"]`` records (more than the results
+    hold: results.jsonl was cut after run.json was written) are found to be those the
+    earlier run read. The pools read to see it are kept to be run (their tasks only: a
+    JSONL line or a file's name)."""
+    probe, held = hashed.copy(), []
+    for pool in pools:
+        held.append(pool)
+        for t in pool[skip:]:
+            probe.add(_task_digest(t))
+            if probe.records == before["records"]:
+                if probe.h.hexdigest() != before["sha256"]:
+                    raise _changed(results, before)
+                return itertools.chain(held, pools)
+        skip = 0
+    raise _changed(results, before)
 
 
 def _chunks(pools: Iterator[list], size: int, max_bytes: int = 1 << 20) -> Iterator[list[list]]:
@@ -1126,6 +1407,50 @@ def _watch_cut(tasks, summary):
         yield t
 
 
+class _Hashes:
+    """A set of 64-bit hashes (:func:`_hash64`) at 8-16 bytes each, for what a run counts over
+    the whole input (ids, keys), where a Python set of the values takes ~95 bytes each. Most
+    are in a sorted array; those added since it was last merged wait in a small set, merged
+    in when it reaches 1/16 of the array (so each hash is copied O(log n) times). That two of
+    n different values share a hash has a probability of about n^2/2^65 (1 in 3,700 for 100
+    million values; it would count one duplicate too many): negligible for a count that is
+    a warning."""
+
+    def __init__(self):
+        import numpy as np
+        self.sorted, self.recent = np.empty(0, np.int64), set()
+
+    def add_many(self, hashes: list[int]) -> list[bool]:
+        """Add ``hashes``; for each, whether it was there already (in order: a hash repeated
+        in ``hashes`` is there the second time)."""
+        import numpy as np
+        arr = self.sorted
+        if arr.size and hashes:
+            q = np.array(hashes, np.int64)
+            old = (arr[np.minimum(arr.searchsorted(q), arr.size - 1)] == q).tolist()
+        else:
+            old = [False] * len(hashes)
+        if not any(old) and self.recent.isdisjoint(hashes) and len(set(hashes)) == len(hashes):
+            out = [False] * len(hashes)  # (the usual case, in C)
+            self.recent.update(hashes)
+        else:
+            out = []
+            for h, there in zip(hashes, old):
+                there = there or h in self.recent
+                if not there:
+                    self.recent.add(h)
+                out.append(there)
+        if len(self.recent) >= max(1 << 16, arr.size >> 4):
+            new = np.array(sorted(self.recent), np.int64)  # none is in the array: no duplicates to drop
+            self.sorted = np.concatenate((arr, new))
+            self.sorted.sort(kind="stable")  # two sorted runs: merged in linear time
+            self.recent = set()
+        return out
+
+    def __len__(self) -> int:
+        return self.sorted.size + len(self.recent)
+
+
 @dataclass
 class Summary:
     documents: int = 0      # this run
@@ -1141,22 +1466,24 @@ class Summary:
     total: list = field(default_factory=_stats)
     duplicates: int = 0     # records whose id an earlier record has (this run and the earlier one)
     first_duplicate: object = None
-    # The ids seen, a long string id as a 16-byte digest (an id could be a long URL). Not
-    # hash(): it is no identity (hash(-1) == hash(-2) in CPython).
-    seen: set = field(default_factory=set, repr=False)
+    no_text: int = 0        # records of this run without the --text-field field (error results)
+    notes: list = field(default_factory=list)  # what the run did not do as asked (said after the summary)
+    # The ids seen, as 64-bit hashes (an id could be a long URL; a set of the ids themselves
+    # took ~95 bytes a record in this process, 9.5 GB for 100M).
+    seen: _Hashes = field(default_factory=_Hashes, repr=False)
 
     def saw(self, ids) -> None:
         """Count the ids that an earlier record has too. They are no error (results.jsonl
         follows the input line by line, and --resume checks it by position), but a join
         on the id would pair results with the wrong records."""
-        for i in ids:
-            h = _id_key(i)
-            if h in self.seen:
-                self.duplicates += 1
-                if self.first_duplicate is None:
-                    self.first_duplicate = i
-            else:
-                self.seen.add(h)
+        ids = list(ids)
+        for k in range(0, len(ids), 1 << 16):  # (a resumed run's ids come all at once)
+            part = ids[k:k + (1 << 16)]
+            for i, there in zip(part, self.seen.add_many([_hash64(i) for i in part])):
+                if there:
+                    self.duplicates += 1
+                    if self.first_duplicate is None:
+                        self.first_duplicate = i
 
     def duplicate_line(self) -> str | None:
         """The note for ids used more than once, or None."""
@@ -1169,6 +1496,9 @@ class Summary:
                 "not by id")
 
     def add(self, stats) -> None:
+        """Count a chunk's :func:`_stats` (from :func:`run_chunk`, a 7th: no --text-field field)."""
+        self.no_text += stats[6] if len(stats) > 6 else 0
+        stats = stats[:6]
         self.documents += stats[0]
         self.spun += stats[1]
         self.edited += stats[2]
@@ -1199,11 +1529,17 @@ class Summary:
                 f"{self.errors:,} error{'' if self.errors == 1 else 's'}{legacy}{whole}")
 
 
-def _id_key(i):
-    """What :class:`Summary` keeps of an id: the id, a long string as a 16-byte digest."""
-    if isinstance(i, str) and len(i) > 16:
-        return hashlib.blake2b(i.encode("utf-8", "surrogatepass"), digest_size=16).digest()
-    return i
+def _hash64(value) -> int:
+    """A 64-bit hash of an id or a --pool-by key, for :class:`_Hashes` in this process: a
+    string's hash() (SipHash, keyed anew in each process, but every value of a run is hashed
+    in its one process; cached on the string), an int that fits 64 bits itself (not hash():
+    hash(-1) == hash(-2), and ints 2**61 - 1 apart share one), else a digest of its JSON."""
+    if isinstance(value, str):
+        return hash(value)
+    if isinstance(value, int) and not isinstance(value, bool) and -(1 << 63) <= value < (1 << 63):
+        return value
+    data = json.dumps(value, sort_keys=True, ensure_ascii=True).encode("ascii")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
 
 
 class _Stop(KeyboardInterrupt):
@@ -1263,7 +1599,27 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
     if opts.copies_by is not None and opts.corpus is not None:
         raise InputError("--copies-by and --corpus exclude each other: give copies only when the originals are "
                          "not at hand")
+    forced = kind
     kind, path = input_kind(input_path, kind)
+    stream = None
+    if kind == "file" and forced == "auto" and path != "-" and not_regular(path):
+        # A pipe, <(zcat crawl.jsonl.gz): what it holds decides (it cannot be read twice).
+        sniffed = _sniff_pipe(path)
+        if sniffed is not None:
+            kind, stream = sniffed
+    try:
+        return _run_batch(input_path, out_dir, opts, kind, path, stream, glob=glob, jobs=jobs, engine=engine,
+                          scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,
+                          progress=progress, note=note)
+    finally:
+        if stream is not None:
+            stream.close()
+
+
+def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: str, stream, *, glob: str, jobs: int,
+               engine: str, scheduler: str | None, chunk_size: int, resume: bool, force: bool, progress: str,
+               note) -> Summary:
+    """:func:`run_batch` once the input's kind is known (``stream``: a pipe's bytes, read to see it)."""
     for name, by in (("--pool-by", opts.pool_by), ("--copies-by", opts.copies_by)):
         if by not in (None, "dir") and kind != "jsonl":
             raise InputError(f"{name} {by}: only JSONL records have fields; for a {kind} use {name} dir")
@@ -1293,7 +1649,7 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
     try:
         return _run_locked(out, out_dir, kind, path, opts, ident, glob=glob, jobs=jobs, engine=engine,
                            scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,
-                           progress=progress, note=note)
+                           progress=progress, note=note, stream=stream)
     finally:
         if lock is not None:
             os.close(lock)  # also when the process dies: the kernel drops a flock with its file
@@ -1342,12 +1698,13 @@ def _lock_out(out: Path, out_dir: str, note) -> int | None:
 
 def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, ident: dict, *, glob: str,
                 jobs: int, engine: str, scheduler: str | None, chunk_size: int, resume: bool, force: bool,
-                progress: str, note) -> Summary:
+                progress: str, note, stream=None) -> Summary:
     """:func:`run_batch` once its options are checked and ``out`` is locked."""
     results = out / RESULTS_NAME
     manifest = out / MANIFEST_NAME
     has_results = results.exists() and results.stat().st_size > 0
     done_ids, summary = [], Summary()
+    cut = before = None
     if has_results and not resume and not force:
         raise InputError(f"{results} already holds results: add --resume to continue that run, "
                          "or --force to start over")
@@ -1370,8 +1727,15 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
             raise InputError(f"cannot --resume with different options: {k} was {_shown(k, was.get(k))}, "
                              f"now {_shown(k, ident[k])} (use the same options, or --force to start over)")
         done_ids, stats = scan_results(str(results))
+        cut = _drop_cut_result(str(results))
+        if cut is not None:  # the record where a cut-short input ended: read again (the file may be whole now)
+            done_ids.pop()
+            stats = [a - b for a, b in zip(stats, _stats(cut))]
+        before = old.get("input_hash")
+        if not (isinstance(before, dict) and isinstance(before.get("records"), int)
+                and isinstance(before.get("sha256"), str)):
+            before = None  # (a run.json of an earlier respin: the ids alone are compared)
         summary.resumed = len(done_ids)
-        summary.saw(done_ids)
         for i, v in enumerate(stats):
             summary.total[i] += v
     try:
@@ -1383,21 +1747,41 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     except OSError as e:
         raise _out_error(e, out_dir) from None
     started = time.time()
+    hashed = _InputHash()  # of the records whose results are written
 
     def write_manifest(finished: bool):
         write_atomic(str(manifest), json.dumps({
             "respin_version": _version(), "run": ident,
             "engine": engine, "jobs": jobs, "started": started,
-            "counts": summary.counts(), "finished": finished}, indent=1) + "\n")
+            "counts": summary.counts(), "input_hash": hashed.state(), "finished": finished}, indent=1) + "\n")
 
-    write_manifest(False)
     exclude = str(out) if kind == "folder" else None
-    tasks = _watch_cut(iter_tasks(kind, path, glob=glob, max_size=opts.max_size, exclude=exclude, note=note),
-                       summary)
+    tasks = _watch_cut(iter_tasks(kind, path, glob=glob, max_size=opts.max_size, exclude=exclude, note=note,
+                                  stream=stream), summary)
     group_by = opts.pool_by or opts.copies_by
-    pools = (_pools(tasks, group_by, COPIES_MAX if opts.copies_by else POOL_MAX) if group_by
+    groups = _Groups()
+    pools = (_pools(tasks, group_by, COPIES_MAX if opts.copies_by else POOL_MAX, groups) if group_by
              else ([t] for t in tasks))
-    pools, skip = _resume_point(pools, done_ids, opts, results)
+    pools, skip, drop = _resume_point(pools, done_ids, opts, results, hashed, before,
+                                      redo_pool=cut is not None and group_by is not None)
+    if drop:  # the pool the input was cut in: its results were pooled short, redone whole
+        for r in _drop_results(str(results), drop):
+            for i, v in enumerate(_stats(r)):
+                summary.total[i] -= v
+        summary.resumed -= drop
+        del done_ids[-drop:]
+    summary.saw(done_ids)
+    done_ids = None  # (an id per record so far: not kept for the whole run)
+    write_manifest(False)
+    digests: deque = deque()  # _task_digest of the records read whose results are not written yet
+
+    def digested(pools, skip):
+        for pool in pools:
+            digests.extend(map(_task_digest, pool[skip:] if skip else pool))
+            skip = 0
+            yield pool
+
+    pools = digested(pools, skip)
     if engine == "dask":  # after the pools are cut: a file that fails to read stays in its pool
         pools = ([_read_here(t, opts.max_size) for t in p] for p in pools)
         opts = _replace(opts, mirror_dir=opts.mirror_dir, return_mirror=opts.mirror_dir is not None)
@@ -1434,11 +1818,17 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
                     for line in lines:
                         _stats(json.loads(line), stats)
                     break
-            writer.write(lines)
+            synced = writer.write(lines)
             pending.popleft()
             summary.add(stats)
             summary.saw(ids)
+            hashed.add_many([digests.popleft() for _ in lines])
             bar.update(stats[0], summary)
+            if synced:  # run.json's input_hash about as fresh as the results on disk
+                try:
+                    write_manifest(False)
+                except (OSError, InputError):
+                    pass  # (a full disk: the results' own write says so; --resume compares fewer records)
         if stop:  # as a full results file: stop, keep what is written, go on with --resume
             raise RunError(f"{stop}; the results so far are kept: make room (or fix the folder) and continue "
                            "with --resume")
@@ -1458,6 +1848,12 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         completed = True
         if kind == "folder" and not summary.documents and not summary.resumed:  # as check says it
             note(f"no files matching {glob!r} in folder: {display_path(path)}")
+        summary.notes += _grouping_notes(opts, groups, summary.total[0])
+        if summary.no_text * 2 > summary.documents and summary.errors < summary.documents:
+            # (every record an error: the run fails, saying so)
+            summary.notes.append(f"most records have no {opts.text_field!r} field ({summary.no_text:,} of "
+                                 f"{summary.documents:,}: their results are errors): choose the text's field "
+                                 "with --text-field")
     except KeyboardInterrupt as e:
         summary.interrupted = True
         e.summary = summary

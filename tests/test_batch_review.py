@@ -1,0 +1,268 @@
+"""`respin batch`, from a data engineer's review: --resume refuses an input whose texts changed
+under the same ids and reads again the record where a cut-short .gz ended; --pool-by,
+--copies-by and --text-field say when they did nothing; --restore-spun-only; JSON Lines
+through a named pipe without --input-format; the duplicate-id count in bounded memory."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS_DIR, assert_user_error
+
+# Short texts, some spun (the White Home ...), some clean with edits the model would make at
+# --min-confidence 0.5 though it judges them not spun ("humorous" -> "funny").
+SPUN = ["The White Home mentioned 2 aides would go. Officers mentioned nothing about the matter, and the "
+        "spokesman declined to remark further on the report.",
+        "The prime minister mentioned on Tuesday that the authorities would elevate taxes on gasoline subsequent "
+        "yr, and officers mentioned the plan would herald billions."]
+CLEAN = ["Comedy is a genre of dramatic works meant to be humorous or amusing, especially in theatre, film, "
+         "television and radio.",
+         "Folk art covers works of painting, sculpture and pottery made by the peoples of a region, shaped by "
+         "their own traditions of aesthetic expression.",
+         "The river rises in the hills north of the town and flows south through farmland before it joins the "
+         "sea near the old harbour.",
+         "Paris is the capital and largest city of France, with about two million residents in the city proper."]
+
+
+def write_jsonl(path: Path, records, opener=open) -> Path:
+    with opener(path, "wt", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return path
+
+
+def results(out: Path) -> list[dict]:
+    return [json.loads(x) for x in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def unfinished(out: Path, keep: int) -> None:
+    """``out`` as kill -9 leaves it: the first ``keep`` results, run.json not finished."""
+    lines = (out / "results.jsonl").read_bytes().splitlines(keepends=True)
+    (out / "results.jsonl").write_bytes(b"".join(lines[:keep]))
+    manifest = json.loads((out / "run.json").read_text())
+    (out / "run.json").write_text(json.dumps({**manifest, "finished": False}))
+
+
+# --- 1. --resume and a changed input ----------------------------------------------------------
+
+def test_resume_refuses_an_input_whose_texts_changed_under_the_same_ids(tmp_path, cli):
+    """A re-export of the input (same number of records, no id field: ids are line numbers)
+    with other texts was resumed, keeping the stale results of the old texts (exit 0)."""
+    src = tmp_path / "crawl.jsonl"
+    write_jsonl(src, [{"text": t} for t in CLEAN])
+    out = tmp_path / "o"
+    assert cli("batch", src, "--out", out, "-q").code == 0
+    unfinished(out, 2)  # run.json read 4 records, results.jsonl holds 2: compared over the 4
+    write_jsonl(src, [{"text": t} for t in CLEAN[:3] + SPUN[:1]])  # the 4th text changed
+    before = (out / "results.jsonl").read_bytes()
+    assert_user_error(cli("batch", src, "--out", out, "--resume"), "cannot --resume: the input changed",
+                      "--force")
+    assert (out / "results.jsonl").read_bytes() == before
+    # The run.json of a run stopped after 2 records (as kill -9 leaves it, or one run so far):
+    write_jsonl(src, [{"text": t} for t in CLEAN[:2]])
+    assert cli("batch", src, "--out", out, "-q", "--force").code == 0
+    write_jsonl(src, [{"text": t} for t in [CLEAN[0], SPUN[0], CLEAN[2]]])  # the 2nd changed
+    assert_user_error(cli("batch", src, "--out", out, "--resume"), "the input changed")
+    # Records appended to the input: the same first records, resumed incrementally.
+    write_jsonl(src, [{"text": t} for t in CLEAN[:2] + SPUN])
+    ran = cli("batch", src, "--out", out, "--resume")
+    assert ran.code == 0 and "2 documents (after 2 from the earlier run)" in ran.err, ran.err
+    assert cli("batch", src, "--out", tmp_path / "fresh", "-q").code == 0
+    assert (out / "results.jsonl").read_bytes() == (tmp_path / "fresh" / "results.jsonl").read_bytes()
+    manifest = json.loads((out / "run.json").read_text())
+    assert manifest["input_hash"]["records"] == 4 and manifest["finished"] is True
+
+
+def test_resume_refuses_a_folder_whose_files_changed(tmp_path, cli):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i, t in enumerate(CLEAN[:3]):
+        (pages / f"p{i}.txt").write_text(t, encoding="utf-8")
+    out = tmp_path / "o"
+    assert cli("batch", pages, "--out", out, "-q").code == 0
+    unfinished(out, 2)
+    (pages / "p0.txt").write_text(SPUN[0], encoding="utf-8")
+    assert_user_error(cli("batch", pages, "--out", out, "--resume"), "the input changed")
+    (pages / "p0.txt").write_text(CLEAN[0], encoding="utf-8")  # (its time changed: still not the file read)
+    assert_user_error(cli("batch", pages, "--out", out, "--resume"), "the input changed")
+    assert cli("batch", pages, "--out", out, "-q", "--force").code == 0
+    unfinished(out, 1)
+    assert cli("batch", pages, "--out", out, "-q", "--resume").code == 0
+    assert [r["id"] for r in results(out)] == ["p0.txt", "p1.txt", "p2.txt"]
+
+
+# --- 2. a cut-short .gz, then --resume --------------------------------------------------------
+
+def _cut_gz(tmp_path: Path, records: list) -> tuple[Path, bytes]:
+    whole = gzip.compress("".join(json.dumps(r) + "\n" for r in records).encode("utf-8"), mtime=0)
+    src = tmp_path / "part.jsonl.gz"
+    src.write_bytes(whole[:len(whole) * 2 // 3])
+    return src, whole
+
+
+@pytest.mark.parametrize("pool", [False, True])
+def test_resume_reads_again_the_record_where_a_cut_gz_ended(tmp_path, cli, pool):
+    """Once the download is complete, --resume kept the error result 'cannot read the input
+    past line N' for a record that is readable now. With --pool-by, the pool the input was
+    cut in is redone whole (it was pooled short)."""
+    texts = [t + f" Report {i} of the series, filed on the {i + 1}th day of the month by the desk." for i, t in
+             enumerate((CLEAN + SPUN) * 6)]
+    records = [{"site": "a" if i < 20 else "b", "text": t} for i, t in enumerate(texts)]
+    src, whole = _cut_gz(tmp_path, records)
+    extra = ("--pool-by", "site") if pool else ()
+    out = tmp_path / "o"
+    ran = cli("batch", src, "--out", out, *extra)
+    assert ran.code == 2 and "the input ends early" in ran.err
+    rows = results(out)
+    assert 1 < len(rows) < len(records) and rows[-1]["error"].startswith("cannot read the input past line")
+    src.write_bytes(whole)  # the file is complete now
+    ran = cli("batch", src, "--out", out, "--resume", *extra)
+    assert ran.code == 0, ran.err
+    assert cli("batch", src, "--out", tmp_path / "fresh", "-q", *extra).code == 0
+    assert (out / "results.jsonl").read_bytes() == (tmp_path / "fresh" / "results.jsonl").read_bytes()
+    assert all(r["error"] is None for r in results(out))
+    counts = json.loads((out / "run.json").read_text())["counts"]
+    assert counts["documents"] == len(records) and counts["errors"] == 0
+
+
+# --- 3. grouping and --text-field that did nothing --------------------------------------------
+
+def test_pool_and_copies_by_say_when_no_record_has_the_key_or_the_input_is_not_sorted(tmp_path, cli):
+    recs = [{"id": f"r{i}", "cluster": f"c{i % 3}", "text": t} for i, t in enumerate(CLEAN + SPUN)]
+    shuffled = write_jsonl(tmp_path / "shuffled.jsonl", recs)  # c0 c1 c2 c0 c1 c2
+    ordered = write_jsonl(tmp_path / "sorted.jsonl", sorted(recs, key=lambda r: r["cluster"]))
+    ran = cli("batch", ordered, "--out", tmp_path / "o1", "--copies-by", "cluster_id")
+    assert ran.code == 0
+    assert "--copies-by cluster_id: no record has field 'cluster_id': no record was restored from copies" in ran.err
+    ran = cli("batch", ordered, "--out", tmp_path / "o2", "--pool-by", "cluster_id")
+    assert "--pool-by cluster_id: no record has field 'cluster_id': nothing was pooled" in ran.err
+    ran = cli("batch", shuffled, "--out", tmp_path / "o3", "--pool-by", "cluster")
+    assert ran.code == 0
+    assert ("--pool-by cluster: records of one group must be adjacent: sort the input by cluster; 3 groups came "
+            "back after other records") in ran.err, ran.err
+    ran = cli("batch", ordered, "--out", tmp_path / "o4", "--pool-by", "cluster")
+    assert ran.code == 0 and "adjacent" not in ran.err and "no record has" not in ran.err
+    # Notes only: the results are those of the same run without them.
+    plain = cli("batch", ordered, "--out", tmp_path / "o5")
+    assert plain.code == 0 and "no record has" not in plain.err
+    assert (tmp_path / "o2" / "results.jsonl").read_bytes() == (tmp_path / "o5" / "results.jsonl").read_bytes()
+
+
+def test_a_text_field_most_records_lack_is_said_once(tmp_path, cli):
+    recs = [{"id": i, "body": t} for i, t in enumerate(CLEAN)] + [{"id": 9, "text": SPUN[0]}]
+    src = write_jsonl(tmp_path / "in.jsonl", recs)
+    ran = cli("batch", src, "--out", tmp_path / "o")
+    assert ran.code == 0
+    said = [line for line in ran.err.splitlines() if "most records" in line]
+    assert said == ["respin: most records have no 'text' field (4 of 5: their results are errors): choose the "
+                    "text's field with --text-field"]
+    assert "most records" not in cli("batch", src, "--out", tmp_path / "o2", "--text-field", "body").err
+
+
+# --- 4. --restore-spun-only -------------------------------------------------------------------
+
+def test_restore_spun_only_applies_the_models_edits_to_spun_records_alone(tmp_path, cli):
+    from respin.restore import apply_edits
+    texts = CLEAN[:2] + SPUN[:1]
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": t} for i, t in enumerate(texts)])
+    assert cli("batch", src, "--out", tmp_path / "all", "-q", "--min-confidence", "0.5").code == 0
+    ran = cli("batch", src, "--out", tmp_path / "spun", "-q", "--min-confidence", "0.5", "--restore-spun-only")
+    assert ran.code == 0, ran.err
+    every, only = results(tmp_path / "all"), results(tmp_path / "spun")
+    assert not every[0]["spun"] and every[0]["edits"]  # a clean text the model would rewrite at 0.5
+    for a, b, text in zip(every, only, texts):
+        if a["spun"]:
+            assert a == b
+        else:
+            assert b["restored"] == text and b["edits"] == []
+            assert b["suggestions"] == sorted(a["edits"] + a["suggestions"], key=lambda e: e["start"])
+            assert {k: v for k, v in a.items() if k not in ("restored", "edits", "suggestions")} == \
+                {k: v for k, v in b.items() if k not in ("restored", "edits", "suggestions")}
+        assert apply_edits(text, b["edits"]) == b["restored"]
+    assert json.loads((tmp_path / "spun" / "run.json").read_text())["run"]["restore_spun_only"] is True
+    unfinished(tmp_path / "spun", 1)
+    assert_user_error(cli("batch", src, "--out", tmp_path / "spun", "--resume", "--min-confidence", "0.5"),
+                      "cannot --resume with different options: restore_spun_only was True, now False")
+    assert_user_error(cli("batch", src, "--out", tmp_path / "x", "--no-restore", "--restore-spun-only"),
+                      "--restore-spun-only is for restoring")
+    from respin.batch import process_record
+    assert process_record(texts[0], min_confidence=0.5, spun_only=True) == only[0] | {"id": None}
+
+
+def test_the_hint_recommends_restore_spun_only(tmp_path, cli):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text((SEEDS_DIR / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")[:3000],
+                                 encoding="utf-8")
+    ran = cli("batch", pages, "--out", tmp_path / "out")
+    assert ran.code == 0
+    assert "apply the likelier ones with --min-confidence 0.5 --restore-spun-only" in ran.err, ran.err
+
+
+# --- 5. JSON Lines through a named pipe -------------------------------------------------------
+
+def _feed(fifo: Path, data: bytes) -> threading.Thread:
+    def write():
+        with open(fifo, "wb") as f:
+            f.write(data)
+    t = threading.Thread(target=write, daemon=True)
+    t.start()
+    return t
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_jsonl_through_a_named_pipe_is_read_as_jsonl(tmp_path, cli):
+    """`respin batch <(zcat crawl.jsonl.gz)` read the crawl as one text file ("too large: raise
+    --max-size", which then scored it as one document)."""
+    data = "".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(CLEAN[:3])).encode()
+    fifo = tmp_path / "63"  # as /dev/fd/63 is named
+    os.mkfifo(fifo)
+    feeder = _feed(fifo, b"\n" + data)
+    ran = cli("batch", fifo, "--out", tmp_path / "o")
+    feeder.join(10)
+    assert ran.code == 0, ran.err
+    assert [r["id"] for r in results(tmp_path / "o")] == ["d0", "d1", "d2"]
+    assert json.loads((tmp_path / "o" / "run.json").read_text())["run"]["input_format"] == "jsonl"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_gzip_or_text_through_a_named_pipe(tmp_path, cli):
+    data = "".join(json.dumps({"text": t}) + "\n" for t in CLEAN[:2]).encode()
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    feeder = _feed(fifo, gzip.compress(data))
+    ran = cli("batch", fifo, "--out", tmp_path / "gz", "-q")
+    feeder.join(10)
+    assert ran.code == 0 and [r["id"] for r in results(tmp_path / "gz")] == [1, 2]
+    feeder = _feed(fifo, ("\n".join(CLEAN) + "\n").encode())  # a text file: one record, as before
+    ran = cli("batch", fifo, "--out", tmp_path / "txt", "-q")
+    feeder.join(10)
+    rows = results(tmp_path / "txt")
+    assert ran.code == 0 and len(rows) == 1 and rows[0]["id"] == "fifo" and rows[0]["words"] > 50
+
+
+# --- 6. the duplicate-id count in bounded memory ----------------------------------------------
+
+def test_duplicate_ids_are_counted_in_a_few_bytes_each():
+    """Summary.seen was a set of the ids (a 16-byte digest for a long one): ~95 bytes a record
+    in the parent, 9.5 GB for a crawl of 100M records."""
+    import tracemalloc
+    from respin.batch import Summary
+    n = 600_000
+    ids = [f"https://www.example-news-site.com/2025/03/19/article-{i}.html" for i in range(n)]
+    s = Summary()
+    tracemalloc.start()
+    for k in range(0, n, 64):  # as run_batch gives them: a chunk at a time
+        s.saw(ids[k:k + 64])
+    size, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert s.duplicates == 0
+    assert size / n < 20 and peak / n < 36, (size / n, peak / n)
+    s.saw(ids[123_456:123_460] + [ids[7], 5, "5", 5])
+    assert (s.duplicates, s.first_duplicate) == (6, ids[123_456])
