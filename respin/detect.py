@@ -7,6 +7,7 @@ and the document score from its calibrated classifier (:mod:`respin.model`).
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -150,12 +151,13 @@ def _compound_parts(toks: list[tuple[int, int, str]], keys: list[str], text: str
     its words (the hyphens dropped, so that "a counterfeit consciousness-based tool" reads
     "... consciousness based tool"), or None where there is none. Not an identifier's: an
     address, a file name ("deep-learning-results.csv") or a path is no compound."""
-    from .tokenize import normalize
+    from .tokenize import CODE_WORD, normalize
     if not any("-" in t[2] for t in toks):
         return None
     out, out_keys, cut = [], [], False
     for (a, b, w), key in zip(toks, keys):
-        if "-" in w and _COMPOUND.search(w) and not _in_identifier(text, a, b, w):
+        # (A word of Markdown code keeps its marker: its parts are no phrase either.)
+        if "-" in w and key != CODE_WORD and _COMPOUND.search(w) and not _in_identifier(text, a, b, w):
             cut = True
             pos = 0
             for m in _COMPOUND.finditer(w):
@@ -540,9 +542,15 @@ def spintax_findings(text: str, lexicon=None) -> list[Finding]:
     """
     if "{" not in text:  # the pattern's lookbehind keeps the regex engine from skipping to a brace
         return []
+    from .tokenize import code_regions
+    code = code_regions(text)  # (`mode = {quick|fast}` in Markdown code is code: tokenize.CODE)
+    code_starts = [a for a, _ in code]
     lines = LineIndex(text)
     out = []
     for m in _SPINTAX.finditer(text):
+        k = bisect.bisect_right(code_starts, m.start()) - 1
+        if code and (k >= 0 and code[k][1] > m.start() or k + 1 < len(code) and code[k + 1][0] < m.end()):
+            continue
         inside = m.group(1)
         if "|" not in inside and not all(w.lower().replace("’", "'") in STOPWORDS for w in inside.split()):
             continue

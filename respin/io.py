@@ -228,8 +228,9 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
         except UnicodeDecodeError:  # a legacy file appended to a marked one (copy /b): read as below
             if b"\x00" in data[:8192]:
                 raise InputError(f"invalid UTF-8 text despite its byte-order mark: {path}") from None
+            # (Marked as UTF-8, so its ASCII lines are UTF-8 too: "with some Windows-1252 lines".)
             text, enc = decode(data[3:], path)
-            return text, "utf-8-sig+cp1252" if enc == "utf-8+cp1252" else enc
+            return text, "utf-8-sig+cp1252" if enc in ("utf-8+cp1252", "cp1252") else enc
     for bom, enc in _WIDE_MARKS:
         if data.startswith(bom):
             text = _strict(data, enc, path)

@@ -481,7 +481,7 @@ TOKENIZE_CHARS = 1 << 18  # characters tokenised at once by Document.from_text (
 # spaces before), an info string after ("```sql"); the block ends at a fence of the same
 # character at least as long, or at the text's end (CommonMark). Inline code: a run of
 # backticks, then text on the same line (at most 400 characters), then a run of as many.
-_FENCE = re.compile(r"^[ ]{0,3}(`{3,}|~{3,})[^\r\n]*", re.M)
+_FENCE = re.compile(r"(?:^|(?<=\r))[ ]{0,3}(`{3,}|~{3,})[^\r\n]*", re.M)  # (lines end at \r\n, \r, \n)
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)([^\r\n]{0,400}?[^`\r\n])\1(?!`)")  # (bounded: linear)
 
 
@@ -501,14 +501,17 @@ def code_regions(text: str) -> list[tuple[int, int]]:
         if fence[0] == "`" and "`" in m.group()[m.end(1) - m.start():]:
             at = m.end()  # "```a``` b": inline code, not a fence (CommonMark)
             continue
-        close = re.compile(rf"^[ ]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*$", re.M).search(text, m.end())
+        close = re.compile(rf"(?:^|(?<=\r))[ ]{{0,3}}{re.escape(fence[0])}{{{len(fence)},}}[ \t]*(?=\r|\n|\Z)",
+                           re.M).search(text, m.end())
         end = close.end() if close else len(text)
         if not _reads_as_prose(text[m.end():close.start() if close else end]):
             blocks.append((m.start(), end))
         at = end + 1
     out, b0 = [], 0
     for a, b in blocks + [(len(text), len(text))]:
-        out += [m.span() for m in _INLINE_CODE.finditer(text, b0, a) if len(m.group(2).split()) <= 6]
+        # (Not a quotation in TeX's or the Penn Treebank's ``quotes'': two such openers pair up.)
+        out += [m.span() for m in _INLINE_CODE.finditer(text, b0, a)
+                if len(m.group(2).split()) <= 6 and "''" not in m.group(2)]
         if a < b:
             out.append((a, b))
         b0 = b
@@ -534,12 +537,14 @@ def _reads_as_prose(block: str) -> bool:
     words = block.split()
     if len(words) < 12:
         return False
-    chars = "".join(words)
-    if sum(c in _CODE_CHARS for c in chars) > 0.02 * len(chars):
-        return False
     lines = [x.strip() for x in block.splitlines() if x.strip()]
     ends = sum(bool(_SENTENCE_END.search(x)) for x in lines)
     plain = sum(w.strip(".,;:!?\"'“”‘’()").isalpha() for w in words)
+    if ends >= 0.5 * len(lines) and plain >= 0.8 * len(words):  # sentences of words ("$5m (up 3%)." too)
+        return True
+    chars = "".join(words)
+    if sum(c in _CODE_CHARS for c in chars) > 0.02 * len(chars):
+        return False
     return ends >= 0.5 * len(lines) or plain >= 0.9 * len(words)
 
 

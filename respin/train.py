@@ -331,8 +331,8 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
         for name in NEW_FILES:
             if new[name].exists():
                 os.replace(new[name], out / name)
-            elif name == "lm.npz":
-                (out / name).unlink(missing_ok=True)  # a model of an earlier run no longer applies
+        if own_lm is None:  # a model of an earlier run no longer applies: gone once no detector names it
+            (out / "lm.npz").unlink(missing_ok=True)
         return meta
     finally:
         for f in new.values():

@@ -166,3 +166,49 @@ def test_markdown_code_is_never_judged_or_edited():
     # a sentence in backticks is no inline code either
     first = spun.split(". ")[0] + "."
     assert len(first.split()) > 6 and not code_regions("`" + first + "`")
+
+
+CODE_THEN_SPUN = ("Intro line.\n\n```sql\nSELECT SUM(amount) FROM sales;\n```\n\nThe White Home mentioned on Monday that "
+                  "the energy crops would be shut down next year. The governing administration said the transfer was "
+                  "a counterfeit consciousness of protection.\n")
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_a_code_block_ends_at_its_fence_whatever_the_line_ends(newline):
+    """With Windows line ends the closing fence was never found: the rest of the article was
+    code, and a spun text 'not judged, too short' (code review)."""
+    from respin.tokenize import code_regions
+    text = CODE_THEN_SPUN.replace("\n", newline)
+    (a, b), = code_regions(text)
+    assert text[a:b].startswith("```sql") and text[a:b].endswith("```")
+    report = respin.check(text)
+    assert report.judged and [f.text for f in report.findings] == [f.text for f in respin.check(CODE_THEN_SPUN).findings]
+
+
+def test_code_is_code_for_lexicon_phrases_and_templates_too():
+    """A tortured phrase in a hyphenated word of code was found and rewritten
+    ('mode: artificial-intelligence'), and a template in code resolved ('mode = quick'); a
+    TeX or Penn Treebank ``quotation'' was read as inline code (code review)."""
+    from respin.tokenize import code_regions
+    lex = respin.SwapLexicon.load("tortured")
+    yaml = "Settings:\n\n```yaml\nmode: counterfeit-consciousness\n```\n\nAnd `theme: counterfeit-consciousness` too.\n"
+    assert not respin.check(yaml, lexicons=[lex]).findings
+    assert respin.restore(yaml, lexicons=[lex], min_confidence=0.5).text == yaml
+    tpl = "Config:\n\n```\nmode = {quick|fast|rapid}\n```\n"
+    assert respin.restore(tpl).text == tpl and not respin.check(tpl).findings
+    assert respin.restore(tpl.replace("```\n", "")).text != tpl.replace("```\n", "")  # outside code: resolved
+    ptb = "``The White Home mentioned,'' he said, ``that the energy crops would shut.''"
+    assert not code_regions(ptb)
+
+
+def test_prose_with_figures_in_a_fence_is_judged_as_prose():
+    """Plain financial prose ($, %, brackets) in a fence was taken for code and hidden (code review)."""
+    from respin.tokenize import code_regions
+    art = ("The White Home mentioned on Monday that the energy crops would be shut down next year (a plan worth "
+           "$4.5 billion). The governing administration said the transfer was a counterfeit consciousness of "
+           "protection, and shares fell 3% to $12.\nOfficials stated that the cost would rise by 8% in 2025 (from "
+           "$2.1 billion), and the White Home mentioned no other plans.\n")
+    fenced = "```\n" + art + "```\n"
+    assert not code_regions(fenced)
+    assert [f.text for f in respin.check(fenced).findings] == [f.text for f in respin.check(art).findings]
+    assert respin.check(art).findings
