@@ -114,6 +114,10 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
         elif what == "index build" and idx._empty():  # (build removes it)
             _note("interrupted: nothing was indexed", quiet)
         else:
+            try:  # what was committed goes into the file itself: a plain file at rest (see checkpoint)
+                idx.checkpoint()
+            except (InputError, KeyboardInterrupt):
+                pass
             _note(f"interrupted: the {len(idx)} document(s) indexed so far are saved in {idx.path}; "
                   f"finish with 'respin index add {idx.path} ...' (ids already there are skipped)", quiet)
         raise typer.Exit(code)
