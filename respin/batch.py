@@ -471,7 +471,7 @@ def _jsonl_head(head: bytes, whole: bool) -> bool | None:
             if not first:
                 continue
             if not line.endswith(b"\n") and not whole:
-                return first.startswith(b'{"') if more is False else None
+                return re.match(rb'\{\s*["}]', first) is not None if more is False else None  # ({ "id": ...)
             try:
                 return isinstance(json.loads(first), dict)
             except (ValueError, RecursionError):
@@ -1171,17 +1171,18 @@ def _drop_results(path: str, n: int) -> list[dict]:
     return [json.loads(x) for x in lines]
 
 
-def _drop_cut_result(path: str) -> dict | None:
-    """--resume: remove the last result if it is the record where a cut-short input could
-    be read no further (INPUT_CUT; a .gz still downloading): it is no record's result, and
-    that record is read again, the file complete now or not. The removed result, or None."""
+def _cut_result(path: str) -> dict | None:
+    """--resume: the last result if it is the record where a cut-short input could be read no
+    further (INPUT_CUT; a .gz still downloading), else None. It is no record's result: that
+    record is read again, the file complete now or not. It is removed only once the resume is
+    accepted (a refused or interrupted one must still know where the input was cut)."""
     _, last = _last_lines(path, 1)
     try:
         r = json.loads(last[0]) if last else None
     except ValueError:
         return None
     if isinstance(r, dict) and r.get("path") is None and str(r.get("error") or "").startswith(INPUT_CUT):
-        return _drop_results(path, 1)[0]
+        return r
     return None
 
 
@@ -1233,12 +1234,14 @@ class _Groups:
         self.seen, self.backs, self.run = _Hashes(), _Hashes(), None
 
     def saw(self, key) -> None:
-        if key is not None and key != self.run:
+        if key is None:  # (it ends the pool, but sorting could not join its neighbours: no note)
+            return
+        if key != self.run:
             h = _hash64(key)
             if self.seen.add_many([h])[0] and not self.backs.add_many([h])[0]:
                 self.back += 1
-        self.keyed += key is not None
-        self.run = key  # (a record without the key ends the run: the next one starts a new group)
+        self.keyed += 1
+        self.run = key
 
 
 def _pools(tasks: Iterator, pool_by: str, cap: int | None = None, groups: _Groups | None = None) -> Iterator[list]:
@@ -1271,9 +1274,10 @@ def _task_digest(task) -> tuple[bytes, bytes] | None:
     if kind == "file":
         try:
             st = os.stat(path)
-            return b"f", f"{st.st_size} {st.st_mtime_ns} ".encode("ascii") + os.fsencode(path)
+            # (Its id, not the path as typed: "docs", "./docs" and "/abs/docs" are one input.)
+            return b"f", f"{st.st_size} {st.st_mtime_ns} ".encode("ascii") + str(task[1]).encode("utf-8", "surrogatepass")
         except (OSError, ValueError):  # (a missing file: its error result says so; a changed one differs)
-            return b"f", b"? " + os.fsencode(path)
+            return b"f", b"? " + str(task[1]).encode("utf-8", "surrogatepass")
     if kind == "text":
         return b"t", payload[0].encode("utf-8", "surrogatepass") + b"\0" + (payload[1] or "").encode("utf-8")
     if isinstance(payload, str) and payload.startswith(INPUT_CUT):
@@ -1311,7 +1315,8 @@ class _InputHash:
 
 def _changed(results, before: dict) -> InputError:
     return InputError(f"cannot --resume: the input changed: its first {before['records']:,} records are not those "
-                      f"that the results in {results} were made from (use --force to start over)")
+                      f"that the results in {results} were made from (a JSONL line differs, or a file's size or "
+                      f"modification time: touched, or copied without keeping times); use --force to start over")
 
 
 def _resume_point(pools: Iterator[list], done_ids: list, opts: Options, results, hashed: _InputHash | None = None,
@@ -1727,7 +1732,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
             raise InputError(f"cannot --resume with different options: {k} was {_shown(k, was.get(k))}, "
                              f"now {_shown(k, ident[k])} (use the same options, or --force to start over)")
         done_ids, stats = scan_results(str(results))
-        cut = _drop_cut_result(str(results))
+        cut = _cut_result(str(results))
         if cut is not None:  # the record where a cut-short input ended: read again (the file may be whole now)
             done_ids.pop()
             stats = [a - b for a, b in zip(stats, _stats(cut))]
@@ -1750,10 +1755,12 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     hashed = _InputHash()  # of the records whose results are written
 
     def write_manifest(finished: bool):
+        # (fsync: rewritten about once a second now, it must not be found empty after a power cut)
         write_atomic(str(manifest), json.dumps({
             "respin_version": _version(), "run": ident,
             "engine": engine, "jobs": jobs, "started": started,
-            "counts": summary.counts(), "input_hash": hashed.state(), "finished": finished}, indent=1) + "\n")
+            "counts": summary.counts(), "input_hash": hashed.state(), "finished": finished}, indent=1) + "\n",
+            fsync=True)
 
     exclude = str(out) if kind == "folder" else None
     tasks = _watch_cut(iter_tasks(kind, path, glob=glob, max_size=opts.max_size, exclude=exclude, note=note,
@@ -1764,6 +1771,8 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
              else ([t] for t in tasks))
     pools, skip, drop = _resume_point(pools, done_ids, opts, results, hashed, before,
                                       redo_pool=cut is not None and group_by is not None)
+    if cut is not None:  # accepted: the cut's result goes (it is the last line)
+        _drop_results(str(results), 1)
     if drop:  # the pool the input was cut in: its results were pooled short, redone whole
         for r in _drop_results(str(results), drop):
             for i, v in enumerate(_stats(r)):

@@ -627,7 +627,7 @@ def atomic_file(path, mode: int = 0o644, fsync: bool = False):
         raise
 
 
-def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
+def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = (), fsync: bool = False) -> None:
     """Write ``text`` to ``path`` via a temporary file and ``os.replace``.
 
     A crash or Ctrl-C never leaves a half-written file, and writing over one of the inputs
@@ -655,7 +655,7 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = ()) -> None:
     parent = target.parent if str(target.parent) else Path(".")
     make_folders(parent)
     try:
-        with atomic_file(parent / target.name, _new_file_mode(target)) as f:
+        with atomic_file(parent / target.name, _new_file_mode(target), fsync=fsync) as f:
             f.write(text.encode("utf-8"))
     except OSError as e:  # no temporary file, disk full, target not replaceable: a one-line user error
         raise InputError(f"cannot write output file ({os_reason(e)}): {path}") from None

@@ -266,3 +266,65 @@ def test_duplicate_ids_are_counted_in_a_few_bytes_each():
     assert size / n < 20 and peak / n < 36, (size / n, peak / n)
     s.saw(ids[123_456:123_460] + [ids[7], 5, "5", 5])
     assert (s.duplicates, s.first_duplicate) == (6, ids[123_456])
+
+
+def test_resume_accepts_the_same_folder_spelt_another_way(tmp_path, cli, monkeypatch):
+    """The input hash held each file's path as typed: 'docs', './docs' and the absolute path
+    of one untouched folder were 'the input changed' (code review)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for k in range(4):
+        (docs / f"{k}.txt").write_text(f"The council said on Monday that road {k} would close for repairs.\n",
+                                       encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "out"
+    assert cli("batch", "docs", "--out", out, "-q", "--no-restore").code == 0
+    (docs / "4.txt").write_text("The mayor said the new bridge would open in spring.\n", encoding="utf-8")
+    for spelt in ("./docs", str(docs), "docs/"):
+        ran = cli("batch", spelt, "--out", out, "-q", "--no-restore", "--resume")
+        assert ran.code == 0, (spelt, ran.err)
+    os.utime(docs / "1.txt", (1, 1))  # touched: changed, and the message says what may differ
+    ran = cli("batch", "docs", "--out", out, "-q", "--no-restore", "--resume")
+    assert ran.code == 2 and "modification time" in ran.err
+
+
+def test_a_refused_resume_keeps_the_mark_of_where_the_input_was_cut(tmp_path, cli):
+    """A --resume refused (the .gz shorter still) removed the cut's result first; the next
+    --resume, on the whole file, no longer redid the pool cut short (code review)."""
+    recs = [{"id": f"d{k}", "site": f"s{k // 5}", "text": f"The council said on day {k} that the road would close "
+             "for repairs, and officials stated that buses would run instead."} for k in range(40)]
+    body = "".join(json.dumps(r) + "\n" for r in recs).encode("utf-8")
+    whole = gzip.compress(body)
+    gz = tmp_path / "crawl.jsonl.gz"
+    gz.write_bytes(whole[:len(whole) // 2])
+    out = tmp_path / "out"
+    assert cli("batch", gz, "--out", out, "-q", "--pool-by", "site").code == 2
+    marked = (out / "results.jsonl").read_bytes()
+    gz.write_bytes(whole[:len(whole) // 4])  # the download restarted
+    assert cli("batch", gz, "--out", out, "-q", "--pool-by", "site", "--resume").code == 2
+    assert (out / "results.jsonl").read_bytes() == marked
+    gz.write_bytes(whole)
+    assert cli("batch", gz, "--out", out, "-q", "--pool-by", "site", "--resume").code == 0
+    fresh = tmp_path / "fresh"
+    assert cli("batch", gz, "--out", fresh, "-q", "--pool-by", "site").code == 0
+    assert (out / "results.jsonl").read_bytes() == (fresh / "results.jsonl").read_bytes()
+
+
+def test_a_pipe_whose_first_record_is_long_and_spaced_is_still_jsonl():
+    """'{ "id": ...' over 1 MiB was read as one text (only '{"' was taken for an object; code review)."""
+    from respin.batch import SNIFF_BYTES, _jsonl_head
+    for start in (b'{"id": 1, "text": "', b'{ "id": 1, "text": "', b'{\t"id": 1, "text": "'):
+        assert _jsonl_head(start + b"x" * SNIFF_BYTES, False) is True
+    assert _jsonl_head(b'{\n  "id": 1,\n' + b"x" * SNIFF_BYTES, False) is False  # an indented JSON document
+    assert _jsonl_head(b"Dear reader, " + b"x" * SNIFF_BYTES, False) is False
+
+
+def test_a_record_without_the_key_inside_a_group_is_no_unsorted_input(tmp_path, cli):
+    """A keyless record inside a site's run said 'sort the input by site', which sorting
+    cannot fix (code review)."""
+    recs = [{"id": k, "site": "a" if k != 2 else None, "text": f"The council said road {k} would close."}
+            for k in range(5)]
+    f = tmp_path / "c.jsonl"
+    f.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    ran = cli("batch", f, "--out", tmp_path / "o", "--pool-by", "site", "--no-restore")
+    assert ran.code == 0 and "must be adjacent" not in ran.err
