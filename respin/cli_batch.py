@@ -171,7 +171,7 @@ def batch(
             _note(done.line(), quiet)
             if (line := done.duplicate_line()) is not None:
                 _note(line, quiet)
-        _note("interrupted: the results so far are saved; continue with --resume", quiet)
+        _note("interrupted: the results so far are saved; continue with --resume")  # (also with -q, as check)
         raise typer.Exit(143 if isinstance(e, _Stop) else 130)
     _note(summary.line() + f"; results in {out.rstrip('/')}/results.jsonl", quiet)
     if (line := summary.duplicate_line()) is not None:

@@ -110,16 +110,16 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
             bar.close()
         code = 143 if isinstance(e, _Terminated) else 130
         if target is not None:
-            _note(f"interrupted: {target} is unchanged", quiet)
+            _note(f"interrupted: {target} is unchanged")  # (also with -q: one line, as check says it)
         elif what == "index build" and idx._empty():  # (build removes it)
-            _note("interrupted: nothing was indexed", quiet)
+            _note("interrupted: nothing was indexed")
         else:
             try:  # what was committed goes into the file itself: a plain file at rest (see checkpoint)
                 idx.checkpoint()
             except (InputError, KeyboardInterrupt):
                 pass
             _note(f"interrupted: the {len(idx)} document(s) indexed so far are saved in {idx.path}; "
-                  f"finish with 'respin index add {idx.path} ...' (ids already there are skipped)", quiet)
+                  f"finish with 'respin index add {idx.path} ...' (ids already there are skipped)")
         raise typer.Exit(code)
     except InputError as e:  # a bad record part-way: what was committed before it stays
         if target is not None:

@@ -616,6 +616,7 @@ def test_sigint_exits_130_after_flushing_then_resume(corpus300, tmp_path):
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Traceback" not in err
+    assert "respin: interrupted" in err  # (-q too: one line, as check says it)
     partial = (out / "results.jsonl").read_bytes()
     assert partial.endswith(b"\n") and reference.startswith(partial) and len(partial) < len(reference)
     assert json.loads((out / "run.json").read_text())["finished"] is False
