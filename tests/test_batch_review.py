@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import SEEDS_DIR, assert_user_error
+from test_batch import results, write_jsonl
 
 # Short texts, some spun (the White Home ...), some clean with edits the model would make at
 # --min-confidence 0.5 though it judges them not spun ("humorous" -> "funny").
@@ -28,17 +29,6 @@ CLEAN = ["Comedy is a genre of dramatic works meant to be humorous or amusing, e
          "The river rises in the hills north of the town and flows south through farmland before it joins the "
          "sea near the old harbour.",
          "Paris is the capital and largest city of France, with about two million residents in the city proper."]
-
-
-def write_jsonl(path: Path, records, opener=open) -> Path:
-    with opener(path, "wt", encoding="utf-8") as f:
-        for r in records:
-            f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    return path
-
-
-def results(out: Path) -> list[dict]:
-    return [json.loads(x) for x in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
 def unfinished(out: Path, keep: int) -> None:
