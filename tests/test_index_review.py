@@ -298,9 +298,9 @@ def test_a_force_build_removes_the_temporary_indexes_of_builds_killed_outright(t
     os.utime(tmp_path / ".y.index.tmp-5", (old, old))
     assert cli("index", "build", tmp_path / "a.txt", "--out", out, "--force", "-q").code == 0
     left = sorted(p.name for p in tmp_path.iterdir() if ".tmp-" in p.name)
-    assert left == [".x.index.tmp-" + n for n in
-                    (f"{dead + 1}", f"{dead + 1}-shm", f"{dead + 1}-wal", f"{live}", f"{live}-shm", f"{live}-wal")] \
-        + [".y.index.tmp-5"], left
+    assert left == sorted([".x.index.tmp-" + n for n in  # (sorted as names: the live pid's digits vary)
+                           (f"{dead + 1}", f"{dead + 1}-shm", f"{dead + 1}-wal", f"{live}", f"{live}-shm", f"{live}-wal")]
+                          + [".y.index.tmp-5"]), left
 
 
 def test_a_force_build_over_a_symbolic_link_replaces_its_target(tmp_path, cli):
