@@ -253,9 +253,10 @@ def with_lexicon_findings(report: "Report", text: str, lexicons, derived=()) -> 
     spintax overlaps them, also in place of the model findings they overlap."""
     from dataclasses import replace
 
-    from .tokenize import unwrap
+    from .tokenize import Document, code_regions, unwrap
     flat = unwrap(text)[0]  # a phrase that a hard-wrapped text breaks is found, as check reads it
-    extra = lexicon_findings(flat, lexicons)
+    extra = lexicon_findings(flat, lexicons, Document.from_text(flat, code=code_regions(text)) if flat is not text
+                             else None)
     if flat is not text and extra:
         lines = LineIndex(text)
         extra = [replace(f, text=text[f.start:f.end], line=lc[0], col=lc[1])

@@ -24,7 +24,7 @@ from .args import text_arg, texts_arg
 from .detector import Detector
 from .detect import lexicon_findings
 from .evidence import _Unigrams, matrix, offered, rescore
-from .tokenize import INVISIBLE, Document, LineIndex, _holds_any, gc_paused, line_breaks, unwrap
+from .tokenize import INVISIBLE, Document, LineIndex, _holds_any, code_regions, gc_paused, line_breaks, unwrap
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, "Model"] = {}
@@ -206,14 +206,19 @@ class Model:
         fthr = (det.finding_threshold if det else 0.5) if min_confidence is None else max(min_confidence, 1e-6)
         if len(texts) == 1:
             text = texts[0]
-            cdoc = doc if doc is not None else Document.from_text(text)
+            cdoc = doc if doc is not None else Document.from_text(text, code=code_regions(originals[0]))
             if cdoc.n_words == 0:
                 if doc_rows is not None:
                     doc_rows.append(det.doc_row(np.zeros((0, 0)), 0, np.zeros(0)))
                 return [Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label, judged=False)]
         else:
             text = "\n".join(texts)
-            cdoc = Document.from_text(text)
+            # Each text's code, found in it alone (a fence left open must not run into the next).
+            code, at = [], 0
+            for t in originals:
+                code += [(a + at, b + at) for a, b in code_regions(t)]
+                at += len(t) + 1
+            cdoc = Document.from_text(text, code=code)
         self._require()
         vec = vectorised(self.lexicon, self.lm)
         if vec is None and len(texts) > 1:  # a scorer without tables: one text at a time
@@ -480,7 +485,7 @@ class Model:
         texts = texts_arg(texts, "restore_many")
         reports = list(reports) if reports is not None else [None] * len(texts)
         flowed = [unwrap(t) for t in texts]  # read as check reads them (see tokenize.unwrap)
-        docs = [Document.from_text(t) for t, _ in flowed]
+        docs = [Document.from_text(t, code=code_regions(o)) for (t, _), o in zip(flowed, texts)]
         dec = self.decoder(lexicons)
         decoded = self._decoded([t for t, _ in flowed], docs, reports, dec, together)
         thr = self.restore_threshold if min_confidence is None else min_confidence
@@ -556,7 +561,7 @@ class Model:
         if not todo:
             return out
         flowed = [unwrap(texts[i]) for i in todo]  # as restore_many reads them
-        docs = [Document.from_text(t) for t, _ in flowed]
+        docs = [Document.from_text(t, code=code_regions(texts[i])) for (t, _), i in zip(flowed, todo)]
         dec = self.decoder(lexicons)
         decoded = self._decoded([t for t, _ in flowed], docs, [reports[i] for i in todo], dec, together=False)
         for j, (choices, edits) in decoded.items():

@@ -548,10 +548,11 @@ def _reads_as_prose(block: str) -> bool:
     return ends >= 0.5 * len(lines) or plain >= 0.9 * len(words)
 
 
-def _mark_code(text: str, cols: tuple) -> tuple:
-    """Columns with the words and numbers inside :func:`code_regions` of kind :data:`CODE`."""
+def _mark_code(text: str, cols: tuple, regions: list | None = None) -> tuple:
+    """Columns with the words and numbers inside ``regions`` (default: :func:`code_regions`
+    of ``text``) of kind :data:`CODE`."""
     texts, starts, ends, kinds, is_word = cols
-    regions = code_regions(text)
+    regions = code_regions(text) if regions is None else regions
     if not regions:
         return cols
     kinds = list(kinds)
@@ -618,11 +619,14 @@ class Document:
     _word_mask: bytes | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def from_text(cls, text: str, identifiers: bool = True) -> "Document":
+    def from_text(cls, text: str, identifiers: bool = True, code: list | None = None) -> "Document":
         """The document of ``text``; ``identifiers``: addresses, DOIs and LaTeX commands as
-        one token each (:data:`_PROTECTED`), as detection and restoration without a source
-        read them. Alignment with a source or copies reads them in pieces (False), as both
-        sides may not hold them alike (a hard wrap cuts an address at its hyphen)."""
+        one token each (:data:`_PROTECTED`), and Markdown code as :data:`CODE`, as detection
+        and restoration without a source read them. Alignment with a source or copies reads
+        them in pieces (False), as both sides may not hold them alike (a hard wrap cuts an
+        address at its hyphen). ``code``: the code's spans, where ``text`` is not the text as
+        given (:func:`unwrap`'s, which keeps offsets; several texts joined): found in the
+        text as given, as a joined line or a fence of another text would change them."""
         doc = cls(text)
         # One regex pass over the whole text: no token crosses a line end (tokens hold no
         # whitespace), so this gives the tokens that line-by-line tokenising gave. The
@@ -632,7 +636,7 @@ class Document:
         with gc_paused():
             cols = _columns_by_lines(text, identifiers)
             if identifiers:  # (as judged and edited without a source; a source aligns code too)
-                cols = _mark_code(text, cols)
+                cols = _mark_code(text, cols, code)
             texts, starts, ends, doc.token_kinds, doc._word_mask = cols
         doc.token_texts, doc.token_starts, doc.token_ends = texts, starts, ends
         if not texts:

@@ -212,3 +212,22 @@ def test_prose_with_figures_in_a_fence_is_judged_as_prose():
     assert not code_regions(fenced)
     assert [f.text for f in respin.check(fenced).findings] == [f.text for f in respin.check(art).findings]
     assert respin.check(art).findings
+
+
+def test_code_is_found_in_each_text_as_given():
+    """Code was found in the text as transformed: texts joined by check_many (a fence left
+    open in one hid the next), hard-wrapped lines joined by unwrap (a fence line holding a
+    backtick stopped being one), a span restored alone beside a source (its fence lost);
+    a fuzz review's cases."""
+    from respin.tokenize import code_regions
+    alone = respin.check("White Home mentioned it.")
+    assert alone.judged and respin.check_many(["```", "White Home mentioned it."])[1].score == alone.score
+    lex = respin.SwapLexicon.load("tortured")
+    text = "Intro\n```text\ncounterfeit consciousness is here `x\n```\n"
+    (a, b), = code_regions(text)
+    assert not respin.check(text, lexicons=[lex]).findings
+    assert respin.restore(text, lexicons=[lex], min_confidence=0.0).text == text
+    src = "The mayor said on Monday that the street would shut.\n```python\nx = f(a)\n"
+    full = src + "print('The White Home mentioned')\n```\n"
+    assert respin.restore(full, source=src, min_confidence=0.0).text == full
+    assert respin.restore(full.replace("```python\n", "").replace("```\n", ""), min_confidence=0.0).edits  # (not code: edited)
