@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
-                 is_batch_output, isatty, legacy_note, not_regular, os_reason, read_at_most, read_text, remove_tree,
+                 is_batch_output, isatty, legacy_note, reads_as_check_report, not_regular, os_reason, read_at_most, read_text, remove_tree,
                  skip_batch_outputs, make_dirs, starts_marked, utf8_stream, walk, write_atomic, READ_ERRORS)
 from .io import _over, _size  # one wording of sizes in every message
 
@@ -175,7 +175,6 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
         pooled, notes, others = _restore_copies(cluster, [checked[k][0] for k in cluster], ids, model,
                                                 min_confidence, lexicons)
         together = [k for k in together if k not in pooled and k not in others]
-    from_copies = set(pooled) | set(others)  # (restored from the copies: spun_only leaves those alone)
     if together:
         try:
             # The reports are the checks' (one evidence pass, the costly part, instead of two).
@@ -192,7 +191,7 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
     out = [c if isinstance(c, dict) else
            _guarded(i, p, _result, *c, id=i, path=p, restore=restore, model=model, restored=pooled.get(k),
                     min_confidence=min_confidence, lexicons=lexicons, copies=others.get(k),
-                    spun_only=spun_only and k not in from_copies)
+                    spun_only=spun_only)
            for k, (c, i, p) in enumerate(zip(checked, ids, paths))]
     for k, note in notes.items():
         if out[k]["error"] is None:
@@ -298,11 +297,20 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
         report = respin._with_lexicons(respin._model(model), [report], [text], lexicons)[0]
     edits, suggestions = ([], []) if r is None else (r.edits, r.suggestions)
     restored_text = None if r is None else r.text
-    if spun_only and r is not None and match is None and copies is None and not report.spun and edits:
-        # The model's edits of a text judged clean are likelier wrong than right (at
-        # --min-confidence 0.5 most of them): kept as suggestions, in text order, and the
-        # text as it was (no edit to replay).
-        edits, suggestions, restored_text = [], sorted([*edits, *suggestions], key=lambda e: e.start), text
+    if spun_only and r is not None and not report.spun and edits:
+        # The model's own edits of a text judged clean are likelier wrong than right (at
+        # --min-confidence 0.5 most of them): kept as suggestions, in text order. A source's
+        # edits, and those taken from copies, stay; so do the model's where no copy (or source)
+        # covers the text (copies unused: unrelated ones) -- those are its own too.
+        def own(e):
+            return e.origin == "model" and (r.copies is None or any(s.start <= e.start and e.end <= s.end
+                                                                    for s in r.unmatched))
+        held = [e for e in edits if own(e)]
+        if held:
+            from .restore import apply_edits
+            edits = [e for e in edits if not own(e)]
+            suggestions = sorted([*held, *suggestions], key=lambda e: e.start)
+            restored_text = apply_edits(text, edits)
     return {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
             "findings": [f.to_dict() for f in report.findings], "restored": restored_text,
             "edits": [e.to_dict() for e in edits], "suggestions": [e.to_dict() for e in suggestions],
@@ -643,8 +651,8 @@ def _json_lines(path: Path) -> bool:
     crawls often name them; a JSON document (an array, a pretty-printed object) does not."""
     try:
         with open(path, "rb") as f:
-            first = utf8_stream(f).readline(1 << 20).lstrip(b"\xef\xbb\xbf").strip()
-        return first.startswith(b"{") and isinstance(json.loads(first), dict)
+            head = f.read(SNIFF_BYTES)
+        return bool(_jsonl_head(head, len(head) < SNIFF_BYTES))  # (as a pipe is sniffed: a long first record too)
     except (OSError, ValueError):
         return False
 
@@ -802,6 +810,9 @@ def _record_of(task, opts: Options):
             return error_result(rid, None, str(text))
         return rid, path, text, None
     got = read_record_file(path, opts.max_size) if kind == "file" else payload
+    if kind == "file" and not isinstance(got, _RecordError) and reads_as_check_report(got[0]):
+        # (As check DIR skips it: Monday's `check DIR -o DIR/report.txt` is no article.)
+        got = _RecordError(f"an earlier report of respin check, not a text: not checked: {path}")
     if isinstance(got, _RecordError):
         return error_result(tid, path, str(got))
     return (tid, path, *got)
@@ -1710,6 +1721,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     has_results = results.exists() and results.stat().st_size > 0
     done_ids, summary = [], Summary()
     cut = before = None
+    excess = 0
     if has_results and not resume and not force:
         raise InputError(f"{results} already holds results: add --resume to continue that run, "
                          "or --force to start over")
@@ -1740,6 +1752,14 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         if not (isinstance(before, dict) and isinstance(before.get("records"), int)
                 and isinstance(before.get("sha256"), str)):
             before = None  # (a run.json of an earlier respin: the ids alone are compared)
+        if before is not None and len(done_ids) > before["records"]:
+            # Results written after run.json's last hash (a kill -9 within its second) were
+            # never checked against the input: they are redone, once the resume is accepted.
+            excess = len(done_ids) - before["records"]
+            _, tail = _last_lines(str(results), excess + (cut is not None))
+            for line in tail[:excess]:
+                stats = [a - b for a, b in zip(stats, _stats(json.loads(line)))]
+            del done_ids[before["records"]:]
         summary.resumed = len(done_ids)
         for i, v in enumerate(stats):
             summary.total[i] += v
@@ -1771,8 +1791,8 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
              else ([t] for t in tasks))
     pools, skip, drop = _resume_point(pools, done_ids, opts, results, hashed, before,
                                       redo_pool=cut is not None and group_by is not None)
-    if cut is not None:  # accepted: the cut's result goes (it is the last line)
-        _drop_results(str(results), 1)
+    if cut is not None or excess:  # accepted: the cut's result goes (the last line), and the unchecked ones
+        _drop_results(str(results), excess + (cut is not None))
     if drop:  # the pool the input was cut in: its results were pooled short, redone whole
         for r in _drop_results(str(results), drop):
             for i, v in enumerate(_stats(r)):

@@ -17,7 +17,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, check_output, display_path, isatty, legacy_note, os_reason,
+from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, is_check_report, check_output, display_path, isatty, legacy_note, os_reason,
                  parse_size, read_text, walk_files, write_atomic)
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
@@ -113,7 +113,7 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list | None = 
                     _note(binary, quiet)
                     if skipped is not None:
                         skipped.append(f)
-                elif _is_earlier_report(str(f)):
+                elif is_check_report(str(f)):
                     _note(f"skipping an earlier report of respin check: {display_path(str(f))}", quiet)
                     if skipped is not None:
                         skipped.append(f)
@@ -158,25 +158,6 @@ def _is_report(path: str) -> bool:
     return not head.strip() or _REPORT_START.match(head.decode("utf-8", "replace").lstrip("\ufeff")) is not None
 
 
-# The same, strictly: the first line of a report as respin writes it, never a sentence of an
-# article ("Analysis: spun out of control"). A file found in a walked folder that reads as
-# one is an earlier run's report (`check DIR -o DIR/report.txt` on Monday), not a text.
-_JSON_REPORT = re.compile(r'\[\s*(?:\]\s*$|\{\s*"path": )')  # (its first line is "[")
-_REPORT_LINE = re.compile(r'\{"path": |::(?:warning|error) file=\S'
-                          r'|.+:\d+:\d+: .+ ==> .+ \((?:\d\.\d\d|\?)\)$'
-                          r'|.+: (?:spun|not spun|not judged, too short) \(score \d')
-
-
-def _is_earlier_report(path: str) -> bool:
-    """Whether a file found in a folder begins as a report of `check` does (see
-    :data:`_REPORT_LINE`)."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(4096)
-    except OSError:
-        return False
-    text = head.decode("utf-8", "replace").lstrip("\ufeff").lstrip()
-    return _REPORT_LINE.match(text.split("\n", 1)[0].rstrip("\r")) is not None or _JSON_REPORT.match(text) is not None
 
 
 def _legacy_message(loaded) -> str | None:

@@ -365,6 +365,53 @@ BATCH_RESULTS = "results.jsonl"
 BATCH_MANIFEST = "run.json"
 
 
+# A report of `respin check`, as it writes them, strictly (never an article that quotes one
+# line of a report): every whole line of its first 4 KB a finding or summary line (text), an
+# annotation (github) or a result (jsonl); or a JSON array of results. A file found in a
+# walked folder that reads as one is an earlier run's output (`check DIR -o DIR/monday.txt`).
+_REPORT_LINES = re.compile(r'\{"path": .*"score": |::(?:warning|error) file=\S'
+                           r'|.+:\d+:\d+: .+ ==> .+ \((?:\d\.\d\d|\?)\)$'
+                           r'|.+: (?:spun|not spun|not judged, too short) \(score \d.*\)$')
+_REPORT_ARRAY = re.compile(r'\[\s*(?:\]\s*$|\{\s*"path": "(?:[^"\\]|\\.)*",\s*"score": [-+.\deE]+,\s*"spun": )')
+
+
+def is_check_report(path: str) -> bool:
+    """Whether the file at ``path`` is a report of ``respin check`` (see :data:`_REPORT_LINES`).
+
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
+    ...     _ = f.write("a.txt:1:5: White Home ==> White House (0.97)\\na.txt: spun (score 0.99, 1 finding in 9 words)\\n")
+    >>> is_check_report(f.name)
+    True
+    >>> with open(f.name, "w") as g:
+    ...     _ = g.write("a.txt: spun (score 0.99, 1 finding in 9 words)\\nThat is what the tool said of it.\\n")
+    >>> is_check_report(f.name), os.unlink(f.name)
+    (False, None)
+    """
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+            whole = not f.read(1)
+    except OSError:
+        return False
+    return reads_as_check_report(head.decode("utf-8", "replace"), whole)
+
+
+def reads_as_check_report(text: str, whole: bool = True) -> bool:
+    """:func:`is_check_report` of a text (its first 4,096 characters are read; ``whole``: that
+    is all of it)."""
+    whole = whole and len(text) <= 4096
+    text = text[:4096].lstrip("\ufeff").lstrip()
+    if not text:
+        return False
+    if _REPORT_ARRAY.match(text):
+        return True
+    lines = text.split("\n")
+    lines = lines if whole or len(lines) == 1 else lines[:-1]  # (the last may be cut at 4 KB; a JSON line, long)
+    lines = [x.rstrip("\r") for x in lines if x.strip()]
+    return bool(lines) and all(_REPORT_LINES.match(x) for x in lines)
+
+
 def is_batch_output(folder: str | Path) -> bool:
     """True for a folder written by ``respin batch --out``: its ``run.json`` is a respin
     run manifest and ``results.jsonl`` is beside it."""

@@ -598,7 +598,8 @@ def test_sigkill_then_resume_gives_the_uninterrupted_output(corpus300, tmp_path,
     assert not run_cli("batch", src, "--out", out, "-q").returncode == 0  # refuses without --resume
     ran = run_cli("batch", src, "--out", out, "--resume", "--chunk-size", "4")
     assert ran.returncode == 0, ran.stderr
-    assert "from the earlier run" in ran.stderr
+    # (Results written after run.json's last input hash, about a second's, are redone: killed
+    # within its first second, the run may start over; the bytes are the same either way.)
     assert (out / "results.jsonl").read_bytes() == reference
     assert json.loads((out / "run.json").read_text())["finished"] is True
     assert json.loads((out / "run.json").read_text())["counts"]["documents"] == 300

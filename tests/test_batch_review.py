@@ -318,3 +318,58 @@ def test_a_record_without_the_key_inside_a_group_is_no_unsorted_input(tmp_path, 
     f.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
     ran = cli("batch", f, "--out", tmp_path / "o", "--pool-by", "site", "--no-restore")
     assert ran.code == 0 and "must be adjacent" not in ran.err
+
+
+def test_results_written_after_the_last_input_hash_are_redone_on_resume(tmp_path, cli):
+    """run.json's hash is rewritten about once a second: after a real kill -9, results.jsonl
+    held results the hash did not cover, and a record changed there kept its stale result
+    (a re-test review). Those results are now redone."""
+    recs = [{"id": k, "text": f"The council said on day {k} that the road would close for repairs."} for k in range(30)]
+    src = tmp_path / "c.jsonl"
+    write_jsonl(src, recs)
+    out = tmp_path / "out"
+    assert cli("batch", src, "--out", out, "-q", "--no-restore").code == 0
+    manifest = json.loads((out / "run.json").read_text())
+    manifest["finished"] = False
+    # as a kill -9 leaves it: the hash taken at 20 records, 30 results written
+    from respin.batch import _InputHash, _task_digest, iter_tasks
+    h = _InputHash()
+    for t in list(iter_tasks("jsonl", str(src)))[:20]:
+        h.add(_task_digest(t))
+    manifest["input_hash"] = h.state()
+    (out / "run.json").write_text(json.dumps(manifest), encoding="utf-8")
+    recs[25]["text"] = "Officials stated that the bridge would open in spring, the mayor mentioned."
+    write_jsonl(src, recs)
+    assert cli("batch", src, "--out", out, "-q", "--no-restore", "--resume").code == 0
+    fresh = tmp_path / "fresh"
+    assert cli("batch", src, "--out", fresh, "-q", "--no-restore").code == 0
+    assert (out / "results.jsonl").read_bytes() == (fresh / "results.jsonl").read_bytes()
+
+
+def test_a_folder_batch_does_not_check_earlier_reports_of_check(tmp_path, cli):
+    """check DIR skipped them; batch DIR judged them, 4 of 8 'spun' (a re-test review)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(SPUN[0] + "\n", encoding="utf-8")
+    for fmt in ("text", "json", "jsonl", "github"):
+        assert cli("check", SEEDS_DIR / "003_8864450e50f74c75.txt", "-f", fmt, "-o", docs / f"old-{fmt}.txt").code == 1
+    assert cli("batch", docs, "--out", tmp_path / "o", "-q", "--no-restore").code == 0
+    rows = {r["id"]: r for r in results(tmp_path / "o")}
+    assert rows["a.txt"]["error"] is None
+    for fmt in ("text", "json", "jsonl", "github"):
+        assert "an earlier report of respin check" in rows[f"old-{fmt}.txt"]["error"]
+
+
+def test_restore_spun_only_also_holds_the_models_edits_where_copies_go_unused(tmp_path, cli):
+    """Under --copies-by, a record whose copies were unrelated was restored by the model and
+    its edits applied, judged spun or not (a re-test review: 21 of 400 clean leads)."""
+    recs = [{"id": i, "cluster": "x", "text": t} for i, t in enumerate(CLEAN)]
+    src = write_jsonl(tmp_path / "in.jsonl", recs)
+    ran = cli("batch", src, "--out", tmp_path / "o", "-q", "--copies-by", "cluster", "--min-confidence", "0.0",
+              "--restore-spun-only")
+    assert ran.code == 0, ran.err
+    for r in results(tmp_path / "o"):
+        if not r["spun"]:
+            assert r["edits"] == [] and r["restored"] == recs[r["id"]]["text"], r["id"]
+    ran = cli("batch", src, "--out", tmp_path / "o2", "-q", "--copies-by", "cluster", "--min-confidence", "0.0")
+    assert any(r["edits"] for r in results(tmp_path / "o2") if not r["spun"])  # (without it: edited)

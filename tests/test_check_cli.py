@@ -871,3 +871,16 @@ def test_a_file_name_with_a_line_break_stays_on_its_lines(cli, tmp_path):
     assert ran.code == 1
     assert all(line.startswith(f"{tmp_path}/bad\\nname.txt:") for line in ran.out.splitlines()), ran.out[:300]
     assert json.loads(cli("check", tmp_path, "-f", "jsonl").out)["path"] == str(tmp_path / "bad\nname.txt")
+
+
+def test_an_article_quoting_a_report_line_is_an_article(tmp_path, cli):
+    """Only the first line was read: a post opening with a quoted report line was skipped as a
+    report (a re-test review). Every line of the start of a report is a report's."""
+    from respin.io import is_check_report
+    folder = tmp_path / "posts"
+    folder.mkdir()
+    (folder / "post.txt").write_text("a.txt: spun (score 0.99, 3 findings in 40 words)\n"
+                                     + SPUN.read_text(encoding="utf-8"), encoding="utf-8")
+    assert not is_check_report(str(folder / "post.txt"))
+    ran = cli("check", folder, "-q")
+    assert ran.code == 1 and "post.txt" in ran.out
