@@ -1623,6 +1623,9 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         sniffed = _sniff_pipe(path)
         if sniffed is not None:
             kind, stream = sniffed
+    elif kind == "file" and forced == "auto" and path.lower().endswith(".json") and note is not None:
+        note(f"{display_path(path)} is a JSON document, not JSON Lines: it is read as one text (one result a "
+             f"record: jq -c '.[]' {display_path(path)} > records.jsonl)")
     try:
         return _run_batch(input_path, out_dir, opts, kind, path, stream, glob=glob, jobs=jobs, engine=engine,
                           scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,

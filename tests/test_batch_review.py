@@ -373,3 +373,15 @@ def test_restore_spun_only_also_holds_the_models_edits_where_copies_go_unused(tm
             assert r["edits"] == [] and r["restored"] == recs[r["id"]]["text"], r["id"]
     ran = cli("batch", src, "--out", tmp_path / "o2", "-q", "--copies-by", "cluster", "--min-confidence", "0.0")
     assert any(r["edits"] for r in results(tmp_path / "o2") if not r["spun"])  # (without it: edited)
+
+
+def test_a_json_document_given_to_batch_is_said_to_be_one(tmp_path, cli):
+    """A JSON array was checked as one prose text without a word (a re-test review)."""
+    f = tmp_path / "array.json"
+    f.write_text(json.dumps([{"id": 1, "text": CLEAN[0]}, {"id": 2, "text": CLEAN[1]}], indent=1), encoding="utf-8")
+    ran = cli("batch", f, "--out", tmp_path / "o", "--no-restore")
+    assert ran.code == 0 and "is a JSON document, not JSON Lines" in ran.err and len(results(tmp_path / "o")) == 1
+    g = tmp_path / "lines.json"  # JSON Lines named .json: read as such, no note
+    write_jsonl(g, [{"id": 1, "text": CLEAN[0]}, {"id": 2, "text": CLEAN[1]}])
+    ran = cli("batch", g, "--out", tmp_path / "o2", "--no-restore")
+    assert ran.code == 0 and "JSON document" not in ran.err and len(results(tmp_path / "o2")) == 2
