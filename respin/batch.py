@@ -386,7 +386,8 @@ def parse_line(line: bytes, lineno: int, text_field: str, id_field: str):
     try:
         obj = json.loads(line)
     except UnicodeDecodeError:  # keep the record's id when the rest of the line is readable
-        err = _RecordError("line is not valid UTF-8")
+        err = _RecordError("line is not valid UTF-8" + ("; UTF-16 without a byte-order mark? Convert it to UTF-8"
+                                                       if b"\x00" in line else ""))
         try:
             obj = json.loads(line.decode("utf-8", "replace"))
         except (ValueError, RecursionError):
@@ -396,7 +397,9 @@ def parse_line(line: bytes, lineno: int, text_field: str, id_field: str):
         msg = getattr(e, "msg", None)
         # Some of json's messages end in "at" ("Unterminated string starting at"): no "at at".
         where = (f"{'' if (msg or '').endswith(' at') else ' at'} column {e.colno}") if hasattr(e, "colno") else ""
-        return lineno, _RecordError(f"not valid JSON ({msg or e}{where})")
+        # (NUL bytes: UTF-16 without a byte-order mark, whose byte order can only be guessed.)
+        utf16 = "; UTF-16 without a byte-order mark? Convert it to UTF-8" if b"\x00" in line else ""
+        return lineno, _RecordError(f"not valid JSON ({msg or e}{where}{utf16})")
     except RecursionError:
         return lineno, _RecordError("not valid JSON (nested too deeply)")
     if isinstance(obj, str):  # a bare JSON string is the text

@@ -385,3 +385,17 @@ def test_a_json_document_given_to_batch_is_said_to_be_one(tmp_path, cli):
     write_jsonl(g, [{"id": 1, "text": CLEAN[0]}, {"id": 2, "text": CLEAN[1]}])
     ran = cli("batch", g, "--out", tmp_path / "o2", "--no-restore")
     assert ran.code == 0 and "JSON document" not in ran.err and len(results(tmp_path / "o2")) == 2
+
+
+def test_utf16_without_a_mark_and_text_on_stdin_say_what_they_probably_are(tmp_path, cli, monkeypatch):
+    """UTF-16 JSONL without a byte-order mark gave 'not valid UTF-8' per line, and a text file
+    piped to `batch -` 'every record failed' with no hint (a re-test review)."""
+    import io as _io
+    import sys
+    f = tmp_path / "u16.jsonl"
+    f.write_bytes("".join(json.dumps({"id": k, "text": t}) + "\n" for k, t in enumerate(CLEAN[:2])).encode("utf-16-le"))
+    cli("batch", f, "--out", tmp_path / "o", "-q", "--no-restore")
+    assert any("UTF-16 without a byte-order mark" in (r["error"] or "") for r in results(tmp_path / "o"))
+    monkeypatch.setattr(sys, "stdin", _io.TextIOWrapper(_io.BytesIO(CLEAN[0].encode("utf-8") + b"\n")))
+    ran = cli("batch", "-", "--out", tmp_path / "o2", "--no-restore")
+    assert ran.code == 2 and "standard input is read as JSON Lines" in ran.err
