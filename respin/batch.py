@@ -1772,6 +1772,8 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     try:
         if force:
             _clear_restored(out)
+        elif resume and has_results and opts.mirror_dir:
+            _sweep_restored(out)
         if not resume or not has_results:
             with open(results, "wb"):
                 pass  # start empty (--force, or a fresh folder)
@@ -1921,6 +1923,25 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         finally:
             guard.restore()
     return summary
+
+
+# A restored copy being written (respin.io.atomic_file: ".NAME.XXXXXXXX.tmp"), left by a
+# worker killed in the middle (Ctrl-C, kill -9): --resume removes it.
+_WRITING = re.compile(r"\..+\.[A-Za-z0-9_]{8}\.tmp")
+
+
+def _sweep_restored(out: Path) -> None:
+    """--resume: remove the half-written restored copies a stopped run left in out/restored/."""
+    target = out / RESTORED_DIR
+    if target.is_symlink() or not target.is_dir() or not is_batch_output(out):
+        return
+    for dirpath, _, filenames in walk(target):
+        for name in filenames:
+            if _WRITING.fullmatch(name):
+                try:
+                    os.unlink(os.path.join(dirpath, name))
+                except OSError:
+                    pass
 
 
 def _clear_restored(out: Path) -> None:

@@ -399,3 +399,19 @@ def test_utf16_without_a_mark_and_text_on_stdin_say_what_they_probably_are(tmp_p
     monkeypatch.setattr(sys, "stdin", _io.TextIOWrapper(_io.BytesIO(CLEAN[0].encode("utf-8") + b"\n")))
     ran = cli("batch", "-", "--out", tmp_path / "o2", "--no-restore")
     assert ran.code == 2 and "standard input is read as JSON Lines" in ran.err
+
+
+def test_resume_removes_restored_copies_left_half_written(tmp_path, cli):
+    """Ctrl-C or kill -9 left '.NAME.XXXXXXXX.tmp' in restored/, and --resume kept it (a re-test review)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for k, t in enumerate(SPUN):
+        (docs / f"{k}.txt").write_text(t + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    assert cli("batch", docs, "--out", out, "-q").code == 0
+    left = out / "restored" / ".1.txt.ab12cd34.tmp"
+    left.write_text("half", encoding="utf-8")
+    mine = out / "restored" / "notes.tmp"  # not a name respin writes: kept
+    mine.write_text("x", encoding="utf-8")
+    assert cli("batch", docs, "--out", out, "-q", "--resume").code == 0
+    assert not left.exists() and mine.exists()
