@@ -929,7 +929,7 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
         rel = task[4]
         if rel is not None and r["restored"] is not None:
             # A copy of a file that began with a byte-order mark keeps one (restore -o does too).
-            mirrored = "\ufeff" + r["restored"] if r["restored"] and starts_marked(task[2]) else r["restored"]
+            mirrored = "\ufeff" + r["restored"] if starts_marked(task[2]) else r["restored"]
             if opts.return_mirror:
                 mirrors.append((len(lines), rel, mirrored))
             elif opts.mirror_dir:

@@ -156,7 +156,7 @@ def render_restore(path: str, source: str | None, r: Restoration, fmt: str, copi
         return json.dumps(restoration_dict(path, source, r, copies), ensure_ascii=False, indent=1) + "\n"
     if fmt == "diff":
         return r.diff(fromfile=path, tofile=path, bom=bom, label="(restored)")
-    return "\ufeff" + r.text if marked and r.text else r.text
+    return "\ufeff" + r.text if marked else r.text
 
 
 def relation_line(r: Restoration) -> str:

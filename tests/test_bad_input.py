@@ -701,6 +701,9 @@ def test_byte_order_mark_in_and_out(tmp_path, cli):
     assert a.out.replace("marked.txt", "plain.txt") == b.out
     ran = cli("restore", tmp_path / "marked.txt")
     assert ran.code == 0 and ran.out.startswith("The café owner said") and "Renée" in ran.out  # (stdout: no mark)
+    (tmp_path / "mark-only.txt").write_bytes(b"\xef\xbb\xbf")  # an empty marked file is given back as it was
+    assert cli("restore", tmp_path / "mark-only.txt", "-o", tmp_path / "mark-only.out").code == 0
+    assert (tmp_path / "mark-only.out").read_bytes() == b"\xef\xbb\xbf"
     for enc, mark in (("utf-16", True), ("utf-8-sig", True), ("utf-8", False)):
         f = tmp_path / f"{enc}.txt"
         f.write_bytes("Le café, said the mayor.\r\n".encode(enc))
