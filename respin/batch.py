@@ -1747,7 +1747,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         diff = [k for k in ident if was.get(k) != ident[k]]
         if diff:
             k = diff[0]
-            raise InputError(f"cannot --resume with different options: {k} was {_shown(k, was.get(k))}, "
+            raise InputError(f"cannot --resume with different options: {_FLAGS.get(k, k)} was {_shown(k, was.get(k))}, "
                              f"now {_shown(k, ident[k])} (use the same options, or --force to start over)")
         done_ids, stats = scan_results(str(results))
         cut = _cut_result(str(results))
@@ -2024,8 +2024,18 @@ def _check_input_not_output(kind: str, path: str, out: Path, out_dir: str, *, mi
             refuse(task[2], listed=True)
 
 
+# The command line's names of what Options.identity records (for messages).
+_FLAGS = {"text_field": "--text-field", "id_field": "--id-field", "restore": "restoring (--no-restore)",
+          "model": "--model", "corpus": "--corpus", "threshold": "--threshold", "max_size": "--max-size",
+          "pool_by": "--pool-by", "copies_by": "--copies-by", "min_confidence": "--min-confidence",
+          "lexicons": "--lexicon", "restore_spun_only": "--restore-spun-only"}
+
+
 def _shown(key: str, value) -> str:
-    """An option's value in a message (lexicons: their size, weight and hash, or none)."""
+    """An option's value in a message (lexicons: their size, weight and hash, or none; an
+    option not given: "not given")."""
+    if value is None:
+        return "not given"
     if key == "lexicons" and isinstance(value, list) and all(isinstance(x, dict) for x in value):
         return "; ".join(f"[{x.get('swaps')} swap{'' if x.get('swaps') == 1 else 's'}, weight {x.get('weight')}, "
                          f"sha256 {str(x.get('sha256'))[:12]}]"

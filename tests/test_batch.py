@@ -688,7 +688,7 @@ def test_pool_by_field_restores_each_run_of_a_site_together(tmp_path, cli, monke
     pools = [[0, 1], [2], [3, 4], [5, 6, 7, 8], [9, 10, 11], [12, 13]]
     assert assert_pooled(rows, [r["text"] for r in recs], pools)  # and pooling did change something here
     assert json.loads((tmp_path / "o" / "run.json").read_text())["run"]["pool_by"] == "site"
-    assert_user_error(cli("batch", src, "--out", tmp_path / "o", "--resume"), "different options", "pool_by")
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o", "--resume"), "different options", "--pool-by")
     # --jobs 2 and another chunk size: the same pools, the same bytes
     assert cli("batch", src, "--out", tmp_path / "o2", "--pool-by", "site", "--jobs", "2", "--chunk-size", "1",
                "-q").code == 0
@@ -850,8 +850,8 @@ def test_copies_by_field_restores_each_copy_from_the_others(tmp_path, cli, monke
     assert rows[13]["note"] is None
     assert json.loads((out / "run.json").read_text())["run"]["copies_by"] == "story"
     done = (out / "results.jsonl").read_bytes()
-    assert_user_error(cli("batch", src, "--out", out, "--resume"), "different options", "copies_by")
-    assert_user_error(cli("batch", src, "--out", out, "--resume", "--pool-by", "story"), "different options", "pool_by")
+    assert_user_error(cli("batch", src, "--out", out, "--resume"), "different options", "--copies-by")
+    assert_user_error(cli("batch", src, "--out", out, "--resume", "--pool-by", "story"), "different options", "--pool-by")
     # stopped mid-cluster (a torn last line): --resume redoes the cluster, the same bytes
     lines = done.splitlines(keepends=True)
     (out / "results.jsonl").write_bytes(b"".join(lines[:9]) + lines[9][:30])
@@ -1152,15 +1152,15 @@ def test_resume_with_other_lexicons_or_min_confidence_is_refused(tmp_path, cli):
     assert cli("batch", src, "--out", out, "-q", "--lexicon", lex, "--min-confidence", BOLD).code == 0
     done = (out / "results.jsonl").read_bytes()
     same = ("--out", out, "--resume", "-q")
-    assert_user_error(cli("batch", src, *same, "--min-confidence", BOLD), "different options", "lexicons", "none")
+    assert_user_error(cli("batch", src, *same, "--min-confidence", BOLD), "different options", "--lexicon", "none")
     assert_user_error(cli("batch", src, *same, "--lexicon", "tortured", "--min-confidence", BOLD),
-                      "different options", "lexicons", "weight 4.0")
+                      "different options", "--lexicon", "weight 4.0")
     assert_user_error(cli("batch", src, *same, "--lexicon", lex, "--lexicon", lex, "--min-confidence", BOLD),
-                      "different options", "lexicons")
-    assert_user_error(cli("batch", src, *same, "--lexicon", lex), "different options", "min_confidence")
-    assert_user_error(cli("batch", src, *same, "--lexicon", lex, "--min-confidence", "0.5"), "min_confidence")
+                      "different options", "--lexicon")
+    assert_user_error(cli("batch", src, *same, "--lexicon", lex), "different options", "--min-confidence")
+    assert_user_error(cli("batch", src, *same, "--lexicon", lex, "--min-confidence", "0.5"), "--min-confidence")
     reweighed = my_lexicon(tmp_path, MY_LEXICON.replace("# weight: 4", "# weight: 3"), "other.tsv")
-    assert_user_error(cli("batch", src, *same, "--lexicon", reweighed, "--min-confidence", BOLD), "lexicons",
+    assert_user_error(cli("batch", src, *same, "--lexicon", reweighed, "--min-confidence", BOLD), "--lexicon",
                       "weight 3.0")
     assert (out / "results.jsonl").read_bytes() == done
     # the same swaps and weight from another file (other comments, other order): the same lexicon

@@ -178,7 +178,7 @@ def test_restore_spun_only_applies_the_models_edits_to_spun_records_alone(tmp_pa
     assert json.loads((tmp_path / "spun" / "run.json").read_text())["run"]["restore_spun_only"] is True
     unfinished(tmp_path / "spun", 1)
     assert_user_error(cli("batch", src, "--out", tmp_path / "spun", "--resume", "--min-confidence", "0.5"),
-                      "cannot --resume with different options: restore_spun_only was True, now False")
+                      "cannot --resume with different options: --restore-spun-only was True, now False")
     assert_user_error(cli("batch", src, "--out", tmp_path / "x", "--no-restore", "--restore-spun-only"),
                       "--restore-spun-only is for restoring")
     from respin.batch import process_record
