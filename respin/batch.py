@@ -1211,6 +1211,10 @@ def _grouping_notes(opts: Options, groups: _Groups, records: int) -> list[str]:
     if not groups.keyed:
         out.append(f"{flag} {key}: no record has field {key!r}: {nothing}" if key != "dir"
                    else f"{flag} dir: {nothing}")
+    elif groups.keyless and key != "dir":
+        n = groups.keyless
+        out.append(f"{flag} {key}: {n:,} record{'' if n == 1 else 's'} without field {key!r} (or with null) "
+                   f"{'was' if n == 1 else 'were'} {'restored alone' if opts.pool_by else 'restored by the model alone'}")
     if groups.back:
         by = "folder" if key == "dir" else key
         n = groups.back
@@ -1244,11 +1248,12 @@ class _Groups:
     records: the input is not sorted by the key)."""
 
     def __init__(self):
-        self.keyed = self.back = 0
+        self.keyed = self.back = self.keyless = 0
         self.seen, self.backs, self.run = _Hashes(), _Hashes(), None
 
     def saw(self, key) -> None:
-        if key is None:  # (it ends the pool, but sorting could not join its neighbours: no note)
+        if key is None:  # (it ends the pool, but sorting could not join its neighbours: no "sort" note)
+            self.keyless += 1
             return
         if key != self.run:
             h = _hash64(key)

@@ -318,6 +318,7 @@ def test_a_record_without_the_key_inside_a_group_is_no_unsorted_input(tmp_path, 
     f.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
     ran = cli("batch", f, "--out", tmp_path / "o", "--pool-by", "site", "--no-restore")
     assert ran.code == 0 and "must be adjacent" not in ran.err
+    assert "1 record without field 'site' (or with null) was restored alone" in ran.err  # (said: a re-test review)
 
 
 def test_results_written_after_the_last_input_hash_are_redone_on_resume(tmp_path, cli):
