@@ -1749,7 +1749,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
             raise InputError(f"cannot --resume: {manifest} is missing or unreadable (start over with --force)") from None
         # An option that the earlier run's respin did not record yet had its default then.
         was = {**Options().identity(), **old.get("run", {})}
-        diff = [k for k in ident if was.get(k) != ident[k]]
+        diff = [k for k in ident if was.get(k) != ident[k] and not (k == "input" and _same_input(was.get(k), ident[k]))]
         if diff:
             k = diff[0]
             raise InputError(f"cannot --resume with different options: {_FLAGS.get(k, k)} was {_shown(k, was.get(k))}, "
@@ -2034,6 +2034,16 @@ _FLAGS = {"text_field": "--text-field", "id_field": "--id-field", "restore": "re
           "model": "--model", "corpus": "--corpus", "threshold": "--threshold", "max_size": "--max-size",
           "pool_by": "--pool-by", "copies_by": "--copies-by", "min_confidence": "--min-confidence",
           "lexicons": "--lexicon", "restore_spun_only": "--restore-spun-only"}
+
+
+def _same_input(a, b) -> bool:
+    """Whether two recorded inputs are one (a folder named through a symbolic link to it)."""
+    if not (isinstance(a, str) and isinstance(b, str)) or "-" in (a, b):
+        return False
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
 
 
 def _shown(key: str, value) -> str:

@@ -416,3 +416,18 @@ def test_resume_removes_restored_copies_left_half_written(tmp_path, cli):
     mine.write_text("x", encoding="utf-8")
     assert cli("batch", docs, "--out", out, "-q", "--resume").code == 0
     assert not left.exists() and mine.exists()
+
+
+def test_resume_accepts_the_input_named_through_a_link(tmp_path, cli):
+    """--resume through a symbolic link to the same folder was 'different options: input' (a re-test review)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(CLEAN[0] + "\n", encoding="utf-8")
+    (tmp_path / "link").symlink_to(docs)
+    out = tmp_path / "o"
+    assert cli("batch", docs, "--out", out, "-q", "--no-restore").code == 0
+    ran = cli("batch", tmp_path / "link", "--out", out, "-q", "--no-restore", "--resume")
+    assert ran.code == 0, ran.err
+    other = tmp_path / "other"
+    other.mkdir()
+    assert_user_error(cli("batch", other, "--out", out, "-q", "--no-restore", "--resume"), "different options")
