@@ -37,7 +37,7 @@ app = typer.Typer(
          "  respin check article.txt                   # is it spun? which words?\n\n"
          "  respin restore spun.txt --source orig.txt  # put the original words back",
     epilog="Exit status: check: 0 nothing judged spun, 1 something judged spun; every other command: "
-           "0 success; all: 2 usage or input error, 130 interrupted (batch: 143 on SIGTERM).",
+           "0 success; all: 2 usage or input error, 130 interrupted (batch, index build/add: 143 on SIGTERM).",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -329,7 +329,7 @@ def check(
 ):
     """Score documents for synonym spinning and point at each suspected word.
 
-    Each finding reads 'path:line:col: spun words ==> likely originals (confidence)': the confidence is the model's probability that the words were swapped (with --source, how sure the alignment is); '?' means no likely original was found. The summary's score is the probability that the document is spun, and it is judged spun at --threshold or above. The two are separate: a document that is not judged spun may still show a few suspicious words, and each finding stands on its own; a short document may be judged spun from many weak signals with no finding at all, when no single word stands out.
+    Each finding reads 'path:line:col: spun words ==> likely originals (confidence)': the confidence is the model's probability that the words were swapped (with --source, how sure the alignment is); '?' means no likely original was found. The summary's score is the probability that the document is spun, and it is judged spun at --threshold or above. The two are separate: a document that is not judged spun may still show a few suspicious words, and each finding stands on its own; a short document may be judged spun from many weak signals with no finding at all, when no single word stands out. Words in Markdown code (fenced blocks, `inline code`) are counted, never judged. A folder is read for files matching --glob (skipping binary files and earlier reports of check); one with none at all is an error (exit 2).
 
     Examples:
 

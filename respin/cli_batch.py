@@ -86,8 +86,10 @@ def batch(
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
                                  help="Largest record accepted, in bytes or with a unit (25MB, 25MiB); larger ones get an error result."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same --out folder "
-                                                        "(same input and options). A run still writing "
-                                                        "there is not joined: one --out, one run at a time."),
+                                                        "(same input and options; records that changed since "
+                                                        "are refused, records appended are the rest of the run). "
+                                                        "A run still writing there is not joined: one --out, one "
+                                                        "run at a time."),
     force: bool = typer.Option(False, "--force", help="Start over, replacing the results in --out (restored/ "
                                                       "included)."),
     pool_by: Optional[str] = typer.Option(None, "--pool-by", metavar="KEY",
