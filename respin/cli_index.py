@@ -179,10 +179,7 @@ def build(
 ):
     """Index clean originals: fingerprints that survive spinning, in one SQLite file.
 
-    Documents are committed in batches: an interrupted build keeps what it had indexed and
-    'respin index add' with the same inputs finishes it. With --force over an existing
-    INDEX, the new index is built in a hidden file beside it and replaces INDEX only when
-    complete: an interrupted or failed build leaves INDEX unchanged.
+    Documents are committed in batches: an interrupted build keeps what it had indexed and 'respin index add' with the same inputs finishes it. With --force over an existing INDEX, the new index is built in a hidden file beside it and replaces INDEX only when complete: an interrupted or failed build leaves INDEX unchanged.
 
     Examples:
 
@@ -284,11 +281,7 @@ def query(
 ):
     """List the top-K candidate sources of a (spun) text, with their similarity scores.
 
-    The score is the Jaccard similarity (0-1) of the two texts' spin-resistant
-    fingerprints; the best candidate counts as the source when it reaches the threshold
-    shown by 'respin index info', or, scoring less, when aligning the two shows a copy
-    (heavily spun copies score 0.27-0.35); '*' marks it. A small index (up to 20,000
-    documents) is searched whole when its LSH bands find nothing close.
+    The score is the Jaccard similarity (0-1) of the two texts' spin-resistant fingerprints; the best candidate counts as the source when it reaches the threshold shown by 'respin index info', or, scoring less, when aligning the two shows a copy (heavily spun copies score 0.27-0.35); '*' marks it. A small index (up to 20,000 documents) is searched whole when its LSH bands find nothing close.
 
     Examples:
 
