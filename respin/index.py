@@ -1155,7 +1155,7 @@ def _longer_names(name: str, folder: str | os.PathLike) -> Iterator[str]:
 def _documents(paths, pattern, text_field, id_field, max_bytes, note):
     """:func:`iter_documents`' documents, each with the folder given it was found in (None
     for a file or JSONL named)."""
-    from .io import binary_note, walk_files
+    from .io import binary_note, reads_as_check_report, walk_files
     labels: dict[str, str] = {}  # FILE of the JSONL ids FILE:LINE -> the JSONL file (real path)
 
     def jsonl(f: Path):
@@ -1186,6 +1186,10 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note):
                 except InputError as e:
                     if note:
                         note(f"skipping: {e}")
+                    continue
+                if reads_as_check_report(text):  # (no original: Monday's `check DIR -o DIR/report.txt`)
+                    if note:
+                        note(f"skipping an earlier report of respin check: {display_path(str(f))}")
                     continue
                 yield display_path(f.relative_to(root).as_posix()), text, display_path(str(f)), given
         elif _is_jsonl(root):

@@ -316,3 +316,16 @@ def test_a_force_build_over_a_symbolic_link_replaces_its_target(tmp_path, cli):
     assert sorted(p.name for p in (tmp_path / "store").iterdir()) == ["real.index"]
     SourceIndex.build(link, [("lib", TEXTS["council"])], overwrite=True).close()  # the library's build too
     assert link.is_symlink() and _ids(real) == ["lib"]
+
+
+def test_an_earlier_report_of_check_in_a_folder_is_not_indexed(tmp_path, cli):
+    """check and batch skip it; index build indexed it as a clean original (a docs audit)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(TEXTS["storm"], encoding="utf-8")
+    spun = tmp_path / "spun.txt"
+    spun.write_text(TEXTS["storm"].replace("said", "mentioned"), encoding="utf-8")
+    cli("check", spun, "-o", docs / "report.txt")
+    ran = cli("index", "build", docs, "--out", tmp_path / "x.index")
+    assert ran.code == 0 and "skipping an earlier report of respin check" in ran.err
+    assert _ids(tmp_path / "x.index") == ["a.txt"]
