@@ -467,7 +467,10 @@ def _sniff_pipe(path: str) -> tuple[str, object] | None:
     except OSError:
         jsonl = False  # (the error comes again where the file is read, and is its result's)
     f = io.BufferedReader(_Prefixed(head, raw))
-    return ("jsonl", _decoded(f, head)) if jsonl else ("file", f)
+    if jsonl:
+        return "jsonl", _decoded(f, head)
+    import gzip  # (one text, gzipped: <(cat page.txt.gz) is read as the text it holds)
+    return "file", (gzip.GzipFile(fileobj=f, mode="rb") if head[:2] == b"\x1f\x8b" else f)
 
 
 def _jsonl_head(head: bytes, whole: bool) -> bool | None:
@@ -693,7 +696,7 @@ def _read_stream(f, path: str, max_size: int):
     try:
         with f:
             data = read_at_most(f, max_size + 1)
-    except OSError as e:
+    except READ_ERRORS as e:  # (a gzipped text cut short, too)
         return _RecordError(f"cannot read input file ({os_reason(e)}): {path}")
     if len(data) > max_size:  # (read_text's words)
         return _RecordError(f"input file is too large (> {_size(max_size)} limit; raise it with --max-size): {path}")

@@ -18,7 +18,7 @@ import typer
 
 from . import __version__
 from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, is_check_report, check_output, display_path, isatty, legacy_note, os_reason,
-                 parse_size, read_text, walk_files, write_atomic)
+                 not_regular, parse_size, read_text, walk_files, write_atomic, BROKEN_LINK)
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
                 "2 usage or input error, 130 interrupted.")
@@ -647,7 +647,8 @@ def restore(
         src_name = found.doc_id if found is not None else source
         _emit(render_restore(display_path(path), None if src_name is None else display_path(src_name), result,
                              format.value, [display_path(c) for c in copy] if copies else None,
-                             bom=loaded.encoding == "utf-8-sig", marked=loaded.encoding in MARKED and output not in (None, "-")), output,
+                             bom=loaded.encoding == "utf-8-sig", marked=loaded.encoding in MARKED and output not in (None, "-")
+                             and not_regular(output, descriptors=True) in (None, BROKEN_LINK)), output,
               (path,) + ((source,) if source else ()) + tuple(copy) + tuple(lexicon) + ((corpus,) if corpus else ()))
     except InputError as e:
         raise _fail(str(e))

@@ -431,3 +431,36 @@ def test_resume_accepts_the_input_named_through_a_link(tmp_path, cli):
     other = tmp_path / "other"
     other.mkdir()
     assert_user_error(cli("batch", other, "--out", out, "-q", "--no-restore", "--resume"), "different options")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_a_pipe_of_one_gzipped_text_is_read_as_that_text(tmp_path):
+    """<(cat page.txt.gz) was 'binary data' (a re-test review); cut short, it is an error result."""
+    import subprocess
+    import sys
+    page = (CLEAN[0] + "\n").encode("utf-8")
+    for name, data, rc in (("whole", gzip.compress(page), 0), ("cut", gzip.compress(page)[:30], 2)):
+        fifo = tmp_path / f"{name}.fifo"
+        os.mkfifo(fifo)
+        writer = threading.Thread(target=lambda f=fifo, d=data: f.write_bytes(d))
+        writer.start()
+        ran = subprocess.run([sys.executable, "-m", "respin", "batch", str(fifo), "--out", str(tmp_path / name),
+                              "-q", "--no-restore"], capture_output=True, text=True, timeout=120)
+        writer.join(timeout=30)
+        assert ran.returncode == rc, ran.stderr
+        (r,) = results(tmp_path / name)
+        if rc == 0:
+            assert r["error"] is None and r["words"] == len(CLEAN[0].split())
+        else:
+            assert "cannot read input file" in r["error"]
+
+
+def test_restore_to_a_device_writes_no_byte_order_mark(tmp_path):
+    """-o /dev/stdout wrote the input's mark to standard output (-o - did not; a re-test review)."""
+    import subprocess
+    import sys
+    f = tmp_path / "marked.txt"
+    f.write_bytes(b"\xef\xbb\xbfThe mayor said it.\n")
+    ran = subprocess.run([sys.executable, "-m", "respin", "restore", str(f), "-o", "/dev/stdout", "-q"],
+                         capture_output=True, timeout=120)
+    assert ran.returncode == 0 and ran.stdout == b"The mayor said it.\n"
