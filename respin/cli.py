@@ -93,13 +93,12 @@ def _fail(msg: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list | None = None,
-            empty: list | None = None) -> list[tuple[str, bool]]:
+def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: list) -> list[tuple[str, bool]]:
     """(file, found by walking a folder) to check, in input order; folders are walked
     recursively (sorted). Files named by the user must be readable; files found in a
     folder that turn out not to be text are skipped with a note (and added to ``skipped``),
-    and so are earlier reports of check. A folder without a matching file gets a note, or
-    is added to ``empty``."""
+    and so are earlier reports of check. A folder without a matching file is added to
+    ``empty``."""
     out = []
     for p in paths:
         if p == "-":
@@ -111,19 +110,14 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list | None = 
             for f in found:
                 if (binary := binary_note(f)) is not None:
                     _note(binary, quiet)
-                    if skipped is not None:
-                        skipped.append(f)
+                    skipped.append(f)
                 elif is_check_report(str(f)):
                     _note(f"skipping an earlier report of respin check: {display_path(str(f))}", quiet)
-                    if skipped is not None:
-                        skipped.append(f)
+                    skipped.append(f)
                 else:
                     out.append((str(f), True))
             if not found:
-                if empty is None:
-                    _note(f"no files matching {pattern!r} in folder: {p}", quiet)
-                else:
-                    empty.append(p)
+                empty.append(p)
         elif not path.exists():
             raise InputError(f"input not found: {p}")
         else:
@@ -133,15 +127,10 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list | None = 
     return out
 
 
-# What a report of `check` starts with, in each format: a JSON array or line of results, a
-# finding or summary line of the text format, a GitHub annotation.
-_REPORT_START = re.compile(r'\s*(?:\[\s*(?:\]|\{\s*"path")|\{\s*"path"|::(?:warning|error|notice) '
-                           r'|.*?:\d+:\d+: .* ==> |.*?: (?:not )?(?:spun|judged)\b)')
-
-
 def _is_report(path: str) -> bool:
     """Whether the file at ``path`` is empty or reads as a report of `check` (an earlier
-    run's output, which a rerun may skip and replace), not a text to check.
+    run's output, which a rerun may skip and replace; :func:`respin.io.is_check_report`),
+    not a text to check.
 
     >>> import tempfile, os
     >>> with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
@@ -152,12 +141,10 @@ def _is_report(path: str) -> bool:
     """
     try:
         with open(path, "rb") as f:
-            head = f.read(4096)
+            empty = not f.read(4096).strip()
     except OSError:
         return False
-    return not head.strip() or _REPORT_START.match(head.decode("utf-8", "replace").lstrip("\ufeff")) is not None
-
-
+    return empty or is_check_report(path)
 
 
 def _legacy_message(loaded) -> str | None:
@@ -345,10 +332,10 @@ def check(
 
     try:
         check_output(output, tuple(lexicon) + ((source,) if source else ()))  # not after checking everything
-        binaries: list = []
+        passed_over: list = []
         empty: list = []
-        found = _expand(paths, glob, quiet, binaries, empty)
-        if empty and not found and not binaries:
+        found = _expand(paths, glob, quiet, passed_over, empty)
+        if empty and not found and not passed_over:
             # Nothing to read at all (a wrong folder or --glob): exit 0 would say "nothing spun".
             where = ", ".join(display_path(e) for e in empty)
             raise InputError(f"nothing to check: no files matching {glob!r} in folder{'s' if len(empty) > 1 else ''}: "
@@ -385,7 +372,7 @@ def check(
         any_spun = False
         legacy_first, legacy_count = None, 0  # of several files: one note at the end, not one each
         shown = False  # the progress line is on stderr, unended: a note, an error or Ctrl-C starts a new one
-        checked, skipped = 0, len(binaries)
+        checked, skipped = 0, len(passed_over)
         try:
             for n, (path, report, note, legacy) in enumerate(_run_checks(tasks, jobs), 1):
                 checked += report is not None
@@ -617,10 +604,10 @@ def restore(
     import respin
     from .formats import relation_line, render_restore
 
+    # The files the run reads: -o may name none of them (refused now, not after the work).
+    reads = (path,) + ((source,) if source else ()) + tuple(copy) + tuple(lexicon) + ((corpus,) if corpus else ())
     try:
-        # (refused now, not after the work; write_atomic checks again)
-        check_output(output, (path,) + ((source,) if source else ()) + tuple(copy) + tuple(lexicon)
-                     + ((corpus,) if corpus else ()))
+        check_output(output, reads)
         if source == "-" and path == "-":
             raise InputError("standard input (-) cannot be both the input and the source")
         loaded = _load_noted(path, max_size, quiet)
@@ -645,11 +632,12 @@ def restore(
         result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons,
                                 copies=copies or None)
         src_name = found.doc_id if found is not None else source
+        # (A mark in a file written, not on standard output or a device: /dev/stdout.)
+        to_file = output not in (None, "-") and not_regular(output, descriptors=True) in (None, BROKEN_LINK)
         _emit(render_restore(display_path(path), None if src_name is None else display_path(src_name), result,
                              format.value, [display_path(c) for c in copy] if copies else None,
-                             bom=loaded.encoding == "utf-8-sig", marked=loaded.encoding in MARKED and output not in (None, "-")
-                             and not_regular(output, descriptors=True) in (None, BROKEN_LINK)), output,
-              (path,) + ((source,) if source else ()) + tuple(copy) + tuple(lexicon) + ((corpus,) if corpus else ()))
+                             bom=loaded.encoding == "utf-8-sig", marked=to_file and loaded.encoding in MARKED),
+              output, reads)
     except InputError as e:
         raise _fail(str(e))
     except Exception as e:  # as in check: a bad --model folder is a user error, not a crash
@@ -1066,7 +1054,7 @@ def _main(argv: list[str] | None) -> int:
                 where = f"; to restore against a source, use --source {src}{where}"
             print(f"respin: error: {msg}{where}", file=sys.stderr)
         else:  # bare `respin`: the help text itself, on stderr (stdout carries only asked-for output)
-            e.show(file=sys.stderr)  # (typer printed it when the error was made: see below)
+            e.show(file=sys.stderr)  # (typer printed it as the error was made: to stderr, see above)
         return 2
     except _ABORT:
         print("respin: interrupted", file=sys.stderr)
