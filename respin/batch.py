@@ -816,9 +816,6 @@ def _record_of(task, opts: Options):
             return error_result(rid, None, str(text))
         return rid, path, text, None
     got = read_record_file(path, opts.max_size) if kind == "file" else payload
-    if kind == "file" and not isinstance(got, _RecordError) and reads_as_check_report(got[0]):
-        # (As check DIR skips it: Monday's `check DIR -o DIR/report.txt` is no article.)
-        got = _RecordError(f"an earlier report of respin check, not a text: not checked: {path}")
     if isinstance(got, _RecordError):
         return error_result(tid, path, str(got))
     return (tid, path, *got)
@@ -859,7 +856,9 @@ def read_record_file(path: str, max_size: int, regular_only: bool = True):
     """A file's (text, decoding note or None), or a _RecordError saying why it cannot be read
     (the note: :func:`respin.io.legacy_note`, as ``respin check`` says it). With ``regular_only``,
     a named pipe, socket or device is never opened: opening a named pipe waits for a writer,
-    and a worker stuck there holds back every result after it (they are written in order)."""
+    and a worker stuck there holds back every result after it (they are written in order).
+    An earlier report of ``respin check`` is no text either (as ``check DIR`` skips it:
+    Monday's ``check DIR -o DIR/report.txt``), whichever engine reads the file."""
     why = not_regular(path) if regular_only else None
     if why:
         return _RecordError(f"{why}: {path}")
@@ -867,6 +866,8 @@ def read_record_file(path: str, max_size: int, regular_only: bool = True):
         loaded = read_text(path, max_bytes=max_size)
     except InputError as e:
         return _RecordError(str(e))
+    if reads_as_check_report(loaded.text):
+        return _RecordError(f"an earlier report of respin check, not a text: not checked: {path}")
     return loaded.text, legacy_note(loaded.encoding)
 
 
