@@ -1735,8 +1735,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     manifest = out / MANIFEST_NAME
     has_results = results.exists() and results.stat().st_size > 0
     done_ids, summary = [], Summary()
-    cut = before = None
-    excess = 0
+    cut, before, excess = False, None, 0
     if has_results and not resume and not force:
         raise InputError(f"{results} already holds results: add --resume to continue that run, "
                          "or --force to start over")
@@ -1759,23 +1758,20 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
             raise InputError(f"cannot --resume with different options: {_FLAGS.get(k, k)} was {_shown(k, was.get(k))}, "
                              f"now {_shown(k, ident[k])} (use the same options, or --force to start over)")
         done_ids, stats = scan_results(str(results))
-        cut = _cut_result(str(results))
-        if cut is not None:  # the record where a cut-short input ended: read again (the file may be whole now)
+        # Results that are redone rather than kept, dropped from the file's end once the resume
+        # is accepted (a refused or interrupted one must still find them): the record where a
+        # cut-short input ended (read again: the file may be whole now), and those written
+        # after run.json's last hash (a kill -9 within its second: never checked against the input).
+        cut = _cut_result(str(results)) is not None
+        if cut:
             done_ids.pop()
-            stats = [a - b for a, b in zip(stats, _stats(cut))]
         before = old.get("input_hash")
         if not (isinstance(before, dict) and isinstance(before.get("records"), int)
                 and isinstance(before.get("sha256"), str)):
             before = None  # (a run.json of an earlier respin: the ids alone are compared)
         if before is not None and len(done_ids) > before["records"]:
-            # Results written after run.json's last hash (a kill -9 within its second) were
-            # never checked against the input: they are redone, once the resume is accepted.
             excess = len(done_ids) - before["records"]
-            _, tail = _last_lines(str(results), excess + (cut is not None))
-            for line in tail[:excess]:
-                stats = [a - b for a, b in zip(stats, _stats(json.loads(line)))]
             del done_ids[before["records"]:]
-        summary.resumed = len(done_ids)
         for i, v in enumerate(stats):
             summary.total[i] += v
     try:
@@ -1807,15 +1803,15 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     pools = (_pools(tasks, group_by, COPIES_MAX if opts.copies_by else POOL_MAX, groups) if group_by
              else ([t] for t in tasks))
     pools, skip, drop = _resume_point(pools, done_ids, opts, results, hashed, before,
-                                      redo_pool=cut is not None and group_by is not None)
-    if cut is not None or excess:  # accepted: the cut's result goes (the last line), and the unchecked ones
-        _drop_results(str(results), excess + (cut is not None))
-    if drop:  # the pool the input was cut in: its results were pooled short, redone whole
-        for r in _drop_results(str(results), drop):
-            for i, v in enumerate(_stats(r)):
-                summary.total[i] -= v
-        summary.resumed -= drop
+                                      redo_pool=cut and group_by is not None)
+    # Accepted: the results above go, and with them the pool the input was cut in (pooled
+    # short, redone whole), which ends where they begin.
+    for r in _drop_results(str(results), drop + excess + cut) if drop + excess + cut else ():
+        for i, v in enumerate(_stats(r)):
+            summary.total[i] -= v
+    if drop:
         del done_ids[-drop:]
+    summary.resumed = len(done_ids)
     summary.saw(done_ids)
     done_ids = None  # (an id per record so far: not kept for the whole run)
     write_manifest(False)
