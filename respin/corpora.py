@@ -220,17 +220,17 @@ def jsonl_texts(path: str | os.PathLike, text_field: str = "text") -> Iterator[s
         # Read as batch and index read JSONL (a byte-order mark, UTF-16, FILE.JSONL.GZ); a lone
         # surrogate (half an emoji, valid JSON) is no character to count or to hash.
         from .io import json_lines
-        bad = [0]
+        bad = 0
 
         def skip(lineno, why):
-            bad[0] += 1
+            nonlocal bad
+            bad += 1
         for _, rec in json_lines(p, skip=skip):
             text = rec.get(text_field)
             if isinstance(text, str) and text.strip():
                 yield _LONE_SURROGATE.sub("\ufffd", text)
             else:
-                bad[0] += 1
-        bad = bad[0]
+                bad += 1
         if bad:
             warnings.warn(f"{path}: skipped {bad} line(s) without a text in field {text_field!r} "
                           "(choose the field with --text-field)",

@@ -244,11 +244,8 @@ class Lexicon:
         >>> lex is None or (lex.same_lemma("taking", "take"), lex.same_lemma("said", "stated")) == (True, False)
         True
         """
-        a, b = a.lower(), b.lower()
-        ia, ib = self._id.get(a), self._id.get(b)
-        if ia is None or ib is None or ia == ib or max(ia, ib) >= self.n_words:
-            return False
-        return not ({ia} | {l for l, _ in self._lemma_ids(ia)}).isdisjoint({ib} | {l for l, _ in self._lemma_ids(ib)})
+        ka, kb = self._synonym_key(a), self._synonym_key(b)
+        return bool(ka and kb and ka[0] != kb[0] and not ka[1].isdisjoint(kb[1]))
 
     # are_synonyms in parts, for a caller that asks about many pairs of few words and keeps
     # each word's parts (respin.copies._SynonymMemo): the lookups cost more than the answers.

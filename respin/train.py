@@ -321,16 +321,15 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
     # (two runs on one folder must not remove each other's), and only then swapped in by
     # renames, which need no space, the detector last (it names the files it needs): a failed
     # or interrupted run leaves the model folder as it was.
-    new = {name: _temp_name(out, name) for name in NEW_FILES}
+    # (lm.npz only with a model of the user's corpus; the dict keeps NEW_FILES' order)
+    new = {name: _temp_name(out, name) for name in NEW_FILES if name != "lm.npz" or own_lm is not None}
     try:
-        new["lm.npz"].unlink()  # (written only with a model of the user's corpus)
         if own_lm is not None:
             own_lm.save(new["lm.npz"])
         meta = _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new,
                       {"file": "lm.npz", "weight": lm_weight} if own_lm is not None else None, command)
-        for name in NEW_FILES:
-            if new[name].exists():
-                os.replace(new[name], out / name)
+        for name, f in new.items():
+            os.replace(f, out / name)
         if own_lm is None:  # a model of an earlier run no longer applies: gone once no detector names it
             (out / "lm.npz").unlink(missing_ok=True)
         return meta
@@ -345,8 +344,8 @@ NEW_FILES = ("lm.npz", "candidates.npz", "TRAINING-DATA.md", "metadata.json", "d
 
 def _temp_name(out: Path, name: str) -> Path:
     """A name in ``out`` for this run's new ``name``, with its suffix (np.savez wants .npz),
-    held by an empty file (removed again: only what the run writes is swapped in) with the
-    mode ``name`` has or a new file gets (mkstemp's private 0600 would hide a shared model)."""
+    held by an empty file until the run writes it, with the mode ``name`` has or a new file
+    gets (mkstemp's private 0600 would hide a shared model)."""
     import tempfile
     from .io import _new_file_mode
     fd, path = tempfile.mkstemp(dir=out, prefix=f".{name}.", suffix=Path(name).suffix)
