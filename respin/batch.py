@@ -913,7 +913,7 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
     restored together, or from each other with ``opts.copies_by`` (None: each alone). The
     first ``skip`` results are computed (their pool needs them) but not returned: an
     interrupted run wrote them. Restored copies of folder files are written under
-    ``opts.mirror_dir`` (atomically), or returned as (line number in the chunk, rel, text)
+    ``opts.mirror_dir`` (atomically), or returned as (line number in the chunk, rel, path, text)
     in ``mirrors``. ``stop`` is None, or why a restored copy could not be written (a full
     disk): the lines end before that record, and the run stops there, to go on with --resume
     (the record is no bad record: its result is not replaced by an error).
@@ -932,12 +932,10 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
     for task, r in zip(tasks[skip:], results[skip:]):
         rel = task[4]
         if rel is not None and r["restored"] is not None:
-            # A copy of a file that began with a byte-order mark keeps one (restore -o does too).
-            mirrored = "\ufeff" + r["restored"] if starts_marked(task[2]) else r["restored"]
-            if opts.return_mirror:
-                mirrors.append((len(lines), rel, mirrored))
+            if opts.return_mirror:  # marked where it is written: this worker may not see the file
+                mirrors.append((len(lines), rel, task[2], r["restored"]))
             elif opts.mirror_dir:
-                err = write_mirror(opts.mirror_dir, rel, mirrored)
+                err = write_mirror(opts.mirror_dir, rel, _as_copy_of(task[2], r["restored"]))
                 if err:
                     return lines, stats + [no_text], mirrors, ids, err
         lines.append(_line(r))
@@ -945,6 +943,12 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
         no_text += (r["error"] or "").startswith(missing)
         ids.append(r["id"])
     return lines, stats + [no_text], mirrors, ids, None
+
+
+def _as_copy_of(path: str, restored: str) -> str:
+    """The restored copy's text: a file that began with a byte-order mark keeps one (as
+    ``restore -o`` does)."""
+    return "\ufeff" + restored if starts_marked(path) else restored
 
 
 def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
@@ -1852,8 +1856,8 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
                            f"--jobs); {summary.documents + summary.resumed:,} results are kept in {results}: "
                            "continue with --resume") from None
         with guard:
-            for k, rel, text in mirrors:  # dask: restored copies come back to be written here
-                stop = write_mirror(opts.mirror_dir, rel, text)
+            for k, rel, path, text in mirrors:  # dask: restored copies come back to be written here
+                stop = write_mirror(opts.mirror_dir, rel, _as_copy_of(path, text))
                 if stop:  # the results before that record only, as run_chunk gives them
                     lines, ids = lines[:k], ids[:k]
                     stats = _stats()

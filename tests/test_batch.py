@@ -1727,3 +1727,40 @@ def test_restored_copies_of_files_with_a_byte_order_mark_keep_one(tmp_path, cli)
     assert ran.code == 0, ran.err
     for name, head in (("u8.txt", b"\xef\xbb\xbf"), ("u16.txt", b"\xef\xbb\xbf"), ("plain.txt", b"")):
         assert (tmp_path / "o" / "restored" / name).read_bytes() == head + text.encode("utf-8"), name
+
+
+def test_dask_restored_copy_of_a_marked_file_keeps_its_mark(tmp_path, cli, monkeypatch):
+    """Dask workers may not see this machine's files: the worker looked at the input for a
+    byte-order mark, found none there, and the copy lost the mark `restore -o` keeps. The
+    run's own process, which writes the copy, looks now."""
+    import respin.batch as rb
+    src = tmp_path / "in"
+    src.mkdir()
+    texts = make_texts(2)
+    (src / "a.txt").write_bytes(b"\xef\xbb\xbf" + texts[0].encode("utf-8"))
+    (src / "b.txt").write_text(texts[1], encoding="utf-8")
+    real = rb.starts_marked
+
+    class Elsewhere:  # a worker on another machine: the input files are not there
+        window = 1
+
+        def __init__(self, jobs, scheduler):
+            pass
+
+        def submit(self, *args):
+            monkeypatch.setattr(rb, "starts_marked", lambda path: False)
+            try:
+                return rb._Done(rb.run_chunk(*args))
+            finally:
+                monkeypatch.setattr(rb, "starts_marked", real)
+
+        def close(self, cancel=False):
+            pass
+
+    monkeypatch.setattr(rb, "DaskEngine", Elsewhere)
+    for engine in ("local", "dask"):
+        assert cli("batch", src, "--out", tmp_path / engine, "-q", "--engine", engine).code == 0
+        copies = tmp_path / engine / "restored"
+        assert (copies / "a.txt").read_bytes().startswith(b"\xef\xbb\xbf"), engine
+        assert not (copies / "b.txt").read_bytes().startswith(b"\xef\xbb\xbf"), engine
+    assert (tmp_path / "local" / "results.jsonl").read_bytes() == (tmp_path / "dask" / "results.jsonl").read_bytes()
