@@ -51,7 +51,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
-                 is_batch_output, isatty, legacy_note, reads_as_check_report, not_regular, os_reason, read_at_most, read_text, remove_tree,
+                 is_batch_output, isatty, legacy_note, reads_as_check_report, not_regular, os_reason, read_stream, read_text,
+                 remove_tree,
                  skip_batch_outputs, make_dirs, starts_marked, utf8_stream, walk, write_atomic, READ_ERRORS)
 from .io import _over, _size  # one wording of sizes in every message
 
@@ -683,28 +684,11 @@ def _single_file(path: str, max_size: int, stream=None) -> Iterator[tuple]:
     if stream is None and not not_regular(path):
         yield ("file", Path(path).name, path, None, None)
         return
-    got = read_record_file(path, max_size, regular_only=False) if stream is None else _read_stream(stream, path,
-                                                                                                   max_size)
+    got = read_record_file(path, max_size, regular_only=False, stream=stream)
     if isinstance(got, _RecordError):
         yield ("error", Path(path).name, path, str(got), None)
     else:
         yield ("text", Path(path).name, path, got, None)
-
-
-def _read_stream(f, path: str, max_size: int):
-    """:func:`read_record_file` of a pipe already open (``f``, closed here)."""
-    try:
-        with f:
-            data = read_at_most(f, max_size + 1)
-    except READ_ERRORS as e:  # (a gzipped text cut short, too)
-        return _RecordError(f"cannot read input file ({os_reason(e)}): {path}")
-    if len(data) > max_size:  # (read_text's words)
-        return _RecordError(f"input file is too large (> {_size(max_size)} limit; raise it with --max-size): {path}")
-    try:
-        text, encoding = decode(data, path)
-    except InputError as e:
-        return _RecordError(str(e))
-    return text, legacy_note(encoding)
 
 
 def count_records(kind: str, path: str, glob: str, exclude: str | None) -> int | None:
@@ -852,18 +836,20 @@ def _results_of(tasks: list, opts: Options, index, pool: bool = True) -> list[di
     return [r if isinstance(r, dict) else next(done) for r in recs]
 
 
-def read_record_file(path: str, max_size: int, regular_only: bool = True):
+def read_record_file(path: str, max_size: int, regular_only: bool = True, stream=None):
     """A file's (text, decoding note or None), or a _RecordError saying why it cannot be read
     (the note: :func:`respin.io.legacy_note`, as ``respin check`` says it). With ``regular_only``,
     a named pipe, socket or device is never opened: opening a named pipe waits for a writer,
     and a worker stuck there holds back every result after it (they are written in order).
     An earlier report of ``respin check`` is no text either (as ``check DIR`` skips it:
-    Monday's ``check DIR -o DIR/report.txt``), whichever engine reads the file."""
-    why = not_regular(path) if regular_only else None
+    Monday's ``check DIR -o DIR/report.txt``), whichever engine reads the file. ``stream``:
+    the file's bytes, already open (a pipe sniffed for its kind: :func:`_sniff_pipe`)."""
+    why = not_regular(path) if regular_only and stream is None else None
     if why:
         return _RecordError(f"{why}: {path}")
     try:
-        loaded = read_text(path, max_bytes=max_size)
+        loaded = read_text(path, max_bytes=max_size) if stream is None else read_stream(stream, path,
+                                                                                        max_bytes=max_size)
     except InputError as e:
         return _RecordError(str(e))
     if reads_as_check_report(loaded.text):

@@ -97,19 +97,28 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
             if size > max_bytes:
                 raise InputError(f"{what} file is too large ({_over(size, max_bytes)} limit; "
                                  f"raise it with --max-size): {path}")
-            # At most one byte past the limit: a device or a FIFO (/dev/zero, <(cmd)) has no
-            # size to check first, and could be endless.
-            with open(p, "rb") as f:
-                data = read_at_most(f, max_bytes + 1)
-            if len(data) > max_bytes:
-                raise InputError(f"{what} file is too large (> {_size(max_bytes)} limit; "
-                                 f"raise it with --max-size): {path}")
+            f = open(p, "rb")
         except OSError as e:
             raise InputError(f"cannot read {what} file ({os_reason(e)}): {path}") from None
+        return read_stream(f, path, max_bytes=max_bytes, what=what)
     if len(data) > max_bytes:
         raise InputError(f"{what} is too large (> {_size(max_bytes)}; raise the limit with --max-size)")
     text, enc = decode(data, path)
     return Loaded(path, text, enc)
+
+
+def read_stream(f, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "input") -> Loaded:
+    """:func:`read_text` of a binary stream already open (closed here): a file, a named pipe,
+    a gzipped text. At most one byte past the limit is read: a device or a FIFO (/dev/zero,
+    ``<(cmd)``) has no size to check first, and could be endless."""
+    try:
+        with f:
+            data = read_at_most(f, max_bytes + 1)
+    except READ_ERRORS as e:  # (a gzipped text cut short, too)
+        raise InputError(f"cannot read {what} file ({os_reason(e)}): {path}") from None
+    if len(data) > max_bytes:
+        raise InputError(f"{what} file is too large (> {_size(max_bytes)} limit; raise it with --max-size): {path}")
+    return Loaded(path, *decode(data, path))
 
 
 def read_at_most(f, n: int, chunk: int = 1 << 24) -> bytes:
