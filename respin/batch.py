@@ -53,7 +53,8 @@ from pathlib import Path, PurePosixPath
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
                  is_batch_output, isatty, legacy_note, reads_as_check_report, not_regular, os_reason, read_stream, read_text,
                  remove_tree,
-                 skip_batch_outputs, make_dirs, starts_marked, utf8_stream, walk, write_atomic, READ_ERRORS)
+                 skip_batch_outputs, make_dirs, starts_marked, utf8_stream, walk, write_atomic, READ_ERRORS,
+                 UTF16_HINT)
 from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",
@@ -387,8 +388,8 @@ def parse_line(line: bytes, lineno: int, text_field: str, id_field: str):
     try:
         obj = json.loads(line)
     except UnicodeDecodeError:  # keep the record's id when the rest of the line is readable
-        err = _RecordError("line is not valid UTF-8" + ("; UTF-16 without a byte-order mark? Convert it to UTF-8"
-                                                       if b"\x00" in line else ""))
+        # (NUL bytes: UTF-16 without a byte-order mark, whose byte order can only be guessed.)
+        err = _RecordError("line is not valid UTF-8" + (f"; {UTF16_HINT}" if b"\x00" in line else ""))
         try:
             obj = json.loads(line.decode("utf-8", "replace"))
         except (ValueError, RecursionError):
@@ -398,8 +399,7 @@ def parse_line(line: bytes, lineno: int, text_field: str, id_field: str):
         msg = getattr(e, "msg", None)
         # Some of json's messages end in "at" ("Unterminated string starting at"): no "at at".
         where = (f"{'' if (msg or '').endswith(' at') else ' at'} column {e.colno}") if hasattr(e, "colno") else ""
-        # (NUL bytes: UTF-16 without a byte-order mark, whose byte order can only be guessed.)
-        utf16 = "; UTF-16 without a byte-order mark? Convert it to UTF-8" if b"\x00" in line else ""
+        utf16 = f"; {UTF16_HINT}" if b"\x00" in line else ""
         return lineno, _RecordError(f"not valid JSON ({msg or e}{where}{utf16})")
     except RecursionError:
         return lineno, _RecordError("not valid JSON (nested too deeply)")
@@ -913,8 +913,6 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
             results += _results_of(tasks[at:at + n], opts, index)
             at += n
     lines, stats, mirrors, ids = [], _stats(), [], []
-    missing = f"record has no {opts.text_field!r} field"  # (a misspelt --text-field: said once, at the end)
-    no_text = 0
     for task, r in zip(tasks[skip:], results[skip:]):
         rel = task[4]
         if rel is not None and r["restored"] is not None:
@@ -923,12 +921,11 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
             elif opts.mirror_dir:
                 err = write_mirror(opts.mirror_dir, rel, _as_copy_of(task[2], r["restored"]))
                 if err:
-                    return lines, stats + [no_text], mirrors, ids, err
+                    return lines, stats, mirrors, ids, err
         lines.append(_line(r))
         _stats(r, stats)
-        no_text += (r["error"] or "").startswith(missing)
         ids.append(r["id"])
-    return lines, stats + [no_text], mirrors, ids, None
+    return lines, stats, mirrors, ids, None
 
 
 def _as_copy_of(path: str, restored: str) -> str:
@@ -939,8 +936,9 @@ def _as_copy_of(path: str, restored: str) -> str:
 
 def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
     """``stats`` (new: zeros) with result ``r`` counted: [documents, spun, edited, errors,
-    words, decoded as Windows-1252]. (``r`` may be an earlier version's, without ``note``.)"""
-    stats = stats if stats is not None else [0] * 6
+    words, decoded as Windows-1252, records without the --text-field field (a misspelt
+    field: said once, at the end)]. (``r`` may be an earlier version's, without ``note``.)"""
+    stats = stats if stats is not None else [0] * 7
     if r is not None:
         stats[0] += 1
         stats[1] += bool(r.get("spun"))
@@ -948,6 +946,7 @@ def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
         stats[3] += r.get("error") is not None
         stats[4] += r.get("words") or 0
         stats[5] += LEGACY_NOTE in (r.get("note") or "")
+        stats[6] += (r.get("error") or "").startswith("record has no ")
     return stats
 
 
@@ -1514,20 +1513,19 @@ class Summary:
                 "not by id")
 
     def add(self, stats) -> None:
-        """Count a chunk's :func:`_stats` (from :func:`run_chunk`, a 7th: no --text-field field)."""
-        self.no_text += stats[6] if len(stats) > 6 else 0
-        stats = stats[:6]
+        """Count a chunk's :func:`_stats` (from :func:`run_chunk`)."""
         self.documents += stats[0]
         self.spun += stats[1]
         self.edited += stats[2]
         self.errors += stats[3]
         self.words += stats[4]
         self.legacy += stats[5]
+        self.no_text += stats[6]
         for i, v in enumerate(stats):
             self.total[i] += v
 
     def counts(self) -> dict:
-        d, s, e, err, w, legacy = self.total
+        d, s, e, err, w, legacy, _ = self.total
         return {"documents": d, "spun": s, "restored": e, "errors": err, "words": w, "windows_1252": legacy,
                 "duplicate_ids": self.duplicates}
 
@@ -1539,7 +1537,7 @@ class Summary:
         # note): a crawl may hold thousands. Each result's note names them.
         legacy = (f", {self.legacy:,} not valid UTF-8 (decoded as Windows-1252: see their results' note)"
                   if self.legacy else "")
-        d, s, e, err, _, _ = self.total  # this run's counts alone read as the whole file's after --resume
+        d, s, e, err = self.total[:4]  # this run's counts alone read as the whole file's after --resume
         whole = (f"; in all {d:,} document{'' if d == 1 else 's'}: {s:,} spun, {e:,} restored (edited), "
                  f"{err:,} error{'' if err == 1 else 's'}") if self.resumed else ""
         return (f"{self.documents:,} document{'' if self.documents == 1 else 's'}{resumed} in {self.seconds:.1f} s ({docs_rate:,.1f} docs/s, "

@@ -202,6 +202,9 @@ def isatty(stream) -> bool:
         return False
 
 
+UTF16_HINT = "UTF-16 without a byte-order mark? Convert it to UTF-8"
+
+
 def _utf16_without_mark(head: bytes) -> bool:
     """Whether bytes look like mostly-ASCII UTF-16 with no byte-order mark: a NUL in nearly
     every other byte, on one side only. Such a file is refused as binary (without a mark
@@ -247,7 +250,7 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
                 raise InputError(f"not a text file (binary data): {path}")
             return text, enc
     if b"\x00" in data[:8192]:
-        hint = "; UTF-16 without a byte-order mark? Convert it to UTF-8" if _utf16_without_mark(data[:8192]) else ""
+        hint = f"; {UTF16_HINT}" if _utf16_without_mark(data[:8192]) else ""
         raise InputError(f"not a text file (binary data{hint}): {path}")
     try:
         return data.decode("utf-8"), "utf-8"
@@ -654,7 +657,7 @@ def binary_note(path: Path) -> str | None:
         return None
     if head.startswith(tuple(bom for bom, _ in _WIDE_MARKS)) or b"\x00" not in head:
         return None
-    hint = " (UTF-16 without a byte-order mark? Convert it to UTF-8)" if _utf16_without_mark(head) else ""
+    hint = f" ({UTF16_HINT})" if _utf16_without_mark(head) else ""
     return f"skipping binary file{hint}: {display_path(str(path))}"
 
 

@@ -638,7 +638,7 @@ def test_scan_results_drops_a_torn_line(tmp_path):
     p = tmp_path / "results.jsonl"
     p.write_bytes(b'{"id": 1, "spun": true, "edits": [], "error": null, "words": 3}\n{"id": 2, "sp')
     ids, stats = scan_results(str(p))
-    assert ids == [1] and stats == [1, 1, 0, 0, 3, 0]
+    assert ids == [1] and stats == [1, 1, 0, 0, 3, 0, 0]
     assert p.read_bytes().endswith(b"3}\n")
 
 
