@@ -307,10 +307,12 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
         def own(e):
             return e.origin == "model" and (r.copies is None or any(s.start <= e.start and e.end <= s.end
                                                                     for s in r.unmatched))
-        held = [e for e in edits if own(e)]
+        kept, held = [], []
+        for e in edits:
+            (held if own(e) else kept).append(e)
         if held:
             from .restore import apply_edits
-            edits = [e for e in edits if not own(e)]
+            edits = kept
             suggestions = sorted([*held, *suggestions], key=lambda e: e.start)
             restored_text = apply_edits(text, edits)
     return {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
@@ -1345,9 +1347,8 @@ def _resume_point(pools: Iterator[list], done_ids: list, opts: Options, results,
     def take(digests):
         for d in digests:
             hashed.add(d)
-            if before is not None and hashed.records == before["records"]:
-                if hashed.h.hexdigest() != before["sha256"]:
-                    raise _changed(results, before)
+            if before is not None:
+                _reached(hashed, before, results)
 
     n = 0
     pools = iter(pools)
@@ -1389,12 +1390,20 @@ def _check_ahead(pools: Iterator[list], skip: int, hashed: _InputHash, before: d
         held.append(pool)
         for t in pool[skip:]:
             probe.add(_task_digest(t))
-            if probe.records == before["records"]:
-                if probe.h.hexdigest() != before["sha256"]:
-                    raise _changed(results, before)
+            if _reached(probe, before, results):
                 return itertools.chain(held, pools)
         skip = 0
     raise _changed(results, before)
+
+
+def _reached(hashed: _InputHash, before: dict, results) -> bool:
+    """Whether ``hashed`` holds as many records as the earlier run had hashed; then they must
+    be the same records (else the input changed: refused)."""
+    if hashed.records != before["records"]:
+        return False
+    if hashed.h.hexdigest() != before["sha256"]:
+        raise _changed(results, before)
+    return True
 
 
 def _chunks(pools: Iterator[list], size: int, max_bytes: int = 1 << 20) -> Iterator[list[list]]:
