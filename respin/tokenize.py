@@ -282,7 +282,8 @@ def _spaced_re(text: str, offset: int, end: int) -> re.Pattern:
     return _marked_re() if marked else _SPACED_RE
 
 
-# Abbreviations that end in a period without ending the sentence.
+# Abbreviations that end in a period without ending the sentence. "no" only before a
+# number ("No. 5"): "He said no. The talks ended." is two sentences.
 _ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof sr jr st mt gen col lt sgt capt cmdr adm gov sen rep rev
     inc ltd co corp dept univ vs etc no jan feb mar apr jun jul aug sep sept oct nov dec
@@ -833,7 +834,7 @@ def _split_sentences(texts: list[str], starts: list[int], ends: list[int], a: in
         prev = texts[i0 - 1] if i0 > a else None
         is_abbrev = prev is not None and t == "." and (
             prev.lower() in _ABBREVIATIONS or (len(prev) == 1 and prev.isupper())
-        ) and ends[i0 - 1] == starts[i0]
+        ) and ends[i0 - 1] == starts[i0] and (prev.lower() != "no" or texts[j][0].isdigit())
         if not is_abbrev and _starts_sentence(texts[j]) and starts[j] > ends[j - 1]:
             out.append((start, j))
             start = i = j

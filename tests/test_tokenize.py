@@ -93,6 +93,9 @@ def test_normalize_keeps_words_apart():
     ('"Stop." He left. "Now."', ['"Stop."', "He left.", '"Now."']),
     ('He sighed. "Fine," she said.', ["He sighed.", '"Fine," she said.']),
     ("version 2.0 is out. it works.", ["version 2.0 is out. it works."]),
+    # "no" is the word, not the abbreviation "No.", unless a number follows (a code review).
+    ("I voted no. The plan failed.", ["I voted no.", "The plan failed."]),
+    ("He lives at No. 10 Downing Street. It is old.", ["He lives at No. 10 Downing Street.", "It is old."]),
 ])
 def test_sentences(text, expected):
     assert sentences(text) == expected
