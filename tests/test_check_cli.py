@@ -884,3 +884,17 @@ def test_an_article_quoting_a_report_line_is_an_article(tmp_path, cli):
     assert not is_check_report(str(folder / "post.txt"))
     ran = cli("check", folder, "-q")
     assert ran.code == 1 and "post.txt" in ran.out
+
+
+def test_a_confidence_is_shown_cut_not_rounded_past_a_threshold():
+    """0.987 read "(0.99)", as if it cleared restore's threshold of 0.99 (a review)."""
+    import dataclasses
+
+    from conftest import SEEDS_DIR
+    from respin import check
+    from respin.formats import render_check
+    r = check((SEEDS_DIR / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")[:600])
+    r.findings = [dataclasses.replace(r.findings[0], confidence=0.987)]
+    for fmt in ("text", "github"):
+        out = render_check([("a.txt", r)], fmt)
+        assert "(0.98)" in out and "(0.99)" not in out, out
