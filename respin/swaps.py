@@ -143,7 +143,11 @@ class SwapLexicon:
             try:
                 count = int(parts[2]) if len(parts) == 3 else 1
             except ValueError:
-                raise ValueError(f"{where}:{n}: count is not an integer: {parts[2]!r}") from None
+                # (A header line first: most likely a table of phrases, such as the tortured
+                # phrases' tortured/expected/split, which learn turns into a lexicon.)
+                hint = ("; a table of phrase pairs with a header? Make a lexicon of it with: respin learn "
+                        "--phrase-table FILE -o lexicon.tsv" if not lex._map else "")
+                raise ValueError(f"{where}:{n}: count is not an integer: {parts[2]!r}{hint}") from None
             if count < 0:  # was dropped silently, as a count of 0 (a line turned off) still is
                 raise ValueError(f"{where}:{n}: count must be 0 or more, got {parts[2]!r}")
             lex.add(parts[0], parts[1], count)

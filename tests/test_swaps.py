@@ -20,3 +20,16 @@ def test_a_phrase_table_exported_with_a_byte_order_mark_is_read(tmp_path):
     table = tmp_path / "pt.tsv"
     table.write_bytes(b"\xef\xbb\xbf" + "tortured\texpected\ncounterfeit consciousness\tartificial intelligence\n".encode())
     assert (("counterfeit", "consciousness"), ("artificial", "intelligence"), 1) in list(from_phrase_table(table).items())
+
+
+def test_a_phrase_table_given_as_a_lexicon_says_how_to_make_one():
+    """'count is not an integer: split' left a user with the tortured phrases' table stuck (a review)."""
+    import pytest
+
+    from respin.swaps import SwapLexicon
+    with pytest.raises(ValueError, match=r"count is not an integer: 'split'; a table of phrase pairs with a "
+                                         r"header\? Make a lexicon of it with: respin learn --phrase-table"):
+        SwapLexicon.from_tsv("tortured\texpected\tsplit\ncounterfeit consciousness\tartificial intelligence\tdev\n")
+    with pytest.raises(ValueError) as bad:  # a bad count further down is only that
+        SwapLexicon.from_tsv("navy\tmilitary\t3\nhome\thouse\tmany\n")
+    assert str(bad.value) == "<lexicon>:2: count is not an integer: 'many'"
