@@ -496,9 +496,9 @@ class Model:
             if not doc.n_words:  # (empty: not judged, score 0, as check says; the fields are there)
                 out.append(Restoration(text, text, [], score=0.0))
                 continue
-            kept, held = _within_lines(decoded[i][1], flowed[i][1], text)
-            phrases = lexicon_findings(text, trusted, doc) if trusted else ()
-            out.append(_restoration(text, doc, reports[i], kept, thr, self.lexicon, held, phrases))
+            # (Phrases found as check finds them, in the text unwrapped: offsets are the same.)
+            phrases = lexicon_findings(flowed[i][0], trusted, doc) if trusted else ()
+            out.append(_restoration(text, doc, reports[i], decoded[i][1], thr, self.lexicon, flowed[i][1], phrases))
         return out
 
     def _decoded(self, texts, docs, reports: list, dec, together: bool) -> dict:
@@ -605,15 +605,16 @@ SHORT_WORDS = 300  # texts shorter than this are scored together by restore_many
 WINDOW_WORDS = 500_000  # words per restore_many call whose LM windows are kept (~200 bytes a word)
 
 
-def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=None, held=(), phrases=()):
+def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=None, joins=(), phrases=()):
     """Edits at or above ``thr`` applied (leaked spintax first), the rest as suggestions;
     each decoded edit's confidence is weighed by the document's P(spun), or, where it
     restores a phrase of a user's lexicon found verbatim (``phrases``: the findings of
     :func:`respin.detect.lexicon_findings`) to one of its originals, by that finding's
     confidence if higher: ``check --lexicon`` reports such a phrase at 0.95 in a paper the
     news-trained score calls mostly clean, and restore at 0.5 must then restore it too.
-    ``held``: decoded edits never applied, whatever their confidence (:func:`_within_lines`):
-    suggestions."""
+    ``joins``: the offsets of the line breaks :func:`respin.tokenize.unwrap` read as spaces
+    (``decoded`` and ``phrases`` are of the text so read); an edit over one keeps it
+    (:func:`_within_lines`)."""
     from .detect import spintax_findings, spinners_template
     from .restore import Edit, Restoration, apply_edits
     p_spun = _p_spun(report)
@@ -649,11 +650,11 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
         if k and leaked[k - 1].end > e.start:
             continue
         (edits if conf >= thr and conf > 0 else suggestions).append(e)
-    # (Decoded on the text as read, unwrapped: a held edit's words are the input's own.)
-    suggestions += [replace(e, spun=text[e.start:e.end], confidence=round(p_spun * e.confidence, 3)) for e in held]
-    suggestions.sort(key=lambda e: e.start)
     edits.sort(key=lambda e: e.start)
-    edits = _with_articles(text, edits)
+    edits, held = _within_lines(_with_articles(text, edits), joins, text)
+    # (Decoded on the text as read, unwrapped: a suggestion's words are the input's own.)
+    suggestions = [replace(e, spun=text[e.start:e.end]) if joins else e for e in suggestions + held]
+    suggestions.sort(key=lambda e: e.start)
     return Restoration(text, apply_edits(text, edits), edits, words=doc.n_words,
                        suggestions=suggestions, score=report.score)
 
@@ -743,36 +744,45 @@ def _phrase_confidences(text: str, decoded: list, phrases, p_spun: float) -> dic
     return out
 
 
-def _crosses(joins: list[int], start: int, end: int) -> bool:
-    """Whether ``[start, end)`` holds one of the offsets ``joins`` (sorted)."""
-    return bisect.bisect_left(joins, start) != bisect.bisect_left(joins, end)
-
-
-
-
 _NO_INVISIBLE = {ord(c): None for c in INVISIBLE}
 
 
 def _within_lines(edits: list, joins: list[int], text: str) -> tuple[list, list]:
-    """The edits that span none of the line breaks :func:`respin.tokenize.unwrap` read as
-    spaces (``joins``), and those held back: a restored text keeps the input's lines ("by
-    way\\nof" is not replaced by "via"), and an edit next to a held one, only spaces between
-    them, is held with it, as the decoder chose them together ("an arbitrary\\nbackwoods"
+    """``edits`` (sorted) fitted to the input's lines, and those held back: an edit over one
+    of the line breaks :func:`respin.tokenize.unwrap` read as spaces (``joins``) puts it
+    back between its words ("Gaussian\\nclamor" -> "Gaussian\\nnoise", "by way\\nof" ->
+    "\\nvia": a restored text keeps the input's lines); one over two, or whose words leave
+    no place for it, is held (a suggestion), and so is an edit next to a held one, only
+    spaces between them, as the decoder chose them together ("an arbitrary\\n\\nbackwoods"
     -> "a random forest" must not leave "a arbitrary").
 
     >>> from respin.restore import Edit
     >>> t = "and an arbitrary\\nbackwoods model"
     >>> es = [Edit(4, 6, "an", "a", "model", 0.9), Edit(7, 26, t[7:26], "random forest", "model", 0.9)]
-    >>> [len(x) for x in _within_lines(es, [16], t)]
+    >>> [e.restored for e in _within_lines(es, [16], t)[0]]
+    ['a', 'random\\nforest']
+    >>> t = "and an odd\\narbitrary\\nbackwoods model"
+    >>> es = [Edit(4, 6, "an", "a", "model", 0.9), Edit(7, 30, t[7:30], "random forest", "model", 0.9)]
+    >>> [len(x) for x in _within_lines(es, [10, 20], t)]
     [0, 2]
     """
     if not joins:
         return edits, []
-    edits = sorted(edits, key=attrgetter("start"))
-    held = [_crosses(joins, e.start, e.end) for e in edits]
+    from .restore import _keep_line_break
+    fitted, held = [], []
+    for e in edits:
+        n = bisect.bisect_left(joins, e.end) - bisect.bisect_left(joins, e.start)
+        if n == 1:
+            start, new = _keep_line_break(text, e.start, e.end, e.restored)
+            if new != text[start:e.end]:  # (else no place for the break: the span itself)
+                fitted.append(replace(e, start=start, spun=text[start:e.end], restored=new))
+                held.append(False)
+                continue
+        fitted.append(e)
+        held.append(n > 0)
     if any(held):
         _spread(text, edits, held)
-    return [e for e, h in zip(edits, held) if not h], [e for e, h in zip(edits, held) if h]
+    return [e for e, h in zip(fitted, held) if not h], [e for e, h in zip(edits, held) if h]
 
 
 def _spread(text: str, edits: list, marks: list) -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 import respin
 from respin.model import _within_lines
-from respin.restore import Edit
+from respin.restore import Edit, apply_edits
 from respin.tokenize import line_breaks, unwrap
 
 from conftest import negative_texts, seed
@@ -72,17 +72,30 @@ def test_unwrap_only_replaces_breaks_and_is_idempotent(parts):
     assert unwrap(got) == (got, [])
 
 
-def test_edits_across_a_joined_break_are_not_applied():
+def test_an_edit_across_a_joined_break_keeps_the_break():
+    """It was held back, whatever its confidence ("below its confidence threshold"): every
+    wrapped tortured phrase of a PDF's text stayed (a research-integrity review)."""
     text = "The cat sat by way\nof the war."
     edits = [Edit(0, 3, "The", "A", "model", 0.9), Edit(12, 21, "by way\nof", "via", "model", 0.9),
              Edit(26, 29, "war", "fight", "model", 0.9)]
-    assert _within_lines(edits, [18], text) == ([edits[0], edits[2]], [edits[1]])
+    kept, held = _within_lines(edits, [18], text)
+    assert held == [] and kept[1] == Edit(11, 21, " by way\nof", "\nvia", "model", 0.9)
+    assert apply_edits(text, kept) == "A cat sat\nvia the fight."
     assert _within_lines(edits, [], text) == (edits, [])
-    # An edit next to a held one, no word between, was chosen with it: held too.
     text = "an arbitrary\nbackwoods model"
     edits = [Edit(0, 2, "an", "a", "model", 0.9), Edit(3, 22, "arbitrary\nbackwoods", "random forest", "model", 0.9),
              Edit(23, 28, "model", "method", "model", 0.9)]
-    assert _within_lines(edits, [12], text) == ([], edits)
+    assert apply_edits(text, _within_lines(edits, [12], text)[0]) == "a random\nforest method"
+    # Over two breaks there is no telling where they go: held, with the edits next to it,
+    # no word between, which the decoder chose with it.
+    text = "an odd\narbitrary\nbackwoods model"
+    edits = [Edit(0, 2, "an", "a", "model", 0.9), Edit(3, 26, text[3:26], "random forest", "model", 0.9),
+             Edit(27, 32, "model", "method", "model", 0.9)]
+    assert _within_lines(edits, [6, 16], text) == ([], edits)
+    # A one-word original at a line's start has no space before it to take the break: held.
+    text = "way\nof life"
+    edits = [Edit(0, 6, "way\nof", "via", "model", 0.9)]
+    assert _within_lines(edits, [3], text) == ([], edits)
 
 
 # --- check and restore of wrapped text ------------------------------------------------------
@@ -142,3 +155,22 @@ def test_lexicon_phrases_across_a_wrapped_break_are_found():
         found = respin.check(text, lexicons="tortured").findings
         assert sorted(" ".join(f.text.split()) for f in found if f.kind == "lexicon phrase") == flat
         assert all(text[f.start:f.end] == f.text for f in found)
+
+
+def test_a_wrapped_lexicon_phrase_is_restored_with_its_line_break():
+    """Text from a PDF wraps: restore --lexicon held every phrase across a line break (0.83,
+    over --min-confidence 0.5) and said they were under the threshold (a review). Now they
+    are restored as the same text on one line is, each line break kept."""
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon()
+    for spun, orig in (("counterfeit consciousness", "artificial intelligence"), ("Gaussian clamor", "Gaussian noise")):
+        lex.add(spun, orig, 3)
+    lines = ["In this study a filter removed the Gaussian", "clamor from every sample before the training",
+             "began, and our counterfeit", "consciousness method was run on the cleaned data", "of each site."]
+    wrapped = "\n".join(lines) + "\n"
+    flat = " ".join(lines) + "\n"
+    one, two = (respin.restore(t, lexicons=[lex], min_confidence=0.5) for t in (flat, wrapped))
+    assert "Gaussian noise" in one.text and "artificial intelligence" in one.text
+    assert two.text.count("\n") == wrapped.count("\n")
+    assert " ".join(two.text.split("\n")) == one.text.replace("\n", " ").rstrip() + " "
+    assert respin.apply_edits(wrapped, two.edits) == two.text
