@@ -90,6 +90,11 @@ UNWRAP_SHARE = 0.3      # ... and at least this share of the candidate breaks
 UNWRAP_FULL = 0.75      # a line this long, of the 90th-percentile line length, runs on
 
 
+# A word broken at a line's end: "-", U+2010 HYPHEN, and the soft hyphen that text copied
+# from a PDF keeps where the typesetter broke a word ("con\u00ad\nsciousness").
+_LINE_END_HYPHENS = "-\u2010\u00ad"
+
+
 def unwrap(text: str) -> tuple[str, list[int]]:
     """``text`` with the line breaks inside sentences of hard-wrapped prose replaced by spaces
     ("\\r\\n" by two), so that offsets are unchanged, and the offsets of the replaced breaks.
@@ -115,7 +120,7 @@ def unwrap(text: str) -> tuple[str, list[int]]:
         a, b = lines[i].rstrip("\r\n").rstrip(), lines[i + 1]
         if a and (a[-1].isalnum() or a[-1] == ",") and b[:1].isalnum() and not a[0].isspace():
             cand.append((i, b[0].islower()))
-        elif len(a) > 1 and a[-1] == "-" and a[-2].isalpha() and b[:1].islower() and lines[i].rstrip("\r\n") == a:
+        elif len(a) > 1 and a[-1] in _LINE_END_HYPHENS and a[-2].isalpha() and b[:1].islower() and lines[i].rstrip("\r\n") == a:
             hyphenated.add(i)
     join: list[int] = []
     if cand:

@@ -367,3 +367,32 @@ def test_a_shipped_lexicon_by_name_ignores_a_file_of_that_name(tmp_path, monkeyp
     monkeypatch.chdir(tmp_path)
     (tmp_path / "tortured").write_text("not a lexicon\n", encoding="utf-8")
     assert any(f.kind == LEXICON_PHRASE for f in respin.check(ABSTRACT, lexicons="tortured").findings)
+
+
+@pytest.mark.parametrize("text,found,first", [
+    # U+2010 HYPHEN and U+2011 NON-BREAKING HYPHEN, as PDFs write compounds; the compound
+    # keeps the text's hyphen
+    ("We used a counterfeit consciousness\u2010based tool.", "counterfeit consciousness", "artificial intelligence"),
+    ("We trained a profound\u2011learning model.", "profound\u2011learning model", "deep\u2011learning model"),
+])
+def test_a_phrase_in_a_compound_joined_by_a_unicode_hyphen_is_found(text, found, first):
+    """Only "-" joined a compound's words: the same phrase with a PDF's hyphens was missed (a review)."""
+    (f,) = lexicon_findings(text, [_lexicon()])
+    assert (f.text, f.suggestions[0]) == (found, first)
+    assert text[f.start:f.end] == f.text
+
+
+@pytest.mark.parametrize("hyphen", ["-", "\u2010", "\u00ad"])
+def test_a_word_broken_at_a_line_end_by_a_pdfs_hyphen_is_one_word(hyphen):
+    """A PDF's text keeps the soft hyphen (or U+2010) where a word was broken: "con\u00ad⏎sciousness"
+    was two words, and the phrase was missed by check and restore (a review)."""
+    lines = ["In this paper the authors propose a new way to train a counterfeit con" + hyphen,
+             "sciousness system on records of the city, which was then compared with the",
+             "older rules of the office and its staff."]
+    text = "\n".join(lines) + "\n"
+    report = respin.check(text, lexicons=[_lexicon()])
+    (f,) = [f for f in report.findings if f.kind == LEXICON_PHRASE]
+    assert f.text == f"counterfeit con{hyphen}\nsciousness" == text[f.start:f.end]
+    restored = respin.restore(text, lexicons=[_lexicon()], min_confidence=0.5)
+    assert "artificial" in restored.text and "intelligence" in restored.text and "con" + hyphen not in restored.text
+    assert restored.text.count("\n") == text.count("\n")
