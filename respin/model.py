@@ -724,9 +724,13 @@ def _phrase_confidences(text: str, decoded: list, phrases, p_spun: float) -> dic
     """{id of a decoded edit: its confidence} where a lexicon phrase sets it: an edit that
     restores a verbatim phrase (a finding of ``phrases``, :func:`respin.detect.lexicon_findings`)
     to the finding's first original takes the finding's confidence, as check reports it; to
-    another of its originals, that times the decoder's; and the edits next to it, only spaces
-    between, which the decoder chose with it ("A counterfeit consciousness" -> "An artificial
-    intelligence"), the finding's confidence times their own where higher than P(spun)'s."""
+    another of its originals, that times the decoder's; and the function words next to it,
+    only spaces between, which the decoder chose with it ("A counterfeit consciousness" ->
+    "An artificial intelligence"), the finding's confidence times their own where higher
+    than P(spun)'s. Not a word of content: the lexicon vouches for its phrase, not for the
+    word after it ("man-made consciousness system" -> "artificial intelligence network" was
+    made at 0.95 in a clean paper; a review)."""
+    from .evidence import STOPWORDS
     found = {(f.start, f.end): f for f in phrases}
     order = sorted(decoded, key=attrgetter("start"))
     weight = [p_spun] * len(order)
@@ -738,8 +742,10 @@ def _phrase_confidences(text: str, decoded: list, phrases, p_spun: float) -> dic
             weight[k] = max(p_spun, f.confidence)
             if e.restored.lower() == origs[0]:
                 fixed[id(e)] = max(round(p_spun * e.confidence, 3), f.confidence)
+    vouched = [w > p_spun for w in weight]
     _spread(text, order, weight)
-    out = {id(e): round(w * e.confidence, 3) for e, w in zip(order, weight) if w > p_spun}
+    out = {id(e): round(w * e.confidence, 3) for e, w, v in zip(order, weight, vouched)
+           if w > p_spun and (v or all(x in STOPWORDS for x in e.spun.lower().split()))}
     out.update(fixed)
     return out
 
