@@ -88,6 +88,17 @@ def _note(msg: str, quiet: bool = False) -> None:
         print(f"respin: {msg}", file=sys.stderr)
 
 
+def _workers(jobs: int, quiet: bool) -> int:
+    """--jobs as worker processes: 0 is one per CPU, and no more than that: each loads the
+    model (about 250 MB), and `check --jobs 99999` started 150 of them for 150 small files
+    (9 GB, 40 times slower than two; a review)."""
+    cpus = os.cpu_count() or 1
+    if jobs > cpus:
+        _note(f"--jobs {jobs} is more than the {cpus} CPU{'s' * (cpus > 1)} here: {cpus} worker "
+              f"process{'es' * (cpus > 1)}", quiet)
+    return cpus if jobs == 0 or jobs > cpus else jobs
+
+
 def _fail(msg: str) -> typer.Exit:
     print(f"respin: error: {msg}", file=sys.stderr)
     return typer.Exit(2)
@@ -267,6 +278,15 @@ def _size(value: str | int) -> int:
         raise typer.BadParameter(str(e)) from None
 
 
+def _given(value):
+    """Option callback: an empty path (an unset shell variable) is an error, as for -o; it
+    was the current folder (``check ""`` read it all) or no path at all (``--source ""``
+    restored without the source, exit 0)."""
+    if value == "" or (isinstance(value, (list, tuple)) and "" in value):
+        raise typer.BadParameter("an empty path (an unset variable?)")
+    return value
+
+
 def _number(value: float | None) -> float | None:
     """Option callback: click's ranges let "nan" through (every comparison with NaN is false)."""
     if value is not None and value != value:
@@ -277,7 +297,7 @@ def _number(value: float | None) -> float | None:
 @app.command(epilog=EPILOG_CHECK)
 @_interruptible
 def check(
-    paths: List[str] = typer.Argument(..., metavar="PATH...",
+    paths: List[str] = typer.Argument(..., metavar="PATH...", callback=_given,
                                       help="Files, folders (read recursively) or - for standard input."),
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f",
                                        help="text: 'path:line:col: spun ==> original (confidence)' lines and a "
@@ -286,13 +306,13 @@ def check(
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0, callback=_number,
                                               help="Score at or above which a document is judged spun "
                                                    "(default: the model's, doc_threshold in its detector.json)."),
-    source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC",
+    source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC", callback=_given,
                                          help="Clean original: report the substitutions aligned against it (synonym, phrase and number "
                                               "swaps; restore --source also rewrites the other differences it aligns)."),
-    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
+    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results to FILE (atomically)."),
     glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders, recursively; letter case is ignored (*.txt also finds .TXT files)."),
-    lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
+    lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help="Also report every phrase (two or more words) of this swap lexicon found "
                                            "in the text, with its originals (repeatable): 'respin learn' output, or "
                                            "'tortured' (the shipped paper-mill tortured phrases), and every span "
@@ -367,8 +387,7 @@ def check(
         stdout_tty = stream and isatty(sys.stdout)
         show_progress = not quiet and sys.stderr.isatty() and len(files) > 10 and not stdout_tty
         tasks = [(f, walked, src_text, threshold, model, max_size, lexicons, min_confidence) for f, walked in found]
-        if "-" in files:  # standard input belongs to this process
-            jobs = 1
+        jobs = 1 if "-" in files else _workers(jobs, quiet)  # (standard input belongs to this process)
         any_spun = False
         legacy_first, legacy_count = None, 0  # of several files: one note at the end, not one each
         shown = False  # the progress line is on stderr, unended: a note, an error or Ctrl-C starts a new one
@@ -554,15 +573,15 @@ def _print_statistics(results) -> None:
 @app.command(epilog=EPILOG_RESTORE)
 @_interruptible
 def restore(
-    path: str = typer.Argument(..., metavar="PATH", help="Spun file, or - for standard input."),
-    source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC",
+    path: str = typer.Argument(..., metavar="PATH", callback=_given, help="Spun file, or - for standard input."),
+    source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC", callback=_given,
                                          help="Clean original to restore from. Without it, the model "
                                               "proposes the most likely original words."),
-    corpus: Optional[str] = typer.Option(None, "--corpus", metavar="INDEX",
+    corpus: Optional[str] = typer.Option(None, "--corpus", metavar="INDEX", callback=_given,
                                          help="Index of clean originals ('respin index build'): find the "
                                               "source there and restore against it; if none is close "
                                               "enough, restore with the model. Not with --source."),
-    copy: List[str] = typer.Option([], "--copy", metavar="OTHER",
+    copy: List[str] = typer.Option([], "--copy", metavar="OTHER", callback=_given,
                                    help="Another spun copy of the same article (repeat for each): where the "
                                         "copies differ, the language model picks the likely original. For "
                                         "clusters of copies found without the original; not with --source "
@@ -572,10 +591,10 @@ def restore(
                                               "input -> restored; json: text, edits and relation."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                          help="Write to FILE atomically (never over the input)."),
-    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
+    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, callback=_number,
                                                    help=MIN_CONFIDENCE_HELP + " in --format json."),
-    lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
+    lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help=LEXICON_HELP),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
@@ -715,12 +734,12 @@ def suggest(
     context: Optional[str] = typer.Option(None, "--context", "-c", metavar="SENTENCE",
                                           help="The sentence the phrase came from: its words around the phrase are evidence."),
     k: int = typer.Option(5, "-k", min=1, max=50, metavar="N", help="How many originals to list per phrase."),
-    lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
+    lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help="Swap lexicon whose swaps are candidates too (repeatable): a TSV file from "
                                            "'respin learn', or 'tortured' (the shipped tortured phrases)."),
     format: SuggestFormat = typer.Option(SuggestFormat.text, "--format", "-f",
                                          help="text: each phrase and its originals; json: a list of {phrase, originals}."),
-    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
+    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
 ):
     """Propose the likeliest originals of suspect phrases ("counterfeit consciousness", "Protection Ministry").
 
@@ -795,10 +814,10 @@ def _load_lexicon(path: str, model: Optional[str] = None):
 @app.command(epilog=EPILOG_OTHER)
 @_interruptible
 def learn(
-    pairs: List[str] = typer.Argument(None, metavar="PAIRS...",
+    pairs: List[str] = typer.Argument(None, metavar="PAIRS...", callback=_given,
                                       help="Folders of NAME.spun.txt + NAME.orig.txt, single NAME.spun.txt files, "
                                            "or JSONL files with 'spun' and 'original' fields."),
-    phrase_table: Optional[str] = typer.Option(None, "--phrase-table", metavar="TSV",
+    phrase_table: Optional[str] = typer.Option(None, "--phrase-table", metavar="TSV", callback=_given,
                                                help="Also a TSV of phrase pairs with a header (columns 'tortured' "
                                                     "and 'expected', e.g. tortured phrases of paper mills)."),
     split: Optional[str] = typer.Option(None, "--split", help="With --phrase-table: only rows whose 'split' "
@@ -907,7 +926,7 @@ def _same_path(a: str, b: str) -> bool:
 @app.command(epilog=EPILOG_OTHER)
 @_interruptible
 def spin(
-    path: str = typer.Argument(..., metavar="FILE", help="Clean text to spin, or - for standard input."),
+    path: str = typer.Argument(..., metavar="FILE", callback=_given, help="Clean text to spin, or - for standard input."),
     rate: float = typer.Option(0.35, "--rate", "-r", min=0.0, max=1.0, callback=_number,
                                help="Probability that an eligible word is swapped."),
     style: SpinStyle = typer.Option(SpinStyle.aggressive, "--style",
@@ -915,7 +934,7 @@ def spin(
                                          "(like seeds/003); conservative: leaves names, quotes and numbers alone; "
                                          "crude: also swaps function words and absurd senses."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same output)."),
-    truth: Optional[str] = typer.Option(None, "--truth", metavar="FILE",
+    truth: Optional[str] = typer.Option(None, "--truth", metavar="FILE", callback=_given,
                                         help="Write the swaps (JSON: offsets, original, spun) to FILE."),
     format: SpinFormat = typer.Option(SpinFormat.text, "--format", "-f", help="text: the spun text; json: text and swaps."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the spun text to FILE (atomically)."),
@@ -955,16 +974,16 @@ def spin(
 @app.command(epilog=EPILOG_OTHER)
 @_interruptible
 def train(
-    model_dir: str = typer.Argument(..., metavar="MODEL_DIR", show_default=False,
+    model_dir: str = typer.Argument(..., metavar="MODEL_DIR", callback=_given, show_default=False,
                                     help="Model folder to write, then use with --model MODEL_DIR. A new folder "
                                          "starts from the shipped model's thesaurus and decoder. (models/default "
                                          "in a checkout is the shipped model itself: see README, The model.)"),
-    corpus: List[str] = typer.Option([], "--corpus", "-c", metavar="DIR|FILE.jsonl",
+    corpus: List[str] = typer.Option([], "--corpus", "-c", metavar="DIR|FILE.jsonl", callback=_given,
                                      help="Your own clean text to train on: a folder of *.txt, a text file, or "
                                           "a JSON Lines file (.jsonl, .jsonl.gz; see --text-field); repeatable."),
     text_field: str = typer.Option("text", "--text-field", metavar="FIELD",
                                    help="Field of each JSON Lines record that holds its text."),
-    pairs: List[str] = typer.Option([], "--pairs", "-p", metavar="DIR",
+    pairs: List[str] = typer.Option([], "--pairs", "-p", metavar="DIR", callback=_given,
                                     help="Folder of real spinner output: NAME.spun.txt beside its NAME.orig.txt "
                                          "(one paragraph a line); repeatable."),
     lm_weight: float = typer.Option(0.0, "--lm-weight", min=0.0, max=1.0, callback=_number, metavar="W",

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from .batch import COPIES_MAX, POOL_MAX
-from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _number, _size
+from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _given, _number, _size, _workers
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
@@ -36,7 +36,7 @@ def register(app) -> None:
 
 
 def batch(
-    input: str = typer.Argument(..., metavar="INPUT",
+    input: str = typer.Argument(..., metavar="INPUT", callback=_given,
                                 help="A folder (files matching --glob, recursively), a JSONL file (.jsonl, "
                                      ".ndjson, optionally .gz, or .json whose first line is a JSON object; "
                                      "- for standard input; a named pipe, <(zcat ...), whose first line is "
@@ -45,13 +45,13 @@ def batch(
                                      "list's folder; spaces around it are ignored), or one text file. "
                                      "Named pipes, sockets and devices in a folder or list get an error "
                                      "result, unread."),
-    out: str = typer.Option(..., "--out", "-o", metavar="DIR",
+    out: str = typer.Option(..., "--out", "-o", metavar="DIR", callback=_given,
                             help="Output folder: results.jsonl (one line per record, in input order), "
                                  "run.json, and restored/ (restored copies of a folder's files)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
                              help="Worker processes (0: one per CPU); each loads the model once. "
                                   "The output is the same whatever N."),
-    corpus: Optional[str] = typer.Option(None, "--corpus", metavar="INDEX",
+    corpus: Optional[str] = typer.Option(None, "--corpus", metavar="INDEX", callback=_given,
                                          help="Index of clean originals (respin index): find each record's "
                                               "source and restore against it when one is found."),
     engine: Engine = typer.Option(Engine.local, "--engine",
@@ -80,9 +80,9 @@ def batch(
                                                 "(edits from a --corpus source or from --copies-by copies are "
                                                 "applied all the same). For --min-confidence 0.5 on a crawl of "
                                                 "mostly clean pages."),
-    lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV",
+    lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help=LEXICON_HELP),
-    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", help="Model folder (default: the shipped model)."),
+    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
                                  help="Largest record accepted, in bytes or with a unit (25MB, 25MiB); larger ones get an error result."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same --out folder "
@@ -159,6 +159,8 @@ def batch(
                        corpus=corpus, threshold=threshold, max_size=max_size, pool_by=pool_by or None,
                        copies_by=copies_by or None,
                        min_confidence=min_confidence, lexicons=lexicons, spun_only=restore_spun_only)
+        if engine.value == "local":  # (dask's workers are its cluster's, wherever they are)
+            jobs = _workers(jobs, quiet)
         summary = run_batch(input, out, opts, kind=input_format.value, glob=glob, jobs=jobs, engine=engine.value,
                             scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,
                             progress=progress, note=lambda m: _note(m, quiet))

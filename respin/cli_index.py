@@ -14,7 +14,7 @@ from typing import List
 
 import typer
 
-from .cli import _size
+from .cli import _given, _size
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_INDEX = "Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM)."
@@ -164,8 +164,8 @@ _OPT = _common_options()
 
 @index_app.command(epilog=EPILOG_INDEX)
 def build(
-    inputs: List[str] = typer.Argument(..., metavar="INPUT...", help=_INPUTS_HELP),
-    out: str = typer.Option(..., "--out", "-o", metavar="INDEX", help="Index file to create."),
+    inputs: List[str] = typer.Argument(..., metavar="INPUT...", callback=_given, help=_INPUTS_HELP),
+    out: str = typer.Option(..., "--out", "-o", metavar="INDEX", callback=_given, help="Index file to create."),
     force: bool = typer.Option(False, "--force", help="Replace INDEX if it exists (once the new index is "
                                                       "complete: until then, and if the build fails or is "
                                                       "interrupted, INDEX stays as it was)."),
@@ -232,8 +232,8 @@ def build(
 
 @index_app.command(epilog=EPILOG_INDEX)
 def add(
-    index: str = typer.Argument(..., metavar="INDEX", help="Index file (from 'respin index build')."),
-    inputs: List[str] = typer.Argument(..., metavar="INPUT...", help=_INPUTS_HELP),
+    index: str = typer.Argument(..., metavar="INDEX", callback=_given, help="Index file (from 'respin index build')."),
+    inputs: List[str] = typer.Argument(..., metavar="INPUT...", callback=_given, help=_INPUTS_HELP),
     replace: bool = typer.Option(False, "--replace", help="Update documents whose id is already indexed "
                                                           "(default: skip them)."),
     glob: str = _OPT["glob"],
@@ -268,8 +268,8 @@ def add(
 
 @index_app.command(epilog=EPILOG_INDEX)
 def query(
-    index: str = typer.Argument(..., metavar="INDEX", help="Index file."),
-    path: str = typer.Argument(..., metavar="PATH", help="Spun text file, or - for standard input."),
+    index: str = typer.Argument(..., metavar="INDEX", callback=_given, help="Index file."),
+    path: str = typer.Argument(..., metavar="PATH", callback=_given, help="Spun text file, or - for standard input."),
     k: int = typer.Option(5, "--k", "-k", min=1, max=1000, metavar="K", help="Candidates to list."),
     format: QueryFormat = typer.Option(QueryFormat.text, "--format", "-f",
                                        help="text: 'rank score id path' lines, best first, '*' on the match "
@@ -320,7 +320,7 @@ def query(
 
 @index_app.command(epilog=EPILOG_INDEX)
 def info(
-    index: str = typer.Argument(..., metavar="INDEX", help="Index file."),
+    index: str = typer.Argument(..., metavar="INDEX", callback=_given, help="Index file."),
     format: InfoFormat = typer.Option(InfoFormat.text, "--format", "-f", help="text or json."),
 ):
     """Show an index's size and parameters.

@@ -733,3 +733,34 @@ def test_output_never_overwrites_an_index_or_lexicon_the_run_read(tmp_path, cli)
     for argv in (("restore", spun, "--lexicon", lex, "-o", lex), ("check", spun, "--lexicon", lex, "-o", lex)):
         assert_user_error(cli(*argv), "refusing to overwrite")
         assert lex.read_text(encoding="utf-8") == "mentioned\tsaid\n"
+
+
+@pytest.mark.parametrize("argv", [
+    ("check", ""), ("check", "{f}", "--source", ""), ("check", "{f}", "--lexicon", ""),
+    ("restore", "{f}", "--source", ""), ("restore", "{f}", "--copy", ""), ("restore", "", "-q"),
+    ("learn", ""), ("spin", "{f}", "--truth", ""), ("train", ""), ("batch", "", "--out", "{o}"),
+    ("batch", "{f}", "--out", ""), ("index", "build", "", "--out", "{o}"), ("index", "query", "", "{f}"),
+])
+def test_an_empty_path_is_an_error(cli, tmp_path, monkeypatch, argv):
+    """An unset variable: `check ""` read the current folder, `index build ""` indexed it
+    (19,421 files from /tmp), and `--source ""` restored without the source, exit 0 (a review)."""
+    f = tmp_path / "a.txt"
+    f.write_text("The mayor said the bridge would open in the spring.\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    args = [a.format(f=f, o=tmp_path / "out") for a in argv]
+    assert_user_error(cli(*args), "an empty path")
+    assert not (tmp_path / "out").exists()
+
+
+def test_jobs_past_the_cpus_are_as_many_as_the_cpus(cli, tmp_path, monkeypatch):
+    """`check --jobs 99999` started a worker per file (150 files: 9 GB; a review)."""
+    from respin import cli as respin_cli
+    monkeypatch.setattr(respin_cli.os, "cpu_count", lambda: 1)
+    for i in range(3):
+        (tmp_path / f"{i}.txt").write_text("The mayor said the bridge would open in the spring.\n", encoding="utf-8")
+    ran = cli("check", tmp_path, "--jobs", "99999")
+    assert ran.code == 0 and "respin: --jobs 99999 is more than the 1 CPU here: 1 worker process\n" in ran.err
+    assert ran.out.count("not spun") == 3
+    assert respin_cli._workers(0, True) == 1 and respin_cli._workers(1, True) == 1
+    ran = cli("batch", tmp_path, "--out", tmp_path / "o", "--jobs", "64", "--no-restore")
+    assert ran.code == 0 and "is more than the 1 CPU here" in ran.err
