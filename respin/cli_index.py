@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from enum import Enum
+from pathlib import Path
 from typing import List
 
 import typer
@@ -190,8 +191,6 @@ def build(
     from .cli import _fail
     from .index import SourceIndex, remove_index, sweep_temps, temp_path
 
-    from pathlib import Path
-
     replacing = force and Path(out).exists() and not Path(out).is_dir()
     # A link stays a link: its target is what is replaced (as every other output, write_atomic).
     target = os.path.realpath(out) if replacing and os.path.islink(out) else out
@@ -204,6 +203,8 @@ def build(
                 raise InputError(f"input not found: {p}")
             if Path(p).is_file() and Path(out).is_file() and os.path.samefile(p, out):  # --force replaces INDEX
                 raise InputError(f"refusing to overwrite the input file with the index: {out}")
+            if replacing and Path(p).is_dir() and _read_from(Path(target), Path(p), glob):
+                raise InputError(f"refusing to overwrite one of the files of {p} with the index: {out}")
         sweep_temps(target)  # (left by builds killed outright: SIGKILL, a crash)
         if replacing:
             remove_index(at)  # (left by a killed build of a process with this pid)
@@ -228,6 +229,19 @@ def build(
     except InputError as e:  # (the file written is INDEX's to the user)
         raise _fail(str(e).replace(at, out).replace(target, out))
     raise typer.Exit(0)
+
+
+def _read_from(file: Path, folder: Path, glob: str) -> bool:
+    """Whether the build reads ``file`` as one of ``folder``'s documents (it lies below it and
+    its name matches ``glob``, as is or with .gz): `--force --out DIR/a.txt` replaced that
+    text with the index (a review)."""
+    from .io import name_matches
+    try:
+        file.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    name = file.name[:-3] if file.name.lower().endswith(".gz") else file.name
+    return name_matches(name, glob)
 
 
 @index_app.command(epilog=EPILOG_INDEX)

@@ -329,3 +329,21 @@ def test_an_earlier_report_of_check_in_a_folder_is_not_indexed(tmp_path, cli):
     ran = cli("index", "build", docs, "--out", tmp_path / "x.index")
     assert ran.code == 0 and "skipping an earlier report of respin check" in ran.err
     assert _ids(tmp_path / "x.index") == ["a.txt"]
+
+
+def test_force_never_replaces_a_text_the_build_reads_with_the_index(tmp_path, cli):
+    """`index build DIR --out DIR/a.txt --force` replaced one of its own input texts by an
+    SQLite file (naming the file itself was refused; an adversarial-input review)."""
+    from conftest import assert_user_error
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in TEXTS.items():
+        (docs / f"{name}.txt").write_text(text, encoding="utf-8")
+    before = (docs / "storm.txt").read_bytes()
+    assert_user_error(cli("index", "build", docs, "--out", docs / "storm.txt", "--force"),
+                      "refusing to overwrite one of the files of")
+    assert (docs / "storm.txt").read_bytes() == before
+    # Beside the texts, under a name the build does not read, it may go (and be replaced).
+    for _ in range(2):
+        assert cli("index", "build", docs, "--out", docs / "docs.index", "--force", "-q").code == 0
+    assert sorted(_ids(docs / "docs.index")) == sorted(f"{n}.txt" for n in TEXTS)
