@@ -6,6 +6,7 @@ success; 2 = usage or input error; 130 = interrupted.
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import re
@@ -1091,15 +1092,30 @@ def _main(argv: list[str] | None) -> int:
         except OSError:
             pass
         return 0
-    except Exception as e:  # a bug in respin, not in the input: say so, never exit 1 ("spun")
-        if os.environ.get("RESPIN_DEBUG"):
-            raise
-        print(f"respin: internal error: {type(e).__name__}: {e} (set RESPIN_DEBUG=1 for the traceback "
-              "and please report it)", file=sys.stderr)
+    except OSError as e:
+        if e.errno not in _WRITE_ERRORS:
+            return _internal_error(e)
+        # What a command writes says so itself; this is click's own (`--help > /dev/full`).
+        _discard_stdout()
+        print(f"respin: error: cannot write output ({os_reason(e)})", file=sys.stderr)
         return 2
+    except Exception as e:  # a bug in respin, not in the input: say so, never exit 1 ("spun")
+        return _internal_error(e)
     finally:
         if bare:
             sys.stdout = stdout
+
+
+_WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
+
+
+def _internal_error(e: Exception) -> int:
+    """A bug in respin, not in the input: said so, exit 2 (never 1: "spun")."""
+    if os.environ.get("RESPIN_DEBUG"):
+        raise e
+    print(f"respin: internal error: {type(e).__name__}: {e} (set RESPIN_DEBUG=1 for the traceback "
+          "and please report it)", file=sys.stderr)
+    return 2
 
 
 def run() -> None:

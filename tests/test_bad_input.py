@@ -764,3 +764,14 @@ def test_jobs_past_the_cpus_are_as_many_as_the_cpus(cli, tmp_path, monkeypatch):
     assert respin_cli._workers(0, True) == 1 and respin_cli._workers(1, True) == 1
     ran = cli("batch", tmp_path, "--out", tmp_path / "o", "--jobs", "64", "--no-restore")
     assert ran.code == 0 and "is more than the 1 CPU here" in ran.err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("argv", [["--help"], ["check", "--help"], ["--version"]])
+def test_help_to_a_full_disk_is_a_one_line_error(argv):
+    """`respin --help > /dev/full` was an "internal error: OSError" (an adversarial-input review)."""
+    import subprocess
+    with open("/dev/full", "w") as full:
+        ran = subprocess.run([sys.executable, "-m", "respin", *argv], stdout=full, stderr=subprocess.PIPE,
+                             text=True, timeout=120)
+    assert ran.returncode == 2 and ran.stderr == "respin: error: cannot write output (no space left on device)\n"
