@@ -53,12 +53,17 @@ def cache_folder(cache_dir: str | os.PathLike | None = None) -> Path:
 
 
 def file_key(source: str | os.PathLike) -> str:
-    """A file's identity: size, mtime and a hash of its first MiB (cheap for large files)."""
-    source = Path(source)
-    st = source.stat()
-    with source.open("rb") as fh:
-        head = hashlib.sha256(fh.read(1 << 20)).hexdigest()[:16]
-    return f"{st.st_size}-{st.st_mtime_ns}-{head}"
+    """A file's identity: its size and a SHA-256 of its bytes (20 ms for the CMU model's
+    27 MB), so that the same file in every virtualenv shares one cache entry. With its
+    mtime in the key (and a hash of its first MiB only), each new install wrote another 60 MB
+    copy: 48 of them, 2.9 GB, on one machine (a library review)."""
+    h = hashlib.sha256()
+    size = 0
+    with open(source, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+            size += len(block)
+    return f"{size}-{h.hexdigest()[:32]}"
 
 
 def npz_key(source: str | os.PathLike) -> str:
@@ -181,7 +186,7 @@ def _touch(file: Path) -> None:
 
 def _sweep(file: Path, kind: str) -> None:
     """Remove other caches of ``kind`` unread for STALE_DAYS (other installs' files may be in
-    use: two virtualenvs have files of different mtimes) and temporary files that killed
+    use: another release of pocketsphinx, or of respin's decoding) and temporary files that killed
     writers left (``respin.io.atomic_file`` names them ``.NAME.*.tmp``)."""
     now = time.time()
     for old in file.parent.glob(f"{kind}-*"):

@@ -148,3 +148,17 @@ def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
         monkeypatch.setenv("RESPIN_CACHE_DIR", value)
         assert _same(cached_arrays("t", "key", _arrays), _arrays())
         assert not list(tmp_path.rglob("*")) and not (Path.cwd() / value).exists()
+
+
+def test_a_files_key_is_its_bytes_not_when_it_was_installed(tmp_path):
+    """The CMU model's key held its mtime: every new virtualenv wrote another 60 MB cache
+    of the same file (48 copies on one machine; a library review). A change anywhere in it,
+    past the first MiB too, is another key."""
+    data = os.urandom(3 << 20)
+    a, b = tmp_path / "a.bin", tmp_path / "b.bin"
+    a.write_bytes(data)
+    b.write_bytes(data)
+    os.utime(b, ns=(time.time_ns(), time.time_ns() - 10 ** 12))
+    assert arraycache.file_key(a) == arraycache.file_key(b)
+    b.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
+    assert arraycache.file_key(a) != arraycache.file_key(b)
