@@ -27,11 +27,12 @@ _TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing): what
 if _TYPE_CHECKING:
     from .batch import check_records, process_record
     from .detect import Finding, Report
+    from .model import ModelError
     from .restore import Edit, Relation, Restoration, apply_edits
     from .swaps import SwapLexicon, learn
 
 __all__ = ["check", "check_many", "restore", "restore_many", "restore_cluster", "originals", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
-           "Restoration", "Edit", "Relation", "SwapLexicon", "__version__"]
+           "Restoration", "Edit", "Relation", "SwapLexicon", "ModelError", "__version__"]
 
 # The names this package takes from its modules, imported on first use (PEP 562): `import
 # respin` costs about a millisecond instead of 0.1-0.2 s (NumPy), and the `respin` command
@@ -40,7 +41,7 @@ _LAZY = {"DEFAULT_THRESHOLD": "detect", "Finding": "detect", "Report": "detect",
          "findings_from_source": "detect", "with_lexicon_findings": "detect",
          "Edit": "restore", "Relation": "restore", "Restoration": "restore", "apply_edits": "restore",
          "restore_with_source": "restore", "SwapLexicon": "swaps", "learn": "swaps",
-         "check_records": "batch", "process_record": "batch"}
+         "check_records": "batch", "process_record": "batch", "ModelError": "model"}
 
 
 def __getattr__(name):

@@ -153,6 +153,10 @@ def apply_edits(text: str, edits) -> str:
     >>> apply_edits("a b c", [{"start": 2, "end": 3, "spun": "b", "restored": "B"}])
     'a B c'
     """
+    if not isinstance(text, str):  # (as check and restore say it, not "'NoneType' is not subscriptable")
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    if isinstance(edits, (str, bytes, dict)) or not hasattr(edits, "__iter__"):
+        raise TypeError(f"edits must be a list of edits, got {type(edits).__name__}")
     out, pos = [], 0
     edits = [_edit_of(e) for e in edits]
     for e in sorted(edits, key=attrgetter("start", "end")):
@@ -169,6 +173,8 @@ def _edit_of(e) -> Edit:
     """An edit given as a dict (restore's JSON, read back) as an :class:`Edit`; ValueError
     for one without its four fields."""
     if not isinstance(e, dict):
+        if not isinstance(e, Edit):
+            raise TypeError(f"not an edit: {type(e).__name__} (an Edit, or a dict of restore's JSON)")
         return e
     try:
         return Edit(int(e["start"]), int(e["end"]), e["spun"], e["restored"], e.get("origin", "source"),

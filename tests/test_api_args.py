@@ -100,3 +100,26 @@ def test_wrong_argument_types_name_the_argument(call, needle):
 def test_originals_takes_a_numpy_int():
     import numpy as np
     assert len(respin.originals("White Home", k=np.int64(2))) <= 2
+
+
+@pytest.mark.parametrize("args,message", [
+    ((None, []), "text must be a str"), ((b"abc", []), "text must be a str"),
+    (("abc", None), "edits must be a list"), (("abc", "x"), "edits must be a list"),
+    (("abc", [1]), "not an edit: int"),
+])
+def test_apply_edits_checks_its_arguments(args, message):
+    """None or a number gave "'NoneType' object is not subscriptable" or "unhashable type:
+    'slice'" (a library-integrator review)."""
+    import respin
+    with pytest.raises(TypeError, match=message):
+        respin.apply_edits(*args)
+
+
+def test_model_error_is_exported_and_the_package_is_typed():
+    """Catching a model that cannot be loaded needed respin.model.ModelError (a review)."""
+    from pathlib import Path
+
+    import respin
+    from respin.model import ModelError
+    assert respin.ModelError is ModelError and "ModelError" in respin.__all__
+    assert (Path(respin.__file__).parent / "py.typed").is_file()
