@@ -799,7 +799,7 @@ class _GcPause(ContextDecorator):
             if self._depth == 0:
                 self._resume, self._paused = gc.isenabled(), False
             self._depth += 1
-            alone = threading.active_count() == 1
+            alone = _threads() == 1
             if alone and self._resume and not self._paused:
                 gc.disable()
                 self._paused = True
@@ -825,6 +825,7 @@ class _GcPause(ContextDecorator):
             self._paused = False
 
 
+_threads = threading.active_count  # (a name of this module's: tests count only their own threads)
 _GC_PAUSE = _GcPause()
 
 

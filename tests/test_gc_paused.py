@@ -15,8 +15,12 @@ from respin.tokenize import gc_paused
 
 
 @pytest.fixture
-def collecting():
-    """The collector on for the test, and as it was after it."""
+def collecting(monkeypatch):
+    """The collector on for the test, and as it was after it; the process's threads counted
+    as the test's own and this one (earlier tests may leave threads running)."""
+    import respin.tokenize as tk
+    before = set(threading.enumerate())
+    monkeypatch.setattr(tk, "_threads", lambda: 1 + sum(t not in before for t in threading.enumerate()))
     was = gc.isenabled()
     gc.enable()
     yield
