@@ -288,6 +288,16 @@ def _given(value):
     return value
 
 
+def _argument_text(arg: str) -> str:
+    """A command-line argument as text: one that is not UTF-8 reaches Python with its bytes as
+    lone surrogates (which no output can print: "'utf-8' codec can't encode character
+    '\\udc85'", a review); they are decoded as files are (Windows-1252 where not UTF-8)."""
+    if not any("\udc80" <= c <= "\udcff" for c in arg):
+        return arg
+    from .io import decode
+    return decode(arg.encode("utf-8", "surrogateescape"))[0]
+
+
 def _number(value: float | None) -> float | None:
     """Option callback: click's ranges let "nan" through (every comparison with NaN is false)."""
     if value is not None and value != value:
@@ -763,6 +773,9 @@ def suggest(
     from .suggest import check_phrase, in_context
 
     try:
+        # A phrase or context typed in a terminal that is not UTF-8: its bytes, read as stdin's are.
+        phrases = [_argument_text(p) for p in phrases]
+        context = _argument_text(context) if context is not None else None
         if phrases == ["-"]:
             phrases = [line.strip() for line in _read_noted("-", DEFAULT_MAX_BYTES, False).splitlines() if line.strip()]
             if not phrases:

@@ -775,3 +775,11 @@ def test_help_to_a_full_disk_is_a_one_line_error(argv):
         ran = subprocess.run([sys.executable, "-m", "respin", *argv], stdout=full, stderr=subprocess.PIPE,
                              text=True, timeout=120)
     assert ran.returncode == 2 and ran.stderr == "respin: error: cannot write output (no space left on device)\n"
+
+
+def test_a_phrase_argument_that_is_not_utf8_is_read_as_windows_1252(cli):
+    """A terminal in Windows-1252 gives Python the phrase's bytes as lone surrogates: suggest
+    said "'utf-8' codec can't encode character '\\udc92'" (a review). Read as files are."""
+    ran = cli("suggest", "the president\udc92s plan", "-k", "1")
+    assert ran.code == 0, ran.err
+    assert ran.out.splitlines()[0] == "the president\u2019s plan"
