@@ -322,7 +322,7 @@ def check(
                                               "swaps; restore --source also rewrites the other differences it aligns)."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results to FILE (atomically)."),
-    glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders, recursively; letter case is ignored (*.txt also finds .TXT files)."),
+    glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders, recursively; letter case is ignored (*.txt also finds .TXT files); alternatives in braces: '*.{txt,tex}'."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help="Also report every phrase (two or more words) of this swap lexicon found "
                                            "in the text, with its originals (repeatable): 'respin learn' output, or "

@@ -65,7 +65,7 @@ def batch(
                                       "are not valid JSON or not an object, get their line number, from 1)."),
     glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN",
                              help="Folder input: file name pattern, as check's (with a /: the path's last parts, "
-                                  "** for any number of folders)."),
+                                  "** for any number of folders; alternatives in braces: '*.{txt,tex}')."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
                                              help="How to read INPUT (auto: by its type and file name)."),
     no_restore: bool = typer.Option(False, "--no-restore", help="Only check: no restored text, edits or copies."),

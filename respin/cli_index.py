@@ -153,7 +153,7 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
 
 def _common_options():
     return dict(
-        glob=typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders, recursively; letter case is ignored (*.txt also finds .TXT files)."),
+        glob=typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders, recursively; letter case is ignored (*.txt also finds .TXT files); alternatives in braces: '*.{txt,tex}'."),
         text_field=typer.Option("text", "--text-field", metavar="NAME", help="JSONL: field holding the text."),
         id_field=typer.Option("id", "--id-field", metavar="NAME",
                               help="JSONL: field holding the document id (records without one: FILE:LINE)."),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import errno
+import functools
 import io
 import os
 import re
@@ -567,13 +568,31 @@ def make_dirs(path: str) -> None:
 
 def name_matches(name: str, pattern: str) -> bool:
     """Whether a file name matches a shell pattern, whatever the case of either: files made
-    on Windows are often ``ARTICLE.TXT``, which ``*.txt`` skipped on Linux.
+    on Windows are often ``ARTICLE.TXT``, which ``*.txt`` skipped on Linux. Alternatives in
+    braces, as shells and most tools take them: ``*.{txt,tex}`` (`--glob '*.{tex,txt}'` found
+    nothing, and a second --glob replaces the first; a review).
 
     >>> name_matches("ARTICLE.TXT", "*.txt"), name_matches("a.md", "*.txt")
     (True, False)
+    >>> [name_matches(n, "*.{txt,tex}") for n in ("a.tex", "b.TXT", "c.md", "{txt,tex}")]
+    [True, True, False, False]
     """
     from fnmatch import fnmatchcase
-    return fnmatchcase(name.lower(), pattern.lower())
+    name = name.lower()
+    return any(fnmatchcase(name, p) for p in _alternatives(pattern.lower()))
+
+
+_BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
+
+
+@functools.lru_cache(maxsize=64)
+def _alternatives(pattern: str) -> tuple[str, ...]:
+    """A pattern's brace alternatives, expanded: ``a.{x,y}`` -> ``a.x``, ``a.y``."""
+    m = _BRACES.search(pattern)
+    if m is None:
+        return (pattern,)
+    return tuple(p for alt in m.group(1).split(",")
+                 for p in _alternatives(pattern[:m.start()] + alt + pattern[m.end():]))
 
 
 def path_matches(parts: tuple[str, ...], pattern: str) -> bool:
