@@ -191,6 +191,7 @@ def build(
     from .cli import _fail
     from .index import SourceIndex, remove_index, sweep_temps, temp_path
 
+    existed = os.path.lexists(out)
     replacing = force and Path(out).exists() and not Path(out).is_dir()
     # A link stays a link: its target is what is replaced (as every other output, write_atomic).
     target = os.path.realpath(out) if replacing and os.path.islink(out) else out
@@ -225,6 +226,8 @@ def build(
             except BaseException:
                 if replacing:  # whatever stopped it: nothing of the new index stays, INDEX is as it was
                     remove_index(at)
+                elif not existed and Path(out).exists():  # made here (a full disk as it was created)
+                    remove_index(out)
                 raise
     except InputError as e:  # (the file written is INDEX's to the user)
         raise _fail(str(e).replace(at, out).replace(target, out))

@@ -347,3 +347,28 @@ def test_force_never_replaces_a_text_the_build_reads_with_the_index(tmp_path, cl
     for _ in range(2):
         assert cli("index", "build", docs, "--out", docs / "docs.index", "--force", "-q").code == 0
     assert sorted(_ids(docs / "docs.index")) == sorted(f"{n}.txt" for n in TEXTS)
+
+
+def test_an_index_that_could_not_be_created_is_not_left_behind(tmp_path, cli, monkeypatch):
+    """A full disk as INDEX was created left a 0-byte INDEX, and the same command, rerun,
+    said it existed (--force); an existing INDEX is never removed by a failed build."""
+    from conftest import assert_user_error
+    from respin.index import SourceIndex
+    from respin.io import InputError
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "storm.txt").write_text(TEXTS["storm"], encoding="utf-8")
+
+    def full(path, docs=(), overwrite=False):
+        if Path(path).exists() and not overwrite:
+            raise InputError(f"index file already exists: {path} (use --force)")
+        Path(path).write_bytes(b"")
+        raise InputError(f"cannot write index (no space left on device): {path}")
+
+    monkeypatch.setattr(SourceIndex, "build", staticmethod(full))
+    out = tmp_path / "x.index"
+    assert_user_error(cli("index", "build", docs, "--out", out), "no space left on device")
+    assert not out.exists()
+    out.write_bytes(b"mine")  # someone else's file there: refused, and kept
+    assert cli("index", "build", docs, "--out", out).code == 2
+    assert out.read_bytes() == b"mine"
