@@ -378,6 +378,13 @@ def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
 _LATEX_KEYED = ("cite|citep|citet|citeauthor|citeyear|nocite|ref|eqref|autoref|cref|Cref|pageref|label|url|href|"
                 "includegraphics|input|include|bibliography|bibliographystyle|usepackage|documentclass|begin|end")
 _TLDS = "com|org|net|edu|gov|int|mil|io|co|uk|us|ca|au|de|fr|eu|info|biz|ai|app|dev|ly|me|tv"  # of bare domains
+# Combining marks a word's last letter may carry before an identifier's ^, _ or $: the
+# combining blocks (diacritics, their supplements and extensions, for symbols, half marks,
+# musical symbols). Not every mark (scanning the planes for them costs at import), but one
+# that canonical order can put last is one of these (a property test: "0\u0301\U0001d167$").
+_WORD_MARKS = ("\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+               "\U0001d165-\U0001d169\U0001d16d-\U0001d172\U0001d17b-\U0001d182\U0001d185-\U0001d18b"
+               "\U0001d1aa-\U0001d1ad")
 _PROTECTED = re.compile(
     r"(?:(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>\"“”‘’]+"        # https://x.org/a
     r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                                 # first.last@x.edu
@@ -388,11 +395,11 @@ _PROTECTED = re.compile(
     # (The part before the ^, _ or $ holds no opening mark, from which another match could
     # start: a JSON blob, one run of quotes and braces, took time quadratic in its length.)
     r"|(?<![^\s(\[{\"'`“‘])(?=[\w$\\])[^\s`\"”’(\[{'‘“]*?"
-    r"(?:[\w\u0300-\u036f)}\]][\^_][\w{(\\$-]|[\w\u0300-\u036f]\$(?!\w))[^\s`\"”’]*")  # H^1_0(x)$, n_2, 2$
+    rf"(?:[\w{_WORD_MARKS})}}\]][\^_][\w{{(\\$-]|[\w{_WORD_MARKS}]\$(?!\w))[^\s`\"”’]*")  # H^1_0(x)$, n_2, 2$
 # Where one may be: most texts hold none of these, and only the run of non-spaces around each
 # hit is matched against the patterns above (run over a whole text they cost more than
 # tokenising it).
-_PROTECTED_HINT = re.compile(rf"://|www\.|@|\\|10\.\d|\.(?:{_TLDS})(?![\w-])|[\w\u0300-\u036f)}}\]][\^_]|[\w\u0300-\u036f]\$(?!\w)")
+_PROTECTED_HINT = re.compile(rf"://|www\.|@|\\|10\.\d|\.(?:{_TLDS})(?![\w-])|[\w{_WORD_MARKS})}}\]][\^_]|[\w{_WORD_MARKS}]\$(?!\w)")
 _TRAILING = ".,;:!?'\"’”)]}"
 _SPACE = re.compile(r"\s")
 
