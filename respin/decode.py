@@ -1863,17 +1863,22 @@ def _case_like(word: str, like: str) -> str:
     return word
 
 
-def _cased(words: list[str], toks, sentence_initial: bool) -> list[str]:
+def _cased(words: list[str], toks, sentence_initial: bool, capitals: bool = False) -> list[str]:
     """Output words in the case of the spun words they replace: all capitals if the spun
     words are ("BECAUSE" -> "AS A RESULT OF"), else word by word, extra words lower-case;
     a sentence-initial digit becomes a capitalised word ("3 people" -> "Three people").
+    Spun words with no letters (a figure) have no case of their own: with ``capitals``
+    (their line is written in capitals) they take the line's ("THE 2 LEADERS" -> "THE TWO
+    LEADERS").
 
     >>> from respin.tokenize import tokenize
     >>> _cased(["as", "a", "result", "of"], tokenize("BECAUSE"), False), _cased(["three"], tokenize("3"), True)
     (['AS', 'A', 'RESULT', 'OF'], ['Three'])
+    >>> _cased(["two"], tokenize("2"), False, capitals=True)
+    ['TWO']
     """
     letters = "".join(c for t in toks for c in t.text if c.isalpha())
-    if len(letters) > 1 and letters.isupper():
+    if (len(letters) > 1 and letters.isupper()) or (capitals and not letters):
         return [w.upper() for w in words]
     out = [_case_like(w, toks[k].text) if k < len(toks) else w for k, w in enumerate(words)]
     if sentence_initial and out and not any(c.isalpha() for c in toks[0].text):
@@ -1899,14 +1904,32 @@ def _joint(choices: list[Choice]) -> list[float]:
     return conf
 
 
+@dataclass(frozen=True, slots=True)
+class _Bounds:
+    start: int
+    end: int
+
+
+class _TokenBounds:
+    """A document's tokens as :class:`respin.restore._Capitals` reads them (``[k].start``,
+    ``[k].end``), from its offset columns: ``doc.tokens`` would make every token's tuple."""
+
+    def __init__(self, doc: Document):
+        self.starts, self.ends = doc.token_starts, doc.token_ends
+
+    def __getitem__(self, k: int) -> _Bounds:
+        return _Bounds(self.starts[k], self.ends[k])
+
+
 def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document | None = None, choices=None):
     """(applied edits, suggestions below the threshold) for ``text``, as :class:`Edit` lists;
     ``choices``: the document's decoded choices when they were decoded with others
     (:meth:`Decoder.decode_many`)."""
-    from .restore import FORMAT, OTHER, PHRASE, SYNONYM, Edit, _apostrophe_style
+    from .restore import FORMAT, OTHER, PHRASE, SYNONYM, Edit, _apostrophe_style, _Capitals
 
     doc = doc or Document.from_text(text)
     apo = _apostrophe_style(text)
+    capitals = None  # whether a line is written in capitals: asked of figures only, built at the first
     applied, suggested = [], []
     choices = decoder.decode(doc) if choices is None else choices
     # The word tokens of the last choice's sentence, as Decoder.sentences has them: made
@@ -1921,7 +1944,12 @@ def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document |
             toks = sent[ch.start:ch.start + ch.length]
             start, end = toks[0].start, toks[-1].end
             spun = text[start:end]
-            words = _cased(list(ch.out), toks, ch.start == 0)
+            upper = False
+            if not any(c.isalpha() for c in spun):  # a figure takes its line's case
+                if capitals is None:
+                    capitals = _Capitals(text, _TokenBounds(doc))
+                upper = capitals((s0, s1), start)
+            words = _cased(list(ch.out), toks, ch.start == 0, upper)
             rep = " ".join(words)
             if apo == "’" or (apo is None and "’" in spun):
                 rep = rep.replace("'", "’")

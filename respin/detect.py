@@ -8,6 +8,7 @@ and the document score from its calibrated classifier (:mod:`respin.model`).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import asdict, dataclass, field
 
@@ -129,7 +130,7 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
     keys = normalize_many([t[2] for t in toks])
     if CODE in doc.token_kinds:  # no phrase is found in Markdown code (tokenize.CODE)
         keys = [CODE_WORD if kind == CODE else key for key, kind in zip(keys, doc.token_kinds)]
-    indexes = [x.phrase_index() for x in lexicons]
+    indexes = [_phrase_index(x) for x in lexicons]
     out = _phrases_in(text, toks, keys, lexicons, indexes)
     # Compounds: the same search over their parts, for phrases that reach into one.
     parts = _compound_parts(toks, keys, text)
@@ -142,8 +143,52 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
     return out
 
 
+_WORD_PARTS = re.compile(r"\s+|[-\u2010\u2011]")
+
+
+def _phrase_index(lexicon) -> dict:
+    """``lexicon.phrase_index()`` with its tortured compounds (:meth:`SwapLexicon.compounds
+    <respin.swaps.SwapLexicon.compounds>`) as phrases of their words, found as a compound's
+    parts are ("NP-difficult" ==> NP-hard), but not those that are English: a word the
+    thesaurus or the language model knows ("well-being", "man-made"), or words the news
+    model knows together more than apart ("present-day", "far-flung"). Of the tortured
+    lexicon's 222 compounds, 115 are kept; none of them occurs in 11.8M words of Wikipedia
+    leads, where 13 of the others do (BENCHMARKS.md). Kept on the lexicon, made once."""
+    index = lexicon.phrase_index()
+    cached = getattr(lexicon, "_compound_index", None)
+    if cached is not None and cached[0] is index:
+        return cached[1]
+    english = _english_compound()
+    found = [(parts, (word,)) for word, parts in lexicon.compounds() if not english(word, parts)]
+    if found:
+        merged = {k: list(v) for k, v in index.items()}
+        for entry in found:
+            merged.setdefault(entry[0][0], []).append(entry)
+        for v in merged.values():
+            v.sort(key=lambda x: (-len(x[0]), x[0]))
+    lexicon._compound_index = (index, merged if found else index)
+    return lexicon._compound_index[1]
+
+
+@functools.lru_cache(maxsize=1)
+def _english_compound():
+    """``english(word, parts)``: whether a hyphenated compound is English, by the shipped
+    thesaurus and language model (all true without them: no compound is then a phrase)."""
+    from .lexicon import default_lexicon
+    from .lm import default_scorer
+    thesaurus, lm = default_lexicon(), default_scorer()
+    if thesaurus is None or lm is None:
+        return lambda word, parts: True
+
+    def english(word: str, parts: tuple[str, ...]) -> bool:
+        if word in thesaurus or lm.in_vocab(word):
+            return True
+        return any(lm.logprob(b, (a,)) > lm.logprob(b) for a, b in zip(parts, parts[1:]))
+    return english
+
+
 # A word joined to the next by a hyphen, letters on both sides ("consciousness-based").
-_COMPOUND = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+_COMPOUND = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])")  # (U+2010/2011: hyphens from PDFs)
 
 
 def _compound_parts(toks: list[tuple[int, int, str]], keys: list[str], text: str) -> tuple[list, list] | None:
@@ -152,12 +197,12 @@ def _compound_parts(toks: list[tuple[int, int, str]], keys: list[str], text: str
     "... consciousness based tool"), or None where there is none. Not an identifier's: an
     address, a file name ("deep-learning-results.csv") or a path is no compound."""
     from .tokenize import CODE_WORD, normalize
-    if not any("-" in t[2] for t in toks):
+    if not any(_COMPOUND.search(t[2]) for t in toks):
         return None
     out, out_keys, cut = [], [], False
     for (a, b, w), key in zip(toks, keys):
         # (A word of Markdown code keeps its marker: its parts are no phrase either.)
-        if "-" in w and key != CODE_WORD and _COMPOUND.search(w) and not _in_identifier(text, a, b, w):
+        if key != CODE_WORD and _COMPOUND.search(w) and not _in_identifier(text, a, b, w):
             cut = True
             pos = 0
             for m in _COMPOUND.finditer(w):
@@ -185,9 +230,10 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False) ->
     ``compounds``: the tokens are compounds' parts, whose hyphens the originals take."""
     lines = LineIndex(text)
     out: list[Finding] = []
+    marked = _marked_keys(toks)
 
     def match(i: int):
-        """(length, phrase, ending) of the longest phrase at token ``i``, or None."""
+        """(length, phrase, ending, marker's length) of the longest phrase at token ``i``, or None."""
         cands = [c for ix in indexes for c in ix.get(keys[i], ())]
         if len(indexes) > 1:  # each index is longest first already
             cands = sorted(set(cands), key=lambda x: (-len(x[0]), x[0]))
@@ -198,7 +244,12 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False) ->
             if tuple(keys[i:i + n - 1]) == phrase_toks[:-1]:
                 ending = _inflected(keys[i + n - 1], phrase_toks[-1])
                 if ending is not None:
-                    return n, phrase, ending
+                    return n, phrase, ending, 0
+                if i + n - 1 in marked:  # "consciousness1,2": the phrase ends before its marker
+                    key, cut = marked[i + n - 1]
+                    ending = _inflected(key, phrase_toks[-1])
+                    if ending is not None:
+                        return n, phrase, ending, cut
         return None
 
     def originals(phrase) -> dict:
@@ -214,7 +265,7 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False) ->
         if found is None:
             i += 1
             continue
-        n, phrase, ending = found
+        n, phrase, ending, cut = found
         counts = originals(phrase)
         # Two phrases that overlap and restore to one ("bosom malignant" -> breast cancer,
         # "malignant growth" -> cancer, in "bosom malignant growth"): one finding over both,
@@ -225,23 +276,47 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False) ->
                 theirs = originals(later[1])
                 tail = max(theirs, key=theirs.get) if theirs else None  # (its most often seen)
                 if tail and all(o[-len(tail):] == tail for o in counts):
-                    n, ending = j + later[0] - i, later[2]
+                    n, ending, cut = j + later[0] - i, later[2], later[3]
                     break
-        start, end = toks[i][0], toks[i + n - 1][1]
+        start, end = toks[i][0], toks[i + n - 1][1] - cut
         span = text[start:end]
         # Words the original shares with the text keep the text's spelling ("(ANN)"; the
         # lexicon stores lower case); the most often seen originals first; three, as the
         # model's findings show.
-        own = {w.lower(): w for w in span.split()}
-        sugg = tuple(_match_phrase_case(_inflect_last(" ".join(own.get(w, w) for w in o), ending), span)
+        # (And a compound's parts: "NP-difficult" ==> NP-hard.)
+        own = {w.lower(): w for w in _WORD_PARTS.split(span) if w}
+        sugg = tuple(_match_phrase_case(_inflect_last(" ".join("-".join(own.get(p, p) for p in w.split("-"))
+                                                               for w in o), ending), span)
                      for o in sorted(counts, key=lambda o: (-counts[o], o)))
         if ending == "'s" and span.endswith("’s"):  # the text's apostrophe
             sugg = tuple(x[:-2] + "’s" for x in sugg)
-        if compounds and "-" in span:  # a compound stays one ("Deep-learning models")
+        if compounds and _COMPOUND.search(span):  # a compound stays one ("Deep-learning models")
             sugg = tuple(_joined_like(x, span) for x in sugg)
         line, col = lines.line_col(start)
         out.append(Finding(start, end, line, col, span, sugg[:3], LEXICON_PHRASE_CONFIDENCE, LEXICON_PHRASE))
         i += n
+    return out
+
+
+# A citation or footnote marker stuck to a word's end, as the text of a PDF in a numbered
+# style gives it ("consciousness1,2", "machine\u00b2", "network\u00b3\u207b\u2075"): up to three digits
+# or superscript digits after four letters or more (not "CO2", "MP3", "B12": their letters
+# are few or capitals).
+_MARKER = re.compile(r"(?<=[^\W\d_]{4})(?:\d{1,3}|[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]{1,3})$")
+
+
+def _marked_keys(toks: list[tuple[int, int, str]]) -> dict[int, tuple[str, int]]:
+    """{index of a token that ends in a citation marker (:data:`_MARKER`): (the key of the
+    word before it, the marker's length)}.
+
+    >>> _marked_keys([(0, 14, "consciousness1"), (15, 18, "CO2"), (19, 26, "machine\u00b2")])
+    {0: ('consciousness', 1), 2: ('machine', 1)}
+    """
+    from .tokenize import normalize
+    out = {}
+    for k, (_, _, w) in enumerate(toks):
+        if w[-1:].isdigit() and not w.isupper() and (m := _MARKER.search(w)):
+            out[k] = (normalize(w[:m.start()]), len(m.group()))
     return out
 
 
@@ -276,14 +351,16 @@ def _joined_like(phrase: str, span: str) -> str:
     >>> _joined_like("deep learning models", "profound-learning models")
     'deep-learning models'
     """
-    parts = re.split(r"(\s+|(?<=\w)-(?=\w))", span)
+    parts = re.split(r"(\s+|(?<=\w)[-\u2010\u2011](?=\w))", span)
     words = phrase.split(" ")
     if len(words) != (len(parts) + 1) // 2:
-        return phrase
+        words = re.split(r"[ -]", phrase)  # a compound for a compound ("Navier-Stocks": "navier-stokes")
+        if len(words) != (len(parts) + 1) // 2:
+            return phrase
     # (A heading's capitals too, word by word: "Profound-Learning" -> "Deep-Learning".)
     words = [w[:1].upper() + w[1:] if p[:1].isupper() and p[1:2].islower() and w.islower() else w
              for w, p in zip(words, parts[0::2])]
-    return "".join(w + ("-" if sep == "-" else " ") for w, sep in zip(words, parts[1::2])) + words[-1]
+    return "".join(w + (sep if sep in "-\u2010\u2011" else " ") for w, sep in zip(words, parts[1::2])) + words[-1]
 
 
 def _inflected(key: str, last: str) -> str | None:
@@ -362,12 +439,48 @@ def _match_case(word: str, like: str) -> str:
 
 class RowContext:
     """What :func:`findings_from_rows` needs of the whole document, built once per
-    document: its line index and its sentences' first tokens. A long text's findings come
-    in many batches of rows; rebuilding these for each batch made checking quadratic."""
+    document: its line index, its sentences' first tokens and (as asked) which of its lines
+    are headings. A long text's findings come in many batches of rows; rebuilding these for
+    each batch made checking quadratic."""
 
     def __init__(self, text: str, doc):
+        self.text = text
         self.lines = LineIndex(text)
         self.initial, self.sentence_starts = _sentence_initials(doc)
+        self.headings: dict[int, bool] = {}  # line start -> whether it is a heading (kept)
+
+    def heading(self, pos: int) -> bool:
+        """Whether the line holding ``pos`` is written as a heading (:func:`_heading`)."""
+        lo, hi = self.lines.line_span(pos)
+        got = self.headings.get(lo)
+        if got is None:
+            got = self.headings[lo] = _heading(self.text[lo:hi])
+        return got
+
+
+# The small words a Title-Case heading leaves in lower case ("Talks on the Future of Gas").
+_HEADING_SMALL = frozenset("a an the and or nor but of in on at to for by with from as into onto over upon "
+                           "off out up via per vs".split())
+_LETTERS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word, "Trump's" and "Cease-fire" one each
+
+
+def _heading(line: str) -> bool:
+    """Whether ``line`` is written in capitals (two words or more, as ``restore._Capitals``
+    reads a line) or in Title Case (four capitalised words or more, and no lower-case word
+    but the small words a heading leaves so). In such a line every word is capitalised for
+    the style, not as part of a name, so no run of capitals is joined into one finding.
+
+    >>> _heading("TRUMP MENTIONED THE PLAN"), _heading("Trump's Cease-fire Plan Mentioned on Friday")
+    (True, True)
+    >>> _heading("Officials at the White Home said it."), _heading("Donald Trump and Joe Biden met.")
+    (False, False)
+    """
+    words = _LETTERS.findall(line)
+    if line.isupper():
+        return sum(len(w) > 1 for w in words) >= 2
+    if sum(w[:1].isupper() for w in words) < 4:
+        return False
+    return all(w[:1].isupper() or w in _HEADING_SMALL for w in words)
 
 
 def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestions: int = 3,
@@ -401,7 +514,9 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
     spans: list[list[int]] = []
     for k in sorted(flagged):
         k0 = k1 = k
-        if texts[k][:1].isupper() and k not in initial:
+        # In a heading every word is capitalised: a run of capitals there is the line, not a
+        # name (a headline's flagged "MENTIONED" was one finding of 24 words).
+        if texts[k][:1].isupper() and k not in initial and not context.heading(starts[k]):
             while k0 > 0 and k0 - 1 not in initial and joins(k0 - 1):
                 k0 -= 1
             while k1 + 1 < n and joins(k1):

@@ -37,7 +37,7 @@ from __future__ import annotations
 import math
 import re
 
-from .decode import USER_LEXICON_WEIGHT
+from .decode import _NUMBERS, USER_LEXICON_WEIGHT, _figure_context
 from .detect import _match_case
 
 ALPHA = 0.5        # weight of each word's unigram log-probability taken out of the score
@@ -128,7 +128,8 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     poss = [_POSSESSIVE.fullmatch(w) for w in words]
     base = [p.group(1) if p else w for p, w in zip(poss, words)]
     low = _lower(base)
-    scored = _search(low, *_context(words, context), m.lexicon, m.lm, lexicons_arg(lexicons, m.path))
+    scored = _search(low, *_context(words, context), m.lexicon, m.lm, lexicons_arg(lexicons, m.path),
+                     _figures(phrase, context))
     scored = [(t, s) for t, s in scored if t != low]
     if not scored:
         return []
@@ -136,8 +137,11 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     z = sum(10 ** (s - top) for _, s in scored)
     out = []
     gaps = _gaps(phrase)
+    letters = "".join(c for c in phrase if c.isalpha())
+    capitals = len(letters) > 1 and letters.isupper()  # a figure's number word takes the phrase's capitals
     for t, s in scored[:k]:
-        cased = [_match_case(c, w) for c, w in zip(t, [*base, *[""] * len(t)])]  # in the phrase's capitals
+        cased = [c.upper() if capitals and w.isdigit() else _match_case(c, w)  # in the phrase's capitals
+                 for c, w in zip(t, [*base, *[""] * len(t)])]
         if any(poss):
             if len(t) == len(words):
                 cased = [c + (p.group(2) if p else "") for c, p in zip(cased, poss)]
@@ -147,6 +151,34 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
         text = "".join(g + c for g, c in zip(gaps, cased)) if len(t) == len(words) else _detok(" ".join(cased))
         out.append((text, 10 ** (s - top) / z))
     return out
+
+
+# A word as the decoder reads one for its figure rule: "p.m." is one word, not four marks.
+_FRAME_WORD = re.compile(r"(?:[^\W\d_]\.){2,}|" + _WORD.pattern, re.UNICODE)
+
+
+def _figures(phrase: str, context: str | None) -> set[int]:
+    """The indexes among the tokens of ``phrase`` (:func:`_words`) of the digits where style
+    keeps figures, by the decoder's rule (:func:`respin.decode._figure_context`), read in
+    ``context`` where the phrase is found in it: those get no number word.
+
+    >>> sorted(_figures("at 3 p.m.", None)), sorted(_figures("3 talks", "Talks on November 3 talks.")), _figures("3 talks", None)
+    ([1], [0], set())
+    """
+    tokens = list(_FRAME_WORD.finditer(phrase))
+    frame = [x.group() for x in tokens]
+    index = {x.start(): j for j, x in enumerate(tokens)}  # a digit is one token either way
+    digits = [(k, index[x.start()]) for k, x in enumerate(_WORD.finditer(phrase)) if x.group() in _NUMBERS]
+    if not digits:
+        return set()
+    at = 0
+    if context:
+        words = _FRAME_WORD.findall(context)
+        i = _find(frame, words)
+        if i >= 0:
+            frame, at = words, i
+    low = [w.lower() for w in frame]
+    return {k for k, j in digits if _figure_context(low, at + j)}
 
 
 def _gaps(phrase: str) -> list[str]:
@@ -171,9 +203,10 @@ def _lower(words: list[str]) -> tuple[str, ...]:
     return tuple(word_key(w) for w in words)
 
 
-def _search(low, before, after, lexicon, lm, lexicons) -> list[tuple[tuple[str, ...], float]]:
+def _search(low, before, after, lexicon, lm, lexicons, figures=frozenset()) -> list[tuple[tuple[str, ...], float]]:
     """Every candidate phrase the beam keeps for the tokens ``low`` (:func:`_lower`), best
-    first, with its log10 score."""
+    first, with its log10 score; ``figures``: the indexes of digits kept as figures
+    (:func:`_figures`)."""
     cache: dict = {}
 
     def lp(w, h):
@@ -187,8 +220,8 @@ def _search(low, before, after, lexicon, lm, lexicons) -> list[tuple[tuple[str, 
         return lp(w, ())
 
     beam = [((), 0.0)]
-    for w in low:
-        options = _options(w, lexicon, lm, lexicons)
+    for i, w in enumerate(low):
+        options = _options(w, lexicon, lm, lexicons, i in figures)
         nxt = []
         for h, s in beam:
             hist = (before + h)[-2:]
@@ -213,10 +246,15 @@ def _search(low, before, after, lexicon, lm, lexicons) -> list[tuple[tuple[str, 
     return sorted(found.items(), key=lambda t: -t[1])
 
 
-def _options(w: str, lexicon, lm, lexicons) -> list[tuple[str, float]]:
+def _options(w: str, lexicon, lm, lexicons, figure: bool = False) -> list[tuple[str, float]]:
     """(candidate, cost) for one word: itself at no cost, every single-word thesaurus
-    neighbour the LM knows, and the lexicons' one-word swaps with their bonus."""
+    neighbour the LM knows, the lexicons' one-word swaps with their bonus, and for a digit
+    its number word ("the 2 leaders" -> "the two leaders", as the decoder restores it),
+    unless ``figure``: the digit is where style keeps figures
+    (:func:`respin.decode._figure_context`: "November 3", "3 percent")."""
     opts = {w: 0.0}
+    if w in _NUMBERS and not figure and lm.in_vocab(_NUMBERS[w]):
+        opts[_NUMBERS[w]] = CHANGE_COST
     if w.isalpha() and len(w) > 1:
         for c, flags in lexicon.neighbours(w):
             if " " not in c and c.isalpha() and lm.in_vocab(c):

@@ -52,6 +52,9 @@ def phrase_tokens(text: str) -> tuple[str, ...]:
     return tuple(normalize(t.text) for t in tokenize(text))
 
 
+_COMPOUND_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)+")  # "np-difficult", "text-to-discourse"
+
+
 class SwapLexicon:
     """spun phrase (tuple of lower-case words) -> {original phrase: count}."""
 
@@ -106,6 +109,30 @@ class SwapLexicon:
                 v.sort(key=lambda x: (-len(x[0]), x[0]))
             self._phrases = dict(index)
         return self._phrases
+
+    def compounds(self) -> list[tuple[str, tuple[str, ...]]]:
+        """The spun entries that are one hyphenated compound shaped as a tortured one, with
+        their words: a part of it kept in an original and another swapped ("np-difficult"
+        for NP-hard, "nice-tuning" for fine-tuning), or seen twice or more; not an original
+        that only spells it otherwise or is a part of it ("feed-forward" for feedforward:
+        an alignment's leftovers, not a swap). Ordinary English compounds among them are
+        told apart by :func:`respin.detect.lexicon_findings`, which has the model.
+
+        >>> lex = SwapLexicon(); lex.add("np-difficult", "np-hard"); lex.add("feed-forward", "feedforward")
+        >>> lex.add("cross-correlation", "x-ray"); lex.compounds()
+        [('np-difficult', ('np', 'difficult'))]
+        """
+        out = []
+        for s, d in self._map.items():
+            if len(s) != 1 or not _COMPOUND_WORD.fullmatch(s[0]):
+                continue
+            parts = tuple(s[0].split("-"))
+            kept = {o: c for o, c in d.items() if not ("".join(o).replace("-", "") == "".join(parts)
+                                                     or " ".join(o) in parts)}
+            shared = any(set(parts) & set("-".join(o).split("-")) for o in kept)
+            if kept and (shared or sum(kept.values()) >= 2):
+                out.append((s[0], parts))
+        return sorted(out)
 
     def items(self):
         """(spun, original, count), most frequent first, then alphabetical."""

@@ -396,3 +396,64 @@ def test_a_word_broken_at_a_line_end_by_a_pdfs_hyphen_is_one_word(hyphen):
     restored = respin.restore(text, lexicons=[_lexicon()], min_confidence=0.5)
     assert "artificial" in restored.text and "intelligence" in restored.text and "con" + hyphen not in restored.text
     assert restored.text.count("\n") == text.count("\n")
+
+
+@pytest.mark.parametrize("marker", ["1", "1,2", "12", "\u00b9", "\u00b3\u207b\u2075", "\u00b2,\u00b3"])
+def test_a_phrase_with_a_citation_marker_stuck_to_it_is_found_before_the_marker(marker):
+    """The text of a PDF in a numbered style sticks the marker to the word ("consciousness1,2",
+    "consciousness³⁻⁵"): the phrase was missed, and the model flagged its first word alone (a
+    review). The finding ends before the marker, and restore keeps it."""
+    text = f"Applications of counterfeit consciousness{marker} in radiology are growing.\n"
+    (f,) = lexicon_findings(text, [_lexicon()])
+    assert f.text == "counterfeit consciousness" == text[f.start:f.end]
+    restored = respin.restore(text, lexicons=[_lexicon()], min_confidence=0.5).text
+    assert restored == f"Applications of artificial intelligence{marker} in radiology are growing.\n"
+
+
+def test_a_words_own_digits_are_no_marker():
+    """A word of a few letters or of capitals with digits is a name ("CO2", "MP3"), not a word
+    and its marker; four digits are a year, not a citation."""
+    lex = SwapLexicon()
+    lex.add("carbon co", "carbon dioxide")
+    lex.add("counterfeit consciousness", "artificial intelligence")
+    for text in ("The carbon CO2 levels rose.", "The carbon co2 levels rose.",
+                 "A counterfeit consciousness2024 report."):
+        assert lexicon_findings(text, [lex]) == [], text
+
+
+def test_a_tortured_compound_is_a_phrase_and_an_english_one_is_not():
+    """The tortured phrases' one-word compounds ("NP-difficult" for NP-hard, 57 of the dev
+    rows) were never found, as single words of a lexicon are left to the model (a review).
+    One shaped as a tortured compound is a phrase of its words; one that is English (the
+    thesaurus or the language model knows it, or its words together) is not."""
+    lex = SwapLexicon()
+    lex.add("np-difficult", "np-hard")          # a part kept, one swapped
+    lex.add("navier-stocks", "navier-stokes")
+    lex.add("well-being", "health", 3)          # English: the thesaurus knows it
+    lex.add("present-day", "modern", 2)         # English: "present day" is a collocation
+    lex.add("feed-forward", "feedforward", 5)   # the same word spelt otherwise: no swap
+    lex.add("cross-correlation", "x-ray")       # nothing kept, seen once: an alignment's noise
+    text = ("The problem is NP-difficult, and the Navier-Stocks equations hold. Their well-being "
+            "in present-day cities used a feed-forward network and cross-correlation.")
+    got = [(f.text, f.suggestions[0]) for f in lexicon_findings(text, [lex])]
+    assert got == [("NP-difficult", "NP-hard"), ("Navier-Stocks", "Navier-Stokes")]
+    restored = respin.restore(text, lexicons=[lex], min_confidence=0.5).text
+    assert "NP-hard" in restored and "Navier-Stokes equations" in restored
+    assert "well-being in present-day" in restored and "feed-forward network and cross-correlation" in restored
+
+
+def test_a_word_after_a_lexicon_phrase_does_not_borrow_its_confidence():
+    """The edit next to a verbatim phrase took the phrase's 0.95: "man-made consciousness
+    system" -> "artificial intelligence network" in a paper scored clean (a review). A
+    function word still does ("A counterfeit consciousness" -> "An artificial intelligence")."""
+    from respin.swaps import shipped
+    text = "Our man-made consciousness system achieved good accuracy on the test images.\n"
+    r = respin.restore(text, lexicons=[shipped("tortured")], min_confidence=0.5)
+    phrase = [e for e in r.edits + r.suggestions if e.spun == "man-made consciousness"]
+    assert phrase and phrase[0].confidence == LEXICON_PHRASE_CONFIDENCE
+    for e in r.edits + r.suggestions:
+        if e.spun == "system":
+            assert e.confidence <= r.score + 1e-9, e
+    r = respin.restore("We used a counterfeit consciousness tool on the files.\n", lexicons=[_lexicon()],
+                       min_confidence=0.5)
+    assert r.text.startswith("We used an artificial intelligence tool")

@@ -1,0 +1,147 @@
+"""Found by a code review of the core pipeline: a finding in a heading is its
+word, not the heading; a copy with many thesaurus-linked swaps is spun whatever their share;
+a figure in a line written in capitals is restored in capitals; ``originals`` offers a
+digit's number word. Texts are written for these tests (seeds are read at test time)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+import respin
+
+from conftest import seed
+
+
+def _findings(text: str, flagged: dict[str, list[tuple[str, float]]]) -> list[respin.Finding]:
+    """findings_from_rows for the words of ``flagged`` (word -> candidates), each at 0.9:
+    the name-joining rules alone, whatever the shipped model's weights."""
+    from respin.detect import findings_from_rows
+    from respin.evidence import FEATURES, WordEvidence
+    from respin.tokenize import Document
+
+    doc = Document.from_text(text)
+    rows = [WordEvidence(k, t.start, t.end, t.text, flagged[t.text], [0.0] * len(FEATURES))
+            for k, t in enumerate(doc.tokens) if t.text in flagged]
+    return findings_from_rows(text, doc, rows, [0.9] * len(rows), 0.5)
+
+
+# 1. A run of capitals in a heading is the heading's style, not a name: a flagged word there
+# was reported with the whole line ("PRESIDENT ... MENTIONED ... MOSCOW", 24 words).
+
+@pytest.mark.parametrize("heading,word,original", [
+    ("HARBOUR BOARD MENTIONED NEW PIER REPAIRS ON TUESDAY", "MENTIONED", "SAID"),
+    ("Harbour Board Mentioned New Pier Repairs on Tuesday", "Mentioned", "Said"),
+    ("Harbour Board's Chief Mentioned Pier Repairs for the Spring", "Mentioned", "Said"),
+])
+def test_a_flagged_word_in_a_heading_is_its_own_finding(heading, word, original):
+    text = heading + "\nThe ferries will sail from the fishing quay.\n"
+    (f,) = _findings(text, {word: [(original.lower(), 2.0)]})
+    assert (f.text, f.suggestions) == (word, (original,))
+    assert text[f.start:f.end] == word
+
+
+def test_names_in_ordinary_sentences_are_still_joined():
+    text = "Aides at the White Home and the Protection Ministry have mentioned the plan on Tuesday.\n"
+    found = _findings(text, {"Home": [("house", 2.0)], "Protection": [("defense", 2.0)],
+                             "mentioned": [("said", 2.0)]})
+    assert [(f.text, f.suggestions) for f in found] == [
+        ("White Home", ("White House",)), ("Protection Ministry", ("Defense Ministry",)),
+        ("mentioned", ("said",))]
+
+
+def test_a_name_in_a_capitalised_heading_is_its_word():
+    text = "TALKS AT THE WHITE HOME END WITHOUT A DEAL\nOfficials left early.\n"
+    (f,) = _findings(text, {"HOME": [("house", 2.0)]})
+    assert (f.text, f.suggestions) == ("HOME", ("HOUSE",))
+
+
+@pytest.mark.parametrize("style", [str.upper, str.title])
+def test_check_of_a_seed_with_its_first_line_as_a_heading(style):
+    lines = seed("003").read_text(encoding="utf-8").split("\n")
+    text = "\n".join([style(lines[0])] + lines[1:])
+    first = [f for f in respin.check(text).findings if f.line == 1]
+    assert first and all(len(f.text.split()) <= 2 for f in first), [f.text for f in first]
+
+
+# 2. The verdict against a source: a copy whose differences are swaps the thesaurus links is
+# spun, however small their share (3%) and however the copy is wrapped.
+
+SOURCE = (
+    "The harbour board said on Tuesday that the old ferry pier would close for repairs in the spring. "
+    "Engineers found cracks in three of the concrete pillars during a routine survey last month, the board said. "
+    "Ferries to the island will sail from the fishing quay while the work goes on, a spokeswoman said. "
+    "The town council has set aside money for the repairs and expects the pier to reopen before the summer festival. "
+    "Local traders said they were worried about losing visitors during the busiest weeks of the year. "
+    "A café owner near the pier said her takings fell by a third the last time the ferries moved. "
+    "The board said it would put up signs in the town centre to send visitors to the fishing quay. "
+    "It also plans a shuttle bus between the car park and the quay on market days. "
+    "The pier was built in the nineteenth century and was last repaired about forty years ago. "
+    "Members of the heritage society have asked the board to keep the iron railings and the old ticket office. "
+    "The board has agreed to store the railings during the work and to put them back once the pillars are mended. "
+    "A public meeting about the plans will be held in the library next Thursday evening, and residents can also "
+    "send their views by letter.\n")
+
+
+@pytest.mark.parametrize("width", [None, 30, 50])
+def test_a_copy_with_many_linked_swaps_is_spun_at_a_small_share(width):
+    copy = SOURCE.replace(" said", " mentioned")  # six swaps, under 3% of the words
+    if width is not None:
+        copy = textwrap.fill(copy, width) + "\n"
+    result = respin.restore(copy, source=SOURCE)
+    assert result.relation.swapped <= 0.03
+    assert result.relation.verdict == "spun copy"
+    assert result.text.replace("\n", " ").split() == SOURCE.split()
+    report = respin.check(copy, source=SOURCE)
+    assert report.spun and report.score == 1.0
+    assert [f.text for f in report.findings] == ["mentioned"] * 6
+
+
+@pytest.mark.parametrize("copy", [
+    SOURCE,                                                           # identical
+    SOURCE.replace("repairs in the spring", "repairs in spring"),     # a house-style trim
+    SOURCE.replace(" said", " mentioned", 2),                         # two swaps: not enough to tell
+])
+def test_a_verbatim_copy_stays_verbatim(copy):
+    verdict = respin.restore(copy, source=SOURCE).relation.verdict
+    assert verdict == ("identical" if copy == SOURCE else "verbatim copy")
+    assert not respin.check(copy, source=SOURCE).spun
+
+
+# 4. A figure has no case of its own: in a line written in capitals its number word is too.
+
+def test_a_digit_in_a_capitals_line_is_restored_in_capitals():
+    text = ("Storm Batters Coast\nPOLICE SAID THE 3 SUSPECTS FLED ON FOOT AFTER THE RAID.\n"
+            "The 3 suspects were later found near the harbour.\n")
+    r = respin.restore(text, min_confidence=0.0)
+    got = {(e.start, e.restored) for e in r.edits + r.suggestions if e.spun == "3"}
+    assert got == {(text.index("3"), "THREE"), (text.rindex("3"), "three")}
+
+
+def test_cased_figure_takes_its_lines_capitals():
+    from respin.decode import _cased
+    from respin.tokenize import tokenize
+
+    assert _cased(["four"], tokenize("4"), False, capitals=True) == ["FOUR"]
+    assert _cased(["four"], tokenize("4"), False) == ["four"]
+    assert _cased(["four"], tokenize("4"), True) == ["Four"]
+
+
+# 6. originals offers a digit's number word, as restore does, except where style keeps figures.
+
+def test_originals_offers_a_digits_number_word():
+    assert respin.originals("the 4 ministers", k=1)[0][0] == "the four ministers"
+    assert respin.originals("the 4 ministers", "Later the 4 ministers met again.", k=1)[0][0] == "the four ministers"
+    assert respin.originals("THE 4 MINISTERS", k=1)[0][0] == "THE FOUR MINISTERS"
+
+
+@pytest.mark.parametrize("phrase,context", [
+    ("November 4", "The vote is on November 4 this year."),
+    ("4 percent", "Prices rose 4 percent in May."),
+    ("page 4", None),
+    ("at 4 p.m.", None),
+    ("met at 4", "The crews met at 4 p.m. on the quay."),  # the figure's rule read in the context
+])
+def test_originals_keeps_figures_where_style_keeps_them(phrase, context):
+    assert not any("four" in text.lower() for text, _ in respin.originals(phrase, context, k=10))
