@@ -50,7 +50,7 @@ from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path,
+from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path, not_found,
                  is_batch_output, isatty, legacy_note, reads_as_check_report, not_regular, os_reason, read_stream, read_text,
                  remove_tree,
                  skip_batch_outputs, make_dirs, starts_marked, utf8_stream, walk, write_atomic, READ_ERRORS,
@@ -633,7 +633,7 @@ def input_kind(path: str, forced: str = "auto") -> tuple[str, str]:
         return "jsonl", path
     p = Path(path)
     if not p.exists():
-        raise InputError(f"input not found: {path}")
+        raise InputError(not_found("input", path))
     if p.is_dir():
         if forced not in ("auto", "folder"):
             raise InputError(f"input is a folder, not a {forced} file: {path}")

@@ -18,7 +18,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, is_check_report, check_output, display_path, isatty, legacy_note, os_reason,
+from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, is_check_report, check_output, display_path, not_found, isatty, legacy_note, os_reason,
                  not_regular, parse_size, read_text, walk_files, write_atomic, BROKEN_LINK)
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
@@ -131,7 +131,7 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: l
             if not found:
                 empty.append(p)
         elif not path.exists():
-            raise InputError(f"input not found: {p}")
+            raise InputError(not_found("input", p))
         else:
             if path.name.lower().endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
                 _note(f"{p} is read as one document; for one result per record use: respin batch {p} --out DIR", quiet)

@@ -16,7 +16,7 @@ from typing import List
 import typer
 
 from .cli import _given, _size
-from .io import DEFAULT_MAX_BYTES, InputError
+from .io import DEFAULT_MAX_BYTES, InputError, not_found
 
 EPILOG_INDEX = "Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM)."
 
@@ -201,7 +201,7 @@ def build(
             raise InputError(f"output is a folder, expected a file: {out}")  # as -o DIR/ everywhere
         for p in inputs:  # before creating the index: a typo must not leave an empty one
             if not Path(p).exists():
-                raise InputError(f"input not found: {p}")
+                raise InputError(not_found("input", p))
             if Path(p).is_file() and Path(out).is_file() and os.path.samefile(p, out):  # --force replaces INDEX
                 raise InputError(f"refusing to overwrite the input file with the index: {out}")
             if replacing and Path(p).is_dir() and _read_from(Path(target), Path(p), glob):

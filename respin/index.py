@@ -51,7 +51,7 @@ from urllib.parse import quote
 
 import numpy as np
 
-from .io import READ_ERRORS, InputError, display_path, make_folders, os_reason
+from .io import READ_ERRORS, InputError, display_path, make_folders, not_found, os_reason
 from .tokenize import nfc
 
 FORMAT = "respin-index"
@@ -1168,7 +1168,7 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note):
     for given in paths:
         root = Path(given)
         if not root.exists():
-            raise InputError(f"input not found: {given}")
+            raise InputError(not_found("input", given))
         if root.is_dir():
             files = walk_files(root, (pattern, pattern + ".gz"), note)
             if not files and note:

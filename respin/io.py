@@ -35,6 +35,23 @@ class InputError(Exception):
     file ({why}): PATH``, the reason in :func:`os_reason`'s words."""
 
 
+def not_found(what: str, path) -> str:
+    """The message for a ``path`` that is not there: ``{what} not found: PATH``, or what it is
+    instead, a symbolic link to nothing or in a loop (a loop was "not found"; a review).
+
+    >>> not_found("input", "/no/such/file")
+    'input not found: /no/such/file'
+    """
+    if os.path.islink(path):
+        try:
+            os.stat(path)
+        except OSError as e:
+            if e.errno == errno.ELOOP:
+                return f"{what} is a symbolic link in a loop: {path}"
+        return f"{what} is a broken symbolic link: {path}"
+    return f"{what} not found: {path}"
+
+
 # What reading a file, gzipped or not, may raise besides decoding errors: the OS's errors,
 # a truncated .gz (EOFError) and a corrupt one (zlib.error, which is not an OSError).
 READ_ERRORS = (OSError, EOFError, zlib.error)
@@ -90,7 +107,7 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
     else:
         p = Path(path)
         if not p.exists():
-            raise InputError(f"{what} not found: {path}")
+            raise InputError(not_found(what, path))
         if p.is_dir():
             raise InputError(f"{what} is a folder, expected a file: {path}")
         try:

@@ -320,7 +320,7 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
     without its ``.orig.txt``; in a folder such a file is skipped and ``note`` says so.
     ``read``, if given, gets the path of every file read, and in a folder of every pair file
     found, skipped ones too (an output must not replace one)."""
-    from .io import InputError, json_lines, read_text
+    from .io import InputError, json_lines, not_found, read_text
 
     out = []
     for p in map(Path, paths):
@@ -344,7 +344,7 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
             _note_skipped(p, skipped, skip, note)
             continue
         elif not p.exists():
-            raise InputError(f"input not found: {p}")
+            raise InputError(not_found("input", p))
         else:
             raise InputError(f"not a pairs folder, NAME.spun.txt file or JSONL file: {p}")
         for spun in files:

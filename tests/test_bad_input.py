@@ -783,3 +783,15 @@ def test_a_phrase_argument_that_is_not_utf8_is_read_as_windows_1252(cli):
     ran = cli("suggest", "the president\udc92s plan", "-k", "1")
     assert ran.code == 0, ran.err
     assert ran.out.splitlines()[0] == "the president\u2019s plan"
+
+
+def test_a_link_in_a_loop_or_to_nothing_says_so(cli, tmp_path):
+    """A symbolic link loop named as the input was "not found" (an adversarial-input review)."""
+    (tmp_path / "loop1").symlink_to(tmp_path / "loop2")
+    (tmp_path / "loop2").symlink_to(tmp_path / "loop1")
+    (tmp_path / "dangling").symlink_to(tmp_path / "no" / "such")
+    for argv in (("check",), ("restore",), ("index", "build", "--out", tmp_path / "x.index")):
+        assert_user_error(cli(*argv[:1], tmp_path / "loop1", *argv[1:]) if argv[0] != "index"
+                          else cli("index", "build", tmp_path / "loop1", *argv[2:]), "is a symbolic link in a loop")
+    assert_user_error(cli("check", tmp_path / "dangling"), "input is a broken symbolic link")
+    assert_user_error(cli("check", tmp_path / "nothing"), "input not found")
