@@ -664,7 +664,10 @@ def restore(
         src_name = found.doc_id if found is not None else source
         # (A mark in a file written, not on standard output or a device: /dev/stdout.)
         to_file = output not in (None, "-") and not_regular(output, descriptors=True) in (None, BROKEN_LINK)
-        _emit(render_restore(display_path(path), None if src_name is None else display_path(src_name), result,
+        # (A diff's header quotes a name that is not UTF-8 as GNU diff does, "bad\\377.txt", which
+        # patch and git apply read: it takes the name as given, not as shown.)
+        _emit(render_restore(path if format.value == "diff" else display_path(path),
+                             None if src_name is None else display_path(src_name), result,
                              format.value, [display_path(c) for c in copy] if copies else None,
                              bom=loaded.encoding == "utf-8-sig", marked=to_file and loaded.encoding in MARKED),
               output, reads)

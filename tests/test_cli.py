@@ -549,3 +549,13 @@ def test_apply_edits_replays_the_json_edits_read_back():
         respin.apply_edits(spun, [{"start": 4}])
     with pytest.raises(ValueError, match="does not apply"):
         respin.apply_edits(spun, [{"start": 0, "end": 3, "spun": "An", "restored": "A"}])
+
+
+@pytest.mark.skipif(sys.platform == "win32" or sys.getfilesystemencoding().lower() != "utf-8",
+                    reason="needs a file name that is not UTF-8")
+def test_a_diffs_header_quotes_a_name_that_is_not_utf8_as_gnu_diff_does(cli, tmp_path):
+    """It wrote "spun_\\xff.txt", which patch and git apply looked for and did not find (a review)."""
+    name = os.fsdecode(b"spun_\xff.txt")
+    (tmp_path / name).write_text("The White Home mentioned the navy support.\n" * 3, encoding="utf-8")
+    ran = cli("restore", str(tmp_path / name), "--format", "diff", "--min-confidence", "0.01")
+    assert ran.code == 0 and ran.out.startswith(f'--- "{tmp_path}/spun_\\377.txt"\n'), ran.out[:200]
