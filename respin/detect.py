@@ -130,13 +130,13 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
     keys = normalize_many([t[2] for t in toks])
     if CODE in doc.token_kinds:  # no phrase is found in Markdown code (tokenize.CODE)
         keys = [CODE_WORD if kind == CODE else key for key, kind in zip(keys, doc.token_kinds)]
-    indexes = [_phrase_index(x) for x in lexicons]
-    out = _phrases_in(text, toks, keys, lexicons, indexes)
-    # Compounds: the same search over their parts, for phrases that reach into one.
+    out = _phrases_in(text, toks, keys, lexicons, [x.phrase_index() for x in lexicons])
+    # Compounds: the same search over their parts, for phrases that reach into one, and the
+    # lexicon's own tortured compounds.
     parts = _compound_parts(toks, keys, text)
     if parts is not None:
         taken = [(f.start, f.end) for f in out]
-        for f in _phrases_in(text, *parts, lexicons, indexes, True):
+        for f in _phrases_in(text, *parts, lexicons, [_with_compounds(x) for x in lexicons], True):
             if not any(f.start < b and a < f.end for a, b in taken):
                 out.append(f)
         out.sort(key=lambda f: f.start)
@@ -144,47 +144,45 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
 
 
 _WORD_PARTS = re.compile(r"\s+|[-\u2010\u2011]")
-
-
-def _phrase_index(lexicon) -> dict:
-    """``lexicon.phrase_index()`` with its tortured compounds (:meth:`SwapLexicon.compounds
-    <respin.swaps.SwapLexicon.compounds>`) as phrases of their words, found as a compound's
-    parts are ("NP-difficult" ==> NP-hard), but not those that are English: a word the
-    thesaurus or the language model knows ("well-being", "man-made"), or words the news
-    model knows together more than apart ("present-day", "far-flung"). Of the tortured
-    lexicon's 222 compounds, 115 are kept; none of them occurs in 11.8M words of Wikipedia
-    leads, where 13 of the others do (BENCHMARKS.md). Kept on the lexicon, made once."""
-    index = lexicon.phrase_index()
-    cached = getattr(lexicon, "_compound_index", None)
-    if cached is not None and cached[0] is index:
-        return cached[1]
-    english = _english_compound()
-    found = [(parts, (word,)) for word, parts in lexicon.compounds() if not english(word, parts)]
-    if found:
-        merged = {k: list(v) for k, v in index.items()}
-        for entry in found:
-            merged.setdefault(entry[0][0], []).append(entry)
-        for v in merged.values():
-            v.sort(key=lambda x: (-len(x[0]), x[0]))
-    lexicon._compound_index = (index, merged if found else index)
-    return lexicon._compound_index[1]
+_SPACE = re.compile(r"\s")
 
 
 @functools.lru_cache(maxsize=1)
-def _english_compound():
-    """``english(word, parts)``: whether a hyphenated compound is English, by the shipped
-    thesaurus and language model (all true without them: no compound is then a phrase)."""
+def _tortured_compound():
+    """``tortured(word, parts, kept)``: whether a compound of a lexicon
+    (:meth:`SwapLexicon.compounds <respin.swaps.SwapLexicon.compounds>`) is no English one,
+    by the shipped thesaurus and language model: not a word either knows ("well-being",
+    "man-made"), nor words the news model knows together more than apart ("present-day");
+    and the part it keeps is a word, not a name ("CRISPR-related" for CRISPR-associated is
+    a field's own term). Without them, none is. Of the tortured lexicon's 222 compounds, 17
+    pass ("cross-endorsement", "k-implies", "semi-administered"); none of them occurs in
+    787k words of clean text (10,033 Wikipedia leads and the negative corpus; BENCHMARKS.md)."""
     from .lexicon import default_lexicon
     from .lm import default_scorer
     thesaurus, lm = default_lexicon(), default_scorer()
     if thesaurus is None or lm is None:
-        return lambda word, parts: True
+        return lambda word, parts, kept: False
 
-    def english(word: str, parts: tuple[str, ...]) -> bool:
-        if word in thesaurus or lm.in_vocab(word):
-            return True
-        return any(lm.logprob(b, (a,)) > lm.logprob(b) for a, b in zip(parts, parts[1:]))
-    return english
+    def tortured(word: str, parts: tuple[str, ...], kept) -> bool:
+        if word in thesaurus or lm.in_vocab(word) or not all(w in thesaurus for w in kept):
+            return False
+        return not any(lm.logprob(b, (a,)) > lm.logprob(b) for a, b in zip(parts, parts[1:]))
+    return tortured
+
+
+def _with_compounds(lexicon) -> dict:
+    """``lexicon``'s phrase index with its tortured compounds (:func:`_tortured_compound`),
+    for the search over compounds' words: found where a compound of the text is one of them
+    ("Cross-endorsement" ==> cross-validation), never in words apart ("low dimension")."""
+    extra = lexicon.compound_index(_tortured_compound())
+    index = lexicon.phrase_index()
+    if not extra:
+        return index
+    merged = {k: list(v) for k, v in index.items()}
+    for first, entries in extra.items():
+        merged.setdefault(first, []).extend(entries)
+        merged[first].sort(key=lambda x: (-len(x[0]), x[0]))
+    return merged
 
 
 # A word joined to the next by a hyphen, letters on both sides ("consciousness-based").
@@ -239,8 +237,11 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False) ->
             cands = sorted(set(cands), key=lambda x: (-len(x[0]), x[0]))
         for phrase_toks, phrase in cands:
             n = len(phrase_toks)
-            if i + n > len(toks) or has_line_break(text[toks[i][0]:toks[i + n - 1][1]]):
+            if i + n > len(toks):
                 continue
+            span = text[toks[i][0]:toks[i + n - 1][1]]
+            if has_line_break(span) or (len(phrase) == 1 and _SPACE.search(span)):
+                continue  # (a compound of the lexicon: one compound of the text, not words apart)
             if tuple(keys[i:i + n - 1]) == phrase_toks[:-1]:
                 ending = _inflected(keys[i + n - 1], phrase_toks[-1])
                 if ending is not None:

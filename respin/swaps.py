@@ -64,6 +64,7 @@ class SwapLexicon:
         self.weight: float | None = None  # the "# weight:" line; None: the restorer's default
         self.word_weight: float | None = None  # the "# word weight:" line; None: as weight
         self._phrases: dict | None = None  # phrase_index(), made when first asked for
+        self._compounds: tuple | None = None  # (the test, compound_index()), likewise
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._map.values())
@@ -79,7 +80,7 @@ class SwapLexicon:
         d = self._map[s]
         d[o] = d.get(o, 0) + int(count)
         self.max_len = max(self.max_len, len(s))
-        self._phrases = None
+        self._phrases = self._compounds = None
 
     def update(self, other: "SwapLexicon") -> "SwapLexicon":
         for s, d in other._map.items():
@@ -110,17 +111,19 @@ class SwapLexicon:
             self._phrases = dict(index)
         return self._phrases
 
-    def compounds(self) -> list[tuple[str, tuple[str, ...]]]:
+    def compounds(self) -> list[tuple[str, tuple[str, ...], frozenset]]:
         """The spun entries that are one hyphenated compound shaped as a tortured one, with
-        their words: a part of it kept in an original and another swapped ("np-difficult"
-        for NP-hard, "nice-tuning" for fine-tuning), or seen twice or more; not an original
-        that only spells it otherwise or is a part of it ("feed-forward" for feedforward:
-        an alignment's leftovers, not a swap). Ordinary English compounds among them are
-        told apart by :func:`respin.detect.lexicon_findings`, which has the model.
+        their words and the words an original keeps: a part kept and another swapped
+        ("cross-endorsement" for cross-validation, "k-implies" for k-means), seen twice or
+        more (once is an alignment's noise as often: "cross-correlation" for X-ray); not an
+        original that only spells it otherwise or is a part of it ("feed-forward" for
+        feedforward). Which of them are English is for :func:`respin.detect.lexicon_findings`
+        to tell, which has the model.
 
-        >>> lex = SwapLexicon(); lex.add("np-difficult", "np-hard"); lex.add("feed-forward", "feedforward")
-        >>> lex.add("cross-correlation", "x-ray"); lex.compounds()
-        [('np-difficult', ('np', 'difficult'))]
+        >>> lex = SwapLexicon(); lex.add("k-implies", "k-means", 3); lex.add("feed-forward", "feedforward", 5)
+        >>> lex.add("cross-correlation", "x-ray", 2); lex.add("np-difficult", "np-hard")
+        >>> lex.compounds()
+        [('k-implies', ('k', 'implies'), frozenset({'k'}))]
         """
         out = []
         for s, d in self._map.items():
@@ -129,10 +132,22 @@ class SwapLexicon:
             parts = tuple(s[0].split("-"))
             kept = {o: c for o, c in d.items() if not ("".join(o).replace("-", "") == "".join(parts)
                                                      or " ".join(o) in parts)}
-            shared = any(set(parts) & set("-".join(o).split("-")) for o in kept)
-            if kept and (shared or sum(kept.values()) >= 2):
-                out.append((s[0], parts))
+            shared = frozenset(parts).intersection(w for o in kept for w in "-".join(o).split("-"))
+            if shared and sum(kept.values()) >= 2:
+                out.append((s[0], parts, shared))
         return sorted(out)
+
+    def compound_index(self, tortured) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+        """:meth:`compounds` that ``tortured(word, parts, kept)`` accepts, as phrases of their
+        words (``first -> [(words, (compound,)), ...]``, as :meth:`phrase_index`), for the
+        words of the text's compounds; made once for a lexicon and a test."""
+        if self._compounds is None or self._compounds[0] is not tortured:
+            index: dict[str, list] = defaultdict(list)
+            for word, parts, kept in self.compounds():
+                if tortured(word, parts, kept):
+                    index[parts[0]].append((parts, (word,)))
+            self._compounds = (tortured, dict(index))
+        return self._compounds[1]
 
     def items(self):
         """(spun, original, count), most frequent first, then alphabetical."""
