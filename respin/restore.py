@@ -735,11 +735,12 @@ def edit_kind(spun: list[str], restored: list[str], lexicon=None) -> str:
 # copies differ by a few house-style edits (< 3%); spinners change 10-50%; LLM paraphrases
 # align only loosely, sentence by sentence.
 _VERBATIM_MAX_SWAP = 0.03
-# A verbatim copy also has fewer swaps than this that the thesaurus links: house-style edits
-# are spellings, figures and trimmed words, not synonyms. On the share alone a long copy with
-# 40 swaps (26 of them "mentioned" for "said") was verbatim at 3.0% and, hard-wrapped, spun
-# at 3.07%. (The clean copies among the seeds and the test cases have none.)
+# A verbatim copy also has fewer swaps the thesaurus links than these, in number and as a
+# share of its words: a copy editor makes a few ("about" -> "around" three times in 900
+# words is no spinning), a spinner many (on the share alone, a long copy with 40 of them, 26
+# "mentioned" for "said", was verbatim at 3.0% and, hard-wrapped, spun at 3.07%).
 _VERBATIM_MAX_LINKED = 3
+_VERBATIM_LINKED_SHARE = 0.01
 _PARAPHRASE_SHARE = 0.5   # share of aligned sentences that are only paraphrase-level matches
 _UNRELATED_MAX_COVERAGE = 0.15
 # Formulaic lines ("Thank you for your time.", "Yours sincerely,", a signature) align between
@@ -767,7 +768,8 @@ def relation(al: Alignment, cut=(), linked: int = 0) -> Relation:
     """How the input relates to the source; ``cut``: gaps at the end of a text cut off
     (:func:`_cut_gaps`), which are not differences of wording; ``linked``: how many of the
     edits are swaps the thesaurus links (:data:`SYNONYM`), :data:`_VERBATIM_MAX_LINKED` or
-    more of which make a copy spun however small their share."""
+    more of which, and 1% of the words or more, make a copy spun however small the share of
+    words changed."""
     doc = al.doc
     total = max(doc.n_words, 1)
     # Sets: a sentence joined to two (align._join_halves) is in two pairs, its words count once.
@@ -796,7 +798,7 @@ def relation(al: Alignment, cut=(), linked: int = 0) -> Relation:
         verdict = "unrelated"
     elif len(weak) > _PARAPHRASE_SHARE * len(al.pairs):
         verdict = "paraphrase"
-    elif swapped <= _VERBATIM_MAX_SWAP and linked < _VERBATIM_MAX_LINKED:
+    elif swapped <= _VERBATIM_MAX_SWAP and (linked < _VERBATIM_MAX_LINKED or linked < _VERBATIM_LINKED_SHARE * total):
         verdict = "verbatim copy" if coverage >= 0.9 and source_coverage >= 0.9 else "partial verbatim copy"
     else:
         verdict = "spun copy"
