@@ -755,11 +755,11 @@ _NO_INVISIBLE = {ord(c): None for c in INVISIBLE}
 
 def _within_lines(edits: list, joins: list[int], text: str) -> tuple[list, list]:
     """``edits`` (sorted) fitted to the input's lines, and those held back: an edit over one
-    of the line breaks :func:`respin.tokenize.unwrap` read as spaces (``joins``) puts it
+    of the line breaks :func:`respin.tokenize.unwrap` read as spaces (``joins``) puts them
     back between its words ("Gaussian\\nclamor" -> "Gaussian\\nnoise", "by way\\nof" ->
-    "\\nvia": a restored text keeps the input's lines); one over two, or whose words leave
-    no place for it, is held (a suggestion), and so is an edit next to a held one, only
-    spaces between them, as the decoder chose them together ("an arbitrary\\n\\nbackwoods"
+    "\\nvia": a restored text keeps the input's lines); one whose words leave no place for
+    them (two breaks, two words) is held (a suggestion), and so is an edit next to a held one,
+    only spaces between them, as the decoder chose them together ("an odd\\narbitrary\\nbackwoods"
     -> "a random forest" must not leave "a arbitrary").
 
     >>> from respin.restore import Edit
@@ -778,7 +778,7 @@ def _within_lines(edits: list, joins: list[int], text: str) -> tuple[list, list]
     fitted, held = [], []
     for e in edits:
         n = bisect.bisect_left(joins, e.end) - bisect.bisect_left(joins, e.start)
-        if n == 1:
+        if n:
             start, new = _keep_line_break(text, e.start, e.end, e.restored)
             if new != text[start:e.end]:  # (else no place for the break: the span itself)
                 fitted.append(replace(e, start=start, spun=text[start:e.end], restored=new))

@@ -659,29 +659,40 @@ _WORDS_RE = re.compile(r"[^\W\d_]{2,}")
 
 
 def _keep_line_break(text: str, start: int, end: int, new: str) -> tuple[int, str]:
-    """A replacement of ``text[start:end]``, which holds one line break of the input (a
-    wrapped phrase swap), by ``new`` with the input's line break put back: between the
-    words of ``new`` in proportion, or before a one-word ``new`` (taking the space before
-    the span along). Where neither fits, the span itself (no edit).
+    """A replacement of ``text[start:end]``, which holds line breaks of the input (a wrapped
+    phrase swap), by ``new`` with the input's line breaks put back: between the words of
+    ``new`` in proportion, each line keeping a word, or one break before a one-word ``new``
+    (taking the space before the span along). Where neither fits, the span itself (no edit).
 
     >>> t = "the talks as a\\nresult of rain"
     >>> _keep_line_break(t, 10, 24, "because")
     (9, '\\nbecause')
     >>> _keep_line_break("well-\\ntimed successes", 0, 21, "well-timed wins")
     (0, 'well-timed\\nwins')
+    >>> _keep_line_break("a neural organi-\\nzation of\\nmany layers", 2, 31, "neural network of many")
+    (2, 'neural network\\nof\\nmany')
     """
     spun = text[start:end]
-    m = _LINE_BREAK.search(spun)
+    breaks = list(_LINE_BREAK.finditer(spun))
     words = new.split(" ")
-    if len(words) > 1:
-        left, right = len(spun[:m.start()].split()), len(spun[m.end():].split())
-        cut = min(max(round(len(words) * left / (left + right)), 1), len(words) - 1)
-        return start, " ".join(words[:cut]) + m.group() + " ".join(words[cut:])
+    if len(words) > len(breaks):
+        # Words of the span on each line, and where the breaks go among the new words.
+        cuts = [m.start() for m in breaks] + [len(spun)]
+        lines = [len(spun[a:b].split()) for a, b in zip([0] + [m.end() for m in breaks], cuts)]
+        total, out, at, seen = max(sum(lines), 1), [], 0, 0
+        for k, m in enumerate(breaks):
+            seen += lines[k]
+            cut = min(max(round(len(words) * seen / total), at + 1), len(words) - (len(breaks) - k))
+            out.append(" ".join(words[at:cut]) + m.group())
+            at = cut
+        return start, "".join(out) + " ".join(words[at:])
+    if len(breaks) > 1:
+        return start, spun
     space = 0  # the spaces and tabs just before the span (counted back: no copy of the text so far)
     while space < start and text[start - space - 1] in " \t":
         space += 1
     if space:
-        return start - space, m.group() + new
+        return start - space, breaks[0].group() + new
     return start, spun
 
 

@@ -174,3 +174,20 @@ def test_a_wrapped_lexicon_phrase_is_restored_with_its_line_break():
     assert two.text.count("\n") == wrapped.count("\n")
     assert " ".join(two.text.split("\n")) == one.text.replace("\n", " ").rstrip() + " "
     assert respin.apply_edits(wrapped, two.edits) == two.text
+
+
+def test_a_phrase_over_two_line_breaks_keeps_both():
+    """Held back ("below its confidence threshold" at 0.95 against 0.5) when it spanned two
+    breaks (a re-test review): now each break goes back between the new words."""
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon()
+    lex.add("counterfeit consciousness framework", "artificial intelligence system", 3)
+    for nl in ("\n", "\r\n"):
+        lines = ["In this study the authors describe how they built a counterfeit",
+                 "consciousness", "framework for reading the records of the city, and how it was",
+                 "tested against the older rules of the office and its staff."]
+        text = nl.join(lines) + nl
+        r = respin.restore(text, lexicons=[lex], min_confidence=0.5)
+        assert r.text.count(nl) == text.count(nl)
+        assert " ".join(r.text.split()).count("artificial intelligence system") == 1, r.text
+        assert respin.apply_edits(text, r.edits) == r.text
