@@ -300,23 +300,23 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False) ->
 
 
 # A citation or footnote marker stuck to a word's end, as the text of a PDF in a numbered
-# style gives it ("consciousness1,2", "machine\u00b2", "network\u00b3\u207b\u2075"): up to three digits
-# or superscript digits after four letters or more (not "CO2", "MP3", "B12": their letters
-# are few or capitals).
-_MARKER = re.compile(r"(?<=[^\W\d_]{4})(?:\d{1,3}|[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]{1,3})$")
+# style gives it ("consciousness1,2", "consciousness1-3", "machine\u00b2", "network\u00b3\u207b\u2075"):
+# up to three digits (or a range of them) or superscript digits after four letters or more
+# (not "CO2", "MP3", "B12": their letters are few).
+_MARKER = re.compile(r"(?<=[^\W\d_]{4})(?:\d{1,3}(?:[-\u2010\u2011]\d{1,3})?|[\u2070\u00b9\u00b2\u00b3\u2074-\u2079]{1,3})$")
 
 
 def _marked_keys(toks: list[tuple[int, int, str]]) -> dict[int, tuple[str, int]]:
     """{index of a token that ends in a citation marker (:data:`_MARKER`): (the key of the
     word before it, the marker's length)}.
 
-    >>> _marked_keys([(0, 14, "consciousness1"), (15, 18, "CO2"), (19, 26, "machine\u00b2")])
-    {0: ('consciousness', 1), 2: ('machine', 1)}
+    >>> _marked_keys([(0, 14, "consciousness1"), (15, 18, "CO2"), (19, 26, "machine\u00b2"), (27, 37, "network1-3")])
+    {0: ('consciousness', 1), 2: ('machine', 1), 3: ('network', 3)}
     """
     from .tokenize import normalize
     out = {}
     for k, (_, _, w) in enumerate(toks):
-        if w[-1:].isdigit() and not w.isupper() and (m := _MARKER.search(w)):
+        if w[-1:].isdigit() and (m := _MARKER.search(w)):
             out[k] = (normalize(w[:m.start()]), len(m.group()))
     return out
 

@@ -398,7 +398,8 @@ def test_a_word_broken_at_a_line_end_by_a_pdfs_hyphen_is_one_word(hyphen):
     assert restored.text.count("\n") == text.count("\n")
 
 
-@pytest.mark.parametrize("marker", ["1", "1,2", "12", "\u00b9", "\u00b3\u207b\u2075", "\u00b2,\u00b3"])
+@pytest.mark.parametrize("marker", ["1", "1,2", "12", "1-3", "1\u20133", "\u00b9", "\u00b3\u207b\u2075",
+                                    "\u00b2,\u00b3"])
 def test_a_phrase_with_a_citation_marker_stuck_to_it_is_found_before_the_marker(marker):
     """The text of a PDF in a numbered style sticks the marker to the word ("consciousness1,2",
     "consciousness³⁻⁵"): the phrase was missed, and the model flagged its first word alone (a
@@ -419,6 +420,9 @@ def test_a_words_own_digits_are_no_marker():
     for text in ("The carbon CO2 levels rose.", "The carbon co2 levels rose.",
                  "A counterfeit consciousness2024 report."):
         assert lexicon_findings(text, [lex]) == [], text
+    # (A heading in capitals has its markers too.)
+    (f,) = lexicon_findings("COUNTERFEIT CONSCIOUSNESS1 IN RADIOLOGY", [lex])
+    assert f.text == "COUNTERFEIT CONSCIOUSNESS" and f.suggestions == ("ARTIFICIAL INTELLIGENCE",)
 
 
 def test_a_tortured_compound_is_a_phrase_and_an_english_one_is_not():
