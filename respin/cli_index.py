@@ -236,15 +236,15 @@ def build(
 
 def _read_from(file: Path, folder: Path, glob: str) -> bool:
     """Whether the build reads ``file`` as one of ``folder``'s documents (it lies below it and
-    its name matches ``glob``, as is or with .gz): `--force --out DIR/a.txt` replaced that
-    text with the index (a review)."""
-    from .io import name_matches
+    matches ``glob``, or ``glob`` with .gz, as the walk matches it): `--force --out DIR/a.txt`
+    replaced that text with the index (a review)."""
+    from .io import rel_matches
     try:
-        file.resolve().relative_to(folder.resolve())
+        parts = file.resolve().relative_to(folder.resolve()).parts
     except ValueError:
         return False
-    name = file.name[:-3] if file.name.lower().endswith(".gz") else file.name
-    return name_matches(name, glob)
+    # (Its name as is, or without .gz: the build reads both.)
+    return rel_matches(parts, glob) or rel_matches(parts, glob + ".gz")
 
 
 @index_app.command(epilog=EPILOG_INDEX)

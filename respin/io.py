@@ -602,14 +602,39 @@ def name_matches(name: str, pattern: str) -> bool:
 _BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
 
 
+_MAX_ALTERNATIVES = 256
+
+
 @functools.lru_cache(maxsize=64)
 def _alternatives(pattern: str) -> tuple[str, ...]:
-    """A pattern's brace alternatives, expanded: ``a.{x,y}`` -> ``a.x``, ``a.y``."""
+    """A pattern's brace alternatives, expanded: ``a.{x,y}`` -> ``a.x``, ``a.y``; InputError
+    past :data:`_MAX_ALTERNATIVES` (each group doubles them: 20 took minutes; a review)."""
+    out = [pattern]
+    while any(_BRACES.search(p) for p in out):
+        out = [q for p in out for q in _expand_first(p)]
+        if len(out) > _MAX_ALTERNATIVES:
+            raise InputError(f"too many alternatives in the pattern {pattern!r} (at most {_MAX_ALTERNATIVES})")
+    return tuple(out)
+
+
+def _expand_first(pattern: str) -> list[str]:
     m = _BRACES.search(pattern)
     if m is None:
-        return (pattern,)
-    return tuple(p for alt in m.group(1).split(",")
-                 for p in _alternatives(pattern[:m.start()] + alt + pattern[m.end():]))
+        return [pattern]
+    return [pattern[:m.start()] + alt + pattern[m.end():] for alt in m.group(1).split(",")]
+
+
+def rel_matches(parts: tuple[str, ...], pattern: str) -> bool:
+    """Whether a file below a walked folder (the ``parts`` of its path there) matches
+    ``pattern`` as ``check DIR --glob`` finds it: each brace alternative, expanded first (one
+    may hold a folder: ``{news,blogs/2024}/*.txt``), is the file name's pattern, or, with a
+    ``/``, the path's (:func:`path_matches`).
+
+    >>> rel_matches(("blogs", "2024", "a.txt"), "{news,blogs/2024}/*.txt"), rel_matches(("a.md",), "*.{txt,md}")
+    (True, True)
+    """
+    return any(path_matches(parts, p) if "/" in p else name_matches(parts[-1], p)
+               for p in _alternatives(pattern.lower()))
 
 
 def path_matches(parts: tuple[str, ...], pattern: str) -> bool:
@@ -664,7 +689,7 @@ def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[P
         if all("/" not in pat for pat in patterns):
             return any(name_matches(f.name, pat) for pat in patterns)
         parts = f.relative_to(root).parts
-        return any(path_matches(parts, pat) if "/" in pat else name_matches(f.name, pat) for pat in patterns)
+        return any(rel_matches(parts, pat) for pat in patterns)
 
     found = set()
     for dirpath, dirnames, filenames in walk(root, onerror=unreadable):

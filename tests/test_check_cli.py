@@ -912,3 +912,15 @@ def test_glob_takes_alternatives_in_braces(cli, tmp_path):
     assert cli("batch", tmp_path, "--out", tmp_path / "o", "--glob", "*.{tex,txt}", "-q", "--no-restore").code == 0
     assert (tmp_path / "o" / "results.jsonl").read_text(encoding="utf-8").count("\n") == 2
     assert cli("index", "build", tmp_path, "--out", tmp_path / "x.index", "--glob", "*.{tex,txt}", "-q").code == 0
+
+
+def test_glob_alternatives_may_hold_folders_and_are_not_endless(cli, tmp_path):
+    """'{news,blogs/2024}/*.txt' found nothing (the pattern was cut at "/" first), and 20
+    groups of two ran for minutes (two code reviews)."""
+    for name in ("news/a.txt", "blogs/2024/b.txt", "blogs/2023/c.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("The mayor said the bridge would open in the spring.\n", encoding="utf-8")
+    ran = cli("check", tmp_path, "--glob", "{news,blogs/2024}/*.txt", "-f", "jsonl")
+    assert ran.code == 0
+    assert sorted(os.path.basename(json.loads(x)["path"]) for x in ran.out.splitlines()) == ["a.txt", "b.txt"]
+    assert_user_error(cli("check", tmp_path, "--glob", "{a,b}" * 20 + ".txt"), "too many alternatives")

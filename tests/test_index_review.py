@@ -372,3 +372,16 @@ def test_an_index_that_could_not_be_created_is_not_left_behind(tmp_path, cli, mo
     out.write_bytes(b"mine")  # someone else's file there: refused, and kept
     assert cli("index", "build", docs, "--out", out).code == 2
     assert out.read_bytes() == b"mine"
+
+
+def test_force_never_replaces_a_text_a_folder_pattern_reads(tmp_path, cli):
+    """--glob 'sub/*.txt' --out DIR/sub/d1.txt --force replaced d1.txt (a code review)."""
+    from conftest import assert_user_error
+    sub = tmp_path / "docs" / "sub"
+    sub.mkdir(parents=True)
+    for name, text in TEXTS.items():
+        (sub / f"{name}.txt").write_text(text, encoding="utf-8")
+    before = (sub / "storm.txt").read_bytes()
+    assert_user_error(cli("index", "build", tmp_path / "docs", "--glob", "sub/*.txt", "--out", sub / "storm.txt",
+                          "--force"), "refusing to overwrite one of the files of")
+    assert (sub / "storm.txt").read_bytes() == before
