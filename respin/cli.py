@@ -294,8 +294,8 @@ def _argument_text(arg: str) -> str:
     '\\udc85'", a review); they are decoded as files are (Windows-1252 where not UTF-8)."""
     if not any("\udc80" <= c <= "\udcff" for c in arg):
         return arg
-    from .io import decode
-    return decode(arg.encode("utf-8", "surrogateescape"))[0]
+    from .io import _mixed_line  # (not decode: bytes FF FE there are no UTF-16 mark)
+    return _mixed_line(arg.encode("utf-8", "surrogateescape"))[0]
 
 
 def _number(value: float | None) -> float | None:

@@ -137,8 +137,9 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     z = sum(10 ** (s - top) for _, s in scored)
     out = []
     gaps = _gaps(phrase)
-    letters = "".join(c for c in phrase if c.isalpha())
-    capitals = len(letters) > 1 and letters.isupper()  # a figure's number word takes the phrase's capitals
+    # A figure's number word takes the phrase's capitals: words in capitals, two or more (an
+    # acronym alone is no line in capitals: "2 NATO" -> "two NATO").
+    capitals = sum(w.isupper() and len(w) > 1 for w in base) >= 2 and not any(w.islower() for w in base)
     for t, s in scored[:k]:
         cased = [c.upper() if capitals and w.isdigit() else _match_case(c, w)  # in the phrase's capitals
                  for c, w in zip(t, [*base, *[""] * len(t)])]

@@ -795,3 +795,9 @@ def test_a_link_in_a_loop_or_to_nothing_says_so(cli, tmp_path):
                           else cli("index", "build", tmp_path / "loop1", *argv[2:]), "is a symbolic link in a loop")
     assert_user_error(cli("check", tmp_path / "dangling"), "input is a broken symbolic link")
     assert_user_error(cli("check", tmp_path / "nothing"), "input not found")
+
+
+def test_an_argument_starting_with_ff_fe_is_no_utf16(cli):
+    """Bytes FF FE at the start of a non-UTF-8 argument were read as a UTF-16 mark (garbage)."""
+    ran = cli("suggest", "\udcff\udcfeWhite Home", "-k", "1")
+    assert ran.code == 0 and ran.out.splitlines()[0] == "\u00ff\u00feWhite Home"

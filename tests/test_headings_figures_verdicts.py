@@ -138,6 +138,9 @@ def test_originals_offers_a_digits_number_word():
     assert respin.originals("the 4 ministers", k=1)[0][0] == "the four ministers"
     assert respin.originals("the 4 ministers", "Later the 4 ministers met again.", k=1)[0][0] == "the four ministers"
     assert respin.originals("THE 4 MINISTERS", k=1)[0][0] == "THE FOUR MINISTERS"
+    # An acronym alone is no phrase in capitals (a code review: "TWO NATO").
+    assert respin.originals("4 NATO ministers", k=1)[0][0] == "four NATO ministers"
+    assert respin.originals("4 NATO", k=1)[0][0] == "four NATO"
 
 
 @pytest.mark.parametrize("phrase,context", [
