@@ -118,3 +118,27 @@ def test_an_exception_inside_still_resumes_it(collecting):
         with gc_paused():
             raise KeyError("x")
     assert gc.isenabled()
+
+
+def test_a_thread_started_without_threading_counts(monkeypatch):
+    """Threads of `_thread` (or an extension) are not in threading's count: with one running,
+    the collector was off all the time (a re-test review)."""
+    import _thread
+
+    import respin.tokenize as tk
+    was = gc.isenabled()
+    gc.enable()
+    started, stop = threading.Event(), threading.Event()
+
+    def run():
+        started.set()
+        stop.wait(10)
+
+    try:
+        n = tk._threads()
+        _thread.start_new_thread(run, ())
+        assert started.wait(10)
+        assert tk._threads() == n + 1
+    finally:
+        stop.set()
+        (gc.enable if was else gc.disable)()
