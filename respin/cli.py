@@ -553,8 +553,6 @@ def _groups(tasks, most: int | None = None, budget: int | None = None) -> list:
 
 
 def _run_checks(tasks, jobs: int):
-    if jobs == 0:
-        jobs = os.cpu_count() or 1
     groups = _groups(tasks)
     if jobs <= 1 or len(tasks) < 2:
         for g in groups:

@@ -152,8 +152,8 @@ def test_the_cache_can_be_turned_off(tmp_path, monkeypatch):
 
 def test_a_files_key_is_its_bytes_not_when_it_was_installed(tmp_path):
     """The CMU model's key held its mtime: every new virtualenv wrote another 60 MB cache
-    of the same file (48 copies on one machine; a library review). A change anywhere in it,
-    past the first MiB too, is another key."""
+    of the same file (48 copies on one machine; a library review). A change at its end,
+    past the first MiB, is another key."""
     data = os.urandom(3 << 20)
     a, b = tmp_path / "a.bin", tmp_path / "b.bin"
     a.write_bytes(data)
