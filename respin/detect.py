@@ -186,7 +186,9 @@ def _with_compounds(lexicon) -> dict:
 
 
 # A word joined to the next by a hyphen, letters on both sides ("consciousness-based").
-_COMPOUND = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])")  # (U+2010/2011: hyphens from PDFs)
+# (U+2010/2011: hyphens from PDFs; two soft hyphens: a compound's hyphen at a line's end, as
+# respin.tokenize.unwrap leaves it, "cross-\nendorsement".)
+_COMPOUND = re.compile(r"(?<=[^\W\d_])(?:[-\u2010\u2011]|\u00ad\u00ad)(?=[^\W\d_])")
 
 
 def _compound_parts(toks: list[tuple[int, int, str]], keys: list[str], text: str) -> tuple[list, list] | None:
@@ -242,6 +244,9 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False) ->
             span = text[toks[i][0]:toks[i + n - 1][1]]
             if has_line_break(span) or (len(phrase) == 1 and _SPACE.search(span)):
                 continue  # (a compound of the lexicon: one compound of the text, not words apart)
+            a, b = toks[i][0], toks[i + n - 1][1]
+            if len(phrase) > 1 and (text[a - 1:a] == "\u00ad" or text[b:b + 1] == "\u00ad"):
+                continue  # (a word broken at a line's end, "frame-\nwork", is no compound to reach into)
             if tuple(keys[i:i + n - 1]) == phrase_toks[:-1]:
                 ending = _inflected(keys[i + n - 1], phrase_toks[-1])
                 if ending is not None:

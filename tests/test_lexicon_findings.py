@@ -467,3 +467,19 @@ def test_a_word_after_a_lexicon_phrase_does_not_borrow_its_confidence():
     r = respin.restore("We used a counterfeit consciousness tool on the files.\n", lexicons=[_lexicon()],
                        min_confidence=0.5)
     assert r.text.startswith("We used an artificial intelligence tool")
+
+
+def test_a_tortured_compound_broken_at_its_hyphen_at_a_line_end_is_found():
+    """"cross-\\nendorsement" gave no finding (a re-test review); restored, the line break stays."""
+    lex = SwapLexicon()
+    lex.add("cross-endorsement", "cross-validation", 2)
+    lex.add("work model", "job model", 2)
+    lines = ["The authors trained the model on the records of the city and evaluated it with cross-",
+             "endorsement on the older files of the office, and a frame-",
+             "work model of the staff was used for the rest of the study."]
+    text = "\n".join(lines) + "\n"
+    found = [(f.text, f.suggestions[0]) for f in respin.check(text, lexicons=[lex]).findings if f.kind == LEXICON_PHRASE]
+    assert found == [("cross-\nendorsement", "cross-validation")]  # (not "work model" inside "frame-\nwork")
+    r = respin.restore(text, lexicons=[lex], min_confidence=0.5)
+    assert "cross-validation" in r.text and r.text.count("\n") == text.count("\n")
+    assert "frame-\nwork model" in r.text
