@@ -460,7 +460,12 @@ class RowContext:
         lo, hi = self.lines.line_span(pos)
         got = self.headings.get(lo)
         if got is None:
-            got = self.headings[lo] = _heading(self.text[lo:hi])
+            # A heading starts a block: the text's first line, or one after a blank line or a
+            # line that ends a sentence; a line of a hard-wrapped paragraph ("said the\nWhite
+            # Home Press Office Staff\nmentioned") is none, however capitalised (a review).
+            before = self.text[:lo].rstrip(" \t\r\n\f\v")
+            starts = not before or self.text.count("\n", len(before), lo) > 1 or before[-1] in ".!?:\"”’)]"
+            got = self.headings[lo] = starts and _heading(self.text[lo:hi])
         return got
 
 

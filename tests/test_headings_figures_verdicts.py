@@ -152,3 +152,16 @@ def test_originals_offers_a_digits_number_word():
 ])
 def test_originals_keeps_figures_where_style_keeps_them(phrase, context):
     assert not any("four" in text.lower() for text, _ in respin.originals(phrase, context, k=10))
+
+
+def test_a_capitalised_line_inside_a_wrapped_paragraph_is_no_heading():
+    """A heading starts a block (the first line, after a blank line or a sentence's end): a
+    capitalised line of a hard-wrapped paragraph was read as one (a re-test review)."""
+    from respin.detect import RowContext
+    from respin.tokenize import Document
+    line = "White Home Press Office Mentioned Nothing"
+    for text, heading in ((f"{line}\n\nThe talks went on.\n", True),
+                          (f"The talks ended.\n{line}\nabout it.\n", True),
+                          (f"The officials said on Friday that the\n{line}\nabout the plan.\n", False)):
+        ctx = RowContext(text, Document.from_text(text))
+        assert ctx.heading(text.index(line) + 3) is heading, text
