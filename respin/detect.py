@@ -16,7 +16,7 @@ import numpy as np
 
 from .evidence import STOPWORDS
 from .restore import FORMAT, PHRASE, SPINTAX, SPINTAX_CONFIDENCE, SYNONYM, Relation, restore_with_source
-from .tokenize import PUNCT, LineIndex, has_line_break
+from .tokenize import LINE_BREAK, PUNCT, LineIndex, has_line_break
 
 DEFAULT_THRESHOLD = 0.5
 # Below this many words with thesaurus candidates a text carries no usable evidence either
@@ -136,7 +136,9 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
     parts = _compound_parts(toks, keys, text)
     if parts is not None:
         taken = [(f.start, f.end) for f in out]
-        for f in _phrases_in(text, *parts, lexicons, [_with_compounds(x) for x in lexicons], True):
+        found = [x.compound_index(_tortured_compound()) for x in lexicons]
+        whole = frozenset().union(*(w for _, w in found))
+        for f in _phrases_in(text, *parts, lexicons, [ix for ix, _ in found], True, whole):
             if not any(f.start < b and a < f.end for a, b in taken):
                 out.append(f)
         out.sort(key=lambda f: f.start)
@@ -170,25 +172,10 @@ def _tortured_compound():
     return tortured
 
 
-def _with_compounds(lexicon) -> dict:
-    """``lexicon``'s phrase index with its tortured compounds (:func:`_tortured_compound`),
-    for the search over compounds' words: found where a compound of the text is one of them
-    ("Cross-endorsement" ==> cross-validation), never in words apart ("low dimension")."""
-    extra = lexicon.compound_index(_tortured_compound())
-    index = lexicon.phrase_index()
-    if not extra:
-        return index
-    merged = {k: list(v) for k, v in index.items()}
-    for first, entries in extra.items():
-        merged.setdefault(first, []).extend(entries)
-        merged[first].sort(key=lambda x: (-len(x[0]), x[0]))
-    return merged
-
-
 # A word joined to the next by a hyphen, letters on both sides ("consciousness-based").
-# (U+2010/2011: hyphens from PDFs; two soft hyphens: a compound's hyphen at a line's end, as
-# respin.tokenize.unwrap leaves it, "cross-\nendorsement".)
-_COMPOUND = re.compile(r"(?<=[^\W\d_])(?:[-\u2010\u2011]|\u00ad\u00ad)(?=[^\W\d_])")
+# (U+2010/2011: hyphens from PDFs; two soft hyphens, three with "\r\n": a compound's hyphen
+# at a line's end, as respin.tokenize.unwrap leaves it, "cross-\nendorsement".)
+_COMPOUND = re.compile(r"(?<=[^\W\d_])(?:[-\u2010\u2011]|\u00ad{2,3})(?=[^\W\d_])")
 
 
 def _compound_parts(toks: list[tuple[int, int, str]], keys: list[str], text: str) -> tuple[list, list] | None:
@@ -225,9 +212,11 @@ def _in_identifier(text: str, a: int, b: int, w: str) -> bool:
     return len(after) == 2 and after[0] in "./_@" and after[1].isalnum()
 
 
-def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False) -> list[Finding]:
+def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, whole=frozenset()) -> list[Finding]:
     """:func:`lexicon_findings` over tokens ``toks`` (start, end, text) with keys ``keys``;
-    ``compounds``: the tokens are compounds' parts, whose hyphens the originals take."""
+    ``compounds``: the tokens are compounds' parts, whose hyphens the originals take;
+    ``whole``: the lexicon's compounds among the phrases, found only where the text writes
+    one compound ("low dimension", two words, is not the lexicon's "low-dimension")."""
     lines = LineIndex(text)
     out: list[Finding] = []
     marked = _marked_keys(toks)
@@ -241,11 +230,10 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False) ->
             n = len(phrase_toks)
             if i + n > len(toks):
                 continue
-            span = text[toks[i][0]:toks[i + n - 1][1]]
-            if has_line_break(span) or (len(phrase) == 1 and _SPACE.search(span)):
-                continue  # (a compound of the lexicon: one compound of the text, not words apart)
             a, b = toks[i][0], toks[i + n - 1][1]
-            if len(phrase) > 1 and (text[a - 1:a] == "\u00ad" or text[b:b + 1] == "\u00ad"):
+            if has_line_break(text[a:b]) or (phrase in whole and _SPACE.search(text, a, b)):
+                continue
+            if compounds and phrase not in whole and (text[a - 1:a] == "\u00ad" or text[b:b + 1] == "\u00ad"):
                 continue  # (a word broken at a line's end, "frame-\nwork", is no compound to reach into)
             if tuple(keys[i:i + n - 1]) == phrase_toks[:-1]:
                 ending = _inflected(keys[i + n - 1], phrase_toks[-1])
@@ -460,13 +448,22 @@ class RowContext:
         lo, hi = self.lines.line_span(pos)
         got = self.headings.get(lo)
         if got is None:
-            # A heading starts a block: the text's first line, or one after a blank line or a
-            # line that ends a sentence; a line of a hard-wrapped paragraph ("said the\nWhite
-            # Home Press Office Staff\nmentioned") is none, however capitalised (a review).
-            before = self.text[:lo].rstrip(" \t\r\n\f\v")
-            starts = not before or self.text.count("\n", len(before), lo) > 1 or before[-1] in ".!?:\"”’)]"
-            got = self.headings[lo] = starts and _heading(self.text[lo:hi])
+            got = self.headings[lo] = _heading(self.text[lo:hi]) and self._starts_block(lo)
         return got
+
+    def _starts_block(self, lo: int) -> bool:
+        """Whether the line at ``lo`` starts a block: the text's first line, or one after a
+        blank line, a line that ends a sentence or a title's (a kicker over a headline). A
+        line of a hard-wrapped paragraph ("said the\\nWhite Home Press Office Staff\\nmentioned")
+        is none, however capitalised (a review)."""
+        text, end = self.text, lo
+        while end > 0 and text[end - 1] in " \t\r\n\f\v":  # (back over the breaks only: linear)
+            end -= 1
+        if end == 0 or text[end - 1] in ".!?:\"”’)]" or len(LINE_BREAK.findall(text, end, lo)) > 1:
+            return True
+        start = self.lines.line_span(end - 1)[0]
+        words = _LETTERS.findall(text[start:end])  # a title's words, "Harbour News": no sentence's
+        return bool(words) and all(w[:1].isupper() or w in _HEADING_SMALL for w in words)
 
 
 # The small words a Title-Case heading leaves in lower case ("Talks on the Future of Gas").

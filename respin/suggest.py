@@ -105,6 +105,19 @@ def _context(phrase: list[str], context: str | None) -> tuple[tuple[str, ...], s
     return before[-2:], after
 
 
+def _in_capitals(line: str) -> bool:
+    """Whether a figure's number word is written in capitals in ``line`` (the phrase's
+    context where given, else the phrase): its words in capitals, two or more ("4 U.S.
+    SOLDIERS"), or one long enough to be no acronym ("4 SOLDIERS"; "2 NATO" -> "two NATO").
+
+    >>> [_in_capitals(x) for x in ("4 U.S. SOLDIERS", "4 SOLDIERS", "2 NATO", "2 NATO allies")]
+    [True, True, False, False]
+    """
+    words = [w for w in line.split() if any(c.isalpha() for c in w)]
+    letters = "".join(c for w in words for c in w if c.isalpha())
+    return letters.isupper() and (len(words) >= 2 or len(letters) > 5)
+
+
 def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), model=None) -> list[tuple[str, float]]:
     """The ``k`` likeliest originals of a suspect ``phrase`` (at most :data:`MAX_WORDS`
     words), best first, each with its share of the probability among the candidates
@@ -137,9 +150,7 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     z = sum(10 ** (s - top) for _, s in scored)
     out = []
     gaps = _gaps(phrase)
-    # A figure's number word takes the phrase's capitals: words in capitals, two or more (an
-    # acronym alone is no line in capitals: "2 NATO" -> "two NATO").
-    capitals = sum(w.isupper() and len(w) > 1 for w in base) >= 2 and not any(w.islower() for w in base)
+    capitals = _in_capitals(context if context and in_context(phrase, context) else phrase)
     for t, s in scored[:k]:
         cased = [c.upper() if capitals and w.isdigit() else _match_case(c, w)  # in the phrase's capitals
                  for c, w in zip(t, [*base, *[""] * len(t)])]

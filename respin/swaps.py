@@ -115,9 +115,9 @@ class SwapLexicon:
         """The spun entries that are one hyphenated compound shaped as a tortured one, with
         their words and the words an original keeps: a part kept and another swapped
         ("cross-endorsement" for cross-validation, "k-implies" for k-means), seen twice or
-        more (once is an alignment's noise as often: "cross-correlation" for X-ray); not an
-        original that only spells it otherwise or is a part of it ("feed-forward" for
-        feedforward). Which of them are English is for :func:`respin.detect.lexicon_findings`
+        more so (once is an alignment's noise as often: "cross-correlation" for X-ray); not
+        an original that only spells it otherwise, is a part of it ("feed-forward" for
+        feedforward) or the same parts reordered ("effects-side"). Which of them are English is for :func:`respin.detect.lexicon_findings`
         to tell, which has the model.
 
         >>> lex = SwapLexicon(); lex.add("k-implies", "k-means", 3); lex.add("feed-forward", "feedforward", 5)
@@ -130,24 +130,37 @@ class SwapLexicon:
             if len(s) != 1 or not _COMPOUND_WORD.fullmatch(s[0]):
                 continue
             parts = tuple(s[0].split("-"))
-            kept = {o: c for o, c in d.items() if not ("".join(o).replace("-", "") == "".join(parts)
-                                                     or " ".join(o) in parts)}
-            shared = frozenset(parts).intersection(w for o in kept for w in "-".join(o).split("-"))
-            if shared and sum(kept.values()) >= 2:
-                out.append((s[0], parts, shared))
+            shared, seen = set(), 0
+            for o, c in d.items():  # the originals shaped so: a part kept, one swapped
+                words = set("-".join(o).replace(" ", "-").split("-"))
+                if words & set(parts) and words - set(parts) and set(parts) - words:
+                    shared |= words & set(parts)
+                    seen += c
+            if seen >= 2:
+                out.append((s[0], parts, frozenset(shared)))
         return sorted(out)
 
-    def compound_index(self, tortured) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
-        """:meth:`compounds` that ``tortured(word, parts, kept)`` accepts, as phrases of their
-        words (``first -> [(words, (compound,)), ...]``, as :meth:`phrase_index`), for the
-        words of the text's compounds; made once for a lexicon and a test."""
+    def compound_index(self, tortured) -> tuple[dict, frozenset]:
+        """(:meth:`phrase_index` with the :meth:`compounds` that ``tortured(word, parts,
+        kept)`` accepts as phrases of their words, ``(words, (compound,))``; those compounds'
+        entries), for the search over the words of a text's compounds; made once for a
+        lexicon and a test."""
         if self._compounds is None or self._compounds[0] is not tortured:
-            index: dict[str, list] = defaultdict(list)
+            index = {k: list(v) for k, v in self.phrase_index().items()}
+            whole = set()
             for word, parts, kept in self.compounds():
                 if tortured(word, parts, kept):
-                    index[parts[0]].append((parts, (word,)))
-            self._compounds = (tortured, dict(index))
+                    index.setdefault(parts[0], []).append((parts, (word,)))
+                    whole.add((word,))
+            for v in index.values():
+                v.sort(key=lambda x: (-len(x[0]), x[0]))
+            self._compounds = (tortured, (index, frozenset(whole)))
         return self._compounds[1]
+
+    def __getstate__(self) -> dict:
+        # (The indexes are made again where needed: the compound test is a closure, which a
+        # process pool cannot pickle; a code review.)
+        return {**self.__dict__, "_phrases": None, "_compounds": None}
 
     def items(self):
         """(spun, original, count), most frequent first, then alphabetical."""

@@ -165,3 +165,18 @@ def test_a_capitalised_line_inside_a_wrapped_paragraph_is_no_heading():
                           (f"The officials said on Friday that the\n{line}\nabout the plan.\n", False)):
         ctx = RowContext(text, Document.from_text(text))
         assert ctx.heading(text.index(line) + 3) is heading, text
+
+
+def test_a_headline_under_a_kicker_is_a_heading_and_figures_follow_the_context():
+    """A headline right under a short title ("Harbour News") was read as a line of a
+    paragraph, its capitals joined into one finding; a figure's number word took the
+    phrase's capitals only, not its line's (a code review)."""
+    from respin.detect import RowContext
+    from respin.tokenize import Document
+    for text in ("Harbour News\nHarbour Board Mentioned New Pier Repairs\n", "Harbour News\r\rHarbour Board "
+                 "Mentioned New Pier Repairs\r"):
+        ctx = RowContext(text, Document.from_text(text))
+        assert ctx.heading(text.index("Board")), repr(text)
+    assert respin.originals("4 SOLDIERS", "4 SOLDIERS KILLED IN BORDER BLAST", k=1)[0][0] == "FOUR SOLDIERS"
+    assert respin.originals("2 NATO", "2 NATO JETS INTERCEPTED OVER BALTIC", k=1)[0][0] == "TWO NATO"
+    assert respin.originals("4 U.S. SOLDIERS", k=1)[0][0] == "FOUR U.S. SOLDIERS"

@@ -483,3 +483,28 @@ def test_a_tortured_compound_broken_at_its_hyphen_at_a_line_end_is_found():
     r = respin.restore(text, lexicons=[lex], min_confidence=0.5)
     assert "cross-validation" in r.text and r.text.count("\n") == text.count("\n")
     assert "frame-\nwork model" in r.text
+
+
+def test_a_lexicon_used_once_still_pickles_and_a_crlf_compound_at_a_line_end_is_found():
+    """Its compound index held a closure: a used lexicon could not go to a process pool; and
+    "cross-\\r\\nendorsement" (three soft hyphens once unwrapped) was missed (a code review)."""
+    import pickle
+    lex = SwapLexicon()
+    lex.add("cross-endorsement", "cross-validation", 2)
+    lines = ["The authors trained the model on the records of the city and evaluated it with cross-",
+             "endorsement on the older files of the office and of the staff."]
+    for nl in ("\n", "\r\n"):
+        text = nl.join(lines) + nl
+        found = [f.text for f in respin.check(text, lexicons=[lex]).findings if f.kind == LEXICON_PHRASE]
+        assert found == [f"cross-{nl}endorsement"]
+    again = pickle.loads(pickle.dumps(lex))
+    assert [f.text for f in lexicon_findings("A cross-endorsement run.", [again])] == ["cross-endorsement"]
+
+
+def test_a_one_token_phrase_written_with_spaces_is_still_found():
+    """The rule for the lexicon's compounds (one compound of the text) took "grasp / slave"
+    for one too (a code review)."""
+    lex = SwapLexicon()
+    lex.add("grasp/slave", "master/slave", 2)
+    for text in ("The grasp/slave protocol runs.", "The grasp / slave protocol runs."):
+        assert [f.suggestions[0] for f in lexicon_findings(text, [lex])] == ["master/slave"], text
