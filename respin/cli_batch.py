@@ -193,8 +193,11 @@ def batch(
         # Nothing was checked (a wrong --text-field, a folder of unreadable files): a script
         # must not read that as success. Some errors among results are a normal run.
         stdin = ("; standard input is read as JSON Lines: give a text file by its path" if input == "-" else "")
+        # (Most often a misspelt field: the hint the run's notes give when only most failed.)
+        field = (f"; no record has a {text_field!r} field: choose the text's field with --text-field"
+                 if summary.no_text == summary.documents else "")
         raise _fail(f"every record failed ({summary.errors:,}): see the 'error' field of "
-                    f"{out.rstrip('/')}/results.jsonl{stdin}")
+                    f"{out.rstrip('/')}/results.jsonl{field}{stdin}")
     if not no_restore and min_confidence is None and not corpus and summary.spun and not summary.edited:
         # As restore's own hint: at the default threshold the model applies only what it is
         # nearly sure of, which on most spun text is nothing.

@@ -153,6 +153,10 @@ def test_a_text_field_most_records_lack_is_said_once(tmp_path, cli):
     assert said == ["respin: most records have no 'text' field (4 of 5: their results are errors): choose the "
                     "text's field with --text-field"]
     assert "most records" not in cli("batch", src, "--out", tmp_path / "o2", "--text-field", "body").err
+    # Every record without it: the run fails, and says why (it said only "every record failed").
+    src = write_jsonl(tmp_path / "all.jsonl", recs[:-1])
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o3", "-q"), "every record failed (4)",
+                      "no record has a 'text' field: choose the text's field with --text-field")
 
 
 # --- 4. --restore-spun-only -------------------------------------------------------------------
