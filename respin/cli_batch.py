@@ -13,8 +13,8 @@ from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
                 "error), 2 usage or input error, every record an error or an input that ends early (a truncated .gz; the results written all the same), "
-                "or a run stopped by a full disk (continue with --resume), "
-                "130 interrupted, 143 terminated (SIGTERM; continue either with --resume).")
+                "or a run stopped by a full disk or a killed worker, 130 interrupted, 143 terminated (SIGTERM); "
+                "after a stop, continue with --resume.")
 
 
 class Engine(str, Enum):
