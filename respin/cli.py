@@ -1022,7 +1022,9 @@ def train(
                         lm_weight=lm_weight, quiet=quiet, text_field=text_field, lm_prune=lm_prune)
     except (OSError, RuntimeError, InputError) as e:
         raise _fail(str(e))
-    print(f"respin: wrote {model_dir}/detector.json; validation: {meta['validation']}", file=sys.stderr)
+    # (Without -q the validation was said as it was measured: not twice.)
+    print(f"respin: wrote {model_dir}/detector.json" + (f"; validation: {meta['validation']}" if quiet else ""),
+          file=sys.stderr)
     raise typer.Exit(0)
 
 
