@@ -625,7 +625,7 @@ def input_kind(path: str, forced: str = "auto") -> tuple[str, str]:
     if forced == "list" or (forced == "auto" and path.startswith("@")):
         p = path[1:] if path.startswith("@") else path
         if not Path(p).is_file():
-            raise InputError(f"list file not found: {p}")
+            raise InputError(not_found("list file", p))
         return "list", p
     if path == "-":
         if forced not in ("auto", "jsonl"):
@@ -1666,7 +1666,7 @@ def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: st
     if ident["corpus"]:
         ident["corpus"] = os.path.abspath(ident["corpus"])
         if not Path(ident["corpus"]).exists():
-            raise InputError(f"index not found: {opts.corpus} (build one with 'respin index build')")
+            raise InputError(f"{not_found('index', opts.corpus)} (build one with 'respin index build')")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:

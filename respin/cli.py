@@ -819,7 +819,7 @@ def _load_lexicon(path: str, model: Optional[str] = None):
     if named is not None:
         path = str(named)
     elif not os.path.exists(path) and path != "-" and (names := ", ".join(shipped_names(model))):
-        raise InputError(f"lexicon not found: {path} (a TSV file from 'respin learn', or a shipped one: {names})")
+        raise InputError(f"{not_found('lexicon', path)} (a TSV file from 'respin learn', or a shipped one: {names})")
     try:
         return SwapLexicon.from_tsv(read_text(path, what="lexicon").text, path)
     except ValueError as e:

@@ -539,7 +539,7 @@ class SourceIndex:
         an index the user may read but not write (another user's, a read-only mount) opens."""
         p = Path(path)
         if not p.exists():
-            raise InputError(f"index not found: {path} (build one with 'respin index build')")
+            raise InputError(f"{not_found('index', path)} (build one with 'respin index build')")
         if p.is_dir():
             raise InputError(f"index is a folder, expected an index file: {path}")
         try:

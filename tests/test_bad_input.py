@@ -795,6 +795,10 @@ def test_a_link_in_a_loop_or_to_nothing_says_so(cli, tmp_path):
                           else cli("index", "build", tmp_path / "loop1", *argv[2:]), "is a symbolic link in a loop")
     assert_user_error(cli("check", tmp_path / "dangling"), "input is a broken symbolic link")
     assert_user_error(cli("check", tmp_path / "nothing"), "input not found")
+    seed = tmp_path / "a.txt"
+    seed.write_text("The mayor said the bridge would open in the spring.\n", encoding="utf-8")
+    assert_user_error(cli("check", seed, "--lexicon", tmp_path / "loop1"), "lexicon is a symbolic link in a loop")
+    assert_user_error(cli("restore", seed, "--corpus", tmp_path / "dangling"), "index is a broken symbolic link")
 
 
 def test_an_argument_starting_with_ff_fe_is_no_utf16(cli):
