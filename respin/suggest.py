@@ -176,6 +176,8 @@ def _figures(phrase: str, context: str | None) -> set[int]:
 
     >>> sorted(_figures("at 3 p.m.", None)), sorted(_figures("3 talks", "Talks on November 3 talks.")), _figures("3 talks", None)
     ([1], [0], set())
+    >>> sorted(_figures("the G7 summit", None)), sorted(_figures("3D printing", None))
+    ([2], [0])
     """
     tokens = list(_FRAME_WORD.finditer(phrase))
     frame = [x.group() for x in tokens]
@@ -183,6 +185,10 @@ def _figures(phrase: str, context: str | None) -> set[int]:
     digits = [(k, index[x.start()]) for k, x in enumerate(_WORD.finditer(phrase)) if x.group() in _NUMBERS]
     if not digits:
         return set()
+    # A digit stuck to letters is part of a name ("G7", "3D", "MP3"): never a number word
+    # ("the Gseven meeting"; a re-test review).
+    glued = {k for k, x in enumerate(_WORD.finditer(phrase)) if x.group() in _NUMBERS
+             and (phrase[x.start() - 1:x.start()].isalnum() or phrase[x.end():x.end() + 1].isalnum())}
     at = 0
     if context:
         words = _FRAME_WORD.findall(context)
@@ -190,7 +196,7 @@ def _figures(phrase: str, context: str | None) -> set[int]:
         if i >= 0:
             frame, at = words, i
     low = [w.lower() for w in frame]
-    return {k for k, j in digits if _figure_context(low, at + j)}
+    return glued | {k for k, j in digits if _figure_context(low, at + j)}
 
 
 def _gaps(phrase: str) -> list[str]:

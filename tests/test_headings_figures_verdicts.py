@@ -141,6 +141,10 @@ def test_originals_offers_a_digits_number_word():
     # An acronym alone is no phrase in capitals (a code review: "TWO NATO").
     assert respin.originals("4 NATO ministers", k=1)[0][0] == "four NATO ministers"
     assert respin.originals("4 NATO", k=1)[0][0] == "four NATO"
+    # A digit stuck to letters is a name's ("the Gseven meeting", "twond round": a re-test review).
+    for phrase in ("the G7 summit", "3D printing", "the 2nd round", "MP3 players"):
+        assert not any(w in got for got, _ in respin.originals(phrase, k=3)
+                       for w in ("seven", "three", "two", "SEVEN", "THREE")), phrase
 
 
 @pytest.mark.parametrize("phrase,context", [
