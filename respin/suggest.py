@@ -150,7 +150,8 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     z = sum(10 ** (s - top) for _, s in scored)
     out = []
     gaps = _gaps(phrase)
-    capitals = _in_capitals(context if context and in_context(phrase, context) else phrase)
+    capitals = (not any(c.islower() for c in phrase)  # (a phrase in lower case stays so, whatever its line)
+                and _in_capitals(context if context and in_context(phrase, context) else phrase))
     for t, s in scored[:k]:
         cased = [c.upper() if capitals and w.isdigit() else _match_case(c, w)  # in the phrase's capitals
                  for c, w in zip(t, [*base, *[""] * len(t)])]

@@ -184,3 +184,5 @@ def test_a_headline_under_a_kicker_is_a_heading_and_figures_follow_the_context()
     assert respin.originals("4 SOLDIERS", "4 SOLDIERS KILLED IN BORDER BLAST", k=1)[0][0] == "FOUR SOLDIERS"
     assert respin.originals("2 NATO", "2 NATO JETS INTERCEPTED OVER BALTIC", k=1)[0][0] == "TWO NATO"
     assert respin.originals("4 U.S. SOLDIERS", k=1)[0][0] == "FOUR U.S. SOLDIERS"
+    # (A phrase in lower case stays so, whatever its line: a re-test review.)
+    assert respin.originals("4 soldiers", "4 SOLDIERS KILLED IN BORDER BLAST", k=1)[0][0] == "four soldiers"
