@@ -1921,6 +1921,20 @@ class _TokenBounds:
         return _Bounds(self.starts[k], self.ends[k])
 
 
+def _in_title_case(text: str, at: int) -> bool:
+    """Whether the line holding offset ``at`` is a heading in Title Case
+    (:func:`respin.detect._heading`; a figure's number word then takes a capital).
+
+    >>> _in_title_case("Talks Resume\\nThe 2 Leaders Meet in Geneva\\nBody.", 17), _in_title_case("The 2 leaders met.", 4)
+    (True, False)
+    """
+    from .detect import _heading
+    lo = max(text.rfind("\n", 0, at), text.rfind("\r", 0, at)) + 1
+    hi = min((i for i in (text.find("\n", at), text.find("\r", at)) if i >= 0), default=len(text))
+    line = text[lo:hi]
+    return not line.isupper() and _heading(line)
+
+
 def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document | None = None, choices=None):
     """(applied edits, suggestions below the threshold) for ``text``, as :class:`Edit` lists;
     ``choices``: the document's decoded choices when they were decoded with others
@@ -1944,12 +1958,15 @@ def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document |
             toks = sent[ch.start:ch.start + ch.length]
             start, end = toks[0].start, toks[-1].end
             spun = text[start:end]
-            upper = False
+            upper = titled = False
             if not any(c.isalpha() for c in spun):  # a figure takes its line's case
                 if capitals is None:
                     capitals = _Capitals(text, _TokenBounds(doc))
                 upper = capitals((s0, s1), start)
+                titled = not upper and _in_title_case(text, start)
             words = _cased(list(ch.out), toks, ch.start == 0, upper)
+            if titled:  # "The 2 Leaders Met" -> "The Two Leaders Met"
+                words = [w[:1].upper() + w[1:] for w in words]
             rep = " ".join(words)
             if apo == "’" or (apo is None and "’" in spun):
                 rep = rep.replace("'", "’")

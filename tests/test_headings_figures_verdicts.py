@@ -186,3 +186,11 @@ def test_a_headline_under_a_kicker_is_a_heading_and_figures_follow_the_context()
     assert respin.originals("4 U.S. SOLDIERS", k=1)[0][0] == "FOUR U.S. SOLDIERS"
     # (A phrase in lower case stays so, whatever its line: a re-test review.)
     assert respin.originals("4 soldiers", "4 SOLDIERS KILLED IN BORDER BLAST", k=1)[0][0] == "four soldiers"
+
+
+def test_a_figure_in_a_title_case_heading_is_restored_with_a_capital():
+    """"The 2 Leaders Met ..." came back "The two Leaders Met ..." (a re-test review)."""
+    text = ("Storm Report\nThe 2 Leaders Met In Geneva On Friday After The Crisis\n\nThe two leaders met on "
+            "Friday. Officials mentioned the navy support would continue, the White Home mentioned.\n")
+    edits = {e.spun: e.restored for e in respin.restore(text, min_confidence=0.01).edits}
+    assert edits.get("2") == "Two"
