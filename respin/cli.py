@@ -298,6 +298,13 @@ def _argument_text(arg: str) -> str:
     return _mixed_line(arg.encode("utf-8", "surrogateescape"))[0]
 
 
+def _globs(values: list[str]) -> str:
+    """Option callback: --glob given more than once is one pattern of alternatives (it kept
+    the last, saying nothing; a review): ``--glob '*.tex' --glob '*.txt'`` is ``{*.tex,*.txt}``."""
+    values = list(values or ["*.txt"])
+    return values[0] if len(values) == 1 else "{" + ",".join(values) + "}"
+
+
 def _number(value: float | None) -> float | None:
     """Option callback: click's ranges let "nan" through (every comparison with NaN is false)."""
     if value is not None and value != value:
@@ -322,7 +329,7 @@ def check(
                                               "swaps; restore --source also rewrites the other differences it aligns)."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results to FILE (atomically)."),
-    glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders, recursively; letter case is ignored (*.txt also finds .TXT files); alternatives in braces: '*.{txt,tex}'."),
+    glob: List[str] = typer.Option(["*.txt"], "--glob", metavar="PATTERN", help="File pattern when walking folders, recursively; letter case is ignored (*.txt also finds .TXT files); alternatives in braces, '*.{txt,tex}', or --glob again."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help="Also report every phrase (two or more words) of this swap lexicon found "
                                            "in the text, with its originals (repeatable): 'respin learn' output, or "
@@ -365,6 +372,7 @@ def check(
         check_output(output, tuple(lexicon) + ((source,) if source else ()))  # not after checking everything
         passed_over: list = []
         empty: list = []
+        glob = _globs(glob)
         found = _expand(paths, glob, quiet, passed_over, empty)
         if empty and not found and not passed_over:
             # Nothing to read at all (a wrong folder or --glob): exit 0 would say "nothing spun".

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from .batch import COPIES_MAX, POOL_MAX
-from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _given, _number, _size, _workers
+from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _given, _globs, _number, _size, _workers
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
@@ -63,9 +63,9 @@ def batch(
     id_field: str = typer.Option("id", "--id-field", metavar="NAME",
                                  help="JSONL: field holding the record id (records without one, and lines that "
                                       "are not valid JSON or not an object, get their line number, from 1)."),
-    glob: str = typer.Option("*.txt", "--glob", metavar="PATTERN",
+    glob: List[str] = typer.Option(["*.txt"], "--glob", metavar="PATTERN",
                              help="Folder input: file name pattern, as check's (with a /: the path's last parts, "
-                                  "** for any number of folders; alternatives in braces: '*.{txt,tex}')."),
+                                  "** for any number of folders; alternatives in braces, '*.{txt,tex}', or --glob again)."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
                                              help="How to read INPUT (auto: by its type and file name)."),
     no_restore: bool = typer.Option(False, "--no-restore", help="Only check: no restored text, edits or copies."),
@@ -161,7 +161,7 @@ def batch(
                        min_confidence=min_confidence, lexicons=lexicons, spun_only=restore_spun_only)
         if engine.value == "local":  # (dask's workers are its cluster's, wherever they are)
             jobs = _workers(jobs, quiet)
-        summary = run_batch(input, out, opts, kind=input_format.value, glob=glob, jobs=jobs, engine=engine.value,
+        summary = run_batch(input, out, opts, kind=input_format.value, glob=_globs(glob), jobs=jobs, engine=engine.value,
                             scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,
                             progress=progress, note=lambda m: _note(m, quiet))
     except InputError as e:

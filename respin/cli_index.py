@@ -15,7 +15,7 @@ from typing import List
 
 import typer
 
-from .cli import _given, _size
+from .cli import _given, _globs, _size
 from .io import DEFAULT_MAX_BYTES, InputError, not_found
 
 EPILOG_INDEX = "Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM)."
@@ -153,7 +153,7 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
 
 def _common_options():
     return dict(
-        glob=typer.Option("*.txt", "--glob", metavar="PATTERN", help="File pattern when walking folders, recursively; letter case is ignored (*.txt also finds .TXT files); alternatives in braces: '*.{txt,tex}'."),
+        glob=typer.Option(["*.txt"], "--glob", metavar="PATTERN", help="File pattern when walking folders, recursively; letter case is ignored (*.txt also finds .TXT files); alternatives in braces, '*.{txt,tex}', or --glob again."),
         text_field=typer.Option("text", "--text-field", metavar="NAME", help="JSONL: field holding the text."),
         id_field=typer.Option("id", "--id-field", metavar="NAME",
                               help="JSONL: field holding the document id (records without one: FILE:LINE)."),
@@ -170,7 +170,7 @@ def build(
     force: bool = typer.Option(False, "--force", help="Replace INDEX if it exists (once the new index is "
                                                       "complete: until then, and if the build fails or is "
                                                       "interrupted, INDEX stays as it was)."),
-    glob: str = _OPT["glob"],
+    glob: List[str] = _OPT["glob"],
     text_field: str = _OPT["text_field"],
     id_field: str = _OPT["id_field"],
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
@@ -204,7 +204,7 @@ def build(
                 raise InputError(not_found("input", p))
             if Path(p).is_file() and Path(out).is_file() and os.path.samefile(p, out):  # --force replaces INDEX
                 raise InputError(f"refusing to overwrite the input file with the index: {out}")
-            if replacing and Path(p).is_dir() and _read_from(Path(target), Path(p), glob):
+            if replacing and Path(p).is_dir() and _read_from(Path(target), Path(p), _globs(glob)):
                 raise InputError(f"refusing to overwrite one of the files of {p} with the index: {out}")
         sweep_temps(target)  # (left by builds killed outright: SIGKILL, a crash)
         if replacing:
@@ -213,7 +213,7 @@ def build(
             try:
                 with SourceIndex.build(at, (), overwrite=force) as idx:
                     try:
-                        _add(idx, inputs, glob=glob, text_field=text_field, id_field=id_field, max_size=max_size,
+                        _add(idx, inputs, glob=_globs(glob), text_field=text_field, id_field=id_field, max_size=max_size,
                              replace=False, quiet=quiet, what="index build", target=target if replacing else None)
                     except BaseException:
                         # Whatever stopped it (a bad first input, as a typo; an internal error; Ctrl-C)
@@ -253,7 +253,7 @@ def add(
     inputs: List[str] = typer.Argument(..., metavar="INPUT...", callback=_given, help=_INPUTS_HELP),
     replace: bool = typer.Option(False, "--replace", help="Update documents whose id is already indexed "
                                                           "(default: skip them)."),
-    glob: str = _OPT["glob"],
+    glob: List[str] = _OPT["glob"],
     text_field: str = _OPT["text_field"],
     id_field: str = _OPT["id_field"],
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
@@ -276,7 +276,7 @@ def add(
 
     try:
         with _sigterm_as_interrupt(), SourceIndex.open(index) as idx:
-            _add(idx, inputs, glob=glob, text_field=text_field, id_field=id_field, max_size=max_size,
+            _add(idx, inputs, glob=_globs(glob), text_field=text_field, id_field=id_field, max_size=max_size,
                  replace=replace, quiet=quiet, what="index add")
     except InputError as e:
         raise _fail(str(e))
