@@ -953,12 +953,15 @@ def spin(
     rate: float = typer.Option(0.35, "--rate", "-r", min=0.0, max=1.0, callback=_number,
                                help="Probability that an eligible word is swapped."),
     style: SpinStyle = typer.Option(SpinStyle.aggressive, "--style",
-                                    help="aggressive: swaps inside names, phrases, digits, abbreviation glitches "
-                                         "(like seeds/003); conservative: leaves names, quotes and numbers alone; "
-                                         "crude: also swaps function words and absurd senses."),
+                                    help="aggressive: swaps inside names, phrase patterns, number words to digits, "
+                                         "abbreviation glitches (like seeds/003); conservative: leaves capitalised "
+                                         "words, quotes and numbers alone, at 0.6 x --rate; crude: no names, phrase "
+                                         "patterns or digits, but function words (the -> a) and absurd senses."),
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same output)."),
     truth: Optional[str] = typer.Option(None, "--truth", metavar="FILE", callback=_given,
-                                        help="Write the swaps (JSON: offsets, original, spun) to FILE."),
+                                        help="Write the swaps to FILE as JSON: {text, swaps: [{start, end, "
+                                             "original, spun, kind}]}, start/end character offsets into the spun "
+                                             "text; kind: word, phrase, number, abbrev or function."),
     format: SpinFormat = typer.Option(SpinFormat.text, "--format", "-f", help="text: the spun text; json: text and swaps."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the spun text to FILE (atomically)."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
@@ -966,7 +969,7 @@ def spin(
 ):
     """Simulate an article spinner: make labelled spun text from clean text.
 
-    For training and red-teaming. The swaps written by --truth say exactly which spans of the spun text replaced which original words.
+    For training and red-teaming. The swaps written by --truth say exactly which spans of the spun text replaced which original words. Web addresses and Markdown code are never spun (check and restore never judge code).
 
     Example:
 
@@ -979,6 +982,9 @@ def spin(
     from .spin import spin as do_spin
 
     try:
+        if truth == "-":  # (it wrote a file named "-"; standard output carries the spun text)
+            raise InputError("--truth - : give a file (standard output carries the spun text; "
+                             "--format json writes text and swaps there)")
         if truth and output and _same_path(truth, output):  # one would overwrite the other
             raise InputError(f"--truth and --output name the same file: {output}")
         text = _read_noted(path, max_size, False)

@@ -53,7 +53,7 @@ import weakref
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 
-from .tokenize import NUM, PUNCT, Document, normalize, split_lines
+from .tokenize import NUM, PUNCT, Document, code_regions, normalize, split_lines
 
 STYLES = ("aggressive", "conservative", "crude")
 LINKS = {"any": 3, "wordnet": 1, "moby": 2}
@@ -640,7 +640,9 @@ def spin(text: str, *, rate: float = 0.35, style: str = "aggressive", seed: int 
             if toks[j].kind != PUNCT:
                 sentence_start.add(j)
                 break
-    urls = _Ranges(_spans(_URL_RE, text))
+    # Addresses, and Markdown code (which check and restore never judge: swaps there would
+    # count as missed in --truth; a review), are never spun.
+    urls = _Ranges(sorted(_spans(_URL_RE, text) + code_regions(text)))
     quotes = _Ranges(_quote_spans(text)) if conservative else None
     protected = _protected_names(toks, lex) if not conservative else set()
     # Capitalised words seen inside sentences are names; at a sentence start they are left

@@ -320,3 +320,29 @@ def test_folder_texts(tmp_path):
     assert list(corpora.folder_texts(tmp_path, "*.md")) == ["Not matched."]
     with pytest.raises(FileNotFoundError):
         corpora.folder_texts(tmp_path / "nope")
+
+
+def test_markdown_code_is_never_spun():
+    """spin rewrote fenced blocks, inline code and a fence's tag ("~~~python" -> "~~~snake"),
+    which check and restore never judge: --truth counted them as missed swaps (a review)."""
+    from respin.spin import spin
+    from respin.tokenize import code_regions
+    text = ("The council said on Monday that the new budget would pay for the roads and the schools.\n\n"
+            "```sql\nSELECT region, SUM(amount) AS total FROM sales GROUP BY region;\n```\n\n"
+            "Run `make clean build` first, the officials said, and then the report will show the totals.\n"
+            "~~~python\nimport requests\nprint(requests.get(url).status_code)\n~~~\n")
+    code = [text[a:b] for a, b in code_regions(text)]
+    assert len(code) == 3
+    for seed in range(5):
+        result = spin(text, rate=1.0, style="aggressive", seed=seed)
+        assert result.swaps and result.text != text
+        for block in code:
+            assert block in result.text, (seed, block)
+
+
+def test_truth_to_standard_output_is_refused(cli, tmp_path, monkeypatch):
+    """`--truth -` wrote a file named "-" (a review)."""
+    from conftest import SEEDS_DIR, assert_user_error
+    monkeypatch.chdir(tmp_path)
+    assert_user_error(cli("spin", SEEDS_DIR / "000_e72a5ed2cbd8b2e3.txt", "--truth", "-"), "--truth -")
+    assert not (tmp_path / "-").exists()
