@@ -535,6 +535,13 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
             # The sentence's first words dropped: the next word takes the source's capital
             # ("Trump is furious at" for "Furious at" gives "Furious at", not "furious at").
             end, new = A[g.a2].end, B[g.b1].text
+        elif (g.a2 < g.sa[1] and g.b1 < g.sb[1] and end == A[g.a2 - 1].end and A[g.a2].text[:1].islower()
+              and B[g.b1].text[:1].isupper() and A[g.a2].text.lower() == B[g.b1].text.lower()
+              and not has_line_break(text[end:A[g.a2].start])):
+            # The rest of a name a spinner grew into a phrase ("Egg white" for White, "Royal
+            # court" for Court): dropping its word, the name's gets the source's capital back
+            # ("Egg white Theatre" against "White House" gave "white House"; a review).
+            end, new = A[g.a2].end, new + text[A[g.a2 - 1].end:A[g.a2].start] + B[g.b1].text
     if start == end and new and _is_markup(new, stext, B[g.b1].start if g.b1 < len(B) else len(stext)):
         new = ""  # a tag or entity of the source's (HTML) inserted into the input: its markup, not words
     # The source's line breaks are its layout, not the input's: a space in the input, or

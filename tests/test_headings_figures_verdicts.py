@@ -194,3 +194,15 @@ def test_a_figure_in_a_title_case_heading_is_restored_with_a_capital():
             "Friday. Officials mentioned the navy support would continue, the White Home mentioned.\n")
     edits = {e.spun: e.restored for e in respin.restore(text, min_confidence=0.01).edits}
     assert edits.get("2") == "Two"
+
+
+def test_a_name_grown_into_a_phrase_gets_its_capital_back_from_the_source():
+    """"Egg white Theatre" against "White House" came back "white House", and "Supreme Royal
+    court" "Supreme court" (a red-teaming review): the name's word takes the source's capital."""
+    source = "The White House said on Monday that the Supreme Court would hear the case.\n"
+    spun = "The Egg white Theatre said on Monday that the Supreme Royal court would hear the case.\n"
+    r = respin.restore(spun, source=source)
+    assert r.text == source and respin.apply_edits(spun, r.edits) == source
+    # A word the copy writes in lower case on its own, with nothing dropped before it, stays.
+    copy = source.replace("Supreme Court", "Supreme court")
+    assert "Supreme court" in respin.restore(copy, source=source).text
