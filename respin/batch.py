@@ -567,9 +567,7 @@ def _pattern_match(rel: str, name: str, pattern: str) -> bool:
     ``/`` is the file name's, one with is matched against the path's last parts, a ``**``
     part standing for any number of folders, none included (``**/*.txt`` takes the top
     folder's files too); the case of letters does not matter (``ARTICLE.TXT``)."""
-    from .io import name_matches, rel_matches
-    if "/" not in pattern:
-        return name_matches(name, pattern)
+    from .io import rel_matches
     return rel_matches(tuple(rel.split("/")), pattern)
 
 

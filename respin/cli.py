@@ -299,8 +299,8 @@ def _argument_text(arg: str) -> str:
 
 
 def _globs(values: list[str]) -> str:
-    """Option callback: --glob given more than once is one pattern of alternatives (it kept
-    the last, saying nothing; a review): ``--glob '*.tex' --glob '*.txt'`` is ``{*.tex,*.txt}``."""
+    """--glob's values as one pattern: given more than once, its alternatives (it kept the
+    last, saying nothing; a review): ``--glob '*.tex' --glob '*.txt'`` is ``{*.tex,*.txt}``."""
     values = list(values or ["*.txt"])
     return values[0] if len(values) == 1 else "{" + ",".join(values) + "}"
 

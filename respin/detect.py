@@ -463,7 +463,7 @@ class RowContext:
             return True
         start = self.lines.line_span(end - 1)[0]
         words = _LETTERS.findall(text[start:end])  # a title's words, "Harbour News": no sentence's
-        return bool(words) and all(w[:1].isupper() or w in _HEADING_SMALL for w in words)
+        return bool(words) and _titled(words)
 
 
 # The small words a Title-Case heading leaves in lower case ("Talks on the Future of Gas").
@@ -486,8 +486,11 @@ def _heading(line: str) -> bool:
     words = _LETTERS.findall(line)
     if line.isupper():
         return sum(len(w) > 1 for w in words) >= 2
-    if sum(w[:1].isupper() for w in words) < 4:
-        return False
+    return sum(w[:1].isupper() for w in words) >= 4 and _titled(words)
+
+
+def _titled(words: list[str]) -> bool:
+    """Whether every word is capitalised but the small words a title leaves in lower case."""
     return all(w[:1].isupper() or w in _HEADING_SMALL for w in words)
 
 

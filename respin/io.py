@@ -600,8 +600,6 @@ def name_matches(name: str, pattern: str) -> bool:
 
 
 _BRACES = re.compile(r"\{([^{}]*,[^{}]*)\}")
-
-
 _MAX_ALTERNATIVES = 256
 
 

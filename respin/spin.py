@@ -642,7 +642,7 @@ def spin(text: str, *, rate: float = 0.35, style: str = "aggressive", seed: int 
                 break
     # Addresses, and Markdown code (which check and restore never judge: swaps there would
     # count as missed in --truth; a review), are never spun.
-    urls = _Ranges(sorted(_spans(_URL_RE, text) + code_regions(text)))
+    urls = _Ranges(_spans(_URL_RE, text) + code_regions(text))
     quotes = _Ranges(_quote_spans(text)) if conservative else None
     protected = _protected_names(toks, lex) if not conservative else set()
     # Capitalised words seen inside sentences are names; at a sentence start they are left

@@ -183,13 +183,13 @@ def _figures(phrase: str, context: str | None) -> set[int]:
     tokens = list(_FRAME_WORD.finditer(phrase))
     frame = [x.group() for x in tokens]
     index = {x.start(): j for j, x in enumerate(tokens)}  # a digit is one token either way
-    digits = [(k, index[x.start()]) for k, x in enumerate(_WORD.finditer(phrase)) if x.group() in _NUMBERS]
-    if not digits:
+    found = [(k, x) for k, x in enumerate(_WORD.finditer(phrase)) if x.group() in _NUMBERS]
+    if not found:
         return set()
+    digits = [(k, index[x.start()]) for k, x in found]
     # A digit stuck to letters is part of a name ("G7", "3D", "MP3"): never a number word
     # ("the Gseven meeting"; a re-test review).
-    glued = {k for k, x in enumerate(_WORD.finditer(phrase)) if x.group() in _NUMBERS
-             and (phrase[x.start() - 1:x.start()].isalnum() or phrase[x.end():x.end() + 1].isalnum())}
+    glued = {k for k, x in found if phrase[x.start() - 1:x.start()].isalnum() or phrase[x.end():x.end() + 1].isalnum()}
     at = 0
     if context:
         words = _FRAME_WORD.findall(context)

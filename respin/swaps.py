@@ -117,8 +117,8 @@ class SwapLexicon:
         ("cross-endorsement" for cross-validation, "k-implies" for k-means), seen twice or
         more so (once is an alignment's noise as often: "cross-correlation" for X-ray); not
         an original that only spells it otherwise, is a part of it ("feed-forward" for
-        feedforward) or the same parts reordered ("effects-side"). Which of them are English is for :func:`respin.detect.lexicon_findings`
-        to tell, which has the model.
+        feedforward) or the same parts reordered ("effects-side"). Which of them are English
+        is for :func:`respin.detect.lexicon_findings` to tell, which has the model.
 
         >>> lex = SwapLexicon(); lex.add("k-implies", "k-means", 3); lex.add("feed-forward", "feedforward", 5)
         >>> lex.add("cross-correlation", "x-ray", 2); lex.add("np-difficult", "np-hard")
@@ -130,11 +130,11 @@ class SwapLexicon:
             if len(s) != 1 or not _COMPOUND_WORD.fullmatch(s[0]):
                 continue
             parts = tuple(s[0].split("-"))
-            shared, seen = set(), 0
+            own, shared, seen = set(parts), set(), 0
             for o, c in d.items():  # the originals shaped so: a part kept, one swapped
                 words = set("-".join(o).replace(" ", "-").split("-"))
-                if words & set(parts) and words - set(parts) and set(parts) - words:
-                    shared |= words & set(parts)
+                if words & own and words - own and own - words:
+                    shared |= words & own
                     seen += c
             if seen >= 2:
                 out.append((s[0], parts, frozenset(shared)))
