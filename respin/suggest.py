@@ -108,14 +108,18 @@ def _context(phrase: list[str], context: str | None) -> tuple[tuple[str, ...], s
 def _in_capitals(line: str) -> bool:
     """Whether a figure's number word is written in capitals in ``line`` (the phrase's
     context where given, else the phrase): its words in capitals, two or more ("4 U.S.
-    SOLDIERS"), or one long enough to be no acronym ("4 SOLDIERS"; "2 NATO" -> "two NATO").
+    SOLDIERS"), or one long enough to be no acronym ("4 SOLDIERS"; "2 NATO" -> "two NATO"),
+    or a function word no acronym spells ("THE 2" -> "THE TWO").
 
-    >>> [_in_capitals(x) for x in ("4 U.S. SOLDIERS", "4 SOLDIERS", "2 NATO", "2 NATO allies")]
-    [True, True, False, False]
+    >>> [_in_capitals(x) for x in ("4 U.S. SOLDIERS", "4 SOLDIERS", "2 NATO", "2 NATO allies", "THE 2")]
+    [True, True, False, False, True]
     """
+    from .evidence import STOPWORDS
+
     words = [w for w in line.split() if any(c.isalpha() for c in w)]
     letters = "".join(c for w in words for c in w if c.isalpha())
-    return letters.isupper() and (len(words) >= 2 or len(letters) > 5)
+    return letters.isupper() and (len(words) >= 2 or len(letters) > 5
+                                  or (len(letters) >= 3 and letters.lower() in STOPWORDS))
 
 
 def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), model=None) -> list[tuple[str, float]]:

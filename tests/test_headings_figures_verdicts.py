@@ -186,6 +186,9 @@ def test_a_headline_under_a_kicker_is_a_heading_and_figures_follow_the_context()
     assert respin.originals("4 U.S. SOLDIERS", k=1)[0][0] == "FOUR U.S. SOLDIERS"
     # (A phrase in lower case stays so, whatever its line: a re-test review.)
     assert respin.originals("4 soldiers", "4 SOLDIERS KILLED IN BORDER BLAST", k=1)[0][0] == "four soldiers"
+    # A function word in capitals spells no acronym: "THE 2" gave "THE two" (stop 27's note).
+    assert respin.originals("THE 2", k=1)[0][0] == "THE TWO"
+    assert respin.originals("2 NATO", k=1)[0][0] == "two NATO"
 
 
 def test_a_figure_in_a_title_case_heading_is_restored_with_a_capital():
