@@ -50,7 +50,7 @@ from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, decode, display_path, not_found,
+from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, Terminated, decode, display_path, not_found,
                  is_batch_output, isatty, legacy_note, reads_as_check_report, not_regular, os_reason, read_stream, read_text,
                  remove_tree,
                  skip_batch_outputs, make_dirs, starts_marked, utf8_stream, walk, write_atomic, READ_ERRORS,
@@ -1565,12 +1565,8 @@ def _hash64(value) -> int:
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
 
 
-class _Stop(KeyboardInterrupt):
-    """SIGTERM: stop like Ctrl-C (flush what is done), exit 128 + 15."""
-
-
 class _Signals:
-    """SIGINT/SIGTERM raise KeyboardInterrupt/_Stop, except inside ``with guard:`` (writing a
+    """SIGINT/SIGTERM raise KeyboardInterrupt/:class:`~respin.io.Terminated`, except inside ``with guard:`` (writing a
     chunk's results and forgetting its future), where they wait for the block to end: an
     interrupt never leaves a chunk half written, or written and still pending."""
 
@@ -1598,7 +1594,7 @@ class _Signals:
 
     @staticmethod
     def _raise(signum):
-        raise _Stop() if signum == signal.SIGTERM else KeyboardInterrupt()
+        raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
     def __enter__(self):
         self.critical = True

@@ -169,14 +169,14 @@ def batch(
     except ModelError as e:
         raise _fail(str(e))
     except KeyboardInterrupt as e:
-        from .batch import _Stop
+        from .io import interrupted_status
         done = getattr(e, "summary", None)
         if done is not None:
             _note(done.line(), quiet)
             if (line := done.duplicate_line()) is not None:
                 _note(line, quiet)
         _note("interrupted: the results so far are saved; continue with --resume")  # (also with -q, as check)
-        raise typer.Exit(143 if isinstance(e, _Stop) else 130)
+        raise typer.Exit(interrupted_status(e))
     _note(summary.line() + f"; results in {out.rstrip('/')}/results.jsonl", quiet)
     if (line := summary.duplicate_line()) is not None:
         _note(line, quiet)

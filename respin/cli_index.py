@@ -16,7 +16,7 @@ from typing import List
 import typer
 
 from .cli import _given, _globs, _size
-from .io import DEFAULT_MAX_BYTES, InputError, not_found
+from .io import DEFAULT_MAX_BYTES, InputError, Terminated, interrupted_status, not_found
 
 EPILOG_INDEX = "Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM)."
 
@@ -58,20 +58,16 @@ _INPUTS_HELP = ("Folders (files matching --glob, and the same with .gz, recursiv
                 "single text files (id = the path as given).")
 
 
-class _Terminated(KeyboardInterrupt):
-    """SIGTERM (timeout, docker stop, systemd): stop as Ctrl-C does, exit 128 + 15."""
-
-
 @contextlib.contextmanager
 def _sigterm_as_interrupt():
-    """SIGTERM raises :class:`_Terminated` inside the block: a build cleans up after itself
+    """SIGTERM raises :class:`~respin.io.Terminated` inside the block: a build cleans up after itself
     (its temporary index) as it does for Ctrl-C, where the default action would just end it."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def handler(signum, frame):
-        raise _Terminated()
+        raise Terminated()
 
     old = signal.signal(signal.SIGTERM, handler)
     try:
@@ -109,7 +105,7 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
     except KeyboardInterrupt as e:
         if bar is not None:
             bar.close()
-        code = 143 if isinstance(e, _Terminated) else 130
+        code = interrupted_status(e)
         if target is not None:
             _note(f"interrupted: {target} is unchanged")  # (also with -q: one line, as check says it)
         elif what == "index build" and idx._empty():  # (build removes it)

@@ -35,6 +35,21 @@ class InputError(Exception):
     file ({why}): PATH``, the reason in :func:`os_reason`'s words."""
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a timeout, docker stop, systemd) in ``batch`` and ``index build/add``: they
+    stop as for Ctrl-C (saving what is done, cleaning up after themselves), then exit
+    :func:`interrupted_status`'s 143 (128 + 15) instead of 130."""
+
+
+def interrupted_status(e: KeyboardInterrupt) -> int:
+    """The exit status of a command stopped by ``e``: 143 for SIGTERM, 130 for Ctrl-C.
+
+    >>> interrupted_status(Terminated()), interrupted_status(KeyboardInterrupt())
+    (143, 130)
+    """
+    return 143 if isinstance(e, Terminated) else 130
+
+
 def not_found(what: str, path) -> str:
     """The message for a ``path`` that is not there: ``{what} not found: PATH``, or what it is
     instead, a symbolic link to nothing or in a loop (a loop was "not found"; a review).
