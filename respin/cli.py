@@ -180,6 +180,12 @@ def _load_noted(path: str, max_size: int, quiet: bool, what: str = "input"):
     return loaded
 
 
+def _to_file(output: Optional[str]) -> bool:
+    """Whether ``-o output`` writes a file (regular, or one to create), not standard output
+    or a device (/dev/stdout): a file written keeps its input's byte-order mark."""
+    return output not in (None, "-") and not_regular(output, descriptors=True) in (None, BROKEN_LINK)
+
+
 def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> bool:
     """Write ``text`` to ``output`` (atomically) or standard output; False when standard
     output's reader has gone away (a broken pipe), True otherwise."""
@@ -668,14 +674,12 @@ def restore(
         result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons,
                                 copies=copies or None)
         src_name = found.doc_id if found is not None else source
-        # (A mark in a file written, not on standard output or a device: /dev/stdout.)
-        to_file = output not in (None, "-") and not_regular(output, descriptors=True) in (None, BROKEN_LINK)
         # (A diff's header quotes a name that is not UTF-8 as GNU diff does, "bad\\377.txt", which
         # patch and git apply read: it takes the name as given, not as shown.)
         _emit(render_restore(path if format.value == "diff" else display_path(path),
                              None if src_name is None else display_path(src_name), result,
                              format.value, [display_path(c) for c in copy] if copies else None,
-                             bom=loaded.encoding == "utf-8-sig", marked=to_file and loaded.encoding in MARKED),
+                             bom=loaded.encoding == "utf-8-sig", marked=_to_file(output) and loaded.encoding in MARKED),
               output, reads)
     except InputError as e:
         raise _fail(str(e))
@@ -987,11 +991,16 @@ def spin(
                              "--format json writes text and swaps there)")
         if truth and output and _same_path(truth, output):  # one would overwrite the other
             raise InputError(f"--truth and --output name the same file: {output}")
-        text = _read_noted(path, max_size, False)
+        loaded = _load_noted(path, max_size, False)
+        text = loaded.text
         if not text.strip():  # as restore says it: an empty output is not a silent success
             _note("input is empty: nothing to spin")
         result = do_spin(text, rate=rate, style=style.value, seed=seed, lexicon=default().lexicon)
         body = result.text if format is SpinFormat.text else json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
+        # A file written keeps the input's byte-order mark, as restore's does (Windows tools
+        # read UTF-8 without one as their code page); --truth's offsets are the text's, without it.
+        if format is SpinFormat.text and loaded.encoding in MARKED and _to_file(output):
+            body = "\ufeff" + body
         if truth:
             write_atomic(truth, json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n", inputs=(path,))
         _emit(body, output, (path,))

@@ -805,3 +805,21 @@ def test_an_argument_starting_with_ff_fe_is_no_utf16(cli):
     """Bytes FF FE at the start of a non-UTF-8 argument were read as a UTF-16 mark (garbage)."""
     ran = cli("suggest", "\udcff\udcfeWhite Home", "-k", "1")
     assert ran.code == 0 and ran.out.splitlines()[0] == "\u00ff\u00feWhite Home"
+
+
+def test_spin_to_a_file_keeps_the_byte_order_mark(cli, tmp_path):
+    """`spin -o` dropped the input's UTF-8 mark, which `restore -o` keeps (stop 27's note):
+    a Windows tool then read the spun file as its code page. Standard output and the truth
+    file's offsets are the text's, without a mark."""
+    f = tmp_path / "bom.txt"
+    text = "The president said the two leaders met at the White House on Monday to discuss military aid.\n"
+    f.write_bytes(codecs.BOM_UTF8 + text.encode("utf-8"))
+    out = tmp_path / "spun.txt"
+    ran = cli("spin", f, "--seed", "1", "--rate", "0.9", "-o", out, "--truth", tmp_path / "truth.json")
+    assert ran.code == 0
+    data = out.read_bytes()
+    assert data.startswith(codecs.BOM_UTF8) and not data[3:].startswith(codecs.BOM_UTF8)
+    spun = data[3:].decode("utf-8")
+    assert spun == cli("spin", f, "--seed", "1", "--rate", "0.9").out  # the same text on standard output, unmarked
+    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
+    assert truth["swaps"] and all(spun[s["start"]:s["end"]] == s["spun"] for s in truth["swaps"])
