@@ -442,6 +442,15 @@ class RowContext:
         self.lines = LineIndex(text)
         self.initial, self.sentence_starts = _sentence_initials(doc)
         self.headings: dict[int, bool] = {}  # line start -> whether it is a heading (kept)
+        # A word that opens a line of a hard-wrapped paragraph is no sentence's first, however
+        # the splitter read the break: "the\nWhite Home" is a name, not "Home" alone (stop 27).
+        starts = doc.token_starts
+        self.initial = {k for k in self.initial if not self._wraps(int(starts[k]))}
+
+    def _wraps(self, pos: int) -> bool:
+        """Whether ``pos`` is the first word of a line that goes on a hard-wrapped paragraph."""
+        lo = self.lines.line_span(pos)[0]
+        return lo > 0 and not self.text[lo:pos].strip() and not self._starts_block(lo)
 
     def heading(self, pos: int) -> bool:
         """Whether the line holding ``pos`` is written as a heading (:func:`_heading`)."""
@@ -463,7 +472,8 @@ class RowContext:
             return True
         start = self.lines.line_span(end - 1)[0]
         words = _LETTERS.findall(text[start:end])  # a title's words, "Harbour News": no sentence's
-        return bool(words) and _titled(words)
+        # (A line of no words, a fence or a rule "---", ends a block; a line "of the" is no title.)
+        return not words or (any(w[:1].isupper() for w in words) and _titled(words))
 
 
 # The small words a Title-Case heading leaves in lower case ("Talks on the Future of Gas").
@@ -546,6 +556,13 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
                     continue
         spans.append([k0, k1])
     out = []
+
+    def in_name(k: int) -> bool:
+        # A capitalised word inside a sentence, not in a heading, is part of a name, which a
+        # function word never is: Moby links ministry~they, and "Protection Ministry
+        # mentioned" was suggested as "Protection They mentioned".
+        return texts[k][:1].isupper() and k not in initial and not context.heading(starts[k])
+
     first = [starts[k0] for k0, _ in spans]
     chosen: dict = {}  # span -> the joint choice of its flagged words (two or more)
     if joint is not None:
@@ -567,15 +584,19 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
             r, conf = one
             prefix, suffix = text[start:r.start], text[r.end:end]
             case = _case_of(r.text)
+            named = in_name(r.token)
             for c, gain in r.candidates[:max_suggestions]:
-                if gain > 0:
+                if gain > 0 and not (named and c in STOPWORDS):
                     x = prefix + case(c) + suffix
                     if x not in sugg and x.lower() != low:
                         sugg.append(x)
             kind = SYNONYM
         else:  # one joint suggestion: flagged words replaced by their best candidates together
-            parts, probs = [], []
             choice = chosen.get((k0, k1))
+            if choice is not None and any(c in STOPWORDS and in_name(k) for c, k in
+                                          zip(choice, [k for k in range(k0, k1 + 1) if k in flagged])):
+                choice = None  # (chosen with a function word in a name: each word's own best instead)
+            parts, probs = [], []
             for k in range(k0, k1 + 1):
                 if k > k0:  # words one space apart: a hard-wrapped text's " \n" (read as two
                     sep = text[ends[k - 1]:starts[k]]  # spaces by unwrap) is not the suggestion's
@@ -588,7 +609,7 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
                         best = choice[len(probs) - 1]
                     else:
                         c = got[0].candidates[:1]
-                        if c and c[0][1] > 0:
+                        if c and c[0][1] > 0 and not (c[0][0] in STOPWORDS and in_name(k)):
                             best = c[0][0]
                 parts.append(_match_case(best, texts[k]) if best is not None else texts[k])
             x = "".join(parts)

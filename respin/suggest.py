@@ -39,6 +39,7 @@ import re
 
 from .decode import _NUMBERS, USER_LEXICON_WEIGHT, _figure_context
 from .detect import _match_case
+from .evidence import STOPWORDS
 
 ALPHA = 0.5        # weight of each word's unigram log-probability taken out of the score
 CHANGE_COST = 1.5  # log10 cost of each word changed (a spinner keeps most words)
@@ -114,8 +115,6 @@ def _in_capitals(line: str) -> bool:
     >>> [_in_capitals(x) for x in ("4 U.S. SOLDIERS", "4 SOLDIERS", "2 NATO", "2 NATO allies", "THE 2")]
     [True, True, False, False, True]
     """
-    from .evidence import STOPWORDS
-
     words = [w for w in line.split() if any(c.isalpha() for c in w)]
     letters = "".join(c for w in words for c in w if c.isalpha())
     return letters.isupper() and (len(words) >= 2 or len(letters) > 5
@@ -147,7 +146,12 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     low = _lower(base)
     scored = _search(low, *_context(words, context), m.lexicon, m.lm, lexicons_arg(lexicons, m.path),
                      _figures(phrase, context))
-    scored = [(t, s) for t, s in scored if t != low]
+    # A capitalised word after the phrase's first is a name's, which a function word never
+    # is (Moby links ministry~they: "Protection Ministry" -> "Protection They"); a phrase in
+    # capitals may be a headline's, whose pronouns are capitals too.
+    named = [i for i, w in enumerate(base) if i and w[:1].isupper()] if not phrase.isupper() else []
+    scored = [(t, s) for t, s in scored if t != low
+              and not (named and len(t) == len(low) and any(t[i] in STOPWORDS and t[i] != low[i] for i in named))]
     if not scored:
         return []
     top = scored[0][1]
