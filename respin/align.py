@@ -1269,7 +1269,9 @@ def _fact_changed(a: list[Token], b: list[Token], lexicon=None, opening: bool = 
     other values inside a block ("consists of $15" for "includes $12"), a month or weekday
     for another ("December 1" for "November 17", "Saturday" for "Friday"), or one name for
     another (two capitalised words the thesaurus does not know, "Nevada" for "Arizona"; not
-    where they start a sentence, ``opening``).
+    where they start a sentence, ``opening``), or a word for its opposite ("fall" for
+    "rise", "men" for "women", "south" for "north": WordNet's antonyms, which no spinner
+    writes, :meth:`respin.lexicon.Lexicon.opposites`).
 
     >>> from respin.tokenize import tokenize
     >>> from respin.lexicon import default_lexicon
@@ -1282,6 +1284,8 @@ def _fact_changed(a: list[Token], b: list[Token], lexicon=None, opening: bool = 
     True
     >>> lex is None or not _fact_changed(tokenize("Cellphones"), tokenize("Smartphones"), lex, opening=True)
     True
+    >>> lex is None or [_fact_changed(tokenize(x), tokenize(y), lex) for x, y in [("to rise", "to fall"), ("navy", "military")]] == [True, False]
+    True
     """
     fa, fb = _figures_in(a), _figures_in(b)
     if fa and fb and sorted(fa) != sorted(fb):
@@ -1289,9 +1293,12 @@ def _fact_changed(a: list[Token], b: list[Token], lexicon=None, opening: bool = 
     ca, cb = _calendar(a), _calendar(b)
     if ca and cb:
         return ca != cb  # ("Mon." for "Monday" is the same day: a spinner's, restored)
+    wa, wb = [t.text for t in a if t.kind != PUNCT], [t.text for t in b if t.kind != PUNCT]
+    if len(wa) == len(wb) and hasattr(lexicon, "opposites") and any(
+            x.lower() != y.lower() and lexicon.opposites(x, y) for x, y in zip(wa, wb)):
+        return True
     if opening:
         return False  # a sentence's first word has its capital from the sentence ("Cellphones are")
-    wa, wb = [t.text for t in a if t.kind != PUNCT], [t.text for t in b if t.kind != PUNCT]
     if len(wa) == len(wb) == 1 and wa[0] != wb[0] and canon(wa[0]) != canon(wb[0]):
         x, y = wa[0], wb[0]
         if x[:1].isupper() and y[:1].isupper() and x[1:2].islower() and y[1:2].islower() and lexicon is not None:

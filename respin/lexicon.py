@@ -35,6 +35,17 @@ WORDNET, MOBY, BOTH = 1, 2, 3
 _RANK = {BOTH: 0, WORDNET: 1, MOBY: 2}
 
 
+def _read_opposites(path: Path | None) -> frozenset[tuple[str, str]]:
+    """The ``word<TAB>word`` pairs of an opposites file (empty if there is none)."""
+    if path is None:
+        return frozenset()
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return frozenset()  # (a model folder built before antonyms.tsv: no opposites known)
+    return frozenset(tuple(line.split("\t", 1)) for line in lines if line and not line.startswith("#") and "\t" in line)
+
+
 class Lexicon:
     """Symmetric synonym links between lower-case words (and phrases), inflection-aware."""
 
@@ -55,6 +66,9 @@ class Lexicon:
         # Per-instance caches (an lru_cache on the method would keep instances alive).
         self.neighbours = lru_cache(maxsize=65536)(self._neighbours)  # type: ignore[method-assign]
         self.phrase_neighbours = lru_cache(maxsize=16384)(self._phrase_neighbours)  # type: ignore[method-assign]
+        # The opposites (antonyms.tsv beside lexicon.npz), read at their first use: None until then.
+        self._opposites_file: Path | None = None
+        self._opposites: frozenset[tuple[str, str]] | None = None
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Lexicon":
@@ -69,7 +83,9 @@ class Lexicon:
         header = [str(x) for x in z["header"]]
         if len(header) < 2 or header[0] != FORMAT or header[1] != str(VERSION):
             raise ValueError(f"{path}: unsupported lexicon header {header!r}")
-        return cls(z)
+        lex = cls(z)
+        lex._opposites_file = Path(path).parent / "antonyms.tsv"
+        return lex
 
     def __contains__(self, word: object) -> bool:
         """True for single words that take part in the lexicon (link or inflection)."""
@@ -246,6 +262,28 @@ class Lexicon:
         """
         ka, kb = self._synonym_key(a), self._synonym_key(b)
         return bool(ka and kb and ka[0] != kb[0] and not ka[1].isdisjoint(kb[1]))
+
+    def opposites(self, a: str, b: str) -> bool:
+        """Whether two words are opposites in some form of each ("rose", "fell"; "women",
+        "men"), by WordNet's antonyms (``antonyms.tsv``, written by
+        :mod:`respin.build_lexicon`); False where the model folder has no such file.
+
+        >>> lex = default_lexicon()
+        >>> lex is None or [lex.opposites(*p) for p in [("rose", "fell"), ("women", "men"), ("said", "stated")]] == [True, True, False]
+        True
+        """
+        table = self._opposites
+        if table is None:
+            table = self._opposites = _read_opposites(self._opposites_file)
+        if not table:
+            return False
+        forms_a, forms_b = self._forms(a), self._forms(b)
+        return any((x, y) in table or (y, x) in table for x in forms_a for y in forms_b)
+
+    def _forms(self, word: str) -> set[str]:
+        """The lower-case word and its lemmas."""
+        w = word.lower()
+        return {w, *(lemma for lemma, _ in self.analyses(w))}
 
     # are_synonyms in parts, for a caller that asks about many pairs of few words and keeps
     # each word's parts (respin.copies._SynonymMemo): the lookups cost more than the answers.

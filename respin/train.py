@@ -357,7 +357,7 @@ def _temp_name(out: Path, name: str) -> Path:
 # What a new model folder takes from the shipped model: the thesaurus table, the restore
 # decoder and its learned swaps, the shipped lexicons, with their licence notices. Training
 # writes the rest (the detector, its candidates, metadata).
-SEEDED_FILES = ("lexicon.npz", "candidates.npz", "decoder.json", "swaps.tsv", "NOTICE.md", "lexicons")
+SEEDED_FILES = ("lexicon.npz", "antonyms.tsv", "candidates.npz", "decoder.json", "swaps.tsv", "NOTICE.md", "lexicons")
 
 
 def _own_texts(corpus, text_field: str, say, said: set) -> list[str]:

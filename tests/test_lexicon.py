@@ -171,3 +171,24 @@ def test_drop_antonyms_rule():
     synsets = [(["grow", "expand"], ["shrink", "contract", "Shrink_Wrap"]), (["knit"], ["unknit"])]
     assert drop_antonyms(links, synsets) == 6  # every member of one synset against the other's
     assert set(links) == {("grow", "expand"), ("expand", "grow"), ("knit", "unknit"), ("unknit", "knit")}
+
+
+def test_opposites_file_rule_and_lookup(tmp_path):
+    """build_lexicon writes the opposites restore --source keeps as changed facts: every
+    member of one antonym synset against the other's, single words, not a pair WordNet links."""
+    from respin.build_lexicon import MOBY as B_MOBY, WORDNET as B_WORDNET, write_opposites
+    from respin.lexicon import _read_opposites
+
+    links = {("knit", "unknit"): B_WORDNET, ("unknit", "knit"): B_WORDNET, ("grow", "shrink"): B_MOBY}
+    synsets = [(["grow", "expand"], ["shrink", "contract", "Shrink_Wrap", "draw_in"]), (["knit"], ["unknit"])]
+    assert write_opposites(tmp_path / "antonyms.tsv", synsets, links) == 4
+    assert _read_opposites(tmp_path / "antonyms.tsv") == {("grow", "shrink"), ("contract", "grow"),
+                                                          ("expand", "shrink"), ("contract", "expand")}
+    assert _read_opposites(tmp_path / "none.tsv") == frozenset()  # (a folder built before the file)
+
+
+def test_shipped_opposites(lex):
+    """In any form of each word, and never a pair of real spinner swaps."""
+    assert lex.opposites("rose", "fell") and lex.opposites("Women", "men") and lex.opposites("north", "south")
+    assert not any(lex.opposites(a, b) for a, b in SPINNER_PAIRS)
+    assert not lex.opposites("ravel", "unravel")
