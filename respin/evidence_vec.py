@@ -480,6 +480,10 @@ def rescore(table: EvidenceTable, rows: list[int], lexicon, tab, limit: int = SU
 # simulator output (BENCHMARKS.md, issue 3): more of them per word did not help; forcing
 # every word to change hurt.
 JOINT_COMBINATIONS = 625   # most combinations scored for one finding (5 words of 3 options and more are trimmed)
+# Most flagged words a joint search takes: a finding's plan is quadratic in them, and a run
+# of hundreds (a text of no sentence ends, "The White Home mentioned " again and again)
+# took minutes. Longer findings take each word's own best candidate. Real ones hold 2-4.
+JOINT_MAX_WORDS = 12
 
 
 def joint_choices(table: EvidenceTable, tab, rows: list[int], options: list[list]) -> list | None:
@@ -488,7 +492,8 @@ def joint_choices(table: EvidenceTable, tab, rows: list[int], options: list[list
     is replaced by (None: it stays), chosen together. The score of a combination is the
     log10 LM window from the first word to two words past the last (as a single word's
     gain, :func:`_local`) plus each replaced word's channel term (:func:`_suggestion_channel`);
-    keeping every word is not a suggestion. None if the rows span two sentences."""
+    keeping every word is not a suggestion. None if the rows span two sentences or are more
+    than :data:`JOINT_MAX_WORDS`."""
     return joint_choices_many(table, tab, [(rows, options)])[0]
 
 
@@ -506,7 +511,8 @@ def joint_choices_many(table: EvidenceTable, tab, groups: list) -> list:
     me = table.ids[rows_a].tolist()  # each word's own LM id: its option "kept"
     first = np.concatenate([[0], np.cumsum(sizes[:-1], dtype=np.int64)])
     across = np.repeat(np.arange(len(groups)), sizes)[sent[:, 0] != np.repeat(sent[first, 0], sizes)]
-    skip = set(across.tolist())  # findings whose rows span two sentences
+    skip = set(across.tolist())  # findings whose rows span two sentences, and the too long
+    skip.update(g for g, n in enumerate(sizes) if n > JOINT_MAX_WORDS)
     bounds, lowered = sent[first].tolist(), table.lowered
     words: list = []  # the windows' words, one after another ("<s>" where the sentence's start is history)
     shapes: dict = {}  # shape -> (findings, window starts in ``words``, their options' LM ids, channel terms)

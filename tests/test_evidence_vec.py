@@ -187,3 +187,24 @@ def test_candidate_table_versions(tmp_path):
     assert v2.get("w00")[0] == words[1:1 + MAX_CANDIDATES] and v2.suggestions("w00") is False
     with pytest.raises(ValueError):
         CandidateTable({**many, "header": np.array(["respin-candidates", "9", "1"])})
+
+
+def test_the_joint_search_leaves_a_very_long_finding_to_each_word(monkeypatch):
+    """A text of no sentence ends ("The White Home mentioned " again and again) made one
+    finding of hundreds of flagged words, whose joint plan is quadratic in them: 200 KB took
+    109 s (a fuzzing review). Longer than JOINT_MAX_WORDS, each word takes its own best."""
+    import respin
+    from respin import evidence_vec
+
+    seen = []
+    plan = evidence_vec._joint_plan
+    monkeypatch.setattr(evidence_vec, "_joint_plan", lambda lens, *a: seen.append(len(lens)) or plan(lens, *a))
+    report = respin.check("The White Home mentioned " * 60)
+    assert max(seen, default=0) <= evidence_vec.JOINT_MAX_WORDS
+    long = max(report.findings, key=lambda f: len(f.text.split()))
+    assert len(long.text.split()) > evidence_vec.JOINT_MAX_WORDS and long.suggestions
+    # (A finding of a few words still goes through it: "White Home" with "mentioned".)
+    seen.clear()
+    respin.check("Officials at the White Home mentioned the plan on Monday, and the navy support "
+                 "would continue, the White Home mentioned.")
+    assert seen
