@@ -40,6 +40,9 @@ ANCHOR_MIN = 0.5
 # Between PARAPHRASE_MIN and ANCHOR_MIN the sentences say the same thing in other words:
 # reported as paraphrased, never edited (respin restores spinning, not rewriting).
 PARAPHRASE_MIN = 0.3
+# How much less similar the next, unused source sentence may be than one already anchored to,
+# and still be taken for a sentence the input repeats (see align).
+_REPEAT_MARGIN = 0.15
 # Words occurring in more than this share of source sentences are too common to index.
 _MAX_DF_SHARE = 0.1
 _CANDIDATES = 6
@@ -264,6 +267,7 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
 
     doc_words = [_words(norms, doc.token_kinds, s) for s in sents]
     pairs, unmatched = [], []
+    anchored: set[int] = set()  # source sentences an input sentence anchored to
     prev_j = -1
     for i, ws in enumerate(doc_words):
         wid = word_ids.setdefault(tuple(ws), len(word_ids))
@@ -332,9 +336,17 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
             s = scored.get(j)
             if s is not None and (s > best or (s == best and j == nxt)):
                 best_j, best = j, s
+        # A sentence the input repeats, whose source gives it twice in slightly different
+        # forms (a glued mark, a word): the second copy goes to the unused next sentence where
+        # that anchors nearly as well, not to the first again (which left the next "missing").
+        if (best_j in anchored and nxt >= 0 and nxt != best_j and nxt not in anchored
+                and scored.get(nxt, 0.0) >= max(ANCHOR_MIN, best - _REPEAT_MARGIN)):
+            best_j, best = nxt, scored[nxt]
         if best >= PARAPHRASE_MIN:
             pairs.append((i, best_j, best))
             copies.use(best_j, best >= ANCHOR_MIN)
+            if best >= ANCHOR_MIN:
+                anchored.add(best_j)
             prev_j = best_j
         else:
             unmatched.append(i)
