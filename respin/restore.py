@@ -171,16 +171,19 @@ def apply_edits(text: str, edits) -> str:
 
 def _edit_of(e) -> Edit:
     """An edit given as a dict (restore's JSON, read back) as an :class:`Edit`; ValueError
-    for one without its four fields."""
+    for one without its four fields, or with fields of other types than the JSON's: offsets
+    are integers (1.9 was cut to 1, "1" taken), texts strings (None failed in str.join)."""
     if not isinstance(e, dict):
         if not isinstance(e, Edit):
             raise TypeError(f"not an edit: {type(e).__name__} (an Edit, or a dict of restore's JSON)")
         return e
-    try:
-        return Edit(int(e["start"]), int(e["end"]), e["spun"], e["restored"], e.get("origin", "source"),
-                    e.get("confidence", 1.0))
-    except (KeyError, TypeError, ValueError) as why:
-        raise ValueError(f"not an edit (start, end, spun, restored): {e!r} ({why})") from None
+    why = [f"no {k}" for k in ("start", "end", "spun", "restored") if k not in e]
+    why += [f"{k} must be an integer" for k in ("start", "end")
+            if k in e and (not isinstance(e[k], int) or isinstance(e[k], bool))]
+    why += [f"{k} must be a string" for k in ("spun", "restored") if k in e and not isinstance(e[k], str)]
+    if why:
+        raise ValueError(f"not an edit (start, end, spun, restored): {e!r} ({'; '.join(why)})")
+    return Edit(e["start"], e["end"], e["spun"], e["restored"], e.get("origin", "source"), e.get("confidence", 1.0))
 
 
 def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:

@@ -547,6 +547,14 @@ def test_apply_edits_replays_the_json_edits_read_back():
     assert respin.apply_edits(spun, edits) == r.text
     with pytest.raises(ValueError, match="not an edit"):
         respin.apply_edits(spun, [{"start": 4}])
+    # Fields of other types than the JSON's: 1.9 was cut to 1, "1" taken, None failed in
+    # str.join with a bare TypeError (a fuzzing review).
+    for bad, why in (({"start": 4.9}, "start must be an integer"), ({"start": "4"}, "start must be an integer"),
+                     ({"start": True}, "start must be an integer"), ({"restored": None}, "restored must be a string"),
+                     ({"spun": 5}, "spun must be a string")):
+        edit = {"start": 4, "end": 8, "spun": "Home", "restored": "House", **bad}
+        with pytest.raises(ValueError, match=why):
+            respin.apply_edits("The Home", [edit])
     with pytest.raises(ValueError, match="does not apply"):
         respin.apply_edits(spun, [{"start": 0, "end": 3, "spun": "An", "restored": "A"}])
 
