@@ -53,7 +53,7 @@ from pathlib import Path, PurePosixPath
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, Terminated, decode, display_path, not_found,
                  is_batch_output, isatty, legacy_note, reads_as_check_report, not_regular, os_reason, read_stream, read_text,
                  remove_tree,
-                 skip_batch_outputs, make_dirs, starts_marked, utf8_stream, walk, write_atomic, READ_ERRORS,
+                 skip_batch_outputs, make_dirs, starts_marked, stdin_bytes, utf8_stream, walk, write_atomic, READ_ERRORS,
                  UTF16_HINT)
 from .io import _over, _size  # one wording of sizes in every message
 
@@ -426,7 +426,7 @@ def _open_binary(path: str):
         if isatty(sys.stdin):  # else a user at a terminal sees nothing happen (as check - says)
             print("respin: reading JSON Lines from standard input, one record a line (end it with Ctrl-D, "
                   "or Ctrl-Z Enter on Windows)", file=sys.stderr)
-        f = sys.stdin.buffer
+        f = stdin_bytes()
         head = f.peek(2)[:2] if hasattr(f, "peek") else b""
     else:
         f = open(path, "rb")
@@ -557,7 +557,7 @@ def iter_jsonl(path: str, max_size: int, stream=None) -> Iterator[tuple]:
             if line.removeprefix(codecs.BOM_UTF8).strip():  # (a byte-order mark alone: a blank line)
                 yield ("json", lineno, None, line, None)
     finally:
-        if f is not sys.stdin.buffer:
+        if f is not getattr(sys.stdin, "buffer", None):
             f.close()
 
 

@@ -118,7 +118,7 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
     if path == "-":
         if isatty(sys.stdin):  # else a user at a terminal sees nothing happen
             print("respin: reading standard input (end it with Ctrl-D, or Ctrl-Z Enter on Windows)", file=sys.stderr)
-        data = read_at_most(sys.stdin.buffer, max_bytes + 1)
+        data = read_at_most(stdin_bytes(), max_bytes + 1)
     else:
         p = Path(path)
         if not p.exists():
@@ -225,6 +225,16 @@ def _over(n: int, limit: int) -> str:
 # UTF-16, UTF-32 text is every other character NUL.
 _WIDE_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
                (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def stdin_bytes():
+    """Standard input's binary stream; InputError where the process was started with it
+    closed (``<&-``: CI runners, daemons), as standard output closed is one ("cannot write
+    output (standard output is closed)"), not an internal error."""
+    stream = getattr(sys.stdin, "buffer", None)
+    if stream is None:
+        raise InputError("cannot read standard input (it is closed)")
+    return stream
 
 
 def isatty(stream) -> bool:

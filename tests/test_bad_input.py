@@ -823,3 +823,18 @@ def test_spin_to_a_file_keeps_the_byte_order_mark(cli, tmp_path):
     assert spun == cli("spin", f, "--seed", "1", "--rate", "0.9").out  # the same text on standard output, unmarked
     truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
     assert truth["swaps"] and all(spun[s["start"]:s["end"]] == s["spun"] for s in truth["swaps"])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="closes file descriptor 0 in the child")
+@pytest.mark.parametrize("argv", [("check", "-"), ("restore", "-"), ("batch", "-", "--out", "{tmp}/out"),
+                                  ("check", "{tmp}/a.txt", "--source", "-")])
+def test_standard_input_closed_is_a_user_error(tmp_path, argv):
+    """`respin check - <&-` (CI runners, daemons) said "internal error: AttributeError", asking
+    for a bug report (a CI review): one line, exit 2, as standard output closed is."""
+    import subprocess
+    (tmp_path / "a.txt").write_text("The White Home mentioned the plan.\n", encoding="utf-8")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    ran = subprocess.run([sys.executable, "-m", "respin", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                         preexec_fn=lambda: os.close(0), timeout=120)
+    assert ran.returncode == 2
+    assert ran.stderr.decode() == "respin: error: cannot read standard input (it is closed)\n"
