@@ -1100,6 +1100,16 @@ def _main(argv: list[str] | None) -> int:
         return rv if isinstance(rv, int) else 0
     except _EXIT as e:
         return e.exit_code
+    except SystemExit as e:
+        # Rich and typer answer a broken pipe under their own output (`respin check --help |
+        # head -1`) with exit 1, which is "spun" for check; as for a command's output, the
+        # reader went away: 0 (a CI review). Rich raises it from the BrokenPipeError; typer
+        # wraps the streams first.
+        from click.utils import PacifyFlushWrapper
+        if e.code == 1 and (isinstance(e.__context__, BrokenPipeError) or isinstance(sys.stdout, PacifyFlushWrapper)):
+            _discard_stdout()
+            return 0
+        raise
     except _CLICK_ERROR as e:
         if isinstance(e, _USAGE) and type(e).__name__ != "NoArgsIsHelpError":
             # One line, as for every other user error: what is wrong and where to look.

@@ -838,3 +838,15 @@ def test_standard_input_closed_is_a_user_error(tmp_path, argv):
                          preexec_fn=lambda: os.close(0), timeout=120)
     assert ran.returncode == 2
     assert ran.stderr.decode() == "respin: error: cannot read standard input (it is closed)\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a POSIX pipe")
+@pytest.mark.parametrize("argv", [("check", "--help"), ("--help",), ("restore", "--help")])
+def test_help_into_a_pipe_closed_early_exits_0(argv):
+    """`respin check --help | head -1` exited 1 ("spun" for check) under set -o pipefail:
+    rich and typer end a broken pipe with exit 1 (a CI review)."""
+    import subprocess
+    p = subprocess.Popen([sys.executable, "-m", "respin", *argv], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    p.stdout.close()  # (before the child, still starting, writes a byte)
+    err = p.stderr.read()
+    assert p.wait(timeout=120) == 0 and b"Traceback" not in err
