@@ -452,7 +452,9 @@ def check(
             raise _fail(str(e))
         raise
     try:
-        if not stream:
+        # (Nothing checked, the run fails below: an empty report, "[]", would read as "nothing
+        # spun" to whatever goes on after exit 2, and -o would replace the last good one.)
+        if not stream and (checked or not skipped):
             _emit(render_check(results, format.value), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
     except InputError as e:
         raise _fail(str(e))
