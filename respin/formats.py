@@ -96,8 +96,14 @@ def _one_line(text: str) -> str:
     return LINE_BREAK_RUN.sub(" ", text) if "\n" in text or "\r" in text else text
 
 
+NOT_SHORT_WORDS = 50  # a text of at least this many words is not called "too short"
+
+
 def summary_line(path: str, r: Report) -> str:
-    verdict = "spun" if r.spun else "not spun" if r.judged else "not judged, too short"
+    # (Not judged: too few words the model can weigh, which a long text of "the the the" or of
+    # figures has too; "too short" said of 20,000 words puzzled a reader.)
+    verdict = ("spun" if r.spun else "not spun" if r.judged
+               else "not judged, too short" if r.words < NOT_SHORT_WORDS else "not judged, too few content words")
     rel = ""
     if r.relation is not None:
         v = r.relation.verdict

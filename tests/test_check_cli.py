@@ -931,3 +931,17 @@ def test_glob_alternatives_may_hold_folders_and_are_not_endless(cli, tmp_path):
     assert ran.code == 0
     assert sorted(os.path.basename(json.loads(x)["path"]) for x in ran.out.splitlines()) == ["a.txt", "b.txt"]
     assert_user_error(cli("check", tmp_path, "--glob", "{a,b}" * 20 + ".txt"), "too many alternatives")
+
+
+def test_a_long_text_with_nothing_to_weigh_is_not_called_too_short(cli, tmp_path):
+    """20,000 words of "the" were "not judged, too short" (a CI review); the line still
+    reads as a check report, so a later walk of the folder skips it."""
+    from respin.io import is_check_report
+    (tmp_path / "the.txt").write_text("the " * 2000 + "\n", encoding="utf-8")
+    (tmp_path / "hi.txt").write_text("Hi there.\n", encoding="utf-8")
+    ran = cli("check", tmp_path / "the.txt", tmp_path / "hi.txt")
+    lines = ran.out.splitlines()
+    assert ran.code == 0 and "the.txt: not judged, too few content words (score 0.00, 0 findings in 2,000 words)" in lines[0]
+    assert "hi.txt: not judged, too short (score 0.00" in lines[1]
+    (tmp_path / "report.txt").write_text(ran.out, encoding="utf-8")
+    assert is_check_report(str(tmp_path / "report.txt"))
