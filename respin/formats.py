@@ -50,8 +50,17 @@ def render_check(items: list[tuple[str, Report]], fmt: str) -> str:
             out.append(summary_line(path, r))
         elif r.spun:  # github: the verdict that fails the job, as an error on the document
             msg = summary_line(path, r).removeprefix(f"{path}: ")
-            out.append(f"::error file={_gh(path)},title=respin::{_gh_msg(msg)}")
+            out.append(f"::error {_gh_file(path)}title=respin::{_gh_msg(msg)}")
     return "".join(line + "\n" for line in out)
+
+
+STDIN = "-"  # the path of standard input in reports
+
+
+def _gh_file(path: str) -> str:
+    """A workflow command's ``file=`` property and its comma; none for standard input, which
+    GitHub cannot attach an annotation to (``file=-``; a CI review): it shows on the job."""
+    return "" if path == STDIN else f"file={_gh(path)},"
 
 
 def _finding_lines(path: str, r: Report, github: bool):
@@ -59,8 +68,11 @@ def _finding_lines(path: str, r: Report, github: bool):
         sugg = ", ".join(f.suggestions) if f.suggestions else "?"
         if github:
             msg = f"possibly spun: {f.text} ==> {sugg} ({_cut(f.confidence)})"
-            yield (f"::warning file={_gh(path)},line={f.line},col={f.col},"
-                   f"title=respin::{_gh_msg(msg)}")
+            if path == STDIN:  # (no file to attach it to: where it is, said in the message)
+                yield f"::warning title=respin::{_gh_msg(msg)} at line {f.line}, column {f.col}"
+            else:
+                yield (f"::warning file={_gh(path)},line={f.line},col={f.col},"
+                       f"title=respin::{_gh_msg(msg)}")
         else:  # one line a finding: one that a hard-wrapped text breaks is shown on one line
             yield f"{path}:{f.line}:{f.col}: {_one_line(f.text)} ==> {sugg} ({_cut(f.confidence)})"
 

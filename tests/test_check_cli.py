@@ -945,3 +945,15 @@ def test_a_long_text_with_nothing_to_weigh_is_not_called_too_short(cli, tmp_path
     assert "hi.txt: not judged, too short (score 0.00" in lines[1]
     (tmp_path / "report.txt").write_text(ran.out, encoding="utf-8")
     assert is_check_report(str(tmp_path / "report.txt"))
+
+
+def test_github_annotations_of_standard_input_name_no_file(cli, monkeypatch):
+    """`cat page.txt | respin check - --format github` wrote file=-, which GitHub cannot attach
+    to a file (a CI review): the annotation goes on the job, the place in its message."""
+    text = ("Officials at the White Home mentioned the navy support to Kyiv would continue, the Protection "
+            "Ministry mentioned on Monday.\n")
+    stdin_bytes(monkeypatch, text.encode("utf-8"))
+    ran = cli("check", "-", "--format", "github")
+    lines = ran.out.splitlines()
+    assert lines and all(line.startswith(("::warning title=respin::", "::error title=respin::")) for line in lines)
+    assert any(line.endswith(", column 18") for line in lines) and "file=" not in ran.out
