@@ -18,7 +18,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, is_check_report, check_output, display_path, not_found, isatty, legacy_note, os_reason,
+from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, is_check_report, check_output, display_path, not_found, isatty, legacy_note, line_safe, os_reason,
                  not_regular, parse_size, read_text, walk_files, write_atomic, BROKEN_LINK)
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
@@ -85,8 +85,10 @@ def _root(
 
 
 def _note(msg: str, quiet: bool = False) -> None:
+    # (A name's control characters escaped: one holding a newline made one note two lines, the
+    # second free to read as "respin: error: ...", and escape codes reached the terminal.)
     if not quiet:
-        print(f"respin: {msg}", file=sys.stderr)
+        print(f"respin: {line_safe(msg)}", file=sys.stderr)
 
 
 def _workers(jobs: int, quiet: bool) -> int:
@@ -101,7 +103,7 @@ def _workers(jobs: int, quiet: bool) -> int:
 
 
 def _fail(msg: str) -> typer.Exit:
-    print(f"respin: error: {msg}", file=sys.stderr)
+    print(f"respin: error: {line_safe(msg)}", file=sys.stderr)
     return typer.Exit(2)
 
 
@@ -1123,7 +1125,7 @@ def _main(argv: list[str] | None) -> int:
                 # `restore spun.txt original.txt`, a natural first try: say how to give the source.
                 src = extra[1] if " " not in extra[1] else "SRC"
                 where = f"; to restore against a source, use --source {src}{where}"
-            print(f"respin: error: {msg}{where}", file=sys.stderr)
+            print(f"respin: error: {line_safe(msg + where)}", file=sys.stderr)
         else:  # bare `respin`: the help text itself, on stderr (stdout carries only asked-for output)
             e.show(file=sys.stderr)  # (typer printed it as the error was made: to stderr, see above)
         return 2
@@ -1134,7 +1136,7 @@ def _main(argv: list[str] | None) -> int:
         print("respin: interrupted", file=sys.stderr)
         return 130
     except InputError as e:  # e.g. output that cannot be written, outside a command's own handling
-        print(f"respin: error: {e}", file=sys.stderr)
+        print(f"respin: error: {line_safe(str(e))}", file=sys.stderr)
         return 2
     except BrokenPipeError:
         # The reader went away (e.g. `| head`); not an error worth a traceback.

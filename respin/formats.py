@@ -11,6 +11,7 @@ import re
 
 from . import __version__
 from .detect import LEXICON_PHRASE, Report
+from .io import line_safe
 from .restore import SPINTAX, Restoration
 
 LINE_BREAK_RUN = re.compile(r"[ \t]*(?:\r\n?|\n)[ \t]*")
@@ -87,20 +88,6 @@ def _cut(confidence: float) -> str:
     return f"{math.floor(confidence * 100 + 1e-9) / 100:.2f}"
 
 
-_CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
-
-
-def line_safe(name: str) -> str:
-    """``name`` (a file name) for a line of text output: its control characters and line
-    breaks escaped, so that a name holding a newline cannot start a line of its own (a
-    reader of ``path:line:col:`` lines would take it for a finding).
-
-    >>> line_safe("a\\nb.txt"), line_safe("plain.txt")
-    ('a\\\\nb.txt', 'plain.txt')
-    """
-    if not _CONTROL.search(name):
-        return name
-    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
 
 
 def _one_line(text: str) -> str:

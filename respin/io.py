@@ -50,6 +50,22 @@ def interrupted_status(e: KeyboardInterrupt) -> int:
     return 143 if isinstance(e, Terminated) else 130
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+
+
+def line_safe(name: str) -> str:
+    """``name`` (a file name) for a line of text output: its control characters and line
+    breaks escaped, so that a name holding a newline cannot start a line of its own (a
+    reader of ``path:line:col:`` lines would take it for a finding).
+
+    >>> line_safe("a\\nb.txt"), line_safe("plain.txt")
+    ('a\\\\nb.txt', 'plain.txt')
+    """
+    if not _CONTROL.search(name):
+        return name
+    return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)
+
+
 def not_found(what: str, path) -> str:
     """The message for a ``path`` that is not there: ``{what} not found: PATH``, or what it is
     instead, a symbolic link to nothing or in a loop (a loop was "not found"; a review).

@@ -850,3 +850,17 @@ def test_help_into_a_pipe_closed_early_exits_0(argv):
     p.stdout.close()  # (before the child, still starting, writes a byte)
     err = p.stderr.read()
     assert p.wait(timeout=120) == 0 and b"Traceback" not in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="control characters in file names")
+def test_a_name_with_control_characters_stays_on_one_line_of_stderr(cli, tmp_path):
+    """A name holding a newline made one error two lines, the second reading as another
+    respin error; escape codes reached the terminal (a CI review)."""
+    ran = cli("check", str(tmp_path / "missing\nrespin: error: forged line"))
+    assert ran.code == 2 and ran.err.count("\n") == 1 and "missing\\nrespin" in ran.err
+    ran = cli("check", str(tmp_path / "miss\x1b[31mRED"))
+    assert "\x1b" not in ran.err and "\\x1b[31mRED" in ran.err
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "b\ninary.txt").write_bytes(b"x\x00y")
+    ran = cli("check", tmp_path / "d")
+    assert ran.code == 2 and ran.err.splitlines()[0] == f"respin: skipping binary file: {tmp_path / 'd'}/b\\ninary.txt"
