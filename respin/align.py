@@ -118,7 +118,7 @@ def flow_sentences(doc: Document, other: Document | None = None) -> list[tuple[i
     for s in doc.sentences:
         j = s[0]
         join = out and has_line_break(text[ends[j - 1]:starts[j]]) and _joins(texts, starts, ends, out[-1][0], j)
-        if join and other is not None and not texts[j][0].islower():
+        if join and other is not None and not texts[j][0].islower() and texts[j - 1] not in _NEVER_LAST:
             if pairs is None:
                 pairs = _token_pairs(other)
             join = _side_by_side(doc, out[-1][0], j, s[1], pairs)
@@ -163,6 +163,11 @@ def _side_by_side(doc: Document, a: int, j: int, b: int, pairs: set) -> bool:
 
 
 _LIST_MARKERS = frozenset("•·▪‣◦●■□►▸➢✓✔-–—*+")
+# Words no sentence, headline or caption ends with: a line that does runs on into the next,
+# whatever that starts with ("journalists at\nMetropolis Hall", where the source's "reporters
+# at City Hall" has neither word either side of the break; a provenance review).
+_NEVER_LAST = frozenset("a an the of at to in into onto upon on from by with for and or nor but than "
+                        "its their our your my".split())
 
 
 def _joins(texts, starts, ends, a: int, j: int) -> bool:

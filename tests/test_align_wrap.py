@@ -98,3 +98,25 @@ def test_a_list_item_never_continues_the_line_before(marker):
     for before in ("Trump also insisted that Kyiv could wait.", "The headline without a full stop"):
         d = Document.from_text(f"{before}\n  {marker} A planned meeting was cancelled.\n")
         assert len(flow_sentences(d)) == 2
+
+
+def test_a_wrap_after_a_word_no_sentence_ends_with_joins_before_a_capital():
+    """"journalists at\\nMetropolis Hall" against "reporters at City Hall": a break before a
+    capital joins only where the source has the words either side of it together, and here
+    both were spun, so the name was left and called a differing passage (a provenance
+    review). No sentence ends with "at": the line runs on."""
+    import respin
+    source = ("The mayor said the plan was a victory for the city. She told reporters at City Hall that "
+              "work would begin soon and that the budget was ready.\n")
+    spun = ("The mayor mentioned the plan was a triumph for the town. She informed journalists at\n"
+            "Metropolis Hall that work would start quickly and that the finances were prepared.\n")
+    r = respin.restore(spun, source=source)
+    assert r.text == ("The mayor said the plan was a victory for the city. She told reporters at\n"
+                      "City Hall that work would begin soon and that the budget was ready.\n")
+    assert not r.unmatched and not r.missing
+    # A headline over a paragraph still stands alone (its last word is no such word).
+    head = "Council Backs Budget\nThe mayor said the plan was a victory for the city.\n"
+    from respin.align import flow_sentences
+    from respin.tokenize import Document
+    doc = Document.from_text(head)
+    assert len(flow_sentences(doc, Document.from_text("The mayor said the plan was a victory."))) == 2
