@@ -51,3 +51,19 @@ def test_blocked_tokenising_gives_the_same_document(monkeypatch):
     assert blocked == one
     assert blocked._is_word() == one._is_word() and blocked.token_kinds == one.token_kinds
     assert len(one.token_texts) > 100
+
+
+def test_transitions_scored_in_chunks_give_the_same_restoration(monkeypatch):
+    """The decoder's lattice transitions are scored TRANSITION_CHUNK at a time (all at once,
+    20,000 thesaurus words peaked at 560 MB): a tiny chunk, cut inside positions' runs, gives
+    the same restoration."""
+    from respin import decode
+    text = SPUN[:6000]
+    one = respin.restore(text, min_confidence=0.3).to_dict()
+    seen = []
+    transitions = decode._TableDecode._transitions
+    monkeypatch.setattr(decode._TableDecode, "_transitions",
+                        lambda self: (transitions(self), seen.append(len(self.T)))[0])
+    monkeypatch.setattr(decode, "TRANSITION_CHUNK", 97)
+    assert respin.restore(text, min_confidence=0.3).to_dict() == one
+    assert one["edits"] and max(seen) > 20 * decode.TRANSITION_CHUNK
