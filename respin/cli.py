@@ -890,7 +890,11 @@ def learn(
             raise InputError("no spun/original pairs found (NAME.spun.txt beside NAME.orig.txt, or JSONL "
                              "with 'spun' and 'original')")
         import respin
-        lex = learn_swaps([(s, o) for _, s, o in named], respin._model(None).lexicon) if named else SwapLexicon()
+        passed: list = []
+        lex = learn_swaps([(s, o) for _, s, o in named], respin._model(None).lexicon, passed) if named else SwapLexicon()
+        for k, verdict in passed:
+            _note(f"skipping pair {named[k][0]}: {'a paraphrase of' if verdict == 'paraphrase' else 'unrelated to'} "
+                  "its original, not a spun copy (nothing learned from it)", quiet)
         if phrase_table is not None:
             try:
                 lex.update(from_phrase_table(phrase_table, split=split))
@@ -915,7 +919,7 @@ def learn(
     except InputError as e:
         raise _fail(str(e))
     table = " and the phrase table" if pairs else " from the phrase table"
-    _note(f"{len(lex)} swap(s)" + (f" from {len(named)} pair(s)" if pairs else "") + (table if phrase_table else ""),
+    _note(f"{len(lex)} swap(s)" + (f" from {len(named) - len(passed)} pair(s)" if pairs else "") + (table if phrase_table else ""),
           quiet)
     raise typer.Exit(0)
 

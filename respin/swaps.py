@@ -303,12 +303,14 @@ def merged(lexicons: Iterable[SwapLexicon]) -> SwapLexicon:
 _TICKER = re.compile(r"\b(?!I\b|A\b)[A-Z]+\b")
 
 
-def learn(pairs: Iterable[tuple[str, str]], thesaurus=None) -> SwapLexicon:
+def learn(pairs: Iterable[tuple[str, str]], thesaurus=None, skipped: list | None = None) -> SwapLexicon:
     """Mine swaps from (spun, original) text pairs with the source aligner.
 
     Only spinner-sized differences are kept: both sides at most :data:`MAX_WORDS` words,
     letters only, no word in capitals (figures and tickers differ between copies for other
-    reasons).
+    reasons). A pair whose spun side is no copy of its original (a paraphrase of it, or
+    unrelated: a wrong file matched up) teaches nothing, or it would teach its differences
+    as swaps ("triumph" for setback); ``skipped`` gets (its index, that relation).
 
     >>> lex = learn([("The White Home mentioned it.", "The White House said it.")])
     >>> sorted((" ".join(s), " ".join(o)) for s, o, _ in lex.items())
@@ -319,8 +321,13 @@ def learn(pairs: Iterable[tuple[str, str]], thesaurus=None) -> SwapLexicon:
     from .restore import restore_with_source
 
     lex = SwapLexicon()
-    for spun, orig in pairs:
-        for e in restore_with_source(spun, orig, thesaurus).edits:
+    for k, (spun, orig) in enumerate(pairs):
+        r = restore_with_source(spun, orig, thesaurus)
+        if r.relation is not None and r.relation.verdict in ("paraphrase", "unrelated"):
+            if skipped is not None:
+                skipped.append((k, r.relation.verdict))
+            continue
+        for e in r.edits:
             s, o = norm_words(e.spun), norm_words(e.restored)
             if not s or not o or len(s) > MAX_WORDS or len(o) > MAX_WORDS:
                 continue

@@ -567,3 +567,30 @@ def test_restoring_many_unpooled_cuts_no_document_where_the_others_put_the_budge
     assert alone != alone_full  # (the small blocks do cut each document: the test bites)
     for k in (1, 2, 3):  # the documents before it move where the budget runs out
         assert [asdict(r) for r in m.restore_many(texts[:k + 1], min_confidence=0.3, together=False)][k] == alone[k]
+
+
+def test_learn_skips_a_pair_whose_original_is_another_article(cli, tmp_path):
+    """A spun copy beside the wrong original (another story on the same beat) taught its
+    differences as swaps (a provenance review): a pair that is no copy of its original,
+    a paraphrase or unrelated, teaches nothing, and the note says which."""
+    good = tmp_path / "pairs"
+    good.mkdir()
+    (good / "a__x.spun.txt").write_text("The White Home mentioned the navy support would continue on Monday.\n",
+                                        encoding="utf-8")
+    (good / "a__x.orig.txt").write_text("The White House said the military aid would continue on Monday.\n",
+                                        encoding="utf-8")
+    (good / "b__x.spun.txt").write_text(
+        "City Council Approves New Finances for Street Repairs\n\nThe metropolis council voted on Tuesday to "
+        "approve a finances of $12 million for road repairs, authorities mentioned. The plan will repair more "
+        "than 40 miles of broken streets over the following two years.\n", encoding="utf-8")
+    (good / "b__x.orig.txt").write_text(
+        "City Council Delays Vote on Park Funding\n\nThe city council voted on Monday to delay a decision on "
+        "funding for three new parks, officials said. The parks would cover more than 20 acres on the east "
+        "side over the next five years.\n", encoding="utf-8")
+    ran = cli("learn", good, "-o", tmp_path / "l.tsv")
+    assert ran.code == 0
+    assert "respin: skipping pair b__x: a paraphrase of its original, not a spun copy (nothing learned from it)" in ran.err
+    assert ran.err.splitlines()[-1].endswith("from 1 pair(s)")
+    learned = SwapLexicon.load(tmp_path / "l.tsv")
+    assert learned.lookup(("mentioned",)) == {("said",): 1}
+    assert not learned.lookup(("finances",)) and not learned.lookup(("approve",))
