@@ -1305,8 +1305,14 @@ def _fact_changed(a: list[Token], b: list[Token], lexicon=None, opening: bool = 
     True
     """
     fa, fb = _figures_in(a), _figures_in(b)
+    if fa and fb:  # one currency for another ("€12" for "$12") is another sum, whatever the figure
+        sa, sb = _signs(a), _signs(b)
+        if sa and sb and sa != sb:
+            return True
     if fa and fb and sorted(fa) != sorted(fb):
-        return True
+        # (Unless both are one sum, written two ways: "$12,000,000" for "$12 million".)
+        ma, mb = _amount(a), _amount(b)
+        return ma is None or ma != mb
     ca, cb = _calendar(a), _calendar(b)
     if ca and cb:
         return ca != cb  # ("Mon." for "Monday" is the same day: a spinner's, restored)
@@ -1369,6 +1375,28 @@ def _figure_word(w: str) -> float | None:
         return float(d.replace(",", ""))
     except ValueError:
         return None
+
+
+_CURRENCIES = "$€£¥"
+
+
+def _signs(tokens: list[Token]) -> str:
+    """The currency signs of ``tokens``, in order."""
+    return "".join(c for t in tokens for c in t.text if c in _CURRENCIES)
+
+
+def _amount(tokens: list[Token]) -> tuple[str, float] | None:
+    """(currency signs, value) of tokens that are one sum or number and nothing else
+    ("$12,000,000", "$12 million", "12 million"), else None.
+
+    >>> from respin.tokenize import tokenize
+    >>> _amount(tokenize("$12,000,000")) == _amount(tokenize("$12 million")) != _amount(tokenize("€12 million"))
+    True
+    """
+    signs = _signs(tokens)
+    bare = [t._replace(text=t.text.strip(_CURRENCIES)) for t in tokens if t.text.strip(_CURRENCIES)]
+    value = _figure(bare) if bare else None
+    return None if value is None else (signs, value)
 
 
 def _figure(tokens: list[Token]) -> float | None:
