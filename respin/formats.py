@@ -202,10 +202,15 @@ def differing(r: Restoration, listed: bool = True) -> str:
     if n_in <= 0 and n_src <= 0:
         return ""
     if n_in == n_src and not rel.unmatched_sentences and not rel.missing_sentences:
-        pairs = [f"{_quote(a.text)} where the source has {_quote(b.text)}"
-                 for a, b in zip(r.unmatched[:_QUOTED_PASSAGES], r.missing)]
-        more = f", and {n_in - len(pairs)} more" if n_in > len(pairs) else ""
-        return f"{n_in} differing passage(s) kept: {', '.join(pairs)}{more}"
+        # (The same words on both sides are a sentence joined or split, "x, and the" for "x.
+        # The": no wording differs there; "'and' where the source has 'and'" read as nonsense.)
+        both = [(a, b) for a, b in zip(r.unmatched, r.missing) if " ".join(a.text.lower().split())
+                != " ".join(b.text.lower().split())]
+        if not both:
+            return ""
+        pairs = [f"{_quote(a.text)} where the source has {_quote(b.text)}" for a, b in both[:_QUOTED_PASSAGES]]
+        more = f", and {len(both) - len(pairs)} more" if len(both) > len(pairs) else ""
+        return f"{len(both)} differing passage(s) kept: {', '.join(pairs)}{more}"
     return (f"differing passages kept: {max(n_in, 0)} of the input, {max(n_src, 0)} of the source"
             + (" (--format json lists them)" if listed else " (restore --format json lists them)"))
 

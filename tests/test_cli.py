@@ -567,3 +567,18 @@ def test_a_diffs_header_quotes_a_name_that_is_not_utf8_as_gnu_diff_does(cli, tmp
     (tmp_path / name).write_text("The White Home mentioned the navy support.\n" * 3, encoding="utf-8")
     ran = cli("restore", str(tmp_path / name), "--format", "diff", "--min-confidence", "0.01")
     assert ran.code == 0 and ran.out.startswith(f'--- "{tmp_path}/spun_\\377.txt"\n'), ran.out[:200]
+
+
+def test_a_sentence_joined_and_another_split_is_no_differing_passage(cli, tmp_path):
+    """The copy joins two sentences with ", and" and splits another at ", and": the relation
+    line said "1 differing passage(s) kept: 'and' where the source has 'and'" (a provenance
+    review). The JSON still lists both words."""
+    (tmp_path / "src.txt").write_text("The council approved the budget. The plan will fix forty streets. Critics "
+                                      "said the money should go to buses, and they vowed to fight on.\n", encoding="utf-8")
+    (tmp_path / "copy.txt").write_text("The council accredited the finances, and the plan will repair forty streets. "
+                                       "Critics mentioned the cash ought to go to buses. They vowed to struggle on.\n",
+                                       encoding="utf-8")
+    ran = cli("restore", tmp_path / "copy.txt", "--source", tmp_path / "src.txt")
+    assert ran.code == 0 and "differing" not in ran.err and "spun copy" in ran.err
+    doc = json.loads(cli("restore", tmp_path / "copy.txt", "--source", tmp_path / "src.txt", "-f", "json").out)
+    assert [x["text"] for x in doc["unmatched"]] == ["and"] and [x["text"] for x in doc["missing"]] == ["and"]
