@@ -319,11 +319,22 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
     return {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
             "findings": [f.to_dict() for f in report.findings], "restored": restored_text,
             "edits": [e.to_dict() for e in edits], "suggestions": [e.to_dict() for e in suggestions],
-            "source": None if match is None else {"id": match.doc_id, "score": float(match.score)},
+            "source": None if match is None else _source_of(match, r),
             "error": None,
             "note": _notes(note, None if report.judged else "not judged: empty text" if not text.strip()
                            else "not judged: too short" if report.words < NOT_SHORT_WORDS
                            else "not judged: too few content words")}
+
+
+def _source_of(match, r) -> dict:
+    """A record's ``source``: the index's match (its id and score, and ``verified``: taken
+    under the score threshold as a copy by alignment) and, restored against it, how the
+    text relates to it (``relation``, as restore --source reports it): a wrong source picked
+    could not be told from a true one in the results (a provenance review)."""
+    out = {"id": match.doc_id, "score": float(match.score), "verified": bool(getattr(match, "verified", False))}
+    if r is not None and r.relation is not None:
+        out["relation"] = r.relation.to_dict()
+    return out
 
 
 def _open_index(index):
