@@ -152,8 +152,7 @@ def read_text(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "inp
         return read_stream(f, path, max_bytes=max_bytes, what=what)
     if len(data) > max_bytes:
         raise InputError(f"{what} is too large (> {_size(max_bytes)}; raise the limit with --max-size)")
-    text, enc = decode(data, path)
-    return Loaded(path, text, enc)
+    return Loaded(path, *_decoded(data, path, what))
 
 
 def read_stream(f, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str = "input") -> Loaded:
@@ -167,7 +166,19 @@ def read_stream(f, path: str, *, max_bytes: int = DEFAULT_MAX_BYTES, what: str =
         raise InputError(f"cannot read {what} file ({os_reason(e)}): {path}") from None
     if len(data) > max_bytes:
         raise InputError(f"{what} file is too large (> {_size(max_bytes)} limit; raise it with --max-size): {path}")
-    return Loaded(path, *decode(data, path))
+    return Loaded(path, *_decoded(data, path, what))
+
+
+def _decoded(data: bytes, path: str, what: str) -> tuple[str, str]:
+    """:func:`decode`, its error naming the file's role where it is not the input ("source
+    is not a text file (binary data): PATH", as "source not found: PATH" says it)."""
+    try:
+        return decode(data, path)
+    except InputError as e:
+        if what == "input":
+            raise
+        msg = str(e)
+        raise InputError(f"{what} is {msg}" if msg.startswith("not ") else f"{what}: {msg}") from None
 
 
 def read_at_most(f, n: int, chunk: int = 1 << 24) -> bytes:

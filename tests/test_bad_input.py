@@ -864,3 +864,14 @@ def test_a_name_with_control_characters_stays_on_one_line_of_stderr(cli, tmp_pat
     (tmp_path / "d" / "b\ninary.txt").write_bytes(b"x\x00y")
     ran = cli("check", tmp_path / "d")
     assert ran.code == 2 and ran.err.splitlines()[0] == f"respin: skipping binary file: {tmp_path / 'd'}/b\\ninary.txt"
+
+
+def test_a_binary_source_or_lexicon_is_named_as_such(cli, tmp_path):
+    """"not a text file (binary data): PATH" did not say the file was the source, as "source
+    not found" and "source file is empty" do (a provenance review)."""
+    (tmp_path / "a.txt").write_text("The White Home mentioned it.\n", encoding="utf-8")
+    (tmp_path / "bin.dat").write_bytes(b"x\x00y\x00z")
+    ran = cli("restore", tmp_path / "a.txt", "--source", tmp_path / "bin.dat")
+    assert ran.code == 2 and ran.err == f"respin: error: source is not a text file (binary data): {tmp_path / 'bin.dat'}\n"
+    ran = cli("restore", tmp_path / "bin.dat")
+    assert ran.code == 2 and ran.err == f"respin: error: not a text file (binary data): {tmp_path / 'bin.dat'}\n"
