@@ -161,7 +161,11 @@ def apply_edits(text: str, edits) -> str:
     edits = [_edit_of(e) for e in edits]
     for e in sorted(edits, key=attrgetter("start", "end")):
         if e.start < pos or e.end > len(text) or e.end < e.start or text[e.start:e.end] != e.spun:
-            raise ValueError(f"edit does not apply at {e.start}: {e.spun!r}")
+            # (The usual cause: a file with "\r\n" line ends read back in text mode, which
+            # turns them into "\n" and moves every offset after the first; a review.)
+            hint = ("; offsets count each character of the text restored, \\r\\n as two: read files "
+                    "with open(..., newline='')" if "\r" not in text and "\n" in text[:e.start] else "")
+            raise ValueError(f"edit does not apply at {e.start}: {e.spun!r}{hint}")
         out.append(text[pos:e.start])
         out.append(e.restored)
         pos = e.end

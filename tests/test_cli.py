@@ -557,6 +557,11 @@ def test_apply_edits_replays_the_json_edits_read_back():
             respin.apply_edits("The Home", [edit])
     with pytest.raises(ValueError, match="does not apply"):
         respin.apply_edits(spun, [{"start": 0, "end": 3, "spun": "An", "restored": "A"}])
+    # Edits of a CRLF text replayed on it read back in text mode: the error says why.
+    crlf = "Line one.\r\nThe White Home mentioned it.\r\n"
+    r = respin.restore(crlf, source="Line one.\r\nThe White House said it.\r\n")
+    with pytest.raises(ValueError, match=r"newline=''"):
+        respin.apply_edits(crlf.replace("\r\n", "\n"), r.edits)
 
 
 @pytest.mark.skipif(sys.platform == "win32" or sys.getfilesystemencoding().lower() != "utf-8",
