@@ -374,7 +374,7 @@ def check(
 
       respin check paper.txt --lexicon tortured     # + paper-mill tortured phrases
     """
-    from .formats import render_check
+    from .formats import render_check, skipped_annotation
 
     try:
         check_output(output, tuple(lexicon) + ((source,) if source else ()))  # not after checking everything
@@ -419,6 +419,7 @@ def check(
         legacy_first, legacy_count = None, 0  # of several files: one note at the end, not one each
         shown = False  # the progress line is on stderr, unended: a note, an error or Ctrl-C starts a new one
         checked, skipped = 0, len(passed_over)
+        warned: list[str] = []  # github: a warning on each file that could not be read (-o: written first)
         try:
             for n, (path, report, note, legacy) in enumerate(_run_checks(tasks, jobs), 1):
                 checked += report is not None
@@ -428,6 +429,10 @@ def check(
                     shown = False
                 if note:
                     _note(note, quiet)
+                    if report is None and format is CheckFormat.github:
+                        warned.append(skipped_annotation(display_path(path), note))
+                        if stream and not _emit(warned.pop(), None, ()):
+                            break
                 if legacy and len(files) == 1:
                     _note(legacy, quiet)
                 elif legacy:
@@ -457,7 +462,7 @@ def check(
         # (Nothing checked, the run fails below: an empty report, "[]", would read as "nothing
         # spun" to whatever goes on after exit 2, and -o would replace the last good one.)
         if not stream and (checked or not skipped):
-            _emit(render_check(results, format.value), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
+            _emit("".join(warned) + render_check(results, format.value), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
     except InputError as e:
         raise _fail(str(e))
     if statistics:

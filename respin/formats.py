@@ -64,6 +64,12 @@ def _gh_file(path: str) -> str:
     return "" if path == STDIN else f"file={_gh(path)},"
 
 
+def skipped_annotation(path: str, note: str) -> str:
+    """The github format's line for a file of a folder that could not be checked (too large,
+    unreadable): a warning on it, since a CI gate passes it (exit 0) unread (a CI review)."""
+    return f"::warning {_gh_file(path)}title=respin::{_gh_msg('not checked: ' + note.removeprefix('skipping: '))}\n"
+
+
 def _finding_lines(path: str, r: Report, github: bool):
     for f in r.findings:
         sugg = ", ".join(f.suggestions) if f.suggestions else "?"

@@ -957,3 +957,19 @@ def test_github_annotations_of_standard_input_name_no_file(cli, monkeypatch):
     lines = ran.out.splitlines()
     assert lines and all(line.startswith(("::warning title=respin::", "::error title=respin::")) for line in lines)
     assert any(line.endswith(", column 18") for line in lines) and "file=" not in ran.out
+
+
+def test_github_format_warns_on_a_file_it_could_not_check(cli, tmp_path):
+    """A spun file over --max-size in a folder was skipped with a note on stderr only: the
+    github output showed nothing and the job passed (a CI review). It gets a warning on the
+    file, on standard output and in -o's file alike."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "big.txt").write_text("The White Home mentioned the navy support. " * 200, encoding="utf-8")
+    (folder / "small.txt").write_text("The council met on Monday.\n", encoding="utf-8")
+    ran = cli("check", folder, "--max-size", "2000", "--format", "github")
+    warning = f"::warning file={folder / 'big.txt'},title=respin::not checked: input file is too large"
+    assert ran.code == 0 and ran.out.startswith(warning)
+    ran = cli("check", folder, "--max-size", "2000", "--format", "github", "-o", tmp_path / "gh.txt")
+    assert ran.code == 0 and (tmp_path / "gh.txt").read_text(encoding="utf-8").startswith(warning)
+    assert "::warning" not in cli("check", folder, "--max-size", "2000", "--format", "jsonl").out
