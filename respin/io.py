@@ -855,7 +855,19 @@ def check_output(path: str | None, inputs: tuple = ()) -> None:
     if not folder.is_dir():
         raise InputError(f"output folder is a file, expected a folder: {folder}")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(f"cannot write output file (permission denied): {path}")
+        raise InputError(f"cannot write output file ({_unwritable(folder)}): {path}")
+
+
+def _unwritable(folder: Path) -> str:
+    """Why a folder that os.access says is not writable is not: its file system mounted
+    read-only (batch said so, check and restore said "permission denied"; a CI review), or
+    its permissions."""
+    try:
+        if os.statvfs(folder).f_flag & getattr(os, "ST_RDONLY", 1):
+            return "read-only file system"
+    except (OSError, AttributeError):  # (no statvfs on Windows)
+        pass
+    return "permission denied"
 
 
 def _not_an_input(target: Path, path: str, inputs) -> None:

@@ -875,3 +875,20 @@ def test_a_binary_source_or_lexicon_is_named_as_such(cli, tmp_path):
     assert ran.code == 2 and ran.err == f"respin: error: source is not a text file (binary data): {tmp_path / 'bin.dat'}\n"
     ran = cli("restore", tmp_path / "bin.dat")
     assert ran.code == 2 and ran.err == f"respin: error: not a text file (binary data): {tmp_path / 'bin.dat'}\n"
+
+
+def test_output_on_a_read_only_file_system_says_so(cli, tmp_path, monkeypatch):
+    """check and restore said "permission denied" where batch said "read-only file system"
+    for the same folder (a CI review, on a read-only mount)."""
+    import types as _types
+    (tmp_path / "a.txt").write_text("The council met on Monday.\n", encoding="utf-8")
+    monkeypatch.setattr(os, "access", lambda p, mode, **kw: not str(p).startswith(str(tmp_path / "ro")))
+    (tmp_path / "ro").mkdir()
+    real = os.statvfs
+    monkeypatch.setattr(os, "statvfs", lambda p: _types.SimpleNamespace(f_flag=os.ST_RDONLY)
+                        if str(p).startswith(str(tmp_path / "ro")) else real(p))
+    ran = cli("check", tmp_path / "a.txt", "-o", tmp_path / "ro" / "r.txt")
+    assert ran.code == 2 and "cannot write output file (read-only file system)" in ran.err
+    monkeypatch.setattr(os, "statvfs", real)
+    ran = cli("restore", tmp_path / "a.txt", "-o", tmp_path / "ro" / "r.txt")
+    assert ran.code == 2 and "cannot write output file (permission denied)" in ran.err
