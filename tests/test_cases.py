@@ -271,3 +271,45 @@ def test_restoring_shuffled_lines_of_a_live_blog_is_idempotent():
     assert len(first.edits) > 100
     second = respin.restore(first.text, source=source)
     assert second.edits == [] and second.text == first.text
+
+
+def test_another_article_sharing_stock_lines_is_not_restored_from_it():
+    """An article given another as its source, the two sharing stock lines and frames (a
+    sum, "more than 40 ... over the next two", a quote's wording): it was a "spun copy", and
+    "The work will deepen more than 40 berths" became "The team surveyed more than 40
+    streams" (a provenance review). Now its frame-sharing sentences are paraphrased (their
+    unlinked swaps are no spinner's), and a paraphrase is not edited."""
+    copy = ("Harbour Board Approves Dredging Plan\n\n"
+            "The harbour board voted on Wednesday to approve $12 million for dredging the main channel, officials said.\n"
+            "The work will deepen more than 40 berths over the next two years.\n"
+            "\"This is the most important thing we can do for the port,\" the chairwoman said.\n"
+            "Fishing crews have complained about silt in the channel for a decade.\n"
+            "Critics argued that the money should have gone to the ferry terminal instead.\n"
+            "The board also renewed its contract with the pilot service for three years.\n"
+            "A public meeting on the plan will be held next week at the harbour office.\n"
+            "Dredging is expected to begin in the spring, weather permitting.\n")
+    other = ("Rare Frog Found in Mountain Stream\n\n"
+             "Scientists said on Monday they had found a frog species not seen for sixty years.\n"
+             "The discovery was funded by a grant of $12 million from a conservation trust.\n"
+             "The team surveyed more than 40 streams over the next two summers.\n"
+             "\"This is the most important thing we have found in our careers,\" the lead author said.\n"
+             "The frogs live only in cold, fast water above the tree line.\n"
+             "The results will be published next week in a zoology journal.\n")
+    r = respin.restore(copy, source=other)
+    assert r.relation.verdict in ("paraphrase", "unrelated") and r.text == copy and not r.edits
+    assert not respin.check(copy, source=other).findings
+
+
+def test_a_sentence_whose_swaps_the_thesaurus_does_not_link_is_no_spinners():
+    """"Mayor Linda Carver mentioned the vote was a triumph for inhabitants who have complained
+    about potholes for years" against another story's "... said the delay was a setback for
+    families who have asked for more green space": one frame, five unlinked swaps; it was a
+    "spun copy" restored into the other story's facts (a provenance review). A spinner's
+    copy of the same sentence is restored."""
+    source = "Mayor Linda Carver said the delay was a setback for families who have asked for more green space.\n"
+    wrong = ("Mayor Linda Carver mentioned the vote was a triumph for inhabitants who have complained about "
+             "potholes for years.\n")
+    r = respin.restore(wrong, source=source)
+    assert r.text == wrong and not r.edits and r.relation.verdict == "paraphrase"
+    spun = "Mayor Linda Carver mentioned the postpone was a reversal for households who have requested extra green space.\n"
+    assert respin.restore(spun, source=source).text == source
