@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
@@ -106,7 +107,8 @@ def flow_sentences(doc: Document, other: Document | None = None) -> list[tuple[i
     it), so that the same text gets the same sentences however it is wrapped. A break
     before anything but a lower-case word is ambiguous (a headline or caption before the
     next paragraph, or a wrap before a name): with ``other`` given, it joins only where
-    ``other`` has the text around the break side by side (:func:`_side_by_side`).
+    ``other`` has the text around the break side by side (:func:`_side_by_side`), or where
+    the line ends with a word no headline or sentence ends with (:data:`_NEVER_LAST`).
 
     >>> d = Document.from_text("Officials declined to\\nelaborate. He left.\\nIt rained.")
     >>> [d.text[d.token_starts[a]:d.token_ends[b - 1]] for a, b in flow_sentences(d)]
@@ -166,8 +168,9 @@ _LIST_MARKERS = frozenset("•·▪‣◦●■□►▸➢✓✔-–—*+")
 # Words no sentence, headline or caption ends with: a line that does runs on into the next,
 # whatever that starts with ("journalists at\nMetropolis Hall", where the source's "reporters
 # at City Hall" has neither word either side of the break; a provenance review).
-_NEVER_LAST = frozenset("a an the of at to in into onto upon on from by with for and or nor but than "
-                        "its their our your my".split())
+# (Not "in", "on", "for", "from", "with", "by": a headline ends with a phrasal verb's,
+# "Voters Told to Check In", "What the Plan Is For"; a review.)
+_NEVER_LAST = frozenset("a an the of at to into onto upon and or nor but than its their our your my".split())
 
 
 def _joins(texts, starts, ends, a: int, j: int) -> bool:
@@ -343,9 +346,12 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
                 best_j, best = j, s
         # A sentence the input repeats, whose source gives it twice in slightly different
         # forms (a glued mark, a word): the second copy goes to the unused next sentence where
-        # that anchors nearly as well, not to the first again (which left the next "missing").
+        # that anchors nearly as well, not to the first again (which left the next "missing"),
+        # unless the input's next sentence is that one's better match ("A A B" against "A B",
+        # B differing from A by a word: the second A is the input's own repeat, a review).
         if (best_j in anchored and nxt >= 0 and nxt != best_j and nxt not in anchored
-                and scored.get(nxt, 0.0) >= max(ANCHOR_MIN, best - _REPEAT_MARGIN)):
+                and scored.get(nxt, 0.0) >= max(ANCHOR_MIN, best - _REPEAT_MARGIN)
+                and (i + 1 == len(doc_words) or similarity(doc_words[i + 1], src_words[nxt], lexicon) < scored[nxt])):
             best_j, best = nxt, scored[nxt]
         if best >= PARAPHRASE_MIN:
             pairs.append((i, best_j, best))
@@ -1223,7 +1229,8 @@ def _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites: list)
                     and not _figure_changed(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2])
                     and not _reworded_verb(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2], lexicon)
                     and not _fact_changed(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2], lexicon,
-                                          i1 + g1 <= first_a or j1 + h1 <= first_b))
+                                          i1 + g1 <= first_a or j1 + h1 <= first_b)
+                    and _currency(doc.text, A, i1 + g1, i1 + g2) in ("", _currency(src.text, B, j1 + h1, j1 + h2) or "?"))
             (out if edit else rewrites).append(gap)
     return out
 
@@ -1377,7 +1384,31 @@ def _figure_word(w: str) -> float | None:
         return None
 
 
-_CURRENCIES = "$€£¥"
+# The currency signs (Unicode's category Sc), and a sum's currency as written before its
+# figure: a sign, with the letters of a country glued before it ("C$", "US$", "HK$").
+_CURRENCIES = "$¢£¤¥֏؋߾߿৲৳৻૱௹฿៛₠₡₢₣₤₥₦₧₨₩₪₫€₭₮₯₰₱₲₳₴₵₶₷₸₹₺₻₼₽₾₿⃀꠸﷼﹩＄￠￡￥￦"
+_MONEY = re.compile(f"(?:[A-Z]{{1,3}})?[{re.escape(_CURRENCIES)}](?=\\d)")
+
+
+def _currency(text: str, toks: list[Token], a: int, b: int) -> str:
+    """The currency written at a gap of tokens ``[a, b)`` of ``toks`` (in ``text``), with the
+    tokens glued to it on either side ("₹" before "12", "C" before "$12"), or "" where no
+    sum is written there. A gap that changes it is a fact, never an edit: "₹12" against
+    "$12" became "₹$12", "spend C$12" "spend$12" (a review).
+
+    >>> from respin.tokenize import tokenize
+    >>> [_currency(s, tokenize(s), 1, 2) for s in ("spend ₹12 now", "spend C$12 now", "spend 12 now")]
+    ['₹', 'C$', '']
+    """
+    n = len(toks)
+    if not n:
+        return ""
+    x0 = min(a, n - 1)
+    x1 = min(max(b, x0 + 1), n)  # (an insertion: the token at its place)
+    lo = x0 - 1 if x0 > 0 and toks[x0 - 1].end == toks[x0].start else x0  # (neighbours count where glued only)
+    hi = x1 + 1 if x1 < n and toks[x1 - 1].end == toks[x1].start else x1
+    m = _MONEY.search(text, toks[lo].start, toks[hi - 1].end)
+    return m.group() if m else ""
 
 
 def _signs(tokens: list[Token]) -> str:

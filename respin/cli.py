@@ -110,8 +110,8 @@ def _fail(msg: str) -> typer.Exit:
 def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: list) -> list[tuple[str, bool]]:
     """(file, found by walking a folder) to check, in input order; folders are walked
     recursively (sorted). Files named by the user must be readable; files found in a
-    folder that turn out not to be text are skipped with a note (and added to ``skipped``),
-    and so are earlier reports of check. A folder without a matching file is added to
+    folder that turn out not to be text are skipped with a note (and added to ``skipped``,
+    with it), and so are earlier reports of check (with None). A folder without a matching file is added to
     ``empty``."""
     out = []
     for p in paths:
@@ -124,10 +124,10 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: l
             for f in found:
                 if (binary := binary_note(f)) is not None:
                     _note(binary, quiet)
-                    skipped.append(f)
+                    skipped.append((f, binary))
                 elif is_check_report(str(f)):
                     _note(f"skipping an earlier report of respin check: {display_path(str(f))}", quiet)
-                    skipped.append(f)
+                    skipped.append((f, None))
                 else:
                     out.append((str(f), True))
             if not found:
@@ -419,9 +419,15 @@ def check(
         legacy_first, legacy_count = None, 0  # of several files: one note at the end, not one each
         shown = False  # the progress line is on stderr, unended: a note, an error or Ctrl-C starts a new one
         checked, skipped = 0, len(passed_over)
-        warned: list[str] = []  # github: a warning on each file that could not be read (-o: written first)
+        # github: a warning on each file of a folder that could not be read (binary, too large:
+        # a CI gate passed it unread), -o's first; not on an earlier report of check.
+        warned: list[str] = [skipped_annotation(display_path(str(f)), why) for f, why in passed_over
+                             if why and format is CheckFormat.github]
+        gone = False  # the reader of standard output went away
+        if stream and warned:
+            gone = not _emit("".join(warned), None, ())
         try:
-            for n, (path, report, note, legacy) in enumerate(_run_checks(tasks, jobs), 1):
+            for n, (path, report, note, legacy) in enumerate([] if gone else _run_checks(tasks, jobs), 1):
                 checked += report is not None
                 skipped += report is None
                 if (note or (legacy and len(files) == 1)) and shown:
@@ -432,6 +438,7 @@ def check(
                     if report is None and format is CheckFormat.github:
                         warned.append(skipped_annotation(display_path(path), note))
                         if stream and not _emit(warned.pop(), None, ()):
+                            gone = True
                             break
                 if legacy and len(files) == 1:
                     _note(legacy, quiet)
@@ -467,7 +474,7 @@ def check(
         raise _fail(str(e))
     if statistics:
         _print_statistics(results)
-    if skipped and not checked:
+    if skipped and not checked and not gone:
         # Every file found was skipped (too large, binary, unreadable): nothing was judged,
         # and exit 0 ("nothing spun") would pass a CI gate on text never read.
         raise _fail(f"nothing was checked: {'the' if skipped == 1 else f'all {skipped:,}'} "
@@ -1117,9 +1124,10 @@ def _main(argv: list[str] | None) -> int:
         # Rich and typer answer a broken pipe under their own output (`respin check --help |
         # head -1`) with exit 1, which is "spun" for check; as for a command's output, the
         # reader went away: 0 (a CI review). Rich raises it from the BrokenPipeError; typer
-        # wraps the streams first.
-        from click.utils import PacifyFlushWrapper
-        if e.code == 1 and (isinstance(e.__context__, BrokenPipeError) or isinstance(sys.stdout, PacifyFlushWrapper)):
+        # (with its own copy of click's) wraps the streams first. respin's own exit 1 is a
+        # typer.Exit, caught above.
+        if e.code == 1 and (isinstance(e.__context__, BrokenPipeError)
+                            or type(sys.stdout).__name__ == "PacifyFlushWrapper"):
             _discard_stdout()
             return 0
         raise

@@ -450,7 +450,9 @@ class RowContext:
     def _wraps(self, pos: int) -> bool:
         """Whether ``pos`` is the first word of a line that goes on a hard-wrapped paragraph."""
         lo = self.lines.line_span(pos)[0]
-        return lo > 0 and not self.text[lo:pos].strip() and not self._starts_block(lo)
+        # (Only spaces between the line's start and pos: searched from the start, not sliced,
+        # since a sentence late in a long line would copy the line up to it; a review.)
+        return lo > 0 and _NON_SPACE.search(self.text, lo, pos + 1).start() == pos and not self._starts_block(lo)
 
     def heading(self, pos: int) -> bool:
         """Whether the line holding ``pos`` is written as a heading (:func:`_heading`)."""
@@ -471,6 +473,8 @@ class RowContext:
         if end == 0 or text[end - 1] in ".!?:\"”’)]" or len(LINE_BREAK.findall(text, end, lo)) > 1:
             return True
         start = self.lines.line_span(end - 1)[0]
+        if _ITEM.match(text, start):  # a list item or a Markdown heading ("- first point", "## Results")
+            return True
         words = _LETTERS.findall(text[start:end])  # a title's words, "Harbour News": no sentence's
         # (A line of no words, a fence or a rule "---", ends a block; a line "of the" is no title.)
         return not words or (any(w[:1].isupper() for w in words) and _titled(words))
@@ -480,6 +484,10 @@ class RowContext:
 _HEADING_SMALL = frozenset("a an the and or nor but of in on at to for by with from as into onto over upon "
                            "off out up via per vs".split())
 _LETTERS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")  # a word, "Trump's" and "Cease-fire" one each
+_NON_SPACE = re.compile(r"\S")
+# A line that is a list item or a Markdown heading: the line after it starts a block of its
+# own, whatever its last word (a review: "- first point\nThe White Home" joined "The").
+_ITEM = re.compile(r"[ \t]*(?:[-*+•·▪‣◦●■►▸➢✓✔–—][ \t]|#{1,6}[ \t]|\(?\d{1,3}[.)][ \t]|\(?[a-zA-Z][.)][ \t])")
 
 
 def _heading(line: str) -> bool:

@@ -67,7 +67,8 @@ def _gh_file(path: str) -> str:
 def skipped_annotation(path: str, note: str) -> str:
     """The github format's line for a file of a folder that could not be checked (too large,
     unreadable): a warning on it, since a CI gate passes it (exit 0) unread (a CI review)."""
-    return f"::warning {_gh_file(path)}title=respin::{_gh_msg('not checked: ' + note.removeprefix('skipping: '))}\n"
+    why = note.removeprefix("skipping: ").removeprefix("skipping ")  # ("skipping binary file: PATH")
+    return f"::warning {_gh_file(path)}title=respin::{_gh_msg('not checked: ' + why)}\n"
 
 
 def _finding_lines(path: str, r: Report, github: bool):

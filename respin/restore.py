@@ -16,6 +16,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from bisect import bisect_right
+from numbers import Integral
 from operator import attrgetter
 
 from .align import ANCHOR_MIN, Alignment, align, canon, cited_tokens, citation_at
@@ -165,7 +166,8 @@ def apply_edits(text: str, edits) -> str:
             # (The usual cause: a file with "\r\n" line ends read back in text mode, which
             # turns them into "\n" and moves every offset after the first; a review.)
             hint = ("; offsets count each character of the text restored, \\r\\n as two: read files "
-                    "with open(..., newline='')" if "\r" not in text and "\n" in text[:e.start] else "")
+                    "with open(..., newline='')" if "\r" not in text and "\n" in text[:e.start]
+                    and text.replace("\n", "\r\n")[e.start:e.end] == e.spun else "")
             raise ValueError(f"edit does not apply at {e.start}: {e.spun!r}{hint}")
         out.append(text[pos:e.start])
         out.append(e.restored)
@@ -183,12 +185,12 @@ def _edit_of(e) -> Edit:
             raise TypeError(f"not an edit: {type(e).__name__} (an Edit, or a dict of restore's JSON)")
         return e
     why = [f"no {k}" for k in ("start", "end", "spun", "restored") if k not in e]
-    why += [f"{k} must be an integer" for k in ("start", "end")
-            if k in e and (not isinstance(e[k], int) or isinstance(e[k], bool))]
+    why += [f"{k} must be an integer" for k in ("start", "end")  # (NumPy's integers are: a review)
+            if k in e and (not isinstance(e[k], Integral) or isinstance(e[k], bool))]
     why += [f"{k} must be a string" for k in ("spun", "restored") if k in e and not isinstance(e[k], str)]
     if why:
         raise ValueError(f"not an edit (start, end, spun, restored): {e!r} ({'; '.join(why)})")
-    return Edit(e["start"], e["end"], e["spun"], e["restored"], e.get("origin", "source"), e.get("confidence", 1.0))
+    return Edit(int(e["start"]), int(e["end"]), e["spun"], e["restored"], e.get("origin", "source"), e.get("confidence", 1.0))
 
 
 def restore_with_source(text: str, source: str, lexicon=None) -> Restoration:

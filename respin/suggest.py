@@ -144,12 +144,14 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     poss = [_POSSESSIVE.fullmatch(w) for w in words]
     base = [p.group(1) if p else w for p, w in zip(poss, words)]
     low = _lower(base)
-    scored = _search(low, *_context(words, context), m.lexicon, m.lm, lexicons_arg(lexicons, m.path),
-                     _figures(phrase, context))
+    frame = _context(words, context)
+    scored = _search(low, *frame, m.lexicon, m.lm, lexicons_arg(lexicons, m.path), _figures(phrase, context))
     # A capitalised word after the phrase's first is a name's, which a function word never
-    # is (Moby links ministry~they: "Protection Ministry" -> "Protection They"); a phrase in
+    # is (Moby links ministry~they: "Protection Ministry" -> "Protection They"); so is the
+    # first where the context has a word before it ("the Ministry mentioned"); a phrase in
     # capitals may be a headline's, whose pronouns are capitals too.
-    named = [i for i, w in enumerate(base) if i and w[:1].isupper()] if not phrase.isupper() else []
+    inside = frame[0][-1] != "<s>"  # (the neutral frame without a context: a clause's start)
+    named = [i for i, w in enumerate(base) if (i or inside) and w[:1].isupper()] if not phrase.isupper() else []
     scored = [(t, s) for t, s in scored if t != low
               and not (named and len(t) == len(low) and any(t[i] in STOPWORDS and t[i] != low[i] for i in named))]
     if not scored:

@@ -973,3 +973,16 @@ def test_github_format_warns_on_a_file_it_could_not_check(cli, tmp_path):
     ran = cli("check", folder, "--max-size", "2000", "--format", "github", "-o", tmp_path / "gh.txt")
     assert ran.code == 0 and (tmp_path / "gh.txt").read_text(encoding="utf-8").startswith(warning)
     assert "::warning" not in cli("check", folder, "--max-size", "2000", "--format", "jsonl").out
+
+
+def test_github_format_warns_on_a_binary_file_of_a_folder(cli, tmp_path):
+    """A binary *.txt in a walked folder got a stderr note only (a code review); an earlier
+    report of check, skipped as well, gets no warning."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "b.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (folder / "a.txt").write_text("The council met on Monday.\n", encoding="utf-8")
+    (folder / "old.txt").write_text("a.txt: not spun (score 0.04, 0 findings in 5 words)\n", encoding="utf-8")
+    ran = cli("check", folder, "--format", "github")
+    assert ran.code == 0
+    assert ran.out == f"::warning file={folder / 'b.txt'},title=respin::not checked: binary file: {folder / 'b.txt'}\n"

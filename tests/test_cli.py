@@ -555,6 +555,9 @@ def test_apply_edits_replays_the_json_edits_read_back():
         edit = {"start": 4, "end": 8, "spun": "Home", "restored": "House", **bad}
         with pytest.raises(ValueError, match=why):
             respin.apply_edits("The Home", [edit])
+    import numpy as np  # (NumPy's integers are integers: offsets from a DataFrame)
+    assert respin.apply_edits("The Home", [{"start": np.int64(4), "end": np.int32(8), "spun": "Home",
+                                            "restored": "House"}]) == "The House"
     with pytest.raises(ValueError, match="does not apply"):
         respin.apply_edits(spun, [{"start": 0, "end": 3, "spun": "An", "restored": "A"}])
     # Edits of a CRLF text replayed on it read back in text mode: the error says why.
@@ -562,6 +565,9 @@ def test_apply_edits_replays_the_json_edits_read_back():
     r = respin.restore(crlf, source="Line one.\r\nThe White House said it.\r\n")
     with pytest.raises(ValueError, match=r"newline=''"):
         respin.apply_edits(crlf.replace("\r\n", "\n"), r.edits)
+    with pytest.raises(ValueError) as failed:  # (not for any edit that fails in a text with lines)
+        respin.apply_edits("Line one.\nThe Home it.\n", [{"start": 16, "end": 20, "spun": "Home", "restored": "House"}])
+    assert "newline" not in str(failed.value)
 
 
 @pytest.mark.skipif(sys.platform == "win32" or sys.getfilesystemencoding().lower() != "utf-8",

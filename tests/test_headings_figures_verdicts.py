@@ -249,3 +249,20 @@ def test_a_word_of_a_name_is_never_suggested_as_a_function_word():
     assert found and found[0].suggestions  # (the rest still suggested: "... said")
     assert not any("They" in o for o, _ in respin.originals("Protection Ministry", k=10))
     assert not any("They" in o for o, _ in respin.originals("Protection Ministry mentioned", _NAMES, k=10))
+    # The phrase's first word too, where the context has a word before it (a code review).
+    assert not any("They" in o for o, _ in respin.originals("Ministry mentioned", _NAMES, k=10))
+
+
+def test_a_line_after_a_list_item_or_a_markdown_heading_starts_a_sentence():
+    """After "- first point" (no full stop) the next line's "The" read as the rest of the
+    item, so "The White Home mentioned" was one name finding (a code review)."""
+    from respin.detect import RowContext
+    from respin.tokenize import Document
+    for head in ("- first point\n", "* first point\n", "1. first point\n", "## Results and discussion\n", "(a) first point\n"):
+        text = head + "The White Home mentioned the plan.\n"
+        doc = Document.from_text(text)
+        firsts = {doc.token_texts[k] for k in RowContext(text, doc).initial}
+        assert "The" in firsts, head
+    text = "They spoke to the\nWhite Home staff about the plan.\n"  # (a wrapped line still runs on)
+    doc = Document.from_text(text)
+    assert "White" not in {doc.token_texts[k] for k in RowContext(text, doc).initial}

@@ -108,17 +108,21 @@ def test_a_finding_of_dozens_of_words_is_trimmed_not_an_error(model):
     """A run of dozens of adjacent flagged words (a repeated word, a keyword list) is one
     finding; its joint choice scores at most JOINT_COMBINATIONS combinations however many
     words it has. The count of combinations overflowed int64 from 25 words on (a ValueError
-    from NumPy), and more than 64 words were more than meshgrid takes."""
+    from NumPy), and more than 64 words were more than meshgrid takes. Past JOINT_MAX_WORDS
+    flagged words (its plan is quadratic in them) each word takes its own best instead."""
     import respin
-    from respin.evidence_vec import JOINT_COMBINATIONS
+    from respin.evidence_vec import JOINT_COMBINATIONS, JOINT_MAX_WORDS
     text = "The aides " + "mentioned " * 70 + "the building.\n"
     table = evidence_table(Document.from_text(text), *vectorised(model.lexicon, model.lm))
     rows = [k for k, j in enumerate(table.flat.tolist()) if table.lowered[j] == "mentioned"]
     options: list = []
     rescore(table, rows, model.lexicon, model.lm.table, options=options)
     assert len(rows) == 70 and all(o for o in options) and np.prod([1.0 + len(o) for o in options]) > JOINT_COMBINATIONS
-    got = joint_choices(table, model.lm.table, rows, options)
-    assert len(got) == 70 and any(c is not None for c in got)
+    most = JOINT_MAX_WORDS
+    assert np.prod([1.0 + len(o) for o in options[:most]]) > JOINT_COMBINATIONS
+    got = joint_choices(table, model.lm.table, rows[:most], options[:most])
+    assert len(got) == most and any(c is not None for c in got)
+    assert joint_choices(table, model.lm.table, rows, options) is None
     for n in (25, 70):
         span = "mentioned " * n
         found = respin.check("The aides " + span + "the building.").findings
@@ -236,14 +240,16 @@ def _held(cache) -> int:
 
 def test_a_stream_of_long_runs_keeps_the_joint_caches_within_their_bytes(model, monkeypatch):
     """A finding's shape is a key of the joint search's caches, so a stream of texts with
-    long runs of flagged words (each run its own shape, half a MB a plan at 60 words) filled
+    long runs of flagged words (each run its own shape, half a MB a plan at 60 words: now past
+    JOINT_MAX_WORDS, so runs of up to that many here, against a smaller bound) filled
     their 1,000 entries with hundreds of MB. They are bounded by bytes: what they hold stays
     under the bound, and the findings are those the unbounded caches gave."""
     import respin
     from respin import evidence_vec as EV
-    texts = ["The aides " + "mentioned " * n + "the building." for n in range(20, 62, 3)]
+    # (Runs of up to JOINT_MAX_WORDS flagged words: longer ones are not searched jointly.)
+    texts = [" ".join(f"The aides {'mentioned ' * n}the building {k}." for k in range(4)) for n in range(4, 12)]
     want = [respin.check(t).findings for t in texts]
-    limit = 1 << 20
+    limit = 1 << 17
     for name in ("_PLANS", "_GRIDS", "_TRIMMED"):
         monkeypatch.setattr(EV, name, EV._Cache(limit))
     most = 0
