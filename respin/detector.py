@@ -48,6 +48,10 @@ SIGNIFICANT_LOG_RATIO = 2.71
 SPIN_RATES = np.array([0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5])
 
 
+WEIGHT_BOUND = 1e4  # the largest weight (coefficient, intercept) a detector.json may hold
+FEATURE_BOUND = 1e6  # and the largest mean, and scale (and the inverse of the smallest)
+
+
 @dataclass(slots=True)
 class Logistic:
     """Standardise, dot, sigmoid. ``predict_proba`` mirrors scikit-learn's second column."""
@@ -85,6 +89,15 @@ class Logistic:
         intercept = float(d["intercept"])
         if not all(np.isfinite(a).all() for a in arrs) or not math.isfinite(intercept) or (arrs[1] <= 0).any():
             raise ValueError("detector weights must be finite (and scales positive)")
+        # Bounded, as decoder.json's are: weights of 1e308 are finite, yet made every score
+        # NaN, so that a tampered model called every document "not spun" (a security review).
+        # A trained model's are a few units (standardised features).
+        mean, scale, coef = arrs
+        if (np.abs(mean).max(initial=0) > FEATURE_BOUND or scale.max(initial=1) > FEATURE_BOUND
+                or scale.min(initial=1) < 1 / FEATURE_BOUND or np.abs(coef).max(initial=0) > WEIGHT_BOUND
+                or abs(intercept) > WEIGHT_BOUND):
+            raise ValueError(f"detector weights must be within ±{WEIGHT_BOUND:g}, means within ±{FEATURE_BOUND:g} "
+                             f"and scales from {1 / FEATURE_BOUND:g} to {FEATURE_BOUND:g}")
         return cls(*arrs, intercept)
 
 

@@ -455,6 +455,8 @@ class Model:
             swaps = SwapLexicon.load(sw) if sw.exists() else SwapLexicon()
         except (ValueError, KeyError, TypeError, AttributeError, OSError) as e:
             raise ModelError(f"cannot load {path}: {e}") from None
+        except RecursionError:  # (JSON nested thousands deep: a damaged or crafted file)
+            raise ModelError(f"cannot load {path}: JSON nested too deeply") from None
         return params, swaps
 
     @property
@@ -865,6 +867,8 @@ def _load_json_object(path: Path) -> dict:
         return d
     except (ValueError, OSError) as e:
         raise ModelError(f"cannot load {path}: {e}") from None
+    except RecursionError:  # (JSON nested thousands deep: a damaged or crafted file; a security review)
+        raise ModelError(f"cannot load {path}: JSON nested too deeply") from None
 
 
 class _RowTable(NamedTuple):

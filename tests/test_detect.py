@@ -415,6 +415,10 @@ BAD_DETECTORS = {
     "missing_doc_model": lambda d: d.pop("doc_model") and None,
     "prior_out_of_range": lambda d: _set(d, "word_prior", 1.5),
     "not_json": lambda d: "{'format': 'respin-detector'",
+    # Finite but huge: every score was NaN, every document "not spun" (a security review).
+    "huge_weights": lambda d: _set(d["doc_model"], "coef", [1e308] * len(d["doc_model"]["coef"])),
+    "tiny_scale": lambda d: _set(d["word_model"], "scale", [1e-300] * len(d["word_model"]["scale"])),
+    "nested_deep": lambda d: "[" * 100_000 + "]" * 100_000,
 }
 
 

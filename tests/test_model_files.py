@@ -200,3 +200,12 @@ def test_cli_negative_count_is_one_line_exit_2(tmp_path, cli):
     ran = cli("restore", text, "--lexicon", lex)
     assert ran.code == 2 and ran.err.count("\n") == 1
     assert f"{lex}:1: count must be 0 or more" in ran.err
+
+
+@pytest.mark.parametrize("file", ["decoder.json", "metadata.json", "detector.json"])
+def test_model_json_nested_thousands_deep_is_a_model_error(tmp_path, file):
+    """JSON nested 100,000 deep was "internal error: RecursionError" (a security review)."""
+    path = model_copy(tmp_path, file=file, edit=lambda d: "[" * 100_000 + "]" * 100_000)
+    with pytest.raises(rmodel.ModelError) as e:  # (restore reads every one of them)
+        respin.restore("The White Home mentioned it.", model=str(path))
+    assert file in one_line(e) and "nested too deeply" in one_line(e)
