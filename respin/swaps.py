@@ -195,6 +195,10 @@ class SwapLexicon:
                 parts[0] = parts[0][1:]
             if len(parts) not in (2, 3) or not parts[0].strip() or not parts[1].strip():
                 raise ValueError(f"{where}:{n}: expected 'spun<TAB>original[<TAB>count]'")
+            # (A lexicon's originals become suggestions and restored text: an escape sequence
+            # in one reached the terminal and the document; a security review.)
+            if (bad := _CONTROL.search(parts[0] + " " + parts[1])) is not None:
+                raise ValueError(f"{where}:{n}: control character {bad.group()!r} in a phrase")
             try:
                 count = int(parts[2]) if len(parts) == 3 else 1
             except ValueError:
@@ -300,6 +304,7 @@ def merged(lexicons: Iterable[SwapLexicon]) -> SwapLexicon:
 
 # A word in capitals (a ticker, an acronym: "NYSE", "BB", "F"): copies of a story write
 # them differently for reasons of their own, and spinners leave them alone.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")  # (a lexicon's columns: no tab there)
 _TICKER = re.compile(r"\b(?!I\b|A\b)[A-Z]+\b")
 
 

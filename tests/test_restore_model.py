@@ -594,3 +594,14 @@ def test_learn_skips_a_pair_whose_original_is_another_article(cli, tmp_path):
     learned = SwapLexicon.load(tmp_path / "l.tsv")
     assert learned.lookup(("mentioned",)) == {("said",): 1}
     assert not learned.lookup(("finances",)) and not learned.lookup(("approve",))
+
+
+def test_a_lexicon_with_control_characters_is_refused():
+    """A lexicon's original holding an escape sequence (an OSC window title) was printed raw
+    by check and written into the document by restore (a security review)."""
+    with pytest.raises(ValueError, match=r"evil.tsv:2: control character '\\x1b'"):
+        SwapLexicon.from_tsv("home\thouse\ncounterfeit consciousness\tartificial\x1b]0;owned\x07 intelligence\n",
+                             "evil.tsv")
+    assert SwapLexicon.from_tsv("home\thouse\t2\r\n").lookup(("home",)) == {("house",): 2}  # (tabs, CRLF: fine)
+    for name in ("tortured",):  # the shipped lexicons load
+        assert len(SwapLexicon.load(name))
