@@ -565,6 +565,12 @@ class SourceIndex:
         idx._hasher = None
         try:
             con = idx._connect()
+            # Tables only: a view or trigger in a shared index is SQL someone else wrote, run
+            # by respin's queries (an endless recursive view hung a query; a security review).
+            kinds = con.execute("SELECT type, name FROM sqlite_master WHERE type IN ('view', 'trigger') "
+                                "OR name IN ('meta', 'docs', 'bands')").fetchall()
+            if any(t != "table" for t, _ in kinds):
+                raise InputError(f"not a respin index (it holds views or triggers): {path}")
             rows = con.execute("SELECT key, value FROM meta").fetchall()
             meta = dict(rows)
             if meta.get("format") != FORMAT:
@@ -622,6 +628,7 @@ class SourceIndex:
                 # Read the file as it is, without locks (what the last checkpoint put in it).
                 con.close()
                 con = connect("mode=ro&immutable=1")
+        con.execute("PRAGMA trusted_schema=OFF")      # (no SQL functions from a schema someone else wrote)
         con.execute("PRAGMA busy_timeout=60000")
         con.execute("PRAGMA synchronous=NORMAL")      # WAL: durable at checkpoints, never corrupt
         con.execute("PRAGMA cache_size=-65536")       # 64 MB page cache (the bands B-tree)
@@ -1032,8 +1039,17 @@ def index_bytes(path: str) -> int:
     return sum(os.path.getsize(path + s) for s in ("", "-wal") if os.path.exists(path + s))
 
 
+# The largest document text an index may give back: a 2 MB index whose text inflated to
+# 2 GB took 4.2 GB and ended in MemoryError (a crafted index; a security review).
+MAX_DOC_BYTES = 256 << 20
+
+
 def _unzip(blob: bytes) -> str:
-    return zlib.decompress(blob).decode("utf-8")
+    z = zlib.decompressobj()
+    data = z.decompress(blob, MAX_DOC_BYTES + 1)
+    if len(data) > MAX_DOC_BYTES or z.unconsumed_tail:
+        raise InputError(f"index holds a document over {MAX_DOC_BYTES >> 20} MiB: damaged or not respin's (rebuild it)")
+    return data.decode("utf-8")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -385,3 +385,30 @@ def test_force_never_replaces_a_text_a_folder_pattern_reads(tmp_path, cli):
     assert_user_error(cli("index", "build", tmp_path / "docs", "--glob", "sub/*.txt", "--out", sub / "storm.txt",
                           "--force"), "refusing to overwrite one of the files of")
     assert (sub / "storm.txt").read_bytes() == before
+
+
+def test_an_index_with_a_view_or_an_inflating_document_is_refused(tmp_path, cli, monkeypatch):
+    """A shared index is someone else's SQL and data: an endless recursive view named meta
+    hung a query, and a 2 MB document that inflated to 2 GB ended in MemoryError (a
+    security review). Both are one-line errors."""
+    from respin import index as ix
+    src = tmp_path / "src"
+    src.mkdir()
+    for name, text in TEXTS.items():
+        (src / f"{name}.txt").write_text(text, encoding="utf-8")
+    built = tmp_path / "a.index"
+    assert cli("index", "build", src, "--out", built).code == 0
+    query = tmp_path / "q.txt"
+    query.write_text(next(iter(TEXTS.values())), encoding="utf-8")
+    monkeypatch.setattr(ix, "MAX_DOC_BYTES", 40)  # (every document here is longer)
+    ran = cli("index", "query", built, query)
+    assert ran.code == 2 and ran.err == "respin: error: index holds a document over 0 MiB: damaged or not respin's (rebuild it)\n"
+    monkeypatch.undo()
+    viewed = tmp_path / "v.index"
+    shutil.copy(built, viewed)
+    con = sqlite3.connect(viewed)
+    con.executescript("ALTER TABLE meta RENAME TO meta0; CREATE VIEW meta AS WITH RECURSIVE c(x) AS "
+                      "(SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT 'k' || x AS key, 'v' AS value FROM c;")
+    con.close()
+    ran = cli("index", "query", viewed, query)
+    assert ran.code == 2 and ran.err == f"respin: error: not a respin index (it holds views or triggers): {viewed}\n"
