@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import mmap
 import os
+import re
 import struct
 import time
 import zlib
@@ -156,7 +157,7 @@ def cached_arrays(kind: str, key: str, build: Callable[[], dict[str, np.ndarray]
         exists = file.exists()
     except (OSError, RuntimeError, KeyError):  # no home folder, a folder we may not enter, turned off
         return build()
-    if exists:
+    if exists and _trusted(file):
         try:
             arrays = map_arrays(file)
             if valid(arrays):
@@ -176,6 +177,22 @@ def cached_arrays(kind: str, key: str, build: Callable[[], dict[str, np.ndarray]
     return arrays
 
 
+def _trusted(file: Path) -> bool:
+    """Whether a cache file is this user's own: owned by them and writable by no one else.
+    Its name comes from a public file's hash and its check is a CRC-32, which anyone can
+    forge: another user's file planted in a shared cache folder (``RESPIN_CACHE_DIR=/tmp/x``)
+    changed the thesaurus of every check (a security review). Another's file is not read:
+    the arrays are decoded anew (and the file replaced where the folder allows it)."""
+    try:
+        st = file.stat()
+    except OSError:
+        return False
+    getuid = getattr(os, "geteuid", None)
+    if getuid is None:  # (Windows: no owners as POSIX has them; the folder is the user's profile)
+        return True
+    return st.st_uid == getuid() and not st.st_mode & 0o022
+
+
 def _touch(file: Path) -> None:
     """Mark a cache file read (its atime decides when another install sweeps it): mounts with
     noatime, and NTFS, do not update it on their own."""
@@ -192,15 +209,18 @@ def _sweep(file: Path, kind: str) -> None:
     use: another release of pocketsphinx, or of respin's decoding) and temporary files that killed
     writers left (``respin.io.atomic_file`` names them ``.NAME.*.tmp``)."""
     now = time.time()
+    # Only names a cache writes ("lexicon-v2-h<hex>.npys"): a folder of the user's own that
+    # RESPIN_CACHE_DIR names may hold "lexicon-notes.txt", which the sweep deleted (a review).
+    ours = re.compile(rf"\.?{re.escape(kind)}-v\d+-[\w.-]+\.npys(?:\.\w+\.tmp)?")
     for old in file.parent.glob(f"{kind}-*"):
         try:
-            if old != file and now - old.stat().st_atime > STALE_DAYS * 86400:
+            if old != file and ours.fullmatch(old.name) and now - old.stat().st_atime > STALE_DAYS * 86400:
                 old.unlink()
         except OSError:
             pass
     for tmp in file.parent.glob(f".{kind}-*.tmp"):
         try:
-            if now - tmp.stat().st_mtime > TMP_STALE_SECONDS:
+            if ours.fullmatch(tmp.name) and now - tmp.stat().st_mtime > TMP_STALE_SECONDS:
                 tmp.unlink()
         except OSError:
             pass

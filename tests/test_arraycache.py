@@ -162,3 +162,41 @@ def test_a_files_key_is_its_bytes_not_when_it_was_installed(tmp_path):
     assert arraycache.file_key(a) == arraycache.file_key(b)
     b.write_bytes(data[:-1] + bytes([data[-1] ^ 1]))
     assert arraycache.file_key(a) != arraycache.file_key(b)
+
+
+def test_the_sweep_deletes_only_names_a_cache_writes(tmp_path):
+    """RESPIN_CACHE_DIR naming a folder of the user's own: the sweep deleted its
+    lexicon-notes.txt and candidates-2019.csv, unread for 30 days (a security review)."""
+    long_ago = time.time() - 60 * 86400
+    stale = tmp_path / "t-v2-hdeadbeef.npys"
+    keep = [tmp_path / n for n in ("t-notes.txt", "t-2019.csv", "t-v2-x.npys.bak", "t-backup.tar")]
+    for p in (stale, *keep):
+        p.write_bytes(b"x")
+        os.utime(p, (long_ago, long_ago))
+    cached_arrays("t", "key", _arrays, cache_dir=tmp_path)
+    assert not stale.exists() and all(p.exists() for p in keep)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid"), reason="POSIX owners")
+def test_a_cache_file_another_user_could_write_is_not_read(tmp_path, monkeypatch):
+    """A cache file's name comes from a public file's hash and its check is a CRC-32 anyone
+    can recompute: a file planted in a shared cache folder changed the thesaurus of every
+    check (a security review). A file writable by others, or another's, is not read."""
+    planted = {"k": np.arange(3, dtype=np.int64), "p": np.zeros(2, dtype=np.float32)}
+    path = arraycache.cache_file("t", "key", tmp_path)
+    with open(path, "wb") as fh:
+        write_arrays(fh, planted)
+    os.chmod(path, 0o666)
+    got = cached_arrays("t", "key", _arrays, cache_dir=tmp_path)
+    assert _same(got, _arrays())  # decoded anew, not the planted arrays
+    assert _same(map_arrays(path), _arrays()) and not os.stat(path).st_mode & 0o022  # (replaced: ours now)
+    with open(path, "wb") as fh:
+        write_arrays(fh, planted)
+    os.chmod(path, 0o644)
+    monkeypatch.setattr(os, "geteuid", lambda: os.stat(path).st_uid + 1)  # (another user's file)
+    assert _same(cached_arrays("t", "key", _arrays, cache_dir=tmp_path), _arrays())
+    monkeypatch.undo()
+    with open(path, "wb") as fh:
+        write_arrays(fh, planted)
+    os.chmod(path, 0o644)
+    assert _same(cached_arrays("t", "key", _arrays, cache_dir=tmp_path), planted)  # (one's own: read)
