@@ -211,7 +211,8 @@ def _sweep(file: Path, kind: str) -> None:
     now = time.time()
     # Only names a cache writes ("lexicon-v2-h<hex>.npys"): a folder of the user's own that
     # RESPIN_CACHE_DIR names may hold "lexicon-notes.txt", which the sweep deleted (a review).
-    ours = re.compile(rf"\.?{re.escape(kind)}-v\d+-[\w.-]+\.npys(?:\.\w+\.tmp)?")
+    # (And an older respin's "cmu_table-<size>-<mtime>-<hash>.npz".)
+    ours = re.compile(rf"\.?{re.escape(kind)}-(?:v\d+-[\w.-]+\.npys(?:\.\w+\.tmp)?|\d[\d-]*-[0-9a-f-]+\.npz)")
     for old in file.parent.glob(f"{kind}-*"):
         try:
             if old != file and ours.fullmatch(old.name) and now - old.stat().st_atime > STALE_DAYS * 86400:
