@@ -968,6 +968,14 @@ def write_mirror(mirror_dir: str, rel: str, text: str) -> str | None:
     target = os.path.join(mirror_dir, *PurePosixPath(rel).parts)
     try:
         make_dirs(os.path.dirname(target))
+        # Inside restored/ and nowhere else: a link planted there (a file, or a folder on the
+        # way) was followed by --resume, which overwrote files outside --out (a security
+        # review). A link in a copy's place is replaced by the copy; one on the way refused.
+        home = os.path.realpath(mirror_dir)
+        if os.path.commonpath([home, os.path.realpath(os.path.dirname(target))]) != home:
+            return f"refusing to write outside {mirror_dir} through a symbolic link: {target} (the restored copy)"
+        if os.path.islink(target):
+            os.unlink(target)
         write_atomic(target, text)
     except InputError as e:  # "cannot write output file (why): PATH"
         return f"{e} (the restored copy)"

@@ -14,6 +14,7 @@ import functools
 import io
 import os
 import re
+import stat
 import sys
 import tempfile
 import zlib
@@ -797,6 +798,22 @@ def atomic_file(path, mode: int = 0o644, fsync: bool = False):
         raise
 
 
+def _own_link(link: Path, path: str) -> None:
+    """Refuse to follow a symbolic link that another user planted in a shared folder (sticky
+    and writable by all, as /tmp): ``-o /tmp/report.txt`` replaced what another user's link
+    there pointed to, a file of the user's elsewhere (a security review). Linux's
+    protected_symlinks rule: the link must be the user's or the folder owner's."""
+    getuid = getattr(os, "geteuid", None)
+    if getuid is None:
+        return
+    try:
+        st, folder = os.lstat(link), os.stat(link.parent if str(link.parent) else ".")
+    except OSError:
+        return
+    if folder.st_mode & stat.S_ISVTX and folder.st_mode & 0o002 and st.st_uid not in (getuid(), folder.st_uid):
+        raise InputError(f"refusing to follow a symbolic link another user owns in a shared folder: {path}")
+
+
 def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = (), fsync: bool = False) -> None:
     """Write ``text`` to ``path`` via a temporary file and ``os.replace``.
 
@@ -821,6 +838,7 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = (), fsync: b
             raise InputError(f"cannot write output file ({os_reason(e)}): {path}") from None
         return
     if target.is_symlink():  # write the file it points to: the link stays a link
+        _own_link(target, path)
         target = Path(os.path.realpath(target))
     parent = target.parent if str(target.parent) else Path(".")
     make_folders(parent)

@@ -11,6 +11,7 @@ import gzip
 import itertools
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -1767,3 +1768,52 @@ def test_dask_restored_copy_of_a_marked_file_keeps_its_mark(tmp_path, cli, monke
         assert (copies / "a.txt").read_bytes().startswith(b"\xef\xbb\xbf"), engine
         assert not (copies / "b.txt").read_bytes().startswith(b"\xef\xbb\xbf"), engine
     assert (tmp_path / "local" / "results.jsonl").read_bytes() == (tmp_path / "dask" / "results.jsonl").read_bytes()
+
+
+def test_resume_never_writes_through_a_link_in_restored(tmp_path, cli):
+    """A link planted in out/restored/ after a first run, in a copy's place or as a folder on
+    the way, was followed by --resume, which overwrote files outside --out (a security
+    review). A link in a copy's place is replaced by the copy; one on the way stops the run."""
+    texts = make_texts(2)
+    src = tmp_path / "pages"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_text(texts[0], encoding="utf-8")
+    (src / "sub" / "b.txt").write_text(texts[1], encoding="utf-8")
+    out = tmp_path / "out"
+    assert cli("batch", src, "--out", out, "-q").code == 0
+    victim, victims = tmp_path / "victim.txt", tmp_path / "victims"
+    victim.write_text("precious", encoding="utf-8")
+    victims.mkdir()
+    (victims / "b.txt").write_text("precious too", encoding="utf-8")
+    (out / "restored" / "a.txt").unlink()
+    (out / "restored" / "a.txt").symlink_to(victim)
+    shutil.rmtree(out / "restored" / "sub")
+    (out / "restored" / "sub").symlink_to(victims, target_is_directory=True)
+    lines = (out / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    (out / "results.jsonl").write_text("", encoding="utf-8")  # (both records to do again)
+    assert len(lines) == 2
+    ran = cli("batch", src, "--out", out, "--resume", "-q")
+    assert victim.read_text(encoding="utf-8") == "precious"
+    assert (victims / "b.txt").read_text(encoding="utf-8") == "precious too"
+    assert "refusing to write outside" in ran.err and ran.code != 0
+    assert not (out / "restored" / "a.txt").is_symlink()  # (the copy in the link's place)
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to plant another user's link")
+def test_output_never_follows_another_users_link_in_a_shared_folder(tmp_path, cli):
+    """-o /tmp/report.txt replaced what another user's link there pointed to (a security
+    review): in a sticky folder writable by all, a link must be the user's or the folder's owner's."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    os.chown(shared, 12345, 12345)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("secret", encoding="utf-8")
+    link = shared / "report.txt"
+    link.symlink_to(victim)
+    os.lchown(link, 65534, 65534)
+    page = tmp_path / "page.txt"
+    page.write_text("The council met on Monday.\n", encoding="utf-8")
+    ran = cli("check", page, "-o", link)
+    assert ran.code == 2 and "refusing to follow a symbolic link another user owns in a shared folder" in ran.err
+    assert victim.read_text(encoding="utf-8") == "secret"
