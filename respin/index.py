@@ -1075,12 +1075,15 @@ def _read_file_text(p: Path, max_bytes: int) -> str:
 
 
 def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id",
-               note: Callable[[str], None] | None = None, label: str | None = None) -> Iterator[tuple[str, str, None]]:
+               note: Callable[[str], None] | None = None, label: str | None = None,
+               max_bytes: int | None = None) -> Iterator[tuple[str, str, None]]:
     """(id, text, None) records of a JSONL file (``.gz`` ok); records without an id get
     ``FILE:LINE``, FILE ``label`` (default: the file's name). A line that is not valid
-    UTF-8 or a JSON object, or whose text field is not a string (null, a number), is
-    skipped, counted in one ``note`` at the end with the first; where no line has a string
-    text field at all, the field is named wrong: an error."""
+    UTF-8 or a JSON object, or whose text field is not a string (null, a number), or whose
+    line is longer than ``max_bytes`` (--max-size, as for files; a 720 KB record was indexed
+    under --max-size 10KB: a security review), is skipped, counted in one ``note`` at the
+    end with the first; where no line has a string text field at all, the field is named
+    wrong: an error."""
     from .io import json_lines
     skipped, first = 0, None  # how many, and the first's (line, why)
     good = 0
@@ -1091,11 +1094,11 @@ def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id",
         first = first or (n, why)
         # Many lines and not one with the field: the field is named wrong (not a crawl's few
         # bad lines). Said now, not after reading a file of millions of lines.
-        if not good and skipped >= _WRONG_FIELD_LINES:
+        if not good and skipped >= _WRONG_FIELD_LINES and first[1].startswith("no string field"):
             raise InputError(f"{p}: none of the first {skipped:,} lines has a string field {text_field!r} "
                              f"(choose it with --text-field); line {first[0]}: {first[1]}")
 
-    for lineno, rec in json_lines(p, skip=skip):
+    for lineno, rec in json_lines(p, skip=skip, **({} if max_bytes is None else {"max_bytes": max_bytes})):
         text = rec.get(text_field)
         if not isinstance(text, str):
             skip(lineno, f"no string field {text_field!r}" + (" (null)" if text_field in rec and text is None else ""))
@@ -1104,6 +1107,8 @@ def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id",
         rid = rec.get(id_field)
         yield display_path(f"{label or p.name}:{lineno}" if rid is None else str(rid)), text, None
     if skipped and not good:
+        if not first[1].startswith("no string field"):  # (too long, not JSON: not the field's name)
+            raise InputError(f"{p}: no line could be indexed (line {first[0]}: {first[1]})")
         raise InputError(f"{p}: no line has a string field {text_field!r} (choose it with --text-field); "
                          f"line {first[0]}: {first[1]}")
     if skipped and note:
@@ -1179,7 +1184,7 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note):
         if label != f.name and note:
             note(f"{f} has the name of another JSONL file given: its records without an id take ids "
                  f"{label}:LINE")
-        return ((*d, None) for d in iter_jsonl(f, text_field, id_field, note, label))
+        return ((*d, None) for d in iter_jsonl(f, text_field, id_field, note, label, max_bytes))
 
     for given in paths:
         root = Path(given)

@@ -412,3 +412,23 @@ def test_an_index_with_a_view_or_an_inflating_document_is_refused(tmp_path, cli,
     con.close()
     ran = cli("index", "query", viewed, query)
     assert ran.code == 2 and ran.err == f"respin: error: not a respin index (it holds views or triggers): {viewed}\n"
+
+
+def test_jsonl_records_past_max_size_or_nested_too_deep_are_skipped(tmp_path, cli):
+    """index build read a JSONL line whole, however long (one 600 MB line of a .gz took
+    1.5 GB), ignored --max-size for records (a 720 KB one was indexed under 10KB), and a
+    record nested thousands deep was an internal RecursionError (a security review)."""
+    from respin.io import json_lines
+    f = tmp_path / "docs.jsonl"
+    lines = [json.dumps({"id": "big", "text": "word " * 5000}), "[" * 50_000 + "]" * 50_000,
+             json.dumps({"id": "ok", "text": TEXTS["storm"]})]
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ran = cli("index", "build", f, "--out", tmp_path / "a.index", "--max-size", "10KB")
+    assert ran.code == 0, ran.err
+    assert "skipped 2 line(s) that could not be indexed (first: line 1, line too long (over 10,000 bytes))" in ran.err
+    assert _ids(tmp_path / "a.index") == ["ok"]
+    skipped = []
+    assert [n for n, _ in json_lines(f, skip=lambda n, why: skipped.append((n, why)), max_bytes=1000)] == [3]
+    assert skipped == [(1, "line too long (over 1,000 bytes)"), (2, "line too long (over 1,000 bytes)")]
+    assert [n for n, _ in json_lines(f, skip=lambda n, why: skipped.append((n, why)))] == [1, 3]
+    assert skipped[-1] == (2, "not valid JSON (nested too deeply)")
