@@ -315,15 +315,14 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
             edits = kept
             suggestions = sorted([*held, *suggestions], key=lambda e: e.start)
             restored_text = apply_edits(text, edits)
-    from .formats import NOT_SHORT_WORDS
+    from .formats import unjudged
     return {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
             "findings": [f.to_dict() for f in report.findings], "restored": restored_text,
             "edits": [e.to_dict() for e in edits], "suggestions": [e.to_dict() for e in suggestions],
             "source": None if match is None else _source_of(match, r),
             "error": None,
             "note": _notes(note, None if report.judged else "not judged: empty text" if not text.strip()
-                           else "not judged: too short" if report.words < NOT_SHORT_WORDS
-                           else "not judged: too few content words")}
+                           else f"not judged: {unjudged(report)}")}
 
 
 def _source_of(match, r) -> dict:

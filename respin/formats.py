@@ -105,11 +105,16 @@ def _one_line(text: str) -> str:
 NOT_SHORT_WORDS = 50  # a text of at least this many words is not called "too short"
 
 
+def unjudged(r: Report) -> str:
+    """Why a report is not judged: "too short", or for a text of :data:`NOT_SHORT_WORDS`
+    words or more (20,000 of "the", a table of figures), "too few content words"."""
+    return "too short" if r.words < NOT_SHORT_WORDS else "too few content words"
+
+
 def summary_line(path: str, r: Report) -> str:
     # (Not judged: too few words the model can weigh, which a long text of "the the the" or of
     # figures has too; "too short" said of 20,000 words puzzled a reader.)
-    verdict = ("spun" if r.spun else "not spun" if r.judged
-               else "not judged, too short" if r.words < NOT_SHORT_WORDS else "not judged, too few content words")
+    verdict = "spun" if r.spun else "not spun" if r.judged else f"not judged, {unjudged(r)}"
     rel = ""
     if r.relation is not None:
         v = r.relation.verdict
