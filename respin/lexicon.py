@@ -41,8 +41,8 @@ def _read_opposites(path: Path | None) -> frozenset[tuple[str, str]]:
         return frozenset()
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return frozenset()  # (a model folder built before antonyms.tsv: no opposites known)
+    except (OSError, UnicodeDecodeError):  # (a folder built before antonyms.tsv, or a damaged one:
+        return frozenset()                  # no opposites known, as before them; a code review)
     return frozenset(tuple(line.split("\t", 1)) for line in lines if line and not line.startswith("#") and "\t" in line)
 
 
