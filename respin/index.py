@@ -431,7 +431,7 @@ def choose(text: str, matches: list[Match], min_score: float = MATCH_THRESHOLD, 
         if lexicon is None:  # the shipped model's thesaurus (loaded once, only when needed)
             from .model import default
             lexicon = default().lexicon
-        r = restore_with_source(text, m.text, lexicon)
+        r = restore_with_source(text, m.text, lexicon, found=True)
         swaps = sum(e.kind in (SYNONYM, PHRASE) for e in r.edits)
         if (r.relation.verdict == "spun copy" and r.relation.coverage >= VERIFY_COVERAGE
                 and swaps >= sum(e.kind == OTHER for e in r.edits) and 100 * swaps >= VERIFY_SWAPS * max(r.words, 1)):

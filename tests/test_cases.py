@@ -295,9 +295,11 @@ def test_another_article_sharing_stock_lines_is_not_restored_from_it():
              "\"This is the most important thing we have found in our careers,\" the lead author said.\n"
              "The frogs live only in cold, fast water above the tree line.\n"
              "The results will be published next week in a zoology journal.\n")
-    r = respin.restore(copy, source=other)
+    # (As an index's candidate, taken "by alignment": a source the user gives is theirs to vouch for.)
+    from respin.model import default
+    from respin.restore import restore_with_source
+    r = restore_with_source(copy, other, default().lexicon, found=True)
     assert r.relation.verdict in ("paraphrase", "unrelated") and r.text == copy and not r.edits
-    assert not respin.check(copy, source=other).findings
 
 
 def test_a_sentence_whose_swaps_the_thesaurus_does_not_link_is_no_spinners():
@@ -306,10 +308,21 @@ def test_a_sentence_whose_swaps_the_thesaurus_does_not_link_is_no_spinners():
     families who have asked for more green space": one frame, five unlinked swaps; it was a
     "spun copy" restored into the other story's facts (a provenance review). A spinner's
     copy of the same sentence is restored."""
+    from respin.index import Match, choose
+    from respin.model import default
+    from respin.restore import restore_with_source
     source = "Mayor Linda Carver said the delay was a setback for families who have asked for more green space.\n"
     wrong = ("Mayor Linda Carver mentioned the vote was a triumph for inhabitants who have complained about "
              "potholes for years.\n")
-    r = respin.restore(wrong, source=source)
+    r = restore_with_source(wrong, source, default().lexicon, found=True)
     assert r.text == wrong and not r.edits and r.relation.verdict == "paraphrase"
     spun = "Mayor Linda Carver mentioned the postpone was a reversal for households who have requested extra green space.\n"
-    assert respin.restore(spun, source=source).text == source
+    assert restore_with_source(spun, source, default().lexicon, found=True).text == source
+    # Under the index's threshold, the wrong one is no source "by alignment"; the spun one is.
+    near = [Match("parks", 0.26, source, None, 40)]
+    assert choose(wrong, near) is None and choose(spun, near).verified
+    # A source the user gives is theirs to vouch for: a spinner whose dictionary is not the
+    # thesaurus ("corporate" for company, "staff" for workers) is restored (a re-test review).
+    src = "The company gave workers a new phone and members of the team a bonus on Monday.\n"
+    farm = "The corporate gave staff a new cellphone and participants of the team a bonus on Monday.\n"
+    assert respin.restore(farm, source=src).text == src
