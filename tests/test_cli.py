@@ -555,6 +555,9 @@ def test_apply_edits_replays_the_json_edits_read_back():
         edit = {"start": 4, "end": 8, "spun": "Home", "restored": "House", **bad}
         with pytest.raises(ValueError, match=why):
             respin.apply_edits("The Home", [edit])
+    from respin.restore import Edit  # (an Edit is checked as a dict is: Edit(4.0, ...) failed in slicing)
+    with pytest.raises(ValueError, match="start must be an integer"):
+        respin.apply_edits("The Home", [Edit(4.0, 8, "Home", "House", "source", 1.0)])
     import numpy as np  # (NumPy's integers are integers: offsets from a DataFrame)
     assert respin.apply_edits("The Home", [{"start": np.int64(4), "end": np.int32(8), "spun": "Home",
                                             "restored": "House"}]) == "The House"
