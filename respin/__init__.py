@@ -239,8 +239,17 @@ def restore(text: str, source: str | None = None, *, model=None, min_confidence:
         return _from_copies(text, copies, m, min_confidence, lexicons)
     if source is None:
         return m.restore(text, min_confidence=min_confidence, lexicons=lexicons)
+    return _restore_source(text, _text(source, "restore's source"), m, min_confidence, lexicons)
+
+
+def _restore_source(text, source, m, min_confidence, lexicons, found: bool = False) -> Restoration:
+    """:func:`restore` against ``source``; ``found``: a source an index found under its score
+    threshold (``Match.verified``), restored as it was verified (see
+    :func:`respin.restore.restore_with_source`): the sentences no spinner's edits explain
+    are left as they are (verified, then restored without that rule, they were edited;
+    a code review)."""
     from .restore import restore_with_source
-    result = restore_with_source(text, _text(source, "restore's source"), m.lexicon)
+    result = restore_with_source(text, source, m.lexicon, found=found)
     return _with_model_edits(result, text, m, min_confidence, lexicons)
 
 

@@ -289,8 +289,9 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
     r = None
     if restore:
         r = (restored if restored is not None
-             else respin.restore(text, source=match.text, model=model, min_confidence=min_confidence,
-                                 lexicons=lexicons) if match is not None
+             else respin._restore_source(text, match.text, respin._model(model), respin._unit(min_confidence, "min_confidence"),
+                                         respin._lexicons(lexicons, model), found=bool(getattr(match, "verified", False)))
+             if match is not None
              else respin.restore(text, copies=copies, model=model, min_confidence=min_confidence,
                                  lexicons=lexicons) if copies is not None
              else respin._model(model).restore(text, min_confidence=min_confidence, lexicons=lexicons,
@@ -966,13 +967,18 @@ def write_mirror(mirror_dir: str, rel: str, text: str) -> str | None:
     """Write a restored copy at mirror_dir/rel atomically; an error message or None."""
     target = os.path.join(mirror_dir, *PurePosixPath(rel).parts)
     try:
-        make_dirs(os.path.dirname(target))
         # Inside restored/ and nowhere else: a link planted there (a file, or a folder on the
         # way) was followed by --resume, which overwrote files outside --out (a security
-        # review). A link in a copy's place is replaced by the copy; one on the way refused.
+        # review). A link in a copy's place is replaced by the copy; one on the way refused,
+        # before any folder is made through it (a code review).
+        make_dirs(mirror_dir)
         home = os.path.realpath(mirror_dir)
-        if os.path.commonpath([home, os.path.realpath(os.path.dirname(target))]) != home:
+        folder = os.path.dirname(target)
+        while not os.path.lexists(folder) and os.path.dirname(folder) != folder:
+            folder = os.path.dirname(folder)
+        if os.path.commonpath([home, os.path.realpath(folder)]) != home:
             return f"refusing to write outside {mirror_dir} through a symbolic link: {target} (the restored copy)"
+        make_dirs(os.path.dirname(target))
         if os.path.islink(target):
             os.unlink(target)
         write_atomic(target, text)

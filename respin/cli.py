@@ -687,8 +687,12 @@ def restore(
             found = find_source(corpus, text, lambda m: _note(m, quiet), respin._model(model).lexicon)
             src = found.text if found is not None else None
         lexicons = [_load_lexicon(x, model) for x in lexicon]
-        result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons,
-                                copies=copies or None)
+        if found is not None and found.verified:  # (restored as it was verified: see respin._restore_source)
+            result = respin._restore_source(text, src, respin._model(model), min_confidence,
+                                            respin._lexicons(lexicons, model), found=True)
+        else:
+            result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons,
+                                    copies=copies or None)
         src_name = found.doc_id if found is not None else source
         # (A diff's header quotes a name that is not UTF-8 as GNU diff does, "bad\\377.txt", which
         # patch and git apply read: it takes the name as given, not as shown.)

@@ -72,7 +72,9 @@ class Logistic:
         from sklearn.linear_model import LogisticRegression
         mean = X.mean(axis=0)
         scale = X.std(axis=0)
-        scale[scale == 0] = 1.0
+        # (A constant feature's spread is 0, or rounding noise, 1e-17: a scale the loader
+        # refuses, see from_dict; a code review.)
+        scale[scale < 1 / FEATURE_BOUND] = 1.0
         lr = LogisticRegression(C=C, max_iter=2000, class_weight=class_weight)
         lr.fit((X - mean) / scale, y)
         return cls(mean, scale, lr.coef_[0].astype(float), float(lr.intercept_[0]))

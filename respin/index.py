@@ -51,7 +51,7 @@ from urllib.parse import quote
 
 import numpy as np
 
-from .io import READ_ERRORS, InputError, display_path, make_folders, not_found, os_reason
+from .io import READ_ERRORS, InputError, _size, display_path, make_folders, not_found, os_reason
 from .tokenize import nfc
 
 FORMAT = "respin-index"
@@ -853,7 +853,10 @@ class SourceIndex:
             r = self._con().execute("SELECT id, path, text FROM docs WHERE id = ?", (doc_id,)).fetchone()
         except sqlite3.Error as e:
             raise self._db_error(e) from None
-        return None if r is None else Match(r[0], 1.0, _unzip(r[2]), r[1])
+        try:
+            return None if r is None else Match(r[0], 1.0, _unzip(r[2]), r[1])
+        except (ValueError, zlib.error) as e:
+            raise InputError(f"index file is damaged ({e}): {self.path}") from None
 
     def ids(self) -> Iterator[str]:
         for (i,) in self._con().execute("SELECT id FROM docs ORDER BY n"):
@@ -1045,10 +1048,14 @@ MAX_DOC_BYTES = 256 << 20
 
 
 def _unzip(blob: bytes) -> str:
+    """A stored text; ValueError (the callers' "index file is damaged (...): PATH") for one
+    that does not decompress, is cut short, or inflates past :data:`MAX_DOC_BYTES`."""
     z = zlib.decompressobj()
-    data = z.decompress(blob, MAX_DOC_BYTES + 1)
+    data = z.decompress(blob, MAX_DOC_BYTES + 1)  # (zlib.error: damaged)
     if len(data) > MAX_DOC_BYTES or z.unconsumed_tail:
-        raise InputError(f"index holds a document over {MAX_DOC_BYTES >> 20} MiB: damaged or not respin's (rebuild it)")
+        raise ValueError(f"a stored text inflates past {MAX_DOC_BYTES >> 20} MiB")
+    if not z.eof:  # (cut short: zlib.decompress said so, decompressobj does not; a code review)
+        raise ValueError("a stored text is cut short")
     return data.decode("utf-8")
 
 
@@ -1098,10 +1105,14 @@ def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id",
             raise InputError(f"{p}: none of the first {skipped:,} lines has a string field {text_field!r} "
                              f"(choose it with --text-field); line {first[0]}: {first[1]}")
 
-    for lineno, rec in json_lines(p, skip=skip, **({} if max_bytes is None else {"max_bytes": max_bytes})):
+    for lineno, rec in json_lines(p, skip=skip):
         text = rec.get(text_field)
         if not isinstance(text, str):
             skip(lineno, f"no string field {text_field!r}" + (" (null)" if text_field in rec and text is None else ""))
+            continue
+        if max_bytes is not None and len(text) > max_bytes // 4 and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+            # (The text, as a file of it would be measured, not its escaped JSON line; a code review.)
+            skip(lineno, f"text too large ({_size(max_bytes)} limit, --max-size)")
             continue
         good += 1
         rid = rec.get(id_field)

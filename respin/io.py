@@ -799,20 +799,36 @@ def atomic_file(path, mode: int = 0o644, fsync: bool = False):
         raise
 
 
-def _own_link(link: Path, path: str) -> None:
+def _own_links(path: str) -> None:
     """Refuse to follow a symbolic link that another user planted in a shared folder (sticky
-    and writable by all, as /tmp): ``-o /tmp/report.txt`` replaced what another user's link
-    there pointed to, a file of the user's elsewhere (a security review). Linux's
-    protected_symlinks rule: the link must be the user's or the folder owner's."""
+    and writable by all, as /tmp), anywhere on ``path`` or on the paths its links lead to:
+    ``-o /tmp/report.txt`` replaced what another user's link there pointed to, a file of the
+    user's elsewhere, and so did ``-o /tmp/LINK/file`` and a chain of links (security and
+    code reviews). Linux's protected_symlinks rule: the link must be the user's or the
+    folder owner's."""
     getuid = getattr(os, "geteuid", None)
     if getuid is None:
         return
-    try:
-        st, folder = os.lstat(link), os.stat(link.parent if str(link.parent) else ".")
-    except OSError:
-        return
-    if folder.st_mode & stat.S_ISVTX and folder.st_mode & 0o002 and st.st_uid not in (getuid(), folder.st_uid):
-        raise InputError(f"refusing to follow a symbolic link another user owns in a shared folder: {path}")
+    parts = list(Path(os.path.abspath(path)).parts)
+    here, k, hops = Path(parts[0]), 1, 0
+    while k < len(parts) and hops < 40:  # (40: as the kernel's limit of links followed)
+        step = here / parts[k]
+        try:
+            st = os.lstat(step)
+        except OSError:
+            return  # (the rest does not exist yet: nothing more to follow)
+        if not stat.S_ISLNK(st.st_mode):
+            here, k = step, k + 1
+            continue
+        try:
+            folder = os.stat(here)
+            target = os.readlink(step)
+        except OSError:
+            return
+        if folder.st_mode & stat.S_ISVTX and folder.st_mode & 0o002 and st.st_uid not in (getuid(), folder.st_uid):
+            raise InputError(f"refusing to follow a symbolic link another user owns in a shared folder: {path}")
+        parts = list(Path(os.path.normpath(here / target)).parts) + parts[k + 1:]
+        here, k, hops = Path(parts[0]), 1, hops + 1
 
 
 def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = (), fsync: bool = False) -> None:
@@ -838,8 +854,8 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = (), fsync: b
         except OSError as e:
             raise InputError(f"cannot write output file ({os_reason(e)}): {path}") from None
         return
+    _own_links(path)
     if target.is_symlink():  # write the file it points to: the link stays a link
-        _own_link(target, path)
         target = Path(os.path.realpath(target))
     parent = target.parent if str(target.parent) else Path(".")
     make_folders(parent)
@@ -992,6 +1008,35 @@ def json_problem(e) -> str:
     return f"{e.msg}{where} column {e.colno}"
 
 
+class _LineEndsAsLf(io.RawIOBase):
+    """A binary stream whose line ends ("\\r\\n", and an old Mac's lone "\\r") read as "\\n",
+    so that readline, which ends lines at "\\n" only, reads a CR-only file a line at a time
+    (it read one as a single line, too long past the limit; a code review). JSON Lines only:
+    a JSON line holds no raw "\\r"."""
+
+    def __init__(self, f):
+        self._f = f
+        self._after_cr = False  # (the last block ended with "\r": a "\n" first is its pair)
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        while True:
+            data = self._f.read(len(b))
+            if not data:
+                return 0
+            if self._after_cr and data[:1] == b"\n":
+                data = data[1:]
+            self._after_cr = False
+            if b"\r" in data:
+                self._after_cr = data.endswith(b"\r")
+                data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+            if data:
+                b[:len(data)] = data
+                return len(data)
+
+
 def json_lines(path, skip=None, max_bytes: int = MAX_JSON_LINE) -> "Iterator[tuple[int, dict]]":
     """(line number, object) for each non-blank line of a JSON Lines file (``.gz`` ok);
     InputError naming the line for one that is not valid UTF-8 or not a JSON object, longer
@@ -1010,15 +1055,15 @@ def json_lines(path, skip=None, max_bytes: int = MAX_JSON_LINE) -> "Iterator[tup
         skip(lineno, why)
 
     def lines(f):
-        """The file's lines, ending at \\n, \\r\\n or \\r as text mode reads them; None for
-        one longer than ``max_bytes`` (read through, not kept)."""
+        """The file's lines, ending at \\n, \\r\\n or \\r as text mode reads them (each read
+        as \\n: :class:`_LineEndsAsLf`); None for one longer than ``max_bytes`` (read through,
+        not kept)."""
+        f = io.BufferedReader(_LineEndsAsLf(f), 1 << 20)
         while chunk := f.readline(max_bytes + 1):
-            if len(chunk) > max_bytes and not chunk.endswith(b"\n"):
+            if not chunk.endswith(b"\n") and len(chunk) > max_bytes:
                 while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
                     pass
                 yield None
-            elif b"\r" in chunk.rstrip(b"\r\n"):  # old Mac line ends inside: one piece a line
-                yield from chunk.splitlines()
             else:
                 yield chunk
 

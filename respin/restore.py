@@ -214,7 +214,7 @@ def restore_with_source(text: str, source: str, lexicon=None, *, found: bool = F
         leaked = [f for f in spintax_findings(text) if f.text not in source
                   and (spinners_template(f, lexicon, text) or _in_source(f.text, source))]
         if leaked:
-            return _resolve_spintax(text, source, lexicon, leaked)
+            return _resolve_spintax(text, source, lexicon, leaked, found)
     return _restore_with_source(text, source, lexicon, found)
 
 
@@ -249,7 +249,7 @@ def _in_source(template: str, source: str) -> bool:
                for alt in template[1:-1].lower().split("|"))
 
 
-def _resolve_spintax(text: str, source: str, lexicon, leaked) -> Restoration:
+def _resolve_spintax(text: str, source: str, lexicon, leaked, found: bool = False) -> Restoration:
     """:func:`restore_with_source` of ``text`` whose templates ``leaked`` (spintax findings,
     in order) are first replaced by their first alternative; the edits made on that text are
     mapped back, and an edit touching a template becomes one edit with it ("{said|stated}"
@@ -265,7 +265,7 @@ def _resolve_spintax(text: str, source: str, lexicon, leaked) -> Restoration:
         pos = f.end
     pieces.append(text[pos:])
     resolved = "".join(pieces)
-    r = _restore_with_source(resolved, source, lexicon)
+    r = _restore_with_source(resolved, source, lexicon, found)
 
     def back(p: int, right: bool) -> int:
         """An offset of ``resolved`` in ``text``: the start (``right`` False) or end of a

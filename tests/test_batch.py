@@ -1817,3 +1817,13 @@ def test_output_never_follows_another_users_link_in_a_shared_folder(tmp_path, cl
     ran = cli("check", page, "-o", link)
     assert ran.code == 2 and "refusing to follow a symbolic link another user owns in a shared folder" in ran.err
     assert victim.read_text(encoding="utf-8") == "secret"
+    # A link to a folder on the way, and one's own link to another's (a code review).
+    folder_link = shared / "dir"
+    folder_link.symlink_to(tmp_path, target_is_directory=True)
+    os.lchown(folder_link, 65534, 65534)
+    own = tmp_path / "mine.txt"
+    own.symlink_to(link)
+    for out in (folder_link / "victim.txt", own):
+        ran = cli("check", page, "-o", out)
+        assert ran.code == 2 and "refusing to follow a symbolic link another user owns" in ran.err, out
+    assert victim.read_text(encoding="utf-8") == "secret"

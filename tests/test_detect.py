@@ -798,3 +798,15 @@ def test_a_model_with_its_own_lm_checks_and_restores_as_on_the_per_word_path(tmp
         assert [e.confidence for e in edits[0]] == pytest.approx([e.confidence for e in edits[1]], abs=2e-3)
     assert len(a.findings) > 20 and len(ra.suggestions) > 20  # seed 003, spun throughout
 
+
+
+def test_training_a_constant_feature_gives_a_model_that_loads():
+    """A feature constant at 0.1 has a spread of rounding noise (1e-17), which fit kept as
+    its scale and the loader's bounds refuse (a code review): fit gives such a feature 1."""
+    import numpy as np
+    from respin.detector import Logistic
+    X = np.column_stack([np.full(40, 0.1), np.r_[np.zeros(20), np.ones(20)]])
+    y = np.r_[np.zeros(20), np.ones(20)]
+    fitted = Logistic.fit(X, y)
+    assert fitted.scale[0] == 1.0
+    Logistic.from_dict(fitted.to_dict(), 2)

@@ -402,7 +402,7 @@ def test_an_index_with_a_view_or_an_inflating_document_is_refused(tmp_path, cli,
     query.write_text(next(iter(TEXTS.values())), encoding="utf-8")
     monkeypatch.setattr(ix, "MAX_DOC_BYTES", 40)  # (every document here is longer)
     ran = cli("index", "query", built, query)
-    assert ran.code == 2 and ran.err == "respin: error: index holds a document over 0 MiB: damaged or not respin's (rebuild it)\n"
+    assert ran.code == 2 and ran.err == f"respin: error: index file is damaged (a stored text inflates past 0 MiB): {built}\n"
     monkeypatch.undo()
     viewed = tmp_path / "v.index"
     shutil.copy(built, viewed)
@@ -425,10 +425,29 @@ def test_jsonl_records_past_max_size_or_nested_too_deep_are_skipped(tmp_path, cl
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
     ran = cli("index", "build", f, "--out", tmp_path / "a.index", "--max-size", "10KB")
     assert ran.code == 0, ran.err
-    assert "skipped 2 line(s) that could not be indexed (first: line 1, line too long (over 10,000 bytes))" in ran.err
+    assert "skipped 2 line(s) that could not be indexed (first: line 1, text too large (10,000 bytes limit, --max-size))" in ran.err
     assert _ids(tmp_path / "a.index") == ["ok"]
     skipped = []
     assert [n for n, _ in json_lines(f, skip=lambda n, why: skipped.append((n, why)), max_bytes=1000)] == [3]
     assert skipped == [(1, "line too long (over 1,000 bytes)"), (2, "line too long (over 1,000 bytes)")]
     assert [n for n, _ in json_lines(f, skip=lambda n, why: skipped.append((n, why)))] == [1, 3]
     assert skipped[-1] == (2, "not valid JSON (nested too deeply)")
+
+
+@pytest.mark.parametrize("sep", ["\n", "\r\n", "\r"])
+def test_json_lines_are_read_a_line_at_a_time_whatever_their_line_ends(tmp_path, sep):
+    """Lines are read bounded, and readline ends lines at \\n only: a CR-only file (an old
+    Mac's) read as one line, too long past the limit (a code review). UTF-16 too; a line
+    exactly at the limit is taken with any line end."""
+    from respin.io import json_lines
+    recs = [json.dumps({"id": i, "text": "word " * 20}) for i in range(50)]
+    f = tmp_path / "docs.jsonl"
+    f.write_bytes((sep.join(recs) + sep).encode("utf-8"))
+    limit = max(len(r.encode()) for r in recs)
+    assert [n for n, _ in json_lines(f, max_bytes=limit)] == list(range(1, 51))
+    g = tmp_path / "u16.jsonl"
+    g.write_bytes((sep.join(recs) + sep).encode("utf-16"))
+    assert [r["id"] for _, r in json_lines(g, max_bytes=limit)] == list(range(50))
+    skipped = []
+    kept = [n for n, _ in json_lines(f, skip=lambda n, why: skipped.append(n), max_bytes=limit - 1)]
+    assert kept == list(range(1, 11)) and skipped == list(range(11, 51))  # (ids 10 and on are a byte longer)
