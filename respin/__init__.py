@@ -243,11 +243,11 @@ def restore(text: str, source: str | None = None, *, model=None, min_confidence:
 
 
 def _restore_source(text, source, m, min_confidence, lexicons, found: bool = False) -> Restoration:
-    """:func:`restore` against ``source``; ``found``: a source an index found under its score
-    threshold (``Match.verified``), restored as it was verified (see
-    :func:`respin.restore.restore_with_source`): the sentences no spinner's edits explain
-    are left as they are (verified, then restored without that rule, they were edited;
-    a code review)."""
+    """:func:`restore` against ``source``; ``found``: a source an index found (``--corpus``),
+    not one the user gives: the sentences no spinner's edits explain are left as they are
+    (:func:`respin.restore.restore_with_source`), as when a candidate under the score
+    threshold is verified (it was verified so, then restored without that rule; a code
+    review). Another article of the archive on the same beat is then no source of them."""
     from .restore import restore_with_source
     result = restore_with_source(text, source, m.lexicon, found=found)
     return _with_model_edits(result, text, m, min_confidence, lexicons)

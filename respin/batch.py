@@ -290,7 +290,7 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
     if restore:
         r = (restored if restored is not None
              else respin._restore_source(text, match.text, respin._model(model), respin._unit(min_confidence, "min_confidence"),
-                                         respin._lexicons(lexicons, model), found=bool(getattr(match, "verified", False)))
+                                         respin._lexicons(lexicons, model), found=True)
              if match is not None
              else respin.restore(text, copies=copies, model=model, min_confidence=min_confidence,
                                  lexicons=lexicons) if copies is not None

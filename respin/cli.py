@@ -687,7 +687,7 @@ def restore(
             found = find_source(corpus, text, lambda m: _note(m, quiet), respin._model(model).lexicon)
             src = found.text if found is not None else None
         lexicons = [_load_lexicon(x, model) for x in lexicon]
-        if found is not None and found.verified:  # (restored as it was verified: see respin._restore_source)
+        if found is not None:  # (a source found, not given: see respin._restore_source)
             result = respin._restore_source(text, src, respin._model(model), min_confidence,
                                             respin._lexicons(lexicons, model), found=True)
         else:

@@ -451,3 +451,33 @@ def test_json_lines_are_read_a_line_at_a_time_whatever_their_line_ends(tmp_path,
     skipped = []
     kept = [n for n, _ in json_lines(f, skip=lambda n, why: skipped.append(n), max_bytes=limit - 1)]
     assert kept == list(range(1, 11)) and skipped == list(range(11, 51))  # (ids 10 and on are a byte longer)
+
+
+def test_a_source_found_in_an_index_restores_no_sentence_no_spinners_edits_explain(tmp_path, cli):
+    """index.choose verified a candidate under the threshold leaving out the sentences no
+    spinner's edits explain, then restore --corpus restored them from it all the same: "the
+    vote was a triumph for inhabitants" became the other story's "the delay was a setback
+    for families" (a code review). So for any source an index finds, above the threshold too."""
+    src = tmp_path / "archive"
+    src.mkdir()
+    (src / "parks.txt").write_text(
+        "Mayor Linda Carver said the delay was a setback for families who have asked for more green space.\n"
+        "The council approved the budget for the new library on Tuesday after a long debate.\n"
+        "Officials said construction would begin in the spring and end within two years.\n"
+        "The library will hold more than forty thousand books and a room for children.\n"
+        "Residents will be able to comment on the plans at a public meeting next month.\n", encoding="utf-8")
+    assert cli("index", "build", src, "--out", tmp_path / "a.index").code == 0
+    copy = tmp_path / "copy.txt"
+    copy.write_text(
+        "Mayor Linda Carver mentioned the vote was a triumph for inhabitants who have complained about potholes for years.\n"
+        "The council authorized the budget for the novel library on Tuesday after a lengthy argument.\n"
+        "Authorities stated building would commence in the spring and finish inside two years.\n", encoding="utf-8")
+    ran = cli("restore", copy, "--corpus", tmp_path / "a.index")
+    assert ran.code == 0 and "source found" in ran.err
+    lines = ran.out.splitlines()
+    assert lines[0].startswith("Mayor Linda Carver mentioned the vote was a triumph for inhabitants")
+    assert lines[1] == "The council approved the budget for the new library on Tuesday after a long debate."
+    out = tmp_path / "out"
+    assert cli("batch", copy, "--out", out, "--corpus", tmp_path / "a.index", "-q").code == 0
+    rec = json.loads((out / "results.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert "triumph for inhabitants" in rec["restored"] and "approved the budget" in rec["restored"]
