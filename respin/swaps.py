@@ -510,6 +510,8 @@ def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured"
             o = norm_words(clean_expected(row[orig_col] or "", row[spun_col] or ""))
             if not s or not o or len(s) > MAX_WORDS or len(o) > MAX_WORDS:
                 continue
+            if _CONTROL.search(" ".join(s + o)):  # (a lexicon line no lexicon loading takes; a code review)
+                continue
             lex.add(s, o)
             if len(s) == len(o) > 1:
                 for a, b in zip(s, o):  # (a list's commas are not part of its words)

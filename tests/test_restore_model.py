@@ -605,3 +605,15 @@ def test_a_lexicon_with_control_characters_is_refused():
     assert SwapLexicon.from_tsv("home\thouse\t2\r\n").lookup(("home",)) == {("house",): 2}  # (tabs, CRLF: fine)
     for name in ("tortured",):  # the shipped lexicons load
         assert len(SwapLexicon.load(name))
+
+
+def test_learn_from_a_phrase_table_leaves_out_rows_with_control_characters(tmp_path):
+    """learn --phrase-table wrote a lexicon line with an escape sequence, which loading the
+    lexicon then refuses (a code review): such a row is left out."""
+    from respin.swaps import from_phrase_table
+    table = tmp_path / "t.tsv"
+    table.write_text("tortured\texpected\tsplit\ncounterfeit consciousness\tartificial\x1b]0;x\x07 intelligence\tdev\n"
+                     "profound learning\tdeep learning\tdev\n", encoding="utf-8")
+    lex = from_phrase_table(table)
+    assert sorted(" ".join(s) for s, _, _ in lex.items()) == ["profound", "profound learning"]
+    assert len(SwapLexicon.from_tsv(lex.to_tsv())) == len(lex)
