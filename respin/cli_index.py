@@ -18,7 +18,8 @@ import typer
 from .cli import _given, _globs, _size
 from .io import DEFAULT_MAX_BYTES, InputError, Terminated, interrupted_status, not_found
 
-EPILOG_INDEX = "Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM)."
+EPILOG_INDEX = ("Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM, "
+                "build and add).")
 
 index_app = typer.Typer(
     name="index",
