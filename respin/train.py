@@ -30,7 +30,7 @@ from .io import os_reason
 from .tokenize import Document, split_lines
 
 # Bump when features, training data or procedure change; reported in every JSON output.
-MODEL_VERSION = "2026.12-3"
+MODEL_VERSION = "2026.12-4"
 # Spin rates seen in real spinner output range from ~8% (light) to ~40% of words.
 TRAIN_RATES = (0.08, 0.15, 0.25, 0.35, 0.45)
 # Documents are built from 1-8 clean texts so that the document model sees the lengths of
