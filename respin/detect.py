@@ -539,13 +539,18 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
                 and text[ends[k]:starts[k + 1]] == " ")
     # The first word of a sentence is capitalised for grammar, not as part of a name.
     initial, sentence_starts = context.initial, context.sentence_starts
+
+    def in_name(k: int) -> bool:
+        # A capitalised word inside a sentence, not in a heading, is part of a name. (In a
+        # heading every word is capitalised: a run of capitals there is the line, not a name;
+        # a headline's flagged "MENTIONED" was one finding of 24 words.)
+        return texts[k][:1].isupper() and k not in initial and not context.heading(starts[k])
+
     flagged = {r.token: (r, float(prob)) for r, prob in zip(rows, p) if prob >= threshold}
     spans: list[list[int]] = []
     for k in sorted(flagged):
         k0 = k1 = k
-        # In a heading every word is capitalised: a run of capitals there is the line, not a
-        # name (a headline's flagged "MENTIONED" was one finding of 24 words).
-        if texts[k][:1].isupper() and k not in initial and not context.heading(starts[k]):
+        if in_name(k):
             while k0 > 0 and k0 - 1 not in initial and joins(k0 - 1):
                 k0 -= 1
             while k1 + 1 < n and joins(k1):
@@ -564,13 +569,8 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
                     continue
         spans.append([k0, k1])
     out = []
-
-    def in_name(k: int) -> bool:
-        # A capitalised word inside a sentence, not in a heading, is part of a name, which a
-        # function word never is: Moby links ministry~they, and "Protection Ministry
-        # mentioned" was suggested as "Protection They mentioned".
-        return texts[k][:1].isupper() and k not in initial and not context.heading(starts[k])
-
+    # (A word of a name is never suggested as a function word: Moby links ministry~they, and
+    # "Protection Ministry mentioned" was suggested as "Protection They mentioned".)
     first = [starts[k0] for k0, _ in spans]
     chosen: dict = {}  # span -> the joint choice of its flagged words (two or more)
     if joint is not None:

@@ -330,9 +330,9 @@ def _restore_with_source(text: str, source: str, lexicon=None, found: bool = Fal
     # (A source the user gives is theirs to vouch for: a spinner whose dictionary is not
     # respin's thesaurus, "corporate" for company, "staff" for workers, would read as another
     # article; a re-test review.)
-    unlike = _unlike_spinning(al, edits, lexicon) if found else set()
+    starts = _sentence_starts(al) if found else []
+    unlike = _unlike_spinning(al, edits, lexicon, starts) if found else set()
     if unlike:  # other sentences that share a frame: paraphrased, never edited
-        starts = _sentence_starts(al)
         al = replace(al, pairs=[(i, j, min(s, ANCHOR_MIN / 2) if i in unlike else s) for i, j, s in al.pairs],
                      gaps=[g for g in al.gaps if _sentence_of(starts, doc.token_starts[g.a1] if g.a1 < len(doc.tokens)
                                                               else len(text)) not in unlike])
@@ -380,7 +380,7 @@ def _sentence_of(starts: list[int], pos: int) -> int:
 _UNLIKE_MIN = 3  # unlinked replacements of content words that make a sentence no spinner's
 
 
-def _unlike_spinning(al: Alignment, edits: list[Edit], lexicon) -> set[int]:
+def _unlike_spinning(al: Alignment, edits: list[Edit], lexicon, starts: list[int]) -> set[int]:
     """The input sentences whose edits are no spinner's: :data:`_UNLIKE_MIN` or more words
     of content replaced by words the thesaurus knows but does not link them to ("vote" ->
     "delay", "triumph" -> "setback", "port" -> "careers"), more than twice as many as
@@ -389,7 +389,8 @@ def _unlike_spinning(al: Alignment, edits: list[Edit], lexicon) -> set[int]:
     ... who have ...") but says something else: another article on the same beat, found in
     an index (a provenance review). Spinners mostly swap for thesaurus neighbours, but not
     only: a content farm's "corporate" for company and "staff" for workers are no links
-    of respin's thesaurus, so a source the user gives is not held to this."""
+    of respin's thesaurus, so a source the user gives is not held to this. ``starts``:
+    :func:`_sentence_starts` of ``al``."""
     if lexicon is None or not hasattr(lexicon, "are_synonyms"):
         return set()
     from .evidence import STOPWORDS
@@ -402,7 +403,6 @@ def _unlike_spinning(al: Alignment, edits: list[Edit], lexicon) -> set[int]:
         return known if known and all(w in lexicon for w in known) else []
 
     tally: dict[int, list[int]] = {}
-    starts = _sentence_starts(al)
     for e in edits:
         t = tally.setdefault(_sentence_of(starts, e.start), [0, 0])
         if e.kind in (SYNONYM, FORMAT) or (e.kind == PHRASE and _linked_phrase(e.spun, e.restored, lexicon)):
