@@ -1016,6 +1016,9 @@ class _LineEndsAsLf(io.RawIOBase):
 
     def __init__(self, f):
         self._f = f
+        # read1 where there is one: a truncated .gz's read(1 MiB) raised before handing out
+        # the lines decompressed before the damage (batch keeps their records)
+        self._read = getattr(f, "read1", f.read)
         self._after_cr = False  # (the last block ended with "\r": a "\n" first is its pair)
 
     def readable(self) -> bool:
@@ -1023,7 +1026,7 @@ class _LineEndsAsLf(io.RawIOBase):
 
     def readinto(self, b) -> int:
         while True:
-            data = self._f.read(len(b))
+            data = self._read(len(b))
             if not data:
                 return 0
             if self._after_cr and data[:1] == b"\n":
@@ -1035,6 +1038,13 @@ class _LineEndsAsLf(io.RawIOBase):
             if data:
                 b[:len(data)] = data
                 return len(data)
+
+
+def lf_reader(f) -> io.BufferedReader:
+    """``f`` (binary) read through :class:`_LineEndsAsLf` with a 1 MiB buffer: its
+    ``readline(limit)`` ends lines at "\\n", "\\r\\n" and a lone "\\r" alike (JSON Lines
+    from index build, train, learn and batch: one reader, the same line ends)."""
+    return io.BufferedReader(_LineEndsAsLf(f), 1 << 20)
 
 
 def json_lines(path, skip=None, max_bytes: int = MAX_JSON_LINE) -> "Iterator[tuple[int, dict]]":
@@ -1058,7 +1068,7 @@ def json_lines(path, skip=None, max_bytes: int = MAX_JSON_LINE) -> "Iterator[tup
         """The file's lines, ending at \\n, \\r\\n or \\r as text mode reads them (each read
         as \\n: :class:`_LineEndsAsLf`); None for one longer than ``max_bytes`` (read through,
         not kept)."""
-        f = io.BufferedReader(_LineEndsAsLf(f), 1 << 20)
+        f = lf_reader(f)
         while chunk := f.readline(max_bytes + 1):
             if not chunk.endswith(b"\n") and len(chunk) > max_bytes:
                 while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):

@@ -1718,6 +1718,25 @@ def test_windows_powershell_files_utf16_jsonl_and_lists_are_read(tmp_path, cli):
     assert "internal error" not in ran.err and "NUL bytes" in results(tmp_path / "nomark")[0]["error"]
 
 
+@pytest.mark.parametrize("gz", [False, True])
+def test_jsonl_with_old_mac_line_ends_is_read_line_by_line(tmp_path, cli, gz):
+    """A JSONL file whose lines end in a lone "\\r" (an old Mac's, or a tool's) was one
+    record in batch ("not valid JSON (Extra data ...)", exit 2), while index build, train
+    and learn read it line by line: batch now reads lines as they do."""
+    recs = [{"id": "a1", "text": "The mayor said the road would close on Monday."},
+            {"id": "a2", "text": "The council met on Tuesday."}, {"id": "a3", "text": "Short."}]
+    data = "\r".join(json.dumps(r) for r in recs).encode() + b"\r"
+    name = "crawl.jsonl.gz" if gz else "crawl.jsonl"
+    (tmp_path / name).write_bytes(gzip.compress(data) if gz else data)
+    ran = cli("batch", tmp_path / name, "--out", tmp_path / "o", "-q", "--no-restore")
+    assert ran.code == 0, ran.err
+    assert [(r["id"], r["error"]) for r in results(tmp_path / "o")] == [("a1", None), ("a2", None), ("a3", None)]
+    # mixed line ends, a CR LF split by nothing: still three records, no blank one
+    (tmp_path / "mixed.jsonl").write_bytes(b"\r\n".join(json.dumps(r).encode() for r in recs[:2]) + b"\r" + json.dumps(recs[2]).encode())
+    ran = cli("batch", tmp_path / "mixed.jsonl", "--out", tmp_path / "m", "-q", "--no-restore")
+    assert ran.code == 0 and [r["id"] for r in results(tmp_path / "m")] == ["a1", "a2", "a3"]
+
+
 def test_restored_copies_of_files_with_a_byte_order_mark_keep_one(tmp_path, cli):
     """Windows tools read UTF-8 without a mark as the ANSI code page; a restored copy of a
     marked file (UTF-8 or UTF-16) is UTF-8 with a mark, as restore -o writes it."""
