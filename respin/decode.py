@@ -38,7 +38,7 @@ import numpy as np
 from .evidence import MAX_CANDIDATES, NUMBER_VALUE, STOPWORDS, _ranges, _Unigrams, _candidates, vectorised
 from .lm import OOV_FLOOR
 from .evidence_vec import _bigram, _clamp, _runs, _score, _unique
-from .tokenize import PUNCT, Document, _tokens, gc_paused
+from .tokenize import PUNCT, Document, _tokens, case_like, gc_paused
 
 # Channel features of one choice, in this order. "keep" is the identity choice.
 CHANNEL = (
@@ -1863,14 +1863,6 @@ def _pool(locals_, lm_weight: float) -> dict:
     return pool
 
 
-def _case_like(word: str, like: str) -> str:
-    if like.isupper() and len(like) > 1 and len(word) > 1:
-        return word.upper()
-    if like[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
-
-
 def _cased(words: list[str], toks, sentence_initial: bool, capitals: bool = False) -> list[str]:
     """Output words in the case of the spun words they replace: all capitals if the spun
     words are ("BECAUSE" -> "AS A RESULT OF"), else word by word, extra words lower-case;
@@ -1888,7 +1880,7 @@ def _cased(words: list[str], toks, sentence_initial: bool, capitals: bool = Fals
     letters = "".join(c for t in toks for c in t.text if c.isalpha())
     if (len(letters) > 1 and letters.isupper()) or (capitals and not letters):
         return [w.upper() for w in words]
-    out = [_case_like(w, toks[k].text) if k < len(toks) else w for k, w in enumerate(words)]
+    out = [case_like(w, toks[k].text) if k < len(toks) else w for k, w in enumerate(words)]
     if sentence_initial and out and not any(c.isalpha() for c in toks[0].text):
         out[0] = out[0][:1].upper() + out[0][1:]
     return out

@@ -16,7 +16,7 @@ import numpy as np
 
 from .evidence import STOPWORDS
 from .restore import FORMAT, PHRASE, SPINTAX, SPINTAX_CONFIDENCE, SYNONYM, Relation, restore_with_source
-from .tokenize import LINE_BREAK, PUNCT, LineIndex, has_line_break
+from .tokenize import LINE_BREAK, PUNCT, LineIndex, case_like, has_line_break
 
 DEFAULT_THRESHOLD = 0.5
 # Below this many words with thesaurus candidates a text carries no usable evidence either
@@ -403,7 +403,7 @@ def _inflect_last(phrase: str, ending: str) -> str:
 
 
 def _match_phrase_case(phrase: str, like: str) -> str:
-    """:func:`_match_case`, and a title-cased phrase gets a title-cased original (a heading's
+    """:func:`respin.tokenize.case_like`, and a title-cased phrase gets a title-cased original (a heading's
     "Malignancy Finding" ==> "Tumor Detection", not "Tumor detection").
 
     A word in capitals among others (emphasis) gives its counterpart in capitals, as restore
@@ -419,16 +419,10 @@ def _match_phrase_case(phrase: str, like: str) -> str:
         return " ".join(_capitalised(w) for w in phrase.split())
     new = phrase.split()
     if len(words) == len(new) > 1 and not like.isupper() and any(w.isupper() and len(w) > 1 for w in words):
-        return " ".join(_match_case(n, w) for n, w in zip(new, words))
-    return _match_case(phrase, like)
+        return " ".join(case_like(n, w) for n, w in zip(new, words))
+    return case_like(phrase, like)
 
 
-def _match_case(word: str, like: str) -> str:
-    if like.isupper() and len(like) > 1:
-        return word.upper()
-    if like[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
 
 
 class RowContext:
@@ -619,7 +613,7 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
                         c = got[0].candidates[:1]
                         if c and c[0][1] > 0 and not (c[0][0] in STOPWORDS and in_name(k)):
                             best = c[0][0]
-                parts.append(_match_case(best, texts[k]) if best is not None else texts[k])
+                parts.append(case_like(best, texts[k]) if best is not None else texts[k])
             x = "".join(parts)
             if x.lower() != low:
                 sugg.append(x)
@@ -629,7 +623,7 @@ def findings_from_rows(text: str, doc, rows, p, threshold: float, max_suggestion
 
 
 def _case_of(like: str):
-    """:func:`_match_case` with ``like`` fixed: the function that puts a word in its case."""
+    """:func:`respin.tokenize.case_like` with ``like`` fixed: the function that puts a word in its case."""
     if like.isupper() and len(like) > 1:
         return str.upper
     if like[:1].isupper():

@@ -320,14 +320,15 @@ def log_lr(hits: list[PhraseHit]) -> np.ndarray:
 def phrase_findings(text: str, hits: list[PhraseHit], post: np.ndarray, threshold: float) -> list:
     """Hits whose posterior reaches ``threshold`` as :class:`respin.detect.Finding` objects
     of kind "phrase", suggesting the qualifying neighbours in the phrase's case."""
-    from .detect import Finding, LineIndex, _match_case
+    from .detect import Finding, LineIndex
+    from .tokenize import case_like
     lines, out = LineIndex(text), []
     for h, pp in zip(hits, post):
         if not h.hit or pp < threshold:
             continue
         span = text[h.start:h.end]
         line, col = lines.line_col(h.start)
-        out.append(Finding(h.start, h.end, line, col, span, tuple(_match_case(c, span) for c in h.suggestions),
+        out.append(Finding(h.start, h.end, line, col, span, tuple(case_like(c, span) for c in h.suggestions),
                            round(float(pp), 3), "phrase"))
     return out
 

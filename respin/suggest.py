@@ -38,8 +38,8 @@ import math
 import re
 
 from .decode import _NUMBERS, USER_LEXICON_WEIGHT, _figure_context
-from .detect import _match_case
 from .evidence import STOPWORDS
+from .tokenize import case_like
 
 ALPHA = 0.5        # weight of each word's unigram log-probability taken out of the score
 CHANGE_COST = 1.5  # log10 cost of each word changed (a spinner keeps most words)
@@ -163,7 +163,7 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     capitals = (not any(c.islower() for c in phrase)  # (a phrase in lower case stays so, whatever its line)
                 and _in_capitals(context if context and in_context(phrase, context) else phrase))
     for t, s in scored[:k]:
-        cased = [c.upper() if capitals and w.isdigit() else _match_case(c, w)  # in the phrase's capitals
+        cased = [c.upper() if capitals and w.isdigit() else case_like(c, w)  # in the phrase's capitals
                  for c, w in zip(t, [*base, *[""] * len(t)])]
         if any(poss):
             if len(t) == len(words):

@@ -367,6 +367,21 @@ def nfc(s: str) -> str:
     return s if s.isascii() or unicodedata.is_normalized("NFC", s) else unicodedata.normalize("NFC", s)
 
 
+def case_like(word: str, like: str) -> str:
+    """``word`` in the case of ``like``, the text it stands for: all capitals where ``like``
+    is (more than one character), capitalised where it starts with a capital, else as it is.
+    The one rule of suggestions (``check``, ``suggest``) and of the decoder's edits.
+
+    >>> case_like("said", "MENTIONED"), case_like("said", "Mentioned"), case_like("US", "mentioned")
+    ('SAID', 'Said', 'US')
+    """
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
 def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
     """Split ``text[offset:end]`` into tokens whose offsets index ``text``."""
     return _tokens(*_columns(text, offset, len(text) if end is None else end)[:4])
