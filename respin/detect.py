@@ -56,6 +56,8 @@ class Report:
     model: str = ""
     stats: dict = field(default_factory=dict)
     judged: bool = True  # False: too few words the thesaurus can explain to say anything
+    reason: str = ""     # why not judged, where it is not said by the words alone ("not English")
+    not_english: int = 0  # words in sentences set aside as not English (respin.language)
     # With a source: the differences inside aligned sentences that are no swap (a figure of
     # another value, an editor's rewrite), as the summary line says them; not in the JSON.
     differing: str = field(default="", repr=False, compare=False)

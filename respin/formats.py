@@ -28,6 +28,8 @@ def report_dict(path: str, r: Report) -> dict:
         "threshold": r.threshold,
         "model": r.model,
         "judged": r.judged,
+        "reason": None if r.judged else unjudged(r),  # too short | too few content words | not English
+        "words_not_english": r.not_english,
         "respin_version": __version__,
     }
     if r.relation is not None:
@@ -106,8 +108,11 @@ NOT_SHORT_WORDS = 50  # a text of at least this many words is not called "too sh
 
 
 def unjudged(r: Report) -> str:
-    """Why a report is not judged: "too short", or for a text of :data:`NOT_SHORT_WORDS`
-    words or more (20,000 of "the", a table of figures), "too few content words"."""
+    """Why a report is not judged: its ``reason`` ("not English"), else "too short", or for
+    a text of :data:`NOT_SHORT_WORDS` words or more (20,000 of "the", a table of figures),
+    "too few content words"."""
+    if r.reason:
+        return r.reason
     return "too short" if r.words < NOT_SHORT_WORDS else "too few content words"
 
 

@@ -193,6 +193,7 @@ class Model:
         are computed per text. ``doc``/``windows``: one text only (see :meth:`check`);
         ``doc_rows``: see :meth:`check_many`."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
+        from .language import ENGLISH_MIN_WORDS, FOREIGN_SHARE, NOT_ENGLISH
         from .evidence import scalar_evidence, vectorised
         from .phrases import log_lr
         # Line breaks inside the sentences of hard-wrapped text are read as spaces (the same
@@ -262,6 +263,10 @@ class Model:
         n_words_of = [cdoc.n_words] if len(texts) == 1 else np.diff(np.searchsorted(cdoc.word_arrays()[0], tok0)).tolist()
         firsts = [h.first for h in phrases]
         ph0 = [bisect.bisect_left(firsts, t) for t in tok0]
+        # Words in sentences set aside as not English (respin.language), per text.
+        foreign_of = [0] * len(texts)
+        for fa, fb in cdoc.foreign:
+            foreign_of[bisect.bisect_right(tok0, fa) - 1 if len(texts) > 1 else 0] += sum(cdoc._word_mask[fa:fb])
         reports, post_all, pooled = [], [], {}
         cols = None  # what the consistency pooling reads, made when a text first needs it
         flagged: list[int] = []
@@ -270,10 +275,15 @@ class Model:
             a, b = row0[i], row0[i + 1]
             n_words = n_words_of[i]
             Xi = X[a:b]
-            if n_words == 0 or b - a < MIN_EVIDENCE_WORDS:
+            # Mostly not English, with too little English beside it to judge: not judged,
+            # rather than a verdict on a few sentences (a pipeline reads "not spun" as clean English).
+            foreign = 0 < foreign_of[i] >= FOREIGN_SHARE * n_words and n_words - foreign_of[i] < ENGLISH_MIN_WORDS
+            if n_words == 0 or b - a < MIN_EVIDENCE_WORDS or foreign:
                 if doc_rows is not None:
                     doc_rows.append(det.doc_row(Xi, n_words))
-                reports.append(Report(0.0, 0.0 >= thr, [], n_words, thr, model=self.label, judged=False))
+                reports.append(Report(0.0, 0.0 >= thr, [], n_words, thr, model=self.label, judged=False,
+                                      reason=NOT_ENGLISH if 0 < foreign_of[i] >= FOREIGN_SHARE * n_words else "",
+                                      not_english=foreign_of[i]))
                 continue
             p = det.word.predict_proba(Xi)
             post, phrase_post, rate, row = det.judge(Xi, n_words, p, log_lr(phrases[ph0[i]:ph0[i + 1]]))
@@ -297,7 +307,7 @@ class Model:
             flagged += (hit + a).tolist()
             post_all.append(post[hit])
             score = det.score_row(row)  # the calibrated document model: word evidence only
-            reports.append(Report(score, score >= thr, [], n_words, thr, model=self.label))
+            reports.append(Report(score, score >= thr, [], n_words, thr, model=self.label, not_english=foreign_of[i]))
         if findings:
             found = self._findings(text, cdoc, (table, vec[1]) if vec is not None else None, all_rows, flagged,
                                    np.concatenate(post_all) if post_all else np.zeros(0), pooled,

@@ -647,6 +647,9 @@ class Document:
     _lowered: list | None = field(default=None, repr=False, compare=False)
     _word_arrays: tuple | None = field(default=None, repr=False, compare=False)
     _word_mask: bytes | None = field(default=None, repr=False, compare=False)
+    # The sentences that are not English (token ranges; :mod:`respin.language`), their tokens
+    # marked CODE: counted, never judged or edited. Found where ``identifiers`` is.
+    foreign: list[tuple[int, int]] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
     def from_text(cls, text: str, identifiers: bool = True, code: list | None = None) -> "Document":
@@ -683,6 +686,17 @@ class Document:
                 doc.sentences += _split_sentences(texts, starts, ends, base, end, enders[e:k])
                 doc.paragraphs.append((first_sent, len(doc.sentences)))
                 base, e = end, k
+        if identifiers:
+            from .language import foreign_sentences
+            found = foreign_sentences(text, texts, starts, ends, doc._word_mask, doc.sentences, doc.paragraphs)
+            if found:
+                kinds = doc.token_kinds = list(doc.token_kinds)
+                for s in found:
+                    a, b = doc.sentences[s]
+                    doc.foreign.append((a, b))
+                    for i in range(a, b):
+                        if kinds[i] != PUNCT:
+                            kinds[i] = CODE
         return doc
 
     @property

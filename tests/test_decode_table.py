@@ -272,15 +272,18 @@ def test_types_added_twice_decode_alike(decoder):
 
 
 @pytest.mark.parametrize("text", ["!!! Hello world. Ok", "... Hi. ?! Go on now. !", "", "ΟΔΟΣ ΟΔΟΣ. Σ Σσ ΣΑΣ’Σ.",
-                                  "The White (Home) said it. Don’t go\nA\r\nb c. D’ΑΣ"] + _texts()[:6])
+                                  "The White (Home) said it. Don’t go\nA\r\nb c. D’ΑΣ",
+                                  "The sign said ΟΔΟΣ ΟΔΟΣ at the end of the road. Σ Σσ ΣΑΣ’Σ."] + _texts()[:6])
 def test_sentences_are_the_tokens_words(decoder, text):
-    """Decoder.sentences reads the document's words at once; token by token it is this."""
-    from respin.tokenize import PUNCT
+    """Decoder.sentences reads the document's words at once; token by token it is this
+    (a sentence not English, as the fourth text, is code: respin.language)."""
+    from respin.tokenize import CODE, CODE_WORD, PUNCT
     doc = Document.from_text(text)
     want = []
     for s0, s1 in doc.sentences:
         idx = [k for k in range(s0, s1) if doc.tokens[k].kind != PUNCT]
-        want.append((idx, [doc.tokens[k].text.lower().replace("’", "'") for k in idx],
+        want.append((idx, [CODE_WORD if doc.tokens[k].kind == CODE else doc.tokens[k].text.lower().replace("’", "'")
+                           for k in idx],
                      [p > 0 and doc.tokens[k].text[:1].isupper() for p, k in enumerate(idx)],
                      [b == a + 1 for a, b in zip(idx, idx[1:])] + [False]))
     assert list(decoder.sentences(doc)) == want

@@ -141,12 +141,15 @@ def test_word_count_ignores_punctuation():
 
 @pytest.mark.parametrize("text", [
     "ΟΔΟΣ ΑΣ.Β ΑΣ'Β Σ.\nΟΔΟΣ’ ΣΑ", "İstanbul ẞig Straße DON’T don’t", "a\r\nb.\r\n\r\n“C.” D", "", "...", "x",
+    "The sign ΟΔΟΣ, then ΑΣ.Β and ΑΣ'Β at the end of the road, Σ.\nΟΔΟΣ’ ΣΑ",  # (Greek in English: words)
 ])
 def test_words_as_each_word_lowered_on_its_own(text):
-    from respin.tokenize import word_key
+    from respin.tokenize import CODE, CODE_WORD, word_key
     doc = Document.from_text(text)
     tok_of, lowered, first, end = doc.words()
-    assert lowered == [word_key(doc.tokens[k].text) for k in tok_of]
+    # (a sentence not English, as the first, is set aside as code is: respin.language)
+    assert lowered == [CODE_WORD if doc.tokens[k].kind == CODE else word_key(doc.tokens[k].text) for k in tok_of]
+    assert "text" not in text or CODE_WORD not in lowered
     assert tok_of == [k for k, t in enumerate(doc.tokens) if t.kind != PUNCT] and len(tok_of) == doc.n_words
     for s0, s1 in doc.sentences:  # first/end: the sentence's word range
         ws = [i for i, k in enumerate(tok_of) if s0 <= k < s1]

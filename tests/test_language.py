@@ -1,0 +1,117 @@
+"""Text that is not English is neither judged nor edited (respin.language).
+
+The fixtures are written for these tests: news-like paragraphs in other languages, and
+English with the foreign names and quotes English news holds.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import respin
+from respin.language import foreign_regions
+
+OTHER = {
+    "de": "Die Bundesregierung hat am Dienstag ein neues Gesetz zur Förderung erneuerbarer Energien "
+          "beschlossen. Wie ein Sprecher des Ministeriums in Berlin mitteilte, sollen die Mittel für "
+          "Windkraft und Solaranlagen in den kommenden fünf Jahren deutlich steigen. Kritiker bemängelten "
+          "jedoch, dass der Ausbau der Stromnetze nicht schnell genug vorankomme.",
+    "es": "El gobierno anunció el martes un nuevo plan para reducir las emisiones de carbono antes de 2030. "
+          "Según el ministro, las centrales eléctricas de carbón cerrarán de forma progresiva y se "
+          "invertirán miles de millones en energía solar. La oposición criticó que el plan llega tarde.",
+    "fr": "Le conseil municipal a voté mardi soir un budget en hausse pour les écoles de la ville. "
+          "Selon le maire, les travaux de rénovation commenceront dans les prochains mois et seront "
+          "financés en partie par la région. Les syndicats ont salué une décision attendue depuis longtemps.",
+    "nl": "Het kabinet heeft dinsdag een nieuw plan gepresenteerd om de woningnood aan te pakken. Volgens "
+          "de minister worden er de komende jaren meer betaalbare huizen gebouwd, maar de oppositie vindt "
+          "dat het plan niet ver genoeg gaat. De gemeenten moeten bij de uitvoering een grote rol spelen.",
+    "id": "Pemerintah kota mengumumkan bahwa jalan utama akan ditutup untuk perbaikan mulai pekan depan. "
+          "Menurut juru bicara dinas pekerjaan umum, pekerjaan itu akan selesai dalam dua bulan dan "
+          "warga diminta untuk menggunakan jalur alternatif. Pedagang di pasar khawatir penjualan akan turun.",
+    "ru": "Правительство во вторник объявило о новом плане строительства дорог в северных регионах. "
+          "По словам министра, работы начнутся весной и продлятся три года.",
+    "zh": "市政府周二宣布，将在明年春天开始修建一条新的地铁线路。官员表示，这项工程预计需要三年时间完成，总投资约为两百亿元。",
+}
+
+ENGLISH_WITH_NAMES = [
+    "Pedro Calderón de la Barca was a dramatist, poet and writer of the Spanish Golden Age.",
+    "The orchestra played Ludwig van Beethoven's fifth symphony under the direction of Herbert von Karajan.",
+    "Officials in El Paso and Las Vegas said the new rules would take effect on Monday.",
+    "The de facto leader met Simone de Beauvoir's biographer at the Musée du Louvre on Friday.",
+    "The paper appeared in Archiv der Mathematik und Physik before the war, the historian said.",
+    "It will.",
+]
+
+SPUN = ("The White Home mentioned on Tuesday that the navy support bundle would be despatched to the area "
+        "inside days, in keeping with officers acquainted with the plan. The Protection Ministry mentioned "
+        "the 2 leaders would meet subsequent week to debate the energy crops and the gas provide.")
+
+
+@pytest.mark.parametrize("lang", sorted(OTHER))
+def test_text_in_another_language_is_not_judged_and_not_changed(lang):
+    text = OTHER[lang]
+    rep = respin.check(text, min_confidence=0.1)
+    assert (rep.judged, rep.findings, rep.score) == (False, [], 0.0)
+    d = rep.to_dict("x.txt")
+    assert d["reason"] == "not English" and d["words_not_english"] == rep.words > 0
+    assert respin.restore(text, min_confidence=0.1).text == text
+
+
+@pytest.mark.parametrize("text", ENGLISH_WITH_NAMES)
+def test_english_with_foreign_names_stays_english(text):
+    assert foreign_regions(text) == []
+    assert respin.check(text).to_dict()["words_not_english"] == 0
+
+
+def test_a_short_english_text_says_too_short_not_not_english():
+    d = respin.check("A short note.").to_dict()
+    assert d["judged"] is False and d["reason"] == "too short"
+    d = respin.check(SPUN).to_dict()
+    assert d["judged"] is True and d["reason"] is None
+
+
+def test_foreign_sentences_in_a_spun_english_text_draw_no_finding():
+    """A German paragraph repeated around a spun English one (page boilerplate), and a German
+    sentence inside it: the English is judged, the German words are never findings."""
+    de = OTHER["de"]
+    more = SPUN.replace("Tuesday", "Wednesday")
+    text = f"{de}\n\n{SPUN}\n\n{more} Die Stadt hat den Plan nicht bestätigt, sagte ein Sprecher am Abend.\n\n{de}\n"
+    rep = respin.check(text, min_confidence=0.3)
+    assert rep.judged and rep.findings
+    german = foreign_regions(text)  # the seven German sentences, nothing of the English
+    assert "".join(text[a:b] for a, b in german) == "".join(
+        x for x in [de.replace(". ", "."), "Die Stadt hat den Plan nicht bestätigt, sagte ein Sprecher am Abend.",
+                    de.replace(". ", ".")])
+    for f in rep.findings:
+        assert not any(a < f.end and f.start < b for a, b in german), f
+    restored = respin.restore(text, min_confidence=0.3)
+    for e in restored.edits:
+        assert not any(a < e.end and e.start < b for a, b in german), e
+    assert 0 < rep.not_english < rep.words
+
+
+def test_mostly_foreign_with_enough_english_is_judged():
+    """An English summary on a page in another language is judged (its score is the
+    English part's); one or two English sentences in a long foreign text are not."""
+    page = "\n\n".join([OTHER["de"], SPUN, SPUN.replace("Tuesday", "Wednesday"), OTHER["fr"]])
+    assert respin.check(page).judged
+    few = "\n\n".join([OTHER["de"], OTHER["fr"], OTHER["es"], "The mayor said the plan was good for the city."])
+    rep = respin.check(few)
+    assert not rep.judged and rep.to_dict()["reason"] == "not English"
+
+
+def test_cli_says_not_english(tmp_path, cli):
+    (tmp_path / "de.txt").write_text(OTHER["de"], encoding="utf-8")
+    ran = cli("check", tmp_path / "de.txt")
+    assert ran.code == 0 and "not judged, not English" in ran.out
+    ran = cli("check", tmp_path / "de.txt", "--format", "json")
+    assert json.loads(ran.out)[0]["reason"] == "not English"
+
+
+def test_check_many_counts_foreign_words_per_text():
+    texts = [SPUN, OTHER["es"], "The council met on Monday to discuss the budget for next year."]
+    reps = respin.check_many(texts)
+    assert [r.not_english for r in reps] == [0, respin.check(OTHER["es"]).words, 0]
+    assert [r.judged for r in reps][:2] == [True, False]
