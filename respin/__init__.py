@@ -114,7 +114,10 @@ def _with_lexicons(m, reports: list, texts: list, lexicons) -> list:
 def restore_many(texts, *, model=None, min_confidence: float | None = None, lexicons=()) -> list[Restoration]:
     """Restore several spun texts from one site without a source, pooling the evidence for
     the spinner's dictionary over all of them (a word swapped once per copy in twenty copies
-    is twenty contexts of evidence). One :class:`Restoration` per text, in order."""
+    is twenty contexts of evidence). One :class:`Restoration` per text, in order.
+    ``lexicons``: as :func:`restore`'s (SwapLexicon objects, or shipped names such as
+    ``"tortured"``)."""
+    lexicons = _lexicons(lexicons, model)  # (a name was an AttributeError; a generator read twice)
     return _model(model).restore_many(texts, min_confidence=_unit(min_confidence, "min_confidence"),
                                       lexicons=lexicons)
 

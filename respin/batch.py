@@ -108,7 +108,7 @@ def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | 
     if isinstance(value, (bytes, bytearray)):
         if len(value) > max_size:
             raise _RecordError(f"text too large ({_over(len(value), max_size)} limit; "
-                               "raise it with --max-size)")
+                               "raise it with --max-size, or max_size=)")
         try:
             value, encoding = decode(bytes(value), path or "<record>")
         except InputError as e:
@@ -120,7 +120,7 @@ def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | 
         # (A lone surrogate, half an emoji, is checked and kept as it is, however long the text: _line.)
         n = len(value.encode("utf-8", "surrogatepass"))
         if n > max_size:
-            raise _RecordError(f"text too large ({_over(n, max_size)} limit; raise it with --max-size)")
+            raise _RecordError(f"text too large ({_over(n, max_size)} limit; raise it with --max-size, or max_size=)")
     if "\x00" in value:
         raise _RecordError("not text (binary data: NUL characters)")
     return value, note
@@ -132,16 +132,18 @@ def process_record(text, *, id=None, path: str | None = None, restore: bool = Tr
     """Check one text (and restore it) into a result dict (see the module docs for the keys).
 
     ``text`` is a ``str`` (or ``bytes``, decoded like a file). ``model`` is a model folder
-    (default: the shipped model), ``index`` an open :class:`respin.index.SourceIndex` or
-    None: with it, the best-matching indexed document is the source to restore against.
-    ``min_confidence`` and ``lexicons`` (:class:`respin.swaps.SwapLexicon` objects) restore
+    (default: the shipped model), ``index`` an open :class:`respin.index.SourceIndex`, the
+    path of one, or None: with it, the best-matching indexed document is the source to
+    restore against. ``min_confidence`` and ``lexicons`` (:class:`respin.swaps.SwapLexicon`
+    objects, or shipped names such as ``"tortured"``) restore
     as :func:`respin.restore` does with them. With ``spun_only`` the model's edits are applied
     only to a text judged spun (``respin batch --restore-spun-only``): another keeps its text,
     its would-be edits listed in ``suggestions``; edits from a source are applied all the same.
     Never raises for a bad record (too large, not text, not a string): the result says what
     is wrong in ``error``; an empty or very short text is checked (score 0) with a ``note``
-    that it was not judged. A missing or broken
-    model raises :class:`respin.model.ModelError`: that is no record's fault.
+    that it was not judged. A wrong setting raises ValueError or TypeError
+    (:func:`record_args`), and a missing or broken model :class:`respin.model.ModelError`:
+    neither is a record's fault.
     """
     return process_records([text], ids=[id], paths=[path], restore=restore, model=model, index=index,
                            threshold=threshold, max_size=max_size, min_confidence=min_confidence,
@@ -165,6 +167,8 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
     import respin
     from .model import ModelError
 
+    threshold, min_confidence, max_size, lexicons, index = record_args(threshold, min_confidence, max_size,
+                                                                       lexicons, model, index)
     texts = list(texts)
     ids = list(ids) if ids is not None else [None] * len(texts)
     paths = list(paths) if paths is not None else [None] * len(texts)
@@ -200,6 +204,24 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
         if out[k]["error"] is None:
             out[k]["note"] = _notes(out[k]["note"], note)
     return out
+
+
+def record_args(threshold, min_confidence, max_size, lexicons, model, index) -> tuple:
+    """The settings of the record functions, checked at the door as :func:`respin.check`
+    checks its own (a ValueError or TypeError naming the argument): a wrong one used to
+    become an error result per record ("internal error: TypeError" a million times) or,
+    worse, none (``threshold=-1`` judged every record spun, ``min_confidence=-3`` applied
+    every edit). Lexicon names (``"tortured"``) become the shipped lexicons, an index path
+    the open index."""
+    from .args import lexicons_arg, unit_arg
+    threshold, min_confidence = unit_arg(threshold, "threshold"), unit_arg(min_confidence, "min_confidence")
+    if isinstance(max_size, bool) or not isinstance(max_size, int):
+        raise TypeError(f"max_size must be a number of bytes (int), got {type(max_size).__name__}")
+    if max_size <= 0:
+        raise ValueError(f"max_size must be a positive number of bytes, got {max_size}")
+    if model is not None and not isinstance(model, (str, os.PathLike)):
+        raise TypeError(f"model must be a model folder's path (str or os.PathLike), got {type(model).__name__}")
+    return threshold, min_confidence, max_size, lexicons_arg(lexicons, model), _open_index(index)
 
 
 def _restore_copies(cluster: list[int], texts: list[str], ids: list, model, min_confidence, lexicons):
@@ -358,10 +380,13 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
     A bad record (no text field, not a string, empty, larger than ``max_size`` bytes)
     yields a result with ``error`` set; the generator goes on. ``index`` is a
     :class:`respin.index.SourceIndex` or the path of one (``respin index``).
-    ``min_confidence`` and ``lexicons`` (:class:`respin.swaps.SwapLexicon` objects) restore
-    as :func:`respin.restore` does with them; ``spun_only`` as for :func:`process_record`.
+    ``min_confidence`` and ``lexicons`` (:class:`respin.swaps.SwapLexicon` objects, or
+    shipped names such as ``"tortured"``) restore as :func:`respin.restore` does with them;
+    ``spun_only`` as for :func:`process_record`. The settings are checked on the first
+    ``next()``: a wrong one raises there (:func:`record_args`), not once per record.
     """
-    idx = _open_index(index)
+    threshold, min_confidence, max_size, lexicons, idx = record_args(threshold, min_confidence, max_size,
+                                                                     lexicons, model, index)
     for n, rec in enumerate(records):
         if isinstance(rec, (str, bytes, bytearray)):
             rid, text = n, rec

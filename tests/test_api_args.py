@@ -123,3 +123,65 @@ def test_model_error_is_exported_and_the_package_is_typed():
     from respin.model import ModelError
     assert respin.ModelError is ModelError and "ModelError" in respin.__all__
     assert (Path(respin.__file__).parent / "py.typed").is_file()
+
+
+# -- the record functions (respin.batch): settings checked at the door, as the calls above ----------
+PAPER = "We trained an irregular woodland classifier and a profound learning model with one concealed layer."
+
+
+def _records(kind, **kw):
+    from respin.batch import check_records, process_record, process_records
+    if kind == "check_records":
+        return list(check_records([SPUN, PAPER], restore=True, **kw))
+    if kind == "process_record":
+        return [process_record(SPUN, **kw)]
+    return process_records([SPUN, PAPER], **kw)
+
+
+@pytest.mark.parametrize("kind", ["check_records", "process_record", "process_records"])
+@pytest.mark.parametrize("kw, error", [
+    ({"threshold": -1}, ValueError), ({"threshold": float("nan")}, ValueError), ({"min_confidence": 2}, ValueError),
+    ({"min_confidence": -3}, ValueError), ({"min_confidence": "0.5"}, TypeError), ({"max_size": "5MB"}, TypeError),
+    ({"max_size": -5}, ValueError), ({"lexicons": 42}, TypeError), ({"lexicons": "no-such-lexicon"}, TypeError),
+    ({"model": 3}, TypeError),
+], ids=lambda x: repr(x) if isinstance(x, dict) else "")
+def test_record_functions_refuse_bad_settings_at_once(kind, kw, error):
+    """A wrong setting was an 'internal error' record per record (a million rows for one
+    typo), or silently wrong: threshold=-1 judged every record spun, min_confidence=-3
+    applied every edit (a library review)."""
+    with pytest.raises(error):
+        _records(kind, **kw)
+
+
+@pytest.mark.parametrize("kind", ["check_records", "process_record", "process_records"])
+def test_record_functions_take_shipped_lexicon_names(kind):
+    """lexicons="tortured" made every record an 'internal error: AttributeError'."""
+    got = _records(kind, lexicons="tortured", min_confidence=0.5)
+    assert all(r["error"] is None for r in got)
+    if kind != "process_record":
+        assert "hidden layer" in got[1]["restored"]
+
+
+def test_restore_many_takes_shipped_lexicon_names_and_generators():
+    """restore_many(lexicons="tortured") was an AttributeError, and a generator of
+    lexicons was read twice (its phrase confidences lost)."""
+    want = respin.restore(PAPER, lexicons="tortured", min_confidence=0.5)
+    for lex in ("tortured", ["tortured"]):
+        assert respin.restore_many([PAPER], lexicons=lex, min_confidence=0.5)[0].text == want.text
+    from respin.args import lexicons_arg
+    shipped = lexicons_arg("tortured")
+    a = respin.restore_many([PAPER], lexicons=list(shipped), min_confidence=0.5)[0]
+    b = respin.restore_many([PAPER], lexicons=iter(shipped), min_confidence=0.5)[0]
+    assert [e.confidence for e in a.edits] == [e.confidence for e in b.edits] and a.edits
+
+
+def test_record_functions_take_an_index_path(tmp_path):
+    """process_record(index=path) made every record 'internal error: AttributeError'
+    (check_records took a path)."""
+    from respin.batch import process_record, process_records
+    from respin.index import SourceIndex
+    orig = SPUN.replace("White Home mentioned", "White House said").replace("navy support", "military aid")
+    SourceIndex.build(str(tmp_path / "o.index"), [("a", orig)]).close()
+    for got in ([process_record(SPUN, index=str(tmp_path / "o.index"))],
+                process_records([SPUN, SPUN], index=tmp_path / "o.index")):
+        assert all(r["error"] is None and r["source"]["id"] == "a" for r in got)

@@ -287,3 +287,22 @@ def test_sentences_are_the_tokens_words(decoder, text):
                      [p > 0 and doc.tokens[k].text[:1].isupper() for p, k in enumerate(idx)],
                      [b == a + 1 for a, b in zip(idx, idx[1:])] + [False]))
     assert list(decoder.sentences(doc)) == want
+
+
+def test_a_line_of_figures_is_read_for_title_case_once(monkeypatch):
+    """Whether a figure's line is a Title Case heading was asked per figure, reading the
+    whole line each time: a table flattened to one line of 36,000 figures took 80 s to
+    restore (a library review). Each line is read once now."""
+    import respin
+    import respin.detect as detect
+    from respin.decode import _TitleCaseLines
+    calls = []
+    real = detect._heading
+    monkeypatch.setattr(detect, "_heading", lambda line: calls.append(line) or real(line))
+    text = "Prices Rise Again\n" + "1 2 3 4 5 6 7 8 9 " * 200 + "\nThe 2 Leaders Meet in Geneva\r\nbody"
+    titled = _TitleCaseLines(text)
+    got = [titled(m.start()) for m in __import__("re").finditer(r"\d", text)]
+    assert len(calls) == 2 and got[-1] is True and not any(got[:-1])
+    calls.clear()
+    respin.restore("1 2 3 4 5 6 7 8 9 " * 50, min_confidence=0.0)
+    assert len(calls) <= 1
