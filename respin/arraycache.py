@@ -45,12 +45,23 @@ OFF = ("off", "none", "0")
 
 
 def cache_folder(cache_dir: str | os.PathLike | None = None) -> Path:
-    """``cache_dir``, else $RESPIN_CACHE_DIR, else ~/.cache/respin. RuntimeError where the
-    cache is turned off (:data:`OFF`)."""
+    """``cache_dir``, else $RESPIN_CACHE_DIR, else $XDG_CACHE_HOME/respin (an absolute
+    path, as the XDG specification asks), else ~/.cache/respin. RuntimeError where the
+    cache is turned off (:data:`OFF`), or where the default is asked and the home folder
+    does not exist: a service's HOME=/nonexistent was created (with 80 MB under it) by the
+    first check, where the documentation promised only a slower start (a library review)."""
     env = os.environ.get("RESPIN_CACHE_DIR")
     if cache_dir is None and env is not None and env.strip().lower() in OFF:
         raise RuntimeError("the cache is turned off")
-    return Path(cache_dir or env or Path.home() / ".cache" / "respin")
+    if cache_dir or env:
+        return Path(cache_dir or env)
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if xdg and os.path.isabs(xdg):
+        return Path(xdg) / "respin"
+    home = Path.home()
+    if not home.is_dir():
+        raise RuntimeError(f"no home folder ({home})")
+    return home / ".cache" / "respin"
 
 
 def file_key(source: str | os.PathLike) -> str:

@@ -200,3 +200,22 @@ def test_a_cache_file_another_user_could_write_is_not_read(tmp_path, monkeypatch
         write_arrays(fh, planted)
     os.chmod(path, 0o644)
     assert _same(cached_arrays("t", "key", _arrays, cache_dir=tmp_path), planted)  # (one's own: read)
+
+
+def test_the_default_folder_follows_xdg_and_never_makes_a_home(tmp_path, monkeypatch):
+    """A service's HOME=/nonexistent was created, with the cache under it, by the first
+    check; $XDG_CACHE_HOME was ignored (a library review). Now: $XDG_CACHE_HOME/respin when
+    it is an absolute path, else ~/.cache/respin where the home folder exists, else no cache."""
+    monkeypatch.delenv("RESPIN_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    home = tmp_path / "no-such-home"
+    monkeypatch.setenv("HOME", str(home))
+    assert _same(cached_arrays("t", "key", _arrays), _arrays())
+    assert not home.exists()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    cached_arrays("t", "key", _arrays)
+    assert list((tmp_path / "xdg" / "respin").glob("t-*.npys")) and not home.exists()
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/path")  # (not absolute: ignored, as the specification says)
+    home.mkdir()
+    cached_arrays("t", "key", _arrays)
+    assert list((home / ".cache" / "respin").glob("t-*.npys")) and not (Path.cwd() / "relative").exists()
