@@ -333,7 +333,7 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     # right (lines end at "\r\n", "\r" or "\n", as everywhere in respin:
     # respin.tokenize.LINE_BREAK), and within a line keep its UTF-8 characters (_mixed_line).
     pieces = re.split(rb"(\r\n?|\n)", data)  # lines, each followed by its break
-    lines, kept = pieces[::2], False
+    lines, kept, legacy = pieces[::2], False, []
     for k, raw in enumerate(lines):
         try:
             lines[k] = raw.decode("utf-8")
@@ -341,6 +341,8 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
         except UnicodeDecodeError:
             lines[k], utf8 = _mixed_line(raw)
             kept = kept or utf8
+            legacy.append(raw)
+    _western(b"".join(legacy), path)
     pieces[::2] = lines
     pieces[1::2] = [b.decode("ascii") for b in pieces[1::2]]
     text = "".join(pieces)
@@ -348,6 +350,33 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     if sum(1 for c in text[:8192] if ord(c) < 32 and c not in "\t\n\r\f") > 8:
         raise InputError(f"not a text file (binary data): {path}")
     return text, ("utf-8+cp1252" if kept else "cp1252")
+
+
+def _western(raw: bytes, path: str) -> None:
+    """InputError unless ``raw``, bytes that are not UTF-8, reads as Western text in
+    Windows-1252: there, bytes past ASCII are a few accented letters and signs among ASCII
+    letters (French, German, Portuguese: a few in a hundred; Icelandic about one in ten).
+    Cyrillic in Windows-1251, Greek, Shift-JIS or GBK are mostly such bytes, and read as
+    Windows-1252 they became "Ïðàâèòåëüñòâî" and were checked and written back so (a
+    review of a multilingual crawl): refused, with the way to convert them.
+
+    >>> _western("Le café est très apprécié à Montréal.".encode("cp1252"), "f.txt")
+    >>> _western("Правительство объявило о новом плане.".encode("cp1251"), "f.txt")
+    Traceback (most recent call last):
+    ...
+    respin.io.InputError: not UTF-8, and not Western text in Windows-1252 either (another legacy encoding: Cyrillic, Greek, Chinese, Japanese?): convert it to UTF-8 first (iconv -f ENCODING -t UTF-8): f.txt
+    """
+    sample = raw[:1 << 16]
+    high = sum(b >= 0x80 for b in sample)
+    if high < 16:
+        return
+    letters = len(re.findall(rb"[A-Za-z]", sample))
+    if high > LEGACY_HIGH_SHARE * (high + letters):
+        raise InputError("not UTF-8, and not Western text in Windows-1252 either (another legacy encoding: "
+                         f"Cyrillic, Greek, Chinese, Japanese?): convert it to UTF-8 first (iconv -f ENCODING -t UTF-8): {path}")
+
+
+LEGACY_HIGH_SHARE = 0.3  # bytes past ASCII among them and ASCII letters, past which it is no Windows-1252 text
 
 
 # Windows-1252 as Windows and browsers (WHATWG) decode it: Latin-1 but for 0x80-0x9F, where

@@ -892,3 +892,31 @@ def test_output_on_a_read_only_file_system_says_so(cli, tmp_path, monkeypatch):
     monkeypatch.setattr(os, "statvfs", real)
     ran = cli("restore", tmp_path / "a.txt", "-o", tmp_path / "ro" / "r.txt")
     assert ran.code == 2 and "cannot write output file (permission denied)" in ran.err
+
+
+@pytest.mark.parametrize("text, codec", [
+    ("Правительство объявило во вторник о новом плане строительства дорог.", "cp1251"),
+    ("Правительство объявило во вторник о новом плане строительства дорог.", "koi8_r"),
+    ("Η κυβέρνηση ανακοίνωσε την Τρίτη ένα νέο σχέδιο για τους δρόμους.", "iso8859_7"),
+    ("政府は火曜日、新しい道路計画を発表した。", "shift_jis"),
+    ("市政府周二宣布将修建一条新的地铁线路。", "gbk"),
+])
+def test_other_legacy_encodings_are_refused_not_read_as_windows_1252(cli, tmp_path, text, codec):
+    """Cyrillic, Greek, Japanese or Chinese in a legacy encoding was read as Windows-1252
+    ("Ïðàâèòåëüñòâî"), checked, and written back so by restore -o and batch (a review of a
+    multilingual crawl). It is refused with the way out; in a folder, skipped with a note."""
+    f = tmp_path / "legacy.txt"
+    f.write_bytes(text.encode(codec))
+    ran = cli("check", f)
+    assert ran.code == 2 and "not Western text in Windows-1252" in ran.err and "iconv" in ran.err
+    (tmp_path / "ok.txt").write_text("The council met on Monday.", encoding="utf-8")
+    ran = cli("check", tmp_path)
+    assert ran.code == 0 and "skipping" in ran.err and "legacy.txt" in ran.err and "ok.txt" in ran.out
+
+
+def test_western_text_with_many_quotes_and_accents_is_still_windows_1252(cli, tmp_path):
+    text = "“Yes,” she said — “it’s the café’s crème brûlée, naïvely priced at €5.” ‘Fine,’ he said… "
+    f = tmp_path / "w.txt"
+    f.write_bytes((text * 20).encode("cp1252"))
+    ran = cli("check", f)
+    assert ran.code == 0 and "Windows-1252" in ran.err
