@@ -1,7 +1,7 @@
 """respin benchmark: accuracy on real spinner pairs and the seeds, speed, start-up, memory.
 
     python benchmarks/bench.py                 # everything, JSON on stdout (~30 s)
-    python benchmarks/bench.py --only restore  # one section: restore | detect | length | speed
+    python benchmarks/bench.py --only restore  # one section: restore | detect | length | speed | reliability
 
 Metrics follow ../shared/METRICS.md (micro-averaged per paragraph line). Third-party text is
 read from ../shared at run time, never copied into the repository; sections whose data is
@@ -319,6 +319,65 @@ def length_scores(first: int = 9000, n: int = 600) -> dict:
     return out
 
 
+def _bins(pairs_: list, width: float = 0.1) -> tuple[list, float | None]:
+    """Reliability bins of (predicted probability, outcome) pairs: per bin of ``width``,
+    the count, mean prediction, observed share and its Wilson 95% interval; and the
+    expected calibration error (count-weighted |mean prediction - observed|)."""
+    out = []
+    k = round(1 / width)
+    for b in range(k):
+        lo = b * width
+        got = [(x, y) for x, y in pairs_ if lo <= x < lo + width or (b == k - 1 and x == 1.0)]
+        if got:
+            hits = sum(y for _, y in got)
+            n, p = len(got), hits / len(got)
+            z = 1.96
+            mid, half = (p + z * z / (2 * n)) / (1 + z * z / n), z * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5 / (1 + z * z / n)
+            out.append({"bin": [round(lo, 2), round(lo + width, 2)], "n": n, "mean_predicted": round(sum(x for x, _ in got) / n, 3),
+                        "observed": round(p, 3), "observed_95": [round(mid - half, 2), round(mid + half, 2)]})
+    n = len(pairs_)
+    ece = sum(x["n"] / n * abs(x["mean_predicted"] - x["observed"]) for x in out) if n else None
+    return out, None if ece is None else round(ece, 3)
+
+
+def reliability_scores(first: int = 4000, n: int = 600) -> dict:
+    """Whether the probabilities `check` prints mean what they say, on held-out Wikipedia
+    leads (never trained on), each clean and spun (every simulator style in turn, rates
+    0.15 and 0.35): the document score against "spun" on this 50/50 mix (the mix it was
+    trained on; for a corpus where a share pi is spun, odds scale by pi / (1 - pi)), and the
+    confidence of findings (checked at --min-confidence 0, every word with a posterior)
+    against "the flagged token was substituted" (METRICS.md, per token: the confidence of
+    the finding over it)."""
+    from respin import corpora
+    from respin.spin import spin
+    leads = [t for t in list(corpora.wikipedia_leads(limit_docs=first + n))[first:first + n] if len(t.split()) >= 40]
+    docs, words = [], []
+    for i, t in enumerate(leads):
+        sp = spin(t, rate=(0.15, 0.35)[i // 3 % 2], style=("aggressive", "conservative", "crude")[i % 3], seed=7000 + i).text
+        if sp == t:
+            continue
+        docs += [(respin.check(t).score, 0), (respin.check(sp).score, 1)]
+        rep = respin.check(sp, min_confidence=0.0)
+        for ls, lo, start in zip(sp.splitlines(keepends=True), t.splitlines(), _line_starts(sp)):
+            sub = substituted(ls.rstrip("\r\n"), lo)
+            for (w, a, b), s in zip(toks(ls.rstrip("\r\n")), sub):
+                c = [f.confidence for f in rep.findings if f.start < start + b and start + a < f.end]
+                if c:
+                    words.append((max(c), int(s)))
+    doc_bins, doc_ece = _bins(docs)
+    word_bins, word_ece = _bins(words)
+    return {"leads": [first, first + n], "documents": len(docs), "document_score": {"ece": doc_ece, "bins": doc_bins},
+            "flagged_tokens": len(words), "finding_confidence": {"ece": word_ece, "bins": word_bins}}
+
+
+def _line_starts(text: str) -> list[int]:
+    out, at = [], 0
+    for line in text.splitlines(keepends=True):
+        out.append(at)
+        at += len(line)
+    return out
+
+
 # ------------------------------------------------------------------------------ speed
 def synthetic_pair(n_words: int) -> tuple[str, str]:
     from respin.spin import spin
@@ -414,7 +473,7 @@ def speed() -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", choices=["restore", "detect", "wrapped", "length", "speed"])
+    ap.add_argument("--only", choices=["restore", "detect", "wrapped", "length", "speed", "reliability"])
     ap.add_argument("--json", action="store_true", help="print raw JSON")
     a = ap.parse_args()
     res = {"respin_version": respin.__version__}
@@ -422,7 +481,7 @@ def main() -> None:
     # Parts built on held-out Wikipedia leads say so instead of reporting zeros without them.
     leads = corpora.wikipedia_summaries_path() is not None
     skipped = {"skipped": f"needs the Wikipedia leads: {corpora.WIKI_HINT}"}
-    if not leads and a.only in (None, "detect", "length", "speed"):
+    if not leads and a.only in (None, "detect", "length", "speed", "reliability"):
         print(f"bench: the parts on Wikipedia leads are skipped ({corpora.WIKI_HINT})", file=sys.stderr)
     if a.only in (None, "restore"):
         res["restore_dev_pairs_spinner"] = restoration_scores(pairs("spinner"))
@@ -441,6 +500,8 @@ def main() -> None:
         res["detect_wrapped"] = wrapped_scores()
     if a.only in (None, "length"):
         res["detect_by_length"] = length_scores() if leads else skipped
+    if a.only in (None, "reliability"):
+        res["reliability_heldout"] = reliability_scores() if leads else skipped
     if a.only in (None, "speed"):
         res["speed"] = speed() if leads else skipped
     print(json.dumps(res, indent=1, default=lambda x: round(x, 4) if isinstance(x, float) else str(x)))

@@ -43,8 +43,11 @@ MIN_WORDS = 40
 FINDING_THRESHOLD = 0.5
 # Share of held-out clean documents that may be judged spun at the default threshold.
 CLEAN_FALSE_ALARMS = 0.05
-# Restoring without a source edits text, so it demands more: a posterior of 0.8.
-RESTORE_THRESHOLD = 0.8
+# detector.json's restore_threshold is not what restoration applies: decoder.json's
+# threshold is (chosen by `python -m respin.channel` on held-out pairs), and 0.99 without
+# one (model.Model.restore_threshold). It is written as that fallback, so that no file says
+# 0.8 (it did until a calibration review: metadata.json read "restore_confidence": 0.8).
+RESTORE_THRESHOLD = 0.99
 
 
 def _labelled(text: str, lexicon, lm, swaps=()) -> tuple[np.ndarray, np.ndarray, int]:
