@@ -185,3 +185,19 @@ def test_record_functions_take_an_index_path(tmp_path):
     for got in ([process_record(SPUN, index=str(tmp_path / "o.index"))],
                 process_records([SPUN, SPUN], index=tmp_path / "o.index")):
         assert all(r["error"] is None and r["source"]["id"] == "a" for r in got)
+
+
+def test_check_records_in_chunks_gives_the_same_results():
+    """chunk_size reads records ahead and checks them together (a library review: one by
+    one was 5.7 times slower on short records); the results are the one-by-one results,
+    bad records in their places."""
+    from respin.batch import check_records
+    recs = [SPUN, {"id": "p", "text": PAPER}, {"id": "no-text"}, 5, {"id": "e", "text": ""},
+            {"text": SPUN.replace("navy", "army")}, {"id": "n", "text": None}, "The council met on Monday."] * 3
+    want = list(check_records(recs, restore=True))
+    for size in (2, 3, 64):
+        assert list(check_records(recs, restore=True, chunk_size=size)) == want
+    assert [r["id"] for r in want[:8]] == [0, "p", "no-text", 3, "e", 5, "n", 7]
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match="chunk_size"):
+            next(check_records(recs, chunk_size=bad))
