@@ -325,9 +325,10 @@ def _bins(pairs_: list, width: float = 0.1) -> tuple[list, float | None]:
     expected calibration error (count-weighted |mean prediction - observed|)."""
     out = []
     k = round(1 / width)
+    at = [min(int(x * k + 1e-9), k - 1) for x, _ in pairs_]  # (each value in one bin: 0.6 * 10 is 5.999...)
     for b in range(k):
         lo = b * width
-        got = [(x, y) for x, y in pairs_ if lo <= x < lo + width or (b == k - 1 and x == 1.0)]
+        got = [xy for xy, j in zip(pairs_, at) if j == b]
         if got:
             hits = sum(y for _, y in got)
             n, p = len(got), hits / len(got)

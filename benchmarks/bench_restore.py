@@ -331,8 +331,9 @@ def reliability() -> dict:
     clean_words = sum(len(metrics.tokens(t)) for t in leads)
     clean = [e.confidence for t in leads for e in respin.restore(t, min_confidence=0.0).edits]
     bins = []
-    for b0 in (0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9):
-        got = [(c, ok) for c, ok in edits if b0 <= c < b0 + 0.1 or (b0 == 0.9 and c == 1.0)]
+    at = [min(int(c * 10 + 1e-9), 9) for c, _ in edits]  # (each value in one bin: 0.3 was in two)
+    for j, b0 in enumerate((0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)):
+        got = [e for e, k in zip(edits, at) if k == j]
         if got:
             k = sum(ok for _, ok in got)
             bins.append({"bin": [b0, round(b0 + 0.1, 1)], "edits": len(got),

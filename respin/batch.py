@@ -536,7 +536,7 @@ def _jsonl_head(head: bytes, whole: bool) -> bool | None:
     None: too little read yet to tell."""
     more = None if not whole and len(head) < SNIFF_BYTES else False
     try:
-        lines = _decoded(io.BufferedReader(io.BytesIO(head)), head)
+        lines = lf_reader(_decoded(io.BufferedReader(io.BytesIO(head)), head))  # (CR-only lines too)
         while line := lines.readline(SNIFF_BYTES):
             first = line.removeprefix(codecs.BOM_UTF8).strip()
             if not first:

@@ -354,8 +354,7 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
 
 def _western(raw: bytes, path: str) -> None:
     """InputError unless ``raw``, bytes that are not UTF-8, reads as Western text in
-    Windows-1252: there, bytes past ASCII are a few accented letters and signs among ASCII
-    letters (French, German, Portuguese: a few in a hundred; Icelandic about one in ten).
+    Windows-1252: there, letters past ASCII are a few accented ones among ASCII letters (French, German, Portuguese: a few in a hundred; Icelandic about one in ten).
     Cyrillic in Windows-1251, Greek, Shift-JIS or GBK are mostly such bytes, and read as
     Windows-1252 they became "Ïðàâèòåëüñòâî" and were checked and written back so (a
     review of a multilingual crawl): refused, with the way to convert them.
@@ -367,16 +366,22 @@ def _western(raw: bytes, path: str) -> None:
     respin.io.InputError: not UTF-8, and not Western text in Windows-1252 either (another legacy encoding: Cyrillic, Greek, Chinese, Japanese?): convert it to UTF-8 first (iconv -f ENCODING -t UTF-8): f.txt
     """
     sample = raw[:1 << 16]
-    high = sum(b >= 0x80 for b in sample)
-    if high < 16:
-        return
+    # Letters past ASCII only: Windows-1252's signs there (dashes, quotes, bullets, €) fill
+    # a separator line or a price list of Western text (a code review); Cyrillic, Greek,
+    # Hebrew and Arabic letters of their 8-bit encodings are all in 0xC0-0xFF, and CJK text
+    # holds hardly an ASCII letter.
+    high = sum(b >= 0xC0 or b in _CP1252_LETTERS for b in sample)
+    # All bytes past ASCII, a run of one counted once (a separator line of dashes is one
+    # sign; Shift-JIS writes most of its first bytes below 0xC0, and CJK hardly an ASCII letter).
+    every = sum(b >= 0x80 and b != a for a, b in zip(b"\0" + sample, sample))
     letters = len(re.findall(rb"[A-Za-z]", sample))
-    if high > LEGACY_HIGH_SHARE * (high + letters):
+    if (high >= 16 and high > LEGACY_HIGH_SHARE * (high + letters)) or (every >= 16 and every > 2 * letters):
         raise InputError("not UTF-8, and not Western text in Windows-1252 either (another legacy encoding: "
                          f"Cyrillic, Greek, Chinese, Japanese?): convert it to UTF-8 first (iconv -f ENCODING -t UTF-8): {path}")
 
 
-LEGACY_HIGH_SHARE = 0.3  # bytes past ASCII among them and ASCII letters, past which it is no Windows-1252 text
+LEGACY_HIGH_SHARE = 0.3  # letters past ASCII among them and ASCII letters, past which it is no Windows-1252 text
+_CP1252_LETTERS = frozenset(b"\x8a\x8c\x8e\x9a\x9c\x9e\x9f")  # Š Œ Ž š œ ž Ÿ
 
 
 # Windows-1252 as Windows and browsers (WHATWG) decode it: Latin-1 but for 0x80-0x9F, where

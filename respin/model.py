@@ -9,6 +9,7 @@ and JSON is data, so a model from an untrusted place cannot execute code.
 from __future__ import annotations
 
 import bisect
+import itertools
 import json
 import os
 import re
@@ -219,7 +220,7 @@ class Model:
             for t in originals:
                 code += [(a + at, b + at) for a, b in code_regions(t)]
                 at += len(t) + 1
-            cdoc = Document.from_text(text, code=code)
+            cdoc = Document.from_text(text, code=code, parts=[0, *itertools.accumulate(len(t) + 1 for t in texts[:-1])])
         self._require()
         vec = vectorised(self.lexicon, self.lm)
         if vec is None and len(texts) > 1:  # a scorer without tables: one text at a time
@@ -282,7 +283,7 @@ class Model:
                 if doc_rows is not None:
                     doc_rows.append(det.doc_row(Xi, n_words))
                 reports.append(Report(0.0, 0.0 >= thr, [], n_words, thr, model=self.label, judged=False,
-                                      reason=NOT_ENGLISH if 0 < foreign_of[i] >= FOREIGN_SHARE * n_words else "",
+                                      reason=NOT_ENGLISH if foreign else "",
                                       not_english=foreign_of[i]))
                 continue
             p = det.word.predict_proba(Xi)
@@ -324,7 +325,7 @@ class Model:
                 continue
             leaked = spintax_findings(originals[i], self.lexicon)  # as restore finds them: not across a line break
             if leaked:  # a spinner's template in the text settles the question, however short
-                rep.judged = True
+                rep.judged, rep.reason = True, ""
                 rep.score = max(rep.score, SPINTAX_CONFIDENCE)
                 rep.spun = rep.score >= thr
                 rep.findings = sorted([f for f in rep.findings if not any(f.start < x.end and x.start < f.end for x in leaked)]

@@ -652,14 +652,17 @@ class Document:
     foreign: list[tuple[int, int]] = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
-    def from_text(cls, text: str, identifiers: bool = True, code: list | None = None) -> "Document":
+    def from_text(cls, text: str, identifiers: bool = True, code: list | None = None,
+                  parts: list[int] | None = None) -> "Document":
         """The document of ``text``; ``identifiers``: addresses, DOIs and LaTeX commands as
         one token each (:data:`_PROTECTED`), and Markdown code as :data:`CODE`, as detection
         and restoration without a source read them. Alignment with a source or copies reads
         them in pieces (False), as both sides may not hold them alike (a hard wrap cuts an
         address at its hyphen). ``code``: the code's spans, where ``text`` is not the text as
         given (:func:`unwrap`'s, which keeps offsets; several texts joined): found in the
-        text as given, as a joined line or a fence of another text would change them."""
+        text as given, as a joined line or a fence of another text would change them.
+        ``parts``: where each of several texts joined into ``text`` starts, so that what is
+        decided of one (:mod:`respin.language`) does not reach into the next."""
         doc = cls(text)
         # One regex pass over the whole text: no token crosses a line end (tokens hold no
         # whitespace), so this gives the tokens that line-by-line tokenising gave. The
@@ -688,7 +691,7 @@ class Document:
                 base, e = end, k
         if identifiers:
             from .language import foreign_sentences
-            found = foreign_sentences(text, texts, starts, ends, doc._word_mask, doc.sentences, doc.paragraphs)
+            found = foreign_sentences(text, texts, starts, ends, doc._word_mask, doc.sentences, doc.paragraphs, parts)
             if found:
                 kinds = doc.token_kinds = list(doc.token_kinds)
                 for s in found:

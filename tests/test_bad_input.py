@@ -920,3 +920,13 @@ def test_western_text_with_many_quotes_and_accents_is_still_windows_1252(cli, tm
     f.write_bytes((text * 20).encode("cp1252"))
     ran = cli("check", f)
     assert ran.code == 0 and "Windows-1252" in ran.err
+
+
+def test_western_text_with_separator_lines_and_prices_is_still_windows_1252(cli, tmp_path):
+    """Windows-1252's signs past ASCII (dashes, bullets, €) are no letters: two separator
+    lines of en dashes made an English file 'another legacy encoding' (a code review)."""
+    text = "Results\n" + "–" * 40 + "\nThe council approved the budget on Monday.\n" + "–" * 40 + "\n• Bread €2\n• Milk €1\n"
+    f = tmp_path / "w.txt"
+    f.write_bytes(text.encode("cp1252"))
+    ran = cli("check", f)
+    assert ran.code == 0 and "Windows-1252" in ran.err

@@ -1731,6 +1731,9 @@ def test_jsonl_with_old_mac_line_ends_is_read_line_by_line(tmp_path, cli, gz):
     ran = cli("batch", tmp_path / name, "--out", tmp_path / "o", "-q", "--no-restore")
     assert ran.code == 0, ran.err
     assert [(r["id"], r["error"]) for r in results(tmp_path / "o")] == [("a1", None), ("a2", None), ("a3", None)]
+    # a pipe is sniffed for JSON Lines from its first bytes: CR-only lines too (a code review)
+    from respin.batch import _jsonl_head
+    assert _jsonl_head(data[:60], False) is not False and _jsonl_head(data, True) is True
     # mixed line ends, a CR LF split by nothing: still three records, no blank one
     (tmp_path / "mixed.jsonl").write_bytes(b"\r\n".join(json.dumps(r).encode() for r in recs[:2]) + b"\r" + json.dumps(recs[2]).encode())
     ran = cli("batch", tmp_path / "mixed.jsonl", "--out", tmp_path / "m", "-q", "--no-restore")

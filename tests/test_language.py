@@ -115,3 +115,54 @@ def test_check_many_counts_foreign_words_per_text():
     reps = respin.check_many(texts)
     assert [r.not_english for r in reps] == [0, respin.check(OTHER["es"]).words, 0]
     assert [r.judged for r in reps][:2] == [True, False]
+
+
+LOANS_AND_TITLES = [
+    "Concentrations ranged from 5 ng/mL to 50 ng/mL in serum, the authors reported.",
+    "The finale was a tour de force, a pièce de résistance by any measure.",
+    "Dinner was à la carte, en route to Paris, with soup du jour and café au lait.",
+    "The pas de deux was the crème de la crème of the season, critics said.",
+    "im not gonna lie, that show was amazing lol",
+    "García Márquez published El amor en los tiempos del cólera in 1985.",
+    "Debussy's Des pas sur la neige is a quiet piece.",
+    "The Bundesamt für Verfassungsschutz labelled the party extremist on Monday.",
+    "Tourists queued outside the Piazza dei Miracoli and the Cappella degli Scrovegni.",
+]
+
+
+@pytest.mark.parametrize("text", LOANS_AND_TITLES)
+def test_loan_phrases_units_titles_and_names_stay_english(text):
+    """A review found ordinary English set aside: "ng/mL", "tour de force", "à la carte",
+    slang "im", a novel's Spanish title, German and Italian names of institutions."""
+    assert foreign_regions(text) == []
+
+
+SHORT_SENTENCES = {  # news in short sentences, few function words each: told by the paragraph
+    "da": "Regeringen fremlagde i dag et nyt forslag. Ministeren sagde, at økonomien står stærkt. Kritikerne er skeptiske.",
+    "pl": "Rząd przyjął dziś projekt ustawy. Minister zapowiedział obniżkę podatków. Opozycja skrytykowała plan.",
+    "tr": "Hükümet yeni bir paket açıkladı. Bakan enflasyonun düşeceğini söyledi. Muhalefet planı eleştirdi.",
+    "de": "Die Regierung will die Steuern im Herbst senken. Der Minister lehnte das am Montag ab. Die Opposition kritisierte den Plan.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SHORT_SENTENCES))
+def test_a_paragraph_of_short_foreign_sentences_is_set_aside_whole(lang):
+    text = SHORT_SENTENCES[lang]
+    assert "".join(text[a:b] for a, b in foreign_regions(text)).replace(" ", "") == text.replace(" ", "")
+    assert respin.check(text).to_dict()["reason"] == "not English"
+
+
+@pytest.mark.parametrize("neighbours", [("de", "x", "de"), ("x", "de"), ("de", "x")])
+def test_check_many_decides_each_text_alone(neighbours):
+    """check_many joins its texts: a text that cannot tell (a keyword line) was set aside
+    with a German neighbour and reported 'not English' (a code review)."""
+    keywords = "Budget Vote Tonight: Council Members Split Over Road Repairs And New Bus Lanes"
+    texts = [OTHER["de"] if n == "de" else keywords for n in neighbours]
+    many = respin.check_many(texts)
+    for t, r in zip(texts, many):
+        assert r.to_dict() == respin.check(t).to_dict()
+
+
+def test_a_leaked_template_judges_a_foreign_text_and_clears_its_reason():
+    rep = respin.check(OTHER["es"] + " {said|stated}")
+    assert rep.judged and rep.reason == "" and rep.to_dict()["reason"] is None

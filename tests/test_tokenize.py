@@ -149,7 +149,7 @@ def test_words_as_each_word_lowered_on_its_own(text):
     tok_of, lowered, first, end = doc.words()
     # (a sentence not English, as the first, is set aside as code is: respin.language)
     assert lowered == [CODE_WORD if doc.tokens[k].kind == CODE else word_key(doc.tokens[k].text) for k in tok_of]
-    assert "text" not in text or CODE_WORD not in lowered
+    assert not text.startswith("The sign") or CODE_WORD not in lowered  # (Greek words in English: judged)
     assert tok_of == [k for k, t in enumerate(doc.tokens) if t.kind != PUNCT] and len(tok_of) == doc.n_words
     for s0, s1 in doc.sentences:  # first/end: the sentence's word range
         ws = [i for i, k in enumerate(tok_of) if s0 <= k < s1]
