@@ -1,7 +1,7 @@
 """respin benchmark: accuracy on real spinner pairs and the seeds, speed, start-up, memory.
 
     python benchmarks/bench.py                 # everything, JSON on stdout (~30 s)
-    python benchmarks/bench.py --only restore  # one section: restore | detect | length | speed | reliability
+    python benchmarks/bench.py --only restore  # one section: restore | detect | length | speed | reliability | language
 
 Metrics follow ../shared/METRICS.md (micro-averaged per paragraph line). Third-party text is
 read from ../shared at run time, never copied into the repository; sections whose data is
@@ -371,6 +371,51 @@ def reliability_scores(first: int = 4000, n: int = 600) -> dict:
             "flagged_tokens": len(words), "finding_confidence": {"ece": word_ece, "bins": word_bins}}
 
 
+def language_scores(n_leads: int = 10000) -> dict:
+    """English set aside as not English (respin.language), which would hide spun English:
+    sentences and words of the seeds, the negative corpus, the test cases, the dev pairs
+    (both sides) and the first ``n_leads`` Wikipedia leads; the cost of the language pass."""
+    import glob
+    import time as _t
+    import respin.language as L
+    from respin import corpora
+    from respin.tokenize import Document
+    files = sorted(glob.glob(str(ROOT / "seeds" / "*.txt")) + glob.glob(str(ROOT / "tests" / "negative" / "**" / "*.txt"), recursive=True)
+                   + glob.glob(str(ROOT / "tests" / "cases" / "**" / "*.txt"), recursive=True)
+                   + glob.glob(str(SHARED / "dev-pairs" / "**" / "*.txt"), recursive=True))
+    texts = [Path(f).read_text(encoding="utf-8", errors="replace") for f in files]
+    if corpora.wikipedia_summaries_path() is not None:
+        texts += list(corpora.wikipedia_leads(limit_docs=n_leads))
+    spent = [0.0]
+    real = L.foreign_sentences
+
+    def timed(*a, **k):
+        t0 = _t.perf_counter()
+        try:
+            return real(*a, **k)
+        finally:
+            spent[0] += _t.perf_counter() - t0
+    L.foreign_sentences = timed
+    words = aside = sentences = 0
+    examples = []
+    try:
+        t0 = _t.perf_counter()
+        for t in texts:
+            d = Document.from_text(t)
+            words += d.n_words
+            for a, b in d.foreign:
+                sentences += 1
+                aside += sum(d._word_mask[a:b])
+                if len(examples) < 5:
+                    examples.append(d.sentence_text((a, b))[:120])
+        total = _t.perf_counter() - t0
+    finally:
+        L.foreign_sentences = real
+    return {"texts": len(texts), "words": words, "english_sentences_set_aside": sentences, "english_words_set_aside": aside,
+            "examples": examples, "language_pass_us_per_text": round(1e6 * spent[0] / max(1, len(texts)), 1),
+            "share_of_tokenising": round(spent[0] / total, 3) if total else None}
+
+
 def _line_starts(text: str) -> list[int]:
     out, at = [], 0
     for line in text.splitlines(keepends=True):
@@ -474,7 +519,7 @@ def speed() -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", choices=["restore", "detect", "wrapped", "length", "speed", "reliability"])
+    ap.add_argument("--only", choices=["restore", "detect", "wrapped", "length", "speed", "reliability", "language"])
     ap.add_argument("--json", action="store_true", help="print raw JSON")
     a = ap.parse_args()
     res = {"respin_version": respin.__version__}
@@ -501,6 +546,8 @@ def main() -> None:
         res["detect_wrapped"] = wrapped_scores()
     if a.only in (None, "length"):
         res["detect_by_length"] = length_scores() if leads else skipped
+    if a.only in (None, "language"):
+        res["language_english_set_aside"] = language_scores()
     if a.only in (None, "reliability"):
         res["reliability_heldout"] = reliability_scores() if leads else skipped
     if a.only in (None, "speed"):
