@@ -141,8 +141,11 @@ def summary_line(path: str, r: Report) -> str:
     by_model = r.relation is None or r.relation.verdict == "unrelated"
     under = f" < threshold {thr}" if not r.spun and r.findings and r.judged and by_model else ""
     rel += f"; {r.differing}" if r.relation is not None and r.differing else ""
+    # Words set aside as not English, where the verdict does not already say so: the score
+    # is the English part's ("spun (score 0.87, ... in 769 words, 610 not English)").
+    other = f", {r.not_english:,} not English" if r.not_english and r.reason != "not English" else ""
     return (f"{path}: {verdict} (score {score}{under}, {len(r.findings):,} finding"
-            f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}{lex}{rel})")
+            f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}{other}{lex}{rel})")
 
 
 def _gh(s: str) -> str:

@@ -166,3 +166,13 @@ def test_check_many_decides_each_text_alone(neighbours):
 def test_a_leaked_template_judges_a_foreign_text_and_clears_its_reason():
     rep = respin.check(OTHER["es"] + " {said|stated}")
     assert rep.judged and rep.reason == "" and rep.to_dict()["reason"] is None
+
+
+def test_the_summary_line_says_how_many_words_were_not_english(tmp_path, cli):
+    page = "\n\n".join([OTHER["de"], SPUN, SPUN.replace("Tuesday", "Wednesday"), OTHER["fr"]])
+    (tmp_path / "page.txt").write_text(page, encoding="utf-8")
+    rep = respin.check(page)
+    ran = cli("check", tmp_path / "page.txt")
+    assert f"in {rep.words:,} words, {rep.not_english:,} not English)" in ran.out and rep.not_english > 50
+    (tmp_path / "de.txt").write_text(OTHER["de"], encoding="utf-8")
+    assert "not judged, not English (score 0.00, 0 findings in 47 words)\n" in cli("check", tmp_path / "de.txt").out
