@@ -489,7 +489,7 @@ BATCH_MANIFEST = "run.json"
 # walked folder that reads as one is an earlier run's output (`check DIR -o DIR/monday.txt`).
 _REPORT_LINES = re.compile(r'\{"path": .*"score": |::(?:warning|error) file=\S'
                            r'|.+:\d+:\d+: .+ ==> .+ \((?:\d\.\d\d|\?)\)$'
-                           r'|.+: (?:spun|not spun|not judged, too (?:short|few content words)) \(score \d.*\)$')
+                           r'|.+: (?:spun|not spun|not judged, (?:too short|too few content words|not English)) \(score \d.*\)$')
 _REPORT_ARRAY = re.compile(r'\[\s*(?:\]\s*$|\{\s*"path": "(?:[^"\\]|\\.)*",\s*"score": [-+.\deE]+,\s*"spun": )')
 
 

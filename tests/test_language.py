@@ -176,3 +176,13 @@ def test_the_summary_line_says_how_many_words_were_not_english(tmp_path, cli):
     assert f"in {rep.words:,} words, {rep.not_english:,} not English)" in ran.out and rep.not_english > 50
     (tmp_path / "de.txt").write_text(OTHER["de"], encoding="utf-8")
     assert "not judged, not English (score 0.00, 0 findings in 47 words)\n" in cli("check", tmp_path / "de.txt").out
+
+
+def test_an_earlier_report_of_not_english_texts_is_not_read_back(tmp_path, cli):
+    """check DIR -o DIR/report.txt: a report whose lines say 'not English' is an earlier
+    run's output, skipped like any other report of check."""
+    (tmp_path / "de.txt").write_text(OTHER["de"], encoding="utf-8")
+    ran = cli("check", tmp_path, "-o", tmp_path / "report.txt")
+    assert ran.code == 0
+    again = cli("check", tmp_path)
+    assert "report.txt" not in again.out and again.out.count("not English") == 1
