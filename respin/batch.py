@@ -169,6 +169,8 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
 
     threshold, min_confidence, max_size, lexicons, index = record_args(threshold, min_confidence, max_size,
                                                                        lexicons, model, index)
+    restore, spun_only = flag_arg(restore, "restore"), flag_arg(spun_only, "spun_only")
+    pool, copies = flag_arg(pool, "pool"), flag_arg(copies, "copies")
     texts = list(texts)
     ids = list(ids) if ids is not None else [None] * len(texts)
     paths = list(paths) if paths is not None else [None] * len(texts)
@@ -204,6 +206,13 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
         if out[k]["error"] is None:
             out[k]["note"] = _notes(out[k]["note"], note)
     return out
+
+
+def flag_arg(value, name: str) -> bool:
+    """A true/false setting: ``restore="no"`` restored (a non-empty string is true)."""
+    if not isinstance(value, bool) and type(value).__name__ != "bool_":  # (NumPy's bool too)
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
+    return bool(value)
 
 
 def record_args(threshold, min_confidence, max_size, lexicons, model, index) -> tuple:
@@ -391,7 +400,10 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
     """
     threshold, min_confidence, max_size, lexicons, idx = record_args(threshold, min_confidence, max_size,
                                                                      lexicons, model, index)
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+    restore, spun_only = flag_arg(restore, "restore"), flag_arg(spun_only, "spun_only")
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int):
+        raise TypeError(f"chunk_size must be a whole number, got {type(chunk_size).__name__}")
+    if chunk_size < 1:
         raise ValueError(f"chunk_size must be a whole number from 1, got {chunk_size!r}")
     kw = dict(restore=restore, model=model, index=idx, threshold=threshold, max_size=max_size,
               min_confidence=min_confidence, lexicons=lexicons, spun_only=spun_only)

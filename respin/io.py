@@ -363,7 +363,7 @@ def _western(raw: bytes, path: str) -> None:
     >>> _western("Правительство объявило о новом плане.".encode("cp1251"), "f.txt")
     Traceback (most recent call last):
     ...
-    respin.io.InputError: not UTF-8, and not Western text in Windows-1252 either (another legacy encoding: Cyrillic, Greek, Chinese, Japanese?): convert it to UTF-8 first (iconv -f ENCODING -t UTF-8): f.txt
+    respin.io.InputError: not UTF-8, and not Western text in Windows-1252 either (another legacy encoding: Central European, Cyrillic, Greek, Chinese, Japanese?): convert it to UTF-8 first (iconv -f ENCODING -t UTF-8): f.txt
     """
     sample = raw[:1 << 16]
     # Letters past ASCII only: Windows-1252's signs there (dashes, quotes, bullets, €) fill
@@ -375,13 +375,20 @@ def _western(raw: bytes, path: str) -> None:
     # sign; Shift-JIS writes most of its first bytes below 0xC0, and CJK hardly an ASCII letter).
     every = sum(b >= 0x80 and b != a for a, b in zip(b"\0" + sample, sample))
     letters = len(re.findall(rb"[A-Za-z]", sample))
-    if (high >= 16 and high > LEGACY_HIGH_SHARE * (high + letters)) or (every >= 16 and every > 2 * letters):
+    # Central European letters (Windows-1250, ISO 8859-2: ą ł ż ś ź) are Windows-1252's
+    # signs (¹ ³ ¿ ¶ ¼), which no Western word holds between two letters ("Rz¹d przyj¹³").
+    inside = len(_SIGN_IN_WORD.findall(sample))
+    if ((high >= 16 and high > LEGACY_HIGH_SHARE * (high + letters)) or (every >= 16 and every > 2 * letters)
+            or (inside >= 3 and inside * 50 > letters)):
         raise InputError("not UTF-8, and not Western text in Windows-1252 either (another legacy encoding: "
-                         f"Cyrillic, Greek, Chinese, Japanese?): convert it to UTF-8 first (iconv -f ENCODING -t UTF-8): {path}")
+                         f"Central European, Cyrillic, Greek, Chinese, Japanese?): convert it to UTF-8 first (iconv -f ENCODING -t UTF-8): {path}")
 
 
 LEGACY_HIGH_SHARE = 0.3  # letters past ASCII among them and ASCII letters, past which it is no Windows-1252 text
 _CP1252_LETTERS = frozenset(b"\x8a\x8c\x8e\x9a\x9c\x9e\x9f")  # Š Œ Ž š œ ž Ÿ
+# A Windows-1252 sign between two ASCII letters (not the soft hyphen, the middle dot of
+# Catalan "l·l", nor the ordinals ª º).
+_SIGN_IN_WORD = re.compile(rb"(?<=[A-Za-z])[\xa1-\xa9\xab\xac\xae-\xb6\xb8\xb9\xbb-\xbf](?=[A-Za-z])")
 
 
 # Windows-1252 as Windows and browsers (WHATWG) decode it: Latin-1 but for 0x80-0x9F, where

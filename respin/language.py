@@ -10,8 +10,9 @@ not English is "not judged, not English".
 
 A sentence is not English when most of its letters are not Latin (Cyrillic, Greek, CJK,
 Arabic, Hebrew, Devanagari...), or when it holds at least two function words of other
-languages written in Latin letters ("und", "der", "que", "los", "het", "dengan", ...) and
-more of them than English function words. A foreign word counts in lower case (or first
+languages written in Latin letters ("und", "der", "que", "los", "het", "dengan", ...) or
+words in letters English never borrows (ø, ł, ş, ä...), more than twice as many as English
+function words. A foreign word counts in lower case (or first
 in its sentence), not after a figure ("5 ng"), and a name's particle before a capitalised
 word ("Ponce de León", "El Paso", "Archiv der Mathematik") or between two ("Bundesamt für
 Verfassungsschutz") does not count; the words English
@@ -188,7 +189,7 @@ def _decide(strong: int, weak: int, marked: int, english: int, n_words: int) -> 
     foreign = strong + marked + (weak if strong else 0)
     if n_words < MIN_WORDS:  # ("It will." is English; "Merci beaucoup." cannot tell)
         return False if english and not foreign else None
-    if foreign >= 2 and foreign > english:
+    if foreign >= 2 and foreign > 2 * english:  # (not 'The sign read "Bitte nicht stören" in red.')
         return True
     if english == 0:  # (no English function word in four words or more: a heading, a list)
         return None

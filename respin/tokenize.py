@@ -920,4 +920,4 @@ def _split_sentences(texts: list[str], starts: list[int], ends: list[int], a: in
 
 def _starts_sentence(t: str) -> bool:
     c = t[0]
-    return c.isupper() or c.isdigit() or c in "\"'“‘(["
+    return c.isupper() or c.isdigit() or c in "\"'“‘([„«‹¿¡"  # (German, French, Spanish openers too)

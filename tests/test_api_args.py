@@ -198,6 +198,12 @@ def test_check_records_in_chunks_gives_the_same_results():
     for size in (2, 3, 64):
         assert list(check_records(recs, restore=True, chunk_size=size)) == want
     assert [r["id"] for r in want[:8]] == [0, "p", "no-text", 3, "e", 5, "n", 7]
-    for bad in (0, -1, 2.5, True):
+    for bad in (0, -1):
         with pytest.raises(ValueError, match="chunk_size"):
             next(check_records(recs, chunk_size=bad))
+    for bad in (2.5, True, "8"):
+        with pytest.raises(TypeError, match="chunk_size"):
+            next(check_records(recs, chunk_size=bad))
+    for kw in ({"restore": "no"}, {"spun_only": "no"}):  # (a non-empty string restored)
+        with pytest.raises(TypeError, match="True or False"):
+            next(check_records(recs, **kw))

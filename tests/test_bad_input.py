@@ -900,6 +900,8 @@ def test_output_on_a_read_only_file_system_says_so(cli, tmp_path, monkeypatch):
     ("Η κυβέρνηση ανακοίνωσε την Τρίτη ένα νέο σχέδιο για τους δρόμους.", "iso8859_7"),
     ("政府は火曜日、新しい道路計画を発表した。", "shift_jis"),
     ("市政府周二宣布将修建一条新的地铁线路。", "gbk"),
+    ("Rząd przyjął we wtorek projekt budżetu. Minister finansów zapowiedział obniżkę podatków.", "cp1250"),
+    ("Rząd przyjął we wtorek projekt budżetu. Minister finansów zapowiedział obniżkę podatków.", "iso8859_2"),
 ])
 def test_other_legacy_encodings_are_refused_not_read_as_windows_1252(cli, tmp_path, text, codec):
     """Cyrillic, Greek, Japanese or Chinese in a legacy encoding was read as Windows-1252
