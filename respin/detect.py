@@ -433,8 +433,11 @@ class RowContext:
     are headings. A long text's findings come in many batches of rows; rebuilding these for
     each batch made checking quadratic."""
 
-    def __init__(self, text: str, doc):
+    def __init__(self, text: str, doc, parts=()):
+        """``parts``: where each of several texts joined into ``text`` starts (check_many):
+        each starts a block, whatever the text before it ended with."""
         self.text = text
+        self.parts = frozenset(parts)
         self.lines = LineIndex(text)
         self.initial, self.sentence_starts = _sentence_initials(doc)
         self.headings: dict[int, bool] = {}  # line start -> whether it is a heading (kept)
@@ -463,6 +466,8 @@ class RowContext:
         blank line, a line that ends a sentence or a title's (a kicker over a headline). A
         line of a hard-wrapped paragraph ("said the\\nWhite Home Press Office Staff\\nmentioned")
         is none, however capitalised (a review)."""
+        if lo in self.parts:  # (another text's end is no sentence of this one's: "x" then "The White Home")
+            return True
         text, end = self.text, lo
         while end > 0 and text[end - 1] in " \t\r\n\f\v":  # (back over the breaks only: linear)
             end -= 1

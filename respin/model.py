@@ -312,7 +312,7 @@ class Model:
         if findings:
             found = self._findings(text, cdoc, (table, vec[1]) if vec is not None else None, all_rows, flagged,
                                    np.concatenate(post_all) if post_all else np.zeros(0), pooled,
-                                   phrases, phrase_post_all, fthr)
+                                   phrases, phrase_post_all, fthr, parts=char0 if len(texts) > 1 else ())
             f0, fstarts = 0, [f.start for f in found]
             for i, rep in enumerate(reports):
                 f1 = bisect.bisect_left(fstarts, char0[i] + len(texts[i]) + 1, lo=f0)
@@ -343,7 +343,8 @@ class Model:
                                 for f in rep.findings]
         return reports
 
-    def _findings(self, text, doc, vec_table, scalar_rows, flagged, post, pooled, phrases, phrase_post, threshold) -> list:
+    def _findings(self, text, doc, vec_table, scalar_rows, flagged, post, pooled, phrases, phrase_post, threshold,
+                  parts=()) -> list:
         """Word and phrase findings of the flagged rows (posteriors ``post``) and phrase hits,
         over the whole chunk, in text order; ``vec_table``: (EvidenceTable, LM table) of the
         vectorised pass, or None; ``scalar_rows``: else the per-word pass's rows, whose
@@ -352,7 +353,7 @@ class Model:
         thousands of words, each ranking up to 60 candidates, and memory grows with the
         block only."""
         from .detect import RowContext, findings_from_rows
-        context = RowContext(text, doc)  # once per document, not once per block of rows
+        context = RowContext(text, doc, parts)  # once per document, not once per block of rows
         if vec_table is not None:
             from .evidence_vec import rescore as rescore_rows
             table, tab = vec_table

@@ -77,6 +77,19 @@ def test_any_mix_matches_one_by_one(a, b):
     assert as_dicts(respin.check_many(texts)) == as_dicts(respin.check(t) for t in texts)
 
 
+@pytest.mark.parametrize("lead", ["x", "Hello there", "de la", "und", "Budget Vote Tonight"])
+def test_a_text_after_one_without_a_sentence_end_is_read_alone(lead):
+    """check_many joins its texts with line breaks, and a line after one with no sentence
+    end read as a hard-wrapped paragraph's next line: "The White Home mentioned" became one
+    finding with "The" (a re-test). Each text starts a block of its own."""
+    spun = ("The White Home mentioned on Tuesday that the president will journey to Berlin subsequent month for "
+            "talks with European leaders, in keeping with officers acquainted with the plan. The Protection Ministry "
+            "mentioned the 2 leaders would debate the navy support bundle and the energy crops, and officers are "
+            "anticipated to satisfy enterprise leaders earlier than the talks.")
+    assert as_dicts(respin.check_many([lead, spun])) == as_dicts([respin.check(lead), respin.check(spun)])
+    assert respin.check_many([lead, spun])[1].findings[0].text == "White Home mentioned"
+
+
 @pytest.mark.parametrize("restore", [False, True])
 def test_batch_results_are_those_of_records_one_by_one(restore):
     from respin.batch import process_record, process_records
