@@ -111,7 +111,10 @@ class CmuTrigram:
         return v
 
     def _miss(self, key: tuple[str, ...]) -> float:
-        raw = self._lm.prob(list(key))
+        try:
+            raw = self._lm.prob(list(key))
+        except UnicodeEncodeError:  # a lone surrogate (JSON's "\ud800"): no word the model knows
+            raw = self._lm.prob([w if _encodable(w) else "<unk>" for w in key])
         v = OOV_FLOOR if raw == _PS_OOV else raw * _LOG10_BASE
         if len(self._cache) >= self._cache_size:
             self._cache.clear()  # crude but bounded; hit rates recover within a sentence
@@ -121,8 +124,19 @@ class CmuTrigram:
     def in_vocab(self, word: str) -> bool:
         ok = self._vocab.get(word)
         if ok is None:
-            ok = self._vocab[word] = self._lm.prob([word]) != _PS_OOV and word not in (BOS, "</s>")
+            ok = self._vocab[word] = (_encodable(word) and self._lm.prob([word]) != _PS_OOV
+                                      and word not in (BOS, "</s>"))
         return ok
+
+
+def _encodable(word: str) -> bool:
+    """Whether pocketsphinx can take ``word`` (it encodes to UTF-8: a lone surrogate raised
+    UnicodeEncodeError out of ``respin.originals``; an SRE review)."""
+    try:
+        word.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 _WORD_RE = re.compile(r"\w+(?:['’.\-]\w+)*")

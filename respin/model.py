@@ -75,6 +75,9 @@ def load(path) -> "Model":
         return m
 
 
+_FROZEN = False  # whether warm() has frozen the heap in this process (once: see Model.warm)
+
+
 class Model:
     """A loaded model folder: thesaurus, context scorer and detector weights."""
 
@@ -128,24 +131,30 @@ class Model:
         if self.lm is None:
             raise ModelError("the language model (pocketsphinx) is not installed: pip install pocketsphinx")
 
-    def warm(self, restore: bool = False) -> "Model":
+    def warm(self, restore: bool = False, freeze: bool = True) -> "Model":
         """Load now what is otherwise loaded on first use (the decoded LM table behind fast
         checks): for servers and batch workers, so that the first document is not slower.
         ``restore``: also what only restoration reads, the LM's own reader (pocketsphinx's
         model: ~24 MB and 20-70 ms, which the decoder's phrase swaps and joint runs ask one
-        n-gram at a time; a check never does). Then everything the process holds is moved
-        out of the cyclic garbage collector's sight (``gc.freeze()``): the model's hundreds
-        of thousands of objects live as long as the process, and scanning them in full
-        collections cost 10-25% of a long check."""
+        n-gram at a time; a check never does). Then, with ``freeze``, the first time in the
+        process only, everything the process holds is moved out of the cyclic garbage
+        collector's sight (``gc.freeze()``): the model's hundreds of thousands of objects live
+        as long as the process, and scanning them in full collections cost 10-25% of a long
+        check. That freezes the host's objects alive then too, for good: call it at start-up,
+        not with requests in flight. (It froze at every call: a readiness probe calling it
+        leaked 20 MB of a host's request objects each time; an SRE review.)"""
         import gc
+        global _FROZEN
         from .evidence import vectorised
         if self.lm is not None:
             vectorised(self.lexicon, self.lm)
             if restore:
                 for part in getattr(self.lm, "scorers", None) or [self.lm]:
                     getattr(part, "_lm", None)  # CmuTrigram reads its file on first use
-        gc.collect()
-        gc.freeze()
+        if freeze and not _FROZEN:
+            _FROZEN = True
+            gc.collect()
+            gc.freeze()
         return self
 
     def check(self, text: str, threshold: float | None = None, findings: bool = True, doc: Document | None = None,

@@ -207,3 +207,24 @@ def test_check_records_in_chunks_gives_the_same_results():
     for kw in ({"restore": "no"}, {"spun_only": "no"}):  # (a non-empty string restored)
         with pytest.raises(TypeError, match="True or False"):
             next(check_records(recs, **kw))
+
+
+def test_warm_freezes_the_heap_once_per_process():
+    """warm() froze every object alive at each call: a readiness probe calling it with
+    requests in flight leaked their objects for good (an SRE review)."""
+    import gc
+    from respin.model import default
+    default().warm()
+    frozen = gc.get_freeze_count()
+    alive = [[object()] for _ in range(1000)]  # a host's objects, alive during the next call
+    default().warm(restore=True)
+    default().warm(freeze=False)
+    assert gc.get_freeze_count() == frozen and alive
+
+
+def test_originals_of_a_phrase_with_a_lone_surrogate():
+    """JSON's "\\ud800" reached pocketsphinx, whose UTF-8 encoding raised
+    UnicodeEncodeError; check and restore took such text (an SRE review)."""
+    got = respin.originals("White Home \ud800")
+    assert isinstance(got, list)
+    assert isinstance(respin.originals("Protection Ministry", context="The \ud800 Protection Ministry said"), list)
