@@ -209,10 +209,12 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
 
 
 def flag_arg(value, name: str) -> bool:
-    """A true/false setting: ``restore="no"`` restored (a non-empty string is true)."""
-    if not isinstance(value, bool) and type(value).__name__ != "bool_":  # (NumPy's bool too)
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
-    return bool(value)
+    """A true/false setting (a NumPy bool, 0 or 1 too): ``restore="no"`` restored (a
+    non-empty string is true)."""
+    import numpy as np
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, int) and value in (0, 1)):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
 
 
 def record_args(threshold, min_confidence, max_size, lexicons, model, index) -> tuple:

@@ -386,9 +386,10 @@ def _western(raw: bytes, path: str) -> None:
 
 LEGACY_HIGH_SHARE = 0.3  # letters past ASCII among them and ASCII letters, past which it is no Windows-1252 text
 _CP1252_LETTERS = frozenset(b"\x8a\x8c\x8e\x9a\x9c\x9e\x9f")  # Š Œ Ž š œ ž Ÿ
-# A Windows-1252 sign between two ASCII letters (not the soft hyphen, the middle dot of
-# Catalan "l·l", nor the ordinals ª º).
-_SIGN_IN_WORD = re.compile(rb"(?<=[A-Za-z])[\xa1-\xa9\xab\xac\xae-\xb6\xb8\xb9\xbb-\xbf](?=[A-Za-z])")
+# A byte that is a lower-case letter in Windows-1250 or ISO 8859-2 (ą ł ś ź ż ľ š ş ž) and a
+# sign in Windows-1252 (¹ ³ ¶ ¼ ¿ ...), between two lower-case ASCII letters: not ´ used as an
+# apostrophe ("don´t"), ® or » between words ("Müller®GmbH", "Home»News"); a code review.
+_SIGN_IN_WORD = re.compile(rb"(?<=[a-z])[\xb1\xb3\xb5\xb6\xb9\xba\xbc\xbe\xbf](?=[a-z])")
 
 
 # Windows-1252 as Windows and browsers (WHATWG) decode it: Latin-1 but for 0x80-0x9F, where

@@ -11,8 +11,9 @@ not English is "not judged, not English".
 A sentence is not English when most of its letters are not Latin (Cyrillic, Greek, CJK,
 Arabic, Hebrew, Devanagari...), or when it holds at least two function words of other
 languages written in Latin letters ("und", "der", "que", "los", "het", "dengan", ...) or
-words in letters English never borrows (ø, ł, ş, ä...), more than twice as many as English
-function words. A foreign word counts in lower case (or first
+words in letters English never borrows (ø, ł, ş, ä...), more of them than English function
+words. (Twice as many was tried: Danish, whose "for", "at", "her" are English words too, read
+as English; a short foreign quote in an English sentence can set the sentence aside.) A foreign word counts in lower case (or first
 in its sentence), not after a figure ("5 ng"), and a name's particle before a capitalised
 word ("Ponce de León", "El Paso", "Archiv der Mathematik") or between two ("Bundesamt für
 Verfassungsschutz") does not count; the words English
@@ -63,7 +64,7 @@ dan untuk dari dengan tidak akan pada juga ini itu ke oleh dalam adalah
 bir bu ile için olarak çok daha gibi
 się że oraz dla przez jak był jego tak już czy
 att är som på för inte ett har
-ikke være fra det ble blir etter
+ikke være fra det ble blir etter og skal kan vil blev bliver efter også
 ja ei oli ovat mutta
 kwa katika hii huo hiyo kuwa
 kepada telah bagi kerana bahawa ialah
@@ -81,8 +82,8 @@ PARTICLES = frozenset("de la le les du des del della di da das dos do van von de
 # ("El amor en los tiempos del cólera", "Des pas sur la neige"): they count only in a
 # sentence that holds another foreign word too (a code review, a red team).
 WEAK = frozenset("de la le du des en est pas se ne je el del te su es il di sa si ni au aux qui sur una los las dei "
-                 "della degli die den im wa ya na".split())
-FOREIGN = FOREIGN | {"die", "den", "im", "wa", "ya", "na"}  # (English words too: counted only as WEAK ones are)
+                 "della degli die den im wa ya na er til af med".split())
+FOREIGN = FOREIGN | {"die", "den", "im", "wa", "ya", "na", "er", "til", "af", "med"}  # (English words too: counted only as WEAK ones are)
 # Letters of other Latin alphabets that English never borrows with its loanwords (café,
 # naïve, façade, señor keep French and Spanish marks): a lower-case word holding one is
 # foreign evidence ("Regeringen fremlagde ... økonomien", "Rząd przyjął", "geriledi").
@@ -189,7 +190,7 @@ def _decide(strong: int, weak: int, marked: int, english: int, n_words: int) -> 
     foreign = strong + marked + (weak if strong else 0)
     if n_words < MIN_WORDS:  # ("It will." is English; "Merci beaucoup." cannot tell)
         return False if english and not foreign else None
-    if foreign >= 2 and foreign > 2 * english:  # (not 'The sign read "Bitte nicht stören" in red.')
+    if foreign >= 2 and foreign > english:
         return True
     if english == 0:  # (no English function word in four words or more: a heading, a list)
         return None

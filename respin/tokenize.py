@@ -885,7 +885,7 @@ def gc_paused() -> _GcPause:
     return _GC_PAUSE
 
 
-_CLOSERS = frozenset('"\'”’)]»')
+_CLOSERS = frozenset('"\'”’)]»“‘«›')  # (“ ‘ « › close German and Swiss quotes: „Gut.“ Then...)
 _ENDERS = frozenset((".", "!", "?", "…", "..."))  # tokens that may end a sentence
 
 
@@ -901,8 +901,9 @@ def _split_sentences(texts: list[str], starts: list[int], ends: list[int], a: in
             continue
         t = texts[i0]
         j = i0 + 1
-        # A straight quote after a space opens the next sentence ('. "The'), it does not close this one.
-        while j < b and texts[j] in _CLOSERS and not (texts[j] in "\"'" and starts[j] > ends[j - 1]):
+        # A straight quote after a space opens the next sentence ('. "The'), it does not close this
+        # one; so do “ ‘ « ›, which close a quote only right after its last word (German „Gut.“).
+        while j < b and texts[j] in _CLOSERS and not (texts[j] in "\"'“‘«›" and starts[j] > ends[j - 1]):
             j += 1
         if j >= b:
             break

@@ -204,9 +204,12 @@ def test_check_records_in_chunks_gives_the_same_results():
     for bad in (2.5, True, "8"):
         with pytest.raises(TypeError, match="chunk_size"):
             next(check_records(recs, chunk_size=bad))
-    for kw in ({"restore": "no"}, {"spun_only": "no"}):  # (a non-empty string restored)
+    for kw in ({"restore": "no"}, {"spun_only": "no"}, {"restore": 2}):  # (a non-empty string restored)
         with pytest.raises(TypeError, match="True or False"):
             next(check_records(recs, **kw))
+    import numpy as np  # (a pandas column's flags: NumPy bools; 0 and 1 as before)
+    assert next(check_records(recs, restore=np.True_))["restored"] is not None
+    assert next(check_records(recs, restore=0))["restored"] is None
 
 
 def test_warm_freezes_the_heap_once_per_process():

@@ -927,7 +927,8 @@ def test_western_text_with_many_quotes_and_accents_is_still_windows_1252(cli, tm
 def test_western_text_with_separator_lines_and_prices_is_still_windows_1252(cli, tmp_path):
     """Windows-1252's signs past ASCII (dashes, bullets, €) are no letters: two separator
     lines of en dashes made an English file 'another legacy encoding' (a code review)."""
-    text = "Results\n" + "–" * 40 + "\nThe council approved the budget on Monday.\n" + "–" * 40 + "\n• Bread €2\n• Milk €1\n"
+    text = ("Results\n" + "–" * 40 + "\nThe council approved the budget on Monday.\n" + "–" * 40
+            + "\n• Bread €2\n• Milk €1\nDon´t worry, it´s fine: Müller®GmbH, Home»News»Sport, l·l, 1ª, a²b.\n")
     f = tmp_path / "w.txt"
     f.write_bytes(text.encode("cp1252"))
     ran = cli("check", f)

@@ -137,6 +137,26 @@ def test_loan_phrases_units_titles_and_names_stay_english(text):
     assert foreign_regions(text) == []
 
 
+def test_danish_with_words_english_shares_is_not_english():
+    """Danish writes "for", "at", "her" and "under", English function words too: a margin of
+    twice the English words made a Danish paragraph English (a code review)."""
+    text = ("Regeringen har i dag fremlagt en ny plan for at styrke økonomien, og ministeren siger, at den vil "
+            "give flere job her i landet. Oppositionen mener, at planen kommer for sent, og at den ikke er god nok "
+            "for de mange familier under pres.")
+    assert respin.check(text).to_dict()["reason"] == "not English"
+
+
+def test_a_german_quote_closed_before_english_is_its_own_sentence():
+    """„Bitte nicht stören.“ The White Home ...: German quotes close with “ (and » « ›), which
+    did not end a sentence, so the quote and the English were read as one."""
+    from respin.tokenize import Document
+    d = Document.from_text("„Die Regierung hat den Plan nicht bestätigt.“ The mayor said the plan was good.")
+    assert [d.sentence_text(x) for x in d.sentences] == ["„Die Regierung hat den Plan nicht bestätigt.“",
+                                                          "The mayor said the plan was good."]
+    d = Document.from_text("He said. “Next one.” And so on.")  # (an English opener after a space still opens)
+    assert [d.sentence_text(x) for x in d.sentences] == ["He said.", "“Next one.”", "And so on."]
+
+
 SHORT_SENTENCES = {  # news in short sentences, few function words each: told by the paragraph
     "da": "Regeringen fremlagde i dag et nyt forslag. Ministeren sagde, at økonomien står stærkt. Kritikerne er skeptiske.",
     "pl": "Rząd przyjął dziś projekt ustawy. Minister zapowiedział obniżkę podatków. Opozycja skrytykowała plan.",
