@@ -52,6 +52,9 @@ WEIGHT_BOUND = 1e4  # the largest weight (coefficient, intercept) a detector.jso
 FEATURE_BOUND = 1e6  # and the largest mean, and scale (and the inverse of the smallest)
 
 
+PROBA_ROWS = 1 << 16  # rows standardised at once by Logistic.predict_proba
+
+
 @dataclass(slots=True)
 class Logistic:
     """Standardise, dot, sigmoid. ``predict_proba`` mirrors scikit-learn's second column."""
@@ -64,7 +67,11 @@ class Logistic:
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         if len(X) == 0:
             return np.zeros(0)
-        z = ((X - self.mean) / self.scale) @ self.coef + self.intercept
+        if len(X) <= PROBA_ROWS:
+            z = ((X - self.mean) / self.scale) @ self.coef + self.intercept
+        else:  # in blocks of rows: the standardised copy of a long text's table took ~50 MB at once
+            z = np.concatenate([((X[k:k + PROBA_ROWS] - self.mean) / self.scale) @ self.coef + self.intercept
+                                for k in range(0, len(X), PROBA_ROWS)])
         return 1.0 / (1.0 + np.exp(-np.clip(z, -40, 40)))
 
     @classmethod

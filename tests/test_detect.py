@@ -810,3 +810,16 @@ def test_training_a_constant_feature_gives_a_model_that_loads():
     fitted = Logistic.fit(X, y)
     assert fitted.scale[0] == 1.0
     Logistic.from_dict(fitted.to_dict(), 2)
+
+
+def test_word_probabilities_in_blocks_are_the_same(monkeypatch):
+    """Logistic.predict_proba standardises long tables in blocks of rows (its copy of a 4 MB
+    text's table took ~50 MB at once): the same probabilities, bit for bit."""
+    import numpy as np
+    import respin.detector as D
+    from respin.model import default
+    word = default().detector.word
+    X = np.random.default_rng(3).normal(size=(1000, len(word.coef)))
+    whole = word.predict_proba(X)
+    monkeypatch.setattr(D, "PROBA_ROWS", 64)
+    assert np.array_equal(word.predict_proba(X), whole)
