@@ -723,8 +723,9 @@ def restore(
         hint = ("; list them with --format json" + (", or apply the likelier ones with --min-confidence 0.5"
                                                      if looks_spun and bolder else "")
                 if result.suggestions and format.value != "json" else "")  # (diff lists none either)
+        why = f"; not judged, {result.not_judged}" if result.not_judged else ""
         _note(f"{len(result.edits)} edit(s) applied by the model, {len(result.suggestions)} suggestion(s) "
-              f"below its confidence threshold (document score {result.score or 0:.2f}){hint}")
+              f"below its confidence threshold (document score {result.score or 0:.2f}{why}){hint}")
     raise typer.Exit(0)
 
 

@@ -679,7 +679,16 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
     suggestions = [replace(e, spun=text[e.start:e.end]) if joins else e for e in suggestions + held]
     suggestions.sort(key=lambda e: e.start)
     return Restoration(text, apply_edits(text, edits), edits, words=doc.n_words,
-                       suggestions=suggestions, score=report.score)
+                       suggestions=suggestions, score=report.score,
+                       not_judged=_why_not_judged(report))
+
+
+def _why_not_judged(report) -> str:
+    """What check says of a text it does not judge ("not English", "too short"), or ""."""
+    if report.judged:
+        return ""
+    from .formats import unjudged
+    return unjudged(report)
 
 
 _ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(an?|An?|AN)\s+[\"'“‘(\[]?$")

@@ -87,6 +87,9 @@ class Restoration:
     # the confidence threshold), and the detector's document score they were weighed by.
     suggestions: list[Edit] = field(default_factory=list)
     score: float | None = None
+    # Without a source, why the detector did not judge the text ("not English", "too short"),
+    # or "": a text it does not judge is given back unchanged.
+    not_judged: str = ""
     # Restored from other copies (respin.copies): how the input relates to each, in order.
     copies: list[Relation] | None = None
 

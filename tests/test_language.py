@@ -206,3 +206,10 @@ def test_an_earlier_report_of_not_english_texts_is_not_read_back(tmp_path, cli):
     assert ran.code == 0
     again = cli("check", tmp_path)
     assert "report.txt" not in again.out and again.out.count("not English") == 1
+
+
+def test_restore_says_a_text_was_not_judged_and_why(tmp_path, cli):
+    (tmp_path / "de.txt").write_text(OTHER["de"], encoding="utf-8")
+    ran = cli("restore", tmp_path / "de.txt")
+    assert ran.code == 0 and ran.out == OTHER["de"] and "not judged, not English" in ran.err
+    assert respin.restore(OTHER["de"]).not_judged == "not English" and respin.restore(SPUN).not_judged == ""
