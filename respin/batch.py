@@ -388,8 +388,9 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
     with the text under ``text_field`` or of plain strings. Yields one result dict per
     record (keys: :data:`RESULT_KEYS`), as it goes: nothing is read ahead, so an endless
     stream works. A record's ``id`` is its ``id_field`` value, else its position (from 0).
-    A bad record (no text field, not a string, larger than ``max_size`` bytes) yields
-    a result with ``error`` set, and the generator goes on; an empty text is checked (score 0,
+    A bad record (no text field, not a string, larger than ``max_size`` bytes, holding
+    NUL characters: binary data, as a file with them is, though :func:`respin.check` scores
+    such a str) yields a result with ``error`` set, and the generator goes on; an empty text is checked (score 0,
     a ``note`` that it was not judged). ``index`` is a
     :class:`respin.index.SourceIndex` or the path of one (``respin index``).
     ``min_confidence`` and ``lexicons`` (:class:`respin.swaps.SwapLexicon` objects, or
