@@ -9,21 +9,27 @@ Markdown code is: counted as words, never judged or edited
 not English is "not judged, not English".
 
 A sentence is not English when most of its letters are not Latin (Cyrillic, Greek, CJK,
-Arabic, Hebrew, Devanagari...), or when it holds at least two function words of other
-languages written in Latin letters ("und", "der", "que", "los", "het", "dengan", ...) or
-words in letters English never borrows (ø, ł, ş, ä...), more of them than English function
-words. (Twice as many was tried: Danish, whose "for", "at", "her" are English words too, read
-as English; a short foreign quote in an English sentence can set the sentence aside.) A foreign word counts in lower case (or first
-in its sentence), not after a figure ("5 ng"), and a name's particle before a capitalised
-word ("Ponce de León", "El Paso", "Archiv der Mathematik") or between two ("Bundesamt für
-Verfassungsschutz") does not count; the words English
-borrows in phrases ("tour de force", "à la carte", "en route") count only beside another. Words that are English words too ("die",
-"was", "also", "man", "in", "no", "den", "men") are in neither list. A sentence that cannot
-tell (under four words, or no English function word) goes with its
-neighbours where they are not English ("It will." can tell: it is English).
+Arabic, Hebrew, Devanagari...), or when its foreign evidence is at least two and more than
+its English function words. Foreign evidence is:
+
+- function words of other languages written in Latin letters ("und", "que", "het",
+  "dengan"...), in lower case or first in the sentence;
+- words in letters English never borrows (ø, ł, ş, ä...), in lower case;
+- the words English borrows in phrases and titles ("tour de force", "à la carte", "El amor
+  en los tiempos del cólera": :data:`WEAK`), only beside a function word that is not one.
+
+None counts after a figure ("5 ng/mL"), between two capitalised words ("Bundesamt für
+Verfassungsschutz"), or as a name's particle before a capitalised word ("Ponce de León",
+"El Paso"). Words that English writes too ("was", "also", "man", "in", "no", "men") are in
+neither list. (Twice as many foreign words as English ones was tried: Danish, whose "for",
+"at", "her" are English words too, read as English.)
+
+A sentence that cannot tell (under four words, or no English function word) goes with its
+foreign neighbours, and a paragraph of such sentences is told by their sum ("It will." can
+tell: it is English). Texts joined by ``check_many`` are decided each alone.
 
 Fast where it does not apply: a text with no foreign function word and no letter of
-another script (nearly all English) costs one set test and one regex search.
+another script or alphabet (nearly all English) costs one set test and two regex searches.
 """
 
 from __future__ import annotations
@@ -83,7 +89,8 @@ PARTICLES = frozenset("de la le les du des del della di da das dos do van von de
 # sentence that holds another foreign word too (a code review, a red team).
 WEAK = frozenset("de la le du des en est pas se ne je el del te su es il di sa si ni au aux qui sur una los las dei "
                  "della degli die den im wa ya na er til af med".split())
-FOREIGN = FOREIGN | {"die", "den", "im", "wa", "ya", "na", "er", "til", "af", "med"}  # (English words too: counted only as WEAK ones are)
+# (English words too: counted only as WEAK ones are)
+FOREIGN = FOREIGN | {"die", "den", "im", "wa", "ya", "na", "er", "til", "af", "med"}
 # Letters of other Latin alphabets that English never borrows with its loanwords (café,
 # naïve, façade, señor keep French and Spanish marks): a lower-case word holding one is
 # foreign evidence ("Regeringen fremlagde ... økonomien", "Rząd przyjął", "geriledi").
