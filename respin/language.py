@@ -134,14 +134,24 @@ def foreign_sentences(text: str, texts: list[str], starts: list[int], ends: list
             look.add(k)
             pos = max(m.end(), ends[sentences[k][1] - 1])
     verdict: dict[int, bool | None] = {}
+    tally: dict[int, tuple] = {}  # each sentence's _counts, made once
+
+    def counts(s: int) -> tuple:
+        if s not in tally:
+            tally[s] = _counts(texts, is_word, *sentences[s])
+        return tally[s]
+
+    def decided(s: int) -> bool | None:
+        if s not in verdict:
+            a, b = sentences[s]
+            verdict[s] = _verdict(text, starts[a], ends[b - 1], lambda: counts(s))
+        return verdict[s]
 
     def cannot_tell(s: int) -> bool:
-        if s not in verdict:
-            verdict[s] = _verdict(text, texts, starts, ends, is_word, *sentences[s])
-        return verdict[s] is None
+        return decided(s) is None
 
     for s in look:
-        cannot_tell(s)
+        decided(s)
     para = [0] * len(sentences)
     for k, (p0, p1) in enumerate(paragraphs):
         para[p0:p1] = [k] * (p1 - p0)
@@ -149,9 +159,8 @@ def foreign_sentences(text: str, texts: list[str], starts: list[int], ends: list
     # nyt forslag. Finansministeren sagde, at økonomien står stærkt.") is told by their sum.
     for k in sorted({para[s] for s in look if verdict[s] is None}):
         p0, p1 = paragraphs[k]
-        if all(cannot_tell(s) or verdict[s] for s in range(p0, p1)):
-            sums = [sum(x) for x in zip(*(_counts(texts, is_word, *sentences[s]) for s in range(p0, p1)))]
-            if _decide(*sums):
+        if all(decided(s) is not False for s in range(p0, p1)):
+            if _decide(*(sum(x) for x in zip(*(counts(s) for s in range(p0, p1))))):
                 verdict.update((s, True) for s in range(p0, p1))
     found = sorted(s for s, v in verdict.items() if v)
     if not found:
@@ -181,15 +190,15 @@ def foreign_sentences(text: str, texts: list[str], starts: list[int], ends: list
     return sorted(out)
 
 
-def _verdict(text, texts, starts, ends, is_word, a: int, b: int) -> bool | None:
-    """Whether the sentence of tokens [a, b) is not English; None where it cannot tell."""
-    seg = text[starts[a]:ends[b - 1]] if b > a else ""
-    other = len(_OTHER_SCRIPT.findall(seg))
+def _verdict(text: str, start: int, end: int, counts) -> bool | None:
+    """Whether the sentence at ``text[start:end]`` is not English; None where it cannot
+    tell. ``counts()``: its :func:`_counts`, asked only where its script does not decide."""
+    other = len(_OTHER_SCRIPT.findall(text, start, end))
     if other:
-        latin = len(_LATIN.findall(seg))
+        latin = len(_LATIN.findall(text, start, end))
         if other > latin:
             return True if other >= 2 * MIN_WORDS else None
-    return _decide(*_counts(texts, is_word, a, b))
+    return _decide(*counts())
 
 
 def _decide(strong: int, weak: int, marked: int, english: int, n_words: int) -> bool | None:

@@ -9,7 +9,6 @@ and JSON is data, so a model from an untrusted place cannot execute code.
 from __future__ import annotations
 
 import bisect
-import itertools
 import json
 import os
 import re
@@ -215,6 +214,13 @@ class Model:
         thr = (det.doc_threshold if det else 0.5) if threshold is None else threshold
         # A finding needs some posterior: at 0 every word of a clean text would be listed.
         fthr = (det.finding_threshold if det else 0.5) if min_confidence is None else max(min_confidence, 1e-6)
+        # Where each text starts: character, line (and token, below).
+        char0 = [0] * len(texts)
+        line0 = [0] * len(texts)
+        for i in range(1, len(texts)):
+            char0[i] = char0[i - 1] + len(texts[i - 1]) + 1
+            # + the joining "\n", unless it ends the text's last line ("\r" + "\n": one break)
+            line0[i] = line0[i - 1] + line_breaks(texts[i - 1]) + (not texts[i - 1].endswith("\r"))
         if len(texts) == 1:
             text = texts[0]
             cdoc = doc if doc is not None else Document.from_text(text, code=code_regions(originals[0]))
@@ -225,23 +231,13 @@ class Model:
         else:
             text = "\n".join(texts)
             # Each text's code, found in it alone (a fence left open must not run into the next).
-            code, at = [], 0
-            for t in originals:
-                code += [(a + at, b + at) for a, b in code_regions(t)]
-                at += len(t) + 1
-            cdoc = Document.from_text(text, code=code, parts=[0, *itertools.accumulate(len(t) + 1 for t in texts[:-1])])
+            code = [(a + at, b + at) for t, at in zip(originals, char0) for a, b in code_regions(t)]
+            cdoc = Document.from_text(text, code=code, parts=char0)
         self._require()
         vec = vectorised(self.lexicon, self.lm)
         if vec is None and len(texts) > 1:  # a scorer without tables: one text at a time
             return [self._check_chunk([t], threshold, findings, doc_rows=doc_rows, min_confidence=min_confidence)[0]
                     for t in texts]
-        # Where each text starts: character, token, line.
-        char0 = [0] * len(texts)
-        line0 = [0] * len(texts)
-        for i in range(1, len(texts)):
-            char0[i] = char0[i - 1] + len(texts[i - 1]) + 1
-            # + the joining "\n", unless it ends the text's last line ("\r" + "\n": one break)
-            line0[i] = line0[i - 1] + line_breaks(texts[i - 1]) + (not texts[i - 1].endswith("\r"))
         if len(texts) == 1:
             tok0 = [0, len(cdoc.token_texts)]
         else:
@@ -276,7 +272,7 @@ class Model:
         # Words in sentences set aside as not English (respin.language), per text.
         foreign_of = [0] * len(texts)
         for fa, fb in cdoc.foreign:
-            foreign_of[bisect.bisect_right(tok0, fa) - 1 if len(texts) > 1 else 0] += sum(cdoc._word_mask[fa:fb])
+            foreign_of[bisect.bisect_right(tok0, fa) - 1] += sum(cdoc._word_mask[fa:fb])
         reports, post_all, pooled = [], [], {}
         cols = None  # what the consistency pooling reads, made when a text first needs it
         flagged: list[int] = []
@@ -287,7 +283,8 @@ class Model:
             Xi = X[a:b]
             # Mostly not English, with too little English beside it to judge: not judged,
             # rather than a verdict on a few sentences (a pipeline reads "not spun" as clean English).
-            foreign = 0 < foreign_of[i] >= FOREIGN_SHARE * n_words and n_words - foreign_of[i] < ENGLISH_MIN_WORDS
+            foreign = (foreign_of[i] > 0 and foreign_of[i] >= FOREIGN_SHARE * n_words
+                       and n_words - foreign_of[i] < ENGLISH_MIN_WORDS)
             if n_words == 0 or b - a < MIN_EVIDENCE_WORDS or foreign:
                 if doc_rows is not None:
                     doc_rows.append(det.doc_row(Xi, n_words))
@@ -321,7 +318,7 @@ class Model:
         if findings:
             found = self._findings(text, cdoc, (table, vec[1]) if vec is not None else None, all_rows, flagged,
                                    np.concatenate(post_all) if post_all else np.zeros(0), pooled,
-                                   phrases, phrase_post_all, fthr, parts=char0 if len(texts) > 1 else ())
+                                   phrases, phrase_post_all, fthr, parts=char0)
             f0, fstarts = 0, [f.start for f in found]
             for i, rep in enumerate(reports):
                 f1 = bisect.bisect_left(fstarts, char0[i] + len(texts[i]) + 1, lo=f0)

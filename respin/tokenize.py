@@ -579,8 +579,9 @@ def _reads_as_prose(block: str) -> bool:
 
 
 def _mark_code(text: str, cols: tuple, regions: list | None = None) -> tuple:
-    """Columns with the words and numbers inside ``regions`` (default: :func:`code_regions`
-    of ``text``) of kind :data:`CODE`."""
+    """Columns with the words and numbers inside ``regions`` (character spans; default:
+    :func:`code_regions` of ``text``; also the sentences :mod:`respin.language` finds not
+    English) of kind :data:`CODE`."""
     texts, starts, ends, kinds, is_word = cols
     regions = code_regions(text) if regions is None else regions
     if not regions:
@@ -692,14 +693,10 @@ class Document:
         if identifiers:
             from .language import foreign_sentences
             found = foreign_sentences(text, texts, starts, ends, doc._word_mask, doc.sentences, doc.paragraphs, parts)
-            if found:
-                kinds = doc.token_kinds = list(doc.token_kinds)
-                for s in found:
-                    a, b = doc.sentences[s]
-                    doc.foreign.append((a, b))
-                    for i in range(a, b):
-                        if kinds[i] != PUNCT:
-                            kinds[i] = CODE
+            if found:  # (marked as code is)
+                doc.foreign = [doc.sentences[s] for s in found]
+                doc.token_kinds = _mark_code(text, (texts, starts, ends, doc.token_kinds, doc._word_mask),
+                                             [(starts[a], ends[b - 1]) for a, b in doc.foreign])[3]
         return doc
 
     @property
