@@ -55,7 +55,7 @@ from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, 
                  remove_tree,
                  skip_batch_outputs, make_dirs, starts_marked, stdin_bytes, utf8_stream, walk, write_atomic, READ_ERRORS,
                  UTF16_HINT)
-from .io import lf_reader
+from .io import bounded_lines, lf_reader
 from .io import _over, _size  # one wording of sizes in every message
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",
@@ -602,30 +602,21 @@ def iter_jsonl(path: str, max_size: int, stream=None) -> Iterator[tuple]:
     # JSON escapes (\\uXXXX) may take 6 bytes per byte of text; readline takes at most sys.maxsize
     limit = min(6 * max_size + 1024, sys.maxsize)
     f = _open_binary(path) if stream is None else stream
-    lines = lf_reader(f)  # (an old Mac's "\r" ends a line too: it made the file one record)
+    lineno = 0
     try:
-        lineno = 0
-        while True:
-            try:
-                line = lines.readline(limit)
-            except READ_ERRORS as e:  # a truncated or corrupt .gz: say where it stopped
-                where = f" past line {lineno}" if lineno else ""
-                yield ("error", lineno + 1, None, f"{INPUT_CUT}{where} ({os_reason(e)})", None)
-                return
-            if not line:
-                return
+        # (An old Mac's "\r" ends a line too: it made the file one record.)
+        for line in bounded_lines(f, limit - 1):
             lineno += 1
-            if not line.endswith(b"\n") and len(line) >= limit:
-                while True:  # skip the rest of the line
-                    rest = lines.readline(1 << 20)
-                    if not rest or rest.endswith(b"\n"):
-                        break
+            if line is None:
                 yield ("error", lineno, None, f"record too large (line longer than {_size(limit)}; "
                                               "raise the limit with --max-size)", None)
                 continue
             line = line.rstrip(b"\r\n")
             if line.removeprefix(codecs.BOM_UTF8).strip():  # (a byte-order mark alone: a blank line)
                 yield ("json", lineno, None, line, None)
+    except READ_ERRORS as e:  # a truncated or corrupt .gz: say where it stopped
+        where = f" past line {lineno}" if lineno else ""
+        yield ("error", lineno + 1, None, f"{INPUT_CUT}{where} ({os_reason(e)})", None)
     finally:
         if f is not getattr(sys.stdin, "buffer", None):
             f.close()

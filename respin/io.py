@@ -1084,9 +1084,28 @@ class _LineEndsAsLf(io.RawIOBase):
 
 def lf_reader(f) -> io.BufferedReader:
     """``f`` (binary) read through :class:`_LineEndsAsLf` with a 1 MiB buffer: its
-    ``readline(limit)`` ends lines at "\\n", "\\r\\n" and a lone "\\r" alike (JSON Lines
-    from index build, train, learn and batch: one reader, the same line ends)."""
+    ``readline(limit)`` ends lines at "\\n", "\\r\\n" and a lone "\\r" alike."""
     return io.BufferedReader(_LineEndsAsLf(f), 1 << 20)
+
+
+def bounded_lines(f, max_bytes: int) -> "Iterator[bytes | None]":
+    """The lines of binary stream ``f`` (JSON Lines: index build, train, learn and batch
+    read them so), each ending at "\\n", "\\r\\n" or a lone "\\r", read as "\\n"
+    (:func:`lf_reader`); None for one longer than ``max_bytes``, which is read through, never
+    held whole. A read error (a truncated .gz) is raised where it happens.
+
+    >>> import io as _io
+    >>> list(bounded_lines(_io.BytesIO(b'{"a": 1}\\r{"b": 22222}\\r\\nend'), 10))
+    [b'{"a": 1}\\n', None, b'end']
+    """
+    f = lf_reader(f)
+    while line := f.readline(max_bytes + 1):
+        if not line.endswith(b"\n") and len(line) > max_bytes:
+            while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
 
 
 def json_lines(path, skip=None, max_bytes: int = MAX_JSON_LINE) -> "Iterator[tuple[int, dict]]":
@@ -1106,22 +1125,9 @@ def json_lines(path, skip=None, max_bytes: int = MAX_JSON_LINE) -> "Iterator[tup
             raise InputError(f"{p}:{lineno}: {why}")
         skip(lineno, why)
 
-    def lines(f):
-        """The file's lines, ending at \\n, \\r\\n or \\r as text mode reads them (each read
-        as \\n: :class:`_LineEndsAsLf`); None for one longer than ``max_bytes`` (read through,
-        not kept)."""
-        f = lf_reader(f)
-        while chunk := f.readline(max_bytes + 1):
-            if not chunk.endswith(b"\n") and len(chunk) > max_bytes:
-                while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
-                    pass
-                yield None
-            else:
-                yield chunk
-
     try:
         with opener(p, "rb") as f:
-            for lineno, raw in enumerate(lines(utf8_stream(f)), 1):
+            for lineno, raw in enumerate(bounded_lines(utf8_stream(f), max_bytes), 1):
                 if raw is None:
                     bad(lineno, f"line too long (over {_size(max_bytes)})")
                     continue
