@@ -245,6 +245,14 @@ def restore(text: str, source: str | None = None, *, model=None, min_confidence:
     return _restore_source(text, _text(source, "restore's source"), m, min_confidence, lexicons)
 
 
+def _restore_found(text: str, source: str, *, model=None, min_confidence: float | None = None,
+                   lexicons=()) -> Restoration:
+    """:func:`restore` against a source an index found (``restore --corpus``, ``batch
+    --corpus``), with the rule for found sources (:func:`_restore_source`)."""
+    return _restore_source(text, source, _model(model), _unit(min_confidence, "min_confidence"),
+                           _lexicons(lexicons, model), found=True)
+
+
 def _restore_source(text, source, m, min_confidence, lexicons, found: bool = False) -> Restoration:
     """:func:`restore` against ``source``; ``found``: a source an index found (``--corpus``),
     not one the user gives: the sentences no spinner's edits explain are left as they are

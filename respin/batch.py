@@ -323,9 +323,8 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
     r = None
     if restore:
         r = (restored if restored is not None
-             else respin._restore_source(text, match.text, respin._model(model), respin._unit(min_confidence, "min_confidence"),
-                                         respin._lexicons(lexicons, model), found=True)
-             if match is not None
+             else respin._restore_found(text, match.text, model=model, min_confidence=min_confidence,
+                                        lexicons=lexicons) if match is not None
              else respin.restore(text, copies=copies, model=model, min_confidence=min_confidence,
                                  lexicons=lexicons) if copies is not None
              else respin._model(model).restore(text, min_confidence=min_confidence, lexicons=lexicons,
@@ -414,8 +413,7 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
 
     def done():
         todo = [x for x in chunk if not isinstance(x, dict)]
-        got = iter(process_records([t for _, t in todo], ids=[i for i, _ in todo], pool=False, **kw)
-                   if len(todo) > 1 else [process_record(todo[0][1], id=todo[0][0], **kw)] if todo else [])
+        got = iter(process_records([t for _, t in todo], ids=[i for i, _ in todo], pool=False, **kw) if todo else ())
         out = [x if isinstance(x, dict) else next(got) for x in chunk]
         chunk.clear()
         return out

@@ -688,8 +688,7 @@ def restore(
             src = found.text if found is not None else None
         lexicons = [_load_lexicon(x, model) for x in lexicon]
         if found is not None:  # (a source found, not given: see respin._restore_source)
-            result = respin._restore_source(text, src, respin._model(model), min_confidence,
-                                            respin._lexicons(lexicons, model), found=True)
+            result = respin._restore_found(text, src, model=model, min_confidence=min_confidence, lexicons=lexicons)
         else:
             result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons,
                                     copies=copies or None)

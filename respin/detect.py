@@ -425,8 +425,6 @@ def _match_phrase_case(phrase: str, like: str) -> str:
     return case_like(phrase, like)
 
 
-
-
 class RowContext:
     """What :func:`findings_from_rows` needs of the whole document, built once per
     document: its line index, its sentences' first tokens and (as asked) which of its lines

@@ -479,8 +479,10 @@ class Model:
 
     @property
     def restore_threshold(self) -> float:
+        """decoder.json's threshold, or where the folder has none the channel's fallback."""
+        from .channel import FALLBACK_THRESHOLD
         params = self._decoder_files()[0]
-        return params.threshold if params is not None else 0.99
+        return params.threshold if params is not None else FALLBACK_THRESHOLD
 
     def restore(self, text: str, min_confidence: float | None = None, lexicons=(), report=None):
         """Restore without a source: the decoder's edits, each with confidence

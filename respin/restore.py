@@ -14,8 +14,8 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
-from dataclasses import asdict, dataclass, field, replace
 from bisect import bisect_right
+from dataclasses import asdict, dataclass, field, replace
 from numbers import Integral
 from operator import attrgetter
 
@@ -337,7 +337,7 @@ def _restore_with_source(text: str, source: str, lexicon=None, found: bool = Fal
     unlike = _unlike_spinning(al, edits, lexicon, starts) if found else set()
     if unlike:  # other sentences that share a frame: paraphrased, never edited
         al = replace(al, pairs=[(i, j, min(s, ANCHOR_MIN / 2) if i in unlike else s) for i, j, s in al.pairs],
-                     gaps=[g for g in al.gaps if _sentence_of(starts, doc.token_starts[g.a1] if g.a1 < len(doc.tokens)
+                     gaps=[g for g in al.gaps if _sentence_of(starts, doc.token_starts[g.a1] if g.a1 < len(doc.token_starts)
                                                               else len(text)) not in unlike])
         edits = [e for e in edits if _sentence_of(starts, e.start) not in unlike]
     # Without a thesaurus every one-word change reads as a synonym: none is counted as linked.

@@ -302,9 +302,9 @@ def merged(lexicons: Iterable[SwapLexicon]) -> SwapLexicon:
     return out
 
 
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")  # (a lexicon's columns: no tab there)
 # A word in capitals (a ticker, an acronym: "NYSE", "BB", "F"): copies of a story write
 # them differently for reasons of their own, and spinners leave them alone.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")  # (a lexicon's columns: no tab there)
 _TICKER = re.compile(r"\b(?!I\b|A\b)[A-Z]+\b")
 
 

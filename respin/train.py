@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
+from .channel import FALLBACK_THRESHOLD
 from .detector import SIGNIFICANT_LOG_RATIO, Detector, Logistic
 from .evidence import document_evidence, matrix
 from .io import os_reason
@@ -44,10 +45,11 @@ FINDING_THRESHOLD = 0.5
 # Share of held-out clean documents that may be judged spun at the default threshold.
 CLEAN_FALSE_ALARMS = 0.05
 # detector.json's restore_threshold is not what restoration applies: decoder.json's
-# threshold is (chosen by `python -m respin.channel` on held-out pairs), and 0.99 without
-# one (model.Model.restore_threshold). It is written as that fallback, so that no file says
-# 0.8 (it did until a calibration review: metadata.json read "restore_confidence": 0.8).
-RESTORE_THRESHOLD = 0.99
+# threshold is (chosen by `python -m respin.channel` on held-out pairs), and the channel's
+# fallback without one (model.Model.restore_threshold). It is written as that fallback, so
+# that no file says 0.8 (it did until a calibration review: metadata.json read
+# "restore_confidence": 0.8).
+RESTORE_THRESHOLD = FALLBACK_THRESHOLD
 
 
 def _labelled(text: str, lexicon, lm, swaps=()) -> tuple[np.ndarray, np.ndarray, int]:
