@@ -118,19 +118,53 @@ def pooled_types(table, tab=None, min_count: int = 2, rows=None, min_pooled: flo
     rep = np.flatnonzero(counts[inv] >= min_count)  # positions in sel
     if not len(rep):
         return []
-    # (Temporaries freed as soon as they are used: a 4 MB text's 280,000 judged words held
-    # ~110 MB here at the peak, the largest of a long check's.)
-    cand = cols.cand[sel[rep]]
+    # The rows of each repeated type, in text order, the types one after another.
+    by_type = np.argsort(inv[rep], kind="stable")
+    members, mtype = sel[rep][by_type], inv[rep][by_type]
+    wid = cols.ids[sel[first_of]]  # each type's word id
+    # A few types at a time (whole types), so that the temporaries stay small whatever the
+    # document's length: all at once, a 4 MB text's 280,000 judged words held ~100 MB here,
+    # the peak of a long check. Types are pooled independently: the same result.
+    step = max(1, POOL_ENTRIES // max(1, cols.cand.shape[1]))
+    parts, a = [], 0
+    while a < len(members):
+        b = min(a + step, len(members))
+        if b < len(members):  # end the chunk where a type ends
+            b = int(np.searchsorted(mtype, mtype[b - 1], side="right"))
+        parts.append(_best_candidates(cols, members[a:b], mtype[a:b], counts, wid))
+        a = b
+    grp, cid, pooled = (np.concatenate(x) for x in zip(*parts))
+    if min_pooled is not None:
+        keep = pooled >= min_pooled
+        grp, cid, pooled = grp[keep], cid[keep], pooled[keep]
+    if not len(grp):
+        return []
+    # The types by their first row.
+    bounds = np.searchsorted(mtype, grp)
+    stop = bounds + counts[grp]
+    ranked = np.argsort(members[bounds], kind="stable")
+    members_l = members.tolist()
+    return [PooledHit(tuple(members_l[a:b]), c, g) for a, b, c, g in
+            zip(bounds[ranked].tolist(), stop[ranked].tolist(), cid[ranked].tolist(), pooled[ranked].tolist())]
+
+
+POOL_ENTRIES = 1 << 18  # (row, kept candidate) entries pooled at once, about 20 MB of temporaries
+
+
+def _best_candidates(cols: Columns, rows: np.ndarray, types: np.ndarray, counts: np.ndarray, wid: np.ndarray):
+    """Each type's best candidate over its ``rows`` (all of them; ``types``: each row's
+    type, sorted): (type, candidate id, pooled gain) arrays in type order."""
+    cand = cols.cand[rows]
     ok = cand >= 0
-    g_of = inv[np.repeat(rep, ok.sum(1))]
-    width = int(cand.max()) + 1
+    g_of = np.repeat(types, ok.sum(1))
     c_of = cand[ok]
-    del cand
-    v_of = cols.gain[sel[rep]][ok]
-    del ok
+    if not len(c_of):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    v_of = cols.gain[rows][ok]
+    del cand, ok
     # Sum each (type, candidate)'s gains and count the occurrences that kept it.
-    key = g_of.astype(np.int64)
-    key *= width
+    key = (g_of - g_of[0]).astype(np.int64)
+    key *= int(c_of.max()) + 1
     key += c_of
     keys, kinv = np.unique(key, return_inverse=True)
     del key
@@ -138,28 +172,14 @@ def pooled_types(table, tab=None, min_count: int = 2, rows=None, min_pooled: flo
     kept = np.bincount(kinv)
     first = np.zeros(len(keys), dtype=np.int64)
     first[kinv[::-1]] = np.arange(len(kinv))[::-1]  # a representative entry of each key
-    del kinv
-    grp, cid = g_of[first], c_of[first]
+    grp, cid = g_of[first].astype(np.int64), c_of[first].astype(np.int64)
     occ = counts[grp]
-    wid = cols.ids[sel[first_of]][grp]
-    pooled = sums + MISSING_GAIN * (occ - kept) - occ * np.maximum(0.0, cols.p1[cid] - cols.p1[wid])
+    pooled = sums + MISSING_GAIN * (occ - kept) - occ * np.maximum(0.0, cols.p1[cid] - cols.p1[wid[grp]])
     # Each type's best key: the largest pooled gain, ties to the lower candidate id
     # (deterministic); the keys are in type order, so a type's best is its first here.
     order = np.lexsort((cid, -pooled, grp))
     best = order[np.flatnonzero(np.diff(grp[order], prepend=-1))]
-    if min_pooled is not None:
-        best = best[pooled[best] >= min_pooled]
-    if not len(best):
-        return []
-    # The rows of each type, in text order; the types by their first row.
-    by_type = np.argsort(inv[rep], kind="stable")
-    members = sel[rep][by_type]
-    bounds = np.searchsorted(inv[rep][by_type], grp[best])
-    stop = bounds + counts[grp[best]]
-    ranked = np.argsort(members[bounds], kind="stable")
-    members_l = members.tolist()
-    return [PooledHit(tuple(members_l[a:b]), c, g) for a, b, c, g in
-            zip(bounds[ranked].tolist(), stop[ranked].tolist(), cid[best][ranked].tolist(), pooled[best][ranked].tolist())]
+    return grp[best], cid[best], pooled[best]
 
 
 def pooled_hits(table, tab=None, min_pooled: float = MIN_POOLED, rows=None) -> list[PooledHit]:

@@ -29,13 +29,14 @@ import re
 import sys
 import threading
 import unicodedata
+from array import array
 from bisect import bisect_left, bisect_right
 from contextlib import ContextDecorator
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import accumulate, chain, compress, repeat
 from operator import itemgetter, not_
-from typing import NamedTuple
+from typing import NamedTuple, Sequence
 
 import numpy as np
 
@@ -506,6 +507,9 @@ def _columns(text: str, offset: int, end: int, identifiers: bool = True) -> tupl
 
 
 TOKENIZE_CHARS = 1 << 18  # characters tokenised at once by Document.from_text (then cut at a line end)
+# Longer texts are held compactly (see _columns_by_lines): it costs ~5% of the time, which
+# pays from about here (a megabyte, 160,000 words, ~300 MB of columns and evidence).
+COMPACT_CHARS = 1 << 20
 
 # A fence opens a code block: three or more backticks or tildes at a line's start (up to three
 # spaces before), an info string after ("```sql"); the block ends at a fence of the same
@@ -594,23 +598,27 @@ def _mark_code(text: str, cols: tuple, regions: list | None = None) -> tuple:
     return texts, starts, ends, kinds, is_word
 
 
-def _columns_by_lines(text: str, identifiers: bool = True) -> tuple[list[str], list[int], list[int], list[str], bytes]:
+def _columns_by_lines(text: str, identifiers: bool = True) -> tuple[list[str], Sequence[int], Sequence[int], list[str], bytes]:
     """:func:`_columns` of the whole text, found in pieces of about :data:`TOKENIZE_CHARS`
     characters that end at a line end: the same columns (no token crosses a line end, and
     each piece picks its pattern as a line would), but the matches' tuples and offsets,
     which take ~150 bytes a token until the columns are made, are held for one piece at
-    a time (80 MB for a 5 MiB text in one pass)."""
+    a time (80 MB for a 5 MiB text in one pass). A text over :data:`COMPACT_CHARS` is
+    held compactly: offsets in int64 arrays (8 bytes each, against 36 in a list) and one
+    string object per token type, 75 MB less for a 5 MiB text."""
     if len(text) <= TOKENIZE_CHARS:
         return _columns(text, 0, len(text), identifiers)
-    texts, starts, ends, kinds, words = [], [], [], [], []
+    compact = len(text) > COMPACT_CHARS
+    texts, starts, ends, kinds, words = [], array("q") if compact else [], array("q") if compact else [], [], []
     a = 0
+    seen: dict[str, str] = {}  # one string object per token type (findall makes one per token)
     while a < len(text):
         m = LINE_BREAK.search(text, a + TOKENIZE_CHARS)
         b = m.end() if m else len(text)
         t, s, e, k, w = _columns(text, a, b, identifiers)
-        texts += t
-        starts += s
-        ends += e
+        texts += map(seen.setdefault, t, t) if compact else t
+        starts.extend(s)
+        ends.extend(e)
         kinds += k
         words.append(w)
         a = b
@@ -637,8 +645,8 @@ class Document:
 
     text: str
     token_texts: list[str] = field(default_factory=list)
-    token_starts: list[int] = field(default_factory=list)
-    token_ends: list[int] = field(default_factory=list)
+    token_starts: Sequence[int] = field(default_factory=list)  # (int64 arrays if the text is long)
+    token_ends: Sequence[int] = field(default_factory=list)
     token_kinds: list[str] = field(default_factory=list)
     sentences: list[tuple[int, int]] = field(default_factory=list)  # [tok_start, tok_end)
     paragraphs: list[tuple[int, int]] = field(default_factory=list)  # [sent_start, sent_end)
@@ -741,7 +749,11 @@ class Document:
             # word_key of every word at once: the words joined by "\n" (which no token holds,
             # which ends str.lower's only context rule, a final sigma, as a string end does,
             # and with which no character composes).
-            self._lowered = nfc(_folded("\n".join(texts).lower().replace("’", "'"))).split("\n") if texts else []
+            lowered = nfc(_folded("\n".join(texts).lower().replace("’", "'"))).split("\n") if texts else []
+            if len(self.text) > COMPACT_CHARS:  # one string object per word type, not per word
+                types: dict[str, str] = {}      # (36 MB of a 4 MB text's 600,000 words: 3 MB)
+                lowered = list(map(types.setdefault, lowered, lowered))
+            self._lowered = lowered
             if CODE in self.token_kinds:  # (code is no word to judge: see CODE)
                 for k, kind in enumerate(compress(self.token_kinds, self._is_word())):
                     if kind == CODE:

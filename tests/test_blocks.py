@@ -67,3 +67,19 @@ def test_transitions_scored_in_chunks_give_the_same_restoration(monkeypatch):
     monkeypatch.setattr(decode, "TRANSITION_CHUNK", 97)
     assert respin.restore(text, min_confidence=0.3).to_dict() == one
     assert one["edits"] and max(seen) > 20 * decode.TRANSITION_CHUNK
+
+
+def test_a_long_text_held_compactly_gives_the_same_document_and_report(monkeypatch):
+    # Over COMPACT_CHARS the offsets are int64 arrays and each token type one string
+    # object (memory); every column, word and report must be what the lists gave.
+    text = SPUN + "\n\n" + SPUN
+    one, report = Document.from_text(text), asdict(respin.check(text))
+    monkeypatch.setattr(tokenize, "TOKENIZE_CHARS", 3000)
+    monkeypatch.setattr(tokenize, "COMPACT_CHARS", 5000)
+    compact = Document.from_text(text)
+    assert type(compact.token_starts) is not list and type(one.token_starts) is list  # (the forced size does apply)
+    assert list(compact.token_starts) == one.token_starts and list(compact.token_ends) == one.token_ends
+    assert compact.token_texts == one.token_texts and compact.token_kinds == one.token_kinds
+    assert compact.sentences == one.sentences and compact.paragraphs == one.paragraphs
+    assert compact.lowered() == one.lowered() and compact.words() == one.words()
+    assert asdict(respin.check(text)) == report and report["findings"]

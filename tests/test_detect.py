@@ -823,3 +823,22 @@ def test_word_probabilities_in_blocks_are_the_same(monkeypatch):
     whole = word.predict_proba(X)
     monkeypatch.setattr(D, "PROBA_ROWS", 64)
     assert np.array_equal(word.predict_proba(X), whole)
+
+
+def test_pooling_a_few_types_at_a_time_gives_the_same_types(monkeypatch):
+    # pooled_types works through the repeated types in chunks (memory stays bounded on
+    # long texts); chunks of one type each must give what one chunk of all gives.
+    from respin import consistency
+    from respin.evidence import vectorised
+    from respin.evidence_vec import evidence_table
+    from respin.tokenize import Document
+    m = respin._model(None)
+    cands, tab = vectorised(m.lexicon, m.lm)
+    text = " ".join([re.sub(r"\bsaid\b", "mentioned", CLEAN), CLEAN, CLEAN.replace("the", "a")])
+    table = evidence_table(Document.from_text(text), cands, tab)
+    whole = consistency.pooled_types(table, tab)
+    some = consistency.pooled_types(table, tab, rows=range(3, len(table) - 2), min_pooled=0.5)
+    assert len(whole) > 5 and some
+    monkeypatch.setattr(consistency, "POOL_ENTRIES", 1)  # one type a chunk
+    assert consistency.pooled_types(table, tab) == whole
+    assert consistency.pooled_types(table, tab, rows=range(3, len(table) - 2), min_pooled=0.5) == some
