@@ -18,7 +18,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, is_check_report, check_output, display_path, not_found, isatty, legacy_note, line_safe, os_reason,
+from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, interrupted_status, is_check_report, check_output, display_path, not_found, isatty, legacy_note, line_safe, os_reason,
                  not_regular, parse_size, read_text, walk_files, write_atomic, BROKEN_LINK)
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
@@ -263,16 +263,18 @@ class _Diagnostics:
 
 
 def _interruptible(command):
-    """Ctrl-C in ``command``: one line on stderr and exit 130. Typer turns KeyboardInterrupt
-    into a silent exit 130 (older Typer: Abort, which :func:`_main` reports); batch and
-    index say what they kept in their own handlers."""
+    """Ctrl-C in ``command``: one line on stderr and exit 130 (SIGTERM, where a command
+    turns it into :class:`~respin.io.Terminated`: 143). Typer turns KeyboardInterrupt into
+    a silent exit 130 (older Typer: Abort, which :func:`_main` reports); batch and index
+    say what they kept in their own handlers, and this catches the rest of them (opening
+    an index, loading the model)."""
     @functools.wraps(command)
     def run(*args, **kwargs):
         try:
             return command(*args, **kwargs)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as e:
             print("respin: interrupted", file=sys.stderr)
-            raise typer.Exit(130) from None
+            raise typer.Exit(interrupted_status(e)) from None
     return run
 
 

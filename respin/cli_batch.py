@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from .batch import COPIES_MAX, POOL_MAX
-from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _given, _globs, _number, _size, _workers
+from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _given, _globs, _interruptible, _number, _size, _workers
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
@@ -32,7 +32,7 @@ class InputFormat(str, Enum):
 
 def register(app) -> None:
     """Add the ``batch`` command to the Typer ``app``."""
-    app.command(epilog=EPILOG_BATCH)(batch)
+    app.command(epilog=EPILOG_BATCH)(_interruptible(batch))
 
 
 def batch(
@@ -111,7 +111,7 @@ def batch(
     chunk_size: int = typer.Option(64, "--chunk-size", min=1, metavar="N",
                                    help="Records sent to a worker at a time, checked together (a pool or cluster "
                                         "is never split)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr (what went otherwise than asked, such as a --pool-by field no record has, is still said)."),
 ):
     """Check (and restore) every document of a corpus; resumable, parallel, in order.
 
@@ -180,8 +180,8 @@ def batch(
     _note(summary.line() + f"; results in {out.rstrip('/')}/results.jsonl", quiet)
     if (line := summary.duplicate_line()) is not None:
         _note(line, quiet)
-    for line in summary.notes:  # what the run did not do as asked (a misspelt --pool-by or --text-field field)
-        _note(line, quiet)
+    for line in summary.notes:  # what the run did not do as asked (a misspelt --pool-by or --text-field field):
+        _note(line)             # also with -q, which hides progress and the summary, not a mistake
     if summary.input_cut:
         # A truncated .gz: the records after the cut were never read, so the run did not do
         # its job, whatever it wrote; the last result says where it stopped.

@@ -15,7 +15,7 @@ from typing import List
 
 import typer
 
-from .cli import _given, _globs, _size
+from .cli import _given, _globs, _interruptible, _size
 from .io import DEFAULT_MAX_BYTES, InputError, Terminated, interrupted_status, not_found
 
 EPILOG_INDEX = ("Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM, "
@@ -161,6 +161,7 @@ _OPT = _common_options()
 
 
 @index_app.command(epilog=EPILOG_INDEX)
+@_interruptible
 def build(
     inputs: List[str] = typer.Argument(..., metavar="INPUT...", callback=_given, help=_INPUTS_HELP),
     out: str = typer.Option(..., "--out", "-o", metavar="INDEX", callback=_given, help="Index file to create."),
@@ -245,6 +246,7 @@ def _read_from(file: Path, folder: Path, glob: str) -> bool:
 
 
 @index_app.command(epilog=EPILOG_INDEX)
+@_interruptible
 def add(
     index: str = typer.Argument(..., metavar="INDEX", callback=_given, help="Index file (from 'respin index build')."),
     inputs: List[str] = typer.Argument(..., metavar="INPUT...", callback=_given, help=_INPUTS_HELP),
@@ -281,6 +283,7 @@ def add(
 
 
 @index_app.command(epilog=EPILOG_INDEX)
+@_interruptible
 def query(
     index: str = typer.Argument(..., metavar="INDEX", callback=_given, help="Index file."),
     path: str = typer.Argument(..., metavar="PATH", callback=_given, help="Spun text file, or - for standard input."),
@@ -333,6 +336,7 @@ def query(
 
 
 @index_app.command(epilog=EPILOG_INDEX)
+@_interruptible
 def info(
     index: str = typer.Argument(..., metavar="INDEX", callback=_given, help="Index file."),
     format: InfoFormat = typer.Option(InfoFormat.text, "--format", "-f", help="text or json."),

@@ -703,7 +703,9 @@ def test_without_pool_by_each_record_is_restored_alone(tmp_path, cli):
     assert results(tmp_path / "o") == list(check_records([{"id": i, "text": t} for i, t in enumerate(texts)],
                                                           restore=True))
     # a field no record has: every record alone, the same bytes
-    assert cli("batch", src, "--out", tmp_path / "o2", "-q", "--pool-by", "nosuchfield").code == 0
+    ran = cli("batch", src, "--out", tmp_path / "o2", "-q", "--pool-by", "nosuchfield")
+    # (said also with -q: it hides progress and the summary, not what went otherwise than asked)
+    assert ran.code == 0 and ran.err == "respin: --pool-by nosuchfield: no record has field 'nosuchfield': nothing was pooled\n"
     assert (tmp_path / "o2" / "results.jsonl").read_bytes() == (tmp_path / "o" / "results.jsonl").read_bytes()
 
 
@@ -1849,3 +1851,22 @@ def test_output_never_follows_another_users_link_in_a_shared_folder(tmp_path, cl
         ran = cli("check", page, "-o", out)
         assert ran.code == 2 and "refusing to follow a symbolic link another user owns" in ran.err, out
     assert victim.read_text(encoding="utf-8") == "secret"
+
+
+def test_an_interrupt_as_batch_starts_says_so(tmp_path, cli, monkeypatch):
+    # Ctrl-C before the run's own handler (importing the batch machinery): one line, not
+    # typer's silent 130; nothing written.
+    import sys
+    import types
+
+    class Stopped(types.ModuleType):
+        def __getattr__(self, name):
+            raise KeyboardInterrupt
+
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "r0", "text": make_texts(1)[0]}])
+    import respin.batch  # noqa: F401  (cli_batch's own import, done: only the run's one is stopped)
+    import respin.cli_batch  # noqa: F401
+    monkeypatch.setitem(sys.modules, "respin.batch", Stopped("respin.batch"))
+    ran = cli("batch", src, "--out", tmp_path / "o")
+    assert (ran.code, ran.out, ran.err) == (130, "", "respin: interrupted\n")
+    assert not (tmp_path / "o").exists()

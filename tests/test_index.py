@@ -532,3 +532,26 @@ def test_a_jsonl_with_old_mac_line_ends_is_read_line_by_line(cli, tmp_path):
     (tmp_path / "cr.jsonl").write_bytes("".join(_json.dumps(r) + "\r" for r in recs).encode("utf-8"))
     ran = cli("index", "build", tmp_path / "cr.jsonl", "--out", tmp_path / "cr.index")
     assert ran.code == 0 and "2 added" in ran.err, ran.err
+
+
+@pytest.mark.parametrize("stop, status", [(KeyboardInterrupt, 130), ("Terminated", 143)])
+def test_an_interrupt_outside_the_commands_handlers_says_so(tmp_path, capsys, monkeypatch, stop, status):
+    # Typer ends a command stopped outside respin's own handlers (opening the index, before
+    # a build's first document) with a silent 130: one line, and 143 for SIGTERM.
+    import respin.index
+    from respin.io import Terminated
+    stop = Terminated if stop == "Terminated" else stop
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    (archive / "a.txt").write_text(PARAS[0][1], encoding="utf-8")
+    out_index = tmp_path / "a.index"
+    assert _run(capsys, "index", "build", str(archive), "--out", str(out_index), "-q")[0] == 0
+
+    def stopped(*a, **k):
+        raise stop()
+
+    monkeypatch.setattr(respin.index.SourceIndex, "open", stopped)
+    assert _run(capsys, "index", "info", str(out_index)) == (status, "", "respin: interrupted\n")
+    monkeypatch.setattr(respin.index.SourceIndex, "build", stopped)
+    rc, out, err = _run(capsys, "index", "build", str(archive), "--out", str(tmp_path / "b.index"))
+    assert (rc, err) == (status, "respin: interrupted\n") and not (tmp_path / "b.index").exists()
