@@ -897,10 +897,12 @@ def learn(
     from .swaps import SwapLexicon, from_phrase_table, learn as learn_swaps, read_pairs
     pairs = pairs or []
     try:
-        if not pairs and phrase_table is None:
-            raise InputError("give spun/original pairs (PAIRS...) or --phrase-table TSV")
         if split is not None and phrase_table is None:
             raise InputError("--split selects rows of a --phrase-table: give one, or drop --split")
+        if not pairs and phrase_table is None:
+            raise InputError("give spun/original pairs (PAIRS...) or --phrase-table TSV")
+        if phrase_table is not None and not os.path.lexists(phrase_table):  # before the pairs' alignment
+            raise InputError(not_found("phrase table", phrase_table))
         read: list[str] = []  # the files in a folder too: -o must not replace one of them
         named = read_pairs(pairs, spun_field=spun_field, orig_field=orig_field,
                            note=lambda m: _note(m, quiet), read=read)
@@ -931,7 +933,10 @@ def learn(
             from .decode import USER_LEXICON_WEIGHT
             lex.word_weight = min(weight, USER_LEXICON_WEIGHT)  # its words are ordinary English (see decode)
         args = " ".join(display_path(x) for x in pairs + ([f"--phrase-table {phrase_table}"] if phrase_table else [])
-                        + ([f"--split {split}"] if split else []) + ([f"--weight {weight:g}"] if weight is not None else []))
+                        + ([f"--split {split}"] if split else []) + ([f"--weight {weight:g}"] if weight is not None else [])
+                        + ([f"--min-count {min_count}"] if min_count > 1 else [])  # (the options that change the result)
+                        + ([f"--spun-field {spun_field}"] if spun_field != "spun" else [])
+                        + ([f"--orig-field {orig_field}"] if orig_field != "original" else []))
         _emit(f"# learned by: respin learn {args}\n" + lex.to_tsv(), output,
               tuple(pairs + read) + ((phrase_table,) if phrase_table else ()))
     except InputError as e:

@@ -141,6 +141,8 @@ def batch(
 
     if resume and force:
         raise _fail("--resume and --force contradict each other: choose one")
+    if scheduler is not None and not scheduler.strip():  # (an unset variable: not a local cluster instead)
+        raise _fail("--scheduler is empty (an unset variable?): give the scheduler's address, or leave it out for a local cluster")
     if scheduler and engine != Engine.dask:
         raise _fail("--scheduler needs --engine dask")
     if out == "-":  # "-" is standard input or output everywhere else: a folder named "-" is a trap

@@ -56,7 +56,12 @@ def default() -> "Model":
     key = os.environ.get("RESPIN_MODEL_DIR")
     m = _DEFAULT.get(key)
     if m is None:
-        m = _DEFAULT[key] = load(default_dir())
+        try:
+            m = _DEFAULT[key] = load(default_dir())
+        except ModelError as e:
+            if key:  # the folder was not named on the command line: say where it came from
+                raise ModelError(f"{e} (from RESPIN_MODEL_DIR)") from None
+            raise
     return m
 
 

@@ -933,3 +933,25 @@ def test_western_text_with_separator_lines_and_prices_is_still_windows_1252(cli,
     f.write_bytes(text.encode("cp1252"))
     ran = cli("check", f)
     assert ran.code == 0 and "Windows-1252" in ran.err
+
+
+def test_learn_a_missing_phrase_table_reads_as_every_missing_input(cli, tmp_path):
+    # "phrase table not found: PATH", said before the pairs are aligned (which can take minutes).
+    pairs = tmp_path / "pairs"
+    pairs.mkdir()
+    (pairs / "a.spun.txt").write_text("The mayor mentioned the budget.\n", encoding="utf-8")
+    (pairs / "a.orig.txt").write_text("The mayor said the budget.\n", encoding="utf-8")
+    for args in (("--phrase-table", tmp_path / "nosuch.tsv"), (pairs, "--phrase-table", tmp_path / "nosuch.tsv")):
+        ran = cli("learn", *args, "-o", tmp_path / "x.tsv")
+        assert (ran.code, ran.err) == (2, f"respin: error: phrase table not found: {tmp_path / 'nosuch.tsv'}\n")
+    assert not (tmp_path / "x.tsv").exists()
+
+
+def test_learn_records_the_options_that_change_the_lexicon(cli, tmp_path):
+    # The header says how to learn the same lexicon again: fields and --min-count included.
+    pairs = tmp_path / "p.jsonl"
+    pairs.write_text('{"s": "The mayor mentioned the plan.", "o": "The mayor said the plan."}\n', encoding="utf-8")
+    ran = cli("learn", pairs, "--spun-field", "s", "--orig-field", "o", "--min-count", "2", "-o", tmp_path / "x.tsv", "-q")
+    assert ran.code == 0
+    head = (tmp_path / "x.tsv").read_text(encoding="utf-8").splitlines()[0]
+    assert head == f"# learned by: respin learn {pairs} --min-count 2 --spun-field s --orig-field o"

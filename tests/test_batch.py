@@ -1870,3 +1870,11 @@ def test_an_interrupt_as_batch_starts_says_so(tmp_path, cli, monkeypatch):
     ran = cli("batch", src, "--out", tmp_path / "o")
     assert (ran.code, ran.out, ran.err) == (130, "", "respin: interrupted\n")
     assert not (tmp_path / "o").exists()
+
+
+def test_an_empty_scheduler_address_is_an_error(tmp_path, cli):
+    # `--scheduler "$DASK_SCHEDULER"` with the variable unset quietly started a local cluster.
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "r0", "text": make_texts(1)[0]}])
+    ran = cli("batch", src, "--out", tmp_path / "o", "--engine", "dask", "--scheduler", "")
+    assert ran.code == 2 and ran.err.startswith("respin: error: --scheduler is empty") and ran.err.count("\n") == 1
+    assert not (tmp_path / "o").exists()

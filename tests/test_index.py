@@ -435,7 +435,11 @@ def test_cli_info_lists_what_the_index_holds_first(capsys, tmp_path, archive):
     keys = [line.split(":", 1)[0] for line in out.splitlines()]
     assert rc == 0 and keys[:4] == ["path", "documents", "words", "bytes"] and "scheme" in keys
     rc, out, _ = _run(capsys, "index", "info", out_index, "--format", "json")
-    assert list(json.loads(out))[:4] == ["path", "documents", "words", "bytes"]
+    info = json.loads(out)
+    assert list(info)[:4] == ["path", "documents", "words", "bytes"]
+    # counts are numbers, whether sizes or build parameters (the metadata table holds text)
+    assert all(type(info[k]) is int for k in ("documents", "words", "bytes", "bands", "rows", "num_perm", "format_version"))
+    assert type(info["respin_version"]) is str
 
 
 # --- below the threshold: a copy by alignment, and the whole-index search --------------------

@@ -192,3 +192,12 @@ def test_shipped_opposites(lex):
     assert lex.opposites("rose", "fell") and lex.opposites("Women", "men") and lex.opposites("north", "south")
     assert not any(lex.opposites(a, b) for a, b in SPINNER_PAIRS)
     assert not lex.opposites("ravel", "unravel")
+
+
+def test_a_model_folder_from_the_environment_is_named_as_such(tmp_path, monkeypatch, cli):
+    # A typo in RESPIN_MODEL_DIR, which no command line shows: the error says where it came from.
+    monkeypatch.setenv("RESPIN_MODEL_DIR", str(tmp_path / "nosuch"))
+    text = tmp_path / "a.txt"
+    text.write_text("The mayor said the budget would pass on Monday.\n", encoding="utf-8")
+    ran = cli("check", text)
+    assert (ran.code, ran.err) == (2, f"respin: error: model folder not found: {tmp_path / 'nosuch'} (from RESPIN_MODEL_DIR)\n")
