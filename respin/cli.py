@@ -333,7 +333,7 @@ def check(
                                             "github: workflow annotations (a warning per finding, an error per document judged spun)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0, callback=_number,
                                               help="Score at or above which a document is judged spun "
-                                                   "(default: the model's, doc_threshold in its detector.json)."),
+                                                   "(default: the model's, doc_threshold in its detector.json: 0.83 for the shipped one)."),
     source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC", callback=_given,
                                          help="Clean original: report the substitutions aligned against it (synonym, phrase and number "
                                               "swaps; restore --source also rewrites the other differences it aligns)."),
@@ -356,7 +356,7 @@ def check(
                                                         "less precision; adjacent words may then join into one finding "
                                                         "with its own confidence. The score does not change."),
     statistics: bool = typer.Option(False, "--statistics", metavar="", help="Print counts of findings by word to stderr."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default="5 MiB",
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
                              help="Check files in N worker processes (0: one per CPU); output order is kept."),
@@ -637,7 +637,7 @@ def restore(
                                                    help=MIN_CONFIDENCE_HELP + " in --format json."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help=LEXICON_HELP),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default="5 MiB",
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No relation summary on stderr."),
 ):
@@ -999,7 +999,7 @@ def spin(
                                              "text; kind: word, phrase, number, abbrev or function."),
     format: SpinFormat = typer.Option(SpinFormat.text, "--format", "-f", help="text: the spun text; json: text and swaps."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the spun text to FILE (atomically)."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default="5 MiB",
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
 ):
     """Simulate an article spinner: make labelled spun text from clean text.

@@ -83,7 +83,7 @@ def batch(
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help=LEXICON_HELP),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default="5 MiB",
                                  help="Largest record accepted, in bytes or with a unit (25MB, 25MiB); larger ones get an error result."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same --out folder "
                                                         "(same input and options; records that changed since "

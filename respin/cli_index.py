@@ -171,7 +171,7 @@ def build(
     glob: List[str] = _OPT["glob"],
     text_field: str = _OPT["text_field"],
     id_field: str = _OPT["id_field"],
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default="5 MiB",
                                  help="Largest document accepted, in bytes or with a unit (25MB, 25MiB; larger files in a folder are skipped; a larger file named "
                                       "here is an error)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
@@ -255,7 +255,7 @@ def add(
     glob: List[str] = _OPT["glob"],
     text_field: str = _OPT["text_field"],
     id_field: str = _OPT["id_field"],
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default="5 MiB",
                                  help="Largest document accepted, in bytes or with a unit (25MB, 25MiB; larger files in a folder are skipped; a larger file named "
                                       "here is an error)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
@@ -292,7 +292,7 @@ def query(
                                        help="text: 'rank score id path' lines, best first, '*' on the match "
                                             "restore would use; json: {path, best, matches: [{id, score, "
                                             "shared, path}]}."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size,
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default="5 MiB",
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes on stderr."),
 ):
