@@ -363,7 +363,7 @@ def _western(raw: bytes, path: str) -> None:
     >>> _western("Правительство объявило о новом плане.".encode("cp1251"), "f.txt")
     Traceback (most recent call last):
     ...
-    respin.io.InputError: not UTF-8, and not Western text in Windows-1252 either (another legacy encoding: Central European, Cyrillic, Greek, Chinese, Japanese?): convert it to UTF-8 first (iconv -f ENCODING -t UTF-8): f.txt
+    respin.io.InputError: not UTF-8, and not Western text in Windows-1252 either (another legacy encoding: Central European, Turkish, Cyrillic, Greek, Chinese, Japanese?): convert it to UTF-8 first (iconv -f ENCODING -t UTF-8): f.txt
     """
     sample = raw[:1 << 16]
     # Letters past ASCII only: Windows-1252's signs there (dashes, quotes, bullets, €) fill
@@ -378,10 +378,19 @@ def _western(raw: bytes, path: str) -> None:
     # Central European letters (Windows-1250, ISO 8859-2: ą ł ż ś ź) are Windows-1252's
     # signs (¹ ³ ¿ ¶ ¼), which no Western word holds between two letters ("Rz¹d przyj¹³").
     inside = len(_SIGN_IN_WORD.findall(sample))
+    # Turkish (Windows-1254, ISO 8859-9: ı ş ğ) and Czech (Windows-1250: ě ů) letters are
+    # Western letters in Windows-1252 (ý þ ð, ì ù) that Western words hardly hold between two
+    # ASCII letters ("yapýlan", "Baþbakan", "nezamìstnanost"). Icelandic and Faroese do (ý þ
+    # ð), but among their á í ó ú æ, which Turkish lacks; ě and ů are rarer than ı (~2% of
+    # Czech letters, ~5% of Turkish ones), and Italian or French hold ì ù at a word's end.
+    turkish = len(_TURKISH_IN_WORD.findall(sample)) - 4 * len(_ICELANDIC_VOWEL.findall(sample))
+    czech = len(_CZECH_IN_WORD.findall(sample))
     if ((high >= 16 and high > LEGACY_HIGH_SHARE * (high + letters)) or (every >= 16 and every > 2 * letters)
-            or (inside >= 3 and inside * 50 > letters)):
+            or (inside >= 3 and inside * 50 > letters) or (turkish >= 3 and turkish * 50 > letters)
+            or (czech >= 3 and czech * 200 > letters)):
         raise InputError("not UTF-8, and not Western text in Windows-1252 either (another legacy encoding: "
-                         f"Central European, Cyrillic, Greek, Chinese, Japanese?): convert it to UTF-8 first (iconv -f ENCODING -t UTF-8): {path}")
+                         f"Central European, Turkish, Cyrillic, Greek, Chinese, Japanese?): convert it to UTF-8 first "
+                         f"(iconv -f ENCODING -t UTF-8): {path}")
 
 
 LEGACY_HIGH_SHARE = 0.3  # letters past ASCII among them and ASCII letters, past which it is no Windows-1252 text
@@ -390,6 +399,10 @@ _CP1252_LETTERS = frozenset(b"\x8a\x8c\x8e\x9a\x9c\x9e\x9f")  # Š Œ Ž š œ �
 # sign in Windows-1252 (¹ ³ ¶ ¼ ¿ ...), between two lower-case ASCII letters: not ´ used as an
 # apostrophe ("don´t"), ® or » between words ("Müller®GmbH", "Home»News"); a code review.
 _SIGN_IN_WORD = re.compile(rb"(?<=[a-z])[\xb1\xb3\xb5\xb6\xb9\xba\xbc\xbe\xbf](?=[a-z])")
+# ı ş ğ (Windows-1254), ě ů (Windows-1250) between two ASCII letters, and Icelandic's vowels.
+_TURKISH_IN_WORD = re.compile(rb"(?<=[a-z])[\xfd\xfe\xf0](?=[a-z])")
+_CZECH_IN_WORD = re.compile(rb"(?<=[a-z])[\xec\xf9](?=[a-z])")
+_ICELANDIC_VOWEL = re.compile(rb"[\xe1\xed\xf3\xfa\xe6\xc1\xcd\xd3\xda\xc6]")
 
 
 # Windows-1252 as Windows and browsers (WHATWG) decode it: Latin-1 but for 0x80-0x9F, where

@@ -902,6 +902,11 @@ def test_output_on_a_read_only_file_system_says_so(cli, tmp_path, monkeypatch):
     ("市政府周二宣布将修建一条新的地铁线路。", "gbk"),
     ("Rząd przyjął we wtorek projekt budżetu. Minister finansów zapowiedział obniżkę podatków.", "cp1250"),
     ("Rząd przyjął we wtorek projekt budżetu. Minister finansów zapowiedział obniżkę podatków.", "iso8859_2"),
+    ("İstanbul’da yapılan toplantıda Başbakan, ekonominin güçlü olduğunu söyledi. Ağustos ayında enflasyon düştü.",
+     "cp1254"),
+    ("Bakanlık yapılan açıklamada, yağışların şehirde büyük hasara yol açtığını bildirdi.", "iso8859_9"),
+    ("Předseda vlády v úterý řekl, že inflace v srpnu klesla. Nezaměstnanost zůstala nízká a vláda chce "
+     "předložit nový zákon. Opozice tvrdí, že města nemají dost peněz a že děti a důchodci dostanou méně.", "cp1250"),
 ])
 def test_other_legacy_encodings_are_refused_not_read_as_windows_1252(cli, tmp_path, text, codec):
     """Cyrillic, Greek, Japanese or Chinese in a legacy encoding was read as Windows-1252
@@ -922,6 +927,21 @@ def test_western_text_with_many_quotes_and_accents_is_still_windows_1252(cli, tm
     f.write_bytes((text * 20).encode("cp1252"))
     ran = cli("check", f)
     assert ran.code == 0 and "Windows-1252" in ran.err
+
+
+@pytest.mark.parametrize("text", [
+    "Það er mikilvægt að þjóðin fái að kjósa um málið. Ríkisstjórnin hefur ákveðið að fresta þingfundi.",  # Icelandic: ð þ ý
+    "Tað er gott at vit hava fingið eina nýggja lóg. Landsstýrið hevur gjørt av at byggja eina nýggja brúgv.",
+    "Lunedì la città ha deciso di più investimenti. Così però non si può andare avanti. Giovedì si vedrà.",
+    "Où est la gare? Le coût du voyage a augmenté en août. Il est sûr que la décision sera prise. Déjà vu.",
+    "København er Danmarks hovedstad. Først skal vi støtte de små børn, og regeringen vil øge støtten.",
+])
+def test_western_languages_are_still_windows_1252(cli, tmp_path, text):
+    # The Turkish and Czech rules (ý þ ð, ì ù between two ASCII letters) leave these alone.
+    f = tmp_path / "w.txt"
+    f.write_bytes(((text + " ") * 5).encode("cp1252"))
+    ran = cli("check", f)
+    assert ran.code == 0 and "decoded as Windows-1252" in ran.err
 
 
 def test_western_text_with_separator_lines_and_prices_is_still_windows_1252(cli, tmp_path):
