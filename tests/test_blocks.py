@@ -83,3 +83,22 @@ def test_a_long_text_held_compactly_gives_the_same_document_and_report(monkeypat
     assert compact.sentences == one.sentences and compact.paragraphs == one.paragraphs
     assert compact.lowered() == one.lowered() and compact.words() == one.words()
     assert asdict(respin.check(text)) == report and report["findings"]
+
+
+def test_a_text_without_sentence_marks_is_cut_into_bounded_sentences(monkeypatch):
+    # A transcript or dump without full stops was one sentence: every stage's memory grew
+    # with it (4 MB: 1-5 GB). Pieces of at most MAX_SENTENCE_TOKENS, cut after a comma where
+    # the second half has one, covering every token once, in order.
+    monkeypatch.setattr(tokenize, "MAX_SENTENCE_TOKENS", 40)
+    words = ("the mayor said the council would meet on monday and vote on the budget, "
+             "which the opposition opposed ") * 30
+    doc = Document.from_text(words + "\nA short line. Another one.\n")
+    sents = doc.sentences
+    assert sents[0][0] == 0 and sents[-1][1] == len(doc.token_texts)
+    assert all(b == c for (_, b), (c, _) in zip(sents, sents[1:]))  # contiguous, in order
+    assert max(b - a for a, b in sents) <= 40 and len(sents) > 10
+    cut_after = [doc.token_texts[b - 1] for a, b in sents[:-3]]
+    assert cut_after.count(",") >= len(cut_after) - 1  # at a comma of the piece's second half
+    assert [doc.sentence_text(s) for s in sents[-2:]] == ["A short line.", "Another one."]
+    report = respin.check(words)
+    assert report.judged and all(words[f.start:f.end] == f.text for f in report.findings)
