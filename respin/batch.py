@@ -800,6 +800,7 @@ class Options:
     min_confidence: float | None = None  # restore: apply edits at least this sure (None: the model's threshold)
     lexicons: tuple = ()            # restore: SwapLexicon objects (respin learn), sent to the workers as they are
     spun_only: bool = False         # restore: apply the model's edits to records judged spun only
+    keep: tuple = ()                # JSONL fields copied into each result's "fields" (--keep)
 
     def __post_init__(self):
         from .swaps import SwapLexicon
@@ -807,14 +808,17 @@ class Options:
         if not all(isinstance(x, SwapLexicon) for x in lex):
             raise TypeError("lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path))")
         object.__setattr__(self, "lexicons", lex)
+        object.__setattr__(self, "keep", tuple(self.keep or ()))
 
     def identity(self) -> dict:
         """The options a resumed run must share with the run it continues."""
+        # (A run.json of an earlier respin without a key reads as its default: see run_batch.)
         return {"text_field": self.text_field, "id_field": self.id_field, "restore": self.restore,
                 "model": self.model, "corpus": self.corpus, "threshold": self.threshold,
                 "max_size": self.max_size, "pool_by": self.pool_by, "copies_by": self.copies_by,
                 "min_confidence": self.min_confidence,
-                "lexicons": [lexicon_identity(x) for x in self.lexicons], "restore_spun_only": self.spun_only}
+                "lexicons": [lexicon_identity(x) for x in self.lexicons], "restore_spun_only": self.spun_only,
+                "keep": list(self.keep)}
 
 
 def lexicon_identity(lex) -> dict:
@@ -981,10 +985,30 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
                 err = write_mirror(opts.mirror_dir, rel, _as_copy_of(task[2], r["restored"]))
                 if err:
                     return lines, stats, mirrors, ids, err
+        if opts.keep:
+            r = {**r, "fields": _kept_fields(task, opts.keep)}
         lines.append(_line(r))
         _stats(r, stats)
         ids.append(r["id"])
     return lines, stats, mirrors, ids, None
+
+
+def _kept_fields(task, keep: tuple) -> dict:
+    """The ``keep`` fields of a JSONL record (null where it has none, or is no JSON object;
+    a file has none), for joining results back to the records they came from.
+
+    >>> _kept_fields(("json", 1, None, b'{"text": "x", "url": "https://a.example/1"}', None), ("url", "site"))
+    {'url': 'https://a.example/1', 'site': None}
+    """
+    obj = None
+    if task[0] == "json":
+        try:
+            obj = json.loads(task[3])
+        except (ValueError, RecursionError):
+            pass
+    if not isinstance(obj, dict):
+        obj = {}
+    return {k: obj.get(k) for k in keep}
 
 
 def _as_copy_of(path: str, restored: str) -> str:
@@ -2096,7 +2120,7 @@ def _check_input_not_output(kind: str, path: str, out: Path, out_dir: str, *, mi
 _FLAGS = {"text_field": "--text-field", "id_field": "--id-field", "restore": "restoring (--no-restore)",
           "model": "--model", "corpus": "--corpus", "threshold": "--threshold", "max_size": "--max-size",
           "pool_by": "--pool-by", "copies_by": "--copies-by", "min_confidence": "--min-confidence",
-          "lexicons": "--lexicon", "restore_spun_only": "--restore-spun-only"}
+          "lexicons": "--lexicon", "restore_spun_only": "--restore-spun-only", "keep": "--keep"}
 
 
 def _same_input(a, b) -> bool:

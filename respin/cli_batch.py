@@ -111,6 +111,10 @@ def batch(
     chunk_size: int = typer.Option(64, "--chunk-size", min=1, metavar="N",
                                    help="Records sent to a worker at a time, checked together (a pool or cluster "
                                         "is never split)."),
+    keep: List[str] = typer.Option([], "--keep", metavar="FIELD",
+                                   help="Copy this field of each JSONL record into its result, under 'fields' "
+                                        "(null where a record has none), to join results back to your data: "
+                                        "--keep url --keep site. Repeat for more."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr (what went otherwise than asked, such as a --pool-by field no record has, is still said)."),
 ):
     """Check (and restore) every document of a corpus; resumable, parallel, in order.
@@ -160,7 +164,8 @@ def batch(
         opts = Options(text_field=text_field, id_field=id_field, restore=not no_restore, model=model,
                        corpus=corpus, threshold=threshold, max_size=max_size, pool_by=pool_by or None,
                        copies_by=copies_by or None,
-                       min_confidence=min_confidence, lexicons=lexicons, spun_only=restore_spun_only)
+                       min_confidence=min_confidence, lexicons=lexicons, spun_only=restore_spun_only,
+                       keep=tuple(dict.fromkeys(keep)))
         if engine.value == "local":  # (dask's workers are its cluster's, wherever they are)
             jobs = _workers(jobs, quiet)
         summary = run_batch(input, out, opts, kind=input_format.value, glob=_globs(glob), jobs=jobs, engine=engine.value,

@@ -1878,3 +1878,32 @@ def test_an_empty_scheduler_address_is_an_error(tmp_path, cli):
     ran = cli("batch", src, "--out", tmp_path / "o", "--engine", "dask", "--scheduler", "")
     assert ran.code == 2 and ran.err.startswith("respin: error: --scheduler is empty") and ran.err.count("\n") == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_keep_copies_record_fields_into_the_results(tmp_path, cli):
+    # --keep FIELD: each result carries the record's FIELD values under "fields" (null where
+    # a record has none or is no JSON object), to join results back; the same bytes with
+    # more workers, and a resume must keep the same fields.
+    texts = make_texts(4)
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b"".join([
+        json.dumps({"id": "a", "url": "https://a.example/1", "site": "a", "text": texts[0]}).encode() + b"\n",
+        json.dumps({"id": "b", "site": {"name": "b", "rank": 2}, "text": texts[1]}).encode() + b"\n",
+        b"not json\n",
+        json.dumps({"id": "d", "url": None, "body": texts[3]}).encode() + b"\n",
+    ]))
+    ran = cli("batch", src, "--out", tmp_path / "o", "--keep", "url", "--keep", "site", "-q")
+    assert ran.code == 0
+    got = results(tmp_path / "o")
+    assert [r["fields"] for r in got] == [{"url": "https://a.example/1", "site": "a"},
+                                          {"url": None, "site": {"name": "b", "rank": 2}},
+                                          {"url": None, "site": None}, {"url": None, "site": None}]
+    assert [list(r)[-1] for r in got] == ["fields"] * 4 and got[2]["error"] and got[3]["error"]
+    plain = tmp_path / "plain"
+    assert cli("batch", src, "--out", plain, "-q").code == 0
+    assert [{k: v for k, v in r.items() if k != "fields"} for r in got] == results(plain)
+    assert "fields" not in results(plain)[0]
+    assert cli("batch", src, "--out", tmp_path / "o2", "--keep", "url", "--keep", "site", "--jobs", "2",
+               "--chunk-size", "1", "-q").code == 0
+    assert (tmp_path / "o2" / "results.jsonl").read_bytes() == (tmp_path / "o" / "results.jsonl").read_bytes()
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o", "--resume", "-q"), "--keep")
