@@ -310,13 +310,13 @@ def _with_model_edits(result: Restoration, text: str, m, min_confidence, lexicon
         # Only the uncovered spans are decoded (each judged on its own), so that a long
         # document with a source costs what alignment costs.
         from .tokenize import code_regions
-        code = code_regions(text)  # (of the whole text: a span alone may have lost its fence)
-        extra = []
+        from .spans import SpanIndex
+        code = SpanIndex(code_regions(text))  # (of the whole text: a span alone may have lost its fence)
+        taken, extra = SpanIndex.of(result.edits), []
         for span in result.unmatched:
             for e in m.restore(text[span.start:span.end], min_confidence=min_confidence, lexicons=lexicons).edits:
                 e = replace(e, start=e.start + span.start, end=e.end + span.start)
-                if not (any(e.start < x.end and x.start < e.end for x in result.edits)
-                        or any(e.start < b and a < e.end for a, b in code)):
+                if not (taken.overlaps(e.start, e.end) or code.overlaps(e.start, e.end)):
                     extra.append(e)
         if extra:
             result.edits = sorted(result.edits + extra, key=lambda e: e.start)

@@ -338,9 +338,11 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
         # --min-confidence 0.5 most of them): kept as suggestions, in text order. A source's
         # edits, and those taken from copies, stay; so do the model's where no copy (or source)
         # covers the text (copies unused: unrelated ones) -- those are its own too.
+        from .spans import SpanIndex
+        uncovered = SpanIndex.of(r.unmatched) if r is not None else None
+
         def own(e):
-            return e.origin == "model" and (r.copies is None or any(s.start <= e.start and e.end <= s.end
-                                                                    for s in r.unmatched))
+            return e.origin == "model" and (r.copies is None or uncovered.covers(e.start, e.end))
         kept, held = [], []
         for e in edits:
             (held if own(e) else kept).append(e)
@@ -1002,8 +1004,8 @@ def _kept_fields(task, keep: tuple) -> dict:
     """
     obj = None
     if task[0] == "json":
-        try:
-            obj = json.loads(task[3])
+        try:  # (a line that is not UTF-8 is read as parse_line reads its id: replaced bytes)
+            obj = json.loads(task[3].decode("utf-8", "replace") if isinstance(task[3], bytes) else task[3])
         except (ValueError, RecursionError):
             pass
     if not isinstance(obj, dict):

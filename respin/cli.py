@@ -761,7 +761,9 @@ def _copies_notes(result, paths: list[str], path: str, quiet: bool, fmt: str) ->
                   "nothing to restore from", quiet)
     hint = "; list them with --format json" if result.suggestions and fmt != "json" else ""
     # Edits in the sentences no copy covers are the model's own (as with a source): said apart.
-    alone = sum(any(s.start <= e.start and e.end <= s.end for s in result.unmatched) for e in result.edits)
+    from .spans import SpanIndex
+    uncovered = SpanIndex.of(result.unmatched)
+    alone = sum(uncovered.covers(e.start, e.end) for e in result.edits)
     by_model = f"; {alone} edit(s) by the model where no copy covers the input" if alone else ""
     _note(f"restored from {len(paths) - unused} of {len(paths)} copies: {len(result.edits) - alone} edit(s) applied, "
           f"{len(result.suggestions)} suggestion(s) below the confidence threshold{hint}{by_model}", quiet)
@@ -935,9 +937,9 @@ def learn(
         args = " ".join(display_path(x) for x in pairs + ([f"--phrase-table {phrase_table}"] if phrase_table else [])
                         + ([f"--split {split}"] if split else []) + ([f"--weight {weight:g}"] if weight is not None else [])
                         + ([f"--min-count {min_count}"] if min_count > 1 else [])  # (the options that change the result)
-                        + ([f"--spun-field {spun_field}"] if spun_field != "spun" else [])
-                        + ([f"--orig-field {orig_field}"] if orig_field != "original" else []))
-        _emit(f"# learned by: respin learn {args}\n" + lex.to_tsv(), output,
+                        + ([f"--spun-field {spun_field}"] if spun_field != "spun" and pairs else [])
+                        + ([f"--orig-field {orig_field}"] if orig_field != "original" and pairs else []))
+        _emit(f"# learned by: respin learn {line_safe(args)}\n" + lex.to_tsv(), output,  # (one line: a field name may hold a break)
               tuple(pairs + read) + ((phrase_table,) if phrase_table else ()))
     except InputError as e:
         raise _fail(str(e))

@@ -137,11 +137,12 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
     # lexicon's own tortured compounds.
     parts = _compound_parts(toks, keys, text)
     if parts is not None:
-        taken = [(f.start, f.end) for f in out]
+        from .spans import SpanIndex
+        taken = SpanIndex.of(out)
         found = [x.compound_index(_tortured_compound()) for x in lexicons]
         whole = frozenset().union(*(w for _, w in found))
         for f in _phrases_in(text, *parts, lexicons, [ix for ix, _ in found], True, whole):
-            if not any(f.start < b and a < f.end for a, b in taken):
+            if not taken.overlaps(f.start, f.end):
                 out.append(f)
         out.sort(key=lambda f: f.start)
     return out
@@ -333,9 +334,12 @@ def with_lexicon_findings(report: "Report", text: str, lexicons, derived=()) -> 
         extra = [replace(f, text=text[f.start:f.end], line=lc[0], col=lc[1])
                  for f, lc in zip(extra, lines.line_cols([f.start for f in extra]))]
     fixed = [f for f in report.findings + extra if f.kind == "spintax" or f.kind == LEXICON_PHRASE]
-    extra += [f for f in derived if not any(f.start < x.end and x.start < f.end for x in fixed)]
+    from .spans import SpanIndex
+    taken = SpanIndex.of(fixed)
+    extra += [f for f in derived if not taken.overlaps(f.start, f.end)]
     if extra:
-        kept = [f for f in report.findings if not any(f.start < x.end and x.start < f.end for x in extra)]
+        taken = SpanIndex.of(extra)
+        kept = [f for f in report.findings if not taken.overlaps(f.start, f.end)]
         report.findings = sorted(kept + extra, key=lambda f: (f.start, f.end))
     return report
 

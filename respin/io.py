@@ -342,7 +342,7 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
             lines[k], utf8 = _mixed_line(raw)
             kept = kept or utf8
             legacy.append(raw)
-    _western(b"".join(legacy), path)
+    _western(b"".join(legacy), path, len(data.translate(None, _NOT_LETTERS)))
     pieces[::2] = lines
     pieces[1::2] = [b.decode("ascii") for b in pieces[1::2]]
     text = "".join(pieces)
@@ -352,7 +352,7 @@ def decode(data: bytes, path: str = "<bytes>") -> tuple[str, str]:
     return text, ("utf-8+cp1252" if kept else "cp1252")
 
 
-def _western(raw: bytes, path: str) -> None:
+def _western(raw: bytes, path: str, all_letters: int | None = None) -> None:
     """InputError unless ``raw``, bytes that are not UTF-8, reads as Western text in
     Windows-1252: there, letters past ASCII are a few accented ones among ASCII letters (French, German, Portuguese: a few in a hundred; Icelandic about one in ten).
     Cyrillic in Windows-1251, Greek, Shift-JIS or GBK are mostly such bytes, and read as
@@ -378,16 +378,20 @@ def _western(raw: bytes, path: str) -> None:
     # Central European letters (Windows-1250, ISO 8859-2: ą ł ż ś ź) are Windows-1252's
     # signs (¹ ³ ¿ ¶ ¼), which no Western word holds between two letters ("Rz¹d przyj¹³").
     inside = len(_SIGN_IN_WORD.findall(sample))
-    # Turkish (Windows-1254, ISO 8859-9: ı ş ğ) and Czech (Windows-1250: ě ů) letters are
-    # Western letters in Windows-1252 (ý þ ð, ì ù) that Western words hardly hold between two
-    # ASCII letters ("yapýlan", "Baþbakan", "nezamìstnanost"). Icelandic and Faroese do (ý þ
-    # ð), but among their á í ó ú æ, which Turkish lacks; ě and ů are rarer than ı (~2% of
-    # Czech letters, ~5% of Turkish ones), and Italian or French hold ì ù at a word's end.
-    turkish = len(_TURKISH_IN_WORD.findall(sample)) - 4 * len(_ICELANDIC_VOWEL.findall(sample))
-    czech = len(_CZECH_IN_WORD.findall(sample))
+    # Turkish (Windows-1254, ISO 8859-9: ı ş) and Czech (Windows-1250: ě ů with ř) letters
+    # are Western letters in Windows-1252 (ý þ; ì ù with ø) that Western words hardly hold
+    # between two ASCII letters ("yapýlan", "Baþbakan", "pøedseda nezamìstnanost").
+    # Icelandic and Faroese do (ý þ), but among their á í ó ú æ, which Turkish lacks;
+    # Scottish Gaelic has ì ù ("sgìre") but no ø, Danish ø but no ì ù. Shares of all the
+    # text's letters (``all_letters``): a headline of Icelandic names in an English article
+    # is no Icelandic file.
+    total = max(letters, all_letters or 0)
+    turkish = len(_TURKISH_IN_WORD.findall(raw)) - 4 * len(_ICELANDIC_VOWEL.findall(raw))
+    grave, slash = len(_CZECH_IN_WORD.findall(raw)), len(_R_CARON_IN_WORD.findall(raw))
+    czech = grave + slash if grave and slash else 0
     if ((high >= 16 and high > LEGACY_HIGH_SHARE * (high + letters)) or (every >= 16 and every > 2 * letters)
-            or (inside >= 3 and inside * 50 > letters) or (turkish >= 3 and turkish * 50 > letters)
-            or (czech >= 3 and czech * 200 > letters)):
+            or (inside >= 3 and inside * 50 > letters) or (turkish >= 3 and turkish * 50 > total)
+            or (czech >= 4 and czech * 100 > total)):
         raise InputError("not UTF-8, and not Western text in Windows-1252 either (another legacy encoding: "
                          f"Central European, Turkish, Cyrillic, Greek, Chinese, Japanese?): convert it to UTF-8 first "
                          f"(iconv -f ENCODING -t UTF-8): {path}")
@@ -399,9 +403,11 @@ _CP1252_LETTERS = frozenset(b"\x8a\x8c\x8e\x9a\x9c\x9e\x9f")  # Š Œ Ž š œ �
 # sign in Windows-1252 (¹ ³ ¶ ¼ ¿ ...), between two lower-case ASCII letters: not ´ used as an
 # apostrophe ("don´t"), ® or » between words ("Müller®GmbH", "Home»News"); a code review.
 _SIGN_IN_WORD = re.compile(rb"(?<=[a-z])[\xb1\xb3\xb5\xb6\xb9\xba\xbc\xbe\xbf](?=[a-z])")
-# ı ş ğ (Windows-1254), ě ů (Windows-1250) between two ASCII letters, and Icelandic's vowels.
-_TURKISH_IN_WORD = re.compile(rb"(?<=[a-z])[\xfd\xfe\xf0](?=[a-z])")
+# ı ş (Windows-1254), ě ů and ř (Windows-1250) between two ASCII letters, and Icelandic's vowels.
+_TURKISH_IN_WORD = re.compile(rb"(?<=[a-z])[\xfd\xfe](?=[a-z])")
 _CZECH_IN_WORD = re.compile(rb"(?<=[a-z])[\xec\xf9](?=[a-z])")
+_R_CARON_IN_WORD = re.compile(rb"(?<=[a-z])\xf8(?=[a-z])")
+_NOT_LETTERS = bytes(b for b in range(256) if not (65 <= b <= 90 or 97 <= b <= 122))
 _ICELANDIC_VOWEL = re.compile(rb"[\xe1\xed\xf3\xfa\xe6\xc1\xcd\xd3\xda\xc6]")
 
 

@@ -24,6 +24,7 @@ from .args import text_arg, texts_arg
 from .detector import Detector
 from .detect import lexicon_findings
 from .evidence import _Unigrams, matrix, offered, rescore
+from .spans import SpanIndex
 from .tokenize import INVISIBLE, Document, LineIndex, _holds_any, code_regions, gc_paused, line_breaks, unwrap
 
 _LOCK = threading.Lock()
@@ -339,8 +340,9 @@ class Model:
                 rep.judged, rep.reason = True, ""
                 rep.score = max(rep.score, SPINTAX_CONFIDENCE)
                 rep.spun = rep.score >= thr
-                rep.findings = sorted([f for f in rep.findings if not any(f.start < x.end and x.start < f.end for x in leaked)]
-                                      + leaked, key=lambda f: f.start)
+                taken = SpanIndex.of(leaked)
+                rep.findings = sorted([f for f in rep.findings if not taken.overlaps(f.start, f.end)] + leaked,
+                                      key=lambda f: f.start)
         for i, rep in enumerate(reports):
             if rep.findings and texts[i] is not originals[i]:  # unwrapped: lines and text as given
                 given = originals[i]
@@ -653,7 +655,8 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
     # it would write a new one ("{navy|naval}" -> "{navy|marine}").
     whole = [f for f, ok in zip(templates, resolved) if not ok]
     if whole:
-        decoded = [e for e in decoded if not any(e.start < f.end and f.start < e.end for f in whole)]
+        taken = SpanIndex.of(whole)
+        decoded = [e for e in decoded if not taken.overlaps(e.start, e.end)]
     starts = [x.start for x in leaked]
     edits, suggestions = list(leaked), []
     confs = _phrase_confidences(text, decoded, phrases, p_spun) if phrases else {}
@@ -663,7 +666,8 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
     # finding's confidence, in place of the decoded edits it overlaps.
     own = _unrestored_phrases(decoded, phrases, leaked) if phrases else []
     if own:
-        decoded = [e for e in decoded if not any(e.start < x.end and x.start < e.end for x in own)]
+        taken = SpanIndex.of(own)
+        decoded = [e for e in decoded if not taken.overlaps(e.start, e.end)]
         for x in own:
             (edits if x.confidence >= thr else suggestions).append(x)
     for e in decoded:
@@ -746,11 +750,11 @@ def _unrestored_phrases(decoded: list, phrases, leaked: list) -> list:
     finding's first original at the finding's confidence."""
     from .restore import PHRASE, Edit
     done = {(e.start, e.end): e.restored.lower() for e in decoded}
-    out = []
+    out, taken = [], SpanIndex.of(leaked)
     for f in phrases:
         if done.get((f.start, f.end)) in {x.lower() for x in f.suggestions}:
             continue
-        if any(x.start < f.end and f.start < x.end for x in leaked) or not f.suggestions:
+        if taken.overlaps(f.start, f.end) or not f.suggestions:
             continue
         out.append(Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, PHRASE))
     return out

@@ -695,7 +695,10 @@ class Document:
             if end > base:
                 first_sent = len(doc.sentences)
                 k = bisect_left(enders, end, e)
-                doc.sentences += _capped(_split_sentences(texts, starts, ends, base, end, enders[e:k]), texts)
+                sents = _split_sentences(texts, starts, ends, base, end, enders[e:k])
+                # (Not where a source or copies are aligned: two versions of a long line would
+                # be cut in different places, and the alignment lost at each cut; a review.)
+                doc.sentences += _capped(sents, texts) if identifiers else sents
                 doc.paragraphs.append((first_sent, len(doc.sentences)))
                 base, e = end, k
         if identifiers:
@@ -930,9 +933,10 @@ def _split_sentences(texts: list[str], starts: list[int], ends: list[int], a: in
 
 # A "sentence" longer than this many tokens is no prose sentence (the longest of 20,000
 # Wikipedia leads, the seeds, the dev pairs and the test texts has 150): a transcript, a
-# list or a dump without sentence marks. It is cut into pieces of at most this many, as
-# every stage's memory grows with the longest sentence (a 4 MB text without a full stop
-# took 1-5 GB to check).
+# list or a dump without sentence marks. Detection and restoration without a source cut
+# it into pieces of at most this many, as their memory grows with the longest sentence (a
+# 4 MB text without a full stop took 1-5 GB to check). A word after a cut is read as a
+# sentence's first (its capital is no name's).
 MAX_SENTENCE_TOKENS = 1000
 _SOFT_ENDS = frozenset((",", ";", ":", "—", "–", "-", ")"))
 

@@ -935,6 +935,10 @@ def test_western_text_with_many_quotes_and_accents_is_still_windows_1252(cli, tm
     "Lunedì la città ha deciso di più investimenti. Così però non si può andare avanti. Giovedì si vedrà.",
     "Où est la gare? Le coût du voyage a augmenté en août. Il est sûr que la décision sera prise. Déjà vu.",
     "København er Danmarks hovedstad. Først skal vi støtte de små børn, og regeringen vil øge støtten.",
+    "Tha an sgìre seo cudromach don dùthaich. Bha mòran dhaoine ann an-dè, agus bha iad toilichte.",  # Gaelic: ì ù, no ø
+    # English with a headline of Icelandic names (ð ý between ASCII letters) among ASCII lines
+    "Guðjohnsen double sinks Sigurðsson's old club\nEiður Guðjohnsen celebrates with Guðmundsson.\n"
+    + "The striker scored twice in the second half as the home side won the league match on Saturday. " * 3,
 ])
 def test_western_languages_are_still_windows_1252(cli, tmp_path, text):
     # The Turkish and Czech rules (ý þ ð, ì ù between two ASCII letters) leave these alone.
@@ -975,3 +979,19 @@ def test_learn_records_the_options_that_change_the_lexicon(cli, tmp_path):
     assert ran.code == 0
     head = (tmp_path / "x.tsv").read_text(encoding="utf-8").splitlines()[0]
     assert head == f"# learned by: respin learn {pairs} --min-count 2 --spun-field s --orig-field o"
+
+
+def test_learn_header_stays_one_line(cli, tmp_path):
+    # A field name holding a line break must not write a lexicon row of its own.
+    table = tmp_path / "pt.tsv"
+    table.write_text("tortured\texpected\tsplit\ncounterfeit consciousness\tartificial intelligence\tdev\n",
+                     encoding="utf-8")
+    pairs = tmp_path / "p.jsonl"
+    pairs.write_text('{"s": "The mayor mentioned it.", "o": "The mayor said it."}\n', encoding="utf-8")
+    out = tmp_path / "x.tsv"
+    assert cli("learn", pairs, "--spun-field", "s\nsaid\tstated\t9", "--orig-field", "o", "-o", out, "-q").code in (0, 2)
+    if out.exists():
+        assert not any(line.startswith("said\tstated") for line in out.read_text(encoding="utf-8").splitlines())
+    # --spun-field changes nothing without pairs: not recorded then
+    assert cli("learn", "--phrase-table", table, "--spun-field", "x", "-o", out, "-q").code == 0
+    assert out.read_text(encoding="utf-8").splitlines()[0] == f"# learned by: respin learn --phrase-table {table}"

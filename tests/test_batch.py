@@ -1907,3 +1907,12 @@ def test_keep_copies_record_fields_into_the_results(tmp_path, cli):
                "--chunk-size", "1", "-q").code == 0
     assert (tmp_path / "o2" / "results.jsonl").read_bytes() == (tmp_path / "o" / "results.jsonl").read_bytes()
     assert_user_error(cli("batch", src, "--out", tmp_path / "o", "--resume", "-q"), "--keep")
+
+
+def test_keep_reads_a_line_that_is_not_utf8_as_its_id_is_read(tmp_path, cli):
+    # Its result is an error, the one most worth joining back: its fields are kept.
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(b'{"id": "x", "url": "https://a.example/caf\xe9", "text": "Caf\xe9 au lait."}\n')
+    assert cli("batch", src, "--out", tmp_path / "o", "--keep", "url", "-q").code == 2  # every record an error
+    (r,) = results(tmp_path / "o")
+    assert r["id"] == "x" and r["error"] and r["fields"] == {"url": "https://a.example/caf\ufffd"}
