@@ -14,7 +14,6 @@ import os
 import re
 import threading
 from dataclasses import replace
-from itertools import accumulate
 from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
@@ -26,7 +25,7 @@ from .detector import Detector
 from .detect import lexicon_findings
 from .evidence import _Unigrams, matrix, offered, rescore
 from .spans import SpanIndex
-from .tokenize import INVISIBLE, Document, LineIndex, _holds_any, code_regions, gc_paused, line_breaks, split_lines, unwrap
+from .tokenize import INVISIBLE, Document, LineIndex, _holds_any, code_regions, gc_paused, line_breaks, unwrap
 
 _LOCK = threading.Lock()
 _CACHE: dict[str, "Model"] = {}
@@ -175,11 +174,7 @@ class Model:
         text_arg(text, "check")
         if doc is not None and doc.text is not text and doc.text != text:  # findings' offsets index ``text``
             raise ValueError("doc is not the Document of text")
-        rescan: list = []
-        out = self._check_chunk([text], threshold, findings, doc, windows, min_confidence=min_confidence,
-                                rescan=rescan if findings else None)
-        self._by_sections([text], out, rescan, threshold, min_confidence)
-        return out[0]
+        return self._check_chunk([text], threshold, findings, doc, windows, min_confidence=min_confidence)[0]
 
     def check_many(self, texts, threshold: float | None = None, findings: bool = True, doc_rows: list | None = None,
                    min_confidence: float | None = None) -> list:
@@ -191,66 +186,27 @@ class Model:
         out: list = []
         chunk: list[str] = []
         size = 0
-
-        def scored(chunk):
-            rescan: list = []
-            got = self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows, min_confidence=min_confidence,
-                                    rescan=rescan if findings else None)
-            self._by_sections(chunk, got, rescan, threshold, min_confidence)
-            return got
-
         for t in texts_arg(texts, "check_many"):
             if chunk and size + len(t) > CHUNK_CHARS:
-                out += scored(chunk)
+                out += self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows, min_confidence=min_confidence)
                 chunk, size = [], 0
             chunk.append(t)
             size += len(t) + 1
         if chunk:
-            out += scored(chunk)
+            out += self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows, min_confidence=min_confidence)
         return out
-
-    def _by_sections(self, texts: list[str], reports: list, rescan: list[int], threshold, min_confidence) -> None:
-        """A long text not judged spun, but with a section that may be (``rescan``, found by
-        :meth:`_check_chunk`): each of its sections (:func:`sections`) checked as a text of
-        its own. Where one scores at least :data:`SECTION_THRESHOLD`, the text takes its
-        score, and the findings are those of its sections: a spun article beside a clean
-        one as long, or under comments and links, was diluted to "not spun" (seed 003 with
-        seed 000 after it: 0.72, 6 findings; alone 0.99, 88)."""
-        for i in rescan:
-            text, rep = texts[i], reports[i]
-            spans = sections(text)
-            got = self._check_chunk([text[a:b] for a, b in spans], threshold, True, min_confidence=min_confidence)
-            best = max(r.score for r in got)
-            if best < SECTION_THRESHOLD or best <= rep.score:
-                continue
-            # The findings of the sections that reach the bar, in text order; where sections
-            # overlap, each span once, the surest reading first.
-            found, lines = [], LineIndex(text)
-            for (a, _), r in zip(spans, got):
-                if r.score >= SECTION_THRESHOLD:
-                    line = lines.line_col(a)[0] - 1  # (sections start at a line's start)
-                    found += [replace(f, start=f.start + a, end=f.end + a, line=f.line + line) for f in r.findings]
-            found.sort(key=lambda f: (f.start, -f.confidence))
-            kept: list = []
-            for f in found:
-                if not kept or f.start >= kept[-1].end:
-                    kept.append(f)
-            rep.score, rep.findings = best, kept
-            rep.spun = best >= rep.threshold
 
     # The collector paused: a check makes tens of thousands of short-lived tuples, lists and
     # findings (no cycles), whose collections cost ~4% of a long check.
     @gc_paused()
     def _check_chunk(self, texts: list[str], threshold, findings: bool, doc: Document | None = None,
                      windows: list | None = None, doc_rows: list | None = None,
-                     min_confidence: float | None = None, rescan: list | None = None) -> list:
+                     min_confidence: float | None = None) -> list:
         """Reports of ``texts``, scored together as the lines of one document: lines never
         share a sentence, so every LM window, phrase and name stays inside its own text;
         the two document-wide quantities (doc_rate, the consistency of a word's swaps)
         are computed per text. ``doc``/``windows``: one text only (see :meth:`check`);
-        ``doc_rows``: see :meth:`check_many`; ``rescan``: a list to which the index of each
-        long text not judged spun is added where one of its sections may be
-        (:meth:`_by_sections`)."""
+        ``doc_rows``: see :meth:`check_many`."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
         from .language import ENGLISH_MIN_WORDS, FOREIGN_SHARE, NOT_ENGLISH
         from .evidence import scalar_evidence, vectorised
@@ -365,9 +321,6 @@ class Model:
             post_all.append(post[hit])
             score = det.score_row(row)  # the calibrated document model: word evidence only
             reports.append(Report(score, score >= thr, [], n_words, thr, model=self.label, not_english=foreign_of[i]))
-            if (rescan is not None and score < SECTION_THRESHOLD and n_words >= 2 * SECTION_WORDS
-                    and vec is not None and self._section_may_be_spun(texts[i], char0[i], cdoc, table, Xi, p, a, phrases)):
-                rescan.append(i)
         if findings:
             found = self._findings(text, cdoc, (table, vec[1]) if vec is not None else None, all_rows, flagged,
                                    np.concatenate(post_all) if post_all else np.zeros(0), pooled,
@@ -402,30 +355,6 @@ class Model:
                 rep.findings = [replace(f, suggestions=tuple(x.translate(_NO_INVISIBLE) for x in f.suggestions))
                                 for f in rep.findings]
         return reports
-
-    def _section_may_be_spun(self, text: str, at: int, doc: Document, table, X, p, row0: int, phrases) -> bool:
-        """Whether a section of ``text`` (which starts at character ``at`` of ``doc``; its
-        rows of ``table`` from ``row0``: ``X``, ``p``) may score :data:`SECTION_PRESCREEN`:
-        its rows scored as a text of their own, without recomputing the one feature that
-        is per text (``doc_rate``), so that only a text with such a section is checked again."""
-        from .phrases import log_lr
-        det = self.detector
-        spans = sections(text)
-        if len(spans) < 2:
-            return False
-        starts, words = doc.token_starts, doc.word_arrays()[0]
-        firsts = [h.first for h in phrases]
-        for a, b in spans:
-            ta, tb = bisect.bisect_left(starts, a + at), bisect.bisect_left(starts, b + at)
-            ra, rb = (np.searchsorted(table.token, [ta, tb]) - row0).tolist()
-            n = int(np.searchsorted(words, tb) - np.searchsorted(words, ta))
-            if rb - ra < 3 or n == 0:
-                continue
-            ph = phrases[bisect.bisect_left(firsts, ta):bisect.bisect_left(firsts, tb)]
-            row = det.judge(X[ra:rb], n, p[ra:rb], log_lr(ph))[3]
-            if det.score_row(row) >= SECTION_PRESCREEN:
-                return True
-        return False
 
     def _findings(self, text, doc, vec_table, scalar_rows, flagged, post, pooled, phrases, phrase_post, threshold,
                   parts=()) -> list:
@@ -1021,39 +950,4 @@ def _joint(table, tab, ids: list[int], rows: list, options: list):
 
 
 CHUNK_CHARS = 200_000  # characters of texts scored together by check_many (bounds its memory)
-
-# A long text is also read in sections of at least SECTION_WORDS words (whole lines), each
-# scored as a text of its own: a spun article beside clean text of its length was diluted
-# below the threshold. Measured on 80 clean pages of 25 Wikipedia leads (2,000-3,000 words,
-# leads 7000-8999, not the training ones), seeds 000/001/002/004 and the negative corpus
-# joined (85 texts), against 44 pages whose first half is spun (40 of those pages, rate
-# 0.3, both simulator styles; seed 003 followed by each clean seed): sections of 800 words
-# at 0.9, 0 of 85 clean texts and 35 of 44 mixed ones (whole texts: 0 and 15); 400 words
-# gave 2 clean texts at 0.83. A section of a clean seed scores at most 0.065.
-SECTION_WORDS = 800
-SECTION_THRESHOLD = 0.9
-SECTION_PRESCREEN = 0.5  # a section's score without its own doc_rate: above it, the text is checked again
-
-
-def sections(text: str, min_words: int = SECTION_WORDS) -> list[tuple[int, int]]:
-    """Overlapping spans of ``text`` made of whole lines: one starts every ``min_words // 2``
-    words (at a line's start) and runs until it holds ``min_words`` words (by spaces) or
-    the text ends; the last is the first to reach the end. Each part of the text lies in
-    one of them with at least half a window's words on either side, or at the text's edge.
-
-    >>> sections("a b\\nc d\\ne f\\ng h\\n", 4)
-    [(0, 8), (4, 12), (8, 16)]
-    """
-    lines = split_lines(text, keepends=True)
-    at = list(accumulate(map(len, lines), initial=0))
-    words = list(accumulate((len(x.split()) for x in lines), initial=0))
-    out, i, step = [], 0, max(1, min_words // 2)
-    while i < len(lines):
-        j = bisect.bisect_left(words, words[i] + min_words, lo=i + 1)  # the first line end with enough words
-        j = min(j, len(lines))
-        out.append((at[i], at[j]))
-        if j >= len(lines):
-            break
-        i = max(i + 1, bisect.bisect_left(words, words[i] + step, lo=i + 1))
-    return out
 RESCORE_ROWS = 2048    # flagged words whose suggestions are ranked at once

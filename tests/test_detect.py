@@ -18,7 +18,6 @@ What issue 3 judges, checked here:
 from __future__ import annotations
 
 import json
-from pathlib import Path
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -843,25 +842,3 @@ def test_pooling_a_few_types_at_a_time_gives_the_same_types(monkeypatch):
     monkeypatch.setattr(consistency, "POOL_ENTRIES", 1)  # one type a chunk
     assert consistency.pooled_types(table, tab) == whole
     assert consistency.pooled_types(table, tab, rows=range(3, len(table) - 2), min_pooled=0.5) == some
-
-
-def test_a_spun_article_beside_clean_text_is_found_by_sections():
-    # Seed 003 with the clean seed 000 after it was diluted to 0.72, 6 findings ("not spun");
-    # each section of 800 words or more is also scored as a text of its own.
-    from respin.model import SECTION_THRESHOLD
-    from respin.tokenize import LineIndex
-    seeds = Path(__file__).resolve().parents[1] / "seeds"
-    spun = (seeds / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")
-    clean = [(seeds / f"{k}").read_text(encoding="utf-8") for k in sorted(p.name for p in seeds.glob("00[0124]_*.txt"))]
-    for text in (spun + "\n\n" + clean[0], clean[0] + "\n\n" + spun, "\n\n".join(clean[:2] + [spun] + clean[2:])):
-        report = respin.check(text)
-        assert report.spun and report.score >= SECTION_THRESHOLD and len(report.findings) > 30
-        lines = LineIndex(text)
-        assert all(text[f.start:f.end] == f.text and (f.line, f.col) == lines.line_col(f.start) for f in report.findings)
-        assert [r.to_dict() for r in respin.check_many([text, "A short note."])][:1] == [report.to_dict()]
-        at = text.index(spun)  # (a section that holds the end of one and the start of the other is judged
-        outside = [f for f in report.findings if not at <= f.start < at + len(spun)]  # whole: a few there)
-        assert len(outside) <= len(report.findings) // 10, [f.text for f in outside]
-    joined = "\n\n".join(clean)  # clean text alone: no section reaches it
-    report = respin.check(joined)
-    assert not report.spun and report.findings == []
