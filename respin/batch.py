@@ -48,6 +48,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field
+from operator import methodcaller
 from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, Terminated, decode, display_path, not_found,
@@ -1589,6 +1590,7 @@ class Summary:
     duplicates: int = 0     # records whose id an earlier record has (this run and the earlier one)
     first_duplicate: object = None
     no_text: int = 0        # records of this run without the --text-field field (error results)
+    keep_null: int = 0      # records of this run with none of the --keep fields (all null)
     notes: list = field(default_factory=list)  # what the run did not do as asked (said after the summary)
     # The ids seen, as 64-bit hashes (an id could be a long URL; a set of the ids themselves
     # took ~95 bytes a record in this process, 9.5 GB for 100M).
@@ -1930,6 +1932,9 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     t0 = time.monotonic()
     pending: deque = deque()
     completed = failed = False
+    # How the line of a record with none of the --keep fields ends (_line's json.dumps).
+    null_fields = (json.dumps({"fields": {k: None for k in opts.keep}}, ensure_ascii=False)[1:] + "\n").encode(
+        "utf-8") if opts.keep else None
 
     def emit_head():
         """Write the oldest chunk's results (waiting for them): the future stays in
@@ -1952,6 +1957,8 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
             synced = writer.write(lines)
             pending.popleft()
             summary.add(stats)
+            if null_fields is not None:  # (the fields are each line's last key: see run_chunk)
+                summary.keep_null += sum(map(methodcaller("endswith", null_fields), lines))
             summary.saw(ids)
             hashed.add_many([digests.popleft() for _ in lines])
             bar.update(stats[0], summary)
@@ -1980,6 +1987,10 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         if kind == "folder" and not summary.documents and not summary.resumed:  # as check says it
             note(f"no files matching {glob!r} in folder: {display_path(path)}")
         summary.notes += _grouping_notes(opts, groups, summary.total[0])
+        if opts.keep and summary.documents and summary.keep_null == summary.documents:  # a misspelt field
+            names = ", ".join(opts.keep)
+            summary.notes.append(f"--keep {names}: no record has {'this field' if len(opts.keep) == 1 else 'these fields'} "
+                                 "(their results' 'fields' are all null)")
         if summary.no_text * 2 > summary.documents and summary.errors < summary.documents:
             # (every record an error: the run fails, saying so)
             summary.notes.append(f"most records have no {opts.text_field!r} field ({summary.no_text:,} of "

@@ -1916,3 +1916,13 @@ def test_keep_reads_a_line_that_is_not_utf8_as_its_id_is_read(tmp_path, cli):
     assert cli("batch", src, "--out", tmp_path / "o", "--keep", "url", "-q").code == 2  # every record an error
     (r,) = results(tmp_path / "o")
     assert r["id"] == "x" and r["error"] and r["fields"] == {"url": "https://a.example/caf\ufffd"}
+
+
+def test_keep_a_field_no_record_has_is_said(tmp_path, cli):
+    # A misspelt --keep field gave every result null fields without a word (as a misspelt
+    # --pool-by field is said): one line after the summary, also with -q; exit 0.
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "url": f"u{i}", "text": t} for i, t in enumerate(make_texts(3))])
+    ran = cli("batch", src, "--out", tmp_path / "o", "--keep", "ulr", "-q")
+    assert ran.code == 0 and ran.err == "respin: --keep ulr: no record has this field (their results' 'fields' are all null)\n"
+    ran = cli("batch", src, "--out", tmp_path / "o2", "--keep", "url", "--keep", "site", "-q")
+    assert ran.code == 0 and ran.err == ""  # (url is there: some field of some record is not null)
