@@ -953,7 +953,7 @@ class SourceIndex:
         # What the index holds first, then how it was built, then how queries accept a match.
         out = {"path": self.path, "documents": n, "words": words, "bytes": size}
         # (The metadata table holds text: its counts are numbers here, as the sizes are.)
-        out.update((k, int(v) if isinstance(v, str) and v.isdigit() else v) for k, v in self.meta.items() if k not in out)
+        out.update((k, int(v) if isinstance(v, str) and v.isascii() and v.isdigit() else v) for k, v in self.meta.items() if k not in out)
         out.update({"match_threshold": MATCH_THRESHOLD, "min_shared": MIN_SHARED})
         return out
 
