@@ -340,7 +340,7 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
         # edits, and those taken from copies, stay; so do the model's where no copy (or source)
         # covers the text (copies unused: unrelated ones) -- those are its own too.
         from .spans import SpanIndex
-        uncovered = SpanIndex.of(r.unmatched) if r is not None else None
+        uncovered = SpanIndex.of(r.unmatched)
 
         def own(e):
             return e.origin == "model" and (r.copies is None or uncovered.covers(e.start, e.end))
@@ -1006,7 +1006,7 @@ def _kept_fields(task, keep: tuple) -> dict:
     obj = None
     if task[0] == "json":
         try:  # (a line that is not UTF-8 is read as parse_line reads its id: replaced bytes)
-            obj = json.loads(task[3].decode("utf-8", "replace") if isinstance(task[3], bytes) else task[3])
+            obj = json.loads(task[3].decode("utf-8", "replace"))
         except (ValueError, RecursionError):
             pass
     if not isinstance(obj, dict):

@@ -20,6 +20,9 @@ import typer
 from . import __version__
 from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, interrupted_status, is_check_report, check_output, display_path, not_found, isatty, legacy_note, line_safe, os_reason,
                  not_regular, parse_size, read_text, walk_files, write_atomic, BROKEN_LINK)
+from .io import _size as _size_text
+
+MAX_SIZE_SHOWN = _size_text(DEFAULT_MAX_BYTES)  # --max-size's default as --help shows it ("5 MiB")
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
                 "2 usage or input error, 130 interrupted.")
@@ -356,7 +359,7 @@ def check(
                                                         "less precision; adjacent words may then join into one finding "
                                                         "with its own confidence. The score does not change."),
     statistics: bool = typer.Option(False, "--statistics", metavar="", help="Print counts of findings by word to stderr."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default="5 MiB",
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
                              help="Check files in N worker processes (0: one per CPU); output order is kept."),
@@ -637,7 +640,7 @@ def restore(
                                                    help=MIN_CONFIDENCE_HELP + " in --format json."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help=LEXICON_HELP),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default="5 MiB",
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No relation summary on stderr."),
 ):
@@ -1001,7 +1004,7 @@ def spin(
                                              "text; kind: word, phrase, number, abbrev or function."),
     format: SpinFormat = typer.Option(SpinFormat.text, "--format", "-f", help="text: the spun text; json: text and swaps."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the spun text to FILE (atomically)."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default="5 MiB",
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
 ):
     """Simulate an article spinner: make labelled spun text from clean text.

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from .batch import COPIES_MAX, POOL_MAX
-from .cli import LEXICON_HELP, MIN_CONFIDENCE_HELP, _given, _globs, _interruptible, _number, _size, _workers
+from .cli import LEXICON_HELP, MAX_SIZE_SHOWN, MIN_CONFIDENCE_HELP, _given, _globs, _interruptible, _number, _size, _workers
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
@@ -83,7 +83,7 @@ def batch(
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help=LEXICON_HELP),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default="5 MiB",
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest record accepted, in bytes or with a unit (25MB, 25MiB); larger ones get an error result."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same --out folder "
                                                         "(same input and options; records that changed since "

@@ -15,7 +15,7 @@ from typing import List
 
 import typer
 
-from .cli import _given, _globs, _interruptible, _size
+from .cli import MAX_SIZE_SHOWN, _given, _globs, _interruptible, _size
 from .io import DEFAULT_MAX_BYTES, InputError, Terminated, interrupted_status, not_found
 
 EPILOG_INDEX = ("Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM, "
@@ -171,7 +171,7 @@ def build(
     glob: List[str] = _OPT["glob"],
     text_field: str = _OPT["text_field"],
     id_field: str = _OPT["id_field"],
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default="5 MiB",
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest document accepted, in bytes or with a unit (25MB, 25MiB; larger files in a folder are skipped; a larger file named "
                                       "here is an error)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
@@ -255,7 +255,7 @@ def add(
     glob: List[str] = _OPT["glob"],
     text_field: str = _OPT["text_field"],
     id_field: str = _OPT["id_field"],
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default="5 MiB",
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest document accepted, in bytes or with a unit (25MB, 25MiB; larger files in a folder are skipped; a larger file named "
                                       "here is an error)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
@@ -292,7 +292,7 @@ def query(
                                        help="text: 'rank score id path' lines, best first, '*' on the match "
                                             "restore would use; json: {path, best, matches: [{id, score, "
                                             "shared, path}]}."),
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default="5 MiB",
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes on stderr."),
 ):
