@@ -47,6 +47,15 @@ def test_help_documents_exit_codes(cli, command, needle):
     assert "2 usage or input error" in " ".join(ran.out.split())
 
 
+def test_check_help_names_the_shipped_threshold(cli):
+    # --help does not read the model (start-up time), so its figure is a literal that must
+    # follow a retrain of models/default.
+    with open(REPO / "models" / "default" / "detector.json", encoding="utf-8") as f:
+        shipped = json.load(f)["doc_threshold"]
+    ran = cli("check", "--help")
+    assert f"{shipped:g} for the shipped one" in " ".join(ran.out.replace("│", " ").split())
+
+
 # --- restore ----------------------------------------------------------------------------
 
 def test_restore_text_prints_only_the_restored_text(cli, pair):
