@@ -218,6 +218,27 @@ def main() -> None:
             "spin_s": round(spin_s, 1), "examples_missed": misses,
         }
         log(f"{style}: top1 {out['spun'][style]['top1']} top5 {out['spun'][style]['top5']}")
+    # Part of a document copied unchanged (a paragraph lifted whole): a run of its sentences
+    # from the second on, a quarter to a half of its words, never one of the indexed windows
+    # (those start at sentence 0 or an even one). Right: the chosen document holds the run.
+    excerpts = []
+    for did, txt, kind in sample:
+        sents = [x for x in _SENT.split(txt.replace("\n", " ")) if x.strip()]
+        if len(sents) < 4:
+            continue
+        n = max(1, len(sents) // 3)
+        excerpts.append((" ".join(sents[1:1 + n]), txt))
+    if excerpts:
+        res, lat = run([e for e, _ in excerpts])
+        best = [choose(e, m, lexicon=lexicon) for (e, _), m in zip(excerpts, res)]
+        flat = lambda x: " ".join(x.split())  # noqa: E731
+        right = sum(1 for b, (e, _) in zip(best, excerpts) if b is not None and flat(e) in flat(b.text))
+        out["verbatim_excerpts"] = {
+            "queries": len(excerpts), "best_source_correct": round(right / len(excerpts), 4),
+            "best_source_wrong_doc": sum(1 for b in best if b is not None) - right,
+            "best_source_none": sum(1 for b in best if b is None),
+            "best_source_by_alignment": sum(1 for b in best if b is not None and b.verified)}
+        log(f"verbatim excerpts: {out['verbatim_excerpts']}")
     clean = [txt for _, txt in held[: a.clean]]
     res, lat = run(clean)
     all_lat += lat

@@ -106,6 +106,19 @@ VERIFY_COVERAGE = 0.6
 # a template ("X is a chemical element; it has symbol U and atomic number 92") differ in
 # names and numbers, and overlapping dictionary glosses by 6 per 100 or fewer.
 VERIFY_SWAPS = 10
+# A copy of part of a document unchanged (a paragraph lifted whole) scores low too, since
+# Jaccard counts the document's other text against it (one paragraph of three: ~0.27), and
+# so does a lightly touched one. The aligner calls it a (partial) verbatim copy: accepted
+# when VERIFY_VERBATIM_COVERAGE of the query is aligned (the query is found in the
+# candidate, not merely sharing some sentences with it), no sentence of it only loosely, and
+# VERIFY_VERBATIM_CHANGED of its words at most in edits ("Bing Crosby was an American singer
+# and actor" is not a copy of "Tupac Shakur ... was an American rapper and actor", though the
+# aligner pairs the two sentences). Texts that share a template differ
+# in names and numbers in every sentence, which makes them a "spun copy" to the aligner,
+# judged by the swap rule above.
+VERIFY_VERBATIM_COVERAGE = 0.9
+VERIFY_VERBATIM_CHANGED = 0.1   # ... every sentence aligned closely, and at most this share of its words edited
+_VERBATIM = ("identical", "verbatim copy", "partial verbatim copy")
 EXHAUSTIVE_DOCS = 20_000
 
 BATCH_SIZE = 500
@@ -417,7 +430,8 @@ def choose(text: str, matches: list[Match], min_score: float = MATCH_THRESHOLD, 
     """The source among ``matches`` (best first): the first if :func:`accepted`; else the
     first of the best :data:`VERIFY_CANDIDATES` scoring at least :data:`VERIFY_MIN`, with
     :data:`MIN_SHARED` shingles, that the aligner finds ``text`` to be a copy of
-    (``verified``); else None."""
+    (``verified``): a spun copy whose differences are a spinner's, or a verbatim copy of
+    part of it; else None."""
     if not matches:
         return None
     if accepted(matches[0], min_score):
@@ -433,8 +447,12 @@ def choose(text: str, matches: list[Match], min_score: float = MATCH_THRESHOLD, 
             lexicon = default().lexicon
         r = restore_with_source(text, m.text, lexicon, found=True)
         swaps = sum(e.kind in (SYNONYM, PHRASE) for e in r.edits)
-        if (r.relation.verdict == "spun copy" and r.relation.coverage >= VERIFY_COVERAGE
+        rel = r.relation
+        if (rel.verdict == "spun copy" and rel.coverage >= VERIFY_COVERAGE
                 and swaps >= sum(e.kind == OTHER for e in r.edits) and 100 * swaps >= VERIFY_SWAPS * max(r.words, 1)):
+            return replace(m, verified=True)
+        if (rel.verdict in _VERBATIM and rel.coverage >= VERIFY_VERBATIM_COVERAGE and not rel.paraphrased_sentences
+                and sum(len(e.spun.split()) for e in r.edits) <= VERIFY_VERBATIM_CHANGED * max(r.words, 1)):
             return replace(m, verified=True)
     return None
 

@@ -463,6 +463,29 @@ def test_a_heavily_spun_copy_below_the_threshold_is_its_source_by_alignment():
     assert choose(ARTICLE, [Match("a", 0.5, ARTICLE, shared=20)]).verified is False  # by its score
 
 
+LONG_ARTICLE = ARTICLE + "\n" + (
+    "Engineers arrived at the plant on Tuesday to assess the damage to its turbines and cooling towers. "
+    "Residents of the nearby town were told to stay indoors while the repairs went on.\n\n"
+    "The ministry said a second shipment of equipment was being prepared for the end of the month. "
+    "It gave no figure for its cost, but officials said it would be paid for by the allies.\n")
+SINGER = ("Harry Crosby was an American singer and actor. One of the first multimedia stars, he was one of "
+          "the most popular and influential musical artists of the 20th century worldwide.\n")
+RAPPER = ("Tupac Shakur, also known by his stage names 2Pac and Makaveli, was an American rapper and actor. "
+          "He was one of the most influential musical artists of the 20th century, and a prominent activist.\n")
+
+
+def test_a_paragraph_copied_unchanged_below_the_threshold_is_its_source_by_alignment():
+    """A paragraph lifted whole scores low against its whole document (Jaccard counts the
+    document's other text against it); the aligner finds it there verbatim."""
+    from respin.index import choose
+    got = choose(ARTICLE, [Match("long", 0.27, LONG_ARTICLE, shared=20)])
+    assert got is not None and got.verified and got.doc_id == "long"
+    # Sharing a sentence frame is not being a copy: the aligner pairs the sentences loosely.
+    assert choose(SINGER, [Match("rapper", 0.17, RAPPER, shared=9)]) is None
+    # Nor is holding a little of the candidate's text among much else.
+    assert choose(LONG_ARTICLE, [Match("article", 0.27, ARTICLE, shared=20)]) is None
+
+
 def test_texts_that_share_a_template_are_not_copies():
     from respin.index import choose
     assert choose(TEMPLATE_A, [Match("holmium", 0.2, TEMPLATE_B, shared=12)]) is None
