@@ -108,8 +108,9 @@ VERIFY_COVERAGE = 0.6
 VERIFY_SWAPS = 10
 # A copy of part of a document unchanged (a paragraph lifted whole) scores low too, since
 # Jaccard counts the document's other text against it (one paragraph of three: ~0.27), and
-# so does a lightly touched one. The aligner calls it a (partial) verbatim copy: accepted
-# when VERIFY_VERBATIM_COVERAGE of the query is aligned (the query is found in the
+# so does a lightly spun one. The aligner calls it a (partial) verbatim copy, or a spun copy
+# with few swaps: accepted (the latter if its edits are a spinner's, as above) when
+# VERIFY_VERBATIM_COVERAGE of the query is aligned (the query is found in the
 # candidate, not merely sharing some sentences with it), no sentence of it only loosely, and
 # VERIFY_VERBATIM_CHANGED of its words at most in edits ("Bing Crosby was an American singer
 # and actor" is not a copy of "Tupac Shakur ... was an American rapper and actor", though the
@@ -447,11 +448,13 @@ def choose(text: str, matches: list[Match], min_score: float = MATCH_THRESHOLD, 
             lexicon = default().lexicon
         r = restore_with_source(text, m.text, lexicon, found=True)
         swaps = sum(e.kind in (SYNONYM, PHRASE) for e in r.edits)
+        spinners = swaps >= sum(e.kind == OTHER for e in r.edits)
         rel = r.relation
         if (rel.verdict == "spun copy" and rel.coverage >= VERIFY_COVERAGE
-                and swaps >= sum(e.kind == OTHER for e in r.edits) and 100 * swaps >= VERIFY_SWAPS * max(r.words, 1)):
+                and spinners and 100 * swaps >= VERIFY_SWAPS * max(r.words, 1)):
             return replace(m, verified=True)
-        if (rel.verdict in _VERBATIM and rel.coverage >= VERIFY_VERBATIM_COVERAGE and not rel.paraphrased_sentences
+        if ((rel.verdict in _VERBATIM or (rel.verdict == "spun copy" and spinners))
+                and rel.coverage >= VERIFY_VERBATIM_COVERAGE and not rel.paraphrased_sentences
                 and sum(len(e.spun.split()) for e in r.edits) <= VERIFY_VERBATIM_CHANGED * max(r.words, 1)):
             return replace(m, verified=True)
     return None

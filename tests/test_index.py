@@ -480,6 +480,12 @@ def test_a_paragraph_copied_unchanged_below_the_threshold_is_its_source_by_align
     from respin.index import choose
     got = choose(ARTICLE, [Match("long", 0.27, LONG_ARTICLE, shared=20)])
     assert got is not None and got.verified and got.doc_id == "long"
+    # ... and so is one lightly spun (three swaps in 50 words: a spun copy to the aligner, with
+    # too few swaps for the heavy-copy rule).
+    light = (ARTICLE.replace("Officials said", "Officials stated").replace("damaged", "broken")
+             .replace("to reporters", "to journalists"))
+    got = choose(light, [Match("long", 0.27, LONG_ARTICLE, shared=20)])
+    assert got is not None and got.verified and got.doc_id == "long"
     # Sharing a sentence frame is not being a copy: the aligner pairs the sentences loosely.
     assert choose(SINGER, [Match("rapper", 0.17, RAPPER, shared=9)]) is None
     # Nor is holding a little of the candidate's text among much else.
