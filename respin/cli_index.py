@@ -136,7 +136,8 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
     if stats.replaced:
         parts.append(f"{stats.replaced} replaced")
     if stats.skipped:
-        parts.append(f"{stats.skipped} skipped (id already indexed{'' if replace else '; --replace to update'})")
+        parts.append(f"{stats.skipped} skipped (" + ("id given twice" if what == "index build" else
+                                                    f"id already indexed{'' if replace else '; --replace to update'}") + ")")
     if stats.empty:
         parts.append(f"{stats.empty} too short to fingerprint"
                      + (f" ({stats.removed} of them taken out of the index: their new text replaced the "
@@ -145,6 +146,16 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
     rate = (stats.added + stats.replaced) / secs if secs > 0 else 0.0
     _note(f"{what}: {', '.join(parts)} in {secs:.1f} s ({rate:.0f} docs/s); {idx.path}: {len(idx):,} document{'' if len(idx) == 1 else 's'}, "
           f"{_size(size)}", quiet)
+    if stats.differs:
+        # (Said on its own line, even with -q: documents were left out that the user may think are in.)
+        if what == "index add":
+            _note(f"{what}: {stats.differs:,} of the skipped document(s) hold another text than the one indexed "
+                  f"under their id (first: {stats.differs_first}): edited files, or another collection's files at "
+                  "the same relative paths; --replace updates the indexed ones, and 'respin index build' of every "
+                  "folder together gives colliding paths ids of their own", False)
+        else:
+            _note(f"{what}: {stats.differs:,} document(s) have the id of an earlier one but another text, and were "
+                  f"left out (first: {stats.differs_first}); give the records ids of their own (--id-field)", False)
     return stats
 
 

@@ -347,6 +347,8 @@ class AddStats:
     empty: int = 0         # no fingerprint (blank or too short): not indexed
     removed: int = 0       # of those, indexed before (replace=True): taken out of the index
     seconds: float = 0.0
+    differs: int = 0       # of the skipped, those whose text is not the indexed one's
+    differs_first: str | None = None   # the first such id (a user is told which)
 
     @property
     def docs_per_second(self) -> float:
@@ -717,14 +719,15 @@ class SourceIndex:
     # -- writing ------------------------------------------------------------------------------
     def add(self, docs: Iterable, *, replace: bool = False, batch_size: int = BATCH_SIZE,
             progress: Callable[[int], None] | None = None) -> AddStats:
-        """Add documents ((id, text) or (id, text, path)); ids already present are skipped,
-        or replaced (text, path and buckets) with ``replace=True`` -- and taken out where the
-        new text is too short to fingerprint.  Each batch is one transaction: an
+        """Add documents ((id, text) or (id, text, path)); ids already present are skipped
+        (counted in ``differs`` too where the text is not the indexed one's), or replaced
+        (text, path and buckets) with ``replace=True`` -- and taken out where the new text is
+        too short to fingerprint.  Each batch is one transaction: an
         interruption keeps every batch before it and nothing of the rest.
         ``progress(n)`` is called with the number of documents consumed after each batch."""
         self._all_fps = None  # the whole-index search's copy of the fingerprints (a replaced text keeps the count)
         t0 = time.perf_counter()
-        counts = {"added": 0, "replaced": 0, "skipped": 0, "empty": 0, "removed": 0}
+        counts = {"added": 0, "replaced": 0, "skipped": 0, "empty": 0, "removed": 0, "differs": 0, "differs_first": None}
         batch: list[tuple[str, str, str | None]] = []
         try:
             # Writers share the file in WAL mode (readers go on reading); checkpoint leaves it.
@@ -749,8 +752,11 @@ class SourceIndex:
         con = self._con()
         # Later duplicates inside one batch: the first wins (or the last, with replace).
         seen: dict[str, int] = {}
-        for i, (doc_id, _, _) in enumerate(batch):
+        for i, (doc_id, text, _) in enumerate(batch):
             if doc_id in seen and not replace:
+                if text != batch[seen[doc_id]][1]:
+                    counts["differs"] += 1
+                    counts["differs_first"] = counts["differs_first"] or doc_id
                 continue
             seen[doc_id] = i
         uniq = [batch[i] for i in sorted(seen.values())]
@@ -786,6 +792,12 @@ class SourceIndex:
                 if doc_id in existing:
                     if not replace:
                         counts["skipped"] += 1
+                        # Skipping is for a document read again (a build resumed, a folder added
+                        # twice); another text under an indexed id (an edited file, or another
+                        # dump's file at the same relative path) would be lost without a word.
+                        if existing[doc_id][1] != fp.astype("<u4").tobytes():
+                            counts["differs"] += 1
+                            counts["differs_first"] = counts["differs_first"] or doc_id
                         continue
                     n, old_fp = existing[doc_id]
                     self._drop_bands(con, n, old_fp)

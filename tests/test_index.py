@@ -556,6 +556,30 @@ def test_two_folders_with_the_same_relative_paths_are_both_indexed(cli, tmp_path
     assert ran.code == 0 and "1 added, 1 skipped" in ran.err
 
 
+def test_index_add_says_when_a_skipped_document_is_another_text(cli, tmp_path):
+    """A second dump with the same relative paths ("wiki/x.txt") was "1 skipped (id already
+    indexed)" like a file read again, and its copies found no source (a provenance review)."""
+    import json as _json
+    texts = ("The council approved the budget on Monday after a long debate about the parks and roads.",
+             "A storm brought heavy rain and strong winds to the coast overnight, closing three ferries.")
+    for dump, text in zip(("a", "b"), texts):
+        (tmp_path / dump / "wiki").mkdir(parents=True)
+        (tmp_path / dump / "wiki" / "x.txt").write_text(text + "\n", encoding="utf-8")
+    index = tmp_path / "t.index"
+    assert cli("index", "build", tmp_path / "a", "--out", index).code == 0
+    ran = cli("index", "add", index, tmp_path / "a")   # read again: a plain skip
+    assert ran.code == 0 and "1 skipped" in ran.err and "another text" not in ran.err
+    ran = cli("index", "add", index, tmp_path / "b", "-q")   # said even with -q
+    assert ran.code == 0 and "1 of the skipped document(s) hold another text" in ran.err
+    assert "(first: wiki/x.txt)" in ran.err and "--replace" in ran.err
+    # A JSONL giving one id to two texts: the second is left out, and said to be.
+    (tmp_path / "d.jsonl").write_text("".join(_json.dumps({"id": "1", "text": t}) + "\n" for t in texts),
+                                      encoding="utf-8")
+    ran = cli("index", "build", tmp_path / "d.jsonl", "--out", tmp_path / "d.index")
+    assert ran.code == 0 and "1 added, 1 skipped (id given twice)" in ran.err
+    assert "1 document(s) have the id of an earlier one but another text" in ran.err
+
+
 def test_a_jsonl_with_old_mac_line_ends_is_read_line_by_line(cli, tmp_path):
     """Read as bytes, a JSONL whose lines end at a lone CR was one line (text mode had split
     it): index build blamed --text-field."""
