@@ -11,7 +11,7 @@ import threading
 import time
 from enum import Enum
 from pathlib import Path
-from typing import List
+from typing import List, Optional
 
 import typer
 
@@ -343,6 +343,48 @@ def query(
     elif best is None:
         _note(f"no candidate is close enough to be the source (best {matches[0].doc_id}, {shortfall(matches[0])})",
               quiet)
+    raise typer.Exit(0)
+
+
+@index_app.command(epilog=EPILOG_INDEX)
+@_interruptible
+def show(
+    index: str = typer.Argument(..., metavar="INDEX", callback=_given, help="Index file."),
+    doc_id: str = typer.Argument(..., metavar="ID", callback=_given,
+                                 help="Document id, as 'index query' and 'restore --corpus' name it."),
+    format: QueryFormat = typer.Option(QueryFormat.text, "--format", "-f",
+                                       help="text: the stored text; json: {id, path, words, text}."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                         help="Write to FILE (atomically) instead of standard output."),
+):
+    """Print the clean text an index holds for a document id.
+
+    The index keeps each document's text, so the original of a copy can be shown (and
+    given to 'respin restore --source') wherever the index is, also when its stored path
+    (the path given at build time, relative to where the build ran) does not resolve.
+
+    Examples:
+
+      respin index show archive.index 2024/03/story.txt
+
+      respin index show archive.index 2024/03/story.txt -o original.txt
+    """
+    from .cli import _emit, _fail
+    from .index import SourceIndex
+
+    try:
+        with SourceIndex.open(index, readonly=True) as idx:
+            m = idx.get(doc_id)
+        if m is None:
+            raise InputError(f"no document {doc_id!r} in {index} (ids are listed by 'respin index query')")
+        if format == QueryFormat.json:
+            body = json.dumps({"id": m.doc_id, "path": m.path, "words": len(m.text.split()), "text": m.text},
+                              ensure_ascii=False, indent=1) + "\n"
+        else:
+            body = m.text
+        _emit(body, output, (index,))
+    except InputError as e:
+        raise _fail(str(e))
     raise typer.Exit(0)
 
 

@@ -580,6 +580,27 @@ def test_index_add_says_when_a_skipped_document_is_another_text(cli, tmp_path):
     assert "1 document(s) have the id of an earlier one but another text" in ran.err
 
 
+def test_index_show_prints_the_stored_original(cli, tmp_path):
+    """The stored path is the one given at build time: from another folder, or for a
+    colleague, it does not resolve, and nothing printed the original (a provenance review)."""
+    text = "The council approved the budget on Monday after a long debate about the parks and roads.\n"
+    (tmp_path / "a" / "wiki").mkdir(parents=True)
+    (tmp_path / "a" / "wiki" / "x.txt").write_text(text, encoding="utf-8")
+    index = tmp_path / "t.index"
+    assert cli("index", "build", tmp_path / "a", "--out", index).code == 0
+    (tmp_path / "a" / "wiki" / "x.txt").unlink()   # the archive's files gone: the index still has it
+    ran = cli("index", "show", index, "wiki/x.txt")
+    assert ran.code == 0 and ran.out == text
+    ran = cli("index", "show", index, "wiki/x.txt", "--format", "json")
+    got = json.loads(ran.out)
+    assert ran.code == 0 and got["id"] == "wiki/x.txt" and got["text"] == text and got["words"] == 16
+    assert got["path"].endswith("x.txt")
+    ran = cli("index", "show", index, "wiki/x.txt", "-o", tmp_path / "orig.txt")
+    assert ran.code == 0 and ran.out == "" and (tmp_path / "orig.txt").read_text(encoding="utf-8") == text
+    assert_user_error(cli("index", "show", index, "wiki/y.txt"), "no document 'wiki/y.txt' in")
+    assert_user_error(cli("index", "show", tmp_path / "none.index", "wiki/x.txt"), "none.index")
+
+
 def test_a_jsonl_with_old_mac_line_ends_is_read_line_by_line(cli, tmp_path):
     """Read as bytes, a JSONL whose lines end at a lone CR was one line (text mode had split
     it): index build blamed --text-field."""
