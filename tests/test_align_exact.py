@@ -144,3 +144,35 @@ def test_link_rows_out_of_order_are_scanned_alike():
             shuffled.append(([linked[k] for k in order], fl[order], False))
         ids = lex._synonym_key(b)[1]
         assert lex._link_flags(rows, ids) == lex._link_flags(shuffled, ids) == lex.are_synonyms(a, b)
+
+
+# Written for these tests: a spinner's "duck's bill" for "duck" shifted difflib's match of
+# "rowing ," onto the source's first, and the copy was restored to a text neither has.
+HYBRID_SOURCE = ("The club offers river boat rowing, canal boat rowing, duck rowing, speed sailing, and kite "
+                 "flying every summer.\n")
+HYBRID_SPUN = ("The club offers river boat paddling, canal boat paddling, duck's bill rowing, velocity cruising, "
+               "and kite flying every summer.\n")
+
+
+def test_a_short_run_matched_at_the_wrong_place_is_aligned_again():
+    import respin
+    r = respin.restore(HYBRID_SPUN, source=HYBRID_SOURCE)
+    assert r.text == HYBRID_SOURCE and not r.unmatched
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_refined_opcodes_cover_both_sides_and_never_match_fewer(seed):
+    rng = random.Random(seed)
+    a = [rng.choice(WORDS[:12]) for _ in range(rng.randrange(0, 30))]
+    b = [rng.choice(WORDS[:12]) for _ in range(rng.randrange(0, 30))]
+    ops = align_mod._refined_opcodes(a, b)
+    # contiguous, covering both lists, equal blocks equal
+    i = j = 0
+    for op, i1, i2, j1, j2 in ops:
+        assert (i1, j1) == (i, j) and (i1 < i2 or j1 < j2)
+        if op == "equal":
+            assert a[i1:i2] == b[j1:j2]
+        i, j = i2, j2
+    assert (i, j) == (len(a), len(b))
+    matched = lambda o: sum(i2 - i1 for op, i1, i2, _, _ in o if op == "equal")  # noqa: E731
+    assert matched(ops) >= matched(align_mod._opcodes(a, b))
