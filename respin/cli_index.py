@@ -324,6 +324,7 @@ def query(
         text = _read_noted(path, max_size, quiet)
         with SourceIndex.open(index, readonly=True) as idx:
             matches = idx.query(text, k=max(k, VERIFY_CANDIDATES))
+            size = len(idx)
         best = choose(text, matches)
         matches = matches[:k]
     except InputError as e:
@@ -343,6 +344,10 @@ def query(
     elif best is None:
         _note(f"no candidate is close enough to be the source (best {matches[0].doc_id}, {shortfall(matches[0])})",
               quiet)
+    if matches and len(matches) < min(k, size):
+        # (--k 10 printing one row read as a bug: a query ranks only what its bands bring.)
+        _note(f"{len(matches)} of --k {k} listed: only documents sharing a fingerprint band with the text are "
+              "candidates", quiet)
     raise typer.Exit(0)
 
 

@@ -580,6 +580,19 @@ def test_index_add_says_when_a_skipped_document_is_another_text(cli, tmp_path):
     assert "1 document(s) have the id of an earlier one but another text" in ran.err
 
 
+def test_query_says_when_it_lists_fewer_than_k(cli, tmp_path):
+    """--k 10 printing one row read as a bug: only documents sharing a band are ranked."""
+    index = tmp_path / "a.index"
+    SourceIndex.build(index, [("article", ARTICLE)] + [(f"neg{i}", t) for i, (_, t) in enumerate(NEGATIVES[:12])]).close()
+    (tmp_path / "q.txt").write_text(ARTICLE, encoding="utf-8")
+    ran = cli("index", "query", index, tmp_path / "q.txt", "--k", "10")
+    assert ran.code == 0 and ran.out.startswith("1\t1.0000*\tarticle")
+    rows = len(ran.out.splitlines())
+    assert rows < 10 and f"{rows} of --k 10 listed" in ran.err
+    ran = cli("index", "query", index, tmp_path / "q.txt", "--k", "1")
+    assert ran.code == 0 and "listed" not in ran.err
+
+
 def test_index_show_prints_the_stored_original(cli, tmp_path):
     """The stored path is the one given at build time: from another folder, or for a
     colleague, it does not resolve, and nothing printed the original (a provenance review)."""
