@@ -119,8 +119,20 @@ def auc(pos: list[float], neg: list[float]) -> float:
     return s / (len(pos) * len(neg))
 
 
-def detection_scores(items, min_confidence: float | None = None, check=None) -> dict:
+def clean_documents() -> list[tuple[str, str]]:
+    """Clean documents for the document-level negatives (METRICS.md: "original files plus
+    clean documents"): the clean seeds (000, 001, 004; 002, an LLM paraphrase, is reported
+    apart) and the project's own negative corpus (tests/negative: 49 texts of many registers)."""
+    files = [f for f in sorted(SEEDS.glob("00[014]*.txt"))]
+    files += sorted((ROOT / "tests" / "negative").glob("**/*.txt"))
+    return [(f.name, f.read_text(encoding="utf-8")) for f in files]
+
+
+def detection_scores(items, min_confidence: float | None = None, check=None, clean_docs=()) -> dict:
     """Document, paragraph and word level detection figures (METRICS.md).
+
+    ``clean_docs``: (name, text) of clean documents, negatives of the document figures beside the
+    originals (``doc_auc``; ``doc_auc_originals_only`` without them).
 
     Words are flagged by checking the whole document (as a user would, at ``check
     --min-confidence``, default the model's) and mapping findings onto each paragraph line;
@@ -173,15 +185,28 @@ def detection_scores(items, min_confidence: float | None = None, check=None) -> 
         counts[0] += tp - tp0
         counts[1] += fp - fp0
         counts[2] += fn - fn0
+    doc_auc_originals = auc(doc_pos, doc_neg)
+    clean_scores = []
+    for name, text in clean_docs:
+        rep = check(text)
+        clean_scores.append((round(rep.score, 3), name))
+        doc_neg.append(rep.score)
+        flags.append(not rep.spun)
     p, r = tp / max(tp + fp, 1), tp / max(tp + fn, 1)
     f1 = lambda a, b, c: 2 * a / max(2 * a + b + c, 1)  # noqa: E731
     # A spun copy's paragraph the spinner left unchanged is a positive in paragraph_auc (its
     # score ties its original's); the second figure counts only the changed ones as spun.
-    return {"files": len(items), "doc_auc": auc(doc_pos, doc_neg), "paragraph_auc": auc(par_pos, par_neg),
+    above = sorted((x for x in clean_scores if doc_pos and x[0] > min(doc_pos)), reverse=True)
+    return {"files": len(items), "doc_auc": auc(doc_pos, doc_neg),
+            **({"doc_auc_originals_only": doc_auc_originals, "clean_documents": len(clean_docs),
+                "clean_documents_judged_spun": sum(1 for f in flags[2 * len(items):] if not f),
+                "clean_documents_above_the_lowest_spun": above} if clean_docs else {}),
+            "paragraph_auc": auc(par_pos, par_neg),
             "paragraph_auc_changed_only": auc([s for s, c in zip(par_pos, par_changed) if c], par_neg),
             "paragraphs": len(par_pos), "paragraphs_changed": sum(par_changed),
             "doc_spun_flag_accuracy": sum(flags) / max(len(flags), 1),
-            "spun_docs_judged_spun": sum(flags[0::2]), "clean_docs_judged_clean": sum(flags[1::2]),
+            "spun_docs_judged_spun": sum(flags[0:2 * len(items):2]),
+            "clean_docs_judged_clean": sum(flags[1:2 * len(items):2]),
             "word_precision": p, "word_recall": r, "word_f1": 2 * p * r / max(p + r, 1e-9),
             "top_suggestion_correct": top_ok / max(tp, 1), "top3_suggestion_correct": top3_ok / max(tp, 1),
             "true_positive_words": tp, "suggestions_per_finding": n_sugg / max(n_found, 1),
@@ -536,7 +561,7 @@ def main() -> None:
         res["seed_003_partial_source"] = partial_source_003()
     if a.only in (None, "detect"):
         res["detect_seeds"] = seed_scores()
-        res["detect_dev_pairs_spinner"] = detection_scores(pairs("spinner"))
+        res["detect_dev_pairs_spinner"] = detection_scores(pairs("spinner"), clean_docs=clean_documents())
         res["detect_dev_pairs_mt_roundtrip"] = detection_scores(pairs("mt"))
         res["detect_simulated_heldout"] = simulated_scores() if leads else skipped
         res["detect_word_curve"] = {"dev_pairs_spinner": word_curve(pairs("spinner")),
