@@ -85,8 +85,10 @@ def check_many(texts, *, threshold: float | None = None, model=None, lexicons=()
     >>> [r.words for r in check_many(["", "Two words."])]
     [0, 2]
     """
+    from .args import not_one_text
+    not_one_text(texts, "check_many")  # (before list(): a DataFrame lists its column labels)
     lexicons = _lexicons(lexicons, model)
-    texts = list(texts) if lexicons and not isinstance(texts, (str, bytes)) else texts
+    texts = list(texts) if lexicons else texts
     min_confidence = _unit(min_confidence, "min_confidence")
     m = _model(model)
     reports = m.check_many(texts, threshold=_unit(threshold, "threshold"), min_confidence=min_confidence)
@@ -117,6 +119,8 @@ def restore_many(texts, *, model=None, min_confidence: float | None = None, lexi
     is twenty contexts of evidence). One :class:`Restoration` per text, in order.
     ``lexicons``: as :func:`restore`'s (SwapLexicon objects, or shipped names such as
     ``"tortured"``)."""
+    from .args import not_one_text
+    not_one_text(texts, "restore_many")
     lexicons = _lexicons(lexicons, model)  # (a name was an AttributeError; a generator read twice)
     return _model(model).restore_many(texts, min_confidence=_unit(min_confidence, "min_confidence"),
                                       lexicons=lexicons)

@@ -20,10 +20,33 @@ def text_arg(text, what: str) -> str:
     return text
 
 
+def not_one_text(texts, what: str, items: str = "texts") -> None:
+    """A TypeError where ``texts``, meant to be many, is one thing that iterates as
+    something else: a str or bytes (its characters or byte values), a dict (its keys), a
+    pandas DataFrame (its column labels). Each was taken element by element, giving
+    plausible results for the wrong texts.
+
+    >>> not_one_text({"text": "A record."}, "check_records", "records")
+    Traceback (most recent call last):
+    ...
+    TypeError: check_records expects an iterable of records, got a single dict (wrap it in a list)
+    """
+    from collections.abc import Mapping
+    if isinstance(texts, (str, bytes, bytearray)):
+        raise TypeError(f"{what} expects an iterable of {items}, got a single {type(texts).__name__}")
+    if isinstance(texts, Mapping):
+        hint = "wrap it in a list" if items == "records" else "pass a list of texts"
+        raise TypeError(f"{what} expects an iterable of {items}, got a single {type(texts).__name__} ({hint})")
+    if hasattr(texts, "columns") and hasattr(texts, "itertuples"):  # a DataFrame iterates its column labels
+        hint = 'df.to_dict("records")' if items == "records" else 'a column, df["text"]'
+        raise TypeError(f"{what} expects an iterable of {items}, got a {type(texts).__name__} (pass {hint})")
+
+
 def texts_arg(texts, what: str) -> list[str]:
     """``texts`` (any iterable of str, not a str itself) as a list."""
     if isinstance(texts, (str, bytes)):
         raise TypeError(f"{what} expects a list of texts, got a single {type(texts).__name__}")
+    not_one_text(texts, what)
     try:
         texts = list(texts)
     except TypeError:

@@ -38,6 +38,7 @@ import hashlib
 import io
 import itertools
 import json
+import numbers
 import os
 import re
 import signal
@@ -99,12 +100,26 @@ def _notes(*notes: str | None) -> str | None:
     return "; ".join(n for n in notes if n) or None
 
 
+def _missing(value) -> bool:
+    """Whether a record's value is missing: None, or NaN / NA / NaT as pandas writes a
+    missing value in ``df.to_dict("records")``.
+
+    >>> [_missing(x) for x in (None, float("nan"), 0, "", "x")]
+    [True, True, False, False, False]
+    """
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
 def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | None]:
     """The record's text as ``str`` and the note its decoding needs (bytes not valid UTF-8),
     or a :class:`_RecordError` saying why it holds no text. An empty text is a text: it is
     checked (not judged, score 0) and restored (unchanged), as ``respin check``/``restore`` do."""
     note = None
-    if value is None:
+    if _missing(value):
         raise _RecordError("no text (null)")
     if isinstance(value, (bytes, bytearray)):
         if len(value) > max_size:
@@ -168,10 +183,12 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
     import respin
     from .model import ModelError
 
+    from .args import not_one_text
     threshold, min_confidence, max_size, lexicons, index = record_args(threshold, min_confidence, max_size,
                                                                        lexicons, model, index)
     restore, spun_only = flag_arg(restore, "restore"), flag_arg(spun_only, "spun_only")
     pool, copies = flag_arg(pool, "pool"), flag_arg(copies, "copies")
+    not_one_text(texts, "process_records")
     texts = list(texts)
     ids = list(ids) if ids is not None else [None] * len(texts)
     paths = list(paths) if paths is not None else [None] * len(texts)
@@ -227,8 +244,9 @@ def record_args(threshold, min_confidence, max_size, lexicons, model, index) -> 
     the open index."""
     from .args import lexicons_arg, unit_arg
     threshold, min_confidence = unit_arg(threshold, "threshold"), unit_arg(min_confidence, "min_confidence")
-    if isinstance(max_size, bool) or not isinstance(max_size, int):
+    if isinstance(max_size, bool) or not isinstance(max_size, numbers.Integral):  # (a NumPy integer too)
         raise TypeError(f"max_size must be a number of bytes (int), got {type(max_size).__name__}")
+    max_size = int(max_size)
     if max_size <= 0:
         raise ValueError(f"max_size must be a positive number of bytes, got {max_size}")
     if model is not None and not isinstance(model, (str, os.PathLike)):
@@ -403,11 +421,14 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
     restored alone: the same results), several times faster on short records (288 posts:
     0.46 s one by one, 0.08 s in chunks of 64); 1, the default, reads nothing ahead.
     """
+    from .args import not_one_text
+    not_one_text(records, "check_records", "records")
     threshold, min_confidence, max_size, lexicons, idx = record_args(threshold, min_confidence, max_size,
                                                                      lexicons, model, index)
     restore, spun_only = flag_arg(restore, "restore"), flag_arg(spun_only, "spun_only")
-    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int):
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral):
         raise TypeError(f"chunk_size must be a whole number, got {type(chunk_size).__name__}")
+    chunk_size = int(chunk_size)
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be a whole number from 1, got {chunk_size!r}")
     kw = dict(restore=restore, model=model, index=idx, threshold=threshold, max_size=max_size,
@@ -426,7 +447,7 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
             chunk.append((n, rec))
         elif isinstance(rec, Mapping):
             rid = rec.get(id_field)
-            if rid is None:
+            if _missing(rid):  # (pandas writes a missing value as NaN or NA, not None)
                 rid = n
             chunk.append((rid, rec[text_field]) if text_field in rec else
                          error_result(rid, None, f"record has no {text_field!r} field"))

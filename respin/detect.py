@@ -43,6 +43,22 @@ class Finding:
         return d
 
 
+NOT_SHORT_WORDS = 50  # a text of at least this many words is not called "too short"
+
+
+def not_judged_reason(words: int, not_english: bool = False) -> str:
+    """Why a text of ``words`` words is not judged: "not English", else "too short", or for
+    a text of :data:`NOT_SHORT_WORDS` words or more (20,000 of "the", a table of figures),
+    "too few content words" (the thesaurus explains too few of them).
+
+    >>> not_judged_reason(3), not_judged_reason(20000), not_judged_reason(80, not_english=True)
+    ('too short', 'too few content words', 'not English')
+    """
+    if not_english:
+        return "not English"
+    return "too short" if words < NOT_SHORT_WORDS else "too few content words"
+
+
 @dataclass(slots=True)
 class Report:
     """Result of :func:`respin.check` for one document."""
@@ -56,7 +72,7 @@ class Report:
     model: str = ""
     stats: dict = field(default_factory=dict)
     judged: bool = True  # False: too few words the thesaurus can explain to say anything
-    reason: str = ""     # why not judged, where it is not said by the words alone ("not English")
+    reason: str = ""     # why not judged (not_judged_reason): "too short", "too few content words", "not English"
     not_english: int = 0  # words in sentences set aside as not English (respin.language)
     # With a source: the differences inside aligned sentences that are no swap (a figure of
     # another value, an editor's rewrite), as the summary line says them; not in the JSON.

@@ -10,7 +10,7 @@ import math
 import re
 
 from . import __version__
-from .detect import LEXICON_PHRASE, Report
+from .detect import LEXICON_PHRASE, Report, not_judged_reason
 from .io import line_safe
 from .restore import SPINTAX, Restoration
 
@@ -104,16 +104,10 @@ def _one_line(text: str) -> str:
     return LINE_BREAK_RUN.sub(" ", text) if "\n" in text or "\r" in text else text
 
 
-NOT_SHORT_WORDS = 50  # a text of at least this many words is not called "too short"
-
-
 def unjudged(r: Report) -> str:
-    """Why a report is not judged: its ``reason`` ("not English"), else "too short", or for
-    a text of :data:`NOT_SHORT_WORDS` words or more (20,000 of "the", a table of figures),
-    "too few content words"."""
-    if r.reason:
-        return r.reason
-    return "too short" if r.words < NOT_SHORT_WORDS else "too few content words"
+    """Why a report is not judged: its ``reason``, or for a report made without one,
+    :func:`respin.detect.not_judged_reason` of its words."""
+    return r.reason or not_judged_reason(r.words)
 
 
 def summary_line(path: str, r: Report) -> str:

@@ -22,7 +22,7 @@ import numpy as np
 
 from .args import text_arg, texts_arg
 from .detector import Detector
-from .detect import lexicon_findings
+from .detect import lexicon_findings, not_judged_reason
 from .evidence import _Unigrams, matrix, offered, rescore
 from .spans import SpanIndex
 from .tokenize import INVISIBLE, Document, LineIndex, _holds_any, code_regions, gc_paused, line_breaks, unwrap
@@ -208,7 +208,7 @@ class Model:
         are computed per text. ``doc``/``windows``: one text only (see :meth:`check`);
         ``doc_rows``: see :meth:`check_many`."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
-        from .language import ENGLISH_MIN_WORDS, FOREIGN_SHARE, NOT_ENGLISH
+        from .language import ENGLISH_MIN_WORDS, FOREIGN_SHARE
         from .evidence import scalar_evidence, vectorised
         from .phrases import log_lr
         # Line breaks inside the sentences of hard-wrapped text are read as spaces (the same
@@ -233,7 +233,8 @@ class Model:
             if cdoc.n_words == 0:
                 if doc_rows is not None:
                     doc_rows.append(det.doc_row(np.zeros((0, 0)), 0, np.zeros(0)))
-                return [Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label, judged=False)]
+                return [Report(0.0, 0.0 >= thr, [], 0, thr, model=self.label, judged=False,
+                               reason=not_judged_reason(0))]
         else:
             text = "\n".join(texts)
             # Each text's code, found in it alone (a fence left open must not run into the next).
@@ -295,7 +296,7 @@ class Model:
                 if doc_rows is not None:
                     doc_rows.append(det.doc_row(Xi, n_words))
                 reports.append(Report(0.0, 0.0 >= thr, [], n_words, thr, model=self.label, judged=False,
-                                      reason=NOT_ENGLISH if foreign else "",
+                                      reason=not_judged_reason(n_words, bool(foreign)),
                                       not_english=foreign_of[i]))
                 continue
             p = det.word.predict_proba(Xi)

@@ -4,6 +4,8 @@ character by character, a NaN threshold judged nothing spun)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import respin
@@ -231,3 +233,61 @@ def test_originals_of_a_phrase_with_a_lone_surrogate():
     got = respin.originals("White Home \ud800")
     assert isinstance(got, list)
     assert isinstance(respin.originals("Protection Ministry", context="The \ud800 Protection Ministry said"), list)
+
+
+def test_one_thing_given_for_many_is_a_type_error_not_its_pieces():
+    """A str, bytes, dict or DataFrame iterates as characters, byte values, keys or column
+    labels: each was checked piece by piece, with plausible results for the wrong texts
+    (a corpus-pipeline review)."""
+    pd = pytest.importorskip("pandas")
+    from respin.batch import check_records, process_records
+    df = pd.DataFrame({"id": [1, 2], "text": [SPUN, SPUN], "site": ["a", "b"]})
+    calls = [(lambda: list(check_records(SPUN)), "got a single str"),
+             (lambda: list(check_records(SPUN.encode())), "got a single bytes"),
+             (lambda: list(check_records({"text": SPUN})), "wrap it in a list"),
+             (lambda: list(check_records(df)), 'df.to_dict("records")'),
+             (lambda: process_records(SPUN), "got a single str"),
+             (lambda: process_records({"text": SPUN}), "got a single dict"),
+             (lambda: respin.check_many(df), 'df["text"]'),
+             (lambda: respin.check_many(df, lexicons="tortured"), 'df["text"]'),
+             (lambda: respin.check_many({"a": SPUN}), "got a single dict"),
+             (lambda: respin.restore_many(df), 'df["text"]')]
+    for call, says in calls:
+        with pytest.raises(TypeError, match=re.escape(says)):
+            call()
+    # What the messages point to works.
+    assert [r["id"] for r in check_records(df.to_dict("records"))] == [1, 2]
+    assert len(respin.check_many(df["text"])) == 2
+
+
+def test_missing_values_written_by_pandas_are_missing():
+    """df.to_dict("records") writes a missing id or text as NaN (or NA): the id became NaN
+    (invalid JSON out of json.dumps) and the error said 'got float'."""
+    import json
+    import math
+    from respin.batch import check_records
+    recs = [{"id": "a", "text": SPUN}, {"id": math.nan, "text": SPUN}, {"id": "c", "text": math.nan}]
+    got = list(check_records(recs))
+    assert [r["id"] for r in got] == ["a", 1, "c"]
+    assert got[2]["error"] == "no text (null)"
+    json.dumps(got, allow_nan=False)  # no NaN left in a result
+
+
+def test_numpy_integers_are_whole_numbers():
+    np = pytest.importorskip("numpy")
+    from respin.batch import check_records, process_records
+    got = list(check_records([SPUN], chunk_size=np.int64(8), max_size=np.int64(1 << 20)))
+    assert got[0]["error"] is None and got[0]["words"] > 0
+    assert process_records([SPUN], max_size=np.int32(1 << 20), restore=False)[0]["error"] is None
+
+
+def test_a_reports_reason_is_the_one_its_json_gives():
+    """Report.reason was '' for a text too short to judge, while to_dict()['reason'] said
+    'too short': a filter on the attribute missed every such record."""
+    for text, reason in [("", "too short"), ("Help!", "too short"),
+                         ("the " * 20000, "too few content words")]:
+        r = respin.check(text)
+        assert (r.judged, r.reason, r.to_dict()["reason"]) == (False, reason, reason)
+        [m] = respin.check_many([text])
+        assert m.reason == reason
+    assert respin.check(SPUN).reason == ""
