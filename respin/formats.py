@@ -138,8 +138,12 @@ def summary_line(path: str, r: Report) -> str:
     # Words set aside as not English, where the verdict does not already say so: the score
     # is the English part's ("spun (score 0.87, ... in 769 words, 610 not English)").
     other = f", {r.not_english:,} not English" if r.not_english and r.reason != "not English" else ""
+    # Judged spun with no finding (the score is the whole text's; a finding must stand out on
+    # its own): "spun (score 0.83, 0 findings" left a reader looking for what was missing.
+    alone = "; no word stands out alone" if r.spun and not r.findings and by_model else ""
     return (f"{path}: {verdict} (score {score}{under}, {len(r.findings):,} finding"
-            f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}{other}{lex}{rel})")
+            f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}"
+            f"{other}{lex}{alone}{rel})")
 
 
 def _gh(s: str) -> str:

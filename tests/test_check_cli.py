@@ -122,6 +122,12 @@ def test_the_same_score_reads_the_same_with_findings_or_without():
     assert "not spun (score 0.82 < threshold 0.83," in summary_line("a", Report(0.8298, False, f, 9, 0.83))
     assert "spun (score 0.84," in summary_line("a", Report(0.8368, True, f, 9, 0.83))
     assert "not spun (score 0.537, 0 findings" in summary_line("a", Report(0.5368, False, [], 9, 0.999))
+    # Judged spun with no finding: the score is the whole text's, and the line says so (a
+    # "spun (score 0.83, 0 findings" left a corpus reviewer looking for what was missing).
+    assert summary_line("a", Report(0.832, True, [], 72, 0.83)) == \
+        "a: spun (score 0.83, 0 findings in 72 words; no word stands out alone)"
+    assert "alone" not in summary_line("a", Report(0.8368, True, f, 9, 0.83))
+    assert "alone" not in summary_line("a", Report(0.5368, False, [], 9, 0.83))
 
 
 class _Recorder:
