@@ -825,6 +825,21 @@ def test_word_probabilities_in_blocks_are_the_same(monkeypatch):
     assert np.array_equal(word.predict_proba(X), whole)
 
 
+def test_the_mixture_fit_a_rate_at_a_time_is_the_fit_at_once(monkeypatch):
+    # mixture_with scores many units one spin rate at a time (memory): the same log-ratio,
+    # rate and posteriors as the (rates x units) matrix, bit for bit.
+    import numpy as np
+    import respin.detector as D
+    rng = np.random.default_rng(5)
+    for n in (1, 7, 300, 5000):
+        p, extra = rng.beta(0.5, 8, n), rng.normal(0, 2, n // 3)  # mostly clean words, some sure ones
+        monkeypatch.setattr(D, "RATES_AT_ONCE", 1 << 30)
+        at_once = D.mixture_with(p, 0.05, extra)
+        monkeypatch.setattr(D, "RATES_AT_ONCE", 0)
+        apart = D.mixture_with(p, 0.05, extra)
+        assert at_once[:2] == apart[:2] and all(np.array_equal(a, b) for a, b in zip(at_once[2:], apart[2:]))
+
+
 def test_pooling_a_few_types_at_a_time_gives_the_same_types(monkeypatch):
     # pooled_types works through the repeated types in chunks (memory stays bounded on
     # long texts); chunks of one type each must give what one chunk of all gives.
