@@ -172,13 +172,16 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
     # (dict operations at C speed), and the words read their type's answer.
     types = list(dict.fromkeys(lowered))
     code = np.fromiter(map(dict(zip(types, range(len(types)))).__getitem__, lowered), dtype=np.int64, count=n)
-    ids, crow = cands.lookup_many(types)[code].T
+    got = cands.lookup_many(types)
+    ids, crow = got[code, 0], got[code, 1]
     # A judged word must itself be in the LM's vocabulary (the candidate table ensures it).
     sel = ((crow >= 0) & (ids >= 0)).nonzero()[0]
     if len(sel) == 0:
         return _empty(doc, tab, lowered)
+    # Of the word types and candidate rows, only the judged words' are read below (a long
+    # text's per-word arrays, ~7 MB each at 800k words, are not held through the blocks).
+    code, crow = code[sel], crow[sel]
     ss, se = sent_start, sent_end
-    pos = np.arange(n) - ss  # position in sentence
     # Blocks of whole sentences, so that the arrays of a long document stay small (memory
     # grows with the block, not the document); doc_rate is the only document-wide feature.
     # Each block's arrays are copied into the table's as it is done (not all kept, then
@@ -186,19 +189,19 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
     # (any short text) keeps that block's arrays as they are: no copy.
     out = None
     for a, b in _blocks(sel, se, BLOCK_ROWS):
-        part = _block(tab, cands, doc.token_texts, wk, ids, crow, pos, ss, se, sel[a:b], bos, windows)
+        part = _block(tab, cands, doc.token_texts, wk, ids, crow[a:b], ss, se, sel[a:b], bos, windows)
         if b - a == len(sel):
             out = part
             break
         if out is None:
             out = _allocated(part, len(sel))
         _fill(out, part, a)
-    del part, pos
+    del part
     X, cand_keep, gain_keep, ctx, win, prior, own = out
-    X[:, _F["doc_rate"]] = doc_rate(code[sel], X[:, _F["delta"]])
+    X[:, _F["doc_rate"]] = doc_rate(code, X[:, _F["delta"]])
     win = Windows(tab, sel, win[0], ctx, win[1]) if windows else None
     return EvidenceTable(doc, wk[sel], X, cand_keep, gain_keep, tab.words, lowered, sel,
-                         np.stack([ss[sel], se[sel]], axis=1), ctx, win, cands, crow[sel].astype(np.int32),
+                         np.stack([ss[sel], se[sel]], axis=1), ctx, win, cands, crow.astype(np.int32),
                          prior, ids[sel], own)
 
 
@@ -313,12 +316,14 @@ def _blocks(sel: np.ndarray, se: np.ndarray, size: int):
         a = b
 
 
-def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=False):
+def _block(tab, cands, texts, tok_of, ids, crow, ss, se, sel, bos, windows=False):
     """Rows ``sel`` (whole sentences): (X without doc_rate, candidates, gains, context,
     (ids, windows) of :class:`Windows` or None, every candidate's gain in prior order,
     :attr:`EvidenceTable.own`).
-    ``texts``: the document's token texts; ``tok_of``: the token index of each word (an array)."""
+    ``texts``: the document's token texts; ``tok_of``: the token index of each word (an array);
+    ``crow``: the candidate row of each of ``sel``."""
     n = len(ids)
+    pos = sel - ss[sel]  # position in sentence
 
     def at(offset: np.ndarray | int, idx: np.ndarray) -> np.ndarray:
         """LM id of the word at idx+offset within its sentence, else -2 (no word there)."""
@@ -327,12 +332,12 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
         return np.where(ok, ids[_clamp(j, 0, n - 1)], -2)
 
     # History as evidence._history: ("<s>",) at position 0, ("<s>", w0) at 1, else two words.
-    h1 = np.where(pos[sel] >= 1, at(-1, sel), bos)
-    h2 = np.where(pos[sel] >= 2, at(-2, sel), np.where(pos[sel] == 1, bos, -2))
+    h1 = np.where(pos >= 1, at(-1, sel), bos)
+    h2 = np.where(pos >= 2, at(-2, sel), np.where(pos == 1, bos, -2))
     n1, n2 = at(1, sel), at(2, sel)
 
-    cid = cands.ids[crow[sel]]              # (m, K) candidate ids, -1 padded
-    cfl = cands.flags[crow[sel]]
+    cid = cands.ids[crow]                   # (m, K) candidate ids, -1 padded
+    cfl = cands.flags[crow]
     m, K = cid.shape
     # The words' own windows (rows :m) and their candidates' (K a word) scored together: one
     # bigram and one trigram search for all, since each search has a fixed cost (tens of µs)
@@ -379,7 +384,7 @@ def _block(tab, cands, texts, tok_of, ids, crow, pos, ss, se, sel, bos, windows=
     X[:, _F["margin"]] = np.where(n_valid > 1, _clamp(delta - np.maximum(-CLIP, second), -CLIP, CLIP), CLIP)
     first_chars = map(itemgetter(0), map(texts.__getitem__, tok_of[sel].tolist()))
     cap = np.fromiter(map(str.isupper, first_chars), dtype=bool, count=len(sel))  # capitalised (tokens are non-empty)
-    name = (cap & (pos[sel] > 0)).astype(float)
+    name = (cap & (pos > 0)).astype(float)
     X[:, _F["name_internal"]] = name
     X[:, _F["delta_x_both"]] = delta * both
     X[:, _F["delta_x_name"]] = delta * name
