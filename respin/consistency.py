@@ -122,6 +122,7 @@ def pooled_types(table, tab=None, min_count: int = 2, rows=None, min_pooled: flo
     by_type = np.argsort(inv[rep], kind="stable")
     members, mtype = sel[rep][by_type], inv[rep][by_type]
     wid = cols.ids[sel[first_of]]  # each type's word id
+    del sel, inv, rep, by_type  # (a row's worth each, not needed below)
     # A few types at a time (whole types), so that the temporaries stay small whatever the
     # document's length: all at once, a 4 MB text's 280,000 judged words held ~100 MB here,
     # the peak of a long check. Types are pooled independently: the same result.
@@ -143,12 +144,13 @@ def pooled_types(table, tab=None, min_count: int = 2, rows=None, min_pooled: flo
     bounds = np.searchsorted(mtype, grp)
     stop = bounds + counts[grp]
     ranked = np.argsort(members[bounds], kind="stable")
-    members_l = members.tolist()
-    return [PooledHit(tuple(members_l[a:b]), c, g) for a, b, c, g in
+    # (Each type's rows made into ints alone: all members at once were ~10 MB of int objects
+    # for a 5 MiB text, where a few hundred types pass min_pooled.)
+    return [PooledHit(tuple(members[a:b].tolist()), c, g) for a, b, c, g in
             zip(bounds[ranked].tolist(), stop[ranked].tolist(), cid[ranked].tolist(), pooled[ranked].tolist())]
 
 
-POOL_ENTRIES = 1 << 18  # (row, kept candidate) entries pooled at once, about 20 MB of temporaries
+POOL_ENTRIES = 1 << 16  # (row, kept candidate) entries pooled at once, about 5 MB of temporaries
 
 
 def _best_candidates(cols: Columns, rows: np.ndarray, types: np.ndarray, counts: np.ndarray, wid: np.ndarray):
