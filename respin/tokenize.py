@@ -34,7 +34,7 @@ from bisect import bisect_left, bisect_right
 from contextlib import ContextDecorator
 from dataclasses import dataclass, field
 from functools import cache
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, chain, compress, islice, repeat
 from operator import itemgetter, not_
 from typing import NamedTuple, Sequence
 
@@ -510,6 +510,7 @@ TOKENIZE_CHARS = 1 << 18  # characters tokenised at once by Document.from_text (
 # Longer texts are held compactly (see _columns_by_lines): it costs ~5% of the time, which
 # pays from about here (a megabyte, 160,000 words, ~300 MB of columns and evidence).
 COMPACT_CHARS = 1 << 20
+LOWER_WORDS = 1 << 16  # words lower-cased at once by Document.lowered in a text over COMPACT_CHARS
 
 # A fence opens a code block: three or more backticks or tildes at a line's start (up to three
 # spaces before), an info string after ("```sql"); the block ends at a fence of the same
@@ -623,6 +624,14 @@ def _columns_by_lines(text: str, identifiers: bool = True) -> tuple[list[str], S
         words.append(w)
         a = b
     return texts, starts, ends, kinds, b"".join(words)
+
+
+def _word_keys(texts: list[str]) -> list[str]:
+    """word_key of each of ``texts`` (words), all at once: the words joined by "\\n" (which no
+    token holds, which ends str.lower's only context rule, a final sigma, as a string end
+    does, and with which no character composes), so that words taken in several runs get
+    the same keys as all together."""
+    return nfc(_folded("\n".join(texts).lower().replace("’", "'"))).split("\n")
 
 
 def _tokens(texts, starts, ends, kinds) -> list[Token]:
@@ -748,14 +757,19 @@ class Document:
         ["don't", 'go', 'ok']
         """
         if self._lowered is None:
-            texts = list(compress(self.token_texts, self._is_word()))
-            # word_key of every word at once: the words joined by "\n" (which no token holds,
-            # which ends str.lower's only context rule, a final sigma, as a string end does,
-            # and with which no character composes).
-            lowered = nfc(_folded("\n".join(texts).lower().replace("’", "'"))).split("\n") if texts else []
+            words = compress(self.token_texts, self._is_word())
             if len(self.text) > COMPACT_CHARS:  # one string object per word type, not per word
                 types: dict[str, str] = {}      # (36 MB of a 4 MB text's 600,000 words: 3 MB)
-                lowered = list(map(types.setdefault, lowered, lowered))
+                # ... LOWER_WORDS words at a time: all at once, every word's string was made
+                # before the repeats were dropped (~45 MB at 800k words), and the memory
+                # they took stayed with the process. The same strings: see _word_keys.
+                lowered = []
+                while texts := list(islice(words, LOWER_WORDS)):
+                    part = _word_keys(texts)
+                    lowered += map(types.setdefault, part, part)
+            else:
+                texts = list(words)
+                lowered = _word_keys(texts) if texts else []
             self._lowered = lowered
             if CODE in self.token_kinds:  # (code is no word to judge: see CODE)
                 for k, kind in enumerate(compress(self.token_kinds, self._is_word())):

@@ -105,3 +105,18 @@ def test_a_text_without_sentence_marks_is_cut_into_bounded_sentences(monkeypatch
     # Not where a source or copies are aligned (identifiers=False): two versions of a long
     # line would be cut in different places, and the alignment lost at each cut.
     assert len(Document.from_text(words, identifiers=False).sentences) == 1
+
+
+def test_a_long_text_is_lowered_in_runs_to_the_same_keys(monkeypatch):
+    # Document.lowered of a text over COMPACT_CHARS takes LOWER_WORDS words at a time
+    # (memory): words whose key depends on more than one character (a final sigma, a
+    # combining accent, a ligature, a soft hyphen, a curly apostrophe, a dotted capital I)
+    # get the keys of one pass, wherever a run ends.
+    odd = "The ΟΔΟΣ and Σ cafe\u0301 ﬁnance in\u00adcome Don’t ΣΑΣ İstanbul report was filed."
+    text = "\n".join([odd + " " + SPUN[:400]] * 20)
+    one = Document.from_text(text).lowered()
+    assert {"οδος", "σας", "café", "finance", "income", "don't"} <= set(one)
+    monkeypatch.setattr(tokenize, "COMPACT_CHARS", 1000)
+    for n in (1, 2, 3, 7, 1000):
+        monkeypatch.setattr(tokenize, "LOWER_WORDS", n)
+        assert Document.from_text(text).lowered() == one
