@@ -1001,7 +1001,7 @@ def _seq_sums(lp: np.ndarray, m: np.ndarray) -> np.ndarray:
 # cut at a sentence end, so memory stays bounded (~4 KB a word on the table path); pooling
 # then spans one block, which is already tens of thousands of words of evidence.
 BLOCK_WORDS = 50_000
-TRANSITION_CHUNK = 1 << 20  # lattice transitions scored at once (see _TableDecode._transitions)
+TRANSITION_CHUNK = 1 << 18  # lattice transitions scored at once (see _TableDecode._transitions)
 
 # The lockstep Viterbi (_TableDecode._lockstep) costs a dozen array operations a step, the
 # scalar one some µs a word: the former pays when a step moves many sentences at once,
