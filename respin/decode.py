@@ -33,7 +33,7 @@ import math
 import re
 import threading
 from dataclasses import dataclass, field
-from operator import eq, itemgetter
+from operator import itemgetter
 
 import numpy as np
 
@@ -643,15 +643,19 @@ class Decoder:
         tok_of = tok_arr.tolist()
         # per word, at C speed: whether it starts with a capital (not counted for a
         # sentence's first word), whether the next word is the next token
-        upper = list(map(str.isupper, map(itemgetter(0), map(doc.token_texts.__getitem__, tok_of))))
-        adjacent = list(map(eq, tok_of[1:], map((1).__add__, tok_of)))
+        # (As bool arrays, made into lists a sentence at a time: lists of all of them were
+        # 8 bytes a word each, held while every block is decoded.)
+        upper = np.fromiter(map(str.isupper, map(itemgetter(0), map(doc.token_texts.__getitem__, tok_of))),
+                            dtype=bool, count=len(tok_of))
         del tok_of
+        adjacent = tok_arr[1:] == tok_arr[:-1] + 1
         bounds = np.searchsorted(tok_arr, np.array(doc.sentences, dtype=np.int64).reshape(-1, 2)).tolist()
         for a, b in bounds:
             if b == a:  # punctuation alone
                 yield [], [], [], [False]
                 continue
-            yield tok_arr[a:b].tolist(), lowered[a:b], [False] + upper[a + 1:b], adjacent[a:b - 1] + [False]
+            yield (tok_arr[a:b].tolist(), lowered[a:b], [False] + upper[a + 1:b].tolist(),
+                   adjacent[a:b - 1].tolist() + [False])
 
     def decode(self, doc: Document, pool_passes: int = 1) -> list[Choice]:
         """Decoded substitutions of a document (all of them, with confidences)."""
