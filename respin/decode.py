@@ -1006,6 +1006,7 @@ def _seq_sums(lp: np.ndarray, m: np.ndarray) -> np.ndarray:
 # then spans one block, which is already tens of thousands of words of evidence.
 BLOCK_WORDS = 50_000
 TRANSITION_CHUNK = 1 << 18  # lattice transitions scored at once (see _TableDecode._transitions)
+PRUNE_SCORED = 1 << 18  # LM terms _TableDecode._prune_windows scores in one call, at most
 
 # The lockstep Viterbi (_TableDecode._lockstep) costs a dozen array operations a step, the
 # scalar one some µs a word: the former pays when a step moves many sentences at once,
@@ -1343,9 +1344,15 @@ class _TableDecode:
         q0 = 2 * nk + 2 * nr
         b_h1x, b_xn1 = _take(big, slice(2 * nk, 2 * nk + nr)), _take(big, slice(2 * nk + nr, q0))
         b_qw, b_qctx = _take(big, slice(q0, q0 + nq)), _take(big, slice(q0 + nq, None))
-        t = _score(self.tab, np.concatenate([sy, n1, n2, qw]), np.concatenate([h1, sy, n1, qh1]),
-                   np.concatenate([h2, h1, sy, qh2]), _cat(b_h1x, b_xn1, ctx1, b_qw),
-                   _cat(ctx0, b_h1x, b_xn1, b_qctx)).astype(np.float64)
+        # The window's three terms and the phrases': (w, h1, h2, bigram "h1 w", bigram "h2 h1").
+        terms = ((sy, h1, h2, b_h1x, ctx0), (n1, sy, h1, b_xn1, b_h1x), (n2, n1, sy, ctx1, b_xn1),
+                 (qw, qh1, qh2, b_qw, b_qctx))
+        if 3 * nr + nq <= PRUNE_SCORED:  # in one call (each has a fixed cost)
+            w, a, b, bw, bc = zip(*terms)
+            t = _score(self.tab, np.concatenate(w), np.concatenate(a), np.concatenate(b), _cat(*bw), _cat(*bc))
+        else:  # a long text's block: one call each, the same numbers (elementwise), a quarter of the arrays at once
+            t = np.concatenate([_score(self.tab, *x) for x in terms])
+        t = t.astype(np.float64)
         # missing next words add 0.0: the same sums as the scalar loop (and as evidence_vec.Windows)
         win[look] = t[:nr] + np.where(n1 != -2, t[nr:2 * nr], 0.0) + np.where(n2 != -2, t[2 * nr:3 * nr], 0.0)
         ref = np.zeros(self.P)

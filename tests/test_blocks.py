@@ -69,6 +69,21 @@ def test_transitions_scored_in_chunks_give_the_same_restoration(monkeypatch):
     assert one["edits"] and max(seen) > 20 * decode.TRANSITION_CHUNK
 
 
+def test_pruning_windows_scored_term_by_term_give_the_same_restoration(monkeypatch):
+    """A long text's block scores its pruning windows' LM terms one call a term (memory):
+    the same restoration as one call for all, phrase windows included."""
+    from respin import decode
+    text = SPUN[:6000]
+    calls = []
+    score = decode._score
+    monkeypatch.setattr(decode, "_score", lambda *a: (calls.append(len(a[1])), score(*a))[1])
+    one = respin.restore(text, min_confidence=0.3).to_dict()
+    n_one = len(calls)
+    monkeypatch.setattr(decode, "PRUNE_SCORED", 0)
+    assert respin.restore(text, min_confidence=0.3).to_dict() == one
+    assert one["edits"] and len(calls) - n_one == n_one + 3  # (one block: one call more for each term)
+
+
 def test_a_long_text_held_compactly_gives_the_same_document_and_report(monkeypatch):
     # Over COMPACT_CHARS the offsets are int64 arrays and each token type one string
     # object (memory); every column, word and report must be what the lists gave.
