@@ -112,9 +112,10 @@ VERIFY_SWAPS = 10
 # with few swaps: accepted (the latter if its edits are a spinner's, as above) when
 # VERIFY_VERBATIM_COVERAGE of the query is aligned (the query is found in the
 # candidate, not merely sharing some sentences with it), no sentence of it only loosely, and
-# VERIFY_VERBATIM_CHANGED of its words at most in edits ("Bing Crosby was an American singer
-# and actor" is not a copy of "Tupac Shakur ... was an American rapper and actor", though the
-# aligner pairs the two sentences). Texts that share a template differ
+# VERIFY_VERBATIM_CHANGED of its words at most in edits or in differing passages kept ("Bing
+# Crosby was an American singer and actor" is not a copy of "Tupac Shakur ... was an American
+# rapper and actor", though the aligner pairs the two sentences; nor is Kandahar's lead one of
+# Herat's, though they share a template, when its names and figures count: a code review). Texts that share a template differ
 # in names and numbers in every sentence, which makes them a "spun copy" to the aligner,
 # judged by the swap rule above.
 VERIFY_VERBATIM_COVERAGE = 0.9
@@ -457,7 +458,8 @@ def choose(text: str, matches: list[Match], min_score: float = MATCH_THRESHOLD, 
             return replace(m, verified=True)
         if ((rel.verdict in _VERBATIM or (rel.verdict == "spun copy" and spinners))
                 and rel.coverage >= VERIFY_VERBATIM_COVERAGE and not rel.paraphrased_sentences
-                and sum(len(e.spun.split()) for e in r.edits) <= VERIFY_VERBATIM_CHANGED * max(r.words, 1)):
+                and (sum(len(e.spun.split()) for e in r.edits) + sum(len(u.text.split()) for u in r.unmatched)
+                     <= VERIFY_VERBATIM_CHANGED * max(r.words, 1))):
             return replace(m, verified=True)
     return None
 

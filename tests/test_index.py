@@ -474,6 +474,15 @@ RAPPER = ("Tupac Shakur, also known by his stage names 2Pac and Makaveli, was an
           "He was one of the most influential musical artists of the 20th century, and a prominent activist.\n")
 
 
+CITY_A = ("Dunmore is a city in southern Veldria, serving as the capital and largest city of Dunmore Province. "
+          "It is within the jurisdiction of Dunmore District and has an estimated population of 512,904 settled "
+          "residents. Mayor Ostrin Kael is the current mayor of the city. His predecessor was Baron Telmar Vusk.\n")
+CITY_B = ("Harlow, also written as Harlo, is a city in western Veldria, serving as the capital and largest city of "
+          "Harlow Province. It is within the jurisdiction of Harlow District and has an estimated population of "
+          "461,377 settled residents. It has long been the third-largest city of Veldria. Mayor Telmar Vusk Dorn "
+          "is the current mayor of the city. His predecessor was Baron Ivo Pell.\n")
+
+
 def test_a_paragraph_copied_unchanged_below_the_threshold_is_its_source_by_alignment():
     """A paragraph lifted whole scores low against its whole document (Jaccard counts the
     document's other text against it); the aligner finds it there verbatim."""
@@ -490,6 +499,10 @@ def test_a_paragraph_copied_unchanged_below_the_threshold_is_its_source_by_align
     assert choose(SINGER, [Match("rapper", 0.17, RAPPER, shared=9)]) is None
     # Nor is holding a little of the candidate's text among much else.
     assert choose(LONG_ARTICLE, [Match("article", 0.27, ARTICLE, shared=20)]) is None
+    # Nor is another city's entry of one template: its names and figures, kept as differing
+    # passages, count against the 10% (they did not: restore --corpus then wrote the other
+    # city's direction and mayor into clean text; a code review, on two Wikipedia leads).
+    assert choose(CITY_A, [Match("b", 0.2, CITY_B, shared=10)]) is None
 
 
 def test_texts_that_share_a_template_are_not_copies():
