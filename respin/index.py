@@ -779,11 +779,11 @@ class SourceIndex:
             ids = [d[0] for d in uniq] + gone
             for j in range(0, len(ids), 500):
                 chunk = ids[j:j + 500]
-                q = f"SELECT id, n, fp FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
-                existing.update({r[0]: (r[1], r[2]) for r in con.execute(q, chunk)})
+                q = f"SELECT id, n, fp, text FROM docs WHERE id IN ({','.join('?' * len(chunk))})"
+                existing.update({r[0]: (r[1], r[2], r[3]) for r in con.execute(q, chunk)})
             for doc_id in gone:
                 if doc_id in existing:
-                    n, old_fp = existing[doc_id]
+                    n, old_fp, _ = existing[doc_id]
                     self._drop_bands(con, n, old_fp)
                     con.execute("DELETE FROM docs WHERE n = ?", (n,))
                     counts["removed"] += 1
@@ -797,11 +797,12 @@ class SourceIndex:
                         # Skipping is for a document read again (a build resumed, a folder added
                         # twice); another text under an indexed id (an edited file, or another
                         # dump's file at the same relative path) would be lost without a word.
-                        if existing[doc_id][1] != fp.astype("<u4").tobytes():
+                        # (The text itself: a fingerprint masks the content words an edit changes.)
+                        if existing[doc_id][2] != blob and _stored_text(existing[doc_id][2]) != text:
                             counts["differs"] += 1
                             counts["differs_first"] = counts["differs_first"] or doc_id
                         continue
-                    n, old_fp = existing[doc_id]
+                    n, old_fp, _ = existing[doc_id]
                     self._drop_bands(con, n, old_fp)
                     con.execute("UPDATE docs SET path = ?, text = ?, fp = ?, words = ?, shingles = ? WHERE n = ?",
                                 (path, blob, fp.astype("<u4").tobytes(), words, len(fp), n))
@@ -1081,6 +1082,14 @@ def index_bytes(path: str) -> int:
 # The largest document text an index may give back: a 2 MB index whose text inflated to
 # 2 GB took 4.2 GB and ended in MemoryError (a crafted index; a security review).
 MAX_DOC_BYTES = 256 << 20
+
+
+def _stored_text(blob: bytes) -> str | None:
+    """A stored text, or None where it does not decompress (it differs from any text)."""
+    try:
+        return _unzip(blob)
+    except (ValueError, zlib.error):
+        return None
 
 
 def _unzip(blob: bytes) -> str:

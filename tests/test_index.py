@@ -585,6 +585,12 @@ def test_index_add_says_when_a_skipped_document_is_another_text(cli, tmp_path):
     ran = cli("index", "add", index, tmp_path / "b", "-q")   # said even with -q
     assert ran.code == 0 and "1 of the skipped document(s) hold another text" in ran.err
     assert "(first: wiki/x.txt)" in ran.err and "--replace" in ran.err
+    # An edit of content words only, which the fingerprint masks: still another text.
+    (tmp_path / "c" / "wiki").mkdir(parents=True)
+    (tmp_path / "c" / "wiki" / "x.txt").write_text(texts[0].replace("approved", "rejected").replace("long", "short")
+                                                   + "\n", encoding="utf-8")
+    ran = cli("index", "add", index, tmp_path / "c")
+    assert ran.code == 0 and "1 of the skipped document(s) hold another text" in ran.err
     # A JSONL giving one id to two texts: the second is left out, and said to be.
     (tmp_path / "d.jsonl").write_text("".join(_json.dumps({"id": "1", "text": t}) + "\n" for t in texts),
                                       encoding="utf-8")
