@@ -986,7 +986,7 @@ def _refined_opcodes(a: list, b: list) -> list[tuple[str, int, int, int, int]]:
     restores to a text that neither has (a provenance review). A window of non-equal blocks
     joined by runs of at most :data:`_REFINE_GAP` equal words that holds a pure insertion or
     deletion (the trace of such a shift) is aligned again by an exact longest common
-    subsequence, and its opcodes replaced where that matches more words.
+    subsequence, and its opcodes replaced where that matches more tokens (punctuation too).
 
     >>> a = "bronc running , bull's eye riding , beat circling , and".split()
     >>> b = "bronc riding , bull riding , breakaway roping , and".split()

@@ -190,7 +190,8 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
     pool, copies = flag_arg(pool, "pool"), flag_arg(copies, "copies")
     not_one_text(texts, "process_records")
     texts = list(texts)
-    ids = list(ids) if ids is not None else [None] * len(texts)
+    # (A missing id, pandas' NaN too, stays None: a NaN id made invalid JSON.)
+    ids = [None if _missing(i) else i for i in ids] if ids is not None else [None] * len(texts)
     paths = list(paths) if paths is not None else [None] * len(texts)
     checked = _check_all(texts, ids, paths, model, index, threshold, max_size)
     together = [k for k, c in enumerate(checked) if restore and isinstance(c, tuple) and c[1] is None]

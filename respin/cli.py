@@ -451,7 +451,8 @@ def check(
                     legacy_first, legacy_count = legacy_first or (display_path(path), legacy), legacy_count + 1
                 if report is not None:
                     any_spun |= report.spun  # checked, so counted, even if its line can't be written
-                    if stream and not _emit(render_check([(display_path(path), report)], format.value), None, ()):
+                    if stream and not _emit(render_check([(display_path(path), report)], format.value,
+                                                         bar_set=min_confidence is not None), None, ()):
                         break  # the reader went away: nothing more to write
                     if statistics or not stream:
                         results.append((display_path(path), report))
@@ -474,7 +475,7 @@ def check(
         # (Nothing checked, the run fails below: an empty report, "[]", would read as "nothing
         # spun" to whatever goes on after exit 2, and -o would replace the last good one.)
         if not stream and (checked or not skipped):
-            _emit("".join(warned) + render_check(results, format.value), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
+            _emit("".join(warned) + render_check(results, format.value, bar_set=min_confidence is not None), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
     except InputError as e:
         raise _fail(str(e))
     if statistics:

@@ -346,8 +346,9 @@ def query(
               quiet)
     if matches and len(matches) < min(k, size):
         # (--k 10 printing one row read as a bug: a query ranks only what its bands bring.)
-        _note(f"{len(matches)} of --k {k} listed: only documents sharing a fingerprint band with the text are "
-              "candidates", quiet)
+        _note(f"{len(matches)} of --k {k} listed: only the documents the search brings are ranked (those "
+              "sharing a fingerprint band with the text, or in a small index the closest found by a whole search)",
+              quiet)
     raise typer.Exit(0)
 
 

@@ -39,7 +39,9 @@ def report_dict(path: str, r: Report) -> dict:
     return d
 
 
-def render_check(items: list[tuple[str, Report]], fmt: str) -> str:
+def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = False) -> str:
+    """``bar_set``: the findings were held to a ``--min-confidence`` of the user's, so a
+    verdict without one may only mean they were hidden (:func:`summary_line`)."""
     if fmt == "json":
         return json.dumps([report_dict(p, r) for p, r in items], ensure_ascii=False, indent=1) + "\n"
     if fmt == "jsonl":
@@ -50,9 +52,9 @@ def render_check(items: list[tuple[str, Report]], fmt: str) -> str:
             path = line_safe(path)
         out.extend(_finding_lines(path, r, github=fmt == "github"))
         if fmt == "text":
-            out.append(summary_line(path, r))
+            out.append(summary_line(path, r, bar_set=bar_set))
         elif r.spun:  # github: the verdict that fails the job, as an error on the document
-            msg = summary_line(path, r).removeprefix(f"{path}: ")
+            msg = summary_line(path, r, bar_set=bar_set).removeprefix(f"{path}: ")
             out.append(f"::error {_gh_file(path)}title=respin::{_gh_msg(msg)}")
     return "".join(line + "\n" for line in out)
 
@@ -110,7 +112,7 @@ def unjudged(r: Report) -> str:
     return r.reason or not_judged_reason(r.words)
 
 
-def summary_line(path: str, r: Report) -> str:
+def summary_line(path: str, r: Report, *, bar_set: bool = False) -> str:
     # (Not judged: too few words the model can weigh, which a long text of "the the the" or of
     # figures has too; "too short" said of 20,000 words puzzled a reader.)
     verdict = "spun" if r.spun else "not spun" if r.judged else f"not judged, {unjudged(r)}"
@@ -140,7 +142,8 @@ def summary_line(path: str, r: Report) -> str:
     other = f", {r.not_english:,} not English" if r.not_english and r.reason != "not English" else ""
     # Judged spun with no finding (the score is the whole text's; a finding must stand out on
     # its own): "spun (score 0.83, 0 findings" left a reader looking for what was missing.
-    alone = "; no word stands out alone" if r.spun and not r.findings and by_model else ""
+    # (Not where the user's --min-confidence may have hidden them: ``bar_set``.)
+    alone = "; no word stands out alone" if r.spun and not r.findings and by_model and not bar_set else ""
     return (f"{path}: {verdict} (score {score}{under}, {len(r.findings):,} finding"
             f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}"
             f"{other}{lex}{alone}{rel})")

@@ -271,6 +271,9 @@ def test_missing_values_written_by_pandas_are_missing():
     assert [r["id"] for r in got] == ["a", 1, "c"]
     assert got[2]["error"] == "no text (null)"
     json.dumps(got, allow_nan=False)  # no NaN left in a result
+    from respin.batch import process_records
+    got = process_records([SPUN, SPUN], ids=[math.nan, "b"], restore=False)
+    assert [r["id"] for r in got] == [None, "b"]
 
 
 def test_numpy_integers_are_whole_numbers():

@@ -128,6 +128,13 @@ def test_the_same_score_reads_the_same_with_findings_or_without():
         "a: spun (score 0.83, 0 findings in 72 words; no word stands out alone)"
     assert "alone" not in summary_line("a", Report(0.8368, True, f, 9, 0.83))
     assert "alone" not in summary_line("a", Report(0.5368, False, [], 9, 0.83))
+    # ... but not where the user's --min-confidence may have hidden them (a code review).
+    assert "alone" not in summary_line("a", Report(0.832, True, [], 72, 0.83), bar_set=True)
+
+
+def test_findings_hidden_by_min_confidence_are_not_said_to_be_none(cli):
+    ran = cli("check", seed("003"), "--min-confidence", "0.9999")
+    assert ran.code == 1 and ran.out.endswith("0 findings in 1,397 words)\n")
 
 
 class _Recorder:
