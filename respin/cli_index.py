@@ -16,7 +16,7 @@ from typing import List, Optional
 import typer
 
 from .cli import MAX_SIZE_SHOWN, _given, _globs, _interruptible, _size
-from .io import DEFAULT_MAX_BYTES, InputError, Terminated, interrupted_status, not_found
+from .io import DEFAULT_MAX_BYTES, InputError, Terminated, interrupted_status, line_safe, not_found
 
 EPILOG_INDEX = ("Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM, "
                 "build and add).")
@@ -150,12 +150,12 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
         # (Said on its own line, even with -q: documents were left out that the user may think are in.)
         if what == "index add":
             _note(f"{what}: {stats.differs:,} of the skipped document(s) hold another text than the one indexed "
-                  f"under their id (first: {stats.differs_first}): edited files, or another collection's files at "
+                  f"under their id (first: {line_safe(stats.differs_first or '')}): edited files, or another collection's files at "
                   "the same relative paths; --replace updates the indexed ones, and 'respin index build' of every "
                   "folder together gives colliding paths ids of their own", False)
         else:
             _note(f"{what}: {stats.differs:,} document(s) have the id of an earlier one but another text, and were "
-                  f"left out (first: {stats.differs_first}); give the records ids of their own (--id-field)", False)
+                  f"left out (first: {line_safe(stats.differs_first or '')}); give the records ids of their own (--id-field)", False)
     return stats
 
 
@@ -334,15 +334,17 @@ def query(
                            "matches": [{"id": m.doc_id, "score": m.score, "shared": m.shared, "path": m.path}
                                        for m in matches]}, ensure_ascii=False, indent=1) + "\n"
     else:
-        body = "".join(f"{r}\t{m.score:.4f}{'*' if best is not None and m.doc_id == best.doc_id else ''}\t{m.doc_id}\t"
-                       f"{m.path or ''}\n" for r, m in enumerate(matches, 1))
+        # (Ids and paths are the indexed input's, a crawl's URLs or titles: escaped, so that a
+        # control character cannot set the terminal's title or forge a row; a security review.)
+        body = "".join(f"{r}\t{m.score:.4f}{'*' if best is not None and m.doc_id == best.doc_id else ''}\t"
+                       f"{line_safe(m.doc_id)}\t{line_safe(m.path or '')}\n" for r, m in enumerate(matches, 1))
     _emit(body, None, ())
     if not text.strip():  # (the index is not at fault)
         _note("input is empty: nothing to look up", quiet)
     elif not matches:
         _note("no candidate sources in the index", quiet)
     elif best is None:
-        _note(f"no candidate is close enough to be the source (best {matches[0].doc_id}, {shortfall(matches[0])})",
+        _note(f"no candidate is close enough to be the source (best {line_safe(matches[0].doc_id)}, {shortfall(matches[0])})",
               quiet)
     if matches and len(matches) < min(k, size):
         # (--k 10 printing one row read as a bug: a query ranks only what its bands bring.)
@@ -419,7 +421,7 @@ def info(
     if format == InfoFormat.json:
         body = json.dumps(d, indent=1) + "\n"
     else:
-        body = "".join(f"{k}: {v}\n" for k, v in d.items())
+        body = "".join(f"{line_safe(str(k))}: {line_safe(str(v))}\n" for k, v in d.items())
     _emit(body, None, ())
     raise typer.Exit(0)
 
@@ -433,11 +435,11 @@ def find_source(index: str, text: str, note, lexicon=None):
         found = idx.query(text, k=VERIFY_CANDIDATES)
     best = choose(text, found, lexicon=lexicon)
     if best is not None:
-        where = f" ({best.path})" if best.path and best.path != best.doc_id else ""
+        where = f" ({line_safe(best.path)})" if best.path and best.path != best.doc_id else ""
         how = ", a copy by alignment" if best.verified else ""
-        note(f"source found in {index}: {best.doc_id}{where}, score {best.score:.3f}{how}")
+        note(f"source found in {index}: {line_safe(best.doc_id)}{where}, score {best.score:.3f}{how}")
     elif found:
-        note(f"no source close enough in {index} (best {found[0].doc_id}, {shortfall(found[0])}): "
+        note(f"no source close enough in {index} (best {line_safe(found[0].doc_id)}, {shortfall(found[0])}): "
              "restoring with the model")
     else:
         note(f"no candidate source in {index}: restoring with the model")

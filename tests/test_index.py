@@ -612,6 +612,23 @@ def test_query_says_when_it_lists_fewer_than_k(cli, tmp_path):
     assert ran.code == 0 and "listed" not in ran.err
 
 
+def test_ids_from_the_input_are_printed_escaped(cli, tmp_path):
+    """An id is the crawl's (a URL, a title): printed raw, its control characters could set
+    the terminal's title or forge rows of results (a security review)."""
+    evil = "x\u001b]0;PWNED\u0007\u001b[2J\n1\t1.0000*\tforged"
+    (tmp_path / "c.jsonl").write_text(json.dumps({"id": evil, "text": ARTICLE}) + "\n", encoding="utf-8")
+    index = tmp_path / "c.index"
+    assert cli("index", "build", tmp_path / "c.jsonl", "--out", index).code == 0
+    (tmp_path / "q.txt").write_text(ARTICLE, encoding="utf-8")
+    for argv in (("index", "query", index, tmp_path / "q.txt"), ("restore", tmp_path / "q.txt", "--corpus", index),
+                 ("index", "info", index)):
+        ran = cli(*argv)
+        assert ran.code == 0
+        assert "\x1b" not in ran.out + ran.err and "\x07" not in ran.out + ran.err
+    ran = cli("index", "query", index, tmp_path / "q.txt")
+    assert len(ran.out.splitlines()) == 1 and ran.out.count("\t") == 3
+
+
 def test_index_show_prints_the_stored_original(cli, tmp_path):
     """The stored path is the one given at build time: from another folder, or for a
     colleague, it does not resolve, and nothing printed the original (a provenance review)."""
