@@ -425,6 +425,21 @@ def shortfall(m: Match, min_score: float = MATCH_THRESHOLD) -> str | None:
 VERIFY_CANDIDATES = 3  # candidates below MATCH_THRESHOLD that are aligned with the text, best first
 
 
+MAX_NUM_PERM = 1024  # an index's MinHash permutations at most (respin builds 128)
+
+
+def _check_params(meta: dict) -> None:
+    """ValueError where an index's MinHash parameters cannot be its: an index is a file
+    anyone may hand over, and ``num_perm`` 1,000,000 in a 45 KB file took 6.5 GB for one
+    query (a security review)."""
+    try:
+        num_perm, bands, rows = (int(str(meta[k])) for k in ("num_perm", "bands", "rows"))
+    except KeyError as e:
+        raise ValueError(f"no {e.args[0]}") from None
+    if not (1 <= num_perm <= MAX_NUM_PERM and bands >= 1 and rows >= 1 and bands * rows <= num_perm):
+        raise ValueError(f"num_perm {num_perm}, bands {bands}, rows {rows}")
+
+
 def _alignable(m: Match) -> bool:
     """Whether a candidate under the threshold is close enough for :func:`choose` to align it."""
     return m.score >= VERIFY_MIN and m.shared >= MIN_SHARED
@@ -612,6 +627,7 @@ class SourceIndex:
                 raise InputError(f"index was built with MinHash scheme {scheme[0]!r} (datasketch "
                                  f"{'>= 2.0' if scheme[0] == 'affine32' else '< 2.0'}); install that "
                                  f"or rebuild the index: {path}")
+            _check_params(meta)
             # Touch each table once: a damaged file fails here, not at the first query.
             con.execute("SELECT n, id FROM docs ORDER BY n DESC LIMIT 1").fetchall()
             con.execute("SELECT bucket FROM bands LIMIT 1").fetchall()
@@ -890,7 +906,8 @@ class SourceIndex:
         except sqlite3.Error as e:
             raise self._db_error(e) from None
         try:
-            return None if r is None else Match(r[0], 1.0, _unzip(r[2]), r[1])
+            return None if r is None else Match(_stored_str(r[0], "id"), 1.0, _unzip(r[2]),
+                                                None if r[1] is None else _stored_str(r[1], "path"))
         except (ValueError, zlib.error) as e:
             raise InputError(f"index file is damaged ({e}): {self.path}") from None
 
@@ -920,7 +937,8 @@ class SourceIndex:
                 return []
             texts = {r[0]: (r[1], r[2]) for r in con.execute(
                 f"SELECT n, path, text FROM docs WHERE n IN ({','.join('?' * len(top))})", [x[3] for x in top])}
-            return [Match(doc_id, round(score, 6), _unzip(texts[n][1]), texts[n][0], inter)
+            return [Match(_stored_str(doc_id, "id"), round(score, 6), _unzip(texts[n][1]),
+                          None if texts[n][0] is None else _stored_str(texts[n][0], "path"), inter)
                     for score, inter, doc_id, n in top]
         except sqlite3.Error as e:
             raise self._db_error(e) from None
@@ -1092,9 +1110,19 @@ def _stored_text(blob: bytes) -> str | None:
         return None
 
 
+def _stored_str(value, what: str) -> str:
+    """A stored id or path, or ValueError ("index file is damaged"): a crafted index's
+    columns may hold any type (a blob id was an internal error; a security review)."""
+    if not isinstance(value, str):
+        raise ValueError(f"a stored {what} is {type(value).__name__}, not text")
+    return value
+
+
 def _unzip(blob: bytes) -> str:
     """A stored text; ValueError (the callers' "index file is damaged (...): PATH") for one
     that does not decompress, is cut short, or inflates past :data:`MAX_DOC_BYTES`."""
+    if not isinstance(blob, bytes):
+        raise ValueError(f"a stored text is {type(blob).__name__}, not compressed bytes")
     z = zlib.decompressobj()
     data = z.decompress(blob, MAX_DOC_BYTES + 1)  # (zlib.error: damaged)
     if len(data) > MAX_DOC_BYTES or z.unconsumed_tail:

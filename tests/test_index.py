@@ -629,6 +629,28 @@ def test_ids_from_the_input_are_printed_escaped(cli, tmp_path):
     assert len(ran.out.splitlines()) == 1 and ran.out.count("\t") == 3
 
 
+@pytest.mark.parametrize("sql, says", [
+    ("UPDATE meta SET value = '1000000' WHERE key = 'num_perm'", "index metadata is damaged (num_perm 1000000"),
+    ("UPDATE meta SET value = 'abc' WHERE key = 'num_perm'", "index metadata is damaged"),
+    ("UPDATE meta SET value = '1000' WHERE key = 'rows'", "index metadata is damaged"),
+    ("UPDATE docs SET id = CAST(id AS BLOB)", "index file is damaged (a stored id is bytes"),
+    ("UPDATE docs SET text = 7", "index file is damaged (a stored text is int"),
+])
+def test_a_crafted_index_is_a_damaged_one(cli, tmp_path, sql, says):
+    """An index is a file anyone may hand over: num_perm 1,000,000 in a 45 KB file took
+    6.5 GB for one query, and a blob id or a number for a text was an internal error (a
+    security review)."""
+    index = tmp_path / "a.index"
+    SourceIndex.build(index, [("article", ARTICLE)]).close()
+    con = sqlite3.connect(index)
+    con.execute(sql)
+    con.commit()
+    con.close()
+    (tmp_path / "q.txt").write_text(ARTICLE, encoding="utf-8")
+    assert_user_error(cli("index", "query", index, tmp_path / "q.txt"), says)
+    assert_user_error(cli("restore", tmp_path / "q.txt", "--corpus", index), says)
+
+
 def test_index_show_prints_the_stored_original(cli, tmp_path):
     """The stored path is the one given at build time: from another folder, or for a
     colleague, it does not resolve, and nothing printed the original (a provenance review)."""
