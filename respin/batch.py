@@ -1798,6 +1798,8 @@ def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: st
         ident["corpus"] = os.path.abspath(ident["corpus"])
         if not Path(ident["corpus"]).exists():
             raise InputError(f"{not_found('index', opts.corpus)} (build one with 'respin index build')")
+    from .io import _own_links
+    _own_links(out_dir)  # before anything is made there (a lock file and results.jsonl were; a security review)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as e:

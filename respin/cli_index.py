@@ -199,7 +199,12 @@ def build(
     """
     from .cli import _fail
     from .index import SourceIndex, remove_index, sweep_temps, temp_path
+    from .io import _own_links
 
+    try:  # (another user's link in a shared folder: its target was replaced; a security review)
+        _own_links(out)
+    except InputError as e:
+        raise _fail(str(e))
     existed = os.path.lexists(out)
     replacing = force and Path(out).exists() and not Path(out).is_dir()
     # A link stays a link: its target is what is replaced (as every other output, write_atomic).

@@ -514,6 +514,8 @@ class SourceIndex:
         symbolic link, its target is replaced.  An error before any document is committed
         leaves no index.  Missing folders above ``path`` are created.
         """
+        from .io import _own_links
+        _own_links(str(path))  # (another user's link in /tmp: its target was replaced; a security review)
         p = Path(path)
         if p.is_dir():
             raise InputError(f"index is a folder, expected an index file: {path}")
@@ -578,6 +580,9 @@ class SourceIndex:
         index, from a newer respin, or damaged.  ``readonly``: for queries only, and then
         an index the user may read but not write (another user's, a read-only mount) opens."""
         p = Path(path)
+        if not readonly:  # (written to: another user's planted link is not followed, as -o's is not)
+            from .io import _own_links
+            _own_links(str(path))
         if not p.exists():
             raise InputError(f"{not_found('index', path)} (build one with 'respin index build')")
         if p.is_dir():

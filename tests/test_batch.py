@@ -1853,6 +1853,37 @@ def test_output_never_follows_another_users_link_in_a_shared_folder(tmp_path, cl
     assert victim.read_text(encoding="utf-8") == "secret"
 
 
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to plant another user's link")
+def test_index_and_batch_outputs_never_follow_another_users_link(tmp_path, cli):
+    """index build --out (with --force too) replaced the target of another user's link in a
+    shared folder, and batch --out made its lock and results in the link's target before
+    refusing (a security review); -o never followed such a link."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    os.chown(shared, 12345, 12345)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("secret", encoding="utf-8")
+    victim_dir = tmp_path / "victim_dir"
+    victim_dir.mkdir()
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("The council met on Monday and approved the budget for the parks.\n", encoding="utf-8")
+    links = {}
+    for name, target in (("a.index", victim), ("new.index", tmp_path / "made.db"), ("out", victim_dir)):
+        links[name] = shared / name
+        links[name].symlink_to(target)
+        os.lchown(links[name], 65534, 65534)
+    for argv in (("index", "build", src, "--out", links["a.index"], "--force"),
+                 ("index", "build", src, "--out", links["new.index"]),
+                 ("index", "add", links["a.index"], src),
+                 ("batch", src, "--out", links["out"], "-q")):
+        ran = cli(*argv)
+        assert ran.code == 2 and "refusing to follow a symbolic link another user owns" in ran.err, argv
+    assert victim.read_text(encoding="utf-8") == "secret"
+    assert not (tmp_path / "made.db").exists() and list(victim_dir.iterdir()) == []
+
+
 def test_an_interrupt_as_batch_starts_says_so(tmp_path, cli, monkeypatch):
     # Ctrl-C before the run's own handler (importing the batch machinery): one line, not
     # typer's silent 130; nothing written.
