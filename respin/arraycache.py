@@ -23,6 +23,7 @@ import hashlib
 import mmap
 import os
 import re
+import stat
 import struct
 import time
 import zlib
@@ -123,13 +124,21 @@ class _CrcWriter:
         return self.fh.write(b)
 
 
-def map_arrays(path: str | os.PathLike) -> dict[str, np.ndarray]:
+def map_arrays(path: str | os.PathLike, trusted: bool = False) -> dict[str, np.ndarray]:
     """The arrays written by :func:`write_arrays`, as read-only views of one memory map of
     ``path`` (pages are read when touched).  Plain ndarrays, not ``np.memmap``, whose
     subclass overhead every lookup would pay.  ValueError if the file is short or not in
-    that format."""
-    with open(path, "rb") as fh:
-        mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)  # ValueError if empty
+    that format.  ``trusted``: the file opened must be the user's own (:func:`_trusted`,
+    checked on the open file, not on its name: another user swapping a forged file in
+    between the check and the open got it read; a security review), and not a link."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) * trusted | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        if trusted and not _trusted_stat(os.fstat(fd)):
+            raise ValueError("not the user's own file")
+        mm = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)  # ValueError if empty
+    finally:
+        os.close(fd)
     body = len(mm) - _TRAILER.size
     if body < 0:
         raise ValueError("no trailer")
@@ -168,9 +177,9 @@ def cached_arrays(kind: str, key: str, build: Callable[[], dict[str, np.ndarray]
         exists = file.exists()
     except (OSError, RuntimeError, KeyError):  # no home folder, a folder we may not enter, turned off
         return build()
-    if exists and _trusted(file):
+    if exists:
         try:
-            arrays = map_arrays(file)
+            arrays = map_arrays(file, trusted=True)
             if valid(arrays):
                 _touch(file)
                 return arrays
@@ -198,10 +207,15 @@ def _trusted(file: Path) -> bool:
         st = file.stat()
     except OSError:
         return False
+    return _trusted_stat(st)
+
+
+def _trusted_stat(st: os.stat_result) -> bool:
+    """:func:`_trusted` of a file's status (``os.fstat`` of the file opened)."""
     getuid = getattr(os, "geteuid", None)
     if getuid is None:  # (Windows: no owners as POSIX has them; the folder is the user's profile)
         return True
-    return st.st_uid == getuid() and not st.st_mode & 0o022
+    return st.st_uid == getuid() and not st.st_mode & 0o022 and stat.S_ISREG(st.st_mode)
 
 
 def _touch(file: Path) -> None:

@@ -219,3 +219,26 @@ def test_the_default_folder_follows_xdg_and_never_makes_a_home(tmp_path, monkeyp
     home.mkdir()
     cached_arrays("t", "key", _arrays)
     assert list((home / ".cache" / "respin").glob("t-*.npys")) and not (Path.cwd() / "relative").exists()
+
+
+def test_trust_is_checked_on_the_file_opened_not_its_name(tmp_path, monkeypatch):
+    """The owner was checked with stat() on the name, then the name opened again: another
+    user swapping a forged file in between got it read (a security review: 84 of 380 loads).
+    The open file is checked now, and a link in the cache's place is not followed."""
+    planted = {"k": np.arange(3, dtype=np.int64), "p": np.zeros(2, dtype=np.float32)}
+    forged = tmp_path / "forged.npys"
+    with open(forged, "wb") as fh:
+        write_arrays(fh, planted)
+    os.chmod(forged, 0o644)
+    path = arraycache.cache_file("t", "key", tmp_path)
+    os.symlink(forged, path)
+    assert _same(cached_arrays("t", "key", _arrays, cache_dir=tmp_path), _arrays())  # not the link's
+    assert not os.path.islink(path)  # (replaced by our own file)
+    # The file that was opened is the one judged: an open file that is not the user's is refused
+    # whatever its name's stat() said.
+    real_fstat = os.fstat
+    monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((0o100644, *real_fstat(fd)[1:4],) + (real_fstat(fd).st_uid + 1,) + tuple(real_fstat(fd)[5:])))
+    with pytest.raises(ValueError, match="not the user's own"):
+        map_arrays(path, trusted=True)
+    monkeypatch.undo()
+    assert _same(map_arrays(path, trusted=True), _arrays())
