@@ -257,9 +257,32 @@ def npz_arrays(path: str | os.PathLike, kind: str | None = None) -> dict[str, np
     model file is inflated once, not in every process.  ``kind``: the cache files' prefix
     (default: the NPZ's name)."""
     path = Path(path)
+    model_file(path)
 
     def build() -> dict[str, np.ndarray]:
+        import zipfile
+        with zipfile.ZipFile(path) as zf:  # (what the arrays inflate to, before they are)
+            inflated = sum(i.file_size for i in zf.infolist())
+        if inflated > MAX_MODEL_BYTES:
+            raise ValueError(f"{path}: its arrays inflate to {inflated >> 20} MiB, over the "
+                             f"{MAX_MODEL_BYTES >> 20} MiB a model file may hold")
         with np.load(path, allow_pickle=False) as z:
             return {k: z[k] for k in z.files}
 
     return cached_arrays(kind or path.stem, npz_key(path), build)
+
+
+MAX_MODEL_BYTES = 1 << 30  # the most a model file may hold, inflated (the shipped ones: ~80 MB)
+
+
+def model_file(path: str | os.PathLike, limit: int = MAX_MODEL_BYTES) -> Path:
+    """``path``, or ValueError where it cannot be a model file: not a regular file (a link
+    to /dev/zero or a named pipe was read until memory ran out, or forever), or larger
+    than ``limit`` bytes (a security review)."""
+    path = Path(path)
+    st = os.stat(path)  # (OSError: missing, unreadable)
+    if not stat.S_ISREG(st.st_mode):
+        raise ValueError(f"{path}: not a regular file")
+    if st.st_size > limit:
+        raise ValueError(f"{path}: {st.st_size >> 20} MiB, over the {limit >> 20} MiB a model file may hold")
+    return path

@@ -475,7 +475,7 @@ class Model:
         if not path.exists():
             return None, SwapLexicon()
         try:
-            d = json.loads(path.read_text(encoding="utf-8"))
+            d = json.loads(_model_file(path).read_text(encoding="utf-8"))
             params = Params.from_dict(d["params"])
             sw = self.path / _file_name(d.get("swaps", "swaps.tsv"), "swaps")
             swaps = SwapLexicon.load(sw) if sw.exists() else SwapLexicon()
@@ -895,10 +895,17 @@ def _file_name(name, key: str) -> str:
     return name
 
 
+def _model_file(path: Path) -> Path:
+    """``path`` if it can be a model's JSON file: a regular file of at most 64 MiB (the
+    shipped ones are a few KB; a link to /dev/zero was read until memory ran out)."""
+    from .arraycache import model_file
+    return model_file(path, 64 << 20)
+
+
 def _load_json_object(path: Path) -> dict:
     """A model file's JSON object; ModelError, one line, for one that is damaged or unreadable."""
     try:
-        d = json.loads(path.read_text(encoding="utf-8"))
+        d = json.loads(_model_file(path).read_text(encoding="utf-8"))
         if not isinstance(d, dict):
             raise ValueError("not a JSON object")
         return d

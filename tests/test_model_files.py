@@ -209,3 +209,32 @@ def test_model_json_nested_thousands_deep_is_a_model_error(tmp_path, file):
     with pytest.raises(rmodel.ModelError) as e:  # (restore reads every one of them)
         respin.restore("The White Home mentioned it.", model=str(path))
     assert file in one_line(e) and "nested too deeply" in one_line(e)
+
+
+@pytest.mark.parametrize("name, kind", [("detector.json", "device"), ("lexicon.npz", "fifo"),
+                                        ("candidates.npz", "device"), ("lexicon.npz", "bomb")])
+def test_a_model_file_that_cannot_be_one_is_a_model_error(tmp_path, name, kind):
+    """A model file linked to /dev/zero was read until memory ran out, a named pipe forever,
+    and a small .npz holding a 2 GiB array inflated into memory and the cache (a security
+    review): a model file must be a regular file, and its arrays at most 1 GiB inflated."""
+    import os
+    import zipfile
+    path = model_copy(tmp_path)
+    target = path / name
+    target.unlink()
+    if kind == "device":
+        target.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(target)
+    else:
+        # A zip entry that says it inflates to 2 GiB (zipfile reads the size from the directory).
+        with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("header.npy", b"x")
+        data = bytearray(target.read_bytes())
+        cd = data.rfind(b"PK\x01\x02")   # the central directory's entry: its uncompressed size at +24
+        data[cd + 24:cd + 28] = (2 << 30).to_bytes(4, "little") if (2 << 30) < (1 << 32) else b"\xff\xff\xff\x7f"
+        target.write_bytes(bytes(data))
+    with pytest.raises(rmodel.ModelError) as e:
+        respin.check(TEXT, model=str(path))
+    msg = one_line(e)
+    assert name in msg and ("not a regular file" in msg or "inflate" in msg), msg
