@@ -261,8 +261,11 @@ def npz_arrays(path: str | os.PathLike, kind: str | None = None) -> dict[str, np
 
     def build() -> dict[str, np.ndarray]:
         import zipfile
-        with zipfile.ZipFile(path) as zf:  # (what the arrays inflate to, before they are)
-            inflated = sum(i.file_size for i in zf.infolist())
+        try:
+            with zipfile.ZipFile(path) as zf:  # (what the arrays inflate to, before they are)
+                inflated = sum(i.file_size for i in zf.infolist())
+        except zipfile.BadZipFile as e:
+            raise ValueError(f"{path}: not an NPZ file ({e})") from None
         if inflated > MAX_MODEL_BYTES:
             raise ValueError(f"{path}: its arrays inflate to {inflated >> 20} MiB, over the "
                              f"{MAX_MODEL_BYTES >> 20} MiB a model file may hold")
