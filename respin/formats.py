@@ -149,7 +149,14 @@ def summary_line(path: str, r: Report, *, bar_set: bool = False) -> str:
             f"{other}{lex}{alone}{rel})")
 
 
+_GH_CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _gh(s: str) -> str:
+    """A workflow command's property value: its syntax escaped, and control characters other
+    than line breaks shown as escapes (a raw ESC in a file name reached the CI log; a
+    security review)."""
+    s = _GH_CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), s) if _GH_CONTROL.search(s) else s
     return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(",", "%2C").replace(":", "%3A")
 
 

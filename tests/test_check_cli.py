@@ -999,3 +999,11 @@ def test_github_format_warns_on_a_binary_file_of_a_folder(cli, tmp_path):
     ran = cli("check", folder, "--format", "github")
     assert ran.code == 0
     assert ran.out == f"::warning file={folder / 'b.txt'},title=respin::not checked: binary file: {folder / 'b.txt'}\n"
+
+
+def test_github_file_property_shows_control_characters_as_escapes():
+    """A raw ESC in a file name reached the CI log through ``file=`` (a security review);
+    the property's own syntax stays escaped as GitHub reads it."""
+    from respin.formats import _gh
+    assert _gh("a\x1b]0;x\x07b.txt") == "a\\x1b]0;x\\x07b.txt"
+    assert _gh("a,b:c\nd%e.txt") == "a%2Cb%3Ac%0Ad%25e.txt"
