@@ -1186,6 +1186,12 @@ def _main(argv: list[str] | None) -> int:
         _discard_stdout()
         print(f"respin: error: cannot write output ({os_reason(e)})", file=sys.stderr)
         return 2
+    except MemoryError:  # not a bug: the work is larger than this machine (a source or indexed text)
+        if os.environ.get("RESPIN_DEBUG"):
+            raise
+        print("respin: error: out of memory (an input, source or indexed document too large for this "
+              "machine; check smaller pieces, or fewer at once with --jobs)", file=sys.stderr)
+        return 2
     except Exception as e:  # a bug in respin, not in the input: say so, never exit 1 ("spun")
         return _internal_error(e)
     finally:

@@ -605,3 +605,18 @@ def test_a_sentence_joined_and_another_split_is_no_differing_passage(cli, tmp_pa
     assert ran.code == 0 and "differing" not in ran.err and "spun copy" in ran.err
     doc = json.loads(cli("restore", tmp_path / "copy.txt", "--source", tmp_path / "src.txt", "-f", "json").out)
     assert [x["text"] for x in doc["unmatched"]] == ["and"] and [x["text"] for x in doc["missing"]] == ["and"]
+
+
+def test_running_out_of_memory_is_said_as_such_not_as_a_bug(cli, tmp_path, monkeypatch):
+    """A source or indexed document too large for the machine ended in 'internal error:
+    MemoryError ... please report it' (a security review's 823 KB index of a 256 MiB text)."""
+    import respin.model
+
+    def boom(*a, **k):
+        raise MemoryError()
+    monkeypatch.setattr(respin.model.Model, "check", boom)
+    monkeypatch.setattr(respin.model.Model, "check_many", boom)
+    page = tmp_path / "page.txt"
+    page.write_text("The council met on Monday and approved the budget.\n", encoding="utf-8")
+    ran = cli("check", page)
+    assert ran.code == 2 and ran.err.startswith("respin: error: out of memory") and "report" not in ran.err
