@@ -382,7 +382,7 @@ def check(
     from .formats import render_check, skipped_annotation
 
     try:
-        check_output(output, tuple(lexicon) + ((source,) if source else ()))  # not after checking everything
+        check_output(output, tuple(lexicon) + ((source,) if source else ()) + _model_files(model))  # not after checking everything
         passed_over: list = []
         empty: list = []
         glob = _globs(glob)
@@ -671,7 +671,7 @@ def restore(
     # The files the run reads: -o may name none of them (refused now, not after the work).
     reads = (path,) + ((source,) if source else ()) + tuple(copy) + tuple(lexicon) + ((corpus,) if corpus else ())
     try:
-        check_output(output, reads)
+        check_output(output, reads + _model_files(model))
         if source == "-" and path == "-":
             raise InputError("standard input (-) cannot be both the input and the source")
         loaded = _load_noted(path, max_size, quiet)
@@ -850,6 +850,21 @@ def suggest(
         body = "\n".join(lines) + "\n"
     _emit(body, None, ())
     raise typer.Exit(0)
+
+
+def _model_files(model: Optional[str]) -> tuple:
+    """The files of the model folder a run reads (``--model``, else the shipped one): ``-o``
+    may name none of them (``restore --model M -o M/detector.json`` wrote into the model, which
+    then no longer loaded; a security review). Its top level and ``lexicons/`` only."""
+    from .model import default_dir
+    folder = Path(model) if model else default_dir()
+    out = []
+    for d in (folder, folder / "lexicons"):
+        try:
+            out += [str(p) for p in d.iterdir() if p.is_file()]
+        except OSError:
+            pass
+    return tuple(out)
 
 
 def _load_lexicon(path: str, model: Optional[str] = None):

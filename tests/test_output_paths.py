@@ -8,6 +8,8 @@ import threading
 
 import pytest
 
+from conftest import REPO
+
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
 def test_output_to_a_named_pipe_writes_into_it(cli, pair, tmp_path):
@@ -172,3 +174,21 @@ def test_index_build_out_written_as_a_folder_is_refused(cli, tmp_path):
     ran = cli("index", "build", src, "--out", f"{tmp_path / 'idx'}/")
     assert ran.code == 2 and "output is a folder, expected a file" in ran.err
     assert not (tmp_path / "idx").exists()
+
+
+def test_output_never_replaces_a_file_of_the_model(cli, tmp_path):
+    """restore --model M -o M/detector.json wrote into the model, which then no longer
+    loaded (a security review); the shipped model's files are refused the same way."""
+    import shutil
+    model = tmp_path / "model"
+    shutil.copytree(REPO / "models" / "default", model)
+    before = (model / "detector.json").read_bytes()
+    page = tmp_path / "page.txt"
+    page.write_text("The council met on Monday and approved the budget.\n", encoding="utf-8")
+    for argv in (("restore", page, "--model", model, "-o", model / "detector.json"),
+                 ("check", page, "--model", model, "-o", model / "detector.json")):
+        ran = cli(*argv)
+        assert ran.code == 2 and "refusing to overwrite" in ran.err, argv
+    assert (model / "detector.json").read_bytes() == before
+    ran = cli("check", page, "-o", REPO / "models" / "default" / "metadata.json")
+    assert ran.code == 2 and "refusing to overwrite" in ran.err
