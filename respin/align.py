@@ -961,7 +961,13 @@ def _opcodes(a: list, b: list) -> list[tuple[str, int, int, int, int]]:
     """
     blocks = _matching_blocks(a, b) if len(a) <= _MAX_EXACT and len(b) <= _MAX_EXACT else \
         _window_blocks(a, b) + [(len(a), len(b), 0)]
-    out, i, j = [], 0, 0
+    return _blocks_opcodes(blocks)
+
+
+def _blocks_opcodes(blocks, i: int = 0, j: int = 0) -> list[tuple[str, int, int, int, int]]:
+    """Opcodes from matching blocks ``(x, y, n)`` in order, the last ``(end_a, end_b, 0)``,
+    of lists compared from ``a[i]`` and ``b[j]`` on (as difflib's get_opcodes makes them)."""
+    out = []
     for x, y, n in blocks:
         tag = "replace" if i < x and j < y else "delete" if i < x else "insert" if j < y else ""
         if tag:
@@ -1040,18 +1046,13 @@ def _lcs_opcodes(a, b, i1, i2, j1, j2) -> list[tuple[str, int, int, int, int]]:
             x += 1
         else:
             y += 1
-    out, x, y = [], 0, 0
-    for px, py in pairs + [(n, m)]:
-        tag = "replace" if x < px and y < py else "delete" if x < px else "insert" if y < py else ""
-        if tag:
-            out.append((tag, i1 + x, i1 + px, j1 + y, j1 + py))
-        if (px, py) != (n, m):
-            if out and out[-1][0] == "equal" and out[-1][2] == i1 + px:
-                out[-1] = ("equal", out[-1][1], i1 + px + 1, out[-1][3], j1 + py + 1)
-            else:
-                out.append(("equal", i1 + px, i1 + px + 1, j1 + py, j1 + py + 1))
-        x, y = px + 1, py + 1
-    return out
+    blocks: list = []  # the matched pairs as runs (x, y, length), in a's and b's own positions
+    for px, py in pairs:
+        if blocks and blocks[-1][0] + blocks[-1][2] == i1 + px and blocks[-1][1] + blocks[-1][2] == j1 + py:
+            blocks[-1] = (blocks[-1][0], blocks[-1][1], blocks[-1][2] + 1)
+        else:
+            blocks.append((i1 + px, j1 + py, 1))
+    return _blocks_opcodes(blocks + [(i2, j2, 0)], i1, j1)
 
 
 def _matching_blocks(a, b) -> list[tuple[int, int, int]]:
