@@ -134,7 +134,7 @@ def map_arrays(path: str | os.PathLike, trusted: bool = False) -> dict[str, np.n
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) * trusted | getattr(os, "O_BINARY", 0)
     fd = os.open(path, flags)
     try:
-        if trusted and not _trusted_stat(os.fstat(fd)):
+        if trusted and not _trusted(os.fstat(fd)):
             raise ValueError("not the user's own file")
         mm = mmap.mmap(fd, 0, access=mmap.ACCESS_READ)  # ValueError if empty
     finally:
@@ -197,21 +197,13 @@ def cached_arrays(kind: str, key: str, build: Callable[[], dict[str, np.ndarray]
     return arrays
 
 
-def _trusted(file: Path) -> bool:
-    """Whether a cache file is this user's own: owned by them and writable by no one else.
-    Its name comes from a public file's hash and its check is a CRC-32, which anyone can
-    forge: another user's file planted in a shared cache folder (``RESPIN_CACHE_DIR=/tmp/x``)
-    changed the thesaurus of every check (a security review). Another's file is not read:
-    the arrays are decoded anew (and the file replaced where the folder allows it)."""
-    try:
-        st = file.stat()
-    except OSError:
-        return False
-    return _trusted_stat(st)
-
-
-def _trusted_stat(st: os.stat_result) -> bool:
-    """:func:`_trusted` of a file's status (``os.fstat`` of the file opened)."""
+def _trusted(st: os.stat_result) -> bool:
+    """Whether a cache file, by its status (``os.fstat`` of the file opened), is this user's
+    own: a regular file owned by them and writable by no one else. Its name comes from a
+    public file's hash and its check is a CRC-32, which anyone can forge: another user's file
+    planted in a shared cache folder (``RESPIN_CACHE_DIR=/tmp/x``) changed the thesaurus of
+    every check (a security review). Another's file is not read: the arrays are decoded anew
+    (and the file replaced where the folder allows it)."""
     getuid = getattr(os, "geteuid", None)
     if getuid is None:  # (Windows: no owners as POSIX has them; the folder is the user's profile)
         return True

@@ -115,9 +115,9 @@ VERIFY_SWAPS = 10
 # VERIFY_VERBATIM_CHANGED of its words at most in edits or in differing passages kept ("Bing
 # Crosby was an American singer and actor" is not a copy of "Tupac Shakur ... was an American
 # rapper and actor", though the aligner pairs the two sentences; nor is Kandahar's lead one of
-# Herat's, though they share a template, when its names and figures count: a code review). Texts that share a template differ
-# in names and numbers in every sentence, which makes them a "spun copy" to the aligner,
-# judged by the swap rule above.
+# Herat's, though they share a template, when its names and figures count: a code review).
+# Texts that share a template differ in names and numbers in every sentence, which makes
+# them a "spun copy" to the aligner, judged by the swap rule above.
 VERIFY_VERBATIM_COVERAGE = 0.9
 VERIFY_VERBATIM_CHANGED = 0.1   # ... every sentence aligned closely, and at most this share of its words edited
 _VERBATIM = ("identical", "verbatim copy", "partial verbatim copy")
