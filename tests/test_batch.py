@@ -1823,28 +1823,38 @@ def test_resume_never_writes_through_a_link_in_restored(tmp_path, cli):
     assert not (out / "restored" / "a.txt").is_symlink()  # (the copy in the link's place)
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to plant another user's link")
-def test_output_never_follows_another_users_link_in_a_shared_folder(tmp_path, cli):
-    """-o /tmp/report.txt replaced what another user's link there pointed to (a security
-    review): in a sticky folder writable by all, a link must be the user's or the folder's owner's."""
+def _shared_folder(tmp_path):
+    """A sticky folder writable by all, owned by a third user (as /tmp), and a file of the
+    user's elsewhere that another user's link there will point to."""
     shared = tmp_path / "shared"
     shared.mkdir()
     os.chmod(shared, 0o1777)
     os.chown(shared, 12345, 12345)
     victim = tmp_path / "victim.txt"
     victim.write_text("secret", encoding="utf-8")
-    link = shared / "report.txt"
-    link.symlink_to(victim)
+    return shared, victim
+
+
+def _planted_link(link, target, **kw):
+    """A link at ``link`` to ``target``, owned by another user (nobody)."""
+    link.symlink_to(target, **kw)
     os.lchown(link, 65534, 65534)
+    return link
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to plant another user's link")
+def test_output_never_follows_another_users_link_in_a_shared_folder(tmp_path, cli):
+    """-o /tmp/report.txt replaced what another user's link there pointed to (a security
+    review): in a sticky folder writable by all, a link must be the user's or the folder's owner's."""
+    shared, victim = _shared_folder(tmp_path)
+    link = _planted_link(shared / "report.txt", victim)
     page = tmp_path / "page.txt"
     page.write_text("The council met on Monday.\n", encoding="utf-8")
     ran = cli("check", page, "-o", link)
     assert ran.code == 2 and "refusing to follow a symbolic link another user owns in a shared folder" in ran.err
     assert victim.read_text(encoding="utf-8") == "secret"
     # A link to a folder on the way, and one's own link to another's (a code review).
-    folder_link = shared / "dir"
-    folder_link.symlink_to(tmp_path, target_is_directory=True)
-    os.lchown(folder_link, 65534, 65534)
+    folder_link = _planted_link(shared / "dir", tmp_path, target_is_directory=True)
     own = tmp_path / "mine.txt"
     own.symlink_to(link)
     for out in (folder_link / "victim.txt", own):
@@ -1858,22 +1868,14 @@ def test_index_and_batch_outputs_never_follow_another_users_link(tmp_path, cli):
     """index build --out (with --force too) replaced the target of another user's link in a
     shared folder, and batch --out made its lock and results in the link's target before
     refusing (a security review); -o never followed such a link."""
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    os.chmod(shared, 0o1777)
-    os.chown(shared, 12345, 12345)
-    victim = tmp_path / "victim.txt"
-    victim.write_text("secret", encoding="utf-8")
+    shared, victim = _shared_folder(tmp_path)
     victim_dir = tmp_path / "victim_dir"
     victim_dir.mkdir()
     src = tmp_path / "src"
     src.mkdir()
     (src / "a.txt").write_text("The council met on Monday and approved the budget for the parks.\n", encoding="utf-8")
-    links = {}
-    for name, target in (("a.index", victim), ("new.index", tmp_path / "made.db"), ("out", victim_dir)):
-        links[name] = shared / name
-        links[name].symlink_to(target)
-        os.lchown(links[name], 65534, 65534)
+    links = {name: _planted_link(shared / name, target)
+             for name, target in (("a.index", victim), ("new.index", tmp_path / "made.db"), ("out", victim_dir))}
     for argv in (("index", "build", src, "--out", links["a.index"], "--force"),
                  ("index", "build", src, "--out", links["new.index"]),
                  ("index", "add", links["a.index"], src),
