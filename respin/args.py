@@ -44,8 +44,6 @@ def not_one_text(texts, what: str, items: str = "texts") -> None:
 
 def texts_arg(texts, what: str) -> list[str]:
     """``texts`` (any iterable of str, not a str itself) as a list."""
-    if isinstance(texts, (str, bytes)):
-        raise TypeError(f"{what} expects a list of texts, got a single {type(texts).__name__}")
     not_one_text(texts, what)
     try:
         texts = list(texts)

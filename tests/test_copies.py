@@ -97,7 +97,7 @@ def test_a_copy_in_capitals_lends_its_words_not_its_case():
 def test_arguments_are_checked():
     with pytest.raises(ValueError, match="source or copies"):
         respin.restore(SPUN, source=ORIG, copies=[OTHER])
-    with pytest.raises(TypeError, match="list of texts"):
+    with pytest.raises(TypeError, match="texts, got a single str"):
         respin.restore(SPUN, copies=OTHER)
     with pytest.raises(TypeError, match="item 1"):
         respin.restore(SPUN, copies=[OTHER, b"bytes"])
