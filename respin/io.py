@@ -514,7 +514,7 @@ BATCH_MANIFEST = "run.json"
 # line of a report): every whole line of its first 4 KB a finding or summary line (text), an
 # annotation (github) or a result (jsonl); or a JSON array of results. A file found in a
 # walked folder that reads as one is an earlier run's output (`check DIR -o DIR/monday.txt`).
-_REPORT_LINES = re.compile(r'\{"path": .*"score": |::(?:warning|error) file=\S'
+_REPORT_LINES = re.compile(r'\{"path": .*"score": |::(?:warning|error) (?:file=\S|title=respin::)'
                            r'|.+:\d+:\d+: .+ ==> .+ \((?:\d\.\d\d|\?)\)$'
                            r'|.+: (?:spun|not spun|not judged, (?:too short|too few content words|not English)) \(score \d.*\)$')
 _REPORT_ARRAY = re.compile(r'\[\s*(?:\]\s*$|\{\s*"path": "(?:[^"\\]|\\.)*",\s*"score": [-+.\deE]+,\s*"spun": )')

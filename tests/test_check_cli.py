@@ -960,7 +960,7 @@ def test_a_long_text_with_nothing_to_weigh_is_not_called_too_short(cli, tmp_path
     assert is_check_report(str(tmp_path / "report.txt"))
 
 
-def test_github_annotations_of_standard_input_name_no_file(cli, monkeypatch):
+def test_github_annotations_of_standard_input_name_no_file(cli, monkeypatch, tmp_path):
     """`cat page.txt | respin check - --format github` wrote file=-, which GitHub cannot attach
     to a file (a CI review): the annotation goes on the job, the place in its message."""
     text = ("Officials at the White Home mentioned the navy support to Kyiv would continue, the Protection "
@@ -970,6 +970,15 @@ def test_github_annotations_of_standard_input_name_no_file(cli, monkeypatch):
     lines = ran.out.splitlines()
     assert lines and all(line.startswith(("::warning title=respin::", "::error title=respin::")) for line in lines)
     assert any(line.endswith(", column 18") for line in lines) and "file=" not in ran.out
+    # Saved in a folder that is checked later, it is an earlier run's report, not an article
+    # (its lines have no file=, which the report test looked for: a newcomer's review).
+    from respin.io import is_check_report
+    (tmp_path / "gh.txt").write_text(ran.out, encoding="utf-8")
+    assert is_check_report(str(tmp_path / "gh.txt"))
+    (tmp_path / "clean.txt").write_text("The mayor said the bridge would open in the spring.\n", encoding="utf-8")
+    later = cli("check", tmp_path, "-f", "jsonl")
+    assert later.code == 0 and [json.loads(x)["path"] for x in later.out.splitlines()] == [str(tmp_path / "clean.txt")]
+    assert "skipping an earlier report" in later.err
 
 
 def test_github_format_warns_on_a_file_it_could_not_check(cli, tmp_path):
