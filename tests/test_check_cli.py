@@ -1,7 +1,7 @@
 """``respin check`` without a source, and ``respin spin``, through ``respin.cli.main(argv)``
 (plus one real subprocess).
 
-Contract (../shared/INTERFACE.md): check exits 0 when nothing is judged spun, 1 when
+Contract (docs/INTERFACE.md, which extends ../shared/INTERFACE.md): check exits 0 when nothing is judged spun, 1 when
 something is, 2 on usage or input errors with one ``respin: error:`` line on stderr; stdout
 carries only the requested output; folders are walked recursively; ``-`` is stdin.
 """
