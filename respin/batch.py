@@ -371,7 +371,7 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
             edits = kept
             suggestions = sorted([*held, *suggestions], key=lambda e: e.start)
             restored_text = apply_edits(text, edits)
-    from .formats import unjudged
+    from .detect import unjudged
     return {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
             "findings": [f.to_dict() for f in report.findings], "restored": restored_text,
             "edits": [e.to_dict() for e in edits], "suggestions": [e.to_dict() for e in suggestions],

@@ -62,6 +62,12 @@ def not_judged_reason(words: int, not_english: bool = False) -> str:
     return "too short" if words < NOT_SHORT_WORDS else "too few content words"
 
 
+def unjudged(r: "Report") -> str:
+    """Why a report is not judged: its ``reason``, or for a report made without one,
+    :func:`not_judged_reason` of its words."""
+    return r.reason or not_judged_reason(r.words)
+
+
 @dataclass(slots=True)
 class Report:
     """Result of :func:`respin.check` for one document."""

@@ -10,7 +10,7 @@ import math
 import re
 
 from . import __version__
-from .detect import LEXICON_PHRASE, Report, not_judged_reason
+from .detect import LEXICON_PHRASE, Report, unjudged
 from .io import line_safe
 from .restore import SPINTAX, Restoration
 
@@ -104,12 +104,6 @@ def _cut(confidence: float) -> str:
 def _one_line(text: str) -> str:
     """``text`` with its line breaks (and the spaces around them) shown as one space."""
     return LINE_BREAK_RUN.sub(" ", text) if "\n" in text or "\r" in text else text
-
-
-def unjudged(r: Report) -> str:
-    """Why a report is not judged: its ``reason``, or for a report made without one,
-    :func:`respin.detect.not_judged_reason` of its words."""
-    return r.reason or not_judged_reason(r.words)
 
 
 def summary_line(path: str, r: Report, *, bar_set: bool = False) -> str:

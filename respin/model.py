@@ -694,7 +694,7 @@ def _why_not_judged(report) -> str:
     """What check says of a text it does not judge ("not English", "too short"), or ""."""
     if report.judged:
         return ""
-    from .formats import unjudged
+    from .detect import unjudged
     return unjudged(report)
 
 
