@@ -1139,13 +1139,13 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if not args or args[0] not in _HERE:
-        _register_all()
     # Bare `respin` (or `respin index`) shows the help and exits 2: on stderr, since stdout
     # carries only output asked for. Typer prints that help to sys.stdout as it makes the error.
     bare = len(args) == 0 or (len(args) == 1 and args[0] == "index")
     stdout = sys.stdout
     try:
+        if not args or args[0] not in _HERE:
+            _register_all()  # (inside the try: a Ctrl-C while it imports is 130 too)
         if bare and sys.stderr is not None:
             sys.stdout = sys.stderr
         rv = app(args=argv, prog_name="respin", standalone_mode=False)

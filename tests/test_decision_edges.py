@@ -442,3 +442,15 @@ def test_a_text_not_judged_is_never_said_to_be_under_the_threshold():
                     judged=False, reason="too short")
     assert summary_line("a.txt", report) == ("a.txt: not judged, too short (score 0.00, 1 finding in 3 words, "
                                              "1 of them lexicon phrase)")
+
+
+def test_ctrl_c_while_the_commands_load_is_130(monkeypatch, capsys):
+    """`main(argv)` loaded the batch and index commands before its try: a Ctrl-C there
+    escaped as an exception instead of exit 130 (a mutation test's note)."""
+    import respin.cli as cli
+
+    def interrupted():
+        raise KeyboardInterrupt
+    monkeypatch.setattr(cli, "_register_all", interrupted)
+    assert cli.main(["--version"]) == 130
+    assert "interrupted" in capsys.readouterr().err
