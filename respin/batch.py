@@ -1112,12 +1112,26 @@ def exit_with_parent(interval: float = 1.0) -> None:
     A pool worker holds both ends of the pool's pipes, so a parent killed outright (kill -9,
     the OOM killer) leaves it waiting forever on its own pipe, with the model loaded (about
     200 MB each); `batch --resume` then runs beside the orphans. A daemon thread polls the
-    parent's id (the orphan is handed to another process)."""
+    parent's id (the orphan is handed to another process) and, where multiprocessing started
+    this process, waits on its parent's sentinel: on Windows ``os.getppid()`` keeps the dead
+    parent's id ("on Windows it is still the same id", Python's documentation), so the id
+    alone never changed there and the workers of a killed run stayed."""
     parent = os.getppid()
+    import multiprocessing
+    from multiprocessing.connection import wait
+    proc = multiprocessing.parent_process()
+    sentinel = getattr(proc, "sentinel", None)
 
     def watch() -> None:
         while True:
-            time.sleep(interval)
+            if sentinel is not None:
+                try:
+                    if wait([sentinel], timeout=interval):  # ready: the parent has exited
+                        os._exit(1)
+                except (OSError, ValueError):  # (a sentinel closed under us: the id alone then)
+                    time.sleep(interval)
+            else:
+                time.sleep(interval)
             if os.getppid() != parent:
                 os._exit(1)
 

@@ -652,9 +652,7 @@ class SourceIndex:
 
     # -- connections --------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        # Every byte percent-encoded but "/" (and a drive's ":"): "%", "?" and "#" are URI
-        # syntax, and "a%20b.index" would open "a b.index".
-        uri = "file:" + quote(os.fsencode(Path(self.path).resolve().as_posix()), safe="/:")
+        uri = sqlite_uri(Path(self.path).resolve().as_posix())
 
         def connect(params: str) -> sqlite3.Connection:
             return sqlite3.connect(f"{uri}?{params}", uri=True, isolation_level=None, timeout=60.0,
@@ -887,9 +885,13 @@ class SourceIndex:
         self._drop_connection()  # (closing the last connection deletes the -wal and -shm files)
         # The old file's side files go first: a stale -wal beside the new file would be
         # replayed into it.
-        for suffix in _SIDE_FILES:
-            _unlink(path + suffix)
-        os.replace(self.path, path)
+        try:
+            for suffix in _SIDE_FILES:
+                _unlink(path + suffix)
+            os.replace(self.path, path)
+        except OSError as e:  # Windows: a file another process holds open cannot be replaced or deleted
+            raise InputError(f"cannot replace the index file ({os_reason(e)}; is it open in another "
+                             f"program, a respin query or batch --corpus?): {display_path(str(path))}") from None
         old, self.path = self.path, str(path)
         for suffix in _SIDE_FILES:  # (none, or an empty log: everything is in the file)
             _unlink(old + suffix)
@@ -1018,6 +1020,22 @@ class SourceIndex:
 
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's, beside the database file
+
+
+def sqlite_uri(path: str) -> str:
+    """The SQLite URI of the absolute path ``path`` (with "/" separators). Every byte is
+    percent-encoded but "/" (and a drive's ":"): "%", "?" and "#" are URI syntax, and
+    "a%20b.index" would open "a b.index". A path that starts with "//", a Windows network
+    share (``\\\\server\\share\\archive.index``, and what ``Path.resolve()`` makes of a mapped
+    network drive), gets an empty authority first: "file://server/..." is an error in
+    SQLite, "invalid uri authority: server", whatever the platform.
+
+    >>> sqlite_uri("/data/a b.index"), sqlite_uri("C:/data/a.index"), sqlite_uri("//server/share/a.index")
+    ('file:/data/a%20b.index', 'file:C:/data/a.index', 'file:////server/share/a.index')
+    """
+    if path.startswith("//"):
+        path = "//" + path
+    return "file:" + quote(os.fsencode(path), safe="/:")
 
 
 def temp_path(path: str | os.PathLike) -> str:

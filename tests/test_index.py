@@ -704,3 +704,48 @@ def test_an_interrupt_outside_the_commands_handlers_says_so(tmp_path, capsys, mo
     monkeypatch.setattr(respin.index.SourceIndex, "build", stopped)
     rc, out, err = _run(capsys, "index", "build", str(archive), "--out", str(tmp_path / "b.index"))
     assert (rc, err) == (status, "respin: interrupted\n") and not (tmp_path / "b.index").exists()
+
+
+def test_an_index_on_a_network_share_opens(tmp_path):
+    """On Windows a UNC path (\\\\server\\share\\archive.index), and a mapped network drive once
+    Path.resolve() has made it one, is "//server/share/..." with "/" separators: as "file:" +
+    path, SQLite read "server" as the URI's authority and refused every such index ("invalid
+    uri authority: server"), on every platform. Shown here with "//" + a local path, which
+    Linux opens as the path itself (POSIX: two leading slashes may mean anything; Linux, one)."""
+    from urllib.parse import quote
+
+    from respin.index import sqlite_uri
+    path = tmp_path / "a.index"
+    SourceIndex.build(path, [("d1", "The quick brown fox jumps over the lazy dog near the river bank today.")]).close()
+    unc_like = "/" + path.as_posix()
+    with pytest.raises(sqlite3.OperationalError, match="invalid uri authority"):
+        sqlite3.connect("file:" + quote(os.fsencode(unc_like), safe="/:") + "?mode=ro", uri=True)
+    con = sqlite3.connect(sqlite_uri(unc_like) + "?mode=ro", uri=True)
+    try:
+        assert con.execute("SELECT value FROM meta WHERE key = 'format'").fetchone() is not None
+    finally:
+        con.close()
+
+
+def test_rebuilding_an_index_that_another_program_holds_open_is_a_user_error(tmp_path, cli, monkeypatch):
+    """Windows refuses to replace (or delete) a file that another process holds open, as
+    SQLite holds an index being queried: `index build --force` then ended in "internal
+    error: PermissionError ... please report it". Simulated: os.replace onto the index fails
+    as it does there. The old index stays, and the message says what to look for."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("The quick brown fox jumps over the lazy dog near the river bank today.\n")
+    out = tmp_path / "a.index"
+    assert cli("index", "build", docs, "--out", out, "-q").code == 0
+    before = out.read_bytes()
+    real = os.replace
+
+    def replace(src, dst, **kw):
+        if os.path.abspath(dst) == str(out):
+            raise PermissionError(13, "The process cannot access the file because it is being used by another process", str(dst))
+        return real(src, dst, **kw)
+
+    monkeypatch.setattr(os, "replace", replace)
+    assert_user_error(cli("index", "build", docs, "--out", out, "--force", "-q"), "cannot replace the index file",
+                      "is unchanged")
+    assert out.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["a.index", "docs"]
