@@ -843,7 +843,13 @@ def atomic_file(path, mode: int = 0o644, fsync: bool = False):
     (mkstemp's private 0600 would surprise anyone sharing it); ``fsync``: flush to disk
     first, so that a power cut never leaves a renamed-in empty file."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # ".NAME.XXXXXXXX.tmp" is 14 bytes longer than NAME: for a name of 242 bytes or more, past
+    # the 255 a file system allows, no output could be written at all ("file name too long"),
+    # and a batch run stopped at such an input for good. The temporary name is cut instead.
+    name = target.name
+    while len(os.fsencode(name)) > 255 - 14:
+        name = name[:-1]
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             yield f

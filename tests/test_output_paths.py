@@ -192,3 +192,21 @@ def test_output_never_replaces_a_file_of_the_model(cli, tmp_path):
     assert (model / "detector.json").read_bytes() == before
     ran = cli("check", page, "-o", REPO / "models" / "default" / "metadata.json")
     assert ran.code == 2 and "refusing to overwrite" in ran.err
+
+
+def test_an_output_name_near_the_file_system_limit_is_written(cli, pair, tmp_path):
+    """The temporary file (".NAME.XXXXXXXX.tmp") is 14 bytes longer than NAME: an output
+    named with 242-255 bytes could not be written at all, and `batch` stopped at such an
+    input for good, --resume stopping there again (a portability review)."""
+    spun, orig = pair
+    name = "é" * 120 + "x.txt"  # 246 bytes in UTF-8
+    assert cli("restore", spun, "--source", orig, "-o", tmp_path / name).code == 0
+    assert (tmp_path / name).read_text(encoding="utf-8").strip()
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / name).write_bytes(spun.read_bytes())
+    (folder / "b.txt").write_bytes(spun.read_bytes())
+    ran = cli("batch", folder, "--out", tmp_path / "out", "--min-confidence", "0", "-q")
+    assert ran.code == 0, ran.err
+    assert (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").count("\n") == 2
+    assert sorted(p.name for p in (tmp_path / "out" / "restored").iterdir()) == sorted(["b.txt", name])
