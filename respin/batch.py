@@ -34,6 +34,7 @@ paraphrase of it`` (records of its cluster that are no copy of it); several are 
 from __future__ import annotations
 
 import codecs
+import errno
 import hashlib
 import io
 import itertools
@@ -1023,7 +1024,9 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
                 mirrors.append((len(lines), rel, task[2], r["restored"]))
             elif opts.mirror_dir:
                 err = write_mirror(opts.mirror_dir, rel, _as_copy_of(task[2], r["restored"]))
-                if err:
+                if isinstance(err, CopyLeftOut):
+                    r = {**r, "note": _notes(r["note"], err)}
+                elif err:
                     return lines, stats, mirrors, ids, err
         if opts.keep:
             r = {**r, "fields": _kept_fields(task, opts.keep)}
@@ -1073,8 +1076,26 @@ def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
     return stats
 
 
+class CopyLeftOut(str):
+    """:func:`write_mirror`'s message for a restored copy whose path alone is too long to
+    write (ENAMETOOLONG; on Windows without long paths, 260 characters): no retry could
+    write it, so the record gets this note (its ``restored`` text is in results.jsonl) and
+    the run goes on, where any other failure (a full disk) stops it for --resume."""
+
+
+def _too_long(e: BaseException | None, target: str) -> bool:
+    if not isinstance(e, OSError):
+        return False
+    if e.errno == errno.ENAMETOOLONG:
+        return True
+    # Windows: ERROR_PATH_NOT_FOUND (3) or ERROR_FILENAME_EXCED_RANGE (206) at MAX_PATH, which
+    # counts the temporary file's 14 more characters and, for a folder, 12 fewer.
+    return getattr(e, "winerror", None) in (3, 206) and len(os.path.abspath(target)) + 14 >= 248
+
+
 def write_mirror(mirror_dir: str, rel: str, text: str) -> str | None:
-    """Write a restored copy at mirror_dir/rel atomically; an error message or None."""
+    """Write a restored copy at mirror_dir/rel atomically; an error message (a
+    :class:`CopyLeftOut` where only this copy cannot be written) or None."""
     target = os.path.join(mirror_dir, *PurePosixPath(rel).parts)
     try:
         # Inside restored/ and nowhere else: a link planted there (a file, or a folder on the
@@ -1093,8 +1114,12 @@ def write_mirror(mirror_dir: str, rel: str, text: str) -> str | None:
             os.unlink(target)
         write_atomic(target, text)
     except InputError as e:  # "cannot write output file (why): PATH"
+        if _too_long(e.__context__, target):  # (write_atomic's OSError, raised "from None")
+            return CopyLeftOut(f"restored copy not written, its path is too long: {target}")
         return f"{e} (the restored copy)"
     except OSError as e:  # its folder
+        if _too_long(e, target):
+            return CopyLeftOut(f"restored copy not written, its path is too long: {target}")
         return f"cannot write output file ({os_reason(e)}): {target} (the restored copy)"
     return None
 
@@ -2001,6 +2026,9 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         with guard:
             for k, rel, path, text in mirrors:  # dask: restored copies come back to be written here
                 stop = write_mirror(opts.mirror_dir, rel, _as_copy_of(path, text))
+                if isinstance(stop, CopyLeftOut):
+                    r = json.loads(lines[k])
+                    lines[k], stop = _line({**r, "note": _notes(r["note"], stop)}), None
                 if stop:  # the results before that record only, as run_chunk gives them
                     lines, ids = lines[:k], ids[:k]
                     stats = _stats()
