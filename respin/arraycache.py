@@ -25,6 +25,7 @@ import os
 import re
 import stat
 import struct
+import sys
 import time
 import zlib
 from pathlib import Path
@@ -47,7 +48,10 @@ OFF = ("off", "none", "0")
 
 def cache_folder(cache_dir: str | os.PathLike | None = None) -> Path:
     """``cache_dir``, else $RESPIN_CACHE_DIR, else $XDG_CACHE_HOME/respin (an absolute
-    path, as the XDG specification asks), else ~/.cache/respin. RuntimeError where the
+    path, as the XDG specification asks), else the system's cache folder:
+    %LOCALAPPDATA%\\respin\\Cache on Windows, ~/Library/Caches/respin on macOS,
+    ~/.cache/respin elsewhere (~/.cache was copied with a roaming Windows profile at every
+    logon and backed up by Time Machine: a portability review). RuntimeError where the
     cache is turned off (:data:`OFF`), or where the default is asked and the home folder
     does not exist: a service's HOME=/nonexistent was created (with 80 MB under it) by the
     first check, where the documentation promised only a slower start (a library review)."""
@@ -59,9 +63,15 @@ def cache_folder(cache_dir: str | os.PathLike | None = None) -> Path:
     xdg = os.environ.get("XDG_CACHE_HOME", "")
     if xdg and os.path.isabs(xdg):
         return Path(xdg) / "respin"
+    if sys.platform == "win32":
+        local = os.environ.get("LOCALAPPDATA", "")
+        if local and os.path.isabs(local) and os.path.isdir(local):
+            return Path(local) / "respin" / "Cache"
     home = Path.home()
     if not home.is_dir():
         raise RuntimeError(f"no home folder ({home})")
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / "respin"
     return home / ".cache" / "respin"
 
 

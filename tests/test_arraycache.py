@@ -242,3 +242,27 @@ def test_trust_is_checked_on_the_file_opened_not_its_name(tmp_path, monkeypatch)
         map_arrays(path, trusted=True)
     monkeypatch.undo()
     assert _same(map_arrays(path, trusted=True), _arrays())
+
+
+def test_the_default_folder_is_the_systems_cache_folder(tmp_path, monkeypatch):
+    """~/.cache/respin on every system put 80-340 MB in a roaming Windows profile, copied at
+    every logon, and in macOS's Time Machine backups (a portability review): Windows takes
+    %LOCALAPPDATA%, macOS ~/Library/Caches, and $XDG_CACHE_HOME still wins where it is set."""
+    import types
+    monkeypatch.delenv("RESPIN_CACHE_DIR", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "local"))
+    (tmp_path / "local").mkdir()
+    for platform, want in (("win32", tmp_path / "local" / "respin" / "Cache"),
+                           ("darwin", home / "Library" / "Caches" / "respin"),
+                           ("linux", home / ".cache" / "respin")):
+        monkeypatch.setattr(arraycache, "sys", types.SimpleNamespace(platform=platform))
+        assert arraycache.cache_folder() == want, platform
+    monkeypatch.setattr(arraycache, "sys", types.SimpleNamespace(platform="win32"))
+    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "gone"))  # (not there: the home's)
+    assert arraycache.cache_folder() == home / ".cache" / "respin"
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert arraycache.cache_folder() == tmp_path / "xdg" / "respin"
