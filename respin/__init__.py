@@ -10,7 +10,7 @@
 
 Both functions take ``str``, never touch your files or the network, and load the
 default model lazily, once per process (reading the model's own files, and keeping decoded
-copies of its tables in a cache folder, ``~/.cache/respin`` or ``$RESPIN_CACHE_DIR``,
+copies of its tables in a cache folder, ``$RESPIN_CACHE_DIR`` or the system's (``~/.cache/respin``),
 written once per machine; ``RESPIN_CACHE_DIR=off`` writes nothing).
 """
 
