@@ -2149,7 +2149,7 @@ def _check_out_in_input(path: str, out: Path, out_dir: str) -> None:
     input folder itself, nor a folder of the input that holds files of the user's: they
     would be left out of the run without a word."""
     inp, where = os.path.realpath(path), os.path.realpath(out)
-    if where == inp:
+    if where == inp or _same_folder(out, path):  # (macOS, Windows: "Articles" is "articles")
         raise InputError(f"--out is the input folder: {out_dir} (give a folder of its own, e.g. {out_dir.rstrip('/')}-results)")
     if where.startswith(inp.rstrip(os.sep) + os.sep) and out.is_dir():
         ours = {RESULTS_NAME, MANIFEST_NAME, RESTORED_DIR}
@@ -2158,6 +2158,16 @@ def _check_out_in_input(path: str, out: Path, out_dir: str) -> None:
             shown = ", ".join(theirs[:2]) + (", ..." if len(theirs) > 2 else "")
             raise InputError(f"--out {out_dir} is inside the input and holds other files ({shown}), "
                              "which this run would not read: give a new or empty folder")
+
+
+def _same_folder(a, b) -> bool:
+    """Whether two existing paths are one folder, by device and inode: on a case-insensitive
+    file system (macOS, Windows) realpath keeps the case given, so "Articles" and
+    "articles" compared as two folders (a portability review)."""
+    try:
+        return os.path.isdir(a) and os.path.samefile(a, b)
+    except OSError:
+        return False
 
 
 def _under(path: str, folder: str) -> bool:

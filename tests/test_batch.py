@@ -327,6 +327,21 @@ def test_out_must_not_hide_the_users_files(tmp_path, cli):
     assert [r["id"] for r in results(src / "fresh")] == ["a.txt", "results/user.txt"]
 
 
+def test_out_named_like_the_input_in_another_case_is_the_input(tmp_path, cli, monkeypatch):
+    """On macOS and Windows "Articles" and "articles" are one folder, and realpath keeps the
+    case given: `batch Articles --out articles` wrote into the input folder (a portability
+    review). Simulated here by a second name of the folder that realpath does not resolve."""
+    import respin.batch as batch
+    src = tmp_path / "Articles"
+    src.mkdir()
+    (src / "a.txt").write_text(make_texts(1)[0], encoding="utf-8")
+    os.symlink(src, tmp_path / "articles")
+    monkeypatch.setattr(batch.os.path, "realpath", lambda p, **_: os.path.abspath(p))  # (a case-insensitive disk)
+    ran = cli("batch", src, "--out", tmp_path / "articles")
+    assert ran.code == 2 and "--out is the input folder" in ran.err
+    assert sorted(p.name for p in src.iterdir()) == ["a.txt"]
+
+
 def test_gzip_jsonl_and_list_input(tmp_path, cli):
     texts = make_texts(5)
     recs = [{"id": f"r{i}", "text": t} for i, t in enumerate(texts)]
