@@ -311,10 +311,18 @@ def _argument_text(arg: str) -> str:
     return _mixed_line(arg.encode("utf-8", "surrogateescape"))[0]
 
 
-def _globs(values: list[str]) -> str:
+def _globs(values: list[str], sep: str = os.sep) -> str:
     """--glob's values as one pattern: given more than once, its alternatives (it kept the
-    last, saying nothing; a review): ``--glob '*.tex' --glob '*.txt'`` is ``{*.tex,*.txt}``."""
+    last, saying nothing; a review): ``--glob '*.tex' --glob '*.txt'`` is ``{*.tex,*.txt}``.
+    Where the system's separator is a backslash (Windows), ``news\\*.txt`` is ``news/*.txt``:
+    patterns match relative paths written with "/" (it matched nothing: a portability review).
+
+    >>> _globs(["*.tex", "*.txt"]), _globs(["news\\\\2024\\\\*.txt"], sep="\\\\")
+    ('{*.tex,*.txt}', 'news/2024/*.txt')
+    """
     values = list(values or ["*.txt"])
+    if sep == "\\":
+        values = [v.replace("\\", "/") for v in values]
     return values[0] if len(values) == 1 else "{" + ",".join(values) + "}"
 
 
