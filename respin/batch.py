@@ -43,6 +43,7 @@ import numbers
 import os
 import re
 import signal
+import stat
 import sys
 import threading
 import time
@@ -1063,8 +1064,9 @@ def _as_copy_of(path: str, restored: str) -> str:
 def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
     """``stats`` (new: zeros) with result ``r`` counted: [documents, spun, edited, errors,
     words, decoded as Windows-1252, records without the --text-field field (a misspelt
-    field: said once, at the end)]. (``r`` may be an earlier version's, without ``note``.)"""
-    stats = stats if stats is not None else [0] * 7
+    field: said once, at the end), restored copies left out (:data:`COPY_LEFT_OUT`)].
+    (``r`` may be an earlier version's, without ``note``.)"""
+    stats = stats if stats is not None else [0] * 8
     if r is not None:
         stats[0] += 1
         stats[1] += bool(r.get("spun"))
@@ -1073,7 +1075,11 @@ def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
         stats[4] += r.get("words") or 0
         stats[5] += LEGACY_NOTE in (r.get("note") or "")
         stats[6] += (r.get("error") or "").startswith("record has no ")
+        stats[7] += COPY_LEFT_OUT in (r.get("note") or "")
     return stats
+
+
+COPY_LEFT_OUT = "restored copy not written: its path is too long"
 
 
 class CopyLeftOut(str):
@@ -1088,9 +1094,10 @@ def _too_long(e: BaseException | None, target: str) -> bool:
         return False
     if e.errno == errno.ENAMETOOLONG:
         return True
-    # Windows: ERROR_PATH_NOT_FOUND (3) or ERROR_FILENAME_EXCED_RANGE (206) at MAX_PATH, which
-    # counts the temporary file's 14 more characters and, for a folder, 12 fewer.
-    return getattr(e, "winerror", None) in (3, 206) and len(os.path.abspath(target)) + 14 >= 248
+    # Windows without long paths: a path past MAX_PATH (260 characters, 248 for a folder; the
+    # temporary file is 14 longer) is "not found" (2, 3) or ERROR_FILENAME_EXCED_RANGE (206).
+    # The folders were just made, so "not found" there is the length.
+    return getattr(e, "winerror", None) in (2, 3, 206) and len(os.path.abspath(target)) + 14 >= 248
 
 
 def write_mirror(mirror_dir: str, rel: str, text: str) -> str | None:
@@ -1115,11 +1122,11 @@ def write_mirror(mirror_dir: str, rel: str, text: str) -> str | None:
         write_atomic(target, text)
     except InputError as e:  # "cannot write output file (why): PATH"
         if _too_long(e.__context__, target):  # (write_atomic's OSError, raised "from None")
-            return CopyLeftOut(f"restored copy not written, its path is too long: {target}")
+            return CopyLeftOut(f"{COPY_LEFT_OUT} ({len(os.path.abspath(target)):,} characters)")
         return f"{e} (the restored copy)"
     except OSError as e:  # its folder
         if _too_long(e, target):
-            return CopyLeftOut(f"restored copy not written, its path is too long: {target}")
+            return CopyLeftOut(f"{COPY_LEFT_OUT} ({len(os.path.abspath(target)):,} characters)")
         return f"cannot write output file ({os_reason(e)}): {target} (the restored copy)"
     return None
 
@@ -1666,6 +1673,7 @@ class Summary:
     duplicates: int = 0     # records whose id an earlier record has (this run and the earlier one)
     first_duplicate: object = None
     no_text: int = 0        # records of this run without the --text-field field (error results)
+    left_out: int = 0       # restored copies not written, their paths too long (said in their note)
     keep_null: int = 0      # records of this run with none of the --keep fields (all null)
     notes: list = field(default_factory=list)  # what the run did not do as asked (said after the summary)
     # The ids seen, as 64-bit hashes (an id could be a long URL; a set of the ids themselves
@@ -1704,11 +1712,12 @@ class Summary:
         self.words += stats[4]
         self.legacy += stats[5]
         self.no_text += stats[6]
+        self.left_out += stats[7]
         for i, v in enumerate(stats):
             self.total[i] += v
 
     def counts(self) -> dict:
-        d, s, e, err, w, legacy, _ = self.total
+        d, s, e, err, w, legacy, *_ = self.total
         return {"documents": d, "spun": s, "restored": e, "errors": err, "words": w, "windows_1252": legacy,
                 "duplicate_ids": self.duplicates}
 
@@ -1720,6 +1729,9 @@ class Summary:
         # note): a crawl may hold thousands. Each result's note names them.
         legacy = (f", {self.legacy:,} not valid UTF-8 (decoded as Windows-1252: see their results' note)"
                   if self.legacy else "")
+        if self.left_out:
+            legacy += (f", {self.left_out:,} restored cop{'y' if self.left_out == 1 else 'ies'} not written "
+                       "(path too long: see their results' note)")
         d, s, e, err = self.total[:4]  # this run's counts alone read as the whole file's after --resume
         whole = (f"; in all {d:,} document{'' if d == 1 else 's'}: {s:,} spun, {e:,} restored (edited), "
                  f"{err:,} error{'' if err == 1 else 's'}") if self.resumed else ""
@@ -2165,9 +2177,11 @@ def _same_folder(a, b) -> bool:
     file system (macOS, Windows) realpath keeps the case given, so "Articles" and
     "articles" compared as two folders (a portability review)."""
     try:
-        return os.path.isdir(a) and os.path.samefile(a, b)
+        sa, sb = os.stat(a), os.stat(b)
     except OSError:
         return False
+    # (A file system without inodes, some network drives, gives 0 for every file.)
+    return stat.S_ISDIR(sa.st_mode) and sa.st_ino != 0 and (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
 
 
 def _under(path: str, folder: str) -> bool:

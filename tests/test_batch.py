@@ -340,6 +340,15 @@ def test_out_named_like_the_input_in_another_case_is_the_input(tmp_path, cli, mo
     ran = cli("batch", src, "--out", tmp_path / "articles")
     assert ran.code == 2 and "--out is the input folder" in ran.err
     assert sorted(p.name for p in src.iterdir()) == ["a.txt"]
+    # A file system without inodes (0 for every file: some network drives) is no evidence
+    # that two folders are one (a code review): another folder there is not the input.
+    import types
+    (tmp_path / "other").mkdir()
+    assert not batch._same_folder(tmp_path / "other", src)
+    real_stat = os.stat
+    monkeypatch.setattr(os, "stat", lambda p, *a, **k: types.SimpleNamespace(
+        st_mode=real_stat(p).st_mode, st_dev=1, st_ino=0))
+    assert not batch._same_folder(tmp_path / "other", src) and not batch._same_folder(src, src)
 
 
 def test_gzip_jsonl_and_list_input(tmp_path, cli):
@@ -654,7 +663,7 @@ def test_scan_results_drops_a_torn_line(tmp_path):
     p = tmp_path / "results.jsonl"
     p.write_bytes(b'{"id": 1, "spun": true, "edits": [], "error": null, "words": 3}\n{"id": 2, "sp')
     ids, stats = scan_results(str(p))
-    assert ids == [1] and stats == [1, 1, 0, 0, 3, 0, 0]
+    assert ids == [1] and stats == [1, 1, 0, 0, 3, 0, 0, 0]
     assert p.read_bytes().endswith(b"3}\n")
 
 

@@ -220,17 +220,22 @@ def test_a_restored_copy_whose_path_is_too_long_is_noted_and_the_run_goes_on(cli
     text is in results.jsonl), and the others are written (a portability review)."""
     spun, _ = pair
     folder = tmp_path / "in"
-    deep = folder
-    while len(os.fsencode(str(deep))) < 4096 - 200 - 20:
-        deep = deep / ("d" * 200)
+    deep = folder  # to 4,080 bytes exactly, whatever the length of the test's folder
+    while len(os.fsencode(str(deep))) < 4080:
+        room = 4080 - len(os.fsencode(str(deep))) - 1  # (after the "/")
+        take = min(200, room)
+        deep = deep / ("d" * (take - 1 if room - take == 1 else take))  # (never 1 byte short)
+    assert len(os.fsencode(str(deep / "deep.txt"))) == 4089  # readable: under 4,096
     os.makedirs(deep)
     (deep / "deep.txt").write_bytes(spun.read_bytes())
     (folder / "a.txt").write_bytes(spun.read_bytes())
     out = tmp_path / ("o" * 60)  # out/restored/ + the deep path: past 4,096 bytes
-    ran = cli("batch", folder, "--out", out, "--min-confidence", "0", "-q")
+    ran = cli("batch", folder, "--out", out, "--min-confidence", "0")
     assert ran.code == 0, ran.err
     records = [json.loads(x) for x in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
     assert len(records) == 2 and all(r["error"] is None and r["restored"] for r in records)
-    noted = [r for r in records if r["note"] and "restored copy not written, its path is too long" in r["note"]]
+    noted = [r for r in records if r["note"] and "restored copy not written: its path is too long (" in r["note"]]
     assert [os.path.basename(r["path"]) for r in noted] == ["deep.txt"]
+    assert len(noted[0]["note"]) < 100  # (not the 4 KB path again: the record has it)
     assert (out / "restored" / "a.txt").exists()
+    assert "1 restored copy not written (path too long" in ran.err
