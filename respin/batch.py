@@ -126,7 +126,7 @@ def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | 
     if isinstance(value, (bytes, bytearray)):
         if len(value) > max_size:
             raise _RecordError(f"text too large ({_over(len(value), max_size)} limit; "
-                               "raise it with --max-size, or max_size=)")
+                               "raise it with --max-size)")
         try:
             value, encoding = decode(bytes(value), path or "<record>")
         except InputError as e:
@@ -138,7 +138,7 @@ def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | 
         # (A lone surrogate, half an emoji, is checked and kept as it is, however long the text: _line.)
         n = len(value.encode("utf-8", "surrogatepass"))
         if n > max_size:
-            raise _RecordError(f"text too large ({_over(n, max_size)} limit; raise it with --max-size, or max_size=)")
+            raise _RecordError(f"text too large ({_over(n, max_size)} limit; raise it with --max-size)")
     if "\x00" in value:
         raise _RecordError("not text (binary data: NUL characters)")
     return value, note
@@ -1924,6 +1924,9 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     if not is_batch_output(out) and mirror.is_dir() and any(mirror.iterdir()):
         # Files there that no run of respin wrote would be written over, copy by copy; and a
         # run that writes none (--no-restore) would make the folder its own for --force to clear.
+        if results.exists():  # a run's folder that lost its run.json: neither --resume nor --force can tell
+            raise InputError(f"{manifest} is missing or not respin's, so the files in {mirror} cannot be told "
+                             "from yours and are left alone (--force too): move that folder away, or give another --out")
         raise InputError(f"{mirror} already holds files that respin batch did not write: move them, "
                          "or give another --out")
     if resume and has_results:

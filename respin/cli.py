@@ -949,7 +949,10 @@ def learn(
                 lex.update(from_phrase_table(phrase_table, split=split))
             except OSError as e:
                 raise InputError(f"cannot read phrase table file ({os_reason(e)}): {phrase_table}") from None
-            except (ValueError, UnicodeDecodeError) as e:
+            except UnicodeDecodeError as e:  # (it said Python's "'utf-8' codec can't decode byte 0x9c in position 1")
+                raise InputError(f"bad phrase table: {phrase_table}: not UTF-8 text (byte 0x{e.object[e.start]:02x}); "
+                                 "save the table as UTF-8") from None
+            except ValueError as e:
                 raise InputError(f"bad phrase table: {e}") from None
         if min_count > 1:
             kept = SwapLexicon()
@@ -1178,6 +1181,9 @@ def _main(argv: list[str] | None) -> int:
             where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
             msg = " ".join(e.format_message().split())
             extra = re.fullmatch(r"Got unexpected extra arguments?(?:\(s\))? \((.+)\)", msg)
+            msg = msg.rstrip(".")  # click's own wording in respin's: no full stop before "(see ...)",
+            if msg[:1].isupper() and msg[1:2].islower():  # and "invalid value ...", "missing option ..."
+                msg = msg[0].lower() + msg[1:]
             if extra is not None and ctx is not None and ctx.info_name == "restore":
                 # `restore spun.txt original.txt`, a natural first try: say how to give the source.
                 src = extra[1] if " " not in extra[1] else "SRC"

@@ -144,7 +144,7 @@ def batch(
     from .model import ModelError
 
     if resume and force:
-        raise _fail("--resume and --force contradict each other: choose one")
+        raise _fail("--resume and --force exclude each other: give one")
     if scheduler is not None and not scheduler.strip():  # (an unset variable: not a local cluster instead)
         raise _fail("--scheduler is empty (an unset variable?): give the scheduler's address, or leave it out for a local cluster")
     if scheduler and engine != Engine.dask:

@@ -186,7 +186,7 @@ def folder_texts(path: str | os.PathLike, pattern: str = "*.txt") -> Iterator[st
 
     root = Path(path)
     if not root.exists():
-        raise FileNotFoundError(f"corpus folder not found: {path}")
+        raise FileNotFoundError(f"corpus not found: {path}")
 
     def note(msg: str) -> None:
         warnings.warn(msg, RuntimeWarning, stacklevel=3)

@@ -638,6 +638,8 @@ class SourceIndex:
             con.execute("SELECT bucket FROM bands LIMIT 1").fetchall()
         except sqlite3.DatabaseError as e:
             idx._drop_connection()
+            if "no such table: meta" in str(e):  # (as below: not "no such table: meta", a name of respin's own)
+                raise InputError(f"not a respin index (an SQLite database of something else): {path}") from None
             if "no such table" in str(e):
                 raise InputError(f"not a respin index ({e}): {path}") from None
             raise idx._db_error(e, str(path)) from None

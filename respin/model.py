@@ -93,19 +93,23 @@ class Model:
         self.name = path.name
         lex = path / "lexicon.npz"
         if not lex.exists():
+            if not any((path / f).exists() for f in ("detector.json", "decoder.json", "metadata.json", "candidates.npz")):
+                # (a folder of articles given to --model: no developer's build step to suggest)
+                raise ModelError(f"not a model folder (no lexicon.npz in it): {path}; --model takes a folder "
+                                 "written by 'respin train' (leave it out for the shipped model)")
             raise ModelError(f"model folder has no lexicon.npz: {path} (build it: python -m respin.build_lexicon {path})")
         from .lexicon import Lexicon
         try:
             self.lexicon = Lexicon.load(lex)
         except Exception as e:
-            raise ModelError(f"cannot load {lex}: {e}") from None
+            raise ModelError(f"cannot load {lex}: {_load_reason(e, lex)}") from None
         table = path / "candidates.npz"
         if table.exists():
             from .evidence import CandidateTable
             try:
                 self.lexicon.candidate_table = CandidateTable.load(table)
             except Exception as e:  # as lexicon.npz: a damaged zip is BadZipFile, EOFError or zlib.error too
-                raise ModelError(f"cannot load {table}: {e}") from None
+                raise ModelError(f"cannot load {table}: {_load_reason(e, table)}") from None
         self.detector = None
         det = path / "detector.json"
         if det.exists():
@@ -480,7 +484,7 @@ class Model:
             sw = self.path / _file_name(d.get("swaps", "swaps.tsv"), "swaps")
             swaps = SwapLexicon.load(sw) if sw.exists() else SwapLexicon()
         except (ValueError, KeyError, TypeError, AttributeError, OSError) as e:
-            raise ModelError(f"cannot load {path}: {e}") from None
+            raise ModelError(f"cannot load {path}: {_load_reason(e, path)}") from None
         except RecursionError:  # (JSON nested thousands deep: a damaged or crafted file)
             raise ModelError(f"cannot load {path}: JSON nested too deeply") from None
         return params, swaps
@@ -874,7 +878,26 @@ def _load_detector(path: Path) -> Detector:
     try:
         return Detector.from_dict(d)
     except (ValueError, KeyError, TypeError, AttributeError) as e:
-        raise ModelError(f"cannot load {path}: {e}") from None
+        raise ModelError(f"cannot load {path}: {_load_reason(e, path)}") from None
+
+
+def _load_reason(e: BaseException, path) -> str:
+    """Why a model file could not be loaded, for "cannot load PATH: WHY": a missing entry
+    named as such (a KeyError's text alone is "'params'"), an OS error in respin's words, and
+    the path not said twice (the loaders' own messages start with it).
+
+    >>> _load_reason(KeyError("params"), "m/decoder.json")
+    "no 'params' entry (a damaged file, or one from another version of respin)"
+    >>> _load_reason(ValueError("m/lexicon.npz: not an NPZ file"), "m/lexicon.npz")
+    'not an NPZ file'
+    """
+    from .io import os_reason
+    if isinstance(e, KeyError) and e.args:
+        return f"no {e.args[0]!r} entry (a damaged file, or one from another version of respin)"
+    if isinstance(e, OSError):
+        return os_reason(e)
+    why = str(e)
+    return why[len(f"{path}: "):] if why.startswith(f"{path}: ") else why
 
 
 def _file_name(name, key: str) -> str:
@@ -910,7 +933,7 @@ def _load_json_object(path: Path) -> dict:
             raise ValueError("not a JSON object")
         return d
     except (ValueError, OSError) as e:
-        raise ModelError(f"cannot load {path}: {e}") from None
+        raise ModelError(f"cannot load {path}: {_load_reason(e, path)}") from None
     except RecursionError:  # (JSON nested thousands deep: a damaged or crafted file; a security review)
         raise ModelError(f"cannot load {path}: JSON nested too deeply") from None
 

@@ -371,11 +371,14 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
                 read += [str(f) for f in files] + [str(f) for f in sorted(p.rglob("*.orig.txt"))]
         elif p.name.endswith(".spun.txt"):
             files = [p]
+        elif not p.exists() and not p.is_symlink():  # (a .jsonl too: it said "cannot read input file (no such file or directory)")
+            raise InputError(not_found("input", p))
         elif p.suffix in (".jsonl", ".gz") or p.name.endswith(".jsonl.gz"):
             for n, rec in json_lines(p):
                 spun, orig = rec.get(spun_field), rec.get(orig_field)
                 if not isinstance(spun, str) or not isinstance(orig, str):
-                    raise InputError(f"{p}:{n}: expected string fields '{spun_field}' and '{orig_field}'")
+                    raise InputError(f"{p}:{n}: expected string fields '{spun_field}' and '{orig_field}' "
+                                     "(choose them with --spun-field and --orig-field)")
                 name = str(rec.get("name", rec.get("id", f"{p.stem}:{n}")))
                 if any(s in name for s in skip):
                     skipped += 1
@@ -385,6 +388,9 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
             continue
         elif not p.exists():
             raise InputError(not_found("input", p))
+        elif p.name.endswith(".orig.txt"):
+            raise InputError(f"{p} is the original of a pair: give its spun copy "
+                             f"({p.name[:-len('.orig.txt')]}.spun.txt) or the folder that holds both")
         else:
             raise InputError(f"not a pairs folder, NAME.spun.txt file or JSONL file: {p}")
         for spun in files:
@@ -498,7 +504,8 @@ def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured"
         rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         missing = {spun_col, orig_col} - set(rows.fieldnames or ())
         if missing:
-            raise ValueError(f"{path}: no column {', '.join(sorted(missing))} in the header")
+            raise ValueError(f"{path}: the header has no {' or '.join(repr(c) for c in sorted(missing))} column "
+                             f"(a phrase table's first line names its tab-separated columns, '{spun_col}' and '{orig_col}' among them)")
         if split is not None and "split" not in rows.fieldnames:
             raise ValueError(f"{path}: no 'split' column to select {split!r} from")
         splits = set()

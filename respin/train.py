@@ -374,8 +374,8 @@ def _own_texts(corpus, text_field: str, say, said: set) -> list[str]:
     got = _noting(say, lambda: list(corpora.corpus_texts(corpus, text_field)), said)
     used = sum(len(t.split()) >= MIN_WORDS for t in got)
     if not got:
-        raise RuntimeError(f"--corpus {corpus}: no text in it to train on (give a folder of *.txt files, "
-                           "a text file or a JSON Lines file)")
+        raise RuntimeError(f"--corpus {corpus}: no text in it to train on (empty, or every file or record skipped; "
+                           f"JSON Lines records need their text in field '{text_field}': choose it with --text-field)")
     if not used:
         raise RuntimeError(f"--corpus {corpus}: none of its {len(got):,} text(s) has {MIN_WORDS} words or more "
                            "(each file, or each JSON Lines record, is one text; shorter ones are not trained on)")

@@ -676,7 +676,7 @@ def test_max_size_takes_a_unit(cli, pair, tmp_path):
     assert_user_error(cli("check", big, "--max-size", "2K"), "too large (2,130 bytes > 2,048 bytes")
     for argv in (("check", big), ("restore", big), ("spin", big), ("batch", big, "--out", tmp_path / "o"),
                  ("index", "build", big, "--out", tmp_path / "i.index"), ("index", "query", tmp_path / "i.index", big)):
-        assert_user_error(cli(*argv, "--max-size", "25XB"), "Invalid value for '--max-size': '25XB' is not a size")
+        assert_user_error(cli(*argv, "--max-size", "25XB"), "invalid value for '--max-size': '25XB' is not a size")
     assert_user_error(cli("check", big, "--max-size", "0"), "'0' is less than one byte")
 
 

@@ -499,7 +499,7 @@ def test_restore_with_the_source_as_a_second_argument_says_to_use_source(cli, tm
     ran = cli("restore", str(spun), str(src))
     assert ran.code == 2 and ran.out == ""
     (line,) = ran.err.splitlines()
-    assert line.startswith("respin: error: Got unexpected extra argument")
+    assert line.startswith("respin: error: got unexpected extra argument")
     assert f"to restore against a source, use --source {src}" in line
     ran = cli("restore", str(spun), str(src), str(src))
     assert "use --source SRC" in ran.err and ran.code == 2

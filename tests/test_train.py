@@ -182,7 +182,7 @@ def test_train_with_the_fewest_texts_allowed(tmp_path, bare_model, monkeypatch, 
 
 def test_train_needs_a_model_folder(cli):
     ran = cli("train")
-    assert ran.code == 2 and "Missing argument 'MODEL_DIR'" in ran.err
+    assert ran.code == 2 and "missing argument 'MODEL_DIR'" in ran.err
 
 
 def test_train_without_enough_text_is_a_clean_error(bare_model, monkeypatch, cli):
