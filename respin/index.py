@@ -519,6 +519,9 @@ class SourceIndex:
         p = Path(path)
         if p.is_dir():
             raise InputError(f"index is a folder, expected an index file: {path}")
+        if len(os.fsencode(p.name)) > 255 - len("-journal"):  # (SQLite's side files: an internal error)
+            raise InputError(f"index file name too long ({len(os.fsencode(p.name))} bytes; SQLite adds up to 8 "
+                             f"to it for its side files, and a name may have 255): {path}")
         replacing = p.exists()
         if replacing and not overwrite:
             raise InputError(f"index file already exists: {path} (add to it with 'respin index add', "
@@ -1047,8 +1050,14 @@ def temp_path(path: str | os.PathLike) -> str:
     >>> temp_path("data/archive.index") == f"data/.archive.index.tmp-{os.getpid()}"
     True
     """
-    p = Path(path)
-    return str(p.with_name(f".{p.name}.tmp-{os.getpid()}"))
+    return str(Path(path).with_name(f"{_temp_prefix(path)}{os.getpid()}"))
+
+
+def _temp_prefix(path) -> str:
+    # ".NAME.tmp-PID-journal" is up to 21 bytes longer than NAME: an index named with 235+
+    # bytes could not be built with --force (a code review); the temporary name is cut.
+    from .io import cut_name
+    return f".{cut_name(Path(path).name, 255 - 21)}.tmp-"
 
 
 # A build's temporary index that no running process owns is removed by the next build of the
@@ -1064,7 +1073,7 @@ def sweep_temps(path: str | os.PathLike) -> None:
     if os.name != "posix":  # (on Windows os.kill(pid, 0) does not just ask)
         return
     p = Path(path)
-    prefix = f".{p.name}.tmp-"
+    prefix = _temp_prefix(p)
     try:
         names = [n for n in os.listdir(p.parent) if n.startswith(prefix)]
     except OSError:

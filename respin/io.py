@@ -835,6 +835,18 @@ def binary_note(path: Path) -> str | None:
     return f"skipping binary file{hint}: {display_path(str(path))}"
 
 
+def cut_name(name: str, limit: int) -> str:
+    """``name`` cut to at most ``limit`` bytes as the file system stores it, whole
+    characters only: for the name of a temporary file that adds to it.
+
+    >>> cut_name("été.txt", 4), cut_name("a.txt", 255)
+    ('ét', 'a.txt')
+    """
+    while len(os.fsencode(name)) > limit:
+        name = name[:-1]
+    return name
+
+
 @contextlib.contextmanager
 def atomic_file(path, mode: int = 0o644, fsync: bool = False):
     """A binary file that becomes ``path`` only when the ``with`` block ends without an
@@ -846,10 +858,7 @@ def atomic_file(path, mode: int = 0o644, fsync: bool = False):
     # ".NAME.XXXXXXXX.tmp" is 14 bytes longer than NAME: for a name of 242 bytes or more, past
     # the 255 a file system allows, no output could be written at all ("file name too long"),
     # and a batch run stopped at such an input for good. The temporary name is cut instead.
-    name = target.name
-    while len(os.fsencode(name)) > 255 - 14:
-        name = name[:-1]
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{cut_name(target.name, 255 - 14)}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             yield f

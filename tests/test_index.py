@@ -749,3 +749,18 @@ def test_rebuilding_an_index_that_another_program_holds_open_is_a_user_error(tmp
     assert_user_error(cli("index", "build", docs, "--out", out, "--force", "-q"), "cannot replace the index file",
                       "is unchanged")
     assert out.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["a.index", "docs"]
+
+
+def test_index_names_near_the_file_system_limit(cli, tmp_path):
+    """A 240-byte index name could be built but not rebuilt with --force (its temporary
+    ".NAME.tmp-PID-journal" passed 255 bytes), and a 251-byte one was an internal error
+    (SQLite's "NAME-journal"): the first works, the second is a one-line error (a code review)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("The mayor said the bridge would open in the spring after repairs.\n", encoding="utf-8")
+    name = tmp_path / ("é" * 117 + ".index")  # 240 bytes
+    for _ in range(2):
+        assert cli("index", "build", docs, "--out", name, "--force", "-q").code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["docs", name.name])
+    ran = cli("index", "build", docs, "--out", tmp_path / ("x" * 245 + ".index"), "-q")
+    assert ran.code == 2 and "index file name too long (251 bytes" in ran.err and "internal" not in ran.err
