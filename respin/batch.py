@@ -1120,13 +1120,12 @@ def write_mirror(mirror_dir: str, rel: str, text: str) -> str | None:
         if os.path.islink(target):
             os.unlink(target)
         write_atomic(target, text)
-    except InputError as e:  # "cannot write output file (why): PATH"
-        if _too_long(e.__context__, target):  # (write_atomic's OSError, raised "from None")
+    except (InputError, OSError) as e:  # write_atomic's "cannot write output file (why): PATH", or its folder's
+        # (write_atomic raises its OSError "from None": the cause is still the context)
+        if _too_long(e.__context__ if isinstance(e, InputError) else e, target):
             return CopyLeftOut(f"{COPY_LEFT_OUT} ({len(os.path.abspath(target)):,} characters)")
-        return f"{e} (the restored copy)"
-    except OSError as e:  # its folder
-        if _too_long(e, target):
-            return CopyLeftOut(f"{COPY_LEFT_OUT} ({len(os.path.abspath(target)):,} characters)")
+        if isinstance(e, InputError):
+            return f"{e} (the restored copy)"
         return f"cannot write output file ({os_reason(e)}): {target} (the restored copy)"
     return None
 
