@@ -51,7 +51,7 @@ from urllib.parse import quote
 
 import numpy as np
 
-from .io import READ_ERRORS, InputError, _size, display_path, make_folders, not_found, os_reason
+from .io import READ_ERRORS, InputError, _size, cut_name, display_path, make_folders, not_found, os_reason
 from .tokenize import nfc
 
 FORMAT = "respin-index"
@@ -1056,7 +1056,6 @@ def temp_path(path: str | os.PathLike) -> str:
 def _temp_prefix(path) -> str:
     # ".NAME.tmp-PID-journal" is up to 21 bytes longer than NAME: an index named with 235+
     # bytes could not be built with --force (a code review); the temporary name is cut.
-    from .io import cut_name
     return f".{cut_name(Path(path).name, 255 - 21)}.tmp-"
 
 
