@@ -1054,6 +1054,8 @@ def spin(
                              "--format json writes text and swaps there)")
         if truth and output and _same_path(truth, output):  # one would overwrite the other
             raise InputError(f"--truth and --output name the same file: {output}")
+        if truth and _same_path(truth, path):  # (was "...the input file with the output": which output?)
+            raise InputError(f"refusing to overwrite the input file with --truth: {truth}")
         loaded = _load_noted(path, max_size, False)
         text = loaded.text
         if not text.strip():  # as restore says it: an empty output is not a silent success
@@ -1104,6 +1106,8 @@ def train(
     from .train import train as do_train
 
     try:
+        if model_dir == "-":  # (it trained for a minute, then wrote a folder named "-")
+            raise InputError("MODEL_DIR - : give a folder (a model is a folder of files, not a stream)")
         meta = do_train(model_dir, extra_folders=corpus, pair_folders=pairs, n_docs=docs, seed=seed,
                         lm_weight=lm_weight, quiet=quiet, text_field=text_field, lm_prune=lm_prune)
     except (OSError, RuntimeError, InputError) as e:

@@ -211,6 +211,8 @@ def build(
     target = os.path.realpath(out) if replacing and os.path.islink(out) else out
     at = temp_path(target) if replacing else out  # --force: INDEX is replaced once the build is complete
     try:
+        if out == "-":  # (it wrote an SQLite file named "-")
+            raise InputError("--out - : give a file (an index is an SQLite file, not a stream)")
         if out.endswith(tuple({"/", os.sep, os.altsep or "/"})) and not Path(out).is_dir():
             raise InputError(f"output is a folder, expected a file: {out}")  # as -o DIR/ everywhere
         for p in inputs:  # before creating the index: a typo must not leave an empty one

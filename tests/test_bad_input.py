@@ -995,3 +995,18 @@ def test_learn_header_stays_one_line(cli, tmp_path):
     # --spun-field changes nothing without pairs: not recorded then
     assert cli("learn", "--phrase-table", table, "--spun-field", "x", "-o", out, "-q").code == 0
     assert out.read_text(encoding="utf-8").splitlines()[0] == f"# learned by: respin learn --phrase-table {table}"
+
+
+@pytest.mark.parametrize("argv, needle", [
+    (("index", "build", "{src}", "--out", "-"), "--out -"),  # wrote an SQLite file named "-"
+    (("train", "-", "--corpus", "{src}", "--docs", "0"), "MODEL_DIR -"),  # trained, then wrote a folder "-"
+])
+def test_a_dash_where_a_file_or_folder_is_made_is_refused(cli, tmp_path, monkeypatch, argv, needle):
+    """``-`` means standard input or output elsewhere; an index and a model are files and
+    folders, not streams, so these commands say so before any work instead of creating "-"."""
+    from conftest import SEEDS_DIR
+    monkeypatch.chdir(tmp_path)
+    src = tmp_path / "a.txt"
+    src.write_bytes((SEEDS_DIR / "000_e72a5ed2cbd8b2e3.txt").read_bytes())
+    assert_user_error(cli(*(str(a).replace("{src}", str(src)) for a in argv)), needle)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]

@@ -346,3 +346,14 @@ def test_truth_to_standard_output_is_refused(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert_user_error(cli("spin", SEEDS_DIR / "000_e72a5ed2cbd8b2e3.txt", "--truth", "-"), "--truth -")
     assert not (tmp_path / "-").exists()
+
+
+def test_truth_onto_the_input_is_refused_by_its_name(cli, tmp_path):
+    """`--truth` naming the input said "...with the output", an option the command was not
+    given (a review); the input stays as it was."""
+    from conftest import SEEDS_DIR, assert_user_error
+    src = tmp_path / "a.txt"
+    src.write_bytes((SEEDS_DIR / "000_e72a5ed2cbd8b2e3.txt").read_bytes())
+    before = src.read_bytes()
+    assert_user_error(cli("spin", src, "--truth", tmp_path / "." / "a.txt"), "with --truth")
+    assert src.read_bytes() == before
