@@ -1188,6 +1188,7 @@ def _main(argv: list[str] | None) -> int:
             msg = msg.rstrip(".")  # click's own wording in respin's: no full stop before "(see ...)",
             if msg[:1].isupper() and msg[1:2].islower():  # and "invalid value ...", "missing option ..."
                 msg = msg[0].lower() + msg[1:]
+            msg = msg.replace("(Possible options:", "(possible options:")  # (click's, mid-line)
             if extra is not None and ctx is not None and ctx.info_name == "restore":
                 # `restore spun.txt original.txt`, a natural first try: say how to give the source.
                 src = extra[1] if " " not in extra[1] else "SRC"

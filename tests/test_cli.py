@@ -431,6 +431,13 @@ def test_usage_errors(cli, pair, tmp_path, argv, needle):
     assert_user_error(cli(*args), needle)
 
 
+def test_a_mistyped_option_reads_in_respins_words(cli, pair):
+    """click's "Possible options" kept its capital in the middle of respin's lower-case line."""
+    ran = cli("check", pair[0], "--threshol", "0.5")
+    assert_user_error(ran, "no such option: --threshol (possible options: ")
+    assert "Possible" not in ran.err
+
+
 @pytest.mark.parametrize("command,stage", [("check", "check_many"), ("restore", "restore")])
 def test_ctrl_c_says_interrupted_and_exits_130(cli, pair, monkeypatch, command, stage):
     """Ctrl-C part-way is one line on stderr and 130 (Typer turns it into a silent exit),
