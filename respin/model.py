@@ -36,18 +36,20 @@ class ModelError(Exception):
 
 
 def default_dir() -> Path:
-    """The shipped model: $RESPIN_MODEL_DIR, else models/default in a source checkout,
-    else the installed copy (the data package ``respin.models``)."""
+    """The shipped model: $RESPIN_MODEL_DIR, else the installed copy (the data package
+    ``respin.models``), else models/default in the source checkout respin runs from (an
+    editable install's too). The installed copy comes first: beside an installed respin,
+    ``../models/default`` is site-packages/models/default, which another distribution's
+    top-level ``models`` package may hold."""
     env = os.environ.get("RESPIN_MODEL_DIR")
     if env:
         return Path(env)
-    here = Path(__file__).resolve().parent.parent / "models" / "default"
-    if here.is_dir():
-        return here
     from importlib.util import find_spec
     spec = find_spec("respin.models")
-    locations = list(spec.submodule_search_locations or []) if spec else []
-    return Path(locations[0]) / "default" if locations else here
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / "default").is_dir():
+            return Path(location) / "default"
+    return Path(__file__).resolve().parent.parent / "models" / "default"
 
 
 _DEFAULT: dict = {}  # $RESPIN_MODEL_DIR -> the default model: no file-system access per call
