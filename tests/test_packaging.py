@@ -33,3 +33,25 @@ def test_an_installed_respin_finds_its_own_model_not_site_packages_models(tmp_pa
                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
     assert (ran.returncode, ran.stderr) == (0, "")
     assert ran.stdout.strip() == str(site / "respin" / "models" / "default")
+
+
+def _pyproject() -> dict:
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10: pytest's own dependency there
+        import tomli as tomllib
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def test_the_licence_text_and_the_data_notices_ship_in_the_distributions():
+    """The MIT notice must accompany every copy, and there was no LICENSE file: the wheel
+    and sdist carried the word "MIT" in their metadata only (as a TOML table, which setuptools
+    stops accepting in 2027). The model's own notices are License-File entries too."""
+    project = _pyproject()["project"]
+    assert project["license"] == "MIT"
+    assert (ROOT / "LICENSE").read_text(encoding="utf-8").startswith("MIT License\n")
+    files = project["license-files"]
+    assert "LICENSE" in files and all((ROOT / f).is_file() for f in files)
+    notices = {p.relative_to(ROOT).as_posix() for name in ("NOTICE.md", "TRAINING-DATA.md")
+               for p in (ROOT / "models").rglob(name)}
+    assert notices and notices <= set(files)
