@@ -107,5 +107,15 @@ def test_the_sdist_holds_the_suite_and_the_wheel_built_from_it_holds_the_runtime
     runtime |= {"respin/" + f for f in files("models")}
     assert runtime - names == set()
     info = next(n.split("/")[0] for n in names if n.endswith(".dist-info/METADATA"))
+    import respin
+    assert info == f"respin-{respin.__version__}.dist-info"  # one version, respin.__version__
     assert f"{info}/licenses/LICENSE" in names
     assert not [n for n in names if not n.startswith(("respin/", info + "/")) or "__pycache__" in n]
+
+
+def test_the_version_is_written_once():
+    """pyproject.toml and respin/__init__.py each held "0.1.0": a release that bumped one
+    would have said another version in ``respin --version`` than pip shows."""
+    pyproject = _pyproject()
+    assert "version" not in pyproject["project"] and "version" in pyproject["project"]["dynamic"]
+    assert pyproject["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "respin.__version__"}
