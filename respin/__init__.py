@@ -26,9 +26,9 @@ from .args import lexicons_arg as _lexicons, text_arg as _text, unit_arg as _uni
 _TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing): what type checkers see
 if _TYPE_CHECKING:
     from .batch import check_records, process_record
-    from .detect import Finding, Report
+    from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source, with_lexicon_findings
     from .model import ModelError
-    from .restore import Edit, Relation, Restoration, apply_edits
+    from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source
     from .swaps import SwapLexicon, learn
 
 __all__ = ["check", "check_many", "restore", "restore_many", "restore_cluster", "originals", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
@@ -44,7 +44,9 @@ _LAZY = {"DEFAULT_THRESHOLD": "detect", "Finding": "detect", "Report": "detect",
          "check_records": "batch", "process_record": "batch", "ModelError": "model"}
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> _ModuleType:
+    # (Annotated with what type checkers meet here, a submodule: every _LAZY name is imported
+    # for them above. Unannotated, every unknown name was Any to mypy: `respin.chek(t)` passed.)
     from importlib import import_module
     module = _LAZY.get(name)
     if module is None:
