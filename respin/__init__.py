@@ -30,6 +30,13 @@ if _TYPE_CHECKING:
     from .model import ModelError
     from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source
     from .swaps import SwapLexicon, learn
+    from collections.abc import Iterable
+    from os import PathLike
+
+    # What the functions below take as ``model`` (a model folder) and ``lexicons``
+    # (:func:`respin.args.lexicons_arg`: one lexicon or a shipped one's name, or several).
+    _ModelDir = str | PathLike[str] | None
+    _Lexicons = SwapLexicon | str | Iterable[SwapLexicon | str] | None
 
 __all__ = ["check", "check_many", "restore", "restore_many", "restore_cluster", "originals", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
            "Restoration", "Edit", "Relation", "SwapLexicon", "ModelError", "__version__"]
@@ -78,8 +85,8 @@ class _Package(_ModuleType):
 _sys.modules[__name__].__class__ = _Package
 
 
-def check_many(texts, *, threshold: float | None = None, model=None, lexicons=(),
-               min_confidence: float | None = None) -> list[Report]:
+def check_many(texts: Iterable[str], *, threshold: float | None = None, model: _ModelDir = None,
+               lexicons: _Lexicons = (), min_confidence: float | None = None) -> list[Report]:
     """:func:`check` of each text (without a source), in order: the same reports, but the
     texts are scored together, several times faster on many short texts (records, posts,
     paragraphs) than one call each.
@@ -90,11 +97,12 @@ def check_many(texts, *, threshold: float | None = None, model=None, lexicons=()
     from .args import not_one_text
     not_one_text(texts, "check_many")  # (before list(): a DataFrame lists its column labels)
     lexicons = _lexicons(lexicons, model)
-    texts = list(texts) if lexicons else texts
+    listed = list(texts) if lexicons else None  # (read twice: scored, then for the lexicons' findings)
     min_confidence = _unit(min_confidence, "min_confidence")
     m = _model(model)
-    reports = m.check_many(texts, threshold=_unit(threshold, "threshold"), min_confidence=min_confidence)
-    reports = _with_lexicons(m, reports, texts, lexicons) if lexicons else reports
+    reports = m.check_many(texts if listed is None else listed, threshold=_unit(threshold, "threshold"),
+                           min_confidence=min_confidence)
+    reports = reports if listed is None else _with_lexicons(m, reports, listed, lexicons)
     return [_at_least(r, min_confidence) for r in reports]
 
 
@@ -115,7 +123,8 @@ def _with_lexicons(m, reports: list, texts: list, lexicons) -> list:
     return [with_lexicon_findings(r, t, lexicons, d) for r, t, d in zip(reports, texts, derived)]
 
 
-def restore_many(texts, *, model=None, min_confidence: float | None = None, lexicons=()) -> list[Restoration]:
+def restore_many(texts: Iterable[str], *, model: _ModelDir = None, min_confidence: float | None = None,
+                 lexicons: _Lexicons = ()) -> list[Restoration]:
     """Restore several spun texts from one site without a source, pooling the evidence for
     the spinner's dictionary over all of them (a word swapped once per copy in twenty copies
     is twenty contexts of evidence). One :class:`Restoration` per text, in order.
@@ -138,7 +147,8 @@ def _model(model):
     return _m.load(model) if model is not None else _m.default()
 
 
-def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), model=None) -> list[tuple[str, float]]:
+def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons: _Lexicons = (),
+              model: _ModelDir = None) -> list[tuple[str, float]]:
     """The ``k`` likeliest originals of one suspect phrase, best first, each with its share
     of the probability among the candidates scored (the phrase is taken to be spun: it is
     never its own answer). ``context``: the sentence it came from, if known; ``lexicons``:
@@ -160,8 +170,8 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     return _originals(phrase, context, k=k, lexicons=_lexicons(lexicons, model), model=_model(model))
 
 
-def check(text: str, source: str | None = None, *, threshold: float | None = None, model=None,
-          lexicons=(), min_confidence: float | None = None) -> Report:
+def check(text: str, source: str | None = None, *, threshold: float | None = None, model: _ModelDir = None,
+          lexicons: _Lexicons = (), min_confidence: float | None = None) -> Report:
     """Score ``text`` for synonym spinning and list the suspected words.
 
     With ``source`` the findings are the substitutions aligned against it (score 1 for a
@@ -213,8 +223,8 @@ def _check(text, source, threshold, model, lexicons, min_confidence) -> Report:
     return _with_lexicons(m, [report], [text], lexicons)[0] if lexicons else report
 
 
-def restore(text: str, source: str | None = None, *, model=None, min_confidence: float | None = None,
-            lexicons=(), copies=None) -> Restoration:
+def restore(text: str, source: str | None = None, *, model: _ModelDir = None, min_confidence: float | None = None,
+            lexicons: _Lexicons = (), copies: Iterable[str] | None = None) -> Restoration:
     """Restore spun ``text``: against ``source`` if given, else from ``copies`` if given,
     else with the model's best guesses.
 
@@ -270,7 +280,8 @@ def _restore_source(text, source, m, min_confidence, lexicons, found: bool = Fal
     return _with_model_edits(result, text, m, min_confidence, lexicons)
 
 
-def restore_cluster(texts, *, model=None, min_confidence: float | None = None, lexicons=()) -> list[Restoration]:
+def restore_cluster(texts: Iterable[str], *, model: _ModelDir = None, min_confidence: float | None = None,
+                    lexicons: _Lexicons = ()) -> list[Restoration]:
     """Restore each of several spun copies of one article from the others (a cluster of
     copies found without the original): ``[restore(t, copies=<the others>) for t in texts]``,
     each text read once. Every text is aligned with every other, n(n - 1) alignments (about

@@ -15,6 +15,7 @@ import difflib
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from numbers import Integral
 from operator import attrgetter
@@ -149,7 +150,7 @@ def _ensure_nl(lines):
         yield line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
 
 
-def apply_edits(text: str, edits) -> str:
+def apply_edits(text: str, edits: Iterable[Edit | dict]) -> str:
     """Replay edits (non-overlapping, any order) on ``text``: :class:`Edit` objects, or the
     dicts of restore's JSON (``start``, ``end``, ``spun``, ``restored``).
 
@@ -163,8 +164,7 @@ def apply_edits(text: str, edits) -> str:
     if isinstance(edits, (str, bytes, dict)) or not hasattr(edits, "__iter__"):
         raise TypeError(f"edits must be a list of edits, got {type(edits).__name__}")
     out, pos = [], 0
-    edits = [_edit_of(e) for e in edits]
-    for e in sorted(edits, key=attrgetter("start", "end")):
+    for e in sorted(map(_edit_of, edits), key=attrgetter("start", "end")):
         if e.start < pos or e.end > len(text) or e.end < e.start or text[e.start:e.end] != e.spun:
             # (The usual cause: a file with "\r\n" line ends read back in text mode, which
             # turns them into "\n" and moves every offset after the first; a review.)
