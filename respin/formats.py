@@ -18,8 +18,8 @@ LINE_BREAK_RUN = re.compile(r"[ \t]*(?:\r\n?|\n)[ \t]*")
 
 
 
-def report_dict(path: str, r: Report) -> dict:
-    d = {
+def report_dict(path: str | None, r: Report) -> dict:
+    d: dict = {
         "path": path,
         "score": r.score,  # unrounded: `spun` is score >= threshold, exactly
         "spun": r.spun,
@@ -158,8 +158,8 @@ def _gh_msg(s: str) -> str:
     return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
-def restoration_dict(path: str, source: str | None, r: Restoration, copies: list[str] | None = None) -> dict:
-    d = {
+def restoration_dict(path: str | None, source: str | None, r: Restoration, copies: list[str] | None = None) -> dict:
+    d: dict = {
         "path": path,
         "source": source,
         "restored": r.text,
