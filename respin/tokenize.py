@@ -874,13 +874,12 @@ class _GcPause(ContextDecorator):
                 self._paused = False
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> None:  # (None: never swallows an exception, as checkers then know)
         with self._lock:
             self._depth = max(0, self._depth - 1)
             if self._depth == 0 and self._paused:
                 gc.enable()
                 self._paused = False
-        return False
 
     def _forked(self) -> None:
         # (The parent's other threads are not in the child: their entries never leave.)
