@@ -35,7 +35,7 @@ _PS_OOV = -536870912
 
 @runtime_checkable
 class ContextScorer(Protocol):
-    def logprob(self, word: str, history: tuple[str, ...]) -> float:
+    def logprob(self, word: str, history: tuple[str, ...] = ()) -> float:
         """log10 P(word | history); history = previous words oldest-first, lower-case."""
         ...
 
