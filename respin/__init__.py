@@ -26,9 +26,10 @@ from .args import lexicons_arg as _lexicons, text_arg as _text, unit_arg as _uni
 _TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing): what type checkers see
 if _TYPE_CHECKING:
     from .batch import check_records, process_record
-    from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source, with_lexicon_findings
+    # (DEFAULT_THRESHOLD and the three functions: _LAZY's names outside __all__, typed too)
+    from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source, with_lexicon_findings  # noqa: F401
     from .model import ModelError
-    from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source
+    from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source  # noqa: F401
     from .swaps import SwapLexicon, learn
     from collections.abc import Iterable
     from os import PathLike
