@@ -19,13 +19,12 @@ import json
 import math
 import os
 import re
-import threading
 from collections import Counter
 from typing import Callable, Iterable, Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-from .tokenize import nfc
+from .tokenize import fork_free_lock, nfc
 
 BOS = "<s>"
 OOV_FLOOR = -7.0  # log10 floor for unknown words: below any real CMU unigram (~ -6.9 at worst)
@@ -278,8 +277,8 @@ class Mixture:
 
 _DEFAULT: ContextScorer | None = None
 _DEFAULT_LOADED = False
-_LOCK = threading.Lock()
-_READ_LOCK = threading.Lock()
+_LOCK = fork_free_lock(__name__, "_LOCK")
+_READ_LOCK = fork_free_lock(__name__, "_READ_LOCK")
 
 
 def default_scorer() -> ContextScorer | None:

@@ -12,7 +12,6 @@ import bisect
 import json
 import os
 import re
-import threading
 from dataclasses import replace
 from operator import attrgetter
 from pathlib import Path
@@ -25,9 +24,10 @@ from .detector import Detector
 from .detect import lexicon_findings, not_judged_reason
 from .evidence import _Unigrams, matrix, offered, rescore
 from .spans import SpanIndex
-from .tokenize import INVISIBLE, Document, LineIndex, _holds_any, code_regions, gc_paused, line_breaks, unwrap
+from .tokenize import (INVISIBLE, Document, LineIndex, _holds_any, code_regions, fork_free_lock, gc_paused,
+                       line_breaks, unwrap)
 
-_LOCK = threading.Lock()
+_LOCK = fork_free_lock(__name__, "_LOCK")
 _CACHE: dict[str, "Model"] = {}
 
 

@@ -43,7 +43,6 @@ import json
 import math
 import os
 import sys
-import threading
 import time
 from array import array
 from itertools import filterfalse, repeat
@@ -53,7 +52,7 @@ import numpy as np
 
 from .cmu_table import STRIDE, _lookup, ids_in
 from .lm import _SENT_RE, BOS, OOV_FLOOR, Mixture
-from .tokenize import _TOKEN_RE, LINE_BREAK, nfc
+from .tokenize import _TOKEN_RE, LINE_BREAK, fork_free_lock, nfc
 
 EOS = "</s>"
 HEADER = ("respin-kn-lm", "1")
@@ -513,7 +512,7 @@ class MixtureTable:
             return np.maximum(np.log10(p), OOV_FLOOR)
 
 
-_TABLE_LOCK = threading.Lock()
+_TABLE_LOCK = fork_free_lock(__name__, "_TABLE_LOCK")
 
 
 class CachedMixture(Mixture):

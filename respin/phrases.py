@@ -36,7 +36,6 @@ documents whose word evidence is significant (the same gate as word findings).
 
 from __future__ import annotations
 
-import threading
 import weakref
 from itertools import chain, compress, repeat
 from typing import NamedTuple
@@ -44,7 +43,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .evidence import STOPWORDS
-from .tokenize import Document, gc_paused
+from .tokenize import Document, fork_free_lock, gc_paused
 
 MAX_WORDS = 4           # longest lexicon phrase matched
 MAX_REPLACEMENTS = 16   # shorter neighbours compared per phrase (lexicon order: both sources, WordNet, Moby)
@@ -185,7 +184,7 @@ def _window_scores(tab, body, lengths, hist, nxt) -> np.ndarray:
 
 
 _INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+_LOCK = fork_free_lock(__name__, "_LOCK")
 
 
 def phrase_index(lexicon, tab) -> PhraseIndex:

@@ -48,12 +48,11 @@ from __future__ import annotations
 import bisect
 import random
 import re
-import threading
 import weakref
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
 
-from .tokenize import NUM, PUNCT, Document, code_regions, normalize, split_lines
+from .tokenize import NUM, PUNCT, Document, code_regions, fork_free_lock, normalize, split_lines
 
 STYLES = ("aggressive", "conservative", "crude")
 LINKS = {"any": 3, "wordnet": 1, "moby": 2}
@@ -381,7 +380,7 @@ _STYLE = {
 # news LM shipped in pocketsphinx is a dependency already; without it every candidate in the
 # lexicon counts as equally common.
 # ---------------------------------------------------------------------------------------------
-_FREQ_LOCK = threading.Lock()
+_FREQ_LOCK = fork_free_lock(__name__, "_FREQ_LOCK")
 _FREQ: list = []  # [scorer or None] once loaded
 
 

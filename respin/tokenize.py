@@ -890,6 +890,23 @@ class _GcPause(ContextDecorator):
             self._paused = False
 
 
+def fork_free_lock(module: str, name: str) -> threading.Lock:
+    """A lock for ``module``'s global ``name``, replaced by a free one in a child process
+    forked while another thread held it: that thread is not in the child, so the lock was
+    never released there and the child's first call hung for good (a host forking its
+    workers, gunicorn ``--preload`` or a fork pool, while a warm-up thread was loading the
+    model or decoding the LM table; a library review). What the lock guards is published
+    only once complete, so a child finds it absent, and makes it, or whole."""
+    def renew():
+        mod = sys.modules.get(module)  # (a test may have imported the module anew since)
+        if mod is not None:
+            setattr(mod, name, threading.Lock())
+
+    if hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=renew)
+    return threading.Lock()
+
+
 def _threads() -> int:
     """The process's threads that run Python: those of ``threading``, and those started with
     ``_thread`` or by an extension, which it does not count (with them the collector stayed
