@@ -101,8 +101,8 @@ def lexicons_arg(lexicons, model_dir=None) -> tuple:
     # A shipped lexicon by name ("tortured", as on the command line) is part of the model;
     # any other file is the caller's to load, as the API reads no files of its own.
     lexicons = tuple(_shipped_or_as_is(x, model_dir) for x in lexicons)
-    bad = next((x for x in lexicons if not isinstance(x, SwapLexicon)), None)
-    if bad is not None:
+    # The first that is no lexicon, None too (as next()'s default, None read as "all are lexicons")
+    for bad in (x for x in lexicons if not isinstance(x, SwapLexicon)):
         what = f"{bad!r} is not shipped with the model; " if isinstance(bad, str) else ""
         raise TypeError(f"{what}lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path)) or the names "
                         f"of shipped ones ({', '.join(shipped_names(model_dir)) or 'none'})")

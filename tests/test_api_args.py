@@ -43,6 +43,17 @@ def test_bad_lexicons_are_refused_whatever_restores(kw, bad):
         respin.restore_cluster([SPUN, SPUN], lexicons=bad)
 
 
+@pytest.mark.parametrize("bad", [[None], ["tortured", None]], ids=["none", "shipped-and-none"])
+def test_none_among_the_lexicons_is_refused(bad):
+    # (None was the search's "no bad one" too: it passed, to an AttributeError deep in
+    # restore and originals, and check ignored it; a library review.)
+    for call in (lambda: respin.check(SPUN, lexicons=bad), lambda: respin.check_many([SPUN], lexicons=bad),
+                 lambda: respin.restore(SPUN, lexicons=bad), lambda: respin.restore_many([SPUN], lexicons=bad),
+                 lambda: respin.originals("concealed layer", lexicons=bad)):
+        with pytest.raises(TypeError, match="lexicons must be SwapLexicon objects"):
+            call()
+
+
 @pytest.mark.parametrize("kw", [{"threshold": float("nan")}, {"threshold": -0.1}, {"threshold": 1.5}])
 def test_thresholds_outside_0_1_are_refused(kw):
     with pytest.raises(ValueError, match="between 0 and 1"):
