@@ -800,6 +800,7 @@ def suggest(
     format: SuggestFormat = typer.Option(SuggestFormat.text, "--format", "-f",
                                          help="text: each phrase and its originals; json: a list of {phrase, originals}."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes on stderr."),
 ):
     """Propose the likeliest originals of suspect phrases ("counterfeit consciousness", "Protection Ministry").
 
@@ -826,7 +827,7 @@ def suggest(
         phrases = [_argument_text(p) for p in phrases]
         context = _argument_text(context) if context is not None else None
         if phrases == ["-"]:
-            phrases = [line.strip() for line in _read_noted("-", DEFAULT_MAX_BYTES, False).splitlines() if line.strip()]
+            phrases = [line.strip() for line in _read_noted("-", DEFAULT_MAX_BYTES, quiet).splitlines() if line.strip()]
             if not phrases:
                 raise InputError("no phrase on standard input (one per line)")
         elif "-" in phrases:
@@ -839,7 +840,7 @@ def suggest(
         lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
         for p in phrases:
             if context is not None and not in_context(p, context):
-                _note(f"'{p}' is not in --context: scored in a neutral frame", False)
+                _note(f"'{p}' is not in --context: scored in a neutral frame", quiet)
         results = [(p, originals(p, context, k=k, lexicons=lexicons, model=model)) for p in phrases]
     except (InputError, ModelError, ValueError) as e:
         raise _fail(str(e))
@@ -1033,6 +1034,7 @@ def spin(
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the spun text to FILE (atomically)."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes on stderr."),
 ):
     """Simulate an article spinner: make labelled spun text from clean text.
 
@@ -1056,10 +1058,10 @@ def spin(
             raise InputError(f"--truth and --output name the same file: {output}")
         if truth and _same_path(truth, path):  # (was "...the input file with the output": which output?)
             raise InputError(f"refusing to overwrite the input file with --truth: {truth}")
-        loaded = _load_noted(path, max_size, False)
+        loaded = _load_noted(path, max_size, quiet)
         text = loaded.text
         if not text.strip():  # as restore says it: an empty output is not a silent success
-            _note("input is empty: nothing to spin")
+            _note("input is empty: nothing to spin", quiet)
         result = do_spin(text, rate=rate, style=style.value, seed=seed, lexicon=default().lexicon)
         body = result.text if format is SpinFormat.text else json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
         # A file written keeps the input's byte-order mark, as restore's does (Windows tools

@@ -1,0 +1,25 @@
+"""One concept, one spelling, in every command (a CLI consistency review): a user who learned
+an option in one command finds it under the same name in the others where it makes sense."""
+
+from __future__ import annotations
+
+
+# --- -q/--quiet wherever a command writes notes on stderr ---------------------------------
+
+def test_spin_quiet_silences_its_notes(cli, tmp_path):
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    ran = cli("spin", empty)
+    assert ran.code == 0 and "input is empty" in ran.err
+    for flag in ("-q", "--quiet"):
+        ran = cli("spin", empty, flag)
+        assert ran.code == 0 and ran.err == "", flag
+
+
+def test_suggest_quiet_silences_its_notes(cli):
+    args = ("suggest", "White Home", "--context", "Nothing here at all.")
+    ran = cli(*args)
+    assert ran.code == 0 and "not in --context" in ran.err
+    quiet = cli(*args, "-q")
+    assert quiet.code == 0 and quiet.err == "" and quiet.out == ran.out
+    assert cli(*args, "--quiet").err == ""
