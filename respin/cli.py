@@ -793,7 +793,7 @@ def suggest(
                                         help="Suspect phrases (quote each one), or - to read one per line from standard input."),
     context: Optional[str] = typer.Option(None, "--context", "-c", metavar="SENTENCE",
                                           help="The sentence the phrase came from: its words around the phrase are evidence."),
-    k: int = typer.Option(5, "-k", min=1, max=50, metavar="N", help="How many originals to list per phrase."),
+    k: int = typer.Option(5, "--k", "-k", min=1, max=50, metavar="N", help="How many originals to list per phrase."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help="Swap lexicon whose swaps are candidates too (repeatable): a TSV file from "
                                            "'respin learn', or 'tortured' (the shipped tortured phrases)."),

@@ -23,3 +23,13 @@ def test_suggest_quiet_silences_its_notes(cli):
     quiet = cli(*args, "-q")
     assert quiet.code == 0 and quiet.err == "" and quiet.out == ran.out
     assert cli(*args, "--quiet").err == ""
+
+
+# --- the same option under the same names -------------------------------------------------
+
+def test_suggest_takes_k_long_as_index_query_does(cli):
+    # 'index query --k 10' is the documented spelling; 'suggest --k 2' was "no such option".
+    short = cli("suggest", "White Home", "-k", "2")
+    long = cli("suggest", "White Home", "--k", "2")
+    assert short.code == long.code == 0
+    assert long.out == short.out and len(long.out.splitlines()) == 3
