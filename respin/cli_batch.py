@@ -45,7 +45,7 @@ def batch(
                                      "list's folder; spaces around it are ignored), or one text file. "
                                      "Named pipes, sockets and devices in a folder or list get an error "
                                      "result, unread."),
-    out: str = typer.Option(..., "--out", "-o", metavar="DIR", callback=_given,
+    out: str = typer.Option(..., "--out", "--output", "-o", metavar="DIR", callback=_given,
                             help="Output folder: results.jsonl (one line per record, in input order), "
                                  "run.json, and restored/ (restored copies of a folder's files)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",

@@ -175,7 +175,7 @@ _OPT = _common_options()
 @_interruptible
 def build(
     inputs: List[str] = typer.Argument(..., metavar="INPUT...", callback=_given, help=_INPUTS_HELP),
-    out: str = typer.Option(..., "--out", "-o", metavar="INDEX", callback=_given, help="Index file to create."),
+    out: str = typer.Option(..., "--out", "--output", "-o", metavar="INDEX", callback=_given, help="Index file to create."),
     force: bool = typer.Option(False, "--force", help="Replace INDEX if it exists (once the new index is "
                                                       "complete: until then, and if the build fails or is "
                                                       "interrupted, INDEX stays as it was)."),

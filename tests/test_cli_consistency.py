@@ -33,3 +33,17 @@ def test_suggest_takes_k_long_as_index_query_does(cli):
     long = cli("suggest", "White Home", "--k", "2")
     assert short.code == long.code == 0
     assert long.out == short.out and len(long.out.splitlines()) == 3
+
+
+def test_index_build_and_batch_take_output_as_every_other_command(cli, tmp_path):
+    # check, restore, spin, learn and index show write to --output/-o; index build and batch
+    # called theirs --out only, and '--output' was "no such option" (--out is kept).
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text("The minister said the talks would resume on Monday in the capital.\n")
+    ran = cli("index", "build", docs, "--output", tmp_path / "a.index", "-q")
+    assert ran.code == 0, ran.err
+    assert (tmp_path / "a.index").is_file()
+    ran = cli("batch", docs, "--output", tmp_path / "results", "--no-restore", "-q")
+    assert ran.code == 0, ran.err
+    assert (tmp_path / "results" / "results.jsonl").is_file()
