@@ -899,17 +899,17 @@ def learn(
     phrase_table: Optional[str] = typer.Option(None, "--phrase-table", metavar="TSV", callback=_given,
                                                help="Also a TSV of phrase pairs with a header (columns 'tortured' "
                                                     "and 'expected', e.g. tortured phrases of paper mills)."),
-    split: Optional[str] = typer.Option(None, "--split", help="With --phrase-table: only rows whose 'split' "
+    split: Optional[str] = typer.Option(None, "--split", metavar="VALUE", help="With --phrase-table: only rows whose 'split' "
                                                               "column has this value (e.g. dev)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                          help="Write the lexicon (TSV) to FILE atomically; default stdout."),
-    min_count: int = typer.Option(1, "--min-count", min=1, help="Keep swaps seen at least this often."),
+    min_count: int = typer.Option(1, "--min-count", min=1, metavar="N", help="Keep swaps seen at least this often."),
     weight: Optional[float] = typer.Option(None, "--weight", min=0.0, max=20.0, callback=_number, metavar="W",
                                            help="How much restore --lexicon trusts this lexicon, written into it "
                                                 "(default when absent: 1, safe if it is not your spinner's; "
                                                 "4 suits a lexicon of the very spinner, as the shipped tortured one)."),
-    spun_field: str = typer.Option("spun", "--spun-field", help="JSONL field of the spun text."),
-    orig_field: str = typer.Option("original", "--orig-field", help="JSONL field of the original text."),
+    spun_field: str = typer.Option("spun", "--spun-field", metavar="NAME", help="JSONL field of the spun text."),
+    orig_field: str = typer.Option("original", "--orig-field", metavar="NAME", help="JSONL field of the original text."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No summary on stderr."),
 ):
     """Learn a spinner's swaps from spun/original pairs into a lexicon for restore --lexicon.
@@ -1086,7 +1086,7 @@ def train(
     corpus: List[str] = typer.Option([], "--corpus", "-c", metavar="DIR|FILE.jsonl", callback=_given,
                                      help="Your own clean text to train on: a folder of *.txt, a text file, or "
                                           "a JSON Lines file (.jsonl, .jsonl.gz; see --text-field); repeatable."),
-    text_field: str = typer.Option("text", "--text-field", metavar="FIELD",
+    text_field: str = typer.Option("text", "--text-field", metavar="NAME",
                                    help="Field of each JSON Lines record that holds its text."),
     pairs: List[str] = typer.Option([], "--pairs", "-p", metavar="DIR", callback=_given,
                                     help="Folder of real spinner output: NAME.spun.txt beside its NAME.orig.txt "
@@ -1097,7 +1097,7 @@ def train(
                                          "archive, fiction or science); 1 uses it instead of the news model."),
     lm_prune: int = typer.Option(1, "--lm-prune", min=0, metavar="N",
                                  help="Drop trigrams seen at most N times from that model (0 keeps all)."),
-    docs: int = typer.Option(3000, "--docs", min=0, help="Wikipedia leads to use (plus as many WordNet gloss documents)."),
+    docs: int = typer.Option(3000, "--docs", min=0, metavar="N", help="Wikipedia leads to use (plus as many WordNet gloss documents)."),
     seed: int = typer.Option(13, "--seed", help="Random seed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress on stderr."),
 ):

@@ -47,3 +47,15 @@ def test_index_build_and_batch_take_output_as_every_other_command(cli, tmp_path)
     ran = cli("batch", docs, "--output", tmp_path / "results", "--no-restore", "-q")
     assert ran.code == 0, ran.err
     assert (tmp_path / "results" / "results.jsonl").is_file()
+
+
+def test_a_field_name_has_one_metavar_in_every_command(cli):
+    # batch and index named a JSONL field NAME, train FIELD, learn a bare <str>.
+    import re
+    shown = {}
+    for argv in (("learn",), ("train",), ("batch",), ("index", "build"), ("index", "add")):
+        out = cli(*argv, "--help").out
+        for option, metavar in re.findall(r"(--[a-z-]+-field)\s+(\S+)", out):
+            shown[(" ".join(argv), option)] = metavar
+    assert ("learn", "--spun-field") in shown and ("train", "--text-field") in shown, shown
+    assert set(shown.values()) == {"NAME"}, shown
