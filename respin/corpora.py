@@ -182,11 +182,11 @@ def folder_texts(path: str | os.PathLike, pattern: str = "*.txt") -> Iterator[st
     be read or decoded, and folders below ``path`` that cannot be read, are skipped with a
     warning; FileNotFoundError if ``path`` does not exist (InputError, when its files are read,
     if it cannot be read)."""
-    from .io import InputError, read_text, walk_files
+    from .io import InputError, not_found, read_text, walk_files
 
     root = Path(path)
     if not root.exists():
-        raise FileNotFoundError(f"corpus not found: {path}")
+        raise FileNotFoundError(not_found("corpus", path))
 
     def note(msg: str) -> None:
         warnings.warn(msg, RuntimeWarning, stacklevel=3)

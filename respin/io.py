@@ -82,6 +82,8 @@ def not_found(what: str, path) -> str:
             if e.errno == errno.ELOOP:
                 return f"{what} is a symbolic link in a loop: {path}"
         return f"{what} is a broken symbolic link: {path}"
+    if str(path) == "-":  # (where a command or option reads no stream: learn, index build/add, --corpus)
+        return f"{what} not found: - (standard input is not read here: give a path)"
     return f"{what} not found: {path}"
 
 
