@@ -800,6 +800,8 @@ def suggest(
     format: SuggestFormat = typer.Option(SuggestFormat.text, "--format", "-f",
                                          help="text: each phrase and its originals; json: a list of {phrase, originals}."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
+                                 help="Largest standard input accepted (phrases read with -), in bytes or with a unit (25MB, 25MiB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes on stderr."),
 ):
     """Propose the likeliest originals of suspect phrases ("counterfeit consciousness", "Protection Ministry").
@@ -827,7 +829,7 @@ def suggest(
         phrases = [_argument_text(p) for p in phrases]
         context = _argument_text(context) if context is not None else None
         if phrases == ["-"]:
-            phrases = [line.strip() for line in _read_noted("-", DEFAULT_MAX_BYTES, quiet).splitlines() if line.strip()]
+            phrases = [line.strip() for line in _read_noted("-", max_size, quiet).splitlines() if line.strip()]
             if not phrases:
                 raise InputError("no phrase on standard input (one per line)")
         elif "-" in phrases:
@@ -910,6 +912,8 @@ def learn(
                                                 "4 suits a lexicon of the very spinner, as the shipped tortured one)."),
     spun_field: str = typer.Option("spun", "--spun-field", metavar="NAME", help="JSONL field of the spun text."),
     orig_field: str = typer.Option("original", "--orig-field", metavar="NAME", help="JSONL field of the original text."),
+    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
+                                 help="Largest pair file accepted, in bytes or with a unit (25MB, 25MiB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No summary on stderr."),
 ):
     """Learn a spinner's swaps from spun/original pairs into a lexicon for restore --lexicon.
@@ -935,7 +939,7 @@ def learn(
             raise InputError(not_found("phrase table", phrase_table))
         read: list[str] = []  # the files in a folder too: -o must not replace one of them
         named = read_pairs(pairs, spun_field=spun_field, orig_field=orig_field,
-                           note=lambda m: _note(m, quiet), read=read)
+                           note=lambda m: _note(m, quiet), read=read, max_bytes=max_size)
         if pairs and not named:
             raise InputError("no spun/original pairs found (NAME.spun.txt beside NAME.orig.txt, or JSONL "
                              "with 'spun' and 'original')")

@@ -351,7 +351,8 @@ def group_of(name: str) -> str:
 
 
 def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
-               skip=("mt_roundtrip",), note=None, read: list | None = None) -> list[tuple[str, str, str]]:
+               skip=("mt_roundtrip",), note=None, read: list | None = None,
+               max_bytes: int | None = None) -> list[tuple[str, str, str]]:
     """(name, spun, original) from folders of ``NAME.spun.txt`` + ``NAME.orig.txt``, single
     ``.spun.txt`` files (their ``.orig.txt`` beside them) and JSONL files (one object per
     line with ``spun_field`` and ``orig_field``; ``name`` or ``id`` names it). Names
@@ -359,8 +360,11 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
     out. InputError (one line) for anything unreadable, or for a ``.spun.txt`` named alone
     without its ``.orig.txt``; in a folder such a file is skipped and ``note`` says so.
     ``read``, if given, gets the path of every file read, and in a folder of every pair file
-    found, skipped ones too (an output must not replace one)."""
-    from .io import InputError, json_lines, not_found, read_text
+    found, skipped ones too (an output must not replace one). ``max_bytes``: the largest
+    pair file read (default: :data:`respin.io.DEFAULT_MAX_BYTES`)."""
+    from .io import DEFAULT_MAX_BYTES, InputError, json_lines, not_found, read_text
+
+    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
 
     out = []
     for p in map(Path, paths):
@@ -407,7 +411,7 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
                 if note is not None:
                     note(f"skipping {spun}: no {orig.name} beside it")
                 continue
-            out.append((name, read_text(str(spun)).text, read_text(str(orig)).text))
+            out.append((name, read_text(str(spun), max_bytes=limit).text, read_text(str(orig), max_bytes=limit).text))
             if read is not None:
                 read += [str(spun), str(orig)]
         _note_skipped(p, skipped, skip, note)

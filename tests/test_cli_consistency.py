@@ -75,3 +75,22 @@ def test_dash_where_standard_input_is_not_read_says_so(cli, tmp_path, monkeypatc
         assert ran.code == 2 and ran.out == "", argv
         assert "not found: - (standard input is not read here: give a path)" in ran.err, (argv, ran.err)
     assert not (tmp_path / "x.index").exists() and not (tmp_path / "m").exists()
+
+
+# --- --max-size wherever a limit is enforced ----------------------------------------------
+
+def test_learn_and_suggest_take_the_max_size_their_errors_point_to(cli, tmp_path, monkeypatch):
+    # Both enforced the 5 MiB limit and said "raise it with --max-size", an option neither had.
+    import io
+    import sys
+    (tmp_path / "a.orig.txt").write_text("The minister said the talks would resume on Monday.\n")
+    (tmp_path / "a.spun.txt").write_text("The minister stated the talks would resume on Monday.\n")
+    small = cli("learn", tmp_path, "--max-size", "20")
+    assert small.code == 2 and "too large" in small.err and "--max-size" in small.err, small.err
+    ran = cli("learn", tmp_path, "--max-size", "1KB", "-q")
+    assert ran.code == 0 and "stated\tsaid" in ran.out, ran.err
+    for limit, code in (("10", 2), ("1KiB", 0)):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"White Home\nPink line\n"), encoding="utf-8"))
+        ran = cli("suggest", "-", "--max-size", limit, "-k", "1")
+        assert ran.code == code, (limit, ran.err)
+        assert ("too large" in ran.err) == (code == 2), ran.err
