@@ -413,6 +413,8 @@ def check(
         files = [f for f, _ in found]
         if source == "-" and "-" in files:
             raise InputError("standard input (-) cannot be both an input and the source")
+        if "-" in lexicon and ("-" in files or source == "-"):  # (the lexicon read the text, or nothing)
+            raise InputError("standard input (-) cannot be both an input and a lexicon")
         if files.count("-") > 1:  # the second would read nothing and be "not judged"
             raise InputError("standard input (-) can be given once")
         src_text = _read_noted(source, max_size, quiet, "source") if source else None
@@ -682,6 +684,8 @@ def restore(
         check_output(output, reads + _model_files(model))
         if source == "-" and path == "-":
             raise InputError("standard input (-) cannot be both the input and the source")
+        if "-" in lexicon and "-" in (path, source):  # (it was an empty lexicon, silently)
+            raise InputError("standard input (-) cannot be both an input and a lexicon")
         loaded = _load_noted(path, max_size, quiet)
         text = loaded.text
         src = _read_noted(source, max_size, quiet, "source") if source else None
@@ -828,6 +832,8 @@ def suggest(
         # A phrase or context typed in a terminal that is not UTF-8: its bytes, read as stdin's are.
         phrases = [_argument_text(p) for p in phrases]
         context = _argument_text(context) if context is not None else None
+        if phrases == ["-"] and "-" in lexicon:  # (it was an empty lexicon, silently)
+            raise InputError("standard input (-) cannot be both the phrases and a lexicon")
         if phrases == ["-"]:
             phrases = [line.strip() for line in _read_noted("-", max_size, quiet).splitlines() if line.strip()]
             if not phrases:

@@ -156,6 +156,8 @@ def batch(
         flag = ("--min-confidence" if min_confidence is not None else "--copies-by" if copies_by
                 else "--restore-spun-only")
         raise _fail(f"{flag} is for restoring: not with --no-restore")
+    if input == "-" and "-" in lexicon:  # (the lexicon read the records: "bad lexicon: -:1")
+        raise _fail("standard input (-) cannot be both the input and a lexicon")
     progress = "off" if quiet else "auto"
     summary = None
     try:

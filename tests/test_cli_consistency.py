@@ -94,3 +94,23 @@ def test_learn_and_suggest_take_the_max_size_their_errors_point_to(cli, tmp_path
         ran = cli("suggest", "-", "--max-size", limit, "-k", "1")
         assert ran.code == code, (limit, ran.err)
         assert ("too large" in ran.err) == (code == 2), ran.err
+
+
+def test_standard_input_is_not_both_the_input_and_a_lexicon(cli, tmp_path, monkeypatch):
+    # check and restore refuse '-' as both the input and --source; with --lexicon - as well,
+    # check and batch read the text as a lexicon ("bad lexicon: -:1: ..."), and restore and
+    # suggest used an empty lexicon without a word (exit 0).
+    import io
+    import sys
+    monkeypatch.chdir(tmp_path)
+    for argv in (("check", "-", "--lexicon", "-"), ("restore", "-", "--lexicon", "-"),
+                 ("suggest", "-", "--lexicon", "-"), ("batch", "-", "-o", "out", "--lexicon", "-")):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"The White Home said.\n"), encoding="utf-8"))
+        ran = cli(*argv)
+        assert ran.code == 2 and ran.out == "", (argv, ran.err)
+        assert "standard input (-) cannot be both" in ran.err and "a lexicon" in ran.err, (argv, ran.err)
+    # A lexicon on standard input with a file as the input still works.
+    (tmp_path / "a.txt").write_text("The White Home said the talks would resume.\n")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"White Home\tWhite House\t3\n"), encoding="utf-8"))
+    ran = cli("check", "a.txt", "--lexicon", "-", "-q")
+    assert ran.code in (0, 1) and "a.txt" in ran.out, ran.err
