@@ -653,7 +653,7 @@ def restore(
                                       help=LEXICON_HELP),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No relation summary on stderr."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes on stderr (the relation summary, the edits held back, encodings)."),
 ):
     """Restore a spun document: from its clean source, from other spun copies, or from the model.
 
