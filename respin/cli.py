@@ -632,7 +632,8 @@ def restore(
     source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC", callback=_given,
                                          help="Clean original to restore from. Without it, the model "
                                               "proposes the most likely original words."),
-    corpus: Optional[str] = typer.Option(None, "--corpus", metavar="INDEX", callback=_given,
+    # (--index too: train's --corpus is clean text, not an index; a CLI consistency review)
+    corpus: Optional[str] = typer.Option(None, "--corpus", "--index", metavar="INDEX", callback=_given,
                                          help="Index of clean originals ('respin index build'): find the "
                                               "source there and restore against it; if none is close "
                                               "enough, restore with the model. Not with --source."),

@@ -51,7 +51,7 @@ def batch(
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
                              help="Worker processes (0: one per CPU); each loads the model once. "
                                   "The output is the same whatever N."),
-    corpus: Optional[str] = typer.Option(None, "--corpus", metavar="INDEX", callback=_given,
+    corpus: Optional[str] = typer.Option(None, "--corpus", "--index", metavar="INDEX", callback=_given,
                                          help="Index of clean originals (respin index): find each record's "
                                               "source and restore against it when one is found."),
     engine: Engine = typer.Option(Engine.local, "--engine",

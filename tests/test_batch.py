@@ -574,6 +574,7 @@ def test_usage_errors(tmp_path, cli):
     assert_user_error(cli("batch", src, "--out", src), "folder")
     assert_user_error(cli("batch", src, "--out", tmp_path / "o2", "--scheduler", "tcp://x:1"), "--engine dask")
     assert_user_error(cli("batch", src, "--out", tmp_path / "o2", "--corpus", tmp_path / "none.index"), "index not found", "none.index")
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o2", "--index", tmp_path / "none.index"), "index not found", "none.index")
     # the input changed under a resumed run
     other = write_jsonl(tmp_path / "in.jsonl", [{"id": "zzz", "text": t} for t in make_texts(3)])
     assert_user_error(cli("batch", other, "--out", tmp_path / "o", "--resume"), "input changed")

@@ -343,6 +343,10 @@ def test_cli_restore_with_corpus(capsys, tmp_path, archive):
     assert rc == 0 and json.loads(out)["source"] is None and "restoring with the model" in err
     rc, _, err = _run(capsys, "restore", str(spun_file), "--corpus", out_index, "--source", str(other))
     assert rc == 2 and err.count("\n") == 1
+    # --index is the same option (train's --corpus is clean text, not an index)
+    rc, out2, _ = _run(capsys, "restore", str(spun_file), "--index", out_index, "--format", "json")
+    assert rc == 0 and out2 == _run(capsys, "restore", str(spun_file), "--corpus", out_index, "--format", "json")[1]
+    assert json.loads(out2)["source"] == "doc04.txt"
 
 
 def test_docstring_examples():
