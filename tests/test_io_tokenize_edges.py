@@ -1,0 +1,120 @@
+"""Edges of reading files, tokenising, swap lexicons and pooling that a mutation test (round
+2: respin.io, respin.tokenize, respin.swaps, respin.consistency) found unpinned: each test
+here fails with a one-place change of the code that a user would feel."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+import pytest
+
+from respin.io import InputError, read_text
+from respin.tokenize import Document, code_regions, unwrap
+
+
+def sentences(text: str) -> list[str]:
+    doc = Document.from_text(text)
+    return [doc.sentence_text(s) for s in doc.sentences]
+
+
+# --- io: size limits at the boundary --------------------------------------------------------
+
+def _stdin(monkeypatch, data: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+
+
+def test_stdin_one_byte_over_the_limit_is_refused_and_at_the_limit_read_whole(monkeypatch):
+    # Standard input has no size to look at first: one byte past the limit must be read to
+    # know it is over (else a long input was cut at the limit without a word).
+    _stdin(monkeypatch, b"x" * 11)
+    with pytest.raises(InputError, match="too large"):
+        read_text("-", max_bytes=10)
+    _stdin(monkeypatch, b"x" * 10)
+    assert read_text("-", max_bytes=10).text == "x" * 10
+
+
+# --- tokenize: unwrapping hard-wrapped lines ------------------------------------------------
+
+def test_unwrap_needs_three_lower_case_continuations_before_joining_at_capitals():
+    # Two lower-case continuations: those two breaks are read as spaces, but the text is not
+    # taken for a wrapped one, so a full line before a capital ("weather / Bob") keeps its break.
+    text = ("The mayor said the plan to repair the old bridge was\napproved by the council on Monday night, and\n"
+            "work will start in the spring when the weather\nBob Smith said the plan was a good one for the town.\n")
+    got, joins = unwrap(text)
+    assert len(joins) == 2
+    assert "bridge was approved" in got and "and work" in got
+    assert "weather\nBob Smith" in got
+
+
+def test_unwrap_keeps_line_breaks_where_lower_case_continuations_are_few():
+    # Three lower-case continuations, but among twelve candidate breaks (a list of long lines
+    # without full stops): under UNWRAP_SHARE, so only those three are joined, not the
+    # list's lines before their capitals.
+    items = [f"Item {w} covers the whole of the region and its many towns and villages" for w in
+             ("Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot", "Golf", "Hotel", "India")]
+    prose = "The mayor said the plan was\nready and that\nwork would start in\nspring.\n"
+    text = "\n".join(items) + "\n" + prose
+    got, joins = unwrap(text)
+    assert len(joins) == 3
+    assert got.count("\n") == text.count("\n") - 3
+    assert "villages\nItem Bravo" in got
+
+
+def test_unwrap_reads_full_lines_against_the_usual_width_not_the_longest():
+    # One very long line (a link, a table row) must not make every other line "short": the
+    # full width is the 90th-percentile line's, so the wrap before "President" still joins.
+    body = ("The minister said on Tuesday that the talks with the union had failed and that the "
+            "government would now take the matter to the courts, where President Smith expects a "
+            "ruling before the summer recess, according to people familiar with the plan and the "
+            "union leaders who spoke to reporters outside the building late in the evening.")
+    import textwrap
+    lines = textwrap.wrap(body, 50)
+    assert lines[2].endswith("where President") and lines[3].startswith("Smith")
+    text = "\n".join(lines) + "\n\n" + "x" * 300 + "\n"
+    got, _ = unwrap(text)
+    assert "where President Smith expects" in got
+
+
+def test_a_suspended_hyphen_or_a_dash_at_a_line_end_is_no_word_broken_in_two():
+    # "pre- and post-war": the hyphen is followed by a space, and is no hyphenated word;
+    # nor is a dash after a space ("waited -"): only a letter's hyphen at the very end is.
+    for text in ("Both pre- \nand post-war prices rose.", "He waited -\nthen he left."):
+        assert unwrap(text) == (text, [])
+    assert unwrap("The frame-\nwork holds.")[0] == "The frame\u00ad\u00adwork holds."
+
+
+# --- tokenize: sentences ---------------------------------------------------------------------
+
+def test_a_word_in_capitals_before_a_full_stop_ends_its_sentence():
+    # Only a single capital is an initial ("J. K. Rowling"); "NATO." ends a sentence.
+    assert sentences("The talks were led by NATO. The plan failed.") == [
+        "The talks were led by NATO.", "The plan failed."]
+    assert sentences("J. K. Rowling wrote it.") == ["J. K. Rowling wrote it."]
+
+
+def test_an_abbreviation_needs_its_point_right_after_it():
+    # "Dr ." (a point after a space) is no abbreviation "Dr.": the sentence ends there.
+    assert sentences("We met the Dr . Then we left.") == ["We met the Dr .", "Then we left."]
+
+
+def test_a_sentence_starts_at_a_figure_and_not_inside_a_dotted_name():
+    assert sentences("Sales rose 5%. 2024 was a good year.") == ["Sales rose 5%.", "2024 was a good year."]
+    # No space after the point: a name ("ASP.NET"), not the end of a sentence.
+    assert sentences("We built it with ASP.NET and it ran well.") == ["We built it with ASP.NET and it ran well."]
+
+
+# --- tokenize: code in fences -----------------------------------------------------------------
+
+def test_a_short_command_in_a_fence_is_code():
+    text = "Then run it.\n```\nRestart the server now.\n```\nDone.\n"
+    (block,) = code_regions(text)
+    assert text[block[0]:block[1]].startswith("```") and "Restart" in text[block[0]:block[1]]
+
+
+def test_a_fence_of_prolog_facts_is_code_though_its_lines_end_in_full_stops():
+    facts = "".join(f"parent({a}, {b}).\n" for a, b in
+                    [("tom", "bob"), ("bob", "ann"), ("ann", "joe"), ("joe", "sue"), ("sue", "kim"), ("kim", "lee")])
+    text = "The facts:\n```\n" + facts + "```\nThat is all.\n"
+    (block,) = code_regions(text)
+    assert "parent(tom, bob)." in text[block[0]:block[1]]
