@@ -118,3 +118,60 @@ def test_a_fence_of_prolog_facts_is_code_though_its_lines_end_in_full_stops():
     text = "The facts:\n```\n" + facts + "```\nThat is all.\n"
     (block,) = code_regions(text)
     assert "parent(tom, bob)." in text[block[0]:block[1]]
+
+
+def test_a_run_of_three_hyphens_is_one_dash_as_two_are():
+    # "---" (an em dash typed in plain text, Markdown's) compares as "—", not "—-".
+    from respin.tokenize import normalize
+    assert normalize("---") == normalize("--") == normalize("—") == "—"
+
+
+def test_a_one_letter_capital_gives_a_capitalised_word_not_capitals():
+    from respin.tokenize import case_like
+    assert case_like("lone", "A") == "Lone"
+    assert case_like("said", "SAID") == "SAID"
+
+
+# --- io: binary data past the first bytes ---------------------------------------------------
+
+def test_nul_bytes_anywhere_in_the_first_8_kb_make_it_binary():
+    from respin.io import decode
+    with pytest.raises(InputError, match="binary"):
+        decode(b"A plain first line of text.\n" + b"\x00\x01\x02\x03" * 16, "f.dat")
+
+
+# --- swaps: lexicon lines -------------------------------------------------------------------
+
+def test_a_lexicon_line_with_count_zero_is_turned_off():
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon.from_tsv("mentioned\tsaid\t0\nhome\thouse\t2\n")
+    assert lex.lookup(("mentioned",)) == {} and len(lex) == 1
+
+
+def test_a_lexicon_knows_its_longest_spun_phrase_whatever_the_order_added():
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon()
+    lex.add("white home", "white house")
+    lex.add("mentioned", "said")
+    assert lex.max_len == 2
+
+
+def test_an_original_that_only_adds_a_word_to_a_compound_makes_it_no_tortured_one():
+    # Nothing of "cross-validation" was swapped in "cross-validation method": no compound.
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon()
+    lex.add("cross-validation", "cross-validation method", 3)
+    lex.add("k-implies", "k-means", 3)
+    assert [c[0] for c in lex.compounds()] == ["k-implies"]
+
+
+def test_two_fenced_blocks_one_after_the_other_are_both_code():
+    text = "```\nx = f(a);\n```\n```\ny = g(b);\n```\nDone.\n"
+    blocks = [text[a:b] for a, b in code_regions(text)]
+    assert blocks == ["```\nx = f(a);\n```", "```\ny = g(b);\n```"]
+
+
+def test_a_lexicons_weight_line_is_read_whatever_its_capitals():
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon.from_tsv("# Weight: 2.5\n# Word Weight: 1\nmentioned\tsaid\t3\n")
+    assert (lex.weight, lex.word_weight) == (2.5, 1.0)
