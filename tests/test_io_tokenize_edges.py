@@ -173,5 +173,23 @@ def test_two_fenced_blocks_one_after_the_other_are_both_code():
 
 def test_a_lexicons_weight_line_is_read_whatever_its_capitals():
     from respin.swaps import SwapLexicon
-    lex = SwapLexicon.from_tsv("# Weight: 2.5\n# Word Weight: 1\nmentioned\tsaid\t3\n")
+    lex = SwapLexicon.from_tsv("# Weight: 2.5\n# Word  Weight : 1\nmentioned\tsaid\t3\n")
     assert (lex.weight, lex.word_weight) == (2.5, 1.0)
+
+
+def test_a_lexicon_line_without_its_original_is_an_error_not_skipped():
+    from respin.swaps import SwapLexicon
+    with pytest.raises(ValueError, match="lex.tsv:2: expected"):
+        SwapLexicon.from_tsv("home\thouse\t2\nmentioned\t \t3\n", "lex.tsv")
+
+
+# --- consistency: an occurrence that did not keep the candidate ----------------------------
+
+def test_an_occurrence_without_the_candidate_counts_against_it():
+    import numpy as np
+    from respin.consistency import Columns, pooled_types
+    # Two occurrences of word 0; candidate 1 kept (gain 2.0) at the first only; equally common.
+    cols = Columns(types=np.array([0, 0]), ids=np.array([0, 0]), cand=np.array([[1], [2]]),
+                   gain=np.array([[2.0], [0.5]]), p1=np.array([-3.0, -3.0, -3.0]), words=["w", "c", "d"])
+    (hit,) = pooled_types(cols)
+    assert hit.candidate == 1 and hit.pooled < 2.0
