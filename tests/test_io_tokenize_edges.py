@@ -193,3 +193,20 @@ def test_an_occurrence_without_the_candidate_counts_against_it():
                    gain=np.array([[2.0], [0.5]]), p1=np.array([-3.0, -3.0, -3.0]), words=["w", "c", "d"])
     (hit,) = pooled_types(cols)
     assert hit.candidate == 1 and hit.pooled < 2.0
+
+
+@pytest.mark.parametrize("char", ["\x1b", "\x7f", "\x85", "\x9b"])
+def test_a_lexicon_phrase_with_a_control_character_is_refused(char):
+    # C0, DEL and C1 alike: "\x9b" is a terminal's one-byte CSI, so a shared lexicon could
+    # colour or clear the screen through a suggestion (mutation W17 let \x7f-\x9f through).
+    from respin.swaps import SwapLexicon
+    with pytest.raises(ValueError, match="control character"):
+        SwapLexicon.from_tsv(f"White Home\tWhite House{char}2J\t3\n")
+    assert SwapLexicon.from_tsv("White Home\tWhite House\t3\n")
+
+
+def test_a_negative_lexicon_count_is_an_error_not_a_line_dropped():
+    # (mutation W13: a count of -1 was dropped silently, as a count of 0 is on purpose)
+    from respin.swaps import SwapLexicon
+    with pytest.raises(ValueError, match=r":1: count must be 0 or more, got '-1'"):
+        SwapLexicon.from_tsv("mentioned\tsaid\t-1\n")
