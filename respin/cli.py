@@ -1099,6 +1099,9 @@ def train(
                                           "a JSON Lines file (.jsonl, .jsonl.gz; see --text-field); repeatable."),
     text_field: str = typer.Option("text", "--text-field", metavar="NAME",
                                    help="Field of each JSON Lines record that holds its text."),
+    glob: List[str] = typer.Option(["*.txt"], "--glob", metavar="PATTERN",
+                                   help="Files of a --corpus folder to read, recursively; letter case is ignored; "
+                                        "alternatives in braces, '*.{txt,md}', or --glob again."),
     pairs: List[str] = typer.Option([], "--pairs", "-p", metavar="DIR", callback=_given,
                                     help="Folder of real spinner output: NAME.spun.txt beside its NAME.orig.txt "
                                          "(one paragraph a line); repeatable."),
@@ -1122,7 +1125,8 @@ def train(
         if model_dir == "-":  # (it trained for a minute, then wrote a folder named "-")
             raise InputError("MODEL_DIR - : give a folder (a model is a folder of files, not a stream)")
         meta = do_train(model_dir, extra_folders=corpus, pair_folders=pairs, n_docs=docs, seed=seed,
-                        lm_weight=lm_weight, quiet=quiet, text_field=text_field, lm_prune=lm_prune)
+                        lm_weight=lm_weight, quiet=quiet, text_field=text_field, lm_prune=lm_prune,
+                        glob=_globs(glob))
     except (OSError, RuntimeError, InputError) as e:
         raise _fail(str(e))
     # (Without -q the validation was said as it was measured: not twice.)

@@ -175,8 +175,9 @@ def wikipedia_leads(limit_docs: int | None = None) -> Iterator[str]:
     return docs()
 
 
-def folder_texts(path: str | os.PathLike, pattern: str = "*.txt") -> Iterator[str]:
-    """A user's own clean corpus: one document per file matching ``pattern`` under ``path``
+def folder_texts(path: str | os.PathLike, pattern: str | tuple[str, ...] = "*.txt") -> Iterator[str]:
+    """A user's own clean corpus: one document per file matching ``pattern`` (or any of
+    several) under ``path``
     (recursively, in sorted order, whatever the case of letters: ``ARTICLE.TXT`` is a ``*.txt``,
     as in :func:`respin.io.walk_files`; ``path`` may also be a single file).  Files that cannot
     be read or decoded, and folders below ``path`` that cannot be read, are skipped with a
@@ -192,7 +193,8 @@ def folder_texts(path: str | os.PathLike, pattern: str = "*.txt") -> Iterator[st
         warnings.warn(msg, RuntimeWarning, stacklevel=3)
 
     def docs() -> Iterator[str]:
-        for p in [root] if root.is_file() else walk_files(root, (pattern,), note):
+        patterns = (pattern,) if isinstance(pattern, str) else tuple(pattern)
+        for p in [root] if root.is_file() else walk_files(root, patterns, note):
             try:
                 text = read_text(str(p), what="corpus").text
             except InputError as e:
@@ -239,10 +241,12 @@ def jsonl_texts(path: str | os.PathLike, text_field: str = "text") -> Iterator[s
     return docs()
 
 
-def corpus_texts(path: str | os.PathLike, text_field: str = "text") -> Iterator[str]:
+def corpus_texts(path: str | os.PathLike, text_field: str = "text",
+                 pattern: str | tuple[str, ...] = "*.txt") -> Iterator[str]:
     """``--corpus`` input: :func:`jsonl_texts` for ``*.jsonl`` / ``*.jsonl.gz`` files,
-    otherwise :func:`folder_texts` (a folder of ``*.txt`` or one text file)."""
+    otherwise :func:`folder_texts` (a folder of files matching ``pattern``, ``*.txt``, or one
+    text file)."""
     name = Path(path).name.lower()
     if name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
         return jsonl_texts(path, text_field)
-    return folder_texts(path)
+    return folder_texts(path, pattern)

@@ -210,13 +210,14 @@ def evaluate(det: Detector, X, y, docs) -> dict:
 
 def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int = 3000, seed: int = 13,
           lm_weight: float = 0.0, quiet=False, text_field: str = "text", lm_prune: int = 1,
-          command: str | None = None) -> dict:
+          command: str | None = None, glob: str | tuple[str, ...] = "*.txt") -> dict:
     """Train and write ``detector.json`` and ``metadata.json`` into ``out_dir`` (the options
     are :func:`_train_in`'s, which documents them). A new folder starts from the shipped model's
     thesaurus table, decoder and lexicons (:func:`seed_model_dir`); if the run fails, what it
     added is removed again, so that no half-made model is left behind."""
     kw = dict(extra_folders=extra_folders, pair_folders=pair_folders, n_docs=n_docs, seed=seed,
-              lm_weight=lm_weight, quiet=quiet, text_field=text_field, lm_prune=lm_prune, command=command)
+              lm_weight=lm_weight, quiet=quiet, text_field=text_field, lm_prune=lm_prune, command=command,
+              glob=glob)
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise RuntimeError(f"{out_dir} is a file, not a model folder")
@@ -257,13 +258,14 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
 
 def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 3000, seed: int = 13,
               lm_weight: float = 0.0, quiet=False, text_field: str = "text", lm_prune: int = 1,
-              command: str | None = None) -> dict:
+              command: str | None = None, glob: str | tuple[str, ...] = "*.txt") -> dict:
     """Train and write ``detector.json`` and ``metadata.json`` into ``out_dir``.
 
     ``extra_folders`` add clean text (spun by the simulator like the built-in corpora);
     ``pair_folders`` add real spinner output: NAME.spun.txt beside NAME.orig.txt, one
     paragraph a line, used as they are (the words that differ are the spun ones).
-    ``extra_folders`` may also be JSON Lines files (``.jsonl[.gz]``, text in ``text_field``).
+    ``extra_folders`` may also be JSON Lines files (``.jsonl[.gz]``, text in ``text_field``);
+    in a folder, the files matching ``glob`` (a pattern or several) are read, one text each.
     ``lm_weight`` > 0 also trains a modified Kneser-Ney trigram model
     (:class:`respin.ngram.KneserNeyLM`, trigrams seen at most ``lm_prune`` times dropped) on
     the ``extra_folders`` text and mixes it with the CMU model at that weight (1: instead of
@@ -287,7 +289,7 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
     said: set = set()  # the corpus readers' warnings said so far
     if lm_weight > 0 and not extra_folders:
         raise RuntimeError("--lm-weight needs --corpus: the added language model is trained on your own text")
-    own = [_own_texts(folder, text_field, say, said) for folder in extra_folders]
+    own = [_own_texts(folder, text_field, say, said, glob) for folder in extra_folders]
     own_lm = None
     if lm_weight > 0:
         from .ngram import KneserNeyLM, combine
@@ -365,15 +367,19 @@ def _temp_name(out: Path, name: str) -> Path:
 SEEDED_FILES = ("lexicon.npz", "antonyms.tsv", "candidates.npz", "decoder.json", "swaps.tsv", "NOTICE.md", "lexicons")
 
 
-def _own_texts(corpus, text_field: str, say, said: set) -> list[str]:
+def _own_texts(corpus, text_field: str, say, said: set, glob: str | tuple[str, ...] = "*.txt") -> list[str]:
     """The texts of one ``--corpus``, after a note of how many of them are trained on (the
     short ones are dropped, which a user expecting their register learnt should know);
     RuntimeError when it gives none at all: training on the built-in corpora alone, as
     before, was a success that had not used the user's text."""
     from . import corpora
-    got = _noting(say, lambda: list(corpora.corpus_texts(corpus, text_field)), said)
+    got = _noting(say, lambda: list(corpora.corpus_texts(corpus, text_field, glob)), said)
     used = sum(len(t.split()) >= MIN_WORDS for t in got)
     if not got:
+        if Path(corpus).is_dir():
+            pattern = glob if isinstance(glob, str) else ",".join(glob)
+            raise RuntimeError(f"--corpus {corpus}: no text in it to train on (no file matching {pattern}, "
+                               "or every one empty or skipped; other names: --glob)")
         raise RuntimeError(f"--corpus {corpus}: no text in it to train on (empty, or every file or record skipped; "
                            f"JSON Lines records need their text in field '{text_field}': choose it with --text-field)")
     if not used:

@@ -304,6 +304,22 @@ def test_each_corpus_says_how_many_of_its_texts_are_used(tmp_path, bare_model, m
     assert sorted(p.name for p in bare_model.iterdir()) == ["lexicon.npz"]
 
 
+def test_a_corpus_folder_of_other_file_names_is_read_with_glob(tmp_path, bare_model, monkeypatch, cli):
+    """train --corpus read *.txt alone, where check, batch and index take --glob: an archive
+    of Markdown files was "no text in it" with no way to name its files."""
+    import respin.corpora as corpora
+    monkeypatch.setattr(corpora, "wordnet_glosses", lambda limit_words=None: iter(()))
+    _corpus(tmp_path / "md", 5)
+    for f in (tmp_path / "md").iterdir():
+        f.rename(f.with_suffix(".md"))
+    ran = cli("train", str(bare_model), "--corpus", str(tmp_path / "md"), "-q")
+    assert ran.code == 2 and "no file matching *.txt" in ran.err and "--glob" in ran.err
+    ran = cli("train", str(bare_model), "--corpus", str(tmp_path / "md"), "--glob", "*.md")
+    assert f"--corpus {tmp_path / 'md'}: 5 of 5 texts used" in ran.err  # (then too few in all, as above)
+    ran = cli("train", str(bare_model), "--corpus", str(tmp_path / "md"), "--glob", "*.rst", "--glob", "*.MD")
+    assert f"--corpus {tmp_path / 'md'}: 5 of 5 texts used" in ran.err
+
+
 def test_no_built_in_text_is_asked_for_none_is_given():
     """train --docs 0 still trained on one Wikipedia lead and one WordNet gloss document
     (each source yielded one before counting), so a model of the user's register alone held
