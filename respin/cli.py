@@ -807,6 +807,8 @@ def suggest(
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest standard input accepted (phrases read with -), in bytes or with a unit (25MB, 25MiB)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                         help="Write the originals to FILE (atomically); default stdout."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes on stderr."),
 ):
     """Propose the likeliest originals of suspect phrases ("counterfeit consciousness", "Protection Ministry").
@@ -833,6 +835,7 @@ def suggest(
         # A phrase or context typed in a terminal that is not UTF-8: its bytes, read as stdin's are.
         phrases = [_argument_text(p) for p in phrases]
         context = _argument_text(context) if context is not None else None
+        check_output(output, tuple(lexicon) + _model_files(model))  # before scoring, as every -o
         if phrases == ["-"] and "-" in lexicon:  # (it was an empty lexicon, silently)
             raise InputError("standard input (-) cannot be both the phrases and a lexicon")
         if phrases == ["-"]:
@@ -866,7 +869,10 @@ def suggest(
             width = max((len(t) for t, _ in got), default=0)
             lines += [f"  {t:<{width}}  {s:.2f}" for t, s in got] or ["  (no candidate: no word of it is in the thesaurus)"]
         body = "\n".join(lines) + "\n"
-    _emit(body, None, ())
+    try:
+        _emit(body, output, tuple(lexicon))
+    except InputError as e:
+        raise _fail(str(e))
     raise typer.Exit(0)
 
 

@@ -104,6 +104,20 @@ def test_cli_text_and_json(cli):
     assert len(data[0]["originals"]) == 3
 
 
+def test_cli_output_file_holds_what_stdout_would(cli, tmp_path):
+    """suggest printed to standard output alone, where every other command takes -o FILE."""
+    for fmt in ("text", "json"):
+        shown = cli("suggest", "White Home", "-f", fmt, "-k", "2")
+        ran = cli("suggest", "White Home", "-f", fmt, "-k", "2", "-o", tmp_path / f"o.{fmt}")
+        assert (ran.code, ran.out) == (0, "")
+        assert (tmp_path / f"o.{fmt}").read_text(encoding="utf-8") == shown.out
+    lex = tmp_path / "mine.tsv"
+    lex.write_text("White Home\tWhite House\t2\n", encoding="utf-8")
+    ran = cli("suggest", "White Home", "--lexicon", lex, "-o", lex)  # (the lexicon it reads)
+    assert ran.code == 2 and "refusing to overwrite" in ran.err
+    assert lex.read_text(encoding="utf-8") == "White Home\tWhite House\t2\n"
+
+
 def test_cli_stdin(cli, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"White Home\n\nProtection Ministry\n"), encoding="utf-8"))
     ran = cli("suggest", "-", "-f", "json", "-k", "1")
