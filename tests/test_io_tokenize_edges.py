@@ -210,3 +210,69 @@ def test_a_negative_lexicon_count_is_an_error_not_a_line_dropped():
     from respin.swaps import SwapLexicon
     with pytest.raises(ValueError, match=r":1: count must be 0 or more, got '-1'"):
         SwapLexicon.from_tsv("mentioned\tsaid\t-1\n")
+
+
+# --- mutation test round 3: swaps -------------------------------------------------------------
+
+def _learned(pairs) -> list[tuple[str, str]]:
+    from respin.swaps import learn
+    return sorted((" ".join(s), " ".join(o)) for s, o, _ in learn(pairs).items())
+
+
+def test_learn_skips_a_swap_whose_original_side_is_in_capitals():
+    # (mutation W20: only the spun side was checked for a ticker, so "apple -> ibm", a
+    # company named differently by two copies, was learned as a spinner's swap)
+    assert _learned([("Stock in Apple fell on Monday.", "Stock in IBM fell on Monday.")]) == []
+
+
+def test_learn_keeps_a_hyphenated_swap():
+    # (mutation W21: a hyphen made a word "not letters", so swaps such as well-known ->
+    # famous, common in spun text, were never learned)
+    assert _learned([("It was a well-known fact in the town.", "It was a famous fact in the town.")]) == [
+        ("well-known", "famous")]
+
+
+def test_a_lexicon_file_of_that_name_wins_over_a_shipped_lexicon(tmp_path, monkeypatch):
+    # (mutation W24: the shipped lexicon was taken even where the user's file of that name
+    # exists, so `--lexicon tortured` in a folder holding a file "tortured" ignored it)
+    from respin.swaps import SwapLexicon
+    (tmp_path / "model" / "lexicons").mkdir(parents=True)
+    (tmp_path / "model" / "lexicons" / "mine.tsv").write_text("shipped\tphrase\n", encoding="utf-8")
+    (tmp_path / "work").mkdir()
+    (tmp_path / "work" / "mine").write_text("own\tphrase\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path / "work")
+    assert [s for s, _, _ in SwapLexicon.load("mine", tmp_path / "model").items()] == [("own",)]
+    monkeypatch.chdir(tmp_path)
+    assert [s for s, _, _ in SwapLexicon.load("mine", tmp_path / "model").items()] == [("shipped",)]
+
+
+def test_a_lexicons_bad_byte_at_a_lines_start_is_reported_on_that_line(tmp_path):
+    # (mutation W25: the line number was one short when the bad byte began a line, so the
+    # message sent the user to the line above)
+    from respin.swaps import SwapLexicon
+    p = tmp_path / "lex.tsv"
+    p.write_bytes(b"home\thouse\n\xffmentioned\tsaid\n")
+    with pytest.raises(ValueError, match=r"lex\.tsv:2: not UTF-8 text \(byte 0xff\)"):
+        SwapLexicon.load(p)
+
+
+def test_an_indented_comment_in_a_lexicon_is_a_comment():
+    # (mutation W28: "  # weight: 2" was read as a phrase line and refused as malformed)
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon.from_tsv("  # weight: 2\n\t# a note\nmentioned\tsaid\t3\n")
+    assert lex.weight == 2.0 and len(lex) == 1
+
+
+# --- mutation test round 3: consistency ------------------------------------------------------
+
+def test_pooling_finds_the_candidate_that_sorts_first():
+    # (mutation C9: the column of candidate id 0, the alphabetically first word, was read as
+    # "no candidate", so a word swapped throughout for "added" was never pooled)
+    from respin.consistency import pooled_types, row_columns
+    from respin.evidence import WordEvidence
+    rows = [WordEvidence(i, 10 * i, 10 * i + 9, "mentioned", [("added", 2.0)], []) for i in range(3)]
+    cols = row_columns(rows, {"mentioned": -4.0, "added": -4.5}.get)
+    (hit,) = pooled_types(cols)
+    assert (hit.rows, cols.words[hit.candidate], hit.pooled) == ((0, 1, 2), "added", 6.0)
+
+
