@@ -276,3 +276,76 @@ def test_pooling_finds_the_candidate_that_sorts_first():
     assert (hit.rows, cols.words[hit.candidate], hit.pooled) == ((0, 1, 2), "added", 6.0)
 
 
+
+# --- mutation test round 3: io ---------------------------------------------------------------
+
+def test_a_short_cyrillic_text_with_latin_names_is_refused_not_read_as_windows_1252():
+    # 31 Cyrillic letters among 26 ASCII ones (names): too few bytes past ASCII for the
+    # "mostly such bytes" rule, so only the share of letters past ASCII catches it (mutations
+    # I14, at least 160 such letters, and I15, a share of 0.9, read it as "Êîìïàíèÿ Apple").
+    from respin.io import decode
+    raw = "Компания Apple объявила о партнерстве с Google и Microsoft в Moscow.".encode("cp1251")
+    with pytest.raises(InputError, match="not Western text in Windows-1252"):
+        decode(raw, "news.txt")
+    assert decode("Le café est très apprécié à Montréal, dit Apple.".encode("cp1252"))[1] == "cp1252"
+
+
+@pytest.mark.parametrize("data", [bytes(100), "plain text here".encode("utf-32-le")])
+def test_binary_data_with_nuls_on_both_sides_gets_no_utf16_hint(data):
+    # Zeros throughout, or UTF-32 without a mark, is no UTF-16: the hint would have the user
+    # convert it from UTF-16 into garbage (mutation I8: NULs on one side only not required).
+    from respin.io import UTF16_HINT, decode
+    with pytest.raises(InputError) as e:
+        decode(data, "f.txt")
+    assert "binary data" in str(e.value) and UTF16_HINT not in str(e.value)
+    with pytest.raises(InputError, match="UTF-16"):
+        decode("plain text here".encode("utf-16-le"), "f.txt")
+
+
+def test_a_marked_file_with_windows_1252_lines_keeps_its_mark_when_written(cli, tmp_path):
+    # A UTF-8 file with a mark and a legacy line pasted in (copy /b): written back without
+    # its mark, Windows tools read the UTF-8 output as their code page (mutation I20 left
+    # "utf-8-sig+cp1252" out of the marked encodings).
+    src = tmp_path / "in.txt"
+    src.write_bytes(b"\xef\xbb\xbfThe White House said two aides would go.\n" + "Caf\u00e9 owners said nothing.\n".encode("cp1252"))
+    out = tmp_path / "out.txt"
+    ran = cli("spin", src, "-o", out, "--seed", "1")
+    assert ran.code == 0, ran.err
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf") and "Caf\u00e9" in out.read_text(encoding="utf-8-sig")
+
+
+def _report_lines(n: int) -> str:
+    return "".join(f"a.txt:{k}:5: White Home ==> White House (0.97)\n" for k in range(1, n + 1))
+
+
+def test_a_long_report_given_whole_is_still_read_as_a_report():
+    # batch and index pass a file's whole text: past 4,096 characters the cut last line must
+    # not count (mutation I22: it did, so an earlier run's long report was checked as a text)
+    from respin.io import reads_as_check_report
+    text = _report_lines(120)
+    assert len(text) > 4096 and text[4095] != "\n"
+    assert reads_as_check_report(text)
+
+
+def test_a_report_with_a_byte_order_mark_is_a_report(tmp_path):
+    # (mutation I25: the mark was kept, so a JSON-lines report saved with one, as Windows
+    # tools save it, was not recognised and was checked as an article)
+    from respin.io import is_check_report
+    p = tmp_path / "report.jsonl"
+    p.write_text('\ufeff{"path": "a.txt", "score": 0.99, "spun": true}\n', encoding="utf-8")
+    assert is_check_report(str(p))
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/dev/fd"), reason="no /dev/fd")
+def test_a_dev_fd_name_is_a_descriptor_even_where_it_is_a_regular_file(tmp_path):
+    # `-o /dev/fd/3 3>>log`: written in place into the descriptor, not replaced by renaming a
+    # new file over the file it points to, which lost the appending (mutation I27).
+    import os
+    from respin.io import not_regular
+    fd = os.open(tmp_path / "log.txt", os.O_WRONLY | os.O_CREAT)
+    try:
+        assert not_regular(f"/dev/fd/{fd}", descriptors=True) == "not a regular file (file descriptor)"
+        assert not_regular(f"/dev/fd/{fd}") is None
+    finally:
+        os.close(fd)
+
