@@ -349,3 +349,89 @@ def test_a_dev_fd_name_is_a_descriptor_even_where_it_is_a_regular_file(tmp_path)
     finally:
         os.close(fd)
 
+
+@pytest.mark.skipif(__import__("os").name != "posix", reason="POSIX permissions")
+def test_an_output_gets_the_usual_permissions_and_an_existing_one_keeps_its_own(tmp_path):
+    # A new output readable by the group and others as any file the user makes (mutation
+    # I30: mkstemp's private 0600 was kept), and a rewritten one keeps its mode (mutation
+    # I32: a 0640 report became 0644, readable by everyone).
+    import os
+    from respin.io import write_atomic
+    old = os.umask(0o022)
+    try:
+        write_atomic(str(tmp_path / "new.txt"), "x\n")
+        kept = tmp_path / "kept.txt"
+        kept.write_text("old\n")
+        kept.chmod(0o640)
+        write_atomic(str(kept), "new\n")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "new.txt").stat().st_mode & 0o777 == 0o644
+    assert kept.stat().st_mode & 0o777 == 0o640 and kept.read_text() == "new\n"
+
+
+def test_write_atomic_refuses_to_write_over_an_input(tmp_path):
+    # (mutation I41: only the CLI's early check_output refused it; batch's and a library
+    # caller's write_atomic replaced the input, the evidence, with the output)
+    from respin.io import write_atomic
+    p = tmp_path / "article.txt"
+    p.write_text("The White Home mentioned it.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="refusing to overwrite the input file"):
+        write_atomic(str(tmp_path / "." / "article.txt"), "restored\n", inputs=(str(p),))
+    assert p.read_text(encoding="utf-8") == "The White Home mentioned it.\n"
+
+
+def test_a_pattern_is_refused_past_256_alternatives_as_its_message_says():
+    # (mutation I44: 1,024 were let through while the message says "at most 256")
+    from respin.io import name_matches
+    assert not name_matches("a.txt", "{a,b}" * 8 + ".txt")  # 256 alternatives
+    with pytest.raises(InputError, match=r"too many alternatives .* \(at most 256\)"):
+        name_matches("a.txt", "{a,b}" * 9 + ".txt")  # 512
+
+
+def test_a_folder_with_a_run_manifest_but_no_results_is_walked(tmp_path):
+    # Only a folder holding both of batch's files is an earlier output to skip (mutation
+    # I26: a run.json alone, another tool's or a copied one, hid the folder's texts).
+    from respin.io import is_batch_output
+    (tmp_path / "run.json").write_text('{"respin_version": "1.0"}\n', encoding="utf-8")
+    assert not is_batch_output(tmp_path)
+    (tmp_path / "results.jsonl").write_text("", encoding="utf-8")
+    assert is_batch_output(tmp_path)
+
+
+def test_a_glob_ending_in_two_stars_matches_the_files_below_it():
+    # `--glob 'news/**'`: every file below news (mutation I35: "**" last matched nothing)
+    from respin.io import rel_matches
+    assert rel_matches(("news", "a.txt"), "news/**") and rel_matches(("news", "2024", "b.md"), "news/**")
+    assert not rel_matches(("blogs", "a.txt"), "news/**")
+
+
+def test_a_last_json_line_of_exactly_the_limit_is_kept():
+    # (mutation I36: a last line without a line break, exactly max_bytes long, was "too long")
+    from respin.io import bounded_lines
+    assert list(bounded_lines(io.BytesIO(b'{"a": 1}\n{"b": 2}'), 8)) == [b'{"a": 1}\n', b'{"b": 2}']
+    assert list(bounded_lines(io.BytesIO(b'{"b": 22}'), 8)) == [None]
+
+
+def test_json_lines_skip_blank_lines(tmp_path):
+    # A blank line, often the last of a hand-edited file, is no record (mutation I38: it was
+    # "not valid JSON" and stopped index build, learn and batch)
+    from respin.io import json_lines
+    p = tmp_path / "pairs.jsonl"
+    p.write_bytes(b'{"id": 1}\n\n  \r\n{"id": 2}\n\n')
+    assert [(n, r["id"]) for n, r in json_lines(p)] == [(1, 1), (4, 2)]
+
+
+def test_a_crlf_split_between_two_reads_is_one_line_end():
+    # A Windows .jsonl.gz is read a block at a time: a "\r\n" split between blocks made an
+    # extra blank line, and every error after it named the wrong line (mutation I43).
+    from respin.io import lf_reader
+
+    class Pieces:
+        def __init__(self, parts):
+            self.parts = list(parts)
+
+        def read(self, n):
+            return self.parts.pop(0) if self.parts else b""
+
+    assert lf_reader(Pieces([b'{"a": 1}\r', b'\n{"b": 2}\r\n', b"x\ry"])).read() == b'{"a": 1}\n{"b": 2}\nx\ny'
