@@ -435,3 +435,28 @@ def test_a_crlf_split_between_two_reads_is_one_line_end():
             return self.parts.pop(0) if self.parts else b""
 
     assert lf_reader(Pieces([b'{"a": 1}\r', b'\n{"b": 2}\r\n', b"x\ry"])).read() == b'{"a": 1}\n{"b": 2}\nx\ny'
+
+
+def test_learn_keeps_a_four_word_swap_and_drops_a_longer_one():
+    # (mutation W18: "> MAX_WORDS" as ">=" dropped every four-word swap, "in the event that"
+    # for "if" among them, and no test said so)
+    from respin.swaps import MAX_WORDS, learn
+    assert MAX_WORDS == 4
+    lex = learn([("We will stay home in the event that it rains tonight.", "We will stay home if it rains tonight."),
+                 ("They met on account of the fact that prices fell.", "They met because prices fell.")])
+    rows = [line.split("\t") for line in lex.to_tsv().splitlines() if not line.startswith("#")]
+    assert rows == [["in the event that", "if", "1"]]  # six words: not a spinner-sized swap
+
+
+def test_a_legacy_encoded_file_with_control_characters_is_binary(tmp_path):
+    # (mutation I13: the limit 8 as 80 let such a file through, read as text full of control
+    # characters.) Not UTF-8 (the \xe9), so read as Windows-1252; more than 8 control
+    # characters in its first 8,192 are no text, 8 are tolerated (a stray form feed, a bell).
+    for n, binary in ((8, False), (9, True), (40, True)):
+        f = tmp_path / f"c{n}.txt"
+        f.write_bytes(b"Caf\xe9 notes for the week. " + b"\x01\x02" * (n // 2) + b"\x01" * (n % 2) + b" More text.\n")
+        if binary:
+            with pytest.raises(InputError, match="not a text file"):
+                read_text(str(f))
+        else:
+            assert read_text(str(f)).text.startswith("Café notes")
