@@ -332,11 +332,11 @@ def _compute_candidates(lexicon, lm, w: str, uni, limit: int = MAX_CANDIDATES):
 
 def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Concatenated ``arange(s, s + c)`` for each start and count."""
-    total = int(counts.sum())
+    ends = counts.cumsum()  # (the array methods: NumPy's function wrappers cost ~1 µs a call more)
+    total = int(ends[-1]) if len(ends) else 0
     if not total:
         return np.zeros(0, dtype=np.int64)
-    offs = np.cumsum(counts) - counts
-    return np.arange(total, dtype=np.int64) + np.repeat(starts - offs, counts)
+    return np.arange(total, dtype=np.int64) + (starts - (ends - counts)).repeat(counts)
 
 
 class CandidateTable:
