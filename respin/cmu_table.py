@@ -203,11 +203,25 @@ def _search_blocks(keys: np.ndarray, q: np.ndarray, top: np.ndarray) -> np.ndarr
     row = top.searchsorted(q)  # the first key >= q is in this block, or in the tail (row nb) after the last block
     r = np.minimum(row, nb - 1)
     lo = r * STRIDE
-    lo += (keys[:nb * STRIDE].reshape(nb, STRIDE).take(r, axis=0) < q[:, None]).sum(1)
+    lo += _count_rows(keys[:nb * STRIDE].reshape(nb, STRIDE).take(r, axis=0) < q[:, None])
     tail = (row == nb).nonzero()[0]  # (there lo is the tail's start: every key of the last block is below)
     if len(tail):
         lo[tail] += keys[nb * STRIDE:].searchsorted(q[tail])
     return lo
+
+
+def _count_rows(mask: np.ndarray) -> np.ndarray:
+    """The True entries of each row of a C-contiguous (m, STRIDE) bool array. Its bytes are
+    0 or 1, so a row's count is the set bits of its STRIDE bytes read as 64-bit words: one
+    popcount and an add instead of a reduction with a cast (~3x faster on a few hundred
+    rows). NumPy 1.x has no popcount: the sum there."""
+    if _bitwise_count is None:
+        return mask.sum(1)
+    c = _bitwise_count(mask.view(np.uint64))
+    return c[:, 0] + c[:, 1]
+
+
+_bitwise_count = getattr(np, "bitwise_count", None) if STRIDE == 16 else None  # (16 bytes: two words a row)
 
 
 def _distinct(keys: np.ndarray, q: np.ndarray, top: np.ndarray | None = None):
