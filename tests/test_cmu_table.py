@@ -237,10 +237,18 @@ def test_filters_and_block_index_answer_as_a_plain_search(table):
                 assert np.array_equal(a[found], b[found]), size
 
 
-def test_search_through_blocks_at_every_edge():
-    from respin.cmu_table import STRIDE, _search
+@pytest.mark.parametrize("popcount", [True, False], ids=["numpy2", "numpy1"])
+def test_search_through_blocks_at_every_edge(monkeypatch, popcount):
+    # Few queries read whole blocks (counted by popcount, or by a sum where NumPy 1.x has
+    # none), many probe them: both against a plain searchsorted, at every edge of a block.
+    import respin.cmu_table as ct
+    from respin.cmu_table import READ_BLOCKS_MAX, STRIDE, _search
+    if not popcount:
+        monkeypatch.setattr(ct, "_bitwise_count", None)
     rng = np.random.default_rng(0)
     for n in (1, 2, STRIDE - 1, STRIDE, STRIDE + 1, 2 * STRIDE, 5 * STRIDE + 3, 1000):
         keys = np.unique(rng.integers(0, 4 * n + 10, n))
         q = np.arange(-2, int(keys[-1]) + 3)
         assert np.array_equal(_search(keys, q, keys[STRIDE - 1::STRIDE].copy()), np.searchsorted(keys, q)), n
+        for part in (q[:READ_BLOCKS_MAX], q[::7][:READ_BLOCKS_MAX]):
+            assert np.array_equal(_search(keys, part, keys[STRIDE - 1::STRIDE].copy()), np.searchsorted(keys, part)), n
