@@ -177,9 +177,9 @@ def wikipedia_leads(limit_docs: int | None = None) -> Iterator[str]:
 
 def folder_texts(path: str | os.PathLike, pattern: str | tuple[str, ...] = "*.txt") -> Iterator[str]:
     """A user's own clean corpus: one document per file matching ``pattern`` (or any of
-    several) under ``path``
-    (recursively, in sorted order, whatever the case of letters: ``ARTICLE.TXT`` is a ``*.txt``,
-    as in :func:`respin.io.walk_files`; ``path`` may also be a single file).  Files that cannot
+    several) under ``path`` (recursively, in sorted order, whatever the case of letters:
+    ``ARTICLE.TXT`` is a ``*.txt``, as in :func:`respin.io.walk_files`; ``path`` may also be a
+    single file).  Files that cannot
     be read or decoded, and folders below ``path`` that cannot be read, are skipped with a
     warning; FileNotFoundError if ``path`` does not exist (InputError, when its files are read,
     if it cannot be read)."""
