@@ -312,6 +312,8 @@ def query(
                                             "shared, path}]}."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                         help="Write to FILE (atomically) instead of standard output."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes on stderr."),
 ):
     """List the top-K candidate sources of a (spun) text, with their similarity scores.
@@ -326,8 +328,10 @@ def query(
     """
     from .cli import _emit, _fail, _note, _read_noted
     from .index import VERIFY_CANDIDATES, SourceIndex, choose, shortfall
+    from .io import check_output
 
     try:
+        check_output(output, (index, path))  # (as every -o: refused before the work)
         text = _read_noted(path, max_size, quiet)
         with SourceIndex.open(index, readonly=True) as idx:
             matches = idx.query(text, k=max(k, VERIFY_CANDIDATES))
@@ -345,7 +349,10 @@ def query(
         # control character cannot set the terminal's title or forge a row; a security review.)
         body = "".join(f"{r}\t{m.score:.4f}{'*' if best is not None and m.doc_id == best.doc_id else ''}\t"
                        f"{line_safe(m.doc_id)}\t{line_safe(m.path or '')}\n" for r, m in enumerate(matches, 1))
-    _emit(body, None, ())
+    try:
+        _emit(body, output, (index, path))
+    except InputError as e:
+        raise _fail(str(e))
     if not text.strip():  # (the index is not at fault)
         _note("input is empty: nothing to look up", quiet)
     elif not matches:
@@ -408,6 +415,8 @@ def show(
 def info(
     index: str = typer.Argument(..., metavar="INDEX", callback=_given, help="Index file."),
     format: InfoFormat = typer.Option(InfoFormat.text, "--format", "-f", help="text or json."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
+                                         help="Write to FILE (atomically) instead of standard output."),
 ):
     """Show an index's size and parameters.
 
@@ -419,17 +428,19 @@ def info(
     """
     from .cli import _emit, _fail
     from .index import SourceIndex
+    from .io import check_output
 
     try:
+        check_output(output, (index,))
         with SourceIndex.open(index, readonly=True) as idx:
             d = idx.info()
+        if format == InfoFormat.json:
+            body = json.dumps(d, indent=1) + "\n"
+        else:
+            body = "".join(f"{line_safe(str(k))}: {line_safe(str(v))}\n" for k, v in d.items())
+        _emit(body, output, (index,))
     except InputError as e:
         raise _fail(str(e))
-    if format == InfoFormat.json:
-        body = json.dumps(d, indent=1) + "\n"
-    else:
-        body = "".join(f"{line_safe(str(k))}: {line_safe(str(v))}\n" for k, v in d.items())
-    _emit(body, None, ())
     raise typer.Exit(0)
 
 

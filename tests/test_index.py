@@ -633,6 +633,24 @@ def test_ids_from_the_input_are_printed_escaped(cli, tmp_path):
     assert len(ran.out.splitlines()) == 1 and ran.out.count("\t") == 3
 
 
+def test_query_and_info_write_to_a_file_as_stdout_would(cli, tmp_path):
+    """index query and index info printed to standard output alone, where index show and
+    every other command take -o FILE; the index itself is never the output."""
+    (tmp_path / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    index = tmp_path / "a.index"
+    assert cli("index", "build", tmp_path / "a.txt", "--out", index, "-q").code == 0
+    for argv in (("index", "query", index, tmp_path / "a.txt"), ("index", "query", index, tmp_path / "a.txt", "-f", "json"),
+                 ("index", "info", index), ("index", "info", index, "-f", "json")):
+        shown = cli(*argv)
+        ran = cli(*argv, "-o", tmp_path / "out.txt")
+        assert (ran.code, ran.out) == (0, "") and (tmp_path / "out.txt").read_text(encoding="utf-8") == shown.out
+    before = index.read_bytes()
+    for argv in (("index", "query", index, tmp_path / "a.txt"), ("index", "info", index)):
+        ran = cli(*argv, "-o", index)
+        assert ran.code == 2 and "refusing to overwrite" in ran.err
+    assert index.read_bytes() == before
+
+
 @pytest.mark.parametrize("sql, says", [
     ("UPDATE meta SET value = '1000000' WHERE key = 'num_perm'", "index metadata is damaged (num_perm 1000000"),
     ("UPDATE meta SET value = 'abc' WHERE key = 'num_perm'", "index metadata is damaged"),
