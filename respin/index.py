@@ -398,9 +398,27 @@ class IndexPermissionError(InputError):
     """The index cannot be opened or written for want of permission (it is not damaged)."""
 
 
+# SQLite's message for each primary code that means permissions, not damage (sqlite3ErrStr):
+# Python 3.10's errors carry the message alone, no ``sqlite_errorname`` (added in 3.11).
+_PERMISSION_MESSAGES = (("attempt to write a readonly database", "SQLITE_READONLY"),
+                        ("unable to open database file", "SQLITE_CANTOPEN"),
+                        ("access permission denied", "SQLITE_PERM"),
+                        ("authorization denied", "SQLITE_AUTH"))
+
+
 def _errorname(e: sqlite3.Error) -> str:
-    """SQLite's name of the error (``SQLITE_READONLY_DIRECTORY``), or ''."""
-    return getattr(e, "sqlite_errorname", "") or ""
+    """SQLite's name of the error (``SQLITE_READONLY_DIRECTORY``), or ''. On Python 3.10 (no
+    ``sqlite_errorname``) the primary code's name read from its message, for the codes that
+    mean permissions: an index opened read-only, or in a folder this user may not write, was
+    said to be "damaged" there.
+
+    >>> _errorname(sqlite3.OperationalError("attempt to write a readonly database"))  # (by hand: no name)
+    'SQLITE_READONLY'
+    """
+    name = getattr(e, "sqlite_errorname", "") or ""
+    if name or hasattr(e, "sqlite_errorname"):
+        return name
+    return next((n for text, n in _PERMISSION_MESSAGES if str(e).startswith(text)), "")
 
 
 def accepted(m: Match, min_score: float = MATCH_THRESHOLD) -> bool:
