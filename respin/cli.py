@@ -854,24 +854,21 @@ def suggest(
             if context is not None and not in_context(p, context):
                 _note(f"'{p}' is not in --context: scored in a neutral frame", quiet)
         results = [(p, originals(p, context, k=k, lexicons=lexicons, model=model)) for p in phrases]
-    except (InputError, ModelError, ValueError) as e:
-        raise _fail(str(e))
-    if format is SuggestFormat.json:
-        body = json.dumps([{"phrase": p, "originals": [{"text": t, "share": round(s, 4)} for t, s in got]}
-                           for p, got in results], ensure_ascii=False, indent=1) + "\n"
-    else:
-        lines = []
-        for p, got in results:
-            # One line each: a phrase pasted with a line break (from a PDF) would break the
-            # columns; json and respin.originals keep the phrase's own spacing.
-            lines.append(" ".join(p.split()))
-            got = [(" ".join(t.split()), s) for t, s in got]
-            width = max((len(t) for t, _ in got), default=0)
-            lines += [f"  {t:<{width}}  {s:.2f}" for t, s in got] or ["  (no candidate: no word of it is in the thesaurus)"]
-        body = "\n".join(lines) + "\n"
-    try:
+        if format is SuggestFormat.json:
+            body = json.dumps([{"phrase": p, "originals": [{"text": t, "share": round(s, 4)} for t, s in got]}
+                               for p, got in results], ensure_ascii=False, indent=1) + "\n"
+        else:
+            lines = []
+            for p, got in results:
+                # One line each: a phrase pasted with a line break (from a PDF) would break the
+                # columns; json and respin.originals keep the phrase's own spacing.
+                lines.append(" ".join(p.split()))
+                got = [(" ".join(t.split()), s) for t, s in got]
+                width = max((len(t) for t, _ in got), default=0)
+                lines += [f"  {t:<{width}}  {s:.2f}" for t, s in got] or ["  (no candidate: no word of it is in the thesaurus)"]
+            body = "\n".join(lines) + "\n"
         _emit(body, output, tuple(lexicon))
-    except InputError as e:
+    except (InputError, ModelError, ValueError) as e:
         raise _fail(str(e))
     raise typer.Exit(0)
 

@@ -338,18 +338,15 @@ def query(
             size = len(idx)
         best = choose(text, matches)
         matches = matches[:k]
-    except InputError as e:
-        raise _fail(str(e))
-    if format == QueryFormat.json:
-        body = json.dumps({"path": path, "best": best.doc_id if best else None,
-                           "matches": [{"id": m.doc_id, "score": m.score, "shared": m.shared, "path": m.path}
-                                       for m in matches]}, ensure_ascii=False, indent=1) + "\n"
-    else:
-        # (Ids and paths are the indexed input's, a crawl's URLs or titles: escaped, so that a
-        # control character cannot set the terminal's title or forge a row; a security review.)
-        body = "".join(f"{r}\t{m.score:.4f}{'*' if best is not None and m.doc_id == best.doc_id else ''}\t"
-                       f"{line_safe(m.doc_id)}\t{line_safe(m.path or '')}\n" for r, m in enumerate(matches, 1))
-    try:
+        if format == QueryFormat.json:
+            body = json.dumps({"path": path, "best": best.doc_id if best else None,
+                               "matches": [{"id": m.doc_id, "score": m.score, "shared": m.shared, "path": m.path}
+                                           for m in matches]}, ensure_ascii=False, indent=1) + "\n"
+        else:
+            # (Ids and paths are the indexed input's, a crawl's URLs or titles: escaped, so that a
+            # control character cannot set the terminal's title or forge a row; a security review.)
+            body = "".join(f"{r}\t{m.score:.4f}{'*' if best is not None and m.doc_id == best.doc_id else ''}\t"
+                           f"{line_safe(m.doc_id)}\t{line_safe(m.path or '')}\n" for r, m in enumerate(matches, 1))
         _emit(body, output, (index, path))
     except InputError as e:
         raise _fail(str(e))
