@@ -301,6 +301,23 @@ def _given(value):
     return value
 
 
+def _stdin_once(*uses: tuple[str, list]) -> None:
+    """Refuse standard input named for more than one use: it can be read once, so the second
+    reader got nothing (an empty lexicon, a text "not judged"). ``uses`` are (what it would
+    be, the values given), in the order the message names them.
+
+    >>> _stdin_once(("the input", ["-"]), ("a lexicon", ["my.tsv"]))
+    >>> _stdin_once(("the input", ["-"]), ("a lexicon", ["-"]))
+    Traceback (most recent call last):
+    respin.io.InputError: standard input (-) cannot be both the input and a lexicon
+    """
+    named = [what for what, values in uses for v in values if v == "-"]
+    if len(named) > 1:
+        first, *other = dict.fromkeys(named)
+        raise InputError(f"standard input (-) cannot be both {first} and {other[0]}" if other
+                         else f"standard input (-) can be given once: it is named {len(named)} times as {first}")
+
+
 def _argument_text(arg: str) -> str:
     """A command-line argument as text: one that is not UTF-8 reaches Python with its bytes as
     lone surrogates (which no output can print: "'utf-8' codec can't encode character
@@ -411,12 +428,7 @@ def check(
                 _note(f"skipping the output file: {f}", quiet)
             found = [(f, w) for f, w in found if f not in skip]
         files = [f for f, _ in found]
-        if source == "-" and "-" in files:
-            raise InputError("standard input (-) cannot be both an input and the source")
-        if "-" in lexicon and ("-" in files or source == "-"):  # (the lexicon read the text, or nothing)
-            raise InputError("standard input (-) cannot be both an input and a lexicon")
-        if files.count("-") > 1:  # the second would read nothing and be "not judged"
-            raise InputError("standard input (-) can be given once")
+        _stdin_once(("an input", files), ("the source", [source]), ("a lexicon", lexicon))
         src_text = _read_noted(source, max_size, quiet, "source") if source else None
         if src_text is not None and not src_text.strip():  # as restore says it: not "unrelated"
             raise InputError(f"source file is empty: {source}")
@@ -683,10 +695,7 @@ def restore(
     reads = (path,) + ((source,) if source else ()) + tuple(copy) + tuple(lexicon) + ((corpus,) if corpus else ())
     try:
         check_output(output, reads + _model_files(model))
-        if source == "-" and path == "-":
-            raise InputError("standard input (-) cannot be both the input and the source")
-        if "-" in lexicon and "-" in (path, source):  # (it was an empty lexicon, silently)
-            raise InputError("standard input (-) cannot be both an input and a lexicon")
+        _stdin_once(("the input", [path]), ("the source", [source]), ("a lexicon", lexicon))
         loaded = _load_noted(path, max_size, quiet)
         text = loaded.text
         src = _read_noted(source, max_size, quiet, "source") if source else None
@@ -836,8 +845,7 @@ def suggest(
         phrases = [_argument_text(p) for p in phrases]
         context = _argument_text(context) if context is not None else None
         check_output(output, tuple(lexicon) + _model_files(model))  # before scoring, as every -o
-        if phrases == ["-"] and "-" in lexicon:  # (it was an empty lexicon, silently)
-            raise InputError("standard input (-) cannot be both the phrases and a lexicon")
+        _stdin_once(("the phrases", phrases[:1] if phrases == ["-"] else []), ("a lexicon", lexicon))
         if phrases == ["-"]:
             phrases = [line.strip() for line in _read_noted("-", max_size, quiet).splitlines() if line.strip()]
             if not phrases:

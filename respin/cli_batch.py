@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from .batch import COPIES_MAX, POOL_MAX
-from .cli import LEXICON_HELP, MAX_SIZE_SHOWN, MIN_CONFIDENCE_HELP, _given, _globs, _interruptible, _number, _size, _workers
+from .cli import LEXICON_HELP, MAX_SIZE_SHOWN, MIN_CONFIDENCE_HELP, _given, _globs, _interruptible, _number, _size, _stdin_once, _workers
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
@@ -156,8 +156,10 @@ def batch(
         flag = ("--min-confidence" if min_confidence is not None else "--copies-by" if copies_by
                 else "--restore-spun-only")
         raise _fail(f"{flag} is for restoring: not with --no-restore")
-    if input == "-" and "-" in lexicon:  # (the lexicon read the records: "bad lexicon: -:1")
-        raise _fail("standard input (-) cannot be both the input and a lexicon")
+    try:  # (the lexicon read the records: "bad lexicon: -:1")
+        _stdin_once(("the input", [input]), ("a lexicon", lexicon))
+    except InputError as e:
+        raise _fail(str(e)) from None
     progress = "off" if quiet else "auto"
     summary = None
     try:

@@ -114,3 +114,22 @@ def test_standard_input_is_not_both_the_input_and_a_lexicon(cli, tmp_path, monke
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"White Home\tWhite House\t3\n"), encoding="utf-8"))
     ran = cli("check", "a.txt", "--lexicon", "-", "-q")
     assert ran.code in (0, 1) and "a.txt" in ran.out, ran.err
+
+
+def test_standard_input_is_read_once_whatever_it_is_named_for(cli, tmp_path, monkeypatch):
+    # '--lexicon - --lexicon -' read the lexicon, then an empty second one, silently; and
+    # check refused '-' as the source and a lexicon with "an input and a lexicon".
+    import io
+    import sys
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text("The White Home said the talks would resume.\n")
+    for argv, said in ((("check", "a.txt", "--lexicon", "-", "--lexicon", "-"), "named 2 times as a lexicon"),
+                       (("restore", "a.txt", "--lexicon", "-", "--lexicon", "-"), "named 2 times as a lexicon"),
+                       (("batch", "a.txt", "-o", "out", "--lexicon", "-", "--lexicon", "-"), "named 2 times as a lexicon"),
+                       (("check", "a.txt", "--source", "-", "--lexicon", "-"), "both the source and a lexicon"),
+                       (("check", "-", "-", "-"), "named 3 times as an input")):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"White Home\tWhite House\t3\n"), encoding="utf-8"))
+        ran = cli(*argv)
+        assert ran.code == 2 and ran.out == "", (argv, ran.err)
+        assert "standard input (-)" in ran.err and said in ran.err, (argv, ran.err)
+    assert not (tmp_path / "out").exists()
