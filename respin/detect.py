@@ -83,6 +83,10 @@ class Report:
     judged: bool = True  # False: too few words the thesaurus can explain to say anything
     reason: str = ""     # why not judged (not_judged_reason): "too short", "too few content words", "not English"
     not_english: int = 0  # words in sentences set aside as not English (respin.language)
+    # A long document judged spun in parts (respin.model.SECTION_WORDS): (start, end, score,
+    # first line, last line) of each part, and the score of the whole, P(spun) elsewhere.
+    parts: tuple = ()
+    whole_score: float | None = None
     # With a source: the differences inside aligned sentences that are no swap (a figure of
     # another value, an editor's rewrite), as the summary line says them; not in the JSON.
     differing: str = field(default="", repr=False, compare=False)

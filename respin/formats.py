@@ -34,6 +34,9 @@ def report_dict(path: str | None, r: Report) -> dict:
     }
     if r.relation is not None:
         d["relation"] = r.relation.to_dict()
+    if r.parts:  # spun in parts: where (the score is the surest part's)
+        d["spun_parts"] = [{"start": a, "end": b, "line": la, "end_line": lb, "score": s} for a, b, s, la, lb in r.parts]
+        d["score_whole"] = r.whole_score
     if r.stats:
         d["statistics"] = r.stats
     return d
@@ -138,6 +141,10 @@ def summary_line(path: str, r: Report, *, bar_set: bool = False) -> str:
     # its own): "spun (score 0.83, 0 findings" left a reader looking for what was missing.
     # (Not where the user's --min-confidence may have hidden them: ``bar_set``.)
     alone = "; no word stands out alone" if r.spun and not r.findings and by_model and not bar_set else ""
+    # Spun in parts (a spun article inside a clean page): which lines, the score the surest part's.
+    if r.parts:
+        spans = ", ".join(f"{la}-{lb}" if lb > la else f"{la}" for _, _, _, la, lb in r.parts)
+        other += f"; spun in part: line{'s' if len(r.parts) > 1 or r.parts[0][4] > r.parts[0][3] else ''} {spans}"
     return (f"{path}: {verdict} (score {score}{under}, {len(r.findings):,} finding"
             f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}"
             f"{other}{lex}{alone}{rel})")

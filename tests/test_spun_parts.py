@@ -1,0 +1,98 @@
+"""A spun article inside a long clean document (a digest, a scraped page with its comments,
+records joined) is judged spun in part: the clean text around it diluted it to nothing
+(seed 003 after seed 004 scored 0.03, no finding), and must not be dragged along."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import respin
+import respin.model as model
+from respin.cli import main
+
+from conftest import seed
+
+SPUN = seed("003").read_text(encoding="utf-8")
+CLEAN = {k: seed(k).read_text(encoding="utf-8") for k in ("000", "001", "004")}
+
+
+def joined(*texts: str) -> tuple[str, int, int]:
+    """The texts as paragraphs of one document, and where the spun seed lies in it."""
+    text = "\n\n".join(texts)
+    a = text.index(SPUN)
+    return text, a, a + len(SPUN)
+
+
+@pytest.mark.parametrize("order", [("004", "spun"), ("spun", "000"), ("000", "001", "spun", "004")])
+def test_a_spun_article_in_a_clean_page_is_judged_spun_where_it_is(order):
+    text, a, b = joined(*(SPUN if k == "spun" else CLEAN[k] for k in order))
+    rep = respin.check(text)
+    assert rep.spun and rep.score >= rep.threshold
+    assert len(rep.findings) >= 40, len(rep.findings)  # (seed 003 alone: 88)
+    # Findings only inside the spun parts; a part may take in a clean paragraph beside the
+    # article (seed 000's "hold" and "terms" after it), no more.
+    assert all(any(s <= f.start < e for s, e, *_ in rep.parts) for f in rep.findings)
+    outside = [f.text for f in rep.findings if not a <= f.start < b]
+    assert len(outside) <= 3, outside
+    # The parts cover most of the spun seed; their scores are the document's at most.
+    assert rep.parts and max(p[2] for p in rep.parts) == rep.score
+    covered = sum(min(e, b) - max(s, a) for s, e, *_ in rep.parts if s < b and a < e)
+    assert covered >= 0.6 * (b - a), (covered, b - a)
+    assert rep.whole_score is not None and rep.whole_score < rep.threshold
+
+
+def test_clean_long_documents_keep_their_score(monkeypatch):
+    text = "\n\n".join(CLEAN.values())  # 8,400 clean words: 40 sections read
+    rep = respin.check(text)
+    monkeypatch.setattr(model, "SECTION_WORDS", 10 ** 9)  # no sections
+    alone = respin.check(text)
+    assert (rep.score, rep.spun, rep.findings, rep.parts) == (alone.score, False, [], ())
+
+
+def test_the_score_does_not_depend_on_the_callers_threshold():
+    text, _, _ = joined(CLEAN["004"], SPUN)
+    scores = {respin.check(text, threshold=t).score for t in (None, 0.5, 0.99)}
+    assert len(scores) == 1
+    assert respin.check(text, threshold=0.99).spun is False
+
+
+def test_check_many_and_check_agree_on_parts():
+    text, _, _ = joined(CLEAN["000"], SPUN)
+    one = respin.check(text)
+    many = respin.check_many(["A short clean note about the weather.", text, CLEAN["001"]])
+    assert many[1].to_dict() == one.to_dict()
+    assert many[1].parts == one.parts and not many[0].parts and not many[2].parts
+
+
+def test_restore_weighs_edits_by_the_part_they_are_in():
+    text, a, b = joined(CLEAN["004"], SPUN)
+    res = respin.restore(text, min_confidence=0.5)
+    rep = respin.check(text)
+    inside = [any(s <= e.start < t for s, t, *_ in rep.parts) for e in res.edits + res.suggestions]
+    assert any(inside)
+    for e, ins in zip(res.edits + res.suggestions, inside):
+        if not ins:  # P(spun) of the clean page around the spun part, not the part's
+            assert e.confidence <= rep.whole_score + 1e-9, (e, rep.whole_score)
+    assert res.edits and all(a <= e.start < b for e in res.edits)
+    assert respin.restore(text).edits == []  # the default bar is not moved
+
+
+def test_output_names_the_spun_part(tmp_path, capsys):
+    text, _, _ = joined(CLEAN["004"], SPUN)
+    f = tmp_path / "page.txt"
+    f.write_text(text, encoding="utf-8")
+    first = text[:text.index(SPUN)].count("\n") + 1  # the spun seed's first line
+    assert main(["check", str(f), "--format", "json"]) == 1
+    d = json.loads(capsys.readouterr().out)[0]
+    assert d["spun"] and d["score_whole"] < d["threshold"]
+    (part,) = d["spun_parts"]
+    assert part["line"] >= first - 20 and part["end_line"] >= first + 30, (part, first)
+    assert text[part["start"]:part["end"]].strip() and part["score"] == d["score"]
+    assert main(["check", str(f)]) == 1
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert f"spun in part: lines {part['line']}-{part['end_line']}" in last, last
+    # A document not judged in parts has no such keys.
+    assert main(["check", str(seed("003")), "--format", "json"]) == 1
+    assert "spun_parts" not in json.loads(capsys.readouterr().out)[0]
