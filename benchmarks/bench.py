@@ -542,9 +542,54 @@ def speed() -> dict:
     return out
 
 
+def section_scores() -> dict:
+    """Spun articles inside long clean documents (respin.model's sections): seeds joined as
+    paragraphs, and pages of 12 held-out Wikipedia leads, clean or with k of them spun by the
+    simulator (rate 0.3, aggressive and conservative alternating); clean pages of the
+    negative corpus's technical and literary texts. Each figure: documents judged spun."""
+    import random
+    from respin import corpora
+    from respin.spin import spin
+    seeds = {f.name[:3]: f.read_text(encoding="utf-8") for f in sorted(SEEDS.glob("0*.txt"))}
+    out: dict = {"seeds_joined": {}}
+    for order in (("004", "003"), ("003", "000"), ("000", "003"), ("000", "001", "002", "003", "004"),
+                  ("000", "001", "004")):
+        parts = [seeds[k] for k in order]
+        text = "\n\n".join(parts)
+        rep = respin.check(text)
+        at = text.find(seeds["003"]) if "003" in order else -1
+        inside = sum(at <= f.start < at + len(seeds["003"]) for f in rep.findings) if at >= 0 else 0
+        out["seeds_joined"][" + ".join(order)] = {
+            "score": round(rep.score, 3), "spun": rep.spun, "findings": len(rep.findings),
+            "findings_outside_003": len(rep.findings) - inside,
+            "parts_lines": [[p[3], p[4]] for p in rep.parts]}
+    for first, last in ((6000, 9600), (3000, 6000)):
+        leads = [t for t in list(corpora.wikipedia_leads(limit_docs=last))[first:last] if len(t.split()) >= 40]
+        pages = [leads[i:i + 12] for i in range(0, len(leads) - 12, 12)]
+        row = {"pages": len(pages), "words_per_page": sum(len(" ".join(p).split()) for p in pages) // max(len(pages), 1),
+               "clean_judged_spun": sum(respin.check("\n\n".join(p)).spun for p in pages)}
+        for k in (3, 4, 6):
+            spun = 0
+            for j, page in enumerate(pages):
+                page = list(page)
+                for q in range(4, 4 + k):
+                    page[q] = spin(page[q], rate=0.3, seed=j, style="aggressive" if j % 2 else "conservative").text
+                spun += respin.check("\n\n".join(page)).spun
+            row[f"{k}_of_12_spun_judged_spun"] = spun
+        out[f"wikipedia_leads_{first}_{last}"] = row
+    neg = {f.name: f.read_text(encoding="utf-8") for f in sorted((ROOT / "tests" / "negative").glob("**/*.txt"))}
+    tech = [n for n in neg if n.startswith(("sci_", "abstract_", "api_", "story", "poem", "weather", "indian", "legal"))]
+    rng = random.Random(0)
+    reps = [respin.check("\n\n".join(neg[n] for n in rng.sample(tech, rng.choice([4, 5, 6])))) for _ in range(200)]
+    out["technical_pages"] = {"pages": len(reps), "judged_spun": sum(r.spun for r in reps),
+                              "findings": sum(len(r.findings) for r in reps)}
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--only", choices=["restore", "detect", "wrapped", "length", "speed", "reliability", "language"])
+    ap.add_argument("--only", choices=["restore", "detect", "wrapped", "length", "speed", "reliability", "language",
+                                       "sections"])
     ap.add_argument("--json", action="store_true", help="print raw JSON")
     a = ap.parse_args()
     res = {"respin_version": respin.__version__}
@@ -571,6 +616,8 @@ def main() -> None:
         res["detect_wrapped"] = wrapped_scores()
     if a.only in (None, "length"):
         res["detect_by_length"] = length_scores() if leads else skipped
+    if a.only in (None, "sections"):
+        res["detect_spun_sections"] = section_scores() if leads else skipped
     if a.only in (None, "language"):
         res["language_english_set_aside"] = language_scores()
     if a.only in (None, "reliability"):
