@@ -543,7 +543,7 @@ def speed() -> dict:
 
 
 def section_scores() -> dict:
-    """Spun articles inside long clean documents (respin.model's sections): seeds joined as
+    """Spun articles inside long clean documents (``check(sections=True)``): seeds joined as
     paragraphs, and pages of 12 held-out Wikipedia leads, clean or with k of them spun by the
     simulator (rate 0.3, aggressive and conservative alternating); clean pages of the
     negative corpus's technical and literary texts. Each figure: documents judged spun."""
@@ -556,7 +556,7 @@ def section_scores() -> dict:
                   ("000", "001", "004")):
         parts = [seeds[k] for k in order]
         text = "\n\n".join(parts)
-        rep = respin.check(text)
+        rep = respin.check(text, sections=True)
         at = text.find(seeds["003"]) if "003" in order else -1
         inside = sum(at <= f.start < at + len(seeds["003"]) for f in rep.findings) if at >= 0 else 0
         out["seeds_joined"][" + ".join(order)] = {
@@ -567,22 +567,40 @@ def section_scores() -> dict:
         leads = [t for t in list(corpora.wikipedia_leads(limit_docs=last))[first:last] if len(t.split()) >= 40]
         pages = [leads[i:i + 12] for i in range(0, len(leads) - 12, 12)]
         row = {"pages": len(pages), "words_per_page": sum(len(" ".join(p).split()) for p in pages) // max(len(pages), 1),
-               "clean_judged_spun": sum(respin.check("\n\n".join(p)).spun for p in pages)}
+               "clean_judged_spun": sum(respin.check("\n\n".join(p), sections=True).spun for p in pages)}
         for k in (3, 4, 6):
             spun = 0
             for j, page in enumerate(pages):
                 page = list(page)
                 for q in range(4, 4 + k):
                     page[q] = spin(page[q], rate=0.3, seed=j, style="aggressive" if j % 2 else "conservative").text
-                spun += respin.check("\n\n".join(page)).spun
+                spun += respin.check("\n\n".join(page), sections=True).spun
             row[f"{k}_of_12_spun_judged_spun"] = spun
         out[f"wikipedia_leads_{first}_{last}"] = row
     neg = {f.name: f.read_text(encoding="utf-8") for f in sorted((ROOT / "tests" / "negative").glob("**/*.txt"))}
     tech = [n for n in neg if n.startswith(("sci_", "abstract_", "api_", "story", "poem", "weather", "indian", "legal"))]
     rng = random.Random(0)
-    reps = [respin.check("\n\n".join(neg[n] for n in rng.sample(tech, rng.choice([4, 5, 6])))) for _ in range(200)]
+    reps = [respin.check("\n\n".join(neg[n] for n in rng.sample(tech, rng.choice([4, 5, 6]))), sections=True)
+            for _ in range(200)]
     out["technical_pages"] = {"pages": len(reps), "judged_spun": sum(r.spun for r in reps),
                               "findings": sum(len(r.findings) for r in reps)}
+    # Long clean text far from news, where this machine has it (why sections are opt-in):
+    # licences and Vim's manual as the system installs them, the first 5,000 leads joined.
+    import glob
+    long_texts = []
+    for f in sorted(glob.glob("/usr/share/common-licenses/*")) + sorted(glob.glob("/usr/share/vim/vim*/doc/*.txt")):
+        try:
+            t = Path(f).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        if len(t.split()) >= 800:
+            long_texts.append(t)
+    leads = list(corpora.wikipedia_leads(limit_docs=5000))
+    long_texts.append("\n\n".join(leads))
+    judged = [(respin.check(t).spun, respin.check(t, sections=True).spun) for t in long_texts]
+    out["long_clean_texts"] = {"texts": len(judged), "words": sum(len(t.split()) for t in long_texts),
+                               "judged_spun_whole": sum(a for a, _ in judged),
+                               "judged_spun_with_sections": sum(b for _, b in judged)}
     return out
 
 

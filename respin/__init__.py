@@ -87,10 +87,10 @@ _sys.modules[__name__].__class__ = _Package
 
 
 def check_many(texts: Iterable[str], *, threshold: float | None = None, model: _ModelDir = None,
-               lexicons: _Lexicons = (), min_confidence: float | None = None) -> list[Report]:
+               lexicons: _Lexicons = (), min_confidence: float | None = None, sections: bool = False) -> list[Report]:
     """:func:`check` of each text (without a source), in order: the same reports, but the
     texts are scored together, several times faster on many short texts (records, posts,
-    paragraphs) than one call each.
+    paragraphs) than one call each. ``sections``: as :func:`check`'s.
 
     >>> [r.words for r in check_many(["", "Two words."])]
     [0, 2]
@@ -102,7 +102,7 @@ def check_many(texts: Iterable[str], *, threshold: float | None = None, model: _
     min_confidence = _unit(min_confidence, "min_confidence")
     m = _model(model)
     reports = m.check_many(texts if listed is None else listed, threshold=_unit(threshold, "threshold"),
-                           min_confidence=min_confidence)
+                           min_confidence=min_confidence, sections=_flag(sections, "sections"))
     reports = reports if listed is None else _with_lexicons(m, reports, listed, lexicons)
     return [_at_least(r, min_confidence) for r in reports]
 
@@ -125,17 +125,17 @@ def _with_lexicons(m, reports: list, texts: list, lexicons) -> list:
 
 
 def restore_many(texts: Iterable[str], *, model: _ModelDir = None, min_confidence: float | None = None,
-                 lexicons: _Lexicons = ()) -> list[Restoration]:
+                 lexicons: _Lexicons = (), sections: bool = False) -> list[Restoration]:
     """Restore several spun texts from one site without a source, pooling the evidence for
     the spinner's dictionary over all of them (a word swapped once per copy in twenty copies
     is twenty contexts of evidence). One :class:`Restoration` per text, in order.
     ``lexicons``: as :func:`restore`'s (SwapLexicon objects, or shipped names such as
-    ``"tortured"``)."""
+    ``"tortured"``); ``sections``: as :func:`restore`'s."""
     from .args import not_one_text
     not_one_text(texts, "restore_many")
     lexicons = _lexicons(lexicons, model)  # (a name was an AttributeError; a generator read twice)
     return _model(model).restore_many(texts, min_confidence=_unit(min_confidence, "min_confidence"),
-                                      lexicons=lexicons)
+                                      lexicons=lexicons, sections=_flag(sections, "sections"))
 
 
 def _model(model):
@@ -172,7 +172,7 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons: 
 
 
 def check(text: str, source: str | None = None, *, threshold: float | None = None, model: _ModelDir = None,
-          lexicons: _Lexicons = (), min_confidence: float | None = None) -> Report:
+          lexicons: _Lexicons = (), min_confidence: float | None = None, sections: bool = False) -> Report:
     """Score ``text`` for synonym spinning and list the suspected words.
 
     With ``source`` the findings are the substitutions aligned against it (score 1 for a
@@ -188,6 +188,11 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     words and phrases whose probability of being swapped is at least its
     ``finding_threshold`` (0.5), and every other finding. Lower is bolder: on real spinner
     output 0.3 finds more swapped words at a little less precision (BENCHMARKS.md).
+    ``sections=True``: a text of 800 words or more whose whole is not judged spun is also
+    judged in sections of about 400 words, so that a spun article inside a clean page (a
+    digest, a scrape with its comments) is found: the score is then the surest part's, the
+    findings the parts', and ``report.parts`` says where. Off by default: long clean texts
+    far from news (software manuals, licences, changelogs) have sections that look spun.
 
     >>> text = "The White Home mentioned it."
     >>> src = "The White House said it."
@@ -196,10 +201,18 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     """
     threshold = _unit(threshold, "threshold")
     min_confidence = _unit(min_confidence, "min_confidence")
-    return _at_least(_check(text, source, threshold, model, lexicons, min_confidence), min_confidence)
+    return _at_least(_check(text, source, threshold, model, lexicons, min_confidence, _flag(sections, "sections")),
+                     min_confidence)
 
 
-def _check(text, source, threshold, model, lexicons, min_confidence) -> Report:
+def _flag(value, name: str) -> bool:
+    """A yes/no argument: a bool (a string such as "no" was true)."""
+    if not isinstance(value, bool):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
+    return value
+
+
+def _check(text, source, threshold, model, lexicons, min_confidence, sections=False) -> Report:
     lexicons = _lexicons(lexicons, model)
     if source is not None:  # (without one, Model.check checks the text)
         from .detect import DEFAULT_THRESHOLD, Report, source_findings
@@ -211,7 +224,7 @@ def _check(text, source, threshold, model, lexicons, min_confidence) -> Report:
         restored = restore_with_source(text, source, m.lexicon)
         rel = restored.relation
         if rel.verdict == "unrelated":  # the source tells nothing: the model judges, as restore does
-            report = m.check(text, threshold=threshold, min_confidence=min_confidence)
+            report = m.check(text, threshold=threshold, min_confidence=min_confidence, sections=sections)
             report.relation = rel
             return _with_lexicons(m, [report], [text], lexicons)[0] if lexicons else report
         score = 1.0 if rel.verdict == "spun copy" else 0.0
@@ -220,12 +233,12 @@ def _check(text, source, threshold, model, lexicons, min_confidence) -> Report:
                       model="source-alignment", differing=differing(restored, listed=False))
     # threshold None: the model's own default threshold
     m = _model(model)
-    report = m.check(text, threshold=threshold, min_confidence=min_confidence)
+    report = m.check(text, threshold=threshold, min_confidence=min_confidence, sections=sections)
     return _with_lexicons(m, [report], [text], lexicons)[0] if lexicons else report
 
 
 def restore(text: str, source: str | None = None, *, model: _ModelDir = None, min_confidence: float | None = None,
-            lexicons: _Lexicons = (), copies: Iterable[str] | None = None) -> Restoration:
+            lexicons: _Lexicons = (), copies: Iterable[str] | None = None, sections: bool = False) -> Restoration:
     """Restore spun ``text``: against ``source`` if given, else from ``copies`` if given,
     else with the model's best guesses.
 
@@ -241,6 +254,8 @@ def restore(text: str, source: str | None = None, *, model: _ModelDir = None, mi
     copies together are a ValueError: the source would leave the copies nothing to do.
     ``lexicons`` are :class:`respin.swaps.SwapLexicon` objects (``respin learn``) used by the
     model besides its own. Edits replay exactly: ``apply_edits(text, result.edits) == result.text``.
+    ``sections``: without a source or copies, as :func:`check`'s; each edit is then weighed
+    by the P(spun) of the part it is in, the whole text's elsewhere.
 
     >>> r = restore("The White Home mentioned it.", copies=["The White House said it."], min_confidence=0.5)
     >>> r.text, [c.verdict for c in r.copies]
@@ -248,6 +263,7 @@ def restore(text: str, source: str | None = None, *, model: _ModelDir = None, mi
     """
     _text(text, "restore")
     min_confidence = _unit(min_confidence, "min_confidence")
+    sections = _flag(sections, "sections")
     lexicons = _lexicons(lexicons, model)  # here: with a source or copies they may not be needed
     if copies is not None:
         from .args import texts_arg
@@ -258,7 +274,7 @@ def restore(text: str, source: str | None = None, *, model: _ModelDir = None, mi
     if copies is not None:
         return _from_copies(text, copies, m, min_confidence, lexicons)
     if source is None:
-        return m.restore(text, min_confidence=min_confidence, lexicons=lexicons)
+        return m.restore(text, min_confidence=min_confidence, lexicons=lexicons, sections=sections)
     return _restore_source(text, _text(source, "restore's source"), m, min_confidence, lexicons)
 
 

@@ -350,6 +350,10 @@ def _number(value: float | None) -> float | None:
     return value
 
 
+SECTIONS_HELP = ("Also judge a long text (800 words or more) in sections of about 400 words, to find a spun "
+                 "article inside a clean page (a digest, a scrape with its comments). Off by default: long "
+                 "clean texts far from news (manuals, licences, changelogs) have sections that look spun.")
+
 @app.command(epilog=EPILOG_CHECK)
 @_interruptible
 def check(
@@ -384,6 +388,7 @@ def check(
                                                         "less precision; adjacent words may then join into one finding "
                                                         "with its own confidence. The score does not change."),
     statistics: bool = typer.Option(False, "--statistics", metavar="", help="Print counts of findings by word to stderr."),
+    sections: bool = typer.Option(False, "--sections", metavar="", help=SECTIONS_HELP),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
@@ -440,7 +445,8 @@ def check(
         stream = format is not CheckFormat.json and output in (None, "-")
         stdout_tty = stream and isatty(sys.stdout)
         show_progress = not quiet and sys.stderr.isatty() and len(files) > 10 and not stdout_tty
-        tasks = [(f, walked, src_text, threshold, model, max_size, lexicons, min_confidence) for f, walked in found]
+        tasks = [(f, walked, src_text, threshold, model, max_size, lexicons, min_confidence, sections)
+                 for f, walked in found]
         jobs = 1 if "-" in files else _workers(jobs, quiet)  # (standard input belongs to this process)
         any_spun = False
         legacy_first, legacy_count = None, 0  # of several files: one note at the end, not one each
@@ -541,7 +547,7 @@ def _check_files(group):
     per file."""
     import respin
     out, texts = [], []
-    for path, walked, src_text, threshold, model, max_size, _, _ in group:
+    for path, walked, src_text, threshold, model, max_size, *_ in group:
         try:
             loaded = read_text(path, max_bytes=max_size)
         except InputError as e:
@@ -551,13 +557,13 @@ def _check_files(group):
             raise
         out.append((path, loaded, None, _legacy_message(loaded)))
         texts.append(loaded.text)
-    _, _, src_text, threshold, model, _, lexicons, min_confidence = group[0]
+    _, _, src_text, threshold, model, _, lexicons, min_confidence, sections = group[0]
     if src_text is None:
         reports = iter(respin.check_many(texts, threshold=threshold, model=model, lexicons=lexicons,
-                                         min_confidence=min_confidence))
+                                         min_confidence=min_confidence, sections=sections))
     else:
         reports = (respin.check(t, source=src_text, threshold=threshold, model=model, lexicons=lexicons,
-                                min_confidence=min_confidence)
+                                min_confidence=min_confidence, sections=sections)
                    for t in texts)
     return [(path, next(reports) if loaded is not None else None, note, legacy)
             for path, loaded, note, legacy in out]
@@ -664,6 +670,8 @@ def restore(
                                                    help=MIN_CONFIDENCE_HELP + " in --format json."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help=LEXICON_HELP),
+    sections: bool = typer.Option(False, "--sections", metavar="", help=SECTIONS_HELP + " Without a source: each edit "
+                                  "is weighed by the part it is in."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes on stderr (the relation summary, the edits held back, encodings)."),
@@ -719,7 +727,7 @@ def restore(
             result = respin._restore_found(text, src, model=model, min_confidence=min_confidence, lexicons=lexicons)
         else:
             result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons,
-                                    copies=copies or None)
+                                    copies=copies or None, sections=sections)
         src_name = found.doc_id if found is not None else source
         # (A diff's header quotes a name that is not UTF-8 as GNU diff does, "bad\\377.txt", which
         # patch and git apply read: it takes the name as given, not as shown.)

@@ -169,21 +169,23 @@ class Model:
         return self
 
     def check(self, text: str, threshold: float | None = None, findings: bool = True, doc: Document | None = None,
-              windows: list | None = None, min_confidence: float | None = None):
+              windows: list | None = None, min_confidence: float | None = None, sections: bool = False):
         """The :class:`Report` of ``text``; ``findings=False`` computes the score alone
         (no findings listed), as restoration needs; ``doc``: ``text`` already tokenised
         (:meth:`Document.from_text`), which restoration has; ``windows``: a list to which
         the LM windows of the vectorised evidence pass are appended
         (:class:`respin.evidence_vec.Windows`), for restoration's decoder;
         ``min_confidence``: the posterior a word or phrase needs to be listed (default: the
-        detector's ``finding_threshold``)."""
+        detector's ``finding_threshold``); ``sections``: a long text whose whole is not
+        judged spun is also judged in sections (:data:`SECTION_WORDS`)."""
         text_arg(text, "check")
         if doc is not None and doc.text is not text and doc.text != text:  # findings' offsets index ``text``
             raise ValueError("doc is not the Document of text")
-        return self._check_chunk([text], threshold, findings, doc, windows, min_confidence=min_confidence)[0]
+        return self._check_chunk([text], threshold, findings, doc, windows, min_confidence=min_confidence,
+                                 sections=sections)[0]
 
     def check_many(self, texts, threshold: float | None = None, findings: bool = True, doc_rows: list | None = None,
-                   min_confidence: float | None = None) -> list:
+                   min_confidence: float | None = None, sections: bool = False) -> list:
         """:meth:`check` of each text, in order, with the same reports, but the evidence of
         many short texts is scored in one pass (one set of LM lookups per chunk instead of
         one per text): what a corpus of short records needs (see BENCHMARKS.md).
@@ -194,12 +196,14 @@ class Model:
         size = 0
         for t in texts_arg(texts, "check_many"):
             if chunk and size + len(t) > CHUNK_CHARS:
-                out += self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows, min_confidence=min_confidence)
+                out += self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows, min_confidence=min_confidence,
+                                         sections=sections)
                 chunk, size = [], 0
             chunk.append(t)
             size += len(t) + 1
         if chunk:
-            out += self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows, min_confidence=min_confidence)
+            out += self._check_chunk(chunk, threshold, findings, doc_rows=doc_rows, min_confidence=min_confidence,
+                                     sections=sections)
         return out
 
     # The collector paused: a check makes tens of thousands of short-lived tuples, lists and
@@ -207,7 +211,7 @@ class Model:
     @gc_paused()
     def _check_chunk(self, texts: list[str], threshold, findings: bool, doc: Document | None = None,
                      windows: list | None = None, doc_rows: list | None = None,
-                     min_confidence: float | None = None) -> list:
+                     min_confidence: float | None = None, sections: bool = False) -> list:
         """Reports of ``texts``, scored together as the lines of one document: lines never
         share a sentence, so every LM window, phrase and name stays inside its own text;
         the two document-wide quantities (doc_rate, the consistency of a word's swaps)
@@ -312,7 +316,7 @@ class Model:
             score = det.score_row(row)  # the calibrated document model: word evidence only
             judged = [(a, b, rate)]  # where the spinner's dictionary is looked for, at what rate
             parts, whole = [], score
-            if vec is not None and n_words >= 2 * SECTION_WORDS and score < det.doc_threshold:
+            if sections and vec is not None and n_words >= 2 * SECTION_WORDS and score < det.doc_threshold:
                 for ra, rb, pa, pb, (s_post, s_phrase_post, s_rate, s_row) in _spun_sections(
                         det, cdoc, table, X, p, a, phrases, firsts, tok0[i], tok0[i + 1]):
                     s_score = det.score_row(s_row)
@@ -516,19 +520,21 @@ class Model:
         params = self._decoder_files()[0]
         return params.threshold if params is not None else FALLBACK_THRESHOLD
 
-    def restore(self, text: str, min_confidence: float | None = None, lexicons=(), report=None):
+    def restore(self, text: str, min_confidence: float | None = None, lexicons=(), report=None,
+                sections: bool = False):
         """Restore without a source: the decoder's edits, each with confidence
         P(the document is spun) x P(this choice | the document is spun); edits at or above
         the threshold are applied, the others returned as ``suggestions``.
 
         Multiplying by the detector's calibrated document score is what keeps clean text
         unchanged: the decoder's posteriors assume a spun document (it is fitted on them).
-        ``report``: this text's :meth:`check` result when the caller has it already.
+        ``report``: this text's :meth:`check` result when the caller has it already;
+        ``sections``: as :meth:`check`'s (each edit weighed by the P(spun) of its part).
         """
-        return self.restore_many([text], min_confidence, lexicons, [report])[0]
+        return self.restore_many([text], min_confidence, lexicons, [report], sections=sections)[0]
 
     def restore_many(self, texts, min_confidence: float | None = None, lexicons=(), reports=None,
-                     together: bool = True):
+                     together: bool = True, sections: bool = False):
         """:meth:`restore` for documents from one source (one site, one spinner): the evidence
         for each word's mapping is pooled over all of them, since a spinner's dictionary is
         the same in every copy it makes. ``together=False``: documents from anywhere, each
@@ -541,7 +547,7 @@ class Model:
         flowed = [unwrap(t) for t in texts]  # read as check reads them (see tokenize.unwrap)
         docs = [Document.from_text(t, code=code_regions(o)) for (t, _), o in zip(flowed, texts)]
         dec = self.decoder(lexicons)
-        decoded = self._decoded([t for t, _ in flowed], docs, reports, dec, together)
+        decoded = self._decoded([t for t, _ in flowed], docs, reports, dec, together, sections)
         thr = self.restore_threshold if min_confidence is None else min_confidence
         # (A lexicon given weight 0 is not trusted: its phrases do not set confidences.)
         trusted = [x for x in lexicons if getattr(x, "weight", None) != 0]
@@ -555,7 +561,7 @@ class Model:
             out.append(_restoration(text, doc, reports[i], decoded[i][1], thr, self.lexicon, flowed[i][1], phrases))
         return out
 
-    def _decoded(self, texts, docs, reports: list, dec, together: bool) -> dict:
+    def _decoded(self, texts, docs, reports: list, dec, together: bool, sections: bool = False) -> dict:
         """What :meth:`restore_many` decodes: {index of a text with words: (its decoded
         choices, their edits (:func:`respin.decode.restore_edits`, one per choice, the
         decoder's own confidence))}; ``reports``: the texts' reports or None, filled in here
@@ -565,7 +571,7 @@ class Model:
         # batch --lexicon restores a record, then asks lexicon_swaps for the same decoding:
         # the last result is kept (short texts only) and given again when the texts, the
         # decoder and the pooling match and no report is left to fill in.
-        key = (tuple(texts), together and len(texts) > 1)
+        key = (tuple(texts), together and len(texts) > 1, sections)
         last = self._last_decoded
         if last is not None and last[1] is dec and last[0] == key and all(r is not None for r in reports):
             return last[2]
@@ -576,13 +582,13 @@ class Model:
         wins, budget = [], WINDOW_WORDS
         short = [i for i in live if reports[i] is None and docs[i].n_words < SHORT_WORDS]
         if len(short) > 1:  # short texts: one evidence pass for all beats the windows each would give
-            for i, rep in zip(short, self.check_many([texts[i] for i in short], findings=False)):
+            for i, rep in zip(short, self.check_many([texts[i] for i in short], findings=False, sections=sections)):
                 reports[i] = rep
         for i in live:
             got: list | None = None
             if reports[i] is None:
                 got = [] if docs[i].n_words <= budget else None
-                reports[i] = self.check(texts[i], findings=False, doc=docs[i], windows=got)
+                reports[i] = self.check(texts[i], findings=False, doc=docs[i], windows=got, sections=sections)
                 if got:
                     budget -= docs[i].n_words
             wins.append(got[0] if got else None)

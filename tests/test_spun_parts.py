@@ -1,6 +1,8 @@
-"""A spun article inside a long clean document (a digest, a scraped page with its comments,
-records joined) is judged spun in part: the clean text around it diluted it to nothing
-(seed 003 after seed 004 scored 0.03, no finding), and must not be dragged along."""
+"""``sections=True`` (``check --sections``): a spun article inside a long clean document (a
+digest, a scraped page with its comments, records joined) is judged spun in part: the clean
+text around it diluted it to nothing (seed 003 after seed 004 scored 0.03, no finding), and
+must not be dragged along. Off by default (long clean manuals and licences have sections
+that look spun)."""
 
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ def joined(*texts: str) -> tuple[str, int, int]:
 @pytest.mark.parametrize("order", [("004", "spun"), ("spun", "000"), ("000", "001", "spun", "004")])
 def test_a_spun_article_in_a_clean_page_is_judged_spun_where_it_is(order):
     text, a, b = joined(*(SPUN if k == "spun" else CLEAN[k] for k in order))
-    rep = respin.check(text)
+    rep = respin.check(text, sections=True)
     assert rep.spun and rep.score >= rep.threshold
     assert len(rep.findings) >= 40, len(rep.findings)  # (seed 003 alone: 88)
     # Findings only inside the spun parts; a part may take in a clean paragraph beside the
@@ -45,38 +47,38 @@ def test_a_spun_article_in_a_clean_page_is_judged_spun_where_it_is(order):
 
 def test_clean_long_documents_keep_their_score(monkeypatch):
     text = "\n\n".join(CLEAN.values())  # 8,400 clean words: 40 sections read
-    rep = respin.check(text)
+    rep = respin.check(text, sections=True)
     monkeypatch.setattr(model, "SECTION_WORDS", 10 ** 9)  # no sections
-    alone = respin.check(text)
+    alone = respin.check(text, sections=True)
     assert (rep.score, rep.spun, rep.findings, rep.parts) == (alone.score, False, [], ())
 
 
 def test_the_score_does_not_depend_on_the_callers_threshold():
     text, _, _ = joined(CLEAN["004"], SPUN)
-    scores = {respin.check(text, threshold=t).score for t in (None, 0.5, 0.99)}
+    scores = {respin.check(text, threshold=t, sections=True).score for t in (None, 0.5, 0.99)}
     assert len(scores) == 1
-    assert respin.check(text, threshold=0.99).spun is False
+    assert respin.check(text, threshold=0.99, sections=True).spun is False
 
 
 def test_check_many_and_check_agree_on_parts():
     text, _, _ = joined(CLEAN["000"], SPUN)
-    one = respin.check(text)
-    many = respin.check_many(["A short clean note about the weather.", text, CLEAN["001"]])
+    one = respin.check(text, sections=True)
+    many = respin.check_many(["A short clean note about the weather.", text, CLEAN["001"]], sections=True)
     assert many[1].to_dict() == one.to_dict()
     assert many[1].parts == one.parts and not many[0].parts and not many[2].parts
 
 
 def test_restore_weighs_edits_by_the_part_they_are_in():
     text, a, b = joined(CLEAN["004"], SPUN)
-    res = respin.restore(text, min_confidence=0.5)
-    rep = respin.check(text)
+    res = respin.restore(text, min_confidence=0.5, sections=True)
+    rep = respin.check(text, sections=True)
     inside = [any(s <= e.start < t for s, t, *_ in rep.parts) for e in res.edits + res.suggestions]
     assert any(inside)
     for e, ins in zip(res.edits + res.suggestions, inside):
         if not ins:  # P(spun) of the clean page around the spun part, not the part's
             assert e.confidence <= rep.whole_score + 1e-9, (e, rep.whole_score)
     assert res.edits and all(a <= e.start < b for e in res.edits)
-    assert respin.restore(text).edits == []  # the default bar is not moved
+    assert respin.restore(text, sections=True).edits == []  # the default bar is not moved
 
 
 def test_output_names_the_spun_part(tmp_path, capsys):
@@ -84,15 +86,38 @@ def test_output_names_the_spun_part(tmp_path, capsys):
     f = tmp_path / "page.txt"
     f.write_text(text, encoding="utf-8")
     first = text[:text.index(SPUN)].count("\n") + 1  # the spun seed's first line
-    assert main(["check", str(f), "--format", "json"]) == 1
+    assert main(["check", str(f), "--format", "json", "--sections"]) == 1
     d = json.loads(capsys.readouterr().out)[0]
     assert d["spun"] and d["score_whole"] < d["threshold"]
     (part,) = d["spun_parts"]
     assert part["line"] >= first - 20 and part["end_line"] >= first + 30, (part, first)
     assert text[part["start"]:part["end"]].strip() and part["score"] == d["score"]
-    assert main(["check", str(f)]) == 1
+    assert main(["check", str(f), "--sections"]) == 1
     last = capsys.readouterr().out.splitlines()[-1]
     assert f"spun in part: lines {part['line']}-{part['end_line']}" in last, last
     # A document not judged in parts has no such keys.
     assert main(["check", str(seed("003")), "--format", "json"]) == 1
     assert "spun_parts" not in json.loads(capsys.readouterr().out)[0]
+
+
+def test_sections_are_off_by_default(tmp_path, capsys):
+    text, _, _ = joined(CLEAN["004"], SPUN)
+    rep = respin.check(text)
+    assert (rep.spun, rep.findings, rep.parts) == (False, [], ())
+    assert respin.check_many([text])[0].to_dict() == rep.to_dict()
+    assert respin.restore(text, min_confidence=0.5).edits == []
+    f = tmp_path / "page.txt"
+    f.write_text(text, encoding="utf-8")
+    assert main(["check", str(f)]) == 0 and "spun in part" not in capsys.readouterr().out
+    with pytest.raises(TypeError, match="sections must be True or False"):
+        respin.check(text, sections="no")
+
+
+def test_restore_cli_takes_sections(tmp_path, capsys):
+    text, a, b = joined(CLEAN["000"], SPUN)
+    f = tmp_path / "page.txt"
+    f.write_text(text, encoding="utf-8")
+    assert main(["restore", str(f), "--sections", "--min-confidence", "0.5", "--format", "json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert got["edits"] and got["score"] > 0.9
+    assert got["restored"][:a] == text[:a]  # the clean article before the spun one, unchanged
