@@ -79,6 +79,8 @@ def test_restore_weighs_edits_by_the_part_they_are_in():
             assert e.confidence <= rep.whole_score + 1e-9, (e, rep.whole_score)
     assert res.edits and all(a <= e.start < b for e in res.edits)
     assert respin.restore(text, sections=True).edits == []  # the default bar is not moved
+    # One score, whether findings are listed or not (restore scores without them).
+    assert res.score == rep.score == respin.restore_many([text, "A short note."], sections=True)[0].score
 
 
 def test_output_names_the_spun_part(tmp_path, capsys):
