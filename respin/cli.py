@@ -1147,6 +1147,8 @@ def train(
                         lm_weight=lm_weight, quiet=quiet, text_field=text_field, lm_prune=lm_prune,
                         glob=_globs(glob))
     except (OSError, RuntimeError, InputError) as e:
+        if isinstance(e, OSError) and (e.filename is not None or e.filename2 is not None):
+            raise _fail(f"{os_reason(e)}: {_os_path(e)}")  # (was "[Errno 13] Permission denied: '...'")
         raise _fail(str(e))
     # (Without -q the validation was said as it was measured: not twice.)
     print(f"respin: wrote {model_dir}/detector.json" + (f"; validation: {meta['validation']}" if quiet else ""),
@@ -1250,6 +1252,13 @@ def _main(argv: list[str] | None) -> int:
             pass
         return 0
     except OSError as e:
+        if e.errno in _PATH_ERRORS and (e.filename is not None or e.filename2 is not None):
+            # A path the system will not look at (a file in a folder the user may not enter, a
+            # name longer than the file system allows): pathlib's exists() and is_dir() raise
+            # these before Python 3.14, wherever respin first looks at an input, a source, an
+            # index or an output. It was an "internal error ... please report it".
+            print(f"respin: error: cannot access {line_safe(_os_path(e))} ({os_reason(e)})", file=sys.stderr)
+            return 2
         if e.errno not in _WRITE_ERRORS:
             return _internal_error(e)
         # What a command writes says so itself; this is click's own (`--help > /dev/full`).
@@ -1270,6 +1279,14 @@ def _main(argv: list[str] | None) -> int:
 
 
 _WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
+# What a path the user gave may be, that reaches here unhandled (said as "cannot access PATH").
+_PATH_ERRORS = (errno.EACCES, errno.EPERM, errno.ENAMETOOLONG, errno.ELOOP, errno.ENOTDIR)
+
+
+def _os_path(e: OSError) -> str:
+    """The file an OSError is about, as it may be printed (``display_path``)."""
+    name = e.filename if e.filename is not None else e.filename2
+    return display_path(os.fsdecode(name) if isinstance(name, bytes) else str(name))
 
 
 def _internal_error(e: Exception) -> int:

@@ -282,7 +282,7 @@ def _in_model(name: str, model_dir: str | os.PathLike | None = None) -> Path | N
         return None
     from .model import default_dir
     p = Path(model_dir or default_dir()) / "lexicons" / f"{name}.tsv"
-    return p if p.is_file() else None
+    return p if os.path.isfile(p) else None  # (p.is_file() raised for a name too long: ENAMETOOLONG)
 
 
 def _weight(text: str, where: str) -> float:

@@ -1,0 +1,118 @@
+"""Terminal, locale and file-system edges of the command line: paths the system will not
+look at, standard streams, output encodings, colour (a terminal/locale/file-system review)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import seed
+
+LONG = "L" * 300  # longer than any file system's name limit (255 bytes on Linux, macOS, NTFS)
+
+
+def _name_limit(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (AttributeError, OSError, ValueError):
+        return 255
+
+
+def _commands(tmp: Path):
+    text = tmp / "a.txt"
+    text.write_bytes(seed("003").read_bytes()[:3000])
+    index = tmp / "a.index"
+    long_in, long_out = f"{LONG}.txt", str(tmp / LONG)
+    return index, [
+        ("check", long_in),
+        ("check", text, "-o", long_out),
+        ("restore", long_in),
+        ("restore", text, "--source", long_in),
+        ("restore", text, "-o", long_out),
+        ("spin", long_in),
+        ("spin", text, "--truth", long_out),
+        ("learn", long_in),
+        ("suggest", "White Home", "-o", long_out),
+        ("suggest", "White Home", "--lexicon", long_in),
+        ("index", "build", text, "--out", long_out),
+        ("index", "info", long_in),
+        ("index", "query", index, long_in),
+        ("batch", long_in, "--out", tmp / "b"),
+        ("batch", text, "--out", long_out),
+    ]
+
+
+@pytest.mark.parametrize("k", range(15))
+def test_a_name_too_long_is_a_user_error(cli, tmp_path, monkeypatch, k):
+    """A name longer than the file system allows (ENAMETOOLONG from pathlib's exists() or
+    is_dir(), which ignore only "not found") was "internal error: OSError: [Errno 36] File name
+    too long ... please report it", in every command, for an input, a source or an output."""
+    if _name_limit(tmp_path) >= len(LONG) + 4:
+        pytest.skip("this file system takes 300-character names")
+    monkeypatch.chdir(tmp_path)
+    index, commands = _commands(tmp_path)
+    if commands[k][:2] == ("index", "query"):
+        assert cli("index", "build", tmp_path / "a.txt", "--out", index, "-q").code == 0
+    ran = cli(*commands[k])
+    assert ran.code == 2, ran.err
+    assert "internal error" not in ran.err and "Traceback" not in ran.err, ran.err
+    last = ran.err.strip().splitlines()[-1]
+    assert last.startswith("respin: error: ") and LONG in last, last
+
+
+def test_a_name_too_long_in_train_says_so_plainly(cli, tmp_path):
+    if _name_limit(tmp_path) >= len(LONG) + 4:
+        pytest.skip("this file system takes 300-character names")
+    ran = cli("train", tmp_path / LONG, "-q", "--docs", "0")
+    assert ran.code == 2 and "internal error" not in ran.err
+    assert "[Errno" not in ran.err, ran.err  # (was "[Errno 36] File name too long: '...'")
+
+
+def _without_root_override() -> list[str]:
+    """A command prefix under which permissions bite: none for a user, setpriv's dropped
+    override for root (as tests/test_batch.py does); skips where neither works."""
+    if not hasattr(os, "geteuid"):
+        pytest.skip("POSIX permissions")
+    if os.geteuid() != 0:
+        return []
+    if sys.platform != "linux" or not shutil.which("setpriv"):
+        pytest.skip("root reads any file, and setpriv is not here to drop that")
+    return ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", "--"]
+
+
+@pytest.mark.parametrize("args", [
+    ("check", "{locked}/x.txt"),
+    ("restore", "{locked}/x.txt"),
+    ("restore", "{text}", "--source", "{locked}/x.txt"),
+    ("check", "{text}", "-o", "{locked}/report.txt"),
+    ("batch", "{text}", "--out", "{locked}/results"),
+])
+def test_a_path_through_a_folder_one_may_not_enter_is_a_user_error(tmp_path, args):
+    """A file in a folder without search (x) permission, another user's home (``-o
+    /root/report.txt``) say: stat() fails with EACCES, which pathlib's exists() and is_dir()
+    raise; it was "internal error: PermissionError ... please report it"."""
+    pre = _without_root_override()
+    text = tmp_path / "a.txt"
+    text.write_bytes(seed("003").read_bytes()[:3000])
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "x.txt").write_bytes(text.read_bytes())
+    locked.chmod(0o600)  # readable listing, no entering
+    argv = [a.format(locked=locked, text=text) for a in args]
+    env = dict(os.environ, RESPIN_CACHE_DIR="off")
+    try:
+        proc = subprocess.run(pre + [sys.executable, "-m", "respin", *argv], capture_output=True, text=True,
+                              timeout=300, env=env)
+    finally:
+        locked.chmod(0o755)
+    if pre and proc.returncode == 1 and "setpriv" in proc.stderr:
+        pytest.skip(f"setpriv not allowed here: {proc.stderr.strip()}")
+    assert proc.returncode == 2, proc.stderr
+    assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("respin: error: ") and "permission denied" in last and str(locked) in last, last
