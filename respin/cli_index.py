@@ -16,7 +16,7 @@ from typing import List, Optional
 import typer
 
 from .cli import MAX_SIZE_SHOWN, _given, _globs, _interruptible, _size
-from .io import DEFAULT_MAX_BYTES, InputError, Terminated, interrupted_status, line_safe, not_found
+from .io import DEFAULT_MAX_BYTES, InputError, Terminated, display_path, interrupted_status, line_safe, not_found
 
 EPILOG_INDEX = ("Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM, "
                 "build and add).")
@@ -339,7 +339,7 @@ def query(
         best = choose(text, matches)
         matches = matches[:k]
         if format == QueryFormat.json:
-            body = json.dumps({"path": path, "best": best.doc_id if best else None,
+            body = json.dumps({"path": display_path(path), "best": best.doc_id if best else None,
                                "matches": [{"id": m.doc_id, "score": m.score, "shared": m.shared, "path": m.path}
                                            for m in matches]}, ensure_ascii=False, indent=1) + "\n"
         else:
@@ -392,10 +392,13 @@ def show(
     from .index import SourceIndex
 
     try:
+        # Ids are file names as display_path writes them (a byte not UTF-8 as \xff): so is
+        # the one given here, typed as the shell shows the file (it was an internal error).
+        doc_id = display_path(doc_id)
         with SourceIndex.open(index, readonly=True) as idx:
             m = idx.get(doc_id)
         if m is None:
-            raise InputError(f"no document {doc_id!r} in {index} (ids are listed by 'respin index query')")
+            raise InputError(f"no document {doc_id!r} in {display_path(index)} (ids are listed by 'respin index query')")
         if format == QueryFormat.json:
             body = json.dumps({"id": m.doc_id, "path": m.path, "words": len(m.text.split()), "text": m.text},
                               ensure_ascii=False, indent=1) + "\n"

@@ -1035,7 +1035,7 @@ class SourceIndex:
             raise self._db_error(e) from None
         size = index_bytes(self.path)
         # What the index holds first, then how it was built, then how queries accept a match.
-        out = {"path": self.path, "documents": n, "words": words, "bytes": size}
+        out = {"path": display_path(str(self.path)), "documents": n, "words": words, "bytes": size}
         # (The metadata table holds text: its counts are numbers here, as the sizes are.)
         out.update((k, int(v) if isinstance(v, str) and v.isascii() and v.isdigit() else v) for k, v in self.meta.items() if k not in out)
         out.update({"match_threshold": MATCH_THRESHOLD, "min_shared": MIN_SHARED})

@@ -3,6 +3,7 @@ look at, standard streams, output encodings, colour (a terminal/locale/file-syst
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -116,3 +117,41 @@ def test_a_path_through_a_folder_one_may_not_enter_is_a_user_error(tmp_path, arg
     assert "internal error" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith("respin: error: ") and "permission denied" in last and str(locked) in last, last
+
+
+def _bytes_name(folder: Path, name: bytes, data: bytes) -> str:
+    """A file whose name holds a byte that is no UTF-8 (``\\xff``), as Python sees it (a lone
+    surrogate); skips where the file system refuses such names (macOS, Windows)."""
+    if sys.platform in ("darwin", "win32") or sys.getfilesystemencoding().lower() not in ("utf-8", "utf8"):
+        pytest.skip("file names are Unicode here")
+    try:
+        with open(os.fsencode(folder) + b"/" + name, "wb") as f:
+            f.write(data)
+    except OSError as e:
+        pytest.skip(f"this file system refuses the name: {e}")
+    return os.fsdecode(name)
+
+
+def test_an_index_named_in_bytes_that_are_not_utf8(cli, tmp_path, monkeypatch):
+    """`index info` printed the index's path as given: a name with a byte that is no UTF-8
+    (``i\\xff.index``) was "internal error: UnicodeEncodeError"; `index show` of an id typed
+    as the shell shows the file (``cl\\xffean.txt``) too; `index query -f json` of such a
+    text file as well. Paths and ids are written as every output writes them: ``\\xff``."""
+    monkeypatch.chdir(tmp_path)
+    clean = seed("000").read_bytes()
+    doc = _bytes_name(tmp_path, b"cl\xffean.txt", clean)
+    query = _bytes_name(tmp_path, b"qu\xfery.txt", clean)
+    index = os.fsdecode(b"i\xff.index")
+    assert cli("index", "build", doc, "--out", index, "-q").code == 0
+    for fmt in ("text", "json"):
+        ran = cli("index", "info", index, "-f", fmt)
+        assert ran.code == 0 and "internal error" not in ran.err, ran.err
+        assert (json.loads(ran.out)["path"] if fmt == "json" else ran.out.splitlines()[0]).endswith("i\\xff.index")
+    ran = cli("index", "show", index, doc)  # the id as the shell passes the file's name
+    assert ran.code == 0, ran.err
+    assert ran.out == clean.decode("utf-8")
+    assert cli("index", "show", index, "cl\\xffean.txt").out == ran.out  # (as query lists it)
+    ran = cli("index", "query", index, query, "-f", "json")
+    assert ran.code == 0 and "internal error" not in ran.err, ran.err
+    got = json.loads(ran.out)
+    assert got["path"] == "qu\\xfery.txt" and got["best"] == "cl\\xffean.txt"
