@@ -69,6 +69,8 @@ class SpinFormat(str, Enum):
 
 def _version(value: bool):
     if value:
+        if sys.stdout is None:  # started with standard output closed (>&-): click's echo printed
+            raise InputError("cannot write output (standard output is closed)")  # nothing, exit 0
         try:
             typer.echo(f"respin {__version__}")
         except BrokenPipeError:
