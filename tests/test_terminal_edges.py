@@ -172,3 +172,22 @@ def test_version_with_standard_output_closed_for_real():
     proc = subprocess.run(["sh", "-c", f"{shlex.quote(sys.executable)} -m respin --version >&-"],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and proc.stderr.startswith("respin: error: cannot write output ("), proc.stderr
+
+
+@pytest.mark.parametrize("argv", [("check", "--help"), ("index", "build", "-h"), ("index",), ()])
+@pytest.mark.parametrize("force", ["FORCE_COLOR", "TTY_COMPATIBLE", "GITHUB_ACTIONS"])
+def test_no_color_means_no_escape_codes_in_help(argv, force):
+    """NO_COLOR (https://no-color.org) wins over what forces a terminal's styles into a pipe
+    or a log: FORCE_COLOR, TTY_COMPATIBLE (Rich) or GITHUB_ACTIONS (typer) brought ANSI
+    colours and bold back into the help with NO_COLOR=1 set (and on a terminal it kept bold
+    and dim)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "TTY_COMPATIBLE", "GITHUB_ACTIONS", "TERM")}
+    forced = subprocess.run([sys.executable, "-m", "respin", *argv], capture_output=True, text=True, timeout=120,
+                            env={**env, force: "1", "TERM": "xterm-256color"})
+    plain = subprocess.run([sys.executable, "-m", "respin", *argv], capture_output=True, text=True, timeout=120,
+                           env={**env, force: "1", "TERM": "xterm-256color", "NO_COLOR": "1"})
+    if "\x1b[" not in forced.stdout + forced.stderr:
+        pytest.skip(f"{force} forces no styles with this typer/Rich")
+    assert plain.returncode == forced.returncode
+    assert "Usage: respin" in plain.stdout + plain.stderr
+    assert "\x1b" not in plain.stdout + plain.stderr
