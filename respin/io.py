@@ -196,11 +196,17 @@ def read_at_most(f, n: int, chunk: int = 1 << 24) -> bytes:
     """
     parts = []
     while n > 0:
-        b = f.read(min(n, chunk))
+        want = min(n, chunk)
+        b = f.read(want)
         if not b:
             break
         parts.append(b)
         n -= len(b)
+        if len(b) < want and isinstance(f, io.BufferedIOBase):
+            # A buffered read comes back short only where it met the end (CPython's reads until
+            # then, a terminal's too): reading again waited for a second Ctrl-D at a terminal
+            # (`respin check -`, typed or pasted, seemed to hang after the first).
+            break
     return parts[0] if len(parts) == 1 else b"".join(parts)
 
 

@@ -191,3 +191,59 @@ def test_no_color_means_no_escape_codes_in_help(argv, force):
     assert plain.returncode == forced.returncode
     assert "Usage: respin" in plain.stdout + plain.stderr
     assert "\x1b" not in plain.stdout + plain.stderr
+
+
+class _Terminal(__import__("io").RawIOBase):
+    """A terminal's reads: a typed line, then Ctrl-D (a read of 0 bytes), then nothing until
+    the user presses Ctrl-D again (here: an error)."""
+
+    def __init__(self, line: bytes):
+        self.reads = [line, b""]
+
+    def readable(self):
+        return True
+
+    def readinto(self, buf):
+        if not self.reads:
+            raise AssertionError("read again after Ctrl-D: a second Ctrl-D was needed")
+        data = self.reads.pop(0)
+        buf[:len(data)] = data
+        return len(data)
+
+
+def test_standard_input_ends_at_the_first_ctrl_d():
+    """A buffered read at a terminal returns what was typed once Ctrl-D ends it; read_at_most
+    read again, which waited for a second Ctrl-D (`respin check -` seemed to hang)."""
+    import io
+    from respin.io import read_at_most
+    assert read_at_most(io.BufferedReader(_Terminal(b"The White Home mentioned it.\n")), 1000) == \
+        b"The White Home mentioned it.\n"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX terminals")
+@pytest.mark.parametrize("argv", [("check", "-"), ("restore", "-")])
+def test_one_ctrl_d_ends_input_typed_at_a_real_terminal(argv):
+    pty = pytest.importorskip("pty")
+    import time
+    try:
+        primary, secondary = pty.openpty()
+    except OSError as e:
+        pytest.skip(f"no pseudo-terminal here: {e}")
+    proc = subprocess.Popen([sys.executable, "-m", "respin", *argv], stdin=secondary,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.close(secondary)
+    try:
+        time.sleep(0.5)
+        os.write(primary, b"The White Home mentioned the plan on Monday, officials said.\n")
+        time.sleep(0.3)
+        os.write(primary, b"\x04")  # Ctrl-D, once
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            pytest.fail("still reading after Ctrl-D")
+    finally:
+        os.close(primary)
+    assert proc.returncode == 0, err
+    assert out.startswith(b"-: not") if argv[0] == "check" else b"White" in out
