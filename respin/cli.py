@@ -1295,7 +1295,8 @@ def _plain_help() -> None:
     rich_utils.COLOR_SYSTEM = None  # (Rich renders no style at all without a colour system)
 
 
-_WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG)
+# (EBADF: standard output open for reading only, `respin --help 1<file`: it was an internal error.)
+_WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG, errno.EBADF)
 # What a path the user gave may be, that reaches here unhandled (said as "cannot access PATH").
 _PATH_ERRORS = (errno.EACCES, errno.EPERM, errno.ENAMETOOLONG, errno.ELOOP, errno.ENOTDIR)
 

@@ -247,3 +247,16 @@ def test_one_ctrl_d_ends_input_typed_at_a_real_terminal(argv):
         os.close(primary)
     assert proc.returncode == 0, err
     assert out.startswith(b"-: not") if argv[0] == "check" else b"White" in out
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX shell")
+@pytest.mark.parametrize("line", ["check --help", "--help", "index info --help"])
+def test_help_into_a_read_only_standard_output_is_a_user_error(line):
+    """`respin check --help 1<file` (standard output open for reading only: EBADF on write)
+    was "internal error: OSError: [Errno 9] Bad file descriptor", where a command's own output
+    says "cannot write output (bad file descriptor)"."""
+    import shlex
+    proc = subprocess.run(["sh", "-c", f"{shlex.quote(sys.executable)} -m respin {line} 1</dev/null"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == "respin: error: cannot write output (bad file descriptor)\n", proc.stderr
