@@ -14,7 +14,12 @@ from .detect import LEXICON_PHRASE, Report, unjudged
 from .io import line_safe
 from .restore import SPINTAX, Restoration
 
-LINE_BREAK_RUN = re.compile(r"[ \t]*(?:\r\n?|\n)[ \t]*")
+# A line break and the spaces around it: every break str.splitlines() knows (a form feed, as
+# pdftotext puts at a page's end; U+2028; NEL; a vertical tab), not only CR and LF: one inside
+# a finding made its `path:line:col:` line two for a reader that splits lines as Python does
+# (and a terminal moved down a line or cleared the page).
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+LINE_BREAK_RUN = re.compile(r"[ \t]*(?:\r\n|[" + _BREAKS + r"])[ \t]*")
 
 
 
@@ -106,7 +111,7 @@ def _cut(confidence: float) -> str:
 
 def _one_line(text: str) -> str:
     """``text`` with its line breaks (and the spaces around them) shown as one space."""
-    return LINE_BREAK_RUN.sub(" ", text) if "\n" in text or "\r" in text else text
+    return LINE_BREAK_RUN.sub(" ", text) if any(c in _BREAKS for c in text) else text
 
 
 def summary_line(path: str, r: Report, *, bar_set: bool = False) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -260,3 +261,22 @@ def test_help_into_a_read_only_standard_output_is_a_user_error(line):
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == "respin: error: cannot write output (bad file descriptor)\n", proc.stderr
+
+
+@pytest.mark.parametrize("brk", ["\x0c", "\x0b", "\u2028", "\x85"])
+def test_a_finding_across_any_line_break_stays_on_its_line(cli, tmp_path, brk):
+    """A finding spanning a form feed (pdftotext's page break), a vertical tab, U+2028 or NEL
+    printed it raw in `check`'s text format (and --statistics): its `path:line:col:` line
+    was two for a reader splitting lines as Python does, and a terminal moved down or
+    cleared the page. Shown as one space, as a CR or LF inside a finding is; json keeps it."""
+    text = seed("003").read_text(encoding="utf-8")[:3000].replace("White Home assertion", f"White Home{brk}assertion")
+    assert f"Home{brk}assertion" in text
+    doc = tmp_path / "doc.txt"
+    doc.write_text(text, encoding="utf-8", newline="")
+    ran = cli("check", doc, "--statistics")
+    lines = ran.out.splitlines()
+    assert any("White Home assertion ==> " in x for x in lines), ran.out
+    assert all(re.match(r".*doc\.txt:(\d+:\d+: .+ ==> .+ \(\d\.\d\d\)| spun \()", x) for x in lines), lines
+    assert "white home assertion ==> " in ran.err and brk not in ran.err
+    (report,) = json.loads(cli("check", doc, "-f", "json").out)
+    assert any(f["text"] == f"White Home{brk}assertion" for f in report["findings"])
