@@ -53,6 +53,7 @@ def interrupted_status(e: KeyboardInterrupt) -> int:
 
 
 _CONTROL = re.compile("[\x00-\x1f\x7f\x85\u2028\u2029]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def line_safe(name: str) -> str:
@@ -60,9 +61,14 @@ def line_safe(name: str) -> str:
     breaks escaped, so that a name holding a newline cannot start a line of its own (a
     reader of ``path:line:col:`` lines would take it for a finding).
 
-    >>> line_safe("a\\nb.txt"), line_safe("plain.txt")
-    ('a\\\\nb.txt', 'plain.txt')
+    >>> line_safe("a\\nb.txt"), line_safe("plain.txt"), line_safe("bad\\udcff.txt")
+    ('a\\\\nb.txt', 'plain.txt', 'bad\\\\xff.txt')
+
+    A name that is not UTF-8 (its bytes as lone surrogates) is written as :func:`display_path`
+    writes it, ``\\xff``, as in every output: a note said ``\\udcff`` (stderr's own escape).
     """
+    if _SURROGATE.search(name):
+        name = display_path(name)
     if not _CONTROL.search(name):
         return name
     return _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), name)

@@ -280,3 +280,13 @@ def test_a_finding_across_any_line_break_stays_on_its_line(cli, tmp_path, brk):
     assert "white home assertion ==> " in ran.err and brk not in ran.err
     (report,) = json.loads(cli("check", doc, "-f", "json").out)
     assert any(f["text"] == f"White Home{brk}assertion" for f in report["findings"])
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="file names are Unicode here")
+def test_a_name_not_utf8_reads_the_same_in_notes_as_in_output(tmp_path):
+    """Notes and errors printed a name whose bytes are not UTF-8 with standard error's own
+    escape, ``nope\\udcff.txt``, where every output writes ``nope\\xff.txt``."""
+    proc = subprocess.run([os.fsencode(sys.executable), b"-m", b"respin", b"check", b"nope\xff.txt"],
+                          capture_output=True, timeout=120, cwd=tmp_path)
+    assert proc.returncode == 2
+    assert proc.stderr == b"respin: error: input not found: nope\\xff.txt\n", proc.stderr
