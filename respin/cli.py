@@ -1235,6 +1235,13 @@ def _main(argv: list[str] | None) -> int:
                 # `restore spun.txt original.txt`, a natural first try: say how to give the source.
                 src = extra[1] if " " not in extra[1] else "SRC"
                 where = f"; to restore against a source, use --source {src}{where}"
+            name = getattr(e, "option_name", None)  # (NoSuchOption: "-d" of "-dash.txt")
+            if type(e).__name__ == "NoSuchOption" and name:
+                # A file whose name starts with a dash reads as options; say how to name it,
+                # as GNU rm does ("Try 'rm ./-foo'").
+                named = next((a for a in args if a.startswith(name) and a != "-" and os.path.lexists(a)), None)
+                if named is not None:
+                    where += f"; to name the file {named}, write ./{named} or put -- before it"
             print(f"respin: error: {line_safe(msg + where)}", file=sys.stderr)
         else:  # bare `respin`: the help text itself, on stderr (stdout carries only asked-for output)
             e.show(file=sys.stderr)  # (typer printed it as the error was made: to stderr, see above)

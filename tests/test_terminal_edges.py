@@ -290,3 +290,17 @@ def test_a_name_not_utf8_reads_the_same_in_notes_as_in_output(tmp_path):
                           capture_output=True, timeout=120, cwd=tmp_path)
     assert proc.returncode == 2
     assert proc.stderr == b"respin: error: input not found: nope\\xff.txt\n", proc.stderr
+
+
+@pytest.mark.parametrize("command", ["check", "restore", "spin"])
+def test_a_file_named_with_a_leading_dash_gets_a_hint(cli, tmp_path, monkeypatch, command):
+    """`respin check -dash.txt` said only "no such option: -d": the hint names the file and
+    the two ways to give it, as GNU rm does."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-dash.txt").write_bytes(seed("003").read_bytes()[:3000])
+    ran = cli(command, "-dash.txt")
+    assert ran.code == 2
+    assert ran.err.count("\n") == 1 and "no such option: -d" in ran.err
+    assert ran.err.rstrip().endswith("to name the file -dash.txt, write ./-dash.txt or put -- before it"), ran.err
+    assert cli(command, "--", "-dash.txt").code in (0, 1)
+    assert "to name the file" not in cli(command, "-x").err  # (no such file: no hint)
