@@ -330,6 +330,16 @@ def _argument_text(arg: str) -> str:
     return _mixed_line(arg.encode("utf-8", "surrogateescape"))[0]
 
 
+def _field(value):
+    """Option callback of a JSON field's name (--text-field, --keep, --pool-by, ...): as text,
+    :func:`_argument_text`. Under LC_ALL=C (a container, cron) or in a Latin-1 terminal, a
+    name past ASCII reached Python as lone surrogates: it matched no record's field ("spün"
+    typed was "sp\\udcc3\\udcbcn"), and --keep wrote them: an internal error."""
+    if isinstance(value, (list, tuple)):
+        return [_argument_text(v) for v in value]
+    return value if value is None else _argument_text(value)
+
+
 def _globs(values: list[str], sep: str = os.sep) -> str:
     """--glob's values as one pattern: given more than once, its alternatives (it kept the
     last, saying nothing; a review): ``--glob '*.tex' --glob '*.txt'`` is ``{*.tex,*.txt}``.
@@ -938,8 +948,8 @@ def learn(
                                            help="How much restore --lexicon trusts this lexicon, written into it "
                                                 "(default when absent: 1, safe if it is not your spinner's; "
                                                 "4 suits a lexicon of the very spinner, as the shipped tortured one)."),
-    spun_field: str = typer.Option("spun", "--spun-field", metavar="NAME", help="JSONL field of the spun text."),
-    orig_field: str = typer.Option("original", "--orig-field", metavar="NAME", help="JSONL field of the original text."),
+    spun_field: str = typer.Option("spun", "--spun-field", metavar="NAME", callback=_field, help="JSONL field of the spun text."),
+    orig_field: str = typer.Option("original", "--orig-field", metavar="NAME", callback=_field, help="JSONL field of the original text."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest pair file accepted, in bytes or with a unit (25MB, 25MiB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No summary on stderr."),
@@ -1118,7 +1128,7 @@ def train(
     corpus: List[str] = typer.Option([], "--corpus", "-c", metavar="DIR|FILE.jsonl", callback=_given,
                                      help="Your own clean text to train on: a folder of *.txt, a text file, or "
                                           "a JSON Lines file (.jsonl, .jsonl.gz; see --text-field); repeatable."),
-    text_field: str = typer.Option("text", "--text-field", metavar="NAME",
+    text_field: str = typer.Option("text", "--text-field", metavar="NAME", callback=_field,
                                    help="Field of each JSON Lines record that holds its text."),
     glob: List[str] = typer.Option(["*.txt"], "--glob", metavar="PATTERN",
                                    help="Files of a --corpus folder to read, recursively; letter case is ignored; "

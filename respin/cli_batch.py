@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from .batch import COPIES_MAX, POOL_MAX
-from .cli import LEXICON_HELP, MAX_SIZE_SHOWN, MIN_CONFIDENCE_HELP, _given, _globs, _interruptible, _number, _size, _stdin_once, _workers
+from .cli import LEXICON_HELP, MAX_SIZE_SHOWN, MIN_CONFIDENCE_HELP, _field, _given, _globs, _interruptible, _number, _size, _stdin_once, _workers
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
@@ -59,8 +59,8 @@ def batch(
                                        "'respin\\[dask]'; --scheduler, else a local cluster of --jobs workers)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
                                             help="Dask scheduler address (tcp://host:8786) for --engine dask."),
-    text_field: str = typer.Option("text", "--text-field", metavar="NAME", help="JSONL: field holding the text."),
-    id_field: str = typer.Option("id", "--id-field", metavar="NAME",
+    text_field: str = typer.Option("text", "--text-field", metavar="NAME", callback=_field, help="JSONL: field holding the text."),
+    id_field: str = typer.Option("id", "--id-field", metavar="NAME", callback=_field,
                                  help="JSONL: field holding the record id (records without one, and lines that "
                                       "are not valid JSON or not an object, get their line number, from 1)."),
     glob: List[str] = typer.Option(["*.txt"], "--glob", metavar="PATTERN",
@@ -92,14 +92,14 @@ def batch(
                                                         "run at a time."),
     force: bool = typer.Option(False, "--force", help="Start over, replacing the results in --out (restored/ "
                                                       "included)."),
-    pool_by: Optional[str] = typer.Option(None, "--pool-by", metavar="KEY",
+    pool_by: Optional[str] = typer.Option(None, "--pool-by", metavar="KEY", callback=_field,
                                           help="Restore the records of one site together, pooling the evidence "
                                                "for the spinner's dictionary over them: KEY is dir (files in one "
                                                "folder are one site) or a JSONL field (site, domain; a record "
                                                "without it is alone). A pool is a run of consecutive records with "
                                                f"the same KEY, at most {POOL_MAX} long: sort the input by KEY to "
                                                "pool fully."),
-    copies_by: Optional[str] = typer.Option(None, "--copies-by", metavar="KEY",
+    copies_by: Optional[str] = typer.Option(None, "--copies-by", metavar="KEY", callback=_field,
                                             help="Restore copies of one article (from different sites, a dedup "
                                                  "cluster) each from the others, as restore --copy does: KEY is "
                                                  "dir (files in one folder are one article's copies) or a JSONL "
@@ -111,7 +111,7 @@ def batch(
     chunk_size: int = typer.Option(64, "--chunk-size", min=1, metavar="N",
                                    help="Records sent to a worker at a time, checked together (a pool or cluster "
                                         "is never split)."),
-    keep: List[str] = typer.Option([], "--keep", metavar="FIELD",
+    keep: List[str] = typer.Option([], "--keep", metavar="FIELD", callback=_field,
                                    help="Copy this field of each JSONL record into its result, under 'fields' "
                                         "(null where a record has none), to join results back to your data: "
                                         "--keep url --keep site. Repeat for more."),

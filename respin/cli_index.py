@@ -15,7 +15,7 @@ from typing import List, Optional
 
 import typer
 
-from .cli import MAX_SIZE_SHOWN, _given, _globs, _interruptible, _size
+from .cli import MAX_SIZE_SHOWN, _field, _given, _globs, _interruptible, _size
 from .io import DEFAULT_MAX_BYTES, InputError, Terminated, display_path, interrupted_status, line_safe, not_found
 
 EPILOG_INDEX = ("Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM, "
@@ -162,8 +162,8 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
 def _common_options():
     return dict(
         glob=typer.Option(["*.txt"], "--glob", metavar="PATTERN", help="File pattern when walking folders, recursively; letter case is ignored (*.txt also finds .TXT files); alternatives in braces, '*.{txt,tex}', or --glob again."),
-        text_field=typer.Option("text", "--text-field", metavar="NAME", help="JSONL: field holding the text."),
-        id_field=typer.Option("id", "--id-field", metavar="NAME",
+        text_field=typer.Option("text", "--text-field", metavar="NAME", callback=_field, help="JSONL: field holding the text."),
+        id_field=typer.Option("id", "--id-field", metavar="NAME", callback=_field,
                               help="JSONL: field holding the document id (records without one: FILE:LINE)."),
     )
 

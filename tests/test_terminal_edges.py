@@ -304,3 +304,37 @@ def test_a_file_named_with_a_leading_dash_gets_a_hint(cli, tmp_path, monkeypatch
     assert ran.err.rstrip().endswith("to name the file -dash.txt, write ./-dash.txt or put -- before it"), ran.err
     assert cli(command, "--", "-dash.txt").code in (0, 1)
     assert "to name the file" not in cli(command, "-x").err  # (no such file: no hint)
+
+
+# "spün" as LC_ALL=C (a container, cron) hands it to Python: its UTF-8 bytes as lone
+# surrogates; "grüp" as a Latin-1 terminal does: one byte, FC.
+SPUEN_C_LOCALE = "sp\udcc3\udcbcn"
+GRUEP_LATIN1 = "gr\udcfcp"
+
+
+def test_a_field_name_past_ascii_typed_under_the_c_locale_matches(cli, tmp_path):
+    """Under LC_ALL=C (no UTF-8 mode), `learn pairs.jsonl --spun-field spün` matched no
+    record's field: the name reached respin as lone surrogates ("expected string fields
+    'sp\\udcc3\\udcbcn'"). Field names are read as command-line text is (suggest's phrases)."""
+    pairs = tmp_path / "pairs.jsonl"
+    spun = seed("003").read_text(encoding="utf-8")[:3000]
+    orig = spun.replace("White Home", "White House").replace("mentioned", "said")
+    pairs.write_text(json.dumps({"spün": spun, "original": orig}, ensure_ascii=False) + "\n", encoding="utf-8")
+    ran = cli("learn", pairs, "--spun-field", SPUEN_C_LOCALE, "-o", tmp_path / "lex.tsv")
+    assert ran.code == 0, ran.err
+    assert "home\thouse" in (tmp_path / "lex.tsv").read_text(encoding="utf-8")
+
+
+def test_batch_field_names_from_a_latin1_terminal(cli, tmp_path):
+    """`batch --keep grüp` typed in a Latin-1 terminal (byte FC) was "internal error:
+    UnicodeEncodeError" (writing the field's name); --text-field and --pool-by matched
+    nothing. They are read as Windows-1252 where not UTF-8, as every command-line text is."""
+    rec = {"id": "a", "tëxt": "The White Home mentioned the plan on Monday, officials said the leaders met.",
+           "grüp": "x"}
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    ran = cli("batch", src, "--out", tmp_path / "out", "-q", "--text-field", "t\udcebxt", "--keep", GRUEP_LATIN1,
+              "--pool-by", GRUEP_LATIN1)
+    assert ran.code == 0, ran.err
+    (res,) = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert res["error"] is None and res["words"] > 5 and res["fields"] == {"grüp": "x"}
