@@ -1213,8 +1213,11 @@ def _main(argv: list[str] | None) -> int:
             _register_all()  # (inside the try: a Ctrl-C while it imports is 130 too)
         if bare and sys.stderr is not None:
             sys.stdout = sys.stderr
-        if os.environ.get("NO_COLOR") and (bare or "-h" in args or "--help" in args):
+        helping = "-h" in args or "--help" in args
+        if os.environ.get("NO_COLOR") and (bare or helping):
             _plain_help()
+        if helping and not bare and sys.stdout is None:  # (>&-: Rich printed nothing, exit 0)
+            raise InputError("cannot write output (standard output is closed)")
         rv = app(args=argv, prog_name="respin", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
     except _EXIT as e:

@@ -158,11 +158,12 @@ def test_an_index_named_in_bytes_that_are_not_utf8(cli, tmp_path, monkeypatch):
     assert got["path"] == "qu\\xfery.txt" and got["best"] == "cl\\xffean.txt"
 
 
-def test_version_with_standard_output_closed_says_so(cli, monkeypatch):
-    """`respin --version >&-` printed nothing and exited 0 (click's echo skips a missing
-    stream), where every command says it cannot write its output, exit 2."""
+@pytest.mark.parametrize("argv", [("--version",), ("--help",), ("check", "--help"), ("index", "build", "-h")])
+def test_version_with_standard_output_closed_says_so(cli, monkeypatch, argv):
+    """`respin --version >&-` (or --help) printed nothing and exited 0 (click's echo and
+    Rich skip a missing stream), where every command says it cannot write its output, exit 2."""
     monkeypatch.setattr(sys, "stdout", None)
-    ran = cli("--version")
+    ran = cli(*argv)
     assert ran.code == 2
     assert ran.err == "respin: error: cannot write output (standard output is closed)\n"
 
@@ -170,9 +171,10 @@ def test_version_with_standard_output_closed_says_so(cli, monkeypatch):
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX shell")
 def test_version_with_standard_output_closed_for_real():
     import shlex
-    proc = subprocess.run(["sh", "-c", f"{shlex.quote(sys.executable)} -m respin --version >&-"],
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 2 and proc.stderr.startswith("respin: error: cannot write output ("), proc.stderr
+    for line in ("--version", "check --help"):
+        proc = subprocess.run(["sh", "-c", f"{shlex.quote(sys.executable)} -m respin {line} >&-"],
+                              capture_output=True, text=True, timeout=120)
+        assert proc.returncode == 2 and proc.stderr.startswith("respin: error: cannot write output ("), proc.stderr
 
 
 @pytest.mark.parametrize("argv", [("check", "--help"), ("index", "build", "-h"), ("index",), ()])
