@@ -362,7 +362,7 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
     ``read``, if given, gets the path of every file read, and in a folder of every pair file
     found, skipped ones too (an output must not replace one). ``max_bytes``: the largest
     pair file read (default: :data:`respin.io.DEFAULT_MAX_BYTES`)."""
-    from .io import DEFAULT_MAX_BYTES, InputError, json_lines, not_found, read_text
+    from .io import DEFAULT_MAX_BYTES, InputError, json_lines, not_found, os_reason, read_text
 
     limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
 
@@ -370,6 +370,11 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
     for p in map(Path, paths):
         skipped = 0
         if p.is_dir():
+            try:  # (rglob passes over a folder it may not read: "no spun/original pairs found")
+                with os.scandir(p):
+                    pass
+            except OSError as e:
+                raise InputError(f"cannot read folder ({os_reason(e)}): {p}") from None
             files = sorted(p.rglob("*.spun.txt"))
             if read is not None:
                 read += [str(f) for f in files] + [str(f) for f in sorted(p.rglob("*.orig.txt"))]

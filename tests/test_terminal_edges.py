@@ -93,6 +93,7 @@ def _without_root_override() -> list[str]:
     ("restore", "{text}", "--source", "{locked}/x.txt"),
     ("check", "{text}", "-o", "{locked}/report.txt"),
     ("batch", "{text}", "--out", "{locked}/results"),
+    ("learn", "{locked}"),  # (a folder it may not list: "no spun/original pairs found")
 ])
 def test_a_path_through_a_folder_one_may_not_enter_is_a_user_error(tmp_path, args):
     """A file in a folder without search (x) permission, another user's home (``-o
@@ -104,7 +105,7 @@ def test_a_path_through_a_folder_one_may_not_enter_is_a_user_error(tmp_path, arg
     locked = tmp_path / "locked"
     locked.mkdir()
     (locked / "x.txt").write_bytes(text.read_bytes())
-    locked.chmod(0o600)  # readable listing, no entering
+    locked.chmod(0o000 if args[0] == "learn" else 0o600)  # (0o600: its listing readable, no entering)
     argv = [a.format(locked=locked, text=text) for a in args]
     env = dict(os.environ, RESPIN_CACHE_DIR="off")
     try:
