@@ -916,13 +916,26 @@ def _model_files(model: Optional[str]) -> tuple:
     return tuple(out)
 
 
+def _missing(path: str) -> bool:
+    """Whether nothing is at ``path``: not os.path.exists, which is False also for a file in
+    a folder one may not enter or a name too long, whose reading says what is wrong ("lexicon
+    not found" for a file that is there)."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except (OSError, ValueError):
+        return False
+    return False
+
+
 def _load_lexicon(path: str, model: Optional[str] = None):
     """A TSV file, or the name of a lexicon shipped in the model folder (``tortured``)."""
     from .swaps import SwapLexicon, shipped_names, shipped_path
     named = shipped_path(path, model)
     if named is not None:
         path = str(named)
-    elif not os.path.exists(path) and path != "-" and (names := ", ".join(shipped_names(model))):
+    elif _missing(path) and path != "-" and (names := ", ".join(shipped_names(model))):
         raise InputError(f"{not_found('lexicon', path)} (a TSV file from 'respin learn', or a shipped one: {names})")
     try:
         return SwapLexicon.from_tsv(read_text(path, what="lexicon").text, path)

@@ -94,6 +94,7 @@ def _without_root_override() -> list[str]:
     ("check", "{text}", "-o", "{locked}/report.txt"),
     ("batch", "{text}", "--out", "{locked}/results"),
     ("learn", "{locked}"),  # (a folder it may not list: "no spun/original pairs found")
+    ("check", "{text}", "--lexicon", "{locked}/x.txt"),  # (it said "lexicon not found")
 ])
 def test_a_path_through_a_folder_one_may_not_enter_is_a_user_error(tmp_path, args):
     """A file in a folder without search (x) permission, another user's home (``-o
