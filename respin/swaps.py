@@ -362,7 +362,7 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
     ``read``, if given, gets the path of every file read, and in a folder of every pair file
     found, skipped ones too (an output must not replace one). ``max_bytes``: the largest
     pair file read (default: :data:`respin.io.DEFAULT_MAX_BYTES`)."""
-    from .io import DEFAULT_MAX_BYTES, InputError, json_lines, not_found, os_reason, read_text
+    from .io import DEFAULT_MAX_BYTES, InputError, json_lines, not_found, not_regular, os_reason, read_text
 
     limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
 
@@ -415,6 +415,11 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
                     raise InputError(f"{spun}: its original {orig.name} is not beside it")
                 if note is not None:
                     note(f"skipping {spun}: no {orig.name} beside it")
+                continue
+            if p.is_dir() and (odd := next(((f, why) for f in (spun, orig) if (why := not_regular(f))), None)):
+                # A named pipe found in a folder waited for a writer: learn hung (as check skips it).
+                if note is not None:
+                    note(f"skipping {odd[0]}: {odd[1]}")
                 continue
             out.append((name, read_text(str(spun), max_bytes=limit).text, read_text(str(orig), max_bytes=limit).text))
             if read is not None:

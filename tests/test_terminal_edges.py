@@ -342,3 +342,22 @@ def test_batch_field_names_from_a_latin1_terminal(cli, tmp_path):
     assert ran.code == 0, ran.err
     (res,) = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
     assert res["error"] is None and res["words"] > 5 and res["fields"] == {"grüp": "x"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_learn_skips_a_named_pipe_in_a_pairs_folder(tmp_path):
+    """A named pipe NAME.spun.txt in a pairs folder waited for a writer: `learn DIR` hung,
+    where check, batch and index build skip it with a note."""
+    spun = seed("003").read_text(encoding="utf-8")[:3000]
+    (tmp_path / "a.spun.txt").write_text(spun, encoding="utf-8")
+    (tmp_path / "a.orig.txt").write_text(spun.replace("White Home", "White House"), encoding="utf-8")
+    os.mkfifo(tmp_path / "b.spun.txt")
+    (tmp_path / "b.orig.txt").write_text(spun, encoding="utf-8")
+    try:
+        proc = subprocess.run([sys.executable, "-m", "respin", "learn", str(tmp_path)], capture_output=True,
+                              text=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        pytest.fail("learn waited on the named pipe")
+    assert proc.returncode == 0, proc.stderr
+    assert f"skipping {tmp_path / 'b.spun.txt'}: not a regular file (named pipe)" in proc.stderr
+    assert "home\thouse" in proc.stdout
