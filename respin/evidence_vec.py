@@ -35,6 +35,15 @@ from .tokenize import Document
 _F = {f: i for i, f in enumerate(FEATURES)}
 N_KEEP = 5  # candidates kept per row, as evidence.document_evidence keeps scored[:5]
 
+# VecCandidates' per-process cache of word types: at most this many entries (then words not met
+# before are looked up each time), and only words of at most MAX_CACHED_WORD characters. No word
+# of the shipped LM is longer than 22 characters, nor of its candidate table than 19; a longer
+# token (a base64 blob, a hash, minified code in a scraped page) is -1 either way, seldom recurs,
+# and, cached, kept its whole text alive for the rest of the process: 1 KB per 1,000-letter
+# token, up to a gigabyte at the entry bound (a soak over a crawl).
+JUDGED_MAX = 1_000_000
+MAX_CACHED_WORD = 64
+
 
 class VecCandidates:
     """The model's candidate table re-indexed into the LM table's word ids, once per process.
@@ -72,8 +81,9 @@ class VecCandidates:
             judge = [w not in STOPWORDS and len(w) >= 3 and w.isalpha() for w in miss]
             new = dict(zip(miss, zip(map(self._index.get, miss, repeat(-1)),
                                      [r if j else -1 for r, j in zip(rows, judge)])))
-            if len(judged) < 1_000_000:
-                judged.update(new)
+            if len(judged) < JUDGED_MAX:
+                judged.update(new if max(map(len, miss)) <= MAX_CACHED_WORD else
+                              {w: v for w, v in new.items() if len(w) <= MAX_CACHED_WORD})
         got = map(judged.get, words, map(new.get, words))  # from the cache, else new (the cache may be full)
         return np.fromiter(chain.from_iterable(got), dtype=np.int64, count=2 * len(words)).reshape(len(words), 2)
 

@@ -191,6 +191,12 @@ def _classify(tok: str, kind: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 
 _CLASS_CACHE: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+# What _CLASS_CACHE keeps: at most CLASS_CACHE_MAX tokens, each of at most MAX_CACHED_TOKEN
+# characters. A longer token (a base64 blob, a hash, minified code in a scraped page) seldom
+# recurs and, cached, kept its whole text alive for the rest of the process (1 KB per
+# 1,000-character token, up to half a gigabyte at the entry bound: a soak over a crawl).
+CLASS_CACHE_MAX = 500_000
+MAX_CACHED_TOKEN = 64
 
 
 def immutable_tokens(text: str) -> list[str]:
@@ -214,7 +220,7 @@ def immutable_tokens(text: str) -> list[str]:
         c = cache.get(key)
         if c is None:
             c = _classify(*key)
-            if len(cache) < 500_000:
+            if len(cache) < CLASS_CACHE_MAX and len(key[0]) <= MAX_CACHED_TOKEN:
                 cache[key] = c
         out.extend(c[1] if sentence_start else c[0])
         sentence_start = False

@@ -208,3 +208,22 @@ def test_the_joint_search_leaves_a_very_long_finding_to_each_word(monkeypatch):
     respin.check("Officials at the White Home mentioned the plan on Monday, and the navy support "
                  "would continue, the White Home mentioned.")
     assert seen
+
+
+def test_long_tokens_are_looked_up_but_not_kept(model):
+    """The per-process cache of word types keeps no token longer than any word the model knows:
+    a crawl's base64 blobs and hashes each kept their whole text for the rest of the process
+    (1 KB per 1,000-letter token, up to its million entries: a soak). They are still judged
+    like any unknown word, and short words are kept as before."""
+    cands = vectorised(model.lexicon, model.lm)[0]
+    blobs = ["ab" * 500 + "".join(chr(97 + (i >> k) % 26) for k in (0, 5, 10)) for i in range(300)]
+    got = cands.lookup_many(blobs + ["house"])
+    assert (got[:-1] == -1).all() and got[-1, 0] >= 0
+    assert not any(len(w) > 100 for w in cands._judged)
+    assert "house" in cands._judged
+    again = cands.lookup_many(["house"] + blobs[:5])
+    assert again[0].tolist() == got[-1].tolist() and (again[1:] == -1).all()
+    text = "The page held " + " and ".join(blobs[:40]) + " in its archive."
+    before = len(cands._judged)
+    model.check(text)
+    assert len(cands._judged) - before <= 10  # its few English words, none of the blobs

@@ -786,3 +786,16 @@ def test_index_names_near_the_file_system_limit(cli, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["docs", name.name])
     ran = cli("index", "build", docs, "--out", tmp_path / ("x" * 245 + ".index"), "-q")
     assert ran.code == 2 and "index file name too long (251 bytes" in ran.err and "internal" not in ran.err
+
+
+def test_long_tokens_are_not_kept_by_the_fingerprint_cache():
+    """immutable_tokens keeps each token's class for the process, but not a token longer than
+    words are: a crawl's base64 blobs and hashes each kept their whole text alive (1 KB per
+    1,000-character token, up to half a million entries: a soak). Same tokens either way."""
+    from respin import index
+    blobs = ["Ab" * 500 + "".join(chr(97 + (i >> k) % 26) for k in (0, 5, 10)) for i in range(200)]
+    text = "Two of the pages said " + " and ".join(blobs) + " were found. " + blobs[0] + " 7 of them."
+    first = index.immutable_tokens(text)
+    assert not any(len(tok) > 100 for tok, _ in index._CLASS_CACHE)
+    assert index.immutable_tokens(text) == first
+    assert first[:5] == ["2", "of", "the", "_", "_"] and first[-3:] == ["7", "of", "them"]
