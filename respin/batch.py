@@ -1267,20 +1267,33 @@ class DaskEngine:
 
 class ResultWriter:
     def __init__(self, path: str, sync_every: float = 1.0):
-        self.f = open(path, "ab")
+        # Unbuffered (one write per chunk, as a flush per chunk made it): a write that fails
+        # leaves no buffer behind to append the rest of its line later (at close, once the
+        # cut below has made room).
+        self.f = open(path, "ab", buffering=0)
         self.sync_every = sync_every
         self.last_sync = time.monotonic()
 
     def write(self, lines: list[bytes]) -> bool:
         """Append ``lines``; whether they are now synced to disk (about once a second)."""
+        fd = self.f.fileno()
+        at = os.lseek(fd, 0, os.SEEK_END)
         try:
-            self.f.write(b"".join(lines))
-            self.f.flush()
+            data = memoryview(b"".join(lines))
+            while data:
+                data = data[self.f.write(data):]
             if time.monotonic() - self.last_sync >= self.sync_every:
                 self.sync()
                 return True
             return False
         except OSError as e:  # disk full, quota, I/O error: say which file, and how to go on
+            # Cut the line the failed write tore: the file keeps whole results only, as an
+            # interrupted run's does (--resume dropped it, but a reader of the results met
+            # half a JSON object meanwhile; a soak on a full disk).
+            try:
+                os.ftruncate(fd, at)
+            except OSError:
+                pass
             raise RunError(f"cannot write {self.f.name} ({os_reason(e)}): the results so far are kept; "
                            "make room and continue with --resume") from None
 

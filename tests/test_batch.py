@@ -1386,6 +1386,31 @@ def test_disk_full_is_a_one_line_error_then_resume(corpus300, tmp_path, cli, mon
     assert (out / "results.jsonl").read_bytes() == ref
 
 
+def test_disk_full_leaves_whole_results(corpus300, tmp_path, cli, monkeypatch):
+    """A full disk stops the run with only whole results in results.jsonl, as an interrupted
+    run leaves it: the line the failed write tore is cut off. It was left for --resume to
+    drop, and a reader of the results meanwhile met half a JSON object (a soak on a full
+    tmpfs); no rest of it is appended later either (the file has no write buffer)."""
+    from respin.batch import ResultWriter
+    src, ref = corpus300
+    out = tmp_path / "out"
+    real_init = ResultWriter.__init__
+
+    def full_disk(self, path, *a, **kw):
+        real_init(self, path, *a, **kw)
+        self.f = _DiskFills(self.f, room=len(ref) // 3)
+
+    monkeypatch.setattr(ResultWriter, "__init__", full_disk)
+    ran = cli("batch", src, "--out", out, "-q", "--chunk-size", "4")
+    assert_user_error(ran, "results.jsonl (no space left on device)", "--resume")
+    monkeypatch.undo()
+    got = (out / "results.jsonl").read_bytes()
+    assert got.endswith(b"\n"), got[-80:]  # whole lines only
+    assert ref.startswith(got) and 0 < len(got) < len(ref) // 3
+    assert cli("batch", src, "--out", out, "-q", "--chunk-size", "4", "--resume").code == 0
+    assert (out / "results.jsonl").read_bytes() == ref
+
+
 def test_a_killed_worker_is_a_one_line_error_then_resume(corpus300, tmp_path, cli, monkeypatch):
     """A worker process killed by the system (out of memory) stops the run with a message
     saying so and how to go on, not an 'internal error ... please report it'."""
