@@ -907,6 +907,15 @@ class Decoder:
         return hit[2], hit[3]
 
 
+# What a decoder's _Types keeps before it starts again: word types, and characters of their
+# words. 200,000 types of words are ~1.6 million characters; the second bound is for a crawl's
+# long tokens (base64 blobs, hashes, minified code: each a type of its own, which seldom
+# recurs), of which 200,000 kept up to a gigabyte alive for the rest of the process (a soak:
+# +10 MB per 10,000 1,000-letter tokens restored).
+TYPES_MAX = 200_000
+TYPES_MAX_CHARS = 8_000_000
+
+
 class _Types:
     """The table path's per-type data (:meth:`Decoder._type_records`), in arrays that grow as
     types come: a batch gathers its words' rows by type id instead of joining an array per
@@ -919,6 +928,7 @@ class _Types:
         self.ids, self.base = np.zeros(0, np.int64), np.zeros(0)
         self.words: list[str] = []
         self.count = 0  # types written (ids given out)
+        self.chars = 0  # characters of the types' words (see TYPES_MAX_CHARS)
         self._lock = threading.Lock()
 
     def add(self, keys, ident, wid, n, ids, base, words) -> None:
@@ -936,6 +946,7 @@ class _Types:
             self.base = _append(self.base, r0, base)
             self.words += words
             self.count = t0 + len(keys)
+            self.chars += sum(len(w) for w, _ in keys)
             self.id.update(zip(keys, range(t0, t0 + len(keys))))
 
 
@@ -1181,7 +1192,7 @@ class _TableDecode:
         i = self.i = np.arange(P) - self.so[self.sent]
         n = self.sn[self.sent]
         types = dec._types  # one object throughout: another thread may replace dec's
-        if len(types.id) > 200_000:  # bounded memory in long-running processes
+        if len(types.id) > TYPES_MAX or types.chars > TYPES_MAX_CHARS:  # bounded memory in long-running processes
             types = dec._types = _Types()
             dec.uni.clear()
         keys = list(zip(self.words, self.caps))

@@ -238,6 +238,24 @@ def test_types_seen_in_earlier_batches_decode_alike(decoder):
     assert used.decode_many(docs) == fresh().decode_many(docs)
 
 
+def test_types_are_bounded_in_characters_too(decoder, monkeypatch):
+    """A decoder's per-type data start again past a number of characters of their words, not
+    of types alone: a crawl's long tokens (base64 blobs, hashes) are each a type, and 200,000
+    of them kept up to a gigabyte alive (a soak). Decoding gives the same all the same."""
+    import respin.decode as rd
+    from respin.decode import Decoder
+    monkeypatch.setattr(rd, "TYPES_MAX_CHARS", 100_000, raising=False)
+    fresh = lambda: Decoder(decoder.thesaurus, decoder.lm, decoder.params, decoder.swaps)  # noqa: E731
+    blob = lambda i: "ab" * 500 + "".join(chr(97 + (i >> k) % 26) for k in (0, 5, 10))  # noqa: E731
+    docs = [Document.from_text(f"The page said {blob(2 * i)} and {blob(2 * i + 1)} were found in the archive.")
+            for i in range(300)]
+    used = fresh()
+    for d in docs:  # one batch each
+        used.decode_many([d])
+    assert sum(len(w) for w, _ in used._types.id) <= 100_000 + 2 * 1003 + 100
+    assert used.decode_many(docs[:20]) == fresh().decode_many(docs[:20])
+
+
 def test_a_type_added_twice_leaves_every_id_reading_its_own_rows():
     """Two threads can both find a word type cold and both add it (respin.decode._Types):
     the second copy must not make a later type reuse ids (both then read the later rows)."""
