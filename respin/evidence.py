@@ -377,6 +377,8 @@ class CandidateTable:
         hit = self._cache.get(w, False)
         if hit is not False:
             return hit
+        if w not in self._index:  # None, and not kept: the cache holds the table's words at most
+            return None           # (it kept every word type asked, names and typos: a soak)
         entry = self._entry(w, MAX_CANDIDATES)
         self._cache[w] = entry
         return entry

@@ -189,6 +189,21 @@ def test_candidate_table_versions(tmp_path):
         CandidateTable({**many, "header": np.array(["respin-candidates", "9", "1"])})
 
 
+def test_the_candidate_table_keeps_only_its_own_words(model):
+    """CandidateTable.get's per-process cache holds the table's words at most: it kept every
+    word type asked (Decoder.nbest, the decoder's scalar path), and a corpus's names, typos
+    and URLs never stop coming (a soak). Words outside the table are None all the same."""
+    import random
+    table = model.lexicon.candidate_table
+    rng = random.Random(4)
+    novel = ["".join(rng.choice("bcdfghjklmnpqrstvwxz") for _ in range(9)) for _ in range(500)]
+    assert all(table.get(w) is None for w in novel)
+    assert table.get("house") == table.get("house") is not None
+    words = ["the", novel[0], "said", novel[1], "home", novel[2]]
+    model.decoder().nbest(words, 1, 3)
+    assert not set(novel) & set(table._cache) and set(table._cache) <= set(table._words)
+
+
 def test_the_joint_search_leaves_a_very_long_finding_to_each_word(monkeypatch):
     """A text of no sentence ends ("The White Home mentioned " again and again) made one
     finding of hundreds of flagged words, whose joint plan is quadratic in them: 200 KB took
