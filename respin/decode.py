@@ -241,6 +241,7 @@ class Decoder:
         self._tpos = None       # (candidate table, parts of speech of its words), see _table_pos
         self._swapf: dict = {}  # (key, out, count, cap) -> a swap's channel features and score
         self._keys = None       # the swap lexicon's keys, see _swap_keys
+        self._swapo: dict = {}  # (word, cap) -> its swaps' (length, out, feats, key, score), see _swap_options
         self.swaps = swaps
         self.uni = _Unigrams(lm)
         self.tri = getattr(lm, "trigram", None) or (lambda w, a, b: lm.logprob(w, (a, b)))
@@ -310,8 +311,17 @@ class Decoder:
     def _swap_options(self, words, caps, joined, i) -> list[Option]:
         """The learned swaps starting at word ``i``, possibly multi-word on either side."""
         lens, keys = self._swap_keys()
+        # A word that starts one-word keys only, without user lexicons (whose pairing reads
+        # the neighbours): its swaps follow from the word and its capital alone, so they are
+        # made once per process (a lead asks ~16 words, ~10 of them such words).
+        ls = lens.get(words[i], ())
+        alone = (words[i], caps[i]) if ls == [1] and not self.user_swaps else None
+        if alone is not None:
+            hit = self._swapo.get(alone)
+            if hit is not None:
+                return [Option(i, *x) for x in hit]
         here: list[Option] = []
-        for L in lens.get(words[i], ()):  # ascending
+        for L in ls:  # ascending
             if i + L > len(words) or (L > 1 and joined is not None and not all(joined[i:i + L - 1])):
                 break  # past the sentence, or punctuation between the words: no swap across it
             key = tuple(words[i:i + L])
@@ -327,6 +337,10 @@ class Decoder:
                     if bonus > 0:  # an entry of a user's lexicon (the model's own swaps are merged in)
                         b = max(b, self._word_by_word(key, out, caps[i:i + L]) + bonus)
                 here.append(Option(i, L, out, f, key, b))
+        if alone is not None:
+            if len(self._swapo) > 200_000:  # bounded memory in long-running processes
+                self._swapo.clear()
+            self._swapo[alone] = [(o.length, o.out, o.feats, o.key, o.base) for o in here]
         return here
 
     def _user_bonus(self, key, out, paired: bool = True) -> float:
@@ -904,6 +918,7 @@ class Decoder:
             for s in keys:
                 lens.setdefault(s[0], set()).add(len(s))
             hit = self._keys = (sw, n, {w: sorted(x) for w, x in lens.items()}, keys)
+            self._swapo = {}  # (keys were added: the swaps made of the old ones are stale)
         return hit[2], hit[3]
 
 
