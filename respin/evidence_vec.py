@@ -813,21 +813,33 @@ def _bigrams(tab, pairs):
 def _backoff(tab, w, h1, h2, big_w, big_ctx):
     """log10 P(w | h2 h1) short of the trigram, and which trigrams to look for: (scores,
     positions, trigram keys). The trigram exists only where the bigram "h1 w" does."""
-    has1 = h1 >= 0
     has2 = h2 >= 0
-    has2 &= has1
+    has2 &= h1 >= 0
     fw, pw, _ = big_w
     fc, _, bc = big_ctx
     bo_ctx = np.where(has2 & fc, bc, np.float32(0))
     # In place, the same float32 sums: p1(w) [+ b1(h1) where there is h1] + bo_ctx, or
-    # p2(h1 w) + bo_ctx where the bigram exists.
+    # p2(h1 w) + bo_ctx where the bigram exists. (Without h1, -1 or -2, b1 reads -0.0,
+    # which adds nothing to any float: a plain add instead of a masked one, ~2x faster.)
     out = tab.p1[np.maximum(w, 0)]
-    np.add(out, tab.b1[np.maximum(h1, 0)], out=out, where=has1)
+    out += _b1_padded(tab)[h1]
     out += bo_ctx
     np.add(pw, bo_ctx, out=out, where=fw)
-    np.copyto(out, np.float32(-7.0), where=w == -1)  # an unknown predicted word: respin.lm.OOV_FLOOR
+    out[w == -1] = np.float32(-7.0)  # an unknown predicted word: respin.lm.OOV_FLOOR
     look = (has2 & fw).nonzero()[0]
     return out, look, (h2[look] * tab.V + h1[look]) * tab.V + w[look]
+
+
+_B1: dict = {}
+
+
+def _b1_padded(tab) -> np.ndarray:
+    """The table's unigram backoffs with -0.0 after them: read at -1 and -2 (no history
+    word), -0.0 leaves every float it is added to as it was (+0.0 would make -0.0 +0.0)."""
+    hit = _B1.get(id(tab))
+    if hit is None or hit[0] is not tab:
+        hit = _B1[id(tab)] = (tab, np.concatenate([tab.b1, np.full(2, -0.0, dtype=tab.b1.dtype)]))
+    return hit[1]
 
 
 def _with_trigrams(tab, parts):
