@@ -332,19 +332,18 @@ def _block(tab, cands, texts, tok_of, ids, crow, ss, se, sel, bos, windows=False
     :attr:`EvidenceTable.own`).
     ``texts``: the document's token texts; ``tok_of``: the token index of each word (an array);
     ``crow``: the candidate row of each of ``sel``."""
-    n = len(ids)
-    pos = sel - ss[sel]  # position in sentence
-
-    def at(offset: np.ndarray | int, idx: np.ndarray) -> np.ndarray:
-        """LM id of the word at idx+offset within its sentence, else -2 (no word there)."""
-        j = idx + offset
-        ok = (j >= ss[idx]) & (j < se[idx])
-        return np.where(ok, ids[_clamp(j, 0, n - 1)], -2)
-
+    pos = sel - ss[sel]   # position in sentence
+    left = se[sel] - sel  # words from it to the sentence's end
+    # The LM ids two words either side (ids[j] is ext[j + 2]), read where the sentence has
+    # them, else -2 (no word there): a few array operations for all four (a short text's
+    # fixed cost is mostly such operations).
+    pad = np.full(2, -2, dtype=ids.dtype)
+    ext = np.concatenate([pad, ids, pad])
     # History as evidence._history: ("<s>",) at position 0, ("<s>", w0) at 1, else two words.
-    h1 = np.where(pos >= 1, at(-1, sel), bos)
-    h2 = np.where(pos >= 2, at(-2, sel), np.where(pos == 1, bos, -2))
-    n1, n2 = at(1, sel), at(2, sel)
+    h1 = np.where(pos >= 1, ext[sel + 1], bos)
+    h2 = np.where(pos >= 2, ext[sel], np.where(pos == 1, bos, -2))
+    n1 = np.where(left > 1, ext[sel + 3], -2)
+    n2 = np.where(left > 2, ext[sel + 4], -2)
 
     cid = cands.ids[crow]                   # (m, K) candidate ids, -1 padded
     cfl = cands.flags[crow]
