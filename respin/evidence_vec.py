@@ -798,13 +798,21 @@ def _bigrams(tab, pairs):
     """:func:`_bigram` for several (h, w) arrays in one search (fewer, denser sorts)."""
     if _generic(tab):
         return [() for _ in pairs]
-    oks = [(h >= 0) & (w >= 0) for h, w in pairs]
-    keys = np.concatenate([np.where(ok, h, 0) * tab.V + np.where(ok, w, 0) for ok, (h, w) in zip(oks, pairs)])
+    # The pairs' ids joined first: the keys in a few operations, not a few per pair (made in
+    # place, and the joined ids let go before the search: a long text's peak stays as it was).
+    h, w = np.concatenate([h for h, _ in pairs]), np.concatenate([w for _, w in pairs])
+    ok = h >= 0
+    ok &= w >= 0
+    keys = np.where(ok, h, 0)
+    keys *= tab.V
+    keys += np.where(ok, w, 0)
+    del h, w
     f, p, b = lookup(tab, 2, keys, tab.p2, tab.b2)
+    f &= ok
     out, k = [], 0
-    for ok in oks:
-        n = len(ok)
-        out.append((f[k:k + n] & ok, p[k:k + n], b[k:k + n]))
+    for x, _ in pairs:
+        n = len(x)
+        out.append((f[k:k + n], p[k:k + n], b[k:k + n]))
         k += n
     return out
 
