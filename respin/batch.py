@@ -146,7 +146,8 @@ def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | 
 
 def process_record(text, *, id=None, path: str | None = None, restore: bool = True, model=None,
                    index=None, threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES,
-                   min_confidence: float | None = None, lexicons=(), spun_only: bool = False) -> dict:
+                   min_confidence: float | None = None, lexicons=(), spun_only: bool = False,
+                   sections: bool = False) -> dict:
     """Check one text (and restore it) into a result dict (see the module docs for the keys).
 
     ``text`` is a ``str`` (or ``bytes``, decoded like a file). ``model`` is a model folder
@@ -157,6 +158,7 @@ def process_record(text, *, id=None, path: str | None = None, restore: bool = Tr
     as :func:`respin.restore` does with them. With ``spun_only`` the model's edits are applied
     only to a text judged spun (``respin batch --restore-spun-only``): another keeps its text,
     its would-be edits listed in ``suggestions``; edits from a source are applied all the same.
+    ``sections``: a long text is also judged in sections, as :func:`respin.check` does with it.
     Never raises for a bad record (too large, not text, not a string): the result says what
     is wrong in ``error``; an empty or very short text is checked (score 0) with a ``note``
     that it was not judged. A wrong setting raises ValueError or TypeError
@@ -165,13 +167,13 @@ def process_record(text, *, id=None, path: str | None = None, restore: bool = Tr
     """
     return process_records([text], ids=[id], paths=[path], restore=restore, model=model, index=index,
                            threshold=threshold, max_size=max_size, min_confidence=min_confidence,
-                           lexicons=lexicons, spun_only=spun_only)[0]
+                           lexicons=lexicons, spun_only=spun_only, sections=sections)[0]
 
 
 def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=None, index=None,
                     threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES, pool: bool = True,
                     min_confidence: float | None = None, lexicons=(), copies: bool = False,
-                    spun_only: bool = False) -> list[dict]:
+                    spun_only: bool = False, sections: bool = False) -> list[dict]:
     """:func:`process_record` for several texts, checked together (the same results as one
     by one, faster). With ``pool`` (texts from one site, one spinner) the restoration of the
     texts without a source pools the decoder's evidence over all of them
@@ -180,7 +182,7 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
     is restored from the others instead (:func:`respin.restore_cluster`; an empty text, or
     one left alone, is restored by the model). ``ids`` and ``paths`` (default None) go into
     the results, one result per text, in order; ``min_confidence`` and ``lexicons`` as for
-    :func:`respin.restore_many`; ``spun_only`` as for :func:`process_record` (the edits of a
+    :func:`respin.restore_many`; ``spun_only`` and ``sections`` as for :func:`process_record` (the edits of a
     text restored from its copies are applied all the same)."""
     import respin
     from .model import ModelError
@@ -190,12 +192,14 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
                                                                        lexicons, model, index)
     restore, spun_only = flag_arg(restore, "restore"), flag_arg(spun_only, "spun_only")
     pool, copies = flag_arg(pool, "pool"), flag_arg(copies, "copies")
+    sections = flag_arg(sections, "sections")
     not_one_text(texts, "process_records")
     texts = list(texts)
     # (A missing id, pandas' NaN too, stays None: a NaN id made invalid JSON.)
     ids = [None if _missing(i) else i for i in ids] if ids is not None else [None] * len(texts)
     paths = list(paths) if paths is not None else [None] * len(texts)
-    checked = _check_all(texts, ids, paths, model, index, threshold, max_size)
+    # (The checks' reports, their parts too, weigh the restorations' edits: see respin.model._p_spun.)
+    checked = _check_all(texts, ids, paths, model, index, threshold, max_size, sections)
     together = [k for k, c in enumerate(checked) if restore and isinstance(c, tuple) and c[1] is None]
     pooled: dict = {}
     notes: dict = {}
@@ -294,7 +298,7 @@ def _guarded(id, path, fn, /, *args, **kw):
         return error_result(id, path, f"internal error: {type(e).__name__}: {e}")
 
 
-def _check_all(texts, ids, paths, model, index, threshold, max_size) -> list:
+def _check_all(texts, ids, paths, model, index, threshold, max_size, sections=False) -> list:
     """:func:`_checked` of each record, their checks scored together
     (:meth:`respin.model.Model.check_many`: the same reports, several times faster on short
     records). Should that fail, each record is checked alone, so that one odd text
@@ -302,13 +306,13 @@ def _check_all(texts, ids, paths, model, index, threshold, max_size) -> list:
     import respin
     from .model import ModelError
     if len(texts) < 2:
-        return [_guarded(i, p, _checked, t, i, p, model, index, threshold, max_size)
+        return [_guarded(i, p, _checked, t, i, p, model, index, threshold, max_size, True, sections)
                 for t, i, p in zip(texts, ids, paths)]
     out = [_guarded(i, p, _checked, t, i, p, model, index, threshold, max_size, False)
            for t, i, p in zip(texts, ids, paths)]
     todo = [k for k, c in enumerate(out) if isinstance(c, tuple) and c[2] is None]
     try:
-        reports = respin._model(model).check_many([out[k][0] for k in todo], threshold=threshold)
+        reports = respin._model(model).check_many([out[k][0] for k in todo], threshold=threshold, sections=sections)
     except (ModelError, MemoryError, KeyboardInterrupt):
         raise
     except Exception:
@@ -316,11 +320,11 @@ def _check_all(texts, ids, paths, model, index, threshold, max_size) -> list:
     for k, rep in zip(todo, reports):
         text, match, _, note = out[k]
         out[k] = (text, match, rep, note) if rep is not None else _guarded(
-            ids[k], paths[k], _checked, text, ids[k], paths[k], model, index, threshold, max_size)
+            ids[k], paths[k], _checked, text, ids[k], paths[k], model, index, threshold, max_size, True, sections)
     return out
 
 
-def _checked(text, id, path, model, index, threshold, max_size, check=True):
+def _checked(text, id, path, model, index, threshold, max_size, check=True, sections=False):
     """(text, source match or None, report, decoding note or None) of a record, or its error result."""
     import respin
     try:
@@ -332,7 +336,7 @@ def _checked(text, id, path, model, index, threshold, max_size, check=True):
         from .index import SourceIndex
         match = (index.best_source(text, lexicon=respin._model(model).lexicon) if isinstance(index, SourceIndex)
                  else index.best_source(text))
-    return text, match, respin.check(text, threshold=threshold, model=model) if check else None, note
+    return text, match, respin.check(text, threshold=threshold, model=model, sections=sections) if check else None, note
 
 
 def _result(text, match, report, note=None, *, id, path, restore, model, restored=None, min_confidence=None,
@@ -404,7 +408,7 @@ def _open_index(index):
 def check_records(records: Iterable, text_field: str = "text", id_field: str = "id", restore: bool = False,
                   model=None, *, threshold: float | None = None, index=None,
                   max_size: int = DEFAULT_MAX_BYTES, min_confidence: float | None = None,
-                  lexicons=(), spun_only: bool = False, chunk_size: int = 1) -> Iterator[dict]:
+                  lexicons=(), spun_only: bool = False, chunk_size: int = 1, sections: bool = False) -> Iterator[dict]:
     """Check (and with ``restore=True`` restore) each record, lazily, in order.
 
     ``records`` is any iterable (a list, a generator, ``df.to_dict("records")``) of dicts
@@ -418,7 +422,7 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
     :class:`respin.index.SourceIndex` or the path of one (``respin index``).
     ``min_confidence`` and ``lexicons`` (:class:`respin.swaps.SwapLexicon` objects, or
     shipped names such as ``"tortured"``) restore as :func:`respin.restore` does with them;
-    ``spun_only`` as for :func:`process_record`. The settings are checked on the first
+    ``spun_only`` and ``sections`` as for :func:`process_record`. The settings are checked on the first
     ``next()``: a wrong one raises there (:func:`record_args`), not once per record.
     ``chunk_size``: records read ahead and checked together (:func:`process_records`, each
     restored alone: the same results), several times faster on short records (288 posts:
@@ -429,13 +433,14 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
     threshold, min_confidence, max_size, lexicons, idx = record_args(threshold, min_confidence, max_size,
                                                                      lexicons, model, index)
     restore, spun_only = flag_arg(restore, "restore"), flag_arg(spun_only, "spun_only")
+    sections = flag_arg(sections, "sections")
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral):
         raise TypeError(f"chunk_size must be a whole number, got {type(chunk_size).__name__}")
     chunk_size = int(chunk_size)
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be a whole number from 1, got {chunk_size!r}")
     kw = dict(restore=restore, model=model, index=idx, threshold=threshold, max_size=max_size,
-              min_confidence=min_confidence, lexicons=lexicons, spun_only=spun_only)
+              min_confidence=min_confidence, lexicons=lexicons, spun_only=spun_only, sections=sections)
     chunk: list = []  # (id, text) of a record to check, or its error result
 
     def done():
@@ -843,6 +848,7 @@ class Options:
     lexicons: tuple = ()            # restore: SwapLexicon objects (respin learn), sent to the workers as they are
     spun_only: bool = False         # restore: apply the model's edits to records judged spun only
     keep: tuple = ()                # JSONL fields copied into each result's "fields" (--keep)
+    sections: bool = False          # long texts also judged in sections (check --sections)
 
     def __post_init__(self):
         from .swaps import SwapLexicon
@@ -860,7 +866,7 @@ class Options:
                 "max_size": self.max_size, "pool_by": self.pool_by, "copies_by": self.copies_by,
                 "min_confidence": self.min_confidence,
                 "lexicons": [lexicon_identity(x) for x in self.lexicons], "restore_spun_only": self.spun_only,
-                "keep": list(self.keep)}
+                "keep": list(self.keep), "sections": self.sections}
 
 
 def lexicon_identity(lex) -> dict:
@@ -933,7 +939,7 @@ def _results_of(tasks: list, opts: Options, index, pool: bool = True) -> list[di
                            restore=opts.restore, model=opts.model, index=index, threshold=opts.threshold,
                            max_size=opts.max_size, pool=pool, min_confidence=opts.min_confidence,
                            lexicons=_lexicons_for(opts), copies=pool and opts.copies_by is not None,
-                           spun_only=opts.spun_only)
+                           spun_only=opts.spun_only, sections=opts.sections)
     for r, (_, _, _, note) in zip(done, ok):
         if note and r["error"] is None:  # how the file was decoded, before what its check says
             r["note"] = _notes(note, r["note"])
@@ -2253,7 +2259,8 @@ def _check_input_not_output(kind: str, path: str, out: Path, out_dir: str, *, mi
 _FLAGS = {"text_field": "--text-field", "id_field": "--id-field", "restore": "restoring (--no-restore)",
           "model": "--model", "corpus": "--corpus", "threshold": "--threshold", "max_size": "--max-size",
           "pool_by": "--pool-by", "copies_by": "--copies-by", "min_confidence": "--min-confidence",
-          "lexicons": "--lexicon", "restore_spun_only": "--restore-spun-only", "keep": "--keep"}
+          "lexicons": "--lexicon", "restore_spun_only": "--restore-spun-only", "keep": "--keep",
+          "sections": "--sections"}
 
 
 def _same_input(a, b) -> bool:

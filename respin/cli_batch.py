@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from .batch import COPIES_MAX, POOL_MAX
-from .cli import LEXICON_HELP, MAX_SIZE_SHOWN, MIN_CONFIDENCE_HELP, _field, _given, _globs, _interruptible, _number, _size, _stdin_once, _workers
+from .cli import LEXICON_HELP, MAX_SIZE_SHOWN, MIN_CONFIDENCE_HELP, SECTIONS_HELP, _field, _given, _globs, _interruptible, _number, _size, _stdin_once, _workers
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
@@ -74,6 +74,7 @@ def batch(
                                                    "(default: the model's)."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, callback=_number,
                                                    help=MIN_CONFIDENCE_HELP + "."),
+    sections: bool = typer.Option(False, "--sections", help=SECTIONS_HELP),
     restore_spun_only: bool = typer.Option(False, "--restore-spun-only",
                                            help="Apply the model's edits only to records judged spun; the others "
                                                 "keep their text, their would-be edits listed in 'suggestions' "
@@ -169,7 +170,7 @@ def batch(
                        corpus=corpus, threshold=threshold, max_size=max_size, pool_by=pool_by or None,
                        copies_by=copies_by or None,
                        min_confidence=min_confidence, lexicons=lexicons, spun_only=restore_spun_only,
-                       keep=tuple(dict.fromkeys(keep)))
+                       keep=tuple(dict.fromkeys(keep)), sections=sections)
         if engine.value == "local":  # (dask's workers are its cluster's, wherever they are)
             jobs = _workers(jobs, quiet)
         summary = run_batch(input, out, opts, kind=input_format.value, glob=_globs(glob), jobs=jobs, engine=engine.value,

@@ -123,3 +123,25 @@ def test_restore_cli_takes_sections(tmp_path, capsys):
     got = json.loads(capsys.readouterr().out)
     assert got["edits"] and got["score"] > 0.9
     assert got["restored"][:a] == text[:a]  # the clean article before the spun one, unchanged
+
+
+def test_batch_takes_sections(tmp_path, capsys):
+    text, a, b = joined(CLEAN["004"], SPUN)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "in" / "clean.txt").write_text(CLEAN["000"], encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["batch", str(tmp_path / "in"), "--out", str(out), "--sections", "--min-confidence", "0.5", "-q"]) == 0
+    got = {json.loads(line)["path"].rsplit("/", 1)[-1]: json.loads(line)
+           for line in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()}
+    page, clean = got["page.txt"], got["clean.txt"]
+    assert page["spun"] and page["findings"] and not clean["spun"] and not clean["edits"]
+    assert page["edits"] and all(a <= e["start"] < b for e in page["edits"])
+    # A run resumed without --sections is refused (its results would mix two settings).
+    assert main(["batch", str(tmp_path / "in"), "--out", str(out), "--resume", "--min-confidence", "0.5", "-q"]) == 2
+    assert "--sections" in capsys.readouterr().err
+    # The library's record functions take it too; without it, the page is diluted as before.
+    from respin.batch import check_records, process_record
+    assert process_record(text, restore=False, sections=True)["spun"]
+    assert not process_record(text, restore=False)["spun"]
+    assert [r["spun"] for r in check_records([text, CLEAN["000"]], sections=True, chunk_size=2)] == [True, False]
