@@ -777,9 +777,7 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
     (:func:`_within_lines`)."""
     from .detect import spintax_findings, spinners_template
     from .restore import Edit, Restoration, apply_edits
-    p_spun, p_at = _p_spun(report), _p_spun(report, at=True)
-    if report.parts:  # a phrase is vouched for over P(spun) where the document is least spun
-        p_spun = report.whole_score
+    p_at = _p_spun(report, at=True)
     templates = spintax_findings(text)
     resolved = [f.confidence >= thr and spinners_template(f, lexicon, text) for f in templates]
     leaked = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, "spintax")
@@ -792,7 +790,7 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
         decoded = [e for e in decoded if not taken.overlaps(e.start, e.end)]
     spintax = SpanIndex.of(leaked)
     edits, suggestions = list(leaked), []
-    confs = _phrase_confidences(text, decoded, phrases, p_spun) if phrases else {}
+    confs = _phrase_confidences(text, decoded, phrases, p_at) if phrases else {}
     # A verbatim phrase that the decoder did not restore to one of its originals, as a
     # phrase inside a compound ("counterfeit consciousness-based", one token to the decoder)
     # or where it chose otherwise: restored as check reports it, its first original at the
@@ -891,7 +889,7 @@ def _unrestored_phrases(decoded: list, phrases, leaked: list) -> list:
     return out
 
 
-def _phrase_confidences(text: str, decoded: list, phrases, p_spun: float) -> dict:
+def _phrase_confidences(text: str, decoded: list, phrases, p_at) -> dict:
     """{id of a decoded edit: its confidence} where a lexicon phrase sets it: an edit that
     restores a verbatim phrase (a finding of ``phrases``, :func:`respin.detect.lexicon_findings`)
     to the finding's first original takes the finding's confidence, as check reports it; to
@@ -900,23 +898,28 @@ def _phrase_confidences(text: str, decoded: list, phrases, p_spun: float) -> dic
     "An artificial intelligence"), the finding's confidence times their own where higher
     than P(spun)'s. Not a word of content: the lexicon vouches for its phrase, not for the
     word after it ("man-made consciousness system" -> "artificial intelligence network" was
-    made at 0.95 in a clean paper; a review)."""
+    made at 0.95 in a clean paper; a review). ``p_at``: P(spun) at an edit's start
+    (:func:`_p_spun`), so that inside a part judged spun (``check --sections``) a phrase only
+    raises an edit over its part's P(spun), never lowers it to the clean page's."""
     from .evidence import STOPWORDS
     found = {(f.start, f.end): f for f in phrases}
     order = sorted(decoded, key=attrgetter("start"))
-    weight = [p_spun] * len(order)
+    base = [p_at(e.start) for e in order]
+    # What a phrase vouches for, spread to the function words beside it; only that is
+    # spread, not P(spun), which a part's edge would otherwise carry into the clean text.
+    vouch = [0.0] * len(order)
     fixed: dict = {}
     for k, e in enumerate(order):
         f = found.get((e.start, e.end))
         origs = [x.lower() for x in f.suggestions] if f is not None else []
         if e.restored.lower() in origs:
-            weight[k] = max(p_spun, f.confidence)
+            vouch[k] = f.confidence
             if e.restored.lower() == origs[0]:
-                fixed[id(e)] = max(round(p_spun * e.confidence, 3), f.confidence)
-    vouched = [w > p_spun for w in weight]
-    _spread(text, order, weight)
-    out = {id(e): round(w * e.confidence, 3) for e, w, v in zip(order, weight, vouched)
-           if w > p_spun and (v or all(x in STOPWORDS for x in e.spun.lower().split()))}
+                fixed[id(e)] = max(round(base[k] * e.confidence, 3), f.confidence)
+    vouched = [v > p for v, p in zip(vouch, base)]
+    _spread(text, order, vouch)
+    out = {id(e): round(w * e.confidence, 3) for e, w, p, v in zip(order, vouch, base, vouched)
+           if w > p and (v or all(x in STOPWORDS for x in e.spun.lower().split()))}
     out.update(fixed)
     return out
 

@@ -145,3 +145,30 @@ def test_batch_takes_sections(tmp_path, capsys):
     assert process_record(text, restore=False, sections=True)["spun"]
     assert not process_record(text, restore=False)["spun"]
     assert [r["spun"] for r in check_records([text, CLEAN["000"]], sections=True, chunk_size=2)] == [True, False]
+def test_a_lexicon_phrase_never_lowers_an_edit_inside_a_spun_part():
+    """Inside a part judged spun, a user lexicon's phrase raises its edit over the part's
+    P(spun) or leaves it: it was weighed against the clean page's P(spun) instead, so a
+    lexicon lowered the edits it vouched for (0.95 x 0.9 -> the phrase's 0.6), and the
+    function word beside the phrase too; outside the part, the phrase still vouches."""
+    from respin.detect import LEXICON_PHRASE, Finding, Report
+    from respin.model import _restoration
+    from respin.restore import Edit
+    from respin.tokenize import Document
+    text = "Officials said the counterfeit consciousness grew. Later the counterfeit consciousness fell."
+    spots = [i for i in range(len(text)) if text.startswith("the counterfeit consciousness", i)]
+    edits, phrases = [], []
+    for at in spots:
+        a = at + len("the ")
+        b = a + len("counterfeit consciousness")
+        edits += [Edit(at, at + 3, "the", "an", "model", 0.9, "synonym swap"),
+                  Edit(a, b, text[a:b], "artificial intelligence", "model", 0.9, "phrase swap")]
+        phrases.append(Finding(a, b, 1, a + 1, text[a:b], ("artificial intelligence",), 0.6, LEXICON_PHRASE))
+    cut = text.index("Later")
+    report = Report(0.95, True, [], 900, parts=((0, cut, 0.95, 1, 1),), whole_score=0.05)
+    got = _restoration(text, Document.from_text(text), report, edits, 0.99, phrases=phrases)
+    conf = {(e.start, e.restored): e.confidence for e in got.edits + got.suggestions}
+    inside, outside = spots
+    assert conf[(inside + 4, "artificial intelligence")] == round(0.95 * 0.9, 3)
+    assert conf[(inside, "an")] == round(0.95 * 0.9, 3)
+    assert conf[(outside + 4, "artificial intelligence")] == 0.6  # the phrase's, over 0.05 x 0.9
+    assert conf[(outside, "an")] == round(0.6 * 0.9, 3)
