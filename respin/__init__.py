@@ -254,8 +254,10 @@ def restore(text: str, source: str | None = None, *, model: _ModelDir = None, mi
     copies together are a ValueError: the source would leave the copies nothing to do.
     ``lexicons`` are :class:`respin.swaps.SwapLexicon` objects (``respin learn``) used by the
     model besides its own. Edits replay exactly: ``apply_edits(text, result.edits) == result.text``.
-    ``sections``: without a source or copies, as :func:`check`'s; each edit is then weighed
-    by the P(spun) of the part it is in, the whole text's elsewhere.
+    ``sections``: as :func:`check`'s, for the model's edits (all of them without a source
+    or copies; with them, those of each stretch they do not cover, as an unrelated source
+    leaves the whole text): each is then weighed by the P(spun) of the part it is in, the
+    whole text's (or stretch's) elsewhere.
 
     >>> r = restore("The White Home mentioned it.", copies=["The White House said it."], min_confidence=0.5)
     >>> r.text, [c.verdict for c in r.copies]
@@ -272,21 +274,22 @@ def restore(text: str, source: str | None = None, *, model: _ModelDir = None, mi
             raise ValueError("restore takes a source or copies, not both: the source wins wherever it covers the text")
     m = _model(model)
     if copies is not None:
-        return _from_copies(text, copies, m, min_confidence, lexicons)
+        return _from_copies(text, copies, m, min_confidence, lexicons, sections=sections)
     if source is None:
         return m.restore(text, min_confidence=min_confidence, lexicons=lexicons, sections=sections)
-    return _restore_source(text, _text(source, "restore's source"), m, min_confidence, lexicons)
+    return _restore_source(text, _text(source, "restore's source"), m, min_confidence, lexicons, sections=sections)
 
 
 def _restore_found(text: str, source: str, *, model=None, min_confidence: float | None = None,
-                   lexicons=()) -> Restoration:
+                   lexicons=(), sections: bool = False) -> Restoration:
     """:func:`restore` against a source an index found (``restore --corpus``, ``batch
     --corpus``), with the rule for found sources (:func:`_restore_source`)."""
     return _restore_source(text, source, _model(model), _unit(min_confidence, "min_confidence"),
-                           _lexicons(lexicons, model), found=True)
+                           _lexicons(lexicons, model), found=True, sections=_flag(sections, "sections"))
 
 
-def _restore_source(text, source, m, min_confidence, lexicons, found: bool = False) -> Restoration:
+def _restore_source(text, source, m, min_confidence, lexicons, found: bool = False,
+                    sections: bool = False) -> Restoration:
     """:func:`restore` against ``source``; ``found``: a source an index found (``--corpus``),
     not one the user gives: the sentences no spinner's edits explain are left as they are
     (:func:`respin.restore.restore_with_source`), as when a candidate under the score
@@ -294,7 +297,7 @@ def _restore_source(text, source, m, min_confidence, lexicons, found: bool = Fal
     review). Another article of the archive on the same beat is then no source of them."""
     from .restore import restore_with_source
     result = restore_with_source(text, source, m.lexicon, found=found)
-    return _with_model_edits(result, text, m, min_confidence, lexicons)
+    return _with_model_edits(result, text, m, min_confidence, lexicons, sections)
 
 
 def restore_cluster(texts: Iterable[str], *, model: _ModelDir = None, min_confidence: float | None = None,
@@ -324,19 +327,23 @@ def restore_cluster(texts: Iterable[str], *, model: _ModelDir = None, min_confid
             for i, t in enumerate(texts)]
 
 
-def _from_copies(text, copies, m, min_confidence, lexicons, doc=None, thesaurus=None) -> Restoration:
+def _from_copies(text, copies, m, min_confidence, lexicons, doc=None, thesaurus=None,
+                 sections: bool = False) -> Restoration:
     from .copies import DEFAULT_THRESHOLD, restore_with_copies
     from .model import ModelError
     if m.lm is None:
         raise ModelError("the language model (pocketsphinx) is not installed: pip install pocketsphinx")
     thr = DEFAULT_THRESHOLD if min_confidence is None else min_confidence
     result = restore_with_copies(text, copies, m.lexicon if thesaurus is None else thesaurus, m.lm, thr, doc)
-    return _with_model_edits(result, text, m, min_confidence, lexicons)
+    return _with_model_edits(result, text, m, min_confidence, lexicons, sections)
 
 
-def _with_model_edits(result: Restoration, text: str, m, min_confidence, lexicons) -> Restoration:
+def _with_model_edits(result: Restoration, text: str, m, min_confidence, lexicons,
+                      sections: bool = False) -> Restoration:
     """``result`` with the model's edits (at ``min_confidence``, default its own threshold)
-    in the input spans that the source or copies did not cover (``result.unmatched``)."""
+    in the input spans that the source or copies did not cover (``result.unmatched``);
+    ``sections``: each span judged in sections as well, as :func:`check` does (an unrelated
+    source leaves the whole text to the model: ``check --source`` judges it so too)."""
     if result.unmatched and m.detector is not None and m.lm is not None:
         from dataclasses import replace
 
@@ -348,7 +355,8 @@ def _with_model_edits(result: Restoration, text: str, m, min_confidence, lexicon
         code = SpanIndex(code_regions(text))  # (of the whole text: a span alone may have lost its fence)
         taken, extra = SpanIndex.of(result.edits), []
         for span in result.unmatched:
-            for e in m.restore(text[span.start:span.end], min_confidence=min_confidence, lexicons=lexicons).edits:
+            for e in m.restore(text[span.start:span.end], min_confidence=min_confidence, lexicons=lexicons,
+                               sections=sections).edits:
                 e = replace(e, start=e.start + span.start, end=e.end + span.start)
                 if not (taken.overlaps(e.start, e.end) or code.overlaps(e.start, e.end)):
                     extra.append(e)

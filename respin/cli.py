@@ -682,8 +682,9 @@ def restore(
                                                    help=MIN_CONFIDENCE_HELP + " in --format json."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help=LEXICON_HELP),
-    sections: bool = typer.Option(False, "--sections", metavar="", help=SECTIONS_HELP + " Without a source: each edit "
-                                  "is weighed by the part it is in."),
+    sections: bool = typer.Option(False, "--sections", metavar="", help=SECTIONS_HELP + " Each edit of the model's (all "
+                                  "without a source; with --source, --corpus or --copy, those where they do not cover "
+                                  "the text) is weighed by the part it is in."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes on stderr (the relation summary, the edits held back, encodings)."),
@@ -736,7 +737,8 @@ def restore(
             src = found.text if found is not None else None
         lexicons = [_load_lexicon(x, model) for x in lexicon]
         if found is not None:  # (a source found, not given: see respin._restore_source)
-            result = respin._restore_found(text, src, model=model, min_confidence=min_confidence, lexicons=lexicons)
+            result = respin._restore_found(text, src, model=model, min_confidence=min_confidence, lexicons=lexicons,
+                                           sections=sections)
         else:
             result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons,
                                     copies=copies or None, sections=sections)

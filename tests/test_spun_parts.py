@@ -172,3 +172,24 @@ def test_a_lexicon_phrase_never_lowers_an_edit_inside_a_spun_part():
     assert conf[(inside, "an")] == round(0.95 * 0.9, 3)
     assert conf[(outside + 4, "artificial intelligence")] == 0.6  # the phrase's, over 0.05 x 0.9
     assert conf[(outside, "an")] == round(0.6 * 0.9, 3)
+
+
+def test_restore_with_an_unrelated_source_or_copy_takes_sections(tmp_path, capsys):
+    """An unrelated source (or copy) leaves the whole text to the model: restore --sections
+    then restores the spun part, as check --source --sections judges it spun in part (the
+    flag was silently dropped with --source, --corpus and --copy)."""
+    text, a, b = joined(CLEAN["004"], SPUN)
+    other = CLEAN["001"]
+    assert respin.check(text, source=other, sections=True).parts
+    alone = respin.restore(text, min_confidence=0.5, sections=True)
+    assert alone.edits and all(a <= e.start < b for e in alone.edits)
+    for how in ({"source": other}, {"copies": [other]}):
+        got = respin.restore(text, min_confidence=0.5, sections=True, **how)
+        assert got.text == alone.text, how
+        assert respin.restore(text, min_confidence=0.5, **how).edits == []  # (off by default)
+    f, src = tmp_path / "page.txt", tmp_path / "other.txt"
+    f.write_text(text, encoding="utf-8")
+    src.write_text(other, encoding="utf-8")
+    for how in (["--source", str(src)], ["--copy", str(src)]):
+        assert main(["restore", str(f), "--sections", "--min-confidence", "0.5", "-q", *how]) == 0
+        assert capsys.readouterr().out == alone.text, how
