@@ -361,3 +361,21 @@ def test_learn_skips_a_named_pipe_in_a_pairs_folder(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert f"skipping {tmp_path / 'b.spun.txt'}: not a regular file (named pipe)" in proc.stderr
     assert "home\thouse" in proc.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes")
+def test_a_slow_pipe_is_read_to_its_end():
+    """read_at_most stops at a short buffered read (a terminal's Ctrl-D, above): a pipe whose
+    writer pauses between chunks must still be read whole, as CPython's buffered read waits
+    for the rest until the end (a guard for that stop, which a read returning at each chunk
+    would make drop the input's rest)."""
+    import time
+    proc = subprocess.Popen([sys.executable, "-m", "respin", "check", "-", "-f", "json"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    for chunk in (b"The White Home ", b"mentioned it.\n", b"The navy aide mentioned the plan.\n"):
+        proc.stdin.write(chunk)
+        proc.stdin.flush()
+        time.sleep(0.3)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode in (0, 1), err
+    assert json.loads(out)[0]["words"] == 11
