@@ -147,9 +147,12 @@ def summary_line(path: str, r: Report, *, bar_set: bool = False) -> str:
     # (Not where the user's --min-confidence may have hidden them: ``bar_set``.)
     alone = "; no word stands out alone" if r.spun and not r.findings and by_model and not bar_set else ""
     # Spun in parts (a spun article inside a clean page): which lines, the score the surest part's.
+    # Under a --threshold above that score the verdict is "not spun": the lines are then those
+    # the score is of ("not spun (...; spun in part: ...)" contradicted itself).
     if r.parts:
         spans = ", ".join(f"{la}-{lb}" if lb > la else f"{la}" for _, _, _, la, lb in r.parts)
-        other += f"; spun in part: line{'s' if len(r.parts) > 1 or r.parts[0][4] > r.parts[0][3] else ''} {spans}"
+        lines = f"line{'s' if len(r.parts) > 1 or r.parts[0][4] > r.parts[0][3] else ''} {spans}"
+        other += f"; spun in part: {lines}" if r.spun else f"; score of part: {lines}"
     return (f"{path}: {verdict} (score {score}{under}, {len(r.findings):,} finding"
             f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}"
             f"{other}{lex}{alone}{rel})")

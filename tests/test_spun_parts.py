@@ -97,6 +97,11 @@ def test_output_names_the_spun_part(tmp_path, capsys):
     assert main(["check", str(f), "--sections"]) == 1
     last = capsys.readouterr().out.splitlines()[-1]
     assert f"spun in part: lines {part['line']}-{part['end_line']}" in last, last
+    # Under a --threshold above the part's score: not spun, and not said to be spun in part.
+    assert main(["check", str(f), "--sections", "--threshold", "0.99"]) == 0
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert "not spun" in last and "spun in part" not in last, last
+    assert f"score of part: lines {part['line']}-{part['end_line']}" in last, last
     # A document not judged in parts has no such keys.
     assert main(["check", str(seed("003")), "--format", "json"]) == 1
     assert "spun_parts" not in json.loads(capsys.readouterr().out)[0]
