@@ -773,6 +773,9 @@ def restore(
                                                      if looks_spun and bolder else "")
                 if result.suggestions and format.value != "json" else "")  # (diff lists none either)
         why = f"; not judged, {result.not_judged}" if result.not_judged else ""
+        if result.parts:  # (--sections: the score is the spun part's, not the clean text's around it)
+            lines = ", ".join(f"{p[3]}-{p[4]}" if p[4] > p[3] else f"{p[3]}" for p in result.parts)
+            why += f" in lines {lines}, {result.score_whole or 0:.2f} elsewhere"
         _note(f"{len(result.edits)} edit(s) applied by the model, {len(result.suggestions)} suggestion(s) "
               f"below its confidence threshold (document score {result.score or 0:.2f}{why}){hint}")
     raise typer.Exit(0)

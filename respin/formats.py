@@ -40,7 +40,7 @@ def report_dict(path: str | None, r: Report) -> dict:
     if r.relation is not None:
         d["relation"] = r.relation.to_dict()
     if r.parts:  # spun in parts: where (the score is the surest part's)
-        d["spun_parts"] = [{"start": a, "end": b, "line": la, "end_line": lb, "score": s} for a, b, s, la, lb in r.parts]
+        d["spun_parts"] = _parts_list(r.parts)
         d["score_whole"] = r.whole_score
     if r.stats:
         d["statistics"] = r.stats
@@ -173,6 +173,11 @@ def _gh_msg(s: str) -> str:
     return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def _parts_list(parts) -> list[dict]:
+    """``spun_parts`` of the JSON: a report's (or restoration's) ``parts`` as objects."""
+    return [{"start": a, "end": b, "line": la, "end_line": lb, "score": s} for a, b, s, la, lb in parts]
+
+
 def restoration_dict(path: str | None, source: str | None, r: Restoration, copies: list[str] | None = None) -> dict:
     d: dict = {
         "path": path,
@@ -189,6 +194,9 @@ def restoration_dict(path: str | None, source: str | None, r: Restoration, copie
     if r.score is not None:  # restored by the model: its document score and unapplied edits
         d["score"] = r.score
         d["suggestions"] = [e.to_dict() for e in r.suggestions]
+        if r.parts:  # (restore --sections: where; the edits elsewhere were weighed by score_whole)
+            d["spun_parts"] = _parts_list(r.parts)
+            d["score_whole"] = r.score_whole
     if r.copies is not None:  # restored from other copies: how the input relates to each (named if given)
         names = copies if copies is not None and len(copies) == len(r.copies) else [None] * len(r.copies)
         d["copies"] = [{"path": p, **rel.to_dict()} if p is not None else rel.to_dict() for p, rel in zip(names, r.copies)]

@@ -824,7 +824,7 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
     suggestions.sort(key=lambda e: e.start)
     return Restoration(text, apply_edits(text, edits), edits, words=doc.n_words,
                        suggestions=suggestions, score=report.score,
-                       not_judged=_why_not_judged(report))
+                       not_judged=_why_not_judged(report), parts=report.parts, score_whole=report.whole_score)
 
 
 def _why_not_judged(report) -> str:

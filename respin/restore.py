@@ -93,6 +93,11 @@ class Restoration:
     not_judged: str = ""
     # Restored from other copies (respin.copies): how the input relates to each, in order.
     copies: list[Relation] | None = None
+    # Without a source, a text judged spun in parts (``sections=True``): the parts, as
+    # :attr:`respin.detect.Report.parts`, and the whole text's score, the edits' P(spun) outside
+    # them (``score`` is then the surest part's).
+    parts: tuple = ()
+    score_whole: float | None = None
 
     def to_dict(self, path: str | None = None, source: str | None = None) -> dict:
         """The object ``respin restore --format json`` prints (plain JSON types).

@@ -125,9 +125,19 @@ def test_restore_cli_takes_sections(tmp_path, capsys):
     f = tmp_path / "page.txt"
     f.write_text(text, encoding="utf-8")
     assert main(["restore", str(f), "--sections", "--min-confidence", "0.5", "--format", "json"]) == 0
-    got = json.loads(capsys.readouterr().out)
+    ran = capsys.readouterr()
+    got = json.loads(ran.out)
     assert got["edits"] and got["score"] > 0.9
     assert got["restored"][:a] == text[:a]  # the clean article before the spun one, unchanged
+    # Where the part is, as check says it, and the score the edits elsewhere were weighed by:
+    # the score alone (0.98) read as the whole page's.
+    rep = respin.check(text, sections=True).to_dict()
+    assert (got["spun_parts"], got["score_whole"]) == (rep["spun_parts"], rep["score_whole"])
+    (part,) = got["spun_parts"]
+    said = f"document score {rep['score']:.2f} in lines {part['line']}-{part['end_line']}, {rep['score_whole']:.2f} elsewhere"
+    assert said in ran.err, ran.err
+    assert main(["restore", str(f), "--min-confidence", "0.5", "--format", "json"]) == 0
+    assert "spun_parts" not in json.loads(capsys.readouterr().out)
 
 
 def test_batch_takes_sections(tmp_path, capsys):
