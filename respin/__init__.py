@@ -206,10 +206,12 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
 
 
 def _flag(value, name: str) -> bool:
-    """A yes/no argument: a bool (a string such as "no" was true)."""
-    if not isinstance(value, bool):
-        raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
-    return value
+    """A yes/no argument: a bool (a NumPy bool, 0 or 1 too, as the batch record functions
+    take them); a string such as "no" was true."""
+    numpy_bool = type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")
+    if isinstance(value, bool) or numpy_bool or (isinstance(value, int) and value in (0, 1)):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
 
 
 def _check(text, source, threshold, model, lexicons, min_confidence, sections=False) -> Report:
@@ -301,12 +303,13 @@ def _restore_source(text, source, m, min_confidence, lexicons, found: bool = Fal
 
 
 def restore_cluster(texts: Iterable[str], *, model: _ModelDir = None, min_confidence: float | None = None,
-                    lexicons: _Lexicons = ()) -> list[Restoration]:
+                    lexicons: _Lexicons = (), sections: bool = False) -> list[Restoration]:
     """Restore each of several spun copies of one article from the others (a cluster of
     copies found without the original): ``[restore(t, copies=<the others>) for t in texts]``,
     each text read once. Every text is aligned with every other, n(n - 1) alignments (about
     10 ms per pair of 1,000-word texts): for a large cluster, restore each text with its few
-    nearest copies instead (``respin index query --k 5`` finds them).
+    nearest copies instead (``respin index query --k 5`` finds them). ``sections``: as
+    :func:`restore`'s, for what the other copies leave to the model.
 
     >>> texts = ["The United Nations Safety Council met on Friday.", "The United Nations Security Council convened on Friday."]
     >>> [r.text for r in restore_cluster(texts)]
@@ -317,13 +320,15 @@ def restore_cluster(texts: Iterable[str], *, model: _ModelDir = None, min_confid
     from .tokenize import Document
     texts = texts_arg(texts, "restore_cluster")
     min_confidence = _unit(min_confidence, "min_confidence")
+    sections = _flag(sections, "sections")
     lexicons = _lexicons(lexicons, model)
     m = _model(model)
     docs = [Document.from_text(t, identifiers=False) for t in texts]  # aligned (see Document.from_text)
     # One thesaurus memo for the cluster: its texts share most words, so each word's lookups
     # are made once, not once per text.
     thesaurus = synonym_memo(m.lexicon)
-    return [_from_copies(t, docs[:i] + docs[i + 1:], m, min_confidence, lexicons, docs[i], thesaurus)
+    return [_from_copies(t, docs[:i] + docs[i + 1:], m, min_confidence, lexicons, docs[i], thesaurus,
+                         sections=sections)
             for i, t in enumerate(texts)]
 
 

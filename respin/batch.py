@@ -207,7 +207,7 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
     cluster = [k for k in together if checked[k][0].strip()] if copies else []
     if len(cluster) > 1:
         pooled, notes, others = _restore_copies(cluster, [checked[k][0] for k in cluster], ids, model,
-                                                min_confidence, lexicons)
+                                                min_confidence, lexicons, sections)
         together = [k for k in together if k not in pooled and k not in others]
     if together:
         try:
@@ -225,7 +225,7 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
     out = [c if isinstance(c, dict) else
            _guarded(i, p, _result, *c, id=i, path=p, restore=restore, model=model, restored=pooled.get(k),
                     min_confidence=min_confidence, lexicons=lexicons, copies=others.get(k),
-                    spun_only=spun_only)
+                    spun_only=spun_only, sections=sections)
            for k, (c, i, p) in enumerate(zip(checked, ids, paths))]
     for k, note in notes.items():
         if out[k]["error"] is None:
@@ -261,7 +261,8 @@ def record_args(threshold, min_confidence, max_size, lexicons, model, index) -> 
     return threshold, min_confidence, max_size, lexicons_arg(lexicons, model), _open_index(index)
 
 
-def _restore_copies(cluster: list[int], texts: list[str], ids: list, model, min_confidence, lexicons):
+def _restore_copies(cluster: list[int], texts: list[str], ids: list, model, min_confidence, lexicons,
+                    sections: bool = False):
     """Copies of one article, each restored from the others (:func:`respin.restore_cluster`):
     (restorations, notes naming the copies each text is no copy of, the others of each text
     to restore from one by one should restoring the cluster fail), keyed by position."""
@@ -269,7 +270,8 @@ def _restore_copies(cluster: list[int], texts: list[str], ids: list, model, min_
     from .copies import COPY_VERDICTS
     from .model import ModelError
     try:
-        got = respin.restore_cluster(texts, model=model, min_confidence=min_confidence, lexicons=lexicons)
+        got = respin.restore_cluster(texts, model=model, min_confidence=min_confidence, lexicons=lexicons,
+                                     sections=sections)
     except (ModelError, MemoryError, KeyboardInterrupt):
         raise
     except Exception:  # one odd text must not fail its whole cluster: each is restored from the others alone
@@ -340,7 +342,7 @@ def _checked(text, id, path, model, index, threshold, max_size, check=True, sect
 
 
 def _result(text, match, report, note=None, *, id, path, restore, model, restored=None, min_confidence=None,
-            lexicons=(), copies=None, spun_only=False) -> dict:
+            lexicons=(), copies=None, spun_only=False, sections=False) -> dict:
     """The result dict of a checked record; ``restored``: its restoration when already made
     (pooled), else it is restored here: against its source, from ``copies`` (other spun
     copies of its article), or alone by the model. ``spun_only``: a model restoration of a
@@ -350,9 +352,9 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
     if restore:
         r = (restored if restored is not None
              else respin._restore_found(text, match.text, model=model, min_confidence=min_confidence,
-                                        lexicons=lexicons) if match is not None
+                                        lexicons=lexicons, sections=sections) if match is not None
              else respin.restore(text, copies=copies, model=model, min_confidence=min_confidence,
-                                 lexicons=lexicons) if copies is not None
+                                 lexicons=lexicons, sections=sections) if copies is not None
              else respin._model(model).restore(text, min_confidence=min_confidence, lexicons=lexicons,
                                                report=report))
     if lexicons:  # as check --lexicon: its phrases among the findings

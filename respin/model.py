@@ -571,7 +571,7 @@ class Model:
         # batch --lexicon restores a record, then asks lexicon_swaps for the same decoding:
         # the last result is kept (short texts only) and given again when the texts, the
         # decoder and the pooling match and no report is left to fill in.
-        key = (tuple(texts), together and len(texts) > 1, sections)
+        key = (tuple(texts), together and len(texts) > 1)  # (reports given: sections are in them)
         last = self._last_decoded
         if last is not None and last[1] is dec and last[0] == key and all(r is not None for r in reports):
             return last[2]

@@ -224,3 +224,26 @@ def test_the_part_covers_the_spun_article_wherever_the_blocks_fall(drop):
     covered = sum(min(e, b) - max(s, a) for s, e, *_ in rep.parts if s < b and a < e)
     assert covered >= 0.9 * (b - a), (covered, b - a)
     assert len(rep.findings) >= 80, len(rep.findings)
+
+
+def test_sections_flag_takes_bools_as_the_batch_functions_do():
+    import numpy as np
+    text, _, _ = joined(CLEAN["004"], SPUN)
+    assert respin.check(text, sections=np.True_).spun and respin.check(text, sections=1).spun
+    assert not respin.check(text, sections=np.False_).spun
+    for bad in ("no", 2, None):
+        with pytest.raises(TypeError, match="sections must be True or False"):
+            respin.check(text, sections=bad)
+
+
+def test_batch_sections_reach_a_found_source_and_copies(tmp_path):
+    # A record whose found source is unrelated (or whose copies are no copies) is left to the
+    # model: with sections, its spun part is restored there too.
+    from respin.batch import process_records
+    text, a, b = joined(CLEAN["004"], SPUN)
+    unrelated = "The committee met on Tuesday to discuss the library's new opening hours. " * 20
+    got = process_records([text, unrelated], restore=True, copies=True, pool=True, min_confidence=0.5,
+                          sections=True)
+    assert got[0]["spun"] and got[0]["edits"] and all(a <= e["start"] < b for e in got[0]["edits"])
+    alone = process_records([text, unrelated], restore=True, copies=True, pool=True, min_confidence=0.5)
+    assert not alone[0]["edits"]
