@@ -1354,20 +1354,25 @@ class _DiskFills:
             raise OSError(28, "No space left on device")
 
 
-def test_disk_full_is_a_one_line_error_then_resume(corpus300, tmp_path, cli, monkeypatch):
-    """A full disk mid-run names the results file and says how to go on (it was an
-    'internal error', or a message about run.json when that failed to write too), and
-    --resume after making room gives the uninterrupted run's bytes."""
+def _fill_disk(monkeypatch, room: int) -> None:
+    """The results file's disk fills after ``room`` bytes (:class:`_DiskFills`)."""
     from respin.batch import ResultWriter
-    src, ref = corpus300
-    out = tmp_path / "out"
     real_init = ResultWriter.__init__
 
     def full_disk(self, path, *a, **kw):
         real_init(self, path, *a, **kw)
-        self.f = _DiskFills(self.f, room=len(ref) // 3)
+        self.f = _DiskFills(self.f, room=room)
 
     monkeypatch.setattr(ResultWriter, "__init__", full_disk)
+
+
+def test_disk_full_is_a_one_line_error_then_resume(corpus300, tmp_path, cli, monkeypatch):
+    """A full disk mid-run names the results file and says how to go on (it was an
+    'internal error', or a message about run.json when that failed to write too), and
+    --resume after making room gives the uninterrupted run's bytes."""
+    src, ref = corpus300
+    out = tmp_path / "out"
+    _fill_disk(monkeypatch, room=len(ref) // 3)
     real_atomic = respin.batch.write_atomic
     calls = []
 
@@ -1391,16 +1396,9 @@ def test_disk_full_leaves_whole_results(corpus300, tmp_path, cli, monkeypatch):
     run leaves it: the line the failed write tore is cut off. It was left for --resume to
     drop, and a reader of the results meanwhile met half a JSON object (a soak on a full
     tmpfs); no rest of it is appended later either (the file has no write buffer)."""
-    from respin.batch import ResultWriter
     src, ref = corpus300
     out = tmp_path / "out"
-    real_init = ResultWriter.__init__
-
-    def full_disk(self, path, *a, **kw):
-        real_init(self, path, *a, **kw)
-        self.f = _DiskFills(self.f, room=len(ref) // 3)
-
-    monkeypatch.setattr(ResultWriter, "__init__", full_disk)
+    _fill_disk(monkeypatch, room=len(ref) // 3)
     ran = cli("batch", src, "--out", out, "-q", "--chunk-size", "4")
     assert_user_error(ran, "results.jsonl (no space left on device)", "--resume")
     monkeypatch.undo()
