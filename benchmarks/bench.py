@@ -584,6 +584,17 @@ def section_scores() -> dict:
             for _ in range(200)]
     out["technical_pages"] = {"pages": len(reps), "judged_spun": sum(r.spun for r in reps),
                               "findings": sum(len(r.findings) for r in reps)}
+    # Real spinner excerpts (the dev pairs, ~250 words) put in the middle of 2,070 words of
+    # clean news (seeds 000 and 001): shorter than a section, they are diluted in it too.
+    carrier = (seeds["000"] + "\n\n" + seeds["001"]).split("\n")
+    mid = len(carrier) // 2
+    embedded = {"spun": [0, 0], "original": [0, 0]}  # judged spun: without, with sections
+    for name, spun, orig in pairs("spinner"):
+        for kind, part in (("spun", spun), ("original", orig)):
+            text = "\n".join(carrier[:mid] + [part.strip()] + carrier[mid:])
+            embedded[kind][0] += respin.check(text).spun
+            embedded[kind][1] += respin.check(text, sections=True).spun
+    out["dev_excerpts_in_clean_news"] = {"excerpts": len(pairs("spinner")), "judged_spun_without_with_sections": embedded}
     # Long clean text far from news, where this machine has it (why sections are opt-in):
     # licences and Vim's manual as the system installs them, the first 5,000 leads joined.
     import glob
