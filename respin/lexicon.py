@@ -64,7 +64,10 @@ class Lexicon:
         # ranking's cache (respin.evidence_vec._degrees), filled in as candidates are met.
         self._lm_degrees: tuple | None = None
         # Per-instance caches (an lru_cache on the method would keep instances alive).
-        self.neighbours = lru_cache(maxsize=65536)(self._neighbours)  # type: ignore[method-assign]
+        # Keyed by the lower-case word, which is all the lookup reads ("Said", "SAID" and
+        # "said" took an entry each, ~3.7 KB apiece: up to ~234 MiB at the bound in a long
+        # run; a soak), and words the table does not hold are not kept at all.
+        self._neighbours_cache = lru_cache(maxsize=65536)(self._neighbours)
         self.phrase_neighbours = lru_cache(maxsize=16384)(self._phrase_neighbours)  # type: ignore[method-assign]
         # The opposites (antonyms.tsv beside lexicon.npz), read at their first use: None until then.
         self._opposites_file: Path | None = None
@@ -198,6 +201,14 @@ class Lexicon:
         return list(zip(self._f_lemma[a:b].tolist(), self._f_tag[a:b].tolist()))
 
     # -- queries ---------------------------------------------------------------------------
+    def neighbours(self, word: str) -> list[tuple[str, int]]:
+        """:meth:`_neighbours` of ``word``, cached per lower-case word of the table."""
+        w = word.lower()
+        i = self._id.get(w)
+        if i is None or i >= self.n_words:
+            return []
+        return self._neighbours_cache(w)
+
     def _neighbours(self, word: str) -> list[tuple[str, int]]:
         """Candidate original words for a spun surface word, in the same inflected form.
 

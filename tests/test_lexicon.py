@@ -201,3 +201,15 @@ def test_a_model_folder_from_the_environment_is_named_as_such(tmp_path, monkeypa
     text.write_text("The mayor said the budget would pass on Monday.\n", encoding="utf-8")
     ran = cli("check", text)
     assert (ran.code, ran.err) == (2, f"respin: error: model folder not found: {tmp_path / 'nosuch'} (from RESPIN_MODEL_DIR)\n")
+
+
+def test_neighbours_cache_keeps_one_entry_per_word_of_the_table():
+    # A long run met "Said", "SAID" and "said" as three entries of ~3.7 KB each, and kept
+    # every word the table does not hold (a soak): one entry per lower-case table word now.
+    from respin.model import default
+    lex = default().lexicon
+    lex._neighbours_cache.cache_clear()
+    got = [lex.neighbours(w) for w in ("Said", "SAID", "said")]
+    assert got[0] and got[0] == got[1] == got[2]
+    assert lex.neighbours("zzqxvkw") == [] and lex.neighbours("Zzqxvkw") == []
+    assert lex._neighbours_cache.cache_info().currsize == 1
