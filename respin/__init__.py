@@ -191,7 +191,8 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     ``sections=True``: a text of 800 words or more whose whole is not judged spun is also
     judged in sections of about 400 words, so that a spun article inside a clean page (a
     digest, a scrape with its comments) is found: the score is then the surest part's, the
-    findings the parts', and ``report.parts`` says where. Off by default: long clean texts
+    findings the parts' (and outside them what the whole text lists on its own), and
+    ``report.parts`` says where. Off by default: long clean texts
     far from news (software manuals, licences, changelogs) have sections that look spun.
 
     >>> text = "The White Home mentioned it."

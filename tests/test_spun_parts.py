@@ -247,3 +247,45 @@ def test_batch_sections_reach_a_found_source_and_copies(tmp_path):
     assert got[0]["spun"] and got[0]["edits"] and all(a <= e["start"] < b for e in got[0]["edits"])
     alone = process_records([text, unrelated], restore=True, copies=True, pool=True, min_confidence=0.5)
     assert not alone[0]["edits"]
+
+
+# Properties, on pages of clean seeds' paragraphs in any order with a run of the spun seed's
+# paragraphs (or none) somewhere among them, and any line breaks.
+from hypothesis import HealthCheck, example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+CLEAN_PARAGRAPHS = [p for t in CLEAN.values() for p in t.splitlines() if len(p.split()) >= 8]
+SPUN_PARAGRAPHS = [p for p in SPUN.splitlines() if p.strip()]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(range(len(CLEAN_PARAGRAPHS))), min_size=10, max_size=50),
+       st.integers(0, len(SPUN_PARAGRAPHS) - 1), st.integers(0, len(SPUN_PARAGRAPHS)), st.integers(0, 50),
+       st.sampled_from(["\n", "\r\n", "\n\n"]))
+@example(list(range(30)), 0, len(SPUN_PARAGRAPHS), 12, "\r\n")  # (the whole spun seed: parts for sure)
+def test_parts_are_spans_of_the_text(picked, first, n_spun, at, sep):
+    from respin.tokenize import LineIndex
+    paragraphs = [CLEAN_PARAGRAPHS[k] for k in picked]
+    paragraphs[at:at] = SPUN_PARAGRAPHS[first:first + n_spun]
+    text = sep.join(paragraphs)
+    rep = respin.check(text, sections=True)
+    assert respin.check(text, sections=True).to_dict() == rep.to_dict()  # deterministic
+    assert respin.check_many([text], sections=True)[0].to_dict() == rep.to_dict()
+    lines, ends = LineIndex(text), 0
+    for start, end, score, line, end_line in rep.parts:
+        assert ends <= start < end <= len(text)  # in order, disjoint
+        ends = end
+        assert text[start:end] == text[start:end].strip() != ""  # from a word to a word
+        assert [lc[0] for lc in lines.line_cols([start, end - 1])] == [line, end_line]
+        assert rep.threshold <= score <= rep.score
+    if n_spun == len(SPUN_PARAGRAPHS):
+        assert rep.spun  # the whole spun seed among clean paragraphs is found (whole or in part)
+    if rep.parts:
+        assert rep.spun and rep.score == max(p[2] for p in rep.parts) and rep.whole_score < rep.score
+        # Outside the parts, only what the whole text's own evidence lists (its gate may be
+        # open under the threshold), as without sections.
+        plain = {(f.start, f.end, f.text) for f in respin.check(text).findings}
+        assert all((f.start, f.end, f.text) in plain for f in rep.findings
+                   if not any(s <= f.start < e for s, e, *_ in rep.parts))
+    else:  # nothing judged in parts: what check says without sections
+        assert rep.to_dict() == respin.check(text).to_dict()
