@@ -207,12 +207,8 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
 
 
 def _flag(value, name: str) -> bool:
-    """A yes/no argument: a bool (a NumPy bool, 0 or 1 too, as the batch record functions
-    take them); a string such as "no" was true."""
-    numpy_bool = type(value).__module__ == "numpy" and type(value).__name__ in ("bool", "bool_")
-    if isinstance(value, bool) or numpy_bool or (isinstance(value, int) and value in (0, 1)):
-        return bool(value)
-    raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
+    from .args import flag_arg
+    return flag_arg(value, name)
 
 
 def _check(text, source, threshold, model, lexicons, min_confidence, sections=False) -> Report:

@@ -74,6 +74,19 @@ def unit_arg(x, name: str) -> float | None:
     return float(x)
 
 
+def flag_arg(value, name: str) -> bool:
+    """A true/false setting (a NumPy bool, 0 or 1 too): ``restore="no"`` restored (a
+    non-empty string is true).
+
+    >>> flag_arg(1, "sections"), flag_arg(False, "sections")
+    (True, False)
+    """
+    import numpy as np
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, int) and value in (0, 1)):
+        return bool(value)
+    raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
+
+
 def _shipped_or_as_is(x, model_dir=None):
     """A shipped lexicon for its name (loaded once per process), anything else unchanged.
     A shipped lexicon whose file is damaged raises its own ModelError (file and line), not

@@ -59,6 +59,7 @@ from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, 
                  remove_tree,
                  skip_batch_outputs, make_dirs, starts_marked, stdin_bytes, utf8_stream, walk, write_atomic, READ_ERRORS,
                  UTF16_HINT)
+from .args import flag_arg
 from .io import bounded_lines, lf_reader
 from .io import _over, _size  # one wording of sizes in every message
 
@@ -231,15 +232,6 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
         if out[k]["error"] is None:
             out[k]["note"] = _notes(out[k]["note"], note)
     return out
-
-
-def flag_arg(value, name: str) -> bool:
-    """A true/false setting (a NumPy bool, 0 or 1 too): ``restore="no"`` restored (a
-    non-empty string is true)."""
-    import numpy as np
-    if isinstance(value, (bool, np.bool_)) or (isinstance(value, int) and value in (0, 1)):
-        return bool(value)
-    raise TypeError(f"{name} must be True or False, got {type(value).__name__}")
 
 
 def record_args(threshold, min_confidence, max_size, lexicons, model, index) -> tuple:
