@@ -86,7 +86,7 @@ class Report:
     # A long document judged spun in parts (respin.model.SECTION_WORDS): (start, end, score,
     # first line, last line) of each part, and the score of the whole, P(spun) elsewhere.
     parts: tuple = ()
-    whole_score: float | None = None
+    score_whole: float | None = None
     # With a source: the differences inside aligned sentences that are no swap (a figure of
     # another value, an editor's rewrite), as the summary line says them; not in the JSON.
     differing: str = field(default="", repr=False, compare=False)

@@ -41,7 +41,7 @@ def report_dict(path: str | None, r: Report) -> dict:
         d["relation"] = r.relation.to_dict()
     if r.parts:  # spun in parts: where (the score is the surest part's)
         d["spun_parts"] = _parts_list(r.parts)
-        d["score_whole"] = r.whole_score
+        d["score_whole"] = r.score_whole
     if r.stats:
         d["statistics"] = r.stats
     return d

@@ -349,7 +349,7 @@ class Model:
             flagged += (hit + a).tolist()
             post_all.append(post[hit])
             reports.append(Report(score, score >= thr, [], n_words, thr, model=self.label, not_english=foreign_of[i],
-                                  parts=tuple(parts), whole_score=whole if parts else None))
+                                  parts=tuple(parts), score_whole=whole if parts else None))
         if findings:
             found = self._findings(text, cdoc, (table, vec[1]) if vec is not None else None, all_rows, flagged,
                                    np.concatenate(post_all) if post_all else np.zeros(0), pooled,
@@ -824,7 +824,7 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
     suggestions.sort(key=lambda e: e.start)
     return Restoration(text, apply_edits(text, edits), edits, words=doc.n_words,
                        suggestions=suggestions, score=report.score,
-                       not_judged=_why_not_judged(report), parts=report.parts, score_whole=report.whole_score)
+                       not_judged=_why_not_judged(report), parts=report.parts, score_whole=report.score_whole)
 
 
 def _why_not_judged(report) -> str:
@@ -990,7 +990,7 @@ def _p_spun(report, at: bool = False):
     article keeps its low P(spun)).
 
     >>> from respin.detect import Report
-    >>> r = Report(0.9, True, [], 900, parts=((100, 400, 0.9),), whole_score=0.05)
+    >>> r = Report(0.9, True, [], 900, parts=((100, 400, 0.9),), score_whole=0.05)
     >>> _p_spun(r), [_p_spun(r, at=True)(x) for x in (0, 100, 399, 400)]
     (0.9, [0.05, 0.9, 0.9, 0.05])
     """
@@ -1003,7 +1003,7 @@ def _p_spun(report, at: bool = False):
 
     def at_offset(start: int) -> float:
         k = bisect.bisect_right(starts, start) - 1
-        return report.parts[k][2] if k >= 0 and start < report.parts[k][1] else report.whole_score
+        return report.parts[k][2] if k >= 0 and start < report.parts[k][1] else report.score_whole
     return at_offset
 
 

@@ -42,7 +42,7 @@ def test_a_spun_article_in_a_clean_page_is_judged_spun_where_it_is(order):
     assert rep.parts and max(p[2] for p in rep.parts) == rep.score
     covered = sum(min(e, b) - max(s, a) for s, e, *_ in rep.parts if s < b and a < e)
     assert covered >= 0.6 * (b - a), (covered, b - a)
-    assert rep.whole_score is not None and rep.whole_score < rep.threshold
+    assert rep.score_whole is not None and rep.score_whole < rep.threshold
 
 
 def test_clean_long_documents_keep_their_score(monkeypatch):
@@ -76,7 +76,7 @@ def test_restore_weighs_edits_by_the_part_they_are_in():
     assert any(inside)
     for e, ins in zip(res.edits + res.suggestions, inside):
         if not ins:  # P(spun) of the clean page around the spun part, not the part's
-            assert e.confidence <= rep.whole_score + 1e-9, (e, rep.whole_score)
+            assert e.confidence <= rep.score_whole + 1e-9, (e, rep.score_whole)
     assert res.edits and all(a <= e.start < b for e in res.edits)
     assert respin.restore(text, sections=True).edits == []  # the default bar is not moved
     # One score, whether findings are listed or not (restore scores without them).
@@ -179,7 +179,7 @@ def test_a_lexicon_phrase_never_lowers_an_edit_inside_a_spun_part():
                   Edit(a, b, text[a:b], "artificial intelligence", "model", 0.9, "phrase swap")]
         phrases.append(Finding(a, b, 1, a + 1, text[a:b], ("artificial intelligence",), 0.6, LEXICON_PHRASE))
     cut = text.index("Later")
-    report = Report(0.95, True, [], 900, parts=((0, cut, 0.95, 1, 1),), whole_score=0.05)
+    report = Report(0.95, True, [], 900, parts=((0, cut, 0.95, 1, 1),), score_whole=0.05)
     got = _restoration(text, Document.from_text(text), report, edits, 0.99, phrases=phrases)
     conf = {(e.start, e.restored): e.confidence for e in got.edits + got.suggestions}
     inside, outside = spots
@@ -281,7 +281,7 @@ def test_parts_are_spans_of_the_text(picked, first, n_spun, at, sep):
     if n_spun == len(SPUN_PARAGRAPHS):
         assert rep.spun  # the whole spun seed among clean paragraphs is found (whole or in part)
     if rep.parts:
-        assert rep.spun and rep.score == max(p[2] for p in rep.parts) and rep.whole_score < rep.score
+        assert rep.spun and rep.score == max(p[2] for p in rep.parts) and rep.score_whole < rep.score
         # Outside the parts, only what the whole text's own evidence lists (its gate may be
         # open under the threshold), as without sections.
         plain = {(f.start, f.end, f.text) for f in respin.check(text).findings}
