@@ -317,9 +317,8 @@ class Model:
             judged = [(a, b, rate)]  # where the spinner's dictionary is looked for, at what rate
             parts, whole = [], score
             if sections and vec is not None and n_words >= 2 * SECTION_WORDS and score < det.doc_threshold:
-                for ra, rb, pa, pb, (s_post, s_phrase_post, s_rate, s_row) in _spun_sections(
+                for ra, rb, pa, pb, (s_post, s_phrase_post, s_rate, _), s_score in _spun_sections(
                         det, cdoc, table, X, p, a, phrases, firsts, tok0[i], tok0[i + 1]):
-                    s_score = det.score_row(s_row)
                     score = max(score, s_score)
                     parts.append((cdoc.token_starts[table.token[ra]] - char0[i],
                                   cdoc.token_ends[table.token[rb - 1]] - char0[i], s_score))
@@ -626,7 +625,7 @@ class Model:
         decoded = self._decoded([t for t, _ in flowed], docs, [reports[i] for i in todo], dec, together=False)
         for j, (choices, edits) in decoded.items():
             i = todo[j]
-            p_spun = _p_spun(reports[i], at=True)
+            p_spun = _p_spun_at(reports[i])
             text = texts[i]
             words = [w for _, w, _, _ in dec.sentences(docs[j])]  # the decoder's keys: lower-case words
             runs: list = []
@@ -682,7 +681,8 @@ SCREEN_SLACK = 0.15
 
 def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t1: int) -> list:
     """The parts of tokens [t0, t1) of ``doc`` judged spun on their own, as (first row, end
-    row, first phrase, end phrase, :meth:`Detector.judge`'s result): the rows and phrase hits
+    row, first phrase, end phrase, :meth:`Detector.judge`'s result, the part's document
+    score): the rows and phrase hits
     of ``table``/``X`` and ``phrases`` (their first tokens ``firsts``) in the part. ``p``:
     the word probabilities of the text's rows, the first of them ``row0``.
 
@@ -708,7 +708,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         blocks[-1] = (blocks[-1][0], t1, blocks[-1][2] + words)
     rate_col, delta_col = FEATURES.index("doc_rate"), FEATURES.index("delta")
 
-    def judged(k0: int, k1: int):  # blocks [k0, k1) as one text: (rows, phrases, judge) if spun
+    def judged(k0: int, k1: int):  # blocks [k0, k1) as one text: (rows, phrases, judge, score) if spun
         ta, tb = blocks[k0][0], blocks[k1 - 1][1]
         ra, rb = np.searchsorted(table.token, [ta, tb]).tolist()
         if rb - ra < MIN_EVIDENCE_WORDS:
@@ -717,7 +717,8 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         Xs = X[ra:rb].copy()
         Xs[:, rate_col] = doc_rate(table.crow[ra:rb], Xs[:, delta_col])
         got = det.judge(Xs, sum(n for _, _, n in blocks[k0:k1]), det.word.predict_proba(Xs), log_lr(phrases[pa:pb]))
-        return (ra, rb, pa, pb, got) if det.score_row(got[3]) >= det.doc_threshold + SECTION_MARGIN else None
+        score = det.score_row(got[3])
+        return (ra, rb, pa, pb, got, score) if score >= det.doc_threshold + SECTION_MARGIN else None
 
     if len(blocks) < 4:  # (two sections at least)
         return []
@@ -735,7 +736,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
             j += 1
         whole = judged(spun[k][0], spun[j][0] + 2) if j > k else spun[k][1]
         runs.append([spun[k][0], spun[j][0] + 2,
-                     whole or max((f for _, f in spun[k:j + 1]), key=lambda f: det.score_row(f[4][3]))])
+                     whole or max((f for _, f in spun[k:j + 1]), key=lambda f: f[5])])
         k = j + 1
     out: list = []  # runs a section apart joined where the whole is judged spun (a weaker middle)
     for run in runs:
@@ -761,7 +762,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
                     if k0 < (out[k - 1][1] if k else 0) or k1 > (out[k + 1][0] if k + 1 < len(out) else len(blocks)):
                         break
                     grown = judged(k0, k1)
-                    if grown and det.score_row(grown[4][3]) > det.score_row(run[2][4][3]):
+                    if grown and grown[5] > run[2][5]:
                         run[:] = [k0, k1, grown]
                         grew = True
                         break
@@ -784,7 +785,7 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
     (:func:`_within_lines`)."""
     from .detect import spintax_findings, spinners_template
     from .restore import Edit, Restoration, apply_edits
-    p_at = _p_spun(report, at=True)
+    p_at = _p_spun_at(report)
     templates = spintax_findings(text)
     resolved = [f.confidence >= thr and spinners_template(f, lexicon, text) for f in templates]
     leaked = [Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, "spintax")
@@ -906,7 +907,7 @@ def _phrase_confidences(text: str, decoded: list, phrases, p_at) -> dict:
     than P(spun)'s. Not a word of content: the lexicon vouches for its phrase, not for the
     word after it ("man-made consciousness system" -> "artificial intelligence network" was
     made at 0.95 in a clean paper; a review). ``p_at``: P(spun) at an edit's start
-    (:func:`_p_spun`), so that inside a part judged spun (``check --sections``) a phrase only
+    (:func:`_p_spun_at`), so that inside a part judged spun (``check --sections``) a phrase only
     raises an edit over its part's P(spun), never lowers it to the clean page's."""
     from .evidence import STOPWORDS
     found = {(f.start, f.end): f for f in phrases}
@@ -983,21 +984,23 @@ def _spread(text: str, edits: list, marks: list) -> None:
                 marks[k] = marks[j]
 
 
-def _p_spun(report, at: bool = False):
-    """The document's P(spun), which weighs every decoded edit's confidence; ``at``: a
-    function of a character offset instead, for a document judged spun in parts (its
-    parts' scores there, the whole document's elsewhere: a clean page around a spun
-    article keeps its low P(spun)).
+def _p_spun(report) -> float:
+    """The document's P(spun), which weighs every decoded edit's confidence."""
+    return report.score if report.judged else 0.0
+
+
+def _p_spun_at(report):
+    """:func:`_p_spun` as a function of a character offset: for a document judged spun in
+    parts, their scores there and the whole document's elsewhere (a clean page around a
+    spun article keeps its low P(spun)).
 
     >>> from respin.detect import Report
     >>> r = Report(0.9, True, [], 900, parts=((100, 400, 0.9),), score_whole=0.05)
-    >>> _p_spun(r), [_p_spun(r, at=True)(x) for x in (0, 100, 399, 400)]
+    >>> _p_spun(r), [_p_spun_at(r)(x) for x in (0, 100, 399, 400)]
     (0.9, [0.05, 0.9, 0.9, 0.05])
     """
-    p = report.score if report.judged else 0.0
-    if not at:
-        return p
     if not report.parts:
+        p = _p_spun(report)
         return lambda start: p
     starts = [part[0] for part in report.parts]
 
