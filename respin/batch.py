@@ -372,13 +372,18 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
             suggestions = sorted([*held, *suggestions], key=lambda e: e.start)
             restored_text = apply_edits(text, edits)
     from .detect import unjudged
-    return {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
-            "findings": [f.to_dict() for f in report.findings], "restored": restored_text,
-            "edits": [e.to_dict() for e in edits], "suggestions": [e.to_dict() for e in suggestions],
-            "source": None if match is None else _source_of(match, r),
-            "error": None,
-            "note": _notes(note, None if report.judged else "not judged: empty text" if not text.strip()
-                           else f"not judged: {unjudged(report)}")}
+    out = {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
+           "findings": [f.to_dict() for f in report.findings], "restored": restored_text,
+           "edits": [e.to_dict() for e in edits], "suggestions": [e.to_dict() for e in suggestions],
+           "source": None if match is None else _source_of(match, r),
+           "error": None,
+           "note": _notes(note, None if report.judged else "not judged: empty text" if not text.strip()
+                          else f"not judged: {unjudged(report)}")}
+    if report.parts:  # --sections, spun in part: where, after the fixed keys (as check's JSON)
+        from .formats import _parts_list
+        out["spun_parts"] = _parts_list(report.parts)
+        out["score_whole"] = report.score_whole
+    return out
 
 
 def _source_of(match, r) -> dict:
@@ -407,7 +412,8 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
 
     ``records`` is any iterable (a list, a generator, ``df.to_dict("records")``) of dicts
     with the text under ``text_field`` or of plain strings. Yields one result dict per
-    record (keys: :data:`RESULT_KEYS`), as it goes: nothing is read ahead, so an endless
+    record (keys: :data:`RESULT_KEYS`; with ``sections``, a text spun in part adds
+    ``spun_parts`` and ``score_whole``), as it goes: nothing is read ahead, so an endless
     stream works. A record's ``id`` is its ``id_field`` value, else its position (from 0).
     A bad record (no text field, not a string, larger than ``max_size`` bytes, holding
     NUL characters: binary data, as a file with them is, though :func:`respin.check` scores

@@ -152,6 +152,13 @@ def test_batch_takes_sections(tmp_path, capsys):
     page, clean = got["page.txt"], got["clean.txt"]
     assert page["spun"] and page["findings"] and not clean["spun"] and not clean["edits"]
     assert page["edits"] and all(a <= e["start"] < b for e in page["edits"])
+    # Where it is spun, after the fixed keys, as check's JSON says it; a clean record keeps
+    # the fixed keys only.
+    from respin.batch import RESULT_KEYS
+    assert tuple(page)[:len(RESULT_KEYS)] == RESULT_KEYS and tuple(page)[len(RESULT_KEYS):] == ("spun_parts", "score_whole")
+    assert page["score_whole"] < page["score"] == max(p["score"] for p in page["spun_parts"])
+    assert all(p["start"] < b and a < p["end"] for p in page["spun_parts"]) and tuple(clean) == RESULT_KEYS
+    assert page["spun_parts"] == respin.check(text, sections=True).to_dict()["spun_parts"]
     # A run resumed without --sections is refused (its results would mix two settings).
     assert main(["batch", str(tmp_path / "in"), "--out", str(out), "--resume", "--min-confidence", "0.5", "-q"]) == 2
     assert "--sections" in capsys.readouterr().err
