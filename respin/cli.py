@@ -54,6 +54,7 @@ class CheckFormat(str, Enum):
     json = "json"
     jsonl = "jsonl"
     github = "github"
+    csv = "csv"
 
 
 class RestoreFormat(str, Enum):
@@ -374,7 +375,8 @@ def check(
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f",
                                        help="text: 'path:line:col: spun ==> original (confidence)' lines and a "
                                             "summary per document; json/jsonl: the contract's objects; "
-                                            "github: workflow annotations (a warning per finding, an error per document judged spun)."),
+                                            "github: workflow annotations (a warning per finding, an error per document judged spun); "
+                                            "csv: a header row, then a row per finding (path, line, col, start, end, text, suggestion, confidence, kind)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0, callback=_number,
                                               help="Score at or above which a document is judged spun "
                                                    "(default: the model's, doc_threshold in its detector.json: 0.83 for the shipped one)."),
@@ -418,6 +420,8 @@ def check(
       respin check articles/ --format json > report.json
 
       cat page.txt | respin check - --format github
+
+      respin check articles/ --format csv -o findings.csv
 
       respin check paper.txt --lexicon tortured     # + paper-mill tortured phrases
     """
@@ -469,6 +473,7 @@ def check(
         warned: list[str] = [skipped_annotation(display_path(str(f)), why) for f, why in passed_over
                              if why and format is CheckFormat.github]
         gone = False  # the reader of standard output went away
+        first = True  # nothing written yet (csv: the header row comes with the first document)
         if stream and warned:
             gone = not _emit("".join(warned), None, ())
         try:
@@ -492,8 +497,9 @@ def check(
                 if report is not None:
                     any_spun |= report.spun  # checked, so counted, even if its line can't be written
                     if stream and not _emit(render_check([(display_path(path), report)], format.value,
-                                                         bar_set=min_confidence is not None), None, ()):
+                                                         bar_set=min_confidence is not None, first=first), None, ()):
                         break  # the reader went away: nothing more to write
+                    first = False
                     if statistics or not stream:
                         results.append((display_path(path), report))
                 if show_progress:

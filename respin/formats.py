@@ -1,10 +1,12 @@
-"""Renderers: reports and restorations to text, JSON, JSONL, GitHub annotations, diffs.
+"""Renderers: reports and restorations to text, JSON, JSONL, CSV, GitHub annotations, diffs.
 
 Renderers only format; every number they print was computed upstream.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import math
 import re
@@ -47,13 +49,23 @@ def report_dict(path: str | None, r: Report) -> dict:
     return d
 
 
-def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = False) -> str:
+# check --format csv: its header row, one row per finding after it (the verdicts are not
+# rows: a document without findings has none). respin.io recognises an earlier CSV report
+# by this header (io.CHECK_CSV_HEADER: io imports nothing of respin's; a test keeps them equal).
+CSV_FIELDS = ("path", "line", "col", "start", "end", "text", "suggestion", "confidence", "kind")
+
+
+def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = False, first: bool = True) -> str:
     """``bar_set``: the findings were held to a ``--min-confidence`` of the user's, so a
-    verdict without one may only mean they were hidden (:func:`summary_line`)."""
+    verdict without one may only mean they were hidden (:func:`summary_line`). ``first``:
+    these items begin the output (csv: headed by its header row; a run that writes each
+    document as it is done passes False after the first)."""
     if fmt == "json":
         return json.dumps([report_dict(p, r) for p, r in items], ensure_ascii=False, indent=1) + "\n"
     if fmt == "jsonl":
         return "".join(json.dumps(report_dict(p, r), ensure_ascii=False) + "\n" for p, r in items)
+    if fmt == "csv":
+        return csv_rows(items, header=first)
     out = []
     for path, r in items:
         if fmt == "text":
@@ -65,6 +77,28 @@ def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = F
             msg = summary_line(path, r, bar_set=bar_set).removeprefix(f"{path}: ")
             out.append(f"::error {_gh_file(path)}title=respin::{_gh_msg(msg)}")
     return "".join(line + "\n" for line in out)
+
+
+def csv_rows(items: list[tuple[str, Report]], header: bool = True) -> str:
+    """check's CSV (RFC 4180: CRLF line ends, fields quoted where they hold a comma, a quote
+    or a line break): one row per finding, with its best suggestion ('' where it has none)
+    and its confidence unrounded, as JSON gives it; the text as in the document (a finding
+    a hard-wrapped line breaks keeps its line break, inside quotes).
+
+    >>> from respin.detect import Finding, Report
+    >>> f = Finding(4, 14, 1, 5, "White Home", ("White House", "Blank House"), 0.97, "synonym swap")
+    >>> csv_rows([("a, b.txt", Report(0.99, True, [f], 9))]).split("\\r\\n")
+    ['path,line,col,start,end,text,suggestion,confidence,kind', '"a, b.txt",1,5,4,14,White Home,White House,0.97,synonym swap', '']
+    """
+    out = io.StringIO()
+    w = csv.writer(out)  # (excel dialect: QUOTE_MINIMAL, "\r\n")
+    if header:
+        w.writerow(CSV_FIELDS)
+    for path, r in items:
+        for f in r.findings:
+            w.writerow((path, f.line, f.col, f.start, f.end, f.text, f.suggestions[0] if f.suggestions else "",
+                        repr(float(f.confidence)), f.kind))
+    return out.getvalue()
 
 
 STDIN = "-"  # the path of standard input in reports

@@ -356,12 +356,12 @@ def test_a_folder_batch_does_not_check_earlier_reports_of_check(tmp_path, cli):
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.txt").write_text(SPUN[0] + "\n", encoding="utf-8")
-    for fmt in ("text", "json", "jsonl", "github"):
+    for fmt in ("text", "json", "jsonl", "github", "csv"):
         assert cli("check", SEEDS_DIR / "003_8864450e50f74c75.txt", "-f", fmt, "-o", docs / f"old-{fmt}.txt").code == 1
     assert cli("batch", docs, "--out", tmp_path / "o", "-q", "--no-restore").code == 0
     rows = {r["id"]: r for r in results(tmp_path / "o")}
     assert rows["a.txt"]["error"] is None
-    for fmt in ("text", "json", "jsonl", "github"):
+    for fmt in ("text", "json", "jsonl", "github", "csv"):
         assert "an earlier report of respin check" in rows[f"old-{fmt}.txt"]["error"]
 
 

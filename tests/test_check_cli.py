@@ -164,7 +164,7 @@ def test_line_formats_stream_each_document(tmp_path, monkeypatch):
     for i in range(3):
         files.append(tmp_path / f"{i}.txt")
         files[-1].write_text(f"Clean note number {i}: the meeting moved to Thursday at noon.\n", encoding="utf-8")
-    for fmt, writes in (("jsonl", 3), ("text", 3), ("json", 1)):
+    for fmt, writes in (("jsonl", 3), ("text", 3), ("csv", 3), ("json", 1)):
         out = _Recorder()
         monkeypatch.setattr("sys.stdout", out)
         assert main(["check", *map(str, files), "-f", fmt, "-q"]) == 0
@@ -275,6 +275,42 @@ def test_github_format(cli):
 def test_clean_github_output_is_empty(cli):
     ran = cli("check", CLEAN, "-f", "github")
     assert (ran.code, ran.out) == (0, "")
+
+
+def test_csv_format(cli, tmp_path):
+    """One row per finding under one header row, the findings of --format json, quoted."""
+    import csv
+    from respin.formats import CSV_FIELDS
+    from respin.io import CHECK_CSV_HEADER
+    assert ",".join(CSV_FIELDS) == CHECK_CSV_HEADER  # (io recognises an earlier report by it)
+    odd = tmp_path / 'a, "b".txt'  # a name to quote
+    odd.write_bytes(SPUN.read_bytes())
+    ran = cli("check", SPUN, CLEAN, odd, "--format", "csv")
+    assert ran.code == 1 and ran.err == ""
+    assert ran.out.startswith(CHECK_CSV_HEADER + "\r\n") and ran.out.count(CHECK_CSV_HEADER) == 1
+    rows = list(csv.reader(io.StringIO(ran.out, newline="")))
+    assert tuple(rows[0]) == CSV_FIELDS
+    expected = [[d["path"], str(f["line"]), str(f["col"]), str(f["start"]), str(f["end"]), f["text"],
+                 (f["suggestions"] or [""])[0], repr(f["confidence"]), f["kind"]]
+                for d in json.loads(cli("check", SPUN, CLEAN, odd, "-f", "json").out) for f in d["findings"]]
+    assert rows[1:] == expected and len(expected) >= 40
+    assert f'"{str(odd).replace(chr(34), chr(34) * 2)}",' in ran.out
+    # a clean document: the header alone
+    assert cli("check", CLEAN, "-f", "csv").out == CHECK_CSV_HEADER + "\r\n"
+
+
+def test_csv_keeps_a_finding_across_a_line_break_in_one_quoted_field():
+    """A finding a hard-wrapped line breaks ("energy \\ncrops", test_wrapped_suggestions) is one
+    quoted field holding the document's own text, so that it still matches text[start:end]."""
+    import csv
+    from respin.detect import Finding, Report
+    from respin.formats import csv_rows
+    f = Finding(41, 54, 1, 42, "energy \ncrops", ("power plants",), 0.9, "synonym swap")
+    out = csv_rows([("a.txt", Report(0.9, True, [f], 20))])
+    assert '"energy \ncrops"' in out
+    assert list(csv.reader(io.StringIO(out, newline="")))[1] == ["a.txt", "1", "42", "41", "54", "energy \ncrops",
+                                                                  "power plants", "0.9", "synonym swap"]
+    assert csv_rows([("a.txt", Report(0.9, True, [f], 20))], header=False) == out.split("\r\n", 1)[1]
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -417,12 +453,12 @@ def test_an_earlier_report_in_a_walked_folder_is_not_checked_as_a_text(tmp_path,
     folder = Path("articles")
     folder.mkdir()
     shutil.copy(CLEAN, folder / "article.txt")
-    for fmt, name in (("text", "monday.txt"), ("github", "gh.txt"), ("json", "j.txt"), ("jsonl", "l.txt")):
+    for fmt, name in (("text", "monday.txt"), ("github", "gh.txt"), ("json", "j.txt"), ("jsonl", "l.txt"), ("csv", "c.txt")):
         assert cli("check", "spun.txt", "-f", fmt, "-o", folder / name).code == 1
     ran = cli("check", folder)
     assert ran.code == 0, ran.err
     assert [line.split(":")[0] for line in ran.out.splitlines()] == [str(folder / "article.txt")]
-    assert ran.err.count("skipping an earlier report of respin check") == 4
+    assert ran.err.count("skipping an earlier report of respin check") == 5
     # named on the command line, a report is checked: the user asked for it
     assert cli("check", folder / "monday.txt", "-q").code == 1
     # an article whose first line merely looks like a verdict is a text
@@ -474,7 +510,7 @@ def test_statistics_of_a_clean_file(cli):
     assert ran.err.splitlines() == ["0 findings, 0 distinct"]
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "github"])
+@pytest.mark.parametrize("fmt", ["text", "json", "jsonl", "github", "csv"])
 def test_output_file_holds_what_stdout_would(cli, tmp_path, fmt):
     plain = cli("check", SPUN, CLEAN, "-f", fmt)
     out = tmp_path / f"report.{fmt}"
@@ -793,7 +829,7 @@ def test_a_report_written_into_the_checked_folder_is_not_checked_next_time(cli, 
     assert report.read_text(encoding="utf-8").count("page.txt") == 1
     assert "report.txt" not in report.read_text(encoding="utf-8")
     assert cli("check", report, "-o", report).code == 2  # named as the input: still refused
-    for fmt in ("json", "jsonl", "github"):  # a report in any format is recognised as one
+    for fmt in ("json", "jsonl", "github", "csv"):  # a report in any format is recognised as one
         cli("check", tmp_path, "-o", report, "--format", fmt)
         assert "skipping" in cli("check", tmp_path, "-o", report, "--format", fmt).err  # (github: empty)
 
