@@ -44,6 +44,15 @@ _SHRINK_WORDS = 50
 # before looking at any text; it keeps clean text free of findings (see BENCHMARKS.md).
 SIGNIFICANT_LOG_RATIO = 2.71
 
+# A word type weighs in the document's evidence (the mixture fit and the densities of the
+# document model) at its first TYPE_CAP occurrences only. A text that repeats its own terms
+# (a licence's "licence", a manual's "buffer", a live blog's "guarantees") would otherwise add
+# the same misreading of the news LM at every occurrence, and long technical texts looked
+# spun; a spinner's swaps spread over many types, which the cap keeps. Each occurrence is
+# still judged on its own evidence (its posterior), and the spinner's dictionary (respin.
+# consistency) still pools them all. BENCHMARKS.md, "A word type counted three times at most".
+TYPE_CAP = 3
+
 # Candidate spin rates for the likelihood ratio (a document is spun at one of these rates).
 SPIN_RATES = np.array([0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.4, 0.5])
 # Units the mixture fit scores at all rates in one (rates x units) matrix; more are scored a
@@ -140,6 +149,28 @@ def bounded_number(x, key: str, lo: float, hi: float) -> float:
     return v
 
 
+def first_occurrences(types: np.ndarray, cap: int = TYPE_CAP) -> np.ndarray:
+    """Whether each row is among the first ``cap`` rows of its word type (``types``: one
+    int per type, and per document where several are scored together), in row order.
+
+    >>> first_occurrences(np.array([7, 3, 7, 7, 3, 7]), 2).tolist()
+    [True, True, True, False, True, False]
+    """
+    types = np.asarray(types)
+    n = len(types)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    order = np.argsort(types, kind="stable")
+    s = types[order]
+    new = np.empty(n, dtype=bool)
+    new[0] = True
+    np.not_equal(s[1:], s[:-1], out=new[1:])
+    first = np.maximum.accumulate(np.where(new, np.arange(n), 0))  # where each run of a type starts
+    keep = np.empty(n, dtype=bool)
+    keep[order] = np.arange(n) - first < cap
+    return keep
+
+
 def mixture(p: np.ndarray, prior: float) -> tuple[float, float, np.ndarray]:
     """Treat the document as a mixture of spun and clean words.
 
@@ -157,11 +188,13 @@ def mixture(p: np.ndarray, prior: float) -> tuple[float, float, np.ndarray]:
     return g, r, post
 
 
-def mixture_with(p: np.ndarray, prior: float, extra_log_lr: np.ndarray) -> tuple[float, float, np.ndarray, np.ndarray]:
+def mixture_with(p: np.ndarray, prior: float, extra_log_lr: np.ndarray,
+                 keep: np.ndarray | None = None) -> tuple[float, float, np.ndarray, np.ndarray]:
     """:func:`mixture` with further units of evidence given by their log likelihood ratios
     (natural log, P(evidence | spun unit) / P(evidence | clean unit)): lexicon phrases
     compared with their shorter neighbours (:mod:`respin.phrases`). Returns also the
-    posteriors of those units.
+    posteriors of those units. ``keep``: the words that count in the fit (a bool per word,
+    :func:`first_occurrences`); every word gets its posterior at the fitted rate.
 
     >>> g0 = mixture(np.array([0.9, 0.9, 0.1]), prior=0.1)[0]
     >>> g1, r, post, extra = mixture_with(np.array([0.9, 0.9, 0.1]), 0.1, np.log([17.0]))
@@ -173,10 +206,14 @@ def mixture_with(p: np.ndarray, prior: float, extra_log_lr: np.ndarray) -> tuple
         return 0.0, 0.0, np.zeros(0), np.zeros(0)
     q = np.clip(p, 1e-6, 1 - 1e-6)
     L = np.exp(np.clip(np.concatenate([np.log(q / (1 - q)) - math.log(prior / (1 - prior)), extra_log_lr]), -30, 30))
-    if len(L) <= RATES_AT_ONCE:
-        G = np.log1p(SPIN_RATES[:, None] * (L[None, :] - 1)).sum(axis=1)
+    Lf = L
+    if keep is not None and not keep.all():  # a word left out of the fit: likelihood ratio 1, no weight
+        Lf = L.copy()
+        Lf[:len(p)][~keep] = 1.0
+    if len(Lf) <= RATES_AT_ONCE:
+        G = np.log1p(SPIN_RATES[:, None] * (Lf[None, :] - 1)).sum(axis=1)
     else:  # one rate at a time, each row summed as sum(axis=1) sums it: the same G
-        Lm1 = L - 1
+        Lm1 = Lf - 1
         G = np.array([np.log1p(r * Lm1).sum() for r in SPIN_RATES])
     k = int(G.argmax())
     n = len(p)
@@ -187,16 +224,20 @@ def mixture_with(p: np.ndarray, prior: float, extra_log_lr: np.ndarray) -> tuple
     return float(G[k]), float(r), post[:n], post[n:]
 
 
-def doc_features(X: np.ndarray, p: np.ndarray, n_words: int, prior: float, fit: tuple | None = None) -> np.ndarray:
+def doc_features(X: np.ndarray, p: np.ndarray, n_words: int, prior: float, fit: tuple | None = None,
+                 keep: np.ndarray | None = None) -> np.ndarray:
     """Aggregate a document's word probabilities (``p``; ``X`` kept for richer features);
-    ``fit``: (log-ratio, rate) of :func:`mixture` of ``p``, where the caller has it."""
+    ``fit``: (log-ratio, rate) of :func:`mixture_with` of ``p`` (and ``keep``), where the
+    caller has it; ``keep``: the words that count (:data:`TYPE_CAP`), all if None."""
     from .evidence import FEATURES
     n = n_words + _SHRINK_WORDS
     length = n_words / n
     if len(p) == 0:
         return np.array([0.0, 0.0, length, length, 0.0, 0.0, length * length])
-    g, r = mixture(p, prior)[:2] if fit is None else fit
+    g, r = mixture_with(p, prior, np.zeros(0), keep)[:2] if fit is None else fit
     dp = X[:, FEATURES.index("delta_pmi")]
+    if keep is not None:
+        dp = dp[keep]
     return np.array([length * math.sqrt(g), length * r, length, length if g == 0 else 0.0,
                      (dp > 1).sum() / n, np.clip(dp, 0, None).sum() / n, length * length])
 
@@ -223,27 +264,31 @@ class Detector:
             finding_threshold, restore_threshold, doc_threshold)
         self.lm_config: dict | None = None  # {"file": "lm.npz", "weight": w}: a user LM mixed in
 
-    def doc_row(self, X: np.ndarray, n_words: int, p: np.ndarray | None = None) -> np.ndarray:
+    def doc_row(self, X: np.ndarray, n_words: int, p: np.ndarray | None = None,
+                keep: np.ndarray | None = None) -> np.ndarray:
+        """``keep``: the rows that count (:func:`first_occurrences` of their word types)."""
         p = self.word.predict_proba(X) if p is None else p
-        return self._own(doc_features(X, p, n_words, self.prior))
+        return self._own(doc_features(X, p, n_words, self.prior, keep=keep))
 
     def _own(self, row: np.ndarray) -> np.ndarray:
         """The columns of a :func:`doc_features` row that this model reads."""
         return row if self._doc_cols is None else row[self._doc_cols]
 
-    def score(self, X: np.ndarray, n_words: int, p: np.ndarray | None = None) -> float:
-        return self.score_row(self.doc_row(X, n_words, p))
+    def score(self, X: np.ndarray, n_words: int, p: np.ndarray | None = None, keep: np.ndarray | None = None) -> float:
+        return self.score_row(self.doc_row(X, n_words, p, keep))
 
     def score_row(self, row: np.ndarray) -> float:
         """The document model's probability for a row of :meth:`doc_row`."""
         return float(self.doc.predict_proba(row[None, :])[0])
 
-    def span_scores(self, X: np.ndarray, p: np.ndarray, spans: np.ndarray, words: np.ndarray) -> np.ndarray:
+    def span_scores(self, X: np.ndarray, p: np.ndarray, spans: np.ndarray, words: np.ndarray,
+                    keep: np.ndarray | None = None) -> np.ndarray:
         """:meth:`score` of many spans of one text's rows at once: ``spans`` (k, 2) row ranges
         [a, b) of ``X``/``p`` (the word probabilities of the whole text), ``words`` their word
         counts. Each span's mixture fit is a difference of running sums, so a long document's
-        sections cost one pass, not one fit each; the ``doc_rate`` feature stays the whole
-        text's (so a span's score is near its own text's, not equal to it).
+        sections cost one pass, not one fit each; the ``doc_rate`` feature and ``keep`` (the
+        rows that count, :data:`TYPE_CAP`) stay the whole text's (so a span's score is near
+        its own text's, not equal to it).
 
         >>> from respin.evidence import FEATURES
         >>> n = len(FEATURES)
@@ -256,6 +301,8 @@ class Detector:
         from .evidence import FEATURES
         q = np.clip(p, 1e-6, 1 - 1e-6)
         L = np.exp(np.clip(np.log(q / (1 - q)) - math.log(self.prior / (1 - self.prior)), -30, 30))
+        if keep is not None:
+            L = np.where(keep, L, 1.0)
         run = np.zeros((len(SPIN_RATES), len(p) + 1))
         np.cumsum(np.log1p(SPIN_RATES[:, None] * (L[None, :] - 1)), axis=1, out=run[:, 1:])
         a, b = spans[:, 0], spans[:, 1]
@@ -265,6 +312,8 @@ class Detector:
         r = np.where(g > 0, SPIN_RATES[k], 0.0)
         g = np.maximum(g, 0.0)
         dp = X[:, FEATURES.index("delta_pmi")]
+        if keep is not None:
+            dp = np.where(keep, dp, 0.0)
         over = np.concatenate([[0], np.cumsum(dp > 1)])
         pos = np.concatenate([[0.0], np.cumsum(np.clip(dp, 0, None))])
         n = words + _SHRINK_WORDS
@@ -273,25 +322,28 @@ class Detector:
                                 (over[b] - over[a]) / n, (pos[b] - pos[a]) / n, length * length])
         return self.doc.predict_proba(rows if self._doc_cols is None else rows[:, self._doc_cols])
 
-    def posteriors(self, X: np.ndarray, p: np.ndarray | None = None) -> np.ndarray:
+    def posteriors(self, X: np.ndarray, p: np.ndarray | None = None, keep: np.ndarray | None = None) -> np.ndarray:
         """P(spun) per word under the document's mixture; all 0 unless the document-level
         evidence is significant (SIGNIFICANT_LOG_RATIO)."""
-        return self.posteriors_with(X, p)[0]
+        return self.posteriors_with(X, p, keep=keep)[0]
 
-    def posteriors_with(self, X: np.ndarray, p: np.ndarray | None = None, extra_log_lr=()) -> tuple:
+    def posteriors_with(self, X: np.ndarray, p: np.ndarray | None = None, extra_log_lr=(),
+                        keep: np.ndarray | None = None) -> tuple:
         """:meth:`posteriors` with further units of evidence (:func:`mixture_with`): the
         posteriors of the words and of those units, under the same significance gate, and
         the document's spin rate (0 where the gate stays shut)."""
         extra = np.asarray(extra_log_lr, dtype=np.float64)
-        return _gated(*mixture_with(self.word.predict_proba(X) if p is None else p, self.prior, extra))
+        return _gated(*mixture_with(self.word.predict_proba(X) if p is None else p, self.prior, extra, keep))
 
-    def judge(self, X: np.ndarray, n_words: int, p: np.ndarray, extra_log_lr=()) -> tuple:
+    def judge(self, X: np.ndarray, n_words: int, p: np.ndarray, extra_log_lr=(), keep: np.ndarray | None = None) -> tuple:
         """:meth:`posteriors_with` and :meth:`doc_row` of one text together: (word
         posteriors, unit posteriors, spin rate, document row). Without further units the
-        two fit the same mixture (the words' alone), so it is fitted once."""
+        two fit the same mixture (the words' alone), so it is fitted once. ``keep``: the
+        rows that count in the fit (:func:`first_occurrences`), all if None."""
         extra = np.asarray(extra_log_lr, dtype=np.float64)
-        fit = mixture_with(p, self.prior, extra)
-        return (*_gated(*fit), self._own(doc_features(X, p, n_words, self.prior, fit[:2] if len(extra) == 0 else None)))
+        fit = mixture_with(p, self.prior, extra, keep)
+        return (*_gated(*fit),
+                self._own(doc_features(X, p, n_words, self.prior, fit[:2] if len(extra) == 0 else None, keep)))
 
     def to_dict(self) -> dict:
         from .evidence import FEATURES

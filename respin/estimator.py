@@ -86,7 +86,9 @@ def document_features(text: str, model=None) -> np.ndarray:
     (9, 1.0)
     """
     from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, spintax_findings
+    from .detector import first_occurrences
     from .evidence import document_evidence, matrix
+    from .model import _row_types
     from .tokenize import Document, unwrap
     m = _load(model)
     doc = Document.from_text(unwrap(text)[0])  # as Model.check reads it
@@ -97,7 +99,8 @@ def document_features(text: str, model=None) -> np.ndarray:
     X = matrix(rows)
     judged = doc.n_words > 0 and len(rows) >= MIN_EVIDENCE_WORDS
     floor = SPINTAX_CONFIDENCE if spintax_findings(text, m.lexicon) else 0.0
-    doc_row = m.detector.doc_row(X, doc.n_words) if m.detector is not None else np.zeros(len(DOC_FEATURES))
+    keep = first_occurrences(_row_types(None, rows, [0, len(rows)]))
+    doc_row = m.detector.doc_row(X, doc.n_words, keep=keep) if m.detector is not None else np.zeros(len(DOC_FEATURES))
     return np.concatenate([doc_row, [float(judged), floor]])
 
 

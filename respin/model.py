@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .args import text_arg, texts_arg
-from .detector import Detector
+from .detector import Detector, first_occurrences
 from .detect import lexicon_findings, not_judged_reason
 from .evidence import _Unigrams, matrix, offered, rescore
 from .spans import SpanIndex
@@ -282,6 +282,9 @@ class Model:
             all_rows = scalar_evidence(cdoc, self.lexicon, self.lm)
             X = matrix(all_rows)
             row0 = [0, len(all_rows)]
+        # Which rows count in each text's document evidence (detector.TYPE_CAP): word types
+        # per text, as doc_rate groups them (a candidate-table row, or the lower-case word).
+        keep = first_occurrences(_row_types(table if vec is not None else None, all_rows, row0))
         # Words per text: the word tokens (Document.word_arrays) before each text's first token.
         n_words_of = [cdoc.n_words] if len(texts) == 1 else np.diff(np.searchsorted(cdoc.word_arrays()[0], tok0)).tolist()
         firsts = [h.first for h in phrases]
@@ -304,13 +307,13 @@ class Model:
                        and n_words - foreign_of[i] < ENGLISH_MIN_WORDS)
             if n_words == 0 or b - a < MIN_EVIDENCE_WORDS or foreign:
                 if doc_rows is not None:
-                    doc_rows.append(det.doc_row(Xi, n_words))
+                    doc_rows.append(det.doc_row(Xi, n_words, keep=keep[a:b]))
                 reports.append(Report(0.0, 0.0 >= thr, [], n_words, thr, model=self.label, judged=False,
                                       reason=not_judged_reason(n_words, bool(foreign)),
                                       not_english=foreign_of[i]))
                 continue
             p = det.word.predict_proba(Xi)
-            post, phrase_post, rate, row = det.judge(Xi, n_words, p, log_lr(phrases[ph0[i]:ph0[i + 1]]))
+            post, phrase_post, rate, row = det.judge(Xi, n_words, p, log_lr(phrases[ph0[i]:ph0[i + 1]]), keep[a:b])
             if doc_rows is not None:
                 doc_rows.append(row)
             score = det.score_row(row)  # the calibrated document model: word evidence only
@@ -318,7 +321,7 @@ class Model:
             parts, whole = [], score
             if sections and vec is not None and n_words >= 2 * SECTION_WORDS and score < det.doc_threshold:
                 for ra, rb, pa, pb, (s_post, s_phrase_post, s_rate, _), s_score in _spun_sections(
-                        det, cdoc, table, X, p, a, phrases, firsts, tok0[i], tok0[i + 1]):
+                        det, cdoc, table, X, p, a, phrases, firsts, tok0[i], tok0[i + 1], keep[a:b]):
                     score = max(score, s_score)
                     parts.append((cdoc.token_starts[table.token[ra]] - char0[i],
                                   cdoc.token_ends[table.token[rb - 1]] - char0[i], s_score))
@@ -679,7 +682,21 @@ SECTION_MARGIN = 0.06
 SCREEN_SLACK = 0.15
 
 
-def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t1: int) -> list:
+def _row_types(table, rows, row0: list[int]) -> np.ndarray:
+    """One int per evidence row for its word type, distinct per text (``row0``: where each
+    text's rows begin, and the end): the candidate-table row of ``table``, else (``rows``,
+    the scalar path) the lower-case word, as ``doc_rate`` groups them."""
+    text_of = np.repeat(np.arange(len(row0) - 1), np.diff(row0))
+    if table is not None:  # (a table without rows has no crow)
+        crow = np.zeros(len(table), dtype=np.int64) if table.crow is None else np.asarray(table.crow, dtype=np.int64)
+        return text_of * (int(crow.max(initial=0)) + 1) + crow
+    from .tokenize import word_key
+    ids: dict = {}
+    return text_of * (len(rows) + 1) + np.array([ids.setdefault(word_key(r.text), len(ids)) for r in rows],
+                                                  dtype=np.int64).reshape(-1)
+
+
+def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t1: int, keep=None) -> list:
     """The parts of tokens [t0, t1) of ``doc`` judged spun on their own, as (first row, end
     row, first phrase, end phrase, :meth:`Detector.judge`'s result, the part's document
     score): the rows and phrase hits
@@ -689,7 +706,9 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     Sections of SECTION_WORDS are read in steps of half a section, so that a spun article's
     edge need not fall on one; overlapping spun sections are judged together as one part
     (more words, a surer verdict), or the best of them where the union is not judged spun.
-    ``doc_rate`` is counted in the part alone, as in the part's own text."""
+    ``doc_rate`` and the rows that count (:func:`respin.detector.first_occurrences`) are
+    those of the part alone, as in the part's own text; ``keep``: the text's, which the quick
+    screen of every section reads."""
     from .detect import MIN_EVIDENCE_WORDS
     from .evidence import FEATURES
     from .evidence_vec import doc_rate
@@ -716,7 +735,8 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         pa, pb = bisect.bisect_left(firsts, ta), bisect.bisect_left(firsts, tb)
         Xs = X[ra:rb].copy()
         Xs[:, rate_col] = doc_rate(table.crow[ra:rb], Xs[:, delta_col])
-        got = det.judge(Xs, sum(n for _, _, n in blocks[k0:k1]), det.word.predict_proba(Xs), log_lr(phrases[pa:pb]))
+        got = det.judge(Xs, sum(n for _, _, n in blocks[k0:k1]), det.word.predict_proba(Xs), log_lr(phrases[pa:pb]),
+                        first_occurrences(table.crow[ra:rb]))
         score = det.score_row(got[3])
         return (ra, rb, pa, pb, got, score) if score >= det.doc_threshold + SECTION_MARGIN else None
 
@@ -727,7 +747,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     rows = np.searchsorted(table.token, [b[0] for b in blocks] + [blocks[-1][1]]) - row0
     spans = np.column_stack([rows[:-2], rows[2:]])
     words = np.array([blocks[k][2] + blocks[k + 1][2] for k in range(len(blocks) - 1)])
-    near = det.span_scores(X[row0:row0 + len(p)], p, spans, words) >= det.doc_threshold + SECTION_MARGIN - SCREEN_SLACK
+    near = det.span_scores(X[row0:row0 + len(p)], p, spans, words, keep) >= det.doc_threshold + SECTION_MARGIN - SCREEN_SLACK
     spun = [(k, found) for k in np.flatnonzero(near).tolist() if (found := judged(k, k + 2))]
     runs, k = [], 0  # [first block, end block, judged]: overlapping or adjacent spun sections
     while k < len(spun):

@@ -31,7 +31,7 @@ from .io import os_reason
 from .tokenize import Document, split_lines
 
 # Bump when features, training data or procedure change; reported in every JSON output.
-MODEL_VERSION = "2026.12-4"
+MODEL_VERSION = "2026.12-5"
 # Spin rates seen in real spinner output range from ~8% (light) to ~40% of words.
 TRAIN_RATES = (0.08, 0.15, 0.25, 0.35, 0.45)
 # Documents are built from 1-8 clean texts so that the document model sees the lengths of
@@ -52,12 +52,16 @@ CLEAN_FALSE_ALARMS = 0.05
 RESTORE_THRESHOLD = FALLBACK_THRESHOLD
 
 
-def _labelled(text: str, lexicon, lm, swaps=()) -> tuple[np.ndarray, np.ndarray, int]:
+def _labelled(text: str, lexicon, lm, swaps=()) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
+    """(feature rows, labels, words, the rows that count in the document's evidence:
+    :func:`respin.detector.first_occurrences` of their word types)."""
+    from .detector import first_occurrences
+    from .model import _row_types
     doc = Document.from_text(text)
     rows = document_evidence(doc, lexicon, lm)
     spans = sorted((s.start, s.end) for s in swaps)
     y = np.array([_overlaps(r.start, r.end, spans) for r in rows], dtype=np.int8)
-    return matrix(rows), y, doc.n_words
+    return matrix(rows), y, doc.n_words, first_occurrences(_row_types(None, rows, [0, len(rows)]))
 
 
 def substituted_spans(spun: str, orig: str) -> list[tuple[int, int]]:
@@ -108,8 +112,8 @@ def build_pairs(pairs, lexicon, lm):
     for _, spun, orig in pairs:
         swaps = [SimpleNamespace(start=a, end=b) for a, b in substituted_spans(spun, orig)]
         for text, label, truth in ((spun, 1, swaps), (orig, 0, ())):
-            Xd, yd, nw = _labelled(text, lexicon, lm, truth)
-            X.append(Xd), y.append(yd), docs.append((Xd, nw, label))
+            Xd, yd, nw, keep = _labelled(text, lexicon, lm, truth)
+            X.append(Xd), y.append(yd), docs.append((Xd, nw, label, keep))
     return X, y, docs
 
 
@@ -141,7 +145,7 @@ def compose(texts, seed: int) -> list[str]:
 def doc_threshold(det: Detector, clean_docs) -> float:
     """Default decision threshold: at least 0.5, and high enough that at most
     CLEAN_FALSE_ALARMS of held-out clean documents are judged spun."""
-    s = sorted(det.score(Xd, nw) for Xd, nw, label in clean_docs if label == 0)
+    s = sorted(det.score(Xd, nw, keep=keep) for Xd, nw, label, keep in clean_docs if label == 0)
     if not s:
         return 0.5
     q = s[min(len(s) - 1, int(math.ceil((1 - CLEAN_FALSE_ALARMS) * len(s))))]
@@ -154,14 +158,14 @@ def build_set(texts, lexicon, lm, styles, links, seed, progress=None):
     rng = random.Random(seed)
     X, y, docs = [], [], []
     for n, text in enumerate(texts):
-        Xc, yc, nw = _labelled(text, lexicon, lm)
-        X.append(Xc), y.append(yc), docs.append((Xc, nw, 0))
+        Xc, yc, nw, keep = _labelled(text, lexicon, lm)
+        X.append(Xc), y.append(yc), docs.append((Xc, nw, 0, keep))
         # favourites=False: the simulator's list of favourite synonyms was partly read off
         # the dev pairs, which are kept for measurement.
         sp = spin(text, rate=rng.choice(TRAIN_RATES), style=rng.choice(styles), seed=rng.randrange(1 << 30),
                   lexicon=lexicon, links=rng.choice(links), favourites=False)
-        Xs, ys, nw = _labelled(sp.text, lexicon, lm, sp.swaps)
-        X.append(Xs), y.append(ys), docs.append((Xs, nw, 1))
+        Xs, ys, nw, keep = _labelled(sp.text, lexicon, lm, sp.swaps)
+        X.append(Xs), y.append(ys), docs.append((Xs, nw, 1, keep))
         if progress and (n + 1) % 50 == 0:
             progress(n + 1)
     return np.vstack(X), np.concatenate(y), docs
@@ -169,8 +173,8 @@ def build_set(texts, lexicon, lm, styles, links, seed, progress=None):
 
 def fit(X, y, docs) -> Detector:
     det = Detector(Logistic.fit(X, y, C=1.0), None, float(y.mean()))
-    D = np.array([det.doc_row(Xd, nw) for Xd, nw, _ in docs])
-    L = np.array([label for *_, label in docs])
+    D = np.array([det.doc_row(Xd, nw, keep=keep) for Xd, nw, _, keep in docs])
+    L = np.array([label for _, _, label, _ in docs])
     det.doc = Logistic.fit(D, L, C=1.0)
     return det
 
@@ -180,15 +184,15 @@ def evaluate(det: Detector, X, y, docs) -> dict:
     from sklearn.metrics import brier_score_loss, roc_auc_score
     tp = fp = fn = clean_flags = clean_words = 0
     scores, labels = [], []
-    for Xd, nw, label in docs:
-        scores.append(det.score(Xd, nw))
+    for Xd, nw, label, keep in docs:
+        scores.append(det.score(Xd, nw, keep=keep))
         labels.append(label)
         if label == 0:
-            clean_flags += int((det.posteriors(Xd) >= FINDING_THRESHOLD).sum())
+            clean_flags += int((det.posteriors(Xd, keep=keep) >= FINDING_THRESHOLD).sum())
             clean_words += nw
     off = 0
-    for Xd, nw, label in docs:
-        post = det.posteriors(Xd) >= FINDING_THRESHOLD
+    for Xd, nw, label, keep in docs:
+        post = det.posteriors(Xd, keep=keep) >= FINDING_THRESHOLD
         yd = y[off:off + len(Xd)]
         off += len(Xd)
         tp += int((post & (yd == 1)).sum())

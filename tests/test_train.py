@@ -33,7 +33,7 @@ def test_build_pairs_labels_only_the_swapped_words():
     spun = "Officials mentioned the energy crops would be repaired quickly after the storm.\n"
     orig = "Officials said the power plants would be repaired quickly after the storm.\n"
     X, y, docs = build_pairs([("x", spun, orig)], m.lexicon, m.lm)
-    assert [label for *_, label in docs] == [1, 0]
+    assert [label for _, _, label, _ in docs] == [1, 0]
     assert y[0].sum() >= 1 and y[1].sum() == 0      # something labelled in the spun text, nothing in the clean one
     assert X[0].shape[0] == len(y[0])
 
@@ -270,7 +270,7 @@ def test_train_records_the_command_it_is_given(tmp_path, bare_model, monkeypatch
         for k in range(2 * len(docs)):
             yd = (rng.random(30) < 0.4 * (k % 2)).astype(np.int8)
             Xd = rng.normal(size=(30, len(FEATURES))) + yd[:, None]
-            X.append(Xd), y.append(yd), out.append((Xd, 30, k % 2))
+            X.append(Xd), y.append(yd), out.append((Xd, 30, k % 2, np.ones(30, dtype=bool)))
         return np.vstack(X), np.concatenate(y), out
 
     monkeypatch.setattr(train_mod, "build_set", rows)
