@@ -370,7 +370,9 @@ class CandidateTable:
         """Load ``candidates.npz``, inflated once and then memory-mapped from the user's
         cache folder (:func:`respin.arraycache.npz_arrays`: ~60 ms of every start otherwise)."""
         from .arraycache import npz_arrays
-        return cls(npz_arrays(path))
+        # (kind named, not the file's stem: train loads the table under its temporary name,
+        # which cached a hidden, never-swept 10 MB copy per training run)
+        return cls(npz_arrays(path, "candidates"))
 
     def get(self, w: str):
         """(candidates, flags) that detection scores for ``w``, or None."""

@@ -80,7 +80,7 @@ class Lexicon:
         first load (:func:`respin.arraycache.npz_arrays`): inflating them took ~0.1 s of
         every cold start."""
         from .arraycache import npz_arrays
-        z = npz_arrays(path)
+        z = npz_arrays(path, "lexicon")  # (named: a temporary file's stem made a never-swept cache name)
         if "header" not in z:
             raise ValueError(f"{path}: not a respin lexicon (no header)")
         header = [str(x) for x in z["header"]]
