@@ -246,6 +246,15 @@ def _sweep(file: Path, kind: str) -> None:
                 old.unlink()
         except OSError:
             pass
+    # (And the hidden caches an earlier respin train left under the temporary name of the NPZ
+    # it loaded, ".candidates.npz.XXXXXXXX-v2-h<hex>.npys": 10 MB each, no sweep matched them.)
+    temp_named = re.compile(rf"\.{re.escape(kind)}\.npz\.\w{{8}}-v\d+-[\w.-]+\.npys")
+    for old in file.parent.glob(f".{kind}.npz.*"):
+        try:
+            if temp_named.fullmatch(old.name) and now - old.stat().st_atime > STALE_DAYS * 86400:
+                old.unlink()
+        except OSError:
+            pass
     for tmp in file.parent.glob(f".{kind}-*.tmp"):
         try:
             if ours.fullmatch(tmp.name) and now - tmp.stat().st_mtime > TMP_STALE_SECONDS:

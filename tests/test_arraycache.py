@@ -289,3 +289,18 @@ def test_a_model_file_read_under_a_temporary_name_is_cached_under_its_kind(tmp_p
         load(final)
     names = sorted(p.name.split("-v")[0] for p in cache.iterdir())
     assert names == ["candidates", "lexicon"], names
+
+
+def test_caches_an_earlier_respin_wrote_under_a_temporary_name_are_swept(tmp_path):
+    """The hidden '.candidates.npz.XXXXXXXX-v2-h<hex>.npys' files of earlier trainings (see
+    above) are swept as the candidates' other caches are: unread for 30 days."""
+    long_ago = time.time() - 60 * 86400
+    stale = tmp_path / ".candidates.npz.k3x9q2ab-v2-hdeadbeef.npys"
+    recent = tmp_path / ".candidates.npz.z8y7w6v5-v2-hdeadbeef.npys"  # (another training may still use it)
+    keep = tmp_path / ".candidates.npz.notes.txt"
+    for p in (stale, recent, keep):
+        p.write_bytes(b"x")
+    for p in (stale, keep):
+        os.utime(p, (long_ago, long_ago))
+    cached_arrays("candidates", "key", _arrays, cache_dir=tmp_path)
+    assert not stale.exists() and recent.exists() and keep.exists()
