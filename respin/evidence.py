@@ -374,6 +374,17 @@ class CandidateTable:
         # which cached a hidden, never-swept 10 MB copy per training run)
         return cls(npz_arrays(path, "candidates"))
 
+    def drop_never_offered(self) -> None:
+        """Drop the words respin never offers from the candidates: a table compiled before
+        :mod:`respin.offensive` holds them (spoil: rape), beside a lexicon whose links to
+        them :class:`respin.lexicon.Lexicon` drops (``never_offered_dropped``)."""
+        from .lexicon import _kept
+        from .offensive import NEVER_OFFERED
+        listed = np.zeros(len(self._words), dtype=bool)
+        listed[[i for w in NEVER_OFFERED if (i := self._index.get(w)) is not None]] = True
+        self._indptr, self._cand, self._flags = _kept(self._indptr, ~listed[self._cand], self._cand, self._flags)
+        self._cache.clear()
+
     def get(self, w: str):
         """(candidates, flags) that detection scores for ``w``, or None."""
         hit = self._cache.get(w, False)

@@ -46,6 +46,18 @@ def _read_opposites(path: Path | None) -> frozenset[tuple[str, str]]:
     return frozenset(tuple(line.split("\t", 1)) for line in lines if line and not line.startswith("#") and "\t" in line)
 
 
+def _kept(indptr: np.ndarray, keep: np.ndarray, *columns: np.ndarray) -> tuple:
+    """A CSR table (``indptr`` and its ``columns``) with only the entries where ``keep``."""
+    before = np.concatenate(([0], np.cumsum(keep)))
+    return (before[indptr].astype(indptr.dtype), *(c[keep] for c in columns))
+
+
+def _spans(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """The positions ``starts[k]`` to ``ends[k] - 1`` of every k, one after the other."""
+    n = (ends - starts).astype(np.int64)
+    return np.repeat(starts.astype(np.int64) - np.concatenate(([0], np.cumsum(n)[:-1])), n) + np.arange(n.sum())
+
+
 class Lexicon:
     """Symmetric synonym links between lower-case words (and phrases), inflection-aware."""
 
@@ -58,6 +70,8 @@ class Lexicon:
         self.tags: list[str] = [str(t) for t in arrays["tags"]]
         self._f_indptr, self._f_lemma, self._f_tag = arrays["f_indptr"], arrays["f_lemma"], arrays["f_tag"]
         self._l_indptr, self._l_tag, self._l_form = arrays["l_indptr"], arrays["l_tag"], arrays["l_form"]
+        self.never_offered_dropped = False
+        self._drop_never_offered()
         self._pos_bits: list[int] | None = None  # per word id, see pos()
         self._degrees: np.ndarray | None = None  # per word id, see degrees()
         # (LM table, degrees() per LM id or -1 where not looked up yet): the suggestion
@@ -89,6 +103,34 @@ class Lexicon:
         lex = cls(z)
         lex._opposites_file = Path(path).parent / "antonyms.tsv"
         return lex
+
+    def _drop_never_offered(self) -> None:
+        """Drop the links INTO words respin never offers (:mod:`respin.offensive`) from a table
+        compiled before build_lexicon dropped them (models of MODEL_VERSION 2026.12-2 and older,
+        and every folder ``respin train`` made from one): loaded as they were, such a model
+        offered "rape" for spoil in the newer respin that promises never to. A table without
+        them (any built since) is left as mapped. :attr:`never_offered_dropped` says which."""
+        from .offensive import NEVER_OFFERED, never_offered
+        ids = np.array([i for w in NEVER_OFFERED if (i := self._id.get(w)) is not None], dtype=np.int64)
+        # Links were symmetric before: a listed word's neighbours then link back to it. (Only
+        # their rows are read, not all 1.3M links: that touched 5 MB of the mapped cache at
+        # every start, +6 ms.)
+        ind, ptr = self._indices, self._indptr
+        near = ind[_spans(ptr[ids], ptr[ids + 1])].astype(np.int64)
+        owner = np.repeat(ids, ptr[ids + 1] - ptr[ids])
+        if not (ind[_spans(ptr[near], ptr[near + 1])] == np.repeat(owner, ptr[near + 1] - ptr[near])).any():
+            return
+        self.never_offered_dropped = True
+        listed = np.zeros(len(self._indptr) - 1, dtype=bool)
+        listed[ids] = True
+        lemma = np.repeat(np.arange(len(listed), dtype=np.int64), np.diff(self._l_indptr))
+        listed[self.n_words:] = [never_offered(p) for p in self.vocab[self.n_words:len(listed)]]
+        self._indptr, self._indices, self._flags = _kept(self._indptr, ~listed[self._indices],
+                                                         self._indices, self._flags)
+        self._p_indptr, self._p_indices, self._p_flags = _kept(self._p_indptr, ~listed[self._p_indices],
+                                                               self._p_indices, self._p_flags)
+        self._l_indptr, self._l_tag, self._l_form = _kept(
+            self._l_indptr, ~listed[self._l_form] | (self._l_form == lemma), self._l_tag, self._l_form)
 
     def __contains__(self, word: object) -> bool:
         """True for single words that take part in the lexicon (link or inflection)."""

@@ -110,6 +110,8 @@ class Model:
             from .evidence import CandidateTable
             try:
                 self.lexicon.candidate_table = CandidateTable.load(table)
+                if self.lexicon.never_offered_dropped:  # (a model compiled before respin.offensive)
+                    self.lexicon.candidate_table.drop_never_offered()
             except Exception as e:  # as lexicon.npz: a damaged zip is BadZipFile, EOFError or zlib.error too
                 raise ModelError(f"cannot load {table}: {_load_reason(e, table)}") from None
         self.detector = None

@@ -76,3 +76,55 @@ def test_drop_never_offered_rule_on_a_tiny_table():
     # every link INTO a listed word or a phrase holding one goes, whatever its flags; links out of it stay
     assert dropped == 4
     assert set(links) == {("spoil", "ruin"), ("ruin", "spoil"), ("ravage", "spoil"), ("wreck", "ruin")}
+
+
+def _with_link(arrays: dict, prefix: str, row: int, col: int, flag: int) -> dict:
+    """``arrays`` with one more CSR entry row -> col (``prefix``: "" or "p_" for a lexicon's
+    links, "l_" for its re-inflections with ``flag`` as the tag, or a candidate table's)."""
+    import numpy as np
+    ind, cols, extra = (("indptr", "cand", "flags") if "cand" in arrays else
+                        (f"{prefix}indptr", "l_form" if prefix == "l_" else f"{prefix}indices",
+                         "l_tag" if prefix == "l_" else f"{prefix}flags"))
+    out = dict(arrays)
+    at = int(arrays[ind][row + 1])
+    out[cols] = np.insert(arrays[cols], at, col).astype(arrays[cols].dtype)
+    out[extra] = np.insert(arrays[extra], at, flag).astype(arrays[extra].dtype)
+    out[ind] = arrays[ind].copy()
+    out[ind][row + 1:] += 1
+    return out
+
+
+def test_a_model_folder_compiled_before_the_list_never_offers_one(tmp_path):
+    """A model folder of MODEL_VERSION 2026.12-2 or older (and every folder `respin train` made
+    from one) has the thesaurus links INTO listed words that build_lexicon now drops (Moby's
+    spoil~rape), in lexicon.npz and in its compiled candidates.npz. Loaded by this respin, it
+    offered them ('spoil' ==> 'rape' in check, originals and restore): they are dropped on load."""
+    import shutil
+
+    import numpy as np
+
+    from respin.arraycache import npz_arrays
+    from respin.model import default_dir, load
+    src = default_dir()
+    if not (src / "candidates.npz").is_file():
+        pytest.skip("no compiled candidates.npz")
+    old = tmp_path / "old-model"
+    shutil.copytree(src, old)
+    lex = {k: np.asarray(v) for k, v in npz_arrays(src / "lexicon.npz").items()}
+    vocab = bytes(lex["vocab"]).decode("utf-8").split("\n")
+    wid = {w: i for i, w in enumerate(vocab)}
+    lex = _with_link(lex, "", wid["spoil"], wid["rape"], MOBY)  # as the 2026.12-2 table had them
+    lex = _with_link(lex, "", wid["violate"], wid["rape"], MOBY)
+    np.savez(old / "lexicon.npz", **lex)
+    cand = {k: np.asarray(v) for k, v in npz_arrays(src / "candidates.npz").items()}
+    cw = {w: i for i, w in enumerate(cand["words"].tolist())}
+    cand = _with_link(cand, "", cw["spoil"], cw["rape"], MOBY | WORDNET)
+    np.savez(old / "candidates.npz", **cand)
+
+    model = load(old)
+    assert "rape" not in [w for w, _ in model.lexicon.neighbours("spoil")]
+    assert "rape" not in [w for w, _ in model.lexicon.neighbours("violated")]
+    assert "rape" not in model.lexicon.candidate_table.get("spoil")[0]
+    assert not any(never_offered(o) for o, _ in respin.originals("spoil", k=50, model=old))
+    # The shipped table has none, and is left as it is.
+    assert "rape" not in [w for w, _ in respin.model.default().lexicon.neighbours("spoil")]
