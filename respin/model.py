@@ -508,6 +508,10 @@ class Model:
             return None, SwapLexicon()
         try:
             d = json.loads(_model_file(path).read_text(encoding="utf-8"))
+            # As detector.json's: another layout (a newer respin's) is refused, not read as this
+            # one. (Not checked before; every decoder.json respin has written is respin-decoder 1.)
+            if isinstance(d, dict) and (d.get("format") != "respin-decoder" or d.get("version") != 1):
+                raise ValueError(f"unknown format {d.get('format')!r} version {d.get('version')!r}")
             params = Params.from_dict(d["params"])
             sw = self.path / _file_name(d.get("swaps", "swaps.tsv"), "swaps")
             swaps = SwapLexicon.load(sw) if sw.exists() else SwapLexicon()

@@ -130,6 +130,18 @@ def test_decoder_threshold_of_a_restore_is_checked(tmp_path):
         respin.restore(TEXT, model=str(path))
 
 
+@pytest.mark.parametrize("key, value", [("version", 2), ("format", "respin-detector")])
+def test_decoder_of_another_format_or_version_is_a_model_error(tmp_path, key, value):
+    """detector.json of another format or version is refused, naming it; decoder.json's
+    "format" and "version" were never read: a decoder of a newer respin's layout was applied
+    as if it were this one's (every decoder.json respin has written is respin-decoder 1)."""
+    path = model_copy(tmp_path, file="decoder.json", edit=_set(key, value=value))
+    with pytest.raises(rmodel.ModelError) as e:
+        respin.restore(TEXT, model=str(path))
+    msg = one_line(e)
+    assert "decoder.json" in msg and repr(value) in msg
+
+
 # --- decoder.json's swaps file -----------------------------------------------------------------
 
 @pytest.mark.parametrize("name", ["/etc/passwd", "../swaps.tsv", "lexicons/tortured.tsv", "..", "", 5, None])
