@@ -23,6 +23,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+import unicodedata
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ from difflib import SequenceMatcher
 from itertools import compress, islice, repeat
 
 from .tokenize import (_CLOSERS, _ENDERS, NUM, PUNCT, Document, Token, _split_sentences, gc_paused, has_line_break, line_breaks,
-                       normalize, normalize_many)
+                       nfc, normalize, normalize_many)
 
 # Sentence similarity (synonym-aware Dice over words) above which a pair is treated as the
 # same sentence, possibly spun. Spinners keep the function words and roughly half to
@@ -929,7 +930,19 @@ def _canon(s: str) -> str:
     s = s.lower().replace(" ", "")
     s = ABBREVIATIONS.get(s, s)
     s = NUMBER_WORDS.get(s, s)
-    return "".join(c for c in s if c.isalnum())
+    if s.isascii():
+        return "".join(c for c in s if c.isalnum())
+    # Composed, and a letter's combining marks kept with it: "Thu\u0308rsday" is "Thürsday",
+    # not "Thursday" (which made an accent the source lacks a format-only edit in NFD text
+    # and no edit at all in NFC text).
+    out: list[str] = []
+    for c in nfc(s):
+        if c.isalnum() or (out and unicodedata.category(c) in _MARK_CATEGORIES):
+            out.append(c)
+    return "".join(out)
+
+
+_MARK_CATEGORIES = ("Mn", "Mc", "Me")
 
 
 # difflib's time grows with the square of a sentence's length (each longest-match search

@@ -356,3 +356,27 @@ def test_corpus_counts_compose_accents():
     text = nfd("Zoë runs the café. She said the crêpes sell out.")
     assert word_sentences(text) == [["zoë", "runs", "the", "café"], ["she", "said", "the", "crêpes", "sell", "out"]]
     assert simple_sentences(text) == word_sentences(text)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(["Thursday", "minister", "council", "Geneva", "allies", "meeting"]),
+       st.data())
+@example("Thursday", None)
+def test_an_accent_the_source_lacks_reads_the_same_in_nfc_and_nfd(word, data):
+    """An accent on a word of the input that the source writes without one ("Thürsday"
+    against "Thursday") is judged the same whether it is composed or decomposed: canon()
+    dropped the combining mark (not alphanumeric) but kept the composed letter, so the NFD
+    word was a format-only edit and the NFC one a verbatim copy (fuzzing, session 35)."""
+    if data is None:
+        i, accent = 3, "\u0308"
+    else:
+        i = data.draw(st.integers(1, len(word) - 1))
+        accent = data.draw(st.sampled_from(["\u0301", "\u0308", "\u0300", "\u0302", "\u0303"]))
+    source = f"Officials said the {word} talks would take place in Geneva with the allies on Monday."
+    marked = word[:i] + accent + word[i:]
+    results = []
+    for form in ("NFC", "NFD"):
+        text = source.replace(word, unicodedata.normalize(form, marked), 1)
+        r = respin.restore(text, source=source)
+        results.append(([(nfc(e.spun), nfc(e.restored), e.kind) for e in r.edits], r.relation.verdict))
+    assert results[0] == results[1]
