@@ -945,6 +945,11 @@ def _canon(s: str) -> str:
 _MARK_CATEGORIES = ("Mn", "Mc", "Me")
 
 
+def _unmarked(s: str) -> str:
+    """``s`` without its combining marks."""
+    return s if s.isascii() else "".join(c for c in s if unicodedata.category(c) not in _MARK_CATEGORIES)
+
+
 # difflib's time grows with the square of a sentence's length (each longest-match search
 # walks every occurrence of each word), so a text with no sentence ends (a lower-cased
 # dump, subtitles, one unpunctuated line), which is one "sentence" however long, took hours.
@@ -1426,8 +1431,11 @@ def _fact_changed(a: list[Token], b: list[Token], lexicon=None, opening: bool = 
     if opening:
         return False  # a sentence's first word has its capital from the sentence ("Cellphones are")
     if len(wa) == len(wb) == 1 and wa[0] != wb[0] and canon(wa[0]) != canon(wb[0]):
-        x, y = wa[0], wb[0]
-        if x[:1].isupper() and y[:1].isupper() and x[1:2].islower() and y[1:2].islower() and lexicon is not None:
+        # Composed, and the case read past any mark left: "G\u0301eneva" is a capitalised
+        # name as "Ǵeneva" is (x[1:2] was the accent, neither upper nor lower case).
+        x, y = nfc(wa[0]), nfc(wb[0])
+        cx, cy = _unmarked(x), _unmarked(y)
+        if cx[:1].isupper() and cy[:1].isupper() and cx[1:2].islower() and cy[1:2].islower() and lexicon is not None:
             try:
                 return x.lower() not in lexicon and y.lower() not in lexicon
             except TypeError:  # a lexicon that cannot say what it knows
