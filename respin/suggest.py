@@ -48,7 +48,8 @@ BEAM = 30          # partial phrases kept per word
 MAX_WORDS = 8      # a longer "phrase" is a sentence: check or restore it instead
 
 _POSSESSIVE = re.compile(r"([^\W\d_]{2,})(['’]s)", re.UNICODE)
-_WORD = re.compile(r"[^\W\d_]+(?:[\u00ad\u200b-\u200d\u2060\ufeff]+[^\W\d_]+)*(?:['’][^\W\d_]+)*"
+_WORD = re.compile(r"[^\W\d_]+(?:[\u00ad\u200b-\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff]+[^\W\d_]+)*"
+                   r"(?:['’][^\W\d_]+)*"
                    r"|\d+(?:[.,]\d+)*|\S", re.UNICODE)  # (invisible characters inside a word: tokenize.INVISIBLE)
 
 

@@ -251,7 +251,10 @@ def _marked_re() -> re.Pattern:
 # and a byte-order mark inside a text. They are part of the word they sit in ("antici\u00adpated"
 # is one word, "anticipated" to the language model: :func:`word_key`), not a break between
 # two: one soft hyphen turned a spun article's verdict, and a content farm can add them on purpose.
-INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+# So are the bidirectional formatting characters (LRM, RLM, ALM, embeddings, overrides,
+# isolates): inside a word they cut it in two as well ("se\u202cven"; fuzzing).
+INVISIBLE = ("\u00ad\u200b\u200c\u200d\u2060\ufeff"
+             "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _INVISIBLE_RUN = f"[{INVISIBLE}]+"
 
 
