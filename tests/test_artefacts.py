@@ -4,9 +4,12 @@ None of these may be edited as words, and none may hide a spun word from detecti
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 
 import respin
 from respin.tokenize import Document, tokenize, unwrap, word_key
@@ -189,3 +192,33 @@ def test_check_source_findings_are_the_words_on_one_line():
     found = respin.check(text, source=src).findings
     assert [(f.text, f.suggestions) for f in found][-1] == ("de-\npart", ("leave",))
     assert all(f.text == f.text.strip() and text[f.start:f.end] == f.text for f in found)
+
+
+INVISIBLES = ["\u00ad", "\u200b", "\u200d", "\u2060", "\ufeff", *BIDI]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(INVISIBLES)), min_size=1, max_size=6),
+       st.booleans())
+@example([(3, "\u202a")], False)       # "Kyi\u202av" in the source: put in, an embedding with no end
+@example([(6, "\u200b")], True)        # "Russia\u200b’s" in the input: an edit that only took it out
+def test_invisible_characters_are_neither_put_in_nor_taken_out(where, in_input):
+    """Against a source, invisible characters (soft hyphens, zero-width spaces, bidi marks)
+    inside or beside a word are typesetting, not wording: the source's are not put into the
+    input with its words, and an input word that differs from the source's only by them is
+    not edited (fuzzing, session 35)."""
+    from respin.tokenize import INVISIBLE
+    source = ("Officials in Kyiv said Russia’s long-range strikes hit the power plants on Monday, and the "
+              "minister said the White House would send more aid.")
+    spun = source.replace("said", "mentioned").replace("House", "Home").replace("aid", "support")
+    words = [m.end() - 1 for m in re.finditer(r"\w\w+", source if not in_input else spun)]
+    marked = source if not in_input else spun
+    for k, c in sorted(where, key=lambda x: -(x[0] % len(words))):
+        i = words[k % len(words)]
+        marked = marked[:i] + c + marked[i:]
+    text, src = (spun, marked) if not in_input else (marked, source)
+    r = respin.restore(text, source=src)
+    for e in r.edits:
+        assert not any(c in e.restored and c not in e.spun for c in INVISIBLE), e
+        assert e.spun.translate({ord(c): None for c in INVISIBLE}) != e.restored, e
+    assert sorted(e.restored for e in r.edits) == ["House", "aid", "said", "said"]
