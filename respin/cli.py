@@ -1240,6 +1240,8 @@ def _main(argv: list[str] | None) -> int:
         helping = "-h" in args or "--help" in args
         if os.environ.get("NO_COLOR") and (bare or helping):
             _plain_help()
+        if bare or helping:
+            _narrow_help()
         if helping and not bare and sys.stdout is None:  # (>&-: Rich printed nothing, exit 0)
             raise InputError("cannot write output (standard output is closed)")
         rv = app(args=argv, prog_name="respin", standalone_mode=False)
@@ -1337,6 +1339,60 @@ def _plain_help() -> None:
     except ImportError:  # typer without Rich: plain help already
         return
     rich_utils.COLOR_SYSTEM = None  # (Rich renders no style at all without a colour system)
+
+
+def _narrow_help() -> None:
+    """Help's tables of options and commands readable in a narrow terminal: Rich squeezed
+    their columns below their longest words (COLUMNS=40: "--thres…", "recursivel…",
+    "<text|json|jso"). Where the columns cannot all fit, each entry's names go on a line and
+    its help below, wrapped at spaces; where they fit, and in 80 columns or more (what help
+    written into a pipe or a file gets), the table is Rich's, as it was."""
+    try:
+        from typer import rich_utils
+    except ImportError:  # typer without Rich: click's plain help
+        return
+    if not getattr(rich_utils.Table, "_respin", False):  # (once per process)
+        rich_utils.Table = _stacking_table(rich_utils.Table)
+
+
+def _stacking_table(table: type) -> type:
+    """A subclass of Rich's ``Table`` (as typer builds help with it) that stacks its rows where
+    its columns would cut a word (:func:`_narrow_help`)."""
+    from rich.measure import Measurement
+    from rich.padding import Padding
+    from rich.text import Text
+
+    def least(console, options, cell) -> int:  # the width of a cell's longest word
+        if hasattr(cell, "renderables"):  # typer's help of an option: Columns of texts, each wrapped
+            return max((least(console, options, c) for c in cell.renderables), default=0)
+        return Measurement.get(console, options, cell).minimum if cell else 0
+
+    class Stacking(table):
+        _respin = True
+
+        def add_row(self, *cells, **kwargs):
+            self.__dict__.setdefault("_entries", []).append(cells)
+            super().add_row(*cells, **kwargs)
+
+        def _cuts(self, console, options) -> bool:
+            try:  # (Rich's own layout: the widths it gives each column, padding included)
+                widths = self._calculate_column_widths(console, options.update_width(options.max_width - self._extra_width))
+                return any(w - self._get_padding_width(k) < max((least(console, options, c) for c in col.cells), default=0)
+                           for k, (w, col) in enumerate(zip(widths, self.columns)))
+            except (AttributeError, TypeError):  # another Rich: its table as it is
+                return False
+
+        def __rich_console__(self, console, options):
+            entries = self.__dict__.get("_entries")
+            if not entries or console.width >= 80 or not self._cuts(console, options):
+                yield from super().__rich_console__(console, options)
+                return
+            for *names, about in entries:
+                names = [c if isinstance(c, Text) else Text(c) for c in names if c is not None and str(c)]
+                yield Text(" ").join(names)
+                yield Padding(about, (0, 0, 0, 4))
+
+    return Stacking
 
 
 # (EBADF: standard output open for reading only, `respin --help 1<file`: it was an internal error.)

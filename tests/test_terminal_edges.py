@@ -198,6 +198,48 @@ def test_no_color_means_no_escape_codes_in_help(argv, force):
     assert "\x1b" not in plain.stdout + plain.stderr
 
 
+def _help(argv, columns: int) -> str:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("FORCE_COLOR", "TTY_COMPATIBLE", "GITHUB_ACTIONS", "TERMINAL_WIDTH", "NO_COLOR")}
+    proc = subprocess.run([sys.executable, "-m", "respin", *argv, "--help"], capture_output=True, text=True,
+                          timeout=120, env={**env, "COLUMNS": str(columns)})
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+@pytest.mark.parametrize("argv", [("check",), ("batch",), ("index", "build")])
+def test_help_in_a_narrow_terminal_wraps_words_at_spaces(argv):
+    """At COLUMNS=40 Rich squeezed the options' columns below their longest words:
+    "--thres…", "recursivel…", "<text|json|jso": each entry's names now go on a line and its
+    help below it. Every word of every option's help and name is shown whole."""
+    import typer
+    from respin.cli import _register_all, app
+    _register_all()
+    command = typer.main.get_command(app)
+    for name in argv:
+        command = command.commands[name]
+    out = _help(argv, 40)
+
+    def words(text):  # (a table cell joins an option's long names with ",")
+        return set(re.split(r"[\s│,]+", text)) - {""}
+
+    shown = words(out)
+    assert "…" not in out
+    assert all(len(line) <= 40 for line in out.splitlines()), out
+    for param in command.params:
+        given = words((param.help or "").replace("\\[", "[")) | {o for o in param.opts if o.startswith("--")}  # (markup)
+        assert given <= shown, (param.name, given - shown)
+    assert "<text|json|jsonl|github>" in shown or argv != ("check",)
+
+
+def test_help_in_a_wide_terminal_keeps_its_table():
+    """From 80 columns (help written into a pipe gets 80) the options stay a table: an
+    option's names and its help on one line."""
+    for columns in (80, 120):
+        out = _help(("check",), columns)
+        assert re.search(r"--threshold +-t +<float range>.* +Score at or above", out), out
+
+
 class _Terminal(__import__("io").RawIOBase):
     """A terminal's reads: a typed line, then Ctrl-D (a read of 0 bytes), then nothing until
     the user presses Ctrl-D again (here: an error)."""
