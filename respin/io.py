@@ -608,13 +608,14 @@ def skip_batch_outputs(dirpath: str, dirnames: list, note=None) -> None:
 
 
 BROKEN_LINK = "broken symbolic link"
+LINK_LOOP = "symbolic link in a loop"  # (as not_found says it of a path named: it was "broken" in a walk)
 
 
 def not_regular(path: str | Path, *, descriptors: bool = False) -> str | None:
-    """Why ``path`` is no regular file, after following links: ``"broken symbolic link"`` or
-    ``"not a regular file (named pipe)"`` (socket, character device, block device); None for
-    a regular file, a folder or anything else (a missing file, say), whose reading gives its
-    own message. Opening a named pipe waits for a writer: forever, in a walk.
+    """Why ``path`` is no regular file, after following links: ``"broken symbolic link"``,
+    ``"symbolic link in a loop"`` or ``"not a regular file (named pipe)"`` (socket, character
+    device, block device); None for a regular file, a folder or anything else (a missing
+    file, say), whose reading gives its own message. Opening a named pipe waits for a writer: forever, in a walk.
     ``descriptors``: a name of a file descriptor (``/dev/stdout``, ``/dev/fd/3``,
     ``/proc/self/fd/1``: a link to whatever that descriptor is, a regular file included) is
     ``"not a regular file (file descriptor)"`` too: what an output must be written into in
@@ -628,7 +629,9 @@ def not_regular(path: str | Path, *, descriptors: bool = False) -> str | None:
     try:
         mode = os.stat(path).st_mode
     except OSError as e:
-        return BROKEN_LINK if e.errno in (errno.ENOENT, errno.ELOOP) and os.path.islink(path) else None
+        if e.errno not in (errno.ENOENT, errno.ELOOP) or not os.path.islink(path):
+            return None
+        return LINK_LOOP if e.errno == errno.ELOOP else BROKEN_LINK
     if descriptors:
         name = str(Path(path).absolute())
         if name.startswith(("/dev/std", "/dev/fd/")) or (name.startswith("/proc/") and "/fd/" in name):
@@ -937,7 +940,7 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = (), fsync: b
     _not_a_folder(path)
     target = Path(path)
     _not_an_input(target, path, inputs)
-    if not_regular(target, descriptors=True) not in (None, BROKEN_LINK):
+    if not_regular(target, descriptors=True) not in (None, BROKEN_LINK, LINK_LOOP):
         # /dev/null, /dev/stdout, a named pipe: written in place. Renaming a temporary file
         # over it would put a regular file where the device was (as root, /dev/null itself).
         try:
@@ -976,7 +979,7 @@ def check_output(path: str | None, inputs: tuple = ()) -> None:
     _not_a_folder(path)
     target = Path(path)
     _not_an_input(target, path, inputs)
-    if target.exists() and not_regular(target, descriptors=True) not in (None, BROKEN_LINK):
+    if target.exists() and not_regular(target, descriptors=True) not in (None, BROKEN_LINK, LINK_LOOP):
         return  # a device or a named pipe, written in place
     folder = target.parent if str(target.parent) else Path(".")
     while not folder.exists() and folder != folder.parent:  # the folders to be made: their first existing one

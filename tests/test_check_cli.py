@@ -868,7 +868,7 @@ def test_a_named_pipe_or_broken_link_in_a_folder_gets_a_note(tmp_path):
         assert ran.stdout.startswith(f"{folder / 'a.txt'}: not spun") and ran.stdout.count("\n") == 1
         assert ran.stderr == (f"respin: skipping {folder / 'b.txt'}: broken symbolic link\n"
                               f"respin: skipping {folder / 'c.txt'}: not a regular file (named pipe)\n"
-                              f"respin: skipping {folder / 'loop.txt'}: broken symbolic link\n")
+                              f"respin: skipping {folder / 'loop.txt'}: symbolic link in a loop\n")
 
 
 def test_not_regular_names_what_is_no_file_to_read(tmp_path):

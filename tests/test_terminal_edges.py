@@ -421,3 +421,28 @@ def test_a_slow_pipe_is_read_to_its_end():
     out, err = proc.communicate(timeout=60)
     assert proc.returncode in (0, 1), err
     assert json.loads(out)[0]["words"] == 11
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="symbolic links")
+def test_a_symbolic_link_loop_in_a_folder_is_called_so(cli, tmp_path):
+    """A link to itself (or two links to each other) found by a walk was skipped as a
+    "broken symbolic link", where the same path named alone is "a symbolic link in a loop"."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(seed("003").read_bytes()[:3000])
+    (folder / "loop.txt").symlink_to(folder / "loop.txt")
+    (folder / "p.txt").symlink_to(folder / "q.txt")
+    (folder / "q.txt").symlink_to(folder / "p.txt")
+    (folder / "z.txt").symlink_to(tmp_path / "nowhere")
+    notes = [f"respin: skipping {folder / 'loop.txt'}: symbolic link in a loop",
+             f"respin: skipping {folder / 'p.txt'}: symbolic link in a loop",
+             f"respin: skipping {folder / 'q.txt'}: symbolic link in a loop",
+             f"respin: skipping {folder / 'z.txt'}: broken symbolic link"]
+    ran = cli("check", folder)
+    assert ran.code == 1 and ran.err.splitlines() == notes, ran.err
+    ran = cli("index", "build", folder, "--out", tmp_path / "a.index")
+    assert ran.code == 0 and ran.err.splitlines()[:4] == notes, ran.err
+    assert cli("batch", folder, "--out", tmp_path / "out", "-q").code == 0
+    rows = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["error"] for r in rows] == [None] + [f"symbolic link in a loop: {folder / n}" for n in ("loop.txt", "p.txt", "q.txt")] \
+        + [f"broken symbolic link: {folder / 'z.txt'}"]
