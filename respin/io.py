@@ -277,6 +277,15 @@ def stdin_bytes():
     stream = getattr(sys.stdin, "buffer", None)
     if stream is None:
         raise InputError("cannot read standard input (it is closed)")
+    # A folder (fd 0 opened on one: `respin check - < DIR` where Python starts at all, or
+    # respin.cli.main in a process whose fd 0 became one): reading it was "internal error:
+    # IsADirectoryError". (CPython itself refuses to start with such a standard input.)
+    try:
+        folder = stat.S_ISDIR(os.fstat(stream.fileno()).st_mode)
+    except (OSError, ValueError, AttributeError):  # (a stand-in without a descriptor: tests)
+        folder = False
+    if folder:
+        raise InputError("cannot read standard input (it is a folder)")
     return stream
 
 

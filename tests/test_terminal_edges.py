@@ -446,3 +446,32 @@ def test_a_symbolic_link_loop_in_a_folder_is_called_so(cli, tmp_path):
     rows = [json.loads(x) for x in (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["error"] for r in rows] == [None] + [f"symbolic link in a loop: {folder / n}" for n in ("loop.txt", "p.txt", "q.txt")] \
         + [f"broken symbolic link: {folder / 'z.txt'}"]
+
+
+_STDIN_A_FOLDER = """import os, sys
+fd = os.open(sys.argv[1], os.O_RDONLY)
+os.dup2(fd, 0)
+from respin.cli import main
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX descriptors")
+@pytest.mark.parametrize("args", [("check", "-"), ("restore", "-"), ("suggest", "-"), ("spin", "-"),
+                                  ("batch", "-", "--out", "{tmp}/out"), ("index", "query", "{tmp}/a.index", "-"),
+                                  ("check", "{text}", "--source", "-"), ("restore", "{text}", "--lexicon", "-")])
+def test_standard_input_that_is_a_folder_is_a_user_error(cli, tmp_path, args):
+    """Standard input open on a folder was "internal error: IsADirectoryError", exit 2.
+    (`respin check - < DIR` itself never gets this far: CPython refuses to start with a
+    folder as its standard input, "Fatal Python error: init_sys_streams", exit 1; this is
+    respin.cli.main in a process whose descriptor 0 is a folder.)"""
+    text = tmp_path / "a.txt"
+    text.write_bytes(seed("003").read_bytes()[:3000])
+    if args[0] == "index":
+        assert cli("index", "build", text, "--out", tmp_path / "a.index", "-q").code == 0
+    argv = [a.format(tmp=tmp_path, text=text) for a in args]
+    proc = subprocess.run([sys.executable, "-c", _STDIN_A_FOLDER, str(tmp_path), *argv], capture_output=True,
+                          text=True, timeout=120, stdin=subprocess.DEVNULL)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr == "respin: error: cannot read standard input (it is a folder)\n", proc.stderr
+    assert proc.stdout == ""
