@@ -903,13 +903,30 @@ def suggest(
                 # columns; json and respin.originals keep the phrase's own spacing.
                 lines.append(" ".join(p.split()))
                 got = [(" ".join(t.split()), s) for t, s in got]
-                width = max((len(t) for t, _ in got), default=0)
-                lines += [f"  {t:<{width}}  {s:.2f}" for t, s in got] or ["  (no candidate: no word of it is in the thesaurus)"]
+                width = max((_columns(t) for t, _ in got), default=0)
+                lines += [f"  {t}{' ' * (width - _columns(t))}  {s:.2f}" for t, s in got] \
+                    or ["  (no candidate: no word of it is in the thesaurus)"]
             body = "\n".join(lines) + "\n"
         _emit(body, output, tuple(lexicon))
     except (InputError, ModelError, ValueError) as e:
         raise _fail(str(e))
     raise typer.Exit(0)
+
+
+def _columns(text: str) -> int:
+    """How many columns ``text`` takes in a terminal: two for a wide character (CJK, most
+    emoji), none for a combining mark or a format character (a joiner, a variation
+    selector), one otherwise. suggest's shares were aligned by len(): a phrase holding 家 or
+    🏠 pushed its share a column right of the others'.
+
+    >>> _columns("house"), _columns("house 家"), _columns("cafe\u0301")
+    (5, 8, 4)
+    """
+    if text.isascii():
+        return len(text)
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else
+               0 if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf") else 1 for c in text)
 
 
 def _model_files(model: Optional[str]) -> tuple:

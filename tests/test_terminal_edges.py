@@ -475,3 +475,21 @@ def test_standard_input_that_is_a_folder_is_a_user_error(cli, tmp_path, args):
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr == "respin: error: cannot read standard input (it is a folder)\n", proc.stderr
     assert proc.stdout == ""
+
+
+def test_suggest_aligns_shares_by_display_width(cli, tmp_path):
+    """suggest padded its originals with len(): one holding a wide character (家, 🏠: two
+    columns in a terminal) pushed its share a column right for each such character."""
+    import unicodedata
+    lexicon = tmp_path / "wide.tsv"
+    lexicon.write_text("# respin swap lexicon v1: spun <TAB> original <TAB> count\n家\thouse\t1\n", encoding="utf-8")
+    ran = cli("suggest", "家 家", "--lexicon", lexicon, "-k", "6")
+    assert ran.code == 0, ran.err
+    lines = ran.out.splitlines()[1:]
+    assert any("家" in x for x in lines) and any("家" not in x for x in lines), ran.out  # (else nothing to align)
+
+    def columns(text):
+        return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+    assert len({columns(x[:x.rindex(" ") + 1]) for x in lines}) == 1, ran.out  # (the column each share starts at)
+    assert ran.out.startswith("家 家\n  house house  0.")  # (the widest original: two spaces before its share)
