@@ -54,6 +54,8 @@ def register(app) -> None:
     app.add_typer(index_app, name="index")
 
 
+PROGRESS_EVERY = 60  # seconds between progress lines where standard error is no terminal (as batch's)
+
 _INPUTS_HELP = ("Folders (files matching --glob, and the same with .gz, recursively; id = path relative "
                 "to the folder), JSONL files (.jsonl/.ndjson, optionally .gz: one document a line) or "
                 "single text files (id = the path as given).")
@@ -92,13 +94,19 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
         from tqdm import tqdm
         bar = tqdm(total=None, unit=" docs", desc=f"respin: {what}", file=sys.stderr, leave=False)
     done = [0]
+    t0 = time.perf_counter()
+    last = [t0]
 
     def progress(n: int) -> None:
         done[0] += n
         if bar is not None:
             bar.update(n)
+        elif not quiet and time.perf_counter() - last[0] >= PROGRESS_EVERY:
+            # Not a terminal (a log, CI, nohup): a plain line now and then, as batch writes, so a
+            # long build shows it is alive (it said nothing until its summary).
+            last[0] = time.perf_counter()
+            _note(f"{what}: {done[0]:,} documents ({done[0] / max(last[0] - t0, 1e-9):,.1f}/s)")
 
-    t0 = time.perf_counter()
     try:
         stats = idx.add(docs, replace=replace, progress=progress)
         if target is not None:

@@ -493,3 +493,23 @@ def test_suggest_aligns_shares_by_display_width(cli, tmp_path):
 
     assert len({columns(x[:x.rindex(" ") + 1]) for x in lines}) == 1, ran.out  # (the column each share starts at)
     assert ran.out.startswith("家 家\n  house house  0.")  # (the widest original: two spaces before its share)
+
+
+def test_index_build_into_a_log_says_how_far_it_is(cli, tmp_path, monkeypatch):
+    """With standard error not a terminal (a log, CI, nohup) `index build` said nothing until
+    its summary, however long it ran: a plain line now and then (PROGRESS_EVERY seconds, here
+    each batch of 500), as batch writes; none with -q."""
+    from respin import cli_index
+    monkeypatch.setattr(cli_index, "PROGRESS_EVERY", 0, raising=False)
+    docs = tmp_path / "docs.jsonl"
+    docs.write_text("".join(json.dumps({"id": str(k), "text": f"Document {k} says the mayor resigned on Monday."}) + "\n"
+                            for k in range(1001)), encoding="utf-8")
+    ran = cli("index", "build", docs, "--out", tmp_path / "a.index")
+    assert ran.code == 0, ran.err
+    lines = ran.err.splitlines()
+    assert [re.sub(r"\(.*/s\)", "(R/s)", x) for x in lines[:-1]] == [
+        "respin: index build: 500 documents (R/s)", "respin: index build: 1,000 documents (R/s)",
+        "respin: index build: 1,001 documents (R/s)"], ran.err
+    assert lines[-1].startswith("respin: index build: 1001 added in ")
+    ran = cli("index", "build", docs, "--out", tmp_path / "b.index", "-q")
+    assert ran.code == 0 and ran.err == "", ran.err
