@@ -379,7 +379,7 @@ def check(
                                             "csv: a header row, then a row per finding (path, line, col, start, end, text, suggestion, confidence, kind)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0, callback=_number,
                                               help="Score at or above which a document is judged spun "
-                                                   "(default: the model's, doc_threshold in its detector.json: 0.83 for the shipped one)."),
+                                                   "(default: the model's, doc_threshold in its detector.json: 0.85 for the shipped one)."),
     source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC", callback=_given,
                                          help="Clean original: report the substitutions aligned against it (synonym, phrase and number "
                                               "swaps; restore --source also rewrites the other differences it aligns)."),

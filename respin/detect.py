@@ -20,7 +20,7 @@ from .tokenize import LINE_BREAK, PUNCT, LineIndex, case_like, has_line_break
 
 # The verdict threshold of a report made against a source (a 0/1 score: the copy is or is not
 # a spun copy of it) and of a Report built by hand. Not `check`'s default without a source:
-# that is the loaded model's `doc_threshold` (0.83 for the shipped model, metadata.json).
+# that is the loaded model's `doc_threshold` (0.85 for the shipped model, metadata.json).
 DEFAULT_THRESHOLD = 0.5
 # Below this many words with thesaurus candidates a text carries no usable evidence either
 # way ("Help!", "I need help."): it is reported as not judged, with score 0, rather than

@@ -22,7 +22,7 @@
 (True, 0.0)
 
 ``predict`` thresholds at 0.5; ``respin.check`` judges a text spun at the model's own
-``doc_threshold`` (0.83 for the shipped model, in its ``metadata.json``). To decide as ``check`` does::
+``doc_threshold`` (0.85 for the shipped model, in its ``metadata.json``). To decide as ``check`` does::
 
     from sklearn.frozen import FrozenEstimator
     from sklearn.model_selection import FixedThresholdClassifier
