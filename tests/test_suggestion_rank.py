@@ -11,6 +11,10 @@ from respin.evidence import FEATURES, WordEvidence, vectorised
 from respin.evidence_vec import _suggestion_channel, evidence_table, joint_choices, rescore
 from respin.tokenize import Document
 
+from conftest import seed
+
+SPUN = seed("003").read_text(encoding="utf-8")  # a spun article: its findings are open
+
 
 def _rows(text: str, flagged: dict):
     doc = Document.from_text(text)
@@ -125,7 +129,9 @@ def test_a_finding_of_dozens_of_words_is_trimmed_not_an_error(model):
     assert joint_choices(table, model.lm.table, rows, options) is None
     for n in (25, 70):
         span = "mentioned " * n
-        found = respin.check("The aides " + span + "the building.").findings
+        # (after a spun article, whose evidence opens the findings: one word repeated counts
+        # in the document's evidence at its first occurrences only, detector.TYPE_CAP)
+        found = respin.check(SPUN + "\n\nThe aides " + span + "the building.").findings
         long = [f for f in found if len(f.text.split()) >= n]
         assert long and all(len(s.split()) == len(f.text.split()) for f in long for s in f.suggestions)
 
@@ -142,7 +148,11 @@ def test_joint_suggestion_follows_the_documents_pooled_choice(model):
     its occurrences) keeps that choice inside a joint suggestion with a flagged neighbour,
     instead of whatever one window prefers ("coach knew", "Teachers told")."""
     import respin
-    found = {f.text: f.suggestions for f in respin.check(POOLED).findings}
+    # After a spun article (its "mentioned" -> "said" too): alone, these few sentences no
+    # longer open the findings, as one word repeated counts at its first occurrences only;
+    # at 0.3, the neighbours flagged with "mentioned" ("coach", "report") make joint findings.
+    found = {f.text: f.suggestions for f in respin.check(SPUN + "\n\n" + POOLED, min_confidence=0.3).findings
+             if f.start >= len(SPUN)}
     joint = {span: sugg for span, sugg in found.items() if len(span.split()) == 2 and span.endswith("mentioned")}
     assert found.get("mentioned", ("said",))[0] == "said"
     assert joint, found
@@ -247,7 +257,8 @@ def test_a_stream_of_long_runs_keeps_the_joint_caches_within_their_bytes(model, 
     import respin
     from respin import evidence_vec as EV
     # (Runs of up to JOINT_MAX_WORDS flagged words: longer ones are not searched jointly.)
-    texts = [" ".join(f"The aides {'mentioned ' * n}the building {k}." for k in range(4)) for n in range(4, 12)]
+    texts = [SPUN + "\n\n" + " ".join(f"The aides {'mentioned ' * n}the building {k}." for k in range(4))
+             for n in range(4, 12)]
     want = [respin.check(t).findings for t in texts]
     limit = 1 << 17
     for name in ("_PLANS", "_GRIDS", "_TRIMMED"):

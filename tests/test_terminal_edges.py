@@ -229,7 +229,7 @@ def test_help_in_a_narrow_terminal_wraps_words_at_spaces(argv):
     for param in command.params:
         given = words((param.help or "").replace("\\[", "[")) | {o for o in param.opts if o.startswith("--")}  # (markup)
         assert given <= shown, (param.name, given - shown)
-    assert "<text|json|jsonl|github>" in shown or argv != ("check",)
+    assert "<text|json|jsonl|github|csv>" in shown or argv != ("check",)
 
 
 def test_help_in_a_wide_terminal_keeps_its_table():
