@@ -27,7 +27,7 @@ from .spans import SpanIndex
 from .tokenize import (INVISIBLE, Document, LineIndex, _holds_any, code_regions, fork_free_lock, gc_paused,
                        line_breaks, unwrap)
 
-_LOCK = fork_free_lock(__name__, "_LOCK")
+_LOCK = fork_free_lock(__name__, "_LOCK", 0)  # (order: the outermost; it holds the others)
 _CACHE: dict[str, "Model"] = {}
 
 
@@ -159,11 +159,14 @@ class Model:
         import gc
         global _FROZEN
         from .evidence import vectorised
-        if self.lm is not None:
-            vectorised(self.lexicon, self.lm)
-            if restore:
-                for part in getattr(self.lm, "scorers", None) or [self.lm]:
-                    getattr(part, "_lm", None)  # CmuTrigram reads its file on first use
+        # Under the lock, as loading is: a process forking meanwhile (a warm-up thread, then a
+        # fork pool) waits for what this imports on the way (tokenize.fork_free_lock).
+        with _LOCK:
+            if self.lm is not None:
+                vectorised(self.lexicon, self.lm)
+                if restore:
+                    for part in getattr(self.lm, "scorers", None) or [self.lm]:
+                        getattr(part, "_lm", None)  # CmuTrigram reads its file on first use
         if freeze and not _FROZEN:
             _FROZEN = True
             gc.collect()

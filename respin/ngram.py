@@ -512,7 +512,7 @@ class MixtureTable:
             return np.maximum(np.log10(p), OOV_FLOOR)
 
 
-_TABLE_LOCK = fork_free_lock(__name__, "_TABLE_LOCK")
+_TABLE_LOCK = fork_free_lock(__name__, "_TABLE_LOCK", 1)  # (order: around lm._LOCK)
 
 
 class CachedMixture(Mixture):

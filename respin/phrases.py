@@ -184,7 +184,7 @@ def _window_scores(tab, body, lengths, hist, nxt) -> np.ndarray:
 
 
 _INDEXES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_LOCK = fork_free_lock(__name__, "_LOCK")
+_LOCK = fork_free_lock(__name__, "_LOCK", 2)  # (order: around the LM's locks)
 
 
 def phrase_index(lexicon, tab) -> PhraseIndex:

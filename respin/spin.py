@@ -380,7 +380,7 @@ _STYLE = {
 # news LM shipped in pocketsphinx is a dependency already; without it every candidate in the
 # lexicon counts as equally common.
 # ---------------------------------------------------------------------------------------------
-_FREQ_LOCK = fork_free_lock(__name__, "_FREQ_LOCK")
+_FREQ_LOCK = fork_free_lock(__name__, "_FREQ_LOCK", 3)
 _FREQ: list = []  # [scorer or None] once loaded
 
 

@@ -899,21 +899,57 @@ class _GcPause(ContextDecorator):
             self._paused = False
 
 
-def fork_free_lock(module: str, name: str) -> threading.Lock:
+def fork_free_lock(module: str, name: str, order: int) -> threading.Lock:
     """A lock for ``module``'s global ``name``, replaced by a free one in a child process
     forked while another thread held it: that thread is not in the child, so the lock was
     never released there and the child's first call hung for good (a host forking its
     workers, gunicorn ``--preload`` or a fork pool, while a warm-up thread was loading the
     model or decoding the LM table; a library review). What the lock guards is published
-    only once complete, so a child finds it absent, and makes it, or whole."""
-    def renew():
-        mod = sys.modules.get(module)  # (a test may have imported the module anew since)
-        if mod is not None:
-            setattr(mod, name, threading.Lock())
+    only once complete, so a child finds it absent, and makes it, or whole.
 
-    if hasattr(os, "register_at_fork"):
-        os.register_at_fork(after_in_child=renew)
+    A fork also waits for the threads inside these locks to leave them (:func:`_before_fork`,
+    the locks taken in ``order``, outer ones first as the code nests them): what they do there
+    includes imports (pocketsphinx, the LM table's module), and a child forked mid-import
+    found that module's import lock held by a thread it does not have; its first check,
+    importing the same module, hung for good, locks renewed or not (a concurrency review)."""
+    if (order, module, name) not in _FORK_LOCKS:  # (a module imported anew: one entry, taken once)
+        _FORK_LOCKS.append((order, module, name))
+        _FORK_LOCKS.sort()
     return threading.Lock()
+
+
+_FORK_LOCKS: list[tuple[int, str, str]] = []  # (order, module, name) of every fork_free_lock
+_FORK_HELD: list[threading.Lock] = []  # the locks _before_fork took, for the parent to release
+
+
+def _fork_lock(module: str, name: str):
+    mod = sys.modules.get(module)  # (a test may have imported the module anew since)
+    return getattr(mod, name, None) if mod is not None else None
+
+
+def _before_fork() -> None:
+    for _, module, name in _FORK_LOCKS:
+        lock = _fork_lock(module, name)
+        if lock is not None:
+            lock.acquire()
+            _FORK_HELD.append(lock)
+
+
+def _after_fork_in_parent() -> None:
+    while _FORK_HELD:
+        _FORK_HELD.pop().release()
+
+
+def _after_fork_in_child() -> None:
+    _FORK_HELD.clear()
+    for _, module, name in _FORK_LOCKS:
+        if _fork_lock(module, name) is not None:
+            setattr(sys.modules[module], name, threading.Lock())
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
+                        after_in_child=_after_fork_in_child)
 
 
 def _threads() -> int:

@@ -1,11 +1,14 @@
 """A host that forks (gunicorn ``--preload``, a fork pool) while another of its threads is
 inside respin: the child gets respin's locks free. The thread that held one is not in the
 child, so the lock was never released there, and the child's first call hung for good (a
-warm-up thread still loading the model when the workers were forked; a library review)."""
+warm-up thread still loading the model when the workers were forked; a library review). A
+fork now waits for such a thread to leave the locks: inside them it imports modules, which a
+child forked mid-import could never import again (a concurrency review)."""
 
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 
@@ -16,7 +19,7 @@ LOCKS = [("respin.model", "_LOCK"), ("respin.lm", "_LOCK"), ("respin.lm", "_READ
 
 
 def _in_child(test) -> bytes:
-    """``test()``'s one-byte answer from a forked child (b"" if it hung for 30 s)."""
+    """``test()``'s one-byte answer from a forked child (b"" if it hung for 20 s)."""
     r, w = os.pipe()
     pid = os.fork()
     if pid == 0:
@@ -25,7 +28,7 @@ def _in_child(test) -> bytes:
         finally:
             os._exit(0)
     os.close(w)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 20
     while os.waitpid(pid, os.WNOHANG) == (0, 0):
         if time.monotonic() > deadline:
             os.kill(pid, 9)
@@ -35,6 +38,19 @@ def _in_child(test) -> bytes:
     out = os.read(r, 1)
     os.close(r)
     return out
+
+
+_ARMED: list = []  # the Event to set when a fork begins, while a test wants to know (hooks stay registered)
+
+
+def _on_fork() -> None:
+    if _ARMED:
+        _ARMED[0].set()
+
+
+if hasattr(os, "register_at_fork"):
+    import respin.tokenize  # noqa: F401  (respin's fork hooks first: the ones registered later run earlier)
+    os.register_at_fork(before=_on_fork)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
@@ -47,7 +63,7 @@ def test_a_child_forked_while_a_thread_holds_the_locks_gets_them_free():
         for lock in locks:
             lock.acquire()
         held.set()
-        leave.wait(60)
+        leave.wait(60)  # until a fork begins: the fork waits for it to leave
         for lock in locks:
             lock.release()
 
@@ -55,6 +71,7 @@ def test_a_child_forked_while_a_thread_holds_the_locks_gets_them_free():
     t.start()
     try:
         assert held.wait(10)
+        _ARMED.append(leave)
 
         def free():
             ok = all(getattr(import_module(m), name).acquire(timeout=2) for m, name in LOCKS)
@@ -69,5 +86,64 @@ def test_a_child_forked_while_a_thread_holds_the_locks_gets_them_free():
 
         assert _in_child(loads) == b"1"
     finally:
+        _ARMED.clear()
         leave.set()
         t.join()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.parametrize("module,name", LOCKS)
+def test_a_fork_waits_for_a_thread_importing_inside_a_lock(module, name, tmp_path, monkeypatch):
+    """A warm-up thread loading the model imports what it needs under the locks (pocketsphinx
+    in the LM's): a child forked then found the import half done, with the lock of that
+    module held by a thread it does not have, and its first check hung for good on the same
+    import, locks renewed or not (``model.default().warm()`` in a thread, then a fork pool)."""
+    from importlib import import_module
+    mod = f"respin_test_slow_{name.strip('_').lower()}_{module.split('.')[-1]}"
+    (tmp_path / f"{mod}.py").write_text("import builtins\nbuiltins._respin_test_inside.set()\n"
+                                        "builtins._respin_test_go.wait(30)\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import builtins
+    inside, go, forking = threading.Event(), threading.Event(), threading.Event()
+    monkeypatch.setattr(builtins, "_respin_test_inside", inside, raising=False)
+    monkeypatch.setattr(builtins, "_respin_test_go", go, raising=False)
+
+    def loader():  # inside the lock, importing a module whose body runs until ``go``
+        with getattr(import_module(module), name):
+            import_module(mod)
+
+    def release():  # the loader finishes once a fork has begun (before it, the fork would wait for ever)
+        forking.wait(60)
+        go.set()
+
+    t, r = threading.Thread(target=loader), threading.Thread(target=release)
+    t.start()
+    r.start()
+    try:
+        assert inside.wait(10)
+        _ARMED.append(forking)
+
+        def imports():
+            import_module(mod)
+            return b"1"
+
+        assert _in_child(imports) == b"1"
+    finally:
+        _ARMED.clear()
+        forking.set()
+        t.join()
+        r.join()
+        sys.modules.pop(mod, None)
+
+
+def test_warm_imports_what_it_needs_inside_the_models_lock(monkeypatch):
+    """``model.default().warm()`` in a thread, then a fork pool: what warm() imports (the
+    vectorised evidence's module) must be inside a lock a fork waits for, or a child forked
+    then hung on that import in its first check."""
+    import respin.evidence
+    import respin.model
+    m = respin.model.default()
+    seen = []
+    monkeypatch.setattr(respin.evidence, "vectorised", lambda *a: seen.append(respin.model._LOCK.locked()))
+    m.warm(freeze=False)
+    assert seen == [True]
