@@ -206,7 +206,7 @@ def build(
       respin index build articles.jsonl.gz --text-field body --id-field url --out archive.index
     """
     from .cli import _fail
-    from .index import SourceIndex, remove_index, sweep_temps, temp_path
+    from .index import IndexExistsError, SourceIndex, remove_index, sweep_temps, temp_path
     from .io import _own_links
 
     try:  # (another user's link in a shared folder: its target was replaced; a security review)
@@ -247,11 +247,11 @@ def build(
                             idx.close()
                             remove_index(out)
                         raise
-            except BaseException:
+            except BaseException as e:
                 if replacing:  # whatever stopped it: nothing of the new index stays, INDEX is as it was
                     remove_index(at)
-                elif not existed and Path(out).exists():  # made here (a full disk as it was created)
-                    remove_index(out)
+                elif not existed and Path(out).exists() and not isinstance(e, IndexExistsError):
+                    remove_index(out)  # made here (a full disk as it was created), not by another build since
                 raise
     except InputError as e:  # (the file written is INDEX's to the user)
         raise _fail(str(e).replace(at, out).replace(target, out))

@@ -400,6 +400,11 @@ def _scrub(text: str) -> str:
         return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
+class IndexExistsError(InputError):
+    """:meth:`SourceIndex.build` of a path where an index file exists (maybe another build's,
+    begun meanwhile: its caller must not remove it as a failed build's own)."""
+
+
 class IndexPermissionError(InputError):
     """The index cannot be opened or written for want of permission (it is not damaged)."""
 
@@ -547,9 +552,10 @@ class SourceIndex:
             raise InputError(f"index file name too long ({len(os.fsencode(p.name))} bytes; SQLite adds up to 8 "
                              f"to it for its side files, and a name may have 255): {path}")
         replacing = p.exists()
+        exists = IndexExistsError(f"index file already exists: {path} (add to it with 'respin index add', "
+                                  "or rebuild with --force)")
         if replacing and not overwrite:
-            raise InputError(f"index file already exists: {path} (add to it with 'respin index add', "
-                             "or rebuild with --force)")
+            raise exists
         if bands is None or rows is None:
             if num_perm == NUM_PERM:
                 bands, rows = DEFAULT_BANDS, DEFAULT_ROWS
@@ -573,6 +579,16 @@ class SourceIndex:
         sweep_temps(p)
         if replacing:
             remove_index(str(at))  # (left by a killed build of a process with this pid)
+        else:
+            # Claimed before SQLite opens it: another build that saw no file either (two cron
+            # jobs) created it meanwhile, and this one opened that index, failed on its tables,
+            # and its caller removed it; both builds failed, no index left (a concurrency review).
+            try:
+                os.close(os.open(at, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+            except FileExistsError:
+                raise exists from None
+            except OSError:
+                pass  # (SQLite says what is wrong, as before)
         try:
             con = sqlite3.connect(str(at), isolation_level=None)
             con.execute("PRAGMA journal_mode=WAL")

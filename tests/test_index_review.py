@@ -508,3 +508,32 @@ def test_permission_errors_are_told_from_damage_without_sqlite_errorname(tmp_pat
         err = idx._db_error(Py310Error("attempt to write a readonly database"))
         assert isinstance(err, IndexPermissionError) and str(err).startswith("cannot write the index")
         assert "damaged" in str(idx._db_error(Py310Error("database disk image is malformed")))
+
+
+# Two builds of one INDEX at once (a retry loop, two cron jobs) ------------------------------
+@pytest.mark.parametrize("when", ["before its check", "after its check"])
+def test_a_build_started_beside_another_build_of_the_same_index_is_refused_and_removes_nothing(
+        tmp_path, cli, monkeypatch, when):
+    """The other build creates INDEX just before this one's check that it exists, or just
+    after it (both saw no file). This one must be refused, as for an INDEX already there,
+    and leave the other's index alone: it removed it as its own (``not existed``), and
+    after its check it opened the other's file, failed on its tables, and removed that too;
+    both builds failed and no index was left."""
+    import respin.index
+    out = tmp_path / "x.index"
+    (tmp_path / "a.txt").write_text(TEXTS["storm"], encoding="utf-8")
+    # where the other process gets in: between the CLI's look at INDEX and SourceIndex.build's
+    # (sweep_temps), or between that look and the file's creation (make_folders)
+    name = "sweep_temps" if when == "before its check" else "make_folders"
+    real, other = getattr(respin.index, name), []
+
+    def other_build_gets_in(*a, **k):
+        if not other:  # (once; the other build calls it too)
+            other.append(1)
+            SourceIndex.build(out, [("other", TEXTS["match"])]).close()
+        return real(*a, **k)
+
+    monkeypatch.setattr(respin.index, name, other_build_gets_in)
+    ran = cli("index", "build", tmp_path / "a.txt", "--out", out, "-q")
+    assert ran.code == 2 and ran.err.startswith(f"respin: error: index file already exists: {out}"), ran.err
+    assert _ids(out) == ["other"]
