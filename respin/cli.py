@@ -640,13 +640,16 @@ def _run_checks(tasks, jobs: int):
         for g in groups:
             yield from _check_files(g)
         return
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
     # Smaller groups when there are few files, so that every worker gets some.
     groups = _groups(tasks, max(1, min(FILES_PER_GROUP, len(tasks) // min(jobs, len(tasks)))))
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(groups)), initializer=_worker_ignores_ctrl_c)
     try:
         for done in pool.map(_check_files, groups):
             yield from done
+    except BrokenExecutor:  # the system killed a worker (the OOM killer): no bug of respin's, as batch says
+        raise InputError("a worker process was killed (out of memory? each holds about 250 MB: try fewer "
+                         "--jobs); the files after the results written were not checked") from None
     finally:  # on an error, do not wait for the files still queued
         pool.shutdown(wait=True, cancel_futures=True)
 

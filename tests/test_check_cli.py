@@ -686,6 +686,32 @@ def test_jobs_gives_the_same_output_in_the_same_order(cli, tmp_path):
     assert [json.loads(x)["path"] for x in two.out.splitlines()] == [str(folder / f"d{i}.txt") for i in range(4)]
 
 
+
+def test_a_killed_worker_is_a_one_line_error_after_the_results_written(cli, tmp_path, monkeypatch):
+    """A worker of --jobs killed by the system (the OOM killer, kill -9) said 'internal error:
+    BrokenProcessPool ... please report it', as for a bug in respin; batch says what happened."""
+    import concurrent.futures
+    from concurrent.futures.process import BrokenProcessPool
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for i, name in enumerate(["000", "003", "004", "001"]):
+        (folder / f"d{i}.txt").write_bytes(seed(name).read_bytes())
+
+    class DiesAfterOne(concurrent.futures.ThreadPoolExecutor):
+        def __init__(self, max_workers=None, initializer=None):
+            super().__init__(max_workers)
+
+        def map(self, fn, groups):
+            groups = list(groups)
+            yield fn(groups[0])
+            raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", DiesAfterOne)
+    ran = cli("check", str(folder), "--format", "jsonl", "-q", "--jobs", "2")
+    assert ran.code == 2 and "Traceback" not in ran.err
+    assert ran.err.startswith("respin: error: a worker process was killed") and ran.err.count("\n") == 1, ran.err
+    assert [json.loads(x)["path"] for x in ran.out.splitlines()] == [str(folder / f"d{i}.txt") for i in range(2)]
+
 # --- file names that are not UTF-8 ------------------------------------------------------------
 
 def _respin(*argv, **kw):
