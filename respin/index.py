@@ -577,20 +577,16 @@ class SourceIndex:
             p = Path(os.path.realpath(p))
         at = Path(temp_path(p)) if replacing else p
         sweep_temps(p)
-        if replacing:
-            remove_index(str(at))  # (left by a killed build of a process with this pid)
-        else:
-            # Claimed before SQLite opens it: another build that saw no file either (two cron
-            # jobs) created it meanwhile, and this one opened that index, failed on its tables,
-            # and its caller removed it; both builds failed, no index left (a concurrency review).
-            try:
-                os.close(os.open(at, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
-            except FileExistsError:
-                raise exists from None
-            except OSError:
-                pass  # (SQLite says what is wrong, as before)
+        # The tables are made in a hidden file beside INDEX (temp_path), which becomes INDEX
+        # once complete where it replaces one (below), else at once, by a hard link, which
+        # fails where a file is there. Made in place, another build that saw no file either
+        # (two cron jobs) made INDEX meanwhile: this one opened that index, failed on its
+        # tables, and its caller removed it (both failed, no index left); and a reader found
+        # an empty file, "not a respin index" (a concurrency review).
+        made = Path(temp_path(p))
+        remove_index(str(made))  # (left by a killed build of a process with this pid)
         try:
-            con = sqlite3.connect(str(at), isolation_level=None)
+            con = sqlite3.connect(str(made), isolation_level=None)
             con.execute("PRAGMA journal_mode=WAL")
             con.execute("BEGIN")
             for stmt in _SCHEMA.split(";"):
@@ -600,9 +596,23 @@ class SourceIndex:
             con.execute("COMMIT")
             con.close()
         except sqlite3.Error as e:
-            if replacing:
-                remove_index(str(at))
+            remove_index(str(made))
             raise InputError(f"cannot create index ({e}): {path}") from None
+        if not replacing:
+            try:
+                try:
+                    os.link(made, p)
+                except FileExistsError:
+                    raise
+                except OSError:  # no hard links there (some network file systems): INDEX claimed, then moved in
+                    os.close(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+                    os.replace(made, p)
+            except FileExistsError:
+                raise exists from None
+            except OSError as e:
+                raise InputError(f"cannot create index ({os_reason(e)}): {path}") from None
+            finally:
+                remove_index(str(made))
         idx = cls(str(at), meta)
         try:
             idx.last_stats = idx.add(docs, batch_size=batch_size, progress=progress)

@@ -537,3 +537,43 @@ def test_a_build_started_beside_another_build_of_the_same_index_is_refused_and_r
     ran = cli("index", "build", tmp_path / "a.txt", "--out", out, "-q")
     assert ran.code == 2 and ran.err.startswith(f"respin: error: index file already exists: {out}"), ran.err
     assert _ids(out) == ["other"]
+
+
+def test_a_reader_never_finds_an_index_half_made(tmp_path, monkeypatch):
+    """``restore --corpus INDEX`` (or ``index info``) as ``index build`` begins: INDEX was an
+    empty file, then one without its tables, and the reader said "not a respin index"; it is
+    not there until its tables are, then whole."""
+    import sqlite3
+    from respin.io import InputError
+    out, real, seen = tmp_path / "x.index", sqlite3.connect, []
+
+    def connect(*a, **k):
+        con = real(*a, **k)
+        if not seen:  # the build's first connection, as it makes the tables: what a reader finds now
+            seen.append(None)
+            with pytest.raises(InputError) as e:
+                SourceIndex.open(out, readonly=True)
+            seen[0] = str(e.value)
+        return con
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    SourceIndex.build(out, [("storm", TEXTS["storm"])]).close()
+    assert seen[0].startswith("index not found"), seen
+    assert _ids(out) == ["storm"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.index"]
+
+
+def test_a_build_where_hard_links_are_refused_still_makes_the_index(tmp_path, monkeypatch, cli):
+    import errno
+    import respin.index
+
+    def no_links(*a):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(respin.index.os, "link", no_links)
+    out = tmp_path / "x.index"
+    SourceIndex.build(out, [("storm", TEXTS["storm"])]).close()
+    assert _ids(out) == ["storm"] and sorted(p.name for p in tmp_path.iterdir()) == ["x.index"]
+    (tmp_path / "a.txt").write_text(TEXTS["match"], encoding="utf-8")
+    ran = cli("index", "build", tmp_path / "a.txt", "--out", out, "-q")
+    assert ran.code == 2 and "index file already exists" in ran.err and _ids(out) == ["storm"]
