@@ -206,14 +206,13 @@ def build(
       respin index build articles.jsonl.gz --text-field body --id-field url --out archive.index
     """
     from .cli import _fail
-    from .index import IndexExistsError, SourceIndex, remove_index, sweep_temps, temp_path
+    from .index import SourceIndex, remove_index, sweep_temps, temp_path
     from .io import _own_links
 
     try:  # (another user's link in a shared folder: its target was replaced; a security review)
         _own_links(out)
     except InputError as e:
         raise _fail(str(e))
-    existed = os.path.lexists(out)
     replacing = force and Path(out).exists() and not Path(out).is_dir()
     # A link stays a link: its target is what is replaced (as every other output, write_atomic).
     target = os.path.realpath(out) if replacing and os.path.islink(out) else out
@@ -247,11 +246,13 @@ def build(
                             idx.close()
                             remove_index(out)
                         raise
-            except BaseException as e:
+            except BaseException:
                 if replacing:  # whatever stopped it: nothing of the new index stays, INDEX is as it was
                     remove_index(at)
-                elif not existed and Path(out).exists() and not isinstance(e, IndexExistsError):
-                    remove_index(out)  # made here (a full disk as it was created), not by another build since
+                # Else INDEX is never removed here: SourceIndex.build makes it (by a link) only
+                # once its tables are complete, and removes it where it fails; an INDEX found
+                # now may be another build's, made meanwhile; and one stopped part-way keeps
+                # the documents it committed, as its note says ('respin index add' finishes it).
                 raise
     except InputError as e:  # (the file written is INDEX's to the user)
         raise _fail(str(e).replace(at, out).replace(target, out))

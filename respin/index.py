@@ -599,6 +599,7 @@ class SourceIndex:
             remove_index(str(made))
             raise InputError(f"cannot create index ({e}): {path}") from None
         if not replacing:
+            claimed = False  # INDEX made empty by this build (O_EXCL), to be replaced by its tables
             try:
                 try:
                     os.link(made, p)
@@ -606,14 +607,23 @@ class SourceIndex:
                     raise
                 except OSError:  # no hard links there (some network file systems): INDEX claimed, then moved in
                     os.close(os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+                    claimed = True
                     os.replace(made, p)
             except FileExistsError:
                 raise exists from None
             except OSError as e:
+                if claimed:  # (its own empty file: no 0-byte INDEX left, which a rerun called existing)
+                    _unlink(str(p))
                 raise InputError(f"cannot create index ({os_reason(e)}): {path}") from None
             finally:
                 remove_index(str(made))
-        idx = cls(str(at), meta)
+        # From here INDEX (or the hidden file that replaces it) is this build's own: what fails
+        # is cleaned up here, as the caller cannot tell it from another build's INDEX.
+        try:
+            idx = cls(str(at), meta)
+        except BaseException:
+            remove_index(str(at))
+            raise
         try:
             idx.last_stats = idx.add(docs, batch_size=batch_size, progress=progress)
             if replacing:

@@ -352,24 +352,40 @@ def test_force_never_replaces_a_text_the_build_reads_with_the_index(tmp_path, cl
 
 def test_an_index_that_could_not_be_created_is_not_left_behind(tmp_path, cli, monkeypatch):
     """A full disk as INDEX was created left a 0-byte INDEX, and the same command, rerun,
-    said it existed (--force); an existing INDEX is never removed by a failed build."""
+    said it existed (--force); an existing INDEX is never removed by a failed build. The
+    tables are made in a hidden file, then linked (or, where links are refused, INDEX is
+    claimed empty and the file moved onto it): a failure at either step leaves no INDEX."""
+    import errno
+
     from conftest import assert_user_error
-    from respin.index import SourceIndex
-    from respin.io import InputError
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "storm.txt").write_text(TEXTS["storm"], encoding="utf-8")
-
-    def full(path, docs=(), overwrite=False):
-        if Path(path).exists() and not overwrite:
-            raise InputError(f"index file already exists: {path} (use --force)")
-        Path(path).write_bytes(b"")
-        raise InputError(f"cannot write index (no space left on device): {path}")
-
-    monkeypatch.setattr(SourceIndex, "build", staticmethod(full))
     out = tmp_path / "x.index"
+    real_connect, real_replace = sqlite3.connect, os.replace
+
+    def full(path, *a, **k):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(sqlite3, "connect", full)
+    assert_user_error(cli("index", "build", docs, "--out", out), "database or disk is full")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]
+    monkeypatch.setattr(sqlite3, "connect", real_connect)
+
+    def no_links(*a, **k):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    def no_space(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "link", no_links)
+    monkeypatch.setattr(os, "replace", no_space)
     assert_user_error(cli("index", "build", docs, "--out", out), "no space left on device")
-    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs"]
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert cli("index", "build", docs, "--out", out, "-q").code == 0 and _ids(out) == ["storm.txt"]
+    monkeypatch.undo()
+    out.unlink()
     out.write_bytes(b"mine")  # someone else's file there: refused, and kept
     assert cli("index", "build", docs, "--out", out).code == 2
     assert out.read_bytes() == b"mine"
@@ -577,3 +593,62 @@ def test_a_build_where_hard_links_are_refused_still_makes_the_index(tmp_path, mo
     (tmp_path / "a.txt").write_text(TEXTS["match"], encoding="utf-8")
     ran = cli("index", "build", tmp_path / "a.txt", "--out", out, "-q")
     assert ran.code == 2 and "index file already exists" in ran.err and _ids(out) == ["storm"]
+
+
+# What a failed build leaves (INDEX is made by a link only once its tables are complete) ----
+def test_an_interrupted_or_failed_build_keeps_the_documents_it_says_it_keeps(tmp_path, cli, monkeypatch):
+    """Stopped part-way (Ctrl-C, a bad record) after batches were committed, a build says the
+    documents indexed so far are saved in INDEX and 'respin index add' finishes it: the
+    CLI's clean-up of an INDEX "made here" then removed that very file."""
+    import respin.index
+    (tmp_path / "in").mkdir()
+    for k, t in TEXTS.items():
+        (tmp_path / "in" / f"{k}.txt").write_text(t, encoding="utf-8")
+    real = respin.index.iter_documents
+
+    def interrupted(*a, **k):
+        yield from real(*a, **k)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(respin.index, "iter_documents", interrupted)
+    monkeypatch.setattr(respin.index.SourceIndex.add, "__kwdefaults__", {"replace": False, "batch_size": 1,
+                                                                          "progress": None})
+    out = tmp_path / "x.index"
+    ran = cli("index", "build", tmp_path / "in", "--out", out)
+    assert ran.code == 130 and "4 document(s) indexed so far are saved" in ran.err, ran.err
+    assert _ids(out) == sorted(f"{k}.txt" for k in TEXTS)
+
+    def bad_record(*a, **k):
+        yield from real(*a, **k)
+        raise respin.index.InputError("a bad record")
+
+    monkeypatch.setattr(respin.index, "iter_documents", bad_record)
+    out = tmp_path / "y.index"
+    ran = cli("index", "build", tmp_path / "in", "--out", out)
+    assert ran.code == 2 and "the index keeps the 4 document(s) committed before it" in ran.err, ran.err
+    assert _ids(out) == sorted(f"{k}.txt" for k in TEXTS)
+    monkeypatch.setattr(respin.index, "iter_documents", real)
+    ran = cli("index", "add", out, tmp_path / "in")  # (what the note says to run)
+    assert ran.code == 0 and "4 skipped" in ran.err, ran.err
+
+
+def test_a_build_that_fails_before_its_index_is_made_removes_no_other_builds(tmp_path, cli, monkeypatch):
+    """Another build of INDEX (a second cron job) completes while this one makes its tables
+    in its hidden file, which then fails (a full disk): this one never had INDEX, and must
+    not remove the other's as its own."""
+    (tmp_path / "a.txt").write_text(TEXTS["storm"], encoding="utf-8")
+    out = tmp_path / "x.index"
+    real_connect = sqlite3.connect
+
+    def other_build_completes_meanwhile(path, *a, **k):
+        if ".tmp-" in str(path) and not out.exists():
+            monkeypatch.setattr(sqlite3, "connect", real_connect)
+            SourceIndex.build(out, [("other", TEXTS["match"])]).close()
+            raise sqlite3.OperationalError("database or disk is full")
+        return real_connect(path, *a, **k)
+
+    monkeypatch.setattr(sqlite3, "connect", other_build_completes_meanwhile)
+    ran = cli("index", "build", tmp_path / "a.txt", "--out", out, "-q")
+    assert ran.code == 2 and "database or disk is full" in ran.err, ran.err
+    assert _ids(out) == ["other"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "x.index"]
