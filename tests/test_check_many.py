@@ -108,6 +108,26 @@ def test_estimator_features_are_those_of_each_text_alone():
     assert np.array_equal(SpinFeatures().transform(texts), alone)
 
 
+def test_a_word_repeated_counts_per_text_in_a_chunk():
+    """A word type counts in a text's document evidence at its first TYPE_CAP occurrences
+    (respin.detector.first_occurrences), counted per text: texts scored in one chunk that
+    repeat the same words (the same text several times) each get the rows, and so the
+    document row and score, they get alone, not a cap shared with the texts before them."""
+    import numpy as np
+
+    from respin.detector import TYPE_CAP
+    m = respin._model(None)
+    spun = spun_versions(9)[0]
+    texts = [spun, "\n\n".join([spun] * (TYPE_CAP + 1)), CLEAN[0] * 2, spun]
+    together: list = []
+    reports = m.check_many(texts, doc_rows=together)
+    for t, row, rep in zip(texts, together, reports):
+        alone: list = []
+        assert as_dicts(m.check_many([t], doc_rows=alone)) == as_dicts([rep])
+        assert np.array_equal(alone[0], row)
+    assert np.array_equal(together[0], together[3])
+
+
 @pytest.mark.parametrize("bad", [[1], [b"bytes"], ["fine", None]])
 def test_a_text_that_is_not_a_string_is_named(bad):
     with pytest.raises(TypeError, match=r"item \d+ is"):
