@@ -263,6 +263,14 @@ class Detector:
         self.finding_threshold, self.restore_threshold, self.doc_threshold = (
             finding_threshold, restore_threshold, doc_threshold)
         self.lm_config: dict | None = None  # {"file": "lm.npz", "weight": w}: a user LM mixed in
+        # Occurrences of a word type that count in the document's evidence (TYPE_CAP), as this
+        # model was fitted; None: every one (a model trained before the cap).
+        self.type_cap: int | None = TYPE_CAP
+
+    def keep(self, types: np.ndarray) -> np.ndarray | None:
+        """The rows that count in the document's evidence (:func:`first_occurrences` of their
+        word ``types`` at this model's ``type_cap``), or None: all of them."""
+        return None if self.type_cap is None else first_occurrences(types, self.type_cap)
 
     def doc_row(self, X: np.ndarray, n_words: int, p: np.ndarray | None = None,
                 keep: np.ndarray | None = None) -> np.ndarray:
@@ -352,6 +360,7 @@ class Detector:
             "word_model": self.word.to_dict(), "doc_model": self.doc.to_dict(), "word_prior": self.prior,
             "finding_threshold": self.finding_threshold, "restore_threshold": self.restore_threshold,
             "doc_threshold": self.doc_threshold,
+            **({"type_cap": self.type_cap} if self.type_cap is not None else {}),
             **({"lm": self.lm_config} if self.lm_config else {}),
         }
 
@@ -377,4 +386,9 @@ class Detector:
             if not (isinstance(lm, dict) and lm.get("file") == "lm.npz" and 0 < float(lm.get("weight", 0)) <= 1):
                 raise ValueError("'lm' must be {\"file\": \"lm.npz\", \"weight\": w} with 0 < w <= 1 (1: instead of the CMU model)")
             det.lm_config = {"file": "lm.npz", "weight": float(lm["weight"])}
+        # A model trained before the cap (no key) was fitted on every occurrence: read so.
+        cap = d.get("type_cap")
+        if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or not 1 <= cap <= 10 ** 6):
+            raise ValueError(f"type_cap must be a whole number from 1 to 1000000, got {cap!r}")
+        det.type_cap = cap
         return det

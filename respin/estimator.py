@@ -86,7 +86,6 @@ def document_features(text: str, model=None) -> np.ndarray:
     (9, 1.0)
     """
     from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, spintax_findings
-    from .detector import first_occurrences
     from .evidence import document_evidence, matrix
     from .model import _row_types
     from .tokenize import Document, unwrap
@@ -99,8 +98,8 @@ def document_features(text: str, model=None) -> np.ndarray:
     X = matrix(rows)
     judged = doc.n_words > 0 and len(rows) >= MIN_EVIDENCE_WORDS
     floor = SPINTAX_CONFIDENCE if spintax_findings(text, m.lexicon) else 0.0
-    keep = first_occurrences(_row_types(None, rows, [0, len(rows)]))
-    doc_row = m.detector.doc_row(X, doc.n_words, keep=keep) if m.detector is not None else np.zeros(len(DOC_FEATURES))
+    doc_row = (m.detector.doc_row(X, doc.n_words, keep=m.detector.keep(_row_types(None, rows, [0, len(rows)])))
+               if m.detector is not None else np.zeros(len(DOC_FEATURES)))
     return np.concatenate([doc_row, [float(judged), floor]])
 
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .args import text_arg, texts_arg
-from .detector import Detector, first_occurrences
+from .detector import Detector
 from .detect import lexicon_findings, not_judged_reason
 from .evidence import _Unigrams, matrix, offered, rescore
 from .spans import SpanIndex
@@ -289,7 +289,7 @@ class Model:
             row0 = [0, len(all_rows)]
         # Which rows count in each text's document evidence (detector.TYPE_CAP): word types
         # per text, as doc_rate groups them (a candidate-table row, or the lower-case word).
-        keep = first_occurrences(_row_types(table if vec is not None else None, all_rows, row0))
+        keep = None if det is None else det.keep(_row_types(table if vec is not None else None, all_rows, row0))
         # Words per text: the word tokens (Document.word_arrays) before each text's first token.
         n_words_of = [cdoc.n_words] if len(texts) == 1 else np.diff(np.searchsorted(cdoc.word_arrays()[0], tok0)).tolist()
         firsts = [h.first for h in phrases]
@@ -306,19 +306,20 @@ class Model:
             a, b = row0[i], row0[i + 1]
             n_words = n_words_of[i]
             Xi = X[a:b]
+            keep_i = None if keep is None else keep[a:b]
             # Mostly not English, with too little English beside it to judge: not judged,
             # rather than a verdict on a few sentences (a pipeline reads "not spun" as clean English).
             foreign = (foreign_of[i] > 0 and foreign_of[i] >= FOREIGN_SHARE * n_words
                        and n_words - foreign_of[i] < ENGLISH_MIN_WORDS)
             if n_words == 0 or b - a < MIN_EVIDENCE_WORDS or foreign:
                 if doc_rows is not None:
-                    doc_rows.append(det.doc_row(Xi, n_words, keep=keep[a:b]))
+                    doc_rows.append(det.doc_row(Xi, n_words, keep=keep_i))
                 reports.append(Report(0.0, 0.0 >= thr, [], n_words, thr, model=self.label, judged=False,
                                       reason=not_judged_reason(n_words, bool(foreign)),
                                       not_english=foreign_of[i]))
                 continue
             p = det.word.predict_proba(Xi)
-            post, phrase_post, rate, row = det.judge(Xi, n_words, p, log_lr(phrases[ph0[i]:ph0[i + 1]]), keep[a:b])
+            post, phrase_post, rate, row = det.judge(Xi, n_words, p, log_lr(phrases[ph0[i]:ph0[i + 1]]), keep_i)
             if doc_rows is not None:
                 doc_rows.append(row)
             score = det.score_row(row)  # the calibrated document model: word evidence only
@@ -326,7 +327,7 @@ class Model:
             parts, whole = [], score
             if sections and vec is not None and n_words >= 2 * SECTION_WORDS and score < det.doc_threshold:
                 for ra, rb, pa, pb, (s_post, s_phrase_post, s_rate, _), s_score in _spun_sections(
-                        det, cdoc, table, X, p, a, phrases, firsts, tok0[i], tok0[i + 1], keep[a:b]):
+                        det, cdoc, table, X, p, a, phrases, firsts, tok0[i], tok0[i + 1], keep_i):
                     score = max(score, s_score)
                     parts.append((cdoc.token_starts[table.token[ra]] - char0[i],
                                   cdoc.token_ends[table.token[rb - 1]] - char0[i], s_score))
@@ -715,7 +716,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     Sections of SECTION_WORDS are read in steps of half a section, so that a spun article's
     edge need not fall on one; overlapping spun sections are judged together as one part
     (more words, a surer verdict), or the best of them where the union is not judged spun.
-    ``doc_rate`` and the rows that count (:func:`respin.detector.first_occurrences`) are
+    ``doc_rate`` and the rows that count (:meth:`respin.detector.Detector.keep`) are
     those of the part alone, as in the part's own text; ``keep``: the text's, which the quick
     screen of every section reads."""
     from .detect import MIN_EVIDENCE_WORDS
@@ -745,7 +746,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         Xs = X[ra:rb].copy()
         Xs[:, rate_col] = doc_rate(table.crow[ra:rb], Xs[:, delta_col])
         got = det.judge(Xs, sum(n for _, _, n in blocks[k0:k1]), det.word.predict_proba(Xs), log_lr(phrases[pa:pb]),
-                        first_occurrences(table.crow[ra:rb]))
+                        det.keep(table.crow[ra:rb]))
         score = det.score_row(got[3])
         return (ra, rb, pa, pb, got, score) if score >= det.doc_threshold + SECTION_MARGIN else None
 

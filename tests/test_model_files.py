@@ -250,3 +250,35 @@ def test_a_model_file_that_cannot_be_one_is_a_model_error(tmp_path, name, kind):
         respin.check(TEXT, model=str(path))
     msg = one_line(e)
     assert name in msg and ("not a regular file" in msg or "inflate" in msg), msg
+
+
+# --- detector.json's type_cap -------------------------------------------------------------------
+
+def test_a_detector_trained_before_the_type_cap_counts_every_occurrence(tmp_path):
+    """detector.json records how many occurrences of a word type count in the document's
+    evidence (detector.TYPE_CAP); a model trained before the cap (no key: every folder an
+    earlier respin train made) is read as it was fitted, every occurrence counted, not with
+    features it never saw (a review)."""
+    import numpy as np
+    from respin.detector import TYPE_CAP, Detector
+    d = json.loads((DEFAULT_DIR / "detector.json").read_text(encoding="utf-8"))
+    assert d["type_cap"] == TYPE_CAP
+    old = {k: v for k, v in d.items() if k != "type_cap"}
+    det = Detector.from_dict(old)
+    assert det.type_cap is None and det.keep(np.array([4, 4, 4, 4])) is None
+    assert Detector.from_dict(d).keep(np.array([4, 4, 4, 4])).tolist() == [True] * TYPE_CAP + [False] * (4 - TYPE_CAP)
+    assert "type_cap" not in det.to_dict() and Detector.from_dict(d).to_dict()["type_cap"] == TYPE_CAP
+    # The same text repeated: the capped model counts its words' first occurrences only.
+    text = "\n\n".join(["The White Home mentioned the energy crops would shut, officials mentioned."] * 8)
+    capped = respin.check(text, model=str(model_copy(tmp_path, "capped")))
+    uncapped = respin.check(text, model=str(model_copy(tmp_path, "old", "detector.json",
+                                                                lambda d: d.pop("type_cap"))))
+    assert uncapped.score > capped.score
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True, "3", 10 ** 7])
+def test_a_type_cap_out_of_range_is_a_model_error(tmp_path, bad):
+    path = model_copy(tmp_path, file="detector.json", edit=lambda d: d.update(type_cap=bad))
+    with pytest.raises(rmodel.ModelError) as e:
+        rmodel.load(path)
+    assert "type_cap" in one_line(e)
