@@ -237,7 +237,7 @@ def test_code_is_found_in_each_text_as_given():
 def test_a_clean_text_repeated_is_not_judged_spun_for_its_repeats(name):
     """A text that repeats its own terms (a manual's boilerplate, a licence's "licence") added
     the same misreading of the news LM at every occurrence: each of these clean texts, six
-    times over, was judged spun (0.79-0.94). A word type counts at its first TYPE_CAP
+    times over, was judged spun (0.89-0.94). A word type counts at its first TYPE_CAP
     occurrences in the document's evidence (respin.detector.first_occurrences)."""
     from conftest import NEGATIVE_DIR
     text = (NEGATIVE_DIR / f"{name}.txt").read_text(encoding="utf-8")
