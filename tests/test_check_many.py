@@ -134,3 +134,42 @@ def test_a_text_that_is_not_a_string_is_named(bad):
         respin.check_many(bad)
     with pytest.raises(TypeError, match="expects a text"):
         respin.check(bad[-1])
+
+
+def test_word_types_are_distinct_per_text():
+    """_row_types: a word type in one text is never the same type as a row in the next one
+    (a text's highest candidate-table row and the next one's row 0 included)."""
+    import numpy as np
+
+    from respin.detector import first_occurrences
+    from respin.model import _row_types
+
+    class Table:
+        def __init__(self, crow):
+            self.crow = np.array(crow)
+
+        def __len__(self):
+            return len(self.crow)
+
+    types = _row_types(Table([0, 5, 5, 0, 0, 5]), None, [0, 2, 4, 6])
+    assert len(set(types.tolist())) == 6
+    assert first_occurrences(types, 1).all()
+    # (the scalar path: the lower-case word, per text as well)
+    from types import SimpleNamespace
+    rows = [SimpleNamespace(text=w) for w in ("Said", "said", "told", "said")]
+    types = _row_types(None, rows, [0, 2, 4])
+    assert types[0] == types[1] != types[3] and len(set(types.tolist())) == 3
+
+
+def test_estimator_features_count_repeats_as_check_does(monkeypatch):
+    """document_features and SpinFeatures (check_many's document rows) count a word type at
+    its first TYPE_CAP occurrences alike."""
+    import numpy as np
+
+    from respin.estimator import SpinFeatures, document_features
+    texts = ["\n\n".join([spun_versions(8)[0]] * 4), "\n\n".join([CLEAN[0]] * 5)]
+    alone = np.array([document_features(t) for t in texts])
+    assert np.array_equal(SpinFeatures().transform(texts), alone)
+    monkeypatch.setattr(respin._model(None).detector, "type_cap", None)  # (the repeats matter here)
+    every = np.array([document_features(t) for t in texts])
+    assert all(not np.array_equal(a, b) for a, b in zip(alone, every))

@@ -257,3 +257,39 @@ def test_repeats_count_at_their_first_occurrences_only():
     g, r, post, _ = mixture_with(p, 0.1, np.zeros(0), keep)
     assert g < g_all and g == mixture_with(p[keep], 0.1, np.zeros(0))[0]
     assert post[3] == post[0] > 0.5  # a repeat left out of the fit still has its posterior
+
+
+def test_a_long_document_counts_the_same_rows_scored_a_rate_at_a_time():
+    """Past RATES_AT_ONCE units the mixture is scored one rate at a time: the repeats left out
+    there too (a long text's fit is that of its kept rows alone, as a short one's is)."""
+    from respin.detector import RATES_AT_ONCE, first_occurrences, mixture_with
+    n = RATES_AT_ONCE + 500
+    rng = np.random.default_rng(3)
+    types = rng.integers(0, 300, n)
+    p = np.where(types < 100, 0.9, 0.05)
+    keep = first_occurrences(types)
+    assert keep.sum() <= RATES_AT_ONCE < n
+    g, r, post, _ = mixture_with(p, 0.1, np.zeros(0), keep)
+    g_kept, r_kept, _, _ = mixture_with(p[keep], 0.1, np.zeros(0))
+    assert (g, r) == pytest.approx((g_kept, r_kept))
+    assert g != pytest.approx(mixture_with(p, 0.1, np.zeros(0))[0])
+
+
+def test_posteriors_fit_the_rows_that_count():
+    """Detector.posteriors (training's evaluation reads it) takes ``keep`` as judge does: a spun
+    paragraph before a clean sentence said twenty times."""
+    from respin.detector import first_occurrences
+    from respin.evidence import document_evidence, matrix
+    from respin.model import _row_types
+    m = respin._model(None)
+    from conftest import SEEDS_DIR
+    spun = (SEEDS_DIR / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")[:1500]
+    text = spun + "\n\n" + "The city council voted on Tuesday to approve a new budget for road repairs.\n" * 20
+    rows = document_evidence(Document.from_text(text), m.lexicon, m.lm)
+    X, keep = matrix(rows), first_occurrences(_row_types(None, rows, [0, len(rows)]))
+    det = m.detector
+    post = det.posteriors(X, keep=keep)
+    assert np.array_equal(post, det.posteriors_with(X, keep=keep)[0])
+    assert np.array_equal(post, det.judge(X, 60, det.word.predict_proba(X), keep=keep)[0])
+    # (the clean sentence's repeats, counted, shut the gate: no word posterior at all)
+    assert post.max() > 0.5 and not det.posteriors(X).any()

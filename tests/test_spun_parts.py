@@ -296,3 +296,47 @@ def test_parts_are_spans_of_the_text(picked, first, n_spun, at, sep):
                    if not any(s <= f.start < e for s, e, *_ in rep.parts))
     else:  # nothing judged in parts: what check says without sections
         assert rep.to_dict() == respin.check(text).to_dict()
+
+
+def test_span_scores_read_the_rows_that_count():
+    """The quick screen of the sections (Detector.span_scores) scores a span of a text as
+    score does those rows with the text's ``keep``: the repeats left out of the fit and of the
+    delta_pmi counts."""
+    import numpy as np
+
+    from respin.detector import first_occurrences
+    from respin.evidence import FEATURES, document_evidence, matrix
+    from respin.tokenize import Document
+    m = respin._model(None)
+    det = m.detector
+    text = "\n\n".join([SPUN[:3000]] * 6)
+    rows = document_evidence(Document.from_text(text), m.lexicon, m.lm)
+    X = matrix(rows)
+    X[::4, FEATURES.index("delta_pmi")] = 2.0  # (rows over 1 among those left out too)
+    keep = first_occurrences(model._row_types(None, rows, [0, len(rows)]))
+    p = det.word.predict_proba(X)
+    n = len(p)
+    spans, words = np.array([[0, n // 2], [n // 3, n], [0, n]]), np.array([300, 400, 600])
+    got = det.span_scores(X, p, spans, words, keep)
+    want = [det.score(X[a:b], w, p[a:b], keep[a:b]) for (a, b), w in zip(spans, words)]
+    assert got == pytest.approx(want, abs=1e-9)
+    assert got != pytest.approx(det.span_scores(X, p, spans, words), abs=1e-3)
+
+
+def test_a_parts_score_counts_repeats_as_the_parts_own_text(monkeypatch):
+    """A part's score counts each word type's first TYPE_CAP rows in the part (its own
+    ``keep``), as check of the part's text alone does; the quick screen reads the whole
+    text's."""
+    from respin.detector import Detector
+    text, _, _ = joined(CLEAN["004"], SPUN)
+    screened, span_scores = [], Detector.span_scores
+
+    def spy(self, X, p, spans, words, keep=None):
+        screened.append(keep)
+        return span_scores(self, X, p, spans, words, keep)
+
+    monkeypatch.setattr(Detector, "span_scores", spy)
+    rep = respin.check(text, sections=True)
+    (a, b, score, *_), = rep.parts
+    assert score == pytest.approx(respin.check(text[a:b]).score, abs=2e-3)
+    assert len(screened) == 1 and screened[0] is not None and not screened[0].all()

@@ -378,3 +378,38 @@ def test_corpus_jsonl_is_read_as_batch_reads_jsonl(tmp_path):
         got = list(corpus_texts(tmp_path / name))
         assert got == ["First record, after the mark.", "Half an emoji \ufffd here.", "Third."], name
         "\x00".join(got).encode("utf-8")  # what train hashes
+
+
+def test_labelled_rows_count_a_word_types_first_occurrences():
+    """Training reads a document's evidence as check does: each word type at its first
+    TYPE_CAP rows (the fourth and fifth of a sentence said five times count nowhere)."""
+    from respin.detector import TYPE_CAP
+    from respin.model import default
+    from respin.train import _labelled
+    m = default()
+    X, y, nw, keep = _labelled("Officials mentioned the energy crops would be repaired quickly. " * 5, m.lexicon, m.lm)
+    per = len(keep) // 5
+    assert per > 0 and len(keep) == 5 * per == len(X)
+    assert keep.tolist() == [True] * (TYPE_CAP * per) + [False] * ((5 - TYPE_CAP) * per)
+
+
+def test_the_document_model_is_fitted_on_the_rows_that_count():
+    """fit's document rows read each document's ``keep``: a row left out weighs as it would
+    were it not in the document at all."""
+    import numpy as np
+
+    from respin.evidence import FEATURES
+    from respin.train import fit
+    rng = np.random.default_rng(5)
+    X, y, docs, trimmed, every = [], [], [], [], []
+    for k in range(40):
+        yd = (rng.random(30) < 0.4 * (k % 2)).astype(np.int8)
+        Xd = rng.normal(size=(30, len(FEATURES))) + yd[:, None]
+        keep = rng.random(30) < 0.6
+        X.append(Xd), y.append(yd), docs.append((Xd, 30, k % 2, keep))
+        trimmed.append((Xd[keep], 30, k % 2, np.ones(keep.sum(), dtype=bool)))
+        every.append((Xd, 30, k % 2, np.ones(30, dtype=bool)))
+    X, y = np.vstack(X), np.concatenate(y)
+    det, alone, all_rows = fit(X, y, docs), fit(X, y, trimmed), fit(X, y, every)
+    assert np.allclose(det.doc.to_dict()["coef"], alone.doc.to_dict()["coef"])
+    assert not np.allclose(det.doc.to_dict()["coef"], all_rows.doc.to_dict()["coef"])
