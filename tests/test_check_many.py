@@ -163,11 +163,19 @@ def test_word_types_are_distinct_per_text():
 
 def test_estimator_features_count_repeats_as_check_does(monkeypatch):
     """document_features and SpinFeatures (check_many's document rows) count a word type at
-    its first TYPE_CAP occurrences alike."""
+    its first TYPE_CAP occurrences alike, in a text judged or not (mostly German, its few
+    English words one sentence said five times); and judge a text mostly not English alike.
+    (document_features said judged 1 of such a text, check and SpinFeatures 0.)"""
     import numpy as np
 
     from respin.estimator import SpinFeatures, document_features
-    texts = ["\n\n".join([spun_versions(8)[0]] * 4), "\n\n".join([CLEAN[0]] * 5)]
+    german = ("Der Stadtrat hat am Dienstag einen neuen Haushalt für die Reparatur der Straßen beschlossen. "
+              "Die Bürger hatten sich seit Jahren über die vielen Schlaglöcher beschwert, und die Verwaltung "
+              "versprach nun, die Arbeiten noch vor dem Winter zu beginnen. Der Bürgermeister sagte, man werde "
+              "die Kosten genau prüfen und die Ergebnisse im Frühjahr veröffentlichen. ") * 2
+    foreign = german + "The officials mentioned the plan. " * 5  # not judged: not English
+    texts = ["\n\n".join([spun_versions(8)[0]] * 4), "\n\n".join([CLEAN[0]] * 5), foreign]
+    assert not respin.check(foreign).judged
     alone = np.array([document_features(t) for t in texts])
     assert np.array_equal(SpinFeatures().transform(texts), alone)
     monkeypatch.setattr(respin._model(None).detector, "type_cap", None)  # (the repeats matter here)
