@@ -87,7 +87,7 @@ def document_features(text: str, model=None) -> np.ndarray:
     """
     from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, spintax_findings
     from .evidence import document_evidence, matrix
-    from .language import ENGLISH_MIN_WORDS, FOREIGN_SHARE
+    from .language import mostly_not_english
     from .model import _row_types
     from .tokenize import Document, unwrap
     m = _load(model)
@@ -99,8 +99,7 @@ def document_features(text: str, model=None) -> np.ndarray:
     X = matrix(rows)
     # Not judged as check says it: too short, too few content words, or mostly not English.
     foreign = sum(sum(doc._word_mask[a:b]) for a, b in doc.foreign)
-    not_english = foreign > 0 and foreign >= FOREIGN_SHARE * doc.n_words and doc.n_words - foreign < ENGLISH_MIN_WORDS
-    judged = doc.n_words > 0 and len(rows) >= MIN_EVIDENCE_WORDS and not not_english
+    judged = doc.n_words > 0 and len(rows) >= MIN_EVIDENCE_WORDS and not mostly_not_english(foreign, doc.n_words)
     floor = SPINTAX_CONFIDENCE if spintax_findings(text, m.lexicon) else 0.0
     doc_row = (m.detector.doc_row(X, doc.n_words, keep=m.detector.keep(_row_types(None, rows, [0, len(rows)])))
                if m.detector is not None else np.zeros(len(DOC_FEATURES)))

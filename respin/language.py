@@ -110,6 +110,16 @@ ENGLISH_MIN_WORDS = 50
 NOT_ENGLISH = "not English"  # the reason a report gives
 
 
+def mostly_not_english(foreign: int, words: int) -> bool:
+    """Whether a text of ``words`` words, ``foreign`` of them in sentences set aside as not
+    English, is not judged (FOREIGN_SHARE, ENGLISH_MIN_WORDS).
+
+    >>> mostly_not_english(60, 100), mostly_not_english(60, 120), mostly_not_english(0, 10)
+    (True, False, False)
+    """
+    return foreign > 0 and foreign >= FOREIGN_SHARE * words and words - foreign < ENGLISH_MIN_WORDS
+
+
 def foreign_sentences(text: str, texts: list[str], starts: list[int], ends: list[int], is_word,
                       sentences: list[tuple[int, int]], paragraphs: list[tuple[int, int]],
                       parts: list[int] | None = None) -> list[int]:

@@ -223,7 +223,7 @@ class Model:
         are computed per text. ``doc``/``windows``: one text only (see :meth:`check`);
         ``doc_rows``: see :meth:`check_many`."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
-        from .language import ENGLISH_MIN_WORDS, FOREIGN_SHARE
+        from .language import mostly_not_english
         from .evidence import scalar_evidence, vectorised
         from .phrases import log_lr
         # Line breaks inside the sentences of hard-wrapped text are read as spaces (the same
@@ -309,8 +309,7 @@ class Model:
             keep_i = None if keep is None else keep[a:b]
             # Mostly not English, with too little English beside it to judge: not judged,
             # rather than a verdict on a few sentences (a pipeline reads "not spun" as clean English).
-            foreign = (foreign_of[i] > 0 and foreign_of[i] >= FOREIGN_SHARE * n_words
-                       and n_words - foreign_of[i] < ENGLISH_MIN_WORDS)
+            foreign = mostly_not_english(foreign_of[i], n_words)
             if n_words == 0 or b - a < MIN_EVIDENCE_WORDS or foreign:
                 if doc_rows is not None:
                     doc_rows.append(det.doc_row(Xi, n_words, keep=keep_i))
