@@ -24,8 +24,8 @@ from .detector import Detector
 from .detect import lexicon_findings, not_judged_reason
 from .evidence import _Unigrams, matrix, offered, rescore
 from .spans import SpanIndex
-from .tokenize import (INVISIBLE, Document, LineIndex, _holds_any, code_regions, fork_free_lock, gc_paused,
-                       line_breaks, unwrap)
+from .tokenize import (INVISIBLE, NO_INVISIBLE, Document, LineIndex, _holds_any, code_regions, fork_free_lock,
+                       gc_paused, line_breaks, unwrap)
 
 _LOCK = fork_free_lock(__name__, "_LOCK", 0)  # (order: the outermost; it holds the others)
 _CACHE: dict[str, "Model"] = {}
@@ -389,7 +389,7 @@ class Model:
             # took (a soft hyphen of the input's, or the two unwrap made of "men-\ntioned").
             # (One test of all the suggestions joined: one per suggestion was 5% of a spun text's check.)
             if rep.findings and _holds_any("".join(x for f in rep.findings for x in f.suggestions), INVISIBLE):
-                rep.findings = [replace(f, suggestions=tuple(x.translate(_NO_INVISIBLE) for x in f.suggestions))
+                rep.findings = [replace(f, suggestions=tuple(x.translate(NO_INVISIBLE) for x in f.suggestions))
                                 for f in rep.findings]
         return reports
 
@@ -962,7 +962,6 @@ def _phrase_confidences(text: str, decoded: list, phrases, p_at) -> dict:
     return out
 
 
-_NO_INVISIBLE = {ord(c): None for c in INVISIBLE}
 
 
 def _within_lines(edits: list, joins: list[int], text: str) -> tuple[list, list]:

@@ -21,8 +21,8 @@ from numbers import Integral
 from operator import attrgetter
 
 from .align import ANCHOR_MIN, Alignment, align, canon, cited_tokens, citation_at
-from .tokenize import (_CLOSERS, _ENDERS, INVISIBLE, PUNCT, Document, LineIndex, _holds_any, has_line_break,
-                       normalize_many)
+from .tokenize import (_CLOSERS, _ENDERS, INVISIBLE, NO_INVISIBLE, PUNCT, Document, LineIndex, _holds_any,
+                       has_line_break, normalize_many)
 
 SYNONYM, PHRASE, FORMAT, OTHER = "synonym swap", "phrase swap", "number/format", "other rewrite"
 SPINTAX, SPINTAX_CONFIDENCE = "spintax", 0.99  # a spinner's template leaked into its output
@@ -649,7 +649,7 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         # The source's invisible characters (a page's soft hyphens, zero-width spaces, bidi
         # marks) are its typesetting, not words: "Kyi\u202av" put in would leave the input an
         # embedding with no end, which turns the rest of its paragraph right to left.
-        new = new.translate(_NO_INVISIBLE)
+        new = new.translate(NO_INVISIBLE)
     if g.a1 < g.a2 and g.b1 < g.b2 and has_line_break(text[start:end]):
         start, new = _keep_line_break(text, start, end, new)
     spun = text[start:end]
@@ -660,7 +660,7 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         new = new.replace("’" if apostrophe == "'" else "'", apostrophe)
     if not new.isascii():  # and in the input's Unicode form: no decomposed "café" in composed text
         new = unicodedata.normalize(form, new)
-    if new != spun and _holds_any(spun, INVISIBLE) and spun.translate(_NO_INVISIBLE) == new:
+    if new != spun and _holds_any(spun, INVISIBLE) and spun.translate(NO_INVISIBLE) == new:
         new = spun  # the input's invisible characters alone differ ("Russia\u200b’s"): nothing to change
     kind = edit_kind([t.text for t in A[a1:a2]], [t.text for t in B[b1:b2]], lexicon)
     # Confidence: how sure we are that the source wording is what this span should say.
@@ -809,7 +809,6 @@ _LINE_BREAK = re.compile(r"\s*[\r\n]\s*")  # a line break (respin.tokenize.LINE_
 # U+2028/2029, NEL, vertical tab, form feed, file/group/record separators: no line end to respin (respin.tokenize.LINE_BREAK)
 # but one to str.splitlines, JavaScript and many line tools; a source's are never put in.
 _OTHER_BREAKS = "\u2028\u2029\x85\x0b\x0c\x1c\x1d\x1e"
-_NO_INVISIBLE = {ord(c): None for c in INVISIBLE}
 _OTHER_BREAK = re.compile(rf"\s*[{_OTHER_BREAKS}]\s*")
 _HYPHEN_BREAK = re.compile(r"(?<=\w[-‐‑])[ \t]*[\r\n]\s*(?=\w)")
 

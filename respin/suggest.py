@@ -39,7 +39,7 @@ import re
 
 from .decode import _NUMBERS, USER_LEXICON_WEIGHT, _figure_context
 from .evidence import STOPWORDS
-from .tokenize import case_like
+from .tokenize import _INVISIBLE_RUN, case_like
 
 ALPHA = 0.5        # weight of each word's unigram log-probability taken out of the score
 CHANGE_COST = 1.5  # log10 cost of each word changed (a spinner keeps most words)
@@ -48,9 +48,9 @@ BEAM = 30          # partial phrases kept per word
 MAX_WORDS = 8      # a longer "phrase" is a sentence: check or restore it instead
 
 _POSSESSIVE = re.compile(r"([^\W\d_]{2,})(['’]s)", re.UNICODE)
-_WORD = re.compile(r"[^\W\d_]+(?:[\u00ad\u200b-\u200f\u061c\u202a-\u202e\u2060\u2066-\u2069\ufeff]+[^\W\d_]+)*"
+_WORD = re.compile(rf"[^\W\d_]+(?:{_INVISIBLE_RUN}[^\W\d_]+)*"  # (invisible characters inside a word: tokenize.INVISIBLE)
                    r"(?:['’][^\W\d_]+)*"
-                   r"|\d+(?:[.,]\d+)*|\S", re.UNICODE)  # (invisible characters inside a word: tokenize.INVISIBLE)
+                   r"|\d+(?:[.,]\d+)*|\S", re.UNICODE)
 
 
 def _words(text: str) -> list[str]:

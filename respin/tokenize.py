@@ -256,6 +256,7 @@ def _marked_re() -> re.Pattern:
 INVISIBLE = ("\u00ad\u200b\u200c\u200d\u2060\ufeff"
              "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _INVISIBLE_RUN = f"[{INVISIBLE}]+"
+NO_INVISIBLE = {ord(c): None for c in INVISIBLE}  # str.translate's table that takes them out
 
 
 def _holds_any(text: str, chars: str, offset: int = 0, end: int | None = None) -> bool:
