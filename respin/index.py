@@ -400,11 +400,6 @@ def _scrub(text: str) -> str:
         return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
 
 
-class IndexExistsError(InputError):
-    """:meth:`SourceIndex.build` of a path where an index file exists (maybe another build's,
-    begun meanwhile: its caller must not remove it as a failed build's own)."""
-
-
 class IndexPermissionError(InputError):
     """The index cannot be opened or written for want of permission (it is not damaged)."""
 
@@ -552,7 +547,7 @@ class SourceIndex:
             raise InputError(f"index file name too long ({len(os.fsencode(p.name))} bytes; SQLite adds up to 8 "
                              f"to it for its side files, and a name may have 255): {path}")
         replacing = p.exists()
-        exists = IndexExistsError(f"index file already exists: {path} (add to it with 'respin index add', "
+        exists = InputError(f"index file already exists: {path} (add to it with 'respin index add', "
                                   "or rebuild with --force)")
         if replacing and not overwrite:
             raise exists
