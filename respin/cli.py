@@ -19,7 +19,7 @@ import typer
 
 from . import __version__
 from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, interrupted_status, is_check_report, check_output, display_path, not_found, isatty, legacy_note, line_safe, os_reason,
-                 not_regular, parse_size, read_text, walk_files, write_atomic, BROKEN_LINK, LINK_LOOP)
+                 parse_size, read_text, walk_files, write_atomic, written_in_place)
 from .io import _size as _size_text
 
 MAX_SIZE_SHOWN = _size_text(DEFAULT_MAX_BYTES)  # --max-size's default as --help shows it ("5 MiB")
@@ -191,7 +191,7 @@ def _load_noted(path: str, max_size: int, quiet: bool, what: str = "input"):
 def _to_file(output: Optional[str]) -> bool:
     """Whether ``-o output`` writes a file (regular, or one to create), not standard output
     or a device (/dev/stdout): a file written keeps its input's byte-order mark."""
-    return output not in (None, "-") and not_regular(output, descriptors=True) in (None, BROKEN_LINK, LINK_LOOP)
+    return output not in (None, "-") and not written_in_place(output)
 
 
 def _emit(text: str, output: Optional[str], inputs: tuple[str, ...]) -> bool:

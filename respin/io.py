@@ -620,6 +620,13 @@ BROKEN_LINK = "broken symbolic link"
 LINK_LOOP = "symbolic link in a loop"  # (as not_found says it of a path named: it was "broken" in a walk)
 
 
+def written_in_place(path: str | Path) -> bool:
+    """Whether an output ``path`` is written into as it is (a device, a named pipe, a file
+    descriptor's name), not replaced by a new file: anything :func:`not_regular` names but
+    a link that leads nowhere (broken, or in a loop), which the new file replaces."""
+    return not_regular(path, descriptors=True) not in (None, BROKEN_LINK, LINK_LOOP)
+
+
 def not_regular(path: str | Path, *, descriptors: bool = False) -> str | None:
     """Why ``path`` is no regular file, after following links: ``"broken symbolic link"``,
     ``"symbolic link in a loop"`` or ``"not a regular file (named pipe)"`` (socket, character
@@ -949,7 +956,7 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = (), fsync: b
     _not_a_folder(path)
     target = Path(path)
     _not_an_input(target, path, inputs)
-    if not_regular(target, descriptors=True) not in (None, BROKEN_LINK, LINK_LOOP):
+    if written_in_place(target):
         # /dev/null, /dev/stdout, a named pipe: written in place. Renaming a temporary file
         # over it would put a regular file where the device was (as root, /dev/null itself).
         try:
@@ -988,7 +995,7 @@ def check_output(path: str | None, inputs: tuple = ()) -> None:
     _not_a_folder(path)
     target = Path(path)
     _not_an_input(target, path, inputs)
-    if target.exists() and not_regular(target, descriptors=True) not in (None, BROKEN_LINK, LINK_LOOP):
+    if target.exists() and written_in_place(target):
         return  # a device or a named pipe, written in place
     folder = target.parent if str(target.parent) else Path(".")
     while not folder.exists() and folder != folder.parent:  # the folders to be made: their first existing one
