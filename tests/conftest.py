@@ -114,3 +114,20 @@ def refuse_folders(monkeypatch, refused) -> None:
         return real(path, *a)
     monkeypatch.setattr(os, "scandir", scandir)
 
+
+
+def interrupt_index_build(monkeypatch, batch_size: int):
+    """Make an index build stop with Ctrl-C after all its documents were read, committing
+    them ``batch_size`` at a time: a build stopped part-way after whole batches were saved.
+    Returns the real ``respin.index.iter_documents``, to put back."""
+    import respin.index
+    real = respin.index.iter_documents
+
+    def interrupted(*a, **k):
+        yield from real(*a, **k)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(respin.index, "iter_documents", interrupted)
+    monkeypatch.setattr(respin.index.SourceIndex.add, "__kwdefaults__", {"replace": False, "batch_size": batch_size,
+                                                                          "progress": None})
+    return real

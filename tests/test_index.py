@@ -20,7 +20,7 @@ from respin.index import MATCH_THRESHOLD, Match, SourceIndex, fingerprint, jacca
 from respin.io import InputError
 from respin.spin import spin
 
-from conftest import NEGATIVE_DIR, assert_user_error, seed
+from conftest import NEGATIVE_DIR, assert_user_error, interrupt_index_build, seed
 
 
 def _paragraphs() -> list[tuple[str, str]]:
@@ -391,15 +391,7 @@ def test_cli_build_force_keeps_the_old_index_until_the_new_one_is_complete(capsy
     assert rc == 2 and "binary" in err and f"({out_index} is unchanged)" in err and err.count("\n") == 1
     assert out_index.read_bytes() == before and not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]
     # Ctrl-C part-way (after whole batches were committed to the new file): the same
-    real = respin.index.iter_documents
-
-    def interrupted(*a, **k):
-        yield from real(*a, **k)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(respin.index, "iter_documents", interrupted)
-    monkeypatch.setattr(respin.index.SourceIndex.add, "__kwdefaults__", {"replace": False, "batch_size": 3,
-                                                                          "progress": None})
+    real = interrupt_index_build(monkeypatch, batch_size=3)
     new = tmp_path / "new"
     new.mkdir()
     for doc_id, text in PARAS[20:30]:

@@ -20,6 +20,8 @@ import pytest
 
 from respin.index import SourceIndex, fingerprint
 
+from conftest import interrupt_index_build
+
 TEXTS = {
     "ministry": "The defense ministry said on Monday that the military aid package would arrive within two "
                 "weeks. Officials said the power plants near the border had been damaged by shelling "
@@ -604,15 +606,7 @@ def test_an_interrupted_or_failed_build_keeps_the_documents_it_says_it_keeps(tmp
     (tmp_path / "in").mkdir()
     for k, t in TEXTS.items():
         (tmp_path / "in" / f"{k}.txt").write_text(t, encoding="utf-8")
-    real = respin.index.iter_documents
-
-    def interrupted(*a, **k):
-        yield from real(*a, **k)
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(respin.index, "iter_documents", interrupted)
-    monkeypatch.setattr(respin.index.SourceIndex.add, "__kwdefaults__", {"replace": False, "batch_size": 1,
-                                                                          "progress": None})
+    real = interrupt_index_build(monkeypatch, batch_size=1)
     out = tmp_path / "x.index"
     ran = cli("index", "build", tmp_path / "in", "--out", out)
     assert ran.code == 130 and "4 document(s) indexed so far are saved" in ran.err, ran.err
