@@ -86,9 +86,8 @@ def document_features(text: str, model=None) -> np.ndarray:
     (9, 1.0)
     """
     from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, spintax_findings
-    from .evidence import document_evidence, matrix
+    from .evidence import document_evidence, matrix, row_types
     from .language import mostly_not_english
-    from .model import _row_types
     from .tokenize import Document, unwrap
     m = _load(model)
     doc = Document.from_text(unwrap(text)[0])  # as Model.check reads it
@@ -101,7 +100,7 @@ def document_features(text: str, model=None) -> np.ndarray:
     foreign = sum(sum(doc._word_mask[a:b]) for a, b in doc.foreign)
     judged = doc.n_words > 0 and len(rows) >= MIN_EVIDENCE_WORDS and not mostly_not_english(foreign, doc.n_words)
     floor = SPINTAX_CONFIDENCE if spintax_findings(text, m.lexicon) else 0.0
-    doc_row = (m.detector.doc_row(X, doc.n_words, keep=m.detector.keep(_row_types(None, rows, [0, len(rows)])))
+    doc_row = (m.detector.doc_row(X, doc.n_words, keep=m.detector.keep(row_types(None, rows, [0, len(rows)])))
                if m.detector is not None else np.zeros(len(DOC_FEATURES)))
     return np.concatenate([doc_row, [float(judged), floor]])
 

@@ -482,5 +482,18 @@ def _document_consistency(rows: list[WordEvidence]) -> None:
             r.row[i_rate] = rate
 
 
+def row_types(table, rows, row0: list[int]) -> np.ndarray:
+    """One int per evidence row for its word type, distinct per text (``row0``: where each
+    text's rows begin, and the end): the candidate-table row of ``table``, else (``rows``,
+    the scalar path) the lower-case word, as ``doc_rate`` groups them."""
+    text_of = np.repeat(np.arange(len(row0) - 1), np.diff(row0))
+    if table is not None:  # (a table without rows has no crow)
+        crow = np.zeros(len(table), dtype=np.int64) if table.crow is None else np.asarray(table.crow, dtype=np.int64)
+        return text_of * (int(crow.max(initial=0)) + 1) + crow
+    ids: dict = {}
+    return text_of * (len(rows) + 1) + np.array([ids.setdefault(_lower(r.text), len(ids)) for r in rows],
+                                                  dtype=np.int64).reshape(-1)
+
+
 def matrix(rows: list[WordEvidence]) -> np.ndarray:
     return np.asarray([r.row for r in rows], dtype=np.float64).reshape(len(rows), len(FEATURES))

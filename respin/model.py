@@ -22,7 +22,7 @@ import numpy as np
 from .args import text_arg, texts_arg
 from .detector import Detector
 from .detect import lexicon_findings, not_judged_reason
-from .evidence import _Unigrams, matrix, offered, rescore
+from .evidence import _Unigrams, matrix, offered, rescore, row_types
 from .spans import SpanIndex
 from .tokenize import (INVISIBLE, NO_INVISIBLE, Document, LineIndex, _holds_any, code_regions, fork_free_lock,
                        gc_paused, line_breaks, unwrap)
@@ -289,7 +289,7 @@ class Model:
             row0 = [0, len(all_rows)]
         # Which rows count in each text's document evidence (detector.TYPE_CAP): word types
         # per text, as doc_rate groups them (a candidate-table row, or the lower-case word).
-        keep = None if det is None else det.keep(_row_types(table if vec is not None else None, all_rows, row0))
+        keep = None if det is None else det.keep(row_types(table if vec is not None else None, all_rows, row0))
         # Words per text: the word tokens (Document.word_arrays) before each text's first token.
         n_words_of = [cdoc.n_words] if len(texts) == 1 else np.diff(np.searchsorted(cdoc.word_arrays()[0], tok0)).tolist()
         firsts = [h.first for h in phrases]
@@ -690,20 +690,6 @@ SECTION_MARGIN = 0.06
 # still be judged on its own (judged alone a section scored up to 0.11 more, and a spun one
 # up to 0.07 more, on 353 sections of Wikipedia pages and the seeds).
 SCREEN_SLACK = 0.15
-
-
-def _row_types(table, rows, row0: list[int]) -> np.ndarray:
-    """One int per evidence row for its word type, distinct per text (``row0``: where each
-    text's rows begin, and the end): the candidate-table row of ``table``, else (``rows``,
-    the scalar path) the lower-case word, as ``doc_rate`` groups them."""
-    text_of = np.repeat(np.arange(len(row0) - 1), np.diff(row0))
-    if table is not None:  # (a table without rows has no crow)
-        crow = np.zeros(len(table), dtype=np.int64) if table.crow is None else np.asarray(table.crow, dtype=np.int64)
-        return text_of * (int(crow.max(initial=0)) + 1) + crow
-    from .tokenize import word_key
-    ids: dict = {}
-    return text_of * (len(rows) + 1) + np.array([ids.setdefault(word_key(r.text), len(ids)) for r in rows],
-                                                  dtype=np.int64).reshape(-1)
 
 
 def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t1: int, keep=None) -> list:

@@ -26,7 +26,7 @@ import numpy as np
 from . import __version__
 from .channel import FALLBACK_THRESHOLD
 from .detector import SIGNIFICANT_LOG_RATIO, Detector, Logistic
-from .evidence import document_evidence, matrix
+from .evidence import document_evidence, matrix, row_types
 from .io import os_reason
 from .tokenize import Document, split_lines
 
@@ -56,12 +56,11 @@ def _labelled(text: str, lexicon, lm, swaps=()) -> tuple[np.ndarray, np.ndarray,
     """(feature rows, labels, words, the rows that count in the document's evidence:
     :func:`respin.detector.first_occurrences` of their word types)."""
     from .detector import first_occurrences
-    from .model import _row_types
     doc = Document.from_text(text)
     rows = document_evidence(doc, lexicon, lm)
     spans = sorted((s.start, s.end) for s in swaps)
     y = np.array([_overlaps(r.start, r.end, spans) for r in rows], dtype=np.int8)
-    return matrix(rows), y, doc.n_words, first_occurrences(_row_types(None, rows, [0, len(rows)]))
+    return matrix(rows), y, doc.n_words, first_occurrences(row_types(None, rows, [0, len(rows)]))
 
 
 def substituted_spans(spun: str, orig: str) -> list[tuple[int, int]]:

@@ -137,12 +137,12 @@ def test_a_text_that_is_not_a_string_is_named(bad):
 
 
 def test_word_types_are_distinct_per_text():
-    """_row_types: a word type in one text is never the same type as a row in the next one
+    """row_types: a word type in one text is never the same type as a row in the next one
     (a text's highest candidate-table row and the next one's row 0 included)."""
     import numpy as np
 
     from respin.detector import first_occurrences
-    from respin.model import _row_types
+    from respin.evidence import row_types
 
     class Table:
         def __init__(self, crow):
@@ -151,13 +151,13 @@ def test_word_types_are_distinct_per_text():
         def __len__(self):
             return len(self.crow)
 
-    types = _row_types(Table([0, 5, 5, 0, 0, 5]), None, [0, 2, 4, 6])
+    types = row_types(Table([0, 5, 5, 0, 0, 5]), None, [0, 2, 4, 6])
     assert len(set(types.tolist())) == 6
     assert first_occurrences(types, 1).all()
     # (the scalar path: the lower-case word, per text as well)
     from types import SimpleNamespace
     rows = [SimpleNamespace(text=w) for w in ("Said", "said", "told", "said")]
-    types = _row_types(None, rows, [0, 2, 4])
+    types = row_types(None, rows, [0, 2, 4])
     assert types[0] == types[1] != types[3] and len(set(types.tolist())) == 3
 
 

@@ -155,13 +155,13 @@ def test_model_check_uses_vectorised_path_and_matches(model):
     """A whole check through the fast path agrees with the scalar evidence's score (word
     types grouped alike: candidate-table rows there, lower-case words here)."""
     from respin.detector import first_occurrences
-    from respin.model import _row_types
+    from respin.evidence import row_types
     text = (HERE.parent / "seeds" / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")
     doc = Document.from_text(text)
     rows = scalar_evidence(doc, model.lexicon, model.lm)
-    keep = first_occurrences(_row_types(None, rows, [0, len(rows)]))
+    keep = first_occurrences(row_types(None, rows, [0, len(rows)]))
     table = evidence_table(doc, *vectorised(model.lexicon, model.lm))
-    assert keep.tolist() == first_occurrences(_row_types(table, None, [0, len(table)])).tolist()
+    assert keep.tolist() == first_occurrences(row_types(table, None, [0, len(table)])).tolist()
     assert 0 < keep.sum() < len(keep)
     slow = model.detector.score(matrix(rows), doc.n_words, keep=keep)
     assert abs(model.check(text).score - slow) < 1e-3

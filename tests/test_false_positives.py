@@ -280,13 +280,13 @@ def test_posteriors_fit_the_rows_that_count():
     paragraph before a clean sentence said twenty times."""
     from respin.detector import first_occurrences
     from respin.evidence import document_evidence, matrix
-    from respin.model import _row_types
+    from respin.evidence import row_types
     m = respin._model(None)
     from conftest import SEEDS_DIR
     spun = (SEEDS_DIR / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")[:1500]
     text = spun + "\n\n" + "The city council voted on Tuesday to approve a new budget for road repairs.\n" * 20
     rows = document_evidence(Document.from_text(text), m.lexicon, m.lm)
-    X, keep = matrix(rows), first_occurrences(_row_types(None, rows, [0, len(rows)]))
+    X, keep = matrix(rows), first_occurrences(row_types(None, rows, [0, len(rows)]))
     det = m.detector
     post = det.posteriors(X, keep=keep)
     assert np.array_equal(post, det.posteriors_with(X, keep=keep)[0])

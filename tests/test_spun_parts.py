@@ -305,7 +305,7 @@ def test_span_scores_read_the_rows_that_count():
     import numpy as np
 
     from respin.detector import first_occurrences
-    from respin.evidence import FEATURES, document_evidence, matrix
+    from respin.evidence import FEATURES, document_evidence, matrix, row_types
     from respin.tokenize import Document
     m = respin._model(None)
     det = m.detector
@@ -313,7 +313,7 @@ def test_span_scores_read_the_rows_that_count():
     rows = document_evidence(Document.from_text(text), m.lexicon, m.lm)
     X = matrix(rows)
     X[::4, FEATURES.index("delta_pmi")] = 2.0  # (rows over 1 among those left out too)
-    keep = first_occurrences(model._row_types(None, rows, [0, len(rows)]))
+    keep = first_occurrences(row_types(None, rows, [0, len(rows)]))
     p = det.word.predict_proba(X)
     n = len(p)
     spans, words = np.array([[0, n // 2], [n // 3, n], [0, n]]), np.array([300, 400, 600])
