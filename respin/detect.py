@@ -137,9 +137,10 @@ LEXICON_PHRASE = "lexicon phrase"
 LEXICON_PHRASE_CONFIDENCE = 0.95
 
 
-def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
+def lexicon_findings(text: str, lexicons, doc=None, across_lines: bool = False) -> list[Finding]:
     """The spun phrases (two or more words) of ``lexicons`` found in ``text``, longest
-    first where they overlap, never across a line break, each with the lexicons' originals
+    first where they overlap, never across a line break (``across_lines``: across one, not a
+    blank line), each with the lexicons' originals
     as suggestions (most often seen first) in the case of the text. Tokens are compared in
     :func:`respin.swaps.phrase_tokens`' form, punctuation included ("(ANN)", commas). A
     phrase is also found where a hyphen joins one of its ends to another word, as papers
@@ -161,7 +162,7 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
     keys = normalize_many([t[2] for t in toks])
     if CODE in doc.token_kinds:  # no phrase is found in Markdown code (tokenize.CODE)
         keys = [CODE_WORD if kind == CODE else key for key, kind in zip(keys, doc.token_kinds)]
-    out = _phrases_in(text, toks, keys, lexicons, [x.phrase_index() for x in lexicons])
+    out = _phrases_in(text, toks, keys, lexicons, [x.phrase_index() for x in lexicons], across_lines=across_lines)
     # Compounds: the same search over their parts, for phrases that reach into one, and the
     # lexicon's own tortured compounds.
     parts = _compound_parts(toks, keys, text)
@@ -170,7 +171,7 @@ def lexicon_findings(text: str, lexicons, doc=None) -> list[Finding]:
         taken = SpanIndex.of(out)
         found = [x.compound_index(_tortured_compound()) for x in lexicons]
         whole = frozenset().union(*(w for _, w in found))
-        for f in _phrases_in(text, *parts, lexicons, [ix for ix, _ in found], True, whole):
+        for f in _phrases_in(text, *parts, lexicons, [ix for ix, _ in found], True, whole, across_lines):
             if not taken.overlaps(f.start, f.end):
                 out.append(f)
         out.sort(key=lambda f: f.start)
@@ -244,7 +245,8 @@ def _in_identifier(text: str, a: int, b: int, w: str) -> bool:
     return len(after) == 2 and after[0] in "./_@" and after[1].isalnum()
 
 
-def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, whole=frozenset()) -> list[Finding]:
+def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, whole=frozenset(),
+                across_lines: bool = False) -> list[Finding]:
     """:func:`lexicon_findings` over tokens ``toks`` (start, end, text) with keys ``keys``;
     ``compounds``: the tokens are compounds' parts, whose hyphens the originals take;
     ``whole``: the lexicon's compounds among the phrases, found only where the text writes
@@ -263,7 +265,8 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, wh
             if i + n > len(toks):
                 continue
             a, b = toks[i][0], toks[i + n - 1][1]
-            if has_line_break(text[a:b]) or (phrase in whole and _SPACE.search(text, a, b)):
+            breaks = len(LINE_BREAK.findall(text, a, b)) if has_line_break(text[a:b]) else 0
+            if breaks > across_lines or (phrase in whole and _SPACE.search(text, a, b)):
                 continue
             if compounds and phrase not in whole and (text[a - 1:a] == "\u00ad" or text[b:b + 1] == "\u00ad"):
                 continue  # (a word broken at a line's end, "frame-\nwork", is no compound to reach into)
@@ -356,8 +359,11 @@ def with_lexicon_findings(report: "Report", text: str, lexicons, derived=()) -> 
 
     from .tokenize import Document, code_regions, unwrap
     flat = unwrap(text)[0]  # a phrase that a hard-wrapped text breaks is found, as check reads it
+    # ... and one that a short text breaks before a capital, which unwrap keeps as a line
+    # ("Counterfeit\nConsciousness" in a PDF's title or keywords): a phrase of the lexicon
+    # reads on over the break. (Not restore's: it keeps lines it did not join.)
     extra = lexicon_findings(flat, lexicons, Document.from_text(flat, code=code_regions(text)) if flat is not text
-                             else None)
+                             else None, across_lines=True)
     if flat is not text and extra:
         lines = LineIndex(text)
         extra = [replace(f, text=text[f.start:f.end], line=lc[0], col=lc[1])

@@ -508,3 +508,16 @@ def test_a_one_token_phrase_written_with_spaces_is_still_found():
     lex.add("grasp/slave", "master/slave", 2)
     for text in ("The grasp/slave protocol runs.", "The grasp / slave protocol runs."):
         assert [f.suggestions[0] for f in lexicon_findings(text, [lex])] == ["master/slave"], text
+
+
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+def test_a_phrase_broken_before_a_capital_in_a_short_text_is_found_by_check(nl):
+    """A PDF's title or keywords line breaks "Counterfeit⏎Consciousness" before a capital, which
+    unwrap keeps as a line in a short text: check missed the phrase (a sleuth's review). One
+    break is read over; a blank line still ends it, and restore keeps the lines it did not join."""
+    text = f"Keywords: deep learning; Counterfeit{nl}Consciousness; radiology; Profound{nl}{nl}Learning.{nl}"
+    report = respin.check(text, lexicons=[_lexicon()])
+    found = [(f.text, f.suggestions[0], f.line) for f in report.findings if f.kind == LEXICON_PHRASE]
+    assert found == [(f"Counterfeit{nl}Consciousness", "Artificial Intelligence", 1)]
+    restored = respin.restore(text, lexicons=[_lexicon()], min_confidence=0.5).text
+    assert restored.count(nl) == text.count(nl)
