@@ -1070,9 +1070,9 @@ def _as_copy_of(path: str, restored: str) -> str:
 def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
     """``stats`` (new: zeros) with result ``r`` counted: [documents, spun, edited, errors,
     words, decoded as Windows-1252, records without the --text-field field (a misspelt
-    field: said once, at the end), restored copies left out (:data:`COPY_LEFT_OUT`)].
-    (``r`` may be an earlier version's, without ``note``.)"""
-    stats = stats if stats is not None else [0] * 8
+    field: said once, at the end), restored copies left out (:data:`COPY_LEFT_OUT`), with a
+    lexicon's phrase among the findings]. (``r`` may be an earlier version's, without ``note``.)"""
+    stats = stats if stats is not None else [0] * 9
     if r is not None:
         stats[0] += 1
         stats[1] += bool(r.get("spun"))
@@ -1082,6 +1082,8 @@ def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
         stats[5] += LEGACY_NOTE in (r.get("note") or "")
         stats[6] += (r.get("error") or "").startswith("record has no ")
         stats[7] += COPY_LEFT_OUT in (r.get("note") or "")
+        from .detect import LEXICON_PHRASE  # (not at the top: detect imports NumPy)
+        stats[8] += any(f.get("kind") == LEXICON_PHRASE for f in r.get("findings") or ())
     return stats
 
 
@@ -1692,6 +1694,7 @@ class Summary:
     first_duplicate: object = None
     no_text: int = 0        # records of this run without the --text-field field (error results)
     left_out: int = 0       # restored copies not written, their paths too long (said in their note)
+    lexical: int = 0        # records of this run with a lexicon's phrase among their findings (--lexicon)
     keep_null: int = 0      # records of this run with none of the --keep fields (all null)
     notes: list = field(default_factory=list)  # what the run did not do as asked (said after the summary)
     # The ids seen, as 64-bit hashes (an id could be a long URL; a set of the ids themselves
@@ -1731,6 +1734,7 @@ class Summary:
         self.legacy += stats[5]
         self.no_text += stats[6]
         self.left_out += stats[7]
+        self.lexical += stats[8]
         for i, v in enumerate(stats):
             self.total[i] += v
 
@@ -1750,6 +1754,11 @@ class Summary:
         if self.left_out:
             legacy += (f", {self.left_out:,} restored cop{'y' if self.left_out == 1 else 'ies'} not written "
                        "(path too long: see their results' note)")
+        # A paper with tortured phrases is often not spun by the model's score: the count of
+        # such records says where to read, as check's summary does for one document.
+        if self.lexical:
+            legacy = (f", {self.lexical:,} with lexicon phrases (the score stays the model's: read their "
+                      "findings)") + legacy
         d, s, e, err = self.total[:4]  # this run's counts alone read as the whole file's after --resume
         whole = (f"; in all {d:,} document{'' if d == 1 else 's'}: {s:,} spun, {e:,} restored (edited), "
                  f"{err:,} error{'' if err == 1 else 's'}") if self.resumed else ""

@@ -424,6 +424,24 @@ def test_a_screening_pass_with_a_lexicon_restores_nothing(tmp_path, cli):
                       "--min-confidence is for restoring")
 
 
+def test_the_summary_counts_the_records_with_lexicon_phrases(tmp_path, cli):
+    """A folder of papers, one of them with a tortured phrase that the model's score leaves
+    "not spun": the summary said "0 spun" and nothing else (a sleuth's review)."""
+    src = tmp_path / "papers"
+    src.mkdir()
+    (src / "a.txt").write_text("We trained a counterfeit consciousness model on the scans of the clinic.\n",
+                               encoding="utf-8")
+    (src / "b.txt").write_text("We trained a small model on the scans of the clinic.\n", encoding="utf-8")
+    lex = tmp_path / "lex.tsv"
+    lex.write_text("counterfeit consciousness\tartificial intelligence\t3\n", encoding="utf-8")
+    ran = cli("batch", src, "--out", tmp_path / "o", "--no-restore", "--lexicon", lex)
+    assert ran.code == 0, ran.err
+    assert [sum(f["kind"] == "lexicon phrase" for f in r["findings"]) for r in results(tmp_path / "o")] == [1, 0]
+    assert ", 1 with lexicon phrases (" in ran.err
+    ran = cli("batch", src, "--out", tmp_path / "o2", "--no-restore")
+    assert ran.code == 0 and "lexicon" not in ran.err
+
+
 def test_list_entries_lose_the_spaces_around_them(tmp_path, cli):
     """A path is the line without the spaces or tabs around it: "  docs/0.txt  " was looked
     for with its spaces and reported not found."""
@@ -664,7 +682,7 @@ def test_scan_results_drops_a_torn_line(tmp_path):
     p = tmp_path / "results.jsonl"
     p.write_bytes(b'{"id": 1, "spun": true, "edits": [], "error": null, "words": 3}\n{"id": 2, "sp')
     ids, stats = scan_results(str(p))
-    assert ids == [1] and stats == [1, 1, 0, 0, 3, 0, 0, 0]
+    assert ids == [1] and stats == [1, 1, 0, 0, 3, 0, 0, 0, 0]
     assert p.read_bytes().endswith(b"3}\n")
 
 
