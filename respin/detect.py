@@ -163,6 +163,13 @@ def lexicon_findings(text: str, lexicons, doc=None, across_lines: bool = False) 
     if CODE in doc.token_kinds:  # no phrase is found in Markdown code (tokenize.CODE)
         keys = [CODE_WORD if kind == CODE else key for key, kind in zip(keys, doc.token_kinds)]
     out = _phrases_in(text, toks, keys, lexicons, [x.phrase_index() for x in lexicons], across_lines=across_lines)
+    us = [_american(k) for k in keys]
+    if us != keys:  # a British spelling of a phrase the lexicon spells the American way
+        from .spans import SpanIndex
+        taken = SpanIndex.of(out)
+        out += [f for f in _phrases_in(text, toks, us, lexicons, [x.phrase_index() for x in lexicons],
+                                       across_lines=across_lines) if not taken.overlaps(f.start, f.end)]
+        out.sort(key=lambda f: f.start)
     # Compounds: the same search over their parts, for phrases that reach into one, and the
     # lexicon's own tortured compounds.
     parts = _compound_parts(toks, keys, text)
@@ -179,6 +186,32 @@ def lexicon_findings(text: str, lexicons, doc=None, across_lines: bool = False) 
 
 
 _WORD_PARTS = re.compile(r"\s+|[-\u2010\u2011]")
+
+# British endings and their American spelling, which the phrase tables (the Problematic Paper
+# Screener's) use: "convolutional neural organisation", "tumour", "modelling" were missed. A
+# word they turn into no word ("noise" -> "noize") matches no phrase, so no rule needs a list.
+_BRITISH = [(re.compile(p), r) for p, r in (
+    (r"(?<=\w\w)is(ations?|e[sdr]?|ers|ing)$", r"iz\1"),   # organisation, optimised
+    (r"(?<=\w\w)ys(e[sdr]?|ing)$", r"yz\1"),              # analysed
+    (r"(?<=\w\w\w)our(s|ed|ing|hoods?)?$", r"or\1"),        # tumour, neighbourhood (not four, hour)
+    (r"(?<=\w\w)([tb])re(s)?$", r"\1er\2"),                # centre, fibre
+    (r"(?<=\w\w)ell(ing|ed|ers?)$", r"el\1"),               # modelling, labelled
+    (r"ogramme(s)?$", r"ogram\1"))]                        # programme
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _american(key: str) -> str:
+    """``key`` (a :func:`respin.tokenize.normalize`'d word) in American spelling, where its
+    ending is a British one (:data:`_BRITISH`).
+
+    >>> [_american(w) for w in ["organisations", "analysed", "tumours", "centre", "modelling", "programme", "four", "wise"]]
+    ['organizations', 'analyzed', 'tumors', 'center', 'modeling', 'program', 'four', 'wise']
+    """
+    for pattern, repl in _BRITISH:
+        us, n = pattern.subn(repl, key)
+        if n:
+            return us
+    return key
 _SPACE = re.compile(r"\s")
 
 

@@ -521,3 +521,19 @@ def test_a_phrase_broken_before_a_capital_in_a_short_text_is_found_by_check(nl):
     assert found == [(f"Counterfeit{nl}Consciousness", "Artificial Intelligence", 1)]
     restored = respin.restore(text, lexicons=[_lexicon()], min_confidence=0.5).text
     assert restored.count(nl) == text.count(nl)
+
+
+def test_a_british_spelling_of_a_phrase_is_found():
+    """The phrase tables spell the American way: "convolutional neural organisation",
+    "tumour", "modelling" in a British-spelled paper were missed (a sleuth's review)."""
+    lex = SwapLexicon()
+    lex.add("neural organization", "neural network")
+    lex.add("profound modeling", "deep modeling")
+    lex.add("bosom tumor", "breast tumor")
+    text = ("A convolutional neural organisation was trained. Profound modelling of bosom tumours "
+            "at the centre analysed four colours of the organisation's scans.\n")
+    found = lexicon_findings(text, [lex])
+    assert [(f.text, f.suggestions[0]) for f in found] == [
+        ("neural organisation", "neural network"), ("Profound modelling", "Deep modeling"),
+        ("bosom tumours", "breast tumors")]
+    assert all(text[f.start:f.end] == f.text for f in found)
