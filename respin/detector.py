@@ -51,6 +51,8 @@ SIGNIFICANT_LOG_RATIO = 2.71
 # spun; a spinner's swaps spread over many types, which the cap keeps. Each occurrence is
 # still judged on its own evidence (its posterior), and the spinner's dictionary (respin.
 # consistency) still pools them all. BENCHMARKS.md, "A word type counted three times at most".
+# A matched lexicon phrase (respin.phrases, the gate's further units) counts so too, by phrase:
+# a field guide's "feed on" opened the gate of a clean text (the document model reads no phrase).
 TYPE_CAP = 3
 
 # Candidate spin rates for the likelihood ratio (a document is spun at one of these rates).
@@ -188,13 +190,14 @@ def mixture(p: np.ndarray, prior: float) -> tuple[float, float, np.ndarray]:
     return g, r, post
 
 
-def mixture_with(p: np.ndarray, prior: float, extra_log_lr: np.ndarray,
-                 keep: np.ndarray | None = None) -> tuple[float, float, np.ndarray, np.ndarray]:
+def mixture_with(p: np.ndarray, prior: float, extra_log_lr: np.ndarray, keep: np.ndarray | None = None,
+                 keep_extra: np.ndarray | None = None) -> tuple[float, float, np.ndarray, np.ndarray]:
     """:func:`mixture` with further units of evidence given by their log likelihood ratios
     (natural log, P(evidence | spun unit) / P(evidence | clean unit)): lexicon phrases
     compared with their shorter neighbours (:mod:`respin.phrases`). Returns also the
-    posteriors of those units. ``keep``: the words that count in the fit (a bool per word,
-    :func:`first_occurrences`); every word gets its posterior at the fitted rate.
+    posteriors of those units. ``keep``, ``keep_extra``: the words and the units that count in
+    the fit (a bool each, :func:`first_occurrences`); every one gets its posterior at the
+    fitted rate.
 
     >>> g0 = mixture(np.array([0.9, 0.9, 0.1]), prior=0.1)[0]
     >>> g1, r, post, extra = mixture_with(np.array([0.9, 0.9, 0.1]), 0.1, np.log([17.0]))
@@ -207,9 +210,11 @@ def mixture_with(p: np.ndarray, prior: float, extra_log_lr: np.ndarray,
     q = np.clip(p, 1e-6, 1 - 1e-6)
     L = np.exp(np.clip(np.concatenate([np.log(q / (1 - q)) - math.log(prior / (1 - prior)), extra_log_lr]), -30, 30))
     Lf = L
-    if keep is not None and not keep.all():  # a word left out of the fit: likelihood ratio 1, no weight
+    left_out = [(a, k) for a, k in ((0, keep), (len(p), keep_extra)) if k is not None and not k.all()]
+    if left_out:  # a unit left out of the fit: likelihood ratio 1, no weight
         Lf = L.copy()
-        Lf[:len(p)][~keep] = 1.0
+        for a, k in left_out:
+            Lf[a:a + len(k)][~k] = 1.0
     if len(Lf) <= RATES_AT_ONCE:
         G = np.log1p(SPIN_RATES[:, None] * (Lf[None, :] - 1)).sum(axis=1)
     else:  # one rate at a time, each row summed as sum(axis=1) sums it: the same G
@@ -343,13 +348,15 @@ class Detector:
         extra = np.asarray(extra_log_lr, dtype=np.float64)
         return _gated(*mixture_with(self.word.predict_proba(X) if p is None else p, self.prior, extra, keep))
 
-    def judge(self, X: np.ndarray, n_words: int, p: np.ndarray, extra_log_lr=(), keep: np.ndarray | None = None) -> tuple:
+    def judge(self, X: np.ndarray, n_words: int, p: np.ndarray, extra_log_lr=(), keep: np.ndarray | None = None,
+              keep_extra: np.ndarray | None = None) -> tuple:
         """:meth:`posteriors_with` and :meth:`doc_row` of one text together: (word
         posteriors, unit posteriors, spin rate, document row). Without further units the
         two fit the same mixture (the words' alone), so it is fitted once. ``keep``: the
-        rows that count in the fit (:func:`first_occurrences`), all if None."""
+        rows that count in the fit (:func:`first_occurrences`), all if None; ``keep_extra``:
+        the units that do (:func:`respin.phrases.phrase_types`)."""
         extra = np.asarray(extra_log_lr, dtype=np.float64)
-        fit = mixture_with(p, self.prior, extra, keep)
+        fit = mixture_with(p, self.prior, extra, keep, keep_extra)
         return (*_gated(*fit),
                 self._own(doc_features(X, p, n_words, self.prior, fit[:2] if len(extra) == 0 else None, keep)))
 

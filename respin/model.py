@@ -225,7 +225,7 @@ class Model:
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
         from .language import mostly_not_english
         from .evidence import scalar_evidence, vectorised
-        from .phrases import log_lr
+        from .phrases import log_lr, phrase_types
         # Line breaks inside the sentences of hard-wrapped text are read as spaces (the same
         # offsets: findings index the text as given; their lines are counted in it below).
         originals, texts = texts, [unwrap(t)[0] for t in texts]
@@ -318,7 +318,8 @@ class Model:
                                       not_english=foreign_of[i]))
                 continue
             p = det.word.predict_proba(Xi)
-            post, phrase_post, rate, row = det.judge(Xi, n_words, p, log_lr(phrases[ph0[i]:ph0[i + 1]]), keep_i)
+            own = phrases[ph0[i]:ph0[i + 1]]  # (a phrase repeated counts as a word type does)
+            post, phrase_post, rate, row = det.judge(Xi, n_words, p, log_lr(own), keep_i, det.keep(phrase_types(own)))
             if doc_rows is not None:
                 doc_rows.append(row)
             score = det.score_row(row)  # the calibrated document model: word evidence only
@@ -708,7 +709,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     from .detect import MIN_EVIDENCE_WORDS
     from .evidence import FEATURES
     from .evidence_vec import doc_rate
-    from .phrases import log_lr
+    from .phrases import log_lr, phrase_types
     is_word = np.frombuffer(doc._is_word(), dtype=bool)
     blocks, words, start = [], 0, None  # [first token, end token, words]: half sections
     for sa, sb in doc.sentences[bisect.bisect_left(doc.sentences, (t0,)):]:
@@ -732,7 +733,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         Xs = X[ra:rb].copy()
         Xs[:, rate_col] = doc_rate(table.crow[ra:rb], Xs[:, delta_col])
         got = det.judge(Xs, sum(n for _, _, n in blocks[k0:k1]), det.word.predict_proba(Xs), log_lr(phrases[pa:pb]),
-                        det.keep(table.crow[ra:rb]))
+                        det.keep(table.crow[ra:rb]), det.keep(phrase_types(phrases[pa:pb])))
         score = det.score_row(got[3])
         return (ra, rb, pa, pb, got, score) if score >= det.doc_threshold + SECTION_MARGIN else None
 

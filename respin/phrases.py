@@ -311,6 +311,19 @@ def _contexts(at, after, sent_first, sent_end, lowered, ids_of):
     return hist, nxt
 
 
+def phrase_types(hits: list[PhraseHit]) -> np.ndarray:
+    """One int per matched phrase for its phrase (lower case), for the cap on repeats that
+    word types have (:data:`respin.detector.TYPE_CAP`): a text that repeats its own phrase
+    ("in accordance with" in a contract) adds the same misreading of the LM at each one.
+
+    >>> phrase_types([PhraseHit(0, 1, 0, 5, "by way of", "via", 5.0), PhraseHit(4, 5, 9, 14, "in line with", "per", 5.0),
+    ...               PhraseHit(9, 10, 20, 25, "by way of", "via", 5.0)]).tolist()
+    [0, 1, 0]
+    """
+    ids: dict = {}
+    return np.array([ids.setdefault(h.phrase, len(ids)) for h in hits], dtype=np.int64)
+
+
 def log_lr(hits: list[PhraseHit]) -> np.ndarray:
     """Natural-log likelihood ratios of matched phrases (hits and misses), for the mixture."""
     return np.log(np.array([LR_HIT if h.hit else LR_MISS for h in hits], dtype=np.float64))

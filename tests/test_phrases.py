@@ -117,3 +117,110 @@ def test_phrases_prepared_by_another_thread_are_never_read_half_done(model, monk
     a.join()
     seen = [[(h.phrase, h.hit) for h in out[t]] for t in "AB"]
     assert seen[0] == seen[1] and ("by no means", True) in seen[0]
+
+
+# Written for this test: clean texts that use one lexicon phrase throughout, in contexts where
+# the LM prefers a shorter word ("feed on" -> eat, "with respect to" -> of): a field guide and
+# a calculus primer.
+FEEDS_ON = (
+    "Garden birds have very different diets, and a feeder that suits one species may be ignored by "
+    "another. Thrushes feed on worms, snails and fallen fruit, and they are most often seen hopping "
+    "across a lawn after rain. Blackbirds also feed on worms, but in winter they turn to berries and will "
+    "visit a feeder for apples cut in half.\n"
+    "Tits are acrobats. Blue tits and great tits feed on insects and caterpillars in spring, when they "
+    "need protein for their young, and on seeds and nuts in the colder months. A hanging feeder filled "
+    "with sunflower hearts will attract them all year.\n"
+    "Finches have strong beaks built for seeds. Goldfinches feed on the seeds of thistles and teasels, "
+    "and they love nyjer seed put out in a special feeder with small holes. Greenfinches feed on larger "
+    "seeds and are often seen in small flocks at the edge of fields.\n"
+    "Swallows and swifts feed on flying insects, which they catch in the air, so they never visit feeders "
+    "at all. They arrive in spring and leave again in autumn, when the insects become scarce. Bats feed "
+    "on the same insects at night, and on warm evenings both can be seen over ponds.\n"
+    "Woodpeckers feed on insects that live under bark, and the great spotted woodpecker will also take "
+    "peanuts from a wire feeder. Its drumming on dead branches can be heard from far away in early "
+    "spring.\n"
+    "Robins are famous for following gardeners. They feed on the worms and grubs turned up by a spade, "
+    "and they will sit on the handle of a fork waiting for the next one. In winter they feed on mealworms "
+    "put out on a low table.\n"
+    "Birds of prey are rarer visitors. Sparrowhawks feed on small birds, and a feeder may attract them "
+    "for that reason. This is part of nature, and a garden that supports many small birds will support a "
+    "few hunters too.\n"
+    "Water matters as much as food. A shallow bath cleaned once a week gives every species somewhere to "
+    "drink and wash, and in frosty weather it may be the only open water for miles.")
+WITH_RESPECT_TO = (
+    "The partial derivative of a function of several variables measures how the function changes with "
+    "respect to one variable while the others are held fixed. To find it, we differentiate with respect "
+    "to that variable and treat the remaining ones as constants. For example, the derivative of x squared "
+    "times y with respect to x is two x y, and its derivative with respect to y is x squared.\n"
+    "The gradient collects the partial derivatives with respect to every variable into a single vector. "
+    "It points in the direction in which the function increases fastest, and its length gives the rate of "
+    "that increase. Taking the gradient with respect to the parameters of a model is the central step of "
+    "most training methods in machine learning.\n"
+    "Second derivatives describe curvature. The Hessian matrix holds the second partial derivatives with "
+    "respect to each pair of variables, and at a critical point its eigenvalues tell us whether the point "
+    "is a minimum, a maximum or a saddle. When the mixed derivatives are continuous, the order in which "
+    "we differentiate with respect to the two variables does not matter.\n"
+    "The chain rule tells us how to differentiate a composition. If z depends on u and u depends on t, "
+    "then the derivative of z with respect to t is the derivative of z with respect to u multiplied by "
+    "the derivative of u with respect to t. In several variables the rule becomes a sum over every "
+    "intermediate variable.\n"
+    "Implicit differentiation applies the same idea to curves that are not written as graphs. We "
+    "differentiate both sides of the equation with respect to x, collect the terms that contain the "
+    "derivative of y, and solve for it. The method gives the slope of a circle at any point without "
+    "solving for y first.\n"
+    "Integration reverses the process. Integrating a partial derivative with respect to x recovers the "
+    "function up to a term that may depend on the other variables. Double integrals are computed by "
+    "integrating with respect to one variable first and then with respect to the other, and the result "
+    "does not depend on the order when the function is continuous on a rectangle.\n"
+    "In physics the same language describes motion. Velocity is the derivative of position with respect "
+    "to time, and acceleration is the derivative of velocity with respect to time. A quantity that does "
+    "not change with respect to time is said to be conserved, and conservation laws are among the most "
+    "useful tools for solving problems quickly.\n"
+    "Students often find these ideas difficult at first, but practice helps. Working through many "
+    "examples, checking each answer by differentiating again, and drawing the graphs of simple functions "
+    "all build the intuition that makes later courses easier.")
+
+
+@pytest.mark.parametrize("text", [FEEDS_ON, WITH_RESPECT_TO], ids=["feed on", "with respect to"])
+def test_a_clean_text_repeating_its_phrase_gets_no_finding(model, text):
+    """A phrase counts at its first TYPE_CAP occurrences in the document's evidence, as a word
+    type does: each repeat of a hit added the same misreading of the LM, and these clean texts
+    got findings (6, of them 4 "feed on"; 21) from their own phrase, as the cap's long clean
+    texts once were judged spun from their own terms (the document score never reads phrases)."""
+    r = model.check(text)
+    assert r.findings == [] and not r.spun
+
+
+def test_a_repeated_phrase_counts_at_its_first_occurrences_only():
+    """The mixture's further units left out as words are (``keep_extra``): the fit is that of
+    the units kept, and a unit left out still gets its posterior from its own evidence."""
+    from respin.detector import first_occurrences
+    p = np.array([0.6, 0.1, 0.2])
+    extra = np.log([17.0] * 5 + [0.94])
+    keep_extra = first_occurrences(np.array([0, 0, 0, 0, 0, 1]))
+    g, r, post, post_extra = mixture_with(p, 0.1, extra, None, keep_extra)
+    assert (g, r) == mixture_with(p, 0.1, extra[keep_extra])[:2]
+    assert g < mixture_with(p, 0.1, extra)[0]
+    assert post_extra[4] == post_extra[0] > 0.5
+
+
+def test_a_part_counts_its_own_phrases_first_occurrences(model, monkeypatch):
+    """check(sections=True) judges a part with the part's own phrase repeats left out, as it
+    does its rows: the field guide and a spun article after two clean ones, every judge given
+    the first occurrences of its own phrases."""
+    from conftest import SEEDS_DIR
+    from respin.detector import Detector
+    seeds = {f.name[:3]: f.read_text(encoding="utf-8") for f in SEEDS_DIR.glob("00[013]*.txt")}
+    text = "\n\n".join([seeds["000"], seeds["001"], FEEDS_ON, seeds["003"]])
+    seen = []
+    judge = Detector.judge
+
+    def spy(self, X, n_words, p, extra_log_lr=(), keep=None, keep_extra=None):
+        seen.append((len(extra_log_lr), keep_extra))
+        return judge(self, X, n_words, p, extra_log_lr, keep, keep_extra)
+    monkeypatch.setattr(Detector, "judge", spy)
+    assert model.check(text, sections=True).parts
+    assert len(seen) > 1  # the whole text, then its sections
+    for n, keep_extra in seen:
+        assert keep_extra is not None and len(keep_extra) == n
+    assert any(keep_extra.sum() < n for n, keep_extra in seen[1:])
