@@ -349,16 +349,19 @@ class Detector:
         return _gated(*mixture_with(self.word.predict_proba(X) if p is None else p, self.prior, extra, keep))
 
     def judge(self, X: np.ndarray, n_words: int, p: np.ndarray, extra_log_lr=(), keep: np.ndarray | None = None,
-              keep_extra: np.ndarray | None = None) -> tuple:
+              keep_extra: np.ndarray | None = None, keep_fit: np.ndarray | None = None) -> tuple:
         """:meth:`posteriors_with` and :meth:`doc_row` of one text together: (word
         posteriors, unit posteriors, spin rate, document row). Without further units the
         two fit the same mixture (the words' alone), so it is fitted once. ``keep``: the
         rows that count in the fit (:func:`first_occurrences`), all if None; ``keep_extra``:
-        the units that do (:func:`respin.phrases.phrase_types`)."""
+        the units that do (:func:`respin.phrases.phrase_types`); ``keep_fit``: the rows that
+        count in the gate's fit where they are not ``keep`` (repeated sentences left out, see
+        :func:`respin.evidence.repeated_sentences`): the document row reads ``keep``, as the
+        document model was fitted."""
         extra = np.asarray(extra_log_lr, dtype=np.float64)
-        fit = mixture_with(p, self.prior, extra, keep, keep_extra)
-        return (*_gated(*fit),
-                self._own(doc_features(X, p, n_words, self.prior, fit[:2] if len(extra) == 0 else None, keep)))
+        fit = mixture_with(p, self.prior, extra, keep if keep_fit is None else keep_fit, keep_extra)
+        shared = len(extra) == 0 and keep_fit is None  # the document row's own fit
+        return (*_gated(*fit), self._own(doc_features(X, p, n_words, self.prior, fit[:2] if shared else None, keep)))
 
     def to_dict(self) -> dict:
         from .evidence import FEATURES

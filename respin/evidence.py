@@ -495,5 +495,32 @@ def row_types(table, rows, row0: list[int]) -> np.ndarray:
                                                   dtype=np.int64).reshape(-1)
 
 
+def repeated_sentences(doc, t0: int = 0, t1: int | None = None) -> np.ndarray:
+    """A bool per token of ``doc``: whether it is in a sentence of tokens [t0, t1) whose words
+    (lower case) are those of an earlier sentence there: a page that repeats its article, a
+    record that holds it twice.
+
+    >>> from respin.tokenize import Document
+    >>> doc = Document.from_text("The mayor said so. It rained. The Mayor said so!")
+    >>> [t for t, r in zip(doc.token_texts, repeated_sentences(doc)) if r]
+    ['The', 'Mayor', 'said', 'so', '!']
+    """
+    import bisect
+    t1 = len(doc.token_texts) if t1 is None else t1
+    out = np.zeros(len(doc.token_texts), dtype=bool)
+    before = np.zeros(len(out) + 1, dtype=np.int64)  # words before each token
+    np.cumsum(np.frombuffer(doc._is_word(), dtype=bool), out=before[1:])
+    lowered, seen = doc.lowered(), set()
+    for a, b in doc.sentences[bisect.bisect_left(doc.sentences, (t0,)):]:
+        if a >= t1:
+            break
+        words = tuple(lowered[before[a]:before[b]])
+        if words in seen:
+            out[a:b] = True
+        elif words:
+            seen.add(words)
+    return out
+
+
 def matrix(rows: list[WordEvidence]) -> np.ndarray:
     return np.asarray([r.row for r in rows], dtype=np.float64).reshape(len(rows), len(FEATURES))

@@ -224,7 +224,7 @@ class Model:
         ``doc_rows``: see :meth:`check_many`."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
         from .language import mostly_not_english
-        from .evidence import scalar_evidence, vectorised
+        from .evidence import repeated_sentences, scalar_evidence, vectorised
         from .phrases import log_lr, phrase_types
         # Line breaks inside the sentences of hard-wrapped text are read as spaces (the same
         # offsets: findings index the text as given; their lines are counted in it below).
@@ -289,7 +289,18 @@ class Model:
             row0 = [0, len(all_rows)]
         # Which rows count in each text's document evidence (detector.TYPE_CAP): word types
         # per text, as doc_rate groups them (a candidate-table row, or the lower-case word).
-        keep = None if det is None else det.keep(row_types(table if vec is not None else None, all_rows, row0))
+        types = row_types(table if vec is not None else None, all_rows, row0)
+        keep = None if det is None else det.keep(types)
+        # Sentences that repeat an earlier one of their text (a page that repeats its article,
+        # a record holding it twice) add nothing to the gate's fit, the words' posteriors and
+        # the spinner's dictionary: each repeat counted up to TYPE_CAP times, so a clean text
+        # pasted twice got findings. The document row still reads ``keep``, as its model was
+        # fitted (it counts up to TYPE_CAP copies of a sentence, as training did).
+        repeated = np.zeros(len(cdoc.token_texts), dtype=bool)
+        for i in range(len(texts)):
+            repeated |= repeated_sentences(cdoc, tok0[i], tok0[i + 1])
+        rep_rows = repeated[table.token if vec is not None else np.array([r.token for r in all_rows], dtype=np.int64)]
+        keep_fit = _counted(det, types, rep_rows) if rep_rows.any() else None
         # Words per text: the word tokens (Document.word_arrays) before each text's first token.
         n_words_of = [cdoc.n_words] if len(texts) == 1 else np.diff(np.searchsorted(cdoc.word_arrays()[0], tok0)).tolist()
         firsts = [h.first for h in phrases]
@@ -319,26 +330,29 @@ class Model:
                 continue
             p = det.word.predict_proba(Xi)
             own = phrases[ph0[i]:ph0[i + 1]]  # (a phrase repeated counts as a word type does)
-            post, phrase_post, rate, row = det.judge(Xi, n_words, p, log_lr(own), keep_i, det.keep(phrase_types(own)))
+            post, phrase_post, rate, row = det.judge(Xi, n_words, p, log_lr(own), keep_i,
+                                                     _counted(det, phrase_types(own), repeated[[h.first for h in own]]),
+                                                     None if keep_fit is None else keep_fit[a:b])
             if doc_rows is not None:
                 doc_rows.append(row)
             score = det.score_row(row)  # the calibrated document model: word evidence only
-            judged = [(a, b, rate)]  # where the spinner's dictionary is looked for, at what rate
+            # where the spinner's dictionary is looked for, at what rate, leaving which rows out
+            judged = [(a, b, rate, rep_rows[a:b])]
             parts, whole = [], score
             if sections and vec is not None and n_words >= 2 * SECTION_WORDS and score < det.doc_threshold:
-                for ra, rb, pa, pb, (s_post, s_phrase_post, s_rate, _), s_score in _spun_sections(
+                for ra, rb, pa, pb, (s_post, s_phrase_post, s_rate, _), s_score, s_rep in _spun_sections(
                         det, cdoc, table, X, p, a, phrases, firsts, tok0[i], tok0[i + 1], keep_i):
                     score = max(score, s_score)
                     parts.append((cdoc.token_starts[table.token[ra]] - char0[i],
                                   cdoc.token_ends[table.token[rb - 1]] - char0[i], s_score))
                     post[ra - a:rb - a] = s_post
                     phrase_post[pa - ph0[i]:pb - ph0[i]] = s_phrase_post
-                    judged.append((ra, rb, s_rate))
+                    judged.append((ra, rb, s_rate, s_rep))
             if parts:  # (with their first and last lines, as the summary line names them)
                 lines = LineIndex(originals[i]).line_cols([x for a_, b_, _ in parts for x in (a_, b_ - 1)])
                 parts = [(*part, lines[2 * k][0], lines[2 * k + 1][0]) for k, part in enumerate(parts)]
             phrase_post_all[ph0[i]:ph0[i + 1]] = phrase_post
-            for ja, jb, rate in judged if findings else ():
+            for ja, jb, rate, rep_j in judged if findings else ():
                 if rate <= 0:
                     continue
                 # The spinner's dictionary, once the text is known to be spun: the other
@@ -348,8 +362,10 @@ class Model:
                 if cols is None:
                     cols = table_columns(table, vec[1]) if vec is not None else row_columns(all_rows, _Unigrams(self.lm))
                 q = rate * LR_HIT / (rate * LR_HIT + 1 - rate)
-                for h in pooled_hits(cols, rows=range(ja, jb)):
-                    for r in h.rows:
+                # (pooled over the sentences not repeated, then given to their repeats too)
+                again = _repeats_by_type(cols.types, ja + np.flatnonzero(rep_j)) if rep_j.any() else {}
+                for h in pooled_hits(cols, rows=ja + np.flatnonzero(~rep_j) if again else range(ja, jb)):
+                    for r in (h.rows + again.get(cols.types[h.rows[0]], ()) if again else h.rows):
                         if q > post[r - a]:
                             post[r - a] = q
                         pooled[r] = cols.words[h.candidate]
@@ -696,7 +712,7 @@ SCREEN_SLACK = 0.15
 def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t1: int, keep=None) -> list:
     """The parts of tokens [t0, t1) of ``doc`` judged spun on their own, as (first row, end
     row, first phrase, end phrase, :meth:`Detector.judge`'s result, the part's document
-    score): the rows and phrase hits
+    score, its rows in repeated sentences): the rows and phrase hits
     of ``table``/``X`` and ``phrases`` (their first tokens ``firsts``) in the part. ``p``:
     the word probabilities of the text's rows, the first of them ``row0``.
 
@@ -709,6 +725,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     from .detect import MIN_EVIDENCE_WORDS
     from .evidence import FEATURES
     from .evidence_vec import doc_rate
+    from .evidence import repeated_sentences
     from .phrases import log_lr, phrase_types
     is_word = np.frombuffer(doc._is_word(), dtype=bool)
     blocks, words, start = [], 0, None  # [first token, end token, words]: half sections
@@ -724,7 +741,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         blocks[-1] = (blocks[-1][0], t1, blocks[-1][2] + words)
     rate_col, delta_col = FEATURES.index("doc_rate"), FEATURES.index("delta")
 
-    def judged(k0: int, k1: int):  # blocks [k0, k1) as one text: (rows, phrases, judge, score) if spun
+    def judged(k0: int, k1: int):  # blocks [k0, k1) as one text: (rows, phrases, judge, score, repeats) if spun
         ta, tb = blocks[k0][0], blocks[k1 - 1][1]
         ra, rb = np.searchsorted(table.token, [ta, tb]).tolist()
         if rb - ra < MIN_EVIDENCE_WORDS:
@@ -732,10 +749,14 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         pa, pb = bisect.bisect_left(firsts, ta), bisect.bisect_left(firsts, tb)
         Xs = X[ra:rb].copy()
         Xs[:, rate_col] = doc_rate(table.crow[ra:rb], Xs[:, delta_col])
+        repeated = repeated_sentences(doc, ta, tb)  # the part's own repeats, as in its own text
+        reps = repeated[table.token[ra:rb]]
         got = det.judge(Xs, sum(n for _, _, n in blocks[k0:k1]), det.word.predict_proba(Xs), log_lr(phrases[pa:pb]),
-                        det.keep(table.crow[ra:rb]), det.keep(phrase_types(phrases[pa:pb])))
+                        det.keep(table.crow[ra:rb]),
+                        _counted(det, phrase_types(phrases[pa:pb]), repeated[[h.first for h in phrases[pa:pb]]]),
+                        _counted(det, table.crow[ra:rb], reps) if reps.any() else None)
         score = det.score_row(got[3])
-        return (ra, rb, pa, pb, got, score) if score >= det.doc_threshold + SECTION_MARGIN else None
+        return (ra, rb, pa, pb, got, score, reps) if score >= det.doc_threshold + SECTION_MARGIN else None
 
     if len(blocks) < 4:  # (two sections at least)
         return []
@@ -784,6 +805,28 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
                         grew = True
                         break
     return [found for _, _, found in out]
+
+
+def _counted(det, types: np.ndarray, repeated: np.ndarray) -> np.ndarray | None:
+    """Which units (word rows or phrases, of word or phrase ``types``) count in the gate's
+    fit: :meth:`respin.detector.Detector.keep` of those not ``repeated`` (in a repeated
+    sentence), the others none; None: every one."""
+    if not repeated.any():
+        return det.keep(types)
+    at = np.flatnonzero(~repeated)
+    kept = det.keep(np.asarray(types)[at])
+    out = ~repeated
+    if kept is not None:
+        out[at] = kept
+    return out
+
+
+def _repeats_by_type(types: np.ndarray, rows: np.ndarray) -> dict:
+    """{word type: tuple of ``rows`` of it} (``types``: one per row of the table)."""
+    out: dict = {}
+    for r, t in zip(rows.tolist(), types[rows].tolist()):
+        out.setdefault(t, []).append(r)
+    return {t: tuple(v) for t, v in out.items()}
 
 
 SHORT_WORDS = 300  # texts shorter than this are scored together by restore_many (check_many)

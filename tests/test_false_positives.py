@@ -245,6 +245,79 @@ def test_a_clean_text_repeated_is_not_judged_spun_for_its_repeats(name):
     assert not six.spun and six.score <= twice.score, (six.score, twice.score)
 
 
+@pytest.mark.parametrize("name", ["abstract_nlp", "sci_chemistry", "sci_physics", "story_dialogue"])
+def test_a_clean_text_pasted_twice_gets_no_finding(name):
+    """A sentence that repeats an earlier one of its text (a page that repeats its article, a
+    record holding it twice) adds nothing to the gate's fit (respin.evidence.repeated_sentences):
+    each word counted at every copy up to TYPE_CAP, these clean texts, none with a finding
+    once, got 20-38 findings pasted twice, 39-72 three times."""
+    from conftest import NEGATIVE_DIR
+    text = (NEGATIVE_DIR / f"{name}.txt").read_text(encoding="utf-8")
+    assert not respin.check(text).findings
+    for n in (2, 3):
+        assert not respin.check("\n\n".join([text] * n)).findings
+
+
+def test_a_spun_text_pasted_twice_gets_its_findings_twice():
+    """Each copy of a spun article gets the findings it gets alone (the same words, suggestions
+    and confidences): seed 003 twice had 308, not 2 x 88, its own repeats pooled as a spinner's
+    dictionary and the spin rate fitted on both copies. Its document row is the one the
+    document model was fitted on (every copy counted up to TYPE_CAP: SpinFeatures')."""
+    from conftest import SEEDS_DIR
+    from respin.estimator import SpinFeatures
+    spun = (SEEDS_DIR / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")
+    twice = spun + "\n\n" + spun
+    once = [(f.start, f.text, f.suggestions, f.confidence) for f in respin.check(spun).findings]
+    rows = []
+    got = respin._model(None).check_many([twice], doc_rows=rows)[0]
+    shift = len(spun) + 2
+    assert [(f.start - shift * (f.start >= shift), f.text, f.suggestions, f.confidence)
+            for f in got.findings] == once + once
+    np.testing.assert_allclose(rows[0], SpinFeatures().transform([twice])[0, :len(rows[0])], rtol=0, atol=1e-9)
+
+
+def test_the_gate_leaves_repeated_sentences_out_the_document_row_does_not():
+    """Detector.judge's ``keep_fit`` (the rows outside repeated sentences) sets the gate's fit
+    and the posteriors; the document row reads ``keep``, as its model was fitted."""
+    from respin.detector import _gated, first_occurrences, mixture_with
+    from respin.evidence import document_evidence, matrix, row_types
+    from conftest import SEEDS_DIR
+    m = respin._model(None)
+    det = m.detector
+    part = (SEEDS_DIR / "003_8864450e50f74c75.txt").read_text(encoding="utf-8")[:1500]
+    doc = Document.from_text(part + "\n\n" + part)
+    rows = document_evidence(doc, m.lexicon, m.lm)
+    X = matrix(rows)
+    p = det.word.predict_proba(X)
+    keep = first_occurrences(row_types(None, rows, [0, len(rows)]))
+    keep_fit = keep & (np.arange(len(rows)) < 10)  # too few rows to open the gate
+    post, _, rate, row = det.judge(X, doc.n_words, p, (), keep, None, keep_fit)
+    np.testing.assert_array_equal(row, det.doc_row(X, doc.n_words, p, keep))
+    want, _, want_rate = _gated(*mixture_with(p, det.prior, np.zeros(0), keep_fit))
+    assert rate == want_rate and np.array_equal(post, want)
+    assert det.judge(X, doc.n_words, p, (), keep)[2] > rate
+
+
+def test_a_part_is_judged_as_its_own_text_repeats_and_all():
+    """check(sections=True) judges a part as the part's own text: a part holding the end of
+    seed 003 and 003 again (after two clean articles) has the findings that text has alone,
+    its repeated sentences left out of the gate's fit in both."""
+    from conftest import SEEDS_DIR
+    seeds = {f.name[:3]: f.read_text(encoding="utf-8") for f in SEEDS_DIR.glob("00[013]*.txt")}
+    text = "\n\n".join([seeds["000"], seeds["001"], seeds["003"], seeds["003"]])
+    rep = respin.check(text, sections=True)
+    doc = Document.from_text(text)
+    assert len(rep.parts) == 2
+    for start, end, *_ in rep.parts:
+        # (from the start of its first sentence to the end of its last)
+        t, u = doc.token_starts.index(start), doc.token_ends.index(end)
+        start = doc.token_starts[max(a for a, _ in doc.sentences if a <= t)]
+        end = doc.token_ends[min(b for _, b in doc.sentences if b > u) - 1]
+        alone = respin.check(text[start:end])
+        assert [(f.start - start, f.text, f.suggestions, f.confidence) for f in rep.findings if start <= f.start < end] \
+            == [(f.start, f.text, f.suggestions, f.confidence) for f in alone.findings]
+
+
 def test_repeats_count_at_their_first_occurrences_only():
     """The document's evidence reads each word type's first TYPE_CAP rows; every row still
     gets its posterior from its own evidence."""

@@ -215,9 +215,9 @@ def test_a_part_counts_its_own_phrases_first_occurrences(model, monkeypatch):
     seen = []
     judge = Detector.judge
 
-    def spy(self, X, n_words, p, extra_log_lr=(), keep=None, keep_extra=None):
+    def spy(self, X, n_words, p, extra_log_lr=(), keep=None, keep_extra=None, keep_fit=None):
         seen.append((len(extra_log_lr), keep_extra))
-        return judge(self, X, n_words, p, extra_log_lr, keep, keep_extra)
+        return judge(self, X, n_words, p, extra_log_lr, keep, keep_extra, keep_fit)
     monkeypatch.setattr(Detector, "judge", spy)
     assert model.check(text, sections=True).parts
     assert len(seen) > 1  # the whole text, then its sections
