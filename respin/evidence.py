@@ -495,29 +495,39 @@ def row_types(table, rows, row0: list[int]) -> np.ndarray:
                                                   dtype=np.int64).reshape(-1)
 
 
-def repeated_sentences(doc, t0: int = 0, t1: int | None = None) -> np.ndarray:
-    """A bool per token of ``doc``: whether it is in a sentence of tokens [t0, t1) whose words
-    (lower case) are those of an earlier sentence there: a page that repeats its article, a
-    record that holds it twice.
+def repeated_sentences(doc, bounds=None) -> np.ndarray:
+    """A bool per token of ``doc``: whether it is in a sentence whose words (lower case) are
+    those of an earlier sentence of its text: a page that repeats its article, a record that
+    holds it twice. ``bounds``: the token indexes where the texts of ``doc`` start, then its
+    end (default: one text, all of ``doc``); a chunk's texts are marked in one pass.
 
     >>> from respin.tokenize import Document
     >>> doc = Document.from_text("The mayor said so. It rained. The Mayor said so!")
     >>> [t for t, r in zip(doc.token_texts, repeated_sentences(doc)) if r]
     ['The', 'Mayor', 'said', 'so', '!']
+    >>> bool(repeated_sentences(doc, [0, 7, len(doc.token_texts)]).any())  # the repeat in another text
+    False
     """
     import bisect
-    t1 = len(doc.token_texts) if t1 is None else t1
+    bounds = [0, len(doc.token_texts)] if bounds is None else list(bounds)
     out = np.zeros(len(doc.token_texts), dtype=bool)
-    before = np.zeros(len(out) + 1, dtype=np.int64)  # words before each token
-    np.cumsum(np.frombuffer(doc._is_word(), dtype=bool), out=before[1:])
-    lowered, seen = doc.lowered(), set()
-    for a, b in doc.sentences[bisect.bisect_left(doc.sentences, (t0,)):]:
-        if a >= t1:
-            break
-        words = tuple(lowered[before[a]:before[b]])
+    lo, hi = bisect.bisect_left(doc.sentences, (bounds[0],)), bisect.bisect_left(doc.sentences, (bounds[-1],))
+    if hi - lo < 2:
+        return out
+    sentences = doc.sentences[lo:hi]
+    spans = np.array(sentences, dtype=np.int64).reshape(-1, 2)
+    wa, wb = np.searchsorted(doc.word_arrays()[0], spans.T)  # each sentence's words in lowered()
+    text_of = np.searchsorted(np.asarray(bounds, dtype=np.int64), spans[:, 0], side="right").tolist()
+    lowered, seen, text = doc.lowered(), set(), None
+    for (a, b), x, y, i in zip(sentences, wa.tolist(), wb.tolist(), text_of):
+        if i != text:
+            seen, text = set(), i
+        if x == y:
+            continue
+        words = tuple(lowered[x:y])
         if words in seen:
             out[a:b] = True
-        elif words:
+        else:
             seen.add(words)
     return out
 

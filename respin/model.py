@@ -225,7 +225,7 @@ class Model:
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
         from .language import mostly_not_english
         from .evidence import repeated_sentences, scalar_evidence, vectorised
-        from .phrases import log_lr, phrase_types
+        from .phrases import log_lr
         # Line breaks inside the sentences of hard-wrapped text are read as spaces (the same
         # offsets: findings index the text as given; their lines are counted in it below).
         originals, texts = texts, [unwrap(t)[0] for t in texts]
@@ -296,9 +296,7 @@ class Model:
         # the spinner's dictionary: each repeat counted up to TYPE_CAP times, so a clean text
         # pasted twice got findings. The document row still reads ``keep``, as its model was
         # fitted (it counts up to TYPE_CAP copies of a sentence, as training did).
-        repeated = np.zeros(len(cdoc.token_texts), dtype=bool)
-        for i in range(len(texts)):
-            repeated |= repeated_sentences(cdoc, tok0[i], tok0[i + 1])
+        repeated = repeated_sentences(cdoc, tok0)
         rep_rows = repeated[table.token if vec is not None else np.array([r.token for r in all_rows], dtype=np.int64)]
         keep_fit = _counted(det, types, rep_rows) if rep_rows.any() else None
         # Words per text: the word tokens (Document.word_arrays) before each text's first token.
@@ -331,7 +329,7 @@ class Model:
             p = det.word.predict_proba(Xi)
             own = phrases[ph0[i]:ph0[i + 1]]  # (a phrase repeated counts as a word type does)
             post, phrase_post, rate, row = det.judge(Xi, n_words, p, log_lr(own), keep_i,
-                                                     _counted(det, phrase_types(own), repeated[[h.first for h in own]]),
+                                                     _counted_phrases(det, own, repeated),
                                                      None if keep_fit is None else keep_fit[a:b])
             if doc_rows is not None:
                 doc_rows.append(row)
@@ -726,7 +724,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     from .evidence import FEATURES
     from .evidence_vec import doc_rate
     from .evidence import repeated_sentences
-    from .phrases import log_lr, phrase_types
+    from .phrases import log_lr
     is_word = np.frombuffer(doc._is_word(), dtype=bool)
     blocks, words, start = [], 0, None  # [first token, end token, words]: half sections
     for sa, sb in doc.sentences[bisect.bisect_left(doc.sentences, (t0,)):]:
@@ -749,11 +747,11 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         pa, pb = bisect.bisect_left(firsts, ta), bisect.bisect_left(firsts, tb)
         Xs = X[ra:rb].copy()
         Xs[:, rate_col] = doc_rate(table.crow[ra:rb], Xs[:, delta_col])
-        repeated = repeated_sentences(doc, ta, tb)  # the part's own repeats, as in its own text
+        repeated = repeated_sentences(doc, [ta, tb])  # the part's own repeats, as in its own text
         reps = repeated[table.token[ra:rb]]
         got = det.judge(Xs, sum(n for _, _, n in blocks[k0:k1]), det.word.predict_proba(Xs), log_lr(phrases[pa:pb]),
                         det.keep(table.crow[ra:rb]),
-                        _counted(det, phrase_types(phrases[pa:pb]), repeated[[h.first for h in phrases[pa:pb]]]),
+                        _counted_phrases(det, phrases[pa:pb], repeated),
                         _counted(det, table.crow[ra:rb], reps) if reps.any() else None)
         score = det.score_row(got[3])
         return (ra, rb, pa, pb, got, score, reps) if score >= det.doc_threshold + SECTION_MARGIN else None
@@ -819,6 +817,16 @@ def _counted(det, types: np.ndarray, repeated: np.ndarray) -> np.ndarray | None:
     if kept is not None:
         out[at] = kept
     return out
+
+
+def _counted_phrases(det, hits: list, repeated: np.ndarray) -> np.ndarray | None:
+    """:func:`_counted` of matched phrases ``hits`` (:func:`respin.phrases.phrase_types`),
+    ``repeated``: a bool per token of their text. None at once where every one counts (no
+    more hits than the cap, none repeated: most texts, checked by the thousand)."""
+    if not ((det.type_cap is not None and len(hits) > det.type_cap) or any(repeated[h.first] for h in hits)):
+        return None
+    from .phrases import phrase_types
+    return _counted(det, phrase_types(hits), repeated[[h.first for h in hits]])
 
 
 def _repeats_by_type(types: np.ndarray, rows: np.ndarray) -> dict:
