@@ -434,7 +434,7 @@ def _join_halves(pairs, unmatched, missing, doc_words, src_words, sents, src_sen
                 a, b = (ws, doc_words[ii]) if ii > i else (doc_words[ii], ws)
                 # (Joined, both must match better than either did: "The the the the." anchors
                 # whole, and a neighbour anchored loosely beside it is not its half.)
-                split = _split_sim(src_words[j], a, b, lexicon, max(s, strong.get((ii, j), 0.0)))
+                split = _split_sim(src_words[j], a, b, lexicon, max(s, strong.get((ii, j), 0.0)), long_is_source=True)
                 if split is not None and (best is None or split[0] > best[0][0]):
                     best = (split, "a", ii)
         if best is None:
@@ -478,11 +478,18 @@ def _word_start(norms: list[str], kinds: list[str], sent: tuple[int, int], p: in
     return idx[p] if p < len(idx) else sent[1]
 
 
-def _split_sim(long: list[str], a: list[str], b: list[str], lexicon, bar: float = 0.0) -> tuple[float, int] | None:
+def _split_sim(long: list[str], a: list[str], b: list[str], lexicon, bar: float = 0.0,
+               long_is_source: bool = False) -> tuple[float, int] | None:
     """The similarity of ``long`` to ``a + b``, where it is over ``bar`` and ``long`` splits
     into two parts, the first anchoring to ``a`` and the second to ``b``, with the split (the
     index in ``long`` where the second part starts): of the splits where both anchor, the one
     where most words match, the earliest of equals; else None.
+
+    ``long_is_source``: ``long`` is the source's sentence, ``a`` and ``b`` the input's, and
+    each similarity is taken input first, as ``bar`` (a pair's score) was: it is not
+    symmetric (difflib's blocks), and taken source first a restored word could turn it over
+    the bar, so that restoring the output again joined sentences the first run had not
+    ("rapidly.Officers stated" against two input sentences; fuzzing).
 
     >>> sim, p = _split_sim("officials said the plan was good and the white house said it".split(),
     ...                     "officials said the plan was good".split(), "the white house said it".split(), None)
@@ -492,13 +499,14 @@ def _split_sim(long: list[str], a: list[str], b: list[str], lexicon, bar: float 
     n = len(long)
     if n < 2 or not a or not b or n > _MAX_JOIN:
         return None
-    whole = similarity(long, a + b, lexicon)
+    sim = (lambda x, y: similarity(y, x, lexicon)) if long_is_source else (lambda x, y: similarity(x, y, lexicon))
+    whole = sim(long, a + b)
     if whole <= bar:
         return None  # most neighbours: their words only dilute the match
     best = None
     # Dice >= 1/2 needs each part within a factor of three of its sentence's length.
     for p in range(max(1, -(-len(a) // 3), n - 3 * len(b)), min(n - 1, 3 * len(a), n - -(-len(b) // 3)) + 1):
-        s1, s2 = similarity(long[:p], a, lexicon), similarity(long[p:], b, lexicon)
+        s1, s2 = sim(long[:p], a), sim(long[p:], b)
         if s1 >= ANCHOR_MIN and s2 >= ANCHOR_MIN:
             matched = s1 * (p + len(a)) + s2 * (n - p + len(b))  # twice the words matched
             if best is None or matched > best[0] + 1e-9:
