@@ -259,6 +259,12 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
     """
     sents, src_sents = flow_sentences(doc, src), flow_sentences(src, doc)
     norms, src_norms = normalize_many(doc.token_texts), normalize_many(src.token_texts)
+    # An invisible mark on its own (a soft hyphen or zero-width space at a word's edge) is
+    # typesetting, normalised to "": equal to the source's, it anchored the words apart
+    # ("\u00adTesters believe" against "Analysts\u00ad believe" dropped one word and put the
+    # other in beside the mark, "Analysts\u00adbelieve"). It never matches the source's.
+    if "" in src_norms:
+        src_norms = [n or "\x00" for n in src_norms]
     src_words = [_words(src_norms, src.token_kinds, s) for s in src_sents]
     # The similarity of equal word lists is computed once: repeated text (boilerplate, a
     # document given twice) compares the same sentences again and again. The source's

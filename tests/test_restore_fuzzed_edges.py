@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 import respin
 from respin.tokenize import NO_INVISIBLE
 
@@ -27,3 +29,18 @@ def test_two_sentences_for_one_with_a_glued_full_stop():
     source = "Police said the fire spread rapidly.Officers stated that people were hurt."
     once = restored_twice("The sack extended quickly. Officers said that people were hurt.", source)
     assert words(once.text) == words(source)
+
+
+@pytest.mark.parametrize("spun, source", [
+    ("\u00adTesters believe the plan will work.", "Analysts\u00ad believe the plan will work."),
+    ("\u200bTesters believe the plan will work.", "Analysts\u200b believe the plan will work."),
+    ("\"\u00adTesters believe the plan will work.", "\"Analysts\u00ad believe the plan will work."),
+    ("The plan will work, testers\u00ad believe.", "The plan will work, \u00adanalysts believe."),
+])
+def test_an_invisible_mark_on_the_other_side_of_a_swapped_word(spun, source):
+    # Both marks normalise to "": matched, they put "Analysts" before the input's mark and
+    # dropped "Testers" after it ("Analysts\u00adbelieve", "work,\u00adanalysts").
+    once = restored_twice(spun, source)
+    assert words(once.text) == words(source)
+    assert [(e.spun.translate(NO_INVISIBLE), e.restored) for e in once.edits] in (
+        [("Testers", "Analysts")], [("testers", "analysts")])
