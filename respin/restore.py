@@ -577,7 +577,10 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         if all(t.kind == PUNCT for t in A[a1:a2]) and (all(t.kind == PUNCT for t in B[b1:b2]) or _ENTITY.fullmatch(new)):
             new = text[start:end]  # marks alone in the input are its own ("—" against "&mdash;")
         # A mark stuck to a word, replaced by words, must not glue them to it ("the!" against
-        # "the the." gives "the the.", not "thethe.").
+        # "the the." gives "the the.", not "thethe."). (The source's invisible marks at the
+        # words' edges, taken out below, must not hide their letters: "\u2060the" for "the".)
+        if _holds_any(new, INVISIBLE):
+            new = new.translate(NO_INVISIBLE)
         if new and A[a1].kind == PUNCT and start and text[start - 1].isalnum() and new[0].isalnum():
             new = " " + new
         if new and A[a2 - 1].kind == PUNCT and end < len(text) and text[end].isalnum() and new[-1].isalnum():

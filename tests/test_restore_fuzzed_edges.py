@@ -44,3 +44,15 @@ def test_an_invisible_mark_on_the_other_side_of_a_swapped_word(spun, source):
     assert words(once.text) == words(source)
     assert [(e.spun.translate(NO_INVISIBLE), e.restored) for e in once.edits] in (
         [("Testers", "Analysts")], [("testers", "analysts")])
+
+
+@pytest.mark.parametrize("spun, source", [
+    ("He went to \ufeffstudy hard.", "He went to the\u200c study hard."),
+    ("The case is at\u200e,\u2060the forensic lab.", "The case is at \u2060a forensic lab."),
+    ("Yes, it'\u200cs a fine day.", "Yes, it \u200cis a fine day."),
+])
+def test_source_words_with_invisible_edges_are_not_glued(spun, source):
+    # The mark replaced by the source's words ("the\u200c") was judged by its last character,
+    # the invisible one: the space that keeps "the" from "study" was not put in.
+    once = restored_twice(spun, source)
+    assert words(once.text) == words(source)
