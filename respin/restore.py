@@ -581,9 +581,13 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         # words' edges, taken out below, must not hide their letters: "\u2060the" for "the".)
         if _holds_any(new, INVISIBLE):
             new = new.translate(NO_INVISIBLE)
-        if new and A[a1].kind == PUNCT and start and text[start - 1].isalnum() and new[0].isalnum():
+        # Nor a mark of the source's, spaced from its word there ("...now" against "'Trump' now"
+        # gave "'Trump'now", which a second restore spaced).
+        if (new and A[a1].kind == PUNCT and start and text[start - 1].isalnum()
+                and (new[0].isalnum() or stext[B[b1].start - 1:B[b1].start].isspace())):
             new = " " + new
-        if new and A[a2 - 1].kind == PUNCT and end < len(text) and text[end].isalnum() and new[-1].isalnum():
+        if (new and A[a2 - 1].kind == PUNCT and end < len(text) and text[end].isalnum()
+                and (new[-1].isalnum() or stext[B[b2 - 1].end:B[b2 - 1].end + 1].isspace())):
             new += " "
     elif g.a1 == g.a2 and (all(t.kind == PUNCT for t in B[g.b1:g.b2])
                            or any(t.text in _ENDERS and stext[t.end:t.end + 1].isspace() for t in B[g.b1:g.b2])):

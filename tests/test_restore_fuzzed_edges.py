@@ -56,3 +56,14 @@ def test_source_words_with_invisible_edges_are_not_glued(spun, source):
     # the invisible one: the space that keeps "the" from "study" was not put in.
     once = restored_twice(spun, source)
     assert words(once.text) == words(source)
+
+
+@pytest.mark.parametrize("spun, source", [
+    ("He said ...now she finds it.", "He said 'Trump' now she finds it."),
+    ("The rain fell—hard all day.", "The rain fell (again) hard all day."),
+])
+def test_source_marks_spaced_from_the_next_word_stay_spaced(spun, source):
+    # The input's mark glued to a word, replaced by source words that end in a mark: the
+    # source's space after it was not put in ("'Trump'now"), and a second restore put it in.
+    once = restored_twice(spun, source)
+    assert once.text == source
