@@ -188,6 +188,13 @@ def _joins(texts, starts, ends, a: int, j: int) -> bool:
     return len(_split_sentences(texts, starts, ends, max(a, i - 1), j + 1, [i])) == 1
 
 
+def _wrapped(doc: Document, a: int, j: int) -> bool:
+    """Whether sentence ``[a, j)`` of ``doc`` ends at a line break that the sentence splitter
+    would run on from (:func:`_joins`): a wrapped line, not a sentence's end."""
+    return a < j < len(doc.tokens) and has_line_break(doc.text[doc.token_ends[j - 1]:doc.token_starts[j]]) \
+        and _joins(doc.token_texts, doc.token_starts, doc.token_ends, a, j)
+
+
 def _words(norms: list[str], kinds: list[str], sent: tuple[int, int]) -> list[str]:
     """The normalised words (no punctuation, no citation markers) of sentence ``sent``, given
     the document's :func:`normalize`-d tokens and token kinds."""
@@ -391,6 +398,14 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
         # A joined pair is aligned half by half, each half of the long sentence with its own
         # sentence: diffed whole, a word of one half could match the other's ("the the the,
         # and the struggle" took the comma of "war , war" as its own).
+        if len(parts) == 2 and (_wrapped(doc, parts[0][0][0], parts[1][0][0])
+                                if (parts[0][1][0], parts[1][1][1]) == src_sents[j]  # two input sentences
+                                else _wrapped(src, parts[0][1][0], parts[1][1][0])):
+            # The two sentences are a line wrapped before a capital ("the White\nHouse"), which
+            # flow_sentences joins where the words around the break match: aligned whole, as a
+            # second restore, whose restored words match there, aligns them ("how\nA mind"
+            # against "how the brain": "A" was the halves' joining word, kept, then restored).
+            parts = (((parts[0][0][0], parts[1][0][1]), (parts[0][1][0], parts[1][1][1])),)
         found = [g for sa, sb in parts for g in _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites)]
         if len(parts) == 2:  # the words that join the halves ("good, and the" for "good. The") are the input's
             at_a, at_b = parts[1][0][0], parts[1][1][0]

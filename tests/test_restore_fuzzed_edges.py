@@ -67,3 +67,16 @@ def test_source_marks_spaced_from_the_next_word_stay_spaced(spun, source):
     # source's space after it was not put in ("'Trump'now"), and a second restore put it in.
     once = restored_twice(spun, source)
     assert once.text == source
+
+
+@pytest.mark.parametrize("spun, source", [
+    ("He wondered how\nA mind was kept.", "He wondered how the brain was kept."),
+    ("Some said the nationwide White\nHome met.", "Some said the national White House met."),
+    ("Some said the nationwide White Home met.", "Some said the national White\nHouse met."),
+])
+def test_a_line_wrapped_before_a_capital_is_restored_at_once(spun, source):
+    # Read as two sentences (the words around the break did not match the source's), the
+    # halves' joining words were left as the input's; restored, the words matched, the line
+    # was read as wrapped, and a second restore changed them ("A" for "the", "Home").
+    once = restored_twice(spun, source)
+    assert words(once.text) == words(source)
