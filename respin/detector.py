@@ -151,13 +151,22 @@ def bounded_number(x, key: str, lo: float, hi: float) -> float:
     return v
 
 
-def first_occurrences(types: np.ndarray, cap: int = TYPE_CAP) -> np.ndarray:
+def first_occurrences(types: np.ndarray, cap: int = TYPE_CAP, repeated: np.ndarray | None = None) -> np.ndarray:
     """Whether each row is among the first ``cap`` rows of its word type (``types``: one
     int per type, and per document where several are scored together), in row order.
+    ``repeated``: rows in a sentence that repeats an earlier one of its text
+    (:func:`respin.evidence.repeated_sentences`), which never count, nor count towards the cap.
 
     >>> first_occurrences(np.array([7, 3, 7, 7, 3, 7]), 2).tolist()
     [True, True, True, False, True, False]
+    >>> first_occurrences(np.array([7, 3, 7, 7, 3, 7]), 2, np.array([0, 0, 1, 0, 0, 0], dtype=bool)).tolist()
+    [True, True, False, True, True, False]
     """
+    if repeated is not None and repeated.any():
+        at = np.flatnonzero(~repeated)
+        out = np.zeros(len(repeated), dtype=bool)
+        out[at] = first_occurrences(np.asarray(types)[at], cap)
+        return out
     types = np.asarray(types)
     n = len(types)
     if n == 0:
@@ -230,16 +239,27 @@ def mixture_with(p: np.ndarray, prior: float, extra_log_lr: np.ndarray, keep: np
 
 
 def doc_features(X: np.ndarray, p: np.ndarray, n_words: int, prior: float, fit: tuple | None = None,
-                 keep: np.ndarray | None = None) -> np.ndarray:
+                 keep: np.ndarray | None = None, glr_rows: int | None = None) -> np.ndarray:
     """Aggregate a document's word probabilities (``p``; ``X`` kept for richer features);
     ``fit``: (log-ratio, rate) of :func:`mixture_with` of ``p`` (and ``keep``), where the
-    caller has it; ``keep``: the words that count (:data:`TYPE_CAP`), all if None."""
+    caller has it; ``keep``: the words that count (:data:`TYPE_CAP`), all if None;
+    ``glr_rows``: the most rows that count in a document the model was fitted on (see
+    :attr:`Detector.glr_rows`), None: no bound.
+
+    >>> p = np.full(2000, 0.3)
+    >>> a, b = doc_features(np.zeros((2000, 30)), p, 2000, 0.1)[0], doc_features(np.zeros((2000, 30)), p, 2000, 0.1, glr_rows=500)[0]
+    >>> round(float(b / a), 3)  # sqrt(500 / 2000): the evidence of 500 rows as strong
+    0.5
+    """
     from .evidence import FEATURES
     n = n_words + _SHRINK_WORDS
     length = n_words / n
     if len(p) == 0:
         return np.array([0.0, 0.0, length, length, 0.0, 0.0, length * length])
     g, r = mixture_with(p, prior, np.zeros(0), keep)[:2] if fit is None else fit
+    kept = len(p) if keep is None else int(keep.sum())
+    if glr_rows is not None and kept > glr_rows:
+        g = g * glr_rows / kept
     dp = X[:, FEATURES.index("delta_pmi")]
     if keep is not None:
         dp = dp[keep]
@@ -271,17 +291,37 @@ class Detector:
         # Occurrences of a word type that count in the document's evidence (TYPE_CAP), as this
         # model was fitted; None: every one (a model trained before the cap).
         self.type_cap: int | None = TYPE_CAP
+        # Whether sentences that repeat an earlier one of their text are left out of the
+        # document row (their rows and words), as this model was fitted: a text pasted k times
+        # scores as once. False: a model trained before (they counted there as any sentence).
+        self.skip_repeats: bool = True
+        # The log-likelihood ratio of a text with more rows that count than any document
+        # the model was fitted on is read as that of a text of that many rows with the same
+        # evidence per row (g x glr_rows / rows): the ratio grows with the rows, and a long
+        # text far from news (a manual, a changelog: a small shift in thousands of rows)
+        # read certain past the range the document model was fitted on. Set by training to
+        # its documents' most; None: no bound (a model trained before). BENCHMARKS.md, "Long
+        # texts read within the range the document model was fitted on".
+        self.glr_rows: int | None = None
 
-    def keep(self, types: np.ndarray) -> np.ndarray | None:
-        """The rows that count in the document's evidence (:func:`first_occurrences` of their
-        word ``types`` at this model's ``type_cap``), or None: all of them."""
-        return None if self.type_cap is None else first_occurrences(types, self.type_cap)
+    def keep(self, types: np.ndarray, repeated: np.ndarray | None = None) -> np.ndarray | None:
+        """The units (word rows, or phrases) that count in the gate's mixture fit:
+        :func:`first_occurrences` of their ``types`` at this model's ``type_cap``, none of
+        those ``repeated``; or None: all of them."""
+        if self.type_cap is None:
+            return None if repeated is None or not repeated.any() else ~repeated
+        return first_occurrences(types, self.type_cap, repeated)
+
+    def doc_keep(self, types: np.ndarray, repeated: np.ndarray | None = None) -> np.ndarray | None:
+        """The rows that count in the document row, as this model was fitted: :meth:`keep`,
+        leaving the ``repeated`` ones out where it was fitted so (``skip_repeats``)."""
+        return self.keep(types, repeated if self.skip_repeats else None)
 
     def doc_row(self, X: np.ndarray, n_words: int, p: np.ndarray | None = None,
                 keep: np.ndarray | None = None) -> np.ndarray:
         """``keep``: the rows that count (:func:`first_occurrences` of their word types)."""
         p = self.word.predict_proba(X) if p is None else p
-        return self._own(doc_features(X, p, n_words, self.prior, keep=keep))
+        return self._own(doc_features(X, p, n_words, self.prior, keep=keep, glr_rows=self.glr_rows))
 
     def _own(self, row: np.ndarray) -> np.ndarray:
         """The columns of a :func:`doc_features` row that this model reads."""
@@ -324,6 +364,10 @@ class Detector:
         g = G[k, np.arange(len(k))]
         r = np.where(g > 0, SPIN_RATES[k], 0.0)
         g = np.maximum(g, 0.0)
+        if self.glr_rows is not None:  # (doc_features' bound: rows that count in each span)
+            counted = np.concatenate([[0], np.cumsum(keep)]) if keep is not None else None
+            kept = b - a if counted is None else counted[b] - counted[a]
+            g = g * np.minimum(1.0, self.glr_rows / np.maximum(kept, 1))
         dp = X[:, FEATURES.index("delta_pmi")]
         if keep is not None:
             dp = np.where(keep, dp, 0.0)
@@ -361,7 +405,8 @@ class Detector:
         extra = np.asarray(extra_log_lr, dtype=np.float64)
         fit = mixture_with(p, self.prior, extra, keep if keep_fit is None else keep_fit, keep_extra)
         shared = len(extra) == 0 and keep_fit is None  # the document row's own fit
-        return (*_gated(*fit), self._own(doc_features(X, p, n_words, self.prior, fit[:2] if shared else None, keep)))
+        return (*_gated(*fit), self._own(doc_features(X, p, n_words, self.prior, fit[:2] if shared else None, keep,
+                                                      self.glr_rows)))
 
     def to_dict(self) -> dict:
         from .evidence import FEATURES
@@ -371,6 +416,8 @@ class Detector:
             "finding_threshold": self.finding_threshold, "restore_threshold": self.restore_threshold,
             "doc_threshold": self.doc_threshold,
             **({"type_cap": self.type_cap} if self.type_cap is not None else {}),
+            **({"repeated_sentences": "left out"} if self.skip_repeats else {}),
+            **({"glr_rows": self.glr_rows} if self.glr_rows is not None else {}),
             **({"lm": self.lm_config} if self.lm_config else {}),
         }
 
@@ -401,4 +448,13 @@ class Detector:
         if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or not 1 <= cap <= 10 ** 6):
             raise ValueError(f"type_cap must be a whole number from 1 to 1000000, got {cap!r}")
         det.type_cap = cap
+        # ... and one trained before repeated sentences were left out counted them: read so.
+        repeats = d.get("repeated_sentences")
+        if repeats not in (None, "left out"):
+            raise ValueError(f"repeated_sentences must be \"left out\" (or absent), got {repeats!r}")
+        det.skip_repeats = repeats is not None
+        rows = d.get("glr_rows")  # (absent: no bound, as a model trained before was read)
+        if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= 10 ** 9):
+            raise ValueError(f"glr_rows must be a whole number from 1 to 1000000000, got {rows!r}")
+        det.glr_rows = rows
         return det

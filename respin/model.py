@@ -290,15 +290,21 @@ class Model:
         # Which rows count in each text's document evidence (detector.TYPE_CAP): word types
         # per text, as doc_rate groups them (a candidate-table row, or the lower-case word).
         types = row_types(table if vec is not None else None, all_rows, row0)
-        keep = None if det is None else det.keep(types)
         # Sentences that repeat an earlier one of their text (a page that repeats its article,
-        # a record holding it twice) add nothing to the gate's fit, the words' posteriors and
-        # the spinner's dictionary: each repeat counted up to TYPE_CAP times, so a clean text
-        # pasted twice got findings. The document row still reads ``keep``, as its model was
-        # fitted (it counts up to TYPE_CAP copies of a sentence, as training did).
+        # a record holding it twice) add nothing to the gate's fit, the words' posteriors, the
+        # spinner's dictionary and (a model fitted so: Detector.skip_repeats) the document
+        # row: each repeat counted up to TYPE_CAP times, so a clean text pasted twice got
+        # findings and scored higher. An older model's row reads them, as it was fitted.
         repeated = repeated_sentences(cdoc, tok0)
         rep_rows = repeated[table.token if vec is not None else np.array([r.token for r in all_rows], dtype=np.int64)]
-        keep_fit = _counted(det, types, rep_rows) if rep_rows.any() else None
+        rep_rows = rep_rows if rep_rows.any() else None
+        keep = None if det is None else det.doc_keep(types, rep_rows)  # the document row's
+        keep_fit = det.keep(types, rep_rows) if rep_rows is not None and not det.skip_repeats else None  # the gate's
+        # Words the document row leaves out, per text (those of repeated sentences).
+        left_out = [0] * len(texts)
+        if det is not None and det.skip_repeats and repeated.any():
+            cum = np.concatenate([[0], np.cumsum(np.frombuffer(cdoc._is_word(), dtype=bool) & repeated)])
+            left_out = (cum[tok0[1:]] - cum[tok0[:-1]]).tolist()
         # Words per text: the word tokens (Document.word_arrays) before each text's first token.
         n_words_of = [cdoc.n_words] if len(texts) == 1 else np.diff(np.searchsorted(cdoc.word_arrays()[0], tok0)).tolist()
         firsts = [h.first for h in phrases]
@@ -314,6 +320,7 @@ class Model:
         for i in range(len(texts)):
             a, b = row0[i], row0[i + 1]
             n_words = n_words_of[i]
+            n_row = n_words - left_out[i]  # the words the document row reads
             Xi = X[a:b]
             keep_i = None if keep is None else keep[a:b]
             # Mostly not English, with too little English beside it to judge: not judged,
@@ -321,21 +328,21 @@ class Model:
             foreign = mostly_not_english(foreign_of[i], n_words)
             if n_words == 0 or b - a < MIN_EVIDENCE_WORDS or foreign:
                 if doc_rows is not None:
-                    doc_rows.append(det.doc_row(Xi, n_words, keep=keep_i))
+                    doc_rows.append(det.doc_row(Xi, n_row, keep=keep_i))
                 reports.append(Report(0.0, 0.0 >= thr, [], n_words, thr, model=self.label, judged=False,
                                       reason=not_judged_reason(n_words, bool(foreign)),
                                       not_english=foreign_of[i]))
                 continue
             p = det.word.predict_proba(Xi)
             own = phrases[ph0[i]:ph0[i + 1]]  # (a phrase repeated counts as a word type does)
-            post, phrase_post, rate, row = det.judge(Xi, n_words, p, log_lr(own), keep_i,
+            post, phrase_post, rate, row = det.judge(Xi, n_row, p, log_lr(own), keep_i,
                                                      _counted_phrases(det, own, repeated),
                                                      None if keep_fit is None else keep_fit[a:b])
             if doc_rows is not None:
                 doc_rows.append(row)
             score = det.score_row(row)  # the calibrated document model: word evidence only
             # where the spinner's dictionary is looked for, at what rate, leaving which rows out
-            judged = [(a, b, rate, rep_rows[a:b])]
+            judged = [(a, b, rate, rep_rows[a:b] if rep_rows is not None else np.zeros(b - a, dtype=bool))]
             parts, whole = [], score
             if sections and vec is not None and n_words >= 2 * SECTION_WORDS and score < det.doc_threshold:
                 for ra, rb, pa, pb, (s_post, s_phrase_post, s_rate, _), s_score, s_rep in _spun_sections(
@@ -749,10 +756,12 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         Xs[:, rate_col] = doc_rate(table.crow[ra:rb], Xs[:, delta_col])
         repeated = repeated_sentences(doc, [ta, tb])  # the part's own repeats, as in its own text
         reps = repeated[table.token[ra:rb]]
-        got = det.judge(Xs, sum(n for _, _, n in blocks[k0:k1]), det.word.predict_proba(Xs), log_lr(phrases[pa:pb]),
-                        det.keep(table.crow[ra:rb]),
+        has = bool(reps.any())
+        n = sum(n for _, _, n in blocks[k0:k1]) - (int((is_word & repeated)[ta:tb].sum()) if det.skip_repeats else 0)
+        got = det.judge(Xs, n, det.word.predict_proba(Xs), log_lr(phrases[pa:pb]),
+                        det.doc_keep(table.crow[ra:rb], reps if has else None),
                         _counted_phrases(det, phrases[pa:pb], repeated),
-                        _counted(det, table.crow[ra:rb], reps) if reps.any() else None)
+                        det.keep(table.crow[ra:rb], reps) if has and not det.skip_repeats else None)
         score = det.score_row(got[3])
         return (ra, rb, pa, pb, got, score, reps) if score >= det.doc_threshold + SECTION_MARGIN else None
 
@@ -763,6 +772,9 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     rows = np.searchsorted(table.token, [b[0] for b in blocks] + [blocks[-1][1]]) - row0
     spans = np.column_stack([rows[:-2], rows[2:]])
     words = np.array([blocks[k][2] + blocks[k + 1][2] for k in range(len(blocks) - 1)])
+    if det.skip_repeats and keep is not None:  # (``keep`` leaves the text's repeats out: their words too)
+        cum = np.concatenate([[0], np.cumsum(is_word & repeated_sentences(doc, [t0, t1]))])
+        words = words - (cum[[blocks[k + 1][1] for k in range(len(blocks) - 1)]] - cum[[b[0] for b in blocks[:-1]]])
     near = det.span_scores(X[row0:row0 + len(p)], p, spans, words, keep) >= det.doc_threshold + SECTION_MARGIN - SCREEN_SLACK
     spun = [(k, found) for k in np.flatnonzero(near).tolist() if (found := judged(k, k + 2))]
     runs, k = [], 0  # [first block, end block, judged]: overlapping or adjacent spun sections
@@ -805,28 +817,15 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     return [found for _, _, found in out]
 
 
-def _counted(det, types: np.ndarray, repeated: np.ndarray) -> np.ndarray | None:
-    """Which units (word rows or phrases, of word or phrase ``types``) count in the gate's
-    fit: :meth:`respin.detector.Detector.keep` of those not ``repeated`` (in a repeated
-    sentence), the others none; None: every one."""
-    if not repeated.any():
-        return det.keep(types)
-    at = np.flatnonzero(~repeated)
-    kept = det.keep(np.asarray(types)[at])
-    out = ~repeated
-    if kept is not None:
-        out[at] = kept
-    return out
-
-
 def _counted_phrases(det, hits: list, repeated: np.ndarray) -> np.ndarray | None:
-    """:func:`_counted` of matched phrases ``hits`` (:func:`respin.phrases.phrase_types`),
+    """:meth:`respin.detector.Detector.keep` of matched phrases ``hits`` (by
+    :func:`respin.phrases.phrase_types`),
     ``repeated``: a bool per token of their text. None at once where every one counts (no
     more hits than the cap, none repeated: most texts, checked by the thousand)."""
     if not ((det.type_cap is not None and len(hits) > det.type_cap) or any(repeated[h.first] for h in hits)):
         return None
     from .phrases import phrase_types
-    return _counted(det, phrase_types(hits), repeated[[h.first for h in hits]])
+    return det.keep(phrase_types(hits), repeated[[h.first for h in hits]])
 
 
 def _repeats_by_type(types: np.ndarray, rows: np.ndarray) -> dict:

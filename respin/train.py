@@ -31,7 +31,7 @@ from .io import os_reason
 from .tokenize import Document, split_lines
 
 # Bump when features, training data or procedure change; reported in every JSON output.
-MODEL_VERSION = "2026.12-5"
+MODEL_VERSION = "2026.12-6"
 # Spin rates seen in real spinner output range from ~8% (light) to ~40% of words.
 TRAIN_RATES = (0.08, 0.15, 0.25, 0.35, 0.45)
 # Documents are built from 1-8 clean texts so that the document model sees the lengths of
@@ -54,13 +54,19 @@ RESTORE_THRESHOLD = FALLBACK_THRESHOLD
 
 def _labelled(text: str, lexicon, lm, swaps=()) -> tuple[np.ndarray, np.ndarray, int, np.ndarray]:
     """(feature rows, labels, words, the rows that count in the document's evidence:
-    :func:`respin.detector.first_occurrences` of their word types)."""
+    :func:`respin.detector.first_occurrences` of their word types), as
+    :meth:`respin.model.Model.check` reads them: sentences that repeat an earlier one left out
+    of the rows that count and of the words."""
     from .detector import first_occurrences
+    from .evidence import repeated_sentences
     doc = Document.from_text(text)
     rows = document_evidence(doc, lexicon, lm)
     spans = sorted((s.start, s.end) for s in swaps)
     y = np.array([_overlaps(r.start, r.end, spans) for r in rows], dtype=np.int8)
-    return matrix(rows), y, doc.n_words, first_occurrences(row_types(None, rows, [0, len(rows)]))
+    repeated = repeated_sentences(doc)
+    rep_rows = repeated[np.array([r.token for r in rows], dtype=np.int64)] if rows else repeated[:0]
+    n_words = doc.n_words - int((np.frombuffer(doc._is_word(), dtype=bool) & repeated).sum())
+    return matrix(rows), y, n_words, first_occurrences(row_types(None, rows, [0, len(rows)]), repeated=rep_rows)
 
 
 def substituted_spans(spun: str, orig: str) -> list[tuple[int, int]]:
@@ -175,6 +181,9 @@ def fit(X, y, docs) -> Detector:
     D = np.array([det.doc_row(Xd, nw, keep=keep) for Xd, nw, _, keep in docs])
     L = np.array([label for _, _, label, _ in docs])
     det.doc = Logistic.fit(D, L, C=1.0)
+    # The range it was fitted on: a longer text's log-ratio is read as one of this many rows
+    # (Detector.glr_rows), which changes no training document's row.
+    det.glr_rows = max([len(Xd) if keep is None else int(keep.sum()) for Xd, _, _, keep in docs], default=0) or None
     return det
 
 

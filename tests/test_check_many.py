@@ -178,6 +178,7 @@ def test_estimator_features_count_repeats_as_check_does(monkeypatch):
     assert not respin.check(foreign).judged
     alone = np.array([document_features(t) for t in texts])
     assert np.array_equal(SpinFeatures().transform(texts), alone)
-    monkeypatch.setattr(respin._model(None).detector, "type_cap", None)  # (the repeats matter here)
+    monkeypatch.setattr(respin._model(None).detector, "type_cap", None)  # (the repeats matter here,
+    monkeypatch.setattr(respin._model(None).detector, "skip_repeats", False)  # read as they were before)
     every = np.array([document_features(t) for t in texts])
     assert all(not np.array_equal(a, b) for a, b in zip(alone, every))

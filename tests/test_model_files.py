@@ -268,12 +268,92 @@ def test_a_detector_trained_before_the_type_cap_counts_every_occurrence(tmp_path
     assert det.type_cap is None and det.keep(np.array([4, 4, 4, 4])) is None
     assert Detector.from_dict(d).keep(np.array([4, 4, 4, 4])).tolist() == [True] * TYPE_CAP + [False] * (4 - TYPE_CAP)
     assert "type_cap" not in det.to_dict() and Detector.from_dict(d).to_dict()["type_cap"] == TYPE_CAP
-    # The same text repeated: the capped model counts its words' first occurrences only.
-    text = "\n\n".join(["The White Home mentioned the energy crops would shut, officials mentioned."] * 8)
+    # The same words in eight sentences: the capped model counts their first occurrences only.
+    text = "\n\n".join(f"The White Home mentioned the energy crops would shut {w}, officials mentioned."
+                       for w in ("today", "soon", "again", "tonight", "later", "early", "first", "twice"))
     capped = respin.check(text, model=str(model_copy(tmp_path, "capped")))
     uncapped = respin.check(text, model=str(model_copy(tmp_path, "old", "detector.json",
                                                                 lambda d: d.pop("type_cap"))))
     assert uncapped.score > capped.score
+
+
+# --- detector.json's repeated_sentences and glr_rows -----------------------------------------------
+
+def _own_spun_text() -> str:
+    """A spun text of the tests' own (the simulator on paragraphs written for them)."""
+    from respin.spin import spin
+    clean = ("The city council said on Tuesday that it would close the main bridge for repairs next month. "
+             "Officials said the work would take about six weeks and that buses would run instead. "
+             "The mayor said residents had complained about the state of the road for years, and she "
+             "promised that the new surface would last for at least two decades.")
+    return spin(clean, rate=0.4, seed=3, style="aggressive").text
+
+
+def test_a_text_pasted_several_times_scores_as_once(tmp_path):
+    """detector.json records that sentences repeating an earlier one of their text are left
+    out of the document row (``repeated_sentences``): a page that repeats its article, a
+    record holding it twice, scores as the text once, with its findings each time. A model
+    trained before (no key) reads them, as it was fitted."""
+    from respin.detector import Detector
+    d = json.loads((DEFAULT_DIR / "detector.json").read_text(encoding="utf-8"))
+    assert d["repeated_sentences"] == "left out" and Detector.from_dict(d).skip_repeats
+    text = _own_spun_text()
+    once = respin.check(text)
+    for k in (2, 3, 5):
+        again = respin.check("\n\n".join([text] * k))
+        assert abs(again.score - once.score) < 1e-9 and len(again.findings) == k * len(once.findings)
+    old = model_copy(tmp_path, "old", "detector.json", lambda d: d.__delitem__("repeated_sentences"))
+    assert not Detector.from_dict({k: v for k, v in d.items() if k != "repeated_sentences"}).skip_repeats
+    assert "repeated_sentences" not in Detector.from_dict({k: v for k, v in d.items() if k != "repeated_sentences"}).to_dict()
+    assert abs(respin.check("\n\n".join([text] * 3), model=str(old)).score - once.score) > 1e-3
+
+
+@pytest.mark.parametrize("bad", [True, "yes", "left", 1, []])
+def test_repeated_sentences_other_than_left_out_is_a_model_error(tmp_path, bad):
+    path = model_copy(tmp_path, file="detector.json", edit=lambda d: d.update(repeated_sentences=bad))
+    with pytest.raises(rmodel.ModelError) as e:
+        rmodel.load(path)
+    assert "repeated_sentences" in one_line(e)
+
+
+def test_a_long_text_is_read_within_the_rows_the_document_model_was_fitted_on(tmp_path):
+    """detector.json records the most rows that count in any training document
+    (``glr_rows``); a longer text's log-ratio is read as one of that many rows with the same
+    evidence per row, so its score no longer climbs with its length past what the document
+    model was fitted on. A model without the key reads it unbounded, as before."""
+    import numpy as np
+    from respin.detector import Detector, doc_features
+    from respin.evidence import FEATURES
+    d = json.loads((DEFAULT_DIR / "detector.json").read_text(encoding="utf-8"))
+    rows = d["glr_rows"]
+    assert isinstance(rows, int) and 100 <= rows <= 100_000
+    det, unbounded = Detector.from_dict(d), Detector.from_dict({k: v for k, v in d.items() if k != "glr_rows"})
+    assert unbounded.glr_rows is None and "glr_rows" not in unbounded.to_dict()
+    rng = np.random.default_rng(0)
+    for n in (rows // 2, rows, 4 * rows):
+        X, p = rng.normal(size=(n, len(FEATURES))), rng.uniform(0.05, 0.6, size=n)
+        a, b = det.doc_row(X, 3 * n, p), unbounded.doc_row(X, 3 * n, p)
+        assert (a[0] < b[0]) == (n > rows) and np.array_equal(a[1:], b[1:])
+        assert det.score(X, 3 * n, p) <= unbounded.score(X, 3 * n, p)
+    # The sections' quick screen reads the same bound (a weak signal in one row of ten).
+    X, p = np.zeros((4 * rows, len(FEATURES))), np.full(4 * rows, det.prior)
+    p[::10] = 3 * det.prior
+    spans = np.array([[0, 4 * rows], [0, rows // 2]])
+    words = np.array([12 * rows, rows])
+    assert np.allclose(det.span_scores(X, p, spans, words)[1], unbounded.span_scores(X, p, spans, words)[1])
+    assert det.span_scores(X, p, spans, words)[0] < unbounded.span_scores(X, p, spans, words)[0]
+    assert abs(det.span_scores(X, p, spans[:1], words[:1])[0] - det.score(X, 12 * rows, p)) < 1e-9
+    # doc_features alone: the log-ratio of 4 x rows rows read as one of rows rows.
+    full = doc_features(X, p, 12 * rows, det.prior)
+    assert np.isclose(doc_features(X, p, 12 * rows, det.prior, glr_rows=rows)[0], full[0] / 2)
+
+
+@pytest.mark.parametrize("bad", [0, -5, 2.5, True, "900", 10 ** 10])
+def test_glr_rows_out_of_range_is_a_model_error(tmp_path, bad):
+    path = model_copy(tmp_path, file="detector.json", edit=lambda d: d.update(glr_rows=bad))
+    with pytest.raises(rmodel.ModelError) as e:
+        rmodel.load(path)
+    assert "glr_rows" in one_line(e)
 
 
 @pytest.mark.parametrize("bad", [0, -1, 2.5, True, "3", 10 ** 7])

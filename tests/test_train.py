@@ -382,15 +382,26 @@ def test_corpus_jsonl_is_read_as_batch_reads_jsonl(tmp_path):
 
 def test_labelled_rows_count_a_word_types_first_occurrences():
     """Training reads a document's evidence as check does: each word type at its first
-    TYPE_CAP rows (the fourth and fifth of a sentence said five times count nowhere)."""
+    TYPE_CAP rows (the fourth and fifth "mentioned" of five sentences count nowhere), and
+    a sentence that repeats an earlier one not at all, nor its words."""
     from respin.detector import TYPE_CAP
+    from respin.evidence import document_evidence
     from respin.model import default
+    from respin.tokenize import Document
     from respin.train import _labelled
     m = default()
-    X, y, nw, keep = _labelled("Officials mentioned the energy crops would be repaired quickly. " * 5, m.lexicon, m.lm)
+    text = " ".join(f"Officials mentioned the energy crops would be repaired {w}." for w in
+                    ("quickly", "soon", "today", "tonight", "later"))
+    X, y, nw, keep = _labelled(text, m.lexicon, m.lm)
+    words = [text[r.start:r.end] for r in document_evidence(Document.from_text(text), m.lexicon, m.lm)]
+    assert len(words) == len(keep) == len(X) and nw == 45
+    said = [k for w, k in zip(words, keep.tolist()) if w == "mentioned"]
+    assert said == [True] * TYPE_CAP + [False] * (5 - TYPE_CAP)
+    once = "Officials mentioned the energy crops would be repaired quickly. "
+    X, y, nw, keep = _labelled(once * 5, m.lexicon, m.lm)
     per = len(keep) // 5
-    assert per > 0 and len(keep) == 5 * per == len(X)
-    assert keep.tolist() == [True] * (TYPE_CAP * per) + [False] * ((5 - TYPE_CAP) * per)
+    assert per > 0 and len(keep) == 5 * per == len(X) and nw == 9
+    assert keep.tolist() == [True] * per + [False] * (4 * per)
 
 
 def test_the_document_model_is_fitted_on_the_rows_that_count():
@@ -412,4 +423,6 @@ def test_the_document_model_is_fitted_on_the_rows_that_count():
     X, y = np.vstack(X), np.concatenate(y)
     det, alone, all_rows = fit(X, y, docs), fit(X, y, trimmed), fit(X, y, every)
     assert np.allclose(det.doc.to_dict()["coef"], alone.doc.to_dict()["coef"])
+    # ... and records the most rows that count in one of them: the range it was fitted on.
+    assert det.glr_rows == max(int(k.sum()) for *_, k in docs) < 30 and all_rows.glr_rows == 30
     assert not np.allclose(det.doc.to_dict()["coef"], all_rows.doc.to_dict()["coef"])
