@@ -574,7 +574,8 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
             b1 += 1
         start, end = A[a1].start, A[a2 - 1].end
         new = stext[B[b1].start:B[b2 - 1].end]
-        if all(t.kind == PUNCT for t in A[a1:a2]) and (all(t.kind == PUNCT for t in B[b1:b2]) or _ENTITY.fullmatch(new)):
+        own = all(t.kind == PUNCT for t in A[a1:a2]) and (all(t.kind == PUNCT for t in B[b1:b2]) or _ENTITY.fullmatch(new))
+        if own:
             new = text[start:end]  # marks alone in the input are its own ("—" against "&mdash;")
         # A mark stuck to a word, replaced by words, must not glue them to it ("the!" against
         # "the the." gives "the the.", not "thethe."). (The source's invisible marks at the
@@ -582,11 +583,11 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         if _holds_any(new, INVISIBLE):
             new = new.translate(NO_INVISIBLE)
         # Nor a mark of the source's, spaced from its word there ("...now" against "'Trump' now"
-        # gave "'Trump'now", which a second restore spaced).
-        if (new and A[a1].kind == PUNCT and start and text[start - 1].isalnum()
+        # gave "'Trump'now", which a second restore spaced); the input's own marks keep its spacing.
+        if (new and not own and A[a1].kind == PUNCT and start and text[start - 1].isalnum()
                 and (new[0].isalnum() or stext[B[b1].start - 1:B[b1].start].isspace())):
             new = " " + new
-        if (new and A[a2 - 1].kind == PUNCT and end < len(text) and text[end].isalnum()
+        if (new and not own and A[a2 - 1].kind == PUNCT and end < len(text) and text[end].isalnum()
                 and (new[-1].isalnum() or stext[B[b2 - 1].end:B[b2 - 1].end + 1].isspace())):
             new += " "
     elif g.a1 == g.a2 and (all(t.kind == PUNCT for t in B[g.b1:g.b2])

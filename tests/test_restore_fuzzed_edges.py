@@ -80,3 +80,14 @@ def test_a_line_wrapped_before_a_capital_is_restored_at_once(spun, source):
     # was read as wrapped, and a second restore changed them ("A" for "the", "Home").
     once = restored_twice(spun, source)
     assert words(once.text) == words(source)
+
+
+@pytest.mark.parametrize("spun, source", [
+    ("The mayor spoke\u2014then he left the big building.", "The mayor spoke &mdash; then he left the big building."),
+    ("The mayor spoke\u2014then he left the big building.", "The mayor spoke &#8212; then he left the big building."),
+])
+def test_the_inputs_own_marks_keep_its_spacing(spun, source):
+    # Marks alone in the input are its own (an entity of the source's is its markup): the
+    # source's spacing around its mark was put around the input's ("spoke \u2014 then").
+    once = restored_twice(spun, source)
+    assert once.text == spun and not once.edits
