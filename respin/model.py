@@ -346,7 +346,7 @@ class Model:
             parts, whole = [], score
             if sections and vec is not None and n_words >= 2 * SECTION_WORDS and score < det.doc_threshold:
                 for ra, rb, pa, pb, (s_post, s_phrase_post, s_rate, _), s_score, s_rep in _spun_sections(
-                        det, cdoc, table, X, p, a, phrases, firsts, tok0[i], tok0[i + 1], keep_i):
+                        det, cdoc, table, X, p, a, phrases, firsts, tok0[i], tok0[i + 1], det.keep(types[a:b])):
                     score = max(score, s_score)
                     parts.append((cdoc.token_starts[table.token[ra]] - char0[i],
                                   cdoc.token_ends[table.token[rb - 1]] - char0[i], s_score))
@@ -725,8 +725,10 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     edge need not fall on one; overlapping spun sections are judged together as one part
     (more words, a surer verdict), or the best of them where the union is not judged spun.
     ``doc_rate`` and the rows that count (:meth:`respin.detector.Detector.keep`) are
-    those of the part alone, as in the part's own text; ``keep``: the text's, which the quick
-    screen of every section reads."""
+    those of the part alone, as in the part's own text; ``keep``: the text's, repeated
+    sentences included, which the quick screen of every section reads (a copy of a spun
+    passage later in the text is screened as the first copy is, and its part judged as its
+    own text, so that each copy gets the findings the first has)."""
     from .detect import MIN_EVIDENCE_WORDS
     from .evidence import FEATURES
     from .evidence_vec import doc_rate
@@ -772,9 +774,6 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     rows = np.searchsorted(table.token, [b[0] for b in blocks] + [blocks[-1][1]]) - row0
     spans = np.column_stack([rows[:-2], rows[2:]])
     words = np.array([blocks[k][2] + blocks[k + 1][2] for k in range(len(blocks) - 1)])
-    if det.skip_repeats and keep is not None:  # (``keep`` leaves the text's repeats out: their words too)
-        cum = np.concatenate([[0], np.cumsum(is_word & repeated_sentences(doc, [t0, t1]))])
-        words = words - (cum[[blocks[k + 1][1] for k in range(len(blocks) - 1)]] - cum[[b[0] for b in blocks[:-1]]])
     near = det.span_scores(X[row0:row0 + len(p)], p, spans, words, keep) >= det.doc_threshold + SECTION_MARGIN - SCREEN_SLACK
     spun = [(k, found) for k in np.flatnonzero(near).tolist() if (found := judged(k, k + 2))]
     runs, k = [], 0  # [first block, end block, judged]: overlapping or adjacent spun sections
