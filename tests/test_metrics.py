@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
+
 from respin.metrics import auc, bootstrap_ci
 
 
@@ -135,3 +137,21 @@ def test_restore_summary_gives_recall_an_interval():
     assert lo < s["recall"] < hi < 0.2 and (lo, hi) != tuple(s["precision_95"])
     assert bench_restore.summarise({**c, "substituted": 0, "correct_sub": 0})["recall_95"] is None
     assert json.dumps(bench_restore.summarise({**c, "correct_sub": 0})["recall_95"]) == "[0.0, 0.01]"  # not -0.0
+
+
+def test_auc_without_negatives_is_nan():
+    # (a resample or an article with no clean document: the figure is left out, not a crash)
+    assert math.isnan(auc([0.4], []))
+
+
+def test_the_interval_is_the_levels_percentiles_interpolated_as_numpy_does():
+    # A statistic that says which resample it is (0 .. n-1): the interval is the percentiles
+    # of those, at the level asked for, between neighbours where they fall between two.
+    import numpy as np
+
+    def interval(n, level):
+        count = iter(range(n))
+        return bootstrap_ci([[[0.0]]], lambda s: float(next(count)), n=n, level=level)
+    for n, level in [(101, 0.95), (101, 0.9), (40, 0.95), (7, 0.5)]:
+        want = np.quantile(np.arange(n, dtype=float), [(1 - level) / 2, (1 + level) / 2]).tolist()
+        assert interval(n, level) == pytest.approx(want, abs=1e-9), (n, level)
