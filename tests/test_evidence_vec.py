@@ -249,3 +249,20 @@ def test_long_tokens_are_looked_up_but_not_kept(model):
     before = len(cands._judged)
     model.check(text)
     assert len(cands._judged) - before <= 10  # its few English words, none of the blobs
+
+
+def test_repeated_sentences_are_those_whose_words_all_repeat():
+    """A sentence counts as a repeat only where all its words (lower case, marks aside) are
+    an earlier sentence's of its text: the second of two, one that differs in its last word
+    not, nor a sentence of marks alone (nothing to repeat), nor one in the next text."""
+    from respin.evidence import repeated_sentences
+
+    def marked(text, bounds=None):
+        doc = Document.from_text(text)
+        return [t for t, r in zip(doc.token_texts, repeated_sentences(doc, bounds)) if r]
+    assert marked("It rained. It rained!") == ["It", "rained", "!"]  # (two sentences, the fewest)
+    assert marked("The mayor said so. The mayor said no.") == []
+    assert marked("Rain fell.\n\n—\n\nSnow fell.\n\n—\n\nHail fell.") == []
+    doc = Document.from_text("It rained. Snow fell. It rained. Snow fell.")
+    assert marked("It rained. Snow fell. It rained. Snow fell.", [0, 6, len(doc.token_texts)]) == []
+    assert marked("It rained. Snow fell. It rained. Snow fell.", [0, 3, len(doc.token_texts)]) == ["Snow", "fell", "."]

@@ -308,7 +308,42 @@ def test_a_text_pasted_several_times_scores_as_once(tmp_path):
     assert abs(respin.check("\n\n".join([text] * 3), model=str(old)).score - once.score) > 1e-3
 
 
-@pytest.mark.parametrize("bad", [True, "yes", "left", 1, []])
+@pytest.mark.parametrize("cap", ["type_cap", None])
+def test_a_model_trained_before_reads_repeats_in_its_document_row_not_its_gate(monkeypatch, cap):
+    """A model without ``repeated_sentences`` (and one without ``type_cap`` too) reads a
+    repeated sentence's rows and words in the document row, as it was fitted: the row of its
+    word types' first occurrences over the whole text, in check and document_features alike;
+    the gate still leaves them out, so each copy gets the findings the text gets alone."""
+    import numpy as np
+    from respin.detector import first_occurrences
+    from respin.estimator import document_features
+    from respin.evidence import document_evidence, matrix, row_types
+    from respin.tokenize import Document
+    m = respin._model(None)
+    det = m.detector
+    monkeypatch.setattr(det, "skip_repeats", False)
+    monkeypatch.setattr(det, "type_cap", det.type_cap if cap else None)
+    text = _own_spun_text()
+    three = "\n\n".join([text] * 3)
+    doc = Document.from_text(three)
+    rows = document_evidence(doc, m.lexicon, m.lm)
+    types = row_types(None, rows, [0, len(rows)])
+    want = det.doc_row(matrix(rows), doc.n_words, keep=None if cap is None else first_occurrences(types, det.type_cap))
+    got: list = []
+    once, again = m.check_many([text, three], doc_rows=got)
+    np.testing.assert_allclose(got[1], want, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(document_features(three)[:len(want)], want, rtol=0, atol=1e-9)
+    shift = len(text) + 2
+    assert once.findings and [(f.start % shift, f.text, f.suggestions, f.confidence) for f in again.findings] \
+        == [(f.start, f.text, f.suggestions, f.confidence) for f in once.findings] * 3
+    # (clean texts with no finding once got 4-39 pasted two or three times, gated on every copy)
+    from conftest import NEGATIVE_DIR
+    for name in ("sci_physics", "story_dialogue"):
+        clean = (NEGATIVE_DIR / f"{name}.txt").read_text(encoding="utf-8")
+        assert not any(r.findings for r in m.check_many(["\n\n".join([clean] * k) for k in (1, 2, 3)])), name
+
+
+@pytest.mark.parametrize("bad", [True, False, "yes", "left", 1, 0, []])
 def test_repeated_sentences_other_than_left_out_is_a_model_error(tmp_path, bad):
     path = model_copy(tmp_path, file="detector.json", edit=lambda d: d.update(repeated_sentences=bad))
     with pytest.raises(rmodel.ModelError) as e:
@@ -328,13 +363,14 @@ def test_a_long_text_is_read_within_the_rows_the_document_model_was_fitted_on(tm
     rows = d["glr_rows"]
     assert isinstance(rows, int) and 100 <= rows <= 100_000
     det, unbounded = Detector.from_dict(d), Detector.from_dict({k: v for k, v in d.items() if k != "glr_rows"})
-    assert unbounded.glr_rows is None and "glr_rows" not in unbounded.to_dict()
+    assert unbounded.glr_rows is None and "glr_rows" not in unbounded.to_dict() and det.to_dict()["glr_rows"] == rows
     rng = np.random.default_rng(0)
     for n in (rows // 2, rows, 4 * rows):
         X, p = rng.normal(size=(n, len(FEATURES))), rng.uniform(0.05, 0.6, size=n)
         a, b = det.doc_row(X, 3 * n, p), unbounded.doc_row(X, 3 * n, p)
         assert (a[0] < b[0]) == (n > rows) and np.array_equal(a[1:], b[1:])
         assert det.score(X, 3 * n, p) <= unbounded.score(X, 3 * n, p)
+        np.testing.assert_array_equal(det.judge(X, 3 * n, p)[3], a)  # (check's one fit, row and all)
     # The sections' quick screen reads the same bound (a weak signal in one row of ten).
     X, p = np.zeros((4 * rows, len(FEATURES))), np.full(4 * rows, det.prior)
     p[::10] = 3 * det.prior

@@ -224,3 +224,24 @@ def test_a_part_counts_its_own_phrases_first_occurrences(model, monkeypatch):
     for n, keep_extra in seen:
         assert keep_extra is not None and len(keep_extra) == n
     assert any(keep_extra.sum() < n for n, keep_extra in seen[1:])
+
+
+def test_a_texts_phrases_count_at_their_first_occurrences_outside_repeated_sentences(model):
+    """model._counted_phrases: the phrase hits that count in the gate's fit, each phrase at
+    its first TYPE_CAP hits and none in a sentence that repeats an earlier one; None (all
+    count) only where there are no more hits than the cap and none is repeated."""
+    from respin.detector import TYPE_CAP
+    from respin.model import _counted_phrases
+    from respin.phrases import PhraseHit
+    det = model.detector
+
+    def made(*phrases):
+        return [PhraseHit(2 * k, 2 * k + 1, 10 * k, 10 * k + 5, ph, "via", 5.0) for k, ph in enumerate(phrases)]
+    none = np.zeros(40, dtype=bool)
+    assert _counted_phrases(det, made(*["by way of"] * TYPE_CAP), none) is None
+    assert _counted_phrases(det, made(*["by way of"] * (TYPE_CAP + 1)), none).tolist() == [True] * TYPE_CAP + [False]
+    assert _counted_phrases(det, made(*["by way of"] * (TYPE_CAP + 1), "in line with"), none).tolist() \
+        == [True] * TYPE_CAP + [False, True]
+    repeated = none.copy()
+    repeated[2:4] = True  # (the second hit's sentence)
+    assert _counted_phrases(det, made("by way of", "in line with"), repeated).tolist() == [True, False]
