@@ -340,3 +340,31 @@ def test_a_parts_score_counts_repeats_as_the_parts_own_text(monkeypatch):
     (a, b, score, *_), = rep.parts
     assert score == pytest.approx(respin.check(text[a:b]).score, abs=2e-3)
     assert len(screened) == 1 and screened[0] is not None and not screened[0].all()
+
+
+@pytest.mark.parametrize("skip_repeats", [True, False], ids=["model", "model trained before"])
+@pytest.mark.parametrize("layout", ["half twice", "paragraphs again"])
+def test_a_part_holding_repeated_sentences_scores_as_its_own_text(layout, skip_repeats, monkeypatch):
+    """A part with sentences that repeat an earlier one of the part (half of seed 003 twice
+    after two clean articles; seed 003 with two of its paragraphs again at its end, after a
+    clean one) is scored and judged as the part's text alone is: its repeats left out of its
+    rows, its words and its spinner's dictionary, as check leaves them out of a text's (of the
+    gate's fit alone, for a model trained before they were left out of the document row)."""
+    monkeypatch.setattr(respin._model(None).detector, "skip_repeats", skip_repeats)
+    lines = SPUN.split("\n")
+    half = "\n".join(lines[:len(lines) // 2])
+    text = "\n\n".join([CLEAN["000"], CLEAN["001"], half, half] if layout == "half twice"
+                       else [CLEAN["004"], "\n".join([SPUN, lines[1], lines[2]])])
+    from respin.evidence import repeated_sentences
+    from respin.tokenize import Document
+    rep = respin.check(text, sections=True)
+    (start, end, score, *_), = rep.parts
+    doc = Document.from_text(text)  # (from the start of its first sentence to the end of its last)
+    t, u = doc.token_starts.index(start), doc.token_ends.index(end)
+    start = doc.token_starts[max(a for a, _ in doc.sentences if a <= t)]
+    end = doc.token_ends[min(b for _, b in doc.sentences if b > u) - 1]
+    alone = respin.check(text[start:end])
+    assert repeated_sentences(Document.from_text(text[start:end])).any()
+    assert score == pytest.approx(alone.score, abs=1e-6)
+    assert [(f.start - start, f.text, f.suggestions, f.confidence) for f in rep.findings if start <= f.start < end] \
+        == [(f.start, f.text, f.suggestions, f.confidence) for f in alone.findings]
