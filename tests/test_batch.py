@@ -432,12 +432,15 @@ def test_the_summary_counts_the_records_with_lexicon_phrases(tmp_path, cli):
     (src / "a.txt").write_text("We trained a counterfeit consciousness model on the scans of the clinic.\n",
                                encoding="utf-8")
     (src / "b.txt").write_text("We trained a small model on the scans of the clinic.\n", encoding="utf-8")
+    # (a record with two counts once; each record of the run counts)
+    (src / "c.txt").write_text("A counterfeit consciousness model read the scans. The counterfeit consciousness "
+                               "model was slow.\n", encoding="utf-8")
     lex = tmp_path / "lex.tsv"
     lex.write_text("counterfeit consciousness\tartificial intelligence\t3\n", encoding="utf-8")
-    ran = cli("batch", src, "--out", tmp_path / "o", "--no-restore", "--lexicon", lex)
+    ran = cli("batch", src, "--out", tmp_path / "o", "--no-restore", "--lexicon", lex, "--chunk-size", "1")
     assert ran.code == 0, ran.err
-    assert [sum(f["kind"] == "lexicon phrase" for f in r["findings"]) for r in results(tmp_path / "o")] == [1, 0]
-    assert ", 1 with lexicon phrases (" in ran.err
+    assert [sum(f["kind"] == "lexicon phrase" for f in r["findings"]) for r in results(tmp_path / "o")] == [1, 0, 2]
+    assert ", 2 with lexicon phrases (" in ran.err
     ran = cli("batch", src, "--out", tmp_path / "o2", "--no-restore")
     assert ran.code == 0 and "lexicon" not in ran.err
 

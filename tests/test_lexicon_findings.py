@@ -537,3 +537,26 @@ def test_a_british_spelling_of_a_phrase_is_found():
         ("neural organisation", "neural network"), ("Profound modelling", "Deep modeling"),
         ("bosom tumours", "breast tumors")]
     assert all(text[f.start:f.end] == f.text for f in found)
+
+
+def test_british_and_american_spellings_are_found_together_in_text_order():
+    """The British spellings' search (a second pass) adds its phrases in their place among
+    the first pass's, and reads a word's bare British form ("analyse") as its others."""
+    lex = SwapLexicon()
+    lex.add("neural organization", "neural network")
+    lex.add("profound learning", "deep learning")
+    lex.add("analyze information", "analyze data")
+    text = "A neural organisation and profound learning. We analyse information well.\n"
+    found = lexicon_findings(text, [lex])
+    assert [f.text for f in found] == ["neural organisation", "profound learning", "analyse information"]
+    assert [f.start for f in found] == sorted(f.start for f in found)
+
+
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+def test_a_phrase_broken_before_a_capital_reaching_into_a_compound_is_found_by_check(nl):
+    """The compounds' search reads over one line break as the words' does (a keywords line's
+    "Counterfeit⏎Consciousness-based")."""
+    text = f"Keywords: radiology; Counterfeit{nl}Consciousness-based triage; scans.{nl}"
+    found = [(f.text, f.suggestions[0]) for f in respin.check(text, lexicons=[_lexicon()]).findings
+             if f.kind == LEXICON_PHRASE]
+    assert found == [(f"Counterfeit{nl}Consciousness", "Artificial Intelligence")]
