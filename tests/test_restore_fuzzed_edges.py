@@ -91,3 +91,13 @@ def test_the_inputs_own_marks_keep_its_spacing(spun, source):
     # source's spacing around its mark was put around the input's ("spoke \u2014 then").
     once = restored_twice(spun, source)
     assert once.text == spun and not once.edits
+
+
+def test_a_line_break_after_a_sentences_end_is_no_wrapped_line():
+    # Two input sentences for one of the source's, the first ending at a line's end: a
+    # sentence's end, which the splitter does not run on from, so the halves are aligned
+    # each with its own half and their joining words stay the input's ("quickly.\nThe"),
+    # not the source's "rapidly and" glued before the capital.
+    once = restored_twice("The good sack extended quickly.\nThe officers mentioned that people were hurt.",
+                          "The good fire spread rapidly and the officers stated that people were hurt.")
+    assert ".\nThe officers stated" in once.text and "fire spread" in once.text
