@@ -193,20 +193,27 @@ _WORD_PARTS = re.compile(r"\s+|[-\u2010\u2011]")
 _BRITISH = [(re.compile(p), r) for p, r in (
     (r"(?<=\w\w)is(ations?|e[sdr]?|ers|ing)$", r"iz\1"),   # organisation, optimised
     (r"(?<=\w\w)ys(e[sdr]?|ing)$", r"yz\1"),              # analysed
-    (r"(?<=\w\w\w)our(s|ed|ing|hoods?)?$", r"or\1"),        # tumour, neighbourhood (not four, hour)
+    (r"(?<=\w\w\w)our(s|ed|ing|hoods?|able|ably|al|ally|ful|less|ite|ites)?$", r"or\1"),  # tumour, behavioural
     (r"(?<=\w\w)([tb])re(s)?$", r"\1er\2"),                # centre, fibre
     (r"(?<=\w\w)ell(ing|ed|ers?)$", r"el\1"),               # modelling, labelled
+    (r"^(def|off|pret|lic)ence(s)?$", r"\1ense\2"),         # defence, licence
     (r"ogramme(s)?$", r"ogram\1"))]                        # programme
+# ... and the ae/oe of British medical words, inside them ("haemorrhage", "paediatric").
+_BRITISH_INNER = re.compile(r"paed|haem|anaem|kaem|caem|oedem|oestr|oesoph|anaesth|gynaec|rrhoea|foet")
 
 
 @functools.lru_cache(maxsize=1 << 14)
 def _american(key: str) -> str:
     """``key`` (a :func:`respin.tokenize.normalize`'d word) in American spelling, where its
-    ending is a British one (:data:`_BRITISH`).
+    ending is a British one (:data:`_BRITISH`) or it holds a British ae/oe.
 
     >>> [_american(w) for w in ["organisations", "analysed", "tumours", "centre", "modelling", "programme", "four", "wise"]]
     ['organizations', 'analyzed', 'tumors', 'center', 'modeling', 'program', 'four', 'wise']
+    >>> [_american(w) for w in ["behavioural", "favourable", "defence", "paediatric", "haemorrhages", "oestrogen", "journal", "hour"]]
+    ['behavioral', 'favorable', 'defense', 'pediatric', 'hemorrhages', 'estrogen', 'journal', 'hour']
     """
+    if "ae" in key or "oe" in key:
+        key = _BRITISH_INNER.sub(lambda m: m.group().replace("ae", "e").replace("oe", "e"), key)
     for pattern, repl in _BRITISH:
         us, n = pattern.subn(repl, key)
         if n:

@@ -730,9 +730,8 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     passage later in the text is screened as the first copy is, and its part judged as its
     own text, so that each copy gets the findings the first has)."""
     from .detect import MIN_EVIDENCE_WORDS
-    from .evidence import FEATURES
+    from .evidence import FEATURES, repeated_sentences
     from .evidence_vec import doc_rate
-    from .evidence import repeated_sentences
     from .phrases import log_lr
     is_word = np.frombuffer(doc._is_word(), dtype=bool)
     blocks, words, start = [], 0, None  # [first token, end token, words]: half sections

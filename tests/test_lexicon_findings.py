@@ -539,6 +539,24 @@ def test_a_british_spelling_of_a_phrase_is_found():
     assert all(text[f.start:f.end] == f.text for f in found)
 
 
+def test_british_medical_and_adjective_spellings_of_a_phrase_are_found():
+    """The ae/oe of British medical words and the -our/-ence of their adjectives and nouns
+    ("paediatric", "haemorrhage", "oestrogen", "behavioural", "defence") were missed (a
+    mutation test's review); "journal" and "hour" are no British spellings."""
+    lex = SwapLexicon()
+    lex.add("pediatric malignancy", "pediatric cancer")
+    lex.add("cerebral hemorrhage dying", "cerebral hemorrhage death")
+    lex.add("estrogen beneficiary", "estrogen receptor")
+    lex.add("behavioral wellbeing", "behavioral health")
+    lex.add("protection defense", "immune defense")
+    text = ("Paediatric malignancy and cerebral haemorrhage dying were rare; oestrogen beneficiary "
+            "levels, behavioural wellbeing and the protection defence of the hour were in the journal.\n")
+    found = lexicon_findings(text, [lex])
+    assert [f.text for f in found] == ["Paediatric malignancy", "cerebral haemorrhage dying", "oestrogen beneficiary",
+                                       "behavioural wellbeing", "protection defence"]
+    assert all(text[f.start:f.end] == f.text for f in found)
+
+
 def test_british_and_american_spellings_are_found_together_in_text_order():
     """The British spellings' search (a second pass) adds its phrases in their place among
     the first pass's, and reads a word's bare British form ("analyse") as its others."""
