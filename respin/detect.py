@@ -162,13 +162,14 @@ def lexicon_findings(text: str, lexicons, doc=None, across_lines: bool = False) 
     keys = normalize_many([t[2] for t in toks])
     if CODE in doc.token_kinds:  # no phrase is found in Markdown code (tokenize.CODE)
         keys = [CODE_WORD if kind == CODE else key for key, kind in zip(keys, doc.token_kinds)]
-    out = _phrases_in(text, toks, keys, lexicons, [x.phrase_index() for x in lexicons], across_lines=across_lines)
+    indexes = [x.phrase_index() for x in lexicons]
+    out = _phrases_in(text, toks, keys, lexicons, indexes, across_lines=across_lines)
     us = [_american(k) for k in keys]
     if us != keys:  # a British spelling of a phrase the lexicon spells the American way
         from .spans import SpanIndex
         taken = SpanIndex.of(out)
-        out += [f for f in _phrases_in(text, toks, us, lexicons, [x.phrase_index() for x in lexicons],
-                                       across_lines=across_lines) if not taken.overlaps(f.start, f.end)]
+        out += [f for f in _phrases_in(text, toks, us, lexicons, indexes, across_lines=across_lines)
+                if not taken.overlaps(f.start, f.end)]
         out.sort(key=lambda f: f.start)
     # Compounds: the same search over their parts, for phrases that reach into one, and the
     # lexicon's own tortured compounds.

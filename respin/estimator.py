@@ -86,7 +86,7 @@ def document_features(text: str, model=None) -> np.ndarray:
     (9, 1.0)
     """
     from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, spintax_findings
-    from .evidence import document_evidence, matrix, repeated_sentences, row_types
+    from .evidence import document_evidence, matrix, repeated_rows, row_types
     from .language import mostly_not_english
     from .tokenize import Document, unwrap
     m = _load(model)
@@ -102,10 +102,9 @@ def document_features(text: str, model=None) -> np.ndarray:
     floor = SPINTAX_CONFIDENCE if spintax_findings(text, m.lexicon) else 0.0
     doc_row = np.zeros(len(DOC_FEATURES))
     if m.detector is not None:  # (sentences that repeat an earlier one left out, as check does)
-        repeated = repeated_sentences(doc) if m.detector.skip_repeats else np.zeros(len(doc.token_texts), dtype=bool)
-        rep_rows = repeated[np.array([r.token for r in rows], dtype=np.int64)] if rows else repeated[:0]
-        n_row = doc.n_words - int((np.frombuffer(doc._is_word(), dtype=bool) & repeated).sum())
-        doc_row = m.detector.doc_row(X, n_row, keep=m.detector.doc_keep(row_types(None, rows, [0, len(rows)]), rep_rows))
+        rep_rows, left_out = repeated_rows(doc, rows) if m.detector.skip_repeats else (None, 0)
+        doc_row = m.detector.doc_row(X, doc.n_words - left_out,
+                                     keep=m.detector.doc_keep(row_types(None, rows, [0, len(rows)]), rep_rows))
     return np.concatenate([doc_row, [float(judged), floor]])
 
 

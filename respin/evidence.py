@@ -532,5 +532,15 @@ def repeated_sentences(doc, bounds=None) -> np.ndarray:
     return out
 
 
+def repeated_rows(doc, rows: list[WordEvidence]) -> tuple[np.ndarray, int]:
+    """(a bool per evidence row of ``doc``: in a sentence that repeats an earlier one,
+    :func:`repeated_sentences`; the number of words in such sentences): what a document row
+    leaves out, in training and in :func:`respin.estimator.document_features` as in
+    :meth:`respin.model.Model.check` (which marks a chunk of texts at once)."""
+    repeated = repeated_sentences(doc)
+    rep_rows = repeated[np.array([r.token for r in rows], dtype=np.int64)] if rows else repeated[:0]
+    return rep_rows, int((np.frombuffer(doc._is_word(), dtype=bool) & repeated).sum())
+
+
 def matrix(rows: list[WordEvidence]) -> np.ndarray:
     return np.asarray([r.row for r in rows], dtype=np.float64).reshape(len(rows), len(FEATURES))

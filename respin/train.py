@@ -58,15 +58,13 @@ def _labelled(text: str, lexicon, lm, swaps=()) -> tuple[np.ndarray, np.ndarray,
     :meth:`respin.model.Model.check` reads them: sentences that repeat an earlier one left out
     of the rows that count and of the words."""
     from .detector import first_occurrences
-    from .evidence import repeated_sentences
+    from .evidence import repeated_rows
     doc = Document.from_text(text)
     rows = document_evidence(doc, lexicon, lm)
     spans = sorted((s.start, s.end) for s in swaps)
     y = np.array([_overlaps(r.start, r.end, spans) for r in rows], dtype=np.int8)
-    repeated = repeated_sentences(doc)
-    rep_rows = repeated[np.array([r.token for r in rows], dtype=np.int64)] if rows else repeated[:0]
-    n_words = doc.n_words - int((np.frombuffer(doc._is_word(), dtype=bool) & repeated).sum())
-    return matrix(rows), y, n_words, first_occurrences(row_types(None, rows, [0, len(rows)]), repeated=rep_rows)
+    rep_rows, left_out = repeated_rows(doc, rows)
+    return matrix(rows), y, doc.n_words - left_out, first_occurrences(row_types(None, rows, [0, len(rows)]), repeated=rep_rows)
 
 
 def substituted_spans(spun: str, orig: str) -> list[tuple[int, int]]:
