@@ -758,7 +758,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         repeated = repeated_sentences(doc, [ta, tb])  # the part's own repeats, as in its own text
         reps = repeated[table.token[ra:rb]]
         has = bool(reps.any())
-        n = sum(n for _, _, n in blocks[k0:k1]) - (int((is_word & repeated)[ta:tb].sum()) if det.skip_repeats else 0)
+        n = sum(n for _, _, n in blocks[k0:k1]) - (int((is_word[ta:tb] & repeated[ta:tb]).sum()) if det.skip_repeats else 0)
         got = det.judge(Xs, n, det.word.predict_proba(Xs), log_lr(phrases[pa:pb]),
                         det.doc_keep(table.crow[ra:rb], reps if has else None),
                         _counted_phrases(det, phrases[pa:pb], repeated),
