@@ -60,3 +60,47 @@ def test_the_shipped_notice_is_what_build_lexicon_writes():
         pytest.skip("other versions of the sources than the model was built with")
     wn_dir = build_lexicon._site_file("wn", "data", "wordnet-3.0")
     assert build_lexicon._notice(wn_dir) == (MODEL / "NOTICE.md").read_text(encoding="utf-8")
+
+
+TORTURED_TABLE = REPO.parent / "shared" / "benchmarks" / "tortured_phrases.tsv"
+
+
+def _tortured_splits() -> dict[str, set[str]]:
+    """The tortured phrases of each split of the shared table, as lexicons key them."""
+    import csv
+
+    from respin.swaps import norm_words
+
+    if not TORTURED_TABLE.is_file():
+        pytest.skip(f"{TORTURED_TABLE} is absent")
+    splits: dict[str, set[str]] = {}
+    with TORTURED_TABLE.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            splits.setdefault(row["split"], set()).add(" ".join(norm_words(row["tortured"])))
+    return splits
+
+
+def test_the_model_holds_no_eval_row_of_the_tortured_phrases():
+    """The eval rows measure restoration of phrases it has not seen, so none may be in the
+    model: tortured.tsv holds the dev rows' phrases and their words only, and no phrase that
+    only eval rows have appears in any other file of the model."""
+    from respin.swaps import SwapLexicon
+
+    splits = _tortured_splits()
+    dev = splits["dev"]
+    # A phrase's words as the lexicon cut them: "(fft)", "crimson" of "crimson, inexperienced".
+    dev_words = {w for p in dev for t in p.split() for w in (t, t.strip(",;:"), *re.findall(r"[\w'-]+", t))}
+    # Single words of an eval row ("bosom") may also be words of dev rows ("bosom malignant").
+    words = re.compile(r"[\w'-]+").findall
+    eval_only = {" ".join(words(p)) for p in splits["eval"] - dev if len(words(p)) > 1}
+    assert dev and eval_only
+    longest = max(len(p.split()) for p in eval_only)
+    tortured = [" ".join(key) for key, _, _ in SwapLexicon.load(MODEL / "lexicons" / "tortured.tsv").items()]
+    assert tortured
+    assert [p for p in tortured if p not in (dev if " " in p else dev_words)] == []
+    for path in MODEL.rglob("*"):
+        if not path.is_file() or path.suffix == ".npz" or path.name == "tortured.tsv":
+            continue
+        text = words(path.read_text(encoding="utf-8").lower())
+        grams = {" ".join(text[i:i + n]) for n in range(2, longest + 1) for i in range(len(text) - n + 1)}
+        assert sorted(eval_only & grams) == [], path.name
