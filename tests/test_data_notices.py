@@ -104,3 +104,16 @@ def test_the_model_holds_no_eval_row_of_the_tortured_phrases():
         text = words(path.read_text(encoding="utf-8").lower())
         grams = {" ".join(text[i:i + n]) for n in range(2, longest + 1) for i in range(len(text) - n + 1)}
         assert sorted(eval_only & grams) == [], path.name
+
+
+def test_the_readme_licences_section_links_every_notice():
+    """It named two of the model's three notices, as plain text, and neither the detector's
+    training data (Wikipedia, CC BY-SA) nor lemminflect and CMU's model, whose data it holds."""
+    from test_packaging import _pyproject
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Licences\n", 1)[1].split("\n## ", 1)[0]
+    links = set(re.findall(r"\]\(([^)#:]+)\)", section))
+    assert set(_pyproject()["project"]["license-files"]) | {"seeds/README.md"} <= links
+    for source in ("WordNet", "Moby", "lemminflect", "SPECIALIST", "CMU", "Wikipedia", "Paper Screener"):
+        assert source in section
