@@ -117,3 +117,22 @@ def test_the_readme_licences_section_links_every_notice():
     assert set(_pyproject()["project"]["license-files"]) | {"seeds/README.md"} <= links
     for source in ("WordNet", "Moby", "lemminflect", "SPECIALIST", "CMU", "Wikipedia", "Paper Screener"):
         assert source in section
+
+
+def test_the_licence_expression_covers_the_data_the_wheel_ships():
+    """PEP 639's License-Expression is the distribution's: it said MIT alone, while the wheel
+    ships the tortured lexicon (CC BY 4.0) and WordNet's data, whose licence is not MIT."""
+    from test_packaging import _pyproject
+
+    project = _pyproject()["project"]
+    expr = project["license"]
+    ids = set(expr.split(" AND "))
+    texts = "\n".join((REPO / f).read_text(encoding="utf-8") for f in project["license-files"])
+    stated = {"CC-BY-4.0": "CC BY 4.0", "LicenseRef-WordNet-3.0": "WordNet 3.0 Copyright 2006 by Princeton University"}
+    assert "MIT" in ids and all(s in texts for s in stated.values())
+    assert set(stated) <= ids
+    try:
+        from packaging.licenses import canonicalize_license_expression
+    except ImportError:  # (packaging < 24.2)
+        return
+    assert canonicalize_license_expression(expr) == expr
