@@ -136,3 +136,14 @@ def test_the_licence_expression_covers_the_data_the_wheel_ships():
     except ImportError:  # (packaging < 24.2)
         return
     assert canonicalize_license_expression(expr) == expr
+
+
+def test_the_cc_by_lexicon_notice_gives_what_the_licence_asks():
+    """CC BY 4.0 (3(a)) asks for the creators, a link to the material, the licence's link and
+    whether it was modified: the notice gave neither the link to the list nor the changes."""
+    text = (MODEL / "lexicons" / "NOTICE.md").read_text(encoding="utf-8")
+    section = text.split("`tortured.tsv`", 1)[1]
+    links = re.findall(r"https://[^\s),]+", section)
+    assert "CC BY 4.0" in section and "https://creativecommons.org/licenses/by/4.0/" in links
+    assert all(name in section for name in ("Cabanac", "Labbé", "Magazinov"))
+    assert [u for u in links if "creativecommons.org" not in u] and "Modified:" in section
