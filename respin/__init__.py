@@ -182,7 +182,7 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     add a finding for each of their phrases of two or more words found in the text, and for
     each span of two or more words that :func:`restore` with them at ``min_confidence`` 0.5
     changes through one of their swaps (an unseen phrase whose words the lexicon swaps:
-    "irregular woodland" ==> "random forest"), ``kind`` "lexicon phrase", wherever the model
+    "brain community" ==> "neural network"), ``kind`` "lexicon phrase", wherever the model
     judges the text (no source, or an unrelated one); the score stays the model's.
     ``min_confidence`` lists only findings at least that sure; without it the model lists
     words and phrases whose probability of being swapped is at least its

@@ -862,7 +862,7 @@ def suggest(
 
       respin suggest "Protection Ministry" "White Home"
 
-      respin suggest "irregular woodland" --lexicon tortured
+      respin suggest "brain community" --lexicon tortured
 
       respin suggest "Protection Ministry" --context "The Protection Ministry said the strikes had stopped."
 

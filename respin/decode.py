@@ -89,7 +89,7 @@ USER_LEXICON_WEIGHT = 1.0
 # weight too, not the table's own (the lexicon's "# word weight: 1" line, which `respin learn
 # --phrase-table` writes); beside another word the table swaps, they are an unseen phrase of
 # it and keep the table's weight (Decoder._paired). A single word of a phrase table is ordinary English ("work" in
-# "misfortune work" for loss function, "strong", "accuracy", "network"), and at weight 4 it
+# "activation work" for activation function, "strong", "accuracy", "network"), and at weight 4 it
 # rewrote clean science at --min-confidence 0.5 ("Previous work" -> "Previous function", a
 # reference's author "Strong" -> "Solid", "accuracy" -> "precision"), which check never
 # reports (detect.lexicon_findings reads phrases only). The phrases keep the table's weight.
@@ -359,8 +359,8 @@ class Decoder:
     def _paired(self, words, joined, i) -> bool:
         """Whether word ``i`` stands beside another word (spaces only between them) that a
         phrase table among the user's lexicons (one with a word weight) swaps: two such
-        words side by side are an unseen phrase of the table ("irregular woodland" ->
-        "random forest"), one alone is ordinary English ("previous work")."""
+        words side by side are an unseen phrase of the table ("brain community" ->
+        "neural network"), one alone is ordinary English ("previous work")."""
         table = self._table_words
         if table is None:
             table = self._table_words = frozenset(

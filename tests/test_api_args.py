@@ -139,7 +139,7 @@ def test_model_error_is_exported_and_the_package_is_typed():
 
 
 # -- the record functions (respin.batch): settings checked at the door, as the calls above ----------
-PAPER = "We trained an irregular woodland classifier and a profound learning model with one concealed layer."
+PAPER = "We trained a brain community classifier and a profound learning model with one concealed layer."
 
 
 def _records(kind, **kw):

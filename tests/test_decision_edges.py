@@ -184,12 +184,12 @@ def test_a_lexicon_phrase_suggests_its_three_most_seen_originals():
     from respin.swaps import SwapLexicon
     lex = SwapLexicon()
     for original, times in [("artificial intelligence", 3), ("machine intelligence", 2),
-                            ("synthetic intelligence", 1), ("fake intelligence", 1)]:
+                            ("synthetic intelligence", 1), ("bogus intelligence", 1)]:
         for _ in range(times):
             lex.add("counterfeit consciousness", original)
     (f,) = [f for f in respin.check("Researchers said counterfeit consciousness helps doctors.", lexicons=[lex]).findings
             if f.kind == "lexicon phrase"]
-    assert f.suggestions == ("artificial intelligence", "machine intelligence", "fake intelligence")  # (ties: a-z)
+    assert f.suggestions == ("artificial intelligence", "machine intelligence", "bogus intelligence")  # (ties: a-z)
 
 
 def test_the_summary_counts_one_lexicon_phrase_too():

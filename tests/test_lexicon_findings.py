@@ -231,9 +231,10 @@ def test_batch_findings_take_the_lexicon_too(cli, tmp_path):
 
 # check --lexicon also reports what restore (--min-confidence 0.5) changes through the
 # lexicon's swaps: an unseen tortured phrase whose words the lexicon swaps one by one.
-TORTURED_ABSTRACT = ("We present a counterfeit consciousness pipeline for picture acknowledgment in crop fields. "
-                     "The irregular woodland classifier is trained on the highlights of every plot, and the flag "
-                     "to commotion proportion of each sensor is reported. The exactness of the strategy is "
+# (Its unseen phrases are made up of dev words: the eval rows never appear in the repository.)
+TORTURED_ABSTRACT = ("We present a counterfeit consciousness pipeline for photograph acknowledgment in crop fields. "
+                     "The brain community classifier is trained on the highlights of every plot, and the flag "
+                     "to clamor proportion of each sensor is reported. The exactness of the strategy is "
                      "assessed on two public benchmarks.\n")
 
 
@@ -242,12 +243,12 @@ def _derived(report):
 
 
 def test_an_unseen_tortured_phrase_is_reported_with_the_lexicons_phrase_first(shipped_tortured):
-    for phrase in ("irregular woodland", "picture acknowledgment"):  # not entries: derived word by word
+    for phrase in ("brain community", "photograph acknowledgment"):  # not entries: derived word by word
         assert shipped_tortured.lookup(tuple(phrase.split())) == {}
     r = respin.check(TORTURED_ABSTRACT, lexicons=[shipped_tortured])
     got = {f.text: f for f in r.findings}
-    assert got["irregular woodland"].suggestions[0] == "random forest"
-    assert got["picture acknowledgment"].suggestions[0] == "image recognition"
+    assert got["brain community"].suggestions[0] == "neural network"
+    assert got["photograph acknowledgment"].suggestions[0] == "image recognition"
     assert got["counterfeit consciousness"].confidence == LEXICON_PHRASE_CONFIDENCE  # the exact entry keeps its place
     from respin.model import LEXICON_SWAP_CONFIDENCE
     for f in _derived(r):
@@ -260,7 +261,7 @@ def test_an_unseen_tortured_phrase_is_reported_with_the_lexicons_phrase_first(sh
 def test_check_and_restore_agree_on_a_made_up_abstract(shipped_tortured):
     r = respin.check(TORTURED_ABSTRACT, lexicons=[shipped_tortured])
     restored = respin.restore(TORTURED_ABSTRACT, lexicons=[shipped_tortured], min_confidence=0.5)
-    assert "random forest" in restored.text and "image recognition" in restored.text
+    assert "neural network" in restored.text and "image recognition" in restored.text
     derived = _derived(r)
     assert derived
     for f in derived:  # each derived finding is restore's edits over its span, at their confidence
@@ -314,9 +315,9 @@ def test_cli_check_reports_the_derived_phrase(cli, tmp_path):
     paper.write_text(TORTURED_ABSTRACT, encoding="utf-8")
     ran = cli("check", paper, "--lexicon", "tortured")
     assert ran.code in (0, 1), ran.err
-    assert "irregular woodland ==> random forest (" in ran.out
-    assert "picture acknowledgment ==> image recognition (" in ran.out
-    assert "==> movie reference" not in ran.out
+    assert "brain community ==> neural network (" in ran.out
+    assert "photograph acknowledgment ==> image recognition (" in ran.out
+    assert "==> photo credit" not in ran.out  # (the model's own first guess)
 
 
 def test_a_function_word_beside_one_swap_is_not_a_phrase(tmp_path):
@@ -350,7 +351,7 @@ def test_restore_then_lexicon_swaps_decode_once(shipped_tortured, monkeypatch):
     report = m.check(TORTURED_ABSTRACT)
     restored = m.restore(TORTURED_ABSTRACT, min_confidence=0.5, lexicons=[shipped_tortured], report=report)
     swaps = m.lexicon_swaps([TORTURED_ABSTRACT], [report], [shipped_tortured])[0]
-    assert len(calls) == 1 and swaps and "random forest" in restored.text
+    assert len(calls) == 1 and swaps and "neural network" in restored.text
     assert respin.check(TORTURED_ABSTRACT, lexicons=[shipped_tortured]).findings == \
         respin.check_many([TORTURED_ABSTRACT], lexicons=[shipped_tortured])[0].findings
     assert len(calls) == 1  # the same text again: the same decoding

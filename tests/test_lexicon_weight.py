@@ -47,7 +47,7 @@ def test_a_wrapped_phrase_holds_back_the_edits_chosen_with_it():
 
 def test_the_word_weight_line_is_read_and_written():
     from respin.swaps import SwapLexicon
-    lex = SwapLexicon.from_tsv("# weight: 4\n# word weight: 1\nirregular\trandom\t3\nirregular woodland\trandom forest\t1\n")
+    lex = SwapLexicon.from_tsv("# weight: 4\n# word weight: 1\nbrain\tneural\t3\nbrain community\tneural network\t1\n")
     assert (lex.weight, lex.word_weight) == (4.0, 1.0)
     again = SwapLexicon.from_tsv(lex.to_tsv())
     assert (again.weight, again.word_weight) == (4.0, 1.0)
@@ -56,7 +56,7 @@ def test_the_word_weight_line_is_read_and_written():
 
 def test_learn_from_a_phrase_table_writes_a_word_weight(cli, tmp_path):
     table = tmp_path / "table.tsv"
-    table.write_text("tortured\texpected\tsplit\nirregular woodland\trandom forest\tdev\n", encoding="utf-8")
+    table.write_text("tortured\texpected\tsplit\nbrain community\tneural network\tdev\n", encoding="utf-8")
     out = tmp_path / "lex.tsv"
     assert cli("learn", "--phrase-table", table, "--weight", "4", "-o", out, "-q").code == 0
     text = out.read_text(encoding="utf-8")
@@ -88,10 +88,10 @@ def test_a_phrase_tables_lists_and_alternatives_keep_the_whole_phrase(tmp_path):
 
 
 def test_two_words_of_a_phrase_table_side_by_side_keep_its_weight():
-    # "irregular woodland" is no entry of the shipped table: its words are, one by one.
-    text = "The model is compared with an irregular woodland classifier on the same images.\n"
+    # "brain community" is no entry of the shipped table: its words are, one by one.
+    text = "The model is compared with a brain community classifier on the same images.\n"
     r = respin.restore(text, min_confidence=0.3, lexicons=("tortured",))
-    assert "random forest classifier" in r.text
+    assert "neural network classifier" in r.text
 
 
 def test_the_article_agrees_across_quotes_brackets_and_capitals():

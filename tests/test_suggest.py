@@ -48,13 +48,13 @@ def test_shares_are_ranked_and_at_most_one():
 
 
 def test_a_lexicon_swap_is_a_candidate():
-    plain = [t for t, _ in respin.originals("irregular woodland", k=5)]
+    plain = [t for t, _ in respin.originals("brain community", k=5)]
     lex = SwapLexicon()
-    lex.add(("irregular", "woodland"), ("random", "forest"), 3)
-    assert "random forest" not in plain
-    assert "random forest" in [t for t, _ in respin.originals("irregular woodland", lexicons=[lex])]
+    lex.add(("brain", "community"), ("neural", "network"), 3)
+    assert "neural network" not in plain
+    assert "neural network" in [t for t, _ in respin.originals("brain community", lexicons=[lex])]
     lex.weight = 4.0  # a lexicon trusted as much as the shipped tortured phrases
-    assert first("irregular woodland", lexicons=[lex]) == "random forest"
+    assert first("brain community", lexicons=[lex]) == "neural network"
 
 
 def test_context_is_read_around_the_phrase():

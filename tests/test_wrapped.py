@@ -145,8 +145,8 @@ def test_text_format_prints_one_line_per_finding(cli, tmp_path):
 
 
 def test_lexicon_phrases_across_a_wrapped_break_are_found():
-    para = ("In this study we apply counterfeit consciousness and profound learning to the problem of picture "
-            "acknowledgment, and we compare a convolutional neural organization with an irregular woodland "
+    para = ("In this study we apply counterfeit consciousness and profound learning to the problem of photograph "
+            "acknowledgment, and we compare a convolutional neural organization with a brain community "
             "classifier on a huge information set of chest radiographs.")
     flat = sorted(f.text for f in respin.check(para, lexicons="tortured").findings if f.kind == "lexicon phrase")
     assert len(flat) >= 4
