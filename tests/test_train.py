@@ -71,6 +71,21 @@ def test_train_writes_a_loadable_model_and_keeps_the_folder_consistent(tmp_path,
     assert ran.code in (0, 1) and json.loads(ran.out)[0]["model"].startswith("model@")
 
 
+def test_the_training_notice_names_the_corpora_the_run_used(tmp_path, bare_model, cli, monkeypatch):
+    """TRAINING-DATA.md said Wikipedia (CC BY-SA) and WordNet glosses whatever a run read: a
+    model fitted on the user's own text alone carried the terms of data it never saw."""
+    import respin.corpora as corpora
+
+    def missing(limit_words=None):
+        raise corpora.ResourceMissing("no WordNet here")
+    monkeypatch.setattr(corpora, "wordnet_glosses", missing)
+    _corpus(tmp_path / "clean", 30)
+    assert cli("train", str(bare_model), "--corpus", str(tmp_path / "clean"), "--docs", "10", "-q").code == 0
+    notice = " ".join((bare_model / "TRAINING-DATA.md").read_text(encoding="utf-8").split())
+    assert "fitted on the clean text given with `--corpus`, each spun" in notice
+    assert "Wikipedia" not in notice and "glosses" not in notice
+
+
 def test_train_reads_features_from_the_candidates_it_compiles(tmp_path, bare_model, monkeypatch):
     """The folder's old candidates.npz (after a lexicon rebuild: the old thesaurus's
     candidates) must not feed the training features; the table just compiled must."""
