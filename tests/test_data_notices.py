@@ -176,3 +176,28 @@ def test_the_cc_by_lexicon_notice_gives_what_the_licence_asks():
     assert "CC BY 4.0" in section and "https://creativecommons.org/licenses/by/4.0/" in links
     assert all(name in section for name in ("Cabanac", "Labbé", "Magazinov"))
     assert [u for u in links if "creativecommons.org" not in u] and "Modified:" in section
+
+
+DEV_PAIRS = REPO.parent / "shared" / "dev-pairs"
+SHINGLE = 7  # words in a row: a sentence's fragment, longer than a quoted phrase
+
+
+def _shingles(text: str) -> set[str]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {" ".join(words[i:i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)}
+
+
+def test_no_text_of_the_dev_pairs_is_copied_into_the_repository():
+    """The pairs are third-party news text, read at run time only: a test case held a
+    sentence of one, adapted. (The seeds may share text with them; the learned swaps.tsv
+    holds their words, as its notice says.)"""
+    if not DEV_PAIRS.is_dir():
+        pytest.skip(f"{DEV_PAIRS} is absent")
+    pairs = set().union(*(_shingles(p.read_text(encoding="utf-8")) for p in DEV_PAIRS.rglob("*.txt")))
+    pairs -= set().union(*(_shingles(p.read_text(encoding="utf-8")) for p in (REPO / "seeds").glob("*.txt")))
+    assert pairs
+    files = [REPO / name for name in ("README.md", "BENCHMARKS.md")]
+    files += [p for folder in ("respin", "tests", "docs", "benchmarks", "models") for p in (REPO / folder).rglob("*")
+              if p.is_file() and p.suffix in (".py", ".md", ".txt", ".json", ".tsv") and p.name != "swaps.tsv"]
+    copied = {p.relative_to(REPO).as_posix(): sorted(pairs & _shingles(p.read_text(encoding="utf-8"))) for p in files}
+    assert {name: found for name, found in copied.items() if found} == {}
