@@ -365,4 +365,5 @@ def _with_model_edits(result: Restoration, text: str, m, min_confidence, lexicon
         if extra:
             result.edits = sorted(result.edits + extra, key=lambda e: e.start)
             result.text = apply_edits(text, result.edits)
+    result.model = m.label
     return result

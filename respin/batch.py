@@ -17,7 +17,7 @@ results are the same whatever runs them; :func:`process_record` is it for one te
 
 A result dict has always the same keys, in this order::
 
-    id, path, score, spun, words, findings, restored, edits, suggestions, source, error, note
+    id, path, score, spun, words, findings, restored, edits, suggestions, source, error, note, model
 
 ``findings``, ``edits`` and ``suggestions`` are the objects of ``respin check/restore
 --format json`` (suggestions: the model's edits below its confidence threshold, not
@@ -29,6 +29,8 @@ results: ``not judged: empty text`` or ``not judged: too short`` (score 0, as ch
 such a text; restored unchanged), ``not valid UTF-8, decoded as Windows-1252`` (a file, or
 bytes), and with ``--copies-by`` ``copies not used (ID, ...): unrelated to this text, or a
 paraphrase of it`` (records of its cluster that are no copy of it); several are joined by "; ".
+``model`` is the model that judged the text, as ``respin check --format json`` names it
+(``default@2026.12-6``; null with an ``error``).
 """
 
 from __future__ import annotations
@@ -67,7 +69,7 @@ __all__ = ["check_records", "process_record", "process_records", "error_result",
            "COPIES_MAX"]
 
 RESULT_KEYS = ("id", "path", "score", "spun", "words", "findings", "restored", "edits", "suggestions", "source",
-               "error", "note")
+               "error", "note", "model")
 RESULTS_NAME = BATCH_RESULTS
 MANIFEST_NAME = BATCH_MANIFEST
 RESTORED_DIR = "restored"
@@ -95,7 +97,7 @@ def error_result(id, path, message: str) -> dict:
     """The result of a record that could not be checked (``message``: one line)."""
     return {"id": id, "path": path, "score": None, "spun": None, "words": 0, "findings": [],
             "restored": None, "edits": [], "suggestions": [], "source": None,
-            "error": " ".join(str(message).split()), "note": None}
+            "error": " ".join(str(message).split()), "note": None, "model": None}
 
 
 def _notes(*notes: str | None) -> str | None:
@@ -378,7 +380,9 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
            "source": None if match is None else _source_of(match, r),
            "error": None,
            "note": _notes(note, None if report.judged else "not judged: empty text" if not text.strip()
-                          else f"not judged: {unjudged(report)}")}
+                          else f"not judged: {unjudged(report)}"),
+           # (the model that judged it, as check's JSON names it: results traced to a model)
+           "model": report.model}
     if report.parts:  # --sections, spun in part: where, after the fixed keys (as check's JSON)
         from .formats import _parts_list
         out["spun_parts"] = _parts_list(report.parts)

@@ -218,6 +218,7 @@ def restoration_dict(path: str | None, source: str | None, r: Restoration, copie
         "source": source,
         "restored": r.text,
         "edits": [e.to_dict() for e in r.edits],
+        "model": r.model,
         "respin_version": __version__,
     }
     if r.relation is not None:

@@ -593,6 +593,8 @@ class Model:
             # (Phrases found as check finds them, in the text unwrapped: offsets are the same.)
             phrases = lexicon_findings(flowed[i][0], trusted, doc) if trusted else ()
             out.append(_restoration(text, doc, reports[i], decoded[i][1], thr, self.lexicon, flowed[i][1], phrases))
+        for r in out:
+            r.model = self.label
         return out
 
     def _decoded(self, texts, docs, reports: list, dec, together: bool, sections: bool = False) -> dict:

@@ -99,6 +99,10 @@ class Restoration:
     # them (``score`` is then the surest part's).
     parts: tuple = ()
     score_whole: float | None = None
+    # The model that judged and restored what the source or copies left, as check's JSON
+    # names it ("default@2026.12-6"): a restoration can be traced to the model that made it.
+    # None where no model was asked (respin.restore.restore_with_source alone).
+    model: str | None = None
 
     def to_dict(self, path: str | None = None, source: str | None = None) -> dict:
         """The object ``respin restore --format json`` prints (plain JSON types).

@@ -617,3 +617,19 @@ def test_learn_from_a_phrase_table_leaves_out_rows_with_control_characters(tmp_p
     lex = from_phrase_table(table)
     assert sorted(" ".join(s) for s, _, _ in lex.items()) == ["profound", "profound learning"]
     assert len(SwapLexicon.from_tsv(lex.to_tsv())) == len(lex)
+
+
+def test_every_restoration_names_the_model_that_made_it(tmp_path):
+    # A restoration is traced to its model, as check's JSON is ("default@VERSION"): without a
+    # source, against one, from copies, and in a batch record (an error record: null).
+    from respin.batch import error_result, process_record
+    label = default().label
+    assert label.startswith("default@")
+    alone = respin.restore(PAIR_SPUN)
+    sourced = respin.restore(PAIR_SPUN, source=PAIR_ORIG)
+    copied = respin.restore(PAIR_SPUN, copies=[PAIR_ORIG])
+    for r in (alone, sourced, copied, *respin.restore_many([PAIR_SPUN, CLEAN]), *respin.restore_cluster([PAIR_SPUN, PAIR_ORIG])):
+        assert r.model == label and r.to_dict("a.txt")["model"] == label
+    assert respin.restore_with_source(PAIR_SPUN, PAIR_ORIG).model is None  # no model asked
+    assert process_record(PAIR_SPUN, id=1)["model"] == label and process_record(CLEAN, id=2, restore=False)["model"] == label
+    assert error_result(3, None, "too large")["model"] is None
