@@ -891,6 +891,14 @@ class Decoder:
                 np.array([tab.index.get(c, -1) for c in cand], dtype=np.int64), np.array(flag, dtype=np.int64), cand,
                 None)
 
+    def warm(self) -> None:
+        """Build now what the first decoding with the LM's table builds on first use: the
+        candidate table's parts of speech (:meth:`_table_pos`, ~10 ms)."""
+        tab = getattr(self.lm, "table", None)
+        vec = vectorised(self.thesaurus, self.lm) if self.thesaurus is not None and tab is not None else None
+        if vec is not None and vec[1] is tab:
+            self._table_pos(vec[0].table)
+
     def _table_pos(self, table) -> np.ndarray | None:
         """:meth:`respin.lexicon.Lexicon.pos_many` of every word of the candidate table
         ``table`` (once per decoder and table: a cold type's rows then read their parts

@@ -175,8 +175,11 @@ class Model:
                 if hasattr(self.lexicon, "degrees"):
                     self.lexicon.degrees()
                 if restore:
+                    from . import args, channel, decode, swaps  # noqa: F401 (what decoder() imports)
                     for part in getattr(self.lm, "scorers", None) or [self.lm]:
                         getattr(part, "_lm", None)  # CmuTrigram reads its file on first use
+        if restore and self.lm is not None:  # (decoder() takes the lock itself)
+            self.decoder().warm()  # the first restore's decoder files, swaps and table parts of speech (~30 ms)
         if freeze and not _FROZEN:
             _FROZEN = True
             gc.collect()
