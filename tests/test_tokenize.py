@@ -202,3 +202,30 @@ def test_a_long_run_of_initials_is_one_token_and_stays_linear():
     from respin.tokenize import tokenize
     assert [t.text for t in tokenize("a." * 5000 + "com")] == ["a." * 5000 + "com"]
     assert [t.text for t in tokenize("said.U.S. officials")] == ["said", ".", "U.S.", "officials"]
+
+
+def test_token_patterns_tokenise_as_the_plain_ones():
+    """The token patterns test an abbreviation's first letter and point before its
+    lookbehind, and a number's first character before its pattern (for speed): the same
+    tokens, groups and offsets as the patterns written plainly, on strings of the characters
+    those parts read (pieces too, as Document.from_text searches them)."""
+    import random
+    import re
+
+    from respin.tokenize import _SPACED_RE, _TOKEN_RE, _marked_parts, _marked_re, _spaced
+
+    def plain(w=r"\w+", letters=r"[^\W_]*"):
+        return (r"(?<!(?<![A-Za-z])[A-Za-z]\.)(?:[A-Za-z]\.){2,}(?![A-Za-z])",
+                rf"[$£€¥]?\d+(?:[.,:]\d+)*(?:%|{letters}(?:[-‐‑]{w})*)",
+                rf"{w}(?:['’]{w})*(?:[-‐‑]{w}(?:['’]{w})*)*", r"-{2,}|\.{3}|[^\w\s]")
+    a, n, w, p = plain()
+    pairs = [(_SPACED_RE, _spaced(a, n, w, p)), (_marked_re(), _spaced(*plain(*_marked_parts()))),
+             (_TOKEN_RE, re.compile(f"(?P<abbr>{a})|(?P<num>{n})|(?P<word>{w})|(?P<punct>{p})"))]
+    rng = random.Random(3)
+    cases = ["U.S. e.g. x.U.S. a.b.c.d1 I.B.M.'s $5 £3.5m 10:30 30-day 2nd U.S.A", "a." * 50 + "b",
+             *("".join(rng.choice("aZb..  .1-9$£,:%’'\u0301_") for _ in range(rng.randint(1, 40))) for _ in range(3000))]
+    for s in cases:
+        for new, old in pairs:
+            assert [(m.span(), m.lastgroup, m.groups()) for m in new.finditer(s)] == \
+                   [(m.span(), m.lastgroup, m.groups()) for m in old.finditer(s)], s
+        assert _SPACED_RE.findall(s, 2, len(s) - 1) == pairs[0][1].findall(s, 2, len(s) - 1), s
