@@ -483,7 +483,8 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, 
     new["detector.json"].write_text(json.dumps(detector, indent=1) + "\n", encoding="utf-8")
     new["metadata.json"].write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     fitted_on = " and on ".join([", on ".join(sources[:-1]), sources[-1]] if len(sources) > 1 else sources)
-    head, text = TRAINING_NOTICE.format(sources=fitted_on, pairs=len(pairs)).split("\n\n", 1)
+    head, text = TRAINING_NOTICE.format(
+        sources=fitted_on, pairs=len(pairs), words=len(det.word.coef), docs=len(det.doc.coef)).split("\n\n", 1)
     new["TRAINING-DATA.md"].write_text(f"{head}\n\n{textwrap.fill(text.strip(), 92)}\n", encoding="utf-8")
     return meta
 
@@ -495,7 +496,7 @@ WIKIPEDIA_SOURCE = "lead paragraphs of Wikipedia articles (CC BY-SA 3.0/4.0, via
 CORPUS_SOURCE = "the clean text given with `--corpus`"
 TRAINING_NOTICE = """# Training data of the detector (`detector.json`)
 
-The detector's weights (11 for words, 6 for documents, plus their scales) were fitted on
+The detector's weights ({words} for words, {docs} for documents, plus their scales) were fitted on
 {sources}, each spun by respin's own simulator, plus {pairs} real spun/original pair(s) given
 with `--pairs`. No training text is stored in the model; the hash of the training data and
 the command are in `metadata.json`.

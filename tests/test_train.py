@@ -59,6 +59,18 @@ def bare_model(tmp_path, monkeypatch):
     return model
 
 
+def _weights_said(model) -> str:
+    """How TRAINING-DATA.md counts the weights of the folder's detector."""
+    d = json.loads((model / "detector.json").read_text(encoding="utf-8"))
+    return f"({len(d['word_model']['coef'])} for words, {len(d['doc_model']['coef'])} for documents,"
+
+
+def test_the_shipped_training_notice_counts_the_detectors_weights():
+    """TRAINING-DATA.md said 6 document weights for a detector of 7 (the notice's counts
+    were typed, not read off the model); training now writes the counts it fitted."""
+    assert _weights_said(REPO / "models" / "default") in (REPO / "models" / "default" / "TRAINING-DATA.md").read_text()
+
+
 def test_train_writes_a_loadable_model_and_keeps_the_folder_consistent(tmp_path, bare_model, cli):
     model = bare_model
     _corpus(tmp_path / "clean", 30)
@@ -67,6 +79,7 @@ def test_train_writes_a_loadable_model_and_keeps_the_folder_consistent(tmp_path,
     meta = json.loads((model / "metadata.json").read_text())
     assert meta["validation"]["documents"] > 0 and meta["training_documents"] > 0
     assert not list(model.glob(".*"))                 # no temporary file left behind
+    assert _weights_said(model) in (model / "TRAINING-DATA.md").read_text()
     ran = cli("check", str(REPO / "seeds" / "003_8864450e50f74c75.txt"), "--model", str(model), "--format", "json")
     assert ran.code in (0, 1) and json.loads(ran.out)[0]["model"].startswith("model@")
 
