@@ -283,18 +283,19 @@ def build(model_dir, pair_paths, quiet: bool = False, command: str | None = None
     params, stats = fit([(group_of(n), s, o) for n, s, o in named], m.lexicon, m.lm, threshold)
     swaps = learn([(s, o) for _, s, o in named], m.lexicon)
     digest = hashlib.sha256("\0".join(f"{n}\0{s}\0{o}" for n, s, o in named).encode("utf-8")).hexdigest()
+    swaps_tsv = f"# learned by: respin learn {' '.join(map(str, pair_paths))}\n" + swaps.to_tsv()
     cmd = command or "python -m respin.channel " + " ".join([str(model_dir)] + [str(p) for p in pair_paths])
     doc = {
         "format": "respin-decoder", "version": 1, "respin_version": __version__,
         "command": cmd, "pairs": len(named), "pairs_sha256": digest, "fit": stats,
         "params": params.to_dict(), "swaps": "swaps.tsv",
+        "swaps_sha256": hashlib.sha256(swaps_tsv.encode("utf-8")).hexdigest(),
         "threshold_rule": (f"lowest of {list(THRESHOLD_GRID)} whose leave-one-group-out precision is >= "
                            f"{TARGET_PRECISION} on >= {MIN_EDITS} held-out edits and that changes <= 1 word in 5,000 of the held-out originals; "
                            f"{FALLBACK_THRESHOLD} if none does. Confidence = P(document spun) x decoder posterior."),
         "threshold_table": table, "seconds": round(time.time() - t0, 1),
     }
-    write_atomic(str(model_dir / "swaps.tsv"),
-                 f"# learned by: respin learn {' '.join(map(str, pair_paths))}\n" + swaps.to_tsv())
+    write_atomic(str(model_dir / "swaps.tsv"), swaps_tsv)
     write_atomic(str(model_dir / "decoder.json"), json.dumps(doc, indent=1) + "\n")
     say(f"wrote {model_dir}/decoder.json (threshold {threshold}) and swaps.tsv ({len(swaps)} swaps)")
     return doc

@@ -476,7 +476,12 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, 
         "real_pairs": [name for name, _, _ in pairs],
         "validation": val, "train_seconds": round(time.time() - t0, 1),
         "python": platform.python_version(), "libraries": _versions(),
-        "files_sha256": {"lexicon.npz": _sha256(out / "lexicon.npz"), "candidates.npz": _sha256(new_cands)},
+        # Every file the model reads that exists when it is trained (decoder.json and swaps.tsv,
+        # fitted after, carry their own hashes), and the CMU LM read from pocketsphinx at run
+        # time: pyproject allows releases whose LM file may differ.
+        "files_sha256": {"lexicon.npz": _sha256(out / "lexicon.npz"), "candidates.npz": _sha256(new_cands),
+                         **{name: _sha256(out / name) for name in _TRAINED_WITH if (out / name).is_file()}},
+        "cmu_lm_sha256": _cmu_lm_sha256() if lm_config is None or lm_config.get("weight", 0) < 1 else None,
         "thresholds": {"finding_posterior": FINDING_THRESHOLD, "restore_confidence": RESTORE_THRESHOLD,
                        "document_score": det.doc_threshold, "significant_log_ratio": SIGNIFICANT_LOG_RATIO},
     }
@@ -505,6 +510,18 @@ the command are in `metadata.json`.
 
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+_TRAINED_WITH = ("antonyms.tsv", "lexicons/tortured.tsv")  # other files of the folder, as they were
+
+
+def _cmu_lm_sha256() -> str | None:
+    """The hash of the CMU LM file the model reads (None without pocketsphinx)."""
+    try:
+        from .cmu_table import default_path
+        return _sha256(Path(default_path()))
+    except (ImportError, OSError):
+        return None
 
 
 def _versions() -> dict:

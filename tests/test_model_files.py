@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -386,3 +387,24 @@ def test_a_detector_setting_out_of_range_is_a_model_error(tmp_path, key, bad):
     with pytest.raises(rmodel.ModelError) as e:
         rmodel.load(path)
     assert key in one_line(e)
+
+
+def test_the_shipped_models_hashes_name_every_file_it_reads():
+    # Provenance: a model's outputs are traced to its files by their hashes (metadata.json for
+    # the files present when it was trained, decoder.json for the swaps fitted after), and to
+    # the CMU LM it reads from pocketsphinx, whose file another release may change.
+    import hashlib
+    from importlib.metadata import version
+
+    def sha(p):
+        return hashlib.sha256(p.read_bytes()).hexdigest()
+    meta = json.loads((DEFAULT_DIR / "metadata.json").read_text(encoding="utf-8"))
+    dec = json.loads((DEFAULT_DIR / "decoder.json").read_text(encoding="utf-8"))
+    hashed = meta["files_sha256"]
+    assert set(hashed) == {"lexicon.npz", "candidates.npz", "antonyms.tsv", "lexicons/tortured.tsv"}
+    assert all(sha(DEFAULT_DIR / name) == h for name, h in hashed.items())
+    assert sha(DEFAULT_DIR / dec["swaps"]) == dec["swaps_sha256"]
+    assert len(meta["cmu_lm_sha256"]) == 64
+    if version("pocketsphinx") == meta["libraries"]["pocketsphinx"]:  # (another release may ship another file)
+        from respin.cmu_table import default_path
+        assert sha(Path(default_path())) == meta["cmu_lm_sha256"]
