@@ -360,9 +360,10 @@ class Model:
             # where the spinner's dictionary is looked for, at what rate, leaving which rows out
             judged = [(a, b, rate, rep_rows[a:b] if rep_rows is not None else np.zeros(b - a, dtype=bool))]
             parts, whole = [], score
-            if sections and vec is not None and n_words >= 2 * SECTION_WORDS and score < det.doc_threshold:
+            if sections and vec is not None and n_words >= 2 * SECTION_WORDS:
                 for ra, rb, pa, pb, (s_post, s_phrase_post, s_rate, _), s_score, s_rep in _spun_sections(
-                        det, cdoc, table, X, p, a, phrases, firsts, tok0[i], tok0[i + 1], det.keep(types[a:b])):
+                        det, cdoc, table, X, p, a, phrases, firsts, tok0[i], tok0[i + 1], det.keep(types[a:b]),
+                        score if score >= det.doc_threshold else None):
                     score = max(score, s_score)
                     parts.append((cdoc.token_starts[table.token[ra]] - char0[i],
                                   cdoc.token_ends[table.token[rb - 1]] - char0[i], s_score))
@@ -735,9 +736,16 @@ SCREEN_SLACK = 0.15
 # article that did not raise the score by that held the part short of its end. A clean
 # block beside a spun part cost it 0.3 or more (seed combinations).
 GROW_TOLERANCE = 0.1
+# Where the whole text is judged spun, its parts are named only where every stretch of a
+# section or more that they leave out scores under this on its own: clean news left out
+# scored 0.07-0.09 (seed 002 beside 003) and clean Wikipedia leads 0.07-0.32, but the
+# stretches a part left out of a wholly but lightly spun text 0.29-0.88 (the simulator's
+# seed 004 at rates 0.15 and 0.3: "spun in part" there would mislead).
+CLEAN_GAP = 0.15
 
 
-def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t1: int, keep=None) -> list:
+def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t1: int, keep=None,
+                   spun_whole: float | None = None) -> list:
     """The parts of tokens [t0, t1) of ``doc`` judged spun on their own, as (first row, end
     row, first phrase, end phrase, :meth:`Detector.judge`'s result, the part's document
     score, its rows in repeated sentences): the rows and phrase hits
@@ -751,7 +759,11 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     those of the part alone, as in the part's own text; ``keep``: the text's, repeated
     sentences included, which the quick screen of every section reads (a copy of a spun
     passage later in the text is screened as the first copy is, and its part judged as its
-    own text, so that each copy gets the findings the first has)."""
+    own text, so that each copy gets the findings the first has). ``spun_whole``: the
+    whole text's score where it is judged spun: parts are then kept only where they are
+    surer than it and leave out a stretch of a section or more, each such stretch scoring
+    under CLEAN_GAP on its own (where all the text is spun, a part would only say where the
+    blocks fell)."""
     from .detect import MIN_EVIDENCE_WORDS
     from .evidence import FEATURES, repeated_sentences
     from .evidence_vec import doc_rate
@@ -770,7 +782,8 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         blocks[-1] = (blocks[-1][0], t1, blocks[-1][2] + words)
     rate_col, delta_col = FEATURES.index("doc_rate"), FEATURES.index("delta")
 
-    def judged(k0: int, k1: int):  # blocks [k0, k1) as one text: (rows, phrases, judge, score, repeats) if spun
+    def judged(k0: int, k1: int, bar: float = det.doc_threshold + SECTION_MARGIN):
+        # blocks [k0, k1) as one text: (rows, phrases, judge, score, repeats) if its score reaches bar
         ta, tb = blocks[k0][0], blocks[k1 - 1][1]
         ra, rb = np.searchsorted(table.token, [ta, tb]).tolist()
         if rb - ra < MIN_EVIDENCE_WORDS:
@@ -787,7 +800,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
                         _counted_phrases(det, phrases[pa:pb], repeated),
                         det.keep(table.crow[ra:rb], reps) if has and not det.skip_repeats else None)
         score = det.score_row(got[3])
-        return (ra, rb, pa, pb, got, score, reps) if score >= det.doc_threshold + SECTION_MARGIN else None
+        return (ra, rb, pa, pb, got, score, reps) if score >= bar else None
 
     if len(blocks) < 4:  # (two sections at least)
         return []
@@ -842,6 +855,14 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
                         best = max(best, logit(grown[5]))
                         grew = True
                         break
+    if spun_whole is not None and out:
+        # The whole text is judged spun: its parts say more only where they are surer and
+        # what they leave out (a section or more: less is a part's edge) reads as clean text.
+        ends = [0] + [x for run in out for x in run[:2]] + [len(blocks)]
+        gaps = [(g0, g1) for g0, g1 in zip(ends[::2], ends[1::2]) if g1 - g0 >= 2]
+        if (not gaps or max(run[2][5] for run in out) <= spun_whole
+                or any(judged(g0, g1, CLEAN_GAP) for g0, g1 in gaps)):
+            return []
     return [found for _, _, found in out]
 
 

@@ -249,6 +249,39 @@ def test_a_part_grows_over_spun_blocks_that_leave_it_a_little_less_sure(before):
         assert sum(a <= f.start < b for f in rep.findings) >= 80
 
 
+@pytest.mark.parametrize("spun_first", [True, False])
+def test_a_spun_article_is_found_in_part_where_the_whole_is_judged_spun_too(spun_first):
+    """Sections were read only where the whole text was not judged spun: seed 003 beside
+    seed 002 (a clean paraphrase, 506 words) scored 0.95 whole, and --sections said neither
+    where the spun article was nor gave its findings (73 in all, 88 for 003 alone)."""
+    other = seed("002").read_text(encoding="utf-8")
+    text = "\n\n".join([SPUN, other] if spun_first else [other, SPUN])
+    a = text.index(SPUN)
+    b = a + len(SPUN)
+    plain = respin.check(text)
+    assert plain.spun  # (the whole is judged spun)
+    rep = respin.check(text, sections=True)
+    assert rep.parts and rep.score == max(p[2] for p in rep.parts) > rep.score_whole == plain.score
+    covered = sum(min(e, b) - max(s, a) for s, e, *_ in rep.parts if s < b and a < e)
+    assert covered >= 0.85 * (b - a), (covered, b - a)
+    left = len(text) - (b - a)  # the clean paraphrase: most of it outside the parts
+    assert sum(e - s for s, e, *_ in rep.parts) - covered <= 0.25 * left
+    assert sum(a <= f.start < b for f in rep.findings) >= 85
+    assert {respin.check(text, threshold=t, sections=True).score for t in (0.5, 0.99)} == {rep.score}
+
+
+def test_a_wholly_spun_long_text_gets_no_part():
+    """Where all the text is spun, a part names only where the 200-word blocks fell (seed
+    003 alone: all but its last block), or a stretch spun lightly enough to score low on its
+    own (the simulator's spin of seed 004, each stretch spun at its rate): no part is named
+    and the report is the one without sections."""
+    from respin.spin import spin
+    for text in (SPUN, spin(CLEAN["004"], rate=0.15, seed=0, style="aggressive").text):
+        plain = respin.check(text)
+        assert plain.spun
+        assert respin.check(text, sections=True).to_dict() == plain.to_dict()
+
+
 def test_sections_flag_takes_bools_as_the_batch_functions_do():
     import numpy as np
     text, _, _ = joined(CLEAN["004"], SPUN)
