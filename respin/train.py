@@ -477,9 +477,10 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, 
         "validation": val, "train_seconds": round(time.time() - t0, 1),
         "python": platform.python_version(), "libraries": _versions(),
         # Every file the model reads that exists when it is trained (decoder.json and swaps.tsv,
-        # fitted after, carry their own hashes), and the CMU LM read from pocketsphinx at run
-        # time: pyproject allows releases whose LM file may differ.
+        # fitted after, carry their own hashes; lm.npz, the corpus's own LM, is this run's), and
+        # the CMU LM read from pocketsphinx at run time: pyproject allows releases whose LM file may differ.
         "files_sha256": {"lexicon.npz": _sha256(out / "lexicon.npz"), "candidates.npz": _sha256(new_cands),
+                         **({"lm.npz": _sha256(new["lm.npz"])} if lm_config is not None else {}),
                          **{name: _sha256(out / name) for name in _TRAINED_WITH if (out / name).is_file()}},
         "cmu_lm_sha256": _cmu_lm_sha256() if lm_config is None or lm_config.get("weight", 0) < 1 else None,
         "thresholds": {"finding_posterior": FINDING_THRESHOLD, "restore_confidence": RESTORE_THRESHOLD,

@@ -261,17 +261,23 @@ def test_skipped_corpus_lines_are_a_note_not_a_raw_warning(tmp_path, bare_model,
     assert ran.err.count("skipped 1 line(s) without a text") == 1
     assert "respin train: " + str(tmp_path / "c.jsonl") + ": skipped 1 line(s)" in ran.err
 
-def test_train_with_own_language_model(tmp_path, bare_model, cli):
+@pytest.mark.parametrize("weight", ["0.3", "1"])
+def test_train_with_own_language_model(tmp_path, bare_model, cli, weight):
     model = bare_model
     _corpus(tmp_path / "clean", 30)
-    ran = cli("train", str(model), "--corpus", str(tmp_path / "clean"), "--lm-weight", "0.3", "-q")
+    ran = cli("train", str(model), "--corpus", str(tmp_path / "clean"), "--lm-weight", weight, "-q")
     assert ran.code == 0, ran.err
     detector = json.loads((model / "detector.json").read_text())
-    assert detector["lm"] == {"file": "lm.npz", "weight": 0.3} and (model / "lm.npz").is_file()
+    assert detector["lm"] == {"file": "lm.npz", "weight": float(weight)} and (model / "lm.npz").is_file()
+    # Provenance: the LM the model reads is hashed, its own (at weight 1 the CMU one is not read)
+    import hashlib
+    meta = json.loads((model / "metadata.json").read_text())
+    assert meta["files_sha256"]["lm.npz"] == hashlib.sha256((model / "lm.npz").read_bytes()).hexdigest()
+    assert (meta["cmu_lm_sha256"] is None) == (weight == "1")
     assert not list(model.glob(".*"))
     from respin.lm import Mixture
     from respin.model import load
-    assert isinstance(load(model).lm, Mixture)
+    assert isinstance(load(model).lm, Mixture) == (weight != "1")
     ran = cli("check", str(REPO / "seeds" / "003_8864450e50f74c75.txt"), "--model", str(model), "--format", "json")
     assert ran.code in (0, 1) and json.loads(ran.out)[0]["words"] > 1000
 
