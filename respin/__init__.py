@@ -188,11 +188,12 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     words and phrases whose probability of being swapped is at least its
     ``finding_threshold`` (0.5), and every other finding. Lower is bolder: on real spinner
     output 0.3 finds more swapped words at a little less precision (BENCHMARKS.md).
-    ``sections=True``: a text of 800 words or more whose whole is not judged spun is also
-    judged in sections of about 400 words, so that a spun article inside a clean page (a
-    digest, a scrape with its comments) is found: the score is then the surest part's, the
-    findings the parts' (and outside them what the whole text lists on its own), and
-    ``report.parts`` says where. Off by default: long clean texts
+    ``sections=True``: a text of 800 words or more is also judged in sections of about 400
+    words, so that a spun article inside a clean page (a digest, a scrape with its comments)
+    is found: the score is then the surest part's, the findings the parts' (and outside them
+    what the whole text lists on its own), and ``report.parts`` says where. A text judged
+    spun whole is spun in part only where its parts are surer and what they leave out scores
+    as clean text on its own (else its report is the one without sections). Off by default: long clean texts
     far from news (software manuals, licences, changelogs) have sections that look spun.
 
     >>> text = "The White Home mentioned it."

@@ -197,8 +197,9 @@ class Model:
         the LM windows of the vectorised evidence pass are appended
         (:class:`respin.evidence_vec.Windows`), for restoration's decoder;
         ``min_confidence``: the posterior a word or phrase needs to be listed (default: the
-        detector's ``finding_threshold``); ``sections``: a long text whose whole is not
-        judged spun is also judged in sections (:data:`SECTION_WORDS`)."""
+        detector's ``finding_threshold``); ``sections``: a long text is also judged in
+        sections (:data:`SECTION_WORDS`); one whose whole is judged spun is spun in part
+        only where what its parts leave out reads clean (:func:`_spun_sections`)."""
         text_arg(text, "check")
         if doc is not None and doc.text is not text and doc.text != text:  # findings' offsets index ``text``
             raise ValueError("doc is not the Document of text")
