@@ -2028,3 +2028,11 @@ def test_keep_a_field_no_record_has_is_said(tmp_path, cli):
     assert ran.code == 0 and ran.err == "respin: --keep ulr: no record has this field (their results' 'fields' are all null)\n"
     ran = cli("batch", src, "--out", tmp_path / "o2", "--keep", "url", "--keep", "site", "-q")
     assert ran.code == 0 and ran.err == ""  # (url is there: some field of some record is not null)
+
+
+def test_batch_help_names_every_result_key_in_order():
+    # The help listed the keys up to 'note' after 'model' was added to every record.
+    import inspect
+
+    from respin.cli_batch import batch
+    assert ", ".join(RESULT_KEYS) + "." in " ".join(inspect.getdoc(batch).split())
