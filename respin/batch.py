@@ -30,7 +30,7 @@ such a text; restored unchanged), ``not valid UTF-8, decoded as Windows-1252`` (
 bytes), and with ``--copies-by`` ``copies not used (ID, ...): unrelated to this text, or a
 paraphrase of it`` (records of its cluster that are no copy of it); several are joined by "; ".
 ``model`` is the model that judged the text, as ``respin check --format json`` names it
-(``default@2026.12-6``; null with an ``error``).
+(``default@VERSION``, name@version; null with an ``error``).
 """
 
 from __future__ import annotations

@@ -100,7 +100,7 @@ class Restoration:
     parts: tuple = ()
     score_whole: float | None = None
     # The model that judged and restored what the source or copies left, as check's JSON
-    # names it ("default@2026.12-6"): a restoration can be traced to the model that made it.
+    # names it ("default@VERSION"): a restoration can be traced to the model that made it.
     # None where no model was asked (respin.restore.restore_with_source alone).
     model: str | None = None
 
