@@ -1876,6 +1876,10 @@ def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: st
              "glob": glob if kind == "folder" else None, **opts.identity()}
     if ident["model"]:
         ident["model"] = os.path.abspath(ident["model"])
+    from .model import label_of
+    # The model's name@version, as each result's "model" gives it: a model upgraded in place
+    # (the shipped one after pip install -U, a folder retrained) is another model.
+    ident["model_label"] = label_of(ident["model"])
     if ident["corpus"]:
         ident["corpus"] = os.path.abspath(ident["corpus"])
         if not Path(ident["corpus"]).exists():
@@ -1967,7 +1971,8 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
             raise InputError(f"cannot --resume: {manifest} is missing or unreadable (start over with --force)") from None
         # An option that the earlier run's respin did not record yet had its default then.
         was = {**Options().identity(), **old.get("run", {})}
-        diff = [k for k in ident if was.get(k) != ident[k] and not (k == "input" and _same_input(was.get(k), ident[k]))]
+        diff = [k for k in ident if was.get(k) != ident[k] and not (k == "input" and _same_input(was.get(k), ident[k]))
+                and not (k == "model_label" and k not in old.get("run", {}))]  # (not recorded before)
         if diff:
             k = diff[0]
             raise InputError(f"cannot --resume with different options: {_FLAGS.get(k, k)} was {_shown(k, was.get(k))}, "
@@ -2273,7 +2278,7 @@ _FLAGS = {"text_field": "--text-field", "id_field": "--id-field", "restore": "re
           "model": "--model", "corpus": "--corpus", "threshold": "--threshold", "max_size": "--max-size",
           "pool_by": "--pool-by", "copies_by": "--copies-by", "min_confidence": "--min-confidence",
           "lexicons": "--lexicon", "restore_spun_only": "--restore-spun-only", "keep": "--keep",
-          "sections": "--sections"}
+          "sections": "--sections", "model_label": "the model (name@version)"}
 
 
 def _same_input(a, b) -> bool:

@@ -55,6 +55,23 @@ def default_dir() -> Path:
 _DEFAULT: dict = {}  # $RESPIN_MODEL_DIR -> the default model: no file-system access per call
 
 
+def label_of(path=None) -> str:
+    """The label the results of the model in folder ``path`` (the shipped one when None)
+    carry, :attr:`Model.label` (name@version), read from its metadata without loading it:
+    what ``batch --resume`` compares, so that a run is not continued with another model.
+    A folder without readable metadata gives its name alone (loading it says what is wrong).
+
+    >>> label_of().startswith("default@")
+    True
+    """
+    p = Path(path) if path is not None else default_dir()
+    try:
+        version = json.loads((p / "metadata.json").read_text(encoding="utf-8")).get("model_version", "")
+    except (OSError, ValueError, AttributeError, RecursionError):
+        version = ""
+    return f"{p.name}@{version}" if isinstance(version, str) and version else p.name
+
+
 def default() -> "Model":
     key = os.environ.get("RESPIN_MODEL_DIR")
     m = _DEFAULT.get(key)

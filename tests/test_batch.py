@@ -2036,3 +2036,31 @@ def test_batch_help_names_every_result_key_in_order():
 
     from respin.cli_batch import batch
     assert ", ".join(RESULT_KEYS) + "." in " ".join(inspect.getdoc(batch).split())
+
+
+def test_resume_with_a_model_upgraded_in_place_is_refused(tmp_path, cli):
+    # The same --model folder (or the shipped model after an upgrade) at another version is
+    # another model: its results must not be mixed into the run's. A run.json from before
+    # the model's version was recorded resumes as before.
+    import shutil
+    from respin.model import default_dir, label_of
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    for f in default_dir().iterdir():  # a copy whose metadata can change (the rest linked)
+        (shutil.copytree(f, mine / f.name) if f.is_dir() else shutil.copy(f, mine / f.name)) if f.name == "metadata.json" or f.is_dir() \
+            else (mine / f.name).symlink_to(f)
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": t} for i, t in enumerate(LEXICON_TEXTS)])
+    out = tmp_path / "o"
+    assert cli("batch", src, "--out", out, "-q", "--model", mine).code == 0
+    assert json.loads((out / "run.json").read_text())["run"]["model_label"] == label_of(mine) == f"mine@{label_of().split('@')[1]}"
+    assert {json.loads(line)["model"] for line in (out / "results.jsonl").read_text().splitlines()} == {label_of(mine)}
+    done = (out / "results.jsonl").read_bytes()
+    meta = json.loads((mine / "metadata.json").read_text())
+    (mine / "metadata.json").write_text(json.dumps({**meta, "model_version": "2099.01-1"}))
+    assert_user_error(cli("batch", src, "--out", out, "--resume", "-q", "--model", mine),
+                      "different options", "the model", "mine@2099.01-1")
+    assert (out / "results.jsonl").read_bytes() == done
+    manifest = json.loads((out / "run.json").read_text())
+    del manifest["run"]["model_label"]
+    (out / "run.json").write_text(json.dumps(manifest))
+    assert cli("batch", src, "--out", out, "--resume", "-q", "--model", mine).code == 0
