@@ -532,6 +532,21 @@ def repeated_sentences(doc, bounds=None) -> np.ndarray:
     return out
 
 
+def words_in(doc, mask: np.ndarray, bounds) -> list[int]:
+    """The word tokens of ``doc`` where ``mask`` (a bool per token) is set, between each two
+    of ``bounds`` (token indexes, ascending), read over [bounds[0], bounds[-1]) only: the words
+    a document row leaves out of each text (:func:`repeated_sentences`), or of a part.
+
+    >>> from respin.tokenize import Document
+    >>> doc = Document.from_text("The mayor said so. It rained. The Mayor said so!")
+    >>> words_in(doc, repeated_sentences(doc), [0, 7, len(doc.token_texts)])
+    [0, 4]
+    """
+    lo, at = bounds[0], np.asarray(bounds, dtype=np.int64) - bounds[0]
+    cum = np.concatenate([[0], np.cumsum(np.frombuffer(doc._is_word(), dtype=bool)[lo:bounds[-1]] & mask[lo:bounds[-1]])])
+    return (cum[at[1:]] - cum[at[:-1]]).tolist()
+
+
 def repeated_rows(doc, rows: list[WordEvidence]) -> tuple[np.ndarray, int]:
     """(a bool per evidence row of ``doc``: in a sentence that repeats an earlier one,
     :func:`repeated_sentences`; the number of words in such sentences): what a document row
@@ -539,7 +554,7 @@ def repeated_rows(doc, rows: list[WordEvidence]) -> tuple[np.ndarray, int]:
     :meth:`respin.model.Model.check` (which marks a chunk of texts at once)."""
     repeated = repeated_sentences(doc)
     rep_rows = repeated[np.array([r.token for r in rows], dtype=np.int64)] if rows else repeated[:0]
-    return rep_rows, int((np.frombuffer(doc._is_word(), dtype=bool) & repeated).sum())
+    return rep_rows, words_in(doc, repeated, [0, len(doc.token_texts)])[0]
 
 
 def matrix(rows: list[WordEvidence]) -> np.ndarray:

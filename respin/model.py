@@ -69,7 +69,13 @@ def label_of(path=None) -> str:
         version = json.loads((p / "metadata.json").read_text(encoding="utf-8")).get("model_version", "")
     except (OSError, ValueError, AttributeError, RecursionError):
         version = ""
-    return f"{p.name}@{version}" if isinstance(version, str) and version else p.name
+    return _label(p.name, version if isinstance(version, str) else "")
+
+
+def _label(name: str, version: str) -> str:
+    """What results name a model by, sacrebleu-style: name@version (the name alone without
+    one). One place, so that a run's recorded label and its records' agree."""
+    return f"{name}@{version}" if version else name
 
 
 def default() -> "Model":
@@ -139,7 +145,7 @@ class Model:
         self.metadata = _load_json_object(meta) if meta.exists() else {}
         self.version = self.metadata.get("model_version", "")
         # Reported with every result, like sacrebleu's signatures: which model said this.
-        self.label = f"{self.name}@{self.version}" if self.version else self.name
+        self.label = _label(self.name, self.version)
         from .lm import default_scorer
         cfg = self.detector.lm_config if self.detector is not None else None
         self.lm = default_scorer() if not cfg or cfg.get("weight", 0) < 1 else None
@@ -258,7 +264,7 @@ class Model:
         ``doc_rows``: see :meth:`check_many`."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
         from .language import mostly_not_english
-        from .evidence import repeated_sentences, scalar_evidence, vectorised
+        from .evidence import repeated_sentences, scalar_evidence, vectorised, words_in
         from .phrases import log_lr
         # Line breaks inside the sentences of hard-wrapped text are read as spaces (the same
         # offsets: findings index the text as given; their lines are counted in it below).
@@ -335,10 +341,8 @@ class Model:
         keep = None if det is None else det.doc_keep(types, rep_rows)  # the document row's
         keep_fit = det.keep(types, rep_rows) if rep_rows is not None and not det.skip_repeats else None  # the gate's
         # Words the document row leaves out, per text (those of repeated sentences).
-        left_out = [0] * len(texts)
-        if det is not None and det.skip_repeats and repeated.any():
-            cum = np.concatenate([[0], np.cumsum(np.frombuffer(cdoc._is_word(), dtype=bool) & repeated)])
-            left_out = (cum[tok0[1:]] - cum[tok0[:-1]]).tolist()
+        skip = det is not None and det.skip_repeats and repeated.any()
+        left_out = words_in(cdoc, repeated, tok0) if skip else [0] * len(texts)
         # Words per text: the word tokens (Document.word_arrays) before each text's first token.
         n_words_of = [cdoc.n_words] if len(texts) == 1 else np.diff(np.searchsorted(cdoc.word_arrays()[0], tok0)).tolist()
         firsts = [h.first for h in phrases]
@@ -783,7 +787,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     under CLEAN_GAP on its own (where all the text is spun, a part would only say where the
     blocks fell)."""
     from .detect import MIN_EVIDENCE_WORDS
-    from .evidence import FEATURES, repeated_sentences
+    from .evidence import FEATURES, repeated_sentences, words_in
     from .evidence_vec import doc_rate
     from .phrases import log_lr
     is_word = np.frombuffer(doc._is_word(), dtype=bool)
@@ -812,7 +816,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         repeated = repeated_sentences(doc, [ta, tb])  # the part's own repeats, as in its own text
         reps = repeated[table.token[ra:rb]]
         has = bool(reps.any())
-        n = sum(n for _, _, n in blocks[k0:k1]) - (int((is_word[ta:tb] & repeated[ta:tb]).sum()) if det.skip_repeats else 0)
+        n = sum(n for _, _, n in blocks[k0:k1]) - (words_in(doc, repeated, [ta, tb])[0] if det.skip_repeats else 0)
         got = det.judge(Xs, n, det.word.predict_proba(Xs), log_lr(phrases[pa:pb]),
                         det.doc_keep(table.crow[ra:rb], reps if has else None),
                         _counted_phrases(det, phrases[pa:pb], repeated),
