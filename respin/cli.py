@@ -113,12 +113,15 @@ def _fail(msg: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: list) -> list[tuple[str, bool]]:
+def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: list,
+            unlisted: list | None = None) -> list[tuple[str, bool]]:
     """(file, found by walking a folder) to check, in input order; folders are walked
     recursively (sorted). Files named by the user must be readable; files found in a
     folder that turn out not to be text are skipped with a note (and added to ``skipped``,
     with it), and so are earlier reports of check (with None). A folder without a matching file is added to
-    ``empty``."""
+    ``empty``. ``unlisted``, if given, gets (path, note, position) of every file skipped
+    (those, and the names the walk skips: a named pipe, a folder it cannot read), where
+    position is how many files to check come before it (``--include-skipped``)."""
     out = []
     for p in paths:
         if p == "-":
@@ -126,14 +129,23 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: l
             continue
         path = Path(p)
         if path.is_dir():
-            found = walk_files(path, (pattern,), lambda m: _note(m, quiet))
-            for f in found:
-                if (binary := binary_note(f)) is not None:
+            walked: list = []  # (path, note) of what the walk itself skipped
+            found = walk_files(path, (pattern,), lambda m: _note(m, quiet), walked if unlisted is not None else None)
+            # (In path order, as walk_files sorts the files: each skipped name where it was.)
+            for f, said in sorted([(f, None) for f in found] + walked, key=lambda x: x[0]):
+                if said is not None:
+                    unlisted.append((str(f), said, len(out)))
+                elif (binary := binary_note(f)) is not None:
                     _note(binary, quiet)
                     skipped.append((f, binary))
+                    if unlisted is not None:
+                        unlisted.append((str(f), binary, len(out)))
                 elif is_check_report(str(f)):
-                    _note(f"skipping an earlier report of respin check: {display_path(str(f))}", quiet)
+                    said = f"skipping an earlier report of respin check: {display_path(str(f))}"
+                    _note(said, quiet)
                     skipped.append((f, None))
+                    if unlisted is not None:
+                        unlisted.append((str(f), said, len(out)))
                 else:
                     out.append((str(f), True))
             if not found:
@@ -407,6 +419,13 @@ def check(
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
                              help="Check files in N worker processes (0: one per CPU); output order is kept."),
+    include_skipped: bool = typer.Option(False, "--include-skipped", metavar="",
+                                         help="json/jsonl: also an object for each file of a folder that was not "
+                                              "checked (binary, too large, undecodable, unreadable, not a regular "
+                                              "file, an earlier report of check; a folder that cannot be read), in "
+                                              "input order, its 'error' saying why (score and spun null); every "
+                                              "object then has 'error' (null when checked), so that the objects "
+                                              "account for every file found."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes or progress on stderr."),
 ):
     """Score documents for synonym spinning and point at each suspected word.
@@ -425,14 +444,21 @@ def check(
 
       respin check paper.txt --lexicon tortured     # + paper-mill tortured phrases
     """
+    from collections import deque
+
     from .formats import render_check, skipped_annotation
 
     try:
         check_output(output, tuple(lexicon) + ((source,) if source else ()) + _model_files(model))  # not after checking everything
+        if include_skipped and format not in (CheckFormat.json, CheckFormat.jsonl):
+            raise InputError("--include-skipped is for --format json or jsonl (github warns on each file not "
+                             "checked; text and csv: the notes on stderr)")
         passed_over: list = []
         empty: list = []
+        # --include-skipped: (path, note, how many files to check come before it) of each file not checked
+        unlisted: list | None = [] if include_skipped else None
         glob = _globs(glob)
-        found = _expand(paths, glob, quiet, passed_over, empty)
+        found = _expand(paths, glob, quiet, passed_over, empty, unlisted)
         if empty and not found and not passed_over:
             # Nothing to read at all (a wrong folder or --glob): exit 0 would say "nothing spun".
             where = ", ".join(display_path(e) for e in empty)
@@ -447,6 +473,9 @@ def check(
             skip = {f for f, _ in same}
             for f in skip:
                 _note(f"skipping the output file: {f}", quiet)
+            if unlisted:  # (the files to check before each skipped one: fewer now)
+                gone_at = [k for k, (f, _) in enumerate(found) if f in skip]
+                unlisted = [(f, said, at - sum(k < at for k in gone_at)) for f, said, at in unlisted]
             found = [(f, w) for f, w in found if f not in skip]
         files = [f for f, _ in found]
         _stdin_once(("an input", files), ("the source", [source]), ("a lexicon", lexicon))
@@ -476,8 +505,21 @@ def check(
         first = True  # nothing written yet (csv: the header row comes with the first document)
         if stream and warned:
             gone = not _emit("".join(warned), None, ())
+        pending = deque(unlisted or ())
+
+        def unchecked(path: str, note: str) -> bool:
+            """--include-skipped: a file not checked, as an object where it was; False: the reader went away."""
+            if stream:
+                return _emit(render_check([(display_path(path), note)], format.value, skipped=True), None, ())
+            results.append((display_path(path), note))
+            return True
+
         try:
             for n, (path, report, note, legacy) in enumerate([] if gone else _run_checks(tasks, jobs), 1):
+                while pending and pending[0][2] < n and not gone:
+                    gone = not unchecked(*pending.popleft()[:2])
+                if gone:
+                    break
                 checked += report is not None
                 skipped += report is None
                 if (note or (legacy and len(files) == 1)) and shown:
@@ -490,6 +532,9 @@ def check(
                         if stream and not _emit(warned.pop(), None, ()):
                             gone = True
                             break
+                    if report is None and include_skipped and not unchecked(path, note):
+                        gone = True
+                        break
                 if legacy and len(files) == 1:
                     _note(legacy, quiet)
                 elif legacy:
@@ -497,7 +542,9 @@ def check(
                 if report is not None:
                     any_spun |= report.spun  # checked, so counted, even if its line can't be written
                     if stream and not _emit(render_check([(display_path(path), report)], format.value,
-                                                         bar_set=min_confidence is not None, first=first), None, ()):
+                                                         bar_set=min_confidence is not None, first=first,
+                                                         skipped=include_skipped), None, ()):
+                        gone = True
                         break  # the reader went away: nothing more to write
                     first = False
                     if statistics or not stream:
@@ -505,6 +552,8 @@ def check(
                 if show_progress:
                     print(f"\rrespin: checked {n}/{len(files)}", end="", file=sys.stderr)
                     shown = True
+            while pending and not gone:  # those after the last file checked
+                gone = not unchecked(*pending.popleft()[:2])
         finally:
             if shown:
                 print(file=sys.stderr)
@@ -521,11 +570,12 @@ def check(
         # (Nothing checked, the run fails below: an empty report, "[]", would read as "nothing
         # spun" to whatever goes on after exit 2, and -o would replace the last good one.)
         if not stream and (checked or not skipped):
-            _emit("".join(warned) + render_check(results, format.value, bar_set=min_confidence is not None), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
+            _emit("".join(warned) + render_check(results, format.value, bar_set=min_confidence is not None,
+                                                 skipped=include_skipped), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
     except InputError as e:
         raise _fail(str(e))
     if statistics:
-        _print_statistics(results)
+        _print_statistics([(p, r) for p, r in results if not isinstance(r, str)])
     if skipped and not checked and not gone:
         # Every file found was skipped (too large, binary, unreadable): nothing was judged,
         # and exit 0 ("nothing spun") would pass a CI gate on text never read.

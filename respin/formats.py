@@ -49,21 +49,44 @@ def report_dict(path: str | None, r: Report) -> dict:
     return d
 
 
+def skipped_dict(path: str, note: str) -> dict:
+    """``check --include-skipped``: the JSON object of a file of a folder that was not checked
+    (binary, too large, unreadable...), with the keys of :func:`report_dict` and ``error``
+    saying why (as batch's error results: ``score`` and ``spun`` null), so that the objects
+    account for every file found."""
+    return {"path": path, "score": None, "spun": None, "findings": [], "words": 0, "threshold": None,
+            "model": None, "judged": False, "reason": None, "words_not_english": 0,
+            "respin_version": __version__, "error": skipped_reason(note)}
+
+
+def _check_dict(path: str, r, skipped: bool) -> dict:
+    """A document's object (``r`` a Report), or a skipped file's (``r`` its note); with
+    ``skipped`` (--include-skipped) every object has ``error``."""
+    if isinstance(r, str):
+        return skipped_dict(path, r)
+    d = report_dict(path, r)
+    if skipped:
+        d["error"] = None
+    return d
+
+
 # check --format csv: its header row, one row per finding after it (the verdicts are not
 # rows: a document without findings has none). respin.io recognises an earlier CSV report
 # by this header (io.CHECK_CSV_HEADER: io imports nothing of respin's; a test keeps them equal).
 CSV_FIELDS = ("path", "line", "col", "start", "end", "text", "suggestion", "confidence", "kind")
 
 
-def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = False, first: bool = True) -> str:
+def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = False, first: bool = True,
+                 skipped: bool = False) -> str:
     """``bar_set``: the findings were held to a ``--min-confidence`` of the user's, so a
     verdict without one may only mean they were hidden (:func:`summary_line`). ``first``:
     these items begin the output (csv: headed by its header row; a run that writes each
-    document as it is done passes False after the first)."""
+    document as it is done passes False after the first). ``skipped`` (json, jsonl): items
+    may be (path, note) of files not checked (:func:`skipped_dict`)."""
     if fmt == "json":
-        return json.dumps([report_dict(p, r) for p, r in items], ensure_ascii=False, indent=1) + "\n"
+        return json.dumps([_check_dict(p, r, skipped) for p, r in items], ensure_ascii=False, indent=1) + "\n"
     if fmt == "jsonl":
-        return "".join(json.dumps(report_dict(p, r), ensure_ascii=False) + "\n" for p, r in items)
+        return "".join(json.dumps(_check_dict(p, r, skipped), ensure_ascii=False) + "\n" for p, r in items)
     if fmt == "csv":
         return csv_rows(items, header=first)
     out = []
@@ -113,8 +136,16 @@ def _gh_file(path: str) -> str:
 def skipped_annotation(path: str, note: str) -> str:
     """The github format's line for a file of a folder that could not be checked (too large,
     unreadable): a warning on it, since a CI gate passes it (exit 0) unread (a CI review)."""
-    why = note.removeprefix("skipping: ").removeprefix("skipping ")  # ("skipping binary file: PATH")
-    return f"::warning {_gh_file(path)}title=respin::{_gh_msg('not checked: ' + why)}\n"
+    return f"::warning {_gh_file(path)}title=respin::{_gh_msg('not checked: ' + skipped_reason(note))}\n"
+
+
+def skipped_reason(note: str) -> str:
+    """Why a file of a folder was not checked, from its note on stderr.
+
+    >>> skipped_reason("skipping binary file: a.txt"), skipped_reason("skipping: input file is too large: b.txt")
+    ('binary file: a.txt', 'input file is too large: b.txt')
+    """
+    return note.removeprefix("skipping: ").removeprefix("skipping ")  # ("skipping binary file: PATH")
 
 
 def _finding_lines(path: str, r: Report, github: bool):

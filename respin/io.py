@@ -808,14 +808,15 @@ def path_matches(parts: tuple[str, ...], pattern: str) -> bool:
     return len(parts) in at
 
 
-def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[Path]:
+def walk_files(root: str | Path, patterns: tuple[str, ...], note=None, skipped: list | None = None) -> list[Path]:
     """The files under ``root`` matching any of ``patterns`` (as ``Path.rglob`` finds them,
     but whatever the case of letters: :func:`name_matches`), sorted. Unlike ``rglob``, a
     folder that cannot be read is not skipped silently: ``note`` gets ``cannot read folder
     (why): FOLDER`` for each below ``root``, and ``root`` itself raises InputError with that
     message. Earlier ``respin batch`` output folders below ``root`` are skipped, with a note;
     so is a matching name that is no file to read (``skipping PATH: broken symbolic link``,
-    ``...: not a regular file (named pipe)``)."""
+    ``...: not a regular file (named pipe)``). ``skipped`` gets (path, note) for each of those
+    skipped names and unreadable folders, to account for them (``check --include-skipped``)."""
     root = Path(root)
 
     def unreadable(e: OSError) -> None:
@@ -824,8 +825,11 @@ def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[P
             # The folder the user named: an error, as such a file is. A note and nothing found
             # read as an empty folder (check: exit 0, "nothing spun").
             raise InputError(f"cannot read folder ({why}): {display_path(str(root))}")
+        said = f"cannot read folder ({why}): {display_path(str(e.filename or root))}"
         if note is not None:
-            note(f"cannot read folder ({why}): {display_path(str(e.filename or root))}")
+            note(said)
+        if skipped is not None:
+            skipped.append((Path(e.filename or root), said))
 
     def regular(f: Path) -> bool:
         if f.is_file():
@@ -833,6 +837,8 @@ def walk_files(root: str | Path, patterns: tuple[str, ...], note=None) -> list[P
         why = not_regular(f)  # a folder matching the pattern is no file: not worth a note
         if why and note is not None:
             note(f"skipping {display_path(str(f))}: {why}")
+        if why and skipped is not None:
+            skipped.append((f, f"skipping: {why}: {display_path(str(f))}"))  # (as batch's error says it)
         return False
 
     def matches(f: Path) -> bool:

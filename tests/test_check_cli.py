@@ -1084,3 +1084,65 @@ def test_github_file_property_shows_control_characters_as_escapes():
     from respin.formats import _gh
     assert _gh("a\x1b]0;x\x07b.txt") == "a\\x1b]0;x\\x07b.txt"
     assert _gh("a,b:c\nd%e.txt") == "a%2Cb%3Ac%0Ad%25e.txt"
+
+
+def _objects(ran) -> list[dict]:
+    return json.loads(ran.out) if ran.out.startswith("[") else [json.loads(x) for x in ran.out.splitlines()]
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_include_skipped_accounts_for_every_file_of_a_folder(cli, tmp_path, monkeypatch, fmt):
+    """check DIR --format json/jsonl dropped the files it skipped (binary, too large, a named
+    pipe, an earlier report, a folder it cannot read), said on stderr only (nothing with -q): the objects could not be
+    reconciled with the files found. --include-skipped gives each an object with 'error', in
+    input order, whatever --jobs; without it the output is as before."""
+    folder = tmp_path / "site"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("The council met on Monday.\n", encoding="utf-8")
+    (folder / "b.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (folder / "c.txt").write_text("The White Home mentioned the navy support. " * 60, encoding="utf-8")
+    (folder / "d.txt").write_text("a.txt: not spun (score 0.04, 0 findings in 5 words)\n", encoding="utf-8")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(folder / "e.txt")
+    (folder / "sub" / "f.txt").write_text("The mayor said the bridge would open in the spring.\n", encoding="utf-8")
+    (folder / "locked").mkdir()
+    (folder / "locked" / "g.txt").write_text("Unseen.\n", encoding="utf-8")
+    refuse_folders(monkeypatch, lambda path: os.path.basename(path) == "locked")
+    skipped = {"locked": "cannot read folder (permission denied): ", "b.txt": "binary file: ", "c.txt": "input file is too large (", "d.txt": "an earlier report of respin check: ",
+               "e.txt": "not a regular file (named pipe): "}
+    if not hasattr(os, "mkfifo"):
+        del skipped["e.txt"]
+    names = sorted(["a.txt", "sub/f.txt", *skipped])
+    before = cli("check", folder, "-f", fmt, "--max-size", "1000", "-q")
+    assert before.code == 0 and [Path(o["path"]).name for o in _objects(before)] == ["a.txt", "f.txt"]
+    assert all("error" not in o for o in _objects(before))
+    for jobs in ("1", "2"):
+        ran = cli("check", folder, "-f", fmt, "--max-size", "1000", "-q", "--include-skipped", "-j", jobs)
+        assert ran.code == 0 and ran.err == ""
+        got = _objects(ran)
+        assert [Path(o["path"]).relative_to(folder).as_posix() for o in got] == names
+        for o in got:
+            name = Path(o["path"]).name
+            if name in skipped:
+                assert o["error"].startswith(skipped[name]) and o["error"].endswith(o["path"])
+                assert (o["score"], o["spun"], o["findings"]) == (None, None, [])
+            else:
+                assert o["error"] is None and isinstance(o["score"], float)
+        assert {k for o in got for k in o} == set(got[0])  # one set of keys
+    # text and csv say nothing of this on stdout: refused, not ignored
+    assert_user_error(cli("check", folder, "--include-skipped"), "--include-skipped is for --format json or jsonl")
+
+
+def test_include_skipped_keeps_the_order_when_the_output_file_is_among_the_inputs(cli, tmp_path):
+    """-o DIR/out.txt (empty: a report to replace) is left out of the files to check: a file
+    skipped after it still comes where it was, before the files after it."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The council met on Monday.\n", encoding="utf-8")
+    (folder / "out.txt").write_text("", encoding="utf-8")
+    (folder / "p.txt").write_bytes(b"\x00\x01binary")
+    (folder / "z.txt").write_text("The mayor said the bridge would open in the spring.\n", encoding="utf-8")
+    ran = cli("check", folder, "-f", "jsonl", "--include-skipped", "-q", "-o", folder / "out.txt")
+    assert ran.code == 0
+    got = [json.loads(x) for x in (folder / "out.txt").read_text(encoding="utf-8").splitlines()]
+    assert [(Path(o["path"]).name, o["error"] is None) for o in got] == [("a.txt", True), ("p.txt", False), ("z.txt", True)]
