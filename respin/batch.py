@@ -629,10 +629,11 @@ class _Prefixed(io.RawIOBase):
 INPUT_CUT = "cannot read the input"
 
 
-def iter_jsonl(path: str, max_size: int, stream=None) -> Iterator[tuple]:
+def iter_jsonl(path: str, max_size: int, stream=None, blank=None) -> Iterator[tuple]:
     """Tasks of a JSONL file (``.gz`` or not, ``-`` for stdin; ``stream``: its bytes, already
-    open, from :func:`_sniff_pipe`); blank lines are not records. A line is read with a
-    bounded buffer: a too-long line becomes an error record."""
+    open, from :func:`_sniff_pipe`); blank lines are not records (``blank()`` is called for
+    each, to count them). A line is read with a bounded buffer: a too-long line becomes an
+    error record."""
     # JSON escapes (\\uXXXX) may take 6 bytes per byte of text; readline takes at most sys.maxsize
     limit = min(6 * max_size + 1024, sys.maxsize)
     f = _open_binary(path) if stream is None else stream
@@ -648,6 +649,8 @@ def iter_jsonl(path: str, max_size: int, stream=None) -> Iterator[tuple]:
             line = line.rstrip(b"\r\n")
             if line.removeprefix(codecs.BOM_UTF8).strip():  # (a byte-order mark alone: a blank line)
                 yield ("json", lineno, None, line, None)
+            elif blank is not None:
+                blank()
     except READ_ERRORS as e:  # a truncated or corrupt .gz: say where it stopped
         where = f" past line {lineno}" if lineno else ""
         yield ("error", lineno + 1, None, f"{INPUT_CUT}{where} ({os_reason(e)})", None)
@@ -760,10 +763,11 @@ def _json_lines(path: Path) -> bool:
 
 
 def iter_tasks(kind: str, path: str, *, glob: str = "*.txt", max_size: int = DEFAULT_MAX_BYTES,
-               exclude: str | None = None, note=None, stream=None) -> Iterator[tuple]:
-    """The tasks of an input (``stream``: a pipe's bytes, from :func:`_sniff_pipe`)."""
+               exclude: str | None = None, note=None, stream=None, blank=None) -> Iterator[tuple]:
+    """The tasks of an input (``stream``: a pipe's bytes, from :func:`_sniff_pipe`; ``blank``:
+    called for each blank JSONL line)."""
     if kind == "jsonl":
-        return iter_jsonl(path, max_size, stream)
+        return iter_jsonl(path, max_size, stream, blank)
     if kind == "folder":
         return iter_folder(path, glob, exclude, note)
     if kind == "list":
@@ -1700,6 +1704,9 @@ class Summary:
     left_out: int = 0       # restored copies not written, their paths too long (said in their note)
     lexical: int = 0        # records of this run with a lexicon's phrase among their findings (--lexicon)
     keep_null: int = 0      # records of this run with none of the --keep fields (all null)
+    # Blank JSONL lines read, no records (the whole input's: a resumed run reads it from the top),
+    # so that the input's lines add up to the results and these.
+    blank_lines: int = 0
     notes: list = field(default_factory=list)  # what the run did not do as asked (said after the summary)
     # The ids seen, as 64-bit hashes (an id could be a long URL; a set of the ids themselves
     # took ~95 bytes a record in this process, 9.5 GB for 100M).
@@ -1745,7 +1752,10 @@ class Summary:
     def counts(self) -> dict:
         d, s, e, err, w, legacy, *_ = self.total
         return {"documents": d, "spun": s, "restored": e, "errors": err, "words": w, "windows_1252": legacy,
-                "duplicate_ids": self.duplicates}
+                "duplicate_ids": self.duplicates, "blank_lines": self.blank_lines}
+
+    def blank(self) -> None:
+        self.blank_lines += 1
 
     def line(self) -> str:
         rate = self.words / self.seconds if self.seconds > 0 else 0.0
@@ -1766,6 +1776,9 @@ class Summary:
         d, s, e, err = self.total[:4]  # this run's counts alone read as the whole file's after --resume
         whole = (f"; in all {d:,} document{'' if d == 1 else 's'}: {s:,} spun, {e:,} restored (edited), "
                  f"{err:,} error{'' if err == 1 else 's'}") if self.resumed else ""
+        if self.blank_lines:  # (the input's lines are the results and these)
+            n = self.blank_lines
+            whole += f"; {n:,} blank line{' was' if n == 1 else 's were'} skipped (no record)"
         return (f"{self.documents:,} document{'' if self.documents == 1 else 's'}{resumed} in {self.seconds:.1f} s ({docs_rate:,.1f} docs/s, "
                 f"{rate:,.0f} words/s): {self.spun:,} spun, {self.edited:,} restored (edited), "
                 f"{self.errors:,} error{'' if self.errors == 1 else 's'}{legacy}{whole}")
@@ -2017,7 +2030,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
 
     exclude = str(out) if kind == "folder" else None
     tasks = _watch_cut(iter_tasks(kind, path, glob=glob, max_size=opts.max_size, exclude=exclude, note=note,
-                                  stream=stream), summary)
+                                  stream=stream, blank=summary.blank), summary)
     group_by = opts.pool_by or opts.copies_by
     groups = _Groups()
     pools = (_pools(tasks, group_by, COPIES_MAX if opts.copies_by else POOL_MAX, groups) if group_by

@@ -134,6 +134,30 @@ def test_broken_records_are_results_and_the_run_goes_on(tmp_path, cli):
     assert "11 documents" in ran.err and "7 errors" in ran.err and "Windows-1252" not in ran.err  # the summary
 
 
+def test_blank_lines_are_counted_so_that_the_input_lines_add_up(tmp_path, cli):
+    """A blank JSONL line is no record, and was skipped without a word: the input's lines
+    could not be reconciled with the results (3 + 3 lines in, 3 results out). The summary
+    and run.json count them, the whole input's, also after --resume."""
+    good = make_texts(3)
+    src = tmp_path / "in.jsonl"
+    lines = [json.dumps({"id": "a", "text": good[0]}), "", "   ", "\ufeff", json.dumps({"id": "b", "text": good[1]}),
+             json.dumps({"id": "c", "text": good[2]})]
+    src.write_text("\n".join(lines), encoding="utf-8")  # (no newline at the end: no blank line there)
+    out = tmp_path / "out"
+    ran = cli("batch", src, "--out", out, "--no-restore")
+    assert ran.code == 0, ran.err
+    counts = json.loads((out / "run.json").read_text())["counts"]
+    assert (len(results(out)), counts["documents"], counts["blank_lines"]) == (3, 3, 3)
+    assert counts["documents"] + counts["blank_lines"] == len(src.read_text(encoding="utf-8").split("\n"))
+    assert "; 3 blank lines were skipped (no record)" in ran.err
+    ran = cli("batch", src, "--out", out, "--no-restore", "--resume")  # the blank lines are before the resume point
+    assert ran.code == 0 and json.loads((out / "run.json").read_text())["counts"]["blank_lines"] == 3
+    src.write_text("\n".join(lines[4:]) + "\n", encoding="utf-8")
+    ran = cli("batch", src, "--out", tmp_path / "none", "--no-restore")
+    assert json.loads((tmp_path / "none" / "run.json").read_text())["counts"]["blank_lines"] == 0
+    assert "blank line" not in ran.err
+
+
 def test_windows_1252_files_are_noted_per_result_and_counted_once(tmp_path, cli):
     """respin check says "not valid UTF-8, decoded as Windows-1252" of each such file on
     stderr; batch says it in the file's result and counts them in its summary (a crawl may
