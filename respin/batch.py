@@ -1750,9 +1750,11 @@ class Summary:
             self.total[i] += v
 
     def counts(self) -> dict:
-        d, s, e, err, w, legacy, *_ = self.total
+        d, s, e, err, w, legacy, _, left_out, lexical = self.total
+        # (every count of the summary line: restored/ lacks the copies_not_written, a reconciliation needs them)
         return {"documents": d, "spun": s, "restored": e, "errors": err, "words": w, "windows_1252": legacy,
-                "duplicate_ids": self.duplicates, "blank_lines": self.blank_lines}
+                "duplicate_ids": self.duplicates, "blank_lines": self.blank_lines, "lexicon_phrases": lexical,
+                "copies_not_written": left_out}
 
     def blank(self) -> None:
         self.blank_lines += 1

@@ -465,6 +465,7 @@ def test_the_summary_counts_the_records_with_lexicon_phrases(tmp_path, cli):
     assert ran.code == 0, ran.err
     assert [sum(f["kind"] == "lexicon phrase" for f in r["findings"]) for r in results(tmp_path / "o")] == [1, 0, 2]
     assert ", 2 with lexicon phrases (" in ran.err
+    assert json.loads((tmp_path / "o" / "run.json").read_text())["counts"]["lexicon_phrases"] == 2  # (as the summary)
     ran = cli("batch", src, "--out", tmp_path / "o2", "--no-restore")
     assert ran.code == 0 and "lexicon" not in ran.err
 

@@ -239,3 +239,5 @@ def test_a_restored_copy_whose_path_is_too_long_is_noted_and_the_run_goes_on(cli
     assert len(noted[0]["note"]) < 100  # (not the 4 KB path again: the record has it)
     assert (out / "restored" / "a.txt").exists()
     assert "1 restored copy not written (path too long" in ran.err
+    # run.json counts it as the summary does: restored/ has one copy fewer than the records restored
+    assert json.loads((out / "run.json").read_text(encoding="utf-8"))["counts"]["copies_not_written"] == 1
