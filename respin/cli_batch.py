@@ -122,7 +122,7 @@ def batch(
 
     One JSON line per input record in DIR/results.jsonl: id, path, score, spun, words, findings, restored, edits, suggestions, source, error, note, model.
 
-    A record that cannot be checked gets its error there; none is dropped. An empty or too short text is no error: it is checked as respin check does (not judged, score 0) and restored unchanged, with a note saying so; so is a file decoded as Windows-1252 (not valid UTF-8). An interrupted run continues with --resume, and the file is then the same as an uninterrupted run's.
+    A record that cannot be checked gets its error there; none is dropped (blank JSONL lines are no records: the summary and run.json count them). An empty or too short text is no error: it is checked as respin check does (not judged, score 0) and restored unchanged, with a note saying so; so is a file decoded as Windows-1252 (not valid UTF-8). An interrupted run continues with --resume, and the file is then the same as an uninterrupted run's.
 
     Examples:
 
