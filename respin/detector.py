@@ -304,6 +304,11 @@ class Detector:
         # texts read within the range the document model was fitted on".
         self.glr_rows: int | None = None
 
+    def beyond_fit(self, keep: np.ndarray | None, n_rows: int) -> bool:
+        """Whether a text's rows that count (``keep``, of its ``n_rows``; all where None) are
+        more than :attr:`glr_rows`: a text longer than any the document model was fitted on."""
+        return self.glr_rows is not None and (n_rows if keep is None else int(keep.sum())) > self.glr_rows
+
     def keep(self, types: np.ndarray, repeated: np.ndarray | None = None) -> np.ndarray | None:
         """The units (word rows, or phrases) that count in the gate's mixture fit:
         :func:`first_occurrences` of their ``types`` at this model's ``type_cap``, none of

@@ -371,3 +371,24 @@ def test_posteriors_fit_the_rows_that_count():
     assert np.array_equal(post, det.judge(X, 60, det.word.predict_proba(X), keep=keep)[0])
     # (the clean sentence's repeats, counted, shut the gate: no word posterior at all)
     assert post.max() > 0.5 and not det.posteriors(X).any()
+
+
+def test_a_long_text_not_judged_spun_lists_no_findings():
+    """A text with more counted rows than any the document model was fitted on
+    (Detector.glr_rows) opened the findings' 1% gate on a small shift over its thousands of
+    rows, and one judged "not spun" listed them all (Vim's version8.txt: 0.74, 36,699
+    findings). Its findings now come with the verdict; a shorter text keeps the gate alone."""
+    from conftest import NEGATIVE_DIR
+    from respin.spin import spin
+    m = respin._model(None)
+    joined = "\n\n".join(f.read_text(encoding="utf-8") for f in sorted(NEGATIVE_DIR.glob("**/*.txt")))
+    long = spin(joined, rate=0.1, seed=0).text  # 11,500 words, lightly spun: the gate opens
+    rep = m.check(long)
+    assert 0.3 < rep.score < m.detector.doc_threshold and not rep.spun
+    assert rep.findings == []
+    lower = m.check(long, threshold=rep.score - 0.01)  # the same text judged spun: its findings
+    assert lower.spun and lower.findings and lower.score == rep.score
+    short = spin((NEGATIVE_DIR / "abstract_hydrology.txt").read_text(encoding="utf-8"), rate=0.2, seed=0).text
+    alone = m.check(short)
+    assert not alone.spun and alone.findings  # within the model's range: listed as before
+    assert [len(r.findings) for r in m.check_many([short, long])] == [len(alone.findings), 0]
