@@ -40,6 +40,10 @@ def not_one_text(texts, what: str, items: str = "texts") -> None:
     if hasattr(texts, "columns") and hasattr(texts, "itertuples"):  # a DataFrame iterates its column labels
         hint = 'df.to_dict("records")' if items == "records" else 'a column, df["text"]'
         raise TypeError(f"{what} expects an iterable of {items}, got a {type(texts).__name__} (pass {hint})")
+    try:  # (None, a number: "'NoneType' object is not iterable" came from deep inside check_records)
+        iter(texts)
+    except TypeError:
+        raise TypeError(f"{what} expects a list of {items}, got {type(texts).__name__}") from None
 
 
 def texts_arg(texts, what: str) -> list[str]:

@@ -325,6 +325,18 @@ def test_one_thing_given_for_many_is_a_type_error_not_its_pieces():
     assert len(respin.check_many(df["text"])) == 2
 
 
+@pytest.mark.parametrize("call,needle", [
+    (lambda: next(respin.check_records(None)), "check_records expects a list of records, got NoneType"),
+    (lambda: next(respin.check_records(5)), "check_records expects a list of records, got int"),
+    (lambda: respin.batch.process_records(None), "process_records expects a list of texts, got NoneType"),
+])
+def test_no_records_at_all_is_a_type_error_that_names_the_call(call, needle):
+    """None (a pipeline's missing batch) gave Python's "'NoneType' object is not iterable"
+    from inside check_records' loop, naming nothing of the user's (a pipeline author's review)."""
+    with pytest.raises(TypeError, match=re.escape(needle)):
+        call()
+
+
 def test_missing_values_written_by_pandas_are_missing():
     """df.to_dict("records") writes a missing id or text as NaN (or NA): the id became NaN
     (invalid JSON out of json.dumps) and the error said 'got float'."""
