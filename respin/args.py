@@ -46,6 +46,20 @@ def not_one_text(texts, what: str, items: str = "texts") -> None:
         raise TypeError(f"{what} expects a list of {items}, got {type(texts).__name__}") from None
 
 
+def missing_value(value) -> bool:
+    """Whether a record's value is missing: None, or NaN / NA / NaT as pandas writes a
+    missing value in ``df.to_dict("records")``.
+
+    >>> [missing_value(x) for x in (None, float("nan"), 0, "", "x")]
+    [True, True, False, False, False]
+    """
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    return type(value).__name__ in ("NAType", "NaTType")
+
+
 def texts_arg(texts, what: str) -> list[str]:
     """``texts`` (any iterable of str, not a str itself) as a list."""
     not_one_text(texts, what)
@@ -55,6 +69,9 @@ def texts_arg(texts, what: str) -> list[str]:
         raise TypeError(f"{what} expects a list of texts, got {type(texts).__name__}") from None
     for k, t in enumerate(texts):
         if not isinstance(t, str):
+            if missing_value(t):  # (a column with gaps: "item 7 is float" left the NaN to guess)
+                raise TypeError(f"{what} expects texts (str); item {k} is a missing value ({t!r}): "
+                                "drop or fill the gaps first")
             raise TypeError(f"{what} expects texts (str); item {k} is {type(t).__name__}")
     return texts
 

@@ -61,7 +61,7 @@ from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, 
                  remove_tree,
                  skip_batch_outputs, make_dirs, starts_marked, stdin_bytes, utf8_stream, walk, write_atomic, READ_ERRORS,
                  UTF16_HINT)
-from .args import flag_arg
+from .args import flag_arg, missing_value as _missing
 from .io import bounded_lines, lf_reader
 from .io import _over, _size  # one wording of sizes in every message
 
@@ -103,20 +103,6 @@ def error_result(id, path, message: str) -> dict:
 def _notes(*notes: str | None) -> str | None:
     """A result's ``note``: the notes that are there, joined by "; " (None if none)."""
     return "; ".join(n for n in notes if n) or None
-
-
-def _missing(value) -> bool:
-    """Whether a record's value is missing: None, or NaN / NA / NaT as pandas writes a
-    missing value in ``df.to_dict("records")``.
-
-    >>> [_missing(x) for x in (None, float("nan"), 0, "", "x")]
-    [True, True, False, False, False]
-    """
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return value != value
-    return type(value).__name__ in ("NAType", "NaTType")
 
 
 def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | None]:

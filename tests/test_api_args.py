@@ -337,6 +337,20 @@ def test_no_records_at_all_is_a_type_error_that_names_the_call(call, needle):
         call()
 
 
+def test_a_missing_text_in_a_list_of_texts_is_named_so():
+    """A column with gaps gave "item 1 is float", leaving the reader to guess a NaN (a
+    pipeline author's review); a value of another type still says its type."""
+    import math
+    for gap, shown in ((math.nan, "nan"), (None, "None")):
+        for call in (respin.check_many, respin.restore_many):
+            with pytest.raises(TypeError, match=re.escape(f"item 1 is a missing value ({shown})")):
+                call([SPUN, gap])
+        with pytest.raises(TypeError, match=re.escape(f"item 0 is a missing value ({shown})")):
+            respin.restore(SPUN, copies=[gap])
+    with pytest.raises(TypeError, match="item 1 is int$"):
+        respin.check_many([SPUN, 5])
+
+
 def test_missing_values_written_by_pandas_are_missing():
     """df.to_dict("records") writes a missing id or text as NaN (or NA): the id became NaN
     (invalid JSON out of json.dumps) and the error said 'got float'."""
