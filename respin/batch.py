@@ -105,6 +105,17 @@ def _notes(*notes: str | None) -> str | None:
     return "; ".join(n for n in notes if n) or None
 
 
+def _plain(value):
+    """A record's id as the Python value it holds where it is a NumPy scalar (``ids=np.arange(n)``,
+    ``df.index.values``): ``json.dumps`` of a result refused an ``np.int64`` id.
+
+    >>> import numpy as np
+    >>> [type(_plain(x)).__name__ for x in (np.int64(3), np.str_("a"), 3, "a")]
+    ['int', 'str', 'int', 'str']
+    """
+    return value.item() if type(value).__module__ == "numpy" and hasattr(value, "item") else value
+
+
 def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | None]:
     """The record's text as ``str`` and the note its decoding needs (bytes not valid UTF-8),
     or a :class:`_RecordError` saying why it holds no text. An empty text is a text: it is
@@ -185,7 +196,7 @@ def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=
     not_one_text(texts, "process_records")
     texts = list(texts)
     # (A missing id, pandas' NaN too, stays None: a NaN id made invalid JSON.)
-    ids = [None if _missing(i) else i for i in ids] if ids is not None else [None] * len(texts)
+    ids = [None if _missing(i) else _plain(i) for i in ids] if ids is not None else [None] * len(texts)
     paths = list(paths) if paths is not None else [None] * len(texts)
     # (The checks' reports, their parts too, weigh the restorations' edits: see respin.model._p_spun.)
     checked = _check_all(texts, ids, paths, model, index, threshold, max_size, sections)
@@ -445,8 +456,7 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
             chunk.append((n, rec))
         elif isinstance(rec, Mapping):
             rid = rec.get(id_field)
-            if _missing(rid):  # (pandas writes a missing value as NaN or NA, not None)
-                rid = n
+            rid = n if _missing(rid) else _plain(rid)  # (pandas writes a missing value as NaN or NA, not None)
             chunk.append((rid, rec[text_field]) if text_field in rec else
                          error_result(rid, None, f"record has no {text_field!r} field"))
         else:

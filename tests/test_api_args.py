@@ -367,6 +367,20 @@ def test_missing_values_written_by_pandas_are_missing():
     assert [r["id"] for r in got] == [None, "b"]
 
 
+def test_numpy_ids_come_back_as_json_values():
+    """Ids from a NumPy array (``ids=df.index.values``, a record built from ``df.values``)
+    stayed np.int64 in the results, and ``json.dumps(result)`` raised TypeError far from
+    the cause (a pipeline author's review)."""
+    import json
+    np = pytest.importorskip("numpy")
+    from respin.batch import check_records, process_record, process_records
+    got = process_records([SPUN, PAPER], ids=np.arange(7, 9), restore=False)
+    got += list(check_records([{"id": np.int64(9), "text": SPUN}, {"id": np.str_("x"), "no text": 1}]))
+    got.append(process_record(SPUN, id=np.int32(10), restore=False))
+    assert json.loads(json.dumps(got)) == got
+    assert [(r["id"], type(r["id"])) for r in got] == [(7, int), (8, int), (9, int), ("x", str), (10, int)]
+
+
 def test_numpy_integers_are_whole_numbers():
     np = pytest.importorskip("numpy")
     from respin.batch import check_records, process_records
