@@ -96,6 +96,22 @@ def test_results_have_the_cli_json_form(cli, tmp_path):
     assert respin.check("").to_dict()["path"] is None
 
 
+def test_a_crlf_file_read_as_the_readme_says_has_the_cli_offsets(cli, tmp_path):
+    """README: read a file with open(encoding="utf-8-sig", newline="") for check's offsets.
+    It said open(encoding="utf-8-sig"), whose newline translation moved every offset after
+    the first line of a CRLF file by one per line (a pipeline author's review)."""
+    import json
+    from respin.batch import process_record
+    f = tmp_path / "crlf.txt"
+    f.write_bytes(b"\xef\xbb\xbf" + f"A first line.\r\n{SPUN}\r\n{PAPER}\r\n".encode())
+    (printed,) = json.loads(cli("check", f, "-f", "json", "--lexicon", "tortured").out)
+    assert any(x["line"] > 1 for x in printed["findings"])  # (offsets past a CRLF)
+    with open(f, encoding="utf-8-sig", newline="") as fh:
+        assert respin.check(fh.read(), lexicons="tortured").to_dict(str(f)) == printed
+    # bytes given to process_record are decoded as the file is
+    assert process_record(f.read_bytes(), lexicons="tortured", restore=False)["findings"] == printed["findings"]
+
+
 @pytest.mark.parametrize("call,needle", [
     (lambda: respin.check_many(None), "check_many expects a list of texts"),
     (lambda: respin.restore_many(None), "restore_many expects a list of texts"),
