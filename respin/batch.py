@@ -438,6 +438,11 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral):
         raise TypeError(f"chunk_size must be a whole number, got {type(chunk_size).__name__}")
     chunk_size = int(chunk_size)
+    for name, key in (("text_field", text_field), ("id_field", id_field)):
+        try:  # (a list, ["title", "body"], was "unhashable type: 'list'" from inside the loop)
+            hash(key)
+        except TypeError:
+            raise TypeError(f"{name} must be one field's name (str), got {type(key).__name__}") from None
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be a whole number from 1, got {chunk_size!r}")
     kw = dict(restore=restore, model=model, index=idx, threshold=threshold, max_size=max_size,

@@ -367,6 +367,15 @@ def test_a_missing_text_in_a_list_of_texts_is_named_so():
         respin.check_many([SPUN, 5])
 
 
+def test_a_field_name_that_is_no_name_is_a_type_error_that_names_it():
+    """text_field=["title", "body"] raised "unhashable type: 'list'" from inside the loop."""
+    for kw, says in (({"text_field": ["title", "body"]}, "text_field must be one field's name (str), got list"),
+                     ({"id_field": {"id"}}, "id_field must be one field's name (str), got set")):
+        with pytest.raises(TypeError, match=re.escape(says)):
+            next(respin.check_records([{"text": SPUN, "id": 1}], **kw))
+    assert next(respin.check_records([{0: SPUN}], text_field=0))["error"] is None  # (a frame's unnamed columns)
+
+
 def test_missing_values_written_by_pandas_are_missing():
     """df.to_dict("records") writes a missing id or text as NaN (or NA): the id became NaN
     (invalid JSON out of json.dumps) and the error said 'got float'."""
