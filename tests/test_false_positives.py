@@ -392,3 +392,6 @@ def test_a_long_text_not_judged_spun_lists_no_findings():
     alone = m.check(short)
     assert not alone.spun and alone.findings  # within the model's range: listed as before
     assert [len(r.findings) for r in m.check_many([short, long])] == [len(alone.findings), 0]
+    # A leaked spinner template judges the text spun: its word findings are listed with it.
+    leaked = m.check(long + "\n\nThe firm warned {that a} drop was near.")
+    assert leaked.spun and len(leaked.findings) > 1 and len(leaked.findings) >= len(lower.findings)
