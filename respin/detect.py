@@ -45,6 +45,11 @@ class Finding:
         d["suggestions"] = list(self.suggestions)
         return d
 
+    def __repr__(self) -> str:
+        """One line, line:col and the suggestions (every field: the attributes, to_dict())."""
+        from .formats import finding_repr
+        return finding_repr(self)
+
 
 NOT_SHORT_WORDS = 50  # a text of at least this many words is not called "too short"
 
@@ -102,6 +107,12 @@ class Report:
         """
         from .formats import report_dict
         return report_dict(path, self)
+
+    def __repr__(self) -> str:
+        """check's summary line, not the findings (a spun article's ran to 12,871 characters):
+        ``report.findings``, ``to_dict()`` hold them."""
+        from .formats import report_repr
+        return report_repr(self)
 
 
 def findings_from_source(text: str, source: str, lexicon=None) -> tuple[list[Finding], Relation, int]:

@@ -330,3 +330,46 @@ def _quote(text: str) -> str:
     """A passage on one line, in quotes, shortened to :data:`_QUOTED_CHARS`."""
     text = " ".join(text.split())
     return f"'{text if len(text) <= _QUOTED_CHARS else text[:_QUOTED_CHARS - 1] + '…'}'"
+
+
+# The reprs of results (a REPL or notebook echoes them): one line each, the verdict and
+# counts, not every field (a spun seed's Report was 12,871 characters, its Restoration twice
+# that, the whole input and text included). The data stays in the attributes and to_dict().
+def _short(text: str, n: int = _QUOTED_CHARS) -> str:
+    """``repr(text)``, cut to ``n`` characters with "…" (escapes kept: a line break shows)."""
+    return repr(text if len(text) <= n else text[:n - 1] + "…")
+
+
+def _count(n: int, word: str, plural: str = "") -> str:
+    return f"{n:,} {word if n == 1 else plural or word + 's'}"
+
+
+def report_repr(r: Report) -> str:
+    """``<Report: spun (score 0.99, 88 findings in 1,397 words)>``: check's summary line."""
+    return f"<{summary_line('Report', r)}>"
+
+
+def finding_repr(f) -> str:
+    """``<Finding 1:214 'White Home' ==> 'White House' (0.63, synonym swap)>``: line:col."""
+    sugg = ", ".join(_short(s) for s in f.suggestions) or "?"
+    return f"<Finding {f.line}:{f.col} {_short(f.text)} ==> {sugg} ({_cut(f.confidence)}{', ' + f.kind if f.kind else ''})>"
+
+
+def edit_repr(e) -> str:
+    """``<Edit [213:223] 'White Home' ==> 'White House' (model, 0.70, synonym swap)>``."""
+    return f"<Edit [{e.start}:{e.end}] {_short(e.spun)} ==> {_short(e.restored)} ({e.origin}, {_cut(e.confidence)}, {e.kind})>"
+
+
+def restoration_repr(r: Restoration) -> str:
+    """``<Restoration: 2 edits, 0 suggestions in 5 words, spun copy of the source; text 'The…'>``."""
+    out = [f"{_count(len(r.edits), 'edit')}, {_count(len(r.suggestions), 'suggestion')} in {_count(r.words, 'word')}"]
+    if r.relation is not None:
+        v = r.relation.verdict
+        out.append(f"{v} {'to' if v in ('identical', 'unrelated') else 'of'} the source")
+    if r.copies is not None:
+        out.append(f"from {_count(len(r.copies), 'copy', 'copies')}")
+    if r.score is not None:
+        out.append(f"score {r.score:.2f}" + (", spun in part" if r.parts else ""))
+    if r.not_judged:
+        out.append(f"not judged, {r.not_judged}")
+    return f"<Restoration: {', '.join(out)}; text {_short(r.text)}>"

@@ -43,6 +43,11 @@ class Edit:
     def to_dict(self) -> dict:
         return asdict(self)
 
+    def __repr__(self) -> str:
+        """One line, the texts cut to 40 characters (every field: the attributes, to_dict())."""
+        from .formats import edit_repr
+        return edit_repr(self)
+
 
 @dataclass(frozen=True, slots=True)
 class Relation:
@@ -114,6 +119,13 @@ class Restoration:
         """
         from .formats import restoration_dict
         return restoration_dict(path, source, self)
+
+    def __repr__(self) -> str:
+        """The counts, the relation or score, and the start of the restored text, not the
+        whole input and text (a spun article's ran to 26,685 characters): the attributes,
+        ``to_dict()`` and ``diff()`` hold them."""
+        from .formats import restoration_repr
+        return restoration_repr(self)
 
     def diff(self, fromfile: str = "input", tofile: str = "restored", bom: bool = False, label: str = "") -> str:
         """Unified diff input -> restored ('' when nothing changed); ``bom``: the input
