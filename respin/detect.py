@@ -31,6 +31,9 @@ MIN_EVIDENCE_WORDS = 3
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """A suspect span of a checked text, ``text[start:end]`` (at ``line``, ``col``), with its
+    likeliest originals, best first (``suggestions``, maybe none), ``confidence`` and ``kind``."""
+
     start: int
     end: int
     line: int           # 1-based
@@ -75,7 +78,8 @@ def unjudged(r: "Report") -> str:
 
 @dataclass(slots=True)
 class Report:
-    """Result of :func:`respin.check` for one document."""
+    """Result of :func:`respin.check` for one document: ``score`` (P(spun)), ``spun`` (score at
+    least ``threshold``), ``findings`` (:class:`Finding`), ``words``; ``to_dict()``: check's JSON."""
 
     score: float
     spun: bool
@@ -109,8 +113,7 @@ class Report:
         return report_dict(path, self)
 
     def __repr__(self) -> str:
-        """check's summary line, not the findings (a spun article's ran to 12,871 characters):
-        ``report.findings``, ``to_dict()`` hold them."""
+        """One line, check's summary (every field: the attributes, ``to_dict()``)."""
         from .formats import report_repr
         return report_repr(self)
 

@@ -78,7 +78,8 @@ class Span:
 
 @dataclass(slots=True)
 class Restoration:
-    """Result of :func:`respin.restore`: the restored text, the edits, and what was left."""
+    """Result of :func:`respin.restore`: the restored text, the edits, and what was left:
+    ``text``, ``edits`` (applied), ``suggestions`` (not sure enough to apply), ``diff()``."""
 
     input: str
     text: str
@@ -121,9 +122,8 @@ class Restoration:
         return restoration_dict(path, source, self)
 
     def __repr__(self) -> str:
-        """The counts, the relation or score, and the start of the restored text, not the
-        whole input and text (a spun article's ran to 26,685 characters): the attributes,
-        ``to_dict()`` and ``diff()`` hold them."""
+        """One line, the counts, the relation or score and the start of the text (every field:
+        the attributes, ``to_dict()``; the changes: ``diff()``)."""
         from .formats import restoration_repr
         return restoration_repr(self)
 

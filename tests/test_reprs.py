@@ -53,3 +53,9 @@ def test_restoration_repr_leaves_out_the_input_and_text():
                           "text 'The White House said it would send mili…'>")
     assert "not judged, too short" in repr(respin.restore("Hi."))
     assert pickle.loads(pickle.dumps(r)) == r and r.text == CLEAN
+
+
+def test_help_of_the_results_says_what_they_hold():
+    # (Finding had none: help() showed the generated "Finding(start: 'int', ...)" twice.)
+    for cls in (Report, Finding, Restoration, Edit):
+        assert cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("), cls
