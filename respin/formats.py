@@ -6,6 +6,8 @@ Renderers only format; every number they print was computed upstream.
 from __future__ import annotations
 
 import csv
+import dataclasses
+import functools
 import io
 import json
 import math
@@ -335,6 +337,20 @@ def _quote(text: str) -> str:
 # The reprs of results (a REPL or notebook echoes them): one line each, the verdict and
 # counts, not every field (a spun seed's Report was 12,871 characters, its Restoration twice
 # that, the whole input and text included). The data stays in the attributes and to_dict().
+def _or_fields(render):
+    """``render`` of a result, or where a field is not of its type (a Report rebuilt by hand
+    from JSON whose ``score`` is null) every field, as a dataclass shows them: a repr that
+    raised put a traceback where a notebook shows the value."""
+    @functools.wraps(render)
+    def shown(obj) -> str:
+        try:
+            return render(obj)
+        except (TypeError, ValueError, AttributeError):
+            fields = ", ".join(f"{f.name}={getattr(obj, f.name)!r}" for f in dataclasses.fields(obj))
+            return f"{type(obj).__name__}({fields})"
+    return shown
+
+
 def _short(text: str, n: int = _QUOTED_CHARS) -> str:
     """``repr(text)``, cut to ``n`` characters with "…" (escapes kept: a line break shows)."""
     return repr(text if len(text) <= n else text[:n - 1] + "…")
@@ -344,22 +360,26 @@ def _count(n: int, word: str, plural: str = "") -> str:
     return f"{n:,} {word if n == 1 else plural or word + 's'}"
 
 
+@_or_fields
 def report_repr(r: Report) -> str:
     """``<Report: spun (score 0.99, 88 findings in 1,397 words)>``: check's summary line."""
     return f"<{summary_line('Report', r)}>"
 
 
+@_or_fields
 def finding_repr(f) -> str:
     """``<Finding 1:214 'White Home' ==> 'White House' (0.63, synonym swap)>``: line:col."""
     sugg = ", ".join(_short(s) for s in f.suggestions) or "?"
     return f"<Finding {f.line}:{f.col} {_short(f.text)} ==> {sugg} ({_cut(f.confidence)}{', ' + f.kind if f.kind else ''})>"
 
 
+@_or_fields
 def edit_repr(e) -> str:
     """``<Edit [213:223] 'White Home' ==> 'White House' (model, 0.70, synonym swap)>``."""
     return f"<Edit [{e.start}:{e.end}] {_short(e.spun)} ==> {_short(e.restored)} ({e.origin}, {_cut(e.confidence)}, {e.kind})>"
 
 
+@_or_fields
 def restoration_repr(r: Restoration) -> str:
     """``<Restoration: 2 edits, 0 suggestions in 5 words, spun copy of the source; text 'The…'>``."""
     out = [f"{_count(len(r.edits), 'edit')}, {_count(len(r.suggestions), 'suggestion')} in {_count(r.words, 'word')}"]

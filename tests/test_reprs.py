@@ -59,3 +59,11 @@ def test_help_of_the_results_says_what_they_hold():
     # (Finding had none: help() showed the generated "Finding(start: 'int', ...)" twice.)
     for cls in (Report, Finding, Restoration, Edit):
         assert cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("), cls
+
+
+def test_a_result_built_with_other_types_still_shows():
+    # A Report rebuilt by hand from check's JSON for a skipped file (score null): its repr
+    # raised TypeError, a traceback where a notebook shows the value; every field shows instead.
+    for obj in (Report(None, False, [], 0), Report(0.5, True, None, 3), Finding(0, 1, 1, 1, "a", ("b",), None),
+                Edit(0, 1, "a", "b", "model", None), Restoration("a", "b", [], words=None)):
+        assert repr(obj).startswith(type(obj).__name__ + "(") and "None" in repr(obj)
