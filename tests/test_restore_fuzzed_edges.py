@@ -101,3 +101,16 @@ def test_a_line_break_after_a_sentences_end_is_no_wrapped_line():
     once = restored_twice("The good sack extended quickly.\nThe officers mentioned that people were hurt.",
                           "The good fire spread rapidly and the officers stated that people were hurt.")
     assert ".\nThe officers stated" in once.text and "fire spread" in once.text
+
+
+@pytest.mark.parametrize("spun, source", [
+    ("She\u2019\u2060s nearly away from the lake.", "She is far away from the lake."),
+    ("Then it'\u200cs like a big test.", "Then it is similar to a big test."),
+    ("Then it'\u2026s like a big test.", "Then it is similar to a big test."),
+])
+def test_an_apostrophe_split_from_its_word(spun, source):
+    # "\u2019\u2060s" is one word split by a mark: its apostrophe was kept as a quote of the
+    # input's, and the source's words glued to it ("She\u2019is far"), one word that a second
+    # restore replaced again.
+    once = restored_twice(spun, source)
+    assert words(once.text) == words(source)
