@@ -474,6 +474,14 @@ def _cut_gaps(al: Alignment) -> list:
         return []
     src_end = len(al.src.tokens) if s is None else s
     doc_end = len(al.doc.tokens) if d is None else d
+    # Input words after the source's end, at the input's end, are deleted: the input then
+    # ends where they start, as a second restore reads it ("the “-most” loyal" against "the
+    # most “loyal”" kept "most" as the cut's, then restored it).
+    toks, deleted = al.doc.tokens, [g for g in al.gaps if g.b1 == g.b2 >= src_end and g.a1 < g.a2]
+    while any(g.a1 < doc_end <= g.a2 for g in deleted):
+        doc_end = min(g.a1 for g in deleted if g.a1 < doc_end <= g.a2)
+        while doc_end and toks[doc_end - 1].text in _CLOSERS:
+            doc_end -= 1
     out = []
     for g in al.gaps:
         at_src_end, at_doc_end = g.b2 >= src_end, g.a2 >= doc_end

@@ -114,3 +114,15 @@ def test_an_apostrophe_split_from_its_word(spun, source):
     # restore replaced again.
     once = restored_twice(spun, source)
     assert words(once.text) == words(source)
+
+
+@pytest.mark.parametrize("spun, source", [
+    ("Fans called him the, \u201cmost\u201d loyal", "Fans called him the most, \u201cloyal\u201d"),
+    ("Fans called him really the,\u201cmost\u201d loyal", "Fans called him the most,\u201cloyal\u201d"),
+])
+def test_words_deleted_at_the_end_of_a_text_with_no_full_stop(spun, source):
+    # Neither text ends a sentence, so either may be cut off; the input's last word, which the
+    # source lacks, is deleted, and the swap before it ran to the source's end but not the
+    # input's: taken for the cut's, kept ("the most, \u201cmost\u201d"), then restored.
+    once = restored_twice(spun, source)
+    assert words(once.text) == words(source)
