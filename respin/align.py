@@ -122,9 +122,15 @@ def flow_sentences(doc: Document, other: Document | None = None) -> list[tuple[i
         j = s[0]
         join = out and has_line_break(text[ends[j - 1]:starts[j]]) and _joins(texts, starts, ends, out[-1][0], j)
         if join and other is not None and not texts[j][0].islower() and texts[j - 1] not in _NEVER_LAST:
-            if pairs is None:
-                pairs = _token_pairs(other)
-            join = _side_by_side(doc, out[-1][0], j, s[1], pairs)
+            # (Never from a point before a blank line, an abbreviation's too: a paragraph's end,
+            # which no wrapping leaves. The words around it change as they are restored: "by
+            # U.S.\n\nPresident" joined once "U.S." was put back in the input, and a second
+            # restore aligned other sentences.)
+            join = not texts[j - 1].endswith(".") or line_breaks(text[ends[j - 1]:starts[j]]) < 2
+            if join:
+                if pairs is None:
+                    pairs = _token_pairs(other)
+                join = _side_by_side(doc, out[-1][0], j, s[1], pairs)
         if join:
             out[-1] = (out[-1][0], s[1])
         else:

@@ -126,3 +126,11 @@ def test_words_deleted_at_the_end_of_a_text_with_no_full_stop(spun, source):
     # input's: taken for the cut's, kept ("the most, \u201cmost\u201d"), then restored.
     once = restored_twice(spun, source)
     assert words(once.text) == words(source)
+
+
+def test_a_point_before_a_blank_line_ends_the_sentence():
+    # "U.S.\n\nPresident" ran on as one sentence of the source only where the input had "U.S."
+    # and "President" side by side: once the first restore put "U.S." in, the second aligned
+    # the source's sentences otherwise and rewrote the input's other sentence.
+    source = "by U.S.\n\nPresident set a plan with Moscow."
+    restored_twice("by President with Moscow.\n\nSmith boxed in President a plan.", source)
