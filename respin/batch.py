@@ -57,9 +57,9 @@ from operator import methodcaller
 from pathlib import Path, PurePosixPath
 
 from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, Terminated, decode, display_path, not_found,
-                 is_batch_output, isatty, legacy_note, reads_as_check_report, not_regular, os_reason, read_stream, read_text,
+                 is_batch_output, legacy_note, reads_as_check_report, not_regular, os_reason, read_stream, read_text,
                  remove_tree,
-                 skip_batch_outputs, make_dirs, starts_marked, stdin_bytes, utf8_stream, walk, write_atomic, READ_ERRORS,
+                 skip_batch_outputs, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
                  UTF16_HINT)
 from .args import flag_arg, missing_value as _missing
 from .io import bounded_lines, lf_reader
@@ -527,18 +527,13 @@ def task_id(task, text_field: str, id_field: str):
 
 def _open_binary(path: str):
     if path == "-":
-        if isatty(sys.stdin):  # else a user at a terminal sees nothing happen (as check - says)
-            print("respin: reading JSON Lines from standard input, one record a line (end it with Ctrl-D, "
-                  "or Ctrl-Z Enter on Windows)", file=sys.stderr)
-        f = stdin_bytes()
-        head = f.peek(2)[:2] if hasattr(f, "peek") else b""
-    else:
-        f = open(path, "rb")
-        head = f.read(2)
-        if f.seekable():
-            f.seek(0)
-        else:  # a named pipe, <(zcat ...): what was read to look is put back in front
-            f = io.BufferedReader(_Prefixed(head, f))
+        return stdin_jsonl()  # (as index build - reads it)
+    f = open(path, "rb")
+    head = f.read(2)
+    if f.seekable():
+        f.seek(0)
+    else:  # a named pipe, <(zcat ...): what was read to look is put back in front
+        f = io.BufferedReader(_Prefixed(head, f))
     return _decoded(f, head)
 
 

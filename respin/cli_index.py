@@ -15,7 +15,7 @@ from typing import List, Optional
 
 import typer
 
-from .cli import MAX_SIZE_SHOWN, _field, _given, _globs, _interruptible, _size
+from .cli import MAX_SIZE_SHOWN, _field, _given, _globs, _interruptible, _size, _stdin_once
 from .io import DEFAULT_MAX_BYTES, InputError, Terminated, display_path, interrupted_status, line_safe, not_found
 
 EPILOG_INDEX = ("Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM, "
@@ -57,8 +57,9 @@ def register(app) -> None:
 PROGRESS_EVERY = 60  # seconds between progress lines where standard error is no terminal (as batch's)
 
 _INPUTS_HELP = ("Folders (files matching --glob, and the same with .gz, recursively; id = path relative "
-                "to the folder), JSONL files (.jsonl/.ndjson, optionally .gz: one document a line) or "
-                "single text files (id = the path as given).")
+                "to the folder), JSONL files (.jsonl/.ndjson, optionally .gz: one document a line), "
+                "single text files (id = the path as given), or - for JSONL on standard input (gzip or not; "
+                "records without an id: -:LINE).")
 
 
 @contextlib.contextmanager
@@ -124,16 +125,19 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
                 idx.checkpoint()
             except (InputError, KeyboardInterrupt):
                 pass
+            # (Standard input is gone once read: only the user can give its records again.)
+            again = " with the same records on standard input" if "-" in inputs else ""
             _note(f"interrupted: the {len(idx)} document(s) indexed so far are saved in {idx.path}; "
-                  f"finish with 'respin index add {idx.path} ...' (ids already there are skipped)")
+                  f"finish with 'respin index add {idx.path} ...'{again} (ids already there are skipped)")
         raise typer.Exit(code)
     except InputError as e:  # a bad record part-way: what was committed before it stays
         if target is not None:
             raise InputError(f"{e} ({target} is unchanged)") from None
         if isinstance(e, IndexPermissionError) or (what == "index build" and len(idx) == 0):
             raise  # (nothing was: build removes the index; or no input is at fault)
+        again = " with all the records on standard input again" if "-" in inputs else ""
         raise InputError(f"{e} (the index keeps the {len(idx)} document(s) committed before it: fix the "
-                         f"input and rerun 'respin index add {idx.path} ...')") from None
+                         f"input and rerun 'respin index add {idx.path} ...'{again})") from None
     finally:
         if bar is not None:
             bar.close()
@@ -197,13 +201,15 @@ def build(
 ):
     """Index clean originals: fingerprints that survive spinning, in one SQLite file.
 
-    Documents are committed in batches: an interrupted build keeps what it had indexed and 'respin index add' with the same inputs finishes it. With --force over an existing INDEX, the new index is built in a hidden file beside it and replaces INDEX only when complete: an interrupted or failed build leaves INDEX unchanged.
+    Documents are committed in batches: an interrupted build keeps what it had indexed and 'respin index add' with the same inputs finishes it (from -: the same records piped again; records without an id must come in the same order, as their ids are line numbers). With --force over an existing INDEX, the new index is built in a hidden file beside it and replaces INDEX only when complete: an interrupted or failed build leaves INDEX unchanged.
 
     Examples:
 
       respin index build archive/ --out archive.index
 
       respin index build articles.jsonl.gz --text-field body --id-field url --out archive.index
+
+      zcat part-*.jsonl.gz | respin index build - --id-field url --out archive.index
     """
     from .cli import _fail
     from .index import SourceIndex, remove_index, sweep_temps, temp_path
@@ -222,7 +228,10 @@ def build(
             raise InputError("--out - : give a file (an index is an SQLite file, not a stream)")
         if out.endswith(tuple({"/", os.sep, os.altsep or "/"})) and not Path(out).is_dir():
             raise InputError(f"output is a folder, expected a file: {out}")  # as -o DIR/ everywhere
+        _stdin_once(("an input", inputs))
         for p in inputs:  # before creating the index: a typo must not leave an empty one
+            if p == "-":
+                continue
             if not Path(p).exists():
                 raise InputError(not_found("input", p))
             if Path(p).is_file() and Path(out).is_file() and os.path.samefile(p, out):  # --force replaces INDEX
@@ -296,11 +305,14 @@ def add(
       respin index add archive.index more/
 
       respin index add archive.index archive/ --replace   # re-read edited files
+
+      cat today.jsonl | respin index add archive.index -
     """
     from .cli import _fail
     from .index import SourceIndex
 
     try:
+        _stdin_once(("an input", inputs))
         with _sigterm_as_interrupt(), SourceIndex.open(index) as idx:
             _add(idx, inputs, glob=_globs(glob), text_field=text_field, id_field=id_field, max_size=max_size,
                  replace=replace, quiet=quiet, what="index add")

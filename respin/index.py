@@ -1244,8 +1244,9 @@ def _read_file_text(p: Path, max_bytes: int) -> str:
 
 def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id",
                note: Callable[[str], None] | None = None, label: str | None = None,
-               max_bytes: int | None = None) -> Iterator[tuple[str, str, None]]:
-    """(id, text, None) records of a JSONL file (``.gz`` ok); records without an id get
+               max_bytes: int | None = None, stream=None) -> Iterator[tuple[str, str, None]]:
+    """(id, text, None) records of a JSONL file (``.gz`` ok; ``stream``: its bytes, already
+    open, as :func:`respin.io.json_lines` takes them); records without an id get
     ``FILE:LINE``, FILE ``label`` (default: the file's name). A line that is not valid
     UTF-8 or a JSON object, or whose text field is not a string (null, a number), or whose
     line is longer than ``max_bytes`` (--max-size, as for files; a 720 KB record was indexed
@@ -1266,7 +1267,7 @@ def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id",
             raise InputError(f"{p}: none of the first {skipped:,} lines has a string field {text_field!r} "
                              f"(choose it with --text-field); line {first[0]}: {first[1]}")
 
-    for lineno, rec in json_lines(p, skip=skip):
+    for lineno, rec in json_lines(p, skip=skip, stream=stream):
         text = rec.get(text_field)
         if not isinstance(text, str):
             skip(lineno, f"no string field {text_field!r}" + (" (null)" if text_field in rec and text is None else ""))
@@ -1359,6 +1360,12 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note):
         return ((*d, None) for d in iter_jsonl(f, text_field, id_field, note, label, max_bytes))
 
     for given in paths:
+        if given == "-":  # JSON Lines, as batch - reads them (gzip or not); ids without one: -:LINE
+            from .io import stdin_jsonl
+            label = _claim(labels, "\0stdin", ["-"])  # (a file named "-" is ./-)
+            yield from ((*d, None) for d in iter_jsonl(Path("standard input"), text_field, id_field, note, label,
+                                                       max_bytes, stream=stdin_jsonl()))
+            continue
         root = Path(given)
         if not root.exists():
             raise InputError(not_found("input", given))

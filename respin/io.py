@@ -289,6 +289,19 @@ def stdin_bytes():
     return stream
 
 
+def stdin_jsonl():
+    """Standard input as the bytes of JSON Lines, as ``batch -`` and ``index build -`` read
+    it: gunzipped where it starts as gzip does (``zcat`` forgotten), in UTF-8
+    (:func:`utf8_stream`); at a terminal, a line on stderr says what it waits for."""
+    import gzip
+    if isatty(sys.stdin):  # else a user at a terminal sees nothing happen (as check - says)
+        print("respin: reading JSON Lines from standard input, one record a line (end it with Ctrl-D, "
+              "or Ctrl-Z Enter on Windows)", file=sys.stderr)
+    f = stdin_bytes()
+    head = f.peek(2)[:2] if hasattr(f, "peek") else b""
+    return utf8_stream(gzip.GzipFile(fileobj=f, mode="rb") if head[:2] == b"\x1f\x8b" else f)
+
+
 def isatty(stream) -> bool:
     """``stream.isatty()``, False for None, a closed stream or a stand-in without it."""
     try:
@@ -1185,17 +1198,21 @@ def bounded_lines(f, max_bytes: int) -> "Iterator[bytes | None]":
             yield line
 
 
-def json_lines(path, skip=None, max_bytes: int = MAX_JSON_LINE) -> "Iterator[tuple[int, dict]]":
+def json_lines(path, skip=None, max_bytes: int = MAX_JSON_LINE, stream=None) -> "Iterator[tuple[int, dict]]":
     """(line number, object) for each non-blank line of a JSON Lines file (``.gz`` ok);
     InputError naming the line for one that is not valid UTF-8 or not a JSON object, longer
     than ``max_bytes`` or nested too deeply, or for an unreadable file. ``skip(lineno,
     why)``: given, such a line is passed to it and left out instead (a crawl with one bad
     line among millions). A line is never held past ``max_bytes``: a 0.6 MB .jsonl.gz of one
-    600 MB line took 1.5 GB in index build, train and learn (a security review)."""
+    600 MB line took 1.5 GB in index build, train and learn (a security review). ``stream``:
+    the lines' bytes, already open (standard input: :func:`stdin_jsonl`; left open), with
+    ``path`` its name in messages."""
     import gzip
     import json
     p = Path(path)
     opener = gzip.open if p.name.lower().endswith(".gz") else open
+    if stream is not None:
+        opener = lambda *_: contextlib.nullcontext(stream)  # noqa: E731
 
     def bad(lineno: int, why: str) -> None:
         if skip is None:
@@ -1229,5 +1246,6 @@ def json_lines(path, skip=None, max_bytes: int = MAX_JSON_LINE) -> "Iterator[tup
                     bad(lineno, "expected a JSON object per line")
                     continue
                 yield lineno, rec
-    except READ_ERRORS as e:
-        raise InputError(f"cannot read input file ({os_reason(e)}): {p}") from None
+    except READ_ERRORS as e:  # (standard input: a truncated gzip stream)
+        raise InputError(f"cannot read input file ({os_reason(e)}): {p}" if stream is None
+                         else f"cannot read {p} ({os_reason(e)})") from None

@@ -791,3 +791,75 @@ def test_long_tokens_are_not_kept_by_the_fingerprint_cache():
     assert not any(len(tok) > 100 for tok, _ in index._CLASS_CACHE)
     assert index.immutable_tokens(text) == first
     assert first[:5] == ["2", "of", "the", "_", "_"] and first[-3:] == ["7", "of", "them"]
+
+
+# --- standard input (-) as batch - reads it --------------------------------------------------
+
+def _stdin(monkeypatch, data: bytes) -> None:
+    import io
+    import sys
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)), encoding="utf-8"))
+
+
+def _lines(*records) -> bytes:
+    return "".join((json.dumps(r) if isinstance(r, dict) else r) + "\n" for r in records).encode("utf-8")
+
+
+def test_index_build_and_add_read_jsonl_on_standard_input(cli, tmp_path, monkeypatch):
+    """`zcat dump.jsonl.gz | respin index build - ...` was "input not found: -": a dump had to
+    be written to disk first. JSONL as `batch -` reads it (gzip or not, blank lines no records,
+    lines counted from 1), each record as a JSONL file's: bad lines skipped with one note,
+    records without an id `-:LINE`; the wrong --text-field is an error and leaves no index."""
+    import gzip
+    t = [text for _, text in PARAS[:4]]
+    data = _lines({"url": "u1", "body": t[0]}, {"body": t[1]}, "", "not json", {"url": "u5", "body": t[2]})
+    out = tmp_path / "a.index"
+    _stdin(monkeypatch, data)
+    ran = cli("index", "build", "-", "--out", out, "--text-field", "body", "--id-field", "url")
+    assert ran.code == 0 and "3 added" in ran.err, ran.err
+    assert "standard input: skipped 1 line(s) that could not be indexed (first: line 4, not valid JSON" in ran.err
+    with SourceIndex.open(str(out), readonly=True) as idx:
+        assert sorted(idx.ids()) == ["-:2", "u1", "u5"]
+        assert idx.get("-:2").text == t[1]
+    # gzip on standard input, as batch takes it: ids already indexed are skipped
+    _stdin(monkeypatch, gzip.compress(data + _lines({"body": t[3]})))
+    ran = cli("index", "add", out, "-", "--text-field", "body", "--id-field", "url")
+    assert ran.code == 0 and "1 added, 3 skipped" in ran.err, ran.err
+    with SourceIndex.open(str(out), readonly=True) as idx:
+        assert idx.get("-:6").text == t[3]
+    # read once
+    for argv in (("index", "build", "-", "-", "--out", tmp_path / "b.index"), ("index", "add", out, "-", "-")):
+        _stdin(monkeypatch, data)
+        assert_user_error(cli(*argv), "standard input (-) can be given once")
+    _stdin(monkeypatch, data)
+    assert_user_error(cli("index", "build", "-", "--out", tmp_path / "b.index"),
+                      "standard input: no line has a string field 'text' (choose it with --text-field)")
+    assert not (tmp_path / "b.index").exists()
+
+
+def test_an_interrupted_build_from_standard_input_is_finished_by_piping_the_records_again(cli, tmp_path, monkeypatch):
+    """Standard input cannot be read twice: the note of a build stopped part-way says to give
+    `index add` the same records again (ids without one are line numbers, the same in the same
+    stream), and --force still leaves INDEX as it was."""
+    import respin.index
+    data = _lines(*({"text": text} for _, text in PARAS[20:30]))
+    out = tmp_path / "a.index"
+    real = interrupt_index_build(monkeypatch, batch_size=3)
+    _stdin(monkeypatch, data)
+    ran = cli("index", "build", "-", "--out", out)
+    assert ran.code == 130, ran.err
+    assert f"finish with 'respin index add {out} ...' with the same records on standard input" in ran.err, ran.err
+    with SourceIndex.open(str(out), readonly=True) as idx:
+        kept = len(idx)
+    assert 0 < kept < 10
+    before = out.read_bytes()
+    _stdin(monkeypatch, _lines({"text": PARAS[31][1]}))
+    ran = cli("index", "build", "-", "--out", out, "--force")
+    assert ran.code == 130 and ran.err == f"respin: interrupted: {out} is unchanged\n", ran.err
+    assert out.read_bytes() == before
+    monkeypatch.setattr(respin.index, "iter_documents", real)
+    _stdin(monkeypatch, data)
+    ran = cli("index", "add", out, "-")
+    assert ran.code == 0 and f"{10 - kept} added, {kept} skipped" in ran.err, ran.err
+    with SourceIndex.open(str(out), readonly=True) as idx:
+        assert sorted(idx.ids()) == sorted(f"-:{n}" for n in range(1, 11))
