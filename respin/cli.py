@@ -1168,6 +1168,8 @@ def spin(
                                              "text; kind: word, phrase, number, abbrev or function."),
     format: SpinFormat = typer.Option(SpinFormat.text, "--format", "-f", help="text: the spun text; json: text and swaps."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the spun text to FILE (atomically)."),
+    # (Its thesaurus is the swaps' source: a model folder of your own, as check reads it.)
+    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes on stderr."),
@@ -1182,7 +1184,7 @@ def spin(
     """
     import json
 
-    from .model import default
+    import respin
     from .model import ModelError
     from .spin import spin as do_spin
 
@@ -1198,7 +1200,7 @@ def spin(
         text = loaded.text
         if not text.strip():  # as restore says it: an empty output is not a silent success
             _note("input is empty: nothing to spin", quiet)
-        result = do_spin(text, rate=rate, style=style.value, seed=seed, lexicon=default().lexicon)
+        result = do_spin(text, rate=rate, style=style.value, seed=seed, lexicon=respin._model(model).lexicon)
         body = result.text if format is SpinFormat.text else json.dumps(result.to_dict(), ensure_ascii=False, indent=1) + "\n"
         # A file written keeps the input's byte-order mark, as restore's does (Windows tools
         # read UTF-8 without one as their code page); --truth's offsets are the text's, without it.

@@ -3,6 +3,8 @@ an option in one command finds it under the same name in the others where it mak
 
 from __future__ import annotations
 
+from conftest import assert_user_error
+
 
 # --- -q/--quiet wherever a command writes notes on stderr ---------------------------------
 
@@ -133,3 +135,39 @@ def test_standard_input_is_read_once_whatever_it_is_named_for(cli, tmp_path, mon
         assert ran.code == 2 and ran.out == "", (argv, ran.err)
         assert "standard input (-)" in ran.err and said in ran.err, (argv, ran.err)
     assert not (tmp_path / "out").exists()
+
+
+# --- --model wherever a command reads the model's data ---------------------------------------
+
+def _linked_model(tmp_path):
+    """A model folder of one's own (its files linked to the shipped model's: it is large)."""
+    from respin.model import default_dir
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    for f in default_dir().iterdir():
+        (folder / f.name).symlink_to(f)
+    return folder
+
+
+def test_spin_takes_model_as_check_and_restore_do(cli, tmp_path, monkeypatch):
+    # spin swaps words for the model's thesaurus neighbours but had no --model: only
+    # RESPIN_MODEL_DIR could point it at a model folder of one's own ('respin train').
+    import respin.spin
+    from respin.model import load
+    clean = tmp_path / "clean.txt"
+    clean.write_text("The minister said the talks would resume on Monday in the capital.\n")
+    mine = _linked_model(tmp_path)
+    plain = cli("spin", clean, "--seed", "2")
+    ran = cli("spin", clean, "--seed", "2", "--model", mine)
+    assert ran.code == plain.code == 0 and ran.out == plain.out, ran.err
+    seen = []
+    real = respin.spin.spin
+    monkeypatch.setattr(respin.spin, "spin", lambda *a, **k: seen.append(k["lexicon"]) or real(*a, **k))
+    assert cli("spin", clean, "--model", mine).code == 0
+    assert seen == [load(mine).lexicon]
+    (tmp_path / "empty").mkdir()
+    for folder, says in ((tmp_path / "missing", "model folder not found"), (tmp_path / "empty", "lexicon.npz"),
+                         (clean, "not a model folder, a file")):
+        assert_user_error(cli("spin", clean, "--model", folder), says)
+        assert_user_error(cli("check", clean, "--model", folder), says)  # (the same words)
+    assert_user_error(cli("spin", clean, "--model", ""), "empty path")
