@@ -1044,6 +1044,8 @@ def learn(
                                                 "4 suits a lexicon of the very spinner, as the shipped tortured one)."),
     spun_field: str = typer.Option("spun", "--spun-field", metavar="NAME", callback=_field, help="JSONL field of the spun text."),
     orig_field: str = typer.Option("original", "--orig-field", metavar="NAME", callback=_field, help="JSONL field of the original text."),
+    # (The pairs are aligned with its thesaurus, as restore --source --model aligns them.)
+    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest pair file accepted, in bytes or with a unit (25MB, 25MiB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No summary on stderr."),
@@ -1060,6 +1062,8 @@ def learn(
 
       respin learn --phrase-table tortured_phrases.tsv --split dev --weight 4 -o tortured.tsv
     """
+    import respin
+    from .model import ModelError
     from .swaps import SwapLexicon, from_phrase_table, learn as learn_swaps, read_pairs
     pairs = pairs or []
     try:
@@ -1069,15 +1073,16 @@ def learn(
             raise InputError("give spun/original pairs (PAIRS...) or --phrase-table TSV")
         if phrase_table is not None and not os.path.lexists(phrase_table):  # before the pairs' alignment
             raise InputError(not_found("phrase table", phrase_table))
+        if model is not None:  # a bad folder is said as check says it, also where no pair needs it
+            respin._model(model)
         read: list[str] = []  # the files in a folder too: -o must not replace one of them
         named = read_pairs(pairs, spun_field=spun_field, orig_field=orig_field,
                            note=lambda m: _note(m, quiet), read=read, max_bytes=max_size)
         if pairs and not named:
             raise InputError("no spun/original pairs found (NAME.spun.txt beside NAME.orig.txt, or JSONL "
                              "with 'spun' and 'original')")
-        import respin
         passed: list = []
-        lex = learn_swaps([(s, o) for _, s, o in named], respin._model(None).lexicon, passed) if named else SwapLexicon()
+        lex = learn_swaps([(s, o) for _, s, o in named], respin._model(model).lexicon, passed) if named else SwapLexicon()
         for k, verdict in passed:
             _note(f"skipping pair {named[k][0]}: {'a paraphrase of' if verdict == 'paraphrase' else 'unrelated to'} "
                   "its original, not a spun copy (nothing learned from it)", quiet)
@@ -1105,10 +1110,11 @@ def learn(
                         + ([f"--split {split}"] if split else []) + ([f"--weight {weight:g}"] if weight is not None else [])
                         + ([f"--min-count {min_count}"] if min_count > 1 else [])  # (the options that change the result)
                         + ([f"--spun-field {spun_field}"] if spun_field != "spun" and pairs else [])
-                        + ([f"--orig-field {orig_field}"] if orig_field != "original" and pairs else []))
+                        + ([f"--orig-field {orig_field}"] if orig_field != "original" and pairs else [])
+                        + ([f"--model {display_path(model)}"] if model and pairs else []))
         _emit(f"# learned by: respin learn {line_safe(args)}\n" + lex.to_tsv(), output,  # (one line: a field name may hold a break)
               tuple(pairs + read) + ((phrase_table,) if phrase_table else ()))
-    except InputError as e:
+    except (InputError, ModelError) as e:
         raise _fail(str(e))
     table = " and the phrase table" if pairs else " from the phrase table"
     _note(f"{len(lex)} swap(s)" + (f" from {len(named) - len(passed)} pair(s)" if pairs else "") + (table if phrase_table else ""),

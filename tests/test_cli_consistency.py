@@ -171,3 +171,31 @@ def test_spin_takes_model_as_check_and_restore_do(cli, tmp_path, monkeypatch):
         assert_user_error(cli("spin", clean, "--model", folder), says)
         assert_user_error(cli("check", clean, "--model", folder), says)  # (the same words)
     assert_user_error(cli("spin", clean, "--model", ""), "empty path")
+
+
+def test_learn_takes_model_as_check_and_restore_do(cli, tmp_path, monkeypatch):
+    # learn aligns each pair with the model's thesaurus (as restore --source does) but had no
+    # --model: a lexicon for a model folder of one's own was learned with the shipped one's.
+    import respin.swaps
+    from respin.model import load
+    pairs = tmp_path / "pairs"
+    pairs.mkdir()
+    (pairs / "a.orig.txt").write_text("The minister said the talks would resume on Monday.\n")
+    (pairs / "a.spun.txt").write_text("The minister stated the talks would resume on Monday.\n")
+    mine = _linked_model(tmp_path)
+    plain = cli("learn", pairs, "-q")
+    ran = cli("learn", pairs, "--model", mine, "-q")
+    assert ran.code == plain.code == 0, ran.err
+    assert ran.out.splitlines()[1:] == plain.out.splitlines()[1:] and "stated\tsaid" in ran.out
+    assert ran.out.splitlines()[0] == f"# learned by: respin learn {pairs} --model {mine}"  # (it changes the result)
+    seen = []
+    real = respin.swaps.learn
+    monkeypatch.setattr(respin.swaps, "learn", lambda pairs, thesaurus, *a: seen.append(thesaurus) or real(pairs, thesaurus, *a))
+    assert cli("learn", pairs, "--model", mine, "-q").code == 0
+    assert seen == [load(mine).lexicon]
+    table = tmp_path / "t.tsv"
+    table.write_text("tortured\texpected\ncounterfeit consciousness\tartificial intelligence\n")
+    (tmp_path / "empty").mkdir()
+    for folder, says in ((tmp_path / "missing", "model folder not found"), (tmp_path / "empty", "lexicon.npz")):
+        assert_user_error(cli("learn", pairs, "--model", folder), says)
+        assert_user_error(cli("learn", "--phrase-table", table, "--model", folder), says)
