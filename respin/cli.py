@@ -1202,6 +1202,9 @@ def spin(
             raise InputError(f"--truth and --output name the same file: {output}")
         if truth and _same_path(truth, path):  # (was "...the input file with the output": which output?)
             raise InputError(f"refusing to overwrite the input file with --truth: {truth}")
+        # Both refused before either is written: -o DIR failed after --truth had written its file.
+        check_output(truth, (path,) + _model_files(model))
+        check_output(output, (path,) + _model_files(model))
         loaded = _load_noted(path, max_size, quiet)
         text = loaded.text
         if not text.strip():  # as restore says it: an empty output is not a silent success

@@ -144,8 +144,11 @@ def _linked_model(tmp_path):
     from respin.model import default_dir
     folder = tmp_path / "mine"
     folder.mkdir()
-    for f in default_dir().iterdir():
-        (folder / f.name).symlink_to(f)
+    for f in default_dir().iterdir():  # (its small files copied: a test may not write through to the shipped model)
+        if f.suffix == ".json":
+            (folder / f.name).write_bytes(f.read_bytes())
+        else:
+            (folder / f.name).symlink_to(f)
     return folder
 
 
@@ -199,3 +202,25 @@ def test_learn_takes_model_as_check_and_restore_do(cli, tmp_path, monkeypatch):
     for folder, says in ((tmp_path / "missing", "model folder not found"), (tmp_path / "empty", "lexicon.npz")):
         assert_user_error(cli("learn", pairs, "--model", folder), says)
         assert_user_error(cli("learn", "--phrase-table", table, "--model", folder), says)
+
+
+# --- -o refused before anything is written ---------------------------------------------------
+
+def test_spin_refuses_its_outputs_before_writing_either(cli, tmp_path):
+    # `spin --truth t.json -o DIR` wrote t.json, then failed on DIR (exit 2 with half the
+    # output); and -o could name a file of the model it reads, as check's and restore's cannot.
+    clean = tmp_path / "clean.txt"
+    clean.write_text("The minister said the talks would resume on Monday in the capital.\n")
+    (tmp_path / "folder").mkdir()
+    truth = tmp_path / "t.json"
+    assert_user_error(cli("spin", clean, "--truth", truth, "-o", tmp_path / "folder"), "folder")
+    assert not truth.exists()
+    assert_user_error(cli("spin", clean, "--truth", tmp_path / "folder", "-o", tmp_path / "out.txt"), "folder")
+    assert not (tmp_path / "out.txt").exists()
+    mine = _linked_model(tmp_path)
+    before = (mine / "detector.json").read_bytes()
+    for argv in (("-o", mine / "detector.json"), ("--truth", mine / "detector.json")):
+        assert_user_error(cli("spin", clean, "--model", mine, *argv), "detector.json")
+    assert (mine / "detector.json").read_bytes() == before
+    ran = cli("spin", clean, "--truth", truth, "-o", tmp_path / "out.txt")
+    assert ran.code == 0 and truth.is_file() and (tmp_path / "out.txt").is_file()
