@@ -1073,6 +1073,8 @@ def learn(
             raise InputError("give spun/original pairs (PAIRS...) or --phrase-table TSV")
         if phrase_table is not None and not os.path.lexists(phrase_table):  # before the pairs' alignment
             raise InputError(not_found("phrase table", phrase_table))
+        # (as every -o: refused before the pairs are read and aligned, not after)
+        check_output(output, tuple(pairs) + ((phrase_table,) if phrase_table else ()))
         if model is not None:  # a bad folder is said as check says it, also where no pair needs it
             respin._model(model)
         read: list[str] = []  # the files in a folder too: -o must not replace one of them

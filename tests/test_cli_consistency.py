@@ -224,3 +224,22 @@ def test_spin_refuses_its_outputs_before_writing_either(cli, tmp_path):
     assert (mine / "detector.json").read_bytes() == before
     ran = cli("spin", clean, "--truth", truth, "-o", tmp_path / "out.txt")
     assert ran.code == 0 and truth.is_file() and (tmp_path / "out.txt").is_file()
+
+
+def test_learn_refuses_its_output_before_aligning_the_pairs(cli, tmp_path, monkeypatch):
+    # learn read and aligned every pair (minutes for a large folder), then said that -o is a
+    # folder or cannot be written.
+    import respin.swaps
+    pairs = tmp_path / "pairs"
+    pairs.mkdir()
+    (pairs / "a.orig.txt").write_text("The minister said the talks would resume on Monday.\n")
+    (pairs / "a.spun.txt").write_text("The minister stated the talks would resume on Monday.\n")
+    (tmp_path / "file").write_text("")
+    aligned = []
+    real = respin.swaps.learn
+    monkeypatch.setattr(respin.swaps, "learn", lambda *a: aligned.append(1) or real(*a))
+    (tmp_path / "folder").mkdir()
+    for out, says in ((tmp_path / "folder", "is a folder"), (tmp_path / "file" / "lex.tsv", "is a file")):
+        assert_user_error(cli("learn", pairs, "-o", out), says)
+    assert aligned == []
+    assert cli("learn", pairs, "-o", tmp_path / "lex.tsv", "-q").code == 0 and aligned == [1]
