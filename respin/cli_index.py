@@ -335,6 +335,8 @@ def query(
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                          help="Write to FILE (atomically) instead of standard output."),
+    # (Its thesaurus aligns a candidate below the threshold: '*' is the match restore --corpus --model takes.)
+    model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No notes on stderr."),
 ):
     """List the top-K candidate sources of a (spun) text, with their similarity scores.
@@ -347,17 +349,20 @@ def query(
 
       respin index query archive.index spun.txt --k 10 --format json
     """
-    from .cli import _emit, _fail, _note, _read_noted
+    import respin
+    from .cli import _emit, _fail, _model_files, _note, _read_noted
     from .index import VERIFY_CANDIDATES, SourceIndex, choose, shortfall
     from .io import check_output
+    from .model import ModelError
 
     try:
-        check_output(output, (index, path))  # (as every -o: refused before the work)
+        check_output(output, (index, path) + _model_files(model))  # (as every -o: refused before the work)
+        lexicon = respin._model(model).lexicon if model is not None else None  # (None: the shipped one's, if needed)
         text = _read_noted(path, max_size, quiet)
         with SourceIndex.open(index, readonly=True) as idx:
             matches = idx.query(text, k=max(k, VERIFY_CANDIDATES))
             size = len(idx)
-        best = choose(text, matches)
+        best = choose(text, matches, lexicon=lexicon)
         matches = matches[:k]
         if format == QueryFormat.json:
             body = json.dumps({"path": display_path(path), "best": best.doc_id if best else None,
@@ -369,7 +374,7 @@ def query(
             body = "".join(f"{r}\t{m.score:.4f}{'*' if best is not None and m.doc_id == best.doc_id else ''}\t"
                            f"{line_safe(m.doc_id)}\t{line_safe(m.path or '')}\n" for r, m in enumerate(matches, 1))
         _emit(body, output, (index, path))
-    except InputError as e:
+    except (InputError, ModelError) as e:
         raise _fail(str(e))
     if not text.strip():  # (the index is not at fault)
         _note("input is empty: nothing to look up", quiet)

@@ -243,3 +243,30 @@ def test_learn_refuses_its_output_before_aligning_the_pairs(cli, tmp_path, monke
         assert_user_error(cli("learn", pairs, "-o", out), says)
     assert aligned == []
     assert cli("learn", pairs, "-o", tmp_path / "lex.tsv", "-q").code == 0 and aligned == [1]
+
+
+def test_index_query_takes_model_as_restore_corpus_does(cli, tmp_path, monkeypatch):
+    # query's '*' is "the match restore would use", found for a candidate below the threshold
+    # by aligning with a thesaurus: the shipped one's, whatever 'restore --corpus --model' used.
+    import respin.index
+    from respin.model import load
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    text = "The minister said the talks would resume on Monday in the capital after a week of strikes.\n"
+    (docs / "a.txt").write_text(text)
+    assert cli("index", "build", docs, "--out", tmp_path / "a.index", "-q").code == 0
+    (tmp_path / "q.txt").write_text(text)
+    mine = _linked_model(tmp_path)
+    plain = cli("index", "query", tmp_path / "a.index", tmp_path / "q.txt")
+    ran = cli("index", "query", tmp_path / "a.index", tmp_path / "q.txt", "--model", mine)
+    assert ran.code == plain.code == 0 and ran.out == plain.out and "a.txt" in ran.out, ran.err
+    seen = []
+    real = respin.index.choose
+    monkeypatch.setattr(respin.index, "choose", lambda *a, **k: seen.append(k.get("lexicon")) or real(*a, **k))
+    assert cli("index", "query", tmp_path / "a.index", tmp_path / "q.txt", "--model", mine).code == 0
+    assert seen == [load(mine).lexicon]
+    (tmp_path / "empty").mkdir()
+    for folder, says in ((tmp_path / "missing", "model folder not found"), (tmp_path / "empty", "lexicon.npz")):
+        assert_user_error(cli("index", "query", tmp_path / "a.index", tmp_path / "q.txt", "--model", folder), says)
+    assert_user_error(cli("index", "query", tmp_path / "a.index", tmp_path / "q.txt", "--model", mine,
+                          "-o", mine / "detector.json"), "refusing to overwrite")
