@@ -477,6 +477,8 @@ def check(
                 gone_at = [k for k, (f, _) in enumerate(found) if f in skip]
                 unlisted = [(f, said, at - sum(k < at for k in gone_at)) for f, said, at in unlisted]
             found = [(f, w) for f, w in found if f not in skip]
+            if unlisted:  # -o's earlier report, skipped as one by the walk, is this run's output: no object
+                unlisted = [u for u in unlisted if not _same_path(u[0], output)]
         files = [f for f, _ in found]
         _stdin_once(("an input", files), ("the source", [source]), ("a lexicon", lexicon))
         src_text = _read_noted(source, max_size, quiet, "source") if source else None

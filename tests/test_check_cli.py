@@ -1146,3 +1146,22 @@ def test_include_skipped_keeps_the_order_when_the_output_file_is_among_the_input
     assert ran.code == 0
     got = [json.loads(x) for x in (folder / "out.txt").read_text(encoding="utf-8").splitlines()]
     assert [(Path(o["path"]).name, o["error"] is None) for o in got] == [("a.txt", True), ("p.txt", False), ("z.txt", True)]
+
+
+def test_include_skipped_gives_no_object_for_the_output_it_replaces(cli, tmp_path):
+    """A rerun of `check DIR -o DIR/out.jsonl --include-skipped` found the first run's report
+    among the files and listed it as "an earlier report" skipped: the output named itself,
+    and each rerun's objects differed from the first run's (a review)."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The council met on Monday.\n", encoding="utf-8")
+    (folder / "p.txt").write_bytes(b"\x00\x01binary")
+    (folder / "old.txt").write_text("a.txt: not spun (score 0.04, 0 findings in 5 words)\n", encoding="utf-8")
+    runs = []
+    for _ in range(2):
+        ran = cli("check", folder, "-f", "jsonl", "--include-skipped", "-q", "-o", folder / "out.txt")
+        assert ran.code == 0
+        runs.append([(Path(o["path"]).name, o["error"]) for o in map(json.loads, (folder / "out.txt").read_text(
+            encoding="utf-8").splitlines())])
+    assert [name for name, _ in runs[0]] == ["a.txt", "old.txt", "p.txt"]  # (another earlier report stays listed)
+    assert runs[1] == runs[0]
