@@ -520,7 +520,8 @@ def check(
             for n, (path, report, note, legacy) in enumerate([] if gone else _run_checks(tasks, jobs), 1):
                 while pending and pending[0][2] < n and not gone:
                     gone = not unchecked(*pending.popleft()[:2])
-                if gone:
+                if gone:  # (this file was checked all the same: its verdict counts, as below)
+                    any_spun |= report is not None and report.spun
                     break
                 checked += report is not None
                 skipped += report is None

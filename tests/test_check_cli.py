@@ -1165,3 +1165,15 @@ def test_include_skipped_gives_no_object_for_the_output_it_replaces(cli, tmp_pat
             encoding="utf-8").splitlines())])
     assert [name for name, _ in runs[0]] == ["a.txt", "old.txt", "p.txt"]  # (another earlier report stays listed)
     assert runs[1] == runs[0]
+
+
+def test_include_skipped_keeps_the_verdict_when_the_reader_leaves_at_a_skipped_file(tmp_path, monkeypatch):
+    """`check DIR -f jsonl --include-skipped | head -0`: a spun file checked after a skipped
+    one exits 1 as without the flag; the skipped file's line, written first, found the reader
+    gone and ended the run before the spun file's verdict was counted (exit 0, a review)."""
+    from respin.cli import main
+    (tmp_path / "a.txt").write_bytes(b"\x00\x01binary")
+    (tmp_path / "b.txt").write_text(SPUN.read_text(encoding="utf-8"), encoding="utf-8")
+    for flags in ((), ("--include-skipped",)):
+        monkeypatch.setattr("sys.stdout", _Recorder(fail_after=0))
+        assert main(["check", str(tmp_path), "-f", "jsonl", "-q", *flags]) == 1, flags
