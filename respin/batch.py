@@ -113,7 +113,9 @@ def _plain(value):
     >>> [type(_plain(x)).__name__ for x in (np.int64(3), np.str_("a"), 3, "a")]
     ['int', 'str', 'int', 'str']
     """
-    return value.item() if type(value).__module__ == "numpy" and hasattr(value, "item") else value
+    # (A scalar only: an array's item() raised ValueError from inside check_records for an id
+    # of several values, df[["a", "b"]].values, which it passed through before.)
+    return value.item() if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0 else value
 
 
 def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | None]:

@@ -406,6 +406,18 @@ def test_numpy_ids_come_back_as_json_values():
     assert [(r["id"], type(r["id"])) for r in got] == [(7, int), (8, int), (9, int), ("x", str), (10, int)]
 
 
+def test_an_id_of_several_numpy_values_passes_through_as_before():
+    """Only a NumPy scalar id becomes its Python value: an array id (one row of
+    df[["a", "b"]].values) made check_records raise ValueError ("can only convert an array
+    of size 1") from inside its loop, which never raises for a record (a review)."""
+    np = pytest.importorskip("numpy")
+    from respin.batch import check_records, process_records
+    pair = np.array([3, 4])
+    (got,) = check_records([{"id": pair, "text": SPUN}])
+    assert got["id"] is pair and got["error"] is None
+    assert process_records([SPUN], ids=[pair], restore=False)[0]["id"] is pair
+    assert next(check_records([{"id": np.array(5), "text": SPUN}]))["id"] == 5  # (a 0-d array is one value)
+
 def test_numpy_integers_are_whole_numbers():
     np = pytest.importorskip("numpy")
     from respin.batch import check_records, process_records
