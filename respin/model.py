@@ -384,8 +384,10 @@ class Model:
             # reading the evidence at that bound (Detector.glr_rows), does not judge spun: Vim's
             # version8.txt, 0.74, had 36,699 findings. Such a text lists findings only where it
             # is judged spun (as a part, with sections). BENCHMARKS.md, "Findings of long texts".
-            # (A leaked spinner template, below, judges it spun: its findings stay.)
-            if rate and score < thr and det.beyond_fit(keep_i, b - a) and not spintax_findings(originals[i], self.lexicon):
+            # (A leaked spinner template, below, judges it spun, at a threshold up to its
+            # confidence: its findings stay.)
+            if (rate and score < thr and det.beyond_fit(keep_i, b - a)
+                    and not (SPINTAX_CONFIDENCE >= thr and spintax_findings(originals[i], self.lexicon))):
                 post, phrase_post, rate = np.zeros(len(post)), np.zeros(len(phrase_post)), 0.0
             # where the spinner's dictionary is looked for, at what rate, leaving which rows out
             judged = [(a, b, rate, rep_rows[a:b] if rep_rows is not None else np.zeros(b - a, dtype=bool))]

@@ -395,3 +395,8 @@ def test_a_long_text_not_judged_spun_lists_no_findings():
     # A leaked spinner template judges the text spun: its word findings are listed with it.
     leaked = m.check(long + "\n\nThe firm warned {that a} drop was near.")
     assert leaked.spun and len(leaked.findings) > 1 and len(leaked.findings) >= len(lower.findings)
+    # ... up to its confidence: above it (--threshold 0.995) the text is "not spun", and its
+    # word findings went with that verdict all the same (a review); the template stays listed.
+    from respin.restore import SPINTAX, SPINTAX_CONFIDENCE
+    above = m.check(long + "\n\nThe firm warned {that a} drop was near.", threshold=(1 + SPINTAX_CONFIDENCE) / 2)
+    assert not above.spun and above.findings and {f.kind for f in above.findings} == {SPINTAX}
