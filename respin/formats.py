@@ -55,10 +55,15 @@ def skipped_dict(path: str, note: str) -> dict:
     """``check --include-skipped``: the JSON object of a file of a folder that was not checked
     (binary, too large, unreadable...), with the keys of :func:`report_dict` and ``error``
     saying why (as batch's error results: ``score`` and ``spun`` null), so that the objects
-    account for every file found."""
+    account for every file found. Not judged, its ``reason`` says so, as a short text's does.
+
+    >>> skipped_dict("a.bin", "skipping binary file: a.bin")["reason"]
+    'not checked: binary file: a.bin'
+    """
+    why = skipped_reason(note)
     return {"path": path, "score": None, "spun": None, "findings": [], "words": 0, "threshold": None,
-            "model": None, "judged": False, "reason": None, "words_not_english": 0,
-            "respin_version": __version__, "error": skipped_reason(note)}
+            "model": None, "judged": False, "reason": f"not checked: {why}", "words_not_english": 0,
+            "respin_version": __version__, "error": why}
 
 
 def _check_dict(path: str, r, skipped: bool) -> dict:

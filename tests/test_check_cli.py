@@ -1126,6 +1126,7 @@ def test_include_skipped_accounts_for_every_file_of_a_folder(cli, tmp_path, monk
             if name in skipped:
                 assert o["error"].startswith(skipped[name]) and o["error"].endswith(o["path"])
                 assert (o["score"], o["spun"], o["findings"]) == (None, None, [])
+                assert o["judged"] is False and o["reason"] == "not checked: " + o["error"]  # as a short text says why
             else:
                 assert o["error"] is None and isinstance(o["score"], float)
         assert {k for o in got for k in o} == set(got[0])  # one set of keys
