@@ -609,7 +609,7 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
         # Nor an apostrophe of the input's kept as its own between a word and the source's
         # words: it joins them into one ("He’\u2060s" against "He is away" gave "He’is away",
         # which a second restore replaced); it goes with the words it stood before.
-        if (a1 > g.a1 and A[a1 - 1].text in "'’" and A[a1 - 1].end == start and A[a1 - 1].start
+        if (a1 > g.a1 and A[a1 - 1].text in ("'", "’") and A[a1 - 1].end == start and A[a1 - 1].start
                 and text[A[a1 - 1].start - 1].isalnum() and new[:1].isalnum()):
             a1 -= 1
             start = A[a1].start
