@@ -1683,6 +1683,39 @@ class _Hashes:
         return self.sorted.size + len(self.recent)
 
 
+class _BlankMarks:
+    """Blank JSONL lines read, and how many came before each record read: the reader runs
+    ahead of the results written (the chunk being checked, the workers' chunks), so a run
+    that stops counts those before its last result, not the ones read past it. Only the
+    records where the count grew are marked (a few, not one per record, also while --resume
+    reads the records already done)."""
+
+    def __init__(self):
+        self.read = 0  # blank lines read so far
+        self.records = 0  # records read so far
+        self.marks: deque = deque()  # (records read before it, blank lines read before it) where that grew
+
+    def blank(self) -> None:
+        self.read += 1
+
+    def tasks(self, tasks: Iterator) -> Iterator:
+        """``tasks``, marking the blank lines read before each."""
+        for t in tasks:
+            if not self.marks or self.marks[-1][1] != self.read:
+                self.marks.append((self.records, self.read))
+            self.records += 1
+            yield t
+
+    def before(self, done: int) -> int:
+        """The blank lines before the ``done``-th record (the last written; 0 for none). The
+        count only grows: marks before it are let go."""
+        if done <= 0:
+            return 0
+        while len(self.marks) > 1 and self.marks[1][0] <= done - 1:
+            self.marks.popleft()
+        return self.marks[0][1] if self.marks and self.marks[0][0] <= done - 1 else 0
+
+
 @dataclass
 class Summary:
     documents: int = 0      # this run
@@ -1702,9 +1735,11 @@ class Summary:
     left_out: int = 0       # restored copies not written, their paths too long (said in their note)
     lexical: int = 0        # records of this run with a lexicon's phrase among their findings (--lexicon)
     keep_null: int = 0      # records of this run with none of the --keep fields (all null)
-    # Blank JSONL lines read, no records (the whole input's: a resumed run reads it from the top),
-    # so that the input's lines add up to the results and these.
+    # Blank JSONL lines, no records (the whole input's: a resumed run reads it from the top),
+    # so that the input's lines add up to the results and these: those before the last result
+    # written (count_blanks), all of them once the input is read to its end.
     blank_lines: int = 0
+    blanks: _BlankMarks = field(default_factory=_BlankMarks, repr=False)
     notes: list = field(default_factory=list)  # what the run did not do as asked (said after the summary)
     # The ids seen, as 64-bit hashes (an id could be a long URL; a set of the ids themselves
     # took ~95 bytes a record in this process, 9.5 GB for 100M).
@@ -1755,7 +1790,12 @@ class Summary:
                 "copies_not_written": left_out}
 
     def blank(self) -> None:
-        self.blank_lines += 1
+        self.blanks.blank()
+
+    def count_blanks(self, read_all: bool = False) -> None:
+        """Set ``blank_lines``: those before the last result written, or (``read_all``: the
+        input was read to its end and every result written) all of them."""
+        self.blank_lines = self.blanks.read if read_all else self.blanks.before(self.resumed + self.documents)
 
     def line(self) -> str:
         rate = self.words / self.seconds if self.seconds > 0 else 0.0
@@ -2029,8 +2069,8 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
             fsync=True)
 
     exclude = str(out) if kind == "folder" else None
-    tasks = _watch_cut(iter_tasks(kind, path, glob=glob, max_size=opts.max_size, exclude=exclude, note=note,
-                                  stream=stream, blank=summary.blank), summary)
+    tasks = summary.blanks.tasks(_watch_cut(iter_tasks(kind, path, glob=glob, max_size=opts.max_size, exclude=exclude,
+                                                       note=note, stream=stream, blank=summary.blank), summary))
     group_by = opts.pool_by or opts.copies_by
     groups = _Groups()
     pools = (_pools(tasks, group_by, COPIES_MAX if opts.copies_by else POOL_MAX, groups) if group_by
@@ -2045,6 +2085,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     if drop:
         del done_ids[-drop:]
     summary.resumed = len(done_ids)
+    summary.count_blanks()
     summary.saw(done_ids)
     done_ids = None  # (an id per record so far: not kept for the whole run)
     write_manifest(False)
@@ -2102,6 +2143,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
             synced = writer.write(lines)
             pending.popleft()
             summary.add(stats)
+            summary.count_blanks()
             if null_fields is not None:  # (the fields are each line's last key: see run_chunk)
                 summary.keep_null += sum(map(methodcaller("endswith", null_fields), lines))
             summary.saw(ids)
@@ -2129,6 +2171,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         while pending:
             emit_head()
         completed = True
+        summary.count_blanks(read_all=True)  # (trailing blank lines too)
         if kind == "folder" and not summary.documents and not summary.resumed:  # as check says it
             note(f"no files matching {glob!r} in folder: {display_path(path)}")
         summary.notes += _grouping_notes(opts, groups, summary.total[0])

@@ -158,6 +158,42 @@ def test_blank_lines_are_counted_so_that_the_input_lines_add_up(tmp_path, cli):
     assert "blank line" not in ran.err
 
 
+def test_an_interrupted_run_counts_the_blank_lines_of_the_records_it_wrote(tmp_path, cli, monkeypatch):
+    """The reader runs ahead of the results written (a chunk being checked, workers'
+    chunks): a run stopped there counted the blank lines read past its last result, and its
+    `documents` + `blank_lines` no longer added up to the input's lines up to that result. It
+    counts those before its last result; a finished run all of them (trailing ones too)."""
+    import respin.batch as batch
+    texts = make_texts(10)
+    lines = []
+    for i, t in enumerate(texts):  # i blank lines after record i: every gap differs
+        lines += [json.dumps({"id": f"r{i}", "text": t})] + [""] * i
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    real, calls = batch.run_chunk, []
+
+    def stopped_at_the_third_chunk(*a, **kw):
+        calls.append(1)
+        if len(calls) == 3:  # chunks of 2: 4 results written, records r4 and r5 (and blanks) read
+            raise KeyboardInterrupt
+        return real(*a, **kw)
+
+    monkeypatch.setattr(batch, "run_chunk", stopped_at_the_third_chunk)
+    out = tmp_path / "out"
+    ran = cli("batch", src, "--out", out, "--no-restore", "--chunk-size", "2", "--jobs", "1")
+    assert ran.code == 130, ran.err
+    counts = json.loads((out / "run.json").read_text())["counts"]
+    assert [r["id"] for r in results(out)] == ["r0", "r1", "r2", "r3"] and counts["documents"] == 4
+    last = lines.index(json.dumps({"id": "r3", "text": texts[3]})) + 1  # the line of the last result
+    assert counts["blank_lines"] == 0 + 1 + 2 == last - 4
+    assert "; 3 blank lines were skipped" in ran.err  # the summary says the same
+    monkeypatch.undo()
+    ran = cli("batch", src, "--out", out, "--no-restore", "--chunk-size", "2", "--resume")
+    assert ran.code == 0, ran.err
+    counts = json.loads((out / "run.json").read_text())["counts"]
+    assert counts["documents"] + counts["blank_lines"] == len(lines) == 10 + sum(range(10))
+
+
 def test_windows_1252_files_are_noted_per_result_and_counted_once(tmp_path, cli):
     """respin check says "not valid UTF-8, decoded as Windows-1252" of each such file on
     stderr; batch says it in the file's result and counts them in its summary (a crawl may
