@@ -669,7 +669,8 @@ def _pattern_match(rel: str, name: str, pattern: str) -> bool:
 
 def iter_folder(root: str, pattern: str, exclude: str | None = None, note=None) -> Iterator[tuple]:
     """Tasks of the files matching ``pattern`` under ``root``, walked recursively in a fixed
-    order (each folder's files by name, then its subfolders by name). ``exclude`` (the
+    order (each folder's files by name, then its subfolders by name, as ``respin check DIR``
+    takes them: :func:`respin.io.folder_order`). ``exclude`` (the
     output folder, when it is inside the input) is not walked, nor is any earlier batch
     output folder below ``root`` (``note`` says so)."""
     excl = os.path.realpath(exclude) if exclude else None

@@ -19,7 +19,7 @@ import typer
 
 from . import __version__
 from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, interrupted_status, is_check_report, check_output, display_path, not_found, isatty, legacy_note, line_safe, os_reason,
-                 parse_size, read_text, walk_files, write_atomic, written_in_place)
+                 parse_size, read_text, walk_files, write_atomic, written_in_place, folder_order)
 from .io import _size as _size_text
 
 MAX_SIZE_SHOWN = _size_text(DEFAULT_MAX_BYTES)  # --max-size's default as --help shows it ("5 MiB")
@@ -116,7 +116,7 @@ def _fail(msg: str) -> typer.Exit:
 def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: list,
             unlisted: list | None = None) -> list[tuple[str, bool]]:
     """(file, found by walking a folder) to check, in input order; folders are walked
-    recursively (sorted). Files named by the user must be readable; files found in a
+    recursively (as batch walks them: :func:`respin.io.folder_order`). Files named by the user must be readable; files found in a
     folder that turn out not to be text are skipped with a note (and added to ``skipped``,
     with it), and so are earlier reports of check (with None). A folder without a matching file is added to
     ``empty``. ``unlisted``, if given, gets (path, note, position) of every file skipped
@@ -131,8 +131,10 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: l
         if path.is_dir():
             walked: list = []  # (path, note) of what the walk itself skipped
             found = walk_files(path, (pattern,), lambda m: _note(m, quiet), walked if unlisted is not None else None)
-            # (In path order, as walk_files sorts the files: each skipped name where it was.)
-            for f, said in sorted([(f, None) for f in found] + walked, key=lambda x: x[0]):
+            # In batch's order (each skipped name where it was; a folder that cannot be read
+            # where its files would be), so that check's lines and batch's results compare.
+            for f, said in sorted([(f, None) for f in found] + walked, key=lambda x: folder_order(
+                    x[0].relative_to(path).parts, x[1] is not None and x[0].is_dir())):
                 if said is not None:
                     unlisted.append((str(f), said, len(out)))
                 elif (binary := binary_note(f)) is not None:

@@ -821,6 +821,20 @@ def path_matches(parts: tuple[str, ...], pattern: str) -> bool:
     return len(parts) in at
 
 
+def folder_order(parts: tuple[str, ...], folder: bool = False) -> tuple:
+    """The sort key of a path below a walked folder (``parts``: its parts there; ``folder``:
+    it is a folder, one that could not be read) in the order ``respin batch DIR`` and
+    ``respin check DIR`` take what they find: each folder's files by name, then its
+    subfolders by name, each read so in turn (a folder where its files would come), so that
+    their outputs compare line for line. (Sorting whole paths put ``a/b.txt`` before
+    ``top.txt``, and ``a-b/`` or ``a.b/`` beside ``a/`` as the characters fell.)
+
+    >>> sorted([("top.txt",), ("a", "b.txt"), ("a", "c", "d.txt"), ("a", "e.txt")], key=folder_order)
+    [('top.txt',), ('a', 'b.txt'), ('a', 'e.txt'), ('a', 'c', 'd.txt')]
+    """
+    return tuple((1, d) for d in parts[:-1]) + ((1 if folder else 0, parts[-1]),) if parts else ()
+
+
 def walk_files(root: str | Path, patterns: tuple[str, ...], note=None, skipped: list | None = None) -> list[Path]:
     """The files under ``root`` matching any of ``patterns`` (as ``Path.rglob`` finds them,
     but whatever the case of letters: :func:`name_matches`), sorted. Unlike ``rglob``, a

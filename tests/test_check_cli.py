@@ -830,6 +830,33 @@ def test_folder_walk_order_is_unchanged(cli, tmp_path):
     assert root / "Z" / "A.TXT" in walk_files(root, ("*.txt",))
 
 
+def test_check_and_batch_walk_a_folder_in_one_order(cli, tmp_path, monkeypatch):
+    """`check DIR` sorted every path found as a whole (a/b.txt before top.txt), `batch DIR`
+    takes each folder's files by name, then its subfolders (top.txt first; docs/pipelines.md
+    says so): their lines could not be compared one for one. check now follows batch's
+    order, skipped files (--include-skipped) and a folder it cannot read included."""
+    root = tmp_path / "site"
+    texts = {"top.txt": "The council met on Monday.", "a/b.txt": "The mayor spoke on Friday.",
+             "a/c/d.txt": "The bridge will open in May.", "a/e.txt": "The school closed early.",
+             "a.b/f.txt": "The park was full.", "a-b/g.txt": "The river rose.", "Z/h.txt": "The road is shut.",
+             "a/bin.txt": None, "a/locked/i.txt": "Unseen.", "m.txt": "The shop reopened."}
+    for rel, text in texts.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_bytes(text.encode() + b"\n" if text else b"\x00\x01binary")
+    refuse_folders(monkeypatch, lambda path: os.path.basename(path) == "locked")
+    ran = cli("check", root, "-f", "jsonl", "--include-skipped", "-q")
+    assert ran.code == 0, ran.err
+    got = [Path(json.loads(x)["path"]).relative_to(root).as_posix() for x in ran.out.splitlines()]
+    assert cli("batch", root, "--out", tmp_path / "out", "--no-restore", "-q").code == 0
+    ids = [json.loads(x)["id"] for x in (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [i.rstrip("/") for i in ids] == got == ["m.txt", "top.txt", "Z/h.txt", "a/b.txt", "a/bin.txt", "a/e.txt",
+                                                   "a/c/d.txt", "a/locked", "a-b/g.txt", "a.b/f.txt"]
+    # without the flag: the same order, less what was skipped
+    ran = cli("check", root, "-f", "jsonl", "-q")
+    assert [Path(json.loads(x)["path"]).relative_to(root).as_posix() for x in ran.out.splitlines()] == [
+        p for p in got if p not in ("a/bin.txt", "a/locked")]
+
+
 def test_a_jsonl_file_named_to_check_says_it_is_one_document(cli, tmp_path):
     # `respin check crawl.jsonl` scores the whole file as one text; a data engineer most
     # likely wanted one result per record, which is what `respin batch` does.
