@@ -550,21 +550,27 @@ def _decoded(f, head: bytes):
 SNIFF_BYTES = 1 << 20
 
 
-def _sniff_pipe(path: str) -> tuple[str, object] | None:
+def _sniff_pipe(path: str, raw=None) -> tuple[str, object] | None:
     """("jsonl" or "file", a binary stream of all its bytes) of a named pipe or device named as
     the input without --input-format (``<(zcat crawl.jsonl.gz)``), or None if it cannot be
     opened (its error result says why). JSON Lines if its first non-blank line is a JSON
     object (gzip or not), else one text file: read as one text, a crawl was one document
     (and too large, the advice to raise --max-size made it so). A pipe cannot be read
-    twice: what was read to look is put back in front of the rest."""
-    try:
-        raw = open(path, "rb", buffering=0)
-    except OSError:
-        return None
+    twice: what was read to look is put back in front of the rest. ``raw``: the stream,
+    already open (standard input, for ``train --corpus -``), instead of opening ``path``;
+    closing the stream returned closes it. Also read so by ``index build``, ``train
+    --corpus`` and ``learn``."""
+    if raw is None:
+        try:
+            raw = open(path, "rb", buffering=0)
+        except OSError:
+            return None
+    # (read1 of a buffered stream, stdin's: what is there, not a wait for 64 KiB more)
+    read = getattr(raw, "read1", raw.read)
     head, whole, jsonl = b"", False, None
     try:
         while jsonl is None:
-            got = raw.read(1 << 16)  # what the writer has written so far (one read)
+            got = read(1 << 16)  # what the writer has written so far (one read)
             whole = not got
             head += got or b""
             jsonl = _jsonl_head(head, whole)

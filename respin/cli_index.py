@@ -59,7 +59,8 @@ PROGRESS_EVERY = 60  # seconds between progress lines where standard error is no
 _INPUTS_HELP = ("Folders (files matching --glob, and the same with .gz, recursively; id = path relative "
                 "to the folder), JSONL files (.jsonl/.ndjson, optionally .gz: one document a line), "
                 "single text files (id = the path as given), or - for JSONL on standard input (gzip or not; "
-                "records without an id: -:LINE).")
+                "records without an id: -:LINE). A pipe, <(zcat dump.jsonl.gz), is read once: JSONL where its "
+                "first line is a JSON object, else one text.")
 
 
 @contextlib.contextmanager
@@ -125,8 +126,9 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
                 idx.checkpoint()
             except (InputError, KeyboardInterrupt):
                 pass
-            # (Standard input is gone once read: only the user can give its records again.)
-            again = " with the same records on standard input" if "-" in inputs else ""
+            # (Standard input, a pipe, is gone once read: only the user can give its records again.)
+            again = (" with the same records on standard input" if "-" in inputs
+                     else " with the same records piped again" if _piped(inputs) else "")
             _note(f"interrupted: the {len(idx)} document(s) indexed so far are saved in {idx.path}; "
                   f"finish with 'respin index add {idx.path} ...'{again} (ids already there are skipped)")
         raise typer.Exit(code)
@@ -135,7 +137,8 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
             raise InputError(f"{e} ({target} is unchanged)") from None
         if isinstance(e, IndexPermissionError) or (what == "index build" and len(idx) == 0):
             raise  # (nothing was: build removes the index; or no input is at fault)
-        again = " with all the records on standard input again" if "-" in inputs else ""
+        again = (" with all the records on standard input again" if "-" in inputs
+                 else " with all the records piped again" if _piped(inputs) else "")
         raise InputError(f"{e} (the index keeps the {len(idx)} document(s) committed before it: fix the "
                          f"input and rerun 'respin index add {idx.path} ...'{again})") from None
     finally:
@@ -169,6 +172,12 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
             _note(f"{what}: {stats.differs:,} document(s) have the id of an earlier one but another text, and were "
                   f"left out (first: {line_safe(stats.differs_first or '')}); give the records ids of their own (--id-field)", False)
     return stats
+
+
+def _piped(inputs) -> bool:
+    """Whether an input is a named pipe or device (``<(zcat dump.jsonl.gz)``): read once."""
+    from .io import not_regular
+    return any(p != "-" and not_regular(p) and not os.path.isdir(p) for p in inputs)
 
 
 def _common_options():

@@ -1349,15 +1349,33 @@ def _longer_names(name: str, folder: str | os.PathLike) -> Iterator[str]:
 def _documents(paths, pattern, text_field, id_field, max_bytes, note):
     """:func:`iter_documents`' documents, each with the folder given it was found in (None
     for a file or JSONL named)."""
-    from .io import binary_note, reads_as_check_report, walk_files
+    from .io import binary_note, not_regular, read_stream, reads_as_check_report, walk_files
     labels: dict[str, str] = {}  # FILE of the JSONL ids FILE:LINE -> the JSONL file (real path)
 
-    def jsonl(f: Path):
-        label = _claim(labels, os.path.realpath(f), _longer_names(f.name, f.parent))
-        if label != f.name and note:
+    def jsonl(f: Path, stream=None, name: str | None = None):
+        label = _claim(labels, os.path.realpath(f), [name] if name else _longer_names(f.name, f.parent))
+        if label != (name or f.name) and note:
             note(f"{f} has the name of another JSONL file given: its records without an id take ids "
                  f"{label}:LINE")
-        return ((*d, None) for d in iter_jsonl(f, text_field, id_field, note, label, max_bytes))
+        return ((*d, None) for d in iter_jsonl(f, text_field, id_field, note, label, max_bytes, stream=stream))
+
+    def piped(given: str, root: Path):
+        """A named pipe or device (``<(zcat dump.jsonl.gz)``, mkfifo), read once as ``batch``
+        reads one: JSON Lines (gzip or not) where its name or its first line says so, else
+        one text. (Read as a file, a dump was one document: all its records as one text.)"""
+        from .batch import _sniff_pipe
+        sniffed = _sniff_pipe(given)
+        if sniffed is None:  # (it cannot be opened: reading it says why)
+            yield display_path(given), _read_file_text(root, max_bytes), display_path(given), None
+            return
+        kind, stream = sniffed
+        with stream:
+            if kind == "jsonl" or _is_jsonl(root):
+                # Records without an id: /dev/fd/63:LINE for <(cmd), not 63:LINE.
+                fd = given.startswith("/dev/") or "/fd/" in given
+                yield from jsonl(root, stream, display_path(given) if fd else None)
+            else:
+                yield display_path(given), read_stream(stream, given, max_bytes=max_bytes).text, display_path(given), None
 
     for given in paths:
         if given == "-":  # JSON Lines, as batch - reads them (gzip or not); ids without one: -:LINE
@@ -1369,7 +1387,9 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note):
         root = Path(given)
         if not root.exists():
             raise InputError(not_found("input", given))
-        if root.is_dir():
+        if not_regular(given) and not root.is_dir():
+            yield from piped(given, root)
+        elif root.is_dir():
             files = walk_files(root, (pattern, pattern + ".gz"), note)
             if not files and note:
                 note(f"no files matching {pattern!r} in folder: {given}")

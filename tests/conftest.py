@@ -131,3 +131,37 @@ def interrupt_index_build(monkeypatch, batch_size: int):
     monkeypatch.setattr(respin.index.SourceIndex.add, "__kwdefaults__", {"replace": False, "batch_size": batch_size,
                                                                           "progress": None})
     return real
+
+
+needs_fifo = pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="needs named pipes")
+
+
+class fed_fifo:
+    """A named pipe at ``path`` (os.mkfifo) that a thread fills with ``data`` once, as
+    ``<(cmd)`` or a producer would: it can be read once. ``with fed_fifo(p, data) as p: ...``;
+    on leaving, a writer that no one read from is let go."""
+
+    def __init__(self, path, data: bytes):
+        import os
+        import threading
+        self.path = Path(path)
+        os.mkfifo(self.path)
+
+        def feed():
+            try:
+                with open(self.path, "wb") as f:
+                    f.write(data)
+            except BrokenPipeError:  # (a reader that stopped early)
+                pass
+        self.thread = threading.Thread(target=feed, daemon=True)
+        self.thread.start()
+
+    def __enter__(self) -> Path:
+        return self.path
+
+    def __exit__(self, *exc) -> None:
+        import os
+        self.thread.join(5)
+        if self.thread.is_alive():  # never opened: let the writer go
+            os.close(os.open(self.path, os.O_RDONLY | os.O_NONBLOCK))
+            self.thread.join(5)

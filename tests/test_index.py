@@ -20,7 +20,7 @@ from respin.index import MATCH_THRESHOLD, Match, SourceIndex, fingerprint, jacca
 from respin.io import InputError
 from respin.spin import spin
 
-from conftest import NEGATIVE_DIR, assert_user_error, interrupt_index_build, seed
+from conftest import NEGATIVE_DIR, assert_user_error, fed_fifo, interrupt_index_build, needs_fifo, seed
 
 
 def _paragraphs() -> list[tuple[str, str]]:
@@ -835,6 +835,62 @@ def test_index_build_and_add_read_jsonl_on_standard_input(cli, tmp_path, monkeyp
     assert_user_error(cli("index", "build", "-", "--out", tmp_path / "b.index"),
                       "standard input: no line has a string field 'text' (choose it with --text-field)")
     assert not (tmp_path / "b.index").exists()
+
+
+@needs_fifo
+@pytest.mark.parametrize("gz", [False, True])
+def test_index_build_and_add_read_jsonl_from_a_named_pipe_once(cli, tmp_path, gz):
+    """`respin index build -o x.index <(zcat dump.jsonl.gz)` indexed the whole dump as one
+    document named /dev/fd/63 (a file not named .jsonl is one text): a pipe is now read once
+    as batch reads one, JSON Lines where its first line is a JSON object (gzip or not), else
+    one text."""
+    import gzip
+    t = [text for _, text in PARAS[:5]]
+    data = _lines({"id": "u1", "text": t[0]}, {"text": t[1]}, "", {"id": "u3", "text": t[2]})
+    out = tmp_path / "a.index"
+    with fed_fifo(tmp_path / "dump", gzip.compress(data) if gz else data) as fifo:
+        ran = cli("index", "build", fifo, "--out", out)
+    assert ran.code == 0 and "3 added" in ran.err, ran.err
+    with fed_fifo(tmp_path / "more", _lines({"id": "u4", "text": t[3]}, {"id": "u1", "text": t[0]})) as fifo:
+        ran = cli("index", "add", out, fifo)
+    assert ran.code == 0 and "1 added, 1 skipped" in ran.err, ran.err
+    with fed_fifo(tmp_path / "page", t[4].encode("utf-8")) as fifo:  # a text: one document
+        assert cli("index", "add", out, fifo, "-q").code == 0
+    with SourceIndex.open(str(out), readonly=True) as idx:
+        assert sorted(idx.ids()) == sorted(["u1", "dump:2", "u3", "u4", str(tmp_path / "page")])
+        assert [idx.get(i).text for i in ("u1", "dump:2", "u3", "u4")] == t[:4]
+        assert idx.get(str(tmp_path / "page")).text == t[4]
+
+
+@pytest.mark.skipif(not os.path.isdir("/dev/fd"), reason="needs /dev/fd (process substitution)")
+def test_index_build_reads_a_process_substitution(cli, tmp_path):
+    """`<(cmd)` is /dev/fd/N, a pipe this process holds open: its records without an id are
+    /dev/fd/N:LINE (not N:LINE)."""
+    import threading
+    t = [text for _, text in PARAS[5:7]]
+    r, w = os.pipe()
+
+    def feed():
+        with open(w, "wb") as f:
+            f.write(_lines({"text": t[0]}, {"id": "x", "text": t[1]}))
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        ran = cli("index", "build", f"/dev/fd/{r}", "--out", tmp_path / "a.index")
+    finally:
+        writer.join(5)
+        os.close(r)
+    assert ran.code == 0 and "2 added" in ran.err, ran.err
+    with SourceIndex.open(str(tmp_path / "a.index"), readonly=True) as idx:
+        assert sorted(idx.ids()) == [f"/dev/fd/{r}:1", "x"] and idx.get("x").text == t[1]
+
+
+@needs_fifo
+def test_an_interrupted_build_from_a_pipe_says_to_pipe_the_records_again(cli, tmp_path, monkeypatch):
+    interrupt_index_build(monkeypatch, batch_size=3)
+    with fed_fifo(tmp_path / "dump", _lines(*({"text": text} for _, text in PARAS[20:30]))) as fifo:
+        ran = cli("index", "build", fifo, "--out", tmp_path / "a.index")
+    assert ran.code == 130 and "with the same records piped again" in ran.err, ran.err
 
 
 def test_an_interrupted_build_from_standard_input_is_finished_by_piping_the_records_again(cli, tmp_path, monkeypatch):
