@@ -557,9 +557,8 @@ def _sniff_pipe(path: str, raw=None) -> tuple[str, object] | None:
     object (gzip or not), else one text file: read as one text, a crawl was one document
     (and too large, the advice to raise --max-size made it so). A pipe cannot be read
     twice: what was read to look is put back in front of the rest. ``raw``: the stream,
-    already open (standard input, for ``train --corpus -``), instead of opening ``path``;
-    closing the stream returned closes it. Also read so by ``index build``, ``train
-    --corpus`` and ``learn``."""
+    already open (standard input: ``train --corpus -``), instead of opening ``path``. Pipes
+    named to ``index build``/``add`` and ``train --corpus`` are read so too."""
     if raw is None:
         try:
             raw = open(path, "rb", buffering=0)
@@ -623,7 +622,8 @@ class _Prefixed(io.RawIOBase):
 
     def close(self) -> None:
         try:
-            self.f.close()
+            if self.f is not getattr(sys.stdin, "buffer", None):  # (standard input stays open, as iter_jsonl leaves it)
+                self.f.close()
         finally:
             super().close()
 

@@ -1241,8 +1241,10 @@ def train(
                                          "starts from the shipped model's thesaurus and decoder. (models/default "
                                          "in a checkout is the shipped model itself: see README, The model.)"),
     corpus: List[str] = typer.Option([], "--corpus", "-c", metavar="DIR|FILE.jsonl", callback=_given,
-                                     help="Your own clean text to train on: a folder of *.txt, a text file, or "
-                                          "a JSON Lines file (.jsonl, .jsonl.gz; see --text-field); repeatable."),
+                                     help="Your own clean text to train on: a folder of *.txt, a text file, "
+                                          "a JSON Lines file (.jsonl, .jsonl.gz; see --text-field), or - for "
+                                          "standard input (a pipe, as <(cmd), is read once: JSON Lines where its "
+                                          "first line is a JSON object, else one text); repeatable."),
     text_field: str = typer.Option("text", "--text-field", metavar="NAME", callback=_field,
                                    help="Field of each JSON Lines record that holds its text."),
     glob: List[str] = typer.Option(["*.txt"], "--glob", metavar="PATTERN",
@@ -1270,6 +1272,7 @@ def train(
     try:
         if model_dir == "-":  # (it trained for a minute, then wrote a folder named "-")
             raise InputError("MODEL_DIR - : give a folder (a model is a folder of files, not a stream)")
+        _stdin_once(("a corpus", corpus))
         meta = do_train(model_dir, extra_folders=corpus, pair_folders=pairs, n_docs=docs, seed=seed,
                         lm_weight=lm_weight, quiet=quiet, text_field=text_field, lm_prune=lm_prune,
                         glob=_globs(glob))

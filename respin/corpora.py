@@ -209,13 +209,14 @@ def folder_texts(path: str | os.PathLike, pattern: str | tuple[str, ...] = "*.tx
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def jsonl_texts(path: str | os.PathLike, text_field: str = "text") -> Iterator[str]:
+def jsonl_texts(path: str | os.PathLike, text_field: str = "text", stream=None) -> Iterator[str]:
     """A user's archive as JSON Lines (``.jsonl``, or gzipped ``.jsonl.gz``): one document
     per line, its text in ``text_field``.  Blank lines, lines that are not JSON objects and
     records without a non-empty string in that field are skipped (with one warning giving
-    how many); FileNotFoundError if ``path`` does not exist."""
+    how many); FileNotFoundError if ``path`` does not exist. ``stream``: its bytes, already
+    open (a pipe: :func:`piped_texts`), ``path`` its name in messages."""
     p = Path(path)
-    if not p.is_file():
+    if stream is None and not p.is_file():
         raise FileNotFoundError(f"corpus file not found: {path}")
 
     def docs() -> Iterator[str]:
@@ -227,7 +228,7 @@ def jsonl_texts(path: str | os.PathLike, text_field: str = "text") -> Iterator[s
         def skip(lineno, why):
             nonlocal bad
             bad += 1
-        for _, rec in json_lines(p, skip=skip):
+        for _, rec in json_lines(p, skip=skip, stream=stream):
             text = rec.get(text_field)
             if isinstance(text, str) and text.strip():
                 yield _LONE_SURROGATE.sub("\ufffd", text)
@@ -246,7 +247,45 @@ def corpus_texts(path: str | os.PathLike, text_field: str = "text",
     """``--corpus`` input: :func:`jsonl_texts` for ``*.jsonl`` / ``*.jsonl.gz`` files,
     otherwise :func:`folder_texts` (a folder of files matching ``pattern``, ``*.txt``, or one
     text file)."""
+    from .io import not_regular
     name = Path(path).name.lower()
-    if name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
+    if str(path) == "-" or (not_regular(path) and not Path(path).is_dir()):
+        return piped_texts(str(path), text_field)
+    if name.endswith(JSONL_NAMES):
         return jsonl_texts(path, text_field)
     return folder_texts(path, pattern)
+
+
+JSONL_NAMES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+
+
+def piped_texts(path: str, text_field: str = "text") -> Iterator[str]:
+    """``--corpus -`` (standard input) or a named pipe (``<(zcat dump.jsonl.gz)``, mkfifo),
+    read once as ``respin batch`` reads one: JSON Lines (gzip or not, text in ``text_field``)
+    where its name or its first non-blank line says so, else one text. (A pipe was taken for
+    a folder: "cannot read folder (not a directory): /dev/fd/63".)"""
+    from .batch import _sniff_pipe
+    from .io import isatty, read_stream, read_text, stdin_bytes
+
+    def docs() -> Iterator[str]:
+        if path == "-":
+            if isatty(sys.stdin):  # (as check - says it: else a user at a terminal sees nothing happen)
+                print("respin: reading --corpus from standard input: clean text, or JSON Lines of records "
+                      "(end it with Ctrl-D, or Ctrl-Z Enter on Windows)", file=sys.stderr)
+            sniffed = _sniff_pipe(path, stdin_bytes())
+        else:
+            sniffed = _sniff_pipe(path)
+        if sniffed is None:  # it cannot be opened: reading it says why
+            read_text(path, what="corpus")
+            return
+        kind, stream = sniffed
+        name = "standard input" if path == "-" else path
+        with stream:
+            if kind == "jsonl" or path.lower().endswith(JSONL_NAMES):
+                yield from jsonl_texts(name, text_field, stream=stream)
+            else:
+                text = read_stream(stream, name, what="corpus").text
+                if text.strip():
+                    yield text
+
+    return docs()

@@ -11,7 +11,7 @@ import pytest
 
 from respin.train import build_pairs, real_pairs, substituted_spans
 
-from conftest import REPO, seed
+from conftest import REPO, fed_fifo, needs_fifo, seed
 
 
 def test_substituted_spans_follow_the_metric_line_by_line():
@@ -460,3 +460,63 @@ def test_the_document_model_is_fitted_on_the_rows_that_count():
     # ... and records the most rows that count in one of them: the range it was fitted on.
     assert det.glr_rows == max(int(k.sum()) for *_, k in docs) < 30 and all_rows.glr_rows == 30
     assert not np.allclose(det.doc.to_dict()["coef"], all_rows.doc.to_dict()["coef"])
+
+
+def _corpus_jsonl(n: int) -> tuple[list[str], bytes]:
+    """``n`` long texts (the seed's paragraphs, rotated) and their JSON Lines: more than a
+    pipe holds at once (64 KiB), so that a reader that looks at the start and then reads
+    "again" would lose records."""
+    base = [p for p in seed("000").read_text(encoding="utf-8").split("\n") if len(p.split()) >= 40]
+    texts = [" ".join(base[(i + k) % len(base)] for k in range(12)) for i in range(n)]
+    return texts, "".join(json.dumps({"body": t}) + "\n" for t in texts).encode("utf-8")
+
+
+@needs_fifo
+@pytest.mark.parametrize("name", ["dump", "dump.jsonl"])
+def test_train_reads_a_corpus_from_a_named_pipe_once(tmp_path, bare_model, monkeypatch, cli, name):
+    """`train --corpus <(zcat dump.jsonl.gz)` was "cannot read folder (not a directory):
+    /dev/fd/63", and a FIFO named dump.jsonl "corpus file not found": a pipe is read once,
+    JSON Lines where its name or first line says so (gzip or not), else one text."""
+    import gzip
+
+    import respin.corpora as corpora
+    monkeypatch.setattr(corpora, "wordnet_glosses", lambda limit_words=None: iter(()))
+    texts, data = _corpus_jsonl(19)
+    assert len(data) > 1 << 16
+    with fed_fifo(tmp_path / name, gzip.compress(data)) as fifo:
+        ran = cli("train", str(bare_model), "--corpus", fifo, "--text-field", "body")
+    # Every record read (19: one fewer than training needs, so the run stops there, quickly).
+    assert ran.code == 2 and f"--corpus {fifo}: 19 of 19 texts used" in ran.err, ran.err
+    assert ran.err.splitlines()[-1].startswith("respin: error: only 19 clean texts")
+    monkeypatch.setattr(corpora, "folder_texts", lambda *a: pytest.fail("a pipe read as a folder"))
+    with fed_fifo(tmp_path / "page", texts[0].encode("utf-8")) as fifo:  # a text: one document
+        got = list(corpora.corpus_texts(str(fifo)))
+    assert got == [texts[0]]
+    assert sorted(p.name for p in bare_model.iterdir()) == ["lexicon.npz"]
+
+
+def test_train_reads_a_corpus_on_standard_input(tmp_path, bare_model, monkeypatch, cli):
+    """`zcat dump.jsonl.gz | respin train DIR --corpus -` was "corpus not found: -"."""
+    import gzip
+    import io
+    import sys
+
+    import respin.corpora as corpora
+    monkeypatch.setattr(corpora, "wordnet_glosses", lambda limit_words=None: iter(()))
+    texts, data = _corpus_jsonl(19)
+
+    def stdin(raw: bytes) -> None:
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(raw)), encoding="utf-8"))
+    for raw in (data, gzip.compress(data)):
+        stdin(raw)
+        ran = cli("train", str(bare_model), "--corpus", "-", "--text-field", "body")
+        assert ran.code == 2 and "--corpus -: 19 of 19 texts used" in ran.err, ran.err
+    stdin(texts[0].encode("utf-8"))  # clean text, not JSON Lines: one text
+    ran = cli("train", str(bare_model), "--corpus", "-")
+    assert ran.code == 2 and "--corpus -: 1 of 1 texts used" in ran.err, ran.err
+    stdin(texts[0].encode("utf-8"))
+    assert list(corpora.corpus_texts("-")) == [texts[0]]
+    stdin(data)
+    ran = cli("train", str(bare_model), "--corpus", "-", "--corpus", "-")
+    assert ran.code == 2 and ran.err == "respin: error: standard input (-) can be given once: it is named 2 times as a corpus\n"
+    assert sorted(p.name for p in bare_model.iterdir()) == ["lexicon.npz"]
