@@ -1037,7 +1037,8 @@ def _load_lexicon(path: str, model: Optional[str] = None):
 def learn(
     pairs: List[str] = typer.Argument(None, metavar="PAIRS...", callback=_given,
                                       help="Folders of NAME.spun.txt + NAME.orig.txt, single NAME.spun.txt files, "
-                                           "or JSONL files with 'spun' and 'original' fields."),
+                                           "or JSONL files with 'spun' and 'original' fields (- for JSONL on "
+                                           "standard input; a pipe, <(cmd), is read as JSONL too; gzip or not)."),
     phrase_table: Optional[str] = typer.Option(None, "--phrase-table", metavar="TSV", callback=_given,
                                                help="Also a TSV of phrase pairs with a header (columns 'tortured' "
                                                     "and 'expected', e.g. tortured phrases of paper mills)."),
@@ -1079,6 +1080,7 @@ def learn(
             raise InputError("--split selects rows of a --phrase-table: give one, or drop --split")
         if not pairs and phrase_table is None:
             raise InputError("give spun/original pairs (PAIRS...) or --phrase-table TSV")
+        _stdin_once(("the pairs", pairs))
         if phrase_table is not None and not os.path.lexists(phrase_table):  # before the pairs' alignment
             raise InputError(not_found("phrase table", phrase_table))
         # (as every -o: refused before the pairs are read and aligned, not after)

@@ -355,21 +355,53 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
                max_bytes: int | None = None) -> list[tuple[str, str, str]]:
     """(name, spun, original) from folders of ``NAME.spun.txt`` + ``NAME.orig.txt``, single
     ``.spun.txt`` files (their ``.orig.txt`` beside them) and JSONL files (one object per
-    line with ``spun_field`` and ``orig_field``; ``name`` or ``id`` names it). Names
+    line with ``spun_field`` and ``orig_field``; ``name`` or ``id`` names it; ``-``, standard
+    input, and a named pipe, ``<(cmd)``, are read once as JSONL, gzip or not). Names
     containing a ``skip`` marker (machine-translation round trips are not spinning) are left
     out. InputError (one line) for anything unreadable, or for a ``.spun.txt`` named alone
     without its ``.orig.txt``; in a folder such a file is skipped and ``note`` says so.
     ``read``, if given, gets the path of every file read, and in a folder of every pair file
     found, skipped ones too (an output must not replace one). ``max_bytes``: the largest
     pair file read (default: :data:`respin.io.DEFAULT_MAX_BYTES`)."""
-    from .io import DEFAULT_MAX_BYTES, InputError, json_lines, not_found, not_regular, os_reason, read_text
+    from .io import DEFAULT_MAX_BYTES, InputError, display_path, json_lines, not_found, not_regular, os_reason, read_text
 
     limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
+
+    def records(p: Path):
+        """The JSONL pairs of ``p``, a file, a pipe or ``-``: (name, spun, original), and
+        None for each left out by ``skip``."""
+        stdin = str(p) == "-"
+        piped = stdin or (p.exists() and not p.is_dir() and bool(not_regular(p)))
+        if piped:  # (a pipe holds no pair files: only JSONL can come through it)
+            from .batch import _open_binary
+            try:
+                stream = _open_binary(str(p))
+            except OSError as e:
+                raise InputError(f"cannot read input file ({os_reason(e)}): {p}") from None
+        where, base = ("standard input", "-") if stdin else (p, display_path(str(p)) if piped else p.stem)
+        n = 0
+        try:
+            for n, rec in json_lines(where, stream=stream if piped else None):
+                spun, orig = rec.get(spun_field), rec.get(orig_field)
+                if not isinstance(spun, str) or not isinstance(orig, str):
+                    raise InputError(f"{where}:{n}: expected string fields '{spun_field}' and '{orig_field}' "
+                                     "(choose them with --spun-field and --orig-field)")
+                name = str(rec.get("name", rec.get("id", f"{base}:{n}")))
+                yield None if any(s in name for s in skip) else (name, spun, orig)
+        except InputError as e:
+            if piped and not n:  # (a spun text piped in: what was expected instead)
+                raise InputError(f"{e} ({'standard input' if stdin else 'a pipe'} is read as JSON Lines of pairs, "
+                                 f"one object a line with '{spun_field}' and '{orig_field}')") from None
+            raise
+        finally:
+            if piped and not stdin:
+                stream.close()
 
     out = []
     for p in map(Path, paths):
         skipped = 0
-        if p.is_dir():
+        stdin = str(p) == "-"
+        if not stdin and p.is_dir():
             try:  # (rglob passes over a folder it may not read: "no spun/original pairs found")
                 with os.scandir(p):
                     pass
@@ -380,20 +412,15 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
                 read += [str(f) for f in files] + [str(f) for f in sorted(p.rglob("*.orig.txt"))]
         elif p.name.endswith(".spun.txt"):
             files = [p]
-        elif not p.exists() and not p.is_symlink():  # (a .jsonl too: it said "cannot read input file (no such file or directory)")
+        elif not stdin and not p.exists() and not p.is_symlink():  # (a .jsonl too: it said "cannot read input file (no such file or directory)")
             raise InputError(not_found("input", p))
-        elif p.suffix in (".jsonl", ".gz") or p.name.endswith(".jsonl.gz"):
-            for n, rec in json_lines(p):
-                spun, orig = rec.get(spun_field), rec.get(orig_field)
-                if not isinstance(spun, str) or not isinstance(orig, str):
-                    raise InputError(f"{p}:{n}: expected string fields '{spun_field}' and '{orig_field}' "
-                                     "(choose them with --spun-field and --orig-field)")
-                name = str(rec.get("name", rec.get("id", f"{p.stem}:{n}")))
-                if any(s in name for s in skip):
+        elif stdin or p.suffix in (".jsonl", ".gz") or p.name.endswith(".jsonl.gz") or (p.exists() and not_regular(p)):
+            for got in records(p):
+                if got is None:
                     skipped += 1
                 else:
-                    out.append((name, spun, orig))
-            _note_skipped(p, skipped, skip, note)
+                    out.append(got)
+            _note_skipped("standard input" if stdin else p, skipped, skip, note)
             continue
         elif not p.exists():
             raise InputError(not_found("input", p))

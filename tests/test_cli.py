@@ -19,7 +19,7 @@ import pytest
 import respin
 from respin import __version__
 
-from conftest import REPO, RESTORED, assert_user_error
+from conftest import REPO, RESTORED, assert_user_error, fed_fifo, needs_fifo
 
 
 def _stdin(monkeypatch, data: bytes):
@@ -627,3 +627,53 @@ def test_running_out_of_memory_is_said_as_such_not_as_a_bug(cli, tmp_path, monke
     page.write_text("The council met on Monday and approved the budget.\n", encoding="utf-8")
     ran = cli("check", page)
     assert ran.code == 2 and ran.err.startswith("respin: error: out of memory") and "report" not in ran.err
+
+
+# --- learn: pairs from standard input and pipes -------------------------------------------
+
+LEARN_PAIRS = [{"spun": "The White Home mentioned 2 aides would go on Monday.",
+                "original": "The White House said two aides would go on Monday."},
+               {"spun": "Officers mentioned nothing about the large fire in the old mill.",
+                "original": "Officers said nothing about the big fire in the old mill."}]
+
+
+def _swaps(tsv: str) -> list[str]:
+    return [line for line in tsv.splitlines() if not line.startswith("# learned by:")]
+
+
+def test_learn_reads_pairs_as_jsonl_on_standard_input(cli, tmp_path, monkeypatch):
+    """`jq -c ... | respin learn -` was "input not found: -": pairs as JSON Lines on standard
+    input (gzip or not) are read as a .jsonl file's; `-` once; what is not JSON Lines says
+    what is expected."""
+    import gzip
+    data = "".join(json.dumps(p) + "\n" for p in LEARN_PAIRS).encode("utf-8")
+    (tmp_path / "p.jsonl").write_bytes(data)
+    ref = cli("learn", tmp_path / "p.jsonl")
+    assert ref.code == 0 and "mentioned\tsaid\t2" in ref.out, ref.err
+    for raw in (data, gzip.compress(data)):
+        # (buffered, as a real standard input is: gzip is told by peeking at its first bytes)
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(raw)), encoding="utf-8"))
+        ran = cli("learn", "-")
+        assert ran.code == 0 and ran.err == "respin: 3 swap(s) from 2 pair(s)\n", ran.err
+        assert ran.out.startswith("# learned by: respin learn -\n") and _swaps(ran.out) == _swaps(ref.out)
+    _stdin(monkeypatch, data)
+    assert_user_error(cli("learn", "-", tmp_path / "p.jsonl", "-"), "standard input (-) can be given once")
+    _stdin(monkeypatch, b"The White Home mentioned it.\n")
+    assert_user_error(cli("learn", "-"), "standard input:1: not valid JSON",
+                      "standard input is read as JSON Lines of pairs")
+
+
+@needs_fifo
+def test_learn_reads_pairs_from_a_named_pipe(cli, tmp_path):
+    """`respin learn <(jq -c ...)` was "not a pairs folder, NAME.spun.txt file or JSONL file:
+    /dev/fd/63": a pipe holds no pair files, so it is read once as JSON Lines."""
+    import gzip
+    data = "".join(json.dumps(p) + "\n" for p in LEARN_PAIRS).encode("utf-8")
+    (tmp_path / "p.jsonl").write_bytes(data)
+    ref = cli("learn", tmp_path / "p.jsonl")
+    for raw in (data, gzip.compress(data)):
+        with fed_fifo(tmp_path / "pairs", raw) as fifo:
+            ran = cli("learn", fifo, "-o", tmp_path / "out.tsv")
+        assert ran.code == 0 and ran.err == "respin: 3 swap(s) from 2 pair(s)\n", ran.err
+        assert _swaps((tmp_path / "out.tsv").read_text(encoding="utf-8")) == _swaps(ref.out)
+        os.unlink(fifo)
