@@ -1242,7 +1242,7 @@ def train(
                                     help="Model folder to write, then use with --model MODEL_DIR. A new folder "
                                          "starts from the shipped model's thesaurus and decoder. (models/default "
                                          "in a checkout is the shipped model itself: see README, The model.)"),
-    corpus: List[str] = typer.Option([], "--corpus", "-c", metavar="DIR|FILE.jsonl", callback=_given,
+    corpus: List[str] = typer.Option([], "--corpus", "-c", metavar="DIR|FILE.jsonl|-", callback=_given,
                                      help="Your own clean text to train on: a folder of *.txt, a text file, "
                                           "a JSON Lines file (.jsonl, .jsonl.gz; see --text-field), or - for "
                                           "standard input (a pipe, as <(cmd), is read once: JSON Lines where its "
