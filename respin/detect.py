@@ -99,6 +99,10 @@ class Report:
     # With a source: the differences inside aligned sentences that are no swap (a figure of
     # another value, an editor's rewrite), as the summary line says them; not in the JSON.
     differing: str = field(default="", repr=False, compare=False)
+    # Longer (more counted rows) than any text the document model was fitted on and judged
+    # not spun: the model's findings are left out (respin.model._check_chunk), and restore
+    # makes none of its edits either, outside the parts judged spun. Not in the JSON.
+    beyond_fit: bool = field(default=False, repr=False, compare=False)
 
     def to_dict(self, path: str | None = None) -> dict:
         """The object ``respin check --format json`` prints for this document (plain JSON

@@ -385,9 +385,11 @@ class Model:
             # version8.txt, 0.74, had 36,699 findings. Such a text lists findings only where it
             # is judged spun (as a part, with sections). BENCHMARKS.md, "Findings of long texts".
             # (A leaked spinner template, below, judges it spun, at a threshold up to its
-            # confidence: its findings stay.)
-            if (rate and score < thr and det.beyond_fit(keep_i, b - a)
-                    and not (SPINTAX_CONFIDENCE >= thr and spintax_findings(originals[i], self.lexicon))):
+            # confidence: its findings stay.) Restore reads the mark (Report.beyond_fit), with
+            # the gate shut too: its edits are weighed by the score, not by the gate.
+            held = bool(score < thr and det.beyond_fit(keep_i, b - a)
+                        and not (SPINTAX_CONFIDENCE >= thr and spintax_findings(originals[i], self.lexicon)))
+            if held and rate:
                 post, phrase_post, rate = np.zeros(len(post)), np.zeros(len(phrase_post)), 0.0
             # where the spinner's dictionary is looked for, at what rate, leaving which rows out
             judged = [(a, b, rate, rep_rows[a:b] if rep_rows is not None else np.zeros(b - a, dtype=bool))]
@@ -427,7 +429,7 @@ class Model:
             flagged += (hit + a).tolist()
             post_all.append(post[hit])
             reports.append(Report(score, score >= thr, [], n_words, thr, model=self.label, not_english=foreign_of[i],
-                                  parts=tuple(parts), score_whole=whole if parts else None))
+                                  parts=tuple(parts), score_whole=whole if parts else None, beyond_fit=held))
         if findings:
             found = self._findings(text, cdoc, (table, vec[1]) if vec is not None else None, all_rows, flagged,
                                    np.concatenate(post_all) if post_all else np.zeros(0), pooled,
@@ -957,8 +959,16 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
         decoded = [e for e in decoded if not taken.overlaps(e.start, e.end)]
         for x in own:
             (edits if x.confidence >= thr else suggestions).append(x)
+    # A long text judged not spun (Report.beyond_fit) has no P(spun) to weigh the model's
+    # edits by, outside its parts judged spun: none is made or suggested, as check lists
+    # none (version8.txt of Vim's help, 0.74, had 5,722 suggestions, 2,362 edits at
+    # --min-confidence 0.5). A lexicon's phrase found verbatim still vouches for its own.
+    held = report.beyond_fit
     for e in decoded:
-        conf = confs.get(id(e), round(p_at(e.start) * e.confidence, 3))
+        p = p_at(e.start)
+        if held and not p and id(e) not in confs:
+            continue
+        conf = confs.get(id(e), round(p * e.confidence, 3))
         e = replace(e, confidence=conf)
         # Only leaked spintax can overlap a decoded edit (those are one path through each
         # sentence: disjoint); asked of an index, not of every edit so far (a 5 MiB spun
@@ -1132,8 +1142,10 @@ def _spread(text: str, edits: list, marks: list) -> None:
 
 
 def _p_spun(report) -> float:
-    """The document's P(spun), which weighs every decoded edit's confidence."""
-    return report.score if report.judged else 0.0
+    """The document's P(spun), which weighs every decoded edit's confidence: 0 where it is
+    not judged, or where check leaves out the model's findings (a long text judged not
+    spun, :attr:`respin.detect.Report.beyond_fit`) and no part of it is judged spun."""
+    return report.score if report.judged and not (report.beyond_fit and not report.parts) else 0.0
 
 
 def _p_spun_at(report):
@@ -1150,10 +1162,11 @@ def _p_spun_at(report):
         p = _p_spun(report)
         return lambda start: p
     starts = [part[0] for part in report.parts]
+    elsewhere = 0.0 if report.beyond_fit else report.score_whole  # (as check's findings there: none)
 
     def at_offset(start: int) -> float:
         k = bisect.bisect_right(starts, start) - 1
-        return report.parts[k][2] if k >= 0 and start < report.parts[k][1] else report.score_whole
+        return report.parts[k][2] if k >= 0 and start < report.parts[k][1] else elsewhere
     return at_offset
 
 
