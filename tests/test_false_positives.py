@@ -400,3 +400,62 @@ def test_a_long_text_not_judged_spun_lists_no_findings():
     from respin.restore import SPINTAX, SPINTAX_CONFIDENCE
     above = m.check(long + "\n\nThe firm warned {that a} drop was near.", threshold=(1 + SPINTAX_CONFIDENCE) / 2)
     assert not above.spun and above.findings and {f.kind for f in above.findings} == {SPINTAX}
+
+
+def _negative_texts() -> list[str]:
+    from conftest import NEGATIVE_DIR
+    return [f.read_text(encoding="utf-8") for f in sorted(NEGATIVE_DIR.glob("**/*.txt"))]
+
+
+def test_a_long_text_not_judged_spun_gets_no_edit_or_suggestion():
+    """Restore follows check's rule for a text longer than any the document model was
+    fitted on: judged not spun, it lists none of the model's edits, not even as
+    suggestions (Vim's version8.txt, 0.74 and no finding, had 5,722 suggestions and 2,362
+    edits at --min-confidence 0.5), whether the gate was shut (clean) or opened (lightly
+    spun). The rule is the verdict's: the same text judged spun, or spun more, has them;
+    a user's lexicon phrase found verbatim is still restored."""
+    from respin.batch import process_record
+    from respin.spin import spin
+    from respin.swaps import SwapLexicon
+    m = respin._model(None)
+    joined = "\n\n".join(_negative_texts())  # 11,500 clean words
+    light = spin(joined, rate=0.1, seed=0).text
+    for text in (joined, light):
+        rep = m.check(text)
+        assert rep.beyond_fit and not rep.spun and rep.findings == []
+        for r in (m.restore(text), m.restore(text, min_confidence=0.5)):
+            assert (r.text, r.edits, r.suggestions) == (text, [], [])
+    lower = m.check(light, threshold=m.check(light).score - 0.01)  # judged spun: its suggestions
+    assert lower.spun and lower.findings and not lower.beyond_fit
+    assert m.restore(light, report=lower).suggestions
+    # batch reads the report of its own check (at its --threshold)
+    got = process_record(light)
+    assert not got["spun"] and (got["findings"], got["edits"], got["suggestions"]) == ([], [], [])
+    assert process_record(light, threshold=lower.threshold)["suggestions"]
+    spun = spin(joined, rate=0.3, seed=0).text
+    rep, r = m.check(spun), m.restore(spun, min_confidence=0.5)
+    assert rep.spun and not rep.beyond_fit and r.edits and r.suggestions
+    lex = SwapLexicon()
+    lex.add("counterfeit consciousness", "artificial intelligence")
+    page = joined + "\n\nThe tool ranks answers by counterfeit consciousness.\n"
+    r = m.restore(page, min_confidence=0.5, lexicons=[lex])
+    assert r.text == joined + "\n\nThe tool ranks answers by artificial intelligence.\n" and r.suggestions == []
+
+
+def test_a_long_text_not_judged_spun_keeps_the_edits_of_its_spun_part():
+    """With sections, a part judged spun in a long clean page keeps its edits and
+    suggestions, as its findings; the clean text around it gets none (it had 165)."""
+    from respin.spin import spin
+    m = respin._model(None)
+    texts = _negative_texts()
+    k = len(texts) // 2
+    middle = spin("\n\n".join(texts[k:k + 6]), rate=0.4, seed=1).text
+    page = "\n\n".join(texts[:k] + [middle] + texts[k + 6:])
+    whole = m.check(page)
+    assert whole.beyond_fit and not whole.spun and m.restore(page).suggestions == []
+    rep = m.check(page, sections=True)
+    assert rep.spun and rep.beyond_fit and len(rep.parts) == 1
+    a, b = rep.parts[0][:2]
+    assert rep.findings and all(a <= f.start and f.end <= b for f in rep.findings)
+    r = m.restore(page, sections=True)
+    assert r.suggestions and all(a <= e.start and e.end <= b for e in r.edits + r.suggestions)
