@@ -108,9 +108,61 @@ def _workers(jobs: int, quiet: bool) -> int:
     return cpus if jobs == 0 or jobs > cpus else jobs
 
 
-def _fail(msg: str) -> typer.Exit:
-    print(f"respin: error: {line_safe(msg)}", file=sys.stderr)
+def _fail(msg: str, inputs=(), pipe: str | None = None) -> typer.Exit:
+    """Exit status 2, its one-line message written. ``inputs``: the files the command was
+    given, for :func:`_input_hint`; ``pipe``: the command that reads text on standard input."""
+    print(f"respin: error: {line_safe(_input_hint(msg, inputs, pipe))}", file=sys.stderr)
     return typer.Exit(2)
+
+
+# How to get the text out of a document format refused as binary data (a review: a PDF
+# given to check was only "not a text file").
+_EXTRACT = {".pdf": "pdftotext in.pdf out.txt", ".docx": "pandoc in.docx -t plain -o out.txt",
+            ".odt": "pandoc in.odt -t plain -o out.txt", ".epub": "pandoc in.epub -t plain -o out.txt",
+            ".doc": "antiword in.doc > out.txt"}
+
+
+def _looks_like_text(arg: str) -> bool:
+    """Whether a command-line argument reads as text given in place of a file's name: words
+    with no folder separator or file extension, or with a part longer than a file name can be
+    (255 bytes).
+
+    >>> [_looks_like_text(a) for a in ("some text here", "I agree.", "my notes.txt", "a/b c", "L" * 300)]
+    [True, True, False, False, False]
+    """
+    if not re.search(r"\s", arg):
+        return False
+    parts = re.split(r"[/\\]", arg)
+    if any(len(x.encode("utf-8", "surrogateescape")) > 255 for x in parts):
+        return True
+    return len(parts) == 1 and not re.search(r"\.[A-Za-z0-9]{1,5}$", arg)
+
+
+def _input_hint(msg: str, inputs, pipe: str | None = None) -> str:
+    """``msg``, an error about one of the user's ``inputs``, with what to do where the argument
+    was no file respin can read: text itself (to be piped to ``pipe``), a web address, a PDF or
+    Word document.
+
+    >>> _input_hint("input not found: some text here", ["some text here"], "respin check -")
+    "input not found: some text here; to check text itself, pipe it: echo '...' | respin check -"
+    >>> _input_hint("input not found: https://example.com/a", ["https://example.com/a"])
+    'input not found: https://example.com/a; respin reads local files: download the page first'
+    >>> _input_hint("not a text file (binary data): paper.pdf", ["paper.pdf"])
+    'not a text file (binary data): paper.pdf; extract its text first (e.g. pdftotext in.pdf out.txt)'
+    """
+    for p in inputs:
+        if not p or p == "-" or not msg.endswith(f": {p}"):
+            continue
+        if msg.endswith(f" not found: {p}"):
+            if re.match(r"(?i)https?://", p):
+                return f"{msg}; respin reads local files: download the page first"
+            if pipe and msg == f"input not found: {p}" and _looks_like_text(p):
+                if len(p) > 60:  # (the whole text would be the message)
+                    msg = f"input not found: {p[:50]}..."
+                return f"{msg}; to check text itself, pipe it: echo '...' | {pipe}"
+        elif "not a text file" in msg and (tool := _EXTRACT.get(Path(p).suffix.lower())):
+            return f"{msg}; extract its text first (e.g. {tool})"
+    return msg
 
 
 def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: list,
@@ -568,7 +620,7 @@ def check(
             if legacy_count:  # (also when an error or Ctrl-C ends the run: for the files done)
                 _note(_legacy_summary(*legacy_first, legacy_count), quiet)
     except InputError as e:
-        raise _fail(str(e))
+        raise _fail(str(e), [*paths, source], "respin check -")
     except Exception as e:  # a model problem is not the user's text's fault: say which
         from .model import ModelError
         if isinstance(e, ModelError):
@@ -818,7 +870,7 @@ def restore(
                              bom=loaded.encoding == "utf-8-sig", marked=_to_file(output) and loaded.encoding in MARKED),
               output, reads)
     except InputError as e:
-        raise _fail(str(e))
+        raise _fail(str(e), [path, source, *copy], "respin restore -")
     except Exception as e:  # as in check: a bad --model folder is a user error, not a crash
         from .model import ModelError
         if isinstance(e, ModelError):
@@ -1403,7 +1455,12 @@ def _main(argv: list[str] | None) -> int:
             # name longer than the file system allows): pathlib's exists() and is_dir() raise
             # these before Python 3.14, wherever respin first looks at an input, a source, an
             # index or an output. It was an "internal error ... please report it".
-            print(f"respin: error: cannot access {line_safe(_os_path(e))} ({os_reason(e)})", file=sys.stderr)
+            name, hint = _os_path(e), ""
+            if e.errno == errno.ENAMETOOLONG and _looks_like_text(name):  # text given as the file
+                pipe = {"check": "respin check -", "restore": "respin restore -", "batch": "respin check -"}.get(
+                    next((a for a in args if not a.startswith("-")), ""))
+                name, hint = f"{name[:50]}...", (f"; to check text itself, pipe it: echo '...' | {pipe}" if pipe else "")
+            print(f"respin: error: cannot access {line_safe(name)} ({os_reason(e)}){hint}", file=sys.stderr)
             return 2
         if e.errno not in _WRITE_ERRORS:
             return _internal_error(e)

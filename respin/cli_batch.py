@@ -176,8 +176,8 @@ def batch(
         summary = run_batch(input, out, opts, kind=input_format.value, glob=_globs(glob), jobs=jobs, engine=engine.value,
                             scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,
                             progress=progress, note=lambda m: _note(m, quiet))
-    except InputError as e:
-        raise _fail(str(e))
+    except InputError as e:  # (text in place of INPUT: one text is respin check's, batch reads JSON Lines on stdin)
+        raise _fail(str(e), [input], "respin check -")
     except ModelError as e:
         raise _fail(str(e))
     except KeyboardInterrupt as e:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shlex
 import signal
 import sys
 import threading
@@ -273,7 +274,7 @@ def build(
                 # the documents it committed, as its note says ('respin index add' finishes it).
                 raise
     except InputError as e:  # (the file written is INDEX's to the user)
-        raise _fail(str(e).replace(at, out).replace(target, out))
+        raise _fail(str(e).replace(at, out).replace(target, out), inputs)
     raise typer.Exit(0)
 
 
@@ -326,7 +327,7 @@ def add(
             _add(idx, inputs, glob=_globs(glob), text_field=text_field, id_field=id_field, max_size=max_size,
                  replace=replace, quiet=quiet, what="index add")
     except InputError as e:
-        raise _fail(str(e))
+        raise _fail(str(e), inputs)
     raise typer.Exit(0)
 
 
@@ -384,7 +385,7 @@ def query(
                            f"{line_safe(m.doc_id)}\t{line_safe(m.path or '')}\n" for r, m in enumerate(matches, 1))
         _emit(body, output, (index, path))
     except (InputError, ModelError) as e:
-        raise _fail(str(e))
+        raise _fail(str(e), [path], f"respin index query {shlex.quote(index)} -")
     if not text.strip():  # (the index is not at fault)
         _note("input is empty: nothing to look up", quiet)
     elif not matches:

@@ -1011,3 +1011,54 @@ def test_a_dash_where_a_file_or_folder_is_made_is_refused(cli, tmp_path, monkeyp
     src.write_bytes((SEEDS_DIR / "000_e72a5ed2cbd8b2e3.txt").read_bytes())
     assert_user_error(cli(*(str(a).replace("{src}", str(src)) for a in argv)), needle)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt"]
+
+
+@pytest.mark.parametrize("command", ["check", "restore", "batch"])
+def test_text_or_a_web_address_in_place_of_a_file_says_how_to_give_it(cli, tmp_path, command, monkeypatch):
+    """`respin check "some text here"` was only "input not found" (a user review): text that
+    does not look like a path is told to be piped, a web address to be downloaded first."""
+    monkeypatch.chdir(tmp_path)
+    out = ("--out", tmp_path / "o") if command == "batch" else ()
+    pipe = "respin restore -" if command == "restore" else "respin check -"
+    ran = cli(command, "the mayor said so", *out)
+    assert_user_error(ran, "input not found: the mayor said so", f"; to check text itself, pipe it: echo '...' | {pipe}")
+    ran = cli(command, "https://example.org/news/a.html", *out)
+    assert_user_error(ran, "input not found: https://example.org/news/a.html; respin reads local files: "
+                           "download the page first")
+    for name in ("nope.txt", "my notes.txt", "drafts/a b"):  # (names of files: no hint)
+        ran = cli(command, name, *out)
+        assert_user_error(ran, f"input not found: {name}")
+        assert ";" not in ran.err
+    # Longer than a file name can be: the system's "file name too long", the text cut short
+    text = "The council met on Tuesday and agreed the plan after a long debate. " * 6
+    ran = cli(command, text, *out)
+    assert_user_error(ran, "(file name too long)", f"; to check text itself, pipe it: echo '...' | {pipe}")
+    assert len(ran.err) < 200 and not (tmp_path / "o").exists()
+
+
+def test_text_in_place_of_index_query_file_says_how_to_pipe_it(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    ran = cli("index", "query", "my archive.index", "the mayor said so")  # (the text is looked at first)
+    assert_user_error(ran, "input not found: the mayor said so", "echo '...' | respin index query 'my archive.index' -")
+    ran = cli("index", "build", "http://example.org/a", "--out", tmp_path / "a.index")
+    assert_user_error(ran, "download the page first")
+    assert not (tmp_path / "a.index").exists()
+
+
+@pytest.mark.parametrize("command", ["check", "restore", "index query"])
+def test_a_pdf_or_word_file_says_to_extract_its_text(cli, tmp_path, command):
+    """A PDF given to check was only "not a text file (binary data)" (a user review)."""
+    argv = command.split() + ([tmp_path / "none.index"] if command == "index query" else [])
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 9 >>\nstream\n\x00\x01\x02binary\nendstream\n")
+    assert_user_error(cli(*argv, pdf), "binary data", "; extract its text first (e.g. pdftotext in.pdf out.txt)")
+    docx = tmp_path / "Letter.DOCX"
+    import zipfile
+    with zipfile.ZipFile(docx, "w") as z:
+        z.writestr("word/document.xml", "<w:document><w:body>Dear editor</w:body></w:document>")
+    assert_user_error(cli(*argv, docx), "binary data", "(e.g. pandoc in.docx -t plain -o out.txt)")
+    blob = tmp_path / "photo.txt"  # any other file: as before
+    blob.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    ran = cli(*argv, blob)
+    assert_user_error(ran, "binary data")
+    assert "extract" not in ran.err
