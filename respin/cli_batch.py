@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import re
+import shlex
 from enum import Enum
 from typing import List, Optional
 
@@ -15,6 +18,28 @@ EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are i
                 "error), 2 usage or input error, every record an error or an input that ends early (a truncated .gz; the results written all the same), "
                 "or a run stopped by a full disk or a killed worker, 130 interrupted, 143 terminated (SIGTERM); "
                 "after a stop, continue with --resume.")
+
+
+def _json_array(path: str) -> bool:
+    """Whether ``path``, a regular ``.json`` file, starts as a JSON array of objects: records,
+    which judged as one prose text made one meaningless result (a review), where the user
+    meant one result a record.
+
+    >>> import os, tempfile
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+    ...     _ = f.write('[\\n  {"id": 1, "text": "A text."}\\n]\\n')
+    >>> _json_array(f.name)
+    True
+    >>> os.unlink(f.name)
+    """
+    try:
+        if not os.path.isfile(path):  # (a named pipe is sniffed by batch itself: it cannot be read twice)
+            return False
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return False
+    return re.match(rb"(?:\xef\xbb\xbf)?\s*\[\s*\{", head) is not None
 
 
 class Engine(str, Enum):
@@ -161,6 +186,10 @@ def batch(
         _stdin_once(("the input", [input]), ("a lexicon", lexicon))
     except InputError as e:
         raise _fail(str(e)) from None
+    if input_format == InputFormat.auto and input.lower().endswith(".json") and _json_array(input):
+        # (A .json of JSON Lines is read as such; any other JSON document is one text, with a note.)
+        raise _fail(f"{input} is a JSON array, not JSON Lines (one record a line): give its records one a line, "
+                    f"e.g. jq -c '.[]' {shlex.quote(input)} | respin batch - --out {shlex.quote(out)}")
     progress = "off" if quiet else "auto"
     summary = None
     try:

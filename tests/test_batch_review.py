@@ -381,11 +381,22 @@ def test_restore_spun_only_also_holds_the_models_edits_where_copies_go_unused(tm
 
 
 def test_a_json_document_given_to_batch_is_said_to_be_one(tmp_path, cli):
-    """A JSON array was checked as one prose text without a word (a re-test review)."""
+    """A JSON array was checked as one prose text without a word (a re-test review), then
+    with a note (a user review: JSON syntax judged as prose all the same): an array of
+    records is now refused, with the command that gives them as JSON Lines, and nothing is
+    written; another JSON document is still one text, said so."""
     f = tmp_path / "array.json"
     f.write_text(json.dumps([{"id": 1, "text": CLEAN[0]}, {"id": 2, "text": CLEAN[1]}], indent=1), encoding="utf-8")
     ran = cli("batch", f, "--out", tmp_path / "o", "--no-restore")
-    assert ran.code == 0 and "is a JSON document, not JSON Lines" in ran.err and len(results(tmp_path / "o")) == 1
+    assert ran.code == 2 and ran.out == "" and len(ran.err.splitlines()) == 1, ran.err
+    assert ran.err.startswith("respin: error: ") and "is a JSON array, not JSON Lines" in ran.err
+    assert f"jq -c '.[]' {f} | respin batch - --out {tmp_path / 'o'}" in ran.err and not (tmp_path / "o").exists()
+    ran = cli("batch", f, "--out", tmp_path / "o", "--no-restore", "--input-format", "file")  # asked for: one text
+    assert ran.code == 0 and len(results(tmp_path / "o")) == 1
+    doc = tmp_path / "object.json"
+    doc.write_text(json.dumps({"title": "x", "text": CLEAN[0]}, indent=1), encoding="utf-8")
+    ran = cli("batch", doc, "--out", tmp_path / "o1", "--no-restore")
+    assert ran.code == 0 and "is a JSON document, not JSON Lines" in ran.err and len(results(tmp_path / "o1")) == 1
     g = tmp_path / "lines.json"  # JSON Lines named .json: read as such, no note
     write_jsonl(g, [{"id": 1, "text": CLEAN[0]}, {"id": 2, "text": CLEAN[1]}])
     ran = cli("batch", g, "--out", tmp_path / "o2", "--no-restore")
