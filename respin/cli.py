@@ -440,12 +440,13 @@ def check(
                                       help="Files, folders (read recursively) or - for standard input."),
     format: CheckFormat = typer.Option(CheckFormat.text, "--format", "-f",
                                        help="text: 'path:line:col: spun ==> original (confidence)' lines and a "
-                                            "summary per document; json/jsonl: the contract's objects; "
+                                            "summary per document; json: one array with an object per document (its score, spun, findings; "
+                                            "fields in docs/INTERFACE.md); jsonl: the same objects, one a line; "
                                             "github: workflow annotations (a warning per finding, an error per document judged spun); "
                                             "csv: a header row, then a row per finding (path, line, col, start, end, text, suggestion, confidence, kind)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0, callback=_number,
                                               help="Score at or above which a document is judged spun "
-                                                   "(default: the model's, doc_threshold in its detector.json: 0.85 for the shipped one)."),
+                                                   "(default: the model's own threshold, 0.85 for the shipped one)."),
     source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC", callback=_given,
                                          help="Clean original: report the substitutions aligned against it (synonym, phrase and number "
                                               "swaps; restore --source also rewrites the other differences it aligns)."),
@@ -461,9 +462,8 @@ def check(
                                            "the model's. With --source, only where the source is unrelated: "
                                            "against a copy's source the findings are its substitutions."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, callback=_number,
-                                                   help="List only findings at least this sure (default: words and "
-                                                        "phrases the model gives a probability of 0.5 of being "
-                                                        "swapped, its finding_threshold; and every other finding). "
+                                                   help="List only findings at least this sure (default: the model's "
+                                                        "words and phrases from 0.5, and every other finding). "
                                                         "Lower is bolder: 0.3 finds more swapped words at a little "
                                                         "less precision; adjacent words may then join into one finding "
                                                         "with its own confidence. The score does not change."),
@@ -487,7 +487,7 @@ def check(
 ):
     """Score documents for synonym spinning and point at each suspected word.
 
-    Each finding reads 'path:line:col: spun words ==> likely originals (confidence)': the confidence is the model's posterior that the words were swapped, cut to two decimals (with --source, how sure the alignment is): read it as a ranking, as it runs high on text unlike news (README, 'What the numbers mean'); '?' means no likely original was found. The summary's score is the probability that the document is spun, calibrated on a mix of half spun, half clean texts, and it is judged spun at --threshold or above. The two are separate: a document that is not judged spun may still show a few suspicious words, and each finding stands on its own; a short document may be judged spun from many weak signals with no finding at all, when no single word stands out. Words in Markdown code (fenced blocks, `inline code`) and sentences that are not English are counted, never judged. A folder is read for files matching --glob (skipping binary files and earlier reports of check, each with a note; --include-skipped gives each its JSON object too); one with none at all is an error (exit 2).
+    Each finding reads 'path:line:col: spun words ==> likely originals (confidence)', '?' where no original was found; read the confidence as a ranking: it runs high on text unlike news (README, 'What the numbers mean'). A document's score is the probability that it is spun, judged spun at --threshold or above; one not judged spun may still show a few findings, and a short one may be judged spun with none. Markdown code and sentences not in English are never judged. A folder is read for files matching --glob, skipping binary files and earlier reports of check with a note; a folder with none is an error.
 
     Examples:
 
@@ -1094,8 +1094,9 @@ def learn(
     phrase_table: Optional[str] = typer.Option(None, "--phrase-table", metavar="TSV", callback=_given,
                                                help="Also a TSV of phrase pairs with a header (columns 'tortured' "
                                                     "and 'expected', e.g. tortured phrases of paper mills)."),
-    split: Optional[str] = typer.Option(None, "--split", metavar="VALUE", help="With --phrase-table: only rows whose 'split' "
-                                                              "column has this value (e.g. dev)."),
+    split: Optional[str] = typer.Option(None, "--split", metavar="VALUE", help="With --phrase-table: learn only from the rows "
+                                                              "whose 'split' column has this value (e.g. dev, to keep the "
+                                                              "other rows for measuring the lexicon)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                          help="Write the lexicon (TSV) to FILE atomically; default stdout."),
     min_count: int = typer.Option(1, "--min-count", min=1, metavar="N", help="Keep swaps seen at least this often."),
@@ -1113,7 +1114,7 @@ def learn(
 ):
     """Learn a spinner's swaps from spun/original pairs into a lexicon for restore --lexicon.
 
-    Each pair is aligned as 'restore --source' does; every spinner-sized swap (words and short phrases, not figures) is counted. The lexicon is plain TSV (spun, original, count) that a person can read and edit. Pairs whose name contains 'mt_roundtrip' are skipped: a machine-translation round trip rewrites text but is not a spinner's dictionary.
+    Each pair is aligned as 'restore --source' does; every spinner-sized swap (words and short phrases, not figures) is counted. The lexicon is plain TSV (spun, original, count) that a person can read and edit. Machine-translation round-trip pairs (a name containing 'mt_roundtrip') are skipped: translating a text there and back rewrites it, but not with a spinner's swaps.
 
     Examples:
 

@@ -56,6 +56,21 @@ def test_check_help_names_the_shipped_threshold(cli):
     assert f"{shipped:g} for the shipped one" in " ".join(ran.out.replace("│", " ").split())
 
 
+def test_check_and_learn_help_speak_in_a_user_s_terms(cli):
+    """check --help spoke of "the contract's objects" and "doc_threshold in its detector.json"
+    in a 200-word description, learn --help of "Pairs whose name contains 'mt_roundtrip'"
+    (a user review): what a once-a-week user needs, in their words."""
+    def shown(*argv):
+        return " ".join(cli(*argv, "--help").out.replace("\u2502", " ").split())
+    check = shown("check")
+    for internal in ("contract", "detector.json", "doc_threshold", "finding_threshold", "posterior"):
+        assert internal not in check, internal
+    assert len(check.split("Examples:")[0].split()) < 150
+    learn = shown("learn")
+    assert "Machine-translation round-trip pairs (a name containing 'mt_roundtrip') are skipped" in learn
+    assert "learn only from the rows whose 'split' column has this value" in learn
+
+
 # --- restore ----------------------------------------------------------------------------
 
 def test_restore_text_prints_only_the_restored_text(cli, pair):
