@@ -405,8 +405,7 @@ class Model:
                     phrase_post[pa - ph0[i]:pb - ph0[i]] = s_phrase_post
                     judged.append((ra, rb, s_rate, s_rep))
             if parts:  # (with their first and last lines, as the summary line names them)
-                lines = LineIndex(originals[i]).line_cols([x for a_, b_, _ in parts for x in (a_, b_ - 1)])
-                parts = [(*part, lines[2 * k][0], lines[2 * k + 1][0]) for k, part in enumerate(parts)]
+                parts = _with_lines(originals[i], parts)
             phrase_post_all[ph0[i]:ph0[i + 1]] = phrase_post
             for ja, jb, rate, rep_j in judged if findings else ():
                 if rate <= 0:
@@ -629,10 +628,16 @@ class Model:
         from .restore import Restoration
         texts = texts_arg(texts, "restore_many")
         reports = list(reports) if reports is not None else [None] * len(texts)
+        given = [r is not None for r in reports]
         flowed = [unwrap(t) for t in texts]  # read as check reads them (see tokenize.unwrap)
         docs = [Document.from_text(t, code=code_regions(o)) for (t, _), o in zip(flowed, texts)]
         dec = self.decoder(lexicons)
         decoded = self._decoded([t for t, _ in flowed], docs, reports, dec, together, sections)
+        for i, rep in enumerate(reports):
+            # A report made here read the text unwrapped: its parts' lines are the text's as
+            # given, as check counts them (the offsets are the same).
+            if not given[i] and rep is not None and rep.parts and flowed[i][1]:
+                reports[i] = replace(rep, parts=tuple(_with_lines(texts[i], [p[:3] for p in rep.parts])))
         thr = self.restore_threshold if min_confidence is None else min_confidence
         # (A lexicon given weight 0 is not trusted: its phrases do not set confidences.)
         trusted = [x for x in lexicons if getattr(x, "weight", None) != 0]
@@ -921,6 +926,13 @@ def _repeats_by_type(types: np.ndarray, rows: np.ndarray) -> dict:
 
 SHORT_WORDS = 300  # texts shorter than this are scored together by restore_many (check_many)
 WINDOW_WORDS = 500_000  # words per restore_many call whose LM windows are kept (~200 bytes a word)
+
+
+def _with_lines(text: str, parts) -> list:
+    """``parts`` of ``text`` as (start, end, score), each with its first and last line in it
+    (:attr:`respin.detect.Report.parts`)."""
+    lines = LineIndex(text).line_cols([x for a, b, _ in parts for x in (a, b - 1)])
+    return [(*part, lines[2 * k][0], lines[2 * k + 1][0]) for k, part in enumerate(parts)]
 
 
 def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=None, joins=(), phrases=()):

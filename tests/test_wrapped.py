@@ -4,6 +4,7 @@ found in it, and the restored text keeps the input's lines."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 
 import pytest
@@ -191,3 +192,30 @@ def test_a_phrase_over_two_line_breaks_keeps_both():
         assert r.text.count(nl) == text.count(nl)
         assert " ".join(r.text.split()).count("artificial intelligence system") == 1, r.text
         assert respin.apply_edits(text, r.edits) == r.text
+
+
+def test_restore_names_a_wrapped_texts_spun_part_by_its_own_lines(cli, tmp_path):
+    """restore --sections counted a part's lines in the text unwrapped, check in the file:
+    on a hard-wrapped page they disagreed (lines 73-134 against check's 174-319 here)."""
+    from respin.spin import spin
+    texts = dict(negative_texts())
+
+    def block(*names: str) -> str:
+        return "\n\n".join(texts[n].strip() for n in names)
+
+    spun = spin(block("court_judgment_summary", "legal_contract_clauses", "real_estate_listing",
+                      "terms_library_rules"), rate=0.3, seed=1).text
+    page = "\n\n".join(wrap(t, 60) for t in (
+        block("australian_english", "british_hyphenated", "cover_letter", "earnings_report", "forum_post_casual"),
+        spun, block("history_narrative_1848", "product_review", "policy_remote_work", "travel_essay_hills"))) + "\n"
+    assert unwrap(page)[1]  # hard-wrapped: read with its breaks joined
+    f = tmp_path / "page.txt"
+    f.write_text(page, encoding="utf-8")
+    (checked,) = json.loads(cli("check", f, "--sections", "--format", "json").out)
+    restored = json.loads(cli("restore", f, "--sections", "--format", "json").out)
+    (part,) = checked["spun_parts"]
+    assert restored["spun_parts"] == checked["spun_parts"]
+    lines = page.split("\n")
+    assert lines[part["line"] - 1] and lines[part["end_line"] - 1]
+    assert page.count("\n", 0, part["start"]) + 1 == part["line"]
+    assert respin.restore(page, sections=True).parts == respin.check(page, sections=True).parts
