@@ -632,33 +632,39 @@ class Model:
         flowed = [unwrap(t) for t in texts]  # read as check reads them (see tokenize.unwrap)
         docs = [Document.from_text(t, code=code_regions(o)) for (t, _), o in zip(flowed, texts)]
         dec = self.decoder(lexicons)
-        decoded = self._decoded([t for t, _ in flowed], docs, reports, dec, together, sections)
+        # (A lexicon given weight 0 is not trusted: its phrases do not set confidences.)
+        trusted = [x for x in lexicons if getattr(x, "weight", None) != 0]
+        # (Phrases found as check finds them, in the text unwrapped: offsets are the same.)
+        phrases = [lexicon_findings(t, trusted, doc) if trusted and doc.n_words else ()
+                   for (t, _), doc in zip(flowed, docs)]
+        decoded = self._decoded([t for t, _ in flowed], docs, reports, dec, together, sections,
+                                phrased={i for i, x in enumerate(phrases) if x})
         for i, rep in enumerate(reports):
             # A report made here read the text unwrapped: its parts' lines are the text's as
             # given, as check counts them (the offsets are the same).
             if not given[i] and rep is not None and rep.parts and flowed[i][1]:
                 reports[i] = replace(rep, parts=tuple(_with_lines(texts[i], [p[:3] for p in rep.parts])))
         thr = self.restore_threshold if min_confidence is None else min_confidence
-        # (A lexicon given weight 0 is not trusted: its phrases do not set confidences.)
-        trusted = [x for x in lexicons if getattr(x, "weight", None) != 0]
         out = []
         for i, (text, doc) in enumerate(zip(texts, docs)):
             if not doc.n_words:  # (empty: not judged, score 0, as check says; the fields are there)
                 out.append(Restoration(text, text, [], score=0.0))
                 continue
-            # (Phrases found as check finds them, in the text unwrapped: offsets are the same.)
-            phrases = lexicon_findings(flowed[i][0], trusted, doc) if trusted else ()
-            out.append(_restoration(text, doc, reports[i], decoded[i][1], thr, self.lexicon, flowed[i][1], phrases))
+            out.append(_restoration(text, doc, reports[i], decoded[i][1], thr, self.lexicon, flowed[i][1],
+                                    phrases[i]))
         for r in out:
             r.model = self.label
         return out
 
-    def _decoded(self, texts, docs, reports: list, dec, together: bool, sections: bool = False) -> dict:
+    def _decoded(self, texts, docs, reports: list, dec, together: bool, sections: bool = False,
+                 phrased=frozenset()) -> dict:
         """What :meth:`restore_many` decodes: {index of a text with words: (its decoded
         choices, their edits (:func:`respin.decode.restore_edits`, one per choice, the
         decoder's own confidence))}; ``reports``: the texts' reports or None, filled in here
         (the detector's score weighs every edit, see :func:`_restoration`). Also what
-        ``check --lexicon`` reads (:meth:`lexicon_swaps`): one path for both."""
+        ``check --lexicon`` reads (:meth:`lexicon_swaps`): one path for both. ``phrased``:
+        the indices of texts with a lexicon's phrase found verbatim (their decoding is kept
+        for it, see :func:`_idle`)."""
         from .decode import restore_edits
         # batch --lexicon restores a record, then asks lexicon_swaps for the same decoding:
         # the last result is kept (short texts only) and given again when the texts, the
@@ -684,9 +690,16 @@ class Model:
                 if got:
                     budget -= docs[i].n_words
             wins.append(got[0] if got else None)
-        choices = dec.decode_many([docs[i] for i in live], windows=wins, together=together)
+        # A text decoded on its own evidence (not pooled with others') that keeps none of its
+        # decoding is not decoded (restore of Vim's version8.txt: 5.2 s -> 2.6 s).
+        idle = {i for i in live if i not in phrased and _idle(reports[i])} if not together or len(live) == 1 else ()
+        if idle:
+            wins = [w for i, w in zip(live, wins) if i not in idle]
+            live = [i for i in live if i not in idle]
+        choices = dec.decode_many([docs[i] for i in live], windows=wins, together=together) if live else []
         out = {i: (c, restore_edits(texts[i], dec, -1.0, docs[i], c)[0]) for i, c in zip(live, choices)}
-        self._last_decoded = (key, dec, out) if sum(map(len, texts)) <= LAST_DECODED_CHARS else None
+        out.update({i: ([], []) for i in idle})
+        self._last_decoded = (key, dec, out) if sum(map(len, texts)) <= LAST_DECODED_CHARS and not idle else None
         return out
 
     def lexicon_swaps(self, texts, reports: list, lexicons) -> list:
@@ -1151,6 +1164,13 @@ def _spread(text: str, edits: list, marks: list) -> None:
             a, b = (edits[j], edits[k]) if j < k else (edits[k], edits[j])
             if marks[j] > marks[k] and text[a.end:b.start].isspace():
                 marks[k] = marks[j]
+
+
+def _idle(report) -> bool:
+    """Whether :func:`_restoration` keeps none of a text's decoded edits: a long text judged
+    not spun (:attr:`respin.detect.Report.beyond_fit`) with no part judged spun, where none
+    restores a lexicon's phrase found verbatim (the caller's to know)."""
+    return report.beyond_fit and not report.parts
 
 
 def _p_spun(report) -> float:

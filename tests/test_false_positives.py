@@ -459,3 +459,38 @@ def test_a_long_text_not_judged_spun_keeps_the_edits_of_its_spun_part():
     assert rep.findings and all(a <= f.start and f.end <= b for f in rep.findings)
     r = m.restore(page, sections=True)
     assert r.suggestions and all(a <= e.start and e.end <= b for e in r.edits + r.suggestions)
+
+
+def test_a_long_text_restored_alone_that_keeps_no_decoded_edit_is_not_decoded(monkeypatch):
+    """Its decoding was thrown away (half the restore of Vim's version8.txt). It is still
+    decoded where an edit can be kept (a part judged spun, a lexicon's phrase found verbatim)
+    or where its evidence is pooled with other texts'; the results are those of decoding it."""
+    import respin.model as model
+    from respin.decode import Decoder
+    from respin.spin import spin
+    from respin.swaps import SwapLexicon
+    m = respin._model(None)
+    texts = _negative_texts()
+    joined = "\n\n".join(texts)
+    k = len(texts) // 2
+    page = "\n\n".join(texts[:k] + [spin("\n\n".join(texts[k:k + 6]), rate=0.4, seed=1).text] + texts[k + 6:])
+    lex = SwapLexicon()
+    lex.add("counterfeit consciousness", "artificial intelligence")
+    phrased = joined + "\n\nThe tool ranks answers by counterfeit consciousness.\n"
+    short = spin(texts[0], rate=0.3, seed=2).text
+    decoded: list = []
+    decode_many = Decoder.decode_many
+    monkeypatch.setattr(Decoder, "decode_many", lambda self, docs, *a, **kw: (
+        decoded.append([len(d.text) for d in docs]), decode_many(self, docs, *a, **kw))[1])
+    cases = [(lambda: m.restore(joined, min_confidence=0.5), []),
+             (lambda: m.restore(page, sections=True), [[len(page)]]),
+             (lambda: m.restore(phrased, lexicons=[lex]), [[len(phrased)]]),
+             (lambda: m.restore_many([joined, short], together=False), [[len(short)]]),
+             (lambda: m.restore_many([joined, short]), [[len(joined), len(short)]])]
+    for run, calls in cases:
+        decoded.clear()
+        got = run()
+        assert decoded == calls
+        with monkeypatch.context() as mp:
+            mp.setattr(model, "_idle", lambda report: False)  # decoded, as before
+            assert run() == got
