@@ -24,8 +24,8 @@ from .io import _size as _size_text
 
 MAX_SIZE_SHOWN = _size_text(DEFAULT_MAX_BYTES)  # --max-size's default as --help shows it ("5 MiB")
 
-EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun, "
-                "2 usage or input error, 130 interrupted.")
+EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun (with "
+                "--fail-on-lexicon: or a lexicon phrase listed), 2 usage or input error, 130 interrupted.")
 EPILOG_RESTORE = ("Exit status: 0 success (whether or not anything changed), 2 usage or input error, "
                   "130 interrupted.")
 EPILOG_OTHER = "Exit status: 0 success, 2 usage or input error, 130 interrupted."  # suggest, learn, spin, train
@@ -461,6 +461,13 @@ def check(
                                            "its swaps (unseen phrases too). The score stays "
                                            "the model's. With --source, only where the source is unrelated: "
                                            "against a copy's source the findings are its substitutions."),
+    only_lexicon: bool = typer.Option(False, "--only-lexicon", metavar="",
+                                      help="With --lexicon: list only its phrases (findings of kind 'lexicon "
+                                           "phrase'), not the model's findings; the score and verdict stay the model's."),
+    fail_on_lexicon: bool = typer.Option(False, "--fail-on-lexicon", metavar="",
+                                         help="With --lexicon: exit 1 also where a document not judged spun has a "
+                                              "lexicon phrase listed (a screen of papers for tortured phrases; "
+                                              "github: an error on that document)."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, callback=_number,
                                                    help="List only findings at least this sure (default: the model's "
                                                         "words and phrases from 0.5, and every other finding). "
@@ -500,12 +507,18 @@ def check(
       respin check articles/ --format csv -o findings.csv
 
       respin check paper.txt --lexicon tortured     # + paper-mill tortured phrases
+
+      respin check papers/ --lexicon tortured --only-lexicon --fail-on-lexicon   # a screen
     """
     from collections import deque
 
-    from .formats import render_check, skipped_annotation
+    from .formats import has_lexicon_phrase, lexicon_only, render_check, skipped_annotation
 
     try:
+        for flag, given in (("--only-lexicon", only_lexicon), ("--fail-on-lexicon", fail_on_lexicon)):
+            if given and not lexicon:  # (no lexicon, no lexicon phrase: a screen that never fails)
+                raise InputError(f"{flag} is about a lexicon's phrases: give one with --lexicon "
+                                 "(--lexicon tortured for paper-mill tortured phrases)")
         check_output(output, tuple(lexicon) + ((source,) if source else ()) + _model_files(model))  # not after checking everything
         if include_skipped and format not in (CheckFormat.json, CheckFormat.jsonl):
             raise InputError("--include-skipped is for --format json or jsonl (github warns on each file not "
@@ -552,7 +565,8 @@ def check(
         tasks = [(f, walked, src_text, threshold, model, max_size, lexicons, min_confidence, sections)
                  for f, walked in found]
         jobs = 1 if "-" in files else _workers(jobs, quiet)  # (standard input belongs to this process)
-        any_spun = False
+        any_spun = False  # (with --fail-on-lexicon: or a lexicon phrase listed)
+        hidden = min_confidence is not None or only_lexicon  # findings the user chose not to see
         legacy_first, legacy_count = None, 0  # of several files: one note at the end, not one each
         shown = False  # the progress line is on stderr, unended: a note, an error or Ctrl-C starts a new one
         checked, skipped = 0, len(passed_over)
@@ -575,10 +589,12 @@ def check(
 
         try:
             for n, (path, report, note, legacy) in enumerate([] if gone else _run_checks(tasks, jobs), 1):
+                if report is not None and only_lexicon:
+                    report = lexicon_only(report)
                 while pending and pending[0][2] < n and not gone:
                     gone = not unchecked(*pending.popleft()[:2])
                 if gone:  # (this file was checked all the same: its verdict counts, as below)
-                    any_spun |= report is not None and report.spun
+                    any_spun |= report is not None and (report.spun or fail_on_lexicon and has_lexicon_phrase(report))
                     break
                 checked += report is not None
                 skipped += report is None
@@ -600,10 +616,11 @@ def check(
                 elif legacy:
                     legacy_first, legacy_count = legacy_first or (display_path(path), legacy), legacy_count + 1
                 if report is not None:
-                    any_spun |= report.spun  # checked, so counted, even if its line can't be written
+                    # checked, so counted, even if its line can't be written
+                    any_spun |= report.spun or fail_on_lexicon and has_lexicon_phrase(report)
                     if stream and not _emit(render_check([(display_path(path), report)], format.value,
-                                                         bar_set=min_confidence is not None, first=first,
-                                                         skipped=include_skipped), None, ()):
+                                                         bar_set=hidden, first=first, skipped=include_skipped,
+                                                         lexicon_fails=fail_on_lexicon), None, ()):
                         gone = True
                         break  # the reader went away: nothing more to write
                     first = False
@@ -630,8 +647,8 @@ def check(
         # (Nothing checked, the run fails below: an empty report, "[]", would read as "nothing
         # spun" to whatever goes on after exit 2, and -o would replace the last good one.)
         if not stream and (checked or not skipped):
-            _emit("".join(warned) + render_check(results, format.value, bar_set=min_confidence is not None,
-                                                 skipped=include_skipped), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
+            _emit("".join(warned) + render_check(results, format.value, bar_set=hidden, skipped=include_skipped,
+                                                 lexicon_fails=fail_on_lexicon), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
     except InputError as e:
         raise _fail(str(e))
     if statistics:

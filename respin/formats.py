@@ -83,13 +83,27 @@ def _check_dict(path: str, r, skipped: bool) -> dict:
 CSV_FIELDS = ("path", "line", "col", "start", "end", "text", "suggestion", "confidence", "kind")
 
 
+def lexicon_only(r: Report) -> Report:
+    """``check --only-lexicon``: the report with only its lexicon phrases as findings (the
+    score, the verdict and the rest as they were)."""
+    return dataclasses.replace(r, findings=[f for f in r.findings if f.kind == LEXICON_PHRASE])
+
+
+def has_lexicon_phrase(r: Report) -> bool:
+    """Whether a lexicon phrase is among the findings listed (``check --fail-on-lexicon``)."""
+    return any(f.kind == LEXICON_PHRASE for f in r.findings)
+
+
 def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = False, first: bool = True,
-                 skipped: bool = False) -> str:
-    """``bar_set``: the findings were held to a ``--min-confidence`` of the user's, so a
-    verdict without one may only mean they were hidden (:func:`summary_line`). ``first``:
+                 skipped: bool = False, lexicon_fails: bool = False) -> str:
+    """``bar_set``: the findings were held to a ``--min-confidence`` of the user's (or to a
+    lexicon's phrases, ``--only-lexicon``), so a verdict without one may only mean they were
+    hidden (:func:`summary_line`). ``first``:
     these items begin the output (csv: headed by its header row; a run that writes each
     document as it is done passes False after the first). ``skipped`` (json, jsonl): items
-    may be (path, note) of files not checked (:func:`skipped_dict`)."""
+    may be (path, note) of files not checked (:func:`skipped_dict`). ``lexicon_fails``
+    (``--fail-on-lexicon``; github): a document with a lexicon phrase fails the job, so it
+    gets an error, as one judged spun does."""
     if fmt == "json":
         return json.dumps([_check_dict(p, r, skipped) for p, r in items], ensure_ascii=False, indent=1) + "\n"
     if fmt == "jsonl":
@@ -103,8 +117,11 @@ def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = F
         out.extend(_finding_lines(path, r, github=fmt == "github"))
         if fmt == "text":
             out.append(summary_line(path, r, bar_set=bar_set))
-        elif r.spun:  # github: the verdict that fails the job, as an error on the document
+        elif r.spun or lexicon_fails and has_lexicon_phrase(r):  # github: what fails the job, as an error on the document
             msg = summary_line(path, r, bar_set=bar_set).removeprefix(f"{path}: ")
+            if not r.spun:  # (--fail-on-lexicon: why it fails)
+                n = sum(f.kind == LEXICON_PHRASE for f in r.findings)
+                msg = f"{'a lexicon phrase' if n == 1 else f'{n:,} lexicon phrases'} found: {msg}"
             out.append(f"::error {_gh_file(path)}title=respin::{_gh_msg(msg)}")
     return "".join(line + "\n" for line in out)
 
@@ -159,7 +176,9 @@ def _finding_lines(path: str, r: Report, github: bool):
     for f in r.findings:
         sugg = ", ".join(f.suggestions) if f.suggestions else "?"
         if github:
-            msg = f"possibly spun: {f.text} ==> {sugg} ({_cut(f.confidence)})"
+            # (A lexicon's phrase is known to be a spinner's or a paper mill's: not "possibly spun".)
+            what = "lexicon phrase" if f.kind == LEXICON_PHRASE else "possibly spun"
+            msg = f"{what}: {f.text} ==> {sugg} ({_cut(f.confidence)})"
             if path == STDIN:  # (no file to attach it to: where it is, said in the message)
                 yield f"::warning title=respin::{_gh_msg(msg)} at line {f.line}, column {f.col}"
             else:

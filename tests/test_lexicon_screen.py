@@ -1,0 +1,116 @@
+"""Screening papers with a lexicon (``check --lexicon``): its phrases listed apart from the
+model's findings (``--only-lexicon``), titled as such in the github format, and failing the
+run where asked (``--fail-on-lexicon``), while the score and verdict stay the model's.
+
+The texts and the lexicon are this test's own.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+
+from respin.detect import LEXICON_PHRASE
+from respin.swaps import SwapLexicon
+
+from conftest import assert_user_error
+
+# Not spun by the model (its words are plain), with two of the lexicon's phrases.
+PAPER = ("Counterfeit consciousness now reads hospital scans. We trained a profound learning model on chest images "
+         "and compared it with a random forest. Two doctors checked every label before the training started, and "
+         "the model was tested on images from three other hospitals.\n")
+# Spun by the model (a news story through a thesaurus), with the same two phrases.
+STORY = ("The White Home mentioned on Tuesday that the president would visit the flooded towns, and officials "
+         "stated the help would arrive quickly. Counterfeit consciousness tools were used to map the damage, and "
+         "a profound learning model counted the houses that had been lost.\n")
+# Neither: no phrase of the lexicon.
+PLAIN = ("The library opens at nine on weekdays and at ten on Saturdays. Members may borrow six books at a "
+         "time and keep them for three weeks; the desk renews them by telephone.\n")
+
+
+@pytest.fixture
+def files(tmp_path):
+    lex = SwapLexicon()
+    lex.add("counterfeit consciousness", "artificial intelligence", 3)
+    lex.add("profound learning", "deep learning", 2)
+    (tmp_path / "mine.tsv").write_text(lex.to_tsv(), encoding="utf-8")
+    for name, text in (("paper", PAPER), ("story", STORY), ("plain", PLAIN)):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def _json(ran) -> dict:
+    (doc,) = json.loads(ran.out)
+    return doc
+
+
+def test_only_lexicon_lists_the_lexicons_phrases_alone_in_every_format(cli, files):
+    lex = ("--lexicon", files / "mine.tsv")
+    every = cli("check", files / "story.txt", *lex, "-f", "json")
+    assert every.code == 1  # (the precondition: the model judges it spun and lists words of its own)
+    every = _json(every)
+    assert {f["kind"] for f in every["findings"]} - {LEXICON_PHRASE}
+    only = cli("check", files / "story.txt", *lex, "-f", "json", "--only-lexicon")
+    assert only.code == 1  # the verdict is the model's still
+    only = _json(only)
+    assert [f["text"] for f in only["findings"]] == ["Counterfeit consciousness", "profound learning"]
+    assert only["findings"] == [f for f in every["findings"] if f["kind"] == LEXICON_PHRASE]
+    assert (only["score"], only["spun"]) == (every["score"], every["spun"])
+    text = cli("check", files / "story.txt", *lex, "--only-lexicon").out.splitlines()
+    assert [x.split(": ", 1)[1] for x in text[:-1]] == [
+        "Counterfeit consciousness ==> Artificial intelligence (0.95)", "profound learning ==> deep learning (0.95)"]
+    # the summary counts what is listed, and does not read "no word stands out alone"
+    assert text[-1].endswith(": spun (score %.2f, 2 findings in %d words, 2 of them lexicon phrases)"
+                             % (every["score"], every["words"])), text[-1]
+    rows = list(csv.DictReader(io.StringIO(cli("check", files / "story.txt", *lex, "-f", "csv", "--only-lexicon").out)))
+    assert [r["kind"] for r in rows] == [LEXICON_PHRASE] * 2
+    github = cli("check", files / "story.txt", *lex, "-f", "github", "--only-lexicon").out.splitlines()
+    assert len(github) == 3 and github[-1].startswith("::error ")
+
+
+def test_github_titles_a_lexicon_phrase_apart_from_the_models_findings(cli, files):
+    ran = cli("check", files / "story.txt", "--lexicon", files / "mine.tsv", "-f", "github")
+    warnings = [x.split("title=respin::", 1)[1] for x in ran.out.splitlines() if x.startswith("::warning")]
+    assert "lexicon phrase: Counterfeit consciousness ==> Artificial intelligence (0.95)" in warnings
+    assert "lexicon phrase: profound learning ==> deep learning (0.95)" in warnings
+    model = [w for w in warnings if not w.startswith("lexicon phrase: ")]
+    assert model and all(w.startswith("possibly spun: ") for w in model)
+    assert not any("consciousness" in w or "profound" in w for w in model)
+
+
+def test_fail_on_lexicon_fails_a_paper_the_model_passes(cli, files):
+    lex = ("--lexicon", files / "mine.tsv")
+    ran = cli("check", files / "paper.txt", *lex, "-f", "json")
+    assert ran.code == 0 and not _json(ran)["spun"]  # (the precondition: not spun, two phrases listed)
+    assert [f["kind"] for f in _json(ran)["findings"]].count(LEXICON_PHRASE) == 2
+    assert cli("check", files / "paper.txt", *lex, "--fail-on-lexicon").code == 1
+    ran = cli("check", files / "paper.txt", *lex, "--fail-on-lexicon", "-f", "github")
+    assert ran.code == 1
+    errors = [x for x in ran.out.splitlines() if x.startswith("::error ")]
+    assert len(errors) == 1 and "title=respin::2 lexicon phrases found: not spun (score " in errors[0]
+    assert "::error " not in cli("check", files / "paper.txt", *lex, "-f", "github").out  # (without the flag)
+    # a folder: one paper with a phrase fails the run; without one, it passes
+    assert cli("check", files, "--glob", "p*.txt", *lex, "--fail-on-lexicon").code == 1
+    assert cli("check", files / "plain.txt", *lex, "--fail-on-lexicon").code == 0
+    # a phrase hidden by --min-confidence is not listed, so it does not count
+    assert cli("check", files / "paper.txt", *lex, "--fail-on-lexicon", "--min-confidence", "0.96").code == 0
+    # with --only-lexicon too (the screen in the README)
+    assert cli("check", files / "paper.txt", *lex, "--fail-on-lexicon", "--only-lexicon").code == 1
+
+
+@pytest.mark.parametrize("flag", ["--only-lexicon", "--fail-on-lexicon"])
+def test_the_lexicon_flags_need_a_lexicon(cli, files, flag):
+    assert_user_error(cli("check", files / "paper.txt", flag), f"{flag} is about a lexicon's phrases", "--lexicon")
+
+
+def test_help_and_interface_say_the_exit_status_with_fail_on_lexicon(cli):
+    from conftest import REPO
+    ran = cli("check", "--help")
+    shown = " ".join(ran.out.replace("│", " ").split())
+    assert "--fail-on-lexicon" in shown and "--only-lexicon" in shown
+    assert "1 at least one judged spun (with --fail-on-lexicon: or a lexicon phrase listed)" in shown
+    doc = (REPO / "docs" / "INTERFACE.md").read_text(encoding="utf-8")
+    assert "--fail-on-lexicon" in doc and "--only-lexicon" in doc
