@@ -998,8 +998,8 @@ def suggest(
     import json
 
     from .model import ModelError
-    from . import originals
-    from .suggest import check_phrase, in_context
+    from . import _model
+    from .suggest import check_phrase, in_context, originals_and_odds
 
     try:
         # A phrase or context typed in a terminal that is not UTF-8: its bytes, read as stdin's are.
@@ -1022,13 +1022,18 @@ def suggest(
         for p in phrases:
             if context is not None and not in_context(p, context):
                 _note(f"'{p}' is not in --context: scored in a neutral frame", quiet)
-        results = [(p, originals(p, context, k=k, lexicons=lexicons, model=model)) for p in phrases]
+        loaded = _model(model)
+        results = [(p, *originals_and_odds(p, context, k=k, lexicons=lexicons, model=loaded)) for p in phrases]
         if format is SuggestFormat.json:
-            body = json.dumps([{"phrase": p, "originals": [{"text": t, "share": round(s, 4)} for t, s in got]}
-                               for p, got in results], ensure_ascii=False, indent=1) + "\n"
+            # phrase_odds: the phrase as it is over the first original (scored alike); 1 or
+            # more: no candidate reads better, so it may be no spinner's (null: no candidate).
+            body = json.dumps([{"phrase": p, "originals": [{"text": t, "share": round(s, 4)} for t, s in got],
+                                "phrase_reads_best": odds is not None and odds >= 1,
+                                "phrase_odds": None if odds is None else float(f"{odds:.4g}")}
+                               for p, got, odds in results], ensure_ascii=False, indent=1) + "\n"
         else:
             lines = []
-            for p, got in results:
+            for p, got, odds in results:
                 # One line each: a phrase pasted with a line break (from a PDF) would break the
                 # columns; json and respin.originals keep the phrase's own spacing.
                 lines.append(" ".join(p.split()))
@@ -1036,6 +1041,8 @@ def suggest(
                 width = max((_columns(t) for t, _ in got), default=0)
                 lines += [f"  {t}{' ' * (width - _columns(t))}  {s:.2f}" for t, s in got] \
                     or ["  (no candidate: no word of it is in the thesaurus)"]
+                if odds is not None and odds >= 1:  # (a real term: "support vector machine")
+                    lines.append("  (the phrase itself reads best: it may not be spun)")
             body = "\n".join(lines) + "\n"
         _emit(body, output, tuple(lexicon))
     except (InputError, ModelError, ValueError) as e:

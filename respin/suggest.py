@@ -131,6 +131,22 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     candidate. ``model``: a loaded :class:`respin.model.Model` (default: the shipped one).
     Raises ValueError for an empty phrase or one of more than MAX_WORDS words.
     """
+    return originals_and_odds(phrase, context, k=k, lexicons=lexicons, model=model)[0]
+
+
+def originals_and_odds(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(),
+                       model=None) -> tuple[list[tuple[str, float]], float | None]:
+    """:func:`originals`, and the phrase's own standing: its probability over the first
+    original's, scored alike (no word changed, so no change cost). 1 or more: no candidate
+    reads better than the phrase as it is, which may then be no spinner's at all ("support
+    vector machine"); None where there is no candidate.
+
+    >>> got, odds = originals_and_odds("White Home", k=1)
+    >>> got[0][0], odds < 0.01
+    ('White House', True)
+    >>> originals_and_odds("deep learning", k=1)[1] > 1
+    True
+    """
     from .args import lexicons_arg
     from .model import default
 
@@ -147,6 +163,7 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     low = _lower(base)
     frame = _context(words, context)
     scored = _search(low, *frame, m.lexicon, m.lm, lexicons_arg(lexicons, m.path), _figures(phrase, context))
+    own = _own_score(low, *frame, m.lm)
     # A capitalised word after the phrase's first is a name's, which a function word never
     # is (Moby links ministry~they: "Protection Ministry" -> "Protection They"); so is the
     # first where the context has a word before it ("the Ministry mentioned"); a phrase in
@@ -156,7 +173,7 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
     scored = [(t, s) for t, s in scored if t != low
               and not (named and len(t) == len(low) and any(t[i] in STOPWORDS and t[i] != low[i] for i in named))]
     if not scored:
-        return []
+        return [], None
     top = scored[0][1]
     z = sum(10 ** (s - top) for _, s in scored)
     out = []
@@ -174,7 +191,17 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(
         # Word for word: the phrase's own spacing ("U.S. navy aid" -> "U.S. military aid").
         text = "".join(g + c for g, c in zip(gaps, cased)) if len(t) == len(words) else _detok(" ".join(cased))
         out.append((text, 10 ** (s - top) / z))
-    return out
+    return out, 10 ** (own - top)
+
+
+def _own_score(low, before, after, lm) -> float:
+    """The phrase as it is, scored as :func:`_search` scores a candidate (every word kept:
+    no change cost, no lexicon's bonus); the beam may have dropped it, so computed here."""
+    s, h = 0.0, before
+    for w in low:
+        s += lm.logprob(w, h[-2:]) - ALPHA * lm.logprob(w, ())
+        h = h + (w,)
+    return s + lm.logprob(after, h[-2:])
 
 
 # A word as the decoder reads one for its figure rule: "p.m." is one word, not four marks.

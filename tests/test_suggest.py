@@ -160,3 +160,35 @@ def test_a_ligature_or_soft_hyphen_in_the_phrase_is_read_as_the_word():
     import respin
     want = respin.originals("significant")
     assert want and respin.originals("signi\ufb01cant") == want and respin.originals("signi\u00adficant") == want
+
+
+def test_the_phrases_own_standing_is_said_for_a_real_term(cli):
+    """suggest always offers "originals", even for a common term (the phrase is never its
+    own answer): where none reads better than the phrase as it is, a line (and JSON) says so."""
+    from respin.suggest import originals_and_odds
+    real = cli("suggest", "deep learning", "-k", "2")
+    assert real.code == 0
+    lines = real.out.splitlines()
+    assert len(lines) == 4 and lines[-1] == "  (the phrase itself reads best: it may not be spun)"
+    spun = cli("suggest", "White Home", "-k", "2").out.splitlines()
+    assert len(spun) == 3 and "reads best" not in " ".join(spun)
+    docs = json.loads(cli("suggest", "deep learning", "White Home", "-k", "2", "-f", "json").out)
+    assert [(d["phrase_reads_best"], d["phrase_odds"] > 1) for d in docs] == [(True, True), (False, False)]
+    for d in docs:  # the originals are those of respin.originals, as before
+        assert [(o["text"], o["share"]) for o in d["originals"]] == \
+            [(t, round(s, 4)) for t, s in respin.originals(d["phrase"], k=2)]
+    got, odds = originals_and_odds("White Home", k=5)
+    assert got == respin.originals("White Home", k=5)
+    assert originals_and_odds("White Home", k=1)[1] == odds  # not a matter of k
+    # the odds are those of the phrase's score beside the first original's, as the beam scores it
+    from respin.model import default
+    from respin.suggest import _context, _lower, _search, _words
+    m = default()
+    low = _lower(_words("White Home"))
+    scored = dict(_search(low, *_context(_words("White Home"), None), m.lexicon, m.lm, ()))
+    assert odds == pytest.approx(10 ** (scored[low] - scored[("white", "house")]))
+
+
+def test_no_candidate_has_no_odds(cli):
+    docs = json.loads(cli("suggest", "2025", "-f", "json").out)
+    assert docs[0]["originals"] == [] and docs[0]["phrase_odds"] is None and docs[0]["phrase_reads_best"] is False
