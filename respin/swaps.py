@@ -428,7 +428,10 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
             raise InputError(f"{p} is the original of a pair: give its spun copy "
                              f"({p.name[:-len('.orig.txt')]}.spun.txt) or the folder that holds both")
         else:
-            raise InputError(f"not a pairs folder, NAME.spun.txt file or JSONL file: {p}")
+            # (`learn spun.txt orig.txt`, a natural first try: say how a pair is named.)
+            raise InputError(f"not a pairs folder, NAME.spun.txt file or JSONL file: {p} (name a pair's files "
+                             "NAME.spun.txt and NAME.orig.txt, side by side, and give the .spun.txt file "
+                             "or their folder)")
         for spun in files:
             name = spun.name[:-len(".spun.txt")]
             orig = spun.with_name(name + ".orig.txt")

@@ -692,3 +692,17 @@ def test_learn_reads_pairs_from_a_named_pipe(cli, tmp_path):
         assert ran.code == 0 and ran.err == "respin: 3 swap(s) from 2 pair(s)\n", ran.err
         assert _swaps((tmp_path / "out.tsv").read_text(encoding="utf-8")) == _swaps(ref.out)
         os.unlink(fifo)
+
+
+def test_learn_of_two_plain_files_says_how_to_name_a_pair(cli, tmp_path):
+    """`respin learn spun.txt orig.txt`, a natural first try, said only "not a pairs folder,
+    NAME.spun.txt file or JSONL file" (a sleuth's review): it now says how to name them."""
+    spun, orig = tmp_path / "spun.txt", tmp_path / "orig.txt"
+    spun.write_text("The White Home mentioned it.\n", encoding="utf-8")
+    orig.write_text("The White House said it.\n", encoding="utf-8")
+    assert_user_error(cli("learn", spun, orig), "not a pairs folder", "NAME.spun.txt and NAME.orig.txt", "their folder")
+    # named so, the pair is learned
+    spun.rename(tmp_path / "a.spun.txt")
+    orig.rename(tmp_path / "a.orig.txt")
+    ran = cli("learn", tmp_path / "a.spun.txt")
+    assert ran.code == 0 and "home\thouse\t1" in ran.out, ran.err
