@@ -56,10 +56,10 @@ from dataclasses import dataclass, field
 from operator import methodcaller
 from pathlib import Path, PurePosixPath
 
-from .io import (BATCH_MANIFEST, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, Terminated, decode, display_path, not_found,
+from .io import (BATCH_LOCK, BATCH_MANIFEST, BATCH_RESTORED, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, Terminated, decode, display_path, not_found,
                  is_batch_output, legacy_note, reads_as_check_report, not_regular, os_reason, read_stream, read_text,
                  remove_tree,
-                 skip_batch_outputs, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
+                 skip_batch_outputs, batch_file, batch_file_note, LinkedFiles, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
                  UTF16_HINT)
 from .args import flag_arg, missing_value as _missing
 from .io import bounded_lines, lf_reader
@@ -72,7 +72,7 @@ RESULT_KEYS = ("id", "path", "score", "spun", "words", "findings", "restored", "
                "error", "note", "model")
 RESULTS_NAME = BATCH_RESULTS
 MANIFEST_NAME = BATCH_MANIFEST
-RESTORED_DIR = "restored"
+RESTORED_DIR = BATCH_RESTORED
 JSONL_SUFFIXES = (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz", ".json.gz")
 LIST_SUFFIXES = (".lst", ".list")
 # --pool-by: most records restored together. A run of one site's records longer than this is
@@ -677,9 +677,11 @@ def iter_folder(root: str, pattern: str, exclude: str | None = None, note=None) 
     """Tasks of the files matching ``pattern`` under ``root``, walked recursively in a fixed
     order (each folder's files by name, then its subfolders by name, as ``respin check DIR``
     takes them: :func:`respin.io.folder_order`). ``exclude`` (the
-    output folder, when it is inside the input) is not walked, nor is any earlier batch
-    output folder below ``root`` (``note`` says so)."""
+    output folder, when it is inside the input) is not walked, nor what an earlier batch run
+    wrote in its output folder below ``root`` (its other files are read), nor a symbolic link
+    to a file read anyway (:class:`respin.io.LinkedFiles`); ``note`` says so."""
     excl = os.path.realpath(exclude) if exclude else None
+    links = LinkedFiles(root, lambda parts: _pattern_match("/".join(parts), parts[-1], pattern), excl)
     unreadable: list[OSError] = []  # a folder that cannot be listed is a record too: not lost silently
     for dirpath, dirnames, filenames in walk(root, onerror=unreadable.append):  # (no recursion: deep trees)
         while unreadable:
@@ -690,12 +692,18 @@ def iter_folder(root: str, pattern: str, exclude: str | None = None, note=None) 
         dirnames.sort()
         if excl:
             dirnames[:] = [d for d in dirnames if os.path.realpath(os.path.join(dirpath, d)) != excl]
-        skip_batch_outputs(dirpath, dirnames, note)
+        earlier = skip_batch_outputs(dirpath, dirnames, note, top=dirpath == os.fspath(root))
         for name in sorted(filenames):
             p = os.path.join(dirpath, name)
             rel = Path(p).relative_to(root).as_posix()
-            if _pattern_match(rel, name, pattern):
-                yield ("file", rel, p, None, rel)
+            if not _pattern_match(rel, name, pattern):
+                continue
+            why = batch_file_note(p) if earlier and batch_file(name) else links.skip(p)
+            if why is not None:
+                if note is not None:
+                    note(why)
+                continue
+            yield ("file", rel, p, None, rel)
     for e in unreadable:  # the last folder walked
         where = Path(e.filename or root)
         rel = where.relative_to(root).as_posix() if where.is_relative_to(root) else str(where)
@@ -1962,7 +1970,7 @@ def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: st
             os.close(lock)  # also when the process dies: the kernel drops a flock with its file
 
 
-LOCK_NAME = ".respin-batch.lock"
+LOCK_NAME = BATCH_LOCK  # (a walk skips it in an earlier run's folder: respin.io.batch_file)
 
 
 def _lock_out(out: Path, out_dir: str, note) -> int | None:

@@ -540,10 +540,16 @@ def _strict(data: bytes, encoding: str, path: str) -> str:
         raise InputError(f"invalid {encoding.upper()} text despite its byte-order mark: {path}") from None
 
 
-# What ``respin batch --out DIR`` writes: a walk that meets such a folder below its root skips
-# it, so an earlier run's restored copies (and reports) are not read back as new inputs.
+# What ``respin batch --out DIR`` writes there: a walk that meets such a folder below its root
+# skips these (an earlier run's restored copies are not read back as new inputs), and reads the
+# folder's other files, the user's own (the whole folder was skipped: `batch a/x.txt --out a`
+# hid a/*.txt from every later `check .` and `index build .`; a review).
 BATCH_RESULTS = "results.jsonl"
 BATCH_MANIFEST = "run.json"
+BATCH_LOCK = ".respin-batch.lock"
+BATCH_RESTORED = "restored"
+# run.json being replaced (atomic_file's ".run.json.XXXXXXXX.tmp"), left by a run killed then
+_BATCH_TEMP = re.compile(r"\.run\.json\.[A-Za-z0-9_]{8}\.tmp")
 
 
 # A report of `respin check`, as it writes them, strictly (never an article that quotes one
@@ -609,24 +615,93 @@ def is_batch_output(folder: str | Path) -> bool:
         return False
 
 
-def skip_batch_outputs(dirpath: str, dirnames: list, note=None) -> None:
-    """Drop from ``dirnames`` (in place, as ``os.walk`` allows) the subfolders of ``dirpath``
-    that are earlier ``respin batch`` outputs, with a note for each. (The walk's root, named
-    by the user, is never dropped.) A symbolic link to a folder, which the walk does not
+def batch_file(name: str) -> bool:
+    """Whether a file name is one that ``respin batch`` writes in its ``--out`` folder (its
+    results, its manifest, its lock file, a manifest being replaced).
+
+    >>> [batch_file(n) for n in ("results.jsonl", "run.json", ".run.json.ab12CD_9.tmp", "notes.txt")]
+    [True, True, True, False]
+    """
+    return name in (BATCH_RESULTS, BATCH_MANIFEST, BATCH_LOCK) or bool(_BATCH_TEMP.fullmatch(name))
+
+
+def skip_batch_outputs(dirpath: str, dirnames: list, note=None, *, top: bool = False) -> bool:
+    """For a walked folder ``dirpath`` (``top``: the walk's root, named by the user, read
+    whole): whether it is an earlier ``respin batch`` output below the root, whose files
+    :func:`batch_file` names are then left out by the caller (their note only where the
+    walk would have read them); its ``restored/`` copies are dropped from ``dirnames`` here
+    (in place, as ``os.walk`` allows), with a note. The folder's other files and subfolders,
+    the user's own, are walked as any. A symbolic link to a folder, which the walk does not
     follow (a link may loop), gets a note too rather than being left out silently."""
-    keep = []
     for d in dirnames:
         sub = os.path.join(dirpath, d)
-        if os.path.islink(sub):
-            if note is not None:
-                note(f"not following the symbolic link to a folder: {display_path(sub)} (name its target to read it)")
-            keep.append(d)  # os.walk leaves it alone anyway
-        elif is_batch_output(sub):  # one failed open for an ordinary folder
-            if note is not None:
-                note(f"skipping folder {display_path(sub)}: output of an earlier respin batch run")
-        else:
-            keep.append(d)
-    dirnames[:] = keep
+        if os.path.islink(sub) and note is not None:  # (os.walk leaves it alone anyway)
+            note(f"not following the symbolic link to a folder: {display_path(sub)} (name its target to read it)")
+    if top or not is_batch_output(dirpath):  # one failed open for an ordinary folder
+        return False
+    if BATCH_RESTORED in dirnames and not os.path.islink(os.path.join(dirpath, BATCH_RESTORED)):
+        dirnames.remove(BATCH_RESTORED)
+        if note is not None:
+            note(f"skipping folder {display_path(os.path.join(dirpath, BATCH_RESTORED))}: restored copies "
+                 "written by an earlier respin batch run")
+    return True
+
+
+def batch_file_note(path: str) -> str:
+    """The note for a file :func:`batch_file` names that a walk would have read."""
+    return f"skipping {display_path(path)}: written by an earlier respin batch run"
+
+
+class LinkedFiles:
+    """Symbolic links to files met in a walk of ``root``, so that each file is read once: a
+    link to a file that the walk reads anyway under its own name (``wanted``: whether the
+    walk takes the file at these parts below ``root``; ``exclude``: a folder it does not walk),
+    or to one an earlier link led to, is skipped (``check DIR`` and ``batch DIR`` read the
+    link and its target both, twice the same text; a review). The first in walk order is
+    kept; the target, where the walk reads it, is the one read. Other links are read as the
+    files they lead to."""
+
+    def __init__(self, root, wanted, exclude=None):
+        self.root, self.wanted = os.fspath(root), wanted
+        self.real_root = os.path.realpath(root)
+        self.exclude = os.path.realpath(exclude) if exclude else None
+        self.seen: dict[str, str] = {}  # the real path of a file a link led to -> that link
+
+    def skip(self, path: str) -> str | None:
+        """The note saying why the file at ``path`` is skipped, or None to read it."""
+        if not os.path.islink(path):
+            return None
+        target = os.path.realpath(path)
+        if not os.path.isfile(target):  # (broken, a loop, a folder: each walk says so itself)
+            return None
+        first = self.seen.get(target)
+        if first is not None:
+            return (f"skipping {display_path(path)}: a symbolic link to the file that "
+                    f"{display_path(first)} leads to too, read there")
+        walked = self._walked(target)
+        if walked is not None:
+            return f"skipping {display_path(path)}: a symbolic link to {display_path(walked)}, read under its own name"
+        self.seen[target] = path
+        return None
+
+    def _walked(self, target: str) -> str | None:
+        """Where the walk reads the file at real path ``target`` (None: it does not)."""
+        try:
+            parts = Path(target).relative_to(self.real_root).parts
+        except ValueError:
+            return None
+        if not parts or not self.wanted(parts):
+            return None
+        folder = self.real_root
+        for k, part in enumerate(parts):
+            if k and is_batch_output(folder) and (part == BATCH_RESTORED if k < len(parts) - 1 else batch_file(part)):
+                return None  # (skip_batch_outputs: not read below the root)
+            if k == len(parts) - 1:
+                break
+            folder = os.path.join(folder, part)
+            if folder == self.exclude or not os.access(folder, os.R_OK | os.X_OK):
+                return None  # (a folder that cannot be listed: neither would be read)
+        return os.path.join(self.root, *parts)
 
 
 BROKEN_LINK = "broken symbolic link"
@@ -840,10 +915,13 @@ def walk_files(root: str | Path, patterns: tuple[str, ...], note=None, skipped: 
     but whatever the case of letters: :func:`name_matches`), sorted. Unlike ``rglob``, a
     folder that cannot be read is not skipped silently: ``note`` gets ``cannot read folder
     (why): FOLDER`` for each below ``root``, and ``root`` itself raises InputError with that
-    message. Earlier ``respin batch`` output folders below ``root`` are skipped, with a note;
-    so is a matching name that is no file to read (``skipping PATH: broken symbolic link``,
-    ``...: not a regular file (named pipe)``). ``skipped`` gets (path, note) for each of those
-    skipped names and unreadable folders, to account for them (``check --include-skipped``)."""
+    message. What an earlier ``respin batch`` wrote in its output folder below ``root`` is
+    skipped, with a note (:func:`skip_batch_outputs`; the folder's other files are found); so
+    is a symbolic link to a file found anyway (:class:`LinkedFiles`), and a matching name that
+    is no file to read (``skipping PATH: broken symbolic link``,
+    ``...: not a regular file (named pipe)``). ``skipped`` gets (path, note) for each name
+    that is no file to read and each unreadable folder, to account for them (``check
+    --include-skipped``; batch's files and links to files read anyway are in no account)."""
     root = Path(root)
 
     def unreadable(e: OSError) -> None:
@@ -876,12 +954,27 @@ def walk_files(root: str | Path, patterns: tuple[str, ...], note=None, skipped: 
 
     found = set()
     for dirpath, dirnames, filenames in walk(root, onerror=unreadable):
-        skip_batch_outputs(dirpath, dirnames, note)
+        earlier = skip_batch_outputs(dirpath, dirnames, note, top=dirpath == os.fspath(root))
         here = Path(dirpath)
         for name in sorted(filenames):  # sorted: the notes come in a fixed order
-            if matches(here / name) and regular(here / name):
+            if not matches(here / name):
+                continue
+            if earlier and batch_file(name):
+                if note is not None:
+                    note(batch_file_note(str(here / name)))
+            elif regular(here / name):
                 found.add(here / name)
-    return sorted(found)
+    # A link to a file read anyway is skipped, in walk order (batch's: iter_folder), so that
+    # check's and batch's notes and outputs agree.
+    links = LinkedFiles(root, lambda parts: matches(root.joinpath(*parts)))
+    kept = []
+    for f in sorted(found, key=lambda f: folder_order(f.relative_to(root).parts)):
+        why = links.skip(str(f))
+        if why is None:
+            kept.append(f)
+        elif note is not None:
+            note(why)
+    return sorted(kept)
 
 
 def looks_binary(path: Path) -> bool:

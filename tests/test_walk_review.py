@@ -1,0 +1,96 @@
+"""Folder walks of `check`, `batch`, `index build/add` and `train --corpus`, from a user's review:
+a folder that holds an earlier batch run's output keeps the user's own files in later walks (only
+what batch wrote there is skipped); an input with nothing to read is an error, not an empty
+success; a symbolic link to a file read anyway is read once; `batch --no-restore` says nothing of
+restoring, and --resume says in words what the earlier run did."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from test_batch import results
+
+# Our own short clean texts, long enough for an index to fingerprint.
+TEXTS = [f"The {town} council met on {day} evening to discuss the budget for the schools. Officials said the "
+         f"plan would hire {n} teachers and repair the roofs of several buildings over the next two years, "
+         "according to a statement released after the meeting ended."
+         for town, day, n in (("river", "Monday", "twelve"), ("harbour", "Tuesday", "eight"),
+                              ("valley", "Thursday", "forty"), ("hill", "Friday", "three"))]
+
+
+def _check_paths(cli, *argv) -> list[str]:
+    ran = cli("check", *map(str, argv), "--format", "jsonl")
+    assert ran.code in (0, 1), ran.err
+    return [json.loads(x)["path"] for x in ran.out.splitlines()]
+
+
+def test_a_folder_holding_batch_results_keeps_its_own_files(tmp_path, cli):
+    """`batch articles/x.txt --out articles` made every later `check .` skip articles/ whole
+    ("nothing to check", exit 2) and `index build .` write an empty index, exit 0."""
+    top = tmp_path / "top"
+    arts = top / "articles"
+    arts.mkdir(parents=True)
+    for i, t in enumerate(TEXTS[:3]):
+        (arts / f"a{i}.txt").write_text(t, encoding="utf-8")
+    assert cli("batch", arts / "a0.txt", "--out", arts, "-q").code == 0
+    assert (arts / "run.json").is_file() and (arts / "results.jsonl").is_file()
+    want = [str(arts / f"a{i}.txt") for i in range(3)]
+    assert _check_paths(cli, top) == want
+    built = cli("index", "build", top, "--out", tmp_path / "a.index", "-q")
+    assert built.code == 0, built.err
+    from respin.index import SourceIndex
+    assert len(SourceIndex.open(tmp_path / "a.index")) == 3
+    ran = cli("batch", top, "--out", tmp_path / "o", "-q", "--no-restore")
+    assert ran.code == 0, ran.err
+    assert [r["id"] for r in results(tmp_path / "o")] == ["articles/a0.txt", "articles/a1.txt", "articles/a2.txt"]
+    from respin.corpora import folder_texts  # (train --corpus DIR)
+    assert len(list(folder_texts(top))) == 3
+    # What batch wrote there is still skipped, where the pattern would take it: its results
+    # and manifest, and the restored copies of a folder input (named as the inputs they copy).
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "b.txt").write_text(TEXTS[3], encoding="utf-8")
+    mine = top / "mine"
+    mine.mkdir()
+    (mine / "own.txt").write_text(TEXTS[3], encoding="utf-8")
+    assert cli("batch", src, "--out", mine, "-q").code == 0
+    assert (mine / "restored" / "b.txt").is_file()
+    ran = cli("check", top, "--format", "jsonl")
+    assert [json.loads(x)["path"] for x in ran.out.splitlines()] == want + [str(mine / "own.txt")]
+    assert f"skipping folder {mine / 'restored'}: restored copies written by an earlier respin batch run" in ran.err
+    jsonl = cli("check", top, "--glob", "*.jsonl")
+    assert jsonl.code == 2 and f"skipping {mine / 'results.jsonl'}: written by an earlier respin batch run" in jsonl.err
+    # The folder named is read whole, as before (its restored copies are what one may want checked).
+    assert _check_paths(cli, mine) == [str(mine / "own.txt"), str(mine / "restored" / "b.txt")]
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
+def test_a_link_to_a_file_read_anyway_is_read_once(tmp_path, cli):
+    """A link to a file of the walked folder was checked twice, as itself and as its target."""
+    docs, outside = tmp_path / "docs", tmp_path / "outside"
+    (docs / "sub").mkdir(parents=True)
+    outside.mkdir()
+    (docs / "sub" / "b.txt").write_text(TEXTS[0], encoding="utf-8")
+    (docs / "a.txt").symlink_to(docs / "sub" / "b.txt")       # before its target in walk order
+    (docs / "sub" / "c.txt").symlink_to("b.txt")              # after it
+    (outside / "x.txt").write_text(TEXTS[1], encoding="utf-8")
+    (docs / "d.txt").symlink_to(outside / "x.txt")            # a file outside: read, once
+    (docs / "sub" / "e.txt").symlink_to(outside / "x.txt")
+    (docs / "notes.md").write_text(TEXTS[2], encoding="utf-8")
+    (docs / "f.txt").symlink_to("notes.md")                   # a target the walk does not take: read
+    ran = cli("check", docs, "--format", "jsonl", "--include-skipped")
+    assert [json.loads(x)["path"] for x in ran.out.splitlines()] == [str(docs / p) for p in (
+        "d.txt", "f.txt", "sub/b.txt")]
+    assert f"skipping {docs / 'a.txt'}: a symbolic link to {docs / 'sub' / 'b.txt'}, read under its own name" in ran.err
+    assert f"skipping {docs / 'sub' / 'e.txt'}: a symbolic link to the file that {docs / 'd.txt'}" in ran.err
+    out = tmp_path / "o"
+    ran = cli("batch", docs, "--out", out, "--no-restore")
+    assert ran.code == 0, ran.err
+    assert [r["id"] for r in results(out)] == ["d.txt", "f.txt", "sub/b.txt"]
+    assert f"skipping {docs / 'sub' / 'c.txt'}: a symbolic link to {docs / 'sub' / 'b.txt'}" in ran.err
+    assert cli("index", "build", docs, "--out", tmp_path / "d.index", "-q").code == 0
+    from respin.index import SourceIndex
+    assert len(SourceIndex.open(tmp_path / "d.index")) == 3
