@@ -59,7 +59,7 @@ from pathlib import Path, PurePosixPath
 from .io import (BATCH_LOCK, BATCH_MANIFEST, BATCH_RESTORED, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, Terminated, decode, display_path, not_found,
                  is_batch_output, legacy_note, reads_as_check_report, not_regular, os_reason, read_stream, read_text,
                  remove_tree,
-                 skip_batch_outputs, batch_file, batch_file_note, LinkedFiles, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
+                 skip_batch_outputs, batch_file, batch_file_note, LinkedFiles, nothing_found, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
                  UTF16_HINT)
 from .args import flag_arg, missing_value as _missing
 from .io import bounded_lines, lf_reader
@@ -1952,6 +1952,8 @@ def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: st
         ident["corpus"] = os.path.abspath(ident["corpus"])
         if not Path(ident["corpus"]).exists():
             raise InputError(f"{not_found('index', opts.corpus)} (build one with 'respin index build')")
+    if kind == "folder":  # before anything is made in --out
+        _some_file(path, glob, str(out), note)
     from .io import _own_links
     _own_links(out_dir)  # before anything is made there (a lock file and results.jsonl were; a security review)
     try:
@@ -1968,6 +1970,19 @@ def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: st
     finally:
         if lock is not None:
             os.close(lock)  # also when the process dies: the kernel drops a flock with its file
+
+
+def _some_file(path: str, glob: str, exclude: str, note) -> None:
+    """InputError, as ``respin check`` gives it, for a folder without a file to read (a wrong
+    folder or --glob): the run said "no files matching" and exited 0, an empty results.jsonl
+    left behind, which a pipeline took for success (a review). The walk stops at the first
+    file (or unreadable folder: its error record is a result); its notes are said only then,
+    the run saying them again otherwise."""
+    said: list[str] = []
+    if next(iter_folder(path, glob, exclude, said.append), None) is None:
+        for line in said:
+            note(line)
+        raise InputError(nothing_found("check", glob, [path]))
 
 
 LOCK_NAME = BATCH_LOCK  # (a walk skips it in an earlier run's folder: respin.io.batch_file)

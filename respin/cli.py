@@ -19,7 +19,7 @@ import typer
 
 from . import __version__
 from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, interrupted_status, is_check_report, check_output, display_path, not_found, isatty, legacy_note, line_safe, os_reason,
-                 parse_size, read_text, walk_files, write_atomic, written_in_place, folder_order)
+                 parse_size, read_text, walk_files, nothing_found, write_atomic, written_in_place, folder_order)
 from .io import _size as _size_text
 
 MAX_SIZE_SHOWN = _size_text(DEFAULT_MAX_BYTES)  # --max-size's default as --help shows it ("5 MiB")
@@ -531,9 +531,7 @@ def check(
         found = _expand(paths, glob, quiet, passed_over, empty, unlisted)
         if empty and not found and not passed_over:
             # Nothing to read at all (a wrong folder or --glob): exit 0 would say "nothing spun".
-            where = ", ".join(display_path(e) for e in empty)
-            raise InputError(f"nothing to check: no files matching {glob!r} in folder{'s' if len(empty) > 1 else ''}: "
-                             f"{where}" + (" (other names: --glob)" if glob == "*.txt" else ""))
+            raise InputError(nothing_found("check", glob, empty))
         for e in empty:
             _note(f"no files matching {glob!r} in folder: {display_path(e)}", quiet)
         if output and Path(output).is_file():  # an earlier run's report inside a walked folder

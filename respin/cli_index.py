@@ -17,9 +17,10 @@ from typing import List, Optional
 import typer
 
 from .cli import MAX_SIZE_SHOWN, _field, _given, _globs, _interruptible, _size, _stdin_once
-from .io import DEFAULT_MAX_BYTES, InputError, Terminated, display_path, interrupted_status, line_safe, not_found
+from .io import DEFAULT_MAX_BYTES, InputError, Terminated, display_path, interrupted_status, line_safe, not_found, nothing_found
 
-EPILOG_INDEX = ("Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM, "
+EPILOG_INDEX = ("Exit status: 0 success, 2 usage or input error (build and add: also where the only inputs are folders "
+                "without a file matching --glob), 130 interrupted, 143 terminated (SIGTERM, "
                 "build and add).")
 
 index_app = typer.Typer(
@@ -90,8 +91,9 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
     from .index import IndexPermissionError, index_bytes, iter_documents
     from .io import _size
 
+    empty: list = []  # the input folders without a matching file
     docs = iter_documents(inputs, pattern=glob, text_field=text_field, id_field=id_field, max_bytes=max_size,
-                          note=lambda m: _note(m, quiet))
+                          note=lambda m: _note(m, quiet), empty=empty)
     bar = None
     if not quiet and sys.stderr.isatty():
         from tqdm import tqdm
@@ -112,6 +114,12 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
 
     try:
         stats = idx.add(docs, replace=replace, progress=progress)
+        if empty and len(empty) == len(inputs):
+            # Nothing to read at all (a wrong folder or --glob), as check says it: exit 0 with
+            # an empty index read as success in a pipeline (a review). Nothing is written.
+            raise _NothingFound(nothing_found("index", glob, empty))
+        for e in empty:
+            _note(f"no files matching {glob!r} in folder: {display_path(e)}", quiet)
         if target is not None:
             idx._move_to(target)
     except KeyboardInterrupt as e:
@@ -136,7 +144,7 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
     except InputError as e:  # a bad record part-way: what was committed before it stays
         if target is not None:
             raise InputError(f"{e} ({target} is unchanged)") from None
-        if isinstance(e, IndexPermissionError) or (what == "index build" and len(idx) == 0):
+        if isinstance(e, (IndexPermissionError, _NothingFound)) or (what == "index build" and len(idx) == 0):
             raise  # (nothing was: build removes the index; or no input is at fault)
         again = (" with all the records on standard input again" if "-" in inputs
                  else " with all the records piped again" if _piped(inputs) else "")
@@ -173,6 +181,11 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
             _note(f"{what}: {stats.differs:,} document(s) have the id of an earlier one but another text, and were "
                   f"left out (first: {line_safe(stats.differs_first or '')}); give the records ids of their own (--id-field)", False)
     return stats
+
+
+class _NothingFound(InputError):
+    """No input had a document to read: nothing was added (the index, as it was, is no
+    partial result to finish with 'index add')."""
 
 
 def _piped(inputs) -> bool:

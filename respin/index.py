@@ -1293,7 +1293,8 @@ _WRONG_FIELD_LINES = 1000  # lines without the text field, none with it, that ma
 
 def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: str = "text",
                    id_field: str = "id", max_bytes: int = 5 * 1024 * 1024,
-                   note: Callable[[str], None] | None = None) -> Iterator[tuple[str, str, str | None]]:
+                   note: Callable[[str], None] | None = None,
+                   empty: list | None = None) -> Iterator[tuple[str, str, str | None]]:
     """Documents to index from files and folders: a folder is walked recursively for
     ``pattern`` (and ``pattern + '.gz'``), each file one document with its path relative to
     the folder as id; a JSONL file (.jsonl/.ndjson, optionally .gz) gives one document per
@@ -1303,12 +1304,13 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
     ("site2/index.txt"; from a/docs, b/docs and c/docs: "story.txt", "docs/story.txt",
     "c/docs/story.txt"), with a note (it was left out as "already indexed"). So for JSONL
     records without an id: FILE in FILE:LINE is the file's name, or as much of its path as
-    tells two files of one name apart ("articles.jsonl:1", "2024/articles.jsonl:1")."""
+    tells two files of one name apart ("articles.jsonl:1", "2024/articles.jsonl:1").
+    ``empty``, if given, gets each folder without a matching file (else ``note`` says so)."""
     taken: dict[str, str] = {}  # id -> the folder it came from (real path)
     given_as: dict[str, str] = {}  # the folder's real path -> as given
     real_of: dict[str, str] = {}
     noted: set[str] = set()
-    for doc_id, text, path, given in _documents(paths, pattern, text_field, id_field, max_bytes, note):
+    for doc_id, text, path, given in _documents(paths, pattern, text_field, id_field, max_bytes, note, empty):
         if given is not None:
             real = real_of.get(given) or real_of.setdefault(given, os.path.realpath(given))
             given_as.setdefault(real, given)
@@ -1346,7 +1348,7 @@ def _longer_names(name: str, folder: str | os.PathLike) -> Iterator[str]:
     yield display_path(full.as_posix().rstrip("/") + "/" + name)
 
 
-def _documents(paths, pattern, text_field, id_field, max_bytes, note):
+def _documents(paths, pattern, text_field, id_field, max_bytes, note, empty=None):
     """:func:`iter_documents`' documents, each with the folder given it was found in (None
     for a file or JSONL named)."""
     from .io import binary_note, not_regular, read_stream, reads_as_check_report, walk_files
@@ -1391,7 +1393,9 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note):
             yield from piped(given, root)
         elif root.is_dir():
             files = walk_files(root, (pattern, pattern + ".gz"), note)
-            if not files and note:
+            if not files and empty is not None:
+                empty.append(given)
+            elif not files and note:
                 note(f"no files matching {pattern!r} in folder: {given}")
             for f in files:
                 if _is_jsonl(f):

@@ -704,6 +704,18 @@ class LinkedFiles:
         return os.path.join(self.root, *parts)
 
 
+def nothing_found(what: str, pattern: str, folders) -> str:
+    """The error of a command given only folders without a file matching ``pattern`` (a wrong
+    folder or --glob): exit 0 would read as success. ``what``: "check", "index".
+
+    >>> nothing_found("check", "*.txt", ["docs"])
+    "nothing to check: no files matching '*.txt' in folder: docs (other names: --glob)"
+    """
+    where = ", ".join(display_path(str(f)) for f in folders)
+    return (f"nothing to {what}: no files matching {pattern!r} in folder{'s' if len(folders) > 1 else ''}: {where}"
+            + (" (other names: --glob)" if pattern == "*.txt" else ""))
+
+
 BROKEN_LINK = "broken symbolic link"
 LINK_LOOP = "symbolic link in a loop"  # (as not_found says it of a path named: it was "broken" in a walk)
 

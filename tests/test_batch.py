@@ -1746,8 +1746,11 @@ def test_glob_with_double_star_finds_the_files_check_finds(tmp_path, cli):
         assert [r["id"] for r in results(tmp_path / "o")] == want
         checked = cli("check", src, "--glob", pattern, "--format", "jsonl", "-q")
         assert sorted(json.loads(x)["path"] for x in checked.out.splitlines()) == sorted(str(src / w) for w in want)
+    # No match: an error, as check gives it, before --force clears the earlier results
+    before = (tmp_path / "o" / "results.jsonl").read_bytes()
     ran = cli("batch", src, "--out", tmp_path / "o", "--glob", "*.html", "--force")
-    assert ran.code == 0 and f"no files matching '*.html' in folder: {src}" in ran.err
+    assert ran.code == 2 and f"nothing to check: no files matching '*.html' in folder: {src}" in ran.err
+    assert (tmp_path / "o" / "results.jsonl").read_bytes() == before
 
 
 def test_a_lone_surrogate_in_a_jsonl_text_is_kept_and_its_edits_replay(tmp_path, cli):

@@ -445,6 +445,7 @@ def test_resume_accepts_the_input_named_through_a_link(tmp_path, cli):
     assert ran.code == 0, ran.err
     other = tmp_path / "other"
     other.mkdir()
+    (other / "a.txt").write_text(CLEAN[0] + "\n", encoding="utf-8")  # (an empty folder is refused first)
     assert_user_error(cli("batch", other, "--out", out, "-q", "--no-restore", "--resume"), "different options")
 
 

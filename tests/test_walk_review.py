@@ -11,6 +11,7 @@ import os
 
 import pytest
 
+from conftest import assert_user_error
 from test_batch import results
 
 # Our own short clean texts, long enough for an index to fingerprint.
@@ -61,10 +62,49 @@ def test_a_folder_holding_batch_results_keeps_its_own_files(tmp_path, cli):
     ran = cli("check", top, "--format", "jsonl")
     assert [json.loads(x)["path"] for x in ran.out.splitlines()] == want + [str(mine / "own.txt")]
     assert f"skipping folder {mine / 'restored'}: restored copies written by an earlier respin batch run" in ran.err
+    walked = cli("batch", top, "--out", tmp_path / "o2", "--glob", "*.json*", "-q", "--no-restore")
+    assert walked.code == 2 and "nothing to check" in walked.err  # run.json, results.jsonl: batch's own
     jsonl = cli("check", top, "--glob", "*.jsonl")
     assert jsonl.code == 2 and f"skipping {mine / 'results.jsonl'}: written by an earlier respin batch run" in jsonl.err
     # The folder named is read whole, as before (its restored copies are what one may want checked).
     assert _check_paths(cli, mine) == [str(mine / "own.txt"), str(mine / "restored" / "b.txt")]
+
+
+def test_an_input_with_nothing_to_read_is_an_error(tmp_path, cli):
+    """`batch EMPTY --out X` and `index build EMPTY --out Y` said a note and exited 0, while
+    `check EMPTY` exits 2: in a pipeline a wrong path passed silently. Nothing is written."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.md").write_text(TEXTS[0], encoding="utf-8")
+    said = f"nothing to check: no files matching '*.txt' in folder: {empty} (other names: --glob)"
+    assert cli("check", empty).err.strip() == f"respin: error: {said}"
+    assert_user_error(cli("batch", empty, "--out", tmp_path / "X"), said)
+    assert not (tmp_path / "X").exists()
+    assert_user_error(cli("index", "build", empty, "--out", tmp_path / "Y.index"),
+                      f"nothing to index: no files matching '*.txt' in folder: {empty}")
+    assert not list(tmp_path.glob("Y*"))
+    # An earlier run's results and an index already there stay as they were.
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "a.txt").write_text(TEXTS[1], encoding="utf-8")
+    assert cli("batch", full, "--out", tmp_path / "X", "-q", "--no-restore").code == 0
+    before = (tmp_path / "X" / "results.jsonl").read_bytes()
+    assert_user_error(cli("batch", empty, "--out", tmp_path / "X", "--force"), "nothing to check")
+    assert (tmp_path / "X" / "results.jsonl").read_bytes() == before
+    assert cli("index", "build", full, "--out", tmp_path / "Y.index", "-q").code == 0
+    before = (tmp_path / "Y.index").read_bytes()
+    assert_user_error(cli("index", "build", empty, "--out", tmp_path / "Y.index", "--force"), "nothing to index",
+                      "is unchanged")
+    assert (tmp_path / "Y.index").read_bytes() == before
+    assert_user_error(cli("index", "add", tmp_path / "Y.index", empty), "nothing to index")
+    assert sorted(p.name for p in tmp_path.glob("Y*")) == ["Y.index"]  # (no temporary index left)
+    from respin.index import SourceIndex
+    assert len(SourceIndex.open(tmp_path / "Y.index")) == 1
+    # An empty folder beside an input with documents: a note, as check gives it.
+    ran = cli("index", "build", empty, full, "--out", tmp_path / "Z.index")
+    assert ran.code == 0 and f"no files matching '*.txt' in folder: {empty}" in ran.err
+    ran = cli("check", empty, full)
+    assert ran.code == 0 and f"no files matching '*.txt' in folder: {empty}" in ran.err
 
 
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
