@@ -1759,6 +1759,7 @@ class Summary:
     # The ids seen, as 64-bit hashes (an id could be a long URL; a set of the ids themselves
     # took ~95 bytes a record in this process, 9.5 GB for 100M).
     seen: _Hashes = field(default_factory=_Hashes, repr=False)
+    restoring: bool = True  # False: --no-restore, and the summary says nothing of restoring
 
     def saw(self, ids) -> None:
         """Count the ids that an earlier record has too. They are no error (results.jsonl
@@ -1829,13 +1830,15 @@ class Summary:
             legacy = (f", {self.lexical:,} with lexicon phrases (the score stays the model's: read their "
                       "findings)") + legacy
         d, s, e, err = self.total[:4]  # this run's counts alone read as the whole file's after --resume
-        whole = (f"; in all {d:,} document{'' if d == 1 else 's'}: {s:,} spun, {e:,} restored (edited), "
+        edited = f"{e:,} restored (edited), " if self.restoring else ""
+        whole = (f"; in all {d:,} document{'' if d == 1 else 's'}: {s:,} spun, {edited}"
                  f"{err:,} error{'' if err == 1 else 's'}") if self.resumed else ""
         if self.blank_lines:  # (the input's lines are the results and these)
             n = self.blank_lines
             whole += f"; {n:,} blank line{' was' if n == 1 else 's were'} skipped (no record)"
         return (f"{self.documents:,} document{'' if self.documents == 1 else 's'}{resumed} in {self.seconds:.1f} s ({docs_rate:,.1f} docs/s, "
-                f"{rate:,.0f} words/s): {self.spun:,} spun, {self.edited:,} restored (edited), "
+                f"{rate:,.0f} words/s): {self.spun:,} spun, "
+                + (f"{self.edited:,} restored (edited), " if self.restoring else "") +
                 f"{self.errors:,} error{'' if self.errors == 1 else 's'}{legacy}{whole}")
 
 
@@ -2033,7 +2036,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     results = out / RESULTS_NAME
     manifest = out / MANIFEST_NAME
     has_results = results.exists() and results.stat().st_size > 0
-    done_ids, summary = [], Summary()
+    done_ids, summary = [], Summary(restoring=opts.restore)
     cut, before, excess = False, None, 0
     if has_results and not resume and not force:
         raise InputError(f"{results} already holds results: add --resume to continue that run, "
@@ -2058,8 +2061,13 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
                 and not (k == "model_label" and k not in old.get("run", {}))]  # (not recorded before)
         if diff:
             k = diff[0]
-            raise InputError(f"cannot --resume with different options: {_FLAGS.get(k, k)} was {_shown(k, was.get(k))}, "
-                             f"now {_shown(k, ident[k])} (use the same options, or --force to start over)")
+            if k == "restore":  # ("restoring (--no-restore) was True, now False" read backwards; a review)
+                what = (f"the earlier run {'restored' if was.get(k) else 'only checked (--no-restore)'}, this "
+                        f"one asks {'to restore (no --no-restore)' if ident[k] else 'only to check (--no-restore)'}")
+            else:
+                what = f"{_FLAGS.get(k, k)} was {_shown(k, was.get(k))}, now {_shown(k, ident[k])}"
+            raise InputError(f"cannot --resume with different options: {what} "
+                             "(use the same options, or --force to start over)")
         done_ids, stats = scan_results(str(results))
         # Results that are redone rather than kept, dropped from the file's end once the resume
         # is accepted (a refused or interrupted one must still find them): the record where a
@@ -2360,7 +2368,7 @@ def _check_input_not_output(kind: str, path: str, out: Path, out_dir: str, *, mi
 
 
 # The command line's names of what Options.identity records (for messages).
-_FLAGS = {"text_field": "--text-field", "id_field": "--id-field", "restore": "restoring (--no-restore)",
+_FLAGS = {"text_field": "--text-field", "id_field": "--id-field", "restore": "--no-restore",
           "model": "--model", "corpus": "--corpus", "threshold": "--threshold", "max_size": "--max-size",
           "pool_by": "--pool-by", "copies_by": "--copies-by", "min_confidence": "--min-confidence",
           "lexicons": "--lexicon", "restore_spun_only": "--restore-spun-only", "keep": "--keep",

@@ -107,6 +107,27 @@ def test_an_input_with_nothing_to_read_is_an_error(tmp_path, cli):
     assert ran.code == 0 and f"no files matching '*.txt' in folder: {empty}" in ran.err
 
 
+def test_no_restore_says_nothing_of_restoring(tmp_path, cli):
+    src = tmp_path / "a.jsonl"
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in TEXTS[:2]), encoding="utf-8")
+    ran = cli("batch", src, "--out", tmp_path / "o", "--no-restore")
+    assert ran.code == 0 and "2 documents" in ran.err and "restored (edited)" not in ran.err, ran.err
+    ran = cli("batch", src, "--out", tmp_path / "r")
+    assert ran.code == 0 and "0 restored (edited)" in ran.err
+
+
+def test_resume_says_in_words_what_the_earlier_run_did(tmp_path, cli):
+    """--resume with the other choice said "restoring (--no-restore) was True, now False"."""
+    src = tmp_path / "a.jsonl"
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in TEXTS[:2]), encoding="utf-8")
+    assert cli("batch", src, "--out", tmp_path / "o", "-q", "--no-restore").code == 0
+    assert cli("batch", src, "--out", tmp_path / "r", "-q").code == 0
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o", "--resume"),
+                      "the earlier run only checked (--no-restore), this one asks to restore")
+    assert_user_error(cli("batch", src, "--out", tmp_path / "r", "--resume", "--no-restore"),
+                      "the earlier run restored, this one asks only to check (--no-restore)")
+
+
 @pytest.mark.skipif(not hasattr(os, "symlink"), reason="needs symbolic links")
 def test_a_link_to_a_file_read_anyway_is_read_once(tmp_path, cli):
     """A link to a file of the walked folder was checked twice, as itself and as its target."""
