@@ -899,6 +899,8 @@ def lexicon_identity(lex) -> dict:
     out = {"sha256": h.hexdigest(), "weight": lex.weight, "swaps": len(lex)}
     if lex.word_weight is not None:  # (only where set: a run.json of a lexicon without one reads as before)
         out["word_weight"] = lex.word_weight
+    if lex.phrase_table is not None:  # (likewise: its one-word swaps are used otherwise)
+        out["phrase_table"] = lex.phrase_table
     return out
 
 

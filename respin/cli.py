@@ -1192,7 +1192,13 @@ def learn(
         lex.weight = weight
         if phrase_table is not None and weight is not None:
             from .decode import USER_LEXICON_WEIGHT
+            # (Read by an older respin, which knows no "# phrase table:" line: its words alone at 1.)
             lex.word_weight = min(weight, USER_LEXICON_WEIGHT)  # its words are ordinary English (see decode)
+        if phrase_table is not None:
+            # Its one-word entries are its phrases cut word by word: parts of phrases only (see
+            # decode). Learned with pairs too, they hold the spinner's own one-word swaps,
+            # which stand alone: learn the two apart and give both with --lexicon for the rule.
+            lex.phrase_table = not pairs
         args = " ".join(display_path(x) for x in pairs + ([f"--phrase-table {phrase_table}"] if phrase_table else [])
                         + ([f"--split {split}"] if split else []) + ([f"--weight {weight:g}"] if weight is not None else [])
                         + ([f"--min-count {min_count}"] if min_count > 1 else [])  # (the options that change the result)

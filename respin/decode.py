@@ -69,6 +69,7 @@ LATTICE_CANDIDATES = 4  # alternatives per word kept in the lattice
 PRUNE_MARGIN = 6.0      # nats below "keep the word" beyond which an alternative is dropped
 POOL_CLIP = 12.0        # bound on the pooled log-odds (nats)
 JOINT_COMBINATIONS = 625  # most combinations scored for a run of adjacent substitutions (5 options, 4 places)
+PART_CHOICES = 3        # a phrase table's originals per word tried in a run of its words (Decoder._part_runs)
 # A lexicon the user gives (``--lexicon``: their spinner's swaps learned by ``respin learn``,
 # or the shipped tortured phrases) is evidence about *this* spinner, unlike the model's
 # swaps.tsv, learned from other spinners, whose fitted weight ("learned") is 0 because
@@ -85,19 +86,26 @@ JOINT_COMBINATIONS = 625  # most combinations scored for a run of adjacent subst
 # So a lexicon without a weight line gets 1: a modest gain, little harm if it is not the
 # spinner's own.
 USER_LEXICON_WEIGHT = 1.0
-# A phrase table's single-word swaps (its phrases cut word by word) standing alone get that
-# weight too, not the table's own (the lexicon's "# word weight: 1" line, which `respin learn
-# --phrase-table` writes); beside another word the table swaps, they are an unseen phrase of
-# it and keep the table's weight (Decoder._paired). A single word of a phrase table is ordinary English ("work" in
-# "activation work" for activation function, "strong", "accuracy", "network"), and at weight 4 it
-# rewrote clean science at --min-confidence 0.5 ("Previous work" -> "Previous function", a
-# reference's author "Strong" -> "Solid", "accuracy" -> "precision"), which check never
-# reports (detect.lexicon_findings reads phrases only). The phrases keep the table's weight.
-# Measured with the shipped tortured.tsv at 0.5 (BENCHMARKS.md): clean text (negative corpus
-# and clean seeds, 20,760 words) 8 -> 3 changed words; tortured eval phrases in the neutral
-# sentence, first 1,000 rows, top-1 0.421 -> 0.410, top-5 0.534 -> 0.529 (the weight alone,
-# without pairing: 2 words, 0.376 / 0.504). A stated rule (pairs, and the
-# default weight, not fitted to those rows). A user's own spinner lexicon keeps one weight.
+# A phrase table's one-word entries (its phrases cut word by word: "counterfeit
+# consciousness" -> "artificial intelligence" gives counterfeit -> artificial) are ordinary
+# English alone ("support" -> "maintenance", "main" -> "principal", "work" -> "function"):
+# they come from phrases, so they count only as parts of a multi-word match. Where two or
+# more adjacent words are each swapped by such entries, and each is a word the table writes
+# as tortured more often than as an original (not "data", "model", "support": clean
+# science's words, Decoder._tortured), the run is one option, an unseen phrase of the
+# table, at the table's weight (Decoder._part_runs); standing alone, or
+# beside a word the table only keeps ("support vector": "vector" -> "vectors" is an entry
+# too, so pairing beside any table word, the earlier rule, rewrote "support vector machine"),
+# the entry is a candidate with no weight from the lexicon, on the model's own evidence as a
+# thesaurus neighbour is (restore without the lexicon leaves clean science as it is). Which
+# lexicons: SwapLexicon.words_in_phrases, how the lexicon was made ("# phrase table: yes",
+# written by `respin learn --phrase-table`; an older file's "# word weight:" line, which only
+# that wrote). A user's spinner lexicon (learned from pairs) keeps its one-word swaps alone
+# at its weight ("# word weight:" where it has one): they are the spinner's own. So every
+# edit a phrase table causes spans two changed words or more, which is what check --lexicon
+# reports (Model.lexicon_swaps): check and restore agree. A stated rule, nothing fitted.
+# Measured with the shipped tortured.tsv at 0.5 (BENCHMARKS.md, "A phrase table's words only
+# in phrases").
 # Digits a spinner may have made of number words ("said two aides" -> "mentioned 2 aides").
 # News style (AP, Reuters: what spinners copy) spells out one to nine only and writes 10 and
 # above in figures, so "10"-"12" were figures in the original ("this 12 months" is a spinner's
@@ -232,7 +240,8 @@ class Decoder:
         weight (:data:`USER_LEXICON_WEIGHT`)."""
         self.thesaurus, self.lm, self.params = thesaurus, lm, params
         self.user_swaps = tuple(user_swaps or ())
-        self._table_words: frozenset | None = None  # see _paired
+        self._parts: dict | None = None  # see _phrase_parts
+        self._origs: dict | None = None  # the phrase tables' one-word originals' counts, see _tortured
         self.prune = prune
         self._cache: dict = {}
         self._types = _Types()  # _word_options as arrays, for the table path
@@ -327,59 +336,112 @@ class Decoder:
             key = tuple(words[i:i + L])
             if key not in keys:
                 continue
-            paired = L == 1 and self._paired(words, joined, i)
+            parts = self._phrase_parts() if L == 1 else None
             for out, c in self.swaps.lookup(key).items():
                 if L == 1 and (out == key or len(out) == 1 and _other_number(key[0], out[0])):
                     continue  # the word itself, or a number of another value (see _number)
-                f, b = self._swap_channel(key, out, c, caps[i], paired)
+                if parts:  # alone, a phrase table's count is no evidence (see _phrase_parts)
+                    c -= parts.get(key[0], {}).get(out, 0)
+                f, b = self._swap_channel(key, out, c, caps[i], alone=L == 1)
                 if L > 1 and L == len(out) and self.user_swaps:
                     bonus = self._user_bonus(key, out)
                     if bonus > 0:  # an entry of a user's lexicon (the model's own swaps are merged in)
                         b = max(b, self._word_by_word(key, out, caps[i:i + L]) + bonus)
                 here.append(Option(i, L, out, f, key, b))
+        if self.user_swaps and words[i] in (self._phrase_parts() or ()):
+            here += self._part_runs(words, caps, joined, i, lens, keys)
         if alone is not None:
             if len(self._swapo) > 200_000:  # bounded memory in long-running processes
                 self._swapo.clear()
             self._swapo[alone] = [(o.length, o.out, o.feats, o.key, o.base) for o in here]
         return here
 
-    def _user_bonus(self, key, out, paired: bool = True) -> float:
+    def _user_bonus(self, key, out, alone: bool = False) -> float:
         """What the user's lexicons add to a swap's channel score: each lexicon's weight
-        times log(1 + the swap's count in it) (see :data:`USER_LEXICON_WEIGHT`); a one-word
-        swap of a lexicon with a word weight (a phrase table) gets that instead, unless it is
-        ``paired``: beside another word the table swaps (:meth:`_paired`)."""
+        times log(1 + the swap's count in it) (see :data:`USER_LEXICON_WEIGHT`); for a
+        one-word swap standing ``alone`` (not part of a multi-word match), its word weight
+        where it has one, and nothing from a phrase table (:attr:`respin.swaps.SwapLexicon.words_in_phrases`)."""
         b = 0.0
         for lex in self.user_swaps:
             w = USER_LEXICON_WEIGHT if lex.weight is None else lex.weight
-            if not paired and len(key) == 1 == len(out) and lex.word_weight is not None:
-                w = lex.word_weight
+            if alone and len(key) == 1 == len(out):
+                if lex.words_in_phrases:
+                    continue
+                if lex.word_weight is not None:
+                    w = lex.word_weight
             b += w * math.log1p(lex.lookup(key).get(out, 0))
         return b
 
-    def _paired(self, words, joined, i) -> bool:
-        """Whether word ``i`` stands beside another word (spaces only between them) that a
-        phrase table among the user's lexicons (one with a word weight) swaps: two such
-        words side by side are an unseen phrase of the table ("brain community" ->
-        "neural network"), one alone is ordinary English ("previous work")."""
-        table = self._table_words
-        if table is None:
-            table = self._table_words = frozenset(
-                k[0] for lex in self.user_swaps if lex.word_weight is not None for k, _, _ in lex.items() if len(k) == 1)
-        if not table:
-            return False
-        return ((i > 0 and (joined is None or joined[i - 1]) and words[i - 1] in table
-                 and not self._in_phrase(words, joined, i - 1, i))
-                or (i + 1 < len(words) and (joined is None or joined[i]) and words[i + 1] in table
-                    and not self._in_phrase(words, joined, i + 1, i)))
+    def _phrase_parts(self) -> dict:
+        """{word: {(original,): count}}: the one-word entries of the user's phrase tables
+        (:attr:`respin.swaps.SwapLexicon.words_in_phrases`), counts added up; made once."""
+        if self._parts is None:
+            parts: dict = {}
+            for lex in self.user_swaps:
+                if lex.words_in_phrases:
+                    for k, o, c in lex.items():
+                        if len(k) == 1 == len(o):
+                            d = parts.setdefault(k[0], {})
+                            d[o] = d.get(o, 0) + c
+            self._parts = parts
+        return self._parts
 
-    def _in_phrase(self, words, joined, j: int, i: int) -> bool:
-        """Whether word ``j`` is inside a multi-word swap of the lexicons that leaves out word
-        ``i``: then it is that phrase's ("counterfeit consciousness system": "system" is not
-        paired with "consciousness")."""
-        lens, keys = self._swap_keys()
+    def _part_runs(self, words, caps, joined, i, lens, keys) -> list[Option]:
+        """Options for the runs of 2 to :data:`respin.swaps.MAX_WORDS` words from word ``i``
+        (spaces only between them) each swapped by a phrase table's one-word entry: an unseen
+        phrase of the table ("brain community" -> "neural network"), scored word by word at
+        the table's weight (:meth:`_word_by_word`). Only words the tables write as tortured
+        more often than as originals (:meth:`_tortured`), no function word ("is" -> "human"
+        is an entry: a row's words misaligned). Each word takes one of its
+        :data:`PART_CHOICES` most frequent entries. Not where a word of the run is in a
+        phrase of the lexicons found here (that phrase is decoded as itself: in "counterfeit
+        consciousness system", "consciousness system" is no run), nor a run that is itself
+        such a phrase (its own option already scores it word by word)."""
+        from .swaps import MAX_WORDS
+        parts = self._phrase_parts()
+        here: list[Option] = []
+        choices: list[list] = []
+        for L in range(1, MAX_WORDS + 1):
+            j = i + L - 1
+            if j >= len(words) or (L > 1 and joined is not None and not joined[j - 1]) or words[j] not in parts:
+                break
+            if self._in_phrase(words, joined, j, lens, keys):
+                break
+            if words[j] in STOPWORDS or not self._tortured(words[j]):
+                break
+            opts = sorted(((o, c) for o, c in parts[words[j]].items()
+                           if o != (words[j],) and not _other_number(words[j], o[0])), key=lambda x: (-x[1], x[0]))
+            if not opts:
+                break
+            choices.append([o[0] for o, _ in opts[:PART_CHOICES]])
+            key = tuple(words[i:j + 1])
+            if L < 2 or key in keys:
+                continue
+            for out in itertools.product(*choices):
+                b = self._word_by_word(key, out, caps[i:j + 1])
+                if b > -math.inf:
+                    f = _feat(phrase=1.0, name=float(caps[i]))
+                    here.append(Option(i, L, out, f, key, b))
+        return here
+
+    def _tortured(self, w: str) -> bool:
+        """Whether the phrase tables write ``w`` as a tortured word more often than as an
+        original: "data", "model", "support", "analysis" are far more often what a tortured
+        word stood for (words of clean science) than one itself, and two of them side by
+        side ("data augmentation", "model selection") are a clean term, not an unseen phrase."""
+        if self._origs is None:
+            og: dict = {}
+            for d in self._phrase_parts().values():
+                for o, c in d.items():
+                    og[o[0]] = og.get(o[0], 0) + c
+            self._origs = og
+        return sum(self._phrase_parts().get(w, {}).values()) > self._origs.get(w, 0)
+
+    def _in_phrase(self, words, joined, j: int, lens, keys) -> bool:
+        """Whether word ``j`` is inside a multi-word key of the lexicons found in ``words``."""
         for a in range(max(0, j - 5), j + 1):
             for L in lens.get(words[a], ()):
-                if L > 1 and a + L > j and not a <= i < a + L and tuple(words[a:a + L]) in keys and (
+                if L > 1 and a + L > j and tuple(words[a:a + L]) in keys and (
                         joined is None or all(joined[a:a + L - 1])):
                     return True
         return False
@@ -412,10 +474,10 @@ class Decoder:
             s += best
         return s
 
-    def _swap_channel(self, key, out, count: int, cap: bool, paired: bool = True) -> tuple[list[float], float]:
+    def _swap_channel(self, key, out, count: int, cap: bool, alone: bool = False) -> tuple[list[float], float]:
         """Channel features and score of a swap (cached: a spinner's swaps recur);
-        ``paired``: see :meth:`_user_bonus`."""
-        hit = self._swapf.get((key, out, count, cap, paired))
+        ``alone``: see :meth:`_user_bonus`."""
+        hit = self._swapf.get((key, out, count, cap, alone))
         if hit is None:
             f = _feat(learned=math.log1p(count), phrase=float(len(key) > 1 or len(out) > 1), name=float(cap))
             if len(key) == 1 and len(out) == 1:
@@ -425,8 +487,8 @@ class Decoder:
                 f[_F["tags"]] = float(self._tag_clash(key[0], out[0]))
             if len(self._swapf) > 200_000:
                 self._swapf.clear()
-            b = _dot(self.params.theta, f) + self._user_bonus(key, out, paired)
-            hit = self._swapf[(key, out, count, cap, paired)] = (f, b)
+            b = _dot(self.params.theta, f) + self._user_bonus(key, out, alone)
+            hit = self._swapf[(key, out, count, cap, alone)] = (f, b)
         return hit
 
     def _synonyms(self, w: str, c: str) -> int:

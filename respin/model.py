@@ -554,7 +554,8 @@ class Model:
         from .decode import DEFAULT_PARAMS, Decoder
         from .swaps import merged
         lexicons = lexicons_arg(lexicons, self.path)
-        key = tuple((id(x), x.weight, getattr(x, "word_weight", None)) for x in lexicons)
+        key = tuple((id(x), x.weight, getattr(x, "word_weight", None), getattr(x, "phrase_table", None))
+                    for x in lexicons)
         hit = self._decoders.get(key)
         if hit is not None and all(a is b for a, b in zip(hit[0], lexicons)):
             return hit[1]
@@ -740,7 +741,9 @@ class Model:
                 if conf < LEXICON_SWAP_CONFIDENCE or conf <= 0:
                     continue
                 key = tuple(words[ch.sent][ch.start:ch.start + ch.length])
-                user = any(lex.lookup(key).get(ch.out, 0) for lex in lexicons)
+                user = any(lex.lookup(key).get(ch.out, 0) for lex in lexicons) or (
+                    len(key) == len(ch.out) > 1 and all(  # a run of a phrase table's words (Decoder._part_runs)
+                        w == o or any(lex.lookup((w,)).get((o,), 0) for lex in lexicons) for w, o in zip(key, ch.out)))
                 last = runs[-1] if runs else None
                 if last is not None and last[0] == ch.sent and last[1] == ch.start:  # adjacent: one run
                     last[1], last[3] = ch.start + ch.length, last[3] or user

@@ -10,8 +10,11 @@ Keys are lower-case, apostrophes straightened; the restorer matches case itself.
 lexicons can be merged (counts add up). A line ``# weight: W`` sets how much the restorer
 trusts the lexicon when a user gives it (:data:`respin.decode.USER_LEXICON_WEIGHT` if
 absent; ``respin learn --weight W`` writes it); a line ``# word weight: W``, its one-word
-swaps, where they deserve less than its phrases: a phrase table's words are ordinary English
-(``respin learn --phrase-table`` writes ``# word weight: 1``).
+swaps, where they deserve less than its phrases. A line ``# phrase table: yes`` (which
+``respin learn --phrase-table`` writes) says the lexicon was made from a table of phrases:
+its one-word entries are its phrases cut word by word, ordinary English alone ("support",
+"main"), so the restorer uses them only as parts of a multi-word match (see
+:attr:`SwapLexicon.words_in_phrases`).
 
 >>> lex = SwapLexicon()
 >>> lex.add("Mentioned", "said", 3)
@@ -63,8 +66,26 @@ class SwapLexicon:
         self.max_len = 0
         self.weight: float | None = None  # the "# weight:" line; None: the restorer's default
         self.word_weight: float | None = None  # the "# word weight:" line; None: as weight
+        self.phrase_table: bool | None = None  # the "# phrase table:" line; None: see words_in_phrases
         self._phrases: dict | None = None  # phrase_index(), made when first asked for
         self._compounds: tuple | None = None  # (the test, compound_index()), likewise
+
+    @property
+    def words_in_phrases(self) -> bool:
+        """Whether the lexicon's one-word entries count only as parts of a multi-word match
+        (:class:`respin.decode.Decoder`): a phrase table's ("# phrase table: yes"). A file
+        without that line is one where it has a ``# word weight:`` line: before the line
+        existed, only ``respin learn --phrase-table`` wrote a word weight (the shipped
+        tortured.tsv), and a lexicon learned from pairs has none, so its one-word swaps (a
+        spinner's "mentioned" -> "said", which are the point of it) stand alone as ever.
+        ``# phrase table: no`` keeps a word weight's lexicon's words alone too.
+
+        >>> SwapLexicon.from_tsv("# word weight: 1\\nx\\ty\\n").words_in_phrases
+        True
+        >>> SwapLexicon.from_tsv("# weight: 4\\nx\\ty\\n").words_in_phrases
+        False
+        """
+        return self.phrase_table if self.phrase_table is not None else self.word_weight is not None
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._map.values())
@@ -172,6 +193,7 @@ class SwapLexicon:
     def to_tsv(self) -> str:
         lines = [HEADER] + ([f"# weight: {self.weight:g}"] if self.weight is not None else [])
         lines += [f"# word weight: {self.word_weight:g}"] if self.word_weight is not None else []
+        lines += [f"# phrase table: {'yes' if self.phrase_table else 'no'}"] if self.phrase_table is not None else []
         lines += [f"{_escape(' '.join(s))}\t{' '.join(o)}\t{c}" for s, o, c in self.items()]
         return "\n".join(lines) + "\n"
 
@@ -187,6 +209,11 @@ class SwapLexicon:
                     lex.weight = _weight(value.strip(), f"{where}:{n}")
                 elif " ".join(key.lower().split()) == "word weight":
                     lex.word_weight = _weight(value.strip(), f"{where}:{n}")
+                elif " ".join(key.lower().split()) == "phrase table":
+                    flag = value.strip().lower()
+                    if flag not in ("yes", "no"):
+                        raise ValueError(f"{where}:{n}: phrase table must be 'yes' or 'no', got {value.strip()!r}")
+                    lex.phrase_table = flag == "yes"
                 continue
             if not line.strip():
                 continue
