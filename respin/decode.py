@@ -348,7 +348,7 @@ class Decoder:
                     if bonus > 0:  # an entry of a user's lexicon (the model's own swaps are merged in)
                         b = max(b, self._word_by_word(key, out, caps[i:i + L]) + bonus)
                 here.append(Option(i, L, out, f, key, b))
-        if self.user_swaps and words[i] in (self._phrase_parts() or ()):
+        if self.user_swaps and self._phrase_parts():
             here += self._part_runs(words, caps, joined, i, lens, keys)
         if alone is not None:
             if len(self._swapo) > 200_000:  # bounded memory in long-running processes
@@ -387,42 +387,71 @@ class Decoder:
         return self._parts
 
     def _part_runs(self, words, caps, joined, i, lens, keys) -> list[Option]:
-        """Options for the runs of 2 to :data:`respin.swaps.MAX_WORDS` words from word ``i``
-        (spaces only between them) each swapped by a phrase table's one-word entry: an unseen
-        phrase of the table ("brain community" -> "neural network"), scored word by word at
-        the table's weight (:meth:`_word_by_word`). Only words the tables write as tortured
-        more often than as originals (:meth:`_tortured`), no function word ("is" -> "human"
-        is an entry: a row's words misaligned). Each word takes one of its
-        :data:`PART_CHOICES` most frequent entries. Not where a word of the run is in a
-        phrase of the lexicons found here (that phrase is decoded as itself: in "counterfeit
-        consciousness system", "consciousness system" is no run), nor a run that is itself
-        such a phrase (its own option already scores it word by word)."""
+        """Options for the runs of two parts or more from word ``i`` (spaces only between
+        them, :data:`respin.swaps.MAX_WORDS` parts at most), each part a word swapped by a
+        phrase table's one-word entry or a phrase of a phrase table found here: an unseen
+        phrase of the table ("brain community" -> "neural network"; "flag to clamor
+        proportion", a phrase and a word, -> "signal to noise ratio", not half of it), scored
+        part by part at the table's weight (:meth:`_word_by_word`, :meth:`_phrase_base`).
+        A word only where the tables write it as tortured more often than as an original
+        (:meth:`_tortured`), no function word ("is" -> "human" is an entry: a row's words
+        misaligned), nor a word inside a phrase found here that the run cuts; it takes one of
+        its :data:`PART_CHOICES` most frequent entries, a phrase one of its originals."""
         from .swaps import MAX_WORDS
         parts = self._phrase_parts()
+        tables = [lex for lex in self.user_swaps if lex.words_in_phrases]
         here: list[Option] = []
-        choices: list[list] = []
-        for L in range(1, MAX_WORDS + 1):
-            j = i + L - 1
-            if j >= len(words) or (L > 1 and joined is not None and not joined[j - 1]) or words[j] not in parts:
-                break
-            if self._in_phrase(words, joined, j, lens, keys):
-                break
-            if words[j] in STOPWORDS or not self._tortured(words[j]):
-                break
-            opts = sorted(((o, c) for o, c in parts[words[j]].items()
-                           if o != (words[j],) and not _other_number(words[j], o[0])), key=lambda x: (-x[1], x[0]))
-            if not opts:
-                break
-            choices.append([o[0] for o, _ in opts[:PART_CHOICES]])
-            key = tuple(words[i:j + 1])
-            if L < 2 or key in keys:
-                continue
-            for out in itertools.product(*choices):
-                b = self._word_by_word(key, out, caps[i:j + 1])
-                if b > -math.inf:
-                    f = _feat(phrase=1.0, name=float(caps[i]))
-                    here.append(Option(i, L, out, f, key, b))
+
+        def pieces(j: int) -> list:
+            """(length, [(out, score)]) of each part that can start at word ``j``."""
+            out = []
+            w = words[j]
+            if w in parts and w not in STOPWORDS and self._tortured(w) and not self._in_phrase(words, joined, j, lens, keys):
+                opts = sorted(((o, c) for o, c in parts[w].items() if o != (w,) and not _other_number(w, o[0])),
+                              key=lambda x: (-x[1], x[0]))[:PART_CHOICES]
+                scored = [(o, self._word_by_word((w,), o, caps[j:j + 1])) for o, _ in opts]
+                if scored:
+                    out.append((1, [x for x in scored if x[1] > -math.inf]))
+            for L in lens.get(w, ()):
+                if L < 2 or j + L > len(words) or (joined is not None and not all(joined[j:j + L - 1])):
+                    continue
+                key = tuple(words[j:j + L])
+                outs = {}
+                for lex in tables:
+                    for o, c in lex.lookup(key).items():
+                        outs[o] = outs.get(o, 0) + c
+                if outs:
+                    best = sorted(outs.items(), key=lambda x: (-x[1], x[0]))[:PART_CHOICES]
+                    n = self.swaps.lookup(key)
+                    out.append((L, [(o, self._phrase_base(key, o, n.get(o, c), caps[j:j + L])) for o, c in best]))
+            return [p for p in out if p[1]]
+
+        def grow(j: int, got: list) -> None:
+            if len(got) >= 2:
+                key = tuple(words[i:j])
+                if key not in keys:
+                    for combo in itertools.product(*got):
+                        out = tuple(x for o, _ in combo for x in o)
+                        f = _feat(phrase=1.0, name=float(caps[i]))
+                        here.append(Option(i, j - i, out, f, key, sum(b for _, b in combo)))
+            if len(got) >= MAX_WORDS or j >= len(words) or (joined is not None and not joined[j - 1]):
+                return
+            for L, opts in pieces(j):
+                grow(j + L, got + [opts])
+
+        for L, opts in pieces(i):
+            if i + L < len(words):
+                grow(i + L, [opts])
         return here
+
+    def _phrase_base(self, key, out, count: int, caps) -> float:
+        """The channel score of a multi-word swap, as :meth:`_swap_options` gives it."""
+        b = self._swap_channel(key, out, count, caps[0])[1]
+        if len(key) == len(out) and self.user_swaps:
+            bonus = self._user_bonus(key, out)
+            if bonus > 0:
+                b = max(b, self._word_by_word(key, out, caps) + bonus)
+        return b
 
     def _tortured(self, w: str) -> bool:
         """Whether the phrase tables write ``w`` as a tortured word more often than as an

@@ -427,10 +427,19 @@ def with_lexicon_findings(report: "Report", text: str, lexicons, derived=()) -> 
         lines = LineIndex(text)
         extra = [replace(f, text=text[f.start:f.end], line=lc[0], col=lc[1])
                  for f, lc in zip(extra, lines.line_cols([f.start for f in extra]))]
-    fixed = [f for f in report.findings + extra if f.kind == "spintax" or f.kind == LEXICON_PHRASE]
     from .spans import SpanIndex
+    # A derived run that holds verbatim phrases whole and goes on past them ("flag to clamor
+    # proportion ==> signal to noise ratio", a phrase and a word of the table) is what
+    # restore changes: it stands in their place.
+    wider = [d for d in derived if any(d.start <= f.start and f.end <= d.end and (d.start, d.end) != (f.start, f.end)
+                                       for f in extra)
+             and all(d.start <= f.start and f.end <= d.end for f in extra if f.start < d.end and d.start < f.end)]
+    if wider:
+        cover = SpanIndex.of(wider)
+        extra = [f for f in extra if not cover.overlaps(f.start, f.end)] + wider
+    fixed = [f for f in report.findings + extra if f.kind == "spintax" or f.kind == LEXICON_PHRASE]
     taken = SpanIndex.of(fixed)
-    extra += [f for f in derived if not taken.overlaps(f.start, f.end)]
+    extra += [f for f in derived if not taken.overlaps(f.start, f.end) and f not in wider]
     if extra:
         taken = SpanIndex.of(extra)
         kept = [f for f in report.findings if not taken.overlaps(f.start, f.end)]

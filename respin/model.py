@@ -722,8 +722,15 @@ class Model:
         if not lexicons or self.detector is None or self.lm is None:
             return out
         # An edit's confidence is P(spun) x its posterior: a text scored under the bar has none
-        # to report, and is not decoded.
-        todo = [i for i, r in enumerate(reports) if _p_spun(r) >= LEXICON_SWAP_CONFIDENCE and r.words]
+        # to report, and is not decoded; unless it holds a lexicon phrase verbatim, which a run
+        # of a phrase table's words around it may restore at the phrase's confidence
+        # (_containing, as restore weighs it).
+        from .detect import lexicon_findings
+        trusted = [x for x in lexicons if getattr(x, "weight", None) != 0]
+        tables = any(getattr(x, "words_in_phrases", False) for x in trusted)  # (only they make such runs)
+        verbatim = {i: lexicon_findings(unwrap(texts[i])[0], trusted) for i, r in enumerate(reports)
+                    if tables and r.words and _p_spun(r) < LEXICON_SWAP_CONFIDENCE}
+        todo = [i for i, r in enumerate(reports) if (_p_spun(r) >= LEXICON_SWAP_CONFIDENCE or verbatim.get(i)) and r.words]
         if not todo:
             return out
         flowed = [unwrap(texts[i]) for i in todo]  # as restore_many reads them
@@ -735,15 +742,20 @@ class Model:
             p_spun = _p_spun_at(reports[i])
             text = texts[i]
             words = [w for _, w, _, _ in dec.sentences(docs[j])]  # the decoder's keys: lower-case words
+            found = verbatim.get(i)
+            if found is None:  # (a longer edit than one word is needed to hold a phrase)
+                found = lexicon_findings(flowed[j][0], trusted) if tables and any(
+                    ch.length > 1 for ch in choices) else []
+            around = {id(e): f for f, e in _containing(edits, found).values()}
             runs: list = []
             for ch, e in zip(choices, edits):
                 conf = round(p_spun(e.start) * e.confidence, 3)
+                if id(e) in around:
+                    conf = max(conf, round(around[id(e)].confidence * e.confidence, 3))
                 if conf < LEXICON_SWAP_CONFIDENCE or conf <= 0:
                     continue
                 key = tuple(words[ch.sent][ch.start:ch.start + ch.length])
-                user = any(lex.lookup(key).get(ch.out, 0) for lex in lexicons) or (
-                    len(key) == len(ch.out) > 1 and all(  # a run of a phrase table's words (Decoder._part_runs)
-                        w == o or any(lex.lookup((w,)).get((o,), 0) for lex in lexicons) for w, o in zip(key, ch.out)))
+                user = _through_lexicons(key, ch.out, lexicons)
                 last = runs[-1] if runs else None
                 if last is not None and last[0] == ch.sent and last[1] == ch.start:  # adjacent: one run
                     last[1], last[3] = ch.start + ch.length, last[3] or user
@@ -1073,13 +1085,73 @@ def _unrestored_phrases(decoded: list, phrases, leaked: list) -> list:
     finding's first original at the finding's confidence."""
     from .restore import PHRASE, Edit
     done = {(e.start, e.end): e.restored.lower() for e in decoded}
+    around = _containing(decoded, phrases)
     out, taken = [], SpanIndex.of(leaked)
     for f in phrases:
         if done.get((f.start, f.end)) in {x.lower() for x in f.suggestions}:
             continue
+        if id(f) in around:  # restored inside a run of the table's words (see _containing)
+            continue
         if taken.overlaps(f.start, f.end) or not f.suggestions:
             continue
         out.append(Edit(f.start, f.end, f.text, f.suggestions[0], "model", f.confidence, PHRASE))
+    return out
+
+
+def _through_lexicons(key: tuple, out: tuple, lexicons) -> bool:
+    """Whether ``key`` -> ``out`` is a swap of the ``lexicons``: an entry, or parts in a row
+    (:meth:`respin.decode.Decoder._part_runs`), each a word kept, an entry of one word or a
+    phrase, at least one of them an entry.
+
+    >>> from respin.swaps import SwapLexicon
+    >>> lex = SwapLexicon.from_tsv("flag to clamor\\tsignal to noise\\nproportion\\tratio\\n")
+    >>> _through_lexicons(("flag", "to", "clamor", "proportion"), ("signal", "to", "noise", "ratio"), [lex])
+    True
+    >>> _through_lexicons(("flag", "to", "clamor", "level"), ("signal", "to", "noise", "ratio"), [lex])
+    False
+    """
+    if any(lex.lookup(key).get(out, 0) for lex in lexicons):
+        return True
+    seen: dict = {}
+
+    def ok(a: int, b: int) -> int:  # 0: no; 1: only kept words; 2: with an entry
+        if a == len(key) or b == len(out):
+            return int(a == len(key) and b == len(out))
+        if (a, b) not in seen:
+            best = ok(a + 1, b + 1) if key[a] == out[b] else 0
+            for la in range(1, len(key) - a + 1):
+                for lb in range(1, len(out) - b + 1):
+                    if any(lex.lookup(key[a:a + la]).get(out[b:b + lb], 0) for lex in lexicons) and ok(a + la, b + lb):
+                        best = 2
+                        break
+                if best == 2:
+                    break
+            seen[(a, b)] = best
+        return seen[(a, b)]
+    return len(key) > 1 and ok(0, 0) == 2
+
+
+def _containing(decoded: list, phrases) -> dict:
+    """{id of a verbatim phrase (a finding of ``phrases``): (it, the decoded edit)} where a
+    longer decoded edit holds the phrase and restores it to its first original: a run of a
+    phrase table's parts (:meth:`respin.decode.Decoder._part_runs`, "flag to clamor
+    proportion" -> "signal to noise ratio"), which the phrase's own edit used to replace,
+    leaving the run half restored ("signal to noise proportion")."""
+    out: dict = {}
+    if not phrases:
+        return out
+    starts = sorted(decoded, key=attrgetter("start"))
+    keys = [e.start for e in starts]
+    for f in phrases:
+        if not f.suggestions:
+            continue
+        k = bisect.bisect_right(keys, f.start) - 1
+        if k < 0:
+            continue
+        e = starts[k]
+        if e.end >= f.end and (e.start, e.end) != (f.start, f.end) and \
+                f" {f.suggestions[0].lower()} " in f" {' '.join(e.restored.lower().split())} ":
+            out[id(f)] = (f, e)
     return out
 
 
@@ -1103,7 +1175,12 @@ def _phrase_confidences(text: str, decoded: list, phrases, p_at) -> dict:
     # spread, not P(spun), which a part's edge would otherwise carry into the clean text.
     vouch = [0.0] * len(order)
     fixed: dict = {}
+    runs = {id(e): f for f, e in _containing(decoded, phrases).values()}
     for k, e in enumerate(order):
+        if id(e) in runs:  # a run of the table's words around the phrase: vouched as far as the decoder is sure
+            vouch[k] = runs[id(e)].confidence
+            fixed[id(e)] = max(round(base[k] * e.confidence, 3), round(runs[id(e)].confidence * e.confidence, 3))
+            continue
         f = found.get((e.start, e.end))
         origs = [x.lower() for x in f.suggestions] if f is not None else []
         if e.restored.lower() in origs:

@@ -102,3 +102,15 @@ def test_learn_from_a_phrase_table_marks_it(cli, tmp_path):
         assert cli("learn", "--phrase-table", table, *extra, "-o", out, "-q").code == 0
         lex = SwapLexicon.load(out)
         assert lex.phrase_table is True and lex.words_in_phrases
+
+
+@pytest.mark.parametrize("text", ["The flag to clamor proportion was low.\n",
+                                  "We report the flag to clamor proportion.\n",
+                                  "We improved the flag to clamor proportion by 4 dB.\n"])
+def test_a_phrase_and_a_word_of_the_table_beside_it_are_restored_as_a_unit(text):
+    # "flag to clamor" is a phrase of the table, "proportion" a word of it: the phrase's own
+    # edit (0.95) replaced the decoder's run, leaving "signal to noise proportion".
+    r = respin.restore(text, min_confidence=0.5, lexicons=("tortured",))
+    assert "signal to noise ratio" in r.text, r.text
+    found = [(f.text, f.suggestions[0]) for f in respin.check(text, lexicons=("tortured",)).findings]
+    assert found == [("flag to clamor proportion", "signal to noise ratio")]
