@@ -119,9 +119,10 @@ def _at_least(report: Report, min_confidence: float | None) -> Report:
 def _with_lexicons(m, reports: list, texts: list, lexicons) -> list:
     """The reports with the lexicons' findings: their phrases found verbatim, and the spans
     restore would change through one of their swaps (:meth:`respin.model.Model.lexicon_swaps`)."""
-    from .detect import with_lexicon_findings
-    derived = m.lexicon_swaps(texts, reports, lexicons)
-    return [with_lexicon_findings(r, t, lexicons, d) for r, t, d in zip(reports, texts, derived)]
+    from .detect import verbatim_findings, with_lexicon_findings
+    found = [verbatim_findings(t, lexicons) for t in texts]
+    derived = m.lexicon_swaps(texts, reports, lexicons, found)
+    return [with_lexicon_findings(r, t, lexicons, d, f) for r, t, d, f in zip(reports, texts, derived, found)]
 
 
 def restore_many(texts: Iterable[str], *, model: _ModelDir = None, min_confidence: float | None = None,

@@ -408,12 +408,9 @@ def _marked_keys(toks: list[tuple[int, int, str]]) -> dict[int, tuple[str, int]]
     return out
 
 
-def with_lexicon_findings(report: "Report", text: str, lexicons, derived=()) -> "Report":
-    """``report`` with :func:`lexicon_findings` of ``text`` among its findings, in place of
-    any model finding they overlap (the lexicon's phrase is the surer and the longer);
-    ``derived``: the decoder's lexicon-swap findings of ``text``
-    (:meth:`respin.model.Model.lexicon_swaps`), added where no verbatim phrase and no leaked
-    spintax overlaps them, also in place of the model findings they overlap."""
+def verbatim_findings(text: str, lexicons) -> list["Finding"]:
+    """The :func:`lexicon_findings` of ``text`` as check reports them (what
+    :func:`with_lexicon_findings` adds)."""
     from dataclasses import replace
 
     from .tokenize import Document, code_regions, unwrap
@@ -427,6 +424,17 @@ def with_lexicon_findings(report: "Report", text: str, lexicons, derived=()) -> 
         lines = LineIndex(text)
         extra = [replace(f, text=text[f.start:f.end], line=lc[0], col=lc[1])
                  for f, lc in zip(extra, lines.line_cols([f.start for f in extra]))]
+    return extra
+
+
+def with_lexicon_findings(report: "Report", text: str, lexicons, derived=(), found=None) -> "Report":
+    """``report`` with :func:`lexicon_findings` of ``text`` among its findings, in place of
+    any model finding they overlap (the lexicon's phrase is the surer and the longer);
+    ``derived``: the decoder's lexicon-swap findings of ``text``
+    (:meth:`respin.model.Model.lexicon_swaps`), added where no verbatim phrase and no leaked
+    spintax overlaps them, also in place of the model findings they overlap; ``found``:
+    :func:`verbatim_findings` of ``text`` where the caller has them."""
+    extra = list(verbatim_findings(text, lexicons) if found is None else found)
     from .spans import SpanIndex
     # A derived run that holds verbatim phrases whole and goes on past them ("flag to clamor
     # proportion ==> signal to noise ratio", a phrase and a word of the table) is what

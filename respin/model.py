@@ -703,7 +703,7 @@ class Model:
         self._last_decoded = (key, dec, out) if sum(map(len, texts)) <= LAST_DECODED_CHARS and not idle else None
         return out
 
-    def lexicon_swaps(self, texts, reports: list, lexicons) -> list:
+    def lexicon_swaps(self, texts, reports: list, lexicons, verbatim=None) -> list:
         """``check --lexicon``'s findings from the decoder: per text, the spans that
         :meth:`restore_many` (``together=False``: each text as :meth:`restore` alone) with
         these ``lexicons`` changes at confidence :data:`LEXICON_SWAP_CONFIDENCE` or more
@@ -712,7 +712,9 @@ class Model:
         :data:`respin.detect.LEXICON_PHRASE` finding where it changes :data:`LEXICON_SWAP_MIN_WORDS`
         content words or more, the decoder's replacement its suggestion and its confidence the
         edit's (P(spun) x decoder posterior, as restore's). ``reports``: the texts'
-        :meth:`check` reports (their scores weigh the edits)."""
+        :meth:`check` reports (their scores weigh the edits); ``verbatim``: per text, its
+        lexicon phrases found verbatim (:func:`respin.detect.verbatim_findings`) where the
+        caller has them (a run around one is weighed by it, as restore weighs it)."""
         from .detect import LEXICON_PHRASE, Finding, LineIndex
         from .evidence import STOPWORDS
         from .restore import apply_edits
@@ -728,8 +730,13 @@ class Model:
         from .detect import lexicon_findings
         trusted = [x for x in lexicons if getattr(x, "weight", None) != 0]
         tables = any(getattr(x, "words_in_phrases", False) for x in trusted)  # (only they make such runs)
-        verbatim = {i: lexicon_findings(unwrap(texts[i])[0], trusted) for i, r in enumerate(reports)
-                    if tables and r.words and _p_spun(r) < LEXICON_SWAP_CONFIDENCE}
+        if verbatim is not None:
+            verbatim = {i: [f for f in v if f.kind == LEXICON_PHRASE] for i, v in enumerate(verbatim)}
+        else:
+            verbatim = {i: lexicon_findings(unwrap(texts[i])[0], trusted) for i, r in enumerate(reports)
+                        if tables and r.words and _p_spun(r) < LEXICON_SWAP_CONFIDENCE}
+        if not tables:
+            verbatim = {}
         todo = [i for i, r in enumerate(reports) if (_p_spun(r) >= LEXICON_SWAP_CONFIDENCE or verbatim.get(i)) and r.words]
         if not todo:
             return out
