@@ -2052,6 +2052,16 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
                              "from yours and are left alone (--force too): move that folder away, or give another --out")
         raise InputError(f"{mirror} already holds files that respin batch did not write: move them, "
                          "or give another --out")
+    if not resume and is_batch_output(out) and mirror.is_dir() and not mirror.is_symlink():
+        # --force deletes restored/, a new run writes over it: only where every file there is
+        # a copy the earlier run wrote (a run that wrote none, JSONL or --no-restore, made the
+        # folder its own while the user's files were put in restored/ after it: a review).
+        # (--resume writes the copies of the records it does, as the earlier run did.)
+        theirs = _not_a_copy(out)
+        if theirs is not None:
+            does = f"--force deletes {mirror}" if force else f"this run writes its copies in {mirror}"
+            raise InputError(f"{theirs} is no restored copy that the earlier run in {out_dir} wrote, and {does}: "
+                             "move it out of there, or give another --out")
     if resume and has_results:
         try:
             old = json.loads(manifest.read_text(encoding="utf-8"))
@@ -2277,10 +2287,96 @@ def _sweep_restored(out: Path) -> None:
                     pass
 
 
+def _not_a_copy(out: Path) -> str | None:
+    """The first file under out/restored/ that the earlier run in ``out`` did not write, or None:
+    its copies are the files whose path (the id of a folder's file) and bytes (the restored
+    text, with the byte-order mark its input began with) a result in results.jsonl records.
+    An unfinished run (interrupted, killed) may have written copies whose results it never
+    wrote, and half-written ones (:data:`_WRITING`): those count where the path is a file of
+    its input folder, as --resume would write over them. A link, a special file, or a
+    folder that cannot be read is no copy: write_mirror makes none."""
+    target = out / RESTORED_DIR
+    files: dict[str, str] = {}  # rel -> path
+    unreadable: list[OSError] = []
+    for here, dirnames, filenames in walk(target, onerror=unreadable.append):
+        if unreadable:
+            return display_path(unreadable[0].filename or str(target))
+        for d in dirnames:
+            if os.path.islink(os.path.join(here, d)):
+                return display_path(os.path.join(here, d))
+        for name in filenames:
+            p = os.path.join(here, name)
+            try:
+                regular = stat.S_ISREG(os.lstat(p).st_mode)
+            except OSError:
+                regular = False
+            if not regular:
+                return display_path(p)
+            files[Path(p).relative_to(target).as_posix()] = p
+    if unreadable:
+        return display_path(unreadable[0].filename or str(target))
+    if not files:
+        return None
+    try:
+        old = json.loads((out / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        old = None
+    run = old.get("run") if isinstance(old, dict) else None
+    run = run if isinstance(run, dict) else {}
+    source = run.get("input")
+    if not (run.get("input_format") == "folder" and run.get("restore", True) is True and isinstance(source, str)):
+        return display_path(next(iter(files.values())))  # a run that wrote no copies
+    recorded: dict[str, set] = {}  # rel -> SHA-256 of the copies recorded at it
+    try:
+        with open(out / RESULTS_NAME, "rb") as f:
+            for line in f:
+                try:
+                    r = json.loads(line)
+                except (ValueError, RecursionError):
+                    continue  # (a torn last line)
+                rid = r.get("id") if isinstance(r, dict) else None
+                if isinstance(rid, str) and rid in files and isinstance(r.get("restored"), str):
+                    h = hashlib.sha256(r["restored"].encode("utf-8", "surrogatepass")).digest()
+                    recorded.setdefault(rid, set()).add(h)
+    except OSError:
+        pass
+    unfinished = old.get("finished") is not True
+    for rel, p in files.items():
+        if rel in recorded:
+            if _file_digests(p) & recorded[rel]:
+                continue
+        elif unfinished and (os.path.isfile(os.path.join(source, *rel.split("/")))
+                             or _WRITING.fullmatch(rel.rsplit("/", 1)[-1])):
+            continue
+        return display_path(p)
+    return None
+
+
+def _file_digests(path: str) -> set:
+    """SHA-256 of a file's bytes, and of them without a leading UTF-8 byte-order mark (a
+    copy of a file that began with one: :func:`_as_copy_of`); empty if it cannot be read."""
+    whole, rest = hashlib.sha256(), hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            head = f.read(3)
+            whole.update(head)
+            marked = head == codecs.BOM_UTF8
+            if not marked:
+                rest = None
+            for block in iter(lambda: f.read(1 << 20), b""):
+                whole.update(block)
+                if rest is not None:
+                    rest.update(block)
+    except OSError:
+        return set()
+    return {whole.digest()} | ({rest.digest()} if rest is not None else set())
+
+
 def _clear_restored(out: Path) -> None:
     """--force: remove the restored copies an earlier run wrote (out/restored/), so that none
     is left of a file that is no longer an input, no longer restored, or now an error. Only
-    in a folder that an earlier run wrote (its run.json and results.jsonl); a link there is
+    in a folder that an earlier run wrote (its run.json and results.jsonl), and where every
+    file there is such a copy (:func:`_not_a_copy`, checked before); a link there is
     removed, not what it points to. (An input inside it was refused before.)"""
     target = out / RESTORED_DIR
     if not is_batch_output(out):

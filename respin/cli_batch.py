@@ -117,7 +117,8 @@ def batch(
                                                         "A run still writing there is not joined: one --out, one "
                                                         "run at a time."),
     force: bool = typer.Option(False, "--force", help="Start over, replacing the results in --out (restored/ "
-                                                      "included)."),
+                                                      "included: the copies the earlier run wrote; a file of "
+                                                      "yours there is refused)."),
     pool_by: Optional[str] = typer.Option(None, "--pool-by", metavar="KEY", callback=_field,
                                           help="Restore the records of one site together, pooling the evidence "
                                                "for the spinner's dictionary over them: KEY is dir (files in one "
