@@ -1921,6 +1921,11 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
     elif kind == "file" and forced == "auto" and path.lower().endswith(".json") and note is not None:
         note(f"{display_path(path)} is a JSON document, not JSON Lines: it is read as one text (one result a "
              f"record: jq -c '.[]' {display_path(path)} > records.jsonl)")
+    elif kind == "jsonl" and (path == "-" or not_regular(path)):
+        try:  # (standard input, or a pipe named with --input-format jsonl: looked at once, below)
+            stream = _open_binary(path)
+        except OSError:
+            pass  # (its error comes where it is read, as before)
     try:
         return _run_batch(input_path, out_dir, opts, kind, path, stream, glob=glob, jobs=jobs, engine=engine,
                           scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,
@@ -1959,6 +1964,8 @@ def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: st
             raise InputError(f"{not_found('index', opts.corpus)} (build one with 'respin index build')")
     if kind == "folder":  # before anything is made in --out
         _some_file(path, glob, str(out), note)
+    elif stream is not None or kind in ("jsonl", "list"):
+        stream = _some_record(kind, path, stream)
     from .io import _own_links
     _own_links(out_dir)  # before anything is made there (a lock file and results.jsonl were; a security review)
     try:
@@ -1988,6 +1995,67 @@ def _some_file(path: str, glob: str, exclude: str, note) -> None:
         for line in said:
             note(line)
         raise InputError(nothing_found("check", glob, [path]))
+
+
+def _some_record(kind: str, path: str, stream):
+    """InputError, as a folder without a file gets it, for an input without a record: an
+    empty JSONL file, one of blank lines only, an empty standard input or pipe (``<(zcat
+    missing.gz)``), a list without a path. The run said "0 documents" and exited 0, an empty
+    results.jsonl left behind, which a pipeline took for success (a review). ``stream``: the
+    input's bytes, already open (standard input, a pipe): looked at, the same bytes are
+    returned in a stream to read; a file is opened again by the run."""
+    where = "on standard input" if path == "-" else f"in {display_path(path)}"
+    if kind == "list":
+        if next(iter_list(path), None) is None:
+            raise InputError(f"nothing to check: no paths {where} (empty, or only blank and # lines)")
+        return stream
+    if stream is None:
+        try:
+            f = _open_binary(path)
+        except OSError:
+            return None  # (its error comes where it is read, as before)
+        try:
+            _, blank = _peeked(f)
+        finally:
+            f.close()
+    else:
+        stream, blank = _peeked(stream)
+    if blank:
+        raise InputError(f"nothing to check: no records {where} (empty, or only blank lines)")
+    return stream
+
+
+_BLANK_BYTES = b" \t\n\r\x0b\x0c" + codecs.BOM_UTF8  # all a line that is no record holds (iter_jsonl)
+
+
+def _peeked(f) -> tuple[object, bool]:
+    """(a stream of all of ``f``'s bytes, whether they hold no record: nothing, or blank lines
+    only, as :func:`iter_jsonl` reads them). Read only until a byte that no blank line holds;
+    a read error is met again by the stream's reader, after the bytes read before it."""
+    read = getattr(f, "read1", f.read)
+    head = b""
+    try:
+        while got := read(1 << 16):
+            head += got
+            if got.translate(None, _BLANK_BYTES):
+                return io.BufferedReader(_Prefixed(head, f)), False
+    except READ_ERRORS as e:
+        return io.BufferedReader(_Prefixed(head, _Failing(e))), False
+    # (Blank and byte-order-mark bytes only: iter_jsonl says which lines are blank.)
+    return io.BufferedReader(_Prefixed(head, f)), next(iter_jsonl("-", len(head) + 1, io.BytesIO(head)), None) is None
+
+
+class _Failing:
+    """A stream whose reading raises ``error`` again (a corrupt .gz met while looking)."""
+
+    def __init__(self, error: BaseException):
+        self.error = error
+
+    def readinto(self, b) -> int:
+        raise self.error
+
+    def close(self) -> None:
+        pass
 
 
 LOCK_NAME = BATCH_LOCK  # (a walk skips it in an earlier run's folder: respin.io.batch_file)

@@ -15,7 +15,7 @@ from .cli import LEXICON_HELP, MAX_SIZE_SHOWN, MIN_CONFIDENCE_HELP, SECTIONS_HEL
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
-                "error), 2 usage or input error (a folder without a file matching --glob too), every record an error or an input that ends early (a truncated .gz; the results written all the same), "
+                "error), 2 usage or input error (a folder without a file matching --glob too, or an input without a record), every record an error or an input that ends early (a truncated .gz; the results written all the same), "
                 "or a run stopped by a full disk or a killed worker, 130 interrupted, 143 terminated (SIGTERM); "
                 "after a stop, continue with --resume.")
 

@@ -20,7 +20,7 @@ from .cli import MAX_SIZE_SHOWN, _field, _given, _globs, _interruptible, _size, 
 from .io import DEFAULT_MAX_BYTES, InputError, Terminated, display_path, interrupted_status, line_safe, not_found, nothing_found
 
 EPILOG_INDEX = ("Exit status: 0 success, 2 usage or input error (build and add: also where the only inputs are folders "
-                "without a file matching --glob), 130 interrupted, 143 terminated (SIGTERM, "
+                "without a file matching --glob, or JSON Lines without a record), 130 interrupted, 143 terminated (SIGTERM, "
                 "build and add).")
 
 index_app = typer.Typer(
@@ -92,8 +92,9 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
     from .io import _size
 
     empty: list = []  # the input folders without a matching file
+    no_records: list = []  # the JSONL inputs (files, -, pipes) without a record
     docs = iter_documents(inputs, pattern=glob, text_field=text_field, id_field=id_field, max_bytes=max_size,
-                          note=lambda m: _note(m, quiet), empty=empty)
+                          note=lambda m: _note(m, quiet), empty=empty, no_records=no_records)
     bar = None
     if not quiet and sys.stderr.isatty():
         from tqdm import tqdm
@@ -114,12 +115,17 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
 
     try:
         stats = idx.add(docs, replace=replace, progress=progress)
-        if empty and len(empty) == len(inputs):
-            # Nothing to read at all (a wrong folder or --glob), as check says it: exit 0 with
-            # an empty index read as success in a pipeline (a review). Nothing is written.
-            raise _NothingFound(nothing_found("index", glob, empty))
+        if (empty or no_records) and len(empty) + len(no_records) == len(inputs):
+            # Nothing to read at all (a wrong folder or --glob, an empty dump), as check says it:
+            # exit 0 with an empty index read as success in a pipeline (a review). Nothing is written.
+            raise _NothingFound("; ".join(
+                ([nothing_found("index", glob, empty)] if empty else [])
+                + ([f"{'' if empty else 'nothing to index: '}no records {_where(no_records)} (empty, or only blank lines)"]
+                   if no_records else [])))
         for e in empty:
             _note(f"no files matching {glob!r} in folder: {display_path(e)}", quiet)
+        for e in no_records:
+            _note(f"no records {_where([e])} (empty, or only blank lines)", quiet)
         if target is not None:
             idx._move_to(target)
     except KeyboardInterrupt as e:
@@ -181,6 +187,12 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
             _note(f"{what}: {stats.differs:,} document(s) have the id of an earlier one but another text, and were "
                   f"left out (first: {line_safe(stats.differs_first or '')}); give the records ids of their own (--id-field)", False)
     return stats
+
+
+def _where(inputs: list) -> str:
+    """Where inputs named hold no record: "on standard input", "in a.jsonl, b.jsonl"."""
+    named = [display_path(x) for x in inputs if x != "-"]
+    return " and ".join(([f"in {', '.join(named)}"] if named else []) + (["on standard input"] if "-" in inputs else []))
 
 
 class _NothingFound(InputError):

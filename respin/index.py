@@ -1244,7 +1244,8 @@ def _read_file_text(p: Path, max_bytes: int) -> str:
 
 def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id",
                note: Callable[[str], None] | None = None, label: str | None = None,
-               max_bytes: int | None = None, stream=None) -> Iterator[tuple[str, str, None]]:
+               max_bytes: int | None = None, stream=None,
+               no_records: Callable[[], None] | None = None) -> Iterator[tuple[str, str, None]]:
     """(id, text, None) records of a JSONL file (``.gz`` ok; ``stream``: its bytes, already
     open, as :func:`respin.io.json_lines` takes them); records without an id get
     ``FILE:LINE``, FILE ``label`` (default: the file's name). A line that is not valid
@@ -1252,7 +1253,8 @@ def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id",
     line is longer than ``max_bytes`` (--max-size, as for files; a 720 KB record was indexed
     under --max-size 10KB: a security review), is skipped, counted in one ``note`` at the
     end with the first; where no line has a string text field at all, the field is named
-    wrong: an error."""
+    wrong: an error. ``no_records()`` is called where the file holds no line but blank ones
+    (empty: nothing to index)."""
     from .io import json_lines
     skipped, first = 0, None  # how many, and the first's (line, why)
     good = 0
@@ -1286,6 +1288,8 @@ def iter_jsonl(p: Path, text_field: str = "text", id_field: str = "id",
                          f"line {first[0]}: {first[1]}")
     if skipped and note:
         note(f"{p}: skipped {skipped:,} line(s) that could not be indexed (first: line {first[0]}, {first[1]})")
+    if not good and not skipped and no_records is not None:
+        no_records()
 
 
 _WRONG_FIELD_LINES = 1000  # lines without the text field, none with it, that make it the wrong field
@@ -1294,7 +1298,7 @@ _WRONG_FIELD_LINES = 1000  # lines without the text field, none with it, that ma
 def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: str = "text",
                    id_field: str = "id", max_bytes: int = 5 * 1024 * 1024,
                    note: Callable[[str], None] | None = None,
-                   empty: list | None = None) -> Iterator[tuple[str, str, str | None]]:
+                   empty: list | None = None, no_records: list | None = None) -> Iterator[tuple[str, str, str | None]]:
     """Documents to index from files and folders: a folder is walked recursively for
     ``pattern`` (and ``pattern + '.gz'``), each file one document with its path relative to
     the folder as id; a JSONL file (.jsonl/.ndjson, optionally .gz) gives one document per
@@ -1305,12 +1309,15 @@ def iter_documents(paths: Iterable[str], *, pattern: str = "*.txt", text_field: 
     "c/docs/story.txt"), with a note (it was left out as "already indexed"). So for JSONL
     records without an id: FILE in FILE:LINE is the file's name, or as much of its path as
     tells two files of one name apart ("articles.jsonl:1", "2024/articles.jsonl:1").
-    ``empty``, if given, gets each folder without a matching file (else ``note`` says so)."""
+    ``empty``, if given, gets each folder without a matching file (else ``note`` says so);
+    ``no_records`` each JSONL file, standard input (``-``) or pipe named that holds no record
+    (empty, or blank lines only; else ``note`` says so)."""
     taken: dict[str, str] = {}  # id -> the folder it came from (real path)
     given_as: dict[str, str] = {}  # the folder's real path -> as given
     real_of: dict[str, str] = {}
     noted: set[str] = set()
-    for doc_id, text, path, given in _documents(paths, pattern, text_field, id_field, max_bytes, note, empty):
+    for doc_id, text, path, given in _documents(paths, pattern, text_field, id_field, max_bytes, note, empty,
+                                                no_records):
         if given is not None:
             real = real_of.get(given) or real_of.setdefault(given, os.path.realpath(given))
             given_as.setdefault(real, given)
@@ -1348,18 +1355,29 @@ def _longer_names(name: str, folder: str | os.PathLike) -> Iterator[str]:
     yield display_path(full.as_posix().rstrip("/") + "/" + name)
 
 
-def _documents(paths, pattern, text_field, id_field, max_bytes, note, empty=None):
+def _documents(paths, pattern, text_field, id_field, max_bytes, note, empty=None, no_records=None):
     """:func:`iter_documents`' documents, each with the folder given it was found in (None
     for a file or JSONL named)."""
     from .io import binary_note, not_regular, read_stream, reads_as_check_report, walk_files
     labels: dict[str, str] = {}  # FILE of the JSONL ids FILE:LINE -> the JSONL file (real path)
 
-    def jsonl(f: Path, stream=None, name: str | None = None):
+    def none_in(given: str):
+        """For an input named that holds no record: an empty dump (``<(zcat missing.gz)``)
+        indexed nothing and exited 0, as a folder without a file did (a review)."""
+        def said() -> None:
+            if no_records is not None:
+                no_records.append(given)
+            elif note:
+                note(f"no records {_where(given)} (empty, or only blank lines)")
+        return said
+
+    def jsonl(f: Path, stream=None, name: str | None = None, given: str | None = None):
         label = _claim(labels, os.path.realpath(f), [name] if name else _longer_names(f.name, f.parent))
         if label != (name or f.name) and note:
             note(f"{f} has the name of another JSONL file given: its records without an id take ids "
                  f"{label}:LINE")
-        return ((*d, None) for d in iter_jsonl(f, text_field, id_field, note, label, max_bytes, stream=stream))
+        return ((*d, None) for d in iter_jsonl(f, text_field, id_field, note, label, max_bytes, stream=stream,
+                                               no_records=none_in(given) if given is not None else None))
 
     def piped(given: str, root: Path):
         """A named pipe or device (``<(zcat dump.jsonl.gz)``, mkfifo), read once as ``batch``
@@ -1375,16 +1393,20 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note, empty=None
             if kind == "jsonl" or _is_jsonl(root):
                 # Records without an id: /dev/fd/63:LINE for <(cmd), not 63:LINE.
                 fd = given.startswith("/dev/") or "/fd/" in given
-                yield from jsonl(root, stream, display_path(given) if fd else None)
+                yield from jsonl(root, stream, display_path(given) if fd else None, given)
             else:
-                yield display_path(given), read_stream(stream, given, max_bytes=max_bytes).text, display_path(given), None
+                text = read_stream(stream, given, max_bytes=max_bytes).text
+                if not text.strip():  # (nothing came: no text to index, as an empty JSON Lines pipe)
+                    none_in(given)()
+                    return
+                yield display_path(given), text, display_path(given), None
 
     for given in paths:
         if given == "-":  # JSON Lines, as batch - reads them (gzip or not); ids without one: -:LINE
             from .io import stdin_jsonl
             label = _claim(labels, "\0stdin", ["-"])  # (a file named "-" is ./-)
             yield from ((*d, None) for d in iter_jsonl(Path("standard input"), text_field, id_field, note, label,
-                                                       max_bytes, stream=stdin_jsonl()))
+                                                       max_bytes, stream=stdin_jsonl(), no_records=none_in(given)))
             continue
         root = Path(given)
         if not root.exists():
@@ -1417,6 +1439,11 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note, empty=None
                     continue
                 yield display_path(f.relative_to(root).as_posix()), text, display_path(str(f)), given
         elif _is_jsonl(root):
-            yield from jsonl(root)
+            yield from jsonl(root, given=given)
         else:
             yield display_path(given), _read_file_text(root, max_bytes), display_path(given), None
+
+
+def _where(given: str) -> str:
+    """Where an input named holds no record, for messages: "on standard input", "in FILE"."""
+    return "on standard input" if given == "-" else f"in {display_path(given)}"

@@ -1,5 +1,7 @@
-"""batch's promises about what it deletes: --force removes only the restored copies an earlier
-run wrote (never a file of the user's put in its restored/).
+"""batch's promises about what it deletes and when a run has nothing to do: --force removes
+only the restored copies an earlier run wrote (never a file of the user's put in its
+restored/), and an input without a record (an empty JSONL, blank lines, an empty pipe) is an
+error with nothing written, as a folder without a matching file is.
 
 The texts are this project's own (test_batch_review's).
 """
@@ -103,3 +105,101 @@ def test_force_after_an_interrupted_run_removes_the_copies_it_did_not_record(tmp
     (out / "results.jsonl").write_bytes(b"".join(lines[:2]))
     assert_user_error(cli("batch", src, "--out", out, "--force"), f"{out}/restored/c.txt is no restored copy")
 
+
+# --- 2. an input without a record is an error, nothing written -------------------------------
+
+def _stdin(monkeypatch, data: bytes) -> None:
+    import io
+    import sys
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)), encoding="utf-8"))
+
+
+def _empties(tmp_path: Path) -> list[Path]:
+    import gzip
+    (tmp_path / "empty.jsonl").write_bytes(b"")
+    (tmp_path / "blank.jsonl").write_bytes(b"\n  \r\n\t\n")
+    (tmp_path / "empty.jsonl.gz").write_bytes(gzip.compress(b"\n\n"))
+    (tmp_path / "bom.ndjson").write_bytes(b"\xef\xbb\xbf\n")  # (a byte-order mark alone: a blank line)
+    return [tmp_path / n for n in ("empty.jsonl", "blank.jsonl", "empty.jsonl.gz", "bom.ndjson")]
+
+
+def test_batch_of_a_jsonl_input_without_a_record_is_an_error(tmp_path, cli, monkeypatch):
+    """An empty export (or one of blank lines) said "0 documents" and exited 0, an empty
+    results.jsonl left behind, which a pipeline read as success; a folder without a file
+    was made an error already."""
+    out = tmp_path / "out"
+    for src in _empties(tmp_path):
+        assert_user_error(cli("batch", src, "--out", out), f"nothing to check: no records in {src}")
+        assert not out.exists()
+    for data in (b"", b"\n\n"):
+        _stdin(monkeypatch, data)
+        assert_user_error(cli("batch", "-", "--out", out), "nothing to check: no records on standard input")
+        assert not out.exists()
+    (tmp_path / "paths.lst").write_text("# none yet\n\n", encoding="utf-8")
+    assert_user_error(cli("batch", tmp_path / "paths.lst", "--out", out), "nothing to check: no paths in")
+    assert not out.exists()
+    # over an earlier run: its results stay, --force or not
+    write_jsonl(tmp_path / "one.jsonl", [{"id": "a", "text": CLEAN[0]}])
+    assert cli("batch", tmp_path / "one.jsonl", "--out", out, "-q").code == 0
+    before = sorted((p.name, p.read_bytes()) for p in out.iterdir() if p.is_file())
+    for extra in ("--force", "--resume"):
+        assert_user_error(cli("batch", tmp_path / "empty.jsonl", "--out", out, extra), "nothing to check")
+    assert sorted((p.name, p.read_bytes()) for p in out.iterdir() if p.is_file()) == before
+    # a record after blank lines is read, blank lines counted as before
+    _stdin(monkeypatch, b"\n\n" + json.dumps({"id": "s", "text": CLEAN[1]}).encode() + b"\n")
+    assert cli("batch", "-", "--out", tmp_path / "piped", "-q").code == 0
+    assert [r["id"] for r in results(tmp_path / "piped")] == ["s"]
+    assert json.loads((tmp_path / "piped" / "run.json").read_text())["counts"]["blank_lines"] == 2
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("extra", [(), ("--input-format", "jsonl")])
+def test_batch_of_an_empty_pipe_is_an_error(tmp_path, extra):
+    """`batch <(zcat missing.gz)`: the pipe gives nothing, and the run said 1 document (an
+    empty text) or 0, exit 0."""
+    import threading
+    from test_batch import run_cli
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+
+    def feed():
+        with open(fifo, "wb") as f:
+            f.write(b"\n")
+
+    t = threading.Thread(target=feed, daemon=True)
+    t.start()
+    try:
+        ran = run_cli("batch", fifo, "--out", tmp_path / "o", *extra, timeout=90)
+    finally:
+        t.join(5)
+        if t.is_alive():
+            os.close(os.open(fifo, os.O_RDONLY | os.O_NONBLOCK))
+    assert ran.returncode == 2 and ran.stderr == f"respin: error: nothing to check: no records in {fifo} (empty, or only blank lines)\n"
+    assert not (tmp_path / "o").exists()
+
+
+def test_index_build_and_add_of_jsonl_without_a_record_is_an_error(tmp_path, cli, monkeypatch):
+    """As batch: an empty dump indexed nothing and exited 0 (build left an empty index)."""
+    from respin.index import SourceIndex
+    empties = _empties(tmp_path)
+    idx = tmp_path / "a.index"
+    for src in empties:
+        assert_user_error(cli("index", "build", src, "--out", idx), f"nothing to index: no records in {src}")
+        assert not idx.exists()
+    _stdin(monkeypatch, b"\n")
+    assert_user_error(cli("index", "build", "-", "--out", idx), "nothing to index: no records on standard input")
+    assert not idx.exists()
+    # with an empty folder too: both said
+    (tmp_path / "nothing").mkdir()
+    assert_user_error(cli("index", "build", tmp_path / "nothing", empties[0], "--out", idx),
+                      f"nothing to index: no files matching '*.txt' in folder: {tmp_path / 'nothing'}",
+                      f"; no records in {empties[0]} (empty, or only blank lines)")
+    assert not idx.exists()
+    # beside an input with records: a note, the rest indexed
+    write_jsonl(tmp_path / "one.jsonl", [{"id": "a", "text": CLEAN[2]}])
+    ran = cli("index", "build", tmp_path / "one.jsonl", empties[1], "--out", idx)
+    assert ran.code == 0 and f"no records in {empties[1]} (empty, or only blank lines)" in ran.err, ran.err
+    ran = cli("index", "add", idx, *empties)
+    assert_user_error(ran, "nothing to index: no records in")
+    with SourceIndex.open(str(idx), readonly=True) as got:
+        assert sorted(got.ids()) == ["a"]
