@@ -743,7 +743,9 @@ class Model:
         flowed = [unwrap(texts[i]) for i in todo]  # as restore_many reads them
         docs = [Document.from_text(t, code=code_regions(texts[i])) for (t, _), i in zip(flowed, todo)]
         dec = self.decoder(lexicons)
-        decoded = self._decoded([t for t, _ in flowed], docs, [reports[i] for i in todo], dec, together=False)
+        # (phrased: a long text judged not spun is decoded for its phrases, as restore decodes it)
+        decoded = self._decoded([t for t, _ in flowed], docs, [reports[i] for i in todo], dec, together=False,
+                                phrased={j for j, i in enumerate(todo) if verbatim.get(i)})
         for j, (choices, edits) in decoded.items():
             i = todo[j]
             p_spun = _p_spun_at(reports[i])

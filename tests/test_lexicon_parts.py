@@ -114,3 +114,20 @@ def test_a_phrase_and_a_word_of_the_table_beside_it_are_restored_as_a_unit(text)
     assert "signal to noise ratio" in r.text, r.text
     found = [(f.text, f.suggestions[0]) for f in respin.check(text, lexicons=("tortured",)).findings]
     assert found == [("flag to clamor proportion", "signal to noise ratio")]
+
+
+def test_a_long_text_judged_not_spun_reports_the_run_restore_changes():
+    """A text longer than the document model was fitted on, judged not spun, is not decoded
+    for the model's edits, but is for its lexicon phrases: check --lexicon decoded it as
+    well, or it listed the phrase alone ('flag to clamor') where restore changed the run
+    ('flag to clamor proportion'), as it did after a restore only (the decoding cached)."""
+    from conftest import NEGATIVE_DIR
+    joined = "\n\n".join(f.read_text(encoding="utf-8") for f in sorted(NEGATIVE_DIR.glob("**/*.txt")))
+    page = joined + "\n\nWe improved the flag to clamor proportion by 4 dB.\n"
+    m = respin._model(None)
+    assert m.check(page).beyond_fit
+    m._last_decoded = None  # (check first, as a user's run does: not restore's decoding again)
+    found = [(f.text, f.suggestions[0]) for f in respin.check(page, lexicons=("tortured",)).findings]
+    assert found == [("flag to clamor proportion", "signal to noise ratio")]
+    r = respin.restore(page, min_confidence=0.5, lexicons=("tortured",))
+    assert r.text == page.replace("flag to clamor proportion", "signal to noise ratio")
