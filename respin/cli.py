@@ -159,10 +159,19 @@ def _input_hint(msg: str, inputs, pipe: str | None = None) -> str:
             if pipe and msg == f"input not found: {p}" and _looks_like_text(p):
                 if len(p) > 60:  # (the whole text would be the message)
                     msg = f"input not found: {p[:50]}..."
-                return f"{msg}; to check text itself, pipe it: echo '...' | {pipe}"
+                return f"{msg}; to {_pipe_verb(pipe)} text itself, pipe it: echo '...' | {pipe}"
         elif "not a text file" in msg and (tool := _EXTRACT.get(Path(p).suffix.lower())):
             return f"{msg}; extract its text first (e.g. {tool})"
     return msg
+
+
+def _pipe_verb(pipe: str) -> str:
+    """What the command ``pipe`` does with a text, for the hint above.
+
+    >>> _pipe_verb("respin restore -"), _pipe_verb("respin check -"), _pipe_verb("respin index query X -")
+    ('restore', 'check', 'look up')
+    """
+    return "restore" if " restore " in f"{pipe} " else "look up" if " query " in pipe else "check"
 
 
 def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: list,
@@ -1488,7 +1497,7 @@ def _main(argv: list[str] | None) -> int:
             if e.errno == errno.ENAMETOOLONG and _looks_like_text(name):  # text given as the file
                 pipe = {"check": "respin check -", "restore": "respin restore -", "batch": "respin check -"}.get(
                     next((a for a in args if not a.startswith("-")), ""))
-                name, hint = f"{name[:50]}...", (f"; to check text itself, pipe it: echo '...' | {pipe}" if pipe else "")
+                name, hint = f"{name[:50]}...", (f"; to {_pipe_verb(pipe)} text itself, pipe it: echo '...' | {pipe}" if pipe else "")
             print(f"respin: error: cannot access {line_safe(name)} ({os_reason(e)}){hint}", file=sys.stderr)
             return 2
         if e.errno not in _WRITE_ERRORS:

@@ -1020,8 +1020,9 @@ def test_text_or_a_web_address_in_place_of_a_file_says_how_to_give_it(cli, tmp_p
     monkeypatch.chdir(tmp_path)
     out = ("--out", tmp_path / "o") if command == "batch" else ()
     pipe = "respin restore -" if command == "restore" else "respin check -"
+    verb = "restore" if command == "restore" else "check"
     ran = cli(command, "the mayor said so", *out)
-    assert_user_error(ran, "input not found: the mayor said so", f"; to check text itself, pipe it: echo '...' | {pipe}")
+    assert_user_error(ran, "input not found: the mayor said so", f"; to {verb} text itself, pipe it: echo '...' | {pipe}")
     ran = cli(command, "https://example.org/news/a.html", *out)
     assert_user_error(ran, "input not found: https://example.org/news/a.html; respin reads local files: "
                            "download the page first")
@@ -1032,17 +1033,33 @@ def test_text_or_a_web_address_in_place_of_a_file_says_how_to_give_it(cli, tmp_p
     # Longer than a file name can be: the system's "file name too long", the text cut short
     text = "The council met on Tuesday and agreed the plan after a long debate. " * 6
     ran = cli(command, text, *out)
-    assert_user_error(ran, "(file name too long)", f"; to check text itself, pipe it: echo '...' | {pipe}")
+    assert_user_error(ran, "(file name too long)", f"; to {verb} text itself, pipe it: echo '...' | {pipe}")
     assert len(ran.err) < 200 and not (tmp_path / "o").exists()
 
 
 def test_text_in_place_of_index_query_file_says_how_to_pipe_it(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     ran = cli("index", "query", "my archive.index", "the mayor said so")  # (the text is looked at first)
-    assert_user_error(ran, "input not found: the mayor said so", "echo '...' | respin index query 'my archive.index' -")
+    assert_user_error(ran, "input not found: the mayor said so", "; to look up text itself, pipe it: "
+                                                                  "echo '...' | respin index query 'my archive.index' -")
     ran = cli("index", "build", "http://example.org/a", "--out", tmp_path / "a.index")
     assert_user_error(ran, "download the page first")
     assert not (tmp_path / "a.index").exists()
+
+
+def test_a_pdf_given_alone_to_batch_says_to_extract_its_text(cli, tmp_path):
+    """batch made the PDF an error record, then "every record failed", without the hint
+    check gives (a review)."""
+    pdf = tmp_path / "paper.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Length 9 >>\nstream\n\x00\x01\x02binary\nendstream\n")
+    ran = cli("batch", pdf, "--out", tmp_path / "o", "-q")
+    assert_user_error(ran, "every record failed (1)", "; a document of that format: extract its text first "
+                                                      "(e.g. pdftotext in.pdf out.txt)")
+    txt = tmp_path / "notes.txt"  # (a text file that fails gets no such hint)
+    txt.write_bytes(b"\x00\x01\x02" * 100)
+    ran = cli("batch", txt, "--out", tmp_path / "o2", "-q")
+    assert_user_error(ran, "every record failed (1)")
+    assert "extract" not in ran.err
 
 
 @pytest.mark.parametrize("command", ["check", "restore", "index query"])
