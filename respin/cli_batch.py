@@ -11,7 +11,7 @@ from typing import List, Optional
 import typer
 
 from .batch import COPIES_MAX, POOL_MAX
-from .cli import LEXICON_HELP, MAX_SIZE_SHOWN, MIN_CONFIDENCE_HELP, SECTIONS_HELP, _field, _given, _globs, _interruptible, _number, _size, _stdin_once, _workers
+from .cli import _EXTRACT, LEXICON_HELP, MAX_SIZE_SHOWN, MIN_CONFIDENCE_HELP, SECTIONS_HELP, _field, _given, _globs, _interruptible, _number, _size, _stdin_once, _workers
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
@@ -238,8 +238,11 @@ def batch(
         # (Most often a misspelt field: the hint the run's notes give when only most failed.)
         field = (f"; no record has a {text_field!r} field: choose the text's field with --text-field"
                  if summary.no_text == summary.documents else "")
+        # (A PDF or Word file given alone: the hint check gives it, which a record's error has not.)
+        tool = _EXTRACT.get(os.path.splitext(input)[1].lower()) if summary.documents == 1 and input != "-" else None
+        extract = f"; a document of that format: extract its text first (e.g. {tool})" if tool else ""
         raise _fail(f"every record failed ({summary.errors:,}): see the 'error' field of "
-                    f"{out.rstrip('/')}/results.jsonl{field}{stdin}")
+                    f"{out.rstrip('/')}/results.jsonl{field}{stdin}{extract}")
     if not no_restore and min_confidence is None and not corpus and summary.spun and not summary.edited:
         # As restore's own hint: at the default threshold the model applies only what it is
         # nearly sure of, which on most spun text is nothing.
