@@ -194,8 +194,10 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: l
             found = walk_files(path, (pattern,), lambda m: _note(m, quiet), walked if unlisted is not None else None)
             # In batch's order (each skipped name where it was; a folder that cannot be read
             # where its files would be), so that check's lines and batch's results compare.
+            # (A folder is known by the walk's note, not asked again: is_dir() raises where the
+            # folder above may be listed but not entered.)
             for f, said in sorted([(f, None) for f in found] + walked, key=lambda x: folder_order(
-                    x[0].relative_to(path).parts, x[1] is not None and x[0].is_dir())):
+                    x[0].relative_to(path).parts, x[1] is not None and x[1].startswith("cannot read folder"))):
                 if said is not None:
                     unlisted.append((str(f), said, len(out)))
                 elif (binary := binary_note(f)) is not None:
