@@ -252,3 +252,9 @@ def test_search_through_blocks_at_every_edge(monkeypatch, popcount):
         assert np.array_equal(_search(keys, q, keys[STRIDE - 1::STRIDE].copy()), np.searchsorted(keys, q)), n
         for part in (q[:READ_BLOCKS_MAX], q[::7][:READ_BLOCKS_MAX]):
             assert np.array_equal(_search(keys, part, keys[STRIDE - 1::STRIDE].copy()), np.searchsorted(keys, part)), n
+    # Block indexes long enough to be searched through their own (cmu_table._top_of), at its edges too.
+    for n in (STRIDE ** 2 - 1, STRIDE ** 2, STRIDE ** 2 + 1, STRIDE ** 3 - STRIDE, STRIDE ** 3 + STRIDE + 3):
+        keys = np.sort(rng.choice(4 * n + 10, n, replace=False))
+        q = np.arange(-2, int(keys[-1]) + 3)
+        for part in (q[:READ_BLOCKS_MAX], q[-READ_BLOCKS_MAX:], q[::3][:READ_BLOCKS_MAX], q[::29][:READ_BLOCKS_MAX]):
+            assert np.array_equal(_search(keys, part, keys[STRIDE - 1::STRIDE].copy()), np.searchsorted(keys, part)), n
