@@ -211,7 +211,7 @@ def evidence_table(doc: Document, cands: VecCandidates, tab, windows: bool = Fal
     X[:, _F["doc_rate"]] = doc_rate(code, X[:, _F["delta"]])
     win = Windows(tab, sel, win[0], ctx, win[1]) if windows else None
     return EvidenceTable(doc, wk[sel], X, cand_keep, gain_keep, tab.words, lowered, sel,
-                         np.stack([ss[sel], se[sel]], axis=1), ctx, win, cands, crow.astype(np.int32),
+                         _stack_columns([ss[sel], se[sel]]), ctx, win, cands, crow.astype(np.int32),
                          prior, ids[sel], own)
 
 
@@ -252,6 +252,11 @@ def _fill(out, part, at: int) -> None:
 def _clamp(a, lo, hi):
     """np.clip(a, lo, hi) (NaN stays NaN), in two ufunc calls."""
     return np.minimum(np.maximum(a, lo), hi)
+
+
+def _stack_columns(arrays: list) -> np.ndarray:
+    """np.stack(arrays, axis=1) (the same dtype, C order) at half its cost."""
+    return np.array(arrays).T.copy()
 
 
 def _runs(s: np.ndarray) -> np.ndarray:
@@ -376,7 +381,7 @@ def _block(tab, cands, texts, tok_of, ids, crow, ss, se, sel, bos, windows=False
     uc = np.where(valid, uni[np.maximum(cid, 0)], 0.0)
     key = gain - 0.5 * (uc - uw[:, None]) + (cfl == 3)
     # Stable sort by -key: ties keep prior order, as Python's sorted() does.
-    order = np.argsort(np.where(valid, -key, np.inf), axis=1, kind="stable")
+    order = np.where(valid, -key, np.inf).argsort(axis=1, kind="stable")
     flat = order + np.arange(0, m * K, K)[:, None]  # the ranked positions in the flat (m * K) arrays
     r_ids, r_gain, r_flag, r_valid = (a.ravel()[flat] for a in (cid, gain, cfl, valid))
     n_valid = valid.sum(1)
@@ -407,7 +412,7 @@ def _block(tab, cands, texts, tok_of, ids, crow, ss, se, sel, bos, windows=False
     terms = (ranked(own), ranked(last), (ranked(b_h1x[0]), None, ranked(b_h1x[2])) if b_h1x else (),
              (ranked(b_xn1[0]), ranked(b_xn1[1]), None) if b_xn1 else ())
     _pairs(tab, sel, X, n1, n2, r_ids, r_valid & ~near.ravel()[flat], terms, h1, (base1, base2, base3))
-    return (X, cand_keep, gain_keep, np.stack([h2, h1, n1, n2], axis=1), win, gain.astype(np.float32, copy=False),
+    return (X, cand_keep, gain_keep, _stack_columns([h2, h1, n1, n2]), win, gain.astype(np.float32, copy=False),
             (base, ctx))
 
 
@@ -906,7 +911,7 @@ def _pairs(tab, sel, X, n1, n2, r_ids, r_valid, terms, h1, base_terms) -> None:
     if len(sel) < 2:
         return
     # Rows a, b with flat word index b = a + 1 in the same sentence.
-    a = (np.diff(sel) == 1).nonzero()[0]
+    a = (sel[1:] - sel[:-1] == 1).nonzero()[0]  # (np.diff, without its wrapper's ~2 µs)
     a = a[n1[a] != -2]
     if len(a) == 0:
         return

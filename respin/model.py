@@ -424,7 +424,7 @@ class Model:
                         if q > post[r - a]:
                             post[r - a] = q
                         pooled[r] = cols.words[h.candidate]
-            hit = np.flatnonzero(post >= fthr)
+            hit = (post >= fthr).nonzero()[0]
             flagged += (hit + a).tolist()
             post_all.append(post[hit])
             reports.append(Report(score, score >= thr, [], n_words, thr, model=self.label, not_english=foreign_of[i],

@@ -802,7 +802,7 @@ class Document:
             # The sentences cover the tokens in order, so the words are the non-punctuation
             # tokens; each sentence's first/end word index counts the words before it.
             is_word = np.frombuffer(self._is_word(), dtype=bool)
-            tok_of = np.flatnonzero(is_word)
+            tok_of = is_word.nonzero()[0]
             before = np.zeros(len(is_word) + 1, dtype=np.int64)
             np.cumsum(is_word, out=before[1:])
             s = np.array(self.sentences, dtype=np.int64).reshape(-1, 2)
