@@ -1188,7 +1188,8 @@ def _sentence_windows(block, windows, tab, offsets: dict) -> list:
 _second = itemgetter(1)
 
 
-def _viterbi_lists(p0: int, n: int, cnt, first, toff, T, e0: int, chan, kept=None, start: int = 0):
+def _viterbi_lists(p0: int, n: int, cnt, first, toff, T, e0: int, chan, kept=None, start: int = 0,
+                   settled: int | None = None):
     """:meth:`Decoder.viterbi` over one sentence whose options all put one word for one
     word, reading the LM terms (already times lm_weight) from the precomputed transition
     list ``T``: position p's option c after options a, b at p-2, p-1 is at
@@ -1199,14 +1200,21 @@ def _viterbi_lists(p0: int, n: int, cnt, first, toff, T, e0: int, chan, kept=Non
     position and the states at each position (before pruning: scores and back pointers,
     dicts of ints and floats that the garbage collector need not track); given those of an
     earlier run (``kept``), decoding resumes at position ``start``, where the first channel
-    score changed. The reference of :meth:`_TableDecode._lockstep`, and the Viterbi of
-    batches too narrow for it."""
+    score changed; ``settled``: the position after its last changed one, from where on
+    the earlier run's states stand again once a position's states are the same as they
+    were (scores, back pointers and order): nothing after it differs from that run. The
+    reference of :meth:`_TableDecode._lockstep`, and the Viterbi of batches too narrow for it."""
+    old = kept
     if kept is None:
         kept, start = [({0: 0.0}, {0: 0})], 0
     else:
         kept = kept[:start + 1]
     beam = kept[start][0]
     nb = cnt[p0 + start - 1] if start else 1
+    # (A pooling pass changes a few options' channel scores, mostly of alternatives off the
+    # best paths: the states a few words after the last of them are most often the earlier
+    # ones. Resumed there, short restores spent ~40% of their Viterbi time in that pass.)
+    converge = p0 + max(start, settled - 1) if old is not None and settled is not None else p0 + n
     for p in range(p0 + start, p0 + n):
         states = beam.items()
         if len(beam) > BEAM:  # reverse=True keeps a stable sort's order of ties
@@ -1244,6 +1252,12 @@ def _viterbi_lists(p0: int, n: int, cnt, first, toff, T, e0: int, chan, kept=Non
                         back[k + c] = a
         kept.append((nxt, back))
         beam, nb = nxt, nc
+        if p >= converge:
+            was, was_back = old[p - p0 + 1]
+            if nxt == was and back == was_back and list(nxt) == list(was):
+                kept += old[p - p0 + 2:]
+                beam = old[n][0]
+                break
     best, best_s = 0, -math.inf
     for ab, s in beam.items():
         s += T[e0 + ab]
@@ -1615,19 +1629,23 @@ class _TableDecode:
             self._decode_complex(s, pool)
         sents = todo[~self.complex[todo]]
         start = np.zeros(len(sents), dtype=np.int64)
+        settled = None
         if changed is not None:  # first position with a changed option, per sentence
             p = self.o_pos[changed]  # ascending
             at = np.full(len(self.live), -1, dtype=np.int64)
             i = _runs(self.sent[p]).nonzero()[0]  # its first changed position, per sentence
             hit = self.sent[p[i]]
             at[hit] = self.i[p[i]]
+            after = np.zeros(len(self.live), dtype=np.int64)  # and the position after its last
+            after[hit] = self.i[p[np.concatenate([i[1:] - 1, [len(p) - 1]])]] + 1
             start = at[sents]
             sents, start = sents[start >= 0], start[start >= 0]  # no channel score changed: nor does the path
+            settled = after[sents]
         if not len(sents):
             return
         n = self.sn[sents]
         pos = _ranges(self.so[sents], n)
-        c = self._viterbi(sents, start, chan, pos)
+        c = self._viterbi(sents, start, chan, pos, settled)
         redo = sents
         if changed is not None:  # local windows again where the path changed
             seg = np.arange(len(sents)).repeat(n)
@@ -1668,7 +1686,8 @@ class _TableDecode:
         self.st_pred = np.where(inner, self.st_off[q] + b, 0)
         self.st_mult = np.where(inner, self.cnt[q], 0)
 
-    def _viterbi(self, sents: np.ndarray, start: np.ndarray, chan: np.ndarray, pos: np.ndarray) -> np.ndarray:
+    def _viterbi(self, sents: np.ndarray, start: np.ndarray, chan: np.ndarray, pos: np.ndarray,
+                 settled: np.ndarray | None = None) -> np.ndarray:
         """:func:`_viterbi_lists` of simple sentences ``sents`` from their word ``start`` on
         (the states before it stand from the last pass). Returns the chosen option index at
         each of ``pos`` (the sentences' positions, in order).
@@ -1678,10 +1697,11 @@ class _TableDecode:
         exact ties between scores by the order its dicts hold the states, which the
         lockstep does not keep: without a tie where one decides (a state's best
         predecessor, the beam's cut, the best end) the order changes nothing; a sentence
-        with one is decoded by _viterbi_lists instead, now and in later passes."""
+        with one is decoded by _viterbi_lists instead, now and in later passes.
+        ``settled`` (later passes): per sentence, the position after its last changed one."""
         out = np.zeros(self.P, dtype=np.int64)
         if not self.lockstep:
-            self._viterbi_each(sents, start, chan, out)
+            self._viterbi_each(sents, start, chan, out, settled)
             return out[pos]
         vec, v0 = sents[~self.scalar[sents]], start[~self.scalar[sents]]
         if len(vec):
@@ -1695,17 +1715,21 @@ class _TableDecode:
             self._viterbi_each(slow, np.zeros(len(slow), dtype=np.int64), chan, out)
         return out[pos]
 
-    def _viterbi_each(self, sents: np.ndarray, start: np.ndarray, chan: np.ndarray, out: np.ndarray) -> None:
+    def _viterbi_each(self, sents: np.ndarray, start: np.ndarray, chan: np.ndarray, out: np.ndarray,
+                      settled: np.ndarray | None = None) -> None:
         """:func:`_viterbi_lists` sentence by sentence (resuming at ``start`` where it is not
-        0), the chosen option index at each position written to ``out``."""
+        0; ``settled``: see :func:`_viterbi_lists`), the chosen option index at each position
+        written to ``out``."""
         if self._lists is None:
             self._lists = self.cnt.tolist(), self.first.tolist(), self.toff.tolist(), self.T_lw.tolist()
         cnt, first, toff, T = self._lists
         ch = chan.tolist()
-        for s, i in zip(sents.tolist(), start.tolist()):
+        after = [None] * len(sents) if settled is None else settled.tolist()
+        for s, i, a in zip(sents.tolist(), start.tolist(), after):
             p0, n = int(self.so[s]), int(self.sn[s])
-            kept = self.kept[s] if i else None
-            out[p0:p0 + n], self.kept[s] = _viterbi_lists(p0, n, cnt, first, toff, T, int(self.eoff[s]), ch, kept, i)
+            kept = self.kept[s] if i or a is not None else None
+            out[p0:p0 + n], self.kept[s] = _viterbi_lists(p0, n, cnt, first, toff, T, int(self.eoff[s]), ch, kept, i,
+                                                          a)
 
     def _lockstep(self, q: np.ndarray, chan: np.ndarray) -> np.ndarray:
         """The Viterbi's steps over positions ``q`` (sentences' words from some word on to

@@ -225,6 +225,43 @@ def test_lockstep_states_are_the_scalar_ones(decoder, monkeypatch):
     assert checked > 1000 and cut > 20
 
 
+def test_a_resumed_viterbi_is_a_fresh_one(decoder):
+    """A later pass resumes _viterbi_lists at the first changed channel score and, past the
+    last one, takes the earlier pass's states from where they are the same again: the
+    states (scores, back pointers, order) and path are those of decoding afresh."""
+    import numpy as np
+    import respin.decode as D
+    docs = [Document.from_text(t) for t in _texts()]
+    sents = [(d, words, caps, joined) for d, doc in enumerate(docs)
+             for _, words, caps, joined in decoder.sentences(doc)]
+    td = D._TableDecode(decoder, decoder.lm.table, sents)
+    td.run(0)
+    cnt, first, toff, T = td.cnt.tolist(), td.first.tolist(), td.toff.tolist(), td.T_lw.tolist()
+    rng = np.random.default_rng(3)
+    resumed = reused = 0
+    for s in np.flatnonzero(~td.complex).tolist():
+        p0, n, e0 = int(td.so[s]), int(td.sn[s]), int(td.eoff[s])
+        chan = td.o_base.tolist()
+        _, before = D._viterbi_lists(p0, n, cnt, first, toff, T, e0, chan)
+        for _ in range(3):  # one or two options' channel scores moved, as a pooling pass moves them
+            alts = [j for p in range(p0, p0 + n) for j in range(first[p] + 1, first[p] + cnt[p])]
+            if not alts:
+                break
+            moved = sorted(rng.choice(alts, size=min(len(alts), int(rng.integers(1, 3))), replace=False).tolist())
+            new = list(chan)
+            for j in moved:
+                new[j] += float(rng.choice([-2.0, -0.3, 0.3, 2.0]))
+            at = [int(td.i[td.o_pos[j]]) for j in moved]
+            path, kept = D._viterbi_lists(p0, n, cnt, first, toff, T, e0, new, before, min(at), max(at) + 1)
+            want_path, want = D._viterbi_lists(p0, n, cnt, first, toff, T, e0, new)
+            assert path == want_path
+            assert [(list(a.items()), list(b.items())) for a, b in kept] == \
+                   [(list(a.items()), list(b.items())) for a, b in want]
+            resumed += 1
+            reused += any(x is y for x, y in zip(kept[1:], before[1:]) if x is not None) and kept[-1] is before[-1]
+    assert resumed > 100 and reused > 10
+
+
 def test_types_seen_in_earlier_batches_decode_alike(decoder):
     """The per-type data a decoder keeps (respin.decode._Types, grown batch by batch) give
     what a fresh decoder computes."""
