@@ -901,12 +901,9 @@ class Decoder:
         (pocketsphinx's own up to its integer rounding, like every LM score on this path);
         the dot products add the same nonzero terms in the same order (zero terms add 0.0)."""
         th, index = self.params.theta, tab.index
-
-        def unigram(ids):
-            return np.where(ids >= 0, tab.p1[np.maximum(ids, 0)], OOV_FLOOR).astype(np.float64)
-
+        unigram = _unigrams64(tab)  # read at LM ids, -1 (unknown) included
         wid = np.array([index.get(w, -1) for w, _ in keys], dtype=np.int64)
-        uw = unigram(wid)
+        uw = unigram[wid]
         ident = th[_F["keep"]] + th[_F["keep_common"]] * np.maximum(0.0, uw + 6.0)
         t, r, ids, fl, cand, cp = self._thesaurus_rows(keys, tab)
         num = [a for a, (w, _) in enumerate(keys) if w in NUMBER_VALUE]
@@ -928,7 +925,7 @@ class Decoder:
                 cp = np.concatenate([cp, self.thesaurus.pos_many([c for _, c in nums])])
         cap = np.array([c for _, c in keys], dtype=np.float64)[t]
         base = np.where(fl == 3, th[_F["both"]], th[_F["one_source"]])
-        base = base + th[_F["rarer"]] * _clamp(unigram(ids) - uw[t], -3.0, 3.0)
+        base = base + th[_F["rarer"]] * _clamp(unigram[ids] - uw[t], -3.0, 3.0)
         base = base + th[_F["name"]] * cap
         base = base + th[_F["rank"]] * (r / 12.0)
         if self._pos is not None:  # "tags": both words have parts of speech, none shared
@@ -1062,6 +1059,19 @@ class _Types:
             self.count = t0 + len(keys)
             self.chars += sum(len(w) for w, _ in keys)
             self.id.update(zip(keys, range(t0, t0 + len(keys))))
+
+
+_UNIGRAMS: dict = {}
+
+
+def _unigrams64(tab) -> np.ndarray:
+    """The LM table's unigram log10 probabilities as float64 with OOV_FLOOR after them, so
+    that an id of -1 (a word the LM lacks) reads it: one gather where np.where over the
+    ids took five operations (a cold type's records read it twice), the same numbers."""
+    hit = _UNIGRAMS.get(id(tab))
+    if hit is None or hit[0] is not tab:
+        hit = _UNIGRAMS[id(tab)] = (tab, np.append(tab.p1, np.float32(OOV_FLOOR)).astype(np.float64))
+    return hit[1]
 
 
 def _append(arr: np.ndarray, n: int, new: np.ndarray) -> np.ndarray:
@@ -1324,11 +1334,14 @@ class _TableDecode:
             types = dec._types = _Types()
             dec.uni.clear()
         keys = list(zip(self.words, self.caps))
-        cold = [k for k in dict.fromkeys(keys) if k not in types.id]
-        if cold:
-            dec._type_records(cold, tab, types)
+        # Each word's type id in one pass over the (large) dict, the cold types' looked up again
+        # once added (the two passes over every word it replaces: _positions ~20% slower).
+        tid = list(map(types.id.get, keys))
+        if None in tid:
+            dec._type_records(list(dict.fromkeys(k for k, t in zip(keys, tid) if t is None)), tab, types)
+            tid = list(map(types.id.__getitem__, keys))
         self.types = types
-        self.tid = np.fromiter(map(types.id.__getitem__, keys), np.int64, P)
+        self.tid = np.array(tid, dtype=np.int64)
         self.bos, self.eos = tab.index["<s>"], tab.index["</s>"]
         wid = self.wid = types.wid[self.tid]
         pad = np.full(2, -2, dtype=np.int64)
