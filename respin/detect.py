@@ -438,10 +438,14 @@ def with_lexicon_findings(report: "Report", text: str, lexicons, derived=(), fou
     from .spans import SpanIndex
     # A derived run that holds verbatim phrases whole and goes on past them ("flag to clamor
     # proportion ==> signal to noise ratio", a phrase and a word of the table) is what
-    # restore changes: it stands in their place.
+    # restore changes: it stands in their place, where it is as sure as they are. A run
+    # that goes on through a less sure edit of the model's ("apply counterfeit consciousness
+    # ==> use artificial intelligence", 0.64) would hide the phrase found verbatim (0.95)
+    # from --min-confidence and --only-lexicon screens: the phrase stays.
     wider = [d for d in derived if any(d.start <= f.start and f.end <= d.end and (d.start, d.end) != (f.start, f.end)
                                        for f in extra)
-             and all(d.start <= f.start and f.end <= d.end for f in extra if f.start < d.end and d.start < f.end)]
+             and all(d.start <= f.start and f.end <= d.end and d.confidence >= f.confidence
+                     for f in extra if f.start < d.end and d.start < f.end)]
     if wider:
         cover = SpanIndex.of(wider)
         extra = [f for f in extra if not cover.overlaps(f.start, f.end)] + wider

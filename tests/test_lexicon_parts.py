@@ -5,6 +5,8 @@ user's own spinner lexicon keeps its one-word swaps."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 import respin
@@ -131,3 +133,35 @@ def test_a_long_text_judged_not_spun_reports_the_run_restore_changes():
     assert found == [("flag to clamor proportion", "signal to noise ratio")]
     r = respin.restore(page, min_confidence=0.5, lexicons=("tortured",))
     assert r.text == page.replace("flag to clamor proportion", "signal to noise ratio")
+
+
+def test_a_run_less_sure_than_the_phrase_it_holds_leaves_the_phrase_listed():
+    """A derived run stands in place of the verbatim phrases it holds only where it is as sure:
+    'apply counterfeit consciousness ==> use artificial intelligence (0.64)' hid the phrase
+    found verbatim at 0.95 from --min-confidence 0.9 and --only-lexicon screens."""
+    from respin.detect import LEXICON_PHRASE, Finding, Report, with_lexicon_findings
+    text = "We apply counterfeit consciousness here, and the flag to clamor proportion.\n"
+
+    def finding(span, new, conf):
+        start = text.index(span)
+        return Finding(start, start + len(span), 1, start + 1, span, (new,), conf, LEXICON_PHRASE)
+
+    phrase = finding("counterfeit consciousness", "artificial intelligence", 0.95)
+    flag = finding("flag to clamor", "signal to noise", 0.95)
+    unsure = finding("apply counterfeit consciousness", "use artificial intelligence", 0.64)
+    sure = finding("flag to clamor proportion", "signal to noise ratio", 0.95)
+
+    def listed(derived):
+        report = Report(0.9, True, [], 12, 0.85)
+        return [(f.text, f.confidence) for f in with_lexicon_findings(report, text, (), derived, [phrase, flag]).findings]
+    assert listed([unsure, sure]) == [("counterfeit consciousness", 0.95), ("flag to clamor proportion", 0.95)]
+    assert listed([]) == [("counterfeit consciousness", 0.95), ("flag to clamor", 0.95)]
+    assert listed([replace(unsure, confidence=0.95)]) == [("apply counterfeit consciousness", 0.95), ("flag to clamor", 0.95)]
+
+
+def test_the_phrase_of_a_screened_paper_keeps_its_confidence():
+    text = ("In this study we apply counterfeit consciousness to medical imaging. The proposed method "
+            "improves the results compared with earlier methods on 4,000 images.\n")
+    found = [(f.text, f.confidence) for f in respin.check(text, lexicons=("tortured",)).findings
+             if f.kind == "lexicon phrase"]
+    assert ("counterfeit consciousness", 0.95) in found, found
