@@ -17,27 +17,34 @@ written once per machine; ``RESPIN_CACHE_DIR=off`` writes nothing).
 from __future__ import annotations
 
 import sys as _sys
+from collections.abc import Iterable  # (for the annotations at run time too, as PathLike: both cheap)
+from os import PathLike
 from types import ModuleType as _ModuleType
 
 __version__ = "0.1.0"
 
+import respin  # (this package: the annotations name its lazily imported classes through it, respin.Report)
 from .args import lexicons_arg as _lexicons, text_arg as _text, unit_arg as _unit  # (imports nothing heavy)
 
-_TYPE_CHECKING = False  # (typing.TYPE_CHECKING, without importing typing): what type checkers see
-if _TYPE_CHECKING:
+# typing.TYPE_CHECKING without importing typing: type checkers take this name as true.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
     from .batch import check_records, process_record
     # (DEFAULT_THRESHOLD and the three functions: _LAZY's names outside __all__, typed too)
     from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source, with_lexicon_findings  # noqa: F401
     from .model import ModelError
     from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source  # noqa: F401
     from .swaps import SwapLexicon, learn
-    from collections.abc import Iterable
-    from os import PathLike
 
-    # What the functions below take as ``model`` (a model folder) and ``lexicons``
-    # (:func:`respin.args.lexicons_arg`: one lexicon or a shipped one's name, or several).
-    _ModelDir = str | PathLike[str] | None
-    _Lexicons = SwapLexicon | str | Iterable[SwapLexicon | str] | None
+# What the functions below take as ``model`` (a model folder) and ``lexicons``
+# (:func:`respin.args.lexicons_arg`: one lexicon or a shipped one's name, or several). Both
+# exist at run time, so that typing.get_type_hints (pydantic's validate_call, typeguard,
+# sphinx-autodoc-typehints) resolves the public signatures in a process that has imported
+# nothing else; the second as a string, which it resolves in turn, importing SwapLexicon then.
+_ModelDir: TypeAlias = str | PathLike[str] | None
+_Lexicons: TypeAlias = "respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None"
 
 __all__ = ["check", "check_many", "restore", "restore_many", "restore_cluster", "originals", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
            "Restoration", "Edit", "Relation", "SwapLexicon", "ModelError", "__version__"]
@@ -52,22 +59,22 @@ _LAZY = {"DEFAULT_THRESHOLD": "detect", "Finding": "detect", "Report": "detect",
          "check_records": "batch", "process_record": "batch", "ModelError": "model"}
 
 
-def __getattr__(name: str) -> _ModuleType:
-    # (Annotated with what type checkers meet here, a submodule: every _LAZY name is imported
-    # for them above. Unannotated, every unknown name was Any to mypy: `respin.chek(t)` passed.)
-    from importlib import import_module
-    module = _LAZY.get(name)
-    if module is None:
-        # A submodule, as `import respin; respin.tokenize.Document` found it when this
-        # file imported its modules eagerly.
-        if not name.startswith("_"):
-            from importlib.util import find_spec
-            if find_spec(f"{__name__}.{name}") is not None:
-                return import_module(f".{name}", __name__)
-        raise AttributeError(f"module 'respin' has no attribute {name!r}")
-    value = getattr(import_module(f".{module}", __name__), name)
-    globals()[name] = value  # found directly from now on
-    return value
+if not TYPE_CHECKING:  # (type checkers see the _LAZY names imported above instead, and no
+    # __getattr__: with it, a misspelt ``respin.chek(t)`` was "Module not callable", or Any.)
+    def __getattr__(name: str) -> object:
+        from importlib import import_module
+        module = _LAZY.get(name)
+        if module is None:
+            # A submodule, as `import respin; respin.tokenize.Document` found it when this
+            # file imported its modules eagerly.
+            if not name.startswith("_"):
+                from importlib.util import find_spec
+                if find_spec(f"{__name__}.{name}") is not None:
+                    return import_module(f".{name}", __name__)
+            raise AttributeError(f"module 'respin' has no attribute {name!r}")
+        value = getattr(import_module(f".{module}", __name__), name)
+        globals()[name] = value  # found directly from now on
+        return value
 
 
 def __dir__():
@@ -87,7 +94,7 @@ _sys.modules[__name__].__class__ = _Package
 
 
 def check_many(texts: Iterable[str], *, threshold: float | None = None, model: _ModelDir = None,
-               lexicons: _Lexicons = (), min_confidence: float | None = None, sections: bool = False) -> list[Report]:
+               lexicons: _Lexicons = (), min_confidence: float | None = None, sections: bool = False) -> list[respin.Report]:
     """:func:`check` of each text (without a source), in order: the same reports, but the
     texts are scored together, several times faster on many short texts (records, posts,
     paragraphs) than one call each. ``sections``: as :func:`check`'s.
@@ -107,7 +114,7 @@ def check_many(texts: Iterable[str], *, threshold: float | None = None, model: _
     return [_at_least(r, min_confidence) for r in reports]
 
 
-def _at_least(report: Report, min_confidence: float | None) -> Report:
+def _at_least(report: respin.Report, min_confidence: float | None) -> respin.Report:
     """``report`` listing only the findings at least ``min_confidence`` sure (all where it
     is None): the model lists its words at that posterior already; this also holds the
     source's, the lexicons' and leaked spinner templates' findings to the same bar."""
@@ -126,7 +133,7 @@ def _with_lexicons(m, reports: list, texts: list, lexicons) -> list:
 
 
 def restore_many(texts: Iterable[str], *, model: _ModelDir = None, min_confidence: float | None = None,
-                 lexicons: _Lexicons = (), sections: bool = False) -> list[Restoration]:
+                 lexicons: _Lexicons = (), sections: bool = False) -> list[respin.Restoration]:
     """Restore several spun texts from one site without a source, pooling the evidence for
     the spinner's dictionary over all of them (a word swapped once per copy in twenty copies
     is twenty contexts of evidence). One :class:`Restoration` per text, in order.
@@ -173,7 +180,7 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons: 
 
 
 def check(text: str, source: str | None = None, *, threshold: float | None = None, model: _ModelDir = None,
-          lexicons: _Lexicons = (), min_confidence: float | None = None, sections: bool = False) -> Report:
+          lexicons: _Lexicons = (), min_confidence: float | None = None, sections: bool = False) -> respin.Report:
     """Score ``text`` for synonym spinning and list the suspected words.
 
     With ``source`` the findings are the substitutions aligned against it (score 1 for a
@@ -213,7 +220,7 @@ def _flag(value, name: str) -> bool:
     return flag_arg(value, name)
 
 
-def _check(text, source, threshold, model, lexicons, min_confidence, sections=False) -> Report:
+def _check(text, source, threshold, model, lexicons, min_confidence, sections=False) -> respin.Report:
     lexicons = _lexicons(lexicons, model)
     if source is not None:  # (without one, Model.check checks the text)
         from .detect import DEFAULT_THRESHOLD, Report, source_findings
@@ -239,7 +246,7 @@ def _check(text, source, threshold, model, lexicons, min_confidence, sections=Fa
 
 
 def restore(text: str, source: str | None = None, *, model: _ModelDir = None, min_confidence: float | None = None,
-            lexicons: _Lexicons = (), copies: Iterable[str] | None = None, sections: bool = False) -> Restoration:
+            lexicons: _Lexicons = (), copies: Iterable[str] | None = None, sections: bool = False) -> respin.Restoration:
     """Restore spun ``text``: against ``source`` if given, else from ``copies`` if given,
     else with the model's best guesses.
 
@@ -282,7 +289,7 @@ def restore(text: str, source: str | None = None, *, model: _ModelDir = None, mi
 
 
 def _restore_found(text: str, source: str, *, model=None, min_confidence: float | None = None,
-                   lexicons=(), sections: bool = False) -> Restoration:
+                   lexicons=(), sections: bool = False) -> respin.Restoration:
     """:func:`restore` against a source an index found (``restore --corpus``, ``batch
     --corpus``), with the rule for found sources (:func:`_restore_source`)."""
     return _restore_source(text, source, _model(model), _unit(min_confidence, "min_confidence"),
@@ -290,7 +297,7 @@ def _restore_found(text: str, source: str, *, model=None, min_confidence: float 
 
 
 def _restore_source(text, source, m, min_confidence, lexicons, found: bool = False,
-                    sections: bool = False) -> Restoration:
+                    sections: bool = False) -> respin.Restoration:
     """:func:`restore` against ``source``; ``found``: a source an index found (``--corpus``),
     not one the user gives: the sentences no spinner's edits explain are left as they are
     (:func:`respin.restore.restore_with_source`), as when a candidate under the score
@@ -302,7 +309,7 @@ def _restore_source(text, source, m, min_confidence, lexicons, found: bool = Fal
 
 
 def restore_cluster(texts: Iterable[str], *, model: _ModelDir = None, min_confidence: float | None = None,
-                    lexicons: _Lexicons = (), sections: bool = False) -> list[Restoration]:
+                    lexicons: _Lexicons = (), sections: bool = False) -> list[respin.Restoration]:
     """Restore each of several spun copies of one article from the others (a cluster of
     copies found without the original): ``[restore(t, copies=<the others>) for t in texts]``,
     each text read once. Every text is aligned with every other, n(n - 1) alignments (about
@@ -332,7 +339,7 @@ def restore_cluster(texts: Iterable[str], *, model: _ModelDir = None, min_confid
 
 
 def _from_copies(text, copies, m, min_confidence, lexicons, doc=None, thesaurus=None,
-                 sections: bool = False) -> Restoration:
+                 sections: bool = False) -> respin.Restoration:
     from .copies import DEFAULT_THRESHOLD, restore_with_copies
     from .model import ModelError
     if m.lm is None:
@@ -342,8 +349,8 @@ def _from_copies(text, copies, m, min_confidence, lexicons, doc=None, thesaurus=
     return _with_model_edits(result, text, m, min_confidence, lexicons, sections)
 
 
-def _with_model_edits(result: Restoration, text: str, m, min_confidence, lexicons,
-                      sections: bool = False) -> Restoration:
+def _with_model_edits(result: respin.Restoration, text: str, m, min_confidence, lexicons,
+                      sections: bool = False) -> respin.Restoration:
     """``result`` with the model's edits (at ``min_confidence``, default its own threshold)
     in the input spans that the source or copies did not cover (``result.unmatched``);
     ``sections``: each span judged in sections as well, as :func:`check` does (an unrelated

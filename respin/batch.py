@@ -55,7 +55,9 @@ from concurrent.futures import BrokenExecutor
 from dataclasses import dataclass, field
 from operator import methodcaller
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, TypeAlias
 
+import respin  # (the package: the annotations name respin.SwapLexicon and respin.index through it)
 from .io import (BATCH_LOCK, BATCH_MANIFEST, BATCH_RESTORED, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, Terminated, decode, display_path, not_found,
                  is_batch_output, legacy_note, reads_as_check_report, not_regular, os_reason, read_stream, read_text,
                  remove_tree,
@@ -64,6 +66,16 @@ from .io import (BATCH_LOCK, BATCH_MANIFEST, BATCH_RESTORED, BATCH_RESULTS, DEFA
 from .args import flag_arg, missing_value as _missing
 from .io import bounded_lines, lf_reader
 from .io import _over, _size  # one wording of sizes in every message
+
+if TYPE_CHECKING:
+    import respin.index  # noqa: F401
+
+# What the record functions take as ``model``, ``index`` and ``lexicons`` (as respin.check
+# does): at run time too, for typing.get_type_hints; strings where they name a class of a
+# module that imports NumPy, resolved in turn (importing it then), as respin._Lexicons is.
+_ModelDir: TypeAlias = str | os.PathLike[str] | None
+_Index: TypeAlias = "respin.index.SourceIndex | str | os.PathLike[str] | None"
+_Lexicons: TypeAlias = "respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None"
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",
            "COPIES_MAX"]
@@ -146,10 +158,10 @@ def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | 
     return value, note
 
 
-def process_record(text, *, id=None, path: str | None = None, restore: bool = True, model=None,
-                   index=None, threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES,
-                   min_confidence: float | None = None, lexicons=(), spun_only: bool = False,
-                   sections: bool = False) -> dict:
+def process_record(text: str | bytes, *, id: object = None, path: str | None = None, restore: bool = True,
+                   model: _ModelDir = None, index: _Index = None, threshold: float | None = None,
+                   max_size: int = DEFAULT_MAX_BYTES, min_confidence: float | None = None, lexicons: _Lexicons = (),
+                   spun_only: bool = False, sections: bool = False) -> dict:
     """Check one text (and restore it) into a result dict (see the module docs for the keys).
 
     ``text`` is a ``str`` (or ``bytes``, decoded like a file). ``model`` is a model folder
@@ -172,10 +184,11 @@ def process_record(text, *, id=None, path: str | None = None, restore: bool = Tr
                            lexicons=lexicons, spun_only=spun_only, sections=sections)[0]
 
 
-def process_records(texts, *, ids=None, paths=None, restore: bool = True, model=None, index=None,
-                    threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES, pool: bool = True,
-                    min_confidence: float | None = None, lexicons=(), copies: bool = False,
-                    spun_only: bool = False, sections: bool = False) -> list[dict]:
+def process_records(texts: Iterable[str | bytes], *, ids: Iterable[object] | None = None,
+                    paths: Iterable[str | None] | None = None, restore: bool = True, model: _ModelDir = None,
+                    index: _Index = None, threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES,
+                    pool: bool = True, min_confidence: float | None = None, lexicons: _Lexicons = (),
+                    copies: bool = False, spun_only: bool = False, sections: bool = False) -> list[dict]:
     """:func:`process_record` for several texts, checked together (the same results as one
     by one, faster). With ``pool`` (texts from one site, one spinner) the restoration of the
     texts without a source pools the decoder's evidence over all of them
@@ -408,9 +421,10 @@ def _open_index(index):
 
 
 def check_records(records: Iterable, text_field: str = "text", id_field: str = "id", restore: bool = False,
-                  model=None, *, threshold: float | None = None, index=None,
+                  model: _ModelDir = None, *, threshold: float | None = None, index: _Index = None,
                   max_size: int = DEFAULT_MAX_BYTES, min_confidence: float | None = None,
-                  lexicons=(), spun_only: bool = False, chunk_size: int = 1, sections: bool = False) -> Iterator[dict]:
+                  lexicons: _Lexicons = (), spun_only: bool = False, chunk_size: int = 1,
+                  sections: bool = False) -> Iterator[dict]:
     """Check (and with ``restore=True`` restore) each record, lazily, in order.
 
     ``records`` is any iterable (a list, a generator, ``df.to_dict("records")``) of dicts

@@ -91,7 +91,7 @@ def default() -> "Model":
     return m
 
 
-def load(path) -> "Model":
+def load(path: str | os.PathLike[str]) -> Model:
     """Load (once per process, thread-safe) the model in folder ``path``."""
     key = str(Path(path).resolve())
     with _LOCK:

@@ -30,7 +30,12 @@ import os
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
+
+import respin  # (the package: learn's annotation names respin.lexicon through it, imported on demand)
+
+if TYPE_CHECKING:
+    import respin.lexicon  # noqa: F401
 
 HEADER = "# respin swap lexicon v1: spun <TAB> original <TAB> count"
 MAX_WEIGHT = 20.0  # nats per log(1 + count): far beyond any measured use
@@ -183,8 +188,9 @@ class SwapLexicon:
         # process pool cannot pickle; a code review.)
         return {**self.__dict__, "_phrases": None, "_compounds": None}
 
-    def items(self):
-        """(spun, original, count), most frequent first, then alphabetical."""
+    def items(self) -> list[tuple[tuple[str, ...], tuple[str, ...], int]]:
+        """(spun, original, count), the sides as tuples of normalised words, most frequent
+        first, then alphabetical."""
         rows = [(s, o, c) for s, d in self._map.items() for o, c in d.items()]
         rows.sort(key=lambda r: (-r[2], r[0], r[1]))
         return rows
@@ -335,7 +341,8 @@ _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")  # (a lexicon
 _TICKER = re.compile(r"\b(?!I\b|A\b)[A-Z]+\b")
 
 
-def learn(pairs: Iterable[tuple[str, str]], thesaurus=None, skipped: list | None = None) -> SwapLexicon:
+def learn(pairs: Iterable[tuple[str, str]], thesaurus: respin.lexicon.Lexicon | None = None,
+          skipped: list | None = None) -> SwapLexicon:
     """Mine swaps from (spun, original) text pairs with the source aligner.
 
     Only spinner-sized differences are kept: both sides at most :data:`MAX_WORDS` words,
@@ -343,6 +350,8 @@ def learn(pairs: Iterable[tuple[str, str]], thesaurus=None, skipped: list | None
     reasons). A pair whose spun side is no copy of its original (a paraphrase of it, or
     unrelated: a wrong file matched up) teaches nothing, or it would teach its differences
     as swaps ("triumph" for setback); ``skipped`` gets (its index, that relation).
+    ``thesaurus``: the model's (``respin.model.default().lexicon``), which lets the aligner
+    link synonyms; None aligns without it.
 
     >>> lex = learn([("The White Home mentioned it.", "The White House said it.")])
     >>> sorted((" ".join(s), " ".join(o)) for s, o, _ in lex.items())

@@ -95,10 +95,10 @@ def test_submodules_are_attributes_of_the_package():
 
 def test_type_checkers_see_every_lazily_exported_name():
     """A name the package imports on first use (``_LAZY``) is imported for type checkers
-    too (the ``_TYPE_CHECKING`` block): else mypy and pyright type it by ``__getattr__``
+    too (the ``TYPE_CHECKING`` block): else mypy and pyright type it by ``__getattr__``
     alone, as a module (``respin.DEFAULT_THRESHOLD`` was Any to mypy, ModuleType to pyright)."""
     import ast
     tree = ast.parse((ROOT / "respin" / "__init__.py").read_text(encoding="utf-8"))
-    block = next(n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "_TYPE_CHECKING")
+    block = next(n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING")
     seen = {a.asname or a.name for n in block.body if isinstance(n, ast.ImportFrom) for a in n.names}
     assert set(respin._LAZY) <= seen, sorted(set(respin._LAZY) - seen)

@@ -1,0 +1,49 @@
+"""The public API's annotations at run time (typing.get_type_hints: pydantic's validate_call,
+typeguard, sphinx-autodoc-typehints read them) and for type checkers."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+
+import respin
+
+ROOT = Path(__file__).resolve().parents[1]
+
+RESOLVE = """
+import inspect, sys, typing
+import respin, respin.batch, respin.model
+public = [getattr(respin, n) for n in respin.__all__ if n != "__version__"]
+functions = [f for f in public if inspect.isfunction(f)]
+functions += [respin.batch.process_records, respin.model.load, respin.SwapLexicon.items]
+for f in functions:
+    hints = typing.get_type_hints(f)
+    inspect.signature(f, eval_str=True)
+    assert set(inspect.signature(f).parameters) - {"self"} <= set(hints), (f.__name__, hints)  # all annotated
+    assert not any(isinstance(h, (str, typing.ForwardRef)) for h in hints.values()), (f.__name__, hints)
+print(len(functions), typing.get_type_hints(respin.check)["lexicons"], typing.get_type_hints(respin.check)["return"])
+"""
+
+
+def test_the_public_functions_annotations_resolve_at_run_time():
+    """In a process that has imported nothing but respin (its lazily imported classes not yet
+    loaded): the names in the annotations were defined for type checkers only (NameError)."""
+    ran = subprocess.run([sys.executable, "-c", RESOLVE], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.split(" ", 1)[1] == ("respin.swaps.SwapLexicon | str | collections.abc.Iterable"
+                                           "[respin.swaps.SwapLexicon | str] | None <class 'respin.detect.Report'>\n")
+
+
+def test_type_checkers_see_no_module_getattr():
+    """The lazy names are imported for type checkers (test_startup); with ``__getattr__``
+    visible too, mypy typed a misspelt ``respin.chek(t)`` by its return type ("Module not
+    callable") instead of saying that respin has no such attribute."""
+    tree = ast.parse((ROOT / "respin" / "__init__.py").read_text(encoding="utf-8"))
+    assert "__getattr__" not in {n.name for n in tree.body if isinstance(n, ast.FunctionDef)}
+    hidden = [n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "not TYPE_CHECKING"]
+    assert [f.name for n in hidden for f in n.body if isinstance(f, ast.FunctionDef)] == ["__getattr__"]
+    assert respin.TYPE_CHECKING is False  # (what the type checkers take as true)
+
