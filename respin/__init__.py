@@ -47,7 +47,7 @@ _ModelDir: TypeAlias = str | PathLike[str] | None
 _Lexicons: TypeAlias = "respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None"
 
 __all__ = ["check", "check_many", "restore", "restore_many", "restore_cluster", "originals", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
-           "Restoration", "Edit", "Relation", "SwapLexicon", "ModelError", "__version__"]
+           "Restoration", "Edit", "Relation", "SwapLexicon", "ModelError", "warm", "__version__"]
 
 # The names this package takes from its modules, imported on first use (PEP 562): `import
 # respin` costs about a millisecond instead of 0.1-0.2 s (NumPy), and the `respin` command
@@ -154,6 +154,18 @@ def _model(model):
     if model is not None and not isinstance(model, (str, os.PathLike)):
         raise TypeError(f"model must be a model folder's path (str or os.PathLike), got {type(model).__name__}")
     return _m.load(model) if model is not None else _m.default()
+
+
+def warm(*, restore: bool = False, model: _ModelDir = None) -> None:
+    """Load the model now (the shipped one, or the one in folder ``model``), once per
+    process, with what it otherwise loads on first use: for servers, batch workers (a pool's
+    initializer) and a notebook's first cell, so that the first text is not slower, and
+    before forking. ``restore``: also what only restoration reads. Then, the first time in
+    the process, the objects alive are frozen out of the garbage collector's full
+    collections: call it at start-up, not with requests in flight. The same as
+    ``respin.model.default().warm(restore=restore)`` (:meth:`respin.model.Model.warm`)."""
+    restore = _flag(restore, "restore")
+    _model(model).warm(restore=restore)
 
 
 def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons: _Lexicons = (),

@@ -1,5 +1,5 @@
 """The public API's annotations at run time (typing.get_type_hints: pydantic's validate_call,
-typeguard, sphinx-autodoc-typehints read them) and for type checkers."""
+typeguard, sphinx-autodoc-typehints read them), type checkers, and respin.warm()."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
 import respin
 
@@ -46,4 +47,29 @@ def test_type_checkers_see_no_module_getattr():
     hidden = [n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "not TYPE_CHECKING"]
     assert [f.name for n in hidden for f in n.body if isinstance(f, ast.FunctionDef)] == ["__getattr__"]
     assert respin.TYPE_CHECKING is False  # (what the type checkers take as true)
+
+
+def test_warm_warms_the_model_once_per_process(monkeypatch):
+    from respin import model
+    warmed = []
+    monkeypatch.setattr(model.Model, "warm", lambda self, restore=False, freeze=True: warmed.append((self, restore)))
+    assert respin.warm() is None
+    respin.warm(restore=True)
+    respin.warm(model=model.default_dir(), restore=1)
+    assert warmed == [(model.default(), False), (model.default(), True), (model.default(), True)]
+    with pytest.raises(TypeError):
+        respin.warm(True)  # keyword-only: warm(True) reads as nothing
+    with pytest.raises(TypeError, match="restore must be True or False"):
+        respin.warm(restore="no")
+    with pytest.raises(TypeError, match="model must be a model folder's path"):
+        respin.warm(model=3)
+    assert len(warmed) == 3
+
+
+def test_warm_loads_the_model(monkeypatch):
+    from respin.model import default
+    m = default()
+    monkeypatch.setattr(m.lexicon, "_degrees", None)  # (what warm() builds, else the first check)
+    respin.warm()  # (it freezes this process's heap once, as test_api_args's warm() does)
+    assert m.lexicon._degrees is not None
 
