@@ -1,9 +1,13 @@
 """The public API's annotations at run time (typing.get_type_hints: pydantic's validate_call,
-typeguard, sphinx-autodoc-typehints read them), type checkers, and respin.warm()."""
+typeguard, sphinx-autodoc-typehints read them), respin.warm(), and the pandas examples of
+README.md and docs/pipelines.md run as written."""
 
 from __future__ import annotations
 
 import ast
+import json
+import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -73,3 +77,26 @@ def test_warm_loads_the_model(monkeypatch):
     respin.warm()  # (it freezes this process's heap once, as test_api_args's warm() does)
     assert m.lexicon._degrees is not None
 
+
+CRAWL = [{"id": "a", "text": "The city council met on Monday to talk about the old bridge."},
+         {"id": "b", "text": None},
+         {"id": "c", "text": "Officials said that the repairs would take about six months."}]
+
+
+def _example(doc: str, heading: str) -> str:
+    text = (ROOT / doc).read_text(encoding="utf-8")
+    return re.search(r"```python\n(.*?)```", text[text.index(heading):], re.S).group(1)
+
+
+@pytest.mark.parametrize("doc, heading", [("README.md", "**pandas**"), ("docs/pipelines.md", "### pandas")])
+def test_the_pandas_example_runs_on_a_crawl_with_a_null_text(doc, heading, tmp_path, monkeypatch):
+    """``check_many(df["text"])`` raised TypeError on a crawl with one ``{"text": null}`` line."""
+    pytest.importorskip("pandas")
+    (tmp_path / "crawl.jsonl").write_text("".join(json.dumps(r) + "\n" for r in CRAWL), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    ns: dict = {}
+    exec(compile(_example(doc, heading), f"{doc} (pandas)", "exec"), ns)
+    scores = list(ns["df"]["spun_score"])
+    assert [math.isnan(s) for s in scores] == [False, True, False]
+    assert scores[0] == respin.check(CRAWL[0]["text"]).score
+    assert list(ns["clean"]["id"]) == ["a", "c"]  # the null text is an error result, not clean
