@@ -191,6 +191,17 @@ def test_lockstep_viterbi_is_the_scalar_one(decoder, monkeypatch, step):
     assert bool(td.scalar.any()) == bool(step)  # rounded: some sentences tie, else none
 
 
+def _first_pass(decoder):
+    """The table decode of the test texts, its first pass run."""
+    import respin.decode as D
+    docs = [Document.from_text(t) for t in _texts()]
+    sents = [(d, words, caps, joined) for d, doc in enumerate(docs)
+             for _, words, caps, joined in decoder.sentences(doc)]
+    td = D._TableDecode(decoder, decoder.lm.table, sents)
+    td.run(0)
+    return td
+
+
 def test_lockstep_states_are_the_scalar_ones(decoder, monkeypatch):
     """Finer than the paths: at every position of every sentence the lockstep decodes, the
     states _viterbi_lists reaches have the same scores and back pointers (every other state
@@ -198,11 +209,7 @@ def test_lockstep_states_are_the_scalar_ones(decoder, monkeypatch):
     import numpy as np
     import respin.decode as D
     monkeypatch.setattr(D, "LOCKSTEP_WIDTH", 0)
-    docs = [Document.from_text(t) for t in _texts()]
-    sents = [(d, words, caps, joined) for d, doc in enumerate(docs)
-             for _, words, caps, joined in decoder.sentences(doc)]
-    td = D._TableDecode(decoder, decoder.lm.table, sents)
-    td.run(0)
+    td = _first_pass(decoder)
     cnt, first, toff, T = td.cnt.tolist(), td.first.tolist(), td.toff.tolist(), td.T_lw.tolist()
     checked = cut = 0
     for s in np.flatnonzero(~td.complex & ~td.scalar).tolist():
@@ -231,11 +238,7 @@ def test_a_resumed_viterbi_is_a_fresh_one(decoder):
     states (scores, back pointers, order) and path are those of decoding afresh."""
     import numpy as np
     import respin.decode as D
-    docs = [Document.from_text(t) for t in _texts()]
-    sents = [(d, words, caps, joined) for d, doc in enumerate(docs)
-             for _, words, caps, joined in decoder.sentences(doc)]
-    td = D._TableDecode(decoder, decoder.lm.table, sents)
-    td.run(0)
+    td = _first_pass(decoder)
     cnt, first, toff, T = td.cnt.tolist(), td.first.tolist(), td.toff.tolist(), td.T_lw.tolist()
     rng = np.random.default_rng(3)
     resumed = reused = 0
