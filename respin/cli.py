@@ -168,10 +168,11 @@ def _input_hint(msg: str, inputs, pipe: str | None = None) -> str:
 def _pipe_verb(pipe: str) -> str:
     """What the command ``pipe`` does with a text, for the hint above.
 
-    >>> _pipe_verb("respin restore -"), _pipe_verb("respin check -"), _pipe_verb("respin index query X -")
+    >>> _pipe_verb("respin restore -"), _pipe_verb("respin check -"), _pipe_verb("respin index query 'a restore b' -")
     ('restore', 'check', 'look up')
     """
-    return "restore" if " restore " in f"{pipe} " else "look up" if " query " in pipe else "check"
+    # (By the subcommand: an index's name may hold " restore ", which said to restore.)
+    return {"restore": "restore", "index": "look up"}.get(pipe.split()[1], "check")
 
 
 def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: list,

@@ -1042,6 +1042,9 @@ def test_text_in_place_of_index_query_file_says_how_to_pipe_it(cli, tmp_path, mo
     ran = cli("index", "query", "my archive.index", "the mayor said so")  # (the text is looked at first)
     assert_user_error(ran, "input not found: the mayor said so", "; to look up text itself, pipe it: "
                                                                   "echo '...' | respin index query 'my archive.index' -")
+    ran = cli("index", "query", "my restore notes.index", "the mayor said so")  # (a subcommand's name in the index's)
+    assert_user_error(ran, "input not found: the mayor said so", "; to look up text itself, pipe it: "
+                                                                  "echo '...' | respin index query 'my restore notes.index' -")
     ran = cli("index", "build", "http://example.org/a", "--out", tmp_path / "a.index")
     assert_user_error(ran, "download the page first")
     assert not (tmp_path / "a.index").exists()
