@@ -43,8 +43,14 @@ if TYPE_CHECKING:
 # exist at run time, so that typing.get_type_hints (pydantic's validate_call, typeguard,
 # sphinx-autodoc-typehints) resolves the public signatures in a process that has imported
 # nothing else; the second as a string, which it resolves in turn, importing SwapLexicon then.
-_ModelDir: TypeAlias = str | PathLike[str] | None
-_Lexicons: TypeAlias = "respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None"
+# (Annotated as aliases for type checkers only: at run time an annotation of the module's own
+# would make typing.get_type_hints(respin) look for TypeAlias.)
+if TYPE_CHECKING:
+    _ModelDir: TypeAlias = str | PathLike[str] | None
+    _Lexicons: TypeAlias = "respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None"
+else:
+    _ModelDir = str | PathLike[str] | None
+    _Lexicons = "respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None"
 
 __all__ = ["check", "check_many", "restore", "restore_many", "restore_cluster", "originals", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
            "Restoration", "Edit", "Relation", "SwapLexicon", "ModelError", "warm", "__version__"]

@@ -29,6 +29,7 @@ for f in functions:
     inspect.signature(f, eval_str=True)
     assert set(inspect.signature(f).parameters) - {"self"} <= set(hints), (f.__name__, hints)  # all annotated
     assert not any(isinstance(h, (str, typing.ForwardRef)) for h in hints.values()), (f.__name__, hints)
+assert typing.get_type_hints(respin) == {}  # (the module's own: its aliases annotated for type checkers only)
 print(len(functions), typing.get_type_hints(respin.check)["lexicons"], typing.get_type_hints(respin.check)["return"])
 """
 
