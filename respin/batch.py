@@ -64,7 +64,7 @@ from .io import (BATCH_LOCK, BATCH_MANIFEST, BATCH_RESTORED, BATCH_RESULTS, DEFA
                  skip_batch_outputs, batch_file, batch_file_note, LinkedFiles, nothing_found, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
                  UTF16_HINT)
 from .args import flag_arg, missing_value as _missing
-from .io import bounded_lines, lf_reader
+from .io import bounded_lines, lf_reader, unmarked
 from .io import _over, _size  # one wording of sizes in every message
 
 if TYPE_CHECKING:
@@ -665,7 +665,7 @@ def iter_jsonl(path: str, max_size: int, stream=None, blank=None) -> Iterator[tu
                                               "raise the limit with --max-size)", None)
                 continue
             line = line.rstrip(b"\r\n")
-            if line.removeprefix(codecs.BOM_UTF8).strip():  # (a byte-order mark alone: a blank line)
+            if unmarked(line).strip():  # (a byte-order mark alone: a blank line; index reads it so too)
                 yield ("json", lineno, None, line, None)
             elif blank is not None:
                 blank()

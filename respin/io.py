@@ -1317,6 +1317,14 @@ def bounded_lines(f, max_bytes: int) -> "Iterator[bytes | None]":
             yield line
 
 
+def unmarked(line: bytes) -> bytes:
+    """A JSON Lines line without the byte-order mark that may lead it: not data on any line
+    (``cat a.jsonl b.jsonl`` of files an editor saved with one). Blank when only whitespace
+    is left: one rule for ``batch`` and ``index`` (a mark alone was a blank line to one and
+    invalid JSON to the other)."""
+    return line.removeprefix(codecs.BOM_UTF8)
+
+
 def json_lines(path, skip=None, max_bytes: int = MAX_JSON_LINE, stream=None) -> "Iterator[tuple[int, dict]]":
     """(line number, object) for each non-blank line of a JSON Lines file (``.gz`` ok);
     InputError naming the line for one that is not valid UTF-8 or not a JSON object, longer
@@ -1344,8 +1352,7 @@ def json_lines(path, skip=None, max_bytes: int = MAX_JSON_LINE, stream=None) -> 
                 if raw is None:
                     bad(lineno, f"line too long (over {_size(max_bytes)})")
                     continue
-                if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):  # a byte-order mark first is not data
-                    raw = raw[3:]
+                raw = unmarked(raw)  # (as batch reads it: iter_jsonl)
                 try:
                     line = raw.decode("utf-8")
                 except UnicodeDecodeError as e:

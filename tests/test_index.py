@@ -697,6 +697,28 @@ def test_a_jsonl_with_old_mac_line_ends_is_read_line_by_line(cli, tmp_path):
     assert ran.code == 0 and "2 added" in ran.err, ran.err
 
 
+def test_a_byte_order_mark_inside_a_jsonl_is_read_as_batch_reads_it(cli, tmp_path):
+    """``cat a.jsonl b.jsonl`` of files saved with a byte-order mark: a line that is only the
+    mark was a blank line to batch but "not valid JSON" to index build and add, and a record
+    the mark leads was skipped by index, checked by batch."""
+    import json as _json
+    from respin.batch import iter_jsonl
+    recs = [_json.dumps({"id": k, "text": t}).encode() for k, t in (
+        ("a", "The council approved the budget on Monday after a long debate about parks."),
+        ("b", "A storm brought heavy rain and strong winds to the coast and closed roads."),
+        ("c", "The museum reopened its west wing after two years of careful repairs to it."))]
+    bom = b"\xef\xbb\xbf"
+    (tmp_path / "m.jsonl").write_bytes(recs[0] + b"\n" + bom + b"\n" + bom + recs[1] + b"\n")
+    blanks = []
+    assert [t[1] for t in iter_jsonl(str(tmp_path / "m.jsonl"), 1 << 20, blank=lambda: blanks.append(1))] == [1, 3]
+    assert len(blanks) == 1  # (batch's reading, which index now shares)
+    ran = cli("index", "build", tmp_path / "m.jsonl", "--out", tmp_path / "m.index")
+    assert ran.code == 0 and "2 added" in ran.err and "skipped" not in ran.err, ran.err
+    (tmp_path / "n.jsonl").write_bytes(bom + b"\n" + recs[2] + b"\n" + bom + b" \r\n")
+    ran = cli("index", "add", tmp_path / "m.index", tmp_path / "n.jsonl")
+    assert ran.code == 0 and "1 added" in ran.err and "skipped" not in ran.err, ran.err
+
+
 @pytest.mark.parametrize("stop, status", [(KeyboardInterrupt, 130), ("Terminated", 143)])
 def test_an_interrupt_outside_the_commands_handlers_says_so(tmp_path, capsys, monkeypatch, stop, status):
     # Typer ends a command stopped outside respin's own handlers (opening the index, before
