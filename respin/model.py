@@ -730,6 +730,10 @@ class Model:
         from .detect import lexicon_findings
         trusted = [x for x in lexicons if getattr(x, "weight", None) != 0]
         tables = any(getattr(x, "words_in_phrases", False) for x in trusted)  # (only they make such runs)
+        if verbatim is not None and len(trusted) < len(lexicons):
+            # Found with a lexicon of weight 0 too, whose phrase vouched for a run restore
+            # does not make (restore_many's phrases are the trusted lexicons'): found again.
+            verbatim = None
         if verbatim is not None:
             verbatim = {i: [f for f in v if f.kind == LEXICON_PHRASE] for i, v in enumerate(verbatim)}
         else:

@@ -112,3 +112,18 @@ def test_a_lexicon_given_weight_0_sets_no_confidence():
     assert respin.restore(text, min_confidence=0.5, lexicons=[lex]).text == text
     trusted = SwapLexicon.from_tsv("together with\tincluding\t3\n")
     assert "including the mayor" in respin.restore(text, min_confidence=0.5, lexicons=[trusted]).text
+
+
+def test_a_weight_0_lexicons_phrase_does_not_make_check_report_a_run_restore_leaves():
+    """check --lexicon found the verbatim phrases of every lexicon and let them vouch for a
+    decoded run around them; restore trusts none of a weight-0 lexicon's: check reported
+    'clamor proportion information ==> noise ratio data' at 0.95, which restore left at 0.5.
+    The weight-0 lexicon's phrase is still listed itself."""
+    from respin.swaps import SwapLexicon, shipped
+    # (A run of the tortured table's parts, "clamor" and "information", around this phrase.)
+    zero = SwapLexicon.from_tsv("# weight: 0\n# phrase table: yes\nclamor proportion\tnoise ratio\t1\n")
+    lexicons = (shipped("tortured"), zero)
+    text = "We improved the clamor proportion information by 4 dB.\n"
+    found = [(f.text, f.kind) for f in respin.check(text, lexicons=lexicons).findings]
+    assert found == [("clamor proportion", "lexicon phrase")], found
+    assert respin.restore(text, min_confidence=0.5, lexicons=lexicons).text == text
