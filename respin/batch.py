@@ -61,7 +61,7 @@ import respin  # (the package: the annotations name respin.SwapLexicon and respi
 from .io import (BATCH_LOCK, BATCH_MANIFEST, BATCH_RESTORED, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, Terminated, decode, display_path, not_found,
                  is_batch_output, legacy_note, reads_as_check_report, not_regular, os_reason, read_stream, read_text,
                  remove_tree,
-                 skip_batch_outputs, batch_file, batch_file_note, LinkedFiles, nothing_found, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
+                 skip_batch_outputs, batch_file, batch_file_note, LinkedFiles, nothing_found, no_records_in, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
                  UTF16_HINT)
 from .args import flag_arg, missing_value as _missing
 from .io import bounded_lines, lf_reader, unmarked
@@ -2018,9 +2018,9 @@ def _some_record(kind: str, path: str, stream):
     results.jsonl left behind, which a pipeline took for success (a review). ``stream``: the
     input's bytes, already open (standard input, a pipe): looked at, the same bytes are
     returned in a stream to read; a file is opened again by the run."""
-    where = "on standard input" if path == "-" else f"in {display_path(path)}"
     if kind == "list":
         if next(iter_list(path), None) is None:
+            where = "on standard input" if path == "-" else f"in {display_path(path)}"
             raise InputError(f"nothing to check: no paths {where} (empty, or only blank and # lines)")
         return stream
     if stream is None:
@@ -2035,7 +2035,7 @@ def _some_record(kind: str, path: str, stream):
     else:
         stream, blank = _peeked(stream)
     if blank:
-        raise InputError(f"nothing to check: no records {where} (empty, or only blank lines)")
+        raise InputError(f"nothing to check: {no_records_in([path])}")
     return stream
 
 

@@ -17,7 +17,7 @@ from typing import List, Optional
 import typer
 
 from .cli import MAX_SIZE_SHOWN, _field, _given, _globs, _interruptible, _size, _stdin_once
-from .io import DEFAULT_MAX_BYTES, InputError, Terminated, display_path, interrupted_status, line_safe, not_found, nothing_found
+from .io import DEFAULT_MAX_BYTES, InputError, Terminated, display_path, interrupted_status, line_safe, no_records_in, not_found, nothing_found
 
 EPILOG_INDEX = ("Exit status: 0 success, 2 usage or input error (build and add: also where the only inputs are folders "
                 "without a file matching --glob, or JSON Lines without a record), 130 interrupted, 143 terminated (SIGTERM, "
@@ -120,12 +120,12 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
             # exit 0 with an empty index read as success in a pipeline (a review). Nothing is written.
             raise _NothingFound("; ".join(
                 ([nothing_found("index", glob, empty)] if empty else [])
-                + ([f"{'' if empty else 'nothing to index: '}no records {_where(no_records)} (empty, or only blank lines)"]
+                + ([f"{'' if empty else 'nothing to index: '}{no_records_in(no_records)}"]
                    if no_records else [])))
         for e in empty:
             _note(f"no files matching {glob!r} in folder: {display_path(e)}", quiet)
         for e in no_records:
-            _note(f"no records {_where([e])} (empty, or only blank lines)", quiet)
+            _note(no_records_in([e]), quiet)
         if target is not None:
             idx._move_to(target)
     except KeyboardInterrupt as e:
@@ -187,12 +187,6 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
             _note(f"{what}: {stats.differs:,} document(s) have the id of an earlier one but another text, and were "
                   f"left out (first: {line_safe(stats.differs_first or '')}); give the records ids of their own (--id-field)", False)
     return stats
-
-
-def _where(inputs: list) -> str:
-    """Where inputs named hold no record: "on standard input", "in a.jsonl, b.jsonl"."""
-    named = [display_path(x) for x in inputs if x != "-"]
-    return " and ".join(([f"in {', '.join(named)}"] if named else []) + (["on standard input"] if "-" in inputs else []))
 
 
 class _NothingFound(InputError):

@@ -1358,7 +1358,7 @@ def _longer_names(name: str, folder: str | os.PathLike) -> Iterator[str]:
 def _documents(paths, pattern, text_field, id_field, max_bytes, note, empty=None, no_records=None):
     """:func:`iter_documents`' documents, each with the folder given it was found in (None
     for a file or JSONL named)."""
-    from .io import binary_note, not_regular, read_stream, reads_as_check_report, walk_files
+    from .io import binary_note, no_records_in, not_regular, read_stream, reads_as_check_report, walk_files
     labels: dict[str, str] = {}  # FILE of the JSONL ids FILE:LINE -> the JSONL file (real path)
 
     def none_in(given: str):
@@ -1368,7 +1368,7 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note, empty=None
             if no_records is not None:
                 no_records.append(given)
             elif note:
-                note(f"no records {_where(given)} (empty, or only blank lines)")
+                note(no_records_in([given]))
         return said
 
     def jsonl(f: Path, stream=None, name: str | None = None, given: str | None = None):
@@ -1442,8 +1442,3 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note, empty=None
             yield from jsonl(root, given=given)
         else:
             yield display_path(given), _read_file_text(root, max_bytes), display_path(given), None
-
-
-def _where(given: str) -> str:
-    """Where an input named holds no record, for messages: "on standard input", "in FILE"."""
-    return "on standard input" if given == "-" else f"in {display_path(given)}"

@@ -716,6 +716,18 @@ def nothing_found(what: str, pattern: str, folders) -> str:
             + (" (other names: --glob)" if pattern == "*.txt" else ""))
 
 
+def no_records_in(inputs) -> str:
+    """What inputs named (files, pipes, ``-`` for standard input) that hold no record say:
+    an empty dump is no success either (``batch``, ``index build|add``).
+
+    >>> no_records_in(["a.jsonl", "-"])
+    'no records in a.jsonl and on standard input (empty, or only blank lines)'
+    """
+    named = [display_path(x) for x in inputs if x != "-"]
+    where = " and ".join(([f"in {', '.join(named)}"] if named else []) + (["on standard input"] if "-" in inputs else []))
+    return f"no records {where} (empty, or only blank lines)"
+
+
 BROKEN_LINK = "broken symbolic link"
 LINK_LOOP = "symbolic link in a loop"  # (as not_found says it of a path named: it was "broken" in a walk)
 
