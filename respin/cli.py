@@ -159,20 +159,23 @@ def _input_hint(msg: str, inputs, pipe: str | None = None) -> str:
             if pipe and msg == f"input not found: {p}" and _looks_like_text(p):
                 if len(p) > 60:  # (the whole text would be the message)
                     msg = f"input not found: {p[:50]}..."
-                return f"{msg}; to {_pipe_verb(pipe)} text itself, pipe it: echo '...' | {pipe}"
+                return msg + _pipe_hint(pipe)
         elif "not a text file" in msg and (tool := _EXTRACT.get(Path(p).suffix.lower())):
             return f"{msg}; extract its text first (e.g. {tool})"
     return msg
 
 
-def _pipe_verb(pipe: str) -> str:
-    """What the command ``pipe`` does with a text, for the hint above.
+def _pipe_hint(pipe: str) -> str:
+    """The hint for text given in place of a file, to pipe it to the command ``pipe`` (its
+    verb by the subcommand: an index's name may hold " restore ", which said to restore).
 
-    >>> _pipe_verb("respin restore -"), _pipe_verb("respin check -"), _pipe_verb("respin index query 'a restore b' -")
-    ('restore', 'check', 'look up')
+    >>> for c in ("respin restore -", "respin check -", "respin index query 'a restore b' -"): print(_pipe_hint(c))
+    ; to restore text itself, pipe it: echo '...' | respin restore -
+    ; to check text itself, pipe it: echo '...' | respin check -
+    ; to look up text itself, pipe it: echo '...' | respin index query 'a restore b' -
     """
-    # (By the subcommand: an index's name may hold " restore ", which said to restore.)
-    return {"restore": "restore", "index": "look up"}.get(pipe.split()[1], "check")
+    verb = {"restore": "restore", "index": "look up"}.get(pipe.split()[1], "check")
+    return f"; to {verb} text itself, pipe it: echo '...' | {pipe}"
 
 
 def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: list,
@@ -1500,7 +1503,7 @@ def _main(argv: list[str] | None) -> int:
             if e.errno == errno.ENAMETOOLONG and _looks_like_text(name):  # text given as the file
                 pipe = {"check": "respin check -", "restore": "respin restore -", "batch": "respin check -"}.get(
                     next((a for a in args if not a.startswith("-")), ""))
-                name, hint = f"{name[:50]}...", (f"; to {_pipe_verb(pipe)} text itself, pipe it: echo '...' | {pipe}" if pipe else "")
+                name, hint = f"{name[:50]}...", (_pipe_hint(pipe) if pipe else "")
             print(f"respin: error: cannot access {line_safe(name)} ({os_reason(e)}){hint}", file=sys.stderr)
             return 2
         if e.errno not in _WRITE_ERRORS:
