@@ -527,7 +527,7 @@ def check(
     """
     from collections import deque
 
-    from .formats import has_lexicon_phrase, lexicon_only, render_check, skipped_annotation
+    from .formats import fails, lexicon_only, render_check, skipped_annotation
 
     try:
         for flag, given in (("--only-lexicon", only_lexicon), ("--fail-on-lexicon", fail_on_lexicon)):
@@ -607,7 +607,7 @@ def check(
                 while pending and pending[0][2] < n and not gone:
                     gone = not unchecked(*pending.popleft()[:2])
                 if gone:  # (this file was checked all the same: its verdict counts, as below)
-                    any_spun |= report is not None and (report.spun or fail_on_lexicon and has_lexicon_phrase(report))
+                    any_spun |= report is not None and fails(report, fail_on_lexicon)
                     break
                 checked += report is not None
                 skipped += report is None
@@ -630,7 +630,7 @@ def check(
                     legacy_first, legacy_count = legacy_first or (display_path(path), legacy), legacy_count + 1
                 if report is not None:
                     # checked, so counted, even if its line can't be written
-                    any_spun |= report.spun or fail_on_lexicon and has_lexicon_phrase(report)
+                    any_spun |= fails(report, fail_on_lexicon)
                     if stream and not _emit(render_check([(display_path(path), report)], format.value,
                                                          bar_set=hidden, first=first, skipped=include_skipped,
                                                          lexicon_fails=fail_on_lexicon), None, ()):

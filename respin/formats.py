@@ -89,9 +89,10 @@ def lexicon_only(r: Report) -> Report:
     return dataclasses.replace(r, findings=[f for f in r.findings if f.kind == LEXICON_PHRASE])
 
 
-def has_lexicon_phrase(r: Report) -> bool:
-    """Whether a lexicon phrase is among the findings listed (``check --fail-on-lexicon``)."""
-    return any(f.kind == LEXICON_PHRASE for f in r.findings)
+def fails(r: Report, lexicon_fails: bool = False) -> bool:
+    """Whether a document fails check's run (exit 1; github: an error on it): judged spun,
+    or (``lexicon_fails``: ``--fail-on-lexicon``) with a lexicon phrase among the findings listed."""
+    return r.spun or lexicon_fails and any(f.kind == LEXICON_PHRASE for f in r.findings)
 
 
 def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = False, first: bool = True,
@@ -117,7 +118,7 @@ def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = F
         out.extend(_finding_lines(path, r, github=fmt == "github"))
         if fmt == "text":
             out.append(summary_line(path, r, bar_set=bar_set))
-        elif r.spun or lexicon_fails and has_lexicon_phrase(r):  # github: what fails the job, as an error on the document
+        elif fails(r, lexicon_fails):  # github: what fails the job, as an error on the document
             msg = summary_line(path, r, bar_set=bar_set).removeprefix(f"{path}: ")
             if not r.spun:  # (--fail-on-lexicon: why it fails)
                 n = sum(f.kind == LEXICON_PHRASE for f in r.findings)
