@@ -59,7 +59,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 import respin  # (the package: the annotations name respin.SwapLexicon and respin.index through it)
 from .io import (BATCH_LOCK, BATCH_MANIFEST, BATCH_RESTORED, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, Terminated, decode, display_path, not_found,
-                 is_batch_output, legacy_note, reads_as_check_report, not_regular, os_reason, read_stream, read_text,
+                 is_batch_output, legacy_note, reads_as_check_report, not_regular, os_reason, piped, read_stream, read_text,
                  remove_tree,
                  skip_batch_outputs, batch_file, batch_file_note, LinkedFiles, nothing_found, no_records_in, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
                  UTF16_HINT)
@@ -807,7 +807,7 @@ def _single_file(path: str, max_size: int, stream=None) -> Iterator[tuple]:
     is what the user asked to read, as ``respin check`` reads it: it is read here, once (a
     worker process could not open this process's descriptor); ``stream``: its bytes, already
     open (:func:`_sniff_pipe`)."""
-    if stream is None and not not_regular(path):
+    if stream is None and not piped(path):
         yield ("file", Path(path).name, path, None, None)
         return
     got = read_record_file(path, max_size, regular_only=False, stream=stream)
@@ -824,7 +824,7 @@ def count_records(kind: str, path: str, glob: str, exclude: str | None) -> int |
     """How many records the input holds (for the progress bar's ETA), by a quick pass."""
     if kind == "file":  # not read again: it may be a pipe
         return 1
-    if path == "-" or not_regular(path):  # a pipe read twice would lose the run's records to the count
+    if path == "-" or piped(path):  # a pipe read twice would lose the run's records to the count
         return None
     if kind == "jsonl":
         n = 0
@@ -1927,7 +1927,7 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
     forced = kind
     kind, path = input_kind(input_path, kind)
     stream = None
-    if kind == "file" and forced == "auto" and path != "-" and not_regular(path):
+    if kind == "file" and forced == "auto" and path != "-" and piped(path):
         # A pipe, <(zcat crawl.jsonl.gz): what it holds decides (it cannot be read twice).
         sniffed = _sniff_pipe(path)
         if sniffed is not None:
@@ -1935,7 +1935,7 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
     elif kind == "file" and forced == "auto" and path.lower().endswith(".json") and note is not None:
         note(f"{display_path(path)} is a JSON document, not JSON Lines: it is read as one text (one result a "
              f"record: jq -c '.[]' {display_path(path)} > records.jsonl)")
-    elif kind == "jsonl" and (path == "-" or not_regular(path)):
+    elif kind == "jsonl" and (path == "-" or piped(path)):
         try:  # (standard input, or a pipe named with --input-format jsonl: looked at once, below)
             stream = _open_binary(path)
         except OSError:
@@ -2542,7 +2542,7 @@ def _check_input_not_output(kind: str, path: str, out: Path, out_dir: str, *, mi
     if not ours and not clear:
         return
     refuse(path)
-    if kind == "list" and not not_regular(path):  # (a named pipe is read once, by the run)
+    if kind == "list" and not piped(path):  # (a named pipe is read once, by the run)
         for task in iter_list(path):
             refuse(task[2], listed=True)
 

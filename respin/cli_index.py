@@ -196,8 +196,8 @@ class _NothingFound(InputError):
 
 def _piped(inputs) -> bool:
     """Whether an input is a named pipe or device (``<(zcat dump.jsonl.gz)``): read once."""
-    from .io import not_regular
-    return any(p != "-" and not_regular(p) and not os.path.isdir(p) for p in inputs)
+    from .io import piped
+    return any(p != "-" and piped(p) for p in inputs)
 
 
 def _common_options():

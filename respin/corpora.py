@@ -247,9 +247,9 @@ def corpus_texts(path: str | os.PathLike, text_field: str = "text",
     """``--corpus`` input: :func:`jsonl_texts` for ``*.jsonl`` / ``*.jsonl.gz`` files,
     otherwise :func:`folder_texts` (a folder of files matching ``pattern``, ``*.txt``, or one
     text file)."""
-    from .io import not_regular
+    from .io import piped
     name = Path(path).name.lower()
-    if str(path) == "-" or (not_regular(path) and not Path(path).is_dir()):
+    if str(path) == "-" or piped(path):
         return piped_texts(str(path), text_field)
     if name.endswith(JSONL_NAMES):
         return jsonl_texts(path, text_field)

@@ -1358,7 +1358,8 @@ def _longer_names(name: str, folder: str | os.PathLike) -> Iterator[str]:
 def _documents(paths, pattern, text_field, id_field, max_bytes, note, empty=None, no_records=None):
     """:func:`iter_documents`' documents, each with the folder given it was found in (None
     for a file or JSONL named)."""
-    from .io import binary_note, no_records_in, not_regular, read_stream, reads_as_check_report, walk_files
+    from .io import binary_note, no_records_in, read_stream, reads_as_check_report, walk_files
+    from .io import piped as is_piped
     labels: dict[str, str] = {}  # FILE of the JSONL ids FILE:LINE -> the JSONL file (real path)
 
     def none_in(given: str):
@@ -1411,7 +1412,7 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note, empty=None
         root = Path(given)
         if not root.exists():
             raise InputError(not_found("input", given))
-        if not_regular(given) and not root.is_dir():
+        if is_piped(given):
             yield from piped(given, root)
         elif root.is_dir():
             files = walk_files(root, (pattern, pattern + ".gz"), note)

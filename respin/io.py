@@ -772,6 +772,18 @@ def not_regular(path: str | Path, *, descriptors: bool = False) -> str | None:
     return f"not a regular file ({kind})"
 
 
+def piped(path: str | Path) -> bool:
+    """Whether an input ``path`` is read once, as a pipe is: a named pipe, a device, a socket,
+    ``<(cmd)``'s ``/dev/fd/63``; a link to nowhere too (reading it says why), but never a folder
+    or a regular file: whatever :func:`not_regular` names. (``-``, standard input, is each
+    caller's own.)
+
+    >>> piped("/dev/null"), piped("/")
+    (True, False)
+    """
+    return bool(not_regular(path))
+
+
 def walk(top: str | Path, onerror=None) -> Iterator[tuple[str, list[str], list[str]]]:
     """``os.walk(top, onerror=onerror)``: top-down, the ``dirnames`` it yields may be pruned in
     place, links to folders listed but not followed; with a stack instead of recursion, as

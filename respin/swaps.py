@@ -400,6 +400,7 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
     found, skipped ones too (an output must not replace one). ``max_bytes``: the largest
     pair file read (default: :data:`respin.io.DEFAULT_MAX_BYTES`)."""
     from .io import DEFAULT_MAX_BYTES, InputError, display_path, json_lines, not_found, not_regular, os_reason, read_text
+    from .io import piped as is_piped
 
     limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
 
@@ -407,7 +408,7 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
         """The JSONL pairs of ``p``, a file, a pipe or ``-``: (name, spun, original), and
         None for each left out by ``skip``."""
         stdin = str(p) == "-"
-        piped = stdin or (p.exists() and not p.is_dir() and bool(not_regular(p)))
+        piped = stdin or (p.exists() and is_piped(p))  # (a link to nowhere: not found, below)
         if piped:  # (a pipe holds no pair files: only JSONL can come through it)
             from .batch import _open_binary
             try:
@@ -450,7 +451,7 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
             files = [p]
         elif not stdin and not p.exists() and not p.is_symlink():  # (a .jsonl too: it said "cannot read input file (no such file or directory)")
             raise InputError(not_found("input", p))
-        elif stdin or p.suffix in (".jsonl", ".gz") or p.name.endswith(".jsonl.gz") or (p.exists() and not_regular(p)):
+        elif stdin or p.suffix in (".jsonl", ".gz") or p.name.endswith(".jsonl.gz") or (p.exists() and is_piped(p)):
             for got in records(p):
                 if got is None:
                     skipped += 1
