@@ -195,9 +195,12 @@ class _NothingFound(InputError):
 
 
 def _piped(inputs) -> bool:
-    """Whether an input is a named pipe or device (``<(zcat dump.jsonl.gz)``): read once."""
+    """Whether an input is a named pipe or device (``<(zcat dump.jsonl.gz)``): read once. (A
+    link to nowhere is no pipe to give again, though io.piped counts it for its own error.)"""
+    import os
+
     from .io import piped
-    return any(p != "-" and piped(p) for p in inputs)
+    return any(p != "-" and os.path.exists(p) and piped(p) for p in inputs)
 
 
 def _common_options():

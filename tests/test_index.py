@@ -941,3 +941,22 @@ def test_an_interrupted_build_from_standard_input_is_finished_by_piping_the_reco
     assert ran.code == 0 and f"{10 - kept} added, {kept} skipped" in ran.err, ran.err
     with SourceIndex.open(str(out), readonly=True) as idx:
         assert sorted(idx.ids()) == sorted(f"-:{n}" for n in range(1, 11))
+
+
+def test_a_broken_link_among_index_add_inputs_is_not_told_to_be_piped_again(cli, tmp_path):
+    """A link to nowhere counts as 'read once' for io.piped (its own error names it), but the
+    hint after a failed add said to rerun 'with all the records piped again'."""
+    index = tmp_path / "a.index"
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps({"id": "a", "text": "The council met on Tuesday and agreed the plan after "
+                                                   "a long debate about the budget and the new library."}) + "\n",
+                    encoding="utf-8")
+    assert cli("index", "build", good, "--out", index).code == 0
+    more = tmp_path / "more.jsonl"
+    more.write_text(json.dumps({"id": "b", "text": "The mayor resigned on Monday after a long scandal over "
+                                                   "missing city funds, officials said."}) + "\n", encoding="utf-8")
+    link = tmp_path / "gone.jsonl"
+    link.symlink_to(tmp_path / "nowhere.jsonl")
+    ran = cli("index", "add", index, more, link)
+    assert ran.code == 2 and "broken symbolic link" in ran.err, ran.err
+    assert "piped again" not in ran.err
