@@ -70,12 +70,11 @@ from .io import _over, _size  # one wording of sizes in every message
 if TYPE_CHECKING:
     import respin.index  # noqa: F401
 
-# What the record functions take as ``model``, ``index`` and ``lexicons`` (as respin.check
-# does): at run time too, for typing.get_type_hints; strings where they name a class of a
-# module that imports NumPy, resolved in turn (importing it then), as respin._Lexicons is.
-_ModelDir: TypeAlias = str | os.PathLike[str] | None
+# What the record functions take as ``model`` and ``lexicons``: respin.check's own aliases;
+# ``index`` too, at run time as well, for typing.get_type_hints: a string, as it names a class
+# of a module that imports NumPy, resolved in turn (importing it then), as respin._Lexicons is.
+from . import _Lexicons, _ModelDir  # noqa: E402 (the package is initialised: it imports no submodule)
 _Index: TypeAlias = "respin.index.SourceIndex | str | os.PathLike[str] | None"
-_Lexicons: TypeAlias = "respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None"
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",
            "COPIES_MAX"]
