@@ -633,8 +633,7 @@ class Model:
         flowed = [unwrap(t) for t in texts]  # read as check reads them (see tokenize.unwrap)
         docs = [Document.from_text(t, code=code_regions(o)) for (t, _), o in zip(flowed, texts)]
         dec = self.decoder(lexicons)
-        # (A lexicon given weight 0 is not trusted: its phrases do not set confidences.)
-        trusted = [x for x in lexicons if getattr(x, "weight", None) != 0]
+        trusted = _trusted(lexicons)
         # (Phrases found as check finds them, in the text unwrapped: offsets are the same.)
         phrases = [lexicon_findings(t, trusted, doc) if trusted and doc.n_words else ()
                    for (t, _), doc in zip(flowed, docs)]
@@ -728,7 +727,7 @@ class Model:
         # of a phrase table's words around it may restore at the phrase's confidence
         # (_containing, as restore weighs it).
         from .detect import lexicon_findings
-        trusted = [x for x in lexicons if getattr(x, "weight", None) != 0]
+        trusted = _trusted(lexicons)
         tables = any(getattr(x, "words_in_phrases", False) for x in trusted)  # (only they make such runs)
         if verbatim is not None and len(trusted) < len(lexicons):
             # Found with a lexicon of weight 0 too, whose phrase vouched for a run restore
@@ -1264,6 +1263,12 @@ def _idle(report) -> bool:
     not spun (:attr:`respin.detect.Report.beyond_fit`) with no part judged spun, where none
     restores a lexicon's phrase found verbatim (the caller's to know)."""
     return report.beyond_fit and not report.parts
+
+
+def _trusted(lexicons) -> list:
+    """The lexicons whose phrases found verbatim set confidences, in restore and in check
+    --lexicon alike: not one given weight 0."""
+    return [x for x in lexicons if getattr(x, "weight", None) != 0]
 
 
 def _p_spun(report) -> float:
