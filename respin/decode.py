@@ -241,7 +241,7 @@ class Decoder:
         self.thesaurus, self.lm, self.params = thesaurus, lm, params
         self.user_swaps = tuple(user_swaps or ())
         self._parts: dict | None = None  # see _phrase_parts
-        self._origs: dict | None = None  # the phrase tables' one-word originals' counts, see _tortured
+        self._leans: dict = {}  # _tortured's answers by word
         self.prune = prune
         self._cache: dict = {}
         self._types = _Types()  # _word_options as arrays, for the table path
@@ -455,16 +455,13 @@ class Decoder:
 
     def _tortured(self, w: str) -> bool:
         """Whether the phrase tables write ``w`` as a tortured word more often than as an
-        original: "data", "model", "support", "analysis" are far more often what a tortured
-        word stood for (words of clean science) than one itself, and two of them side by
-        side ("data augmentation", "model selection") are a clean term, not an unseen phrase."""
-        if self._origs is None:
-            og: dict = {}
-            for d in self._phrase_parts().values():
-                for o, c in d.items():
-                    og[o[0]] = og.get(o[0], 0) + c
-            self._origs = og
-        return sum(self._phrase_parts().get(w, {}).values()) > self._origs.get(w, 0)
+        original (:func:`respin.swaps.spun_share`): two words of clean science side by side
+        ("data augmentation", "model selection") are a clean term, not an unseen phrase."""
+        v = self._leans.get(w)
+        if v is None:
+            from .swaps import spun_share
+            v = self._leans[w] = spun_share(w, [lex for lex in self.user_swaps if lex.words_in_phrases]) > 0.5
+        return v
 
     def _in_phrase(self, words, joined, j: int, lens, keys) -> bool:
         """Whether word ``j`` is inside a multi-word key of the lexicons found in ``words``."""

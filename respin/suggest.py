@@ -39,6 +39,7 @@ import re
 
 from .decode import _NUMBERS, USER_LEXICON_WEIGHT, _figure_context
 from .evidence import STOPWORDS
+from .swaps import spun_share
 from .tokenize import _INVISIBLE_RUN, case_like
 
 ALPHA = 0.5        # weight of each word's unigram log-probability taken out of the score
@@ -316,10 +317,19 @@ def _options(w: str, lexicon, lm, lexicons, figure: bool = False) -> list[tuple[
         for c, flags in lexicon.neighbours(w):
             if " " not in c and c.isalpha() and lm.in_vocab(c):
                 opts.setdefault(c, CHANGE_COST + (ONE_SOURCE if flags != 3 else 0.0))
+    # A phrase table's one-word entries are its rows' words cut apart, so a word's entry
+    # counts as often as the tables write that word tortured rather than as an original:
+    # "counterfeit" always, "support" once in 21 times (else "support vector machine" reads
+    # "maintenance vector machine"); the decoder takes such words only in runs of them.
+    tables = [lex for lex in lexicons if lex.words_in_phrases]
+    share = spun_share(w, tables) if tables else 1.0
     for lex in lexicons:
+        if lex.words_in_phrases and not share:
+            continue
         weight = USER_LEXICON_WEIGHT if lex.weight is None else lex.weight
+        prior = math.log10(share) if lex.words_in_phrases else 0.0
         for out, count in lex.lookup((w,)).items():
             if len(out) == 1 and out[0] != w and lm.in_vocab(out[0]):
-                cost = CHANGE_COST - weight * math.log10(1 + count)
+                cost = CHANGE_COST - weight * math.log10(1 + count) - prior
                 opts[out[0]] = min(opts.get(out[0], math.inf), cost)
     return list(opts.items())

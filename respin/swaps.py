@@ -74,6 +74,7 @@ class SwapLexicon:
         self.phrase_table: bool | None = None  # the "# phrase table:" line; None: see words_in_phrases
         self._phrases: dict | None = None  # phrase_index(), made when first asked for
         self._compounds: tuple | None = None  # (the test, compound_index()), likewise
+        self._sides: tuple | None = None  # word_sides(), likewise
 
     @property
     def words_in_phrases(self) -> bool:
@@ -106,7 +107,7 @@ class SwapLexicon:
         d = self._map[s]
         d[o] = d.get(o, 0) + int(count)
         self.max_len = max(self.max_len, len(s))
-        self._phrases = self._compounds = None
+        self._phrases = self._compounds = self._sides = None
 
     def update(self, other: "SwapLexicon") -> "SwapLexicon":
         for s, d in other._map.items():
@@ -116,6 +117,25 @@ class SwapLexicon:
 
     def lookup(self, spun: tuple[str, ...]) -> dict[tuple[str, ...], int]:
         return self._map.get(spun, {})
+
+    def word_sides(self) -> tuple[dict[str, int], dict[str, int]]:
+        """The one-word entries' counts by word: ``(as spun, as original)``.
+
+        >>> lex = SwapLexicon(); lex.add("model", "system", 2); lex.add("framework", "model", 5)
+        >>> lex.word_sides()
+        ({'model': 2, 'framework': 5}, {'system': 2, 'model': 5})
+        """
+        if self._sides is None:
+            spun: dict[str, int] = {}
+            orig: dict[str, int] = {}
+            for s, d in self._map.items():
+                if len(s) == 1:
+                    for o, c in d.items():
+                        if len(o) == 1:
+                            spun[s[0]] = spun.get(s[0], 0) + c
+                            orig[o[0]] = orig.get(o[0], 0) + c
+            self._sides = (spun, orig)
+        return self._sides
 
     def phrase_index(self) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
         """The spun phrases of two or more words, as :func:`phrase_tokens` reads them, by
@@ -186,7 +206,7 @@ class SwapLexicon:
     def __getstate__(self) -> dict:
         # (The indexes are made again where needed: the compound test is a closure, which a
         # process pool cannot pickle; a code review.)
-        return {**self.__dict__, "_phrases": None, "_compounds": None}
+        return {**self.__dict__, "_phrases": None, "_compounds": None, "_sides": None}
 
     def items(self) -> list[tuple[tuple[str, ...], tuple[str, ...], int]]:
         """(spun, original, count), the sides as tuples of normalised words, most frequent
@@ -260,6 +280,26 @@ class SwapLexicon:
             raise ValueError(f"{p}:{line}: not UTF-8 text (byte 0x{data[e.start]:02x}); "
                              "save the lexicon as UTF-8") from None
         return cls.from_tsv(text, str(p))
+
+
+def spun_share(word: str, tables: Iterable[SwapLexicon]) -> float:
+    """How often the phrase tables write ``word`` as a tortured word, of all the times their
+    one-word entries write it (0 where they never do): "data", "model", "support" are far
+    more often what a tortured word stood for (words of clean science) than one itself, so
+    their one-word entries ("support" -> "maintenance", a row's word cut out of
+    "maintenance vector machine") are weak evidence.
+
+    >>> lex = SwapLexicon(); lex.add("counterfeit", "artificial", 3); lex.add("help", "support", 4)
+    >>> lex.add("support", "maintenance")
+    >>> spun_share("counterfeit", [lex]), spun_share("support", [lex]), spun_share("other", [lex])
+    (1.0, 0.2, 0.0)
+    """
+    spun = orig = 0
+    for lex in tables:
+        s, o = lex.word_sides()
+        spun += s.get(word, 0)
+        orig += o.get(word, 0)
+    return spun / (spun + orig) if spun else 0.0
 
 
 def shipped_names(model_dir: str | os.PathLike | None = None) -> list[str]:

@@ -192,3 +192,34 @@ def test_the_phrases_own_standing_is_said_for_a_real_term(cli):
 def test_no_candidate_has_no_odds(cli):
     docs = json.loads(cli("suggest", "2025", "-f", "json").out)
     assert docs[0]["originals"] == [] and docs[0]["phrase_odds"] is None and docs[0]["phrase_reads_best"] is False
+
+
+def _table() -> SwapLexicon:
+    """A phrase table of our own: rows "help vector machine" -> "support vector machine"
+    (20) and "counterfeit consciousness" -> "artificial intelligence" (3) cut into words, and
+    one row's word "support" -> "maintenance" (1)."""
+    lex = SwapLexicon()
+    lex.add("help vector machine", "support vector machine", 20)
+    lex.add("help", "support", 20)
+    lex.add("counterfeit consciousness", "artificial intelligence", 3)
+    lex.add("counterfeit", "artificial", 3)
+    lex.add("consciousness", "intelligence", 3)
+    lex.add("support", "maintenance", 1)
+    lex.weight, lex.phrase_table = 4.0, True
+    return lex
+
+
+def test_a_phrase_tables_words_count_as_often_as_the_table_writes_them_tortured():
+    # "support" is far more often an original of the table than a tortured word: its one-word
+    # entry is a row's word cut out, weak evidence that a clean term was spun.
+    table = _table()
+    got = [t for t, _ in respin.originals("support vector machine", lexicons=[table])]
+    assert got[0] != "maintenance vector machine"
+    _, odds = respin.suggest.originals_and_odds("support vector machine", lexicons=[table])
+    assert odds >= 1
+    # A word the table writes as tortured still takes its entry, alone or beside another.
+    assert respin.originals("counterfeit consciousness", lexicons=[table], k=1)[0][0] == "artificial intelligence"
+    assert respin.originals("counterfeit method", lexicons=[table], k=1)[0][0] == "artificial method"
+    # Learned from pairs (no "phrase table"), a lexicon's one-word swaps stand alone as ever.
+    table.phrase_table = False
+    assert respin.originals("support vector machine", lexicons=[table], k=1)[0][0] == "maintenance vector machine"
