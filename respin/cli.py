@@ -823,7 +823,8 @@ def restore(
                                         "or --corpus."),
     format: RestoreFormat = typer.Option(RestoreFormat.text, "--format", "-f",
                                          help="text: the restored document; diff: unified diff "
-                                              "input -> restored; json: text, edits and relation."),
+                                              "input -> restored; json: the restored text, edits and, against a "
+                                              "source, the relation (fields in docs/INTERFACE.md)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
                                          help="Write to FILE atomically (never over the input)."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
@@ -1281,7 +1282,7 @@ def spin(
                                              "original, spun, kind}]}, start/end character offsets into the spun "
                                              "text; kind: word, phrase, number, abbrev or function."),
     format: SpinFormat = typer.Option(SpinFormat.text, "--format", "-f", help="text: the spun text; json: text and swaps."),
-    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the spun text to FILE (atomically)."),
+    output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the output (--format) to FILE (atomically)."),
     # (Its thesaurus is the swaps' source: a model folder of your own, as check reads it.)
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
