@@ -22,11 +22,12 @@ A result dict has always the same keys, in this order::
 ``findings``, ``edits`` and ``suggestions`` are the objects of ``respin check/restore
 --format json`` (suggestions: the model's edits below its confidence threshold, not
 applied); ``restored`` and ``edits`` are null/empty without restoring; ``source`` is
-``{"id", "score"}`` of the indexed document restored against (``--corpus``), else null;
+``{"id", "score", "verified", "relation"}`` of the indexed document restored against
+(``--corpus``; ``relation`` as ``restore --source`` reports it), else null;
 ``error`` is null or a one-line message (then ``score``, ``spun``, ``restored`` are null).
 ``note`` is null or what ``respin check``/``restore`` would say of the text besides its
-results: ``not judged: empty text`` or ``not judged: too short`` (score 0, as check reports
-such a text; restored unchanged), ``not valid UTF-8, decoded as Windows-1252`` (a file, or
+results: ``not judged: empty text``, ``not judged: too short`` and the like (score 0, as
+check reports such a text; restored unchanged), ``not valid UTF-8, decoded as Windows-1252`` (a file, or
 bytes), and with ``--copies-by`` ``copies not used (ID, ...): unrelated to this text, or a
 paraphrase of it`` (records of its cluster that are no copy of it); several are joined by "; ".
 ``model`` is the model that judged the text, as ``respin check --format json`` names it
