@@ -1933,8 +1933,9 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         if sniffed is not None:
             kind, stream = sniffed
     elif kind == "file" and forced == "auto" and path.lower().endswith(".json") and note is not None:
-        note(f"{display_path(path)} is a JSON document, not JSON Lines: it is read as one text (one result a "
-             f"record: jq -c '.[]' {display_path(path)} > records.jsonl)")
+        # (An array was refused above; an object's '.[]' would be its values, not records.)
+        note(f"{display_path(path)} is a JSON document, not JSON Lines: it is read as one text (as a "
+             f"record: jq -c . {display_path(path)} > records.jsonl)")
     elif kind == "jsonl" and (path == "-" or piped(path)):
         try:  # (standard input, or a pipe named with --input-format jsonl: looked at once, below)
             stream = _open_binary(path)

@@ -397,6 +397,13 @@ def test_a_json_document_given_to_batch_is_said_to_be_one(tmp_path, cli):
     doc.write_text(json.dumps({"title": "x", "text": CLEAN[0]}, indent=1), encoding="utf-8")
     ran = cli("batch", doc, "--out", tmp_path / "o1", "--no-restore")
     assert ran.code == 0 and "is a JSON document, not JSON Lines" in ran.err and len(results(tmp_path / "o1")) == 1
+    # The command it names makes the object one record (jq -c . writes it on one line; '.[]',
+    # the array's command, gave the object's values, "x" and the text, as two bare texts).
+    assert f"jq -c . {doc} > records.jsonl" in ran.err, ran.err
+    (tmp_path / "records.jsonl").write_text(json.dumps(json.loads(doc.read_text(encoding="utf-8"))) + "\n",
+                                            encoding="utf-8")
+    ran = cli("batch", tmp_path / "records.jsonl", "--out", tmp_path / "o3", "--no-restore")
+    assert ran.code == 0 and [r["words"] for r in results(tmp_path / "o3")] == [len(CLEAN[0].split())]
     g = tmp_path / "lines.json"  # JSON Lines named .json: read as such, no note
     write_jsonl(g, [{"id": 1, "text": CLEAN[0]}, {"id": 2, "text": CLEAN[1]}])
     ran = cli("batch", g, "--out", tmp_path / "o2", "--no-restore")
