@@ -841,7 +841,7 @@ def restore(
 ):
     """Restore a spun document: from its clean source, from other spun copies, or from the model.
 
-    The output keeps the input's lines and punctuation; only spun words change. The relation to the source (identical, verbatim copy, spun copy, paraphrase, unrelated) is printed to stderr.
+    The output keeps the input's lines and punctuation; only spun words change. The relation to the source (identical, verbatim copy, partial verbatim copy, spun copy, paraphrase, unrelated) is printed to stderr.
 
     Examples:
 
