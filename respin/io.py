@@ -27,6 +27,8 @@ from typing import Iterator
 # video) or belong split into documents. Overridable with --max-size.
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 MAX_JSON_LINE = 64 * 1024 * 1024  # the longest JSON Lines record read (index, train, learn)
+# The names of a file read as JSON Lines, one document a line (index, train --corpus), not as one text.
+JSONL_NAMES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 
 
 class InputError(Exception):
@@ -782,6 +784,25 @@ def piped(path: str | Path) -> bool:
     (True, False)
     """
     return bool(not_regular(path))
+
+
+def read_pipe(path: str, *, jsonl: bool = False, raw=None, name: str | None = None, what: str = "input",
+              max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[object | None, str | None]:
+    """A pipe or device named as an input (``<(zcat dump.jsonl.gz)``, mkfifo; ``raw``: standard
+    input's bytes, already open), read once as ``respin batch`` reads one: ``(its bytes, None)``
+    where it holds JSON Lines (its first non-blank line a JSON object, gzip or not; or
+    ``jsonl``: its name says so), a stream for the caller to read and close; else ``(None,
+    its text)``, read whole (:func:`read_stream`; ``name``, default ``path``, in messages).
+    InputError where it cannot be opened or read. (``index build|add`` and ``train --corpus``
+    read a pipe so: a reader that looked and then read "again" lost what it looked at.)"""
+    from .batch import _sniff_pipe
+    sniffed = _sniff_pipe(path, raw)
+    if sniffed is None:  # it cannot be opened: reading it says why
+        return None, read_text(path, max_bytes=max_bytes, what=what).text
+    kind, stream = sniffed
+    if kind == "jsonl" or jsonl:
+        return stream, None
+    return None, read_stream(stream, name or path, max_bytes=max_bytes, what=what).text
 
 
 def walk(top: str | Path, onerror=None) -> Iterator[tuple[str, list[str], list[str]]]:

@@ -884,6 +884,39 @@ def test_index_build_and_add_read_jsonl_from_a_named_pipe_once(cli, tmp_path, gz
         assert idx.get(str(tmp_path / "page")).text == t[4]
 
 
+@needs_fifo
+def test_index_and_corpus_read_a_pipe_alike(cli, tmp_path):
+    """index build|add and train --corpus read a pipe with one reader (io.read_pipe): a name
+    that says JSON Lines is read as such whatever its first line, an empty pipe is no
+    document (index: an error naming it), and one that cannot be opened (a socket) is the
+    error reading it gives."""
+    import socket
+
+    from respin.corpora import corpus_texts
+    t = PARAS[0][1]
+    with fed_fifo(tmp_path / "dump.jsonl", b"not json\n" + _lines({"id": "a", "text": t})) as fifo:
+        ran = cli("index", "build", fifo, "--out", tmp_path / "a.index")
+    assert ran.code == 0 and "1 added" in ran.err, ran.err
+    with SourceIndex.open(str(tmp_path / "a.index"), readonly=True) as idx:
+        assert list(idx.ids()) == ["a"]
+    with fed_fifo(tmp_path / "more.jsonl", b"not json\n" + _lines({"text": t})) as fifo:
+        with pytest.warns(RuntimeWarning, match="skipped 1 line"):
+            assert list(corpus_texts(str(fifo))) == [t]
+    with fed_fifo(tmp_path / "empty", b" \n") as fifo:
+        assert_user_error(cli("index", "build", fifo, "--out", tmp_path / "b.index"),
+                          f"nothing to index: no records in {fifo} (empty, or only blank lines)")
+    with fed_fifo(tmp_path / "empty2", b"") as fifo:
+        assert list(corpus_texts(str(fifo))) == []
+    sock = tmp_path / "s.sock"
+    with socket.socket(socket.AF_UNIX) as s:
+        s.bind(str(sock))
+        assert_user_error(cli("index", "build", sock, "--out", tmp_path / "c.index"),
+                          f"cannot read input file (no such device or address): {sock}")
+        with pytest.raises(InputError, match=f"^cannot read corpus file \\(no such device or address\\): {sock}$"):
+            list(corpus_texts(str(sock)))
+    assert not (tmp_path / "b.index").exists() and not (tmp_path / "c.index").exists()
+
+
 @pytest.mark.skipif(not os.path.isdir("/dev/fd"), reason="needs /dev/fd (process substitution)")
 def test_index_build_reads_a_process_substitution(cli, tmp_path):
     """`<(cmd)` is /dev/fd/N, a pipe this process holds open: its records without an id are
