@@ -62,7 +62,7 @@ import respin  # (the package: the annotations name respin.SwapLexicon and respi
 from .io import (BATCH_LOCK, BATCH_MANIFEST, BATCH_RESTORED, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, Terminated, decode, display_path, not_found,
                  is_batch_output, legacy_note, reads_as_check_report, not_regular, os_reason, piped, read_stream, read_text,
                  remove_tree,
-                 skip_batch_outputs, batch_file, batch_file_note, LinkedFiles, nothing_found, no_records_in, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
+                 skip_batch_outputs, LinkedFiles, nothing_found, no_records_in, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
                  UTF16_HINT)
 from .args import flag_arg, missing_value as _missing
 from .io import bounded_lines, lf_reader, unmarked
@@ -706,13 +706,13 @@ def iter_folder(root: str, pattern: str, exclude: str | None = None, note=None) 
         dirnames.sort()
         if excl:
             dirnames[:] = [d for d in dirnames if os.path.realpath(os.path.join(dirpath, d)) != excl]
-        earlier = skip_batch_outputs(dirpath, dirnames, note, top=dirpath == os.fspath(root))
+        skip = skip_batch_outputs(dirpath, dirnames, root, note)
         for name in sorted(filenames):
             p = os.path.join(dirpath, name)
             rel = Path(p).relative_to(root).as_posix()
             if not _pattern_match(rel, name, pattern):
                 continue
-            why = batch_file_note(p) if earlier and batch_file(name) else links.skip(p)
+            why = skip(p) or links.skip(p)
             if why is not None:
                 if note is not None:
                     note(why)

@@ -20,7 +20,7 @@ import tempfile
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 # Five megabytes is a long book (about 850k words: a minute of `check` and about 1 GB of
 # memory, which grows with length); larger inputs are almost always a wrong path (a dump, a
@@ -627,30 +627,39 @@ def batch_file(name: str) -> bool:
     return name in (BATCH_RESULTS, BATCH_MANIFEST, BATCH_LOCK) or bool(_BATCH_TEMP.fullmatch(name))
 
 
-def skip_batch_outputs(dirpath: str, dirnames: list, note=None, *, top: bool = False) -> bool:
-    """For a walked folder ``dirpath`` (``top``: the walk's root, named by the user, read
-    whole): whether it is an earlier ``respin batch`` output below the root, whose files
-    :func:`batch_file` names are then left out by the caller (their note only where the
-    walk would have read them); its ``restored/`` copies are dropped from ``dirnames`` here
-    (in place, as ``os.walk`` allows), with a note. The folder's other files and subfolders,
-    the user's own, are walked as any. A symbolic link to a folder, which the walk does not
-    follow (a link may loop), gets a note too rather than being left out silently."""
+def skip_batch_outputs(dirpath: str, dirnames: list, root, note=None) -> Callable[[str], str | None]:
+    """For a folder ``dirpath`` met in a walk of ``root`` (the root itself, named by the user,
+    is read whole): where it is an earlier ``respin batch`` output below the root, its
+    ``restored/`` copies are dropped from ``dirnames`` here (in place, as ``os.walk`` allows),
+    with a note, and the files :func:`batch_file` names are left out. Returns, for the path of
+    a file in the folder that the walk would read, the note saying it is skipped, or None to
+    read it. The folder's other files and subfolders, the user's own, are walked as any. A
+    symbolic link to a folder, which the walk does not follow (a link may loop), gets a note
+    too rather than being left out silently. (``check DIR``, ``index DIR``, ``batch DIR``:
+    one rule for what every walk leaves out.)"""
     for d in dirnames:
         sub = os.path.join(dirpath, d)
         if os.path.islink(sub) and note is not None:  # (os.walk leaves it alone anyway)
             note(f"not following the symbolic link to a folder: {display_path(sub)} (name its target to read it)")
-    if top or not is_batch_output(dirpath):  # one failed open for an ordinary folder
-        return False
+    if dirpath == os.fspath(root) or not is_batch_output(dirpath):  # one failed open for an ordinary folder
+        return _read_all
     if BATCH_RESTORED in dirnames and not os.path.islink(os.path.join(dirpath, BATCH_RESTORED)):
         dirnames.remove(BATCH_RESTORED)
         if note is not None:
             note(f"skipping folder {display_path(os.path.join(dirpath, BATCH_RESTORED))}: restored copies "
                  "written by an earlier respin batch run")
-    return True
+    return _batch_file_note
 
 
-def batch_file_note(path: str) -> str:
-    """The note for a file :func:`batch_file` names that a walk would have read."""
+def _read_all(path: str) -> None:
+    """:func:`skip_batch_outputs` of an ordinary folder: no file is skipped."""
+    return None
+
+
+def _batch_file_note(path: str) -> str | None:
+    """:func:`skip_batch_outputs` of an earlier run's folder: its own files are skipped."""
+    if not batch_file(os.path.basename(path)):
+        return None
     return f"skipping {display_path(path)}: written by an earlier respin batch run"
 
 
@@ -1011,14 +1020,14 @@ def walk_files(root: str | Path, patterns: tuple[str, ...], note=None, skipped: 
 
     found = set()
     for dirpath, dirnames, filenames in walk(root, onerror=unreadable):
-        earlier = skip_batch_outputs(dirpath, dirnames, note, top=dirpath == os.fspath(root))
+        skip = skip_batch_outputs(dirpath, dirnames, root, note)
         here = Path(dirpath)
         for name in sorted(filenames):  # sorted: the notes come in a fixed order
             if not matches(here / name):
                 continue
-            if earlier and batch_file(name):
+            if (why := skip(str(here / name))) is not None:
                 if note is not None:
-                    note(batch_file_note(str(here / name)))
+                    note(why)
             elif regular(here / name):
                 found.add(here / name)
     # A link to a file read anyway is skipped, in walk order (batch's: iter_folder), so that

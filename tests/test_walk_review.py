@@ -70,6 +70,33 @@ def test_a_folder_holding_batch_results_keeps_its_own_files(tmp_path, cli):
     assert _check_paths(cli, mine) == [str(mine / "own.txt"), str(mine / "restored" / "b.txt")]
 
 
+def test_check_and_batch_walks_leave_out_the_same_batch_output(tmp_path):
+    """check's walk (io.walk_files) and batch's (batch.iter_folder) skip an earlier batch run's
+    files below the root by one rule (io.skip_batch_outputs), with the same notes, in the same
+    order; the folder named is read whole."""
+    from respin.batch import iter_folder
+    from respin.io import walk_files
+    top = tmp_path / "top"
+    out = top / "sub" / "out"
+    (out / "restored").mkdir(parents=True)
+    (out / "run.json").write_text('{"respin_version": "0"}\n', encoding="utf-8")
+    for name in ("results.jsonl", "own.jsonl", "restored/a.jsonl", ".run.json.ab12CD_9.tmp"):
+        (out / name).write_text("{}\n", encoding="utf-8")
+    (top / "x.jsonl").write_text("{}\n", encoding="utf-8")
+    said_check, said_batch = [], []
+    found = [str(f.relative_to(top)) for f in walk_files(top, ("*.json*",), said_check.append)]
+    walked = [t[1] for t in iter_folder(str(top), "*.json*", note=said_batch.append)]
+    assert found == sorted(walked) == ["sub/out/own.jsonl", "x.jsonl"]
+    assert said_check == said_batch == [
+        f"skipping folder {out / 'restored'}: restored copies written by an earlier respin batch run",
+        f"skipping {out / '.run.json.ab12CD_9.tmp'}: written by an earlier respin batch run",
+        f"skipping {out / 'results.jsonl'}: written by an earlier respin batch run",
+        f"skipping {out / 'run.json'}: written by an earlier respin batch run"]
+    whole = [".run.json.ab12CD_9.tmp", "own.jsonl", "restored/a.jsonl", "results.jsonl", "run.json"]
+    assert sorted(t[1] for t in iter_folder(str(out), "*.json*")) == whole
+    assert sorted(str(f.relative_to(out)) for f in walk_files(out, ("*.json*",))) == whole
+
+
 def test_an_input_with_nothing_to_read_is_an_error(tmp_path, cli):
     """`batch EMPTY --out X` and `index build EMPTY --out Y` said a note and exited 0, while
     `check EMPTY` exits 2: in a pipeline a wrong path passed silently. Nothing is written."""
