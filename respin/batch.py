@@ -1926,12 +1926,13 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
                          "not at hand")
     forced = kind
     kind, path = input_kind(input_path, kind)
-    stream = None
+    stream, seen = None, False
     if kind == "file" and forced == "auto" and path != "-" and piped(path):
         # A pipe, <(zcat crawl.jsonl.gz): what it holds decides (it cannot be read twice).
         sniffed = _sniff_pipe(path)
         if sniffed is not None:
             kind, stream = sniffed
+            seen = kind == "jsonl"  # (its first record was read to tell: not looked for again)
     elif kind == "file" and forced == "auto" and path.lower().endswith(".json") and note is not None:
         # (An array was refused above; an object's '.[]' would be its values, not records.)
         note(f"{display_path(path)} is a JSON document, not JSON Lines: it is read as one text (as a "
@@ -1944,7 +1945,7 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
     try:
         return _run_batch(input_path, out_dir, opts, kind, path, stream, glob=glob, jobs=jobs, engine=engine,
                           scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,
-                          progress=progress, note=note)
+                          progress=progress, note=note, seen=seen)
     finally:
         if stream is not None:
             stream.close()
@@ -1952,8 +1953,9 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
 
 def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: str, stream, *, glob: str, jobs: int,
                engine: str, scheduler: str | None, chunk_size: int, resume: bool, force: bool, progress: str,
-               note) -> Summary:
-    """:func:`run_batch` once the input's kind is known (``stream``: a pipe's bytes, read to see it)."""
+               note, seen: bool = False) -> Summary:
+    """:func:`run_batch` once the input's kind is known (``stream``: a pipe's bytes, read to see it;
+    ``seen``: a record was seen in it)."""
     for name, by in (("--pool-by", opts.pool_by), ("--copies-by", opts.copies_by)):
         if by not in (None, "dir") and kind != "jsonl":
             raise InputError(f"{name} {by}: only JSONL records have fields; for a {kind} use {name} dir")
@@ -1979,7 +1981,7 @@ def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: st
             raise InputError(f"{not_found('index', opts.corpus)} (build one with 'respin index build')")
     if kind == "folder":  # before anything is made in --out
         _some_file(path, glob, str(out), note)
-    elif stream is not None or kind in ("jsonl", "list"):
+    elif (stream is not None or kind in ("jsonl", "list")) and not seen:
         stream = _some_record(kind, path, stream)
     from .io import _own_links
     _own_links(out_dir)  # before anything is made there (a lock file and results.jsonl were; a security review)

@@ -222,7 +222,9 @@ def test_jsonl_through_a_named_pipe_is_read_as_jsonl(tmp_path, cli):
     feeder.join(10)
     assert ran.code == 0, ran.err
     assert [r["id"] for r in results(tmp_path / "o")] == ["d0", "d1", "d2"]
-    assert json.loads((tmp_path / "o" / "run.json").read_text())["run"]["input_format"] == "jsonl"
+    run = json.loads((tmp_path / "o" / "run.json").read_text())
+    # (Read once, from its first byte: what was read to tell JSON Lines is not looked at again.)
+    assert run["run"]["input_format"] == "jsonl" and run["counts"]["blank_lines"] == 1
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
