@@ -2379,9 +2379,10 @@ def _not_a_copy(out: Path) -> str | None:
     An unfinished run (interrupted, killed) may have written copies whose results it never
     wrote, and half-written ones (:data:`_WRITING`): those count where the path is a file of
     its input folder, as --resume would write over them. A link, a special file, or a
-    folder that cannot be read is no copy: write_mirror makes none."""
+    folder that cannot be read is no copy: write_mirror makes none. Only a file of a recorded
+    copy's size is read (to compare its bytes): no other is that copy."""
     target = out / RESTORED_DIR
-    files: dict[str, str] = {}  # rel -> path
+    files: dict[str, tuple[str, int]] = {}  # rel -> (path, size)
     unreadable: list[OSError] = []
     for here, dirnames, filenames in walk(target, onerror=unreadable.append):
         if unreadable:
@@ -2392,12 +2393,12 @@ def _not_a_copy(out: Path) -> str | None:
         for name in filenames:
             p = os.path.join(here, name)
             try:
-                regular = stat.S_ISREG(os.lstat(p).st_mode)
+                st = os.lstat(p)
             except OSError:
-                regular = False
-            if not regular:
+                st = None
+            if st is None or not stat.S_ISREG(st.st_mode):
                 return display_path(p)
-            files[Path(p).relative_to(target).as_posix()] = p
+            files[Path(p).relative_to(target).as_posix()] = (p, st.st_size)
     if unreadable:
         return display_path(unreadable[0].filename or str(target))
     if not files:
@@ -2410,8 +2411,10 @@ def _not_a_copy(out: Path) -> str | None:
     run = run if isinstance(run, dict) else {}
     source = run.get("input")
     if not (run.get("input_format") == "folder" and run.get("restore", True) is True and isinstance(source, str)):
-        return display_path(next(iter(files.values())))  # a run that wrote no copies
-    recorded: dict[str, set] = {}  # rel -> SHA-256 of the copies recorded at it
+        return display_path(next(iter(files.values()))[0])  # a run that wrote no copies
+    # rel -> SHA-256 of the copies recorded at it that have the file's size: the restored text,
+    # or it after a byte-order mark (empty: a copy is recorded there, and the file is not it)
+    recorded: dict[str, set] = {}
     try:
         with open(out / RESULTS_NAME, "rb") as f:
             for line in f:
@@ -2421,14 +2424,16 @@ def _not_a_copy(out: Path) -> str | None:
                     continue  # (a torn last line)
                 rid = r.get("id") if isinstance(r, dict) else None
                 if isinstance(rid, str) and rid in files and isinstance(r.get("restored"), str):
-                    h = hashlib.sha256(r["restored"].encode("utf-8", "surrogatepass")).digest()
-                    recorded.setdefault(rid, set()).add(h)
+                    copy = r["restored"].encode("utf-8", "surrogatepass")
+                    fits = recorded.setdefault(rid, set())
+                    if files[rid][1] in (len(copy), len(copy) + len(codecs.BOM_UTF8)):
+                        fits.add(hashlib.sha256(copy).digest())
     except OSError:
         pass
     unfinished = old.get("finished") is not True
-    for rel, p in files.items():
+    for rel, (p, _) in files.items():
         if rel in recorded:
-            if _file_digests(p) & recorded[rel]:
+            if recorded[rel] and _file_digests(p) & recorded[rel]:
                 continue
         elif unfinished and (os.path.isfile(os.path.join(source, *rel.split("/")))
                              or _WRITING.fullmatch(rel.rsplit("/", 1)[-1])):

@@ -94,6 +94,15 @@ def test_force_after_an_interrupted_run_removes_the_copies_it_did_not_record(tmp
     out = tmp_path / "out"
     assert cli("batch", src, "--out", out, "-q").code == 0
     unfinished(out, 1)  # b.txt's and c.txt's copies are there, their results not
+    # A copy whose result is recorded, edited (longer, or as long with other bytes), is the
+    # user's, though its input is there as an unrecorded copy's is.
+    copy = out / "restored" / "a.txt"
+    kept = copy.read_bytes()
+    for edited in (kept + b"My note.\n", kept[:-2] + (b"!!" if kept[-2:] != b"!!" else b"??")):
+        copy.write_bytes(edited)
+        assert_user_error(cli("batch", src, "--out", out, "--force"), f"{copy} is no restored copy")
+        assert copy.read_bytes() == edited
+    copy.write_bytes(kept)
     (out / "restored" / ".b.txt.abcd1234.tmp").write_text("half", encoding="utf-8")  # a copy being written
     (out / "restored" / "z.txt").write_text("mine\n", encoding="utf-8")
     assert_user_error(cli("batch", src, "--out", out, "--force"), f"{out}/restored/z.txt is no restored copy")
