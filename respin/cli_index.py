@@ -209,6 +209,10 @@ def _common_options():
         text_field=typer.Option("text", "--text-field", metavar="NAME", callback=_field, help="JSONL: field holding the text."),
         id_field=typer.Option("id", "--id-field", metavar="NAME", callback=_field,
                               help="JSONL: field holding the document id (records without one: FILE:LINE)."),
+        max_size=typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
+                              help="Largest document accepted, in bytes or with a unit (25MB, 25MiB; larger files in a "
+                                   "folder are skipped; a larger file named here is an error)."),
+        quiet=typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
     )
 
 
@@ -226,10 +230,8 @@ def build(
     glob: List[str] = _OPT["glob"],
     text_field: str = _OPT["text_field"],
     id_field: str = _OPT["id_field"],
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
-                                 help="Largest document accepted, in bytes or with a unit (25MB, 25MiB; larger files in a folder are skipped; a larger file named "
-                                      "here is an error)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
+    max_size: int = _OPT["max_size"],
+    quiet: bool = _OPT["quiet"],
 ):
     """Index clean originals: fingerprints that survive spinning, in one SQLite file.
 
@@ -323,10 +325,8 @@ def add(
     glob: List[str] = _OPT["glob"],
     text_field: str = _OPT["text_field"],
     id_field: str = _OPT["id_field"],
-    max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
-                                 help="Largest document accepted, in bytes or with a unit (25MB, 25MiB; larger files in a folder are skipped; a larger file named "
-                                      "here is an error)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr."),
+    max_size: int = _OPT["max_size"],
+    quiet: bool = _OPT["quiet"],
 ):
     """Add documents to an index; ids already in it are skipped (or updated with --replace).
 
