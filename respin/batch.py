@@ -65,7 +65,7 @@ from .io import (BATCH_LOCK, BATCH_MANIFEST, BATCH_RESTORED, BATCH_RESULTS, DEFA
                  skip_batch_outputs, LinkedFiles, nothing_found, no_records_in, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
                  UTF16_HINT)
 from .args import flag_arg, missing_value as _missing
-from .io import bounded_lines, lf_reader, unmarked
+from .io import bounded_lines, jsonl_bytes, lf_reader, unmarked
 from .io import _over, _size  # one wording of sizes in every message
 
 if TYPE_CHECKING:
@@ -550,14 +550,7 @@ def _open_binary(path: str):
         f.seek(0)
     else:  # a named pipe, <(zcat ...): what was read to look is put back in front
         f = io.BufferedReader(_Prefixed(head, f))
-    return _decoded(f, head)
-
-
-def _decoded(f, head: bytes):
-    """The bytes of JSON Lines in stream ``f`` that begins with ``head``: decompressed if it
-    is gzip, and in UTF-8 (:func:`respin.io.utf8_stream`)."""
-    import gzip
-    return utf8_stream(gzip.GzipFile(fileobj=f, mode="rb") if head[:2] == b"\x1f\x8b" else f)
+    return jsonl_bytes(f, head)
 
 
 # How much of a pipe named as the input (without --input-format) is read to see what it holds.
@@ -591,7 +584,7 @@ def _sniff_pipe(path: str, raw=None) -> tuple[str, object] | None:
         jsonl = False  # (the error comes again where the file is read, and is its result's)
     f = io.BufferedReader(_Prefixed(head, raw))
     if jsonl:
-        return "jsonl", _decoded(f, head)
+        return "jsonl", jsonl_bytes(f, head)
     import gzip  # (one text, gzipped: <(cat page.txt.gz) is read as the text it holds)
     return "file", (gzip.GzipFile(fileobj=f, mode="rb") if head[:2] == b"\x1f\x8b" else f)
 
@@ -602,7 +595,7 @@ def _jsonl_head(head: bytes, whole: bool) -> bool | None:
     None: too little read yet to tell."""
     more = None if not whole and len(head) < SNIFF_BYTES else False
     try:
-        lines = lf_reader(_decoded(io.BufferedReader(io.BytesIO(head)), head))  # (CR-only lines too)
+        lines = lf_reader(jsonl_bytes(io.BufferedReader(io.BytesIO(head)), head))  # (CR-only lines too)
         while line := lines.readline(SNIFF_BYTES):
             first = line.removeprefix(codecs.BOM_UTF8).strip()
             if not first:

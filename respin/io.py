@@ -294,13 +294,18 @@ def stdin_bytes():
 def stdin_jsonl():
     """Standard input as the bytes of JSON Lines, as ``batch -`` and ``index build -`` read
     it: gunzipped where it starts as gzip does (``zcat`` forgotten), in UTF-8
-    (:func:`utf8_stream`); at a terminal, a line on stderr says what it waits for."""
-    import gzip
+    (:func:`jsonl_bytes`); at a terminal, a line on stderr says what it waits for."""
     if isatty(sys.stdin):  # else a user at a terminal sees nothing happen (as check - says)
         print("respin: reading JSON Lines from standard input, one record a line (end it with Ctrl-D, "
               "or Ctrl-Z Enter on Windows)", file=sys.stderr)
     f = stdin_bytes()
-    head = f.peek(2)[:2] if hasattr(f, "peek") else b""
+    return jsonl_bytes(f, f.peek(2)[:2] if hasattr(f, "peek") else b"")
+
+
+def jsonl_bytes(f, head: bytes):
+    """The bytes of JSON Lines in stream ``f`` that begins with ``head``: decompressed if it
+    is gzip (``zcat`` forgotten), and in UTF-8 (:func:`utf8_stream`)."""
+    import gzip
     return utf8_stream(gzip.GzipFile(fileobj=f, mode="rb") if head[:2] == b"\x1f\x8b" else f)
 
 
