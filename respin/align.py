@@ -121,7 +121,7 @@ def flow_sentences(doc: Document, other: Document | None = None) -> list[tuple[i
     for s in doc.sentences:
         j = s[0]
         join = out and has_line_break(text[ends[j - 1]:starts[j]]) and _joins(texts, starts, ends, out[-1][0], j)
-        if join and other is not None and not texts[j][0].islower() and texts[j - 1] not in _NEVER_LAST:
+        if join and other is not None and _ambiguous_break(texts, j):
             # (Never from a point before a blank line, an abbreviation's too: a paragraph's end,
             # which no wrapping leaves. The words around it change as they are restored: "by
             # U.S.\n\nPresident" joined once "U.S." was put back in the input, and a second
@@ -144,16 +144,34 @@ def _token_pairs(doc: Document) -> set[tuple]:
     fourth (third unknown) and the first, third and fourth (second unknown)."""
     norms = normalize_many(doc.token_texts)  # normalize() of every token, at C speed
     mask = doc._is_word()
-    ws = list(compress(norms, mask))
+    texts, starts, ends, text = doc.token_texts, doc.token_starts, doc.token_ends, doc.text
     out = set()
-    prev = ""
-    for n, w in zip(norms, mask):
+    prev, ws, segments = "", [], []
+    for k, (n, w) in enumerate(zip(norms, mask)):
+        if k and has_line_break(text[ends[k - 1]:starts[k]]) and _ambiguous_break(texts, k):
+            # Words either side of a break that may end a sentence are not side by side: were
+            # they, two texts broken at the same place would each join the other's sentences
+            # there, but only once their words around it are the same (a restore made them
+            # so: "the match\nThe Harlow" against "the game\nThe" joined when restored again).
+            prev = ""
+            segments.append(ws)
+            ws = []
         out.add((prev, n))
         if w:
             prev = n
-    out.update(zip(repeat("?3"), ws, ws[1:], ws[3:]))
-    out.update(zip(repeat("?2"), ws, ws[2:], ws[3:]))
+            ws.append(n)
+    segments.append(ws)
+    for ws in segments:
+        out.update(zip(repeat("?3"), ws, ws[1:], ws[3:]))
+        out.update(zip(repeat("?2"), ws, ws[2:], ws[3:]))
     return out
+
+
+def _ambiguous_break(texts: list[str], j: int) -> bool:
+    """Whether a line break before token ``j`` may end a sentence, so that :func:`flow_sentences`
+    asks the other text (:func:`_side_by_side`): anything but a lower-case word after it, and
+    a line that does not end with a word no sentence ends with (:data:`_NEVER_LAST`)."""
+    return not texts[j][0].islower() and texts[j - 1] not in _NEVER_LAST
 
 
 def _side_by_side(doc: Document, a: int, j: int, b: int, pairs: set) -> bool:

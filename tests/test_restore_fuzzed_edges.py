@@ -144,3 +144,15 @@ def test_a_sentence_of_two_whose_first_word_of_one_half_matches_in_the_other():
     source = "Teams hope to protect its habitat. Funding remains a problem."
     once = restored_twice("Teams hope to fence a habitat.Backing stays a enigma.", source)
     assert "a problem" in once.text
+
+
+@pytest.mark.parametrize("spun, source", [
+    ("Crowds watched the match\nThe Harlow Trust", "Crowds watched the game\nThe"),
+    ("Fans filled the big stadium for the match\nThe Harlow Trust", "Fans filled the large stadium for the game\nThe"),
+])
+def test_two_texts_broken_at_the_same_place_are_not_joined_by_each_other(spun, source):
+    # Both lines end without an end mark before a capital: each text's break was read as a
+    # wrapped line where the other had its words side by side, across its own break. Once
+    # "match" was restored to "game", the input's "game\nThe" and the source's joined each
+    # other, and a second restore deleted "Harlow Trust" as the joined sentence's surplus.
+    restored_twice(spun, source)
