@@ -1067,8 +1067,11 @@ def _refined_opcodes(a: list, b: list) -> list[tuple[str, int, int, int, int]]:
     eye" unmatched and "beat circling" against "bull riding, breakaway roping", which
     restores to a text that neither has (a provenance review). A window of non-equal blocks
     joined by runs of at most :data:`_REFINE_GAP` equal words that holds a pure insertion or
-    deletion (the trace of such a shift) is aligned again by an exact longest common
-    subsequence, and its opcodes replaced where that matches more tokens (punctuation too).
+    deletion, or a replacement of unequal sides (the trace of such a shift: "close to the
+    overpass rapidly — in keeping with the document" matched its "to the" to the source's
+    "according to the report", one word against five and seven against none), is aligned
+    again by an exact longest common subsequence, and its opcodes replaced where that
+    matches more tokens (punctuation too).
 
     >>> a = "bronc running , bull's eye riding , beat circling , and".split()
     >>> b = "bronc riding , bull riding , breakaway roping , and".split()
@@ -1090,7 +1093,7 @@ def _refined_opcodes(a: list, b: list) -> list[tuple[str, int, int, int, int]]:
             end += 2
         window = ops[k:end]
         i1, i2, j1, j2 = window[0][1], window[-1][2], window[0][3], window[-1][4]
-        if (len(window) > 1 and any(op in ("insert", "delete") for op, *_ in window)
+        if (len(window) > 1 and any(op in ("insert", "delete") or x2 - x1 != y2 - y1 for op, x1, x2, y1, y2 in window)
                 and i2 - i1 <= _REFINE_MAX and j2 - j1 <= _REFINE_MAX):
             matched = sum(x2 - x1 for op, x1, x2, _, _ in window if op == "equal")
             better = _lcs_opcodes(a, b, i1, i2, j1, j2)

@@ -156,3 +156,14 @@ def test_two_texts_broken_at_the_same_place_are_not_joined_by_each_other(spun, s
     # "match" was restored to "game", the input's "game\nThe" and the source's joined each
     # other, and a second restore deleted "Harlow Trust" as the joined sentence's surplus.
     restored_twice(spun, source)
+
+
+def test_a_short_match_of_common_words_between_uneven_gaps_is_aligned_again():
+    # difflib matched the input's "close to the overpass" to the source's "according to the
+    # report" ("to the", its longest match), leaving one word against five and seven against
+    # none: rewrites, not edits. Once "document" was restored to "report", "the report" was
+    # the longer match and a second restore restored the rest.
+    source = "The board approved the money near the bridge quickly — according to the report, and a clerk filed three forms."
+    once = restored_twice("The board approved the funds close to the overpass rapidly — in keeping with the document, "
+                          "and a clerk filed 3 forms.", source)
+    assert once.text == source
