@@ -1403,6 +1403,18 @@ def _register_all() -> None:
         _registered = True
 
 
+def _commands_with(group, option: str, path: str = "respin") -> list[str]:
+    """The command paths ("respin restore", "respin index build") that take ``option``."""
+    out = []
+    for name, cmd in sorted(getattr(group, "commands", {}).items()):
+        here = f"{path} {name}"
+        if hasattr(cmd, "commands"):
+            out += _commands_with(cmd, option, here)
+        elif any(option in p.opts or option in p.secondary_opts for p in cmd.params):
+            out.append(here)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
     err = given = sys.stderr
@@ -1474,6 +1486,15 @@ def _main(argv: list[str] | None) -> int:
                 named = next((a for a in args if a.startswith(name) and a != "-" and os.path.lexists(a)), None)
                 if named is not None:
                     where += f"; to name the file {named}, write ./{named} or put -- before it"
+                elif ctx is not None and name.startswith("--"):
+                    # `check --corpus`: another command's option; click would offer a look-alike
+                    # of this one's (--output), which is no help.
+                    _register_all()  # (batch and index too: an error's cost, not a start's)
+                    others = [c for c in _commands_with(typer.main.get_command(app), name) if c != ctx.command_path]
+                    if others:
+                        msg = re.sub(r" \(possible options: [^)]*\)$", "", msg)
+                        listed = ", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1 else others[0]
+                        where = f"; {name} is an option of {listed}{where}"
             print(f"respin: error: {line_safe(msg + where)}", file=sys.stderr)
         else:  # bare `respin`: the help text itself, on stderr (stdout carries only asked-for output)
             e.show(file=sys.stderr)  # (typer printed it as the error was made: to stderr, see above)

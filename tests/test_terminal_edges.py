@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import seed
+from conftest import assert_user_error, seed
 
 LONG = "L" * 300  # longer than any file system's name limit (255 bytes on Linux, macOS, NTFS)
 
@@ -350,6 +350,23 @@ def test_a_file_named_with_a_leading_dash_gets_a_hint(cli, tmp_path, monkeypatch
     assert ran.err.rstrip().endswith("to name the file -dash.txt, write ./-dash.txt or put -- before it"), ran.err
     assert cli(command, "--", "-dash.txt").code in (0, 1)
     assert "to name the file" not in cli(command, "-x").err  # (no such file: no hint)
+
+
+def test_another_commands_option_is_named_with_the_commands_that_take_it(cli, tmp_path):
+    """`respin check x --corpus a.index` got click's look-alike "(possible options: --output)";
+    it now names the commands that take --corpus, batch and index among them, though
+    `check` alone does not load them."""
+    f = tmp_path / "a.txt"
+    f.write_text("The mayor resigned on Monday.\n", encoding="utf-8")
+    ran = cli("check", f, "--corpus", "a.index")
+    assert_user_error(ran, "no such option: --corpus; --corpus is an option of respin batch, respin restore and "
+                           "respin train (see 'respin check --help')")
+    assert "possible options" not in ran.err
+    assert_user_error(cli("suggest", "White Home", "--jobs=2"), "--jobs is an option of respin batch and respin check")
+    assert_user_error(cli("index", "build", f, "--sections"), "--sections is an option of respin batch, respin check "
+                                                             "and respin restore (see 'respin index build --help')")
+    # An option no command takes keeps click's own suggestion.
+    assert_user_error(cli("check", f, "--jbos", "2"), "no such option: --jbos (possible options: --jobs)")
 
 
 # "spün" as LC_ALL=C (a container, cron) hands it to Python: its UTF-8 bytes as lone
