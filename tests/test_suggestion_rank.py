@@ -172,6 +172,18 @@ def test_offered_keeps_the_first_and_the_runners_up_within_the_gap():
     assert offered(cands, {}) == cands and offered([], keys) == []  # no keys: as ranked
 
 
+def test_a_runner_up_under_a_tenth_of_the_firsts_measured_odds_is_not_offered():
+    """Rows of one flagged word through offered and findings_from_rows: a runner-up 1.7
+    below the first by the ranking key (on simulator text, the original 1 time in 60 beyond
+    1.5, under a tenth of the first's 1 in 2) is not shown; one 1.2 below is."""
+    from respin.evidence import offered
+    text = "The meter gave a faint reading on the dial."
+    cands = [("weak", 2.0), ("dim", 1.5), ("pale", 1.1), ("bland", 0.8)]
+    keys = {"weak": 0.4, "dim": -0.8, "pale": -1.3, "bland": -2.9}
+    doc, rows = _rows(text, {"faint": offered(cands, keys)})
+    assert [f.suggestions for f in findings_from_rows(text, doc, rows, [0.9], 0.5)] == [("weak", "dim")]
+
+
 def _shown(row, model):
     """The suggestions the scalar ranking offers for a flagged word's evidence row, those it
     would offer without the gap, and the candidates' ranking keys."""
