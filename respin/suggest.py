@@ -290,18 +290,28 @@ def _search(low, before, after, lexicon, lm, lexicons, figures=frozenset()) -> l
     found = {h: s + lp(after, (before + h)[-2:]) for h, s in beam}
     # A lexicon's whole-phrase swaps ("feature pyramid arrange" -> "feature pyramid network",
     # "malignant growth" -> "cancer"): one swap the spinner is known to make, so one change.
+    # A phrase table's one-word entry asked alone is weighed as _options weighs it (else
+    # "support" alone read "maintenance" at the table's full weight).
+    share = _spun_share(low[0], lexicons) if len(low) == 1 else 1.0
     for lex in lexicons:
         weight = USER_LEXICON_WEIGHT if lex.weight is None else lex.weight
         for out, count in lex.lookup(low).items():
             if out == low or not all(lm.in_vocab(x) for x in out):
                 continue
+            prior = math.log10(share) if len(out) == 1 == len(low) and lex.words_in_phrases else 0.0
             s, h = 0.0, before
             for c in out:
                 s += lp(c, h[-2:]) - ALPHA * unigram(c)
                 h = h + (c,)
-            s += lp(after, h[-2:]) - CHANGE_COST + weight * math.log10(1 + count)
+            s += lp(after, h[-2:]) - CHANGE_COST + weight * math.log10(1 + count) + prior
             found[out] = max(found.get(out, -math.inf), s)
     return sorted(found.items(), key=lambda t: -t[1])
+
+
+def _spun_share(w: str, lexicons) -> float:
+    """:func:`respin.swaps.spun_share` over the lexicons that are phrase tables; 1 where none is."""
+    tables = [lex for lex in lexicons if lex.words_in_phrases]
+    return spun_share(w, tables) if tables else 1.0
 
 
 def _options(w: str, lexicon, lm, lexicons, figure: bool = False) -> list[tuple[str, float]]:
@@ -321,8 +331,7 @@ def _options(w: str, lexicon, lm, lexicons, figure: bool = False) -> list[tuple[
     # counts as often as the tables write that word tortured rather than as an original:
     # "counterfeit" always, "support" once in 21 times (else "support vector machine" reads
     # "maintenance vector machine"); the decoder takes such words only in runs of them.
-    tables = [lex for lex in lexicons if lex.words_in_phrases]
-    share = spun_share(w, tables) if tables else 1.0
+    share = _spun_share(w, lexicons)
     for lex in lexicons:
         if lex.words_in_phrases and not share:
             continue

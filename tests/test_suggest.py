@@ -223,3 +223,14 @@ def test_a_phrase_tables_words_count_as_often_as_the_table_writes_them_tortured(
     # Learned from pairs (no "phrase table"), a lexicon's one-word swaps stand alone as ever.
     table.phrase_table = False
     assert respin.originals("support vector machine", lexicons=[table], k=1)[0][0] == "maintenance vector machine"
+
+
+def test_a_phrase_tables_word_asked_alone_is_weighed_as_in_a_phrase():
+    # "support" asked alone took the whole-phrase path, where the table's one-word entry
+    # counted at the table's full weight, as a lexicon learned from pairs counts it.
+    def odds(table):
+        return dict(respin.originals("support", lexicons=[table], k=20)).get("maintenance", 0.0)
+    table = _table()
+    weighed = odds(table)
+    table.phrase_table = False
+    assert weighed < odds(table) / 2
