@@ -1492,7 +1492,10 @@ def _main(argv: list[str] | None) -> int:
                     _register_all()  # (batch and index too: an error's cost, not a start's)
                     others = [c for c in _commands_with(typer.main.get_command(app), name) if c != ctx.command_path]
                     if others:
-                        msg = re.sub(r" \(possible options: [^)]*\)$", "", msg)
+                        # (Kept where one starts as the name typed: `check --out` is as likely
+                        # this command's --output cut short as batch's --out.)
+                        if not any(p.startswith(name) for p in getattr(e, "possibilities", None) or ()):
+                            msg = re.sub(r" \(possible options: [^)]*\)$", "", msg)
                         listed = ", ".join(others[:-1]) + " and " + others[-1] if len(others) > 1 else others[0]
                         where = f"; {name} is an option of {listed}{where}"
             print(f"respin: error: {line_safe(msg + where)}", file=sys.stderr)

@@ -367,6 +367,8 @@ def test_another_commands_option_is_named_with_the_commands_that_take_it(cli, tm
                                                              "and respin restore (see 'respin index build --help')")
     # An option no command takes keeps click's own suggestion.
     assert_user_error(cli("check", f, "--jbos", "2"), "no such option: --jbos (possible options: --jobs)")
+    # This command's option cut short (--output) is as likely as another command's --out.
+    assert_user_error(cli("check", f, "--out", "r.json"), "no such option: --out (possible options: --output")
 
 
 # "spün" as LC_ALL=C (a container, cron) hands it to Python: its UTF-8 bytes as lone
