@@ -1972,6 +1972,15 @@ def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: st
         ident["corpus"] = os.path.abspath(ident["corpus"])
         if not Path(ident["corpus"]).exists():
             raise InputError(f"{not_found('index', opts.corpus)} (build one with 'respin index build')")
+        # Opened once here, before anything is made in --out: a file that is no index (a
+        # folder, an empty or damaged file) was said by the first chunk, after run.json, an
+        # empty results.jsonl and the lock file were left in --out (exit 2; fuzzing).
+        _open_index(opts.corpus).close()
+    if opts.model and engine != "dask":  # (a cluster's workers load it where they are)
+        # Likewise a --model folder that is no model; loaded once per process, so a run here
+        # (one job) does not load it again.
+        from .model import load
+        load(opts.model)
     if kind == "folder":  # before anything is made in --out
         _some_file(path, glob, str(out), note)
     elif (stream is not None or kind in ("jsonl", "list")) and not seen:

@@ -1082,3 +1082,23 @@ def test_a_pdf_or_word_file_says_to_extract_its_text(cli, tmp_path, command):
     ran = cli(*argv, blob)
     assert_user_error(ran, "binary data")
     assert "extract" not in ran.err
+
+
+def test_batch_with_a_wrong_index_or_model_writes_nothing(cli, pair, tmp_path):
+    """A --corpus that is no index (an empty file, a text, a folder, another SQLite file) or
+    a --model folder that is no model was said by the first chunk: exit 2, but --out held
+    run.json, an empty results.jsonl and the lock file by then (fuzzing)."""
+    import sqlite3
+    spun, _ = pair
+    empty, other, notes = tmp_path / "empty.index", tmp_path / "other.db", tmp_path / "notes"
+    empty.write_bytes(b"")
+    notes.mkdir()
+    with sqlite3.connect(other) as con:
+        con.execute("CREATE TABLE t (x)")
+    out = tmp_path / "out" / "run"
+    for args, said in ((("--corpus", empty), "not a respin index"), (("--corpus", spun), "not a respin index"),
+                       (("--corpus", other), "an SQLite database of something else"),
+                       (("--corpus", notes), "index is a folder"), (("--model", notes), "not a model folder"),
+                       (("--model", notes, "--jobs", "2"), "not a model folder")):
+        assert_user_error(cli("batch", spun, "--out", out, *args), said)
+        assert not (tmp_path / "out").exists(), args
