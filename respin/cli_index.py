@@ -275,6 +275,10 @@ def build(
         sweep_temps(target)  # (left by builds killed outright: SIGKILL, a crash)
         if replacing:
             remove_index(at)  # (left by a killed build of a process with this pid)
+        # The folders above INDEX that the build creates, deepest first: a build that leaves no
+        # index takes them away again, as train does its folders (an input that turned out
+        # unreadable left `--out new/dir/x.index`'s folders behind; fuzzing).
+        new_dirs = [d for d in Path(os.path.abspath(out)).parents if not d.exists()]
         with _sigterm_as_interrupt():
             try:
                 with SourceIndex.build(at, (), overwrite=force) as idx:
@@ -292,6 +296,12 @@ def build(
             except BaseException:
                 if replacing:  # whatever stopped it: nothing of the new index stays, INDEX is as it was
                     remove_index(at)
+                elif not os.path.lexists(out):
+                    for d in new_dirs:
+                        try:
+                            d.rmdir()
+                        except OSError:  # (not empty: another's files came meanwhile)
+                            break
                 # Else INDEX is never removed here: SourceIndex.build makes it (by a link) only
                 # once its tables are complete, and removes it where it fails; an INDEX found
                 # now may be another build's, made meanwhile; and one stopped part-way keeps

@@ -1102,3 +1102,22 @@ def test_batch_with_a_wrong_index_or_model_writes_nothing(cli, pair, tmp_path):
                        (("--model", notes, "--jobs", "2"), "not a model folder")):
         assert_user_error(cli("batch", spun, "--out", out, *args), said)
         assert not (tmp_path / "out").exists(), args
+
+
+def test_index_build_that_fails_takes_away_the_folders_it_made(cli, pair, tmp_path):
+    """`index build --out new/dir/x.index` creates the missing folders; a build that then
+    failed on its input (a .gz that is none, blank lines only) left them behind, empty."""
+    import gzip
+    spun, _ = pair
+    fake, cut = tmp_path / "docs.jsonl.gz", tmp_path / "cut.jsonl.gz"
+    fake.write_bytes(b'{"id": "a", "text": "not compressed"}\n')
+    cut.write_bytes(gzip.compress(json.dumps({"id": "a", "text": spun.read_text()}).encode() * 20)[:40])
+    (tmp_path / "blank.jsonl").write_text("\n  \n")
+    for bad in (fake, cut, tmp_path / "blank.jsonl"):
+        assert_user_error(cli("index", "build", bad, "--out", tmp_path / "new" / "dir" / "x.index"))
+        assert not (tmp_path / "new").exists(), bad
+    (tmp_path / "kept").mkdir()  # a folder that was there stays
+    assert_user_error(cli("index", "build", fake, "--out", tmp_path / "kept" / "x.index"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blank.jsonl", "cut.jsonl.gz", "docs.jsonl.gz", "kept",
+                                                            "orig.txt", "spun.txt"]
+    assert list((tmp_path / "kept").iterdir()) == []
