@@ -812,7 +812,13 @@ class SourceIndex:
         batch: list[tuple[str, str, str | None]] = []
         try:
             # Writers share the file in WAL mode (readers go on reading); checkpoint leaves it.
-            self._con().execute("PRAGMA journal_mode=WAL").fetchall()
+            con = self._con()
+            con.execute("PRAGMA journal_mode=WAL").fetchall()
+            # SQLite makes the -wal and -shm files at the next read, not at the switch: until the
+            # first batch was fingerprinted, a reader who may not write the folder found the file
+            # in WAL mode without them and read it unlocked (immutable: blind to the commits that
+            # followed), or, having opened it before, failed with "cannot write the index".
+            con.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
             for d in docs:
                 batch.append(_doc_tuple(d))
                 if len(batch) >= batch_size:

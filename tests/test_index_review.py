@@ -646,3 +646,77 @@ def test_a_build_that_fails_before_its_index_is_made_removes_no_other_builds(tmp
     assert ran.code == 2 and "database or disk is full" in ran.err, ran.err
     assert _ids(out) == ["other"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "x.index"]
+
+
+# Concurrency: a reader who may not write the folder while another user adds --------------------
+_READER = r"""
+import sys
+from respin.index import SourceIndex
+from respin.io import InputError
+idx = SourceIndex.open(sys.argv[1], readonly=True)
+text = open(sys.argv[2], encoding="utf-8").read()
+for _ in sys.stdin:
+    try:
+        print(len(idx), ",".join(m.doc_id for m in idx.query(text, k=1)), flush=True)
+    except InputError as e:
+        print("error:", e, flush=True)
+"""
+
+
+def test_a_reader_who_may_not_write_the_folder_follows_an_add(tmp_path):
+    """Between add's switch to WAL mode and its first commit (its first batch read and
+    fingerprinted: a second here, as long as its input takes on a pipe) the file was in WAL
+    mode without its -wal file: a reader who could not make it there failed with "cannot write
+    the index", or, opening then, read the file unlocked and never saw the add's documents."""
+    if os.geteuid() != 0:
+        pytest.skip("needs a second user: the writer must write the folder, the readers must not")
+    folder = Path(tempfile.mkdtemp(prefix="respin-ro-"))  # (tmp_path's parents are private)
+    readers = []
+    try:
+        os.chmod(folder, 0o755)
+        index = folder / "x.index"
+        SourceIndex.build(index, [("storm", TEXTS["storm"])]).close()
+        query = folder / "q.txt"
+        query.write_text(TEXTS["match"], encoding="utf-8")
+
+        def reader():
+            cmd = _as_nobody([sys.executable, "-c", _READER, str(index), str(query)])
+            if cmd is None:
+                pytest.skip("cannot drop root's permissions here (no setpriv)")
+            p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, cwd="/", env={**os.environ, "HOME": "/"})
+            readers.append(p)
+            return p
+
+        def ask(p) -> str:
+            p.stdin.write("?\n")
+            p.stdin.flush()
+            line = p.stdout.readline().strip()
+            if not line:
+                err = p.stderr.read()
+                if "No module named" in err or "error while loading shared libraries" in err or "ermission denied" in err:
+                    pytest.skip("respin cannot be imported by another user here")
+                raise AssertionError(err)
+            return line
+
+        before = reader()  # (opened with the file at rest)
+        assert ask(before) == "1"  # (the match is not in it yet)
+        seen = {}
+
+        def docs():
+            seen["switched"] = [ask(before)]
+            during = reader()  # (opened in WAL mode, before the first commit)
+            seen["during"] = [ask(during)]
+            yield "match", TEXTS["match"]
+            seen["switched"].append(ask(before))  # (the first batch is committed)
+            seen["during"].append(ask(during))
+            yield "council", TEXTS["council"]
+
+        with SourceIndex.open(index) as idx:
+            idx.add(docs(), batch_size=1)
+        assert seen == {"switched": ["1", "2 match"], "during": ["1", "2 match"]}
+    finally:
+        for p in readers:
+            p.kill()
+            p.communicate()
+        shutil.rmtree(folder)
