@@ -88,7 +88,7 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
     a complete build replaces (``index build --force``: ``idx`` is then a temporary file,
     which the caller removes if this raises)."""
     from .cli import _note
-    from .index import IndexPermissionError, index_bytes, iter_documents
+    from .index import IndexMovedError, IndexPermissionError, index_bytes, iter_documents
     from .io import _size
 
     empty: list = []  # the input folders without a matching file
@@ -150,7 +150,7 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
     except InputError as e:  # a bad record part-way: what was committed before it stays
         if target is not None:
             raise InputError(f"{e} ({target} is unchanged)") from None
-        if isinstance(e, (IndexPermissionError, _NothingFound)) or (what == "index build" and len(idx) == 0):
+        if isinstance(e, (IndexPermissionError, IndexMovedError, _NothingFound)) or (what == "index build" and len(idx) == 0):
             raise  # (nothing was: build removes the index; or no input is at fault)
         again = (" with all the records on standard input again" if "-" in inputs
                  else " with all the records piped again" if _piped(inputs) else "")

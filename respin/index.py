@@ -404,6 +404,11 @@ class IndexPermissionError(InputError):
     """The index cannot be opened or written for want of permission (it is not damaged)."""
 
 
+class IndexMovedError(InputError):
+    """The index file was removed or replaced (``index build --force``, ``rm``, ``mv``) while
+    this handle wrote to it: what it wrote went with the old file (it is not damaged)."""
+
+
 # SQLite's message for each primary code that means permissions, not damage (sqlite3ErrStr):
 # Python 3.10's errors carry the message alone, no ``sqlite_errorname`` (added in 3.11).
 _PERMISSION_MESSAGES = (("attempt to write a readonly database", "SQLITE_READONLY"),
@@ -706,8 +711,10 @@ class SourceIndex:
             if isinstance(e, InputError):
                 raise
             raise InputError(f"index metadata is damaged ({e}): {path}") from None
+        file = idx._local.file
         SourceIndex.__init__(idx, str(p), meta, readonly)
         idx._local.con = (os.getpid(), con)
+        idx._local.file = file
         return idx
 
     # -- connections --------------------------------------------------------------------------
@@ -736,6 +743,7 @@ class SourceIndex:
         con.execute("PRAGMA busy_timeout=60000")
         con.execute("PRAGMA synchronous=NORMAL")      # WAL: durable at checkpoints, never corrupt
         con.execute("PRAGMA cache_size=-65536")       # 64 MB page cache (the bands B-tree)
+        self._local.file = _file_id(self.path)        # the file this connection has open (see _moved)
         return con
 
     def _con(self) -> sqlite3.Connection:
@@ -830,8 +838,8 @@ class SourceIndex:
                 self._write_batch(batch, replace, counts)
                 if progress is not None:
                     progress(len(batch))
-        except sqlite3.Error as e:
-            raise self._db_error(e) from None
+        except sqlite3.Error as e:  # (a file removed meanwhile: "disk I/O error", no damage)
+            raise (self._moved() or self._db_error(e)) from None
         self._all_fps = None
         return AddStats(**counts, seconds=time.perf_counter() - t0)
 
@@ -908,6 +916,21 @@ class SourceIndex:
             except sqlite3.Error:
                 pass
             raise
+        # SQLite writes on to a file removed or replaced meanwhile (in WAL mode it does not
+        # check): an add that a 'build --force' replaced said "added" of what no index holds.
+        moved = self._moved()
+        if moved is not None:
+            raise moved
+
+    def _moved(self) -> IndexMovedError | None:
+        """The error to raise where ``self.path`` is no longer the file this thread's
+        connection has open (removed, or replaced by another file), else None."""
+        held = getattr(self._local, "file", None)
+        if held is None or _file_id(self.path) == held:
+            return None
+        return IndexMovedError(f"index file was removed or replaced while this add wrote to it (by 'respin index "
+                               f"build --force', or by hand): what it wrote went with the old file; add again: "
+                               f"{self.path}")
 
     def _drop_bands(self, con, n: int, fp: bytes) -> None:
         """Delete document ``n``'s band rows (those of its stored fingerprint ``fp``)."""
@@ -1184,6 +1207,15 @@ def _unlink(path: str) -> None:
         os.unlink(path)
     except FileNotFoundError:
         pass
+
+
+def _file_id(path: str) -> tuple[int, int] | None:
+    """Which file ``path`` is now (device and inode), or None where there is none."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
 
 
 def index_bytes(path: str) -> int:

@@ -720,3 +720,34 @@ def test_a_reader_who_may_not_write_the_folder_follows_an_add(tmp_path):
             p.kill()
             p.communicate()
         shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("how", ["removed", "replaced"])
+def test_an_add_whose_index_is_removed_or_replaced_meanwhile_says_so(tmp_path, cli, monkeypatch, how):
+    """SQLite writes on to a file removed or replaced meanwhile (in WAL mode it does not check):
+    an add that 'index build --force' replaced said "2 added" of documents no index holds, and
+    one whose index was removed said "index file is damaged (disk I/O error)"."""
+    index = tmp_path / "x.index"
+    SourceIndex.build(index, [("storm", TEXTS["storm"])]).close()
+    SourceIndex.build(tmp_path / "other.index", [("council", TEXTS["council"])]).close()
+    for name in ("m.txt", "c.txt"):
+        (tmp_path / name).write_text(TEXTS["match" if name == "m.txt" else "ministry"], encoding="utf-8")
+    write = SourceIndex._write_batch
+
+    def gone_first(self, *a, **k):  # (another process, while the batch is written)
+        if index.exists():
+            if how == "removed":
+                index.unlink()
+            else:  # as 'index build --force' replaces it: its side files first (see _move_to)
+                for side in ("-wal", "-shm"):
+                    Path(f"{index}{side}").unlink(missing_ok=True)
+                os.replace(tmp_path / "other.index", index)
+        write(self, *a, **k)
+
+    monkeypatch.setattr(SourceIndex, "_write_batch", gone_first)
+    ran = cli("index", "add", index, tmp_path / "m.txt", tmp_path / "c.txt")
+    assert ran.code == 2 and "added" not in ran.err, ran.err
+    assert ran.err.startswith("respin: error: index file was removed or replaced while this add wrote to it")
+    assert ran.err.count("\n") == 1 and "damaged" not in ran.err, ran.err
+    if how == "replaced":
+        assert _ids(index) == ["council"]
