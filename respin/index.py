@@ -599,6 +599,12 @@ class SourceIndex:
             remove_index(str(made))
             raise InputError(f"cannot create index ({e}): {path}") from None
         if not replacing:
+            # The side files of an index removed by hand after a writer was killed outright (or
+            # while an add ran): SQLite would replay that -wal into the new file, "database disk
+            # image is malformed" (at once, for the build adding to it).
+            for suffix in _SIDE_FILES:
+                if not p.exists():
+                    _unlink(str(p) + suffix)
             claimed = False  # INDEX made empty by this build (O_EXCL), to be replaced by its tables
             try:
                 try:

@@ -751,3 +751,23 @@ def test_an_add_whose_index_is_removed_or_replaced_meanwhile_says_so(tmp_path, c
     assert ran.err.count("\n") == 1 and "damaged" not in ran.err, ran.err
     if how == "replaced":
         assert _ids(index) == ["council"]
+
+
+def test_a_build_after_an_index_was_removed_beside_its_write_ahead_log_makes_a_sound_index(tmp_path, cli):
+    """An add killed outright leaves INDEX-wal and INDEX-shm; 'rm INDEX' leaves them too. A new
+    build of INDEX had its own file read with that log: "index file is damaged (database disk
+    image is malformed)", and it left the damaged index behind."""
+    index = tmp_path / "x.index"
+    SourceIndex.build(index, [("storm", TEXTS["storm"])]).close()
+    killed = ("import os, sys\nfrom respin.index import SourceIndex\nidx = SourceIndex.open(sys.argv[1])\n"
+              "idx.add([(str(i), sys.argv[2] + ' ' + str(i)) for i in range(300)])\nos._exit(9)\n")
+    ran = subprocess.run([sys.executable, "-c", killed, str(index), TEXTS["council"]], capture_output=True, text=True,
+                         timeout=120)
+    assert ran.returncode == 9, ran.stderr
+    assert Path(f"{index}-wal").stat().st_size > 0  # (the add's commits, in no checkpoint)
+    index.unlink()
+    (tmp_path / "m.txt").write_text(TEXTS["match"], encoding="utf-8")
+    ran = cli("index", "build", tmp_path / "m.txt", "--out", index)
+    assert ran.code == 0 and "1 added" in ran.err, ran.err
+    assert _ids(index) == [str(tmp_path / "m.txt")]
+    assert cli("index", "query", index, tmp_path / "m.txt").code == 0
