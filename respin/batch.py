@@ -59,7 +59,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, TypeAlias
 
 import respin  # (the package: the annotations name respin.SwapLexicon and respin.index through it)
-from .io import (BATCH_LOCK, BATCH_MANIFEST, BATCH_RESTORED, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, Terminated, decode, display_path, not_found,
+from .io import (_BATCH_TEMP, BATCH_LOCK, BATCH_MANIFEST, BATCH_RESTORED, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, Terminated, decode, display_path, not_found,
                  is_batch_output, legacy_note, reads_as_check_report, not_regular, os_reason, piped, read_stream, read_text,
                  remove_tree,
                  skip_batch_outputs, LinkedFiles, nothing_found, no_records_in, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
@@ -2185,9 +2185,13 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         for i, v in enumerate(stats):
             summary.total[i] += v
     try:
+        # (the lock is held: no other run is writing them)
+        _sweep_manifests(out)
         if force:
             _clear_restored(out)
-        elif resume and has_results and opts.mirror_dir:
+        elif opts.mirror_dir:
+            # Also where results.jsonl is empty: a run killed in its first chunk wrote copies
+            # (one maybe half) before any result, and --resume, or a new run, starts over there.
             _sweep_restored(out)
         if not resume or not has_results:
             with open(results, "wb"):
@@ -2372,6 +2376,21 @@ def _sweep_restored(out: Path) -> None:
                     os.unlink(os.path.join(dirpath, name))
                 except OSError:
                     pass
+
+
+def _sweep_manifests(out: Path) -> None:
+    """Remove the run.json being replaced (``.run.json.XXXXXXXX.tmp``) that a run killed while
+    writing it (kill -9 in its fsync: it is rewritten about once a second) left in ``out``."""
+    try:
+        names = os.listdir(out)
+    except OSError:
+        return
+    for name in names:
+        if _BATCH_TEMP.fullmatch(name):
+            try:
+                os.unlink(out / name)
+            except OSError:
+                pass
 
 
 def _not_a_copy(out: Path) -> str | None:

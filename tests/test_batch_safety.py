@@ -115,6 +115,33 @@ def test_force_after_an_interrupted_run_removes_the_copies_it_did_not_record(tmp
     assert_user_error(cli("batch", src, "--out", out, "--force"), f"{out}/restored/c.txt is no restored copy")
 
 
+@pytest.mark.parametrize("keep,again", [(0, ("--resume",)), (0, ()), (1, ("--resume",))])
+def test_a_run_after_a_kill_removes_the_temporary_files_it_left(tmp_path, cli, keep, again):
+    """kill -9 in a run's first chunk (copies written, no result yet: results.jsonl empty)
+    left a half-written '.NAME.XXXXXXXX.tmp' in restored/ that --resume (or a new run) kept
+    for good, as it swept them only beside a result; and one in the fsync of run.json (rewritten
+    about once a second) left '.run.json.XXXXXXXX.tmp' in --out, which no run removed (a
+    kill/resume soak). A file of yours with another name is kept."""
+    src = _folder(tmp_path / "pages", {"a.txt": SPUN[0], "sub/b.txt": CLEAN[0]})
+    out = tmp_path / "out"
+    assert cli("batch", src, "--out", out, "-q").code == 0
+    whole = (out / "results.jsonl").read_bytes()
+    copies = {p: p.read_bytes() for p in (out / "restored").rglob("*.txt")}
+    unfinished(out, keep)
+    half = out / "restored" / "sub" / ".b.txt.ab12cd34.tmp"
+    half.write_text("half", encoding="utf-8")
+    manifest = out / ".run.json.Xy12_abc.tmp"
+    manifest.write_text("{", encoding="utf-8")
+    mine = out / "notes.tmp"
+    mine.write_text("mine\n", encoding="utf-8")
+    assert cli("batch", src, "--out", out, "-q", *again).code == 0
+    assert not half.exists() and not manifest.exists()
+    assert mine.read_text(encoding="utf-8") == "mine\n"
+    assert (out / "results.jsonl").read_bytes() == whole
+    assert {p: p.read_bytes() for p in (out / "restored").rglob("*.txt")} == copies
+    assert sorted(p.name for p in (out / "restored").rglob("*") if p.name.endswith(".tmp")) == []
+
+
 # --- 2. an input without a record is an error, nothing written -------------------------------
 
 def _stdin(monkeypatch, data: bytes) -> None:
