@@ -2188,14 +2188,22 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         # (the lock is held: no other run is writing them)
         _sweep_manifests(out)
         if force:
-            _clear_restored(out)
-        elif opts.mirror_dir:
-            # Also where results.jsonl is empty: a run killed in its first chunk wrote copies
-            # (one maybe half) before any result, and --resume, or a new run, starts over there.
-            _sweep_restored(out)
-        if not resume or not has_results:
+            # In this order, so that a run stopped at any point (Ctrl-C, kill -9: a large
+            # restored/ takes a while to remove) leaves an unfinished run that --resume takes
+            # up: restored/ cleared in part beside the earlier run's finished results was a
+            # finished run to --resume, its copies missing for good.
+            _unfinish(manifest)
             with open(results, "wb"):
-                pass  # start empty (--force, or a fresh folder)
+                pass  # start empty
+            _clear_restored(out)
+        else:
+            if opts.mirror_dir:
+                # Also where results.jsonl is empty: a run killed in its first chunk wrote copies
+                # (one maybe half) before any result, and --resume, or a new run, starts over there.
+                _sweep_restored(out)
+            if not resume or not has_results:
+                with open(results, "wb"):
+                    pass  # start empty (a fresh folder)
     except OSError as e:
         raise _out_error(e, out_dir) from None
     started = time.time()
@@ -2376,6 +2384,17 @@ def _sweep_restored(out: Path) -> None:
                     os.unlink(os.path.join(dirpath, name))
                 except OSError:
                     pass
+
+
+def _unfinish(manifest: Path) -> None:
+    """--force: mark the earlier run's run.json unfinished before its results and copies go
+    (:func:`_not_a_copy` then still takes the copies left as that run's)."""
+    try:
+        old = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if isinstance(old, dict) and old.get("finished") is True:
+        write_atomic(str(manifest), json.dumps({**old, "finished": False}, indent=1) + "\n", fsync=True)
 
 
 def _sweep_manifests(out: Path) -> None:

@@ -142,6 +142,37 @@ def test_a_run_after_a_kill_removes_the_temporary_files_it_left(tmp_path, cli, k
     assert sorted(p.name for p in (out / "restored").rglob("*") if p.name.endswith(".tmp")) == []
 
 
+@pytest.mark.parametrize("again", [("--resume",), (), ("--force",)])
+@pytest.mark.parametrize("gone", [0, 1])
+def test_resume_after_a_force_stopped_while_clearing_restored_writes_every_copy(tmp_path, cli, monkeypatch,
+                                                                                again, gone):
+    """--force removed restored/ before it emptied results.jsonl: stopped in between (Ctrl-C,
+    kill -9: a tree of many copies takes a while to remove), it left the earlier run's
+    finished results beside a restored/ missing copies, which the --resume it advised took
+    for a finished run (exit 0, the copies never written again; a kill/resume soak)."""
+    import respin.batch
+    src = _folder(tmp_path / "pages", {"a.txt": SPUN[0], "sub/b.txt": CLEAN[0], "c.txt": SPUN[1]})
+    out = tmp_path / "out"
+    assert cli("batch", src, "--out", out, "-q").code == 0
+    whole = (out / "results.jsonl").read_bytes()
+    copies = {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "restored").rglob("*.txt")}
+    assert len(copies) == 3
+
+    def stopped(path):  # Ctrl-C before any copy is removed, or once the first is gone
+        for p in sorted(Path(path).rglob("*.txt"))[:gone]:
+            os.unlink(p)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(respin.batch, "remove_tree", stopped)
+    assert cli("batch", src, "--out", out, "-q", "--force").code == 130
+    monkeypatch.undo()
+    for then in (again, ("--resume",)):  # (and a finished run resumed: nothing to do)
+        assert cli("batch", src, "--out", out, "-q", *then).code == 0
+        assert (out / "results.jsonl").read_bytes() == whole
+        assert {p.relative_to(out).as_posix(): p.read_bytes() for p in (out / "restored").rglob("*.txt")} == copies
+        assert json.loads((out / "run.json").read_text())["finished"] is True
+
+
 # --- 2. an input without a record is an error, nothing written -------------------------------
 
 def _stdin(monkeypatch, data: bytes) -> None:
