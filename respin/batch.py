@@ -2357,6 +2357,11 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
                     bar.close()
                     if eng is not None:
                         eng.close(cancel=summary.interrupted or failed)
+                    if (summary.interrupted or failed) and opts.mirror_dir:
+                        # A copy stopped while it was written (Ctrl-C or SIGTERM in its mkstemp,
+                        # here; a worker terminated above) left its temporary file: not left
+                        # for --resume to find.
+                        _sweep_restored(out)
                     write_manifest(completed)
         except (OSError, InputError):
             if not (failed or summary.interrupted):

@@ -173,6 +173,30 @@ def test_resume_after_a_force_stopped_while_clearing_restored_writes_every_copy(
         assert json.loads((out / "run.json").read_text())["finished"] is True
 
 
+def test_a_run_stopped_while_it_writes_a_copy_leaves_no_temporary_file(tmp_path, cli, monkeypatch):
+    """Ctrl-C or SIGTERM just as a restored copy's temporary file was made (in mkstemp, before
+    atomic_file could remove it on error) left '.NAME.XXXXXXXX.tmp' in restored/ after a run
+    that exited 130/143 saying it had cleaned up (a kill/resume soak: --jobs 1)."""
+    import tempfile
+    src = _folder(tmp_path / "pages", {"a.txt": SPUN[0], "b.txt": CLEAN[0], "c.txt": SPUN[1]})
+    out = tmp_path / "out"
+    real = tempfile.mkstemp
+
+    def stopped(*a, **kw):  # the signal lands once the second copy's file exists
+        fd, name = real(*a, **kw)
+        if os.path.basename(name).startswith(".b.txt.") and os.path.basename(os.path.dirname(name)) == "restored":
+            os.close(fd)
+            raise KeyboardInterrupt
+        return fd, name
+
+    monkeypatch.setattr(tempfile, "mkstemp", stopped)
+    assert cli("batch", src, "--out", out, "-q").code == 130
+    monkeypatch.undo()
+    assert [p.name for p in (out / "restored").iterdir() if p.name.endswith(".tmp")] == []
+    assert cli("batch", src, "--out", out, "-q", "--resume").code == 0
+    assert sorted(p.name for p in (out / "restored").iterdir()) == ["a.txt", "b.txt", "c.txt"]
+
+
 # --- 2. an input without a record is an error, nothing written -------------------------------
 
 def _stdin(monkeypatch, data: bytes) -> None:
