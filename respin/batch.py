@@ -1897,8 +1897,12 @@ class _Signals:
     def install(self):
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGINT, signal.SIGTERM):
-                self.old[sig] = signal.getsignal(sig)
-                signal.signal(sig, self._handler)
+                # A signal ignored when respin started stays ignored: a shell script's
+                # background job (`respin batch ... &`, nohup) ignores SIGINT so that a
+                # Ctrl-C meant for the script's foreground does not stop it.
+                if signal.getsignal(sig) is not signal.SIG_IGN:
+                    self.old[sig] = signal.getsignal(sig)
+                    signal.signal(sig, self._handler)
 
     def restore(self):
         for sig, h in self.old.items():

@@ -69,8 +69,8 @@ _INPUTS_HELP = ("Folders (files matching --glob, and the same with .gz, recursiv
 def _sigterm_as_interrupt():
     """SIGTERM raises :class:`~respin.io.Terminated` inside the block: a build cleans up after itself
     (its temporary index) as it does for Ctrl-C, where the default action would just end it."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
+    if threading.current_thread() is not threading.main_thread() or signal.getsignal(signal.SIGTERM) is signal.SIG_IGN:
+        yield  # (a SIGTERM ignored when respin started stays ignored, as batch leaves it)
         return
 
     def handler(signum, frame):

@@ -320,3 +320,25 @@ def test_a_cancelled_pool_with_half_a_result_in_its_pipe_shuts_down(tmp_path):
     except subprocess.TimeoutExpired:
         pytest.fail("the cancelled pool hung on half a result")
     assert proc.returncode == 0 and proc.stdout == "closed\n", proc.stderr
+
+
+def test_a_signal_ignored_at_start_stays_ignored():
+    """A shell script's background job (`respin batch ... &`, nohup) starts with SIGINT
+    ignored; batch caught it all the same, so a Ctrl-C meant for the script's foreground
+    stopped the run (a kill/resume soak)."""
+    import signal
+
+    from respin.batch import _Signals
+    before = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        guard = _Signals()
+        guard.install()
+        try:
+            assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+            assert signal.getsignal(signal.SIGTERM) == guard._handler  # (not ignored: caught as ever)
+        finally:
+            guard.restore()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, before)

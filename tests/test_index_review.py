@@ -771,3 +771,19 @@ def test_a_build_after_an_index_was_removed_beside_its_write_ahead_log_makes_a_s
     assert ran.code == 0 and "1 added" in ran.err, ran.err
     assert _ids(index) == [str(tmp_path / "m.txt")]
     assert cli("index", "query", index, tmp_path / "m.txt").code == 0
+
+
+def test_a_sigterm_ignored_at_start_stays_ignored_in_build_and_add():
+    """As batch leaves an inherited "ignore" alone, so do index build and add."""
+    import signal
+
+    from respin.cli_index import _sigterm_as_interrupt
+    before = signal.getsignal(signal.SIGTERM)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    try:
+        with _sigterm_as_interrupt():
+            assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    with _sigterm_as_interrupt():  # (caught as ever where it was not ignored)
+        assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_IGN, before)
