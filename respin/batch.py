@@ -417,7 +417,7 @@ def _open_index(index):
     if index is None or hasattr(index, "best_source"):
         return index
     from .index import SourceIndex
-    return SourceIndex.open(str(index))
+    return SourceIndex.open(str(index), readonly=True)  # (only queried, as restore --corpus does)
 
 
 def check_records(records: Iterable, text_field: str = "text", id_field: str = "id", restore: bool = False,

@@ -787,3 +787,18 @@ def test_a_sigterm_ignored_at_start_stays_ignored_in_build_and_add():
         signal.signal(signal.SIGTERM, before)
     with _sigterm_as_interrupt():  # (caught as ever where it was not ignored)
         assert signal.getsignal(signal.SIGTERM) not in (signal.SIG_IGN, before)
+
+
+def test_batch_and_check_records_open_an_index_only_to_read(tmp_path):
+    """batch --corpus and check_records(index=PATH) only query the index: opened read-only,
+    as restore --corpus opens it, so that another user's index (or one on a read-only mount)
+    is read, never written."""
+    from respin.batch import _open_index
+    path = tmp_path / "a.index"
+    SourceIndex.build(path, [("storm", TEXTS["storm"])]).close()
+    idx = _open_index(str(path))
+    try:
+        assert idx.readonly
+        assert idx.query(TEXTS["storm"], k=1)[0].doc_id == "storm"
+    finally:
+        idx.close()
