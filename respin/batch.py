@@ -1253,32 +1253,12 @@ class ProcessEngine:
 
     def close(self, cancel=False):
         if cancel:  # do not wait for chunks still running: their records are redone on --resume
-            procs = list(getattr(self.pool, "_processes", {}).values())
-            for p in procs:
+            for p in list(getattr(self.pool, "_processes", {}).values()):
                 try:
                     p.terminate()
                 except Exception:
                     pass
-            self._end_half_results(procs)
         self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def _end_half_results(self, procs) -> None:
-        """A worker terminated while it sent a chunk's result leaves half a message in the
-        pool's result pipe, and the pool's reader thread waits for the rest for ever (the
-        parent holds the pipe's write end too), and the shutdown with it: a `--jobs 2` run
-        stopped by Ctrl-C hung with its lock held (a kill/resume soak). Once the workers are
-        gone, closing the parent's write end ends that read: the pool is broken, which a
-        cancelled run does not mind."""
-        from multiprocessing.connection import wait
-        try:
-            sentinels = [p.sentinel for p in procs]
-            if len(wait(sentinels, timeout=10)) < len(sentinels):
-                return  # (a worker still alive may yet send: leave the pipe as it is)
-            writer = getattr(getattr(self.pool, "_result_queue", None), "_writer", None)
-            if writer is not None:
-                writer.close()
-        except Exception:
-            pass
 
 
 class DaskEngine:
