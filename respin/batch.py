@@ -1291,11 +1291,13 @@ class DaskEngine:
         return self.client.submit(run_chunk, *args, pure=False)
 
     def close(self, cancel=False):
+        client, cluster, self.client, self.cluster = self.client, self.cluster, None, None  # (closed once)
         try:
-            self.client.close()
+            if client is not None:
+                client.close()
         finally:
-            if self.cluster is not None:
-                self.cluster.close()
+            if cluster is not None:
+                cluster.close()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1991,20 +1993,27 @@ def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: st
         stream = _some_record(kind, path, stream)
     from .io import _own_links
     _own_links(out_dir)  # before anything is made there (a lock file and results.jsonl were; a security review)
+    # Connected before anything is made in --out, too: a --scheduler that does not answer was
+    # said after run.json, an empty results.jsonl and the lock file were left there (exit 2).
+    dask = DaskEngine(jobs or os.cpu_count() or 1, scheduler) if engine == "dask" else None
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as e:
-        raise _out_error(e, out_dir) from None
-    # Taken before anything in --out is read, cut (a torn last line) or cleared (--force), and
-    # held to the end: a second run into the same folder is refused, not interleaved with this one.
-    lock = _lock_out(out, out_dir, note)
-    try:
-        return _run_locked(out, out_dir, kind, path, opts, ident, glob=glob, jobs=jobs, engine=engine,
-                           scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,
-                           progress=progress, note=note, stream=stream)
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise _out_error(e, out_dir) from None
+        # Taken before anything in --out is read, cut (a torn last line) or cleared (--force), and
+        # held to the end: a second run into the same folder is refused, not interleaved with this one.
+        lock = _lock_out(out, out_dir, note)
+        try:
+            return _run_locked(out, out_dir, kind, path, opts, ident, glob=glob, jobs=jobs, engine=engine,
+                               scheduler=scheduler, chunk_size=chunk_size, resume=resume, force=force,
+                               progress=progress, note=note, stream=stream, dask=dask)
+        finally:
+            if lock is not None:
+                os.close(lock)  # also when the process dies: the kernel drops a flock with its file
     finally:
-        if lock is not None:
-            os.close(lock)  # also when the process dies: the kernel drops a flock with its file
+        if dask is not None:  # (the run closed it; not where it stopped before starting: --resume refused, ...)
+            dask.close(cancel=True)
 
 
 def _some_file(path: str, glob: str, exclude: str, note) -> None:
@@ -2124,8 +2133,9 @@ def _lock_out(out: Path, out_dir: str, note) -> int | None:
 
 def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, ident: dict, *, glob: str,
                 jobs: int, engine: str, scheduler: str | None, chunk_size: int, resume: bool, force: bool,
-                progress: str, note, stream=None) -> Summary:
-    """:func:`run_batch` once its options are checked and ``out`` is locked."""
+                progress: str, note, stream=None, dask=None) -> Summary:
+    """:func:`run_batch` once its options are checked and ``out`` is locked (``dask``: the
+    engine ``--engine dask`` runs on, connected)."""
     results = out / RESULTS_NAME
     manifest = out / MANIFEST_NAME
     has_results = results.exists() and results.stat().st_size > 0
@@ -2312,8 +2322,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
                            "with --resume")
 
     try:
-        eng = (DaskEngine(jobs, scheduler) if engine == "dask"
-               else ProcessEngine(jobs) if jobs > 1 else InlineEngine())
+        eng = dask if engine == "dask" else ProcessEngine(jobs) if jobs > 1 else InlineEngine()
         window = eng.window
         for chunk in _chunks(pools, chunk_size):
             sizes = [len(p) for p in chunk] if group_by else None

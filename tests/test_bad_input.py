@@ -1121,3 +1121,27 @@ def test_index_build_that_fails_takes_away_the_folders_it_made(cli, pair, tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == ["blank.jsonl", "cut.jsonl.gz", "docs.jsonl.gz", "kept",
                                                             "orig.txt", "spun.txt"]
     assert list((tmp_path / "kept").iterdir()) == []
+
+
+def test_batch_with_a_dask_scheduler_that_does_not_answer_writes_nothing(cli, pair, tmp_path, monkeypatch):
+    """``--engine dask --scheduler ADDRESS`` where no scheduler answers was said once run.json,
+    an empty results.jsonl and the lock file were in --out (exit 2). Now nothing is made
+    there, and the folder of an earlier run given with --resume keeps its files as they were."""
+    try:
+        import dask.distributed as distributed
+    except ImportError:  # (then the engine cannot start for want of dask: refused alike)
+        distributed = None
+    if distributed is not None:
+        def refused(*args, **kwargs):  # what Client raises, without its 15 s of retries
+            raise OSError("Timed out trying to connect to tcp://127.0.0.1:1 after 15 s")
+        monkeypatch.setattr(distributed, "Client", refused)
+    spun, _ = pair
+    said = "cannot connect to the Dask scheduler" if distributed is not None else "needs dask.distributed"
+    out = tmp_path / "out" / "run"
+    assert_user_error(cli("batch", spun, "--out", out, "--engine", "dask", "--scheduler", "tcp://127.0.0.1:1"), said)
+    assert not (tmp_path / "out").exists()
+    assert cli("batch", spun, "--out", out, "-q").code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert_user_error(cli("batch", spun, "--out", out, "--resume", "--engine", "dask",
+                          "--scheduler", "tcp://127.0.0.1:1"), said)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
