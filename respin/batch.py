@@ -65,7 +65,8 @@ from .io import (_BATCH_TEMP, BATCH_LOCK, BATCH_MANIFEST, BATCH_RESTORED, BATCH_
                  skip_batch_outputs, LinkedFiles, nothing_found, no_records_in, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
                  UTF16_HINT)
 from .args import flag_arg, missing_value as _missing
-from .io import bounded_lines, jsonl_bytes, lf_reader, unmarked
+from .io import bounded_lines, jsonl_bytes, unmarked
+from .io import SNIFF_BYTES, _jsonl_head, _Prefixed, _sniff_pipe  # (a pipe named as an input: read once, by io.read_pipe too)
 from .io import _over, _size  # one wording of sizes in every message
 
 if TYPE_CHECKING:
@@ -551,88 +552,6 @@ def _open_binary(path: str):
     else:  # a named pipe, <(zcat ...): what was read to look is put back in front
         f = io.BufferedReader(_Prefixed(head, f))
     return jsonl_bytes(f, head)
-
-
-# How much of a pipe named as the input (without --input-format) is read to see what it holds.
-SNIFF_BYTES = 1 << 20
-
-
-def _sniff_pipe(path: str, raw=None) -> tuple[str, object] | None:
-    """("jsonl" or "file", a binary stream of all its bytes) of a named pipe or device named as
-    the input without --input-format (``<(zcat crawl.jsonl.gz)``), or None if it cannot be
-    opened (its error result says why). JSON Lines if its first non-blank line is a JSON
-    object (gzip or not), else one text file: read as one text, a crawl was one document
-    (and too large, the advice to raise --max-size made it so). A pipe cannot be read
-    twice: what was read to look is put back in front of the rest. ``raw``: the stream,
-    already open (standard input: ``train --corpus -``), instead of opening ``path``. Pipes
-    named to ``index build``/``add`` and ``train --corpus`` are read so too."""
-    if raw is None:
-        try:
-            raw = open(path, "rb", buffering=0)
-        except OSError:
-            return None
-    # (read1 of a buffered stream, stdin's: what is there, not a wait for 64 KiB more)
-    read = getattr(raw, "read1", raw.read)
-    head, whole, jsonl = b"", False, None
-    try:
-        while jsonl is None:
-            got = read(1 << 16)  # what the writer has written so far (one read)
-            whole = not got
-            head += got or b""
-            jsonl = _jsonl_head(head, whole)
-    except OSError:
-        jsonl = False  # (the error comes again where the file is read, and is its result's)
-    f = io.BufferedReader(_Prefixed(head, raw))
-    if jsonl:
-        return "jsonl", jsonl_bytes(f, head)
-    import gzip  # (one text, gzipped: <(cat page.txt.gz) is read as the text it holds)
-    return "file", (gzip.GzipFile(fileobj=f, mode="rb") if head[:2] == b"\x1f\x8b" else f)
-
-
-def _jsonl_head(head: bytes, whole: bool) -> bool | None:
-    """Whether ``head``, the start of a stream (all of it if ``whole``), is JSON Lines: its
-    first non-blank line a JSON object (one longer than SNIFF_BYTES: if it starts like one);
-    None: too little read yet to tell."""
-    more = None if not whole and len(head) < SNIFF_BYTES else False
-    try:
-        lines = lf_reader(jsonl_bytes(io.BufferedReader(io.BytesIO(head)), head))  # (CR-only lines too)
-        while line := lines.readline(SNIFF_BYTES):
-            first = line.removeprefix(codecs.BOM_UTF8).strip()
-            if not first:
-                continue
-            if not line.endswith(b"\n") and not whole:
-                return re.match(rb'\{\s*["}]', first) is not None if more is False else None  # ({ "id": ...)
-            try:
-                return isinstance(json.loads(first), dict)
-            except (ValueError, RecursionError):
-                return False
-    except READ_ERRORS:  # a gzip stream cut where ``head`` ends (or no gzip at all)
-        pass
-    return more
-
-
-class _Prefixed(io.RawIOBase):
-    """A stream that gives ``head`` and then the rest of ``f``: a pipe, peeked at, cannot seek back."""
-
-    def __init__(self, head: bytes, f):
-        self.head, self.f = head, f
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b) -> int:
-        if self.head:
-            n = min(len(b), len(self.head))
-            b[:n], self.head = self.head[:n], self.head[n:]
-            return n
-        return self.f.readinto(b)
-
-    def close(self) -> None:
-        try:
-            if self.f is not getattr(sys.stdin, "buffer", None):  # (standard input stays open, as iter_jsonl leaves it)
-                self.f.close()
-        finally:
-            super().close()
 
 
 # The error of the record where a JSONL input could be read no further (a truncated .gz):

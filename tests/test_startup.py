@@ -67,6 +67,17 @@ def test_import_respin_imports_nothing_heavy():
     assert ran.stdout.strip() == "['respin', 'respin.args']"
 
 
+def test_reading_a_pipe_needs_no_module_above_io():
+    """respin.io, the layer every front end reads files with, sniffed a pipe (index build/add,
+    train --corpus) through batch's sniffer, importing batch (and what it imports) from below."""
+    ran = _python("import io, sys, respin.io as rio\n"
+                  "stream, _ = rio.read_pipe('-', raw=io.BytesIO(b'\\n{\"id\": 1}\\n'))\n"
+                  "_, text = rio.read_pipe('-', raw=io.BytesIO(b'Dear reader,\\n'))\n"
+                  "print(stream.read(), repr(text), 'respin.batch' in sys.modules)")
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "b'\\n{\"id\": 1}\\n' 'Dear reader,\\n' False"
+
+
 def test_the_lazy_package_keeps_its_api():
     """Every public name is there (``from respin import *`` included), and ``respin.restore``
     stays the function when its module is imported after the package."""
