@@ -717,15 +717,16 @@ class SourceIndex:
             if isinstance(e, InputError):
                 raise
             raise InputError(f"index metadata is damaged ({e}): {path}") from None
-        file = idx._local.file
+        file, real = idx._local.file, idx._local.real
         SourceIndex.__init__(idx, str(p), meta, readonly)
         idx._local.con = (os.getpid(), con)
-        idx._local.file = file
+        idx._local.file, idx._local.real = file, real
         return idx
 
     # -- connections --------------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
-        uri = sqlite_uri(Path(self.path).resolve().as_posix())
+        real = Path(self.path).resolve().as_posix()  # (a link's target: SQLite's side files take its name)
+        uri = sqlite_uri(real)
 
         def connect(params: str) -> sqlite3.Connection:
             return sqlite3.connect(f"{uri}?{params}", uri=True, isolation_level=None, timeout=60.0,
@@ -750,6 +751,7 @@ class SourceIndex:
         con.execute("PRAGMA synchronous=NORMAL")      # WAL: durable at checkpoints, never corrupt
         con.execute("PRAGMA cache_size=-65536")       # 64 MB page cache (the bands B-tree)
         self._local.file = _file_id(self.path)        # the file this connection has open (see _moved)
+        self._local.real = real
         return con
 
     def _con(self) -> sqlite3.Connection:
@@ -833,6 +835,8 @@ class SourceIndex:
             # in WAL mode without them and read it unlocked (immutable: blind to the commits that
             # followed), or, having opened it before, failed with "cannot write the index".
             con.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+            real = getattr(self._local, "real", self.path)
+            self._local.sides = {real + s: _file_id(real + s) for s in _WAL_FILES}  # (see _moved)
             for d in docs:
                 batch.append(_doc_tuple(d))
                 if len(batch) >= batch_size:
@@ -930,10 +934,21 @@ class SourceIndex:
 
     def _moved(self) -> IndexMovedError | None:
         """The error to raise where ``self.path`` is no longer the file this thread's
-        connection has open (removed, or replaced by another file), else None."""
+        connection has open (removed, or replaced by another file), else None; then the
+        side files of this connection's file left under that name are removed."""
         held = getattr(self._local, "file", None)
         if held is None or _file_id(self.path) == held:
             return None
+        # SQLite names the write-ahead log and its index by INDEX's name, not by their file:
+        # beside a file moved over INDEX by hand, the commits of this add in them were read as
+        # that file's own and folded into it (a damaged index). They go where they are still
+        # this add's ('index build --force' removes them before it replaces INDEX).
+        for side, was in getattr(self._local, "sides", {}).items():
+            if was is not None and _file_id(side) == was:
+                try:
+                    os.unlink(side)
+                except OSError:
+                    pass
         return IndexMovedError(f"index file was removed or replaced while this add wrote to it (by 'respin index "
                                f"build --force', or by hand): what it wrote went with the old file; add again: "
                                f"{self.path}")
@@ -1115,6 +1130,7 @@ class SourceIndex:
 
 
 _SIDE_FILES = ("-wal", "-shm", "-journal")  # SQLite's, beside the database file
+_WAL_FILES = ("-wal", "-shm")  # those of a file in WAL mode, open while a connection is
 
 
 def sqlite_uri(path: str) -> str:

@@ -753,6 +753,40 @@ def test_an_add_whose_index_is_removed_or_replaced_meanwhile_says_so(tmp_path, c
         assert _ids(index) == ["council"]
 
 
+@pytest.mark.parametrize("linked", [False, True])
+def test_an_index_moved_over_by_hand_during_an_add_is_left_as_it_was(tmp_path, linked):
+    """'mv other.index INDEX' while an add wrote to INDEX: the add said so, but SQLite names
+    the write-ahead log by INDEX's name, not by its file: the add's commits left in it were read
+    as the other index's own and folded into it (INDEX's documents mixed with the other's).
+    (INDEX a link: the log is named after its target, and the other index moved over that.)"""
+    from respin.index import IndexMovedError
+    index, other = tmp_path / "x.index", tmp_path / "other.index"
+    SourceIndex.build(tmp_path / "real.index" if linked else index, [("storm", TEXTS["storm"])]).close()
+    if linked:
+        index.symlink_to(tmp_path / "real.index")
+    SourceIndex.build(other, [("council", TEXTS["council"])]).close()
+
+    def tables(path):  # (not PRAGMA integrity_check: SQLite 3.40 finds NULLs in any WITHOUT ROWID table)
+        con = sqlite3.connect(path)
+        try:
+            return [con.execute(f"SELECT * FROM {t} ORDER BY 1, 2").fetchall() for t in ("meta", "docs", "bands")]
+        finally:
+            con.close()
+
+    theirs = tables(other)
+
+    def docs():
+        yield "m", TEXTS["match"]  # (committed: in INDEX-wal)
+        os.replace(other, os.path.realpath(index))  # by hand: the side files are left as they are
+        yield "c", TEXTS["ministry"]
+
+    with SourceIndex.open(index) as idx:
+        with pytest.raises(IndexMovedError):
+            idx.add(docs(), batch_size=1)
+    assert tables(index) == theirs
+    assert _ids(index) == ["council"]
+
+
 def test_a_build_after_an_index_was_removed_beside_its_write_ahead_log_makes_a_sound_index(tmp_path, cli):
     """An add killed outright leaves INDEX-wal and INDEX-shm; 'rm INDEX' leaves them too. A new
     build of INDEX had its own file read with that log: "index file is damaged (database disk
