@@ -22,6 +22,16 @@ the text's MinHash (``datasketch``), collects the documents sharing a band bucke
 re-ranks them by the exact Jaccard similarity of their fingerprints, recomputed from the
 stored text.
 
+Replacing an index: ``respin index build --force`` (or ``mv`` by hand, when nothing writes to
+it). An add finds INDEX removed or replaced by comparing the file its connection has open with
+the one at INDEX (device and inode: an open file's inode is not reused) after each batch, and
+stops; but SQLite names the write-ahead log ``INDEX-wal`` (and ``INDEX-shm``) after INDEX, not
+after its file. A file moved over INDEX while an add runs (or after one was killed outright)
+therefore finds the add's log beside it: the add removes it once it sees the move, but a process
+that opens INDEX before that, or an add killed before it, reads the log's pages as the new
+file's (and may fold them into it). Only a checkpoint after every batch, waiting on every
+reader, would close that gap; ``build --force`` removes the side files before it replaces INDEX.
+
 >>> import tempfile, os
 >>> path = os.path.join(tempfile.mkdtemp(), "a.index")
 >>> docs = [("a", "The White House said on Monday that two of its aides had left. They were "
@@ -732,9 +742,9 @@ class SourceIndex:
             return sqlite3.connect(f"{uri}?{params}", uri=True, isolation_level=None, timeout=60.0,
                                    check_same_thread=False)
 
-        if not self.readonly:
-            con = connect("mode=rw")
-        else:
+        def opened() -> sqlite3.Connection:
+            if not self.readonly:
+                return connect("mode=rw")
             con = connect("mode=ro")
             try:
                 con.execute("PRAGMA schema_version").fetchone()
@@ -746,12 +756,22 @@ class SourceIndex:
                 # Read the file as it is, without locks (what the last checkpoint put in it).
                 con.close()
                 con = connect("mode=ro&immutable=1")
+            return con
+
+        # The file this connection has open (see _moved): the one at INDEX before SQLite opened
+        # it and after. Read after only, a file moved over INDEX in between was taken for the
+        # one open, and an add wrote to the old one unseen; so moved, it is opened again.
+        for tries in range(3):
+            file = _file_id(self.path)
+            con = opened()
+            if _file_id(self.path) == file or tries == 2:
+                break
+            con.close()
         con.execute("PRAGMA trusted_schema=OFF")      # (no SQL functions from a schema someone else wrote)
         con.execute("PRAGMA busy_timeout=60000")
         con.execute("PRAGMA synchronous=NORMAL")      # WAL: durable at checkpoints, never corrupt
         con.execute("PRAGMA cache_size=-65536")       # 64 MB page cache (the bands B-tree)
-        self._local.file = _file_id(self.path)        # the file this connection has open (see _moved)
-        self._local.real = real
+        self._local.file, self._local.real = file, real
         return con
 
     def _con(self) -> sqlite3.Connection:

@@ -787,6 +787,36 @@ def test_an_index_moved_over_by_hand_during_an_add_is_left_as_it_was(tmp_path, l
     assert _ids(index) == ["council"]
 
 
+@pytest.mark.parametrize("wal", [False, True])
+def test_an_index_moved_over_while_an_add_opens_it_is_seen(tmp_path, monkeypatch, wal):
+    """Which file an add's connection has open was read from INDEX's name once SQLite had
+    opened it: another index moved over INDEX in between was taken for the one open. The add
+    said INDEX was damaged (SQLite refuses to leave the rollback journal of a moved file:
+    "attempt to write a readonly database"), or, INDEX in WAL mode already (a killed add left
+    it so), wrote its documents to the old file, gone, and said they were added. Now the file
+    now at INDEX is opened, and the add goes there."""
+    index, other = tmp_path / "x.index", tmp_path / "other.index"
+    SourceIndex.build(index, [("storm", TEXTS["storm"])]).close()
+    SourceIndex.build(other, [("council", TEXTS["council"])]).close()
+    if wal:
+        con = sqlite3.connect(index)
+        con.execute("PRAGMA journal_mode=WAL")  # (kept in the file)
+        con.close()
+    real = sqlite3.connect
+
+    def then_moved(*args, **kwargs):  # (another process, just after SQLite has opened the file)
+        con = real(*args, **kwargs)
+        if other.exists():
+            os.replace(other, index)
+        return con
+
+    monkeypatch.setattr(sqlite3, "connect", then_moved)
+    with SourceIndex.open(index) as idx:
+        monkeypatch.setattr(sqlite3, "connect", real)
+        assert idx.add([("m", TEXTS["match"])]).added == 1
+    assert _ids(index) == ["council", "m"]
+
+
 def test_a_build_after_an_index_was_removed_beside_its_write_ahead_log_makes_a_sound_index(tmp_path, cli):
     """An add killed outright leaves INDEX-wal and INDEX-shm; 'rm INDEX' leaves them too. A new
     build of INDEX had its own file read with that log: "index file is damaged (database disk
