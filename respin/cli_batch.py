@@ -217,7 +217,13 @@ def batch(
             _note(done.line(), quiet)
             if (line := done.duplicate_line()) is not None:
                 _note(line, quiet)
-        _note("interrupted: the results so far are saved; continue with --resume")  # (also with -q, as check)
+        if done is not None:
+            _note("interrupted: the results so far are saved; continue with --resume")  # (also with -q, as check)
+        else:  # stopped while loading lexicons, connecting to dask, or setting up --out: no record was read
+            from .batch import MANIFEST_NAME
+            earlier = os.path.exists(os.path.join(out, MANIFEST_NAME))
+            _note("interrupted before any record was checked"
+                  + ("; an earlier run's results are kept: continue with --resume" if earlier else ""))
         raise typer.Exit(interrupted_status(e))
     _note(summary.line() + f"; results in {out.rstrip('/')}/results.jsonl", quiet)
     if (line := summary.duplicate_line()) is not None:

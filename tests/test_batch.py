@@ -2128,3 +2128,25 @@ def test_resume_with_a_model_upgraded_in_place_is_refused(tmp_path, cli):
     del manifest["run"]["model_label"]
     (out / "run.json").write_text(json.dumps(manifest))
     assert cli("batch", src, "--out", out, "--resume", "-q", "--model", mine).code == 0
+
+
+def test_an_interrupt_before_any_record_does_not_promise_saved_results(tmp_path, cli, monkeypatch):
+    # Ctrl-C while the run is set up (lexicons read, a Dask cluster connecting, --out made):
+    # no record was read, so "the results so far are saved" would send the user to a
+    # --resume of nothing; an earlier run's folder does have results to resume.
+    import respin.batch as batch
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "r0", "text": make_texts(1)[0]}])
+
+    def stopped(*a, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "_run_locked", stopped)
+    ran = cli("batch", src, "--out", tmp_path / "fresh")
+    assert (ran.code, ran.err) == (130, "respin: interrupted before any record was checked\n")
+    monkeypatch.undo()
+    assert cli("batch", src, "--out", tmp_path / "old", "-q").code == 0
+    monkeypatch.setattr(batch, "_run_locked", stopped)
+    ran = cli("batch", src, "--out", tmp_path / "old", "--resume")
+    assert ran.code == 130
+    assert ran.err == ("respin: interrupted before any record was checked; an earlier run's results are kept: "
+                       "continue with --resume\n")
