@@ -10,6 +10,7 @@ import errno
 import functools
 import os
 import re
+import shlex
 import sys
 from enum import Enum
 from pathlib import Path
@@ -149,6 +150,10 @@ def _input_hint(msg: str, inputs, pipe: str | None = None) -> str:
     'input not found: https://example.com/a; respin reads local files: download the page first'
     >>> _input_hint("not a text file (binary data): paper.pdf", ["paper.pdf"])
     'not a text file (binary data): paper.pdf; extract its text first (e.g. pdftotext in.pdf out.txt)'
+    >>> _input_hint("not a text file (binary data): crawl.jsonl.gz", ["crawl.jsonl.gz"], "respin check -")
+    'not a text file (binary data): crawl.jsonl.gz; for one result per record use: respin batch crawl.jsonl.gz --out DIR'
+    >>> _input_hint("not a text file (binary data): page.txt.gz", ["page.txt.gz"], "respin check -")
+    'not a text file (binary data): page.txt.gz; decompress it first: zcat page.txt.gz | respin check -'
     """
     for p in inputs:
         if not p or p == "-" or not msg.endswith(f": {p}"):
@@ -162,6 +167,14 @@ def _input_hint(msg: str, inputs, pipe: str | None = None) -> str:
                 return msg + _pipe_hint(pipe)
         elif "not a text file" in msg and (tool := _EXTRACT.get(Path(p).suffix.lower())):
             return f"{msg}; extract its text first (e.g. {tool})"
+        elif "not a text file" in msg and p.lower().endswith(".gz"):
+            # (A crawl's .jsonl.gz given to check, a gzipped page: "binary data" alone said
+            # neither that it was gzip nor what reads it.)
+            if p.lower().endswith(JSONL_NAMES):
+                return f"{msg}; for one result per record use: respin batch {shlex.quote(p)} --out DIR"
+            if pipe and msg.startswith("not a text file"):  # (the input's; a source or copy says so first)
+                return f"{msg}; decompress it first: zcat {shlex.quote(p)} | {pipe}"
+            return f"{msg}; decompress it first (gunzip -k {shlex.quote(p)})"
     return msg
 
 
@@ -222,7 +235,9 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: l
         elif not path.exists():
             raise InputError(not_found("input", p))
         else:
-            if path.name.lower().endswith(JSONL_NAMES):
+            # (Not a gzipped one: check reads no gzip, and refuses it as binary data with this
+            # hint, :func:`_input_hint`; "read as one document" before that error contradicted it.)
+            if path.name.lower().endswith(JSONL_NAMES) and not path.name.lower().endswith(".gz"):
                 _note(f"{p} is read as one document; for one result per record use: respin batch {p} --out DIR", quiet)
             out.append((p, False))
     return out

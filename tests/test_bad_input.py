@@ -1084,6 +1084,28 @@ def test_a_pdf_or_word_file_says_to_extract_its_text(cli, tmp_path, command):
     assert "extract" not in ran.err
 
 
+def test_a_gzipped_file_says_what_reads_it(cli, tmp_path, monkeypatch):
+    """`check crawl.jsonl.gz` said "read as one document" and then "not a text file (binary
+    data)", contradicting itself; a gzipped page was only "binary data" (a user session)."""
+    import gzip
+    monkeypatch.chdir(tmp_path)
+    crawl, page = tmp_path / "crawl.jsonl.gz", tmp_path / "page.txt.gz"
+    crawl.write_bytes(gzip.compress(b'{"id": 1, "text": "The mayor said the bridge would open in May."}\n'))
+    page.write_bytes(gzip.compress(b"The mayor said the bridge would open in May.\n"))
+    ran = cli("check", "crawl.jsonl.gz")
+    assert_user_error(ran, "binary data", "; for one result per record use: respin batch crawl.jsonl.gz --out DIR")
+    assert "read as one document" not in ran.err
+    assert_user_error(cli("check", "page.txt.gz"), "; decompress it first: zcat page.txt.gz | respin check -")
+    assert_user_error(cli("restore", "page.txt.gz"), "; decompress it first: zcat page.txt.gz | respin restore -")
+    plain = tmp_path / "a.txt"
+    plain.write_text("The mayor said the bridge would open in May.\n")
+    # (A gzipped source is no input to pipe: gunzip it.)
+    assert_user_error(cli("restore", plain, "--source", "page.txt.gz"), "; decompress it first (gunzip -k page.txt.gz)")
+    (tmp_path / "crawl.jsonl").write_bytes(gzip.decompress(crawl.read_bytes()))
+    ran = cli("check", "crawl.jsonl")  # (uncompressed, it is read: the note stays)
+    assert "crawl.jsonl is read as one document" in ran.err
+
+
 def test_batch_with_a_wrong_index_or_model_writes_nothing(cli, pair, tmp_path):
     """A --corpus that is no index (an empty file, a text, a folder, another SQLite file) or
     a --model folder that is no model was said by the first chunk: exit 2, but --out held
