@@ -2583,9 +2583,22 @@ def _version() -> str:
     return __version__
 
 
+def _duration(seconds: float) -> str:
+    """A time left, as a progress line says it.
+
+    >>> _duration(42), _duration(300), _duration(5400), _duration(200000)
+    ('42 s', '5 min', '1 h 30 min', '55 h 33 min')
+    """
+    s = round(seconds)
+    if s < 90:
+        return f"{s} s"
+    m = round(seconds / 60)
+    return f"{m} min" if m < 90 else f"{m // 60} h {m % 60} min"
+
+
 class _Progress:
     """tqdm on a terminal (rate, ETA once the input is counted in the background); else a
-    plain line about once a minute; nothing for progress="off"."""
+    plain line about once a minute (done, share, rate, time left); nothing for progress="off"."""
 
     def __init__(self, mode: str, kind, path, glob, exclude, initial: int, note):
         self.note, self.bar, self.total = note, None, None
@@ -2617,7 +2630,13 @@ class _Progress:
             rate = summary.documents / max(self.last - self.t0, 1e-9)
             done = summary.documents + summary.resumed
             of = f"/{self.total:,}" if self.total else ""
-            self.note(f"{done:,}{of} documents ({rate:,.1f}/s)")
+            # (A log of a run under nohup or cron said the count and rate alone: how long is
+            # left, which the bar on a terminal shows, was arithmetic for its reader.)
+            left = ""
+            if self.total and rate > 0 and done <= self.total:
+                left = f"{done * 100 // self.total}%, "
+                eta = f", about {_duration((self.total - done) / rate)} left"
+            self.note(f"{done:,}{of} documents ({left}{rate:,.1f}/s{eta if left else ''})")
 
     def close(self) -> None:
         if self.bar is not None:

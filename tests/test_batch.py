@@ -2150,3 +2150,26 @@ def test_an_interrupt_before_any_record_does_not_promise_saved_results(tmp_path,
     assert ran.code == 130
     assert ran.err == ("respin: interrupted before any record was checked; an earlier run's results are kept: "
                        "continue with --resume\n")
+
+
+def test_progress_lines_off_a_terminal_say_the_time_left():
+    """Under nohup or cron (stderr a log file) the line a minute said '14,878/20,015
+    documents (247.8/s)': the share done and the time left, which the terminal's bar shows,
+    were left to its reader (a user session)."""
+    from types import SimpleNamespace
+    from respin.batch import _Progress
+    said = []
+    bar = _Progress("lines", None, None, None, None, 0, said.append)  # (no input: nothing counted)
+    bar.total = 2000
+    bar.t0 -= 100
+    bar.last -= 61  # a minute since the last line
+    bar.update(0, SimpleNamespace(documents=500, resumed=0))
+    assert said == ["500/2,000 documents (25%, 5.0/s, about 5 min left)"]
+    resumed = _Progress("lines", None, None, None, None, 1200, said.append)  # --resume: done counts them
+    resumed.total, resumed.t0, resumed.last = 2000, resumed.t0 - 100, resumed.last - 61
+    resumed.update(0, SimpleNamespace(documents=500, resumed=1200))
+    assert said[-1] == "1,700/2,000 documents (85%, 5.0/s, about 60 s left)"
+    uncounted = _Progress("lines", None, None, None, None, 0, said.append)  # the count not done yet
+    uncounted.t0, uncounted.last = uncounted.t0 - 100, uncounted.last - 61
+    uncounted.update(0, SimpleNamespace(documents=500, resumed=0))
+    assert said[-1] == "500 documents (5.0/s)"
