@@ -1743,6 +1743,18 @@ class Summary:
         input was read to its end and every result written) all of them."""
         self.blank_lines = self.blanks.read if read_all else self.blanks.before(self.resumed + self.documents)
 
+    def whole(self) -> str:
+        """The summary line's account of the whole input after ``--resume`` (this run's counts
+        alone read as the whole file's), and of its blank lines: '' if neither."""
+        d, s, e, err = self.total[:4]
+        edited = f"{e:,} restored (edited), " if self.restoring else ""
+        whole = (f"; in all {d:,} document{'' if d == 1 else 's'}: {s:,} spun, {edited}"
+                 f"{err:,} error{'' if err == 1 else 's'}") if self.resumed else ""
+        if self.blank_lines:  # (the input's lines are the results and these)
+            n = self.blank_lines
+            whole += f"; {n:,} blank line{' was' if n == 1 else 's were'} skipped (no record)"
+        return whole
+
     def line(self) -> str:
         rate = self.words / self.seconds if self.seconds > 0 else 0.0
         docs_rate = self.documents / self.seconds if self.seconds > 0 else 0.0
@@ -1759,13 +1771,7 @@ class Summary:
         if self.lexical:
             legacy = (f", {self.lexical:,} with lexicon phrases (the score stays the model's: read their "
                       "findings)") + legacy
-        d, s, e, err = self.total[:4]  # this run's counts alone read as the whole file's after --resume
-        edited = f"{e:,} restored (edited), " if self.restoring else ""
-        whole = (f"; in all {d:,} document{'' if d == 1 else 's'}: {s:,} spun, {edited}"
-                 f"{err:,} error{'' if err == 1 else 's'}") if self.resumed else ""
-        if self.blank_lines:  # (the input's lines are the results and these)
-            n = self.blank_lines
-            whole += f"; {n:,} blank line{' was' if n == 1 else 's were'} skipped (no record)"
+        whole = self.whole()
         return (f"{self.documents:,} document{'' if self.documents == 1 else 's'}{resumed} in {self.seconds:.1f} s ({docs_rate:,.1f} docs/s, "
                 f"{rate:,.0f} words/s): {self.spun:,} spun, "
                 + (f"{self.edited:,} restored (edited), " if self.restoring else "") +

@@ -225,7 +225,13 @@ def batch(
             _note("interrupted before any record was checked"
                   + ("; an earlier run's results are kept: continue with --resume" if earlier else ""))
         raise typer.Exit(interrupted_status(e))
-    _note(summary.line() + f"; results in {out.rstrip('/')}/results.jsonl", quiet)
+    if summary.resumed and not summary.documents and not summary.input_cut:
+        # (--resume of a finished run said "0 documents (after 1,999 from the earlier run) in
+        # 0.0 s (0.0 docs/s, 0 words/s): 0 spun, ...": a run that did nothing, as if it had failed.)
+        _note("nothing left to do: the earlier run had checked every record" + summary.whole()
+              + f"; results in {out.rstrip('/')}/results.jsonl", quiet)
+    else:
+        _note(summary.line() + f"; results in {out.rstrip('/')}/results.jsonl", quiet)
     if (line := summary.duplicate_line()) is not None:
         _note(line, quiet)
     for line in summary.notes:  # what the run did not do as asked (a misspelt --pool-by or --text-field field):

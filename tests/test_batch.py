@@ -1556,6 +1556,15 @@ def test_a_resumed_run_says_the_whole_files_counts(tmp_path, cli):
     ran = cli("batch", src, "--out", out, "--resume")
     assert ran.code == 0 and "1 document (after 3 from the earlier run)" in ran.err
     assert "; in all 4 documents: " in ran.err and "1 error" in ran.err.split("in all")[1]
+    # --resume of a finished run: "0 documents (after 4 from the earlier run) in 0.0 s (0.0
+    # docs/s, 0 words/s): 0 spun, ..." read as a run that failed to do anything (a user session).
+    (src.parent / "in.jsonl").write_bytes(src.read_bytes() + b"\n")  # (a blank line: still counted)
+    ran = cli("batch", src, "--out", out, "--resume")
+    assert ran.code == 0 and (out / "results.jsonl").read_bytes() == b"".join(lines), ran.err
+    said = ran.err.strip().splitlines()
+    assert len(said) == 1 and said[0].startswith("respin: nothing left to do: the earlier run had checked every "
+                                                 "record; in all 4 documents: "), ran.err
+    assert said[0].endswith(f"1 error; 1 blank line was skipped (no record); results in {out}/results.jsonl"), ran.err
 
 
 # --- what a run writes or deletes is never its input ------------------------------------------
