@@ -440,6 +440,41 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
     return Alignment(doc, src, pairs, gaps, unmatched, missing, rewrites, sents, src_sents)
 
 
+def out_of_order(pairs: list[tuple[int, int, float]]) -> list[tuple[int, int]]:
+    """The aligned pairs ``(input sentence, source sentence)`` that the input has moved, one
+    a source sentence: read in the input's order (each source sentence where the input first
+    has it: a repeat is no move), the fewest whose removal leaves the source sentences in the
+    source's order, i.e. those off a longest increasing run of source positions (of runs as
+    long, the one whose last pair comes latest: "B A C" against "A B C" moved B). A sentence
+    joined from two source sentences keeps both in place.
+
+    >>> out_of_order([(0, 2, 1.0), (1, 3, 1.0), (2, 0, 1.0), (3, 1, 1.0), (4, 4, 1.0), (5, 0, 1.0)])
+    [(0, 2), (1, 3)]
+    """
+    first: dict[int, int] = {}
+    for i, j in sorted((i, j) for i, j, _ in pairs):
+        first.setdefault(j, i)
+    ordered = sorted((i, j) for j, i in first.items())
+    # Longest increasing subsequence of the source positions, O(n log n): ``tails[k]`` the
+    # smallest last position of a run of k + 1, ``ends[k]`` its pair, ``back`` the chain.
+    tails: list[int] = []
+    ends: list[int] = []
+    back = [-1] * len(ordered)
+    for n, (_, j) in enumerate(ordered):
+        k = bisect_left(tails, j)
+        back[n] = ends[k - 1] if k else -1
+        if k == len(tails):
+            tails.append(j)
+            ends.append(n)
+        else:
+            tails[k], ends[k] = j, n
+    kept, n = set(), ends[-1] if ends else -1
+    while n >= 0:
+        kept.add(n)
+        n = back[n]
+    return [p for n, p in enumerate(ordered) if n not in kept]
+
+
 def _join_halves(pairs, unmatched, missing, doc_words, src_words, sents, src_sents, lexicon,
                  doc_start, src_start):
     """One input sentence made of two source sentences ("Officials said the plan was good,

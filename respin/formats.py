@@ -230,6 +230,7 @@ def summary_line(path: str, r: Report, *, bar_set: bool = False) -> str:
     # (An unrelated source leaves the judging to the model: its threshold counts as without one.)
     by_model = r.relation is None or r.relation.verdict == "unrelated"
     under = f" < threshold {thr}" if not r.spun and r.findings and r.judged and by_model else ""
+    rel += f"; {counts}" if r.relation is not None and (counts := sentence_counts(r.relation)) else ""
     rel += f"; {r.differing}" if r.relation is not None and r.differing else ""
     # Words set aside as not English, where the verdict does not already say so: the score
     # is the English part's ("spun (score 0.87, ... in 769 words, 610 not English)").
@@ -284,6 +285,7 @@ def restoration_dict(path: str | None, source: str | None, r: Restoration, copie
         d["unmatched"] = [s.to_dict() for s in r.unmatched]
         d["missing"] = [s.to_dict() for s in r.missing]
         d["paraphrased"] = [{"input": a.to_dict(), "source": b.to_dict()} for a, b in r.paraphrased]
+        d["moved"] = [{"input": a.to_dict(), "source": b.to_dict()} for a, b in r.moved]
     if r.score is not None:  # restored by the model: its document score and unapplied edits
         d["score"] = r.score
         d["suggestions"] = [e.to_dict() for e in r.suggestions]
@@ -318,9 +320,30 @@ def relation_line(r: Restoration) -> str:
     return (f"relation: {rel.verdict} (coverage {rel.coverage:.0%} of the input aligned, "
             f"{rel.swapped:.0%} of aligned words swapped; {rel.unmatched_sentences} input "
             f"sentence(s) unmatched, {rel.missing_sentences} source sentence(s) missing"
+            + (f", {rel.moved_sentences} moved" if rel.moved_sentences else "")
             + (f"; {d}" if (d := differing(r)) else "")
             + (f"; {leaked} leaked spinner template(s)" if (leaked := sum(e.kind == SPINTAX for e in r.edits)) else "")
             + f"); {len(r.edits)} edit(s)")
+
+
+def sentence_counts(rel) -> str:
+    """check --source's account of the sentences that differ in place from the source's:
+    "2 sentences not in the source, 1 left out, 3 moved", the parts that are not 0 (the
+    first names the sentences); '' where all are, or where the source is unrelated (the
+    model judges: nothing was aligned to count against).
+
+    >>> from respin.restore import Relation
+    >>> sentence_counts(Relation("spun copy", 0.9, 0.2, 0.9, 8, 0, 1, 0, 3))
+    '1 sentence not in the source, 3 moved'
+    >>> sentence_counts(Relation("spun copy", 0.9, 0.2, 0.9, 8, 0, 0, 2, 0))
+    '2 sentences left out'
+    """
+    if rel.verdict == "unrelated":
+        return ""
+    parts = [(n, what) for n, what in ((rel.unmatched_sentences, "not in the source"),
+                                       (rel.missing_sentences, "left out"), (rel.moved_sentences, "moved")) if n]
+    return ", ".join(f"{n:,} sentence{'' if n == 1 else 's'} {what}" if k == 0 else f"{n:,} {what}"
+                     for k, (n, what) in enumerate(parts))
 
 
 _QUOTED_PASSAGES = 3   # differing passages a relation line quotes

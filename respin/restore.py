@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field, replace
 from numbers import Integral
 from operator import attrgetter
 
-from .align import ANCHOR_MIN, Alignment, align, canon, cited_tokens, citation_at
+from .align import ANCHOR_MIN, Alignment, align, canon, cited_tokens, citation_at, out_of_order
 from .tokenize import (_CLOSERS, _ENDERS, INVISIBLE, NO_INVISIBLE, PUNCT, Document, LineIndex, _holds_any,
                        has_line_break, normalize_many)
 
@@ -61,6 +61,10 @@ class Relation:
     paraphrased_sentences: int
     unmatched_sentences: int
     missing_sentences: int
+    # Source sentences the input has out of the source's order (a paragraph moved): those off
+    # a longest run that keeps the order (respin.align.out_of_order). Last, with a default:
+    # the fields before it keep their places.
+    moved_sentences: int = 0
 
     def to_dict(self) -> dict:
         return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(self).items()}
@@ -91,6 +95,9 @@ class Restoration:
     # Input sentences that say what a source sentence says in other words: aligned, kept as
     # they are (respin restores spinning, not rewriting). (input span, source span) pairs.
     paraphrased: list[tuple[Span, Span]] = field(default_factory=list)
+    # Against a source: the aligned sentences the input has moved out of the source's order,
+    # (input span, source span) pairs, one a source sentence (``relation.moved_sentences``).
+    moved: list[tuple[Span, Span]] = field(default_factory=list)
     # Without a source: edits the model proposes but is not sure enough of to apply (below
     # the confidence threshold), and the detector's document score they were weighed by.
     suggestions: list[Edit] = field(default_factory=list)
@@ -335,7 +342,8 @@ def _resolve_spintax(text: str, source: str, lexicon, leaked, found: bool = Fals
         rel = replace(rel, verdict="spun copy")
     return Restoration(input=text, text=apply_edits(text, edits), edits=edits, relation=rel,
                        words=Document.from_text(text, identifiers=False).n_words, unmatched=[span(x) for x in r.unmatched],
-                       missing=r.missing, paraphrased=[(span(x), y) for x, y in r.paraphrased])
+                       missing=r.missing, paraphrased=[(span(x), y) for x, y in r.paraphrased],
+                       moved=[(span(x), y) for x, y in r.moved])
 
 
 def _restore_with_source(text: str, source: str, lexicon=None, found: bool = False) -> Restoration:
@@ -388,6 +396,8 @@ def _restore_with_source(text: str, source: str, lexicon=None, found: bool = Fal
                        key=lambda x: x.start),
         paraphrased=[(_sentence_span(doc, al.sentences[i]), _sentence_span(src, al.src_sentences[j]))
                      for i, j, sim in al.pairs if sim < ANCHOR_MIN],
+        moved=[(_sentence_span(doc, al.sentences[i]), _sentence_span(src, al.src_sentences[j]))
+               for i, j in out_of_order(al.pairs)],
     )
 
 
@@ -967,5 +977,7 @@ def relation(al: Alignment, cut=(), linked: int = 0) -> Relation:
         verdict = "verbatim copy" if coverage >= 0.9 and source_coverage >= 0.9 else "partial verbatim copy"
     else:
         verdict = "spun copy"
+    # (Against an unrelated source the few pairs are chance resemblances: in no order to keep.)
+    moved = len(out_of_order(al.pairs)) if verdict != "unrelated" else 0
     return Relation(verdict, coverage, swapped, source_coverage, len(strong), len(weak),
-                    len(al.unmatched), len(al.missing))
+                    len(al.unmatched), len(al.missing), moved)

@@ -989,6 +989,36 @@ def test_check_source_summary_names_a_differing_figure(cli, tmp_path):
     assert "differing" not in cli("check", cp, "--source", src, "--format", "json").out  # the JSON is unchanged
 
 
+def test_check_source_summary_counts_added_dropped_and_moved_sentences(cli, tmp_path):
+    """The summary of check --source named the verdict only; the copy's added, dropped and
+    moved sentences were in restore's output alone (a newsroom editor's review)."""
+    # Written for this test: four short paragraphs; the copy moves the last one up, drops
+    # the second and adds a line of its own.
+    paras = ["The river rose by two metres overnight after the storm. Several roads near the bridge were closed.",
+             "Farmers moved their sheep to higher fields before dawn. One barn was flooded to the rafters.",
+             "The weather service expects the water to fall by Friday. Volunteers are filling sandbags at the school.",
+             "A shelter has opened in the town hall for families who left their homes."]
+    src, cp = tmp_path / "src.txt", tmp_path / "copy.txt"
+    src.write_text("\n\n".join(paras) + "\n", encoding="utf-8")
+    spun = [paras[0].replace("closed", "shut"), paras[3], paras[2].replace("expects", "anticipates"),
+            "Sponsored: the best raincoats of the season, now half price!"]
+    cp.write_text("\n\n".join(spun) + "\n", encoding="utf-8")
+    ran = cli("check", cp, "--source", src)
+    assert ran.code == 1
+    assert ran.out.splitlines()[-1].endswith(
+        "spun copy of the source; 1 sentence not in the source, 2 left out, 1 moved)"), ran.out
+    doc = json.loads(cli("check", cp, "--source", src, "--format", "json").out)
+    assert {k: doc[0]["relation"][k] for k in ("unmatched_sentences", "missing_sentences", "moved_sentences")} == {
+        "unmatched_sentences": 1, "missing_sentences": 2, "moved_sentences": 1}
+    # Only the counts that are not 0, the first naming the sentences; none for a copy in order.
+    cp.write_text("\n\n".join([paras[0], paras[2], paras[1].replace("moved", "shifted"), paras[3]]) + "\n",
+                  encoding="utf-8")
+    assert cli("check", cp, "--source", src).out.splitlines()[-1].endswith("of the source; 2 sentences moved)")
+    cp.write_text("\n\n".join(paras[:3]).replace("closed", "shut") + "\n", encoding="utf-8")
+    assert cli("check", cp, "--source", src).out.splitlines()[-1].endswith("of the source; 1 sentence left out)")
+    assert "sentence" not in cli("check", src, "--source", src).out
+
+
 def test_a_file_name_with_a_line_break_stays_on_its_lines(cli, tmp_path):
     """A newline in a file name started a line of its own in the text format, which a reader
     of path:line:col: lines took for something else; it is escaped there (JSON has its own)."""

@@ -113,6 +113,78 @@ def test_relation_line_counts_differing_passages_beside_unmatched_sentences():
     assert "differing" not in relation_line(respin.restore(FIGURE_SOURCE, source=FIGURE_SOURCE))
 
 
+# Written for these tests: a harbour story of five paragraphs, and a spun copy with the
+# cost paragraph moved up, the fishermen's paragraph dropped and an advert line added.
+HARBOUR = ("The harbour council voted on Tuesday to rebuild the old ferry pier before the summer season. "
+           "Councillors said the wooden deck had rotted beyond repair after three hard winters.\n\n"
+           "Work will begin in March and is expected to take about four months. "
+           "The contractor promised that the western footpath would stay open to walkers throughout.\n\n"
+           "Local fishermen welcomed the decision but asked for a temporary mooring during the works. "
+           "The harbour master said a floating pontoon would be placed near the lifeboat station.\n\n"
+           "The project will cost the town roughly two million pounds, most of it from a regional grant. "
+           "A smaller share will come from parking fees collected at the seafront.\n\n"
+           "Residents can see the plans at the library until the end of the month.\n")
+_P = HARBOUR.split("\n\n")
+HARBOUR_COPY = "\n\n".join([
+    _P[0].replace("said", "stated"),
+    _P[3].replace("roughly", "about").replace("share", "portion"),
+    _P[1].replace("begin", "start").replace("stay", "remain"),
+    "Click here to subscribe to our newsletter for the best deals on garden furniture!",
+    _P[4]])
+
+
+def test_restore_reports_moved_paragraphs(cli, tmp_path):
+    """An editor comparing a copy with their original: the copy's reordering is reported,
+    beside its added and dropped sentences (a user review: only those two were)."""
+    (tmp_path / "copy.txt").write_text(HARBOUR_COPY, encoding="utf-8")
+    (tmp_path / "src.txt").write_text(HARBOUR, encoding="utf-8")
+    ran = cli("restore", tmp_path / "copy.txt", "--source", tmp_path / "src.txt", "-f", "json")
+    assert ran.code == 0
+    doc = json.loads(ran.out)
+    rel = doc["relation"]
+    assert (rel["verdict"], rel["unmatched_sentences"], rel["missing_sentences"], rel["moved_sentences"]) == (
+        "spun copy", 1, 2, 2)
+    # The cost paragraph is what moved (the others keep the source's order), as pairs.
+    assert [m["input"]["text"] for m in doc["moved"]] == [
+        "The project will cost the town about two million pounds, most of it from a regional grant.",
+        "A smaller portion will come from parking fees collected at the seafront."]
+    for m in doc["moved"]:
+        assert HARBOUR_COPY[m["input"]["start"]:m["input"]["end"]] == m["input"]["text"]
+        assert HARBOUR[m["source"]["start"]:m["source"]["end"]] == m["source"]["text"]
+    assert [m["source"]["text"] for m in doc["moved"]] == [
+        "The project will cost the town roughly two million pounds, most of it from a regional grant.",
+        "A smaller share will come from parking fees collected at the seafront."]
+    assert list(doc)[list(doc).index("paraphrased") + 1] == "moved"  # added after the fields it joins
+    (line,) = cli("restore", tmp_path / "copy.txt", "--source", tmp_path / "src.txt").err.splitlines()
+    assert "1 input sentence(s) unmatched, 2 source sentence(s) missing, 2 moved)" in line, line
+
+
+def test_a_copy_in_the_source_s_order_has_nothing_moved():
+    in_order = "\n\n".join([_P[0], _P[1], _P[3], _P[4]])  # a paragraph dropped: the rest still in order
+    r = respin.restore(in_order, source=HARBOUR)
+    assert (r.relation.missing_sentences, r.relation.moved_sentences, r.moved) == (2, 0, [])
+    from respin.formats import relation_line
+    assert "moved" not in relation_line(r)
+    # A sentence the copy repeats further on is no move; the first time it is in place.
+    repeated = "\n\n".join([_P[0], _P[1], _P[2], _P[3], _P[0].split(". ")[0] + ".", _P[4]])
+    assert respin.restore(repeated, source=HARBOUR).relation.moved_sentences == 0
+    # Against an unrelated source the two short lines it shares, in the other order, are
+    # chance: nothing is in an order to keep.
+    notice = ("The library will open a new reading room for children on the ground floor next autumn. "
+              "Volunteers have painted murals of forests and rivers across the longest wall. "
+              "A storyteller will visit every Saturday morning to read aloud from picture books. "
+              "Parents asked for quieter corners, and the architects added two small booths. "
+              "The room will stay open late on Thursdays for families who work during the day.\n"
+              "Thanks for your ideas.\nMore news next week.\n")
+    bakery = ("More news next week.\nThe bakery on the corner of Mill Street has changed hands after forty years. "
+              "Its new owners plan to keep the rye loaf that regulars queue for at dawn. "
+              "They will add a small counter for coffee and a few tables by the window.\n"
+              "Thanks for your ideas.\n")
+    other = respin.restore(notice, source=bakery)
+    assert other.relation.verdict == "unrelated" and other.relation.aligned_sentences == 2
+    assert other.relation.moved_sentences == 0 and other.moved == []
+
+
 def test_restore_quiet_keeps_stderr_empty(cli, pair):
     spun, source = pair
     ran = cli("restore", spun, "-s", source, "-q")
