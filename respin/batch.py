@@ -53,6 +53,7 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import BrokenExecutor
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from operator import methodcaller
 from pathlib import Path, PurePosixPath
@@ -131,6 +132,12 @@ def _plain(value):
     return value.item() if type(value).__module__ == "numpy" and getattr(value, "ndim", None) == 0 else value
 
 
+# How a record's "text too large" names the limit to raise: the Python argument, or in a run
+# of ``respin batch`` (:func:`_results_of`, in whichever process runs it) the option ("raise
+# it with --max-size" from check_records named an option Python does not have; a user review).
+_SIZE_NAME: ContextVar[str] = ContextVar("_SIZE_NAME", default="max_size=")
+
+
 def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | None]:
     """The record's text as ``str`` and the note its decoding needs (bytes not valid UTF-8),
     or a :class:`_RecordError` saying why it holds no text. An empty text is a text: it is
@@ -141,7 +148,7 @@ def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | 
     if isinstance(value, (bytes, bytearray)):
         if len(value) > max_size:
             raise _RecordError(f"text too large ({_over(len(value), max_size)} limit; "
-                               "raise it with --max-size)")
+                               f"raise it with {_SIZE_NAME.get()})")
         try:
             value, encoding = decode(bytes(value), path or "<record>")
         except InputError as e:
@@ -153,7 +160,7 @@ def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | 
         # (A lone surrogate, half an emoji, is checked and kept as it is, however long the text: _line.)
         n = len(value.encode("utf-8", "surrogatepass"))
         if n > max_size:
-            raise _RecordError(f"text too large ({_over(n, max_size)} limit; raise it with --max-size)")
+            raise _RecordError(f"text too large ({_over(n, max_size)} limit; raise it with {_SIZE_NAME.get()})")
     if "\x00" in value:
         raise _RecordError("not text (binary data: NUL characters)")
     return value, note
@@ -480,7 +487,7 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
             rid = rec.get(id_field)
             rid = n if _missing(rid) else _plain(rid)  # (pandas writes a missing value as NaN or NA, not None)
             chunk.append((rid, rec[text_field]) if text_field in rec else
-                         error_result(rid, None, f"record has no {text_field!r} field"))
+                         error_result(rid, None, f"record has no {text_field!r} field (choose the field with text_field=)"))
         else:
             chunk.append(error_result(n, None, f"record is neither a dict nor a string (got {type(rec).__name__})"))
         if len(chunk) >= chunk_size:
@@ -884,11 +891,15 @@ def _results_of(tasks: list, opts: Options, index, pool: bool = True) -> list[di
     (one pool's tasks; with ``opts.copies_by``, each from the others), in order."""
     recs = [_record_of(t, opts) for t in tasks]
     ok = [r for r in recs if not isinstance(r, dict)]
-    done = process_records([r[2] for r in ok], ids=[r[0] for r in ok], paths=[r[1] for r in ok],
-                           restore=opts.restore, model=opts.model, index=index, threshold=opts.threshold,
-                           max_size=opts.max_size, pool=pool, min_confidence=opts.min_confidence,
-                           lexicons=_lexicons_for(opts), copies=pool and opts.copies_by is not None,
-                           spun_only=opts.spun_only, sections=opts.sections)
+    named = _SIZE_NAME.set("--max-size")
+    try:
+        done = process_records([r[2] for r in ok], ids=[r[0] for r in ok], paths=[r[1] for r in ok],
+                               restore=opts.restore, model=opts.model, index=index, threshold=opts.threshold,
+                               max_size=opts.max_size, pool=pool, min_confidence=opts.min_confidence,
+                               lexicons=_lexicons_for(opts), copies=pool and opts.copies_by is not None,
+                               spun_only=opts.spun_only, sections=opts.sections)
+    finally:
+        _SIZE_NAME.reset(named)
     for r, (_, _, _, note) in zip(done, ok):
         if note and r["error"] is None:  # how the file was decoded, before what its check says
             r["note"] = _notes(note, r["note"])

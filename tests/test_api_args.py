@@ -376,6 +376,32 @@ def test_a_field_name_that_is_no_name_is_a_type_error_that_names_it():
     assert next(respin.check_records([{0: SPUN}], text_field=0))["error"] is None  # (a frame's unnamed columns)
 
 
+def test_record_errors_name_the_python_arguments_and_the_command_line_its_options(cli, tmp_path):
+    """check_records' "text too large" said "raise it with --max-size", an option Python does
+    not have, and a record without the text field got no hint (a user review): in Python the
+    messages name the arguments; respin batch keeps naming its options."""
+    import json
+    from respin.batch import check_records, process_record
+    big = "A long line of words that goes on. " * 20
+    got = list(check_records([{"id": "big", "text": big}, {"id": "b", "body": SPUN}, {"id": "raw", "text": big.encode()}],
+                             max_size=300))
+    errors = {r["id"]: r["error"] for r in got}
+    assert errors["big"].endswith("limit; raise it with max_size=)") and errors["raw"].endswith("raise it with max_size=)")
+    assert errors["b"] == "record has no 'text' field (choose the field with text_field=)"
+    assert process_record(big, max_size=300)["error"] == errors["big"]
+    assert not any("--" in e for e in errors.values())
+    src = tmp_path / "in.jsonl"
+    recs = ({"id": "big", "text": big}, {"id": "b", "body": SPUN}, {"id": "ok", "text": SPUN})
+    src.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    assert cli("batch", src, "--out", tmp_path / "out", "--max-size", "300", "-q").code == 0
+    with open(tmp_path / "out" / "results.jsonl", encoding="utf-8") as f:
+        errors = {r["id"]: r["error"] for r in map(json.loads, f)}
+    assert errors["big"].endswith("limit; raise it with --max-size)"), errors
+    assert errors["b"] == "record has no 'text' field (choose the field with --text-field)"
+    # And again in Python after the run: the command line's names stay with the command line.
+    assert next(check_records([big], max_size=300))["error"].endswith("raise it with max_size=)")
+
+
 def test_missing_values_written_by_pandas_are_missing():
     """df.to_dict("records") writes a missing id or text as NaN (or NA): the id became NaN
     (invalid JSON out of json.dumps) and the error said 'got float'."""
