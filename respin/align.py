@@ -28,7 +28,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from itertools import compress, islice, repeat
+from itertools import islice, repeat
 
 from .tokenize import (_CLOSERS, _ENDERS, NUM, PUNCT, Document, Token, _split_sentences, gc_paused, has_line_break, line_breaks,
                        nfc, normalize, normalize_many)

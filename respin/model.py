@@ -120,8 +120,8 @@ class Model:
         if not lex.exists():
             if not any((path / f).exists() for f in ("detector.json", "decoder.json", "metadata.json", "candidates.npz")):
                 # (a folder of articles given to --model: no developer's build step to suggest)
-                raise ModelError(f"not a model folder (no lexicon.npz in it): {path}; --model takes a folder "
-                                 "written by 'respin train' (leave it out for the shipped model)")
+                raise ModelError(f"not a model folder (no lexicon.npz in it): {path}; a model is a folder "
+                                 "written by 'respin train' (leave --model, or model=, out for the shipped model)")
             raise ModelError(f"model folder has no lexicon.npz: {path} (build it: python -m respin.build_lexicon {path})")
         from .lexicon import Lexicon
         try:

@@ -154,6 +154,15 @@ def test_model_error_is_exported_and_the_package_is_typed():
     assert (Path(respin.__file__).parent / "py.typed").is_file()
 
 
+def test_a_folder_of_articles_as_model_names_the_python_argument_too(tmp_path):
+    # The message said "--model takes a folder ..." to a library caller who passed model=.
+    import respin
+    (tmp_path / "a.txt").write_text("An article, not a model.\n", encoding="utf-8")
+    with pytest.raises(respin.ModelError, match=r"no lexicon\.npz in it.*model=") as e:
+        respin.check("The White Home said it.", model=tmp_path)
+    assert "--model takes" not in str(e.value)
+
+
 # -- the record functions (respin.batch): settings checked at the door, as the calls above ----------
 PAPER = "We trained a brain community classifier and a profound learning model with one concealed layer."
 
