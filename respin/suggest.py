@@ -18,7 +18,9 @@ Score of a candidate phrase c_1..c_n, in log10 (a left-to-right beam search):
       + a user lexicon's weight * log10(1 + the swap's count)
 
 where a lexicon's swap of the whole phrase counts as one change, whatever its length (the
-lexicon term is the same odds factor, (1 + count) ** weight, as the decoder's bonus).
+lexicon term is the same odds factor, (1 + count) ** weight, as the decoder's bonus). Where
+the lexicons given write the whole phrase as spun more often than as an original, their
+originals of it come first (:func:`ranked`), as ``check --lexicon`` reports them.
 
 ``ALPHA`` discounts each word's own frequency: originals of tortured phrases are terms of
 art ("feature selection"), which a news LM ranks below everyday pairs ("air quality") unless
@@ -36,6 +38,7 @@ from __future__ import annotations
 
 import math
 import re
+from typing import NamedTuple
 
 from .decode import _NUMBERS, USER_LEXICON_WEIGHT, _figure_context
 from .evidence import STOPWORDS
@@ -148,8 +151,59 @@ def originals_and_odds(phrase: str, context: str | None = None, *, k: int = 5, l
     >>> originals_and_odds("deep learning", k=1)[1] > 1
     True
     """
+    r = ranked(phrase, context, k=k, lexicons=lexicons, model=model)
+    return r.originals, r.odds
+
+
+class Ranking(NamedTuple):
+    """What :func:`ranked` finds for one phrase: ``originals`` and ``odds`` as
+    :func:`originals_and_odds` returns them; ``sources``, for each original, the index among
+    the lexicons given of the one whose swap made it (the first where several did), None
+    where the thesaurus alone did; ``listed``, the indexes of the lexicons given that have the
+    phrase itself as a spun entry; ``spun_share``, how often the lexicons given write the phrase
+    as spun, of all the times they write it (:func:`respin.swaps.phrase_spun_share`), None
+    where none has it as a spun entry."""
+
+    originals: list[tuple[str, float]]
+    sources: list[int | None]
+    odds: float | None
+    listed: tuple[int, ...]
+    spun_share: float | None
+
+    @property
+    def known(self) -> bool:
+        """Whether the lexicons given call the phrase a spinner's: they have it as a spun
+        entry more often than as an original."""
+        return self.spun_share is not None and self.spun_share > 0.5
+
+    @property
+    def reads_best(self) -> bool:
+        """No original reads better than the phrase as it is (odds 1 or more), and no lexicon
+        given calls it a spinner's: it may then be no spinner's."""
+        return self.odds is not None and self.odds >= 1 and not self.known
+
+
+def ranked(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), model=None) -> Ranking:
+    """:func:`originals_and_odds`, with where each original came from and what the
+    lexicons given say of the phrase itself (a :class:`Ranking`).
+
+    A lexicon's entry of the whole phrase comes first where the lexicons call the phrase a
+    spinner's (:attr:`Ranking.known`), as ``check --lexicon`` reports the entry's originals
+    wherever it finds the phrase, whatever the language model reads in its context:
+    such an original is scored as the best of what the model finds (the phrase as it is
+    included) or its own score, the larger, plus the lexicons' term, weight * log10(1 +
+    count) (the decoder's odds factor for the entry), added up over them. Entries of one phrase are therefore
+    in the order of their counts, most often seen first, as check lists them.
+
+    >>> from respin.swaps import SwapLexicon
+    >>> lex = SwapLexicon(); lex.add("Protection Ministry", "Defense Department")
+    >>> r = ranked("Protection Ministry", k=2, lexicons=[lex])
+    >>> r.originals[0][0], r.sources, r.listed, r.known, r.reads_best
+    ('Defense Department', [0, None], (0,), True, False)
+    """
     from .args import lexicons_arg
     from .model import default
+    from .swaps import phrase_spun_share
 
     words = check_phrase(phrase)
     if k < 1:
@@ -157,24 +211,43 @@ def originals_and_odds(phrase: str, context: str | None = None, *, k: int = 5, l
     m = default() if model is None else model
     if m.lm is None or m.lexicon is None:
         raise ValueError("the model has no language model or thesaurus")
+    lexicons = lexicons_arg(lexicons, m.path)
     # A possessive is its word's ("White Home's" -> "White House's"): searched without its
     # "'s", which is given back to the word it came with, in the phrase's own apostrophe.
     poss = [_POSSESSIVE.fullmatch(w) for w in words]
     base = [p.group(1) if p else w for p, w in zip(poss, words)]
     low = _lower(base)
     frame = _context(words, context)
-    scored = _search(low, *frame, m.lexicon, m.lm, lexicons_arg(lexicons, m.path), _figures(phrase, context))
+    info: dict = {}
+    scored = _search(low, *frame, m.lexicon, m.lm, lexicons, _figures(phrase, context), info)
     own = _own_score(low, *frame, m.lm)
+    listed = tuple(j for j, lex in enumerate(lexicons) if any(o != low for o in lex.lookup(low)))
+    share = phrase_spun_share(low, lexicons) if listed else None  # (any of them may write it as an original)
     # A capitalised word after the phrase's first is a name's, which a function word never
     # is (Moby links ministry~they: "Protection Ministry" -> "Protection They"); so is the
     # first where the context has a word before it ("the Ministry mentioned"); a phrase in
     # capitals may be a headline's, whose pronouns are capitals too.
     inside = frame[0][-1] != "<s>"  # (the neutral frame without a context: a clause's start)
     named = [i for i, w in enumerate(base) if (i or inside) and w[:1].isupper()] if not phrase.isupper() else []
-    scored = [(t, s) for t, s in scored if t != low
-              and not (named and len(t) == len(low) and any(t[i] in STOPWORDS and t[i] != low[i] for i in named))]
+
+    def kept(t) -> bool:
+        return t != low and not (named and len(t) == len(low) and any(t[i] in STOPWORDS and t[i] != low[i] for i in named))
+
+    scored = [(t, s) for t, s in scored if kept(t)]
+    entries = info["entries"]
+    if share is not None and share > 0.5:
+        # check --lexicon reports a lexicon's phrase with its originals whatever the context
+        # reads (for "stamped picture" a news LM puts "cast picture" before "labeled image"):
+        # an entry the lexicons call a spinner's reads at least as well as anything else
+        # here, and earns its odds factor on top.
+        ref = max([own, *(s for t, s in scored if t not in entries)])
+        best = dict(scored)
+        for t, (s, term) in entries.items():
+            if term > 0 and kept(t):
+                best[t] = max(best.get(t, -math.inf), max(s, ref) + term)
+        scored = sorted(best.items(), key=lambda x: -x[1])
     if not scored:
-        return [], None
+        return Ranking([], [], None, listed, share)
     top = scored[0][1]
     z = sum(10 ** (s - top) for _, s in scored)
     out = []
@@ -192,7 +265,8 @@ def originals_and_odds(phrase: str, context: str | None = None, *, k: int = 5, l
         # Word for word: the phrase's own spacing ("U.S. navy aid" -> "U.S. military aid").
         text = "".join(g + c for g, c in zip(gaps, cased)) if len(t) == len(words) else _detok(" ".join(cased))
         out.append((text, 10 ** (s - top) / z))
-    return out, 10 ** (own - top)
+    sources = info["sources"]
+    return Ranking(out, [sources.get(t) for t, _ in scored[:k]], 10 ** (own - top), listed, share)
 
 
 def _own_score(low, before, after, lm) -> float:
@@ -261,10 +335,15 @@ def _lower(words: list[str]) -> tuple[str, ...]:
     return tuple(word_key(w) for w in words)
 
 
-def _search(low, before, after, lexicon, lm, lexicons, figures=frozenset()) -> list[tuple[tuple[str, ...], float]]:
+def _search(low, before, after, lexicon, lm, lexicons, figures=frozenset(),
+            info: dict | None = None) -> list[tuple[tuple[str, ...], float]]:
     """Every candidate phrase the beam keeps for the tokens ``low`` (:func:`_lower`), best
     first, with its log10 score; ``figures``: the indexes of digits kept as figures
-    (:func:`_figures`)."""
+    (:func:`_figures`). ``info``, where given, receives ``"sources"`` (candidate -> the index
+    in ``lexicons`` of the lexicon whose swap made it, the first where several did; the
+    thesaurus alone: absent) and ``"entries"`` (the lexicons' originals of the whole phrase:
+    original -> (its score without the lexicons' term, -inf where the LM lacks a word of
+    it; their term))."""
     cache: dict = {}
 
     def lp(w, h):
@@ -277,34 +356,47 @@ def _search(low, before, after, lexicon, lm, lexicons, figures=frozenset()) -> l
     def unigram(w):
         return lp(w, ())
 
-    beam = [((), 0.0)]
+    beam = [((), 0.0, ())]
     for i, w in enumerate(low):
         options = _options(w, lexicon, lm, lexicons, i in figures)
         nxt = []
-        for h, s in beam:
+        for h, s, src in beam:
             hist = (before + h)[-2:]
-            for c, cost in options:
-                nxt.append((h + (c,), s + lp(c, hist) - ALPHA * unigram(c) - cost))
+            for c, cost, where in options:
+                nxt.append((h + (c,), s + lp(c, hist) - ALPHA * unigram(c) - cost, src + (where,)))
         nxt.sort(key=lambda t: -t[1])
         beam = nxt[:BEAM]
-    found = {h: s + lp(after, (before + h)[-2:]) for h, s in beam}
+    found = {h: s + lp(after, (before + h)[-2:]) for h, s, _ in beam}
+    sources = {h: next(j for j in src if j is not None) for h, _, src in beam if any(j is not None for j in src)}
+    entries: dict = {}
+    prior: set = set()  # the originals a phrase table's one-word entry weighs by its share
     # A lexicon's whole-phrase swaps ("feature pyramid arrange" -> "feature pyramid network",
     # "malignant growth" -> "cancer"): one swap the spinner is known to make, so one change.
     # A phrase table's one-word entry asked alone is weighed as _options weighs it (else
     # "support" alone read "maintenance" at the table's full weight).
     share = _spun_share(low[0], lexicons) if len(low) == 1 else 1.0
-    for lex in lexicons:
+    terms: dict = {}  # original -> the lexicons' terms added up (as the decoder adds their bonuses)
+    for j, lex in enumerate(lexicons):
         weight = USER_LEXICON_WEIGHT if lex.weight is None else lex.weight
         for out, count in lex.lookup(low).items():
-            if out == low or not all(lm.in_vocab(x) for x in out):
-                continue
-            prior = math.log10(share) if len(out) == 1 == len(low) and lex.words_in_phrases else 0.0
+            if out != low:
+                terms[out] = terms.get(out, 0.0) + weight * math.log10(1 + count)
+                sources.setdefault(out, j)  # (an entry of the lexicon, whichever path scored it best)
+                if len(out) == 1 == len(low) and lex.words_in_phrases:
+                    prior.add(out)
+    for out, term in terms.items():
+        term += math.log10(share) if out in prior else 0.0
+        s = -math.inf
+        if all(lm.in_vocab(x) for x in out):
             s, h = 0.0, before
             for c in out:
                 s += lp(c, h[-2:]) - ALPHA * unigram(c)
                 h = h + (c,)
-            s += lp(after, h[-2:]) - CHANGE_COST + weight * math.log10(1 + count) + prior
-            found[out] = max(found.get(out, -math.inf), s)
+            s += lp(after, h[-2:]) - CHANGE_COST
+            found[out] = max(found.get(out, -math.inf), s + term)
+        entries[out] = (s, term)
+    if info is not None:
+        info["sources"], info["entries"] = sources, entries
     return sorted(found.items(), key=lambda t: -t[1])
 
 
@@ -314,13 +406,15 @@ def _spun_share(w: str, lexicons) -> float:
     return spun_share(w, tables) if tables else 1.0
 
 
-def _options(w: str, lexicon, lm, lexicons, figure: bool = False) -> list[tuple[str, float]]:
-    """(candidate, cost) for one word: itself at no cost, every single-word thesaurus
+def _options(w: str, lexicon, lm, lexicons, figure: bool = False) -> list[tuple[str, float, int | None]]:
+    """(candidate, cost, the index in ``lexicons`` of the lexicon whose swap it is, None where
+    none is) for one word: itself at no cost, every single-word thesaurus
     neighbour the LM knows, the lexicons' one-word swaps with their bonus, and for a digit
     its number word ("the 2 leaders" -> "the two leaders", as the decoder restores it),
     unless ``figure``: the digit is where style keeps figures
     (:func:`respin.decode._figure_context`: "November 3", "3 percent")."""
     opts = {w: 0.0}
+    where: dict = {}
     if w in _NUMBERS and not figure and lm.in_vocab(_NUMBERS[w]):
         opts[_NUMBERS[w]] = CHANGE_COST
     if w.isalpha() and len(w) > 1:
@@ -332,7 +426,7 @@ def _options(w: str, lexicon, lm, lexicons, figure: bool = False) -> list[tuple[
     # "counterfeit" always, "support" once in 21 times (else "support vector machine" reads
     # "maintenance vector machine"); the decoder takes such words only in runs of them.
     share = _spun_share(w, lexicons)
-    for lex in lexicons:
+    for j, lex in enumerate(lexicons):
         if lex.words_in_phrases and not share:
             continue
         weight = USER_LEXICON_WEIGHT if lex.weight is None else lex.weight
@@ -340,5 +434,7 @@ def _options(w: str, lexicon, lm, lexicons, figure: bool = False) -> list[tuple[
         for out, count in lex.lookup((w,)).items():
             if len(out) == 1 and out[0] != w and lm.in_vocab(out[0]):
                 cost = CHANGE_COST - weight * math.log10(1 + count) - prior
-                opts[out[0]] = min(opts.get(out[0], math.inf), cost)
-    return list(opts.items())
+                if cost <= opts.get(out[0], math.inf):  # (a tie: the lexicon's swap, which it is)
+                    opts[out[0]] = cost
+                    where.setdefault(out[0], j)
+    return [(c, cost, where.get(c)) for c, cost in opts.items()]

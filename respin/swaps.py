@@ -75,6 +75,7 @@ class SwapLexicon:
         self._phrases: dict | None = None  # phrase_index(), made when first asked for
         self._compounds: tuple | None = None  # (the test, compound_index()), likewise
         self._sides: tuple | None = None  # word_sides(), likewise
+        self._origs: dict | None = None  # as_original(), likewise
 
     @property
     def words_in_phrases(self) -> bool:
@@ -107,7 +108,7 @@ class SwapLexicon:
         d = self._map[s]
         d[o] = d.get(o, 0) + int(count)
         self.max_len = max(self.max_len, len(s))
-        self._phrases = self._compounds = self._sides = None
+        self._phrases = self._compounds = self._sides = self._origs = None
 
     def update(self, other: "SwapLexicon") -> "SwapLexicon":
         for s, d in other._map.items():
@@ -136,6 +137,21 @@ class SwapLexicon:
                             orig[o[0]] = orig.get(o[0], 0) + c
             self._sides = (spun, orig)
         return self._sides
+
+    def as_original(self) -> dict[tuple[str, ...], int]:
+        """Every original phrase of the lexicon with its count, all its entries added up.
+
+        >>> lex = SwapLexicon(); lex.add("help", "support", 2); lex.add("aid", "support", 1)
+        >>> lex.as_original()
+        {('support',): 3}
+        """
+        if self._origs is None:
+            origs: dict = {}
+            for d in self._map.values():
+                for o, c in d.items():
+                    origs[o] = origs.get(o, 0) + c
+            self._origs = origs
+        return self._origs
 
     def phrase_index(self) -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
         """The spun phrases of two or more words, as :func:`phrase_tokens` reads them, by
@@ -206,7 +222,7 @@ class SwapLexicon:
     def __getstate__(self) -> dict:
         # (The indexes are made again where needed: the compound test is a closure, which a
         # process pool cannot pickle; a code review.)
-        return {**self.__dict__, "_phrases": None, "_compounds": None, "_sides": None}
+        return {**self.__dict__, "_phrases": None, "_compounds": None, "_sides": None, "_origs": None}
 
     def items(self) -> list[tuple[tuple[str, ...], tuple[str, ...], int]]:
         """(spun, original, count), the sides as tuples of normalised words, most frequent
@@ -299,6 +315,25 @@ def spun_share(word: str, tables: Iterable[SwapLexicon]) -> float:
         s, o = lex.word_sides()
         spun += s.get(word, 0)
         orig += o.get(word, 0)
+    return spun / (spun + orig) if spun else 0.0
+
+
+def phrase_spun_share(phrase: tuple[str, ...], lexicons: Iterable[SwapLexicon]) -> float:
+    """How often ``lexicons`` write ``phrase`` (a tuple of key words, :func:`norm_words`) as
+    spun, of all the times they write it, spun or as an original, entries of any length
+    (0 where never spun): :func:`spun_share` for a whole phrase, in any lexicon. Over 0.5, the
+    lexicons call the phrase a spinner's; "support", an original of most of a phrase table's
+    entries that hold it, is not one though one entry writes it spun.
+
+    >>> lex = SwapLexicon(); lex.add("help", "support", 4); lex.add("support", "maintenance")
+    >>> lex.add("brain community", "neural network", 2)
+    >>> [phrase_spun_share(p, [lex]) for p in [("support",), ("brain", "community"), ("neural", "network")]]
+    [0.2, 1.0, 0.0]
+    """
+    spun = orig = 0
+    for lex in lexicons:
+        spun += sum(lex.lookup(phrase).values())
+        orig += lex.as_original().get(phrase, 0)
     return spun / (spun + orig) if spun else 0.0
 
 

@@ -1,0 +1,86 @@
+"""``respin suggest --lexicon``: a lexicon's entry of the asked phrase, and where each
+original comes from.
+
+``check --lexicon`` reports a lexicon's phrase with the lexicon's originals whatever the
+language model reads around it; suggest ranked the same entry by the model ("stamped
+picture": "labeled image" fifth, after "cast picture"). The phrases and lexicons here are this
+test's own; the shipped tortured lexicon is read, never quoted.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import respin
+from respin.suggest import MAX_WORDS, ranked
+from respin.swaps import SwapLexicon, phrase_spun_share, shipped
+
+pytestmark = pytest.mark.usefixtures("model")
+
+
+def lexicon(*rows, weight=None) -> SwapLexicon:
+    lex = SwapLexicon()
+    for spun, original, count in rows:
+        lex.add(spun, original, count)
+    lex.weight = weight
+    return lex
+
+
+def texts(phrase, lex, k=10):
+    return [t for t, _ in respin.originals(phrase, k=k, lexicons=[lex])]
+
+
+@pytest.mark.parametrize("spun, original", [
+    ("stamped picture", "labeled image"),           # the model alone: "cast picture" first
+    ("arranged learning", "structured learning"),   # "formal learning" first
+])
+def test_an_exact_entry_comes_first(spun, original):
+    # A lexicon without a weight line (trusted least, weight 1), the entry seen once.
+    got = texts(spun, lexicon((spun, original, 1)))
+    assert got[0] == original
+
+
+def test_entries_of_one_phrase_come_in_the_order_of_their_counts():
+    lex = lexicon(("arranged learning", "structured learning", 1), ("arranged learning", "organised learning", 3))
+    assert texts("arranged learning", lex)[:2] == ["organised learning", "structured learning"]
+
+
+def test_not_first_where_the_lexicon_writes_the_phrase_more_often_as_an_original():
+    # The lexicon's rows say "arranged learning" is mostly what a spun phrase stood for: its
+    # own entry is weak evidence, as a phrase table's "support" -> "maintenance" is.
+    entry = ("arranged learning", "structured learning", 1)
+    mostly_original = lexicon(entry, ("prepared learning", "arranged learning", 3))
+    assert phrase_spun_share(("arranged", "learning"), [mostly_original]) == 0.25
+    assert texts("arranged learning", mostly_original)[0] != "structured learning"
+    assert texts("arranged learning", lexicon(entry))[0] == "structured learning"
+    # ... also where another lexicon given is the one that writes it as an original
+    r = ranked("arranged learning", lexicons=[lexicon(entry), lexicon(("prepared learning", "arranged learning", 3))])
+    assert (r.listed, r.spun_share, r.known) == ((0,), 0.25, False) and r.originals[0][0] != "structured learning"
+
+
+def test_the_shipped_tortured_lexicons_entries_come_first():
+    """Read from the lexicon, not quoted: its most frequent phrases of two words or more
+    that it writes as spun, each asked alone with the lexicon, give its original first."""
+    tort = shipped("tortured")
+    originals: dict = {}
+    for spun, original, count in tort.items():
+        if 2 <= len(spun) <= MAX_WORDS and all(w.isalpha() for w in spun + original):
+            originals.setdefault(spun, []).append((count, original))
+    asked = [s for s in originals if phrase_spun_share(s, [tort]) > 0.5][:40]
+    assert len(asked) == 40
+    for spun in asked:
+        most = max(c for c, _ in originals[spun])
+        best = {" ".join(o) for c, o in originals[spun] if c == most}
+        got = respin.originals(" ".join(spun), k=1, lexicons="tortured")
+        assert got[0][0].lower() in best, (spun, got)
+
+
+def test_where_each_original_comes_from():
+    lex = lexicon(("stamped picture", "labeled image", 1), ("stamped", "signed", 2))
+    r = ranked("stamped picture", k=10, lexicons=[SwapLexicon(), lex])
+    by_text = dict(zip([t for t, _ in r.originals], r.sources))
+    assert by_text["labeled image"] == 1          # the entry of the whole phrase
+    assert by_text["signed picture"] == 1         # a word's swap (the thesaurus links them too)
+    assert None in r.sources                       # the thesaurus's alone
+    assert (r.listed, r.spun_share, r.known) == ((1,), 1.0, True)
+    assert ranked("stamped picture", k=3).listed == () and ranked("stamped picture", k=3).spun_share is None
