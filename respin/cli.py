@@ -1014,6 +1014,8 @@ def suggest(
 
     For a phrase you already suspect: every thesaurus neighbour of every word is a candidate (not only the few that check and restore weigh), scored by the language model in the phrase's context. The phrase itself is never an answer, and the share beside each original is among the candidates scored, not a confidence that the phrase was spun.
 
+    With --lexicon, [NAME] marks an original made by a swap of that lexicon, and a phrase the lexicon has as a spinner's gets its originals first (as check reports them) and a line saying so.
+
     Examples:
 
       respin suggest "Protection Ministry" "White Home"
@@ -1028,7 +1030,7 @@ def suggest(
 
     from .model import ModelError
     from . import _model
-    from .suggest import check_phrase, in_context, originals_and_odds
+    from .suggest import check_phrase, in_context, ranked
 
     try:
         # A phrase or context typed in a terminal that is not UTF-8: its bytes, read as stdin's are.
@@ -1052,25 +1054,38 @@ def suggest(
             if context is not None and not in_context(p, context):
                 _note(f"'{p}' is not in --context: scored in a neutral frame", quiet)
         loaded = _model(model)
-        results = [(p, *originals_and_odds(p, context, k=k, lexicons=lexicons, model=loaded)) for p in phrases]
+        results = [(p, ranked(p, context, k=k, lexicons=lexicons, model=loaded)) for p in phrases]
+        names = list(lexicon)  # (a lexicon is named as it was given: "tortured", "mine.tsv")
         if format is SuggestFormat.json:
             # phrase_odds: the phrase as it is over the first original (scored alike); 1 or
-            # more: no candidate reads better, so it may be no spinner's (null: no candidate).
-            body = json.dumps([{"phrase": p, "originals": [{"text": t, "share": round(s, 4)} for t, s in got],
-                                "phrase_reads_best": odds is not None and odds >= 1,
-                                "phrase_odds": None if odds is None else float(f"{odds:.4g}")}
-                               for p, got, odds in results], ensure_ascii=False, indent=1) + "\n"
+            # more: no candidate reads better, so it may be no spinner's (null: no candidate),
+            # unless a lexicon given calls it a spinner's (phrase_spun_share over 0.5).
+            body = json.dumps([{"phrase": p, "originals": [{"text": t, "share": round(s, 4),
+                                                            "lexicon": None if j is None else names[j]}
+                                                           for (t, s), j in zip(r.originals, r.sources)],
+                                "phrase_reads_best": r.reads_best,
+                                "phrase_odds": None if r.odds is None else float(f"{r.odds:.4g}"),
+                                "phrase_in_lexicons": [names[j] for j in r.listed],
+                                "phrase_spun_share": None if r.spun_share is None else round(r.spun_share, 4)}
+                               for p, r in results], ensure_ascii=False, indent=1) + "\n"
         else:
             lines = []
-            for p, got, odds in results:
+            for p, r in results:
                 # One line each: a phrase pasted with a line break (from a PDF) would break the
                 # columns; json and respin.originals keep the phrase's own spacing.
                 lines.append(" ".join(p.split()))
-                got = [(" ".join(t.split()), s) for t, s in got]
-                width = max((_columns(t) for t, _ in got), default=0)
-                lines += [f"  {t}{' ' * (width - _columns(t))}  {s:.2f}" for t, s in got] \
-                    or ["  (no candidate: no word of it is in the thesaurus)"]
-                if odds is not None and odds >= 1:  # (a real term: "support vector machine")
+                got = [(" ".join(t.split()), s, j) for (t, s), j in zip(r.originals, r.sources)]
+                width = max((_columns(t) for t, _, _ in got), default=0)
+                # [NAME]: the original is a swap of that lexicon (its entry of the whole phrase,
+                # or of a word of it), not the thesaurus's alone.
+                lines += [f"  {t}{' ' * (width - _columns(t))}  {s:.2f}" + (f"  [{names[j]}]" if j is not None else "")
+                          for t, s, j in got] or ["  (no candidate: no word of it is in the thesaurus)"]
+                if r.listed:
+                    which = f"lexicon{'s' if len(r.listed) > 1 else ''} {', '.join(names[j] for j in r.listed)}"
+                    lines.append(f"  (a known spun phrase: an entry of {which})" if r.known else
+                                 f"  (an entry of {which}, which write{'' if len(r.listed) > 1 else 's'} it more "
+                                 "often as an original)")
+                if r.reads_best:  # (a real term: "support vector machine")
                     lines.append("  (the phrase itself reads best: it may not be spun)")
             body = "\n".join(lines) + "\n"
         _emit(body, output, tuple(lexicon))

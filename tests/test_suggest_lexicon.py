@@ -9,6 +9,8 @@ test's own; the shipped tortured lexicon is read, never quoted.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import respin
@@ -84,3 +86,43 @@ def test_where_each_original_comes_from():
     assert None in r.sources                       # the thesaurus's alone
     assert (r.listed, r.spun_share, r.known) == ((1,), 1.0, True)
     assert ranked("stamped picture", k=3).listed == () and ranked("stamped picture", k=3).spun_share is None
+
+
+def test_cli_names_the_lexicon_of_each_original_and_of_the_phrase(cli, tmp_path):
+    path = tmp_path / "mine.tsv"
+    path.write_text("stamped picture\tlabeled image\t1\n", encoding="utf-8")
+    docs = json.loads(cli("suggest", "stamped picture", "signed picture", "--lexicon", path, "-k", "3",
+                          "-f", "json").out)
+    first, other = docs
+    assert first["originals"][0] == {"text": "labeled image", "share": first["originals"][0]["share"],
+                                     "lexicon": str(path)}
+    assert {o["lexicon"] for o in first["originals"][1:]} == {None}
+    assert (first["phrase_in_lexicons"], first["phrase_spun_share"], first["phrase_reads_best"]) == ([str(path)], 1.0, False)
+    assert (other["phrase_in_lexicons"], other["phrase_spun_share"]) == ([], None)
+    # the fields suggest always had are there as before
+    assert {"phrase", "originals", "phrase_reads_best", "phrase_odds"} <= set(first)
+    lines = cli("suggest", "stamped picture", "--lexicon", path, "-k", "2").out.splitlines()
+    assert lines[1].split() == ["labeled", "image", lines[1].split()[2], f"[{path}]"]
+    assert "[" not in lines[2]
+    assert lines[3] == f"  (a known spun phrase: an entry of lexicon {path})"
+    assert len(lines) == 4
+
+
+def test_the_phrase_reads_best_is_not_said_of_a_phrase_a_lexicon_calls_spun(cli, tmp_path):
+    # "deep learning" alone reads better than any of its "originals" (the note says so); a
+    # lexicon the user gives that has it as a spinner's phrase says otherwise, at any weight.
+    assert "reads best" in cli("suggest", "deep learning").out
+    for weight in ("1", "0"):
+        path = tmp_path / f"w{weight}.tsv"
+        path.write_text(f"# weight: {weight}\ndeep learning\tprofound erudition\t1\n", encoding="utf-8")
+        ran = cli("suggest", "deep learning", "--lexicon", path)
+        assert ran.code == 0
+        assert "reads best" not in ran.out and "(a known spun phrase: an entry of lexicon" in ran.out
+        doc = json.loads(cli("suggest", "deep learning", "--lexicon", path, "-f", "json").out)[0]
+        assert doc["phrase_reads_best"] is False
+    # A lexicon that writes the phrase more often as an original says so, and leaves the note.
+    path = tmp_path / "mostly_original.tsv"
+    path.write_text("deep learning\tprofound erudition\t1\nprofound learning\tdeep learning\t5\n", encoding="utf-8")
+    out = cli("suggest", "deep learning", "--lexicon", path).out
+    assert f"(an entry of lexicon {path}, which writes it more often as an original)" in out
+    assert "reads best" in out
