@@ -154,6 +154,8 @@ def _input_hint(msg: str, inputs, pipe: str | None = None) -> str:
     'not a text file (binary data): crawl.jsonl.gz; for one result per record use: respin batch crawl.jsonl.gz --out DIR'
     >>> _input_hint("not a text file (binary data): page.txt.gz", ["page.txt.gz"], "respin check -")
     'not a text file (binary data): page.txt.gz; decompress it first: zcat page.txt.gz | respin check -'
+    >>> _input_hint("source is not a text file (binary data): a.jsonl.gz", ["x.txt", "a.jsonl.gz"], "respin check -")
+    'source is not a text file (binary data): a.jsonl.gz; decompress it first (gunzip -k a.jsonl.gz)'
     """
     for p in inputs:
         if not p or p == "-" or not msg.endswith(f": {p}"):
@@ -170,9 +172,10 @@ def _input_hint(msg: str, inputs, pipe: str | None = None) -> str:
         elif "not a text file" in msg and p.lower().endswith(".gz"):
             # (A crawl's .jsonl.gz given to check, a gzipped page: "binary data" alone said
             # neither that it was gzip nor what reads it.)
-            if p.lower().endswith(JSONL_NAMES):
+            the_input = msg.startswith("not a text file")  # (the input's; a source or copy says so first)
+            if the_input and p.lower().endswith(JSONL_NAMES):  # (a source's records are no inputs to batch)
                 return f"{msg}; for one result per record use: respin batch {shlex.quote(p)} --out DIR"
-            if pipe and msg.startswith("not a text file"):  # (the input's; a source or copy says so first)
+            if pipe and the_input:
                 return f"{msg}; decompress it first: zcat {shlex.quote(p)} | {pipe}"
             return f"{msg}; decompress it first (gunzip -k {shlex.quote(p)})"
     return msg

@@ -1101,6 +1101,10 @@ def test_a_gzipped_file_says_what_reads_it(cli, tmp_path, monkeypatch):
     plain.write_text("The mayor said the bridge would open in May.\n")
     # (A gzipped source is no input to pipe: gunzip it.)
     assert_user_error(cli("restore", plain, "--source", "page.txt.gz"), "; decompress it first (gunzip -k page.txt.gz)")
+    # (Nor is a gzipped JSON Lines source one for batch, which reads the records of its input.)
+    ran = cli("check", plain, "--source", "crawl.jsonl.gz")
+    assert_user_error(ran, "source is not a text file", "; decompress it first (gunzip -k crawl.jsonl.gz)")
+    assert "batch" not in ran.err
     (tmp_path / "crawl.jsonl").write_bytes(gzip.decompress(crawl.read_bytes()))
     ran = cli("check", "crawl.jsonl")  # (uncompressed, it is read: the note stays)
     assert "crawl.jsonl is read as one document" in ran.err
