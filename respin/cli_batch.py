@@ -220,8 +220,14 @@ def batch(
         if done is not None:
             _note("interrupted: the results so far are saved; continue with --resume")  # (also with -q, as check)
         else:  # stopped while loading lexicons, connecting to dask, or setting up --out: no record was read
-            from .batch import MANIFEST_NAME
-            earlier = os.path.exists(os.path.join(out, MANIFEST_NAME))
+            from .batch import MANIFEST_NAME, RESULTS_NAME
+            # (Results to resume, not run.json alone: this run writes one, unfinished, before its
+            # first record, and --force has emptied results.jsonl by then.)
+            try:
+                earlier = (os.path.exists(os.path.join(out, MANIFEST_NAME))
+                           and os.path.getsize(os.path.join(out, RESULTS_NAME)) > 0)
+            except OSError:
+                earlier = False
             _note("interrupted before any record was checked"
                   + ("; an earlier run's results are kept: continue with --resume" if earlier else ""))
         raise typer.Exit(interrupted_status(e))

@@ -2159,6 +2159,17 @@ def test_an_interrupt_before_any_record_does_not_promise_saved_results(tmp_path,
     assert ran.code == 130
     assert ran.err == ("respin: interrupted before any record was checked; an earlier run's results are kept: "
                        "continue with --resume\n")
+    # Stopped after run.json is written, before the first record: this run's run.json is no
+    # earlier run's results, nor is a --force run's, whose results.jsonl is emptied by then.
+    monkeypatch.undo()
+    monkeypatch.setattr(batch, "_Progress", stopped)
+    ran = cli("batch", src, "--out", tmp_path / "new")
+    assert (ran.code, ran.err) == (130, "respin: interrupted before any record was checked\n")
+    assert (tmp_path / "new" / "run.json").exists()
+    monkeypatch.setattr(batch, "_clear_restored", stopped)
+    ran = cli("batch", src, "--out", tmp_path / "old", "--force")
+    assert (ran.code, ran.err) == (130, "respin: interrupted before any record was checked\n")
+    assert (tmp_path / "old" / "results.jsonl").read_bytes() == b""
 
 
 def test_progress_lines_off_a_terminal_say_the_time_left():
