@@ -95,9 +95,6 @@ class Restoration:
     # Input sentences that say what a source sentence says in other words: aligned, kept as
     # they are (respin restores spinning, not rewriting). (input span, source span) pairs.
     paraphrased: list[tuple[Span, Span]] = field(default_factory=list)
-    # Against a source: the aligned sentences the input has moved out of the source's order,
-    # (input span, source span) pairs, one a source sentence (``relation.moved_sentences``).
-    moved: list[tuple[Span, Span]] = field(default_factory=list)
     # Without a source: edits the model proposes but is not sure enough of to apply (below
     # the confidence threshold), and the detector's document score they were weighed by.
     suggestions: list[Edit] = field(default_factory=list)
@@ -116,6 +113,10 @@ class Restoration:
     # names it ("default@VERSION"): a restoration can be traced to the model that made it.
     # None where no model was asked (respin.restore.restore_with_source alone).
     model: str | None = None
+    # Against a source: the aligned sentences the input has moved out of the source's order,
+    # (input span, source span) pairs, one a source sentence (``relation.moved_sentences``).
+    # Last: the fields before it keep their places (a public type, built positionally too).
+    moved: list[tuple[Span, Span]] = field(default_factory=list)
 
     def to_dict(self, path: str | None = None, source: str | None = None) -> dict:
         """The object ``respin restore --format json`` prints (plain JSON types).

@@ -185,6 +185,16 @@ def test_a_copy_in_the_source_s_order_has_nothing_moved():
     assert other.relation.moved_sentences == 0 and other.moved == []
 
 
+def test_a_restoration_s_fields_keep_their_places():
+    """``moved`` came in before ``suggestions``: a Restoration built positionally (a
+    caller's own, a test double) had its suggestions taken for moved sentences and its score
+    for its suggestions. New fields go last, as ``Relation.moved_sentences`` does."""
+    from respin.restore import Edit, Restoration
+    e = Edit(0, 1, "a", "b", "model", None)
+    r = Restoration("a", "b", [], None, [], [], 1, [], [e], 0.5, "")
+    assert (r.suggestions, r.score, r.not_judged, r.moved) == ([e], 0.5, "", [])
+
+
 def test_restore_quiet_keeps_stderr_empty(cli, pair):
     spun, source = pair
     ran = cli("restore", spun, "-s", source, "-q")
