@@ -2603,10 +2603,12 @@ def _version() -> str:
 def _duration(seconds: float) -> str:
     """A time left, as a progress line says it.
 
-    >>> _duration(42), _duration(300), _duration(5400), _duration(200000)
-    ('42 s', '5 min', '1 h 30 min', '55 h 33 min')
+    >>> _duration(42), _duration(300), _duration(5400), _duration(200000), _duration(0.3)
+    ('42 s', '5 min', '1 h 30 min', '55 h 33 min', 'under a second')
     """
     s = round(seconds)
+    if s < 1:  # (a run about to end: not "about 0 s left")
+        return "under a second"
     if s < 90:
         return f"{s} s"
     m = round(seconds / 60)

@@ -156,6 +156,8 @@ def _input_hint(msg: str, inputs, pipe: str | None = None) -> str:
     'not a text file (binary data): page.txt.gz; decompress it first: zcat page.txt.gz | respin check -'
     >>> _input_hint("source is not a text file (binary data): a.jsonl.gz", ["x.txt", "a.jsonl.gz"], "respin check -")
     'source is not a text file (binary data): a.jsonl.gz; decompress it first (gunzip -k a.jsonl.gz)'
+    >>> _input_hint("not a text file (binary data): c.jsonl.gz", ["c.jsonl.gz"], "respin index query idx -")
+    'not a text file (binary data): c.jsonl.gz; for one result per record use: respin batch c.jsonl.gz --out DIR --corpus idx'
     """
     for p in inputs:
         if not p or p == "-" or not msg.endswith(f": {p}"):
@@ -173,8 +175,11 @@ def _input_hint(msg: str, inputs, pipe: str | None = None) -> str:
             # (A crawl's .jsonl.gz given to check, a gzipped page: "binary data" alone said
             # neither that it was gzip nor what reads it.)
             the_input = msg.startswith("not a text file")  # (the input's; a source or copy says so first)
-            if the_input and p.lower().endswith(JSONL_NAMES):  # (a source's records are no inputs to batch)
-                return f"{msg}; for one result per record use: respin batch {shlex.quote(p)} --out DIR"
+            if the_input and p.lower().endswith(JSONL_NAMES) and pipe:  # (a source's records are no inputs to batch)
+                # (index query's records are looked up in its index: batch --corpus does that per record)
+                query = "respin index query "
+                corpus = f" --corpus {pipe[len(query):-2]}" if pipe.startswith(query) and pipe.endswith(" -") else ""
+                return f"{msg}; for one result per record use: respin batch {shlex.quote(p)} --out DIR{corpus}"
             if pipe and the_input:
                 return f"{msg}; decompress it first: zcat {shlex.quote(p)} | {pipe}"
             return f"{msg}; decompress it first (gunzip -k {shlex.quote(p)})"
@@ -1086,8 +1091,7 @@ def suggest(
                 if r.listed:
                     which = f"lexicon{'s' if len(r.listed) > 1 else ''} {', '.join(names[j] for j in r.listed)}"
                     lines.append(f"  (a known spun phrase: an entry of {which})" if r.known else
-                                 f"  (an entry of {which}, which write{'' if len(r.listed) > 1 else 's'} it more "
-                                 "often as an original)")
+                                 f"  (an entry of {which}, written as spun in {_percent(r.spun_share)} of its uses)")
                 if r.reads_best:  # (a real term: "support vector machine")
                     lines.append("  (the phrase itself reads best: it may not be spun)")
             body = "\n".join(lines) + "\n"
@@ -1095,6 +1099,19 @@ def suggest(
     except (InputError, ModelError, ValueError) as e:
         raise _fail(str(e))
     raise typer.Exit(0)
+
+
+def _percent(share: float) -> str:
+    """A share as a whole percentage that never rounds a part to none or to all.
+
+    >>> _percent(0.0476), _percent(0.5), _percent(0.001), _percent(0.999)
+    ('5%', '50%', 'under 1%', 'over 99%')
+    """
+    if 0 < share < 0.01:
+        return "under 1%"
+    if 0.99 < share < 1:
+        return "over 99%"
+    return f"{round(share * 100)}%"
 
 
 def _columns(text: str) -> int:

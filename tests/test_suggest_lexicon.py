@@ -120,9 +120,9 @@ def test_the_phrase_reads_best_is_not_said_of_a_phrase_a_lexicon_calls_spun(cli,
         assert "reads best" not in ran.out and "(a known spun phrase: an entry of lexicon" in ran.out
         doc = json.loads(cli("suggest", "deep learning", "--lexicon", path, "-f", "json").out)[0]
         assert doc["phrase_reads_best"] is False
-    # A lexicon that writes the phrase more often as an original says so, and leaves the note.
+    # A lexicon that writes the phrase more often as an original says how often it is spun, and leaves the note.
     path = tmp_path / "mostly_original.tsv"
     path.write_text("deep learning\tprofound erudition\t1\nprofound learning\tdeep learning\t5\n", encoding="utf-8")
     out = cli("suggest", "deep learning", "--lexicon", path).out
-    assert f"(an entry of lexicon {path}, which writes it more often as an original)" in out
+    assert f"(an entry of lexicon {path}, written as spun in 17% of its uses)" in out
     assert "reads best" in out
