@@ -1179,16 +1179,104 @@ class ProcessEngine:
         self.window = 3 * jobs
 
     def submit(self, *args):
-        return self.pool.submit(run_chunk, *args)
+        return _PoolFuture(self.pool.submit(run_chunk, *args))
 
     def close(self, cancel=False):
-        if cancel:  # do not wait for chunks still running: their records are redone on --resume
-            for p in list(getattr(self.pool, "_processes", {}).values()):
+        pool = self.pool
+        if not cancel or not all(hasattr(pool, a) for a in ("_executor_manager_thread", "_result_queue",
+                                                            "_call_queue", "_processes")):
+            if cancel:  # (another Python's pool: terminate the workers, as before)
+                for p in list((getattr(pool, "_processes", None) or {}).values()):
+                    try:
+                        p.terminate()
+                    except Exception:
+                        pass
+            pool.shutdown(wait=True, cancel_futures=True)
+            return
+        # Cancelled: do not wait for the chunks still running (--resume redoes their records).
+        # A worker terminated while it sent a chunk's result leaves half a message in the
+        # result pipe, and the pool's thread waits in its read for the rest for ever (this
+        # process holds a write end too): Ctrl-C on `--jobs 2` hung, 1 stop in 543 of a soak.
+        # In this order (CPython's concurrent/futures/process.py, 3.11): flag the shutdown, so
+        # that the pool's thread drops the chunks not started rather than failing them;
+        # terminate the workers; close our write end, so that a read of half a message ends
+        # (EOF) once they are dead: the pool's thread then ends the pool as broken, closing
+        # its call queue's reader (a feeder blocked on a full pipe is freed); join.
+        thread, results, calls = pool._executor_manager_thread, pool._result_queue, pool._call_queue
+        procs = list((pool._processes or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in procs:
+            try:
+                p.terminate()
+            except Exception:
+                pass
+        _close_quietly(getattr(results, "_writer", None))
+        _end_processes(procs)
+        if thread is not None:
+            thread.join(timeout=5)
+            feeder = getattr(calls, "_thread", None)
+            if thread.is_alive() or (feeder is not None and feeder.is_alive()):
+                # The pool's thread waits on its call queue's feeder, blocked on a full pipe
+                # that no worker reads (Python 3.10 leaves the reader of a broken pool open:
+                # gh-94777), or it ended without closing the queue: free the feeder (its
+                # write fails, EPIPE, which the pool's queue ignores) and let it end.
+                _close_quietly(getattr(calls, "_reader", None))
                 try:
-                    p.terminate()
+                    calls.close()
                 except Exception:
                     pass
-        self.pool.shutdown(wait=True, cancel_futures=True)
+            thread.join()
+        _close_quietly(results)  # (as shutdown(wait=True) does)
+
+
+class _PoolFuture:
+    """A chunk's future in the process pool, but for ``cancel()``: the pool's shutdown
+    (``cancel_futures=True``) cancels the chunks not started, in the pool's own thread. A
+    future cancelled from here stays in that thread's table until it drops it, and Python
+    3.10/3.11's thread, meeting a dead worker meanwhile (SIGTERM to the process group, a
+    cancelled run's terminated workers), failed on it (InvalidStateError) and left its call
+    queue blocked: the run hung at exit."""
+
+    __slots__ = ("future",)
+
+    def __init__(self, future):
+        self.future = future
+
+    def done(self):
+        return self.future.done()
+
+    def result(self):
+        return self.future.result()
+
+    def cancel(self):
+        return False
+
+
+def _close_quietly(conn) -> None:
+    if conn is not None:
+        try:
+            conn.close()
+        except Exception:
+            pass
+
+
+def _end_processes(procs, timeout: float = 5.0) -> None:
+    """Wait for the terminated ``procs`` to end; kill those still there after ``timeout`` s."""
+    from multiprocessing.connection import wait
+    try:
+        for last in (False, True):
+            live, deadline = procs, time.monotonic() + timeout
+            while True:
+                live = [p for p in live if p.is_alive()]
+                if not live or time.monotonic() >= deadline:
+                    break
+                wait([p.sentinel for p in live], timeout=max(0.0, deadline - time.monotonic()))
+            if not live or last:
+                return
+            for p in live:
+                p.kill()
+    except Exception:
+        pass
 
 
 class DaskEngine:

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -316,3 +320,76 @@ def test_a_signal_ignored_at_start_stays_ignored():
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, before)
+
+
+# --- 4. a cancelled --jobs run ends, whatever its workers were doing -----------------------
+
+HALF_A_RESULT = r"""
+import os, struct, sys, time
+from pathlib import Path
+
+
+def half_a_result(mark):
+    # A worker terminated while it sent a chunk's result: the result's length and the
+    # first bytes are in the pool's result pipe, the rest never comes.
+    results = sys._getframe(1).f_locals["result_queue"]  # (concurrent.futures' _process_worker)
+    os.write(results._writer.fileno(), struct.pack("!i", 100_000) + b"x" * 10)
+    Path(mark).write_text(str(os.getpid()))
+    time.sleep(600)
+
+
+if __name__ == "__main__":
+    import respin.batch as rb
+    eng = rb.ProcessEngine(2)
+    rb.run_chunk = time.sleep  # (the chunks: sleeps, sent to the workers by name)
+    eng.pool.submit(half_a_result, sys.argv[1])
+    futures = [eng.submit(600) for _ in range(6)]  # one runs, three queued, two not yet sent
+    while not Path(sys.argv[1]).exists():
+        time.sleep(0.05)
+    time.sleep(0.3)  # (the pool's thread now waits for the rest of the result)
+    for f in futures:  # as batch does on Ctrl-C
+        f.cancel()
+    eng.close(cancel=True)
+    print("closed", flush=True)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX pipes; reads /proc")
+def test_a_cancelled_pool_ends_with_half_a_result_in_its_pipe(tmp_path):
+    """A worker terminated while it sent a chunk's result left half a message in the pool's
+    result pipe; the pool's thread waited for the rest for ever, and a `--jobs 2` run stopped
+    by Ctrl-C never exited (1 stop in 543 of a kill/resume soak). A fix that closed the pipe
+    after waiting for the workers made the pool's thread fail on a future cancelled under it
+    (InvalidStateError, a traceback) and hang at exit: cancelled chunks are here too."""
+    script = tmp_path / "half.py"
+    script.write_text(HALF_A_RESULT, encoding="utf-8")
+    mark = tmp_path / "worker.pid"
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.Popen([sys.executable, str(script), str(mark)], cwd=tmp_path, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        out, err = proc.communicate(timeout=90)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("the cancelled pool hung on half a result")
+    assert proc.returncode == 0 and out == "closed\n", err
+    assert "Traceback" not in err, err
+    deadline = time.monotonic() + 5  # (multiprocessing's resource tracker ends just after its parent)
+    while _group_left(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _group_left(proc.pid), "a pool worker outlived the closed pool"
+
+
+def _group_left(pgid: int) -> list[int]:
+    """The processes of group ``pgid`` still running (not zombies)."""
+    left = []
+    for d in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{d}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            left.append(int(d))
+    return left
