@@ -1,6 +1,6 @@
 """Soak `respin batch --jobs 2` under Ctrl-C and SIGTERM: it exits, leaves no worker, resumes exactly.
 
-    python benchmarks/soak_batch_signals.py                    # 300 stops (about 35 min on 2 cores)
+    python benchmarks/soak_batch_signals.py                    # 300 runs stopped (about 25 min on 2 cores)
     python benchmarks/soak_batch_signals.py --stops 40 --files 200 --input jsonl --work /tmp/soak
 
 Texts of our own (sentences from a vocabulary below, two in three spun by respin.spin), as a
@@ -266,11 +266,12 @@ class Soak:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--stops", type=int, default=300, help="runs to stop (a signal after a run finished is not one)")
-    ap.add_argument("--minutes", type=float, default=40, help="stop starting rounds after this long")
-    ap.add_argument("--files", type=int, default=600)
-    ap.add_argument("--sentences", type=int, nargs=2, default=[3, 9], metavar=("LO", "HI"),
+    ap.add_argument("--minutes", type=float, default=30, help="stop starting rounds after this long")
+    ap.add_argument("--files", type=int, default=400)
+    ap.add_argument("--sentences", type=int, nargs=2, default=[20, 60], metavar=("LO", "HI"),
                     help="sentences a text (about 80 bytes each)")
-    ap.add_argument("--chunks", type=int, nargs="+", default=[2, 4, 8, 16, 64], help="--chunk-size of a round: one of these")
+    ap.add_argument("--chunks", type=int, nargs="+", default=[16, 64],
+                    help="--chunk-size of a round: one of these (large chunks: long messages in the pool's pipes)")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--input", nargs="+", default=["folder", "jsonl"], choices=["folder", "jsonl"],
                     help="the rounds take these in turn")
