@@ -1179,7 +1179,7 @@ class ProcessEngine:
         self.window = 3 * jobs
 
     def submit(self, *args):
-        return _PoolFuture(self.pool.submit(run_chunk, *args))
+        return _PoolFuture(self.pool.submit(run_chunk, *args), self.pool)
 
     def close(self, cancel=False):
         pool = self.pool
@@ -1230,25 +1230,57 @@ class ProcessEngine:
 
 
 class _PoolFuture:
-    """A chunk's future in the process pool, but for ``cancel()``: the pool's shutdown
-    (``cancel_futures=True``) cancels the chunks not started, in the pool's own thread. A
+    """A chunk's future in the process pool, but for ``result()`` (below) and ``cancel()``: the
+    pool's shutdown (``cancel_futures=True``) cancels the chunks not started, in its own thread. A
     future cancelled from here stays in that thread's table until it drops it, and Python
     3.10/3.11's thread, meeting a dead worker meanwhile (SIGTERM to the process group, a
     cancelled run's terminated workers), failed on it (InvalidStateError) and left its call
     queue blocked: the run hung at exit."""
 
-    __slots__ = ("future",)
+    __slots__ = ("future", "pool")
 
-    def __init__(self, future):
-        self.future = future
+    def __init__(self, future, pool=None):
+        self.future, self.pool = future, pool
 
     def done(self):
         return self.future.done()
 
     def result(self):
-        return self.future.result()
+        """The chunk's results, waiting for them; BrokenProcessPool where a worker has died
+        and the pool's thread does not say so. A worker killed (the OOM killer, kill -9)
+        while it sent a result leaves half a message in the result pipe: the pool's thread
+        waits in its read for the rest for ever (this process holds a write end), sees no
+        dead worker, and fails no future; the run waited for ever. So wait a second at a
+        time, and a dead worker seen twice with this chunk still not done (a worker dying
+        otherwise breaks the pool within milliseconds) is a broken pool: the run fails as
+        for one, and closing the engine (cancelled) frees the pool's thread."""
+        from concurrent.futures import wait
+        future, dead = self.future, False
+        while not wait((future,), timeout=_POOL_POLL_S).done:
+            if not _worker_died(self.pool):
+                dead = False
+            elif dead:
+                from concurrent.futures.process import BrokenProcessPool
+                raise BrokenProcessPool("a worker process died while it sent a result")
+            else:
+                dead = True
+        return future.result()
 
     def cancel(self):
+        return False
+
+
+# How often a chunk's wait looks for a dead worker (_PoolFuture.result): a stuck run fails
+# within two of these.
+_POOL_POLL_S = 1.0
+
+
+def _worker_died(pool) -> bool:
+    """Whether a worker of the process ``pool`` has exited (False where this Python's pool
+    does not show its workers: the wait is then as before)."""
+    try:
+        return any(p.exitcode is not None for p in list((getattr(pool, "_processes", None) or {}).values()))
+    except Exception:
         return False
 
 

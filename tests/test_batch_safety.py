@@ -381,6 +381,69 @@ def test_a_cancelled_pool_ends_with_half_a_result_in_its_pipe(tmp_path):
     assert not _group_left(proc.pid), "a pool worker outlived the closed pool"
 
 
+KILLED_SENDING = r"""
+import os, struct, sys, time
+from pathlib import Path
+
+
+def half_a_result(*chunk):
+    # A worker killed while it sent a chunk's result: it holds the pool's write lock, and the
+    # result's length and first bytes are in the result pipe; the test kills it (SIGKILL).
+    results = sys._getframe(1).f_locals["result_queue"]  # (concurrent.futures' _process_worker)
+    if results._wlock is not None:
+        results._wlock.acquire()
+    os.write(results._writer.fileno(), struct.pack("!i", 100_000) + b"x" * 10)
+    Path(sys.argv[1]).write_text(str(os.getpid()))
+    time.sleep(600)
+
+
+if __name__ == "__main__":
+    import respin.batch as rb
+    from respin.cli import main
+    rb.run_chunk = half_a_result  # (sent to the workers by name)
+    sys.exit(main(sys.argv[2:]))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX pipes; reads /proc")
+def test_a_worker_killed_while_it_sends_a_result_fails_the_run(tmp_path, cli):
+    """A worker killed by the OOM killer (or kill -9) while it sent a chunk's result left
+    half a message in the pool's result pipe: the pool's thread waited for the rest for ever,
+    never saw the dead worker, and `batch --jobs 2` waited with it, no Ctrl-C needed. It fails
+    now as for a worker killed at any other time: exit 2, the results kept, --resume."""
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED_SENDING, encoding="utf-8")
+    mark, out = tmp_path / "worker.pid", tmp_path / "out"
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": SPUN[0]}, {"id": "b", "text": CLEAN[0]}])
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.Popen([sys.executable, str(script), str(mark), "batch", str(src), "--out", str(out), "-q",
+                             "--jobs", "2"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (mark.exists() and mark.read_text()) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None and mark.exists(), proc.communicate()
+        time.sleep(0.3)  # (the pool's thread now waits for the rest of the result)
+        os.kill(int(mark.read_text()), signal.SIGKILL)
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("the run waited for ever on a worker killed while it sent a result")
+    assert proc.returncode == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("respin: error: a worker process was killed"), err
+    assert "continue with --resume" in lines[0]
+    deadline = time.monotonic() + 5  # (multiprocessing's resource tracker ends just after its parent)
+    while _group_left(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _group_left(proc.pid), "a pool worker outlived the failed run"
+    ran = cli("batch", src, "--out", out, "-q", "--resume")
+    assert ran.code == 0, ran.err
+    assert [r["id"] for r in results(out)] == ["a", "b"]
+
+
 def _group_left(pgid: int) -> list[int]:
     """The processes of group ``pgid`` still running (not zombies)."""
     left = []
