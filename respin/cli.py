@@ -590,6 +590,7 @@ def check(
         src_text = _read_noted(source, max_size, quiet, "source") if source else None
         if src_text is not None and not src_text.strip():  # as restore says it: not "unrelated"
             raise InputError(f"source file is empty: {source}")
+        lexicon = _each_once(lexicon, model, quiet)
         lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
         results = []
         # Line formats on standard output are written as each document is done, so a long
@@ -754,7 +755,7 @@ def _check_files(group):
 MIN_CONFIDENCE_HELP = ("Without a source: apply the model's edits at least this sure (default: the model's "
                        "threshold, 0.99 for the shipped model; from other spun copies: 0.97; "
                        "lower is bolder). The others are listed as suggestions")
-LEXICON_HELP = ("Swap lexicon from 'respin learn' (repeatable): the spinner's own dictionary, used with the "
+LEXICON_HELP = ("Swap lexicon from 'respin learn' (repeatable, each file read once): the spinner's own dictionary, used with the "
                 "model's; or a shipped one by name: 'tortured' (paper-mill tortured phrases). Its swaps are "
                 "weighed like the model's own, so bolder settings (--min-confidence 0.5) apply more of them.")
 
@@ -908,6 +909,7 @@ def restore(
             from .cli_index import find_source
             found = find_source(corpus, text, lambda m: _note(m, quiet), respin._model(model).lexicon)
             src = found.text if found is not None else None
+        lexicon = _each_once(lexicon, model, quiet)
         lexicons = [_load_lexicon(x, model) for x in lexicon]
         if found is not None:  # (a source found, not given: see respin._restore_source)
             result = respin._restore_found(text, src, model=model, min_confidence=min_confidence, lexicons=lexicons,
@@ -1057,6 +1059,7 @@ def suggest(
                 check_phrase(p)
             except ValueError as e:
                 raise InputError(f"{e}: {p[:60]!r}") from None
+        lexicon = _each_once(lexicon, model, quiet)
         lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
         for p in phrases:
             if context is not None and not in_context(p, context):
@@ -1156,6 +1159,23 @@ def _missing(path: str) -> bool:
     except (OSError, ValueError):
         return False
     return False
+
+
+def _each_once(lexicons, model: Optional[str] = None, quiet: bool = False) -> list:
+    """The ``--lexicon`` arguments, each file once (by name or path: "tortured" and the shipped
+    file's path are one): a lexicon given twice would weigh its swaps twice, which no one asks
+    for by repeating it (a wrapper script's default beside the user's own)."""
+    from .swaps import shipped_path
+    seen, kept = set(), []
+    for x in lexicons:
+        named = shipped_path(x, model) if x != "-" else None
+        key = "-" if x == "-" else os.path.realpath(named if named is not None else x)
+        if key in seen:
+            _note(f"--lexicon {x} is given more than once: read once", quiet)
+            continue
+        seen.add(key)
+        kept.append(x)
+    return kept
 
 
 def _load_lexicon(path: str, model: Optional[str] = None):

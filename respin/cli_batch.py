@@ -11,7 +11,7 @@ from typing import List, Optional
 import typer
 
 from .batch import COPIES_MAX, POOL_MAX
-from .cli import _EXTRACT, LEXICON_HELP, MAX_SIZE_SHOWN, MIN_CONFIDENCE_HELP, SECTIONS_HELP, _field, _given, _globs, _interruptible, _number, _size, _stdin_once, _workers
+from .cli import _EXTRACT, LEXICON_HELP, MAX_SIZE_SHOWN, MIN_CONFIDENCE_HELP, SECTIONS_HELP, _each_once, _field, _given, _globs, _interruptible, _number, _size, _stdin_once, _workers
 from .io import DEFAULT_MAX_BYTES, InputError
 
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
@@ -195,6 +195,7 @@ def batch(
     summary = None
     try:
         # Read here, once: every worker gets these very lexicons (not the files, which could change).
+        lexicon = _each_once(lexicon, model, quiet)
         lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
         opts = Options(text_field=text_field, id_field=id_field, restore=not no_restore, model=model,
                        corpus=corpus, threshold=threshold, max_size=max_size, pool_by=pool_by or None,

@@ -126,3 +126,22 @@ def test_the_phrase_reads_best_is_not_said_of_a_phrase_a_lexicon_calls_spun(cli,
     out = cli("suggest", "deep learning", "--lexicon", path).out
     assert f"(an entry of lexicon {path}, written as spun in 17% of its uses)" in out
     assert "reads best" in out
+
+
+def test_a_lexicon_given_twice_is_read_once(cli, tmp_path):
+    # Given twice (by name and by the same file's path, or a wrapper's default beside the
+    # user's), its swaps were weighed twice: every command reads it once and says so.
+    from respin.swaps import shipped_path
+    path = tmp_path / "mine.tsv"
+    path.write_text("deep learning\tprofound erudition\t3\n", encoding="utf-8")
+    text = tmp_path / "a.txt"
+    text.write_text("We used profound erudition and counterfeit consciousness in the study.\n", encoding="utf-8")
+    shipped = shipped_path("tortured", None)
+    for cmd in (("check", text, "-f", "json"), ("restore", text, "-f", "json", "--min-confidence", "0.3"),
+                ("suggest", "profound erudition", "-f", "json")):
+        once = cli(*cmd, "--lexicon", path, "--lexicon", "tortured")
+        twice = cli(*cmd, "--lexicon", path, "--lexicon", "tortured", "--lexicon", str(path), "--lexicon", shipped)
+        assert twice.out == once.out and twice.code == once.code
+        assert twice.err.count("is given more than once: read once") == 2 and "read once" not in once.err
+    quiet = cli("check", text, "-q", "--lexicon", path, "--lexicon", path)
+    assert "read once" not in quiet.err
