@@ -1182,51 +1182,56 @@ class ProcessEngine:
         return _PoolFuture(self.pool.submit(run_chunk, *args), self.pool)
 
     def close(self, cancel=False):
-        pool = self.pool
-        if not cancel or not all(hasattr(pool, a) for a in ("_executor_manager_thread", "_result_queue",
-                                                            "_call_queue", "_processes")):
-            if cancel:  # (another Python's pool: terminate the workers, as before)
-                for p in list((getattr(pool, "_processes", None) or {}).values()):
-                    try:
-                        p.terminate()
-                    except Exception:
-                        pass
-            pool.shutdown(wait=True, cancel_futures=True)
-            return
-        # Cancelled: do not wait for the chunks still running (--resume redoes their records).
-        # A worker terminated while it sent a chunk's result leaves half a message in the
-        # result pipe, and the pool's thread waits in its read for the rest for ever (this
-        # process holds a write end too): Ctrl-C on `--jobs 2` hung, 1 stop in 543 of a soak.
-        # In this order (CPython's concurrent/futures/process.py, 3.11): flag the shutdown, so
-        # that the pool's thread drops the chunks not started rather than failing them;
-        # terminate the workers; close our write end, so that a read of half a message ends
-        # (EOF) once they are dead: the pool's thread then ends the pool as broken, closing
-        # its call queue's reader (a feeder blocked on a full pipe is freed); join.
-        thread, results, calls = pool._executor_manager_thread, pool._result_queue, pool._call_queue
-        procs = list((pool._processes or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for p in procs:
-            try:
-                p.terminate()
-            except Exception:
-                pass
-        _close_quietly(getattr(results, "_writer", None))
-        _end_processes(procs)
-        if thread is not None:
-            thread.join(timeout=5)
-            feeder = getattr(calls, "_thread", None)
-            if thread.is_alive() or (feeder is not None and feeder.is_alive()):
-                # The pool's thread waits on its call queue's feeder, blocked on a full pipe
-                # that no worker reads (Python 3.10 leaves the reader of a broken pool open:
-                # gh-94777), or it ended without closing the queue: free the feeder (its
-                # write fails, EPIPE, which the pool's queue ignores) and let it end.
-                _close_quietly(getattr(calls, "_reader", None))
+        close_pool(self.pool, cancel)
+
+
+def close_pool(pool, cancel: bool = False) -> None:
+    """Shut a process ``pool`` down: wait for its work, or (``cancel``) stop it now, its
+    workers terminated (``respin check --jobs`` shares this: the same pipe, the same hang)."""
+    if not cancel or not all(hasattr(pool, a) for a in ("_executor_manager_thread", "_result_queue",
+                                                        "_call_queue", "_processes")):
+        if cancel:  # (another Python's pool: terminate the workers, as before)
+            for p in list((getattr(pool, "_processes", None) or {}).values()):
                 try:
-                    calls.close()
+                    p.terminate()
                 except Exception:
                     pass
-            thread.join()
-        _close_quietly(results)  # (as shutdown(wait=True) does)
+        pool.shutdown(wait=True, cancel_futures=True)
+        return
+    # Cancelled: do not wait for the chunks still running (--resume redoes their records).
+    # A worker terminated while it sent a chunk's result leaves half a message in the
+    # result pipe, and the pool's thread waits in its read for the rest for ever (this
+    # process holds a write end too): Ctrl-C on `--jobs 2` hung, 1 stop in 543 of a soak.
+    # In this order (CPython's concurrent/futures/process.py, 3.11): flag the shutdown, so
+    # that the pool's thread drops the chunks not started rather than failing them;
+    # terminate the workers; close our write end, so that a read of half a message ends
+    # (EOF) once they are dead: the pool's thread then ends the pool as broken, closing
+    # its call queue's reader (a feeder blocked on a full pipe is freed); join.
+    thread, results, calls = pool._executor_manager_thread, pool._result_queue, pool._call_queue
+    procs = list((pool._processes or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for p in procs:
+        try:
+            p.terminate()
+        except Exception:
+            pass
+    _close_quietly(getattr(results, "_writer", None))
+    _end_processes(procs)
+    if thread is not None:
+        thread.join(timeout=5)
+        feeder = getattr(calls, "_thread", None)
+        if thread.is_alive() or (feeder is not None and feeder.is_alive()):
+            # The pool's thread waits on its call queue's feeder, blocked on a full pipe
+            # that no worker reads (Python 3.10 leaves the reader of a broken pool open:
+            # gh-94777), or it ended without closing the queue: free the feeder (its
+            # write fails, EPIPE, which the pool's queue ignores) and let it end.
+            _close_quietly(getattr(calls, "_reader", None))
+            try:
+                calls.close()
+            except Exception:
+                pass
+        thread.join()
+    _close_quietly(results)  # (as shutdown(wait=True) does)
 
 
 class _PoolFuture:

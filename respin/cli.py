@@ -805,17 +805,24 @@ def _run_checks(tasks, jobs: int):
             yield from _check_files(g)
         return
     from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+
+    from .batch import _PoolFuture, close_pool
     # Smaller groups when there are few files, so that every worker gets some.
     groups = _groups(tasks, max(1, min(FILES_PER_GROUP, len(tasks) // min(jobs, len(tasks)))))
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(groups)), initializer=_worker_ignores_ctrl_c)
+    finished = False
     try:
-        for done in pool.map(_check_files, groups):
-            yield from done
+        # (_PoolFuture: a worker killed while it sent its group's reports, by the OOM killer,
+        # left half a message in the pool's pipe, and the pool's thread, and check, waited
+        # for the rest for ever; its wait looks for a dead worker, as batch's does.)
+        for future in [_PoolFuture(pool.submit(_check_files, g), pool) for g in groups]:
+            yield from future.result()
+        finished = True
     except BrokenExecutor:  # the system killed a worker (the OOM killer): no bug of respin's, as batch says
         raise InputError("a worker process was killed (out of memory? each holds about 250 MB: try fewer "
                          "--jobs); the files after the results written were not checked") from None
-    finally:  # on an error, do not wait for the files still queued
-        pool.shutdown(wait=True, cancel_futures=True)
+    finally:  # on an error or Ctrl-C, stop the workers rather than wait for the files still queued
+        close_pool(pool, cancel=not finished)
 
 
 def _print_statistics(results) -> None:

@@ -332,7 +332,10 @@ from pathlib import Path
 def half_a_result(mark):
     # A worker terminated while it sent a chunk's result: the result's length and the
     # first bytes are in the pool's result pipe, the rest never comes.
-    results = sys._getframe(1).f_locals["result_queue"]  # (concurrent.futures' _process_worker)
+    frame = sys._getframe(1)
+    while "result_queue" not in frame.f_locals:  # (concurrent.futures' _process_worker; map adds a frame)
+        frame = frame.f_back
+    results = frame.f_locals["result_queue"]
     os.write(results._writer.fileno(), struct.pack("!i", 100_000) + b"x" * 10)
     Path(mark).write_text(str(os.getpid()))
     time.sleep(600)
@@ -389,7 +392,10 @@ from pathlib import Path
 def half_a_result(*chunk):
     # A worker killed while it sent a chunk's result: it holds the pool's write lock, and the
     # result's length and first bytes are in the result pipe; the test kills it (SIGKILL).
-    results = sys._getframe(1).f_locals["result_queue"]  # (concurrent.futures' _process_worker)
+    frame = sys._getframe(1)
+    while "result_queue" not in frame.f_locals:  # (concurrent.futures' _process_worker; map adds a frame)
+        frame = frame.f_back
+    results = frame.f_locals["result_queue"]
     if results._wlock is not None:
         results._wlock.acquire()
     os.write(results._writer.fileno(), struct.pack("!i", 100_000) + b"x" * 10)
@@ -456,3 +462,38 @@ def _group_left(pgid: int) -> list[int]:
         if int(fields[2]) == pgid and fields[0] != "Z":
             left.append(int(d))
     return left
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="POSIX pipes; reads /proc")
+def test_check_jobs_with_a_worker_killed_while_it_sends_fails_the_run(tmp_path):
+    """`respin check DIR --jobs 2` waited for ever on the same half message as batch did (a
+    worker killed by the OOM killer while it sent its group's reports): it now fails, exit 2,
+    one line, no worker left."""
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED_SENDING.replace("import respin.batch as rb", "import respin.cli as rb")
+                      .replace("rb.run_chunk = half_a_result", "rb._check_files = half_a_result"), encoding="utf-8")
+    folder, mark = tmp_path / "in", tmp_path / "worker.pid"
+    folder.mkdir()
+    for i, text in enumerate(SPUN[:2] + CLEAN[:2]):
+        (folder / f"{i}.txt").write_text(text, encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    proc = subprocess.Popen([sys.executable, str(script), str(mark), "check", str(folder), "--jobs", "2"], cwd=tmp_path,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (mark.exists() and mark.read_text()) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None and mark.exists(), proc.communicate()
+        time.sleep(0.3)
+        os.kill(int(mark.read_text()), signal.SIGKILL)
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        pytest.fail("check --jobs waited for ever on a worker killed while it sent its reports")
+    assert proc.returncode == 2, err
+    assert err.startswith("respin: error: a worker process was killed") and err.count("\n") == 1, err
+    deadline = time.monotonic() + 5
+    while _group_left(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _group_left(proc.pid), "a pool worker outlived the failed check"

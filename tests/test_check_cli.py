@@ -714,10 +714,15 @@ def test_a_killed_worker_is_a_one_line_error_after_the_results_written(cli, tmp_
         def __init__(self, max_workers=None, initializer=None):
             super().__init__(max_workers)
 
-        def map(self, fn, groups):
-            groups = list(groups)
-            yield fn(groups[0])
-            raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+        submitted = 0
+
+        def submit(self, fn, group):
+            self.submitted += 1
+            if self.submitted == 1:
+                return super().submit(fn, group)
+            broken = concurrent.futures.Future()
+            broken.set_exception(BrokenProcessPool("A process in the process pool was terminated abruptly"))
+            return broken
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", DiesAfterOne)
     ran = cli("check", str(folder), "--format", "jsonl", "-q", "--jobs", "2")
