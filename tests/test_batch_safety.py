@@ -421,30 +421,8 @@ def test_a_worker_killed_while_it_sends_a_result_fails_the_run(tmp_path, cli):
     script.write_text(KILLED_SENDING, encoding="utf-8")
     mark, out = tmp_path / "worker.pid", tmp_path / "out"
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": SPUN[0]}, {"id": "b", "text": CLEAN[0]}])
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    proc = subprocess.Popen([sys.executable, str(script), str(mark), "batch", str(src), "--out", str(out), "-q",
-                             "--jobs", "2"], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, start_new_session=True)
-    try:
-        deadline = time.monotonic() + 60
-        while not (mark.exists() and mark.read_text()) and proc.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert proc.poll() is None and mark.exists(), proc.communicate()
-        time.sleep(0.3)  # (the pool's thread now waits for the rest of the result)
-        os.kill(int(mark.read_text()), signal.SIGKILL)
-        _, err = proc.communicate(timeout=30)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        pytest.fail("the run waited for ever on a worker killed while it sent a result")
-    assert proc.returncode == 2, err
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("respin: error: a worker process was killed"), err
-    assert "continue with --resume" in lines[0]
-    deadline = time.monotonic() + 5  # (multiprocessing's resource tracker ends just after its parent)
-    while _group_left(proc.pid) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not _group_left(proc.pid), "a pool worker outlived the failed run"
+    err = _killed_while_sending(script, mark, tmp_path, "batch", src, "--out", out, "-q", "--jobs", "2")
+    assert "continue with --resume" in err
     ran = cli("batch", src, "--out", out, "-q", "--resume")
     assert ran.code == 0, ran.err
     assert [r["id"] for r in results(out)] == ["a", "b"]
@@ -476,24 +454,33 @@ def test_check_jobs_with_a_worker_killed_while_it_sends_fails_the_run(tmp_path):
     folder.mkdir()
     for i, text in enumerate(SPUN[:2] + CLEAN[:2]):
         (folder / f"{i}.txt").write_text(text, encoding="utf-8")
+    _killed_while_sending(script, mark, tmp_path, "check", folder, "--jobs", "2")
+
+
+def _killed_while_sending(script, mark, cwd, *argv) -> str:
+    """Run ``script`` (KILLED_SENDING) with respin's ``argv``, SIGKILL the worker it marks once
+    it holds half a result in the pool's pipe, and check the run fails as for any killed
+    worker: exit 2, one error line, no process of its group left. Returns that line."""
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
-    proc = subprocess.Popen([sys.executable, str(script), str(mark), "check", str(folder), "--jobs", "2"], cwd=tmp_path,
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen([sys.executable, str(script), str(mark), *map(str, argv)], cwd=cwd, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
         while not (mark.exists() and mark.read_text()) and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
         assert proc.poll() is None and mark.exists(), proc.communicate()
-        time.sleep(0.3)
+        time.sleep(0.3)  # (the pool's thread now waits for the rest of the result)
         os.kill(int(mark.read_text()), signal.SIGKILL)
         _, err = proc.communicate(timeout=30)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        pytest.fail("check --jobs waited for ever on a worker killed while it sent its reports")
+        pytest.fail(f"respin {argv[0]} waited for ever on a worker killed while it sent a result")
     assert proc.returncode == 2, err
-    assert err.startswith("respin: error: a worker process was killed") and err.count("\n") == 1, err
-    deadline = time.monotonic() + 5
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("respin: error: a worker process was killed"), err
+    deadline = time.monotonic() + 5  # (multiprocessing's resource tracker ends just after its parent)
     while _group_left(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not _group_left(proc.pid), "a pool worker outlived the failed check"
+    assert not _group_left(proc.pid), "a pool worker outlived the failed run"
+    return lines[0]
