@@ -806,16 +806,16 @@ def _run_checks(tasks, jobs: int):
         return
     from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 
-    from .batch import _PoolFuture, close_pool
+    from .workers import PoolFuture, close_pool
     # Smaller groups when there are few files, so that every worker gets some.
     groups = _groups(tasks, max(1, min(FILES_PER_GROUP, len(tasks) // min(jobs, len(tasks)))))
     pool = ProcessPoolExecutor(max_workers=min(jobs, len(groups)), initializer=_worker_ignores_ctrl_c)
     finished = False
     try:
-        # (_PoolFuture: a worker killed while it sent its group's reports, by the OOM killer,
+        # (PoolFuture: a worker killed while it sent its group's reports, by the OOM killer,
         # left half a message in the pool's pipe, and the pool's thread, and check, waited
         # for the rest for ever; its wait looks for a dead worker, as batch's does.)
-        for future in [_PoolFuture(pool.submit(_check_files, g), pool) for g in groups]:
+        for future in [PoolFuture(pool.submit(_check_files, g), pool) for g in groups]:
             yield from future.result()
         finished = True
     except BrokenExecutor:  # the system killed a worker (the OOM killer): no bug of respin's, as batch says
