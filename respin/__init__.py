@@ -100,24 +100,50 @@ _sys.modules[__name__].__class__ = _Package
 
 
 def check_many(texts: Iterable[str], *, threshold: float | None = None, model: _ModelDir = None,
-               lexicons: _Lexicons = (), min_confidence: float | None = None, sections: bool = False) -> list[respin.Report]:
+               lexicons: _Lexicons = (), min_confidence: float | None = None, sections: bool = False,
+               explain: bool = False) -> list[respin.Report]:
     """:func:`check` of each text (without a source), in order: the same reports, but the
     texts are scored together, several times faster on many short texts (records, posts,
-    paragraphs) than one call each. ``sections``: as :func:`check`'s.
+    paragraphs) than one call each. ``sections``, ``explain``: as :func:`check`'s.
 
     >>> [r.words for r in check_many(["", "Two words."])]
     [0, 2]
     """
     from .args import not_one_text
     not_one_text(texts, "check_many")  # (before list(): a DataFrame lists its column labels)
-    lexicons = _lexicons(lexicons, model)
-    listed = list(texts) if lexicons else None  # (read twice: scored, then for the lexicons' findings)
+    given, names = _named(lexicons)
+    lexicons = _lexicons(given, model)
+    explain = _flag(explain, "explain")
+    # (read twice: scored, then for the lexicons' findings or the evidence)
+    listed = list(texts) if lexicons or explain else None
     min_confidence = _unit(min_confidence, "min_confidence")
     m = _model(model)
     reports = m.check_many(texts if listed is None else listed, threshold=_unit(threshold, "threshold"),
                            min_confidence=min_confidence, sections=_flag(sections, "sections"))
-    reports = reports if listed is None else _with_lexicons(m, reports, listed, lexicons)
-    return [_at_least(r, min_confidence) for r in reports]
+    reports = reports if not lexicons else _with_lexicons(m, reports, listed, lexicons)
+    reports = [_at_least(r, min_confidence) for r in reports]
+    return [_explained(m, r, t, lexicons, names) for r, t in zip(reports, listed)] if explain else reports
+
+
+def _named(given) -> tuple:
+    """``lexicons`` as given, read once (a generator is read here), and their names for the
+    evidence's sentences: a shipped one's ("tortured"), else "lexicon 2" (the second given).
+    None for the names of something that is no list (lexicons_arg then says what is wrong)."""
+    from .swaps import SwapLexicon
+    if given is None or isinstance(given, (SwapLexicon, str)):
+        given = () if given is None else (given,)
+    else:
+        try:
+            given = tuple(given)
+        except TypeError:
+            return given, None
+    return given, [x if isinstance(x, str) else f"lexicon {i + 1}" for i, x in enumerate(given)]
+
+
+def _explained(m, report: respin.Report, text: str, lexicons, names) -> respin.Report:
+    """``report`` with each finding's evidence (:mod:`respin.why`)."""
+    from .why import explain
+    return explain(text, report, m.lm if report.model != "source-alignment" else None, lexicons, names)
 
 
 def _at_least(report: respin.Report, min_confidence: float | None) -> respin.Report:
@@ -198,7 +224,8 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons: 
 
 
 def check(text: str, source: str | None = None, *, threshold: float | None = None, model: _ModelDir = None,
-          lexicons: _Lexicons = (), min_confidence: float | None = None, sections: bool = False) -> respin.Report:
+          lexicons: _Lexicons = (), min_confidence: float | None = None, sections: bool = False,
+          explain: bool = False) -> respin.Report:
     """Score ``text`` for synonym spinning and list the suspected words.
 
     With ``source`` the findings are the substitutions aligned against it (score 1 for a
@@ -221,6 +248,10 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     spun whole is spun in part only where its parts are surer and what they leave out scores
     as clean text on its own (else its report is the one without sections). Off by default: long clean texts
     far from news (software manuals, licences, changelogs) have sections that look spun.
+    ``explain=True``: each finding's ``evidence`` says why it was reported
+    (:class:`respin.why.Evidence`: how much likelier the context model reads the suggestion
+    there, how much rarer the word is, how often the text repeats the swap; ``.why``, in
+    one sentence); None otherwise. It costs a few lookups per finding.
 
     >>> text = "The White Home mentioned it."
     >>> src = "The White House said it."
@@ -229,8 +260,13 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     """
     threshold = _unit(threshold, "threshold")
     min_confidence = _unit(min_confidence, "min_confidence")
-    return _at_least(_check(text, source, threshold, model, lexicons, min_confidence, _flag(sections, "sections")),
-                     min_confidence)
+    explain = _flag(explain, "explain")
+    lexicons, names = _named(lexicons)
+    report = _at_least(_check(text, source, threshold, model, lexicons, min_confidence, _flag(sections, "sections")),
+                       min_confidence)
+    if explain and report.findings:
+        report = _explained(_model(model), report, text, _lexicons(lexicons, model), names)
+    return report
 
 
 def _flag(value, name: str) -> bool:

@@ -513,6 +513,12 @@ def check(
                                                         "less precision; adjacent words may then join into one finding "
                                                         "with its own confidence. The score does not change."),
     statistics: bool = typer.Option(False, "--statistics", metavar="", help="Print counts of findings by word to stderr."),
+    explain: bool = typer.Option(False, "--explain", metavar="",
+                                 help="Say why each finding was reported: how much likelier the context model reads "
+                                      "its suggestion there, how much rarer the word is, how often the text repeats "
+                                      "the swap; a lexicon's entry, the source's words. text: a 'why:' line under "
+                                      "each finding; json/jsonl: an 'evidence' object in each; csv: a last column, why; "
+                                      "github: in the message."),
     sections: bool = typer.Option(False, "--sections", metavar="", help=SECTIONS_HELP),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
@@ -599,7 +605,8 @@ def check(
         stream = format is not CheckFormat.json and output in (None, "-")
         stdout_tty = stream and isatty(sys.stdout)
         show_progress = not quiet and sys.stderr.isatty() and len(files) > 10 and not stdout_tty
-        tasks = [(f, walked, src_text, threshold, model, max_size, lexicons, min_confidence, sections)
+        why = list(lexicon) if explain else None  # (the lexicons' names, as the evidence says them)
+        tasks = [(f, walked, src_text, threshold, model, max_size, lexicons, min_confidence, sections, why)
                  for f, walked in found]
         jobs = 1 if "-" in files else _workers(jobs, quiet)  # (standard input belongs to this process)
         any_spun = False  # (with --fail-on-lexicon: or a lexicon phrase listed)
@@ -657,7 +664,7 @@ def check(
                     any_spun |= fails(report, fail_on_lexicon)
                     if stream and not _emit(render_check([(display_path(path), report)], format.value,
                                                          bar_set=hidden, first=first, skipped=include_skipped,
-                                                         lexicon_fails=fail_on_lexicon), None, ()):
+                                                         lexicon_fails=fail_on_lexicon, explain=explain), None, ()):
                         gone = True
                         break  # the reader went away: nothing more to write
                     first = False
@@ -685,7 +692,7 @@ def check(
         # spun" to whatever goes on after exit 2, and -o would replace the last good one.)
         if not stream and (checked or not skipped):
             _emit("".join(warned) + render_check(results, format.value, bar_set=hidden, skipped=include_skipped,
-                                                 lexicon_fails=fail_on_lexicon), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
+                                                 lexicon_fails=fail_on_lexicon, explain=explain), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
     except InputError as e:
         raise _fail(str(e))
     if statistics:
@@ -739,7 +746,7 @@ def _check_files(group):
             raise
         out.append((path, loaded, None, _legacy_message(loaded)))
         texts.append(loaded.text)
-    _, _, src_text, threshold, model, _, lexicons, min_confidence, sections = group[0]
+    _, _, src_text, threshold, model, _, lexicons, min_confidence, sections, why = group[0]
     if src_text is None:
         reports = iter(respin.check_many(texts, threshold=threshold, model=model, lexicons=lexicons,
                                          min_confidence=min_confidence, sections=sections))
@@ -747,6 +754,10 @@ def _check_files(group):
         reports = (respin.check(t, source=src_text, threshold=threshold, model=model, lexicons=lexicons,
                                 min_confidence=min_confidence, sections=sections)
                    for t in texts)
+    if why is not None:  # --explain: each finding's evidence (the lexicons named as given)
+        from . import _explained, _model
+        m = _model(model)
+        reports = (_explained(m, r, t, lexicons, why) for r, t in zip(reports, texts))
     return [(path, next(reports) if loaded is not None else None, note, legacy)
             for path, loaded, note, legacy in out]
 

@@ -42,10 +42,17 @@ class Finding:
     suggestions: tuple[str, ...]
     confidence: float
     kind: str = ""
+    # Why it was reported (respin.why.Evidence): set by check --explain, else None and not in
+    # the JSON. Not compared: a finding is the same finding explained or not.
+    evidence: object = field(default=None, compare=False)
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["suggestions"] = list(self.suggestions)
+        if self.evidence is None:
+            del d["evidence"]
+        else:
+            d["evidence"] = self.evidence.to_dict()
         return d
 
     def __repr__(self) -> str:

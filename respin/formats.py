@@ -81,6 +81,7 @@ def _check_dict(path: str, r, skipped: bool) -> dict:
 # rows: a document without findings has none). respin.io recognises an earlier CSV report
 # by this header (io.CHECK_CSV_HEADER: io imports nothing of respin's; a test keeps them equal).
 CSV_FIELDS = ("path", "line", "col", "start", "end", "text", "suggestion", "confidence", "kind")
+WHY_INDENT = "    "  # check --explain: a finding's "why:" line, under it
 
 
 def lexicon_only(r: Report) -> Report:
@@ -96,7 +97,7 @@ def fails(r: Report, lexicon_fails: bool = False) -> bool:
 
 
 def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = False, first: bool = True,
-                 skipped: bool = False, lexicon_fails: bool = False) -> str:
+                 skipped: bool = False, lexicon_fails: bool = False, explain: bool = False) -> str:
     """``bar_set``: the findings were held to a ``--min-confidence`` of the user's (or to a
     lexicon's phrases, ``--only-lexicon``), so a verdict without one may only mean they were
     hidden (:func:`summary_line`). ``first``:
@@ -104,13 +105,15 @@ def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = F
     document as it is done passes False after the first). ``skipped`` (json, jsonl): items
     may be (path, note) of files not checked (:func:`skipped_dict`). ``lexicon_fails``
     (``--fail-on-lexicon``; github): a document with a lexicon phrase fails the job, so it
-    gets an error, as one judged spun does."""
+    gets an error, as one judged spun does. ``explain`` (csv): a last column, ``why``, the
+    findings' :attr:`respin.why.Evidence.why` (the other formats show a finding's evidence
+    wherever it has one)."""
     if fmt == "json":
         return json.dumps([_check_dict(p, r, skipped) for p, r in items], ensure_ascii=False, indent=1) + "\n"
     if fmt == "jsonl":
         return "".join(json.dumps(_check_dict(p, r, skipped), ensure_ascii=False) + "\n" for p, r in items)
     if fmt == "csv":
-        return csv_rows(items, header=first)
+        return csv_rows(items, header=first, why=explain)
     out = []
     for path, r in items:
         if fmt == "text":
@@ -127,11 +130,12 @@ def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = F
     return "".join(line + "\n" for line in out)
 
 
-def csv_rows(items: list[tuple[str, Report]], header: bool = True) -> str:
+def csv_rows(items: list[tuple[str, Report]], header: bool = True, why: bool = False) -> str:
     """check's CSV (RFC 4180: CRLF line ends, fields quoted where they hold a comma, a quote
     or a line break): one row per finding, with its best suggestion ('' where it has none)
     and its confidence unrounded, as JSON gives it; the text as in the document (a finding
-    a hard-wrapped line breaks keeps its line break, inside quotes).
+    a hard-wrapped line breaks keeps its line break, inside quotes). ``why``: a last column
+    with each finding's evidence in one sentence (``check --explain``).
 
     >>> from respin.detect import Finding, Report
     >>> f = Finding(4, 14, 1, 5, "White Home", ("White House", "Blank House"), 0.97, "synonym swap")
@@ -141,11 +145,12 @@ def csv_rows(items: list[tuple[str, Report]], header: bool = True) -> str:
     out = io.StringIO()
     w = csv.writer(out)  # (excel dialect: QUOTE_MINIMAL, "\r\n")
     if header:
-        w.writerow(CSV_FIELDS)
+        w.writerow(CSV_FIELDS + ("why",) * why)
     for path, r in items:
         for f in r.findings:
             w.writerow((path, f.line, f.col, f.start, f.end, f.text, f.suggestions[0] if f.suggestions else "",
-                        repr(float(f.confidence)), f.kind))
+                        repr(float(f.confidence)), f.kind)
+                       + ((f.evidence.why if f.evidence is not None else "",) if why else ()))
     return out.getvalue()
 
 
@@ -180,6 +185,8 @@ def _finding_lines(path: str, r: Report, github: bool):
             # (A lexicon's phrase is known to be a spinner's or a paper mill's: not "possibly spun".)
             what = "lexicon phrase" if f.kind == LEXICON_PHRASE else "possibly spun"
             msg = f"{what}: {f.text} ==> {sugg} ({_cut(f.confidence)})"
+            if f.evidence is not None:  # (check --explain)
+                msg += f"; why: {f.evidence.why}"
             if path == STDIN:  # (no file to attach it to: where it is, said in the message)
                 yield f"::warning title=respin::{_gh_msg(msg)} at line {f.line}, column {f.col}"
             else:
@@ -187,6 +194,8 @@ def _finding_lines(path: str, r: Report, github: bool):
                        f"title=respin::{_gh_msg(msg)}")
         else:  # one line a finding: one that a hard-wrapped text breaks is shown on one line
             yield f"{path}:{f.line}:{f.col}: {_one_line(f.text)} ==> {sugg} ({_cut(f.confidence)})"
+            if f.evidence is not None:  # (check --explain: an indented line under its finding)
+                yield f"{WHY_INDENT}why: {f.evidence.why}"
 
 
 def _cut(confidence: float) -> str:

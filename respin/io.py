@@ -560,15 +560,16 @@ _BATCH_TEMP = re.compile(r"\.run\.json\.[A-Za-z0-9_]{8}\.tmp")
 
 
 # A report of `respin check`, as it writes them, strictly (never an article that quotes one
-# line of a report): every whole line of its first 4 KB a finding or summary line (text), an
+# line of a report): every whole line of its first 4 KB a finding, its "why" or summary line (text), an
 # annotation (github) or a result (jsonl); or a JSON array of results; or CSV under its
 # header (CHECK_CSV_HEADER). A file found in a walked folder that reads as one is an earlier
 # run's output (`check DIR -o DIR/monday.txt`).
-_REPORT_LINES = re.compile(r'\{"path": .*"score": |::(?:warning|error) (?:file=\S|title=respin::)'
+_REPORT_LINES = re.compile(r'\{"path": .*"score": |::(?:warning|error) (?:file=\S|title=respin::)|    why: \S'
                            r'|.+:\d+:\d+: .+ ==> .+ \((?:\d\.\d\d|\?)\)$'
                            r'|.+: (?:spun|not spun|not judged, (?:too short|too few content words|not English)) \(score \d.*\)$')
 _REPORT_ARRAY = re.compile(r'\[\s*(?:\]\s*$|\{\s*"path": "(?:[^"\\]|\\.)*",\s*"score": [-+.\deE]+,\s*"spun": )')
-# A CSV report (check --format csv) starts with its header row (respin.formats.CSV_FIELDS;
+# A CSV report (check --format csv) starts with its header row (respin.formats.CSV_FIELDS,
+# with --explain a last column "why";
 # its rows may hold quoted line breaks, so they are not matched line by line).
 CHECK_CSV_HEADER = "path,line,col,start,end,text,suggestion,confidence,kind"
 
@@ -602,7 +603,7 @@ def reads_as_check_report(text: str, whole: bool = True) -> bool:
     text = text[:4096].lstrip("\ufeff").lstrip()
     if not text:
         return False
-    if _REPORT_ARRAY.match(text) or text.partition("\n")[0].rstrip("\r") == CHECK_CSV_HEADER:
+    if _REPORT_ARRAY.match(text) or text.partition("\n")[0].rstrip("\r") in (CHECK_CSV_HEADER, CHECK_CSV_HEADER + ",why"):
         return True
     lines = text.split("\n")
     lines = lines if whole or len(lines) == 1 else lines[:-1]  # (the last may be cut at 4 KB; a JSON line, long)

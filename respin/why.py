@@ -1,0 +1,308 @@
+"""Why a finding was reported: the evidence behind each finding of a report, in numbers and
+in one sentence (``respin check --explain``, ``respin.check(..., explain=True)``).
+
+A pure function of the text, its report and the model's context model, computed after the
+decisions and only for the findings (so ``check`` costs the same without it):
+
+* ``gain``: how much likelier (log10) the context model reads the words around the finding
+  with its first suggestion instead of the text's words: the window the suggestion changes,
+  from two words before it to two words after;
+* ``commoner``: for one word, how much commoner (log10) the first suggestion is than the
+  word; spinners reach for rarer synonyms ("mentioned" for said); ``context``: ``gain``
+  less ``commoner``, what the words around it add (a commoner word reads likelier almost
+  anywhere);
+* ``flagged``/``uses``/``suggestion_uses``: a spinner's dictionary turns a word into the
+  same synonym every time, so: at how many places the text's word is flagged with the same
+  first suggestion, of how many uses of the word, and how often the text writes that
+  suggestion itself (seed 003 writes "mentioned" 26 times and "said" never);
+* ``source``: against a source, the source's words there; ``lexicons``: the names of the
+  lexicons given that hold the phrase; ``template``: a spinner's template left in the text.
+
+These are the main evidence, not the whole computation: the word model weighs further
+features (the thesauri a link comes from, adjacent swaps, how sure the second-best
+candidate is), and a document's other findings raise a word's confidence. The sentence
+(:attr:`Evidence.why`) says what the numbers say, in the order they weigh.
+
+>>> import respin
+>>> r = respin.check("The White Home mentioned it.", source="The White House said it.", explain=True)
+>>> [f.evidence.why for f in r.findings]
+["the source has 'House' here", "the source has 'said' here"]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import asdict, dataclass, replace
+
+from .restore import SPINTAX
+
+# A suggestion this much likelier (log10) than the text's words is "likelier"; less, and the
+# window reads about the same (the finding then stands on other evidence: say so).
+_READS_BETTER = 0.3
+# A word this much rarer (log10) than its suggestion is "rarer" (twice as rare and more).
+_RARER = 0.3
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """The evidence behind one finding (see the module's docstring); None where it does not
+    apply. ``why``: one sentence for a reader. ``to_dict()``: the JSON object of ``check
+    --explain``, without the fields that are None."""
+
+    why: str
+    gain: float | None = None
+    commoner: float | None = None
+    context: float | None = None
+    flagged: int | None = None
+    uses: int | None = None
+    suggestion_uses: int | None = None
+    source: str | None = None
+    lexicons: tuple[str, ...] | None = None
+    template: bool | None = None
+
+    def to_dict(self) -> dict:
+        d = {k: v for k, v in asdict(self).items() if v is not None}
+        if "lexicons" in d:
+            d["lexicons"] = list(d["lexicons"])
+        return d
+
+
+def explain(text: str, report, lm=None, lexicons=(), names=None):
+    """``report`` (of ``text``) with each finding's ``evidence`` set (:class:`Evidence`).
+
+    ``lm``: the context model the report was made with (``Model.lm``); without it the
+    numbers that need it are left out. ``lexicons``: the lexicons the report was made with,
+    and ``names`` theirs (as the user gave them; default "lexicon 1", ...).
+
+    >>> from respin.detect import Finding, Report
+    >>> r = Report(1.0, True, [Finding(4, 13, 1, 5, "{big|bog}", ("big",), 0.99, "spintax")], 1)
+    >>> explain("The {big|bog} dog.", r).findings[0].evidence.why
+    "a spinner's template left in the text: it wrote 'big' or 'bog' here"
+    """
+    if not report.findings:
+        return report
+    names = list(names) if names is not None else [f"lexicon {i + 1}" for i in range(len(lexicons))]
+    ctx = _Context(text, lm)
+    against_source = report.model == "source-alignment"
+    swaps = None  # the report's swaps, counted (made for the first model finding)
+    out = []
+    for f in report.findings:
+        if f.kind == SPINTAX:
+            ev = _template(f)
+        elif against_source:
+            ev = Evidence(f"the source has {_q(f.suggestions[0])} here" if f.suggestions else "the source differs here",
+                          source=f.suggestions[0] if f.suggestions else None)
+        elif f.kind == "lexicon phrase":
+            ev = _lexicon(f, lexicons, names, ctx)
+        else:
+            swaps = _swaps(report.findings) if swaps is None else swaps
+            ev = _model(f, swaps, ctx)
+        out.append(replace(f, evidence=ev))
+    return replace(report, findings=out) if hasattr(report, "__dataclass_fields__") else report
+
+
+def _q(s: str) -> str:
+    """A quoted word or phrase, on one line."""
+    return "'" + " ".join(s.split()) + "'"
+
+
+def _template(f) -> Evidence:
+    options = f.text.strip("{}").split("|")
+    shown = _and([_q(o) for o in options[:3]], "or") + (f" (of {len(options)})" if len(options) > 3 else "")
+    return Evidence(f"a spinner's template left in the text: it wrote {shown} here", template=True)
+
+
+def _lexicon(f, lexicons, names, ctx) -> Evidence:
+    from .swaps import phrase_tokens
+    key = phrase_tokens(f.text)
+    holding = tuple(n for n, lex in zip(names, lexicons) if lex and lex.lookup(key))
+    if holding:
+        why = f"an entry of {_named(holding)}: a known spun phrase"
+    else:  # made by restoring with the lexicons (an unseen phrase whose words they swap)
+        why = f"restoring with {_named(names) if names else 'the lexicon'} rewrites these words through its swaps"
+    gain = ctx.gain(f, f.suggestions[0]) if f.suggestions else None
+    if gain is not None and gain >= _READS_BETTER:
+        why += f"; in this context {_q(f.suggestions[0])} is {_times(gain)} likelier than {_q(f.text)}"
+    return Evidence(why, gain=_round(gain), lexicons=holding or None)
+
+
+def _and(items, word: str = "and") -> str:
+    """Items as a sentence lists them.
+
+    >>> _and(["a"]), _and(["a", "b", "c"], "or")
+    ('a', 'a, b or c')
+    """
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def _named(names) -> str:
+    """Lexicons as a sentence names them: a user's by the name or path they gave (quoted),
+    the API's unnamed ones as "lexicon 2" (:func:`respin.check`'s default names).
+
+    >>> _named(["tortured"]), _named(["lexicon 1", "mine.tsv"])
+    ("lexicon 'tortured'", "lexicon 1 and lexicon 'mine.tsv'")
+    """
+    return _and([n if re.fullmatch(r"lexicon \d+", n) else f"lexicon {_q(n)}" for n in names])
+
+
+def _swaps(findings) -> Counter:
+    """How many findings swap each phrase for each suggestion, a word or a run of words of
+    a longer finding counting too: "White Home assertion" ==> "White House statement"
+    counts "white home" ==> "white house" (the spinner's dictionary swapped it there too).
+
+    >>> from respin.detect import Finding
+    >>> c = _swaps([Finding(0, 20, 1, 1, "White Home assertion", ("White House statement",), 0.6),
+    ...             Finding(30, 40, 1, 31, "White Home", ("White House",), 0.6)])
+    >>> c[("white", "home"), ("white", "house")], c[("white",), ("white",)]
+    (2, 0)
+    """
+    c: Counter = Counter()
+    for f in findings:
+        if not f.suggestions:
+            continue
+        a, b = _words(f.text), _words(f.suggestions[0])
+        if len(a) != len(b) or len(a) > _RUN_WORDS:
+            c[a, b] += 1
+            continue
+        for i in range(len(a)):
+            for j in range(i + 1, len(a) + 1):
+                if a[i:j] != b[i:j]:
+                    c[a[i:j], b[i:j]] += 1
+    return c
+
+
+_RUN_WORDS = 8  # the longest finding whose runs of words are counted (a longer one counts whole)
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
+
+
+def _model(f, swaps, ctx) -> Evidence:
+    if not f.suggestions:
+        return Evidence("the model judges it swapped, but no thesaurus neighbour fits this context better")
+    s = f.suggestions[0]
+    gain = ctx.gain(f, s)
+    one = len(f.text.split()) == 1 and len(s.split()) == 1
+    commoner = ctx.commoner(f.text, s) if one else None
+    # The window's ratio holds the suggestion's frequency: "said" is likelier than "mentioned"
+    # almost anywhere. What the words around it add is the rest.
+    context = None if gain is None else gain - (commoner or 0.0)
+    parts = []
+    if context is not None:
+        than = f"than {_q(f.text)}"
+        parts.append(f"in this context {_q(s)} is {_times(context)} likelier {than}" if context >= _READS_BETTER
+                     else f"{_q(s)} fits these words about as well as {_q(f.text)}")
+        if commoner is not None and commoner >= _RARER:
+            parts[-1] += f", and {_times(commoner)} commoner anywhere"  # (spinners reach for rarer synonyms)
+        elif commoner is not None and commoner <= -_RARER:
+            parts[-1] += f", though {_times(-commoner)} rarer anywhere"
+    flagged = swaps[_words(f.text), _words(s)]
+    uses = sugg_uses = None
+    if flagged > 1:
+        uses, sugg_uses = ctx.uses(f.text), ctx.uses(s)
+        parts.append(f"flagged at {flagged} of its {uses} uses, each time as {_q(s)}, which the text "
+                     f"{_written(sugg_uses)} (as a spinner's dictionary does)")
+    if f.kind == "phrase":
+        parts.insert(0, "a phrase spinners write for a shorter one")
+    return Evidence("; ".join(parts) or "the model judges it swapped", gain=_round(gain), commoner=_round(commoner),
+                    context=_round(context), flagged=flagged if flagged > 1 else None, uses=uses,
+                    suggestion_uses=sugg_uses)
+
+
+def _written(n: int) -> str:
+    """How often the text writes a suggestion, in words.
+
+    >>> [_written(n) for n in (0, 1, 2, 5)]
+    ['never writes', 'writes once', 'writes twice', 'writes 5 times']
+    """
+    return {0: "never writes", 1: "writes once", 2: "writes twice"}.get(n, f"writes {n:,} times")
+
+
+def _round(x: float | None) -> float | None:
+    return None if x is None else round(x, 2)
+
+
+def _times(log10: float) -> str:
+    """How many times, in words a reader takes in: 10^1.9 is "about 80 times".
+
+    >>> [_times(x) for x in (0.3, 0.95, 1.9, 3.14, 6.5)]
+    ['2 times', '9 times', 'about 80 times', 'about 1,400 times', 'over a million times']
+    """
+    if log10 >= 6:
+        return "over a million times"
+    x = 10 ** log10
+    if x < 10:
+        return f"{x:.0f} times"
+    step = 10 if x < 100 else 10 ** (math.floor(math.log10(x)) - 1)  # "about 80", then two figures: "about 1,400"
+    return f"about {round(x / step) * step:,.0f} times"
+
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+
+
+class _Context:
+    """The text's words by sentence, and the context model, to score a finding's window."""
+
+    def __init__(self, text: str, lm) -> None:
+        from .tokenize import Document, unwrap
+        self.text, self.lm = text, lm
+        self._doc = None if lm is None else Document.from_text(unwrap(text)[0])
+        self._at: dict | None = None
+        self._all: tuple = ()
+        self._spans: tuple | None = None
+
+    def gain(self, f, suggestion: str) -> float | None:
+        """log10 P(window with ``suggestion``) / P(window as written): the words of the
+        finding and the two after it, given the two before (in its sentence)."""
+        if self._doc is None:
+            return None
+        import bisect
+        if self._spans is None:
+            doc = self._doc
+            tok, first, end = (a.tolist() for a in doc.word_arrays())
+            self._spans = ([doc.token_starts[k] for k in tok], [doc.token_ends[k] for k in tok], first, end)
+        w_starts, w_ends, first, end = self._spans
+        i = bisect.bisect_right(w_ends, f.start)  # the first word ending after the finding starts
+        j = bisect.bisect_left(w_starts, f.end)   # the first word from its end on
+        if i >= j:
+            return None
+        new = [w.lower().replace("\u2019", "'") for w in _WORD.findall(suggestion)]
+        if not new:
+            return None
+        lowered = self._doc.lowered()
+        s0, s1 = first[i], end[i]
+        before = (["<s>"] + lowered[s0:i])[-2:]  # (as the evidence pass reads a word's history)
+        after = lowered[j:min(j + 2, s1)]
+        return self._score(before, new, after) - self._score(before, lowered[i:j], after)
+
+    def _score(self, before: list[str], mid: list[str], after: list[str]) -> float:
+        ws = before + mid + after
+        lp = self.lm.logprob
+        return sum(lp(ws[k], tuple(w for w in ws[max(0, k - 2):k])) for k in range(len(before), len(ws)))
+
+    def commoner(self, word: str, suggestion: str) -> float | None:
+        if self.lm is None:
+            return None
+        w, s = word.lower().replace("’", "'"), suggestion.lower().replace("’", "'")
+        if not (self.lm.in_vocab(w) and self.lm.in_vocab(s)):
+            return None
+        return self.lm.logprob(s, ()) - self.lm.logprob(w, ())
+
+    def uses(self, phrase: str) -> int:
+        """Times the text writes ``phrase``: its words in a row (in any case, as whole words,
+        whatever stands between them)."""
+        words = _words(phrase)
+        if self._at is None:  # the text's words, and where each word type stands
+            self._all = _words(self.text)
+            self._at = {}
+            for k, w in enumerate(self._all):
+                self._at.setdefault(w, []).append(k)
+        at = self._at.get(words[0], []) if words else []
+        if len(words) == 1:
+            return len(at)
+        n, text_words = len(words), self._all
+        return sum(1 for k in at if text_words[k:k + n] == words)

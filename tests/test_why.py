@@ -1,0 +1,163 @@
+"""``check --explain`` / ``check(..., explain=True)``: each finding says why it was reported
+(:mod:`respin.why`), and nothing else changes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+import respin
+from respin.evidence import _local
+from respin.io import is_check_report
+from respin.spin import spin
+from respin.swaps import SwapLexicon
+from respin.why import Evidence, explain
+
+from conftest import seed
+
+CLEAN = seed("000").read_text(encoding="utf-8")
+# A spun text whose spinner turned every "said" into "mentioned", as seed 003's did.
+SPUN = re.sub(r"\bsaid\b", "mentioned", spin(CLEAN, rate=0.35, style="aggressive", seed=1).text)
+
+
+@pytest.fixture(scope="module")
+def explained():
+    return respin.check(SPUN, explain=True)
+
+
+def test_every_finding_says_why_and_the_findings_are_the_same(explained):
+    plain = respin.check(SPUN)
+    assert len(plain.findings) > 10
+    assert all(f.evidence is None for f in plain.findings)
+    assert [f.to_dict() for f in plain.findings] == [
+        {k: v for k, v in f.to_dict().items() if k != "evidence"} for f in explained.findings]
+    assert plain.score == explained.score
+    for f in explained.findings:
+        assert isinstance(f.evidence, Evidence) and f.evidence.why.strip()
+        d = f.to_dict()["evidence"]
+        assert d["why"] == f.evidence.why and None not in d.values()
+        json.dumps(d)
+
+
+def test_without_explain_the_json_has_no_evidence(explained):
+    assert "evidence" not in json.dumps(respin.check(SPUN).to_dict())
+    assert '"evidence"' in json.dumps(explained.to_dict())
+
+
+def test_a_swap_made_throughout_is_counted_as_a_spinners_dictionary(explained):
+    said = [f for f in explained.findings if f.text == "mentioned" and f.suggestions[0] == "said"]
+    n = len(re.findall(r"\bmentioned\b", SPUN, flags=re.IGNORECASE))
+    assert len(said) >= 3
+    for f in said:
+        assert f.evidence.uses == n and f.evidence.suggestion_uses == 0
+        assert f.evidence.flagged >= len(said)
+        assert f"of its {n} uses, each time as 'said', which the text never writes" in f.evidence.why
+
+
+def test_a_words_gain_is_its_window_in_the_context_model(explained):
+    # The number the sentence gives is the evidence pass's own: the LM window of the word
+    # (two before it, itself and two after) with the suggestion against the text's word.
+    from respin.model import default
+    lm = default().lm
+    checked = 0
+    for f in explained.findings:
+        if f.kind != "synonym swap" or " " in f.text or not f.suggestions or " " in f.suggestions[0]:
+            continue
+        before = re.search(r"(?:^|[^\w'’])([A-Za-z]+) ([A-Za-z]+) $", SPUN[:f.start])
+        after = re.match(r" ([A-Za-z]+) ([A-Za-z]+)\b(?!['’-])", SPUN[f.end:])
+        if before is None or after is None:
+            continue
+        h, nxt = (before.group(1).lower(), before.group(2).lower()), [after.group(1).lower(), after.group(2).lower()]
+        want = _local(lm, f.suggestions[0].lower(), h, nxt) - _local(lm, f.text.lower(), h, nxt)
+        assert f.evidence.gain == pytest.approx(want, abs=0.011), f
+        assert f.evidence.context == pytest.approx(f.evidence.gain - (f.evidence.commoner or 0), abs=0.011)
+        checked += 1
+    assert checked >= 3
+
+
+def test_against_a_source_the_source_says_why():
+    r = respin.check("The White Home mentioned it.", source="The White House said it.", explain=True)
+    assert [(f.text, f.evidence.why, f.evidence.source) for f in r.findings] == [
+        ("Home", "the source has 'House' here", "House"), ("mentioned", "the source has 'said' here", "said")]
+
+
+def test_a_lexicons_phrase_names_its_lexicon():
+    lex = SwapLexicon()
+    lex.add("quantum paddle", "boat oar")
+    text = "He rowed the quantum paddle across the quiet lake before dawn on Sunday morning."
+    r = respin.check(text, lexicons=[lex], explain=True)
+    (f,) = [f for f in r.findings if f.kind == "lexicon phrase"]
+    assert f.evidence.lexicons == ("lexicon 1",) and f.evidence.why.startswith("an entry of lexicon 1")
+    r = respin.check(text, lexicons=["tortured", lex], explain=True)
+    (f,) = [f for f in r.findings if f.kind == "lexicon phrase"]
+    assert f.evidence.lexicons == ("lexicon 2",)
+
+
+def test_a_shipped_lexicon_is_named_as_given():
+    text = "We fed the images to a counterfeit consciousness system for the study of the plants."
+    (f,) = [f for f in respin.check(text, lexicons="tortured", explain=True).findings if f.kind == "lexicon phrase"]
+    assert f.evidence.lexicons == ("tortured",)
+    assert "an entry of lexicon 'tortured'" in f.evidence.why
+
+
+def test_a_leaked_template_is_named():
+    from respin.detect import Finding, Report
+    r = Report(1.0, True, [Finding(4, 27, 1, 5, "{big|large|huge|vast}", ("big",), 0.99, "spintax")], 4)
+    (f,) = explain("The {big|large|huge|vast} dog barked.", r).findings
+    assert f.evidence.template is True
+    assert f.evidence.why == "a spinner's template left in the text: it wrote 'big', 'large' or 'huge' (of 4) here"
+
+
+def test_check_many_explains_as_check_does():
+    texts = [SPUN[:1500], CLEAN[:800], ""]
+    many = respin.check_many(texts, explain=True)
+    one = [respin.check(t, explain=True) for t in texts]
+    assert [[f.to_dict() for f in r.findings] for r in many] == [[f.to_dict() for f in r.findings] for r in one]
+    assert any(r.findings for r in many)
+
+
+def test_the_cli_puts_a_why_line_under_each_finding(cli, tmp_path):
+    p = tmp_path / "spun.txt"
+    p.write_text(SPUN, encoding="utf-8")
+    r = cli("check", p, "--explain")
+    lines = r.out.splitlines()
+    findings = [k for k, x in enumerate(lines) if " ==> " in x and not x.startswith(" ")]
+    assert r.code == 1 and len(findings) > 10
+    assert all(lines[k + 1].startswith("    why: ") for k in findings)
+    assert r.out.replace("\n", "") and cli("check", p).out == "".join(
+        x + "\n" for x in lines if not x.startswith("    why: "))
+    out = tmp_path / "report.txt"
+    cli("check", p, "--explain", "-o", out)
+    assert is_check_report(str(out))  # an explained report in a walked folder is still skipped as one
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "github"])
+def test_the_cli_formats_carry_the_evidence(cli, tmp_path, fmt):
+    p = tmp_path / "spun.txt"
+    p.write_text(SPUN, encoding="utf-8")
+    r = cli("check", p, "--explain", "--format", fmt)
+    assert r.code == 1
+    if fmt in ("json", "jsonl"):
+        doc = json.loads(r.out)[0] if fmt == "json" else json.loads(r.out.splitlines()[0])
+        assert all(f["evidence"]["why"] for f in doc["findings"])
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(r.out)))
+        assert rows[0][-1] == "why" and len(rows) > 10 and all(row[-1] for row in rows[1:])
+        out = tmp_path / "report.csv"
+        cli("check", p, "--explain", "--format", "csv", "-o", out)
+        assert is_check_report(str(out))
+    else:
+        warnings = [x for x in r.out.splitlines() if x.startswith("::warning")]
+        assert warnings and all("; why: " in x for x in warnings)
+
+
+def test_the_cli_names_a_lexicon_as_given_and_explains_in_workers(cli, tmp_path):
+    for k in range(3):
+        (tmp_path / f"{k}.txt").write_text(SPUN[k * 700:(k + 1) * 700 + 900], encoding="utf-8")
+    one = cli("check", tmp_path, "--explain", "--format", "jsonl", "--lexicon", "tortured")
+    two = cli("check", tmp_path, "--explain", "--format", "jsonl", "--lexicon", "tortured", "--jobs", "2")
+    assert one.out == two.out and '"why"' in one.out
