@@ -244,7 +244,13 @@ class SwapLexicon:
         """Parse TSV; ValueError naming the line for anything malformed."""
         lex = cls()
         from .tokenize import split_lines
+        header_possible = True  # a first row naming the columns (a spreadsheet's) is no swap
         for n, line in enumerate(split_lines(text.lstrip("\ufeff")), 1):  # numbered as editors number them
+            line = line.rstrip("\r")
+            if any(_quoted(cell) for cell in line.split("\t")):
+                # A spreadsheet's export ("quote all text cells"): '"mentioned"' was read as a
+                # word with its quotes, which matches no text, so the row did nothing, silently.
+                line = "\t".join(_unquote(cell) for cell in line.split("\t"))
             if line.lstrip().startswith("#"):
                 key, _, value = line.lstrip("# \t").partition(":")
                 if key.strip().lower() == "weight":
@@ -259,7 +265,11 @@ class SwapLexicon:
                 continue
             if not line.strip():
                 continue
-            parts = line.rstrip("\r").split("\t")
+            parts = line.split("\t")
+            if header_possible and [c.strip().lower() for c in parts] in (_COLUMNS, _COLUMNS[:2]):
+                header_possible = False  # ("count is not an integer: 'count'; a table of phrase pairs?")
+                continue
+            header_possible = False
             if parts[0].startswith("\\") and parts[0][1:].startswith(("#", "\\#")):  # (see _escape)
                 parts[0] = parts[0][1:]
             if len(parts) not in (2, 3) or not parts[0].strip() or not parts[1].strip():
@@ -638,6 +648,19 @@ def clean_expected(text: str, tortured: str = "") -> str:
         return ""
     best = next((r for r in readings if n and len(r.split()) == n), readings[0])
     return " ".join(best.strip(" ,").lower().replace(" ,", ",").split())
+
+
+_COLUMNS = ["spun", "original", "count"]
+
+
+def _quoted(cell: str) -> bool:
+    return len(cell) >= 2 and cell[0] == cell[-1] == '"'
+
+
+def _unquote(cell: str) -> str:
+    """A spreadsheet's quoted cell (``"by the way, it"``; a quote in it doubled) as its text;
+    any other cell as it is. (No lexicon word holds a quote: a quoted one matched nothing.)"""
+    return cell[1:-1].replace('""', '"') if _quoted(cell) else cell
 
 
 def _escape(spun: str) -> str:

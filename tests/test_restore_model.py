@@ -490,6 +490,21 @@ def test_lexicon_robustness():
     assert default().decoder([lex]) is default().decoder([lex])  # built once per set of lexicons
 
 
+def test_a_lexicon_saved_from_a_spreadsheet_reads_as_the_file_it_was():
+    """A learned lexicon opened in a spreadsheet and exported as TSV with its text cells
+    quoted loaded without an error but did nothing ('"mentioned"', quotes and all, matches no
+    word); a header row naming the columns was refused as a phrase table's ("count is not
+    an integer: 'count'")."""
+    plain = SwapLexicon.from_tsv("# weight: 2\nmentioned\tsaid\t3\nby way of\tthrough\t1\n")
+    quoted = SwapLexicon.from_tsv('"# weight: 2"\r\n"Spun"\t"Original"\t"Count"\r\n'
+                                  '"mentioned"\t"said"\t3\r\n"by way of"\t"through"\t"1"\r\n')
+    assert quoted.items() == plain.items() and quoted.weight == 2
+    assert SwapLexicon.from_tsv("spun\toriginal\nmentioned\tsaid\t3\n").items() == [(("mentioned",), ("said",), 3)]
+    assert SwapLexicon.from_tsv('"say ""hi"""\thello\n').items() == [(("say", '"hi"'), ("hello",), 1)]
+    with pytest.raises(ValueError, match="x.tsv:2: count is not an integer: 'count'"):  # a header only first
+        SwapLexicon.from_tsv("mentioned\tsaid\t3\nspun\toriginal\tcount\n", "x.tsv")
+
+
 def test_phrase_table_counts_one_word_rows_once(tmp_path):
     from respin.swaps import from_phrase_table
     t = tmp_path / "t.tsv"
