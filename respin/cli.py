@@ -1274,9 +1274,18 @@ def learn(
                              "with 'spun' and 'original')")
         passed: list = []
         lex = learn_swaps([(s, o) for _, s, o in named], respin._model(model).lexicon, passed) if named else SwapLexicon()
+        why = ""
         for k, verdict in passed:
-            _note(f"skipping pair {named[k][0]}: {'a paraphrase of' if verdict == 'paraphrase' else 'unrelated to'} "
-                  "its original, not a spun copy (nothing learned from it)", quiet)
+            name, spun_text, orig_text = named[k]
+            # (An empty side was called "unrelated to its original": say which file to look at.)
+            why = ("its spun text is empty" if not spun_text.strip() else "its original is empty" if not orig_text.strip()
+                   else f"{'a paraphrase of' if verdict == 'paraphrase' else 'unrelated to'} its original, not a spun copy")
+            _note(f"skipping pair {name}: {why} (nothing learned from it)", quiet)
+        if named and len(passed) == len(named) and phrase_table is None:
+            # Every pair skipped wrote an empty lexicon with exit 0, which a script then gave to restore.
+            which = (f"its one pair, {named[0][0]}, is skipped: {why}" if len(named) == 1 else
+                     f"all {len(named)} pairs are skipped (empty, or no spun copy of their original)")
+            raise InputError(f"nothing to learn: {which}; no lexicon written")
         if phrase_table is not None:
             try:
                 lex.update(from_phrase_table(phrase_table, split=split))

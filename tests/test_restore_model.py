@@ -611,6 +611,30 @@ def test_learn_skips_a_pair_whose_original_is_another_article(cli, tmp_path):
     assert not learned.lookup(("finances",)) and not learned.lookup(("approve",))
 
 
+def test_learn_says_which_side_is_empty_and_writes_nothing_where_no_pair_is_left(cli, tmp_path):
+    """A pair with an empty side was "unrelated to its original", and where every pair was
+    skipped learn wrote an empty lexicon and exited 0, which a script then gave to restore."""
+    pairs = tmp_path / "pairs"
+    pairs.mkdir()
+    (pairs / "a.spun.txt").write_text(PAIR_SPUN, encoding="utf-8")
+    (pairs / "a.orig.txt").write_text(" \n", encoding="utf-8")
+    (pairs / "b.spun.txt").write_text("", encoding="utf-8")
+    (pairs / "b.orig.txt").write_text(PAIR_ORIG, encoding="utf-8")
+    out = tmp_path / "l.tsv"
+    ran = cli("learn", pairs, "-o", out)
+    assert ran.code == 2 and not out.exists()
+    assert "respin: skipping pair a: its original is empty (nothing learned from it)" in ran.err
+    assert "respin: skipping pair b: its spun text is empty (nothing learned from it)" in ran.err
+    assert ran.err.splitlines()[-1] == ("respin: error: nothing to learn: all 2 pairs are skipped "
+                                        "(empty, or no spun copy of their original); no lexicon written")
+    ran = cli("learn", pairs / "a.spun.txt", "-q")  # one pair, quiet: the error says why alone
+    assert ran.code == 2 and ran.err.splitlines() == [
+        "respin: error: nothing to learn: its one pair, a, is skipped: its original is empty; no lexicon written"]
+    (pairs / "c.spun.txt").write_text(PAIR_SPUN, encoding="utf-8")
+    (pairs / "c.orig.txt").write_text(PAIR_ORIG, encoding="utf-8")
+    assert cli("learn", pairs, "-o", out).code == 0 and SwapLexicon.load(out).lookup(("mentioned",))
+
+
 def test_a_lexicon_with_control_characters_is_refused():
     """A lexicon's original holding an escape sequence (an OSC window title) was printed raw
     by check and written into the document by restore (a security review)."""
