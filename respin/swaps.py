@@ -506,8 +506,18 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
             for n, rec in json_lines(where, stream=stream if piped else None):
                 spun, orig = rec.get(spun_field), rec.get(orig_field)
                 if not isinstance(spun, str) or not isinstance(orig, str):
+                    # (Say what it has: another tool's JSONL names them "text"/"source", say.)
+                    if spun_field in rec and orig_field in rec:
+                        f = spun_field if not isinstance(spun, str) else orig_field
+                        v = rec[f]
+                        has = f"'{f}' is " + ("null" if v is None else "a boolean" if isinstance(v, bool) else
+                                              "a number" if isinstance(v, (int, float)) else
+                                              "a list" if isinstance(v, list) else "an object")
+                    else:
+                        keys = [repr(k[:40]) for k in rec][:6] + (["..."] if len(rec) > 6 else [])
+                        has = f"the record's fields: {', '.join(keys) or 'none'}"
                     raise InputError(f"{where}:{n}: expected string fields '{spun_field}' and '{orig_field}' "
-                                     "(choose them with --spun-field and --orig-field)")
+                                     f"({has}; choose them with --spun-field and --orig-field)")
                 name = str(rec.get("name", rec.get("id", f"{base}:{n}")))
                 yield None if any(s in name for s in skip) else (name, spun, orig)
         except InputError as e:

@@ -525,6 +525,19 @@ def test_read_pairs_rejects_non_text_fields(tmp_path):
         read_pairs([j])
 
 
+def test_read_pairs_says_what_a_record_has_instead(tmp_path):
+    """JSONL from another tool ("text", "source") was refused with the fields expected alone:
+    the error now names the fields the record has, or which field is not text."""
+    from respin.io import InputError
+    j = tmp_path / "p.jsonl"
+    j.write_text('{"text": "a", "source": "b"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"p.jsonl:1: .*\(the record's fields: 'text', 'source'; choose them with"):
+        read_pairs([j])
+    j.write_text('{"spun": "a", "original": null}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"\('original' is null; "):
+        read_pairs([j])
+
+
 def test_cli_learn_never_writes_over_its_phrase_table(tmp_path, capsys):
     from respin.cli import main
     t = tmp_path / "t.tsv"
