@@ -363,6 +363,34 @@ def add(
     raise typer.Exit(0)
 
 
+def _refuse_swapped(index: str, path: str) -> None:
+    """INDEX and PATH given the wrong way round (``query spun.txt archive.index``, a user's
+    first query) said "not a text file (binary data): archive.index", blaming the index: where
+    PATH is an SQLite file and INDEX is not, INDEX's own error says the order."""
+    from .index import SourceIndex
+    if path == "-" or not _is_sqlite(path) or _is_sqlite(index):
+        return
+    try:
+        SourceIndex.open(index, readonly=True).close()
+    except InputError as e:
+        if not Path(index).is_file():  # (a missing index: swapping would not help)
+            raise
+        raise InputError(f"{e}; the index comes first: respin index query "
+                         f"{shlex.quote(path)} {shlex.quote(index)}") from None
+
+
+def _is_sqlite(path: str) -> bool:
+    """Whether ``path`` is a regular file that begins as an SQLite database (an index, most
+    likely); a pipe is not read, so its text stays whole for the query."""
+    try:
+        if not Path(path).is_file():
+            return False
+        with open(path, "rb") as f:
+            return f.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
 @index_app.command(epilog=EPILOG_INDEX)
 @_interruptible
 def query(
@@ -400,6 +428,7 @@ def query(
     try:
         check_output(output, (index, path) + _model_files(model))  # (as every -o: refused before the work)
         lexicon = respin._model(model).lexicon if model is not None else None  # (None: the shipped one's, if needed)
+        _refuse_swapped(index, path)
         text = _read_noted(path, max_size, quiet)
         with SourceIndex.open(index, readonly=True) as idx:
             matches = idx.query(text, k=max(k, VERIFY_CANDIDATES))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import shlex
 import sqlite3
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -290,6 +291,28 @@ def test_cli_errors_are_one_line(capsys, tmp_path, archive):
         rc, out, err = _run(capsys, *argv)
         assert rc == 2 and out == "" and err.startswith("respin: error:") and err.count("\n") == 1, argv
     assert not (tmp_path / "x.index").exists()
+
+
+def test_cli_query_with_its_arguments_swapped_names_the_order(cli, tmp_path):
+    """`index query spun.txt archive.index` said "not a text file (binary data): archive.index",
+    blaming the index: the index is opened first, and the error says which comes first."""
+    index = tmp_path / "a.index"
+    SourceIndex.build(index, [("article", ARTICLE)]).close()
+    (tmp_path / "q.txt").write_text(ARTICLE, encoding="utf-8")
+    assert_user_error(cli("index", "query", tmp_path / "q.txt", index),
+                      f"not a respin index (not an SQLite database): {tmp_path / 'q.txt'}",
+                      f"the index comes first: respin index query {shlex.quote(str(index))} {shlex.quote(str(tmp_path / 'q.txt'))}")
+    # two texts: no order to suggest; the first is no index
+    ran = cli("index", "query", tmp_path / "q.txt", tmp_path / "q.txt")
+    assert_user_error(ran, f"not a respin index (not an SQLite database): {tmp_path / 'q.txt'}")
+    assert "comes first" not in ran.err
+    # a missing index beside one: its own error, no order to suggest
+    ran = cli("index", "query", tmp_path / "none.index", index)
+    assert_user_error(ran, f"index not found: {tmp_path / 'none.index'}")
+    assert "comes first" not in ran.err
+    # a binary PATH beside a good index is still the text's error
+    (tmp_path / "b.txt").write_bytes(b"\x00\x01\x02" * 100)
+    assert_user_error(cli("index", "query", index, tmp_path / "b.txt"), "not a text file (binary data)")
 
 
 def test_cli_query_of_an_empty_input_says_so(capsys, tmp_path, archive):
