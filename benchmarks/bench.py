@@ -1,7 +1,7 @@
 """respin benchmark: accuracy on real spinner pairs and the seeds, speed, start-up, memory.
 
     python benchmarks/bench.py                 # everything, JSON on stdout (~30 s)
-    python benchmarks/bench.py --only restore  # one section: restore | detect | wrapped | length | speed | reliability | language | sections
+    python benchmarks/bench.py --only restore  # one section: restore | detect | wrapped | length | speed | reliability | language | sections | pages
 
 Metrics follow ../shared/METRICS.md (micro-averaged per paragraph line). Third-party text is
 read from ../shared at run time, never copied into the repository; sections whose data is
@@ -668,10 +668,74 @@ def section_scores() -> dict:
     return out
 
 
+# Web page furniture of our own for page_scores() (no third-party text).
+_MENUS = ["Home | News | World | Business | Sport | Culture | Contact", "Home » Science » Environment",
+         "Politics | Economy | Health | Tech | Travel", "Menu  Search  Subscribe  Log in"]
+_TOPS = ["Accept cookies? We use cookies to improve your experience. [Accept] [Reject]",
+        "By {name} | Published {date} | Updated 10:02", "By {name}", "{date}", "Advertisement",
+        "Breaking News", "Listen to this article (4 min)", "Posted by admin on {date}"]
+_BOTTOMS = ["Share this article: Facebook Twitter Email WhatsApp", "Share", "Tags: {t1}, {t2}, {t3}",
+           "© 2024 {site}. All rights reserved. Privacy Policy | Terms of Use", "Read more", "12 comments",
+           "Sign up for our newsletter to get the latest stories in your inbox.",
+           "This article was first published on {site}.", "Click here to read more stories like this.",
+           "Filed under: {t1}", "Advertisement"]
+_TITLES = ["Ten Budget Laptops For Students This Year", "How To Cut Your Electricity Bill",
+          "Local Chef Opens A Second Restaurant", "Five Hiking Trails Near The City", "What The New Tax Rules Mean",
+          "Why Rents Keep Rising In Coastal Towns", "A Guide To Winter Tyres", "Inside The New Library",
+          "The Best Podcasts Of The Month", "Council Approves New Bus Lanes", "Storm Damage Closes Schools",
+          "Markets Rise After Rate Decision"]
+_NAMES = ["Staff Writer", "Jane Holloway", "R. Okafor", "The Newsdesk", "Amit Deshpande"]
+_SITES = ["DailyNewsHub", "The Morning Ledger", "newsroundup.example", "TopStoriesNow"]
+_TOPICS = ["news", "local", "world", "science", "history", "nature", "breaking", "culture"]
+
+
+def furnish(body: str, rng: random.Random) -> str:
+    """``body`` inside a web page's furniture, drawn by ``rng``: lines above (a menu, a cookie
+    banner, a byline or date, a headline) and below (share, tags, copyright, newsletter,
+    related links)."""
+    f = dict(name=rng.choice(_NAMES), date=f"March {rng.randint(1, 28)}, 2024", site=rng.choice(_SITES),
+             t1=rng.choice(_TOPICS), t2=rng.choice(_TOPICS), t3=rng.choice(_TOPICS))
+    top = [rng.choice(_MENUS)] * rng.randint(0, 1) + [x.format(**f) for x in rng.sample(_TOPS, rng.randint(1, 3))]
+    top.append(rng.choice(_TITLES))  # a headline of its own (the page's, not of the leads)
+    bottom = [x.format(**f) for x in rng.sample(_BOTTOMS, rng.randint(2, 5))]
+    if rng.random() < 0.6:
+        bottom += ["Related posts:"] + ["- " + t for t in rng.sample(_TITLES, 3)]
+    return "\n".join(top) + "\n\n" + body + "\n\n" + "\n".join(bottom) + "\n"
+
+
+def page_scores(first=6000, last=9600, per_page=3):
+    """Articles inside web pages: held-out Wikipedia leads (never trained on) as pages of three,
+    clean or spun by the simulator (rate 0.3, the styles in turn), bare and inside furniture of
+    our own making (:func:`furnish`: menus, bylines, a headline, share lines, tags, link lists,
+    copyright and newsletter lines, some of them sentences). Per kind: pages judged spun and
+    findings; AUC of spun against clean, bare and furnished."""
+    import random
+    from respin import corpora
+    from respin.spin import spin
+    leads = [t for t in list(corpora.wikipedia_leads(limit_docs=last))[first:last] if len(t.split()) >= 40]
+    pages = [leads[i:i + per_page] for i in range(0, len(leads) - per_page, per_page)][:400]
+    styles = ("aggressive", "conservative", "crude")
+    rows = {"clean": [], "clean_furnished": [], "spun": [], "spun_furnished": []}
+    for j, page in enumerate(pages):
+        clean = "\n\n".join(page)
+        spun = "\n\n".join(spin(x, rate=0.3, seed=j * 10 + k, style=styles[j % 3]).text for k, x in enumerate(page))
+        for kind, text in (("clean", clean), ("spun", spun)):
+            rng = random.Random(j)  # (the same furniture around both)
+            rows[kind].append(respin.check(text))
+            rows[kind + "_furnished"].append(respin.check(furnish(text, rng)))
+    out = {"pages": len(pages)}
+    for k, reps in rows.items():
+        out[k] = {"judged_spun": sum(r.spun for r in reps), "findings": sum(len(r.findings) for r in reps)}
+    s = {k: [r.score for r in v] for k, v in rows.items()}
+    out["auc_bare"] = round(auc(s["spun"], s["clean"]), 4)
+    out["auc_furnished"] = round(auc(s["spun_furnished"], s["clean_furnished"]), 4)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", choices=["restore", "detect", "wrapped", "length", "speed", "reliability", "language",
-                                       "sections"])
+                                       "sections", "pages"])
     ap.add_argument("--json", action="store_true", help="print raw JSON")
     a = ap.parse_args()
     res = {"respin_version": respin.__version__}
@@ -700,6 +764,8 @@ def main() -> None:
         res["detect_by_length"] = length_scores() if leads else skipped
     if a.only in (None, "sections"):
         res["detect_spun_sections"] = section_scores() if leads else skipped
+    if a.only in (None, "pages"):
+        res["detect_web_pages"] = page_scores() if leads else skipped
     if a.only in (None, "language"):
         res["language_english_set_aside"] = language_scores()
     if a.only in (None, "reliability"):

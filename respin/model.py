@@ -264,7 +264,7 @@ class Model:
         ``doc_rows``: see :meth:`check_many`."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
         from .language import mostly_not_english
-        from .evidence import repeated_sentences, scalar_evidence, vectorised, words_in
+        from .evidence import scalar_evidence, set_aside, vectorised, words_in
         from .phrases import log_lr
         # Line breaks inside the sentences of hard-wrapped text are read as spaces (the same
         # offsets: findings index the text as given; their lines are counted in it below).
@@ -335,7 +335,9 @@ class Model:
         # spinner's dictionary and (a model fitted so: Detector.skip_repeats) the document
         # row: each repeat counted up to TYPE_CAP times, so a clean text pasted twice got
         # findings and scored higher. An older model's row reads them, as it was fitted.
-        repeated = repeated_sentences(cdoc, tok0)
+        # (and lines of page furniture, respin.evidence.furniture: a web page's menus, bylines and
+        # link lists, which only dilute its article's evidence; their words are still judged)
+        repeated = set_aside(cdoc, tok0)
         rep_rows = repeated[table.token if vec is not None else np.array([r.token for r in all_rows], dtype=np.int64)]
         rep_rows = rep_rows if rep_rows.any() else None
         keep = None if det is None else det.doc_keep(types, rep_rows)  # the document row's
@@ -844,7 +846,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     under CLEAN_GAP on its own (where all the text is spun, a part would only say where the
     blocks fell)."""
     from .detect import MIN_EVIDENCE_WORDS
-    from .evidence import FEATURES, repeated_sentences, words_in
+    from .evidence import FEATURES, set_aside, words_in
     from .evidence_vec import doc_rate
     from .phrases import log_lr
     is_word = np.frombuffer(doc._is_word(), dtype=bool)
@@ -870,7 +872,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         pa, pb = bisect.bisect_left(firsts, ta), bisect.bisect_left(firsts, tb)
         Xs = X[ra:rb].copy()
         Xs[:, rate_col] = doc_rate(table.crow[ra:rb], Xs[:, delta_col])
-        repeated = repeated_sentences(doc, [ta, tb])  # the part's own repeats, as in its own text
+        repeated = set_aside(doc, [ta, tb])  # the part's own repeats (and furniture), as in its own text
         reps = repeated[table.token[ra:rb]]
         has = bool(reps.any())
         n = sum(n for _, _, n in blocks[k0:k1]) - (words_in(doc, repeated, [ta, tb])[0] if det.skip_repeats else 0)

@@ -1,0 +1,87 @@
+"""Page furniture (:func:`respin.evidence.furniture`): the menus, bylines, headlines, share
+lines and link lists around a web page's article weigh nothing in its score, as repeated
+sentences do not; a spun article does not hide behind them. Texts of our own."""
+
+from __future__ import annotations
+
+import re
+
+import respin
+from respin.evidence import furniture
+from respin.spin import spin
+from respin.tokenize import Document
+
+from conftest import seed
+
+CLEAN = seed("000").read_text(encoding="utf-8")
+# A spun article of ~420 words (its first paragraphs), judged spun on its own.
+ARTICLE = "\n\n".join(spin(CLEAN, rate=0.35, style="aggressive", seed=4).text.split("\n\n")[:6]).strip()
+
+TOP = """Home | News | World | Business | Sport | Weather | Contact
+Accept cookies? We use cookies to improve your experience. [Accept] [Reject]
+By Staff Writer | Published March 3, 2024 | Updated 10:02
+Officials Meet As Talks Resume"""
+BOTTOM = """Share this article: Facebook Twitter Email WhatsApp
+Related posts:
+- Ten Budget Laptops For Students This Year
+- How To Cut Your Electricity Bill
+- Local Chef Opens A Second Restaurant
+- Five Hiking Trails Near The City
+Tags: news, world, politics, breaking
+© 2024 The Morning Ledger. All rights reserved. Privacy Policy | Terms of Use"""
+
+
+def page(body: str) -> str:
+    return f"{TOP}\n\n{body}\n\n{BOTTOM}\n"
+
+
+def marked(text: str) -> str:
+    doc = Document.from_text(text)
+    return " ".join(t for t, f in zip(doc.token_texts, furniture(doc)) if f)
+
+
+def test_a_spun_article_inside_a_web_page_is_judged_as_alone():
+    bare, furnished = respin.check(ARTICLE), respin.check(page(ARTICLE))
+    assert bare.spun and furnished.spun
+    assert abs(furnished.score - bare.score) < 0.02, (bare.score, furnished.score)
+    # (before, the page's ~90 words of furniture took the score down by a third)
+    assert len(furnished.findings) >= 0.8 * len(bare.findings)
+
+
+def test_what_is_furniture_and_what_is_not():
+    body = ("The council met on Monday to discuss the budget for the coming year.\n\n"
+            "A Subheading Inside The Article\n\n"
+            "Members voted to approve the plan after a long debate about funding for the library. " * 3)
+    got = marked(page(body))
+    assert got.startswith("Home | News") and "Officials Meet As Talks Resume" in got
+    assert "Tags : news" in got and "Privacy Policy | Terms of Use" in got
+    assert "Subheading" not in got and "council" not in got  # inside the article: the article's
+
+
+def test_nothing_is_set_aside_without_prose_beside_it():
+    poem = "The river keeps its counsel\nThe stones remember rain\nAnd every bend a promise\n" * 4
+    assert marked(poem) == ""
+    short = TOP + "\n\nThe council met on Monday.\n\n" + BOTTOM  # more furniture than prose
+    assert marked(short) == ""
+
+
+def test_the_words_of_furniture_are_still_judged():
+    # A spun headline above a spun article: its swaps are listed with the article's.
+    headline = "White Home Mentioned Navy Support Would Proceed"
+    r = respin.check(f"{headline}\n\n{ARTICLE}\n")
+    assert r.spun
+    assert any(f.start < len(headline) for f in r.findings)
+
+
+def test_each_text_of_a_chunk_has_its_own_furniture():
+    texts = [page(ARTICLE), ARTICLE, CLEAN[:1500], page(CLEAN[:1500])]
+    many = respin.check_many(texts)
+    one = [respin.check(t) for t in texts]
+    assert [(round(r.score, 9), [f.to_dict() for f in r.findings]) for r in many] == \
+        [(round(r.score, 9), [f.to_dict() for f in r.findings]) for r in one]
+
+
+def test_clean_text_in_a_page_stays_clean():
+    for body in (CLEAN, re.sub(r"\n\n+", "\n\n", CLEAN[:2000])):
+        r = respin.check(page(body))
+        assert not r.spun and not r.findings
