@@ -204,8 +204,8 @@ def process_records(texts: Iterable[str | bytes], *, ids: Iterable[object] | Non
     (:meth:`respin.model.Model.restore_many`); without, each is restored alone. With
     ``copies`` (spun copies of one article, from different sites) each text without a source
     is restored from the others instead (:func:`respin.restore_cluster`; an empty text, or
-    one left alone, is restored by the model). ``ids`` and ``paths`` (default None) go into
-    the results, one result per text, in order; ``min_confidence`` and ``lexicons`` as for
+    one left alone, is restored by the model). ``ids`` and ``paths`` (default None), one
+    per text (another count is a ValueError), go into the results, one result per text, in order; ``min_confidence`` and ``lexicons`` as for
     :func:`respin.restore_many`; ``spun_only`` and ``sections`` as for :func:`process_record` (the edits of a
     text restored from its copies are applied all the same)."""
     import respin
@@ -220,8 +220,8 @@ def process_records(texts: Iterable[str | bytes], *, ids: Iterable[object] | Non
     not_one_text(texts, "process_records")
     texts = list(texts)
     # (A missing id, pandas' NaN too, stays None: a NaN id made invalid JSON.)
-    ids = [None if _missing(i) else _plain(i) for i in ids] if ids is not None else [None] * len(texts)
-    paths = list(paths) if paths is not None else [None] * len(texts)
+    ids = [None if _missing(i) else _plain(i) for i in _one_each(ids, "ids", len(texts))]
+    paths = _one_each(paths, "paths", len(texts))
     # (The checks' reports, their parts too, weigh the restorations' edits: see respin.model._p_spun.)
     checked = _check_all(texts, ids, paths, model, index, threshold, max_size, sections)
     together = [k for k, c in enumerate(checked) if restore and isinstance(c, tuple) and c[1] is None]
@@ -255,6 +255,23 @@ def process_records(texts: Iterable[str | bytes], *, ids: Iterable[object] | Non
         if out[k]["error"] is None:
             out[k]["note"] = _notes(out[k]["note"], note)
     return out
+
+
+def _one_each(values, name: str, n: int) -> list:
+    """:func:`process_records`' ``ids`` or ``paths`` as a list of ``n``, one per text (None:
+    None each). zip() cut the texts to the values given: three texts with one id gave one
+    result, two records dropped without a word (a pipeline author's review)."""
+    if values is None:
+        return [None] * n
+    if isinstance(values, (str, bytes, bytearray)):  # (its characters, one a text)
+        raise TypeError(f"process_records' {name} expects one per text, got a single {type(values).__name__}")
+    try:
+        values = list(values)
+    except TypeError:
+        raise TypeError(f"process_records' {name} expects one per text (a list), got {type(values).__name__}") from None
+    if len(values) != n:
+        raise ValueError(f"process_records got {n} texts but {len(values)} {name}: give one per text")
+    return values
 
 
 def record_args(threshold, min_confidence, max_size, lexicons, model, index) -> tuple:

@@ -471,3 +471,24 @@ def test_a_reports_reason_is_the_one_its_json_gives():
         [m] = respin.check_many([text])
         assert m.reason == reason
     assert respin.check(SPUN).reason == ""
+
+
+@pytest.mark.parametrize("kw,says", [
+    ({"ids": ["a"]}, "process_records got 3 texts but 1 ids"),
+    ({"ids": ["a", "b", "c", "d"]}, "process_records got 3 texts but 4 ids"),
+    ({"paths": ["x.txt"]}, "process_records got 3 texts but 1 paths"),
+])
+def test_ids_or_paths_not_one_per_text_are_refused(kw, says):
+    """zip() cut the texts to the ids given: process_records([a, b, c], ids=["a"]) returned
+    one result and dropped two records without a word (a pipeline author's review)."""
+    from respin.batch import process_records
+    with pytest.raises(ValueError, match=re.escape(says)):
+        process_records([SPUN, SPUN, SPUN], restore=False, **kw)
+
+
+@pytest.mark.parametrize("bad,says", [(5, "got int"), ("abc", "got a single str")])
+def test_ids_that_are_no_list_are_a_type_error_that_names_them(bad, says):
+    """ids=5 was Python's "'int' object is not iterable"; ids="abc" took one character a text."""
+    from respin.batch import process_records
+    with pytest.raises(TypeError, match=f"process_records' ids expects one per text.*{says}"):
+        process_records([SPUN, SPUN, SPUN], ids=bad, restore=False)
