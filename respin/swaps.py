@@ -444,10 +444,15 @@ def learn(pairs: Iterable[tuple[str, str]], thesaurus: respin.lexicon.Lexicon | 
     >>> len(learn([("Ford Motor (NYSE:) fell.", "Ford Motor (F.N) fell.")]))
     0
     """
+    from .args import not_one_text
     from .restore import restore_with_source
 
+    not_one_text(pairs, "learn", "(spun, original) pairs")
+    if isinstance(pairs, tuple) and len(pairs) == 2 and all(isinstance(x, str) for x in pairs):
+        raise TypeError("learn expects an iterable of (spun, original) pairs, got a single pair (wrap it in a list)")
     lex = SwapLexicon()
-    for k, (spun, orig) in enumerate(pairs):
+    for k, pair in enumerate(pairs):
+        spun, orig = _pair(pair, k)
         r = restore_with_source(spun, orig, thesaurus)
         if r.relation is not None and r.relation.verdict in ("paraphrase", "unrelated"):
             if skipped is not None:
@@ -463,6 +468,33 @@ def learn(pairs: Iterable[tuple[str, str]], thesaurus: respin.lexicon.Lexicon | 
                 continue
             lex.add(s, o)
     return lex
+
+
+def _pair(pair, k: int) -> tuple[str, str]:
+    """Item ``k`` of :func:`learn`'s pairs as (spun, original), or a TypeError saying what it
+    is: a two-letter str or a dict of two keys unpacked into a "pair" and was learnt from
+    silently, another item failed with Python's "not enough values to unpack"."""
+    if not isinstance(pair, (str, bytes, bytearray, dict)):
+        try:
+            spun, orig = pair
+        except (TypeError, ValueError):
+            pass
+        else:
+            if isinstance(spun, str) and isinstance(orig, str):
+                return spun, orig
+            raise TypeError(f"learn expects (spun, original) pairs of texts (str); item {k} is a pair of "
+                            f"{type(spun).__name__} and {type(orig).__name__}")
+    raise TypeError(f"learn expects (spun, original) pairs of texts (str); item {k} is {_what(pair)}")
+
+
+def _what(x) -> str:
+    """How :func:`_pair`'s message names an item that is no pair."""
+    if isinstance(x, (str, bytes, bytearray, dict)):
+        return f"a single {type(x).__name__}"
+    try:
+        return f"a {type(x).__name__} of {len(x)}"
+    except TypeError:
+        return type(x).__name__
 
 
 def group_of(name: str) -> str:

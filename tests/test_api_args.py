@@ -492,3 +492,21 @@ def test_ids_that_are_no_list_are_a_type_error_that_names_them(bad, says):
     from respin.batch import process_records
     with pytest.raises(TypeError, match=f"process_records' ids expects one per text.*{says}"):
         process_records([SPUN, SPUN, SPUN], ids=bad, restore=False)
+
+
+@pytest.mark.parametrize("pairs,says", [
+    (["ab"], "item 0 is a single str"),
+    ([{"spun": SPUN, "orig": SPUN}], "item 0 is a single dict"),
+    ([(SPUN, SPUN), (SPUN,)], "item 1 is a tuple of 1"),
+    ([(SPUN, None)], "item 0 is a pair of str and NoneType"),
+    ([5], "item 0 is int"),
+    ((SPUN, SPUN.replace("Home", "House")), "got a single pair (wrap it in a list)"),
+    (5, "learn expects a list of (spun, original) pairs, got int"),
+], ids=["str", "dict", "short", "none", "int", "one-pair", "no-list"])
+def test_learn_refuses_what_is_no_list_of_pairs(pairs, says):
+    """learn(["ab"]) learnt from the letters a and b, learn([{"spun": ..., "orig": ...}]) from
+    the keys, silently; one pair not in a list, or an item of one text, was "too many (or not
+    enough) values to unpack" (a pipeline author's review)."""
+    with pytest.raises(TypeError, match=re.escape(says)):
+        respin.learn(pairs)
+    assert len(respin.learn([(SPUN, SPUN.replace("Home", "House"))])) == 1
