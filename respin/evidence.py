@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from itertools import accumulate
 
 import numpy as np
 
@@ -570,28 +571,46 @@ def furniture(doc, bounds=None) -> np.ndarray:
     text, starts, ends = doc.text, doc.token_starts, doc.token_ends
     bounds = [0, len(starts)] if bounds is None else list(bounds)
     out = np.zeros(len(starts), dtype=bool)
-    cum = np.concatenate([[0], np.cumsum(np.frombuffer(doc._is_word(), dtype=bool))])  # words before each token
+    cum = None  # words before each token, made when a text first needs them
+
+    def line(k: int) -> tuple:
+        """(start, end, words, furniture?) of line k of the text (words as the tokenizer
+        counts them: a mark inside a word does not cut it in two)."""
+        a, b = at0 + offsets[k], at0 + offsets[k + 1]
+        n = int(cum[bisect.bisect_left(starts, b, t0, t1)] - cum[bisect.bisect_left(starts, a, t0, t1)])
+        s = lines[k].translate(NO_INVISIBLE).strip()
+        return a, b, n, bool(n) and (len(_SEPARATOR.findall(f" {s} ")) >= FURNITURE_SEPARATORS
+                                     or n <= FURNITURE_WORDS and not _SENTENCE_END.search(s))
+
     for t0, t1 in zip(bounds, bounds[1:]):
         if t0 >= t1:
             continue
-        at, lines = starts[t0], []  # (start, end, words, furniture?) of each line with words
-        for line in split_lines(text[at:ends[t1 - 1]], keepends=True):
-            # (words as the tokenizer counts them: a mark inside a word does not cut it in two)
-            n = int(cum[bisect.bisect_left(starts, at + len(line), t0, t1)] - cum[bisect.bisect_left(starts, at, t0, t1)])
-            s = line.translate(NO_INVISIBLE).strip()
-            if n:
-                lines.append((at, at + len(line), n, len(_SEPARATOR.findall(f" {s} ")) >= FURNITURE_SEPARATORS
-                              or n <= FURNITURE_WORDS and not _SENTENCE_END.search(s)))
-            at += len(line)
+        at0, end = starts[t0], ends[t1 - 1]
+        if "\n" not in text[at0:end] and "\r" not in text[at0:end]:
+            continue  # one line: prose or nothing beside it (most short records)
+        if cum is None:
+            cum = np.concatenate([[0], np.cumsum(np.frombuffer(doc._is_word(), dtype=bool))])
+        total = int(cum[t1] - cum[t0])
+        if total < FURNITURE_PROSE:
+            continue
+        lines = split_lines(text[at0:end], keepends=True)
+        offsets = [0, *accumulate(map(len, lines))]
         # The page's furniture is around its article: the lines before its first line of prose
-        # and after its last (a subheading inside the article is the article's).
-        first = next((k for k, x in enumerate(lines) if not x[3]), len(lines))
-        last = next((k for k in range(len(lines) - 1, -1, -1) if not lines[k][3]), -1)
-        found = lines[:first] + lines[last + 1:]
+        # and after its last (a subheading inside the article is the article's). Only those
+        # are read: a long article's lines are not.
+        found, k = [], 0
+        while k < len(lines) and ((x := line(k))[3] or not x[2]):
+            found.append(x)
+            k += 1
+        j = len(lines) - 1
+        while j > k and ((x := line(j))[3] or not x[2]):
+            found.append(x)
+            j -= 1
         words = sum(x[2] for x in found)
-        if found and words <= sum(x[2] for x in lines) - words >= FURNITURE_PROSE:
-            for a, b, _, _ in found:
-                out[bisect.bisect_left(starts, a, t0, t1):bisect.bisect_left(starts, b, t0, t1)] = True
+        if words and words <= total - words and total - words >= FURNITURE_PROSE:
+            for a, b, n, _ in found:
+                if n:
+                    out[bisect.bisect_left(starts, a, t0, t1):bisect.bisect_left(starts, b, t0, t1)] = True
     return out
 
 
