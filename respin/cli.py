@@ -58,6 +58,11 @@ class CheckFormat(str, Enum):
     csv = "csv"
 
 
+class CsvRows(str, Enum):
+    findings = "findings"
+    documents = "documents"
+
+
 class RestoreFormat(str, Enum):
     text = "text"
     json = "json"
@@ -512,6 +517,11 @@ def check(
                                                         "Lower is bolder: 0.3 finds more swapped words at a little "
                                                         "less precision; adjacent words may then join into one finding "
                                                         "with its own confidence. The score does not change."),
+    rows: CsvRows = typer.Option(CsvRows.findings, "--rows",
+                                 help="With --format csv: a row per finding (the default) or per document (path, "
+                                      "score, spun, judged, reason, words, findings, lexicon_phrases, threshold, model, "
+                                      "relation, first_findings, error: a triage sheet; --include-skipped adds a row "
+                                      "for each file not checked)."),
     statistics: bool = typer.Option(False, "--statistics", metavar="", help="Print counts of findings by word to stderr."),
     explain: bool = typer.Option(False, "--explain", metavar="",
                                  help="Say why each finding was reported: how much likelier the context model reads "
@@ -564,8 +574,12 @@ def check(
                 raise InputError(f"{flag} is about a lexicon's phrases: give one with --lexicon "
                                  "(--lexicon tortured for paper-mill tortured phrases)")
         check_output(output, tuple(lexicon) + ((source,) if source else ()) + _model_files(model))  # not after checking everything
-        if include_skipped and format not in (CheckFormat.json, CheckFormat.jsonl):
-            raise InputError("--include-skipped is for --format json or jsonl (github warns on each file not "
+        if rows is CsvRows.documents and format is not CheckFormat.csv:
+            raise InputError("--rows documents is for --format csv (json and jsonl have an object per document)")
+        # (what render_check writes: csv's rows of documents are a format of their own)
+        fmt = "csv-documents" if rows is CsvRows.documents else format.value
+        if include_skipped and format not in (CheckFormat.json, CheckFormat.jsonl) and fmt != "csv-documents":
+            raise InputError("--include-skipped is for --format json or jsonl, or csv with --rows documents (github warns on each file not "
                              "checked; text and csv: the notes on stderr)")
         passed_over: list = []
         empty: list = []
@@ -627,7 +641,7 @@ def check(
         def unchecked(path: str, note: str) -> bool:
             """--include-skipped: a file not checked, as an object where it was; False: the reader went away."""
             if stream:
-                return _emit(render_check([(display_path(path), note)], format.value, skipped=True), None, ())
+                return _emit(render_check([(display_path(path), note)], fmt, skipped=True, first=first), None, ())
             results.append((display_path(path), note))
             return True
 
@@ -662,7 +676,7 @@ def check(
                 if report is not None:
                     # checked, so counted, even if its line can't be written
                     any_spun |= fails(report, fail_on_lexicon)
-                    if stream and not _emit(render_check([(display_path(path), report)], format.value,
+                    if stream and not _emit(render_check([(display_path(path), report)], fmt,
                                                          bar_set=hidden, first=first, skipped=include_skipped,
                                                          lexicon_fails=fail_on_lexicon, explain=explain), None, ()):
                         gone = True
@@ -691,7 +705,7 @@ def check(
         # (Nothing checked, the run fails below: an empty report, "[]", would read as "nothing
         # spun" to whatever goes on after exit 2, and -o would replace the last good one.)
         if not stream and (checked or not skipped):
-            _emit("".join(warned) + render_check(results, format.value, bar_set=hidden, skipped=include_skipped,
+            _emit("".join(warned) + render_check(results, fmt, bar_set=hidden, skipped=include_skipped,
                                                  lexicon_fails=fail_on_lexicon, explain=explain), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
     except InputError as e:
         raise _fail(str(e))

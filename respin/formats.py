@@ -81,6 +81,11 @@ def _check_dict(path: str, r, skipped: bool) -> dict:
 # rows: a document without findings has none). respin.io recognises an earlier CSV report
 # by this header (io.CHECK_CSV_HEADER: io imports nothing of respin's; a test keeps them equal).
 CSV_FIELDS = ("path", "line", "col", "start", "end", "text", "suggestion", "confidence", "kind")
+# check --format csv --rows documents: one row per document, for a triage sheet (io's
+# CHECK_CSV_DOCUMENTS_HEADER is this header, as above).
+CSV_DOCUMENT_FIELDS = ("path", "score", "spun", "judged", "reason", "words", "findings", "lexicon_phrases",
+                       "threshold", "model", "relation", "first_findings", "error")
+FIRST_FINDINGS = 5  # findings a document row quotes, in text order
 WHY_INDENT = "    "  # check --explain: a finding's "why:" line, under it
 
 
@@ -114,6 +119,8 @@ def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = F
         return "".join(json.dumps(_check_dict(p, r, skipped), ensure_ascii=False) + "\n" for p, r in items)
     if fmt == "csv":
         return csv_rows(items, header=first, why=explain)
+    if fmt == "csv-documents":
+        return csv_document_rows(items, header=first)
     out = []
     for path, r in items:
         if fmt == "text":
@@ -151,6 +158,38 @@ def csv_rows(items: list[tuple[str, Report]], header: bool = True, why: bool = F
             w.writerow((path, f.line, f.col, f.start, f.end, f.text, f.suggestions[0] if f.suggestions else "",
                         repr(float(f.confidence)), f.kind)
                        + ((f.evidence.why if f.evidence is not None else "",) if why else ()))
+    return out.getvalue()
+
+
+def csv_document_rows(items: list, header: bool = True) -> str:
+    """check's CSV of documents (``--rows documents``), as :func:`csv_rows` writes CSV: one row
+    per document, checked or not (``items`` may hold (path, note) of a file not checked, with
+    ``--include-skipped``: its ``error`` says why, its score is empty), every row the same
+    columns (:data:`CSV_DOCUMENT_FIELDS`): the verdict, the counts, the relation to a source
+    (its verdict, where one was given) and the first findings in one cell
+    ("White Home ==> White House; mentioned ==> said", in text order).
+
+    >>> from respin.detect import Finding, Report
+    >>> f = Finding(4, 14, 1, 5, "White Home", ("White House",), 0.97, "synonym swap")
+    >>> rows = csv_document_rows([("a.txt", Report(0.99, True, [f], 9, 0.85, model="m@1")), ("b.bin", "skipping binary file: b.bin")])
+    >>> rows.split("\\r\\n")[1:]
+    ['a.txt,0.99,true,true,,9,1,0,0.85,m@1,,White Home ==> White House,', 'b.bin,,,false,not checked: binary file: b.bin,0,0,0,,,,,binary file: b.bin', '']
+    """
+    out = io.StringIO()
+    w = csv.writer(out)
+    if header:
+        w.writerow(CSV_DOCUMENT_FIELDS)
+    for path, r in items:
+        if isinstance(r, str):  # a file not checked
+            d = skipped_dict(path, r)
+            w.writerow((path, "", "", "false", d["reason"], 0, 0, 0, "", "", "", "", d["error"]))
+            continue
+        firsts = "; ".join(f"{_one_line(f.text)} ==> {f.suggestions[0] if f.suggestions else '?'}"
+                           for f in r.findings[:FIRST_FINDINGS])
+        w.writerow((path, repr(float(r.score)), str(r.spun).lower(), str(r.judged).lower(),
+                    "" if r.judged else unjudged(r), r.words, len(r.findings),
+                    sum(f.kind == LEXICON_PHRASE for f in r.findings), repr(float(r.threshold)), r.model,
+                    r.relation.verdict if r.relation is not None else "", firsts, ""))
     return out.getvalue()
 
 

@@ -572,6 +572,7 @@ _REPORT_ARRAY = re.compile(r'\[\s*(?:\]\s*$|\{\s*"path": "(?:[^"\\]|\\.)*",\s*"s
 # with --explain a last column "why";
 # its rows may hold quoted line breaks, so they are not matched line by line).
 CHECK_CSV_HEADER = "path,line,col,start,end,text,suggestion,confidence,kind"
+CHECK_CSV_DOCUMENTS_HEADER = "path,score,spun,judged,reason,words,findings,lexicon_phrases,threshold,model,relation,first_findings,error"
 
 
 def is_check_report(path: str) -> bool:
@@ -603,7 +604,8 @@ def reads_as_check_report(text: str, whole: bool = True) -> bool:
     text = text[:4096].lstrip("\ufeff").lstrip()
     if not text:
         return False
-    if _REPORT_ARRAY.match(text) or text.partition("\n")[0].rstrip("\r") in (CHECK_CSV_HEADER, CHECK_CSV_HEADER + ",why"):
+    if _REPORT_ARRAY.match(text) or text.partition("\n")[0].rstrip("\r") in (
+            CHECK_CSV_HEADER, CHECK_CSV_HEADER + ",why", CHECK_CSV_DOCUMENTS_HEADER):
         return True
     lines = text.split("\n")
     lines = lines if whole or len(lines) == 1 else lines[:-1]  # (the last may be cut at 4 KB; a JSON line, long)

@@ -1253,3 +1253,34 @@ def test_include_skipped_keeps_the_verdict_when_the_reader_leaves_at_a_skipped_f
     for flags in ((), ("--include-skipped",)):
         monkeypatch.setattr("sys.stdout", _Recorder(fail_after=0))
         assert main(["check", str(tmp_path), "-f", "jsonl", "-q", *flags]) == 1, flags
+
+
+def test_csv_rows_of_documents_make_a_triage_sheet(cli, tmp_path):
+    import csv as _csv
+    from respin.formats import CSV_DOCUMENT_FIELDS
+    from respin.io import CHECK_CSV_DOCUMENTS_HEADER, is_check_report
+    assert ",".join(CSV_DOCUMENT_FIELDS) == CHECK_CSV_DOCUMENTS_HEADER  # (io recognises an earlier report by it)
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    shutil.copy(SPUN, folder / "a_spun.txt")
+    shutil.copy(CLEAN, folder / "b_clean.txt")
+    (folder / "c_binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    ran = cli("check", folder, "--format", "csv", "--rows", "documents", "--include-skipped")
+    assert ran.code == 1
+    rows = list(_csv.DictReader(io.StringIO(ran.out)))
+    assert [Path(r["path"]).name for r in rows] == ["a_spun.txt", "b_clean.txt", "c_binary.txt"]
+    spun, clean, binary = rows
+    assert spun["spun"] == "true" and int(spun["findings"]) > 50 and " ==> " in spun["first_findings"]
+    assert float(spun["score"]) >= float(spun["threshold"])
+    assert clean["spun"] == "false" and clean["findings"] == "0" and clean["first_findings"] == "" and clean["error"] == ""
+    assert binary["score"] == "" and "binary" in binary["error"] and binary["judged"] == "false"
+    out = tmp_path / "sheet.csv"
+    assert cli("check", folder, "--format", "csv", "--rows", "documents", "--include-skipped", "-o", out).code == 1
+    assert out.read_bytes().decode("utf-8") == ran.out and is_check_report(str(out))
+    # without --include-skipped the file not checked is a note, not a row
+    assert len(list(_csv.DictReader(io.StringIO(cli("check", folder, "-f", "csv", "--rows", "documents").out)))) == 2
+
+
+def test_rows_of_documents_are_for_csv(cli):
+    ran = cli("check", CLEAN, "--format", "json", "--rows", "documents")
+    assert ran.code == 2 and "--rows documents is for --format csv" in ran.err
