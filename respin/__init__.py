@@ -23,6 +23,16 @@ from types import ModuleType as _ModuleType
 
 __version__ = "0.1.0"
 
+
+class RespinError(Exception):
+    """The base of respin's own errors, to catch them all in one ``except``:
+    :class:`ModelError` (a model folder that cannot be loaded, the language model not
+    installed) and :class:`InputError` (a path that cannot be read or written: an ``index``
+    given to :func:`check_records` that is no index, say). A wrong argument is a TypeError or
+    ValueError, as for any Python function. (Defined here, not in a module of its own, so
+    that ``import respin`` stays light.)"""
+
+
 import respin  # (this package: the annotations name its lazily imported classes through it, respin.Report)
 from .args import lexicons_arg as _lexicons, text_arg as _text, unit_arg as _unit  # (imports nothing heavy)
 
@@ -34,6 +44,7 @@ if TYPE_CHECKING:
     from .batch import check_records, process_record
     # (DEFAULT_THRESHOLD and the three functions: _LAZY's names outside __all__, typed too)
     from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source, with_lexicon_findings  # noqa: F401
+    from .io import InputError
     from .model import ModelError
     from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source  # noqa: F401
     from .swaps import SwapLexicon, learn
@@ -53,7 +64,8 @@ else:
     _Lexicons = "respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None"
 
 __all__ = ["check", "check_many", "restore", "restore_many", "restore_cluster", "originals", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
-           "Restoration", "Edit", "Relation", "SwapLexicon", "ModelError", "warm", "__version__"]
+           "Restoration", "Edit", "Relation", "SwapLexicon", "RespinError", "ModelError",
+           "InputError", "warm", "__version__"]
 
 # The names this package takes from its modules, imported on first use (PEP 562): `import
 # respin` costs about a millisecond instead of 0.1-0.2 s (NumPy), and the `respin` command
@@ -62,7 +74,8 @@ _LAZY = {"DEFAULT_THRESHOLD": "detect", "Finding": "detect", "Report": "detect",
          "findings_from_source": "detect", "with_lexicon_findings": "detect",
          "Edit": "restore", "Relation": "restore", "Restoration": "restore", "apply_edits": "restore",
          "restore_with_source": "restore", "SwapLexicon": "swaps", "learn": "swaps",
-         "check_records": "batch", "process_record": "batch", "ModelError": "model"}
+         "check_records": "batch", "process_record": "batch", "ModelError": "model",
+         "InputError": "io"}
 
 
 if not TYPE_CHECKING:  # (type checkers see the _LAZY names imported above instead, and no

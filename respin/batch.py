@@ -185,8 +185,9 @@ def process_record(text: str | bytes, *, id: object = None, path: str | None = N
     Never raises for a bad record (too large, not text, not a string): the result says what
     is wrong in ``error``; an empty or very short text is checked (score 0) with a ``note``
     that it was not judged. A wrong setting raises ValueError or TypeError
-    (:func:`record_args`), and a missing or broken model :class:`respin.model.ModelError`:
-    neither is a record's fault.
+    (:func:`record_args`), an ``index`` path that is no readable index :class:`respin.InputError`,
+    and a missing or broken model :class:`respin.ModelError` (both :class:`respin.RespinError`):
+    none is a record's fault.
     """
     return process_records([text], ids=[id], paths=[path], restore=restore, model=model, index=index,
                            threshold=threshold, max_size=max_size, min_confidence=min_confidence,
@@ -280,7 +281,7 @@ def record_args(threshold, min_confidence, max_size, lexicons, model, index) -> 
     become an error result per record ("internal error: TypeError" a million times) or,
     worse, none (``threshold=-1`` judged every record spun, ``min_confidence=-3`` applied
     every edit). Lexicon names (``"tortured"``) become the shipped lexicons, an index path
-    the open index."""
+    the open index (:class:`respin.InputError` where it is missing or no index)."""
     from .args import lexicons_arg, unit_arg
     threshold, min_confidence = unit_arg(threshold, "threshold"), unit_arg(min_confidence, "min_confidence")
     if isinstance(max_size, bool) or not isinstance(max_size, numbers.Integral):  # (a NumPy integer too)
@@ -466,7 +467,9 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
     ``min_confidence`` and ``lexicons`` (:class:`respin.swaps.SwapLexicon` objects, or
     shipped names such as ``"tortured"``) restore as :func:`respin.restore` does with them;
     ``spun_only`` and ``sections`` as for :func:`process_record`. The settings are checked on the first
-    ``next()``: a wrong one raises there (:func:`record_args`), not once per record.
+    ``next()``: a wrong one raises there (:func:`record_args`), not once per record, as do an
+    ``index`` path that is no readable index (:class:`respin.InputError`) and a missing or
+    broken model (:class:`respin.ModelError`; both :class:`respin.RespinError`).
     ``chunk_size``: records read ahead and checked together (:func:`process_records`, each
     restored alone: the same results), several times faster on short records (288 posts:
     0.46 s one by one, 0.08 s in chunks of 64); 1, the default, reads nothing ahead.

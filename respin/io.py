@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from . import RespinError
+
 # Five megabytes is a long book (about 850k words: a minute of `check` and about 1 GB of
 # memory, which grows with length); larger inputs are almost always a wrong path (a dump, a
 # video) or belong split into documents. Overridable with --max-size.
@@ -31,8 +33,9 @@ MAX_JSON_LINE = 64 * 1024 * 1024  # the longest JSON Lines record read (index, t
 JSONL_NAMES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
 
 
-class InputError(Exception):
-    """A user error about an input or output path, with a one-line message.
+class InputError(RespinError):
+    """A user error about an input or output path, with a one-line message (an Exception, as
+    before: :class:`respin.RespinError` is one; ``respin.InputError`` in the API).
 
     Messages read alike in every command: ``{what} not found: PATH``, ``{what} is a folder,
     expected a file: PATH``, ``cannot read {what} file ({why}): PATH``, ``cannot write output

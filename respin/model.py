@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import RespinError
 from .args import text_arg, texts_arg
 from .detector import Detector
 from .detect import lexicon_findings, not_judged_reason
@@ -31,8 +32,9 @@ _LOCK = fork_free_lock(__name__, "_LOCK", 0)  # (order: the outermost; it holds 
 _CACHE: dict[str, "Model"] = {}
 
 
-class ModelError(Exception):
-    """A model folder is missing, incomplete or of an unknown format."""
+class ModelError(RespinError):
+    """A model folder is missing, incomplete or of an unknown format (an Exception, as
+    before: :class:`respin.RespinError` is one)."""
 
 
 def default_dir() -> Path:

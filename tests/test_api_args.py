@@ -154,6 +154,23 @@ def test_model_error_is_exported_and_the_package_is_typed():
     assert (Path(respin.__file__).parent / "py.typed").is_file()
 
 
+def test_one_base_class_catches_the_model_and_the_input_errors(tmp_path):
+    """A bad index= raised respin.io.InputError, neither exported nor a ValueError, while
+    check_records' docstring named only ValueError, TypeError and ModelError (a library review)."""
+    import respin
+    from respin.batch import check_records
+    from respin.io import InputError
+    from respin.model import ModelError
+    assert respin.InputError is InputError and {"RespinError", "InputError"} <= set(respin.__all__)
+    assert issubclass(ModelError, respin.RespinError) and issubclass(InputError, respin.RespinError)
+    assert issubclass(respin.RespinError, Exception)
+    with pytest.raises(respin.RespinError, match="index not found"):
+        next(check_records(["A text."], index=tmp_path / "none.index"))
+    (tmp_path / "a.txt").write_text("An article, not a model.\n", encoding="utf-8")
+    with pytest.raises(respin.RespinError, match=r"no lexicon\.npz in it"):
+        respin.check("The White Home said it.", model=tmp_path)
+
+
 def test_a_folder_of_articles_as_model_names_the_python_argument_too(tmp_path):
     # The message said "--model takes a folder ..." to a library caller who passed model=.
     import respin
