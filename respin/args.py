@@ -124,8 +124,15 @@ def _shipped_or_as_is(x, model_dir=None):
 def lexicons_arg(lexicons, model_dir=None) -> tuple:
     """``lexicons`` as a tuple of :class:`respin.swaps.SwapLexicon` (one alone is allowed;
     None or () is none; a name is a lexicon shipped in the model folder ``model_dir``,
-    default the default model's), or TypeError."""
-    from .swaps import SwapLexicon, shipped_names
+    default the default model's), or TypeError; a name that none shipped has is a wrong
+    value: :class:`respin.swaps.UnknownLexicon`, a ValueError and a TypeError.
+
+    >>> lexicons_arg("nosuch")
+    Traceback (most recent call last):
+    ...
+    respin.swaps.UnknownLexicon: 'nosuch' is not shipped with the model; lexicons must be ...
+    """
+    from .swaps import SwapLexicon, UnknownLexicon, shipped_names
     if isinstance(lexicons, (SwapLexicon, str)):
         lexicons = (lexicons,)
     try:
@@ -138,6 +145,7 @@ def lexicons_arg(lexicons, model_dir=None) -> tuple:
     # The first that is no lexicon, None too (as next()'s default, None read as "all are lexicons")
     for bad in (x for x in lexicons if not isinstance(x, SwapLexicon)):
         what = f"{bad!r} is not shipped with the model; " if isinstance(bad, str) else ""
-        raise TypeError(f"{what}lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path)) or the names "
-                        f"of shipped ones ({', '.join(shipped_names(model_dir)) or 'none'})")
+        raise (UnknownLexicon if isinstance(bad, str) else TypeError)(
+            f"{what}lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path)) or the names "
+            f"of shipped ones ({', '.join(shipped_names(model_dir)) or 'none'})")
     return lexicons

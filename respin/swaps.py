@@ -358,6 +358,12 @@ class NotShipped(ValueError):
     """No lexicon of that name is shipped with the model (:func:`shipped`)."""
 
 
+class UnknownLexicon(NotShipped, TypeError):
+    """A name in ``lexicons=`` that no lexicon shipped with the model has
+    (:func:`respin.args.lexicons_arg`): a wrong value, so a ValueError; a TypeError too, as
+    it was raised before, so that an ``except TypeError`` keeps catching it."""
+
+
 _SHIPPED: dict = {}  # (model folder, name) -> the shipped lexicon, loaded once per process (decoders are cached per lexicon object)
 
 

@@ -54,6 +54,22 @@ def test_none_among_the_lexicons_is_refused(bad):
             call()
 
 
+def test_an_unknown_lexicon_name_is_a_value_error_still_caught_as_a_type_error():
+    """lexicons="nosuch" is a wrong value, not a wrong type, yet raised a TypeError only (a
+    library review); an except TypeError written for it keeps working. Not a name: TypeError alone."""
+    from respin.swaps import shipped_names
+    want = ("'nosuch' is not shipped with the model; lexicons must be SwapLexicon objects "
+            f"(respin.SwapLexicon.load(path)) or the names of shipped ones ({', '.join(shipped_names())})")
+    for call in (lambda: respin.check(SPUN, lexicons="nosuch"), lambda: respin.restore(SPUN, lexicons=["nosuch"]),
+                 lambda: list(respin.check_records([SPUN], lexicons="nosuch"))):
+        with pytest.raises(ValueError) as e:
+            call()
+        assert isinstance(e.value, TypeError) and str(e.value) == want
+    with pytest.raises(TypeError) as e:
+        respin.check(SPUN, lexicons=42)
+    assert not isinstance(e.value, ValueError)
+
+
 @pytest.mark.parametrize("kw", [{"threshold": float("nan")}, {"threshold": -0.1}, {"threshold": 1.5}])
 def test_thresholds_outside_0_1_are_refused(kw):
     with pytest.raises(ValueError, match="between 0 and 1"):
