@@ -132,7 +132,7 @@ def lexicons_arg(lexicons, model_dir=None) -> tuple:
     ...
     respin.swaps.UnknownLexicon: 'nosuch' is not shipped with the model; lexicons must be ...
     """
-    from .swaps import SwapLexicon, UnknownLexicon, shipped_names
+    from .swaps import SwapLexicon, UnknownLexicon, other_case, shipped_names
     if isinstance(lexicons, (SwapLexicon, str)):
         lexicons = (lexicons,)
     try:
@@ -144,7 +144,10 @@ def lexicons_arg(lexicons, model_dir=None) -> tuple:
     lexicons = tuple(_shipped_or_as_is(x, model_dir) for x in lexicons)
     # The first that is no lexicon, None too (as next()'s default, None read as "all are lexicons")
     for bad in (x for x in lexicons if not isinstance(x, SwapLexicon)):
-        what = f"{bad!r} is not shipped with the model; " if isinstance(bad, str) else ""
+        what = ""
+        if isinstance(bad, str):
+            meant = other_case(bad, model_dir)
+            what = f"{bad!r} is not shipped with the model{f' (did you mean {meant!r}?)' if meant else ''}; "
         raise (UnknownLexicon if isinstance(bad, str) else TypeError)(
             f"{what}lexicons must be SwapLexicon objects (respin.SwapLexicon.load(path)) or the names "
             f"of shipped ones ({', '.join(shipped_names(model_dir)) or 'none'})")

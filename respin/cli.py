@@ -1212,12 +1212,14 @@ def _each_once(lexicons, model: Optional[str] = None, quiet: bool = False) -> li
 
 def _load_lexicon(path: str, model: Optional[str] = None):
     """A TSV file, or the name of a lexicon shipped in the model folder (``tortured``)."""
-    from .swaps import SwapLexicon, shipped_names, shipped_path
+    from .swaps import SwapLexicon, other_case, shipped_names, shipped_path
     named = shipped_path(path, model)
     if named is not None:
         path = str(named)
     elif _missing(path) and path != "-" and (names := ", ".join(shipped_names(model))):
-        raise InputError(f"{not_found('lexicon', path)} (a TSV file from 'respin learn', or a shipped one: {names})")
+        meant = other_case(path, model)
+        raise InputError(f"{not_found('lexicon', path)} ({f'did you mean {meant!r}? ' if meant else ''}"
+                         f"a TSV file from 'respin learn', or a shipped one: {names})")
     try:
         return SwapLexicon.from_tsv(read_text(path, what="lexicon").text, path)
     except ValueError as e:

@@ -354,6 +354,14 @@ def shipped_names(model_dir: str | os.PathLike | None = None) -> list[str]:
     return sorted(p.stem for p in folder.glob("*.tsv")) if folder.is_dir() else []
 
 
+def other_case(name: str, model_dir: str | os.PathLike | None = None) -> str | None:
+    """The shipped lexicon whose name is ``name`` in another case ("tortured" for
+    "Tortured"), or None: for a "did you mean" in the error, never taken in its place (a
+    file "Tortured" may be there on a case-sensitive file system, and be meant)."""
+    folded = name.casefold()
+    return next((n for n in shipped_names(model_dir) if n != name and n.casefold() == folded), None)
+
+
 class NotShipped(ValueError):
     """No lexicon of that name is shipped with the model (:func:`shipped`)."""
 

@@ -200,6 +200,29 @@ def test_the_api_takes_a_shipped_lexicon_by_name():
         respin.check(ABSTRACT, lexicons=["mine.tsv"])
 
 
+def test_a_shipped_lexicon_name_in_another_case_is_suggested_never_taken(cli, tmp_path, monkeypatch):
+    """--lexicon Tortured, lexicons="Tortured": "not found" / "not shipped" said nothing of
+    the shipped "tortured" (a review). The name is only suggested: a file of that name, which
+    a case-sensitive file system may hold beside the shipped one, is still what is read."""
+    from respin.model import default_dir
+    if (default_dir() / "lexicons" / "Tortured.tsv").is_file():
+        pytest.skip("a case-insensitive file system: the shipped file answers to Tortured too")
+    paper = tmp_path / "paper.txt"
+    paper.write_text(ABSTRACT, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    ran = cli("check", paper, "--lexicon", "Tortured")
+    assert ran.code == 2 and ran.err.startswith("respin: error: lexicon not found: Tortured (did you mean 'tortured'? ")
+    with pytest.raises(ValueError, match=r"^'Tortured' is not shipped with the model \(did you mean 'tortured'\?\); "):
+        respin.check(ABSTRACT, lexicons="Tortured")
+    with pytest.raises(ValueError, match=r"^'torturd' is not shipped with the model; "):  # no other case of one
+        respin.check(ABSTRACT, lexicons="torturd")
+    assert "did you mean" not in cli("check", paper, "--lexicon", "torturd").err
+    (tmp_path / "Tortured").write_text(_lexicon().to_tsv(), encoding="utf-8")  # a file of that name: read
+    ran = cli("check", paper, "--lexicon", "Tortured", "--format", "json")
+    assert ran.code in (0, 1), ran.err
+    assert "Counterfeit consciousness" in [f["text"] for f in json.loads(ran.out)[0]["findings"]]
+
+
 def test_a_lexicon_name_is_looked_up_in_the_model_given(tmp_path):
     # model=DIR: its own lexicons/ folder, not the default model's.
     import shutil
