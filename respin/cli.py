@@ -611,7 +611,7 @@ def check(
         if src_text is not None and not src_text.strip():  # as restore says it: not "unrelated"
             raise InputError(f"source file is empty: {source}")
         lexicon = _each_once(lexicon, model, quiet)
-        lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
+        lexicons = tuple(_load_lexicon(x, model, quiet) for x in lexicon)
         results = []
         # Line formats on standard output are written as each document is done, so a long
         # run shows its results as it goes, Ctrl-C keeps what was written, and `| head`
@@ -942,7 +942,7 @@ def restore(
             found = find_source(corpus, text, lambda m: _note(m, quiet), respin._model(model).lexicon)
             src = found.text if found is not None else None
         lexicon = _each_once(lexicon, model, quiet)
-        lexicons = [_load_lexicon(x, model) for x in lexicon]
+        lexicons = [_load_lexicon(x, model, quiet) for x in lexicon]
         if found is not None:  # (a source found, not given: see respin._restore_source)
             result = respin._restore_found(text, src, model=model, min_confidence=min_confidence, lexicons=lexicons,
                                            sections=sections)
@@ -1092,7 +1092,7 @@ def suggest(
             except ValueError as e:
                 raise InputError(f"{e}: {p[:60]!r}") from None
         lexicon = _each_once(lexicon, model, quiet)
-        lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
+        lexicons = tuple(_load_lexicon(x, model, quiet) for x in lexicon)
         for p in phrases:
             if context is not None and not in_context(p, context):
                 _note(f"'{p}' is not in --context: scored in a neutral frame", quiet)
@@ -1210,9 +1210,12 @@ def _each_once(lexicons, model: Optional[str] = None, quiet: bool = False) -> li
     return kept
 
 
-def _load_lexicon(path: str, model: Optional[str] = None):
-    """A TSV file, or the name of a lexicon shipped in the model folder (``tortured``)."""
+def _load_lexicon(path: str, model: Optional[str] = None, quiet: bool = False):
+    """A TSV file, or the name of a lexicon shipped in the model folder (``tortured``). One
+    holding no swaps (an empty file, comments only, /dev/null) is said in a note: it was
+    taken without a word and changed nothing, as a wrong path would not have."""
     from .swaps import SwapLexicon, other_case, shipped_names, shipped_path
+    given = path
     named = shipped_path(path, model)
     if named is not None:
         path = str(named)
@@ -1221,9 +1224,12 @@ def _load_lexicon(path: str, model: Optional[str] = None):
         raise InputError(f"{not_found('lexicon', path)} ({f'did you mean {meant!r}? ' if meant else ''}"
                          f"a TSV file from 'respin learn', or a shipped one: {names})")
     try:
-        return SwapLexicon.from_tsv(read_text(path, what="lexicon").text, path)
+        lex = SwapLexicon.from_tsv(read_text(path, what="lexicon").text, path)
     except ValueError as e:
         raise InputError(f"bad lexicon: {e}") from None
+    if len(lex) == 0:
+        _note(f"--lexicon {given} holds no swaps", quiet)
+    return lex
 
 
 @app.command(epilog=EPILOG_OTHER)

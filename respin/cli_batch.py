@@ -196,7 +196,7 @@ def batch(
     try:
         # Read here, once: every worker gets these very lexicons (not the files, which could change).
         lexicon = _each_once(lexicon, model, quiet)
-        lexicons = tuple(_load_lexicon(x, model) for x in lexicon)
+        lexicons = tuple(_load_lexicon(x, model, quiet) for x in lexicon)
         opts = Options(text_field=text_field, id_field=id_field, restore=not no_restore, model=model,
                        corpus=corpus, threshold=threshold, max_size=max_size, pool_by=pool_by or None,
                        copies_by=copies_by or None,

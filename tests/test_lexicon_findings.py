@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -238,6 +239,33 @@ def test_a_lexicon_name_is_looked_up_in_the_model_given(tmp_path):
         respin.check(ABSTRACT, lexicons="mine")
     with pytest.raises(TypeError, match="shipped ones \\(mine\\)"):  # ...and that model no "tortured"
         respin.check(ABSTRACT, lexicons="tortured", model=str(mine))
+
+
+@pytest.mark.parametrize("command", ["check", "restore", "batch"])
+def test_a_lexicon_without_swaps_is_said_once_on_stderr(cli, tmp_path, command, capsys):
+    """An empty lexicon (an empty file, comments only, /dev/null) was taken without a word
+    and did nothing: a wrong export or an emptied file went unnoticed (a review). A note
+    each, not with -q; the API, which prints nothing, is unchanged."""
+    paper = tmp_path / "paper.txt"
+    paper.write_text(ABSTRACT, encoding="utf-8")
+    (tmp_path / "empty.tsv").write_text("", encoding="utf-8")
+    (tmp_path / "comments.tsv").write_text("# weight: 4\n# nothing yet\n\n", encoding="utf-8")
+    empties = [tmp_path / "empty.tsv", tmp_path / "comments.tsv"] + [os.devnull] * os.path.exists(os.devnull)
+    args = [a for e in empties for a in ("--lexicon", e)]
+    out = ["--out", tmp_path / "out"] if command == "batch" else []
+    ran = cli(command, paper, *out, *args)
+    assert ran.code in (0, 1), ran.err
+    notes = [x for x in ran.err.splitlines() if "holds no swaps" in x]
+    assert notes == [f"respin: --lexicon {e} holds no swaps" for e in empties]
+    out = ["--out", tmp_path / "out2"] if command == "batch" else []
+    assert "holds no swaps" not in cli(command, paper, *out, *args, "-q").err
+    tsv = tmp_path / "mine.tsv"
+    tsv.write_text(_lexicon().to_tsv(), encoding="utf-8")
+    out = ["--out", tmp_path / "out3"] if command == "batch" else []
+    assert "holds no swaps" not in cli(command, paper, *out, "--lexicon", tsv, "--lexicon", "tortured").err
+    capsys.readouterr()
+    respin.check(ABSTRACT, lexicons=[SwapLexicon()])
+    assert capsys.readouterr() == ("", "")
 
 
 def test_batch_findings_take_the_lexicon_too(cli, tmp_path):
