@@ -534,15 +534,60 @@ _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)([^\r\n]{0,400}?[^`\r\n])\1(?!`)")  #
 
 
 def code_regions(text: str) -> list[tuple[int, int]]:
-    """The spans of Markdown code in ``text``, in order: fenced blocks (fences included) and
-    inline code spans (backticks included).
+    """The spans of ``text`` that are no prose to judge, in order: Markdown code, fenced
+    blocks (fences included) and inline code spans (backticks included); and menu lines
+    (:func:`menu_lines`). Never judged nor edited.
 
     >>> t = "Run `sleep 2` first.\\n```sql\\nSELECT SUM(amount)\\n```\\nDone."
     >>> [t[a:b] for a, b in code_regions(t)]
     ['`sleep 2`', '```sql\\nSELECT SUM(amount)\\n```']
     """
+    menus = menu_lines(text)
     if "`" not in text and "~~~" not in text:
+        return menus
+    code = _code_regions(text)
+    if not menus:
+        return code
+    from .spans import SpanIndex
+    taken = SpanIndex(code)
+    return sorted(code + [m for m in menus if not taken.overlaps(*m)])
+
+
+# A menu, a breadcrumb trail, a row of share buttons or tags: a line of FURNITURE's separators
+# between items of a few words ("Home | News | Sport", "Home » Science » Space", "| Qty | Price |"),
+# which reads as no sentence. Its words are no prose: a news LM read "Home | News" as a spun
+# "National News", and restore at 0.5 wrote it into the menu.
+_MENU_SEPARATOR = re.compile(r"[ \t][|•·»][ \t]|^[ \t]*\||\|[ \t]*$", re.M)
+MENU_ITEM_WORDS = 3  # the most words an item of a menu line has on average
+_WORDS = re.compile(r"\w+")
+
+
+def menu_lines(text: str) -> list[tuple[int, int]]:
+    """The spans of the lines of ``text`` that are menus (two separators or more, items of
+    MENU_ITEM_WORDS words or fewer on average, no sentence's end), line breaks left out.
+
+    >>> t = "Home | News | World Affairs | Sport\\nThe mayor said | and more | was here today.\\n| Item | Qty |\\n"
+    >>> [t[a:b] for a, b in menu_lines(t)]
+    ['Home | News | World Affairs | Sport', '| Item | Qty |']
+    """
+    if not any(c in text for c in "|•·»"):
         return []
+    out, at = [], 0
+    for line in split_lines(text, keepends=True):
+        body = line.rstrip("\r\n")
+        seps = len(_MENU_SEPARATOR.findall(body))
+        if seps >= 2:
+            items = [x for x in re.split(r"[|•·»]", body) if x.strip()]
+            words = len(_WORDS.findall(body))
+            if items and words <= MENU_ITEM_WORDS * len(items) and not _SENTENCE_END.search(body.strip()):
+                lead = len(body) - len(body.lstrip())
+                out.append((at + lead, at + len(body.rstrip())))
+        at += len(line)
+    return out
+
+
+def _code_regions(text: str) -> list[tuple[int, int]]:
+    """The spans of Markdown code in ``text`` (:func:`code_regions`' first kind)."""
     blocks, at = [], 0
     while (m := _FENCE.search(text, at)) is not None:
         fence = m.group(1)

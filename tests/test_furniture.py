@@ -85,3 +85,14 @@ def test_clean_text_in_a_page_stays_clean():
     for body in (CLEAN, re.sub(r"\n\n+", "\n\n", CLEAN[:2000])):
         r = respin.check(page(body))
         assert not r.spun and not r.findings
+
+
+def test_a_menu_line_is_never_judged_nor_edited():
+    # A news LM reads "Home | News" as a spun "National News": a menu is no prose.
+    menu = "Home | News | World | Politics | Contact"
+    text = f"{menu}\n\n{seed('003').read_text(encoding='utf-8')}"
+    assert respin.check(text).spun
+    assert not [f for f in respin.check(text).findings if f.start < len(menu)]
+    assert not [e for e in respin.restore(text, min_confidence=0.3).edits if e.start < len(menu)]
+    row = "| Home | Office | Total |"  # a Markdown table's row of short cells too
+    assert not [f for f in respin.check(f"{row}\n\n{text}").findings if f.start < len(row)]
