@@ -366,7 +366,7 @@ def test_another_commands_option_is_named_with_the_commands_that_take_it(cli, tm
     assert_user_error(cli("index", "build", f, "--sections"), "--sections is an option of respin batch, respin check "
                                                              "and respin restore (see 'respin index build --help')")
     # An option no command takes keeps click's own suggestion.
-    assert_user_error(cli("check", f, "--jbos", "2"), "no such option: --jbos (possible options: --jobs)")
+    assert_user_error(cli("check", f, "--jbos", "2"), "no such option: --jbos (possible options: --jobs")
     # This command's option cut short (--output) is as likely as another command's --out.
     assert_user_error(cli("check", f, "--out", "r.json"), "no such option: --out (possible options: --output")
 
