@@ -566,6 +566,7 @@ def check(
     """
     from collections import deque
 
+    from .detect import LEXICON_PHRASE
     from .formats import fails, lexicon_only, render_check, skipped_annotation
 
     try:
@@ -628,6 +629,7 @@ def check(
         legacy_first, legacy_count = None, 0  # of several files: one note at the end, not one each
         shown = False  # the progress line is on stderr, unended: a note, an error or Ctrl-C starts a new one
         checked, skipped = 0, len(passed_over)
+        verdicts = {"spun": 0, "not spun": 0, "not judged": 0, "lexicon": 0}  # for the closing totals line
         # github: a warning on each file of a folder that could not be read (binary, too large:
         # a CI gate passed it unread), -o's first; not on an earlier report of check.
         warned: list[str] = [skipped_annotation(display_path(str(f)), why) for f, why in passed_over
@@ -656,6 +658,9 @@ def check(
                     break
                 checked += report is not None
                 skipped += report is None
+                if report is not None:  # (as its summary line says it)
+                    verdicts["spun" if report.spun else "not spun" if report.judged else "not judged"] += 1
+                    verdicts["lexicon"] += any(f.kind == LEXICON_PHRASE for f in report.findings)
                 if (note or (legacy and len(files) == 1)) and shown:
                     print(file=sys.stderr)
                     shown = False
@@ -705,7 +710,7 @@ def check(
         # (Nothing checked, the run fails below: an empty report, "[]", would read as "nothing
         # spun" to whatever goes on after exit 2, and -o would replace the last good one.)
         if not stream and (checked or not skipped):
-            _emit("".join(warned) + render_check(results, fmt, bar_set=hidden, skipped=include_skipped,
+            gone = not _emit("".join(warned) + render_check(results, fmt, bar_set=hidden, skipped=include_skipped,
                                                  lexicon_fails=fail_on_lexicon, explain=explain), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
     except InputError as e:
         raise _fail(str(e))
@@ -717,6 +722,8 @@ def check(
         raise _fail(f"nothing was checked: {'the' if skipped == 1 else f'all {skipped:,}'} "
                     f"file{'' if skipped == 1 else 's'} found {'was' if skipped == 1 else 'were'} skipped"
                     f"{'' if quiet else ' (see the notes above)'}")
+    if checked + skipped > 1 and not gone:  # (one file: its summary line says it all)
+        _note(_totals_line(verdicts, skipped, bool(lexicon)), quiet)
     raise typer.Exit(1 if any_spun else 0)
 
 
@@ -728,6 +735,26 @@ def _wrong_way_round(text: str, src: str, model) -> None:
     if theirs.spun and not mine.spun and mine.judged:
         _note(f"the source reads as spun (score {theirs.score:.2f}) and the input does not "
               f"({mine.score:.2f}): were they given the wrong way round? (respin restore SPUN --source ORIGINAL)")
+
+
+def _totals_line(verdicts: dict, skipped: int, lexicons: bool = False) -> str:
+    """check's closing line on stderr for a run of several files: its verdicts counted (a
+    folder's summary lines give no totals), in batch's words.
+
+    >>> _totals_line({"spun": 12, "not spun": 15, "not judged": 2, "lexicon": 0}, 2)
+    '29 documents checked: 12 spun, 15 not spun, 2 not judged; 2 files skipped'
+    >>> _totals_line({"spun": 0, "not spun": 1, "not judged": 0, "lexicon": 1}, 0, lexicons=True)
+    '1 document checked: 0 spun, 1 not spun, 1 with lexicon phrases'
+    """
+    n = verdicts["spun"] + verdicts["not spun"] + verdicts["not judged"]
+    line = f"{n:,} document{'' if n == 1 else 's'} checked: {verdicts['spun']:,} spun, {verdicts['not spun']:,} not spun"
+    if verdicts["not judged"]:
+        line += f", {verdicts['not judged']:,} not judged"
+    if lexicons and verdicts["lexicon"]:  # (--fail-on-lexicon fails them: the count says where to read)
+        line += f", {verdicts['lexicon']:,} with lexicon phrases"
+    if skipped:
+        line += f"; {skipped:,} file{'' if skipped == 1 else 's'} skipped"
+    return line
 
 
 def _legacy_summary(path: str, note: str, count: int) -> str:

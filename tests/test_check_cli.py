@@ -199,7 +199,7 @@ def test_threshold_zero_makes_clean_text_spun(cli):
 def test_text_format(cli):
     ran = cli("check", SPUN, CLEAN)
     assert ran.code == 1
-    assert ran.err == ""
+    assert ran.err == "respin: 2 documents checked: 1 spun, 1 not spun\n"  # stdout's lines only
     lines = ran.out.splitlines()
     assert ran.out.endswith("\n")
     as_json = json.loads(cli("check", SPUN, CLEAN, "-f", "json").out)
@@ -286,7 +286,7 @@ def test_csv_format(cli, tmp_path):
     odd = tmp_path / 'a, "b".txt'  # a name to quote
     odd.write_bytes(SPUN.read_bytes())
     ran = cli("check", SPUN, CLEAN, odd, "--format", "csv")
-    assert ran.code == 1 and ran.err == ""
+    assert ran.code == 1 and ran.err == "respin: 3 documents checked: 2 spun, 1 not spun\n"
     assert ran.out.startswith(CHECK_CSV_HEADER + "\r\n") and ran.out.count(CHECK_CSV_HEADER) == 1
     rows = list(csv.reader(io.StringIO(ran.out, newline="")))
     assert tuple(rows[0]) == CSV_FIELDS
@@ -367,7 +367,8 @@ def test_folder_is_walked_recursively_skipping_binary(cli, tree):
     assert [d["path"] for d in docs] == [str(tree / "a_clean.txt"), str(tree / "world" / "europe" / "spun.txt")]
     assert [d["spun"] for d in docs] == [False, True]
     err = ran.err.strip().splitlines()
-    assert len(err) == 1 and "binary" in err[0] and str(tree / "world" / "photo.txt") in err[0]
+    assert len(err) == 2 and "binary" in err[0] and str(tree / "world" / "photo.txt") in err[0]
+    assert err[1] == "respin: 2 documents checked: 1 spun, 1 not spun; 1 file skipped"
     assert err[0].startswith("respin: ") and "Traceback" not in ran.err
 
 
@@ -402,12 +403,51 @@ def test_files_not_utf8_get_one_note_for_the_run(cli, tmp_path):
     ran = cli("check", root, "-f", "jsonl")
     assert ran.code == 0 and len(ran.out.splitlines()) == 4
     assert ran.err == (f"respin: 3 files were not valid UTF-8 and were decoded as Windows-1252, in whole or "
-                       f"in part (first: {root / 'a.txt'})\n")
+                       f"in part (first: {root / 'a.txt'})\n"
+                       "respin: 4 documents checked: 0 spun, 3 not spun, 1 not judged\n")
     ran = cli("check", root / "a.txt")
     assert ran.err == f"respin: {root / 'a.txt'}: not valid UTF-8, decoded as Windows-1252\n"
     ran = cli("check", root / "ok.txt", root / "sub")  # one of several: its own note, once
-    assert ran.err == f"respin: {root / 'sub' / 'c.txt'}: not valid UTF-8, decoded as Windows-1252\n"
+    assert ran.err.startswith(f"respin: {root / 'sub' / 'c.txt'}: not valid UTF-8, decoded as Windows-1252\n")
+    assert ran.err.count("Windows-1252") == 1
     assert cli("check", root, "-q").err == ""
+
+
+def test_a_run_of_several_files_ends_with_its_totals_on_stderr(cli, tmp_path, monkeypatch):
+    """`check pages/` ended with the last page's summary: how many were spun, not judged or
+    skipped took counting the lines. One closing line on stderr says it; stdout is unchanged,
+    and a single file (its summary line says it all), -q, a failed or interrupted run get none."""
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    shutil.copy(SPUN, pages / "a.txt")
+    shutil.copy(CLEAN, pages / "b.txt")
+    (pages / "c.txt").write_text("", encoding="utf-8")
+    (pages / "d.txt").write_bytes(b"\x00\x01binary\x00" * 20)
+    totals = "respin: 3 documents checked: 1 spun, 1 not spun, 1 not judged; 1 file skipped\n"
+    for fmt in ("text", "json", "jsonl", "csv", "github"):
+        ran = cli("check", pages, "-f", fmt)
+        assert ran.code == 1 and ran.err.endswith(totals) and ran.err.count("documents checked") == 1, (fmt, ran.err)
+        assert ran.out == cli("check", pages, "-f", fmt, "-q").out
+    assert cli("check", pages, "-q").err == ""
+    ran = cli("check", pages / "a.txt")
+    assert ran.code == 1 and ran.err == ""
+    ran = cli("check", pages / "a.txt", pages / "b.txt", "-o", tmp_path / "r.txt")
+    assert ran.code == 1 and ran.err == "respin: 2 documents checked: 1 spun, 1 not spun\n"
+    ran = cli("check", pages, "--glob", "[abd].txt", "--max-size", "1")  # nothing checked: the error ends it
+    assert ran.code == 2 and ran.err.splitlines()[-1].startswith("respin: error: nothing was checked: all 3 files")
+    assert "documents checked" not in ran.err
+    import respin.cli as cli_mod
+    real = cli_mod._check_files
+    monkeypatch.setattr(cli_mod, "FILES_PER_GROUP", 1)
+    monkeypatch.setattr(cli_mod, "_check_files",
+                        lambda group: real(group) if "a.txt" in group[0][0] else (_ for _ in ()).throw(KeyboardInterrupt))
+    ran = cli("check", pages)
+    assert ran.code == 130 and ran.err.endswith("respin: interrupted\n") and "documents checked" not in ran.err
+    monkeypatch.setattr(cli_mod, "_check_files", real)
+    out = _Recorder(fail_after=1)  # the reader went away
+    monkeypatch.setattr("sys.stdout", out)
+    ran = cli("check", pages, "-f", "jsonl")
+    assert ran.code == 1 and "documents checked" not in ran.err
 
 
 @pytest.mark.parametrize("extra", [[], ["{clean}"]])
@@ -807,7 +847,8 @@ def test_real_full_stdout_and_closed_streams():
         assert proc.stdout.decode().count("\n") > 2 and b"internal error" not in proc.stdout + proc.stderr
     # A reader that goes away early is not an error.
     proc = _sh(f"check {SPUN} {CLEAN} --format json | head -c 10")
-    assert proc.returncode == 0 and proc.stderr == b"", proc.stderr
+    # (The closing totals line where the output fitted the pipe before the reader left: unseen.)
+    assert proc.returncode == 0 and proc.stderr in (b"", b"respin: 2 documents checked: 1 spun, 1 not spun\n"), proc.stderr
 
 
 # --- folders that cannot be read --------------------------------------------------------------
@@ -822,7 +863,8 @@ def test_unreadable_subfolder_gets_a_note(cli, tmp_path, monkeypatch):
     assert ran.code == 0, ran.err
     assert [json.loads(x)["path"] for x in ran.out.splitlines()] == [str(folder / "a" / "d.txt"),
                                                                     str(folder / "z" / "d.txt")]
-    assert ran.err == f"respin: cannot read folder (permission denied): {folder / 'locked'}\n"
+    assert ran.err == (f"respin: cannot read folder (permission denied): {folder / 'locked'}\n"
+                       "respin: 2 documents checked: 0 spun, 2 not spun\n")
     assert cli("check", folder, "-q").err == ""
     ran = cli("index", "build", folder, "--out", tmp_path / "x.index")
     assert ran.code == 0, ran.err
