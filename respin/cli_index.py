@@ -22,6 +22,10 @@ from .io import DEFAULT_MAX_BYTES, InputError, Terminated, display_path, interru
 EPILOG_INDEX = ("Exit status: 0 success, 2 usage or input error (build and add: also where the only inputs are folders "
                 "without a file matching --glob, or JSON Lines without a record), 130 interrupted, 143 terminated (SIGTERM, "
                 "build and add).")
+# (query, show and info read the index: build's and add's statuses in their help were none of theirs)
+EPILOG_QUERY = ("Exit status: 0 success (also where no candidate is found, or none is close enough to be the "
+                "source), 2 usage or input error, 130 interrupted.")
+EPILOG_READ = "Exit status: 0 success, 2 usage or input error, 130 interrupted."
 
 index_app = typer.Typer(
     name="index",
@@ -39,6 +43,9 @@ index_app = typer.Typer(
     add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+QUERY_K = 5  # index query's candidates listed without --k
 
 
 class QueryFormat(str, Enum):
@@ -391,16 +398,18 @@ def _is_sqlite(path: str) -> bool:
         return False
 
 
-@index_app.command(epilog=EPILOG_INDEX)
+@index_app.command(epilog=EPILOG_QUERY)
 @_interruptible
 def query(
     index: str = typer.Argument(..., metavar="INDEX", callback=_given, help="Index file."),
     path: str = typer.Argument(..., metavar="PATH", callback=_given, help="Spun text file, or - for standard input."),
-    k: int = typer.Option(5, "--k", "-k", min=1, max=1000, metavar="K", help="Candidates to list."),
+    # (None: not given, so that fewer rows than the default are no news; see the note below)
+    k: Optional[int] = typer.Option(None, "--k", "-k", min=1, max=1000, metavar="K", show_default=str(QUERY_K),
+                                    help="Candidates to list."),
     format: QueryFormat = typer.Option(QueryFormat.text, "--format", "-f",
-                                       help="text: 'rank score id path' lines, best first, '*' on the match "
-                                            "restore would use; json: {path, best, matches: [{id, score, "
-                                            "shared, path}]}."),
+                                       help="text: tab-separated 'rank score id path source' lines, best first, "
+                                            "source '*' on the match restore would use (else empty); json: {path, "
+                                            "best, matches: [{id, score, shared, path}]}."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
@@ -425,6 +434,7 @@ def query(
     from .io import check_output
     from .model import ModelError
 
+    k_given, k = k is not None, QUERY_K if k is None else k
     try:
         check_output(output, (index, path) + _model_files(model))  # (as every -o: refused before the work)
         lexicon = respin._model(model).lexicon if model is not None else None  # (None: the shipped one's, if needed)
@@ -442,8 +452,11 @@ def query(
         else:
             # (Ids and paths are the indexed input's, a crawl's URLs or titles: escaped, so that a
             # control character cannot set the terminal's title or forge a row; a security review.)
-            body = "".join(f"{r}\t{m.score:.4f}{'*' if best is not None and m.doc_id == best.doc_id else ''}\t"
-                           f"{line_safe(m.doc_id)}\t{line_safe(m.path or '')}\n" for r, m in enumerate(matches, 1))
+            # The source's '*' in a column of its own, the last: glued to the score ("0.7530*")
+            # it made the score text in a spreadsheet, and columns 1-4 stay where they were.
+            body = "".join(f"{r}\t{m.score:.4f}\t{line_safe(m.doc_id)}\t{line_safe(m.path or '')}\t"
+                           f"{'*' if best is not None and m.doc_id == best.doc_id else ''}\n"
+                           for r, m in enumerate(matches, 1))
         _emit(body, output, (index, path))
     except (InputError, ModelError) as e:
         raise _fail(str(e), [path], f"respin index query {shlex.quote(index)} -")
@@ -454,15 +467,17 @@ def query(
     elif best is None:
         _note(f"no candidate is close enough to be the source (best {line_safe(matches[0].doc_id)}, {shortfall(matches[0])})",
               quiet)
-    if matches and len(matches) < min(k, size):
-        # (--k 10 printing one row read as a bug: a query ranks only what its bands bring.)
+    if k_given and matches and len(matches) < min(k, size):
+        # (--k 10 printing one row read as a bug: a query ranks only what its bands bring. Said
+        # only where --k was given: under the default it was on nearly every query of a small
+        # index, noise in a loop, and told the user of nothing they had asked for.)
         _note(f"{len(matches)} of --k {k} listed: only the documents the search brings are ranked (those "
               "sharing a fingerprint band with the text, or in a small index the closest found by a whole search)",
               quiet)
     raise typer.Exit(0)
 
 
-@index_app.command(epilog=EPILOG_INDEX)
+@index_app.command(epilog=EPILOG_READ)
 @_interruptible
 def show(
     index: str = typer.Argument(..., metavar="INDEX", callback=_given, help="Index file."),
@@ -507,7 +522,7 @@ def show(
     raise typer.Exit(0)
 
 
-@index_app.command(epilog=EPILOG_INDEX)
+@index_app.command(epilog=EPILOG_READ)
 @_interruptible
 def info(
     index: str = typer.Argument(..., metavar="INDEX", callback=_given, help="Index file."),

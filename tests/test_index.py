@@ -624,11 +624,29 @@ def test_query_says_when_it_lists_fewer_than_k(cli, tmp_path):
     SourceIndex.build(index, [("article", ARTICLE)] + [(f"neg{i}", t) for i, (_, t) in enumerate(NEGATIVES[:12])]).close()
     (tmp_path / "q.txt").write_text(ARTICLE, encoding="utf-8")
     ran = cli("index", "query", index, tmp_path / "q.txt", "--k", "10")
-    assert ran.code == 0 and ran.out.startswith("1\t1.0000*\tarticle")
+    assert ran.code == 0 and ran.out.startswith("1\t1.0000\tarticle\t\t*\n")
     rows = len(ran.out.splitlines())
     assert rows < 10 and f"{rows} of --k 10 listed" in ran.err
     ran = cli("index", "query", index, tmp_path / "q.txt", "--k", "1")
     assert ran.code == 0 and "listed" not in ran.err
+    # Without --k (5 by default) fewer rows are no news: the note was on every query of a
+    # small index, noise in a loop.
+    ran = cli("index", "query", index, tmp_path / "q.txt")
+    assert ran.code == 0 and len(ran.out.splitlines()) == rows < 5 and ran.err == ""
+
+
+def test_query_text_gives_the_score_a_column_of_its_own(cli, tmp_path):
+    """'0.7530*' (the source's mark glued to its score) was text to a spreadsheet or to
+    float(): the mark is a last column, '*' on the source and empty on the others."""
+    index = tmp_path / "a.index"
+    SourceIndex.build(index, [("article", ARTICLE)] + [(f"neg{i}", t) for i, (_, t) in enumerate(NEGATIVES[:12])]).close()
+    (tmp_path / "q.txt").write_text(ARTICLE, encoding="utf-8")
+    ran = cli("index", "query", index, tmp_path / "q.txt", "--k", "3")
+    rows = [line.split("\t") for line in ran.out.splitlines()]
+    assert ran.code == 0 and rows and all(len(r) == 5 for r in rows)
+    assert [float(r[1]) for r in rows] == sorted((float(r[1]) for r in rows), reverse=True)
+    best = json.loads(cli("index", "query", index, tmp_path / "q.txt", "--k", "3", "-f", "json").out)["best"]
+    assert [r[2] for r in rows if r[4] == "*"] == [best] and all(r[4] in ("", "*") for r in rows)
 
 
 def test_ids_from_the_input_are_printed_escaped(cli, tmp_path):
@@ -645,7 +663,7 @@ def test_ids_from_the_input_are_printed_escaped(cli, tmp_path):
         assert ran.code == 0
         assert "\x1b" not in ran.out + ran.err and "\x07" not in ran.out + ran.err
     ran = cli("index", "query", index, tmp_path / "q.txt")
-    assert len(ran.out.splitlines()) == 1 and ran.out.count("\t") == 3
+    assert len(ran.out.splitlines()) == 1 and ran.out.count("\t") == 4
 
 
 def test_query_and_info_write_to_a_file_as_stdout_would(cli, tmp_path):
@@ -1016,3 +1034,15 @@ def test_a_broken_link_among_index_add_inputs_is_not_told_to_be_piped_again(cli,
     ran = cli("index", "add", index, more, link)
     assert ran.code == 2 and "broken symbolic link" in ran.err, ran.err
     assert "piped again" not in ran.err
+
+
+def test_query_show_and_info_help_give_their_own_exit_statuses(cli):
+    """'index query --help' ended with build's and add's statuses (no file matching --glob,
+    143 on SIGTERM), none of which a query has."""
+    for command in ("query", "show", "info"):
+        ran = cli("index", command, "--help")
+        text = " ".join(ran.out.split())  # (help wraps its lines)
+        assert ran.code == 0 and "Exit status: 0 success" in text and "130 interrupted" in text
+        assert "build and add" not in text and "143" not in text and "--glob" not in text
+    assert "none is close enough to be the source" in " ".join(cli("index", "query", "--help").out.split())
+    assert "143 terminated" in " ".join(cli("index", "build", "--help").out.split())
