@@ -966,7 +966,9 @@ def restore(
             if source is not None:
                 raise InputError("--source and --corpus exclude each other: give one")
             from .cli_index import find_source
-            found = find_source(corpus, text, lambda m: _note(m, quiet), respin._model(model).lexicon)
+            # (An empty input had its note: "no candidate source ...: restoring with the model" after
+            # "nothing to restore" said two things of one empty file.)
+            found = find_source(corpus, text, lambda m: _note(m, quiet or not text.strip()), respin._model(model).lexicon)
             src = found.text if found is not None else None
         lexicon = _each_once(lexicon, model, quiet)
         lexicons = [_load_lexicon(x, model, quiet) for x in lexicon]
@@ -991,7 +993,7 @@ def restore(
         if isinstance(e, ModelError):
             raise _fail(str(e))
         raise
-    if result.relation is not None:
+    if result.relation is not None and text.strip():  # (an empty input had its note, not "relation: unrelated")
         _note(relation_line(result), quiet)
         if not quiet and result.relation.verdict == "spun copy" and src is not None:
             _wrong_way_round(text, src, model)

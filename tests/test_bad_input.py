@@ -92,6 +92,27 @@ def test_empty_input_is_not_an_error(cli, pair, tmp_path):
     assert ran.code == 0 and json.loads(ran.out)[0]["findings"] == []
 
 
+def test_an_empty_input_is_said_to_be_empty_once(cli, pair, tmp_path):
+    """restore of an empty file against a source said "input is empty: nothing to restore",
+    then "relation: unrelated (coverage 0% ...)": the empty file unrelated to its source;
+    with --corpus, "restoring with the model" after "nothing to restore". The note alone
+    now, as with copies or the model (the JSON keeps its relation: the contract's)."""
+    _, source = pair
+    for content in ("", " \n\n"):
+        empty = tmp_path / "empty.txt"
+        empty.write_text(content, encoding="utf-8")
+        ran = cli("restore", empty, "--source", source)
+        assert (ran.code, ran.out, ran.err) == (0, content, "respin: input is empty: nothing to restore\n")
+        ran = cli("restore", empty, "--source", source, "-f", "json")
+        assert ran.code == 0 and json.loads(ran.out)["relation"]["verdict"] == "unrelated"
+        index = tmp_path / "a.index"
+        if not index.exists():
+            assert cli("index", "build", source, "--out", index, "-q").code == 0
+        ran = cli("restore", empty, "--corpus", index)
+        assert (ran.code, ran.err) == (0, "respin: input is empty: nothing to restore\n")
+        assert cli("restore", empty, "--corpus", tmp_path / "none.index").code == 2  # (errors are still said)
+
+
 def test_spinning_an_empty_input_says_so(cli, tmp_path):
     # restore says "input is empty"; spin printed nothing at all and exited 0
     empty = tmp_path / "empty.txt"
