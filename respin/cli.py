@@ -103,6 +103,25 @@ def _note(msg: str, quiet: bool = False) -> None:
         print(f"respin: {line_safe(msg)}", file=sys.stderr)
 
 
+LARGE_FILE_BYTES = 8 << 20  # a file this large takes check several seconds (about 1 MiB a second here)
+
+
+def _large_files_note(files: list[str]) -> None:
+    """On a terminal, a note before a long wait: a 28.6 MiB page (under a raised --max-size)
+    was checked for 28 s with nothing on the screen (a review)."""
+    sizes = []
+    for f in files:
+        try:
+            sizes.append(os.stat(f).st_size if f != "-" and os.path.isfile(f) else 0)
+        except OSError:
+            sizes.append(0)
+    large = [n for n in sizes if n >= LARGE_FILE_BYTES]
+    if large:
+        what = f"a file of {large[0] / (1 << 20):.1f} MiB" if len(large) == 1 else \
+            f"{len(large):,} files of {LARGE_FILE_BYTES >> 20} MiB or more ({sum(large) / (1 << 20):,.0f} MiB)"
+        _note(f"{what} to check: this takes about a second a MiB")
+
+
 def _workers(jobs: int, quiet: bool) -> int:
     """--jobs as worker processes: 0 is one per CPU, and no more than that: each loads the
     model (about 250 MB), and `check --jobs 99999` started 150 of them for 150 small files
@@ -620,6 +639,8 @@ def check(
         stream = format is not CheckFormat.json and output in (None, "-")
         stdout_tty = stream and isatty(sys.stdout)
         show_progress = not quiet and sys.stderr.isatty() and len(files) > 10 and not stdout_tty
+        if not quiet and sys.stderr.isatty():
+            _large_files_note(files)
         why = list(lexicon) if explain else None  # (the lexicons' names, as the evidence says them)
         tasks = [(f, walked, src_text, threshold, model, max_size, lexicons, min_confidence, sections, why)
                  for f, walked in found]

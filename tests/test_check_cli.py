@@ -1326,3 +1326,20 @@ def test_csv_rows_of_documents_make_a_triage_sheet(cli, tmp_path):
 def test_rows_of_documents_are_for_csv(cli):
     ran = cli("check", CLEAN, "--format", "json", "--rows", "documents")
     assert ran.code == 2 and "--rows documents is for --format csv" in ran.err
+
+
+def test_a_large_file_is_announced_on_a_terminal(tmp_path, monkeypatch, capsys):
+    # A 28.6 MiB page under a raised --max-size was checked for 28 s with nothing on the
+    # screen: a note says what is coming, on a terminal only.
+    from respin import cli as rcli
+    big = tmp_path / "big.txt"
+    big.write_text("The council met on Monday to discuss the budget for the coming year.\n" * 1000, encoding="utf-8")
+    monkeypatch.setattr(rcli, "LARGE_FILE_BYTES", 50_000)
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True, raising=False)
+    rcli.main(["check", str(big), "--format", "json"])
+    assert "a file of 0.1 MiB to check: this takes about a second a MiB" in capsys.readouterr().err
+    rcli.main(["check", str(big), "--format", "json", "-q"])
+    assert "to check" not in capsys.readouterr().err
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
+    rcli.main(["check", str(big), "--format", "json"])
+    assert "to check" not in capsys.readouterr().err
