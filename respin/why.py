@@ -35,6 +35,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import asdict, dataclass, replace
+from functools import lru_cache
 
 from .restore import SPINTAX
 
@@ -178,7 +179,10 @@ _RUN_WORDS = 8  # the longest finding whose runs of words are counted (a longer 
 
 
 def _words(text: str) -> tuple[str, ...]:
-    return tuple(w.lower().replace("\u2019", "'") for w in _WORD.findall(text))
+    """The words of ``text`` as the counts compare them (invisible characters taken out:
+    "men\\u200btioned" is a use of "mentioned")."""
+    from .tokenize import word_key
+    return tuple(_WORD.findall(word_key(text)))
 
 
 def _model(f, swaps, ctx) -> Evidence:
@@ -186,8 +190,9 @@ def _model(f, swaps, ctx) -> Evidence:
         return Evidence("the model judges it swapped, but no thesaurus neighbour fits this context better")
     s = f.suggestions[0]
     gain = ctx.gain(f, s)
-    one = len(f.text.split()) == 1 and len(s.split()) == 1
-    commoner = ctx.commoner(f.text, s) if one else None
+    words, new = ctx.words(f), ctx.suggested(s)
+    one = words is not None and len(words) == 1 and len(new) == 1
+    commoner = ctx.commoner(words[0], new[0]) if one else None
     # The window's ratio holds the suggestion's frequency: "said" is likelier than "mentioned"
     # almost anywhere. What the words around it add is the rest.
     context = None if gain is None else gain - (commoner or 0.0)
@@ -248,16 +253,16 @@ class _Context:
     """The text's words by sentence, and the context model, to score a finding's window."""
 
     def __init__(self, text: str, lm) -> None:
-        from .tokenize import Document, unwrap
+        from .tokenize import Document, code_regions, unwrap
         self.text, self.lm = text, lm
-        self._doc = None if lm is None else Document.from_text(unwrap(text)[0])
+        # (as the model read it: code and menu lines are no words of its context)
+        self._doc = None if lm is None else Document.from_text(unwrap(text)[0], code=code_regions(text))
         self._at: dict | None = None
         self._all: tuple = ()
         self._spans: tuple | None = None
 
-    def gain(self, f, suggestion: str) -> float | None:
-        """log10 P(window with ``suggestion``) / P(window as written): the words of the
-        finding and the two after it, given the two before (in its sentence)."""
+    def _where(self, f) -> tuple[int, int] | None:
+        """The finding's words: (first, end) word indexes in the text's words, None for none."""
         if self._doc is None:
             return None
         import bisect
@@ -265,29 +270,49 @@ class _Context:
             doc = self._doc
             tok, first, end = (a.tolist() for a in doc.word_arrays())
             self._spans = ([doc.token_starts[k] for k in tok], [doc.token_ends[k] for k in tok], first, end)
-        w_starts, w_ends, first, end = self._spans
+        w_starts, w_ends = self._spans[:2]
         i = bisect.bisect_right(w_ends, f.start)  # the first word ending after the finding starts
         j = bisect.bisect_left(w_starts, f.end)   # the first word from its end on
-        if i >= j:
-            return None
-        new = [w.lower().replace("\u2019", "'") for w in _WORD.findall(suggestion)]
+        return (i, j) if i < j else None
+
+    def words(self, f) -> list[str] | None:
+        """The finding's words as the context model reads them (invisible characters and a
+        hyphen at a line's end taken out, accents composed)."""
+        at = self._where(f)
+        return None if at is None else self._doc.lowered()[at[0]:at[1]]
+
+    @staticmethod
+    @lru_cache(maxsize=4096)  # (a spun text's suggestions repeat: "said" for each "mentioned")
+    def suggested(suggestion: str) -> tuple[str, ...]:
+        """A suggestion's words as the text's are read ("well-known" one word, as the model
+        scores it)."""
+        from .tokenize import Document
+        return tuple(Document.from_text(suggestion).lowered())
+
+    def gain(self, f, suggestion: str) -> float | None:
+        """log10 P(window with ``suggestion``) / P(window as written): the words of the
+        finding and the two after it, given the two before (in its sentence)."""
+        at = self._where(f)
+        new = self.suggested(suggestion) if at is not None else None
         if not new:
             return None
+        i, j = at
+        first, end = self._spans[2:]
         lowered = self._doc.lowered()
         s0, s1 = first[i], end[i]
         before = (["<s>"] + lowered[s0:i])[-2:]  # (as the evidence pass reads a word's history)
         after = lowered[j:min(j + 2, s1)]
-        return self._score(before, new, after) - self._score(before, lowered[i:j], after)
+        return self._score(before, list(new), after) - self._score(before, lowered[i:j], after)
 
     def _score(self, before: list[str], mid: list[str], after: list[str]) -> float:
         ws = before + mid + after
         lp = self.lm.logprob
         return sum(lp(ws[k], tuple(w for w in ws[max(0, k - 2):k])) for k in range(len(before), len(ws)))
 
-    def commoner(self, word: str, suggestion: str) -> float | None:
+    def commoner(self, w: str, s: str) -> float | None:
+        """log10 P(``s``) / P(``w``), two words as the context model reads them."""
         if self.lm is None:
             return None
-        w, s = word.lower().replace("’", "'"), suggestion.lower().replace("’", "'")
         if not (self.lm.in_vocab(w) and self.lm.in_vocab(s)):
             return None
         return self.lm.logprob(s, ()) - self.lm.logprob(w, ())

@@ -79,6 +79,50 @@ def test_a_words_gain_is_its_window_in_the_context_model(explained):
     assert checked >= 3
 
 
+def _one(text: str, word: str, suggestion: str):
+    """The evidence of one finding, ``word`` ==> ``suggestion``, in ``text``."""
+    from respin.detect import Finding, Report
+    from respin.model import default
+    a = text.index(word)
+    r = Report(0.9, True, [Finding(a, a + len(word), 1, a + 1, word, (suggestion,), 0.9, "synonym swap")], 10)
+    return explain(text, r, default().lm).findings[0].evidence
+
+
+def test_a_word_with_invisible_characters_reads_as_the_word():
+    # A soft hyphen or a zero-width space inside a word (a content farm's, a PDF's) is no
+    # other word to the model: the same numbers, the same uses counted.
+    text = "The mayor mentioned the cash would be spent on roads. Officials mentioned it too."
+    plain = _one(text, "mentioned", "said")
+    for c in "\u00ad\u200b":
+        hidden = _one(text.replace("mentioned", f"men{c}tioned", 1), f"men{c}tioned", "said")
+        assert (hidden.gain, hidden.commoner, hidden.context, hidden.why.replace(c, "")) == (
+            plain.gain, plain.commoner, plain.context, plain.why)
+    assert plain.commoner is not None
+    assert explain.__globals__["_Context"](text.replace("mentioned", "men\u200btioned", 1), None).uses("mentioned") == 2
+
+
+def test_a_hyphenated_suggestion_is_one_word_as_the_model_reads_it():
+    from respin.model import default
+    lm = default().lm
+    ev = _one("He met a renowned author at the fair yesterday.", "renowned", "well-known")
+    want = _local(lm, "well-known", ("met", "a"), ["author", "at"]) - _local(lm, "renowned", ("met", "a"), ["author", "at"])
+    assert ev.gain == pytest.approx(want, abs=0.011)
+
+
+
+def test_a_menu_line_beside_a_finding_is_read_as_the_model_reads_it():
+    # Menu lines are found in the text as given (a hard-wrapped text's unwrapping joins this
+    # one to the next line): no words of the model's context (CODE_WORD), nor of the window's.
+    from respin.model import default
+    from respin.tokenize import CODE_WORD
+    lm = default().lm
+    text = ("Home | News | local\nofficials said on monday that it would raise\nthe cost of parking in "
+            "the town and that\nshops would suffer as a result of the rise\nin fees and the mayor agreed.\n")
+    ev = _one(text, "officials", "authorities")
+    h, nxt = (CODE_WORD, CODE_WORD), ["said", "on"]
+    assert ev.gain == pytest.approx(_local(lm, "authorities", h, nxt) - _local(lm, "officials", h, nxt), abs=0.011)
+
+
 def test_against_a_source_the_source_says_why():
     r = respin.check("The White Home mentioned it.", source="The White House said it.", explain=True)
     assert [(f.text, f.evidence.why, f.evidence.source) for f in r.findings] == [
