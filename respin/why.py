@@ -198,13 +198,22 @@ def _model(f, swaps, ctx) -> Evidence:
     context = None if gain is None else gain - (commoner or 0.0)
     parts = []
     if context is not None:
-        than = f"than {_q(f.text)}"
-        parts.append(f"in this context {_q(s)} is {_times(context)} likelier {than}" if context >= _READS_BETTER
-                     else f"{_q(s)} fits these words about as well as {_q(f.text)}")
-        if commoner is not None and commoner >= _RARER:
-            parts[-1] += f", and {_times(commoner)} commoner anywhere"  # (spinners reach for rarer synonyms)
-        elif commoner is not None and commoner <= -_RARER:
-            parts[-1] += f", though {_times(-commoner)} rarer anywhere"
+        w, about = _q(f.text), abs(context) < _READS_BETTER
+        if context >= _READS_BETTER:
+            part = f"in this context {_q(s)} is {_times(context)} likelier than {w}"
+        elif about:
+            part = f"{_q(s)} fits these words about as well as {w}"
+        else:  # The words around it favour the text's word: what the whole window reads, then
+            # (not "less likely" where it is likelier there, only less than its frequency says).
+            about = abs(gain) < _READS_BETTER
+            part = (f"in this context {_q(s)} reads about as well as {w}" if about else
+                    f"in this context {_q(s)} is {'only ' if gain > 0 else ''}{_times(abs(gain))} "
+                    f"{'likelier' if gain > 0 else 'less likely'} than {w}")
+        if commoner is not None and abs(commoner) >= _RARER:  # (spinners reach for rarer synonyms)
+            agrees = (commoner > 0) == (context > -_READS_BETTER)  # "and" where both point one way
+            part += (f", {'and' if agrees else 'though'} {'it is ' if about else ''}{_times(abs(commoner))} "
+                     f"{'commoner' if commoner > 0 else 'rarer'} anywhere")
+        parts.append(part)
     flagged = swaps[_words(f.text), _words(s)]
     uses = sugg_uses = None
     if flagged > 1:

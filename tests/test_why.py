@@ -123,6 +123,34 @@ def test_a_menu_line_beside_a_finding_is_read_as_the_model_reads_it():
     assert ev.gain == pytest.approx(_local(lm, "authorities", h, nxt) - _local(lm, "officials", h, nxt), abs=0.011)
 
 
+@pytest.mark.parametrize("text, word, suggestion", [
+    ("Sales could double by 2030 and triple by 2040, the agency says.", "triple", "three"),
+    ("The weapons purchase was approved by the committee.", "purchase", "buy"),
+    ("The company completed its purchase of the firm in May.", "purchase", "buy"),
+    ("The plan was set up under an initiative run by the city council.", "initiative", "first"),
+])
+def test_a_commoner_word_the_context_does_not_favour_is_not_said_to_fit(text, word, suggestion):
+    # Where the words around it favour the text's word (context < 0), the sentence says what
+    # the window reads: never that the suggestion fits as well, nor "less likely" where the
+    # window reads it likelier.
+    ev = _one(text, word, suggestion)
+    assert ev.context <= -0.3 and ev.commoner >= 0.3
+    assert "fits these words" not in ev.why
+    if ev.gain >= 0.3:
+        assert f"'{suggestion}' is only " in ev.why and " likelier than " in ev.why
+    elif ev.gain <= -0.3:
+        assert " less likely than " in ev.why
+    else:
+        assert f"'{suggestion}' reads about as well as '{word}', though it is " in ev.why
+    assert ev.why.endswith("commoner anywhere")
+
+
+def test_about_as_well_and_commoner_reads_as_a_sentence():
+    ev = _one("It would raise fees, a move that shopkeepers mentioned would damage trade.", "mentioned", "said")
+    assert abs(ev.context) < 0.3 and ev.commoner >= 0.3
+    assert ev.why.startswith("'said' fits these words about as well as 'mentioned', and it is ")
+
+
 def test_against_a_source_the_source_says_why():
     r = respin.check("The White Home mentioned it.", source="The White House said it.", explain=True)
     assert [(f.text, f.evidence.why, f.evidence.source) for f in r.findings] == [
