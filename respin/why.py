@@ -218,8 +218,10 @@ def _model(f, swaps, ctx) -> Evidence:
     uses = sugg_uses = None
     if flagged > 1:
         uses, sugg_uses = ctx.uses(f.text), ctx.uses(s)
+        # (A dictionary's mark is the suggestion never written: where the text writes it too,
+        # "as a spinner's dictionary does" would say so of that.)
         parts.append(f"flagged at {flagged} of its {uses} uses, each time as {_q(s)}, which the text "
-                     f"{_written(sugg_uses)} (as a spinner's dictionary does)")
+                     f"{_written(sugg_uses)}" + (" (as a spinner's dictionary does)" if not sugg_uses else ""))
     if f.kind == "phrase":
         parts.insert(0, "a phrase spinners write for a shorter one")
     return Evidence("; ".join(parts) or "the model judges it swapped", gain=_round(gain), commoner=_round(commoner),

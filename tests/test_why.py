@@ -58,6 +58,16 @@ def test_a_swap_made_throughout_is_counted_as_a_spinners_dictionary(explained):
         assert f"of its {n} uses, each time as 'said', which the text never writes" in f.evidence.why
 
 
+def test_a_suggestion_the_text_writes_too_is_not_called_a_dictionarys_mark():
+    from respin.detect import Finding, Report
+    text = ("Stocks rose three percent, and bonds rose triple the amount. Exports could triple by "
+            "2030 and triple again by 2040, officials say, three years on.")
+    at = [m.start() for m in re.finditer("triple", text)]
+    r = Report(0.9, True, [Finding(a, a + 6, 1, a + 1, "triple", ("three",), 0.9, "synonym swap") for a in at], 25)
+    for f in explain(text, r).findings:
+        assert f.evidence.flagged == 3 and f.evidence.suggestion_uses == 2
+        assert f.evidence.why.endswith("flagged at 3 of its 3 uses, each time as 'three', which the text writes twice")
+
 def test_a_words_gain_is_its_window_in_the_context_model(explained):
     # The number the sentence gives is the evidence pass's own: the LM window of the word
     # (two before it, itself and two after) with the suggestion against the text's word.
