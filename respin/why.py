@@ -187,7 +187,7 @@ def _words(text: str) -> tuple[str, ...]:
 
 def _model(f, swaps, ctx) -> Evidence:
     if not f.suggestions:
-        return Evidence("the model judges it swapped, but no thesaurus neighbour fits this context better")
+        return Evidence("the model judges it swapped, but none of its synonyms reads better here (no suggestion)")
     s = f.suggestions[0]
     gain = ctx.gain(f, s)
     words, new = ctx.words(f), ctx.suggested(s)
@@ -196,24 +196,7 @@ def _model(f, swaps, ctx) -> Evidence:
     # The window's ratio holds the suggestion's frequency: "said" is likelier than "mentioned"
     # almost anywhere. What the words around it add is the rest.
     context = None if gain is None else gain - (commoner or 0.0)
-    parts = []
-    if context is not None:
-        w, about = _q(f.text), abs(context) < _READS_BETTER
-        if context >= _READS_BETTER:
-            part = f"in this context {_q(s)} is {_times(context)} likelier than {w}"
-        elif about:
-            part = f"{_q(s)} fits these words about as well as {w}"
-        else:  # The words around it favour the text's word: what the whole window reads, then
-            # (not "less likely" where it is likelier there, only less than its frequency says).
-            about = abs(gain) < _READS_BETTER
-            part = (f"in this context {_q(s)} reads about as well as {w}" if about else
-                    f"in this context {_q(s)} is {'only ' if gain > 0 else ''}{_times(abs(gain))} "
-                    f"{'likelier' if gain > 0 else 'less likely'} than {w}")
-        if commoner is not None and abs(commoner) >= _RARER:  # (spinners reach for rarer synonyms)
-            agrees = (commoner > 0) == (context > -_READS_BETTER)  # "and" where both point one way
-            part += (f", {'and' if agrees else 'though'} {'it is ' if about else ''}{_times(abs(commoner))} "
-                     f"{'commoner' if commoner > 0 else 'rarer'} anywhere")
-        parts.append(part)
+    parts = [] if gain is None else [_reads(gain, commoner, s, f.text)]
     flagged = swaps[_words(f.text), _words(s)]
     uses = sugg_uses = None
     if flagged > 1:
@@ -227,6 +210,38 @@ def _model(f, swaps, ctx) -> Evidence:
     return Evidence("; ".join(parts) or "the model judges it swapped", gain=_round(gain), commoner=_round(commoner),
                     context=_round(context), flagged=flagged if flagged > 1 else None, uses=uses,
                     suggestion_uses=sugg_uses)
+
+
+def _reads(gain: float, commoner: float | None, s: str, w: str) -> str:
+    """How the context model reads suggestion ``s`` against the text's ``w``, in words. The
+    figure after "in this context" is the window's own ratio (``gain``), as a reader takes it;
+    where the suggestion is a commoner word, how much of that its frequency explains.
+
+    >>> _reads(3.88, 1.69, "said", "mentioned")  # seed 003 (it said "about 150 times likelier")
+    "in this context 'said' is about 7,600 times likelier than 'mentioned' (about 50 times as the commoner word, about 150 times from the words around it)"
+    >>> _reads(2.92, -1.26, "experienced", "old")  # (it said "about 15,000 times", gain less commoner)
+    "in this context 'experienced' is about 830 times likelier than 'old', though about 20 times rarer anywhere"
+    >>> _reads(1.19, 1.59, "on", "along")
+    "in this context 'on' is about 20 times likelier than 'along', less than it is commoner anywhere (about 40 times)"
+    """
+    c = commoner if commoner is not None and abs(commoner) >= _RARER else None
+    if gain <= -_READS_BETTER:  # (a suggestion chosen for the word's other uses, or for a longer span)
+        return f"in this context {_q(w)} is {_times(-gain)} likelier than {_q(s)}"
+    if gain < _READS_BETTER:
+        said = f"{_q(s)} fits these words about as well as {_q(w)}"
+        if c is not None:
+            said += f", though it is {_times(abs(c))} {'commoner' if c > 0 else 'rarer'} anywhere"
+        return said
+    said = f"in this context {_q(s)} is {_times(gain)} likelier than {_q(w)}"
+    if c is None:
+        return said
+    if c < 0:
+        return said + f", though {_times(-c)} rarer anywhere"
+    rest = gain - c  # what the words around it add (a commoner word reads likelier almost anywhere)
+    if rest >= _READS_BETTER:
+        return said + f" ({_times(c)} as the commoner word, {_times(rest)} from the words around it)"
+    than = "about as much as" if rest > -_READS_BETTER else "less than"  # (the words around it add nothing)
+    return said + f", {than} it is commoner anywhere ({_times(c)})"
 
 
 def _written(n: int) -> str:

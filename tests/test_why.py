@@ -141,24 +141,44 @@ def test_a_menu_line_beside_a_finding_is_read_as_the_model_reads_it():
 ])
 def test_a_commoner_word_the_context_does_not_favour_is_not_said_to_fit(text, word, suggestion):
     # Where the words around it favour the text's word (context < 0), the sentence says what
-    # the window reads: never that the suggestion fits as well, nor "less likely" where the
-    # window reads it likelier.
+    # the whole window reads, with the right sign: "likelier" only where it is.
+    from respin.why import _times
     ev = _one(text, word, suggestion)
     assert ev.context <= -0.3 and ev.commoner >= 0.3
-    assert "fits these words" not in ev.why
     if ev.gain >= 0.3:
-        assert f"'{suggestion}' is only " in ev.why and " likelier than " in ev.why
+        assert ev.why.startswith(f"in this context '{suggestion}' is {_times(ev.gain)} likelier than '{word}'")
+        assert "less than it is commoner anywhere" in ev.why
     elif ev.gain <= -0.3:
-        assert " less likely than " in ev.why
+        assert ev.why.startswith(f"in this context '{word}' is {_times(-ev.gain)} likelier than '{suggestion}'")
     else:
-        assert f"'{suggestion}' reads about as well as '{word}', though it is " in ev.why
-    assert ev.why.endswith("commoner anywhere")
+        assert ev.why.startswith(f"'{suggestion}' fits these words about as well as '{word}'")
 
 
-def test_about_as_well_and_commoner_reads_as_a_sentence():
+def test_about_as_much_as_commoner_reads_as_a_sentence():
     ev = _one("It would raise fees, a move that shopkeepers mentioned would damage trade.", "mentioned", "said")
     assert abs(ev.context) < 0.3 and ev.commoner >= 0.3
-    assert ev.why.startswith("'said' fits these words about as well as 'mentioned', and it is ")
+    assert ev.why.startswith("in this context 'said' is ") and "about as much as it is commoner anywhere" in ev.why
+
+
+def test_the_figure_after_in_this_context_is_the_windows_own_ratio(explained):
+    # "in this context 'said' is N times likelier than 'mentioned'" reads as the window's
+    # ratio, so N is gain's, never gain less commoner's (seed 003 said "about 150 times" of a
+    # window 7,600 times likelier; a rarer suggestion's figure was inflated the same way).
+    from respin.why import _times
+    differs = 0
+    for f in explained.findings:
+        e = f.evidence
+        if e.gain is None or e.commoner is None or abs(e.commoner) < 0.3:
+            continue
+        s = f.suggestions[0]
+        if e.gain >= 0.3:
+            said = {f"in this context '{s}' is {_times(e.gain + d)} likelier than '{f.text}'"
+                    for d in (-0.005, -0.0025, 0, 0.0025, 0.005)}  # (gain is rounded to 0.01)
+            assert any(e.why.startswith(x) for x in said), e
+            differs += _times(e.gain) != _times(e.context)
+        else:
+            assert not e.why.startswith(f"in this context '{s}'"), e
+    assert differs >= 3
 
 
 def test_against_a_source_the_source_says_why():
