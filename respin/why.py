@@ -201,10 +201,10 @@ def _model(f, swaps, ctx) -> Evidence:
     uses = sugg_uses = None
     if flagged > 1:
         uses, sugg_uses = ctx.uses(f.text), ctx.uses(s)
-        # (A dictionary's mark is the suggestion never written: where the text writes it too,
-        # "as a spinner's dictionary does" would say so of that.)
-        parts.append(f"flagged at {flagged} of its {uses} uses, each time as {_q(s)}, which the text "
-                     f"{_written(sugg_uses)}" + (" (as a spinner's dictionary does)" if not sugg_uses else ""))
+        # (the spinner's dictionary is the reason to count; what the text writes itself is a
+        # fact beside it: "writes 'clinic' 5 times (as a spinner's dictionary does)" misread)
+        parts.append(f"flagged at {flagged} of its {uses} uses, each time as {_q(s)}, as a spinner's dictionary "
+                     f"would; the text {_written(sugg_uses, _q(s))}")
     if f.kind == "phrase":
         parts.insert(0, "a phrase spinners write for a shorter one")
     return Evidence("; ".join(parts) or "the model judges it swapped", gain=_round(gain), commoner=_round(commoner),
@@ -244,13 +244,13 @@ def _reads(gain: float, commoner: float | None, s: str, w: str) -> str:
     return said + f", {than} it is commoner anywhere ({_times(c)})"
 
 
-def _written(n: int) -> str:
-    """How often the text writes a suggestion, in words.
+def _written(n: int, what: str) -> str:
+    """How often the text writes a suggestion itself, in words.
 
-    >>> [_written(n) for n in (0, 1, 2, 5)]
-    ['never writes', 'writes once', 'writes twice', 'writes 5 times']
+    >>> [_written(n, "'said'") for n in (0, 1, 2, 5)]
+    ["never writes 'said'", "also writes 'said' once", "also writes 'said' twice", "also writes 'said' 5 times"]
     """
-    return {0: "never writes", 1: "writes once", 2: "writes twice"}.get(n, f"writes {n:,} times")
+    return f"never writes {what}" if n == 0 else f"also writes {what} " + {1: "once", 2: "twice"}.get(n, f"{n:,} times")
 
 
 def _round(x: float | None) -> float | None:

@@ -55,7 +55,37 @@ def test_a_swap_made_throughout_is_counted_as_a_spinners_dictionary(explained):
     for f in said:
         assert f.evidence.uses == n and f.evidence.suggestion_uses == 0
         assert f.evidence.flagged >= len(said)
-        assert f"of its {n} uses, each time as 'said', which the text never writes" in f.evidence.why
+        assert f"of its {n} uses, each time as 'said'," in f.evidence.why
+        assert f.evidence.why.endswith("; the text never writes 'said'")
+
+
+def test_what_the_text_writes_itself_is_said_apart_from_the_spinners_dictionary():
+    # "flagged at 3 of its 3 uses, each time as 'clinic', which the text writes 5 times (as a
+    # spinner's dictionary does)" read as if writing 'clinic' 5 times were the spinner's doing.
+    from collections import Counter
+    from respin.detect import Finding
+    from respin.why import _model
+
+    class Window:  # the context model's answers, as _Context gives them
+        def gain(self, f, s):
+            return 0.8
+
+        def commoner(self, w, s):
+            return 0.5
+
+        def uses(self, phrase):
+            return {"nursery": 3, "clinic": 5}[phrase]
+
+        def words(self, f):
+            return (f.text.lower(),)
+
+        def suggested(self, s):
+            return (s.lower(),)
+
+    f = Finding(40, 47, 3, 10, "nursery", ("clinic",), 0.63, "synonym swap")
+    why = _model(f, Counter({(("nursery",), ("clinic",)): 3}), Window()).why
+    assert why.endswith("flagged at 3 of its 3 uses, each time as 'clinic', as a spinner's dictionary would; "
+                        "the text also writes 'clinic' 5 times"), why
 
 
 def test_a_suggestion_the_text_writes_too_is_not_called_a_dictionarys_mark():
@@ -66,7 +96,9 @@ def test_a_suggestion_the_text_writes_too_is_not_called_a_dictionarys_mark():
     r = Report(0.9, True, [Finding(a, a + 6, 1, a + 1, "triple", ("three",), 0.9, "synonym swap") for a in at], 25)
     for f in explain(text, r).findings:
         assert f.evidence.flagged == 3 and f.evidence.suggestion_uses == 2
-        assert f.evidence.why.endswith("flagged at 3 of its 3 uses, each time as 'three', which the text writes twice")
+        assert f.evidence.why.endswith("flagged at 3 of its 3 uses, each time as 'three', as a spinner's dictionary "
+                                       "would; the text also writes 'three' twice")
+
 
 def test_a_words_gain_is_its_window_in_the_context_model(explained):
     # The number the sentence gives is the evidence pass's own: the LM window of the word
