@@ -546,7 +546,8 @@ def check(
                                  help="Say why each finding was reported: how much likelier the context model reads "
                                       "its suggestion there, how much rarer the word is, how often the text repeats "
                                       "the swap; a lexicon's entry, the source's words. text: a 'why:' line under "
-                                      "each finding; json/jsonl: an 'evidence' object in each; csv: a last column, why; "
+                                      "each finding; json/jsonl: an 'evidence' object in each; csv: a last column, why (not with "
+                                      "--rows documents); "
                                       "github: in the message."),
     sections: bool = typer.Option(False, "--sections", metavar="", help=SECTIONS_HELP),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
@@ -596,6 +597,8 @@ def check(
         check_output(output, tuple(lexicon) + ((source,) if source else ()) + _model_files(model))  # not after checking everything
         if rows is CsvRows.documents and format is not CheckFormat.csv:
             raise InputError("--rows documents is for --format csv (json and jsonl have an object per document)")
+        if rows is CsvRows.documents and explain:  # (it was dropped without a word: no row of a finding to put it on)
+            raise InputError("--explain is for rows of findings (a why column): not with --rows documents")
         # (what render_check writes: csv's rows of documents are a format of their own)
         fmt = "csv-documents" if rows is CsvRows.documents else format.value
         if include_skipped and format not in (CheckFormat.json, CheckFormat.jsonl) and fmt != "csv-documents":
