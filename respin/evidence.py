@@ -18,7 +18,8 @@ from itertools import accumulate
 
 import numpy as np
 
-from .tokenize import CODE, CODE_WORD, NO_INVISIBLE, PUNCT, Document, split_lines, word_key as _lower
+from .tokenize import (CODE, CODE_WORD, FURNITURE_END, FURNITURE_PROSE, FURNITURE_WORDS, NO_INVISIBLE, PUNCT, Document,
+                       split_lines, word_key as _lower)
 
 # Function words (and "said", which clean news repeats on purpose) are not judged: only the
 # crudest spinner in the dev pairs swaps them, and their "better candidates" under an
@@ -547,11 +548,10 @@ def repeated_sentences(doc, bounds=None) -> np.ndarray:
 # (BENCHMARKS.md, "Web pages: menus, bylines and link lists"). A subheading inside the article
 # is the article's. Only where the text keeps FURNITURE_PROSE words of prose at least and the
 # furniture is at most as long as the prose: a poem or a list is what it is.
-FURNITURE_WORDS = 12
+# (FURNITURE_WORDS, FURNITURE_PROSE and the sentence's end are respin.tokenize's, which also
+# sets a page's footer apart as no prose: page_footer.)
 FURNITURE_SEPARATORS = 2
-FURNITURE_PROSE = 50
 _SEPARATOR = re.compile(r"\s[|•·»]\s")
-_SENTENCE_END = re.compile(r"[.!?…][\"”’')\]]*$")
 
 
 def furniture(doc, bounds=None) -> np.ndarray:
@@ -580,7 +580,7 @@ def furniture(doc, bounds=None) -> np.ndarray:
         n = int(cum[bisect.bisect_left(starts, b, t0, t1)] - cum[bisect.bisect_left(starts, a, t0, t1)])
         s = lines[k].translate(NO_INVISIBLE).strip()
         return a, b, n, bool(n) and (len(_SEPARATOR.findall(f" {s} ")) >= FURNITURE_SEPARATORS
-                                     or n <= FURNITURE_WORDS and not _SENTENCE_END.search(s))
+                                     or n <= FURNITURE_WORDS and not FURNITURE_END.search(s))
 
     for t0, t1 in zip(bounds, bounds[1:]):
         if t0 >= t1:

@@ -535,14 +535,17 @@ _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)([^\r\n]{0,400}?[^`\r\n])\1(?!`)")  #
 
 def code_regions(text: str) -> list[tuple[int, int]]:
     """The spans of ``text`` that are no prose to judge, in order: Markdown code, fenced
-    blocks (fences included) and inline code spans (backticks included); and menu lines
-    (:func:`menu_lines`). Never judged nor edited.
+    blocks (fences included) and inline code spans (backticks included); menu lines
+    (:func:`menu_lines`) and a web page's footer (:func:`page_footer`). Never judged nor edited.
 
     >>> t = "Run `sleep 2` first.\\n```sql\\nSELECT SUM(amount)\\n```\\nDone."
     >>> [t[a:b] for a, b in code_regions(t)]
     ['`sleep 2`', '```sql\\nSELECT SUM(amount)\\n```']
     """
     menus = menu_lines(text)
+    footer = page_footer(text)
+    if footer:  # (a menu line in the footer is one span)
+        menus = sorted([m for m in menus if m[0] < footer[0][0]] + footer)
     if "`" not in text and "~~~" not in text:
         return menus
     code = _code_regions(text)
@@ -551,6 +554,49 @@ def code_regions(text: str) -> list[tuple[int, int]]:
     from .spans import SpanIndex
     taken = SpanIndex(code)
     return sorted(code + [m for m in menus if not taken.overlaps(*m)])
+
+
+# A web page's furniture (respin.evidence.furniture): a line of at most FURNITURE_WORDS words that
+# ends no sentence, around an article of FURNITURE_PROSE words of prose or more, no shorter than it.
+FURNITURE_WORDS = 12
+FURNITURE_PROSE = 50
+FURNITURE_END = re.compile(r"[.!?…][\"”’')\]]*$")  # a line that ends a sentence
+
+
+def page_footer(text: str) -> list[tuple[int, int]]:
+    """The spans of the lines after a web page's article that are its furniture ("Share this
+    article", "Related posts:" and their links, tags, a copyright line), line breaks left
+    out: after the last line of prose, lines of at most FURNITURE_WORDS words that end no
+    sentence, where the text has FURNITURE_PROSE words of prose and no fewer than the footer.
+    None of it is the article's: never judged nor edited (the links' "Weekend" was read as a
+    spun "Winter", "news" as "intelligence"; a standards editor's reading).
+
+    >>> body = "The council voted on the budget on Monday after a long debate. " * 6
+    >>> t = body + "\\n\\nShare this article\\nTags: news, local\\n"
+    >>> [t[a:b] for a, b in page_footer(t)]
+    ['Share this article', 'Tags: news, local']
+    >>> page_footer("Roses are red\\nViolets are blue\\n")
+    []
+    """
+    if "\n" not in text and "\r" not in text:
+        return []
+    lines = split_lines(text, keepends=True)
+    at, found, words = len(text), [], 0
+    for line in reversed(lines):
+        at -= len(line)
+        s = line.translate(NO_INVISIBLE).strip()
+        n = len(_WORDS.findall(s))
+        if not n:
+            continue
+        if n > FURNITURE_WORDS or FURNITURE_END.search(s):
+            break
+        lead = len(line) - len(line.lstrip())
+        found.append((at + lead, at + len(line.rstrip())))
+        words += n
+    if not found:
+        return []
+    prose = len(_WORDS.findall(text.translate(NO_INVISIBLE))) - words
+    return found[::-1] if prose >= FURNITURE_PROSE and words <= prose else []
 
 
 # A menu, a breadcrumb trail, a row of share buttons or tags: a line of FURNITURE's separators

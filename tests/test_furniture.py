@@ -108,3 +108,19 @@ def test_an_article_cut_into_menu_pieces_is_still_judged():
     assert respin.check(ARTICLE).spun
     r = respin.check(cut)
     assert r.spun and len(r.findings) >= 0.5 * len(respin.check(ARTICLE).findings)
+
+
+def test_a_pages_footer_is_never_judged_nor_edited():
+    # The related links and tags after the article are none of it: "Weekend" was read as a
+    # spun "Winter", "news" as "intelligence" (a standards editor's reading).
+    links = ["- Weekend Storms Leave Thousands Without Power", "Tags: news, community, weather, local",
+             "- Talks Resume As Deadline Nears", "- Firefighters Battle Blaze Near School"]
+    text = page(ARTICLE) + "\n".join(links) + "\n"
+    footer = text.index("Share this article")
+    r = respin.check(text)
+    assert r.spun and r.findings
+    assert not [f for f in r.findings if f.start >= footer]  # (before: Weekend ==> Winter, news ==> intelligence, ...)
+    assert not [e for e in respin.restore(text, min_confidence=0.3).edits if e.start >= footer]
+    # an article's own last line, a sentence, is the article's
+    last = ARTICLE.rstrip().splitlines()[-1]
+    assert last.rstrip().endswith((".", '"', "”")) and text.index(last) < footer
