@@ -85,7 +85,7 @@ CSV_FIELDS = ("path", "line", "col", "start", "end", "text", "suggestion", "conf
 # CHECK_CSV_DOCUMENTS_HEADER is this header, as above).
 CSV_DOCUMENT_FIELDS = ("path", "score", "spun", "judged", "reason", "words", "findings", "lexicon_phrases",
                        "threshold", "model", "relation", "first_findings", "error")
-FIRST_FINDINGS = 5  # findings a document row quotes, in text order
+FIRST_FINDINGS = 5  # distinct swaps a document row quotes, in text order (a swap made 25 times once)
 WHY_INDENT = "    "  # check --explain: a finding's "why:" line, under it
 
 
@@ -166,8 +166,9 @@ def csv_document_rows(items: list, header: bool = True) -> str:
     per document, checked or not (``items`` may hold (path, note) of a file not checked, with
     ``--include-skipped``: its ``error`` says why, its score is empty), every row the same
     columns (:data:`CSV_DOCUMENT_FIELDS`): the verdict, the counts, the relation to a source
-    (its verdict, where one was given) and the first findings in one cell
-    ("White Home ==> White House; mentioned ==> said", in text order).
+    (its verdict, where one was given) and the first five distinct swaps in one cell, in text
+    order, each with its count where it is made more than once ("mentioned ==> said (x25);
+    White Home ==> White House (x2)").
 
     >>> from respin.detect import Finding, Report
     >>> f = Finding(4, 14, 1, 5, "White Home", ("White House",), 0.97, "synonym swap")
@@ -184,8 +185,11 @@ def csv_document_rows(items: list, header: bool = True) -> str:
             d = skipped_dict(path, r)
             w.writerow((path, "", "", "false", d["reason"], 0, 0, 0, "", "", "", "", d["error"]))
             continue
-        firsts = "; ".join(f"{_one_line(f.text)} ==> {f.suggestions[0] if f.suggestions else '?'}"
-                           for f in r.findings[:FIRST_FINDINGS])
+        swaps: dict = {}  # the document's distinct swaps, in text order, counted
+        for f in r.findings:
+            key = f"{_one_line(f.text)} ==> {f.suggestions[0] if f.suggestions else '?'}"
+            swaps[key] = swaps.get(key, 0) + 1
+        firsts = "; ".join(k + (f" (x{n})" if n > 1 else "") for k, n in list(swaps.items())[:FIRST_FINDINGS])
         w.writerow((path, repr(float(r.score)), str(r.spun).lower(), str(r.judged).lower(),
                     "" if r.judged else unjudged(r), r.words, len(r.findings),
                     sum(f.kind == LEXICON_PHRASE for f in r.findings), repr(float(r.threshold)), r.model,

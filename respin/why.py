@@ -275,6 +275,15 @@ def _times(log10: float) -> str:
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
+def _unpossessed(word: str) -> str:
+    """A word as a use of it is counted: "clinic's" is a use of "clinic" (an editor counts it).
+
+    >>> _unpossessed("clinic's"), _unpossessed("it's"), _unpossessed("news")
+    ('clinic', 'it', 'news')
+    """
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
 class _Context:
     """The text's words by sentence, and the context model, to score a finding's window."""
 
@@ -345,10 +354,10 @@ class _Context:
 
     def uses(self, phrase: str) -> int:
         """Times the text writes ``phrase``: its words in a row (in any case, as whole words,
-        whatever stands between them)."""
-        words = _words(phrase)
+        whatever stands between them; a possessive a use of its word)."""
+        words = tuple(map(_unpossessed, _words(phrase)))
         if self._at is None:  # the text's words, and where each word type stands
-            self._all = _words(self.text)
+            self._all = tuple(map(_unpossessed, _words(self.text)))
             self._at = {}
             for k, w in enumerate(self._all):
                 self._at.setdefault(w, []).append(k)

@@ -1313,6 +1313,8 @@ def test_csv_rows_of_documents_make_a_triage_sheet(cli, tmp_path):
     assert [Path(r["path"]).name for r in rows] == ["a_spun.txt", "b_clean.txt", "c_binary.txt"]
     spun, clean, binary = rows
     assert spun["spun"] == "true" and int(spun["findings"]) > 50 and " ==> " in spun["first_findings"]
+    swaps = [re.sub(r" \(x\d+\)$", "", x) for x in spun["first_findings"].split("; ")]
+    assert len(swaps) == 5 == len(set(swaps)) and " (x" in spun["first_findings"]  # distinct, counted
     assert float(spun["score"]) >= float(spun["threshold"])
     assert clean["spun"] == "false" and clean["findings"] == "0" and clean["first_findings"] == "" and clean["error"] == ""
     assert binary["score"] == "" and "binary" in binary["error"] and binary["judged"] == "false"

@@ -295,3 +295,13 @@ def test_the_cli_names_a_lexicon_as_given_and_explains_in_workers(cli, tmp_path)
     one = cli("check", tmp_path, "--explain", "--format", "jsonl", "--lexicon", "tortured")
     two = cli("check", tmp_path, "--explain", "--format", "jsonl", "--lexicon", "tortured", "--jobs", "2")
     assert one.out == two.out and '"why"' in one.out
+
+
+def test_a_possessive_is_a_use_of_its_word():
+    from respin.detect import Finding, Report
+    text = ("The nursery opened in May. The nursery's staff said the nursery would grow, "
+            "and parents praised the clinic.")
+    at = [m.start() for m in re.finditer(r"nursery\b(?!')", text)]
+    r = Report(0.9, True, [Finding(a, a + 7, 1, a + 1, "nursery", ("clinic",), 0.9, "synonym swap") for a in at], 20)
+    ev = explain(text, r).findings[0].evidence
+    assert ev.uses == 3 and ev.suggestion_uses == 1 and "of its 3 uses" in ev.why
