@@ -427,6 +427,8 @@ def query(
       respin index query archive.index spun.txt
 
       respin index query archive.index spun.txt --k 10 --format json
+
+      respin batch pages/ --corpus archive.index --out found/   # many texts: each one's source, found and restored against
     """
     import respin
     from .cli import _emit, _fail, _model_files, _note, _read_noted
