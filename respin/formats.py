@@ -228,10 +228,12 @@ def _finding_lines(path: str, r: Report, github: bool):
             # (A lexicon's phrase is known to be a spinner's or a paper mill's: not "possibly spun".)
             what = "lexicon phrase" if f.kind == LEXICON_PHRASE else "possibly spun"
             msg = f"{what}: {f.text} ==> {sugg} ({_cut(f.confidence)})"
-            if f.evidence is not None:  # (check --explain)
-                msg += f"; why: {f.evidence.why}"
             if path == STDIN:  # (no file to attach it to: where it is, said in the message)
-                yield f"::warning title=respin::{_gh_msg(msg)} at line {f.line}, column {f.col}"
+                msg += f" at line {f.line}, column {f.col}"
+            if f.evidence is not None:  # (check --explain; after where it is: the sentence is long)
+                msg += f"; why: {f.evidence.why}"
+            if path == STDIN:
+                yield f"::warning title=respin::{_gh_msg(msg)}"
             else:
                 yield (f"::warning file={_gh(path)},line={f.line},col={f.col},"
                        f"title=respin::{_gh_msg(msg)}")

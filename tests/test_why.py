@@ -305,3 +305,13 @@ def test_a_possessive_is_a_use_of_its_word():
     r = Report(0.9, True, [Finding(a, a + 7, 1, a + 1, "nursery", ("clinic",), 0.9, "synonym swap") for a in at], 20)
     ev = explain(text, r).findings[0].evidence
     assert ev.uses == 3 and ev.suggestion_uses == 1 and "of its 3 uses" in ev.why
+
+
+def test_github_from_standard_input_says_where_before_why(cli, monkeypatch):
+    import io as _io
+    import sys
+    import types
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=_io.BytesIO(SPUN.encode("utf-8")), isatty=lambda: False))
+    r = cli("check", "-", "--explain", "--format", "github")
+    warnings = [x for x in r.out.splitlines() if x.startswith("::warning")]
+    assert warnings and all(re.search(r"\) at line \d+, column \d+; why: ", x) for x in warnings)
