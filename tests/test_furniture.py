@@ -124,3 +124,34 @@ def test_a_pages_footer_is_never_judged_nor_edited():
     # an article's own last line, a sentence, is the article's
     last = ARTICLE.rstrip().splitlines()[-1]
     assert last.rstrip().endswith((".", '"', "”")) and text.index(last) < footer
+
+
+# Pages put together from lines of every kind, with every line end: what is set aside or
+# never judged must leave the usual invariants whole.
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_PROSE = [x for x in ARTICLE.splitlines() if len(x.split()) > 15][:6]
+_LINES = _PROSE + ["Home | News | World | Sport", "Share this article", "Tags: news, local",
+                   "- Ten Budget Laptops For Students", "Officials Meet As Talks Resume", "By Staff Writer",
+                   "| Item | Qty |", "", "Read more", "© 2024 The Morning Ledger. All rights reserved."]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_LINES), min_size=1, max_size=14), st.sampled_from(["\n", "\r\n", "\r"]))
+def test_furniture_keeps_offsets_replays_and_chunks(lines, end):
+    from respin.restore import apply_edits
+    from respin.tokenize import code_regions
+    text = end.join(lines) + end
+    code = code_regions(text)
+    assert all(0 <= a < b <= len(text) for a, b in code)
+    assert all(b <= c for (_, b), (c, _) in zip(code, code[1:]))  # in order, apart
+    r = respin.check(text)
+    assert all(text[f.start:f.end] == f.text for f in r.findings)
+    assert not [f for f in r.findings if any(a <= f.start < b for a, b in code)]
+    x = respin.restore(text, min_confidence=0.3)
+    assert apply_edits(text, x.edits) == x.text
+    assert not [e for e in x.edits if any(a <= e.start < b for a, b in code)]
+    assert x.text.count(end) == text.count(end)  # the lines stay
+    one, = respin.check_many([text])
+    assert (one.score, [f.to_dict() for f in one.findings]) == (r.score, [f.to_dict() for f in r.findings])
