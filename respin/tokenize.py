@@ -580,6 +580,19 @@ def page_footer(text: str) -> list[tuple[int, int]]:
     """
     if "\n" not in text and "\r" not in text:
         return []
+    found, words = _footer_lines(text)
+    if found:  # read as check reads it: the lines of hard-wrapped prose are one (unwrap keeps offsets)
+        flat = unwrap(text)[0]
+        if flat != text:
+            found, words = _footer_lines(flat)
+    if not found:
+        return []
+    prose = len(_WORDS.findall(text.translate(NO_INVISIBLE))) - words
+    return found[::-1] if prose >= FURNITURE_PROSE and words <= prose else []
+
+
+def _footer_lines(text: str) -> tuple[list[tuple[int, int]], int]:
+    """:func:`page_footer`'s candidate lines of ``text``, from the last, and their words."""
     lines = split_lines(text, keepends=True)
     at, found, words = len(text), [], 0
     for line in reversed(lines):
@@ -593,10 +606,7 @@ def page_footer(text: str) -> list[tuple[int, int]]:
         lead = len(line) - len(line.lstrip())
         found.append((at + lead, at + len(line.rstrip())))
         words += n
-    if not found:
-        return []
-    prose = len(_WORDS.findall(text.translate(NO_INVISIBLE))) - words
-    return found[::-1] if prose >= FURNITURE_PROSE and words <= prose else []
+    return found, words
 
 
 # A menu, a breadcrumb trail, a row of share buttons or tags: a line of FURNITURE's separators

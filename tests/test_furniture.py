@@ -126,6 +126,34 @@ def test_a_pages_footer_is_never_judged_nor_edited():
     assert last.rstrip().endswith((".", '"', "”")) and text.index(last) < footer
 
 
+def test_hard_wrapped_prose_cut_mid_sentence_is_no_footer():
+    # An excerpt cut mid-sentence and wrapped at 60 columns ends in short lines that end no
+    # sentence: they are the article's, read unwrapped as check reads it (tokenize.unwrap).
+    import textwrap
+    clean = ("The town council approved a new budget on Tuesday evening after a debate that lasted nearly four "
+             "hours, with members arguing over road repairs and library hours. Officials said the plan would raise "
+             "spending on public transport by about twelve percent, while keeping property taxes at the level "
+             "residents paid last year. Several residents attended the meeting to complain about potholes on the "
+             "main road, and one shop owner said the damage had cost her customers during the winter. The mayor "
+             "told reporters that the council had listened carefully and that work on the worst streets would begin "
+             "as soon as the weather allowed crews to start. Analysts at the regional bank said that the figures "
+             "looked reasonable but that the council would need to watch its spending")
+    spun = spin(clean, rate=0.35, seed=3).text
+    cut = spun.index(". ", spun.index("mayor")) + 1  # (a paragraph of its last sentence and a half)
+    paras = [spun[:cut], spun[cut + 1:]]
+    flat = "\n\n".join(paras) + "\n"
+    wrapped = "\n\n".join(textwrap.fill(p, 60, break_long_words=False, break_on_hyphens=False) for p in paras) + "\n"
+    assert len(wrapped) == len(flat) and wrapped.count("\n") > 10
+    last = wrapped.rstrip().rsplit("\n", 4)[0]  # (its last four lines: short, ending no sentence)
+
+    def tail(xs):
+        return [x.start for x in xs if x.start >= len(last)]
+    got, want = respin.check(wrapped), respin.check(flat)
+    assert tail(got.findings) and tail(got.findings) == tail(want.findings)  # (before: none there)
+    got, want = respin.restore(wrapped, min_confidence=0.3), respin.restore(flat, min_confidence=0.3)
+    assert tail(got.edits) and tail(got.edits) == tail(want.edits)
+
+
 # Pages put together from lines of every kind, with every line end: what is set aside or
 # never judged must leave the usual invariants whole.
 from hypothesis import HealthCheck, given, settings  # noqa: E402
