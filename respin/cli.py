@@ -580,6 +580,10 @@ def check(
 
       respin check articles/ --format csv -o findings.csv
 
+      respin check article.txt --explain     # why each finding: the evidence under it
+
+      respin check pages/ --format csv --rows documents -o triage.csv     # one row per page
+
       respin check paper.txt --lexicon tortured     # + paper-mill tortured phrases
 
       respin check papers/ --lexicon tortured --only-lexicon --fail-on-lexicon   # a screen
