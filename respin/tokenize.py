@@ -615,7 +615,7 @@ def _footer_lines(text: str) -> tuple[list[tuple[int, int]], int]:
 # "National News", and restore at 0.5 wrote it into the menu.
 _MENU_SEPARATOR = re.compile(r"[ \t][|•·»][ \t]|^[ \t]*\||\|[ \t]*$", re.M)
 MENU_ITEM_WORDS = 3  # the most words an item of a menu line has on average
-_WORDS = re.compile(r"\w+")
+_WORDS = re.compile(r"\w+(?:['’]\w+)*")  # words as the tokenizer counts them ("it's" one)
 
 
 def menu_lines(text: str) -> list[tuple[int, int]]:
