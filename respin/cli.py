@@ -1365,6 +1365,13 @@ def learn(
             which = (f"its one pair, {named[0][0]}, is skipped: {why}" if len(named) == 1 else
                      f"all {len(named)} pairs are skipped (empty, or no spun copy of their original)")
             raise InputError(f"nothing to learn: {which}; no lexicon written")
+        if named and not quiet:
+            from .swaps import BACKWARDS_MIN_SWAPS, BACKWARDS_SHARE, rarer_share
+            rarer, n = rarer_share(lex, respin._model(model).lm)
+            if n >= BACKWARDS_MIN_SWAPS and rarer < BACKWARDS_SHARE * n:
+                _note(f"in only {rarer:,} of {n:,} one-word swaps is the spun word the rarer one (a spinner reaches "
+                      "for rarer synonyms): are the pairs the wrong way round? (which field is --spun-field, which "
+                      "file NAME.spun.txt); restore with this lexicon would write the other side")
         if phrase_table is not None:
             try:
                 lex.update(from_phrase_table(phrase_table, split=split))
