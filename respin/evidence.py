@@ -12,14 +12,13 @@ Pure functions on text: no I/O, no global state beyond the caches of the resourc
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from itertools import accumulate
 
 import numpy as np
 
-from .tokenize import (CODE, CODE_WORD, FURNITURE_END, FURNITURE_PROSE, FURNITURE_WORDS, NO_INVISIBLE, PUNCT, Document,
-                       split_lines, word_key as _lower)
+from .tokenize import (CODE, CODE_WORD, FURNITURE_PROSE, PUNCT, Document, furniture_line, split_lines,
+                       word_key as _lower)
 
 # Function words (and "said", which clean news repeats on purpose) are not judged: only the
 # crudest spinner in the dev pairs swaps them, and their "better candidates" under an
@@ -548,10 +547,8 @@ def repeated_sentences(doc, bounds=None) -> np.ndarray:
 # (BENCHMARKS.md, "Web pages: menus, bylines and link lists"). A subheading inside the article
 # is the article's. Only where the text keeps FURNITURE_PROSE words of prose at least and the
 # furniture is at most as long as the prose: a poem or a list is what it is.
-# (FURNITURE_WORDS, FURNITURE_PROSE and the sentence's end are respin.tokenize's, which also
-# sets a page's footer apart as no prose: page_footer.)
-FURNITURE_SEPARATORS = 2
-_SEPARATOR = re.compile(r"\s[|•·»]\s")
+# (The line's test and its constants are respin.tokenize's, whose page_footer also sets a page's
+# footer apart as no prose.)
 
 
 def furniture(doc, bounds=None) -> np.ndarray:
@@ -578,9 +575,7 @@ def furniture(doc, bounds=None) -> np.ndarray:
         counts them: a mark inside a word does not cut it in two)."""
         a, b = at0 + offsets[k], at0 + offsets[k + 1]
         n = int(cum[bisect.bisect_left(starts, b, t0, t1)] - cum[bisect.bisect_left(starts, a, t0, t1)])
-        s = lines[k].translate(NO_INVISIBLE).strip()
-        return a, b, n, bool(n) and (len(_SEPARATOR.findall(f" {s} ")) >= FURNITURE_SEPARATORS
-                                     or n <= FURNITURE_WORDS and not FURNITURE_END.search(s))
+        return a, b, n, furniture_line(lines[k], n)
 
     for t0, t1 in zip(bounds, bounds[1:]):
         if t0 >= t1:

@@ -561,6 +561,21 @@ def code_regions(text: str) -> list[tuple[int, int]]:
 FURNITURE_WORDS = 12
 FURNITURE_PROSE = 50
 FURNITURE_END = re.compile(r"[.!?…][\"”’')\]]*$")  # a line that ends a sentence
+FURNITURE_SEPARATORS = 2  # ... or a line of items between as many separators or more
+_SEPARATOR = re.compile(r"\s[|•·»]\s")
+
+
+def furniture_line(line: str, words: int) -> bool:
+    """Whether a line of ``words`` words (as the tokenizer counts them) reads as a web page's
+    furniture rather than prose: short and ending no sentence, or items between separators.
+
+    >>> [furniture_line(x, len(x.split())) for x in ("Share this article", "It rained all day.",
+    ...  "Privacy Policy | Terms of Use | Contact Us | Advertise With Us | Careers | Site Map")]
+    [True, False, True]
+    """
+    s = line.translate(NO_INVISIBLE).strip()
+    return bool(words) and (len(_SEPARATOR.findall(f" {s} ")) >= FURNITURE_SEPARATORS
+                            or words <= FURNITURE_WORDS and not FURNITURE_END.search(s))
 
 
 def page_footer(text: str) -> list[tuple[int, int]]:
@@ -597,11 +612,10 @@ def _footer_lines(text: str) -> tuple[list[tuple[int, int]], int]:
     at, found, words = len(text), [], 0
     for line in reversed(lines):
         at -= len(line)
-        s = line.translate(NO_INVISIBLE).strip()
-        n = len(_WORDS.findall(s))
+        n = len(_WORDS.findall(line.translate(NO_INVISIBLE)))
         if not n:
             continue
-        if n > FURNITURE_WORDS or FURNITURE_END.search(s):
+        if not furniture_line(line, n):
             break
         lead = len(line) - len(line.lstrip())
         found.append((at + lead, at + len(line.rstrip())))
