@@ -602,7 +602,7 @@ def page_footer(text: str) -> list[tuple[int, int]]:
             found, words = _footer_lines(flat)
     if not found:
         return []
-    prose = len(_WORDS.findall(text.translate(NO_INVISIBLE))) - words
+    prose = len(WORDS.findall(text.translate(NO_INVISIBLE))) - words
     return found[::-1] if prose >= FURNITURE_PROSE and words <= prose else []
 
 
@@ -612,7 +612,7 @@ def _footer_lines(text: str) -> tuple[list[tuple[int, int]], int]:
     at, found, words = len(text), [], 0
     for line in reversed(lines):
         at -= len(line)
-        n = len(_WORDS.findall(line.translate(NO_INVISIBLE)))
+        n = len(WORDS.findall(line.translate(NO_INVISIBLE)))
         if not n:
             continue
         if not furniture_line(line, n):
@@ -629,7 +629,7 @@ def _footer_lines(text: str) -> tuple[list[tuple[int, int]], int]:
 # "National News", and restore at 0.5 wrote it into the menu.
 _MENU_SEPARATOR = re.compile(r"[ \t][|•·»][ \t]|^[ \t]*\||\|[ \t]*$", re.M)
 MENU_ITEM_WORDS = 3  # the most words an item of a menu line has on average
-_WORDS = re.compile(r"\w+(?:['’]\w+)*")  # words as the tokenizer counts them ("it's" one)
+WORDS = re.compile(r"\w+(?:['’]\w+)*")  # words as the tokenizer counts them ("it's" one)
 
 
 def menu_lines(text: str) -> list[tuple[int, int]]:
@@ -655,13 +655,13 @@ def menu_lines(text: str) -> list[tuple[int, int]]:
         seps = len(_MENU_SEPARATOR.findall(body))
         if seps >= 2:
             items = [x for x in re.split(r"[|•·»]", body) if x.strip()]
-            n = len(_WORDS.findall(body))
+            n = len(WORDS.findall(body))
             if items and n <= MENU_ITEM_WORDS * len(items) and not _SENTENCE_END.search(body.strip()):
                 lead = len(body) - len(body.lstrip())
                 out.append((at + lead, at + len(body.rstrip())))
                 words += n
         at += len(line)
-    return out if out and 2 * words < len(_WORDS.findall(text)) else []
+    return out if out and 2 * words < len(WORDS.findall(text)) else []
 
 
 def _code_regions(text: str) -> list[tuple[int, int]]:

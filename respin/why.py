@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
 from .restore import SPINTAX
+from .tokenize import WORDS as _WORD  # (words as the tokenizer counts them)
 
 # A suggestion this much likelier (log10) than the text's words is "likelier"; less, and the
 # window reads about the same (the finding then stands on other evidence: say so).
@@ -271,8 +272,6 @@ def _times(log10: float) -> str:
     step = 10 if x < 100 else 10 ** (math.floor(math.log10(x)) - 1)  # "about 80", then two figures: "about 1,400"
     return f"about {round(x / step) * step:,.0f} times"
 
-
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def _unpossessed(word: str) -> str:
