@@ -169,11 +169,17 @@ def _at_least(report: respin.Report, min_confidence: float | None) -> respin.Rep
 
 
 def _with_lexicons(m, reports: list, texts: list, lexicons) -> list:
-    """The reports with the lexicons' findings: their phrases found verbatim, and the spans
-    restore would change through one of their swaps (:meth:`respin.model.Model.lexicon_swaps`)."""
+    """The reports with the lexicons' findings: their phrases found verbatim, unseen variants
+    of the phrase tables' terms (:mod:`respin.variants`), and the spans restore would change
+    through one of their swaps (:meth:`respin.model.Model.lexicon_swaps`)."""
     from .detect import verbatim_findings, with_lexicon_findings
+    from .variants import variant_findings
     found = [verbatim_findings(t, lexicons) for t in texts]
     derived = m.lexicon_swaps(texts, reports, lexicons, found)
+    # Unseen variants of the phrase tables' terms are the screen's, not restore's: found
+    # after the decoder (which weighs the verbatim phrases as restore does), and only where
+    # restore changes nothing, so that check and restore agree where both act.
+    found = [f + variant_findings(t, lexicons, f + d) for t, f, d in zip(texts, found, derived)]
     return [with_lexicon_findings(r, t, lexicons, d, f) for r, t, d, f in zip(reports, texts, derived, found)]
 
 

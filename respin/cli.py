@@ -520,7 +520,8 @@ def check(
                                            "in the text, with its originals (repeatable): 'respin learn' output, or "
                                            "'tortured' (the shipped paper-mill tortured phrases), and every span "
                                            "of two or more words that restore --min-confidence 0.5 changes through "
-                                           "its swaps (unseen phrases too). The score stays "
+                                           "its swaps (unseen phrases too), and a phrase table's terms spun anew "
+                                           "('brain networks' for neural networks, 0.86). The score stays "
                                            "the model's. With --source, only where the source is unrelated: "
                                            "against a copy's source the findings are its substitutions."),
     only_lexicon: bool = typer.Option(False, "--only-lexicon", metavar="",

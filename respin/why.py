@@ -117,17 +117,31 @@ def _template(f) -> Evidence:
 
 
 def _lexicon(f, lexicons, names, ctx) -> Evidence:
-    from .swaps import phrase_tokens
+    from .swaps import norm_words, phrase_tokens
     key = phrase_tokens(f.text)
     holding = tuple(n for n, lex in zip(names, lexicons) if lex and lex.lookup(key))
+    term = norm_words(f.suggestions[0]) if f.suggestions and not holding else ()
+    termed = tuple(n for n, lex in zip(names, lexicons) if lex and len(term) > 1 and _an_original(term, lex))
     if holding:
         why = f"an entry of {_named(holding)}: a known spun phrase"
+    elif termed:  # an unseen variant of a term (respin.variants), or a run restore makes into one
+        why = (f"no entry of {_named(termed)}, but its swaps turn it into {_q(f.suggestions[0])}, "
+               f"one of its original phrases: an unseen variant of a known term")
     else:  # made by restoring with the lexicons (an unseen phrase whose words they swap)
         why = f"restoring with {_named(names) if names else 'the lexicon'} rewrites these words through its swaps"
     gain = ctx.gain(f, f.suggestions[0]) if f.suggestions else None
     if gain is not None and gain >= _READS_BETTER:
         why += f"; in this context {_q(f.suggestions[0])} is {_times(gain)} likelier than {_q(f.text)}"
     return Evidence(why, gain=_round(gain), lexicons=holding or None)
+
+
+def _an_original(term: tuple[str, ...], lex) -> bool:
+    """Whether ``term`` is an original phrase of ``lex``, its last word maybe inflected
+    ("neural networks" of neural network)."""
+    from .detect import _inflected
+    origs = lex.as_original()
+    return term in origs or any(_inflected(term[-1], stem) and term[:-1] + (stem,) in origs
+                                for stem in (term[-1][:-1], term[-1][:-2], term[-1][:-3] + "y"))
 
 
 def _and(items, word: str = "and") -> str:

@@ -1,0 +1,189 @@
+"""Unseen variants of a phrase table's terms: "brain community" for *neural network*.
+
+A phrase table (the shipped ``tortured`` lexicon, or one ``respin learn --phrase-table``
+writes) lists spun phrases with their originals, and each row's word-for-word swaps
+("brain" -> "neural", "community" -> "network"). Paper mills keep spinning the same terms
+anew, so a screen that knows only the table's phrases word for word misses most of the next
+paper's: of the tortured-phrase rows held out for evaluation, 5% hold a phrase of the
+dev-row table. A phrase the table never saw whole is reported here where all of these hold
+(a stated rule; its choices measured on the table's own rows, below):
+
+* it turns into one of the table's originals of two words or more (a *term*) through the
+  table's own one-word swaps, a word or more of it changed, the others kept;
+* a word it changes is one the tables write as a tortured word more often than as an
+  original (:func:`respin.swaps.spun_share` > 0.5: "data" and "model" are mostly what a
+  tortured word stood for, so "data model" is no spin of something else);
+* its words are no pair the news language model knows together (pointwise mutual
+  information under :data:`MAX_PMI` log10 over adjacent pairs: "social media", "test set"
+  are phrases of their own), and the model finds the term likelier than the phrase.
+
+Measured on the dev rows (``../shared/benchmarks/tortured_phrases.tsv``) cut in two halves at
+random, each half's table finding the other half's phrases (one word or more of them not
+letters left out; each phrase in a neutral sentence; BENCHMARKS.md, session 43): 326 of 3,350
+phrases found, the finding's term right for 86% of them (:data:`VARIANT_CONFIDENCE`; a part of
+the phrase found, "brain network" in "round brain network", is right where it restores that
+part); over 251,367 words of clean text (the negative corpus, the tests' clean science and
+3,000 Wikipedia leads) the whole dev table finds 8, one per 31,000 words ("common speech" ==>
+natural language, "motor learning" ==> machine learning).
+
+>>> from respin.swaps import SwapLexicon
+>>> table = SwapLexicon.from_tsv("# phrase table: yes\\nbrain community\\tneural network\\t3\\n"
+...                              "brain\\tneural\\t3\\ncommunity\\tnetwork\\t3\\n")
+>>> [(f.text, f.suggestions, f.confidence) for f in variant_findings("Brain networks are used.", [table])]
+[('Brain networks', ('Neural networks',), 0.86)]
+>>> variant_findings("A brain community is one of the table's phrases: found verbatim.", [table])
+[]
+"""
+
+from __future__ import annotations
+
+import functools
+
+from .detect import LEXICON_PHRASE, Finding, _inflect_last, _inflected, _match_phrase_case
+
+# Of the phrases found on the dev rows' halves (above), the share whose term was the row's
+# expected phrase: a finding's confidence (a verbatim phrase of the table is 0.95).
+VARIANT_CONFIDENCE = 0.86
+# log10 PMI, summed over the phrase's adjacent pairs, under which its words are no phrase of
+# their own to the news model (3 times chance or less, where a real term scores 1-3).
+MAX_PMI = 0.5
+TORTURED_SHARE = 0.5
+
+
+class Terms:
+    """The terms (multi-word originals) and one-word swaps of a set of phrase tables."""
+
+    def __init__(self, tables) -> None:
+        from .swaps import spun_share
+        self.tables = list(tables)
+        self.count: dict[tuple[str, ...], int] = {}
+        self.swaps: dict[str, set[str]] = {}
+        self.spun: set[tuple[str, ...]] = set()
+        for lex in self.tables:
+            for s, o, c in lex.items():
+                self.spun.add(s)
+                if len(o) >= 2 and all(w.isalpha() for w in o):
+                    self.count[o] = self.count.get(o, 0) + c
+                if len(s) == 1 == len(o) and s[0].isalpha() and o[0].isalpha():
+                    self.swaps.setdefault(s[0], set()).add(o[0])
+        self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        for t in sorted(self.count, key=lambda t: (-len(t), -self.count[t], t)):  # longest, commonest first
+            self.by_first.setdefault(t[0], []).append(t)
+        self.tortured = {w for w in self.swaps if spun_share(w, self.tables) > TORTURED_SHARE}
+        self.words = set(self.swaps) | {w for t in self.count for w in t}
+        self.max_len = max((len(t) for t in self.count), default=0)
+
+    def reach(self, word: str) -> set[str]:
+        """The word and the originals the tables swap it for."""
+        return {word} | self.swaps.get(word, set())
+
+    def candidates(self, key: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """The terms ``key`` (as many words) turns into by the rule's first two points,
+        commonest first; none where ``key`` is a term or a spun phrase of the tables itself."""
+        if key in self.count or key in self.spun:
+            return []
+        out = []
+        for first in self.reach(key[0]):
+            for t in self.by_first.get(first, ()):
+                if len(t) != len(key) or t in out:
+                    continue
+                changed = [(a, b) for a, b in zip(key, t) if a != b]
+                # (A change of number alone, "network" -> "networks", is no swap of a word.)
+                if changed and all(b in self.swaps.get(a, ()) and not (_inflected(a, b) or _inflected(b, a))
+                                   for a, b in changed) and any(a in self.tortured for a, _ in changed):
+                    out.append(t)
+        return sorted(out, key=lambda t: (-self.count[t], t))
+
+
+@functools.lru_cache(maxsize=8)
+def _terms(tables: tuple) -> Terms:
+    return Terms(tables)
+
+
+def _logp(lm, words) -> float:
+    return sum(lm.logprob(w, tuple(words[max(0, i - 2):i])) for i, w in enumerate(words))
+
+
+def _pmi(lm, words) -> float:
+    return sum(lm.logprob(b, (a,)) - lm.logprob(b) for a, b in zip(words, words[1:]))
+
+
+def variant_findings(text: str, lexicons, taken=(), across_lines: bool = False) -> list[Finding]:
+    """The phrases of ``text`` that are unseen variants of a term of the phrase tables among
+    ``lexicons`` (the module's rule), as findings of kind ``lexicon phrase`` at
+    :data:`VARIANT_CONFIDENCE`, up to three terms suggested; none overlapping a finding of
+    ``taken`` (the tables' phrases found verbatim). Needs the shipped language model: none
+    without it. Markdown code and addresses are never read."""
+    from .evidence import STOPWORDS
+    from .lm import default_scorer
+    from .tokenize import CODE, CODE_WORD, LINE_BREAK, Document, LineIndex, has_line_break, normalize_many
+    tables = tuple(x for x in lexicons if x and getattr(x, "words_in_phrases", False))
+    if not tables or not text:
+        return []
+    terms = _terms(tables)
+    lm = default_scorer()
+    if not terms.count or lm is None:
+        return []
+    doc = Document.from_text(text)
+    toks = [(t.start, t.end, t.text) for t in doc.tokens]
+    keys = normalize_many([t[2] for t in toks])
+    if CODE in doc.token_kinds:
+        keys = [CODE_WORD if kind == CODE else key for key, kind in zip(keys, doc.token_kinds)]
+    busy = sorted((f.start, f.end) for f in taken)
+    lines = None
+    out: list[Finding] = []
+    i = 0
+    while i < len(toks):
+        found = None
+        if keys[i] in terms.swaps or keys[i] in terms.by_first:
+            for n in range(min(terms.max_len, len(toks) - i), 1, -1):
+                words = keys[i:i + n]
+                if not all(w.isalpha() for w in words[:-1]) or words[0] in STOPWORDS or words[-1] in STOPWORDS:
+                    continue  # ("most of" -> "high risk": a function word is no term's end)
+                a, b = toks[i][0], toks[i + n - 1][1]
+                if (has_line_break(text[a:b]) and len(LINE_BREAK.findall(text, a, b)) > across_lines) \
+                        or any(s < b and a < e for s, e in busy):
+                    continue
+                for last, ending in _forms(words[-1], terms):
+                    key = tuple(words[:-1]) + (last,)
+                    cands = terms.candidates(key)
+                    if cands:
+                        here = _logp(lm, key)
+                        cands = [t for t in cands if _logp(lm, t) > here] if _pmi(lm, key) < MAX_PMI else []
+                    if cands:
+                        found = (n, cands, ending)
+                        break
+                if found:
+                    break
+        if found is None:
+            i += 1
+            continue
+        n, cands, ending = found
+        start, end = toks[i][0], toks[i + n - 1][1]
+        span = text[start:end]
+        lines = lines or LineIndex(text)
+        line, col = lines.line_col(start)
+        sugg = tuple(_match_phrase_case(_ending(" ".join(t), ending, lm), span) for t in cands[:3])
+        out.append(Finding(start, end, line, col, span, sugg, VARIANT_CONFIDENCE, LEXICON_PHRASE))
+        i += n
+    return out
+
+
+def _ending(term: str, ending: str, lm) -> str:
+    """``term`` with the text's ``ending`` where its last word takes it as a word the
+    language model knows (not "raw datas" for "uncooked records", "spectral analysises")."""
+    out = _inflect_last(term, ending)
+    return out if out == term or lm.in_vocab(out.rsplit(" ", 1)[-1]) else term
+
+
+def _forms(word: str, terms: Terms):
+    """(the word as the tables may write it, the ending the text adds): the word itself,
+    then the singular of a plural or possessive ("communities" -> ("community", "s"))."""
+    if word.isalpha():
+        yield word, ""
+    for stem in (word[:-1], word[:-2], word[:-3] + "y"):
+        if len(stem) > 2 and stem.isalpha() and stem in terms.words:
+            ending = _inflected(word, stem)
+            if ending:
+                yield stem, ending
+                return

@@ -1,0 +1,108 @@
+"""Unseen variants of a phrase table's terms (:mod:`respin.variants`): "brain networks" found
+as a spin of *neural networks* by a table that holds only "brain community" -> neural network.
+
+The phrase tables and texts are this test's own.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import respin
+from respin.detect import LEXICON_PHRASE
+from respin.swaps import SwapLexicon, from_phrase_table
+from respin.variants import VARIANT_CONFIDENCE, variant_findings
+
+from conftest import negative_texts
+
+# A phrase table as `respin learn --phrase-table` reads one: its rows' words become one-word swaps.
+ROWS = [("brain community", "neural network"), ("brain organization", "neural network"),
+        ("nervous structure", "neural network"), ("uncooked file", "raw data"), ("record model", "data model"),
+        ("profound learning", "deep learning"), ("information model", "data model"), ("facts set", "data set"),
+        ("knowledge retrieval", "information retrieval"), ("knowledge theory", "information theory")]
+
+
+@pytest.fixture
+def table(tmp_path) -> SwapLexicon:
+    path = tmp_path / "table.tsv"
+    path.write_text("tortured\texpected\n" + "".join(f"{s}\t{o}\n" for s, o in ROWS), encoding="utf-8")
+    lex = from_phrase_table(path)
+    lex.phrase_table = True  # (as the TSV `learn --phrase-table` writes says: "# phrase table: yes")
+    return lex
+
+
+def found(text, table):
+    return [(f.text, f.suggestions) for f in variant_findings(text, [table])]
+
+
+def test_a_new_spin_of_a_term_is_found_with_the_term(table):
+    # "brain" -> neural and "community" -> network are the table's swaps; the table never
+    # saw "brain networks" whole, nor "organization community".
+    assert found("We trained brain networks on the scans.", table) == [("brain networks", ("neural networks",))]
+    (f,) = variant_findings("Brain networks were used.", [table])
+    assert (f.kind, f.confidence, f.text, f.suggestions) == (LEXICON_PHRASE, VARIANT_CONFIDENCE, "Brain networks",
+                                                              ("Neural networks",))
+    assert "Brain networks were used."[f.start:f.end] == f.text
+
+
+def test_the_term_itself_and_the_tables_own_phrases_are_not_variants(table):
+    assert found("We trained neural networks on the scans.", table) == []
+    assert found("A brain community was trained.", table) == []  # (an entry: the verbatim search's)
+
+
+def test_words_the_news_model_knows_together_are_no_spin(table):
+    # nervous -> neural and structure -> network are swaps, and "nervous system"'s words go
+    # together in the news model: a phrase of its own, not neural network spun.
+    assert found("The nervous system of the worm is simple.", table) == []
+
+
+def test_a_word_the_tables_write_as_an_original_does_not_make_a_variant(table):
+    # information -> data is a swap of the table, but "information" is an original twice as
+    # often: a word of clean science, so "information set" is no spin of data set ...
+    assert found("The information set was small.", table) == []
+    # ... while "facts" is only ever tortured
+    assert found("The facts model was small.", table) == [("facts model", ("data model",))]
+
+
+def test_a_plural_the_language_model_does_not_know_is_not_written(table):
+    # uncooked -> raw, record -> data: "uncooked records" is raw data, not "raw datas" (nor
+    # missed: the table knows "record", not "records")
+    assert found("The uncooked records were kept.", table) == [("uncooked records", ("raw data",))]
+
+
+def test_a_lexicon_that_is_no_phrase_table_finds_no_variants():
+    lex = SwapLexicon()
+    for s, o in ROWS:
+        lex.add(s, o, 2)
+        for a, b in zip(s.split(), o.split()):
+            lex.add(a, b, 2)
+    assert not lex.words_in_phrases
+    assert found("We trained brain networks on the scans.", lex) == []
+
+
+def test_check_lists_a_variant_beside_the_verbatim_phrases(table):
+    text = "We trained brain networks with profound learning on the scans of two hospitals last year."
+    report = respin.check(text, lexicons=[table])
+    listed = [(f.text, f.suggestions[0], f.confidence) for f in report.findings if f.kind == LEXICON_PHRASE]
+    assert listed == [("brain networks", "neural networks", VARIANT_CONFIDENCE), ("profound learning", "deep learning", 0.95)]
+    why = respin.check(text, lexicons=[table], explain=True).findings
+    (variant,) = [f for f in why if f.text == "brain networks"]
+    assert "unseen variant of a known term" in variant.evidence.why and "'neural networks'" in variant.evidence.why
+
+
+def test_the_cli_screen_fails_on_a_variant(cli, table, tmp_path):
+    (tmp_path / "t.tsv").write_text("# phrase table: yes\n" + table.to_tsv(), encoding="utf-8")
+    (tmp_path / "paper.txt").write_text("The library trained brain networks on old maps of the town.\n", encoding="utf-8")
+    ran = cli("check", tmp_path / "paper.txt", "--lexicon", tmp_path / "t.tsv", "--only-lexicon",
+              "--fail-on-lexicon", "-f", "json")
+    (doc,) = json.loads(ran.out)
+    assert [(f["text"], f["suggestions"][0]) for f in doc["findings"]] == [("brain networks", "neural networks")]
+    assert ran.code == 1
+
+
+def test_clean_text_holds_no_variant_of_the_shipped_tortured_terms():
+    tortured = respin.swaps.shipped("tortured")
+    hits = [(name, f.text) for name, text in negative_texts() for f in variant_findings(text, [tortured])]
+    assert hits == []
