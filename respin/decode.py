@@ -1647,7 +1647,8 @@ class _TableDecode:
             hit = self.sent[p[i]]
             at[hit] = self.i[p[i]]
             after = np.zeros(len(self.live), dtype=np.int64)  # and the position after its last
-            after[hit] = self.i[p[np.concatenate([i[1:] - 1, [len(p) - 1]])]] + 1
+            if len(p):  # (none changed where the pooling weight is 0: a fit on pairs that never pool)
+                after[hit] = self.i[p[np.concatenate([i[1:] - 1, [len(p) - 1]])]] + 1
             start = at[sents]
             sents, start = sents[start >= 0], start[start >= 0]  # no channel score changed: nor does the path
             settled = after[sents]

@@ -364,3 +364,21 @@ def test_a_line_of_figures_is_read_for_title_case_once(monkeypatch):
     calls.clear()
     respin.restore("1 2 3 4 5 6 7 8 9 " * 50, min_confidence=0.0)
     assert len(calls) <= 1
+
+
+def test_a_pooling_weight_of_0_decodes_as_without_pooling(decoder):
+    """`python -m respin.channel DIR pairs/` on a few pairs (the README's own-spinner recipe)
+    can fit the pooling weight to 0, as a decoder.json without it reads: the second pass then
+    changed no option's score, and the table path failed (IndexError) where the scalar one
+    decoded."""
+    from respin.decode import _F, Decoder, Params
+    p = decoder.params
+    theta = list(p.theta)
+    theta[_F["pool"]] = 0.0
+    flat = Decoder(decoder.thesaurus, decoder.lm, Params(p.lm_weight, theta, p.threshold), decoder.swaps)
+    docs = [Document.from_text(t) for t in _texts()]
+    for d in docs:
+        fast, slow = _both(flat, [d], 1)
+        _same(fast, slow)
+        assert fast == _both(flat, [d], 0)[0]
+    assert flat.decode_many(docs) == flat.decode_many(docs, 0)
