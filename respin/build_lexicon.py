@@ -421,8 +421,13 @@ dictionary is derived from the SPECIALIST Lexicon of the U.S. National Library o
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if len(args) != 1:
-        print("usage: python -m respin.build_lexicon MODEL_DIR", file=sys.stderr)
+    usage = "usage: python -m respin.build_lexicon MODEL_DIR"
+    if args in (["-h"], ["--help"]):
+        print(usage)
+        return 0
+    # (an option is no folder: '--help' once took ~10 s to build a model into ./--help)
+    if len(args) != 1 or args[0].startswith("-"):
+        print(usage, file=sys.stderr)
         return 2
     build_lexicon(args[0])
     return 0

@@ -215,3 +215,13 @@ def test_an_installed_package_and_its_file_are_found():
     assert build_model._has("respin", "build_model.py")
     assert not build_model._has("respin", "no-such-file.txt")
     assert not build_model._has("no_such_package_for_respin")
+
+
+@pytest.mark.parametrize("argv, code", [(["--help"], 0), (["-h"], 0), (["--force"], 2), (["a", "b"], 2)])
+def test_build_lexicon_takes_no_option_for_a_folder(argv, code, steps, capsys, monkeypatch, tmp_path):
+    # 'python -m respin.build_lexicon --help' built a thesaurus table (~10 s) into ./--help.
+    monkeypatch.chdir(tmp_path)
+    assert respin.build_lexicon.main(argv) == code
+    out, err = capsys.readouterr()
+    assert "usage: python -m respin.build_lexicon MODEL_DIR" in (out if code == 0 else err)
+    assert steps[0] == [] and list(tmp_path.iterdir()) == []
