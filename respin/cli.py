@@ -556,10 +556,11 @@ def check(
     jobs: int = typer.Option(1, "--jobs", "-j", min=0, metavar="N",
                              help="Check files in N worker processes (0: one per CPU); output order is kept."),
     include_skipped: bool = typer.Option(False, "--include-skipped", metavar="",
-                                         help="Only with --format json or jsonl (refused with text, csv and "
-                                              "github, which give no object per file: there each file not checked "
-                                              "is a note on stderr, and github warns on it too): also an object for "
-                                              "each file of a folder that was not "
+                                         help="Only with --format json or jsonl, or csv with --rows documents "
+                                              "(refused with text, github and csv's rows of findings, which give no "
+                                              "object or row per file: there each file not checked "
+                                              "is a note on stderr, and github warns on it too): also an object (a "
+                                              "row) for each file of a folder that was not "
                                               "checked (binary, too large, undecodable, unreadable, not a regular "
                                               "file, an earlier report of check; a folder that cannot be read), in "
                                               "input order, its 'error' saying why (score and spun null); every "
