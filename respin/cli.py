@@ -1471,18 +1471,23 @@ def _spin_record(result, text: str, path: str, style: str, rate: float, seed: in
 def spin(
     path: str = typer.Argument(..., metavar="FILE", callback=_given, help="Clean text to spin, or - for standard input."),
     rate: float = typer.Option(0.35, "--rate", "-r", min=0.0, max=1.0, callback=_number,
-                               help="Probability that an eligible word is swapped."),
+                               help="Chance that an eligible word (one the thesaurus or the style's tables "
+                                    "can swap) is swapped: not the share of the text, 0.35 replaces about a "
+                                    "sixth of a news text's words (--truth's swapped_words says how many)."),
     style: SpinStyle = typer.Option(SpinStyle.aggressive, "--style",
                                     help="aggressive: swaps inside names, phrase patterns, number words to digits, "
                                          "abbreviation glitches (like seeds/003); conservative: leaves capitalised "
                                          "words, quotes and numbers alone, at 0.6 x --rate; crude: no names, phrase "
                                          "patterns or digits, but function words (the -> a) and absurd senses."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, same output)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (same seed, text, style, rate and model: same output)."),
     truth: Optional[str] = typer.Option(None, "--truth", metavar="FILE", callback=_given,
                                         help="Write the swaps to FILE as JSON: {text, swaps: [{start, end, "
                                              "original, spun, kind}], input, style, rate, seed, model, "
                                              "respin_version, words, swapped_words}, start/end character offsets "
-                                             "into the spun text; kind: word, phrase, number, abbrev or function; "
+                                             "into the spun text; kind: word (a thesaurus synonym, perhaps of several "
+                                             "words: fine -> all right), phrase (the spinner phrase table, one word "
+                                             "too: more -> extra), number (a number word to digits: four -> 4), abbrev "
+                                             "(U.S. -> united states) or function (crude: the -> a); "
                                              "words: the input's, as check counts them; swapped_words: how many "
                                              "of them the swaps replaced."),
     format: SpinFormat = typer.Option(SpinFormat.text, "--format", "-f", help="text: the spun text; json: what --truth writes."),

@@ -404,3 +404,14 @@ def test_truth_says_what_made_it_and_how_much_was_swapped(cli, tmp_path, monkeyp
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TEXT.encode()), encoding="utf-8"))
     d = json.loads(cli("spin", "-", "--rate", "0", "-f", "json").out)
     assert d["input"] == "-" and d["swapped_words"] == 0 and d["words"] == t["words"]
+
+
+def test_help_says_what_rate_and_each_kind_mean(cli):
+    """--rate read as the share of the text (0.35 replaced 17% of seven news texts' words) and
+    the kinds were bare names: a red-teamer counting 'phrase' swaps found single words there
+    (more -> extra, the phrase table's). The help now says each."""
+    from respin.spin import ABBREV, FUNCTION, NUMBER, PHRASE, WORD
+    text = " ".join(cli("spin", "--help").out.replace("\u2502", " ").split())
+    for kind in (WORD, PHRASE, NUMBER, ABBREV, FUNCTION):
+        assert re.search(rf"\b{kind} \(", text), kind
+    assert "not the share of the text" in text and "swapped_words" in text.split("--style")[0]
