@@ -1450,7 +1450,26 @@ def _same_path(a: str, b: str) -> bool:
         return os.path.samefile(a, b)
     return os.path.abspath(a) == os.path.abspath(b)
 
-def _spin_record(result, text: str, path: str, style: str, rate: float, seed: int, model: str) -> dict:
+def _spin_truth(after: str, text: str, path: str, max_size: int):
+    """The SpinResult that --after TRUTH records, whose spun text must be ``text``."""
+    import json
+
+    from .spin import SpinResult, unspin
+    # (a truth file is its text and swaps in JSON: several times the text's size)
+    data = read_text(after, max_bytes=16 * max_size, what="--after").text
+    try:
+        d = json.loads(data)
+        first = SpinResult.from_dict(d)
+        unspin(first)  # its swaps match its text
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+        raise InputError(f"--after is not a truth file of respin spin (--truth or --format json): {after}") from None
+    if first.text != text:
+        raise InputError(f"{display_path(path)} is not the spun text of --after {after} (its 'text')")
+    return first
+
+
+def _spin_record(result, text: str, path: str, style: str, rate: float, seed: int, model: str,
+                 after: Optional[str] = None) -> dict:
     """What --truth and --format json write: the spun text and its swaps, then what made them
     (a folder of truth files said neither its style, rate, seed nor model, so a finding could not
     be made again) and how much was swapped (--rate is a chance per eligible word, not the share
@@ -1460,8 +1479,8 @@ def _spin_record(result, text: str, path: str, style: str, rate: float, seed: in
     def words(t: str) -> int:  # as check counts a text's words ("U.S." one)
         return Document.from_text(t).n_words if t else 0
     d = result.to_dict()
-    d.update(input=display_path(path), style=style, rate=rate, seed=seed, model=model,
-             respin_version=__version__, words=words(text),
+    d.update(input=display_path(path), after=display_path(after) if after else None, style=style, rate=rate,
+             seed=seed, model=model, respin_version=__version__, words=words(text),
              swapped_words=sum(words(s.original) for s in result.swaps))
     return d
 
@@ -1482,14 +1501,19 @@ def spin(
     seed: int = typer.Option(0, "--seed", help="Random seed (same seed, text, style, rate and model: same output)."),
     truth: Optional[str] = typer.Option(None, "--truth", metavar="FILE", callback=_given,
                                         help="Write the swaps to FILE as JSON: {text, swaps: [{start, end, "
-                                             "original, spun, kind}], input, style, rate, seed, model, "
+                                             "original, spun, kind}], input, after, style, rate, seed, model, "
                                              "respin_version, words, swapped_words}, start/end character offsets "
                                              "into the spun text; kind: word (a thesaurus synonym, perhaps of several "
                                              "words: fine -> all right), phrase (the spinner phrase table, one word "
                                              "too: more -> extra), number (a number word to digits: four -> 4), abbrev "
                                              "(U.S. -> united states) or function (crude: the -> a); "
-                                             "words: the input's, as check counts them; swapped_words: how many "
-                                             "of them the swaps replaced."),
+                                             "words: the original's (the input's; with --after, the first spin's "
+                                             "original), as check counts them; swapped_words: how many of them the "
+                                             "swaps replaced."),
+    after: Optional[str] = typer.Option(None, "--after", metavar="TRUTH", callback=_given,
+                                        help="FILE is the spun text TRUTH (an earlier --truth) records: write the "
+                                             "swaps against that spin's original, as one spin (re-spinning spun "
+                                             "text, as content farms do). The text is spun as without it."),
     format: SpinFormat = typer.Option(SpinFormat.text, "--format", "-f", help="text: the spun text; json: what --truth writes."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write the output (--format) to FILE (atomically)."),
     # (Its thesaurus is the swaps' source: a model folder of your own, as check reads it.)
@@ -1510,7 +1534,7 @@ def spin(
 
     import respin
     from .model import ModelError
-    from .spin import spin as do_spin
+    from .spin import compose, spin as do_spin, unspin
 
     try:
         if truth == "-":  # (it wrote a file named "-"; standard output carries the spun text)
@@ -1520,16 +1544,23 @@ def spin(
             raise InputError(f"--truth and --output name the same file: {output}")
         if truth and _same_path(truth, path):  # (was "...the input file with the output": which output?)
             raise InputError(f"refusing to overwrite the input file with --truth: {truth}")
+        if truth and after and _same_path(truth, after):  # (a second spin's truth beside the first's)
+            raise InputError(f"refusing to overwrite the --after file with --truth: {truth}")
         # Both refused before either is written: -o DIR failed after --truth had written its file.
-        check_output(truth, (path,) + _model_files(model))
-        check_output(output, (path,) + _model_files(model))
+        inputs = (path,) + ((after,) if after else ()) + _model_files(model)
+        check_output(truth, inputs)
+        check_output(output, inputs)
         loaded = _load_noted(path, max_size, quiet)
         text = loaded.text
+        first = _spin_truth(after, text, path, max_size) if after else None
         if not text.strip():  # as restore says it: an empty output is not a silent success
             _note("input is empty: nothing to spin", quiet)
         loaded_model = respin._model(model)
         result = do_spin(text, rate=rate, style=style.value, seed=seed, lexicon=loaded_model.lexicon)
-        record = json.dumps(_spin_record(result, text, path, style.value, rate, seed, loaded_model.label),
+        original = text
+        if first is not None:
+            result, original = compose(first, result), unspin(first)
+        record = json.dumps(_spin_record(result, original, path, style.value, rate, seed, loaded_model.label, after),
                             ensure_ascii=False, indent=1) + "\n"
         body = result.text if format is SpinFormat.text else record
         # A file written keeps the input's byte-order mark, as restore's does (Windows tools

@@ -98,6 +98,63 @@ def unspin(result: SpinResult) -> str:
     return "".join(out)
 
 
+def compose(first: SpinResult, second: SpinResult) -> SpinResult:
+    """``second`` (a spin of ``first.text``) recorded against ``first``'s original, as if spun
+    once: a content farm re-spinning spun text, whose second truth alone names the first
+    spin's words as the originals and loses the first swaps' offsets. Where the swaps of the
+    two overlap they become one (``fine`` -> ``all right`` -> ``all correct`` is ``fine`` ->
+    ``all correct``, of the second's kind); a word the second spin put back is no swap.
+    ``unspin`` of the result gives ``unspin(first)``.
+
+    >>> first = SpinResult("He stated it twice.", [Swap(3, 9, "said", "stated")])
+    >>> second = SpinResult("He declared it doubly.", [Swap(3, 11, "stated", "declared"), Swap(15, 21, "twice", "doubly")])
+    >>> [(s.start, s.original, s.spun) for s in compose(first, second).swaps]
+    [(3, 'said', 'declared'), (15, 'twice', 'doubly')]
+    """
+    text1 = first.text
+    spans: list[tuple[int, int, int, Swap]] = [(s.start, s.end, 1, s) for s in first.swaps]
+    shift = 0
+    for s in sorted(second.swaps, key=lambda s: s.start):
+        a = s.start - shift
+        if text1[a:a + len(s.original)] != s.original:
+            raise ValueError(f"the second spin was not made from the first's text: {s}")
+        spans.append((a, a + len(s.original), 2, s))
+        shift += len(s.spun) - len(s.original)
+    spans.sort(key=lambda x: (x[0], x[1], x[2]))
+    groups: list[list] = []  # [start, end, members] in the first spin's text
+    for a, b, n, s in spans:
+        if groups and a < groups[-1][1]:  # overlapping swaps of the two passes are one
+            groups[-1][1] = max(groups[-1][1], b)
+            groups[-1][2].append((a, b, n, s))
+        else:
+            groups.append([a, b, [(a, b, n, s)]])
+    out: list[str] = []
+    swaps: list[Swap] = []
+    pos = length = 0
+    for a, b, members in groups:
+        def put(n: int) -> str:  # the group's span with one pass's swaps written in
+            parts, at = [], a
+            for x, y, m, s in members:
+                if m == n:
+                    parts.append(text1[at:x] + (s.original if n == 1 else s.spun))
+                    at = y
+            return "".join(parts) + text1[at:b]
+        original, spun = put(1), put(2)
+        out.append(text1[pos:a])
+        length += a - pos
+        if original != spun:
+            kind = next((s.kind for _, _, n, s in reversed(members) if n == 2), members[-1][3].kind)
+            swaps.append(Swap(length, length + len(spun), original, spun, kind))
+        out.append(spun)
+        length += len(spun)
+        pos = b
+    out.append(text1[pos:])
+    result = SpinResult("".join(out), swaps)
+    if result.text != second.text:
+        raise ValueError("the second spin was not made from the first's text")
+    return result
+
+
 # ---------------------------------------------------------------------------------------------
 # Data: spinner patterns.  Every entry is a *pattern* of spinner behaviour (a word or phrase and
 # what spinners put in its place), never a sentence copied from anywhere.  Source codes:

@@ -415,3 +415,41 @@ def test_help_says_what_rate_and_each_kind_mean(cli):
     for kind in (WORD, PHRASE, NUMBER, ABBREV, FUNCTION):
         assert re.search(rf"\b{kind} \(", text), kind
     assert "not the share of the text" in text and "swapped_words" in text.split("--style")[0]
+
+
+def test_compose_records_a_second_spin_against_the_first_ones_original(lex):
+    """Re-spinning spun text: the second truth named the first spin's words as originals and
+    lost the first swaps it did not touch, so a red-teamer scored the detector on a truth
+    that was wrong about most of the text. compose() gives one truth against the original."""
+    from respin.spin import compose
+    for st1, st2, seed in [("aggressive", "aggressive", 1), ("crude", "aggressive", 2),
+                           ("aggressive", "crude", 3), ("conservative", "crude", 4)]:
+        first = spin(TEXT, rate=0.8, style=st1, seed=seed, lexicon=lex)
+        second = spin(first.text, rate=0.8, style=st2, seed=seed + 10, lexicon=lex)
+        both = compose(first, second)
+        assert both.text == second.text
+        _check_exact(TEXT, both)  # exact, in order, and unspin gives the clean text
+        assert len(both.swaps) >= len(second.swaps) - len(first.swaps)
+    with pytest.raises(ValueError):
+        compose(first, spin(TEXT, rate=0.8, seed=1, lexicon=lex))  # not a spin of first.text
+
+
+def test_spin_after_an_earlier_truth(cli, tmp_path):
+    """`spin SPUN --after TRUTH` spins as without it and records its swaps against TRUTH's
+    original; a text that is not TRUTH's, or a file that is no truth, is refused."""
+    import json
+    from conftest import assert_user_error
+    src = tmp_path / "news.txt"
+    src.write_text(TEXT, encoding="utf-8")
+    t1, t2, spun1 = tmp_path / "t1.json", tmp_path / "t2.json", tmp_path / "spun1.txt"
+    assert cli("spin", src, "--seed", "1", "--rate", "0.6", "-o", spun1, "--truth", t1).code == 0
+    plain = cli("spin", spun1, "--seed", "2", "--rate", "0.6")
+    ran = cli("spin", spun1, "--seed", "2", "--rate", "0.6", "--after", t1, "--truth", t2)
+    assert ran.code == 0 and ran.out == plain.out
+    d = json.loads(t2.read_text(encoding="utf-8"))
+    assert d["text"] == ran.out and d["after"] == str(t1)
+    assert unspin(SpinResult.from_dict(d)) == TEXT
+    assert d["words"] == json.loads(t1.read_text(encoding="utf-8"))["words"]  # the original's
+    assert_user_error(cli("spin", src, "--after", t1), "is not the spun text of --after")
+    assert_user_error(cli("spin", spun1, "--after", src), "not a truth file")
+    assert_user_error(cli("spin", spun1, "--after", t1, "--truth", t1), "--after file with --truth")
