@@ -1,7 +1,7 @@
 """respin benchmark: accuracy on real spinner pairs and the seeds, speed, start-up, memory.
 
     python benchmarks/bench.py                 # everything, JSON on stdout (~30 s)
-    python benchmarks/bench.py --only restore  # one section: restore | detect | wrapped | length | speed | reliability | language | sections | pages
+    python benchmarks/bench.py --only restore  # one section: restore | detect | wrapped | length | speed | reliability | language | sections | pages | masked
 
 Metrics follow ../shared/METRICS.md (micro-averaged per paragraph line). Third-party text is
 read from ../shared at run time, never copied into the repository; sections whose data is
@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -306,6 +307,41 @@ def wrapped_scores(widths=(40, 72)) -> dict:
         out[f"width {w}"] = {"seeds": seeds, "dev_pairs_spinner": {k: d[k] for k in (
             "doc_auc", "paragraph_auc", "spun_docs_judged_spun", "clean_docs_judged_clean", "word_precision",
             "word_recall", "word_f1", "top_suggestion_correct", "true_positive_words")}}
+    return out
+
+
+# Cyrillic letters drawn as Latin ones: one in a word hides it from a filter (a red team's
+# evasion, session 43; respin.tokenize.LOOKALIKE reads them made Latin).
+_MASK = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "c": "\u0441", "p": "\u0440", "i": "\u0456"}
+
+
+def mask(text: str) -> str:
+    """``text`` with its first maskable letter made Cyrillic in each word of 3+ Latin letters."""
+    def one(m):
+        w = m.group()
+        k = next((k for k, ch in enumerate(w) if ch in _MASK), None)
+        return w if k is None else w[:k] + _MASK[w[k]] + w[k + 1:]
+    return re.sub(r"\b[A-Za-z]{3,}\b", one, text)
+
+
+def masked_scores() -> dict:
+    """Detection of text masked with look-alike letters (:func:`mask`), spun and clean alike:
+    the seeds' scores and findings, the dev pairs' and held-out simulator's figures."""
+    check = lambda text, **kw: respin.check(mask(text), **kw)  # noqa: E731
+    seeds = {}
+    for f in sorted(SEEDS.glob("0*.txt")):
+        rep = check(f.read_text(encoding="utf-8"))
+        seeds[f.name] = {"score": round(rep.score, 3), "spun": rep.spun, "findings": len(rep.findings),
+                         "words_lookalike": getattr(rep, "lookalike", None)}  # (None: a tree before them)
+    keys = ("doc_auc", "paragraph_auc", "spun_docs_judged_spun", "clean_docs_judged_clean", "word_precision",
+            "word_recall", "word_f1", "top_suggestion_correct", "true_positive_words")
+    out = {"seeds": seeds}
+    d = detection_scores(pairs("spinner"), check=check)
+    out["dev_pairs_spinner"] = {k: d[k] for k in keys}
+    from respin import corpora
+    if corpora.wikipedia_summaries_path() is not None:
+        d = detection_scores(simulated_items(), check=check)
+        out["simulated_heldout"] = {k: d[k] for k in keys}
     return out
 
 
@@ -735,7 +771,7 @@ def page_scores(first=6000, last=9600, per_page=3):
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--only", choices=["restore", "detect", "wrapped", "length", "speed", "reliability", "language",
-                                       "sections", "pages"])
+                                       "sections", "pages", "masked"])
     ap.add_argument("--json", action="store_true", help="print raw JSON")
     a = ap.parse_args()
     res = {"respin_version": respin.__version__}
@@ -766,6 +802,8 @@ def main() -> None:
         res["detect_spun_sections"] = section_scores() if leads else skipped
     if a.only in (None, "pages"):
         res["detect_web_pages"] = page_scores() if leads else skipped
+    if a.only in (None, "masked"):
+        res["detect_masked_lookalike"] = masked_scores()
     if a.only in (None, "language"):
         res["language_english_set_aside"] = language_scores()
     if a.only in (None, "reliability"):

@@ -310,8 +310,10 @@ def _check(text, source, threshold, model, lexicons, min_confidence, sections=Fa
             return _with_lexicons(m, [report], [text], lexicons)[0] if lexicons else report
         score = 1.0 if rel.verdict == "spun copy" else 0.0
         from .formats import differing
+        from .tokenize import lookalike_words
         return Report(score, score >= thr, source_findings(text, restored), restored.words, thr, rel,
-                      model="source-alignment", differing=differing(restored, listed=False))
+                      model="source-alignment", differing=differing(restored, listed=False),
+                      lookalike=lookalike_words(text))
     # threshold None: the model's own default threshold
     m = _model(model)
     report = m.check(text, threshold=threshold, min_confidence=min_confidence, sections=sections)

@@ -43,6 +43,8 @@ def report_dict(path: str | None, r: Report) -> dict:
     }
     if r.relation is not None:
         d["relation"] = r.relation.to_dict()
+    if r.lookalike:  # (only where there are: a rare sign, not a field of every report)
+        d["words_lookalike"] = r.lookalike
     if r.parts:  # spun in parts: where (the score is the surest part's)
         d["spun_parts"] = _parts_list(r.parts)
         d["score_whole"] = r.score_whole
@@ -289,6 +291,9 @@ def summary_line(path: str, r: Report, *, bar_set: bool = False) -> str:
     # Words set aside as not English, where the verdict does not already say so: the score
     # is the English part's ("spun (score 0.87, ... in 769 words, 610 not English)").
     other = f", {r.not_english:,} not English" if r.not_english and r.reason != "not English" else ""
+    # Words hidden from filters with look-alike letters ("Hоuse" with a Cyrillic о): read made
+    # Latin, and said, since a writer who does so meant to hide them.
+    other += f", {r.lookalike:,} with look-alike letters" if r.lookalike else ""
     # Judged spun with no finding (the score is the whole text's; a finding must stand out on
     # its own): "spun (score 0.83, 0 findings" left a reader looking for what was missing.
     # (Not where the user's --min-confidence may have hidden them: ``bar_set``.)

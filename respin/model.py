@@ -266,6 +266,7 @@ class Model:
         ``doc_rows``: see :meth:`check_many`."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
         from .language import mostly_not_english
+        from .tokenize import lookalike_words, unmasked
         from .evidence import scalar_evidence, set_aside, vectorised, words_in
         from .phrases import log_lr
         # Line breaks inside the sentences of hard-wrapped text are read as spaces (the same
@@ -447,6 +448,7 @@ class Model:
         for i, rep in enumerate(reports):
             if not rep.words:
                 continue
+            rep.lookalike = lookalike_words(originals[i])
             leaked = spintax_findings(originals[i], self.lexicon)  # as restore finds them: not across a line break
             if leaked:  # a spinner's template in the text settles the question, however short
                 rep.judged, rep.reason = True, ""
@@ -467,6 +469,8 @@ class Model:
             if rep.findings and _holds_any("".join(x for f in rep.findings for x in f.suggestions), INVISIBLE):
                 rep.findings = [replace(f, suggestions=tuple(x.translate(NO_INVISIBLE) for x in f.suggestions))
                                 for f in rep.findings]
+            if rep.lookalike:  # ... and Latin letters for the look-alikes of the words it kept ("Whіte Home")
+                rep.findings = [replace(f, suggestions=tuple(unmasked(x) for x in f.suggestions)) for f in rep.findings]
         return reports
 
     def _findings(self, text, doc, vec_table, scalar_rows, flagged, post, pooled, phrases, phrase_post, threshold,

@@ -1,0 +1,83 @@
+"""Words written with look-alike letters (a Cyrillic "о" in "hоuse"): read as the Latin words
+they show, so that a spin cannot hide from the model that way, and counted in the report.
+
+A red team hid every spun text it tried by one Cyrillic letter per swapped word (28 of 28
+judged not spun, no finding). The texts here are this test's own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+import respin
+from respin.tokenize import lookalike_words, normalize, normalize_many, word_key
+
+from conftest import negative_texts
+
+# Spun by the model: a news story through a thesaurus.
+STORY = ("The White Home mentioned on Tuesday that the president would visit the flooded towns, and officials "
+         "stated the navy support would arrive quickly. Counterfeit tools were used to map the harm, and a "
+         "profound learning model counted the homes that had been misplaced. The Protection Ministry mentioned "
+         "the 2 leaders would meet once more in the spring to debate the energy crops close to the river.\n")
+CYRILLIC = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "c": "\u0441", "p": "\u0440", "i": "\u0456"}
+
+
+def masked(text: str, every_word: bool = True) -> str:
+    """One look-alike letter in each word of three letters or more (Latin letters only)."""
+    def one(m):
+        w = m.group()
+        for k, ch in enumerate(w):
+            if ch in CYRILLIC:
+                return w[:k] + CYRILLIC[ch] + w[k + 1:]
+        return w
+    return re.sub(r"\b[A-Za-z]{3,}\b", one, text)
+
+
+def test_a_masked_word_is_read_as_the_word_it_shows():
+    assert normalize("Hоuse") == "house" and word_key("Mеntioned") == "mentioned"
+    assert normalize_many(["wh\u0456te", "h\u043eme"]) == ["white", "home"]
+
+
+def test_words_of_other_scripts_are_left_as_they_are():
+    # Russian and Greek words, and a unit with a Greek mu, are no masked English words
+    assert normalize_many(["дом", "сказал", "λόγος", "μm", "naïve"]) == ["дом", "сказал", "λόγος", "μm", "naïve"]
+    assert lookalike_words("Он сказал, что дом стоит у реки. The cell is 5 μm wide.") == 0
+
+
+def test_a_masked_spin_is_judged_as_the_plain_one():
+    plain, hidden = respin.check(STORY), respin.check(masked(STORY))
+    assert plain.spun and plain.findings  # (the precondition)
+    assert hidden.spun and hidden.score == pytest.approx(plain.score, abs=1e-6)
+    assert [(f.start, f.end, f.suggestions) for f in hidden.findings] == \
+        [(f.start, f.end, f.suggestions) for f in plain.findings]
+    assert all(masked(STORY)[f.start:f.end] == f.text for f in hidden.findings)
+    assert hidden.lookalike == lookalike_words(masked(STORY)) > 40 and plain.lookalike == 0
+
+
+@pytest.mark.parametrize("name,text", negative_texts()[:12])
+def test_clean_text_masked_stays_clean(name, text):
+    r = respin.check(masked(text))
+    assert r.findings == [] and not r.spun, name
+
+
+def test_the_report_says_how_many_words_are_masked(cli, tmp_path):
+    (tmp_path / "s.txt").write_text(masked(STORY), encoding="utf-8")
+    (tmp_path / "p.txt").write_text(STORY, encoding="utf-8")
+    ran = cli("check", tmp_path / "s.txt")
+    n = lookalike_words(masked(STORY))
+    assert ran.code == 1 and ran.out.splitlines()[-1].endswith(f", {n} with look-alike letters)")
+    (doc,) = json.loads(cli("check", tmp_path / "s.txt", "-f", "json").out)
+    assert doc["words_lookalike"] == n
+    (doc,) = json.loads(cli("check", tmp_path / "p.txt", "-f", "json").out)
+    assert "words_lookalike" not in doc  # (only where there are)
+
+
+def test_a_masked_copy_of_a_source_is_that_source_and_says_so():
+    clean = ("The council approved the new budget on Monday after a long debate about the cost of repairing "
+             "the old bridge. Residents had asked for the work to begin before the winter storms.\n")
+    r = respin.check(masked(clean), source=clean)
+    assert r.relation.verdict == "identical" and r.lookalike == lookalike_words(masked(clean)) > 20
+    assert f", {r.lookalike} with look-alike letters" in repr(r)
