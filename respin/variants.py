@@ -113,10 +113,14 @@ def variant_findings(text: str, lexicons, taken=(), across_lines: bool = False) 
     ``lexicons`` (the module's rule), as findings of kind ``lexicon phrase`` at
     :data:`VARIANT_CONFIDENCE`, up to three terms suggested; none overlapping a finding of
     ``taken`` (the tables' phrases found verbatim). Needs the shipped language model: none
-    without it. Markdown code and addresses are never read."""
-    from .evidence import STOPWORDS
+    without it. Markdown code and addresses are never read. Read as the verbatim search
+    reads the text (:func:`respin.detect.verbatim_findings`): a hard wrap's line breaks
+    inside a sentence are spaces, and a British spelling is the tables' American one
+    ("optimisation" for optimization); ``across_lines``: across one line break it keeps too."""
+    from .detect import _american
     from .lm import default_scorer
-    from .tokenize import CODE, CODE_WORD, LINE_BREAK, Document, LineIndex, has_line_break, normalize_many
+    from .spans import SpanIndex
+    from .tokenize import CODE, CODE_WORD, Document, LineIndex, code_regions, normalize_many, unwrap
     tables = tuple(x for x in lexicons if x and getattr(x, "words_in_phrases", False))
     if not tables or not text:
         return []
@@ -124,14 +128,35 @@ def variant_findings(text: str, lexicons, taken=(), across_lines: bool = False) 
     lm = default_scorer()
     if not terms.count or lm is None:
         return []
-    doc = Document.from_text(text)
+    flat = unwrap(text)[0]  # (offsets kept: the breaks it joins become spaces)
+    doc = Document.from_text(flat, code=code_regions(text)) if flat is not text else Document.from_text(text)
     toks = [(t.start, t.end, t.text) for t in doc.tokens]
     keys = normalize_many([t[2] for t in toks])
     if CODE in doc.token_kinds:
         keys = [CODE_WORD if kind == CODE else key for key, kind in zip(keys, doc.token_kinds)]
-    busy = sorted((f.start, f.end) for f in taken)
-    lines = None
+    # (An index, not a test against each one: a paper mill's long text holds thousands.)
+    busy = [(f.start, f.end) for f in taken]
+    found = _scan(flat, toks, keys, terms, lm, SpanIndex(busy), across_lines)
+    us = [_american(k) for k in keys]
+    if us != keys:
+        found += _scan(flat, toks, us, terms, lm, SpanIndex(busy + [(a, b) for a, b, _, _ in found]), across_lines)
+        found.sort()
     out: list[Finding] = []
+    lines = LineIndex(text) if found else None
+    for start, end, cands, ending in found:
+        span = text[start:end]
+        line, col = lines.line_col(start)
+        sugg = tuple(_match_phrase_case(_ending(" ".join(t), ending, lm), span) for t in cands[:3])
+        out.append(Finding(start, end, line, col, span, sugg, VARIANT_CONFIDENCE, LEXICON_PHRASE))
+    return out
+
+
+def _scan(text, toks, keys, terms: Terms, lm, busy, across_lines) -> list:
+    """(start, end, terms, ending) of each variant among tokens ``toks`` read as ``keys``,
+    the longest at each token, none overlapping a span of ``busy`` (a SpanIndex)."""
+    from .evidence import STOPWORDS
+    from .tokenize import LINE_BREAK, has_line_break
+    out = []
     i = 0
     while i < len(toks):
         found = None
@@ -142,7 +167,7 @@ def variant_findings(text: str, lexicons, taken=(), across_lines: bool = False) 
                     continue  # ("most of" -> "high risk": a function word is no term's end)
                 a, b = toks[i][0], toks[i + n - 1][1]
                 if (has_line_break(text[a:b]) and len(LINE_BREAK.findall(text, a, b)) > across_lines) \
-                        or any(s < b and a < e for s, e in busy):
+                        or busy.overlaps(a, b):
                     continue
                 for last, ending in _forms(words[-1], terms):
                     key = tuple(words[:-1]) + (last,)
@@ -159,12 +184,7 @@ def variant_findings(text: str, lexicons, taken=(), across_lines: bool = False) 
             i += 1
             continue
         n, cands, ending = found
-        start, end = toks[i][0], toks[i + n - 1][1]
-        span = text[start:end]
-        lines = lines or LineIndex(text)
-        line, col = lines.line_col(start)
-        sugg = tuple(_match_phrase_case(_ending(" ".join(t), ending, lm), span) for t in cands[:3])
-        out.append(Finding(start, end, line, col, span, sugg, VARIANT_CONFIDENCE, LEXICON_PHRASE))
+        out.append((toks[i][0], toks[i + n - 1][1], cands, ending))
         i += n
     return out
 

@@ -106,3 +106,48 @@ def test_clean_text_holds_no_variant_of_the_shipped_tortured_terms():
     tortured = respin.swaps.shipped("tortured")
     hits = [(name, f.text) for name, text in negative_texts() for f in variant_findings(text, [tortured])]
     assert hits == []
+
+
+def test_a_variant_broken_by_a_hard_wrap_is_found_as_a_verbatim_phrase_is(table):
+    # Text from a PDF or an email is hard-wrapped: a term broken at a line's end was missed
+    # here while the verbatim search (which reads the text unwrapped) found its neighbours.
+    text = ("In the second study the authors trained a large number of brain\n"
+            "networks on scans collected from two hospitals over several years,\n"
+            "and the scans were labelled by hand before training began.\n")
+    (f,) = variant_findings(text, [table])
+    assert (f.text, f.suggestions, f.line, f.col) == ("brain\nnetworks", ("neural networks",), 1, 59)
+    assert text[f.start:f.end] == f.text
+    # ... and a word the wrap breaks at its hyphen
+    broken = text.replace("brain\nnetworks", "brain net-\nworks")
+    (f,) = variant_findings(broken, [table])
+    assert (f.text, f.suggestions) == ("brain net-\nworks", ("neural networks",))
+    # A blank line, a heading's line or a list's item ends the phrase, as ever.
+    assert found("We trained the brain\n\nnetworks here.", table) == []
+    assert found("- brain\n- networks\n", table) == []
+
+
+def test_a_british_spelling_of_a_terms_word_is_read_as_the_tables_american(tmp_path):
+    # The tables are American, and the verbatim search reads British spellings as theirs:
+    # "optimisation calculation" is "optimization calculation", a variant of optimization algorithm.
+    lex = SwapLexicon.from_tsv("# phrase table: yes\nstreamlining calculation\toptimization algorithm\t1\n"
+                               "streamlining\toptimization\t1\ncalculation\talgorithm\t1\n")
+    assert found("The optimization calculation converged.", lex) == [("optimization calculation",
+                                                                      ("optimization algorithm",))]
+    assert found("The optimisation calculation converged.", lex) == [("optimisation calculation",
+                                                                      ("optimization algorithm",))]
+    assert found("The optimisation algorithm converged.", lex) == []  # (the term itself)
+
+
+def test_many_verbatim_phrases_do_not_make_the_screen_quadratic(table):
+    # A long paper-mill text holds thousands of the table's phrases, all handed in as
+    # ``taken``: each candidate was tested against every one of them (176k words with 8,000
+    # phrases: 40 s; the verbatim search itself took 2 s).
+    import time
+    from respin.detect import verbatim_findings
+    text = " ".join(["The profound learning of a brain community on neural data, deep water and information "
+                     "was reported by raw teams."] * 4000)
+    taken = verbatim_findings(text, [table])
+    assert len(taken) == 8000
+    began = time.perf_counter()
+    assert variant_findings(text, [table], taken) == []
+    assert time.perf_counter() - began < 3  # (9 s before)
