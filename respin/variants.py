@@ -23,8 +23,8 @@ letters left out; each phrase in a neutral sentence; BENCHMARKS.md, session 43):
 phrases found, the finding's term right for 86% of them (:data:`VARIANT_CONFIDENCE`; a part of
 the phrase found, "brain network" in "round brain network", is right where it restores that
 part); over 251,367 words of clean text (the negative corpus, the tests' clean science and
-3,000 Wikipedia leads) the whole dev table finds 8, one per 31,000 words ("common speech" ==>
-natural language, "motor learning" ==> machine learning).
+3,000 Wikipedia leads) the whole dev table finds 9, one per 28,000 words ("common speech" ==>
+natural language, "motor learning" ==> machine learning, "frequency-space" ==> frequency-domain).
 
 >>> from respin.swaps import SwapLexicon
 >>> table = SwapLexicon.from_tsv("# phrase table: yes\\nbrain community\\tneural network\\t3\\n"
@@ -39,7 +39,8 @@ from __future__ import annotations
 
 import functools
 
-from .detect import LEXICON_PHRASE, Finding, _inflect_last, _inflected, _match_phrase_case
+from .detect import (_COMPOUND, LEXICON_PHRASE, Finding, _compound_parts, _inflect_last, _inflected, _joined_like,
+                     _marked_keys, _match_phrase_case)
 
 # Of the phrases found on the dev rows' halves (above), the share whose term was the row's
 # expected phrase: a finding's confidence (a verbatim phrase of the table is 0.95).
@@ -115,8 +116,10 @@ def variant_findings(text: str, lexicons, taken=(), across_lines: bool = False) 
     ``taken`` (the tables' phrases found verbatim). Needs the shipped language model: none
     without it. Markdown code and addresses are never read. Read as the verbatim search
     reads the text (:func:`respin.detect.verbatim_findings`): a hard wrap's line breaks
-    inside a sentence are spaces, and a British spelling is the tables' American one
-    ("optimisation" for optimization); ``across_lines``: across one line break it keeps too."""
+    inside a sentence are spaces, a British spelling is the tables' American one
+    ("optimisation" for optimization), a compound's words are read too ("a brain
+    network-based model") and a citation marker is no part of a word ("networks1,2");
+    ``across_lines``: across one line break it keeps too."""
     from .detect import _american
     from .lm import default_scorer
     from .spans import SpanIndex
@@ -134,28 +137,44 @@ def variant_findings(text: str, lexicons, taken=(), across_lines: bool = False) 
     keys = normalize_many([t[2] for t in toks])
     if CODE in doc.token_kinds:
         keys = [CODE_WORD if kind == CODE else key for key, kind in zip(keys, doc.token_kinds)]
-    # (An index, not a test against each one: a paper mill's long text holds thousands.)
-    busy = [(f.start, f.end) for f in taken]
-    found = _scan(flat, toks, keys, terms, lm, SpanIndex(busy), across_lines)
+    # The readings the verbatim search makes: the words as written, in American spelling, and
+    # with each compound cut into its words ("a brain network-based model"); the first found
+    # at a span stands. (A span index, not a test against each phrase: a paper mill's long
+    # text holds thousands.)
+    readings = [(toks, keys, False)]
     us = [_american(k) for k in keys]
     if us != keys:
-        found += _scan(flat, toks, us, terms, lm, SpanIndex(busy + [(a, b) for a, b, _, _ in found]), across_lines)
-        found.sort()
+        readings.append((toks, us, False))
+    parts = _compound_parts(toks, keys, flat)
+    if parts is not None:
+        readings.append((*parts, True))
+        us = [_american(k) for k in parts[1]]
+        if us != parts[1]:
+            readings.append((parts[0], us, True))
+    busy = [(f.start, f.end) for f in taken]
+    found: list = []
+    for toks, keys, compounds in readings:
+        found += _scan(flat, toks, keys, terms, lm, SpanIndex(busy + [x[:2] for x in found]), across_lines, compounds)
+    found.sort(key=lambda x: x[0])
     out: list[Finding] = []
     lines = LineIndex(text) if found else None
     for start, end, cands, ending in found:
         span = text[start:end]
         line, col = lines.line_col(start)
         sugg = tuple(_match_phrase_case(_ending(" ".join(t), ending, lm), span) for t in cands[:3])
+        if _COMPOUND.search(span):  # a compound stays one ("brain-network model" ==> neural-network)
+            sugg = tuple(_joined_like(x, span) for x in sugg)
         out.append(Finding(start, end, line, col, span, sugg, VARIANT_CONFIDENCE, LEXICON_PHRASE))
     return out
 
 
-def _scan(text, toks, keys, terms: Terms, lm, busy, across_lines) -> list:
+def _scan(text, toks, keys, terms: Terms, lm, busy, across_lines, compounds=False) -> list:
     """(start, end, terms, ending) of each variant among tokens ``toks`` read as ``keys``,
-    the longest at each token, none overlapping a span of ``busy`` (a SpanIndex)."""
+    the longest at each token, none overlapping a span of ``busy`` (a SpanIndex);
+    ``compounds``: the tokens are compounds' parts (:func:`respin.detect._compound_parts`)."""
     from .evidence import STOPWORDS
     from .tokenize import LINE_BREAK, has_line_break
+    marked = _marked_keys(toks)
     out = []
     i = 0
     while i < len(toks):
@@ -169,22 +188,29 @@ def _scan(text, toks, keys, terms: Terms, lm, busy, across_lines) -> list:
                 if (has_line_break(text[a:b]) and len(LINE_BREAK.findall(text, a, b)) > across_lines) \
                         or busy.overlaps(a, b):
                     continue
-                for last, ending in _forms(words[-1], terms):
-                    key = tuple(words[:-1]) + (last,)
-                    cands = terms.candidates(key)
-                    if cands:
-                        here = _logp(lm, key)
-                        cands = [t for t in cands if _logp(lm, t) > here] if _pmi(lm, key) < MAX_PMI else []
-                    if cands:
-                        found = (n, cands, ending)
+                if compounds and (text[a - 1:a] == "\u00ad" or text[b:b + 1] == "\u00ad"):
+                    continue  # (a word broken at a line's end, "net-\nworks", is no compound to reach into)
+                # (the last word, and the word before a citation marker stuck to it: "networks1,2")
+                lasts = [(words[-1], 0)] + ([marked[i + n - 1]] if i + n - 1 in marked else [])
+                for word, cut in lasts:
+                    for last, ending in _forms(word, terms):
+                        key = tuple(words[:-1]) + (last,)
+                        cands = terms.candidates(key)
+                        if cands:
+                            here = _logp(lm, key)
+                            cands = [t for t in cands if _logp(lm, t) > here] if _pmi(lm, key) < MAX_PMI else []
+                        if cands:
+                            found = (n, cands, ending, cut)
+                            break
+                    if found:
                         break
                 if found:
                     break
         if found is None:
             i += 1
             continue
-        n, cands, ending = found
-        out.append((toks[i][0], toks[i + n - 1][1], cands, ending))
+        n, cands, ending, cut = found
+        out.append((toks[i][0], toks[i + n - 1][1] - cut, cands, ending))
         i += n
     return out
 

@@ -151,3 +151,16 @@ def test_many_verbatim_phrases_do_not_make_the_screen_quadratic(table):
     began = time.perf_counter()
     assert variant_findings(text, [table], taken) == []
     assert time.perf_counter() - began < 3  # (9 s before)
+
+
+def test_a_variant_inside_a_compound_or_before_a_citation_marker_is_found(table):
+    # As the verbatim search finds "counterfeit consciousness-based": papers write a term
+    # into compounds, and a PDF's numbered citations stick to its last word.
+    assert found("A brain network-based model was trained.", table) == [("brain network", ("neural network",))]
+    assert found("A brain-network model was trained.", table) == [("brain-network", ("neural-network",))]
+    assert found("Brain-Network Models", table) == [("Brain-Network", ("Neural-Network",))]
+    assert found("We trained brain networks1,2 on the scans.", table) == [("brain networks", ("neural networks",))]
+    assert found("We trained brain networks\u00b2 on the scans.", table) == [("brain networks", ("neural networks",))]
+    # A file's name is no compound (nor is a word broken at a line's end: the hard-wrap test).
+    assert found("The weights are in brain-networks.csv today.", table) == []
+
