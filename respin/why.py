@@ -119,9 +119,12 @@ def _template(f) -> Evidence:
 def _lexicon(f, lexicons, names, ctx) -> Evidence:
     from .swaps import norm_words, phrase_tokens
     key = phrase_tokens(f.text)
-    holding = tuple(n for n, lex in zip(names, lexicons) if lex and lex.lookup(key))
-    term = norm_words(f.suggestions[0]) if f.suggestions and not holding else ()
-    termed = tuple(n for n, lex in zip(names, lexicons) if lex and len(term) > 1 and _an_original(term, lex))
+    holding = tuple(n for n, lex in zip(names, lexicons) if lex and (lex.lookup(key) or _holds(lex, f.text)))
+    # (A compound's suggestion is one: "brain-network" ==> neural-network, a term of two words.)
+    terms = {norm_words(s) for s in (f.suggestions[0], " ".join(_HYPHENS.split(f.suggestions[0])))} \
+        if f.suggestions and not holding else ()
+    termed = tuple(n for n, lex in zip(names, lexicons)
+                   if lex and any(len(t) > 1 and _an_original(t, lex) for t in terms))
     if holding:
         why = f"an entry of {_named(holding)}: a known spun phrase"
     elif termed:  # an unseen variant of a term (respin.variants), or a run restore makes into one
@@ -133,6 +136,17 @@ def _lexicon(f, lexicons, names, ctx) -> Evidence:
     if gain is not None and gain >= _READS_BETTER:
         why += f"; in this context {_q(f.suggestions[0])} is {_times(gain)} likelier than {_q(f.text)}"
     return Evidence(why, gain=_round(gain), lexicons=holding or None)
+
+
+_HYPHENS = re.compile(r"[-\u2010\u2011]")
+
+
+def _holds(lex, span: str) -> bool:
+    """Whether ``span`` is one of ``lex``'s phrases as check's verbatim search finds them:
+    inflected, in British spelling, inside or as a compound, over a wrapped line ("neural
+    organisations", "profound-learning"), which a plain look-up of its words misses."""
+    from .detect import verbatim_findings
+    return any((x.start, x.end) == (0, len(span)) for x in verbatim_findings(span, [lex]))
 
 
 def _an_original(term: tuple[str, ...], lex) -> bool:

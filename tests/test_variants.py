@@ -164,3 +164,17 @@ def test_a_variant_inside_a_compound_or_before_a_citation_marker_is_found(table)
     # A file's name is no compound (nor is a word broken at a line's end: the hard-wrap test).
     assert found("The weights are in brain-networks.csv today.", table) == []
 
+
+def test_explain_tells_a_tables_phrase_in_another_form_from_an_unseen_variant(table):
+    # --explain looked the finding's words up as written: a phrase of the table found in
+    # British spelling or as a compound was "no entry of" it, "an unseen variant" (or "restoring
+    # rewrites these words"), and a variant written as a compound was no variant.
+    text = ("Brain organisations and profound-learning tools were compared with a brain-network "
+            "model in the study of two hospitals last year.")
+    why = {f.text: f.evidence for f in respin.check(text, lexicons=[table], explain=True).findings
+           if f.kind == LEXICON_PHRASE}
+    assert set(why) == {"Brain organisations", "profound-learning", "brain-network"}
+    for phrase in ("Brain organisations", "profound-learning"):
+        assert why[phrase].why.startswith("an entry of lexicon 1: a known spun phrase"), why[phrase]
+        assert why[phrase].lexicons == ("lexicon 1",)
+    assert "an unseen variant of a known term" in why["brain-network"].why and why["brain-network"].lexicons is None
