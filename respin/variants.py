@@ -96,9 +96,15 @@ class Terms:
         return sorted(out, key=lambda t: (-self.count[t], t))
 
 
-@functools.lru_cache(maxsize=8)
 def _terms(tables: tuple) -> Terms:
-    return Terms(tables)
+    # (Each table's size in the key: a lexicon given entries after a check is read anew, as
+    # its verbatim phrases are.)
+    return _terms_of(tuple((x, len(x)) for x in tables))
+
+
+@functools.lru_cache(maxsize=8)
+def _terms_of(key: tuple) -> Terms:
+    return Terms(x for x, _ in key)
 
 
 def _logp(lm, words) -> float:

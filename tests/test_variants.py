@@ -178,3 +178,14 @@ def test_explain_tells_a_tables_phrase_in_another_form_from_an_unseen_variant(ta
         assert why[phrase].why.startswith("an entry of lexicon 1: a known spun phrase"), why[phrase]
         assert why[phrase].lexicons == ("lexicon 1",)
     assert "an unseen variant of a known term" in why["brain-network"].why and why["brain-network"].lexicons is None
+
+
+def test_a_table_given_more_rows_after_a_check_is_read_anew():
+    lex = SwapLexicon.from_tsv("# phrase table: yes\nbrain community\tneural network\t3\n"
+                               "brain\tneural\t3\ncommunity\tnetwork\t3\n")
+    text = "Irregular woods and brain networks were compared."
+    assert [f for f, _ in found(text, lex)] == ["brain networks"]
+    for s, o in [("irregular timberland", "random forest"), ("irregular", "random"), ("timberland", "forest"),
+                 ("woods", "forest")]:
+        lex.add(s, o, 2)
+    assert [f for f, _ in found(text, lex)] == ["Irregular woods", "brain networks"]  # (the first stood)
