@@ -315,3 +315,22 @@ def test_github_from_standard_input_says_where_before_why(cli, monkeypatch):
     r = cli("check", "-", "--explain", "--format", "github")
     warnings = [x for x in r.out.splitlines() if x.startswith("::warning")]
     assert warnings and all(re.search(r"\) at line \d+, column \d+; why: ", x) for x in warnings)
+
+
+def test_a_lexicon_suggestion_that_reads_worse_says_so():
+    # A run restore rewrites through a phrase table's swaps can be clean words given a worse
+    # reading ("earlier work" ==> prior function, in a screened paper): the numbers were
+    # there (gain -3.8) but the sentence said nothing of them, as it does for the model's words.
+    from respin.detect import Finding, Report
+    from respin.model import default
+    lex = SwapLexicon()
+    lex.add("earlier", "prior")
+    lex.add("work", "function")
+    text = "We build on earlier work in this field and extend it to new data."
+    a = text.index("earlier work")
+    r = Report(0.9, True, [Finding(a, a + 12, 1, a + 1, "earlier work", ("prior function",), 0.8, "lexicon phrase")], 14)
+    ev = explain(text, r, default().lm, [lex]).findings[0].evidence
+    assert ev.gain <= -1
+    assert ev.why.startswith("restoring with lexicon 1 rewrites these words through its swaps; but in this "
+                             "context 'earlier work' is "), ev.why
+    assert ev.why.endswith(" likelier than 'prior function'")
