@@ -178,7 +178,8 @@ def _with_lexicons(m, reports: list, texts: list, lexicons) -> list:
     derived = m.lexicon_swaps(texts, reports, lexicons, found)
     # Unseen variants of the phrase tables' terms are the screen's, not restore's: found
     # after the decoder (which weighs the verbatim phrases as restore does), and only where
-    # restore changes nothing, so that check and restore agree where both act.
+    # no verbatim phrase and no run restore changes through a lexicon lies, so that check
+    # and restore agree where both act on a phrase (restore may still change one word of one).
     found = [f + variant_findings(t, lexicons, f + d) for t, f, d in zip(texts, found, derived)]
     return [with_lexicon_findings(r, t, lexicons, d, f) for r, t, d, f in zip(reports, texts, derived, found)]
 
