@@ -443,8 +443,13 @@ def with_lexicon_findings(report: "Report", text: str, lexicons, derived=(), fou
     ``derived``: the decoder's lexicon-swap findings of ``text``
     (:meth:`respin.model.Model.lexicon_swaps`), added where no verbatim phrase and no leaked
     spintax overlaps them, also in place of the model findings they overlap; ``found``:
-    :func:`verbatim_findings` of ``text`` where the caller has them."""
-    extra = list(verbatim_findings(text, lexicons) if found is None else found)
+    :func:`verbatim_findings` of ``text`` where the caller has them, with the phrase tables'
+    unseen variants (:func:`respin.variants.variant_findings`; found here where ``found`` is None)."""
+    if found is None:
+        from .variants import variant_findings
+        found = verbatim_findings(text, lexicons)
+        found = found + variant_findings(text, lexicons, found + list(derived))
+    extra = list(found)
     from .spans import SpanIndex
     # A derived run that holds verbatim phrases whole and goes on past them ("flag to clamor
     # proportion ==> signal to noise ratio", a phrase and a word of the table) is what

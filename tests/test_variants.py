@@ -189,3 +189,11 @@ def test_a_table_given_more_rows_after_a_check_is_read_anew():
                  ("woods", "forest")]:
         lex.add(s, o, 2)
     assert [f for f, _ in found(text, lex)] == ["Irregular woods", "brain networks"]  # (the first stood)
+
+
+def test_with_lexicon_findings_called_alone_adds_the_variants_too(table):
+    text = "We trained brain networks with profound learning on the scans of two hospitals last year."
+    plain = respin.check(text)
+    alone = respin.with_lexicon_findings(plain, text, [table])
+    assert [(f.text, f.confidence) for f in alone.findings if f.kind == LEXICON_PHRASE] == [
+        ("brain networks", VARIANT_CONFIDENCE), ("profound learning", 0.95)]
