@@ -175,12 +175,11 @@ def _with_lexicons(m, reports: list, texts: list, lexicons) -> list:
     from .detect import verbatim_findings, with_lexicon_findings
     from .variants import variant_findings
     found = [verbatim_findings(t, lexicons) for t in texts]
+    # With the phrase tables' unseen variants, which the decoder weighs a run of swaps by as
+    # restore does (a run that restores one takes its confidence), so that check and restore
+    # agree on them.
+    found = [f + variant_findings(t, lexicons, f) for t, f in zip(texts, found)]
     derived = m.lexicon_swaps(texts, reports, lexicons, found)
-    # Unseen variants of the phrase tables' terms are the screen's, not restore's: found
-    # after the decoder (which weighs the verbatim phrases as restore does), and only where
-    # no verbatim phrase and no run restore changes through a lexicon lies, so that check
-    # and restore agree where both act on a phrase (restore may still change one word of one).
-    found = [f + variant_findings(t, lexicons, f + d) for t, f, d in zip(texts, found, derived)]
     return [with_lexicon_findings(r, t, lexicons, d, f) for r, t, d, f in zip(reports, texts, derived, found)]
 
 

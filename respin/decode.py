@@ -350,6 +350,7 @@ class Decoder:
                 here.append(Option(i, L, out, f, key, b))
         if self.user_swaps and self._phrase_parts():
             here += self._part_runs(words, caps, joined, i, lens, keys)
+            here = self._variant_runs(words, caps, joined, i, keys, here)
         if alone is not None:
             if len(self._swapo) > 200_000:  # bounded memory in long-running processes
                 self._swapo.clear()
@@ -443,6 +444,65 @@ class Decoder:
             if i + L < len(words):
                 grow(i + L, [opts])
         return here
+
+    def _variant_runs(self, words, caps, joined, i, keys, here: list) -> list:
+        """``here`` with the unseen variants of the phrase tables' terms that start at word
+        ``i`` (:func:`respin.variants.terms_for`: "brain networks" -> "neural networks", the
+        table holding "brain community" -> "neural network"), :data:`PART_CHOICES` terms at
+        most, scored word by word through the table's swaps plus the bonus its weight gives
+        an entry seen once (an unseen phrase whose whole is a known term is surer than a run
+        of swapped words, less sure than an entry); a run already here for the same words
+        keeps the larger score."""
+        from .variants import _ending, _terms, terms_for
+        tables = tuple(lex for lex in self.user_swaps if lex.words_in_phrases)
+        terms = _terms(tables) if tables else None
+        if not terms or not terms.count or (words[i] not in terms.swaps and words[i] not in terms.by_first):
+            return here
+        from .lm import default_scorer
+        lm = default_scorer()
+        if lm is None:
+            return here
+        bonus = max((USER_LEXICON_WEIGHT if x.weight is None else x.weight) for x in tables) * math.log(2)
+        at = {(o.length, o.out): k for k, o in enumerate(here)}
+        for n in range(2, min(terms.max_len, len(words) - i) + 1):
+            if joined is not None and not all(joined[i:i + n - 1]):
+                break
+            ws = tuple(words[i:i + n])
+            if ws in keys or not all(w.isalpha() for w in ws[:-1]) or ws[0] in STOPWORDS or ws[-1] in STOPWORDS:
+                continue
+            hit = terms_for(ws, terms, lm)
+            if hit is None:
+                continue
+            base, cands, ending = hit
+            for t in cands[:PART_CHOICES]:
+                out = tuple(_ending(" ".join(t), ending, lm).split(" "))
+                s = self._variant_score(ws, out, base, t, caps[i:i + n]) + bonus
+                if s == -math.inf:
+                    continue
+                k = at.get((n, out))
+                if k is not None:
+                    if s > here[k].base:
+                        here[k] = Option(i, n, out, here[k].feats, ws, s)
+                    continue
+                at[(n, out)] = len(here)
+                here.append(Option(i, n, out, _feat(phrase=1.0, name=float(caps[i])), ws, s))
+        return here
+
+    def _variant_score(self, ws, out, base, term, caps) -> float:
+        """The channel score of writing ``out`` for words ``ws`` (``base``: them as the
+        tables write them; ``term``: ``out`` so): keep where a word stays, the table's swap of
+        the word (base form to term's word) where it changes."""
+        keys = self._swap_keys()[1]
+        s = 0.0
+        for w, c, bw, tw, cap in zip(ws, out, base, term, caps):
+            if w == c:
+                s += self._word_options(w, cap)[0][1]
+                continue
+            n = self.swaps.lookup((bw,)).get((tw,), 0) if (bw,) in keys else 0
+            if not n:
+                return -math.inf
+            s += self._swap_channel((bw,), (tw,), n, cap)[1]
+        return s
 
     def _phrase_base(self, key, out, count: int, caps) -> float:
         """The channel score of a multi-word swap, as :meth:`_swap_options` gives it."""

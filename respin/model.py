@@ -22,7 +22,8 @@ import numpy as np
 from . import RespinError
 from .args import text_arg, texts_arg
 from .detector import Detector
-from .detect import lexicon_findings, not_judged_reason
+from .detect import not_judged_reason
+from .variants import table_phrases
 from .evidence import _Unigrams, matrix, offered, rescore, row_types
 from .spans import SpanIndex
 from .tokenize import (INVISIBLE, NO_INVISIBLE, Document, LineIndex, _holds_any, code_regions, fork_free_lock,
@@ -643,7 +644,7 @@ class Model:
         dec = self.decoder(lexicons)
         trusted = _trusted(lexicons)
         # (Phrases found as check finds them, in the text unwrapped: offsets are the same.)
-        phrases = [lexicon_findings(t, trusted, doc) if trusted and doc.n_words else ()
+        phrases = [table_phrases(t, trusted, doc) if trusted and doc.n_words else ()
                    for (t, _), doc in zip(flowed, docs)]
         decoded = self._decoded([t for t, _ in flowed], docs, reports, dec, together, sections,
                                 phrased={i for i, x in enumerate(phrases) if x})
@@ -734,7 +735,6 @@ class Model:
         # to report, and is not decoded; unless it holds a lexicon phrase verbatim, which a run
         # of a phrase table's words around it may restore at the phrase's confidence
         # (_containing, as restore weighs it).
-        from .detect import lexicon_findings
         trusted = _trusted(lexicons)
         tables = any(getattr(x, "words_in_phrases", False) for x in trusted)  # (only they make such runs)
         if verbatim is not None and len(trusted) < len(lexicons):
@@ -744,7 +744,7 @@ class Model:
         if verbatim is not None:
             verbatim = {i: [f for f in v if f.kind == LEXICON_PHRASE] for i, v in enumerate(verbatim)}
         else:
-            verbatim = {i: lexicon_findings(unwrap(texts[i])[0], trusted) for i, r in enumerate(reports)
+            verbatim = {i: table_phrases(unwrap(texts[i])[0], trusted) for i, r in enumerate(reports)
                         if tables and r.words and _p_spun(r) < LEXICON_SWAP_CONFIDENCE}
         if not tables:
             verbatim = {}
@@ -764,7 +764,7 @@ class Model:
             words = [w for _, w, _, _ in dec.sentences(docs[j])]  # the decoder's keys: lower-case words
             found = verbatim.get(i)
             if found is None:  # (a longer edit than one word is needed to hold a phrase)
-                found = lexicon_findings(flowed[j][0], trusted) if tables and any(
+                found = table_phrases(flowed[j][0], trusted) if tables and any(
                     ch.length > 1 for ch in choices) else []
             around = {id(e): f for f, e in _containing(edits, found).values()}
             runs: list = []

@@ -174,6 +174,16 @@ def variant_findings(text: str, lexicons, taken=(), across_lines: bool = False) 
     return out
 
 
+def table_phrases(text: str, lexicons, doc=None) -> list[Finding]:
+    """The lexicons' phrases found in ``text`` (:func:`respin.detect.lexicon_findings`) and,
+    beside them, the phrase tables' unseen variants (:func:`variant_findings`), in order: what
+    restore weighs a run of a table's swaps by, as check lists them."""
+    from .detect import lexicon_findings
+    found = lexicon_findings(text, lexicons, doc)
+    more = variant_findings(text, lexicons, found)
+    return sorted(found + more, key=lambda f: f.start) if more else found
+
+
 def _scan(text, toks, keys, terms: Terms, lm, busy, across_lines, compounds=False) -> list:
     """(start, end, terms, ending) of each variant among tokens ``toks`` read as ``keys``,
     the longest at each token, none overlapping a span of ``busy`` (a SpanIndex);
@@ -199,16 +209,9 @@ def _scan(text, toks, keys, terms: Terms, lm, busy, across_lines, compounds=Fals
                 # (the last word, and the word before a citation marker stuck to it: "networks1,2")
                 lasts = [(words[-1], 0)] + ([marked[i + n - 1]] if i + n - 1 in marked else [])
                 for word, cut in lasts:
-                    for last, ending in _forms(word, terms):
-                        key = tuple(words[:-1]) + (last,)
-                        cands = terms.candidates(key)
-                        if cands:
-                            here = _logp(lm, key)
-                            cands = [t for t in cands if _logp(lm, t) > here] if _pmi(lm, key) < MAX_PMI else []
-                        if cands:
-                            found = (n, cands, ending, cut)
-                            break
-                    if found:
+                    hit = terms_for(tuple(words[:-1]) + (word,), terms, lm)
+                    if hit:
+                        found = (n, hit[1], hit[2], cut)
                         break
                 if found:
                     break
@@ -219,6 +222,27 @@ def _scan(text, toks, keys, terms: Terms, lm, busy, across_lines, compounds=Fals
         out.append((toks[i][0], toks[i + n - 1][1] - cut, cands, ending))
         i += n
     return out
+
+
+def terms_for(words: tuple[str, ...], terms: Terms, lm) -> tuple[tuple[str, ...], list, str] | None:
+    """(the words as the tables write them, the terms they are an unseen variant of by the
+    module's rule, commonest first, the ending the text's last word adds), or None.
+
+    >>> from respin.swaps import SwapLexicon
+    >>> from respin.lm import default_scorer
+    >>> t = Terms([SwapLexicon.from_tsv("brain community\\tneural network\\t3\\nbrain\\tneural\\t3\\n")])
+    >>> default_scorer() is None or terms_for(("brain", "networks"), t, default_scorer())
+    (('brain', 'network'), [('neural', 'network')], 's')
+    """
+    for last, ending in _forms(words[-1], terms):
+        key = tuple(words[:-1]) + (last,)
+        cands = terms.candidates(key)
+        if cands:
+            here = _logp(lm, key)
+            cands = [t for t in cands if _logp(lm, t) > here] if _pmi(lm, key) < MAX_PMI else []
+        if cands:
+            return key, cands, ending
+    return None
 
 
 def _ending(term: str, ending: str, lm) -> str:

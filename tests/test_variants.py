@@ -197,3 +197,21 @@ def test_with_lexicon_findings_called_alone_adds_the_variants_too(table):
     alone = respin.with_lexicon_findings(plain, text, [table])
     assert [(f.text, f.confidence) for f in alone.findings if f.kind == LEXICON_PHRASE] == [
         ("brain networks", VARIANT_CONFIDENCE), ("profound learning", 0.95)]
+
+
+def test_restore_restores_a_variant_at_its_confidence_and_agrees_with_check(table):
+    text = "The library trained brain networks on old maps of the town last spring.\n"
+    bold = respin.restore(text, lexicons=[table], min_confidence=0.5)
+    assert bold.text == "The library trained neural networks on old maps of the town last spring.\n"
+    (e,) = bold.edits
+    assert (text[e.start:e.end], e.restored) == ("brain networks", "neural networks") and e.confidence >= VARIANT_CONFIDENCE
+    assert respin.restore(text, lexicons=[table]).text == text  # the default bar (0.99) is not reached
+    (f,) = [f for f in respin.check(text, lexicons=[table]).findings if f.kind == LEXICON_PHRASE]
+    assert (f.start, f.end, f.suggestions[0]) == (e.start, e.end, e.restored)
+
+
+def test_the_decoder_offers_a_variants_term(table):
+    from respin.model import default
+    words = ["we", "trained", "the", "nervous", "communities", "on", "scans"]  # (no entry: nervous structure, brain community)
+    best = default().decoder([table]).nbest(words, 3, 5, k=3)
+    assert best[0][0] == ("neural", "networks")
