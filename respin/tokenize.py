@@ -345,12 +345,38 @@ LOOKALIKE = str.maketrans(dict(zip("аеорсухіјѕһԁԛԝӏвкмнтοα
                                    "aeopcyxijshdqwlbkmhtoabezhiknptyx"
                                    "ABEKMHOPCTXIJSABEZHIKMNOPTYX")))
 _LOOKALIKES = "".join(chr(c) for c in LOOKALIKE)
-_LETTERS = re.compile(r"[^\W\d_]+")
+_LOOKALIKE_RE = re.compile(f"[{_LOOKALIKES}]")
+_LETTER = re.compile(r"[^\W\d_]")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
 
 
-def _unmasked(m: re.Match) -> str:
-    w = m.group()
-    return w.translate(LOOKALIKE) if _holds_any(w, _LOOKALIKES) and any("a" <= c <= "z" for c in w) else w
+def _masked_words(text: str):
+    """(start, end) of each word of letters (``[^\\W\\d_]+``, whole) that holds a look-alike,
+    found from the look-alikes themselves: a test of every word of a text halved check's
+    speed wherever the text held one Greek word."""
+    end = 0
+    for m in _LOOKALIKE_RE.finditer(text):
+        i = m.start()
+        if i < end:  # in the word just found
+            continue
+        start = i
+        while start > end and _LETTER.match(text, start - 1):
+            start -= 1
+        end = _LETTER_RUN.match(text, i).end()
+        yield start, end
+
+
+def _unmasked(w: str) -> str:
+    """A word of :func:`_masked_words` made Latin where it holds Latin letters too."""
+    return w.translate(LOOKALIKE) if any("a" <= c <= "z" for c in w) else w
+
+
+def _unmask_words(text: str) -> str:
+    parts, at = [], 0
+    for a, b in _masked_words(text):
+        parts += (text[at:a], _unmasked(text[a:b]))
+        at = b
+    return "".join(parts) + text[at:] if parts else text
 
 
 def unmasked(text: str) -> str:
@@ -362,7 +388,7 @@ def unmasked(text: str) -> str:
     """
     if text.isascii() or not _holds_any(text, _LOOKALIKES):
         return text
-    return _LETTERS.sub(_unmasked, text)
+    return _unmask_words(text)
 
 
 def lookalike_words(text: str) -> int:
@@ -374,7 +400,7 @@ def lookalike_words(text: str) -> int:
     """
     if text.isascii() or not _holds_any(text, _LOOKALIKES):
         return 0
-    return sum(1 for m in _LETTERS.finditer(text) if _unmasked(m) != m.group())
+    return sum(1 for a, b in _masked_words(text) if _unmasked(text[a:b]) != text[a:b])
 
 
 def _folded(s: str) -> str:
@@ -388,7 +414,7 @@ def _folded(s: str) -> str:
         return s
     if _holds_any(s, _FOLDED):
         s = s.translate(_FOLD)
-    return _LETTERS.sub(_unmasked, s) if _holds_any(s, _LOOKALIKES) else s
+    return _unmask_words(s) if _holds_any(s, _LOOKALIKES) else s
 
 
 def normalize(s: str) -> str:
