@@ -368,7 +368,7 @@ def _masked_words(text: str):
 
 def _unmasked(w: str) -> str:
     """A word of :func:`_masked_words` made Latin where it holds Latin letters too."""
-    return w.translate(LOOKALIKE) if any("a" <= c <= "z" for c in w) else w
+    return w.translate(LOOKALIKE) if any("a" <= c <= "z" or "A" <= c <= "Z" for c in w) else w
 
 
 def _unmask_words(text: str) -> str:

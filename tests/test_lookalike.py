@@ -47,7 +47,7 @@ def _word_by_word(text: str) -> tuple[str, int]:
     """What unmasked and lookalike_words mean, one word of letters at a time."""
     def one(m):
         w = m.group()
-        return w.translate(LOOKALIKE) if w.translate(LOOKALIKE) != w and re.search("[a-z]", w) else w
+        return w.translate(LOOKALIKE) if w.translate(LOOKALIKE) != w and re.search("[a-zA-Z]", w) else w
     made = re.sub(r"[^\W\d_]+", one, text)
     return made, sum(one(m) != m.group() for m in re.finditer(r"[^\W\d_]+", text))
 
@@ -113,3 +113,9 @@ def test_a_masked_copy_of_a_source_is_that_source_and_says_so():
     r = respin.check(masked(clean), source=clean)
     assert r.relation.verdict == "identical" and r.lookalike == lookalike_words(masked(clean)) > 20
     assert f", {r.lookalike} with look-alike letters" in repr(r)
+
+
+def test_a_word_in_capitals_is_counted_and_unmasked_too():
+    from respin.tokenize import unmasked
+    assert lookalike_words("THE WHITE H\u041eUSE") == 1 and unmasked("H\u041eUSE") == "HOUSE"
+    assert lookalike_words("\u0421\u0421\u0421\u0420 and \u041c\u0418\u0420") == 0  # (Cyrillic words alone)
