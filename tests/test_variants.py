@@ -215,3 +215,15 @@ def test_the_decoder_offers_a_variants_term(table):
     words = ["we", "trained", "the", "nervous", "communities", "on", "scans"]  # (no entry: nervous structure, brain community)
     best = default().decoder([table]).nbest(words, 3, 5, k=3)
     assert best[0][0] == ("neural", "networks")
+
+
+def test_a_lexicon_given_entries_after_a_restore_is_read_anew():
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon()
+    lex.add("profound learning", "deep learning", 3)
+    text = "The officials mentioned that the bridge would be repaired, and the mayor mentioned the cost again.\n"
+    assert "said" not in respin.restore(text, lexicons=[lex], min_confidence=0.3).text
+    lex.add("mentioned", "said", 50)
+    fresh = SwapLexicon().update(lex)
+    expect = respin.restore(text, lexicons=[fresh], min_confidence=0.3).text
+    assert "said" in expect and respin.restore(text, lexicons=[lex], min_confidence=0.3).text == expect
