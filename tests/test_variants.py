@@ -185,7 +185,7 @@ def test_a_table_given_more_rows_after_a_check_is_read_anew():
                                "brain\tneural\t3\ncommunity\tnetwork\t3\n")
     text = "Irregular woods and brain networks were compared."
     assert [f for f, _ in found(text, lex)] == ["brain networks"]
-    for s, o in [("irregular timberland", "random forest"), ("irregular", "random"), ("timberland", "forest"),
+    for s, o in [("irregular thicket", "random forest"), ("irregular", "random"), ("thicket", "forest"),
                  ("woods", "forest")]:
         lex.add(s, o, 2)
     assert [f for f, _ in found(text, lex)] == ["Irregular woods", "brain networks"]  # (the first stood)
