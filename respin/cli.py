@@ -1474,8 +1474,11 @@ def _spin_record(result, text: str, path: str, style: str, rate: float, seed: in
     (a folder of truth files said neither its style, rate, seed nor model, so a finding could not
     be made again) and how much was swapped (--rate is a chance per eligible word, not the share
     of the text: 0.35 swaps about a sixth of a news article's words, a tenth in the conservative style)."""
+    import functools
+
     from .tokenize import Document
 
+    @functools.lru_cache(maxsize=None)  # (a long text's swaps repeat their originals: "said", "the")
     def words(t: str) -> int:  # as check counts a text's words ("U.S." one)
         return Document.from_text(t).n_words if t else 0
     d = result.to_dict()
@@ -1560,8 +1563,10 @@ def spin(
         original = text
         if first is not None:
             result, original = compose(first, result), unspin(first)
-        record = json.dumps(_spin_record(result, original, path, style.value, rate, seed, loaded_model.label, after),
-                            ensure_ascii=False, indent=1) + "\n"
+        record = ""  # (only where written: counting the words took a third of a long text's spin)
+        if truth or format is SpinFormat.json:
+            record = json.dumps(_spin_record(result, original, path, style.value, rate, seed, loaded_model.label,
+                                             after), ensure_ascii=False, indent=1) + "\n"
         body = result.text if format is SpinFormat.text else record
         # A file written keeps the input's byte-order mark, as restore's does (Windows tools
         # read UTF-8 without one as their code page); --truth's offsets are the text's, without it.

@@ -406,6 +406,20 @@ def test_truth_says_what_made_it_and_how_much_was_swapped(cli, tmp_path, monkeyp
     assert d["input"] == "-" and d["swapped_words"] == 0 and d["words"] == t["words"]
 
 
+def test_the_record_is_made_only_where_written(cli, tmp_path, monkeypatch):
+    """Counting the words for --truth's record took a third of a long text's spin, and was
+    done for the plain spun text too, which writes none of it."""
+    from respin import cli as cli_module
+    src = tmp_path / "news.txt"
+    src.write_text(TEXT, encoding="utf-8")
+    made = []
+    real = cli_module._spin_record
+    monkeypatch.setattr(cli_module, "_spin_record", lambda *a, **k: made.append(1) or real(*a, **k))
+    ran = cli("spin", src, "--seed", "4")
+    assert ran.code == 0 and ran.out == spin(TEXT, seed=4).text and made == []
+    assert cli("spin", src, "--seed", "4", "--truth", tmp_path / "t.json").code == 0 and made == [1]
+
+
 def test_help_says_what_rate_and_each_kind_mean(cli):
     """--rate read as the share of the text (0.35 replaced 17% of seven news texts' words) and
     the kinds were bare names: a red-teamer counting 'phrase' swaps found single words there
