@@ -448,7 +448,7 @@ def with_lexicon_findings(report: "Report", text: str, lexicons, derived=(), fou
     if found is None:
         from .variants import variant_findings
         found = verbatim_findings(text, lexicons)
-        found = found + variant_findings(text, lexicons, found + list(derived))
+        found = found + variant_findings(text, lexicons, found)  # (as check: a variant stands before a derived run)
     extra = list(found)
     from .spans import SpanIndex
     # A derived run that holds verbatim phrases whole and goes on past them ("flag to clamor

@@ -199,6 +199,21 @@ def test_with_lexicon_findings_called_alone_adds_the_variants_too(table):
         ("brain networks", VARIANT_CONFIDENCE), ("profound learning", 0.95)]
 
 
+def test_with_lexicon_findings_alone_finds_the_variants_as_check_does(table):
+    # check finds the variants beside the verbatim phrases, then adds the decoder's runs where
+    # none of them lies; called alone without ``found``, a run given set the variant aside.
+    from respin.detect import Finding, verbatim_findings, with_lexicon_findings
+    text = "We trained brain networks with profound learning on the scans of two hospitals last year."
+    a = text.index("brain networks")
+    run = Finding(a, a + len("brain networks with"), 1, a + 1, text[a:a + 19], ("neural nets by",), 0.7, LEXICON_PHRASE)
+    verbatim = verbatim_findings(text, [table])
+    as_check = verbatim + variant_findings(text, [table], verbatim)
+    listed = [(f.text, f.confidence) for f in with_lexicon_findings(respin.check(text), text, [table], [run]).findings]
+    assert listed == [(f.text, f.confidence) for f in
+                      with_lexicon_findings(respin.check(text), text, [table], [run], as_check).findings]
+    assert ("brain networks", VARIANT_CONFIDENCE) in listed
+
+
 def test_restore_restores_a_variant_at_its_confidence_and_agrees_with_check(table):
     text = "The library trained brain networks on old maps of the town last spring.\n"
     bold = respin.restore(text, lexicons=[table], min_confidence=0.5)
