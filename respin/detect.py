@@ -99,9 +99,6 @@ class Report:
     judged: bool = True  # False: too few words the thesaurus can explain to say anything
     reason: str = ""     # why not judged (not_judged_reason): "too short", "too few content words", "not English"
     not_english: int = 0  # words in sentences set aside as not English (respin.language)
-    # Words of Latin letters written with a Cyrillic or Greek look-alike among them ("Hоuse"):
-    # read made Latin (respin.tokenize.LOOKALIKE); a sign of text hidden from filters.
-    lookalike: int = 0
     # A long document judged spun in parts (respin.model.SECTION_WORDS): (start, end, score,
     # first line, last line) of each part, and the score of the whole, P(spun) elsewhere.
     parts: tuple = ()
@@ -113,6 +110,10 @@ class Report:
     # not spun: the model's findings are left out (respin.model._check_chunk), and restore
     # makes none of its edits either, outside the parts judged spun. Not in the JSON.
     beyond_fit: bool = field(default=False, repr=False, compare=False)
+    # Words of Latin letters written with a Cyrillic or Greek look-alike among them ("Hоuse"):
+    # read made Latin (respin.tokenize.LOOKALIKE); a sign of text hidden from filters. (Last:
+    # a new field goes after the others, which callers may give by position.)
+    lookalike: int = 0
 
     def to_dict(self, path: str | None = None) -> dict:
         """The object ``respin check --format json`` prints for this document (plain JSON

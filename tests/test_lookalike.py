@@ -119,3 +119,10 @@ def test_a_word_in_capitals_is_counted_and_unmasked_too():
     from respin.tokenize import unmasked
     assert lookalike_words("THE WHITE H\u041eUSE") == 1 and unmasked("H\u041eUSE") == "HOUSE"
     assert lookalike_words("\u0421\u0421\u0421\u0420 and \u041c\u0418\u0420") == 0  # (Cyrillic words alone)
+
+
+def test_the_new_field_keeps_the_reports_positions():
+    # Report.lookalike went in before parts: a Report made by position put a part's tuple in it.
+    from respin.detect import Report
+    r = Report(0.9, True, [], 900, 0.5, None, "m@1", {}, True, "", 0, ((100, 400, 0.9),), 0.05)
+    assert (r.parts, r.score_whole, r.lookalike) == (((100, 400, 0.9),), 0.05, 0)
