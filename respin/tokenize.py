@@ -335,15 +335,21 @@ _FOLD = {ord(c): None for c in INVISIBLE} | {0xFB00: "ff", 0xFB01: "fi", 0xFB02:
 _FOLDED = "".join(map(chr, _FOLD))
 
 
-# Cyrillic and Greek letters drawn as Latin ones (as lower case: keys are lowercased first, so
-# Cyrillic "Н", a Latin H to the eye, is "н" here). One inside a word of Latin letters hides
-# the word from a filter ("hоuse" with a Cyrillic о is no word to the model): a red team's
-# evasion hid whole spins so (28 of 28 spun texts not judged spun). Words of those scripts
-# alone (Russian, Greek) are left as they are, and so is "μ" (micrometres, "μm").
-LOOKALIKE = str.maketrans(dict(zip("аеорсухіјѕһԁԛԝӏвкмнтοαβεζηικνρτυχ"
-                                   "АВЕКМНОРСТХІЈЅΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
-                                   "aeopcyxijshdqwlbkmhtoabezhiknptyx"
-                                   "ABEKMHOPCTXIJSABEZHIKMNOPTYX")))
+# Cyrillic and Greek letters drawn as Latin ones, in both cases (words are made Latin before
+# they are lowercased: the case tells a symbol's Greek letter from a look-alike, below). One
+# inside a word of Latin letters hides the word from a filter ("hоuse" with a Cyrillic о is no
+# word to the model): a red team's evasion hid whole spins so (28 of 28 spun texts not judged
+# spun). Words of those scripts alone (Russian, Greek) are left as they are, and so is "μ"
+# (micrometres, "μm").
+_SMALL_GREEK = "οαβεζηικνρτυχ"
+LOOKALIKE = str.maketrans(dict(zip("аеорсухіјѕһԁԛԝӏвкмнт" + _SMALL_GREEK +
+                                   "АВЕКМНОРСТХІЈЅУҺԀԚԜӀΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
+                                   "aeopcyxijshdqwlbkmht" "oabezhiknptyx"
+                                   "ABEKMHOPCTXIJSYHDQWIABEZHIKMNOPTYX")))
+# A small Greek letter in a word of capitals is a symbol's ("Aβ", "NF-κB", "PPARα", "IκBα":
+# biomedical papers are full of them), and looks like no capital: it is read as a Latin
+# letter only in a word whose Latin letters (look-alikes made Latin) include a small one.
+_NO_SMALL_GREEK = {k: v for k, v in LOOKALIKE.items() if chr(k) not in _SMALL_GREEK}
 _LOOKALIKES = "".join(chr(c) for c in LOOKALIKE)
 _LOOKALIKE_RE = re.compile(f"[{_LOOKALIKES}]")
 _LETTER = re.compile(r"[^\W\d_]")
@@ -367,8 +373,16 @@ def _masked_words(text: str):
 
 
 def _unmasked(w: str) -> str:
-    """A word of :func:`_masked_words` made Latin where it holds Latin letters too."""
-    return w.translate(LOOKALIKE) if any("a" <= c <= "z" or "A" <= c <= "Z" for c in w) else w
+    """A word of :func:`_masked_words` made Latin where it holds Latin letters too (a small
+    Greek letter where a small Latin one is among them).
+
+    >>> _unmasked("hοuse"), _unmasked("HΟUSE"), _unmasked("Aβ"), _unmasked("дом")  # (Greek ο, Ο)
+    ('house', 'HOUSE', 'Aβ', 'дом')
+    """
+    if not any("a" <= c <= "z" or "A" <= c <= "Z" for c in w):
+        return w
+    m = w.translate(_NO_SMALL_GREEK)
+    return m.translate(LOOKALIKE) if any("a" <= c <= "z" for c in m) else m
 
 
 def _unmask_words(text: str) -> str:
@@ -403,18 +417,19 @@ def lookalike_words(text: str) -> int:
     return sum(1 for a, b in _masked_words(text) if _unmasked(text[a:b]) != text[a:b])
 
 
-def _folded(s: str) -> str:
-    """``s`` less :data:`_FOLD`'s invisible characters, its ligatures spelled out, and the
-    :data:`LOOKALIKE` letters of its words of Latin letters made Latin.
+def _lower_folded(s: str) -> str:
+    """``s`` lowercased, less :data:`_FOLD`'s invisible characters, its ligatures spelled out,
+    and the :data:`LOOKALIKE` letters of its words of Latin letters made Latin (before it is
+    lowercased: "Aβ" keeps its β, as :func:`unmasked` and :func:`lookalike_words` read it).
 
-    >>> _folded("the hоuse"), _folded("дом")  # (a Cyrillic о in the first)
-    ('the house', 'дом')
+    >>> _lower_folded("The Hоuse"), _lower_folded("Дом"), _lower_folded("NF-κB")  # (a Cyrillic о in the first)
+    ('the house', 'дом', 'nf-κb')
     """
     if s.isascii():
-        return s
-    if _holds_any(s, _FOLDED):
+        return s.lower()
+    if _holds_any(s, _FOLDED):  # (as well before lowering as after: no letter lowers into one)
         s = s.translate(_FOLD)
-    return _unmask_words(s) if _holds_any(s, _LOOKALIKES) else s
+    return (_unmask_words(s) if _holds_any(s, _LOOKALIKES) else s).lower()
 
 
 def normalize(s: str) -> str:
@@ -423,7 +438,7 @@ def normalize(s: str) -> str:
     >>> normalize("“Don’t”--")
     '"don\\'t"—'
     """
-    s = nfc(_folded(s.translate(_QUOTE_MAP).lower()))
+    s = nfc(_lower_folded(s.translate(_QUOTE_MAP)))
     return "—" if s in ("--", "---") else s.replace("--", "—")
 
 
@@ -433,7 +448,7 @@ def normalize_many(texts: list[str]) -> list[str]:
         return []
     # All at once: joined by "\n", which no token holds (and which no character composes
     # with); the dash runs normalize() folds whole are rare enough to redo one by one.
-    norms = nfc(_folded("\n".join(texts).translate(_QUOTE_MAP).lower())).split("\n")
+    norms = nfc(_lower_folded("\n".join(texts).translate(_QUOTE_MAP))).split("\n")
     return [normalize(t) if "--" in n else n for t, n in zip(texts, norms)]
 
 
@@ -444,7 +459,7 @@ def word_key(s: str) -> str:
     >>> word_key("Don’t"), word_key("Cafe\\u0301") == "café"
     ("don't", True)
     """
-    return nfc(_folded(s.lower().replace("’", "'")))
+    return nfc(_lower_folded(s.replace("’", "'")))
 
 
 def nfc(s: str) -> str:
@@ -844,7 +859,7 @@ def _word_keys(texts: list[str]) -> list[str]:
     token holds, which ends str.lower's only context rule, a final sigma, as a string end
     does, and with which no character composes), so that words taken in several runs get
     the same keys as all together."""
-    return nfc(_folded("\n".join(texts).lower().replace("’", "'"))).split("\n")
+    return nfc(_lower_folded("\n".join(texts).replace("’", "'"))).split("\n")
 
 
 def _tokens(texts, starts, ends, kinds) -> list[Token]:

@@ -24,6 +24,7 @@ STORY = ("The White Home mentioned on Tuesday that the president would visit the
          "stated the navy support would arrive quickly. Counterfeit tools were used to map the harm, and a "
          "profound learning model counted the homes that had been misplaced. The Protection Ministry mentioned "
          "the 2 leaders would meet once more in the spring to debate the energy crops close to the river.\n")
+SMALL_GREEK = "\u03bf\u03b1\u03b2\u03b5\u03b6\u03b7\u03b9\u03ba\u03bd\u03c1\u03c4\u03c5\u03c7"  # ο α β ε ζ η ι κ ν ρ τ υ χ
 CYRILLIC = {"a": "\u0430", "e": "\u0435", "o": "\u043e", "c": "\u0441", "p": "\u0440", "i": "\u0456"}
 
 
@@ -47,13 +48,17 @@ def _word_by_word(text: str) -> tuple[str, int]:
     """What unmasked and lookalike_words mean, one word of letters at a time."""
     def one(m):
         w = m.group()
-        return w.translate(LOOKALIKE) if w.translate(LOOKALIKE) != w and re.search("[a-zA-Z]", w) else w
+        if not re.search("[a-zA-Z]", w):
+            return w
+        # (a small Greek letter only beside a small Latin one, a Cyrillic look-alike's too)
+        made = "".join(LOOKALIKE.get(ord(c), c) if c not in SMALL_GREEK else c for c in w)
+        return w.translate(LOOKALIKE) if re.search("[a-z]", made) else made
     made = re.sub(r"[^\W\d_]+", one, text)
     return made, sum(one(m) != m.group() for m in re.finditer(r"[^\W\d_]+", text))
 
 
 @settings(max_examples=300, deadline=None, derandomize=True)
-@given(st.text(st.sampled_from("abXY \n_7²'-éμ\u0301\u200bдοоаΑНі"), max_size=40))
+@given(st.text(st.sampled_from("abXY \n_7²'-éμ\u0301\u200bдοоаΑНіβ"), max_size=40))
 @example("Αθήνα, the hоuse, дом_hоme 2оne xο\u0301x")
 def test_words_are_unmasked_whole_and_alone(text):
     # (the words holding a look-alike are found from the look-alikes, not word by word)
@@ -126,3 +131,29 @@ def test_the_new_field_keeps_the_reports_positions():
     from respin.detect import Report
     r = Report(0.9, True, [], 900, 0.5, None, "m@1", {}, True, "", 0, ((100, 400, 0.9),), 0.05)
     assert (r.parts, r.score_whole, r.lookalike) == (((100, 400, 0.9),), 0.05, 0)
+
+
+# A clean abstract of my own, with the symbols of biomedical papers (a Greek letter beside capitals).
+SYMBOLS = ("We found that Aβ42 oligomers activate NF-κB signalling in microglia, and that PPARα agonists "
+           "reduced the release of TNFα. Inhibition of IκBα degradation blocked the effect, while ERβ "
+           "expression was unchanged, and PKCε was not needed.\n")
+
+
+def test_a_symbols_greek_letter_is_no_look_alike():
+    # Every one was counted ("7 with look-alike letters" on a clean paper) and read as Latin
+    # ("ab42", "nf-kb"), which moved a clean abstract's score (0.46 -> 0.51).
+    assert lookalike_words(SYMBOLS) == 0 and unmasked(SYMBOLS) == SYMBOLS
+    assert normalize_many(["Aβ42", "NF-κB", "PPARα", "IκBα"]) == ["aβ42", "nf-κb", "pparα", "iκbα"]
+    assert word_key("ERβ") == "erβ" and normalize("PKCε") == "pkcε"
+    r = respin.check(SYMBOLS)
+    assert r.lookalike == 0 and "look-alike" not in repr(r)
+    assert respin.check(SYMBOLS.replace("was not needed", "w\u03b1s not needed")).lookalike == 1
+
+
+def test_a_greek_look_alike_among_small_letters_or_a_capital_one_is_read_as_latin():
+    # (Greek ο, α among small Latin letters; Greek capitals Ο, Μ in a word of capitals)
+    for masked_word, plain in [("h\u03bfuse", "house"), ("s\u03b1id", "said"), ("H\u039fUSE", "HOUSE"),
+                               ("\u039cAN", "MAN"), ("\u0423es", "Yes")]:
+        assert lookalike_words(masked_word) == 1 and unmasked(masked_word) == plain, masked_word
+        # the model reads it as the count says: as the plain word
+        assert normalize(masked_word) == word_key(masked_word) == plain.lower() == normalize_many([masked_word])[0]
