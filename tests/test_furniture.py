@@ -183,3 +183,18 @@ def test_furniture_keeps_offsets_replays_and_chunks(lines, end):
     assert x.text.count(end) == text.count(end)  # the lines stay
     one, = respin.check_many([text])
     assert (one.score, [f.to_dict() for f in one.findings]) == (r.score, [f.to_dict() for f in r.findings])
+
+
+def test_a_spinners_template_on_a_last_line_is_no_page_furniture():
+    # (a fuzz test's page: its last line "{said|stated}" was set aside as the page's footer,
+    # so restore against the source left it, and a second restore resolved it)
+    source = ("The council said on Monday that the bridge would reopen soon. Officials said the work was "
+              "nearly done, and the mayor's aides would meet the builders.\nResidents believe the repairs "
+              "will help, according to the engineers, because the winter is long. The road to the "
+              "harbour stays closed until the spring, and buses will take the longer way round the lake.\n")
+    text = source.replace("said", "mentioned", 1) + "{said|stated}"
+    from respin.tokenize import code_regions, page_footer
+    assert page_footer(text) == [] and code_regions(text) == []
+    assert [f.text for f in respin.check(text).findings if f.kind == "spintax"] == ["{said|stated}"]
+    once = respin.restore(text, source=source)
+    assert "{" not in once.text and respin.restore(once.text, source=source).edits == []

@@ -78,6 +78,18 @@ def test_only_the_words_holding_a_look_alike_are_tested(monkeypatch):
     assert len(seen) == 4  # (λόγος and hоuse, in each)
 
 
+def test_a_text_without_a_masked_word_reads_none_of_its_words_in_python(monkeypatch):
+    # Russian text holds a look-alike in nearly every word: 48k words of it checked in 0.32 s
+    # instead of 0.13 s while each word was tested (a review).
+    from respin import tokenize
+    seen, real = [], tokenize._unmasked
+    monkeypatch.setattr(tokenize, "_unmasked", lambda w: seen.append(w) or real(w))
+    text = " ".join(["дом", "сказал", "у", "реки", "plain", "words"] * 500)
+    assert lookalike_words(text) == 0 and tokenize.unmasked(text) == text
+    assert normalize_many(text.split()) == text.split()
+    assert seen == []
+
+
 def test_words_of_other_scripts_are_left_as_they_are():
     # Russian and Greek words, and a unit with a Greek mu, are no masked English words
     assert normalize_many(["дом", "сказал", "λόγος", "μm", "naïve"]) == ["дом", "сказал", "λόγος", "μm", "naïve"]
