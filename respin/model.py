@@ -563,9 +563,9 @@ class Model:
         from .decode import DEFAULT_PARAMS, Decoder
         from .swaps import merged
         lexicons = lexicons_arg(lexicons, self.path)
-        # (A lexicon's size too: one given more entries after a restore is merged anew, as
+        # (A lexicon's version too: one given entries after a restore is merged anew, as
         # respin.variants reads its terms anew; a review found the decoder kept the old ones.)
-        key = tuple((id(x), len(x), x.weight, getattr(x, "word_weight", None), getattr(x, "phrase_table", None))
+        key = tuple((id(x), getattr(x, "version", len(x)), x.weight, getattr(x, "word_weight", None), getattr(x, "phrase_table", None))
                     for x in lexicons)
         hit = self._decoders.get(key)
         if hit is not None and all(a is b for a, b in zip(hit[0], lexicons)):

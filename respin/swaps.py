@@ -76,6 +76,7 @@ class SwapLexicon:
         self._compounds: tuple | None = None  # (the test, compound_index()), likewise
         self._sides: tuple | None = None  # word_sides(), likewise
         self._origs: dict | None = None  # as_original(), likewise
+        self.version = 0  # entries added so far: what caches of a lexicon's content key on
 
     @property
     def words_in_phrases(self) -> bool:
@@ -107,6 +108,7 @@ class SwapLexicon:
             return
         d = self._map[s]
         d[o] = d.get(o, 0) + int(count)
+        self.version += 1
         self.max_len = max(self.max_len, len(s))
         self._phrases = self._compounds = self._sides = self._origs = None
 

@@ -97,9 +97,9 @@ class Terms:
 
 
 def _terms(tables: tuple) -> Terms:
-    # (Each table's size in the key: a lexicon given entries after a check is read anew, as
-    # its verbatim phrases are.)
-    return _terms_of(tuple((x, len(x)) for x in tables))
+    # (Each table's version in the key: a lexicon given entries after a check, or more of
+    # one it has, is read anew, as its verbatim phrases are.)
+    return _terms_of(tuple((x, getattr(x, "version", len(x))) for x in tables))
 
 
 @functools.lru_cache(maxsize=8)

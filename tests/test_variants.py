@@ -259,3 +259,18 @@ def test_the_decoder_reads_the_tables_terms_once(table, monkeypatch):
     offered = [(o.start, o.out) for opts in dec.options(words, [False] * len(words)) for o in opts if o.length == 2]
     assert (3, ("neural", "networks")) in offered and (8, ("neural", "networks")) in offered
     assert len(asked) == 1
+
+
+def test_more_of_an_entry_a_lexicon_has_is_read_anew_too():
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon()
+    lex.add("mentioned", "noted", 2)
+    lex.add("mentioned", "said", 1)
+    text = "The officials mentioned that the bridge would be repaired, and the mayor mentioned the cost again.\n"
+    before = respin.restore(text, lexicons=[lex], min_confidence=0.3).text
+    n = len(lex)
+    lex.add("mentioned", "said", 60)  # (no new entry: the same pair, seen more)
+    assert len(lex) == n
+    fresh = SwapLexicon().update(lex)
+    assert respin.restore(text, lexicons=[lex], min_confidence=0.3).text == \
+        respin.restore(text, lexicons=[fresh], min_confidence=0.3).text != before
