@@ -26,8 +26,7 @@ from .detect import not_judged_reason
 from .variants import table_phrases
 from .evidence import _Unigrams, matrix, offered, rescore, row_types
 from .spans import SpanIndex
-from .tokenize import (INVISIBLE, NO_INVISIBLE, Document, LineIndex, _holds_any, code_regions, fork_free_lock,
-                       gc_paused, line_breaks, unwrap)
+from .tokenize import Document, LineIndex, code_regions, fork_free_lock, gc_paused, line_breaks, unwrap
 
 _LOCK = fork_free_lock(__name__, "_LOCK", 0)  # (order: the outermost; it holds the others)
 _CACHE: dict[str, "Model"] = {}
@@ -267,7 +266,7 @@ class Model:
         ``doc_rows``: see :meth:`check_many`."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
         from .language import mostly_not_english
-        from .tokenize import lookalike_words, unmasked
+        from .tokenize import as_written, lookalike_words
         from .evidence import scalar_evidence, set_aside, vectorised, words_in
         from .phrases import log_lr
         # Line breaks inside the sentences of hard-wrapped text are read as spaces (the same
@@ -355,8 +354,11 @@ class Model:
         ph0 = [bisect.bisect_left(firsts, t) for t in tok0]
         # Words in sentences set aside as not English (respin.language), per text.
         foreign_of = [0] * len(texts)
+        aside: list[list] = [[] for _ in texts]  # ... and their characters (look-alike letters there are no sign)
         for fa, fb in cdoc.foreign:
-            foreign_of[bisect.bisect_right(tok0, fa) - 1] += sum(cdoc._word_mask[fa:fb])
+            k = bisect.bisect_right(tok0, fa) - 1
+            foreign_of[k] += sum(cdoc._word_mask[fa:fb])
+            aside[k].append((cdoc.token_starts[fa] - char0[k], cdoc.token_ends[fb - 1] - char0[k]))
         reports, post_all, pooled = [], [], {}
         cols = None  # what the consistency pooling reads, made when a text first needs it
         flagged: list[int] = []
@@ -449,7 +451,7 @@ class Model:
         for i, rep in enumerate(reports):
             if not rep.words:
                 continue
-            rep.lookalike = lookalike_words(originals[i])
+            rep.lookalike = lookalike_words(originals[i], aside[i])
             leaked = spintax_findings(originals[i], self.lexicon)  # as restore finds them: not across a line break
             if leaked:  # a spinner's template in the text settles the question, however short
                 rep.judged, rep.reason = True, ""
@@ -464,14 +466,13 @@ class Model:
                 lines = LineIndex(given)
                 rep.findings = [replace(f, text=given[f.start:f.end], line=line, col=col)
                                 for f, (line, col) in zip(rep.findings, lines.line_cols([f.start for f in rep.findings]))]
-            # A suggestion is what to write: without the invisible characters of the word it
-            # took (a soft hyphen of the input's, or the two unwrap made of "men-\ntioned").
+            # A suggestion is what to write (tokenize.as_written): without the invisible characters
+            # of the word it took (a soft hyphen of the input's, or the two unwrap made of
+            # "men-\ntioned"), with Latin letters for the look-alikes of the words it kept ("Whіte
+            # Home"), and without their marks that draw no accent ("W̶h̶i̶t̶e̶ Home").
             # (One test of all the suggestions joined: one per suggestion was 5% of a spun text's check.)
-            if rep.findings and _holds_any("".join(x for f in rep.findings for x in f.suggestions), INVISIBLE):
-                rep.findings = [replace(f, suggestions=tuple(x.translate(NO_INVISIBLE) for x in f.suggestions))
-                                for f in rep.findings]
-            if rep.lookalike:  # ... and Latin letters for the look-alikes of the words it kept ("Whіte Home")
-                rep.findings = [replace(f, suggestions=tuple(unmasked(x) for x in f.suggestions)) for f in rep.findings]
+            if rep.findings and not "".join(x for f in rep.findings for x in f.suggestions).isascii():
+                rep.findings = [replace(f, suggestions=tuple(map(as_written, f.suggestions))) for f in rep.findings]
         return reports
 
     def _findings(self, text, doc, vec_table, scalar_rows, flagged, post, pooled, phrases, phrase_post, threshold,

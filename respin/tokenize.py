@@ -231,8 +231,10 @@ _ASTRAL_MARK = "[\\U00010000-\\U0010ffff](?<=[{}])"
 
 @cache
 def _mark_re() -> re.Pattern:
-    """A mark of the BMP, or any character beyond it (one class: the fastest search)."""
-    return re.compile(f"[{_marks()[0]}\\U00010000-\\U0010ffff]")
+    """A mark of the BMP, or any character beyond it but the mathematical letters, which hold
+    no mark (one class: the fastest search; a text written in them, a filter's evasion, had
+    each of its letters tested one by one)."""
+    return re.compile(f"[{_marks()[0]}\\U00010000-\\U0001d3ff\\U0001d800-\\U0010ffff]")
 
 
 def _marked_parts() -> tuple[str, str]:
@@ -255,10 +257,18 @@ def _marked_re() -> re.Pattern:
 # is one word, "anticipated" to the language model: :func:`word_key`), not a break between
 # two: one soft hyphen turned a spun article's verdict, and a content farm can add them on purpose.
 # So are the bidirectional formatting characters (LRM, RLM, ALM, embeddings, overrides,
-# isolates): inside a word they cut it in two as well ("se\u202cven"; fuzzing).
+# isolates): inside a word they cut it in two as well ("se\u202cven"; fuzzing). So do the
+# invisible operators of mathematics (U+2061-2064) and the Mongolian vowel separator, and
+# hid a spin so (a red team, session 43).
 INVISIBLE = ("\u00ad\u200b\u200c\u200d\u2060\ufeff"
-             "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_INVISIBLE_RUN = f"[{INVISIBLE}]+"
+             "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+             "\u2061\u2062\u2063\u2064\u180e")
+# ... and the tag characters (U+E0001, U+E0020-E007F), invisible too: beyond the BMP, in the
+# patterns' classes and found with the marks (:func:`_spaced_re`); kept elsewhere, since an
+# emoji flag of England or Scotland is written with them.
+_TAGS = "\U000e0001-\U000e007f"  # (one range: E0002-E001F are unassigned)
+_TAG = re.compile(f"[{_TAGS}]")
+_INVISIBLE_RUN = f"[{INVISIBLE}{_TAGS}]+"
 NO_INVISIBLE = {ord(c): None for c in INVISIBLE}  # str.translate's table that takes them out
 
 
@@ -282,7 +292,7 @@ def _spaced_re(text: str, offset: int, end: int) -> re.Pattern:
     holds a combining mark or an invisible character (:data:`INVISIBLE`)."""
     if text.isascii():
         return _SPACED_RE
-    marked = False
+    marked = tagged = False
     if _MAYBE_MARK.search(text, offset, end):
         search = _mark_re().search
         m = search(text, offset, end)
@@ -292,7 +302,8 @@ def _spaced_re(text: str, offset: int, end: int) -> re.Pattern:
                 marked = True
                 break
             m = search(text, m.end(), end)
-    if _holds_any(text, INVISIBLE, offset, end):
+        tagged = _TAG.search(text, offset, end) is not None  # (beyond the BMP: only such texts hold one)
+    if tagged or _holds_any(text, INVISIBLE, offset, end):
         return _joined_re(marked)
     return _marked_re() if marked else _SPACED_RE
 
@@ -333,27 +344,97 @@ class Token(NamedTuple):
 _FOLD = {ord(c): None for c in INVISIBLE} | {0xFB00: "ff", 0xFB01: "fi", 0xFB02: "fl", 0xFB03: "ffi", 0xFB04: "ffl",
                                              0xFB05: "st", 0xFB06: "st"}
 _FOLDED = "".join(map(chr, _FOLD))
+# ... and the Hangul fillers, letters that draw nothing ("ho\u3164use"; found with the marks below).
+_FILLERS = "\u115f\u1160\u3164\uffa0"
+_NO_FILLERS = dict.fromkeys(map(ord, _FILLERS))
+# Left out too after a letter: combining marks that draw a line through, under, over or around
+# it rather than an accent (strike-through "h̶o̶u̶s̶e̶", U+0334-0338; U+0332 underlines), or
+# nothing (the combining grapheme joiner, variation selectors, Mongolian free variation
+# selectors, Khmer's two silent vowels), and tag characters: one in a word hid it from the
+# model as a look-alike letter did (a red team, session 43). Accents stay ("café", "José"),
+# and so does a mark after no letter or accent ("=\u0338" is "≠"). (Beyond the BMP, one range
+# over the tags and variation selectors: a class tests such ranges one by one.)
+_DROP_BMP = ("\u0305\u0332-\u0338\u033f\u034f\u17b4\u17b5\u180b-\u180f\u20d2\u20d3\u20d8-\u20da\u20dd-\u20e0"
+             "\u20e2-\u20e6\u20ea\u20eb\ufe00-\ufe0f")
+_DROP = _DROP_BMP + "\U000e0000-\U000e01ef"
+_DROP_RUN = re.compile(f"[{_DROP}]+")
+_DROP_ONE = re.compile(f"[{_DROP}]")  # (a class alone is searched three times faster than a run)
 
 
-# Cyrillic and Greek letters drawn as Latin ones, in both cases (words are made Latin before
-# they are lowercased: the case tells a symbol's Greek letter from a look-alike, below). One
-# inside a word of Latin letters hides the word from a filter ("hоuse" with a Cyrillic о is no
-# word to the model): a red team's evasion hid whole spins so (28 of 28 spun texts not judged
-# spun). Words of those scripts alone (Russian, Greek) are left as they are, and so is "μ"
-# (micrometres, "μm").
-_SMALL_GREEK = "οαβεζηικνρτυχ"
-LOOKALIKE = str.maketrans(dict(zip("аеорсухіјѕһԁԛԝӏвкмнт" + _SMALL_GREEK +
-                                   "АВЕКМНОРСТХІЈЅУҺԀԚԜӀΑΒΕΖΗΙΚΜΝΟΡΤΥΧ",
-                                   "aeopcyxijshdqwlbkmht" "oabezhiknptyx"
-                                   "ABEKMHOPCTXIJSYHDQWIABEZHIKMNOPTYX")))
+def _drop_marks(s: str) -> str:
+    """``s`` less the runs of :data:`_DROP` after a letter or an accent."""
+    def one(m: re.Match) -> str:
+        before = s[m.start() - 1:m.start()]
+        return "" if before and (before.isalpha() or "\u0300" <= before <= "\u036f") else m.group()
+    return _DROP_RUN.sub(one, s)
+
+
+# Letters drawn as Latin ones, in both cases (words are made Latin before they are lowercased:
+# the case tells a symbol's Greek letter from a look-alike, below). One inside a word hides the
+# word from a filter ("hоuse" with a Cyrillic о is no word to the model): a red team hid whole
+# spins so (28 of 28 spun texts not judged spun), and session 43's with each kind below (24 of
+# 24). Those of other scripts (Cyrillic, Greek, Armenian, Cherokee) are read so only in a word
+# that holds a Latin letter: words of those scripts alone (Russian, Greek, Armenian) are left
+# as they are, and so is "μ" (micrometres, "μm").
+_SMALL_GREEK = "οαβεζηικνρτυχϲϳ"
+_OTHER_SCRIPTS = dict(zip("аеорсухіјѕһԁԛԝӏвкмнтү" "АВЕКМНОРСТХІЈЅУҺԀԚԜӀҮ"     # Cyrillic
+                          + _SMALL_GREEK + "ΑΒΕΖΗΙΚΜΝΟΡΤΥΧϹ"           # Greek
+                          + "օսհոցզլ" "ՕՍԼ",                          # Armenian
+                          "aeopcyxijshdqwlbkmhty" "ABEKMHOPCTXIJSYHDQWIY"
+                          "oabezhiknptyxcj" "ABEZHIKMNOPTYXC"
+                          "ouhngql" "OUL"))
+# Cherokee's capitals (and the small letters they lower to)
+_CHEROKEE = dict(zip("ᎪᏴᏟᎠᎬᏀᎻᎥᎫᏦᏞᎷᏢᎡᏚᎢᏙᎳᏃ", "ABCDEGHiJKLMPRSTVWZ"))
+_OTHER_SCRIPTS |= _CHEROKEE | {c.lower(): x.lower() for c, x in _CHEROKEE.items()}
+# Latin letters in other forms, read so in any word: small capitals (ʜᴏᴜsᴇ), the IPA's ɑ, ɡ,
+# ɩ, dotless ı and ȷ, the long ſ; fullwidth letters (ｈｏｕｓｅ), mathematical alphanumerics
+# (𝐡𝐨𝐮𝐬𝐞, 𝗁𝗈𝗎𝗌𝖾) and letterlike symbols (ℎ, ℯ): their compatibility forms, as NFKC reads them,
+# but only letters, and only inside words.
+_SMALL_CAPITALS = dict(zip("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯʀꜱᴛᴜᴠᴡʏᴢɑɡɩıȷſ", "abcdefghijklmnopqrstuvwyzagiijs"))
+
+
+def _class(codes) -> str:
+    """A regex character class's body holding the code points ``codes``, in ranges."""
+    runs: list[list[int]] = []
+    for c in sorted(codes):
+        if runs and runs[-1][1] == c - 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in runs)
+
+
+def _compatibility_letters() -> dict[int, str]:
+    """The fullwidth letters, letterlike symbols and mathematical alphanumerics that NFKC
+    reads as one ASCII letter (~0.5 ms)."""
+    out = {}
+    for lo, hi in ((0xFF21, 0xFF5A), (0x2102, 0x2134), (0x1D400, 0x1D6A5)):
+        for c in map(chr, range(lo, hi + 1)):
+            x = unicodedata.normalize("NFKC", c)
+            if x != c and len(x) == 1 and x.isascii() and x.isalpha():
+                out[ord(c)] = x
+    return out
+
+
+_FORMS = {ord(c): x for c, x in _SMALL_CAPITALS.items()} | _compatibility_letters()
+LOOKALIKE = {ord(c): x for c, x in _OTHER_SCRIPTS.items()} | _FORMS  # (str.translate's table)
 # A small Greek letter in a word of capitals is a symbol's ("Aβ", "NF-κB", "PPARα", "IκBα":
 # biomedical papers are full of them), and looks like no capital: it is read as a Latin
 # letter only in a word whose Latin letters (look-alikes made Latin) include a small one.
 _NO_SMALL_GREEK = {k: v for k, v in LOOKALIKE.items() if chr(k) not in _SMALL_GREEK}
-_LOOKALIKES = "".join(chr(c) for c in LOOKALIKE)
-_LOOKALIKE_RE = re.compile(f"[{_LOOKALIKES}]")
+_SMALL_LATIN = re.compile("[a-z]")
+# Found by classes of the BMP's and one range beyond it (the mathematical letters, a few
+# symbols among them): a class of the astral ranges themselves, tested one by one for every
+# character, cost ~4 ms per 20,000 words.
+_MATH = "\U0001d400-\U0001d6a5"
+_LOOKALIKE_RE = re.compile(f"[{_class(c for c in LOOKALIKE if c < 0x10000)}{_MATH}]")
+_LATIN_RE = re.compile(f"[A-Za-z{_class(c for c in _FORMS if c < 0x10000)}{_MATH}]")  # (a Latin letter, of any form)
+# (Any of them, a filler or a mark of _DROP: beyond the BMP, one range over all that they hold.)
+_FOLD_HINT = re.compile(f"[{_class(c for c in LOOKALIKE if c < 0x10000)}{_DROP_BMP}{_FILLERS}"
+                        "\U0001d400-\U000e01ef]")
 _LETTER = re.compile(r"[^\W\d_]")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
+_IPA_MARKS = re.compile("[ːˑˈˌ]")  # (length and stress: a phonetic transcription, "ˈmɪnɪt", is no masked word)
 
 
 # A look-alike and a Latin letter in one word (only such words can be masked ones): one
@@ -383,63 +464,137 @@ def _masked_words(text: str):
 
 
 def _unmasked(w: str) -> str:
-    """A word of :func:`_masked_words` made Latin where it holds Latin letters too (a small
-    Greek letter where a small Latin one is among them).
+    """A word of :func:`_masked_words` made Latin where it holds a Latin letter (ASCII, or of
+    :data:`_FORMS`; a small Greek letter where a small Latin one is among them), as the model
+    reads it; not a phonetic transcription.
 
-    >>> _unmasked("hοuse"), _unmasked("HΟUSE"), _unmasked("Aβ"), _unmasked("дом")  # (Greek ο, Ο)
-    ('house', 'HOUSE', 'Aβ', 'дом')
+    >>> _unmasked("hοuse"), _unmasked("HΟUSE"), _unmasked("Aβ"), _unmasked("дом"), _unmasked("𝐇𝐨𝐮𝐬𝐞")  # (Greek ο, Ο)
+    ('house', 'HOUSE', 'Aβ', 'дом', 'House')
     """
-    if not any("a" <= c <= "z" or "A" <= c <= "Z" for c in w):
+    if not _LATIN_RE.search(w) or _IPA_MARKS.search(w):
         return w
     m = w.translate(_NO_SMALL_GREEK)
-    return m.translate(LOOKALIKE) if any("a" <= c <= "z" for c in m) else m
+    return m.translate(LOOKALIKE) if _SMALL_LATIN.search(m) else m
 
 
-def _unmask_words(text: str) -> str:
+def _name(w: str, r: str) -> bool:
+    """Whether ``w``, read ``r``, is a capitalised word that only its dotless ı changes: a
+    Turkish name ("Yıldırım"), which a suggestion writes as it is (the model reads "yildirim",
+    as English news spells it)."""
+    return w[:1].isupper() and r == w.replace("ı", "i")
+
+
+def _unmask_words(text: str, names: bool = False) -> str:
+    """``text`` with its words made Latin (:func:`_unmasked`); ``names``: not a name (:func:`_name`)."""
     parts, at = [], 0
     for a, b in _masked_words(text):
-        parts += (text[at:a], _unmasked(text[a:b]))
+        w = text[a:b]
+        r = _unmasked(w)
+        parts += (text[at:a], w if names and _name(w, r) else r)
         at = b
     return "".join(parts) + text[at:] if parts else text
 
 
 def unmasked(text: str) -> str:
-    """``text`` with the :data:`LOOKALIKE` letters of its words of Latin letters made Latin
-    (what a suggestion should write).
+    """``text`` with the :data:`LOOKALIKE` letters of its words of Latin letters made Latin:
+    what a suggestion should write, and what :mod:`respin.language` reads (the same length).
 
-    >>> unmasked("Whіte Нouse, дом")
-    'White House, дом'
+    >>> unmasked("Whіte Нouse, ｔｏｗｎ 𝐡𝐚𝐥𝐥, ʜᴏᴜsᴇ; дом, μm, Yıldız")
+    'White House, town hall, house; дом, μm, Yıldız'
     """
-    if text.isascii() or not _holds_any(text, _LOOKALIKES):
+    if text.isascii() or not _LOOKALIKE_RE.search(text):
         return text
-    return _unmask_words(text)
+    return _unmask_words(text, names=True)
 
 
-def lookalike_words(text: str) -> int:
-    """How many words of Latin letters hold a :data:`LOOKALIKE` letter (a filter's evasion;
-    the model reads them made Latin).
+def _unmasked_tokens(text: str, texts: list[str], starts, ends) -> tuple[str, list[str]]:
+    """(:func:`unmasked` ``text``, its tokens ``texts`` read so): the same objects where no
+    letter changes (Russian, Greek and nearly all English)."""
+    if text.isascii() or not _LOOKALIKE_RE.search(text):
+        return text, texts
+    parts, at, changed = [], 0, []
+    for a, b in _masked_words(text):
+        w = text[a:b]
+        r = _unmasked(w)
+        if r != w and not _name(w, r):
+            parts += (text[at:a], r)
+            at = b
+            changed.append(a)
+    if not changed:
+        return text, texts
+    read, texts = "".join(parts) + text[at:], list(texts)
+    for a in changed:
+        k = bisect_right(starts, a) - 1
+        texts[k] = read[starts[k]:ends[k]]
+    return read, texts
 
-    >>> lookalike_words("The Whitе Hоuse sаid so."), lookalike_words("Он сказал: μm, naïve.")
+
+def lookalike_words(text: str, skip: Sequence[tuple[int, int]] = ()) -> int:
+    """How many words hold a :data:`LOOKALIKE` letter (a filter's evasion; the model reads
+    them made Latin), outside the spans ``skip`` (sentences set aside as not English). A word
+    whose dotless ı alone changes does not count (Turkish words), nor a single letter (a
+    mathematical 𝑥 in a formula).
+
+    >>> lookalike_words("The Whitе Hоuse sаid so."), lookalike_words("Он сказал: μm, naïve, sıkıntı, 𝑥².")
     (3, 0)
+    >>> lookalike_words("ｔｈｅ 𝐬𝐚𝐦𝐞 ʜᴏᴜsᴇ")
+    3
     """
-    if text.isascii() or not _holds_any(text, _LOOKALIKES):
+    if text.isascii() or not _LOOKALIKE_RE.search(text):
         return 0
-    return sum(1 for a, b in _masked_words(text) if _unmasked(text[a:b]) != text[a:b])
+    n, ends = 0, [b for _, b in skip]
+    for a, b in _masked_words(text):
+        w = text[a:b]
+        r = _unmasked(w)
+        if r == w or r == w.replace("ı", "i") or len(w) < 2 or not w.isalpha() and sum(map(str.isalpha, w)) < 2:
+            continue
+        k = bisect_right(ends, a)
+        if k < len(skip) and skip[k][0] <= a:
+            continue
+        n += 1
+    return n
+
+
+# What a suggestion leaves out: the invisible characters, tag characters and Hangul fillers.
+_UNSEEN = NO_INVISIBLE | _NO_FILLERS | dict.fromkeys(range(0xE0001, 0xE0080))
+
+
+def as_written(s: str) -> str:
+    """``s`` (a suggestion, which may keep words of the input) as it should be written: without
+    invisible characters (:data:`INVISIBLE`, tags, Hangul fillers) and the marks :data:`_DROP`
+    after its letters, and with the look-alike letters of its words made Latin (:func:`unmasked`).
+
+    >>> as_written("W\\u0336h\\u0336i\\u0336t\\u0336e\\u0336 Нo\\u00aduse"), as_written("café")
+    ('White House', 'café')
+    """
+    if s.isascii():
+        return s
+    return unmasked(_drop_marks(s.translate(_UNSEEN)))
 
 
 def _lower_folded(s: str) -> str:
     """``s`` lowercased, less :data:`_FOLD`'s invisible characters, its ligatures spelled out,
-    and the :data:`LOOKALIKE` letters of its words of Latin letters made Latin (before it is
-    lowercased: "Aβ" keeps its β, as :func:`unmasked` and :func:`lookalike_words` read it).
+    less the marks :data:`_DROP` after its letters, and the :data:`LOOKALIKE` letters of its
+    words of Latin letters made Latin (before it is lowercased: "Aβ" keeps its β, as
+    :func:`unmasked` and :func:`lookalike_words` read it).
 
     >>> _lower_folded("The Hоuse"), _lower_folded("Дом"), _lower_folded("NF-κB")  # (a Cyrillic о in the first)
     ('the house', 'дом', 'nf-κb')
+    >>> _lower_folded("Ｈｏｕｓｅ 𝐇𝐨𝐮𝐬𝐞 h\u0336o\u0336u\u0336s\u0336e\u0336 ho\ufe0fuse")
+    'house house house house'
     """
     if s.isascii():
         return s.lower()
     if _holds_any(s, _FOLDED):  # (as well before lowering as after: no letter lowers into one)
         s = s.translate(_FOLD)
-    return (_unmask_words(s) if _holds_any(s, _LOOKALIKES) else s).lower()
+    if _FOLD_HINT.search(s):  # (nearly every text holds none: one search for all that follows)
+        if _holds_any(s, _FILLERS):
+            s = s.translate(_NO_FILLERS)
+        if _DROP_ONE.search(s):
+            s = _drop_marks(s)
+        if _LOOKALIKE_RE.search(s):
+            s = _unmask_words(s)
+    return s.lower()
 
 
 def normalize(s: str) -> str:
@@ -958,7 +1113,9 @@ class Document:
                 base, e = end, k
         if identifiers:
             from .language import foreign_sentences
-            found = foreign_sentences(text, texts, starts, ends, doc._word_mask, doc.sentences, doc.paragraphs, parts)
+            # (Look-alike letters read as the Latin ones: a text written in them is English.)
+            read, rtexts = _unmasked_tokens(text, texts, starts, ends)
+            found = foreign_sentences(read, rtexts, starts, ends, doc._word_mask, doc.sentences, doc.paragraphs, parts)
             if found:  # (marked as code is)
                 doc.foreign = [doc.sentences[s] for s in found]
                 doc.token_kinds = _mark_code(text, (texts, starts, ends, doc.token_kinds, doc._word_mask),

@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import respin
-from respin.tokenize import LOOKALIKE, lookalike_words, normalize, normalize_many, unmasked, word_key
+from respin.tokenize import LOOKALIKE, lookalike_words, normalize, normalize_many, tokenize, unmasked, word_key
 
 from conftest import negative_texts
 
@@ -169,3 +169,93 @@ def test_a_greek_look_alike_among_small_letters_or_a_capital_one_is_read_as_lati
         assert lookalike_words(masked_word) == 1 and unmasked(masked_word) == plain, masked_word
         # the model reads it as the count says: as the plain word
         assert normalize(masked_word) == word_key(masked_word) == plain.lower() == normalize_many([masked_word])[0]
+
+
+# Session 43's red team of the other ways (each hid the spin whole before: no finding, score
+# 0.08 on 24 spun texts of ours): other forms of the Latin letters, other scripts' look-alikes,
+# marks that draw no accent and characters that draw nothing, one per word or in every letter.
+def _each(f):
+    return lambda w: "".join(map(f, w))
+
+
+def _letter(c: str, upper: int, lower: int) -> str:
+    return chr(upper + ord(c) - 65) if "A" <= c <= "Z" else chr(lower + ord(c) - 97) if "a" <= c <= "z" else c
+
+
+SMALL = dict(zip("abcdefghijklmnoprstuvwyz", "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ"))
+FORMS = {
+    "fullwidth": _each(lambda c: chr(ord(c) + 0xFEE0)),
+    "math bold": _each(lambda c: _letter(c, 0x1D400, 0x1D41A)),
+    "math sans, one letter": lambda w: _letter(w[0], 0x1D5A0, 0x1D5BA) + w[1:],
+    "math italic sans": _each(lambda c: _letter(c, 0x1D608, 0x1D622)),
+    "small capitals": lambda w: w[0] + "".join(SMALL.get(c, c) for c in w[1:]),
+    "Armenian, one letter": lambda w: re.sub("o", "\u0585", w, count=1) if "o" in w else re.sub("h", "\u0570", w, count=1),
+    # (dotless ı in lower-case words: a capitalised word with one is a Turkish name to suggestions)
+    "IPA and dotless i, one letter": lambda w: re.sub("[ag]" if w[0].isupper() else "[agi]",
+                                                      lambda m: {"a": "ɑ", "g": "ɡ", "i": "ı"}[m.group()], w, count=1),
+    "letterlike, one letter": lambda w: re.sub("[eho]", lambda m: {"e": "ℯ", "h": "ℎ", "o": "ℴ"}[m.group()], w, count=1),
+    "struck through": _each(lambda c: c + "\u0336"),
+    "variation selector": lambda w: w[:2] + "\ufe0f" + w[2:],
+    "grapheme joiner": lambda w: w[:2] + "\u034f" + w[2:],
+    "invisible times": lambda w: w[:2] + "\u2062" + w[2:],
+    "tag space": lambda w: w[:2] + "\U000e0020" + w[2:],
+    "Hangul filler": lambda w: w[:2] + "\u3164" + w[2:],
+}
+
+
+def masked_with(text: str, style: str) -> str:
+    return re.sub(r"\b[A-Za-z]{3,}\b", lambda m: FORMS[style](m.group()), text)
+
+
+@pytest.mark.parametrize("style", FORMS)
+def test_other_masks_are_read_as_the_word_they_show(style):
+    hidden = masked_with("The White House mentioned it", style)
+    assert [normalize(t.text) for t in tokenize(hidden)] == ["the", "white", "house", "mentioned", "it"]
+    assert normalize_many(hidden.split()) == ["the", "white", "house", "mentioned", "it"]
+
+
+@pytest.mark.parametrize("style", ["fullwidth", "math sans, one letter", "small capitals", "struck through",
+                                   "IPA and dotless i, one letter", "tag space"])
+def test_a_spin_masked_otherwise_is_judged_as_the_plain_one(style):
+    plain, text = respin.check(STORY), masked_with(STORY, style)
+    hidden = respin.check(text)
+    assert plain.spun and plain.findings  # (the precondition)
+    assert hidden.spun and hidden.score == pytest.approx(plain.score, abs=1e-6)
+    assert [f.suggestions for f in hidden.findings] == [f.suggestions for f in plain.findings]
+    assert all(text[f.start:f.end] == f.text for f in hidden.findings)  # offsets into the text as given
+    if len(text) == len(STORY):  # (same length: the same places)
+        assert [(f.start, f.end) for f in hidden.findings] == [(f.start, f.end) for f in plain.findings]
+
+
+@pytest.mark.parametrize("style", ["math bold", "small capitals", "struck through", "tag space"])
+def test_clean_text_masked_otherwise_stays_clean(style):
+    for name, text in negative_texts()[:6]:
+        plain, r = respin.check(text), respin.check(masked_with(text, style))
+        assert r.findings == [] and r.spun == plain.spun and r.judged == plain.judged, name
+
+
+def test_a_text_written_in_other_forms_is_english():
+    # (respin.language reads the letters as the words they show: not another script's)
+    for style in ("fullwidth", "math bold", "small capitals"):
+        r = respin.check(masked_with(STORY, style))
+        assert r.judged and r.not_english == 0 and r.spun, style
+
+
+def test_words_in_other_forms_are_counted():
+    assert lookalike_words("ｔｈｅ 𝐬𝐚𝐦𝐞 ʜᴏᴜsᴇ, hօme and Ꮋello") == 5
+    # not counted: marks and invisible characters (no letter changes), dotless ı alone (Turkish
+    # names), one letter (𝑥 in a formula), IPA, and words of sentences set aside as not English
+    assert lookalike_words("h\u0336ouse ho\ufe0fuse Binali Yıldırım, 𝑓(𝑥) = 𝑥², /ˈmɪnɪt/") == 0
+    r = respin.check("政府は火曜日、新しい橋が来年開通すると発表した。ＩＴ企業のＣＥＯも「ＪＲ」の駅で出席した。")
+    assert r.lookalike == 0
+
+
+def test_legitimate_letters_and_marks_are_left_as_they_are():
+    words = ["naïve", "José", "Müller", "café", "μm", "Å", "дом", "λόγος", "բարև", "ˈmɪnɪt", "Kraków", "Łódź"]
+    assert normalize_many(words) == [w.lower() for w in words]
+    assert normalize("=\u0338") == "≠" and word_key("e\u0301\u0336") == "é"  # (a mark after a mark, not a letter)
+    for text in ("Правительство объявило во вторник, что новый мост откроется в следующем году.",
+                 "Η κυβέρνηση ανακοίνωσε την Τρίτη ότι η νέα γέφυρα θα ανοίξει τον επόμενο χρόνο.",
+                 "Hükümet salı günü yeni köprünün gelecek yıl açılacağını duyurdu ve bakan bir açıklama yaptı."):
+        r = respin.check(text)
+        assert not r.judged and r.reason == "not English" and r.lookalike == 0, text
