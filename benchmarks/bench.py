@@ -324,10 +324,34 @@ def mask(text: str) -> str:
     return re.sub(r"\b[A-Za-z]{3,}\b", one, text)
 
 
-def masked_scores() -> dict:
-    """Detection of text masked with look-alike letters (:func:`mask`), spun and clean alike:
-    the seeds' scores and findings, the dev pairs' and held-out simulator's figures."""
-    check = lambda text, **kw: respin.check(mask(text), **kw)  # noqa: E731
+# Other look-alikes of session 43's red team, one letter a word, a kind a word in turn: the
+# first letter fullwidth or mathematical sans-serif, a small capital, an Armenian, IPA or
+# letterlike letter (the same length as the text: the word figures map findings by offset;
+# the marks and invisible characters that lengthen a word are tests/test_lookalike.py's).
+_FORMS = [lambda c: chr(ord(c) + 0xFEE0) if c.isascii() and c.isalpha() else None,
+          lambda c: chr((0x1D5A0 if c < "a" else 0x1D5BA) + ord(c.lower()) - 97) if c.isascii() and c.isalpha() else None,
+          dict(zip("abcdefghijklmnoprstuvwyz", "ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ")).get,
+          {"o": "\u0585", "u": "\u057d", "h": "\u0570", "n": "\u0578"}.get,
+          {"a": "\u0251", "g": "\u0261"}.get,
+          {"e": "\u212f", "h": "\u210e", "o": "\u2134", "l": "\u2113"}.get]
+
+
+def mask_forms(text: str) -> str:
+    """``text`` with one letter of each word of 3+ Latin letters in another form (:data:`_FORMS`,
+    each word the next kind; the first letter fullwidth where the kind has none for it)."""
+    n = iter(range(10 ** 9))
+
+    def one(m):
+        w, form = m.group(), _FORMS[next(n) % len(_FORMS)]
+        k = next((k for k, ch in enumerate(w) if (k or form in _FORMS[:2]) and form(ch)), None)
+        return w[:k] + form(w[k]) + w[k + 1:] if k is not None else _FORMS[0](w[0]) + w[1:]
+    return re.sub(r"\b[A-Za-z]{3,}\b", one, text)
+
+
+def masked_scores(masked=mask) -> dict:
+    """Detection of text masked with look-alike letters (:func:`mask`, or ``masked``), spun and
+    clean alike: the seeds' scores and findings, the dev pairs' and held-out simulator's figures."""
+    check = lambda text, **kw: respin.check(masked(text), **kw)  # noqa: E731
     seeds = {}
     for f in sorted(SEEDS.glob("0*.txt")):
         rep = check(f.read_text(encoding="utf-8"))
@@ -804,6 +828,7 @@ def main() -> None:
         res["detect_web_pages"] = page_scores() if leads else skipped
     if a.only in (None, "masked"):
         res["detect_masked_lookalike"] = masked_scores()
+        res["detect_masked_other_forms"] = masked_scores(mask_forms)
     if a.only in (None, "language"):
         res["language_english_set_aside"] = language_scores()
     if a.only in (None, "reliability"):
