@@ -33,7 +33,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from contextlib import ContextDecorator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate, chain, compress, islice, repeat
 from operator import itemgetter, not_
 from typing import NamedTuple, Sequence
@@ -446,21 +446,29 @@ _IPA_MARKS = re.compile("[ːˑˈˌ]")  # (length and stress: a phonetic transcri
 
 
 # Where a masked word may be: a Latin letter in another form (read so in any word), or a
-# look-alike of another script and a Latin letter in one word. One search each, in C, lets a
-# text of Russian or Greek (a look-alike in nearly every word) pass without a word read in
-# Python: 48k words of Cyrillic took 0.27-0.29 s to check, 0.16 s so (0.11 s before look-alikes were read). Bounded, so that
-# the second stays linear in a long run of letters (a word holding the two further apart is
-# read only where another word of its text calls for the reading).
+# look-alike of another script and a Latin letter in one word, found by searching from the
+# look-alikes, in the text and in the text reversed (for a Latin letter before one). Searches
+# in C, so that a text of Russian or Greek (a look-alike in nearly every word) reads no word
+# in Python (48k words of Cyrillic took 0.27-0.29 s to check, now ~0.17 s; 0.11 s before
+# look-alikes were read), and cheap in English (a search tried at every word cost check 10%
+# of its speed on bench.py's speed text, one at every Latin letter 20%). Within 40 letters:
+# linear in a long run of letters (a word holding the two further apart is read only where
+# another word of its text calls for the reading).
 _FORMS_RE = re.compile(f"[{_class(c for c in _FORMS if c < 0x10000)}{_MATH}]")
 _OTHER = _class(ord(c) for c in _OTHER_SCRIPTS)
-_MIXED_RE = re.compile(f"[A-Za-z][^\\W\\d_]{{0,40}}?[{_OTHER}]|[{_OTHER}][^\\W\\d_]{{0,40}}?[A-Za-z]")
+_MIXED_RE = re.compile(f"[{_OTHER}][^\\W\\d_]{{0,40}}?[A-Za-z]")
+
+
+@lru_cache(maxsize=2)  # (a check asks it of the same text up to three times)
+def _maybe_masked(text: str) -> bool:
+    return bool(_FORMS_RE.search(text) or _MIXED_RE.search(text) or _MIXED_RE.search(text[::-1]))
 
 
 def _masked_words(text: str):
     """(start, end) of each word of letters (``[^\\W\\d_]+``, whole) that holds a look-alike,
     found from the look-alikes themselves: a test of every word of a text halved check's
     speed wherever the text held one Greek word."""
-    if not (_FORMS_RE.search(text) or _MIXED_RE.search(text)):
+    if not _maybe_masked(text):
         return
     end = 0
     for m in _LOOKALIKE_RE.finditer(text):
