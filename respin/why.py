@@ -135,7 +135,10 @@ def _lexicon(f, lexicons, names, ctx) -> Evidence:
     gain = ctx.gain(f, f.suggestions[0]) if f.suggestions else None
     if gain is not None and gain >= _READS_BETTER:
         why += f"; in this context {_q(f.suggestions[0])} is {_times(gain)} likelier than {_q(f.text)}"
-    elif gain is not None and gain <= -_READS_BETTER:  # (a lead to doubt: said, as for the model's words)
+    elif gain is not None and gain <= -_READS_BETTER and not holding:
+        # (a lead to doubt, as for the model's words; not of a known entry, whose evidence is
+        # the table's: "an arbitrary woods classifier" reads better to the LM than "an random
+        # forest classifier", the article not made to agree)
         why += f"; but in this context {_q(f.text)} is {_times(-gain)} likelier than {_q(f.suggestions[0])}"
     return Evidence(why, gain=_round(gain), lexicons=holding or None)
 

@@ -334,3 +334,18 @@ def test_a_lexicon_suggestion_that_reads_worse_says_so():
     assert ev.why.startswith("restoring with lexicon 1 rewrites these words through its swaps; but in this "
                              "context 'earlier work' is "), ev.why
     assert ev.why.endswith(" likelier than 'prior function'")
+
+
+def test_a_known_entry_is_not_doubted_for_its_reading():
+    # "an arbitrary woods classifier" reads better to the news LM than "an random forest
+    # classifier" (the article not made to agree), but the phrase is an entry of the table:
+    # its evidence is the table's, and the sentence did not say "but ... likelier" of it.
+    from respin.detect import Finding, Report
+    from respin.model import default
+    lex = SwapLexicon()
+    lex.add("arbitrary woods", "random forest", 3)
+    text = "We compared it with an arbitrary woods classifier on the same data."
+    a = text.index("arbitrary woods")
+    r = Report(0.9, True, [Finding(a, a + 15, 1, a + 1, "arbitrary woods", ("random forest",), 0.95, "lexicon phrase")], 12)
+    ev = explain(text, r, default().lm, [lex]).findings[0].evidence
+    assert ev.why.startswith("an entry of lexicon 1: a known spun phrase") and "but" not in ev.why, ev.why
