@@ -422,6 +422,8 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
                           else f"not judged: {unjudged(report)}"),
            # (the model that judged it, as check's JSON names it: results traced to a model)
            "model": report.model}
+    if report.lookalike:  # words written with look-alike letters, where any (as check's JSON)
+        out["words_lookalike"] = report.lookalike
     if report.parts:  # --sections, spun in part: where, after the fixed keys (as check's JSON)
         from .formats import _parts_list
         out["spun_parts"] = _parts_list(report.parts)

@@ -259,3 +259,11 @@ def test_legitimate_letters_and_marks_are_left_as_they_are():
                  "Hükümet salı günü yeni köprünün gelecek yıl açılacağını duyurdu ve bakan bir açıklama yaptı."):
         r = respin.check(text)
         assert not r.judged and r.reason == "not English" and r.lookalike == 0, text
+
+
+def test_batch_results_count_the_masked_words_too(tmp_path):
+    from respin.batch import check_records
+    masked_text = masked(STORY)
+    out = list(check_records([{"id": "a", "text": masked_text}, {"id": "b", "text": STORY}]))
+    assert out[0]["words_lookalike"] == lookalike_words(masked_text) > 40
+    assert "words_lookalike" not in out[1]
