@@ -172,13 +172,11 @@ def _with_lexicons(m, reports: list, texts: list, lexicons) -> list:
     """The reports with the lexicons' findings: their phrases found verbatim, unseen variants
     of the phrase tables' terms (:mod:`respin.variants`), and the spans restore would change
     through one of their swaps (:meth:`respin.model.Model.lexicon_swaps`)."""
-    from .detect import verbatim_findings, with_lexicon_findings
-    from .variants import variant_findings
-    found = [verbatim_findings(t, lexicons) for t in texts]
-    # With the phrase tables' unseen variants, which the decoder weighs a run of swaps by as
-    # restore does (a run that restores one takes its confidence), so that check and restore
-    # agree on them.
-    found = [f + variant_findings(t, lexicons, f) for t, f in zip(texts, found)]
+    from .detect import with_lexicon_findings
+    from .variants import screen_phrases
+    # (With the phrase tables' unseen variants, which the decoder weighs a run of swaps by as
+    # restore does: a run that restores one takes its confidence, so check and restore agree.)
+    found = [screen_phrases(t, lexicons) for t in texts]
     derived = m.lexicon_swaps(texts, reports, lexicons, found)
     return [with_lexicon_findings(r, t, lexicons, d, f) for r, t, d, f in zip(reports, texts, derived, found)]
 

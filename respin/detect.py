@@ -446,10 +446,9 @@ def with_lexicon_findings(report: "Report", text: str, lexicons, derived=(), fou
     spintax overlaps them, also in place of the model findings they overlap; ``found``:
     :func:`verbatim_findings` of ``text`` where the caller has them, with the phrase tables'
     unseen variants (:func:`respin.variants.variant_findings`; found here where ``found`` is None)."""
-    if found is None:
-        from .variants import variant_findings
-        found = verbatim_findings(text, lexicons)
-        found = found + variant_findings(text, lexicons, found)  # (as check: a variant stands before a derived run)
+    if found is None:  # (as check: a variant stands before a derived run)
+        from .variants import screen_phrases
+        found = screen_phrases(text, lexicons)
     extra = list(found)
     from .spans import SpanIndex
     # A derived run that holds verbatim phrases whole and goes on past them ("flag to clamor

@@ -174,6 +174,15 @@ def variant_findings(text: str, lexicons, taken=(), across_lines: bool = False) 
     return out
 
 
+def screen_phrases(text: str, lexicons) -> list[Finding]:
+    """What ``check --lexicon`` lists before the decoder's runs: the lexicons' phrases as
+    check finds them (:func:`respin.detect.verbatim_findings`), then the phrase tables'
+    unseen variants where none lies."""
+    from .detect import verbatim_findings
+    found = verbatim_findings(text, lexicons)
+    return found + variant_findings(text, lexicons, found)
+
+
 def table_phrases(text: str, lexicons, doc=None) -> list[Finding]:
     """The lexicons' phrases found in ``text`` (:func:`respin.detect.lexicon_findings`) and,
     beside them, the phrase tables' unseen variants (:func:`variant_findings`), in order: what
