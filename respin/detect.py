@@ -515,6 +515,20 @@ def _inflected(key: str, last: str) -> str | None:
     return None
 
 
+def _singulars(key: str):
+    """(word, ending) for each form of which ``key`` may be the plural or possessive
+    (:func:`_inflected`), to be looked up as a lexicon writes its words (the caller keeps
+    those it knows).
+
+    >>> list(_singulars("communities")), list(_singulars("data"))
+    ([('communitie', 's'), ('community', 's')], [])
+    """
+    for stem in (key[:-1], key[:-2], key[:-3] + "y"):
+        ending = _inflected(key, stem)
+        if ending:
+            yield stem, ending
+
+
 def _inflect_last(phrase: str, ending: str) -> str:
     """``phrase`` with its last word given ``ending`` (:func:`_inflected`), spelt as that
     word's plural is: an original in the form the text has ("support vector machines",

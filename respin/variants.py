@@ -40,7 +40,7 @@ from __future__ import annotations
 import functools
 
 from .detect import (_COMPOUND, LEXICON_PHRASE, Finding, _compound_parts, _inflect_last, _inflected, _joined_like,
-                     _marked_keys, _match_phrase_case)
+                     _marked_keys, _match_phrase_case, _singulars)
 
 # Of the phrases found on the dev rows' halves (above), the share whose term was the row's
 # expected phrase: a finding's confidence (a verbatim phrase of the table is 0.95).
@@ -266,9 +266,7 @@ def _forms(word: str, terms: Terms):
     then the singular of a plural or possessive ("communities" -> ("community", "s"))."""
     if word.isalpha():
         yield word, ""
-    for stem in (word[:-1], word[:-2], word[:-3] + "y"):
+    for stem, ending in _singulars(word):
         if len(stem) > 2 and stem.isalpha() and stem in terms.words:
-            ending = _inflected(word, stem)
-            if ending:
-                yield stem, ending
-                return
+            yield stem, ending
+            return

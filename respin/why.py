@@ -157,10 +157,9 @@ def _holds(lex, span: str) -> bool:
 def _an_original(term: tuple[str, ...], lex) -> bool:
     """Whether ``term`` is an original phrase of ``lex``, its last word maybe inflected
     ("neural networks" of neural network)."""
-    from .detect import _inflected
+    from .detect import _singulars
     origs = lex.as_original()
-    return term in origs or any(_inflected(term[-1], stem) and term[:-1] + (stem,) in origs
-                                for stem in (term[-1][:-1], term[-1][:-2], term[-1][:-3] + "y"))
+    return term in origs or any(term[:-1] + (stem,) in origs for stem, _ in _singulars(term[-1]))
 
 
 def _and(items, word: str = "and") -> str:
