@@ -5,7 +5,9 @@ The shipped model is made by three steps, each of which can still be run alone:
 1. ``python -m respin.build_lexicon DIR``: the thesaurus table (``lexicon.npz``, ``NOTICE.md``)
    from WordNet and Moby;
 2. ``respin train DIR``: the detector (``candidates.npz``, ``detector.json``, ``metadata.json``,
-   ``TRAINING-DATA.md``) on Wikipedia leads and WordNet glosses spun by the simulator;
+   ``TRAINING-DATA.md``) on Wikipedia leads and WordNet glosses spun by the simulator (and,
+   for the document model's second stage, the docstrings of the installed standard library
+   and packages: respin.corpora.docstring_prose);
 3. ``python -m respin.channel DIR PATH``: the restoration weights (``decoder.json``,
    ``swaps.tsv``) fitted on real pairs with the new table and detector.
 
@@ -39,7 +41,7 @@ STEPS = (
     ("compiling the thesaurus table (lexicon.npz, NOTICE.md) from WordNet and Moby",
      "python -m respin.build_lexicon {dir}"),
     ("training the detector (candidates.npz, detector.json, metadata.json) on simulator-spun "
-     "Wikipedia leads and WordNet glosses", "respin train {dir}"),
+     "Wikipedia leads, WordNet glosses and installed docstrings", "respin train {dir}"),
     ("fitting the restoration weights (decoder.json, swaps.tsv) on the pairs", "python -m respin.channel {dir} {pairs}"),
 )
 # What the build extra must provide: (package, a file of it that step 1 reads).

@@ -177,6 +177,99 @@ def wikipedia_leads(limit_docs: int | None = None) -> Iterator[str]:
     return docs()
 
 
+# Clean technical prose: the docstrings of the standard library and of packages respin
+# installs with itself. A news LM misreads API and science prose ("the estimator is fitted",
+# "support vector") as a spinner's broken collocations; the document model learns from these
+# texts that such a register is no spin (BENCHMARKS.md, "Technical prose"). Read with ``ast``
+# from the source files, never imported; only ordinary sentences are kept.
+DOCSTRING_PACKAGES = ("stdlib", "numpy", "sklearn", "joblib", "click")
+DOCSTRING_TEXT_WORDS = 120  # paragraphs are joined into texts of at least this many words
+# numpydoc and Google-style sections that hold parameters, code or references, not prose
+_DOC_SECTIONS = re.compile(r"\n\s*(?:Parameters|Returns|Attributes|Examples|See Also|References|Notes|Raises|Yields|"
+                           r"Other Parameters|Methods|Warns|Warnings|Args|Arguments|Example|Usage)\s*:?\s*\n(?:\s*[-=~]{3,}\n)?")
+# A sentence with a mark of code or markup: backticks, assignments, brackets, calls, dotted or
+# snake_case names, reST roles and directives, prompts, URLs, camelCase.
+_CODE_MARK = re.compile(r"[`=_{}\[\]\\|$*#@<>]|::|\w\.\w|\w\(|^\s*[-+>]|https?:|[a-z][A-Z]")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_SKIPPED_DIRS = {"site-packages", "dist-packages", "test", "tests", "idlelib", "externals", "_vendor", "vendored"}
+
+
+def _docstring_roots(packages: Iterable[str]) -> list[Path]:
+    import sysconfig
+    roots = []
+    for name in packages:
+        root = Path(sysconfig.get_paths()["stdlib"]) if name == "stdlib" else _package_dir(name)
+        if root is not None and root.is_dir():
+            roots.append(root)
+    return roots
+
+
+def docstring_paragraphs(source: str) -> Iterator[str]:
+    r"""The prose paragraphs of a Python source's docstrings: each paragraph's ordinary
+    sentences (5-60 words, a capital first, a full stop last, no mark of code), where two or
+    more are left, or one of 15 words or more. Sections of parameters, examples and
+    references are left out, and so are indented blocks.
+
+    >>> src = "def f(x):\n    '''Return the mean.\n\n    It is taken over the first axis of the array, and an empty input gives a warning.\n    Use `axis=None` to flatten.\n\n    Parameters\n    ----------\n    x : array\n        The values.\n    '''\n"
+    >>> list(docstring_paragraphs(src))
+    ['It is taken over the first axis of the array, and an empty input gives a warning.']
+    """
+    import ast
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        doc = ast.get_docstring(node)
+        if not doc:
+            continue
+        for para in re.split(r"\n\s*\n", _DOC_SECTIONS.split(doc)[0]):
+            if re.search(r"^\s{4,}\S", para, re.M) and not re.search(r"^\S", para, re.M):
+                continue  # an indented block: code, a literal, a list of options
+            kept = [s for s in _SENTENCE_END.split(" ".join(line.strip() for line in para.splitlines()))
+                    if 5 <= len(s.split()) <= 60 and s[:1].isupper() and s.endswith(".") and not _CODE_MARK.search(s)]
+            if len(kept) >= 2 or (kept and len(kept[0].split()) >= 15):
+                yield " ".join(kept)
+
+
+def docstring_prose(limit_words: int | None = None, packages: Iterable[str] = DOCSTRING_PACKAGES) -> Iterator[str]:
+    """Clean technical prose from the docstrings of ``packages`` ("stdlib" for the standard
+    library), installed ones only: :func:`docstring_paragraphs` of every ``*.py`` file (test
+    and vendored folders left out), each paragraph once, joined into texts of at least
+    :data:`DOCSTRING_TEXT_WORDS` words, one paragraph a line; stops after about
+    ``limit_words`` words. The files are read in a fixed order, so the texts depend only on
+    the versions installed (which ``metadata.json`` records).
+    """
+    def texts() -> Iterator[str]:
+        seen: set[str] = set()
+        buf: list[str] = []
+        n = total = 0
+        for root in _docstring_roots(packages):
+            for path in sorted(root.rglob("*.py")):
+                if _SKIPPED_DIRS.intersection(path.relative_to(root).parts[:-1]):
+                    continue
+                try:
+                    source = path.read_text(encoding="utf-8")
+                except (OSError, UnicodeDecodeError):
+                    continue
+                for para in docstring_paragraphs(source):
+                    if para in seen:
+                        continue
+                    seen.add(para)
+                    buf.append(para)
+                    n += len(para.split())
+                    if n >= DOCSTRING_TEXT_WORDS:
+                        yield "\n".join(buf)
+                        total += n
+                        buf, n = [], 0
+                        if limit_words is not None and total >= limit_words:
+                            return
+
+    return texts()
+
+
 def folder_texts(path: str | os.PathLike, pattern: str | tuple[str, ...] = "*.txt") -> Iterator[str]:
     """A user's own clean corpus: one document per file matching ``pattern`` (or any of
     several) under ``path`` (recursively, in sorted order, whatever the case of letters:

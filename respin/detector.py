@@ -28,7 +28,27 @@ DOC_FEATURES = (
     "pmi1_rate",     # words whose best candidate gains > 1 log10 (frequency-corrected) ...
     "pmi_mass",      # ... and the sum of those gains, both per (words + 50)
     "length_sq",     # length squared: the base rate of a text with no evidence, curved in length
+    # A second stage for texts far from news, each column x long = n / (n + 100): nothing
+    # for a snippet, most for a long text (see the comment below).
+    "long",
+    "long_sqrt_glr", "long_spin_rate", "long_length", "long_no_evidence", "long_pmi1_rate", "long_pmi_mass",
+    "long_length_sq",
+    "long_low_mean",   # the mean of the words' log-ratios, each capped at 0 (where the bulk sits), x n / (n + 100)
+    "long_glr_x_low",  # sqrt_glr x that mean: the evidence read against the bulk
 )
+# The long_ columns tell a register from a spin. A news LM reads the whole of a technical text
+# (an API reference, a methods section) as a little unlikely, so its words' log-ratios rise as
+# a mass and their sum passes the gate; a spinner's swaps rise as a tail over clean news
+# words. The first seven columns are the model fitted on news-like text (Wikipedia leads and
+# glosses, spun); the long_ ones a correction to its log-odds fitted with technical prose
+# among the documents too (respin.corpora.docstring_prose), gated by length so that short
+# texts, which carry too few words to show a register, are read nearly as before. The mean's
+# 100 words were chosen among 50-400 by the validation documents' Brier score; the gate's 200
+# among 100-800 (100 was as good, 0.1812 against 0.1817, but moved a one-line text's score
+# by up to 0.07, where 200 keeps it within about 0.05: BENCHMARKS.md, "Technical prose").
+_LOW_SHRINK_WORDS = 100
+_LONG_WORDS = 200
+_BASE = 7  # the first stage's columns
 # Every feature is scaled by length = n / (n + 50), so a text of a handful of words has all
 # features near 0 and gets the model's base rate: raw rates and ratios swing wildly on one
 # line, and an unbounded log-length made the model extrapolate ("Help!" looked spun). With
@@ -106,6 +126,39 @@ class Logistic:
         lr = LogisticRegression(C=C, max_iter=2000, class_weight=class_weight)
         lr.fit((X - mean) / scale, y)
         return cls(mean, scale, lr.coef_[0].astype(float), float(lr.intercept_[0]))
+
+    def decision(self, X: np.ndarray) -> np.ndarray:
+        """The log-odds of :meth:`predict_proba` (rows of ``X``)."""
+        return ((X - self.mean) / self.scale) @ self.coef + self.intercept
+
+    @classmethod
+    def fit_offset(cls, X: np.ndarray, y: np.ndarray, offset: np.ndarray, C: float = 1.0) -> "Logistic":
+        """:meth:`fit` of a correction to given log-odds: maximises the likelihood of
+        ``offset + decision(X)`` (the L2 penalty on the standardised weights as scikit-learn's
+        ``C``, the intercept not penalised). Deterministic (L-BFGS from zero)."""
+        from scipy.optimize import minimize
+        mean = X.mean(axis=0)
+        scale = X.std(axis=0)
+        scale[scale < 1 / FEATURE_BOUND] = 1.0
+        Z = (X - mean) / scale
+        y = np.asarray(y, dtype=np.float64)
+
+        def loss(w):
+            z = offset + Z @ w[:-1] + w[-1]
+            # log(1 + e^z) - y z, and its gradient, stable for large |z|
+            value = np.logaddexp(0.0, z).sum() - y @ z + 0.5 / C * (w[:-1] @ w[:-1])
+            r = 1.0 / (1.0 + np.exp(-z)) - y
+            return value, np.concatenate([Z.T @ r + w[:-1] / C, [r.sum()]])
+
+        w = minimize(loss, np.zeros(Z.shape[1] + 1), jac=True, method="L-BFGS-B", options={"maxiter": 2000}).x
+        return cls(mean, scale, w[:-1].astype(float), float(w[-1]))
+
+    @classmethod
+    def stacked(cls, first: "Logistic", second: "Logistic") -> "Logistic":
+        """One model whose log-odds are the sum of ``first``'s (on the leading columns) and
+        ``second``'s (on the others)."""
+        return cls(np.concatenate([first.mean, second.mean]), np.concatenate([first.scale, second.scale]),
+                   np.concatenate([first.coef, second.coef]), first.intercept + second.intercept)
 
     def to_dict(self) -> dict:
         return {"mean": self.mean.tolist(), "scale": self.scale.tolist(),
@@ -260,8 +313,10 @@ def doc_features(X: np.ndarray, p: np.ndarray, n_words: int, prior: float, fit: 
     from .evidence import FEATURES
     n = n_words + _SHRINK_WORDS
     length = n_words / n
+    long = n_words / (n_words + _LONG_WORDS)
     if len(p) == 0:
-        return np.array([0.0, 0.0, length, length, 0.0, 0.0, length * length])
+        base = [0.0, 0.0, length, length, 0.0, 0.0, length * length]
+        return np.array(base + [long] + [long * x for x in base] + [0.0, 0.0])
     g, r = mixture_with(p, prior, np.zeros(0), keep)[:2] if fit is None else fit
     kept = len(p) if keep is None else int(keep.sum())
     if glr_rows is not None and kept > glr_rows:
@@ -269,8 +324,19 @@ def doc_features(X: np.ndarray, p: np.ndarray, n_words: int, prior: float, fit: 
     dp = X[:, FEATURES.index("delta_pmi")]
     if keep is not None:
         dp = dp[keep]
-    return np.array([length * math.sqrt(g), length * r, length, length if g == 0 else 0.0,
-                     (dp > 1).sum() / n, np.maximum(dp, 0).sum() / n, length * length])
+    low = (n_words / (n_words + _LOW_SHRINK_WORDS) * float(_low_log_ratios(p if keep is None else p[keep], prior).mean())
+           if kept else 0.0)
+    glr = length * math.sqrt(g)
+    base = [glr, length * r, length, length if g == 0 else 0.0, (dp > 1).sum() / n, np.maximum(dp, 0).sum() / n,
+            length * length]
+    return np.array(base + [long] + [long * x for x in base] + [long * low, long * glr * low])
+
+
+def _low_log_ratios(p: np.ndarray, prior: float) -> np.ndarray:
+    """Each word's log-ratio of spun to clean (its probability against the prior), capped
+    at 0 (the mass under the tail; :data:`DOC_FEATURES` low_mean), as mixture_with clips it."""
+    q = _clip(p, 1e-6, 1 - 1e-6)
+    return np.minimum(_clip(np.log(q / (1 - q)) - math.log(prior / (1 - prior)), -30, 30), 0.0)
 
 
 def _gated(g: float, rate: float, post: np.ndarray, post_extra: np.ndarray) -> tuple:
@@ -309,6 +375,12 @@ class Detector:
         # its documents' most; None: no bound (a model trained before). BENCHMARKS.md, "Long
         # texts read within the range the document model was fitted on".
         self.glr_rows: int | None = None
+        # The document model's first stage alone (its first seven columns, fitted on news-like
+        # text), where the model has a second (DOC_FEATURES' long_ columns): what parts of a
+        # long text are judged by (model._spun_sections), whose section sizes and margins were
+        # measured with it; the second stage read a lightly spun stretch of a news article as
+        # a register (seed 003's middle 400 words: 0.77 -> 0.52). None: the model as a whole.
+        self.first_stage: Logistic | None = None
 
     def beyond_fit(self, keep: np.ndarray | None, n_rows: int) -> bool:
         """Whether a text's rows that count (``keep``, of its ``n_rows``; all where None) are
@@ -345,8 +417,15 @@ class Detector:
         """The document model's probability for a row of :meth:`doc_row`."""
         return float(self.doc.predict_proba(row[None, :])[0])
 
+    def part_score_row(self, row: np.ndarray) -> float:
+        """:meth:`score_row` as a part of a longer text is judged: by :attr:`first_stage`
+        where the model has one."""
+        if self.first_stage is None:
+            return self.score_row(row)
+        return float(self.first_stage.predict_proba(row[None, :_BASE])[0])
+
     def span_scores(self, X: np.ndarray, p: np.ndarray, spans: np.ndarray, words: np.ndarray,
-                    keep: np.ndarray | None = None) -> np.ndarray:
+                    keep: np.ndarray | None = None, part: bool = False) -> np.ndarray:
         """:meth:`score` of many spans of one text's rows at once: ``spans`` (k, 2) row ranges
         [a, b) of ``X``/``p`` (the word probabilities of the whole text), ``words`` their word
         counts. Each span's mixture fit is a difference of running sums, so a long document's
@@ -356,7 +435,7 @@ class Detector:
 
         >>> from respin.evidence import FEATURES
         >>> n = len(FEATURES)
-        >>> det = Detector(Logistic(np.zeros(n), np.ones(n), np.zeros(n), 0.0), Logistic(np.zeros(7), np.ones(7), np.ones(7), -3.0), 0.1)
+        >>> det = Detector(Logistic(np.zeros(n), np.ones(n), np.zeros(n), 0.0), Logistic(np.zeros(17), np.ones(17), np.ones(17), -3.0), 0.1)
         >>> X, p = np.zeros((6, len(FEATURES))), np.array([0.9, 0.9, 0.9, 0.05, 0.05, 0.05])
         >>> s = det.span_scores(X, p, np.array([[0, 3], [3, 6]]), np.array([30, 30]))
         >>> bool(s[0] > s[1]), bool(abs(s[1] - det.score(X[3:], 30, p[3:])) < 1e-12)
@@ -375,10 +454,14 @@ class Detector:
         g = G[k, np.arange(len(k))]
         r = np.where(g > 0, SPIN_RATES[k], 0.0)
         g = np.maximum(g, 0.0)
+        counted = np.concatenate([[0], np.cumsum(keep)]) if keep is not None else None
+        kept = b - a if counted is None else counted[b] - counted[a]
         if self.glr_rows is not None:  # (doc_features' bound: rows that count in each span)
-            counted = np.concatenate([[0], np.cumsum(keep)]) if keep is not None else None
-            kept = b - a if counted is None else counted[b] - counted[a]
             g = g * np.minimum(1.0, self.glr_rows / np.maximum(kept, 1))
+        low_rows = _low_log_ratios(p, self.prior)
+        if keep is not None:
+            low_rows = np.where(keep, low_rows, 0.0)
+        low_run = np.concatenate([[0.0], np.cumsum(low_rows)])
         dp = X[:, FEATURES.index("delta_pmi")]
         if keep is not None:
             dp = np.where(keep, dp, 0.0)
@@ -386,8 +469,14 @@ class Detector:
         pos = np.concatenate([[0.0], np.cumsum(np.clip(dp, 0, None))])
         n = words + _SHRINK_WORDS
         length = words / n
-        rows = np.column_stack([length * np.sqrt(g), length * r, length, np.where(g == 0, length, 0.0),
+        low = words / (words + _LOW_SHRINK_WORDS) * (low_run[b] - low_run[a]) / np.maximum(kept, 1)
+        glr = length * np.sqrt(g)
+        base = np.column_stack([glr, length * r, length, np.where(g == 0, length, 0.0),
                                 (over[b] - over[a]) / n, (pos[b] - pos[a]) / n, length * length])
+        long = (words / (words + _LONG_WORDS))[:, None]
+        if part and self.first_stage is not None:  # (as part_score_row)
+            return self.first_stage.predict_proba(base)
+        rows = np.column_stack([base, long, long * base, long[:, 0] * low, long[:, 0] * glr * low])
         return self.doc.predict_proba(rows if self._doc_cols is None else rows[:, self._doc_cols])
 
     def posteriors(self, X: np.ndarray, p: np.ndarray | None = None, keep: np.ndarray | None = None) -> np.ndarray:
@@ -429,6 +518,7 @@ class Detector:
             **({"type_cap": self.type_cap} if self.type_cap is not None else {}),
             **({"repeated_sentences": "left out"} if self.skip_repeats else {}),
             **({"glr_rows": self.glr_rows} if self.glr_rows is not None else {}),
+            **({"doc_first_stage": self.first_stage.to_dict()} if self.first_stage is not None else {}),
             **({"lm": self.lm_config} if self.lm_config else {}),
         }
 
@@ -464,6 +554,11 @@ class Detector:
         if repeats not in (None, "left out"):
             raise ValueError(f"repeated_sentences must be \"left out\" (or absent), got {repeats!r}")
         det.skip_repeats = repeats is not None
+        first = d.get("doc_first_stage")
+        if first is not None:
+            if tuple(names[:_BASE]) != DOC_FEATURES[:_BASE]:
+                raise ValueError("doc_first_stage needs the first seven document features")
+            det.first_stage = Logistic.from_dict(first, _BASE)
         rows = d.get("glr_rows")  # (absent: no bound, as a model trained before was read)
         if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= 10 ** 9):
             raise ValueError(f"glr_rows must be a whole number from 1 to 1000000000, got {rows!r}")

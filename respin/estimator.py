@@ -1,7 +1,7 @@
 """respin's detector as scikit-learn estimators, for Pipelines, grid searches and CV.
 
 * :class:`SpinFeatures` turns texts into the numeric document features of respin's
-  document model (:data:`FEATURE_NAMES`): the seven :data:`respin.detector.DOC_FEATURES`,
+  document model (:data:`FEATURE_NAMES`): the seventeen :data:`respin.detector.DOC_FEATURES`,
   computed exactly as :meth:`respin.model.Model.check` does, plus two columns for the
   rules ``check`` applies on top of the model (``judged``: the text has enough words the
   thesaurus can explain to say anything; ``spintax``: the score floor set by a leaked
@@ -83,7 +83,7 @@ def document_features(text: str, model=None) -> np.ndarray:
 
     >>> row = document_features("The White Home mentioned the aides would depart the building.")
     >>> len(row), float(row[FEATURE_NAMES.index("judged")])
-    (9, 1.0)
+    (19, 1.0)
     """
     from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, spintax_findings
     from .evidence import document_evidence, matrix, repeated_rows, row_types
@@ -131,14 +131,14 @@ class SpinFeatures(TransformerMixin, BaseEstimator):
         ``transform`` first needs it (the estimator itself holds only the path).
 
     The output has one row per text and the columns :func:`feature_names` (for the
-    shipped model :data:`FEATURE_NAMES`): the seven features of
+    shipped model :data:`FEATURE_NAMES`): the seventeen features of
     :data:`respin.detector.DOC_FEATURES`, then ``judged`` (1.0 or 0.0) and
     ``spintax`` (the score floor for a leaked spinner template, else 0.0).
 
     >>> from respin.estimator import SpinFeatures
     >>> X = SpinFeatures().fit_transform(["The White Home mentioned it.", "Police said nothing."])
     >>> X.shape
-    (2, 9)
+    (2, 19)
     >>> list(SpinFeatures().get_feature_names_out()[:3])
     ['sqrt_glr', 'spin_rate', 'length']
     """
@@ -221,7 +221,7 @@ class SpinClassifier(ClassifierMixin, BaseEstimator):
     [0, 1]
     >>> shipped = SpinClassifier.from_model()  # the shipped detector's weights, fitted
     >>> shipped.coef_.shape, shipped.n_features_in_
-    ((1, 7), 9)
+    ((1, 17), 19)
     """
 
     def __init__(self, C=1.0, class_weight=None, max_iter=2000, rules=False):

@@ -889,7 +889,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
                         det.doc_keep(table.crow[ra:rb], reps if has else None),
                         _counted_phrases(det, phrases[pa:pb], repeated),
                         det.keep(table.crow[ra:rb], reps) if has and not det.skip_repeats else None)
-        score = det.score_row(got[3])
+        score = det.part_score_row(got[3])
         return (ra, rb, pa, pb, got, score, reps) if score >= bar else None
 
     if len(blocks) < 4:  # (two sections at least)
@@ -899,7 +899,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     rows = np.searchsorted(table.token, [b[0] for b in blocks] + [blocks[-1][1]]) - row0
     spans = np.column_stack([rows[:-2], rows[2:]])
     words = np.array([blocks[k][2] + blocks[k + 1][2] for k in range(len(blocks) - 1)])
-    near = det.span_scores(X[row0:row0 + len(p)], p, spans, words, keep) >= det.doc_threshold + SECTION_MARGIN - SCREEN_SLACK
+    near = det.span_scores(X[row0:row0 + len(p)], p, spans, words, keep, part=True) >= det.doc_threshold + SECTION_MARGIN - SCREEN_SLACK
     spun = [(k, found) for k in np.flatnonzero(near).tolist() if (found := judged(k, k + 2))]
     runs, k = [], 0  # [first block, end block, judged]: overlapping or adjacent spun sections
     while k < len(spun):

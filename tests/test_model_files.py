@@ -350,7 +350,7 @@ def test_a_long_text_is_read_within_the_rows_the_document_model_was_fitted_on(tm
     evidence per row, so its score no longer climbs with its length past what the document
     model was fitted on. A model without the key reads it unbounded, as before."""
     import numpy as np
-    from respin.detector import Detector, doc_features
+    from respin.detector import DOC_FEATURES, Detector, doc_features
     from respin.evidence import FEATURES
     d = json.loads((DEFAULT_DIR / "detector.json").read_text(encoding="utf-8"))
     rows = d["glr_rows"]
@@ -361,7 +361,12 @@ def test_a_long_text_is_read_within_the_rows_the_document_model_was_fitted_on(tm
     for n in (rows // 2, rows, 4 * rows):
         X, p = rng.normal(size=(n, len(FEATURES))), rng.uniform(0.05, 0.6, size=n)
         a, b = det.doc_row(X, 3 * n, p), unbounded.doc_row(X, 3 * n, p)
-        assert (a[0] < b[0]) == (n > rows) and np.array_equal(a[1:], b[1:])
+        # (the columns that read the ratio: itself, and the second stage's two of it)
+        glr = [DOC_FEATURES.index(f) for f in ("sqrt_glr", "long_sqrt_glr", "long_glr_x_low")]
+        rest = [k for k in range(len(a)) if k not in glr]
+        assert (a[0] < b[0]) == (n > rows) and np.array_equal(a[rest], b[rest])
+        first = det.first_stage.decision  # (the first stage's log-odds: less sure of the longer text)
+        assert (first(a[:7]) < first(b[:7])) == (n > rows)
         assert det.score(X, 3 * n, p) <= unbounded.score(X, 3 * n, p)
         np.testing.assert_array_equal(det.judge(X, 3 * n, p)[3], a)  # (check's one fit, row and all)
     # The sections' quick screen reads the same bound (a weak signal in one row of ten).
@@ -370,7 +375,8 @@ def test_a_long_text_is_read_within_the_rows_the_document_model_was_fitted_on(tm
     spans = np.array([[0, 4 * rows], [0, rows // 2]])
     words = np.array([12 * rows, rows])
     assert np.allclose(det.span_scores(X, p, spans, words)[1], unbounded.span_scores(X, p, spans, words)[1])
-    assert det.span_scores(X, p, spans, words)[0] < unbounded.span_scores(X, p, spans, words)[0]
+    assert det.span_scores(X, p, spans, words)[0] != unbounded.span_scores(X, p, spans, words)[0]
+    assert det.span_scores(X, p, spans, words, part=True)[0] <= unbounded.span_scores(X, p, spans, words, part=True)[0]
     assert abs(det.span_scores(X, p, spans[:1], words[:1])[0] - det.score(X, 12 * rows, p)) < 1e-9
     # doc_features alone: the log-ratio of 4 x rows rows read as one of rows rows.
     full = doc_features(X, p, 12 * rows, det.prior)

@@ -95,8 +95,10 @@ def test_the_training_notice_names_the_corpora_the_run_used(tmp_path, bare_model
     _corpus(tmp_path / "clean", 30)
     assert cli("train", str(bare_model), "--corpus", str(tmp_path / "clean"), "--docs", "10", "-q").code == 0
     notice = " ".join((bare_model / "TRAINING-DATA.md").read_text(encoding="utf-8").split())
-    assert "fitted on the clean text given with `--corpus`, each spun" in notice
+    assert "and on the clean text given with `--corpus`, each spun" in notice
     assert "Wikipedia" not in notice and "glosses" not in notice
+    # (the docstrings of the standard library are always there, for the document model only)
+    assert "fitted on prose of the docstrings of Python's standard library" in notice
 
 
 def test_train_reads_features_from_the_candidates_it_compiles(tmp_path, bare_model, monkeypatch):
