@@ -71,7 +71,7 @@ def test_the_three_steps_run_in_order_with_the_chains_arguments(tmp_path, pairs,
     assert said == [f"respin: step 1/3: compiling the thesaurus table (lexicon.npz, NOTICE.md) from WordNet and Moby "
                     f"(python -m respin.build_lexicon {model})",
                     "respin: step 2/3: training the detector (candidates.npz, detector.json, metadata.json) on "
-                    f"simulator-spun Wikipedia leads and WordNet glosses (respin train {model})",
+                    f"simulator-spun Wikipedia leads, WordNet glosses and installed docstrings (respin train {model})",
                     "respin: step 3/3: fitting the restoration weights (decoder.json, swaps.tsv) on the pairs "
                     f"(python -m respin.channel {model} {pairs})"]
     assert err[-1].startswith(f"respin: rebuilt {model} in ")
