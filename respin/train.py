@@ -215,7 +215,10 @@ def _doc_figures(det: Detector, docs) -> dict:
 
 def first_stage(det: Detector) -> Detector:
     """``det`` with its document model's first stage alone (the first :data:`N_FIRST`
-    columns), as fitted on news-like text: what the default threshold is read off."""
+    columns), as fitted on news-like text: what the default threshold is read off. A model
+    of one stage (no technical prose to fit a second on) is its own first stage."""
+    if det.first_stage is None:  # (its doc model is the first stage's already)
+        return det
     out = Detector(det.word, det.first_stage, det.prior, det.finding_threshold, det.restore_threshold,
                    det.doc_threshold, doc_names=DOC_FEATURES[:N_FIRST])
     out.glr_rows, out.lm_config = det.glr_rows, det.lm_config  # (no second stage: first_stage None)

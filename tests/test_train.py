@@ -101,6 +101,22 @@ def test_the_training_notice_names_the_corpora_the_run_used(tmp_path, bare_model
     assert "fitted on prose of the docstrings of Python's standard library" in notice
 
 
+def test_train_without_technical_prose_writes_a_model_of_one_stage(tmp_path, bare_model, monkeypatch, cli):
+    """Where no docstring prose is found (a stripped Python, no sources installed), training
+    fits the document model's first stage alone; it stopped on an internal error instead
+    (the default threshold was read off a first stage that a one-stage model lacks)."""
+    import respin.corpora as corpora
+    monkeypatch.setattr(corpora, "docstring_prose", lambda limit_words=None, packages=(): iter(()))
+    _corpus(tmp_path / "clean", 30)
+    ran = cli("train", str(bare_model), "--corpus", str(tmp_path / "clean"), "--docs", "10", "-q")
+    assert ran.code == 0, ran.err
+    d = json.loads((bare_model / "detector.json").read_text(encoding="utf-8"))
+    assert len(d["doc_features"]) == 7 and "doc_first_stage" not in d
+    assert "docstrings" not in (bare_model / "TRAINING-DATA.md").read_text(encoding="utf-8")
+    ran = cli("check", str(REPO / "seeds" / "003_8864450e50f74c75.txt"), "--model", str(bare_model), "--format", "json")
+    assert ran.code in (0, 1) and json.loads(ran.out)[0]["score"] is not None
+
+
 def test_train_reads_features_from_the_candidates_it_compiles(tmp_path, bare_model, monkeypatch):
     """The folder's old candidates.npz (after a lexicon rebuild: the old thesaurus's
     candidates) must not feed the training features; the table just compiled must."""
