@@ -243,6 +243,8 @@ def docstring_prose(limit_words: int | None = None, packages: Iterable[str] = DO
     the versions installed (which ``metadata.json`` records).
     """
     def texts() -> Iterator[str]:
+        if limit_words is not None and limit_words <= 0:  # (train --docs 0: no built-in text at all)
+            return
         seen: set[str] = set()
         buf: list[str] = []
         n = total = 0

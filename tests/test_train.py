@@ -381,6 +381,8 @@ def test_no_built_in_text_is_asked_for_none_is_given():
     assert list(corpora._group(iter(["one two three four"] * 500), -5)) == []
     assert len(list(corpora._group(iter(["one two three four"] * 500), 10))) == 1
     assert list(corpora.wikipedia_leads(0)) == []
+    # (and the docstring prose of the document model's second stage: one text was still read)
+    assert list(corpora.docstring_prose(0)) == [] and len(list(corpora.docstring_prose(10))) == 1
 
 
 def test_a_train_that_fails_while_writing_leaves_the_model_as_it_was(tmp_path, bare_model, monkeypatch, cli):
