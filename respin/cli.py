@@ -1606,7 +1606,9 @@ def train(
                                          "archive, fiction or science); 1 uses it instead of the news model."),
     lm_prune: int = typer.Option(1, "--lm-prune", min=0, metavar="N",
                                  help="Drop trigrams seen at most N times from that model (0 keeps all)."),
-    docs: int = typer.Option(3000, "--docs", min=0, metavar="N", help="Wikipedia leads to use (plus as many WordNet gloss documents)."),
+    docs: int = typer.Option(3000, "--docs", min=0, metavar="N",
+                             help="Wikipedia leads to use (plus as many WordNet gloss documents, and about 40 x N words "
+                                  "of the installed docstrings for the document model; 0: none of them)."),
     seed: int = typer.Option(13, "--seed", help="Random seed."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress on stderr."),
 ):

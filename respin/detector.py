@@ -28,7 +28,7 @@ DOC_FEATURES = (
     "pmi1_rate",     # words whose best candidate gains > 1 log10 (frequency-corrected) ...
     "pmi_mass",      # ... and the sum of those gains, both per (words + 50)
     "length_sq",     # length squared: the base rate of a text with no evidence, curved in length
-    # A second stage for texts far from news, each column x long = n / (n + 100): nothing
+    # A second stage for texts far from news, each column x long = n / (n + 200): nothing
     # for a snippet, most for a long text (see the comment below).
     "long",
     "long_sqrt_glr", "long_spin_rate", "long_length", "long_no_evidence", "long_pmi1_rate", "long_pmi_mass",
