@@ -185,13 +185,14 @@ def fit(X, y, docs, doc_only=()) -> Detector:
     ``doc_only`` (documents whose words the word model is not fitted on: technical prose,
     whose words taught it that strong evidence is normal, BENCHMARKS.md "Technical prose")."""
     det = Detector(Logistic.fit(X, y, C=1.0), None, float(y.mean()))
+    # The range the first stage is fitted on: a longer text's log-ratio is read as one of this
+    # many rows (Detector.glr_rows), which changes no row of ``docs``; a longer one of
+    # ``doc_only`` is fitted as check reads it, at that bound.
+    det.glr_rows = max([len(Xd) if keep is None else int(keep.sum()) for Xd, _, _, keep in docs], default=0) or None
     D = np.array([det.doc_row(Xd, nw, keep=keep) for Xd, nw, _, keep in docs])
     L = np.array([label for _, _, label, _ in docs])
     # The first stage: the document model on news-like text, its own columns.
     det.first_stage = Logistic.fit(D[:, :N_FIRST], L, C=1.0)
-    # The range it was fitted on: a longer text's log-ratio is read as one of this many rows
-    # (Detector.glr_rows), which changes no training document's row.
-    glr_rows = max([len(Xd) if keep is None else int(keep.sum()) for Xd, _, _, keep in docs], default=0) or None
     if doc_only:  # the second: a correction to its log-odds, fitted with the other documents too
         D = np.vstack([D, [det.doc_row(Xd, nw, keep=keep) for Xd, nw, _, keep in doc_only]])
         L = np.concatenate([L, [label for _, _, label, _ in doc_only]])
@@ -199,7 +200,6 @@ def fit(X, y, docs, doc_only=()) -> Detector:
         det.doc = Logistic.stacked(det.first_stage, second)
     else:
         det = first_stage(det)
-    det.glr_rows = glr_rows
     return det
 
 

@@ -482,6 +482,35 @@ def test_the_document_model_is_fitted_on_the_rows_that_count():
     assert not np.allclose(det.doc.to_dict()["coef"], all_rows.doc.to_dict()["coef"])
 
 
+def test_the_second_stage_is_fitted_on_the_rows_check_reads(monkeypatch):
+    """A document of technical prose (``doc_only``) longer than any of the others was fitted
+    on its log-ratio unbounded, while check reads it at the model's glr_rows: the rows the
+    second stage learnt from must be those it is applied to."""
+    import numpy as np
+
+    from respin.detector import Logistic
+    from respin.evidence import FEATURES
+    from respin.train import N_FIRST, fit
+    rng = np.random.default_rng(7)
+
+    def doc(n, label):
+        yd = (rng.random(n) < 0.3 * label).astype(np.int8)
+        return rng.normal(size=(n, len(FEATURES))) + yd[:, None], yd
+
+    X, y, docs = [], [], []
+    for k in range(30):
+        Xd, yd = doc(40, k % 2)
+        X.append(Xd), y.append(yd), docs.append((Xd, 40, k % 2, None))
+    tech = [(Xd, 400, label, None) for label in (0, 1, 0, 1) for Xd in [doc(400, label)[0]]]
+    seen = []
+    real = Logistic.fit_offset
+    monkeypatch.setattr(Logistic, "fit_offset", classmethod(lambda cls, D, *a, **k: seen.append(D) or real(D, *a, **k)))
+    det = fit(np.vstack(X), np.concatenate(y), docs, doc_only=tech)
+    assert det.glr_rows == 40
+    fitted = seen[0][-len(tech):]
+    np.testing.assert_allclose(fitted, [det.doc_row(Xd, nw, keep=keep)[N_FIRST:] for Xd, nw, _, keep in tech])
+
+
 def _corpus_jsonl(n: int) -> tuple[list[str], bytes]:
     """``n`` long texts (the seed's paragraphs, rotated) and their JSON Lines: more than a
     pipe holds at once (64 KiB), so that a reader that looks at the start and then reads
