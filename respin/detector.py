@@ -4,7 +4,11 @@
   probability that a spinner put it there;
 * the **document model** maps aggregates of those probabilities to the probability that
   the document is spun (calibrated: a logistic model fitted by maximum likelihood on
-  held-out-style data; its reliability is reported in the model's metadata).
+  held-out-style data; its reliability is reported in the model's metadata). It has two
+  stages in one set of weights: the first on news-like text, the second a length-gated
+  correction for texts far from news (:data:`DOC_FEATURES`' ``long_`` columns; the first
+  stage's own weights are kept as ``doc_first_stage``, which the parts of a long text are
+  judged by).
 
 Logistic models are small, fast (one dot product per word), explainable, and serialise to
 JSON without pickle.
