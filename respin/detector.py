@@ -462,10 +462,6 @@ class Detector:
         kept = b - a if counted is None else counted[b] - counted[a]
         if self.glr_rows is not None:  # (doc_features' bound: rows that count in each span)
             g = g * np.minimum(1.0, self.glr_rows / np.maximum(kept, 1))
-        low_rows = _low_log_ratios(p, self.prior)
-        if keep is not None:
-            low_rows = np.where(keep, low_rows, 0.0)
-        low_run = np.concatenate([[0.0], np.cumsum(low_rows)])
         dp = X[:, FEATURES.index("delta_pmi")]
         if keep is not None:
             dp = np.where(keep, dp, 0.0)
@@ -473,13 +469,17 @@ class Detector:
         pos = np.concatenate([[0.0], np.cumsum(np.clip(dp, 0, None))])
         n = words + _SHRINK_WORDS
         length = words / n
-        low = words / (words + _LOW_SHRINK_WORDS) * (low_run[b] - low_run[a]) / np.maximum(kept, 1)
         glr = length * np.sqrt(g)
         base = np.column_stack([glr, length * r, length, np.where(g == 0, length, 0.0),
                                 (over[b] - over[a]) / n, (pos[b] - pos[a]) / n, length * length])
-        long = (words / (words + _LONG_WORDS))[:, None]
         if part and self.first_stage is not None:  # (as part_score_row)
             return self.first_stage.predict_proba(base)
+        low_rows = _low_log_ratios(p, self.prior)
+        if keep is not None:
+            low_rows = np.where(keep, low_rows, 0.0)
+        low_run = np.concatenate([[0.0], np.cumsum(low_rows)])
+        low = words / (words + _LOW_SHRINK_WORDS) * (low_run[b] - low_run[a]) / np.maximum(kept, 1)
+        long = (words / (words + _LONG_WORDS))[:, None]
         rows = np.column_stack([base, long, long * base, long[:, 0] * low, long[:, 0] * glr * low])
         return self.doc.predict_proba(rows if self._doc_cols is None else rows[:, self._doc_cols])
 
