@@ -52,7 +52,7 @@ DOC_FEATURES = (
 # by up to 0.07, where 200 keeps it within about 0.05: BENCHMARKS.md, "Technical prose").
 _LOW_SHRINK_WORDS = 100
 _LONG_WORDS = 200
-_BASE = 7  # the first stage's columns
+N_FIRST = 7  # the first stage's columns: the first seven of DOC_FEATURES
 # Every feature is scaled by length = n / (n + 50), so a text of a handful of words has all
 # features near 0 and gets the model's base rate: raw rates and ratios swing wildly on one
 # line, and an unbounded log-length made the model extrapolate ("Help!" looked spun). With
@@ -426,7 +426,7 @@ class Detector:
         where the model has one."""
         if self.first_stage is None:
             return self.score_row(row)
-        return float(self.first_stage.predict_proba(row[None, :_BASE])[0])
+        return float(self.first_stage.predict_proba(row[None, :N_FIRST])[0])
 
     def span_scores(self, X: np.ndarray, p: np.ndarray, spans: np.ndarray, words: np.ndarray,
                     keep: np.ndarray | None = None, part: bool = False) -> np.ndarray:
@@ -560,9 +560,9 @@ class Detector:
         det.skip_repeats = repeats is not None
         first = d.get("doc_first_stage")
         if first is not None:
-            if tuple(names[:_BASE]) != DOC_FEATURES[:_BASE]:
+            if tuple(names[:N_FIRST]) != DOC_FEATURES[:N_FIRST]:
                 raise ValueError("doc_first_stage needs the first seven document features")
-            det.first_stage = Logistic.from_dict(first, _BASE)
+            det.first_stage = Logistic.from_dict(first, N_FIRST)
         rows = d.get("glr_rows")  # (absent: no bound, as a model trained before was read)
         if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or not 1 <= rows <= 10 ** 9):
             raise ValueError(f"glr_rows must be a whole number from 1 to 1000000000, got {rows!r}")

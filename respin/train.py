@@ -29,7 +29,7 @@ import numpy as np
 
 from . import __version__
 from .channel import FALLBACK_THRESHOLD
-from .detector import DOC_FEATURES, SIGNIFICANT_LOG_RATIO, Detector, Logistic
+from .detector import DOC_FEATURES, N_FIRST, SIGNIFICANT_LOG_RATIO, Detector, Logistic
 from .evidence import document_evidence, matrix, row_types
 from .io import os_reason
 from .tokenize import Document, split_lines
@@ -48,8 +48,6 @@ MIN_WORDS = 40
 FINDING_THRESHOLD = 0.5
 # Share of held-out clean documents that may be judged spun at the default threshold.
 CLEAN_FALSE_ALARMS = 0.05
-# The document model's first stage: its first seven columns (respin.detector.DOC_FEATURES).
-N_FIRST = 7
 # detector.json's restore_threshold is not what restoration applies: decoder.json's
 # threshold is (chosen by `python -m respin.channel` on held-out pairs), and the channel's
 # fallback without one (model.Model.restore_threshold). It is written as that fallback, so
@@ -214,7 +212,7 @@ def _doc_figures(det: Detector, docs) -> dict:
 
 
 def first_stage(det: Detector) -> Detector:
-    """``det`` with its document model's first stage alone (the first :data:`N_FIRST`
+    """``det`` with its document model's first stage alone (the first :data:`respin.detector.N_FIRST`
     columns), as fitted on news-like text: what the default threshold is read off. A model
     of one stage (no technical prose to fit a second on) is its own first stage."""
     if det.first_stage is None:  # (its doc model is the first stage's already)
