@@ -480,14 +480,19 @@ def technical_scores() -> dict:
             buf, n = [], 0
     if not docs:
         return {"skipped": "no docstrings of " + ", ".join(TECHNICAL_PACKAGES) + " found"}
-    spun = [spin(t, rate=0.25, style=("aggressive", "conservative", "crude")[i % 3], seed=i).text for i, t in enumerate(docs)]
-    rc, rs = respin.check_many(docs), respin.check_many(spun)
+    spins = [spin(t, rate=0.25, style=("aggressive", "conservative", "crude")[i % 3], seed=i) for i, t in enumerate(docs)]
+    rc, rs = respin.check_many(docs), respin.check_many([s.text for s in spins])
     words = sum(r.words for r in rc)
+    # the spun documents' findings against the simulator's truth: right where one overlaps a swap
+    right = sum(any(w.start < f.end and f.start < w.end for w in s.swaps) for s, r in zip(spins, rs) for f in r.findings)
+    found = sum(len(r.findings) for r in rs)
     return {"packages": list(TECHNICAL_PACKAGES), "documents": len(docs), "words": words,
             "clean_judged_spun": round(float(np.mean([r.spun for r in rc])), 3),
             "clean_findings_per_1000_words": round(1000 * sum(len(r.findings) for r in rc) / max(words, 1), 1),
             "clean_median_score": round(float(np.median([r.score for r in rc])), 3),
+            "clean_documents_with_findings": sum(bool(r.findings) for r in rc),
             "spun_judged_spun": round(float(np.mean([r.spun for r in rs])), 3),
+            "spun_findings": found, "spun_findings_right": right,
             "auc": auc([r.score for r in rs], [r.score for r in rc])}
 
 

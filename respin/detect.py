@@ -114,6 +114,16 @@ class Report:
     # read made Latin (respin.tokenize.LOOKALIKE); a sign of text hidden from filters. (Last:
     # a new field goes after the others, which callers may give by position.)
     lookalike: int = 0
+    # Judged not spun, with evidence the document model's second stage reads as the text's
+    # register, not as spin (respin.detector.REGISTER_LOG_ODDS): its findings are left out,
+    # and restore's edits, as for beyond_fit. Not in the JSON.
+    register: bool = field(default=False, repr=False, compare=False)
+
+    @property
+    def held(self) -> bool:
+        """Whether the model's findings (and restore's edits) are left out of a text judged
+        not spun: too long for the document model (``beyond_fit``) or read as a register."""
+        return self.beyond_fit or self.register
 
     def to_dict(self, path: str | None = None) -> dict:
         """The object ``respin check --format json`` prints for this document (plain JSON

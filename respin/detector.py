@@ -68,6 +68,16 @@ _SHRINK_WORDS = 50
 # before looking at any text; it keeps clean text free of findings (see BENCHMARKS.md).
 SIGNIFICANT_LOG_RATIO = 2.71
 
+# A text judged not spun whose document score the second stage (the long_ columns) lowers by
+# a factor of ten or more in odds reads as a register, not a spin: its words' evidence is the
+# news LM misreading technical prose, so the model lists none of it as findings (respin.model.
+# _check_chunk; restore follows, as for long texts). Ten is a conventional bar ("strong
+# evidence" on Jeffreys' scale) among the log-odds measured, -0.5 to -3: from -1.5 up, spun
+# Wikipedia pages judged not spun lost findings half of which were right; from -2 down, none,
+# nor the dev pairs. At ten, held-out scipy docstrings kept 536 of their 2,015 false findings
+# (BENCHMARKS.md, "Findings of technical prose").
+REGISTER_LOG_ODDS = -math.log(10.0)
+
 # A word type weighs in the document's evidence (the mixture fit and the densities of the
 # document model) at its first TYPE_CAP occurrences only. A text that repeats its own terms
 # (a licence's "licence", a manual's "buffer", a live blog's "guarantees") would otherwise add
@@ -427,6 +437,26 @@ class Detector:
         if self.first_stage is None:
             return self.score_row(row)
         return float(self.first_stage.predict_proba(row[None, :N_FIRST])[0])
+
+    def register_shift(self, row: np.ndarray) -> float:
+        """What the second stage adds to the first stage's log-odds for a :meth:`doc_row`
+        (0 for a one-stage model): below 0 where it reads the text's word evidence as the
+        register of text far from news (an API reference, a methods section), not as spin.
+
+        >>> from respin.evidence import FEATURES
+        >>> n = len(FEATURES)
+        >>> first = Logistic(np.zeros(N_FIRST), np.ones(N_FIRST), np.ones(N_FIRST), -3.0)
+        >>> second = Logistic(np.zeros(10), np.ones(10), -np.ones(10), 0.5)
+        >>> det = Detector(Logistic(np.zeros(n), np.ones(n), np.zeros(n), 0.0), Logistic.stacked(first, second), 0.1)
+        >>> det.register_shift(np.ones(17))  # no first stage kept: one stage
+        0.0
+        >>> det.first_stage = first
+        >>> det.register_shift(np.ones(17))
+        -9.5
+        """
+        if self.first_stage is None:
+            return 0.0
+        return float(self.doc.decision(row[None, :])[0] - self.first_stage.decision(row[None, :N_FIRST])[0])
 
     def span_scores(self, X: np.ndarray, p: np.ndarray, spans: np.ndarray, words: np.ndarray,
                     keep: np.ndarray | None = None, part: bool = False) -> np.ndarray:

@@ -265,6 +265,7 @@ class Model:
         are computed per text. ``doc``/``windows``: one text only (see :meth:`check`);
         ``doc_rows``: see :meth:`check_many`."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
+        from .detector import REGISTER_LOG_ODDS
         from .language import mostly_not_english
         from .tokenize import as_written, lookalike_words
         from .evidence import scalar_evidence, set_aside, vectorised, words_in
@@ -395,9 +396,17 @@ class Model:
             # (A leaked spinner template, below, judges it spun, at a threshold up to its
             # confidence: its findings stay.) Restore reads the mark (Report.beyond_fit), with
             # the gate shut too: its edits are weighed by the score, not by the gate.
-            held = bool(score < thr and det.beyond_fit(keep_i, b - a)
-                        and not (SPINTAX_CONFIDENCE >= thr and spintax_findings(originals[i], self.lexicon)))
-            if held and rate:
+            held = register = False
+            if score < thr:
+                held = det.beyond_fit(keep_i, b - a)
+                # A text judged not spun whose evidence the document model's second stage reads
+                # as its register (detector.REGISTER_LOG_ODDS: an API reference, a methods
+                # section) lists none of it either: held-out scipy docstrings, 90 findings per
+                # 1,000 words, now 24. BENCHMARKS.md, "Findings of technical prose".
+                register = not held and det.register_shift(row) <= REGISTER_LOG_ODDS
+                if (held or register) and SPINTAX_CONFIDENCE >= thr and spintax_findings(originals[i], self.lexicon):
+                    held = register = False
+            if (held or register) and rate:
                 post, phrase_post, rate = np.zeros(len(post)), np.zeros(len(phrase_post)), 0.0
             # where the spinner's dictionary is looked for, at what rate, leaving which rows out
             judged = [(a, b, rate, rep_rows[a:b] if rep_rows is not None else np.zeros(b - a, dtype=bool))]
@@ -436,7 +445,8 @@ class Model:
             flagged += (hit + a).tolist()
             post_all.append(post[hit])
             reports.append(Report(score, score >= thr, [], n_words, thr, model=self.label, not_english=foreign_of[i],
-                                  parts=tuple(parts), score_whole=whole if parts else None, beyond_fit=held))
+                                  parts=tuple(parts), score_whole=whole if parts else None, beyond_fit=held,
+                                  register=register))
         if findings:
             found = self._findings(text, cdoc, (table, vec[1]) if vec is not None else None, all_rows, flagged,
                                    np.concatenate(post_all) if post_all else np.zeros(0), pooled,
@@ -1022,11 +1032,12 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
         decoded = [e for e in decoded if not taken.overlaps(e.start, e.end)]
         for x in own:
             (edits if x.confidence >= thr else suggestions).append(x)
-    # A long text judged not spun (Report.beyond_fit) has no P(spun) to weigh the model's
-    # edits by, outside its parts judged spun: none is made or suggested, as check lists
-    # none (version8.txt of Vim's help, 0.74, had 5,722 suggestions, 2,362 edits at
-    # --min-confidence 0.5). A lexicon's phrase found verbatim still vouches for its own.
-    held = report.beyond_fit
+    # A long text judged not spun (Report.beyond_fit), or one read as a register (Report.
+    # register; Report.held: either), has no P(spun) to weigh the model's edits by, outside
+    # its parts judged spun: none is made or suggested, as check lists none (version8.txt of
+    # Vim's help, 0.74, had 5,722 suggestions, 2,362 edits at --min-confidence 0.5). A
+    # lexicon's phrase found verbatim still vouches for its own.
+    held = report.held
     for e in decoded:
         p = p_at(e.start)
         if held and not p and id(e) not in confs:
@@ -1271,9 +1282,9 @@ def _spread(text: str, edits: list, marks: list) -> None:
 
 def _idle(report) -> bool:
     """Whether :func:`_restoration` keeps none of a text's decoded edits: a long text judged
-    not spun (:attr:`respin.detect.Report.beyond_fit`) with no part judged spun, where none
-    restores a lexicon's phrase found verbatim (the caller's to know)."""
-    return report.beyond_fit and not report.parts
+    not spun, or one read as a register (:attr:`respin.detect.Report.held`), with no part
+    judged spun, where none restores a lexicon's phrase found verbatim (the caller's to know)."""
+    return report.held and not report.parts
 
 
 def _trusted(lexicons) -> list:
@@ -1285,8 +1296,8 @@ def _trusted(lexicons) -> list:
 def _p_spun(report) -> float:
     """The document's P(spun), which weighs every decoded edit's confidence: 0 where it is
     not judged, or where check leaves out the model's findings (a long text judged not
-    spun, :attr:`respin.detect.Report.beyond_fit`) and no part of it is judged spun."""
-    return report.score if report.judged and not (report.beyond_fit and not report.parts) else 0.0
+    spun, or a register: :attr:`respin.detect.Report.held`) and no part of it is judged spun."""
+    return report.score if report.judged and not (report.held and not report.parts) else 0.0
 
 
 def _p_spun_at(report):
@@ -1303,7 +1314,7 @@ def _p_spun_at(report):
         p = _p_spun(report)
         return lambda start: p
     starts = [part[0] for part in report.parts]
-    elsewhere = 0.0 if report.beyond_fit else report.score_whole  # (as check's findings there: none)
+    elsewhere = 0.0 if report.held else report.score_whole  # (as check's findings there: none)
 
     def at_offset(start: int) -> float:
         k = bisect.bisect_right(starts, start) - 1

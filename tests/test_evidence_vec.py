@@ -224,7 +224,9 @@ def test_the_joint_search_leaves_a_very_long_finding_to_each_word(monkeypatch):
     seen = []
     plan = evidence_vec._joint_plan
     monkeypatch.setattr(evidence_vec, "_joint_plan", lambda lens, *a: seen.append(len(lens)) or plan(lens, *a))
-    report = respin.check("The White Home mentioned " * 60)
+    # (At the default threshold this text is judged not spun and read as a register, with no
+    # findings: detector.REGISTER_LOG_ODDS. Judged spun at a threshold of 0, it lists them.)
+    report = respin.check("The White Home mentioned " * 60, threshold=0.0)
     assert max(seen, default=0) <= evidence_vec.JOINT_MAX_WORDS
     long = max(report.findings, key=lambda f: len(f.text.split()))
     assert len(long.text.split()) > evidence_vec.JOINT_MAX_WORDS and long.suggestions

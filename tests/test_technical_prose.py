@@ -135,3 +135,53 @@ def test_a_clean_methods_section_of_our_own_is_not_judged_spun():
     import respin
     report = respin.check((HERE / "clean_science" / "ml_methods.txt").read_text(encoding="utf-8"))
     assert not report.spun and report.score < report.threshold
+
+
+API_REFERENCE = HERE / "clean_technical" / "api_reference.txt"
+
+
+def test_a_clean_api_reference_judged_not_spun_lists_no_findings():
+    """The second stage reads its evidence as a register (it lowers the first stage's odds more
+    than tenfold: detector.REGISTER_LOG_ODDS), so the words that the news LM misreads are not
+    listed (62 findings before); judged spun at a lower threshold, the same text lists them."""
+    import respin
+    from respin.detector import N_FIRST, REGISTER_LOG_ODDS
+    from respin.model import default
+    text = API_REFERENCE.read_text(encoding="utf-8")
+    m = default()
+    rows: list = []
+    report = m.check_many([text], doc_rows=rows)[0]
+    det = m.detector
+    shift = float(det.doc.decision(rows[0][None, :])[0] - det.first_stage.decision(rows[0][None, :N_FIRST])[0])
+    assert shift <= REGISTER_LOG_ODDS and det.register_shift(rows[0]) == pytest.approx(shift)
+    assert not report.spun and report.register and report.held and not report.beyond_fit
+    assert report.findings == []
+    lower = respin.check(text, threshold=report.score - 0.05)
+    assert lower.spun and not lower.register and len(lower.findings) > 20
+    # restore follows check: nothing made or suggested, even when bolder
+    bold = respin.restore(text, min_confidence=0.5)
+    assert bold.edits == [] and bold.suggestions == [] and bold.text == text
+
+
+def test_a_text_is_held_only_where_the_second_stage_says_register():
+    """Spun news and clean news keep what they had: the dev-pair-like and simulated texts of
+    the suite are far from the bar (their second stage raises or barely lowers the odds)."""
+    import respin
+    from respin.detector import REGISTER_LOG_ODDS
+    from respin.model import default
+    from respin.spin import spin
+    m = default()
+    news = (HERE / "negative" / "news_us_city_budget.txt").read_text(encoding="utf-8")
+    spun = spin(news, rate=0.3, style="aggressive", seed=3).text
+    rows: list = []
+    reports = m.check_many([news, spun], doc_rows=rows)
+    assert all(m.detector.register_shift(r) > REGISTER_LOG_ODDS for r in rows)
+    assert not any(r.register for r in reports)
+    assert reports[1].findings and reports[1].findings == respin.check(spun).findings
+
+
+def test_a_one_stage_model_reads_no_register():
+    n = len(FEATURES)
+    det = Detector(Logistic(np.zeros(n), np.ones(n), np.zeros(n), 0.0),
+                   Logistic(np.zeros(17), np.ones(17), -np.ones(17), 0.0), 0.1)
+    assert det.first_stage is None and det.register_shift(np.ones(17)) == 0.0
