@@ -480,6 +480,12 @@ def technical_scores() -> dict:
             buf, n = [], 0
     if not docs:
         return {"skipped": "no docstrings of " + ", ".join(TECHNICAL_PACKAGES) + " found"}
+    # The same prose with each docstring's one-line summary ("Compute the weighted mean along
+    # an axis."), read as an API reference's lists are: clean only.
+    listed = [t for t in corpora.docstring_prose(packages=TECHNICAL_PACKAGES, summaries=True)]
+    listed = ["\n".join(listed[k:k + 2]) for k in range(0, len(listed) - 1, 2)]  # (about 250 words each)
+    rl = respin.check_many(listed)
+    words_l = sum(r.words for r in rl)
     spins = [spin(t, rate=0.25, style=("aggressive", "conservative", "crude")[i % 3], seed=i) for i, t in enumerate(docs)]
     rc, rs = respin.check_many(docs), respin.check_many([s.text for s in spins])
     words = sum(r.words for r in rc)
@@ -493,6 +499,10 @@ def technical_scores() -> dict:
             "clean_documents_with_findings": sum(bool(r.findings) for r in rc),
             "spun_judged_spun": round(float(np.mean([r.spun for r in rs])), 3),
             "spun_findings": found, "spun_findings_right": right,
+            "with_summaries": {"documents": len(listed), "words": words_l,
+                               "clean_judged_spun": round(float(np.mean([r.spun for r in rl])), 3),
+                               "clean_findings_per_1000_words": round(1000 * sum(len(r.findings) for r in rl) / max(words_l, 1), 1),
+                               "clean_documents_with_findings": sum(bool(r.findings) for r in rl)},
             "auc": auc([r.score for r in rs], [r.score for r in rc])}
 
 

@@ -204,15 +204,20 @@ def _docstring_roots(packages: Iterable[str]) -> list[Path]:
     return roots
 
 
-def docstring_paragraphs(source: str) -> Iterator[str]:
+def docstring_paragraphs(source: str, summaries: bool = False) -> Iterator[str]:
     r"""The prose paragraphs of a Python source's docstrings: each paragraph's ordinary
     sentences (5-60 words, a capital first, a full stop last, no mark of code), where two or
     more are left, or one of 15 words or more. Sections of parameters, examples and
-    references are left out, and so are indented blocks.
+    references are left out, and so are indented blocks. ``summaries``: each docstring's
+    first paragraph too where one ordinary sentence is left ("Return the mean of the
+    values."), as an API reference lists them (``bench.py --only technical``, "with
+    summaries"; tried in training and not adopted: BENCHMARKS.md, "Findings of technical prose").
 
-    >>> src = "def f(x):\n    '''Return the mean.\n\n    It is taken over the first axis of the array, and an empty input gives a warning.\n    Use `axis=None` to flatten.\n\n    Parameters\n    ----------\n    x : array\n        The values.\n    '''\n"
+    >>> src = "def f(x):\n    '''Return the mean of the values.\n\n    It is taken over the first axis of the array, and an empty input gives a warning.\n    Use `axis=None` to flatten.\n\n    Parameters\n    ----------\n    x : array\n        The values.\n    '''\n"
     >>> list(docstring_paragraphs(src))
     ['It is taken over the first axis of the array, and an empty input gives a warning.']
+    >>> list(docstring_paragraphs(src, summaries=True))[0]
+    'Return the mean of the values.'
     """
     import ast
     try:
@@ -225,19 +230,20 @@ def docstring_paragraphs(source: str) -> Iterator[str]:
         doc = ast.get_docstring(node)
         if not doc:
             continue
-        for para in re.split(r"\n\s*\n", _DOC_SECTIONS.split(doc)[0]):
+        for k, para in enumerate(re.split(r"\n\s*\n", _DOC_SECTIONS.split(doc)[0])):
             if re.search(r"^\s{4,}\S", para, re.M) and not re.search(r"^\S", para, re.M):
                 continue  # an indented block: code, a literal, a list of options
             kept = [s for s in _SENTENCE_END.split(" ".join(line.strip() for line in para.splitlines()))
                     if 5 <= len(s.split()) <= 60 and s[:1].isupper() and s.endswith(".") and not _CODE_MARK.search(s)]
-            if len(kept) >= 2 or (kept and len(kept[0].split()) >= 15):
+            if len(kept) >= 2 or (kept and len(kept[0].split()) >= 15) or (summaries and k == 0 and kept):
                 yield " ".join(kept)
 
 
-def docstring_prose(limit_words: int | None = None, packages: Iterable[str] = DOCSTRING_PACKAGES) -> Iterator[str]:
+def docstring_prose(limit_words: int | None = None, packages: Iterable[str] = DOCSTRING_PACKAGES,
+                    summaries: bool = False) -> Iterator[str]:
     """Clean technical prose from the docstrings of ``packages`` ("stdlib" for the standard
-    library), installed ones only: :func:`docstring_paragraphs` of every ``*.py`` file (test
-    and vendored folders left out), each paragraph once, joined into texts of at least
+    library), installed ones only: :func:`docstring_paragraphs` (with ``summaries``) of every
+    ``*.py`` file (test and vendored folders left out), each paragraph once, joined into texts of at least
     :data:`DOCSTRING_TEXT_WORDS` words, one paragraph a line; stops after about
     ``limit_words`` words. The files are read in a fixed order, so the texts depend only on
     the versions installed (which ``metadata.json`` records).
@@ -256,7 +262,7 @@ def docstring_prose(limit_words: int | None = None, packages: Iterable[str] = DO
                     source = path.read_text(encoding="utf-8")
                 except (OSError, UnicodeDecodeError):
                     continue
-                for para in docstring_paragraphs(source):
+                for para in docstring_paragraphs(source, summaries):
                     if para in seen:
                         continue
                     seen.add(para)
