@@ -243,8 +243,8 @@ def docstring_prose(limit_words: int | None = None, packages: Iterable[str] = DO
                     summaries: bool = False) -> Iterator[str]:
     """Clean technical prose from the docstrings of ``packages`` ("stdlib" for the standard
     library), installed ones only: :func:`docstring_paragraphs` (with ``summaries``) of every
-    ``*.py`` file (test and vendored folders left out), each paragraph once, joined into texts of at least
-    :data:`DOCSTRING_TEXT_WORDS` words, one paragraph a line; stops after about
+    ``*.py`` file (test and vendored folders left out), each paragraph once, joined into texts
+    of at least :data:`DOCSTRING_TEXT_WORDS` words, one paragraph a line; stops after about
     ``limit_words`` words. The files are read in a fixed order, so the texts depend only on
     the versions installed (which ``metadata.json`` records).
     """
