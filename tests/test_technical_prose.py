@@ -185,3 +185,37 @@ def test_a_one_stage_model_reads_no_register():
     det = Detector(Logistic(np.zeros(n), np.ones(n), np.zeros(n), 0.0),
                    Logistic(np.zeros(17), np.ones(17), -np.ones(17), 0.0), 0.1)
     assert det.first_stage is None and det.register_shift(np.ones(17)) == 0.0
+
+
+def test_a_text_read_as_a_register_is_held_on_every_path(monkeypatch):
+    """check_many, check --lexicon, a pooled restore_many and batch's pooled records agree with
+    check: nothing listed, made or suggested. (Restore pooled over several texts decodes even
+    a held one, so _restoration must read Report.held itself: reading beyond_fit only, it
+    suggested 12 edits of confidence 0 a text, where restore alone found none.) Restored
+    alone, such a text is not decoded at all (model._idle)."""
+    import respin
+    from respin.batch import process_records
+    from respin.decode import Decoder
+    text = API_REFERENCE.read_text(encoding="utf-8")
+    decoded = []
+    decode_many = Decoder.decode_many
+    monkeypatch.setattr(Decoder, "decode_many",
+                        lambda self, docs, **kw: decoded.append(len(docs)) or decode_many(self, docs, **kw))
+    assert respin.restore(text, min_confidence=0.5).edits == [] and decoded == []
+    assert all(r.register and r.findings == [] for r in respin.check_many([text, text]))
+    assert respin.check(text, lexicons="tortured").findings == []
+    for r in respin.restore_many([text, text], min_confidence=0.5):
+        assert r.edits == [] and r.suggestions == [] and r.text == text
+    for d in process_records([text, text], pool=True, min_confidence=0.5):
+        assert d["findings"] == [] and d["edits"] == [] and d["suggestions"] == []
+
+
+def test_a_register_held_outside_its_parts_gives_restore_no_p_spun_there():
+    """Judged spun in a part only (--sections), a text held as a register weighs the model's
+    edits outside the part by 0, as check lists no finding there (as for beyond_fit)."""
+    from respin.detect import Report
+    from respin.model import _p_spun_at
+    held = Report(0.9, True, [], 900, parts=((100, 400, 0.9),), score_whole=0.3, register=True)
+    assert [_p_spun_at(held)(x) for x in (0, 100, 500)] == [0.0, 0.9, 0.0]
+    free = Report(0.9, True, [], 900, parts=((100, 400, 0.9),), score_whole=0.3)
+    assert [_p_spun_at(free)(x) for x in (0, 100, 500)] == [0.3, 0.9, 0.3]
