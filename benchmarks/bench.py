@@ -770,6 +770,13 @@ def section_scores() -> dict:
             long_texts.append(t)
     leads = list(corpora.wikipedia_leads(limit_docs=5000))
     long_texts.append("\n\n".join(leads))
+    # Technical prose held out from training (scipy's docstrings, as --only technical reads
+    # them), 15 texts of ~135 words joined into each of ten texts of ~2,000 words.
+    docs = list(corpora.docstring_prose(packages=TECHNICAL_PACKAGES))
+    tech_long = ["\n\n".join(docs[k:k + 15]) for k in range(0, min(len(docs) - 14, 150), 15)]
+    out["technical_long_texts"] = {"texts": len(tech_long), "words": sum(len(t.split()) for t in tech_long),
+                                   "judged_spun_with_sections": sum(respin.check(t, sections=True).spun
+                                                                    for t in tech_long)}
     judged = [(respin.check(t).spun, respin.check(t, sections=True).spun) for t in long_texts]
     out["long_clean_texts"] = {"texts": len(judged), "words": sum(len(t.split()) for t in long_texts),
                                "judged_spun_whole": sum(a for a, _ in judged),

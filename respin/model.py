@@ -865,6 +865,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     under CLEAN_GAP on its own (where all the text is spun, a part would only say where the
     blocks fell)."""
     from .detect import MIN_EVIDENCE_WORDS
+    from .detector import REGISTER_LOG_ODDS
     from .evidence import FEATURES, set_aside, words_in
     from .evidence_vec import doc_rate
     from .phrases import log_lr
@@ -882,8 +883,12 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         blocks[-1] = (blocks[-1][0], t1, blocks[-1][2] + words)
     rate_col, delta_col = FEATURES.index("doc_rate"), FEATURES.index("delta")
 
-    def judged(k0: int, k1: int, bar: float = det.doc_threshold + SECTION_MARGIN):
-        # blocks [k0, k1) as one text: (rows, phrases, judge, score, repeats) if its score reaches bar
+    def judged(k0: int, k1: int, bar: float = det.doc_threshold + SECTION_MARGIN, spun: bool = True):
+        # blocks [k0, k1) as one text: (rows, phrases, judge, score, repeats) if its score reaches
+        # bar; ``spun``: a part judged spun, which the second stage must not read as a register
+        # (detector.REGISTER_LOG_ODDS): the first stage alone, which judges parts, read every
+        # 2,000 words of scipy's docstrings as a spun part (8 of 10), licences and Vim's help 18
+        # times (BENCHMARKS.md, "Findings of technical prose")
         ta, tb = blocks[k0][0], blocks[k1 - 1][1]
         ra, rb = np.searchsorted(table.token, [ta, tb]).tolist()
         if rb - ra < MIN_EVIDENCE_WORDS:
@@ -900,7 +905,9 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
                         _counted_phrases(det, phrases[pa:pb], repeated),
                         det.keep(table.crow[ra:rb], reps) if has and not det.skip_repeats else None)
         score = det.part_score_row(got[3])
-        return (ra, rb, pa, pb, got, score, reps) if score >= bar else None
+        if score < bar or (spun and det.register_shift(got[3]) <= REGISTER_LOG_ODDS):
+            return None
+        return (ra, rb, pa, pb, got, score, reps)
 
     if len(blocks) < 4:  # (two sections at least)
         return []
@@ -961,7 +968,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         ends = [0] + [x for run in out for x in run[:2]] + [len(blocks)]
         gaps = [(g0, g1) for g0, g1 in zip(ends[::2], ends[1::2]) if g1 - g0 >= 2]
         if (not gaps or max(run[2][5] for run in out) <= spun_whole
-                or any(judged(g0, g1, CLEAN_GAP) for g0, g1 in gaps)):
+                or any(judged(g0, g1, CLEAN_GAP, spun=False) for g0, g1 in gaps)):
             return []
     return [found for _, _, found in out]
 
