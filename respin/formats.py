@@ -301,13 +301,16 @@ def summary_line(path: str, r: Report, *, bar_set: bool = False) -> str:
     # Spun in parts (a spun article inside a clean page): which lines, the score the surest part's.
     # Under a --threshold above that score the verdict is "not spun": the lines are then those
     # the score is of ("not spun (...; spun in part: ...)" contradicted itself).
+    # (After the count of lexicon phrases, which is of the findings: "...; spun in part: lines
+    # 41-87, 5 of them lexicon phrases" read as if the lines were.)
+    parts = ""
     if r.parts:
         spans = ", ".join(f"{la}-{lb}" if lb > la else f"{la}" for _, _, _, la, lb in r.parts)
         lines = f"line{'s' if len(r.parts) > 1 or r.parts[0][4] > r.parts[0][3] else ''} {spans}"
-        other += f"; spun in part: {lines}" if r.spun else f"; score of part: {lines}"
+        parts = f"; spun in part: {lines}" if r.spun else f"; score of part: {lines}"
     return (f"{path}: {verdict} (score {score}{under}, {len(r.findings):,} finding"
             f"{'' if len(r.findings) == 1 else 's'} in {r.words:,} word{'' if r.words == 1 else 's'}"
-            f"{other}{lex}{alone}{rel})")
+            f"{other}{lex}{alone}{parts}{rel})")
 
 
 _GH_CONTROL = re.compile("[\x00-\x09\x0b\x0c\x0e-\x1f\x7f]")

@@ -444,6 +444,18 @@ def test_a_text_not_judged_is_never_said_to_be_under_the_threshold():
                                              "1 of them lexicon phrase)")
 
 
+def test_the_summary_counts_lexicon_phrases_before_saying_where_a_text_is_spun_in_part():
+    # "...in 3,028 words; spun in part: lines 41-87, 5 of them lexicon phrases)" read as if
+    # the lines were the lexicon phrases; the summary ends with where (docs/INTERFACE.md).
+    from respin.detect import Finding, Report
+    from respin.formats import summary_line
+    report = Report(0.95, True, [Finding(60, 78, 4, 3, "profound learning", ("deep learning",), 0.95,
+                                         "lexicon phrase")], 900, 0.85, parts=((40, 700, 0.95, 3, 9),),
+                    score_whole=0.3)
+    assert summary_line("a.txt", report) == ("a.txt: spun (score 0.95, 1 finding in 900 words, "
+                                             "1 of them lexicon phrase; spun in part: lines 3-9)")
+
+
 def test_ctrl_c_while_the_commands_load_is_130(monkeypatch, capsys):
     """`main(argv)` loaded the batch and index commands before its try: a Ctrl-C there
     escaped as an exception instead of exit 130 (a mutation test's note)."""
