@@ -41,7 +41,8 @@ app = typer.Typer(
          "Examples:\n\n"
          "  respin check article.txt                   # is it spun? which words?\n\n"
          "  respin restore spun.txt --source orig.txt  # put the original words back",
-    epilog="Exit status: check: 0 nothing judged spun, 1 something judged spun; every other command: "
+    epilog="Exit status: check: 0 nothing judged spun, 1 something judged spun (with --fail-on-lexicon: "
+           "or a lexicon phrase listed); every other command: "
            "0 success; all: 2 usage or input error, 130 interrupted (batch, index build/add: 143 on SIGTERM).",
     add_completion=False,
     no_args_is_help=True,

@@ -710,8 +710,11 @@ def test_include_skipped_help_names_the_formats_that_take_it(cli, tmp_path):
 def test_top_level_help_mentions_exit_codes(cli):
     ran = cli("--help")
     assert ran.code == 0
-    text = " ".join(ran.out.split()).lower()
+    text = " ".join(ran.out.replace("\u2502", " ").split()).lower()
     assert "exit" in text and "2 usage or input error" in text
+    # check's exit 1 with --fail-on-lexicon too, as 'check --help' says: the top level said
+    # "1 something judged spun" alone, and a paper screen exits 1 on a paper not judged spun.
+    assert "1 something judged spun (with --fail-on-lexicon: or a lexicon phrase listed)" in text
 
 
 # --- one real process -------------------------------------------------------------------------
