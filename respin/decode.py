@@ -41,6 +41,7 @@ from .evidence import MAX_CANDIDATES, NUMBER_VALUE, STOPWORDS, _ranges, _Unigram
 from .lm import OOV_FLOOR
 from .evidence_vec import _bigram, _clamp, _runs, _score, _unique
 from .tokenize import PUNCT, Document, _tokens, case_like, gc_paused
+from .swaps import beside
 
 # Channel features of one choice, in this order. "keep" is the identity choice.
 CHANNEL = (
@@ -348,6 +349,8 @@ class Decoder:
                     bonus = self._user_bonus(key, out)
                     if bonus > 0:  # an entry of a user's lexicon (the model's own swaps are merged in)
                         b = max(b, self._word_by_word(key, out, caps[i:i + L]) + bonus)
+                if len(out) > 1 and alone is None:  # (not the words beside it again: swaps.beside)
+                    out = beside(out, words[max(0, i - 3):i], words[i + L:i + L + 3])
                 here.append(Option(i, L, out, f, key, b))
         if self.user_swaps and self._phrase_parts():
             here += self._part_runs(words, caps, joined, i, lens, keys)

@@ -331,6 +331,7 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, wh
     ``compounds``: the tokens are compounds' parts, whose hyphens the originals take;
     ``whole``: the lexicon's compounds among the phrases, found only where the text writes
     one compound ("low dimension", two words, is not the lexicon's "low-dimension")."""
+    from .swaps import beside
     lines = LineIndex(text)
     out: list[Finding] = []
     marked = _marked_keys(toks)
@@ -394,9 +395,14 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, wh
         # model's findings show.
         # (And a compound's parts: "NP-difficult" ==> NP-hard.)
         own = {w.lower(): w for w in _WORD_PARTS.split(span) if w}
+        # (less the words the text has beside the phrase: "a scanning [electron magnifying
+        # lens]" ==> electron microscope, not scanning electron microscope)
+        near = {}
+        for o in sorted(counts, key=lambda o: (-counts[o], o)):
+            near.setdefault(beside(o, keys[max(0, i - 3):i], keys[i + n:i + n + 3]), None)
         sugg = tuple(_match_phrase_case(_inflect_last(" ".join("-".join(own.get(p, p) for p in w.split("-"))
                                                                for w in o), ending), span)
-                     for o in sorted(counts, key=lambda o: (-counts[o], o)))
+                     for o in near)
         if ending == "'s" and span.endswith("’s"):  # the text's apostrophe
             sugg = tuple(x[:-2] + "’s" for x in sugg)
         if compounds and _COMPOUND.search(span):  # a compound stays one ("Deep-learning models")

@@ -310,6 +310,27 @@ class SwapLexicon:
         return cls.from_tsv(text, str(p))
 
 
+def beside(out: tuple[str, ...], before, after) -> tuple[str, ...]:
+    """An original phrase ``out`` without the words the text already has beside the spun one:
+    its first words where they are the words just ``before`` it, its last where they are the
+    words just ``after`` (a word at least is kept). Tables record originals whole ("electron
+    magnifying lens" -> scanning electron microscope, a paper's "scanning" kept before it),
+    and restoring one in "a scanning electron magnifying lens" wrote "scanning" twice.
+
+    >>> beside(("scanning", "electron", "microscope"), ["a", "scanning"], ["at"])
+    ('electron', 'microscope')
+    >>> beside(("hidden", "markov", "model"), ["a"], ["model", "is"])
+    ('hidden', 'markov')
+    >>> beside(("neural", "network"), ["the"], ["was"]), beside(("model",), ["model"], ["model"])
+    (('neural', 'network'), ('model',))
+    """
+    before, after = tuple(before), tuple(after)
+    k = next((k for k in range(len(out) - 1, 0, -1) if before[len(before) - k:] == out[:k]), 0)
+    out = out[k:]
+    k = next((k for k in range(len(out) - 1, 0, -1) if after[:k] == out[len(out) - k:]), 0)
+    return out[:len(out) - k]
+
+
 def spun_share(word: str, tables: Iterable[SwapLexicon]) -> float:
     """How often the phrase tables write ``word`` as a tortured word, of all the times their
     one-word entries write it (0 where they never do): "data", "model", "support" are far

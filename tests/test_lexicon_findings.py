@@ -630,3 +630,24 @@ def test_a_phrase_broken_before_a_capital_reaching_into_a_compound_is_found_by_c
     found = [(f.text, f.suggestions[0]) for f in respin.check(text, lexicons=[_lexicon()]).findings
              if f.kind == LEXICON_PHRASE]
     assert found == [(f"Counterfeit{nl}Consciousness", "Artificial Intelligence")]
+
+
+def _table_with_whole_originals() -> SwapLexicon:
+    # A phrase table records an original whole: a paper's "scanning electron magnifying lens"
+    # gives electron magnifying lens -> scanning electron microscope, "scanning" kept.
+    return SwapLexicon.from_tsv("# phrase table: yes\nelectron magnifying lens\tscanning electron microscope\t2\n"
+                                "concealed markov\thidden markov model\t2\n")
+
+
+def test_an_original_does_not_repeat_the_words_beside_the_phrase():
+    text = "Samples were imaged with a scanning electron magnifying lens. We fit a concealed Markov model.\n"
+    lex = _table_with_whole_originals()
+    found = {f.text: f.suggestions for f in lexicon_findings(text, [lex])}
+    assert found == {"electron magnifying lens": ("electron microscope",), "concealed Markov": ("hidden Markov",)}
+    restored = respin.restore(text, min_confidence=0.5, lexicons=[lex]).text
+    assert "a scanning electron microscope." in restored and "scanning scanning" not in restored
+    assert "a hidden Markov model." in restored and "model model" not in restored
+    # Without the words beside it, the original is whole.
+    alone = "Samples were imaged with an electron magnifying lens.\n"
+    assert lexicon_findings(alone, [lex])[0].suggestions == ("scanning electron microscope",)
+    assert "an scanning" not in respin.restore(alone, min_confidence=0.5, lexicons=[lex]).text
