@@ -946,6 +946,11 @@ def restore(
                                                    help=MIN_CONFIDENCE_HELP + " in --format json."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help=LEXICON_HELP),
+    only_lexicon: bool = typer.Option(False, "--only-lexicon", metavar="",
+                                      help="With --lexicon, without a source: apply (and suggest) only the edits "
+                                           "inside the lexicon phrases check --lexicon lists, not the model's "
+                                           "own (a paper's tortured phrases fixed, its other words left as they "
+                                           "are; with --min-confidence 0.5 for the phrases at 0.86-0.95)."),
     sections: bool = typer.Option(False, "--sections", metavar="", help=SECTIONS_HELP + " Each edit of the model's (all "
                                   "without a source; with --source, --corpus or --copy, those where they do not cover "
                                   "the text) is weighed by the part it is in."),
@@ -971,6 +976,8 @@ def restore(
 
       respin restore copy1.txt --copy copy2.txt --copy copy3.txt   # no original: other spun copies
 
+      respin restore paper.txt --lexicon tortured --only-lexicon --min-confidence 0.5   # its tortured phrases only
+
     Without a source, only edits whose confidence reaches the model's threshold are applied (safe by default: clean text comes back unchanged); the rest are suggestions.
     """
     import respin
@@ -993,6 +1000,12 @@ def restore(
         if copies and (source is not None or corpus is not None):
             raise InputError(f"--copy and {'--source' if source is not None else '--corpus'} exclude each other: "
                              "give copies only when the original is not at hand")
+        if only_lexicon and not lexicon:
+            raise InputError("--only-lexicon is about a lexicon's phrases: give one with --lexicon "
+                             "(--lexicon tortured for paper-mill tortured phrases)")
+        if only_lexicon and (source is not None or corpus is not None or copies):
+            given = "--source" if source is not None else "--corpus" if corpus is not None else "--copy"
+            raise InputError(f"--only-lexicon and {given} exclude each other: a source's edits are its own")
         if corpus is not None:  # --corpus: the source is the index's best match, if any
             if source is not None:
                 raise InputError("--source and --corpus exclude each other: give one")
@@ -1009,6 +1022,11 @@ def restore(
         else:
             result = respin.restore(text, source=src, model=model, min_confidence=min_confidence, lexicons=lexicons,
                                     copies=copies or None, sections=sections)
+        if only_lexicon:  # (the phrases check --lexicon lists: restore's lexicon edits lie within them)
+            from .detect import LEXICON_PHRASE
+            from .restore import within
+            listed = respin.check(text, model=model, lexicons=lexicons, sections=sections).findings
+            result = within(result, [(f.start, f.end) for f in listed if f.kind == LEXICON_PHRASE])
         src_name = found.doc_id if found is not None else source
         # (A diff's header quotes a name that is not UTF-8 as GNU diff does, "bad\\377.txt", which
         # patch and git apply read: it takes the name as given, not as shown.)
@@ -1031,19 +1049,23 @@ def restore(
     elif result.copies is not None and text.strip():  # (an empty input had its note: nothing to compare)
         _copies_notes(result, copy, path, quiet, format.value)
     elif not quiet and text.strip():  # (an empty input had its note)
-        # Bolder settings are worth suggesting only for a text the detector judges spun, and
-        # only to a user who has not already gone as far.
+        # Bolder settings are worth suggesting only for a text the detector judges spun, or one
+        # where a lexicon vouches for a suggestion (a paper's tortured phrases at 0.95, in a text
+        # not judged spun: a screener read "list them" as nothing to fix), and only to a user
+        # who has not already gone as far.
         det = respin._model(model).detector
         looks_spun = det is not None and (result.score or 0) >= det.doc_threshold
+        vouched = bool(lexicons) and any(s.confidence >= 0.5 for s in result.suggestions)
         bolder = min_confidence is None or min_confidence > 0.5
         hint = ("; list them with --format json" + (", or apply the likelier ones with --min-confidence 0.5"
-                                                     if looks_spun and bolder else "")
+                                                     if (looks_spun or vouched) and bolder else "")
                 if result.suggestions and format.value != "json" else "")  # (diff lists none either)
         why = f"; not judged, {result.not_judged}" if result.not_judged else ""
         if result.parts:  # (--sections: the score is the spun part's, not the clean text's around it)
             lines = ", ".join(f"{p[3]}-{p[4]}" if p[4] > p[3] else f"{p[3]}" for p in result.parts)
             why += f" in lines {lines}, {result.score_whole or 0:.2f} elsewhere"
-        _note(f"{len(result.edits)} edit(s) applied by the model, {len(result.suggestions)} suggestion(s) "
+        by = "through the lexicon" if only_lexicon else "by the model"
+        _note(f"{len(result.edits)} edit(s) applied {by}, {len(result.suggestions)} suggestion(s) "
               f"below its confidence threshold (document score {result.score or 0:.2f}{why}){hint}")
     raise typer.Exit(0)
 

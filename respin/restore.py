@@ -11,6 +11,7 @@ True
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 import unicodedata
@@ -178,6 +179,37 @@ def _lines(text: str) -> list[str]:
 def _ensure_nl(lines):
     for line in lines:
         yield line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+
+
+def within(result: "Restoration", spans) -> "Restoration":
+    """``result`` with only the edits and suggestions inside one of ``spans`` ((start, end)
+    of the input: ``restore --only-lexicon`` gives the lexicon phrases check lists), and an
+    article just before one made to agree with it ("a" -> "an"); its text replayed from them.
+
+    >>> r = Restoration("an old community and a flow", "a neural network and a river",
+    ...                 [Edit(0, 2, "an", "a", "model", 0.9), Edit(3, 16, "old community", "neural network", "model", 0.95),
+    ...                  Edit(23, 27, "flow", "river", "model", 0.6)])
+    >>> within(r, [(3, 16)]).text
+    'a neural network and a flow'
+    """
+    spans = sorted(spans)
+
+    def inside(e) -> bool:
+        k = bisect.bisect_right(spans, (e.start, float("inf"))) - 1
+        return k >= 0 and spans[k][0] <= e.start and e.end <= spans[k][1]
+
+    def kept(edits: list) -> list:
+        keep = [e for e in edits if inside(e)]
+        starts = {e.start for e in keep}
+        for e in edits:  # (an article agreeing with a kept edit: "a" then spaces, then it)
+            if e.spun.lower() in ("a", "an") and not inside(e):
+                after = len(result.input) - len(result.input[e.end:].lstrip(" "))
+                if after in starts and after > e.end:
+                    keep.append(e)
+        return sorted(keep, key=lambda e: (e.start, e.end))
+
+    edits = kept(result.edits)
+    return replace(result, edits=edits, suggestions=kept(result.suggestions), text=apply_edits(result.input, edits))
 
 
 def apply_edits(text: str, edits: Iterable[Edit | dict]) -> str:

@@ -377,6 +377,42 @@ def test_restore_hints_at_bolder_settings_only_where_they_make_sense(cli, tmp_pa
     assert "--min-confidence" not in ran.err
 
 
+def test_restore_hints_at_bolder_settings_where_a_lexicon_vouches(cli, tmp_path):
+    """A paper's tortured phrase (0.95 through the lexicon) in a text not judged spun: the
+    default applies none of it, and "list them" alone read as nothing to fix."""
+    paper = tmp_path / "paper.txt"
+    paper.write_text("We trained a counterfeit consciousness model on the scans of the clinic.\n", encoding="utf-8")
+    assert not respin.check(paper.read_text(encoding="utf-8")).spun
+    ran = cli("restore", paper, "--lexicon", "tortured")
+    assert ran.code == 0 and "or apply the likelier ones with --min-confidence 0.5" in ran.err, ran.err
+    ran = cli("restore", paper)                              # no lexicon: the model's own, as above
+    assert ran.code == 0 and "--min-confidence" not in ran.err, ran.err
+
+
+def test_restore_only_lexicon_applies_the_lexicon_phrases_alone(cli, tmp_path):
+    """A screener fixes a paper's tortured phrases and leaves its other words as they are."""
+    from respin.detect import LEXICON_PHRASE
+    from respin.restore import apply_edits
+    paper = tmp_path / "paper.txt"
+    text = "The White Home mentioned on Monday that a counterfeit consciousness system will sort the requests.\n"
+    paper.write_text(text, encoding="utf-8")
+    both = cli("restore", paper, "--lexicon", "tortured", "--min-confidence", "0.5", "--format", "json")
+    edits = json.loads(both.out)["edits"]
+    assert {e["restored"] for e in edits} >= {"House", "artificial intelligence", "an"}, edits
+    ran = cli("restore", paper, "--lexicon", "tortured", "--min-confidence", "0.5", "--only-lexicon", "--format", "json")
+    got = json.loads(ran.out)
+    assert ran.code == 0 and {e["restored"] for e in got["edits"]} == {"artificial intelligence", "an"}, got["edits"]
+    assert got["restored"] == apply_edits(text, got["edits"]) == text.replace(
+        "a counterfeit consciousness", "an artificial intelligence")
+    spans = [(f.start, f.end) for f in respin.check(text, lexicons=("tortured",)).findings if f.kind == LEXICON_PHRASE]
+    assert all(any(a <= e["start"] and e["end"] <= b for a, b in spans) for e in got["edits"] if e["spun"] != "a")
+    ran = cli("restore", paper, "--lexicon", "tortured", "--min-confidence", "0.5", "--only-lexicon")
+    assert "applied through the lexicon" in ran.err
+    for bad in ((), ("--lexicon", "tortured", "--source", paper)):
+        ran = cli("restore", paper, "--only-lexicon", *bad)
+        assert ran.code == 2 and "--only-lexicon" in ran.err and ran.out == "", ran.err
+
+
 # --- check ------------------------------------------------------------------------------
 
 def test_check_text_format(cli, pair):
