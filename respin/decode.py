@@ -349,7 +349,10 @@ class Decoder:
                     bonus = self._user_bonus(key, out)
                     if bonus > 0:  # an entry of a user's lexicon (the model's own swaps are merged in)
                         b = max(b, self._word_by_word(key, out, caps[i:i + L]) + bonus)
-                if len(out) > 1 and alone is None:  # (not the words beside it again: swaps.beside)
+                # (not the words beside it again: swaps.beside; only where a neighbour is one of
+                # its words, a test that costs less than the call)
+                if len(out) > 1 and alone is None and ((i and words[i - 1] in out)
+                                                       or (i + L < len(words) and words[i + L] in out)):
                     out = beside(out, words[max(0, i - 3):i], words[i + L:i + L + 3])
                 here.append(Option(i, L, out, f, key, b))
         if self.user_swaps and self._phrase_parts():
