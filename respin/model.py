@@ -394,8 +394,8 @@ class Model:
             # version8.txt, 0.74, had 36,699 findings. Such a text lists findings only where it
             # is judged spun (as a part, with sections). BENCHMARKS.md, "Findings of long texts".
             # (A leaked spinner template, below, judges it spun, at a threshold up to its
-            # confidence: its findings stay.) Restore reads the mark (Report.beyond_fit), with
-            # the gate shut too: its edits are weighed by the score, not by the gate.
+            # confidence: its findings stay.) Restore reads the mark (Report.held, either this or
+            # the register below), with the gate shut too: its edits are weighed by the score.
             held = register = False
             if score < thr:
                 held = det.beyond_fit(keep_i, b - a)
