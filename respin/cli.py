@@ -1005,7 +1005,8 @@ def restore(
                              "(--lexicon tortured for paper-mill tortured phrases)")
         if only_lexicon and (source is not None or corpus is not None or copies):
             given = "--source" if source is not None else "--corpus" if corpus is not None else "--copy"
-            raise InputError(f"--only-lexicon and {given} exclude each other: a source's edits are its own")
+            raise InputError(f"--only-lexicon and {given} exclude each other: it keeps the lexicon's edits "
+                             "of a restoration without a source or copies")
         if corpus is not None:  # --corpus: the source is the index's best match, if any
             if source is not None:
                 raise InputError("--source and --corpus exclude each other: give one")
