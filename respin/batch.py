@@ -170,7 +170,7 @@ def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | 
 def process_record(text: str | bytes, *, id: object = None, path: str | None = None, restore: bool = True,
                    model: _ModelDir = None, index: _Index = None, threshold: float | None = None,
                    max_size: int = DEFAULT_MAX_BYTES, min_confidence: float | None = None, lexicons: _Lexicons = (),
-                   spun_only: bool = False, sections: bool = False) -> dict:
+                   spun_only: bool = False, sections: bool = False, only_lexicon: bool = False) -> dict:
     """Check one text (and restore it) into a result dict (see the module docs for the keys).
 
     ``text`` is a ``str`` (or ``bytes``, decoded like a file). ``model`` is a model folder
@@ -182,6 +182,8 @@ def process_record(text: str | bytes, *, id: object = None, path: str | None = N
     only to a text judged spun (``respin batch --restore-spun-only``): another keeps its text,
     its would-be edits listed in ``suggestions``; edits from a source are applied all the same.
     ``sections``: a long text is also judged in sections, as :func:`respin.check` does with it.
+    ``only_lexicon`` (with ``lexicons``): the findings are the lexicons' phrases alone, and
+    the edits and suggestions those inside them (``respin restore --only-lexicon``).
     Never raises for a bad record (too large, not text, not a string): the result says what
     is wrong in ``error``; an empty or very short text is checked (score 0) with a ``note``
     that it was not judged. A wrong setting raises ValueError or TypeError
@@ -191,14 +193,15 @@ def process_record(text: str | bytes, *, id: object = None, path: str | None = N
     """
     return process_records([text], ids=[id], paths=[path], restore=restore, model=model, index=index,
                            threshold=threshold, max_size=max_size, min_confidence=min_confidence,
-                           lexicons=lexicons, spun_only=spun_only, sections=sections)[0]
+                           lexicons=lexicons, spun_only=spun_only, sections=sections, only_lexicon=only_lexicon)[0]
 
 
 def process_records(texts: Iterable[str | bytes], *, ids: Iterable[object] | None = None,
                     paths: Iterable[str | None] | None = None, restore: bool = True, model: _ModelDir = None,
                     index: _Index = None, threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES,
                     pool: bool = True, min_confidence: float | None = None, lexicons: _Lexicons = (),
-                    copies: bool = False, spun_only: bool = False, sections: bool = False) -> list[dict]:
+                    copies: bool = False, spun_only: bool = False, sections: bool = False,
+                    only_lexicon: bool = False) -> list[dict]:
     """:func:`process_record` for several texts, checked together (the same results as one
     by one, faster). With ``pool`` (texts from one site, one spinner) the restoration of the
     texts without a source pools the decoder's evidence over all of them
@@ -207,8 +210,8 @@ def process_records(texts: Iterable[str | bytes], *, ids: Iterable[object] | Non
     is restored from the others instead (:func:`respin.restore_cluster`; an empty text, or
     one left alone, is restored by the model). ``ids`` and ``paths`` (default None), one
     per text (another count is a ValueError), go into the results, one result per text, in order; ``min_confidence`` and ``lexicons`` as for
-    :func:`respin.restore_many`; ``spun_only`` and ``sections`` as for :func:`process_record` (the edits of a
-    text restored from its copies are applied all the same)."""
+    :func:`respin.restore_many`; ``spun_only``, ``sections`` and ``only_lexicon`` as for :func:`process_record`
+    (the edits of a text restored from its copies are applied all the same)."""
     import respin
     from .model import ModelError
 
@@ -217,7 +220,9 @@ def process_records(texts: Iterable[str | bytes], *, ids: Iterable[object] | Non
                                                                        lexicons, model, index)
     restore, spun_only = flag_arg(restore, "restore"), flag_arg(spun_only, "spun_only")
     pool, copies = flag_arg(pool, "pool"), flag_arg(copies, "copies")
-    sections = flag_arg(sections, "sections")
+    sections, only_lexicon = flag_arg(sections, "sections"), flag_arg(only_lexicon, "only_lexicon")
+    if only_lexicon and not lexicons:
+        raise ValueError("only_lexicon is about a lexicon's phrases: give lexicons (\"tortured\" for paper-mill phrases)")
     not_one_text(texts, "process_records")
     texts = list(texts)
     # (A missing id, pandas' NaN too, stays None: a NaN id made invalid JSON.)
@@ -250,7 +255,7 @@ def process_records(texts: Iterable[str | bytes], *, ids: Iterable[object] | Non
     out = [c if isinstance(c, dict) else
            _guarded(i, p, _result, *c, id=i, path=p, restore=restore, model=model, restored=pooled.get(k),
                     min_confidence=min_confidence, lexicons=lexicons, copies=others.get(k),
-                    spun_only=spun_only, sections=sections)
+                    spun_only=spun_only, sections=sections, only_lexicon=only_lexicon)
            for k, (c, i, p) in enumerate(zip(checked, ids, paths))]
     for k, note in notes.items():
         if out[k]["error"] is None:
@@ -375,7 +380,7 @@ def _checked(text, id, path, model, index, threshold, max_size, check=True, sect
 
 
 def _result(text, match, report, note=None, *, id, path, restore, model, restored=None, min_confidence=None,
-            lexicons=(), copies=None, spun_only=False, sections=False) -> dict:
+            lexicons=(), copies=None, spun_only=False, sections=False, only_lexicon=False) -> dict:
     """The result dict of a checked record; ``restored``: its restoration when already made
     (pooled), else it is restored here: against its source, from ``copies`` (other spun
     copies of its article), or alone by the model. ``spun_only``: a model restoration of a
@@ -392,6 +397,13 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
                                                report=report))
     if lexicons:  # as check --lexicon: its phrases among the findings
         report = respin._with_lexicons(respin._model(model), [report], [text], lexicons)[0]
+    if only_lexicon:  # as check and restore --only-lexicon: the lexicon's phrases, and the edits inside them
+        from .detect import LEXICON_PHRASE
+        from .formats import lexicon_only
+        from .restore import within
+        if r is not None and match is None and copies is None:  # (a source's edits are its own)
+            r = within(r, [(f.start, f.end) for f in report.findings if f.kind == LEXICON_PHRASE])
+        report = lexicon_only(report)
     edits, suggestions = ([], []) if r is None else (r.edits, r.suggestions)
     restored_text = None if r is None else r.text
     if spun_only and r is not None and not report.spun and edits:
@@ -453,7 +465,7 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
                   model: _ModelDir = None, *, threshold: float | None = None, index: _Index = None,
                   max_size: int = DEFAULT_MAX_BYTES, min_confidence: float | None = None,
                   lexicons: _Lexicons = (), spun_only: bool = False, chunk_size: int = 1,
-                  sections: bool = False) -> Iterator[dict]:
+                  sections: bool = False, only_lexicon: bool = False) -> Iterator[dict]:
     """Check (and with ``restore=True`` restore) each record, lazily, in order.
 
     ``records`` is any iterable (a list, a generator, ``df.to_dict("records")``) of dicts
@@ -468,7 +480,7 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
     :class:`respin.index.SourceIndex` or the path of one (``respin index``).
     ``min_confidence`` and ``lexicons`` (:class:`respin.swaps.SwapLexicon` objects, or
     shipped names such as ``"tortured"``) restore as :func:`respin.restore` does with them;
-    ``spun_only`` and ``sections`` as for :func:`process_record`. The settings are checked on the first
+    ``spun_only``, ``sections`` and ``only_lexicon`` as for :func:`process_record`. The settings are checked on the first
     ``next()``: a wrong one raises there (:func:`record_args`), not once per record, as do an
     ``index`` path that is no readable index (:class:`respin.InputError`) and a missing or
     broken model (:class:`respin.ModelError`; both :class:`respin.RespinError`).
@@ -481,7 +493,9 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
     threshold, min_confidence, max_size, lexicons, idx = record_args(threshold, min_confidence, max_size,
                                                                      lexicons, model, index)
     restore, spun_only = flag_arg(restore, "restore"), flag_arg(spun_only, "spun_only")
-    sections = flag_arg(sections, "sections")
+    sections, only_lexicon = flag_arg(sections, "sections"), flag_arg(only_lexicon, "only_lexicon")
+    if only_lexicon and not lexicons:
+        raise ValueError("only_lexicon is about a lexicon's phrases: give lexicons (\"tortured\" for paper-mill phrases)")
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral):
         raise TypeError(f"chunk_size must be a whole number, got {type(chunk_size).__name__}")
     chunk_size = int(chunk_size)
@@ -493,7 +507,8 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
     if chunk_size < 1:
         raise ValueError(f"chunk_size must be a whole number from 1, got {chunk_size!r}")
     kw = dict(restore=restore, model=model, index=idx, threshold=threshold, max_size=max_size,
-              min_confidence=min_confidence, lexicons=lexicons, spun_only=spun_only, sections=sections)
+              min_confidence=min_confidence, lexicons=lexicons, spun_only=spun_only, sections=sections,
+              only_lexicon=only_lexicon)
     chunk: list = []  # (id, text) of a record to check, or its error result
 
     def done():
@@ -826,6 +841,7 @@ class Options:
     spun_only: bool = False         # restore: apply the model's edits to records judged spun only
     keep: tuple = ()                # JSONL fields copied into each result's "fields" (--keep)
     sections: bool = False          # long texts also judged in sections (check --sections)
+    only_lexicon: bool = False      # the lexicons' phrases alone, and the edits inside them (--only-lexicon)
 
     def __post_init__(self):
         from .swaps import SwapLexicon
@@ -843,7 +859,7 @@ class Options:
                 "max_size": self.max_size, "pool_by": self.pool_by, "copies_by": self.copies_by,
                 "min_confidence": self.min_confidence,
                 "lexicons": [lexicon_identity(x) for x in self.lexicons], "restore_spun_only": self.spun_only,
-                "keep": list(self.keep), "sections": self.sections}
+                "keep": list(self.keep), "sections": self.sections, "only_lexicon": self.only_lexicon}
 
 
 def lexicon_identity(lex) -> dict:
@@ -920,7 +936,7 @@ def _results_of(tasks: list, opts: Options, index, pool: bool = True) -> list[di
                                restore=opts.restore, model=opts.model, index=index, threshold=opts.threshold,
                                max_size=opts.max_size, pool=pool, min_confidence=opts.min_confidence,
                                lexicons=_lexicons_for(opts), copies=pool and opts.copies_by is not None,
-                               spun_only=opts.spun_only, sections=opts.sections)
+                               spun_only=opts.spun_only, sections=opts.sections, only_lexicon=opts.only_lexicon)
     finally:
         _SIZE_NAME.reset(named)
     for r, (_, _, _, note) in zip(done, ok):

@@ -108,6 +108,10 @@ def batch(
                                                 "mostly clean pages."),
     lexicon: List[str] = typer.Option([], "--lexicon", "-l", metavar="TSV", callback=_given,
                                       help=LEXICON_HELP),
+    only_lexicon: bool = typer.Option(False, "--only-lexicon",
+                                      help="With --lexicon: each record's findings are the lexicon's phrases "
+                                           "alone, and the model's edits and suggestions those inside them (as "
+                                           "check and restore --only-lexicon); a source's or copies' edits stay."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest record accepted, in bytes or with a unit (25MB, 25MiB); larger ones get an error result."),
@@ -183,6 +187,9 @@ def batch(
         flag = ("--min-confidence" if min_confidence is not None else "--copies-by" if copies_by
                 else "--restore-spun-only")
         raise _fail(f"{flag} is for restoring: not with --no-restore")
+    if only_lexicon and not lexicon:  # (as check and restore say it)
+        raise _fail("--only-lexicon is about a lexicon's phrases: give one with --lexicon "
+                    "(--lexicon tortured for paper-mill tortured phrases)")
     try:  # (the lexicon read the records: "bad lexicon: -:1")
         _stdin_once(("the input", [input]), ("a lexicon", lexicon))
     except InputError as e:
@@ -201,7 +208,7 @@ def batch(
                        corpus=corpus, threshold=threshold, max_size=max_size, pool_by=pool_by or None,
                        copies_by=copies_by or None,
                        min_confidence=min_confidence, lexicons=lexicons, spun_only=restore_spun_only,
-                       keep=tuple(dict.fromkeys(keep)), sections=sections)
+                       keep=tuple(dict.fromkeys(keep)), sections=sections, only_lexicon=only_lexicon)
         if engine.value == "local":  # (dask's workers are its cluster's, wherever they are)
             jobs = _workers(jobs, quiet)
         summary = run_batch(input, out, opts, kind=input_format.value, glob=_globs(glob), jobs=jobs, engine=engine.value,

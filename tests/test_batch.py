@@ -2193,3 +2193,31 @@ def test_progress_lines_off_a_terminal_say_the_time_left():
     uncounted.t0, uncounted.last = uncounted.t0 - 100, uncounted.last - 61
     uncounted.update(0, SimpleNamespace(documents=500, resumed=0))
     assert said[-1] == "500 documents (5.0/s)"
+
+
+def test_only_lexicon_keeps_the_lexicon_phrases_and_the_edits_inside_them(tmp_path):
+    """As check and restore --only-lexicon: a screener's batch of papers fixes their tortured
+    phrases alone (the model's "White Home" ==> White House is left out)."""
+    from respin.batch import process_records
+    from respin.cli import main
+    paper = "The White Home mentioned on Monday that a counterfeit consciousness system will sort the requests.\n"
+    full, only = (process_records([paper], lexicons=("tortured",), min_confidence=0.5, only_lexicon=o)[0]
+                  for o in (False, True))
+    assert {e["restored"] for e in full["edits"]} >= {"House", "artificial intelligence"}
+    assert {e["restored"] for e in only["edits"]} == {"an", "artificial intelligence"}, only["edits"]
+    assert only["restored"] == apply_edits(paper, only["edits"]) == paper.replace(
+        "a counterfeit consciousness", "an artificial intelligence")
+    assert [f["kind"] for f in only["findings"]] == ["lexicon phrase"] and only["score"] == full["score"]
+    assert list(check_records([paper], restore=True, lexicons=("tortured",), min_confidence=0.5,
+                              only_lexicon=True)) == [{**only, "id": 0}]
+    with pytest.raises(ValueError, match="only_lexicon"):
+        process_records([paper], only_lexicon=True)
+    src = tmp_path / "papers"
+    src.mkdir()
+    (src / "p.txt").write_text(paper, encoding="utf-8")
+    assert main(["batch", str(src), "--out", str(tmp_path / "o"), "-q", "--lexicon", "tortured",
+                 "--min-confidence", "0.5", "--only-lexicon"]) == 0
+    got = results(tmp_path / "o")[0]
+    assert got["restored"] == only["restored"]
+    assert json.loads((tmp_path / "o" / "run.json").read_text(encoding="utf-8"))["run"]["only_lexicon"] is True
+    assert main(["batch", str(src), "--out", str(tmp_path / "o2"), "-q", "--only-lexicon"]) == 2
