@@ -220,9 +220,7 @@ def process_records(texts: Iterable[str | bytes], *, ids: Iterable[object] | Non
                                                                        lexicons, model, index)
     restore, spun_only = flag_arg(restore, "restore"), flag_arg(spun_only, "spun_only")
     pool, copies = flag_arg(pool, "pool"), flag_arg(copies, "copies")
-    sections, only_lexicon = flag_arg(sections, "sections"), flag_arg(only_lexicon, "only_lexicon")
-    if only_lexicon and not lexicons:
-        raise ValueError("only_lexicon is about a lexicon's phrases: give lexicons (\"tortured\" for paper-mill phrases)")
+    sections, only_lexicon = flag_arg(sections, "sections"), _only_lexicon_arg(only_lexicon, lexicons)
     not_one_text(texts, "process_records")
     texts = list(texts)
     # (A missing id, pandas' NaN too, stays None: a NaN id made invalid JSON.)
@@ -261,6 +259,14 @@ def process_records(texts: Iterable[str | bytes], *, ids: Iterable[object] | Non
         if out[k]["error"] is None:
             out[k]["note"] = _notes(out[k]["note"], note)
     return out
+
+
+def _only_lexicon_arg(only_lexicon, lexicons) -> bool:
+    """The ``only_lexicon`` setting, checked (:func:`flag_arg`), and only with ``lexicons``."""
+    only_lexicon = flag_arg(only_lexicon, "only_lexicon")
+    if only_lexicon and not lexicons:
+        raise ValueError("only_lexicon is about a lexicon's phrases: give lexicons (\"tortured\" for paper-mill phrases)")
+    return only_lexicon
 
 
 def _one_each(values, name: str, n: int) -> list:
@@ -397,25 +403,26 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
                                                report=report))
     if lexicons:  # as check --lexicon: its phrases among the findings
         report = respin._with_lexicons(respin._model(model), [report], [text], lexicons)[0]
-    if only_lexicon:  # as check and restore --only-lexicon: the lexicon's phrases, and the edits inside them
-        from .detect import LEXICON_PHRASE
-        from .formats import lexicon_only
-        from .restore import within
-        if r is not None and match is None and copies is None:  # (a source's edits are its own)
-            r = within(r, [(f.start, f.end) for f in report.findings if f.kind == LEXICON_PHRASE])
-        report = lexicon_only(report)
-    edits, suggestions = ([], []) if r is None else (r.edits, r.suggestions)
-    restored_text = None if r is None else r.text
-    if spun_only and r is not None and not report.spun and edits:
-        # The model's own edits of a text judged clean are likelier wrong than right (at
-        # --min-confidence 0.5 most of them): kept as suggestions, in text order. A source's
-        # edits, and those taken from copies, stay; so do the model's where no copy (or source)
-        # covers the text (copies unused: unrelated ones) -- those are its own too.
+    if r is not None:
+        # The model's own edits: not a source's, nor those taken from copies; the model's where no
+        # copy (or source) covers the text (copies unused: unrelated ones) are its own too.
         from .spans import SpanIndex
         uncovered = SpanIndex.of(r.unmatched)
 
         def own(e):
             return e.origin == "model" and (r.copies is None or uncovered.covers(e.start, e.end))
+    if only_lexicon:  # as check and restore --only-lexicon: the lexicon's phrases, and the model's edits inside them
+        from .detect import LEXICON_PHRASE
+        from .formats import lexicon_only
+        from .restore import within
+        if r is not None:
+            r = within(r, [(f.start, f.end) for f in report.findings if f.kind == LEXICON_PHRASE], own)
+        report = lexicon_only(report)
+    edits, suggestions = ([], []) if r is None else (r.edits, r.suggestions)
+    restored_text = None if r is None else r.text
+    if spun_only and r is not None and not report.spun and edits:
+        # The model's own edits of a text judged clean are likelier wrong than right (at
+        # --min-confidence 0.5 most of them): kept as suggestions, in text order; the others stay.
         kept, held = [], []
         for e in edits:
             (held if own(e) else kept).append(e)
@@ -493,9 +500,7 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
     threshold, min_confidence, max_size, lexicons, idx = record_args(threshold, min_confidence, max_size,
                                                                      lexicons, model, index)
     restore, spun_only = flag_arg(restore, "restore"), flag_arg(spun_only, "spun_only")
-    sections, only_lexicon = flag_arg(sections, "sections"), flag_arg(only_lexicon, "only_lexicon")
-    if only_lexicon and not lexicons:
-        raise ValueError("only_lexicon is about a lexicon's phrases: give lexicons (\"tortured\" for paper-mill phrases)")
+    sections, only_lexicon = flag_arg(sections, "sections"), _only_lexicon_arg(only_lexicon, lexicons)
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral):
         raise TypeError(f"chunk_size must be a whole number, got {type(chunk_size).__name__}")
     chunk_size = int(chunk_size)

@@ -599,8 +599,7 @@ def check(
     try:
         for flag, given in (("--only-lexicon", only_lexicon), ("--fail-on-lexicon", fail_on_lexicon)):
             if given and not lexicon:  # (no lexicon, no lexicon phrase: a screen that never fails)
-                raise InputError(f"{flag} is about a lexicon's phrases: give one with --lexicon "
-                                 "(--lexicon tortured for paper-mill tortured phrases)")
+                raise InputError(no_lexicon(flag))
         check_output(output, tuple(lexicon) + ((source,) if source else ()) + _model_files(model))  # not after checking everything
         if rows is CsvRows.documents and format is not CheckFormat.csv:
             raise InputError("--rows documents is for --format csv (json and jsonl have an object per document)")
@@ -835,6 +834,11 @@ def _check_files(group):
 
 
 # Restoration options that `respin restore` and `respin batch` share.
+def no_lexicon(flag: str) -> str:
+    """The error of a lexicon's option (check's, restore's, batch's) given without --lexicon."""
+    return f"{flag} is about a lexicon's phrases: give one with --lexicon (--lexicon tortured for paper-mill tortured phrases)"
+
+
 MIN_CONFIDENCE_HELP = ("Without a source: apply the model's edits at least this sure (default: the model's "
                        "threshold, 0.99 for the shipped model; from other spun copies: 0.97; "
                        "lower is bolder). The others are listed as suggestions")
@@ -1001,8 +1005,7 @@ def restore(
             raise InputError(f"--copy and {'--source' if source is not None else '--corpus'} exclude each other: "
                              "give copies only when the original is not at hand")
         if only_lexicon and not lexicon:
-            raise InputError("--only-lexicon is about a lexicon's phrases: give one with --lexicon "
-                             "(--lexicon tortured for paper-mill tortured phrases)")
+            raise InputError(no_lexicon("--only-lexicon"))
         if only_lexicon and (source is not None or corpus is not None or copies):
             given = "--source" if source is not None else "--corpus" if corpus is not None else "--copy"
             raise InputError(f"--only-lexicon and {given} exclude each other: it keeps the lexicon's edits "

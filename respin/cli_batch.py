@@ -171,7 +171,7 @@ def batch(
       respin batch crawl.jsonl --out results/ --engine dask --scheduler tcp://host:8786
     """
     from .batch import Options, run_batch
-    from .cli import _fail, _load_lexicon, _note
+    from .cli import _fail, _load_lexicon, _note, no_lexicon
     from .model import ModelError
 
     if resume and force:
@@ -188,8 +188,7 @@ def batch(
                 else "--restore-spun-only")
         raise _fail(f"{flag} is for restoring: not with --no-restore")
     if only_lexicon and not lexicon:  # (as check and restore say it)
-        raise _fail("--only-lexicon is about a lexicon's phrases: give one with --lexicon "
-                    "(--lexicon tortured for paper-mill tortured phrases)")
+        raise _fail(no_lexicon("--only-lexicon"))
     try:  # (the lexicon read the records: "bad lexicon: -:1")
         _stdin_once(("the input", [input]), ("a lexicon", lexicon))
     except InputError as e:

@@ -181,10 +181,12 @@ def _ensure_nl(lines):
         yield line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
 
 
-def within(result: "Restoration", spans) -> "Restoration":
+def within(result: "Restoration", spans, own=None) -> "Restoration":
     """``result`` with only the edits and suggestions inside one of ``spans`` ((start, end)
     of the input: ``restore --only-lexicon`` gives the lexicon phrases check lists), and an
     article just before one made to agree with it ("a" -> "an"); its text replayed from them.
+    ``own``: which edits are the model's to filter (default: all); the others stay (a
+    source's, or those taken from other copies).
 
     >>> r = Restoration("an old community and a flow", "a neural network and a river",
     ...                 [Edit(0, 2, "an", "a", "model", 0.9), Edit(3, 16, "old community", "neural network", "model", 0.95),
@@ -199,7 +201,7 @@ def within(result: "Restoration", spans) -> "Restoration":
         return k >= 0 and spans[k][0] <= e.start and e.end <= spans[k][1]
 
     def kept(edits: list) -> list:
-        keep = [e for e in edits if inside(e)]
+        keep = [e for e in edits if inside(e) or (own is not None and not own(e))]
         starts = {e.start for e in keep}
         for e in edits:  # (an article agreeing with a kept edit: "a" then spaces, then it)
             if e.spun.lower() in ("a", "an") and not inside(e):

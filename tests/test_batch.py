@@ -2212,6 +2212,11 @@ def test_only_lexicon_keeps_the_lexicon_phrases_and_the_edits_inside_them(tmp_pa
                               only_lexicon=True)) == [{**only, "id": 0}]
     with pytest.raises(ValueError, match="only_lexicon"):
         process_records([paper], only_lexicon=True)
+    # Edits taken from other copies of the article stay: only the model's own are filtered.
+    copies = [paper, paper.replace("White Home mentioned", "White House said")]
+    every, kept = (process_records(copies, lexicons=("tortured",), min_confidence=0.5, copies=True,
+                                   only_lexicon=o)[0]["edits"] for o in (False, True))
+    assert {e["restored"] for e in every} >= {"House", "said"} and kept == every, (every, kept)
     src = tmp_path / "papers"
     src.mkdir()
     (src / "p.txt").write_text(paper, encoding="utf-8")
