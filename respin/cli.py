@@ -26,7 +26,8 @@ from .io import _size as _size_text
 MAX_SIZE_SHOWN = _size_text(DEFAULT_MAX_BYTES)  # --max-size's default as --help shows it ("5 MiB")
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun (with "
-                "--fail-on-lexicon: or a lexicon phrase listed), 2 usage or input error, 130 interrupted.")
+                "--fail-on-lexicon: or a lexicon phrase listed; with --fail-on lexicon: a lexicon phrase "
+                "listed, whatever the verdict), 2 usage or input error, 130 interrupted.")
 EPILOG_RESTORE = ("Exit status: 0 success (whether or not anything changed), 2 usage or input error, "
                   "130 interrupted.")
 EPILOG_OTHER = "Exit status: 0 success, 2 usage or input error, 130 interrupted."  # suggest, learn, spin, train
@@ -42,7 +43,7 @@ app = typer.Typer(
          "  respin check article.txt                   # is it spun? which words?\n\n"
          "  respin restore spun.txt --source orig.txt  # put the original words back",
     epilog="Exit status: check: 0 nothing judged spun, 1 something judged spun (with --fail-on-lexicon: "
-           "or a lexicon phrase listed); every other command: "
+           "or a lexicon phrase listed; --fail-on lexicon: a lexicon phrase listed instead); every other command: "
            "0 success; all: 2 usage or input error, 130 interrupted (batch, index build/add: 143 on SIGTERM).",
     add_completion=False,
     no_args_is_help=True,
@@ -57,6 +58,12 @@ class CheckFormat(str, Enum):
     jsonl = "jsonl"
     github = "github"
     csv = "csv"
+
+
+class FailOn(str, Enum):  # check --fail-on (formats.FAIL_ON)
+    spun = "spun"
+    lexicon = "lexicon"
+    either = "either"
 
 
 class CsvRows(str, Enum):
@@ -531,7 +538,13 @@ def check(
     fail_on_lexicon: bool = typer.Option(False, "--fail-on-lexicon", metavar="",
                                          help="With --lexicon: exit 1 also where a document not judged spun has a "
                                               "lexicon phrase listed (a screen of papers for tortured phrases; "
-                                              "github: an error on that document)."),
+                                              "github: an error on that document). The same as --fail-on either."),
+    fail_on: Optional[FailOn] = typer.Option(None, "--fail-on", case_sensitive=False,
+                                             help="What makes check exit 1 (github: an error on the document): "
+                                                  "'spun' a document judged spun (the default); with --lexicon, "
+                                                  "'lexicon' a lexicon phrase listed, whatever the verdict (a "
+                                                  "screen of papers for tortured phrases that a clean paper the "
+                                                  "model reads as spun does not fail), 'either' both."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, callback=_number,
                                                    help="List only findings at least this sure (default: the model's "
                                                         "words and phrases from 0.5, and every other finding). "
@@ -589,17 +602,22 @@ def check(
 
       respin check paper.txt --lexicon tortured     # + paper-mill tortured phrases
 
-      respin check papers/ --lexicon tortured --only-lexicon --fail-on-lexicon   # a screen
+      respin check papers/ --lexicon tortured --only-lexicon --fail-on lexicon   # a screen: exit 1 on a phrase
     """
     from collections import deque
 
     from .detect import LEXICON_PHRASE
-    from .formats import fails, lexicon_only, render_check, skipped_annotation
+    from .formats import fail_rule, fails, lexicon_only, render_check, skipped_annotation
 
     try:
-        for flag, given in (("--only-lexicon", only_lexicon), ("--fail-on-lexicon", fail_on_lexicon)):
+        if fail_on_lexicon and fail_on not in (None, FailOn.either):
+            raise InputError(f"--fail-on-lexicon is --fail-on either: not with --fail-on {fail_on.value}")
+        fail_on = FailOn.either if fail_on_lexicon else fail_on or FailOn.spun
+        for flag, given in (("--only-lexicon", only_lexicon), ("--fail-on-lexicon", fail_on_lexicon),
+                            (f"--fail-on {fail_on.value}", fail_on is not FailOn.spun and not fail_on_lexicon)):
             if given and not lexicon:  # (no lexicon, no lexicon phrase: a screen that never fails)
                 raise InputError(no_lexicon(flag))
+        rule = fail_rule(fail_on.value)  # what fails a document (fails' keywords)
         check_output(output, tuple(lexicon) + ((source,) if source else ()) + _model_files(model))  # not after checking everything
         if rows is CsvRows.documents and format is not CheckFormat.csv:
             raise InputError("--rows documents is for --format csv (json and jsonl have an object per document)")
@@ -654,7 +672,7 @@ def check(
         tasks = [(f, walked, src_text, threshold, model, max_size, lexicons, min_confidence, sections, why)
                  for f, walked in found]
         jobs = 1 if "-" in files else _workers(jobs, quiet)  # (standard input belongs to this process)
-        any_spun = False  # (with --fail-on-lexicon: or a lexicon phrase listed)
+        any_spun = False  # whether a document fails (--fail-on: judged spun, or a lexicon phrase listed)
         hidden = min_confidence is not None or only_lexicon  # findings the user chose not to see
         legacy_first, legacy_count = None, 0  # of several files: one note at the end, not one each
         shown = False  # the progress line is on stderr, unended: a note, an error or Ctrl-C starts a new one
@@ -684,7 +702,7 @@ def check(
                 while pending and pending[0][2] < n and not gone:
                     gone = not unchecked(*pending.popleft()[:2])
                 if gone:  # (this file was checked all the same: its verdict counts, as below)
-                    any_spun |= report is not None and fails(report, fail_on_lexicon)
+                    any_spun |= report is not None and fails(report, **rule)
                     break
                 checked += report is not None
                 skipped += report is None
@@ -710,10 +728,10 @@ def check(
                     legacy_first, legacy_count = legacy_first or (display_path(path), legacy), legacy_count + 1
                 if report is not None:
                     # checked, so counted, even if its line can't be written
-                    any_spun |= fails(report, fail_on_lexicon)
+                    any_spun |= fails(report, **rule)
                     if stream and not _emit(render_check([(display_path(path), report)], fmt,
                                                          bar_set=hidden, first=first, skipped=include_skipped,
-                                                         lexicon_fails=fail_on_lexicon, explain=explain), None, ()):
+                                                         explain=explain, **rule), None, ()):
                         gone = True
                         break  # the reader went away: nothing more to write
                     first = False
@@ -741,7 +759,7 @@ def check(
         # spun" to whatever goes on after exit 2, and -o would replace the last good one.)
         if not stream and (checked or not skipped):
             gone = not _emit("".join(warned) + render_check(results, fmt, bar_set=hidden, skipped=include_skipped,
-                                                 lexicon_fails=fail_on_lexicon, explain=explain), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
+                                                 explain=explain, **rule), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
     except InputError as e:
         raise _fail(str(e))
     if statistics:

@@ -97,22 +97,48 @@ def lexicon_only(r: Report) -> Report:
     return dataclasses.replace(r, findings=[f for f in r.findings if f.kind == LEXICON_PHRASE])
 
 
-def fails(r: Report, lexicon_fails: bool = False) -> bool:
-    """Whether a document fails check's run (exit 1; github: an error on it): judged spun,
-    or (``lexicon_fails``: ``--fail-on-lexicon``) with a lexicon phrase among the findings listed."""
-    return r.spun or lexicon_fails and any(f.kind == LEXICON_PHRASE for f in r.findings)
+FAIL_ON = ("spun", "lexicon", "either")  # check --fail-on: what fails a document
+
+
+def fails(r: Report, lexicon_fails: bool = False, spun_fails: bool = True) -> bool:
+    """Whether a document fails check's run (exit 1; github: an error on it): judged spun
+    (``spun_fails``), or (``lexicon_fails``) with a lexicon phrase among the findings listed.
+    ``check --fail-on``: ``spun`` is the default, ``either`` both (``--fail-on-lexicon``),
+    ``lexicon`` the phrases alone (a screen of papers for tortured phrases, which a clean
+    paper the model reads as spun must not fail).
+
+    >>> from respin.detect import Finding
+    >>> phrase = Finding(0, 9, 1, 1, "profound learning", ("deep learning",), 0.95, LEXICON_PHRASE)
+    >>> fails(Report(0.97, True, [], 40)), fails(Report(0.97, True, [], 40), True, spun_fails=False)
+    (True, False)
+    >>> fails(Report(0.2, False, [phrase], 40), True, spun_fails=False)
+    True
+    """
+    return (spun_fails and r.spun) or lexicon_fails and any(f.kind == LEXICON_PHRASE for f in r.findings)
+
+
+def fail_rule(fail_on: str) -> dict:
+    """:func:`fails`' keywords for a ``--fail-on`` value (:data:`FAIL_ON`).
+
+    >>> fail_rule("lexicon")
+    {'lexicon_fails': True, 'spun_fails': False}
+    """
+    if fail_on not in FAIL_ON:
+        raise ValueError(f"fail_on must be one of {', '.join(FAIL_ON)}, not {fail_on!r}")
+    return {"lexicon_fails": fail_on != "spun", "spun_fails": fail_on != "lexicon"}
 
 
 def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = False, first: bool = True,
-                 skipped: bool = False, lexicon_fails: bool = False, explain: bool = False) -> str:
+                 skipped: bool = False, lexicon_fails: bool = False, explain: bool = False,
+                 spun_fails: bool = True) -> str:
     """``bar_set``: the findings were held to a ``--min-confidence`` of the user's (or to a
     lexicon's phrases, ``--only-lexicon``), so a verdict without one may only mean they were
     hidden (:func:`summary_line`). ``first``:
     these items begin the output (csv: headed by its header row; a run that writes each
     document as it is done passes False after the first). ``skipped`` (json, jsonl): items
-    may be (path, note) of files not checked (:func:`skipped_dict`). ``lexicon_fails``
-    (``--fail-on-lexicon``; github): a document with a lexicon phrase fails the job, so it
-    gets an error, as one judged spun does. ``explain`` (csv): a last column, ``why``, the
+    may be (path, note) of files not checked (:func:`skipped_dict`). ``lexicon_fails``,
+    ``spun_fails`` (github; :func:`fails`): what fails the job, so gets an error on the
+    document (``--fail-on``). ``explain`` (csv): a last column, ``why``, the
     findings' :attr:`respin.why.Evidence.why` (the other formats show a finding's evidence
     wherever it has one)."""
     if fmt == "json":
@@ -130,9 +156,9 @@ def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = F
         out.extend(_finding_lines(path, r, github=fmt == "github"))
         if fmt == "text":
             out.append(summary_line(path, r, bar_set=bar_set))
-        elif fails(r, lexicon_fails):  # github: what fails the job, as an error on the document
+        elif fails(r, lexicon_fails, spun_fails):  # github: what fails the job, as an error on the document
             msg = summary_line(path, r, bar_set=bar_set).removeprefix(f"{path}: ")
-            if not r.spun:  # (--fail-on-lexicon: why it fails)
+            if not (spun_fails and r.spun):  # (--fail-on lexicon or either: why it fails)
                 n = sum(f.kind == LEXICON_PHRASE for f in r.findings)
                 msg = f"{'a lexicon phrase' if n == 1 else f'{n:,} lexicon phrases'} found: {msg}"
             out.append(f"::error {_gh_file(path)}title=respin::{_gh_msg(msg)}")

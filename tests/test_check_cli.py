@@ -714,7 +714,8 @@ def test_top_level_help_mentions_exit_codes(cli):
     assert "exit" in text and "2 usage or input error" in text
     # check's exit 1 with --fail-on-lexicon too, as 'check --help' says: the top level said
     # "1 something judged spun" alone, and a paper screen exits 1 on a paper not judged spun.
-    assert "1 something judged spun (with --fail-on-lexicon: or a lexicon phrase listed)" in text
+    assert ("1 something judged spun (with --fail-on-lexicon: or a lexicon phrase listed; --fail-on lexicon: "
+            "a lexicon phrase listed instead)") in text
 
 
 # --- one real process -------------------------------------------------------------------------

@@ -101,16 +101,47 @@ def test_fail_on_lexicon_fails_a_paper_the_model_passes(cli, files):
     assert cli("check", files / "paper.txt", *lex, "--fail-on-lexicon", "--only-lexicon").code == 1
 
 
-@pytest.mark.parametrize("flag", ["--only-lexicon", "--fail-on-lexicon"])
+def test_fail_on_lexicon_fails_on_the_phrases_alone_whatever_the_verdict(cli, files):
+    lex = ("--lexicon", files / "mine.tsv")
+    # a story the model judges spun, with phrases; a plain text spun by nothing; a paper with phrases
+    assert cli("check", files / "story.txt", *lex).code == 1
+    assert cli("check", files / "story.txt", *lex, "--fail-on", "lexicon").code == 1
+    assert cli("check", files / "paper.txt", *lex, "--fail-on", "lexicon").code == 1
+    assert cli("check", files / "plain.txt", *lex, "--fail-on", "lexicon").code == 0
+    # the verdict alone no longer fails the run: the story with its phrases hidden
+    assert cli("check", files / "story.txt", *lex, "--fail-on", "lexicon", "--min-confidence", "0.96").code == 0
+    assert cli("check", files / "story.txt", *lex, "--fail-on", "either", "--min-confidence", "0.96").code == 1
+    assert cli("check", files / "paper.txt", *lex, "--fail-on", "spun").code == 0  # the default, spelled out
+    assert cli("check", files / "paper.txt", *lex, "--fail-on", "either").code == 1  # as --fail-on-lexicon
+    ran = cli("check", files, "--glob", "*.txt", *lex, "--fail-on", "lexicon", "--only-lexicon", "-f", "github")
+    assert ran.code == 1
+    errors = sorted(x.split("title=respin::", 1)[1] for x in ran.out.splitlines() if x.startswith("::error "))
+    # both documents with phrases are errors, each saying why, the spun story too
+    assert len(errors) == 2 and all(e.startswith("2 lexicon phrases found: ") for e in errors), errors
+    ran = cli("check", files / "story.txt", *lex, "--fail-on", "lexicon", "--min-confidence", "0.96", "-f", "github")
+    assert ran.code == 0 and "::error " not in ran.out
+
+
+def test_fail_on_lexicon_and_fail_on_spun_exclude_each_other(cli, files):
+    ran = cli("check", files / "paper.txt", "--lexicon", files / "mine.tsv", "--fail-on-lexicon", "--fail-on", "spun")
+    assert_user_error(ran, "--fail-on-lexicon is --fail-on either")
+    assert cli("check", files / "paper.txt", "--lexicon", files / "mine.tsv", "--fail-on-lexicon",
+               "--fail-on", "either").code == 1
+
+
+@pytest.mark.parametrize("flag", [("--only-lexicon",), ("--fail-on-lexicon",), ("--fail-on", "lexicon"),
+                                  ("--fail-on", "either")])
 def test_the_lexicon_flags_need_a_lexicon(cli, files, flag):
-    assert_user_error(cli("check", files / "paper.txt", flag), f"{flag} is about a lexicon's phrases", "--lexicon")
+    assert_user_error(cli("check", files / "paper.txt", *flag), f"{' '.join(flag)} is about a lexicon's phrases", "--lexicon")
+    assert cli("check", files / "paper.txt", "--fail-on", "spun").code == 0  # (no lexicon needed)
 
 
 def test_help_and_interface_say_the_exit_status_with_fail_on_lexicon(cli):
     from conftest import REPO
     ran = cli("check", "--help")
     shown = " ".join(ran.out.replace("│", " ").split())
-    assert "--fail-on-lexicon" in shown and "--only-lexicon" in shown
-    assert "1 at least one judged spun (with --fail-on-lexicon: or a lexicon phrase listed)" in shown
+    assert "--fail-on-lexicon" in shown and "--only-lexicon" in shown and "--fail-on" in shown
+    assert "1 at least one judged spun (with --fail-on-lexicon: or a lexicon phrase listed; with --fail-on lexicon: " \
+           "a lexicon phrase listed, whatever the verdict)" in shown
     doc = (REPO / "docs" / "INTERFACE.md").read_text(encoding="utf-8")
-    assert "--fail-on-lexicon" in doc and "--only-lexicon" in doc
+    assert "--fail-on-lexicon" in doc and "--only-lexicon" in doc and "--fail-on lexicon" in doc
