@@ -10,9 +10,12 @@ dev-row table. A phrase the table never saw whole is reported here where all of 
 
 * it turns into one of the table's originals of two words or more (a *term*) through the
   table's own one-word swaps, a word or more of it changed, the others kept;
-* a word it changes is one the tables write as a tortured word more often than as an
+* every word it changes is one the tables write as a tortured word more often than as an
   original (:func:`respin.swaps.spun_share` > 0.5: "data" and "model" are mostly what a
-  tortured word stood for, so "data model" is no spin of something else);
+  tortured word stood for, so "data model" is no spin of something else; one such word was
+  the rule until session 46, when clean scientific prose showed phrases like "assessment
+  scheme" ==> evaluation system and "highlight regions" ==> feature spaces, one word of
+  which leans tortured and the other not);
 * its words are no pair the news language model knows together (pointwise mutual
   information under :data:`MAX_PMI` log10 over adjacent pairs: "social media", "test set"
   are phrases of their own), and the model finds the term likelier than the phrase.
@@ -25,6 +28,8 @@ the phrase found, "brain network" in "round brain network", is right where it re
 part); over 251,367 words of clean text (the negative corpus, the tests' clean science and
 3,000 Wikipedia leads) the whole dev table finds 9, one per 28,000 words ("common speech" ==>
 natural language, "motor learning" ==> machine learning, "frequency-space" ==> frequency-domain).
+With every changed word leaning tortured (session 46): 309 found, 86% right; 6 in that clean
+text, and in clean scientific prose and scipy's docstrings (52k words) 2 instead of 8.
 
 >>> from respin.swaps import SwapLexicon
 >>> table = SwapLexicon.from_tsv("# phrase table: yes\\nbrain community\\tneural network\\t3\\n"
@@ -91,7 +96,7 @@ class Terms:
                 changed = [(a, b) for a, b in zip(key, t) if a != b]
                 # (A change of number alone, "network" -> "networks", is no swap of a word.)
                 if changed and all(b in self.swaps.get(a, ()) and not (_inflected(a, b) or _inflected(b, a))
-                                   for a, b in changed) and any(a in self.tortured for a, _ in changed):
+                                   for a, b in changed) and all(a in self.tortured for a, _ in changed):
                     out.append(t)
         return sorted(out, key=lambda t: (-self.count[t], t))
 

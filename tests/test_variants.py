@@ -66,6 +66,15 @@ def test_a_word_the_tables_write_as_an_original_does_not_make_a_variant(table):
     assert found("The facts model was small.", table) == [("facts model", ("data model",))]
 
 
+def test_every_word_a_variant_changes_leans_tortured(table):
+    # uncooked -> raw leans tortured, information -> data does not: "uncooked information"
+    # is no spin of raw data (a clean text's "assessment scheme" read as evaluation system,
+    # "highlight regions" as feature spaces, where one word alone leaned tortured) ...
+    assert found("The uncooked information was kept.", table) == []
+    # ... while both words of "nervous community" do (nervous -> neural, community -> network)
+    assert found("A nervous community was trained.", table) == [("nervous community", ("neural network",))]
+
+
 def test_a_plural_the_language_model_does_not_know_is_not_written(table):
     # uncooked -> raw, record -> data: "uncooked records" is raw data, not "raw datas" (nor
     # missed: the table knows "record", not "records")
