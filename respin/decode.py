@@ -93,8 +93,9 @@ USER_LEXICON_WEIGHT = 1.0
 # they come from phrases, so they count only as parts of a multi-word match. Where two or
 # more adjacent words are each swapped by such entries, and each is a word the table writes
 # as tortured more often than as an original (not "data", "model", "support": clean
-# science's words, Decoder._tortured), the run is one option, an unseen phrase of the
-# table, at the table's weight (Decoder._part_runs); standing alone, or
+# science's words, Decoder._tortured), and the language model reads the run's originals
+# better than the words as written in their place, the run is one option, an unseen phrase
+# of the table, at the table's weight (Decoder._part_runs); standing alone, or
 # beside a word the table only keeps ("support vector": "vector" -> "vectors" is an entry
 # too, so pairing beside any table word, the earlier rule, rewrote "support vector machine"),
 # the entry is a candidate with no weight from the lexicon, on the model's own evidence as a
@@ -434,12 +435,24 @@ class Decoder:
                     out.append((L, [(o, self._phrase_base(key, o, n.get(o, c), caps[j:j + L])) for o, c in best]))
             return [p for p in out if p[1]]
 
+        def reads_better(out: tuple, key: tuple, j: int) -> bool:
+            # The language model must read the run's originals better than the words as
+            # written, in their place (two words either side), as a variant's term must read
+            # better than its phrase (respin.variants): the table's weight alone rewrote spun
+            # news ("professionals beat" -> "pros pulse") and clean science judged spun
+            # ("improved named" -> "enhanced labeled") where the model read the words as
+            # written 7-20 times likelier (BENCHMARKS.md, session 46).
+            left, right = tuple(words[max(0, i - 2):i]), tuple(words[j:j + 2])
+            return _logp_in(self.lm, left, out, right) > _logp_in(self.lm, left, key, right)
+
         def grow(j: int, got: list) -> None:
             if len(got) >= 2:
                 key = tuple(words[i:j])
                 if key not in keys:
                     for combo in itertools.product(*got):
                         out = tuple(x for o, _ in combo for x in o)
+                        if not reads_better(out, key, j):
+                            continue
                         f = _feat(phrase=1.0, name=float(caps[i]))
                         here.append(Option(i, j - i, out, f, key, sum(b for _, b in combo)))
             if len(got) >= MAX_WORDS or j >= len(words) or (joined is not None and not joined[j - 1]):
@@ -2233,3 +2246,16 @@ def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document |
             e = Edit(start, end, spun, rep, "model", round(conf, 3), kind)
             (applied if conf >= threshold else suggested).append(e)
     return applied, suggested
+
+
+def _logp_in(lm, left: tuple, words: tuple, right: tuple) -> float:
+    """The language model's log10 probability of ``words`` and the ``right`` context after
+    them, read after the ``left`` context: what changes when ``words`` stand in that place.
+
+    >>> class Flat:
+    ...     def logprob(self, w, h=()): return -1.0 - len(h)
+    >>> _logp_in(Flat(), ("a",), ("b", "c"), ("d",))
+    -8.0
+    """
+    seq = left + tuple(words) + right
+    return sum(lm.logprob(seq[k], tuple(seq[max(0, k - 2):k])) for k in range(len(left), len(seq)))

@@ -127,3 +127,24 @@ def test_a_weight_0_lexicons_phrase_does_not_make_check_report_a_run_restore_lea
     found = [(f.text, f.kind) for f in respin.check(text, lexicons=lexicons).findings]
     assert found == [("clamor proportion", "lexicon phrase")], found
     assert respin.restore(text, min_confidence=0.5, lexicons=lexicons).text == text
+
+
+# A news story through a thesaurus, written for this test: judged spun, so restore --lexicon
+# weighs runs of the table's words in it.
+_SPUN_STORY = ("The White Home mentioned on Tuesday that the president would visit the flooded towns, and officials "
+               "stated the help would arrive quickly. The navy support was despatched to the area.\n")
+
+
+def test_a_run_of_a_tables_words_the_model_reads_worse_is_no_unseen_phrase():
+    # "professionals" and "beat" are each a word the tortured table writes as tortured
+    # ("pros", "pulse"), side by side: the table's weight alone made "pros pulse" of them,
+    # which the language model reads far worse there than the words as written.
+    text = _SPUN_STORY + "Kyiv professionals beat to avoid getting struck in the talks.\n"
+    at = text.index("professionals")
+    found = [f for f in respin.check(text, lexicons=("tortured",)).findings if f.start <= at < f.end]
+    assert not any(f.kind == "lexicon phrase" for f in found), found
+    r = respin.restore(text, min_confidence=0.5, lexicons=("tortured",))
+    assert "professionals beat" in r.text and "pros" not in r.text
+    # ... while a run the model reads better restored stays one
+    text = _SPUN_STORY + "Our team measured the flag to clamor proportion of the images.\n"
+    assert "signal to noise ratio" in respin.restore(text, min_confidence=0.5, lexicons=("tortured",)).text
