@@ -158,7 +158,7 @@ def originals_and_odds(phrase: str, context: str | None = None, *, k: int = 5, l
 # How much better than its first original a phrase must read for suggest to say it may be no
 # spinner's: odds of sqrt(10), "substantial" on Jeffreys' scale. At odds 1 (until session 46)
 # a tortured phrase whose other words the news model does not know read "best" by a hair
-# ("Youthful's modulus" 1.6 over Young's modulus, "bosom malignancy" 1.4 over breast tumor),
+# ("bosom malignancy" 1.4 over breast tumor, "colossal information" 1.2 over vast information),
 # where real terms read 5 to 500,000 times better than their first original ("support vector
 # machine" 4.8, "deep learning" 32, "confidence interval" 520).
 READS_BEST_ODDS = 10 ** 0.5

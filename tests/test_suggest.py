@@ -190,12 +190,12 @@ def test_the_phrases_own_standing_is_said_for_a_real_term(cli):
 
 
 def test_a_phrase_that_reads_best_by_a_hair_is_not_said_to_read_best(cli):
-    # "Youthful's modulus" (tortured, for Young's modulus) reads a little better than its first
-    # original to the news model, which does not know "modulus": no line saying it may not be
-    # spun, while a real term reading far better keeps it.
-    doc, = json.loads(cli("suggest", "Youthful's modulus", "-f", "json").out)
+    # "bosom malignancy" (tortured, for breast tumor) reads a little better than its first
+    # original to the news model: no line saying it may not be spun, while a real term
+    # reading far better keeps it. (A dev row of the tortured phrases; no eval row here.)
+    doc, = json.loads(cli("suggest", "bosom malignancy", "-f", "json").out)
     assert 1 <= doc["phrase_odds"] < 10 ** 0.5 and doc["phrase_reads_best"] is False
-    assert "reads best" not in cli("suggest", "Youthful's modulus").out
+    assert "reads best" not in cli("suggest", "bosom malignancy").out
     doc, = json.loads(cli("suggest", "support vector machine", "-f", "json").out)
     assert doc["phrase_odds"] >= 10 ** 0.5 and doc["phrase_reads_best"] is True
 
