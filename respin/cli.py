@@ -602,7 +602,7 @@ def check(
 
       respin check paper.txt --lexicon tortured     # + paper-mill tortured phrases
 
-      respin check papers/ --lexicon tortured --only-lexicon --fail-on lexicon   # a screen: exit 1 on a phrase
+      respin check papers/ --lexicon tortured --only-lexicon --fail-on lexicon   # a screen
     """
     from collections import deque
 
