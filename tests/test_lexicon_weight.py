@@ -145,6 +145,11 @@ def test_a_run_of_a_tables_words_the_model_reads_worse_is_no_unseen_phrase():
     assert not any(f.kind == "lexicon phrase" for f in found), found
     r = respin.restore(text, min_confidence=0.5, lexicons=("tortured",))
     assert "professionals beat" in r.text and "pros" not in r.text
-    # ... while a run the model reads better restored stays one
+    # ... while a run the model reads better stays one phrase, found and restored whole (word
+    # by word, "flag to clamor" and "proportion" apart, restore writes the same text)
     text = _SPUN_STORY + "Our team measured the flag to clamor proportion of the images.\n"
-    assert "signal to noise ratio" in respin.restore(text, min_confidence=0.5, lexicons=("tortured",)).text
+    found = [(f.text, f.suggestions[0]) for f in respin.check(text, lexicons=("tortured",)).findings
+             if f.kind == "lexicon phrase"]
+    assert found == [("flag to clamor proportion", "signal to noise ratio")], found
+    r = respin.restore(text, min_confidence=0.5, lexicons=("tortured",))
+    assert [e.spun for e in r.edits if "signal" in e.restored] == ["flag to clamor proportion"], r.edits
