@@ -611,7 +611,7 @@ def check(
 
     try:
         if fail_on_lexicon and fail_on not in (None, FailOn.either):
-            raise InputError(f"--fail-on-lexicon is --fail-on either: not with --fail-on {fail_on.value}")
+            raise InputError(f"--fail-on-lexicon is --fail-on either, not {fail_on.value}: give one of the two options")
         fail_on = FailOn.either if fail_on_lexicon else fail_on or FailOn.spun
         for flag, given in (("--only-lexicon", only_lexicon), ("--fail-on-lexicon", fail_on_lexicon),
                             (f"--fail-on {fail_on.value}", fail_on is not FailOn.spun and not fail_on_lexicon)):
