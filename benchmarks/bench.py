@@ -818,6 +818,15 @@ def section_scores() -> dict:
     out["technical_long_texts"] = {"texts": len(tech_long), "words": sum(len(t.split()) for t in tech_long),
                                    "judged_spun_with_sections": sum(respin.check(t, sections=True).spun
                                                                     for t in tech_long)}
+    # Clean scientific prose of our own (benchmarks/clean_science, evaluation only), 4-6
+    # passages joined at random, 60 texts of ~3,700 words (as the technical pages above).
+    sci = [f.read_text(encoding="utf-8") for f in sorted(SCIENCE.glob("*.txt"))]
+    rng = random.Random(0)
+    sci_texts = ["\n\n".join(rng.sample(sci, rng.choice([4, 5, 6]))) for _ in range(60)] if len(sci) >= 6 else []
+    sci_reps = [respin.check(t, sections=True) for t in sci_texts]
+    out["clean_science_joined"] = {"texts": len(sci_texts), "judged_spun_whole": sum(respin.check(t).spun for t in sci_texts),
+                                   "judged_spun_with_sections": sum(r.spun for r in sci_reps),
+                                   "findings": sum(len(r.findings) for r in sci_reps)}
     judged = [(respin.check(t).spun, respin.check(t, sections=True).spun) for t in long_texts]
     out["long_clean_texts"] = {"texts": len(judged), "words": sum(len(t.split()) for t in long_texts),
                                "judged_spun_whole": sum(a for a, _ in judged),

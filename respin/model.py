@@ -865,7 +865,6 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     under CLEAN_GAP on its own (where all the text is spun, a part would only say where the
     blocks fell)."""
     from .detect import MIN_EVIDENCE_WORDS
-    from .detector import REGISTER_LOG_ODDS
     from .evidence import FEATURES, set_aside, words_in
     from .evidence_vec import doc_rate
     from .phrases import log_lr
@@ -886,9 +885,10 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     def judged(k0: int, k1: int, bar: float = det.doc_threshold + SECTION_MARGIN, spun: bool = True):
         # blocks [k0, k1) as one text: (rows, phrases, judge, score, repeats) if its score reaches
         # bar; ``spun``: a part judged spun, which the second stage must not read as a register
-        # (detector.REGISTER_LOG_ODDS): the first stage alone, which judges parts, read every
-        # 2,000 words of scipy's docstrings as a spun part (8 of 10), licences and Vim's help 18
-        # times (BENCHMARKS.md, "Findings of technical prose")
+        # (Detector.part_reads_as_register): the first stage alone, which judges parts, read
+        # every 2,000 words of scipy's docstrings as a spun part (8 of 10), licences and Vim's
+        # help 18 times (BENCHMARKS.md, "Findings of technical prose"), clean scientific prose
+        # joined 11 times in 60 (session 46)
         ta, tb = blocks[k0][0], blocks[k1 - 1][1]
         ra, rb = np.searchsorted(table.token, [ta, tb]).tolist()
         if rb - ra < MIN_EVIDENCE_WORDS:
@@ -905,7 +905,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
                         _counted_phrases(det, phrases[pa:pb], repeated),
                         det.keep(table.crow[ra:rb], reps) if has and not det.skip_repeats else None)
         score = det.part_score_row(got[3])
-        if score < bar or (spun and det.register_shift(got[3]) <= REGISTER_LOG_ODDS):
+        if score < bar or (spun and det.part_reads_as_register(got[3])):
             return None
         return (ra, rb, pa, pb, got, score, reps)
 

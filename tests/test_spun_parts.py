@@ -439,4 +439,25 @@ def test_a_part_the_second_stage_reads_as_a_register_is_not_judged_spun(monkeypa
     rep = respin.check(text, sections=True)
     assert (rep.parts, rep.spun, rep.findings) == ((), False, [])
     monkeypatch.setattr(Detector, "register_shift", lambda self, row: REGISTER_LOG_ODDS + 0.01)
+    assert not respin.check(text, sections=True).parts  # (a part's gate is under 1: see below)
+    monkeypatch.setattr(Detector, "register_shift", lambda self, row: 0.5 * REGISTER_LOG_ODDS)
+    assert respin.check(text, sections=True).parts
+
+
+def test_a_parts_register_is_read_per_unit_of_its_length_gate(monkeypatch):
+    """A part's correction is read against the bar times its length gate (n / (n + 200)), as
+    a long text's with the same evidence would be: read as it is, parts of clean scientific
+    prose of 400-1,000 words passed under a correction of -1.7 to -2.2 (session 46)."""
+    from respin.detector import DOC_FEATURES, REGISTER_LOG_ODDS, Detector
+    text, _, _ = joined(CLEAN["004"], SPUN)
+    gates = []
+
+    def shift(self, row):  # just under what the old bar held, just over what the gate holds
+        gate = float(row[DOC_FEATURES.index("long")])
+        gates.append(gate)
+        return REGISTER_LOG_ODDS * (1 + gate) / 2
+    monkeypatch.setattr(Detector, "register_shift", shift)
+    assert not respin.check(text, sections=True).parts
+    assert gates and all(0.5 < g < 1 for g in gates)
+    monkeypatch.setattr(Detector, "register_shift", lambda self, row: REGISTER_LOG_ODDS * float(row[DOC_FEATURES.index("long")]) + 0.01)
     assert respin.check(text, sections=True).parts
