@@ -2197,10 +2197,15 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     started = time.time()
     hashed = _InputHash()  # of the records whose results are written
 
+    from .model import threshold_of
+    # The document threshold the run judges by: --threshold, else the model's (run.ident
+    # records what was given, None for the model's; a data engineer tuning it reads this).
+    used = opts.threshold if opts.threshold is not None else threshold_of(ident["model"])
+
     def write_manifest(finished: bool):
         # (fsync: rewritten about once a second now, it must not be found empty after a power cut)
         write_atomic(str(manifest), json.dumps({
-            "respin_version": _version(), "run": ident,
+            "respin_version": _version(), "run": ident, "threshold_used": used,
             "engine": engine, "jobs": jobs, "started": started,
             "counts": summary.counts(), "input_hash": hashed.state(), "finished": finished}, indent=1) + "\n",
             fsync=True)

@@ -96,7 +96,9 @@ def batch(
     no_restore: bool = typer.Option(False, "--no-restore", help="Only check: no restored text, edits or copies."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0, callback=_number,
                                               help="Score at or above which a document is judged spun "
-                                                   "(default: the model's)."),
+                                                   "(default: the model's own threshold, 0.85 for the shipped one; "
+                                                   "run.json's threshold_used says which). Lower catches more "
+                                                   "spun records at more false alarms (README, 'Batch runs')."),
     min_confidence: Optional[float] = typer.Option(None, "--min-confidence", min=0.0, max=1.0, callback=_number,
                                                    help=MIN_CONFIDENCE_HELP + "."),
     sections: bool = typer.Option(False, "--sections", help=SECTIONS_HELP),
@@ -262,7 +264,10 @@ def batch(
         stdin = ("; standard input is read as JSON Lines: give a text file by its path" if input == "-" else "")
         # (Most often a misspelt field: the hint the run's notes give when only most failed.)
         field = (f"; no record has a {text_field!r} field: choose the text's field with --text-field"
-                 if summary.no_text == summary.documents else "")
+                 if summary.no_text == summary.documents else
+                 # (the others broken lines, say: the field was said nowhere on a crawl with some)
+                 f"; {summary.no_text:,} of them have no {text_field!r} field: choose the text's field with --text-field"
+                 if summary.no_text * 2 > summary.documents else "")
         # (A PDF or Word file given alone: the hint check gives it, which a record's error has not.)
         tool = _EXTRACT.get(os.path.splitext(input)[1].lower()) if summary.documents == 1 and input != "-" else None
         extract = f"; a document of that format: extract its text first (e.g. {tool})" if tool else ""

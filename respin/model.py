@@ -74,6 +74,22 @@ def label_of(path=None) -> str:
     return _label(p.name, version if isinstance(version, str) else "")
 
 
+def threshold_of(path=None) -> float | None:
+    """The document threshold of the model in folder ``path`` (the shipped one when None),
+    read from its ``detector.json`` without loading it: what a run with no ``--threshold``
+    judges by (``batch``'s run.json records it); None where it cannot be read.
+
+    >>> threshold_of()
+    0.85
+    """
+    p = Path(path) if path is not None else default_dir()
+    try:
+        value = json.loads((p / "detector.json").read_text(encoding="utf-8")).get("doc_threshold")
+    except (OSError, ValueError, AttributeError, RecursionError):
+        return None
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
+
+
 def _label(name: str, version: str) -> str:
     """What results name a model by, sacrebleu-style: name@version (the name alone without
     one). One place, so that a run's recorded label and its records' agree."""

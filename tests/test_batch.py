@@ -2226,3 +2226,18 @@ def test_only_lexicon_keeps_the_lexicon_phrases_and_the_edits_inside_them(tmp_pa
     assert got["restored"] == only["restored"]
     assert json.loads((tmp_path / "o" / "run.json").read_text(encoding="utf-8"))["run"]["only_lexicon"] is True
     assert main(["batch", str(src), "--out", str(tmp_path / "o2"), "-q", "--only-lexicon"]) == 2
+
+
+def test_run_json_records_the_threshold_the_run_judged_by(tmp_path, cli):
+    # run.threshold is --threshold as given (None: the model's, what --resume compares);
+    # threshold_used is the one the records were judged by, so a filter can be tuned from it.
+    from respin.model import threshold_of
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": t} for t in make_texts(2)])
+    assert cli("batch", src, "--out", tmp_path / "o", "-q").code == 0
+    run = json.loads((tmp_path / "o" / "run.json").read_text())
+    assert run["run"]["threshold"] is None and run["threshold_used"] == threshold_of() == 0.85
+    assert cli("batch", src, "--out", tmp_path / "t", "-q", "--threshold", "0.6").code == 0
+    run = json.loads((tmp_path / "t" / "run.json").read_text())
+    assert run["run"]["threshold"] == 0.6 == run["threshold_used"]
+    # (a --resume of the first run still matches it: threshold_used is no option)
+    assert cli("batch", src, "--out", tmp_path / "o", "--resume", "-q").code == 0

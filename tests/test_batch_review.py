@@ -157,6 +157,11 @@ def test_a_text_field_most_records_lack_is_said_once(tmp_path, cli):
     src = write_jsonl(tmp_path / "all.jsonl", recs[:-1])
     assert_user_error(cli("batch", src, "--out", tmp_path / "o3", "-q"), "every record failed (4)",
                       "no record has a 'text' field: choose the text's field with --text-field")
+    # ... also where a few others are broken lines (a crawl's): most lack the field
+    with open(src, "ab") as f:
+        f.write(b"this line is no JSON\n")
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o4", "-q"), "every record failed (5)",
+                      "4 of them have no 'text' field: choose the text's field with --text-field")
 
 
 # --- 4. --restore-spun-only -------------------------------------------------------------------
