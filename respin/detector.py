@@ -470,15 +470,17 @@ class Detector:
             lin = self._shift = (doc, first, w, b)
         return float(row @ lin[2]) + lin[3]
 
-    def part_reads_as_register(self, row: np.ndarray) -> bool:
-        """Whether the second stage reads a part of a long text (``check --sections``; a
-        :meth:`doc_row` of the part alone) firmly as a register: its correction, per unit of
-        the length gate every ``long_`` column carries (``long`` = n / (n + 200)), lowers the
-        odds tenfold or more (:data:`REGISTER_LOG_ODDS`): what it would lower the odds of a long
-        text with the same evidence by. A part is 400 to 1,000 words, so the gate holds its
-        correction to 0.67-0.83 of that; read as it is, as a whole text's, the bar let clean
-        scientific prose through (session 46: joined passages of our own, 11 of 60 judged spun
-        with --sections at the plain bar, 4 at this one; spun pages of held-out leads 5-8% fewer
+    def reads_as_register(self, row: np.ndarray, part: bool = False) -> bool:
+        """Whether the second stage reads a :meth:`doc_row` firmly as a register, not as spin:
+        its correction (:meth:`register_shift`) lowers the odds tenfold or more
+        (:data:`REGISTER_LOG_ODDS`). A whole text judged not spun then lists no findings
+        (``respin.model``). ``part``: a part of a long text (``check --sections``; the row of
+        the part alone), whose correction is read per unit of the length gate every ``long_``
+        column carries (``long`` = n / (n + 200)): what it would lower the odds of a long text
+        with the same evidence by. A part is 400 to 1,000 words, so the gate holds its
+        correction to 0.67-0.83 of that; read as a whole text's, the bar let clean scientific
+        prose through (session 46: joined passages of our own, 11 of 60 judged spun with
+        --sections at the plain bar, 4 at this one; spun pages of held-out leads 5-8% fewer
         found). False for a one-stage model.
 
         >>> from respin.evidence import FEATURES
@@ -489,12 +491,12 @@ class Detector:
         >>> det = Detector(Logistic(np.zeros(n), np.ones(n), np.zeros(n), 0.0), Logistic.stacked(first, second), 0.1)
         >>> det.first_stage = first
         >>> row = np.zeros(17); row[N_FIRST] = 0.7  # a part of about 470 words
-        >>> round(det.register_shift(row), 2), det.part_reads_as_register(row)  # over -ln 10, under -0.7 ln 10
-        (-2.1, True)
+        >>> round(det.register_shift(row), 2), det.reads_as_register(row), det.reads_as_register(row, part=True)
+        (-2.1, False, True)
         """
         if self.first_stage is None:
             return False
-        gate = float(row[self.doc_names.index("long")]) if "long" in self.doc_names else 1.0
+        gate = float(row[self.doc_names.index("long")]) if part and "long" in self.doc_names else 1.0
         return self.register_shift(row) <= REGISTER_LOG_ODDS * gate
 
     def span_scores(self, X: np.ndarray, p: np.ndarray, spans: np.ndarray, words: np.ndarray,

@@ -281,7 +281,6 @@ class Model:
         are computed per text. ``doc``/``windows``: one text only (see :meth:`check`);
         ``doc_rows``: see :meth:`check_many`."""
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
-        from .detector import REGISTER_LOG_ODDS
         from .language import mostly_not_english
         from .tokenize import as_written, lookalike_words
         from .evidence import scalar_evidence, set_aside, vectorised, words_in
@@ -416,10 +415,10 @@ class Model:
             if score < thr:
                 held = det.beyond_fit(keep_i, b - a)
                 # A text judged not spun whose evidence the document model's second stage reads
-                # as its register (detector.REGISTER_LOG_ODDS: an API reference, a methods
+                # as its register (Detector.reads_as_register: an API reference, a methods
                 # section) lists none of it either: held-out scipy docstrings, 90 findings per
                 # 1,000 words, now 24. BENCHMARKS.md, "Findings of technical prose".
-                register = not held and det.register_shift(row) <= REGISTER_LOG_ODDS
+                register = not held and det.reads_as_register(row)
                 if (held or register) and SPINTAX_CONFIDENCE >= thr and spintax_findings(originals[i], self.lexicon):
                     held = register = False
             if (held or register) and rate:
@@ -901,7 +900,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
     def judged(k0: int, k1: int, bar: float = det.doc_threshold + SECTION_MARGIN, spun: bool = True):
         # blocks [k0, k1) as one text: (rows, phrases, judge, score, repeats) if its score reaches
         # bar; ``spun``: a part judged spun, which the second stage must not read as a register
-        # (Detector.part_reads_as_register): the first stage alone, which judges parts, read
+        # (Detector.reads_as_register, part=True): the first stage alone, which judges parts, read
         # every 2,000 words of scipy's docstrings as a spun part (8 of 10), licences and Vim's
         # help 18 times (BENCHMARKS.md, "Findings of technical prose"), clean scientific prose
         # joined 11 times in 60 (session 46)
@@ -921,7 +920,7 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
                         _counted_phrases(det, phrases[pa:pb], repeated),
                         det.keep(table.crow[ra:rb], reps) if has and not det.skip_repeats else None)
         score = det.part_score_row(got[3])
-        if score < bar or (spun and det.part_reads_as_register(got[3])):
+        if score < bar or (spun and det.reads_as_register(got[3], part=True)):
             return None
         return (ra, rb, pa, pb, got, score, reps)
 
@@ -1320,7 +1319,7 @@ def _p_spun(report) -> float:
     """The document's P(spun), which weighs every decoded edit's confidence: 0 where it is
     not judged, or where check leaves out the model's findings (a long text judged not
     spun, or a register: :attr:`respin.detect.Report.held`) and no part of it is judged spun."""
-    return report.score if report.judged and not (report.held and not report.parts) else 0.0
+    return report.score if report.judged and not _idle(report) else 0.0
 
 
 def _p_spun_at(report):
