@@ -1319,7 +1319,9 @@ def _p_spun(report) -> float:
     """The document's P(spun), which weighs every decoded edit's confidence: 0 where it is
     not judged, or where check leaves out the model's findings (a long text judged not
     spun, or a register: :attr:`respin.detect.Report.held`) and no part of it is judged spun."""
-    return report.score if report.judged and not _idle(report) else 0.0
+    # (The condition of _idle, written out: _idle decides whether to decode at all, and a test
+    # sets it apart to compare with decoding, where this weight must stay the same.)
+    return report.score if report.judged and not (report.held and not report.parts) else 0.0
 
 
 def _p_spun_at(report):
