@@ -435,23 +435,19 @@ class Decoder:
                     out.append((L, [(o, self._phrase_base(key, o, n.get(o, c), caps[j:j + L])) for o, c in best]))
             return [p for p in out if p[1]]
 
-        def reads_better(out: tuple, key: tuple, j: int) -> bool:
-            # The language model must read the run's originals better than the words as
-            # written, in their place (two words either side), as a variant's term must read
-            # better than its phrase (respin.variants): the table's weight alone rewrote spun
-            # news ("professionals beat" -> "pros pulse") and clean science judged spun
-            # ("improved named" -> "enhanced labeled") where the model read the words as
-            # written 7-20 times likelier (BENCHMARKS.md, session 46).
-            left, right = tuple(words[max(0, i - 2):i]), tuple(words[j:j + 2])
-            return _logp_in(self.lm, left, out, right) > _logp_in(self.lm, left, key, right)
-
         def grow(j: int, got: list) -> None:
             if len(got) >= 2:
                 key = tuple(words[i:j])
                 if key not in keys:
                     for combo in itertools.product(*got):
                         out = tuple(x for o, _ in combo for x in o)
-                        if not reads_better(out, key, j):
+                        # The language model must read the run's originals better than the
+                        # words as written, as a variant's term must read better than its
+                        # phrase (respin.variants): the table's weight alone rewrote spun news
+                        # ("professionals beat" -> "pros pulse") and clean science judged spun
+                        # ("improved named" -> "enhanced labeled") where the model read the
+                        # words as written 7-20 times likelier (BENCHMARKS.md, session 46).
+                        if not _reads_better(self.lm, words, i, j, out):
                             continue
                         f = _feat(phrase=1.0, name=float(caps[i]))
                         here.append(Option(i, j - i, out, f, key, sum(b for _, b in combo)))
@@ -2246,6 +2242,23 @@ def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document |
             e = Edit(start, end, spun, rep, "model", round(conf, 3), kind)
             (applied if conf >= threshold else suggested).append(e)
     return applied, suggested
+
+
+def _reads_better(lm, words, i: int, j: int, out: tuple) -> bool:
+    """Whether ``lm`` reads ``out`` in place of the sentence's ``words[i:j]`` better than
+    the words as written, with two words of context either side; at the sentence's ends the
+    markers the decoder scores with ("<s>", "</s>"), so a run that opens a sentence is read
+    as opening it.
+
+    >>> class Opening:  # "a" is likely after "<s>" only; every other reading is flat
+    ...     def logprob(self, w, h=()): return 0.0 if (w, h[-1:]) == ("a", ("<s>",)) else -1.0
+    >>> _reads_better(Opening(), ["b", "c"], 0, 1, ("a",)), _reads_better(Opening(), ["x", "b"], 1, 2, ("a",))
+    (True, False)
+    """
+    left = (("<s>",) if i < 2 else ()) + tuple(words[max(0, i - 2):i])
+    right = tuple(words[j:j + 2]) + (("</s>",) if j + 2 > len(words) else ())
+    key = tuple(words[i:j])
+    return _logp_in(lm, left, out, right) > _logp_in(lm, left, key, right)
 
 
 def _logp_in(lm, left: tuple, words: tuple, right: tuple) -> float:
