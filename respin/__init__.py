@@ -253,7 +253,9 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     each span of two or more words that :func:`restore` with them at ``min_confidence`` 0.5
     changes through one of their swaps (an unseen phrase whose words the lexicon swaps:
     "brain community" ==> "neural network"), ``kind`` "lexicon phrase", wherever the model
-    judges the text (no source, or an unrelated one); the score stays the model's.
+    judges the text (no source, or an unrelated one); the score stays the model's. Against
+    a source the text is a copy of, a substitution in one of their phrases is listed over
+    the phrase, of kind "lexicon phrase", with the source's words as its suggestion.
     ``min_confidence`` lists only findings at least that sure; without it the model lists
     words and phrases whose probability of being swapped is at least its
     ``finding_threshold`` (0.5), and every other finding. Lower is bolder: on real spinner
@@ -294,7 +296,7 @@ def _flag(value, name: str) -> bool:
 def _check(text, source, threshold, model, lexicons, min_confidence, sections=False) -> respin.Report:
     lexicons = _lexicons(lexicons, model)
     if source is not None:  # (without one, Model.check checks the text)
-        from .detect import DEFAULT_THRESHOLD, Report, source_findings
+        from .detect import DEFAULT_THRESHOLD, Report, source_findings, source_lexicon_findings
         from .restore import restore_with_source
         _text(text, "check")
         _text(source, "check's source")
@@ -309,7 +311,10 @@ def _check(text, source, threshold, model, lexicons, min_confidence, sections=Fa
         score = 1.0 if rel.verdict == "spun copy" else 0.0
         from .formats import differing
         from .tokenize import lookalike_words
-        return Report(score, score >= thr, source_findings(text, restored), restored.words, thr, rel,
+        findings = source_findings(text, restored)
+        if lexicons:  # a substitution in a lexicon's phrase: listed as that phrase (a screen's)
+            findings = source_lexicon_findings(text, restored, findings, lexicons)
+        return Report(score, score >= thr, findings, restored.words, thr, rel,
                       model="source-alignment", differing=differing(restored, listed=False),
                       lookalike=lookalike_words(text))
     # threshold None: the model's own default threshold

@@ -530,8 +530,10 @@ def check(
                                            "of two or more words that restore --min-confidence 0.5 changes through "
                                            "its swaps (unseen phrases too), and a phrase table's terms spun anew "
                                            "('brain networks' for neural networks, 0.86). The score stays "
-                                           "the model's. With --source, only where the source is unrelated: "
-                                           "against a copy's source the findings are its substitutions."),
+                                           "the model's. With --source, where the source is unrelated; "
+                                           "against a copy's source the findings are its substitutions, and "
+                                           "one that changes a phrase of the lexicon is listed over that "
+                                           "phrase, as a lexicon phrase with the source's words."),
     only_lexicon: bool = typer.Option(False, "--only-lexicon", metavar="",
                                       help="With --lexicon: list only its phrases (findings of kind 'lexicon "
                                            "phrase'), not the model's findings; the score and verdict stay the model's."),

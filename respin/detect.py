@@ -165,6 +165,66 @@ def source_findings(text: str, r) -> list[Finding]:
     return out
 
 
+def _words_of(e) -> tuple[int, int]:
+    """The span of an edit's words, its spacing left out (as :func:`source_findings` lists
+    it); an edit of spacing alone is the point where it ends."""
+    start = e.start + len(e.spun) - len(e.spun.lstrip())
+    return start, max(start, e.end - (len(e.spun) - len(e.spun.rstrip())))
+
+
+def source_lexicon_findings(text: str, r, findings: list[Finding], lexicons) -> list[Finding]:
+    """``findings`` (:func:`source_findings` of ``r``, ``text`` restored against a source)
+    with each phrase of ``lexicons`` that ``check --lexicon`` lists without a source
+    (:func:`respin.variants.screen_phrases`) and that one of them changes made one finding of
+    kind :data:`LEXICON_PHRASE` over the phrase and the substitutions in it: the source's
+    words there as its suggestion, the least sure substitution's confidence. A tortured copy
+    of its source is so screened as a copy without one is (``--fail-on lexicon``: the
+    substitutions had hidden its phrases). A phrase the source has as it is stays unlisted:
+    against a copy's source the findings are its substitutions.
+
+    >>> from respin.restore import restore_with_source
+    >>> from respin.swaps import SwapLexicon
+    >>> lex = SwapLexicon(); lex.add("surface region", "surface area")
+    >>> text, src = "The surface region grew.", "The surface area grew."
+    >>> r = restore_with_source(text, src)
+    >>> [(f.text, f.suggestions, f.kind) for f in source_lexicon_findings(text, r, source_findings(text, r), [lex])]
+    [('surface region', ('surface area',), 'lexicon phrase')]
+    """
+    from .variants import screen_phrases
+    lexicons = [x for x in lexicons if x]
+    if not findings or not lexicons:
+        return findings
+    edits = sorted(r.edits, key=lambda e: (e.start, e.end))
+    out, lines = list(findings), LineIndex(text)
+    for p in sorted(screen_phrases(text, lexicons), key=lambda f: f.start):
+        inside = [f for f in out if f.start < p.end and p.start < f.end]
+        if not inside:
+            continue
+        # The phrase and the substitutions in it, widened to hold whole every edit of words
+        # that reaches into it (a swap of "the surface region" for "its area" is one).
+        a, b = min([p.start] + [f.start for f in inside]), max([p.end] + [f.end for f in inside])
+        for e in edits:
+            s, t = _words_of(e)
+            if s < t and s < b and a < t:
+                a, b = min(a, s), max(b, t)
+        inside = [f for f in out if f.start < b and a < f.end]
+        a, b = min([a] + [f.start for f in inside]), max([b] + [f.end for f in inside])
+        # The source's words there: the edits inside replayed on the text (an article or a
+        # spacing the source writes otherwise too, which are no finding).
+        pieces, pos = [], a
+        for e in edits:
+            s, t = _words_of(e)
+            if a <= s and t <= b and (s < t or a < s < b) and s >= pos:
+                pieces += [text[pos:s], e.restored]
+                pos = t
+        pieces.append(text[pos:b])
+        line, col = lines.line_col(a)
+        merged = Finding(a, b, line, col, text[a:b], (" ".join("".join(pieces).split()),),
+                         min(f.confidence for f in inside), LEXICON_PHRASE)
+        out = sorted([f for f in out if f not in inside] + [merged], key=lambda f: (f.start, f.end))
+    return out
+
+
 # Findings from a lexicon given to check (``--lexicon``: a user's learned spinner, or the
 # shipped tortured phrases): its spun phrases of two or more words, found verbatim. Single
 # words of a lexicon are ordinary English ("framework" for system) and are left to the

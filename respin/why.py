@@ -96,6 +96,8 @@ def explain(text: str, report, lm=None, lexicons=(), names=None):
         elif against_source:
             ev = Evidence(f"the source has {_q(f.suggestions[0])} here" if f.suggestions else "the source differs here",
                           source=f.suggestions[0] if f.suggestions else None)
+            if f.kind == "lexicon phrase":  # a substitution in a lexicon's phrase (detect.source_lexicon_findings)
+                ev = _source_lexicon(f, ev, lexicons, names)
         elif f.kind == "lexicon phrase":
             ev = _lexicon(f, lexicons, names, ctx)
         else:
@@ -114,6 +116,31 @@ def _template(f) -> Evidence:
     options = f.text.strip("{}").split("|")
     shown = _and([_q(o) for o in options[:3]], "or") + (f" (of {len(options)})" if len(options) > 3 else "")
     return Evidence(f"a spinner's template left in the text: it wrote {shown} here", template=True)
+
+
+def _source_lexicon(f, ev: Evidence, lexicons, names) -> Evidence:
+    """``ev`` (the source's words) of a substitution that check lists as a lexicon's phrase
+    (:func:`respin.detect.source_lexicon_findings`), with the lexicons given that have a
+    phrase in its words, an entry or an unseen variant of a term, as ``lexicons``.
+
+    >>> from respin.detect import Finding
+    >>> from respin.swaps import SwapLexicon
+    >>> lex = SwapLexicon(); lex.add("surface region", "surface area")
+    >>> f = Finding(4, 18, 1, 5, "surface region", ("surface area",), 0.97, "lexicon phrase")
+    >>> e = _source_lexicon(f, Evidence("the source has 'surface area' here"), [lex], ["mine"])
+    >>> e.lexicons, e.why.split(", ", 1)[1]
+    (('mine',), "where the text has an entry of lexicon 'mine': a known spun phrase")
+    """
+    from .detect import verbatim_findings
+    from .variants import variant_findings
+    held = [n for n, lex in zip(names, lexicons) if lex and verbatim_findings(f.text, [lex])]
+    varied = [n for n, lex in zip(names, lexicons) if lex and n not in held and variant_findings(f.text, [lex])]
+    why = ev.why
+    if held:
+        why += f", where the text has an entry of {_named(held)}: a known spun phrase"
+    elif varied:
+        why += f", where the text has an unseen variant of a term of {_named(varied)}"
+    return replace(ev, why=why, lexicons=tuple(held + varied) or None)
 
 
 def _lexicon(f, lexicons, names, ctx) -> Evidence:

@@ -122,6 +122,65 @@ def test_fail_on_lexicon_fails_on_the_phrases_alone_whatever_the_verdict(cli, fi
     assert ran.code == 0 and "::error " not in ran.out
 
 
+# The paper's source: the words its two phrases were made from.
+SOURCE = PAPER.replace("Counterfeit consciousness", "Artificial intelligence").replace("profound learning",
+                                                                                  "deep learning")
+
+
+@pytest.fixture
+def copies(files):
+    """The source, and copies of it: one phrase of the lexicon swapped in (a copy the
+    alignment calls verbatim, not spun), a word outside the lexicon swapped, both phrases."""
+    for name, text in (("source", SOURCE), ("one", SOURCE.replace("deep learning", "profound learning")),
+                       ("other", SOURCE.replace("checked every", "examined every")), ("both", PAPER)):
+        (files / f"{name}.txt").write_text(text, encoding="utf-8")
+    return files
+
+
+def test_a_tortured_copy_of_its_source_fails_the_screen(cli, copies):
+    # Against a related source the findings are its substitutions: one that makes a phrase of
+    # the lexicon counts as that phrase for --fail-on lexicon|either (it hid the phrase: exit 0).
+    lex, src = ("--lexicon", copies / "mine.tsv"), ("--source", copies / "source.txt")
+    ran = cli("check", copies / "one.txt", *src, *lex, "-f", "json")
+    assert ran.code == 0 and _json(ran)["relation"]["verdict"] == "verbatim copy"  # (not judged spun)
+    assert cli("check", copies / "one.txt", *src, *lex, "--fail-on", "lexicon").code == 1
+    assert cli("check", copies / "one.txt", *src, *lex, "--fail-on", "either").code == 1
+    assert cli("check", copies / "one.txt", *src, *lex, "--fail-on-lexicon").code == 1
+    assert cli("check", copies / "one.txt", *src, *lex, "--fail-on", "spun").code == 0  # the default's rule unchanged
+    assert cli("check", copies / "both.txt", *src, *lex, "--fail-on", "lexicon", "--only-lexicon").code == 1
+    assert cli("check", copies / "both.txt", *src, *lex, "--fail-on", "spun").code == 1  # a spun copy
+    # a swap outside the lexicon's phrases, and the source itself, do not fail the screen
+    assert cli("check", copies / "other.txt", *src, *lex, "--fail-on", "lexicon").code == 0
+    assert cli("check", copies / "source.txt", *src, *lex, "--fail-on", "lexicon").code == 0
+    # a phrase the source has as it is was no substitution: not listed against it
+    assert cli("check", copies / "one.txt", "--source", copies / "one.txt", *lex, "--fail-on", "lexicon").code == 0
+    # github: the error says why, as without a source
+    ran = cli("check", copies / "one.txt", *src, *lex, "--fail-on", "lexicon", "-f", "github")
+    errors = [x.split("title=respin::", 1)[1] for x in ran.out.splitlines() if x.startswith("::error ")]
+    assert ran.code == 1 and len(errors) == 1 and errors[0].startswith("a lexicon phrase found: not spun"), ran.out
+
+
+def test_a_substitution_in_a_lexicon_phrase_is_marked_as_one(cli, copies):
+    lex, src = ("--lexicon", copies / "mine.tsv"), ("--source", copies / "source.txt")
+    plain = _json(cli("check", copies / "both.txt", *src, "-f", "json"))
+    assert [(f["text"], f["kind"]) for f in plain["findings"]] == [
+        ("Counterfeit", "synonym swap"), ("consciousness", "synonym swap"), ("profound", "synonym swap")]
+    got = _json(cli("check", copies / "both.txt", *src, *lex, "-f", "json"))
+    # one finding over each phrase, of the lexicon's kind, the source's words its suggestion
+    assert [(f["text"], f["suggestions"], f["kind"]) for f in got["findings"]] == [
+        ("Counterfeit consciousness", ["Artificial intelligence"], LEXICON_PHRASE),
+        ("profound learning", ["deep learning"], LEXICON_PHRASE)]
+    assert [PAPER[f["start"]:f["end"]] for f in got["findings"]] == ["Counterfeit consciousness", "profound learning"]
+    assert (got["score"], got["spun"], got["model"]) == (plain["score"], plain["spun"], "source-alignment")
+    # --explain: the source's words, and the lexicon named as given (as a lexicon finding's)
+    got = _json(cli("check", copies / "one.txt", *src, *lex, "-f", "json", "--explain"))
+    (f,) = got["findings"]
+    assert f["evidence"]["source"] == "deep learning" and f["evidence"]["lexicons"] == [str(copies / "mine.tsv")]
+    assert "an entry of lexicon" in f["evidence"]["why"]
+    summary = cli("check", copies / "one.txt", *src, *lex).out.splitlines()[-1]
+    assert "1 finding in " in summary and "1 of them lexicon phrase" in summary, summary
+
+
 def test_fail_on_lexicon_and_fail_on_spun_exclude_each_other(cli, files):
     ran = cli("check", files / "paper.txt", "--lexicon", files / "mine.tsv", "--fail-on-lexicon", "--fail-on", "spun")
     assert_user_error(ran, "--fail-on-lexicon is --fail-on either")
