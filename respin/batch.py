@@ -31,7 +31,8 @@ check reports such a text; restored unchanged), ``not valid UTF-8, decoded as Wi
 bytes), and with ``--copies-by`` ``copies not used (ID, ...): unrelated to this text, or a
 paraphrase of it`` (records of its cluster that are no copy of it); several are joined by "; ".
 ``model`` is the model that judged the text, as ``respin check --format json`` names it
-(``default@VERSION``, name@version; null with an ``error``).
+(``default@VERSION``, name@version; null with an ``error``). ``respin batch`` adds ``line`` to
+each result of a JSONL input (:func:`_line_of`): the line it was read from, to join results back.
 """
 
 from __future__ import annotations
@@ -545,7 +546,8 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
 #   ("text", id, path, (str, note), rel or None)  text already read, with its decoding note or None (the
 #                                             dask engine reads files here; so does a run of one input
 #                                             file that is a pipe)
-#   ("error", id, path, message, None)        a record already known to be bad
+#   ("error", id, path, message, None)        a record already known to be bad (of a JSONL input:
+#                                             id its line number, path None)
 # ---------------------------------------------------------------------------------------------
 
 def _norm_id(value, lineno: int):
@@ -1039,12 +1041,30 @@ def run_chunk(tasks: list, opts: Options, pools: list[int] | None = None,
                     r = {**r, "note": _notes(r["note"], err)}
                 elif err:
                     return lines, stats, mirrors, ids, err
+        line = _line_of(task)
+        if line is not None:  # after the result's own keys; "fields" stays last (see _run_locked)
+            r = {**r, "line": line}
         if opts.keep:
             r = {**r, "fields": _kept_fields(task, opts.keep)}
         lines.append(_line(r))
         _stats(r, stats)
         ids.append(r["id"])
     return lines, stats, mirrors, ids, None
+
+
+def _line_of(task) -> int | None:
+    """The line of the input a JSONL record was read from (from 1, blank lines counted, as
+    :func:`iter_jsonl` numbers them), None for a file: a record's id may repeat or be missing,
+    and a user's own count of the lines can skip other ones than respin does (``str.strip``
+    takes a line of U+00A0 for blank; respin gives it an error result), so results are joined
+    back to the input by this.
+
+    >>> [_line_of(t) for t in (("json", 7, None, b"{}", None), ("error", 9, None, "too large", None),
+    ...                        ("file", "a.txt", "in/a.txt", None, "a.txt"))]
+    [7, 9, None]
+    """
+    kind, tid, path = task[:3]
+    return tid if kind == "json" or (kind == "error" and path is None) else None
 
 
 def _kept_fields(task, keep: tuple) -> dict:

@@ -152,7 +152,7 @@ def batch(
 ):
     """Check (and restore) every document of a corpus; resumable, parallel, in order.
 
-    One JSON line per input record in DIR/results.jsonl: id, path, score, spun, words, findings, restored, edits, suggestions, source, error, note, model.
+    One JSON line per input record in DIR/results.jsonl: id, path, score, spun, words, findings, restored, edits, suggestions, source, error, note, model. A JSONL record's also has line: the line of the input it was read from (from 1, blank lines counted), to join results back by.
 
     A record that cannot be checked gets its error there; none is dropped (blank JSONL lines are no records: the summary and run.json count them). An empty or too short text is no error: it is checked as respin check does (not judged, score 0) and restored unchanged, with a note saying so; so is a file decoded as Windows-1252 (not valid UTF-8). An interrupted run continues with --resume, and the file is then the same as an uninterrupted run's.
 

@@ -65,6 +65,12 @@ def results(out: Path) -> list[dict]:
     return [json.loads(x) for x in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
 
 
+def unlined(r: dict) -> dict:
+    """A JSONL input's result as the library gives it (check_records, process_record read no
+    file): without its ``line`` in the input."""
+    return {k: v for k, v in r.items() if k != "line"}
+
+
 def run_cli(*argv, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "respin", *map(str, argv)], capture_output=True, text=True,
                           cwd=kw.pop("cwd", None), timeout=kw.pop("timeout", 120), **kw)
@@ -108,8 +114,10 @@ def test_broken_records_are_results_and_the_run_goes_on(tmp_path, cli):
     # A line with no readable id (not JSON, not an object) is known by its line number, as a
     # record without an id is (11, 12): the line to look at (blank lines counted).
     assert [r["id"] for r in rows] == ["a", "bad-utf8", 3, "empty", "big", "nofield", "notstr", "nul", 10, 11, 12]
+    # Each result says its line, whatever its id (line 4 is blank: no record).
+    assert [r["line"] for r in rows] == [1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12]
     for r in rows:
-        assert tuple(r) == RESULT_KEYS
+        assert tuple(r) == (*RESULT_KEYS, "line")
         assert r["error"] is None or "\n" not in r["error"]
     err = {r["id"]: r["error"] for r in rows}
     assert err["a"] is None and err[11] is None and err[12] is None
@@ -156,6 +164,63 @@ def test_blank_lines_are_counted_so_that_the_input_lines_add_up(tmp_path, cli):
     ran = cli("batch", src, "--out", tmp_path / "none", "--no-restore")
     assert json.loads((tmp_path / "none" / "run.json").read_text())["counts"]["blank_lines"] == 0
     assert "blank line" not in ran.err
+
+
+def test_each_jsonl_result_says_its_line_in_the_input(tmp_path, cli):
+    """Results carried no line number: a record whose id repeats or is missing could not be
+    joined back by position where the input has blank lines, nor where the user counted the
+    lines that str.strip() leaves (a line of U+00A0 or U+001E alone is blank to it, a record,
+    not valid JSON, to respin). Each result of a JSONL input has its line (from 1, blank lines
+    counted, as Python's text files number them: a lone "\r" ends one too), the same bytes
+    whatever the workers, pools, --keep or gzip; a file's result has none (its path says it)."""
+    texts = make_texts(4)
+
+    def rec(**r) -> bytes:
+        return json.dumps(r).encode()
+
+    data = b"".join([
+        rec(site="s", text=texts[0]) + b"\n",             # 1: no id (its line is its id)
+        b"\n",                                            # 2: blank
+        b" \t\r\n",                                       # 3: blank
+        "\u00a0\n".encode(),                              # 4: a record (not JSON); blank to str.strip
+        b"\x1e\n",                                        # 5: likewise
+        rec(id="dup", site="s", text=texts[1]) + b"\r",   # 6: an old Mac's line end
+        rec(id="dup", site="s", text=texts[2]) + b"\r\n",  # 7: the same id again
+        b"x" * 20000 + b"\n",                             # 8: too large for --max-size 2000
+        rec(id=6, text=texts[3]),                         # 9: another record's line as id; no final newline
+    ])
+    src = tmp_path / "in.jsonl"
+    src.write_bytes(data)
+    ran = cli("batch", src, "--out", tmp_path / "o", "--max-size", "2000", "-q")
+    assert ran.code == 0, ran.err
+    rows = results(tmp_path / "o")
+    assert [(r["id"], r["line"]) for r in rows] == [(1, 1), (4, 4), (5, 5), ("dup", 6), ("dup", 7), (8, 8), (6, 9)]
+    assert [r["error"] is None for r in rows] == [True, False, False, True, True, False, True]
+    assert all(tuple(r) == (*RESULT_KEYS, "line") for r in rows)
+    # joined back as the README does it: the input's lines numbered by Python, every record found
+    with open(src, encoding="utf-8") as f:
+        by_line = dict(enumerate(f, 1))
+    assert not by_line[4].strip() and not by_line[5].strip()  # (what a count of stripped lines skips)
+    for r, text in zip([rows[0], rows[3], rows[4], rows[6]], texts):
+        assert json.loads(by_line[r["line"]])["text"] == text
+    reference = (tmp_path / "o" / "results.jsonl").read_bytes()
+    for out, extra in (("j2", ("--jobs", "2", "--chunk-size", "1")), ("gz", ())):
+        given = src if out != "gz" else tmp_path / "in.jsonl.gz"
+        if out == "gz":
+            given.write_bytes(gzip.compress(data))
+        assert cli("batch", given, "--out", tmp_path / out, "--max-size", "2000", "-q", *extra).code == 0
+        assert (tmp_path / out / "results.jsonl").read_bytes() == reference, out
+    # pooled, and with --keep: the same lines; "fields" stays the last key
+    assert cli("batch", src, "--out", tmp_path / "pool", "--max-size", "2000", "--pool-by", "site", "--keep", "site",
+               "--jobs", "2", "--chunk-size", "2", "-q").code == 0
+    pooled = results(tmp_path / "pool")
+    assert [r["line"] for r in pooled] == [r["line"] for r in rows]
+    assert all(list(r)[-2:] == ["line", "fields"] for r in pooled)
+    # a folder's files: no line (the path says where each result comes from)
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.txt").write_text(texts[0], encoding="utf-8")
+    assert cli("batch", tmp_path / "pages", "--out", tmp_path / "f", "-q").code == 0
+    assert [tuple(r) for r in results(tmp_path / "f")] == [RESULT_KEYS]
 
 
 def test_an_interrupted_run_counts_the_blank_lines_of_the_records_it_wrote(tmp_path, cli, monkeypatch):
@@ -447,6 +512,8 @@ def test_a_truncated_gzip_input_keeps_its_results_and_exits_2(tmp_path, cli):
         assert 0 < len(rows) < len(recs) and all(r["error"] is None for r in rows[:-1])
         assert [r["id"] for r in rows[:-1]] == [r["id"] for r in recs[:len(rows) - 1]]
         assert rows[-1]["error"].startswith("cannot read the input past line")
+        # each its line; the cut one, the line reading stopped in (its id, as ever)
+        assert [r["line"] for r in rows] == list(range(1, len(rows) + 1)) and rows[-1]["id"] == len(rows)
 
 
 def test_a_fresh_run_never_writes_over_files_of_the_users_in_out_restored(tmp_path, cli):
@@ -771,7 +838,7 @@ def assert_pooled(rows: list[dict], texts: list, pools: list[list[int]]) -> bool
         live = [i for i in pool if rows[i]["error"] is None]
         for i, res in zip(live, respin.restore_many([texts[i] for i in live])):
             alone = process_record(texts[i], id=rows[i]["id"], path=rows[i]["path"])
-            assert _without_restoration(rows[i]) == _without_restoration(alone)
+            assert _without_restoration(unlined(rows[i])) == _without_restoration(alone)
             assert rows[i]["restored"] == res.text and rows[i]["edits"] == [e.to_dict() for e in res.edits]
             assert rows[i]["suggestions"] == [e.to_dict() for e in res.suggestions]
             changed |= (alone["restored"], alone["suggestions"]) != (rows[i]["restored"], rows[i]["suggestions"])
@@ -807,8 +874,8 @@ def test_without_pool_by_each_record_is_restored_alone(tmp_path, cli):
     texts = site_texts(3, 4)
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "site": "s", "text": t} for i, t in enumerate(texts)])
     assert cli("batch", src, "--out", tmp_path / "o", "-q").code == 0
-    assert results(tmp_path / "o") == list(check_records([{"id": i, "text": t} for i, t in enumerate(texts)],
-                                                          restore=True))
+    assert list(map(unlined, results(tmp_path / "o"))) == list(check_records([{"id": i, "text": t}
+                                                                              for i, t in enumerate(texts)], restore=True))
     # a field no record has: every record alone, the same bytes
     ran = cli("batch", src, "--out", tmp_path / "o2", "-q", "--pool-by", "nosuchfield")
     # (said also with -q: it hides progress and the summary, not what went otherwise than asked)
@@ -863,10 +930,13 @@ def test_kill_mid_pool_then_resume_redoes_the_pool(tmp_path, cli):
         for j, t in enumerate(site_texts(site, 7)):
             recs.append({"id": f"{site}-{j}", "site": f"site{site}", "text": t})
             texts.append(t)
-    src = write_jsonl(tmp_path / "in.jsonl", recs)
+    src = tmp_path / "in.jsonl"  # a blank line after each site's records: their lines are not their places
+    src.write_text("".join(json.dumps(r) + ("\n\n" if k % 7 == 6 else "\n") for k, r in enumerate(recs)),
+                   encoding="utf-8")
     assert cli("batch", src, "--out", tmp_path / "ref", "--pool-by", "site", "-q").code == 0
     reference = (tmp_path / "ref" / "results.jsonl").read_bytes()
     rows = results(tmp_path / "ref")
+    assert [r["line"] for r in rows] == [k + 1 + k // 7 for k in range(len(recs))]
     # a cut in the first two pools where restoring only the pool's missing records would differ
     cut = next((7 * p + k for p in range(2) for k in range(1, 7)
                 if [r.text for r in respin.restore_many(texts[7 * p + k:7 * p + 7])]
@@ -920,9 +990,9 @@ def assert_from_copies(rows: list[dict], texts: list, clusters: list[list[int]])
                 continue
             alone = process_record(texts[i], id=rows[i]["id"], path=rows[i]["path"])
             if i not in live or len(live) == 1:
-                assert rows[i] == alone
+                assert unlined(rows[i]) == alone
                 continue
-            row = dict(rows[i])
+            row = unlined(rows[i])
             note = row.pop("note")  # the record's own, or what its copies' relations say
             assert note == alone.pop("note") or note.startswith("copies not used (")
             assert _without_restoration(row) == _without_restoration(alone)
@@ -948,7 +1018,7 @@ def test_copies_by_field_restores_each_copy_from_the_others(tmp_path, cli, monke
     ran = cli("batch", src, "--out", out, "--copies-by", "story", "--chunk-size", "4", "-q")
     assert ran.code == 0, ran.err
     rows = results(out)
-    assert [r["id"] for r in rows] == [r["id"] for r in recs] and list(rows[0]) == list(RESULT_KEYS)
+    assert [r["id"] for r in rows] == [r["id"] for r in recs] and list(rows[0]) == [*RESULT_KEYS, "line"]
     assert "not a string" in rows[5]["error"]
     assert (rows[6]["error"], rows[6]["note"], rows[6]["restored"]) == (None, "not judged: empty text", "")
     clusters = [[0, 1, 2], [3], [4, 5, 6, 7], [8, 9], [10, 11, 12, 13], [14, 15]]
@@ -1201,7 +1271,7 @@ def test_lexicon_and_min_confidence_give_the_librarys_restorations(tmp_path, cli
     rows = results(tmp_path / "lex")
     for t, r in zip(texts, rows):
         assert_restored_like(r, respin.restore(t, min_confidence=BOLD, lexicons=[lex]))
-        assert _without_restoration(r) == _without_restoration(process_record(t, id=r["id"], lexicons=[lex]))
+        assert _without_restoration(unlined(r)) == _without_restoration(process_record(t, id=r["id"], lexicons=[lex]))
     # the lexicon restores the made-up phrase, which the model alone leaves (at any confidence),
     # and its phrase is among the findings, as with check --lexicon
     for t, r in zip(texts[:2], rows):
