@@ -156,7 +156,10 @@ def _named(given) -> tuple:
 def _explained(m, report: respin.Report, text: str, lexicons, names) -> respin.Report:
     """``report`` with each finding's evidence (:mod:`respin.why`)."""
     from .why import explain
-    return explain(text, report, m.lm if report.model != "source-alignment" else None, lexicons, names)
+    # (against a source, the context model only for the lexicon phrases of what it does not cover)
+    lm = m.lm if report.model != "source-alignment" or (
+        report.uncovered and any(f.kind == "lexicon phrase" for f in report.findings)) else None
+    return explain(text, report, lm, lexicons, names)
 
 
 def _at_least(report: respin.Report, min_confidence: float | None) -> respin.Report:
@@ -255,7 +258,9 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     "brain community" ==> "neural network"), ``kind`` "lexicon phrase", wherever the model
     judges the text (no source, or an unrelated one); the score stays the model's. Against
     a source the text is a copy of, a substitution in one of their phrases is listed over
-    the phrase, of kind "lexicon phrase", with the source's words as its suggestion.
+    the phrase, of kind "lexicon phrase", with the source's words as its suggestion; in the
+    spans the source does not cover (``restore``'s ``unmatched``), their phrases are listed
+    as without a source.
     ``min_confidence`` lists only findings at least that sure; without it the model lists
     words and phrases whose probability of being swapped is at least its
     ``finding_threshold`` (0.5), and every other finding. Lower is bolder: on real spinner
@@ -314,13 +319,46 @@ def _check(text, source, threshold, model, lexicons, min_confidence, sections=Fa
         findings = source_findings(text, restored)
         if lexicons:  # a substitution in a lexicon's phrase: listed as that phrase (a screen's)
             findings = source_lexicon_findings(text, restored, findings, lexicons)
+            # ... and the phrases of what the source does not cover, as without a source
+            findings = _uncovered_lexicon_findings(m, text, restored, findings, lexicons, min_confidence, sections)
         return Report(score, score >= thr, findings, restored.words, thr, rel,
                       model="source-alignment", differing=differing(restored, listed=False),
-                      lookalike=lookalike_words(text))
+                      lookalike=lookalike_words(text), uncovered=tuple((x.start, x.end) for x in restored.unmatched))
     # threshold None: the model's own default threshold
     m = _model(model)
     report = m.check(text, threshold=threshold, min_confidence=min_confidence, sections=sections)
     return _with_lexicons(m, [report], [text], lexicons)[0] if lexicons else report
+
+
+def _uncovered_lexicon_findings(m, text: str, restored, findings: list, lexicons, min_confidence,
+                                sections: bool) -> list:
+    """``findings`` (of ``text`` against a source) with the findings of kind "lexicon
+    phrase" that ``check --lexicon`` lists without a source in each input span the source
+    does not cover (``restored.unmatched``), each span judged alone, as
+    :func:`_with_model_edits` restores it: a copy that adds sentences with tortured phrases
+    to its source fails ``--fail-on lexicon`` (the phrases went unlisted: the findings were
+    the substitutions alone), and check lists what ``restore --source --min-confidence 0.5``
+    restores there. Not where a source's edit or Markdown code lies, as restore."""
+    if not restored.unmatched or not any(lexicons):  # (an empty lexicon lists nothing: no model run)
+        return findings
+    from dataclasses import replace
+
+    from .detect import LEXICON_PHRASE, LineIndex
+    from .spans import SpanIndex
+    from .tokenize import code_regions
+    spans = restored.unmatched
+    texts = [text[x.start:x.end] for x in spans]
+    reports = _with_lexicons(m, m.check_many(texts, min_confidence=min_confidence, sections=sections), texts,
+                             lexicons)
+    taken = SpanIndex([(x.start, x.end) for x in [*restored.edits, *findings]] + code_regions(text))
+    lines, extra = LineIndex(text), []
+    for x, r in zip(spans, reports):
+        for f in r.findings:
+            a, b = f.start + x.start, f.end + x.start
+            if f.kind == LEXICON_PHRASE and not taken.overlaps(a, b):
+                line, col = lines.line_col(a)
+                extra.append(replace(f, start=a, end=b, line=line, col=col))
+    return sorted(findings + extra, key=lambda f: (f.start, f.end)) if extra else findings
 
 
 def restore(text: str, source: str | None = None, *, model: _ModelDir = None, min_confidence: float | None = None,

@@ -533,7 +533,9 @@ def check(
                                            "the model's. With --source, where the source is unrelated; "
                                            "against a copy's source the findings are its substitutions, and "
                                            "one that changes a phrase of the lexicon is listed over that "
-                                           "phrase, as a lexicon phrase with the source's words."),
+                                           "phrase, as a lexicon phrase with the source's words; in the "
+                                           "sentences the source does not have, its phrases are listed as "
+                                           "without a source."),
     only_lexicon: bool = typer.Option(False, "--only-lexicon", metavar="",
                                       help="With --lexicon: list only its phrases (findings of kind 'lexicon "
                                            "phrase'), not the model's findings; the score and verdict stay the model's."),

@@ -118,6 +118,10 @@ class Report:
     # register, not as spin (respin.detector.REGISTER_LOG_ODDS): its findings are left out,
     # and restore's edits, as for beyond_fit. Not in the JSON.
     register: bool = field(default=False, repr=False, compare=False)
+    # Against a related source: the input's spans it does not cover (restore's ``unmatched``,
+    # (start, end)), where check --lexicon lists the lexicons' phrases as without a source
+    # (respin._uncovered_lexicon_findings; --explain says so). Not in the JSON.
+    uncovered: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def held(self) -> bool:

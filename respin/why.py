@@ -38,6 +38,7 @@ from dataclasses import asdict, dataclass, replace
 from functools import lru_cache
 
 from .restore import SPINTAX
+from .spans import SpanIndex
 from .tokenize import WORDS as _WORD  # (words as the tokenizer counts them)
 
 # A suggestion this much likelier (log10) than the text's words is "likelier"; less, and the
@@ -88,12 +89,14 @@ def explain(text: str, report, lm=None, lexicons=(), names=None):
     names = list(names) if names is not None else [f"lexicon {i + 1}" for i in range(len(lexicons))]
     ctx = _Context(text, lm)
     against_source = report.model == "source-alignment"
+    # (what the source does not cover: its lexicon phrases are explained as without a source)
+    uncovered = SpanIndex(getattr(report, "uncovered", ()))
     swaps = None  # the report's swaps, counted (made for the first model finding)
     out = []
     for f in report.findings:
         if f.kind == SPINTAX:
             ev = _template(f)
-        elif against_source:
+        elif against_source and not (f.kind == "lexicon phrase" and uncovered.covers(f.start, f.end)):
             ev = Evidence(f"the source has {_q(f.suggestions[0])} here" if f.suggestions else "the source differs here",
                           source=f.suggestions[0] if f.suggestions else None)
             if f.kind == "lexicon phrase":  # a substitution in a lexicon's phrase (detect.source_lexicon_findings)

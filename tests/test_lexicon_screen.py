@@ -181,6 +181,79 @@ def test_a_substitution_in_a_lexicon_phrase_is_marked_as_one(cli, copies):
     assert "1 finding in " in summary and "1 of them lexicon phrase" in summary, summary
 
 
+# The source with a sentence added (which the source does not cover), holding one phrase of
+# the lexicon; and with one added that holds none.
+ADDED = SOURCE.replace(" Two doctors", " A profound learning model then sorted the scans by the size of the lungs. "
+                                       "Two doctors")
+ADDED_PLAIN = SOURCE.replace(" Two doctors", " A nurse then sorted the scans by the size of the lungs. Two doctors")
+
+
+@pytest.fixture
+def added(copies):
+    for name, text in (("added", ADDED), ("added_plain", ADDED_PLAIN)):
+        (copies / f"{name}.txt").write_text(text, encoding="utf-8")
+    return copies
+
+
+def test_a_copy_that_adds_sentences_with_lexicon_phrases_fails_the_screen(cli, added):
+    # Against a related source check listed only its substitutions: a phrase of the lexicon
+    # in a sentence the source does not have went unlisted, and --fail-on lexicon exited 0.
+    lex, src = ("--lexicon", added / "mine.tsv"), ("--source", added / "source.txt")
+    plain = cli("check", added / "added.txt", *src, "-f", "json")
+    assert plain.code == 0 and _json(plain)["findings"] == []  # without --lexicon, as before
+    assert _json(plain)["relation"]["unmatched_sentences"] == 1  # (the precondition: one sentence added)
+    ran = cli("check", added / "added.txt", *src, *lex, "-f", "json")
+    got = _json(ran)
+    assert ran.code == 0
+    # listed as check lists it without a source, in the whole text's offsets and lines
+    assert [(f["text"], f["suggestions"], f["kind"], f["confidence"]) for f in got["findings"]] == [
+        ("profound learning", ["deep learning"], LEXICON_PHRASE, 0.95)]
+    (f,) = got["findings"]
+    assert ADDED[f["start"]:f["end"]] == "profound learning" and (f["line"], f["col"]) == (1, f["start"] + 1)
+    # the score, the verdict and the relation are the alignment's still
+    assert {k: v for k, v in got.items() if k != "findings"} == {k: v for k, v in _json(plain).items() if k != "findings"}
+    assert cli("check", added / "added.txt", *src, *lex, "--fail-on", "lexicon").code == 1
+    assert cli("check", added / "added.txt", *src, *lex, "--fail-on", "either").code == 1
+    assert cli("check", added / "added.txt", *src, *lex, "--fail-on-lexicon", "--only-lexicon").code == 1
+    assert cli("check", added / "added.txt", *src, *lex, "--fail-on", "spun").code == 0
+    assert cli("check", added / "added.txt", *src, *lex, "--fail-on", "lexicon", "--min-confidence", "0.96").code == 0
+    # an added sentence without a phrase, and the source's own sentences, fail nothing
+    assert cli("check", added / "added_plain.txt", *src, *lex, "--fail-on", "lexicon").code == 0
+    assert cli("check", added / "added.txt", "--source", added / "added.txt", *lex, "--fail-on", "lexicon").code == 0
+    # what restore --source does there: the model restores the sentence the source does not cover
+    restored = json.loads(cli("restore", added / "added.txt", *src, *lex, "--min-confidence", "0.5", "-f", "json").out)
+    assert [(e["start"], e["end"], e["restored"], e["origin"]) for e in restored["edits"]] == [
+        (f["start"], f["end"], "deep learning", "model")]
+
+
+def test_a_lexicon_phrase_the_source_does_not_cover_is_explained_as_without_one(cli, added):
+    lex, src = ("--lexicon", added / "mine.tsv"), ("--source", added / "source.txt")
+    (f,) = _json(cli("check", added / "added.txt", *src, *lex, "-f", "json", "--explain"))["findings"]
+    alone = [g for g in _json(cli("check", added / "added.txt", *lex, "-f", "json", "--explain"))["findings"]
+             if g["kind"] == LEXICON_PHRASE]
+    # not "the source has 'profound learning' here": the source has no such sentence
+    assert "source" not in f["evidence"] and f["evidence"] == alone[0]["evidence"]
+    assert f["evidence"]["lexicons"] == [str(added / "mine.tsv")] and "an entry of lexicon" in f["evidence"]["why"]
+
+
+def test_the_phrases_the_source_does_not_cover_in_python():
+    """An unseen variant of a phrase table's term in an added sentence, and a phrase in a
+    clause added inside a sentence the source has, are listed as without a source."""
+    import respin
+
+    src = ("We measured the surface area of each sample with nitrogen adsorption. The samples were dried for six "
+           "hours before the measurement. Larger particles gave a smaller area per gram, as expected.")
+    variant = src.replace("as expected.", "as expected. A brain community then sorted the powders by size.")
+    clause = src.replace("each sample with", "each sample, and the surface region of its pores, with")
+    for text, phrase in ((variant, "brain community"), (clause, "surface region")):
+        plain = respin.check(text, source=src)
+        got = respin.check(text, source=src, lexicons="tortured")
+        alone = [f for f in respin.check(text, lexicons="tortured").findings if f.kind == LEXICON_PHRASE]
+        assert plain.findings == [] and [f.text for f in got.findings] == [phrase]
+        assert got.findings == alone  # as check lists it without a source
+        assert (got.score, got.spun, got.relation) == (plain.score, plain.spun, plain.relation)
+
+
 def test_fail_on_lexicon_and_fail_on_spun_exclude_each_other(cli, files):
     ran = cli("check", files / "paper.txt", "--lexicon", files / "mine.tsv", "--fail-on-lexicon", "--fail-on", "spun")
     assert_user_error(ran, "--fail-on-lexicon is --fail-on either")
