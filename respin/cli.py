@@ -673,7 +673,7 @@ def check(
         if not quiet and sys.stderr.isatty():
             _large_files_note(files)
         why = list(lexicon) if explain else None  # (the lexicons' names, as the evidence says them)
-        tasks = [(f, walked, src_text, threshold, model, max_size, lexicons, min_confidence, sections, why)
+        tasks = [(f, walked, src_text, threshold, model, max_size, lexicons, min_confidence, sections, why, quiet)
                  for f, walked in found]
         jobs = 1 if "-" in files else _workers(jobs, quiet)  # (standard input belongs to this process)
         any_spun = False  # whether a document fails (--fail-on: judged spun, or a lexicon phrase listed)
@@ -779,14 +779,19 @@ def check(
     raise typer.Exit(1 if any_spun else 0)
 
 
-def _wrong_way_round(text: str, src: str, model) -> None:
-    """A note where the source reads as spun and the input as clean: the two files given
-    the wrong way round turn a clean article into its spun copy without a word."""
+def _wrong_way_round(text: str, src: str, model, command: str = "restore", theirs=None) -> str | None:
+    """The note where the source reads as spun and the input as clean: the two files given
+    the wrong way round turn a clean article into its spun copy without a word (restore),
+    or judge it a spun copy, exit 1 (check). ``theirs``: the source's report, if made."""
     import respin
-    mine, theirs = respin.check(text, model=model), respin.check(src, model=model)
-    if theirs.spun and not mine.spun and mine.judged:
-        _note(f"the source reads as spun (score {theirs.score:.2f}) and the input does not "
-              f"({mine.score:.2f}): were they given the wrong way round? (respin restore SPUN --source ORIGINAL)")
+    theirs = theirs or respin.check(src, model=model)
+    if not theirs.spun:  # (the usual case: one check, of the source)
+        return None
+    mine = respin.check(text, model=model)
+    if mine.spun or not mine.judged:
+        return None
+    return (f"the source reads as spun (score {theirs.score:.2f}) and the input does not "
+            f"({mine.score:.2f}): were they given the wrong way round? (respin {command} SPUN --source ORIGINAL)")
 
 
 def _totals_line(verdicts: dict, skipped: int, lexicons: bool = False) -> str:
@@ -839,7 +844,7 @@ def _check_files(group):
             raise
         out.append((path, loaded, None, _legacy_message(loaded)))
         texts.append(loaded.text)
-    _, _, src_text, threshold, model, _, lexicons, min_confidence, sections, why = group[0]
+    _, _, src_text, threshold, model, _, lexicons, min_confidence, sections, why, quiet = group[0]
     if src_text is None:
         reports = iter(respin.check_many(texts, threshold=threshold, model=model, lexicons=lexicons,
                                          min_confidence=min_confidence, sections=sections))
@@ -851,8 +856,22 @@ def _check_files(group):
         from . import _explained, _model
         m = _model(model)
         reports = (_explained(m, r, t, lexicons, why) for r, t in zip(reports, texts))
-    return [(path, next(reports) if loaded is not None else None, note, legacy)
+    done = [(path, next(reports) if loaded is not None else None, note, legacy)
             for path, loaded, note, legacy in out]
+    if src_text is not None and not quiet:
+        # As restore says it: given the wrong way round, check judged the clean article a
+        # spun copy of its own spun copy (exit 1) without a word.
+        theirs, texts = None, iter(texts)
+        for i, (path, report, note, legacy) in enumerate(done):
+            if report is None:
+                continue
+            text = next(texts)
+            if note is None and report.relation is not None and report.relation.verdict == "spun copy":
+                theirs = theirs or respin.check(src_text, model=model)
+                said = _wrong_way_round(text, src_text, model, "check", theirs)
+                if said:
+                    done[i] = (path, report, f"{display_path(path)}: {said}", legacy)
+    return done
 
 
 # Restoration options that `respin restore` and `respin batch` share.
@@ -1071,7 +1090,9 @@ def restore(
     if result.relation is not None and text.strip():  # (an empty input had its note, not "relation: unrelated")
         _note(relation_line(result), quiet)
         if not quiet and result.relation.verdict == "spun copy" and src is not None:
-            _wrong_way_round(text, src, model)
+            reversed_note = _wrong_way_round(text, src, model)
+            if reversed_note:
+                _note(reversed_note)
     elif result.copies is not None and text.strip():  # (an empty input had its note: nothing to compare)
         _copies_notes(result, copy, path, quiet, format.value)
     elif not quiet and text.strip():  # (an empty input had its note)

@@ -663,6 +663,30 @@ def test_restore_notes_a_source_and_input_given_the_wrong_way_round(cli, pair, m
     assert "wrong way round" not in cli("restore", source, "--source", spun, "-q").err
 
 
+def test_check_notes_a_source_and_input_given_the_wrong_way_round(cli, pair, monkeypatch):
+    """check --source given the wrong way round judged the clean article a spun copy of its
+    own spun copy (exit 1) without a word, where restore asks; it asks too, per file."""
+    import types
+    import respin
+    spun, source = pair
+    judged = {spun.read_text(encoding="utf-8"): 0.97, source.read_text(encoding="utf-8"): 0.05}
+    check = respin.check
+
+    def model_alone(text, model=None, **kw):  # the model's verdicts; against a source, the real check
+        if kw.get("source") is not None:
+            return check(text, model=model, **kw)
+        return types.SimpleNamespace(score=judged[text], spun=judged[text] >= 0.83, judged=True)
+
+    monkeypatch.setattr(respin, "check", model_alone)
+    wrong = cli("check", source, "--source", spun)
+    assert wrong.code == 1 and "spun copy of the source" in wrong.out
+    assert (f"respin: {source}: the source reads as spun (score 0.97) and the input does not (0.05): "
+            "were they given the wrong way round? (respin check SPUN --source ORIGINAL)") in wrong.err
+    right = cli("check", spun, "--source", source)
+    assert right.code == 1 and "wrong way round" not in right.err
+    assert "wrong way round" not in cli("check", source, "--source", spun, "-q").err
+
+
 def test_bare_respin_shows_its_help_on_stderr(cli):
     """Bare `respin` printed its help on stdout and exit 2: stdout carries only asked-for
     output (contract audit). `respin --help` asks for it: stdout, exit 0."""
