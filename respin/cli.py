@@ -1796,9 +1796,14 @@ def _main(argv: list[str] | None) -> int:
                 msg = msg[0].lower() + msg[1:]
             msg = msg.replace("(Possible options:", "(possible options:")  # (click's, mid-line)
             if extra is not None and ctx is not None and ctx.info_name == "restore":
-                # `restore spun.txt original.txt`, a natural first try: say how to give the source.
-                src = extra[1] if " " not in extra[1] else "SRC"
-                where = f"; to restore against a source, use --source {src}{where}"
+                if any(a.split("=")[0] in ("--source", "-s", "--corpus", "--copy") for a in args):
+                    # `restore a.txt b.txt --source orig.txt` (or --corpus, --copy): the extra file is a
+                    # second input ("use --source b.txt" told the user to drop the source they gave).
+                    where = f"; restore takes one input file (several: restore each, or respin batch){where}"
+                else:
+                    # `restore spun.txt original.txt`, a natural first try: say how to give the source.
+                    src = extra[1] if " " not in extra[1] else "SRC"
+                    where = f"; to restore against a source, use --source {src}{where}"
             name = getattr(e, "option_name", None)  # (NoSuchOption: "-d" of "-dash.txt")
             if type(e).__name__ == "NoSuchOption" and name:
                 # A file whose name starts with a dash reads as options; say how to name it,

@@ -644,6 +644,11 @@ def test_restore_with_the_source_as_a_second_argument_says_to_use_source(cli, tm
     ran = cli("restore", str(spun), str(src), str(src))
     assert "use --source SRC" in ran.err and ran.code == 2
     assert "--source" not in cli("check", str(spun), "--no-such-option").err
+    # With --source given, the extra file is a second input: no "use --source" for it.
+    for given in (["--source", str(src)], [f"--source={src}"], ["-s", str(src)]):
+        ran = cli("restore", str(spun), str(spun), *given)
+        assert_user_error(ran, "got unexpected extra argument", "restore takes one input file")
+        assert "use --source" not in ran.err
 
 
 def test_restore_notes_a_source_and_input_given_the_wrong_way_round(cli, pair, monkeypatch):
