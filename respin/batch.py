@@ -1095,8 +1095,9 @@ def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
     """``stats`` (new: zeros) with result ``r`` counted: [documents, spun, edited, errors,
     words, decoded as Windows-1252, records without the --text-field field (a misspelt
     field: said once, at the end), restored copies left out (:data:`COPY_LEFT_OUT`), with a
-    lexicon's phrase among the findings]. (``r`` may be an earlier version's, without ``note``.)"""
-    stats = stats if stats is not None else [0] * 9
+    lexicon's phrase among the findings, spun copies of the source found in ``--corpus``].
+    (``r`` may be an earlier version's, without ``note``.)"""
+    stats = stats if stats is not None else [0] * 10
     if r is not None:
         stats[0] += 1
         stats[1] += bool(r.get("spun"))
@@ -1108,6 +1109,7 @@ def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
         stats[7] += COPY_LEFT_OUT in (r.get("note") or "")
         from .detect import LEXICON_PHRASE  # (not at the top: detect imports NumPy)
         stats[8] += any(f.get("kind") == LEXICON_PHRASE for f in r.get("findings") or ())
+        stats[9] += ((r.get("source") or {}).get("relation") or {}).get("verdict") == "spun copy"
     return stats
 
 
@@ -1748,6 +1750,7 @@ class Summary:
     no_text: int = 0        # records of this run without the --text-field field (error results)
     left_out: int = 0       # restored copies not written, their paths too long (said in their note)
     lexical: int = 0        # records of this run with a lexicon's phrase among their findings (--lexicon)
+    copies: int = 0         # records of this run the alignment calls spun copies of their --corpus source
     keep_null: int = 0      # records of this run with none of the --keep fields (all null)
     # Blank JSONL lines, no records (the whole input's: a resumed run reads it from the top),
     # so that the input's lines add up to the results and these: those before the last result
@@ -1794,15 +1797,16 @@ class Summary:
         self.no_text += stats[6]
         self.left_out += stats[7]
         self.lexical += stats[8]
+        self.copies += stats[9]
         for i, v in enumerate(stats):
             self.total[i] += v
 
     def counts(self) -> dict:
-        d, s, e, err, w, legacy, _, left_out, lexical = self.total
+        d, s, e, err, w, legacy, _, left_out, lexical, copies = self.total
         # (every count of the summary line: restored/ lacks the copies_not_written, a reconciliation needs them)
         return {"documents": d, "spun": s, "restored": e, "errors": err, "words": w, "windows_1252": legacy,
                 "duplicate_ids": self.duplicates, "blank_lines": self.blank_lines, "lexicon_phrases": lexical,
-                "copies_not_written": left_out}
+                "copies_not_written": left_out, "spun_copies": copies}
 
     def blank(self) -> None:
         self.blanks.blank()
@@ -1840,6 +1844,12 @@ class Summary:
         if self.lexical:
             legacy = (f", {self.lexical:,} with lexicon phrases (the score stays the model's: read their "
                       "findings)") + legacy
+        # A copy of an indexed article is spun by what the alignment shows, whatever the
+        # model's score (which a light spinner's copy stays under): say how many, and where.
+        if self.copies:
+            n = self.copies
+            legacy = (f", {n:,} spun cop{'y' if n == 1 else 'ies'} of a source found in the index "
+                      "(score and spun stay the model's: read source.relation.verdict)") + legacy
         whole = self.whole()
         return (f"{self.documents:,} document{'' if self.documents == 1 else 's'}{resumed} in {self.seconds:.1f} s ({docs_rate:,.1f} docs/s, "
                 f"{rate:,.0f} words/s): {self.spun:,} spun, "

@@ -813,7 +813,7 @@ def test_scan_results_drops_a_torn_line(tmp_path):
     p = tmp_path / "results.jsonl"
     p.write_bytes(b'{"id": 1, "spun": true, "edits": [], "error": null, "words": 3}\n{"id": 2, "sp')
     ids, stats = scan_results(str(p))
-    assert ids == [1] and stats == [1, 1, 0, 0, 3, 0, 0, 0, 0]
+    assert ids == [1] and stats == [1, 1, 0, 0, 3, 0, 0, 0, 0, 0]
     assert p.read_bytes().endswith(b"3}\n")
 
 
@@ -1227,11 +1227,17 @@ def test_corpus_option_with_a_real_index(tmp_path, cli):
         pytest.skip(f"cannot build an index with 'respin index build': {ran.err.strip()}")
     spun = spin(clean[2], rate=0.4, style="conservative", seed=2).text
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": "s", "text": spun}])
-    ran = cli("batch", src, "--out", tmp_path / "o", "--corpus", tmp_path / "archive.index", "-q")
+    ran = cli("batch", src, "--out", tmp_path / "o", "--corpus", tmp_path / "archive.index")
     assert ran.code == 0, ran.err
     (row,) = results(tmp_path / "o")
     assert row["source"] is not None and row["source"]["id"].endswith("2.txt")
     assert row["restored"] == respin.restore(spun, source=clean[2]).text
+    # A copy of an indexed article is counted as the alignment sees it, beside the model's
+    # verdict (a light spinner's copy scores under the threshold: the user read "0 spun").
+    assert row["source"]["relation"]["verdict"] == "spun copy"
+    run = json.loads((tmp_path / "o" / "run.json").read_text(encoding="utf-8"))
+    assert run["counts"]["spun_copies"] == 1 and run["counts"]["spun"] == int(row["spun"])
+    assert "1 spun copy of a source found in the index" in ran.err
 
 
 # --- --lexicon and --min-confidence: restore's options, in every engine ---------------------------
