@@ -156,9 +156,10 @@ def _named(given) -> tuple:
 def _explained(m, report: respin.Report, text: str, lexicons, names) -> respin.Report:
     """``report`` with each finding's evidence (:mod:`respin.why`)."""
     from .why import explain
-    # (against a source, the context model only for the lexicon phrases of what it does not cover)
-    lm = m.lm if report.model != "source-alignment" or (
-        report.uncovered and any(f.kind == "lexicon phrase" for f in report.findings)) else None
+    # (against a source, the context model only for the lexicon phrases of what it does not
+    # cover, or matches only loosely)
+    lm = m.lm if report.model != "source-alignment" or ((report.uncovered or report.paraphrased) and any(
+        f.kind == "lexicon phrase" for f in report.findings)) else None
     return explain(text, report, lm, lexicons, names)
 
 
@@ -260,7 +261,8 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     a source the text is a copy of, a substitution in one of their phrases is listed over
     the phrase, of kind "lexicon phrase", with the source's words as its suggestion; in the
     spans the source does not cover (``restore``'s ``unmatched``), their phrases are listed
-    as without a source.
+    as without a source, and in the sentences it matches only loosely (``paraphrased``) the
+    phrases their source sentences do not have.
     ``min_confidence`` lists only findings at least that sure; without it the model lists
     words and phrases whose probability of being swapped is at least its
     ``finding_threshold`` (0.5), and every other finding. Lower is bolder: on real spinner
@@ -321,9 +323,13 @@ def _check(text, source, threshold, model, lexicons, min_confidence, sections=Fa
             findings = source_lexicon_findings(text, restored, findings, lexicons)
             # ... and the phrases of what the source does not cover, as without a source
             findings = _uncovered_lexicon_findings(m, text, restored, findings, lexicons, min_confidence, sections)
+            # ... and those of the sentences it matches only loosely, which their source sentences do not have
+            loose = [f for f, _, _ in _loose_phrases(m, text, restored, findings, lexicons, min_confidence, sections)]
+            findings = sorted(findings + loose, key=lambda f: (f.start, f.end)) if loose else findings
         return Report(score, score >= thr, findings, restored.words, thr, rel,
                       model="source-alignment", differing=differing(restored, listed=False),
-                      lookalike=lookalike_words(text), uncovered=tuple((x.start, x.end) for x in restored.unmatched))
+                      lookalike=lookalike_words(text), uncovered=tuple((x.start, x.end) for x in restored.unmatched),
+                      paraphrased=tuple(sorted({(x.start, x.end) for x, _ in restored.paraphrased})))
     # threshold None: the model's own default threshold
     m = _model(model)
     report = m.check(text, threshold=threshold, min_confidence=min_confidence, sections=sections)
@@ -361,13 +367,105 @@ def _uncovered_lexicon_findings(m, text: str, restored, findings: list, lexicons
     return sorted(findings + extra, key=lambda f: (f.start, f.end)) if extra else findings
 
 
+def _loose_phrases(m, text: str, restored, taken: list, lexicons, min_confidence, sections: bool) -> list:
+    """The lexicons' phrases in the input sentences that ``restored`` (``text`` against a
+    source) matches only loosely (``restored.paraphrased``, which restore leaves as they
+    are): the findings of kind "lexicon phrase" that ``check --lexicon`` lists without a
+    source in each such sentence judged alone (as :func:`_uncovered_lexicon_findings` judges
+    a span the source does not cover), in the whole text's offsets, but not a phrase its
+    source sentence(s) have as it is (the source's words, copied) nor one over ``taken``
+    (edits, findings) or Markdown code. A copy that rewrites a sentence around a tortured
+    phrase is so screened as one that adds the sentence (the phrase went unlisted: the
+    sentence is aligned). Where a source sentence has one of a phrase's suggestions, that
+    one alone is its suggestion: the source's words. (finding, (start, end) of its sentence,
+    whether the suggestion is the source's) triples."""
+    if not restored.paraphrased or not any(lexicons):  # (an empty lexicon lists nothing: no model run)
+        return []
+    from dataclasses import replace
+
+    from .detect import LEXICON_PHRASE, LineIndex
+    from .spans import SpanIndex
+    from .swaps import phrase_tokens
+    from .tokenize import code_regions
+    held: dict = {}  # input sentence -> its source sentences' tokens (one of two the copy joined is paired with each)
+    for x, y in restored.paraphrased:
+        held.setdefault((x.start, x.end), []).append(phrase_tokens(y.text))
+    spans = sorted(held)
+    texts = [text[a:b] for a, b in spans]
+    reports = _with_lexicons(m, m.check_many(texts, min_confidence=min_confidence, sections=sections), texts,
+                             lexicons)
+    busy = SpanIndex([(x.start, x.end) for x in taken] + code_regions(text))
+    lines, out = LineIndex(text), []
+
+    def has(sources: list, words: tuple) -> bool:
+        n = len(words)
+        return bool(n) and any(src[i:i + n] == words for src in sources for i in range(len(src) - n + 1))
+
+    for span, r in zip(spans, reports):
+        for f in r.findings:
+            a, b = f.start + span[0], f.end + span[0]
+            if f.kind != LEXICON_PHRASE or busy.overlaps(a, b) or has(held[span], phrase_tokens(f.text)):
+                continue
+            ours = [x for x in f.suggestions if has(held[span], phrase_tokens(x))][:1]
+            line, col = lines.line_col(a)
+            out.append((replace(f, start=a, end=b, line=line, col=col, suggestions=tuple(ours) or f.suggestions),
+                        span, bool(ours)))
+    return out
+
+
+def _loose_lexicon_edits(result: respin.Restoration, text: str, m, min_confidence, lexicons,
+                         sections: bool = False) -> respin.Restoration:
+    """``result`` (against a source) with the model's edits inside the lexicons' phrases that
+    check lists in the sentences the source matches only loosely (:func:`_loose_phrases`),
+    each sentence restored alone at ``min_confidence`` (default the model's threshold, above
+    the phrases' 0.86-0.95: clean text is never changed), the rest of it left as it is: what
+    check lists, ``restore --min-confidence 0.5`` changes. A phrase whose suggestion is the
+    source's words is given them (origin "model" still: the lexicon found it)."""
+    if m.detector is None or m.lm is None:  # (as _with_model_edits: no model to restore with)
+        return result
+    phrases = _loose_phrases(m, text, result, result.edits, lexicons, None, sections)
+    if not phrases:
+        return result
+    from dataclasses import replace
+
+    from .restore import PHRASE, Edit, apply_edits, within
+    from .spans import SpanIndex
+    sentences: dict = {}
+    for f, span, ours in phrases:
+        sentences.setdefault(span, []).append((f, ours))
+    extra = []
+    for (s, e), found in sorted(sentences.items()):
+        r = within(m.restore(text[s:e], min_confidence=min_confidence, lexicons=lexicons, sections=sections),
+                   [(f.start - s, f.end - s) for f, _ in found])
+        edits = [replace(x, start=x.start + s, end=x.end + s) for x in r.edits]
+        for f, ours in found:
+            inner = [x for x in edits if f.start <= x.start and x.end <= f.end]
+            if not (ours and inner) or apply_edits(f.text, [replace(x, start=x.start - f.start, end=x.end - f.start)
+                                                             for x in inner]) == f.suggestions[0]:
+                continue
+            # the source's words over the phrase (an article made to agree with the model's words is dropped)
+            edits = [x for x in edits if x not in inner and not (
+                x.spun.lower() in ("a", "an") and x.end <= f.start and not text[x.end:f.start].strip())]
+            edits.append(Edit(f.start, f.end, f.text, f.suggestions[0], "model", min(x.confidence for x in inner),
+                              PHRASE))
+        extra += edits
+    taken = SpanIndex.of(result.edits)
+    extra = [x for x in extra if not taken.overlaps(x.start, x.end)]
+    if extra:
+        result.edits = sorted(result.edits + extra, key=lambda x: x.start)
+        result.text = apply_edits(text, result.edits)
+    return result
+
+
 def restore(text: str, source: str | None = None, *, model: _ModelDir = None, min_confidence: float | None = None,
             lexicons: _Lexicons = (), copies: Iterable[str] | None = None, sections: bool = False) -> respin.Restoration:
     """Restore spun ``text``: against ``source`` if given, else from ``copies`` if given,
     else with the model's best guesses.
 
     With a source, the source wins wherever it covers the text; the model restores only the
-    input sentences the source has no counterpart for (those edits have ``origin="model"``).
+    input sentences the source has no counterpart for (those edits have ``origin="model"``),
+    and with ``lexicons`` their phrases that ``check`` lists in the sentences it matches only
+    loosely (``paraphrased``, otherwise left as they are).
     ``copies`` (a list of str): other spun copies of the same article, from other sites,
     when the original is not at hand (:mod:`respin.copies`): where they differ from the
     text, the language model chooses among the text's words and the copies' variants;
@@ -421,7 +519,9 @@ def _restore_source(text, source, m, min_confidence, lexicons, found: bool = Fal
     review). Another article of the archive on the same beat is then no source of them."""
     from .restore import restore_with_source
     result = restore_with_source(text, source, m.lexicon, found=found)
-    return _with_model_edits(result, text, m, min_confidence, lexicons, sections)
+    result = _with_model_edits(result, text, m, min_confidence, lexicons, sections)
+    # (the lexicons' phrases of the sentences it matches only loosely, as check lists them)
+    return _loose_lexicon_edits(result, text, m, min_confidence, lexicons, sections) if lexicons else result
 
 
 def restore_cluster(texts: Iterable[str], *, model: _ModelDir = None, min_confidence: float | None = None,

@@ -535,7 +535,8 @@ def check(
                                            "one that changes a phrase of the lexicon is listed over that "
                                            "phrase, as a lexicon phrase with the source's words; in the "
                                            "sentences the source does not have, its phrases are listed as "
-                                           "without a source."),
+                                           "without a source, and in those it matches only loosely "
+                                           "(paraphrased), the phrases their source sentences do not have."),
     only_lexicon: bool = typer.Option(False, "--only-lexicon", metavar="",
                                       help="With --lexicon: list only its phrases (findings of kind 'lexicon "
                                            "phrase'), not the model's findings; the score and verdict stay the model's."),

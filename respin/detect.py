@@ -122,6 +122,11 @@ class Report:
     # (start, end)), where check --lexicon lists the lexicons' phrases as without a source
     # (respin._uncovered_lexicon_findings; --explain says so). Not in the JSON.
     uncovered: tuple = field(default=(), repr=False, compare=False)
+    # Against a related source: the input's sentences it matches only loosely (restore's
+    # ``paraphrased``, (start, end)), where check --lexicon lists the lexicons' phrases their
+    # source sentences do not have (respin._paraphrased_lexicon_findings), explained as
+    # without a source. Not in the JSON.
+    paraphrased: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def held(self) -> bool:

@@ -94,7 +94,8 @@ class Restoration:
     missing: list[Span] = field(default_factory=list)     # source content absent from the input (offsets into the source)
     words: int = 0                                        # words in the input
     # Input sentences that say what a source sentence says in other words: aligned, kept as
-    # they are (respin restores spinning, not rewriting). (input span, source span) pairs.
+    # they are (respin restores spinning, not rewriting; with lexicons, but for their phrases
+    # the source sentence does not have: respin._loose_lexicon_edits). (input span, source span) pairs.
     paraphrased: list[tuple[Span, Span]] = field(default_factory=list)
     # Without a source: edits the model proposes but is not sure enough of to apply (below
     # the confidence threshold), and the detector's document score they were weighed by.

@@ -90,7 +90,8 @@ def explain(text: str, report, lm=None, lexicons=(), names=None):
     ctx = _Context(text, lm)
     against_source = report.model == "source-alignment"
     # (what the source does not cover: its lexicon phrases are explained as without a source)
-    uncovered = SpanIndex(getattr(report, "uncovered", ()))
+    # (and the sentences it matches only loosely, whose lexicon phrases it does not have)
+    uncovered = SpanIndex([*getattr(report, "uncovered", ()), *getattr(report, "paraphrased", ())])
     swaps = None  # the report's swaps, counted (made for the first model finding)
     out = []
     for f in report.findings:

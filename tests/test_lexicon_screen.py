@@ -254,6 +254,100 @@ def test_the_phrases_the_source_does_not_cover_in_python():
         assert (got.score, got.spun, got.relation) == (plain.score, plain.spun, plain.relation)
 
 
+# A sentence the alignment matches to its source sentence only loosely (paraphrased: neither
+# edited nor unmatched), rewritten around a phrase of a lexicon of this test's own whose
+# phrase has two originals; the source's sentence says the second in its own words. And a
+# source whose sentence has the phrase itself (the copy's words, not a phrase of its own).
+LOOSE_REST = (" The samples were dried for six hours before the measurement. Larger particles gave a smaller "
+              "area per gram, as expected.\n")
+LOOSE_SOURCE = "We measured the outer face of each sample with nitrogen adsorption." + LOOSE_REST
+LOOSE_COPY = "Each sample's surface region was found by nitrogen adsorption." + LOOSE_REST
+LOOSE_HELD = LOOSE_SOURCE.replace("outer face", "surface region")
+
+
+@pytest.fixture
+def loose(tmp_path):
+    lex = SwapLexicon()
+    lex.add("surface region", "surface area", 3)
+    lex.add("surface region", "outer face", 1)
+    (tmp_path / "loose.tsv").write_text(lex.to_tsv(), encoding="utf-8")
+    for name, text in (("source", LOOSE_SOURCE), ("copy", LOOSE_COPY), ("held", LOOSE_HELD)):
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_lexicon_phrase_in_a_paraphrased_sentence_fails_the_screen(cli, loose):
+    # The sentence is aligned, loosely: check listed no finding in it, and --fail-on lexicon
+    # exited 0 on a copy that rewrote a sentence around a tortured phrase.
+    lex, src, copy = ("--lexicon", loose / "loose.tsv"), ("--source", loose / "source.txt"), loose / "copy.txt"
+    plain = cli("check", copy, *src, "-f", "json")
+    rel = _json(plain)["relation"]
+    assert plain.code == 0 and _json(plain)["findings"] == []  # without --lexicon, as before
+    assert (rel["paraphrased_sentences"], rel["unmatched_sentences"]) == (1, 0)  # (the precondition)
+    ran = cli("check", copy, *src, *lex, "-f", "json")
+    got = _json(ran)
+    assert ran.code == 0
+    # the source's words its suggestion, of the lexicon's two originals (without a source: both)
+    assert [(f["text"], f["suggestions"], f["kind"], f["confidence"]) for f in got["findings"]] == [
+        ("surface region", ["outer face"], LEXICON_PHRASE, 0.95)]
+    alone = [f for f in _json(cli("check", copy, *lex, "-f", "json"))["findings"] if f["kind"] == LEXICON_PHRASE]
+    assert [f["suggestions"] for f in alone] == [["surface area", "outer face"]]
+    (f,) = got["findings"]
+    assert LOOSE_COPY[f["start"]:f["end"]] == "surface region" and (f["line"], f["col"]) == (1, f["start"] + 1)
+    # the score, the verdict and the relation are the alignment's still
+    assert {k: v for k, v in got.items() if k != "findings"} == {k: v for k, v in _json(plain).items() if k != "findings"}
+    assert cli("check", copy, *src, *lex, "--fail-on", "lexicon").code == 1
+    assert cli("check", copy, *src, *lex, "--fail-on", "either").code == 1
+    assert cli("check", copy, *src, *lex, "--fail-on-lexicon", "--only-lexicon").code == 1
+    assert cli("check", copy, *src, *lex, "--fail-on", "spun").code == 0
+    assert cli("check", copy, *src, *lex, "--fail-on", "lexicon", "--min-confidence", "0.96").code == 0
+    # a source sentence with the phrase as it is: the copy's words, no phrase of its own
+    held = _json(cli("check", copy, "--source", loose / "held.txt", *lex, "-f", "json"))
+    assert held["relation"]["paraphrased_sentences"] == 1 and held["findings"] == []
+    assert cli("check", copy, "--source", loose / "held.txt", *lex, "--fail-on", "lexicon").code == 0
+    # restore --source changes what check lists at 0.5, to the source's words; nothing by default
+    restored = json.loads(cli("restore", copy, *src, *lex, "--min-confidence", "0.5", "-f", "json").out)
+    assert [(e["start"], e["end"], e["restored"], e["origin"]) for e in restored["edits"]] == [
+        (f["start"], f["end"], "outer face", "model")]
+    assert restored["restored"] == LOOSE_COPY.replace("surface region", "outer face")
+    default = json.loads(cli("restore", copy, *src, *lex, "-f", "json").out)
+    assert default["edits"] == [] and default["restored"] == LOOSE_COPY
+    # --explain: the lexicon's evidence, as without a source (the source has no such words here)
+    (f,) = _json(cli("check", copy, *src, *lex, "-f", "json", "--explain"))["findings"]
+    assert "source" not in f["evidence"] and f["evidence"]["lexicons"] == [str(loose / "loose.tsv")]
+    assert "an entry of lexicon" in f["evidence"]["why"]
+
+
+def test_the_phrases_of_paraphrased_sentences_in_python():
+    """A phrase of the shipped tortured lexicon and an unseen variant of one of its terms,
+    each in a sentence the source matches only loosely, are listed as check lists them
+    without a source and restored at 0.5; so in a copy judged a paraphrase whole."""
+    import respin
+
+    rest = " The samples were dried for six hours before the measurement."
+    src = "We measured the surface area of each sample with nitrogen adsorption." + rest
+    phrase = "Each sample's surface region was measured with nitrogen adsorption." + rest
+    variant_src = "A neural network then sorted the powders by size." + rest
+    variant = "The powders were then sorted by size with a brain community." + rest
+    whole_src = src + " Larger particles gave a smaller area per gram, as expected."
+    whole = ("Each sample's surface region was measured with nitrogen adsorption. Before measuring, we dried every "
+             "sample for a period of six hours. As one would expect, bigger particles yielded less area for each gram.")
+    for text, source, found, verdict in ((phrase, src, ("surface region", "surface area"), "verbatim copy"),
+                                         (variant, variant_src, ("brain community", "neural network"), "verbatim copy"),
+                                         (whole, whole_src, ("surface region", "surface area"), "paraphrase")):
+        plain = respin.check(text, source=source)
+        got = respin.check(text, source=source, lexicons="tortured")
+        alone = [f for f in respin.check(text, lexicons="tortured").findings if f.kind == LEXICON_PHRASE]
+        assert plain.findings == [] and plain.relation.verdict == verdict and plain.relation.paraphrased_sentences
+        assert [(f.text, f.suggestions[0]) for f in got.findings] == [found]
+        assert got.findings == alone  # as check lists it without a source
+        assert (got.score, got.spun, got.relation) == (plain.score, plain.spun, plain.relation)
+        (f,) = got.findings
+        r = respin.restore(text, source=source, lexicons="tortured", min_confidence=0.5)
+        assert r.text == text[:f.start] + found[1] + text[f.end:] and [e.origin for e in r.edits] == ["model"]
+        assert respin.restore(text, source=source, lexicons="tortured").text == text  # the default threshold
+
+
 def test_fail_on_lexicon_and_fail_on_spun_exclude_each_other(cli, files):
     ran = cli("check", files / "paper.txt", "--lexicon", files / "mine.tsv", "--fail-on-lexicon", "--fail-on", "spun")
     assert_user_error(ran, "--fail-on-lexicon is --fail-on either")
