@@ -41,7 +41,7 @@ from .evidence import MAX_CANDIDATES, NUMBER_VALUE, STOPWORDS, _ranges, _Unigram
 from .lm import OOV_FLOOR
 from .evidence_vec import _bigram, _clamp, _runs, _score, _unique
 from .tokenize import PUNCT, Document, _tokens, case_like, gc_paused
-from .swaps import beside
+from .swaps import MAX_WORDS, beside, reaches_back
 
 # Channel features of one choice, in this order. "keep" is the identity choice.
 CHANNEL = (
@@ -350,12 +350,19 @@ class Decoder:
                     bonus = self._user_bonus(key, out)
                     if bonus > 0:  # an entry of a user's lexicon (the model's own swaps are merged in)
                         b = max(b, self._word_by_word(key, out, caps[i:i + L]) + bonus)
+                # An original that takes in the spun words before the phrase is offered from
+                # there (_reaching), not here after them (it wrote "examining scanning electron
+                # microscope" for "examining electron magnifying lens").
+                if L > 1 and self.user_swaps and self._reach(words, joined, i, key, out):
+                    continue
                 # (not the words beside it again: swaps.beside; only where a neighbour is one of
                 # its words, a test that costs less than the call)
                 if len(out) > 1 and alone is None and ((i and words[i - 1] in out)
                                                        or (i + L < len(words) and words[i + L] in out)):
                     out = beside(out, words[max(0, i - 3):i], words[i + L:i + L + 3])
                 here.append(Option(i, L, out, f, key, b))
+        if self.user_swaps:
+            here += self._reaching(words, caps, joined, i)
         if self.user_swaps and self._phrase_parts():
             here += self._part_runs(words, caps, joined, i, lens, keys)
             here = self._variant_runs(words, caps, joined, i, keys, here)
@@ -363,6 +370,40 @@ class Decoder:
             if len(self._swapo) > 200_000:  # bounded memory in long-running processes
                 self._swapo.clear()
             self._swapo[alone] = [(o.length, o.out, o.feats, o.key, o.base) for o in here]
+        return here
+
+    def _reach(self, words, joined, i: int, key, out) -> int:
+        """How many words before word ``i`` the swap ``key`` -> ``out`` from there takes in
+        (:func:`respin.swaps.reaches_back`, the user's lexicons telling a spun word), as
+        check's finding of the phrase does: three at most, only spaces between them."""
+        m = i
+        while m > max(0, i - 3) and (joined is None or joined[m - 1]):
+            m -= 1
+        return reaches_back(out, key, words[m:i], self.user_swaps) if m < i else 0
+
+    def _reaching(self, words, caps, joined, i: int) -> list[Option]:
+        """The multi-word swaps of a phrase after word ``i`` whose originals take in the words
+        from ``i`` to it (:meth:`_reach`), as options from ``i`` over them all, scored as the
+        phrase's swap (:meth:`_phrase_base`): "examining [electron magnifying lens]" ->
+        scanning electron microscope, the table's original whole."""
+        lens, keys = self._swap_keys()
+        here: list[Option] = []
+        for j in range(i + 1, min(i + MAX_WORDS, len(words))):
+            if joined is not None and not joined[j - 1]:
+                break
+            for L in lens.get(words[j], ()):
+                if L < 2:
+                    continue
+                if j + L > len(words) or (joined is not None and not all(joined[j:j + L - 1])):
+                    break
+                key = tuple(words[j:j + L])
+                if key not in keys:
+                    continue
+                for out, c in self.swaps.lookup(key).items():
+                    if len(out) > 1 and self._reach(words, joined, j, key, out) == j - i:
+                        f = self._swap_channel(key, out, c, caps[j])[0]
+                        here.append(Option(i, j - i + L, out, f, tuple(words[i:j + L]),
+                                           self._phrase_base(key, out, c, caps[j:j + L])))
         return here
 
     def _user_bonus(self, key, out, alone: bool = False) -> float:
@@ -429,6 +470,9 @@ class Decoder:
                 for lex in tables:
                     for o, c in lex.lookup(key).items():
                         outs[o] = outs.get(o, 0) + c
+                # (not an original that takes in the words before it, as in _swap_options:
+                # after a part, "examining" -> scanning, it wrote "scanning scanning ...")
+                outs = {o: c for o, c in outs.items() if not self._reach(words, joined, j, key, o)}
                 if outs:
                     best = sorted(outs.items(), key=lambda x: (-x[1], x[0]))[:PART_CHOICES]
                     n = self.swaps.lookup(key)
@@ -1466,10 +1510,14 @@ class _TableDecode:
         lens = dec._swap_keys()[0]
         self.swaps_at: dict[int, list[Option]] = {}
         single, self.multi = [], []
+        reach = bool(dec.user_swaps)  # (then the words before a phrase may start its swap: Decoder._reaching)
         for p0, si in zip(self.so.tolist(), self.live):
             _, ws, cs, js = self.sents[si]
-            for i in [i for i, w in enumerate(ws) if w in lens]:
-                sw = dec._swap_options(ws, cs, js, i)
+            at = [i for i, w in enumerate(ws) if w in lens]
+            if reach:
+                at = sorted({j for i in at if lens[ws[i]][-1] > 1 for j in range(max(0, i - MAX_WORDS + 1), i)}.union(at))
+            for i in at:
+                sw = dec._swap_options(ws, cs, js, i) if ws[i] in lens else dec._reaching(ws, cs, js, i)
                 if sw:
                     self.swaps_at[p0 + i] = sw
                 for k, o in enumerate(sw, 1):

@@ -400,7 +400,7 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, wh
     ``compounds``: the tokens are compounds' parts, whose hyphens the originals take;
     ``whole``: the lexicon's compounds among the phrases, found only where the text writes
     one compound ("low dimension", two words, is not the lexicon's "low-dimension")."""
-    from .swaps import beside
+    from .swaps import beside, reaches_back
     lines = LineIndex(text)
     out: list[Finding] = []
     marked = _marked_keys(toks)
@@ -438,7 +438,19 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, wh
                 counts[o] = counts.get(o, 0) + c
         return counts
 
-    i = 0
+    def reach(i: int, o: tuple, phrase: tuple, free: int, end: int) -> int:
+        """How many tokens before token ``i`` (none of an earlier finding's, spaces alone
+        between them, at most the phrase's line breaks) ``o`` takes in (:func:`reaches_back`)."""
+        m = i
+        while m > max(free, i - 3) and text[toks[m - 1][1]:toks[m][0]].isspace():
+            m -= 1
+        k = reaches_back(o, phrase, keys[m:i], lexicons) if m < i else 0
+        a = toks[i - k][0]
+        if k and has_line_break(text[a:end]) and len(LINE_BREAK.findall(text, a, end)) > across_lines:
+            return 0
+        return k
+
+    i = free = 0
     while i < len(toks):
         found = match(i)
         if found is None:
@@ -458,6 +470,11 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, wh
                     n, ending, cut = j + later[0] - i, later[2], later[3]
                     break
         start, end = toks[i][0], toks[i + n - 1][1] - cut
+        order = sorted(counts, key=lambda o: (-counts[o], o))  # the most often seen originals first
+        # The words before the phrase that the first original takes in, spun ("an examining
+        # [electron magnifying lens]" ==> scanning electron microscope): the finding starts there.
+        back = reach(i, order[0], phrase, free, end) if order else 0
+        start = toks[i - back][0]
         span = text[start:end]
         # Words the original shares with the text keep the text's spelling ("(ANN)"; the
         # lexicon stores lower case); the most often seen originals first; three, as the
@@ -466,9 +483,13 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, wh
         own = {w.lower(): w for w in _WORD_PARTS.split(span) if w}
         # (less the words the text has beside the phrase: "a scanning [electron magnifying
         # lens]" ==> electron microscope, not scanning electron microscope)
+        # (another original that does not take them in follows them, as the text has them)
         near = {}
-        for o in sorted(counts, key=lambda o: (-counts[o], o)):
-            near.setdefault(beside(o, keys[max(0, i - 3):i], keys[i + n:i + n + 3]), None)
+        for o in order:
+            if back and reach(i, o, phrase, free, end) == back:
+                near.setdefault(o, None)
+            else:
+                near.setdefault(tuple(keys[i - back:i]) + beside(o, keys[max(0, i - 3):i], keys[i + n:i + n + 3]), None)
         sugg = tuple(_match_phrase_case(_inflect_last(" ".join("-".join(own.get(p, p) for p in w.split("-"))
                                                                for w in o), ending), span)
                      for o in near)
@@ -478,7 +499,7 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, wh
             sugg = tuple(_joined_like(x, span) for x in sugg)
         line, col = lines.line_col(start)
         out.append(Finding(start, end, line, col, span, sugg[:3], LEXICON_PHRASE_CONFIDENCE, LEXICON_PHRASE))
-        i += n
+        i = free = i + n
     return out
 
 

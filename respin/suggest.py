@@ -42,7 +42,7 @@ from typing import NamedTuple
 
 from .decode import _NUMBERS, USER_LEXICON_WEIGHT, _figure_context
 from .evidence import STOPWORDS
-from .swaps import spun_share
+from .swaps import reaches_back, spun_share
 from .tokenize import _INVISIBLE_RUN, case_like
 
 ALPHA = 0.5        # weight of each word's unigram log-probability taken out of the score
@@ -388,7 +388,15 @@ def _search(low, before, after, lexicon, lm, lexicons, figures=frozenset(),
     terms: dict = {}  # original -> the lexicons' terms added up (as the decoder adds their bonuses)
     for j, lex in enumerate(lexicons):
         weight = USER_LEXICON_WEIGHT if lex.weight is None else lex.weight
-        for out, count in lex.lookup(low).items():
+        whole = list(lex.lookup(low).items())
+        # An entry of the phrase's last words whose original takes in the spun words before
+        # them (respin.swaps.reaches_back), as check and restore read them: "examining
+        # electron magnifying lens" -> scanning electron microscope, which the words one by
+        # one made "examining scanning electron microscope".
+        for k in range(1, len(low) - 1):
+            whole += [(out, count) for out, count in lex.lookup(low[k:]).items()
+                      if reaches_back(out, low[k:], low[:k], lexicons) == k]
+        for out, count in whole:
             if out != low:
                 terms[out] = terms.get(out, 0.0) + weight * math.log10(1 + count)
                 sources.setdefault(out, j)  # (an entry of the lexicon, whichever path scored it best)

@@ -331,6 +331,48 @@ def beside(out: tuple[str, ...], before, after) -> tuple[str, ...]:
     return out[:len(out) - k]
 
 
+def reaches_back(out: tuple[str, ...], key: tuple[str, ...], before, lexicons) -> int:
+    """How many of the words just ``before`` a spun phrase ``key`` its original ``out`` takes
+    in: where the original has words the phrase lacks ahead of the phrase's first word (the
+    original goes on with that word) and the text has a spinner's form of them there
+    (:func:`spun_form`), the phrase reaches back over them and the original whole replaces
+    them all. A table's "electron magnifying lens" -> scanning electron microscope in "an
+    examining electron magnifying lens" was restored as "an examining scanning electron
+    microscope". 0 where it takes none; the words the text has as they are, none spun, are
+    :func:`beside`'s to leave out of the original.
+
+    >>> lex = SwapLexicon(); lex.add("examining", "scanning", 2)
+    >>> key, out = ("electron", "magnifying", "lens"), ("scanning", "electron", "microscope")
+    >>> [reaches_back(out, key, b, [lex]) for b in (["an", "examining"], ["a", "scanning"], ["the"])]
+    [1, 0, 0]
+    """
+    before = tuple(before)
+    for k in range(min(len(out) - 1, len(before)), 0, -1):
+        near = before[len(before) - k:]
+        if out[k] == key[0] and near != out[:k] and all(
+                w == x or spun_form(w, x, lexicons) for w, x in zip(near, out)):
+            return k
+    return 0
+
+
+def spun_form(word: str, original: str, lexicons: Iterable[SwapLexicon]) -> bool:
+    """Whether the ``lexicons`` know ``word`` as a spinner's for ``original``: one of their
+    one-word entries, ``word`` written spun more often than as an original there
+    (:func:`spun_share`: a phrase table's rows cut word by word, out of line, give
+    "electron" -> scanning too, and "electron" is as often an original), no function word.
+
+    >>> lex = SwapLexicon(); lex.add("examining", "scanning"); lex.add("electron", "scanning")
+    >>> lex.add("positron", "electron")
+    >>> spun_form("examining", "scanning", [lex]), spun_form("electron", "scanning", [lex])
+    (True, False)
+    """
+    from .evidence import STOPWORDS
+    lexicons = tuple(lexicons)
+    return (word.isalpha() and word not in STOPWORDS
+            and any(lex.lookup((word,)).get((original,), 0) for lex in lexicons)
+            and spun_share(word, lexicons) > 0.5)
+
+
 def spun_share(word: str, tables: Iterable[SwapLexicon]) -> float:
     """How often the phrase tables write ``word`` as a tortured word, of all the times their
     one-word entries write it (0 where they never do): "data", "model", "support" are far

@@ -651,3 +651,57 @@ def test_an_original_does_not_repeat_the_words_beside_the_phrase():
     alone = "Samples were imaged with an electron magnifying lens.\n"
     assert lexicon_findings(alone, [lex])[0].suggestions == ("scanning electron microscope",)
     assert "an scanning" not in respin.restore(alone, min_confidence=0.5, lexicons=[lex]).text
+
+
+def _table_with_a_spun_leading_word() -> SwapLexicon:
+    # The table's original has a word the phrase lacks before it ("scanning"), and another
+    # row of the table gives that word's spun form ("examining", cut out of a phrase).
+    lex = _table_with_whole_originals()
+    lex.add("examining", "scanning", 2)
+    return lex
+
+
+def test_an_original_takes_in_the_spun_form_of_its_word_before_the_phrase():
+    """A table records "electron magnifying lens" -> scanning electron microscope; where the
+    text has "examining" (a spun "scanning") before the phrase, that word is part of what is
+    restored: the finding starts there and restore writes the original once, not
+    "examining scanning electron microscope"."""
+    text = "Grain edges were traced under an examining electron magnifying lens before annealing.\n"
+    lex = _table_with_a_spun_leading_word()
+    (f,) = lexicon_findings(text, [lex])
+    assert (f.text, f.suggestions) == ("examining electron magnifying lens", ("scanning electron microscope",))
+    assert text[f.start:f.end] == f.text
+    restored = respin.restore(text, min_confidence=0.5, lexicons=[lex]).text
+    assert "under a scanning electron microscope before" in restored
+    # A word the table does not write for "scanning", or one the table writes as an
+    # original as often (the row cut word by word, out of line, as learn --phrase-table
+    # cuts rows of one length), or one across a comma stays outside.
+    for spun, orig in zip(("electron", "magnifying", "lens"), ("scanning", "electron", "microscope")):
+        lex.add(spun, orig)
+    for before in ("the", "electron", "examining,"):
+        other = f"Grain edges were traced under {before} electron magnifying lens before annealing.\n"
+        (f,) = lexicon_findings(other, [lex])
+        assert (f.text, f.suggestions) == ("electron magnifying lens", ("scanning electron microscope",))
+    # The same word as the original's is left out of the original, as before.
+    (f,) = lexicon_findings("Traced under a scanning electron magnifying lens.\n", [lex])
+    assert (f.text, f.suggestions) == ("electron magnifying lens", ("electron microscope",))
+
+
+def test_the_shipped_table_takes_in_a_spun_leading_word_in_check_restore_and_suggest():
+    """The same with the shipped tortured lexicon (its split=dev rows): check, restore, the
+    decoder's own choice and suggest all read the spun word as part of the phrase."""
+    from respin.model import default
+    from respin.swaps import shipped
+    from respin.tokenize import Document
+
+    text = "Grain edges were traced under an examining electron magnifying lens before annealing.\n"
+    found = [(f.text, f.suggestions[0]) for f in respin.check(text, lexicons="tortured").findings
+             if f.kind == LEXICON_PHRASE]
+    assert found == [("examining electron magnifying lens", "scanning electron microscope")]
+    restored = respin.restore(text, min_confidence=0.5, lexicons="tortured").text
+    assert "under a scanning electron microscope before" in restored
+    choices = default().decoder([shipped("tortured")]).decode(Document.from_text(text))
+    assert [(c.start, c.length, c.out) for c in choices if len(c.out) > 1] == \
+        [(6, 4, ("scanning", "electron", "microscope"))]
+    assert respin.originals("examining electron magnifying lens", text, lexicons="tortured")[0][0] == \
+        "scanning electron microscope"
