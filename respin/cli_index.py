@@ -561,18 +561,26 @@ def info(
 def find_source(index: str, text: str, note, lexicon=None):
     """For ``respin restore --corpus INDEX``: the best source of ``text`` in the index, or
     None (the caller falls back to the model); says which on stderr through ``note``."""
-    from .index import VERIFY_CANDIDATES, SourceIndex, choose, shortfall
+    from .index import VERIFY_CANDIDATES, SourceIndex, choose
 
     with SourceIndex.open(index, readonly=True) as idx:
         found = idx.query(text, k=VERIFY_CANDIDATES)
     best = choose(text, found, lexicon=lexicon)
+    note(source_note(index, best, found))
+    return best
+
+
+def source_note(index: str, best, found: list, doing: str = "restoring") -> str:
+    """What ``restore --corpus`` says of its look-up (``best``: the source chosen among the
+    candidates ``found``, or None); ``check --corpus`` says the same where none was found,
+    ``doing`` "checking"."""
+    from .index import shortfall
+
     if best is not None:
         where = f" ({line_safe(best.path)})" if best.path and best.path != best.doc_id else ""
         how = ", a copy by alignment" if best.verified else ""
-        note(f"source found in {index}: {line_safe(best.doc_id)}{where}, score {best.score:.3f}{how}")
-    elif found:
-        note(f"no source close enough in {index} (best {line_safe(found[0].doc_id)}, {shortfall(found[0])}): "
-             "restoring with the model")
-    else:
-        note(f"no candidate source in {index}: restoring with the model")
-    return best
+        return f"source found in {index}: {line_safe(best.doc_id)}{where}, score {best.score:.3f}{how}"
+    if found:
+        return (f"no source close enough in {index} (best {line_safe(found[0].doc_id)}, {shortfall(found[0])}): "
+                f"{doing} with the model")
+    return f"no candidate source in {index}: {doing} with the model"
