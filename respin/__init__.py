@@ -295,12 +295,25 @@ def check(text: str, source: str | None = None, *, threshold: float | None = Non
     return report
 
 
+def _check_found(text: str, source: str, *, threshold=None, model=None, lexicons=(), min_confidence=None,
+                 sections: bool = False) -> respin.Report:
+    """:func:`check` against a source an index found (``check --corpus``), aligned by the rule
+    for found sources that ``restore --corpus`` and ``batch --corpus`` follow
+    (:func:`_restore_source`): a sentence whose edits are no spinner's is another article's on
+    the same beat, paraphrased, not substitutions (our own article with a sentence rewritten
+    was "spun copy" of itself, exit 1, where restore --corpus saw a verbatim copy). The same
+    report as ``check(text, source=...)`` wherever that rule finds no such sentence."""
+    min_confidence = _unit(min_confidence, "min_confidence")
+    return _at_least(_check(text, source, _unit(threshold, "threshold"), model, lexicons, min_confidence,
+                            _flag(sections, "sections"), found=True), min_confidence)
+
+
 def _flag(value, name: str) -> bool:
     from .args import flag_arg
     return flag_arg(value, name)
 
 
-def _check(text, source, threshold, model, lexicons, min_confidence, sections=False) -> respin.Report:
+def _check(text, source, threshold, model, lexicons, min_confidence, sections=False, found=False) -> respin.Report:
     lexicons = _lexicons(lexicons, model)
     if source is not None:  # (without one, Model.check checks the text)
         from .detect import DEFAULT_THRESHOLD, Report, source_findings, source_lexicon_findings
@@ -309,7 +322,7 @@ def _check(text, source, threshold, model, lexicons, min_confidence, sections=Fa
         _text(source, "check's source")
         thr = DEFAULT_THRESHOLD if threshold is None else threshold
         m = _model(model)
-        restored = restore_with_source(text, source, m.lexicon)
+        restored = restore_with_source(text, source, m.lexicon, found=found)  # (found: see _check_found)
         rel = restored.relation
         if rel.verdict == "unrelated":  # the source tells nothing: the model judges, as restore does
             report = m.check(text, threshold=threshold, min_confidence=min_confidence, sections=sections)

@@ -520,6 +520,14 @@ def check(
     source: Optional[str] = typer.Option(None, "--source", "-s", metavar="SRC", callback=_given,
                                          help="Clean original: report the substitutions aligned against it (synonym, phrase and number "
                                               "swaps; restore --source also rewrites the other differences it aligns)."),
+    # (--index too, as restore's and batch's: train's --corpus is clean text, not an index)
+    corpus: Optional[str] = typer.Option(None, "--corpus", "--index", metavar="INDEX", callback=_given,
+                                         help="Index of clean originals ('respin index build'): find each input's "
+                                              "source there and check against it, as --source does (aligned as "
+                                              "restore --corpus aligns a source it finds; the summary names it; "
+                                              "json: 'source', its id, index score and whether it was verified by "
+                                              "alignment); where none is close enough, check with the model, and "
+                                              "a note says so. Not with --source."),
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE", help="Write results to FILE (atomically)."),
     glob: List[str] = typer.Option(["*.txt"], "--glob", metavar="PATTERN", help="File pattern when walking folders, recursively; letter case is ignored (*.txt also finds .TXT files); alternatives in braces, '*.{txt,tex}', or --glob again."),
@@ -605,6 +613,8 @@ def check(
 
       respin check pages/ --format csv --rows documents -o triage.csv     # one row per page
 
+      respin check copy.txt --corpus archive.index     # spun from anything in the archive?
+
       respin check paper.txt --lexicon tortured     # + paper-mill tortured phrases
 
       respin check papers/ --lexicon tortured --only-lexicon --fail-on lexicon   # a screen
@@ -623,7 +633,10 @@ def check(
             if given and not lexicon:  # (no lexicon, no lexicon phrase: a screen that never fails)
                 raise InputError(no_lexicon(flag))
         rule = fail_rule(fail_on.value)  # what fails a document (fails' keywords)
-        check_output(output, tuple(lexicon) + ((source,) if source else ()) + _model_files(model))  # not after checking everything
+        if source is not None and corpus is not None:  # (as restore says it)
+            raise InputError("--source and --corpus exclude each other: give one")
+        reads = tuple(lexicon) + ((source,) if source else ()) + ((corpus,) if corpus else ())
+        check_output(output, reads + _model_files(model))  # not after checking everything
         if rows is CsvRows.documents and format is not CheckFormat.csv:
             raise InputError("--rows documents is for --format csv (json and jsonl have an object per document)")
         if rows is CsvRows.documents and explain:  # (it was dropped without a word: no row of a finding to put it on)
@@ -664,6 +677,11 @@ def check(
             raise InputError(f"source file is empty: {source}")
         lexicon = _each_once(lexicon, model, quiet)
         lexicons = tuple(_load_lexicon(x, model, quiet) for x in lexicon)
+        index = None
+        if corpus is not None:  # opened once for the run (a missing or non-index file: restore's one-line error)
+            from .index import SourceIndex
+            index = SourceIndex.open(corpus, readonly=True)
+            _INDEXES[index.path] = index
         results = []
         # Line formats on standard output are written as each document is done, so a long
         # run shows its results as it goes, Ctrl-C keeps what was written, and `| head`
@@ -674,7 +692,8 @@ def check(
         if not quiet and sys.stderr.isatty():
             _large_files_note(files)
         why = list(lexicon) if explain else None  # (the lexicons' names, as the evidence says them)
-        tasks = [(f, walked, src_text, threshold, model, max_size, lexicons, min_confidence, sections, why, quiet)
+        tasks = [(f, walked, src_text, threshold, model, max_size, lexicons, min_confidence, sections, why, quiet,
+                  None if index is None else (corpus, index))
                  for f, walked in found]
         jobs = 1 if "-" in files else _workers(jobs, quiet)  # (standard input belongs to this process)
         any_spun = False  # whether a document fails (--fail-on: judged spun, or a lexicon phrase listed)
@@ -696,7 +715,8 @@ def check(
         def unchecked(path: str, note: str) -> bool:
             """--include-skipped: a file not checked, as an object where it was; False: the reader went away."""
             if stream:
-                return _emit(render_check([(display_path(path), note)], fmt, skipped=True, first=first), None, ())
+                return _emit(render_check([(display_path(path), note)], fmt, skipped=True, first=first,
+                                          corpus=index is not None), None, ())
             results.append((display_path(path), note))
             return True
 
@@ -736,7 +756,7 @@ def check(
                     any_spun |= fails(report, **rule)
                     if stream and not _emit(render_check([(display_path(path), report)], fmt,
                                                          bar_set=hidden, first=first, skipped=include_skipped,
-                                                         explain=explain, **rule), None, ()):
+                                                         explain=explain, corpus=index is not None, **rule), None, ()):
                         gone = True
                         break  # the reader went away: nothing more to write
                     first = False
@@ -748,6 +768,9 @@ def check(
             while pending and not gone:  # those after the last file checked
                 gone = not unchecked(*pending.popleft()[:2])
         finally:
+            if index is not None:  # (this process's: main() may run again, on another index at that path)
+                _INDEXES.pop(index.path, None)
+                index.close()
             if shown:
                 print(file=sys.stderr)
             if legacy_count:  # (also when an error or Ctrl-C ends the run: for the files done)
@@ -764,7 +787,8 @@ def check(
         # spun" to whatever goes on after exit 2, and -o would replace the last good one.)
         if not stream and (checked or not skipped):
             gone = not _emit("".join(warned) + render_check(results, fmt, bar_set=hidden, skipped=include_skipped,
-                                                 explain=explain, **rule), output, tuple(files) + ((source,) if source else ()) + tuple(lexicon))
+                                                            explain=explain, corpus=corpus is not None, **rule),
+                             output, tuple(files) + reads)
     except InputError as e:
         raise _fail(str(e))
     if statistics:
@@ -780,10 +804,13 @@ def check(
     raise typer.Exit(1 if any_spun else 0)
 
 
-def _wrong_way_round(text: str, src: str, model, command: str = "restore", theirs=None) -> str | None:
+def _wrong_way_round(text: str, src: str, model, command: str = "restore", theirs=None,
+                     found: str | None = None) -> str | None:
     """The note where the source reads as spun and the input as clean: the two files given
     the wrong way round turn a clean article into its spun copy without a word (restore),
-    or judge it a spun copy, exit 1 (check). ``theirs``: the source's report, if made."""
+    or judge it a spun copy, exit 1 (check). ``theirs``: the source's report, if made.
+    ``found``: the id of a source an index found (check --corpus): no files to swap then,
+    but an index that may hold a spun copy of the input."""
     import respin
     theirs = theirs or respin.check(src, model=model)
     if not theirs.spun:  # (the usual case: one check, of the source)
@@ -791,6 +818,9 @@ def _wrong_way_round(text: str, src: str, model, command: str = "restore", their
     mine = respin.check(text, model=model)
     if mine.spun or not mine.judged:
         return None
+    if found is not None:
+        return (f"the source found, {line_safe(found)}, reads as spun (score {theirs.score:.2f}) and the input "
+                f"does not ({mine.score:.2f}): does the index hold a spun copy of the input?")
     return (f"the source reads as spun (score {theirs.score:.2f}) and the input does not "
             f"({mine.score:.2f}): were they given the wrong way round? (respin {command} SPUN --source ORIGINAL)")
 
@@ -828,6 +858,12 @@ def _legacy_summary(path: str, note: str, count: int) -> str:
             f"(first: {path})")
 
 
+# check --corpus: the index open in this process, by path. A worker gets a copy of it with
+# each group of files (a SourceIndex pickles as its path), and would read the index's
+# fingerprints again for every group: it keeps the first.
+_INDEXES: dict = {}
+
+
 def _check_files(group):
     """Files, in this process or a worker (each worker loads the model once), checked
     together (:meth:`respin.model.Model.check_many`: as one by one, faster on small files).
@@ -845,33 +881,56 @@ def _check_files(group):
             raise
         out.append((path, loaded, None, _legacy_message(loaded)))
         texts.append(loaded.text)
-    _, _, src_text, threshold, model, _, lexicons, min_confidence, sections, why, quiet = group[0]
-    if src_text is None:
-        reports = iter(respin.check_many(texts, threshold=threshold, model=model, lexicons=lexicons,
-                                         min_confidence=min_confidence, sections=sections))
-    else:
-        reports = (respin.check(t, source=src_text, threshold=threshold, model=model, lexicons=lexicons,
-                                min_confidence=min_confidence, sections=sections)
-                   for t in texts)
+    _, _, src_text, threshold, model, _, lexicons, min_confidence, sections, why, quiet, corpus = group[0]
+    # Each text's source: the one given, or the one the index finds (None: the model judges)
+    sources, said = [src_text] * len(texts), [None] * len(texts)
+    if corpus is not None:
+        from dataclasses import replace
+
+        from .cli_index import source_note
+        from .index import VERIFY_CANDIDATES, choose
+        name, index = corpus
+        index = _INDEXES.setdefault(index.path, index)
+        lexicon = respin._model(model).lexicon  # (as restore --corpus: candidates below the threshold aligned with it)
+        for i, t in enumerate(texts):
+            found = index.query(t, k=VERIFY_CANDIDATES)
+            sources[i] = choose(t, found, lexicon=lexicon)
+            if sources[i] is None and t.strip():  # (an empty file: its report says it, not judged)
+                said[i] = source_note(name, None, found, "checking")
+    given = [s.text if s is not None and corpus is not None else s for s in sources]
+    plain = [t for t, s in zip(texts, given) if s is None]
+    many = iter(respin.check_many(plain, threshold=threshold, model=model, lexicons=lexicons,
+                                  min_confidence=min_confidence, sections=sections) if plain else ())
+    # (a source the index found is aligned by the rule restore --corpus follows: respin._check_found)
+    checked_by = respin.check if corpus is None else respin._check_found
+    reports = (checked_by(t, source=s, threshold=threshold, model=model, lexicons=lexicons,
+                          min_confidence=min_confidence, sections=sections) if s is not None else next(many)
+               for t, s in zip(texts, given))
+    if corpus is not None:  # the match beside the report (its text, the index's, left out: reports are kept)
+        reports = (r if s is None else replace(r, match=replace(s, text="")) for r, s in zip(reports, sources))
     if why is not None:  # --explain: each finding's evidence (the lexicons named as given)
         from . import _explained, _model
         m = _model(model)
         reports = (_explained(m, r, t, lexicons, why) for r, t in zip(reports, texts))
-    done = [(path, next(reports) if loaded is not None else None, note, legacy)
-            for path, loaded, note, legacy in out]
-    if src_text is not None and not quiet:
+    notes = iter(said)
+    done = [(path, next(reports), (n := next(notes)) and f"{display_path(path)}: {n}", legacy)
+            if loaded is not None else (path, None, note, legacy) for path, loaded, note, legacy in out]
+    if not quiet and any(s is not None for s in given):
         # As restore says it: given the wrong way round, check judged the clean article a
-        # spun copy of its own spun copy (exit 1) without a word.
-        theirs, texts = None, iter(texts)
+        # spun copy of its own spun copy (exit 1) without a word. (One check of each source.)
+        theirs: dict = {}
+        checked = iter(zip(texts, given, sources))
         for i, (path, report, note, legacy) in enumerate(done):
             if report is None:
                 continue
-            text = next(texts)
+            text, src, match = next(checked)
             if note is None and report.relation is not None and report.relation.verdict == "spun copy":
-                theirs = theirs or respin.check(src_text, model=model)
-                said = _wrong_way_round(text, src_text, model, "check", theirs)
-                if said:
-                    done[i] = (path, report, f"{display_path(path)}: {said}", legacy)
+                key = match.doc_id if corpus is not None else None  # (the source given: one for all)
+                if key not in theirs:
+                    theirs[key] = respin.check(src, model=model)
+                reversed_note = _wrong_way_round(text, src, model, "check", theirs[key], found=key)
+                if reversed_note:
+                    done[i] = (path, report, f"{display_path(path)}: {reversed_note}", legacy)
     return done
 
 

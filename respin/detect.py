@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 
 import numpy as np
 
+import respin  # (the package: Report.match's annotation names respin.index.Match through it, imported lazily)
 from .evidence import STOPWORDS
 from .restore import FORMAT, PHRASE, SPINTAX, SPINTAX_CONFIDENCE, SYNONYM, Relation, restore_with_source
 from .tokenize import LINE_BREAK, PUNCT, LineIndex, case_like, has_line_break
@@ -127,6 +128,10 @@ class Report:
     # source sentences do not have (respin._paraphrased_lexicon_findings), explained as
     # without a source. Not in the JSON.
     paraphrased: tuple = field(default=(), repr=False, compare=False)
+    # check --corpus: the index's document the text was checked against (a
+    # respin.index.Match: doc_id, score, verified, path; its text left out, which the index
+    # holds), given as ``source`` in the JSON and named by the summary line; None otherwise.
+    match: respin.index.Match | None = None
 
     @property
     def held(self) -> bool:

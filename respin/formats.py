@@ -27,7 +27,9 @@ LINE_BREAK_RUN = re.compile(r"[ \t]*(?:\r\n|[" + _BREAKS + r"])[ \t]*")
 
 
 
-def report_dict(path: str | None, r: Report) -> dict:
+def report_dict(path: str | None, r: Report, corpus: bool = False) -> dict:
+    """check's JSON object of a document. ``corpus`` (check --corpus): ``source`` is given
+    where no source was found too, null (a report with a match has it anyway)."""
     d: dict = {
         "path": path,
         "score": r.score,  # unrounded: `spun` is score >= threshold, exactly
@@ -41,6 +43,8 @@ def report_dict(path: str | None, r: Report) -> dict:
         "words_not_english": r.not_english,
         "respin_version": __version__,
     }
+    if r.match is not None or corpus:  # check --corpus: the source found, as batch's results name it
+        d["source"] = match_dict(r.match)
     if r.relation is not None:
         d["relation"] = r.relation.to_dict()
     if r.lookalike:  # (only where there are: a rare sign, not a field of every report)
@@ -53,7 +57,19 @@ def report_dict(path: str | None, r: Report) -> dict:
     return d
 
 
-def skipped_dict(path: str, note: str) -> dict:
+def match_dict(m) -> dict | None:
+    """``source`` of check --corpus's JSON: the index's match, ``id``, ``score`` and ``verified``
+    (taken under the score threshold as a copy by alignment), as batch --corpus's results
+    give it (and its relation beside it, as check --source gives it); None where none was found.
+
+    >>> from respin.index import Match
+    >>> match_dict(Match("2024/storm.txt", 0.44, "", verified=False))
+    {'id': '2024/storm.txt', 'score': 0.44, 'verified': False}
+    """
+    return None if m is None else {"id": m.doc_id, "score": float(m.score), "verified": bool(m.verified)}
+
+
+def skipped_dict(path: str, note: str, corpus: bool = False) -> dict:
     """``check --include-skipped``: the JSON object of a file of a folder that was not checked
     (binary, too large, unreadable...), with the keys of :func:`report_dict` and ``error``
     saying why (as batch's error results: ``score`` and ``spun`` null), so that the objects
@@ -65,15 +81,16 @@ def skipped_dict(path: str, note: str) -> dict:
     why = skipped_reason(note)
     return {"path": path, "score": None, "spun": None, "findings": [], "words": 0, "threshold": None,
             "model": None, "judged": False, "reason": f"not checked: {why}", "words_not_english": 0,
-            "respin_version": __version__, "error": why}
+            "respin_version": __version__, **({"source": None} if corpus else {}), "error": why}
 
 
-def _check_dict(path: str, r, skipped: bool) -> dict:
+def _check_dict(path: str, r, skipped: bool, corpus: bool = False) -> dict:
     """A document's object (``r`` a Report), or a skipped file's (``r`` its note); with
-    ``skipped`` (--include-skipped) every object has ``error``."""
+    ``skipped`` (--include-skipped) every object has ``error``, with ``corpus`` (--corpus)
+    ``source``."""
     if isinstance(r, str):
-        return skipped_dict(path, r)
-    d = report_dict(path, r)
+        return skipped_dict(path, r, corpus)
+    d = report_dict(path, r, corpus)
     if skipped:
         d["error"] = None
     return d
@@ -130,7 +147,7 @@ def fail_rule(fail_on: str) -> dict:
 
 def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = False, first: bool = True,
                  skipped: bool = False, lexicon_fails: bool = False, explain: bool = False,
-                 spun_fails: bool = True) -> str:
+                 spun_fails: bool = True, corpus: bool = False) -> str:
     """``bar_set``: the findings were held to a ``--min-confidence`` of the user's (or to a
     lexicon's phrases, ``--only-lexicon``), so a verdict without one may only mean they were
     hidden (:func:`summary_line`). ``first``:
@@ -140,11 +157,12 @@ def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = F
     ``spun_fails`` (github; :func:`fails`): what fails the job, so gets an error on the
     document (``--fail-on``). ``explain`` (csv): a last column, ``why``, the
     findings' :attr:`respin.why.Evidence.why` (the other formats show a finding's evidence
-    wherever it has one)."""
+    wherever it has one). ``corpus`` (json, jsonl; check --corpus): every object has ``source``,
+    null where no source was found."""
     if fmt == "json":
-        return json.dumps([_check_dict(p, r, skipped) for p, r in items], ensure_ascii=False, indent=1) + "\n"
+        return json.dumps([_check_dict(p, r, skipped, corpus) for p, r in items], ensure_ascii=False, indent=1) + "\n"
     if fmt == "jsonl":
-        return "".join(json.dumps(_check_dict(p, r, skipped), ensure_ascii=False) + "\n" for p, r in items)
+        return "".join(json.dumps(_check_dict(p, r, skipped, corpus), ensure_ascii=False) + "\n" for p, r in items)
     if fmt == "csv":
         return csv_rows(items, header=first, why=explain)
     if fmt == "csv-documents":
@@ -295,7 +313,11 @@ def summary_line(path: str, r: Report, *, bar_set: bool = False) -> str:
     rel = ""
     if r.relation is not None:
         v = r.relation.verdict
-        rel = f", {v} {'to' if v in ('identical', 'unrelated') else 'of'} the source"
+        # (check --corpus: the document the index found, named, and how close it came)
+        src = "the source" if r.match is None else (
+            f"{line_safe(r.match.doc_id)} (index score {r.match.score:.2f}"
+            f"{', a copy by alignment' if r.match.verified else ''})")
+        rel = f", {v} {'to' if v in ('identical', 'unrelated') else 'of'} {src}"
     lex = sum(f.kind == LEXICON_PHRASE for f in r.findings)
     lex = f", {lex:,} of them lexicon phrase{'' if lex == 1 else 's'}" if lex else ""
     # Findings under a "not spun" verdict: the words are suspect, the document as a whole is

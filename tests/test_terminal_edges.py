@@ -355,12 +355,12 @@ def test_a_file_named_with_a_leading_dash_gets_a_hint(cli, tmp_path, monkeypatch
 def test_another_commands_option_is_named_with_the_commands_that_take_it(cli, tmp_path):
     """`respin check x --corpus a.index` got click's look-alike "(possible options: --output)";
     it now names the commands that take --corpus, batch and index among them, though
-    `check` alone does not load them."""
+    `check` alone does not load them. (check has --corpus now: spin has not.)"""
     f = tmp_path / "a.txt"
     f.write_text("The mayor resigned on Monday.\n", encoding="utf-8")
-    ran = cli("check", f, "--corpus", "a.index")
-    assert_user_error(ran, "no such option: --corpus; --corpus is an option of respin batch, respin restore and "
-                           "respin train (see 'respin check --help')")
+    ran = cli("spin", f, "--corpus", "a.index")
+    assert_user_error(ran, "no such option: --corpus; --corpus is an option of respin batch, respin check, "
+                           "respin restore and respin train (see 'respin spin --help')")
     assert "possible options" not in ran.err
     assert_user_error(cli("suggest", "White Home", "--jobs=2"), "--jobs is an option of respin batch and respin check")
     assert_user_error(cli("index", "build", f, "--sections"), "--sections is an option of respin batch, respin check "
