@@ -1150,7 +1150,7 @@ def restore(
     if result.relation is not None and text.strip():  # (an empty input had its note, not "relation: unrelated")
         _note(relation_line(result), quiet)
         if not quiet and result.relation.verdict == "spun copy" and src is not None:
-            reversed_note = _wrong_way_round(text, src, model)
+            reversed_note = _wrong_way_round(text, src, model, found=None if found is None else found.doc_id)
             if reversed_note:
                 _note(reversed_note)
     elif result.copies is not None and text.strip():  # (an empty input had its note: nothing to compare)

@@ -207,3 +207,6 @@ def test_an_index_holding_a_spun_copy_of_the_input_is_said(cli, tmp_path):
     assert ran.err.startswith(f"respin: {ours}: the source found, taken_in.txt, reads as spun (score ")
     assert ran.err.endswith("does the index hold a spun copy of the input?\n") and ran.err.count("\n") == 1
     assert cli("check", ours, "--corpus", tmp_path / "a.index", "-q").err == ""
+    # restore --corpus says the same: there is no --source to swap (it suggested one).
+    ran = cli("restore", ours, "--corpus", tmp_path / "a.index")
+    assert "does the index hold a spun copy of the input?" in ran.err and "--source ORIGINAL" not in ran.err
