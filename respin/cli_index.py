@@ -409,7 +409,7 @@ def query(
     format: QueryFormat = typer.Option(QueryFormat.text, "--format", "-f",
                                        help="text: tab-separated 'rank score id path source' lines, best first, "
                                             "source '*' on the match restore would use (else empty); json: {path, "
-                                            "best, matches: [{id, score, shared, path}]}."),
+                                            "best, matches: [{id, score, shared, path, contained}]}."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
@@ -443,13 +443,16 @@ def query(
         _refuse_swapped(index, path)
         text = _read_noted(path, max_size, quiet)
         with SourceIndex.open(index, readonly=True) as idx:
-            matches = idx.query(text, k=max(k, VERIFY_CANDIDATES))
+            matches = idx.candidates(text, k=max(k, VERIFY_CANDIDATES))
             size = len(idx)
         best = choose(text, matches, lexicon=lexicon)
-        matches = matches[:k]
+        # The k best by score; and the source where it is not among them (an excerpt's long
+        # source, found by holding the text: restore --corpus would use it, so it is listed).
+        matches = matches[:k] + [m for m in matches[k:] if best is not None and m.doc_id == best.doc_id]
         if format == QueryFormat.json:
             body = json.dumps({"path": display_path(path), "best": best.doc_id if best else None,
-                               "matches": [{"id": m.doc_id, "score": m.score, "shared": m.shared, "path": m.path}
+                               "matches": [{"id": m.doc_id, "score": m.score, "shared": m.shared, "path": m.path,
+                                            "contained": m.contained}
                                            for m in matches]}, ensure_ascii=False, indent=1) + "\n"
         else:
             # (Ids and paths are the indexed input's, a crawl's URLs or titles: escaped, so that a
@@ -564,7 +567,7 @@ def find_source(index: str, text: str, note, lexicon=None):
     from .index import VERIFY_CANDIDATES, SourceIndex, choose
 
     with SourceIndex.open(index, readonly=True) as idx:
-        found = idx.query(text, k=VERIFY_CANDIDATES)
+        found = idx.candidates(text, k=VERIFY_CANDIDATES)
     best = choose(text, found, lexicon=lexicon)
     note(source_note(index, best, found))
     return best

@@ -105,9 +105,10 @@ MIN_SHARED = 8
 # an LSH band with its copy only 60% of the time. Below the threshold the fingerprint alone
 # cannot tell a copy from text that shares formulaic wording, but the aligner can: a
 # candidate scoring at least VERIFY_MIN is accepted when `restore --source` would call the
-# text a spun copy of it covering VERIFY_COVERAGE of the text. Where the bands
-# give no candidate that high, an index of at most EXHAUSTIVE_DOCS documents is searched
-# whole (every document's fingerprint, ~21 ms at 20,000 documents). See BENCHMARKS.md.
+# text a spun copy of it covering VERIFY_COVERAGE of the text. Where the bands give no
+# candidate that high (or none to align: see _query), an index of at most EXHAUSTIVE_DOCS
+# documents is searched whole (every document's fingerprint, ~21 ms at 20,000 documents).
+# See BENCHMARKS.md.
 VERIFY_MIN = 0.15
 VERIFY_COVERAGE = 0.6
 # ... and its differences must be a spinner's: thesaurus swaps (synonyms, phrases), at least
@@ -131,6 +132,23 @@ VERIFY_SWAPS = 10
 VERIFY_VERBATIM_COVERAGE = 0.9
 VERIFY_VERBATIM_CHANGED = 0.1   # ... every sentence aligned closely, and at most this share of its words edited
 _VERBATIM = ("identical", "verbatim copy", "partial verbatim copy")
+# A smaller part of a longer document scores under VERIFY_MIN: Jaccard falls with the length
+# ratio (a newsroom's headline and lead, 35 words of a 237-word article: 0.139). The share of
+# the text's shingles the document holds (Match.contained: containment) does not, so a
+# candidate holding VERIFY_CONTAINMENT of them (and MIN_SHARED) is aligned too, whatever its
+# score, by the rules above; and the whole-index search brings the VERIFY_CANDIDATES
+# documents holding most of the text besides the best-scoring ones. Derivation:
+# benchmarks/bench_index_excerpts.py's index (20,000 documents: 2,127 articles of 3-6
+# Wikipedia leads, median 359 words, half ending with a shared footer; WordNet gloss groups),
+# 900 excerpts of 300 articles (headline + lead, one paragraph, 2-3 paragraphs), the share
+# their article holds: verbatim p1 1.0, lightly spun (conservative 0.1) p1 0.88, aggressive
+# (0.35) p1 0.62 and 99.9% >= 0.5 (0.7 would lose 3.3%); 1,422 clean texts not indexed,
+# the share the document holding most of each holds (>= 8 shared): without the footer 2% at
+# 0.5 or more (max 0.83: formulaic or overlapping leads), with it 28% (max 0.93): aligned,
+# and refused by the aligner, every one. Found: verbatim excerpts 81.1% -> 99.9%, lightly
+# spun 80.4% -> 99.8%, aggressive 73.6% -> 97.2%; no false source before or after; latency
+# unchanged. (bench_index.py's excerpts, a third of a document: 85% -> 94%.) See docs/index.md.
+VERIFY_CONTAINMENT = 0.5
 EXHAUSTIVE_DOCS = 20_000
 
 BATCH_SIZE = 500
@@ -352,6 +370,7 @@ class Match:
     path: str | None = None
     shared: int = 0        # fingerprint shingles the query and the document share
     verified: bool = False  # accepted below MATCH_THRESHOLD because the aligner says it is the source
+    contained: float = 0.0  # share of the query's fingerprint shingles the document holds (0..1)
 
 
 @dataclass(frozen=True)
@@ -480,16 +499,43 @@ def _check_params(meta: dict) -> None:
 
 
 def _alignable(m: Match) -> bool:
-    """Whether a candidate under the threshold is close enough for :func:`choose` to align it."""
-    return m.score >= VERIFY_MIN and m.shared >= MIN_SHARED
+    """Whether a candidate under the threshold is close enough for :func:`choose` to align it:
+    it scores :data:`VERIFY_MIN`, or holds :data:`VERIFY_CONTAINMENT` of the text's shingles."""
+    return _may_align(m.score, m.shared, m.contained)
+
+
+def _may_align(score: float, shared: int, contained: float) -> bool:
+    return shared >= MIN_SHARED and (score >= VERIFY_MIN or contained >= VERIFY_CONTAINMENT)
+
+
+def _containing(m: Match) -> bool:
+    """Whether ``m`` holds enough of the text for the text to be an excerpt of it (see
+    :data:`VERIFY_CONTAINMENT`)."""
+    return _holds(m.shared, m.contained)
+
+
+def _holds(shared: int, contained: float) -> bool:
+    return shared >= MIN_SHARED and contained >= VERIFY_CONTAINMENT
+
+
+def _to_align(matches: list[Match]) -> list[Match]:
+    """The candidates :func:`choose` aligns, in order: those of the best
+    :data:`VERIFY_CANDIDATES` by score that are :func:`_alignable`, then of the rest the
+    :data:`VERIFY_CANDIDATES` holding most of the text, those :func:`_containing` it (an
+    excerpt's long source can score below shorter documents that share a little of it)."""
+    head = [m for m in matches[:VERIFY_CANDIDATES] if _alignable(m)]
+    rest = sorted((m for m in matches[VERIFY_CANDIDATES:] if _containing(m)), key=lambda m: (-m.contained, -m.shared))
+    return head + rest[:VERIFY_CANDIDATES]
 
 
 def choose(text: str, matches: list[Match], min_score: float = MATCH_THRESHOLD, lexicon=None) -> Match | None:
-    """The source among ``matches`` (best first): the first if :func:`accepted`; else the
-    first of the best :data:`VERIFY_CANDIDATES` scoring at least :data:`VERIFY_MIN`, with
-    :data:`MIN_SHARED` shingles, that the aligner finds ``text`` to be a copy of
-    (``verified``): a spun copy whose differences are a spinner's, or a verbatim copy of
-    part of it; else None."""
+    """The source among ``matches`` (best first, as :meth:`SourceIndex.candidates` gives
+    them): the first if :func:`accepted`; else the first of the best
+    :data:`VERIFY_CANDIDATES` scoring at least :data:`VERIFY_MIN` or holding
+    :data:`VERIFY_CONTAINMENT` of the text's shingles (and of the rest, the
+    :data:`VERIFY_CANDIDATES` holding most of it), with :data:`MIN_SHARED` shingles, that
+    the aligner finds ``text`` to be a copy of (``verified``): a spun copy whose
+    differences are a spinner's, or a verbatim copy of part of it; else None."""
     if not matches:
         return None
     if accepted(matches[0], min_score):
@@ -497,9 +543,7 @@ def choose(text: str, matches: list[Match], min_score: float = MATCH_THRESHOLD, 
     from dataclasses import replace
 
     from .restore import OTHER, PHRASE, SYNONYM, restore_with_source
-    for m in matches[:VERIFY_CANDIDATES]:
-        if not _alignable(m):
-            continue
+    for m in _to_align(matches):
         if lexicon is None:  # the shipped model's thesaurus (loaded once, only when needed)
             from .model import default
             lexicon = default().lexicon
@@ -1056,6 +1100,16 @@ class SourceIndex:
         """Up to ``k`` candidate sources of ``text``, best first, with their scores (the
         Jaccard similarity of the fingerprints).  Only documents sharing an LSH band with
         ``text`` are considered, so an empty list means nothing in the index is close."""
+        return self._query(text, k, 0)
+
+    def candidates(self, text: str, k: int = VERIFY_CANDIDATES) -> list[Match]:
+        """The candidates :func:`choose` weighs: :meth:`query`'s ``k`` best, then up to
+        :data:`VERIFY_CANDIDATES` more of those the search brought that hold the most of
+        ``text``'s fingerprint (``contained`` at least :data:`VERIFY_CONTAINMENT`): the
+        source of an excerpt, which can score below shorter documents sharing a little of it."""
+        return self._query(text, k, VERIFY_CANDIDATES)
+
+    def _query(self, text: str, k: int, extra: int) -> list[Match]:
         fp = shingle_hashes(fingerprint(text))
         if not len(fp) or k < 1:
             return []
@@ -1065,17 +1119,24 @@ class SourceIndex:
             cand = con.execute(
                 f"SELECT doc, COUNT(*) AS c FROM bands WHERE bucket IN ({','.join('?' * len(keys))}) "
                 f"GROUP BY doc ORDER BY c DESC, doc LIMIT {max(MAX_CANDIDATES, k)}", keys).fetchall()
-            top = self._scored(con, fp, [c[0] for c in cand], k)
-            if not top or top[0][0] < VERIFY_MIN:
+            top = self._scored(con, fp, [c[0] for c in cand])
+            # Nothing close, or nothing choose() would align (a short text's best scoring high
+            # on 3 shared shingles): a small index is searched whole. (An excerpt of a long
+            # document shares a band with it only as often as its low score says: the whole
+            # search brings the documents holding most of the text too.)
+            if not top or top[0][0] < VERIFY_MIN or not any(_may_align(x[0], x[1], x[1] / len(fp)) for x in top):
                 count = len(self)
                 if count <= EXHAUSTIVE_DOCS:
-                    top = self._scored(con, fp, self._scan(con, fp, max(MAX_CANDIDATES, k), count), k) or top
+                    top = self._scored(con, fp, self._scan(con, fp, max(MAX_CANDIDATES, k), count)) or top
+            holding = sorted((x for x in top[k:] if _holds(x[1], x[1] / len(fp))), key=lambda x: (-x[1], x[2]))
+            top = top[:k] + holding[:extra]
             if not top:
                 return []
             texts = {r[0]: (r[1], r[2]) for r in con.execute(
                 f"SELECT n, path, text FROM docs WHERE n IN ({','.join('?' * len(top))})", [x[3] for x in top])}
             return [Match(_stored_str(doc_id, "id"), round(score, 6), _unzip(texts[n][1]),
-                          None if texts[n][0] is None else _stored_str(texts[n][0], "path"), inter)
+                          None if texts[n][0] is None else _stored_str(texts[n][0], "path"), inter,
+                          contained=round(inter / len(fp), 6))
                     for score, inter, doc_id, n in top]
         except sqlite3.Error as e:
             raise self._db_error(e) from None
@@ -1083,8 +1144,8 @@ class SourceIndex:
             raise InputError(f"index file is damaged ({e}): {self.path}") from None
 
     @staticmethod
-    def _scored(con, fp: np.ndarray, ns: list[int], k: int) -> list[tuple]:
-        """(score, shared, id, n) of documents ``ns``, the best ``k``, best first."""
+    def _scored(con, fp: np.ndarray, ns: list[int]) -> list[tuple]:
+        """(score, shared, id, n) of documents ``ns``, best first."""
         if not ns:
             return []
         rows = con.execute(f"SELECT n, id, fp FROM docs WHERE n IN ({','.join('?' * len(ns))})", ns).fetchall()
@@ -1093,11 +1154,13 @@ class SourceIndex:
             score, inter = _overlap(fp, np.frombuffer(blob, "<u4"))
             scored.append((score, inter, doc_id, n))
         scored.sort(key=lambda x: (-x[0], -x[1], x[2]))
-        return scored[:k]
+        return scored
 
     def _scan(self, con, fp: np.ndarray, limit: int, count: int) -> list[int]:
-        """The ``limit`` documents sharing most fingerprint shingles with ``fp``, searched
-        among all of them (for a small index, where the bands found nothing close). Every
+        """The ``limit`` documents sharing most fingerprint shingles with ``fp`` (by Jaccard),
+        and the :data:`VERIFY_CANDIDATES` holding most of it (an excerpt's long source: see
+        :data:`VERIFY_CONTAINMENT`), searched among all of them (for a small index, where the
+        bands found nothing close). Every
         fingerprint is read into one array, again only when the index has changed: its
         size (``count`` documents), or SQLite's ``data_version``, which changes when another
         connection commits (``add(replace=True)`` keeps the count). The version is the
@@ -1125,13 +1188,15 @@ class SourceIndex:
         shared = np.bincount(doc[fp[at] == flat], minlength=len(ns))
         jac = shared / np.maximum(lens + len(fp) - shared, 1)
         best = np.argsort(-jac, kind="stable")[:limit]
-        return [int(ns[i]) for i in best if shared[i] > 0]
+        most = [i for i in np.argsort(-shared, kind="stable")[:VERIFY_CANDIDATES].tolist()
+                if _holds(int(shared[i]), shared[i] / len(fp))]
+        return [int(ns[i]) for i in dict.fromkeys([*best.tolist(), *most]) if shared[i] > 0]
 
     def best_source(self, text: str, *, min_score: float = MATCH_THRESHOLD, lexicon=None) -> Match | None:
         """The document ``text`` was most likely spun from, or None when no document is close
         enough: :func:`choose` among the best candidates of :meth:`query`. ``lexicon``: the
         thesaurus the aligner reads (respin's model's), for candidates below ``min_score``."""
-        return choose(text, self.query(text, k=VERIFY_CANDIDATES), min_score, lexicon)
+        return choose(text, self.candidates(text), min_score, lexicon)
 
     def info(self) -> dict:
         """Parameters and sizes, for ``respin index info``."""

@@ -545,6 +545,135 @@ def test_a_small_index_is_searched_whole_when_its_bands_find_nothing(tmp_path):
         assert idx.best_source(NEGATIVES[6][1]) is None
 
 
+# --- excerpts of longer documents: found by the share of the text a document holds -------------
+
+BRIDGE_HEADLINE = "Harbor Street Bridge to Close for Six Weeks of Repairs"
+BRIDGE_LEAD = ("The Harbor Street Bridge will close to all traffic on March 3 for six weeks of structural repairs, "
+               "the city's Department of Transportation said on Tuesday, sending about 18,000 drivers a day onto "
+               "detours through the West End.")
+BRIDGE_BODY = [
+    "Inspectors found corroded steel in two of the bridge's support beams during a routine check in "
+    "November, and engineers recommended that the work be done before the spring rains, said Carla Mendez, "
+    "a spokeswoman for the department.",
+    "The repairs will cost about $4.2 million, most of it paid for by a state grant approved last year. "
+    "Crews from Ostrander Construction will work around the clock on weekdays and from 7 a.m. to 7 p.m. on "
+    "weekends.",
+    "Buses on Routes 12 and 40 will be moved to Pier Avenue while the bridge is closed, and the city will "
+    "add two extra ferry runs in the morning and evening, officials said. Cyclists and pedestrians will "
+    "be able to use a temporary walkway on the north side of the span after the first week.",
+    "Business owners on Harbor Street said they were worried about losing customers. \"March is when we "
+    "start to get busy again,\" said Tom Fielding, who has run a bakery near the foot of the bridge for "
+    "22 years. \"Six weeks is a long time for a small shop.\"",
+    "The department said it would put up signs in English and Spanish at every detour and post updates on "
+    "its website. Council member Aisha Grant said she would ask for a hearing on the plan at the council's "
+    "next meeting on February 18.",
+    "The bridge, which opened in 1961, was last repaired in 2009, when its deck was replaced. It carries "
+    "about a third of the traffic between the West End and downtown, according to the department's most "
+    "recent count.",
+    "A second closure, of the Mill Road overpass, is planned for the summer, the department said, though "
+    "it has not set a date. Both projects are part of a $60 million program to repair 14 of the city's "
+    "oldest bridges by 2028.",
+    "Drivers who use the bridge to reach St. Luke's Hospital should follow the signs to its Pier Avenue "
+    "entrance, the hospital said in a statement on Wednesday.",
+]
+BRIDGE = BRIDGE_HEADLINE + "\n\n" + "\n\n".join([BRIDGE_LEAD] + BRIDGE_BODY) + "\n"
+BRIDGE_EXCERPT = BRIDGE_HEADLINE + "\n\n" + BRIDGE_LEAD + "\n"   # 48 words of 376
+# Short texts sharing the lead's opening words (6 shingles, fewer than MIN_SHARED): each
+# scores higher than the article, which is nine times the excerpt's length.
+BRIDGE_DECOYS = ["The Harbor Street Bridge will close to all traffic on Sunday.\n",
+                 "The Harbor Street Bridge will close to all traffic on weekends.\n",
+                 "The Harbor Street Bridge will close to all traffic on Friday night.\n"]
+# A wire footer, this file's own: boilerplate that indexed articles and unrelated texts share.
+FOOTER = ("Reported by the Metro Desk of the Lakeside Courier; edited by Paul Okafor. Copyright 2024 Lakeside "
+          "Courier Media. All rights reserved. This story may not be published, broadcast or rewritten "
+          "without the permission of the Courier.\n")
+
+
+def test_a_headline_and_lead_copied_from_a_long_article_is_found(cli, tmp_path):
+    """A newsroom user's report: the verbatim headline and lead of an indexed article scored
+    0.13 against it (Jaccard counts the article's other 330 words against it), under
+    VERIFY_MIN, and was given no source. The article holds every shingle of it."""
+    from respin.index import VERIFY_MIN
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "archive" / "bridge.txt").write_text(BRIDGE, encoding="utf-8")
+    for i, (_, text) in enumerate(NEGATIVES[:4]):
+        (tmp_path / "archive" / f"other{i}.txt").write_text(text, encoding="utf-8")
+    index = tmp_path / "a.index"
+    assert cli("index", "build", tmp_path / "archive", "--out", index, "-q").code == 0
+    with SourceIndex.open(index) as idx:
+        top = idx.query(BRIDGE_EXCERPT, k=1)[0]
+        assert top.doc_id == "bridge.txt" and top.score < VERIFY_MIN
+        got = idx.best_source(BRIDGE_EXCERPT)
+        assert got is not None and got.doc_id == "bridge.txt" and got.verified
+        assert top.contained == 1.0
+        # ... and lightly spun (three swaps in 48 words)
+        light = (BRIDGE_EXCERPT.replace("structural repairs", "structural fixes").replace("said on", "stated on")
+                 .replace("drivers", "motorists"))
+        got = idx.best_source(light)
+        assert got is not None and got.doc_id == "bridge.txt" and got.verified
+    query = tmp_path / "lead.txt"
+    query.write_text(BRIDGE_EXCERPT, encoding="utf-8")
+    ran = cli("restore", query, "--corpus", index, "--format", "json")
+    assert ran.code == 0 and json.loads(ran.out)["source"] == "bridge.txt" and "a copy by alignment" in ran.err
+    assert json.loads(ran.out)["restored"] == BRIDGE_EXCERPT  # a verbatim copy: nothing to change
+    ran = cli("index", "query", index, query, "--format", "json")
+    d = json.loads(ran.out)
+    assert d["best"] == "bridge.txt" and d["matches"][0]["contained"] == 1.0
+
+
+def test_an_excerpts_source_outscored_by_short_texts_is_still_aligned(cli, tmp_path):
+    """Short texts sharing a few of its shingles outscore the excerpt's long source (three of
+    them: it is not among query's best three); candidates() brings it as the one holding most
+    of the text, and the aligner finds the excerpt there."""
+    path = tmp_path / "a.index"
+    docs = [("bridge", BRIDGE)] + [(f"decoy{i}", t) for i, t in enumerate(BRIDGE_DECOYS)]
+    docs += [(f"neg{i}", t) for i, (_, t) in enumerate(NEGATIVES[:4])]
+    SourceIndex.build(path, docs).close()
+    with SourceIndex.open(path) as idx:
+        assert "bridge" not in [m.doc_id for m in idx.query(BRIDGE_EXCERPT, k=3)]
+        found = idx.candidates(BRIDGE_EXCERPT)
+        assert [m.doc_id for m in found[3:]] == ["bridge"] and found[3].contained == 1.0
+        got = idx.best_source(BRIDGE_EXCERPT)
+        assert got is not None and got.doc_id == "bridge" and got.verified
+    # index query --k 3 lists the source that restore --corpus would use after the three.
+    query = tmp_path / "lead.txt"
+    query.write_text(BRIDGE_EXCERPT, encoding="utf-8")
+    rows = [r.split("\t") for r in cli("index", "query", path, query, "--k", "3").out.splitlines()]
+    assert [(r[0], r[2], r[4]) for r in rows[3:]] == [("4", "bridge", "*")] and len(rows) == 4
+
+
+def test_a_text_sharing_only_boilerplate_with_indexed_articles_is_refused(tmp_path):
+    """Another story with the wire footer the indexed articles end with: the articles hold
+    most of its shingles (the footer's), enough to be aligned, but the aligner finds its own
+    sentence in none of them."""
+    from respin.index import _containing
+    path = tmp_path / "a.index"
+    story = ("A fire at a warehouse on Canal Street forced the evacuation of nearby homes early on Saturday, "
+             "fire officials said.\n\n" + FOOTER)
+    docs = [("bridge", BRIDGE + "\n" + FOOTER), ("long", NEGATIVES[5][1] + "\n" + FOOTER)]
+    docs += [(f"neg{i}", t) for i, (_, t) in enumerate(NEGATIVES[:4])]
+    SourceIndex.build(path, docs).close()
+    with SourceIndex.open(path) as idx:
+        found = idx.candidates(story)
+        assert sorted(m.doc_id for m in found if _containing(m)) == ["bridge", "long"]  # both are aligned ...
+        assert idx.best_source(story) is None  # ... and neither is its source
+        # The article is found by its own lead, footer and all.
+        got = idx.best_source(BRIDGE_EXCERPT + "\n" + FOOTER)
+        assert got is not None and got.doc_id == "bridge"
+
+
+def test_choose_aligns_a_candidate_holding_the_text_whatever_its_score():
+    from respin.index import VERIFY_CONTAINMENT, choose
+    m = Match("long", 0.1, LONG_ARTICLE, shared=20, contained=1.0)
+    got = choose(ARTICLE, [m])
+    assert got is not None and got.verified and got.doc_id == "long"
+    # Holding less of it, or too few shingles, it is not aligned.
+    assert choose(ARTICLE, [Match("long", 0.1, LONG_ARTICLE, shared=20, contained=VERIFY_CONTAINMENT - 0.01)]) is None
+    assert choose(ARTICLE, [Match("long", 0.1, LONG_ARTICLE, shared=7, contained=1.0)]) is None
+    # Holding the text is not being its source: the aligner still decides.
+    assert choose(LONG_ARTICLE, [Match("article", 0.1, ARTICLE, shared=20, contained=0.9)]) is None
+
+
 def test_a_gz_suffix_in_capitals_is_read_not_skipped_as_binary(cli, tmp_path):
     import gzip
     folder = tmp_path / "gz"
