@@ -1856,7 +1856,9 @@ def _main(argv: list[str] | None) -> int:
                 msg = msg[0].lower() + msg[1:]
             msg = msg.replace("(Possible options:", "(possible options:")  # (click's, mid-line)
             if extra is not None and ctx is not None and ctx.info_name == "restore":
-                if any(a.split("=")[0] in ("--source", "-s", "--corpus", "--copy") for a in args):
+                # (--index: --corpus's alias; -sFILE: -s with its value attached)
+                if any(a.split("=")[0] in ("--source", "--corpus", "--index", "--copy") or a.startswith("-s")
+                       for a in args):
                     # `restore a.txt b.txt --source orig.txt` (or --corpus, --copy): the extra file is a
                     # second input ("use --source b.txt" told the user to drop the source they gave).
                     where = f"; restore takes one input file (several: restore each, or respin batch){where}"

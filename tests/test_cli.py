@@ -645,7 +645,8 @@ def test_restore_with_the_source_as_a_second_argument_says_to_use_source(cli, tm
     assert "use --source SRC" in ran.err and ran.code == 2
     assert "--source" not in cli("check", str(spun), "--no-such-option").err
     # With --source given, the extra file is a second input: no "use --source" for it.
-    for given in (["--source", str(src)], [f"--source={src}"], ["-s", str(src)]):
+    for given in (["--source", str(src)], [f"--source={src}"], ["-s", str(src)], [f"-s{src}"],
+                  ["--index", "a.index"], ["--corpus=a.index"]):
         ran = cli("restore", str(spun), str(spun), *given)
         assert_user_error(ran, "got unexpected extra argument", "restore takes one input file")
         assert "use --source" not in ran.err
