@@ -360,24 +360,32 @@ def _uncovered_lexicon_findings(m, text: str, restored, findings: list, lexicons
     restores there. Not where a source's edit or Markdown code lies, as restore."""
     if not restored.unmatched or not any(lexicons):  # (an empty lexicon lists nothing: no model run)
         return findings
+    spans = [(x.start, x.end) for x in restored.unmatched]
+    taken = [(x.start, x.end) for x in [*restored.edits, *findings]]
+    extra = [f for _, f in _phrases_alone(m, text, spans, taken, lexicons, min_confidence, sections)]
+    return sorted(findings + extra, key=lambda f: (f.start, f.end)) if extra else findings
+
+
+def _phrases_alone(m, text: str, spans: list, taken: list, lexicons, min_confidence, sections: bool):
+    """The findings of kind "lexicon phrase" that ``check --lexicon`` lists without a source
+    in each of ``text``'s ``spans`` ((start, end)) judged alone, in the whole text's offsets,
+    but for those over ``taken`` ((start, end): edits, findings) or Markdown code: (span,
+    finding) pairs, for :func:`_uncovered_lexicon_findings` and :func:`_loose_phrases`."""
     from dataclasses import replace
 
     from .detect import LEXICON_PHRASE, LineIndex
     from .spans import SpanIndex
     from .tokenize import code_regions
-    spans = restored.unmatched
-    texts = [text[x.start:x.end] for x in spans]
+    texts = [text[a:b] for a, b in spans]
     reports = _with_lexicons(m, m.check_many(texts, min_confidence=min_confidence, sections=sections), texts,
                              lexicons)
-    taken = SpanIndex([(x.start, x.end) for x in [*restored.edits, *findings]] + code_regions(text))
-    lines, extra = LineIndex(text), []
-    for x, r in zip(spans, reports):
+    busy, lines = SpanIndex(list(taken) + code_regions(text)), LineIndex(text)
+    for span, r in zip(spans, reports):
         for f in r.findings:
-            a, b = f.start + x.start, f.end + x.start
-            if f.kind == LEXICON_PHRASE and not taken.overlaps(a, b):
+            a, b = f.start + span[0], f.end + span[0]
+            if f.kind == LEXICON_PHRASE and not busy.overlaps(a, b):
                 line, col = lines.line_col(a)
-                extra.append(replace(f, start=a, end=b, line=line, col=col))
-    return sorted(findings + extra, key=lambda f: (f.start, f.end)) if extra else findings
+                yield span, replace(f, start=a, end=b, line=line, col=col)
 
 
 def _loose_phrases(m, text: str, restored, taken: list, lexicons, min_confidence, sections: bool) -> list:
@@ -396,33 +404,22 @@ def _loose_phrases(m, text: str, restored, taken: list, lexicons, min_confidence
         return []
     from dataclasses import replace
 
-    from .detect import LEXICON_PHRASE, LineIndex
-    from .spans import SpanIndex
     from .swaps import phrase_tokens
-    from .tokenize import code_regions
     held: dict = {}  # input sentence -> its source sentences' tokens (one of two the copy joined is paired with each)
     for x, y in restored.paraphrased:
         held.setdefault((x.start, x.end), []).append(phrase_tokens(y.text))
-    spans = sorted(held)
-    texts = [text[a:b] for a, b in spans]
-    reports = _with_lexicons(m, m.check_many(texts, min_confidence=min_confidence, sections=sections), texts,
-                             lexicons)
-    busy = SpanIndex([(x.start, x.end) for x in taken] + code_regions(text))
-    lines, out = LineIndex(text), []
+    out = []
 
     def has(sources: list, words: tuple) -> bool:
         n = len(words)
         return bool(n) and any(src[i:i + n] == words for src in sources for i in range(len(src) - n + 1))
 
-    for span, r in zip(spans, reports):
-        for f in r.findings:
-            a, b = f.start + span[0], f.end + span[0]
-            if f.kind != LEXICON_PHRASE or busy.overlaps(a, b) or has(held[span], phrase_tokens(f.text)):
-                continue
-            ours = [x for x in f.suggestions if has(held[span], phrase_tokens(x))][:1]
-            line, col = lines.line_col(a)
-            out.append((replace(f, start=a, end=b, line=line, col=col, suggestions=tuple(ours) or f.suggestions),
-                        span, bool(ours)))
+    for span, f in _phrases_alone(m, text, sorted(held), [(x.start, x.end) for x in taken], lexicons,
+                                  min_confidence, sections):
+        if has(held[span], phrase_tokens(f.text)):
+            continue
+        ours = [x for x in f.suggestions if has(held[span], phrase_tokens(x))][:1]
+        out.append((replace(f, suggestions=tuple(ours) or f.suggestions), span, bool(ours)))
     return out
 
 
