@@ -677,6 +677,8 @@ def check(
             raise InputError(f"source file is empty: {source}")
         lexicon = _each_once(lexicon, model, quiet)
         lexicons = tuple(_load_lexicon(x, model, quiet) for x in lexicon)
+        jobs = 1 if "-" in files else _workers(jobs, quiet)  # (standard input belongs to this process)
+        # (Before the index is opened: an error here would leave it open, the try below not yet entered.)
         index = None
         if corpus is not None:  # opened once for the run (a missing or non-index file: restore's one-line error)
             from .index import SourceIndex
@@ -695,7 +697,6 @@ def check(
         tasks = [(f, walked, src_text, threshold, model, max_size, lexicons, min_confidence, sections, why, quiet,
                   None if index is None else (corpus, index))
                  for f, walked in found]
-        jobs = 1 if "-" in files else _workers(jobs, quiet)  # (standard input belongs to this process)
         any_spun = False  # whether a document fails (--fail-on: judged spun, or a lexicon phrase listed)
         hidden = min_confidence is not None or only_lexicon  # findings the user chose not to see
         legacy_first, legacy_count = None, 0  # of several files: one note at the end, not one each
