@@ -1105,8 +1105,12 @@ def _refined_opcodes(a: list, b: list) -> list[tuple[str, int, int, int, int]]:
     deletion, or a replacement of unequal sides (the trace of such a shift: "close to the
     overpass rapidly — in keeping with the document" matched its "to the" to the source's
     "according to the report", one word against five and seven against none), is aligned
-    again by an exact longest common subsequence, and its opcodes replaced where that
-    matches more tokens (punctuation too).
+    again (:func:`_lcs_opcodes`), and its opcodes replaced where that scores better
+    (:func:`_paired_score`: tokens matched, punctuation too, less tokens left unpaired). Of
+    two words a spinner wrote elsewhere ("a down tornado" for "a weak tornado touched
+    down"), difflib matched the first that it met, leaving the source's "weak tornado
+    touched" against nothing beside a one-to-five replacement, which was edited, and
+    "tornado", in both texts, was lost once restored.
 
     >>> a = "bronc running , bull's eye riding , beat circling , and".split()
     >>> b = "bronc riding , bull riding , breakaway roping , and".split()
@@ -1130,33 +1134,72 @@ def _refined_opcodes(a: list, b: list) -> list[tuple[str, int, int, int, int]]:
         i1, i2, j1, j2 = window[0][1], window[-1][2], window[0][3], window[-1][4]
         if (len(window) > 1 and any(op in ("insert", "delete") or x2 - x1 != y2 - y1 for op, x1, x2, y1, y2 in window)
                 and i2 - i1 <= _REFINE_MAX and j2 - j1 <= _REFINE_MAX):
-            matched = sum(x2 - x1 for op, x1, x2, _, _ in window if op == "equal")
             better = _lcs_opcodes(a, b, i1, i2, j1, j2)
-            if sum(x2 - x1 for op, x1, x2, _, _ in better if op == "equal") > matched:
+            if _paired_score(better) > _paired_score(window):
                 window = better
         out.extend(window)
         k = end
     return out
 
 
+# What an exact match is worth in :func:`_lcs_opcodes`, in tokens left unpaired. A spinner
+# swaps word for word or phrase for phrase, so the words both texts keep stay in step but for
+# the phrases' lengths; a match that puts them ``d`` tokens out of step leaves ``d`` more on
+# each side unpaired (2d). Worth 3 (odd: never a tie with such a shift), a match one token out
+# of step is kept and one two or more out is not, unless two or more words match there. Every
+# match worth more than any count (a longest common subsequence) kept a crude spinner's "a"
+# for "the" matched to the source's "a" four words away ("contributes the strings which
+# bears a model's" for "adds a term that encourages the model's"), and the restored text
+# lost "term that encourages the".
+_MATCH_WORTH = 3
+
+
+def _paired_score(ops) -> int:
+    """What :func:`_lcs_opcodes` maximises: :data:`_MATCH_WORTH` per token matched, less one
+    per token left unpaired (``|p - q|`` of a block of ``p`` tokens against ``q``)."""
+    return sum(_MATCH_WORTH * (x2 - x1) if op == "equal" else -abs((x2 - x1) - (y2 - y1))
+               for op, x1, x2, y1, y2 in ops)
+
+
 def _lcs_opcodes(a, b, i1, i2, j1, j2) -> list[tuple[str, int, int, int, int]]:
-    """Opcodes of ``a[i1:i2]`` against ``b[j1:j2]`` from a longest common subsequence
-    (dynamic programming; ties keep a word against the word across from it)."""
-    n, m = i2 - i1, j2 - j1
-    L = [[0] * (m + 1) for _ in range(n + 1)]
+    """Opcodes of ``a[i1:i2]`` against ``b[j1:j2]`` that score best by :func:`_paired_score`
+    (dynamic programming): between two matches, ``p`` tokens against ``q`` pair ``min(p, q)``
+    of them as substitutions and leave ``|p - q|`` inserted or deleted. Exact matches
+    alone (a longest common subsequence) made no difference between an alignment that keeps
+    each word against its own and one through a word the spinner happened to write
+    elsewhere ("down" for "weak", two words before the source's "down"), which leaves a
+    source-only gap beside a long replacement. (Ties keep a match, then a word against the
+    word across from it.)
+
+    >>> a, b = "a down tornado hit close to the town".split(), "a weak tornado touched down near the town".split()
+    >>> [(a[i1:i2], b[j1:j2]) for op, i1, i2, j1, j2 in _lcs_opcodes(a, b, 0, 8, 0, 8) if op != "equal"]
+    [(['down'], ['weak']), (['hit', 'close', 'to'], ['touched', 'down', 'near'])]
+    """
+    n, m, W = i2 - i1, j2 - j1, _MATCH_WORTH
+    # S[x][y]: the best score of a[x:] against b[y:].
+    S = [[0] * (m + 1) for _ in range(n + 1)]
+    S[n] = [-(m - y) for y in range(m + 1)]
     for x in range(n - 1, -1, -1):
-        row, below = L[x], L[x + 1]
+        row, below = S[x], S[x + 1]
+        row[m] = below[m] - 1
         ax = a[i1 + x]
         for y in range(m - 1, -1, -1):
-            row[y] = below[y + 1] + 1 if ax == b[j1 + y] else max(below[y], row[y + 1])
+            d = below[y + 1]
+            if ax == b[j1 + y]:
+                d += W
+            row[y] = max(d, below[y] - 1, row[y + 1] - 1)
     pairs = []
     x = y = 0
     while x < n and y < m:
-        if a[i1 + x] == b[j1 + y] and L[x][y] == L[x + 1][y + 1] + 1:
+        s = S[x][y]
+        if a[i1 + x] == b[j1 + y] and s == S[x + 1][y + 1] + W:
             pairs.append((x, y))
             x += 1
             y += 1
-        elif L[x + 1][y] >= L[x][y + 1] and (L[x + 1][y] > L[x][y + 1] or n - x >= m - y):
+        elif s == S[x + 1][y + 1]:  # a substitution
+            x += 1
+            y += 1
+        elif s == S[x + 1][y] - 1 and (s != S[x][y + 1] - 1 or n - x >= m - y):
             x += 1
         else:
             y += 1
