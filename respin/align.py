@@ -1090,7 +1090,7 @@ def _blocks_opcodes(blocks, i: int = 0, j: int = 0) -> list[tuple[str, int, int,
 
 
 _REFINE_GAP = 2     # equal runs this short or shorter join non-equal blocks into one window
-_REFINE_MAX = 40    # windows longer than this on either side are left as difflib made them
+_REFINE_MAX = 40    # windows are cut at this many tokens a side (the programme is quadratic)
 
 
 def _refined_opcodes(a: list, b: list) -> list[tuple[str, int, int, int, int]]:
@@ -1125,10 +1125,13 @@ def _refined_opcodes(a: list, b: list) -> list[tuple[str, int, int, int, int]]:
             out.append(ops[k])
             k += 1
             continue
-        # The window: non-equal ops and the short equal runs between them.
+        # The window: non-equal ops and the short equal runs between them, up to
+        # _REFINE_MAX tokens a side (a longer one, in a long heavily spun sentence where every
+        # other word is "a", "of" or a comma kept, is taken in such windows one after another).
         end = k + 1
         while end + 1 < len(ops) and ops[end][0] == "equal" and ops[end][2] - ops[end][1] <= _REFINE_GAP \
-                and ops[end + 1][0] != "equal":
+                and ops[end + 1][0] != "equal" \
+                and ops[end + 1][2] - ops[k][1] <= _REFINE_MAX and ops[end + 1][4] - ops[k][3] <= _REFINE_MAX:
             end += 2
         window = ops[k:end]
         i1, i2, j1, j2 = window[0][1], window[-1][2], window[0][3], window[-1][4]

@@ -214,3 +214,17 @@ def test_a_function_word_far_out_of_step_is_not_matched():
     source = "The survey adds a question that asks the parents about their income and savings.\n"
     spun = "The survey contributes the query which questions a parents about their income and savings.\n"
     assert respin.restore(spun, source=source).text == source
+
+
+# Written for these tests: the same moved "down" at the end of a sentence whose every other
+# token is kept (a list of swapped words, commas between): difflib's window of blocks joined by
+# short equal runs ran past 40 tokens a side, and such a window was left as difflib made it.
+def test_a_long_window_is_aligned_again_in_parts():
+    import respin
+    source = ("Rangers told hikers, campers, anglers, cyclists, climbers, hunters, walkers, riders, rowers, "
+              "guides, scouts, teachers, pupils, parents, drivers, farmers, traders, cooks, porters and pilots "
+              "that a young bear wandered down into the campsite.\n")
+    spun = ("Rangers informed trekkers, vacationers, fishermen, bikers, mountaineers, trappers, strollers, "
+            "horsemen, oarsmen, leaders, explorers, instructors, students, mothers, motorists, growers, "
+            "merchants, chefs, carriers and aviators that a down bear roamed off in to the campsite.\n")
+    assert respin.restore(spun, source=source).text == source
