@@ -258,6 +258,32 @@ def test_long_difference_inside_an_anchored_sentence_is_reported_not_edited():
     assert result.text == "Officials said the plan was good.\n"   # source-only content is not injected
 
 
+@pytest.mark.parametrize("copy,source,kept", [
+    ("The bridge opened in May. Each car's toll was set by the council at five dollars. Traffic has been light.\n",
+     "The bridge opened in May. The council charged drivers a fee of five dollars. Traffic has been light.\n",
+     "Each car's toll was set by the council at"),
+    ("The lab is old. In May each sample's surface region was found by nitrogen adsorption in the cold room. It works.\n",
+     "The lab is old. In May we measured the outer face of each sample with nitrogen adsorption in the cold room. It works.\n",
+     "each sample's surface region was found by"),
+])
+def test_a_word_beside_a_reworded_passage_is_kept_with_it(copy, source, kept):
+    """A reworded clause, kept as a differing passage, keeps the word the aligner paired at
+    its edge with whatever word the source has there: "Each" was put back as "The" alone
+    ("The car's toll was set by the council"), a sentence neither text has, and that one
+    swap made a copy with one sentence reworded a spun copy."""
+    r = respin.restore(copy, source=source)
+    assert r.text == copy and r.edits == []
+    assert [span.text for span in r.unmatched] == [kept]
+    assert r.relation.verdict != "spun copy"
+
+
+def test_a_linked_swap_beside_a_kept_clause_is_still_restored():
+    """The thesaurus linking the word beside the clause: a spinner's swap, restored."""
+    copy = "The mayor stated, after a long and bitterly fought meeting on Monday evening, the funds were secure.\n"
+    r = respin.restore(copy, source="The mayor said the funds were secure.\n")
+    assert r.text == "The mayor said, after a long and bitterly fought meeting on Monday evening, the funds were secure.\n"
+
+
 def test_restoring_shuffled_lines_of_a_live_blog_is_idempotent():
     """Seed 004 (a live blog: bullets, repeated short lines, a menu) spun and its lines
     shuffled: restoring the result again against the source changes nothing (a second pass
