@@ -888,14 +888,12 @@ def _check_files(group):
     if corpus is not None:
         from dataclasses import replace
 
-        from .cli_index import source_note
-        from .index import VERIFY_CANDIDATES, choose
+        from .cli_index import look_up, source_note
         name, index = corpus
         index = _INDEXES.setdefault(index.path, index)
         lexicon = respin._model(model).lexicon  # (as restore --corpus: candidates below the threshold aligned with it)
         for i, t in enumerate(texts):
-            found = index.query(t, k=VERIFY_CANDIDATES)
-            sources[i] = choose(t, found, lexicon=lexicon)
+            sources[i], found = look_up(index, t, lexicon)
             if sources[i] is None and t.strip():  # (an empty file: its report says it, not judged)
                 said[i] = source_note(name, None, found, "checking")
     given = [s.text if s is not None and corpus is not None else s for s in sources]

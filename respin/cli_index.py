@@ -564,13 +564,21 @@ def info(
 def find_source(index: str, text: str, note, lexicon=None):
     """For ``respin restore --corpus INDEX``: the best source of ``text`` in the index, or
     None (the caller falls back to the model); says which on stderr through ``note``."""
-    from .index import VERIFY_CANDIDATES, SourceIndex, choose
+    from .index import SourceIndex
 
     with SourceIndex.open(index, readonly=True) as idx:
-        found = idx.candidates(text, k=VERIFY_CANDIDATES)
-    best = choose(text, found, lexicon=lexicon)
+        best, found = look_up(idx, text, lexicon)
     note(source_note(index, best, found))
     return best
+
+
+def look_up(idx, text: str, lexicon=None) -> tuple:
+    """``text``'s source in the open index ``idx`` as ``restore --corpus`` and ``check
+    --corpus`` find it: (the source chosen, or None; the candidates weighed, for the note)."""
+    from .index import VERIFY_CANDIDATES, choose
+
+    found = idx.candidates(text, k=VERIFY_CANDIDATES)
+    return choose(text, found, lexicon=lexicon), found
 
 
 def source_note(index: str, best, found: list, doing: str = "restoring") -> str:

@@ -640,6 +640,10 @@ def test_an_excerpts_source_outscored_by_short_texts_is_still_aligned(cli, tmp_p
     query.write_text(BRIDGE_EXCERPT, encoding="utf-8")
     rows = [r.split("\t") for r in cli("index", "query", path, query, "--k", "3").out.splitlines()]
     assert [(r[0], r[2], r[4]) for r in rows[3:]] == [("4", "bridge", "*")] and len(rows) == 4
+    # check --corpus finds it as restore --corpus does (one look-up for both).
+    ran = cli("check", query, "--corpus", path, "--format", "json")
+    assert ran.code == 0 and json.loads(ran.out)[0]["source"]["id"] == "bridge", ran.err
+    assert json.loads(cli("restore", query, "--corpus", path, "--format", "json").out)["source"] == "bridge"
 
 
 def test_a_text_sharing_only_boilerplate_with_indexed_articles_is_refused(tmp_path):
