@@ -125,7 +125,7 @@ class Report:
     uncovered: tuple = field(default=(), repr=False, compare=False)
     # Against a related source: the input's sentences it matches only loosely (restore's
     # ``paraphrased``, (start, end)), where check --lexicon lists the lexicons' phrases their
-    # source sentences do not have (respin._paraphrased_lexicon_findings), explained as
+    # source sentences do not have (respin._loose_phrases), explained as
     # without a source. Not in the JSON.
     paraphrased: tuple = field(default=(), repr=False, compare=False)
     # check --corpus: the index's document the text was checked against (a
@@ -172,8 +172,7 @@ def source_findings(text: str, r) -> list[Finding]:
             continue
         # The words, not the spacing an edit takes to keep the input's line break (a wrapped
         # " de-\npart" -> "\nleave"): a finding is the spun words, its suggestion on one line.
-        start = e.start + len(e.spun) - len(e.spun.lstrip())
-        end = e.end - (len(e.spun) - len(e.spun.rstrip()))
+        start, end = _words_of(e)
         line, col = lines.line_col(start)
         out.append(Finding(start, end, line, col, text[start:end], (" ".join(e.restored.split()),), e.confidence, e.kind))
     return out
