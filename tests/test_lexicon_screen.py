@@ -31,15 +31,23 @@ PLAIN = ("The library opens at nine on weekdays and at ten on Saturdays. Members
          "time and keep them for three weeks; the desk renews them by telephone.\n")
 
 
+def _folder(path, lexicon: str, entries, texts: dict):
+    """``path`` with the lexicon ``lexicon`` of ``entries`` (spun, original, count) and the
+    files ``texts`` (name -> text, each NAME.txt)."""
+    lex = SwapLexicon()
+    for spun, original, count in entries:
+        lex.add(spun, original, count)
+    (path / lexicon).write_text(lex.to_tsv(), encoding="utf-8")
+    for name, text in texts.items():
+        (path / f"{name}.txt").write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def files(tmp_path):
-    lex = SwapLexicon()
-    lex.add("counterfeit consciousness", "artificial intelligence", 3)
-    lex.add("profound learning", "deep learning", 2)
-    (tmp_path / "mine.tsv").write_text(lex.to_tsv(), encoding="utf-8")
-    for name, text in (("paper", PAPER), ("story", STORY), ("plain", PLAIN)):
-        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
-    return tmp_path
+    return _folder(tmp_path, "mine.tsv", [("counterfeit consciousness", "artificial intelligence", 3),
+                                          ("profound learning", "deep learning", 2)],
+                   {"paper": PAPER, "story": STORY, "plain": PLAIN})
 
 
 def _json(ran) -> dict:
@@ -267,13 +275,8 @@ LOOSE_HELD = LOOSE_SOURCE.replace("outer face", "surface region")
 
 @pytest.fixture
 def loose(tmp_path):
-    lex = SwapLexicon()
-    lex.add("surface region", "surface area", 3)
-    lex.add("surface region", "outer face", 1)
-    (tmp_path / "loose.tsv").write_text(lex.to_tsv(), encoding="utf-8")
-    for name, text in (("source", LOOSE_SOURCE), ("copy", LOOSE_COPY), ("held", LOOSE_HELD)):
-        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
-    return tmp_path
+    return _folder(tmp_path, "loose.tsv", [("surface region", "surface area", 3), ("surface region", "outer face", 1)],
+                   {"source": LOOSE_SOURCE, "copy": LOOSE_COPY, "held": LOOSE_HELD})
 
 
 def test_a_lexicon_phrase_in_a_paraphrased_sentence_fails_the_screen(cli, loose):
