@@ -1794,6 +1794,40 @@ def _commands_with(group, option: str, path: str = "respin") -> list[str]:
     return out
 
 
+# Options naming one file or folder: given twice, click keeps the last without a word, so
+# `restore copy.txt --source a.txt --source b.txt` restored against b.txt alone.
+_ONE_PATH = frozenset({"SRC", "FILE", "DIR", "INDEX", "TSV", "TRUTH"})
+
+
+def _path_given_twice(args: list[str]) -> None:
+    """Refuse an option that names one path (``--source``, ``-o``, ``--model`` ...) given more
+    than once, as a usage error of the command that takes it. Arguments click cannot parse
+    are left to click, which says what is wrong with them."""
+    if sum(a.startswith("-") and a != "-" for a in args) < 2:  # (building the parser costs ~8 ms)
+        return
+    group, path = typer.main.get_command(app), ["respin"]
+    while hasattr(group, "commands") and args and args[0] in group.commands:
+        path.append(args[0])
+        group, args = group.commands[args[0]], args[1:]
+    if hasattr(group, "commands") or len(path) == 1:
+        return
+    ctx = group.context_class(group, info_name=" ".join(path), resilient_parsing=True)
+    try:
+        order = group.make_parser(ctx).parse_args(list(args))[2]
+    except Exception:  # (click's own error comes when the command runs)
+        return
+    seen = set()
+    for param in order:
+        if getattr(param, "metavar", None) in _ONE_PATH and not param.multiple:
+            if param.name in seen:
+                what = param.opts[0]
+                hint = (f"{path[-1]} reads one source; to find it among many texts, index them"
+                        " (respin index build) and give --corpus INDEX") if what == "--source" \
+                    else f"give one {param.metavar}"
+                raise _USAGE[0](f"{what} is given twice: {hint}", ctx=ctx)
+            seen.add(param.name)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
     err = given = sys.stderr
@@ -1828,6 +1862,8 @@ def _main(argv: list[str] | None) -> int:
             _narrow_help()
         if helping and not bare and sys.stdout is None:  # (>&-: Rich printed nothing, exit 0)
             raise InputError("cannot write output (standard output is closed)")
+        if not (bare or helping):
+            _path_given_twice(args)
         rv = app(args=argv, prog_name="respin", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
     except _EXIT as e:

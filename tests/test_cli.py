@@ -652,6 +652,32 @@ def test_restore_with_the_source_as_a_second_argument_says_to_use_source(cli, tm
         assert "use --source" not in ran.err
 
 
+def test_an_option_naming_one_path_given_twice_is_refused(cli, tmp_path):
+    """`restore copy.txt --source a.txt --source b.txt` restored against b.txt without a word
+    (click keeps an option's last value), as if the user's a.txt had been read too; -o given
+    twice wrote the last file only. A value option given twice still takes the last, as in
+    most tools (`--threshold 0.3 ... --threshold 0.4`)."""
+    spun, src = tmp_path / "spun.txt", tmp_path / "original.txt"
+    spun.write_text("The White Home mentioned it.\n", encoding="utf-8")
+    src.write_text("The White House said it.\n", encoding="utf-8")
+    for cmd in ("restore", "check"):
+        for given in (["--source", str(src), "--source", str(spun)], ["-s", str(src), f"-s{src}"],
+                      [f"--source={src}", "-s", str(src)]):
+            ran = cli(cmd, str(spun), *given)
+            assert_user_error(ran, "--source is given twice", f"{cmd} reads one source")
+    out = tmp_path / "a.json"
+    ran = cli("check", str(spun), "-o", str(out), "--output", str(tmp_path / "b.json"))
+    assert_user_error(ran, "--output is given twice")
+    assert not out.exists() and not (tmp_path / "b.json").exists()
+    assert_user_error(cli("index", "build", str(tmp_path), "-o", "x.index", "--out", "y.index"),
+                      "--out is given twice")
+    ran = cli("restore", str(spun), "--source", str(src), "--format", "json", "--format", "diff")
+    assert ran.code == 0 and ran.out.startswith("---")
+    # After `--`, "--source" is a file name: not an option given twice.
+    ran = cli("restore", str(spun), "--source", str(src), "--", "--source")
+    assert_user_error(ran, "got unexpected extra argument")
+
+
 def test_restore_notes_a_source_and_input_given_the_wrong_way_round(cli, pair, monkeypatch):
     """Given the wrong way round, a clean article is "restored" into its spun copy without a
     word: where the source reads as spun and the input does not, restore says so."""
