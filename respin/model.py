@@ -1077,6 +1077,7 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
     # (Decoded on the text as read, unwrapped: a suggestion's words are the input's own.)
     suggestions = [replace(e, spun=text[e.start:e.end]) if joins else e for e in suggestions + held]
     suggestions.sort(key=lambda e: e.start)
+    suggestions = _articles_of_suggestions(text, suggestions, edits)
     return Restoration(text, apply_edits(text, edits), edits, words=doc.n_words,
                        suggestions=suggestions, score=report.score,
                        not_judged=_why_not_judged(report), parts=report.parts, score_whole=report.score_whole)
@@ -1133,6 +1134,21 @@ def _with_articles(text: str, edits: list) -> list:
         out.append(e)
         prev_end = e.end
     return out
+
+
+def _articles_of_suggestions(text: str, suggestions: list, edits: list) -> list:
+    """``suggestions`` (sorted) with "a"/"an" before each made to agree, as
+    :func:`_with_articles` does for the edits: a suggestion below the threshold ("an
+    examining electron magnifying lens" -> "scanning electron microscope") comes with its
+    article's ("an" -> "a", at its confidence), so that applying the suggestions (restore
+    --min-confidence, or a script replaying them) never writes "an scanning". Not an
+    article that an applied edit covers already (an edit's own, or one the held edits of
+    :func:`_within_lines` brought with them)."""
+    if not suggestions:
+        return suggestions
+    mine = {id(e) for e in suggestions}
+    taken = SpanIndex.of(edits)
+    return [e for e in _with_articles(text, suggestions) if id(e) in mine or not taken.overlaps(e.start, e.end)]
 
 
 def _unrestored_phrases(decoded: list, phrases, leaked: list) -> list:
