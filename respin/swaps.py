@@ -60,6 +60,7 @@ def phrase_tokens(text: str) -> tuple[str, ...]:
     return tuple(normalize(t.text) for t in tokenize(text))
 
 
+_ACRONYM = re.compile(r"\([^\W_][^()\s]*\)")  # a phrase's acronym as a lexicon word: "(wsn)", "(cvds)", "(4g)"
 _COMPOUND_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)+")  # "np-difficult", "text-to-discourse"
 
 
@@ -106,6 +107,16 @@ class SwapLexicon:
         o = norm_words(original) if isinstance(original, str) else tuple(original)
         if not s or not o or s == o or count <= 0:
             return
+        if _ACRONYM.fullmatch(s[-1]) and not any("(" in w for w in o):
+            # The acronym after a spun phrase is the paper's own, not spun: a table's original
+            # drops it ("usual least squares (OLS)" -> "ordinary least squares (OLS)"), and
+            # restoring deleted it from the text. Alone, it is a word of a row cut word by
+            # word ("(fft)" -> transform): no swap.
+            if len(s) == 1:
+                return
+            o += s[-1:]
+            if s == o:
+                return
         d = self._map[s]
         d[o] = d.get(o, 0) + int(count)
         self.version += 1
