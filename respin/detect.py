@@ -603,14 +603,18 @@ def _joined_like(phrase: str, span: str) -> str:
     return "".join(w + (sep if sep in "-\u2010\u2011" else " ") for w, sep in zip(words, parts[1::2])) + words[-1]
 
 
+_GREEK_IS = ("sis", "xis")  # a plural in "-es": analysis, hypothesis, diagnosis, axis
+
+
 def _inflected(key: str, last: str) -> str | None:
     """How the text's last word ``key`` ends a lexicon phrase whose last word is ``last``:
     "" as it is, "s" in the plural ("organizations", "boxes", "studies"), "'s" possessive;
     None if it is not that word.
 
     >>> [_inflected(k, w) for k, w in [("machine", "machine"), ("machines", "machine"),
-    ...  ("boxes", "box"), ("studies", "study"), ("consciousness's", "consciousness"), ("machined", "machine")]]
-    ['', 's', 's', 's', "'s", None]
+    ...  ("boxes", "box"), ("studies", "study"), ("consciousness's", "consciousness"), ("machined", "machine"),
+    ...  ("analyses", "analysis")]]
+    ['', 's', 's', 's', "'s", None, 's']
     """
     if key == last:
         return ""
@@ -620,6 +624,7 @@ def _inflected(key: str, last: str) -> str | None:
     if key.endswith("s") and len(last) > 2 and (
             key[:-1] == last
             or (key.endswith("es") and key[:-2] == last and last.endswith(("s", "x", "z", "ch", "sh")))
+            or (key.endswith("es") and last.endswith(_GREEK_IS) and key[:-2] + "is" == last)
             or (key.endswith("ies") and last.endswith("y") and key[:-3] == last[:-1])):
         return "s"
     return None
@@ -630,10 +635,10 @@ def _singulars(key: str):
     (:func:`_inflected`), to be looked up as a lexicon writes its words (the caller keeps
     those it knows).
 
-    >>> list(_singulars("communities")), list(_singulars("data"))
-    ([('communitie', 's'), ('community', 's')], [])
+    >>> list(_singulars("communities")), list(_singulars("data")), list(_singulars("analyses"))
+    ([('communitie', 's'), ('community', 's')], [], [('analyse', 's'), ('analysis', 's')])
     """
-    for stem in (key[:-1], key[:-2], key[:-3] + "y"):
+    for stem in (key[:-1], key[:-2], key[:-3] + "y", key[:-2] + "is"):
         ending = _inflected(key, stem)
         if ending:
             yield stem, ending
@@ -645,8 +650,8 @@ def _inflect_last(phrase: str, ending: str) -> str:
     "artificial intelligence's").
 
     >>> [_inflect_last(p, e) for p, e in [("neural network", "s"), ("random forest", "'s"),
-    ...  ("case study", "s"), ("vector box", "s"), ("deep learning", "")]]
-    ['neural networks', "random forest's", 'case studies', 'vector boxes', 'deep learning']
+    ...  ("case study", "s"), ("vector box", "s"), ("deep learning", ""), ("regression analysis", "s")]]
+    ['neural networks', "random forest's", 'case studies', 'vector boxes', 'deep learning', 'regression analyses']
     """
     if not ending or not phrase:
         return phrase
@@ -655,6 +660,8 @@ def _inflect_last(phrase: str, ending: str) -> str:
     w = phrase.rsplit(" ", 1)[-1]
     if not w[-1:].isalpha():
         return phrase
+    if w.endswith(_GREEK_IS) and len(w) >= 4:  # "analysis" -> "analyses", not "analysises"
+        return phrase[:-2] + "es"
     if w.endswith(("s", "x", "z", "ch", "sh")):
         return phrase + "es"
     if w.endswith("y") and len(w) > 1 and w[-2] not in "aeiou":
