@@ -636,7 +636,7 @@ def _singulars(key: str):
     those it knows).
 
     >>> list(_singulars("communities")), list(_singulars("data")), list(_singulars("analyses"))
-    ([('communitie', 's'), ('community', 's')], [], [('analyse', 's'), ('analysis', 's')])
+    ([('communitie', 's'), ('community', 's')], [], [('analyse', 's'), ('analys', 's'), ('analysis', 's')])
     """
     for stem in (key[:-1], key[:-2], key[:-3] + "y", key[:-2] + "is"):
         ending = _inflected(key, stem)
