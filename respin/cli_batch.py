@@ -65,7 +65,7 @@ def batch(
                                 help="A folder (files matching --glob, recursively), a JSONL file (.jsonl, "
                                      ".ndjson, optionally .gz, or .json whose first line is a JSON object; "
                                      "- for standard input; a named pipe, <(zcat ...), whose first line is "
-                                     "a JSON object), a list of paths "
+                                     "a JSON object, or the lines after a first record cut short), a list of paths "
                                      "(@paths.txt, or a .lst/.list file: one path a line, relative to the "
                                      "list's folder; spaces around it are ignored), or one text file. "
                                      "Named pipes, sockets and devices in a folder or list get an error "

@@ -844,10 +844,21 @@ def _sniff_pipe(path: str, raw=None) -> tuple[str, object] | None:
 
 def _jsonl_head(head: bytes, whole: bool) -> bool | None:
     """Whether ``head``, the start of a stream (all of it if ``whole``), is JSON Lines: its
-    first non-blank line a JSON object (one longer than SNIFF_BYTES: if it starts like one);
-    None: too little read yet to tell."""
+    first non-blank line a JSON object (one longer than SNIFF_BYTES: if it starts like one),
+    or the next ones (up to three) where the first is not (a broken first record);
+    None: too little read yet to tell.
+
+    >>> _jsonl_head(b'{"id": 1}\\n', True), _jsonl_head(b'{"id": 1, "te\\n{"id": 2}\\n', True)
+    (True, True)
+    >>> _jsonl_head(b'Dear reader,\\n{"id": 2}\\nthanks\\n', True), _jsonl_head(b'[\\n{"a": 1}\\n]\\n', True)
+    (False, False)
+    """
     import json
     more = None if not whole and len(head) < SNIFF_BYTES else False
+    # A first line that is no JSON object (a record cut short: a crawl split by bytes, a download
+    # restarted; or a list) followed by JSON objects is JSON Lines with one bad record, not one text: read
+    # as one, a crawl named .json or piped was judged and "restored" as a single document.
+    broken, after = False, 0  # (the first line unreadable; the objects on the lines after it)
     try:
         lines = lf_reader(jsonl_bytes(io.BufferedReader(io.BytesIO(head)), head))  # (CR-only lines too)
         while line := lines.readline(SNIFF_BYTES):
@@ -855,13 +866,25 @@ def _jsonl_head(head: bytes, whole: bool) -> bool | None:
             if not first:
                 continue
             if not line.endswith(b"\n") and not whole:
-                return re.match(rb'\{\s*["}]', first) is not None if more is False else None  # ({ "id": ...)
+                if more is not False:
+                    return None
+                return after > 0 or re.match(rb'\{\s*["}]', first) is not None  # ({ "id": ...)
             try:
-                return isinstance(json.loads(first), dict)
+                obj = json.loads(first)
             except (ValueError, RecursionError):
-                return False
+                obj = None
+            if not isinstance(obj, dict):
+                if broken:
+                    return False
+                broken = True
+                continue
+            if not broken or after == 2:  # (three objects after a broken first line: JSON Lines)
+                return True
+            after += 1
     except READ_ERRORS:  # a gzip stream cut where ``head`` ends (or no gzip at all)
         pass
+    if broken and (whole or more is False):
+        return after > 0
     return more
 
 

@@ -249,6 +249,34 @@ def test_a_gzip_or_text_through_a_named_pipe(tmp_path, cli):
     assert ran.code == 0 and len(rows) == 1 and rows[0]["id"] == "fifo" and rows[0]["words"] > 50
 
 
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.parametrize("first", [b'{"id": "d", "text": "cut sho', b"[1, 2]"])
+def test_jsonl_whose_first_line_is_no_object_is_still_jsonl(tmp_path, cli, first):
+    """A crawl whose first record is cut short (split by bytes, a restarted download), piped or
+    named .json, was read as one text: judged, exit 0, and "restored" as a single document of
+    JSON. It is JSON Lines with one bad record; a text whose second line is no object stays a
+    text, and a pretty-printed array is no JSON Lines."""
+    data = first + b"\n" + "".join(json.dumps({"id": f"d{i}", "text": t}) + "\n"
+                                    for i, t in enumerate(CLEAN[:3])).encode()
+    fifo = tmp_path / "63"
+    os.mkfifo(fifo)
+    feeder = _feed(fifo, data)
+    ran = cli("batch", fifo, "--out", tmp_path / "o", "-q", "--no-restore")
+    feeder.join(10)
+    assert ran.code == 0, ran.err
+    rows = results(tmp_path / "o")
+    assert [r["id"] for r in rows] == [1, "d0", "d1", "d2"] and rows[0]["error"].startswith("not ")
+    (tmp_path / "crawl.json").write_bytes(data)
+    ran = cli("batch", tmp_path / "crawl.json", "--out", tmp_path / "j", "-q", "--no-restore")
+    assert ran.code == 0 and [r["id"] for r in results(tmp_path / "j")] == [1, "d0", "d1", "d2"]
+    from respin.batch import SNIFF_BYTES, _jsonl_head
+    assert _jsonl_head(data, True) is True and _jsonl_head(data[:len(first) + 5], False) is None
+    assert _jsonl_head(first + b"\n" + b'{"id": 1, "text": "' + b"x" * SNIFF_BYTES, False) is True
+    assert _jsonl_head(b"Dear reader,\n" + data, True) is False  # prose on its second line: a text
+    assert _jsonl_head(b'[\n  {"id": 1, "text": "a"}\n]\n', True) is False  # a pretty-printed array
+    assert _jsonl_head(b"One line of prose.\n", True) is False
+
 # --- 6. the duplicate-id count in bounded memory ----------------------------------------------
 
 def test_duplicate_ids_are_counted_in_a_few_bytes_each():
