@@ -14,10 +14,13 @@ from .batch import COPIES_MAX, POOL_MAX
 from .cli import _EXTRACT, LEXICON_HELP, MAX_SIZE_SHOWN, MIN_CONFIDENCE_HELP, SECTIONS_HELP, _each_once, _field, _given, _globs, _interruptible, _number, _size, _stdin_once, _workers
 from .io import DEFAULT_MAX_BYTES, InputError
 
+# (Semicolons between the codes: with commas, the causes of 2 after its parenthesis read as
+# codes of their own without a number; a newcomer's review.)
 EPILOG_BATCH = ("Exit status: 0 success (records that could not be checked are in the results with their "
-                "error), 2 usage or input error (a folder without a file matching --glob too, or an input without a record), every record an error or an input that ends early (a truncated .gz; the results written all the same), "
-                "or a run stopped by a full disk or a killed worker, 130 interrupted, 143 terminated (SIGTERM); "
-                "after a stop, continue with --resume.")
+                "error); 2 usage or input error (a folder without a file matching --glob too, or an input "
+                "without a record), every record an error, an input that ends early (a truncated .gz; the "
+                "results written all the same), or a run stopped by a full disk or a killed worker; "
+                "130 interrupted; 143 terminated (SIGTERM). After a stop, continue with --resume.")
 
 
 def _json_array(path: str) -> bool:
@@ -152,7 +155,7 @@ def batch(
 ):
     """Check (and restore) every document of a corpus; resumable, parallel, in order.
 
-    One JSON line per input record in DIR/results.jsonl: id, path, score, spun, words, findings, restored, edits, suggestions, source, error, note, model. A JSONL record's also has line: the line of the input it was read from (from 1, blank lines counted), to join results back by.
+    One JSON line per input record in DIR/results.jsonl: id, path, score, spun, words, findings, restored, edits, suggestions, source, error, note, model. A JSONL record's result also has line: the line of the input it was read from (from 1, blank lines counted), to join results back by.
 
     A record that cannot be checked gets its error there; none is dropped (blank JSONL lines are no records: the summary and run.json count them). An empty or too short text is no error: it is checked as respin check does (not judged, score 0) and restored unchanged, with a note saying so; so is a file decoded as Windows-1252 (not valid UTF-8). An interrupted run continues with --resume, and the file is then the same as an uninterrupted run's.
 
