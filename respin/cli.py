@@ -940,7 +940,7 @@ def no_lexicon(flag: str) -> str:
 
 
 MIN_CONFIDENCE_HELP = ("Without a source: apply the model's edits at least this sure (default: the model's "
-                       "threshold, 0.99 for the shipped model; from other spun copies: 0.97; "
+                       "edit threshold, 0.99 for the shipped model, not --threshold's score; from other spun copies: 0.97; "
                        "lower is bolder). The others are listed as suggestions")
 LEXICON_HELP = ("Swap lexicon from 'respin learn' (repeatable, each file read once): the spinner's own dictionary, used with the "
                 "model's; or a shipped one by name: 'tortured' (paper-mill tortured phrases). Its swaps are "
