@@ -479,7 +479,7 @@ class Decoder:
                     out.append((L, [(o, self._phrase_base(key, o, n.get(o, c), caps[j:j + L])) for o, c in best]))
             return [p for p in out if p[1]]
 
-        def grow(j: int, got: list) -> None:
+        def grow(j: int, got: list, took: list) -> None:
             if len(got) >= 2:
                 key = tuple(words[i:j])
                 if key not in keys:
@@ -491,19 +491,52 @@ class Decoder:
                         # ("professionals beat" -> "pros pulse") and clean science judged spun
                         # ("improved named" -> "enhanced labeled") where the model read the
                         # words as written 7-20 times likelier (BENCHMARKS.md, session 46).
-                        if not _reads_better(self.lm, words, i, j, out):
+                        if not _reads_better(self.lm, words, i, j, out) or not self._parts_earn(
+                                words, i, j, [(n, o) for n, (o, _) in zip(took, combo)]):
                             continue
                         f = _feat(phrase=1.0, name=float(caps[i]))
                         here.append(Option(i, j - i, out, f, key, sum(b for _, b in combo)))
             if len(got) >= MAX_WORDS or j >= len(words) or (joined is not None and not joined[j - 1]):
                 return
             for L, opts in pieces(j):
-                grow(j + L, got + [opts])
+                grow(j + L, got + [opts], took + [L])
 
         for L, opts in pieces(i):
             if i + L < len(words):
-                grow(i + L, [opts])
+                grow(i + L, [opts], [L])
         return here
+
+    def _parts_earn(self, words, i: int, j: int, parts) -> bool:
+        """Whether each one-word part of a run from word ``i`` to ``j`` (``parts``: each part's
+        (words it takes, out), in order) reads better swapped than kept as written, the run's
+        other parts swapped: a table phrase with a word after it that a table also swaps
+        ("untamed life corridor" -> wildlife artery) was one run, whose edit took the
+        phrase's place at the pair's confidence, under the default where the phrase alone
+        is sure. A phrase part is a table's entry: it needs no more; nor does a run of words
+        alone, whose evidence is the run's ("blunder recurrence" -> error frequency: the
+        model knows neither pair).
+
+        >>> class Likes:  # reads "c" after "a" best, every other word alike
+        ...     def logprob(self, w, h=()): return 0.0 if (w, h[-1:]) == ("c", ("a",)) else -1.0
+        >>> dec = Decoder.__new__(Decoder); dec.lm = Likes()
+        >>> dec._parts_earn(["x", "y", "c"], 0, 3, [(2, ("a",)), (1, ("z",))])
+        False
+        >>> dec._parts_earn(["x", "y", "z"], 0, 3, [(2, ("a",)), (1, ("c",))])
+        True
+        >>> dec._parts_earn(["y", "c"], 0, 2, [(1, ("a",)), (1, ("z",))])
+        True
+        """
+        if all(n == 1 for n, _ in parts):
+            return True
+        swapped = tuple(w for _, o in parts for w in o)
+        at = i
+        for m, (n, o) in enumerate(parts):
+            if n == 1:
+                kept = tuple(w for k, (_, oo) in enumerate(parts) for w in (oo if k != m else (words[at],)))
+                if not _reads_better(self.lm, words, i, j, swapped, than=kept):
+                    return False
+            at += n
+        return True
 
     def _variant_runs(self, words, caps, joined, i, keys, here: list) -> list:
         """``here`` with the unseen variants of the phrase tables' terms that start at word
@@ -2292,9 +2325,9 @@ def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document |
     return applied, suggested
 
 
-def _reads_better(lm, words, i: int, j: int, out: tuple) -> bool:
+def _reads_better(lm, words, i: int, j: int, out: tuple, than: tuple | None = None) -> bool:
     """Whether ``lm`` reads ``out`` in place of the sentence's ``words[i:j]`` better than
-    the words as written, with two words of context either side; at the sentence's ends the
+    the words as written (or ``than``), with two words of context either side; at the sentence's ends the
     markers the decoder scores with ("<s>", "</s>"), so a run that opens a sentence is read
     as opening it.
 
@@ -2305,7 +2338,7 @@ def _reads_better(lm, words, i: int, j: int, out: tuple) -> bool:
     """
     left = (("<s>",) if i < 2 else ()) + tuple(words[max(0, i - 2):i])
     right = tuple(words[j:j + 2]) + (("</s>",) if j + 2 > len(words) else ())
-    key = tuple(words[i:j])
+    key = tuple(words[i:j]) if than is None else than
     return _logp_in(lm, left, out, right) > _logp_in(lm, left, key, right)
 
 

@@ -46,6 +46,8 @@ def test_the_reviewers_sentence_stays_as_it_is():
     "The model is compared with a brain community classifier on the same images.\n",
     "A brain community was measured for its picture commotion, and the main model is small.\n",
     "We used a counterfeit consciousness system with profound learning for the support vector machine.\n",
+    # A table phrase, then a word a table swaps: one run ("wildlife artery") took the phrase's place.
+    "We model an untamed life corridor linking two parks.\n",
 ])
 def test_restore_changes_through_the_lexicon_only_what_check_reports(text):
     """Every edit the lexicon adds lies within a lexicon-phrase finding of check --lexicon
