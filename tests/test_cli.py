@@ -375,6 +375,9 @@ def test_restore_hints_at_bolder_settings_only_where_they_make_sense(cli, tmp_pa
     ran = cli("restore", clean)
     assert ran.code == 0 and "suggestion(s)" in ran.err and " 0 suggestion(s)" not in ran.err
     assert "--min-confidence" not in ran.err
+    # How sure the surest is: on clean text a handful at 0.01 read as work to review.
+    result = respin.restore(clean.read_text(encoding="utf-8"))
+    assert f"the surest at {max(s.confidence for s in result.suggestions):.2f} (document score" in ran.err
 
 
 def test_restore_hints_at_bolder_settings_where_a_lexicon_vouches(cli, tmp_path):
