@@ -11,6 +11,7 @@ import bisect
 import functools
 import re
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -18,6 +19,9 @@ import respin  # (the package: Report.match's annotation names respin.index.Matc
 from .evidence import STOPWORDS
 from .restore import FORMAT, PHRASE, SPINTAX, SPINTAX_CONFIDENCE, SYNONYM, Relation, restore_with_source
 from .tokenize import LINE_BREAK, PUNCT, LineIndex, case_like, has_line_break
+
+if TYPE_CHECKING:
+    import respin.why  # noqa: F401  (Finding.evidence's class, for type checkers: imported by explain())
 
 # The verdict threshold of a report made against a source (a 0/1 score: the copy is or is not
 # a spun copy of it) and of a Report built by hand. Not `check`'s default without a source:
@@ -44,8 +48,10 @@ class Finding:
     confidence: float
     kind: str = ""
     # Why it was reported (respin.why.Evidence): set by check --explain, else None and not in
-    # the JSON. Not compared: a finding is the same finding explained or not.
-    evidence: object = field(default=None, compare=False)
+    # the JSON. Not compared: a finding is the same finding explained or not. (Annotated as
+    # the class, through the package as Report.match is: ``object`` made a type checker
+    # refuse the ``f.evidence.why`` that the README shows.)
+    evidence: respin.why.Evidence | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict:
         d = asdict(self)

@@ -110,3 +110,16 @@ def test_the_pandas_example_runs_on_a_crawl_with_a_null_text(doc, heading, tmp_p
     assert list(df.index) == [1, 4, 5]  # the records' lines
     assert list(df["batch_error"].isna()) == [True, False, True] and "no text" in df.loc[4, "batch_error"]
     assert list(df["batch_score"].fillna(-1)) == [s if not math.isnan(s) else -1 for s in scores]
+
+
+def test_a_findings_evidence_is_annotated_as_its_class():
+    """``Finding.evidence`` was annotated ``object``: a type checker refused the
+    ``f.evidence.why`` of README.md's Python section (mypy: "object" has no attribute "why").
+    Its class, or None; resolved at run time as the other annotations are."""
+    import typing
+
+    from respin.why import Evidence
+    assert typing.get_type_hints(respin.Finding)["evidence"] == Evidence | None
+    tree = ast.parse((ROOT / "respin" / "detect.py").read_text(encoding="utf-8"))
+    checked = [n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"]
+    assert "import respin.why" in [ast.unparse(x) for n in checked for x in n.body]  # (for mypy: respin.why's a module)
