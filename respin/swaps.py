@@ -103,6 +103,9 @@ class SwapLexicon:
         return bool(self._map)
 
     def add(self, spun: str | tuple, original: str | tuple, count: int = 1) -> None:
+        """Count ``count`` more swaps of ``original`` into ``spun``: each a phrase (read as
+        its lower-case words, :func:`norm_words`) or a tuple of such words. A swap of a
+        phrase into itself, an empty side or a count under 1 adds nothing."""
         s = norm_words(spun) if isinstance(spun, str) else tuple(spun)
         o = norm_words(original) if isinstance(original, str) else tuple(original)
         if not s or not o or s == o or count <= 0:
@@ -124,13 +127,23 @@ class SwapLexicon:
         self._phrases = self._compounds = self._sides = self._origs = None
 
     def update(self, other: "SwapLexicon") -> "SwapLexicon":
+        """Add every entry of ``other`` (counts add up); this lexicon, for chaining."""
         for s, d in other._map.items():
             for o, c in d.items():
                 self.add(s, o, c)
         return self
 
-    def lookup(self, spun: tuple[str, ...]) -> dict[tuple[str, ...], int]:
-        return self._map.get(spun, {})
+    def lookup(self, spun: str | tuple[str, ...]) -> dict[tuple[str, ...], int]:
+        """The originals of the spun phrase ``spun`` with their counts, ``{}`` where it has
+        none: ``spun`` as :meth:`add` takes it, a phrase or a tuple of lower-case words (a
+        phrase was looked up as it was, and found nothing). The lexicon's own dict: read it,
+        do not change it.
+
+        >>> lex = SwapLexicon(); lex.add("White Home", "White House", 2)
+        >>> lex.lookup("White Home") == lex.lookup(("white", "home")) == {("white", "house"): 2}
+        True
+        """
+        return self._map.get(norm_words(spun) if isinstance(spun, str) else spun, {})
 
     def word_sides(self) -> tuple[dict[str, int], dict[str, int]]:
         """The one-word entries' counts by word: ``(as spun, as original)``.
@@ -246,6 +259,8 @@ class SwapLexicon:
 
     # -- TSV ---------------------------------------------------------------------------------
     def to_tsv(self) -> str:
+        """The lexicon as the TSV file :meth:`from_tsv` and :meth:`load` read (its header,
+        its ``# weight:`` lines, then one ``spun<TAB>original<TAB>count`` line per entry)."""
         lines = [HEADER] + ([f"# weight: {self.weight:g}"] if self.weight is not None else [])
         lines += [f"# word weight: {self.word_weight:g}"] if self.word_weight is not None else []
         lines += [f"# phrase table: {'yes' if self.phrase_table else 'no'}"] if self.phrase_table is not None else []

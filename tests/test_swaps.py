@@ -33,3 +33,21 @@ def test_a_phrase_table_given_as_a_lexicon_says_how_to_make_one():
     with pytest.raises(ValueError) as bad:  # a bad count further down is only that
         SwapLexicon.from_tsv("navy\tmilitary\t3\nhome\thouse\tmany\n")
     assert str(bad.value) == "<lexicon>:2: count is not an integer: 'many'"
+
+
+def test_lookup_takes_a_phrase_as_add_does():
+    """``lex.lookup("mentioned")`` was ``{}`` for a lexicon with that swap: a str was looked
+    up as it was, never a key (the keys are tuples of lower-case words), where ``add`` takes
+    a phrase. And the public methods say what they do in help() (to_tsv's was the comment
+    above it, "# -- TSV ---")."""
+    import inspect
+
+    from respin.swaps import SwapLexicon
+    lex = SwapLexicon()
+    lex.add("Mentioned", "said", 3)
+    lex.add("White Home", "White House", 2)
+    assert lex.lookup("mentioned") == lex.lookup("Mentioned") == lex.lookup(("mentioned",)) == {("said",): 3}
+    assert lex.lookup("white  home") == {("white", "house"): 2}
+    assert lex.lookup("said") == {} and lex.lookup(()) == {}
+    for name in ("add", "update", "lookup", "to_tsv"):
+        assert getattr(SwapLexicon, name).__doc__, name
