@@ -95,6 +95,25 @@ def unit_arg(x, name: str) -> float | None:
     return float(x)
 
 
+def name_arg(path, what: str, default: str | None = None) -> str | None:
+    """A file's name as a result shows it (``to_dict``'s ``path``, ``diff``'s headers): a
+    str, or an ``os.PathLike`` (``pathlib.Path``) as its str; ``default`` for None. A Path was
+    put in the dict as it was, which ``json.dumps`` then refused ("Object of type PosixPath
+    is not JSON serializable"), and ``diff`` failed inside ("not iterable").
+
+    >>> from pathlib import PurePosixPath
+    >>> name_arg(PurePosixPath("docs/a.txt"), "path"), name_arg(None, "path")
+    ('docs/a.txt', None)
+    """
+    import os
+    if path is None:
+        return default
+    name = os.fspath(path) if isinstance(path, os.PathLike) else path
+    if not isinstance(name, str):
+        raise TypeError(f"{what} must be a file's name (str or os.PathLike), got {type(path).__name__}")
+    return name
+
+
 def flag_arg(value, name: str) -> bool:
     """A true/false setting (a NumPy bool, 0 or 1 too): ``restore="no"`` restored (a
     non-empty string is true).

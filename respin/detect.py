@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import os
 import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
@@ -145,17 +146,18 @@ class Report:
         not spun: too long for the document model (``beyond_fit``) or read as a register."""
         return self.beyond_fit or self.register
 
-    def to_dict(self, path: str | None = None) -> dict:
+    def to_dict(self, path: str | os.PathLike[str] | None = None) -> dict:
         """The object ``respin check --format json`` prints for this document (plain JSON
-        types: ``json.dumps(report.to_dict())`` works).
+        types: ``json.dumps(report.to_dict())`` works; ``path``, a str or ``pathlib.Path``).
 
         >>> import respin
         >>> d = respin.check("A short note.").to_dict("note.txt")
         >>> d["path"], d["spun"], d["findings"]
         ('note.txt', False, [])
         """
+        from .args import name_arg
         from .formats import report_dict
-        return report_dict(path, self)
+        return report_dict(name_arg(path, "path"), self)
 
     def __repr__(self) -> str:
         """One line, check's summary (every field: the attributes, ``to_dict()``)."""

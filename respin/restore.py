@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import os
 import re
 import unicodedata
 from bisect import bisect_right
@@ -120,7 +121,7 @@ class Restoration:
     # Last: the fields before it keep their places (a public type, built positionally too).
     moved: list[tuple[Span, Span]] = field(default_factory=list)
 
-    def to_dict(self, path: str | None = None, source: str | None = None) -> dict:
+    def to_dict(self, path: str | os.PathLike[str] | None = None, source: str | os.PathLike[str] | None = None) -> dict:
         """The object ``respin restore --format json`` prints (plain JSON types).
 
         >>> import respin
@@ -129,7 +130,8 @@ class Restoration:
         ('The two leaders met.', ['source'])
         """
         from .formats import restoration_dict
-        return restoration_dict(path, source, self)
+        from .args import name_arg
+        return restoration_dict(name_arg(path, "path"), name_arg(source, "source"), self)
 
     def __repr__(self) -> str:
         """One line, the counts, the relation or score and the start of the text (every field:
@@ -137,7 +139,8 @@ class Restoration:
         from .formats import restoration_repr
         return restoration_repr(self)
 
-    def diff(self, fromfile: str = "input", tofile: str = "restored", bom: bool = False, label: str = "") -> str:
+    def diff(self, fromfile: str | os.PathLike[str] = "input", tofile: str | os.PathLike[str] = "restored",
+             bom: bool = False, label: str = "") -> str:
         """Unified diff input -> restored ('' when nothing changed); ``bom``: the input
         file began with a UTF-8 byte-order mark, which its first line keeps in the diff (so
         that ``patch`` finds that line in the file). ``label`` follows the restored file's
@@ -164,6 +167,8 @@ class Restoration:
                         f"\\{x:03o}" for x in c.encode("utf-8", "surrogateescape")))
             return '"' + "".join(out) + '"'
 
+        from .args import name_arg
+        fromfile, tofile = name_arg(fromfile, "fromfile", "input"), name_arg(tofile, "tofile", "restored")
         a = _lines(("\ufeff" if bom else "") + self.input)
         b = _lines(("\ufeff" if bom else "") + self.text)
         return "".join(_ensure_nl(difflib.unified_diff(a, b, name(fromfile), name(tofile), "", label)))

@@ -543,3 +543,29 @@ def test_learn_refuses_what_is_no_list_of_pairs(pairs, says):
     with pytest.raises(TypeError, match=re.escape(says)):
         respin.learn(pairs)
     assert len(respin.learn([(SPUN, SPUN.replace("Home", "House"))])) == 1
+
+
+def test_results_take_a_path_object_as_their_file_name():
+    """``report.to_dict(Path("a.txt"))`` put the Path in the dict, which ``json.dumps``
+    refused (its docstring promises plain JSON types), and ``result.diff(Path(...))`` failed
+    inside ("'PosixPath' object is not iterable"): a pipeline walks files with pathlib. The
+    name is its str, as the command line writes it; bytes or a number are a TypeError."""
+    import json
+    from pathlib import Path
+
+    import respin
+    text, src = "The White Home mentioned it.", "The White House said it."
+    d = respin.check(text).to_dict(Path("docs") / "a.txt")
+    assert d["path"] == str(Path("docs") / "a.txt") and json.loads(json.dumps(d)) == d
+    r = respin.restore(text, source=src)
+    d = r.to_dict(Path("a.txt"), Path("orig.txt"))
+    assert (d["path"], d["source"]) == ("a.txt", "orig.txt") and json.loads(json.dumps(d)) == d
+    assert r.diff(Path("my docs/a.txt"), Path("my docs/a.txt")) == r.diff("my docs/a.txt", "my docs/a.txt")
+    assert r.diff().splitlines()[:2] == ["--- input", "+++ restored"]
+    for bad in (b"a.txt", 3):
+        with pytest.raises(TypeError, match="path must be a file's name"):
+            respin.check(text).to_dict(bad)
+        with pytest.raises(TypeError, match="source must be a file's name"):
+            r.to_dict("a.txt", bad)
+        with pytest.raises(TypeError, match="fromfile must be a file's name"):
+            r.diff(bad)
