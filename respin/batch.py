@@ -524,7 +524,18 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
         chunk.clear()
         return out
 
-    for n, rec in enumerate(records):
+    records = iter(records)
+    n = 0
+    while True:
+        try:
+            rec = next(records)
+        except StopIteration:
+            break
+        except Exception:
+            # The input failed (a reader's error, a file cut short): the records read ahead get
+            # their results first, as with chunk_size=1, then the caller sees its error.
+            yield from done()
+            raise
         if isinstance(rec, (str, bytes, bytearray)):
             chunk.append((n, rec))
         elif isinstance(rec, Mapping):
@@ -534,6 +545,7 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
                          error_result(rid, None, f"record has no {text_field!r} field (choose the field with text_field=)"))
         else:
             chunk.append(error_result(n, None, f"record is neither a dict nor a string (got {type(rec).__name__})"))
+        n += 1
         if len(chunk) >= chunk_size:
             yield from done()
     yield from done()

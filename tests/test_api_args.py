@@ -269,6 +269,17 @@ def test_check_records_in_chunks_gives_the_same_results():
     for size in (2, 3, 64):
         assert list(check_records(recs, restore=True, chunk_size=size)) == want
     assert [r["id"] for r in want[:8]] == [0, "p", "no-text", 3, "e", 5, "n", 7]
+    # An input that fails midway: the records read ahead still get their results before
+    # its error, as one by one (in chunks, the error came first and they were lost).
+    def failing():
+        yield from recs[:5]
+        raise OSError("the reader failed")
+    for size in (1, 64):
+        got = []
+        with pytest.raises(OSError, match="the reader failed"):
+            for r in check_records(failing(), restore=True, chunk_size=size):
+                got.append(r)
+        assert got == want[:5]
     for bad in (0, -1):
         with pytest.raises(ValueError, match="chunk_size"):
             next(check_records(recs, chunk_size=bad))
