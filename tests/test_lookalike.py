@@ -267,3 +267,21 @@ def test_batch_results_count_the_masked_words_too(tmp_path):
     out = list(check_records([{"id": "a", "text": masked_text}, {"id": "b", "text": STORY}]))
     assert out[0]["words_lookalike"] == lookalike_words(masked_text) > 40
     assert "words_lookalike" not in out[1]
+
+
+# Session 48's red team: the rest of Unicode's default-ignorable format characters (drawn as
+# nothing) cut a word in two as the ones above did, and one inside every word hid the spin whole
+# (score 1.00 -> 0.00, no finding): the deprecated U+206A-206F, the shorthand format controls
+# U+1BCA0-1BCA3 and the musical beams, ties and slurs U+1D173-1D17A.
+IGNORABLE_FORMATS = ["\u206a", "\u206c", "\u206f", "\U0001bca0", "\U0001bca3", "\U0001d173", "\U0001d17a"]
+
+
+@pytest.mark.parametrize("mark", IGNORABLE_FORMATS, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_default_ignorable_format_character_inside_a_word_joins_it(mark):
+    hidden = re.sub(r"\b[A-Za-z]{3,}\b", lambda m: m.group()[:2] + mark + m.group()[2:], STORY)
+    words = [t.text for t in tokenize(hidden) if t.text[:1].isalpha()]
+    assert words[:4] == [f"Th{mark}e", f"Wh{mark}ite", f"Ho{mark}me", f"me{mark}ntioned"]
+    plain, r = respin.check(STORY), respin.check(hidden)
+    assert r.spun and r.score == pytest.approx(plain.score, abs=1e-6)
+    assert [f.suggestions for f in r.findings] == [f.suggestions for f in plain.findings]
+    assert all(hidden[f.start:f.end] == f.text for f in r.findings)
