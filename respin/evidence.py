@@ -52,6 +52,11 @@ FEATURES = (
 )
 
 PAIR_CANDIDATES = 4     # per word, for joint replacement of two adjacent words
+# A sentence whose judged words after the first are all capitalised, this many at least, is
+# in capitals or Title Case: its capitals tell no name, and name_internal is 0 there
+# (evidence_vec.shouted). A sentence of running text holds lower-case verbs and nouns.
+SHOUTED_WORDS = 4
+_NAME, _NAME_X = FEATURES.index("name_internal"), FEATURES.index("delta_x_name")
 # Implausible originals get this much (log10) off their gain, which puts them below any
 # real candidate. (1) A candidate that is one of the words of its own scored window (the
 # two before, the two after): an n-gram model loves repetition ("shorter and shorter"), so
@@ -156,6 +161,10 @@ def scalar_evidence(doc: Document, lexicon, lm) -> list[WordEvidence]:
             ev = WordEvidence(k, tok.start, tok.end, tok.text, scored[:5], row, (h, tuple(nxt)))
             sent_rows[pos] = ev
             out.append(ev)
+        inner = [ev for pos, ev in sent_rows.items() if pos > 0]
+        if len(inner) >= SHOUTED_WORDS and all(ev.text[:1].isupper() for ev in inner):
+            for ev in sent_rows.values():  # (as evidence_vec.shouted: capitals that tell no name)
+                ev.row[_NAME] = ev.row[_NAME_X] = 0.0
         for pos, ev in sent_rows.items():
             nxt_ev = sent_rows.get(pos + 1)
             if nxt_ev is not None:
