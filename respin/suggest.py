@@ -218,6 +218,8 @@ def ranked(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), 
     words = check_phrase(phrase)
     if k < 1:
         raise ValueError(f"k must be at least 1, not {k}")
+    if len(words) > 1 and words[0].lower() in ("a", "an"):
+        return _after_article(phrase, words[0], context, k=k, lexicons=lexicons, model=model)
     m = default() if model is None else model
     if m.lm is None or m.lexicon is None:
         raise ValueError("the model has no language model or thesaurus")
@@ -277,6 +279,33 @@ def ranked(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), 
         out.append((text, 10 ** (s - top) / z))
     sources = info["sources"]
     return Ranking(out, [sources.get(t) for t, _ in scored[:k]], 10 ** (own - top), listed, share)
+
+
+def _after_article(phrase: str, article: str, context: str | None, **kw) -> Ranking:
+    """:func:`ranked` of a phrase that opens with "a" or "an": the words after it ranked (the
+    article read before them where ``context`` holds the phrase), each original given the
+    article that agrees with it, in the article's case. The article itself was a word to
+    swap: "an examining electron magnifying lens" -> "a sampling scanning electron
+    microscope", "an untamed life" -> "a untamed life".
+
+    >>> ranked("a White Home", k=1).originals[0][0]
+    'a White House'
+    """
+    from .model import _takes_an
+    rest = phrase.lstrip()[len(article):].lstrip()
+    if context is None or not in_context(phrase, context):
+        context = phrase  # (the article is the words' context)
+    r = ranked(rest, context, **kw)
+    out = []
+    for text, p in r.originals:
+        first = text.split()[0] if text.split() else ""
+        capitals = rest.isupper()  # ("AN UNTAMED LIFE": a word in capitals, no abbreviation)
+        an = _takes_an(first, capitals)
+        fixed = article if an is None else ("an" if an else "a")
+        fixed = fixed.upper() if capitals and article.isupper() else \
+            fixed.capitalize() if article[:1].isupper() else fixed
+        out.append((f"{fixed} {text}", p))
+    return r._replace(originals=out)
 
 
 def _own_score(low, before, after, lm) -> float:

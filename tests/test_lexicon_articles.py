@@ -54,3 +54,18 @@ def test_a_suggested_phrase_brings_its_article():
     article = at.get(TEXT.index("an opaque"))
     assert article is not None and article.restored == "a" and article.confidence == phrase.confidence
     assert not any(e.start == article.start for e in r.edits)
+
+
+def test_suggest_makes_a_leading_article_agree_and_never_swaps_it():
+    """`respin suggest "an untamed life"` scored the article as a word to swap ("whole
+    untamed life", "a untamed life"); the words after it are ranked, and each original
+    comes with the article that agrees with it, in the article's case."""
+    from respin.suggest import ranked
+    got = [t for t, _ in ranked("A counterfeit consciousness", k=2, lexicons=("tortured",)).originals]
+    assert got[0] == "An artificial intelligence"
+    assert all(t.split()[0] in ("A", "An") for t in got)
+    assert ranked("AN COUNTERFEIT CONSCIOUSNESS", k=1, lexicons=("tortured",)).originals[0][0].startswith("AN ARTIFICIAL")
+    assert ranked("a White Home", k=1).originals[0][0] == "a White House"
+    # In its sentence, the same.
+    text = "They trained a counterfeit consciousness model on the scans."
+    assert ranked("a counterfeit consciousness", text, k=1, lexicons=("tortured",)).originals[0][0] == "an artificial intelligence"
