@@ -163,13 +163,12 @@ def _lexicon(f, lexicons, names, ctx) -> Evidence:
                f"one of its original phrases: an unseen variant of a known term")
     else:  # made by restoring with the lexicons (an unseen phrase whose words they swap)
         why = f"restoring with {_named(names) if names else 'the lexicon'} rewrites these words through its swaps"
-    gain = ctx.gain(f, f.suggestions[0]) if f.suggestions else None
+    gain = ctx.gain(f, f.suggestions[0], agree=True) if f.suggestions else None
     if gain is not None and gain >= _READS_BETTER:
         why += f"; in this context {_q(f.suggestions[0])} is {_times(gain)} likelier than {_q(f.text)}"
     elif gain is not None and gain <= -_READS_BETTER and not holding:
         # (a lead to doubt, as for the model's words; not of a known entry, whose evidence is
-        # the table's: "an arbitrary woods classifier" reads better to the LM than "an random
-        # forest classifier", the article not made to agree)
+        # the table's: a news LM may read a tortured phrase better than its term)
         why += f"; but in this context {_q(f.text)} is {_times(-gain)} likelier than {_q(f.suggestions[0])}"
     return Evidence(why, gain=_round(gain), lexicons=holding or None)
 
@@ -386,9 +385,11 @@ class _Context:
         from .tokenize import Document
         return tuple(Document.from_text(suggestion).lowered())
 
-    def gain(self, f, suggestion: str) -> float | None:
+    def gain(self, f, suggestion: str, agree: bool = False) -> float | None:
         """log10 P(window with ``suggestion``) / P(window as written): the words of the
-        finding and the two after it, given the two before (in its sentence)."""
+        finding and the two after it, given the two before (in its sentence), as the
+        evidence pass reads them; ``agree``: with "a"/"an" before them made to agree with
+        the suggestion, as restore writes it (a lexicon phrase's, whose evidence is the table's)."""
         at = self._where(f)
         new = self.suggested(suggestion) if at is not None else None
         if not new:
@@ -397,9 +398,29 @@ class _Context:
         first, end = self._spans[2:]
         lowered = self._doc.lowered()
         s0, s1 = first[i], end[i]
-        before = (["<s>"] + lowered[s0:i])[-2:]  # (as the evidence pass reads a word's history)
         after = lowered[j:min(j + 2, s1)]
+        art = self._agreeing(lowered[i - 1], new[0]) if agree and i > s0 else None
+        if art is not None:
+            # The article read with the words, made to agree with the suggestion's first as
+            # restore writes it: "an arbitrary woods" against "a random forest", not "an random".
+            before = (["<s>"] + lowered[s0:i - 1])[-2:]
+            return self._score(before, [art, *new], after) - self._score(before, lowered[i - 1:j], after)
+        before = (["<s>"] + lowered[s0:i])[-2:]  # (as the evidence pass reads a word's history)
         return self._score(before, list(new), after) - self._score(before, lowered[i:j], after)
+
+    @staticmethod
+    def _agreeing(article: str, first: str) -> str | None:
+        """The other of "a"/"an" where ``article`` is one and ``first``, a suggestion's first
+        word, takes the other; None where it agrees (or spelling cannot tell).
+
+        >>> _Context._agreeing("an", "random"), _Context._agreeing("a", "random"), _Context._agreeing("the", "apple")
+        ('a', None, None)
+        """
+        from .model import _takes_an
+        if article not in ("a", "an"):
+            return None
+        an = _takes_an(first)
+        return None if an is None or an == (article == "an") else ("an" if an else "a")
 
     def _score(self, before: list[str], mid: list[str], after: list[str]) -> float:
         ws = before + mid + after

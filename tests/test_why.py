@@ -349,3 +349,20 @@ def test_a_known_entry_is_not_doubted_for_its_reading():
     r = Report(0.9, True, [Finding(a, a + 15, 1, a + 1, "arbitrary woods", ("random forest",), 0.95, "lexicon phrase")], 12)
     ev = explain(text, r, default().lm, [lex]).findings[0].evidence
     assert ev.why.startswith("an entry of lexicon 1: a known spun phrase") and "but" not in ev.why, ev.why
+
+
+def test_a_lexicon_phrase_is_read_with_its_article_made_to_agree():
+    # "an opaque stratum" against "a hidden layer", as restore writes it: read against "an
+    # hidden layer", the table's original lost to its phrase for the article alone.
+    from respin.model import default
+    lm = default().lm
+    lex = SwapLexicon()
+    lex.add("opaque stratum", "hidden layer", 3)
+    (f,) = [f for f in respin.check("The network has an opaque stratum of units.", lexicons=[lex], explain=True).findings
+            if f.kind == "lexicon phrase"]
+    assert f.suggestions[0] == "hidden layer"
+
+    def window(words):
+        ws = ["network", "has", *words, "of", "units"]
+        return sum(lm.logprob(ws[k], tuple(ws[max(0, k - 2):k])) for k in range(2, len(ws)))
+    assert f.evidence.gain == pytest.approx(window(["a", "hidden", "layer"]) - window(["an", "opaque", "stratum"]), abs=0.011)
