@@ -1565,9 +1565,10 @@ def _figure_changed(a: list[Token], b: list[Token]) -> bool:
 
     >>> from respin.tokenize import tokenize
     >>> pairs = [("3", "four"), ("2", "two"), ("3rd", "3"), ("36", "thirty-five"), ("300", "two hundred"),
-    ...          ("three-year-old", "four-year-old"), ("three-year-old", "3-year-old"), ("big", "large")]
+    ...          ("three-year-old", "four-year-old"), ("three-year-old", "3-year-old"), ("big", "large"),
+    ...          ("4-3", "5-2"), ("2-1", "1-2"), ("5-2", "5-2")]
     >>> [_figure_changed(tokenize(x), tokenize(y)) for x, y in pairs]
-    [True, False, False, True, True, True, False, False]
+    [True, False, False, True, True, True, False, False, True, True, False]
     """
     va, vb = _figure(a), _figure(b)
     if va is not None and vb is not None:
@@ -1644,6 +1645,8 @@ def _figures_in(tokens: list[Token]) -> list[float]:
         v = _figure_word(t.text.strip("$€£¥%"))
         if v is not None:
             out.append(v)
+        else:  # a score, tally or range: each figure ("4-3" is 4 and 3)
+            out += [x for p in t.text.split("-") if (x := _figure_word(p.strip("$€£¥%"))) is not None]
     return out
 
 
@@ -1731,6 +1734,8 @@ def _figure(tokens: list[Token]) -> float | None:
     words = [p for t in tokens if t.kind != PUNCT for p in t.text.lower().split("-")]
     if not words:
         return None
+    if any("-" in t.text and any(c.isdigit() for c in t.text) for t in tokens if t.kind != PUNCT):
+        return None  # a score, tally or range ("4-3", "6-4", "1990-95"): figures side by side, not one sum
     total = current = 0.0
     for w in words:
         if w in _SCALES:

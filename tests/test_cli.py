@@ -102,6 +102,31 @@ def test_restore_relation_line_names_a_differing_figure(cli, tmp_path):
     assert [x["text"] for x in doc["missing"]] == ["billion"]
 
 
+# Written for these tests: a council vote and a match result, their tallies changed in a copy.
+TALLY_SOURCE = ("The council vote was 5-2 on Tuesday, and the mayor said the plan would pass.\n"
+                "The home side won 2-1 in front of a large crowd at the stadium on Saturday.\n")
+
+
+@pytest.mark.parametrize("source,copy,kept", [
+    ("5-2", "4-3", "4-3"),  # (the sums of the two sides agree: both were read as 7)
+    ("2-1", "1-2", "1-2"),  # (a result reversed: both read as 3)
+])
+def test_a_score_or_tally_of_other_figures_is_kept_not_restored(source, copy, kept):
+    """A tally, score or range of other figures is a fact of another version, kept and
+    listed as a figure of another value is: '4-3' was restored to '5-2' ("number/format"),
+    a hyphenated figure being read as the sum of its parts, as 'thirty-five' is."""
+    spun = TALLY_SOURCE.replace(source, copy).replace("mayor said", "mayor mentioned")
+    r = respin.restore(spun, source=TALLY_SOURCE)
+    assert kept in r.text and "mayor said" in r.text, r.text
+    assert kept in [u.text for u in r.unmatched] and source in [m.text for m in r.missing]
+
+
+def test_a_score_written_the_same_is_left_alone():
+    spun = TALLY_SOURCE.replace("mayor said", "mayor mentioned")
+    r = respin.restore(spun, source=TALLY_SOURCE)
+    assert r.text == TALLY_SOURCE and not r.unmatched
+
+
 def test_relation_line_counts_differing_passages_beside_unmatched_sentences():
     from respin.formats import relation_line
     extra = "A new sentence that the source does not have, about something else entirely.\n"
