@@ -591,6 +591,26 @@ def _own_mark(A, k: int, outside: int = 0) -> bool:
     return before or after
 
 
+_HEADING = re.compile(r"[ \t]*#{1,6}[ \t]")
+
+
+def _heading_mark(text: str, t) -> bool:
+    """Whether token ``t`` is a "#" of a Markdown heading's marker ("# " or "### " opening a
+    line): the input's markup, kept where the heading's first word is swapped ("# District
+    Library" against "Town Library" gave "Town Library", the heading a paragraph), though a
+    "#" elsewhere stands for a word ("#1" for "No. 1").
+
+    >>> from respin.tokenize import tokenize
+    >>> [_heading_mark(s, tokenize(s)[k]) for s, k in [("# Top", 0), ("x\\n## Top", 2), ("#1 pick", 0), ("a # b", 1)]]
+    [True, True, False, False]
+    """
+    if t.text != "#":
+        return False
+    line = text.rfind("\n", 0, t.start) + 1
+    m = _HEADING.match(text, line)
+    return m is not None and t.end < m.end()
+
+
 def _citation(doc: Document, k: int, step: int, lo: int, hi: int) -> int:
     """The length of a citation marker (:func:`respin.align.citation_at`) among ``doc``'s
     tokens that starts at token ``k`` (``step`` 1) or ends there (``step`` -1), within tokens
@@ -635,7 +655,7 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
             n = _citation(al.doc, a1, 1, a1, a2) if B[g.b1].kind != PUNCT else 0
             if a2 - a1 > n > 0:
                 a1 += n
-            elif a2 - a1 > 1 and _own_mark(A, a1, -1) and B[g.b1].kind != PUNCT:
+            elif a2 - a1 > 1 and (_own_mark(A, a1, -1) or _heading_mark(text, A[a1])) and B[g.b1].kind != PUNCT:
                 a1 += 1
             else:
                 break

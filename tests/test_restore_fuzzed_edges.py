@@ -167,3 +167,20 @@ def test_a_short_match_of_common_words_between_uneven_gaps_is_aligned_again():
     once = restored_twice("The board approved the funds close to the overpass rapidly — in keeping with the document, "
                           "and a clerk filed 3 forms.", source)
     assert once.text == source
+
+
+# Written for these tests: a Markdown heading whose first word the copy swapped.
+HEADING_SOURCE = "Town Library Celebrates 100 Years\n\nThe town library marked its birthday on Saturday, officials said.\n"
+
+
+@pytest.mark.parametrize("marker", ["# ", "## ", "  # "])
+def test_a_markdown_heading_marker_before_a_swapped_word_is_kept(marker):
+    """The "#" opening a heading line is the input's markup: "# District Library" against
+    "Town Library" gave "Town Library" (the "#" taken into the swap, as the "#" of "#1"
+    would be), turning the heading into a paragraph; "## " kept its marks."""
+    spun = marker + HEADING_SOURCE.replace("Town Library", "District Library").replace("officials said", "officials mentioned")
+    once = restored_twice(spun, HEADING_SOURCE)
+    assert once.text == marker + HEADING_SOURCE, once.text
+    assert [(e.spun, e.restored) for e in once.edits] == [("District", "Town"), ("mentioned", "said")]
+    (first,) = [f for f in respin.check(spun, source=HEADING_SOURCE).findings if f.line == 1]
+    assert first.text == "District"
