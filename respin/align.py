@@ -411,6 +411,11 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
             pairs, unmatched, missing, doc_words, src_words, sents, src_sents, lexicon,
             lambda sent, p: _word_start(norms, doc.token_kinds, sent, p),
             lambda sent, p: _word_start(src_norms, src.token_kinds, sent, p))
+    # A list item's number ("1." before "A reading by ...") is a sentence of its own to the
+    # splitter; where the other text marks its items otherwise ("-", "*") it is list style,
+    # not a sentence left out or added ("3 source sentence(s) missing" for 1., 2. and 3.).
+    unmatched = [i for i in unmatched if not _enumerator(doc, sents[i])]
+    missing = [j for j in missing if not _enumerator(src, src_sents[j])]
 
     gaps, rewrites = [], []
     for i, j, sim in pairs:
@@ -438,6 +443,26 @@ def align(doc: Document, src: Document, lexicon=None) -> Alignment:
             found = [g for g in found if g not in touches]
         gaps.extend(found)
     return Alignment(doc, src, pairs, gaps, unmatched, missing, rewrites, sents, src_sents)
+
+
+_ENUMERATOR = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[ivxIVX]{1,4})[.)]")
+
+
+def _enumerator(doc: Document, sent: tuple[int, int]) -> bool:
+    """Whether sentence ``sent`` of ``doc`` is a list item's number or letter alone ("1.",
+    "2)", "(c)", "iv.") opening a line, its item's words after it on that line.
+
+    >>> d = Document.from_text("Plans:\\n1. A park.\\nb. A pool.\\nIt cost 3.\\n4.\\nDone.")
+    >>> [d.text[d.token_starts[a]:d.token_ends[b - 1]] for a, b in d.sentences if _enumerator(d, (a, b))]
+    ['1.', 'b.']
+    """
+    a, b = sent
+    starts, ends, text = doc.token_starts, doc.token_ends, doc.text
+    if b >= len(doc.tokens) or (a and not has_line_break(text[ends[a - 1]:starts[a]])):
+        return False
+    if has_line_break(text[ends[b - 1]:starts[b]]):
+        return False  # ("4." on a line of its own: no item's marker)
+    return _ENUMERATOR.fullmatch(text[starts[a]:ends[b - 1]]) is not None
 
 
 def out_of_order(pairs: list[tuple[int, int, float]]) -> list[tuple[int, int]]:

@@ -127,6 +127,31 @@ def test_a_score_written_the_same_is_left_alone():
     assert r.text == TALLY_SOURCE and not r.unmatched
 
 
+# Written for these tests: a numbered list, and the same list with bullets.
+NUMBERED = ("Highlights of the day:\n\n1. A reading by local author Tom Haskell\n"
+            "2. Tours of the original 1925 reading room\n3. A time capsule to be opened in 2125\n")
+BULLETED = NUMBERED.replace("1. ", "* ").replace("2. ", "* ").replace("3. ", "* ")
+
+
+@pytest.mark.parametrize("copy_list,source_list", [(BULLETED, NUMBERED), (NUMBERED, BULLETED)])
+def test_list_numbers_for_bullets_are_no_sentences_left_out_or_added(copy_list, source_list):
+    """A list's item numbers ("1.", the splitter's sentences of their own) where the other
+    text has bullets are list style: against the numbered source, a bulleted copy was
+    'spun copy of the source; 3 sentences left out', and the other way round '3 sentences
+    not in the source'. The bullets or numbers stay the input's."""
+    spun = copy_list.replace("original", "creative")
+    r = respin.restore(spun, source=source_list)
+    assert r.text == copy_list, r.text
+    assert (r.relation.verdict, r.relation.unmatched_sentences, r.relation.missing_sentences) == ("spun copy", 0, 0)
+    assert not r.missing and not r.unmatched
+
+
+def test_a_list_number_the_copy_left_out_with_its_item_is_still_missing():
+    spun = NUMBERED.replace("3. A time capsule to be opened in 2125\n", "").replace("original", "creative")
+    r = respin.restore(spun, source=NUMBERED)
+    assert r.relation.missing_sentences == 1 and [m.text for m in r.missing] == ["A time capsule to be opened in 2125"]
+
+
 def test_relation_line_counts_differing_passages_beside_unmatched_sentences():
     from respin.formats import relation_line
     extra = "A new sentence that the source does not have, about something else entirely.\n"
