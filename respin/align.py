@@ -1500,6 +1500,7 @@ def _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites: list)
                     and not _reworded_verb(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2], lexicon)
                     and not _fact_changed(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2], lexicon,
                                           i1 + g1 <= first_a or j1 + h1 <= first_b)
+                    and not _fact_alone(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2])
                     and _currency(doc.text, A, i1 + g1, i1 + g2) in ("", _currency(src.text, B, j1 + h1, j1 + h2) or "?"))
             blocks.append([gap, edit])
         for gap, edit in _with_passages(blocks):
@@ -1658,6 +1659,27 @@ def _fact_changed(a: list[Token], b: list[Token], lexicon=None, opening: bool = 
             except TypeError:  # a lexicon that cannot say what it knows
                 return False
     return False
+
+
+def _fact_alone(a: list[Token], b: list[Token]) -> bool:
+    """Input words ``a`` with nothing for them in the source (``b`` empty) that state a fact:
+    a figure, a month or weekday, or a name (a capitalised word after the first). No spinner
+    adds them (it swaps words for words); an editor or a later version does, and the words
+    are the input's: "said in January" against "said" lost its "in January". (Source words
+    the input lacks are still put in: a dateline a copy dropped comes back.)
+
+    >>> from respin.tokenize import tokenize
+    >>> [_fact_alone(tokenize(x), []) for x in ("in January", "on Tuesday", "in Pueblo, Colorado", "by 3", "very", "the", "I")]
+    [True, True, True, True, False, False, False]
+    >>> _fact_alone(tokenize("in January"), tokenize("in June")), _fact_alone([], tokenize("in January"))
+    (False, False)
+    """
+    if b or not a:
+        return False
+    side = [t for t in a if t.kind != PUNCT]
+    if _figures_in(side) or _calendar(side):
+        return True
+    return any(t.text[:1].isupper() and t.text != "I" for t in side[1:])
 
 
 def _figures_in(tokens: list[Token]) -> list[float]:

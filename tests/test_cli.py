@@ -933,3 +933,25 @@ def test_learn_of_two_plain_files_says_how_to_name_a_pair(cli, tmp_path):
     orig.rename(tmp_path / "a.orig.txt")
     ran = cli("learn", tmp_path / "a.spun.txt")
     assert ran.code == 0 and "home\thouse\t1" in ran.out, ran.err
+
+
+# Written for these tests: a follow-up story that quotes the earlier one, adding when.
+QUOTED_SOURCE = ("Council member Dana Pruitt voted against the budget. \"We have streets that have not been "
+                 "paved in twenty years,\" Pruitt said.\n")
+
+
+@pytest.mark.parametrize("added", [" in January", " on Tuesday", " in Pueblo, Colorado", " at 9 a.m."])
+def test_a_fact_the_copy_adds_to_a_sentence_is_kept(added):
+    """Words the input has and the source does not that state a fact (a month or weekday, a
+    place's name, a figure) are no spinner's: 'Pruitt said in January' against 'Pruitt
+    said' lost its 'in January' (a deletion of 2 words, spinner-sized). They are kept and
+    listed as the input's differing passage; a spinner's swap beside them is still restored."""
+    copy = QUOTED_SOURCE.replace("Pruitt said.", f"Pruitt said{added}.").replace("voted against", "elected against")
+    r = respin.restore(copy, source=QUOTED_SOURCE)
+    assert r.text == copy.replace("elected against", "voted against"), r.text
+    assert added.strip() in [u.text for u in r.unmatched]
+
+
+def test_a_filler_word_the_copy_adds_is_still_dropped():
+    copy = QUOTED_SOURCE.replace("Pruitt said.", "Pruitt really said.")
+    assert respin.restore(copy, source=QUOTED_SOURCE).text == QUOTED_SOURCE
