@@ -1099,7 +1099,7 @@ def restore(
             raise InputError(f"source file is empty: {source}")
         if not text.strip():
             _note("input is empty: nothing to restore", quiet)
-        found = None
+        found, candidates = None, []
         copies = _read_copies(copy, path, max_size, quiet)
         if copies and (source is not None or corpus is not None):
             raise InputError(f"--copy and {'--source' if source is not None else '--corpus'} exclude each other: "
@@ -1116,7 +1116,8 @@ def restore(
             from .cli_index import find_source
             # (An empty input had its note: "no candidate source ...: restoring with the model" after
             # "nothing to restore" said two things of one empty file.)
-            found = find_source(corpus, text, lambda m: _note(m, quiet or not text.strip()), respin._model(model).lexicon)
+            found, candidates = find_source(corpus, text, lambda m: _note(m, quiet or not text.strip()),
+                                            respin._model(model).lexicon)
             src = found.text if found is not None else None
         lexicon = _each_once(lexicon, model, quiet)
         lexicons = [_load_lexicon(x, model, quiet) for x in lexicon]
@@ -1148,6 +1149,11 @@ def restore(
         raise
     if result.relation is not None and text.strip():  # (an empty input had its note, not "relation: unrelated")
         _note(relation_line(result), quiet)
+        if found is not None and not quiet:
+            from .cli_index import joined_note
+            joined = joined_note(found, candidates, result.relation.coverage)
+            if joined:
+                _note(joined)
         if not quiet and result.relation.verdict == "spun copy" and src is not None:
             reversed_note = _wrong_way_round(text, src, model, found=None if found is None else found.doc_id)
             if reversed_note:

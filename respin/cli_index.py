@@ -561,15 +561,47 @@ def info(
     raise typer.Exit(0)
 
 
-def find_source(index: str, text: str, note, lexicon=None):
+def find_source(index: str, text: str, note, lexicon=None) -> tuple:
     """For ``respin restore --corpus INDEX``: the best source of ``text`` in the index, or
-    None (the caller falls back to the model); says which on stderr through ``note``."""
+    None (the caller falls back to the model), and the candidates weighed; says which on
+    stderr through ``note``."""
     from .index import SourceIndex
 
     with SourceIndex.open(index, readonly=True) as idx:
         best, found = look_up(idx, text, lexicon)
     note(source_note(index, best, found))
-    return best
+    return best, found
+
+
+# Under this share of the input's words aligned to the source found, another candidate that
+# matches as well is named: a copy of two articles joined was restored against one, the other
+# half left spun without a word (an editor's run, session 48).
+JOINED_COVERAGE = 0.75
+
+
+def joined_note(best, found: list, coverage: float) -> str | None:
+    """What ``restore --corpus`` says where the source ``best`` covers little of the input
+    (``coverage``, :attr:`respin.restore.Relation.coverage`) and other candidates of
+    ``found`` match it on their own: the input may join several articles.
+
+    >>> from respin.index import Match
+    >>> a, b = Match("a", 0.44, "", shared=40), Match("b", 0.36, "", shared=30)
+    >>> joined_note(a, [a, b], 0.5)
+    'b also matches the input (index score 0.360), which may join several articles: restore each part with --corpus'
+    >>> joined_note(a, [a, b], 0.9) is None, joined_note(a, [a, Match("c", 0.1, "", shared=3)], 0.5) is None
+    (True, True)
+    """
+    from .index import accepted
+    if best is None or coverage >= JOINED_COVERAGE:
+        return None
+    others = [m for m in found if m.doc_id != best.doc_id and accepted(m)]
+    if not others:
+        return None
+    named = ", ".join(f"{line_safe(m.doc_id)}" for m in others[:3])
+    scores = ", ".join(f"{m.score:.3f}" for m in others[:3])
+    verb = "matches" if len(others[:3]) == 1 else "match"
+    return (f"{named} also {verb} the input (index score {scores}), which may join several articles: "
+            f"restore each part with --corpus")
 
 
 def look_up(idx, text: str, lexicon=None) -> tuple:

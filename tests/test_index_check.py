@@ -210,3 +210,20 @@ def test_an_index_holding_a_spun_copy_of_the_input_is_said(cli, tmp_path):
     # restore --corpus says the same: there is no --source to swap (it suggested one).
     ran = cli("restore", ours, "--corpus", tmp_path / "a.index")
     assert "does the index hold a spun copy of the input?" in ran.err and "--source ORIGINAL" not in ran.err
+
+
+def test_restore_corpus_names_another_article_a_joined_copy_matches(cli, newsroom, tmp_path):
+    """A copy of two archived articles joined was restored against one, the other half left
+    spun without a word (an editor's run): where the source found covers little of the input
+    and another candidate matches it as well, restore --corpus names that one."""
+    index = newsroom / "archive.index"
+    joined = tmp_path / "joined.txt"
+    joined.write_text(_spun(HARBOUR) + "\n" + _spun(LIBRARY), encoding="utf-8")
+    ran = cli("restore", joined, "--corpus", index)
+    assert ran.code == 0
+    notes = [line for line in ran.err.splitlines() if "also matches the input" in line]
+    assert len(notes) == 1 and ("library.txt also matches" in notes[0] or "harbour.txt also matches" in notes[0]), ran.err
+    assert "which may join several articles" in notes[0]
+    alone = cli("restore", newsroom / "copies" / "harbour_spun.txt", "--corpus", index)
+    assert alone.code == 0 and "also match" not in alone.err
+    assert "also match" not in cli("restore", joined, "--corpus", index, "-q").err
