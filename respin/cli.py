@@ -1179,11 +1179,24 @@ def restore(
         by = "through the lexicon" if only_lexicon else "by the model"
         # The surest suggestion's confidence: on clean text the model suggests a few swaps at
         # 0.004-0.008, which "14 suggestion(s) ... list them" made sound like work to review.
-        surest = (f", the surest at {max(s.confidence for s in result.suggestions):.2f}"
+        # Written so that it reads under the bar it missed: 0.988 under the default 0.99 said
+        # "below its confidence threshold, the surest at 0.99".
+        bar = respin._model(model).restore_threshold if min_confidence is None else min_confidence
+        surest = (f", the surest at {_under(max(s.confidence for s in result.suggestions), bar)}"
                   if result.suggestions else "")
         _note(f"{len(result.edits)} edit(s) applied {by}, {len(result.suggestions)} suggestion(s) "
               f"below its confidence threshold{surest} (document score {result.score or 0:.2f}{why}){hint}")
     raise typer.Exit(0)
+
+
+def _under(value: float, bar: float) -> str:
+    """``value``, a confidence under ``bar``, to two decimals, or to as many more as keep it
+    under ``bar`` as written (0.988 under 0.99: "0.988", not "0.99")."""
+    for digits in range(2, 7):
+        shown = f"{value:.{digits}f}"
+        if float(shown) < bar:
+            return shown
+    return f"{value:.2f}"  # (not under it: a suggestion held back for another reason)
 
 
 def _read_copies(paths: list[str], path: str, max_size: int, quiet: bool) -> list[str]:

@@ -430,6 +430,23 @@ def test_restore_hints_at_bolder_settings_only_where_they_make_sense(cli, tmp_pa
     assert f"the surest at {max(s.confidence for s in result.suggestions):.2f} (document score" in ran.err
 
 
+def test_restore_s_surest_suggestion_reads_under_the_bar_it_missed(cli):
+    """A suggestion at 0.988 under the default 0.99 was written "below its confidence
+    threshold, the surest at 0.99": as sure as the bar, so why not applied?"""
+    spun = REPO / "seeds" / "003_8864450e50f74c75.txt"
+    text = spun.read_text(encoding="utf-8")
+    sure = sorted({round(x.confidence, 6) for x in respin.restore(text, min_confidence=0.05).suggestions
+                   + respin.restore(text, min_confidence=0.05).edits})
+    # a bar that one of them rounds up to, to two decimals (so the surest under it does too)
+    bar = next(float(f"{c:.2f}") for c in reversed(sure) if c < float(f"{c:.2f}") and c > 0.1)
+    surest = max(x.confidence for x in respin.restore(text, min_confidence=bar).suggestions)
+    assert surest < bar and f"{surest:.2f}" == f"{bar:.2f}"
+    ran = cli("restore", spun, "--min-confidence", str(bar))
+    shown = re.search(r"the surest at ([0-9.]+) \(document score", ran.err)
+    assert ran.code == 0 and shown, ran.err
+    assert float(shown.group(1)) < bar and abs(float(shown.group(1)) - surest) < 0.001, (shown.group(1), bar)
+
+
 def test_restore_hints_at_bolder_settings_where_a_lexicon_vouches(cli, tmp_path):
     """A paper's tortured phrase (0.95 through the lexicon) in a text not judged spun: the
     default applies none of it, and "list them" alone read as nothing to fix."""
