@@ -61,6 +61,16 @@ def phrase_tokens(text: str) -> tuple[str, ...]:
 
 
 _ACRONYM = re.compile(r"\([^\W_][^()\s]*\)")  # a phrase's acronym as a lexicon word: "(wsn)", "(cvds)", "(4g)"
+def without_acronym(words: tuple[str, ...]) -> tuple[str, ...]:
+    """A lexicon phrase's words without the acronym after them, which a row writes on both
+    sides (:meth:`SwapLexicon.add`).
+
+    >>> without_acronym(("time", "series", "analysis", "(tsa)")), without_acronym(("(fft)",))
+    (('time', 'series', 'analysis'), ('(fft)',))
+    """
+    return words[:-1] if len(words) > 1 and _ACRONYM.fullmatch(words[-1]) else words
+
+
 _COMPOUND_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)+")  # "np-difficult", "text-to-discourse"
 
 

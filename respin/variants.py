@@ -60,13 +60,17 @@ class Terms:
     """The terms (multi-word originals) and one-word swaps of a set of phrase tables."""
 
     def __init__(self, tables) -> None:
-        from .swaps import spun_share
+        from .swaps import spun_share, without_acronym
         self.tables = list(tables)
         self.count: dict[tuple[str, ...], int] = {}
         self.swaps: dict[str, set[str]] = {}
         self.spun: set[tuple[str, ...]] = set()
         for lex in self.tables:
             for s, o, c in lex.items():
+                # (A row's acronym is the paper's, on both sides: "time series analysis (tsa)"
+                # is the term "time series analysis". Its spun phrase keeps it: found verbatim
+                # only with it, so without it the words are a variant.)
+                o = without_acronym(o)
                 self.spun.add(s)
                 if len(o) >= 2 and all(w.isalpha() for w in o):
                     self.count[o] = self.count.get(o, 0) + c

@@ -37,3 +37,18 @@ def test_check_and_restore_keep_the_acronym(tmp_path):
     r = respin.restore(TEXT, lexicons=[lex], min_confidence=0.5)
     assert "an artificial neural network (BNL) to" in r.text, r.text
     assert respin.apply_edits(TEXT, r.edits) == r.text
+
+
+def test_a_term_with_an_acronym_is_a_term_for_its_unseen_variants(tmp_path):
+    """The originals a table writes with the row's acronym ("artificial neural network
+    (bnl)") are its terms without it: the unseen variant "bogus neural network" of the
+    table's words was found before the acronym was kept, and lost after (a term was all
+    letters or none)."""
+    from respin.variants import _terms
+    path = tmp_path / "words.tsv"
+    path.write_text(TABLE + "bogus lattice\tartificial network\tdev\n", encoding="utf-8")  # (the words' swaps)
+    terms = _terms((from_phrase_table(path, split="dev"),))
+    assert ("artificial", "neural", "network") in terms.count
+    assert ("artificial", "neural", "network", "(bnl)") not in terms.count
+    assert ("bogus", "neural", "lattice", "(bnl)") in terms.spun  # (found verbatim with its acronym only)
+    assert terms.candidates(("bogus", "neural", "network")) == [("artificial", "neural", "network")]
