@@ -296,11 +296,10 @@ def _after_article(phrase: str, article: str, context: str | None, **kw) -> Rank
     if context is None or not in_context(phrase, context):
         context = phrase  # (the article is the words' context)
     r = ranked(rest, context, **kw)
+    capitals = rest.isupper()  # ("AN UNTAMED LIFE": a word in capitals, no abbreviation)
     out = []
     for text, p in r.originals:
-        first = text.split()[0] if text.split() else ""
-        capitals = rest.isupper()  # ("AN UNTAMED LIFE": a word in capitals, no abbreviation)
-        an = _takes_an(first, capitals)
+        an = _takes_an(text.split()[0], capitals) if text.split() else None
         fixed = article if an is None else ("an" if an else "a")
         fixed = fixed.upper() if capitals and article.isupper() else \
             fixed.capitalize() if article[:1].isupper() else fixed
