@@ -885,6 +885,7 @@ def _check_files(group):
     _, _, src_text, threshold, model, _, lexicons, min_confidence, sections, why, quiet, corpus = group[0]
     # Each text's source: the one given, or the one the index finds (None: the model judges)
     sources, said = [src_text] * len(texts), [None] * len(texts)
+    weighed: list = [[] for _ in texts]  # the index's candidates of each text (--corpus)
     if corpus is not None:
         from dataclasses import replace
 
@@ -894,6 +895,7 @@ def _check_files(group):
         lexicon = respin._model(model).lexicon  # (as restore --corpus: candidates below the threshold aligned with it)
         for i, t in enumerate(texts):
             sources[i], found = look_up(index, t, lexicon)
+            weighed[i] = found
             if sources[i] is None and t.strip():  # (an empty file: its report says it, not judged)
                 said[i] = source_note(name, None, found, "checking")
     given = [s.text if s is not None and corpus is not None else s for s in sources]
@@ -915,14 +917,21 @@ def _check_files(group):
     done = [(path, next(reports), (n := next(notes)) and f"{display_path(path)}: {n}", legacy)
             if loaded is not None else (path, None, note, legacy) for path, loaded, note, legacy in out]
     if not quiet and any(s is not None for s in given):
-        # As restore says it: given the wrong way round, check judged the clean article a
-        # spun copy of its own spun copy (exit 1) without a word. (One check of each source.)
+        # As restore says them: another indexed article a copy matches too (it may join
+        # several); given the wrong way round, check judged the clean article a spun copy of
+        # its own spun copy (exit 1) without a word. (One check of each source.)
+        from .cli_index import joined_note
         theirs: dict = {}
-        checked = iter(zip(texts, given, sources))
+        checked = iter(zip(texts, given, sources, weighed))
         for i, (path, report, note, legacy) in enumerate(done):
             if report is None:
                 continue
-            text, src, match = next(checked)
+            text, src, match, found = next(checked)
+            joined = (joined_note(match, found, report.relation.coverage, "check")
+                      if corpus is not None and note is None and report.relation is not None else None)
+            if joined:
+                note = f"{display_path(path)}: {joined}"
+                done[i] = (path, report, note, legacy)
             if note is None and report.relation is not None and report.relation.verdict == "spun copy":
                 key = match.doc_id if corpus is not None else None  # (the source given: one for all)
                 if key not in theirs:

@@ -579,10 +579,11 @@ def find_source(index: str, text: str, note, lexicon=None) -> tuple:
 JOINED_COVERAGE = 0.75
 
 
-def joined_note(best, found: list, coverage: float) -> str | None:
+def joined_note(best, found: list, coverage: float, command: str = "restore") -> str | None:
     """What ``restore --corpus`` says where the source ``best`` covers little of the input
     (``coverage``, :attr:`respin.restore.Relation.coverage`) and other candidates of
-    ``found`` match it on their own: the input may join several articles.
+    ``found`` match it on their own: the input may join several articles (``command``, the
+    one that says it).
 
     >>> from respin.index import Match
     >>> a, b = Match("a", 0.44, "", shared=40), Match("b", 0.36, "", shared=30)
@@ -601,7 +602,7 @@ def joined_note(best, found: list, coverage: float) -> str | None:
     scores = ", ".join(f"{m.score:.3f}" for m in others[:3])
     verb = "matches" if len(others[:3]) == 1 else "match"
     return (f"{named} also {verb} the input (index score {scores}), which may join several articles: "
-            f"restore each part with --corpus")
+            f"{command} each part with --corpus")
 
 
 def look_up(idx, text: str, lexicon=None) -> tuple:

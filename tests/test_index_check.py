@@ -227,3 +227,16 @@ def test_restore_corpus_names_another_article_a_joined_copy_matches(cli, newsroo
     alone = cli("restore", newsroom / "copies" / "harbour_spun.txt", "--corpus", index)
     assert alone.code == 0 and "also match" not in alone.err
     assert "also match" not in cli("restore", joined, "--corpus", index, "-q").err
+
+
+def test_check_corpus_names_another_article_a_joined_copy_matches(cli, newsroom, tmp_path):
+    """As restore --corpus: a copy of two archived articles joined, checked against the one
+    found, names the other on stderr; a copy of one does not."""
+    joined = tmp_path / "joined.txt"
+    joined.write_text(_spun(HARBOUR) + "\n" + _spun(LIBRARY), encoding="utf-8")
+    alone = newsroom / "copies" / "harbour_spun.txt"
+    ran = cli("check", joined, alone, "--corpus", newsroom / "archive.index")
+    notes = [line for line in ran.err.splitlines() if "also matches the input" in line]
+    assert ran.code == 1 and len(notes) == 1 and notes[0].startswith(f"respin: {joined}: "), ran.err
+    assert notes[0].endswith("which may join several articles: check each part with --corpus")
+    assert "also match" not in cli("check", joined, "--corpus", newsroom / "archive.index", "-q").err
