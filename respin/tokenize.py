@@ -844,6 +844,13 @@ FURNITURE_PROSE = 50
 FURNITURE_END = re.compile(r"[.!?…][\"”’')\]]*$")  # a line that ends a sentence
 FURNITURE_SEPARATORS = 2  # ... or a line of items between as many separators or more
 _SEPARATOR = re.compile(r"\s[|•·»]\s")
+# ... or a copyright notice, which most often ends as a sentence does ("Copyright 2025 The Daily
+# Ledger. All rights reserved."): read as prose, it ended the page's footer, so the share line,
+# related links and tags above it were judged and weighed with the article (a triage: a spun
+# page's score 0.64 -> 0.50, its 17 findings none). A line opening with "©", "(c)" or
+# "Copyright" and a year, or saying "all rights reserved", of at most FURNITURE_NOTICE_WORDS.
+FURNITURE_NOTICE_WORDS = 2 * FURNITURE_WORDS
+_NOTICE = re.compile(r"^(?:©|\(c\)|copyright\b)(?=.*\b(?:1[89]|20)\d\d\b)|\ball rights reserved\b", re.I)
 
 
 def furniture_line(line: str, words: int) -> bool:
@@ -851,14 +858,16 @@ def furniture_line(line: str, words: int) -> bool:
     furniture rather than prose: short and ending no sentence, or items between separators.
 
     >>> [furniture_line(x, len(x.split())) for x in ("Share this article", "It rained all day.",
-    ...  "Privacy Policy | Terms of Use | Contact Us | Advertise With Us | Careers | Site Map")]
-    [True, False, True]
+    ...  "Privacy Policy | Terms of Use | Contact Us | Advertise With Us | Careers | Site Map",
+    ...  "Copyright 2025 The Daily Ledger. All rights reserved.", "Copyright holders said they would appeal.")]
+    [True, False, True, True, False]
     """
     s = line.translate(NO_INVISIBLE).strip()
     if "{" in s and _TEMPLATE.search(s):  # a spinner's template ("{said|stated}") is the article's
         return False
     return bool(words) and (len(_SEPARATOR.findall(f" {s} ")) >= FURNITURE_SEPARATORS
-                            or words <= FURNITURE_WORDS and not FURNITURE_END.search(s))
+                            or words <= FURNITURE_WORDS and not FURNITURE_END.search(s)
+                            or words <= FURNITURE_NOTICE_WORDS and _NOTICE.search(s) is not None)
 
 
 # A spinner's template, as respin.detect reads one more strictly: a line holding one is no
