@@ -86,7 +86,7 @@ def document_features(text: str, model=None) -> np.ndarray:
     (19, 1.0)
     """
     from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, spintax_findings
-    from .evidence import document_evidence, matrix, repeated_rows, row_types
+    from .evidence import document_evidence, english_prose_words, matrix, repeated_rows, row_types
     from .language import mostly_not_english
     from .tokenize import Document, unwrap
     m = _load(model)
@@ -98,7 +98,8 @@ def document_features(text: str, model=None) -> np.ndarray:
     X = matrix(rows)
     # Not judged as check says it: too short, too few content words, or mostly not English.
     foreign = sum(sum(doc._word_mask[a:b]) for a, b in doc.foreign)
-    judged = doc.n_words > 0 and len(rows) >= MIN_EVIDENCE_WORDS and not mostly_not_english(foreign, doc.n_words)
+    judged = doc.n_words > 0 and len(rows) >= MIN_EVIDENCE_WORDS and not (
+        foreign and mostly_not_english(foreign, foreign + english_prose_words(doc)[0]))
     floor = SPINTAX_CONFIDENCE if spintax_findings(text, m.lexicon) else 0.0
     doc_row = np.zeros(len(DOC_FEATURES))
     if m.detector is not None:  # (sentences that repeat an earlier one left out, as check does)

@@ -626,6 +626,26 @@ def set_aside(doc, bounds=None) -> np.ndarray:
     return repeated_sentences(doc, bounds) | furniture(doc, bounds)
 
 
+def english_prose_words(doc, bounds=None) -> list[int]:
+    r"""Words of ``doc`` between each two of ``bounds`` (token indexes; default: the whole
+    text) that are English prose the model reads: not code (Markdown code, menus, a page's
+    footer, sentences not English, all marked :data:`CODE`) nor page furniture
+    (:func:`furniture`). What :func:`respin.language.mostly_not_english` weighs against the
+    words not English: a French article in an English page's menus, byline and share lines
+    was judged "not spun" on those lines, which weigh nothing (a triage).
+
+    >>> from respin.tokenize import Document
+    >>> body = "The council voted on the budget on Monday after a long debate. " * 6
+    >>> english_prose_words(Document.from_text("Home | News | Sport\nCouncil Passes Budget\n\n" + body))
+    [72]
+    """
+    bounds = [0, len(doc.token_texts)] if bounds is None else list(bounds)
+    aside = furniture(doc, bounds)
+    aside |= np.fromiter((k == CODE for k in doc.token_kinds), dtype=bool, count=len(doc.token_kinds))
+    total = words_in(doc, np.ones(len(aside), dtype=bool), bounds)
+    return [t - a for t, a in zip(total, words_in(doc, aside, bounds))]
+
+
 def words_in(doc, mask: np.ndarray, bounds) -> list[int]:
     """The word tokens of ``doc`` where ``mask`` (a bool per token) is set, between each two
     of ``bounds`` (token indexes, ascending), read over [bounds[0], bounds[-1]) only: the words

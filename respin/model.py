@@ -283,7 +283,7 @@ class Model:
         from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, Report, spintax_findings
         from .language import mostly_not_english
         from .tokenize import as_written, lookalike_words
-        from .evidence import scalar_evidence, set_aside, vectorised, words_in
+        from .evidence import english_prose_words, scalar_evidence, set_aside, vectorised, words_in
         from .phrases import log_lr
         # Line breaks inside the sentences of hard-wrapped text are read as spaces (the same
         # offsets: findings index the text as given; their lines are counted in it below).
@@ -375,6 +375,13 @@ class Model:
             k = bisect.bisect_right(tok0, fa) - 1
             foreign_of[k] += sum(cdoc._word_mask[fa:fb])
             aside[k].append((cdoc.token_starts[fa] - char0[k], cdoc.token_ends[fb - 1] - char0[k]))
+        english: list = []
+
+        def english_of() -> list:  # English prose words per text, counted where a text has foreign words
+            if not english:
+                english.extend(english_prose_words(cdoc, tok0))
+            return english
+
         reports, post_all, pooled = [], [], {}
         cols = None  # what the consistency pooling reads, made when a text first needs it
         flagged: list[int] = []
@@ -387,7 +394,9 @@ class Model:
             keep_i = None if keep is None else keep[a:b]
             # Mostly not English, with too little English beside it to judge: not judged,
             # rather than a verdict on a few sentences (a pipeline reads "not spun" as clean English).
-            foreign = mostly_not_english(foreign_of[i], n_words)
+            # (weighed against the English prose the model reads: a page's menus, byline and
+            # share lines, which weigh nothing, judged a French article in them "not spun")
+            foreign = bool(foreign_of[i]) and mostly_not_english(foreign_of[i], foreign_of[i] + english_of()[i])
             if n_words == 0 or b - a < MIN_EVIDENCE_WORDS or foreign:
                 if doc_rows is not None:
                     doc_rows.append(det.doc_row(Xi, n_row, keep=keep_i))

@@ -213,3 +213,29 @@ def test_restore_says_a_text_was_not_judged_and_why(tmp_path, cli):
     ran = cli("restore", tmp_path / "de.txt")
     assert ran.code == 0 and ran.out == OTHER["de"] and "not judged, not English" in ran.err
     assert respin.restore(OTHER["de"]).not_judged == "not English" and respin.restore(SPUN).not_judged == ""
+
+
+FR_MORE = ("Les habitants du quartier ont exprimé leur satisfaction lors de la réunion publique de jeudi. "
+           "Plusieurs parents ont demandé que la cantine soit agrandie avant la rentrée, et le maire a promis "
+           "une réponse avant la fin du mois.")
+CHROME_TOP = ("Home | News | Sport | Business | Opinion | Weather | Contact\n"
+              "Accept cookies? We use cookies to improve your experience on our site. Accept | Reject | Settings\n"
+              "Home » News » Local\n\nBy Staff Reporter\nPublished 9:14 AM, October 12\nUpdated 11:02 AM\n\n")
+CHROME_BOTTOM = ("\n\nShare this article\nFacebook | Twitter | Email | Print\n\nRelated articles\n"
+                 "Council to hold hearing on parking rules\nWeekend events around town\n"
+                 "Five restaurants opening this fall\nTags: local news, city hall, government\n\n"
+                 "Copyright 2025 The Daily Ledger. All rights reserved.\nAbout Us | Privacy Policy | Terms of Use\n")
+
+
+def test_a_foreign_article_in_an_english_pages_furniture_is_not_judged():
+    """A triage: a French article inside an English site's menus, byline, share line and
+    related links (about 70 English words, none of them judged or weighed) read "not spun
+    (score 0.00, ..., 220 not English)": a verdict on nothing. The English that counts
+    against the foreign words is the prose the model reads."""
+    page = CHROME_TOP + OTHER["fr"] + "\n\n" + FR_MORE + CHROME_BOTTOM
+    rep = respin.check(page)
+    assert (rep.judged, rep.reason, rep.score) == (False, "not English", 0.0), rep
+    assert respin.check_many([page, SPUN])[0].reason == "not English"
+    # English prose beside it is still judged, as an English summary on a foreign page is
+    summary = SPUN + " " + SPUN.replace("Tuesday", "Wednesday")
+    assert respin.check(CHROME_TOP + summary + "\n\n" + OTHER["fr"] + "\n\n" + FR_MORE + CHROME_BOTTOM).judged
