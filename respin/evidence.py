@@ -72,7 +72,10 @@ _SCALE = {"hundred": 1e2, "thousand": 1e3, "million": 1e6, "billion": 1e9, "tril
 NUMBER_VALUE = {**dict(zip(_UNITS, range(21))), **{w: 20 + 10 * i for i, w in enumerate(_TENS)}, "dozen": 12, **_SCALE,
                 **{w: 10_000 + i for i, w in enumerate(_ORDS)},  # ordinals: their own values
                 **{w[:-1] + "ieth": 10_020 + 10 * i for i, w in enumerate(_TENS)},
-                **{w + "th": 10_000 + v for w, v in _SCALE.items()}}
+                **{w + "th": 10_000 + v for w, v in _SCALE.items()},
+                # plurals of scale: "thousands" for "billions" changed a headline's quantity (a
+                # triage); values of their own, not the singular's ("thousands" of thousand)
+                **{w + "s": 20_000 + v for w, v in _SCALE.items()}, "dozens": 20_012}
 
 
 @dataclass(slots=True)

@@ -858,3 +858,18 @@ def test_pooling_a_few_types_at_a_time_gives_the_same_types(monkeypatch):
     monkeypatch.setattr(consistency, "POOL_ENTRIES", 1)  # one type a chunk
     assert consistency.pooled_types(table, tab) == whole
     assert consistency.pooled_types(table, tab, rows=range(3, len(table) - 2), min_pooled=0.5) == some
+
+
+def test_a_plural_of_scale_is_a_number_no_suggestion_changes():
+    """A headline's "Thousands" was suggested as "Billions" ("Storm Allows Thousands Without
+    Baron ==> Storm Has Billions Without Power", a triage): a spinner keeps a quantity, and
+    the plurals of scale words are numbers as their singulars are, of values of their own."""
+    from respin.evidence import NUMBER_VALUE
+    plurals = ("hundreds", "thousands", "millions", "billions", "trillions", "dozens")
+    assert len({NUMBER_VALUE[w] for w in plurals} | {NUMBER_VALUE[w[:-1]] for w in plurals}) == 2 * len(plurals)
+    text = ("Storm Allows Thousands Without Baron Throughout the Area\n\n"
+            "A right storm swept via the region on Sunday dark, knocking pop trees and baron stocks and leaving "
+            "more than 80,000 families without electricity, utility officials stated on Monday.\n")
+    for f in respin.check(text, min_confidence=0.3).findings:
+        for s in f.suggestions:
+            assert not set(re.findall(r"[a-z]+", s.lower())) & {"billions", "millions", "hundreds"}, (f.text, s)
