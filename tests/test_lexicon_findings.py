@@ -705,3 +705,37 @@ def test_the_shipped_table_takes_in_a_spun_leading_word_in_check_restore_and_sug
         [(6, 4, ("scanning", "electron", "microscope"))]
     assert respin.originals("examining electron magnifying lens", text, lexicons="tortured")[0][0] == \
         "scanning electron microscope"
+
+
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+def test_a_phrase_broken_before_a_capital_is_restored_as_check_lists_it(nl):
+    """check lists a phrase a PDF's line breaks before a capital ("Spinning⏎Wheel Engine",
+    which unwrap keeps as two lines); restore at 0.5 left it as it was, so that check and
+    restore --only-lexicon disagreed on a paper (4 findings, 3 edits: a papers review). It is
+    restored, the break put back between the originals' words; a blank line still ends it."""
+    lex = SwapLexicon()
+    lex.add("spinning wheel engine", "rotary engine", 2)
+    text = (f"We tuned the drive for the test rig. The Spinning{nl}Wheel Engine runs hot at full load.{nl}{nl}"
+            f"A second Spinning{nl}{nl}Wheel Engine is not one phrase.{nl}")
+    listed = [f for f in respin.check(text, lexicons=[lex]).findings if f.kind == LEXICON_PHRASE]
+    assert [(f.text, f.suggestions[0]) for f in listed] == [(f"Spinning{nl}Wheel Engine", "Rotary Engine")]
+    result = respin.restore(text, lexicons=[lex], min_confidence=0.5)
+    assert f"The Rotary{nl}Engine runs hot" in result.text
+    assert result.text.count(nl) == text.count(nl)  # the input's lines kept
+    assert f"Spinning{nl}{nl}Wheel Engine" in result.text
+    assert [(e.start, e.end) for e in result.edits] == [(listed[0].start, listed[0].end)]
+
+
+def test_a_restored_phrase_takes_the_texts_curly_apostrophe():
+    """A lexicon writes "Smith's ailment" -> "Smith's disease" with a straight apostrophe; a
+    paper typeset with curly ones ("Smith’s ailment", as PDFs give them) was restored with the
+    lexicon's straight one, while the decoder's own edits keep the text's style."""
+    lex = SwapLexicon()
+    lex.add("smith's ailment", "smith's disease", 2)
+    text = "Early signs of Smith’s ailment were noted in the clinic’s files.\n"
+    result = respin.restore(text, lexicons=[lex], min_confidence=0.5)
+    assert result.text == "Early signs of Smith’s disease were noted in the clinic’s files.\n"
+    mixed = "Smith’s ailment and the clinic's files.\n"  # mixed: the phrase's own apostrophe
+    assert respin.restore(mixed, lexicons=[lex], min_confidence=0.5).text.startswith("Smith’s disease ")
+    straight = "Smith's ailment and the clinic's files.\n"
+    assert respin.restore(straight, lexicons=[lex], min_confidence=0.5).text.startswith("Smith's disease ")
