@@ -546,7 +546,7 @@ def verbatim_findings(text: str, lexicons) -> list["Finding"]:
     flat = unwrap(text)[0]  # a phrase that a hard-wrapped text breaks is found, as check reads it
     # ... and one that a short text breaks before a capital, which unwrap keeps as a line
     # ("Counterfeit\nConsciousness" in a PDF's title or keywords): a phrase of the lexicon
-    # reads on over the break. (Not restore's: it keeps lines it did not join.)
+    # reads on over the break. (restore finds it too, model._over_kept_breaks, and keeps the break.)
     extra = lexicon_findings(flat, lexicons, Document.from_text(flat, code=code_regions(text)) if flat is not text
                              else None, across_lines=True)
     if flat is not text and extra:
