@@ -291,6 +291,16 @@ def lexicon_findings(text: str, lexicons, doc=None, across_lines: bool = False) 
         out += [f for f in _phrases_in(text, toks, us, lexicons, indexes, across_lines=across_lines)
                 if not taken.overlaps(f.start, f.end)]
         out.sort(key=lambda f: f.start)
+    # A compound a PDF broke at its own hyphen, "K-⏎closest" (read as one word, "kclosest",
+    # by unwrap's soft hyphens): a phrase that writes it with its hyphen is found too.
+    if any("\u00ad\u00ad" in t[2] for t in toks):
+        from .spans import SpanIndex
+        from .tokenize import normalize
+        hy = [normalize(_LINE_END_HYPHEN.sub("-", t[2])) if "\u00ad\u00ad" in t[2] else k for t, k in zip(toks, keys)]
+        taken = SpanIndex.of(out)
+        out += [f for f in _phrases_in(text, toks, hy, lexicons, indexes, across_lines=across_lines)
+                if not taken.overlaps(f.start, f.end)]
+        out.sort(key=lambda f: f.start)
     # Compounds: the same search over their parts, for phrases that reach into one, and the
     # lexicon's own tortured compounds.
     parts = _compound_parts(toks, keys, text)
@@ -307,6 +317,8 @@ def lexicon_findings(text: str, lexicons, doc=None, across_lines: bool = False) 
 
 
 _WORD_PARTS = re.compile(r"\s+|[-\u2010\u2011]")
+# A line-end hyphen that respin.tokenize.unwrap joined ("frame-\nwork" -> two or three soft hyphens).
+_LINE_END_HYPHEN = re.compile(r"(?<=[^\W\d_])\u00ad{2,3}(?=[^\W\d_])")
 
 # British endings and their American spelling, which the phrase tables (the Problematic Paper
 # Screener's) use: "convolutional neural organisation", "tumour", "modelling" were missed. A

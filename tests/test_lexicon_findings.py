@@ -739,3 +739,21 @@ def test_a_restored_phrase_takes_the_texts_curly_apostrophe():
     assert respin.restore(mixed, lexicons=[lex], min_confidence=0.5).text.startswith("Smith’s disease ")
     straight = "Smith's ailment and the clinic's files.\n"
     assert respin.restore(straight, lexicons=[lex], min_confidence=0.5).text.startswith("Smith's disease ")
+
+
+@pytest.mark.parametrize("nl", ["\n", "\r\n"])
+def test_a_hyphenated_phrase_broken_at_its_own_hyphen_is_found(nl):
+    """A PDF breaks a compound at its own hyphen at a line's end ("two-⏎wheeled car"); unwrap
+    reads that as one word ("twowheeled"), so a phrase the lexicon writes with the hyphen was
+    missed by check and restore, while one it writes with a space ("deep-⏎learning" for
+    "deep learning") was found (a papers review)."""
+    lex = SwapLexicon()
+    lex.add("two-wheeled car", "bicycle", 2)
+    lex.add("three wheeled cart", "tricycle", 2)
+    text = (f"We rode a two-{nl}wheeled car to the lab and a three-{nl}wheeled cart back, and then "
+            f"we rode a twowheeled car again.{nl}")
+    listed = [f for f in respin.check(text, lexicons=[lex]).findings if f.kind == LEXICON_PHRASE]
+    assert [(f.text, f.suggestions[0]) for f in listed] == [(f"two-{nl}wheeled car", "bicycle"),
+                                                            (f"three-{nl}wheeled cart", "tricycle")]
+    restored = respin.restore(text, lexicons=[lex], min_confidence=0.5).text
+    assert restored.count(nl) == text.count(nl) and "bicycle" in restored and "twowheeled car again" in restored
