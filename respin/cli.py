@@ -248,7 +248,11 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: l
         path = Path(p)
         if path.is_dir():
             walked: list = []  # (path, note) of what the walk itself skipped
-            found = walk_files(path, (pattern,), lambda m: _note(m, quiet), walked if unlisted is not None else None)
+            others: dict = {}  # text-like files of other names, by suffix
+            found = walk_files(path, (pattern,), lambda m: _note(m, quiet), walked if unlisted is not None else None,
+                               others)
+            if others and found:  # (none found: the error says which pattern and --glob)
+                _note(_others_note(p, others, pattern), quiet)
             # In batch's order (each skipped name where it was; a folder that cannot be read
             # where its files would be), so that check's lines and batch's results compare.
             # (A folder is known by the walk's note, not asked again: is_dir() raises where the
@@ -281,6 +285,22 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: l
                 _note(f"{p} is read as one document; for one result per record use: respin batch {p} --out DIR", quiet)
             out.append((p, False))
     return out
+
+
+def _others_note(folder: str, others: dict, pattern: str) -> str:
+    """What check says of the files of ``folder`` that may hold text but do not match
+    ``pattern`` (``others``: how many by suffix): "4 documents checked" of a folder of five
+    papers, one a .tex, read as if there were four (a screener's run).
+
+    >>> _others_note("papers", {".tex": 3, ".md": 1}, "*.txt")
+    "not read in papers: 3 .tex and 1 .md file(s), not matching --glob '*.txt' (to read them too: --glob '*.{txt,tex,md}')"
+    """
+    kinds = sorted(others.items(), key=lambda kv: (-kv[1], kv[0]))
+    listed = " and ".join(f"{n} {suffix}" for suffix, n in kinds[:3]) + (" and others" if len(kinds) > 3 else "")
+    hint = ""
+    if pattern.lower() == "*.txt":
+        hint = " (to read them too: --glob '*.{" + ",".join(["txt", *(k.lstrip(".") for k, _ in kinds)]) + "}')"
+    return f"not read in {display_path(folder)}: {listed} file(s), not matching --glob '{pattern}'{hint}"
 
 
 def _is_report(path: str) -> bool:

@@ -367,9 +367,10 @@ def test_folder_is_walked_recursively_skipping_binary(cli, tree):
     assert [d["path"] for d in docs] == [str(tree / "a_clean.txt"), str(tree / "world" / "europe" / "spun.txt")]
     assert [d["spun"] for d in docs] == [False, True]
     err = ran.err.strip().splitlines()
-    assert len(err) == 2 and "binary" in err[0] and str(tree / "world" / "photo.txt") in err[0]
-    assert err[1] == "respin: 2 documents checked: 1 spun, 1 not spun; 1 file skipped"
-    assert err[0].startswith("respin: ") and "Traceback" not in ran.err
+    assert len(err) == 3 and "binary" in err[1] and str(tree / "world" / "photo.txt") in err[1]
+    assert err[0].startswith(f"respin: not read in {tree}: 1 .md file(s)")  # (world/notes.md)
+    assert err[2] == "respin: 2 documents checked: 1 spun, 1 not spun; 1 file skipped"
+    assert err[1].startswith("respin: ") and "Traceback" not in ran.err
 
 
 def test_folder_glob(cli, tree):
@@ -1358,3 +1359,21 @@ def test_a_large_file_is_announced_on_a_terminal(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(sys.stderr, "isatty", lambda: False, raising=False)
     rcli.main(["check", str(big), "--format", "json"])
     assert "to check" not in capsys.readouterr().err
+
+
+def test_a_folder_says_which_text_files_its_glob_left_unread(cli, tmp_path):
+    """A screen of a folder of papers, one a .tex, read "1 document checked" of two without
+    a word: the files that may hold text but do not match --glob are counted on stderr,
+    with the --glob that reads them too; a binary or data file is not."""
+    text = "The council met on Monday to discuss the budget for the coming year and approved it.\n"
+    for name in ("a.txt", "b.tex", "sub/c.md", "d.json", "e.png"):
+        (tmp_path / name).parent.mkdir(exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    ran = cli("check", tmp_path)
+    assert ran.code == 0 and ran.out.count("not spun") == 1
+    (note,) = [line for line in ran.err.splitlines() if "not read in" in line]
+    assert "1 .md and 1 .tex file(s), not matching --glob '*.txt'" in note and "--glob '*.{txt,md,tex}'" in note
+    assert ".json" not in note and ".png" not in note
+    ran = cli("check", tmp_path, "--glob", "*.{txt,tex,md}")
+    assert ran.out.count("not spun") == 3 and "not read in" not in ran.err
+    assert "not read in" not in cli("check", tmp_path, "-q").err
