@@ -180,6 +180,9 @@ def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = F
                 n = sum(f.kind == LEXICON_PHRASE for f in r.findings)
                 msg = f"{'a lexicon phrase' if n == 1 else f'{n:,} lexicon phrases'} found: {msg}"
             out.append(f"::error {_gh_file(path)}title=respin::{_gh_msg(msg)}")
+        elif not r.judged:  # github: a document not judged passed a CI gate without a word (a triage)
+            msg = summary_line(path, r, bar_set=bar_set).removeprefix(f"{path}: ")
+            out.append(f"::notice {_gh_file(path)}title=respin::{_gh_msg(msg)}")
     return "".join(line + "\n" for line in out)
 
 

@@ -1203,7 +1203,21 @@ def test_github_format_warns_on_a_binary_file_of_a_folder(cli, tmp_path):
     (folder / "old.txt").write_text("a.txt: not spun (score 0.04, 0 findings in 5 words)\n", encoding="utf-8")
     ran = cli("check", folder, "--format", "github")
     assert ran.code == 0
-    assert ran.out == f"::warning file={folder / 'b.txt'},title=respin::not checked: binary file: {folder / 'b.txt'}\n"
+    assert ran.out == (f"::warning file={folder / 'b.txt'},title=respin::not checked: binary file: {folder / 'b.txt'}\n"
+                       f"::notice file={folder / 'a.txt'},title=respin::not judged, too short (score 0.00, 0 findings "
+                       "in 5 words)\n")  # (a document not judged: a notice, below)
+
+
+def test_github_format_gives_a_document_not_judged_a_notice(cli, tmp_path):
+    """A page not judged (not English, too short) passed a CI gate without a line, where a
+    skipped binary file gets a warning (a triage): a notice with its summary, exit 0."""
+    page = tmp_path / "es.txt"
+    page.write_text("El consejo municipal aprobó el presupuesto el lunes después de un largo debate sobre los "
+                    "impuestos y los servicios públicos de la ciudad durante el próximo año fiscal.\n", encoding="utf-8")
+    ran = cli("check", page, "--format", "github")
+    assert ran.code == 0
+    assert ran.out.startswith(f"::notice file={page},title=respin::not judged, not English (score 0.00")
+    assert cli("check", tmp_path, "--format", "text").out.count("not judged, not English") == 1
 
 
 def test_github_file_property_shows_control_characters_as_escapes():
