@@ -750,8 +750,11 @@ class SourceIndex:
             if meta.get("scheme") != SCHEME:
                 raise InputError(f"index uses fingerprint scheme {meta.get('scheme')!r}, this respin "
                                  f"{SCHEME!r}: rebuild the index: {path}")
-            scheme = meta.get("minhash", "").split()[1:2]
-            if scheme and scheme[0] != _minhash_scheme():
+            minhash = meta.get("minhash")
+            scheme = minhash.split()[1:2] if minhash is not None else ["affine32"]
+            if not scheme or minhash.split()[0] != "datasketch":  # (hasher reads its second word)
+                raise InputError(f"index has an unknown MinHash parameter {minhash!r}: rebuild the index: {path}")
+            if scheme[0] != _minhash_scheme():
                 raise InputError(f"index was built with MinHash scheme {scheme[0]!r} (datasketch "
                                  f"{'>= 2.0' if scheme[0] == 'affine32' else '< 2.0'}); install that "
                                  f"or rebuild the index: {path}")

@@ -189,6 +189,21 @@ def test_bad_index_files_give_input_error(tmp_path, index_path, kind):
     assert "\n" not in msg and str(p) in msg
 
 
+@pytest.mark.parametrize("minhash", ["other", "", "x affine32 sha1_hash32 seed=1"])
+def test_an_unknown_minhash_parameter_gives_input_error(tmp_path, index_path, minhash):
+    # A hand-edited or foreign index's meta: an internal error (IndexError) before.
+    p = tmp_path / "m.index"
+    p.write_bytes(Path(index_path).read_bytes())
+    con = sqlite3.connect(p)
+    con.execute("UPDATE meta SET value = ? WHERE key = 'minhash'", (minhash,))
+    con.commit()
+    con.close()
+    with pytest.raises(InputError, match="MinHash") as e:
+        with SourceIndex.open(p) as idx:
+            idx.query(PARAS[0][1])
+    assert str(p) in str(e.value)
+
+
 def test_build_refuses_to_overwrite(index_path):
     with pytest.raises(InputError):
         SourceIndex.build(index_path, [])
