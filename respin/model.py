@@ -173,6 +173,10 @@ class Model:
         if cfg and (self.lm is not None or cfg.get("weight", 0) >= 1):
             from .ngram import combine, load_lm  # Kneser-Ney models, and CountsLM files of older runs
             own_file = path / cfg["file"]
+            if not own_file.exists():  # (was: "[Errno 2] No such file or directory: ...", no way on)
+                raise ModelError(f"{path / 'detector.json'} names its own language model {own_file.name}, which is "
+                                 f"missing: copy it from the model it came from, or retrain: respin train {path} "
+                                 f"--corpus YOUR_TEXT --lm-weight {cfg.get('weight', 0.5)}")
             try:
                 own = load_lm(own_file)
             except Exception as e:  # the same for a damaged lm.npz
@@ -637,6 +641,11 @@ class Model:
                 raise ValueError(f"unknown format {d.get('format')!r} version {d.get('version')!r}")
             params = Params.from_dict(d["params"])
             sw = self.path / _file_name(d.get("swaps", "swaps.tsv"), "swaps")
+            if "swaps" in d and not sw.exists():
+                # decoder.json names its learned swaps (and their hash): a folder without the
+                # file restored differently without a word (a model copied without swaps.tsv)
+                raise ModelError(f"{path} names {sw.name}, which is missing: copy it from the model it came "
+                                 f"from, or refit: python -m respin.channel {self.path} PAIRS")
             swaps = SwapLexicon.load(sw) if sw.exists() else SwapLexicon()
         except (ValueError, KeyError, TypeError, AttributeError, OSError) as e:
             raise ModelError(f"cannot load {path}: {_load_reason(e, path)}") from None

@@ -65,6 +65,17 @@ def test_damaged_own_language_model_is_a_model_error(tmp_path):
     assert "lm.npz" in one_line(e)
 
 
+def test_missing_own_language_model_says_what_to_do(tmp_path):
+    # was "[Errno 2] No such file or directory: '.../lm.npz'": a model folder copied without it
+    def own_lm(d):
+        d["lm"] = {"file": "lm.npz", "weight": 0.5}
+    path = model_copy(tmp_path, file="detector.json", edit=own_lm)
+    with pytest.raises(rmodel.ModelError) as e:
+        rmodel.load(path)
+    msg = one_line(e)
+    assert "lm.npz" in msg and "missing" in msg and "respin train" in msg and "Errno" not in msg
+
+
 # --- thresholds and weights --------------------------------------------------------------------
 
 def _set(*keys, value):
@@ -160,6 +171,24 @@ def test_decoder_swaps_may_name_another_file_in_the_folder(tmp_path):
     path = model_copy(tmp_path, file="decoder.json", edit=_set("swaps", value="mine.tsv"))
     (path / "mine.tsv").write_text("mentioned\tsaid\t7\n", encoding="utf-8")
     assert rmodel.load(path).decoder().swaps.lookup(("mentioned",)) == {("said",): 7}
+
+
+def test_decoder_swaps_file_missing_is_a_model_error(tmp_path):
+    # a folder copied without swaps.tsv restored with no learned swaps, silently
+    path = model_copy(tmp_path)
+    (path / "swaps.tsv").unlink()
+    with pytest.raises(rmodel.ModelError) as e:
+        respin.restore(TEXT, model=str(path))
+    msg = one_line(e)
+    assert "decoder.json" in msg and "swaps.tsv" in msg and "missing" in msg
+
+
+def test_decoder_json_without_a_swaps_key_loads_without_swaps(tmp_path):
+    def drop(d):
+        del d["swaps"]
+    path = model_copy(tmp_path, file="decoder.json", edit=drop)
+    (path / "swaps.tsv").unlink()
+    assert len(rmodel.load(path).decoder().swaps) == 0
 
 
 # --- the shipped lexicon ------------------------------------------------------------------------
