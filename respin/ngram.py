@@ -632,25 +632,46 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("corpus", nargs="+")
     p.add_argument("--text-field", default="text")
     args = ap.parse_args(argv)
+    import warnings
+
+    def note(message, *_a, **_k):  # a skipped file or record: one line, not Python's warning with its source line
+        print(f"respin.ngram: {message}", file=sys.stderr)
+    tmp = None
     try:
-        if args.cmd == "build":
-            t = time.perf_counter()
-            lm = KneserNeyLM.train(corpus_texts(args.corpus, args.text_field), prune=args.prune,
-                                   prune_bigrams=args.prune_bigrams)
-            tmp = str(args.output) + ".tmp.npz"
-            lm.save(tmp, compress=args.compress)
-            os.replace(tmp, args.output)
-            info = dict(lm.meta, seconds=round(time.perf_counter() - t, 2), bytes=os.path.getsize(args.output))
-            print(json.dumps(info))
-        else:
-            lm = load_lm(args.model)
-            sents = (s for t in corpus_texts(args.corpus, args.text_field) for s in word_sentences(t))
-            print(json.dumps(perplexity(lm, sents, skip=lambda w: not lm.in_vocab(w))))
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.showwarning = note
+            if args.cmd == "build":
+                t = time.perf_counter()
+                lm = KneserNeyLM.train(corpus_texts(args.corpus, args.text_field), prune=args.prune,
+                                       prune_bigrams=args.prune_bigrams)
+                tmp = str(args.output) + ".tmp.npz"
+                lm.save(tmp, compress=args.compress)
+                os.replace(tmp, args.output)
+                tmp = None
+                info = dict(lm.meta, seconds=round(time.perf_counter() - t, 2), bytes=os.path.getsize(args.output))
+                print(json.dumps(info))
+            else:
+                lm = load_lm(args.model)
+                sents = (s for t in corpus_texts(args.corpus, args.text_field) for s in word_sentences(t))
+                result = perplexity(lm, sents, skip=lambda w: not lm.in_vocab(w))
+                if not result["scored"]:  # was {"perplexity": 1.0, "scored": 0}, exit 0: a perfect score of nothing
+                    raise ValueError(f"no text to score in {' '.join(args.corpus)} (a folder is read for *.txt; "
+                                     f"JSON Lines records need their text in field {args.text_field!r}: --text-field)")
+                print(json.dumps(result))
     except (OSError, ValueError) as e:
         print(f"respin.ngram: error: {e}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        print("respin.ngram: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        if tmp is not None:  # a build that failed or was interrupted while saving leaves no half-written file
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())

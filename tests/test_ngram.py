@@ -8,6 +8,7 @@ import json
 import math
 import shutil
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -260,6 +261,46 @@ def test_module_builder(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["perplexity"] > 1
     assert ngram_main(["build", str(tmp_path / "missing"), "-o", str(out)]) == 2
 
+
+
+def test_module_ppl_of_no_text_is_an_error(tmp_path, capsys):
+    # was {"perplexity": 1.0, "scored": 0}, exit 0: an empty held-out folder (or the wrong
+    # --text-field) read as a perfect model
+    src = tmp_path / "news.jsonl"
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in CORPUS), encoding="utf-8")
+    out = tmp_path / "lm.npz"
+    assert ngram_main(["build", str(src), "-o", str(out)]) == 0
+    (tmp_path / "empty").mkdir()
+    body = tmp_path / "body.jsonl"
+    body.write_text("".join(json.dumps({"body": t}) + "\n" for t in CORPUS), encoding="utf-8")
+    for held_out in (tmp_path / "empty", body):
+        capsys.readouterr()
+        assert ngram_main(["ppl", str(out), str(held_out)]) == 2
+        err = capsys.readouterr().err
+        assert "no text to score" in err and "--text-field" in err
+
+
+def test_module_notes_a_skipped_record_in_one_line(tmp_path, capsys):
+    # was Python's RuntimeWarning: a second line quoting respin's own source
+    body = tmp_path / "body.jsonl"
+    body.write_text("".join(json.dumps({"body": t}) + "\n" for t in CORPUS), encoding="utf-8")
+    assert ngram_main(["build", str(body), "-o", str(tmp_path / "lm.npz")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0].startswith("respin.ngram: ") and "--text-field" in err[0]
+    assert not any("Warning" in line or "yield from" in line for line in err)
+
+
+def test_module_build_interrupted_while_saving_leaves_no_temp_file(tmp_path, monkeypatch, capsys):
+    src = tmp_path / "news.jsonl"
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in CORPUS), encoding="utf-8")
+
+    def save(self, path, compress=False):
+        Path(path).write_bytes(b"PK half")
+        raise KeyboardInterrupt
+    monkeypatch.setattr(KneserNeyLM, "save", save)
+    assert ngram_main(["build", str(src), "-o", str(tmp_path / "lm.npz")]) == 130
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["news.jsonl"]
+    assert "interrupted" in capsys.readouterr().err
 
 def _jsonl_corpus(path, n: int) -> None:
     base = seed("000").read_text(encoding="utf-8").split("\n")
