@@ -233,9 +233,12 @@ def apply_edits(text: str, edits: Iterable[Edit | dict]) -> str:
         raise TypeError(f"text must be a str, got {type(text).__name__}")
     if isinstance(edits, (str, bytes, dict)) or not hasattr(edits, "__iter__"):
         raise TypeError(f"edits must be a list of edits, got {type(edits).__name__}")
-    out, pos = [], 0
+    out, pos, last = [], 0, None
     for e in sorted(map(_edit_of, edits), key=attrgetter("start", "end")):
-        if e.start < pos or e.end > len(text) or e.end < e.start or text[e.start:e.end] != e.spun:
+        if e.start < pos:  # (it said "does not apply at 10", as for an edit of another text: a review)
+            raise ValueError(f"edits overlap: {last.spun!r} at {last.start}-{last.end} and {e.spun!r} at "
+                             f"{e.start}-{e.end} (edits to replay are a restoration's, none overlapping)")
+        if e.end > len(text) or e.end < e.start or text[e.start:e.end] != e.spun:
             # (The usual cause: a file with "\r\n" line ends read back in text mode, which
             # turns them into "\n" and moves every offset after the first; a review.)
             hint = ("; offsets count each character of the text restored, \\r\\n as two: read files "
@@ -244,7 +247,7 @@ def apply_edits(text: str, edits: Iterable[Edit | dict]) -> str:
             raise ValueError(f"edit does not apply at {e.start}: {e.spun!r}{hint}")
         out.append(text[pos:e.start])
         out.append(e.restored)
-        pos = e.end
+        pos, last = e.end, e
     out.append(text[pos:])
     return "".join(out)
 

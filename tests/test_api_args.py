@@ -96,6 +96,18 @@ def test_an_edit_past_the_end_does_not_apply():
         respin.apply_edits("abcdef", [Edit(5, 30, "f", "X", "model", 1.0)])
 
 
+def test_overlapping_edits_are_said_to_overlap():
+    # (they were "edit does not apply at 10", as for an edit of another text: an integrator's review)
+    text = "The White Home mentioned it."
+    with pytest.raises(ValueError, match=r"edits overlap: 'Home' at 10-14 and 'Home mentioned' at 10-24"):
+        respin.apply_edits(text, [Edit(10, 14, "Home", "House", "model", 0.9),
+                                  Edit(10, 24, "Home mentioned", "House said", "model", 0.9)])
+    # Side by side, and an insertion where an edit starts, they replay.
+    assert respin.apply_edits(text, [Edit(10, 14, "Home", "House", "model", 0.9),
+                                     Edit(15, 24, "mentioned", "said", "model", 0.9)]) == "The White House said it."
+    assert respin.apply_edits("ab", [Edit(1, 1, "", "-", "model", 1.0), Edit(1, 2, "b", "B", "model", 1.0)]) == "a-B"
+
+
 def test_results_have_the_cli_json_form(cli, tmp_path):
     """Report.to_dict and Restoration.to_dict give what `--format json` prints, as plain
     JSON types (json.dumps of a Report raised TypeError; the form was only in a private module)."""
