@@ -271,6 +271,10 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
         raise RuntimeError(f"{out_dir} is a file, not a model folder")
     for folder in pair_folders:
         _check_pair_folder(folder)
+    for corpus in extra_folders:  # (a typo said "starting DIR from the shipped model ..." first)
+        if str(corpus) != "-" and not Path(corpus).exists():
+            from .io import not_found
+            raise FileNotFoundError(not_found("corpus", corpus))
     if (out / "lexicon.npz").exists():
         return _train_in(out, **kw)
     if out.exists() and any(not f.name.startswith(".") for f in out.iterdir()):

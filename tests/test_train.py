@@ -569,3 +569,12 @@ def test_train_reads_a_corpus_on_standard_input(tmp_path, bare_model, monkeypatc
     ran = cli("train", str(bare_model), "--corpus", "-", "--corpus", "-")
     assert ran.code == 2 and ran.err == "respin: error: standard input (-) can be given once: it is named 2 times as a corpus\n"
     assert sorted(p.name for p in bare_model.iterdir()) == ["lexicon.npz"]
+
+
+def test_a_missing_corpus_is_said_before_anything_starts(cli, tmp_path):
+    """`respin train NEW --corpus typo/` said "starting NEW from the shipped model's
+    thesaurus ..." and only then "corpus not found" (an archive user's run): the corpus is
+    checked first, as the pairs folders are, and nothing is made."""
+    ran = cli("train", tmp_path / "new", "--corpus", tmp_path / "nosuch")
+    assert ran.code == 2 and ran.err.strip().splitlines() == [f"respin: error: corpus not found: {tmp_path / 'nosuch'}"]
+    assert not (tmp_path / "new").exists()
