@@ -918,8 +918,10 @@ def _spun_sections(det, doc, table, X, p, row0: int, phrases, firsts, t0: int, t
         if words >= SECTION_WORDS // 2:
             blocks.append((start, sb, words))
             start, words = None, 0
-    if blocks and words:  # a short remainder joins the last block
+    if blocks and words < SECTION_WORDS // 4:  # a short remainder joins the last block
         blocks[-1] = (blocks[-1][0], t1, blocks[-1][2] + words)
+    elif words:  # ... one of a quarter section or more is a block of its own: joined, the last
+        blocks.append((start, t1, words))  # section was half clean (a spun article before the end)
     rate_col, delta_col = FEATURES.index("doc_rate"), FEATURES.index("delta")
 
     def judged(k0: int, k1: int, bar: float = det.doc_threshold + SECTION_MARGIN, spun: bool = True):

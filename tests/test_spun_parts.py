@@ -7,6 +7,7 @@ that look spun)."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -467,3 +468,24 @@ def test_a_parts_register_is_read_per_unit_of_its_length_gate(monkeypatch):
     assert gates and all(0.5 < g < 1 for g in gates)
     monkeypatch.setattr(Detector, "register_shift", lambda self, row: REGISTER_LOG_ODDS * float(row[DOC_FEATURES.index("long")]) + 0.01)
     assert respin.check(text, sections=True).parts
+
+
+def test_a_spun_article_before_a_short_clean_one_at_the_end_is_found():
+    """A digest of four articles of our own, the third spun: the last block of sentences
+    took in the clean remainder after it (under half a section joined it), so the candidate
+    section was half clean and read 0.754 against the screen's bar; it was "not spun (score
+    0.13, 0 findings)" (a triage). A remainder of a quarter section or more is a block of
+    its own."""
+    from respin.spin import spin
+    here = Path(__file__).parent / "digest"
+    read = lambda name: (here / f"{name}.txt").read_text(encoding="utf-8")  # noqa: E731
+    spun = spin(read("a03_hospital"), rate=0.35, style="aggressive", seed=11).text
+    text = read("a01_council") + "\n" + read("a02_storm") + "\n" + spun + "\n" + read("a10_health")
+    rep = respin.check(text, sections=True)
+    a = text.index(spun)
+    assert rep.spun and rep.parts, rep
+    b = a + len(spun)
+    covered = sum(min(e, b) - max(s, a) for s, e, *_ in rep.parts if s < b and a < e)
+    assert covered >= 0.6 * (b - a), (rep.parts, a, b)
+    clean = "\n".join(read(n) for n in ("a01_council", "a02_storm", "a03_hospital", "a10_health"))
+    assert not respin.check(clean, sections=True).spun
