@@ -1158,6 +1158,28 @@ def _takes_an(word: str, capitals: bool = False) -> bool | None:
     return w[0] in "aeiou" and not w.startswith(_AN_EXCEPTIONS)
 
 
+def agreeing_article(article: str, word: str, capitals: bool = False) -> str | None:
+    """The article of "a"/"an" that ``word`` takes, in the case of ``article`` (one of them),
+    where ``article`` does not agree with it; None where it does, where ``article`` is
+    neither, or where spelling cannot tell (:func:`_takes_an`; ``capitals``: the text around
+    is in capitals). One rule for restore's edits and suggestions, ``suggest`` and ``check
+    --explain``.
+
+    >>> [agreeing_article(a, w) for a, w in [("an", "random"), ("A", "artificial"), ("a", "random"), ("the", "apple")]]
+    ['a', 'An', None, None]
+    >>> agreeing_article("AN", "WILDLIFE", capitals=True), agreeing_article("AN", "scanning")
+    ('A', 'A')
+    """
+    if article.lower() not in ("a", "an"):
+        return None
+    an = _takes_an(word, capitals)
+    if an is None or an == (article.lower() == "an"):
+        return None
+    fixed = "an" if an else "a"
+    return (fixed.upper() if article.isupper() and (len(article) > 1 or capitals)
+            else fixed.capitalize() if article[0].isupper() else fixed)
+
+
 def _with_articles(text: str, edits: list) -> list:
     """``edits`` (sorted, to apply) with "a"/"an" before each one made to agree with its
     first restored word, where it agreed with the spun word it replaces: "A counterfeit
@@ -1171,11 +1193,10 @@ def _with_articles(text: str, edits: list) -> list:
         if m and spun_w and new_w:
             art = m.group(1)
             capitals = art.isupper() and spun_w[0].isupper()  # "A COUNTERFEIT CONSCIOUSNESS"
-            was, now = _takes_an(spun_w[0], capitals), _takes_an(new_w[0], capitals)
-            if was is not None and now is not None and was != now and (art.lower() == "an") == was:
-                fixed = ("an" if now else "a")
-                fixed = (fixed.upper() if art.isupper() and (len(art) > 1 or capitals)
-                         else fixed.capitalize() if art[0].isupper() else fixed)
+            # (where it agreed with the spun word it replaces: a writer's own slip is not ours)
+            fixed = agreeing_article(art, new_w[0], capitals) if agreeing_article(art, spun_w[0], capitals) is None \
+                and _takes_an(spun_w[0], capitals) is not None else None
+            if fixed is not None:
                 out.append(Edit(m.start(1), m.end(1), art, fixed, e.origin, e.confidence, e.kind))
         out.append(e)
         prev_end = e.end

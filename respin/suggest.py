@@ -291,7 +291,7 @@ def _after_article(phrase: str, article: str, context: str | None, **kw) -> Rank
     >>> ranked("a White Home", k=1).originals[0][0]
     'a White House'
     """
-    from .model import _takes_an
+    from .model import agreeing_article
     rest = phrase.lstrip()[len(article):].lstrip()
     if context is None or not in_context(phrase, context):
         context = phrase  # (the article is the words' context)
@@ -299,11 +299,8 @@ def _after_article(phrase: str, article: str, context: str | None, **kw) -> Rank
     capitals = rest.isupper()  # ("AN UNTAMED LIFE": a word in capitals, no abbreviation)
     out = []
     for text, p in r.originals:
-        an = _takes_an(text.split()[0], capitals) if text.split() else None
-        fixed = article if an is None else ("an" if an else "a")
-        fixed = fixed.upper() if capitals and article.isupper() else \
-            fixed.capitalize() if article[:1].isupper() else fixed
-        out.append((f"{fixed} {text}", p))
+        fixed = agreeing_article(article, text.split()[0], capitals) if text.split() else None
+        out.append((f"{fixed or article} {text}", p))
     return r._replace(originals=out)
 
 

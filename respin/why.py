@@ -399,7 +399,8 @@ class _Context:
         lowered = self._doc.lowered()
         s0, s1 = first[i], end[i]
         after = lowered[j:min(j + 2, s1)]
-        art = self._agreeing(lowered[i - 1], new[0]) if agree and i > s0 else None
+        from .model import agreeing_article
+        art = agreeing_article(lowered[i - 1], new[0]) if agree and i > s0 else None
         if art is not None:
             # The article read with the words, made to agree with the suggestion's first as
             # restore writes it: "an arbitrary woods" against "a random forest", not "an random".
@@ -407,20 +408,6 @@ class _Context:
             return self._score(before, [art, *new], after) - self._score(before, lowered[i - 1:j], after)
         before = (["<s>"] + lowered[s0:i])[-2:]  # (as the evidence pass reads a word's history)
         return self._score(before, list(new), after) - self._score(before, lowered[i:j], after)
-
-    @staticmethod
-    def _agreeing(article: str, first: str) -> str | None:
-        """The other of "a"/"an" where ``article`` is one and ``first``, a suggestion's first
-        word, takes the other; None where it agrees (or spelling cannot tell).
-
-        >>> _Context._agreeing("an", "random"), _Context._agreeing("a", "random"), _Context._agreeing("the", "apple")
-        ('a', None, None)
-        """
-        from .model import _takes_an
-        if article not in ("a", "an"):
-            return None
-        an = _takes_an(first)
-        return None if an is None or an == (article == "an") else ("an" if an else "a")
 
     def _score(self, before: list[str], mid: list[str], after: list[str]) -> float:
         ws = before + mid + after
