@@ -41,7 +41,7 @@ from .evidence import MAX_CANDIDATES, NUMBER_VALUE, STOPWORDS, _ranges, _Unigram
 from .lm import OOV_FLOOR
 from .evidence_vec import _bigram, _clamp, _runs, _score, _unique
 from .tokenize import PUNCT, Document, _tokens, case_like, gc_paused
-from .swaps import MAX_WORDS, beside, reaches_back
+from .swaps import MAX_WORDS, beside, norm_words, reaches_back
 
 # Channel features of one choice, in this order. "keep" is the identity choice.
 CHANNEL = (
@@ -242,6 +242,8 @@ class Decoder:
         weight (:data:`USER_LEXICON_WEIGHT`)."""
         self.thesaurus, self.lm, self.params = thesaurus, lm, params
         self.user_swaps = tuple(user_swaps or ())
+        # The user lexicons' words with capitals of their own ("pet" -> "PET"), see spelled.
+        self._spell = {w: c for x in reversed(self.user_swaps) for w, c in getattr(x, "spellings", {}).items()}
         self._parts: dict | None = None  # see _phrase_parts
         self._vterms: tuple | None = None  # see _variant_runs
         self._leans: dict = {}  # _tortured's answers by word
@@ -671,6 +673,23 @@ class Decoder:
             b = _dot(self.params.theta, f) + self._user_bonus(key, out, alone)
             hit = self._swapf[(key, out, count, cap, alone)] = (f, b)
         return hit
+
+    def spelled(self, spun: str, out: tuple[str, ...]) -> list[str]:
+        """``out``, which replaces the text ``spun``, with the capitals a user lexicon writes
+        its words with (:attr:`respin.swaps.SwapLexicon.spellings`), where that lexicon
+        holds the swap, whole or word by word ("puppy scans" -> PET scans); a thesaurus'
+        "pet" for puppy stays as it is."""
+        if not self._spell or not any(w in self._spell for w in out):
+            return list(out)
+        key = norm_words(spun)
+
+        for lex in self.user_swaps:  # the first lexicon that holds the swap and spells a word of it
+            if lex.spellings and (out in lex.lookup(key) or (len(key) == len(out) and all(
+                    k == o or (o,) in lex.lookup((k,)) for k, o in zip(key, out)))):
+                spell = lex.spellings
+                if any(w in spell and w not in key for w in out):
+                    return [spell[w] if w in spell and w not in key else w for w in out]
+        return list(out)
 
     def _synonyms(self, w: str, c: str) -> int:
         """The thesaurus link flag of a pair (cached: a spinner's swaps recur)."""
@@ -2311,7 +2330,7 @@ def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document |
                 if title_case is None:
                     title_case = _TitleCaseLines(text)
                 titled = not upper and title_case(start)
-            words = _cased(list(ch.out), toks, ch.start == 0, upper)
+            words = _cased(decoder.spelled(spun, ch.out), toks, ch.start == 0, upper)
             if titled:  # "The 2 Leaders Met" -> "The Two Leaders Met"
                 words = [w[:1].upper() + w[1:] for w in words]
             rep = " ".join(words)

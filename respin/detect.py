@@ -514,7 +514,11 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, wh
                 near.setdefault(o, None)
             else:
                 near.setdefault(tuple(keys[i - back:i]) + beside(o, keys[max(0, i - 3):i], keys[i + n:i + n + 3]), None)
-        sugg = tuple(_match_phrase_case(_inflect_last(" ".join("-".join(own.get(p, p) for p in w.split("-"))
+        # (and words the text does not have, the capitals of the lexicons holding the phrase:
+        # "puppy scans" ==> PET scans; the first lexicon's first)
+        spell = {w: c for x in reversed(lexicons) if x.spellings and x.lookup(phrase) for w, c in x.spellings.items()}
+        sugg = tuple(_match_phrase_case(_inflect_last(" ".join(spell[w] if w in spell and w not in own else
+                                                               "-".join(own.get(p, p) for p in w.split("-"))
                                                                for w in o), ending), span)
                      for o in near)
         if ending == "'s" and span.endswith("’s"):  # the text's apostrophe

@@ -233,8 +233,9 @@ def ranked(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), 
     info: dict = {}
     scored = _search(low, *frame, m.lexicon, m.lm, lexicons, _figures(phrase, context), info)
     own = _own_score(low, *frame, m.lm)
-    listed = tuple(j for j, lex in enumerate(lexicons) if any(o != low for o in lex.lookup(low)))
-    share = phrase_spun_share(low, lexicons) if listed else None  # (any of them may write it as an original)
+    key = low if any(lex.lookup(low) for lex in lexicons) else _compound(low)  # ("np-difficult",)
+    listed = tuple(j for j, lex in enumerate(lexicons) if any(o != key for o in lex.lookup(key)))
+    share = phrase_spun_share(key, lexicons) if listed else None  # (any of them may write it as an original)
     # A capitalised word after the phrase's first is a name's, which a function word never
     # is (Moby links ministry~they: "Protection Ministry" -> "Protection They"); so is the
     # first where the context has a word before it ("the Ministry mentioned"); a phrase in
@@ -266,9 +267,11 @@ def ranked(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), 
     gaps = _gaps(phrase)
     capitals = (not any(c.islower() for c in phrase)  # (a phrase in lower case stays so, whatever its line)
                 and _in_capitals(context if context and in_context(phrase, context) else phrase))
+    sources = info["sources"]
     for t, s in scored[:k]:
+        spelled = _spelled(t, low, key, sources.get(t), lexicons)
         cased = [c.upper() if capitals and w.isdigit() else case_like(c, w)  # in the phrase's capitals
-                 for c, w in zip(t, [*base, *[""] * len(t)])]
+                 for c, w in zip(spelled, [*base, *[""] * len(t)])]
         if any(poss):
             if len(t) == len(words):
                 cased = [c + (p.group(2) if p else "") for c, p in zip(cased, poss)]
@@ -277,7 +280,6 @@ def ranked(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), 
         # Word for word: the phrase's own spacing ("U.S. navy aid" -> "U.S. military aid").
         text = "".join(g + c for g, c in zip(gaps, cased)) if len(t) == len(words) else _detok(" ".join(cased))
         out.append((text, 10 ** (s - top) / z))
-    sources = info["sources"]
     return Ranking(out, [sources.get(t) for t, _ in scored[:k]], 10 ** (own - top), listed, share)
 
 
@@ -370,6 +372,31 @@ def _lower(words: list[str]) -> tuple[str, ...]:
     return tuple(word_key(w) for w in words)
 
 
+def _spelled(t: tuple[str, ...], low: tuple[str, ...], key: tuple[str, ...], src, lexicons) -> list[str]:
+    """Candidate tokens ``t`` for tokens ``low`` (a lexicon's ``key``) with the capitals of
+    their own that a lexicon holding the swap writes them with ("pet scans" -> PET scans,
+    "x - ray" -> X - ray); ``src``: the lexicon the search took it from, if any."""
+    holders = ([src] if src is not None else []) + [j for j, x in enumerate(lexicons)
+                                                    if t in x.lookup(low) or _compound(t) in x.lookup(key)]
+    whole = _compound(t)
+    for j in holders:
+        if lexicons[j].spellings:
+            words = _words(" ".join(w if w in key else x for w, x in zip(whole, lexicons[j].spelled(whole))))
+            if len(words) == len(t):
+                return words
+    return list(t)
+
+
+def _compound(low: tuple[str, ...]) -> tuple[str, ...]:
+    """The lexicon key of tokens ``low`` whose hyphens join words (a lexicon writes a
+    compound as one word).
+
+    >>> _compound(("np", "-", "difficult")), _compound(("white", "home"))
+    (('np-difficult',), ('white', 'home'))
+    """
+    return tuple(" ".join(low).replace(" - ", "-").split()) if "-" in low else low
+
+
 def _search(low, before, after, lexicon, lm, lexicons, figures=frozenset(),
             info: dict | None = None) -> list[tuple[tuple[str, ...], float]]:
     """Every candidate phrase the beam keeps for the tokens ``low`` (:func:`_lower`), best
@@ -410,10 +437,13 @@ def _search(low, before, after, lexicon, lm, lexicons, figures=frozenset(),
     # A phrase table's one-word entry asked alone is weighed as _options weighs it (else
     # "support" alone read "maintenance" at the table's full weight).
     share = _spun_share(low[0], lexicons) if len(low) == 1 else 1.0
+    compound = _compound(low)
     terms: dict = {}  # original -> the lexicons' terms added up (as the decoder adds their bonuses)
     for j, lex in enumerate(lexicons):
         weight = USER_LEXICON_WEIGHT if lex.weight is None else lex.weight
         whole = list(lex.lookup(low).items())
+        if compound != low:  # an entry of the compound as written ("np-difficult" -> np-hard), in tokens
+            whole += [(_lower(_words(" ".join(out))), count) for out, count in lex.lookup(compound).items()]
         # An entry of the phrase's last words whose original takes in the spun words before
         # them (respin.swaps.reaches_back), as check and restore read them: "examining
         # electron magnifying lens" -> scanning electron microscope, which the words one by

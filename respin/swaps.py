@@ -6,7 +6,9 @@ A lexicon is a plain TSV a person can read and edit, one swap per line::
     mentioned	said	20
     white home	white house	6
 
-Keys are lower-case, apostrophes straightened; the restorer matches case itself. Several
+Keys are lower-case, apostrophes straightened; the restorer matches case itself, but for
+an original's words with capitals of their own ("PET", "X-ray"), which the lexicon keeps
+(:attr:`SwapLexicon.spellings`). Several
 lexicons can be merged (counts add up). A line ``# weight: W`` sets how much the restorer
 trusts the lexicon when a user gives it (:data:`respin.decode.USER_LEXICON_WEIGHT` if
 absent; ``respin learn --weight W`` writes it); a line ``# word weight: W``, its one-word
@@ -87,6 +89,10 @@ class SwapLexicon:
         self._compounds: tuple | None = None  # (the test, compound_index()), likewise
         self._sides: tuple | None = None  # word_sides(), likewise
         self._origs: dict | None = None  # as_original(), likewise
+        # A word's own capitals among the originals, lower case -> as written ("pet" ->
+        # "PET", "x-ray" -> "X-ray"): a table of phrases writes them, and an acronym
+        # restored in lower case ("pet scans") is a new error. See spelled().
+        self.spellings: dict[str, str] = {}
         self.version = 0  # entries added so far: what caches of a lexicon's content key on
 
     @property
@@ -137,11 +143,27 @@ class SwapLexicon:
         self._phrases = self._compounds = self._sides = self._origs = None
 
     def update(self, other: "SwapLexicon") -> "SwapLexicon":
-        """Add every entry of ``other`` (counts add up); this lexicon, for chaining."""
+        """Add every entry of ``other`` (counts add up; a word spelled by both lexicons
+        keeps this one's spelling); this lexicon, for chaining."""
         for s, d in other._map.items():
             for o, c in d.items():
                 self.add(s, o, c)
+        self.spellings = {**other.spellings, **self.spellings}
         return self
+
+    def spelled(self, words: Iterable[str]) -> list[str]:
+        """Lower-case original words with the capitals the lexicon writes them with
+        (:attr:`spellings`); other words as they are. The text's case is put on top
+        (:func:`respin.tokenize.case_like` keeps a word's own capitals).
+
+        >>> lex = SwapLexicon.from_tsv("puppy scans\\tPET scans\\t2\\nx-beam\\tX-ray\\n")
+        >>> lex.spelled(("pet", "scans")), lex.lookup("puppy scans")
+        (['PET', 'scans'], {('pet', 'scans'): 2})
+        >>> lex.to_tsv().splitlines()[1:]
+        ['puppy scans\\tPET scans\\t2', 'x-beam\\tX-ray\\t1']
+        """
+        spell = self.spellings
+        return [spell.get(w, w) for w in words]
 
     def lookup(self, spun: str | tuple[str, ...]) -> dict[tuple[str, ...], int]:
         """The originals of the spun phrase ``spun`` with their counts, ``{}`` where it has
@@ -274,7 +296,7 @@ class SwapLexicon:
         lines = [HEADER] + ([f"# weight: {self.weight:g}"] if self.weight is not None else [])
         lines += [f"# word weight: {self.word_weight:g}"] if self.word_weight is not None else []
         lines += [f"# phrase table: {'yes' if self.phrase_table else 'no'}"] if self.phrase_table is not None else []
-        lines += [f"{_escape(' '.join(s))}\t{' '.join(o)}\t{c}" for s, o, c in self.items()]
+        lines += [f"{_escape(' '.join(s))}\t{' '.join(self.spelled(o))}\t{c}" for s, o, c in self.items()]
         return "\n".join(lines) + "\n"
 
     @classmethod
@@ -283,6 +305,7 @@ class SwapLexicon:
         lex = cls()
         from .tokenize import split_lines
         header_possible = True  # a first row naming the columns (a spreadsheet's) is no swap
+        written = []  # the originals as written, for their words' own capitals
         for n, line in enumerate(split_lines(text.lstrip("\ufeff")), 1):  # numbered as editors number them
             line = line.rstrip("\r")
             if any(_quoted(cell) for cell in line.split("\t")):
@@ -327,6 +350,8 @@ class SwapLexicon:
             if count < 0:  # was dropped silently, as a count of 0 (a line turned off) still is
                 raise ValueError(f"{where}:{n}: count must be 0 or more, got {parts[2]!r}")
             lex.add(parts[0], parts[1], count)
+            written.append(parts[1])
+        lex.spellings = spellings(written)
         return lex
 
     @classmethod
@@ -773,8 +798,8 @@ def _note_skipped(path, n: int, skip, note) -> None:
              "rewrite text but are not a spinner's swaps")
 
 
-def clean_expected(text: str, tortured: str = "") -> str:
-    """A curator's expected phrase without remarks, lower-cased, spaces collapsed: "(SVM)",
+def clean_expected(text: str, tortured: str = "", keep_case: bool = False) -> str:
+    """A curator's expected phrase without remarks, lower-cased (unless ``keep_case``), spaces collapsed: "(SVM)",
     "[...]", "(could be either)", "?" dropped; a remark instead of a phrase (an address,
     "meaning unclear") gives "". Alternatives ("a/b", "a or b", "a / b", "a, b", "a; b") are
     resolved to the first reading, preferring one as long as ``tortured`` (the phrase it
@@ -832,10 +857,52 @@ def clean_expected(text: str, tortured: str = "") -> str:
     if not readings:
         return ""
     best = next((r for r in readings if n and len(r.split()) == n), readings[0])
-    return " ".join(best.strip(" ,").lower().replace(" ,", ",").split())
+    best = best.strip(" ,").replace(" ,", ",")
+    return " ".join((best if keep_case else best.lower()).split())
 
 
 _COLUMNS = ["spun", "original", "count"]
+
+
+def _own_case(word: str) -> bool:
+    """Whether a word's capitals are its own, not a sentence's or a title's: a capital
+    after the first letter of a part between hyphens ("PET", "DDoS", "(SVM)", "mRNA",
+    "COVID-positive") or a capital letter before a hyphen ("X-ray"). Capitalised words and
+    parts ("Gain" in a table's "Information Gain", "Computer-Based") say nothing.
+
+    >>> [_own_case(w) for w in ("PET", "X-ray", "mRNA", "COVID-positive", "Gain", "Computer-Based", "scans", "A")]
+    [True, True, True, True, False, False, False, False]
+    """
+    parts = word.split("-")
+    return (any(c.isupper() for p in parts for c in p.lstrip("([")[1:])
+            or (len(parts) > 1 and len(parts[0]) == 1 and parts[0].isupper()))
+
+
+def spellings(originals: Iterable[str]) -> dict[str, str]:
+    """The words of phrases ``originals`` (as written) that keep capitals of their own
+    (:func:`_own_case`), lower case -> the form written most often; a word written in
+    lower case as often stays lower case ("x-ray" once and "X-ray" twice: "X-ray"). A phrase
+    all in capitals says nothing of its words.
+
+    >>> spellings(["PET scans", "X-ray images", "x-ray", "chest X-ray", "Information Gain", "DEEP LEARNING"])
+    {'pet': 'PET', 'x-ray': 'X-ray'}
+    """
+    votes: dict[str, dict[str, int]] = {}
+    for phrase in originals:
+        words = phrase.replace("’", "'").replace("‘", "'").split()
+        if len(words) > 1 and phrase.isupper():
+            continue
+        for w in words:
+            low = w.lower()
+            if w == low or _own_case(w):
+                d = votes.setdefault(low, {})
+                d[w] = d.get(w, 0) + 1
+    out = {}
+    for low, d in votes.items():
+        best = max(d, key=lambda w: (d[w], w == low))
+        if best != low:
+            out[low] = best
+    return out
 
 
 def _quoted(cell: str) -> bool:
@@ -863,7 +930,7 @@ def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured"
     only rows whose ``split`` column has that value."""
     import csv
 
-    lex = SwapLexicon()
+    lex, written = SwapLexicon(), []
     with open(path, encoding="utf-8-sig", newline="") as f:  # (-sig: Excel's export starts with a mark)
         rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         missing = {spun_col, orig_col} - set(rows.fieldnames or ())
@@ -878,16 +945,19 @@ def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured"
             if split is not None and row.get("split") != split:
                 continue
             s = norm_words(row[spun_col] or "")
-            o = norm_words(clean_expected(row[orig_col] or "", row[spun_col] or ""))
+            cased = clean_expected(row[orig_col] or "", row[spun_col] or "", keep_case=True)
+            o = norm_words(cased)
             if not s or not o or len(s) > MAX_WORDS or len(o) > MAX_WORDS:
                 continue
             if _CONTROL.search(" ".join(s + o)):  # (a lexicon line no lexicon loading takes; a code review)
                 continue
             lex.add(s, o)
+            written.append(cased)
             if len(s) == len(o) > 1:
                 for a, b in zip(s, o):  # (a list's commas are not part of its words)
                     lex.add((a.strip(",;:"),), (b.strip(",;:"),))
     if split is not None and split not in splits:  # a typo would write an empty lexicon
         have = ", ".join(sorted(str(x) for x in splits if x is not None)) or "none"
         raise ValueError(f"{path}: no row has split {split!r} (the table's splits: {have})")
+    lex.spellings = spellings(written)
     return lex

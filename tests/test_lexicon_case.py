@@ -1,0 +1,77 @@
+"""A table of phrases writes some words with capitals of their own ("PET scans", "X-ray",
+"COVID-positive"): the lexicon keeps them, and check, restore and suggest write the
+original so, where the text does not have the word. Capitals that are a sentence's or a
+title's ("Information Gain") are not kept. Phrases and tables made up for these tests."""
+
+from __future__ import annotations
+
+import respin
+from respin.swaps import SwapLexicon, from_phrase_table
+
+TABLE = ("tortured\texpected\tsplit\n"
+         "kitten scans\tPET scans\tdev\n"
+         "kitten\tpet\tdev\n"       # the same word in lower case elsewhere: once each, so lower case wins
+         "gamma-beam\tX-ray\tdev\n"
+         "gamma-beam pictures\tX-ray images\tdev\n"
+         "crown-tainted\tCOVID-positive\tdev\n"
+         "facts benefit\tInformation Gain (IG)\tdev\n"
+         "sweeping picking\tDEEP LEARNING\tdev\n")
+
+
+def _lexicon(tmp_path) -> SwapLexicon:
+    path = tmp_path / "table.tsv"
+    path.write_text(TABLE, encoding="utf-8")
+    return from_phrase_table(path, split="dev")
+
+
+def test_a_phrase_table_keeps_capitals_of_their_own(tmp_path):
+    lex = _lexicon(tmp_path)
+    assert lex.spellings == {"x-ray": "X-ray", "covid-positive": "COVID-positive"}
+    # keys and lookups stay in lower case
+    assert lex.lookup("gamma-beam pictures") == {("x-ray", "images"): 1}
+    # written to the file as the table writes them, and read back the same
+    text = lex.to_tsv()
+    assert "gamma-beam pictures\tX-ray images\t1" in text and "facts benefit\tinformation gain\t1" in text
+    again = SwapLexicon.from_tsv(text)
+    assert again.spellings == lex.spellings and again.items() == lex.items()
+
+
+def test_a_lexicon_file_written_by_hand_keeps_its_capitals():
+    lex = SwapLexicon.from_tsv("kitten scans\tPET scans\t3\nlap dog\tpet\t1\nhound\tPet\t1\n")
+    assert lex.spellings == {}  # "pet" in lower case as often as "PET": lower case
+    lex = SwapLexicon.from_tsv("kitten scans\tPET scans\t3\ngamma-beam\tX-ray\n")
+    assert lex.spellings == {"pet": "PET", "x-ray": "X-ray"}
+    merged = SwapLexicon().update(lex)
+    assert merged.spellings == lex.spellings
+
+
+TEXT = "The kitten scans of the cohort were read twice. Gamma-beam pictures of the chest came later.\n"
+
+
+def test_check_restore_and_suggest_write_the_tables_capitals(tmp_path):
+    lex = SwapLexicon.from_tsv("# phrase table: yes\nkitten scans\tPET scans\t3\ngamma-beam pictures\tX-ray images\t2\n")
+    found = {f.text: f.suggestions[0] for f in respin.check(TEXT, lexicons=[lex]).findings}
+    assert found.get("kitten scans") == "PET scans", found
+    assert found.get("Gamma-beam pictures") == "X-ray images", found
+    r = respin.restore(TEXT, lexicons=[lex], min_confidence=0.5)
+    assert "The PET scans of the cohort" in r.text and "X-ray images of the chest" in r.text, r.text
+    assert respin.apply_edits(TEXT, r.edits) == r.text
+    assert respin.originals("kitten scans", lexicons=[lex])[0][0] == "PET scans"
+    assert respin.originals("KITTEN SCANS", lexicons=[lex])[0][0] == "PET SCANS"  # a line in capitals stays so
+
+
+def test_capitals_stay_with_the_lexicon_that_writes_them():
+    # One lexicon spells "pet" as the acronym; another holds "kitten" -> pet, in lower case:
+    # restoring through the second writes the word in lower case.
+    acronyms = SwapLexicon.from_tsv("# phrase table: yes\nkitten scans\tPET scans\t3\n")
+    animals = SwapLexicon.from_tsv("# weight: 6\nkitten\tpet\t9\n")
+    text = "They bought dog food at the kitten shop on Main Street, where the kitten owners meet.\n"
+    r = respin.restore(text, lexicons=[acronyms, animals], min_confidence=0.5)
+    assert "at the pet shop" in r.text and "the pet owners" in r.text, r.text
+
+
+def test_suggest_finds_a_compound_entry():
+    # "gamma-beam" is one lexicon word; suggest reads the phrase as "gamma", "-", "beam".
+    lex = SwapLexicon.from_tsv("# phrase table: yes\ngamma-beam\tX-ray\t2\nnp-difficult\tnp-hard\t2\n")
+    assert respin.originals("gamma-beam", lexicons=[lex])[0][0] == "X-ray"
+    assert respin.originals("NP-difficult", lexicons=[lex])[0][0] == "NP-hard"
