@@ -235,10 +235,10 @@ def apply_edits(text: str, edits: Iterable[Edit | dict]) -> str:
         raise TypeError(f"edits must be a list of edits, got {type(edits).__name__}")
     out, pos, last = [], 0, None
     for e in sorted(map(_edit_of, edits), key=attrgetter("start", "end")):
-        if e.start < pos:  # (it said "does not apply at 10", as for an edit of another text: a review)
+        if e.start < pos and last is not None:  # (it said "does not apply at 10", as for an edit of another text: a review)
             raise ValueError(f"edits overlap: {last.spun!r} at {last.start}-{last.end} and {e.spun!r} at "
                              f"{e.start}-{e.end} (edits to replay are a restoration's, none overlapping)")
-        if e.end > len(text) or e.end < e.start or text[e.start:e.end] != e.spun:
+        if e.start < 0 or e.end > len(text) or e.end < e.start or text[e.start:e.end] != e.spun:
             # (The usual cause: a file with "\r\n" line ends read back in text mode, which
             # turns them into "\n" and moves every offset after the first; a review.)
             hint = ("; offsets count each character of the text restored, \\r\\n as two: read files "

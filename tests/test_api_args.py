@@ -108,6 +108,15 @@ def test_overlapping_edits_are_said_to_overlap():
     assert respin.apply_edits("ab", [Edit(1, 1, "", "-", "model", 1.0), Edit(1, 2, "b", "B", "model", 1.0)]) == "a-B"
 
 
+def test_an_edit_before_the_text_does_not_apply():
+    # (the overlap message read the edit before it, of which the first has none: an
+    # AttributeError, 'NoneType' object has no attribute 'spun'; a negative offset that slices
+    # to the spun words must not apply either)
+    for e in (Edit(-1, 2, "ab", "X", "model", 1.0), {"start": -3, "end": -1, "spun": "bc", "restored": "X"}):
+        with pytest.raises(ValueError, match="does not apply at -"):
+            respin.apply_edits("abcd", [e])
+
+
 def test_results_have_the_cli_json_form(cli, tmp_path):
     """Report.to_dict and Restoration.to_dict give what `--format json` prints, as plain
     JSON types (json.dumps of a Report raised TypeError; the form was only in a private module)."""
