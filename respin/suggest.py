@@ -218,8 +218,8 @@ def ranked(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), 
     words = check_phrase(phrase)
     if k < 1:
         raise ValueError(f"k must be at least 1, not {k}")
-    if len(words) > 1 and words[0].lower() in ("a", "an"):
-        return _after_article(phrase, words[0], context, k=k, lexicons=lexicons, model=model)
+    if len(words) > 1 and (opening := _ARTICLE_OPENING.match(phrase)):
+        return _after_article(phrase, opening, context, k=k, lexicons=lexicons, model=model)
     m = default() if model is None else model
     if m.lm is None or m.lexicon is None:
         raise ValueError("the model has no language model or thesaurus")
@@ -283,7 +283,12 @@ def ranked(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), 
     return Ranking(out, [sources.get(t) for t, _ in scored[:k]], 10 ** (own - top), listed, share)
 
 
-def _after_article(phrase: str, article: str, context: str | None, **kw) -> Ranking:
+# "a"/"an" as a word of its own before the phrase's first word: not the "A" of "A-list" nor the
+# "a" of "a.m.", which the tokenizer splits off too ("A-list star" -> "A -list celebrity").
+_ARTICLE_OPENING = re.compile(r"\s*(an?)\s+(?=[^\W_])", re.IGNORECASE)
+
+
+def _after_article(phrase: str, opening: re.Match, context: str | None, **kw) -> Ranking:
     """:func:`ranked` of a phrase that opens with "a" or "an": the words after it ranked (the
     article read before them where ``context`` holds the phrase), each original given the
     article that agrees with it, in the article's case. The article itself was a word to
@@ -294,7 +299,7 @@ def _after_article(phrase: str, article: str, context: str | None, **kw) -> Rank
     'a White House'
     """
     from .model import agreeing_article
-    rest = phrase.lstrip()[len(article):].lstrip()
+    article, rest = opening.group(1), phrase[opening.end():]
     if context is None or not in_context(phrase, context):
         context = phrase  # (the article is the words' context)
     r = ranked(rest, context, **kw)

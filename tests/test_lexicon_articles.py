@@ -69,3 +69,12 @@ def test_suggest_makes_a_leading_article_agree_and_never_swaps_it():
     # In its sentence, the same.
     text = "They trained a counterfeit consciousness model on the scans."
     assert ranked("a counterfeit consciousness", text, k=1, lexicons=("tortured",)).originals[0][0] == "an artificial intelligence"
+
+
+def test_suggest_reads_no_article_in_a_word_it_opens():
+    """The "A" of "A-list" and the "a" of "a.m." are split off by the tokenizer but are no
+    article: they stay glued to their words ("A-list star" was "A -list celebrity")."""
+    from respin.suggest import ranked
+    for phrase in ("A-list star", "a.m. meeting", "a/b testing"):
+        head = phrase.split()[0]
+        assert all(t.startswith(head + " ") for t, _ in ranked(phrase, k=3).originals), phrase
