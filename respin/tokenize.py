@@ -848,9 +848,15 @@ _SEPARATOR = re.compile(r"\s[|•·»]\s")
 # Ledger. All rights reserved."): read as prose, it ended the page's footer, so the share line,
 # related links and tags above it were judged and weighed with the article (a triage: a spun
 # page's score 0.64 -> 0.50, its 17 findings none). A line opening with "©", "(c)" or
-# "Copyright" and a year, or saying "all rights reserved", of at most FURNITURE_NOTICE_WORDS.
+# "Copyright" and a year, or saying "all rights reserved", of at most FURNITURE_NOTICE_WORDS:
+# the sign ("©", "Copyright ©", "(c) Copyright") with a year anywhere after it, or the word or
+# "(c)" with the year at once ("Copyright 2025", "(c) 2019-2025"). Not a sentence that opens with
+# the word or a list's "(c)" and names a year later ("Copyright lawsuits rose in 2024.", "(c) In
+# 2025, each agency shall ..."): prose of the article, which a year anywhere set aside.
 FURNITURE_NOTICE_WORDS = 2 * FURNITURE_WORDS
-_NOTICE = re.compile(r"^(?:©|\(c\)|copyright\b)(?=.*\b(?:1[89]|20)\d\d\b)|\ball rights reserved\b", re.I)
+_YEAR = r"(?:1[89]|20)\d\d\b"
+_NOTICE = re.compile(rf"^(?:©|copyright\s*(?:©|\(c\))|\(c\)\s*copyright\b)(?=.*\b{_YEAR})"
+                     rf"|^(?:copyright|\(c\))\s*:?\s*{_YEAR}|\ball rights reserved\b", re.I)
 
 
 def furniture_line(line: str, words: int) -> bool:
@@ -859,8 +865,9 @@ def furniture_line(line: str, words: int) -> bool:
 
     >>> [furniture_line(x, len(x.split())) for x in ("Share this article", "It rained all day.",
     ...  "Privacy Policy | Terms of Use | Contact Us | Advertise With Us | Careers | Site Map",
-    ...  "Copyright 2025 The Daily Ledger. All rights reserved.", "Copyright holders said they would appeal.")]
-    [True, False, True, True, False]
+    ...  "Copyright 2025 The Daily Ledger. All rights reserved.", "Copyright holders said they would appeal.",
+    ...  "© The Daily Ledger 2025.", "Copyright lawsuits rose in 2024.", "(c) In 2025, each agency shall report.")]
+    [True, False, True, True, False, True, False, False]
     """
     s = line.translate(NO_INVISIBLE).strip()
     if "{" in s and _TEMPLATE.search(s):  # a spinner's template ("{said|stated}") is the article's

@@ -217,3 +217,17 @@ def test_a_copyright_notice_that_ends_as_a_sentence_still_closes_the_footer():
     body = ("The court heard arguments on Monday about a dispute over a song recorded decades ago. " * 5
             + "\nCopyright holders said they would appeal the ruling.\n")
     assert "appeal" not in marked(body + "\nShare this article\n")
+
+
+def test_a_sentence_opening_with_copyright_and_naming_a_year_is_prose():
+    # A notice opens with its sign or the word and the year ("Copyright 2025 ..."): a year
+    # anywhere set aside an article's first or last sentence that opens with "Copyright" or a
+    # list's "(c)" (the lead of a story about copyright, a statute's last clause).
+    body = "The council voted on the budget on Monday after a long debate about roads and schools. " * 6
+    for line in ("Copyright lawsuits piled up in 2024, and publishers won most of them in court.",
+                 "(c) Beginning in 2025, each agency shall report its spending to the council."):
+        got = marked(line + "\n" + body + "\n" + line + "\n")
+        assert "2024" not in got and "2025" not in got, got
+    for notice in ("Copyright (c) 2019-2025 The Morning Ledger", "(C) 2025 The Morning Ledger.",
+                   "Copyright © The Morning Ledger 2025.", "© The Morning Ledger, 2025."):
+        assert "Morning Ledger" in marked(body + "\n" + notice + "\n"), notice
