@@ -1775,13 +1775,23 @@ def _amount(tokens: list[Token]) -> tuple[str, float] | None:
     return None if value is None else (signs, value)
 
 
+# Figures joined by a hyphen: a score, tally or range, not one number. (Not a figure and its
+# scale, "$2-million", one sum as "$2,000,000" is: it was read as a range, a fact changed.)
+_FIGURES_SIDE_BY_SIDE = re.compile(r"\d-+[$€£¥]?\d")
+
+
 def _figure(tokens: list[Token]) -> float | None:
     """The value of words that are a number and nothing else ("thirty-five", "two hundred",
-    "3.5 million", "4,000"), else None."""
+    "3.5 million", "4,000", "$2-million"), else None.
+
+    >>> from respin.tokenize import tokenize
+    >>> [_figure(tokenize(x)) for x in ("thirty-five", "2-million", "4-3", "1990-95")]
+    [35.0, 2000000.0, None, None]
+    """
     words = [p for t in tokens if t.kind != PUNCT for p in t.text.lower().split("-")]
     if not words:
         return None
-    if any("-" in t.text and any(c.isdigit() for c in t.text) for t in tokens if t.kind != PUNCT):
+    if any(_FIGURES_SIDE_BY_SIDE.search(t.text) for t in tokens if t.kind != PUNCT):
         return None  # a score, tally or range ("4-3", "6-4", "1990-95"): figures side by side, not one sum
     total = current = 0.0
     for w in words:

@@ -127,6 +127,15 @@ def test_a_score_written_the_same_is_left_alone():
     assert r.text == TALLY_SOURCE and not r.unmatched
 
 
+def test_a_sum_with_its_scale_after_a_hyphen_is_the_same_sum():
+    """"$2-million" is one sum, as "$2,000,000" is, not a range of figures: read as a score
+    (4df1bad), it was a fact changed between versions, kept and listed, where the copy only
+    writes the source's sum another way."""
+    source = "The city council won a $2,000,000 grant for new parks on Monday, the mayor said.\n"
+    r = respin.restore(source.replace("$2,000,000", "$2-million").replace("said", "stated"), source=source)
+    assert r.text == source and not r.unmatched, (r.text, r.unmatched)
+
+
 # Written for these tests: a numbered list, and the same list with bullets.
 NUMBERED = ("Highlights of the day:\n\n1. A reading by local author Tom Haskell\n"
             "2. Tours of the original 1925 reading room\n3. A time capsule to be opened in 2125\n")
