@@ -327,6 +327,12 @@ class SwapLexicon:
             if not line.strip():
                 continue
             parts = line.split("\t")
+            while len(parts) > 2 and not parts[-1].strip():
+                # Empty cells at the end are no column: a spreadsheet pads its rows to the widest
+                # one (a note beside one row), and an empty count is no count. They were refused
+                # ("expected 'spun<TAB>original[<TAB>count]'" for a tab no one can see) or, for
+                # the count, "count is not an integer: ''; a table of phrase pairs?".
+                parts.pop()
             if header_possible and [c.strip().lower() for c in parts] in (_COLUMNS, _COLUMNS[:2]):
                 header_possible = False  # ("count is not an integer: 'count'; a table of phrase pairs?")
                 continue
@@ -334,7 +340,7 @@ class SwapLexicon:
             if parts[0].startswith("\\") and parts[0][1:].startswith(("#", "\\#")):  # (see _escape)
                 parts[0] = parts[0][1:]
             if len(parts) not in (2, 3) or not parts[0].strip() or not parts[1].strip():
-                raise ValueError(f"{where}:{n}: expected 'spun<TAB>original[<TAB>count]'")
+                raise ValueError(f"{where}:{n}: expected 'spun<TAB>original[<TAB>count]', got {_columns_found(parts)}")
             # (A lexicon's originals become suggestions and restored text: an escape sequence
             # in one reached the terminal and the document; a security review.)
             if (bad := _CONTROL.search(parts[0] + " " + parts[1])) is not None:
@@ -345,7 +351,8 @@ class SwapLexicon:
                 # (A header line first: most likely a table of phrases, such as the tortured
                 # phrases' tortured/expected/split, which learn turns into a lexicon.)
                 hint = ("; a table of phrase pairs with a header? Make a lexicon of it with: respin learn "
-                        "--phrase-table FILE -o lexicon.tsv" if not lex._map else "")
+                        "--phrase-table FILE -o lexicon.tsv" if not lex._map and not any(ch.isdigit() for ch in parts[2])
+                        else "")
                 raise ValueError(f"{where}:{n}: count is not an integer: {parts[2]!r}{hint}") from None
             if count < 0:  # was dropped silently, as a count of 0 (a line turned off) still is
                 raise ValueError(f"{where}:{n}: count must be 0 or more, got {parts[2]!r}")
@@ -903,6 +910,27 @@ def spellings(originals: Iterable[str]) -> dict[str, str]:
         if best != low:
             out[low] = best
     return out
+
+
+def _columns_found(parts: list[str]) -> str:
+    """What a lexicon line that is not ``spun<TAB>original[<TAB>count]`` has instead, for the
+    error: its tabs and spaces are invisible in an editor.
+
+    >>> _columns_found(["mentioned said 3"])
+    'no tab (columns separated by spaces? a lexicon separates them by tabs)'
+    >>> _columns_found(["mentioned,said,3"])
+    'no tab (columns separated by commas? a lexicon separates them by tabs)'
+    >>> _columns_found(["mentioned", "said", "3", "a note"])
+    '4 columns'
+    >>> _columns_found(["mentioned", " ", "3"])
+    'an empty original'
+    """
+    if len(parts) == 1:
+        sep = "commas" if "," in parts[0] else "spaces" if " " in parts[0].strip() else ""
+        return f"no tab{f' (columns separated by {sep}? a lexicon separates them by tabs)' if sep else ''}"
+    if len(parts) > 3:
+        return f"{len(parts)} columns"
+    return "an empty spun phrase" if not parts[0].strip() else "an empty original"
 
 
 def _quoted(cell: str) -> bool:

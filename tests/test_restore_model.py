@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -44,6 +45,32 @@ def test_lexicon_tsv_round_trip_and_merge():
 def test_lexicon_malformed_line_names_the_line(bad):
     with pytest.raises(ValueError, match=r"x\.tsv:2:"):
         SwapLexicon.from_tsv("# comment\n" + bad, "x.tsv")
+
+
+def test_lexicon_rows_padded_with_empty_cells_read_as_without_them():
+    # A spreadsheet pads every row to its widest (a note beside one row), and a count cell left
+    # empty is no count: both were refused, the padding as "expected 'spun<TAB>original...'"
+    # for a tab no one sees, the empty count as "a table of phrase pairs with a header?".
+    padded = SwapLexicon.from_tsv("spun\toriginal\tcount\t\nmentioned\tsaid\t3\t\r\nstated\tsaid\t\t \n", "x.tsv")
+    assert padded.items() == [(("mentioned",), ("said",), 3), (("stated",), ("said",), 1)]
+
+
+@pytest.mark.parametrize("line, found", [
+    ("mentioned said 3", "got no tab (columns separated by spaces?"),
+    ("mentioned,said,3", "got no tab (columns separated by commas?"),
+    ("mentioned\tsaid\t3\tseen twice", "got 4 columns"),
+    ("mentioned\t \t3", "got an empty original"),
+])
+def test_a_malformed_lexicon_line_says_what_it_has(line, found):
+    with pytest.raises(ValueError, match=r"^x\.tsv:1: expected 'spun<TAB>original\[<TAB>count\]', " + re.escape(found)):
+        SwapLexicon.from_tsv(line + "\n", "x.tsv")
+
+
+def test_a_count_that_is_a_number_gets_no_phrase_table_hint():
+    with pytest.raises(ValueError, match=r"count is not an integer: '1\.0'$"):
+        SwapLexicon.from_tsv("mentioned\tsaid\t1.0\n", "x.tsv")
+    with pytest.raises(ValueError, match="a table of phrase pairs with a header"):
+        SwapLexicon.from_tsv("tortured\texpected\tsplit\n", "x.tsv")
 
 
 def test_lexicon_weight_line_round_trips_and_is_checked():
