@@ -1508,7 +1508,7 @@ def learn(
 
       respin learn pairs/ -o my-spinner.tsv
 
-      respin restore spun.txt --lexicon my-spinner.tsv
+      respin restore spun.txt --lexicon my-spinner.tsv --min-confidence 0.5
 
       respin learn --phrase-table tortured_phrases.tsv --split dev --weight 4 -o tortured.tsv
     """

@@ -71,6 +71,15 @@ def test_check_and_learn_help_speak_in_a_user_s_terms(cli):
     assert "learn only from the rows whose 'split' column has this value" in learn
 
 
+def test_learn_help_example_uses_the_lexicon_at_a_setting_that_applies_its_swaps(cli):
+    """learn --help's example of using the lexicon was 'restore spun.txt --lexicon
+    my-spinner.tsv': at the default edit threshold (0.99) a lexicon learned from 21 pairs of
+    one spinner changed nothing in its 3 held-out articles (0.5: 17 of their 26 swaps it
+    holds restored; an analyst's review). README's example has --min-confidence 0.5."""
+    learn = " ".join(cli("learn", "--help").out.replace("\u2502", " ").split())
+    assert "respin restore spun.txt --lexicon my-spinner.tsv --min-confidence 0.5" in learn
+
+
 # --- restore ----------------------------------------------------------------------------
 
 def test_restore_text_prints_only_the_restored_text(cli, pair):
