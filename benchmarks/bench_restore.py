@@ -180,11 +180,12 @@ def tortured(split="eval", limit=None):
                 cased = clean_expected(r["expected"], r["tortured"], keep_case=True)
                 rows.append((norm_words(r["tortured"]), norm_words(cased), cased))
     rows = [r for r in rows if r[0] and r[1] and all(w.isalpha() for w in r[0])][:limit]
-    # The rows whose expected phrase has capitals of its own ("PET scans", "X-ray"), for the
-    # share restored in those capitals.
+    # The rows whose expected phrase has a word with capitals of its own ("PET scans",
+    # "X-ray") that the tortured phrase does not have (the sentence writes it in lower case,
+    # and a word the text has keeps the text's case), for the share restored in those capitals.
     from respin.swaps import _own_case
     cased = [c for _, _, c in rows]
-    own_case = [any(_own_case(w) for w in c.split()) for c in cased]
+    own_case = [any(_own_case(w) and w.lower() not in spun for w in c.split()) for spun, _, c in rows]
     rows = [(spun, exp) for spun, exp, _ in rows]
     m = default()
     tort = SwapLexicon.load(ROOT / "models" / "default" / "lexicons" / "tortured.tsv")

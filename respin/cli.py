@@ -1581,6 +1581,8 @@ def learn(
             # decode). Learned with pairs too, they hold the spinner's own one-word swaps,
             # which stand alone: learn the two apart and give both with --lexicon for the rule.
             lex.phrase_table = not pairs
+        else:  # a spinner's dictionary: its phrases are ordinary English (SwapLexicon.vouches)
+            lex.phrase_table = False
         args = " ".join(display_path(x) for x in pairs + ([f"--phrase-table {phrase_table}"] if phrase_table else [])
                         + ([f"--split {split}"] if split else []) + ([f"--weight {weight:g}"] if weight is not None else [])
                         + ([f"--min-count {min_count}"] if min_count > 1 else [])  # (the options that change the result)

@@ -559,6 +559,11 @@ def verbatim_findings(text: str, lexicons) -> list["Finding"]:
     from dataclasses import replace
 
     from .tokenize import Document, code_regions, unwrap
+    # (A spinner's dictionary learned from pairs lists no phrase verbatim: its phrases are
+    # ordinary English, listed where restore would change them; SwapLexicon.vouches.)
+    lexicons = [x for x in lexicons if getattr(x, "vouches", True)]
+    if not lexicons:
+        return []
     flat = unwrap(text)[0]  # a phrase that a hard-wrapped text breaks is found, as check reads it
     # ... and one that a short text breaks before a capital, which unwrap keeps as a line
     # ("Counterfeit\nConsciousness" in a PDF's title or keywords): a phrase of the lexicon

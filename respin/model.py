@@ -1400,8 +1400,9 @@ def _idle(report) -> bool:
 
 def _trusted(lexicons) -> list:
     """The lexicons whose phrases found verbatim set confidences, in restore and in check
-    --lexicon alike: not one given weight 0."""
-    return [x for x in lexicons if getattr(x, "weight", None) != 0]
+    --lexicon alike: not one given weight 0, nor a spinner's dictionary learned from pairs
+    (:attr:`respin.swaps.SwapLexicon.vouches`)."""
+    return [x for x in lexicons if getattr(x, "weight", None) != 0 and getattr(x, "vouches", True)]
 
 
 def _p_spun(report) -> float:

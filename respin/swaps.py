@@ -112,6 +112,21 @@ class SwapLexicon:
         """
         return self.phrase_table if self.phrase_table is not None else self.word_weight is not None
 
+    @property
+    def vouches(self) -> bool:
+        """Whether the lexicon's phrases found verbatim are findings of their own (at
+        :data:`respin.detect.LEXICON_PHRASE_CONFIDENCE`, restored at that confidence): a
+        table of tortured phrases, or a lexicon written by hand, lists phrases no clean text
+        writes. A spinner's dictionary learned from pairs (``# phrase table: no``, which
+        ``respin learn`` writes) turns ordinary English into ordinary English ("several" ->
+        "a number of", "free" -> "give up"): its phrases are candidates of the decoder,
+        found where restore would change them, as its words are.
+
+        >>> SwapLexicon.from_tsv("give up\tfree\n").vouches, SwapLexicon.from_tsv("# phrase table: no\ngive up\tfree\n").vouches
+        (True, False)
+        """
+        return self.phrase_table is not False
+
     def __len__(self) -> int:
         return sum(len(v) for v in self._map.values())
 
