@@ -892,6 +892,8 @@ def lexicon_identity(lex) -> dict:
         out["word_weight"] = lex.word_weight
     if lex.phrase_table is not None:  # (likewise: its one-word swaps are used otherwise)
         out["phrase_table"] = lex.phrase_table
+    if getattr(lex, "spellings", None):  # (likewise: its originals' own capitals, "PET", are written so)
+        out["spellings_sha256"] = hashlib.sha256("\n".join(sorted(lex.spellings.values())).encode("utf-8")).hexdigest()
     return out
 
 
@@ -2658,7 +2660,7 @@ def _shown(key: str, value) -> str:
     if value is None:
         return "not given"
     if key == "lexicons" and isinstance(value, list) and all(isinstance(x, dict) for x in value):
-        return "; ".join(f"[{x.get('swaps')} swap{'' if x.get('swaps') == 1 else 's'}, weight {x.get('weight')}, "
+        return "; ".join(f"[{x.get('swaps')} swap{'' if x.get('swaps') == 1 else 's'}, weight {'1 (default)' if x.get('weight') is None else x.get('weight')}, "
                          f"sha256 {str(x.get('sha256'))[:12]}]"
                          for x in value) or "none"
     return repr(value)

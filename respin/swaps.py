@@ -342,6 +342,11 @@ class SwapLexicon:
             if not line.strip():
                 continue
             parts = line.split("\t")
+            if len(parts) > 1 and "#" in parts[-1]:
+                # A note after a row's last cell, a space before its "#" ("said  # seen twice",
+                # "12  # from the May copies"): it was read as a count or, after the original, as
+                # words of it to write into the text. (An original that is a hashtag stays one.)
+                parts[-1] = (_COUNT_NOTE if len(parts) > 2 else _NOTE).sub("", parts[-1])
             while len(parts) > 2 and not parts[-1].strip():
                 # Empty cells at the end are no column: a spreadsheet pads its rows to the widest
                 # one (a note beside one row), and an empty count is no count. They were refused
@@ -610,6 +615,8 @@ def merged(lexicons: Iterable[SwapLexicon]) -> SwapLexicon:
     return out
 
 
+_NOTE = re.compile(r"(?<=\S)\s+#.*")  # a note after a lexicon row's original (SwapLexicon.from_tsv) ...
+_COUNT_NOTE = re.compile(r"(?:^|\s)#.*")  # ... or in its count's cell
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")  # (a lexicon's columns: no tab there)
 # A word in capitals (a ticker, an acronym: "NYSE", "BB", "F"): copies of a story write
 # them differently for reasons of their own, and spinners leave them alone.

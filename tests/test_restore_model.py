@@ -55,6 +55,15 @@ def test_lexicon_rows_padded_with_empty_cells_read_as_without_them():
     assert padded.items() == [(("mentioned",), ("said",), 3), (("stated",), ("said",), 1)]
 
 
+def test_a_note_after_a_lexicon_rows_last_cell_is_no_part_of_it():
+    # "12  # from the May copies" was refused as a count; "said  # seen twice" became an
+    # original of three words to write into the text. A hashtag or "C#" is a word still.
+    lex = SwapLexicon.from_tsv("stated\tsaid\t12  # from the May copies\nvoiced\tsaid  # seen twice\n"
+                               "noted\tsaid\t# one copy\nC# code\tC# program\t2\nblessed\t#blessed\n", "x.tsv")
+    assert lex.items() == [(("stated",), ("said",), 12), (("c#", "code"), ("c#", "program"), 2),
+                           (("blessed",), ("#blessed",), 1), (("noted",), ("said",), 1), (("voiced",), ("said",), 1)]
+
+
 @pytest.mark.parametrize("line, found", [
     ("mentioned said 3", "got no tab (columns separated by spaces?"),
     ("mentioned,said,3", "got no tab (columns separated by commas?"),
