@@ -570,7 +570,7 @@ def test_the_summary_counts_the_records_with_lexicon_phrases(tmp_path, cli):
     assert ", 2 with lexicon phrases (" in ran.err
     assert json.loads((tmp_path / "o" / "run.json").read_text())["counts"]["lexicon_phrases"] == 2  # (as the summary)
     ran = cli("batch", src, "--out", tmp_path / "o2", "--no-restore")
-    assert ran.code == 0 and "lexicon" not in ran.err
+    assert ran.code == 0 and "lexicon" not in ran.err.replace(str(tmp_path), "TMP")  # (a --basetemp may name one)
 
 
 def test_list_entries_lose_the_spaces_around_them(tmp_path, cli):
