@@ -232,15 +232,18 @@ def _pipe_hint(pipe: str) -> str:
 
 
 def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: list,
-            unlisted: list | None = None) -> list[tuple[str, bool]]:
+            unlisted: list | None = None, unread: list | None = None) -> list[tuple[str, bool]]:
     """(file, found by walking a folder) to check, in input order; folders are walked
     recursively (as batch walks them: :func:`respin.io.folder_order`). Files named by the user must be readable; files found in a
     folder that turn out not to be text are skipped with a note (and added to ``skipped``,
     with it), and so are earlier reports of check (with None). A folder without a matching file is added to
     ``empty``. ``unlisted``, if given, gets (path, note, position) of every file skipped
     (those, and the names the walk skips: a named pipe, a folder it cannot read), where
-    position is how many files to check come before it (``--include-skipped``)."""
+    position is how many files to check come before it (``--include-skipped``). The names
+    the walk skips go to ``skipped`` too (a named pipe, a broken link), but a folder it cannot
+    read, to ``unread`` (no file: github warns on it, the totals do not count it)."""
     out = []
+    unread = [] if unread is None else unread
     for p in paths:
         if p == "-":
             out.append((p, False))
@@ -249,8 +252,7 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: l
         if path.is_dir():
             walked: list = []  # (path, note) of what the walk itself skipped
             others: dict = {}  # text-like files of other names, by suffix
-            found = walk_files(path, (pattern,), lambda m: _note(m, quiet), walked if unlisted is not None else None,
-                               others)
+            found = walk_files(path, (pattern,), lambda m: _note(m, quiet), walked, others)
             if others and found:  # (none found: the error says which pattern and --glob)
                 _note(_others_note(p, others, pattern), quiet)
             # In batch's order (each skipped name where it was; a folder that cannot be read
@@ -259,8 +261,12 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: l
             # folder above may be listed but not entered.)
             for f, said in sorted([(f, None) for f in found] + walked, key=lambda x: folder_order(
                     x[0].relative_to(path).parts, x[1] is not None and x[1].startswith("cannot read folder"))):
-                if said is not None:
-                    unlisted.append((str(f), said, len(out)))
+                if said is not None:  # (a named pipe, a broken link, a folder it cannot read: noted by the walk)
+                    # Warned on in github as a binary file is (a CI gate passed a run, exit 0, that
+                    # never read them, said on stderr only); a file among the files skipped.
+                    (unread if said.startswith("cannot read folder") else skipped).append((f, said))
+                    if unlisted is not None:
+                        unlisted.append((str(f), said, len(out)))
                 elif (binary := binary_note(f)) is not None:
                     _note(binary, quiet)
                     skipped.append((f, binary))
@@ -274,8 +280,8 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: l
                         unlisted.append((str(f), said, len(out)))
                 else:
                     out.append((str(f), True))
-            if not found:
-                empty.append(p)
+            if not found and not any(f for f, said in walked if not said.startswith("cannot read folder")):
+                empty.append(p)  # (files it skipped, a named pipe: "nothing was checked", not "no files")
         elif not path.exists():
             raise InputError(not_found("input", p))
         else:
@@ -671,7 +677,8 @@ def check(
         # --include-skipped: (path, note, how many files to check come before it) of each file not checked
         unlisted: list | None = [] if include_skipped else None
         glob = _globs(glob)
-        found = _expand(paths, glob, quiet, passed_over, empty, unlisted)
+        unread: list = []  # (folder, note) of each folder below one named that could not be read
+        found = _expand(paths, glob, quiet, passed_over, empty, unlisted, unread)
         if empty and not found and not passed_over:
             # Nothing to read at all (a wrong folder or --glob): exit 0 would say "nothing spun".
             raise InputError(nothing_found("check", glob, empty))
@@ -725,7 +732,7 @@ def check(
         verdicts = {"spun": 0, "not spun": 0, "not judged": 0, "lexicon": 0}  # for the closing totals line
         # github: a warning on each file of a folder that could not be read (binary, too large:
         # a CI gate passed it unread), -o's first; not on an earlier report of check.
-        warned: list[str] = [skipped_annotation(display_path(str(f)), why) for f, why in passed_over
+        warned: list[str] = [skipped_annotation(display_path(str(f)), why) for f, why in passed_over + unread
                              if why and format is CheckFormat.github]
         gone = False  # the reader of standard output went away
         first = True  # nothing written yet (csv: the header row comes with the first document)

@@ -992,7 +992,9 @@ def test_a_named_pipe_or_broken_link_in_a_folder_gets_a_note(tmp_path):
         assert ran.stdout.startswith(f"{folder / 'a.txt'}: not spun") and ran.stdout.count("\n") == 1
         assert ran.stderr == (f"respin: skipping {folder / 'b.txt'}: broken symbolic link\n"
                               f"respin: skipping {folder / 'c.txt'}: not a regular file (named pipe)\n"
-                              f"respin: skipping {folder / 'loop.txt'}: symbolic link in a loop\n")
+                              f"respin: skipping {folder / 'loop.txt'}: symbolic link in a loop\n"
+                              # (counted as the files skipped a binary file would be: a contract audit)
+                              "respin: 1 document checked: 0 spun, 1 not spun; 3 files skipped\n")
 
 
 def test_not_regular_names_what_is_no_file_to_read(tmp_path):
@@ -1391,3 +1393,37 @@ def test_a_folder_says_which_text_files_its_glob_left_unread(cli, tmp_path):
     ran = cli("check", tmp_path, "--glob", "*.{txt,tex,md}")
     assert ran.out.count("not spun") == 3 and "not read in" not in ran.err
     assert "not read in" not in cli("check", tmp_path, "-q").err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_names_the_walk_skips_are_warned_on_and_counted_as_the_files_skipped(cli, tmp_path, monkeypatch):
+    """A folder's named pipe, broken link or unreadable subfolder got a note on stderr and an
+    object with --include-skipped, but no github warning (a CI gate passed the run, exit 0,
+    with those files never read, where a binary file of the same folder is warned on) and no
+    place in the closing totals ('1 document checked' of a folder of three files, where
+    a binary file counts as '1 file skipped') (a contract audit)."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "a.txt").write_text("The council met on Monday to talk about the new bridge.\n", encoding="utf-8")
+    (folder / "b.txt").symlink_to(tmp_path / "nowhere")
+    os.mkfifo(folder / "c.txt")
+    (folder / "locked").mkdir()
+    (folder / "locked" / "d.txt").write_text("Unseen.\n", encoding="utf-8")
+    refuse_folders(monkeypatch, lambda path: os.path.basename(path) == "locked")
+    ran = cli("check", folder, "-f", "github")
+    assert ran.code == 0
+    warned = [x for x in ran.out.splitlines() if x.startswith("::warning")]
+    assert len(warned) == 3 and all("not checked: " in x for x in warned)
+    assert any("b.txt" in x and "broken symbolic link" in x for x in warned)
+    assert any("c.txt" in x and "named pipe" in x for x in warned)
+    assert any("locked" in x and "cannot read folder" in x for x in warned)
+    # the link and the pipe are files skipped; the folder is none (warned on, not counted)
+    assert ran.err.splitlines()[-1] == "respin: 1 document checked: 0 spun, 1 not spun; 2 files skipped"
+    text = cli("check", folder)
+    assert text.code == 0 and text.out.count("\n") == 1  # stdout as before: the one summary line
+    assert text.err.splitlines()[-1] == "respin: 1 document checked: 0 spun, 1 not spun; 2 files skipped"
+    # a folder with nothing but such names: nothing was checked, and check says so (exit 2)
+    only = tmp_path / "only"
+    only.mkdir()
+    os.mkfifo(only / "p.txt")
+    assert_user_error(cli("check", only, "-q"), "nothing was checked")

@@ -458,7 +458,9 @@ def test_a_symbolic_link_loop_in_a_folder_is_called_so(cli, tmp_path):
              f"respin: skipping {folder / 'q.txt'}: symbolic link in a loop",
              f"respin: skipping {folder / 'z.txt'}: broken symbolic link"]
     ran = cli("check", folder)
-    assert ran.code == 1 and ran.err.splitlines() == notes, ran.err
+    # (the closing totals count them as files skipped, as a binary file: a contract audit)
+    assert ran.code == 1 and ran.err.splitlines() == notes + [
+        "respin: 1 document checked: 1 spun, 0 not spun; 4 files skipped"], ran.err
     ran = cli("index", "build", folder, "--out", tmp_path / "a.index")
     assert ran.code == 0 and ran.err.splitlines()[:4] == notes, ran.err
     assert cli("batch", folder, "--out", tmp_path / "out", "-q").code == 0
