@@ -380,6 +380,14 @@ class CandidateTable:
         self._index = {w: i for i, w in enumerate(self._words)}
         self._indptr, self._cand, self._flags = arrays["indptr"], arrays["cand"], arrays["flags"]
         self._cache: dict[str, tuple | None] = {}
+        self._find_compass()
+
+    def _find_compass(self) -> None:
+        """The rows of compass points, without their candidates that name another point (a
+        table compiled before :mod:`respin.lexicon` read them apart, as the shipped one):
+        {row: positions kept, in order}, read by :meth:`first` and :meth:`_entry`."""
+        from .lexicon import compass_rows
+        self._compass = compass_rows(self._indptr, self._cand, self._index)
 
     @classmethod
     def load(cls, path) -> "CandidateTable":
@@ -400,6 +408,7 @@ class CandidateTable:
         listed[[i for w in NEVER_OFFERED if (i := self._index.get(w)) is not None]] = True
         self._indptr, self._cand, self._flags = _kept(self._indptr, ~listed[self._cand], self._cand, self._flags)
         self._cache.clear()
+        self._find_compass()
 
     def get(self, w: str):
         """(candidates, flags) that detection scores for ``w``, or None."""
@@ -424,16 +433,32 @@ class CandidateTable:
         known = at >= 0
         a = np.where(known, self._indptr[np.maximum(at, 0)], 0).astype(np.int64)
         counts = np.where(known, np.minimum(self._indptr[np.maximum(at, 0) + 1] - a, limit), 0)
-        return counts, _ranges(a, counts)
+        src = _ranges(a, counts)
+        hits = np.isin(at, list(self._compass)).nonzero()[0] if self._compass else ()
+        if len(hits):  # a compass point's rows: the positions kept (few rows, spliced in)
+            ends = counts.cumsum()
+            pieces, done = [], 0
+            for k in hits.tolist():
+                kept = self._compass[int(at[k])][:limit]
+                pieces += [src[done:ends[k] - counts[k]], kept]
+                counts[k], done = len(kept), ends[k]
+            src = np.concatenate(pieces + [src[done:]])
+        return counts, src
 
     def _entry(self, w: str, n: int):
         i = self._index.get(w)
         if i is None or self._indptr[i + 1] == self._indptr[i]:
             return None
-        a = self._indptr[i]
-        b = min(self._indptr[i + 1], a + n)
-        cands = [self._words[j] for j in self._cand[a:b].tolist()]
-        return cands, dict(zip(cands, self._flags[a:b].tolist()))
+        kept = self._compass.get(i)
+        if kept is not None:
+            at = kept[:n]
+            if not len(at):
+                return None
+        else:
+            a = self._indptr[i]
+            at = slice(a, min(self._indptr[i + 1], a + n))
+        cands = [self._words[j] for j in self._cand[at].tolist()]
+        return cands, dict(zip(cands, self._flags[at].tolist()))
 
     @classmethod
     def build(cls, lexicon, lm, path, words=None) -> int:

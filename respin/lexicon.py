@@ -12,11 +12,18 @@ nobody's candidate (and :meth:`Lexicon.are_synonyms` reads links from its first 
 
 Flags: 1 = WordNet, 2 = Moby, 3 = both (links found in both sources are far likelier to be
 real spinner swaps, so they sort first).
+
+Compass points are never linked to one another (:func:`compass_point`): Moby lists every point
+under every other ("west": south, north, east ...; "eastern": west), and the build's opposites
+rule (:mod:`respin.build_lexicon`) drops north~south and east~west in one form only. A
+spinner's dictionary holds no such swap, so as candidates they only read a weather bulletin's
+"winds west or southwest" as spun ("west ==> south") and let restore write the wrong point.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from bisect import bisect_left
 from functools import lru_cache
 from itertools import repeat
@@ -33,6 +40,56 @@ POS_BITS = {"NN": _N, "NNS": _N, "VB": _V, "VBP": _V, "VBZ": _V, "VBD": _V, "VBN
             "JJ": _J, "JJR": _J, "JJS": _J, "RB": _R, "RBR": _R, "RBS": _R}
 WORDNET, MOBY, BOTH = 1, 2, 3
 _RANK = {BOTH: 0, WORDNET: 1, MOBY: 2}
+
+# A compass point and its forms: "west", "western", "westerly", "westward(s)", "westbound",
+# "westernmost", "westerner(s)"; the same of north, south, east and the four points between.
+_POINT_FORMS = ("", "ern", "erly", "ward", "wards", "bound", "ernmost", "erner", "erners")
+_COMPASS = re.compile(r"(north|south)?(east|west)?(?:%s)" % "|".join(_POINT_FORMS))
+_POINTS = tuple(a + b for a in ("", "north", "south") for b in ("", "east", "west") if a + b)
+
+
+def compass_point(word: str) -> str | None:
+    """The compass point a word names, in any of its forms; None for any other word.
+
+    >>> [compass_point(w) for w in ("Western", "northeasterly", "south", "Southbound")]
+    ['west', 'northeast', 'south', 'south']
+    >>> [compass_point(w) for w in ("easter", "westside", "midwestern", "ward", "rain")]
+    [None, None, None, None, None]
+    """
+    m = _COMPASS.fullmatch(word.lower())
+    return (m[1] or "") + (m[2] or "") or None if m else None
+
+
+def other_compass_points(a: str, b: str) -> bool:
+    """Whether two words name two different compass points ("west", "southern"): a different
+    fact, never a synonym ("west", "western" name one).
+
+    >>> other_compass_points("west", "south"), other_compass_points("Western", "west"), other_compass_points("west", "coast")
+    (True, False, False)
+    """
+    pa = compass_point(a)
+    return pa is not None and compass_point(b) not in (None, pa)
+
+
+def _compass_ids(index: dict) -> dict[int, str]:
+    """{id: compass point} of the forms of compass points that ``index`` (word -> id) holds."""
+    return {i: p for p in _POINTS for f in _POINT_FORMS if (i := index.get(p + f)) is not None}
+
+
+def compass_rows(indptr: np.ndarray, targets: np.ndarray, index: dict) -> dict[int, np.ndarray]:
+    """Of a CSR table whose rows and ``targets`` are ids of ``index`` (word -> id): {row of a
+    compass point's form: the positions of its row that keep it, in order}, for the rows that
+    link another compass point (:func:`other_compass_points`); the others are left out."""
+    points = _compass_ids(index)
+    out = {}
+    for i, p in points.items():
+        if i + 1 >= len(indptr):
+            continue
+        at = np.arange(indptr[i], indptr[i + 1], dtype=np.int64)
+        keep = np.array([points.get(j, p) == p for j in targets[at].tolist()], dtype=bool)
+        if not keep.all():
+            out[i] = at[keep]
+    return out
 
 
 def _read_opposites(path: Path | None) -> frozenset[tuple[str, str]]:
@@ -72,6 +129,10 @@ class Lexicon:
         self._l_indptr, self._l_tag, self._l_form = arrays["l_indptr"], arrays["l_tag"], arrays["l_form"]
         self.never_offered_dropped = False
         self._drop_never_offered()
+        # Compass points' rows without their links to other points (see the module's docstring):
+        # {id: (linked ids, flags)} of the few rows that have one, read by _links.
+        self._compass = {i: (self._indices[at], self._flags[at])
+                         for i, at in compass_rows(self._indptr[:self.n_words + 1], self._indices, self._id).items()}
         self._pos_bits: list[int] | None = None  # per word id, see pos()
         self._degrees: np.ndarray | None = None  # per word id, see degrees()
         # (LM table, degrees() per LM id or -1 where not looked up yet): the suggestion
@@ -142,6 +203,9 @@ class Lexicon:
 
     # -- raw tables ------------------------------------------------------------------------
     def _links(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        hit = self._compass.get(i)
+        if hit is not None:
+            return hit
         a, b = self._indptr[i], self._indptr[i + 1]
         return self._indices[a:b], self._flags[a:b]
 
@@ -355,9 +419,9 @@ class Lexicon:
         the list is in order (build_lexicon sorts each row: then bisected, not scanned)."""
         out = []
         for x in ids:
-            a, b = self._indptr[x:x + 2].tolist()
-            linked = self._indices[a:b].tolist()
-            out.append((linked, self._flags[a:b], linked == sorted(linked)))
+            idx, fl = self._links(x)
+            linked = idx.tolist()
+            out.append((linked, fl, linked == sorted(linked)))
         return out
 
     @staticmethod
