@@ -301,6 +301,19 @@ def lexicon_findings(text: str, lexicons, doc=None, across_lines: bool = False) 
         out += [f for f in _phrases_in(text, toks, hy, lexicons, indexes, across_lines=across_lines)
                 if not taken.overlaps(f.start, f.end)]
         out.sort(key=lambda f: f.start)
+    # LaTeX source: a phrase written through markup ("\\emph{counterfeit} consciousness",
+    # "counterfeit~consciousness", "con\\-sciousness") is found too, the finding taking in
+    # the markup it crosses.
+    if "\\" in text or "~" in text:
+        latex = _latex_view(text, toks, keys)
+        if latex is not None:
+            from .spans import SpanIndex
+            taken = SpanIndex.of(out)
+            lines = LineIndex(text)
+            out += [_with_groups(f, text, lines) for f in _phrases_in(text, *latex, lexicons, indexes,
+                                                                      across_lines=across_lines)
+                    if not taken.overlaps(f.start, f.end)]
+            out.sort(key=lambda f: f.start)
     # Compounds: the same search over their parts, for phrases that reach into one, and the
     # lexicon's own tortured compounds.
     parts = _compound_parts(toks, keys, text)
@@ -314,6 +327,71 @@ def lexicon_findings(text: str, lexicons, doc=None, across_lines: bool = False) 
                 out.append(f)
         out.sort(key=lambda f: f.start)
     return out
+
+
+# LaTeX commands that set words in a style, whose group a phrase may cross: markup, not words.
+_LATEX_STYLE = re.compile(r"\\(?:emph|text(?:bf|it|sc|tt|rm|sf|sl|up|md|normal)?|underline|uline|mbox|hbox|"
+                          r"math(?:rm|it|bf|sf|tt)|bf|it|em|sc)")
+_LATEX_GROUP_OPEN = re.compile(r"(?:\\[A-Za-z]+\{|\{\\[A-Za-z]+\s*)$")  # "\\emph{", "{\\bf "
+
+
+def _latex_view(text: str, toks: list, keys: list):
+    """(tokens, keys) of a LaTeX source as its words read, for :func:`_phrases_in`, or None
+    where nothing differs: a style command and its braces left out, a tie (``~``) between
+    two words read as a space, a word broken by ``\\-`` read whole.
+
+    >>> from respin.tokenize import Document, normalize_many
+    >>> t = "a \\emph{big} deal~here, con\\-scious"
+    >>> toks = [(x.start, x.end, x.text) for x in Document.from_text(t).tokens]
+    >>> _latex_view(t, toks, normalize_many([x[2] for x in toks]))[1]
+    ['a', 'big', 'deal', 'here', ',', 'conscious']
+    """
+    out_t, out_k, changed, i, n = [], [], False, 0, len(toks)
+    while i < n:
+        a, b, w = toks[i]
+        if w in ("{", "}") or _LATEX_STYLE.fullmatch(w):
+            changed = True
+            i += 1
+            continue
+        if w == "~" and out_t and out_t[-1][1] == a and i + 1 < n and toks[i + 1][0] == b:
+            changed = True
+            i += 1
+            continue
+        # "con\-sciousness": the word, "\", "-", the rest, nothing between them
+        if (i + 3 < n and toks[i + 1][2] == "\\" and toks[i + 2][2] == "-" and toks[i + 1][0] == b
+                and toks[i + 2][0] == toks[i + 1][1] and toks[i + 3][0] == toks[i + 2][1]
+                and w[-1:].isalpha() and toks[i + 3][2][:1].isalpha()):
+            from .tokenize import normalize
+            end = toks[i + 3][1]
+            out_t.append((a, end, text[a:end]))
+            out_k.append(normalize(w + toks[i + 3][2]))
+            changed = True
+            i += 4
+            continue
+        out_t.append(toks[i])
+        out_k.append(keys[i])
+        i += 1
+    return (out_t, out_k) if changed else None
+
+
+def _with_groups(f: Finding, text: str, lines: LineIndex) -> Finding:
+    """A finding of :func:`_latex_view`'s tokens that takes in a style group's brace
+    ("counterfeit} consciousness") taking in the group's command too, so that the finding
+    is whole markup ("\\emph{counterfeit} consciousness"), and one that opens a group
+    taking in its close where the group ends right after it."""
+    from dataclasses import replace
+    span = text[f.start:f.end]
+    start, end = f.start, f.end
+    if span.count("}") > span.count("{"):
+        m = _LATEX_GROUP_OPEN.search(text, max(0, start - 40), start)
+        if m is not None:
+            start = m.start()
+    elif span.count("{") > span.count("}") and text[end:end + 1] == "}":
+        end += 1
+    if (start, end) == (f.start, f.end):
+        return f
+    line, col = lines.line_col(start)
+    return replace(f, start=start, end=end, line=line, col=col, text=text[start:end])
 
 
 _WORD_PARTS = re.compile(r"\s+|[-\u2010\u2011]")

@@ -1180,6 +1180,9 @@ def agreeing_article(article: str, word: str, capitals: bool = False) -> str | N
             else fixed.capitalize() if article[0].isupper() else fixed)
 
 
+_LATEX_LEAD = re.compile(r"^(?:\{?\\[A-Za-z]+\s*\{?)+")  # "\\emph{", "{\\bf " before a phrase's first word
+
+
 def _with_articles(text: str, edits: list) -> list:
     """``edits`` (sorted, to apply) with "a"/"an" before each one made to agree with its
     first restored word, where it agreed with the spun word it replaces: "A counterfeit
@@ -1189,7 +1192,8 @@ def _with_articles(text: str, edits: list) -> list:
     out, prev_end = [], 0
     for e in edits:
         m = _ARTICLE_BEFORE.search(text, prev_end, e.start)
-        spun_w, new_w = e.spun.split()[:1], e.restored.split()[:1]
+        # (the spun words' first, past a LaTeX style's markup: "a \\emph{counterfeit} consciousness")
+        spun_w, new_w = _LATEX_LEAD.sub("", e.spun).split()[:1], e.restored.split()[:1]
         if m and spun_w and new_w:
             art = m.group(1)
             capitals = art.isupper() and spun_w[0].isupper()  # "A COUNTERFEIT CONSCIOUSNESS"

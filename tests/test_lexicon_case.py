@@ -75,3 +75,23 @@ def test_suggest_finds_a_compound_entry():
     lex = SwapLexicon.from_tsv("# phrase table: yes\ngamma-beam\tX-ray\t2\nnp-difficult\tnp-hard\t2\n")
     assert respin.originals("gamma-beam", lexicons=[lex])[0][0] == "X-ray"
     assert respin.originals("NP-difficult", lexicons=[lex])[0][0] == "NP-hard"
+
+
+# LaTeX source: a phrase written through markup is found, its finding taking in the markup
+# it crosses, and restored with the article made to agree. (Made-up phrase and table.)
+LATEX = ("We train a \\emph{kitten} scans model on~the data. A kitten~scans study, kitten sc\\-ans too, "
+         "and \\textbf{kitten scans} or {\\bf kitten} scans here.\n")
+
+
+def test_a_phrase_through_latex_markup_is_found_and_restored():
+    lex = SwapLexicon.from_tsv("# phrase table: yes\nkitten scans\tPET scans\t3\n")
+    found = [f.text for f in respin.check(LATEX, lexicons=[lex], min_confidence=0.9).findings if f.kind == "lexicon phrase"]
+    assert found == ["\\emph{kitten} scans", "kitten~scans", "kitten sc\\-ans", "kitten scans", "{\\bf kitten} scans"], found
+    for f in respin.check(LATEX, lexicons=[lex]).findings:
+        assert LATEX[f.start:f.end] == f.text
+    r = respin.restore(LATEX, lexicons=[lex], min_confidence=0.5)
+    assert r.text.count("PET scans") == 5 and "We train a PET scans model" in r.text, r.text
+    assert respin.apply_edits(LATEX, r.edits) == r.text
+    # plain text with a tilde or a backslash elsewhere finds what it found before
+    plain = "Costs rose ~5% and C:\\data held the kitten scans of the ward.\n"
+    assert [f.text for f in respin.check(plain, lexicons=[lex]).findings if f.kind == "lexicon phrase"] == ["kitten scans"]
