@@ -688,7 +688,48 @@ def with_lexicon_findings(report: "Report", text: str, lexicons, derived=(), fou
         taken = SpanIndex.of(extra)
         kept = [f for f in report.findings if not taken.overlaps(f.start, f.end)]
         report.findings = sorted(kept + extra, key=lambda f: (f.start, f.end))
+    report.findings = _lexicon_first(report.findings, lexicons)
     return report
+
+
+def _lexicon_first(findings: list, lexicons) -> list:
+    """``findings`` with the model's findings of a word or phrase that a spinner's dictionary
+    given holds (a lexicon whose words stand alone, :attr:`respin.swaps.SwapLexicon.words_in_phrases`
+    False, weight not 0) suggesting its originals first, the most often seen first: restore
+    with the lexicon writes them ("stated ==> said, told", where the model alone had "told,
+    said, had").
+
+    >>> from respin.swaps import SwapLexicon
+    >>> f = Finding(0, 6, 1, 1, "Stated", ("Told", "Said", "Had"), 0.7, "synonym swap")
+    >>> [x.suggestions for x in _lexicon_first([f], [SwapLexicon.from_tsv("stated\\tsaid\\t4\\n")])]
+    [('Said', 'Told', 'Had')]
+    """
+    dicts = [x for x in lexicons if x and not getattr(x, "words_in_phrases", True) and getattr(x, "weight", None) != 0]
+    if not dicts or not findings:
+        return findings
+    from dataclasses import replace
+
+    from .swaps import norm_words
+    out = []
+    for f in findings:
+        counts: dict = {}
+        if f.kind not in (LEXICON_PHRASE, SPINTAX):
+            for x in dicts:
+                for o, c in x.lookup(norm_words(f.text)).items():
+                    counts[o] = counts.get(o, 0) + c
+        if not counts:
+            out.append(f)
+            continue
+        key = norm_words(f.text)
+        sugg: list[str] = []
+        for o in sorted(counts, key=lambda o: (-counts[o], o)):
+            holder = next(d for d in dicts if o in d.lookup(key))
+            sugg.append(_match_phrase_case(" ".join(holder.spelled(o)), f.text))
+        for x in f.suggestions:
+            if x.lower() not in {y.lower() for y in sugg}:
+                sugg.append(x)
+        out.append(replace(f, suggestions=tuple(sugg[:max(len(f.suggestions), 1)])))
+    return out
 
 
 def _joined_like(phrase: str, span: str) -> str:

@@ -42,3 +42,20 @@ def test_learn_from_pairs_writes_a_dictionary(tmp_path, capsys):
     assert "# phrase table: no" in text.splitlines()
     lex = SwapLexicon.load(out)
     assert not lex.vouches and lex.lookup("stated") == {("said",): 2}
+
+
+def test_check_suggests_a_dictionarys_original_first_as_restore_writes_it():
+    # The model alone ranks its own candidates; with a spinner's dictionary given, a finding
+    # of a word the dictionary holds suggests the dictionary's original first, which restore
+    # with it writes. A phrase table's single words are ordinary English: they reorder nothing.
+    from respin.detect import Finding, Report, with_lexicon_findings
+    text = "The mayor Stated the vote was fair.\n"
+
+    def report():
+        return Report(0.9, True, [Finding(10, 16, 1, 11, "Stated", ("Told", "Said", "Had"), 0.7, "synonym swap")], 7)
+    dictionary = SwapLexicon.from_tsv("# phrase table: no\nstated\tsaid\t9\nstated\tclaimed\t2\n")
+    got = with_lexicon_findings(report(), text, [dictionary], (), [])
+    assert [f.suggestions for f in got.findings] == [("Said", "Claimed", "Told")]
+    for other in ("# phrase table: yes\nstated\tsaid\t9\n", "# weight: 0\nstated\tsaid\t9\n"):
+        got = with_lexicon_findings(report(), text, [SwapLexicon.from_tsv(other)], (), [])
+        assert [f.suggestions for f in got.findings] == [("Told", "Said", "Had")], other
