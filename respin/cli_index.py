@@ -495,9 +495,7 @@ def show(
 ):
     """Print the clean text an index holds for a document id.
 
-    The index keeps each document's text, so the original of a copy can be shown (and
-    given to 'respin restore --source') wherever the index is, also when its stored path
-    (the path given at build time, relative to where the build ran) does not resolve.
+    The index keeps each document's text, so the original of a copy can be shown (and given to 'respin restore --source') wherever the index is, also when its stored path (the path given at build time, relative to where the build ran) does not resolve.
 
     Examples:
 

@@ -534,3 +534,26 @@ def test_index_build_into_a_log_says_how_far_it_is(cli, tmp_path, monkeypatch):
     assert lines[-1].startswith("respin: index build: 1001 added in ")
     ran = cli("index", "build", docs, "--out", tmp_path / "b.index", "-q")
     assert ran.code == 0 and ran.err == "", ran.err
+
+
+def test_every_commands_description_wraps_as_one_paragraph():
+    """`respin index show --help` at COLUMNS=60 broke its description mid-sentence ("... can
+    be shown (and" / "given to ...") where its docstring had line breaks: Rich keeps a
+    paragraph's single newlines. Every command's prose paragraphs are one line each (the
+    examples, indented, keep theirs)."""
+    import typer
+    from respin.cli import _register_all, app
+    _register_all()
+
+    def walk(command, path):
+        yield path, command
+        for name, sub in getattr(command, "commands", {}).items():
+            yield from walk(sub, f"{path} {name}")
+
+    broken = [(path, paragraph[:60]) for path, command in walk(typer.main.get_command(app), "respin")
+              for paragraph in (command.help or "").split("\n\n")
+              if "\n" in paragraph.strip("\n") and not paragraph.startswith(" ")]
+    assert broken == []
+    out = _help(("index", "show"), 60)
+    assert "copy can be shown (and given to" in " ".join(out.split())
+    assert not re.search(r"shown \(and *\n", out), out
