@@ -1889,6 +1889,24 @@ def _path_given_twice(args: list[str]) -> None:
             seen.add(param.name)
 
 
+def _misused_option(msg: str, name: str | None, args: list[str]) -> tuple[str, str]:
+    """Click's parser raises ``option '--format' requires an argument`` (and ``option
+    '--quiet' does not take a value``) without the command's context: the one line lacked the
+    "(see 'respin check --help')" of every other usage error, and an option of a few values
+    did not say which. Returns the message and that pointer, found from ``args``."""
+    command, path = typer.main.get_command(app), ["respin"]
+    while hasattr(command, "commands") and args and args[0] in command.commands:
+        path.append(args[0])
+        command, args = command.commands[args[0]], args[1:]
+    param = next((p for p in getattr(command, "params", ())
+                  if name is not None and (name in p.opts or name in p.secondary_opts)), None)
+    choices = getattr(getattr(param, "type", None), "choices", None)
+    if choices and "requires an argument" in msg:
+        values = [str(getattr(c, "value", c)) for c in choices]
+        msg = msg.rstrip(".") + ": " + (", ".join(values[:-1]) + " or " + values[-1] if len(values) > 1 else values[0])
+    return msg, f" (see '{' '.join(path)} --help')"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default: ``sys.argv[1:]``) and return the exit status."""
     err = given = sys.stderr
@@ -1946,6 +1964,8 @@ def _main(argv: list[str] | None) -> int:
             ctx = getattr(e, "ctx", None)
             where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
             msg = " ".join(e.format_message().split())
+            if ctx is None and type(e).__name__ == "BadOptionUsage":
+                msg, where = _misused_option(msg, getattr(e, "option_name", None), args)
             extra = re.fullmatch(r"Got unexpected extra arguments?(?:\(s\))? \((.+)\)", msg)
             msg = msg.rstrip(".")  # click's own wording in respin's: no full stop before "(see ...)",
             if msg[:1].isupper() and msg[1:2].islower():  # and "invalid value ...", "missing option ..."

@@ -268,3 +268,19 @@ def test_index_query_takes_model_as_restore_corpus_does(cli, tmp_path, monkeypat
         assert_user_error(cli("index", "query", tmp_path / "a.index", tmp_path / "q.txt", "--model", folder), says)
     assert_user_error(cli("index", "query", tmp_path / "a.index", tmp_path / "q.txt", "--model", mine,
                           "-o", mine / "detector.json"), "refusing to overwrite")
+
+
+# --- an option given without its value reads as every other usage error -------------------
+
+def test_an_option_missing_its_value_names_the_command_and_its_values(cli, tmp_path):
+    """`respin check a.txt --format` said only "option '--format' requires an argument": no
+    "(see 'respin check --help')" as every other usage error has (click's parser raises it
+    without the command), and not which values --format takes."""
+    f = tmp_path / "a.txt"
+    f.write_text("The mayor resigned on Monday.\n", encoding="utf-8")
+    assert_user_error(cli("check", f, "--format"), "option '--format' requires an argument: "
+                      "text, json, jsonl, github or csv (see 'respin check --help')")
+    assert_user_error(cli("check", f, "-o"), "option '-o' requires an argument (see 'respin check --help')")
+    assert_user_error(cli("index", "query", "x.index", f, "-k"),
+                      "option '-k' requires an argument (see 'respin index query --help')")
+    assert_user_error(cli("spin", f, "--quiet=1"), "option '--quiet' does not take a value (see 'respin spin --help')")
