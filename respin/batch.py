@@ -1354,6 +1354,15 @@ class ResultWriter:
 
 
 def _out_error(e: OSError, out_dir: str) -> InputError:
+    if e.errno == errno.ENOTDIR:
+        # --out under a file (results.txt/run): "cannot write to --out folder (not a
+        # directory): results.txt/run" named the folder, not the file in the way; say it as
+        # check -o and index build --out do.
+        folder = Path(out_dir)
+        while not folder.exists() and folder != folder.parent:
+            folder = folder.parent
+        if folder.exists() and not folder.is_dir():
+            return InputError(f"output folder is a file, expected a folder: {folder}")
     return InputError(f"cannot write to --out folder ({os_reason(e)}): {out_dir}")
 
 

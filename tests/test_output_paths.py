@@ -151,6 +151,19 @@ def test_check_refuses_an_unwritable_output_before_the_work(cli, pair, tmp_path)
     assert cli("check", spun, "-o", tmp_path / "new" / "report.json").code in (0, 1)
 
 
+def test_batch_out_under_a_file_names_the_file_in_the_way(cli, pair, tmp_path):
+    """`batch --out report.txt/run` said "cannot write to --out folder (not a directory):
+    report.txt/run", naming the folder to make, not the file that stops it; check -o says
+    "output folder is a file, expected a folder: report.txt"."""
+    spun, _ = pair
+    blocker = tmp_path / "report.txt"
+    blocker.write_text("x", encoding="utf-8")
+    for out in (blocker / "run", blocker / "run" / "deeper"):
+        ran = cli("batch", spun, "--out", out, "-q")
+        assert ran.code == 2 and ran.err == f"respin: error: output folder is a file, expected a folder: {blocker}\n", ran.err
+    assert blocker.read_text(encoding="utf-8") == "x"
+
+
 def test_an_output_written_as_a_folder_is_refused(cli, pair, tmp_path):
     """-o DIR/ (a trailing slash: a folder) wrote a file named DIR: Path() drops the slash."""
     spun, source = pair
