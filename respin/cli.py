@@ -1939,6 +1939,11 @@ def _main(argv: list[str] | None) -> int:
             _plain_help()
         if bare or helping:
             _narrow_help()
+            columns = os.environ.get("COLUMNS")
+            if columns is not None and not (columns.strip().isdigit() and int(columns) > 0):
+                # COLUMNS=0 (a terminal that reports no size) made Rich print the help as an
+                # empty line, exit 0; GNU tools ignore a width that is no positive number.
+                os.environ.pop("COLUMNS", None)
         if helping and not bare and sys.stdout is None:  # (>&-: Rich printed nothing, exit 0)
             raise InputError("cannot write output (standard output is closed)")
         if not (bare or helping):

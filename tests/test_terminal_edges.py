@@ -557,3 +557,12 @@ def test_every_commands_description_wraps_as_one_paragraph():
     out = _help(("index", "show"), 60)
     assert "copy can be shown (and given to" in " ".join(out.split())
     assert not re.search(r"shown \(and *\n", out), out
+
+
+@pytest.mark.parametrize("columns", [0, -1, "abc"])
+def test_help_with_a_width_that_is_no_positive_number_is_shown_at_80(columns):
+    """COLUMNS=0 (a terminal that reports no size) printed `respin --help` as one empty line,
+    exit 0: Rich took the width as given. As GNU tools do, such a COLUMNS is ignored."""
+    for argv in ((), ("check",)):
+        out = _help(argv, columns)
+        assert "Usage: respin" in out and out == _help(argv, 80), (argv, out[:200])
