@@ -1984,6 +1984,13 @@ def _main(argv: list[str] | None) -> int:
             if msg[:1].isupper() and msg[1:2].islower():  # and "invalid value ...", "missing option ..."
                 msg = msg[0].lower() + msg[1:]
             msg = msg.replace("(Possible options:", "(possible options:")  # (click's, mid-line)
+            # "'abc' is not a valid float range" read as if a range were wanted (click names
+            # its types: float range, int range); say what the value should be.
+            msg = re.sub(r" is not a valid int(?: range)?$", " is not a whole number", msg)
+            comma = re.search(r"'(\d*),(\d+)' is not a valid float(?: range)?$", msg)
+            msg = re.sub(r" is not a valid float(?: range)?$", " is not a number", msg)
+            if comma:  # 0,5 as some locales write it
+                msg += f" (write a decimal point: {comma[1] or 0}.{comma[2]})"
             if extra is not None and ctx is not None and ctx.info_name == "restore":
                 # (--index: --corpus's alias; -sFILE: -s with its value attached)
                 if any(a.split("=")[0] in ("--source", "--corpus", "--index", "--copy") or a.startswith("-s")

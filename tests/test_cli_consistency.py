@@ -284,3 +284,19 @@ def test_an_option_missing_its_value_names_the_command_and_its_values(cli, tmp_p
     assert_user_error(cli("index", "query", "x.index", f, "-k"),
                       "option '-k' requires an argument (see 'respin index query --help')")
     assert_user_error(cli("spin", f, "--quiet=1"), "option '--quiet' does not take a value (see 'respin spin --help')")
+
+
+def test_a_value_that_is_no_number_is_called_so(cli, tmp_path):
+    """`check -t abc` said "'abc' is not a valid float range" and `-j x` "is not a valid int
+    range" (click's type names), as if a range were asked for; '0,5', a decimal comma as
+    some locales write it, got no hint either."""
+    f = tmp_path / "a.txt"
+    f.write_text("The mayor resigned on Monday.\n", encoding="utf-8")
+    assert_user_error(cli("check", f, "-t", "abc"), "invalid value for '--threshold' / '-t': 'abc' is not a number "
+                                                    "(see 'respin check --help')")
+    assert_user_error(cli("check", f, "--min-confidence", "0,5"),
+                      "'0,5' is not a number (write a decimal point: 0.5) (see 'respin check --help')")
+    assert_user_error(cli("check", f, "-j", "x"), "'x' is not a whole number (see 'respin check --help')")
+    assert_user_error(cli("spin", f, "--seed", "1.5"), "'1.5' is not a whole number (see 'respin spin --help')")
+    assert "range" not in cli("check", f, "-t", "abc").err
+    assert_user_error(cli("check", f, "-t", "2"), "2.0 is not in the range 0.0<=x<=1.0")  # (unchanged)
