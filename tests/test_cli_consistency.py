@@ -300,3 +300,13 @@ def test_a_value_that_is_no_number_is_called_so(cli, tmp_path):
     assert_user_error(cli("spin", f, "--seed", "1.5"), "'1.5' is not a whole number (see 'respin spin --help')")
     assert "range" not in cli("check", f, "-t", "abc").err
     assert_user_error(cli("check", f, "-t", "2"), "2.0 is not in the range 0.0<=x<=1.0")  # (unchanged)
+
+
+def test_help_as_a_command_shows_a_commands_help(cli):
+    # `respin help check`, as git and cargo take it, was "no such command 'help'".
+    for argv, usage in ((["help"], "Usage: respin [OPTIONS] COMMAND"), (["help", "check"], "Usage: respin check"),
+                        (["help", "index", "build"], "Usage: respin index build")):
+        ran = cli(*argv)
+        assert ran.code == 0 and usage in " ".join(ran.out.split()), (argv, ran.out[:200])
+    ran = cli("help", "nosuch")
+    assert ran.code == 2 and "no such command 'nosuch'" in ran.err
