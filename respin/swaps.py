@@ -122,7 +122,7 @@ class SwapLexicon:
         "a number of", "free" -> "give up"): its phrases are candidates of the decoder,
         found where restore would change them, as its words are.
 
-        >>> SwapLexicon.from_tsv("give up\tfree\n").vouches, SwapLexicon.from_tsv("# phrase table: no\ngive up\tfree\n").vouches
+        >>> SwapLexicon.from_tsv("give up\\tfree\\n").vouches, SwapLexicon.from_tsv("# phrase table: no\\ngive up\\tfree\\n").vouches
         (True, False)
         """
         return self.phrase_table is not False
