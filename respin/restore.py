@@ -594,6 +594,26 @@ def _own_mark(A, k: int, outside: int = 0) -> bool:
     return before or after
 
 
+_POSSESSIVE = re.compile(r"\w['’][sS]")
+
+
+def _possessive_for(A, k: int, replacement: str) -> bool:
+    """Whether token ``A[k]`` is a plural possessive's apostrophe ("Otters'", stuck to a word
+    ending in s) and the source's word that replaces that word is a possessive of its own
+    ("team's"): the apostrophe is then the word's, replaced with it, not a quote of the input's
+    to keep ("The Otters' lease" against "The team's lease" gave "The team's' lease").
+
+    >>> from respin.tokenize import tokenize
+    >>> A = tokenize("The Otters' lease")
+    >>> _possessive_for(A, 2, "team's"), _possessive_for(A, 2, "team"), _possessive_for(tokenize("'Home' now"), 2, "house's")
+    (True, False, False)
+    """
+    t = A[k]
+    if t.text not in ("'", "’") or not k or A[k - 1].end != t.start or A[k - 1].kind == PUNCT:
+        return False
+    return A[k - 1].text[-1:] in ("s", "S") and _POSSESSIVE.search(replacement[-3:]) is not None
+
+
 _HEADING = re.compile(r"[ \t]*#{1,6}[ \t]")
 
 
@@ -650,7 +670,8 @@ def _gap_edit(al: Alignment, g, lexicon, apostrophe: str | None, form: str, caps
             n = _citation(al.doc, a2 - 1, -1, a1, a2) if B[g.b2 - 1].kind != PUNCT else 0
             if a2 - a1 > n > 0:
                 a2 -= n
-            elif a2 - a1 > 1 and _own_mark(A, a2 - 1, 1) and B[g.b2 - 1].kind != PUNCT:
+            elif (a2 - a1 > 1 and _own_mark(A, a2 - 1, 1) and B[g.b2 - 1].kind != PUNCT
+                  and not _possessive_for(A, a2 - 1, B[g.b2 - 1].text)):
                 a2 -= 1
             else:
                 break
