@@ -2008,7 +2008,15 @@ def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: st
         # Opened once here, before anything is made in --out: a file that is no index (a
         # folder, an empty or damaged file) was said by the first chunk, after run.json, an
         # empty results.jsonl and the lock file were left in --out (exit 2; fuzzing).
-        _open_index(opts.corpus).close()
+        idx = _open_index(opts.corpus)
+        try:
+            # What it holds: an archive added to (or rebuilt) between a run and its --resume
+            # would match the records before and after against different archives.
+            ident["corpus_contents"] = idx.contents()
+        finally:
+            idx.close()
+    else:
+        ident["corpus_contents"] = None
     if opts.model and engine != "dask":  # (a cluster's workers load it where they are)
         # Likewise a --model folder that is no model; loaded once per process, so a run here
         # (one job) does not load it again.
@@ -2198,12 +2206,16 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         # An option that the earlier run's respin did not record yet had its default then.
         was = {**Options().identity(), **old.get("run", {})}
         diff = [k for k in ident if was.get(k) != ident[k] and not (k == "input" and _same_input(was.get(k), ident[k]))
-                and not (k == "model_label" and k not in old.get("run", {}))]  # (not recorded before)
+                and not (k in ("model_label", "corpus_contents") and k not in old.get("run", {}))]  # (not recorded before)
         if diff:
             k = diff[0]
             if k == "restore":  # ("restoring (--no-restore) was True, now False" read backwards; a review)
                 what = (f"the earlier run {'restored' if was.get(k) else 'only checked (--no-restore)'}, this "
                         f"one asks {'to restore (no --no-restore)' if ident[k] else 'only to check (--no-restore)'}")
+            elif k == "corpus_contents":
+                raise InputError(f"cannot --resume: the --corpus index changed since the earlier run (it held "
+                                 f"{was.get(k)}, now {ident[k]}): the records done were matched against what it "
+                                 "held then (--force to start over against the index as it is)")
             else:
                 what = f"{_FLAGS.get(k, k)} was {_shown(k, was.get(k))}, now {_shown(k, ident[k])}"
             raise InputError(f"cannot --resume with different options: {what} "
@@ -2650,7 +2662,8 @@ _FLAGS = {"text_field": "--text-field", "id_field": "--id-field", "restore": "--
           "model": "--model", "corpus": "--corpus", "threshold": "--threshold", "max_size": "--max-size",
           "pool_by": "--pool-by", "copies_by": "--copies-by", "min_confidence": "--min-confidence",
           "lexicons": "--lexicon", "restore_spun_only": "--restore-spun-only", "keep": "--keep",
-          "sections": "--sections", "model_label": "the model (name@version)"}
+          "sections": "--sections", "model_label": "the model (name@version)",
+          "corpus_contents": "the --corpus index's contents"}
 
 
 def _same_input(a, b) -> bool:

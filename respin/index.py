@@ -1080,6 +1080,19 @@ class SourceIndex:
         except sqlite3.Error as e:
             raise self._db_error(e) from None
 
+    def contents(self) -> str:
+        """A short description of what the index holds, which changes when documents are
+        added or replaced (their count, the last internal number, their words and shingles):
+        what ``batch --resume`` compares, so that a run is not continued against an archive
+        that changed meanwhile (the records before and after would have been matched against
+        different archives). Read from the table's sums, not the texts."""
+        try:
+            n, last, words, shingles = self._con().execute(
+                "SELECT COUNT(*), COALESCE(MAX(n), 0), COALESCE(SUM(words), 0), COALESCE(SUM(shingles), 0) FROM docs").fetchone()
+        except sqlite3.Error as e:
+            raise self._db_error(e) from None
+        return f"{n:,} documents, {words:,} words, {shingles:,} shingles, last #{last}"
+
     def __contains__(self, doc_id: str) -> bool:
         return self.get(doc_id) is not None
 

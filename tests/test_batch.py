@@ -1240,6 +1240,39 @@ def test_corpus_option_with_a_real_index(tmp_path, cli):
     assert "1 spun copy of a source found in the index" in ran.err
 
 
+def test_resume_against_an_index_added_to_meanwhile_is_refused(tmp_path, cli):
+    # An archive grows: a run interrupted, then `index add`, then --resume matched the records
+    # before against the old archive and those after against the new one (a verbatim copy of
+    # an added article had no source in the first part, its source in the rest), exit 0,
+    # although a resumed file is promised to be the uninterrupted run's.
+    docs = tmp_path / "clean"
+    docs.mkdir()
+    for i, t in enumerate(WINDOWS[:3]):
+        (docs / f"{i}.txt").write_text(t, encoding="utf-8")
+    index = tmp_path / "archive.index"
+    assert cli("index", "build", docs, "-o", index, "-q").code == 0
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": "a", "text": WINDOWS[1]}, {"id": "b", "text": WINDOWS[3]}])
+    out = tmp_path / "o"
+    assert cli("batch", src, "--out", out, "--corpus", index, "-q").code == 0
+    assert [r["source"] and r["source"]["id"] for r in results(out)] == ["1.txt", None]
+    assert cli("batch", src, "--out", out, "--corpus", index, "--resume", "-q").code == 0  # unchanged: fine
+    done = (out / "results.jsonl").read_bytes()
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "3.txt").write_text(WINDOWS[3], encoding="utf-8")
+    assert cli("index", "add", index, more, "-q").code == 0
+    assert_user_error(cli("batch", src, "--out", out, "--corpus", index, "--resume", "-q"),
+                      "--corpus index changed", "3 documents", "now 4 documents", "--force")
+    assert (out / "results.jsonl").read_bytes() == done
+    # A run.json of a respin that did not record the index's contents resumes as before.
+    manifest = json.loads((out / "run.json").read_text())
+    del manifest["run"]["corpus_contents"]
+    (out / "run.json").write_text(json.dumps(manifest))
+    assert cli("batch", src, "--out", out, "--corpus", index, "--resume", "-q").code == 0
+    assert cli("batch", src, "--out", out, "--corpus", index, "--force", "-q").code == 0
+    assert [r["source"] and r["source"]["id"] for r in results(out)] == ["1.txt", "3.txt"]
+
+
 # --- --lexicon and --min-confidence: restore's options, in every engine ---------------------------
 
 # Written for these tests: a made-up paper mill's swap ("bogus intellect"), trusted as a learned
