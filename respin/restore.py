@@ -1059,7 +1059,11 @@ def relation(al: Alignment, cut=(), linked: int = 0) -> Relation:
     elif len(weak) > _PARAPHRASE_SHARE * len(al.pairs):
         verdict = "paraphrase"
     elif swapped <= _VERBATIM_MAX_SWAP and (linked < _VERBATIM_MAX_LINKED or linked < _VERBATIM_LINKED_SHARE * total):
-        verdict = "verbatim copy" if coverage >= 0.9 and source_coverage >= 0.9 else "partial verbatim copy"
+        # (Sentences only loosely matched, a paragraph put in other words, are changed words too:
+        # a copy with one of its four paragraphs rewritten, 24% of its words, was "verbatim".)
+        reworded = al.sentence_words(sorted(set(weak) - set(strong))) / total
+        verdict = ("verbatim copy" if coverage >= 0.9 and source_coverage >= 0.9 and reworded <= _VERBATIM_MAX_SWAP
+                   else "partial verbatim copy")
     else:
         verdict = "spun copy"
     # (Against an unrelated source the few pairs are chance resemblances: in no order to keep.)

@@ -158,7 +158,9 @@ def test_a_found_source_is_aligned_as_restore_corpus_aligns_it(cli, newsroom, tm
     (doc,) = _json(ran)
     theirs = json.loads(cli("restore", edited, "--corpus", index, "--format", "json").out)
     assert doc["source"]["id"] == theirs["source"] == "harbour.txt"
-    assert doc["relation"] == theirs["relation"] and doc["relation"]["verdict"] == "verbatim copy"
+    # (partial: the rewritten sentence, about a tenth of the words, is no verbatim copy; it was
+    # "verbatim copy" until loosely matched sentences counted as changed words, a plagiarism review)
+    assert doc["relation"] == theirs["relation"] and doc["relation"]["verdict"] == "partial verbatim copy"
     assert ran.code == 0 and not doc["spun"] and doc["findings"] == []
     given = cli("check", edited, "--source", newsroom / "archive" / "harbour.txt", "--format", "json")
     assert given.code == 1 and _json(given)[0]["relation"]["verdict"] == "spun copy"  # (the user's source: vouched for)

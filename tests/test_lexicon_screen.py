@@ -335,8 +335,9 @@ def test_the_phrases_of_paraphrased_sentences_in_python():
     whole_src = src + " Larger particles gave a smaller area per gram, as expected."
     whole = ("Each sample's surface region was measured with nitrogen adsorption. Before measuring, we dried every "
              "sample for a period of six hours. As one would expect, bigger particles yielded less area for each gram.")
-    for text, source, found, verdict in ((phrase, src, ("surface region", "surface area"), "verbatim copy"),
-                                         (variant, variant_src, ("brain community", "neural network"), "verbatim copy"),
+    # (partial: one of the two sentences is only loosely matched, half the text reworded)
+    for text, source, found, verdict in ((phrase, src, ("surface region", "surface area"), "partial verbatim copy"),
+                                         (variant, variant_src, ("brain community", "neural network"), "partial verbatim copy"),
                                          (whole, whole_src, ("surface region", "surface area"), "paraphrase")):
         plain = respin.check(text, source=source)
         got = respin.check(text, source=source, lexicons="tortured")
