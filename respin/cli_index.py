@@ -450,7 +450,10 @@ def query(
         # source, found by holding the text: restore --corpus would use it, so it is listed).
         matches = matches[:k] + [m for m in matches[k:] if best is not None and m.doc_id == best.doc_id]
         if format == QueryFormat.json:
+            # ("verified": the source found by aligning the text with a candidate under the
+            # score threshold, as check's and batch's source objects say; a plagiarism service's run)
             body = json.dumps({"path": display_path(path), "best": best.doc_id if best else None,
+                               "verified": bool(best.verified) if best else None,
                                "matches": [{"id": m.doc_id, "score": m.score, "shared": m.shared, "path": m.path,
                                             "contained": m.contained}
                                            for m in matches]}, ensure_ascii=False, indent=1) + "\n"

@@ -634,6 +634,7 @@ def test_a_headline_and_lead_copied_from_a_long_article_is_found(cli, tmp_path):
     ran = cli("index", "query", index, query, "--format", "json")
     d = json.loads(ran.out)
     assert d["best"] == "bridge.txt" and d["matches"][0]["contained"] == 1.0
+    assert d["verified"] is True  # (accepted by alignment, its score under the bar: the JSON says so)
 
 
 def test_an_excerpts_source_outscored_by_short_texts_is_still_aligned(cli, tmp_path):
