@@ -151,7 +151,7 @@ def batch(
                                    help="Copy this field of each JSONL record into its result, under 'fields' "
                                         "(null where a record has none), to join results back to your data: "
                                         "--keep url --keep site. Repeat for more."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr (what went otherwise than asked, such as a --pool-by field no record has, is still said)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr (what went otherwise than asked, such as a --pool-by field no record has or ids used twice, is still said)."),
 ):
     """Check (and restore) every document of a corpus; resumable, parallel, in order.
 
@@ -228,7 +228,7 @@ def batch(
         if done is not None:
             _note(done.line(), quiet)
             if (line := done.duplicate_line()) is not None:
-                _note(line, quiet)
+                _note(line)
         if done is not None:
             _note("interrupted: the results so far are saved; continue with --resume")  # (also with -q, as check)
         else:  # stopped while loading lexicons, connecting to dask, or setting up --out: no record was read
@@ -251,7 +251,7 @@ def batch(
     else:
         _note(summary.line() + f"; results in {out.rstrip('/')}/results.jsonl", quiet)
     if (line := summary.duplicate_line()) is not None:
-        _note(line, quiet)
+        _note(line)  # (also with -q: results cannot be joined to records by id, a data engineer's run)
     for line in summary.notes:  # what the run did not do as asked (a misspelt --pool-by or --text-field field):
         _note(line)             # also with -q, which hides progress and the summary, not a mistake
     if summary.input_cut:

@@ -312,6 +312,9 @@ def test_duplicate_ids_are_said_once_and_change_nothing(tmp_path, cli):
     assert json.loads((out / "run.json").read_text())["counts"]["duplicate_ids"] == 2
     ran = cli("batch", write_jsonl(tmp_path / "ok.jsonl", [{"id": "a", "text": texts[0]}]), "--out", tmp_path / "p")
     assert ran.code == 0 and "earlier record" not in ran.err
+    # -q hides progress and the summary, not this: results cannot be joined to records by id
+    ran = cli("batch", src, "--out", tmp_path / "q", "--no-restore", "-q")
+    assert ran.code == 0 and ran.err.count("id of an earlier record") == 1, ran.err
 
 
 def test_only_equal_ids_are_duplicates():
