@@ -445,15 +445,23 @@ def query(
         with SourceIndex.open(index, readonly=True) as idx:
             matches = idx.candidates(text, k=max(k, VERIFY_CANDIDATES))
             size = len(idx)
-        best = choose(text, matches, lexicon=lexicon)
-        # The k best by score; and the source where it is not among them (an excerpt's long
+            best = choose(text, matches, lexicon=lexicon)
+            # The other sources of a text pasted together from several documents: those of
+            # its sentences the best source does not match, looked up again.
+            found = idx.sources(text, lexicon=lexicon, best=best) if best is not None else []
+        # The k best by score; and the sources where they are not among them (an excerpt's long
         # source, found by holding the text: restore --corpus would use it, so it is listed).
+        others = {m.doc_id for m in found[1:]}
         matches = matches[:k] + [m for m in matches[k:] if best is not None and m.doc_id == best.doc_id]
+        listed = {m.doc_id for m in matches}
+        matches += [m for m in found[1:] if m.doc_id not in listed]
         if format == QueryFormat.json:
             # ("verified": the source found by aligning the text with a candidate under the
             # score threshold, as check's and batch's source objects say; a plagiarism service's run)
             body = json.dumps({"path": display_path(path), "best": best.doc_id if best else None,
                                "verified": bool(best.verified) if best else None,
+                               # (every source, best first; a later one scored against the sentences left)
+                               "sources": [{"id": m.doc_id, "score": m.score, "verified": bool(m.verified)} for m in found],
                                "matches": [{"id": m.doc_id, "score": m.score, "shared": m.shared, "path": m.path,
                                             "contained": m.contained}
                                            for m in matches]}, ensure_ascii=False, indent=1) + "\n"
@@ -463,7 +471,7 @@ def query(
             # The source's '*' in a column of its own, the last: glued to the score ("0.7530*")
             # it made the score text in a spreadsheet, and columns 1-4 stay where they were.
             body = "".join(f"{r}\t{m.score:.4f}\t{line_safe(m.doc_id)}\t{line_safe(m.path or '')}\t"
-                           f"{'*' if best is not None and m.doc_id == best.doc_id else ''}\n"
+                           f"{'*' if best is not None and m.doc_id == best.doc_id else '+' if m.doc_id in others else ''}\n"
                            for r, m in enumerate(matches, 1))
         _emit(body, output, (index, path))
     except (InputError, ModelError) as e:

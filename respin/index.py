@@ -481,6 +481,11 @@ def shortfall(m: Match, min_score: float = MATCH_THRESHOLD) -> str | None:
 
 
 VERIFY_CANDIDATES = 3  # candidates below MATCH_THRESHOLD that are aligned with the text, best first
+# SourceIndex.sources: a text's sentences that no source found matches are looked up again
+# where they hold this many words (two short paragraphs; fewer is a sentence or two a writer
+# added, whose own source would be a guess), up to this many sources in all.
+MIN_REST_WORDS = 40
+MAX_SOURCES = 3
 
 
 MAX_NUM_PERM = 1024  # an index's MinHash permutations at most (respin builds 128)
@@ -1213,6 +1218,39 @@ class SourceIndex:
         enough: :func:`choose` among the best candidates of :meth:`query`. ``lexicon``: the
         thesaurus the aligner reads (respin's model's), for candidates below ``min_score``."""
         return choose(text, self.candidates(text), min_score, lexicon)
+
+    def sources(self, text: str, *, max_sources: int = MAX_SOURCES, min_score: float = MATCH_THRESHOLD,
+                lexicon=None, best: Match | None = None) -> list[Match]:
+        """Every document ``text`` was copied from, most of it first: :meth:`best_source`, then,
+        while :data:`MIN_REST_WORDS` words or more of the text are in no sentence a source found
+        so far matches, the source of those sentences (a submission pasted together from two
+        articles; a plagiarism service's run: the second article, three verbatim paragraphs of
+        it, was in no candidate list of the whole text). A later source's ``score`` is its
+        similarity to the sentences left, not to the whole text. ``best``: the first source,
+        where the caller has it.
+
+        (Tested in tests/test_index.py: a text of two articles' paragraphs.)
+        """
+        from .restore import restore_with_source
+        if lexicon is None:
+            from .model import default
+            lexicon = default().lexicon
+        found: list[Match] = []
+        rest = text
+        while len(found) < max_sources:
+            if found or best is None:
+                taken = {m.doc_id for m in found}
+                m = choose(rest, [c for c in self.candidates(rest) if c.doc_id not in taken], min_score, lexicon)
+            else:
+                m = best
+            if m is None:
+                break
+            found.append(m)
+            left = restore_with_source(rest, m.text, lexicon, found=True).unmatched
+            rest = "\n".join(u.text for u in left)
+            if len(rest.split()) < MIN_REST_WORDS:
+                break
+        return found
 
     def info(self) -> dict:
         """Parameters and sizes, for ``respin index info``."""

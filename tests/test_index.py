@@ -1195,3 +1195,40 @@ def test_query_show_and_info_help_give_their_own_exit_statuses(cli):
         assert "build and add" not in text and "143" not in text and "--glob" not in text
     assert "none is close enough to be the source" in " ".join(cli("index", "query", "--help").out.split())
     assert "143 terminated" in " ".join(cli("index", "build", "--help").out.split())
+
+
+# --- a text pasted together from two documents: both are its sources ---------------------------
+
+LIBRARY = [
+    "Oakridge Library Reopens After Two-Year Renovation",
+    "The Oakridge Public Library reopened on Saturday after a two-year renovation that added a children's "
+    "wing, a recording studio and a rooftop reading garden, library officials said.",
+    "More than 2,000 people lined up before the doors opened at 9 a.m., and the first hundred visitors were "
+    "given tote bags printed with a drawing of the old building by a local artist, Nadia Okafor.",
+    "The $11 million project was paid for by a county bond approved by voters in 2022 and by private gifts, "
+    "including $1.5 million from the family of a retired teacher who had volunteered at the library for "
+    "thirty years.",
+    "The new children's wing has its own entrance and story room, and staff will offer reading sessions in "
+    "four languages on weekday mornings. Teenagers can book the recording studio for free in two-hour slots.",
+    "Director Paul Hennessy said the library would now stay open until 9 p.m. on weeknights, two hours later "
+    "than before, because so many people had asked for evening hours in a survey last spring.",
+]
+
+
+def test_a_text_pasted_together_from_two_documents_has_both_sources(tmp_path, cli):
+    index = tmp_path / "i.index"
+    with SourceIndex.build(index) as idx:
+        idx.add([("bridge.txt", BRIDGE), ("library.txt", "\n\n".join(LIBRARY) + "\n")] + NEGATIVES)
+        merged = "\n\n".join([BRIDGE_LEAD] + BRIDGE_BODY[:3] + LIBRARY[2:5]) + "\n"
+        assert [m.doc_id for m in idx.sources(merged)] == ["bridge.txt", "library.txt"]
+        # a copy of one document, or one with a sentence of its own added, has one source
+        assert [m.doc_id for m in idx.sources(BRIDGE)] == ["bridge.txt"]
+        assert [m.doc_id for m in idx.sources(BRIDGE + "\nThe mayor's office did not answer a request for comment.\n")] \
+            == ["bridge.txt"]
+        assert idx.sources(" ".join(LIBRARY[1:3]).replace("Oakridge", "Elm Grove")[:90]) == []  # (too little of it)
+    q = tmp_path / "merged.txt"
+    q.write_text(merged, encoding="utf-8")
+    d = json.loads(cli("index", "query", index, q, "--format", "json").out)
+    assert d["best"] == "bridge.txt" and [s["id"] for s in d["sources"]] == ["bridge.txt", "library.txt"]
+    rows = [line.split("\t") for line in cli("index", "query", index, q).out.splitlines()]
+    assert {r[2]: r[-1] for r in rows}.get("library.txt") == "+" and {r[2]: r[-1] for r in rows}["bridge.txt"] == "*"
