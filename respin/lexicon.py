@@ -18,6 +18,7 @@ under every other ("west": south, north, east ...; "eastern": west), and the bui
 rule (:mod:`respin.build_lexicon`) drops north~south and east~west in one form only. A
 spinner's dictionary holds no such swap, so as candidates they only read a weather bulletin's
 "winds west or southwest" as spun ("west ==> south") and let restore write the wrong point.
+The seasons likewise (:data:`SEASONS`: "summer" is never offered for winter).
 """
 
 from __future__ import annotations
@@ -71,9 +72,23 @@ def other_compass_points(a: str, b: str) -> bool:
     return pa is not None and compass_point(b) not in (None, pa)
 
 
+# The seasons, likewise one another's in Moby ("summer": winter, autumn, spring, midwinter), and
+# no spinner's swap either: a farming report's "summer rains" read "winter rains" (a register
+# reviewer's run). Their forms; "fall" is left out (a verb first), "spring" in (its other
+# senses keep their links: only those to another season go).
+SEASONS = {"summer": ("summer", "summers", "summertime", "summery", "midsummer"),
+           "winter": ("winter", "winters", "wintertime", "wintry", "wintery", "midwinter"),
+           "autumn": ("autumn", "autumns", "autumnal"),
+           "spring": ("spring", "springtime", "vernal")}
+_SEASON_OF = {f: "season " + s for s, forms in SEASONS.items() for f in forms}
+
+
 def _compass_ids(index: dict) -> dict[int, str]:
-    """{id: compass point} of the forms of compass points that ``index`` (word -> id) holds."""
-    return {i: p for p in _POINTS for f in _POINT_FORMS if (i := index.get(p + f)) is not None}
+    """{id: compass point or season} of the forms of compass points and of seasons that
+    ``index`` (word -> id) holds: words that name one of a few things, never another."""
+    out = {i: p for p in _POINTS for f in _POINT_FORMS if (i := index.get(p + f)) is not None}
+    out.update({i: s for f, s in _SEASON_OF.items() if (i := index.get(f)) is not None})
+    return out
 
 
 def compass_rows(indptr: np.ndarray, targets: np.ndarray, index: dict) -> dict[int, np.ndarray]:

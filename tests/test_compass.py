@@ -95,3 +95,19 @@ def test_spin_never_writes_another_point(word):
         out = got.text
         assert not [w for w in out.replace(",", " ").replace(".", " ").split()
                     if other_compass_points(word, w)], out
+
+
+def test_no_season_is_offered_for_another(lex, model):
+    # Moby links every season to every other; no spinner swaps them ("summer rains" read
+    # "winter rains"). A season keeps its own forms and other senses ("spring": leap).
+    from respin.lexicon import _SEASON_OF
+    table = model.lexicon.candidate_table
+    for w, season in _SEASON_OF.items():
+        if w in lex:
+            crossing = [c for c, _ in lex.neighbours(w) if _SEASON_OF.get(c, season) != season]
+            assert not crossing, (w, crossing)
+        for entry in (table.get(w), table.suggestions(w)):
+            if entry:
+                assert not [c for c in entry[0] if _SEASON_OF.get(c, season) != season], (w, entry[0])
+    assert "summertime" in dict(lex.neighbours("summer")) and "leap" in dict(lex.neighbours("spring"))
+    assert not lex.are_synonyms("summer", "winter")
