@@ -304,7 +304,7 @@ def lexicon_findings(text: str, lexicons, doc=None, across_lines: bool = False) 
     # LaTeX source: a phrase written through markup ("\\emph{counterfeit} consciousness",
     # "counterfeit~consciousness", "con\\-sciousness") is found too, the finding taking in
     # the markup it crosses.
-    if "\\" in text or "~" in text:
+    if ("\\" in text or "~" in text) and _LATEX_HINT.search(text):
         latex = _latex_view(text, toks, keys)
         if latex is not None:
             from .spans import SpanIndex
@@ -332,6 +332,7 @@ def lexicon_findings(text: str, lexicons, doc=None, across_lines: bool = False) 
 # LaTeX commands that set words in a style, whose group a phrase may cross: markup, not words.
 _LATEX_STYLE = re.compile(r"\\(?:emph|text(?:bf|it|sc|tt|rm|sf|sl|up|md|normal)?|underline|uline|mbox|hbox|"
                           r"math(?:rm|it|bf|sf|tt)|bf|it|em|sc)")
+_LATEX_HINT = re.compile(r"[^\W_]~[^\W_]|[^\W_]\\-[^\W_]|\\[A-Za-z]+\s*\{|\{\\[A-Za-z]")  # what _latex_view reads
 _LATEX_GROUP_OPEN = re.compile(r"(?:\\[A-Za-z]+\{|\{\\[A-Za-z]+\s*)$")  # "\\emph{", "{\\bf "
 
 
