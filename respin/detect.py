@@ -310,9 +310,8 @@ def lexicon_findings(text: str, lexicons, doc=None, across_lines: bool = False) 
             from .spans import SpanIndex
             taken = SpanIndex.of(out)
             lines = LineIndex(text)
-            out += [_with_groups(f, text, lines) for f in _phrases_in(text, *latex, lexicons, indexes,
-                                                                      across_lines=across_lines)
-                    if not taken.overlaps(f.start, f.end)]
+            out += [g for f in _phrases_in(text, *latex, lexicons, indexes, across_lines=across_lines)
+                    if not taken.overlaps(f.start, f.end) and (g := _with_groups(f, text, lines)) is not None]
             out.sort(key=lambda f: f.start)
     # Compounds: the same search over their parts, for phrases that reach into one, and the
     # lexicon's own tortured compounds.
@@ -330,10 +329,13 @@ def lexicon_findings(text: str, lexicons, doc=None, across_lines: bool = False) 
 
 
 # LaTeX commands that set words in a style, whose group a phrase may cross: markup, not words.
-_LATEX_STYLE = re.compile(r"\\(?:emph|text(?:bf|it|sc|tt|rm|sf|sl|up|md|normal)?|underline|uline|mbox|hbox|"
-                          r"math(?:rm|it|bf|sf|tt)|bf|it|em|sc)")
+_STYLE_NAMES = (r"(?:emph|text(?:bf|it|sc|tt|rm|sf|sl|up|md|normal)?|underline|uline|mbox|hbox|"
+                r"math(?:rm|it|bf|sf|tt)|bf|it|em|sc)")
+_LATEX_STYLE = re.compile(r"\\" + _STYLE_NAMES)
+# A style group's opening right before a phrase: "\\emph{", "{\\bf " (not another command's
+# group, "\\section{", "\\footnote{", nor a bare brace: "\\textcolor{red}{").
+_LATEX_GROUP_OPEN = re.compile(r"(?:\\%s\{|\{\\%s\s*)$" % (_STYLE_NAMES, _STYLE_NAMES))
 _LATEX_HINT = re.compile(r"[^\W_]~[^\W_]|[^\W_]\\-[^\W_]|\\[A-Za-z]+\s*\{|\{\\[A-Za-z]")  # what _latex_view reads
-_LATEX_GROUP_OPEN = re.compile(r"(?:\\[A-Za-z]+\{|\{\\[A-Za-z]+\s*)$")  # "\\emph{", "{\\bf "
 
 
 def _latex_view(text: str, toks: list, keys: list):
@@ -375,24 +377,53 @@ def _latex_view(text: str, toks: list, keys: list):
     return (out_t, out_k) if changed else None
 
 
-def _with_groups(f: Finding, text: str, lines: LineIndex) -> Finding:
+def _with_groups(f: Finding, text: str, lines: LineIndex) -> Finding | None:
     """A finding of :func:`_latex_view`'s tokens that takes in a style group's brace
     ("counterfeit} consciousness") taking in the group's command too, so that the finding
     is whole markup ("\\emph{counterfeit} consciousness"), and one that opens a group
-    taking in its close where the group ends right after it."""
+    taking in its close where the group ends right after it. None where the finding's braces
+    still do not pair: a phrase that leaves a group of another command ("\\section{Counterfeit}
+    consciousness", "\\footnote{counterfeit} consciousness"), or one whose group goes on past
+    it ("\\emph{a counterfeit} consciousness", "counterfeit \\emph{consciousness is}"):
+    restored, it dropped the command or left a brace unpaired (broken LaTeX).
+
+    >>> t = "We use \\\\emph{kitten} scans."
+    >>> _with_groups(Finding(13, 26, 1, 14, t[13:26], (), 0.95, "x"), t, LineIndex(t)).text
+    '\\\\emph{kitten} scans'
+    >>> t = "\\\\section{Kitten} scans"
+    >>> _with_groups(Finding(9, 22, 1, 10, t[9:22], (), 0.95, "x"), t, LineIndex(t)) is None
+    True
+    """
     from dataclasses import replace
-    span = text[f.start:f.end]
     start, end = f.start, f.end
-    if span.count("}") > span.count("{"):
+    low, depth = _brace_depths(text[start:end])
+    while low < 0:  # a group closed in the phrase, opened before it: its style's opening, right before
         m = _LATEX_GROUP_OPEN.search(text, max(0, start - 40), start)
-        if m is not None:
-            start = m.start()
-    elif span.count("{") > span.count("}") and text[end:end + 1] == "}":
+        if m is None:
+            break
+        start = m.start()
+        low, depth = _brace_depths(text[start:end])
+    while low == 0 and depth > 0 and text[end:end + 1] == "}":  # a group opened in it, closed right after
         end += 1
+        depth -= 1
+    if low < 0 or depth != 0:
+        return None
     if (start, end) == (f.start, f.end):
         return f
     line, col = lines.line_col(start)
     return replace(f, start=start, end=end, line=line, col=col, text=text[start:end])
+
+
+def _brace_depths(span: str) -> tuple[int, int]:
+    """(the lowest depth of braces reached in ``span``, the depth at its end), from 0."""
+    depth = low = 0
+    for ch in span:
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            low = min(low, depth)
+    return low, depth
 
 
 _WORD_PARTS = re.compile(r"\s+|[-\u2010\u2011]")

@@ -95,3 +95,22 @@ def test_a_phrase_through_latex_markup_is_found_and_restored():
     # plain text with a tilde or a backslash elsewhere finds what it found before
     plain = "Costs rose ~5% and C:\\data held the kitten scans of the ward.\n"
     assert [f.text for f in respin.check(plain, lexicons=[lex]).findings if f.kind == "lexicon phrase"] == ["kitten scans"]
+
+
+def test_a_phrase_leaving_another_commands_group_is_not_found_through_latex():
+    # Only a style's group is markup a phrase may cross: a phrase that leaves a section
+    # title, a footnote or a colour's group, or whose group goes on past it, was found and
+    # restored dropping the command ("\section{Kitten} scans" -> "PET scans") or leaving a
+    # brace unpaired ("\emph{the kitten} scans" -> "\emph{the PET scans").
+    lex = SwapLexicon.from_tsv("# phrase table: yes\nkitten scans\tPET scans\t3\n")
+    for text in ("\\section{Kitten} scans are used.\n", "We use \\footnote{kitten} scans.\n",
+                 "We use \\textcolor{red}{kitten} scans here.\n", "We use \\emph{the kitten} scans data.\n",
+                 "We use kitten \\emph{scans of} data.\n", "We use {kitten} scans here.\n"):
+        found = [f.text for f in respin.check(text, lexicons=[lex]).findings if f.kind == "lexicon phrase"]
+        assert found == [], (text, found)
+        r = respin.restore(text, lexicons=[lex], min_confidence=0.5)
+        assert "PET" not in r.text and r.text.count("{") == r.text.count("}"), r.text
+    # a style's group, nested or closing right after the phrase, is taken in whole
+    text = "We use \\emph{\\textbf{kitten}} scans and kitten \\emph{scans} here.\n"
+    found = [f.text for f in respin.check(text, lexicons=[lex]).findings if f.kind == "lexicon phrase"]
+    assert found == ["\\emph{\\textbf{kitten}} scans", "kitten \\emph{scans}"], found
