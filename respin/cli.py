@@ -1577,6 +1577,7 @@ def learn(
             for s, o, c in lex.items():
                 if c >= min_count:
                     kept.add(s, o, c)
+            kept.spellings = dict(lex.spellings)  # (its originals' own capitals: "PET scans" was written "pet scans")
             lex = kept
         lex.weight = weight
         if phrase_table is not None and weight is not None:

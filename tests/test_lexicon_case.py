@@ -114,3 +114,14 @@ def test_a_phrase_leaving_another_commands_group_is_not_found_through_latex():
     text = "We use \\emph{\\textbf{kitten}} scans and kitten \\emph{scans} here.\n"
     found = [f.text for f in respin.check(text, lexicons=[lex]).findings if f.kind == "lexicon phrase"]
     assert found == ["\\emph{\\textbf{kitten}} scans", "kitten \\emph{scans}"], found
+
+
+def test_learn_with_min_count_keeps_the_tables_capitals(tmp_path):
+    from respin.cli import main
+    table = tmp_path / "table.tsv"
+    table.write_text("tortured\texpected\tsplit\nkitten scans\tPET scans\tdev\nkitten scans\tPET scans\tdev\n"
+                     "gamma-beam\tX-ray\tdev\n", encoding="utf-8")
+    out = tmp_path / "lex.tsv"
+    assert main(["learn", "--phrase-table", str(table), "--min-count", "2", "-o", str(out), "-q"]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "kitten scans\tPET scans\t2" in text and "X-ray" not in text, text  # (it wrote "pet scans")
