@@ -284,8 +284,10 @@ def ranked(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), 
 
 
 # "a"/"an" as a word of its own before the phrase's first word: not the "A" of "A-list" nor the
-# "a" of "a.m.", which the tokenizer splits off too ("A-list star" -> "A -list celebrity").
-_ARTICLE_OPENING = re.compile(r"\s*(an?)\s+(?=[^\W_])", re.IGNORECASE)
+# "a" of "a.m.", which the tokenizer splits off too ("A-list star" -> "A -list celebrity"). The
+# word may open with a quote or a bracket ("an 'enormous' deal", "an (old) house": the article
+# was ranked as a word and swapped, "whole 'enormous' deal").
+_ARTICLE_OPENING = re.compile(r"\s*(an?)\s+(?=[^\W_]|[(\[\"'“‘«])", re.IGNORECASE)
 
 
 def _after_article(phrase: str, opening: re.Match, context: str | None, **kw) -> Ranking:

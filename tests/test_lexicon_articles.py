@@ -78,3 +78,12 @@ def test_suggest_reads_no_article_in_a_word_it_opens():
     for phrase in ("A-list star", "a.m. meeting", "a/b testing"):
         head = phrase.split()[0]
         assert all(t.startswith(head + " ") for t, _ in ranked(phrase, k=3).originals), phrase
+
+
+def test_suggest_reads_an_article_before_a_quoted_or_bracketed_word():
+    """An article before a word in quotes or brackets is still an article: it was ranked as a
+    word and swapped ("an 'enormous' deal" -> "whole 'enormous' deal")."""
+    from respin.suggest import ranked
+    for phrase in ("an 'enormous' deal", "an (old) house", 'a "huge" problem'):
+        head = phrase.split()[0]
+        assert all(t.startswith(head + " ") for t, _ in ranked(phrase, k=3).originals), (phrase, ranked(phrase, k=3).originals)
