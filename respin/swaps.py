@@ -136,11 +136,20 @@ class SwapLexicon:
     def add(self, spun: str | tuple, original: str | tuple, count: int = 1) -> None:
         """Count ``count`` more swaps of ``original`` into ``spun``: each a phrase (read as
         its lower-case words, :func:`norm_words`) or a tuple of such words. A swap of a
-        phrase into itself, an empty side or a count under 1 adds nothing."""
+        phrase into itself, an empty side or a count under 1 adds nothing. An original given
+        as a phrase keeps its words' own capitals (:attr:`spellings`; the first given, where
+        the lexicon spells the word no way yet), as a lexicon file's does.
+
+        >>> lex = SwapLexicon(); lex.add("kitten scans", "PET scans"); lex.spellings
+        {'pet': 'PET'}
+        """
         s = norm_words(spun) if isinstance(spun, str) else tuple(spun)
         o = norm_words(original) if isinstance(original, str) else tuple(original)
         if not s or not o or s == o or count <= 0:
             return
+        if isinstance(original, str):  # (from_tsv and from_phrase_table set them by vote after)
+            for low, w in spellings([original]).items():
+                self.spellings.setdefault(low, w)
         if _ACRONYM.fullmatch(s[-1]) and not any("(" in w for w in o):
             # The acronym after a spun phrase is the paper's own, not spun: a table's original
             # drops it ("usual least squares (OLS)" -> "ordinary least squares (OLS)"), and

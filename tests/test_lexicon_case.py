@@ -125,3 +125,14 @@ def test_learn_with_min_count_keeps_the_tables_capitals(tmp_path):
     assert main(["learn", "--phrase-table", str(table), "--min-count", "2", "-o", str(out), "-q"]) == 0
     text = out.read_text(encoding="utf-8")
     assert "kitten scans\tPET scans\t2" in text and "X-ray" not in text, text  # (it wrote "pet scans")
+
+
+def test_a_lexicon_made_with_add_keeps_its_capitals_as_one_read_from_a_file():
+    # SwapLexicon.add("kitten scans", "PET scans") restored "pet scans", where the same row
+    # read from a file restores "PET scans".
+    lex = SwapLexicon()
+    lex.phrase_table = True
+    lex.add("kitten scans", "PET scans", 3)
+    assert lex.spellings == {"pet": "PET"}
+    r = respin.restore("The kitten scans of the cohort were read twice.\n", lexicons=[lex], min_confidence=0.5)
+    assert "The PET scans of the cohort" in r.text, r.text
