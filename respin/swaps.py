@@ -624,7 +624,9 @@ def merged(lexicons: Iterable[SwapLexicon]) -> SwapLexicon:
     return out
 
 
-_NOTE = re.compile(r"(?<=\S)\s+#.*")  # a note after a lexicon row's original (SwapLexicon.from_tsv) ...
+# A note after a lexicon row's original (SwapLexicon.from_tsv): a "#" and a space (or nothing)
+# after it, not a hashtag or a number ("so #blessed", "the #1 seed": words of the original) ...
+_NOTE = re.compile(r"(?<=\S)\s+#(?=\s|$).*")
 _COUNT_NOTE = re.compile(r"(?:^|\s)#.*")  # ... or in its count's cell
 _CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")  # (a lexicon's columns: no tab there)
 # A word in capitals (a ticker, an acronym: "NYSE", "BB", "F"): copies of a story write

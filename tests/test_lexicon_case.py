@@ -136,3 +136,12 @@ def test_a_lexicon_made_with_add_keeps_its_capitals_as_one_read_from_a_file():
     assert lex.spellings == {"pet": "PET"}
     r = respin.restore("The kitten scans of the cohort were read twice.\n", lexicons=[lex], min_confidence=0.5)
     assert "The PET scans of the cohort" in r.text, r.text
+
+
+def test_a_hashtag_or_number_sign_in_a_two_column_rows_original_is_no_note():
+    # "the #1 seed" was read as "the" and a note ("#1 seed"), so restore wrote "the" for
+    # "number one seed"; with a count column the same original was kept whole.
+    lex = SwapLexicon.from_tsv("number one seed\tthe #1 seed\nso blessed\tso #blessed\nvoiced\tsaid  # seen twice\n")
+    assert lex.lookup("number one seed") == {("the", "#1", "seed"): 1}
+    assert lex.lookup("so blessed") == {("so", "#blessed"): 1}
+    assert lex.lookup("voiced") == {("said",): 1}
