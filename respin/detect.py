@@ -1082,7 +1082,7 @@ def _case_of(like: str):
 
 
 def _capitalised(word: str) -> str:
-    return word[:1].upper() + word[1:]
+    return word if any(c.isupper() for c in word[1:]) else word[:1].upper() + word[1:]  # (not "MRNA")
 
 
 def _same(word: str) -> str:

@@ -661,12 +661,17 @@ def case_like(word: str, like: str) -> str:
     is (more than one character), capitalised where it starts with a capital, else as it is.
     The one rule of suggestions (``check``, ``suggest``) and of the decoder's edits.
 
+    A word with capitals of its own after its first letter keeps them ("mRNA" at a
+    sentence's start is not "MRNA").
+
     >>> case_like("said", "MENTIONED"), case_like("said", "Mentioned"), case_like("US", "mentioned")
     ('SAID', 'Said', 'US')
+    >>> case_like("mRNA", "Courier"), case_like("iPhone", "Cellphone")
+    ('mRNA', 'iPhone')
     """
     if like.isupper() and len(like) > 1:
         return word.upper()
-    if like[:1].isupper():
+    if like[:1].isupper() and not any(c.isupper() for c in word[1:]):
         return word[:1].upper() + word[1:]
     return word
 

@@ -145,3 +145,11 @@ def test_a_hashtag_or_number_sign_in_a_two_column_rows_original_is_no_note():
     assert lex.lookup("number one seed") == {("the", "#1", "seed"): 1}
     assert lex.lookup("so blessed") == {("so", "#blessed"): 1}
     assert lex.lookup("voiced") == {("said",): 1}
+
+
+def test_a_word_with_capitals_of_its_own_keeps_them_at_a_sentences_start():
+    # case_like capitalised the first letter over the word's own capitals: "MRNA vaccine".
+    lex = SwapLexicon.from_tsv("# phrase table: yes\ncourier rna vaccine\tmRNA vaccine\t2\n")
+    text = "Courier RNA vaccine trials began in May.\n"
+    assert [f.suggestions[0] for f in respin.check(text, lexicons=[lex]).findings] == ["mRNA vaccine"]
+    assert respin.restore(text, lexicons=[lex], min_confidence=0.5).text.startswith("mRNA vaccine trials")
