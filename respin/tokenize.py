@@ -714,6 +714,15 @@ _PROTECTED = re.compile(
 _PROTECTED_HINT = re.compile(rf"://|www\.|@|\\|10\.\d|\.(?:{_TLDS})(?![\w-])|\^|_|\$")
 _MARKED_HINT = re.compile(rf"[\w{_WORD_MARKS})}}\]](?:[\^_]|\$(?!\w))")
 _HINT_MARKS = "^_$"
+# A keyed LaTeX command whose arguments hold spaces, which :data:`_PROTECTED` (one run of
+# non-spaces) does not reach: keys listed with spaces ("\cite{smith19, deep-learning}"), a
+# label with one ("\label{fig:x ray}"), two optional arguments ("\citep[see][p.~4]{key}"),
+# an option list with spaces ("\includegraphics[width=3cm, height=2cm]{fig/a.png}"), and
+# \hyperref's label ("\hyperref[sec:a b]{text}": its text is prose). Each run of non-spaces
+# of one is an identifier: a tortured phrase in a citation key was "restored" there.
+_LATEX_KEYED_SPACED = re.compile(
+    rf"\\(?:(?:{_LATEX_KEYED})\*?(?:\[[^\[\]\n]{{0,200}}\]){{0,2}}\{{[^{{}}\n]{{0,300}}\}}"
+    r"|hyperref\[[^\[\]\n]{0,200}\])")
 _TRAILING = ".,;:!?'\"’”)]}"
 _SPACE = re.compile(r"\s")
 
@@ -754,7 +763,32 @@ def _protected_spans(text: str, offset: int, end: int) -> list[tuple[int, int]]:
                 b -= 1
             if b - a > 1:
                 out.append((a, b))
+    if text.find("\\", offset, end) >= 0:
+        out = _with_spaced_keys(text, offset, end, out)
     return out
+
+
+def _with_spaced_keys(text: str, offset: int, end: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` with each keyed LaTeX command whose arguments hold a space or two optional
+    arguments (:data:`_LATEX_KEYED_SPACED`) made identifiers, one span per run of non-spaces
+    (a span holds no whitespace), in place of the spans inside it.
+
+    >>> t = "As in~\\cite{smith19, deep learning}, see \\label{fig:x ray}."
+    >>> [t[a:b] for a, b in _with_spaced_keys(t, 0, len(t), [])]
+    ['\\\\cite{smith19,', 'deep', 'learning}', '\\\\label{fig:x', 'ray}']
+    """
+    extra: list[tuple[int, int]] = []
+    covered: list[tuple[int, int]] = []
+    for m in _LATEX_KEYED_SPACED.finditer(text, offset, end):
+        a, b = m.span()
+        if not any(c.isspace() for c in m.group()) and m.group().count("[") < 2 and m.group()[1] != "h":
+            continue  # one run of non-spaces: _PROTECTED's already (not \hyperref's label)
+        covered.append((a, b))
+        extra += [(a + p.start(), a + p.end()) for p in re.finditer(r"\S+", m.group()) if p.end() - p.start() > 1]
+    if not covered:
+        return spans
+    kept = [(a, b) for a, b in spans if not any(a < cb and ca < b for ca, cb in covered)]
+    return sorted(kept + extra)
 
 
 def _merge_protected(cols: tuple, spans: list[tuple[int, int]]) -> tuple:

@@ -1,0 +1,27 @@
+"""LaTeX sources screened with a lexicon: the keys of citations and labels are identifiers
+even where they are listed with spaces or after two optional arguments, so no phrase is
+found or "restored" inside them. The texts are this test's own;
+the phrase "profound learning" is one the README shows (the shipped lexicon's dev rows)."""
+
+from __future__ import annotations
+
+import respin
+from respin.detect import LEXICON_PHRASE
+
+KEYS = ("Recent work~\\cite{smith2020, profound-learning} and \\citep[see][p.~4]{jones2019,profound-learning} "
+        "uses profound learning.\n"
+        "Figure~\\ref{fig:profound learning} shows it. \\label{fig:profound learning}\n"
+        "\\includegraphics[width=0.5\\linewidth, height=4cm]{figures/profound learning.png}\n"
+        "See \\hyperref[sec:profound learning]{the section} for profound learning.\n")
+
+
+def test_no_phrase_is_found_or_restored_in_latex_keys_with_spaces():
+    found = [f for f in respin.check(KEYS, lexicons="tortured").findings if f.kind == LEXICON_PHRASE]
+    # only the prose's two phrases (the keys, labels, file name and hyperref label hold six more)
+    assert [KEYS[f.start:f.end] for f in found] == ["profound learning"] * 2, [(f.start, f.text) for f in found]
+    r = respin.restore(KEYS, lexicons="tortured", min_confidence=0.5)
+    for key in ("\\cite{smith2020, profound-learning}", "\\citep[see][p.~4]{jones2019,profound-learning}",
+                "\\ref{fig:profound learning}", "\\label{fig:profound learning}", "{figures/profound learning.png}",
+                "\\hyperref[sec:profound learning]"):
+        assert key in r.text, (key, r.text)
+    assert r.text.count("deep learning") == 2, r.text
