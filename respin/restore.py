@@ -199,6 +199,15 @@ def within(result: "Restoration", spans, own=None) -> "Restoration":
     ...                  Edit(23, 27, "flow", "river", "model", 0.6)])
     >>> within(r, [(3, 16)]).text
     'a neural network and a flow'
+
+    An edit that reaches past a span, word for word ("profound learning section" ==> "deep
+    learning phase", over the phrase "profound learning"), is cut to the span's words: the
+    listed phrase was left as it was (only the words of the edit inside it are kept).
+
+    >>> r = Restoration("profound learning section", "deep learning phase",
+    ...                 [Edit(0, 25, "profound learning section", "deep learning phase", "model", 0.7)])
+    >>> within(r, [(0, 17)]).text
+    'deep learning section'
     """
     spans = sorted(spans)
 
@@ -206,8 +215,30 @@ def within(result: "Restoration", spans, own=None) -> "Restoration":
         k = bisect.bisect_right(spans, (e.start, float("inf"))) - 1
         return k >= 0 and spans[k][0] <= e.start and e.end <= spans[k][1]
 
+    def clipped(e) -> list:
+        """The parts of ``e`` inside a span, where its words match the restored ones one for one."""
+        words, new = list(re.finditer(r"\S+", e.spun)), e.restored.split()
+        if len(words) != len(new) or len(words) < 2:
+            return []
+        out = []
+        for a, b in spans:
+            if b <= e.start or a >= e.end:
+                continue
+            ix = [i for i, w in enumerate(words) if a <= e.start + w.start() and e.start + w.end() <= b]
+            if not ix:
+                continue
+            i, j = ix[0], ix[-1]
+            lo, hi = words[i].start(), words[j].end()
+            text = "".join(new[k] + (e.spun[words[k].end():words[k + 1].start()] if k < j else "")
+                           for k in range(i, j + 1))
+            if text != e.spun[lo:hi]:
+                out.append(replace(e, start=e.start + lo, end=e.start + hi, spun=e.spun[lo:hi], restored=text))
+        return out
+
     def kept(edits: list) -> list:
         keep = [e for e in edits if inside(e) or (own is not None and not own(e))]
+        mine = {id(e) for e in keep}
+        keep += [c for e in edits if id(e) not in mine for c in clipped(e)]
         starts = {e.start for e in keep}
         for e in edits:  # (an article agreeing with a kept edit: "a" then spaces, then it)
             if e.spun.lower() in ("a", "an") and not inside(e):

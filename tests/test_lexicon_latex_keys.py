@@ -1,12 +1,14 @@
 """LaTeX sources screened with a lexicon: the keys of citations and labels are identifiers
 even where they are listed with spaces or after two optional arguments, so no phrase is
-found or "restored" inside them. The texts are this test's own;
+found or "restored" inside them; and ``restore --only-lexicon`` restores a phrase check
+lists where the model's edit over it reaches a word past it. The texts are this test's own;
 the phrase "profound learning" is one the README shows (the shipped lexicon's dev rows)."""
 
 from __future__ import annotations
 
 import respin
 from respin.detect import LEXICON_PHRASE
+from respin.restore import within
 
 KEYS = ("Recent work~\\cite{smith2020, profound-learning} and \\citep[see][p.~4]{jones2019,profound-learning} "
         "uses profound learning.\n"
@@ -25,3 +27,22 @@ def test_no_phrase_is_found_or_restored_in_latex_keys_with_spaces():
                 "\\hyperref[sec:profound learning]"):
         assert key in r.text, (key, r.text)
     assert r.text.count("deep learning") == 2, r.text
+
+
+def test_only_lexicon_restores_a_phrase_the_models_edit_reaches_past():
+    # The model reads "profound learning section" as one edit (its last word too): that edit
+    # lies partly outside the phrase check lists, and restore --only-lexicon dropped it, the
+    # listed phrase left as it was.
+    text = "profound learning section\n"
+    listed = [(f.start, f.end) for f in respin.check(text, lexicons="tortured").findings if f.kind == LEXICON_PHRASE]
+    assert listed == [(0, 17)]
+    r = within(respin.restore(text, lexicons="tortured", min_confidence=0.5), listed)
+    assert r.text == "deep learning section\n", r.edits
+    assert respin.apply_edits(text, r.edits) == r.text
+
+
+def test_only_lexicon_cli_restores_it(cli, tmp_path):
+    f = tmp_path / "p.tex"
+    f.write_text("Intro text here.\n\\section{Method}\nprofound learning section\n", encoding="utf-8")
+    ran = cli("restore", str(f), "--lexicon", "tortured", "--only-lexicon", "--min-confidence", "0.5")
+    assert ran.out == "Intro text here.\n\\section{Method}\ndeep learning section\n", ran.out
