@@ -281,7 +281,9 @@ def lexicon_findings(text: str, lexicons, doc=None, across_lines: bool = False) 
     toks = [(t.start, t.end, t.text) for t in doc.tokens]
     keys = normalize_many([t[2] for t in toks])
     if CODE in doc.token_kinds:  # no phrase is found in Markdown code (tokenize.CODE)
-        keys = [CODE_WORD if kind == CODE else key for key, kind in zip(keys, doc.token_kinds)]
+        prose = _furniture(text)
+        keys = [CODE_WORD if kind == CODE and not prose.covers(t[0], t[1]) else key
+                for key, kind, t in zip(keys, doc.token_kinds, toks)]
     indexes = [x.phrase_index() for x in lexicons]
     out = _phrases_in(text, toks, keys, lexicons, indexes, across_lines=across_lines)
     us = [_american(k) for k in keys]
@@ -326,6 +328,21 @@ def lexicon_findings(text: str, lexicons, doc=None, across_lines: bool = False) 
                 out.append(f)
         out.sort(key=lambda f: f.start)
     return out
+
+
+def _furniture(text: str):
+    """A SpanIndex of ``text``'s furniture (a web page's menu lines and footer, which
+    :func:`respin.tokenize.code_regions` sets aside with Markdown code), less its Markdown code:
+    words the model does not judge, where a lexicon's phrase is still one. A paper's last line
+    ("Keywords: Counterfeit Consciousness; Profound Learning", short, ending no sentence, after
+    an abstract) is a footer's shape: its phrases went unlisted and unrestored."""
+    from .spans import SpanIndex
+    from .tokenize import _code_regions, menu_lines, page_footer
+    spans = menu_lines(text) + page_footer(text)
+    if spans and ("`" in text or "~~~" in text):
+        code = SpanIndex(_code_regions(text))
+        spans = [x for x in spans if not code.overlaps(*x)]
+    return SpanIndex(spans)
 
 
 # LaTeX commands that set words in a style, whose group a phrase may cross: markup, not words.

@@ -46,3 +46,24 @@ def test_only_lexicon_cli_restores_it(cli, tmp_path):
     f.write_text("Intro text here.\n\\section{Method}\nprofound learning section\n", encoding="utf-8")
     ran = cli("restore", str(f), "--lexicon", "tortured", "--only-lexicon", "--min-confidence", "0.5")
     assert ran.out == "Intro text here.\n\\section{Method}\ndeep learning section\n", ran.out
+
+
+# An abstract of plain words (no phrase of the lexicon), hard-wrapped, then its keywords line:
+# short and ending no sentence, as a web page's footer line is.
+ABSTRACT = ("The model outperforms classical methods and\nit was used for chest images in the clinic\n"
+            "and was compared with five other systems\nthat were trained on the same set of\n"
+            "images from three large city hospitals in\nthe north of the country over ten years\n"
+            "of careful work by the staff there and\nit achieved good accuracy on the test set.\n")
+
+
+def test_a_papers_keywords_line_is_screened_though_it_is_shaped_as_a_footer():
+    text = ABSTRACT + "Keywords: Counterfeit Consciousness; Profound Learning\n"
+    found = [(f.text, f.suggestions[0]) for f in respin.check(text, lexicons="tortured").findings
+             if f.kind == LEXICON_PHRASE]
+    assert found == [("Counterfeit Consciousness", "Artificial Intelligence"), ("Profound Learning", "Deep Learning")]
+    r = within(respin.restore(text, lexicons="tortured", min_confidence=0.5),
+               [(f.start, f.end) for f in respin.check(text, lexicons="tortured").findings])
+    assert r.text == ABSTRACT + "Keywords: Artificial Intelligence; Deep Learning\n", r.text
+    # Markdown code is still no prose
+    code = ABSTRACT + "Run `profound learning` now\n"
+    assert not [f for f in respin.check(code, lexicons="tortured").findings if f.kind == LEXICON_PHRASE]
