@@ -1137,7 +1137,8 @@ def _why_not_judged(report) -> str:
     return unjudged(report)
 
 
-_ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(an?|An?|AN)\s+[\"'“‘(\[]?$")
+# (a LaTeX style's group may open between them: "an \textbf{irregular backwoods}" -> "a \textbf{random forest}")
+_ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(an?|An?|AN)\s+(?:\\[A-Za-z]+\{|\{\\[A-Za-z]+\s+)*[\"'“‘(\[]?$")
 _AN_EXCEPTIONS = ("uni", "use", "usu", "uti", "ure", "uro", "eu", "one", "once", "ewe")
 _AN_H = ("hour", "honest", "honor", "honour", "heir")
 

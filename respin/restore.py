@@ -187,6 +187,11 @@ def _ensure_nl(lines):
         yield line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
 
 
+# Spaces after an article, and a LaTeX style's group opening before the word it agrees with
+# ("an \textbf{irregular backwoods}", "an {\bf irregular backwoods}"), as model._ARTICLE_BEFORE reads them.
+_PAST_MARKUP = re.compile(r" *(?:(?:\\[A-Za-z]+\{|\{\\[A-Za-z]+\s+) *)*")
+
+
 def within(result: "Restoration", spans, own=None) -> "Restoration":
     """``result`` with only the edits and suggestions inside one of ``spans`` ((start, end)
     of the input: ``restore --only-lexicon`` gives the lexicon phrases check lists), and an
@@ -242,7 +247,7 @@ def within(result: "Restoration", spans, own=None) -> "Restoration":
         starts = {e.start for e in keep}
         for e in edits:  # (an article agreeing with a kept edit: "a" then spaces, then it)
             if e.spun.lower() in ("a", "an") and not inside(e):
-                after = len(result.input) - len(result.input[e.end:].lstrip(" "))
+                after = _PAST_MARKUP.match(result.input, e.end).end()
                 if after in starts and after > e.end:
                     keep.append(e)
         return sorted(keep, key=lambda e: (e.start, e.end))

@@ -67,3 +67,11 @@ def test_a_papers_keywords_line_is_screened_though_it_is_shaped_as_a_footer():
     # Markdown code is still no prose
     code = ABSTRACT + "Run `profound learning` now\n"
     assert not [f for f in respin.check(code, lexicons="tortured").findings if f.kind == LEXICON_PHRASE]
+
+
+def test_an_article_before_a_style_group_agrees_with_the_restored_phrase(cli, tmp_path):
+    f = tmp_path / "a.tex"
+    f.write_text("An \\textbf{irregular backwoods} model and an {\\bf irregular backwoods} model.\n", encoding="utf-8")
+    for only in ((), ("--only-lexicon",)):
+        ran = cli("restore", str(f), "--lexicon", "tortured", *only, "--min-confidence", "0.5")
+        assert ran.out == "A \\textbf{random forest} model and a {\\bf random forest} model.\n", (only, ran.out)
