@@ -373,20 +373,26 @@ def _latex_view(text: str, toks: list, keys: list):
             changed = True
             i += 1
             continue
-        if w == "~" and out_t and out_t[-1][1] == a and i + 1 < n and toks[i + 1][0] == b:
+        # (a tie right after a word or a style group's close: "\\textit{Puppy}~scans")
+        if w == "~" and out_t and i and toks[i - 1][1] == a and i + 1 < n and toks[i + 1][0] == b:
             changed = True
             i += 1
             continue
-        # "con\-sciousness": the word, "\", "-", the rest, nothing between them
-        if (i + 3 < n and toks[i + 1][2] == "\\" and toks[i + 2][2] == "-" and toks[i + 1][0] == b
-                and toks[i + 2][0] == toks[i + 1][1] and toks[i + 3][0] == toks[i + 2][1]
-                and w[-1:].isalpha() and toks[i + 3][2][:1].isalpha()):
+        # "con\-sciousness": the word, "\", "-", the rest, nothing between them; as often as
+        # the word is broken so ("coun\-ter\-feit")
+        j, whole = i, w
+        while (j + 3 < n and toks[j + 1][2] == "\\" and toks[j + 2][2] == "-" and toks[j + 1][0] == toks[j][1]
+               and toks[j + 2][0] == toks[j + 1][1] and toks[j + 3][0] == toks[j + 2][1]
+               and toks[j][2][-1:].isalpha() and toks[j + 3][2][:1].isalpha()):
+            whole += toks[j + 3][2]
+            j += 3
+        if j > i:
             from .tokenize import normalize
-            end = toks[i + 3][1]
+            end = toks[j][1]
             out_t.append((a, end, text[a:end]))
-            out_k.append(normalize(w + toks[i + 3][2]))
+            out_k.append(normalize(whole))
             changed = True
-            i += 4
+            i = j + 1
             continue
         out_t.append(toks[i])
         out_k.append(keys[i])

@@ -247,8 +247,11 @@ def within(result: "Restoration", spans, own=None) -> "Restoration":
         starts = {e.start for e in keep}
         for e in edits:  # (an article agreeing with a kept edit: "a" then spaces, then it)
             if e.spun.lower() in ("a", "an") and not inside(e):
+                # (the edit starting after the spaces, or past a style's opening inside it:
+                # "a \\emph{counterfeit} consciousness", whose finding takes the markup in)
+                near = len(result.input) - len(result.input[e.end:].lstrip(" ")) if e.end < len(result.input) else e.end
                 after = _PAST_MARKUP.match(result.input, e.end).end()
-                if after in starts and after > e.end:
+                if (after in starts and after > e.end) or (near in starts and near > e.end):
                     keep.append(e)
         return sorted(keep, key=lambda e: (e.start, e.end))
 

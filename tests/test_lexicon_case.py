@@ -153,3 +153,16 @@ def test_a_word_with_capitals_of_its_own_keeps_them_at_a_sentences_start():
     text = "Courier RNA vaccine trials began in May.\n"
     assert [f.suggestions[0] for f in respin.check(text, lexicons=[lex]).findings] == ["mRNA vaccine"]
     assert respin.restore(text, lexicons=[lex], min_confidence=0.5).text.startswith("mRNA vaccine trials")
+
+
+def test_latex_ties_after_a_group_and_words_broken_twice_and_the_article_with_only_lexicon(cli, tmp_path):
+    lex = SwapLexicon.from_tsv("# phrase table: yes\nkitten scans\timaging scans\t3\n")
+    text = ("A \\textit{kitten}~scans study, kit\\-ten sc\\-a\\-ns twice, and a \\emph{kitten} scans model.\n")
+    found = [f.text for f in respin.check(text, lexicons=[lex]).findings if f.kind == "lexicon phrase"]
+    assert found == ["\\textit{kitten}~scans", "kit\\-ten sc\\-a\\-ns", "\\emph{kitten} scans"], found
+    r = respin.restore(text, lexicons=[lex], min_confidence=0.5)
+    assert r.text.startswith("An imaging scans study") and "and an imaging scans model" in r.text, r.text
+    (tmp_path / "p.tex").write_text(text, encoding="utf-8")
+    (tmp_path / "lex.tsv").write_text(lex.to_tsv(), encoding="utf-8")
+    ran = cli("restore", tmp_path / "p.tex", "--lexicon", tmp_path / "lex.tsv", "--only-lexicon", "--min-confidence", "0.5")
+    assert ran.out.startswith("An imaging scans study") and "and an imaging scans model" in ran.out, ran.out
