@@ -445,7 +445,8 @@ def _loose_lexicon_edits(result: respin.Restoration, text: str, m, min_confidenc
         sentences.setdefault(span, []).append((f, ours))
     extra = []
     for (s, e), found in sorted(sentences.items()):
-        r = within(m.restore(text[s:e], min_confidence=min_confidence, lexicons=lexicons, sections=sections),
+        r = within(m.restore(text[s:e], min_confidence=min_confidence, lexicons=lexicons, sections=sections,
+                             hold_back=False),
                    [(f.start - s, f.end - s) for f, _ in found])
         edits = [replace(x, start=x.start + s, end=x.end + s) for x in r.edits]
         for f, ours in found:
@@ -593,7 +594,7 @@ def _with_model_edits(result: respin.Restoration, text: str, m, min_confidence, 
         taken, extra = SpanIndex.of(result.edits), []
         for span in result.unmatched:
             for e in m.restore(text[span.start:span.end], min_confidence=min_confidence, lexicons=lexicons,
-                               sections=sections).edits:
+                               sections=sections, hold_back=False).edits:
                 e = replace(e, start=e.start + span.start, end=e.end + span.start)
                 if not (taken.overlaps(e.start, e.end) or code.overlaps(e.start, e.end)):
                     extra.append(e)

@@ -1220,8 +1220,13 @@ def restore(
         bar = respin._model(model).restore_threshold if min_confidence is None else min_confidence
         surest = (f", the surest at {_under(max(s.confidence for s in result.suggestions), bar)}"
                   if result.suggestions else "")
-        _note(f"{len(result.edits)} edit(s) applied {by}, {len(result.suggestions)} suggestion(s) "
-              f"below its confidence threshold{surest} (document score {result.score or 0:.2f}{why}){hint}")
+        if getattr(result, "held_back", False):  # (the surest may clear the bar: say why none was applied)
+            _note(f"0 edit(s) applied {by}: the text is not judged spun and check lists no word of it "
+                  f"(document score {result.score or 0:.2f}), so its {len(result.suggestions)} suggestion(s), the surest "
+                  f"at {max(s.confidence for s in result.suggestions):.2f}, are held back{hint}")
+        else:
+            _note(f"{len(result.edits)} edit(s) applied {by}, {len(result.suggestions)} suggestion(s) "
+                  f"below its confidence threshold{surest} (document score {result.score or 0:.2f}{why}){hint}")
     raise typer.Exit(0)
 
 

@@ -120,6 +120,10 @@ class Restoration:
     # (input span, source span) pairs, one a source sentence (``relation.moved_sentences``).
     # Last: the fields before it keep their places (a public type, built positionally too).
     moved: list[tuple[Span, Span]] = field(default_factory=list)
+    # Without a source: the model's edits were all held as suggestions, whatever their
+    # confidence, since the text is judged not spun and check lists no word of it (no word
+    # stands out): restore changes nothing where check finds nothing (respin.model.restore_many).
+    held_back: bool = field(default=False, compare=False)
 
     def to_dict(self, path: str | os.PathLike[str] | None = None, source: str | os.PathLike[str] | None = None) -> dict:
         """The object ``respin restore --format json`` prints (plain JSON types).

@@ -168,7 +168,9 @@ def test_a_text_field_most_records_lack_is_said_once(tmp_path, cli):
 
 def test_restore_spun_only_applies_the_models_edits_to_spun_records_alone(tmp_path, cli):
     from respin.restore import apply_edits
-    texts = CLEAN[:2] + SPUN[:1]
+    # (a clean post check lists three words of, not spun: restore at 0.5 rewrites one; a clean
+    # text check lists nothing in keeps its words anyway, restore_many's hold_back)
+    texts = ["our little garden produced its first tomato \U0001F345 I'm unreasonably emotional about it"] + CLEAN[:1] + SPUN[:1]
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": t} for i, t in enumerate(texts)])
     assert cli("batch", src, "--out", tmp_path / "all", "-q", "--min-confidence", "0.5").code == 0
     ran = cli("batch", src, "--out", tmp_path / "spun", "-q", "--min-confidence", "0.5", "--restore-spun-only")

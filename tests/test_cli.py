@@ -19,7 +19,7 @@ import pytest
 import respin
 from respin import __version__
 
-from conftest import REPO, RESTORED, assert_user_error, fed_fifo, needs_fifo
+from conftest import REPO, RESTORED, assert_user_error, fed_fifo, needs_fifo, seed
 
 
 def _stdin(monkeypatch, data: bytes):
@@ -872,7 +872,8 @@ def test_apply_edits_replays_the_json_edits_read_back():
 def test_a_diffs_header_quotes_a_name_that_is_not_utf8_as_gnu_diff_does(cli, tmp_path):
     """It wrote "spun_\\xff.txt", which patch and git apply looked for and did not find (a review)."""
     name = os.fsdecode(b"spun_\xff.txt")
-    (tmp_path / name).write_text("The White Home mentioned the navy support.\n" * 3, encoding="utf-8")
+    # (a spun text check lists words of: a text it finds nothing in keeps its words, held back)
+    (tmp_path / name).write_text(seed("003").read_text(encoding="utf-8")[:1500] + "\n", encoding="utf-8")
     ran = cli("restore", str(tmp_path / name), "--format", "diff", "--min-confidence", "0.01")
     assert ran.code == 0 and ran.out.startswith(f'--- "{tmp_path}/spun_\\377.txt"\n'), ran.out[:200]
 
