@@ -681,8 +681,8 @@ def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
     return _tokens(*_columns(text, offset, len(text) if end is None else end)[:4])
 
 
-# Identifiers are never words to judge or edit: web addresses, e-mail addresses and
-# handles, DOIs, bare domains, and LaTeX commands (with the argument of those that name a
+# Identifiers are never words to judge or edit: web addresses, e-mail addresses,
+# handles and hashtags, DOIs, bare domains, and LaTeX commands (with the argument of those that name a
 # key, a label or a file). Each is one token of its own, of no word the model knows, where
 # its pieces were words ("example" in a DOI was flagged and "restored" to "case").
 _LATEX_KEYED = ("cite|citep|citet|citeauthor|citeyear|nocite|ref|eqref|autoref|cref|Cref|pageref|label|url|href|"
@@ -699,6 +699,7 @@ _PROTECTED = re.compile(
     r"(?:(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]*://|www\.)[^\s<>\"“”‘’]+"        # https://x.org/a
     r"|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+"                                 # first.last@x.edu
     r"|(?<![\w@])@\w+"                                                           # @handle
+    r"|(?<![\w#&])#\d*[^\W\d_]\w*"                                                  # #hashtag (not #1, C#, &#39;)
     r"|(?<![\w.])10\.\d{4,9}/[^\s<>\"]+"                                         # 10.1016/j.x.2020.01
     rf"|\\(?:(?:{_LATEX_KEYED})\*?(?:\[[^\]\s]*\])?\{{[^{{}}\s]*\}}|[A-Za-z]+)"          # \cite{{x}}  \emph
     rf"|(?<![\w.@-])(?:[A-Za-z0-9-]+\.)+(?:{_TLDS})(?![\w-])(?:/[^\s<>\"]*)?"    # example.com/page
@@ -711,7 +712,7 @@ _PROTECTED = re.compile(
 # tokenising it). Every alternative starts with a literal character, so that re scans for those
 # characters alone (a text's every word character tried each alternative: 10x slower); a
 # bare ^, _ or $ is a hint where :data:`_MARKED_HINT` matches from the character before it.
-_PROTECTED_HINT = re.compile(rf"://|www\.|@|\\|10\.\d|\.(?:{_TLDS})(?![\w-])|\^|_|\$")
+_PROTECTED_HINT = re.compile(rf"://|www\.|@|#|\\|10\.\d|\.(?:{_TLDS})(?![\w-])|\^|_|\$")
 _MARKED_HINT = re.compile(rf"[\w{_WORD_MARKS})}}\]](?:[\^_]|\$(?!\w))")
 _HINT_MARKS = "^_$"
 # A keyed LaTeX command whose arguments hold spaces, which :data:`_PROTECTED` (one run of

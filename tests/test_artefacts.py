@@ -20,7 +20,7 @@ SEED_003 = ROOT / "seeds" / "003_8864450e50f74c75.txt"
 
 @pytest.mark.parametrize("ident", [
     "https://example.org/code", "http://www.example.com/data/big-set", "www.example.net/a/b",
-    "first.author@example.edu", "@CityDesk", "10.1016/j.example.2020.01.005", "example.com/page",
+    "first.author@example.edu", "@CityDesk", "#WorldNews", "#2020Vision", "10.1016/j.example.2020.01.005", "example.com/page",
     "\\cite{smith2019,chen2021}", "\\begin{itemize}", "\\item", "\\emph",
     "H^1_0(\\Omega)$", "$10^3$", "n_2", "2$", "VOWG_p.DE",
 ])
@@ -67,6 +67,26 @@ def test_words_inside_identifiers_are_never_flagged_or_restored():
             assert not [f for f in rep.findings if f.start < b and a < f.end], (ident, lexicons)
             assert not [e for e in r.edits if e.start < b and a < e.end], (ident, lexicons)
             assert ident in r.text
+
+
+def test_words_inside_hashtags_are_never_flagged_and_hashtags_stay_whole():
+    """A social post's hashtags were read as words: a farm's spun repost ending "#journey
+    #safety" had both flagged (the words of its spun text), and "#news" under a spun snippet
+    was flagged "news ==> intelligence" (0.82). A hashtag is a label, as an @handle is (and
+    respin spin never spins one). "#1", "C#" and "&#39;" are no hashtags."""
+    text = ("The White Home mentioned on Monday that the president will journey to Europe subsequent month "
+            "to satisfy with leaders about commerce and safety, officers mentioned. The journey will embrace "
+            "stops in Berlin and Paris, officers mentioned. #journey #safety #news @WhiteHouse")
+    rep = respin.check(text)
+    assert rep.spun and len(rep.findings) >= 5  # the post's own words are still judged
+    tags = text.index("#journey")
+    assert [f.text for f in rep.findings if f.end > tags] == []
+    for mc in (None, 0.3):
+        r = respin.restore(text, min_confidence=mc)
+        assert r.text.endswith("#journey #safety #news @WhiteHouse")
+        assert [e for e in r.edits + r.suggestions if e.end > tags] == []
+    texts = [t.text for t in tokenize("Ranked #1 in C# code, it&#39;s #BreakingNews.")]
+    assert texts[1:3] == ["#", "1"] and "#BreakingNews" in texts and "C" in texts and "39" in texts
 
 
 # (The bidirectional formatting characters too, LRM, RLM, ALM, the embeddings, overrides and
