@@ -892,6 +892,25 @@ def _legacy_summary(path: str, note: str, count: int) -> str:
 _INDEXES: dict = {}
 
 
+def _json_lines(text: str) -> bool:
+    """Whether ``text`` begins as JSON Lines do: its first non-blank line a JSON object (what
+    ``respin batch -`` reads as records).
+
+    >>> _json_lines('{"id": 1, "text": "a"}\\n{"id": 2, "text": "b"}\\n'), _json_lines("The mayor said so.\\n")
+    (True, False)
+    """
+    import json
+    start = len(text) - len(text.lstrip())  # (no copy of a large text's rest)
+    end = text.find("\n", start)
+    first = text[start:end if end >= 0 else len(text)].strip()
+    if not (first.startswith("{") and first.endswith("}")):
+        return False
+    try:
+        return isinstance(json.loads(first), dict)
+    except ValueError:
+        return False
+
+
 def _check_files(group):
     """Files, in this process or a worker (each worker loads the model once), checked
     together (:meth:`respin.model.Model.check_many`: as one by one, faster on small files).
@@ -907,6 +926,11 @@ def _check_files(group):
                 out.append((path, None, f"skipping: {e}", None))
                 continue
             raise
+        if path == "-" and _json_lines(loaded.text):
+            # (As said of a file named .jsonl: records piped in were judged as one document,
+            # their keys and escapes among its words, "not spun" said of spun records.)
+            _note("standard input looks like JSON Lines and is read as one document; "
+                  "for one result per record use: respin batch - --out DIR", group[0][10])
         out.append((path, loaded, None, _legacy_message(loaded)))
         texts.append(loaded.text)
     _, _, src_text, threshold, model, _, lexicons, min_confidence, sections, why, quiet, corpus = group[0]

@@ -1192,3 +1192,23 @@ def test_batch_with_a_dask_scheduler_that_does_not_answer_writes_nothing(cli, pa
     assert_user_error(cli("batch", spun, "--out", out, "--resume", "--engine", "dask",
                           "--scheduler", "tcp://127.0.0.1:1"), said)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_json_lines_on_standard_input_to_check_get_the_batch_note(cli, monkeypatch):
+    """Posts exported as JSON Lines and piped to `respin check -` were judged as one document
+    (their keys and escapes among its words: "not spun" over spun records) without a word,
+    where a file named .jsonl gets "is read as one document; ... respin batch". Standard
+    input whose first line is a JSON object now gets that note too; plain text does not."""
+    import io
+    import sys
+    records = ('{"id": "p1", "text": "lol the train is late AGAIN \\ud83d\\ude24 #monday"}\n'
+               '{"id": "p2", "text": "Officers mentioned the road was finished for a number of hours."}\n')
+    for text, noted in ((records, True), ("\n" + records, True), ("The mayor said the bridge would open.\n", False),
+                        ("{not json} at all\n", False), ('["a", "list"]\n', False)):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8"))
+        ran = cli("check", "-")
+        assert ran.code in (0, 1)
+        assert ("standard input looks like JSON Lines and is read as one document; for one result per record "
+                "use: respin batch - --out DIR" in ran.err) is noted, (text, ran.err)
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode()), encoding="utf-8"))
+        assert "JSON Lines" not in cli("check", "-", "-q").err
