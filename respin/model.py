@@ -1123,8 +1123,10 @@ def _restoration(text: str, doc: Document, report, decoded, thr: float, lexicon=
     # register; Report.held: either), has no P(spun) to weigh the model's edits by, outside
     # its parts judged spun: none is made or suggested, as check lists none (version8.txt of
     # Vim's help, 0.74, had 5,722 suggestions, 2,362 edits at --min-confidence 0.5). A
-    # lexicon's phrase found verbatim still vouches for its own.
-    held = report.held
+    # lexicon's phrase found verbatim still vouches for its own. So has a text not judged
+    # (too short, not English: score 0): every edit was listed at confidence 0.0 ("today's
+    # mood: 😴" suggested "climate" for "mood"), where check lists no finding.
+    held = report.held or not report.judged
     for e in decoded:
         p = p_at(e.start)
         if held and not p and id(e) not in confs:

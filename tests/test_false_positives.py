@@ -494,3 +494,17 @@ def test_a_long_text_restored_alone_that_keeps_no_decoded_edit_is_not_decoded(mo
         with monkeypatch.context() as mp:
             mp.setattr(model, "_idle", lambda report: False)  # decoded, as before
             assert run() == got
+
+
+def test_a_text_not_judged_gets_no_suggestion_at_confidence_zero():
+    """A post too short to judge ("today's mood: 😴😴😴", 2 words) had no finding in check,
+    but restore and batch listed the model's "mood ==> climate" as a suggestion at confidence
+    0.0 (the not-judged score, 0, times the edit's): noise in every short record's result."""
+    for text in ("today's mood: 😴😴😴", "this is the way. 👉 https://youtu.be/xyz"):
+        rep = respin.check(text)
+        assert not rep.judged and rep.findings == []
+        r = respin.restore(text, min_confidence=0.0)
+        assert (r.text, r.edits, r.suggestions, r.not_judged) == (text, [], [], "too short")
+    from respin.batch import check_records
+    [res] = check_records([{"id": 1, "text": "today's mood: 😴😴😴"}], restore=True)
+    assert (res["suggestions"], res["note"]) == ([], "not judged: too short")
