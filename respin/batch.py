@@ -1109,9 +1109,10 @@ def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
     """``stats`` (new: zeros) with result ``r`` counted: [documents, spun, edited, errors,
     words, decoded as Windows-1252, records without the --text-field field (a misspelt
     field: said once, at the end), restored copies left out (:data:`COPY_LEFT_OUT`), with a
-    lexicon's phrase among the findings, spun copies of the source found in ``--corpus``].
+    lexicon's phrase among the findings, spun copies of the source found in ``--corpus``,
+    not judged (empty, too short, too few content words, not English: score 0)].
     (``r`` may be an earlier version's, without ``note``.)"""
-    stats = stats if stats is not None else [0] * 10
+    stats = stats if stats is not None else [0] * 11
     if r is not None:
         stats[0] += 1
         stats[1] += bool(r.get("spun"))
@@ -1124,7 +1125,11 @@ def _stats(r: dict | None = None, stats: list | None = None) -> list[int]:
         from .detect import LEXICON_PHRASE  # (not at the top: detect imports NumPy)
         stats[8] += any(f.get("kind") == LEXICON_PHRASE for f in r.get("findings") or ())
         stats[9] += ((r.get("source") or {}).get("relation") or {}).get("verdict") == "spun copy"
+        stats[10] += NOT_JUDGED in (r.get("note") or "")
     return stats
+
+
+NOT_JUDGED = "not judged: "  # (the start of a record's note where check does not judge its text)
 
 
 COPY_LEFT_OUT = "restored copy not written: its path is too long"
@@ -1775,6 +1780,7 @@ class Summary:
     lexical: int = 0        # records of this run with a lexicon's phrase among their findings (--lexicon)
     copies: int = 0         # records of this run the alignment calls spun copies of their --corpus source
     keep_null: int = 0      # records of this run with none of the --keep fields (all null)
+    not_judged: int = 0     # records of this run not judged (too short, not English...: their note says)
     # Blank JSONL lines, no records (the whole input's: a resumed run reads it from the top),
     # so that the input's lines add up to the results and these: those before the last result
     # written (count_blanks), all of them once the input is read to its end.
@@ -1821,15 +1827,16 @@ class Summary:
         self.left_out += stats[7]
         self.lexical += stats[8]
         self.copies += stats[9]
+        self.not_judged += stats[10]
         for i, v in enumerate(stats):
             self.total[i] += v
 
     def counts(self) -> dict:
-        d, s, e, err, w, legacy, _, left_out, lexical, copies = self.total
+        d, s, e, err, w, legacy, _, left_out, lexical, copies, unjudged = self.total
         # (every count of the summary line: restored/ lacks the copies_not_written, a reconciliation needs them)
         return {"documents": d, "spun": s, "restored": e, "errors": err, "words": w, "windows_1252": legacy,
                 "duplicate_ids": self.duplicates, "blank_lines": self.blank_lines, "lexicon_phrases": lexical,
-                "copies_not_written": left_out, "spun_copies": copies}
+                "copies_not_written": left_out, "spun_copies": copies, "not_judged": unjudged}
 
     def blank(self) -> None:
         self.blanks.blank()
@@ -1873,6 +1880,11 @@ class Summary:
             n = self.copies
             legacy = (f", {n:,} spun cop{'y' if n == 1 else 'ies'} of a source found in the index "
                       "(score and spun stay the model's: read source.relation.verdict)") + legacy
+        # Records too short to judge (most posts and comments of a few words): "spun" and "not
+        # spun" are said of the others only, so say how many were not judged, as check's totals do.
+        if self.not_judged:
+            legacy = (f", {self.not_judged:,} not judged (too short, too few content words or not English: "
+                      "score 0, see their results' note)") + legacy
         whole = self.whole()
         return (f"{self.documents:,} document{'' if self.documents == 1 else 's'}{resumed} in {self.seconds:.1f} s ({docs_rate:,.1f} docs/s, "
                 f"{rate:,.0f} words/s): {self.spun:,} spun, "

@@ -166,6 +166,28 @@ def test_blank_lines_are_counted_so_that_the_input_lines_add_up(tmp_path, cli):
     assert "blank line" not in ran.err
 
 
+def test_records_not_judged_are_counted_in_the_summary_and_run_json(tmp_path, cli):
+    """A crawl of posts and comments, many of a few words: the summary said "180 documents:
+    30 spun, 0 errors", so every record not spun read as judged clean, where check's totals
+    say "2 not judged" (a trust-and-safety run). Now counted too, also after --resume."""
+    good = make_texts(2)
+    src = tmp_path / "posts.jsonl"
+    posts = [good[0], "today's mood: 😴😴😴", "", "this is the way. 👉 https://youtu.be/xyz", good[1]]
+    src.write_text("".join(json.dumps({"id": i, "text": t}, ensure_ascii=False) + "\n" for i, t in enumerate(posts)),
+                   encoding="utf-8")
+    out = tmp_path / "out"
+    ran = cli("batch", src, "--out", out, "--no-restore")
+    assert ran.code == 0, ran.err
+    notes = [r["note"] for r in results(out)]
+    assert notes == [None, "not judged: too short", "not judged: empty text", "not judged: too short", None]
+    assert json.loads((out / "run.json").read_text())["counts"]["not_judged"] == 3
+    assert ", 3 not judged (too short, too few content words or not English: score 0, see their results' note)" in ran.err
+    ran = cli("batch", src, "--out", out, "--no-restore", "--resume")
+    assert ran.code == 0 and json.loads((out / "run.json").read_text())["counts"]["not_judged"] == 3
+    ran = cli("batch", src, "--out", tmp_path / "judged", "--no-restore", "--text-field", "id")
+    assert "not judged" not in ran.err  # (errors, not texts: no text to judge)
+
+
 def test_each_jsonl_result_says_its_line_in_the_input(tmp_path, cli):
     """Results carried no line number: a record whose id repeats or is missing could not be
     joined back by position where the input has blank lines, nor where the user counted the
@@ -816,7 +838,7 @@ def test_scan_results_drops_a_torn_line(tmp_path):
     p = tmp_path / "results.jsonl"
     p.write_bytes(b'{"id": 1, "spun": true, "edits": [], "error": null, "words": 3}\n{"id": 2, "sp')
     ids, stats = scan_results(str(p))
-    assert ids == [1] and stats == [1, 1, 0, 0, 3, 0, 0, 0, 0, 0]
+    assert ids == [1] and stats == [1, 1, 0, 0, 3, 0, 0, 0, 0, 0, 0]  # (the last: not judged)
     assert p.read_bytes().endswith(b"3}\n")
 
 
