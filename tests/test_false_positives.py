@@ -230,7 +230,8 @@ def test_code_is_found_in_each_text_as_given():
     src = "The mayor said on Monday that the street would shut.\n```python\nx = f(a)\n"
     full = src + "print('The White Home mentioned')\n```\n"
     assert respin.restore(full, source=src, min_confidence=0.0).text == full
-    assert respin.restore(full.replace("```python\n", "").replace("```\n", ""), min_confidence=0.0).edits  # (not code: edited)
+    plain = respin.restore(full.replace("```python\n", "").replace("```\n", ""), min_confidence=0.0)
+    assert plain.edits or plain.suggestions  # (not code: the model's, edited or held back)
 
 
 @pytest.mark.parametrize("name", ["abstract_nlp", "sci_chemistry", "sci_physics", "story_dialogue"])
