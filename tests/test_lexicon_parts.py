@@ -78,7 +78,10 @@ def test_a_spinner_lexicon_keeps_its_one_word_swaps():
     assert got == "Officials said that the White House would host the talks next week.\n"
     # The same swaps marked as a phrase table's parts are not applied alone, only side by side.
     table = SwapLexicon.from_tsv("# weight: 4\n# phrase table: yes\nmentioned\tsaid\t6\nhome\thouse\t4\n")
-    assert respin.restore(text, min_confidence=0.5, lexicons=[table]).text == respin.restore(text, min_confidence=0.5).text
+    # (the model alone holds its edits back here, check finding nothing: compared as made)
+    from respin.model import default
+    assert respin.restore(text, min_confidence=0.5, lexicons=[table]).text == \
+        default().restore(text, min_confidence=0.5, hold_back=False).text
     assert "mentioned" in respin.restore(text, min_confidence=0.5, lexicons=[table]).text
     side = "The White Home mentioned on Monday that the talks would resume next week.\n"
     assert "White House said" in respin.restore(side, min_confidence=0.5, lexicons=[table]).text
