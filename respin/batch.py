@@ -433,6 +433,8 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
             suggestions = sorted([*held, *suggestions], key=lambda e: e.start)
             restored_text = apply_edits(text, edits)
     from .detect import unjudged
+    if r is not None and getattr(r, "held_back", False):  # (why suggestions that clear the bar were not applied)
+        note = _notes(note, "edits held back: not judged spun, and check lists no word of it")
     out = {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
            "findings": [f.to_dict() for f in report.findings], "restored": restored_text,
            "edits": [e.to_dict() for e in edits], "suggestions": [e.to_dict() for e in suggestions],

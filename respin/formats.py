@@ -405,6 +405,8 @@ def restoration_dict(path: str | None, source: str | None, r: Restoration, copie
         if r.parts:  # (restore --sections: where; the edits elsewhere were weighed by score_whole)
             d["spun_parts"] = _parts_list(r.parts)
             d["score_whole"] = r.score_whole
+        if getattr(r, "held_back", False):  # (only where so: why suggestions that clear the bar were not applied)
+            d["held_back"] = True
     if r.copies is not None:  # restored from other copies: how the input relates to each (named if given)
         names = copies if copies is not None and len(copies) == len(r.copies) else [None] * len(r.copies)
         d["copies"] = [{"path": p, **rel.to_dict()} if p is not None else rel.to_dict() for p, rel in zip(names, r.copies)]

@@ -48,3 +48,12 @@ def test_the_cli_says_why_nothing_was_applied(capsys):
     assert main(["restore", str(BOLD[0]), "--min-confidence", "0.5"]) == 0
     err = capsys.readouterr().err
     assert "not judged spun and check lists no word of it" in err and "held back" in err, err
+    # ... and the JSON, and batch's result note (only where so)
+    import json
+    assert main(["restore", str(BOLD[0]), "--min-confidence", "0.5", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["held_back"] is True
+    assert main(["restore", str(BOLD[0]), "--format", "json"]) == 0  # (the default bar: nothing to hold)
+    assert "held_back" not in json.loads(capsys.readouterr().out)
+    from respin import process_record
+    rec = process_record(BOLD[0].read_text(encoding="utf-8"), min_confidence=0.5)
+    assert rec["edits"] == [] and "edits held back" in (rec["note"] or ""), rec["note"]
