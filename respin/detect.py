@@ -19,7 +19,7 @@ import numpy as np
 import respin  # (the package: Report.match's annotation names respin.index.Match through it, imported lazily)
 from .evidence import STOPWORDS
 from .restore import FORMAT, PHRASE, SPINTAX, SPINTAX_CONFIDENCE, SYNONYM, Relation, restore_with_source
-from .tokenize import LINE_BREAK, PUNCT, LineIndex, case_like, has_line_break
+from .tokenize import LINE_BREAK, PUNCT, LineIndex, capitalised, case_like, has_line_break
 
 if TYPE_CHECKING:
     import respin.why  # noqa: F401  (Finding.evidence's class, for type checkers: imported by explain())
@@ -1104,8 +1104,7 @@ def _case_of(like: str):
     return _same
 
 
-def _capitalised(word: str) -> str:
-    return word if any(c.isupper() for c in word[1:]) else word[:1].upper() + word[1:]  # (not "MRNA")
+_capitalised = capitalised  # (one rule with case_like: "mRNA" stays)
 
 
 def _same(word: str) -> str:

@@ -671,9 +671,19 @@ def case_like(word: str, like: str) -> str:
     """
     if like.isupper() and len(like) > 1:
         return word.upper()
-    if like[:1].isupper() and not any(c.isupper() for c in word[1:]):
-        return word[:1].upper() + word[1:]
+    if like[:1].isupper():
+        return capitalised(word)
     return word
+
+
+def capitalised(word: str) -> str:
+    """``word`` with a capital first letter, but for a word with capitals of its own after
+    it, as it is (:func:`case_like`'s rule for a capitalised text word).
+
+    >>> capitalised("said"), capitalised("mRNA")
+    ('Said', 'mRNA')
+    """
+    return word if any(c.isupper() for c in word[1:]) else word[:1].upper() + word[1:]
 
 
 def tokenize(text: str, offset: int = 0, end: int | None = None) -> list[Token]:
