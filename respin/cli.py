@@ -1963,10 +1963,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    if args[:1] == ["help"] and all(not a.startswith("-") for a in args[1:]):
+    if args[:1] == ["help"]:
         # `respin help [COMMAND ...]`, as git and cargo take it: the command's --help
-        # ("no such command 'help'" before).
-        args = [*args[1:], "--help"]
+        # ("no such command 'help'" before). An option named after it (`respin help check
+        # --format`) is what the user looks for in that help: shown whole.
+        args = [*(a for a in args[1:] if not a.startswith("-")), "--help"]
     # Bare `respin` (or `respin index`) shows the help and exits 2: on stderr, since stdout
     # carries only output asked for. Typer prints that help to sys.stdout as it makes the error.
     bare = len(args) == 0 or (len(args) == 1 and args[0] == "index")

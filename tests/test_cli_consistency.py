@@ -305,7 +305,9 @@ def test_a_value_that_is_no_number_is_called_so(cli, tmp_path):
 def test_help_as_a_command_shows_a_commands_help(cli):
     # `respin help check`, as git and cargo take it, was "no such command 'help'".
     for argv, usage in ((["help"], "Usage: respin [OPTIONS] COMMAND"), (["help", "check"], "Usage: respin check"),
-                        (["help", "index", "build"], "Usage: respin index build")):
+                        (["help", "index", "build"], "Usage: respin index build"),
+                        # an option the user looks for: that command's help, not "no such command 'help'"
+                        (["help", "check", "--format"], "Usage: respin check")):
         ran = cli(*argv)
         assert ran.code == 0 and usage in " ".join(ran.out.split()), (argv, ran.out[:200])
     ran = cli("help", "nosuch")
