@@ -382,7 +382,8 @@ def _refuse_swapped(index: str, path: str) -> None:
     except InputError as e:
         if not Path(index).is_file():  # (a missing index: swapping would not help)
             raise
-        raise InputError(f"{e}; the index comes first: respin index query "
+        from .index import BUILD_HINT
+        raise InputError(f"{str(e).split(BUILD_HINT)[0]}; the index comes first: respin index query "
                          f"{shlex.quote(path)} {shlex.quote(index)}") from None
 
 

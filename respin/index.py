@@ -50,6 +50,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import shlex
 import sqlite3
 import threading
 import time
@@ -533,6 +534,19 @@ def _to_align(matches: list[Match]) -> list[Match]:
     return head + rest[:VERIFY_CANDIDATES]
 
 
+
+BUILD_HINT = " (index them first: "  # what an error adds where texts were given for an index
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """Whether a file's first bytes read as texts to index (text, or gzip: JSONL.gz).
+
+    >>> _looks_like_text(b"The mayor said"), _looks_like_text(b"\\x1f\\x8b\\x08"), _looks_like_text(b"%PDF\\x00\\x01")
+    (True, True, False)
+    """
+    return head[:2] == b"\x1f\x8b" or b"\x00" not in head
+
+
 def choose(text: str, matches: list[Match], min_score: float = MATCH_THRESHOLD, lexicon=None) -> Match | None:
     """The source among ``matches`` (best first, as :meth:`SourceIndex.candidates` gives
     them): the first if :func:`accepted`; else the first of the best
@@ -713,15 +727,19 @@ class SourceIndex:
             _own_links(str(path))
         if not p.exists():
             raise InputError(f"{not_found('index', path)} (build one with 'respin index build')")
+        # A folder or a text given where an index goes is most likely the originals
+        # themselves (train's --corpus takes texts): say how to make the index of them.
+        build = f"{BUILD_HINT}'respin index build {shlex.quote(str(path))} -o archive.index')"
         if p.is_dir():
-            raise InputError(f"index is a folder, expected an index file: {path}")
+            raise InputError(f"index is a folder, expected an index file: {path}{build}")
         try:
             with open(p, "rb") as f:
                 head = f.read(100)
         except OSError as e:
             raise InputError(f"cannot read index file ({os_reason(e)}): {path}") from None
         if not head.startswith(b"SQLite format 3\x00"):
-            raise InputError(f"not a respin index (not an SQLite database): {path}")
+            raise InputError(f"not a respin index (not an SQLite database): {path}"
+                             + (build if _looks_like_text(head) else ""))
         page_size = int.from_bytes(head[16:18], "big") if len(head) >= 18 else 0
         page_size = 65536 if page_size == 1 else page_size
         pages = int.from_bytes(head[28:32], "big") if len(head) >= 32 else 0

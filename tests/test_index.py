@@ -308,6 +308,23 @@ def test_cli_errors_are_one_line(capsys, tmp_path, archive):
     assert not (tmp_path / "x.index").exists()
 
 
+def test_texts_given_for_an_index_are_told_how_to_index_them(cli, tmp_path):
+    """`check copy.txt --corpus originals/` (train's --corpus takes texts) said only "index is
+    a folder": the error now says how to make the index of them; a binary file gets no hint."""
+    originals = tmp_path / "originals"
+    originals.mkdir()
+    (originals / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "copy.txt").write_text(ARTICLE, encoding="utf-8")
+    (tmp_path / "data.bin").write_bytes(b"\x00\x01binary\x00" * 20)
+    for given in (originals, originals / "a.txt"):
+        for command in ("check", "restore"):
+            assert_user_error(cli(command, tmp_path / "copy.txt", "--corpus", given),
+                              f"{given} (index them first: 'respin index build {given} -o archive.index')")
+    ran = cli("check", tmp_path / "copy.txt", "--corpus", tmp_path / "data.bin")
+    assert_user_error(ran, "not a respin index (not an SQLite database)")
+    assert "index them first" not in ran.err
+
+
 def test_cli_query_with_its_arguments_swapped_names_the_order(cli, tmp_path):
     """`index query spun.txt archive.index` said "not a text file (binary data): archive.index",
     blaming the index: the index is opened first, and the error says which comes first."""
