@@ -915,9 +915,11 @@ def _check_files(group):
     """Files, in this process or a worker (each worker loads the model once), checked
     together (:meth:`respin.model.Model.check_many`: as one by one, faster on small files).
     Returns (path, report or None, note or None, note of a file not valid UTF-8 or None)
-    per file."""
+    per file; where a file named on the command line cannot be read, those before it and
+    last (None, None, its InputError, None), which :func:`_run_checks` raises once they are
+    written."""
     import respin
-    out, texts = [], []
+    out, texts, error = [], [], None
     for path, walked, src_text, threshold, model, max_size, *_ in group:
         try:
             loaded = read_text(path, max_bytes=max_size)
@@ -925,7 +927,10 @@ def _check_files(group):
             if walked:  # one odd file in a corpus folder should not stop the run
                 out.append((path, None, f"skipping: {e}", None))
                 continue
-            raise
+            # A named one stops the run, after the files named before it: raised here, it
+            # took their results with it (`check a.txt b.txt locked.txt`: nothing but the error).
+            error = e
+            break
         if path == "-" and _json_lines(loaded.text):
             # (As said of a file named .jsonl: records piped in were judged as one document,
             # their keys and escapes among its words, "not spun" said of spun records.)
@@ -990,7 +995,15 @@ def _check_files(group):
                 reversed_note = _wrong_way_round(text, src, model, "check", theirs[key], found=key)
                 if reversed_note:
                     done[i] = (path, report, f"{display_path(path)}: {reversed_note}", legacy)
-    return done
+    return done if error is None else [*done, (None, None, error, None)]
+
+
+def _written_then_raised(done: list):
+    """:func:`_check_files`'s results, then the error of a named file that stopped it."""
+    for item in done:
+        if isinstance(item[2], InputError):
+            raise item[2]
+        yield item
 
 
 # Restoration options that `respin restore` and `respin batch` share.
@@ -1049,7 +1062,7 @@ def _run_checks(tasks, jobs: int):
     groups = _groups(tasks)
     if jobs <= 1 or len(tasks) < 2:
         for g in groups:
-            yield from _check_files(g)
+            yield from _written_then_raised(_check_files(g))
         return
     from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 
@@ -1063,7 +1076,7 @@ def _run_checks(tasks, jobs: int):
         # left half a message in the pool's pipe, and the pool's thread, and check, waited
         # for the rest for ever; its wait looks for a dead worker, as batch's does.)
         for future in [PoolFuture(pool.submit(_check_files, g), pool) for g in groups]:
-            yield from future.result()
+            yield from _written_then_raised(future.result())
         finished = True
     except BrokenExecutor:  # the system killed a worker (the OOM killer): no bug of respin's, as batch says
         raise InputError("a worker process was killed (out of memory? each holds about 250 MB: try fewer "

@@ -659,6 +659,21 @@ def test_a_mistyped_option_reads_in_respins_words(cli, pair):
     assert "Possible" not in ran.err
 
 
+def test_check_of_named_files_writes_those_before_a_bad_one(cli, pair, tmp_path):
+    """`check a.txt b.txt report.docx c.txt` (files checked in groups of 16): the error of the
+    file that cannot be read took the results of the files named before it in its group with it,
+    nothing on stdout but the error; they are written first, then the error, exit 2."""
+    spun, orig = pair
+    docx = tmp_path / "report.docx"
+    docx.write_bytes(b"PK\x03\x04\x00\x00" + bytes(range(256)) * 4)
+    ran = cli("check", orig, spun, docx, orig, "--format", "jsonl")
+    assert ran.code == 2, ran.err
+    assert [json.loads(line)["path"] for line in ran.out.splitlines()] == [str(orig), str(spun)]
+    assert ran.err.strip().splitlines() == [f"respin: error: not a text file (binary data): {docx}; extract its "
+                                            "text first (e.g. pandoc in.docx -t plain -o out.txt)"]
+    assert cli("check", orig, spun, docx, "--format", "json").out == ""  # (one array: written at the end, or not)
+
+
 @pytest.mark.parametrize("command,stage", [("check", "check_many"), ("restore", "restore")])
 def test_ctrl_c_says_interrupted_and_exits_130(cli, pair, monkeypatch, command, stage):
     """Ctrl-C part-way is one line on stderr and 130 (Typer turns it into a silent exit),
