@@ -1940,6 +1940,29 @@ def _path_given_twice(args: list[str]) -> None:
             seen.add(param.name)
 
 
+def _one_dash(args: list[str]) -> None:
+    """Refuse a long option written with one dash (``-format json``, ``-source orig.txt``,
+    ``-help``), as a usage error that names the option: click read it as a short option with
+    its value attached (``-f ormat``) and said "'ormat' is not one of 'text', 'json', ...",
+    "'hreshold' is not a number", "no such option: -e" (of ``-help``), or, for ``restore
+    spun.txt -source orig.txt``, "restore takes one input file". A file of that name is left
+    to click (and its "write ./-name" hint)."""
+    words = [a for a in args[:args.index("--") if "--" in args else len(args)]
+             if re.fullmatch(r"-[a-z][a-z-]+(?:=.*)?", a, re.S)]
+    if not words:  # (building the parser costs ~8 ms)
+        return
+    group, path, rest = typer.main.get_command(app), ["respin"], args
+    while hasattr(group, "commands") and rest and rest[0] in group.commands:
+        path.append(rest[0])
+        group, rest = group.commands[rest[0]], rest[1:]
+    longs = {"--help"} | {o for p in group.params for o in (*p.opts, *p.secondary_opts) if o.startswith("--")}
+    for a in words:
+        name = "-" + a.split("=", 1)[0]
+        if name in longs and not os.path.lexists(a):
+            ctx = group.context_class(group, info_name=" ".join(path), resilient_parsing=True)
+            raise _USAGE[0](f"{a}: a long option takes two dashes: {name}{a[len(name) - 1:]}", ctx=ctx)
+
+
 def _misused_option(msg: str, name: str | None, args: list[str]) -> tuple[str, str]:
     """Click's parser raises ``option '--format' requires an argument`` (and ``option
     '--quiet' does not take a value``) without the command's context: the one line lacked the
@@ -2003,6 +2026,7 @@ def _main(argv: list[str] | None) -> int:
         if helping and not bare and sys.stdout is None:  # (>&-: Rich printed nothing, exit 0)
             raise InputError("cannot write output (standard output is closed)")
         if not (bare or helping):
+            _one_dash(args)
             _path_given_twice(args)
         rv = app(args=args, prog_name="respin", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
@@ -2055,8 +2079,15 @@ def _main(argv: list[str] | None) -> int:
                 # A file whose name starts with a dash reads as options; say how to name it,
                 # as GNU rm does ("Try 'rm ./-foo'").
                 named = next((a for a in args if a.startswith(name) and a != "-" and os.path.lexists(a)), None)
+                params = ctx.command.params if ctx is not None else ()
+                formats = next((getattr(p.type, "choices", None) or () for p in params if "--format" in p.opts), ())
                 if named is not None:
                     where += f"; to name the file {named}, write ./{named} or put -- before it"
+                elif name[2:] in [str(getattr(c, "value", c)) for c in formats]:
+                    # `check --json`, `restore --diff`: a format's name as an option (click offered
+                    # "--jobs, --sections" for --json, nothing for --diff)
+                    msg = re.sub(r" \(possible options: [^)]*\)$", "", msg)
+                    where = f"; did you mean --format {name[2:]}?{where}"
                 elif ctx is not None and name.startswith("--"):
                     # `check --corpus`: another command's option; click would offer a look-alike
                     # of this one's (--output), which is no help.

@@ -659,6 +659,46 @@ def test_a_mistyped_option_reads_in_respins_words(cli, pair):
     assert "Possible" not in ran.err
 
 
+@pytest.mark.parametrize("argv,said", [
+    (["check", "{spun}", "-format", "json"], "-format: a long option takes two dashes: --format (see 'respin check --help')"),
+    (["restore", "{spun}", "-source", "{orig}"], "-source: a long option takes two dashes: --source (see 'respin restore --help')"),
+    (["check", "{spun}", "-threshold", "0.5"], "-threshold: a long option takes two dashes: --threshold"),
+    (["check", "{spun}", "-help"], "-help: a long option takes two dashes: --help"),
+    (["restore", "{spun}", "-format=diff"], "-format=diff: a long option takes two dashes: --format=diff"),
+    (["index", "build", "{spun}", "-out", "x.index"], "--out (see 'respin index build --help')"),
+])
+def test_a_long_option_with_one_dash_is_named(cli, pair, argv, said):
+    """`-format json` was read as -f with 'ormat' attached: "'ormat' is not one of 'text', ...";
+    `restore spun.txt -source orig.txt` said "restore takes one input file"; `-help` said
+    "no such option: -e" (a newcomer's run)."""
+    spun, orig = pair
+    ran = cli(*[a.format(spun=spun, orig=orig) for a in argv])
+    assert_user_error(ran, said)
+    assert "ormat'" not in ran.err and "hreshold" not in ran.err.replace("--threshold", "").replace("-threshold", "")
+
+
+def test_a_one_dash_word_that_is_a_file_or_after_dashes_is_left_as_it_was(cli, pair, tmp_path, monkeypatch):
+    """A file named -format keeps click's own reading (and its "write ./-format" hint); after
+    -- it is a path."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "-format").write_text(open(pair[0], encoding="utf-8").read(), encoding="utf-8")
+    assert "two dashes" not in cli("check", "-format").err
+    ran = cli("check", "--", "-format")
+    assert ran.code in (0, 1) and ran.out.startswith("-format: "), ran.err
+
+
+@pytest.mark.parametrize("argv,said", [
+    (["check", "{spun}", "--json"], "no such option: --json; did you mean --format json? (see 'respin check --help')"),
+    (["check", "{spun}", "--csv"], "no such option: --csv; did you mean --format csv?"),
+    (["restore", "{spun}", "--diff"], "no such option: --diff; did you mean --format diff? (see 'respin restore --help')"),
+])
+def test_a_format_given_as_an_option_points_at_format(cli, pair, argv, said):
+    """`check --json` offered "(possible options: --jobs, --sections)", `restore --diff` nothing."""
+    ran = cli(*[a.format(spun=pair[0]) for a in argv])
+    assert_user_error(ran, said)
+    assert "possible options" not in ran.err
+
+
 def test_check_of_named_files_writes_those_before_a_bad_one(cli, pair, tmp_path):
     """`check a.txt b.txt report.docx c.txt` (files checked in groups of 16): the error of the
     file that cannot be read took the results of the files named before it in its group with it,
