@@ -27,7 +27,8 @@ MAX_SIZE_SHOWN = _size_text(DEFAULT_MAX_BYTES)  # --max-size's default as --help
 
 EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged spun (with "
                 "--fail-on-lexicon: or a lexicon phrase listed; with --fail-on lexicon: a lexicon phrase "
-                "listed, whatever the verdict), 2 usage or input error, 130 interrupted.")
+                "listed, whatever the verdict), 2 usage or input error (a file named that cannot be read: "
+                "the others are checked all the same), 130 interrupted.")
 EPILOG_RESTORE = ("Exit status: 0 success (whether or not anything changed), 2 usage or input error, "
                   "130 interrupted.")
 EPILOG_OTHER = "Exit status: 0 success, 2 usage or input error, 130 interrupted."  # suggest, learn, spin, train
@@ -283,7 +284,9 @@ def _expand(paths: list[str], pattern: str, quiet: bool, skipped: list, empty: l
             if not found and not any(f for f, said in walked if not said.startswith("cannot read folder")):
                 empty.append(p)  # (files it skipped, a named pipe: "nothing was checked", not "no files")
         elif not path.exists():
-            raise InputError(not_found("input", p))
+            if len(paths) == 1 or not any(q == "-" or os.path.exists(q) for q in paths):
+                raise InputError(not_found("input", p))  # (words typed for a file: one error, its hint)
+            out.append((p, False))  # one name of several: an error of its own, the others checked
         else:
             # (Not a gzipped one: check reads no gzip, and refuses it as binary data with this
             # hint, :func:`_input_hint`; "read as one document" before that error contradicted it.)
@@ -729,6 +732,7 @@ def check(
         legacy_first, legacy_count = None, 0  # of several files: one note at the end, not one each
         shown = False  # the progress line is on stderr, unended: a note, an error or Ctrl-C starts a new one
         checked, skipped = 0, len(passed_over)
+        failed = 0  # files named that could not be read (each said as an error)
         verdicts = {"spun": 0, "not spun": 0, "not judged": 0, "lexicon": 0}  # for the closing totals line
         # github: a warning on each file of a folder that could not be read (binary, too large:
         # a CI gate passed it unread), -o's first; not on an earlier report of check.
@@ -750,6 +754,13 @@ def check(
 
         try:
             for n, (path, report, note, legacy) in enumerate([] if gone else _run_checks(tasks, jobs), 1):
+                if isinstance(note, InputError):  # a file named that cannot be read: said now, exit 2 at the end
+                    if shown:
+                        print(file=sys.stderr)
+                        shown = False
+                    print(f"respin: error: {line_safe(_input_hint(str(note), [path], 'respin check -'))}", file=sys.stderr)
+                    failed += 1
+                    continue
                 if report is not None and only_lexicon:
                     report = lexicon_only(report)
                 while pending and pending[0][2] < n and not gone:
@@ -813,7 +824,7 @@ def check(
     try:
         # (Nothing checked, the run fails below: an empty report, "[]", would read as "nothing
         # spun" to whatever goes on after exit 2, and -o would replace the last good one.)
-        if not stream and (checked or not skipped):
+        if not stream and (checked or not (skipped or failed)):
             gone = not _emit("".join(warned) + render_check(results, fmt, bar_set=hidden, skipped=include_skipped,
                                                             explain=explain, corpus=corpus is not None, **rule),
                              output, tuple(files) + reads)
@@ -827,9 +838,9 @@ def check(
         raise _fail(f"nothing was checked: {'the' if skipped == 1 else f'all {skipped:,}'} "
                     f"file{'' if skipped == 1 else 's'} found {'was' if skipped == 1 else 'were'} skipped"
                     f"{'' if quiet else ' (see the notes above)'}")
-    if checked + skipped > 1 and not gone:  # (one file: its summary line says it all)
-        _note(_totals_line(verdicts, skipped, bool(lexicon)), quiet)
-    raise typer.Exit(1 if any_spun else 0)
+    if checked + skipped + failed > 1 and not gone:  # (one file: its summary line says it all)
+        _note(_totals_line(verdicts, skipped, bool(lexicon), failed), quiet)
+    raise typer.Exit(2 if failed else 1 if any_spun else 0)
 
 
 def _wrong_way_round(text: str, src: str, model, command: str = "restore", theirs=None,
@@ -853,14 +864,17 @@ def _wrong_way_round(text: str, src: str, model, command: str = "restore", their
             f"({mine.score:.2f}): were they given the wrong way round? (respin {command} SPUN --source ORIGINAL)")
 
 
-def _totals_line(verdicts: dict, skipped: int, lexicons: bool = False) -> str:
+def _totals_line(verdicts: dict, skipped: int, lexicons: bool = False, failed: int = 0) -> str:
     """check's closing line on stderr for a run of several files: its verdicts counted (a
-    folder's summary lines give no totals), in batch's words.
+    folder's summary lines give no totals), in batch's words; ``failed``: files named that
+    could not be read (each said as an error above; the run exits 2).
 
     >>> _totals_line({"spun": 12, "not spun": 15, "not judged": 2, "lexicon": 0}, 2)
     '29 documents checked: 12 spun, 15 not spun, 2 not judged; 2 files skipped'
     >>> _totals_line({"spun": 0, "not spun": 1, "not judged": 0, "lexicon": 1}, 0, lexicons=True)
     '1 document checked: 0 spun, 1 not spun, 1 with lexicon phrases'
+    >>> _totals_line({"spun": 1, "not spun": 2, "not judged": 0, "lexicon": 0}, 0, failed=1)
+    '3 documents checked: 1 spun, 2 not spun; 1 file could not be read (see the error above)'
     """
     n = verdicts["spun"] + verdicts["not spun"] + verdicts["not judged"]
     line = f"{n:,} document{'' if n == 1 else 's'} checked: {verdicts['spun']:,} spun, {verdicts['not spun']:,} not spun"
@@ -870,6 +884,9 @@ def _totals_line(verdicts: dict, skipped: int, lexicons: bool = False) -> str:
         line += f", {verdicts['lexicon']:,} with lexicon phrases"
     if skipped:
         line += f"; {skipped:,} file{'' if skipped == 1 else 's'} skipped"
+    if failed:
+        line += (f"; {failed:,} file{'' if failed == 1 else 's'} could not be read "
+                 f"(see the error{'' if failed == 1 else 's'} above)")
     return line
 
 
@@ -915,11 +932,10 @@ def _check_files(group):
     """Files, in this process or a worker (each worker loads the model once), checked
     together (:meth:`respin.model.Model.check_many`: as one by one, faster on small files).
     Returns (path, report or None, note or None, note of a file not valid UTF-8 or None)
-    per file; where a file named on the command line cannot be read, those before it and
-    last (None, None, its InputError, None), which :func:`_run_checks` raises once they are
-    written."""
+    per file; a file named on the command line that cannot be read has its InputError for
+    note (check writes it as an error, goes on, and exits 2 at the end)."""
     import respin
-    out, texts, error = [], [], None
+    out, texts = [], []
     for path, walked, src_text, threshold, model, max_size, *_ in group:
         try:
             loaded = read_text(path, max_bytes=max_size)
@@ -927,10 +943,10 @@ def _check_files(group):
             if walked:  # one odd file in a corpus folder should not stop the run
                 out.append((path, None, f"skipping: {e}", None))
                 continue
-            # A named one stops the run, after the files named before it: raised here, it
-            # took their results with it (`check a.txt b.txt locked.txt`: nothing but the error).
-            error = e
-            break
+            # A named one is an error (exit 2 at the end), and the others are checked all the
+            # same, as grep and cat go on (`check *.txt` with one locked file stopped there).
+            out.append((path, None, e, None))
+            continue
         if path == "-" and _json_lines(loaded.text):
             # (As said of a file named .jsonl: records piped in were judged as one document,
             # their keys and escapes among its words, "not spun" said of spun records.)
@@ -995,15 +1011,7 @@ def _check_files(group):
                 reversed_note = _wrong_way_round(text, src, model, "check", theirs[key], found=key)
                 if reversed_note:
                     done[i] = (path, report, f"{display_path(path)}: {reversed_note}", legacy)
-    return done if error is None else [*done, (None, None, error, None)]
-
-
-def _written_then_raised(done: list):
-    """:func:`_check_files`'s results, then the error of a named file that stopped it."""
-    for item in done:
-        if isinstance(item[2], InputError):
-            raise item[2]
-        yield item
+    return done
 
 
 # Restoration options that `respin restore` and `respin batch` share.
@@ -1062,7 +1070,7 @@ def _run_checks(tasks, jobs: int):
     groups = _groups(tasks)
     if jobs <= 1 or len(tasks) < 2:
         for g in groups:
-            yield from _written_then_raised(_check_files(g))
+            yield from _check_files(g)
         return
     from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 
@@ -1076,7 +1084,7 @@ def _run_checks(tasks, jobs: int):
         # left half a message in the pool's pipe, and the pool's thread, and check, waited
         # for the rest for ever; its wait looks for a dead worker, as batch's does.)
         for future in [PoolFuture(pool.submit(_check_files, g), pool) for g in groups]:
-            yield from _written_then_raised(future.result())
+            yield from future.result()
         finished = True
     except BrokenExecutor:  # the system killed a worker (the OOM killer): no bug of respin's, as batch says
         raise InputError("a worker process was killed (out of memory? each holds about 250 MB: try fewer "

@@ -51,10 +51,12 @@ def test_missing_source(cli, command, pair, tmp_path):
     assert_user_error(ran, "not found", "gone.txt")
 
 
-def test_missing_file_among_several_prints_no_partial_result(cli, pair, tmp_path):
+def test_missing_file_among_several_is_an_error_of_its_own(cli, pair, tmp_path):
+    # (It stopped the run before anything was checked; the others are checked now, exit 2.)
     spun, source = pair
     ran = cli("check", spun, tmp_path / "nope.txt", "--source", source, "-f", "json")
-    assert_user_error(ran, "nope.txt")
+    assert ran.code == 2 and [r["path"] for r in json.loads(ran.out)] == [str(spun)]
+    assert f"respin: error: input not found: {tmp_path / 'nope.txt'}" in ran.err.splitlines()
 
 
 def test_folder_where_a_file_is_expected(cli, pair, tmp_path):

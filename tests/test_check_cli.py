@@ -451,11 +451,13 @@ def test_a_run_of_several_files_ends_with_its_totals_on_stderr(cli, tmp_path, mo
     assert ran.code == 1 and "documents checked" not in ran.err
 
 
-@pytest.mark.parametrize("extra", [[], ["{clean}"]])
-def test_missing_path_exits_2(cli, tmp_path, extra):
+def test_missing_path_exits_2(cli, tmp_path):
     missing = tmp_path / "nope.txt"
-    ran = cli("check", *[a.format(clean=CLEAN) for a in extra], missing)
-    assert_user_error(ran, str(missing))
+    assert_user_error(cli("check", missing), str(missing))
+    # beside a file that is there: that one is checked all the same, then exit 2
+    ran = cli("check", CLEAN, missing)
+    assert ran.code == 2 and ran.out.startswith(f"{CLEAN}: not spun")
+    assert ran.err.startswith(f"respin: error: input not found: {missing}\n")
 
 
 def test_a_folder_where_every_file_was_skipped_exits_2(cli, tree, tmp_path):

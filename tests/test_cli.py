@@ -699,19 +699,33 @@ def test_a_format_given_as_an_option_points_at_format(cli, pair, argv, said):
     assert "possible options" not in ran.err
 
 
-def test_check_of_named_files_writes_those_before_a_bad_one(cli, pair, tmp_path):
-    """`check a.txt b.txt report.docx c.txt` (files checked in groups of 16): the error of the
-    file that cannot be read took the results of the files named before it in its group with it,
-    nothing on stdout but the error; they are written first, then the error, exit 2."""
+def test_check_of_named_files_goes_on_past_a_bad_one(cli, pair, tmp_path):
+    """`check a.txt b.txt report.docx c.txt`: the file that cannot be read is an error of its
+    own, on stderr where it comes, and the others are all checked (as grep and cat go on), exit 2
+    at the end. (It stopped the run there; before that, it took the results of the files named
+    before it in its group of 16 with it: nothing on stdout but the error.) A name of several
+    that does not exist is such an error too; one file alone, or only names that do not exist
+    (words typed for a file), is the one error it was."""
     spun, orig = pair
     docx = tmp_path / "report.docx"
     docx.write_bytes(b"PK\x03\x04\x00\x00" + bytes(range(256)) * 4)
-    ran = cli("check", orig, spun, docx, orig, "--format", "jsonl")
-    assert ran.code == 2, ran.err
-    assert [json.loads(line)["path"] for line in ran.out.splitlines()] == [str(orig), str(spun)]
-    assert ran.err.strip().splitlines() == [f"respin: error: not a text file (binary data): {docx}; extract its "
-                                            "text first (e.g. pandoc in.docx -t plain -o out.txt)"]
-    assert cli("check", orig, spun, docx, "--format", "json").out == ""  # (one array: written at the end, or not)
+    said = (f"respin: error: not a text file (binary data): {docx}; extract its "
+            "text first (e.g. pandoc in.docx -t plain -o out.txt)")
+    for jobs in ("1", "2"):
+        ran = cli("check", orig, spun, docx, orig, "--format", "jsonl", "--jobs", jobs)
+        assert ran.code == 2, ran.err
+        assert [json.loads(line)["path"] for line in ran.out.splitlines()] == [str(orig), str(spun), str(orig)]
+        first, totals = ran.err.strip().splitlines()
+        assert first == said and totals.startswith("respin: 3 documents checked: ")
+        assert totals.endswith("; 1 file could not be read (see the error above)")
+    ran = cli("check", orig, spun, docx, "--format", "json")  # (one array, of the files checked)
+    assert ran.code == 2 and [r["path"] for r in json.loads(ran.out)] == [str(orig), str(spun)]
+    ran = cli("check", spun, tmp_path / "gone.txt", orig)
+    assert ran.code == 2 and ran.out.count("\n") == 2 and f"input not found: {tmp_path / 'gone.txt'}" in ran.err
+    assert_user_error(cli("check", docx), said[len("respin: error: "):])
+    assert_user_error(cli("check", "The", "mayor", "--format", "json"), "input not found: The")
+    ran = cli("check", docx, docx, "--format", "json")  # nothing checked: no "[]" (read as "nothing spun")
+    assert ran.code == 2 and ran.out == "" and ran.err.count(said) == 2
 
 
 @pytest.mark.parametrize("command,stage", [("check", "check_many"), ("restore", "restore")])
