@@ -183,6 +183,12 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
     rate = (stats.added + stats.replaced) / secs if secs > 0 else 0.0
     _note(f"{what}: {', '.join(parts)} in {secs:.1f} s ({rate:.0f} docs/s); {idx.path}: {len(idx):,} document{'' if len(idx) == 1 else 's'}, "
           f"{_size(size)}", quiet)
+    if stats.same_text:
+        # (Said even with -q, as below: a query will name one of the two at random.)
+        new, old = stats.same_text_first
+        _note(f"{what}: {stats.same_text:,} document(s) have the same text as another id in the index "
+              f"(first: {line_safe(new)}, the same as {line_safe(old)}): a copy found of it will name one of "
+              "them; keep one id per article", False)
     if stats.differs:
         # (Said on its own line, even with -q: documents were left out that the user may think are in.)
         if what == "index add":
