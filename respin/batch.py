@@ -461,6 +461,17 @@ def _source_of(match, r) -> dict:
     out = {"id": match.doc_id, "score": float(match.score), "verified": bool(getattr(match, "verified", False))}
     if r is not None and r.relation is not None:
         out["relation"] = r.relation.to_dict()
+        # Where the copy differs from the source besides its swaps, as restore --corpus
+        # --format json lists it: its sentences the source has not (a line added, a figure
+        # changed: "$421" where the source has "$412"), the source's it left out, those it
+        # paraphrased or moved. Only the counts were here: a desk could see "1 sentence not in
+        # the source" but not which (a newsroom review). Not of an unrelated source, where
+        # the whole text is unmatched: the relation says it.
+        if r.relation.verdict != "unrelated":
+            out["unmatched"] = [x.to_dict() for x in r.unmatched]
+            out["missing"] = [x.to_dict() for x in r.missing]
+            out["paraphrased"] = [{"input": x.to_dict(), "source": y.to_dict()} for x, y in r.paraphrased]
+            out["moved"] = [{"input": x.to_dict(), "source": y.to_dict()} for x, y in r.moved]
     return out
 
 

@@ -158,15 +158,15 @@ def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = F
     document (``--fail-on``). ``explain`` (csv): a last column, ``why``, the
     findings' :attr:`respin.why.Evidence.why` (the other formats show a finding's evidence
     wherever it has one). ``corpus`` (json, jsonl; check --corpus): every object has ``source``,
-    null where no source was found."""
+    null where no source was found; csv: a last column ``source``, the id found, or empty."""
     if fmt == "json":
         return json.dumps([_check_dict(p, r, skipped, corpus) for p, r in items], ensure_ascii=False, indent=1) + "\n"
     if fmt == "jsonl":
         return "".join(json.dumps(_check_dict(p, r, skipped, corpus), ensure_ascii=False) + "\n" for p, r in items)
     if fmt == "csv":
-        return csv_rows(items, header=first, why=explain)
+        return csv_rows(items, header=first, why=explain, corpus=corpus)
     if fmt == "csv-documents":
-        return csv_document_rows(items, header=first)
+        return csv_document_rows(items, header=first, corpus=corpus)
     out = []
     for path, r in items:
         if fmt == "text":
@@ -186,12 +186,14 @@ def render_check(items: list[tuple[str, Report]], fmt: str, *, bar_set: bool = F
     return "".join(line + "\n" for line in out)
 
 
-def csv_rows(items: list[tuple[str, Report]], header: bool = True, why: bool = False) -> str:
+def csv_rows(items: list[tuple[str, Report]], header: bool = True, why: bool = False, corpus: bool = False) -> str:
     """check's CSV (RFC 4180: CRLF line ends, fields quoted where they hold a comma, a quote
     or a line break): one row per finding, with its best suggestion ('' where it has none)
     and its confidence unrounded, as JSON gives it; the text as in the document (a finding
     a hard-wrapped line breaks keeps its line break, inside quotes). ``why``: a last column
-    with each finding's evidence in one sentence (``check --explain``).
+    with each finding's evidence in one sentence (``check --explain``). ``corpus`` (``check
+    --corpus``): a last column ``source``, the id of the original the index found (empty where
+    none was): which of the archive's articles each copy was spun from, in the sheet itself.
 
     >>> from respin.detect import Finding, Report
     >>> f = Finding(4, 14, 1, 5, "White Home", ("White House", "Blank House"), 0.97, "synonym swap")
@@ -201,23 +203,30 @@ def csv_rows(items: list[tuple[str, Report]], header: bool = True, why: bool = F
     out = io.StringIO()
     w = csv.writer(out)  # (excel dialect: QUOTE_MINIMAL, "\r\n")
     if header:
-        w.writerow(CSV_FIELDS + ("why",) * why)
+        w.writerow(CSV_FIELDS + ("why",) * why + ("source",) * corpus)
     for path, r in items:
         for f in r.findings:
             w.writerow((path, f.line, f.col, f.start, f.end, f.text, f.suggestions[0] if f.suggestions else "",
                         repr(float(f.confidence)), f.kind)
-                       + ((f.evidence.why if f.evidence is not None else "",) if why else ()))
+                       + ((f.evidence.why if f.evidence is not None else "",) if why else ())
+                       + ((_source_id(r),) if corpus else ()))
     return out.getvalue()
 
 
-def csv_document_rows(items: list, header: bool = True) -> str:
+def _source_id(r: Report) -> str:
+    """The index id of the source ``check --corpus`` found for a report ('' for none)."""
+    return r.match.doc_id if getattr(r, "match", None) is not None else ""
+
+
+def csv_document_rows(items: list, header: bool = True, corpus: bool = False) -> str:
     """check's CSV of documents (``--rows documents``), as :func:`csv_rows` writes CSV: one row
     per document, checked or not (``items`` may hold (path, note) of a file not checked, with
     ``--include-skipped``: its ``error`` says why, its score is empty), every row the same
     columns (:data:`CSV_DOCUMENT_FIELDS`): the verdict, the counts, the relation to a source
     (its verdict, where one was given) and the first five distinct swaps in one cell, in text
     order, each with its count where it is made more than once ("mentioned ==> said (x25);
-    White Home ==> White House (x2)").
+    White Home ==> White House (x2)"). ``corpus`` (``check --corpus``): a last column
+    ``source``, the index id of the original found, as :func:`csv_rows` has it.
 
     >>> from respin.detect import Finding, Report
     >>> f = Finding(4, 14, 1, 5, "White Home", ("White House",), 0.97, "synonym swap")
@@ -228,11 +237,11 @@ def csv_document_rows(items: list, header: bool = True) -> str:
     out = io.StringIO()
     w = csv.writer(out)
     if header:
-        w.writerow(CSV_DOCUMENT_FIELDS)
+        w.writerow(CSV_DOCUMENT_FIELDS + ("source",) * corpus)
     for path, r in items:
         if isinstance(r, str):  # a file not checked
             d = skipped_dict(path, r)
-            w.writerow((path, "", "", "false", d["reason"], 0, 0, 0, "", "", "", "", d["error"]))
+            w.writerow((path, "", "", "false", d["reason"], 0, 0, 0, "", "", "", "", d["error"]) + ("",) * corpus)
             continue
         swaps: dict = {}  # the document's distinct swaps, in text order, counted
         for f in r.findings:
@@ -242,7 +251,8 @@ def csv_document_rows(items: list, header: bool = True) -> str:
         w.writerow((path, repr(float(r.score)), str(r.spun).lower(), str(r.judged).lower(),
                     "" if r.judged else unjudged(r), r.words, len(r.findings),
                     sum(f.kind == LEXICON_PHRASE for f in r.findings), repr(float(r.threshold)), r.model,
-                    r.relation.verdict if r.relation is not None else "", firsts, ""))
+                    r.relation.verdict if r.relation is not None else "", firsts, "")
+                   + ((_source_id(r),) if corpus else ()))
     return out.getvalue()
 
 

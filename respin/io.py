@@ -572,7 +572,7 @@ _REPORT_LINES = re.compile(r'\{"path": .*"score": |::(?:warning|error) (?:file=\
                            r'|.+: (?:spun|not spun|not judged, (?:too short|too few content words|not English)) \(score \d.*\)$')
 _REPORT_ARRAY = re.compile(r'\[\s*(?:\]\s*$|\{\s*"path": "(?:[^"\\]|\\.)*",\s*"score": [-+.\deE]+,\s*"spun": )')
 # A CSV report (check --format csv) starts with its header row (respin.formats.CSV_FIELDS,
-# with --explain a last column "why";
+# with --explain a last column "why", with --corpus a last column "source";
 # its rows may hold quoted line breaks, so they are not matched line by line).
 CHECK_CSV_HEADER = "path,line,col,start,end,text,suggestion,confidence,kind"
 CHECK_CSV_DOCUMENTS_HEADER = "path,score,spun,judged,reason,words,findings,lexicon_phrases,threshold,model,relation,first_findings,error"
@@ -608,7 +608,8 @@ def reads_as_check_report(text: str, whole: bool = True) -> bool:
     if not text:
         return False
     if _REPORT_ARRAY.match(text) or text.partition("\n")[0].rstrip("\r") in (
-            CHECK_CSV_HEADER, CHECK_CSV_HEADER + ",why", CHECK_CSV_DOCUMENTS_HEADER):
+            CHECK_CSV_HEADER, CHECK_CSV_HEADER + ",why", CHECK_CSV_DOCUMENTS_HEADER, CHECK_CSV_HEADER + ",source",
+            CHECK_CSV_HEADER + ",why,source", CHECK_CSV_DOCUMENTS_HEADER + ",source"):
         return True
     lines = text.split("\n")
     lines = lines if whole or len(lines) == 1 else lines[:-1]  # (the last may be cut at 4 KB; a JSON line, long)
