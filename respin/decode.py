@@ -41,7 +41,7 @@ from .evidence import MAX_CANDIDATES, NUMBER_VALUE, STOPWORDS, _ranges, _Unigram
 from .lm import OOV_FLOOR
 from .evidence_vec import _bigram, _clamp, _runs, _score, _unique
 from .tokenize import PUNCT, Document, _tokens, case_like, gc_paused
-from .swaps import MAX_WORDS, beside, norm_words, reaches_back
+from .swaps import MAX_WORDS, beside, norm_words, reaches_back, spelled_by
 
 # Channel features of one choice, in this order. "keep" is the identity choice.
 CHANNEL = (
@@ -682,14 +682,9 @@ class Decoder:
         if not self._spell or not any(w in self._spell for w in out):
             return list(out)
         key = norm_words(spun)
-
-        for lex in self.user_swaps:  # the first lexicon that holds the swap and spells a word of it
-            if lex.spellings and (out in lex.lookup(key) or (len(key) == len(out) and all(
-                    k == o or (o,) in lex.lookup((k,)) for k, o in zip(key, out)))):
-                spell = lex.spellings
-                if any(w in spell and w not in key for w in out):
-                    return [spell[w] if w in spell and w not in key else w for w in out]
-        return list(out)
+        holders = (lex for lex in self.user_swaps if lex.spellings and (out in lex.lookup(key) or (
+            len(key) == len(out) and all(k == o or (o,) in lex.lookup((k,)) for k, o in zip(key, out)))))
+        return spelled_by(out, holders, key)
 
     def _synonyms(self, w: str, c: str) -> int:
         """The thesaurus link flag of a pair (cached: a spinner's swaps recur)."""

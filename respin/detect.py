@@ -557,7 +557,7 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, wh
     ``compounds``: the tokens are compounds' parts, whose hyphens the originals take;
     ``whole``: the lexicon's compounds among the phrases, found only where the text writes
     one compound ("low dimension", two words, is not the lexicon's "low-dimension")."""
-    from .swaps import beside, reaches_back
+    from .swaps import beside, norm_words, reaches_back, spelled_by
     lines = LineIndex(text)
     out: list[Finding] = []
     marked = _marked_keys(toks)
@@ -648,11 +648,13 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, wh
             else:
                 near.setdefault(tuple(keys[i - back:i]) + beside(o, keys[max(0, i - 3):i], keys[i + n:i + n + 3]), None)
         # (and words the text does not have, the capitals of the lexicons holding the phrase:
-        # "puppy scans" ==> PET scans; the first lexicon's first)
-        spell = {w: c for x in reversed(lexicons) if x.spellings and x.lookup(phrase) for w, c in x.spellings.items()}
-        sugg = tuple(_match_phrase_case(_inflect_last(" ".join(spell[w] if w in spell and w not in own else
-                                                               "-".join(own.get(p, p) for p in w.split("-"))
-                                                               for w in o), ending), span)
+        # "puppy scans" ==> PET scans, spelled_by's rule; a word the text has, whole or a
+        # part, is the text's: "x-ray pictures" ==> x-ray images)
+        holders = [x for x in lexicons if x.spellings and x.lookup(phrase)]
+        keep = {*norm_words(span), *(w.replace("’", "'").replace("‘", "'") for w in own)}
+        sugg = tuple(_match_phrase_case(_inflect_last(" ".join(c if c != w else "-".join(own.get(p, p) for p in w.split("-"))
+                                                               for w, c in zip(o, spelled_by(o, holders, keep))),
+                                                      ending), span)
                      for o in near)
         if ending == "'s" and span.endswith("’s"):  # the text's apostrophe
             sugg = tuple(x[:-2] + "’s" for x in sugg)
@@ -764,7 +766,7 @@ def _lexicon_first(findings: list, lexicons) -> list:
         return findings
     from dataclasses import replace
 
-    from .swaps import norm_words
+    from .swaps import norm_words, spelled_by
     out = []
     for f in findings:
         counts: dict = {}
@@ -777,9 +779,8 @@ def _lexicon_first(findings: list, lexicons) -> list:
             continue
         key = norm_words(f.text)
         sugg: list[str] = []
-        for o in sorted(counts, key=lambda o: (-counts[o], o)):
-            holder = next(d for d in dicts if o in d.lookup(key))
-            sugg.append(_match_phrase_case(" ".join(holder.spelled(o)), f.text))
+        for o in sorted(counts, key=lambda o: (-counts[o], o)):  # (spelled as restore spells it: spelled_by)
+            sugg.append(_match_phrase_case(" ".join(spelled_by(o, [d for d in dicts if o in d.lookup(key)], key)), f.text))
         for x in f.suggestions:
             if x.lower() not in {y.lower() for y in sugg}:
                 sugg.append(x)

@@ -42,7 +42,7 @@ from typing import NamedTuple
 
 from .decode import _NUMBERS, USER_LEXICON_WEIGHT, _figure_context
 from .evidence import STOPWORDS
-from .swaps import reaches_back, spun_share
+from .swaps import reaches_back, spelled_by, spun_share
 from .tokenize import _INVISIBLE_RUN, case_like
 
 ALPHA = 0.5        # weight of each word's unigram log-probability taken out of the score
@@ -385,13 +385,8 @@ def _spelled(t: tuple[str, ...], low: tuple[str, ...], key: tuple[str, ...], src
     "x - ray" -> X - ray); ``src``: the lexicon the search took it from, if any."""
     holders = ([src] if src is not None else []) + [j for j, x in enumerate(lexicons)
                                                     if t in x.lookup(low) or _compound(t) in x.lookup(key)]
-    whole = _compound(t)
-    for j in holders:
-        if lexicons[j].spellings:
-            words = _words(" ".join(w if w in key else x for w, x in zip(whole, lexicons[j].spelled(whole))))
-            if len(words) == len(t):
-                return words
-    return list(t)
+    words = _words(" ".join(spelled_by(_compound(t), (lexicons[j] for j in holders), key)))
+    return words if len(words) == len(t) else list(t)
 
 
 def _compound(low: tuple[str, ...]) -> tuple[str, ...]:

@@ -32,7 +32,7 @@ import os
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Container, Iterable
 
 import respin  # (the package: learn's annotation names respin.lexicon through it, imported on demand)
 
@@ -186,8 +186,7 @@ class SwapLexicon:
         >>> lex.to_tsv().splitlines()[1:]
         ['puppy scans\\tPET scans\\t2', 'x-beam\\tX-ray\\t1']
         """
-        spell = self.spellings
-        return [spell.get(w, w) for w in words]
+        return spelled_by(words, (self,))
 
     def lookup(self, spun: str | tuple[str, ...]) -> dict[tuple[str, ...], int]:
         """The originals of the spun phrase ``spun`` with their counts, ``{}`` where it has
@@ -916,6 +915,31 @@ def _own_case(word: str) -> bool:
     parts = word.split("-")
     return (any(c.isupper() for p in parts for c in p.lstrip("([")[1:])
             or (len(parts) > 1 and len(parts[0]) == 1 and parts[0].isupper()))
+
+
+def spelled_by(original: Iterable[str], holders: Iterable["SwapLexicon"], keep: Container[str] = ()) -> list[str]:
+    """The words of a swap's ``original`` (lower case, as a lexicon keys them) with the
+    capitals of their own (:attr:`SwapLexicon.spellings`) of the first of ``holders`` (the
+    lexicons that hold the swap, in the order given) that spells a word of it; a word in
+    ``keep`` (the text's own words, lower case: the spun phrase's, or the words beside it
+    that a finding takes in) is the text's to spell, whichever lexicon spells it. The one
+    rule of check's findings (:func:`respin.detect.lexicon_findings`), restore's edits
+    (:meth:`respin.decode.Decoder.spelled`) and suggest's originals
+    (:func:`respin.suggest.ranked`); the text's case is put on top after.
+
+    >>> acr = SwapLexicon.from_tsv("kitten scans\\tPET scans\\ngamma-beam\\tX-ray\\nmcdonald's\\tMcDonald's\\n")
+    >>> spelled_by(("pet", "scans"), [acr]), spelled_by(("x-ray", "images"), [acr], keep={"x-ray", "pictures"})
+    (['PET', 'scans'], ['x-ray', 'images'])
+    >>> low = SwapLexicon.from_tsv("kitten scans\\tpet scans\\ngamma-beam\\tX-ray\\n")  # (spells x-ray, not pet)
+    >>> spelled_by(("pet", "scans"), [low, acr]), spelled_by(("mcdonald's",), [acr])
+    (['PET', 'scans'], ["McDonald's"])
+    """
+    words = list(original)
+    for lex in holders:
+        spell = getattr(lex, "spellings", None)
+        if spell and any(w in spell and w not in keep for w in words):
+            return [spell[w] if w in spell and w not in keep else w for w in words]
+    return words
 
 
 def spellings(originals: Iterable[str]) -> dict[str, str]:
