@@ -2298,7 +2298,7 @@ def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document |
     """(applied edits, suggestions below the threshold) for ``text``, as :class:`Edit` lists;
     ``choices``: the document's decoded choices when they were decoded with others
     (:meth:`Decoder.decode_many`)."""
-    from .restore import FORMAT, OTHER, PHRASE, SYNONYM, Edit, _apostrophe_style, _Capitals
+    from .restore import FORMAT, OTHER, PHRASE, SYNONYM, Edit, _apostrophe_style, _Capitals, with_apostrophes
 
     doc = doc or Document.from_text(text)
     apo = _apostrophe_style(text)
@@ -2328,9 +2328,7 @@ def restore_edits(text: str, decoder: Decoder, threshold: float, doc: Document |
             words = _cased(decoder.spelled(spun, ch.out), toks, ch.start == 0, upper)
             if titled:  # "The 2 Leaders Met" -> "The Two Leaders Met"
                 words = [w[:1].upper() + w[1:] for w in words]
-            rep = " ".join(words)
-            if apo == "’" or (apo is None and "’" in spun):
-                rep = rep.replace("'", "’")
+            rep = with_apostrophes(" ".join(words), spun, apo)
             kind = (FORMAT if any(t.text.isdigit() for t in toks) else
                     PHRASE if len(toks) > 1 or len(words) > 1 else
                     SYNONYM if decoder._synonyms(spun.lower(), rep.lower()) else OTHER)

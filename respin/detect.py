@@ -18,7 +18,8 @@ import numpy as np
 
 import respin  # (the package: Report.match's annotation names respin.index.Match through it, imported lazily)
 from .evidence import STOPWORDS
-from .restore import FORMAT, PHRASE, SPINTAX, SPINTAX_CONFIDENCE, SYNONYM, Relation, restore_with_source
+from .restore import (FORMAT, PHRASE, SPINTAX, SPINTAX_CONFIDENCE, SYNONYM, Relation, _apostrophe_style, restore_with_source,
+                      with_apostrophes)
 from .tokenize import LINE_BREAK, PUNCT, LineIndex, capitalised, case_like, has_line_break
 
 if TYPE_CHECKING:
@@ -608,6 +609,7 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, wh
         return k
 
     i = free = 0
+    apo: str | None | bool = False  # the text's apostrophe style, asked at the first suggestion with one
     while i < len(toks):
         found = match(i)
         if found is None:
@@ -656,8 +658,10 @@ def _phrases_in(text, toks, keys, lexicons, indexes, compounds: bool = False, wh
                                                                for w, c in zip(o, spelled_by(o, holders, keep))),
                                                       ending), span)
                      for o in near)
-        if ending == "'s" and span.endswith("’s"):  # the text's apostrophe
-            sugg = tuple(x[:-2] + "’s" for x in sugg)
+        if "'" in "".join(sugg):  # the text's apostrophes, as restore writes them ("Smith’s disease")
+            if apo is False:
+                apo = _apostrophe_style(text)
+            sugg = tuple(with_apostrophes(x, span, apo) for x in sugg)
         if compounds and _COMPOUND.search(span):  # a compound stays one ("Deep-learning models")
             sugg = tuple(_joined_like(x, span) for x in sugg)
         line, col = lines.line_col(start)

@@ -1257,7 +1257,7 @@ def _unrestored_phrases(decoded: list, phrases, leaked: list, text: str = "") ->
     finding's first original at the finding's confidence, its apostrophes the text's as the
     decoder's edits take them ("Smith’s ailment" -> "Smith’s disease", not a
     straight one in a text of curly ones: the table writes them straight)."""
-    from .restore import PHRASE, Edit, _apostrophe_style
+    from .restore import PHRASE, Edit, _apostrophe_style, with_apostrophes
     apo = _apostrophe_style(text)
     done = {(e.start, e.end): e.restored.lower() for e in decoded}
     around = _containing(decoded, phrases)
@@ -1269,9 +1269,7 @@ def _unrestored_phrases(decoded: list, phrases, leaked: list, text: str = "") ->
             continue
         if taken.overlaps(f.start, f.end) or not f.suggestions:
             continue
-        new = f.suggestions[0]
-        if apo == "’" or (apo is None and "’" in f.text):
-            new = new.replace("'", "’")
+        new = with_apostrophes(f.suggestions[0], f.text, apo)
         out.append(Edit(f.start, f.end, f.text, new, "model", f.confidence, PHRASE))
     return out
 

@@ -1001,6 +1001,18 @@ def _apostrophe_style(text: str) -> str | None:
     return None if straight == curly else "'" if straight else "’"
 
 
+def with_apostrophes(new: str, spun: str, style: str | None) -> str:
+    """``new``, which a lexicon or the decoder writes with straight apostrophes, in place of
+    ``spun``, with the text's: curly where the text's ``style`` (:func:`_apostrophe_style`)
+    is curly, or where it mixes them and ``spun`` has a curly one. Restore's edits without
+    a source and check's lexicon findings both write them so.
+
+    >>> with_apostrophes("Smith's disease", "Smith’s ailment", None), with_apostrophes("Smith's disease", "x", "'")
+    ('Smith’s disease', "Smith's disease")
+    """
+    return new.replace("'", "’") if style == "’" or (style is None and "’" in spun) else new
+
+
 # A letter or digit: str.isalnum of a character (re's \w is that or "_"), searched at C speed.
 _ALNUM = re.compile(r"[^\W_]")
 

@@ -66,3 +66,18 @@ ACR = PT + "kitten scans\tPET scans\t3\nx-ray pictures\tX-ray images\t3\n"
 def test_check_restore_and_suggest_spell_one_entry_alike(tables, text, phrase, expected):
     lexicons = [SwapLexicon.from_tsv(t) for t in tables]
     assert _three(text, phrase, lexicons) == (expected,) * 3
+
+
+def test_check_suggests_the_texts_apostrophes_as_restore_writes_them():
+    # check's lexicon findings suggested the table's straight apostrophe ("mcdonald's
+    # restaurant") where restore wrote the text's curly one; only a phrase's last "'s" was the text's.
+    lex = SwapLexicon.from_tsv(PT + "mcdonald's eatery\tMcDonald's restaurant\t3\nsmith malady\tSmith's disease\t3\n")
+    text = "We ate at the mcdonald\u2019s eatery on Main Street. The smith malady is rare.\n"
+    found = {f.text: f.suggestions[0] for f in respin.check(text, lexicons=[lex]).findings}
+    r = respin.restore(text, lexicons=[lex], min_confidence=0.5)
+    edits = {e.spun: e.restored for e in r.edits}
+    assert found == edits == {"mcdonald\u2019s eatery": "mcdonald\u2019s restaurant",
+                              "smith malady": "smith\u2019s disease"}, (found, edits)
+    straight = text.replace("\u2019", "'")
+    assert {f.text: f.suggestions[0] for f in respin.check(straight, lexicons=[lex]).findings} == {
+        "mcdonald's eatery": "mcdonald's restaurant", "smith malady": "smith's disease"}
