@@ -42,6 +42,7 @@ from typing import NamedTuple
 
 from .decode import _NUMBERS, USER_LEXICON_WEIGHT, _figure_context
 from .evidence import STOPWORDS
+from .restore import _apostrophe_style, with_apostrophes
 from .swaps import reaches_back, spelled_by, spun_share
 from .tokenize import _INVISIBLE_RUN, case_like
 
@@ -227,6 +228,8 @@ def ranked(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), 
     # A possessive is its word's ("White Home's" -> "White House's"): searched without its
     # "'s", which is given back to the word it came with, in the phrase's own apostrophe.
     poss = [_POSSESSIVE.fullmatch(w) for w in words]
+    if any(poss) and any(lex.lookup(t) for t in {_lower(words), _compound(_lower(words))} for lex in lexicons):
+        poss = [None] * len(words)  # (unless a lexicon's phrase holds it: "crohn's malady", which check finds)
     base = [p.group(1) if p else w for p, w in zip(poss, words)]
     low = _lower(base)
     frame = _context(words, context)
@@ -268,6 +271,7 @@ def ranked(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), 
     capitals = (not any(c.islower() for c in phrase)  # (a phrase in lower case stays so, whatever its line)
                 and _in_capitals(context if context and in_context(phrase, context) else phrase))
     sources = info["sources"]
+    apo = _apostrophe_style(phrase)
     for t, s in scored[:k]:
         spelled = _spelled(t, low, key, sources.get(t), lexicons)
         cased = [c.upper() if capitals and w.isdigit() else case_like(c, w)  # in the phrase's capitals
@@ -279,7 +283,7 @@ def ranked(phrase: str, context: str | None = None, *, k: int = 5, lexicons=(), 
                 cased[-1] += poss[-1].group(2)
         # Word for word: the phrase's own spacing ("U.S. navy aid" -> "U.S. military aid").
         text = "".join(g + c for g, c in zip(gaps, cased)) if len(t) == len(words) else _detok(" ".join(cased))
-        out.append((text, 10 ** (s - top) / z))
+        out.append((with_apostrophes(text, phrase, apo), 10 ** (s - top) / z))  # (the phrase's, as restore writes them)
     return Ranking(out, [sources.get(t) for t, _ in scored[:k]], 10 ** (own - top), listed, share)
 
 

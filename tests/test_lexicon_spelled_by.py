@@ -62,6 +62,12 @@ ACR = PT + "kitten scans\tPET scans\t3\nx-ray pictures\tX-ray images\t3\n"
      "The kitten scans of the cohort were read twice.\n", "kitten scans", "PET scans"),  # two lexicons
     ([PT + "burger joint eatery\tMcDonald's restaurant\t3\n"], "We met at the burger joint eatery on Main Street.\n",
      "burger joint eatery", "McDonald's restaurant"),  # an apostrophe
+    # a phrase whose word is a possessive (suggest looked the entry up without the "'s":
+    # it ranked the thesaurus' "crohn's illness" first), and the text's curly apostrophe
+    ([PT + "crohn's malady\tcrohn's disease\t3\n"], "The patient had crohn's malady for years.\n",
+     "crohn's malady", "crohn's disease"),
+    ([PT + "crohn's malady\tcrohn's disease\t3\n"], "The patient had crohn\u2019s malady for years.\n",
+     "crohn\u2019s malady", "crohn\u2019s disease"),
 ])
 def test_check_restore_and_suggest_spell_one_entry_alike(tables, text, phrase, expected):
     lexicons = [SwapLexicon.from_tsv(t) for t in tables]
