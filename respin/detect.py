@@ -20,7 +20,7 @@ import respin  # (the package: Report.match's annotation names respin.index.Matc
 from .evidence import STOPWORDS
 from .restore import (FORMAT, PHRASE, SPINTAX, SPINTAX_CONFIDENCE, SYNONYM, Relation, _apostrophe_style, restore_with_source,
                       with_apostrophes)
-from .tokenize import LINE_BREAK, PUNCT, LineIndex, capitalised, case_like, has_line_break
+from .tokenize import LINE_BREAK, PUNCT, LineIndex, capitalised, case_like, has_line_break, latex_opening
 
 if TYPE_CHECKING:
     import respin.why  # noqa: F401  (Finding.evidence's class, for type checkers: imported by explain())
@@ -352,7 +352,7 @@ _STYLE_NAMES = (r"(?:emph|text(?:bf|it|sc|tt|rm|sf|sl|up|md|normal)?|underline|u
 _LATEX_STYLE = re.compile(r"\\" + _STYLE_NAMES)
 # A style group's opening right before a phrase: "\\emph{", "{\\bf " (not another command's
 # group, "\\section{", "\\footnote{", nor a bare brace: "\\textcolor{red}{").
-_LATEX_GROUP_OPEN = re.compile(r"(?:\\%s\{|\{\\%s\s*)$" % (_STYLE_NAMES, _STYLE_NAMES))
+_LATEX_GROUP_OPEN = re.compile(rf"(?:{latex_opening(_STYLE_NAMES)})$")
 _LATEX_HINT = re.compile(r"[^\W_]~[^\W_]|[^\W_]\\-[^\W_]|\\[A-Za-z]+\s*\{|\{\\[A-Za-z]")  # what _latex_view reads
 
 

@@ -26,7 +26,7 @@ from .detect import not_judged_reason
 from .variants import table_phrases
 from .evidence import _Unigrams, matrix, offered, rescore, row_types
 from .spans import SpanIndex
-from .tokenize import Document, LineIndex, code_regions, fork_free_lock, gc_paused, line_breaks, unwrap
+from .tokenize import BEFORE_WORD, Document, LineIndex, code_regions, fork_free_lock, gc_paused, line_breaks, unwrap
 
 _LOCK = fork_free_lock(__name__, "_LOCK", 0)  # (order: the outermost; it holds the others)
 _CACHE: dict[str, "Model"] = {}
@@ -1166,7 +1166,7 @@ def _why_not_judged(report) -> str:
 
 
 # (a LaTeX style's group may open between them: "an \textbf{irregular backwoods}" -> "a \textbf{random forest}")
-_ARTICLE_BEFORE = re.compile(r"(?<![\w'’])(an?|An?|AN)\s+(?:\\[A-Za-z]+\{|\{\\[A-Za-z]+\s+)*[\"'“‘(\[]?$")
+_ARTICLE_BEFORE = re.compile(rf"(?<![\w'’])(an?|An?|AN)\s+{BEFORE_WORD}$")
 _AN_EXCEPTIONS = ("uni", "use", "usu", "uti", "ure", "uro", "eu", "one", "once", "ewe")
 _AN_H = ("hour", "honest", "honor", "honour", "heir")
 
@@ -1209,7 +1209,7 @@ def agreeing_article(article: str, word: str, capitals: bool = False) -> str | N
             else fixed.capitalize() if article[0].isupper() else fixed)
 
 
-_LATEX_LEAD = re.compile(r"^(?:\{?\\[A-Za-z]+\s*\{?)+")  # "\\emph{", "{\\bf " before a phrase's first word
+_BEFORE_WORD = re.compile(BEFORE_WORD)  # "\\emph{", "{\\bf " before a phrase's first word
 
 
 def _with_articles(text: str, edits: list) -> list:
@@ -1222,7 +1222,7 @@ def _with_articles(text: str, edits: list) -> list:
     for e in edits:
         m = _ARTICLE_BEFORE.search(text, prev_end, e.start)
         # (the spun words' first, past a LaTeX style's markup: "a \\emph{counterfeit} consciousness")
-        spun_w, new_w = _LATEX_LEAD.sub("", e.spun).split()[:1], e.restored.split()[:1]
+        spun_w, new_w = e.spun[_BEFORE_WORD.match(e.spun).end():].split()[:1], e.restored.split()[:1]
         if m and spun_w and new_w:
             art = m.group(1)
             capitals = art.isupper() and spun_w[0].isupper()  # "A COUNTERFEIT CONSCIOUSNESS"

@@ -23,7 +23,7 @@ from numbers import Integral
 from operator import attrgetter
 
 from .align import ANCHOR_MIN, Alignment, align, canon, cited_tokens, citation_at, out_of_order
-from .tokenize import (_CLOSERS, _ENDERS, INVISIBLE, NO_INVISIBLE, PUNCT, Document, LineIndex, _holds_any,
+from .tokenize import (_CLOSERS, _ENDERS, BEFORE_WORD, INVISIBLE, NO_INVISIBLE, PUNCT, Document, LineIndex, _holds_any,
                        has_line_break, normalize_many)
 
 SYNONYM, PHRASE, FORMAT, OTHER = "synonym swap", "phrase swap", "number/format", "other rewrite"
@@ -191,9 +191,9 @@ def _ensure_nl(lines):
         yield line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
 
 
-# Spaces after an article, and a LaTeX style's group opening before the word it agrees with
-# ("an \textbf{irregular backwoods}", "an {\bf irregular backwoods}"), as model._ARTICLE_BEFORE reads them.
-_PAST_MARKUP = re.compile(r" *(?:(?:\\[A-Za-z]+\{|\{\\[A-Za-z]+\s+) *)*")
+# Spaces after an article, and what else stands before the word it agrees with
+# (tokenize.BEFORE_WORD: "an \textbf{irregular backwoods}", "an 'irregular backwoods'"), as model._ARTICLE_BEFORE reads it.
+_PAST_MARKUP = re.compile(rf" *{BEFORE_WORD}")
 
 
 def within(result: "Restoration", spans, own=None) -> "Restoration":

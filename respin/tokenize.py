@@ -734,6 +734,27 @@ _HINT_MARKS = "^_$"
 _LATEX_KEYED_SPACED = re.compile(
     rf"\\(?:(?:{_LATEX_KEYED})\*?(?:\[[^\[\]\n]{{0,200}}\]){{0,2}}\{{[^{{}}\n]{{0,300}}\}}"
     r"|hyperref\[[^\[\]\n]{0,200}\])")
+
+
+def latex_opening(names: str = "[A-Za-z]+") -> str:
+    r"""The pattern of a LaTeX group's opening right before a word, of a command of
+    ``names`` (a pattern; any command by default): "\emph{", "{\bf ". respin.detect takes a
+    style's (its _STYLE_NAMES) into a finding that crosses the group; :data:`BEFORE_WORD`
+    reads any past.
+
+    >>> [bool(re.fullmatch(latex_opening(), x)) for x in ("\\emph{", "{\\bf ", "{\\bf", "\\emph", "{", "\\\\{")]
+    [True, True, True, False, False, False]
+    """
+    return rf"\\(?:{names})\{{|\{{\\(?:{names})\s*"
+
+
+# What stands between an article and the word it agrees with: spaces, LaTeX groups' openings
+# ("an \textbf{irregular backwoods}", "an {\bf\emph{irregular} backwoods}") and an opening
+# quote or bracket ("an 'irregular backwoods'"). The one reading of model._ARTICLE_BEFORE (the
+# article before an edit), model._with_articles (a finding's markup before its first word) and
+# restore.within (an article kept with the edit it agrees with).
+BEFORE_WORD = rf"(?:(?:{latex_opening()}) *)*[\"'“‘`(\[]?"
+
 _TRAILING = ".,;:!?'\"’”)]}"
 _SPACE = re.compile(r"\s")
 
