@@ -2749,6 +2749,25 @@ def _duration(seconds: float) -> str:
     return f"{m} min" if m < 90 else f"{m // 60} h {m % 60} min"
 
 
+def bar_width() -> dict:
+    """tqdm's size options for standard error: its terminal's width as it changes, and 80
+    columns and 24 rows where the terminal says it has none (0 by 0: ``script -c``, some CI
+    runners), where tqdm printed no bar at all (a 21-second batch showed only its summary).
+
+    >>> sorted(bar_width())  # (standard error no terminal here: the fixed size)
+    ['ncols', 'nrows']
+    """
+    try:
+        columns, lines = os.get_terminal_size(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError):
+        columns = lines = 0
+    if columns > 0 and lines > 0:
+        return {"dynamic_ncols": True}
+    # (tqdm draws nothing where it reads 0 rows, whatever ncols says, and reads the size
+    # again at each update where it is dynamic)
+    return {"ncols": columns if columns > 0 else 80, "nrows": lines if lines > 0 else 24}
+
+
 class _Progress:
     """tqdm on a terminal (rate, ETA once the input is counted in the background); else a
     plain line about once a minute (done, share, rate, time left); nothing for progress="off"."""
@@ -2762,8 +2781,8 @@ class _Progress:
             return
         if self.mode == "bar":
             from tqdm import tqdm
-            self.bar = tqdm(total=None, initial=initial, unit="doc", file=sys.stderr, dynamic_ncols=True,
-                            desc="respin", smoothing=0.05)
+            self.bar = tqdm(total=None, initial=initial, unit="doc", file=sys.stderr, desc="respin", smoothing=0.05,
+                            **bar_width())
 
         def count():
             try:

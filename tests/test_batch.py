@@ -2330,6 +2330,29 @@ def test_progress_lines_off_a_terminal_say_the_time_left():
     assert said[-1] == "500 documents (5.0/s)"
 
 
+@pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("columns,rows", [(0, 0), (100, 0), (0, 24), (100, 30)])
+def test_progress_bar_shows_on_a_terminal_of_no_width(monkeypatch, columns, rows):
+    """A terminal that says it has 0 columns (`script -c`, some CI runners) got no bar at
+    all from tqdm: a 21-second run showed only its summary (a newsroom review)."""
+    import fcntl
+    import struct
+    import termios
+    from types import SimpleNamespace
+    from respin.batch import _Progress
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+    with os.fdopen(slave, "w", encoding="utf-8") as tty:
+        monkeypatch.setattr(sys, "stderr", tty)
+        bar = _Progress("bar", None, None, None, None, 0, print)
+        bar.update(3, SimpleNamespace(documents=3, resumed=0))
+        bar.close()
+        tty.flush()
+        shown = os.read(master, 4096).decode()
+    os.close(master)
+    assert "respin: 3doc" in shown, shown
+
+
 def test_only_lexicon_keeps_the_lexicon_phrases_and_the_edits_inside_them(tmp_path):
     """As check and restore --only-lexicon: a screener's batch of papers fixes their tortured
     phrases alone (the model's "White Home" ==> White House is left out)."""
