@@ -16,6 +16,7 @@ written once per machine; ``RESPIN_CACHE_DIR=off`` writes nothing).
 
 from __future__ import annotations
 
+import os as _os
 import sys as _sys
 from collections.abc import Iterable  # (for the annotations at run time too, as PathLike: both cheap)
 from os import PathLike
@@ -110,6 +111,80 @@ class _Package(_ModuleType):
 
 
 _sys.modules[__name__].__class__ = _Package
+
+
+# A fork waits for the other threads inside respin to finish the import they are in. respin
+# imports what it needs on first use (NumPy, its own modules, pocketsphinx), and a child
+# forked while another thread was importing a module found it half imported, its import
+# lock held by a thread the child does not have: the child's first call, importing the same
+# module, hung for good (`threading.Thread(target=respin.warm).start()`, then a fork pool at
+# once: every child hung in its first check; a pipeline review). respin's locks
+# (tokenize.fork_free_lock) covered the imports made inside them only; NumPy's first import
+# (respin.args.flag_arg) and most of respin's modules are imported outside them.
+_FORK_WAIT_S = 30.0  # at most, then the fork goes on (an import that waits for the fork itself)
+_PACKAGE_DIR = _os.path.join(_os.path.dirname(__file__), "")  # (as its modules' code names their files)
+
+
+def _importing_in_respin() -> bool:
+    """Whether a thread other than this one is inside respin's code (or importing a module
+    of respin's) and in an import (importlib's ``_find_and_load``, which holds the module's
+    import lock)."""
+    frames = getattr(_sys, "_current_frames", None)
+    if frames is None:
+        return False
+    import threading
+    me = threading.get_ident()
+    for ident, frame in frames().items():
+        if ident == me:
+            continue
+        importing = ours = False
+        while frame is not None and not (importing and ours):
+            code = frame.f_code
+            if code.co_name == "_find_and_load" and code.co_filename.startswith("<frozen importlib"):
+                importing = True
+            elif code.co_filename.startswith(_PACKAGE_DIR):
+                ours = True
+            frame = frame.f_back
+        if importing and ours:
+            return True
+    return False
+
+
+def _before_fork() -> None:
+    """Before a fork: wait for the threads inside respin's locks to leave them, taking the
+    locks (tokenize.fork_free_lock; respin.tokenize lets them go after it), and for the
+    threads inside respin to finish the import they are in, the locks let go meanwhile (a
+    thread's import may need one). One hook, registered when respin is imported, so that
+    NumPy's first import is waited for too, before respin.tokenize is."""
+    frames = getattr(_sys, "_current_frames", None)
+    if frames is None or len(frames()) < 2:  # (no other thread: nothing to wait for)
+        return
+    import time
+    had_logging = "logging" in _sys.modules
+    deadline = time.monotonic() + _FORK_WAIT_S
+    while True:
+        tok = _sys.modules.get("respin.tokenize")
+        locks = getattr(tok, "_FORK_HOOKS", False)  # (False while it is being imported: none to take)
+        if locks:
+            tok._take_fork_locks()
+        if not _importing_in_respin() or time.monotonic() >= deadline:
+            break
+        if locks:
+            tok._after_fork_in_parent()
+        time.sleep(0.002)
+    # A module imported meanwhile registered its fork hooks too late for this fork's
+    # "before" ones, and its "after" ones run: logging's (pocketsphinx imports it) let go
+    # of a lock its "before" did not take ("Exception ignored ... cannot release
+    # un-acquired lock"). Take it as that hook would have.
+    logging = None if had_logging else _sys.modules.get("logging")
+    if logging is not None and not getattr(getattr(logging, "__spec__", None), "_initializing", False):
+        take = getattr(logging, "_prepareFork", None) or getattr(logging, "_acquireLock", None)  # 3.13 / before
+        if take is not None:
+            take()
+
+
+if hasattr(_os, "register_at_fork"):
+    _os.register_at_fork(before=_before_fork)
 
 
 def check_many(texts: Iterable[str], *, threshold: float | None = None, model: _ModelDir = None,

@@ -1412,7 +1412,7 @@ def fork_free_lock(module: str, name: str, order: int) -> threading.Lock:
     model or decoding the LM table; a library review). What the lock guards is published
     only once complete, so a child finds it absent, and makes it, or whole.
 
-    A fork also waits for the threads inside these locks to leave them (:func:`_before_fork`,
+    A fork also waits for the threads inside these locks to leave them (``respin._before_fork``,
     the locks taken in ``order``, outer ones first as the code nests them): what they do there
     includes imports (pocketsphinx, the LM table's module), and a child forked mid-import
     found that module's import lock held by a thread it does not have; its first check,
@@ -1424,7 +1424,7 @@ def fork_free_lock(module: str, name: str, order: int) -> threading.Lock:
 
 
 _FORK_LOCKS: list[tuple[int, str, str]] = []  # (order, module, name) of every fork_free_lock
-_FORK_HELD: list[threading.Lock] = []  # the locks _before_fork took, for the parent to release
+_FORK_HELD: list[threading.Lock] = []  # the locks _take_fork_locks took, for the parent to release
 
 
 def _fork_lock(module: str, name: str):
@@ -1432,7 +1432,9 @@ def _fork_lock(module: str, name: str):
     return getattr(mod, name, None) if mod is not None else None
 
 
-def _before_fork() -> None:
+def _take_fork_locks() -> None:
+    """Take every fork_free_lock, outer ones first (respin's hook before a fork calls it:
+    ``respin._before_fork``, which also waits for imports)."""
     for _, module, name in _FORK_LOCKS:
         lock = _fork_lock(module, name)
         if lock is not None:
@@ -1452,9 +1454,10 @@ def _after_fork_in_child() -> None:
             setattr(sys.modules[module], name, threading.Lock())
 
 
+# (The locks are taken before a fork by respin._before_fork, registered when respin is imported.)
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent,
-                        after_in_child=_after_fork_in_child)
+    os.register_at_fork(after_in_parent=_after_fork_in_parent, after_in_child=_after_fork_in_child)
+_FORK_HOOKS = True  # (registered: respin._before_fork may take the locks, which they let go)
 
 
 def _threads() -> int:

@@ -147,3 +147,36 @@ def test_warm_imports_what_it_needs_inside_the_models_lock(monkeypatch):
     monkeypatch.setattr(respin.evidence, "vectorised", lambda *a: seen.append(respin.model._LOCK.locked()))
     m.warm(freeze=False)
     assert seen == [True]
+
+
+_FORK_AT_ONCE = r"""
+import faulthandler, os, sys, threading, time
+import respin
+threading.Thread(target=respin.warm, daemon=True).start()   # a warm-up thread, then a fork at once
+time.sleep(float(sys.argv[1]))
+pid = os.fork()
+if pid == 0:
+    faulthandler.dump_traceback_later(20, exit=True)   # a hung child: its stack, exit 1
+    r = respin.check("The mayor said the council would review the new budget on Tuesday.")
+    os.write(1, b"child checked %d words\n" % r.words)
+    os._exit(0)
+_, status = os.waitpid(pid, 0)
+print("child status", status)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+@pytest.mark.parametrize("delay", [0.0, 0.03, 0.1])
+def test_a_fork_right_after_a_warm_up_thread_starts_gives_a_working_child(delay):
+    """``threading.Thread(target=respin.warm).start()`` and a fork pool at once: the thread
+    was importing NumPy (respin.args) or respin's modules (respin.model), outside respin's
+    locks, and every child hung in its first check, on that half-done import (a pipeline
+    review). The fork now waits for the import (respin._before_fork)."""
+    import subprocess
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    done = subprocess.run([sys.executable, "-c", _FORK_AT_ONCE, str(delay)], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert "child checked 12 words" in done.stdout, done.stdout + done.stderr
+    assert "child status 0" in done.stdout
+    assert "Exception ignored" not in done.stderr, done.stderr  # (logging's fork hooks kept in step)
