@@ -401,7 +401,10 @@ class Model:
             # (weighed against the English prose the model reads: a page's menus, byline and
             # share lines, which weigh nothing, judged a French article in them "not spun")
             foreign = bool(foreign_of[i]) and mostly_not_english(foreign_of[i], foreign_of[i] + english_of()[i])
-            if n_words == 0 or b - a < MIN_EVIDENCE_WORDS or foreign:
+            # (Evidence is per word type, three rows a type at most: "word word word ..." 500
+            # times, one type, scored 0.97 spun with no finding, junk a corpus filter then
+            # read as spun; a pipeline review.)
+            if n_words == 0 or b - a < MIN_EVIDENCE_WORDS or foreign or len(np.unique(types[a:b])) < MIN_EVIDENCE_WORDS:
                 if doc_rows is not None:
                     doc_rows.append(det.doc_row(Xi, n_row, keep=keep_i))
                 reports.append(Report(0.0, 0.0 >= thr, [], n_words, thr, model=self.label, judged=False,

@@ -466,3 +466,14 @@ def test_ctrl_c_while_the_commands_load_is_130(monkeypatch, capsys):
     monkeypatch.setattr(cli, "_register_all", interrupted)
     assert cli.main(["--version"]) == 130
     assert "interrupted" in capsys.readouterr().err
+
+
+def test_one_or_two_words_repeated_are_not_judged():
+    """Evidence is counted per word type (three rows a type at most): "word word word ..."
+    500 times scored 0.97, spun, with no finding, and a corpus filter read the junk as spun
+    (a pipeline review). Fewer than three word types the thesaurus explains: not judged,
+    score 0, as a text of fewer than three such words; a sentence repeated counts once."""
+    for junk in ("word " * 500, "report " * 500, "word report " * 300, "The report said the word. " * 100):
+        r = respin.check(junk)
+        assert (r.judged, r.score, r.spun, r.findings, r.reason) == (False, 0.0, False, [], "too few content words")
+    assert respin.check("The mayor said the new bridge would open in May after a long delay. " * 20).judged
