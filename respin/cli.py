@@ -1768,7 +1768,7 @@ def spin(
 ):
     """Simulate an article spinner: make labelled spun text from clean text.
 
-    For training and red-teaming. The swaps written by --truth say exactly which spans of the spun text replaced which original words. Web addresses and Markdown code are never spun (check and restore never judge code).
+    For training and red-teaming. The swaps written by --truth say exactly which spans of the spun text replaced which original words. Web addresses, Markdown code and HTML or XML markup (tags, comments, scripts, style sheets) are never spun (check and restore never judge code; strip markup before checking).
 
     Example:
 

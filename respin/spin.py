@@ -421,6 +421,42 @@ _NAME_JOINERS = frozenset({"of", "for", "the", "and", "de", "on"})
 # dev pairs; a domain after a hyphen now keeps it, "-example.com".)
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+|[@#]\w+"
                      r"|(?<![\w-])(?<![\w-]\.)[\w-]+(?:\.[\w-]+)*\.(?:com|org|net|gov|edu|io|co|uk|info)\b\S*", re.I)
+# HTML or XML markup: a tag with its attributes ("<head>" was spun to "<forefront>", "</title>"
+# to "</deed>": the page came back broken; a pipeline review). Its text between tags is spun.
+# (Each match stops at the next "<" or ">": linear in the text.)
+_TAG_RE = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>|<![^<>]*>")
+
+
+def _markup_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of ``text`` that are HTML or XML markup, not prose: tags, comments, and a
+    script's or style sheet's contents whole (CSS "bold" was spun to "intrepid").
+
+    >>> t = '<p class="x">The <b>mayor</b> said.</p><style>b {font-weight: bold}</style><!-- a note -->'
+    >>> [t[a:b] for a, b in _markup_spans(t)]
+    ['<p class="x">', '<b>', '</b>', '</p>', '<style>b {font-weight: bold}</style>', '<!-- a note -->']
+    """
+    if "<" not in text:
+        return []
+    out = _spans(_TAG_RE, text)
+    low = text.lower()
+    for opening, closing in (("<script", "</script"), ("<style", "</style"), ("<!--", "-->")):
+        at = 0
+        while (i := low.find(opening, at)) >= 0:  # (str.find: an unclosed one ends the search)
+            j = low.find(closing, i + len(opening))
+            if j < 0:
+                break
+            k = low.find(">", j) if closing != "-->" else j + 2
+            at = len(text) if k < 0 else k + 1
+            out.append((i, at))
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(out):  # (a tag inside a style sheet's span: the one span)
+        if merged and a < merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
 _CAND_RE = re.compile(r"[a-z]+(?:['-][a-z]+)*")
 
 # Style parameters: rate multiplier, probability of reusing a word's earlier synonym in the same
@@ -701,8 +737,8 @@ def spin(text: str, *, rate: float = 0.35, style: str = "aggressive", seed: int 
                 sentence_start.add(j)
                 break
     # Addresses, and Markdown code (which check and restore never judge: swaps there would
-    # count as missed in --truth; a review), are never spun.
-    urls = _Ranges(_spans(_URL_RE, text) + code_regions(text))
+    # count as missed in --truth; a review), are never spun; nor is markup (_markup_spans).
+    urls = _Ranges(_spans(_URL_RE, text) + code_regions(text) + _markup_spans(text))
     quotes = _Ranges(_quote_spans(text)) if conservative else None
     protected = _protected_names(toks, lex) if not conservative else set()
     # Capitalised words seen inside sentences are names; at a sentence start they are left

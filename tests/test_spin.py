@@ -467,3 +467,19 @@ def test_spin_after_an_earlier_truth(cli, tmp_path):
     assert_user_error(cli("spin", src, "--after", t1), "is not the spun text of --after")
     assert_user_error(cli("spin", spun1, "--after", src), "not a truth file")
     assert_user_error(cli("spin", spun1, "--after", t1, "--truth", t1), "--after file with --truth")
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+def test_markup_is_never_spun(style):
+    """An HTML page spun came back broken: "<head>" spun to "<forefront>", "</title>" to
+    "</deed>", CSS "bold" to "intrepid" (a pipeline review). Tags, comments, scripts and
+    style sheets stay as they were; the text between tags is spun."""
+    page = ('<html><head><title>City news</title><style>body {font-weight: bold; color: black}</style>'
+            '<!-- the main story --></head>\n<body><p class="lead">The mayor said on Monday that the city '
+            'would build two new schools and a large park near the river next year.</p>\n<p>Officials said '
+            'the plan would cost about 40 million dollars and would be paid for by a new local tax.</p></body></html>\n')
+    tags = re.compile(r"<style>.*?</style>|<!--.*?-->|<[^<>]*>")
+    for seed in range(5):
+        out = spin(page, rate=0.9, style=style, seed=seed)
+        assert tags.findall(out.text) == tags.findall(page)
+        assert out.swaps  # (the prose is spun)
