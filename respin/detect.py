@@ -362,7 +362,7 @@ def _latex_view(text: str, toks: list, keys: list):
     two words read as a space, a word broken by ``\\-`` read whole.
 
     >>> from respin.tokenize import Document, normalize_many
-    >>> t = "a \\emph{big} deal~here, con\\-scious"
+    >>> t = "a \\\\emph{big} deal~here, con\\\\-scious"
     >>> toks = [(x.start, x.end, x.text) for x in Document.from_text(t).tokens]
     >>> _latex_view(t, toks, normalize_many([x[2] for x in toks]))[1]
     ['a', 'big', 'deal', 'here', ',', 'conscious']

@@ -805,7 +805,7 @@ def _with_spaced_keys(text: str, offset: int, end: int, spans: list[tuple[int, i
     arguments (:data:`_LATEX_KEYED_SPACED`) made identifiers, one span per run of non-spaces
     (a span holds no whitespace), in place of the spans inside it.
 
-    >>> t = "As in~\\cite{smith19, deep learning}, see \\label{fig:x ray}."
+    >>> t = "As in~\\\\cite{smith19, deep learning}, see \\\\label{fig:x ray}."
     >>> [t[a:b] for a, b in _with_spaced_keys(t, 0, len(t), [])]
     ['\\\\cite{smith19,', 'deep', 'learning}', '\\\\label{fig:x', 'ray}']
     """
