@@ -416,8 +416,9 @@ def query(
                                     help="Candidates to list."),
     format: QueryFormat = typer.Option(QueryFormat.text, "--format", "-f",
                                        help="text: tab-separated 'rank score id path source' lines, best first, "
-                                            "source '*' on the match restore would use (else empty); json: {path, "
-                                            "best, matches: [{id, score, shared, path, contained}]}."),
+                                            "source '*' on the match restore would use, '+' on each other source of a "
+                                            "text pasted from several (else empty); json: {path, best, verified, sources: "
+                                            "[{id, score, verified}], matches: [{id, score, shared, path, contained}]}."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
                                  help="Largest input accepted, in bytes or with a unit (25MB, 25MiB)."),
     output: Optional[str] = typer.Option(None, "--output", "-o", metavar="FILE",
