@@ -40,8 +40,6 @@ from .args import lexicons_arg as _lexicons, text_arg as _text, unit_arg as _uni
 # typing.TYPE_CHECKING without importing typing: type checkers take this name as true.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import TypeAlias
-
     from .batch import check_records, process_record
     # (DEFAULT_THRESHOLD and the three functions: _LAZY's names outside __all__, typed too)
     from .detect import DEFAULT_THRESHOLD, Finding, Report, findings_from_source, with_lexicon_findings  # noqa: F401
@@ -50,19 +48,14 @@ if TYPE_CHECKING:
     from .restore import Edit, Relation, Restoration, apply_edits, restore_with_source  # noqa: F401
     from .swaps import SwapLexicon, learn
 
-# What the functions below take as ``model`` (a model folder) and ``lexicons``
-# (:func:`respin.args.lexicons_arg`: one lexicon or a shipped one's name, or several). Both
-# exist at run time, so that typing.get_type_hints (pydantic's validate_call, typeguard,
-# sphinx-autodoc-typehints) resolves the public signatures in a process that has imported
-# nothing else; the second as a string, which it resolves in turn, importing SwapLexicon then.
-# (Annotated as aliases for type checkers only: at run time an annotation of the module's own
-# would make typing.get_type_hints(respin) look for TypeAlias.)
-if TYPE_CHECKING:
-    _ModelDir: TypeAlias = str | PathLike[str] | None
-    _Lexicons: TypeAlias = "respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None"
-else:
-    _ModelDir = str | PathLike[str] | None
-    _Lexicons = "respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None"
+# What the functions below take as ``model`` (a model folder: ``str | PathLike[str] | None``)
+# and ``lexicons`` (:func:`respin.args.lexicons_arg`: one lexicon or a shipped one's name, or
+# several) is written out in each signature, not named by an alias of this module's own:
+# help(respin.check) and inspect.signature showed "model: '_ModelDir'", a private name the
+# user cannot look up (an API review). The names in them exist at run time (PathLike,
+# Iterable, respin: SwapLexicon through the package, imported then), so that
+# typing.get_type_hints (pydantic's validate_call, typeguard, sphinx-autodoc-typehints)
+# resolves the public signatures in a process that has imported nothing else.
 
 __all__ = ["check", "check_many", "restore", "restore_many", "restore_cluster", "originals", "apply_edits", "learn", "check_records", "process_record", "Report", "Finding",
            "Restoration", "Edit", "Relation", "SwapLexicon", "RespinError", "ModelError",
@@ -82,6 +75,8 @@ _LAZY = {"DEFAULT_THRESHOLD": "detect", "Finding": "detect", "Report": "detect",
 if not TYPE_CHECKING:  # (type checkers see the _LAZY names imported above instead, and no
     # __getattr__: with it, a misspelt ``respin.chek(t)`` was "Module not callable", or Any.)
     def __getattr__(name: str) -> object:
+        """The public names of respin's modules, and the modules themselves, imported on
+        first use (PEP 562): ``respin.Report``, ``respin.tokenize``."""
         from importlib import import_module
         module = _LAZY.get(name)
         if module is None:
@@ -97,8 +92,15 @@ if not TYPE_CHECKING:  # (type checkers see the _LAZY names imported above inste
         return value
 
 
-def __dir__():
-    return sorted(set(globals()) | set(_LAZY))
+# Names this file imports for its own use (the annotations, the type checkers): no part of
+# the API, left out of dir(respin), which an IDE's or IPython's completion lists.
+_NOT_LISTED = frozenset({"annotations", "Iterable", "PathLike", "TYPE_CHECKING", "respin"})
+
+
+def __dir__() -> list[str]:
+    """The module's names and those imported on first use (``respin.Report``), without the
+    names it imports for itself (``Iterable``, ``PathLike``, ``TYPE_CHECKING``, ``respin``)."""
+    return sorted((set(globals()) | set(_LAZY)) - _NOT_LISTED)
 
 
 class _Package(_ModuleType):
@@ -187,8 +189,9 @@ if hasattr(_os, "register_at_fork"):
     _os.register_at_fork(before=_before_fork)
 
 
-def check_many(texts: Iterable[str], *, threshold: float | None = None, model: _ModelDir = None,
-               lexicons: _Lexicons = (), min_confidence: float | None = None, sections: bool = False,
+def check_many(texts: Iterable[str], *, threshold: float | None = None, model: str | PathLike[str] | None = None,
+               lexicons: respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None = (),
+               min_confidence: float | None = None, sections: bool = False,
                explain: bool = False) -> list[respin.Report]:
     """:func:`check` of each text (without a source), in order: the same reports, but the
     texts are scored together, several times faster on many short texts (records, posts,
@@ -260,8 +263,10 @@ def _with_lexicons(m, reports: list, texts: list, lexicons) -> list:
     return [with_lexicon_findings(r, t, lexicons, d, f) for r, t, d, f in zip(reports, texts, derived, found)]
 
 
-def restore_many(texts: Iterable[str], *, model: _ModelDir = None, min_confidence: float | None = None,
-                 lexicons: _Lexicons = (), sections: bool = False) -> list[respin.Restoration]:
+def restore_many(texts: Iterable[str], *, model: str | PathLike[str] | None = None,
+                 min_confidence: float | None = None,
+                 lexicons: respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None = (),
+                 sections: bool = False) -> list[respin.Restoration]:
     """Restore several spun texts from one site without a source, pooling the evidence for
     the spinner's dictionary over all of them (a word swapped once per copy in twenty copies
     is twenty contexts of evidence). One :class:`Restoration` per text, in order.
@@ -284,7 +289,7 @@ def _model(model):
     return _m.load(model) if model is not None else _m.default()
 
 
-def warm(*, restore: bool = False, model: _ModelDir = None) -> None:
+def warm(*, restore: bool = False, model: str | PathLike[str] | None = None) -> None:
     """Load the model now (the shipped one, or the one in folder ``model``), once per
     process, with what it otherwise loads on first use: for servers, batch workers (a pool's
     initializer) and a notebook's first cell, so that the first text is not slower, and
@@ -296,8 +301,9 @@ def warm(*, restore: bool = False, model: _ModelDir = None) -> None:
     _model(model).warm(restore=restore)
 
 
-def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons: _Lexicons = (),
-              model: _ModelDir = None) -> list[tuple[str, float]]:
+def originals(phrase: str, context: str | None = None, *, k: int = 5,
+              lexicons: respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None = (),
+              model: str | PathLike[str] | None = None) -> list[tuple[str, float]]:
     """The ``k`` likeliest originals of one suspect phrase, best first, each with its share
     of the probability among the candidates scored (the phrase is taken to be spun: it is
     never its own answer). ``context``: the sentence it came from, if known; ``lexicons``:
@@ -319,9 +325,10 @@ def originals(phrase: str, context: str | None = None, *, k: int = 5, lexicons: 
     return _originals(phrase, context, k=k, lexicons=_lexicons(lexicons, model), model=_model(model))
 
 
-def check(text: str, source: str | None = None, *, threshold: float | None = None, model: _ModelDir = None,
-          lexicons: _Lexicons = (), min_confidence: float | None = None, sections: bool = False,
-          explain: bool = False) -> respin.Report:
+def check(text: str, source: str | None = None, *, threshold: float | None = None,
+          model: str | PathLike[str] | None = None,
+          lexicons: respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None = (),
+          min_confidence: float | None = None, sections: bool = False, explain: bool = False) -> respin.Report:
     """Score ``text`` for synonym spinning and list the suspected words.
 
     With ``source`` the findings are the substitutions aligned against it (score 1 for a
@@ -543,8 +550,10 @@ def _loose_lexicon_edits(result: respin.Restoration, text: str, m, min_confidenc
     return result
 
 
-def restore(text: str, source: str | None = None, *, model: _ModelDir = None, min_confidence: float | None = None,
-            lexicons: _Lexicons = (), copies: Iterable[str] | None = None, sections: bool = False) -> respin.Restoration:
+def restore(text: str, source: str | None = None, *, model: str | PathLike[str] | None = None,
+            min_confidence: float | None = None,
+            lexicons: respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None = (),
+            copies: Iterable[str] | None = None, sections: bool = False) -> respin.Restoration:
     """Restore spun ``text``: against ``source`` if given, else from ``copies`` if given,
     else with the model's best guesses.
 
@@ -610,8 +619,10 @@ def _restore_source(text, source, m, min_confidence, lexicons, found: bool = Fal
     return _loose_lexicon_edits(result, text, m, min_confidence, lexicons, sections) if lexicons else result
 
 
-def restore_cluster(texts: Iterable[str], *, model: _ModelDir = None, min_confidence: float | None = None,
-                    lexicons: _Lexicons = (), sections: bool = False) -> list[respin.Restoration]:
+def restore_cluster(texts: Iterable[str], *, model: str | PathLike[str] | None = None,
+                    min_confidence: float | None = None,
+                    lexicons: respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None = (),
+                    sections: bool = False) -> list[respin.Restoration]:
     """Restore each of several spun copies of one article from the others (a cluster of
     copies found without the original): ``[restore(t, copies=<the others>) for t in texts]``,
     each text read once. Every text is aligned with every other, n(n - 1) alignments (about

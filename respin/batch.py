@@ -58,7 +58,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from operator import methodcaller
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING
 
 import respin  # (the package: the annotations name respin.SwapLexicon and respin.index through it)
 from .io import (_BATCH_TEMP, BATCH_LOCK, BATCH_MANIFEST, BATCH_RESTORED, BATCH_RESULTS, DEFAULT_MAX_BYTES, LEGACY_NOTE, InputError, Terminated, decode, display_path, not_found,
@@ -75,11 +75,10 @@ from .io import _over, _size  # one wording of sizes in every message
 if TYPE_CHECKING:
     import respin.index  # noqa: F401
 
-# What the record functions take as ``model`` and ``lexicons``: respin.check's own aliases;
-# ``index`` too, at run time as well, for typing.get_type_hints: a string, as it names a class
-# of a module that imports NumPy, resolved in turn (importing it then), as respin._Lexicons is.
-from . import _Lexicons, _ModelDir  # noqa: E402 (the package is initialised: it imports no submodule)
-_Index: TypeAlias = "respin.index.SourceIndex | str | os.PathLike[str] | None"
+# ``model``, ``lexicons`` and ``index`` are annotated as respin.check's are, written out (no
+# private alias in help() or inspect.signature); ``index``'s class is named through the
+# package (respin.index.SourceIndex), a module that imports NumPy, which
+# typing.get_type_hints imports when it resolves it.
 
 __all__ = ["check_records", "process_record", "process_records", "error_result", "RESULT_KEYS", "POOL_MAX",
            "COPIES_MAX"]
@@ -169,8 +168,11 @@ def _as_text(value, max_size: int, path: str | None = None) -> tuple[str, str | 
 
 
 def process_record(text: str | bytes, *, id: object = None, path: str | None = None, restore: bool = True,
-                   model: _ModelDir = None, index: _Index = None, threshold: float | None = None,
-                   max_size: int = DEFAULT_MAX_BYTES, min_confidence: float | None = None, lexicons: _Lexicons = (),
+                   model: str | os.PathLike[str] | None = None,
+                   index: respin.index.SourceIndex | str | os.PathLike[str] | None = None,
+                   threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES,
+                   min_confidence: float | None = None,
+                   lexicons: respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None = (),
                    spun_only: bool = False, sections: bool = False, only_lexicon: bool = False) -> dict:
     """Check one text (and restore it) into a result dict (see the module docs for the keys).
 
@@ -198,9 +200,12 @@ def process_record(text: str | bytes, *, id: object = None, path: str | None = N
 
 
 def process_records(texts: Iterable[str | bytes], *, ids: Iterable[object] | None = None,
-                    paths: Iterable[str | None] | None = None, restore: bool = True, model: _ModelDir = None,
-                    index: _Index = None, threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES,
-                    pool: bool = True, min_confidence: float | None = None, lexicons: _Lexicons = (),
+                    paths: Iterable[str | None] | None = None, restore: bool = True,
+                    model: str | os.PathLike[str] | None = None,
+                    index: respin.index.SourceIndex | str | os.PathLike[str] | None = None,
+                    threshold: float | None = None, max_size: int = DEFAULT_MAX_BYTES, pool: bool = True,
+                    min_confidence: float | None = None,
+                    lexicons: respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None = (),
                     copies: bool = False, spun_only: bool = False, sections: bool = False,
                     only_lexicon: bool = False) -> list[dict]:
     """:func:`process_record` for several texts, checked together (the same results as one
@@ -483,10 +488,12 @@ def _open_index(index):
 
 
 def check_records(records: Iterable, text_field: str = "text", id_field: str = "id", restore: bool = False,
-                  model: _ModelDir = None, *, threshold: float | None = None, index: _Index = None,
+                  model: str | os.PathLike[str] | None = None, *, threshold: float | None = None,
+                  index: respin.index.SourceIndex | str | os.PathLike[str] | None = None,
                   max_size: int = DEFAULT_MAX_BYTES, min_confidence: float | None = None,
-                  lexicons: _Lexicons = (), spun_only: bool = False, chunk_size: int = 1,
-                  sections: bool = False, only_lexicon: bool = False) -> Iterator[dict]:
+                  lexicons: respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None = (),
+                  spun_only: bool = False, chunk_size: int = 1, sections: bool = False,
+                  only_lexicon: bool = False) -> Iterator[dict]:
     """Check (and with ``restore=True`` restore) each record, lazily, in order.
 
     ``records`` is any iterable (a list, a generator, ``df.to_dict("records")``) of dicts

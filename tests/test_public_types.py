@@ -123,3 +123,34 @@ def test_a_findings_evidence_is_annotated_as_its_class():
     tree = ast.parse((ROOT / "respin" / "detect.py").read_text(encoding="utf-8"))
     checked = [n for n in tree.body if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"]
     assert "import respin.why" in [ast.unparse(x) for n in checked for x in n.body]  # (for mypy: respin.why's a module)
+
+
+def test_help_shows_no_private_type_name_in_a_public_signature():
+    """help(respin.check) and inspect.signature showed ``model: '_ModelDir'``, ``lexicons:
+    '_Lexicons'`` (``index: '_Index'`` in the record functions): aliases private to the
+    package, which a user can neither look up nor import. The types are written out."""
+    import inspect
+
+    import respin.batch
+    functions = [getattr(respin, n) for n in respin.__all__ if inspect.isfunction(getattr(respin, n))]
+    functions.append(respin.batch.process_records)
+    for f in functions:
+        shown = str(inspect.signature(f))
+        assert not re.search(r"\b_[A-Za-z]", shown), (f.__name__, shown)
+    shown = str(inspect.signature(respin.check))
+    assert "model: 'str | PathLike[str] | None' = None" in shown
+    assert "lexicons: 'respin.SwapLexicon | str | Iterable[respin.SwapLexicon | str] | None' = ()" in shown
+
+
+def test_help_and_dir_of_the_package_show_its_api():
+    """help(respin) listed ``__getattr__`` with a stray source comment as its text ("#
+    __getattr__: with it, a misspelt ..."), and dir(respin), which completion lists, held the
+    names the package imports for itself (annotations, Iterable, PathLike, TYPE_CHECKING, and
+    respin itself: ``respin.respin``)."""
+    import pydoc
+    shown = pydoc.render_doc(respin, renderer=pydoc.plaintext)
+    assert "misspelt" not in shown and "imported on\n        first use" in shown
+    listed = set(dir(respin))
+    assert not {"annotations", "Iterable", "PathLike", "TYPE_CHECKING", "respin"} & listed
+    assert set(respin.__all__) <= listed and "DEFAULT_THRESHOLD" in listed
+    assert respin.TYPE_CHECKING is False and respin.respin is respin  # (still there: only not listed)
