@@ -55,6 +55,22 @@ class Finding:
     # refuse the ``f.evidence.why`` that the README shows.)
     evidence: respin.why.Evidence | None = field(default=None, compare=False)
 
+    def __post_init__(self) -> None:
+        # A finding rebuilt from check's JSON, ``Finding(**d)``, has its suggestions as a
+        # list (and its evidence as a dict): it was unequal to the finding it was written
+        # from and, frozen, still unhashable ("unhashable type: 'list'"; an API review).
+        # Any iterable of str is taken as a tuple; a str alone is refused (its letters).
+        s = self.suggestions
+        if type(s) is not tuple:
+            if isinstance(s, (str, bytes)) or not hasattr(s, "__iter__"):
+                raise TypeError(f"a Finding's suggestions must be a tuple of str, got {type(s).__name__}")
+            object.__setattr__(self, "suggestions", tuple(s))
+        if isinstance(self.evidence, dict):
+            from .why import Evidence
+            d = self.evidence
+            object.__setattr__(self, "evidence", Evidence(**{**d, "lexicons": tuple(d["lexicons"])}
+                                                          if d.get("lexicons") is not None else d))
+
     def to_dict(self) -> dict:
         d = asdict(self)
         d["suggestions"] = list(self.suggestions)

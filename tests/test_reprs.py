@@ -67,3 +67,22 @@ def test_a_result_built_with_other_types_still_shows():
     for obj in (Report(None, False, [], 0), Report(0.5, True, None, 3), Finding(0, 1, 1, 1, "a", ("b",), None),
                 Edit(0, 1, "a", "b", "model", None), Restoration("a", "b", [], words=None)):
         assert repr(obj).startswith(type(obj).__name__ + "(") and "None" in repr(obj)
+
+
+def test_a_finding_rebuilt_from_its_json_is_the_same_finding():
+    """``Finding(**d)`` of check's JSON had its suggestions as a list: unequal to the finding
+    it was written from and, frozen, unhashable ("unhashable type: 'list'"), so a set of
+    findings read back failed; its evidence stayed a dict. Edit(**e.to_dict()) was already
+    equal; a Finding is now too. A str for the suggestions is refused (its letters)."""
+    import json
+
+    import pytest
+    from respin.why import Evidence
+    ev = Evidence("a spinner's swap", gain=2.5, lexicons=("tortured",))
+    for f in (_finding(0), dataclasses.replace(_finding(1), evidence=ev)):
+        back = Finding(**json.loads(json.dumps(f.to_dict())))
+        assert back == f and hash(back) == hash(f) and type(back.suggestions) is tuple
+        assert back.evidence == f.evidence and back.to_dict() == f.to_dict()
+    assert {Finding(**f.to_dict()) for f in respin.check(SPUN, source=CLEAN).findings}
+    with pytest.raises(TypeError, match="suggestions must be a tuple of str, got str"):
+        Finding(0, 4, 1, 1, "Home", "House", 0.9)
