@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
+from numbers import Integral
 from pathlib import Path
 from typing import TYPE_CHECKING, Container, Iterable
 
@@ -71,6 +72,21 @@ def without_acronym(words: tuple[str, ...]) -> tuple[str, ...]:
     (('time', 'series', 'analysis'), ('(fft)',))
     """
     return words[:-1] if len(words) > 1 and _ACRONYM.fullmatch(words[-1]) else words
+
+
+def _side(x, name: str, call: str = "add") -> tuple[str, ...]:
+    """A side of a swap as :meth:`SwapLexicon.add` and :meth:`SwapLexicon.lookup` take it: a
+    phrase (its :func:`norm_words`), or a tuple (or list) of words; anything else is a
+    TypeError naming the argument (a number was "'int' object is not iterable", or no entry).
+
+    >>> _side("White Home", "spun"), _side(["white", "home"], "spun")
+    (('white', 'home'), ('white', 'home'))
+    """
+    if isinstance(x, str):
+        return norm_words(x)
+    if isinstance(x, (tuple, list)) and all(isinstance(w, str) for w in x):
+        return tuple(x)
+    raise TypeError(f"SwapLexicon.{call}'s {name} must be a phrase (str) or a tuple of words, got {type(x).__name__}")
 
 
 _COMPOUND_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)+")  # "np-difficult", "text-to-discourse"
@@ -133,6 +149,19 @@ class SwapLexicon:
     def __bool__(self) -> bool:
         return bool(self._map)
 
+    def __repr__(self) -> str:
+        """One line: how many swaps, and the settings its file's comment lines give.
+
+        >>> lex = SwapLexicon.from_tsv("# weight: 4\\nWhite Home\\tWhite House\\t2\\nmentioned\\tsaid\\n"); lex
+        <SwapLexicon: 2 swaps, weight 4>
+        """
+        n = len(self)
+        extra = "".join([f", weight {self.weight:g}" if self.weight is not None else "",
+                         f", word weight {self.word_weight:g}" if self.word_weight is not None else "",
+                         f", phrase table {'yes' if self.phrase_table else 'no'}" if self.phrase_table is not None
+                         else ""])
+        return f"<SwapLexicon: {n:,} swap{'' if n == 1 else 's'}{extra}>"
+
     def add(self, spun: str | tuple, original: str | tuple, count: int = 1) -> None:
         """Count ``count`` more swaps of ``original`` into ``spun``: each a phrase (read as
         its lower-case words, :func:`norm_words`) or a tuple of such words. A swap of a
@@ -143,8 +172,9 @@ class SwapLexicon:
         >>> lex = SwapLexicon(); lex.add("kitten scans", "PET scans"); lex.spellings
         {'pet': 'PET'}
         """
-        s = norm_words(spun) if isinstance(spun, str) else tuple(spun)
-        o = norm_words(original) if isinstance(original, str) else tuple(original)
+        s, o = _side(spun, "spun"), _side(original, "original")
+        if isinstance(count, bool) or not isinstance(count, Integral):  # (2.5 was added as 2, "2" a TypeError of <=)
+            raise TypeError(f"SwapLexicon.add's count must be a whole number, got {type(count).__name__}")
         if not s or not o or s == o or count <= 0:
             return
         if isinstance(original, str):  # (from_tsv and from_phrase_table set them by vote after)
@@ -169,6 +199,8 @@ class SwapLexicon:
     def update(self, other: "SwapLexicon") -> "SwapLexicon":
         """Add every entry of ``other`` (counts add up; a word spelled by both lexicons
         keeps this one's spelling); this lexicon, for chaining."""
+        if not isinstance(other, SwapLexicon):  # ("'int' object has no attribute '_map'")
+            raise TypeError(f"SwapLexicon.update expects a SwapLexicon, got {type(other).__name__}")
         for s, d in other._map.items():
             for o, c in d.items():
                 self.add(s, o, c)
@@ -198,7 +230,9 @@ class SwapLexicon:
         >>> lex.lookup("White Home") == lex.lookup(("white", "home")) == {("white", "house"): 2}
         True
         """
-        return self._map.get(norm_words(spun) if isinstance(spun, str) else spun, {})
+        if type(spun) is tuple:  # (the decoder's keys: looked up as they are, many times a text)
+            return self._map.get(spun, {})
+        return self._map.get(_side(spun, "spun", "lookup"), {})  # (a number was {}, silently)
 
     def word_sides(self) -> tuple[dict[str, int], dict[str, int]]:
         """The one-word entries' counts by word: ``(as spun, as original)``.
@@ -325,6 +359,9 @@ class SwapLexicon:
     @classmethod
     def from_tsv(cls, text: str, where: str = "<lexicon>") -> "SwapLexicon":
         """Parse TSV; ValueError naming the line for anything malformed."""
+        if not isinstance(text, str):  # (bytes: "a bytes-like object is required"; None: no attribute 'lstrip')
+            hint = ": decode it, or read the file with SwapLexicon.load(path)" if isinstance(text, (bytes, bytearray)) else ""
+            raise TypeError(f"SwapLexicon.from_tsv expects the lexicon's text (str), got {type(text).__name__}{hint}")
         lex = cls()
         from .tokenize import split_lines
         header_possible = True  # a first row naming the columns (a spreadsheet's) is no swap
@@ -394,6 +431,9 @@ class SwapLexicon:
         """A lexicon TSV file, or a lexicon shipped with the model by its name
         (:func:`shipped_names`: ``"tortured"``) where no such file exists. ValueError, one
         line naming the file and line, for a malformed line or bytes that are not UTF-8."""
+        if not isinstance(path, (str, os.PathLike)):  # ("expected str, bytes or os.PathLike object, not int")
+            raise TypeError(f"SwapLexicon.load's path must be a file's path or a shipped lexicon's name (str or "
+                            f"os.PathLike), got {type(path).__name__}")
         p = shipped_path(path, model_dir) or Path(path)
         data = p.read_bytes()
         try:

@@ -601,3 +601,45 @@ def test_results_take_a_path_object_as_their_file_name():
             r.to_dict("a.txt", bad)
         with pytest.raises(TypeError, match="fromfile must be a file's name"):
             r.diff(bad)
+
+
+@pytest.mark.parametrize("call, says", [
+    (lambda lex: lex.add(5, "said"), "add's spun must be a phrase (str) or a tuple of words, got int"),
+    (lambda lex: lex.add("mentioned", None), "add's original must be a phrase (str) or a tuple of words, got NoneType"),
+    (lambda lex: lex.add("mentioned", "said", "2"), "add's count must be a whole number, got str"),
+    (lambda lex: lex.add("mentioned", "said", 2.5), "add's count must be a whole number, got float"),
+    (lambda lex: lex.lookup(5), "lookup's spun must be a phrase (str) or a tuple of words, got int"),
+    (lambda lex: lex.update({"mentioned": "said"}), "update expects a SwapLexicon, got dict"),
+    (lambda lex: respin.SwapLexicon.from_tsv(b"mentioned\tsaid\n"), "from_tsv expects the lexicon's text (str), got bytes: decode it"),
+    (lambda lex: respin.SwapLexicon.from_tsv(None), "from_tsv expects the lexicon's text (str), got NoneType"),
+    (lambda lex: respin.SwapLexicon.load(5), "load's path must be a file's path or a shipped lexicon's name"),
+])
+def test_swap_lexicon_methods_name_a_wrong_argument(call, says):
+    """SwapLexicon is public (respin learn's lexicons, built in code too): add(5, ...) was
+    "'int' object is not iterable", add(..., count=2.5) added 2 silently, lookup(5) answered
+    {} and update(5) "'int' object has no attribute '_map'", from_tsv(bytes) "a bytes-like
+    object is required", from_tsv(None) "no attribute 'lstrip'" (an API review)."""
+    lex = respin.SwapLexicon()
+    with pytest.raises(TypeError, match=re.escape(says)):
+        call(lex)
+    assert len(lex) == 0
+    import numpy as np
+    lex.add(["white", "home"], ("white", "house"), np.int64(2))  # (a list of words, a NumPy count: as before)
+    assert lex.lookup(["white", "home"]) == lex.lookup("White Home") == {("white", "house"): 2}
+
+
+def test_a_swap_lexicon_shows_its_size():
+    # (it showed as <respin.swaps.SwapLexicon object at 0x7f...>)
+    lex = respin.SwapLexicon.from_tsv("# weight: 4\nWhite Home\tWhite House\t2\n")
+    assert repr(lex) == "<SwapLexicon: 1 swap, weight 4>"
+    assert repr(respin.SwapLexicon()) == "<SwapLexicon: 0 swaps>"
+
+
+def test_diff_names_a_wrong_bom_or_label():
+    # (bom="no" was taken as true, label=5 failed inside difflib: "all arguments must be str, not: 5")
+    r = respin.restore("The 2 men met.\n", source="The two men met.\n")
+    with pytest.raises(TypeError, match="bom must be True or False, got str"):
+        r.diff(bom="no")
+    with pytest.raises(TypeError, match="label must be a str, got int"):
+        r.diff(label=5)
+    assert r.diff(bom=0) == r.diff()
