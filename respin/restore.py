@@ -171,8 +171,12 @@ class Restoration:
                         f"\\{x:03o}" for x in c.encode("utf-8", "surrogateescape")))
             return '"' + "".join(out) + '"'
 
-        from .args import name_arg
+        from .args import flag_arg, name_arg
         fromfile, tofile = name_arg(fromfile, "fromfile", "input"), name_arg(tofile, "tofile", "restored")
+        # (bom="no" was taken as true; label=5 failed inside difflib, "all arguments must be str")
+        bom = flag_arg(bom, "bom")
+        if not isinstance(label, str):
+            raise TypeError(f"label must be a str, got {type(label).__name__}")
         a = _lines(("\ufeff" if bom else "") + self.input)
         b = _lines(("\ufeff" if bom else "") + self.text)
         return "".join(_ensure_nl(difflib.unified_diff(a, b, name(fromfile), name(tofile), "", label)))
