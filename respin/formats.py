@@ -417,6 +417,8 @@ def restoration_dict(path: str | None, source: str | None, r: Restoration, copie
             d["score_whole"] = r.score_whole
         if getattr(r, "held_back", False):  # (only where so: why suggestions that clear the bar were not applied)
             d["held_back"] = True
+        if r.not_judged:  # (only where so: why a score of 0 and no edit; check's JSON says it in "reason")
+            d["not_judged"] = r.not_judged
     if r.copies is not None:  # restored from other copies: how the input relates to each (named if given)
         names = copies if copies is not None and len(copies) == len(r.copies) else [None] * len(r.copies)
         d["copies"] = [{"path": p, **rel.to_dict()} if p is not None else rel.to_dict() for p, rel in zip(names, r.copies)]

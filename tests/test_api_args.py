@@ -643,3 +643,16 @@ def test_diff_names_a_wrong_bom_or_label():
     with pytest.raises(TypeError, match="label must be a str, got int"):
         r.diff(label=5)
     assert r.diff(bom=0) == r.diff()
+
+
+def test_a_restoration_not_judged_says_so_in_its_json(cli, tmp_path):
+    """restore's JSON of a text the model does not judge ("Hi.") gave score 0.0 and no edit,
+    the same as a clean text judged: ``Restoration.not_judged`` ("too short") was left out,
+    which check's JSON says in ``reason``. Now under the attribute's name, only where so."""
+    import json
+    d = respin.restore("Hi.").to_dict()
+    assert (d["score"], d["edits"], d["not_judged"]) == (0.0, [], "too short")
+    assert "not_judged" not in respin.restore(SPUN).to_dict()
+    (tmp_path / "a.txt").write_text("Hi.\n", encoding="utf-8")
+    ran = cli("restore", tmp_path / "a.txt", "--format", "json")
+    assert ran.code == 0 and json.loads(ran.out)["not_judged"] == "too short"
