@@ -1670,10 +1670,10 @@ def _click_classes(name: str) -> tuple[type, ...]:
     return tuple(found)
 
 
-_EXIT = _click_classes("Exit") + (typer.Exit,)
-_ABORT = _click_classes("Abort") + (typer.Abort,)
+# (main's except clauses ask _click_classes when an exception comes, not once at import: a
+# copy of click imported after respin.cli, a host's or a test's, raised an Abort read as an
+# internal error, exit 2, not 130.)
 _USAGE = _click_classes("UsageError")
-_CLICK_ERROR = _click_classes("ClickException")
 
 
 class SpinStyle(str, Enum):
@@ -2038,7 +2038,7 @@ def _main(argv: list[str] | None) -> int:
             _path_given_twice(args)
         rv = app(args=args, prog_name="respin", standalone_mode=False)
         return rv if isinstance(rv, int) else 0
-    except _EXIT as e:
+    except _click_classes("Exit") + (typer.Exit,) as e:
         return e.exit_code
     except SystemExit as e:
         # Rich and typer answer a broken pipe under their own output (`respin check --help |
@@ -2051,8 +2051,8 @@ def _main(argv: list[str] | None) -> int:
             _discard_stdout()
             return 0
         raise
-    except _CLICK_ERROR as e:
-        if isinstance(e, _USAGE) and type(e).__name__ != "NoArgsIsHelpError":
+    except _click_classes("ClickException") as e:
+        if isinstance(e, _click_classes("UsageError")) and type(e).__name__ != "NoArgsIsHelpError":
             # One line, as for every other user error: what is wrong and where to look.
             ctx = getattr(e, "ctx", None)
             where = f" (see '{ctx.command_path} --help')" if ctx is not None else ""
@@ -2112,7 +2112,7 @@ def _main(argv: list[str] | None) -> int:
         else:  # bare `respin`: the help text itself, on stderr (stdout carries only asked-for output)
             e.show(file=sys.stderr)  # (typer printed it as the error was made: to stderr, see above)
         return 2
-    except _ABORT:
+    except _click_classes("Abort") + (typer.Abort,):
         print("respin: interrupted", file=sys.stderr)
         return 130
     except KeyboardInterrupt:

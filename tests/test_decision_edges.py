@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import subprocess
 import sys
 
 import click
@@ -32,7 +34,7 @@ import pytest
 import respin
 from respin.detect import NOT_SHORT_WORDS, not_judged_reason
 
-from conftest import assert_user_error
+from conftest import REPO, assert_user_error
 
 
 # --- check against a source: findings of a wrapped swap, the JSON, the verdict --------
@@ -375,6 +377,22 @@ def test_an_abort_that_reaches_the_command_line_is_exit_130(cli, monkeypatch, tm
     f.write_text("Nothing to see here.\n", encoding="utf-8")
     ran = cli("check", f)
     assert (ran.code, ran.out, ran.err) == (130, "", "respin: interrupted\n")
+
+
+def test_an_abort_of_a_click_imported_after_respin_cli_is_exit_130(tmp_path):
+    """The classes main catches were read once, when respin.cli was imported: a copy of click
+    imported after it (a host's; Typer 0.28 has its own) raised an Abort that main called an
+    internal error, exit 2 (a test order showed it)."""
+    f = tmp_path / "a.txt"
+    f.write_text("Nothing to see here.\n", encoding="utf-8")
+    code = ("import sys, respin.cli as rcli\n"
+            "import click\n"
+            "def stop(*a, **k): raise click.exceptions.Abort()\n"
+            "rcli._expand = stop\n"
+            "sys.exit(rcli.main(['check', sys.argv[1]]))\n")
+    ran = subprocess.run([sys.executable, "-c", code, str(f)], capture_output=True, text=True, timeout=120,
+                         cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert (ran.returncode, ran.stdout, ran.stderr) == (130, "", "respin: interrupted\n")
 
 
 def test_a_bug_is_exit_2_with_one_line_never_1(cli, monkeypatch, tmp_path):
