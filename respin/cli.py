@@ -31,7 +31,8 @@ EPILOG_CHECK = ("Exit status: 0 no document judged spun, 1 at least one judged s
                 "the others are checked all the same), 130 interrupted.")
 EPILOG_RESTORE = ("Exit status: 0 success (whether or not anything changed), 2 usage or input error, "
                   "130 interrupted.")
-EPILOG_OTHER = "Exit status: 0 success, 2 usage or input error, 130 interrupted."  # suggest, learn, spin, train
+EPILOG_OTHER = "Exit status: 0 success, 2 usage or input error, 130 interrupted."  # suggest, learn, spin
+EPILOG_TRAIN = "Exit status: 0 success, 2 usage or input error, 130 interrupted, 143 terminated (SIGTERM)."
 
 app = typer.Typer(
     name="respin",
@@ -45,7 +46,7 @@ app = typer.Typer(
          "  respin restore spun.txt --source orig.txt  # put the original words back",
     epilog="Exit status: check: 0 nothing judged spun, 1 something judged spun (with --fail-on-lexicon: "
            "or a lexicon phrase listed; --fail-on lexicon: a lexicon phrase listed instead); every other command: "
-           "0 success; all: 2 usage or input error, 130 interrupted (batch, index build/add: 143 on SIGTERM).",
+           "0 success; all: 2 usage or input error, 130 interrupted (batch, index build/add, train: 143 on SIGTERM).",
     add_completion=False,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
@@ -1821,7 +1822,7 @@ def spin(
     raise typer.Exit(0)
 
 
-@app.command(epilog=EPILOG_OTHER)
+@app.command(epilog=EPILOG_TRAIN)
 @_interruptible
 def train(
     model_dir: str = typer.Argument(..., metavar="MODEL_DIR", callback=_given, show_default=False,
@@ -1871,15 +1872,23 @@ def train(
         if model_dir == "-":  # (it trained for a minute, then wrote a folder named "-")
             raise InputError("MODEL_DIR - : give a folder (a model is a folder of files, not a stream)")
         _stdin_once(("a corpus", corpus))
-        meta = do_train(model_dir, extra_folders=corpus, pair_folders=pairs, n_docs=docs, seed=seed,
-                        lm_weight=lm_weight, quiet=quiet, text_field=text_field, lm_prune=lm_prune,
-                        glob=_globs(glob))
+        # SIGTERM (a timeout, docker stop) stops it as Ctrl-C does, exit 143: killed outright, a
+        # new folder was left half made (the shipped files, no detector.json) with the run's
+        # temporary files in it.
+        from .cli_index import _sigterm_as_interrupt
+        with _sigterm_as_interrupt():
+            meta = do_train(model_dir, extra_folders=corpus, pair_folders=pairs, n_docs=docs, seed=seed,
+                            lm_weight=lm_weight, quiet=quiet, text_field=text_field, lm_prune=lm_prune,
+                            glob=_globs(glob))
     except (OSError, RuntimeError, InputError) as e:
         if isinstance(e, OSError) and (e.filename is not None or e.filename2 is not None):
             raise _fail(f"{os_reason(e)}: {_os_path(e)}")  # (was "[Errno 13] Permission denied: '...'")
         raise _fail(str(e))
-    # (Without -q the validation was said as it was measured: not twice.)
-    print(f"respin: wrote {model_dir}/detector.json" + (f"; validation: {meta['validation']}" if quiet else ""),
+    # (Without -q the validation was said as it was measured: not twice.) The time and peak
+    # memory of the run: what a user sizes the next one (a larger archive) by.
+    cost = f" in {meta['seconds']:.0f} s" + (f", peak memory {meta['peak_memory_mb']:,} MB"
+                                              if meta.get("peak_memory_mb") else "")
+    print(f"respin: wrote {model_dir}/detector.json{cost}" + (f"; validation: {meta['validation']}" if quiet else ""),
           file=sys.stderr)
     raise typer.Exit(0)
 

@@ -301,7 +301,10 @@ def folder_texts(path: str | os.PathLike, pattern: str | tuple[str, ...] = "*.tx
             try:
                 text = read_text(str(p), what="corpus").text
             except InputError as e:
-                warnings.warn(f"skipped: {e}", RuntimeWarning, stacklevel=2)
+                # (train and ngram have no --max-size, which the reader's message told to raise)
+                msg = str(e).replace("; raise it with --max-size",
+                                     "; a file is one text: split it, one text a file or a JSON Lines record")
+                warnings.warn(f"skipped: {msg}", RuntimeWarning, stacklevel=2)
                 continue
             if text.strip():
                 yield text

@@ -275,16 +275,85 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
         if str(corpus) != "-" and not Path(corpus).exists():
             from .io import not_found
             raise FileNotFoundError(not_found("corpus", corpus))
-    if (out / "lexicon.npz").exists():
-        return _train_in(out, **kw)
-    if out.exists() and any(not f.name.startswith(".") for f in out.iterdir()):
-        raise RuntimeError(f"{out_dir} holds other files and no model (no lexicon.npz): "
-                           "give a new or empty folder, or an existing model folder")
+    if (extra_folders or pair_folders) and _is_shipped(out):
+        # (`respin train models/default --corpus archive/` replaced the model every check without
+        # --model uses, silently, with one fitted on the archive)
+        raise RuntimeError(f"{out_dir} is the shipped model, which every check without --model uses: train "
+                           "your text into a folder of your own (respin train models/mine --corpus ...) and "
+                           "use it with --model models/mine")
     # What this run adds, so that a failed run (or an interrupted copy) takes it away again:
     # the folders it creates (the model folder and any missing parents) and its files.
     new_dirs = [d for d in (out, *out.parents) if not d.exists()]
-    before = set(out.iterdir()) if out.exists() else set()
     try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        _remove_dirs(new_dirs)
+        raise RuntimeError(f"cannot write model folder ({os_reason(e)}): {out_dir}") from None
+    # One run at a time in a folder: two runs into one new folder each took the other's files
+    # for their own, and the first to fail removed them under the other ("no such file or
+    # directory: DIR/lexicon.npz"). Refused before anything is read or removed there.
+    lock = _lock_model_dir(out, str(out_dir))
+    try:
+        return _train_locked(out, str(out_dir), new_dirs, quiet, kw)
+    finally:
+        if lock is not None:
+            os.close(lock)  # (the kernel drops the lock with its descriptor, also when the process dies)
+
+
+def _is_shipped(out: Path) -> bool:
+    """Whether ``out`` is the shipped model's folder (the installed copy, or models/default
+    of the checkout respin runs from; not $RESPIN_MODEL_DIR, a user's own choice)."""
+    from importlib.util import find_spec
+    spec = find_spec("respin.models")
+    places = [Path(loc) / "default" for loc in ((spec.submodule_search_locations or []) if spec else [])]
+    places.append(Path(__file__).resolve().parent.parent / "models" / "default")
+    try:
+        return out.is_dir() and any(p.is_dir() and os.path.samefile(out, p) for p in places)
+    except OSError:
+        return False
+
+
+def _lock_model_dir(out: Path, out_dir: str) -> int | None:
+    """An exclusive advisory lock on the model folder itself (no lock file is left in it): the
+    descriptor to close when done, or None where there is no locking (Windows, a file system
+    without locks). Another run holding it is a RuntimeError."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: runs there are not protected from each other
+        return None
+    try:
+        fd = os.open(out, os.O_RDONLY)
+    except OSError:
+        return None
+    busy = RuntimeError(f"another respin train run is writing to {out_dir}: wait for it to finish, "
+                        "or train into another folder")
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise busy from None
+    except OSError:  # (no locks on this file system: run unprotected)
+        os.close(fd)
+        return None
+    try:  # the folder locked is still the one at that path (not one a failed run removed meanwhile)
+        same = os.path.samestat(os.fstat(fd), os.stat(out))
+    except OSError:
+        same = False
+    if not same:
+        os.close(fd)
+        raise busy
+    return fd
+
+
+def _train_locked(out: Path, out_dir: str, new_dirs: list, quiet: bool, kw: dict) -> dict:
+    """:func:`train` once ``out`` exists and is locked for this run."""
+    if (out / "lexicon.npz").exists():
+        return _train_in(out, **kw)
+    before = set(out.iterdir())
+    try:
+        if any(not f.name.startswith(".") for f in before):
+            raise RuntimeError(f"{out_dir} holds other files and no model (no lexicon.npz): "
+                               "give a new or empty folder, or an existing model folder")
         try:
             shipped = seed_model_dir(out)
         except OSError as e:
@@ -300,12 +369,17 @@ def train(out_dir: str | Path, *, extra_folders=(), pair_folders=(), n_docs: int
         import shutil
         for f in (set(out.iterdir()) - before) if out.is_dir() else ():
             shutil.rmtree(f, ignore_errors=True) if f.is_dir() else f.unlink(missing_ok=True)
-        for d in new_dirs:  # deepest first
-            try:
-                d.rmdir()
-            except OSError:
-                break
+        _remove_dirs(new_dirs)
         raise
+
+
+def _remove_dirs(new_dirs) -> None:
+    """Remove the folders a run made (deepest first), as far as they are empty."""
+    for d in new_dirs:
+        try:
+            d.rmdir()
+        except OSError:
+            break
 
 
 def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 3000, seed: int = 13,
@@ -330,6 +404,7 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
     from .lexicon import Lexicon
     from .lm import default_scorer
 
+    started = time.time()
     lexicon = Lexicon.load(out / "lexicon.npz")
     if (out / "candidates.npz").exists():  # the compiled candidates: evidence is then computed vectorised
         from .evidence import CandidateTable
@@ -341,7 +416,8 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
     said: set = set()  # the corpus readers' warnings said so far
     if lm_weight > 0 and not extra_folders:
         raise RuntimeError("--lm-weight needs --corpus: the added language model is trained on your own text")
-    own = [_own_texts(folder, text_field, say, said, glob) for folder in extra_folders]
+    corpora_read: list = []  # what metadata.json records of each --corpus
+    own = [_own_texts(folder, text_field, say, said, glob, corpora_read) for folder in extra_folders]
     own_lm = None
     if lm_weight > 0:
         from .ngram import KneserNeyLM, combine
@@ -357,6 +433,7 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
 
     texts = _noting(say, lambda: list(corpora.wikipedia_leads(limit_docs=n_docs)), said)
     used = {WIKIPEDIA_SOURCE: bool(texts), CORPUS_SOURCE: any(own)}  # for TRAINING-DATA.md
+    n_leads = sum(len(t.split()) >= MIN_WORDS for t in texts)
     try:
         glosses = list(corpora.wordnet_glosses(limit_words=40 * n_docs))
     except corpora.ResourceMissing as e:  # fine when the user brings clean text of their own
@@ -398,9 +475,11 @@ def _train_in(out: Path, *, extra_folders=(), pair_folders=(), n_docs: int = 300
     try:
         if own_lm is not None:
             own_lm.save(new["lm.npz"])
+        trained_on = {"corpora": corpora_read, "wikipedia_leads": n_leads, "wordnet_glosses": sum(len(t.split()) >= MIN_WORDS for t in glosses),
+                      "docstring_texts": len(tech), "pairs": len(pairs), "lm_weight": lm_weight}
         meta = _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new,
                       {"file": "lm.npz", "weight": lm_weight} if own_lm is not None else None, command,
-                      sources=sources, tech_docs=tech_docs)
+                      sources=sources, tech_docs=tech_docs, trained_on=trained_on, started=started)
         for name, f in new.items():
             os.replace(f, out / name)
         if own_lm is None:  # a model of an earlier run no longer applies: gone once no detector names it
@@ -433,27 +512,59 @@ def _temp_name(out: Path, name: str) -> Path:
 SEEDED_FILES = ("lexicon.npz", "antonyms.tsv", "candidates.npz", "decoder.json", "swaps.tsv", "NOTICE.md", "lexicons")
 
 
-def _own_texts(corpus, text_field: str, say, said: set, glob: str | tuple[str, ...] = "*.txt") -> list[str]:
-    """The texts of one ``--corpus``, after a note of how many of them are trained on (the
-    short ones are dropped, which a user expecting their register learnt should know);
+def _own_texts(corpus, text_field: str, say, said: set, glob: str | tuple[str, ...] = "*.txt",
+               record: list | None = None) -> list[str]:
+    """The English texts of one ``--corpus``, after a note of how many of them are trained on (the
+    short ones are dropped, which a user expecting their register learnt should know), and
+    what metadata.json records of it appended to ``record``;
     RuntimeError when it gives none at all: training on the built-in corpora alone, as
     before, was a success that had not used the user's text."""
     from . import corpora
+    from .io import JSONL_NAMES
     got = _noting(say, lambda: list(corpora.corpus_texts(corpus, text_field, glob)), said)
-    used = sum(len(t.split()) >= MIN_WORDS for t in got)
     if not got:
         if Path(corpus).is_dir():
             pattern = glob if isinstance(glob, str) else ",".join(glob)
             raise RuntimeError(f"--corpus {corpus}: no text in it to train on (no file matching {pattern}, "
                                "or every one empty or skipped; other names: --glob)")
+        if Path(corpus).is_file() and not str(corpus).lower().endswith(JSONL_NAMES):
+            raise RuntimeError(f"--corpus {corpus}: no text in it to train on (empty or skipped)")
         raise RuntimeError(f"--corpus {corpus}: no text in it to train on (empty, or every file or record skipped; "
                            f"JSON Lines records need their text in field '{text_field}': choose it with --text-field)")
+    # Texts that are not English give no evidence (check sets them aside, respin.language):
+    # a corpus of German news stopped on an internal error of the word model fitted on no rows,
+    # and beside the built-in corpora it was trained on as clean and spun documents of no words.
+    english = [t for t in got if not _not_english(t)]
+    foreign = len(got) - len(english)
+    used = sum(len(t.split()) >= MIN_WORDS for t in english)
+    if not english:
+        raise RuntimeError(f"--corpus {corpus}: none of its {len(got):,} text(s) is English, and respin's thesaurus "
+                           "and language model are English: train on English text")
     if not used:
         raise RuntimeError(f"--corpus {corpus}: none of its {len(got):,} text(s) has {MIN_WORDS} words or more "
                            "(each file, or each JSON Lines record, is one text; shorter ones are not trained on)")
-    short = f" ({len(got) - used:,} under {MIN_WORDS} words)" if used < len(got) else ""
-    say(f"--corpus {corpus}: {used:,} of {len(got):,} texts used{short}")
-    return got
+    left = [f"{len(english) - used:,} under {MIN_WORDS} words"] if used < len(english) else []
+    left += [f"{foreign:,} not English"] if foreign else []
+    say(f"--corpus {corpus}: {used:,} of {len(got):,} texts used" + (f" ({', '.join(left)})" if left else ""))
+    if record is not None:  # (the command line names it as typed, relative to a folder it does not record)
+        kept = [t for t in english if len(t.split()) >= MIN_WORDS]
+        record.append({"path": "standard input" if str(corpus) == "-" else os.path.abspath(corpus),
+                       "texts": len(got), "used": used, "not_english": foreign,
+                       "words": sum(len(t.split()) for t in kept),
+                       "sha256": hashlib.sha256("\x00".join(kept).encode()).hexdigest()})
+    return english
+
+
+def _not_english(text: str) -> bool:
+    """Whether ``text`` is one that check would not judge as mostly not English."""
+    from .evidence import english_prose_words
+    from .language import mostly_not_english
+    from .tokenize import Document
+    doc = Document.from_text(text)
+    if not doc.foreign:
+        return False
+    foreign = sum(sum(doc._word_mask[a:b]) for a, b in doc.foreign)
+    return bool(foreign) and mostly_not_english(foreign, foreign + english_prose_words(doc)[0])
 
 
 def _noting(say, read, said: set):
@@ -488,7 +599,7 @@ def seed_model_dir(out: Path) -> Path | None:
 
 
 def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, seed, say, new,
-           lm_config, command=None, *, sources, tech_docs=((), ())) -> dict:
+           lm_config, command=None, *, sources, tech_docs=((), ()), trained_on=None, started=None) -> dict:
     """Fit the detector and write the files of the model into ``new`` (file name -> the
     temporary path it is written to, swapped in by the caller); the metadata."""
     new_cands = new["candidates.npz"]
@@ -502,6 +613,9 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, 
     # ... and the "conservative" style and WordNet-only swaps are never seen in training.
     X, y, docs = build_set(train_docs, lexicon, lm, ("aggressive", "crude"), ("moby", "any"), seed,
                            progress=lambda n: say(f"  {n}/{len(train_docs)} training documents"))
+    if not len(y) or not y.any() or y.all():  # (the word model's fit stopped on an internal error)
+        raise RuntimeError("the training texts gave no word the simulator could swap, or nothing else: "
+                           "give English prose (sentences of common words)")
     Xv, yv, docs_v = build_set(val_docs, lexicon, lm, ("conservative",), ("wordnet",), seed + 1)
     if pairs:
         Xp, yp, docs_p = build_pairs(pairs, lexicon, lm)
@@ -533,6 +647,9 @@ def _train(out, lexicon, lm, texts, n_val, train_docs, val_docs, pairs, digest, 
         "technical_prose_documents": [len(tech_docs[0]), len(tech_docs[1])], "seed": seed,
         "real_pairs": [name for name, _, _ in pairs],
         "validation": val, "train_seconds": round(time.time() - t0, 1),
+        # The whole run (reading the corpora, their LM) and its peak memory, as the run's last line says.
+        "seconds": round(time.time() - (started or t0), 1), "peak_memory_mb": peak_memory_mb(),
+        "trained_on": trained_on,
         "python": platform.python_version(), "libraries": _versions(),
         # Every file the model reads that exists when it is trained (decoder.json and swaps.tsv,
         # fitted after, carry their own hashes; lm.npz, the corpus's own LM, is this run's), and
@@ -567,6 +684,16 @@ The detector's weights ({words} for words, {docs} for documents, plus their scal
 with `--pairs`. No training text is stored in the model; the hash of the training data and
 the command are in `metadata.json`.
 """
+
+
+def peak_memory_mb() -> int | None:
+    """This process's peak resident memory in MB (None where the platform does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1 << 20 if sys.platform == "darwin" else 1 << 10))  # (bytes on macOS, KB elsewhere)
 
 
 def _sha256(path: Path) -> str:

@@ -224,6 +224,14 @@ def test_train_with_the_fewest_texts_allowed(tmp_path, bare_model, monkeypatch, 
     assert "from 20 texts" in ran.err
     meta = json.loads((bare_model / "metadata.json").read_text())
     assert meta["training_texts"] == 10 and meta["validation_texts"] == 10
+    # What it was trained on, beyond the command line as typed (a relative path, from a folder
+    # it did not say), and what the run cost: neither was recorded nor said (a newsroom review).
+    (corpus,) = meta["trained_on"]["corpora"]
+    assert corpus["path"] == str((tmp_path / "clean").resolve()) and (corpus["texts"], corpus["used"]) == (20, 20)
+    assert len(corpus["sha256"]) == 64 and corpus["words"] > 800
+    assert meta["trained_on"]["wikipedia_leads"] == 0 and meta["trained_on"]["pairs"] == 0
+    assert meta["seconds"] >= meta["train_seconds"] > 0 and meta["peak_memory_mb"] > 0
+    assert f"detector.json in {meta['seconds']:.0f} s, peak memory {meta['peak_memory_mb']:,} MB" in ran.err
 
 
 def test_train_needs_a_model_folder(cli):
