@@ -1427,9 +1427,12 @@ def _spread(text: str, edits: list, marks: list) -> None:
 
 def _idle(report) -> bool:
     """Whether :func:`_restoration` keeps none of a text's decoded edits: a long text judged
-    not spun, or one read as a register (:attr:`respin.detect.Report.held`), with no part
-    judged spun, where none restores a lexicon's phrase found verbatim (the caller's to know)."""
-    return report.held and not report.parts
+    not spun, or one read as a register (:attr:`respin.detect.Report.held`), or one not
+    judged (too short, not English, too few content words: score 0), with no part judged
+    spun, where none restores a lexicon's phrase found verbatim (the caller's to know)."""
+    # (Not judged: 1 MB of "a\n" restored with --lexicon tortured was decoded word by word
+    # for 30 s, all of it dropped; a security review.)
+    return (report.held or not report.judged) and not report.parts
 
 
 def _trusted(lexicons) -> list:

@@ -1,0 +1,49 @@
+"""Cost on hostile input (a security review): work the result never shows is not done.
+
+Timing is not asserted (the machine is shared); the tests check the structure that keeps
+the cost down, and that it changes no result."""
+
+from __future__ import annotations
+
+import respin
+from respin import model
+from respin.decode import Decoder
+from respin.swaps import SwapLexicon
+
+_SENTENCES = (
+    "The harbour committee met on Friday to discuss the repairs to the old pier.",
+    "Fishermen said the damage from the winter storms had made the landing unsafe.",
+    "A contractor will inspect the wooden beams before any work begins next spring.",
+    "The council expects the total cost to be shared with the regional authority.",
+    "Visitors may still walk along the promenade while the pier remains closed.",
+    "Local schools have planned a small exhibition about the history of the harbour.",
+)
+
+
+def _article(n: int) -> str:
+    return "\n\n".join(" ".join(_SENTENCES[(i + j) % len(_SENTENCES)] for j in range(3)) for i in range(n))
+
+
+def _recording(monkeypatch) -> list:
+    decoded: list = []
+    decode_many = Decoder.decode_many
+    monkeypatch.setattr(Decoder, "decode_many", lambda self, docs, *a, **kw: (
+        decoded.append(len(docs)), decode_many(self, docs, *a, **kw))[1])
+    return decoded
+
+
+def test_a_text_not_judged_is_not_decoded_with_a_lexicon(monkeypatch):
+    """A text the model does not judge (too few content words) keeps none of the decoder's
+    edits, so it is not decoded: 1 MB of "a\\n" with --lexicon tortured was decoded word by
+    word (~30 s) for nothing."""
+    lex = SwapLexicon()
+    lex.add("white home", "white house")
+    decoded = _recording(monkeypatch)
+    for text in ("a\n" * 3000, "| a |\n" * 2000):
+        decoded.clear()
+        got = respin.restore(text, lexicons=[lex], min_confidence=0.0)
+        assert got.not_judged and decoded == []
+        with monkeypatch.context() as mp:
+            mp.setattr(model, "_idle", lambda report: False)  # decoded, as before
+            assert respin.restore(text, lexicons=[lex], min_confidence=0.0) == got
+            assert decoded
