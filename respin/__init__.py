@@ -678,9 +678,14 @@ def _with_model_edits(result: respin.Restoration, text: str, m, min_confidence, 
         from .spans import SpanIndex
         code = SpanIndex(code_regions(text))  # (of the whole text: a span alone may have lost its fence)
         taken, extra = SpanIndex.of(result.edits), []
-        for span in result.unmatched:
-            for e in m.restore(text[span.start:span.end], min_confidence=min_confidence, lexicons=lexicons,
-                               sections=sections, hold_back=False).edits:
+        # All in one batch, each span restored as alone (together=False): one call a span
+        # cost ~10 ms of overhead each, so a long text with an unrelated or tiny source (every
+        # sentence unmatched) took 75 s/MB against 7 s/MB without the source (a security review).
+        spans = list(result.unmatched)
+        done = m.restore_many([text[s.start:s.end] for s in spans], min_confidence, lexicons, together=False,
+                              sections=sections, hold_back=False)
+        for span, got in zip(spans, done):
+            for e in got.edits:
                 e = replace(e, start=e.start + span.start, end=e.end + span.start)
                 if not (taken.overlaps(e.start, e.end) or code.overlaps(e.start, e.end)):
                     extra.append(e)
