@@ -689,7 +689,8 @@ def check(
         for e in empty:
             _note(f"no files matching {glob!r} in folder: {display_path(e)}", quiet)
         if output and Path(output).is_file():  # an earlier run's report inside a walked folder
-            same = [(f, walked) for f, walked in found if f != "-" and os.path.samefile(f, output)]
+            same = [(f, walked) for f, walked in found  # (a name of several that does not exist: its error comes later)
+                    if f != "-" and os.path.exists(f) and os.path.samefile(f, output)]
             if same and (not all(walked for _, walked in same) or not _is_report(output)):
                 raise InputError(f"refusing to overwrite the input file with the output: {output} (it is one of the inputs)")
             skip = {f for f, _ in same}

@@ -728,6 +728,19 @@ def test_check_of_named_files_goes_on_past_a_bad_one(cli, pair, tmp_path):
     assert ran.code == 2 and ran.out == "" and ran.err.count(said) == 2
 
 
+def test_check_of_a_missing_name_with_o_over_an_earlier_report(cli, pair, tmp_path):
+    """`check a.txt gone.txt -o report.json` where report.json is an earlier run's: the name that
+    does not exist is an error of its own, not an internal error (FileNotFoundError from the
+    check that -o is not one of the inputs, which compared it with each file named)."""
+    spun, orig = pair
+    out = tmp_path / "report.json"
+    assert cli("check", orig, "--format", "json", "-o", out).code == 0
+    ran = cli("check", orig, tmp_path / "gone.txt", "--format", "json", "-o", out)
+    assert ran.code == 2 and "internal error" not in ran.err, ran.err
+    assert f"input not found: {tmp_path / 'gone.txt'}" in ran.err
+    assert [r["path"] for r in json.loads(out.read_text(encoding="utf-8"))] == [str(orig)]
+
+
 @pytest.mark.parametrize("command,stage", [("check", "check_many"), ("restore", "restore")])
 def test_ctrl_c_says_interrupted_and_exits_130(cli, pair, monkeypatch, command, stage):
     """Ctrl-C part-way is one line on stderr and 130 (Typer turns it into a silent exit),
