@@ -96,16 +96,18 @@ def document_features(text: str, model=None) -> np.ndarray:
         m._require()
         rows = document_evidence(doc, m.lexicon, m.lm)
     X = matrix(rows)
-    # Not judged as check says it: too short, too few content words, or mostly not English.
+    # Not judged as check says it: too short, too few content words (rows, or their word
+    # types: "word " * 500 is one), or mostly not English.
     foreign = sum(sum(doc._word_mask[a:b]) for a, b in doc.foreign)
-    judged = doc.n_words > 0 and len(rows) >= MIN_EVIDENCE_WORDS and not (
-        foreign and mostly_not_english(foreign, foreign + english_prose_words(doc)[0]))
+    types = row_types(None, rows, [0, len(rows)])
+    judged = doc.n_words > 0 and len(rows) >= MIN_EVIDENCE_WORDS and len(np.unique(types)) >= MIN_EVIDENCE_WORDS \
+        and not (foreign and mostly_not_english(foreign, foreign + english_prose_words(doc)[0]))
     floor = SPINTAX_CONFIDENCE if spintax_findings(text, m.lexicon) else 0.0
     doc_row = np.zeros(len(DOC_FEATURES))
     if m.detector is not None:  # (sentences that repeat an earlier one left out, as check does)
         rep_rows, left_out = repeated_rows(doc, rows) if m.detector.skip_repeats else (None, 0)
         doc_row = m.detector.doc_row(X, doc.n_words - left_out,
-                                     keep=m.detector.doc_keep(row_types(None, rows, [0, len(rows)]), rep_rows))
+                                     keep=m.detector.doc_keep(types, rep_rows))
     return np.concatenate([doc_row, [float(judged), floor]])
 
 

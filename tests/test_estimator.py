@@ -171,3 +171,14 @@ def test_fit_pipeline_on_labelled_texts_end_to_end():
 def test_docstring_examples():
     failed, attempted = doctest.testmod(respin.estimator, optionflags=doctest.ELLIPSIS)
     assert failed == 0 and attempted > 0
+
+
+def test_a_text_of_one_or_two_word_types_is_not_judged_as_check_says():
+    """check leaves a text of fewer than three word types unjudged (score 0: "word " * 500
+    scored 0.97); estimator.document_features (public, and SpinFeatures' path without a
+    detector or LM) still called it judged."""
+    from respin.estimator import document_features
+    junk = ["word " * 500, "word report " * 300]
+    assert [respin.check(t).judged for t in junk] == [False, False]
+    assert [document_features(t)[FEATURE_NAMES.index("judged")] for t in junk] == [0.0, 0.0]
+    assert SpinFeatures().transform(junk)[:, FEATURE_NAMES.index("judged")].tolist() == [0, 0]
