@@ -42,3 +42,18 @@ def test_article_agrees_in_restore_and_only_lexicon(tmp_path, before, after):
     assert main(["restore", str(tmp_path / "in.txt"), "--lexicon", str(tmp_path / "t.tsv"), "--only-lexicon",
                  "--min-confidence", "0.5", "-o", str(out), "-q"]) == 0
     assert out.read_text(encoding="utf-8") == want
+
+
+def test_an_article_before_many_openings_is_read_in_linear_time():
+    """BEFORE_WORD let the spaces after "{\\bf" be read by the opening's \\s* or by the " *"
+    after it: where the article's pattern failed (a word between the openings and the edit),
+    every split was tried, 9 s for 16 groups of two spaces, three times as long for each more
+    (restore --lexicon on such LaTeX hung)."""
+    import time
+
+    from respin.model import _ARTICLE_BEFORE
+    text = "a " + "{\\bf  " * 40 + "new "
+    t0 = time.perf_counter()
+    assert _ARTICLE_BEFORE.search(text) is None
+    assert _ARTICLE_BEFORE.search("a " + "{\\bf  " * 40 + "\\emph{ '").group(1) == "a"
+    assert time.perf_counter() - t0 < 1.0
