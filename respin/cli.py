@@ -748,9 +748,12 @@ def check(
 
         def unchecked(path: str, note: str) -> bool:
             """--include-skipped: a file not checked, as an object where it was; False: the reader went away."""
-            if stream:
-                return _emit(render_check([(display_path(path), note)], fmt, skipped=True, first=first,
-                                          corpus=index is not None), None, ())
+            nonlocal first
+            if stream:  # (csv: the header row came with it, if first: not again with the next row)
+                written = _emit(render_check([(display_path(path), note)], fmt, skipped=True, first=first,
+                                             corpus=index is not None), None, ())
+                first = False
+                return written
             results.append((display_path(path), note))
             return True
 

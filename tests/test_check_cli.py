@@ -1354,6 +1354,22 @@ def test_csv_rows_of_documents_make_a_triage_sheet(cli, tmp_path):
     assert len(list(_csv.DictReader(io.StringIO(cli("check", folder, "-f", "csv", "--rows", "documents").out)))) == 2
 
 
+def test_csv_rows_of_documents_write_one_header_when_a_skipped_file_comes_first(cli, tmp_path):
+    """On standard output, a file not checked that came first (--include-skipped) wrote the
+    header row with its row, and the first document checked wrote it again: a second header
+    in the middle of the sheet, read as a row of data."""
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a_binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    (folder / "b.txt").write_text("The council said on Monday that the new road would open next spring after "
+                                  "a long delay caused by the winter storms.\n", encoding="utf-8")
+    ran = cli("check", folder, "--format", "csv", "--rows", "documents", "--include-skipped", "-q")
+    assert ran.code == 0, ran.err
+    lines = ran.out.splitlines()
+    assert [Path(x.split(",")[0]).name for x in lines[1:]] == ["a_binary.txt", "b.txt"], ran.out
+    assert lines[0].startswith("path,score,")
+
+
 def test_rows_of_documents_are_for_csv(cli):
     ran = cli("check", CLEAN, "--format", "json", "--rows", "documents")
     assert ran.code == 2 and "--rows documents is for --format csv" in ran.err
