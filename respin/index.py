@@ -994,11 +994,14 @@ class SourceIndex:
                     flat = " ".join(text.split())
                     twin = batch_texts.get(flat)
                     if twin is None:
-                        mine = fp.astype("<u4").tobytes()  # (the same text, the same fingerprint: compared first)
-                        for other, fp0, blob0 in con.execute(
-                                "SELECT d.id, d.fp, d.text FROM bands b JOIN docs d ON d.n = b.doc "
-                                "WHERE b.bucket = ? AND b.band = 0", (int(bk[0]),)):
-                            if other != doc_id and fp0 == mine and " ".join((_stored_text(blob0) or "").split()) == flat:
+                        # (the same text, the same fingerprint: compared by SQLite, so that only a
+                        # twin's text is fetched and decompressed; a bucket of near-duplicates,
+                        # a template's pages, fetched every one's text for each new document)
+                        mine = fp.astype("<u4").tobytes()
+                        for other, blob0 in con.execute(
+                                "SELECT d.id, d.text FROM bands b JOIN docs d ON d.n = b.doc "
+                                "WHERE b.bucket = ? AND b.band = 0 AND d.fp = ?", (int(bk[0]), mine)):
+                            if other != doc_id and " ".join((_stored_text(blob0) or "").split()) == flat:
                                 twin = other
                                 break
                     if twin is not None:
