@@ -652,7 +652,7 @@ def check(
     from collections import deque
 
     from .detect import LEXICON_PHRASE
-    from .formats import fail_rule, fails, lexicon_only, render_check, skipped_annotation
+    from .formats import fail_rule, fails, lexicon_only, render_check, skipped_annotation, error_annotation
 
     try:
         if fail_on_lexicon and fail_on not in (None, FailOn.either):
@@ -765,6 +765,16 @@ def check(
                         shown = False
                     print(f"respin: error: {line_safe(_input_hint(str(note), [path], 'respin check -'))}", file=sys.stderr)
                     failed += 1
+                    # (as a file of a folder not checked is: github, an annotation on it, an error
+                    # here; --include-skipped, its object, which says why)
+                    if format is CheckFormat.github:
+                        warned.append(error_annotation(display_path(path), str(note)))
+                        if stream and not _emit(warned.pop(), None, ()):
+                            gone = True
+                            break
+                    if include_skipped and not unchecked(path, f"skipping: {note}"):
+                        gone = True
+                        break
                     continue
                 if report is not None and only_lexicon:
                     report = lexicon_only(report)

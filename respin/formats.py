@@ -271,6 +271,16 @@ def skipped_annotation(path: str, note: str) -> str:
     return f"::warning {_gh_file(path)}title=respin::{_gh_msg('not checked: ' + skipped_reason(note))}\n"
 
 
+def error_annotation(path: str, message: str) -> str:
+    """The github format's line for a file named on the command line that could not be read
+    (missing, binary, too large): an error on it, as the run fails (exit 2) for it.
+
+    >>> error_annotation("a.docx", "not a text file (binary data): a.docx")
+    '::error file=a.docx,title=respin::not checked: not a text file (binary data): a.docx\\n'
+    """
+    return f"::error {_gh_file(path)}title=respin::{_gh_msg('not checked: ' + message)}\n"
+
+
 def skipped_reason(note: str) -> str:
     """Why a file of a folder was not checked, from its note on stderr.
 

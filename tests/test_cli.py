@@ -726,6 +726,14 @@ def test_check_of_named_files_goes_on_past_a_bad_one(cli, pair, tmp_path):
     assert_user_error(cli("check", "The", "mayor", "--format", "json"), "input not found: The")
     ran = cli("check", docx, docx, "--format", "json")  # nothing checked: no "[]" (read as "nothing spun")
     assert ran.code == 2 and ran.out == "" and ran.err.count(said) == 2
+    # github: an error annotation on it (as a file of a folder not read gets a warning);
+    # --include-skipped: its object, in its place, saying why
+    ran = cli("check", orig, docx, "--format", "github")
+    assert ran.code == 2 and f"::error file={docx},title=respin::not checked: not a text file (binary data)" in ran.out
+    ran = cli("check", orig, docx, spun, "--format", "jsonl", "--include-skipped")
+    rows = [json.loads(line) for line in ran.out.splitlines()]
+    assert ran.code == 2 and [r["path"] for r in rows] == [str(orig), str(docx), str(spun)]
+    assert rows[1]["error"].startswith("not a text file (binary data)") and rows[1]["score"] is None
 
 
 def test_check_of_a_missing_name_with_o_over_an_earlier_report(cli, pair, tmp_path):
