@@ -71,6 +71,11 @@ PRUNE_MARGIN = 6.0      # nats below "keep the word" beyond which an alternative
 POOL_CLIP = 12.0        # bound on the pooled log-odds (nats)
 JOINT_COMBINATIONS = 625  # most combinations scored for a run of adjacent substitutions (5 options, 4 places)
 PART_CHOICES = 3        # a phrase table's originals per word tried in a run of its words (Decoder._part_runs)
+# Lexicon swaps offered at one word, at most (the likeliest by their channel score): a dense
+# lexicon of 38k entries over a small vocabulary offered up to 945 at a word, 178 on average,
+# each scored by the LM before the lattice keeps LATTICE_CANDIDATES (5,000 words: 12.5 s and
+# 860 MB; a security review). The shipped lexicons offer 7 at most.
+SWAP_OPTIONS = 64
 # A lexicon the user gives (``--lexicon``: their spinner's swaps learned by ``respin learn``,
 # or the shipped tortured phrases) is evidence about *this* spinner, unlike the model's
 # swaps.tsv, learned from other spinners, whose fitted weight ("learned") is 0 because
@@ -368,6 +373,9 @@ class Decoder:
         if self.user_swaps and self._phrase_parts():
             here += self._part_runs(words, caps, joined, i, lens, keys)
             here = self._variant_runs(words, caps, joined, i, keys, here)
+        if len(here) > SWAP_OPTIONS:  # (the likeliest, in the order they came)
+            kept = set(sorted(range(len(here)), key=lambda k: -here[k].base)[:SWAP_OPTIONS])
+            here = [o for k, o in enumerate(here) if k in kept]
         if alone is not None:
             if len(self._swapo) > 200_000:  # bounded memory in long-running processes
                 self._swapo.clear()

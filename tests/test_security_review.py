@@ -94,3 +94,34 @@ def test_lexicon_phrases_are_looked_up_not_compared_one_by_one(monkeypatch):
              if f.kind == "lexicon phrase"]
     assert found == [("the the cases", "examples"), ("the word7 plans", "the idea7"), ("the the word12", "a word12")]
     assert len(calls) < 20 * len(text.split())
+
+
+def test_a_dense_lexicon_offers_a_word_a_bounded_number_of_swaps(monkeypatch):
+    """A lexicon of 38k entries over a small vocabulary offered up to 945 swaps at one word
+    (178 on average), each scored before the lattice kept four: 5,000 words took 12.5 s and
+    860 MB. At most SWAP_OPTIONS are offered, the likeliest; where fewer are (the shipped
+    lexicons offer 7 at most), the same ones as before."""
+    from respin import decode
+    dense = SwapLexicon()
+    for k in range(300):  # "pier" spun from 300 originals, the likeliest counted most
+        dense.add("pier", f"jetty{k}", k + 1)
+    offered: list = []
+    swap_options = Decoder._swap_options
+
+    def counting(self, words, caps, joined, i):
+        got = swap_options(self, words, caps, joined, i)
+        offered.append((words[i], [o.out for o in got]))
+        return got
+    monkeypatch.setattr(Decoder, "_swap_options", counting)
+    text = _article(2)
+    respin.restore(text, lexicons=[dense], min_confidence=0.5)
+    at_pier = [outs for w, outs in offered if w == "pier"]
+    assert at_pier and all(len(outs) == decode.SWAP_OPTIONS for outs in at_pier)
+    assert {("jetty299",), ("jetty250",)} <= set(at_pier[0]) and ("jetty0",) not in at_pier[0]
+    # a lexicon under the bound: every swap offered
+    few = SwapLexicon()
+    for k in range(decode.SWAP_OPTIONS - 1):
+        few.add("pier", f"jetty{k}", k + 1)
+    offered.clear()
+    respin.restore(text, lexicons=[few], min_confidence=0.5)
+    assert all(len(outs) >= decode.SWAP_OPTIONS - 1 for w, outs in offered if w == "pier")
