@@ -757,25 +757,18 @@ def check(
             results.append((display_path(path), note))
             return True
 
+        def not_read(path: str, note: str, annotation: str) -> bool:
+            """A file not checked, a folder's skipped or a named one that cannot be read: github,
+            its ``annotation`` (a warning, an error); --include-skipped, its object. False: the
+            reader went away."""
+            if format is CheckFormat.github:
+                warned.append(annotation)
+                if stream and not _emit(warned.pop(), None, ()):
+                    return False
+            return not include_skipped or unchecked(path, note)
+
         try:
             for n, (path, report, note, legacy) in enumerate([] if gone else _run_checks(tasks, jobs), 1):
-                if isinstance(note, InputError):  # a file named that cannot be read: said now, exit 2 at the end
-                    if shown:
-                        print(file=sys.stderr)
-                        shown = False
-                    print(f"respin: error: {line_safe(_input_hint(str(note), [path], 'respin check -'))}", file=sys.stderr)
-                    failed += 1
-                    # (as a file of a folder not checked is: github, an annotation on it, an error
-                    # here; --include-skipped, its object, which says why)
-                    if format is CheckFormat.github:
-                        warned.append(error_annotation(display_path(path), str(note)))
-                        if stream and not _emit(warned.pop(), None, ()):
-                            gone = True
-                            break
-                    if include_skipped and not unchecked(path, f"skipping: {note}"):
-                        gone = True
-                        break
-                    continue
                 if report is not None and only_lexicon:
                     report = lexicon_only(report)
                 while pending and pending[0][2] < n and not gone:
@@ -783,6 +776,16 @@ def check(
                 if gone:  # (this file was checked all the same: its verdict counts, as below)
                     any_spun |= report is not None and fails(report, **rule)
                     break
+                if isinstance(note, InputError):  # a file named that cannot be read: said now, exit 2 at the end
+                    if shown:
+                        print(file=sys.stderr)
+                        shown = False
+                    print(f"respin: error: {line_safe(_input_hint(str(note), [path], 'respin check -'))}", file=sys.stderr)
+                    failed += 1
+                    if not not_read(path, f"skipping: {note}", error_annotation(display_path(path), str(note))):
+                        gone = True
+                        break
+                    continue
                 checked += report is not None
                 skipped += report is None
                 if report is not None:  # (as its summary line says it)
@@ -793,12 +796,7 @@ def check(
                     shown = False
                 if note:
                     _note(note, quiet)
-                    if report is None and format is CheckFormat.github:
-                        warned.append(skipped_annotation(display_path(path), note))
-                        if stream and not _emit(warned.pop(), None, ()):
-                            gone = True
-                            break
-                    if report is None and include_skipped and not unchecked(path, note):
+                    if report is None and not not_read(path, note, skipped_annotation(display_path(path), note)):
                         gone = True
                         break
                 if legacy and len(files) == 1:
