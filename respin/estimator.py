@@ -86,8 +86,7 @@ def document_features(text: str, model=None) -> np.ndarray:
     (19, 1.0)
     """
     from .detect import MIN_EVIDENCE_WORDS, SPINTAX_CONFIDENCE, spintax_findings
-    from .evidence import document_evidence, english_prose_words, matrix, repeated_rows, row_types
-    from .language import mostly_not_english
+    from .evidence import document_evidence, matrix, mostly_foreign, repeated_rows, row_types
     from .tokenize import Document, unwrap
     m = _load(model)
     doc = Document.from_text(unwrap(text)[0])  # as Model.check reads it
@@ -98,10 +97,9 @@ def document_features(text: str, model=None) -> np.ndarray:
     X = matrix(rows)
     # Not judged as check says it: too short, too few content words (rows, or their word
     # types: "word " * 500 is one), or mostly not English.
-    foreign = sum(sum(doc._word_mask[a:b]) for a, b in doc.foreign)
     types = row_types(None, rows, [0, len(rows)])
     judged = doc.n_words > 0 and len(rows) >= MIN_EVIDENCE_WORDS and len(np.unique(types)) >= MIN_EVIDENCE_WORDS \
-        and not (foreign and mostly_not_english(foreign, foreign + english_prose_words(doc)[0]))
+        and not mostly_foreign(doc)
     floor = SPINTAX_CONFIDENCE if spintax_findings(text, m.lexicon) else 0.0
     doc_row = np.zeros(len(DOC_FEATURES))
     if m.detector is not None:  # (sentences that repeat an earlier one left out, as check does)

@@ -674,6 +674,20 @@ def english_prose_words(doc, bounds=None) -> list[int]:
     return [t - a for t, a in zip(total, words_in(doc, aside, bounds))]
 
 
+def mostly_foreign(doc) -> bool:
+    """Whether a whole text (``doc``) is mostly not English as check reads it (the words of
+    its sentences not English against its English prose, :func:`english_prose_words`), for
+    one text alone: check itself weighs many at once (respin.model).
+
+    >>> from respin.tokenize import Document
+    >>> mostly_foreign(Document.from_text("The council voted on the budget on Monday after a long debate."))
+    False
+    """
+    from .language import mostly_not_english
+    foreign = sum(sum(doc._word_mask[a:b]) for a, b in doc.foreign)
+    return bool(foreign) and mostly_not_english(foreign, foreign + english_prose_words(doc)[0])
+
+
 def words_in(doc, mask: np.ndarray, bounds) -> list[int]:
     """The word tokens of ``doc`` where ``mask`` (a bool per token) is set, between each two
     of ``bounds`` (token indexes, ascending), read over [bounds[0], bounds[-1]) only: the words

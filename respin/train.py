@@ -557,14 +557,9 @@ def _own_texts(corpus, text_field: str, say, said: set, glob: str | tuple[str, .
 
 def _not_english(text: str) -> bool:
     """Whether ``text`` is one that check would not judge as mostly not English."""
-    from .evidence import english_prose_words
-    from .language import mostly_not_english
+    from .evidence import mostly_foreign
     from .tokenize import Document
-    doc = Document.from_text(text)
-    if not doc.foreign:
-        return False
-    foreign = sum(sum(doc._word_mask[a:b]) for a, b in doc.foreign)
-    return bool(foreign) and mostly_not_english(foreign, foreign + english_prose_words(doc)[0])
+    return mostly_foreign(Document.from_text(text))
 
 
 def _noting(say, read, said: set):
