@@ -90,6 +90,26 @@ def pair(tmp_path):
 
 
 RESTORED = "The White House said two aides would go.\nPolice said nothing.\n"
+# A news paragraph of our own that is no copy of any test's article (an index's unrelated hit).
+UNRELATED = ("A smartphone company unveiled a new folding phone on Tuesday that it says can last two full "
+             "days on a single charge. The phone opens into a small tablet and closes to the size of a regular "
+             "handset. Analysts said folding phones still make up a small share of the market, largely because "
+             "of their high prices, and early reviewers said the device remained heavier than most phones.\n")
+
+
+def bare_model_dir(tmp_path, monkeypatch, glosses: bool = True) -> Path:
+    """A model folder holding only the shipped lexicon, for ``respin train``: no Wikipedia
+    lead is read, nor (``glosses`` False) a WordNet gloss, so training sees the test's text."""
+    import shutil
+
+    import respin.corpora as corpora
+    model = tmp_path / "model"
+    model.mkdir()
+    shutil.copy(REPO / "models" / "default" / "lexicon.npz", model / "lexicon.npz")
+    monkeypatch.setattr(corpora, "wikipedia_leads", lambda limit_docs=None: iter(()))
+    if not glosses:
+        monkeypatch.setattr(corpora, "wordnet_glosses", lambda limit_words=None: iter(()))
+    return model
 
 
 def assert_user_error(ran, *needles):

@@ -11,6 +11,8 @@ import respin
 from respin.index import SourceIndex
 from respin.spin import spin
 
+from conftest import UNRELATED
+
 STORY = ("The city council approved a budget of 412 million dollars early on Wednesday after a session "
          "that ran past midnight, ending weeks of debate over police funding and road repairs. The plan, "
          "passed by a vote of seven to two, raises spending on street repairs and adds six positions to the "
@@ -19,10 +21,6 @@ STORY = ("The city council approved a budget of 412 million dollars early on Wed
          "pension fund. The mayor is expected to sign the budget on Friday, and the new fiscal year begins in "
          "July.\n")
 ADDED = "Readers can share their views in the comments below this story today."
-UNRELATED = ("A smartphone company unveiled a new folding phone on Tuesday that it says can last two full "
-             "days on a single charge. The phone opens into a small tablet and closes to the size of a regular "
-             "handset. Analysts said folding phones still make up a small share of the market, largely because "
-             "of their high prices, and early reviewers said the device remained heavier than most phones.\n")
 
 
 def test_batch_corpus_lists_the_spans_restore_lists(tmp_path, cli):

@@ -11,6 +11,8 @@ from respin.index import SourceIndex
 from respin.io import reads_as_check_report
 from respin.spin import spin
 
+from conftest import UNRELATED
+
 STORY = ("Heavy rain that fell through the weekend pushed the river over its banks on Monday, forcing "
          "dozens of families from their homes and closing several roads across three counties. The weather "
          "service said some areas received more than five inches of rain in two days. Emergency crews used "
@@ -18,10 +20,6 @@ STORY = ("Heavy rain that fell through the weekend pushed the river over its ban
          "in about sixty people overnight. State officials closed two bridges as a precaution and said they "
          "would inspect them once the water went down. Forecasters expect drier weather for the rest of the "
          "week, though the river is likely to stay high for several days as water drains from upstream.\n")
-UNRELATED = ("A smartphone company unveiled a new folding phone on Tuesday that it says can last two full "
-             "days on a single charge. The phone opens into a small tablet and closes to the size of a regular "
-             "handset. Analysts said folding phones still make up a small share of the market, largely because "
-             "of their high prices, and early reviewers said the device remained heavier than most phones.\n")
 
 
 def test_csv_rows_name_the_source_found(tmp_path, cli):

@@ -18,7 +18,7 @@ from respin.lm import OOV_FLOOR, CountsLM
 from respin.ngram import (CachedMixture, KneserNeyLM, combine, discounts, load_lm, main as ngram_main, perplexity,
                           word_sentences)
 
-from conftest import REPO, seed
+from conftest import REPO, bare_model_dir, seed
 
 # Written for these tests: a few newsy sentences with repeated n-grams of several counts.
 CORPUS = [
@@ -313,12 +313,7 @@ def _jsonl_corpus(path, n: int) -> None:
 @pytest.fixture
 def bare_model(tmp_path, monkeypatch):
     """Only the shipped lexicon; no built-in corpora, so training sees only the test's text."""
-    model = tmp_path / "model"
-    model.mkdir()
-    shutil.copy(REPO / "models" / "default" / "lexicon.npz", model / "lexicon.npz")
-    monkeypatch.setattr(corpora, "wikipedia_leads", lambda limit_docs=None: iter(()))
-    monkeypatch.setattr(corpora, "wordnet_glosses", lambda limit_words=None: iter(()))
-    return model
+    return bare_model_dir(tmp_path, monkeypatch, glosses=False)
 
 
 @pytest.mark.parametrize("kind", ["kneser-ney", "counts (older respin)"])

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO
+from conftest import REPO, bare_model_dir
 
 # A newsroom's own words, made up here; and German ones, as a corpus of foreign news.
 _EN = ("The city council approved the new budget on Tuesday after a long debate about schools, roads "
@@ -33,13 +32,8 @@ def _jsonl(path: Path, texts: list[str]) -> Path:
 
 @pytest.fixture
 def bare_model(tmp_path, monkeypatch):
-    """A model folder holding only the shipped lexicon; no built-in corpus is read."""
-    import respin.corpora as corpora
-    model = tmp_path / "model"
-    model.mkdir()
-    shutil.copy(REPO / "models" / "default" / "lexicon.npz", model / "lexicon.npz")
-    monkeypatch.setattr(corpora, "wikipedia_leads", lambda limit_docs=None: iter(()))
-    return model
+    """A model folder holding only the shipped lexicon; no Wikipedia lead is read."""
+    return bare_model_dir(tmp_path, monkeypatch)
 
 
 def test_a_corpus_that_is_not_english_is_refused_in_one_line(tmp_path, bare_model, cli):
