@@ -67,7 +67,7 @@ from .io import (_BATCH_TEMP, BATCH_LOCK, BATCH_MANIFEST, BATCH_RESTORED, BATCH_
                  skip_batch_outputs, LinkedFiles, nothing_found, no_records_in, make_dirs, starts_marked, stdin_jsonl, utf8_stream, walk, write_atomic, READ_ERRORS,
                  UTF16_HINT)
 from .args import flag_arg, missing_value as _missing
-from .io import bounded_lines, jsonl_bytes, unmarked
+from .io import bar_width, bounded_lines, jsonl_bytes, unmarked
 from .workers import PoolFuture, close_pool
 from .io import SNIFF_BYTES, _jsonl_head, _Prefixed, _sniff_pipe  # (a pipe named as an input: read once, by io.read_pipe too)
 from .io import _over, _size  # one wording of sizes in every message
@@ -2754,25 +2754,6 @@ def _duration(seconds: float) -> str:
         return f"{s} s"
     m = round(seconds / 60)
     return f"{m} min" if m < 90 else f"{m // 60} h {m % 60} min"
-
-
-def bar_width() -> dict:
-    """tqdm's size options for standard error: its terminal's width as it changes, and 80
-    columns and 24 rows where the terminal says it has none (0 by 0: ``script -c``, some CI
-    runners), where tqdm printed no bar at all (a 21-second batch showed only its summary).
-
-    >>> sorted(bar_width()) in (['dynamic_ncols'], ['ncols', 'nrows'])  # (a terminal's size, or a fixed one)
-    True
-    """
-    try:
-        columns, lines = os.get_terminal_size(sys.stderr.fileno())
-    except (OSError, ValueError, AttributeError):
-        columns = lines = 0
-    if columns > 0 and lines > 0:
-        return {"dynamic_ncols": True}
-    # (tqdm draws nothing where it reads 0 rows, whatever ncols says, and reads the size
-    # again at each update where it is dynamic)
-    return {"ncols": columns if columns > 0 else 80, "nrows": lines if lines > 0 else 24}
 
 
 class _Progress:

@@ -105,7 +105,7 @@ def _add(idx, inputs, *, glob, text_field, id_field, max_size, replace, quiet, w
     bar = None
     if not quiet and sys.stderr.isatty():
         from tqdm import tqdm
-        from .batch import bar_width
+        from .io import bar_width
         bar = tqdm(total=None, unit=" docs", desc=f"respin: {what}", file=sys.stderr, leave=False, **bar_width())
     done = [0]
     t0 = time.perf_counter()

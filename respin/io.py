@@ -312,6 +312,25 @@ def jsonl_bytes(f, head: bytes):
     return utf8_stream(gzip.GzipFile(fileobj=f, mode="rb") if head[:2] == b"\x1f\x8b" else f)
 
 
+def bar_width() -> dict:
+    """tqdm's size options for standard error: its terminal's width as it changes, and 80
+    columns and 24 rows where the terminal says it has none (0 by 0: ``script -c``, some CI
+    runners), where tqdm printed no bar at all (a 21-second batch showed only its summary).
+
+    >>> sorted(bar_width()) in (['dynamic_ncols'], ['ncols', 'nrows'])  # (a terminal's size, or a fixed one)
+    True
+    """
+    try:
+        columns, lines = os.get_terminal_size(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError):
+        columns = lines = 0
+    if columns > 0 and lines > 0:
+        return {"dynamic_ncols": True}
+    # (tqdm draws nothing where it reads 0 rows, whatever ncols says, and reads the size
+    # again at each update where it is dynamic)
+    return {"ncols": columns if columns > 0 else 80, "nrows": lines if lines > 0 else 24}
+
+
 def isatty(stream) -> bool:
     """``stream.isatty()``, False for None, a closed stream or a stand-in without it."""
     try:
