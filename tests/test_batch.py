@@ -2348,7 +2348,14 @@ def test_progress_bar_shows_on_a_terminal_of_no_width(monkeypatch, columns, rows
         bar.update(3, SimpleNamespace(documents=3, resumed=0))
         bar.close()
         tty.flush()
-        shown = os.read(master, 4096).decode()
+        import select
+        got = b""  # (all the terminal holds: one read may return only its first part, on a busy machine)
+        while select.select([master], [], [], 1.0)[0]:
+            chunk = os.read(master, 4096)
+            if not chunk:
+                break
+            got += chunk
+        shown = got.decode()
     os.close(master)
     assert "respin: 3doc" in shown, shown
 
