@@ -438,11 +438,12 @@ def _result(text, match, report, note=None, *, id, path, restore, model, restore
             suggestions = sorted([*held, *suggestions], key=lambda e: e.start)
             restored_text = apply_edits(text, edits)
     from .detect import unjudged
+    from .restore import edit_dicts
     if r is not None and getattr(r, "held_back", False):  # (why suggestions that clear the bar were not applied)
         note = _notes(note, "edits held back: not judged spun, and check lists no word of it")
     out = {"id": id, "path": path, "score": report.score, "spun": report.spun, "words": report.words,
            "findings": [f.to_dict() for f in report.findings], "restored": restored_text,
-           "edits": [e.to_dict() for e in edits], "suggestions": [e.to_dict() for e in suggestions],
+           "edits": edit_dicts(text, edits), "suggestions": edit_dicts(text, suggestions),
            "source": None if match is None else _source_of(match, r),
            "error": None,
            "note": _notes(note, None if report.judged else "not judged: empty text" if not text.strip()

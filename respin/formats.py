@@ -16,7 +16,7 @@ import re
 from . import __version__
 from .detect import LEXICON_PHRASE, Report, unjudged
 from .io import line_safe
-from .restore import SPINTAX, Restoration
+from .restore import SPINTAX, Restoration, edit_dicts
 
 # A line break and the spaces around it: every break str.splitlines() knows (a form feed, as
 # pdftotext puts at a page's end; U+2028; NEL; a vertical tab), not only CR and LF: one inside
@@ -409,7 +409,7 @@ def restoration_dict(path: str | None, source: str | None, r: Restoration, copie
         "path": path,
         "source": source,
         "restored": r.text,
-        "edits": [e.to_dict() for e in r.edits],
+        "edits": edit_dicts(r.input, r.edits),
         "model": r.model,
         "respin_version": __version__,
     }
@@ -421,7 +421,7 @@ def restoration_dict(path: str | None, source: str | None, r: Restoration, copie
         d["moved"] = [{"input": a.to_dict(), "source": b.to_dict()} for a, b in r.moved]
     if r.score is not None:  # restored by the model: its document score and unapplied edits
         d["score"] = r.score
-        d["suggestions"] = [e.to_dict() for e in r.suggestions]
+        d["suggestions"] = edit_dicts(r.input, r.suggestions)
         if r.parts:  # (restore --sections: where; the edits elsewhere were weighed by score_whole)
             d["spun_parts"] = _parts_list(r.parts)
             d["score_whole"] = r.score_whole
@@ -433,7 +433,7 @@ def restoration_dict(path: str | None, source: str | None, r: Restoration, copie
         names = copies if copies is not None and len(copies) == len(r.copies) else [None] * len(r.copies)
         d["copies"] = [{"path": p, **rel.to_dict()} if p is not None else rel.to_dict() for p, rel in zip(names, r.copies)]
         d["unmatched"] = [s.to_dict() for s in r.unmatched]
-        d["suggestions"] = [e.to_dict() for e in r.suggestions]
+        d["suggestions"] = edit_dicts(r.input, r.suggestions)
     return d
 
 

@@ -32,7 +32,9 @@ SPINTAX, SPINTAX_CONFIDENCE = "spintax", 0.99  # a spinner's template leaked int
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """Replace ``input[start:end]`` (``spun``) by ``restored``."""
+    """Replace ``input[start:end]`` (``spun``) by ``restored``; ``line`` and ``col`` (1-based)
+    where it starts, as restore's JSON gives them (None on an edit made in Python: see
+    :func:`edit_dicts`)."""
 
     start: int
     end: int
@@ -41,9 +43,21 @@ class Edit:
     origin: str          # "source" (aligned to a given source) or "model" (inferred)
     confidence: float
     kind: str = OTHER
+    # Where the edit starts, for a reader of the JSON (as check's findings have them): filled
+    # in where the edits are written (edit_dicts), not compared, so ``Edit(**d)`` of restore's
+    # JSON is the edit restore made. Last, with defaults: the fields before keep their places.
+    line: int | None = field(default=None, compare=False)
+    col: int | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """Restore's JSON of the edit: ``line`` and ``col`` after the offsets where known (an
+        edit read back from the JSON), left out where not (an edit made in Python: its place is
+        known only beside its text; :func:`edit_dicts` adds it)."""
+        d = asdict(self)
+        line, col = d.pop("line"), d.pop("col")
+        if line is None:
+            return d
+        return {"start": d.pop("start"), "end": d.pop("end"), "line": line, "col": col, **d}
 
     def __repr__(self) -> str:
         """One line, the texts cut to 40 characters (every field: the attributes, to_dict())."""
@@ -297,6 +311,20 @@ def apply_edits(text: str, edits: Iterable[Edit | dict]) -> str:
         pos, last = e.end, e
     out.append(text[pos:])
     return "".join(out)
+
+
+def edit_dicts(text: str, edits: Iterable[Edit]) -> list[dict]:
+    """The edits of ``text`` as restore's JSON writes them: each with the ``line`` and ``col``
+    (1-based, in characters, as check's findings) where it starts, after its offsets.
+
+    >>> edit_dicts("a\\nb c", [Edit(4, 5, "c", "C", "model", 0.9)])
+    [{'start': 4, 'end': 5, 'line': 2, 'col': 3, 'spun': 'c', 'restored': 'C', 'origin': 'model', 'confidence': 0.9, 'kind': 'other rewrite'}]
+    """
+    edits = list(edits)
+    places = LineIndex(text).line_cols([e.start for e in edits])
+    return [{"start": e.start, "end": e.end, "line": line, "col": col, "spun": e.spun, "restored": e.restored,
+             "origin": e.origin, "confidence": e.confidence, "kind": e.kind}
+            for e, (line, col) in zip(edits, places)]
 
 
 def _edit_of(e) -> Edit:

@@ -287,6 +287,15 @@ def test_restore_json(cli, pair):
              for e in doc["edits"]]
     assert respin.apply_edits(text, edits) == doc["restored"]
     assert doc["relation"]["verdict"] == "spun copy"
+    # Each edit's line and column (1-based), as check's findings: where an editor finds it.
+    lines = text.splitlines()
+    assert [(e["line"], e["col"]) for e in doc["edits"]] == [(1, 11), (1, 16), (1, 26), (2, 1), (2, 10)]
+    assert all(lines[e["line"] - 1][e["col"] - 1:].startswith(e["spun"]) for e in doc["edits"])
+    # Read back with Edit(**e), the edit restore made (line and col not compared), and the
+    # same JSON again.
+    back = [respin.Edit(**e) for e in doc["edits"]]
+    plain = [respin.Edit(**{k: v for k, v in e.items() if k not in ("line", "col")}) for e in doc["edits"]]
+    assert [b.to_dict() for b in back] == doc["edits"] and back == plain and back[0].line == 1
 
 
 def test_restore_diff(cli, pair):

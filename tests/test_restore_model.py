@@ -721,3 +721,29 @@ def test_every_restoration_names_the_model_that_made_it(tmp_path):
     assert respin.restore_with_source(PAIR_SPUN, PAIR_ORIG).model is None  # no model asked
     assert process_record(PAIR_SPUN, id=1)["model"] == label and process_record(CLEAN, id=2, restore=False)["model"] == label
     assert error_result(3, None, "too large")["model"] is None
+
+
+def test_edits_and_suggestions_say_their_line_and_column(tmp_path, capsys):
+    """restore's JSON (and batch's records) give each edit and suggestion of the model the
+    1-based line and column where it starts, as check gives its findings: without them a reader
+    of the JSON counted characters to find an edit in an editor."""
+    from respin.cli import main
+    text = ("A quiet first line.\n\nThe spokesman mentioned the White Home would begin talks.\r\n"
+            "Officials mentioned the navy support would arrive instantly.\n")
+    f = tmp_path / "s.txt"
+    f.write_bytes(text.encode("utf-8"))
+    assert main(["restore", str(f), "--format", "json", "--min-confidence", "0"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    found = d["edits"] + d["suggestions"]
+    assert found, "the model proposes nothing on this text"
+    lines = text.splitlines()
+    for e in found:
+        assert list(e)[:4] == ["start", "end", "line", "col"]
+        assert lines[e["line"] - 1][e["col"] - 1:].startswith(e["spun"]) and text[e["start"]:e["end"]] == e["spun"]
+    assert {e["line"] for e in found} <= {3, 4} and respin.apply_edits(text, d["edits"]) == d["restored"]
+    # batch's records the same, each record's own lines
+    rec = tmp_path / "in.jsonl"
+    rec.write_text(json.dumps({"id": "a", "text": text}) + "\n", encoding="utf-8")
+    assert main(["batch", str(rec), "--out", str(tmp_path / "out"), "--min-confidence", "0", "-q"]) == 0
+    got = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(e["line"], e["col"]) for e in got[0]["edits"]] == [(e["line"], e["col"]) for e in d["edits"]]
