@@ -80,6 +80,20 @@ class Finding:
             d["evidence"] = self.evidence.to_dict()
         return d
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Finding":
+        """The finding of a dict of check's JSON (a ``findings`` item, :meth:`to_dict`), its
+        ``evidence`` (``--explain``) read too; keys that are no field are passed over. A dict
+        without a finding's fields, or with one of another type, raises ValueError; no dict,
+        TypeError.
+
+        >>> f = Finding(4, 8, 1, 5, "Home", ("House",), 0.9, "synonym swap")
+        >>> Finding.from_dict({**f.to_dict(), "added_later": 1}) == f
+        True
+        """
+        from .formats import finding_from_dict
+        return finding_from_dict(d)
+
     def __repr__(self) -> str:
         """One line, line:col and the suggestions (every field: the attributes, to_dict())."""
         from .formats import finding_repr
@@ -175,6 +189,38 @@ class Report:
         from .args import name_arg
         from .formats import report_dict
         return report_dict(name_arg(path, "path"), self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Report":
+        """The report of a dict that :meth:`to_dict` (``respin check --format json``, an item
+        of its list, or a line of ``--format jsonl``) wrote: ``Report.from_dict(r.to_dict())``
+        writes the same dict again (``to_dict()`` equal). Keys it does not know are passed
+        over; a dict that is no report (no ``score``, ``spun``, ``findings`` or ``words``, or
+        one of them of another type) raises ValueError, as does one of a file not checked
+        (``--include-skipped``: its ``error``); anything but a dict, TypeError.
+
+        Not in the JSON, so not read back: ``path`` and ``respin_version`` (give the path to
+        ``to_dict`` again); ``differing``, ``beyond_fit``, ``register``, ``uncovered`` and
+        ``paraphrased`` (empty or False: restore against the source tells them again);
+        ``match`` (``check --corpus``'s ``source``) keeps its id, score and ``verified``,
+        its ``text`` ``""`` and ``path`` None; ``relation``'s numbers are the JSON's,
+        rounded to 4 decimals. A ``"source": null`` (``--corpus``, none found) is no match.
+
+        A line of ``respin batch``'s results (:data:`respin.batch.RESULT_KEYS`) is read too:
+        ``score``, ``spun``, ``findings``, ``words``, ``model``, ``words_lookalike``,
+        ``spun_parts``/``score_whole`` and ``source`` (as ``match``); ``judged`` and
+        ``reason`` from its ``note`` ("not judged: too short"); ``threshold`` is None (the
+        run's is ``threshold_used`` in its ``run.json``), ``not_english`` 0, and ``relation``
+        None (``source.relation`` is the restoration's: :meth:`respin.Restoration.from_dict`).
+
+        >>> import json, respin
+        >>> r = respin.check("A short note.")
+        >>> back = Report.from_dict(json.loads(json.dumps(r.to_dict("note.txt"))))
+        >>> back.to_dict() == r.to_dict(), back.judged, back.reason
+        (True, False, 'too short')
+        """
+        from .formats import report_from_dict
+        return report_from_dict(d)
 
     def __repr__(self) -> str:
         """One line, check's summary (every field: the attributes, ``to_dict()``)."""

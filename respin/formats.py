@@ -12,6 +12,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Mapping
 
 from . import __version__
 from .detect import LEXICON_PHRASE, Report, unjudged
@@ -435,6 +436,227 @@ def restoration_dict(path: str | None, source: str | None, r: Restoration, copie
         d["unmatched"] = [s.to_dict() for s in r.unmatched]
         d["suggestions"] = edit_dicts(r.input, r.suggestions)
     return d
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading the JSON back (Report.from_dict, Restoration.from_dict and the like): what
+# report_dict and restoration_dict write, and a line of batch's results.jsonl. Keys a reader
+# does not know are passed over (the JSON grows: a later respin may add a key), but a dict
+# without a result's keys is refused, not read as an empty result.
+# ---------------------------------------------------------------------------------------------
+
+def _known(cls, d, what: str, where: str = "") -> dict:
+    """``d``'s keys that are fields of ``cls`` (the others passed over); ValueError, naming
+    ``what``, for a field without a default that ``d`` lacks, TypeError for no dict."""
+    if not isinstance(d, Mapping):
+        raise TypeError(f"{what}{where} must be a dict (of respin's JSON), got {type(d).__name__}")
+    fields = dataclasses.fields(cls)
+    lacking = [f.name for f in fields if f.init and f.name not in d and f.default is dataclasses.MISSING
+               and f.default_factory is dataclasses.MISSING]
+    if lacking:
+        raise ValueError(f"not {what}{where}: no {', '.join(map(repr, lacking))} in {_keys(d)}")
+    return {f.name: d[f.name] for f in fields if f.init and f.name in d}
+
+
+def _keys(d) -> str:
+    """A dict's keys, for a message: a few, not its values (a whole text)."""
+    keys = list(d)
+    return "{" + ", ".join(map(repr, keys[:8])) + (", ..." if len(keys) > 8 else "") + "}"
+
+
+def _kind_of(d, name: str, kind: type, what: str, where: str = ""):
+    """``d[name]`` where it is of ``kind`` (int: a whole number, float: any number; a bool is
+    neither), else ValueError."""
+    v = d[name]
+    ok = isinstance(v, (int, float) if kind is float else kind) and (kind is bool or not isinstance(v, bool))
+    if not ok:
+        want = {int: "a whole number", float: "a number", str: "a str", bool: "true or false", list: "a list"}[kind]
+        raise ValueError(f"not {what}{where}: {name!r} must be {want}, got {type(v).__name__}")
+    return v
+
+
+def _list_of(d, name: str, read, what: str) -> list:
+    """``d[name]``, a list, each item read with ``read(item, where)``."""
+    items = _kind_of(d, name, list, what)
+    return [read(x, f" ({name}[{i}])") for i, x in enumerate(items)]
+
+
+def finding_from_dict(d, where: str = ""):
+    from .detect import Finding
+    kw = _known(Finding, d, "a finding", where)
+    for name in ("start", "end", "line", "col"):
+        _kind_of(d, name, int, "a finding", where)
+    _kind_of(d, "text", str, "a finding", where)
+    _kind_of(d, "confidence", float, "a finding", where)
+    sugg = _kind_of(d, "suggestions", list, "a finding", where)
+    if not all(isinstance(s, str) for s in sugg):
+        raise ValueError(f"not a finding{where}: its suggestions must be strings")
+    kw["suggestions"] = tuple(sugg)
+    if kw.get("evidence") is not None:
+        kw["evidence"] = _evidence_of(kw["evidence"], where)
+    return Finding(**kw)
+
+
+def _evidence_of(d, where: str = ""):
+    from .why import Evidence
+    kw = _known(Evidence, d, "a finding's evidence", where)
+    if kw.get("lexicons") is not None:
+        kw["lexicons"] = tuple(kw["lexicons"])
+    return Evidence(**kw)
+
+
+def edit_from_dict(d, where: str = ""):
+    from .restore import Edit
+    kw = _known(Edit, d, "an edit", where)
+    for name in ("start", "end"):
+        _kind_of(d, name, int, "an edit", where)
+    for name in ("spun", "restored", "origin"):
+        _kind_of(d, name, str, "an edit", where)
+    _kind_of(d, "confidence", float, "an edit", where)
+    return Edit(**kw)
+
+
+def relation_from_dict(d, where: str = ""):
+    from .restore import Relation
+    kw = _known(Relation, d, "a relation", where)
+    _kind_of(d, "verdict", str, "a relation", where)
+    return Relation(**kw)
+
+
+def _span_of(d, where: str = ""):
+    from .restore import Span
+    return Span(**_known(Span, d, "a span", where))
+
+
+def _pair_of(d, where: str = ""):
+    """An ``{"input": span, "source": span}`` object of ``paraphrased``/``moved``."""
+    if not isinstance(d, Mapping) or "input" not in d or "source" not in d:
+        raise ValueError(f"not an input/source pair of spans{where}")
+    return _span_of(d["input"], where), _span_of(d["source"], where)
+
+
+def _parts_of(d) -> tuple:
+    """``spun_parts`` read back as :attr:`Report.parts`: (start, end, score, line, end_line)."""
+    def part(p, where):
+        if not isinstance(p, Mapping) or not {"start", "end", "line", "end_line", "score"} <= p.keys():
+            raise ValueError(f"not a part of a text judged spun in parts{where}")
+        return (p["start"], p["end"], p["score"], p["line"], p["end_line"])
+    return tuple(_list_of(d, "spun_parts", part, "a result")) if d.get("spun_parts") else ()
+
+
+def _result_dict(d, cls: str) -> None:
+    """TypeError for no dict (check's JSON list given whole); ValueError for a result that
+    holds none (a file check did not read, a record batch could not check: ``error``)."""
+    if not isinstance(d, Mapping):
+        hint = (": check --format json prints a list of them, one per document; read each"
+                if isinstance(d, list) else "")
+        raise TypeError(f"{cls}.from_dict takes a dict (one object of respin's JSON), got {type(d).__name__}{hint}")
+    if d.get("error") is not None:
+        raise ValueError(f"no result to read: {d.get('path') or d.get('id')!r} was not checked ({d['error']})")
+
+
+def _batch_line(d) -> bool:
+    """Whether ``d`` is a result of ``respin batch`` (respin.batch.RESULT_KEYS): check's and
+    restore's keys in one object, ``note`` saying what else they would say."""
+    return "findings" in d and "restored" in d and "note" in d
+
+
+def _noted(d, prefix: str) -> str | None:
+    """The part of a batch result's ``note`` after ``prefix`` ("not judged: " of "not judged:
+    too short"), or None where no part of it begins so (notes are joined by "; ")."""
+    note = d.get("note")
+    parts = note.split("; ") if isinstance(note, str) else []
+    return next((n.removeprefix(prefix) for n in parts if n.startswith(prefix)), None)
+
+
+def report_from_dict(d) -> Report:
+    """:meth:`Report.from_dict`."""
+    _result_dict(d, "Report")
+    what = "a check report"
+    if "findings" not in d and "restored" in d:
+        raise ValueError(f"not {what} but a restoration (restore's JSON): read it with Restoration.from_dict")
+    for name in ("score", "spun", "findings", "words"):
+        if name not in d:
+            raise ValueError(f"not {what} (check's JSON object): no {name!r} in {_keys(d)}")
+    score, spun = _kind_of(d, "score", float, what), _kind_of(d, "spun", bool, what)
+    words = _kind_of(d, "words", int, what)
+    findings = _list_of(d, "findings", finding_from_dict, what)
+    batch = _batch_line(d)
+    kw: dict = {}
+    if batch:  # (no threshold, judged or reason: the run's, in run.json; not judged, in the note)
+        reason = _noted(d, "not judged: ")
+        kw.update(threshold=None, judged=reason is None, reason=reason or "")
+    else:
+        kw["threshold"] = _kind_of(d, "threshold", float, what) if "threshold" in d else None
+        kw["judged"] = _kind_of(d, "judged", bool, what) if "judged" in d else True
+        kw["reason"] = d.get("reason") or ""
+        kw["not_english"] = d.get("words_not_english") or 0
+        if d.get("relation") is not None:
+            kw["relation"] = relation_from_dict(d["relation"], " (relation)")
+        if d.get("statistics"):
+            kw["stats"] = dict(d["statistics"])
+    if isinstance(d.get("model"), str):
+        kw["model"] = d["model"]
+    if d.get("words_lookalike"):
+        kw["lookalike"] = d["words_lookalike"]
+    if d.get("spun_parts"):
+        kw["parts"], kw["score_whole"] = _parts_of(d), d.get("score_whole")
+    src = d.get("source")
+    if isinstance(src, Mapping):  # check --corpus (and batch --corpus): the index's match, its text not kept
+        from .index import Match
+        if "id" not in src:
+            raise ValueError(f"not {what}: its source has no 'id'")
+        kw["match"] = Match(src["id"], src.get("score", 0.0), "", verified=bool(src.get("verified", False)))
+    return Report(score, spun, findings, words, **kw)
+
+
+def restoration_from_dict(d, input: str | None = None) -> Restoration:
+    """:meth:`Restoration.from_dict`."""
+    _result_dict(d, "Restoration")
+    what = "a restoration"
+    if "restored" not in d and "findings" in d:
+        raise ValueError(f"not {what} but a check report (check's JSON): read it with Report.from_dict")
+    for name in ("restored", "edits"):
+        if name not in d:
+            raise ValueError(f"not {what} (restore's JSON object): no {name!r} in {_keys(d)}")
+    batch = _batch_line(d)
+    if d["restored"] is None and batch:
+        raise ValueError("no restoration in this batch result: the run did not restore (--no-restore, "
+                         "check_records without restore=True); read its report with Report.from_dict")
+    text = _kind_of(d, "restored", str, what)
+    if input is not None and not isinstance(input, str):
+        raise TypeError(f"input must be a str (the text restored), got {type(input).__name__}")
+    edits = _list_of(d, "edits", edit_from_dict, what)
+    kw: dict = {"model": d.get("model")}
+    src = d.get("source")
+    rel = d if not batch else src if isinstance(src, Mapping) else {}  # (batch: the source's relation and spans)
+    if rel.get("relation") is not None:
+        kw["relation"] = relation_from_dict(rel["relation"], " (relation)")
+        kw["unmatched"] = _list_of(rel, "unmatched", _span_of, what) if "unmatched" in rel else []
+        kw["missing"] = _list_of(rel, "missing", _span_of, what) if "missing" in rel else []
+        kw["paraphrased"] = _list_of(rel, "paraphrased", _pair_of, what) if "paraphrased" in rel else []
+        kw["moved"] = _list_of(rel, "moved", _pair_of, what) if "moved" in rel else []
+    if batch:
+        # The record's score is the model's (check's): restore gives it with the model's
+        # restoration, where no source was found.
+        if src is None:
+            kw["score"] = _kind_of(d, "score", float, what)
+            kw["not_judged"] = _noted(d, "not judged: ") or ""
+            kw["held_back"] = _noted(d, "edits held back") is not None  # ("edits held back: not judged spun, ...")
+            if d.get("spun_parts"):
+                kw["parts"], kw["score_whole"] = _parts_of(d), d.get("score_whole")
+    elif d.get("score") is not None:
+        kw["score"] = _kind_of(d, "score", float, what)
+        kw["not_judged"] = d.get("not_judged") or ""
+        kw["held_back"] = bool(d.get("held_back", False))
+        if d.get("spun_parts"):
+            kw["parts"], kw["score_whole"] = _parts_of(d), d.get("score_whole")
+    if "suggestions" in d:
+        kw["suggestions"] = _list_of(d, "suggestions", edit_from_dict, what)
+    if not batch and d.get("copies") is not None:
+        kw["copies"] = _list_of(d, "copies", relation_from_dict, what)
+        kw["unmatched"] = _list_of(d, "unmatched", _span_of, what) if "unmatched" in d else []
+    return Restoration(input, text, edits, **kw)
 
 
 def render_restore(path: str, source: str | None, r: Restoration, fmt: str, copies: list[str] | None = None,

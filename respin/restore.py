@@ -59,6 +59,20 @@ class Edit:
             return d
         return {"start": d.pop("start"), "end": d.pop("end"), "line": line, "col": col, **d}
 
+    @classmethod
+    def from_dict(cls, d: dict) -> "Edit":
+        """The edit of a dict of restore's JSON (an ``edits`` or ``suggestions`` item,
+        :meth:`to_dict`); keys that are no field (``line``, ``col``) are passed over. A dict
+        without an edit's fields (``start``, ``end``, ``spun``, ``restored``, ``origin``,
+        ``confidence``), or with one of another type, raises ValueError; no dict, TypeError.
+
+        >>> e = Edit(4, 8, "Home", "House", "source", 0.95, SYNONYM)
+        >>> Edit.from_dict({**e.to_dict(), "line": 1, "col": 5}) == e
+        True
+        """
+        from .formats import edit_from_dict
+        return edit_from_dict(d)
+
     def __repr__(self) -> str:
         """One line, the texts cut to 40 characters (every field: the attributes, to_dict())."""
         from .formats import edit_repr
@@ -84,6 +98,20 @@ class Relation:
 
     def to_dict(self) -> dict:
         return {k: round(v, 4) if isinstance(v, float) else v for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Relation":
+        """The relation of a dict of restore's or check's JSON (``relation``, an item of
+        ``copies``, batch's ``source.relation``; :meth:`to_dict`, whose numbers are rounded
+        to 4 decimals); keys that are no field (a copy's ``path``) are passed over. A dict
+        without a relation's fields raises ValueError (``moved_sentences`` may be absent: 0).
+
+        >>> rel = Relation("spun copy", 1.0, 0.25, 1.0, 2, 0, 0, 0)
+        >>> Relation.from_dict({"path": "b.txt", **rel.to_dict()}) == rel
+        True
+        """
+        from .formats import relation_from_dict
+        return relation_from_dict(d)
 
 
 @dataclass(slots=True)
@@ -150,6 +178,44 @@ class Restoration:
         from .formats import restoration_dict
         from .args import name_arg
         return restoration_dict(name_arg(path, "path"), name_arg(source, "source"), self)
+
+    @classmethod
+    def from_dict(cls, d: dict, input: str | None = None) -> "Restoration":
+        """The restoration of a dict that :meth:`to_dict` (``respin restore --format json``)
+        wrote: ``Restoration.from_dict(r.to_dict()).to_dict() == r.to_dict()``, with a
+        source (``relation``, ``unmatched``, ``missing``, ``paraphrased``, ``moved``),
+        without one (``score``, ``suggestions``, ``spun_parts``/``score_whole``,
+        ``held_back``, ``not_judged``) or from copies (``copies``). Keys it does not know are
+        passed over; a dict that is no restoration (no ``restored`` or ``edits``, or of
+        another type) raises ValueError, anything but a dict TypeError.
+
+        Not in the JSON, so not read back: ``input``, the text restored, is None unless
+        given (``input=``, the file's text as restore read it: ``diff()`` needs it; the
+        edits' offsets are into it); ``words`` is 0; ``path``, ``source`` (a file's name,
+        not its text) and ``respin_version`` are passed over (give the names to ``to_dict``
+        again), as are the copies' ``path``; ``relation`` and ``copies`` hold the JSON's
+        numbers, rounded to 4 decimals.
+
+        A line of ``respin batch``'s results (:data:`respin.batch.RESULT_KEYS`, restored:
+        ``restored`` not null) is read too: ``restored``, ``edits``, ``suggestions``,
+        ``model``, and where ``--corpus`` found a source, ``source``'s ``relation``,
+        ``unmatched``, ``missing``, ``paraphrased`` and ``moved``; elsewhere (the model
+        restored it) ``score`` is the record's, ``not_judged`` and ``held_back`` from its
+        ``note``, with ``spun_parts``/``score_whole``. ``copies`` (``--copies-by``) is None:
+        the results do not say how a record relates to its cluster's other copies.
+
+        >>> import respin
+        >>> r = respin.restore("The 2 leaders met.", source="The two leaders met.")
+        >>> back = Restoration.from_dict(r.to_dict(), input="The 2 leaders met.")
+        >>> back.to_dict() == r.to_dict(), back.text, back.edits == r.edits
+        (True, 'The two leaders met.', True)
+        >>> Restoration.from_dict({"path": "a.txt"})
+        Traceback (most recent call last):
+        ...
+        ValueError: not a restoration (restore's JSON object): no 'restored' in {'path'}
+        """
+        from .formats import restoration_from_dict
+        return restoration_from_dict(d, input)
 
     def __repr__(self) -> str:
         """One line, the counts, the relation or score and the start of the text (every field:
