@@ -62,7 +62,7 @@ class Edit:
     @classmethod
     def from_dict(cls, d: dict) -> "Edit":
         """The edit of a dict of restore's JSON (an ``edits`` or ``suggestions`` item,
-        :meth:`to_dict`); keys that are no field (``line``, ``col``) are passed over. A dict
+        :meth:`to_dict`); keys that are no field are passed over (``line`` and ``col`` are kept: not compared). A dict
         without an edit's fields (``start``, ``end``, ``spun``, ``restored``, ``origin``,
         ``confidence``), or with one of another type, raises ValueError; no dict, TypeError.
 
@@ -379,14 +379,17 @@ def apply_edits(text: str, edits: Iterable[Edit | dict]) -> str:
     return "".join(out)
 
 
-def edit_dicts(text: str, edits: Iterable[Edit]) -> list[dict]:
+def edit_dicts(text: str | None, edits: Iterable[Edit]) -> list[dict]:
     """The edits of ``text`` as restore's JSON writes them: each with the ``line`` and ``col``
-    (1-based, in characters, as check's findings) where it starts, after its offsets.
+    (1-based, in characters, as check's findings) where it starts, after its offsets (``text``
+    None, a restoration read back without it: the edits' own, where they have them).
 
     >>> edit_dicts("a\\nb c", [Edit(4, 5, "c", "C", "model", 0.9)])
     [{'start': 4, 'end': 5, 'line': 2, 'col': 3, 'spun': 'c', 'restored': 'C', 'origin': 'model', 'confidence': 0.9, 'kind': 'other rewrite'}]
     """
     edits = list(edits)
+    if text is None:  # (a restoration read back without its text: the places the JSON gave, if any)
+        return [e.to_dict() for e in edits]
     places = LineIndex(text).line_cols([e.start for e in edits])
     return [{"start": e.start, "end": e.end, "line": line, "col": col, "spun": e.spun, "restored": e.restored,
              "origin": e.origin, "confidence": e.confidence, "kind": e.kind}
