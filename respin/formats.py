@@ -350,14 +350,15 @@ def summary_line(path: str, r: Report, *, bar_set: bool = False) -> str:
     # rounding would reach the threshold of a document under it: 0.8298 under 0.83 reads 0.82,
     # never "not spun (score 0.83)" beside a threshold of 0.83.  One rule, so that the same
     # score reads the same with findings or without (--min-confidence hides findings only).
-    thr = f"{r.threshold:g}"
+    # (No threshold: a report read back from batch's results, which do not carry it.)
+    thr = "" if r.threshold is None else f"{r.threshold:g}"
     d = max(2, len(thr.partition(".")[2]))
     score = f"{r.score:.{d}f}"
-    if not r.spun and float(score) >= r.threshold:
+    if thr and not r.spun and float(score) >= r.threshold:
         score = f"{math.floor(r.score * 10 ** d + 1e-9) / 10 ** d:.{d}f}"
     # (An unrelated source leaves the judging to the model: its threshold counts as without one.)
     by_model = r.relation is None or r.relation.verdict == "unrelated"
-    under = f" < threshold {thr}" if not r.spun and r.findings and r.judged and by_model else ""
+    under = f" < threshold {thr}" if thr and not r.spun and r.findings and r.judged and by_model else ""
     rel += f"; {counts}" if r.relation is not None and (counts := sentence_counts(r.relation)) else ""
     rel += f"; {r.differing}" if r.relation is not None and r.differing else ""
     # Words set aside as not English, where the verdict does not already say so: the score

@@ -327,6 +327,8 @@ def test_a_line_of_batch_results_reads_back_as_check_and_restore_give_it(tmp_pat
         assert (rep.score, rep.spun, rep.findings, rep.words, rep.model, rep.judged, rep.reason) == \
             (want.score, want.spun, want.findings, want.words, want.model, want.judged, want.reason)
         assert rep.threshold is None and rep.relation is None
+        # Its repr is check's summary line without the threshold, not a dump of every field.
+        assert repr(rep).startswith("<Report: ") and "threshold" not in repr(rep), repr(rep)
         res = Restoration.from_dict(d)
         if d["source"] is not None:  # the source the index found: as restore --corpus gives it
             assert rep.match.doc_id == "bridge" and rep.match.verified == d["source"]["verified"]
