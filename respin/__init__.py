@@ -558,7 +558,10 @@ def restore(text: str, source: str | None = None, *, model: str | PathLike[str] 
     else with the model's best guesses.
 
     With a source, the source wins wherever it covers the text; the model restores only the
-    input sentences the source has no counterpart for (those edits have ``origin="model"``),
+    input sentences the source has no counterpart for (those edits have ``origin="model"``,
+    its edits below the bar are ``suggestions``; a source the text is ``unrelated`` to leaves
+    the whole text to the model, as without one: ``score`` is then the model's, as
+    :func:`check` with that source gives it),
     and with ``lexicons`` their phrases that ``check`` lists in the sentences it matches only
     loosely (``paraphrased``, otherwise left as they are).
     ``copies`` (a list of str): other spun copies of the same article, from other sites,
@@ -682,15 +685,30 @@ def _with_model_edits(result: respin.Restoration, text: str, m, min_confidence, 
         # cost ~10 ms of overhead each, so a long text with an unrelated or tiny source (every
         # sentence unmatched) took 75 s/MB against 7 s/MB without the source (a security review).
         spans = list(result.unmatched)
+        unrelated = result.relation is not None and result.relation.verdict == "unrelated" and not result.edits
+        if unrelated:  # (the source tells nothing: the model restores the text whole, as check judges it)
+            from .restore import Span
+            spans = [Span(0, len(text), text)]
         done = m.restore_many([text[s.start:s.end] for s in spans], min_confidence, lexicons, together=False,
-                              sections=sections, hold_back=False)
+                              sections=sections, hold_back=unrelated)
+        unsure = []
         for span, got in zip(spans, done):
-            for e in got.edits:
-                e = replace(e, start=e.start + span.start, end=e.end + span.start)
-                if not (taken.overlaps(e.start, e.end) or code.overlaps(e.start, e.end)):
-                    extra.append(e)
+            for found, into in ((got.edits, extra), (got.suggestions, unsure)):
+                for e in found:
+                    e = replace(e, start=e.start + span.start, end=e.end + span.start)
+                    if not (taken.overlaps(e.start, e.end) or code.overlaps(e.start, e.end)):
+                        into.append(e)
         if extra:
             result.edits = sorted(result.edits + extra, key=lambda e: e.start)
             result.text = apply_edits(text, result.edits)
+        # The model's edits below its threshold are suggestions, as without a source (they were
+        # dropped). A source unrelated to the text leaves it all to the model, as check --source
+        # does: the model's score is then the text's, as check gives it (restore said "0 edit(s)"
+        # of a text check judged spun with 55 findings against the same source: a review).
+        if unsure:
+            result.suggestions = sorted(result.suggestions + unsure, key=lambda e: e.start)
+        if unrelated:
+            result.score, result.not_judged, result.parts = done[0].score, done[0].not_judged, done[0].parts
+            result.score_whole, result.held_back = done[0].score_whole, done[0].held_back
     result.model = m.label
     return result

@@ -1254,7 +1254,9 @@ def restore(
                 _note(reversed_note)
     elif result.copies is not None and text.strip():  # (an empty input had its note: nothing to compare)
         _copies_notes(result, copy, path, quiet, format.value)
-    elif not quiet and text.strip():  # (an empty input had its note)
+    # Restored by the model: without a source, or against one unrelated to the text (its score
+    # is then the model's, as check --source gives it).
+    if not quiet and text.strip() and result.copies is None and (result.relation is None or result.score is not None):
         # Bolder settings are worth suggesting only for a text the detector judges spun, or one
         # where a lexicon vouches for a suggestion (a paper's tortured phrases at 0.95, in a text
         # not judged spun: a screener read "list them" as nothing to fix), and only to a user

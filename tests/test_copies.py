@@ -66,7 +66,10 @@ def test_an_unrelated_copy_changes_nothing():
     r = restored(SPUN, [UNRELATED])
     assert r.copies[0].verdict == "unrelated"
     assert r.text == respin.restore(SPUN).text  # the model alone, as with no copy at all
-    assert all(not (e.spun == "Avenue") for e in r.edits + r.suggestions)
+    # (The unrelated copy lends nothing: what there is, is the model's own, as without a copy;
+    # its unsure edits are suggestions, as restore's without a source.)
+    assert all(e.origin == "model" for e in r.edits + r.suggestions)
+    assert [(e.start, e.restored) for e in r.suggestions] == [(e.start, e.restored) for e in respin.restore(SPUN).suggestions]
     both = restored(SPUN, [UNRELATED, OTHER, THIRD])
     assert both.text == restored(SPUN, [OTHER, THIRD]).text
 

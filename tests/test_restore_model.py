@@ -747,3 +747,25 @@ def test_edits_and_suggestions_say_their_line_and_column(tmp_path, capsys):
     assert main(["batch", str(rec), "--out", str(tmp_path / "out"), "--min-confidence", "0", "-q"]) == 0
     got = [json.loads(line) for line in (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [(e["line"], e["col"]) for e in got[0]["edits"]] == [(e["line"], e["col"]) for e in d["edits"]]
+
+
+def test_an_unrelated_source_leaves_the_text_to_the_model_as_without_one(tmp_path, cli):
+    """check --source judged a text against a source it is unrelated to by the model (spun,
+    with findings), while restore --source said "0 edit(s)" with no score and dropped the
+    model's suggestions: now restore gives what it gives without the source (a review)."""
+    spun = tmp_path / "spun.txt"
+    spun.write_text(SEED_003, encoding="utf-8")
+    src = tmp_path / "other.txt"
+    src.write_text("A bakery on the corner sold out of bread by noon on Saturday, the owner said.\n", encoding="utf-8")
+    got = json.loads(cli("restore", spun, "--source", src, "--format", "json", "--min-confidence", "0.5").out)
+    alone = json.loads(cli("restore", spun, "--format", "json", "--min-confidence", "0.5").out)
+    assert got["relation"]["verdict"] == "unrelated"
+    assert (got["score"], got["edits"], got["suggestions"], got["restored"]) == \
+        (alone["score"], alone["edits"], alone["suggestions"], alone["restored"])
+    assert got["suggestions"] or got["edits"], "the model proposes nothing on this text"
+    ran = cli("restore", spun, "--source", src)
+    assert "relation: unrelated" in ran.err and "by the model" in ran.err and "document score" in ran.err
+    # A related source: no model score (the source judged), the model's unsure edits of the
+    # sentences it does not cover kept as suggestions.
+    r = respin.restore(PAIR_SPUN + " A sentence of its own follows here.", source=PAIR_ORIG)
+    assert r.score is None and r.relation.verdict == "spun copy"
