@@ -583,6 +583,17 @@ class Detector:
         return (*_gated(*fit), self._own(doc_features(X, p, n_words, self.prior, fit[:2] if shared else None, keep,
                                                       self.glr_rows)))
 
+    def judged_spun_posteriors(self, p: np.ndarray, extra_log_lr=(), keep: np.ndarray | None = None,
+                               keep_extra: np.ndarray | None = None, keep_fit: np.ndarray | None = None) -> tuple:
+        """:meth:`judge`'s (word posteriors, unit posteriors, spin rate) of a text the document
+        model judges spun, without the significance gate: the gate asks whether anything is
+        spun at all (SIGNIFICANT_LOG_RATIO), which that verdict, reading all of the evidence,
+        has answered. Each posterior is still the word's at the fitted rate, held to the same
+        finding threshold; all 0 where no rate fits better than none (G <= 0)."""
+        fit = mixture_with(p, self.prior, np.asarray(extra_log_lr, dtype=np.float64),
+                           keep if keep_fit is None else keep_fit, keep_extra)
+        return fit[2], fit[3], fit[1]
+
     def to_dict(self) -> dict:
         from .evidence import FEATURES
         return {

@@ -873,3 +873,63 @@ def test_a_plural_of_scale_is_a_number_no_suggestion_changes():
     for f in respin.check(text, min_confidence=0.3).findings:
         for s in f.suggestions:
             assert not set(re.findall(r"[a-z]+", s.lower())) & {"billions", "millions", "hundreds"}, (f.text, s)
+
+
+# A paragraph written for this test, spun by the simulator (conservative style; its swaps:
+# small -> low, said -> supposed, started -> gone, seeing -> looking, workers -> actors,
+# compete -> vie). The document model judges it spun, but the words' evidence alone stays
+# under the findings' 1% gate (SIGNIFICANT_LOG_RATIO).
+SPUN_UNDER_THE_GATE = (
+    "A low company in the city has developed a cheaper way to recycle plastic bottles into fibres for clothing. "
+    "The founders supposed they gone the project after looking how much waste was left on the beaches each "
+    "summer. Their first factory employs forty actors and expects to double its output next year, but the firm "
+    "still needs more investment to vie with larger producers abroad.\n")
+
+
+def test_a_text_judged_spun_with_the_gate_shut_lists_its_suspect_words():
+    """"spun (score 0.94, 0 findings in 65 words)" left a reviewer nothing to look at: the
+    verdict answers the gate's question (is anything spun?), so the words are listed at their
+    posteriors at the fitted rate, under the usual finding threshold."""
+    held = respin.check(SPUN_UNDER_THE_GATE, threshold=0.99)
+    assert not held.spun and held.findings == []  # the gate alone: nothing listed
+    rep = respin.check(SPUN_UNDER_THE_GATE)
+    assert rep.spun and rep.score < 0.99
+    thr = respin._model(None).detector.finding_threshold
+    assert rep.findings and all(f.confidence >= thr for f in rep.findings)
+    found = {f.text for f in rep.findings}
+    assert {"supposed", "gone", "looking", "vie"} <= found, found
+    assert len(found & {"low", "supposed", "gone", "looking", "actors", "vie"}) >= len(found) - 1, found
+    # the same in a batch, and a part judged spun keeps them
+    assert respin.check_many(["A note.", SPUN_UNDER_THE_GATE])[1].findings == rep.findings
+    assert respin.check(SPUN_UNDER_THE_GATE, sections=True).findings == rep.findings
+
+
+def test_a_verdict_under_a_lowered_threshold_does_not_open_the_gate():
+    """The words are listed only where the text is judged spun at the model's own threshold
+    too: a user's lower --threshold must not list words of clean text its gate holds back."""
+    clean = CLEAN_UNDER_THE_GATE
+    rep = respin.check(clean)
+    assert not rep.spun and rep.findings == []
+    low = respin.check(clean, threshold=rep.score)
+    assert low.spun and low.findings == []
+    from respin.formats import summary_line
+    assert summary_line("a", low).endswith("; no word stands out alone)")
+
+
+CLEAN_UNDER_THE_GATE = (
+    "Farmers in the northern valley have started to plant earlier in the spring because the winters have become "
+    "shorter and milder. A local cooperative reported that the harvest last year was the largest in a decade, "
+    "although heavy rain in August damaged part of the crop. Scientists at the regional university are now "
+    "studying how the change in the seasons affects the soil and the insects that live in the fields.\n")
+
+
+def test_judged_spun_posteriors_are_the_fit_without_its_gate():
+    import numpy as np
+    from respin.detector import SIGNIFICANT_LOG_RATIO, mixture_with
+    det = respin._model(None).detector
+    p = np.array([0.7, 0.1, 0.1, 0.1])
+    g, rate, post, extra = mixture_with(p, det.prior, np.zeros(0))
+    assert 0 < g < SIGNIFICANT_LOG_RATIO and post[0] > 0.5  # (the precondition: a fit the gate holds back)
+    assert not det.posteriors_with(None, p)[0].any()
+    got = det.judged_spun_posteriors(p)
+    assert got[2] == rate and np.array_equal(got[0], post) and len(got[1]) == 0
