@@ -466,14 +466,30 @@ def _keys(d) -> str:
 
 
 def _kind_of(d, name: str, kind: type, what: str, where: str = ""):
-    """``d[name]`` where it is of ``kind`` (int: a whole number, float: any number; a bool is
-    neither), else ValueError."""
+    """``d[name]`` where it is of ``kind`` (int: a whole number from 0, an offset or a count;
+    float: a number from 0 to 1, a score, confidence, threshold or share; a bool is neither),
+    else ValueError. (A number out of range, 1e308 or 10**400, and NaN are refused here: the
+    objects' repr and summary line raised OverflowError on them.)"""
     v = d[name]
     ok = isinstance(v, (int, float) if kind is float else kind) and (kind is bool or not isinstance(v, bool))
+    if ok and kind is int:
+        ok = 0 <= v <= _MAX_WHOLE
+    elif ok and kind is float:
+        ok = 0 <= v <= 1  # (False for NaN; an int of any size compares)
     if not ok:
-        want = {int: "a whole number", float: "a number", str: "a str", bool: "true or false", list: "a list"}[kind]
-        raise ValueError(f"not {what}{where}: {name!r} must be {want}, got {type(v).__name__}")
+        want = {int: "a whole number from 0", float: "a number from 0 to 1", str: "a str", bool: "true or false",
+                list: "a list"}[kind]
+        got = type(v).__name__ if not isinstance(v, (int, float)) or isinstance(v, bool) else "a number out of range"
+        raise ValueError(f"not {what}{where}: {name!r} must be {want}, got {got}")
     return v
+
+
+_MAX_WHOLE = 2 ** 63 - 1  # (an offset or a count: NumPy's and SQLite's integers)
+
+
+def _optional(d, name: str, kind: type, what: str, where: str = ""):
+    """``d[name]`` as :func:`_kind_of` reads it, where present and not null; else None."""
+    return None if d.get(name) is None else _kind_of(d, name, kind, what, where)
 
 
 def _list_of(d, name: str, read, what: str) -> list:
@@ -489,6 +505,7 @@ def finding_from_dict(d, where: str = ""):
         _kind_of(d, name, int, "a finding", where)
     _kind_of(d, "text", str, "a finding", where)
     _kind_of(d, "confidence", float, "a finding", where)
+    _optional(d, "kind", str, "a finding", where)
     sugg = _kind_of(d, "suggestions", list, "a finding", where)
     if not all(isinstance(s, str) for s in sugg):
         raise ValueError(f"not a finding{where}: its suggestions must be strings")
@@ -514,6 +531,9 @@ def edit_from_dict(d, where: str = ""):
     for name in ("spun", "restored", "origin"):
         _kind_of(d, name, str, "an edit", where)
     _kind_of(d, "confidence", float, "an edit", where)
+    _optional(d, "kind", str, "an edit", where)
+    for name in ("line", "col"):
+        _optional(d, name, int, "an edit", where)
     return Edit(**kw)
 
 
@@ -521,12 +541,21 @@ def relation_from_dict(d, where: str = ""):
     from .restore import Relation
     kw = _known(Relation, d, "a relation", where)
     _kind_of(d, "verdict", str, "a relation", where)
+    for name in ("coverage", "swapped", "source_coverage"):
+        _kind_of(d, name, float, "a relation", where)
+    for name in ("aligned_sentences", "paraphrased_sentences", "unmatched_sentences", "missing_sentences"):
+        _kind_of(d, name, int, "a relation", where)
+    _optional(d, "moved_sentences", int, "a relation", where)
     return Relation(**kw)
 
 
 def _span_of(d, where: str = ""):
     from .restore import Span
-    return Span(**_known(Span, d, "a span", where))
+    kw = _known(Span, d, "a span", where)
+    for name in ("start", "end"):
+        _kind_of(d, name, int, "a span", where)
+    _kind_of(d, "text", str, "a span", where)
+    return Span(**kw)
 
 
 def _pair_of(d, where: str = ""):
@@ -541,6 +570,9 @@ def _parts_of(d) -> tuple:
     def part(p, where):
         if not isinstance(p, Mapping) or not {"start", "end", "line", "end_line", "score"} <= p.keys():
             raise ValueError(f"not a part of a text judged spun in parts{where}")
+        for name in ("start", "end", "line", "end_line"):
+            _kind_of(p, name, int, "a part of a text judged spun", where)
+        _kind_of(p, "score", float, "a part of a text judged spun", where)
         return (p["start"], p["end"], p["score"], p["line"], p["end_line"])
     return tuple(_list_of(d, "spun_parts", part, "a result")) if d.get("spun_parts") else ()
 
@@ -590,8 +622,8 @@ def report_from_dict(d) -> Report:
     else:
         kw["threshold"] = _kind_of(d, "threshold", float, what) if "threshold" in d else None
         kw["judged"] = _kind_of(d, "judged", bool, what) if "judged" in d else True
-        kw["reason"] = d.get("reason") or ""
-        kw["not_english"] = d.get("words_not_english") or 0
+        kw["reason"] = _optional(d, "reason", str, what) or ""
+        kw["not_english"] = _optional(d, "words_not_english", int, what) or 0
         if d.get("relation") is not None:
             kw["relation"] = relation_from_dict(d["relation"], " (relation)")
         if d.get("statistics"):
@@ -599,9 +631,9 @@ def report_from_dict(d) -> Report:
     if isinstance(d.get("model"), str):
         kw["model"] = d["model"]
     if d.get("words_lookalike"):
-        kw["lookalike"] = d["words_lookalike"]
+        kw["lookalike"] = _kind_of(d, "words_lookalike", int, what)
     if d.get("spun_parts"):
-        kw["parts"], kw["score_whole"] = _parts_of(d), d.get("score_whole")
+        kw["parts"], kw["score_whole"] = _parts_of(d), _optional(d, "score_whole", float, what)
     src = d.get("source")
     if isinstance(src, Mapping):  # check --corpus (and batch --corpus): the index's match, its text not kept
         from .index import Match
@@ -628,7 +660,7 @@ def restoration_from_dict(d, input: str | None = None) -> Restoration:
     if input is not None and not isinstance(input, str):
         raise TypeError(f"input must be a str (the text restored), got {type(input).__name__}")
     edits = _list_of(d, "edits", edit_from_dict, what)
-    kw: dict = {"model": d.get("model")}
+    kw: dict = {"model": _optional(d, "model", str, what)}
     src = d.get("source")
     rel = d if not batch else src if isinstance(src, Mapping) else {}  # (batch: the source's relation and spans)
     if rel.get("relation") is not None:
@@ -645,13 +677,13 @@ def restoration_from_dict(d, input: str | None = None) -> Restoration:
             kw["not_judged"] = _noted(d, "not judged: ") or ""
             kw["held_back"] = _noted(d, "edits held back") is not None  # ("edits held back: not judged spun, ...")
             if d.get("spun_parts"):
-                kw["parts"], kw["score_whole"] = _parts_of(d), d.get("score_whole")
+                kw["parts"], kw["score_whole"] = _parts_of(d), _optional(d, "score_whole", float, what)
     elif d.get("score") is not None:
         kw["score"] = _kind_of(d, "score", float, what)
-        kw["not_judged"] = d.get("not_judged") or ""
+        kw["not_judged"] = _optional(d, "not_judged", str, what) or ""
         kw["held_back"] = bool(d.get("held_back", False))
         if d.get("spun_parts"):
-            kw["parts"], kw["score_whole"] = _parts_of(d), d.get("score_whole")
+            kw["parts"], kw["score_whole"] = _parts_of(d), _optional(d, "score_whole", float, what)
     if "suggestions" in d:
         kw["suggestions"] = _list_of(d, "suggestions", edit_from_dict, what)
     if not batch and d.get("copies") is not None:

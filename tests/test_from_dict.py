@@ -272,6 +272,35 @@ def test_the_input_given_must_be_text():
         Restoration.from_dict(respin.restore("Help!").to_dict(), input=b"Help!")
 
 
+OUT_OF_RANGE = [10 ** 400, 1e308, float("inf"), float("nan"), -1, 2 ** 64]
+
+
+@pytest.mark.parametrize("value", OUT_OF_RANGE, ids=repr)
+def test_numbers_out_of_range_and_fields_of_other_types_are_refused(value):
+    """Not read back into an object whose repr, summary line or to_dict() then raises
+    (a score of 10**400 read back raised OverflowError in repr)."""
+    r = through_json(respin.check(SPUN).to_dict())
+    s = through_json(respin.restore(SPUN, source=CLEAN).to_dict())
+    m = through_json(respin.restore(SPUN).to_dict())
+    hostile = [(Report, {**r, "score": value}), (Report, {**r, "threshold": value}),
+               (Report, {**r, "findings": [{**r["findings"][0], "confidence": value}]}),
+               (Report, {**r, "findings": [{**r["findings"][0], "start": value}]}),
+               (Restoration, {**m, "score": value}),
+               (Restoration, {**s, "edits": [{**s["edits"][0], "line": value}]}),
+               (Restoration, {**s, "relation": {**s["relation"], "coverage": value}}),
+               (Restoration, {**s, "relation": {**s["relation"], "missing_sentences": value}})]
+    for cls, d in hostile:
+        with pytest.raises(ValueError, match="must be"):
+            cls.from_dict(d)
+    for cls, d in [(Report, {**r, "findings": [{**r["findings"][0], "kind": ["x"]}]}),
+                   (Report, {**r, "words_lookalike": "many"}),
+                   (Restoration, {**s, "edits": [{**s["edits"][0], "col": "11"}]}),
+                   (Restoration, {**s, "unmatched": [{"start": 0, "end": "9", "text": "x"}]}),
+                   (Restoration, {**m, "model": 3})]:
+        with pytest.raises(ValueError, match="must be"):
+            cls.from_dict(d)
+
+
 # The command line's JSON, read back: the objects it prints are to_dict()'s, with the paths.
 
 def test_check_and_restore_json_of_the_command_line_read_back(tmp_path, cli):
