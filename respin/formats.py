@@ -421,6 +421,8 @@ def restoration_dict(path: str | None, source: str | None, r: Restoration, copie
         d["missing"] = [s.to_dict() for s in r.missing]
         d["paraphrased"] = [{"input": a.to_dict(), "source": b.to_dict()} for a, b in r.paraphrased]
         d["moved"] = [{"input": a.to_dict(), "source": b.to_dict()} for a, b in r.moved]
+        if r.score is None:  # (the model's unsure edits of what the source leaves: kept, so written)
+            d["suggestions"] = edit_dicts(r.input, r.suggestions)
     if r.score is not None:  # restored by the model: its document score and unapplied edits
         d["score"] = r.score
         d["suggestions"] = edit_dicts(r.input, r.suggestions)

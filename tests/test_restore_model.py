@@ -769,3 +769,20 @@ def test_an_unrelated_source_leaves_the_text_to_the_model_as_without_one(tmp_pat
     # sentences it does not cover kept as suggestions.
     r = respin.restore(PAIR_SPUN + " A sentence of its own follows here.", source=PAIR_ORIG)
     assert r.score is None and r.relation.verdict == "spun copy"
+
+
+def test_a_sources_restoration_writes_the_models_suggestions_it_keeps(tmp_path, cli):
+    """The model's unsure edits of sentences a source does not cover are kept as suggestions
+    (Restoration.suggestions, batch's records), but restore --format json against the source
+    wrote no "suggestions": only a restoration with a score (no source, or an unrelated one) or
+    copies wrote them, so the JSON dropped what the API and batch gave."""
+    text = PAIR_SPUN + "\n\nThe spokesman mentioned the navy support would arrive instantly after the storm.\n"
+    r = respin.restore(text, source=PAIR_ORIG)
+    assert r.score is None and r.relation.verdict == "spun copy" and r.suggestions, "nothing unsure to write"
+    spun, src = tmp_path / "spun.txt", tmp_path / "src.txt"
+    spun.write_text(text, encoding="utf-8")
+    src.write_text(PAIR_ORIG, encoding="utf-8")
+    d = json.loads(cli("restore", spun, "--source", src, "--format", "json").out)
+    from respin.restore import edit_dicts
+    assert d["suggestions"] == edit_dicts(text, r.suggestions) and {e["line"] for e in d["suggestions"]} == {3}
+    assert respin.Restoration.from_dict(d, input=text).suggestions == r.suggestions
