@@ -671,7 +671,10 @@ def _with_model_edits(result: respin.Restoration, text: str, m, min_confidence, 
     in the input spans that the source or copies did not cover (``result.unmatched``);
     ``sections``: each span judged in sections as well, as :func:`check` does (an unrelated
     source leaves the whole text to the model: ``check --source`` judges it so too)."""
-    if result.unmatched and m.detector is not None and m.lm is not None:
+    # (An unrelated source covers nothing: the whole text is the model's, as without one, an
+    # empty one too, which has no span unmatched: its score 0, as restore gives it alone.)
+    unrelated = result.relation is not None and result.relation.verdict == "unrelated" and not result.edits
+    if (result.unmatched or unrelated) and m.detector is not None and m.lm is not None:
         from dataclasses import replace
 
         from .restore import apply_edits
@@ -685,7 +688,6 @@ def _with_model_edits(result: respin.Restoration, text: str, m, min_confidence, 
         # cost ~10 ms of overhead each, so a long text with an unrelated or tiny source (every
         # sentence unmatched) took 75 s/MB against 7 s/MB without the source (a security review).
         spans = list(result.unmatched)
-        unrelated = result.relation is not None and result.relation.verdict == "unrelated" and not result.edits
         if unrelated:  # (the source tells nothing: the model restores the text whole, as check judges it)
             from .restore import Span
             spans = [Span(0, len(text), text)]

@@ -786,3 +786,15 @@ def test_a_sources_restoration_writes_the_models_suggestions_it_keeps(tmp_path, 
     from respin.restore import edit_dicts
     assert d["suggestions"] == edit_dicts(text, r.suggestions) and {e["line"] for e in d["suggestions"]} == {3}
     assert respin.Restoration.from_dict(d, input=text).suggestions == r.suggestions
+
+
+def test_an_empty_text_against_an_unrelated_source_has_the_models_score_as_without_one():
+    """An unrelated source leaves the text to the model, as without one (its score): an empty
+    or blank text has no unmatched span, so the model was not asked and its score was None,
+    where restore without the source and check --source give 0."""
+    for text in ("", "  \n", "!!!"):
+        alone, against = respin.restore(text), respin.restore(text, source=PAIR_ORIG)
+        assert against.relation.verdict == "unrelated"
+        assert (against.score, against.not_judged, against.text, against.edits) == \
+            (alone.score, alone.not_judged, alone.text, alone.edits) == (0.0, alone.not_judged, text, [])
+        assert respin.check(text, source=PAIR_ORIG).score == against.score
