@@ -672,6 +672,8 @@ def restoration_from_dict(d, input: str | None = None) -> Restoration:
         kw["paraphrased"] = _list_of(rel, "paraphrased", _pair_of, what) if "paraphrased" in rel else []
         kw["moved"] = _list_of(rel, "moved", _pair_of, what) if "moved" in rel else []
     if batch:
+        if d.get("words") is not None:  # (the record's words: a restoration read back said "in 0 words")
+            kw["words"] = _kind_of(d, "words", int, what)
         # The record's score is the model's (check's): restore gives it with the model's
         # restoration, where no source was found.
         if src is None:
@@ -717,7 +719,11 @@ def relation_line(r: Restoration) -> str:
             + (f", {rel.moved_sentences} moved" if rel.moved_sentences else "")
             + (f"; {d}" if (d := differing(r)) else "")
             + (f"; {leaked} leaked spinner template(s)" if (leaked := sum(e.kind == SPINTAX for e in r.edits)) else "")
-            + f"); {len(r.edits)} edit(s)")
+            + f"); {len(r.edits)} edit(s)"
+            # The model's unsure edits of the sentences the source does not cover (an unrelated
+            # source's restoration has its own line, with the model's score, after this one).
+            + (f", {len(r.suggestions)} suggestion(s) of the model below its confidence threshold"
+               if r.suggestions and r.score is None else ""))
 
 
 def sentence_counts(rel) -> str:

@@ -359,6 +359,7 @@ def test_a_line_of_batch_results_reads_back_as_check_and_restore_give_it(tmp_pat
         # Its repr is check's summary line without the threshold, not a dump of every field.
         assert repr(rep).startswith("<Report: ") and "threshold" not in repr(rep), repr(rep)
         res = Restoration.from_dict(d)
+        assert res.words == d["words"] and (res.words > 0) == bool(text.strip())  # (it said "in 0 words")
         if d["source"] is not None:  # the source the index found: as restore --corpus gives it
             assert rep.match.doc_id == "bridge" and rep.match.verified == d["source"]["verified"]
             (tmp_path / "copy.txt").write_text(text, encoding="utf-8")

@@ -782,7 +782,10 @@ def test_a_sources_restoration_writes_the_models_suggestions_it_keeps(tmp_path, 
     spun, src = tmp_path / "spun.txt", tmp_path / "src.txt"
     spun.write_text(text, encoding="utf-8")
     src.write_text(PAIR_ORIG, encoding="utf-8")
-    d = json.loads(cli("restore", spun, "--source", src, "--format", "json").out)
+    ran = cli("restore", spun, "--source", src, "--format", "json")
+    d = json.loads(ran.out)
+    # and the stderr line counts them (it said "...; 2 edit(s)" alone)
+    assert f"{len(r.suggestions)} suggestion(s) of the model below its confidence threshold" in ran.err
     from respin.restore import edit_dicts
     assert d["suggestions"] == edit_dicts(text, r.suggestions) and {e["line"] for e in d["suggestions"]} == {3}
     assert respin.Restoration.from_dict(d, input=text).suggestions == r.suggestions
