@@ -71,6 +71,8 @@ from .io import bar_width, bounded_lines, jsonl_bytes, unmarked
 from .workers import PoolFuture, close_pool
 from .io import SNIFF_BYTES, _jsonl_head, _Prefixed, _sniff_pipe  # (a pipe named as an input: read once, by io.read_pipe too)
 from .io import _over, _size  # one wording of sizes in every message
+from .io import isatty, stdin_bytes
+from .csv_input import CSV_SUFFIXES, TSV_SUFFIXES, check_head, field_limit, header_names, read_rows, row_payload
 
 if TYPE_CHECKING:
     import respin.index  # noqa: F401
@@ -575,6 +577,7 @@ def check_records(records: Iterable, text_field: str = "text", id_field: str = "
 # ---------------------------------------------------------------------------------------------
 # Inputs: a stream of tasks. A task is (kind, id, path, payload, mirror):
 #   ("json", lineno, None, line bytes, None)  a JSONL line, parsed where it is checked
+#   ("row", rowno, None, JSON bytes, None)    a CSV/TSV row: respin.csv_input.row_payload's object
 #   ("file", id, path, None, rel or None)     a file, read where it is checked
 #   ("text", id, path, (str, note), rel or None)  text already read, with its decoding note or None (the
 #                                             dask engine reads files here; so does a run of one input
@@ -621,9 +624,35 @@ def parse_line(line: bytes, lineno: int, text_field: str, id_field: str):
     return rid, obj[text_field]
 
 
+def parse_row(payload: bytes, rowno: int, text_field: str, id_field: str):
+    """(id, text) of a CSV/TSV row (:func:`respin.csv_input.row_payload`'s object), or (id,
+    _RecordError) when the row is no usable record. The id is the ``id_field`` column's
+    value (a string, as a spreadsheet holds it), or the row number where it is empty."""
+    obj = json.loads(payload)
+    fields = obj["fields"]
+    rid = fields.get(id_field)
+    rid = rid if isinstance(rid, str) and rid.strip() else rowno
+    if obj.get("error"):
+        return rid, _RecordError(obj["error"])
+    if text_field not in fields:
+        if obj.get("short"):
+            have, width = obj["short"]
+            return rid, _RecordError(f"row {rowno} has {have} field{'' if have == 1 else 's'}, the header {width}: "
+                                     f"no {text_field!r} value (a row cut short, or a quote out of place?)")
+        return rid, _RecordError(f"record has no {text_field!r} field (choose the column with --text-field)")
+    return rid, fields[text_field]
+
+
+def _row_fields(payload: bytes) -> dict:
+    """A CSV/TSV row's columns (those it has: a short row lacks the last ones)."""
+    return json.loads(payload)["fields"]
+
+
 def task_id(task, text_field: str, id_field: str):
     """The result id a task will get (read in the parent when resuming)."""
     kind, tid, _, payload, _ = task
+    if kind == "row":
+        return parse_row(payload, tid, text_field, id_field)[0]
     return parse_line(payload, tid, text_field, id_field)[0] if kind == "json" else tid
 
 
@@ -669,6 +698,46 @@ def iter_jsonl(path: str, max_size: int, stream=None, blank=None) -> Iterator[tu
     except READ_ERRORS as e:  # a truncated or corrupt .gz: say where it stopped
         where = f" past line {lineno}" if lineno else ""
         yield ("error", lineno + 1, None, f"{INPUT_CUT}{where} ({os_reason(e)})", None)
+    finally:
+        if f is not getattr(sys.stdin, "buffer", None):
+            f.close()
+
+
+def _open_csv(path: str):
+    """The bytes of a CSV/TSV input (``-``: standard input), gunzipped and in UTF-8 as JSON
+    Lines are (:func:`respin.io.jsonl_bytes`)."""
+    if path != "-":
+        return _open_binary(path)
+    if isatty(sys.stdin):  # (as JSON Lines on standard input says it)
+        print("respin: reading CSV from standard input, a header row first (end it with Ctrl-D, "
+              "or Ctrl-Z Enter on Windows)", file=sys.stderr)
+    f = stdin_bytes()
+    return jsonl_bytes(f, f.peek(2)[:2] if hasattr(f, "peek") else b"")
+
+
+def iter_csv(path: str, kind: str, max_size: int, stream=None, blank=None) -> Iterator[tuple]:
+    """Tasks of a CSV (``kind`` "csv": its delimiter sniffed) or TSV file (``-``: standard
+    input; ``stream``: its bytes, already open): one a row under the header row, numbered as
+    :mod:`respin.csv_input` numbers them; a blank row is no record (``blank()`` is called
+    for each). Where the input can be read no further (it ends inside a quoted field: cut
+    short, or a quote never closed), the last task is that row's INPUT_CUT error, as a cut
+    JSONL input's."""
+    f = _open_csv(path) if stream is None else stream
+    names = None
+    try:
+        for event, n, data in read_rows(f, "\t" if kind == "tsv" else None, field_limit(max_size)):
+            if event == "cut":
+                where = f" past row {n - 1}" if n > 1 else ""
+                yield ("error", n, None, f"{INPUT_CUT}{where} ({data})", None)
+                return
+            if event == "blank":
+                if blank is not None:
+                    blank()
+            elif names is None:
+                names = header_names(data, path)
+            else:
+                payload = row_payload(data, names, n, f"row {n}")
+                yield ("row", n, None, json.dumps(payload, ensure_ascii=False).encode("utf-8", "surrogatepass"), None)
     finally:
         if f is not getattr(sys.stdin, "buffer", None):
             f.close()
@@ -748,8 +817,11 @@ def input_kind(path: str, forced: str = "auto") -> tuple[str, str]:
             raise InputError(not_found("list file", p))
         return "list", p
     if path == "-":
+        if forced in ("csv", "tsv"):
+            return forced, path
         if forced not in ("auto", "jsonl"):
-            raise InputError("standard input (-) is read as JSONL: use --input-format jsonl or auto")
+            raise InputError("standard input (-) is read as JSONL (or CSV/TSV: --input-format csv or tsv): "
+                             "use --input-format jsonl, csv, tsv or auto")
         return "jsonl", path
     p = Path(path)
     if not p.exists():
@@ -772,6 +844,10 @@ def input_kind(path: str, forced: str = "auto") -> tuple[str, str]:
         return "jsonl", path
     if low.endswith(LIST_SUFFIXES):
         return "list", path
+    if low.endswith(CSV_SUFFIXES):
+        return "csv", path
+    if low.endswith(TSV_SUFFIXES):
+        return "tsv", path
     return "file", path
 
 
@@ -792,6 +868,8 @@ def iter_tasks(kind: str, path: str, *, glob: str = "*.txt", max_size: int = DEF
     called for each blank JSONL line)."""
     if kind == "jsonl":
         return iter_jsonl(path, max_size, stream, blank)
+    if kind in ("csv", "tsv"):
+        return iter_csv(path, kind, max_size, stream, blank)
     if kind == "folder":
         return iter_folder(path, glob, exclude, note)
     if kind == "list":
@@ -823,6 +901,13 @@ def count_records(kind: str, path: str, glob: str, exclude: str | None) -> int |
         return 1
     if path == "-" or piped(path):  # a pipe read twice would lose the run's records to the count
         return None
+    if kind in ("csv", "tsv"):  # (rows parsed, not decoded: the header row is no record)
+        f = _open_binary(path)
+        try:
+            rows = sum(e[0] == "row" for e in read_rows(f, "\t" if kind == "tsv" else None, field_limit(DEFAULT_MAX_BYTES)))
+        finally:
+            f.close()
+        return max(rows - 1, 0)
     if kind == "jsonl":
         n = 0
         f = _open_binary(path)
@@ -947,6 +1032,11 @@ def _record_of(task, opts: Options):
         if isinstance(text, _RecordError):
             return error_result(rid, None, str(text))
         return rid, path, text, None
+    if kind == "row":  # (a field not valid UTF-8 was decoded as a file is: the row's note says how)
+        rid, text = parse_row(payload, tid, opts.text_field, opts.id_field)
+        if isinstance(text, _RecordError):
+            return error_result(rid, None, str(text))
+        return rid, path, text, json.loads(payload).get("note")
     got = read_record_file(path, opts.max_size) if kind == "file" else payload
     if isinstance(got, _RecordError):
         return error_result(tid, path, str(got))
@@ -1099,7 +1189,7 @@ def _line_of(task) -> int | None:
     [7, 9, None]
     """
     kind, tid, path = task[:3]
-    return tid if kind == "json" or (kind == "error" and path is None) else None
+    return tid if kind in ("json", "row") or (kind == "error" and path is None) else None
 
 
 def _kept_fields(task, keep: tuple) -> dict:
@@ -1110,7 +1200,9 @@ def _kept_fields(task, keep: tuple) -> dict:
     {'url': 'https://a.example/1', 'site': None}
     """
     obj = None
-    if task[0] == "json":
+    if task[0] == "row":
+        obj = _row_fields(task[3])
+    elif task[0] == "json":
         try:  # (a line that is not UTF-8 is read as parse_line reads its id: replaced bytes)
             obj = json.loads(task[3].decode("utf-8", "replace"))
         except (ValueError, RecursionError):
@@ -1497,6 +1589,9 @@ def pool_key(task, pool_by: str):
     kind, _, path, payload, _ = task
     if pool_by == "dir" and kind == "file":
         return os.path.dirname(path)
+    if kind == "row":  # (an empty cell is no key: the record is alone)
+        value = _row_fields(payload).get(pool_by)
+        return json.dumps(value) if isinstance(value, str) and value.strip() else None
     if kind != "json":
         return None
     try:
@@ -1556,6 +1651,8 @@ def _task_digest(task) -> tuple[bytes, bytes] | None:
     kind, _, path, payload, _ = task
     if kind == "json":
         return b"j", payload
+    if kind == "row":
+        return b"r", payload
     if kind == "file":
         try:
             st = os.stat(path)
@@ -1996,9 +2093,9 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         # (An array was refused above; an object's '.[]' would be its values, not records.)
         note(f"{display_path(path)} is a JSON document, not JSON Lines: it is read as one text (as a "
              f"record: jq -c . {display_path(path)} > records.jsonl)")
-    elif kind == "jsonl" and (path == "-" or piped(path)):
+    elif kind in ("jsonl", "csv", "tsv") and (path == "-" or piped(path)):
         try:  # (standard input, or a pipe named with --input-format jsonl: looked at once, below)
-            stream = _open_binary(path)
+            stream = _open_binary(path) if kind == "jsonl" else _open_csv(path)
         except OSError:
             pass  # (its error comes where it is read, as before)
     try:
@@ -2016,8 +2113,8 @@ def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: st
     """:func:`run_batch` once the input's kind is known (``stream``: a pipe's bytes, read to see it;
     ``seen``: a record was seen in it)."""
     for name, by in (("--pool-by", opts.pool_by), ("--copies-by", opts.copies_by)):
-        if by not in (None, "dir") and kind != "jsonl":
-            raise InputError(f"{name} {by}: only JSONL records have fields; for a {kind} use {name} dir")
+        if by not in (None, "dir") and kind not in ("jsonl", "csv", "tsv"):
+            raise InputError(f"{name} {by}: only JSONL records and CSV/TSV rows have fields; for a {kind} use {name} dir")
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(f"--out is a file, expected a folder: {out_dir}")
@@ -2057,6 +2154,8 @@ def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: st
         load(opts.model)
     if kind == "folder":  # before anything is made in --out
         _some_file(path, glob, str(out), note)
+    elif kind in ("csv", "tsv"):
+        stream = _csv_head(kind, path, stream, opts)
     elif (stream is not None or kind in ("jsonl", "list")) and not seen:
         stream = _some_record(kind, path, stream)
     from .io import _own_links
@@ -2123,6 +2222,54 @@ def _some_record(kind: str, path: str, stream):
     if blank:
         raise InputError(f"nothing to check: {no_records_in([path])}")
     return stream
+
+
+def _csv_head(kind: str, path: str, stream, opts: Options):
+    """InputError, before anything is made in --out, for a CSV/TSV input that holds no
+    records to check (:func:`respin.csv_input.check_head`: empty, binary, JSON, a report of
+    check, no ``--text-field`` column, a header row alone). ``stream``: the input's bytes,
+    already open (standard input, a pipe): what was read to look is put back in front of
+    the rest, returned; a file is opened again by the run."""
+    delimiter = "\t" if kind == "tsv" else None
+    limit = field_limit(opts.max_size)
+    if stream is None:
+        try:
+            f = _open_csv(path)
+        except OSError:
+            return None  # (its error comes where it is read, as a JSONL file's)
+        try:
+            check_head(read_rows(f, delimiter, limit), path, opts.text_field, kind == "tsv")
+        finally:
+            f.close()
+        return None
+    seen = _Recording(stream)
+    check_head(read_rows(io.BufferedReader(seen), delimiter, limit), path, opts.text_field, kind == "tsv")
+    rest = _Failing(seen.error) if seen.error is not None else stream
+    return io.BufferedReader(_Prefixed(bytes(seen.seen), rest))
+
+
+class _Recording(io.RawIOBase):
+    """A stream that keeps what is read from ``f`` (a pipe looked at: put back after), and
+    the read error met, if one was (a corrupt .gz: met again by the run's reader)."""
+
+    def __init__(self, f):
+        self.f, self.seen, self.error = f, bytearray(), None
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        try:
+            got = self.f.read1(len(b)) if hasattr(self.f, "read1") else self.f.read(len(b))
+        except READ_ERRORS as e:
+            self.error = e
+            raise
+        b[:len(got)] = got
+        self.seen += got
+        return len(got)
+
+    def close(self) -> None:  # (``f`` is read on by the run)
+        super().close()
 
 
 _BLANK_BYTES = b" \t\n\r\x0b\x0c" + codecs.BOM_UTF8  # all a line that is no record holds (iter_jsonl)

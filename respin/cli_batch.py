@@ -1,4 +1,4 @@
-"""`respin batch`: check and restore corpora (folders, lists, JSONL) at scale."""
+"""`respin batch`: check and restore corpora (folders, lists, JSONL, CSV/TSV) at scale."""
 
 from __future__ import annotations
 
@@ -55,6 +55,8 @@ class InputFormat(str, Enum):
     folder = "folder"
     list = "list"
     jsonl = "jsonl"
+    csv = "csv"
+    tsv = "tsv"
     file = "file"
 
 
@@ -68,7 +70,9 @@ def batch(
                                 help="A folder (files matching --glob, recursively), a JSONL file (.jsonl, "
                                      ".ndjson, optionally .gz, or .json whose first line is a JSON object; "
                                      "- for standard input; a named pipe, <(zcat ...), whose first line is "
-                                     "a JSON object, or the lines after a first record cut short), a list of paths "
+                                     "a JSON object, or the lines after a first record cut short), a CSV or TSV "
+                                     "file with a header row (.csv, .tsv, optionally .gz; one record a row; "
+                                     "- with --input-format csv), a list of paths "
                                      "(@paths.txt, or a .lst/.list file: one path a line, relative to the "
                                      "list's folder; spaces around it are ignored), or one text file. "
                                      "Named pipes, sockets and devices in a folder or list get an error "
@@ -87,15 +91,17 @@ def batch(
                                        "'respin\\[dask]'; --scheduler, else a local cluster of --jobs workers)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
                                             help="Dask scheduler address (tcp://host:8786) for --engine dask."),
-    text_field: str = typer.Option("text", "--text-field", metavar="NAME", callback=_field, help="JSONL: field holding the text."),
+    text_field: str = typer.Option("text", "--text-field", metavar="NAME", callback=_field, help="JSONL field or CSV/TSV column holding the text."),
     id_field: str = typer.Option("id", "--id-field", metavar="NAME", callback=_field,
-                                 help="JSONL: field holding the record id (records without one, and lines that "
-                                      "are not valid JSON or not an object, get their line number, from 1)."),
+                                 help="JSONL field or CSV/TSV column holding the record id (records without one, "
+                                      "and lines that are not valid JSON or not an object, get their line number, "
+                                      "from 1; a CSV row its row number, the header row 1)."),
     glob: List[str] = typer.Option(["*.txt"], "--glob", metavar="PATTERN",
                              help="Folder input: file name pattern, as check's (with a /: the path's last parts, "
                                   "** for any number of folders; alternatives in braces, '*.{txt,tex}', or --glob again)."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format",
-                                             help="How to read INPUT (auto: by its type and file name)."),
+                                             help="How to read INPUT (auto: by its type and file name; csv: its "
+                                                  "delimiter, , ; tab or |, read from the header row)."),
     no_restore: bool = typer.Option(False, "--no-restore", help="Only check: no restored text, edits or copies."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", min=0.0, max=1.0, callback=_number,
                                               help="Score at or above which a document is judged spun "
@@ -131,7 +137,7 @@ def batch(
     pool_by: Optional[str] = typer.Option(None, "--pool-by", metavar="KEY", callback=_field,
                                           help="Restore the records of one site together, pooling the evidence "
                                                "for the spinner's dictionary over them: KEY is dir (files in one "
-                                               "folder are one site) or a JSONL field (site, domain; a record "
+                                               "folder are one site) or a JSONL field or CSV column (site, domain; a record "
                                                "without it is alone). A pool is a run of consecutive records with "
                                                f"the same KEY, at most {POOL_MAX} long: sort the input by KEY to "
                                                "pool fully."),
@@ -139,7 +145,7 @@ def batch(
                                             help="Restore copies of one article (from different sites, a dedup "
                                                  "cluster) each from the others, as restore --copy does: KEY is "
                                                  "dir (files in one folder are one article's copies) or a JSONL "
-                                                 "field (story, cluster_id; a record without it is restored by the "
+                                                 "field or CSV column (story, cluster_id; a record without it is restored by the "
                                                  "model alone). A cluster is a run of consecutive records with the "
                                                  "same KEY (sort the input by KEY), cut in order into clusters of at "
                                                  f"most {COPIES_MAX}: each copy is aligned with every other. Not with "
@@ -148,14 +154,14 @@ def batch(
                                    help="Records sent to a worker at a time, checked together (a pool or cluster "
                                         "is never split)."),
     keep: List[str] = typer.Option([], "--keep", metavar="FIELD", callback=_field,
-                                   help="Copy this field of each JSONL record into its result, under 'fields' "
+                                   help="Copy this field of each JSONL record (or CSV column) into its result, under 'fields' "
                                         "(null where a record has none), to join results back to your data: "
                                         "--keep url --keep site. Repeat for more."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No progress or summary on stderr (what went otherwise than asked, such as a --pool-by field no record has or ids used twice, is still said)."),
 ):
     """Check (and restore) every document of a corpus; resumable, parallel, in order.
 
-    One JSON line per input record in DIR/results.jsonl: id, path, score, spun, words, findings, restored, edits, suggestions, source, error, note, model. A JSONL record's result also has line: the line of the input it was read from (from 1, blank lines counted), to join results back by.
+    One JSON line per input record in DIR/results.jsonl: id, path, score, spun, words, findings, restored, edits, suggestions, source, error, note, model. A JSONL record's result also has line: the line of the input it was read from (from 1, blank lines counted), to join results back by; a CSV/TSV row's, its row number (the header row 1, as a spreadsheet numbers them).
 
     A record that cannot be checked gets its error there; none is dropped (blank JSONL lines are no records: the summary and run.json count them). An empty or too short text is no error: it is checked as respin check does (not judged, score 0) and restored unchanged, with a note saying so; so is a file decoded as Windows-1252 (not valid UTF-8). An interrupted run continues with --resume, and the file is then the same as an uninterrupted run's.
 
@@ -166,6 +172,8 @@ def batch(
       respin batch pages/ --out results/
 
       respin batch crawl.jsonl.gz --out results/ --corpus archive.index
+
+      respin batch posts-export.csv --out results/ --text-field body --keep url
 
       respin batch crawl-sorted-by-site.jsonl --out results/ --pool-by site
 
@@ -264,7 +272,9 @@ def batch(
     if summary.documents and summary.errors == summary.documents and not summary.resumed:
         # Nothing was checked (a wrong --text-field, a folder of unreadable files): a script
         # must not read that as success. Some errors among results are a normal run.
-        stdin = ("; standard input is read as JSON Lines: give a text file by its path" if input == "-" else "")
+        stdin = ("; standard input is read as JSON Lines (CSV or TSV: --input-format csv or tsv): give a text "
+                 "file by its path"
+                 if input == "-" and input_format not in (InputFormat.csv, InputFormat.tsv) else "")
         # (Most often a misspelt field: the hint the run's notes give when only most failed.)
         field = (f"; no record has a {text_field!r} field: choose the text's field with --text-field"
                  if summary.no_text == summary.documents else

@@ -1,0 +1,241 @@
+"""`respin batch` of CSV and TSV exports: one record a row under a header row, with the record
+semantics of JSON Lines (--text-field, --id-field, --pool-by, --keep name columns), and every
+promise of batch (order, one result a row, --resume, stdin, a cut-short input).
+
+Fixtures are written here (short posts of our own); everything runs in this process (the
+model loads once) but the standard-input run.
+"""
+
+from __future__ import annotations
+
+import codecs
+import gzip
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import assert_user_error
+
+POSTS = [
+    "The White Home mentioned on Monday that the brand new coverage would take impact subsequent week, "
+    "officers mentioned, after months of debate in Congress about the price range.",
+    "The city council voted on Tuesday to close two public libraries after a long debate about the budget, "
+    "and officials said the buildings needed repairs.",
+    "Heavy rain flooded several roads in the northern district, and emergency crews worked through the night "
+    "to clear the water; no injuries were reported.",
+    "The corporate introduced its quarterly earnings on Thursday, and shares rose sharply in early buying and "
+    "selling as traders welcomed the information.",
+    "A local bakery won a national award for its bread this year, and its owner said the recipe came from "
+    "her grandmother, who ran a shop in the same street.",
+    "Scientists stated the brand new examine discovered that the drug decreased signs in most sufferers, "
+    "although extra analysis is required earlier than it may be accredited.",
+]
+
+
+def results(out: Path) -> list[dict]:
+    return [json.loads(x) for x in (out / "results.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def csv_text(rows, delimiter=",", newline="\n") -> str:
+    """A CSV of ``rows`` (lists of fields) as Excel writes it: a field quoted where it holds the
+    delimiter, a quote or a line break, its quotes doubled."""
+    def field(v: str) -> str:
+        return '"' + v.replace('"', '""') + '"' if any(c in v for c in (delimiter, '"', "\n", "\r")) else v
+    return "".join(delimiter.join(field(v) for v in row) + newline for row in rows)
+
+
+TRICKY = 'A post, with commas, a line\nbreak and "quotes" in it, as the moderation tool exported it.'
+
+
+def basic_rows() -> list[list[str]]:
+    return [["id", "url", "site", "text"],
+            ["p1", "https://a.example/1", "a.example", POSTS[0]],
+            ["p2", "https://a.example/2", "a.example", TRICKY],
+            ["p3", "https://b.example/3", "b.example", POSTS[1]],
+            ["", "https://b.example/4", "b.example", POSTS[2]]]
+
+
+def test_csv_rows_are_records_in_order_with_ids_rows_and_kept_columns(tmp_path, cli):
+    src = tmp_path / "export.csv"
+    rows = basic_rows()
+    text = csv_text(rows[:3]) + "\n,,,\n" + csv_text(rows[3:])  # a blank row and an empty spreadsheet row
+    src.write_text(text, encoding="utf-8")
+    ran = cli("batch", src, "--out", tmp_path / "o", "--keep", "url", "--keep", "nope")
+    assert ran.code == 0, ran.err
+    got = results(tmp_path / "o")
+    # the row without an id is known by its row number, the header row 1 (blank rows counted)
+    assert [r["id"] for r in got] == ["p1", "p2", "p3", 7]
+    assert [r["line"] for r in got] == [2, 3, 6, 7]  # row numbers: p2's line break is inside quotes
+    assert all(r["error"] is None for r in got)
+    assert got[1]["restored"] == TRICKY  # the quoted field whole, its doubled quotes one
+    assert [r["fields"] for r in got][:2] == [{"url": "https://a.example/1", "nope": None},
+                                              {"url": "https://a.example/2", "nope": None}]
+    assert got[0]["spun"] and got[0]["findings"]
+    assert "4 documents" in ran.err and "2 blank lines were skipped" in ran.err
+    run = json.loads((tmp_path / "o" / "run.json").read_text())
+    assert run["run"]["input_format"] == "csv" and run["counts"]["blank_lines"] == 2
+
+
+@pytest.mark.parametrize("name,encode", [
+    ("tab.tsv", lambda rows: csv_text(rows, "\t").encode("utf-8")),
+    ("semicolons.csv", lambda rows: csv_text(rows, ";").encode("utf-8")),  # European Excel
+    ("excel.csv", lambda rows: codecs.BOM_UTF8 + csv_text(rows, ",", "\r\n").encode("utf-8")),  # CSV UTF-8 (Excel)
+    ("sep-line.csv", lambda rows: ("sep=;\r\n" + csv_text(rows, ";", "\r\n")).encode("utf-8")),
+    ("unicode-text.tsv", lambda rows: csv_text(rows, "\t", "\r\n").encode("utf-16")),  # Excel's "Unicode text"
+    ("zipped.csv.gz", lambda rows: gzip.compress(csv_text(rows).encode("utf-8"))),
+])
+def test_delimiters_marks_and_encodings_read_alike(tmp_path, cli, name, encode):
+    rows = basic_rows()
+    rows[3][3] = "Le caf\u00e9 \u00e0 c\u00f4t\u00e9; " + POSTS[1]  # a delimiter of another file inside a field
+    (tmp_path / name).write_bytes(encode(rows))
+    ran = cli("batch", tmp_path / name, "--out", tmp_path / "o", "--no-restore", "--keep", "site")
+    assert ran.code == 0, ran.err
+    got = results(tmp_path / "o")
+    # (the row numbers of the file: Excel's sep= line is one)
+    assert [r["id"] for r in got] == ["p1", "p2", "p3", 6 if name == "sep-line.csv" else 5]
+    assert [r["fields"]["site"] for r in got] == ["a.example"] * 2 + ["b.example"] * 2
+    assert all(r["error"] is None and r["note"] is None for r in got), got
+    assert [r["words"] for r in got] == [len(r[3].split()) for r in rows[1:]]
+
+
+def test_windows_1252_rows_are_decoded_and_noted(tmp_path, cli):
+    rows = [["id", "text"], ["w1", "Caf\u00e9 owners said the new rules \u2014 unfair, they said."], ["w2", POSTS[1]]]
+    src = tmp_path / "legacy.csv"
+    src.write_bytes(csv_text(rows, ",", "\r\n").encode("cp1252"))  # Excel's "CSV" on Western Windows
+    ran = cli("batch", src, "--out", tmp_path / "o")
+    assert ran.code == 0, ran.err
+    got = results(tmp_path / "o")
+    assert got[0]["note"].startswith("not valid UTF-8, decoded as Windows-1252") and got[1]["note"] is None
+    assert got[0]["restored"].startswith("Caf\u00e9 owners") and "\u2014" in got[0]["restored"]
+    assert "1 not valid UTF-8" in ran.err
+
+
+def test_a_missing_text_column_is_an_error_naming_the_likely_one(tmp_path, cli):
+    src = tmp_path / "articles.csv"
+    src.write_text(csv_text([["id", "url", "body"], ["a1", "https://x.example", POSTS[0]]]), encoding="utf-8")
+    out = tmp_path / "o"
+    ran = cli("batch", src, "--out", out)
+    assert_user_error(ran, "no 'text' column", "'body'", "--text-field body")
+    assert not out.exists()  # refused before anything is written, not a run of error results
+    ran = cli("batch", src, "--out", out, "--text-field", "body", "--no-restore")
+    assert ran.code == 0 and results(out)[0]["id"] == "a1"
+
+
+@pytest.mark.parametrize("content,says", [
+    (b"", ["nothing to check", "no records"]),
+    (b"\n\n", ["nothing to check"]),
+    (b"id,text\r\n", ["nothing to check", "header row and no row"]),
+    (b'{"id": 1, "text": "A JSON line."}\n', ["JSON, not CSV", "--input-format jsonl"]),
+    (b"PK\x03\x04\x14\x00\x06\x00" + bytes(200), ["Excel workbook", "not CSV"]),
+    (bytes(range(256)) * 4, ["not a CSV file", "binary"]),
+    (b"The council voted on Tuesday to close two libraries, officials said after the long meeting.\n"
+     b"Another line of the article.\n", ["not a CSV file with a header row"]),
+    (b"path,line,col,start,end,text,suggestion,confidence,kind\na.txt,1,5,4,14,White Home,White House,0.97,phrase\n",
+     ["a report of respin check", "not records"]),
+    (b"id,text,text\n1,a,b\n", ["names column 'text' twice"]),
+])
+def test_what_is_no_csv_of_records_is_a_one_line_error(tmp_path, cli, content, says):
+    src = tmp_path / "in.csv"
+    src.write_bytes(content)
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o"), *says)
+    assert not (tmp_path / "o").exists()
+
+
+def test_bad_rows_get_error_results_and_the_run_goes_on(tmp_path, cli):
+    src = tmp_path / "ragged.csv"
+    src.write_text("id,text,site\n"
+                   f'r1,"{POSTS[1]}",a\n'
+                   f"r2,{POSTS[2]}, and more, and more\n"  # unquoted commas: too many fields
+                   "r3\n"  # too few: no text
+                   f'r4,"{POSTS[4]}"\n'  # the last column missing: a record
+                   f'r5,"{"word " * 40}",b\n', encoding="utf-8")  # over --max-size
+    ran = cli("batch", src, "--out", tmp_path / "o", "--no-restore", "--max-size", "180")
+    assert ran.code == 0, ran.err
+    got = results(tmp_path / "o")
+    assert [r["id"] for r in got] == ["r1", "r2", "r3", "r4", "r5"]
+    assert [r["error"] is None for r in got] == [True, False, False, True, False]
+    assert "has 5 fields, the header 3" in got[1]["error"]
+    assert "has 1 field, the header 3" in got[2]["error"]
+    assert "text too large" in got[4]["error"] and "--max-size" in got[4]["error"]
+
+
+def test_pool_by_and_copies_by_a_csv_column_do_what_they_do_on_jsonl(tmp_path, cli):
+    recs = [{"id": f"s{k}", "site": f"site{k // 3}", "text": t} for k, t in enumerate(POSTS)]
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in recs), encoding="utf-8")
+    src = tmp_path / "in.csv"
+    src.write_text(csv_text([["id", "site", "text"]] + [[r["id"], r["site"], r["text"]] for r in recs]), encoding="utf-8")
+    for flag in ("--pool-by", "--copies-by"):
+        assert cli("batch", jsonl, "--out", tmp_path / f"j{flag[2:]}", flag, "site", "-q").code == 0
+        ran = cli("batch", src, "--out", tmp_path / f"c{flag[2:]}", flag, "site")
+        assert ran.code == 0 and "--pool-by" not in ran.err and "--copies-by" not in ran.err, ran.err
+        # the same results, a row's number one more than its line (the header row)
+        want = [{**r, "line": r["line"] + 1} for r in results(tmp_path / f"j{flag[2:]}")]
+        assert results(tmp_path / f"c{flag[2:]}") == want
+    ran = cli("batch", src, "--out", tmp_path / "typo", "--pool-by", "sites", "--no-restore")
+    assert ran.code == 0 and "--pool-by sites" in ran.err  # a column no row has: said, as of a JSONL field
+
+
+def test_resume_after_an_interruption_gives_the_uninterrupted_file(tmp_path, cli, monkeypatch):
+    import respin.batch as batch
+    rows = [["id", "site", "text"]] + [[f"r{k}", f"site{k // 4}", POSTS[k % len(POSTS)] + f" Item {k}."]
+                                       for k in range(12)]
+    src = tmp_path / "in.csv"
+    src.write_text(csv_text(rows[:5]) + "\n" + csv_text(rows[5:]), encoding="utf-8")
+    ref = tmp_path / "ref"
+    assert cli("batch", src, "--out", ref, "--pool-by", "site", "--chunk-size", "2", "-q").code == 0
+    real, calls = batch.run_chunk, []
+
+    def stopped_at_the_third_chunk(*a, **kw):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return real(*a, **kw)
+
+    monkeypatch.setattr(batch, "run_chunk", stopped_at_the_third_chunk)
+    out = tmp_path / "o"
+    ran = cli("batch", src, "--out", out, "--pool-by", "site", "--chunk-size", "2")
+    assert ran.code == 130 and "continue with --resume" in ran.err
+    partial = (out / "results.jsonl").read_bytes()
+    assert 0 < partial.count(b"\n") < 12 and (ref / "results.jsonl").read_bytes().startswith(partial)
+    monkeypatch.undo()
+    ran = cli("batch", src, "--out", out, "--pool-by", "site", "--chunk-size", "2", "--resume")
+    assert ran.code == 0, ran.err
+    assert (out / "results.jsonl").read_bytes() == (ref / "results.jsonl").read_bytes()
+    run = json.loads((out / "run.json").read_text())
+    assert run["finished"] and run["counts"]["documents"] == 12 and run["counts"]["blank_lines"] == 1
+    # a row changed under the earlier results is refused
+    src.write_text(csv_text(rows[:2]) + csv_text([["r1", "site0", "Another text altogether."]]) + csv_text(rows[3:]),
+                   encoding="utf-8")
+    assert_user_error(cli("batch", src, "--out", out, "--pool-by", "site", "--chunk-size", "2", "--resume"),
+                      "cannot --resume")
+
+
+def test_standard_input_with_input_format_csv(tmp_path, cli, monkeypatch):
+    data = csv_text(basic_rows(), "\t").encode("utf-8")
+    for fmt in ("csv", "tsv"):  # (csv reads the delimiter from the header row)
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(data))))
+        ran = cli("batch", "-", "--input-format", fmt, "--out", tmp_path / fmt, "--no-restore")
+        assert ran.code == 0, ran.err
+        assert [(r["id"], r["line"]) for r in results(tmp_path / fmt)] == [("p1", 2), ("p2", 3), ("p3", 4), (5, 5)]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(b"id,body\n1,x\n"))))
+    assert_user_error(cli("batch", "-", "--input-format", "csv", "--out", tmp_path / "o"), "no 'text' column", "--text-field body")
+
+
+def test_a_final_quoted_row_cut_short_is_an_input_that_ends_early(tmp_path, cli):
+    whole = csv_text(basic_rows())
+    src = tmp_path / "in.csv"
+    src.write_text(whole[:whole.index("A post, with commas") + 20], encoding="utf-8")  # cut inside p2's quoted text
+    out = tmp_path / "o"
+    ran = cli("batch", src, "--out", out, "--no-restore", "-q")
+    assert_user_error(ran, "the input ends early", "past row 2", "inside a quoted field")
+    got = results(out)
+    assert [r["id"] for r in got][:1] == ["p1"] and got[-1]["line"] == 3 and "cannot read the input" in got[-1]["error"]
+    src.write_text(whole, encoding="utf-8")  # the export finished: --resume reads that row again
+    ran = cli("batch", src, "--out", out, "--no-restore", "--resume")
+    assert ran.code == 0, ran.err
+    assert cli("batch", src, "--out", tmp_path / "ref", "--no-restore", "-q").code == 0
+    assert (out / "results.jsonl").read_bytes() == (tmp_path / "ref" / "results.jsonl").read_bytes()
