@@ -27,6 +27,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import re
 import sys
 from typing import Iterator
@@ -102,7 +103,7 @@ def read_rows(f, delimiter: str | None, limit: int) -> Iterator[tuple]:
     n, None)``, and last, where the input can be read no further, ``("cut", n, why)``: the
     row ``n`` it stopped in. ``delimiter``: None to sniff it from the first non-blank line."""
     text = io.TextIOWrapper(f, encoding="latin-1", newline="")
-    state = {"eof": False, "first": True}
+    state = {"eof": False, "first": True, "row": 0}  # (row: the characters of the row being read)
     consumed: list[str] = []  # the lines of the row being read (for the end check)
 
     def lines():
@@ -111,64 +112,65 @@ def read_rows(f, delimiter: str | None, limit: int) -> Iterator[tuple]:
             if not line:
                 state["eof"] = True
                 return
-            if len(line) > limit and not line.endswith(("\n", "\r")):
-                raise CutShort(f"a line longer than {_size(limit)}: raise --max-size")
+            state["row"] += len(line)
+            if state["row"] > limit:  # (never held whole: a quote never closed would read the rest of the file)
+                raise CutShort(f"a row longer than {_size(limit)}: a quote never closed? if not, raise --max-size")
             if state["first"]:
                 state["first"] = False
                 line = line.removeprefix(_BOM)
             consumed.append(line)
             yield line
 
-    old = csv.field_size_limit()
-    csv.field_size_limit(max(limit, 1))
+    # The csv module's own limit is the process's: only raised (a progress count reads the
+    # same file in another thread, with its own limit), the row's size bounded above.
+    if csv.field_size_limit() < limit:
+        csv.field_size_limit(limit)
     n = 0
+    feed = lines()
+    head: list[str] = []
     try:
-        feed = lines()
-        head: list[str] = []
+        for line in feed:  # blank lines before the header, then its first line: the delimiter
+            head.append(line)
+            if line.strip():
+                break
+    except CutShort as e:
+        yield ("cut", 1, str(e))
+        return
+    except READ_ERRORS as e:
+        yield ("cut", 1, os_reason(e))
+        return
+    if head and (m := _SEP_LINE.match(head[-1])) and delimiter is None:  # Excel's "sep=;" line
+        delimiter = m.group(1)
+        head.pop()
+        n += 1
+    if delimiter is None:
+        delimiter = sniff_delimiter(head[-1]) if head else ","
+    reader = csv.reader(itertools.chain(head, feed), delimiter=delimiter, quotechar='"', doublequote=True,
+                        strict=False)
+    consumed.clear()
+    consumed += head
+    state["row"] = sum(map(len, head))
+    while True:
         try:
-            for line in feed:  # blank lines before the header, then its first line: the delimiter
-                head.append(line)
-                if line.strip():
-                    break
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:  # (not met: the row's size is bounded first)
+            yield ("cut", n + 1, str(e))
+            return
         except CutShort as e:
-            yield ("cut", 1, str(e))
+            yield ("cut", n + 1, str(e))
             return
         except READ_ERRORS as e:
-            yield ("cut", 1, os_reason(e))
+            yield ("cut", n + 1, os_reason(e))
             return
-        if head and (m := _SEP_LINE.match(head[-1])) and delimiter is None:  # Excel's "sep=;" line
-            delimiter = m.group(1)
-            head.pop()
-            n += 1
-        if delimiter is None:
-            delimiter = sniff_delimiter(head[-1]) if head else ","
-        import itertools
-        reader = csv.reader(itertools.chain(head, feed), delimiter=delimiter, quotechar='"', doublequote=True,
-                            strict=False)
+        n += 1
+        if state["eof"] and _open_quote("".join(consumed), delimiter):
+            yield ("cut", n, "it ends inside a quoted field: cut short, or a quote never closed")
+            return
         consumed.clear()
-        consumed += head
-        while True:
-            try:
-                fields = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as e:  # (the field limit: a quote never closed, most often)
-                yield ("cut", n + 1, f"a field longer than {_size(limit)}: a quote never closed? if not, raise --max-size")
-                return
-            except CutShort as e:
-                yield ("cut", n + 1, str(e))
-                return
-            except READ_ERRORS as e:
-                yield ("cut", n + 1, os_reason(e))
-                return
-            n += 1
-            if state["eof"] and _open_quote("".join(consumed), delimiter):
-                yield ("cut", n, "it ends inside a quoted field: cut short, or a quote never closed")
-                return
-            consumed.clear()
-            yield ("blank", n, None) if not "".join(fields).strip() else ("row", n, fields)
-    finally:
-        csv.field_size_limit(old)
+        state["row"] = 0
+        yield ("blank", n, None) if not "".join(fields).strip() else ("row", n, fields)
 
 
 def decode_fields(fields: list[str], where: str) -> tuple[list[str], str | None]:

@@ -239,3 +239,15 @@ def test_a_final_quoted_row_cut_short_is_an_input_that_ends_early(tmp_path, cli)
     assert ran.code == 0, ran.err
     assert cli("batch", src, "--out", tmp_path / "ref", "--no-restore", "-q").code == 0
     assert (out / "results.jsonl").read_bytes() == (tmp_path / "ref" / "results.jsonl").read_bytes()
+
+
+def test_a_quote_never_closed_stops_the_run_where_the_row_outgrows_the_limit(tmp_path, cli):
+    """A stray quote makes the rest of the file one field: never read whole (memory), the run
+    stops at that row as at a cut-short input, saying what to look for."""
+    src = tmp_path / "stray.csv"
+    rest = "".join(f"r{k},{POSTS[k % len(POSTS)].replace(',', '')}\n" for k in range(9000))
+    src.write_text(f'id,text\nr0,"{POSTS[0]}"\nr1,"{POSTS[1]}\n' + rest, encoding="utf-8")
+    assert src.stat().st_size > 1 << 20
+    ran = cli("batch", src, "--out", tmp_path / "o", "--no-restore", "--max-size", "1000", "-q")
+    assert_user_error(ran, "the input ends early", "past row 2", "a quote never closed", "--max-size")
+    assert [r["id"] for r in results(tmp_path / "o")] == ["r0", 3]
