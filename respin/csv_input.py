@@ -46,10 +46,10 @@ TEXT_COLUMNS = ("text", "body", "content", "contents", "article", "article_text"
 
 
 def field_limit(max_size: int) -> int:
-    """The longest field (and physical line) read, in bytes: four times ``--max-size`` and a
-    mebibyte, so that a text over --max-size is an error result and the run goes on; past
-    this no row end can be found (a quote never closed swallows the rest of the file), and
-    the run stops there, as at a cut-short input."""
+    """The longest row read, in bytes: four times ``--max-size`` and a mebibyte, so that a
+    text over --max-size is an error result and the run goes on; past this no row end can
+    be found (a quote never closed swallows the rest of the file), and the run stops there,
+    as at a cut-short input, the row never held whole."""
     return min(4 * max_size + (1 << 20), sys.maxsize)
 
 
