@@ -716,7 +716,7 @@ class _SentenceIndex:
         scores: dict[int, float] = {}
         first: dict[int, int] = {}  # group -> the rank (in ``words``) of the first word that scored it
         idf, groups = self.idf, self.groups
-        words = list(set(ws))
+        words = list(dict.fromkeys(ws))  # (in the input's order: a set's order is the process's hash seed, and ties went by it)
         for r, w in enumerate(words):
             gs = groups.get(w)
             if gs:

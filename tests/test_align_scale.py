@@ -36,7 +36,7 @@ def _reference_candidates(src_words, ws, k=_CANDIDATES):
     max_df = max(8, int(_MAX_DF_SHARE * n_src))
     idf = {w: math.log(1 + n_src / len(js)) for w, js in index.items()}
     scores = defaultdict(float)
-    for w in set(ws):
+    for w in dict.fromkeys(ws):  # (the input's word order, as the index scans it)
         js = index.get(w)
         if js and len(js) <= max_df:
             for j in js:
@@ -329,3 +329,18 @@ def test_align_leaves_the_collector_as_it_found_it():
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_tied_candidates_rank_in_the_inputs_word_order_whatever_the_hash_seed():
+    """Source sentences that tie for an input sentence were ranked by the order of a set of
+    its words, which is the process's hash seed (PYTHONHASHSEED): the same input against the
+    same source was a spun copy in one run and a paraphrase in the next (a review, on a lead
+    against 10-40 others). Ties now go by the input's own word order."""
+    from respin.align import _SentenceIndex
+    words = ["alpha", "delta", "harbour", "river", "barley", "sailor", "essay", "parade", "ferry", "mill"]
+    index = _SentenceIndex([[w, f"x{i}"] for i, w in enumerate(words)])
+    for a, wa in enumerate(words):
+        for b, wb in enumerate(words):
+            if a != b:  # (each pair ties: one word each, the same idf)
+                assert index.candidates([wa, wb], 2) == [a, b]
+                assert index.candidates([wb, wa, wb], 2) == [b, a]
