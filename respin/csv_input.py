@@ -38,6 +38,7 @@ CSV_SUFFIXES = (".csv", ".csv.gz")
 TSV_SUFFIXES = (".tsv", ".tsv.gz")
 DELIMITERS = (",", ";", "\t", "|")
 _BOM = codecs.BOM_UTF8.decode("latin-1")  # (the bytes are read as Latin-1 characters)
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
 _SEP_LINE = re.compile(r"sep=(.)\r?\n?\Z")
 # Columns that hold a post's or article's text in the exports seen, for the error that names
 # one when --text-field's column is not in the header (never taken without being asked).
@@ -254,6 +255,11 @@ def check_head(events: Iterator[tuple], path: str, text_field: str, tsv: bool) -
         if prose:
             raise InputError(f"not a {kind} file with a header row of column names (its first row reads as text: "
                              f"{names[0][:40]!r}...; one text is --input-format file): {shown}")
+        numbers = [x for x in names if _NUMBER.fullmatch(x)]
+        if numbers:  # (no header row: a swap lexicon of respin learn, spun<TAB>original<TAB>count, most often)
+            lexicon = "; a swap lexicon of respin learn? give it with --lexicon" if tsv and len(names) == 3 else ""
+            raise InputError(f"not a {kind} file with a header row of column names (its first row holds a number, "
+                             f"{numbers[0]!r}: data, not names{lexicon}): {shown}")
         listed = ", ".join(repr(x) for x in names if x)[:200]
         raise InputError(f"the header row has no {text_field!r} column (it has {listed}): choose the text's column "
                          f"with --text-field{text_column_hint(names, text_field)}: {shown}")

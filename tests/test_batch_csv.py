@@ -251,3 +251,17 @@ def test_a_quote_never_closed_stops_the_run_where_the_row_outgrows_the_limit(tmp
     ran = cli("batch", src, "--out", tmp_path / "o", "--no-restore", "--max-size", "1000", "-q")
     assert_user_error(ran, "the input ends early", "past row 2", "a quote never closed", "--max-size")
     assert [r["id"] for r in results(tmp_path / "o")] == ["r0", 3]
+
+
+def test_a_file_without_a_header_row_is_said_so_a_lexicon_named(tmp_path, cli):
+    # A swap lexicon of respin learn (spun<TAB>original<TAB>count) given as the input by
+    # mistake: its first row is data, not column names; it was "no 'text' column (it has
+    # 'mentioned', 'said', '12')", as if a column were misnamed.
+    src = tmp_path / "my-spinner.tsv"
+    src.write_text("mentioned\tsaid\t12\nWhite Home\tWhite House\t4\n", encoding="utf-8")
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o"), "not a TSV file with a header row",
+                      "'12'", "--lexicon")
+    src = tmp_path / "scores.csv"
+    src.write_text("p1,0.93,spam\np2,0.12,ham\n", encoding="utf-8")
+    assert_user_error(cli("batch", src, "--out", tmp_path / "o"), "not a CSV file with a header row", "'0.93'")
+    assert not (tmp_path / "o").exists()
