@@ -734,7 +734,7 @@ def iter_csv(path: str, kind: str, max_size: int, stream=None, blank=None) -> It
                 if blank is not None:
                     blank()
             elif names is None:
-                names = header_names(data, path)
+                names = header_names(data, path, ())  # (a column the run reads named twice: refused by _csv_head)
             else:
                 payload = row_payload(data, names, n, f"row {n}")
                 yield ("row", n, None, json.dumps(payload, ensure_ascii=False).encode("utf-8", "surrogatepass"), None)
@@ -2224,6 +2224,12 @@ def _some_record(kind: str, path: str, stream):
     return stream
 
 
+def _csv_used(opts: Options) -> set:
+    """The columns of a CSV/TSV input that a run reads (one named twice in the header is
+    refused; another named twice is no field)."""
+    return {opts.id_field, *opts.keep, *(x for x in (opts.pool_by, opts.copies_by) if x not in (None, "dir"))}
+
+
 def _csv_head(kind: str, path: str, stream, opts: Options):
     """InputError, before anything is made in --out, for a CSV/TSV input that holds no
     records to check (:func:`respin.csv_input.check_head`: empty, binary, JSON, a report of
@@ -2238,12 +2244,12 @@ def _csv_head(kind: str, path: str, stream, opts: Options):
         except OSError:
             return None  # (its error comes where it is read, as a JSONL file's)
         try:
-            check_head(read_rows(f, delimiter, limit), path, opts.text_field, kind == "tsv")
+            check_head(read_rows(f, delimiter, limit), path, opts.text_field, kind == "tsv", _csv_used(opts))
         finally:
             f.close()
         return None
     seen = _Recording(stream)
-    check_head(read_rows(io.BufferedReader(seen), delimiter, limit), path, opts.text_field, kind == "tsv")
+    check_head(read_rows(io.BufferedReader(seen), delimiter, limit), path, opts.text_field, kind == "tsv", _csv_used(opts))
     rest = _Failing(seen.error) if seen.error is not None else stream
     return io.BufferedReader(_Prefixed(bytes(seen.seen), rest))
 

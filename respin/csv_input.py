@@ -25,6 +25,7 @@ handles as it handles JSONL records (``--text-field``, ``--id-field``, ``--pool-
 from __future__ import annotations
 
 import codecs
+import collections
 import csv
 import io
 import itertools
@@ -192,14 +193,19 @@ def decode_fields(fields: list[str], where: str) -> tuple[list[str], str | None]
     return out, note
 
 
-def header_names(fields: list[str], path: str) -> list[str]:
+def header_names(fields: list[str], path: str, used=None) -> list[str]:
     """The column names of a header row (spaces around them dropped; an empty name is a
-    column without one, never a field); InputError for a name given twice."""
+    column without one, never a field); InputError for a name given twice, of those in
+    ``used`` (the columns the run reads; None: any). A column named twice that the run does
+    not read (an export's two 'url' columns) is no field of the records either."""
     names, _ = decode_fields(fields, f"header row of {display_path(path)}")
     names = [x.strip() for x in names]
     seen: dict[str, int] = {}
+    twice = {name for name, count in collections.Counter(names).items() if name and count > 1}
     for k, name in enumerate(names):
-        if name and name in seen:
+        if name in twice and used is not None and name not in used:
+            names[k] = ""  # (neither value is the column's: none is taken)
+        elif name and name in seen:
             raise InputError(f"the header row names column {name!r} twice (columns {seen[name] + 1} and {k + 1}): "
                              f"rename one: {display_path(path)}")
         seen.setdefault(name, k)
@@ -221,7 +227,7 @@ def _quoted(name: str) -> str:
     return shlex.quote(name)
 
 
-def check_head(events: Iterator[tuple], path: str, text_field: str, tsv: bool) -> None:
+def check_head(events: Iterator[tuple], path: str, text_field: str, tsv: bool, used=None) -> None:
     """InputError, before anything is written, for an input that is no CSV of records: empty
     or blank rows only, binary data (an Excel workbook, a PDF), JSON, a report of ``respin
     check --format csv``, a header without the ``--text-field`` column (or naming one twice),
@@ -246,7 +252,7 @@ def check_head(events: Iterator[tuple], path: str, text_field: str, tsv: bool) -
     if raw.lstrip()[:1] in (b"{", b"["):
         raise InputError(f"JSON, not {kind} (its first line starts with {raw.lstrip()[:1].decode()!r}): "
                          f"use --input-format jsonl for JSON Lines: {shown}")
-    names = header_names(first[2], path)
+    names = header_names(first[2], path, None if used is None else {text_field, *used})
     delimiter_less = ",".join(names)
     if reads_as_check_report(delimiter_less):
         raise InputError(f"a report of respin check (--format csv), not records to check: {shown}")

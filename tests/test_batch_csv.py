@@ -265,3 +265,18 @@ def test_a_file_without_a_header_row_is_said_so_a_lexicon_named(tmp_path, cli):
     src.write_text("p1,0.93,spam\np2,0.12,ham\n", encoding="utf-8")
     assert_user_error(cli("batch", src, "--out", tmp_path / "o"), "not a CSV file with a header row", "'0.93'")
     assert not (tmp_path / "o").exists()
+
+
+def test_a_column_named_twice_is_refused_only_where_the_run_reads_it(tmp_path, cli):
+    # An export with two 'url' columns (a join of two tables): the run reads neither, and was
+    # refused all the same ("names column 'url' twice"), as if its text column were ambiguous.
+    src = tmp_path / "joined.csv"
+    src.write_text(csv_text([["post_id", "url", "url", "body"], ["007", "https://a.example/1", "https://b.example/1", POSTS[1]]]),
+                   encoding="utf-8")
+    ran = cli("batch", src, "--out", tmp_path / "o", "--text-field", "body", "--id-field", "post_id", "--no-restore")
+    assert ran.code == 0, ran.err
+    assert [(r["id"], r["error"], r["words"] > 10) for r in results(tmp_path / "o")] == [("007", None, True)]
+    for flags in (["--keep", "url"], ["--id-field", "url"], ["--pool-by", "url"], ["--text-field", "url"]):
+        argv = ["--text-field", "body", "--id-field", "post_id", *flags]
+        assert_user_error(cli("batch", src, "--out", tmp_path / "x", *argv), "names column 'url' twice")
+    assert not (tmp_path / "x").exists()
