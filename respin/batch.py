@@ -38,6 +38,7 @@ each result of a JSONL input (:func:`_line_of`): the line it was read from, to j
 from __future__ import annotations
 
 import codecs
+import csv
 import errno
 import hashlib
 import io
@@ -2158,6 +2159,8 @@ def _run_batch(input_path: str, out_dir: str, opts: Options, kind: str, path: st
         stream = _csv_head(kind, path, stream, opts)
     elif (stream is not None or kind in ("jsonl", "list")) and not seen:
         stream = _some_record(kind, path, stream)
+        if kind == "jsonl" and stream is not None:
+            _csv_as_jsonl(stream, path, opts.text_field)
     from .io import _own_links
     _own_links(out_dir)  # before anything is made there (a lock file and results.jsonl were; a security review)
     # Connected before anything is made in --out, too: a --scheduler that does not answer was
@@ -2222,6 +2225,36 @@ def _some_record(kind: str, path: str, stream):
     if blank:
         raise InputError(f"nothing to check: {no_records_in([path])}")
     return stream
+
+
+def _csv_as_jsonl(stream, path: str, text_field: str) -> None:
+    """InputError, before anything is made in --out, for a CSV/TSV export piped in as JSON
+    Lines (standard input or a pipe, read as JSONL unless --input-format says csv): a first
+    line that is no JSON but a header row naming the ``--text-field`` column. Each line was
+    an error result, "not valid JSON", a quoted line break counted as a record, exit 2."""
+    head = stream.peek(1 << 16)[:1 << 16] if hasattr(stream, "peek") else b""
+    line = unmarked(head.lstrip(b"\r\n").split(b"\n", 1)[0]).strip()
+    if not line or line[:1] in (b"{", b"[", b'"'):
+        return
+    try:
+        json.loads(line)
+        return
+    except (ValueError, RecursionError):
+        pass
+    from .csv_input import TEXT_COLUMNS, sniff_delimiter
+    text = line.decode("utf-8", "replace")
+    delimiter = sniff_delimiter(text)
+    names = [x.strip() for x in next(csv.reader([text], delimiter=delimiter), [])]
+    likely = [x for x in names if x.lower() == text_field.lower()] or [
+        x for x in names if x.lower().replace(" ", "_").replace("-", "_") in TEXT_COLUMNS]
+    column = text_field if text_field in names else likely[0] if len(likely) == 1 else None
+    if len(names) > 1 and column is not None:
+        fmt = "tsv" if delimiter == "\t" else "csv"
+        where = "standard input" if path == "-" else display_path(path)
+        import shlex
+        also = "" if column == text_field else f" --text-field {shlex.quote(column)}"
+        raise InputError(f"{where} holds {fmt.upper()}, not JSON Lines (its first line is a header row naming "
+                         f"{column!r}): add --input-format {fmt}{also}")
 
 
 def _csv_used(opts: Options) -> set:

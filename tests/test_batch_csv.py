@@ -280,3 +280,18 @@ def test_a_column_named_twice_is_refused_only_where_the_run_reads_it(tmp_path, c
         argv = ["--text-field", "body", "--id-field", "post_id", *flags]
         assert_user_error(cli("batch", src, "--out", tmp_path / "x", *argv), "names column 'url' twice")
     assert not (tmp_path / "x").exists()
+
+
+def test_csv_on_standard_input_without_input_format_is_refused_with_the_flag_to_add(tmp_path, cli, monkeypatch):
+    # `cat posts.csv | respin batch - --out r/` read each line as JSON: one "not valid JSON"
+    # result a line (a quoted line break made two), exit 2, the folder written.
+    data = csv_text([["post_id", "author", "body"], ["007", "alice", TRICKY], ["008", "bob", POSTS[1]]]).encode("utf-8")
+    for argv, says in ((["--text-field", "body"], "add --input-format csv"),
+                       ([], "add --input-format csv --text-field body")):
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(codecs.BOM_UTF8 + data))))
+        assert_user_error(cli("batch", "-", "--out", tmp_path / "o", *argv), "standard input holds CSV", says)
+        assert not (tmp_path / "o").exists()
+    jsonl = b'{"id": "x", "text": "A line of JSON, text and all."}\n'
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(jsonl))))
+    ran = cli("batch", "-", "--out", tmp_path / "j", "--no-restore")
+    assert ran.code == 0 and results(tmp_path / "j")[0]["id"] == "x", ran.err
