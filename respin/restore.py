@@ -257,6 +257,9 @@ class Restoration:
         bom = flag_arg(bom, "bom")
         if not isinstance(label, str):
             raise TypeError(f"label must be a str, got {type(label).__name__}")
+        if self.input is None:  # (read back by from_dict without input=: "can only concatenate str (not "NoneType")")
+            raise ValueError("no input text to diff against: this restoration was read back without it; "
+                             "give it to from_dict: Restoration.from_dict(d, input=the_text)")
         a = _lines(("\ufeff" if bom else "") + self.input)
         b = _lines(("\ufeff" if bom else "") + self.text)
         return "".join(_ensure_nl(difflib.unified_diff(a, b, name(fromfile), name(tofile), "", label)))

@@ -295,3 +295,17 @@ def test_csv_on_standard_input_without_input_format_is_refused_with_the_flag_to_
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BufferedReader(io.BytesIO(jsonl))))
     ran = cli("batch", "-", "--out", tmp_path / "j", "--no-restore")
     assert ran.code == 0 and results(tmp_path / "j")[0]["id"] == "x", ran.err
+
+
+def test_a_result_read_back_without_its_input_says_what_diff_needs(tmp_path, cli):
+    # Restoration.from_dict on a results.jsonl line has no input text (the row's is in the
+    # export): diff() failed inside, "can only concatenate str (not "NoneType") to str".
+    import respin
+    src = tmp_path / "posts.csv"
+    src.write_text(csv_text([["post_id", "body"], ["007", POSTS[0]]]), encoding="utf-8")
+    assert cli("batch", src, "--out", tmp_path / "o", "--text-field", "body", "--id-field", "post_id").code == 0
+    line = results(tmp_path / "o")[0]
+    assert line["id"] == "007"
+    with pytest.raises(ValueError, match="input=the_text"):
+        respin.Restoration.from_dict(line).diff()
+    assert respin.Restoration.from_dict(line, input=POSTS[0]).diff().startswith("--- input") or not line["edits"]
