@@ -105,7 +105,7 @@ def read_rows(f, delimiter: str | None, limit: int) -> Iterator[tuple]:
     n, None)``, and last, where the input can be read no further, ``("cut", n, why)``: the
     row ``n`` it stopped in. ``delimiter``: None to sniff it from the first non-blank line."""
     text = io.TextIOWrapper(f, encoding="latin-1", newline="")
-    state = {"eof": False, "first": True, "row": 0}  # (row: the characters of the row being read)
+    state = {"eof": False, "first": True, "row": 0, "lines": 0}  # (row: the characters of the row being read)
     consumed: list[str] = []  # the lines of the row being read (for the end check)
 
     def lines():
@@ -121,6 +121,7 @@ def read_rows(f, delimiter: str | None, limit: int) -> Iterator[tuple]:
                 state["first"] = False
                 line = line.removeprefix(_BOM)
             consumed.append(line)
+            state["lines"] += 1
             yield line
 
     # The csv module's own limit is the process's: only raised (a progress count reads the
@@ -168,7 +169,12 @@ def read_rows(f, delimiter: str | None, limit: int) -> Iterator[tuple]:
             return
         n += 1
         if state["eof"] and _open_quote("".join(consumed), delimiter):
-            yield ("cut", n, "it ends inside a quoted field: cut short, or a quote never closed")
+            # Where the row opened, in the file's lines (an editor's): a quote never closed in
+            # the middle of an export reads every line after it as one field.
+            start, after = state["lines"] - len(consumed) + 1, len(consumed) - 1
+            more = f", {after} line{'s' if after > 1 else ''} before its end" if after else ""
+            yield ("cut", n, f"it ends inside a quoted field, opened in the row on line {start} of the file{more}: "
+                             "cut short, or a quote never closed")
             return
         consumed.clear()
         state["row"] = 0

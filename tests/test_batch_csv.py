@@ -309,3 +309,18 @@ def test_a_result_read_back_without_its_input_says_what_diff_needs(tmp_path, cli
     with pytest.raises(ValueError, match="input=the_text"):
         respin.Restoration.from_dict(line).diff()
     assert respin.Restoration.from_dict(line, input=POSTS[0]).diff().startswith("--- input") or not line["edits"]
+
+
+def test_a_quote_never_closed_mid_file_says_the_line_it_opened_on(tmp_path, cli):
+    # A quote opened in the middle of an export and never closed (no quote after it) reads
+    # the rest as one field: the error said "past row 2 (it ends inside a quoted field: cut
+    # short, or a quote never closed)", not where to look in the file.
+    rows = [["id", "text"], ["p1", POSTS[1]]]
+    src = tmp_path / "in.csv"
+    src.write_text(csv_text(rows) + 'p2,"' + POSTS[2] + "\n" + "".join(f"p{k},plain post number {k}\n" for k in range(3, 8)),
+                   encoding="utf-8")
+    ran = cli("batch", src, "--out", tmp_path / "o", "--no-restore")
+    assert ran.code == 2
+    assert "inside a quoted field, opened in the row on line 3 of the file, 5 lines before its end" in ran.err
+    got = results(tmp_path / "o")
+    assert [r["id"] for r in got] == ["p1", 3] and "line 3 of the file" in got[1]["error"]
