@@ -2094,6 +2094,8 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         # (An array was refused above; an object's '.[]' would be its values, not records.)
         note(f"{display_path(path)} is a JSON document, not JSON Lines: it is read as one text (as a "
              f"record: jq -c . {display_path(path)} > records.jsonl)")
+    elif kind == "file" and forced == "auto" and note is not None and (said := _table_as_text(path, opts.text_field)):
+        note(said)  # (a CSV/TSV export saved as .txt: read as one text, as asked, but said)
     elif kind in ("jsonl", "csv", "tsv") and (path == "-" or piped(path)):
         try:  # (standard input, or a pipe named with --input-format jsonl: looked at once, below)
             stream = _open_binary(path) if kind == "jsonl" else _open_csv(path)
@@ -2233,7 +2235,8 @@ def _csv_as_jsonl(stream, path: str, text_field: str) -> None:
     line that is no JSON but a header row naming the ``--text-field`` column. Each line was
     an error result, "not valid JSON", a quoted line break counted as a record, exit 2."""
     head = stream.peek(1 << 16)[:1 << 16] if hasattr(stream, "peek") else b""
-    line = unmarked(head.lstrip(b"\r\n").split(b"\n", 1)[0]).strip()
+    head = unmarked(head.lstrip(b"\r\n"))
+    line = head.split(b"\n", 1)[0].strip()
     if not line or line[:1] in (b"{", b"[", b'"'):
         return
     try:
@@ -2241,20 +2244,50 @@ def _csv_as_jsonl(stream, path: str, text_field: str) -> None:
         return
     except (ValueError, RecursionError):
         pass
+    found = _header_of(head.decode("utf-8", "replace"), text_field)
+    if found is not None:
+        fmt, also = found
+        where = "standard input" if path == "-" else display_path(path)
+        raise InputError(f"{where} holds {fmt.upper()}, not JSON Lines (its first line is a header row{also[0]}): "
+                         f"add --input-format {fmt}{also[1]}")
+
+
+def _header_of(line: str, text_field: str):
+    """(format, (" naming 'body'", " --text-field body" or "")) of the start of a text that
+    reads as a CSV or TSV export: a header row (two columns or more, the --text-field one or
+    one named as a text is: body, content...) and a row of as many fields, or None."""
+    import shlex
     from .csv_input import TEXT_COLUMNS, sniff_delimiter
-    text = line.decode("utf-8", "replace")
-    delimiter = sniff_delimiter(text)
-    names = [x.strip() for x in next(csv.reader([text], delimiter=delimiter), [])]
+    delimiter = sniff_delimiter(line.split("\n", 1)[0])
+    try:  # (a second row of as many fields: a first line of prose with a comma and "Body" in it is none)
+        rows = list(itertools.islice(csv.reader(io.StringIO(line, newline=""), delimiter=delimiter), 2))
+    except csv.Error:
+        return None
+    names = [x.strip() for x in rows[0]] if len(rows) == 2 and len(rows[1]) == len(rows[0]) else []
     likely = [x for x in names if x.lower() == text_field.lower()] or [
         x for x in names if x.lower().replace(" ", "_").replace("-", "_") in TEXT_COLUMNS]
     column = text_field if text_field in names else likely[0] if len(likely) == 1 else None
-    if len(names) > 1 and column is not None:
-        fmt = "tsv" if delimiter == "\t" else "csv"
-        where = "standard input" if path == "-" else display_path(path)
-        import shlex
-        also = "" if column == text_field else f" --text-field {shlex.quote(column)}"
-        raise InputError(f"{where} holds {fmt.upper()}, not JSON Lines (its first line is a header row naming "
-                         f"{column!r}): add --input-format {fmt}{also}")
+    if len(names) < 2 or column is None:
+        return None
+    also = "" if column == text_field else f" --text-field {shlex.quote(column)}"
+    return ("tsv" if delimiter == "\t" else "csv"), (f" naming {column!r}", also)
+
+
+def _table_as_text(path: str, text_field: str):
+    """What the note says of a text file read as one text whose first line reads as a CSV
+    or TSV header row (Excel's "Unicode text" is a tab-separated .txt, UTF-16), or None."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(1 << 16)
+        text, _ = decode(head[:len(head) & ~3] if head[:2] in (b"\xff\xfe", b"\xfe\xff") else head, path)
+    except (OSError, ValueError):  # (InputError too: binary data, said where it is read)
+        return None
+    found = _header_of(text.lstrip("\ufeff\r\n"), text_field)
+    if found is None:
+        return None
+    fmt, also = found
+    return (f"{display_path(path)} is read as one text, but its first line is a header row{also[0]}: "
+            f"for one record a row, --input-format {fmt}{also[1]}")
 
 
 def _csv_used(opts: Options) -> set:

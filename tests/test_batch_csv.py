@@ -324,3 +324,22 @@ def test_a_quote_never_closed_mid_file_says_the_line_it_opened_on(tmp_path, cli)
     assert "inside a quoted field, opened in the row on line 3 of the file, 5 lines before its end" in ran.err
     got = results(tmp_path / "o")
     assert [r["id"] for r in got] == ["p1", 3] and "line 3 of the file" in got[1]["error"]
+
+
+def test_a_tab_separated_export_saved_as_txt_is_read_as_one_text_and_said_so(tmp_path, cli):
+    # Excel's "Unicode text" is a tab-separated .txt in UTF-16: read as one text (the whole
+    # table, header and all, one result), --text-field body ignored, without a word.
+    table = csv_text([["post_id", "body"], ["007", POSTS[1]], ["008", TRICKY]], "\t", "\r\n")
+    src = tmp_path / "export.txt"
+    src.write_bytes(codecs.BOM_UTF16_LE + table.encode("utf-16-le"))
+    ran = cli("batch", src, "--out", tmp_path / "o", "--no-restore")
+    assert ran.code == 0, ran.err
+    assert "read as one text, but its first line is a header row naming 'body'" in ran.err
+    assert "--input-format tsv --text-field body" in ran.err
+    ran = cli("batch", src, "--out", tmp_path / "t", "--no-restore", "--input-format", "tsv", "--text-field", "body",
+              "--id-field", "post_id")
+    assert ran.code == 0 and [r["id"] for r in results(tmp_path / "t")] == ["007", "008"], ran.err
+    prose = tmp_path / "prose.txt"  # a first line of prose with a comma and "Body" in it is no header
+    prose.write_text("Body, mind, and soul\nare one, said the monk in the long talk.\n", encoding="utf-8")
+    ran = cli("batch", prose, "--out", tmp_path / "p", "--no-restore")
+    assert ran.code == 0 and "header row" not in ran.err
