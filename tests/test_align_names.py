@@ -1,0 +1,97 @@
+"""Restoring against a source never turns one name into another (``respin.align._fact_changed``,
+``_opening_skips``, ``_names_at_openings``). A sentence aligned to the source's as a spun
+copy (the function words and "capital and the largest city" match) had each difference
+made an edit: "the Ostrian state of Kelvara" became "Drummark" (several words a side: the
+name rule took one word for one word only) and "Varnholm" became "Tessaly" (a sentence's
+first word: the rule never looked there). Real spinners swap inside names only through the
+thesaurus ("White Home", "Protection Ministry": known words, restored); a name the
+thesaurus does not know they leave as it is, so such a difference is another version's
+fact: kept, and listed as a differing passage.
+
+All texts and place names are made up for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+import respin
+from respin.spin import spin
+
+INPUT = "Varnholm is the capital and the largest city of the Ostrian state of Kelvara.\n"
+SOURCE = ("Tessaly is the capital and the largest city of Drummark. It lies in the valleys of "
+          "the Orra, Venn and Calder rivers.\n")
+
+
+def test_no_name_is_turned_into_another(lex):
+    r = respin.restore(INPUT, source=SOURCE)
+    assert r.text == INPUT and r.edits == []
+    assert [s.text for s in r.unmatched] == ["Varnholm", "the Ostrian state of Kelvara"]
+    assert [s.text for s in r.missing][:2] == ["Tessaly", "Drummark"]
+    report = respin.check(INPUT, source=SOURCE)
+    assert report.findings == [] and not report.spun
+
+
+def test_several_words_for_one_name_mid_sentence(lex):
+    text = "Officials said the new bridge in the Ostrian state of Kelvara would open soon.\n"
+    src = "Officials said the new bridge in Drummark would open soon.\n"
+    r = respin.restore(text, source=src)
+    assert r.text == text and r.edits == []
+
+
+def test_an_opening_name_the_texts_show_to_be_a_name(lex):
+    # "Varnholm" opens the sentence, but the input also has it in the middle of one: a name.
+    text = "Varnholm has a fresh mayor, officials mentioned. Tourists often visit Varnholm in summer.\n"
+    src = "Tessaly has a new mayor, officials said. Tourists often visit Tessaly in summer.\n"
+    r = respin.restore(text, source=src)
+    assert r.text == "Varnholm has a new mayor, officials said. Tourists often visit Varnholm in summer.\n"
+    assert sorted(e.restored for e in r.edits) == ["new", "said"]  # the spinner's swaps, restored
+
+
+def test_an_opening_first_name_before_a_surname(lex):
+    # A capitalised opening word followed at once by a name is that name's first word.
+    text = "Orla Vestergaard mentioned the plan was ready.\n"
+    src = "Hedda Vestergaard said the plan was ready.\n"
+    r = respin.restore(text, source=src)
+    assert r.text == "Orla Vestergaard said the plan was ready.\n"
+
+
+def test_an_opening_word_the_texts_do_not_show_to_be_a_name_is_still_restored(lex):
+    # "Cellphones" for "Smartphones" at a sentence's opening: its capital is the sentence's.
+    for text, src in [("Cellphones are everywhere now.\n", "Smartphones are everywhere now.\n"),
+                      # the opening of a quotation, and every word of a title-cased heading
+                      ('He said "Cellphones are everywhere" on Monday.\n',
+                       'He said "Smartphones are everywhere" on Monday.\n'),
+                      ("The Best Cellphones of the Year\n", "The Best Smartphones of the Year\n")]:
+        assert respin.restore(text, source=src).text == src
+
+
+def test_a_credit_line_is_no_heading(lex):
+    # All capitals, but most of them names the thesaurus does not know: no title-cased heading.
+    text = "The mayor spoke in June. Photograph: Varnholm/Brennick/Quorra\n"
+    src = "The mayor spoke in June. Photograph: Kelvara/Brennick/Quorra\n"
+    assert respin.restore(text, source=src).text == text
+
+
+def test_swaps_inside_names_through_the_thesaurus_are_restored(lex):
+    src = ("The Defense Ministry of Norland told the Associated Press on Tuesday that the White House "
+           "had been informed.\n")
+    text = ("The Protection Ministry of Norland told the Affiliated Squeeze on Tuesday that the White Home "
+            "had been informed.\n")
+    assert respin.restore(text, source=src).text == src
+
+
+ARTICLE = (
+    "The Defense Ministry of Norland said on Tuesday that its forces had pushed back an attack near "
+    "the border town of Veltrava. A spokesman told the Associated Press that three soldiers were hurt.\n"
+    "Varnholm is the capital and the largest city of Norland. Edda Kvist, the prime minister, will "
+    "meet President Arlen Maddox at the White House next week to discuss military aid.\n"
+    "Kvist has asked the United Nations to send observers. Officials in Veltrava said the town had "
+    "been without power for several days.\n")
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_an_aggressive_spin_is_restored_whole(lex, seed):
+    # The aggressive style swaps inside names ("White Home"): every swap still comes back.
+    spun = spin(ARTICLE, seed=seed, rate=0.6, style="aggressive")
+    assert spun.swaps
+    assert respin.restore(spun.text, source=ARTICLE).text == ARTICLE
