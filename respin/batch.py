@@ -2280,7 +2280,7 @@ def _table_as_text(path: str, text_field: str):
         with open(path, "rb") as f:
             head = f.read(1 << 16)
         text, _ = decode(head[:len(head) & ~3] if head[:2] in (b"\xff\xfe", b"\xfe\xff") else head, path)
-    except (OSError, ValueError):  # (InputError too: binary data, said where it is read)
+    except (OSError, ValueError, InputError):  # (binary data: said where it is read, as before)
         return None
     found = _header_of(text.lstrip("\ufeff\r\n"), text_field)
     if found is None:
