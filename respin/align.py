@@ -1667,13 +1667,30 @@ def _is_name(word: str, lexicon) -> bool:
     if lexicon is None:
         return False
     x = _name_base(word)
-    c = _unmarked(x)
-    if not (c[:1].isupper() and c[1:2].islower()):
+    if not _capitalised(_unmarked(x)):
         return False
     low = x.lower()
     if low in _FUNCTION:
         return False
     return _knows(lexicon, low) is False
+
+
+_ELIDED = re.compile(r"^\w['’](?=\w)")  # O'Neill, D’Arcy: a capital after the elided prefix
+
+
+def _capitalised(c: str) -> bool:
+    """Whether ``c`` (marks removed) is written as a name is: a capital (or a titlecase
+    letter, "ǅ") then a small letter, also after an elided prefix ("O'Neill", "D’Arcy").
+
+    >>> [_capitalised(w) for w in ("Kelvara", "O'Neill", "D’Arcy", "ǅemal", "NASA", "o'neill", "O'", "X'Y")]
+    [True, True, True, True, False, False, False, False]
+    """
+    if c[:1].isupper() or c[:1].istitle():
+        if c[1:2].islower():
+            return True
+        m = _ELIDED.match(c)
+        return m is not None and c[m.end():m.end() + 1].isupper() and c[m.end() + 1:m.end() + 2].islower()
+    return False
 
 
 def _knows(lexicon, word: str) -> bool | None:
@@ -1723,7 +1740,7 @@ class _Capitals:
                         c = _unmarked(nfc(t.text))
                         if c[:1].islower():
                             small.add(_name_key(t.text))
-                        elif k not in opens and c[:1].isupper() and c[1:2].islower():
+                        elif k not in opens and _capitalised(c):
                             capital.add(_name_key(t.text))
             self._names = capital - small
         return _name_key(word) in self._names

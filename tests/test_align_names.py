@@ -95,3 +95,14 @@ def test_an_aggressive_spin_is_restored_whole(lex, seed):
     spun = spin(ARTICLE, seed=seed, rate=0.6, style="aggressive")
     assert spun.swaps
     assert respin.restore(spun.text, source=ARTICLE).text == ARTICLE
+
+
+@pytest.mark.parametrize("name, other", [("O'Neill", "Kelvara"), ("Kelvara", "D’Arcy"), ("ǅemal", "Drummark")])
+def test_a_name_with_an_elided_prefix_or_a_titlecase_letter_is_a_name(lex, name, other):
+    # "O'Neill" (a capital, an apostrophe, a capital) and "ǅemal" (a titlecase letter) were
+    # read as no name: "Officials in O'Neill" became "Officials in Kelvara".
+    src = f"Officials in {other} said the new bridge would open next month after long delays.\n"
+    text = f"Officials in {name} mentioned the new bridge would open next month after lengthy delays.\n"
+    r = respin.restore(text, source=src)
+    assert name in r.text and other not in r.text
+    assert "said" in r.text  # (the spun words are restored all the same)
