@@ -1698,7 +1698,7 @@ class _InputHash:
 
 def _changed(results, before: dict) -> InputError:
     return InputError(f"cannot --resume: the input changed: its first {before['records']:,} records are not those "
-                      f"that the results in {results} were made from (a JSONL line differs, or a file's size or "
+                      f"that the results in {results} were made from (a JSONL line or a CSV row differs, or a file's size or "
                       f"modification time: touched, or copied without keeping times); use --force to start over")
 
 
@@ -1910,6 +1910,7 @@ class Summary:
     # took ~95 bytes a record in this process, 9.5 GB for 100M).
     seen: _Hashes = field(default_factory=_Hashes, repr=False)
     restoring: bool = True  # False: --no-restore, and the summary says nothing of restoring
+    blank_what: str = "line"  # what a blank is called: a CSV/TSV input's are rows
 
     def saw(self, ids) -> None:
         """Count the ids that an earlier record has too. They are no error (results.jsonl
@@ -1974,7 +1975,7 @@ class Summary:
                  f"{err:,} error{'' if err == 1 else 's'}") if self.resumed else ""
         if self.blank_lines:  # (the input's lines are the results and these)
             n = self.blank_lines
-            whole += f"; {n:,} blank line{' was' if n == 1 else 's were'} skipped (no record)"
+            whole += f"; {n:,} blank {self.blank_what}{' was' if n == 1 else 's were'} skipped (no record)"
         return whole
 
     def line(self) -> str:
@@ -2426,7 +2427,7 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
     results = out / RESULTS_NAME
     manifest = out / MANIFEST_NAME
     has_results = results.exists() and results.stat().st_size > 0
-    done_ids, summary = [], Summary(restoring=opts.restore)
+    done_ids, summary = [], Summary(restoring=opts.restore, blank_what="row" if kind in ("csv", "tsv") else "line")
     cut, before, excess = False, None, 0
     if has_results and not resume and not force:
         raise InputError(f"{results} already holds results: add --resume to continue that run, "

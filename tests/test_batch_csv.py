@@ -74,7 +74,7 @@ def test_csv_rows_are_records_in_order_with_ids_rows_and_kept_columns(tmp_path, 
     assert [r["fields"] for r in got][:2] == [{"url": "https://a.example/1", "nope": None},
                                               {"url": "https://a.example/2", "nope": None}]
     assert got[0]["spun"] and got[0]["findings"]
-    assert "4 documents" in ran.err and "2 blank lines were skipped" in ran.err
+    assert "4 documents" in ran.err and "2 blank rows were skipped" in ran.err
     run = json.loads((tmp_path / "o" / "run.json").read_text())
     assert run["run"]["input_format"] == "csv" and run["counts"]["blank_lines"] == 2
 
@@ -211,7 +211,7 @@ def test_resume_after_an_interruption_gives_the_uninterrupted_file(tmp_path, cli
     src.write_text(csv_text(rows[:2]) + csv_text([["r1", "site0", "Another text altogether."]]) + csv_text(rows[3:]),
                    encoding="utf-8")
     assert_user_error(cli("batch", src, "--out", out, "--pool-by", "site", "--chunk-size", "2", "--resume"),
-                      "cannot --resume")
+                      "cannot --resume", "a CSV row differs")  # (it said "a JSONL line differs" of a CSV)
 
 
 def test_standard_input_with_input_format_csv(tmp_path, cli, monkeypatch):
@@ -343,3 +343,16 @@ def test_a_tab_separated_export_saved_as_txt_is_read_as_one_text_and_said_so(tmp
     prose.write_text("Body, mind, and soul\nare one, said the monk in the long talk.\n", encoding="utf-8")
     ran = cli("batch", prose, "--out", tmp_path / "p", "--no-restore")
     assert ran.code == 0 and "header row" not in ran.err
+
+
+def test_the_summary_calls_a_csvs_blank_rows_rows(tmp_path, cli):
+    """A CSV's blank rows were "blank lines" in the summary (a data engineer's run): a row
+    there, as the row numbers count them; a JSONL input's are still lines."""
+    src = tmp_path / "in.csv"
+    src.write_text('id,text\n1,"The mayor resigned on Monday after a long scandal over city funds."\n\n', encoding="utf-8")
+    ran = cli("batch", src, "--out", tmp_path / "o", "--no-restore")
+    assert ran.code == 0 and "1 blank row was skipped (no record)" in ran.err, ran.err
+    jsonl = tmp_path / "in.jsonl"
+    jsonl.write_text('{"id": 1, "text": "The mayor resigned on Monday."}\n\n', encoding="utf-8")
+    ran = cli("batch", jsonl, "--out", tmp_path / "o2", "--no-restore")
+    assert ran.code == 0 and "1 blank line was skipped (no record)" in ran.err, ran.err
