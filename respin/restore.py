@@ -394,9 +394,7 @@ def edit_dicts(text: str | None, edits: Iterable[Edit]) -> list[dict]:
     if text is None:  # (a restoration read back without its text: the places the JSON gave, if any)
         return [e.to_dict() for e in edits]
     places = LineIndex(text).line_cols([e.start for e in edits])
-    return [{"start": e.start, "end": e.end, "line": line, "col": col, "spun": e.spun, "restored": e.restored,
-             "origin": e.origin, "confidence": e.confidence, "kind": e.kind}
-            for e, (line, col) in zip(edits, places)]
+    return [replace(e, line=line, col=col).to_dict() for e, (line, col) in zip(edits, places)]
 
 
 def _edit_of(e) -> Edit:
