@@ -1753,7 +1753,9 @@ def _opening_skips(A: list[Token], opens_a: frozenset[int], a1: int, a2: int,
     for :func:`_fact_changed` to pass over. An opening word is a name all the same where
     the texts show it to be one (``capitals``, a :class:`_Capitals`: "tourists visit
     Jaipur" elsewhere), or where a name follows it at once, as a name's first word
-    ("Kirsten Grieshaber said"); and where one side's opening word is thus a name, the other
+    ("Kirsten Grieshaber said"), or where no dictionary of respin's knows it
+    (:func:`_unheard`: "Varnholm is a big city" against "Tessaly is a big city"); and where
+    one side's opening word is thus a name, the other
     side's capitalised word there is no common word either: a spinner swaps only words its
     thesaurus knows, and a name it does not know stays as it is ("Lima" for "Jaipur", where
     the text also has "in Jaipur")."""
@@ -1764,7 +1766,7 @@ def _opening_skips(A: list[Token], opens_a: frozenset[int], a1: int, a2: int,
                 continue
             t = tokens[k]
             if _is_name(t.text, lexicon) and (
-                    (capitals is not None and t.text in capitals)
+                    (capitals is not None and t.text in capitals) or _unheard(t.text, lexicon)
                     or (k + 1 < len(tokens) and k + 1 not in opens and tokens[k + 1].kind != PUNCT
                         and _is_name(tokens[k + 1].text, lexicon))):
                 named = True
@@ -1777,6 +1779,49 @@ def _opening_skips(A: list[Token], opens_a: frozenset[int], a1: int, a2: int,
     if named_a or named_b:
         return frozenset(), frozenset()
     return skip_a, skip_b
+
+
+def _unheard(word: str, lexicon=None) -> bool:
+    """Whether ``word`` (a capitalised word the thesaurus does not know, :func:`_is_name`) is
+    no word of the news language model's vocabulary either (72k words, lower-cased): a word
+    no dictionary of respin's holds is a name ("Varnholm", "Jaipur"), never a spinner's
+    output nor a word a spinner swaps (it swaps dictionary words), so its capital is its own
+    even at a sentence's opening. (A word the language model knows may be a common word,
+    "Cellphones", or a name, "Lima": the capital at an opening cannot tell them apart.) A
+    compound whose every part the thesaurus (``lexicon``) knows, or a function word, is no
+    name: a spinner swaps inside it ("Lengthy-term" for "Long-term", "Excessive-profile"),
+    though the language model knows no hyphenated word ("Saint-Varnholm" is a name). False
+    without a language model.
+
+    >>> from respin.lm import default_scorer
+    >>> from respin.lexicon import default_lexicon
+    >>> default_scorer() is None or [_unheard(w) for w in ("Varnholm", "Jaipur's", "Cellphones")] == [True, True, False]
+    True
+    >>> lex = default_lexicon()
+    >>> default_scorer() is None or lex is None or [_unheard(w, lex) for w in ("Lengthy-term", "Saint-Varnholm")] == [
+    ...     False, True]
+    True
+    """
+    from .lm import default_scorer
+    lm = default_scorer()
+    if lm is None:
+        return False
+    base = _name_base(word)
+    if not _lettered(base) or lm.in_vocab(base.lower()):
+        return False
+    parts = [p.lower() for p in re.split(r"[-\u2010\u2011]", base)]
+    return not (len(parts) > 1 and all(p in _FUNCTION or _knows(lexicon, p) for p in parts))
+
+
+def _lettered(word: str) -> bool:
+    """Whether ``word`` is written in letters alone (marks, hyphens and apostrophes aside), as
+    a name is: not "We̵7" (a machine translation's mangled "We’ll").
+
+    >>> [_lettered(w) for w in ("Varnholm", "O'Neill", "Saint-Denis", "Ǵeneva", "We̵7", "B52")]
+    [True, True, True, True, False, False]
+    """
+    x = re.sub(r"[-'’]", "", _unmarked(nfc(word)))
+    return x.isalpha()
 
 
 def _names_at_openings(windows: list, A: list[Token], B: list[Token], a0: int, b0: int,
@@ -1912,33 +1957,34 @@ def _figure_changed(a: list[Token], b: list[Token]) -> bool:
     return False
 
 
-def _fact_changed(a: list[Token], b: list[Token], lexicon=None, opening: bool | tuple = False) -> bool:
+def _fact_changed(a: list[Token], b: list[Token], lexicon=None, opening: tuple = ((), ())) -> bool:
     """A fact of the article changed between versions, which no spinner does: figures of
     other values inside a block ("consists of $15" for "includes $12"), a month or weekday
     for another ("December 1" for "November 17", "Saturday" for "Friday"), or other names
     (each side holds a name, :func:`_is_name`: a capitalised word the thesaurus does not
     know, and the two sides' names differ: "Nevada" for "Arizona", "Peru" for "the Ostrian
-    state of Kelvara"), or a word for its opposite ("fall" for "rise", "men" for "women",
+    state of Kelvara"; or one side holds a name and the other a capitalised word the
+    thesaurus knows, a name too away from an opening: "Apple" for "Samsung"), or a word for its opposite ("fall" for "rise", "men" for "women",
     "south" for "north": WordNet's antonyms, which no spinner writes,
     :meth:`respin.lexicon.Lexicon.opposites`). Real spinners swap inside names only through
     the thesaurus ("White Home", "Protection Ministry", "Affiliated Squeeze": known words);
     a name it does not know they leave as it is.
 
-    ``opening``: the words whose capitals may be the sentence's, passed over as names: True
-    for each side's first word (it starts the sentence: "Cellphones are"), or the indices a
-    side, ``(a's, b's)`` (:func:`_opening_skips`).
+    ``opening``: the indices of each side's words whose capitals may be the sentence's, passed
+    over as names, ``(a's, b's)`` (:func:`_opening_skips`: a first word, "Cellphones are").
 
     >>> from respin.tokenize import tokenize
     >>> from respin.lexicon import default_lexicon
     >>> pairs = [("consists of $15", "includes $12"), ("by way of 2", "through two"), ("December 1", "November 17"),
     ...          ("Thurs.", "Thursday"), ("Saturday", "Friday"), ("Nevada", "Arizona"), ("Home", "House"),
     ...          ("about fourteen days", "two weeks"), ("the Ostrian state of Kelvara", "Drummark"),
-    ...          ("Protection Ministry", "Defense Ministry"), ("Kelvara's", "Kelvara")]
+    ...          ("Protection Ministry", "Defense Ministry"), ("Kelvara's", "Kelvara"), ("Apple", "Samsung"),
+    ...          ("Governmnet", "Government"), ("apple", "Samsung")]
     >>> lex = default_lexicon()
     >>> lex is None or [_fact_changed(tokenize(x), tokenize(y), lex) for x, y in pairs] == [
-    ...     True, False, True, False, True, True, False, False, True, False, False]
+    ...     True, False, True, False, True, True, False, False, True, False, False, True, False, False]
     True
-    >>> lex is None or not _fact_changed(tokenize("Cellphones"), tokenize("Smartphones"), lex, opening=True)
+    >>> lex is None or not _fact_changed(tokenize("Cellphones"), tokenize("Smartphones"), lex, opening=({0}, {0}))
     True
     >>> lex is None or [_fact_changed(tokenize(x), tokenize(y), lex) for x, y in [("to rise", "to fall"), ("navy", "military")]] == [True, False]
     True
@@ -1959,11 +2005,34 @@ def _fact_changed(a: list[Token], b: list[Token], lexicon=None, opening: bool | 
     if len(wa) == len(wb) and hasattr(lexicon, "opposites") and any(
             x.lower() != y.lower() and lexicon.opposites(x, y) for x, y in zip(wa, wb)):
         return True
-    if isinstance(opening, bool):  # the first word of each side, where it opens the sentence
-        opening = (frozenset({next((k for k, t in enumerate(a) if t.kind != PUNCT), 0)}),
-                   frozenset({next((k for k, t in enumerate(b) if t.kind != PUNCT), 0)})) if opening else ((), ())
     na, nb = _names(a, lexicon, opening[0]), _names(b, lexicon, opening[1])
-    return bool(na) and bool(nb) and na != nb
+    if na == nb or not (na or nb):
+        return False
+    if na and nb:
+        return True
+    # A name on one side only, and on the other a word the thesaurus knows, capitalised where
+    # its capital is no sentence's: a name all the same ("Apple" for "Samsung", "Trump" for
+    # "Biden" in the middle of a sentence). A spinner swaps dictionary words for their
+    # neighbours; it neither writes a name it does not know nor swaps one, and the two are
+    # no neighbours (a name the thesaurus does not know has none). Not a misspelling ("the
+    # Governmnet" for "the Government": the same letters, mostly).
+    named = a if na else b
+    if not all(_lettered(_name_base(t.text)) for t in named
+               if t.kind != PUNCT and _name_key(t.text) in (na or nb)):
+        return False  # (a mangled word, "We̵7" for "We’ll", is no name)
+    ca, cb = _capitals(a, opening[0]), _capitals(b, opening[1])
+    return bool(ca) and bool(cb) and ca.isdisjoint(cb) and not any(
+        _ratio(x, y) >= _MISSPELT for x in ca for y in cb)
+
+
+_MISSPELT = 0.8  # (the letters' ratio of "Governmnet" to "Government" is 0.9, of "Apple" to "Samsung" 0.17)
+
+
+def _capitals(tokens: list[Token], skip=frozenset()) -> set[str]:
+    """The capitalised words (:func:`_capitalised`: "Apple", "O'Neill"; not "NASA") among
+    ``tokens``, less those at the indices ``skip`` (openings), by :func:`_name_key`."""
+    return {_name_key(t.text) for k, t in enumerate(tokens)
+            if t.kind != PUNCT and k not in skip and _capitalised(_unmarked(_name_base(t.text)))}
 
 
 def _fact_alone(a: list[Token], b: list[Token]) -> bool:

@@ -106,3 +106,50 @@ def test_a_name_with_an_elided_prefix_or_a_titlecase_letter_is_a_name(lex, name,
     r = respin.restore(text, source=src)
     assert name in r.text and other not in r.text
     assert "said" in r.text  # (the spun words are restored all the same)
+
+
+@pytest.mark.parametrize("text, src", [
+    # No other evidence: the opening word is in no dictionary of respin's (thesaurus, news LM).
+    ("Varnholm is a big city.\n", "Tessaly is a big city.\n"),
+    ("Varnholm is a big city.\n", "Apple is a big city.\n"),
+    # and every word of a title-cased heading opens it
+    ("Varnholm Is The Capital Of Kelvara State\n", "Tessaly Is The Capital Of Kelvara State\n"),
+])
+def test_an_opening_word_no_dictionary_knows_is_a_name(lex, text, src):
+    # Against a wrong source "Varnholm" became "Tessaly": the sentences differ in that word only.
+    r = respin.restore(text, source=src)
+    assert r.text == text and r.edits == []
+    assert [s.text for s in r.unmatched] == [text.split()[0]]
+
+
+@pytest.mark.parametrize("name, other", [("Apple", "Samsung"), ("Trump", "Bredvik"), ("Samsung", "Apple")])
+def test_a_name_for_a_word_the_thesaurus_knows_capitalised_mid_sentence(lex, name, other):
+    # "Apple" and "Trump" are thesaurus words (a fruit; to outdo), but capitalised in the middle
+    # of a sentence they are names; the other side's is a name the thesaurus does not know, and
+    # no spinner writes one for the other. "Officials at Apple" became "Officials at Samsung".
+    text = f"Officials at {name} mentioned the new plan was ready.\n"
+    src = f"Officials at {other} said the new plan was ready.\n"
+    r = respin.restore(text, source=src)
+    assert r.text == f"Officials at {name} said the new plan was ready.\n"
+
+
+def test_a_misspelt_capitalised_word_is_no_name(lex):
+    text = "Officials at the Governmnet said the new plan was ready.\n"
+    src = "Officials at the Government said the new plan was ready.\n"
+    assert respin.restore(text, source=src).text == src
+
+
+@pytest.mark.parametrize("text, src", [
+    ("Lengthy-term investors mentioned the plan was ready.\n", "Long-term investors said the plan was ready.\n"),
+    ("Excessive-profile officers mentioned the plan was ready.\n", "High-profile officers said the plan was ready.\n"),
+])
+def test_a_hyphenated_spinner_swap_at_an_opening_is_restored(lex, text, src):
+    # The language model knows no hyphenated word, so "Lengthy-term" (a spinner's "long-term")
+    # is in no dictionary whole; but each of its parts is a thesaurus word: no name, restored.
+    assert respin.restore(text, source=src).text == src
+
+
+def test_a_hyphenated_name_at_an_opening_is_still_a_name(lex):
+    text, src = "Saint-Varnholm is a big city.\n", "Tessaly is a big city.\n"
+    r = respin.restore(text, source=src)
+    assert r.text == text and r.edits == []
