@@ -672,8 +672,12 @@ def _with_model_edits(result: respin.Restoration, text: str, m, min_confidence, 
     ``sections``: each span judged in sections as well, as :func:`check` does (an unrelated
     source leaves the whole text to the model: ``check --source`` judges it so too)."""
     # (An unrelated source covers nothing: the whole text is the model's, as without one, an
-    # empty one too, which has no span unmatched: its score 0, as restore gives it alone.)
-    unrelated = result.relation is not None and result.relation.verdict == "unrelated" and not result.edits
+    # empty one too, which has no span unmatched: its score 0, as restore gives it alone. A
+    # leaked spinner template resolved against it is no cover either: "{said|stated}" in a
+    # text against an unrelated source had no score, as if the source had judged it.)
+    from .restore import SPINTAX
+    unrelated = (result.relation is not None and result.relation.verdict == "unrelated"
+                 and all(e.kind == SPINTAX for e in result.edits))
     if (result.unmatched or unrelated) and m.detector is not None and m.lm is not None:
         from dataclasses import replace
 

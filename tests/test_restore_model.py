@@ -803,3 +803,17 @@ def test_an_empty_text_against_an_unrelated_source_has_the_models_score_as_witho
         assert (against.score, against.not_judged, against.text, against.edits) == \
             (alone.score, alone.not_judged, alone.text, alone.edits) == (0.0, alone.not_judged, text, [])
         assert respin.check(text, source=PAIR_ORIG).score == against.score
+
+
+def test_an_unrelated_source_leaves_a_text_with_a_leaked_template_to_the_model_too():
+    """A spinner's template resolved against an unrelated source ("{said|stated}") is no
+    sentence the source covers: restore gives the model's score and edits, as without the
+    source and as check --source judges it (it had no score: the template's edit counted as
+    the source's cover)."""
+    text = ("The White Home mentioned on Friday that the president will journey to the area subsequent week. "
+            "The mayor {said|stated} nothing about the native leaders.")
+    other = "Le conseil municipal a voté mardi la construction d'un nouveau pont sur la rivière."
+    got, alone = respin.restore(text, source=other), respin.restore(text)
+    assert got.relation.verdict == "unrelated" and any(e.kind == "spintax" for e in got.edits)
+    assert got.score is not None and got.score == alone.score == respin.check(text, source=other).score
+    assert (got.text, got.edits, got.suggestions) == (alone.text, alone.edits, alone.suggestions)
