@@ -716,13 +716,14 @@ def _open_csv(path: str):
     return jsonl_bytes(f, f.peek(2)[:2] if hasattr(f, "peek") else b"")
 
 
-def iter_csv(path: str, kind: str, max_size: int, stream=None, blank=None) -> Iterator[tuple]:
+def iter_csv(path: str, kind: str, max_size: int, stream=None, blank=None, stray=None) -> Iterator[tuple]:
     """Tasks of a CSV (``kind`` "csv": its delimiter sniffed) or TSV file (``-``: standard
     input; ``stream``: its bytes, already open): one a row under the header row, numbered as
     :mod:`respin.csv_input` numbers them; a blank row is no record (``blank()`` is called
     for each). Where the input can be read no further (it ends inside a quoted field: cut
     short, or a quote never closed), the last task is that row's INPUT_CUT error, as a cut
-    JSONL input's."""
+    JSONL input's. A row that a quote never closed read the next rows into is an error
+    result, and ``stray(row, why)`` is called for it."""
     f = _open_csv(path) if stream is None else stream
     names = None
     try:
@@ -738,6 +739,8 @@ def iter_csv(path: str, kind: str, max_size: int, stream=None, blank=None) -> It
                 names = header_names(data, path, ())  # (a column the run reads named twice: refused by _csv_head)
             else:
                 payload = row_payload(data, names, n, f"row {n}")
+                if stray is not None and getattr(data, "stray", None):
+                    stray(n, data.stray)
                 yield ("row", n, None, json.dumps(payload, ensure_ascii=False).encode("utf-8", "surrogatepass"), None)
     finally:
         if f is not getattr(sys.stdin, "buffer", None):
@@ -864,13 +867,13 @@ def _json_lines(path: Path) -> bool:
 
 
 def iter_tasks(kind: str, path: str, *, glob: str = "*.txt", max_size: int = DEFAULT_MAX_BYTES,
-               exclude: str | None = None, note=None, stream=None, blank=None) -> Iterator[tuple]:
+               exclude: str | None = None, note=None, stream=None, blank=None, stray=None) -> Iterator[tuple]:
     """The tasks of an input (``stream``: a pipe's bytes, from :func:`_sniff_pipe`; ``blank``:
-    called for each blank JSONL line)."""
+    called for each blank JSONL line; ``stray``: for each CSV row a quote never closed spoilt)."""
     if kind == "jsonl":
         return iter_jsonl(path, max_size, stream, blank)
     if kind in ("csv", "tsv"):
-        return iter_csv(path, kind, max_size, stream, blank)
+        return iter_csv(path, kind, max_size, stream, blank, stray)
     if kind == "folder":
         return iter_folder(path, glob, exclude, note)
     if kind == "list":
@@ -1559,6 +1562,24 @@ def _cut_result(path: str) -> dict | None:
     return None
 
 
+def _fields_unused(kind: str, path: str, opts: Options) -> str | None:
+    """The note for a --text-field or --id-field given where the input has no records with
+    fields (a text file, a pipe read as one, a folder or list of files: each file one text,
+    its id its path), or None. The run does what it would without them; said (also with -q),
+    as a --keep field no record has is: the user took the input for records."""
+    import shlex
+    given = [f"{flag} {shlex.quote(name)}" for flag, name, default in
+             (("--text-field", opts.text_field, "text"), ("--id-field", opts.id_field, "id")) if name != default]
+    if not given or kind in ("jsonl", "csv", "tsv"):
+        return None
+    if kind in ("file", "text"):
+        what, how = f"{display_path(path)} is read as one text", "a .jsonl, .csv or .tsv file, or --input-format jsonl, csv or tsv"
+    else:
+        what = f"each file of the {'folder' if kind == 'folder' else 'list'} is read as one text"
+        how = "one .jsonl, .csv or .tsv file as the input"
+    return f"{' and '.join(given)} ignored: {what}, not as records with fields (for JSON Lines or CSV/TSV records: {how})"
+
+
 def _grouping_notes(opts: Options, groups: _Groups, records: int) -> list[str]:
     """What --pool-by/--copies-by KEY did not do, which the results do not show: no record
     had the key (a misspelt field), or the input is not sorted by it."""
@@ -1911,6 +1932,10 @@ class Summary:
     seen: _Hashes = field(default_factory=_Hashes, repr=False)
     restoring: bool = True  # False: --no-restore, and the summary says nothing of restoring
     blank_what: str = "line"  # what a blank is called: a CSV/TSV input's are rows
+    # CSV/TSV rows that a quote never closed read the next rows into (error results), and the
+    # first one's (row, why): said after the summary, the rows read into it having no result.
+    stray_rows: int = 0
+    first_stray: tuple | None = None
 
     def saw(self, ids) -> None:
         """Count the ids that an earlier record has too. They are no error (results.jsonl
@@ -1960,6 +1985,20 @@ class Summary:
 
     def blank(self) -> None:
         self.blanks.blank()
+
+    def stray(self, row: int, why: str) -> None:
+        self.stray_rows += 1
+        if self.first_stray is None:
+            self.first_stray = (row, why)
+
+    def stray_line(self) -> str | None:
+        """The note for CSV rows a quote never closed spoilt (:meth:`stray`), or None."""
+        if not self.stray_rows:
+            return None
+        row, why = self.first_stray
+        more = (f" ({self.stray_rows - 1:,} more row{'s' if self.stray_rows > 2 else ''} so: see the errors in "
+                "results.jsonl)" if self.stray_rows > 1 else "")
+        return f"row {row}: {why}; its result is an error{more}"
 
     def count_blanks(self, read_all: bool = False) -> None:
         """Set ``blank_lines``: those before the last result written, or (``read_all``: the
@@ -2091,6 +2130,8 @@ def run_batch(input_path: str, out_dir: str, opts: Options, *, kind: str = "auto
         if sniffed is not None:
             kind, stream = sniffed
             seen = kind == "jsonl"  # (its first record was read to tell: not looked for again)
+            if kind == "file" and note is not None and (said := _table_in_pipe(stream, path, opts.text_field)):
+                note(said)  # (a CSV/TSV export piped, <(cat posts.csv): one text, as a .txt of one is, but said)
     elif kind == "file" and forced == "auto" and path.lower().endswith(".json") and note is not None:
         # (An array was refused above; an object's '.[]' would be its values, not records.)
         note(f"{display_path(path)} is a JSON document, not JSON Lines: it is read as one text (as a "
@@ -2249,7 +2290,7 @@ def _csv_as_jsonl(stream, path: str, text_field: str) -> None:
     if found is not None:
         fmt, also = found
         where = "standard input" if path == "-" else display_path(path)
-        raise InputError(f"{where} holds {fmt.upper()}, not JSON Lines (its first line is a header row{also[0]}): "
+        raise InputError(f"{where} holds {fmt.upper()}, not JSON Lines (it starts with a header row{also[0]}): "
                          f"add --input-format {fmt}{also[1]}")
 
 
@@ -2258,8 +2299,12 @@ def _header_of(line: str, text_field: str):
     reads as a CSV or TSV export: a header row (two columns or more, the --text-field one or
     one named as a text is: body, content...) and a row of as many fields, or None."""
     import shlex
-    from .csv_input import TEXT_COLUMNS, sniff_delimiter
-    delimiter = sniff_delimiter(line.split("\n", 1)[0])
+    from .csv_input import TEXT_COLUMNS, sep_line, sniff_delimiter
+    first, _, rest = line.partition("\n")
+    named = sep_line(first)
+    if named is not None:  # (Excel's sep=; line: the header row is the next)
+        line = rest
+    delimiter = named or sniff_delimiter(line.split("\n", 1)[0])
     try:  # (a second row of as many fields: a first line of prose with a comma and "Body" in it is none)
         rows = list(itertools.islice(csv.reader(io.StringIO(line, newline=""), delimiter=delimiter), 2))
     except csv.Error:
@@ -2280,14 +2325,32 @@ def _table_as_text(path: str, text_field: str):
     try:
         with open(path, "rb") as f:
             head = f.read(1 << 16)
+    except OSError:
+        return None
+    return _table_in(head, path, text_field)
+
+
+def _table_in_pipe(stream, path: str, text_field: str):
+    """:func:`_table_as_text` of a pipe read as one text (``stream``: its bytes, from
+    :func:`_sniff_pipe`, looked at, not read), or None."""
+    try:
+        head = stream.peek(1 << 16)[:1 << 16] if hasattr(stream, "peek") else b""
+    except (OSError, EOFError, ValueError):  # (a corrupt .gz: said where it is read)
+        return None
+    return _table_in(head, path, text_field)
+
+
+def _table_in(head: bytes, path: str, text_field: str):
+    """What :func:`_table_as_text` says of a text whose first bytes are ``head``, or None."""
+    try:
         text, _ = decode(head[:len(head) & ~3] if head[:2] in (b"\xff\xfe", b"\xfe\xff") else head, path)
-    except (OSError, ValueError, InputError):  # (binary data: said where it is read, as before)
+    except (ValueError, InputError):  # (binary data: said where it is read, as before)
         return None
     found = _header_of(text.lstrip("\ufeff\r\n"), text_field)
     if found is None:
         return None
     fmt, also = found
-    return (f"{display_path(path)} is read as one text, but its first line is a header row{also[0]}: "
+    return (f"{display_path(path)} is read as one text, but it starts with a header row{also[0]}: "
             f"for one record a row, --input-format {fmt}{also[1]}")
 
 
@@ -2530,7 +2593,8 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
 
     exclude = str(out) if kind == "folder" else None
     tasks = summary.blanks.tasks(_watch_cut(iter_tasks(kind, path, glob=glob, max_size=opts.max_size, exclude=exclude,
-                                                       note=note, stream=stream, blank=summary.blank), summary))
+                                                       note=note, stream=stream, blank=summary.blank,
+                                                       stray=summary.stray), summary))
     group_by = opts.pool_by or opts.copies_by
     groups = _Groups()
     pools = (_pools(tasks, group_by, COPIES_MAX if opts.copies_by else POOL_MAX, groups) if group_by
@@ -2634,6 +2698,10 @@ def _run_locked(out: Path, out_dir: str, kind: str, path: str, opts: Options, id
         if kind == "folder" and not summary.documents and not summary.resumed:  # as check says it
             note(f"no files matching {glob!r} in folder: {display_path(path)}")
         summary.notes += _grouping_notes(opts, groups, summary.total[0])
+        if (line := summary.stray_line()) is not None:  # (rows gone into another's field: none has a result)
+            summary.notes.append(line)
+        if (line := _fields_unused(kind, path, opts)) is not None:
+            summary.notes.append(line)
         if opts.keep and summary.documents and summary.keep_null == summary.documents:  # a misspelt field
             names = ", ".join(opts.keep)
             summary.notes.append(f"--keep {names}: no record has {'this field' if len(opts.keep) == 1 else 'these fields'} "

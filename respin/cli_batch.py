@@ -91,7 +91,9 @@ def batch(
                                        "'respin\\[dask]'; --scheduler, else a local cluster of --jobs workers)."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", metavar="ADDRESS",
                                             help="Dask scheduler address (tcp://host:8786) for --engine dask."),
-    text_field: str = typer.Option("text", "--text-field", metavar="NAME", callback=_field, help="JSONL field or CSV/TSV column holding the text."),
+    text_field: str = typer.Option("text", "--text-field", metavar="NAME", callback=_field,
+                                   help="JSONL field or CSV/TSV column holding the text (a text file, folder "
+                                        "or list has none: ignored there, and said)."),
     id_field: str = typer.Option("id", "--id-field", metavar="NAME", callback=_field,
                                  help="JSONL field or CSV/TSV column holding the record id (records without one, "
                                       "and lines that are not valid JSON or not an object, get their line number, "

@@ -8,7 +8,8 @@ handles as it handles JSONL records (``--text-field``, ``--id-field``, ``--pool-
 
 - The delimiter: a tab for ``tsv`` (``.tsv``); for ``csv`` (``.csv``) the one of ``,``
   ``;`` tab ``|`` that the header row holds most of outside quotes (European Excel writes
-  ``;`` into a ``.csv``), or the one an Excel ``sep=X`` first line names; ``,`` when the
+  ``;`` into a ``.csv``), or the one an Excel ``sep=X`` first line names (the line
+  skipped, a ``.tsv``'s too); ``,`` when the
   header is one column.
 - Bytes: UTF-8 with or without a byte-order mark, UTF-16/32 with one (Excel's "Unicode
   text"), gzip (``.csv.gz``, or by its first bytes). A field that is not valid UTF-8 is
@@ -20,6 +21,11 @@ handles as it handles JSONL records (``--text-field``, ``--id-field``, ``--pool-
   too), a row's line breaks inside quotes not: the row number a spreadsheet shows, which is
   the line number where no field holds a line break. A blank row (nothing, or only empty
   fields: ``,,,``) is no record.
+- A quote never closed in the middle of an export reads the lines after it into one field,
+  up to the next quote in the file: where a quote followed by text closes a quoted field
+  that holds line breaks, the row is an error naming the lines read into it
+  (:func:`_stray_quote`); a quoted field with line breaks closed as one is (an export's
+  multi-line post) is a text.
 """
 
 from __future__ import annotations
@@ -40,7 +46,22 @@ TSV_SUFFIXES = (".tsv", ".tsv.gz")
 DELIMITERS = (",", ";", "\t", "|")
 _BOM = codecs.BOM_UTF8.decode("latin-1")  # (the bytes are read as Latin-1 characters)
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)?")
-_SEP_LINE = re.compile(r"sep=(.)\r?\n?\Z")
+# Excel's first line naming the delimiter: sep=; (any letter case; quoted, "sep=;", as a
+# spreadsheet that kept it as a cell saves it; spaces after it).
+_SEP_LINE = re.compile(r'("?)sep=([^\r\n"])\1[ \t]*\r?\n?\Z', re.IGNORECASE)
+
+
+def sep_line(line: str) -> str | None:
+    """The delimiter that ``line``, the first of a file, names if it is Excel's ``sep=X``
+    line (no header row: skipped, the delimiter honoured), else None.
+
+    >>> sep_line("sep=;\\r\\n"), sep_line("sep=\\t\\n"), sep_line('"sep=,"\\n'), sep_line("SEP=|"), sep_line("sep,text\\n")
+    (';', '\\t', ',', '|', None)
+    """
+    m = _SEP_LINE.match(line)
+    return m.group(2) if m else None
+
+
 # Columns that hold a post's or article's text in the exports seen, for the error that names
 # one when --text-field's column is not in the header (never taken without being asked).
 TEXT_COLUMNS = ("text", "body", "content", "contents", "article", "article_text", "articlebody", "article_body",
@@ -71,32 +92,87 @@ class CutShort(Exception):
     """The input can be read no further: a line longer than the limit, a read error."""
 
 
-def _open_quote(raw: str, delimiter: str) -> bool:
-    """Whether the text of a row, as csv reads it (not strict: a quote inside an unquoted
-    field, or after a closing quote, is a character), ends inside a quoted field.
+def _closing_quote(raw: str, i: int) -> int:
+    """Where the quoted field whose opening quote is ``raw[i]`` closes (a quote not doubled),
+    or -1 if it never does.
 
-    >>> _open_quote('1,"a ""b"" c', ","), _open_quote('1,"a ""b"" c"\\n', ","), _open_quote('1,a"b', ",")
-    (True, False, False)
+    >>> _closing_quote('"a ""b"" c",d', 0), _closing_quote('"a ""b', 0)
+    (10, -1)
+    """
+    j = i + 1
+    while True:
+        k = raw.find('"', j)
+        if k < 0 or not raw.startswith('"', k + 1):
+            return k
+        j = k + 2
+
+
+def _quoted_fields(raw: str, delimiter: str):
+    """(opening, closing) quote of each quoted field of ``raw``, the text of a row as csv
+    reads it (not strict: a quote inside an unquoted field, or after a closing quote, is a
+    character), in order; closing -1 for one never closed, the last.
+
+    >>> list(_quoted_fields('1,"a ""b"" c",d,"e', ","))
+    [(2, 12), (16, -1)]
     """
     ends = re.compile(f"[{re.escape(delimiter)}\r\n]")
     i, n = 0, len(raw)
     while i < n:
         if raw[i] == '"':
-            j = i + 1
-            while True:
-                k = raw.find('"', j)
-                if k < 0:
-                    return True
-                if raw.startswith('"', k + 1):
-                    j = k + 2
-                    continue
-                i = k + 1
-                break
+            k = _closing_quote(raw, i)
+            yield i, k
+            if k < 0:
+                return
+            i = k + 1
         m = ends.search(raw, i)
         if m is None:
-            return False
+            return
         i = m.end()
-    return False
+
+
+def _open_quote(raw: str, delimiter: str) -> bool:
+    """Whether the text of a row, as csv reads it, ends inside a quoted field.
+
+    >>> _open_quote('1,"a ""b"" c', ","), _open_quote('1,"a ""b"" c"\\n', ","), _open_quote('1,a"b', ",")
+    (True, False, False)
+    """
+    return any(k < 0 for _, k in _quoted_fields(raw, delimiter))
+
+
+def _stray_quote(raw: str, delimiter: str) -> tuple[int, int] | None:
+    """(where it opens, where it closes) in ``raw``, the text of one row as csv read it, of
+    its first quoted field that holds a line break and is closed by a quote followed by text
+    (not the delimiter, a line break or the end, spaces aside): a quote never closed in the
+    middle of an export, which read the lines after it, rows of their own, into one field up
+    to the next quote in the file; None for a row without one. A quoted field with line
+    breaks, closed as a quoted field is, is a text with line breaks (an export's multi-line
+    post), a space or two after its closing quote too.
+
+    >>> _stray_quote('1,"a\\n2,b\\n3,said "c"\\n', ","), _stray_quote('1,"a\\nb ""c"" d"\\n', ",")
+    ((2, 16), None)
+    >>> _stray_quote('1,"a "b" c"\\n', ",")  # (on one line: no row read into it)
+    >>> _stray_quote('1,"a\\nb" ,2\\n', ","), _stray_quote('1\\t"a\\nb"\\t2\\n', "\\t")  # (a space after it is no text)
+    (None, None)
+    """
+    n = len(raw)
+    for i, k in _quoted_fields(raw, delimiter):
+        if k < 0:
+            return None
+        a = k + 1
+        while a < n and raw[a] in " \t" and raw[a] != delimiter:  # (spaces after a closing quote: no text)
+            a += 1
+        after = raw[a:a + 1]
+        if after and after not in (delimiter, "\r", "\n") and ("\n" in raw[i:k] or "\r" in raw[i:k]):
+            return i, k
+    return None
+
+
+class Fields(list):
+    """A row's fields (:func:`read_rows`) that cannot be trusted, with ``stray`` saying why (a
+    quote never closed read the rows after it into one field: :func:`_stray_quote`); the
+    other rows' are lists."""
+
+    stray: str | None = None
 
 
 def read_rows(f, delimiter: str | None, limit: int) -> Iterator[tuple]:
@@ -142,17 +218,22 @@ def read_rows(f, delimiter: str | None, limit: int) -> Iterator[tuple]:
     except READ_ERRORS as e:
         yield ("cut", 1, os_reason(e))
         return
-    if head and (m := _SEP_LINE.match(head[-1])) and delimiter is None:  # Excel's "sep=;" line
-        delimiter = m.group(1)
+    if head and (named := sep_line(head[-1])) is not None:  # Excel's "sep=;" line: no header row
+        delimiter = delimiter or named  # (a TSV's is a tab, whatever it says)
         head.pop()
         n += 1
     if delimiter is None:
         delimiter = sniff_delimiter(head[-1]) if head else ","
-    reader = csv.reader(itertools.chain(head, feed), delimiter=delimiter, quotechar='"', doublequote=True,
+    def again():  # (the lines read to look, each the row's that csv reads it into: blank rows before the header's)
+        for line in head:
+            consumed.append(line)
+            state["row"] += len(line)
+            yield line
+
+    reader = csv.reader(itertools.chain(again(), feed), delimiter=delimiter, quotechar='"', doublequote=True,
                         strict=False)
     consumed.clear()
-    consumed += head
-    state["row"] = sum(map(len, head))
+    state["row"] = 0
     while True:
         try:
             fields = next(reader)
@@ -176,9 +257,28 @@ def read_rows(f, delimiter: str | None, limit: int) -> Iterator[tuple]:
             yield ("cut", n, f"it ends inside a quoted field, opened in the row on line {start} of the file{more}: "
                              "cut short, or a quote never closed")
             return
+        if len(consumed) > 1 and (at := _stray_quote("".join(consumed), delimiter)) is not None:
+            fields = Fields(fields)
+            fields.stray = _stray_said(consumed, state["lines"] - len(consumed) + 1, *at)
         consumed.clear()
         state["row"] = 0
         yield ("blank", n, None) if not "".join(fields).strip() else ("row", n, fields)
+
+
+def _stray_said(lines: list[str], first: int, opened: int, closed: int) -> str:
+    """What a row's error says of its quote never closed (:func:`_stray_quote`, ``opened``
+    and ``closed`` its places in the row's ``lines``, the first of them line ``first`` of the
+    file): the lines of the file read into the field, rows of their own most likely."""
+    def line_of(at: int) -> int:
+        for k, count in enumerate(itertools.accumulate(map(len, lines))):
+            if at < count:
+                return first + k
+        return first + len(lines) - 1
+    a, b = line_of(opened), line_of(closed)
+    span = f"line {b}" if b == a + 1 else f"lines {a + 1}-{b}"
+    return (f"a quote opened on line {a} of the file is closed only on line {b}, by a quote followed by text: "
+            f"{span} ({b - a} row{'s' if b - a > 1 else ''}?) read into one field; a quote never closed "
+            "(or a quote inside a quoted field not doubled): fix the file there")
 
 
 def decode_fields(fields: list[str], where: str) -> tuple[list[str], str | None]:
@@ -258,6 +358,8 @@ def check_head(events: Iterator[tuple], path: str, text_field: str, tsv: bool, u
     if raw.lstrip()[:1] in (b"{", b"["):
         raise InputError(f"JSON, not {kind} (its first line starts with {raw.lstrip()[:1].decode()!r}): "
                          f"use --input-format jsonl for JSON Lines: {shown}")
+    if getattr(first[2], "stray", None):  # (its names would be the rows read into it)
+        raise InputError(f"not a {kind} file with a header row that can be read: its header row: {first[2].stray}: {shown}")
     names = header_names(first[2], path, None if used is None else {text_field, *used})
     delimiter_less = ",".join(names)
     if reads_as_check_report(delimiter_less):
@@ -283,12 +385,14 @@ def check_head(events: Iterator[tuple], path: str, text_field: str, tsv: bool, u
 def row_payload(fields: list[str], names: list[str], n: int, where: str) -> dict:
     """A row as the record :mod:`respin.batch` reads: ``{"fields": {column: value}, "note",
     "error", "short"}`` (``error``: why the row holds no record to check, with what could be
-    read; ``short``: [its fields, the header's] where it has fewer)."""
-    error = note = None
+    read; ``short``: [its fields, the header's] where it has fewer). A row that a quote never
+    closed read the next rows into (:attr:`Fields.stray`) is an error, saying where."""
+    stray = getattr(fields, "stray", None)
+    error, note = (f"row {n}: {stray}" if stray else None), None
     try:
         values, note = decode_fields(fields, where)
     except InputError as e:
-        values, error = [f.encode("latin-1").decode("utf-8", "replace") for f in fields], str(e)
+        values, error = [f.encode("latin-1").decode("utf-8", "replace") for f in fields], error or str(e)
     width = len(names)
     if len(values) > width and any(v.strip() for v in values[width:]):
         error = error or (f"row {n} has {len(values)} fields, the header {width} (a delimiter in an unquoted "

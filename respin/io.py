@@ -855,7 +855,7 @@ def _sniff_pipe(path: str, raw=None) -> tuple[str, object] | None:
             jsonl = _jsonl_head(head, whole)
     except OSError:
         jsonl = False  # (the error comes again where the file is read, and is its result's)
-    f = io.BufferedReader(_Prefixed(head, raw))
+    f = io.BufferedReader(_Prefixed(head, raw), 1 << 16)  # (what was read to look can be peeked at again)
     if jsonl:
         return "jsonl", jsonl_bytes(f, head)
     import gzip  # (one text, gzipped: <(cat page.txt.gz) is read as the text it holds)
