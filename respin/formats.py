@@ -251,7 +251,9 @@ def csv_document_rows(items: list, header: bool = True, corpus: bool = False) ->
         firsts = "; ".join(k + (f" (x{n})" if n > 1 else "") for k, n in list(swaps.items())[:FIRST_FINDINGS])
         w.writerow((path, repr(float(r.score)), str(r.spun).lower(), str(r.judged).lower(),
                     "" if r.judged else unjudged(r), r.words, len(r.findings),
-                    sum(f.kind == LEXICON_PHRASE for f in r.findings), repr(float(r.threshold)), r.model,
+                    sum(f.kind == LEXICON_PHRASE for f in r.findings),
+                    # (None: a batch result read back, Report.from_dict: the run's is in its run.json)
+                    "" if r.threshold is None else repr(float(r.threshold)), r.model,
                     r.relation.verdict if r.relation is not None else "", firsts, "")
                    + ((_source_id(r),) if corpus else ()))
     return out.getvalue()
@@ -448,11 +450,14 @@ def restoration_dict(path: str | None, source: str | None, r: Restoration, copie
 # without a result's keys is refused, not read as an empty result.
 # ---------------------------------------------------------------------------------------------
 
-def _known(cls, d, what: str, where: str = "") -> dict:
+def _known(cls, d, what: str, where: str = "", nested: bool | None = None) -> dict:
     """``d``'s keys that are fields of ``cls`` (the others passed over); ValueError, naming
-    ``what``, for a field without a default that ``d`` lacks, TypeError for no dict."""
+    ``what``, for a field without a default that ``d`` lacks; for no dict, TypeError where
+    ``d`` is what the caller gave, ValueError where it is a field of a result (``nested``,
+    by default where ``where`` names it: "findings[0]"), as any field of another type."""
     if not isinstance(d, Mapping):
-        raise TypeError(f"{what}{where} must be a dict (of respin's JSON), got {type(d).__name__}")
+        error = ValueError if (bool(where) if nested is None else nested) else TypeError
+        raise error(f"{what}{where} must be a dict (of respin's JSON), got {type(d).__name__}")
     fields = dataclasses.fields(cls)
     lacking = [f.name for f in fields if f.init and f.name not in d and f.default is dataclasses.MISSING
                and f.default_factory is dataclasses.MISSING]
@@ -481,7 +486,8 @@ def _kind_of(d, name: str, kind: type, what: str, where: str = ""):
     if not ok:
         want = {int: "a whole number from 0", float: "a number from 0 to 1", str: "a str", bool: "true or false",
                 list: "a list"}[kind]
-        got = type(v).__name__ if not isinstance(v, (int, float)) or isinstance(v, bool) else "a number out of range"
+        number = kind in (int, float) and isinstance(v, (int, float)) and not isinstance(v, bool)
+        got = "a number out of range" if number else type(v).__name__
         raise ValueError(f"not {what}{where}: {name!r} must be {want}, got {got}")
     return v
 
@@ -505,6 +511,7 @@ def finding_from_dict(d, where: str = ""):
     kw = _known(Finding, d, "a finding", where)
     for name in ("start", "end", "line", "col"):
         _kind_of(d, name, int, "a finding", where)
+    _ordered(d, "a finding", where)
     _kind_of(d, "text", str, "a finding", where)
     _kind_of(d, "confidence", float, "a finding", where)
     _optional(d, "kind", str, "a finding", where)
@@ -513,14 +520,16 @@ def finding_from_dict(d, where: str = ""):
         raise ValueError(f"not a finding{where}: its suggestions must be strings")
     kw["suggestions"] = tuple(sugg)
     if kw.get("evidence") is not None:
-        kw["evidence"] = _evidence_of(kw["evidence"], where)
+        kw["evidence"] = _evidence_of(kw["evidence"], where, nested=True)
     return Finding(**kw)
 
 
-def _evidence_of(d, where: str = ""):
+def _evidence_of(d, where: str = "", nested: bool = True):
     from .why import Evidence
-    kw = _known(Evidence, d, "a finding's evidence", where)
+    kw = _known(Evidence, d, "a finding's evidence", where, nested)
     if kw.get("lexicons") is not None:
+        if not isinstance(kw["lexicons"], list) or not all(isinstance(x, str) for x in kw["lexicons"]):
+            raise ValueError(f"not a finding's evidence{where}: 'lexicons' must be a list of str")
         kw["lexicons"] = tuple(kw["lexicons"])
     return Evidence(**kw)
 
@@ -532,6 +541,10 @@ def edit_from_dict(d, where: str = ""):
         _kind_of(d, name, int, "an edit", where)
     for name in ("spun", "restored", "origin"):
         _kind_of(d, name, str, "an edit", where)
+    _ordered(d, "an edit", where)
+    if d["end"] - d["start"] != len(d["spun"]):  # (spun is input[start:end]: no edit of any text else)
+        raise ValueError(f"not an edit{where}: 'spun' ({len(d['spun'])} characters) does not span "
+                         f"'start' to 'end' ({d['start']} to {d['end']})")
     _kind_of(d, "confidence", float, "an edit", where)
     _optional(d, "kind", str, "an edit", where)
     for name in ("line", "col"):
@@ -556,8 +569,15 @@ def _span_of(d, where: str = ""):
     kw = _known(Span, d, "a span", where)
     for name in ("start", "end"):
         _kind_of(d, name, int, "a span", where)
+    _ordered(d, "a span", where)
     _kind_of(d, "text", str, "a span", where)
     return Span(**kw)
+
+
+def _ordered(d, what: str, where: str) -> None:
+    """ValueError for offsets that slice nothing: ``end`` before ``start``."""
+    if d["end"] < d["start"]:
+        raise ValueError(f"not {what}{where}: its 'end' ({d['end']}) is before its 'start' ({d['start']})")
 
 
 def _pair_of(d, where: str = ""):
@@ -629,9 +649,11 @@ def report_from_dict(d) -> Report:
         if d.get("relation") is not None:
             kw["relation"] = relation_from_dict(d["relation"], " (relation)")
         if d.get("statistics"):
+            if not isinstance(d["statistics"], Mapping):
+                raise ValueError(f"not {what}: 'statistics' must be a dict, got {type(d['statistics']).__name__}")
             kw["stats"] = dict(d["statistics"])
-    if isinstance(d.get("model"), str):
-        kw["model"] = d["model"]
+    if d.get("model") is not None:
+        kw["model"] = _kind_of(d, "model", str, what)
     if d.get("words_lookalike"):
         kw["lookalike"] = _kind_of(d, "words_lookalike", int, what)
     if d.get("spun_parts"):
@@ -641,7 +663,9 @@ def report_from_dict(d) -> Report:
         from .index import Match
         if "id" not in src:
             raise ValueError(f"not {what}: its source has no 'id'")
-        kw["match"] = Match(src["id"], src.get("score", 0.0), "", verified=bool(src.get("verified", False)))
+        kw["match"] = Match(_kind_of(src, "id", str, what, " (source)"),
+                            _optional(src, "score", float, what, " (source)") or 0.0, "",
+                            verified=_optional(src, "verified", bool, what, " (source)") or False)
     return Report(score, spun, findings, words, **kw)
 
 
@@ -685,7 +709,7 @@ def restoration_from_dict(d, input: str | None = None) -> Restoration:
     elif d.get("score") is not None:
         kw["score"] = _kind_of(d, "score", float, what)
         kw["not_judged"] = _optional(d, "not_judged", str, what) or ""
-        kw["held_back"] = bool(d.get("held_back", False))
+        kw["held_back"] = _optional(d, "held_back", bool, what) or False
         if d.get("spun_parts"):
             kw["parts"], kw["score_whole"] = _parts_of(d), _optional(d, "score_whole", float, what)
     if "suggestions" in d:
@@ -693,6 +717,18 @@ def restoration_from_dict(d, input: str | None = None) -> Restoration:
     if not batch and d.get("copies") is not None:
         kw["copies"] = _list_of(d, "copies", relation_from_dict, what)
         kw["unmatched"] = _list_of(d, "unmatched", _span_of, what) if "unmatched" in d else []
+    if input is not None:  # (the text restored: its edits replayed on it give "restored", else it is another text)
+        from .restore import apply_edits
+        try:
+            replayed = apply_edits(input, edits)
+        except ValueError as e:
+            raise ValueError(f"input is not the text this restoration was made from: {e}") from None
+        if replayed != text:
+            raise ValueError("input is not the text this restoration was made from: its edits replayed on it "
+                             "do not give 'restored'")
+        if "words" not in kw:  # (restore's JSON has no words: counted as restore counts them)
+            from .tokenize import Document
+            kw["words"] = Document.from_text(input, identifiers=False).n_words
     return Restoration(input, text, edits, **kw)
 
 

@@ -191,7 +191,9 @@ class Restoration:
 
         Not in the JSON, so not read back: ``input``, the text restored, is None unless
         given (``input=``, the file's text as restore read it: ``diff()`` needs it; the
-        edits' offsets are into it); ``words`` is 0 (a batch line's, its record's); ``path``, ``source`` (a file's name,
+        edits' offsets are into it, and a text they do not replay on to ``restored``, such
+        as a CRLF file read in text mode, raises ValueError); ``words`` is 0 (counted from ``input=``
+        where given; a batch line's, its record's); ``path``, ``source`` (a file's name,
         not its text) and ``respin_version`` are passed over (give the names to ``to_dict``
         again), as are the copies' ``path``; ``relation`` and ``copies`` hold the JSON's
         numbers, rounded to 4 decimals.

@@ -204,7 +204,7 @@ def test_keys_it_does_not_know_are_passed_over():
     d = through_json(x.to_dict())
     d["added_later"] = {"a": 1}
     for e in d["edits"]:
-        e.update(line=1, col=e["start"] + 1)  # (edits will carry these: no Edit fields)
+        e["why"] = "added"  # (a key no Edit field has)
     d["relation"]["new_count"] = 3
     d["unmatched"][0]["why"] = "added"
     d["moved"][0]["input"]["line"] = 1
@@ -376,3 +376,85 @@ def test_a_line_of_batch_results_reads_back_as_check_and_restore_give_it(tmp_pat
     assert Report.from_dict(d).findings == respin.check(SPUN).findings
     with pytest.raises(ValueError, match="did not restore"):
         Restoration.from_dict(d)
+
+
+def test_a_field_of_another_type_is_named_as_such_and_a_sources_fields_are_checked():
+    """A number where a text is wanted is "got int", not "a number out of range"; check
+    --corpus's ``source`` is checked as the rest (a score of "high" was read back, and
+    to_dict() then raised: could not convert string to float)."""
+    r = through_json(respin.check(SPUN).to_dict())
+    with pytest.raises(ValueError, match=r"'reason' must be a str, got int$"):
+        Report.from_dict({**r, "reason": 5})
+    with pytest.raises(ValueError, match=r"'not_judged' must be a str, got int$"):
+        Restoration.from_dict({**through_json(respin.restore(SPUN).to_dict()), "not_judged": 3})
+    with pytest.raises(ValueError, match=r"'held_back' must be true or false, got str$"):  # (bool("no") was True)
+        Restoration.from_dict({**through_json(respin.restore(SPUN).to_dict()), "held_back": "no"})
+    with pytest.raises(ValueError, match=r"'model' must be a str, got int$"):  # (passed over, as Restoration's was not)
+        Report.from_dict({**r, "model": 5})
+    for source in ({"id": "a", "score": "high"}, {"id": ["a"], "score": 0.5}, {"id": "a", "verified": "no"}):
+        with pytest.raises(ValueError, match=r"\(source\): '\w+' must be"):
+            Report.from_dict({**r, "source": source})
+    back = Report.from_dict({**r, "source": {"id": "a", "score": 0.5, "verified": True}})
+    assert back.to_dict()["source"] == {"id": "a", "score": 0.5, "verified": True}
+
+
+def test_a_field_that_should_hold_an_object_raises_valueerror_as_any_field_of_another_type():
+    """"A dict with a field of another type raises ValueError, anything but a dict
+    TypeError" (the docstrings, docs/INTERFACE.md): a finding, edit, span, relation,
+    evidence or statistics of another type inside a result raised TypeError (or, for
+    statistics and evidence's lexicons, whatever dict() and tuple() raise)."""
+    r = through_json(respin.check(SPUN, explain=True).to_dict())
+    s = through_json(respin.restore(BRIDGE_COPY, source=BRIDGE).to_dict())
+    f0 = r["findings"][0]
+    hostile = [(Report, {**r, "findings": [5]}), (Report, {**r, "relation": "spun copy"}),
+               (Report, {**r, "statistics": [1, 2]}), (Report, {**r, "statistics": "ab"}),
+               (Report, {**r, "findings": [{**f0, "evidence": [1]}]}),
+               (Report, {**r, "findings": [{**f0, "evidence": {**f0["evidence"], "lexicons": 5}}]}),
+               (Restoration, {**s, "edits": ["x"]}), (Restoration, {**s, "relation": [1]}),
+               (Restoration, {**s, "unmatched": [None]}), (Finding, {**f0, "evidence": "why"})]
+    for cls, d in hostile:
+        with pytest.raises(ValueError):
+            cls.from_dict(d)
+    for cls in (Finding, Edit, Relation):  # (no dict given at all: TypeError, as Report's and Restoration's)
+        with pytest.raises(TypeError, match="must be a dict"):
+            cls.from_dict([1])
+
+
+def test_an_input_the_edits_do_not_replay_on_is_refused():
+    """``input=`` is the text restored: one its edits do not give ``restored`` from (a CRLF
+    file read in text mode, the usual slip) was taken, and to_dict() then gave every edit's
+    column one off and diff() a change on every line."""
+    text = "First line here.\r\n" + SPUN + "\r\n"
+    d = respin.restore(text, source="First line here.\r\n" + CLEAN + "\r\n").to_dict()
+    assert d["edits"]
+    assert Restoration.from_dict(d, input=text).to_dict() == d
+    with pytest.raises(ValueError, match=r"not the text this restoration was made from.*newline=''"):
+        Restoration.from_dict(d, input=text.replace("\r\n", "\n"))
+    with pytest.raises(ValueError, match="not the text this restoration was made from"):
+        Restoration.from_dict(d, input=text + "More.")
+
+
+def test_offsets_that_slice_nothing_are_refused():
+    """An edit, finding or span whose end is before its start, or an edit whose ``spun`` is
+    not as long as its offsets say, is no result respin wrote: it was read back, and
+    apply_edits or slicing then gave nothing sensible."""
+    r = through_json(respin.check(SPUN).to_dict())
+    s = through_json(respin.restore(BRIDGE_COPY, source=BRIDGE).to_dict())
+    f0, e0, u0 = r["findings"][0], s["edits"][0], s["unmatched"][0]
+    for cls, d in [(Report, {**r, "findings": [{**f0, "start": f0["end"] + 1}]}),
+                   (Restoration, {**s, "edits": [{**e0, "start": e0["end"] + 1}]}),
+                   (Restoration, {**s, "edits": [{**e0, "spun": e0["spun"] + "x"}]}),
+                   (Restoration, {**s, "unmatched": [{**u0, "end": u0["start"] - 1}]})]:
+        with pytest.raises(ValueError, match="'end'"):
+            cls.from_dict(d)
+
+
+def test_a_restoration_read_back_with_its_input_counts_its_words():
+    """restore's JSON holds no word count: read back with ``input=`` the restoration counts
+    the input's words as restore did (its repr said "in 0 words"); without it, 0."""
+    r = respin.restore(SPUN)
+    d = through_json(r.to_dict())
+    assert r.words > 0
+    assert Restoration.from_dict(d, input=SPUN).words == r.words
+    assert f"in {r.words:,} words" in repr(Restoration.from_dict(d, input=SPUN))
+    assert Restoration.from_dict(d).words == 0
