@@ -317,6 +317,7 @@ def _pair(lm, words, pos, a: WordEvidence, b: WordEvidence, i_pair: int) -> None
 
 
 _CAND_CACHE: dict[tuple[int, int, str], tuple | None] = {}
+_UNSEEN = object()
 
 
 def _candidates(lexicon, lm, w: str, uni):
@@ -327,8 +328,9 @@ def _candidates(lexicon, lm, w: str, uni):
     if table is not None:
         return table.get(w)
     key = (id(lexicon), id(lm), w)
-    if key in _CAND_CACHE:
-        return _CAND_CACHE[key]
+    entry = _CAND_CACHE.get(key, _UNSEEN)  # (one look: another thread may clear the cache between two)
+    if entry is not _UNSEEN:
+        return entry
     entry = _compute_candidates(lexicon, lm, w, uni)
     if len(_CAND_CACHE) > 500_000:
         _CAND_CACHE.clear()

@@ -278,7 +278,7 @@ class Mixture:
 _DEFAULT: ContextScorer | None = None
 _DEFAULT_LOADED = False
 _LOCK = fork_free_lock(__name__, "_LOCK", 4)
-_READ_LOCK = fork_free_lock(__name__, "_READ_LOCK", 5)  # (order: the innermost)
+_READ_LOCK = fork_free_lock(__name__, "_READ_LOCK", 5)  # (order: after _LOCK; it holds none)
 
 
 def default_scorer() -> ContextScorer | None:

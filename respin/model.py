@@ -30,6 +30,8 @@ from .tokenize import BEFORE_WORD, Document, LineIndex, code_regions, fork_free_
 
 _LOCK = fork_free_lock(__name__, "_LOCK", 0)  # (order: the outermost; it holds the others)
 _CACHE: dict[str, "Model"] = {}
+# respin.swaps.shipped's, around reading a shipped lexicon (order: the innermost; it holds none)
+_SHIPPED_LOCK = fork_free_lock(__name__, "_SHIPPED_LOCK", 6)
 
 
 class ModelError(RespinError):
@@ -627,6 +629,13 @@ class Model:
             return hit[1]
         params, swaps = self._decoder_files()
         with _LOCK:
+            # Looked for again under the lock: threads whose first restore came at once all
+            # missed above, and each built its own decoder in turn, the lock held (with the
+            # tortured lexicon ~0.2 s each: a pool of 12 answered its first requests ~1 s later),
+            # each with caches of its own, all but the last thrown away.
+            hit = self._decoders.get(key)
+            if hit is not None and all(a is b for a, b in zip(hit[0], lexicons)):
+                return hit[1]
             dec = Decoder(self.lexicon, self.lm, params or DEFAULT_PARAMS,
                           merged([swaps, *lexicons]) if lexicons else swaps,
                           user_swaps=lexicons)

@@ -15,7 +15,8 @@ import time
 import pytest
 
 LOCKS = [("respin.model", "_LOCK"), ("respin.lm", "_LOCK"), ("respin.lm", "_READ_LOCK"),
-         ("respin.ngram", "_TABLE_LOCK"), ("respin.phrases", "_LOCK"), ("respin.spin", "_FREQ_LOCK")]
+         ("respin.ngram", "_TABLE_LOCK"), ("respin.phrases", "_LOCK"), ("respin.spin", "_FREQ_LOCK"),
+         ("respin.model", "_SHIPPED_LOCK")]
 
 
 def _in_child(test) -> bytes:
