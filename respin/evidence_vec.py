@@ -629,9 +629,9 @@ class _Cache(dict):
 
     >>> c = _Cache(3000)
     >>> for k in "abc":
-    ...     _ = c.put(k, np.zeros(150))  # 1,362 bytes each, with the key
-    >>> sorted(c), c.used  # "c" would have taken it past 3,000: emptied first
-    (['c'], 1362)
+    ...     _ = c.put(k, np.zeros(150))  # ~1,360 bytes each, with the key (a str's size is Python's)
+    >>> sorted(c), c.used == _nbytes("c") + _nbytes(np.zeros(150))  # "c" would have taken it past 3,000: emptied first
+    (['c'], True)
     """
 
     def __init__(self, limit: int) -> None:
