@@ -1586,23 +1586,26 @@ def _word_gaps(doc, src, norms, src_norms, sa, sb, sim, lexicon, rewrites: list,
                 blocks.append(None)
                 continue  # a bullet or comma beside a swapped word: still the input's style
             gap = Gap(sa[0] + i1 + g1, sa[0] + i1 + g2, sb[0] + j1 + h1, sb[0] + j1 + h2, cost, sim, sa, sb)
-            edit = (_spinner_sized(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2])
+            a, b = A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2]
+            # A fact of the article changed here (a figure, a date, a name, an opposite, a
+            # fact added, a currency): no spinner's work; the whole sentence is then another
+            # version's or another story's (:func:`_another_story`).
+            fact = (_figure_changed(a, b)
+                    or _fact_changed(a, b, lexicon, _opening_skips(A, opens_a, i1 + g1, i1 + g2, B, opens_b,
+                                                                    j1 + h1, j1 + h2, lexicon, capitals))
+                    or _fact_alone(a, b)
+                    or _currency(doc.text, A, i1 + g1, i1 + g2) not in ("", _currency(src.text, B, j1 + h1, j1 + h2) or "?"))
+            edit = (not fact and _spinner_sized(a, b)
                     and not (_crosses_line(doc, gap.a1, gap.a2) and (gap.b1 == gap.b2 or _crosses_line(doc, gap.a1, gap.a2, 2)))
                     and not (gap.b1 == gap.b2 and _whole_lines(doc, gap.a1, gap.a2))
                     and not (gap.a1 == gap.a2 and _whole_lines(src, gap.b1, gap.b2))
-                    and not _figure_changed(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2])
-                    and not _reworded_verb(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2], lexicon)
-                    and not _fact_changed(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2], lexicon,
-                                          _opening_skips(A, opens_a, i1 + g1, i1 + g2, B, opens_b, j1 + h1, j1 + h2,
-                                                         lexicon, capitals))
-                    and not _fact_alone(A[i1 + g1:i1 + g2], B[j1 + h1:j1 + h2])
-                    and _currency(doc.text, A, i1 + g1, i1 + g2) in ("", _currency(src.text, B, j1 + h1, j1 + h2) or "?"))
-            blocks.append([gap, edit])
+                    and not _reworded_verb(a, b, lexicon))
+            blocks.append([gap, edit, fact])
         windows.append(blocks)
-    _names_at_openings(windows, A, B, sa[0], sb[0], opens_a, opens_b, lexicon)
+    _another_story(windows, A, B, sa[0], sb[0], opens_a, opens_b, lexicon)
     out = []
     for blocks in windows:
-        for gap, edit in _with_passages(blocks):
+        for gap, edit, *_ in _with_passages(blocks):
             (out if edit else rewrites).append(gap)
     return out
 
@@ -1824,15 +1827,21 @@ def _lettered(word: str) -> bool:
     return x.isalpha()
 
 
-def _names_at_openings(windows: list, A: list[Token], B: list[Token], a0: int, b0: int,
-                       opens_a: frozenset[int], opens_b: frozenset[int], lexicon) -> None:
-    """In a sentence where one name stands for another away from any opening (a block
-    refused by :func:`_fact_changed`: "the Indian state of Rajasthan" against "Peru"), the
-    sentence names another place or person than the source's: a capitalised word at an
-    opening that the thesaurus does not know, for another, is then a name changed too
-    ("Jaipur is the capital ..." against "Lima is the capital ..."), kept and not edited
-    (``windows``: the sentence's blocks, ``[gap, edited?]``, changed in place). Elsewhere an
-    opening's capital may be the sentence's ("Cellphones" for "Smartphones", restored)."""
+def _another_story(windows: list, A: list[Token], B: list[Token], a0: int, b0: int,
+                   opens_a: frozenset[int], opens_b: frozenset[int], lexicon) -> None:
+    """In a sentence where a fact of the article changed (a block refused as one: a figure, a
+    date, a name, an opposite, a fact added; "the Indian state of Rajasthan" against "Peru",
+    "$9.1 million on Wednesday, down 4 percent" against "$12.4 million on Tuesday, up 8"), the
+    sentence is another version's or another story's (a template's: a company's quarterly
+    brief), not a spun copy of the source's: no spinner changes a fact. Its differences are then
+    kept and not edited (``windows``: the sentence's blocks, ``[gap, edited?, fact?]``, changed
+    in place) where no spinner would have made them either: a capitalised word at an opening
+    that the thesaurus does not know, for another ("Jaipur is the capital ..." against "Lima is
+    the capital ...": a name changed too; elsewhere an opening's capital may be the sentence's,
+    "Cellphones" for "Smartphones", restored), and a word the thesaurus does not link to the
+    source's, nor its letters ("valves" for "pumps": a cost over :data:`_LINKED`). A linked
+    word ("stated" for "said") is still restored: a spinner's swap in a copy of an earlier
+    version of the article."""
     def sides(g):
         return A[g.a1 - a0:g.a2 - a0], B[g.b1 - b0:g.b2 - b0]
 
@@ -1841,25 +1850,20 @@ def _names_at_openings(windows: list, A: list[Token], B: list[Token], a0: int, b
                 frozenset(k - (g.b1 - b0) for k in opens_b if g.b1 - b0 <= k < g.b2 - b0))
 
     live = [b for w in windows for b in w if b is not None]
-    if not any(b[1] for b in live):
-        return
-    openers = [b for b in live if b[1] and any(skips(b[0]))]
-    if not openers:
+    if not any(b[1] for b in live) or not any(b[2] for b in live):
         return
 
-    def renamed(a, b, sa=frozenset(), sb=frozenset()):
-        na, nb = _names(a, lexicon, sa), _names(b, lexicon, sb)
+    def renamed(a, b):
+        na, nb = _names(a, lexicon), _names(b, lexicon)
         return bool(na) and bool(nb) and na != nb
 
-    if not any(not b[1] and renamed(*sides(b[0]), *skips(b[0])) for b in live):
-        return
-    for b in openers:
-        if renamed(*sides(b[0])):
+    for b in live:
+        if b[1] and (b[0].cost > _LINKED or (any(skips(b[0])) and renamed(*sides(b[0])))):
             b[1] = False
 
 
 def _with_passages(blocks: list) -> list:
-    """The blocks of one gap (``[gap, edited?]``, None for marks between), with a word
+    """The blocks of one gap (``[gap, edited?, ...]``, None for marks between), with a word
     swapped beside a passage that is kept taken into the passage, unless the thesaurus links
     the two words or their letters agree (the cost of a 1:1 block, at most :data:`_LINKED`).
     In a reworded clause the gap programme pairs a word with whatever word stands at the same

@@ -1,5 +1,5 @@
 """Restoring against a source never turns one name into another (``respin.align._fact_changed``,
-``_opening_skips``, ``_names_at_openings``). A sentence aligned to the source's as a spun
+``_opening_skips``, ``_another_story``). A sentence aligned to the source's as a spun
 copy (the function words and "capital and the largest city" match) had each difference
 made an edit: "the Ostrian state of Kelvara" became "Drummark" (several words a side: the
 name rule took one word for one word only) and "Varnholm" became "Tessaly" (a sentence's
@@ -153,3 +153,29 @@ def test_a_hyphenated_name_at_an_opening_is_still_a_name(lex):
     text, src = "Saint-Varnholm is a big city.\n", "Tessaly is a big city.\n"
     r = respin.restore(text, source=src)
     assert r.text == text and r.edits == []
+
+
+# Two stories of one template (a company's quarterly brief): other names, figures and days, a
+# word for its opposite; the rest word for word. Neither is a spun copy of the other.
+BRIEF = ("Quorra Pumps reported quarterly revenue of $12.4 million on Tuesday, up 8 percent from a year "
+         "earlier. The company said demand for its pumps was strong in Ostria.\n")
+OTHER_BRIEF = ("Brennick Valves reported quarterly revenue of $9.1 million on Wednesday, down 4 percent from a "
+               "year earlier. The company stated demand for its valves was weak in Kelvara.\n")
+
+
+def test_a_sentence_whose_facts_changed_keeps_its_names_and_its_unlinked_words(lex):
+    # In a sentence where a fact changed (a figure, a day, an opposite, a name), the sentence is
+    # another story's: its opening name ("Brennick" became "Quorra") and a word the thesaurus
+    # does not link to the source's ("valves" became "pumps") were edits all the same. A word
+    # the thesaurus links ("stated" for "said") is still restored: a spinner's swap in a copy
+    # of another version of the article.
+    r = respin.restore(OTHER_BRIEF, source=BRIEF)
+    assert r.text == OTHER_BRIEF.replace("stated", "said")
+    assert [(e.spun, e.restored) for e in r.edits] == [("stated", "said")]
+    assert {"Brennick", "valves", "$9.1", "Wednesday", "Kelvara"} <= {s.text for s in r.unmatched}
+
+
+def test_a_spun_copy_of_the_brief_is_restored_whole(lex):
+    # The same sentences spun (no fact changed): every swap comes back, the names' too.
+    text = BRIEF.replace("reported", "mentioned").replace("said", "stated").replace("strong", "sturdy")
+    assert respin.restore(text, source=BRIEF).text == BRIEF
