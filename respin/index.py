@@ -48,6 +48,7 @@ reader, would close that gap; ``build --force`` removes the side files before it
 from __future__ import annotations
 
 import gzip
+import numbers
 import os
 import re
 import shlex
@@ -62,6 +63,7 @@ from urllib.parse import quote
 
 import numpy as np
 
+from .args import text_arg
 from .io import JSONL_NAMES, READ_ERRORS, InputError, _size, cut_name, display_path, make_folders, not_found, os_reason
 from .tokenize import nfc
 
@@ -413,7 +415,24 @@ CREATE TABLE bands (
 ) WITHOUT ROWID;
 """
 
+def _docs_arg(docs, what: str) -> None:
+    """A TypeError where ``docs`` is no iterable of documents: None, a number, a str (its
+    characters), a dict {id: text} (its keys)."""
+    from collections.abc import Mapping
+    hint = " (pass its .items())" if isinstance(docs, Mapping) else ""
+    if isinstance(docs, (str, bytes, Mapping)) or not hasattr(docs, "__iter__"):
+        raise TypeError(f"{what} expects an iterable of (id, text) or (id, text, path) tuples, "
+                        f"got {type(docs).__name__}{hint}")
+
+
 def _doc_tuple(d) -> tuple[str, str, str | None]:
+    # (Given wrong through the Python API, a document was an IndexError or AttributeError
+    # from inside, and a 4-tuple (id, title, text, path) indexed its title as the text.)
+    if not isinstance(d, (tuple, list)) or len(d) not in (2, 3):
+        got = f"a {len(d)}-tuple" if isinstance(d, (tuple, list)) else type(d).__name__
+        raise TypeError(f"an index's documents are (id, text) or (id, text, path) tuples, got {got}")
+    if not isinstance(d[1], str):
+        raise TypeError(f"document {d[0]!r}: its text must be a str, got {type(d[1]).__name__}")
     path = None if len(d) == 2 or d[2] is None else display_path(str(d[2]))
     return display_path(str(d[0])), _scrub(d[1]), path
 
@@ -619,6 +638,7 @@ class SourceIndex:
         leaves no index.  Missing folders above ``path`` are created.
         """
         from .io import _own_links
+        _docs_arg(docs, "SourceIndex.build")  # (before any file is made)
         _own_links(str(path))  # (another user's link in /tmp: its target was replaced; a security review)
         p = Path(path)
         if p.is_dir():
@@ -914,6 +934,7 @@ class SourceIndex:
         too short to fingerprint.  Each batch is one transaction: an
         interruption keeps every batch before it and nothing of the rest.
         ``progress(n)`` is called with the number of documents consumed after each batch."""
+        _docs_arg(docs, "SourceIndex.add")
         self._all_fps = None  # the whole-index search's copy of the fingerprints (a replaced text keeps the count)
         t0 = time.perf_counter()
         counts = {"added": 0, "replaced": 0, "skipped": 0, "empty": 0, "removed": 0, "differs": 0, "differs_first": None,
@@ -1165,16 +1186,21 @@ class SourceIndex:
         """Up to ``k`` candidate sources of ``text``, best first, with their scores (the
         Jaccard similarity of the fingerprints).  Only documents sharing an LSH band with
         ``text`` are considered, so an empty list means nothing in the index is close."""
-        return self._query(text, k, 0)
+        return self._query(text, k, 0, "query")
 
     def candidates(self, text: str, k: int = VERIFY_CANDIDATES) -> list[Match]:
         """The candidates :func:`choose` weighs: :meth:`query`'s ``k`` best, then up to
         :data:`VERIFY_CANDIDATES` more of those the search brought that hold the most of
         ``text``'s fingerprint (``contained`` at least :data:`VERIFY_CONTAINMENT`): the
         source of an excerpt, which can score below shorter documents sharing a little of it."""
-        return self._query(text, k, VERIFY_CANDIDATES)
+        return self._query(text, k, VERIFY_CANDIDATES, "candidates")
 
-    def _query(self, text: str, k: int, extra: int) -> list[Match]:
+    def _query(self, text: str, k: int, extra: int, what: str) -> list[Match]:
+        # (None or bytes was an AttributeError from the fingerprint, a str k a bare "'<' not supported")
+        text_arg(text, f"SourceIndex.{what}")
+        if isinstance(k, bool) or not isinstance(k, numbers.Integral):
+            raise TypeError(f"SourceIndex.{what}'s k must be a whole number, got {type(k).__name__}")
+        k = int(k)
         fp = shingle_hashes(fingerprint(text))
         if not len(fp) or k < 1:
             return []
@@ -1261,6 +1287,7 @@ class SourceIndex:
         """The document ``text`` was most likely spun from, or None when no document is close
         enough: :func:`choose` among the best candidates of :meth:`query`. ``lexicon``: the
         thesaurus the aligner reads (respin's model's), for candidates below ``min_score``."""
+        text_arg(text, "SourceIndex.best_source")
         return choose(text, self.candidates(text), min_score, lexicon)
 
     def sources(self, text: str, *, max_sources: int = MAX_SOURCES, min_score: float = MATCH_THRESHOLD,
@@ -1276,6 +1303,7 @@ class SourceIndex:
         (Tested in tests/test_index.py: a text of two articles' paragraphs.)
         """
         from .restore import restore_with_source
+        text_arg(text, "SourceIndex.sources")
         if lexicon is None:
             from .model import default
             lexicon = default().lexicon

@@ -656,3 +656,40 @@ def test_a_restoration_not_judged_says_so_in_its_json(cli, tmp_path):
     (tmp_path / "a.txt").write_text("Hi.\n", encoding="utf-8")
     ran = cli("restore", tmp_path / "a.txt", "--format", "json")
     assert ran.code == 0 and json.loads(ran.out)["not_judged"] == "too short"
+
+
+@pytest.mark.parametrize("call, says", [
+    (lambda idx: idx.query(None), "SourceIndex.query expects a text (str), got NoneType"),
+    (lambda idx: idx.query(b"x"), "SourceIndex.query expects a text (str), got bytes"),
+    (lambda idx: idx.candidates(5), "SourceIndex.candidates expects a text (str), got int"),
+    (lambda idx: idx.best_source(None), "SourceIndex.best_source expects a text (str), got NoneType"),
+    (lambda idx: idx.sources(None), "SourceIndex.sources expects a text (str), got NoneType"),
+    (lambda idx: idx.query(SPUN, k="3"), "SourceIndex.query's k must be a whole number, got str"),
+    (lambda idx: idx.query(SPUN, k=1.5), "SourceIndex.query's k must be a whole number, got float"),
+    (lambda idx: idx.add([("b", None)]), "document 'b': its text must be a str, got NoneType"),
+    (lambda idx: idx.add(["a bare text"]), "documents are (id, text) or (id, text, path) tuples, got str"),
+    (lambda idx: idx.add([("b", "t", "p", "x")]), "(id, text) or (id, text, path) tuples, got a 4-tuple"),
+    (lambda idx: idx.add({"b": "text"}), "SourceIndex.add expects an iterable of (id, text) or (id, text, path) "
+                                         "tuples, got dict (pass its .items())"),
+    (lambda idx: idx.add(None), "SourceIndex.add expects an iterable of (id, text) or (id, text, path) tuples, "
+                                "got NoneType"),
+])
+def test_source_index_methods_name_a_wrong_argument(tmp_path, call, says):
+    """A wrong argument to SourceIndex's methods is a TypeError that says what they take (an
+    API review: None was "'NoneType' object has no attribute 'isascii'", a bare text among
+    the documents an IndexError, k="3" "'<' not supported", a 4-tuple taken without a word,
+    its third item as the path), and nothing is added."""
+    from respin.index import SourceIndex
+    with SourceIndex.build(tmp_path / "a.index", [("a", SPUN)]) as idx:
+        with pytest.raises(TypeError) as e:
+            call(idx)
+        assert says in str(e.value)
+        assert list(idx.ids()) == ["a"]
+
+
+def test_building_an_index_from_no_list_of_documents_leaves_no_file(tmp_path):
+    from respin.index import SourceIndex
+    for docs in (None, "abc", {"a": SPUN}):
+        with pytest.raises(TypeError, match="SourceIndex.build expects an iterable of"):
+            SourceIndex.build(tmp_path / "a.index", docs)
+        assert not (tmp_path / "a.index").exists()
