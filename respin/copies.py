@@ -50,7 +50,7 @@ from .restore import (Edit, Relation, Restoration, Span, _apostrophe_style, _aro
                       _drop_overlaps, _gap_edit, _unicode_form, apply_edits, relation)
 from .align import ANCHOR_MIN, align, canon
 from .lexicon import Lexicon
-from .tokenize import PUNCT, Document, gc_paused
+from .tokenize import PUNCT, Document, gc_paused, word_count
 
 # A copy is used where the text is a copy of it (spun or not); an unrelated text or a
 # paraphrase says nothing about which words the text's spinner swapped.
@@ -423,7 +423,7 @@ def restore_with_copies(text: str, copies, lexicon, lm, threshold: float = DEFAU
             e = replace(e, origin="model", confidence=conf)
             (applied if conf >= threshold and conf > 0 else suggested).append(e)
     applied.sort(key=lambda e: e.start)
-    return Restoration(text, apply_edits(text, applied), applied, words=doc.n_words, suggestions=suggested,
+    return Restoration(text, apply_edits(text, applied), applied, words=word_count(text, doc), suggestions=suggested,
                        copies=relations, unmatched=_uncovered(doc, covered))
 
 

@@ -727,8 +727,8 @@ def restoration_from_dict(d, input: str | None = None) -> Restoration:
             raise ValueError("input is not the text this restoration was made from: its edits replayed on it "
                              "do not give 'restored'")
         if "words" not in kw:  # (restore's JSON has no words: counted as restore counts them)
-            from .tokenize import Document
-            kw["words"] = Document.from_text(input, identifiers=False).n_words
+            from .tokenize import word_count
+            kw["words"] = word_count(input)
     return Restoration(input, text, edits, **kw)
 
 

@@ -24,7 +24,7 @@ from operator import attrgetter
 
 from .align import ANCHOR_MIN, Alignment, align, canon, cited_tokens, citation_at, out_of_order
 from .tokenize import (_CLOSERS, _ENDERS, BEFORE_WORD, INVISIBLE, NO_INVISIBLE, PUNCT, Document, LineIndex, _holds_any,
-                       has_line_break, normalize_many)
+                       has_line_break, normalize_many, word_count)
 
 SYNONYM, PHRASE, FORMAT, OTHER = "synonym swap", "phrase swap", "number/format", "other rewrite"
 SPINTAX, SPINTAX_CONFIDENCE = "spintax", 0.99  # a spinner's template leaked into its output
@@ -532,7 +532,7 @@ def _resolve_spintax(text: str, source: str, lexicon, leaked, found: bool = Fals
     if rel is not None and rel.verdict in ("identical", "verbatim copy", "partial verbatim copy"):
         rel = replace(rel, verdict="spun copy")
     return Restoration(input=text, text=apply_edits(text, edits), edits=edits, relation=rel,
-                       words=Document.from_text(text, identifiers=False).n_words, unmatched=[span(x) for x in r.unmatched],
+                       words=word_count(text), unmatched=[span(x) for x in r.unmatched],
                        missing=r.missing, paraphrased=[(span(x), y) for x, y in r.paraphrased],
                        moved=[(span(x), y) for x, y in r.moved])
 
@@ -568,7 +568,7 @@ def _restore_with_source(text: str, source: str, lexicon=None, found: bool = Fal
         # "Yours sincerely"): their edits would rewrite clean text. Nothing of the input is
         # covered, so a model restores it as if no source had been given.
         whole = [_token_span(doc, 0, len(doc.tokens))] if doc.tokens else []
-        return Restoration(input=text, text=text, edits=[], relation=rel, words=doc.n_words, unmatched=whole,
+        return Restoration(input=text, text=text, edits=[], relation=rel, words=word_count(text, doc), unmatched=whole,
                            missing=[_sentence_span(src, s) for s in al.src_sentences])
     if rel.verdict == "paraphrase":
         # Most sentences say the source's things in other words: no spinner's copy, so the
@@ -578,7 +578,7 @@ def _restore_with_source(text: str, source: str, lexicon=None, found: bool = Fal
         edits = []
     restored = apply_edits(text, edits)
     return Restoration(
-        input=text, text=restored, edits=edits, relation=rel, words=doc.n_words,
+        input=text, text=restored, edits=edits, relation=rel, words=word_count(text, doc),
         unmatched=sorted([_sentence_span(doc, al.sentences[i]) for i in al.unmatched]
                          + [_token_span(doc, g.a1, g.a2) for g in al.rewrites + cut if g.a1 < g.a2],
                          key=lambda x: x.start),

@@ -458,3 +458,19 @@ def test_a_restoration_read_back_with_its_input_counts_its_words():
     assert Restoration.from_dict(d, input=SPUN).words == r.words
     assert f"in {r.words:,} words" in repr(Restoration.from_dict(d, input=SPUN))
     assert Restoration.from_dict(d).words == 0
+
+
+def test_a_text_has_one_word_count_whatever_restores_it():
+    """An address is one word to check; alignment reads it in pieces, and a restoration
+    against a source, from copies or read back with ``input=`` counted those pieces (an API
+    review: "in 20 words" where check said 14, and check --source's ``words`` differed
+    from check's for the same text)."""
+    text = SPUN.replace("Officers", "Mail news@example.com or see https://example.com/a/b/c today. Officers")
+    source = CLEAN.replace("Officials", "Mail news@example.com or see https://example.com/a/b/c today. Officials")
+    words = respin.check(text).words
+    assert words == len(text.split())  # (the premise: every address one word)
+    got = [respin.restore(text), respin.restore(text, source=source), respin.restore(text, source=BRIDGE),
+           respin.restore(text, copies=[source])]
+    assert [r.words for r in got] == [words] * 4
+    assert respin.check(text, source=source).words == words
+    assert [Restoration.from_dict(through_json(r.to_dict()), input=text).words for r in got] == [words] * 4
