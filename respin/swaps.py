@@ -818,9 +818,16 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
                 stream.close()
 
     out = []
+    # The pair files (and JSONL files) read so far, by real path: one named twice, or inside a
+    # folder also named, counted each of its swaps twice (--min-count 2 kept a swap seen once).
+    seen: set[str] = set()
+    given: set[str] = set()  # the inputs named so far, by real path
     for p in map(Path, paths):
-        skipped = 0
+        skipped = again = 0
         stdin = str(p) == "-"
+        twice = not stdin and (real := os.path.realpath(p)) in given
+        if not stdin:
+            given.add(real)
         if not stdin and p.is_dir():
             try:  # (rglob passes over a folder it may not read: "no spun/original pairs found")
                 with os.scandir(p):
@@ -835,6 +842,12 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
         elif not stdin and not p.exists() and not p.is_symlink():  # (a .jsonl too: it said "cannot read input file (no such file or directory)")
             raise InputError(not_found("input", p))
         elif stdin or p.suffix in (".jsonl", ".gz") or p.name.endswith(".jsonl.gz") or (p.exists() and is_piped(p)):
+            if not stdin and not is_piped(p):  # (a pipe is read once anyway)
+                if real in seen:
+                    if note is not None:
+                        note(f"{p} is given more than once: read once")
+                    continue
+                seen.add(real)
             for got in records(p):
                 if got is None:
                     skipped += 1
@@ -855,6 +868,9 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
         for spun in files:
             name = spun.name[:-len(".spun.txt")]
             orig = spun.with_name(name + ".orig.txt")
+            if os.path.realpath(spun) in seen:
+                again += 1
+                continue
             if any(s in name for s in skip):
                 skipped += 1
                 continue
@@ -872,8 +888,12 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
                     note(f"skipping {odd[0]}: {odd[1]}")
                 continue
             out.append((name, read_text(str(spun), max_bytes=limit).text, read_text(str(orig), max_bytes=limit).text))
+            seen.add(os.path.realpath(spun))
             if read is not None:
                 read += [str(spun), str(orig)]
+        if again and note is not None:
+            note(f"{p} is given more than once: read once" if twice else
+                 f"{p}: {again} pair(s) read already (named before, alone or in a folder): each read once")
         _note_skipped(p, skipped, skip, note)
     return out
 

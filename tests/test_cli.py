@@ -1091,3 +1091,26 @@ def test_a_fact_the_copy_adds_to_a_sentence_is_kept(added):
 def test_a_filler_word_the_copy_adds_is_still_dropped():
     copy = QUOTED_SOURCE.replace("Pruitt said.", "Pruitt really said.")
     assert respin.restore(copy, source=QUOTED_SOURCE).text == QUOTED_SOURCE
+
+
+def test_learn_reads_a_pair_named_twice_once(cli, tmp_path):
+    """`respin learn pairs/ pairs/farm-a/` (a folder and one inside it), or one file named
+    twice, read the same pairs twice: every count doubled, so --min-count 2 kept swaps seen
+    once. Each pair file and JSONL file is read once, with a note."""
+    farm = tmp_path / "pairs" / "farm-a"
+    farm.mkdir(parents=True)
+    (farm / "a.spun.txt").write_text(LEARN_PAIRS[0]["spun"] + "\n", encoding="utf-8")
+    (farm / "a.orig.txt").write_text(LEARN_PAIRS[0]["original"] + "\n", encoding="utf-8")
+    jsonl = tmp_path / "p.jsonl"
+    jsonl.write_text("".join(json.dumps(p) + "\n" for p in LEARN_PAIRS), encoding="utf-8")
+    once = cli("learn", tmp_path / "pairs")
+    assert once.code == 0 and "home\thouse\t1" in once.out, once.err
+    for argv, said in (((tmp_path / "pairs", farm), "1 pair(s) read already"),
+                       ((farm / "a.spun.txt", tmp_path / "pairs"), "1 pair(s) read already"),
+                       ((farm, farm), "is given more than once: read once")):
+        ran = cli("learn", *argv)
+        assert ran.code == 0 and _swaps(ran.out) == _swaps(once.out), ran.out
+        assert said in ran.err and ran.err.endswith("from 1 pair(s)\n"), ran.err
+    ran = cli("learn", jsonl, jsonl, "--min-count", "2")
+    assert ran.code == 0 and "mentioned\tsaid\t2" in ran.out and "home\thouse" not in ran.out, ran.out
+    assert f"{jsonl} is given more than once: read once" in ran.err and "from 2 pair(s)" in ran.err, ran.err
