@@ -1497,11 +1497,13 @@ def lf_reader(f) -> io.BufferedReader:
     return io.BufferedReader(_LineEndsAsLf(f), 1 << 20)
 
 
-def bounded_lines(f, max_bytes: int) -> "Iterator[bytes | None]":
+def bounded_lines(f, max_bytes: int, drain: bool = True) -> "Iterator[bytes | None]":
     """The lines of binary stream ``f`` (JSON Lines: index build, train, learn and batch
     read them so), each ending at "\\n", "\\r\\n" or a lone "\\r", read as "\\n"
     (:func:`lf_reader`); None for one longer than ``max_bytes``, which is read through, never
-    held whole. A read error (a truncated .gz) is raised where it happens.
+    held whole (``drain=False``: None at once, for a caller that stops there: a line that
+    never ends, ``learn /dev/zero``, was read through for ever). A read error (a truncated
+    .gz) is raised where it happens.
 
     >>> import io as _io
     >>> list(bounded_lines(_io.BytesIO(b'{"a": 1}\\r{"b": 22222}\\r\\nend'), 10))
@@ -1510,7 +1512,7 @@ def bounded_lines(f, max_bytes: int) -> "Iterator[bytes | None]":
     f = lf_reader(f)
     while line := f.readline(max_bytes + 1):
         if not line.endswith(b"\n") and len(line) > max_bytes:
-            while (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
+            while drain and (rest := f.readline(1 << 20)) and not rest.endswith(b"\n"):
                 pass
             yield None
         else:
@@ -1548,7 +1550,8 @@ def json_lines(path, skip=None, max_bytes: int = MAX_JSON_LINE, stream=None) -> 
 
     try:
         with opener(p, "rb") as f:
-            for lineno, raw in enumerate(bounded_lines(utf8_stream(f), max_bytes), 1):
+            # (Without skip, a line too long ends the read: none of it is read through.)
+            for lineno, raw in enumerate(bounded_lines(utf8_stream(f), max_bytes, drain=skip is not None), 1):
                 if raw is None:
                     bad(lineno, f"line too long (over {_size(max_bytes)})")
                     continue

@@ -422,6 +422,36 @@ def test_json_lines_skip_blank_lines(tmp_path):
     assert [(n, r["id"]) for n, r in json_lines(p)] == [(1, 1), (4, 2)]
 
 
+class _Endless(io.RawIOBase):
+    """Zero bytes without end (``/dev/zero``, ``yes | tr -d '\\n'``), failing the test past ``limit``."""
+
+    def __init__(self, limit: int):
+        self.left = limit
+
+    def readable(self):
+        return True
+
+    def readinto(self, b):
+        assert self.left > 0, "read on past a line too long"
+        n = min(len(b), self.left)
+        b[:n] = bytes(n)
+        self.left -= n
+        return n
+
+
+def test_a_json_line_too_long_stops_the_read_where_nothing_skips_it():
+    # `respin learn /dev/zero` (or `cat /dev/zero | respin learn -`) read its endless first line
+    # through, for ever, before saying it was too long: without skip the error ends the read.
+    from respin.io import json_lines
+    with pytest.raises(InputError, match=":1: line too long"):
+        list(json_lines("-", max_bytes=1000, stream=io.BufferedReader(_Endless(100_000))))
+    # with skip, the line is read through to the next record, as before
+    skipped = []
+    data = io.BufferedReader(io.BytesIO(b"x" * 5000 + b'\n{"id": 2}\n'))
+    got = [(n, r["id"]) for n, r in json_lines("-", skip=lambda n, why: skipped.append(n), max_bytes=1000, stream=data)]
+    assert got == [(2, 2)] and skipped == [1]
+
+
 def test_a_crlf_split_between_two_reads_is_one_line_end():
     # A Windows .jsonl.gz is read a block at a time: a "\r\n" split between blocks made an
     # extra blank line, and every error after it named the wrong line (mutation I43).
