@@ -1083,9 +1083,16 @@ def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured"
     artificial), so that phrases never seen whole can still be restored. ``split`` keeps
     only rows whose ``split`` column has that value."""
     import csv
+    import io
+
+    from .io import _WIDE_MARKS
 
     lex, written = SwapLexicon(), []
-    with open(path, encoding="utf-8-sig", newline="") as f:  # (-sig: Excel's export starts with a mark)
+    data = Path(path).read_bytes()
+    # (-sig: Excel's export starts with a mark; its "Unicode Text" export, the tab-separated
+    # one, is UTF-16 with a mark, which was refused as "not UTF-8 text (byte 0xff)")
+    enc = next((enc for bom, enc in _WIDE_MARKS if data.startswith(bom)), "utf-8-sig")
+    with io.StringIO(data.decode(enc), newline="") as f:
         rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         missing = {spun_col, orig_col} - set(rows.fieldnames or ())
         if missing:

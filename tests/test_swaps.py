@@ -22,6 +22,21 @@ def test_a_phrase_table_exported_with_a_byte_order_mark_is_read(tmp_path):
     assert (("counterfeit", "consciousness"), ("artificial", "intelligence"), 1) in list(from_phrase_table(table).items())
 
 
+def test_a_phrase_table_exported_as_unicode_text_is_read(tmp_path):
+    """Excel's "Unicode Text" export, its tab-separated one, is UTF-16 with a mark (and CRLF):
+    `learn --phrase-table` said "not UTF-8 text (byte 0xff)", where every other input of
+    respin reads UTF-16 and UTF-32 with a mark."""
+    from respin.swaps import from_phrase_table
+    rows = "tortured\texpected\r\ncounterfeit consciousness\tartificial intelligence\r\n"
+    (tmp_path / "utf8.tsv").write_bytes(rows.encode("utf-8"))
+    want = sorted(from_phrase_table(tmp_path / "utf8.tsv").items())
+    assert (("counterfeit", "consciousness"), ("artificial", "intelligence"), 1) in want
+    for enc in ("utf-16", "utf-16-be", "utf-32"):
+        table = tmp_path / f"{enc}.tsv"
+        table.write_bytes((("\ufeff" if enc.endswith("-be") else "") + rows).encode(enc))  # (utf-16: its mark)
+        assert sorted(from_phrase_table(table).items()) == want, enc
+
+
 def test_a_phrase_table_given_as_a_lexicon_says_how_to_make_one():
     """'count is not an integer: split' left a user with the tortured phrases' table stuck (a review)."""
     import pytest
