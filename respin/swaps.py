@@ -1095,6 +1095,9 @@ def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured"
     with io.StringIO(data.decode(enc), newline="") as f:
         rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
         missing = {spun_col, orig_col} - set(rows.fieldnames or ())
+        if rows.fieldnames is None:  # (it said "the header has no 'expected' or 'tortured' column")
+            raise ValueError(f"{path}: the table is empty (a phrase table's first line names its tab-separated "
+                             f"columns, '{spun_col}' and '{orig_col}' among them, and a phrase pair follows on each line)")
         if missing:
             raise ValueError(f"{path}: the header has no {' or '.join(repr(c) for c in sorted(missing))} column "
                              f"(a phrase table's first line names its tab-separated columns, '{spun_col}' and '{orig_col}' among them)")
@@ -1117,6 +1120,8 @@ def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured"
             if len(s) == len(o) > 1:
                 for a, b in zip(s, o):  # (a list's commas are not part of its words)
                     lex.add((a.strip(",;:"),), (b.strip(",;:"),))
+    if not splits:  # a header alone wrote an empty lexicon, exit 0, as learn refuses to from pairs
+        raise ValueError(f"{path}: no phrase pair under its header")
     if split is not None and split not in splits:  # a typo would write an empty lexicon
         have = ", ".join(sorted(str(x) for x in splits if x is not None)) or "none"
         raise ValueError(f"{path}: no row has split {split!r} (the table's splits: {have})")

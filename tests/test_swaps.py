@@ -37,6 +37,24 @@ def test_a_phrase_table_exported_as_unicode_text_is_read(tmp_path):
         assert sorted(from_phrase_table(table).items()) == want, enc
 
 
+def test_a_phrase_table_without_a_row_is_refused(tmp_path, cli):
+    """A header alone wrote an empty lexicon with exit 0 (learn refuses one from pairs that are
+    all skipped, and batch a CSV header alone); an empty file said its header had no columns."""
+    import pytest
+
+    from respin.swaps import from_phrase_table
+    table = tmp_path / "pt.tsv"
+    for data, said in ((b"tortured\texpected\n", "no phrase pair under its header"),
+                       (b"tortured\texpected\r\n\r\n", "no phrase pair under its header"),
+                       (b"", "the table is empty")):
+        table.write_bytes(data)
+        with pytest.raises(ValueError, match=said):
+            from_phrase_table(table)
+        ran = cli("learn", "--phrase-table", table, "-o", tmp_path / "lex.tsv")
+        assert ran.code == 2 and ran.err.startswith(f"respin: error: bad phrase table: {table}: {said}"), ran.err
+        assert ran.err.count("\n") == 1 and not (tmp_path / "lex.tsv").exists()
+
+
 def test_a_phrase_table_given_as_a_lexicon_says_how_to_make_one():
     """'count is not an integer: split' left a user with the tortured phrases' table stuck (a review)."""
     import pytest
