@@ -1569,7 +1569,7 @@ def learn(
     # (The pairs are aligned with its thesaurus, as restore --source --model aligns them.)
     model: Optional[str] = typer.Option(None, "--model", metavar="DIR", callback=_given, help="Model folder (default: the shipped model)."),
     max_size: int = typer.Option(DEFAULT_MAX_BYTES, "--max-size", metavar="BYTES", parser=_size, show_default=MAX_SIZE_SHOWN,
-                                 help="Largest pair file accepted, in bytes or with a unit (25MB, 25MiB)."),
+                                 help="Largest pair file or phrase table accepted, in bytes or with a unit (25MB, 25MiB)."),
     quiet: bool = typer.Option(False, "--quiet", "-q", metavar="", help="No summary on stderr."),
 ):
     """Learn a spinner's swaps from spun/original pairs into a lexicon for restore --lexicon.
@@ -1598,6 +1598,11 @@ def learn(
             raise InputError(not_found("phrase table", phrase_table))
         # (as every -o: refused before the pairs are read and aligned, not after)
         check_output(output, tuple(pairs) + ((phrase_table,) if phrase_table else ()))
+        # Read as every input is (UTF-16, Windows-1252 with a note, binary data, a folder, --max-size):
+        # its own reading refused Excel's exports and said a binary file's "field larger than field
+        # limit (131072)" as an internal error.
+        table = None if phrase_table is None else _read_noted(
+            phrase_table if phrase_table != "-" else os.path.join(".", "-"), max_size, quiet, what="phrase table")
         if model is not None:  # a bad folder is said as check says it, also where no pair needs it
             respin._model(model)
         read: list[str] = []  # the files in a folder too: -o must not replace one of them
@@ -1629,12 +1634,7 @@ def learn(
                       "file NAME.spun.txt); restore with this lexicon would write the other side")
         if phrase_table is not None:
             try:
-                lex.update(from_phrase_table(phrase_table, split=split))
-            except OSError as e:
-                raise InputError(f"cannot read phrase table file ({os_reason(e)}): {phrase_table}") from None
-            except UnicodeDecodeError as e:  # (it said Python's "'utf-8' codec can't decode byte 0x9c in position 1")
-                raise InputError(f"bad phrase table: {phrase_table}: not UTF-8 text (byte 0x{e.object[e.start]:02x}); "
-                                 "save the table as UTF-8") from None
+                lex.update(from_phrase_table(phrase_table, split=split, text=table))
             except ValueError as e:
                 raise InputError(f"bad phrase table: {e}") from None
         if min_count > 1:

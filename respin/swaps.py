@@ -1076,50 +1076,55 @@ def _escape(spun: str) -> str:
 
 
 def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured",
-                      orig_col: str = "expected") -> SwapLexicon:
+                      orig_col: str = "expected", *, text: str | None = None) -> SwapLexicon:
     """A lexicon from a TSV phrase table with a header (e.g. tortured -> expected phrases):
     each phrase pair, plus its word-by-word swaps when both sides have the same length
     ("counterfeit consciousness" -> "artificial intelligence" also gives counterfeit ->
     artificial), so that phrases never seen whole can still be restored. ``split`` keeps
-    only rows whose ``split`` column has that value."""
+    only rows whose ``split`` column has that value. ``text``: the table already read (``learn``
+    reads it as every input), ``path`` then only its name in messages."""
     import csv
     import io
 
     from .io import _WIDE_MARKS
 
     lex, written = SwapLexicon(), []
-    data = Path(path).read_bytes()
-    # (-sig: Excel's export starts with a mark; its "Unicode Text" export, the tab-separated
-    # one, is UTF-16 with a mark, which was refused as "not UTF-8 text (byte 0xff)")
-    enc = next((enc for bom, enc in _WIDE_MARKS if data.startswith(bom)), "utf-8-sig")
-    with io.StringIO(data.decode(enc), newline="") as f:
+    if text is None:
+        data = Path(path).read_bytes()
+        # (-sig: Excel's export starts with a mark; its "Unicode Text" export, the tab-separated
+        # one, is UTF-16 with a mark, which was refused as "not UTF-8 text (byte 0xff)")
+        text = data.decode(next((enc for bom, enc in _WIDE_MARKS if data.startswith(bom)), "utf-8-sig"))
+    with io.StringIO(text, newline="") as f:
         rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
-        missing = {spun_col, orig_col} - set(rows.fieldnames or ())
-        if rows.fieldnames is None:  # (it said "the header has no 'expected' or 'tortured' column")
-            raise ValueError(f"{path}: the table is empty (a phrase table's first line names its tab-separated "
-                             f"columns, '{spun_col}' and '{orig_col}' among them, and a phrase pair follows on each line)")
-        if missing:
-            raise ValueError(f"{path}: the header has no {' or '.join(repr(c) for c in sorted(missing))} column "
-                             f"(a phrase table's first line names its tab-separated columns, '{spun_col}' and '{orig_col}' among them)")
-        if split is not None and "split" not in rows.fieldnames:
-            raise ValueError(f"{path}: no 'split' column to select {split!r} from")
-        splits = set()
-        for row in rows:
-            splits.add(row.get("split"))
-            if split is not None and row.get("split") != split:
-                continue
-            s = norm_words(row[spun_col] or "")
-            cased = clean_expected(row[orig_col] or "", row[spun_col] or "", keep_case=True)
-            o = norm_words(cased)
-            if not s or not o or len(s) > MAX_WORDS or len(o) > MAX_WORDS:
-                continue
-            if _CONTROL.search(" ".join(s + o)):  # (a lexicon line no lexicon loading takes; a code review)
-                continue
-            lex.add(s, o)
-            written.append(cased)
-            if len(s) == len(o) > 1:
-                for a, b in zip(s, o):  # (a list's commas are not part of its words)
-                    lex.add((a.strip(",;:"),), (b.strip(",;:"),))
+        try:
+            missing = {spun_col, orig_col} - set(rows.fieldnames or ())
+            if rows.fieldnames is None:  # (it said "the header has no 'expected' or 'tortured' column")
+                raise ValueError(f"{path}: the table is empty (a phrase table's first line names its tab-separated "
+                                 f"columns, '{spun_col}' and '{orig_col}' among them, and a phrase pair follows on each line)")
+            if missing:
+                raise ValueError(f"{path}: the header has no {' or '.join(repr(c) for c in sorted(missing))} column "
+                                 f"(a phrase table's first line names its tab-separated columns, '{spun_col}' and '{orig_col}' among them)")
+            if split is not None and "split" not in rows.fieldnames:
+                raise ValueError(f"{path}: no 'split' column to select {split!r} from")
+            splits = set()
+            for row in rows:
+                splits.add(row.get("split"))
+                if split is not None and row.get("split") != split:
+                    continue
+                s = norm_words(row[spun_col] or "")
+                cased = clean_expected(row[orig_col] or "", row[spun_col] or "", keep_case=True)
+                o = norm_words(cased)
+                if not s or not o or len(s) > MAX_WORDS or len(o) > MAX_WORDS:
+                    continue
+                if _CONTROL.search(" ".join(s + o)):  # (a lexicon line no lexicon loading takes; a code review)
+                    continue
+                lex.add(s, o)
+                written.append(cased)
+                if len(s) == len(o) > 1:
+                    for a, b in zip(s, o):  # (a list's commas are not part of its words)
+                        lex.add((a.strip(",;:"),), (b.strip(",;:"),))
+        except csv.Error as e:  # (a cell over its limit, another file given as a table: an internal error)
+            raise ValueError(f"{path}:{rows.line_num + 1}: not a phrase table ({e})") from None  # (line_num: the lines read whole)
     if not splits:  # a header alone wrote an empty lexicon, exit 0, as learn refuses to from pairs
         raise ValueError(f"{path}: no phrase pair under its header")
     if split is not None and split not in splits:  # a typo would write an empty lexicon

@@ -55,6 +55,31 @@ def test_a_phrase_table_without_a_row_is_refused(tmp_path, cli):
         assert ran.err.count("\n") == 1 and not (tmp_path / "lex.tsv").exists()
 
 
+def test_a_phrase_table_is_read_as_every_input(tmp_path, cli):
+    """`learn --phrase-table` read the table itself: a binary file (or any with a cell over
+    131,072 characters) was "respin: internal error: Error: field larger than field limit",
+    Excel's Windows "Text (Tab delimited)" export (Windows-1252) "not UTF-8 text", and a
+    folder, /dev/zero or a huge file were read without a limit. It is read as every input."""
+    out = tmp_path / "lex.tsv"
+    table = tmp_path / "pt.tsv"
+    table.write_bytes("tortured\texpected\ncaf\u00e9 noir\tblack coffee\n".encode("cp1252"))
+    ran = cli("learn", "--phrase-table", table, "-o", out)
+    assert ran.code == 0 and f"{table}: not valid UTF-8, decoded as Windows-1252" in ran.err, ran.err
+    assert "caf\u00e9 noir\tblack coffee\t1" in out.read_text(encoding="utf-8")
+    out.unlink()
+    for data, limit, said in (
+            (b"\x00" * 200_000, "1MB", f"phrase table is not a text file (binary data): {table}"),
+            (b"tortured\texpected\n" + b"x" * 200_000 + b"\ty\n", "1MB",
+             f"bad phrase table: {table}:2: not a phrase table (field larger than field limit"),
+            (b"tortured\texpected\n" + b"a\tb\n" * 1000, "2KB", "phrase table file is too large")):
+        table.write_bytes(data)
+        ran = cli("learn", "--phrase-table", table, "--max-size", limit, "-o", out)
+        assert ran.code == 2 and ran.err.startswith(f"respin: error: {said}"), ran.err
+        assert ran.err.count("\n") == 1 and not out.exists()
+    ran = cli("learn", "--phrase-table", tmp_path, "-o", out)
+    assert ran.code == 2 and ran.err == f"respin: error: phrase table is a folder, expected a file: {tmp_path}\n", ran.err
+
+
 def test_a_phrase_table_given_as_a_lexicon_says_how_to_make_one():
     """'count is not an integer: split' left a user with the tortured phrases' table stuck (a review)."""
     import pytest
