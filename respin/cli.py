@@ -1637,9 +1637,11 @@ def learn(
                 lex.update(from_phrase_table(phrase_table, split=split, text=table))
             except ValueError as e:
                 raise InputError(f"bad phrase table: {e}") from None
+        most = None  # the count of the swap seen most often, where --min-count kept none
         if min_count > 1:
             kept = SwapLexicon()
             for s, o, c in lex.items():
+                most = max(most or 0, c)
                 if c >= min_count:
                     kept.add(s, o, c)
             kept.spellings = dict(lex.spellings)  # (its originals' own capitals: "PET scans" was written "pet scans")
@@ -1667,7 +1669,9 @@ def learn(
     except (InputError, ModelError) as e:
         raise _fail(str(e))
     table = " and the phrase table" if pairs else " from the phrase table"
-    _note(f"{len(lex)} swap(s)" + (f" from {len(named) - len(passed)} pair(s)" if pairs else "") + (table if phrase_table else ""),
+    _note(f"{len(lex)} swap(s)" + (f" from {len(named) - len(passed)} pair(s)" if pairs else "") + (table if phrase_table else "")
+          # (an empty lexicon, exit 0, with no word of why: --min-count 1000 on a few pairs)
+          + (f", none seen {min_count} times or more (the most seen: {most} times)" if not len(lex) and most else ""),
           quiet)
     raise typer.Exit(0)
 

@@ -1114,3 +1114,14 @@ def test_learn_reads_a_pair_named_twice_once(cli, tmp_path):
     ran = cli("learn", jsonl, jsonl, "--min-count", "2")
     assert ran.code == 0 and "mentioned\tsaid\t2" in ran.out and "home\thouse" not in ran.out, ran.out
     assert f"{jsonl} is given more than once: read once" in ran.err and "from 2 pair(s)" in ran.err, ran.err
+
+
+def test_learn_says_why_min_count_kept_no_swap(cli, tmp_path):
+    # `learn pairs.jsonl --min-count 1000` wrote an empty lexicon, exit 0, with no word of why.
+    jsonl = tmp_path / "p.jsonl"
+    jsonl.write_text("".join(json.dumps(p) + "\n" for p in LEARN_PAIRS), encoding="utf-8")
+    ran = cli("learn", jsonl, "--min-count", "1000")
+    assert ran.code == 0 and all(line.startswith("#") for line in ran.out.splitlines()), ran.out
+    assert ran.err.endswith("0 swap(s) from 2 pair(s), none seen 1000 times or more (the most seen: 2 times)\n"), ran.err
+    ran = cli("learn", jsonl, "--min-count", "2")
+    assert ran.code == 0 and ran.err.endswith("from 2 pair(s)\n"), ran.err  # (swaps kept: no such note)
