@@ -1536,7 +1536,9 @@ def _load_lexicon(path: str, model: Optional[str] = None, quiet: bool = False):
         raise InputError(f"{not_found('lexicon', path)} ({f'did you mean {meant!r}? ' if meant else ''}"
                          f"a TSV file from 'respin learn', or a shipped one: {names})")
     try:
-        lex = SwapLexicon.from_tsv(read_text(path, what="lexicon").text, path)
+        # (noted where not UTF-8, as every file a command reads whole: a Windows-1252 lexicon
+        # was decoded without a word)
+        lex = SwapLexicon.from_tsv(_read_noted(path, DEFAULT_MAX_BYTES, quiet, what="lexicon"), path)
     except ValueError as e:
         raise InputError(f"bad lexicon: {e}") from None
     if len(lex) == 0:

@@ -772,7 +772,8 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
     ``read``, if given, gets the path of every file read, and in a folder of every pair file
     found, skipped ones too (an output must not replace one). ``max_bytes``: the largest
     pair file read (default: :data:`respin.io.DEFAULT_MAX_BYTES`)."""
-    from .io import DEFAULT_MAX_BYTES, InputError, display_path, json_lines, not_found, not_regular, os_reason, read_text
+    from .io import (DEFAULT_MAX_BYTES, InputError, display_path, json_lines, legacy_note, not_found, not_regular, os_reason,
+                     read_text)
     from .io import piped as is_piped
 
     limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
@@ -887,7 +888,13 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
                 if note is not None:
                     note(f"skipping {odd[0]}: {odd[1]}")
                 continue
-            out.append((name, read_text(str(spun), max_bytes=limit).text, read_text(str(orig), max_bytes=limit).text))
+            texts = []
+            for f in (spun, orig):
+                loaded = read_text(str(f), max_bytes=limit)
+                if note is not None and (legacy := legacy_note(loaded.encoding)):  # (as every input is noted)
+                    note(f"{display_path(str(f))}: {legacy}")
+                texts.append(loaded.text)
+            out.append((name, *texts))
             seen.add(os.path.realpath(spun))
             if read is not None:
                 read += [str(spun), str(orig)]

@@ -1125,3 +1125,23 @@ def test_learn_says_why_min_count_kept_no_swap(cli, tmp_path):
     assert ran.err.endswith("0 swap(s) from 2 pair(s), none seen 1000 times or more (the most seen: 2 times)\n"), ran.err
     ran = cli("learn", jsonl, "--min-count", "2")
     assert ran.code == 0 and ran.err.endswith("from 2 pair(s)\n"), ran.err  # (swaps kept: no such note)
+
+
+def test_a_windows_1252_lexicon_or_pair_file_is_noted_as_every_input_is(cli, tmp_path):
+    # Both were decoded as Windows-1252 without a word, where restore, spin and a phrase
+    # table say so.
+    pairs = tmp_path / "pairs"
+    pairs.mkdir()
+    (pairs / "a.spun.txt").write_bytes("Officials have déclaré the bridge open.\n".encode("cp1252"))
+    (pairs / "a.orig.txt").write_bytes(b"Officials have said the bridge open.\n")
+    ran = cli("learn", pairs)
+    assert ran.code == 0 and "déclaré\tsaid\t1" in ran.out, ran.out
+    assert f"{pairs / 'a.spun.txt'}: not valid UTF-8, decoded as Windows-1252" in ran.err, ran.err
+    assert "a.orig.txt:" not in ran.err
+    lexicon = tmp_path / "lex.tsv"
+    lexicon.write_bytes("déclaré\tsaid\t1\n".encode("cp1252"))
+    text = tmp_path / "t.txt"
+    text.write_text("Officials have déclaré the bridge open.\n", encoding="utf-8")
+    ran = cli("restore", text, "--lexicon", lexicon)
+    assert ran.code in (0, 1) and f"{lexicon}: not valid UTF-8, decoded as Windows-1252" in ran.err, ran.err
+    assert f"{text}:" not in ran.err
