@@ -1813,7 +1813,7 @@ def spin(
             raise InputError(f"refusing to overwrite the --after file with --truth: {truth}")
         # Both refused before either is written: -o DIR failed after --truth had written its file.
         inputs = (path,) + ((after,) if after else ()) + _model_files(model)
-        check_output(truth, inputs)
+        check_output(truth, inputs, what="--truth")  # (its messages said "output": which one?)
         check_output(output, inputs)
         loaded = _load_noted(path, max_size, quiet)
         text = loaded.text
@@ -1835,7 +1835,7 @@ def spin(
         if format is SpinFormat.text and loaded.encoding in MARKED and _to_file(output):
             body = "\ufeff" + body
         if truth:
-            write_atomic(truth, record, inputs=(path,))
+            write_atomic(truth, record, inputs=(path,), what="--truth")
         _emit(body, output, (path,))
     except (InputError, ModelError) as e:
         raise _fail(str(e))

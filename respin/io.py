@@ -1282,18 +1282,19 @@ def _own_links(path: str) -> None:
         here, k, hops = Path(parts[0]), 1, hops + 1
 
 
-def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = (), fsync: bool = False) -> None:
+def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = (), fsync: bool = False,
+                 what: str = "output") -> None:
     """Write ``text`` to ``path`` via a temporary file and ``os.replace``.
 
     A crash or Ctrl-C never leaves a half-written file, and writing over one of the inputs
     is refused (the user would lose the evidence). Missing folders above ``path`` are
     created (:func:`make_folders`). A device or named pipe (``-o /dev/null``,
     ``-o /dev/stdout``) is written in place, and a symbolic link's target is replaced, the
-    link kept.
+    link kept. ``what``: the output the messages name (:func:`check_output`).
     """
-    _not_a_folder(path)
+    _not_a_folder(path, what)
     target = Path(path)
-    _not_an_input(target, path, inputs)
+    _not_an_input(target, path, inputs, what)
     if written_in_place(target):
         # /dev/null, /dev/stdout, a named pipe: written in place. Renaming a temporary file
         # over it would put a regular file where the device was (as root, /dev/null itself).
@@ -1303,7 +1304,7 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = (), fsync: b
         except BrokenPipeError:  # `-o /dev/stdout | head`: the reader left, as on plain stdout
             return
         except OSError as e:
-            raise InputError(f"cannot write output file ({os_reason(e)}): {path}") from None
+            raise InputError(f"cannot write {what} file ({os_reason(e)}): {path}") from None
         return
     _own_links(path)
     if target.is_symlink():  # write the file it points to: the link stays a link
@@ -1314,14 +1315,15 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = (), fsync: b
         with atomic_file(parent / target.name, _new_file_mode(target), fsync=fsync) as f:
             f.write(text.encode("utf-8"))
     except OSError as e:  # no temporary file, disk full, target not replaceable: a one-line user error
-        raise InputError(f"cannot write output file ({os_reason(e)}): {path}") from None
+        raise InputError(f"cannot write {what} file ({os_reason(e)}): {path}") from None
 
 
-def check_output(path: str | None, inputs: tuple = ()) -> None:
+def check_output(path: str | None, inputs: tuple = (), what: str = "output") -> None:
     """Refuse at the start, creating nothing, an output :func:`write_atomic` would refuse
     after the work (a long ``check`` of a folder): a folder, a file in the way of its
     folders, a folder it may not write in, one of the files the run reads (``inputs``).
-    ``None`` and ``-`` (standard output) pass.
+    ``None`` and ``-`` (standard output) pass. ``what``: the output the messages name, where
+    a command writes two (spin's "--truth").
 
     >>> check_output(None), check_output("-")
     (None, None)
@@ -1329,19 +1331,19 @@ def check_output(path: str | None, inputs: tuple = ()) -> None:
     if path is None or path == "-":
         return
     if path == "":  # -o "" (an unset variable): Path("") is the current folder
-        raise InputError("output path is empty (give a file, or - for standard output)")
-    _not_a_folder(path)
+        raise InputError(f"{what} path is empty (give a file, or - for standard output)")
+    _not_a_folder(path, what)
     target = Path(path)
-    _not_an_input(target, path, inputs)
+    _not_an_input(target, path, inputs, what)
     if target.exists() and written_in_place(target):
         return  # a device or a named pipe, written in place
     folder = target.parent if str(target.parent) else Path(".")
     while not folder.exists() and folder != folder.parent:  # the folders to be made: their first existing one
         folder = folder.parent
     if not folder.is_dir():
-        raise InputError(f"output folder is a file, expected a folder: {folder}")
+        raise InputError(f"{what} folder is a file, expected a folder: {folder}")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise InputError(f"cannot write output file ({_unwritable(folder)}): {path}")
+        raise InputError(f"cannot write {what} file ({_unwritable(folder)}): {path}")
 
 
 def _unwritable(folder: Path) -> str:
@@ -1356,17 +1358,17 @@ def _unwritable(folder: Path) -> str:
     return "permission denied"
 
 
-def _not_an_input(target: Path, path: str, inputs) -> None:
+def _not_an_input(target: Path, path: str, inputs, what: str = "output") -> None:
     for src in inputs:
         if src != "-" and target.exists() and Path(src).exists() and os.path.samefile(src, target):
-            raise InputError(f"refusing to overwrite the input file with the output: {path}")
+            raise InputError(f"refusing to overwrite the input file with the {what}: {path}")
 
 
-def _not_a_folder(path: str) -> None:
+def _not_a_folder(path: str, what: str = "output") -> None:
     """InputError for an output that is a folder, or is written as one (``-o reports/``):
     ``Path`` drops the final slash, and a file named ``reports`` was written."""
     if Path(path).is_dir() or path.endswith(tuple({"/", os.sep, os.altsep or "/"})):
-        raise InputError(f"output is a folder, expected a file: {path}")
+        raise InputError(f"{what} is a folder, expected a file: {path}")
 
 
 def make_folders(folder: Path, what: str = "output folder") -> None:

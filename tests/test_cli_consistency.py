@@ -213,7 +213,11 @@ def test_spin_refuses_its_outputs_before_writing_either(cli, tmp_path):
     truth = tmp_path / "t.json"
     assert_user_error(cli("spin", clean, "--truth", truth, "-o", tmp_path / "folder"), "folder")
     assert not truth.exists()
-    assert_user_error(cli("spin", clean, "--truth", tmp_path / "folder", "-o", tmp_path / "out.txt"), "folder")
+    # (each message names the output it refuses: both said "output is a folder")
+    assert_user_error(cli("spin", clean, "--truth", truth, "-o", tmp_path / "folder"), "output is a folder")
+    assert_user_error(cli("spin", clean, "--truth", tmp_path / "folder", "-o", tmp_path / "out.txt"),
+                      "--truth is a folder, expected a file")
+    assert_user_error(cli("spin", clean, "--truth", clean), "refusing to overwrite the input file with --truth")
     assert not (tmp_path / "out.txt").exists()
     mine = _linked_model(tmp_path)
     before = (mine / "detector.json").read_bytes()
