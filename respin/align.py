@@ -1838,10 +1838,12 @@ def _another_story(windows: list, A: list[Token], B: list[Token], a0: int, b0: i
     in place) where no spinner would have made them either: a capitalised word at an opening
     that the thesaurus does not know, for another ("Jaipur is the capital ..." against "Lima is
     the capital ...": a name changed too; elsewhere an opening's capital may be the sentence's,
-    "Cellphones" for "Smartphones", restored), and a word the thesaurus does not link to the
-    source's, nor its letters ("valves" for "pumps": a cost over :data:`_LINKED`). A linked
-    word ("stated" for "said") is still restored: a spinner's swap in a copy of an earlier
-    version of the article."""
+    "Cellphones" for "Smartphones", restored), a word of content the thesaurus knows but does
+    not link to the source's, nor its letters ("valves" for "pumps": a cost over
+    :data:`_LINKED`), and a name it does not know for another word ("Darrow" for "Rusk",
+    which it knows). A linked word ("stated" for "said"), a phrase ("close to" for "near"), a
+    function word or an abbreviation ("yrs" for "years") is still restored: a spinner's swap
+    in a copy of an earlier version of the article."""
     def sides(g):
         return A[g.a1 - a0:g.a2 - a0], B[g.b1 - b0:g.b2 - b0]
 
@@ -1857,8 +1859,24 @@ def _another_story(windows: list, A: list[Token], B: list[Token], a0: int, b0: i
         na, nb = _names(a, lexicon), _names(b, lexicon)
         return bool(na) and bool(nb) and na != nb
 
+    def unlinked(a, b):
+        # One word for one (a cost over _LINKED: no link between them), both of content and
+        # known to the thesaurus, or one of them a name it does not know ("Darrow" for "Rusk",
+        # known as a biscuit: an opening's capital, not refused as a name), not misspelt. Not
+        # a phrase block, whose cost is over _LINKED linked or not ("close to" for "near", "a
+        # number of" for "several", two swaps side by side), nor a function word ("a" for
+        # "the") or a word the thesaurus does not know, not a name ("yrs" for "years"): a spinner's,
+        # which a copy of an earlier version of the article still holds.
+        if not (len(a) == len(b) == 1 and a[0].kind != PUNCT and b[0].kind != PUNCT):
+            return False
+        x, y = _norm(a[0].text), _norm(b[0].text)
+        if _is_name(a[0].text, lexicon) or _is_name(b[0].text, lexicon):
+            return _ratio(x, y) < _MISSPELT
+        return all(_content(w) and _knows(lexicon, w) for w in (x, y))
+
     for b in live:
-        if b[1] and (b[0].cost > _LINKED or (any(skips(b[0])) and renamed(*sides(b[0])))):
+        if b[1] and ((b[0].cost > _LINKED and unlinked(*sides(b[0])))
+                     or (any(skips(b[0])) and renamed(*sides(b[0])))):
             b[1] = False
 
 

@@ -179,3 +179,20 @@ def test_a_spun_copy_of_the_brief_is_restored_whole(lex):
     # The same sentences spun (no fact changed): every swap comes back, the names' too.
     text = BRIEF.replace("reported", "mentioned").replace("said", "stated").replace("strong", "sturdy")
     assert respin.restore(text, source=BRIEF).text == BRIEF
+
+
+def test_a_spun_copy_of_an_earlier_version_keeps_its_swaps_restored(lex):
+    # The source was updated after the copy was spun ("March" became "April"): the sentence's
+    # fact is the copy's, but its spinner's swaps are restored all the same, a phrase the
+    # thesaurus links ("close to" for "near": a block's cost is over _LINKED, linked or not)
+    # and an abbreviation ("yrs" for "years"); only a word of content for another that the
+    # thesaurus does not link is kept (another story's, "valves" for "pumps" above).
+    src = "Members voted to build a new library near the harbor, which will open in April after 3 years of work.\n"
+    text = "Members voted to build a new library close to the harbor, which will open in March after 3 yrs of labor.\n"
+    r = respin.restore(text, source=src)
+    assert r.text == src.replace("April", "March")
+    assert {(e.spun, e.restored) for e in r.edits} >= {("close to", "near"), ("yrs", "years")}
+    # A name for another one word for one is kept, where the thesaurus knows one as a word
+    # ("Rusk", a biscuit: an opening's capital is not refused as a name).
+    src, text = "Rusk said on Wednesday that the plan passed.\n", "Darrow stated on Tuesday that the plan passed.\n"
+    assert respin.restore(text, source=src).text == text.replace("stated", "said")
