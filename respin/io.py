@@ -1310,7 +1310,7 @@ def write_atomic(path: str, text: str, *, inputs: tuple[str, ...] = (), fsync: b
     if target.is_symlink():  # write the file it points to: the link stays a link
         target = Path(os.path.realpath(target))
     parent = target.parent if str(target.parent) else Path(".")
-    make_folders(parent)
+    make_folders(parent, f"{what} folder")  # (as check_output names it)
     try:
         with atomic_file(parent / target.name, _new_file_mode(target), fsync=fsync) as f:
             f.write(text.encode("utf-8"))

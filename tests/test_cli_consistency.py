@@ -218,6 +218,11 @@ def test_spin_refuses_its_outputs_before_writing_either(cli, tmp_path):
     assert_user_error(cli("spin", clean, "--truth", tmp_path / "folder", "-o", tmp_path / "out.txt"),
                       "--truth is a folder, expected a file")
     assert_user_error(cli("spin", clean, "--truth", clean), "refusing to overwrite the input file with --truth")
+    # A folder above --truth that cannot be made (a broken link in the way passes check_output,
+    # whose first existing folder is writable): it said "output folder is a file", with -o given.
+    (tmp_path / "gone").symlink_to(tmp_path / "nowhere" / "x")
+    assert_user_error(cli("spin", clean, "--truth", tmp_path / "gone" / "t.json", "-o", tmp_path / "out.txt"),
+                      f"--truth folder is a file, expected a folder: {tmp_path / 'gone'}")
     assert not (tmp_path / "out.txt").exists()
     mine = _linked_model(tmp_path)
     before = (mine / "detector.json").read_bytes()
