@@ -1137,5 +1137,9 @@ def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured"
     if split is not None and split not in splits:  # a typo would write an empty lexicon
         have = ", ".join(sorted(str(x) for x in splits if x is not None)) or "none"
         raise ValueError(f"{path}: no row has split {split!r} (the table's splits: {have})")
+    if not written:  # (rows all passed over wrote an empty lexicon, exit 0, as a header alone did)
+        rows = "no row" if split is None else f"no row of split {split!r}"
+        raise ValueError(f"{path}: {rows} holds a phrase pair to learn (each has an empty '{spun_col}' or "
+                         f"'{orig_col}' cell, over {MAX_WORDS} words a side, or control characters)")
     lex.spellings = spellings(written)
     return lex

@@ -55,6 +55,25 @@ def test_a_phrase_table_without_a_row_is_refused(tmp_path, cli):
         assert ran.err.count("\n") == 1 and not (tmp_path / "lex.tsv").exists()
 
 
+def test_a_phrase_table_whose_rows_are_all_passed_over_is_refused(tmp_path, cli):
+    """Rows with an empty cell (the "expected" column never filled in), or too long a side,
+    are passed over; where every row was, learn wrote an empty lexicon with exit 0, as it did
+    for a header alone."""
+    import pytest
+
+    from respin.swaps import from_phrase_table
+    passed_over = b"bogus phrase\t\tdev\none two three four five\ta b\tdev\n"
+    table = tmp_path / "pt.tsv"
+    table.write_bytes(b"tortured\texpected\tsplit\n" + passed_over)
+    with pytest.raises(ValueError, match=f"{table}: no row holds a phrase pair to learn"):
+        from_phrase_table(table)
+    table.write_bytes(b"tortured\texpected\tsplit\n" + passed_over + b"counterfeit consciousness\tartificial intelligence\ttest\n")
+    assert len(from_phrase_table(table)) and len(from_phrase_table(table, split="test"))
+    ran = cli("learn", "--phrase-table", table, "--split", "dev", "-o", tmp_path / "lex.tsv")
+    assert ran.code == 2 and "no row of split 'dev' holds a phrase pair to learn" in ran.err, ran.err
+    assert ran.err.count("\n") == 1 and not (tmp_path / "lex.tsv").exists()
+
+
 def test_a_phrase_table_is_read_as_every_input(tmp_path, cli):
     """`learn --phrase-table` read the table itself: a binary file (or any with a cell over
     131,072 characters) was "respin: internal error: Error: field larger than field limit",
