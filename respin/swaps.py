@@ -1082,6 +1082,9 @@ def _escape(spun: str) -> str:
     return "\\" + spun if spun.startswith(("#", "\\#")) else spun
 
 
+_CELL_LIMIT = 131_072  # csv's default field limit: no phrase is near it
+
+
 def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured",
                       orig_col: str = "expected", *, text: str | None = None) -> SwapLexicon:
     """A lexicon from a TSV phrase table with a header (e.g. tortured -> expected phrases):
@@ -1115,6 +1118,11 @@ def from_phrase_table(path, split: str | None = None, spun_col: str = "tortured"
                 raise ValueError(f"{path}: no 'split' column to select {split!r} from")
             splits = set()
             for row in rows:
+                # (csv's own limit is process-wide, and batch raises it for CSV exports: a cell
+                # over the default limit is refused here whatever another reader set it to)
+                if any(isinstance(v, str) and len(v) > _CELL_LIMIT for v in row.values()):
+                    raise ValueError(f"{path}:{rows.line_num}: not a phrase table "
+                                     f"(field larger than field limit ({_CELL_LIMIT}))")
                 splits.add(row.get("split"))
                 if split is not None and row.get("split") != split:
                     continue

@@ -128,3 +128,23 @@ def test_lookup_takes_a_phrase_as_add_does():
     assert lex.lookup("said") == {} and lex.lookup(()) == {}
     for name in ("add", "update", "lookup", "to_tsv"):
         assert getattr(SwapLexicon, name).__doc__, name
+
+
+def test_a_phrase_table_cell_over_the_limit_is_refused_whatever_csvs_limit(tmp_path):
+    # csv's field limit is process-wide, and batch raises it for CSV exports: after a batch
+    # run in the same process (the full suite), the over-long cell was read as a phrase.
+    import csv
+
+    import pytest
+
+    from respin.swaps import from_phrase_table
+    table = tmp_path / "t.tsv"
+    table.write_text("tortured\texpected\n" + "x" * 200_000 + "\ty\n", encoding="utf-8")
+    was = csv.field_size_limit()
+    try:
+        for limit in (was, 10 ** 9):
+            csv.field_size_limit(limit)
+            with pytest.raises(ValueError, match=r"t\.tsv:2: not a phrase table \(field larger than field limit"):
+                from_phrase_table(table)
+    finally:
+        csv.field_size_limit(was)
