@@ -16,6 +16,7 @@ written once per machine; ``RESPIN_CACHE_DIR=off`` writes nothing).
 
 from __future__ import annotations
 
+import _imp
 import os as _os
 import sys as _sys
 from collections.abc import Iterable  # (for the annotations at run time too, as PathLike: both cheap)
@@ -164,13 +165,22 @@ def _before_fork() -> None:
     import time
     had_logging = "logging" in _sys.modules
     deadline = time.monotonic() + _FORK_WAIT_S
+    global _IMPORT_LOCK_HELD
     while True:
         tok = _sys.modules.get("respin.tokenize")
         locks = getattr(tok, "_FORK_HOOKS", False)  # (False while it is being imported: none to take)
         if locks:
             tok._take_fork_locks()
+        # Looked at with the interpreter's import lock held, and it kept until the fork is
+        # made (_after_fork lets it go): a thread can then start no import after the look
+        # (a module's own lock is taken under it). Without it, a thread that entered an
+        # import between the look and the fork (the GIL passed to it on the way) left that
+        # module's lock held in the child: its first check hung (1 run of the suite in ~4).
+        _imp.acquire_lock()
         if not _importing_in_respin() or time.monotonic() >= deadline:
+            _IMPORT_LOCK_HELD = True
             break
+        _imp.release_lock()  # (the importing thread may need it to finish)
         if locks:
             tok._after_fork_in_parent()
         time.sleep(0.002)
@@ -185,8 +195,22 @@ def _before_fork() -> None:
             take()
 
 
+def _after_fork() -> None:
+    """After a fork, in the parent and the child: let go of the import lock that
+    :func:`_before_fork` took (the child holds it too: its thread is the forking one)."""
+    global _IMPORT_LOCK_HELD
+    if _IMPORT_LOCK_HELD:
+        _IMPORT_LOCK_HELD = False
+        try:
+            _imp.release_lock()
+        except RuntimeError:  # (not held: an interpreter that let it go itself)
+            pass
+
+
+_IMPORT_LOCK_HELD = False
+
 if hasattr(_os, "register_at_fork"):
-    _os.register_at_fork(before=_before_fork)
+    _os.register_at_fork(before=_before_fork, after_in_parent=_after_fork, after_in_child=_after_fork)
 
 
 def check_many(texts: Iterable[str], *, threshold: float | None = None, model: str | PathLike[str] | None = None,

@@ -181,3 +181,39 @@ def test_a_fork_right_after_a_warm_up_thread_starts_gives_a_working_child(delay)
     assert "child checked 12 words" in done.stdout, done.stdout + done.stderr
     assert "child status 0" in done.stdout
     assert "Exception ignored" not in done.stderr, done.stderr  # (logging's fork hooks kept in step)
+
+
+def test_no_import_starts_between_the_look_and_the_fork(tmp_path, monkeypatch):
+    """_before_fork looks for threads importing inside respin, then the fork is made: a thread
+    that began an import in between (the GIL passed to it) left that module's lock held in
+    the child, whose first check hung (test_a_fork_right_after_..., 1 suite run in ~4). The
+    look is made with the interpreter's import lock held, and it is kept until after the fork:
+    no import can start meanwhile."""
+    import _imp
+    import threading
+
+    import respin
+    (tmp_path / "respin_fork_probe_mod.py").write_text("X = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    idle = threading.Event()
+    waiting = threading.Thread(target=idle.wait, daemon=True)  # another thread: the hook looks
+    waiting.start()
+    done = threading.Event()
+
+    def importer():
+        import respin_fork_probe_mod  # noqa: F401
+        done.set()
+
+    try:
+        respin._before_fork()
+        assert _imp.lock_held()
+        t = threading.Thread(target=importer, daemon=True)
+        t.start()
+        assert not done.wait(0.3)  # (its import waits for the lock)
+    finally:
+        respin._after_fork()
+        if "respin.tokenize" in sys.modules:
+            sys.modules["respin.tokenize"]._after_fork_in_parent()
+        idle.set()
+    assert not _imp.lock_held()
+    assert done.wait(10)
