@@ -1670,10 +1670,10 @@ def learn(
               tuple(pairs + read) + ((phrase_table,) if phrase_table else ()))
     except (InputError, ModelError) as e:
         raise _fail(str(e))
-    table = " and the phrase table" if pairs else " from the phrase table"
-    _note(f"{len(lex)} swap(s)" + (f" from {len(named) - len(passed)} pair(s)" if pairs else "") + (table if phrase_table else "")
+    whence = " and the phrase table" if pairs else " from the phrase table"
+    _note(f"{len(lex)} swap(s)" + (f" from {len(named) - len(passed)} pair(s)" if pairs else "") + (whence if phrase_table else "")
           # (an empty lexicon, exit 0, with no word of why: --min-count 1000 on a few pairs)
-          + (f", none seen {min_count} times or more (the most seen: {most} times)" if not len(lex) and most else ""),
+          + (f", none seen {min_count} times or more (the most seen: {most} time{'s' if most != 1 else ''})" if not len(lex) and most else ""),
           quiet)
     raise typer.Exit(0)
 
