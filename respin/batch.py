@@ -1304,6 +1304,8 @@ def _worker_init() -> None:
     # Ctrl-C in a terminal reaches the whole process group: the parent alone handles it
     # (it flushes what is done and stops the workers).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):  # (blocked while it started: ProcessEngine.submit)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     exit_with_parent()
 
 
@@ -1381,7 +1383,18 @@ class ProcessEngine:
         self.window = 3 * jobs
 
     def submit(self, *args):
-        return PoolFuture(self.pool.submit(run_chunk, *args), self.pool)
+        # The pool starts its workers here. A spawned worker imports Python and respin
+        # before _worker_init ignores Ctrl-C, and Ctrl-C then (it reaches the whole process
+        # group) printed a traceback and broke the pool: it starts with SIGINT blocked (the
+        # mask is inherited), this process's own Ctrl-C only held until the submit returns.
+        if not hasattr(signal, "pthread_sigmask"):  # (Windows: no process group to reach)
+            return PoolFuture(self.pool.submit(run_chunk, *args), self.pool)
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            future = self.pool.submit(run_chunk, *args)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        return PoolFuture(future, self.pool)
 
     def close(self, cancel=False):
         close_pool(self.pool, cancel)

@@ -324,6 +324,27 @@ def test_a_signal_ignored_at_start_stays_ignored():
 
 # --- 4. a cancelled --jobs run ends, whatever its workers were doing -----------------------
 
+@pytest.mark.skipif(not hasattr(signal, "pthread_sigmask"), reason="POSIX signal masks")
+def test_ctrl_c_while_the_workers_start_leaves_them_running(monkeypatch):
+    """Ctrl-C reaches the whole process group; a spawned worker still importing Python and
+    respin (before its initializer ignores SIGINT) died of it, printing a traceback, and the
+    pool broke: a Ctrl-C in the first second or so of a `--jobs 2` run. The workers start
+    with SIGINT blocked, then ignore it."""
+    import respin.batch as rb
+    monkeypatch.setattr(rb, "run_chunk", time.sleep)  # (the chunks: sleeps, sent by name)
+    eng = rb.ProcessEngine(2)
+    try:
+        futures = [eng.submit(0.1) for _ in range(2)]
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, set())
+        assert signal.SIGINT not in before  # (this process's own Ctrl-C held only during the submit)
+        for pid in list(eng.pool._processes):  # starting up now
+            os.kill(pid, signal.SIGINT)
+        assert [f.result() for f in futures] == [None, None]
+    finally:
+        eng.close()
+
+
+
 HALF_A_RESULT = r"""
 import os, struct, sys, time
 from pathlib import Path
