@@ -235,6 +235,10 @@ def batch(
     except KeyboardInterrupt as e:
         from .io import interrupted_status
         done = getattr(e, "summary", None)
+        if done is not None and not done.documents and not done.resumed:
+            # Stopped in the first chunk (the model loading: the first seconds of a run): no
+            # result written, as below; not "0 documents in 1.2 s (0.0 docs/s, ...)", "saved".
+            done = None
         if done is not None:
             _note(done.line(), quiet)
             if (line := done.duplicate_line()) is not None:

@@ -2193,6 +2193,26 @@ def test_an_interrupt_as_batch_starts_says_so(tmp_path, cli, monkeypatch):
     assert not (tmp_path / "o").exists()
 
 
+def test_an_interrupt_in_the_first_chunk_does_not_promise_saved_results(tmp_path, cli, monkeypatch):
+    # Ctrl-C while the first chunk is checked (the model loading: the first seconds of a run)
+    # said "0 documents in 1.2 s (0.0 docs/s, 0 words/s): ..." and "the results so far are
+    # saved; continue with --resume", with no result written; a resumed run has some.
+    import respin.batch as batch
+    src = write_jsonl(tmp_path / "in.jsonl", [{"id": f"r{i}", "text": t} for i, t in enumerate(make_texts(3))])
+    assert cli("batch", src, "--out", tmp_path / "old", "-q").code == 0
+    write_jsonl(src, [{"id": f"r{i}", "text": t} for i, t in enumerate(make_texts(4))])  # one record more
+
+    def stopped(*a, **kw):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(batch, "run_chunk", stopped)
+    ran = cli("batch", src, "--out", tmp_path / "fresh")
+    assert (ran.code, ran.err) == (130, "respin: interrupted before any record was checked\n")
+    ran = cli("batch", src, "--out", tmp_path / "old", "--resume")
+    assert ran.code == 130 and "(after 3 from the earlier run)" in ran.err, ran.err
+    assert ran.err.endswith("respin: interrupted: the results so far are saved; continue with --resume\n")
+
+
 def test_an_empty_scheduler_address_is_an_error(tmp_path, cli):
     # `--scheduler "$DASK_SCHEDULER"` with the variable unset quietly started a local cluster.
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": "r0", "text": make_texts(1)[0]}])
