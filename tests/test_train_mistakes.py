@@ -60,6 +60,25 @@ def test_the_texts_of_a_corpus_that_are_not_english_are_left_out_and_counted(tmp
                                                             record[0]["not_english"]) == (5, 2, 2)
 
 
+def test_a_corpus_text_far_longer_than_an_article_is_said(tmp_path, monkeypatch):
+    # A corpus given as one long file (an archive pasted together) is one training document:
+    # its model judged spun news clean and found words to change in clean text, without a word.
+    import respin.train as train
+    monkeypatch.setattr(train, "LONG_TEXT_WORDS", 200)
+    long_one = " ".join([_EN] * 30)
+    corpus = _jsonl(tmp_path / "c.jsonl", [_EN, long_one, _EN + " Again."])
+    said = []
+    got = train._own_texts(str(corpus), "text", said.append, set())
+    assert got == [_EN, long_one, _EN + " Again."]  # (still trained on, as given)
+    n = len(long_one.split())
+    assert said[-1] == (f"--corpus {corpus}: 1 text(s) over 200 words (the longest {n:,}): each file or JSON "
+                        "Lines record is one training document, and a text that long trains a worse model: give "
+                        "one article per file or record")
+    said.clear()
+    train._own_texts(str(_jsonl(tmp_path / "d.jsonl", [_EN, _EN + " Again."])), "text", said.append, set())
+    assert len(said) == 1  # (articles of their length: the count alone)
+
+
 def test_training_ones_own_text_into_the_shipped_model_is_refused(tmp_path, cli, monkeypatch):
     # `respin train models/default --corpus archive/` replaced the model every check without
     # --model uses with one fitted on the archive, without a word. (The rebuild of README, with
