@@ -618,11 +618,24 @@ def parse_line(line: bytes, lineno: int, text_field: str, id_field: str):
     if isinstance(obj, str):  # a bare JSON string is the text
         return lineno, obj
     if not isinstance(obj, dict):
-        return lineno, _RecordError(f"not a JSON object (got {type(obj).__name__})")
+        return lineno, _RecordError(f"not a JSON object (got {_json_kind(obj)})")
     rid = _norm_id(obj.get(id_field), lineno)
     if text_field not in obj:  # (a file's own name for it, "body", is a flag away)
         return rid, _RecordError(f"record has no {text_field!r} field (choose the field with --text-field)")
     return rid, obj[text_field]
+
+
+def _json_kind(value) -> str:
+    """What a JSON line holds, in JSON's words (it said Python's: "got NoneType" for null).
+
+    >>> [_json_kind(v) for v in (None, True, False, 3, 2.5, [1])]
+    ['null', 'true', 'false', 'a number', 'a number', 'an array']
+    """
+    if value is None or isinstance(value, bool):
+        return "null" if value is None else str(value).lower()
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "an array" if isinstance(value, list) else type(value).__name__
 
 
 def parse_row(payload: bytes, rowno: int, text_field: str, id_field: str):

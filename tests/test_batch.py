@@ -136,7 +136,7 @@ def test_broken_records_are_results_and_the_run_goes_on(tmp_path, cli):
     assert {r["id"]: r["error"] for r in results(tmp_path / "out2")}["big"] is None  # no longer too large
     assert "not a string" in err["notstr"]
     assert "binary" in err["nul"]
-    assert "not a JSON object" in err[10]
+    assert err[10] == "not a JSON object (got an array)"  # (JSON's words: it said "got list")
     ok = rows[0]
     assert ok["restored"] is not None and apply_edits(good[0], [respin.Edit(**e) for e in ok["edits"]]) == ok["restored"]
     assert "11 documents" in ran.err and "7 errors" in ran.err and "Windows-1252" not in ran.err  # the summary
