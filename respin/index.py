@@ -1705,4 +1705,8 @@ def _documents(paths, pattern, text_field, id_field, max_bytes, note, empty=None
         elif _is_jsonl(root):
             yield from jsonl(root, given=given)
         else:
+            if note and root.name.lower().endswith((".csv", ".tsv")):
+                # (batch reads one record a row; here the whole export was one document, unsaid)
+                note(f"{display_path(given)} is read as one text: the index takes text files and JSON Lines "
+                     "(one document a record), not a CSV/TSV's rows; give its rows as JSON Lines")
             yield display_path(given), _read_file_text(root, max_bytes), display_path(given), None

@@ -866,3 +866,18 @@ def test_batch_and_check_records_open_an_index_only_to_read(tmp_path):
         assert idx.query(TEXTS["storm"], k=1)[0].doc_id == "storm"
     finally:
         idx.close()
+
+
+def test_index_build_says_a_csv_export_is_read_as_one_text(cli, tmp_path):
+    # `index build posts.csv --text-field body` added the whole export as one document, exit 0,
+    # without a word, where batch reads one record a row.
+    export = tmp_path / "posts.csv"
+    export.write_text('id,body\n1,"The mayor said the new bridge would open next month after delays."\n'
+                      '2,"Officials said the council would review the budget on Tuesday."\n', encoding="utf-8")
+    ran = cli("index", "build", export, "--out", tmp_path / "i.index")
+    assert ran.code == 0, ran.err
+    assert f"{export} is read as one text: the index takes text files and JSON Lines" in ran.err
+    plain = tmp_path / "page.txt"
+    plain.write_text("The mayor said the new bridge would open next month after delays.\n", encoding="utf-8")
+    ran = cli("index", "build", plain, "--out", tmp_path / "j.index")
+    assert ran.code == 0 and "read as one text" not in ran.err
