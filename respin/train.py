@@ -537,7 +537,8 @@ def _own_texts(corpus, text_field: str, say, said: set, glob: str | tuple[str, .
     # and beside the built-in corpora it was trained on as clean and spun documents of no words.
     english = [t for t in got if not _not_english(t)]
     foreign = len(got) - len(english)
-    used = sum(len(t.split()) >= MIN_WORDS for t in english)
+    sizes = [len(t.split()) for t in english]  # (each text's words, counted once: one may be 400k long)
+    used = sum(n >= MIN_WORDS for n in sizes)
     if not english:
         raise RuntimeError(f"--corpus {corpus}: none of its {len(got):,} text(s) is English, and respin's thesaurus "
                            "and language model are English: train on English text")
@@ -547,11 +548,11 @@ def _own_texts(corpus, text_field: str, say, said: set, glob: str | tuple[str, .
     left = [f"{len(english) - used:,} under {MIN_WORDS} words"] if used < len(english) else []
     left += [f"{foreign:,} not English"] if foreign else []
     say(f"--corpus {corpus}: {used:,} of {len(got):,} texts used" + (f" ({', '.join(left)})" if left else ""))
-    kept = [t for t in english if len(t.split()) >= MIN_WORDS]
+    kept = [(t, n) for t, n in zip(english, sizes) if n >= MIN_WORDS]
     # Each text is one training document: a corpus given as one long file (an archive pasted
     # together, 433k words on one line) trained a model that judged spun news clean and found
     # words to change in clean text, without a word said (a provenance desk's run).
-    long = [n for n in (len(t.split()) for t in kept) if n > LONG_TEXT_WORDS]
+    long = [n for _, n in kept if n > LONG_TEXT_WORDS]
     if long:
         say(f"--corpus {corpus}: {len(long):,} text(s) over {LONG_TEXT_WORDS:,} words (the longest {max(long):,}): "
             "each file or JSON Lines record is one training document, and a text that long trains a worse "
@@ -559,8 +560,8 @@ def _own_texts(corpus, text_field: str, say, said: set, glob: str | tuple[str, .
     if record is not None:  # (the command line names it as typed, relative to a folder it does not record)
         record.append({"path": "standard input" if str(corpus) == "-" else os.path.abspath(corpus),
                        "texts": len(got), "used": used, "not_english": foreign,
-                       "words": sum(len(t.split()) for t in kept),
-                       "sha256": hashlib.sha256("\x00".join(kept).encode()).hexdigest()})
+                       "words": sum(n for _, n in kept),
+                       "sha256": hashlib.sha256("\x00".join(t for t, _ in kept).encode()).hexdigest()})
     return english
 
 
