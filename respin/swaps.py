@@ -869,7 +869,7 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
         for spun in files:
             name = spun.name[:-len(".spun.txt")]
             orig = spun.with_name(name + ".orig.txt")
-            if os.path.realpath(spun) in seen:
+            if (real_spun := os.path.realpath(spun)) in seen:
                 again += 1
                 continue
             if any(s in name for s in skip):
@@ -895,7 +895,7 @@ def read_pairs(paths, *, spun_field: str = "spun", orig_field: str = "original",
                     note(f"{display_path(str(f))}: {legacy}")
                 texts.append(loaded.text)
             out.append((name, *texts))
-            seen.add(os.path.realpath(spun))
+            seen.add(real_spun)
             if read is not None:
                 read += [str(spun), str(orig)]
         if again and note is not None:
